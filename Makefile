@@ -1,0 +1,35 @@
+# The two commands: `make demo` and `make test`. Each creates .venv when missing,
+# installs the project with every extra pinned by constraints.txt, then runs.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install lint bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt torch==2.13.0
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[models,dev]"
+	@$(BIN)/python -c "import importlib.util as u, sys; sys.exit('torchvision must not be installed (see DESIGN.md)' if u.find_spec('torchvision') else 0)"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/vitron-agent demo --out demo-out
+
+test: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check vitron_agent tools graphs tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf demo-out .pytest_cache build *.egg-info
