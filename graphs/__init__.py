@@ -1,0 +1,5 @@
+"""LangGraph builders (``vitron_agent.graphs``)."""
+
+from vitron_agent.graphs.agent import AgentState, build_agent_graph
+
+__all__ = ["AgentState", "build_agent_graph"]

@@ -1,0 +1,199 @@
+"""The agent graph: ``planner -> validate -> schedule <-> run_step -> respond``.
+
+* ``planner`` asks the planner for a plan (with the problems of the last attempt).
+* ``validate`` checks it; an invalid plan goes back to the planner (bounded repairs).
+* ``schedule`` marks steps whose dependencies failed as skipped; the routing
+  function ``dispatch_ready`` then ``Send``s every ready step to ``run_step`` so
+  independent steps run in parallel, and dependants wait for the next round.
+  When nothing is ready it goes to ``respond`` (or back to the planner when a
+  tool rejected its arguments and repairs remain).
+* ``respond`` writes the answer and what the next turn may call "it".
+
+State holds refs (as dicts), the plan and step records only: never pixels.
+"""
+
+from __future__ import annotations
+
+import operator
+import time
+from typing import Annotated, Any, TypedDict
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import Send
+
+from vitron_agent.graphs.execution import StepRunner
+from vitron_agent.plan import Plan, dependencies, resolve_args, validate_plan
+from vitron_agent.planners.base import PlanRequest
+
+__all__ = ["AgentState", "build_agent_graph", "dispatch_ready", "route_after_validate", "merge_records"]
+
+CLEAR = "__clear__"
+
+
+def merge_records(left: dict[str, Any] | None, right: dict[str, Any] | None) -> dict[str, Any]:
+    """Reducer of step records: merge by step id; ``{"__clear__": True, ...}`` replaces."""
+    right = right or {}
+    if right.get(CLEAR):
+        return {k: v for k, v in right.items() if k != CLEAR}
+    return {**(left or {}), **right}
+
+
+class AgentState(TypedDict, total=False):
+    session: str
+    request: str
+    inputs: dict[str, dict[str, Any]]
+    plan: dict[str, Any] | None
+    problems: list[str]
+    repairs: int
+    max_repairs: int
+    records: Annotated[dict[str, dict[str, Any]], merge_records]
+    answer: str
+    last: dict[str, Any]
+    history: Annotated[list[dict[str, Any]], operator.add]
+
+
+def value_kind(value: Any) -> str:
+    if isinstance(value, dict) and "type" in value:
+        return str(value["type"])
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "value"
+
+
+def input_kinds(inputs: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
+    return {ns: {name: value_kind(v) for name, v in values.items()} for ns, values in inputs.items()}
+
+
+def step_signature(step: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps([step["tool"], step.get("args", {}), sorted(step.get("after", []))], sort_keys=True, default=str)
+
+
+def _plan(state: AgentState) -> Plan:
+    return Plan.model_validate(state.get("plan") or {})
+
+
+def route_after_validate(state: AgentState) -> str:
+    if state.get("problems"):
+        return "planner" if state.get("repairs", 0) <= state.get("max_repairs", 2) else "respond"
+    return "schedule"
+
+
+def dispatch_ready(state: AgentState) -> list[Send] | str:
+    """Send every step whose dependencies all succeeded; else go on to respond or replan."""
+    if state.get("problems"):
+        return "planner"
+    plan = _plan(state)
+    records = state.get("records", {})
+    deps = dependencies(plan)
+    outputs: dict[str, dict[str, Any]] = dict(state.get("inputs", {}))
+    for sid, rec in records.items():
+        outputs[sid] = {name: o["value"] for name, o in rec.get("outputs", {}).items()}
+    sends = []
+    for step in plan.steps:
+        if step.id in records:
+            continue
+        if all(records.get(d, {}).get("status") == "ok" for d in deps[step.id]):
+            payload = {"session": state["session"], "step": step.model_dump(),
+                       "args": resolve_args(step.args, outputs)}
+            sends.append(Send("run_step", payload))
+    return sends or "respond"
+
+
+class _Nodes:
+    def __init__(self, toolbox, planner, runner: StepRunner):
+        self.toolbox = toolbox
+        self.planner = planner
+        self.runner = runner
+
+    def planner_node(self, state: AgentState) -> dict[str, Any]:
+        from vitron_agent.errors import PlanValidationError
+
+        records = state.get("records", {})
+        completed = {sid: {n: o["kind"] for n, o in r.get("outputs", {}).items()}
+                     for sid, r in records.items() if r.get("status") == "ok"}
+        request = PlanRequest(text=state["request"], inputs=input_kinds(state.get("inputs", {})),
+                              history=list(state.get("history", [])), feedback=list(state.get("problems", [])),
+                              attempt=state.get("repairs", 0), completed=completed)
+        try:
+            plan = self.planner.plan(request, self.toolbox)
+            plan = plan if isinstance(plan, Plan) else Plan.model_validate(plan)
+        except PlanValidationError as exc:
+            return {"plan": {"steps": []}, "problems": exc.problems, "records": {CLEAR: True}}
+        except ValueError as exc:  # pydantic ValidationError of a malformed plan dict
+            return {"plan": {"steps": []}, "problems": [f"the plan is malformed: {exc}"], "records": {CLEAR: True}}
+        new_sigs = {s.id: step_signature(s.model_dump()) for s in plan.steps}
+        kept = {sid: rec for sid, rec in records.items()
+                if rec.get("status") == "ok" and new_sigs.get(sid) == rec.get("sig")}
+        return {"plan": plan.model_dump(), "problems": [], "records": {CLEAR: True, **kept}}
+
+    def validate_node(self, state: AgentState) -> dict[str, Any]:
+        if state.get("problems"):  # the planner itself failed to produce a plan
+            return {"repairs": state.get("repairs", 0) + 1}
+        problems = validate_plan(_plan(state), self.toolbox, input_kinds(state.get("inputs", {})))
+        if problems:
+            return {"problems": problems, "repairs": state.get("repairs", 0) + 1}
+        return {"problems": []}
+
+    def schedule_node(self, state: AgentState) -> dict[str, Any]:
+        plan = _plan(state)
+        records = dict(state.get("records", {}))
+        deps = dependencies(plan)
+        updates: dict[str, Any] = {}
+        changed = True
+        while changed:
+            changed = False
+            for step in plan.steps:
+                if step.id in records:
+                    continue
+                bad = sorted(d for d in deps[step.id] if records.get(d, {}).get("status") in ("error", "skipped"))
+                if bad:
+                    rec = self.runner.skipped_record(step.model_dump(), bad)
+                    records[step.id] = updates[step.id] = rec
+                    changed = True
+        result: dict[str, Any] = {"records": updates} if updates else {}
+        if all(s.id in records for s in plan.steps):
+            arg_errors = [f"step {r['id']} ({r['tool']}): {r['error']}" for r in records.values()
+                          if r.get("error_kind") == "argument"]
+            if arg_errors and state.get("repairs", 0) < state.get("max_repairs", 2):
+                result["problems"] = arg_errors
+                result["repairs"] = state.get("repairs", 0) + 1
+        return result
+
+    def run_step_node(self, payload: dict[str, Any]) -> dict[str, Any]:
+        record = self.runner.run(payload["session"], payload["step"], payload["args"])
+        record["sig"] = step_signature(payload["step"])
+        return {"records": {record["id"]: record}}
+
+    def respond_node(self, state: AgentState) -> dict[str, Any]:
+        from vitron_agent.graphs.respond import compose_answer, next_turn_inputs
+
+        plan = _plan(state)
+        records = state.get("records", {})
+        answer = compose_answer(plan, records, state.get("problems", []))
+        last = next_turn_inputs(plan, records, state.get("inputs", {}))
+        turn = {"request": state["request"], "answer": answer, "at": time.time(),
+                "steps": [{"id": s.id, "tool": s.tool, "status": records.get(s.id, {}).get("status")} for s in plan.steps]}
+        return {"answer": answer, "last": last, "history": [turn]}
+
+
+def build_agent_graph(toolbox, planner, runner: StepRunner, checkpointer=None):
+    """Compile the agent StateGraph. ``runner`` executes one step (tool lookup, store,
+    timeout, progress events); ``checkpointer`` is any LangGraph saver or None."""
+    nodes = _Nodes(toolbox, planner, runner)
+    g = StateGraph(AgentState)
+    g.add_node("planner", nodes.planner_node)
+    g.add_node("validate", nodes.validate_node)
+    g.add_node("schedule", nodes.schedule_node)
+    g.add_node("run_step", nodes.run_step_node)
+    g.add_node("respond", nodes.respond_node)
+    g.add_edge(START, "planner")
+    g.add_edge("planner", "validate")
+    g.add_conditional_edges("validate", route_after_validate, ["planner", "schedule", "respond"])
+    g.add_conditional_edges("schedule", dispatch_ready, ["run_step", "planner", "respond"])
+    g.add_edge("run_step", "schedule")
+    g.add_edge("respond", END)
+    return g.compile(checkpointer=checkpointer)

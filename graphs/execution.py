@@ -1,0 +1,135 @@
+"""StepRunner: runs one plan step in-process with a timeout and progress events.
+
+It turns the tool's Output into a record of JSON-able values (refs as dicts), so
+the state update that follows holds handles only. Artifacts are written by the
+tool before ``run`` returns, hence before LangGraph commits the update.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+import time
+from typing import Any
+
+from pydantic import BaseModel
+
+from vitron_agent.errors import ToolArgumentError, ToolFailed
+from vitron_agent.tool import ToolContext, Toolbox, invoke, output_kind
+
+__all__ = ["StepRunner", "run_with_timeout"]
+
+TIMED_OUT = "timed out after {seconds:g} s (raise [tools.{tool}] timeout in vitron.toml if it needs longer)"
+OUT_OF_MEMORY = "ran out of memory ({error}); try a smaller image, a smaller model or another device"
+
+
+def run_with_timeout(fn, timeout: float | None, cancelled: threading.Event) -> Any:
+    """Call ``fn()`` in a daemon thread; raise ``TimeoutError`` after ``timeout`` seconds.
+
+    A hung tool cannot be killed from Python, but the agent stops waiting for it,
+    sets ``cancelled`` (long loops check it) and goes on; the daemon thread never
+    blocks interpreter exit.
+    """
+    if timeout is None or timeout <= 0:
+        return fn()
+    box: dict[str, Any] = {}
+    context = contextvars.copy_context()  # LangGraph's stream writer lives in context vars
+
+    def target() -> None:
+        try:
+            box["value"] = context.run(fn)
+        except BaseException as exc:  # re-raised in the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="vitron-step", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        cancelled.set()
+        raise TimeoutError
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _is_oom(exc: BaseException) -> bool:
+    return isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryError" or "out of memory" in str(exc).lower()
+
+
+class StepRunner:
+    """Runs steps of ``toolbox`` against ``store`` (the root ArtifactStore).
+
+    Args:
+        timeouts: tool name -> seconds; ``default_timeout`` for the rest (None: no limit).
+        settings: tool name -> its vitron.toml table, handed to the tool as ``ctx.settings``.
+    """
+
+    def __init__(self, toolbox: Toolbox, store, default_timeout: float | None = 300.0,
+                 timeouts: dict[str, float] | None = None, settings: dict[str, dict[str, Any]] | None = None):
+        self.toolbox = toolbox
+        self.store = store
+        self.default_timeout = default_timeout
+        self.timeouts = dict(timeouts or {})
+        self.settings = dict(settings or {})
+
+    def timeout_for(self, tool) -> float | None:
+        if tool.name in self.timeouts:
+            return self.timeouts[tool.name]
+        return tool.timeout if tool.timeout is not None else self.default_timeout
+
+    def run(self, session: str, step: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+        from langgraph.config import get_stream_writer
+
+        try:
+            writer = get_stream_writer()
+        except RuntimeError:  # called outside a graph run
+            writer = lambda event: None  # noqa: E731
+        sid, name = step["id"], step["tool"]
+        writer({"type": "step_started", "step": sid, "tool": name})
+        record = {"id": sid, "tool": name, "args": step.get("args", {}), "after": step.get("after", []),
+                  "status": "ok", "error": None, "error_kind": None, "seconds": 0.0, "outputs": {}}
+        tool = self.toolbox.get(name)
+
+        def progress(fraction: float, message: str = "") -> None:
+            writer({"type": "progress", "step": sid, "tool": name,
+                    "fraction": max(0.0, min(1.0, float(fraction))), "message": message})
+
+        ctx = ToolContext(store=self.store.for_session(session), step_id=sid,
+                          settings=self.settings.get(name, {}), progress=progress)
+        timeout = self.timeout_for(tool)
+        start = time.perf_counter()
+        try:
+            out = run_with_timeout(lambda: invoke(tool, args, ctx), timeout, ctx.cancelled)
+            record["outputs"] = self.serialise_outputs(tool, out, ctx.store)
+        except ToolArgumentError as exc:
+            record.update(status="error", error=str(exc), error_kind="argument")
+        except ToolFailed as exc:
+            record.update(status="error", error=str(exc), error_kind="failed")
+        except TimeoutError:
+            record.update(status="error", error=TIMED_OUT.format(seconds=timeout, tool=name), error_kind="timeout")
+        except Exception as exc:
+            if not _is_oom(exc):
+                raise
+            record.update(status="error", error=OUT_OF_MEMORY.format(error=exc), error_kind="oom")
+        record["seconds"] = round(time.perf_counter() - start, 4)
+        writer({"type": "step_finished", "step": sid, "tool": name, "status": record["status"],
+                "error": record["error"], "seconds": record["seconds"]})
+        return record
+
+    @staticmethod
+    def serialise_outputs(tool, out: BaseModel, store) -> dict[str, dict[str, Any]]:
+        outputs = {}
+        for fname, info in type(out).model_fields.items():
+            value = getattr(out, fname)
+            if value is None:
+                continue
+            if isinstance(value, BaseModel):
+                value = value.model_dump(mode="json")
+            outputs[fname] = {"kind": output_kind(info.annotation), "value": value}
+        return outputs
+
+    @staticmethod
+    def skipped_record(step: dict[str, Any], failed_deps: list[str]) -> dict[str, Any]:
+        return {"id": step["id"], "tool": step["tool"], "args": step.get("args", {}), "after": step.get("after", []),
+                "status": "skipped", "error": f"skipped because {', '.join(failed_deps)} did not complete",
+                "error_kind": "skipped", "seconds": 0.0, "outputs": {}}

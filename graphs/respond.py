@@ -1,0 +1,78 @@
+"""The answer of a turn, and what the next turn may call "it"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vitron_agent.plan import Plan
+
+__all__ = ["compose_answer", "next_turn_inputs", "summarise_outputs"]
+
+
+def summarise_outputs(record: dict[str, Any]) -> str:
+    parts = []
+    for name, out in record.get("outputs", {}).items():
+        kind, value = out["kind"], out["value"]
+        if kind == "mask":
+            parts.append(f"{name}: mask covering {100 * value.get('area', 0):.1f}% of the image")
+        elif kind == "image":
+            parts.append(f"{name}: {value['width']}x{value['height']} image")
+        elif kind == "box":
+            parts.append(f"{name}: box ({value['x1']:.0f}, {value['y1']:.0f}, {value['x2']:.0f}, {value['y2']:.0f})")
+        elif kind == "number":
+            parts.append(f"{name}: {value:g}")
+        elif kind in ("video", "feature"):
+            parts.append(f"{name}: {kind}")
+    return ", ".join(parts)
+
+
+def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: list[str]) -> str:
+    """A reply that leads with what the user asked for and names every failure."""
+    if problems:
+        listed = "\n".join(f"- {p}" for p in problems)
+        return f"I could not make a valid plan for this request. Problems:\n{listed}"
+    if not plan.steps:
+        return plan.answer or "There is nothing to do for this request."
+    texts, done, failed, skipped = [], [], [], []
+    for step in plan.steps:
+        rec = records.get(step.id)
+        if rec is None:
+            skipped.append(step.id)
+            continue
+        if rec["status"] == "ok":
+            text = next((o["value"] for n, o in rec["outputs"].items() if n in ("text", "answer") and o["kind"] == "text"), None)
+            if text:
+                texts.append(str(text))
+            summary = summarise_outputs(rec)
+            done.append(f"{step.id} {step.tool}" + (f" ({summary})" if summary else ""))
+        elif rec["status"] == "error":
+            failed.append(f"Step {step.id} ({step.tool}) failed: {rec['error']}")
+        else:
+            skipped.append(step.id)
+    parts = list(texts)
+    if done:
+        parts.append("Done: " + "; ".join(done) + ".")
+    parts.extend(failed)
+    if skipped:
+        parts.append(f"Skipped {', '.join(skipped)} because a step they depend on did not complete.")
+    if plan.answer:
+        parts.append(plan.answer)
+    parts.extend(plan.notes)
+    return "\n".join(parts)
+
+
+def next_turn_inputs(plan: Plan, records: dict[str, dict[str, Any]], inputs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The latest image, mask, box, text ... of this turn (falling back to the earlier
+    ``last`` and this turn's inputs), which the next turn sees as ``$last.<kind>``."""
+    last: dict[str, Any] = dict(inputs.get("last", {}))
+    for name in ("image", "video"):
+        if name in inputs.get("input", {}):
+            last[name] = inputs["input"][name]
+    for step in plan.steps:
+        rec = records.get(step.id)
+        if not rec or rec["status"] != "ok":
+            continue
+        for out in rec["outputs"].values():
+            if out["kind"] in ("image", "mask", "video", "feature", "box", "text"):
+                last[out["kind"]] = out["value"]
+    return last

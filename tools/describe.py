@@ -1,0 +1,203 @@
+"""describe and count: text about an image or a region of it.
+
+cv backend (no weights, heuristic): size, brightness, dominant named colours
+(k-means in Lab), and for a masked region its area, position in a 3x3 grid,
+shape (roundness, elongation) and colours. It does not recognise objects and
+says so; questions about colour, position, size or brightness get a direct
+answer, other questions an honest "cannot tell" naming the setting for a VLM.
+``count`` counts connected regions of a colour (or regions unlike the border).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from vitron_agent.errors import ToolFailed
+from vitron_agent.refs import Box, ImageRef, MaskRef
+from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.tools.colors import COLORS, color_mask, name_colors, normalise_color, rgb_to_lab
+from vitron_agent.tools.masks import clean, components, objectness, position_name
+
+__all__ = ["DescribeInput", "DescribeOutput", "CvDescribeTool", "CountInput", "CountOutput", "CvCountTool",
+           "region_facts"]
+
+CANNOT_ANSWER = ("The cv backend cannot answer that: it measures colours, brightness, size, position and shape "
+                 "but does not recognise objects. Configure a vision-language model ([tools.describe] backend) "
+                 "for open questions.")
+
+
+class DescribeInput(BaseModel):
+    image: ImageRef = Field(description="the image to describe")
+    mask: MaskRef | None = Field(default=None, description="focus on this region (from a segment step)")
+    box: Box | None = Field(default=None, description="focus on this box, XYXY pixels")
+    question: str | None = Field(default=None, max_length=500, description="a question to answer instead of a caption")
+
+
+class DescribeOutput(BaseModel):
+    text: str = Field(description="the description or the answer")
+
+
+def _brightness_word(lightness: float) -> str:
+    return "dark" if lightness < 35 else "bright" if lightness > 70 else "medium-bright"
+
+
+def _colors_phrase(colors: list[tuple[str, float]], limit: int = 3) -> str:
+    parts = [f"{n} ({100 * f:.0f}%)" for n, f in colors[:limit] if f >= 0.05]
+    if not parts:
+        parts = [colors[0][0]] if colors else ["no"]
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+
+
+def _shape_phrase(mask: np.ndarray) -> str:
+    import cv2
+
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return "no shape"
+    c = max(contours, key=cv2.contourArea)
+    area, perim = cv2.contourArea(c), cv2.arcLength(c, True)
+    x, y, w, h = cv2.boundingRect(c)
+    circularity = 4 * np.pi * area / (perim * perim) if perim else 0.0
+    hull = cv2.contourArea(cv2.convexHull(c))
+    solidity = area / hull if hull else 0.0
+    aspect = w / h if h else 1.0
+    if circularity > 0.8:
+        shape = "roughly round"
+    elif solidity > 0.9 and 0.8 < aspect < 1.25:
+        shape = "compact, roughly square"
+    elif aspect >= 1.6:
+        shape = "elongated horizontally"
+    elif aspect <= 1 / 1.6:
+        shape = "elongated vertically"
+    else:
+        shape = "irregular" if solidity < 0.75 else "compact"
+    parts = len(components(mask, min_pixels=max(4, int(mask.sum() * 0.02))))
+    return shape + (f", in {parts} separate parts" if parts > 1 else "")
+
+
+def region_facts(image: np.ndarray, mask: np.ndarray | None) -> dict:
+    """Measured facts about the image or the masked region: colours, lightness, area, position, shape."""
+    h, w = image.shape[:2]
+    facts: dict = {"width": w, "height": h}
+    region = mask if mask is not None else np.ones((h, w), bool)
+    px = image[region]
+    facts["colors"] = name_colors(px)
+    facts["lightness"] = float(rgb_to_lab(px)[:, 0].mean()) if len(px) else 0.0
+    if mask is not None:
+        ys, xs = np.nonzero(mask)
+        facts["area"] = float(mask.mean())
+        facts["position"] = position_name(float(xs.mean()), float(ys.mean()), w, h)
+        facts["shape"] = _shape_phrase(mask)
+        facts["box"] = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    return facts
+
+
+def _answer(question: str, facts: dict, has_region: bool) -> str:
+    q = question.lower()
+    subject = "The region" if has_region else "The image"
+    if re.search(r"\bcolou?rs?\b", q):
+        return f"{subject} is mostly {facts['colors'][0][0]}; colours: {_colors_phrase(facts['colors'])}."
+    if re.search(r"\bwhere\b|\bposition\b|\blocated\b", q) and has_region:
+        return f"{subject} is at the {facts['position']} of the image, box {facts['box']}."
+    if re.search(r"\bhow (big|large)\b|\bsize\b|\barea\b", q):
+        if has_region:
+            return f"{subject} covers {100 * facts['area']:.1f}% of the {facts['width']}x{facts['height']} image."
+        return f"The image is {facts['width']}x{facts['height']} pixels."
+    if re.search(r"\bbright|\bdark|\blight\b", q):
+        return f"{subject} is {_brightness_word(facts['lightness'])} (mean lightness {facts['lightness']:.0f}/100)."
+    if re.search(r"\bshape\b", q) and has_region:
+        return f"{subject} is {facts['shape']}."
+    return CANNOT_ANSWER
+
+
+def describe_text(facts: dict, has_region: bool) -> str:
+    w, h = facts["width"], facts["height"]
+    if not has_region:
+        return (f"A {w}x{h} image, {_brightness_word(facts['lightness'])}, mostly "
+                f"{_colors_phrase(facts['colors'])}. (cv description: colours, brightness and geometry only; "
+                "no object recognition.)")
+    return (f"The selected region covers {100 * facts['area']:.1f}% of the {w}x{h} image, at the "
+            f"{facts['position']}; it is {facts['shape']}, {_brightness_word(facts['lightness'])}, and mostly "
+            f"{_colors_phrase(facts['colors'])}. (cv description: colours, brightness and geometry only; "
+            "no object recognition.)")
+
+
+class CvDescribeTool(VisionTool):
+    name = "describe"
+    description = ("Describe an image or a region of it (mask or box), or answer a question about it. cv backend: "
+                   "colours, brightness, size, position and shape; no object recognition.")
+    Input = DescribeInput
+    Output = DescribeOutput
+    backend = "cv"
+
+    def check_inputs(self, inp: DescribeInput, ctx: ToolContext) -> None:
+        if inp.mask is not None and (inp.mask.width, inp.mask.height) != (inp.image.width, inp.image.height):
+            raise ValueError(f"mask is {inp.mask.width}x{inp.mask.height} but the image is "
+                             f"{inp.image.width}x{inp.image.height}")
+        if inp.box is not None and (inp.box.x1 >= inp.image.width or inp.box.y1 >= inp.image.height):
+            raise ValueError(f"box starts outside the {inp.image.width}x{inp.image.height} image")
+
+    def run(self, inp: DescribeInput, ctx: ToolContext) -> DescribeOutput:
+        image = ctx.store.get_image(inp.image)
+        h, w = image.shape[:2]
+        mask = ctx.store.get_mask(inp.mask) if inp.mask is not None else None
+        if inp.box is not None:
+            b = np.zeros((h, w), bool)
+            b[int(inp.box.y1):int(np.ceil(inp.box.y2)), int(inp.box.x1):int(np.ceil(inp.box.x2))] = True
+            mask = b if mask is None else (mask & b)
+        if mask is not None and not mask.any():
+            raise ToolFailed("the region to describe is empty (the mask and box do not overlap)")
+        ctx.progress(0.2, "measuring colours")
+        facts = region_facts(image, mask)
+        if inp.question:
+            return DescribeOutput(text=_answer(inp.question, facts, mask is not None))
+        return DescribeOutput(text=describe_text(facts, mask is not None))
+
+
+class CountInput(BaseModel):
+    image: ImageRef = Field(description="the image to count in")
+    color: str | None = Field(default=None, max_length=30, description=f"count regions of this colour ({', '.join(COLORS)})")
+    target: str | None = Field(default=None, max_length=200, description="what to count, in words (colour words are used)")
+    mask: MaskRef | None = Field(default=None, description="count only inside this region")
+    min_area: float = Field(default=0.001, ge=0.0, le=0.5, description="ignore regions smaller than this fraction of the image")
+
+
+class CountOutput(BaseModel):
+    count: int = Field(description="number of regions found")
+    mask: MaskRef | None = Field(default=None, description="the counted regions")
+    text: str = Field(description="the answer in words")
+
+
+class CvCountTool(VisionTool):
+    name = "count"
+    description = ("Count separate regions of a colour (or, with no colour, regions that stand out from the "
+                   "background). cv backend: connected components, not object recognition.")
+    Input = CountInput
+    Output = CountOutput
+    backend = "cv"
+
+    def check_inputs(self, inp: CountInput, ctx: ToolContext) -> None:
+        if inp.color is not None and normalise_color(inp.color) is None:
+            raise ValueError(f"color {inp.color!r} is unknown; use one of: {', '.join(COLORS)}")
+
+    def run(self, inp: CountInput, ctx: ToolContext) -> CountOutput:
+        image = ctx.store.get_image(inp.image)
+        h, w = image.shape[:2]
+        color = normalise_color(inp.color) if inp.color else None
+        if color is None and inp.target:
+            color = next((normalise_color(t) for t in re.findall(r"[a-z]+", inp.target.lower()) if normalise_color(t)), None)
+        candidates = clean(color_mask(image, color)) if color else objectness(image)
+        if inp.mask is not None:
+            candidates &= ctx.store.get_mask(inp.mask)
+        comps = components(candidates, min_pixels=max(1, int(inp.min_area * h * w)))
+        what = f"{color} regions" if color else "regions that stand out from the background"
+        noun = (inp.target or what).strip()
+        text = f"I count {len(comps)} {what}" + (f" (for {noun!r})" if inp.target else "") + \
+            ". (cv count: separate connected regions, not recognised objects.)"
+        mask_ref = None
+        if comps:
+            mask_ref = ctx.store.put_mask(np.logical_or.reduce(comps), producer=ctx.step_id, image=inp.image)
+        return CountOutput(count=len(comps), mask=mask_ref, text=text)

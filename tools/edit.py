@@ -1,0 +1,170 @@
+"""edit: change an image inside or outside a mask.
+
+cv backend operations (no weights):
+
+* ``recolor`` -- hue and chroma set to a colour inside the mask, lightness (Lab L) kept;
+* ``remove`` -- inpaint a slightly dilated mask from its surroundings (OpenCV Telea);
+* ``blur`` / ``blur_background`` -- Gaussian blur inside / outside the mask;
+* ``replace_background`` -- fill outside the mask with a colour (default white);
+* ``keep_only`` -- keep the masked region, everything else white (or ``color``);
+* ``grayscale``, ``brighten``, ``darken``, ``contrast`` -- inside the mask, outside it,
+  or over the whole image when no mask is given.
+
+Pixels the operation does not target are left exactly as they were.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from vitron_agent.refs import ImageRef, MaskRef
+from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.tools.colors import COLORS, parse_color_value, rgb_to_lab
+
+__all__ = ["EditInput", "EditOutput", "CvEditTool", "OPERATIONS"]
+
+OPERATIONS = ("recolor", "remove", "blur", "blur_background", "replace_background", "keep_only",
+              "grayscale", "brighten", "darken", "contrast")
+NEEDS_MASK = ("recolor", "remove", "blur_background", "replace_background", "keep_only")
+INPAINT_MAX_SIDE = 1024
+
+
+class EditInput(BaseModel):
+    image: ImageRef = Field(description="the image to edit")
+    operation: Literal["recolor", "remove", "blur", "blur_background", "replace_background", "keep_only",
+                       "grayscale", "brighten", "darken", "contrast"] = Field(description="what to do")
+    mask: MaskRef | None = Field(default=None, description="where to edit (from a segment step); none = whole image")
+    where: Literal["inside", "outside"] = Field(default="inside", description="edit inside the mask or outside it")
+    color: str | None = Field(default=None, max_length=30,
+                              description=f"colour for recolor / replace_background / keep_only: a name ({', '.join(COLORS)}) or #rrggbb")
+    amount: float = Field(default=0.5, ge=0.0, le=1.0, description="strength of brighten/darken/contrast/blur (0..1)")
+
+
+class EditOutput(BaseModel):
+    image: ImageRef = Field(description="the edited image")
+
+
+class CvEditTool(VisionTool):
+    name = "edit"
+    description = ("Edit an image inside or outside a mask: recolor, remove (inpaint), blur, blur or replace "
+                   "the background, keep only the region, grayscale, brighten, darken, contrast. cv backend.")
+    Input = EditInput
+    Output = EditOutput
+    backend = "cv"
+
+    def check_inputs(self, inp: EditInput, ctx: ToolContext) -> None:
+        if inp.operation in NEEDS_MASK and inp.mask is None:
+            raise ValueError(f"operation {inp.operation!r} needs a mask; segment the target first and pass its mask")
+        if inp.operation == "recolor" and not inp.color:
+            raise ValueError("recolor needs a color, e.g. color='purple' or '#8040c0'")
+        if inp.color is not None and parse_color_value(inp.color) is None:
+            raise ValueError(f"color {inp.color!r} is neither a known colour ({', '.join(COLORS)}) nor #rrggbb")
+        if inp.mask is not None and (inp.mask.width, inp.mask.height) != (inp.image.width, inp.image.height):
+            raise ValueError(f"mask is {inp.mask.width}x{inp.mask.height} but the image is "
+                             f"{inp.image.width}x{inp.image.height}; use a mask computed on this image")
+
+    def run(self, inp: EditInput, ctx: ToolContext) -> EditOutput:
+        image = ctx.store.get_image(inp.image)
+        h, w = image.shape[:2]
+        mask = ctx.store.get_mask(inp.mask) if inp.mask is not None else np.ones((h, w), bool)
+        region = ~mask if inp.where == "outside" else mask
+        op = inp.operation
+        ctx.progress(0.1, op)
+        if op == "recolor":
+            out = recolor(image, region, parse_color_value(inp.color))
+        elif op == "remove":
+            out = remove(image, region)
+        elif op in ("blur", "blur_background"):
+            out = blur(image, ~mask if op == "blur_background" else region, inp.amount)
+        elif op == "replace_background":
+            out = fill(image, ~mask, parse_color_value(inp.color or "white"))
+        elif op == "keep_only":
+            out = fill(image, ~mask, parse_color_value(inp.color or "white"))
+        else:
+            out = adjust(image, region, op, inp.amount)
+        ref = ctx.store.put_image(out, producer=ctx.step_id)
+        return EditOutput(image=ref)
+
+
+def recolor(image: np.ndarray, region: np.ndarray, rgb: tuple[int, int, int]) -> np.ndarray:
+    """Set hue and chroma inside ``region`` to those of ``rgb``, keeping Lab lightness."""
+    import cv2
+
+    out = image.copy()
+    if not region.any():
+        return out
+    px = image[region]
+    lab = rgb_to_lab(px)
+    target = rgb_to_lab(np.array([rgb], np.uint8))[0]
+    t_chroma = float(np.hypot(target[1], target[2]))
+    if t_chroma < 8:  # black, white, gray: drop chroma and move lightness towards the target
+        lab[:, 1:] = 0
+        lab[:, 0] = 0.5 * lab[:, 0] + 0.5 * target[0]
+    else:
+        chroma = np.hypot(lab[:, 1], lab[:, 2])
+        new_c = np.maximum(chroma, 0.75 * t_chroma)
+        lab[:, 1] = target[1] / t_chroma * new_c
+        lab[:, 2] = target[2] / t_chroma * new_c
+    rgbf = cv2.cvtColor(lab.reshape(-1, 1, 3).astype(np.float32), cv2.COLOR_Lab2RGB).reshape(-1, 3)
+    out[region] = np.clip(rgbf * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    return out
+
+
+def remove(image: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """Fill ``region`` (dilated by a few pixels) from its surroundings."""
+    import cv2
+
+    h, w = image.shape[:2]
+    r = max(2, round(min(h, w) / 100))
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    hole = cv2.dilate(region.astype(np.uint8), k) > 0
+    scale = min(1.0, INPAINT_MAX_SIDE / max(h, w))
+    bgr = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    if scale < 1.0:
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        small = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
+        small_hole = cv2.resize(hole.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+        filled = cv2.inpaint(small, small_hole, max(3, r), cv2.INPAINT_TELEA)
+        filled = cv2.resize(filled, (w, h), interpolation=cv2.INTER_LINEAR)
+    else:
+        filled = cv2.inpaint(bgr, hole.astype(np.uint8), max(3, r), cv2.INPAINT_TELEA)
+    out = image.copy()
+    out[hole] = cv2.cvtColor(filled, cv2.COLOR_BGR2RGB)[hole]
+    return out
+
+
+def blur(image: np.ndarray, region: np.ndarray, amount: float) -> np.ndarray:
+    import cv2
+
+    sigma = max(1.0, (0.5 + 2.5 * amount) * min(image.shape[:2]) / 100)
+    blurred = cv2.GaussianBlur(image, (0, 0), sigma)
+    out = image.copy()
+    out[region] = blurred[region]
+    return out
+
+
+def fill(image: np.ndarray, region: np.ndarray, rgb: tuple[int, int, int]) -> np.ndarray:
+    out = image.copy()
+    out[region] = np.array(rgb, np.uint8)
+    return out
+
+
+def adjust(image: np.ndarray, region: np.ndarray, op: str, amount: float) -> np.ndarray:
+    """grayscale / brighten / darken / contrast inside ``region``."""
+    out = image.copy()
+    px = image[region].astype(np.float32)
+    if op == "grayscale":
+        lum = px @ np.array([0.299, 0.587, 0.114], np.float32)
+        px = np.repeat(lum[:, None], 3, axis=1)
+    elif op == "brighten":
+        px = px + (255.0 - px) * (0.25 + 0.5 * amount)
+    elif op == "darken":
+        px = px * (1.0 - (0.25 + 0.5 * amount))
+    elif op == "contrast":
+        mean = px.mean() if len(px) else 0.0
+        px = (px - mean) * (1.0 + 1.5 * amount) + mean
+    out[region] = np.clip(px + 0.5, 0, 255).astype(np.uint8)
+    return out

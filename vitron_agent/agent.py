@@ -1,0 +1,289 @@
+"""Agent: the Python API.
+
+    agent = Agent()                                   # rule planner + cv tools, in-memory sessions
+    result = agent.run("segment the cat, then make it purple, then describe it",
+                       image="cat.jpg", session="demo")
+    print(result.answer)
+    agent.run("make it brighter", session="demo")     # "it" = the purple cat of the turn before
+
+``Agent(db="sessions.sqlite")`` keeps sessions (and artifacts next to the file)
+across restarts.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from vitron_agent.config import Config, build_planner, build_toolbox, load_config
+from vitron_agent.errors import InputError, MediaError
+from vitron_agent.plan import MAX_STEPS, Plan
+from vitron_agent.refs import Box, ImageRef, Point, Scribble, ref_from_dict
+from vitron_agent.store import ArtifactStore, validate_session_id
+
+__all__ = ["Agent", "RunResult", "StepResult"]
+
+
+class StepResult(BaseModel):
+    id: str
+    tool: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    status: str
+    error: str | None = None
+    error_kind: str | None = None
+    seconds: float = 0.0
+    outputs: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    def ref(self, name: str) -> Any:
+        """The output ``name`` as a ref model (ImageRef, MaskRef, Box ...) or plain value."""
+        out = self.outputs[name]
+        value = out["value"]
+        return ref_from_dict(value) if isinstance(value, dict) and "type" in value else value
+
+
+class RunResult(BaseModel):
+    """The outcome of one turn: the answer, every step's record, and the artifacts made."""
+
+    answer: str
+    session: str
+    request: str
+    plan: Plan
+    steps: list[StepResult]
+    inputs: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    problems: list[str] = Field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(s.status == "ok" for s in self.steps)
+
+    @property
+    def artifacts(self) -> list[Any]:
+        refs = []
+        for step in self.steps:
+            for name, out in step.outputs.items():
+                if out["kind"] in ("image", "mask", "video", "feature", "text") and isinstance(out["value"], dict):
+                    refs.append(step.ref(name))
+        return refs
+
+    def step(self, step_id: str) -> StepResult:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise KeyError(f"no step {step_id!r}; steps: {', '.join(s.id for s in self.steps)}")
+
+
+class Agent:
+    """A planner and a toolbox wired into the LangGraph agent graph.
+
+    Args:
+        toolbox: the tools (default: built from ``config``: the cv tools).
+        planner: the planner (default: from ``config``: the rule planner).
+        checkpointer: a LangGraph saver; default InMemorySaver, or SqliteSaver when ``db`` is set.
+        data_dir: where artifacts are stored (default: next to ``db``, else a temporary folder).
+        db: a SQLite file that keeps sessions across restarts.
+        config: a :class:`Config` (limits, timeouts, backends).
+    """
+
+    def __init__(self, toolbox=None, planner=None, checkpointer=None, *, data_dir: str | os.PathLike[str] | None = None,
+                 db: str | os.PathLike[str] | None = None, config: Config | None = None):
+        from langgraph.checkpoint.memory import InMemorySaver
+
+        from vitron_agent.graphs.agent import build_agent_graph
+        from vitron_agent.graphs.execution import StepRunner
+
+        self.config = config or Config()
+        db = db or self.config.agent.db
+        data_dir = data_dir or self.config.agent.data_dir
+        self.toolbox = toolbox if toolbox is not None else build_toolbox(self.config)
+        self.planner = planner if planner is not None else build_planner(self.config)
+        self._conn: sqlite3.Connection | None = None
+        if checkpointer is None and db:
+            from langgraph.checkpoint.sqlite import SqliteSaver
+
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(str(db), check_same_thread=False)
+            checkpointer = SqliteSaver(self._conn)
+        self.checkpointer = checkpointer if checkpointer is not None else InMemorySaver()
+        if data_dir is None:
+            data_dir = Path(str(db) + ".artifacts") if db else Path(tempfile.mkdtemp(prefix="vitron-agent-"))
+        self.data_dir = Path(data_dir)
+        self.store = ArtifactStore(self.data_dir, "default", cache_bytes=int(self.config.store.cache_mb * 1024 * 1024))
+        timeouts = {n: t.timeout for n, t in self.config.tools.items() if t.timeout}
+        settings = {n: t.model_dump() for n, t in self.config.tools.items()}
+        self.runner = StepRunner(self.toolbox, self.store, self.config.agent.step_timeout, timeouts, settings)
+        self.graph = build_agent_graph(self.toolbox, self.planner, self.runner, self.checkpointer)
+
+    @classmethod
+    def from_config(cls, path: str | os.PathLike[str] | Config | None = None, **overrides: Any) -> Agent:
+        """Build from a vitron.toml (``path``, or ./vitron.toml when present, or defaults)."""
+        config = path if isinstance(path, Config) else load_config(path)
+        return cls(config=config, **overrides)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> Agent:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def store_for(self, session: str) -> ArtifactStore:
+        return self.store.for_session(session)
+
+    def load(self, ref: Any) -> Any:
+        """The pixels or tensor of a ref: HxWx3 uint8 image, HxW bool mask, numpy tensor, text."""
+        ref = ref_from_dict(ref)
+        store = self.store_for(ref.session)
+        getter = {"image": store.get_image, "mask": store.get_mask, "feature": store.get_feature,
+                  "text": store.get_text}.get(ref.type)
+        if getter is None:
+            raise InputError(f"cannot load a {ref.type} ref")
+        return getter(ref)
+
+    # -- running -----------------------------------------------------------------------------
+    def run(self, text: str, image: Any = None, regions: list[Any] | None = None, session: str | None = None,
+            on_event: Callable[[dict[str, Any]], None] | None = None) -> RunResult:
+        """Plan and run one turn. ``image``: a path, encoded bytes, an HxWx3 uint8 array, a
+        PIL image or an ImageRef of this session; ``regions``: Point / Box / Scribble."""
+        result = None
+        for event in self.stream(text, image=image, regions=regions, session=session):
+            if on_event is not None:
+                on_event(event)
+            if event["type"] == "result":
+                result = event["result"]
+        if result is None:
+            raise RuntimeError("the agent graph ended without a result")
+        return result
+
+    def stream(self, text: str, image: Any = None, regions: list[Any] | None = None,
+               session: str | None = None) -> Iterator[dict[str, Any]]:
+        """Run one turn, yielding events: ``plan``, ``repair``, ``step_started``, ``progress``,
+        ``step_finished``, ``answer`` and finally ``result`` (with the :class:`RunResult`)."""
+        state_in, config = self._prepare(text, image, regions, session)
+        for mode, chunk in self.graph.stream(state_in, config, stream_mode=["updates", "custom"]):
+            if mode == "custom":
+                yield chunk
+                continue
+            for node, update in (chunk or {}).items():
+                if not update:
+                    continue
+                if node == "planner" and update.get("plan") is not None:
+                    yield {"type": "plan", "plan": update["plan"]}
+                elif node in ("validate", "schedule") and update.get("problems"):
+                    yield {"type": "repair", "problems": update["problems"]}
+                elif node == "respond":
+                    yield {"type": "answer", "answer": update["answer"]}
+        values = self.graph.get_state(config).values
+        yield {"type": "result", "result": self._result(values)}
+
+    def plan(self, text: str, image: Any = None, regions: list[Any] | None = None,
+             session: str | None = None) -> Plan:
+        """The plan the planner makes for ``text`` (validated; nothing runs)."""
+        from vitron_agent.graphs.agent import input_kinds
+        from vitron_agent.planners.base import PlanRequest
+
+        state_in, _ = self._prepare(text, image, regions, session)
+        req = PlanRequest(text=text, inputs=input_kinds(state_in["inputs"]))
+        return self.planner.plan(req, self.toolbox)
+
+    def history(self, session: str) -> list[dict[str, Any]]:
+        return list(self.graph.get_state(self._config(session)).values.get("history", []))
+
+    def _result(self, values: dict[str, Any]) -> RunResult:
+        plan = Plan.model_validate(values.get("plan") or {})
+        records = values.get("records", {})
+        fields = StepResult.model_fields
+        steps = [StepResult(**{k: v for k, v in records[s.id].items() if k in fields})
+                 for s in plan.steps if s.id in records]
+        return RunResult(answer=values.get("answer", ""), session=values["session"], request=values["request"],
+                         plan=plan, steps=steps, inputs=values.get("inputs", {}),
+                         problems=list(values.get("problems", [])))
+
+    def _config(self, session: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": session}, "recursion_limit": 4 * MAX_STEPS + 40}
+
+    def _prepare(self, text: str, image: Any, regions: list[Any] | None,
+                 session: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+        if not isinstance(text, str) or not text.strip():
+            raise InputError("the instruction is empty; say what to do, e.g. 'segment the cat, then make it purple'")
+        if len(text) > 10_000:
+            raise InputError(f"the instruction is {len(text):,} characters; keep it under 10,000")
+        session = session or uuid.uuid4().hex[:12]
+        try:
+            validate_session_id(session)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        config = self._config(session)
+        store = self.store_for(session)
+        current: dict[str, Any] = {}
+        if image is not None:
+            current["image"] = self._ingest_image(image, store).model_dump(mode="json")
+        last = dict(self.graph.get_state(config).values.get("last", {}) or {})
+        if "image" not in current and "image" in last:
+            current["image"] = last["image"]
+        size = (current["image"]["width"], current["image"]["height"]) if "image" in current else None
+        current.update(_regions(regions or [], size, store))
+        state_in = {"session": session, "request": text.strip(), "inputs": {"input": current, "last": last},
+                    "plan": None, "problems": [], "repairs": 0, "max_repairs": self.config.agent.max_repairs,
+                    "records": {"__clear__": True}, "answer": ""}
+        return state_in, config
+
+    def _ingest_image(self, image: Any, store: ArtifactStore) -> ImageRef:
+        from vitron_agent.media import load_image, to_rgb_array
+
+        if isinstance(image, ImageRef) or (isinstance(image, dict) and image.get("type") == "image"):
+            ref = ref_from_dict(image)
+            store.get_image(ref)  # checks session and existence
+            return ref
+        if isinstance(image, (str, os.PathLike, bytes)):
+            arr = load_image(image, max_pixels=self.config.store.max_pixels)
+        elif isinstance(image, np.ndarray):
+            arr = _array_to_rgb(image)
+        elif type(image).__module__.startswith("PIL."):
+            arr = to_rgb_array(image)
+        else:
+            raise InputError(f"image must be a path, bytes, an HxWx3 uint8 array, a PIL image or an ImageRef; got {type(image).__name__}")
+        if arr.shape[0] * arr.shape[1] > self.config.store.max_pixels:
+            raise MediaError("<array>", f"{arr.shape[1]}x{arr.shape[0]} exceeds max_pixels={self.config.store.max_pixels:,}")
+        return store.put_image(arr, producer="input")
+
+
+def _array_to_rgb(arr: np.ndarray) -> np.ndarray:
+    if arr.ndim == 2:
+        arr = np.stack([arr] * 3, axis=-1)
+    if arr.ndim != 3 or arr.shape[2] not in (3, 4):
+        raise InputError(f"image array must be HxW, HxWx3 or HxWx4, got shape {arr.shape}")
+    if arr.dtype != np.uint8:
+        if np.issubdtype(arr.dtype, np.floating) and arr.size and float(np.nanmax(arr)) <= 1.0:
+            arr = np.nan_to_num(arr) * 255.0
+        arr = np.clip(np.nan_to_num(arr), 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(arr[..., :3])
+
+
+def _regions(regions: list[Any], size: tuple[int, int] | None, store: ArtifactStore) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for region in regions:
+        r = ref_from_dict(region) if isinstance(region, dict) else region
+        if not isinstance(r, (Point, Box, Scribble)):
+            raise InputError(f"regions take Point, Box or Scribble, got {type(region).__name__}")
+        if size is not None and isinstance(r, (Point, Box)):
+            w, h = size
+            xs, ys = ((r.x,), (r.y,)) if isinstance(r, Point) else ((r.x1, r.x2), (r.y1, r.y2))
+            if max(xs) > w or max(ys) > h:
+                raise InputError(f"{r.type} {r.model_dump(exclude={'type'})} lies outside the {w}x{h} image")
+        if isinstance(r, Scribble):
+            store.get_mask(r.mask)
+            out.setdefault("scribble", r.mask.model_dump(mode="json"))
+        else:
+            out.setdefault(r.type, r.model_dump(mode="json"))
+    return out

@@ -1,0 +1,146 @@
+"""Safe decoding of images into HxWx3 uint8 RGB.
+
+Every odd or hostile file either becomes a normal RGB array or raises
+:class:`~vitron_agent.errors.MediaError` naming the file and the problem:
+
+* missing, directory, 0-byte, not an image, truncated or corrupt files are rejected;
+* a decompression bomb (more than ``max_pixels`` pixels, read from the header
+  before any pixel is decoded) is rejected;
+* CMYK, 16-bit and 32-bit integer, float, palette, 1-bit, grayscale (with or
+  without alpha) and RGBA images are converted (alpha is composited on white);
+* EXIF orientation is applied, so the array is upright as a viewer shows it;
+* animated images (GIF, APNG, WebP) yield their first frame.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vitron_agent.errors import MediaError
+
+__all__ = ["DEFAULT_MAX_PIXELS", "load_image", "to_rgb_array", "save_png"]
+
+DEFAULT_MAX_PIXELS = 64_000_000
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+def load_image(source: str | os.PathLike[str] | bytes, max_pixels: int = DEFAULT_MAX_PIXELS,
+               name: str | None = None) -> np.ndarray:
+    """Decode an image file (path or bytes) to an HxWx3 uint8 RGB array.
+
+    Args:
+        source: a path, or the encoded bytes of the file.
+        max_pixels: reject images with more pixels than this (checked from the header).
+        name: how to name the source in error messages (defaults to the path).
+
+    Raises:
+        MediaError: the file is missing, empty, not an image, corrupt, truncated or too large.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    label = name or (f"<{len(source)} bytes>" if isinstance(source, bytes) else str(source))
+    data = _read_bytes(source, label)
+    if not data:
+        raise MediaError(label, "the file is empty (0 bytes); give a PNG, JPEG, WebP, GIF, BMP or TIFF image")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
+            w, h = im.size
+            if w <= 0 or h <= 0:
+                raise MediaError(label, f"the image header declares an empty size {w}x{h}")
+            if w * h > max_pixels:
+                raise MediaError(
+                    label,
+                    f"{w}x{h} = {w * h:,} pixels exceeds the limit of {max_pixels:,} "
+                    "(possible decompression bomb); downscale it or raise max_pixels",
+                )
+            im.load()
+            return to_rgb_array(im, label)
+    except MediaError:
+        raise
+    except UnidentifiedImageError:
+        raise MediaError(label, "not a recognised image format (PNG, JPEG, WebP, GIF, BMP, TIFF)") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise MediaError(label, f"rejected as a decompression bomb: {exc}") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise MediaError(label, f"the image data is truncated or corrupt ({exc})") from None
+
+
+def _read_bytes(source: str | os.PathLike[str] | bytes, label: str) -> bytes:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    path = Path(source)
+    try:
+        if path.is_dir():
+            raise MediaError(label, "is a directory, not an image file")
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise MediaError(label, "no such file") from None
+    except OSError as exc:
+        raise MediaError(label, f"cannot be read ({exc.strerror or exc})") from None
+    if size > MAX_FILE_BYTES:
+        raise MediaError(label, f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise MediaError(label, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def to_rgb_array(im: Any, label: str = "<image>") -> np.ndarray:
+    """Normalise an opened PIL image to an upright HxWx3 uint8 RGB array."""
+    from PIL import Image, ImageOps
+
+    if getattr(im, "is_animated", False):
+        im.seek(0)
+    try:
+        im = ImageOps.exif_transpose(im)
+    except Exception:  # a broken EXIF block must not make a readable image unreadable
+        pass
+    mode = im.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        arr = np.asarray(im, dtype=np.float64)
+        top = 65535.0 if mode.startswith("I;16") or arr.max(initial=0) > 255 else 255.0
+        arr = np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        return np.ascontiguousarray(np.stack([arr] * 3, axis=-1))
+    if mode == "F":
+        arr = np.nan_to_num(np.asarray(im, dtype=np.float64))
+        lo, hi = float(arr.min(initial=0)), float(arr.max(initial=0))
+        if lo < 0 or hi > 1:
+            arr = (arr - lo) / (hi - lo) if hi > lo else np.zeros_like(arr)
+        arr = np.clip(arr * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        return np.ascontiguousarray(np.stack([arr] * 3, axis=-1))
+    if mode == "P" or mode == "PA":
+        im = im.convert("RGBA")
+    elif mode in ("LA", "La"):
+        im = im.convert("RGBA")
+    if im.mode in ("RGBA", "RGBa"):
+        white = Image.new("RGBA", im.size, (255, 255, 255, 255))
+        im = Image.alpha_composite(white, im.convert("RGBA"))
+    if im.mode != "RGB":
+        try:
+            im = im.convert("RGB")
+        except (ValueError, OSError) as exc:
+            raise MediaError(label, f"unsupported pixel mode {mode!r} ({exc})") from None
+    arr = np.asarray(im, dtype=np.uint8)
+    if arr.ndim != 3 or arr.shape[2] != 3:
+        raise MediaError(label, f"decoded to an unexpected shape {arr.shape}")
+    return np.ascontiguousarray(arr)
+
+
+def save_png(image: np.ndarray, path: str | os.PathLike[str]) -> Path:
+    """Write an HxWx3 uint8 RGB image or an HxW mask (bool or uint8) as PNG."""
+    from PIL import Image
+
+    arr = np.asarray(image)
+    if arr.dtype == bool:
+        arr = arr.astype(np.uint8) * 255
+    out = Path(path)
+    Image.fromarray(arr).save(out, format="PNG")
+    return out

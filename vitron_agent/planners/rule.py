@@ -1,0 +1,367 @@
+"""RulePlanner: the embedded, deterministic planner (no weights).
+
+It splits an instruction into clauses ("then", "and then", "after that",
+commas and semicolons, "and" before a verb), recognises one action per clause
+and chains the steps: "it", "them", "that" and "the result" bind to the latest
+mask and image of the plan (or of the session's previous turn). Explicit
+regions are read from the text: "at (x, y)" and "in box (x1, y1, x2, y2)".
+
+A request it cannot understand gets a plan-free answer listing what it
+understands; it never raises.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from vitron_agent.plan import Plan, Step
+from vitron_agent.planners.base import PlanRequest
+from vitron_agent.tool import Toolbox
+
+__all__ = ["RulePlanner", "UNDERSTOOD", "NO_GENERATOR", "NEEDS_IMAGE", "split_clauses"]
+
+UNDERSTOOD = (
+    "I understand: segment / select / mask / cut out / find / highlight / isolate <target>; "
+    "recolor / make it <colour> / paint / turn <colour>; remove / erase / delete <target>; "
+    "blur / replace / change the background; keep only <target>; brighten / darken / increase contrast / "
+    "grayscale; describe / caption / what is / tell me about; how many <things>; generate / draw / create "
+    "an image of <prompt>. Targets: the foreground / main object / subject, colours ('the red car'), "
+    "positions (left, right, top, bottom, center), 'the largest object', 'at (x, y)', 'in box (x1, y1, x2, y2)'. "
+    "Chain steps with 'then', commas or semicolons; 'it' refers to the previous result."
+)
+NO_GENERATOR = ("Image generation is not configured: no generator ships without weights. Set "
+                "[tools.generate] backend = \"diffusers\" and model = \"/path/to/local/pipeline\" in vitron.toml.")
+NEEDS_IMAGE = "This request needs an image: pass --image PATH on the command line, or image=... in Python."
+
+_NUM = r"(-?\d+(?:\.\d+)?)"
+_BOX_RE = re.compile(rf"(?:\b(?:in|inside|within)\s+)?(?:the\s+)?(?:box|rectangle|region)?\s*[\(\[]\s*{_NUM}\s*,\s*{_NUM}\s*,\s*{_NUM}\s*,\s*{_NUM}\s*[\)\]]", re.I)
+_POINT_RE = re.compile(rf"(?:\b(?:at|near|around|on)\s+)?(?:the\s+)?(?:point|pixel)?\s*[\(\[]\s*{_NUM}\s*,\s*{_NUM}\s*[\)\]]", re.I)
+_STRONG_SPLIT = re.compile(r"\s*(?:;|\.\s+|\n+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\bafter that\b,?|,?\s*\bafterwards\b,?|,?\s*\bfinally\b,?|,?\s*\band also\b)\s*", re.I)
+_WEAK_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)\s*", re.I)
+_FILLER = re.compile(r"^(?:please|pls|can you|could you|would you|now|also|and|then|next|i want you to|i'd like you to|let's|lets|kindly)\b[\s,]*", re.I)
+_PRONOUN = re.compile(r"^(?:it|them|that|this|those|these|the result|the output|the selection|the mask|the region|the selected region|the segmented region|the segmented object|the edited image|the new image|the same)$", re.I)
+_WHOLE = re.compile(r"^(?:the )?(?:whole |entire |full )?(?:image|picture|photo|photograph|scene|frame|everything|all)$", re.I)
+_BACKGROUND = re.compile(r"^(?:the )?(?:background|backdrop|surroundings|rest)$", re.I)
+_COLOR_WORDS = ("red orange yellow green cyan blue purple magenta pink brown black white gray grey violet teal "
+                "turquoise gold golden crimson scarlet navy lime silver tan beige lilac lavender maroon aqua fuchsia olive").split()
+_COLOR_RE = re.compile(r"\b(" + "|".join(_COLOR_WORDS) + r")\b", re.I)
+
+# (intent, pattern matched at the start of a clause); order matters.
+_INTENTS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p in [
+    ("count", r"^(?:how many|count(?: the)?(?: number of)?)\b\s*"),
+    ("generate", r"^(?:generate|draw|create|make|paint|render|produce|imagine|sketch)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+)?(?:image|picture|photo|drawing|painting|illustration|render|artwork)\s+(?:of|showing|with)\s+"),
+    ("generate", r"^(?:generate|draw|imagine|sketch)\b\s*"),
+    ("keep_only", r"^(?:keep only|keep just|only keep|leave only)\b\s*"),
+    ("background", r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|brighten|lighten|fill)\b.*\bbackground\b"),
+    ("remove", r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b\s*"),
+    ("blur", r"^(?:blur|pixelate|obscure|smooth)\b\s*"),
+    ("grayscale", r"^(?:convert|turn|make|render|change)?\b.*\b(?:grayscale|greyscale|gray ?scale|grey ?scale|black and white|black-and-white|monochrome)\b|^(?:desaturate)\b\s*"),
+    ("brighten", r"^(?:brighten|lighten)\b\s*|^(?:make|render)\b.*\b(?:brighter|lighter)\b|^(?:increase|raise|boost)\s+(?:the\s+)?brightness\b\s*"),
+    ("darken", r"^darken\b\s*|^(?:make|render)\b.*\bdarker\b|^(?:decrease|reduce|lower)\s+(?:the\s+)?brightness\b\s*"),
+    ("contrast", r"^(?:increase|boost|enhance|raise|add|improve)\s+(?:the\s+)?contrast\b\s*|^(?:make)\b.*\bmore contrast(?:y|ed)?\b|^contrast\b\s*"),
+    ("recolor", r"^(?:recolou?r|paint|colou?r|turn|make|change|dye|tint|repaint)\b\s*"),
+    ("segment", r"^(?:segment|select|mask|cut out|cut|find|highlight|isolate|detect|locate|outline|extract|pick out|identify|show me|show|get)\b\s*"),
+    ("describe", r"^(?:describe|caption|summari[sz]e|explain|tell me about|tell me what|analy[sz]e|look at)\b\s*"),
+    ("question", r"^(?:what|what's|whats|which|where|who|is|are|does|do|how)\b"),
+]]
+_VERB_START = re.compile("|".join(p.pattern for _, p in _INTENTS), re.I)
+
+
+def _protect_regions(text: str) -> tuple[str, dict[str, dict[str, Any]]]:
+    regions: dict[str, dict[str, Any]] = {}
+
+    def box(m: re.Match[str]) -> str:
+        key = f"@r{len(regions)}@"
+        x1, y1, x2, y2 = (float(v) for v in m.groups())
+        regions[key] = {"type": "box", "x1": x1, "y1": y1, "x2": x2, "y2": y2}
+        return f" {key} "
+
+    def point(m: re.Match[str]) -> str:
+        key = f"@r{len(regions)}@"
+        regions[key] = {"type": "point", "x": float(m.group(1)), "y": float(m.group(2)), "label": 1}
+        return f" {key} "
+
+    text = _BOX_RE.sub(box, text)
+    text = _POINT_RE.sub(point, text)
+    return text, regions
+
+
+def split_clauses(text: str) -> list[str]:
+    """Clauses of an instruction, in order ('segment the cat, then make it red' -> 2)."""
+    out: list[str] = []
+    for part in _STRONG_SPLIT.split(text):
+        part = part.strip(" ,.!?")
+        if not part:
+            continue
+        pieces = _WEAK_SPLIT.split(part)
+        current = pieces[0]
+        for piece in pieces[1:]:
+            if _VERB_START.match(_FILLER.sub("", piece.strip())):
+                out.append(current)
+                current = piece
+            else:
+                joiner = " and " if not current.endswith(",") else " "
+                current = f"{current}{joiner}{piece}"
+        out.append(current)
+    return [c.strip(" ,.!?") for c in out if c.strip(" ,.!?")]
+
+
+@dataclass
+class _Builder:
+    toolbox: Toolbox
+    inputs: dict[str, dict[str, str]]
+    regions: dict[str, dict[str, Any]]
+    steps: list[Step] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    image: str | None = None
+    mask: str | None = None
+    box: str | None = None
+    last_output: str | None = None
+
+    def add(self, tool: str, **args: Any) -> str:
+        sid = f"s{len(self.steps) + 1}"
+        self.steps.append(Step(id=sid, tool=tool, args={k: v for k, v in args.items() if v is not None}))
+        return sid
+
+
+class RulePlanner:
+    """Deterministic planner for everyday instructions (see module docstring)."""
+
+    name = "rule"
+
+    def plan(self, request: PlanRequest, toolbox: Toolbox) -> Plan:
+        text, regions = _protect_regions(request.text)
+        clauses = split_clauses(text)
+        inp, last = request.inputs.get("input", {}), request.inputs.get("last", {})
+        b = _Builder(toolbox=toolbox, inputs=request.inputs, regions=regions)
+        b.image = "$input.image" if inp.get("image") == "image" else None
+        understood = 0
+        for clause in clauses:
+            clause = _FILLER.sub("", clause.strip()).strip()
+            intent, rest = _intent(clause)
+            if intent is None:
+                b.notes.append(f"I did not understand {_restore(clause, regions)!r}, so I skipped it.")
+                continue
+            if intent == "generate":
+                if "generate" not in toolbox:
+                    return Plan(answer=NO_GENERATOR)
+                sid = b.add("generate", prompt=_restore(rest, regions).strip() or clause)
+                b.image, b.mask, b.last_output = f"${sid}.image", None, "image"
+                understood += 1
+                continue
+            if b.image is None:
+                return Plan(answer=NEEDS_IMAGE)
+            _HANDLERS[intent](b, rest, clause, last)
+            understood += 1
+        if not understood:
+            return Plan(answer=f"I could not turn {request.text.strip()!r} into steps. {UNDERSTOOD}")
+        if b.notes:
+            b.notes.append(UNDERSTOOD)
+        return Plan(steps=b.steps, notes=b.notes)
+
+
+def _intent(clause: str) -> tuple[str | None, str]:
+    for name, pattern in _INTENTS:
+        m = pattern.match(clause)
+        if m:
+            if name in ("background", "grayscale", "brighten", "darken", "contrast", "question"):
+                return name, clause
+            if name == "recolor" and not _COLOR_RE.search(clause[m.end():]):
+                continue
+            return name, clause[m.end():].strip()
+    return None, clause
+
+
+def _restore(text: str, regions: dict[str, dict[str, Any]]) -> str:
+    for key, r in regions.items():
+        if r["type"] == "box":
+            text = text.replace(key, f"in box ({r['x1']:g}, {r['y1']:g}, {r['x2']:g}, {r['y2']:g})")
+        else:
+            text = text.replace(key, f"at ({r['x']:g}, {r['y']:g})")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _clean_target(phrase: str) -> str:
+    phrase = re.sub(r"@r\d+@", " ", phrase)
+    phrase = re.sub(r"^(?:out\s+)?(?:all\s+)?", "", phrase.strip(), flags=re.I)
+    phrase = re.sub(r"\s+(?:in|from|of)\s+(?:the|this)\s+(?:image|picture|photo|scene)$", "", phrase, flags=re.I)
+    phrase = re.sub(r"\s+(?:are there|is there|do you see|can you see|are in the (?:image|picture|photo)|in the (?:image|picture|photo))\s*\??$", "", phrase, flags=re.I)
+    return re.sub(r"\s+", " ", phrase).strip(" ,.?")
+
+
+def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | None]:
+    """Classify a target phrase: ('pronoun'|'whole'|'background'|'none'|'object', mask reference)."""
+    cleaned = _clean_target(phrase)
+    if not cleaned and not re.search(r"@r\d+@", phrase):
+        return "none", b.mask
+    if _PRONOUN.match(cleaned):
+        if b.mask:
+            return "pronoun", b.mask
+        if "mask" in last:
+            return "pronoun", "$last.mask"
+        return "pronoun", None
+    if _WHOLE.match(cleaned):
+        return "whole", None
+    if _BACKGROUND.match(cleaned):
+        return "background", b.mask
+    return "object", _segment(b, phrase, last)
+
+
+def _segment(b: _Builder, phrase: str, last: dict[str, str]) -> str:
+    """Add a segment step for ``phrase`` and make its mask current."""
+    from vitron_agent.tools.segment import parse_target
+
+    region = next((b.regions[k] for k in re.findall(r"@r\d+@", phrase)), None)
+    target = _clean_target(phrase) or "the main object"
+    color, position, largest = parse_target(target)
+    args: dict[str, Any] = {"image": b.image, "target": target}
+    if color:
+        args["color"] = color
+    if position:
+        args["position"] = position
+    if largest:
+        args["largest"] = True
+    given = b.inputs.get("input", {})
+    if region is not None:
+        args[region["type"]] = {k: v for k, v in region.items()}
+    elif not color and not position and not largest:
+        for kind in ("box", "point", "scribble"):
+            if kind in given:
+                args[kind] = f"$input.{kind}"
+                break
+    sid = b.add("segment", **args)
+    b.mask, b.box, b.last_output = f"${sid}.mask", f"${sid}.box", "mask"
+    return b.mask
+
+
+def _mask_or_foreground(b: _Builder, phrase: str, last: dict[str, str]) -> str:
+    kind, mask = _target(b, phrase, last)
+    if mask is None or kind == "whole":
+        mask = _segment(b, "the main object", last)
+    return mask
+
+
+def _edit(b: _Builder, **args: Any) -> None:
+    sid = b.add("edit", image=b.image, **args)
+    b.image, b.last_output = f"${sid}.image", "image"
+
+
+def _do_segment(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    kind, _ = _target(b, rest, last)
+    if kind in ("pronoun", "none", "whole") and not re.search(r"@r\d+@", rest):
+        _segment(b, "the main object", last)
+    elif kind == "background":
+        _segment(b, "the main object", last)
+        b.notes.append("The mask is of the main object; the background is everything outside it.")
+
+
+def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    rest = re.sub(r"^(?:the\s+)?colou?r\s+of\s+", "", rest, flags=re.I)
+    colors = list(_COLOR_RE.finditer(rest))
+    dest = next((m for m in colors if re.search(r"\b(?:to|into|in|as)\s+$", rest[:m.start()], re.I)), colors[-1])
+    phrase = re.sub(r"\s+(?:to|into|in|as)\s*$", "", rest[:dest.start()], flags=re.I).strip()
+    color = dest.group(1).lower()
+    kind, mask = _target(b, phrase, last)
+    if kind == "background":
+        mask = mask or _segment(b, "the main object", last)
+        _edit(b, operation="recolor", mask=mask, where="outside", color=color)
+        return
+    if mask is None:
+        mask = _segment(b, "the main object", last)
+    _edit(b, operation="recolor", mask=mask, color=color)
+
+
+def _do_remove(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    _edit(b, operation="remove", mask=_mask_or_foreground(b, rest, last))
+
+
+def _do_keep_only(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    _edit(b, operation="keep_only", mask=_mask_or_foreground(b, rest, last))
+
+
+def _do_blur(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    kind, mask = _target(b, rest, last)
+    if kind == "whole" or (kind in ("none", "pronoun") and mask is None):
+        _edit(b, operation="blur")
+    else:
+        _edit(b, operation="blur", mask=mask)
+
+
+def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    low = clause.lower()
+    mask = b.mask or ("$last.mask" if "mask" in last else None) or _segment(b, "the main object", last)
+    colors = _COLOR_RE.findall(clause)
+    color = colors[-1].lower() if colors else None
+    if re.match(r"^blur\b", low):
+        _edit(b, operation="blur_background", mask=mask)
+    elif re.match(r"^(?:remove|erase|delete)\b", low):
+        _edit(b, operation="replace_background", mask=mask, color="white")
+    elif re.match(r"^darken\b", low) or "darker" in low:
+        _edit(b, operation="darken", mask=mask, where="outside")
+    elif re.match(r"^(?:brighten|lighten)\b", low) or "brighter" in low or "lighter" in low:
+        _edit(b, operation="brighten", mask=mask, where="outside")
+    elif re.search(r"\b(?:gr[ae]yscale|black and white|monochrome)\b", low):
+        _edit(b, operation="grayscale", mask=mask, where="outside")
+    elif re.match(r"^(?:make|turn|paint)\b", low) and color:
+        _edit(b, operation="recolor", mask=mask, where="outside", color=color)
+    else:
+        _edit(b, operation="replace_background", mask=mask, color=color or "white")
+
+
+def _adjust(op: str):
+    def handler(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+        m = re.match(r"^(?:make|render|convert|turn|change|increase|boost|enhance|raise|decrease|reduce|lower|add|improve|brighten|lighten|darken|desaturate|contrast)\s+(.*?)(?:\s+(?:brighter|lighter|darker|more contrasty|(?:to\s+|into\s+|in\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|monochrome)))?\s*$",
+                     clause, re.I)
+        phrase = m.group(1) if m else ""
+        phrase = re.sub(r"^(?:the\s+)?(?:brightness|contrast)\s*(?:of\s+)?", "", phrase, flags=re.I)
+        kind, mask = _target(b, phrase, last)
+        if kind == "background":
+            mask = mask or _segment(b, "the main object", last)
+            _edit(b, operation=op, mask=mask, where="outside")
+        elif kind in ("whole", "none") or mask is None:
+            _edit(b, operation=op)
+        else:
+            _edit(b, operation=op, mask=mask)
+
+    return handler
+
+
+def _do_describe(b: _Builder, rest: str, clause: str, last: dict[str, str], question: str | None = None) -> None:
+    kind, mask = _target(b, rest, last)
+    if kind == "whole":
+        mask = None
+    sid = b.add("describe", image=b.image, mask=mask, question=question)
+    b.last_output = "text"
+
+
+def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    m = re.match(r"^(?:what|which)\s+colou?r\s+(?:is|are)\s+(.*)$|^(?:where|how big|how large|how bright|how dark)\s+(?:is|are)\s+(.*)$|^what\s+(?:is|are)\s+(?:in\s+)?(.*)$|^what's\s+(?:in\s+)?(.*)$",
+                 clause, re.I)
+    phrase = next((g for g in (m.groups() if m else ()) if g), "it" if (b.mask or b.last_output) else "the image")
+    _do_describe(b, phrase, clause, last, question=_restore(clause, b.regions) + ("" if clause.endswith("?") else "?"))
+
+
+def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    target = _clean_target(rest) or "objects"
+    color = next((c.lower() for c in _COLOR_RE.findall(target)), None)
+    sid = b.add("count", image=b.image, target=target, color=color)
+    b.last_output = "text"
+
+
+_HANDLERS = {
+    "segment": _do_segment,
+    "recolor": _do_recolor,
+    "remove": _do_remove,
+    "keep_only": _do_keep_only,
+    "blur": _do_blur,
+    "background": _do_background,
+    "grayscale": _adjust("grayscale"),
+    "brighten": _adjust("brighten"),
+    "darken": _adjust("darken"),
+    "contrast": _adjust("contrast"),
+    "describe": _do_describe,
+    "question": _do_question,
+    "count": _do_count,
+}

@@ -1,0 +1,318 @@
+"""ArtifactStore: content-addressed, session-scoped, disk-backed, LRU-cached in memory.
+
+Layout on disk (one folder per session)::
+
+    <root>/<session>/<sha256>.png    image (RGB) or mask (single-channel 8-bit, 0/255)
+    <root>/<session>/<sha256>.safetensors   tensor (key "tensor")
+    <root>/<session>/<sha256>.txt    long text
+    <root>/<session>/<sha256>.json   metadata: kind, shape, dtype, producer, created
+
+The id is the SHA-256 of the content (pixels or tensor bytes, with kind, shape and
+dtype), so storing the same thing twice writes nothing new. Every write goes to
+a temporary file, is flushed to disk and renamed into place, data before
+metadata, and ``put_*`` returns only after both are durable: a ref handed to
+the graph always points at a complete artifact, even if the process is killed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vitron_agent.errors import RefError
+from vitron_agent.refs import FeatureRef, ImageRef, MaskRef, TextRef
+
+__all__ = ["ArtifactStore", "ArrayCache", "validate_session_id"]
+
+_SESSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_EXT = {"image": ".png", "mask": ".png", "feature": ".safetensors", "text": ".txt"}
+DEFAULT_CACHE_BYTES = 512 * 1024 * 1024
+
+
+def validate_session_id(session: str) -> str:
+    """Return ``session`` if it is a safe folder name, else raise ``ValueError``."""
+    if not isinstance(session, str) or not _SESSION_RE.match(session) or ".." in session:
+        raise ValueError(
+            f"invalid session id {session!r}: use 1-128 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return session
+
+
+class ArrayCache:
+    """A thread-safe LRU of decoded arrays bounded by their total ``nbytes``."""
+
+    def __init__(self, max_bytes: int = DEFAULT_CACHE_BYTES):
+        if max_bytes < 0:
+            raise ValueError(f"cache budget must be >= 0 bytes, got {max_bytes}")
+        self.max_bytes = max_bytes
+        self.nbytes = 0
+        self._items: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: tuple[str, str]) -> Any | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return value
+
+    def put(self, key: tuple[str, str], value: Any, nbytes: int) -> None:
+        if nbytes > self.max_bytes:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.nbytes -= _nbytes(old)
+            self._items[key] = value
+            self.nbytes += nbytes
+            while self.nbytes > self.max_bytes and self._items:
+                _, evicted = self._items.popitem(last=False)
+                self.nbytes -= _nbytes(evicted)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _nbytes(value: Any) -> int:
+    return int(getattr(value, "nbytes", 0))
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _digest(kind: str, *parts: bytes) -> str:
+    h = hashlib.sha256(kind.encode())
+    for part in parts:
+        h.update(part)
+    return h.hexdigest()
+
+
+class ArtifactStore:
+    """Artifacts of one session under ``root``; ``for_session`` gives a view of another
+    session sharing the same in-memory cache.
+
+    Args:
+        root: folder that holds one sub-folder per session (created if missing).
+        session: the namespace this view reads and writes.
+        cache_bytes: budget of the in-memory LRU of decoded arrays.
+    """
+
+    def __init__(self, root: str | os.PathLike[str], session: str = "default",
+                 cache_bytes: int = DEFAULT_CACHE_BYTES, *, _cache: ArrayCache | None = None):
+        self.root = Path(root)
+        self.session = validate_session_id(session)
+        self.cache = _cache if _cache is not None else ArrayCache(cache_bytes)
+        self.dir = self.root / self.session
+        self.dir.mkdir(parents=True, exist_ok=True)
+
+    def for_session(self, session: str) -> ArtifactStore:
+        return ArtifactStore(self.root, session, _cache=self.cache)
+
+    # -- writing ---------------------------------------------------------------------------
+    def put_image(self, image: np.ndarray, producer: str | None = None) -> ImageRef:
+        """Store an HxWx3 uint8 RGB image; returns its ref."""
+        arr = np.ascontiguousarray(image)
+        if arr.dtype != np.uint8 or arr.ndim != 3 or arr.shape[2] != 3:
+            raise ValueError(f"put_image expects HxWx3 uint8 RGB, got shape {arr.shape} dtype {arr.dtype}")
+        h, w = arr.shape[:2]
+        digest = _digest("image", f"{h}x{w}".encode(), arr.tobytes())
+        self._write(digest, "image", lambda: _png_bytes(arr), producer, shape=[h, w, 3], dtype="uint8")
+        self._cache_put(digest, arr.copy())
+        return ImageRef(id=digest, session=self.session, producer=producer, width=w, height=h)
+
+    def put_mask(self, mask: np.ndarray, producer: str | None = None,
+                 image: ImageRef | str | None = None) -> MaskRef:
+        """Store an HxW mask (bool, or any dtype where non-zero means inside)."""
+        arr = np.ascontiguousarray(np.asarray(mask) > 0)
+        if arr.ndim != 2:
+            raise ValueError(f"put_mask expects an HxW mask, got shape {arr.shape}")
+        h, w = arr.shape
+        digest = _digest("mask", f"{h}x{w}".encode(), np.packbits(arr).tobytes())
+        image_id = image.id if isinstance(image, ImageRef) else image
+        u8 = arr.astype(np.uint8) * 255
+        self._write(digest, "mask", lambda: _png_bytes(u8), producer, shape=[h, w], dtype="bool",
+                    extra={"image": image_id})
+        self._cache_put(digest, arr)
+        area = float(arr.mean()) if arr.size else 0.0
+        return MaskRef(id=digest, session=self.session, producer=producer, width=w, height=h,
+                       area=area, image=image_id)
+
+    def put_feature(self, tensor: Any, kind: str, producer: str | None = None,
+                    key: str | None = None) -> FeatureRef:
+        """Store a tensor (numpy array or torch tensor, any dtype safetensors knows).
+
+        ``key`` makes the id a function of ``key`` instead of the content (used for
+        caches such as "SAM embedding of image <sha>"), so it can be found again
+        before computing it; see :meth:`find_feature`.
+        """
+        data, shape, dtype = _serialise_tensor(tensor)
+        digest = _digest("feature", kind.encode(), key.encode()) if key else _digest("feature", kind.encode(), data)
+        self._write(digest, "feature", lambda: data, producer, shape=list(shape), dtype=dtype,
+                    extra={"kind": kind, "key": key})
+        return FeatureRef(id=digest, session=self.session, producer=producer, kind=kind,
+                          shape=tuple(shape), dtype=dtype)
+
+    def find_feature(self, kind: str, key: str) -> FeatureRef | None:
+        """The feature stored with ``put_feature(..., kind=kind, key=key)``, if any."""
+        digest = _digest("feature", kind.encode(), key.encode())
+        meta = self._read_meta(digest)
+        if meta is None:
+            return None
+        return FeatureRef(id=digest, session=self.session, producer=meta.get("producer"), kind=kind,
+                          shape=tuple(meta["shape"]), dtype=meta["dtype"])
+
+    def put_text(self, text: str, producer: str | None = None) -> TextRef:
+        data = text.encode("utf-8")
+        digest = _digest("text", data)
+        self._write(digest, "text", lambda: data, producer, shape=[len(text)], dtype="utf-8")
+        return TextRef(id=digest, session=self.session, producer=producer, chars=len(text))
+
+    def _write(self, digest: str, kind: str, encode, producer, shape, dtype, extra=None) -> None:
+        data_path = self.dir / f"{digest}{_EXT[kind]}"
+        meta_path = self.dir / f"{digest}.json"
+        if data_path.exists() and meta_path.exists():
+            return
+        _atomic_write(data_path, encode())
+        meta = {"kind": kind, "shape": shape, "dtype": dtype, "producer": producer,
+                "session": self.session, "created": time.time(), **(extra or {})}
+        _atomic_write(meta_path, json.dumps(meta).encode())
+
+    # -- reading ---------------------------------------------------------------------------
+    def get_image(self, ref: ImageRef) -> np.ndarray:
+        """The image as a read-only HxWx3 uint8 RGB array."""
+        return self._get(ref, "image", _decode_image)
+
+    def get_mask(self, ref: MaskRef) -> np.ndarray:
+        """The mask as a read-only HxW bool array."""
+        return self._get(ref, "mask", _decode_mask)
+
+    def get_feature(self, ref: FeatureRef, framework: str = "np") -> Any:
+        """The tensor: a numpy array (``framework="np"``) or a CPU torch tensor (``"pt"``)."""
+        self._check(ref, "feature")
+        path = self.path(ref)
+        if framework == "pt":
+            from safetensors.torch import load_file as load_pt
+
+            return load_pt(str(path))["tensor"]
+        if framework != "np":
+            raise ValueError(f"framework must be 'np' or 'pt', got {framework!r}")
+        return self._get(ref, "feature", _decode_feature)
+
+    def get_text(self, ref: TextRef) -> str:
+        self._check(ref, "text")
+        return self.path(ref).read_text("utf-8")
+
+    def path(self, ref: Any) -> Path:
+        """The file of an artifact of this session (checked to exist)."""
+        kind = ref.type
+        self._check(ref, kind)
+        return self.dir / f"{ref.id}{_EXT[kind]}"
+
+    def meta(self, ref: Any) -> dict[str, Any]:
+        self._check(ref, ref.type)
+        return self._read_meta(ref.id) or {}
+
+    def exists(self, ref: Any) -> bool:
+        try:
+            self._check(ref, ref.type)
+        except RefError:
+            return False
+        return True
+
+    def _read_meta(self, digest: str) -> dict[str, Any] | None:
+        try:
+            return json.loads((self.dir / f"{digest}.json").read_text())
+        except FileNotFoundError:
+            return None
+
+    def _check(self, ref: Any, kind: str) -> None:
+        if getattr(ref, "type", None) != kind:
+            raise RefError(f"expected a {kind} ref, got {type(ref).__name__}")
+        if ref.session != self.session:
+            raise RefError(
+                f"{kind} ref {ref.id[:12]} belongs to session '{ref.session}', not to session "
+                f"'{self.session}': refs cannot be used across sessions; upload the media to this session"
+            )
+        if not re.fullmatch(r"[0-9a-f]{64}", ref.id):
+            raise RefError(f"{kind} ref id {ref.id[:80]!r} is not a SHA-256 hex digest")
+        if not (self.dir / f"{ref.id}{_EXT[kind]}").exists() or not (self.dir / f"{ref.id}.json").exists():
+            raise RefError(
+                f"{kind} artifact {ref.id[:12]} does not exist in session '{self.session}' "
+                f"(store {self.root}): it was never stored here or the folder was deleted"
+            )
+
+    def _get(self, ref: Any, kind: str, decode) -> np.ndarray:
+        self._check(ref, kind)
+        key = (self.session, ref.id)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        arr = decode(self.dir / f"{ref.id}{_EXT[kind]}")
+        self._cache_put(ref.id, arr)
+        return arr
+
+    def _cache_put(self, digest: str, arr: np.ndarray) -> None:
+        arr.flags.writeable = False
+        self.cache.put((self.session, digest), arr, arr.nbytes)
+
+
+def _png_bytes(arr: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def _decode_image(path: Path) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGB"))
+
+
+def _decode_mask(path: Path) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return np.asarray(im.convert("L")) > 127
+
+
+def _decode_feature(path: Path) -> np.ndarray:
+    from safetensors.numpy import load_file
+
+    return load_file(str(path))["tensor"]
+
+
+def _serialise_tensor(tensor: Any) -> tuple[bytes, tuple[int, ...], str]:
+    if type(tensor).__module__.startswith("torch"):
+        from safetensors.torch import save
+
+        t = tensor.detach().to("cpu").contiguous()
+        return save({"tensor": t}), tuple(t.shape), str(t.dtype).removeprefix("torch.")
+    from safetensors.numpy import save
+
+    arr = np.ascontiguousarray(np.asarray(tensor))
+    return save({"tensor": arr}), arr.shape, str(arr.dtype)
