@@ -192,9 +192,9 @@ def grabcut_center(image: np.ndarray) -> np.ndarray:
         m = np.full(shape, cv2.GC_PR_BGD, np.uint8)
         yy, xx = np.mgrid[0:h, 0:w]
         ell = ((xx - w / 2) / (0.36 * w)) ** 2 + ((yy - h / 2) / (0.40 * h)) ** 2 <= 1
+        # Soft labels only: a hard background border would cut off subjects that touch the
+        # frame (close-ups), which measured worse on scikit-image's sample photos.
         m[ell] = cv2.GC_PR_FGD
-        b = max(1, min(h, w) // 25)
-        m[:b], m[-b:], m[:, :b], m[:, -b:] = cv2.GC_BGD, cv2.GC_BGD, cv2.GC_BGD, cv2.GC_BGD
         return m
 
     return fill_holes(largest_component(_scaled(image, init)))

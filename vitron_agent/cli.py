@@ -1,0 +1,247 @@
+"""The command line: ``vitron-agent run | plan | tools | demo``.
+
+Exit codes: 0 when the run completed (even with failed steps), 2 for usage
+errors or unreadable input (one line on stderr). Heavy libraries load only
+after the arguments are parsed, so ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main", "build_parser"]
+
+DEMO_INSTRUCTION = "segment the cat, then make it purple, then describe the result"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _floats(n: int, name: str):
+    def parse(text: str) -> list[float]:
+        parts = [p for p in text.replace(" ", "").split(",") if p]
+        try:
+            values = [float(p) for p in parts]
+        except ValueError:
+            values = []
+        if len(values) != n:
+            raise argparse.ArgumentTypeError(f"{name} takes {n} comma-separated numbers, got {text!r}")
+        return values
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="vitron-agent", description="Agentic vision: plan a request into typed vision steps and run them.")
+    p.add_argument("--version", action="version", version="vitron-agent 0.1.0")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--config", metavar="PATH", help="vitron.toml (default: ./vitron.toml if present)")
+        sp.add_argument("--image", metavar="PATH", help="input image")
+        sp.add_argument("--box", type=_floats(4, "--box"), metavar="X1,Y1,X2,Y2", help="a box region (pixels, XYXY)")
+        sp.add_argument("--point", type=_floats(2, "--point"), metavar="X,Y", help="a point region (pixels)")
+
+    run = sub.add_parser("run", help="plan and run an instruction")
+    run.add_argument("instruction")
+    common(run)
+    run.add_argument("--out", metavar="DIR", help="output folder (default: vitron-out/<time>-<session>)")
+    run.add_argument("--json", action="store_true", help="print one JSON object (the result contract)")
+    run.add_argument("--quiet", action="store_true", help="no progress on the terminal")
+    run.add_argument("--db", metavar="PATH", help="SQLite file keeping sessions across runs")
+    run.add_argument("--session", metavar="ID", help="session id (continue a conversation with the same id)")
+
+    plan = sub.add_parser("plan", help="show the plan for an instruction (nothing runs)")
+    plan.add_argument("instruction")
+    common(plan)
+    plan.add_argument("--json", action="store_true")
+
+    tools = sub.add_parser("tools", help="list the tools and their schemas")
+    tools.add_argument("--config", metavar="PATH")
+    tools.add_argument("--json", action="store_true")
+
+    demo = sub.add_parser("demo", help=f"run {DEMO_INSTRUCTION!r} on a bundled photo")
+    demo.add_argument("--out", metavar="DIR", default="demo-out")
+    demo.add_argument("--json", action="store_true")
+    demo.add_argument("--quiet", action="store_true")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from vitron_agent.errors import VitronError
+
+    try:
+        return {"run": _run, "plan": _plan, "tools": _tools, "demo": _demo}[args.command](args)
+    except VitronError as exc:
+        print(f"vitron-agent: error: {str(exc).splitlines()[0] if len(str(exc).splitlines()) == 1 else exc}",
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("vitron-agent: interrupted", file=sys.stderr)
+        return 130
+
+
+def _regions(args: argparse.Namespace) -> list[Any]:
+    from vitron_agent.refs import Box, Point
+
+    regions: list[Any] = []
+    if getattr(args, "box", None):
+        try:
+            regions.append(Box(x1=args.box[0], y1=args.box[1], x2=args.box[2], y2=args.box[3]))
+        except ValueError as exc:
+            from vitron_agent.errors import InputError
+
+            raise InputError(f"--box: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}") from None
+    if getattr(args, "point", None):
+        regions.append(Point(x=args.point[0], y=args.point[1]))
+    return regions
+
+
+def _agent(args: argparse.Namespace, **kw: Any):
+    from vitron_agent.agent import Agent
+    from vitron_agent.config import load_config
+
+    return Agent(config=load_config(getattr(args, "config", None)), **kw)
+
+
+class _Progress:
+    """Prints plan and step events with rich on stderr."""
+
+    def __init__(self, enabled: bool):
+        self.console = None
+        if enabled:
+            from rich.console import Console
+
+            self.console = Console(stderr=True, highlight=False)
+        self.status = None
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        c = self.console
+        if c is None:
+            return
+        kind = event["type"]
+        if kind == "plan":
+            steps = event["plan"].get("steps", [])
+            chain = "  →  ".join(f"{s['id']} {s['tool']}" for s in steps) or "(no steps)"
+            c.print(f"[bold]plan[/bold]  {chain}")
+        elif kind == "repair":
+            c.print(f"[yellow]repairing the plan:[/yellow] {'; '.join(event['problems'])}")
+        elif kind == "step_started":
+            self._stop()
+            self.status = c.status(f"{event['step']} {event['tool']} …")
+            self.status.start()
+        elif kind == "progress" and self.status is not None:
+            msg = f" {event['message']}" if event.get("message") else ""
+            self.status.update(f"{event['step']} {event['tool']} {100 * event['fraction']:.0f}%{msg}")
+        elif kind == "step_finished":
+            self._stop()
+            mark = {"ok": "[green]✓[/green]", "error": "[red]✗[/red]"}.get(event["status"], "·")
+            err = f"  [red]{event['error']}[/red]" if event.get("error") else ""
+            c.print(f"{mark} {event['step']} {event['tool']}  {event['seconds']:.2f} s{err}")
+
+    def _stop(self) -> None:
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
+
+
+def _execute(args: argparse.Namespace, instruction: str, image: Any, out_dir: str | None) -> int:
+    quiet = args.json or getattr(args, "quiet", False)
+    db = getattr(args, "db", None)
+    agent = _agent(args, db=db) if db else _agent(args)
+    progress = _Progress(not quiet)
+    try:
+        try:
+            result = agent.run(instruction, image=image, regions=_regions(args), session=getattr(args, "session", None),
+                               on_event=progress)
+        finally:
+            progress._stop()
+        out = out_dir or str(Path("vitron-out") / f"{time.strftime('%Y%m%d-%H%M%S')}-{result.session}")
+        from vitron_agent.export import export_run
+
+        data = export_run(result, agent.store, out)
+    finally:
+        agent.close()
+    if args.json:
+        print(json.dumps(data, default=str))
+    else:
+        print(result.answer)
+        print(f"\nreport: {data['report']}", file=sys.stderr)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.session and not args.db:
+        print("vitron-agent: note: --session without --db lasts for this process only; add --db PATH to continue "
+              "the session later", file=sys.stderr)
+    return _execute(args, args.instruction, args.image, args.out)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from skimage import data as skdata
+
+    from vitron_agent.media import save_png
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    photo = save_png(skdata.chelsea(), out / "chelsea.png")
+    if not args.json and not args.quiet:
+        print(f"demo: {DEMO_INSTRUCTION!r} on scikit-image's 'chelsea' photo", file=sys.stderr)
+    return _execute(args, DEMO_INSTRUCTION, str(photo), str(out))
+
+
+def _plan(args: argparse.Namespace) -> int:
+    agent = _agent(args)
+    try:
+        image = args.image
+        plan = agent.plan(args.instruction, image=image, regions=_regions(args))
+        from vitron_agent.graphs.agent import input_kinds  # noqa: F401  (validation uses the same inputs)
+        from vitron_agent.plan import validate_plan
+
+        kinds = {"input": {"image": "image"} if image else {}}
+        for r in _regions(args):
+            kinds["input"][r.type] = r.type
+        problems = validate_plan(plan, agent.toolbox, kinds) if plan.steps else []
+    finally:
+        agent.close()
+    if args.json:
+        print(json.dumps({**plan.model_dump(), "problems": problems}))
+        return 0
+    if not plan.steps:
+        print(plan.answer)
+        return 0
+    for step in plan.steps:
+        args_text = ", ".join(f"{k}={json.dumps(v)}" for k, v in step.args.items())
+        print(f"{step.id}: {step.tool}({args_text})")
+    for note in plan.notes:
+        print(f"note: {note}")
+    for p in problems:
+        print(f"problem: {p}")
+    return 0
+
+
+def _tools(args: argparse.Namespace) -> int:
+    from vitron_agent.config import build_toolbox, load_config
+
+    toolbox = build_toolbox(load_config(args.config))
+    if args.json:
+        print(json.dumps(toolbox.schemas()))
+        return 0
+    for tool in toolbox:
+        print(f"{tool.name} [{tool.backend}]: {tool.description}")
+        for name, f in tool.Input.model_fields.items():
+            req = "required" if f.is_required() else "optional"
+            print(f"    {name} ({req}): {f.description or ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

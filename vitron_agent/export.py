@@ -1,0 +1,81 @@
+"""The run-result JSON contract and the output folder.
+
+``result_json`` gives the stable object that ``vitron-agent run --json`` prints::
+
+    {"answer": str, "session": str,
+     "steps": [{"id", "tool", "args", "status": "ok"|"error"|"skipped", "error": str|null,
+                "seconds": float,
+                "outputs": {name: {"kind": "image"|"mask"|"video"|"feature"|"text"|"box"|"number",
+                                   "path": str|null, "value": ...}}}],
+     "report": str|null}
+
+For artifacts ``value`` is the ref (a dict with ``id`` and ``session``) and ``path``
+the file; for text, boxes and numbers ``path`` is null.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from vitron_agent.refs import ref_from_dict
+
+__all__ = ["export_run", "result_json"]
+
+_FILE_KINDS = ("image", "mask", "video", "feature", "text")
+
+
+def _artifact_path(store, value: dict[str, Any]) -> Path | None:
+    try:
+        ref = ref_from_dict(value)
+        return store.for_session(ref.session).path(ref)
+    except Exception:
+        return None
+
+
+def result_json(result, store, paths: dict[tuple[str, str], str] | None = None,
+                report: str | None = None) -> dict[str, Any]:
+    """The contract object; ``paths`` maps (step id, output name) to an exported file."""
+    paths = paths or {}
+    steps = []
+    for s in result.steps:
+        outputs = {}
+        for name, out in s.outputs.items():
+            path = paths.get((s.id, name))
+            if path is None and out["kind"] in _FILE_KINDS and isinstance(out["value"], dict):
+                p = _artifact_path(store, out["value"])
+                path = str(p) if p else None
+            outputs[name] = {"kind": out["kind"], "path": path, "value": out["value"]}
+        steps.append({"id": s.id, "tool": s.tool, "args": s.args, "status": s.status, "error": s.error,
+                      "seconds": s.seconds, "outputs": outputs})
+    return {"answer": result.answer, "session": result.session, "steps": steps, "report": report}
+
+
+def export_run(result, store, out_dir: str | Path, report: bool = True) -> dict[str, Any]:
+    """Copy the run's artifacts into ``out_dir`` with readable names (``s1_mask.png``),
+    write ``report.html`` and ``result.json``; return the contract object."""
+    from vitron_agent.report import write_report
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths: dict[tuple[str, str], str] = {}
+    for s in result.steps:
+        for name, o in s.outputs.items():
+            if o["kind"] in _FILE_KINDS and isinstance(o["value"], dict):
+                src = _artifact_path(store, o["value"])
+                if src is not None:
+                    dst = out / f"{s.id}_{name}{src.suffix}"
+                    shutil.copyfile(src, dst)
+                    paths[(s.id, name)] = str(dst.resolve())
+    for ns, values in result.inputs.items():
+        for name, value in values.items():
+            if ns == "input" and isinstance(value, dict) and value.get("type") == "image":
+                src = _artifact_path(store, value)
+                if src is not None:
+                    shutil.copyfile(src, out / f"input_{name}{src.suffix}")
+    report_path = str(write_report(result, store, out / "report.html").resolve()) if report else None
+    data = result_json(result, store, paths, report_path)
+    (out / "result.json").write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
+    return data

@@ -1,0 +1,181 @@
+"""A self-contained HTML report of one run: the request, the plan drawn as a graph,
+each step's arguments and outputs as pictures (masks overlaid on their image),
+the answer and the timings. Pictures are embedded as base64 JPEG thumbnails."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vitron_agent.plan import dependencies, iter_refs
+from vitron_agent.refs import ImageRef, ref_from_dict
+
+__all__ = ["write_report", "render_report", "plan_svg"]
+
+THUMB_MAX = 480
+_STATUS_COLOR = {"ok": "#2e7d32", "error": "#c62828", "skipped": "#9e9e9e", None: "#9e9e9e"}
+
+
+def _png_data_url(arr: np.ndarray) -> str:
+    from PIL import Image
+
+    im = Image.fromarray(arr)
+    im.thumbnail((THUMB_MAX, THUMB_MAX))
+    buf = io.BytesIO()
+    im.save(buf, format="JPEG", quality=88)
+    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def overlay(image: np.ndarray, mask: np.ndarray, color=(0, 200, 83), alpha: float = 0.45) -> np.ndarray:
+    """The image with the mask tinted and its outline drawn (HxWx3 uint8)."""
+    import cv2
+
+    out = image.copy()
+    tint = np.array(color, np.float32)
+    out[mask] = (out[mask].astype(np.float32) * (1 - alpha) + tint * alpha).astype(np.uint8)
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    cv2.drawContours(out, contours, -1, tuple(int(c) for c in color), max(1, min(mask.shape) // 200))
+    return out
+
+
+class _Pictures:
+    def __init__(self, store):
+        self.store = store
+        self._cache: dict[str, str] = {}
+
+    def of(self, value: Any) -> str | None:
+        """An <img> for an image or mask ref dict (mask overlaid on its source image)."""
+        if not isinstance(value, dict) or value.get("type") not in ("image", "mask"):
+            return None
+        key = f"{value.get('session')}/{value.get('id')}"
+        if key not in self._cache:
+            self._cache[key] = self._render(value)
+        return self._cache[key]
+
+    def _render(self, value: dict[str, Any]) -> str:
+        try:
+            ref = ref_from_dict(value)
+            store = self.store.for_session(ref.session)
+            if ref.type == "image":
+                arr = store.get_image(ref)
+            else:
+                mask = store.get_mask(ref)
+                arr = np.repeat((mask * 255).astype(np.uint8)[..., None], 3, axis=2)
+                if ref.image:
+                    src = ImageRef(id=ref.image, session=ref.session, width=ref.width, height=ref.height)
+                    if store.exists(src):
+                        arr = overlay(store.get_image(src), mask)
+        except Exception as exc:  # a report must render even when an artifact is gone
+            return f'<div class="missing">artifact unavailable: {html.escape(str(exc))}</div>'
+        return f'<img src="{_png_data_url(arr)}" alt="{value["type"]}">'
+
+
+def plan_svg(plan, records: dict[str, Any]) -> str:
+    """The plan as an SVG DAG: columns by dependency depth, arrows for data flow."""
+    deps = dependencies(plan)
+    depth: dict[str, int] = {}
+    for step in plan.steps:  # steps are listed after what they use, except in invalid plans
+        depth[step.id] = 1 + max((depth.get(d, 0) for d in deps[step.id]), default=-1)
+    columns: dict[int, list[str]] = {}
+    for sid, d in depth.items():
+        columns.setdefault(d, []).append(sid)
+    bw, bh, gx, gy = 150, 46, 60, 24
+    pos = {sid: (20 + d * (bw + gx), 20 + i * (bh + gy)) for d, ids in columns.items() for i, sid in enumerate(ids)}
+    width = 40 + (max(columns, default=0) + 1) * (bw + gx) - gx
+    height = 40 + max((len(v) for v in columns.values()), default=1) * (bh + gy) - gy
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" class="plan">',
+             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+             'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>']
+    for sid, ds in deps.items():
+        for d in ds:
+            (x1, y1), (x2, y2) = pos[d], pos[sid]
+            parts.append(f'<line x1="{x1 + bw}" y1="{y1 + bh / 2}" x2="{x2}" y2="{y2 + bh / 2}" stroke="#555" '
+                         'stroke-width="1.5" marker-end="url(#arrow)"/>')
+    for step in plan.steps:
+        x, y = pos[step.id]
+        status = records.get(step.id, {}).get("status")
+        color = _STATUS_COLOR.get(status, "#9e9e9e")
+        parts.append(f'<rect x="{x}" y="{y}" width="{bw}" height="{bh}" rx="8" fill="white" stroke="{color}" stroke-width="2.5"/>')
+        parts.append(f'<text x="{x + bw / 2}" y="{y + 19}" text-anchor="middle" font-weight="bold">{html.escape(step.id)}</text>')
+        parts.append(f'<text x="{x + bw / 2}" y="{y + 36}" text-anchor="middle" fill="{color}">'
+                     f'{html.escape(step.tool)} · {html.escape(status or "not run")}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _value_html(value: Any, pics: _Pictures, resolved: Any = None) -> str:
+    pic = pics.of(resolved if resolved is not None else value)
+    label = html.escape(value if isinstance(value, str) else json.dumps(value, default=str))
+    if pic:
+        return f"<code>{label if isinstance(value, str) else value.get('type', '')}</code><br>{pic}"
+    return f"<code>{label}</code>"
+
+
+def render_report(result, store) -> str:
+    """HTML text of the report for a :class:`~vitron_agent.agent.RunResult`."""
+    pics = _Pictures(store)
+    records = {s.id: s.model_dump() for s in result.steps}
+    known: dict[str, dict[str, Any]] = {ns: dict(v) for ns, v in result.inputs.items()}
+    for s in result.steps:
+        known[s.id] = {n: o["value"] for n, o in s.outputs.items()}
+    total = sum(s.seconds for s in result.steps)
+    cards = []
+    for step in result.plan.steps:
+        rec = records.get(step.id, {"status": None, "error": None, "seconds": 0.0, "outputs": {}})
+        args_rows = []
+        for name, value in step.args.items():
+            refs = list(iter_refs(value))
+            resolved = known.get(refs[0][0], {}).get(refs[0][1]) if refs else None
+            args_rows.append(f"<tr><th>{html.escape(name)}</th><td>{_value_html(value, pics, resolved)}</td></tr>")
+        out_rows = []
+        for name, out in rec.get("outputs", {}).items():
+            body = pics.of(out["value"]) or f"<code>{html.escape(json.dumps(out['value'], default=str))}</code>"
+            if out["kind"] == "text":
+                body = f"<p>{html.escape(str(out['value']))}</p>"
+            out_rows.append(f"<tr><th>{html.escape(name)} <small>{out['kind']}</small></th><td>{body}</td></tr>")
+        err = f'<p class="error">{html.escape(rec["error"])}</p>' if rec.get("error") else ""
+        color = _STATUS_COLOR.get(rec.get("status"), "#9e9e9e")
+        cards.append(
+            f'<section class="step" style="border-color:{color}"><h3>{html.escape(step.id)} · {html.escape(step.tool)} '
+            f'<span style="color:{color}">{html.escape(rec.get("status") or "not run")}</span> '
+            f'<small>{rec.get("seconds", 0.0):.2f} s</small></h3>{err}'
+            f'<div class="cols"><div><h4>arguments</h4><table>{"".join(args_rows)}</table></div>'
+            f'<div><h4>outputs</h4><table>{"".join(out_rows) or "<tr><td>none</td></tr>"}</table></div></div></section>')
+    inputs_html = "".join(f"<figure>{pics.of(v) or _value_html(v, pics)}<figcaption>${ns}.{html.escape(n)}</figcaption></figure>"
+                          for ns, vals in result.inputs.items() for n, v in vals.items())
+    problems = "".join(f"<li>{html.escape(p)}</li>" for p in result.problems)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>vitron-agent report</title>
+<style>
+body{{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}}
+h1{{font-size:1.4rem}} .request{{font-size:1.2rem;background:#f3f3f3;padding:.8rem 1rem;border-radius:8px}}
+.answer{{white-space:pre-wrap;background:#eef6ee;padding:.8rem 1rem;border-radius:8px;border-left:4px solid #2e7d32}}
+.step{{border:2px solid;border-radius:10px;padding:.5rem 1rem;margin:1rem 0}} .cols{{display:flex;gap:2rem;flex-wrap:wrap}}
+.cols>div{{flex:1;min-width:300px}} table{{border-collapse:collapse}} th{{text-align:left;vertical-align:top;padding:.3rem .6rem .3rem 0}}
+td{{padding:.3rem 0}} img{{max-width:100%;border-radius:6px;margin-top:.3rem}} .error{{color:#c62828}}
+figure{{display:inline-block;margin:0 1rem 0 0;max-width:320px}} svg.plan text{{font-size:13px}} code{{font-size:.85rem}}
+.missing{{color:#c62828}}
+</style></head><body>
+<h1>vitron-agent report · session <code>{html.escape(result.session)}</code></h1>
+<p class="request">{html.escape(result.request)}</p>
+<h2>Inputs</h2><div>{inputs_html or "<p>none</p>"}</div>
+<h2>Plan</h2>{plan_svg(result.plan, records) if result.plan.steps else "<p>No steps.</p>"}
+{f"<h3>Plan problems</h3><ul>{problems}</ul>" if problems else ""}
+<h2>Answer</h2><div class="answer">{html.escape(result.answer)}</div>
+<h2>Steps</h2>{"".join(cards) or "<p>No steps ran.</p>"}
+<p><small>{len(result.steps)} steps, {total:.2f} s of tool time.</small></p>
+</body></html>
+"""
+
+
+def write_report(result, store, path: str | Path) -> Path:
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_report(result, store), encoding="utf-8")
+    return out
