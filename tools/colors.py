@@ -22,8 +22,8 @@ COLORS: dict[str, tuple[int, int, int]] = {
     "magenta": (215, 40, 190),
     "pink": (245, 140, 185),
     "brown": (125, 80, 45),
-    "black": (15, 15, 15),
-    "white": (245, 245, 245),
+    "black": (0, 0, 0),
+    "white": (255, 255, 255),
     "gray": (128, 128, 128),
 }
 SYNONYMS = {"grey": "gray", "violet": "purple", "teal": "cyan", "turquoise": "cyan", "gold": "yellow",

@@ -68,7 +68,8 @@ def load_image(source: str | os.PathLike[str] | bytes, max_pixels: int = DEFAULT
     except UnidentifiedImageError:
         raise MediaError(label, "not a recognised image format (PNG, JPEG, WebP, GIF, BMP, TIFF)") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise MediaError(label, f"rejected as a decompression bomb: {exc}") from None
+        raise MediaError(label, f"rejected as a possible decompression bomb ({exc}); the limit is "
+                                f"{max_pixels:,} pixels") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise MediaError(label, f"the image data is truncated or corrupt ({exc})") from None
 

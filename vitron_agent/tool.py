@@ -17,7 +17,7 @@ from typing import Any, Callable, ClassVar, Iterator, Union
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from vitron_agent.errors import ToolArgumentError, ToolFailed
+from vitron_agent.errors import RefError, ToolArgumentError, ToolFailed
 from vitron_agent.refs import Box, FeatureRef, ImageRef, MaskRef, Point, Scribble, TextRef, VideoRef
 
 __all__ = [
@@ -161,7 +161,10 @@ def invoke(tool: VisionTool, args: dict[str, Any], ctx: ToolContext) -> BaseMode
         raise
     except ValueError as exc:
         raise ToolArgumentError(f"{tool.name}: {exc}") from None
-    out = tool.run(inp, ctx)
+    try:
+        out = tool.run(inp, ctx)
+    except RefError as exc:  # a ref of another session, or one that was never stored
+        raise ToolArgumentError(f"{tool.name}: {exc}") from None
     if not isinstance(out, tool.Output):
         raise ToolFailed(WRONG_OUTPUT.format(tool=tool.name, got=type(out).__name__,
                                              expected=tool.Output.__name__))

@@ -1,0 +1,35 @@
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+import numpy as np
+import pytest
+
+from vitron_agent.store import ArtifactStore
+
+
+def disc_image(h: int = 120, w: int = 160, center=(80, 60), radius: int = 30,
+               fg=(220, 30, 30), bg=(30, 60, 200)) -> tuple[np.ndarray, np.ndarray]:
+    """A red disc on a blue background: (HxWx3 uint8 image, HxW bool disc mask)."""
+    yy, xx = np.mgrid[0:h, 0:w]
+    mask = (xx - center[0]) ** 2 + (yy - center[1]) ** 2 <= radius ** 2
+    img = np.empty((h, w, 3), np.uint8)
+    img[:] = bg
+    img[mask] = fg
+    return img, mask
+
+
+def iou(a: np.ndarray, b: np.ndarray) -> float:
+    union = np.logical_or(a, b).sum()
+    return float(np.logical_and(a, b).sum() / union) if union else 1.0
+
+
+@pytest.fixture
+def store(tmp_path) -> ArtifactStore:
+    return ArtifactStore(tmp_path / "artifacts", "test")
+
+
+@pytest.fixture
+def disc():
+    return disc_image()

@@ -1,0 +1,182 @@
+"""cv tools on synthetic images with known geometry."""
+
+import numpy as np
+import pytest
+
+from tests.conftest import disc_image, iou
+from vitron_agent.errors import ToolArgumentError, ToolFailed
+from vitron_agent.refs import Box, Point
+from vitron_agent.tool import ToolContext
+from vitron_agent.tools.colors import rgb_to_lab
+from vitron_agent.tools.describe import CvCountTool, CvDescribeTool
+from vitron_agent.tools.edit import CvEditTool
+from vitron_agent.tools.segment import CvSegmentTool, parse_target
+
+
+@pytest.fixture
+def ctx(store):
+    return ToolContext(store=store, step_id="t")
+
+
+def _seg(ctx, img, **kw):
+    ref = ctx.store.put_image(img)
+    out = CvSegmentTool()(ctx, image=ref, **kw)
+    return ref, out, ctx.store.get_mask(out.mask)
+
+
+@pytest.mark.parametrize("kw", [
+    {"color": "red"},
+    {"target": "the red object"},
+    {"target": "the foreground"},
+    {"target": "the largest object"},
+    {"point": Point(x=80, y=60)},
+    {"box": Box(x1=40, y1=20, x2=120, y2=100)},
+])
+def test_segment_red_disc(ctx, disc, kw):
+    img, truth = disc
+    ref, out, mask = _seg(ctx, img, **kw)
+    assert iou(mask, truth) >= 0.9, out.method
+    assert out.mask.image == ref.id and out.area == pytest.approx(mask.mean(), abs=1e-6)
+    assert (out.box.x1, out.box.y1, out.box.x2, out.box.y2) == pytest.approx((50, 30, 111, 91), abs=2)
+
+
+def test_segment_by_position_and_colour_among_several(ctx):
+    img = np.full((100, 200, 3), (240, 240, 240), np.uint8)
+    yy, xx = np.mgrid[0:100, 0:200]
+    left = (xx - 40) ** 2 + (yy - 50) ** 2 <= 15 ** 2
+    right = (xx - 160) ** 2 + (yy - 50) ** 2 <= 25 ** 2
+    middle = (abs(xx - 100) < 12) & (abs(yy - 50) < 12)
+    img[left], img[right], img[middle] = (220, 30, 30), (220, 30, 30), (30, 160, 60)
+    assert iou(_seg(ctx, img, target="the red ball on the left")[2], left) >= 0.9
+    assert iou(_seg(ctx, img, color="red", position="right")[2], right) >= 0.9
+    assert iou(_seg(ctx, img, color="red")[2], left | right) >= 0.9
+    assert iou(_seg(ctx, img, target="the largest object")[2], right) >= 0.9
+    assert iou(_seg(ctx, img, target="the green square")[2], middle) >= 0.9
+    assert iou(_seg(ctx, img, position="center")[2], middle) >= 0.9
+
+
+def test_segment_scribble(ctx, disc):
+    img, truth = disc
+    ref = ctx.store.put_image(img)
+    strokes = np.zeros(truth.shape, bool)
+    strokes[55:65, 70:90] = True
+    sref = ctx.store.put_mask(strokes)
+    out = CvSegmentTool()(ctx, image=ref, scribble=sref)
+    assert iou(ctx.store.get_mask(out.mask), truth) >= 0.9
+
+
+def test_segment_errors(ctx, disc):
+    img, _ = disc
+    ref = ctx.store.put_image(img)
+    with pytest.raises(ToolFailed, match="found no yellow region"):
+        CvSegmentTool()(ctx, image=ref, color="yellow")
+    with pytest.raises(ToolArgumentError, match="color 'sparkly' is unknown"):
+        CvSegmentTool()(ctx, image=ref, color="sparkly")
+    with pytest.raises(ToolArgumentError, match="outside the 160x120 image"):
+        CvSegmentTool()(ctx, image=ref, point=Point(x=500, y=5))
+
+
+def test_parse_target():
+    assert parse_target("the big red car on the left") == ("red", "left", False)
+    assert parse_target("the largest grey thing in the middle") == ("gray", "center", True)
+    assert parse_target(None) == (None, None, False)
+
+
+def _hue(rgb):
+    lab = rgb_to_lab(rgb.reshape(-1, 3))
+    return np.degrees(np.arctan2(lab[:, 2], lab[:, 1])), lab[:, 0]
+
+
+def test_recolor_changes_hue_only_inside_the_mask(ctx, disc):
+    img, truth = disc
+    ref, seg, mask = _seg(ctx, img, color="red")
+    out = CvEditTool()(ctx, image=ref, mask=seg.mask, operation="recolor", color="green")
+    res = ctx.store.get_image(out.image)
+    np.testing.assert_array_equal(res[~mask], img[~mask])  # outside untouched, bit for bit
+    hue_in, light_in = _hue(res[mask])
+    hue_green, _ = _hue(np.array([[40, 165, 60]], np.uint8))
+    assert np.abs(hue_in - hue_green[0]).max() < 15
+    _, light_before = _hue(img[mask])
+    assert np.abs(light_in - light_before).mean() < 12  # lightness kept
+
+
+def test_remove_fills_the_disc_with_background(ctx, disc):
+    img, truth = disc
+    ref, seg, mask = _seg(ctx, img, color="red")
+    res = ctx.store.get_image(CvEditTool()(ctx, image=ref, mask=seg.mask, operation="remove").image)
+    diff = np.abs(res[truth].astype(int) - np.array((30, 60, 200))).mean()
+    assert diff < 25
+    far = ~np.pad(truth, 0)  # pixels far from the disc keep their value
+    far[25:95, 45:115] = False
+    np.testing.assert_array_equal(res[far], img[far])
+
+
+def test_background_and_adjust_operations(ctx):
+    rng = np.random.default_rng(0)
+    img = rng.integers(60, 200, (80, 120, 3), dtype=np.uint8)
+    mask = np.zeros((80, 120), bool)
+    mask[20:60, 30:90] = True
+    ref = ctx.store.put_image(img)
+    mref = ctx.store.put_mask(mask, image=ref)
+    edit = CvEditTool()
+
+    def run(**kw):
+        return ctx.store.get_image(edit(ctx, image=ref, **kw).image).astype(int)
+
+    out = run(mask=mref, operation="replace_background", color="white")
+    assert (out[~mask] == 255).all() and (out[mask] == img[mask]).all()
+    out = run(mask=mref, operation="blur_background")
+    assert (out[mask] == img[mask]).all() and out[~mask].std() < img[~mask].std() * 0.6
+    out = run(operation="brighten")
+    assert out.mean() > img.mean() + 20
+    out = run(mask=mref, operation="darken", where="outside")
+    assert (out[mask] == img[mask]).all() and out[~mask].mean() < img[~mask].mean() - 20
+    out = run(mask=mref, operation="grayscale")
+    assert (out[mask][:, 0] == out[mask][:, 1]).all() and (out[~mask] == img[~mask]).all()
+    out = run(operation="contrast", amount=1.0)
+    assert out.std() > img.std() * 1.5
+    out = run(mask=mref, operation="keep_only")
+    assert (out[~mask] == 255).all()
+
+
+def test_edit_argument_errors(ctx, disc):
+    ref = ctx.store.put_image(disc[0])
+    other = ctx.store.put_mask(np.ones((10, 10), bool))
+    with pytest.raises(ToolArgumentError, match="needs a mask"):
+        CvEditTool()(ctx, image=ref, operation="remove")
+    with pytest.raises(ToolArgumentError, match="recolor needs a color"):
+        CvEditTool()(ctx, image=ref, operation="recolor", mask=other)
+    with pytest.raises(ToolArgumentError, match="mask is 10x10 but the image is 160x120"):
+        CvEditTool()(ctx, image=ref, operation="blur", mask=other)
+
+
+def test_describe_region_and_questions(ctx, disc):
+    img, truth = disc
+    ref, seg, _ = _seg(ctx, img, color="red")
+    tool = CvDescribeTool()
+    text = tool(ctx, image=ref, mask=seg.mask).text
+    assert "red" in text and "roughly round" in text and "center" in text
+    assert f"{100 * truth.mean():.0f}" in text or f"{100 * truth.mean():.1f}" in text
+    whole = tool(ctx, image=ref).text
+    assert whole.index("blue") < whole.index("red")  # background dominates the whole image
+    assert tool(ctx, image=ref, mask=seg.mask, question="What colour is it?").text.startswith("The region is mostly red")
+    assert "cannot answer" in tool(ctx, image=ref, question="Is this a dog?").text
+
+
+def test_count_colour_blobs(ctx):
+    img = np.full((100, 300, 3), 255, np.uint8)
+    yy, xx = np.mgrid[0:100, 0:300]
+    for cx in (40, 120, 200):
+        img[(xx - cx) ** 2 + (yy - 50) ** 2 <= 20 ** 2] = (220, 30, 30)
+    img[(xx - 270) ** 2 + (yy - 50) ** 2 <= 20 ** 2] = (30, 60, 200)
+    ref = ctx.store.put_image(img)
+    out = CvCountTool()(ctx, image=ref, color="red")
+    assert out.count == 3 and "3 red regions" in out.text
+    assert CvCountTool()(ctx, image=ref, target="blue balls").count == 1
+    assert CvCountTool()(ctx, image=ref).count == 4
+
+
+def test_large_image_segment_is_downscaled_but_full_size(ctx):
+    img, truth = disc_image(h=1200, w=1600, center=(800, 600), radius=300)
+    _, out, mask = _seg(ctx, img, target="the foreground")
+    assert mask.shape == (1200, 1600) and iou(mask, truth) >= 0.9
