@@ -20,8 +20,8 @@ from typing import Annotated, Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
-
 from vitron_agent.graphs.execution import StepRunner
+
 from vitron_agent.plan import Plan, dependencies, resolve_args, validate_plan
 from vitron_agent.planners.base import PlanRequest
 

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from vitron_agent.errors import ToolArgumentError, ToolFailed
-from vitron_agent.tool import ToolContext, Toolbox, invoke, output_kind
+from vitron_agent.tool import Toolbox, ToolContext, invoke, output_kind
 
 __all__ = ["StepRunner", "run_with_timeout"]
 

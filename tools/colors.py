@@ -133,6 +133,6 @@ def name_colors(pixels: np.ndarray, k: int = 4, max_samples: int = 20000) -> lis
     counts = np.bincount(labels.ravel(), minlength=k).astype(np.float64)
     names = _nearest_names(centres)
     merged: dict[str, float] = {}
-    for name, count in zip(names, counts):
+    for name, count in zip(names, counts, strict=False):
         merged[name] = merged.get(name, 0.0) + count / counts.sum()
     return sorted(merged.items(), key=lambda kv: -kv[1])

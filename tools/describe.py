@@ -14,12 +14,12 @@ import re
 
 import numpy as np
 from pydantic import BaseModel, Field
+from vitron_agent.tools.colors import COLORS, color_mask, name_colors, normalise_color, rgb_to_lab
+from vitron_agent.tools.masks import clean, components, objectness, position_name
 
 from vitron_agent.errors import ToolFailed
 from vitron_agent.refs import Box, ImageRef, MaskRef
 from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.colors import COLORS, color_mask, name_colors, normalise_color, rgb_to_lab
-from vitron_agent.tools.masks import clean, components, objectness, position_name
 
 __all__ = ["DescribeInput", "DescribeOutput", "CvDescribeTool", "CountInput", "CountOutput", "CvCountTool",
            "region_facts"]

@@ -19,10 +19,10 @@ from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
+from vitron_agent.tools.colors import COLORS, parse_color_value, rgb_to_lab
 
 from vitron_agent.refs import ImageRef, MaskRef
 from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.colors import COLORS, parse_color_value, rgb_to_lab
 
 __all__ = ["EditInput", "EditOutput", "CvEditTool", "OPERATIONS"]
 

@@ -16,15 +16,23 @@ from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
+from vitron_agent.tools.colors import COLORS, SYNONYMS, color_mask, normalise_color
+from vitron_agent.tools.masks import (
+    POSITIONS,
+    _downscale,
+    _upscale_mask,
+    bbox,
+    clean,
+    components,
+    fill_holes,
+    largest_component,
+    objectness,
+    pick_by_position,
+)
 
 from vitron_agent.errors import ToolFailed
 from vitron_agent.refs import Box, ImageRef, MaskRef, Point
 from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.colors import COLORS, SYNONYMS, color_mask, normalise_color
-from vitron_agent.tools.masks import (
-    POSITIONS, _downscale, _upscale_mask, bbox, clean, components, fill_holes, largest_component,
-    objectness, pick_by_position,
-)
 
 __all__ = ["SegmentInput", "SegmentOutput", "CvSegmentTool", "parse_target"]
 

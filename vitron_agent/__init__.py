@@ -6,7 +6,14 @@ tool that needs them runs.
 """
 
 from vitron_agent.errors import (
-    ConfigError, InputError, MediaError, PlanValidationError, RefError, ToolArgumentError, ToolFailed, VitronError,
+    ConfigError,
+    InputError,
+    MediaError,
+    PlanValidationError,
+    RefError,
+    ToolArgumentError,
+    ToolFailed,
+    VitronError,
 )
 from vitron_agent.plan import Plan, Step, validate_plan
 from vitron_agent.refs import Box, FeatureRef, ImageRef, MaskRef, Point, Scribble, TextRef, VideoRef

@@ -16,8 +16,9 @@ import os
 import sqlite3
 import tempfile
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -188,13 +189,33 @@ class Agent:
 
     def plan(self, text: str, image: Any = None, regions: list[Any] | None = None,
              session: str | None = None) -> Plan:
-        """The plan the planner makes for ``text`` (validated; nothing runs)."""
-        from vitron_agent.graphs.agent import input_kinds
+        """The plan the planner makes for ``text``; nothing runs and the image is not read
+        (only whether one is given matters)."""
         from vitron_agent.planners.base import PlanRequest
 
-        state_in, _ = self._prepare(text, image, regions, session)
-        req = PlanRequest(text=text, inputs=input_kinds(state_in["inputs"]))
+        req = PlanRequest(text=text, inputs=self.planning_inputs(image, regions, session))
         return self.planner.plan(req, self.toolbox)
+
+    def validate(self, plan: Plan, image: Any = None, regions: list[Any] | None = None,
+                 session: str | None = None) -> list[str]:
+        """Every problem of ``plan`` against this toolbox and these inputs (empty: valid)."""
+        from vitron_agent.plan import validate_plan
+
+        return validate_plan(plan, self.toolbox, self.planning_inputs(image, regions, session))
+
+    def planning_inputs(self, image: Any = None, regions: list[Any] | None = None,
+                        session: str | None = None) -> dict[str, dict[str, str]]:
+        """What ``$input.x`` and ``$last.x`` may name for such a request: namespace -> {name: kind}."""
+        from vitron_agent.graphs.agent import input_kinds
+
+        last = dict(self.graph.get_state(self._config(session)).values.get("last", {}) or {}) if session else {}
+        kinds = input_kinds({"input": {}, "last": last})
+        if image is not None or "image" in last:
+            kinds["input"]["image"] = "image"
+        for region in regions or []:
+            r = ref_from_dict(region) if isinstance(region, dict) else region
+            kinds["input"].setdefault(getattr(r, "type", "value"), getattr(r, "type", "value"))
+        return kinds
 
     def history(self, session: str) -> list[dict[str, Any]]:
         return list(self.graph.get_state(self._config(session)).values.get("history", []))

@@ -201,15 +201,9 @@ def _demo(args: argparse.Namespace) -> int:
 def _plan(args: argparse.Namespace) -> int:
     agent = _agent(args)
     try:
-        image = args.image
-        plan = agent.plan(args.instruction, image=image, regions=_regions(args))
-        from vitron_agent.graphs.agent import input_kinds  # noqa: F401  (validation uses the same inputs)
-        from vitron_agent.plan import validate_plan
-
-        kinds = {"input": {"image": "image"} if image else {}}
-        for r in _regions(args):
-            kinds["input"][r.type] = r.type
-        problems = validate_plan(plan, agent.toolbox, kinds) if plan.steps else []
+        regions = _regions(args)
+        plan = agent.plan(args.instruction, image=args.image, regions=regions)
+        problems = agent.validate(plan, image=args.image, regions=regions) if plan.steps else []
     finally:
         agent.close()
     if args.json:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 

@@ -11,7 +11,7 @@ the right and ``y`` downwards. Boxes are XYXY (``x1 < x2``, ``y1 < y2``).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
@@ -131,9 +131,9 @@ class Scribble(BaseModel):
 
 
 ArtifactRef = Annotated[
-    Union[ImageRef, MaskRef, VideoRef, FeatureRef, TextRef], Field(discriminator="type")
+    ImageRef | MaskRef | VideoRef | FeatureRef | TextRef, Field(discriminator="type")
 ]
-Region = Annotated[Union[Point, Box, Scribble], Field(discriminator="type")]
+Region = Annotated[Point | Box | Scribble, Field(discriminator="type")]
 
 REF_TYPES: dict[str, type[BaseModel]] = {
     "image": ImageRef,
@@ -146,7 +146,7 @@ REF_TYPES: dict[str, type[BaseModel]] = {
     "scribble": Scribble,
 }
 
-_ANY = TypeAdapter(Annotated[Union[ImageRef, MaskRef, VideoRef, FeatureRef, TextRef, Point, Box, Scribble], Field(discriminator="type")])
+_ANY = TypeAdapter(Annotated[ImageRef | MaskRef | VideoRef | FeatureRef | TextRef | Point | Box | Scribble, Field(discriminator="type")])
 
 
 def ref_from_dict(data: Any) -> BaseModel:

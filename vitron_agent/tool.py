@@ -12,8 +12,9 @@ from __future__ import annotations
 import threading
 import types
 import typing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Iterator, Union
+from typing import Any, ClassVar, Union
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 

@@ -1,11 +1,20 @@
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from vitron_agent.tools import default_tools
 
 from vitron_agent.errors import PlanValidationError
-from vitron_agent.plan import Plan, Step, check_plan, dependencies, iter_refs, parse_ref, resolve_args, validate_plan
+from vitron_agent.plan import (
+    Plan,
+    Step,
+    check_plan,
+    dependencies,
+    iter_refs,
+    parse_ref,
+    resolve_args,
+    validate_plan,
+)
 from vitron_agent.tool import Toolbox
-from vitron_agent.tools import default_tools
 
 INPUTS = {"input": {"image": "image"}, "last": {}}
 

@@ -42,7 +42,7 @@ _STRONG_SPLIT = re.compile(r"\s*(?:;|\.\s+|\n+|,?\s*\band then\b|,?\s*\bthen\b|,
 _WEAK_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)\s*", re.I)
 _FILLER = re.compile(r"^(?:please|pls|can you|could you|would you|now|also|and|then|next|i want you to|i'd like you to|let's|lets|kindly)\b[\s,]*", re.I)
 _PRONOUN = re.compile(r"^(?:it|them|that|this|those|these|the result|the output|the selection|the mask|the region|the selected region|the segmented region|the segmented object|the edited image|the new image|the same)$", re.I)
-_WHOLE = re.compile(r"^(?:the )?(?:whole |entire |full )?(?:image|picture|photo|photograph|scene|frame|everything|all)$", re.I)
+_WHOLE = re.compile(r"^(?:the |this |that |my )?(?:whole |entire |full )?(?:image|picture|photo|photograph|scene|frame|everything|all)$", re.I)
 _BACKGROUND = re.compile(r"^(?:the )?(?:background|backdrop|surroundings|rest)$", re.I)
 _COLOR_WORDS = ("red orange yellow green cyan blue purple magenta pink brown black white gray grey violet teal "
                 "turquoise gold golden crimson scarlet navy lime silver tan beige lilac lavender maroon aqua fuchsia olive").split()
@@ -332,7 +332,7 @@ def _do_describe(b: _Builder, rest: str, clause: str, last: dict[str, str], ques
     kind, mask = _target(b, rest, last)
     if kind == "whole":
         mask = None
-    sid = b.add("describe", image=b.image, mask=mask, question=question)
+    b.add("describe", image=b.image, mask=mask, question=question)
     b.last_output = "text"
 
 
@@ -346,7 +346,7 @@ def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> N
 def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     target = _clean_target(rest) or "objects"
     color = next((c.lower() for c in _COLOR_RE.findall(target)), None)
-    sid = b.add("count", image=b.image, target=target, color=color)
+    b.add("count", image=b.image, target=target, color=color)
     b.last_output = "text"
 
 

@@ -1,0 +1,135 @@
+"""The command line end to end, as separate processes, on scikit-image sample photos."""
+
+import json
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from skimage import data as skdata
+
+from vitron_agent.media import save_png
+
+BIN = Path(sys.executable).parent / "vitron-agent"
+
+
+def cli(*args, cwd=None, timeout=120):
+    return subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=timeout, cwd=cwd)
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: dict[str, int] = {}
+        self.imgs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        if tag == "img":
+            self.imgs.append(dict(attrs)["src"])
+
+
+@pytest.fixture(scope="module")
+def photo(tmp_path_factory):
+    return str(save_png(skdata.coffee(), tmp_path_factory.mktemp("photos") / "coffee.png"))
+
+
+def test_run_json_contract_with_three_chained_steps(tmp_path, photo):
+    out = tmp_path / "out"
+    p = cli("run", "--image", photo, "--out", str(out), "--json",
+            "segment the main object, then make it blue, then describe the result")
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    assert set(data) == {"answer", "session", "steps", "report"}
+    assert [s["tool"] for s in data["steps"]] == ["segment", "edit", "describe"]
+    for s in data["steps"]:
+        assert set(s) == {"id", "tool", "args", "status", "error", "seconds", "outputs"}
+        assert s["status"] == "ok" and s["error"] is None and s["seconds"] >= 0
+    seg, edit, desc = data["steps"]
+    assert edit["args"]["mask"] == "$s1.mask" and desc["args"]["image"] == "$s2.image"
+    mask = seg["outputs"]["mask"]
+    assert mask["kind"] == "mask" and Path(mask["path"]).is_file() and mask["value"]["type"] == "mask"
+    assert seg["outputs"]["box"]["kind"] == "box" and seg["outputs"]["box"]["path"] is None
+    assert seg["outputs"]["area"]["kind"] == "number" and 0 < seg["outputs"]["area"]["value"] < 1
+    assert Path(edit["outputs"]["image"]["path"]).is_file()
+    assert desc["outputs"]["text"]["kind"] == "text" and "blue" in desc["outputs"]["text"]["value"]
+    assert "blue" in data["answer"]
+    report = Path(data["report"])
+    parser = _Collect()
+    parser.feed(report.read_text())
+    assert parser.tags.get("svg") == 1 and parser.tags.get("section") == 3
+    assert len(parser.imgs) >= 4 and all(src.startswith("data:image/") for src in parser.imgs)
+    assert json.loads((out / "result.json").read_text())["session"] == data["session"]
+
+
+def test_run_text_mode_and_sessions_across_processes(tmp_path, photo):
+    db = tmp_path / "s.sqlite"
+    p = cli("run", "--image", photo, "--db", str(db), "--session", "cup", "--out", str(tmp_path / "o1"),
+            "segment the main object")
+    assert p.returncode == 0, p.stderr
+    assert "Done: s1 segment" in p.stdout and "plan" in p.stderr and "✓ s1 segment" in p.stderr
+    p = cli("run", "--db", str(db), "--session", "cup", "--out", str(tmp_path / "o2"), "--json", "make it red")
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    assert data["steps"][0]["args"]["mask"] == "$last.mask" and data["steps"][0]["status"] == "ok"
+
+
+def test_usage_and_input_errors_exit_2_with_one_line(tmp_path):
+    p = cli("run", "--image", str(tmp_path / "missing.png"), "describe it")
+    assert p.returncode == 2 and p.stderr.strip().count("\n") == 0
+    assert "missing.png: no such file" in p.stderr
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"\xff\xd8\xff\xe0 truncated")
+    p = cli("run", "--image", str(bad), "describe it")
+    assert p.returncode == 2 and "bad.jpg" in p.stderr
+    p = cli("run")
+    assert p.returncode == 2 and p.stderr.startswith("vitron-agent run: error:")
+    p = cli("run", "--box", "1,2,3", "describe it")
+    assert p.returncode == 2 and "--box takes 4" in p.stderr
+    cfg = tmp_path / "vitron.toml"
+    cfg.write_text('[tools.segment]\nbackend = "sam9000"\n')
+    p = cli("tools", "--config", str(cfg))
+    assert p.returncode == 2 and "backend = 'sam9000' is not available; choose one of: cv, none" in p.stderr
+
+
+def test_failed_steps_still_exit_0(tmp_path):
+    img = tmp_path / "plain.png"
+    from PIL import Image
+
+    Image.new("RGB", (64, 48), (30, 60, 200)).save(img)
+    p = cli("run", "--image", str(img), "--out", str(tmp_path / "o"), "--json",
+            "segment the yellow object, then remove it")
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    assert [s["status"] for s in data["steps"]] == ["error", "skipped"]
+    assert "found no yellow region" in data["answer"]
+
+
+def test_plan_and_tools_commands(tmp_path):
+    p = cli("plan", "--json", "--image", "x.png", "select the red car; turn it yellow")
+    assert p.returncode == 0, p.stderr
+    plan = json.loads(p.stdout)
+    assert [s["tool"] for s in plan["steps"]] == ["segment", "edit"] and plan["problems"] == []
+    p = cli("plan", "fly me to the moon")
+    assert p.returncode == 0 and "I understand" in p.stdout
+    p = cli("tools", "--json")
+    assert [t["name"] for t in json.loads(p.stdout)] == ["segment", "edit", "describe", "count"]
+
+
+def test_help_and_import_stay_light():
+    code = ("import sys, vitron_agent, vitron_agent.cli\n"
+            "try:\n    vitron_agent.cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('torch', 'transformers', 'diffusers', 'cv2', 'langgraph') if m in sys.modules]\n"
+            "print('HEAVY', heavy)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "HEAVY []" in p.stdout, p.stdout + p.stderr
+
+
+def test_demo_writes_the_report(tmp_path):
+    p = cli("demo", "--out", str(tmp_path / "demo"), "--json")
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    assert [s["tool"] for s in data["steps"]] == ["segment", "edit", "describe"]
+    assert all(s["status"] == "ok" for s in data["steps"])
+    assert "purple" in data["answer"] and Path(data["report"]).is_file()
