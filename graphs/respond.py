@@ -10,20 +10,22 @@ __all__ = ["compose_answer", "next_turn_inputs", "summarise_outputs"]
 
 
 def summarise_outputs(record: dict[str, Any]) -> str:
-    parts = []
+    """'mask covering 12.5% of the image', '451x300 image' ... for the artifacts of a step
+    (numbers and boxes only when a step made no artifact)."""
+    parts, scalars = [], []
     for name, out in record.get("outputs", {}).items():
         kind, value = out["kind"], out["value"]
         if kind == "mask":
-            parts.append(f"{name}: mask covering {100 * value.get('area', 0):.1f}% of the image")
+            parts.append(f"mask covering {100 * value.get('area', 0):.1f}% of the image")
         elif kind == "image":
-            parts.append(f"{name}: {value['width']}x{value['height']} image")
-        elif kind == "box":
-            parts.append(f"{name}: box ({value['x1']:.0f}, {value['y1']:.0f}, {value['x2']:.0f}, {value['y2']:.0f})")
-        elif kind == "number":
-            parts.append(f"{name}: {value:g}")
+            parts.append(f"{value['width']}x{value['height']} image")
         elif kind in ("video", "feature"):
-            parts.append(f"{name}: {kind}")
-    return ", ".join(parts)
+            parts.append(kind)
+        elif kind == "box":
+            scalars.append(f"{name} ({value['x1']:.0f}, {value['y1']:.0f}, {value['x2']:.0f}, {value['y2']:.0f})")
+        elif kind == "number" and not isinstance(value, bool):
+            scalars.append(f"{name} {value:g}")
+    return ", ".join(parts or scalars)
 
 
 def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: list[str]) -> str:

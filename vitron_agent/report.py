@@ -117,6 +117,21 @@ def _value_html(value: Any, pics: _Pictures, resolved: Any = None) -> str:
     return f"<code>{label}</code>"
 
 
+def _final_picture(result, pics: _Pictures) -> str | None:
+    """The last image the run made, with the last mask overlaid when it was computed on it."""
+    image = mask = None
+    for step in result.steps:
+        for out in step.outputs.values():
+            if out["kind"] == "image":
+                image = out["value"]
+            elif out["kind"] == "mask":
+                mask = out["value"]
+    if image is None and mask is None:
+        return None
+    shown = mask if mask is not None and (image is None or mask.get("image") == image.get("id")) else image
+    return f"<figure>{pics.of(shown)}<figcaption>final {shown['type']}</figcaption></figure>"
+
+
 def render_report(result, store) -> str:
     """HTML text of the report for a :class:`~vitron_agent.agent.RunResult`."""
     pics = _Pictures(store)
@@ -147,6 +162,7 @@ def render_report(result, store) -> str:
             f'<small>{rec.get("seconds", 0.0):.2f} s</small></h3>{err}'
             f'<div class="cols"><div><h4>arguments</h4><table>{"".join(args_rows)}</table></div>'
             f'<div><h4>outputs</h4><table>{"".join(out_rows) or "<tr><td>none</td></tr>"}</table></div></div></section>')
+    final = _final_picture(result, pics)
     inputs_html = "".join(f"<figure>{pics.of(v) or _value_html(v, pics)}<figcaption>${ns}.{html.escape(n)}</figcaption></figure>"
                           for ns, vals in result.inputs.items() for n, v in vals.items())
     problems = "".join(f"<li>{html.escape(p)}</li>" for p in result.problems)
@@ -164,7 +180,8 @@ figure{{display:inline-block;margin:0 1rem 0 0;max-width:320px}} svg.plan text{{
 </style></head><body>
 <h1>vitron-agent report · session <code>{html.escape(result.session)}</code></h1>
 <p class="request">{html.escape(result.request)}</p>
-<h2>Inputs</h2><div>{inputs_html or "<p>none</p>"}</div>
+<div class="cols"><div><h2>Inputs</h2>{inputs_html or "<p>none</p>"}</div>
+<div><h2>Result</h2>{final or "<p>no picture</p>"}</div></div>
 <h2>Plan</h2>{plan_svg(result.plan, records) if result.plan.steps else "<p>No steps.</p>"}
 {f"<h3>Plan problems</h3><ul>{problems}</ul>" if problems else ""}
 <h2>Answer</h2><div class="answer">{html.escape(result.answer)}</div>
