@@ -8,8 +8,11 @@ tool before ``run`` returns, hence before LangGraph commits the update.
 from __future__ import annotations
 
 import contextvars
+import queue
 import threading
 import time
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from pydantic import BaseModel
@@ -23,33 +26,57 @@ TIMED_OUT = "timed out after {seconds:g} s (raise [tools.{tool}] timeout in vitr
 OUT_OF_MEMORY = "ran out of memory ({error}); try a smaller image, a smaller model or another device"
 
 
+class _DaemonWorkers:
+    """Reusable daemon threads for step calls (starting a thread per step cost ~0.3 ms).
+
+    A worker stuck in a hung tool stays busy; the next call starts another worker, and
+    daemon threads never block interpreter exit.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+
+    def submit(self, fn) -> Future:
+        future: Future = Future()
+        with self._lock:
+            if self._idle == 0:
+                threading.Thread(target=self._work, name="vitron-step", daemon=True).start()
+            else:
+                self._idle -= 1
+        self._jobs.put((fn, future))
+        return future
+
+    def _work(self) -> None:
+        while True:
+            fn, future = self._jobs.get()
+            try:
+                future.set_result(fn())
+            except BaseException as exc:  # handed to the waiting caller
+                future.set_exception(exc)
+            with self._lock:
+                self._idle += 1
+
+
+_WORKERS = _DaemonWorkers()
+
+
 def run_with_timeout(fn, timeout: float | None, cancelled: threading.Event) -> Any:
-    """Call ``fn()`` in a daemon thread; raise ``TimeoutError`` after ``timeout`` seconds.
+    """Call ``fn()`` on a daemon worker; raise ``TimeoutError`` after ``timeout`` seconds.
 
     A hung tool cannot be killed from Python, but the agent stops waiting for it,
-    sets ``cancelled`` (long loops check it) and goes on; the daemon thread never
-    blocks interpreter exit.
+    sets ``cancelled`` (long loops check it) and goes on.
     """
     if timeout is None or timeout <= 0:
         return fn()
-    box: dict[str, Any] = {}
     context = contextvars.copy_context()  # LangGraph's stream writer lives in context vars
-
-    def target() -> None:
-        try:
-            box["value"] = context.run(fn)
-        except BaseException as exc:  # re-raised in the caller's thread
-            box["error"] = exc
-
-    worker = threading.Thread(target=target, name="vitron-step", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
+    future = _WORKERS.submit(lambda: context.run(fn))
+    try:
+        return future.result(timeout)
+    except FutureTimeout:
         cancelled.set()
-        raise TimeoutError
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
+        raise TimeoutError from None
 
 
 def _is_oom(exc: BaseException) -> bool:

@@ -1,0 +1,132 @@
+"""Orchestration overhead: a plan of N no-op steps through the Agent vs a bare LangGraph
+graph making the same calls with the same checkpointer. Prints µs per step (medians of
+repeated runs) and the ratio (target <= 1.25x; the Agent also plans, validates and
+records every step)."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from typing import Annotated, TypedDict
+
+from pydantic import BaseModel, Field
+
+from vitron_agent.agent import Agent
+from vitron_agent.planners.base import ScriptedPlanner
+from vitron_agent.refs import ImageRef
+from vitron_agent.tool import Toolbox, VisionTool
+
+
+class _In(BaseModel):
+    image: ImageRef = Field(description="passed through")
+
+
+class _Out(BaseModel):
+    image: ImageRef
+
+
+class NoOp(VisionTool):
+    name = "noop"
+    description = "returns its input"
+    Input = _In
+    Output = _Out
+
+    def run(self, inp, ctx):
+        return _Out(image=inp.image)
+
+
+def agent_plan(n: int, chained: bool) -> dict:
+    steps = []
+    for i in range(1, n + 1):
+        src = f"$s{i - 1}.image" if chained and i > 1 else "$input.image"
+        steps.append({"id": f"s{i}", "tool": "noop", "args": {"image": src}})
+    return {"steps": steps}
+
+
+def merge(a, b):
+    return {**(a or {}), **(b or {})}
+
+
+class S(TypedDict, total=False):
+    image: dict
+    out: Annotated[dict, merge]
+
+
+def bare_graph(n: int, chained: bool, checkpointer):
+    from langgraph.graph import END, START, StateGraph
+
+    tool = NoOp()
+
+    def node(i):
+        def f(state):
+            src = state["out"].get(f"s{i - 1}", state["image"]) if chained else state["image"]
+            out = tool.run(_In.model_validate({"image": src}), None)
+            return {"out": {f"s{i}": out.image.model_dump(mode="json")}}
+        return f
+
+    g = StateGraph(S)
+    for i in range(1, n + 1):
+        g.add_node(f"s{i}", node(i))
+        if chained:
+            g.add_edge(START if i == 1 else f"s{i - 1}", f"s{i}")
+        else:
+            g.add_edge(START, f"s{i}")
+    if chained:
+        g.add_edge(f"s{n}", END)
+    else:
+        for i in range(1, n + 1):
+            g.add_edge(f"s{i}", END)
+    return g.compile(checkpointer=checkpointer)
+
+
+def saver(kind: str, d: str):
+    if kind == "none":
+        return None
+    if kind == "memory":
+        from langgraph.checkpoint.memory import InMemorySaver
+
+        return InMemorySaver()
+    import sqlite3
+
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    return SqliteSaver(sqlite3.connect(f"{d}/bench-{time.perf_counter_ns()}.sqlite", check_same_thread=False))
+
+
+def measure(n: int, chained: bool, kind: str, repeat: int = 7) -> tuple[float, float]:
+    import numpy as np
+
+    with tempfile.TemporaryDirectory() as d:
+        cp = saver(kind, d)
+        agent = Agent(toolbox=Toolbox([NoOp()]), planner=ScriptedPlanner([agent_plan(n, chained)]), data_dir=d,
+                      checkpointer=cp if cp is not None else False)
+        img = np.zeros((8, 8, 3), np.uint8)
+        ref = agent.store.for_session("b").put_image(img).model_dump(mode="json")
+        bare = bare_graph(n, chained, saver(kind, d))
+        a_times, b_times = [], []
+        for i in range(repeat + 1):
+            t = time.perf_counter()
+            agent.run("go", image=ref, session="b")
+            a = time.perf_counter() - t
+            t = time.perf_counter()
+            bare.invoke({"image": ref, "out": {}}, {"configurable": {"thread_id": f"t{i}"}})
+            b = time.perf_counter() - t
+            if i:  # the first round warms caches
+                a_times.append(a)
+                b_times.append(b)
+        return statistics.median(a_times) / n * 1e6, statistics.median(b_times) / n * 1e6
+
+
+def main() -> list[str]:
+    lines = ["| steps | shape | checkpointer | agent µs/step | bare LangGraph µs/step | ratio |", "|---|---|---|---|---|---|"]
+    for kind in ("none", "memory", "sqlite"):
+        for n in (1, 8, 32):
+            for chained in (True, False):
+                a, b = measure(n, chained, kind)
+                lines.append(f"| {n} | {'chained' if chained else 'parallel'} | {kind} | {a:.0f} | {b:.0f} | {a / b:.2f}x |")
+    return lines
+
+
+if __name__ == "__main__":
+    print("\n".join(main()))

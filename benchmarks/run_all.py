@@ -1,0 +1,32 @@
+"""Run every benchmark and write benchmarks/RESULTS.md (`make bench`)."""
+
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import overhead  # noqa: E402
+import startup  # noqa: E402
+
+
+def main() -> None:
+    import langgraph.version
+
+    import vitron_agent
+
+    head = [f"# Benchmark results ({time.strftime('%Y-%m-%d')})", "",
+            f"{platform.platform()}, {platform.machine()}, Python {platform.python_version()}, "
+            f"vitron-agent {vitron_agent.__version__}, langgraph {langgraph.version.__version__}", ""]
+    sections = [("Start-up (startup.py)", startup.main()), ("Orchestration overhead (overhead.py)", overhead.main())]
+    text = "\n".join(head + [line for title, body in sections for line in (f"## {title}", "", *body, "")])
+    out = Path(__file__).parent / "RESULTS.md"
+    out.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
