@@ -81,8 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return {"run": _run, "plan": _plan, "tools": _tools, "demo": _demo}[args.command](args)
     except VitronError as exc:
-        print(f"vitron-agent: error: {str(exc).splitlines()[0] if len(str(exc).splitlines()) == 1 else exc}",
-              file=sys.stderr)
+        lines = [line.strip().removeprefix("- ") for line in str(exc).splitlines() if line.strip()]
+        print(f"vitron-agent: error: {'; '.join(lines)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("vitron-agent: interrupted", file=sys.stderr)
@@ -94,12 +94,14 @@ def _regions(args: argparse.Namespace) -> list[Any]:
 
     regions: list[Any] = []
     if getattr(args, "box", None):
+        from pydantic import ValidationError
+
         try:
             regions.append(Box(x1=args.box[0], y1=args.box[1], x2=args.box[2], y2=args.box[3]))
-        except ValueError as exc:
+        except ValidationError as exc:
             from vitron_agent.errors import InputError
 
-            raise InputError(f"--box: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}") from None
+            raise InputError(f"--box: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
     if getattr(args, "point", None):
         regions.append(Point(x=args.point[0], y=args.point[1]))
     return regions
