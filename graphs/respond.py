@@ -19,8 +19,10 @@ def summarise_outputs(record: dict[str, Any]) -> str:
             parts.append(f"mask covering {100 * value.get('area', 0):.1f}% of the image")
         elif kind == "image":
             parts.append(f"{value['width']}x{value['height']} image")
-        elif kind in ("video", "feature"):
-            parts.append(kind)
+        elif kind == "video":
+            parts.append(f"{value.get('frames', '?')}-frame video")
+        elif kind == "feature":
+            parts.append(f"{value.get('kind', 'feature')} {tuple(value.get('shape', ()))}")
         elif kind == "box":
             scalars.append(f"{name} ({value['x1']:.0f}, {value['y1']:.0f}, {value['x2']:.0f}, {value['y2']:.0f})")
         elif kind == "number" and not isinstance(value, bool):
@@ -34,7 +36,7 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
         listed = "\n".join(f"- {p}" for p in problems)
         return f"I could not make a valid plan for this request. Problems:\n{listed}"
     if not plan.steps:
-        return plan.answer or "There is nothing to do for this request."
+        return "\n".join([*([plan.answer] if plan.answer else []), *plan.notes]) or "There is nothing to do for this request."
     texts, done, failed, skipped = [], [], [], []
     for step in plan.steps:
         rec = records.get(step.id)

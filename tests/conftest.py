@@ -33,3 +33,23 @@ def store(tmp_path) -> ArtifactStore:
 @pytest.fixture
 def disc():
     return disc_image()
+
+
+def pytest_collection_modifyitems(config, items):
+    """`slow` tests (real-size models) run only with VITRON_RUN_SLOW=1."""
+    if os.environ.get("VITRON_RUN_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: set VITRON_RUN_SLOW=1 to run")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def tiny_dir(tmp_path_factory):
+    """Tiny random checkpoints in the real formats plus a vitron.toml, built once per test run."""
+    from vitron_agent.tiny import make_tiny_checkpoints
+
+    folder = tmp_path_factory.mktemp("tiny")
+    make_tiny_checkpoints(folder)
+    return folder

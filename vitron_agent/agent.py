@@ -271,6 +271,9 @@ class Agent:
         if image is not None:
             current["image"] = self._ingest_image(image, store).model_dump(mode="json")
         last = self._last(session)
+        if "image" in current and last.get("image", {}).get("id") != current["image"]["id"]:
+            # a new picture: masks and boxes of the previous turn belong to another image
+            last = {k: v for k, v in last.items() if k not in ("mask", "box", "feature")}
         if "image" not in current and "image" in last:
             current["image"] = last["image"]
         size = (current["image"]["width"], current["image"]["height"]) if "image" in current else None

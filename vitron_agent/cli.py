@@ -67,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     tools.add_argument("--config", metavar="PATH")
     tools.add_argument("--json", action="store_true")
 
+    check = sub.add_parser("check-config", help="validate vitron.toml and print what each tool would load")
+    check.add_argument("--config", metavar="PATH", help="vitron.toml (default: $VITRON_CONFIG or ./vitron.toml)")
+
+    tiny = sub.add_parser("make-tiny-checkpoints",
+                          help="write tiny random-weight checkpoints in the real formats and a vitron.toml using them")
+    tiny.add_argument("folder")
+
     demo = sub.add_parser("demo", help=f"run {DEMO_INSTRUCTION!r} on a bundled photo")
     demo.add_argument("--out", metavar="DIR", default="demo-out")
     demo.add_argument("--json", action="store_true")
@@ -79,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     from vitron_agent.errors import VitronError
 
     try:
-        return {"run": _run, "plan": _plan, "tools": _tools, "demo": _demo}[args.command](args)
+        commands = {"run": _run, "plan": _plan, "tools": _tools, "demo": _demo, "check-config": _check_config,
+                    "make-tiny-checkpoints": _make_tiny}
+        return commands[args.command](args)
     except VitronError as exc:
         lines = [line.strip().removeprefix("- ") for line in str(exc).splitlines() if line.strip()]
         print(f"vitron-agent: error: {'; '.join(lines)}", file=sys.stderr)
@@ -221,6 +230,22 @@ def _plan(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     for p in problems:
         print(f"problem: {p}")
+    return 0
+
+
+def _check_config(args: argparse.Namespace) -> int:
+    from vitron_agent.config import describe_config, load_config
+
+    for line in describe_config(load_config(args.config)):
+        print(line)
+    return 0
+
+
+def _make_tiny(args: argparse.Namespace) -> int:
+    from vitron_agent.tiny import make_tiny_checkpoints
+
+    toml = make_tiny_checkpoints(args.folder)
+    print(f"wrote tiny checkpoints and {toml}; try: vitron-agent check-config --config {toml}")
     return 0
 
 

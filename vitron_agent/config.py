@@ -26,6 +26,7 @@ Example::
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -36,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from vitron_agent.errors import ConfigError
 
 __all__ = ["Config", "ToolConfig", "load_config", "build_toolbox", "build_planner", "TOOL_BACKENDS",
-           "DEFAULT_BACKENDS"]
+           "MODEL_BACKENDS", "DEFAULT_BACKENDS", "describe_config", "resolve_checkpoint"]
 
 
 class ToolConfig(BaseModel):
@@ -59,6 +60,11 @@ class StoreSection(BaseModel):
     max_pixels: int = Field(default=64_000_000, gt=0)
 
 
+class ModelsSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    budget_gb: float | None = Field(default=None, gt=0, description="most GB of weights per device before LRU offload")
+
+
 class PlannerSection(BaseModel):
     model_config = ConfigDict(extra="allow")
     kind: str = "rule"
@@ -69,6 +75,7 @@ class Config(BaseModel):
     agent: AgentSection = Field(default_factory=AgentSection)
     store: StoreSection = Field(default_factory=StoreSection)
     planner: PlannerSection = Field(default_factory=PlannerSection)
+    models: ModelsSection = Field(default_factory=ModelsSection)
     tools: dict[str, ToolConfig] = Field(default_factory=dict)
     source: str | None = Field(default=None, exclude=True)
 
@@ -76,7 +83,7 @@ class Config(BaseModel):
         return self.tools.get(name) or ToolConfig(backend=DEFAULT_BACKENDS.get(name, "cv"))
 
 
-DEFAULT_BACKENDS = {"segment": "cv", "edit": "cv", "describe": "cv", "count": "cv", "generate": "none"}
+DEFAULT_BACKENDS = {"segment": "cv", "ground": "none", "edit": "cv", "describe": "cv", "count": "cv", "generate": "none"}
 
 
 def _cv(module: str, cls: str) -> Callable[[ToolConfig], Any]:
@@ -88,17 +95,79 @@ def _cv(module: str, cls: str) -> Callable[[ToolConfig], Any]:
     return build
 
 
-# (tool, backend) -> builder. Model backends register here as they land.
+# (tool, backend) -> builder. Model backends: (module, class, {setting: "file" | "folder" | "folder?"}).
 TOOL_BACKENDS: dict[tuple[str, str], Callable[[ToolConfig], Any]] = {
     ("segment", "cv"): _cv("vitron_agent.tools.segment", "CvSegmentTool"),
     ("edit", "cv"): _cv("vitron_agent.tools.edit", "CvEditTool"),
     ("describe", "cv"): _cv("vitron_agent.tools.describe", "CvDescribeTool"),
     ("count", "cv"): _cv("vitron_agent.tools.describe", "CvCountTool"),
 }
+MODEL_BACKENDS: dict[tuple[str, str], tuple[str, str, dict[str, str]]] = {
+    ("segment", "segment-anything"): ("vitron_agent.tools.segment_sam", "SamSegmentTool", {"checkpoint": "file"}),
+    ("ground", "transformers"): ("vitron_agent.tools.ground", "OwlGroundTool", {"checkpoint": "folder"}),
+    ("generate", "diffusers"): ("vitron_agent.tools.generate", "DiffusersGenerateTool", {"checkpoint": "folder"}),
+    ("edit", "diffusers"): ("vitron_agent.tools.edit_diffusers", "DiffusersEditTool",
+                            {"checkpoint": "folder?", "instruct_checkpoint": "folder?"}),
+    ("describe", "transformers"): ("vitron_agent.tools.describe_vlm", "VlmDescribeTool", {"checkpoint": "folder"}),
+}
+
+
+def _model_builder(tool: str, backend: str) -> Callable[[ToolConfig], Any]:
+    module, cls_name, paths = MODEL_BACKENDS[(tool, backend)]
+
+    def build(cfg: ToolConfig) -> Any:
+        import importlib
+        import inspect
+
+        cls = getattr(importlib.import_module(module), cls_name)
+        params = [p for p in inspect.signature(cls.__init__).parameters if p not in ("self", "pool")]
+        extra = dict(cfg.model_extra or {})
+        unknown = sorted(set(extra) - set(params))
+        if unknown:
+            raise ConfigError(f"[tools.{tool}] unknown setting(s) {', '.join(unknown)} for backend {backend!r}; "
+                              f"settings: backend, timeout, {', '.join(params)}")
+        for key, kind in paths.items():
+            if key in extra:
+                extra[key] = resolve_checkpoint(tool, key, str(extra[key]), kind.rstrip("?"))
+            elif not kind.endswith("?"):
+                raise ConfigError(f"[tools.{tool}] backend = {backend!r} needs {key} = \"/path/to/local/checkpoint\"")
+        if tool == "edit" and not (extra.get("checkpoint") or extra.get("instruct_checkpoint")):
+            raise ConfigError("[tools.edit] backend = \"diffusers\" needs checkpoint (inpainting pipeline) "
+                              "and/or instruct_checkpoint (InstructPix2Pix pipeline)")
+        return cls(**extra)
+
+    return build
+
+
+for _tool, _backend in MODEL_BACKENDS:
+    TOOL_BACKENDS[(_tool, _backend)] = _model_builder(_tool, _backend)
+
+
+def resolve_checkpoint(tool: str, key: str, value: str, kind: str) -> str:
+    """A local path (checked to exist, of the right kind) or a Hugging Face repo id found in the
+    local cache (never downloaded); anything else is a ConfigError naming the setting."""
+    p = Path(value).expanduser()
+    if p.exists():
+        if kind == "file" and not p.is_file():
+            raise ConfigError(f"[tools.{tool}] {key} = {value!r} is a folder; expected a checkpoint file")
+        if kind == "folder" and not p.is_dir():
+            raise ConfigError(f"[tools.{tool}] {key} = {value!r} is a file; expected a saved model folder")
+        return str(p.resolve())
+    if kind == "folder" and re.fullmatch(r"[\w.-]+/[\w.-]+", value):
+        try:
+            from huggingface_hub import snapshot_download
+
+            return snapshot_download(value, local_files_only=True)
+        except Exception:
+            raise ConfigError(f"[tools.{tool}] {key} = {value!r} is neither a local folder nor a repo in the local "
+                              "Hugging Face cache (nothing is downloaded): give the path of a local copy") from None
+    raise ConfigError(f"[tools.{tool}] {key} = {value!r} does not exist; set it to the local checkpoint path")
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
-    """Read ``path`` (or ``./vitron.toml`` when it exists; defaults otherwise)."""
+    """Read ``path`` (or ``$VITRON_CONFIG``, or ``./vitron.toml`` when it exists; defaults otherwise)."""
+    if path is None and os.environ.get("VITRON_CONFIG"):
+        path = os.environ["VITRON_CONFIG"]
     if path is None:
         candidate = Path("vitron.toml")
         if not candidate.is_file():
@@ -122,6 +191,11 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         value = getattr(cfg.agent, key)
         if value and not Path(value).is_absolute():
             setattr(cfg.agent, key, str(base / value))
+    for tool in cfg.tools.values():  # checkpoint paths are relative to the config file
+        for key, value in (tool.model_extra or {}).items():
+            if (key.endswith("checkpoint") and isinstance(value, str) and not Path(value).expanduser().is_absolute()
+                    and (base / value).exists()):
+                tool.model_extra[key] = str((base / value).resolve())
     cfg.source = str(p)
     return cfg
 
@@ -147,7 +221,35 @@ def build_toolbox(config: Config):
         if cfg.timeout is not None:
             tool.timeout = cfg.timeout
         tools.append(tool)
+    if config.models.budget_gb is not None:
+        from vitron_agent.models import default_pool
+
+        default_pool().budget_bytes = int(config.models.budget_gb * 1024 ** 3)
     return Toolbox(tools)
+
+
+def describe_config(config: Config) -> list[str]:
+    """What each tool would load (validating every setting on the way); for ``check-config``."""
+    toolbox = build_toolbox(config)
+    lines = [f"config: {config.source or '(defaults)'}", f"planner: {config.planner.kind}"]
+    for tool in toolbox:
+        if hasattr(tool, "device_setting"):
+            from vitron_agent.models import resolve_device, resolve_dtype
+
+            device = resolve_device(tool.device_setting)  # raises ConfigError for an unusable device
+            resolve_dtype(getattr(tool, "dtype_setting", "auto"), device)
+        where = []
+        for attr in ("checkpoint", "instruct_checkpoint"):
+            if getattr(tool, attr, None):
+                where.append(f"{attr}={getattr(tool, attr)}")
+        for attr in ("model_type", "device_setting", "dtype_setting"):
+            if getattr(tool, attr, None):
+                where.append(f"{attr.removesuffix('_setting')}={getattr(tool, attr)}")
+        lines.append(f"{tool.name}: {tool.backend}" + (f" ({', '.join(where)})" if where else " (no weights)"))
+    missing = [n for n, b in DEFAULT_BACKENDS.items() if n not in toolbox]
+    if missing:
+        lines.append(f"not configured: {', '.join(missing)}")
+    return lines
 
 
 def build_planner(config: Config):

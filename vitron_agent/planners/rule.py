@@ -43,6 +43,7 @@ _WEAK_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)\s*", re.I)
 _FILLER = re.compile(r"^(?:please|pls|can you|could you|would you|now|also|and|then|next|i want you to|i'd like you to|let's|lets|kindly)\b[\s,]*", re.I)
 _PRONOUN = re.compile(r"^(?:it|them|that|this|those|these|the result|the output|the selection|the mask|the region|the selected region|the segmented region|the segmented object|the edited image|the new image|the same)$", re.I)
 _WHOLE = re.compile(r"^(?:the |this |that |my )?(?:whole |entire |full )?(?:image|picture|photo|photograph|scene|frame|everything|all)$", re.I)
+_FOREGROUND = re.compile(r"\b(?:foreground|main object|main subject|subject|object|thing)\b", re.I)
 _BACKGROUND = re.compile(r"^(?:the )?(?:background|backdrop|surroundings|rest)$", re.I)
 _COLOR_WORDS = ("red orange yellow green cyan blue purple magenta pink brown black white gray grey violet teal "
                 "turquoise gold golden crimson scarlet navy lime silver tan beige lilac lavender maroon aqua fuchsia olive").split()
@@ -54,6 +55,8 @@ _INTENTS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p
     ("generate", r"^(?:generate|draw|create|make|paint|render|produce|imagine|sketch)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+)?(?:image|picture|photo|drawing|painting|illustration|render|artwork)\s+(?:of|showing|with)\s+"),
     ("generate", r"^(?:generate|draw|imagine|sketch)\b\s*"),
     ("keep_only", r"^(?:keep only|keep just|only keep|leave only)\b\s*"),
+    ("restyle", r"^(?:make|turn|render|change)\s+(?:it|this|that|the (?:whole )?(?:image|picture|photo|scene))\s+(?:look\s+)?(?:like|as if|into an?\s+\w+\s+(?:painting|drawing|sketch|photo))\b|^(?:apply|give it)\b.*\bstyle\b|.*\bin the style of\b"),
+    ("replace", r"^(?:replace|swap|substitute)\b(?!.*\bbackground\b)(?=.*\b(?:with|for|by)\b)|^(?:turn|change|transform|convert)\b(?=.*\binto\b)(?!.*\b(?:gr[ae]y ?scale|black and white|monochrome)\b)"),
     ("background", r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|brighten|lighten|fill)\b.*\bbackground\b"),
     ("remove", r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b\s*"),
     ("blur", r"^(?:blur|pixelate|obscure|smooth)\b\s*"),
@@ -137,18 +140,20 @@ class RulePlanner:
         inp, last = request.inputs.get("input", {}), request.inputs.get("last", {})
         b = _Builder(toolbox=toolbox, inputs=request.inputs, regions=regions)
         b.image = "$input.image" if inp.get("image") == "image" else None
-        understood = 0
+        understood, misunderstood = 0, False
         for clause in clauses:
             clause = _FILLER.sub("", clause.strip()).strip()
             intent, rest = _intent(clause)
             if intent is None:
                 b.notes.append(f"I did not understand {_restore(clause, regions)!r}, so I skipped it.")
+                misunderstood = True
                 continue
             if intent == "generate":
                 if "generate" not in toolbox:
                     return Plan(answer=NO_GENERATOR)
                 sid = b.add("generate", prompt=_restore(rest, regions).strip() or clause)
                 b.image, b.mask, b.last_output = f"${sid}.image", None, "image"
+                last = {}  # a new picture: the previous turn's mask does not apply to it
                 understood += 1
                 continue
             if b.image is None:
@@ -157,7 +162,7 @@ class RulePlanner:
             understood += 1
         if not understood:
             return Plan(answer=f"I could not turn {request.text.strip()!r} into steps. {UNDERSTOOD}")
-        if b.notes:
+        if misunderstood:
             b.notes.append(UNDERSTOOD)
         return Plan(steps=b.steps, notes=b.notes)
 
@@ -231,6 +236,10 @@ def _segment(b: _Builder, phrase: str, last: dict[str, str]) -> str:
             if kind in given:
                 args[kind] = f"$input.{kind}"
                 break
+        else:
+            if "ground" in b.toolbox and not _FOREGROUND.search(target):
+                gid = b.add("ground", image=b.image, target=target)
+                args["box"] = f"${gid}.box"
     sid = b.add("segment", **args)
     b.mask, b.box, b.last_output = f"${sid}.mask", f"${sid}.box", "mask"
     return b.mask
@@ -350,11 +359,43 @@ def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None
     b.last_output = "text"
 
 
+def _supports(b: _Builder, tool: str, operation: str) -> bool:
+    import typing
+
+    if tool not in b.toolbox:
+        return False
+    field = b.toolbox.get(tool).Input.model_fields.get("operation")
+    return field is not None and operation in typing.get_args(field.annotation)
+
+
+NEEDS_DIFFUSERS = ("{what} needs a generative editor: set [tools.edit] backend = \"diffusers\" with checkpoint "
+                   "(inpainting) / instruct_checkpoint (InstructPix2Pix) in vitron.toml; I skipped {clause!r}.")
+
+
+def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    m = re.match(r"^(?:replace|swap|substitute|turn|change|transform|convert)\s+(.*?)\s+(?:with|for|by|into)\s+(.+)$",
+                 clause, re.I)
+    if not m or not _supports(b, "edit", "inpaint"):
+        b.notes.append(NEEDS_DIFFUSERS.format(what="Replacing a region with new content", clause=_restore(clause, b.regions)))
+        return
+    mask = _mask_or_foreground(b, m.group(1), last)
+    _edit(b, operation="inpaint", mask=mask, prompt=_restore(m.group(2), b.regions))
+
+
+def _do_restyle(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if not _supports(b, "edit", "instruct"):
+        b.notes.append(NEEDS_DIFFUSERS.format(what="Instruction editing", clause=_restore(clause, b.regions)))
+        return
+    _edit(b, operation="instruct", prompt=_restore(clause, b.regions))
+
+
 _HANDLERS = {
     "segment": _do_segment,
     "recolor": _do_recolor,
     "remove": _do_remove,
     "keep_only": _do_keep_only,
+    "replace": _do_replace,
+    "restyle": _do_restyle,
     "blur": _do_blur,
     "background": _do_background,
     "grayscale": _adjust("grayscale"),

@@ -1,0 +1,132 @@
+"""segment-anything backend on a tiny random checkpoint loaded through the real code."""
+
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+from tests.conftest import disc_image
+from vitron_agent.agent import Agent
+from vitron_agent.compat.torchvision_shim import batched_nms, import_segment_anything
+from vitron_agent.config import load_config
+from vitron_agent.errors import ToolArgumentError
+from vitron_agent.models import ModelPool
+from vitron_agent.planners.base import ScriptedPlanner
+from vitron_agent.refs import Box, Point
+from vitron_agent.tiny import TINY_SAM_ARCH
+from vitron_agent.tool import ToolContext, Toolbox
+from vitron_agent.tools.segment_sam import EMBEDDING_KIND, SamSegmentTool
+
+
+def sam_tool(tiny_dir, pool=None):
+    return SamSegmentTool(checkpoint=str(tiny_dir / "sam_tiny.pth"), model_type="custom", arch=TINY_SAM_ARCH,
+                          device="cpu", pool=pool or ModelPool())
+
+
+def encoder_spy(tool):
+    predictor = tool.pool.get(tool.key, tool._load)
+    enc = predictor.model.image_encoder
+    calls = []
+    original = enc.forward
+
+    def counting(x):
+        calls.append(tuple(x.shape))
+        return original(x)
+
+    enc.forward = counting
+    return calls
+
+
+def test_shim_imports_segment_anything_without_leaving_torchvision_behind():
+    import_segment_anything()
+    assert "segment_anything.utils.transforms" in sys.modules
+    assert "torchvision" not in sys.modules or not hasattr(sys.modules["torchvision"], "__vitron_shim__")
+    boxes = torch.tensor([[0, 0, 10, 10], [1, 1, 10, 10], [20, 20, 30, 30], [0, 0, 10, 10.0]])
+    keep = batched_nms(boxes, torch.tensor([0.9, 0.8, 0.7, 0.95]), torch.tensor([0, 0, 0, 1]), 0.5)
+    assert keep.tolist() == [3, 0, 2]  # box 1 overlaps box 0 in the same class; box 3 is another class
+
+
+def test_loads_through_config_and_prompts_matter(tiny_dir, store):
+    from vitron_agent.config import build_toolbox
+
+    toolbox = build_toolbox(load_config(tiny_dir / "vitron.toml"))
+    seg = toolbox.get("segment")
+    assert isinstance(seg, SamSegmentTool) and seg.backend == "segment-anything"
+    img, _ = disc_image()
+    ref = store.put_image(img)
+    ctx = ToolContext(store=store, step_id="t")
+    a = seg(ctx, image=ref, box=Box(x1=40, y1=20, x2=120, y2=100))
+    m = store.get_mask(a.mask)
+    assert m.shape == (120, 160) and m.dtype == bool and 0 < a.area <= 1 and a.area == pytest.approx(m.mean(), abs=1e-6)
+    assert 0.0 <= a.score <= 1.5 and a.embedding.kind == EMBEDDING_KIND
+    assert seg(ctx, image=ref, box=Box(x1=40, y1=20, x2=120, y2=100)).mask.id == a.mask.id  # deterministic
+    b = seg(ctx, image=ref, point=Point(x=10, y=10), multimask=True)
+    assert b.mask.id != a.mask.id and "point" in b.method
+    c = seg(ctx, image=ref, box=Box(x1=40, y1=20, x2=120, y2=100), mask_input=b.mask)
+    assert "mask prompt" in c.method
+    words = seg(ctx, image=ref, target="the red disc")
+    assert "box from cv" in words.method
+
+
+def test_encode_once_per_image_and_across_a_restart(tiny_dir, tmp_path):
+    tool = sam_tool(tiny_dir)
+    calls = encoder_spy(tool)
+    plan = {"steps": [{"id": "s1", "tool": "segment", "args": {"image": "$input.image", "point": {"type": "point", "x": 80, "y": 60}}},
+                      {"id": "s2", "tool": "segment", "args": {"image": "$input.image", "box": {"type": "box", "x1": 10, "y1": 10, "x2": 90, "y2": 90}}}]}
+    db = tmp_path / "s.sqlite"
+    img, _ = disc_image()
+    with Agent(toolbox=Toolbox([tool]), planner=ScriptedPlanner([plan]), db=db) as agent:
+        r = agent.run("two prompts", image=img, session="enc")
+        assert r.ok and len(calls) == 1  # two segmentations, one encoder pass
+        assert r.step("s1").ref("embedding") == r.step("s2").ref("embedding")
+        agent.run("again", image=img, session="enc")
+        assert len(calls) == 1  # a later turn on the same image reuses it too
+        other = img.copy()
+        other[:10] = 0
+        agent.run("new image", image=other, session="enc")
+        assert len(calls) == 2  # a different image is encoded
+    fresh = sam_tool(tiny_dir)  # a new process: model reloaded, embedding read back from disk
+    fresh_calls = encoder_spy(fresh)
+    with Agent(toolbox=Toolbox([fresh]), planner=ScriptedPlanner([plan]), db=db) as agent:
+        r = agent.run("after restart", image=img, session="enc")
+        assert r.ok and fresh_calls == []
+
+
+def test_feature_prompt_drives_the_decoder_and_wrong_width_is_an_argument_error(tiny_dir, store):
+    tool = sam_tool(tiny_dir)
+    img, _ = disc_image()
+    ref = store.put_image(img)
+    ctx = ToolContext(store=store, step_id="t")
+    rng = np.random.default_rng(0)
+    e1 = store.put_feature(rng.normal(size=(32,)).astype(np.float32), kind="seg_token")
+    e2 = store.put_feature(rng.normal(size=(1, 32)).astype(np.float32) * 3, kind="seg_token")
+    out1 = tool(ctx, image=ref, prompt_embedding=e1)
+    out2 = tool(ctx, image=ref, prompt_embedding=e2)
+    assert out1.method == "SAM from prompt embedding" and out1.mask.id != out2.mask.id
+    bad = store.put_feature(np.zeros((1, 16), np.float32), kind="seg_token")
+    with pytest.raises(ToolArgumentError, match=r"shape \(1, 16\) but SAM's prompt space is 32 wide"):
+        tool(ctx, image=ref, prompt_embedding=bad)
+
+
+def test_wrong_architecture_is_a_clear_failure(tiny_dir, store):
+    from vitron_agent.errors import ToolFailed
+
+    tool = SamSegmentTool(checkpoint=str(tiny_dir / "sam_tiny.pth"), model_type="custom",
+                          arch={**TINY_SAM_ARCH, "encoder_embed_dim": 48}, device="cpu", pool=ModelPool())
+    ref = store.put_image(disc_image()[0])
+    with pytest.raises(ToolFailed, match="does not match model_type 'custom'"):
+        tool(ToolContext(store=store), image=ref, point=Point(x=5, y=5))
+
+
+@pytest.mark.slow
+def test_real_size_vit_b_prediction_at_1024(tmp_path, store):
+    from vitron_agent.tools.segment_sam import build_sam, sam_arch
+
+    torch.manual_seed(0)
+    path = tmp_path / "sam_vit_b_random.pth"
+    torch.save(build_sam(sam_arch("vit_b")).state_dict(), path)
+    tool = SamSegmentTool(checkpoint=str(path), model_type="vit_b", device="cpu", pool=ModelPool())
+    img, _ = disc_image(h=768, w=1024, center=(512, 384), radius=200)
+    out = tool(ToolContext(store=store), image=store.put_image(img), box=Box(x1=300, y1=180, x2=720, y2=590))
+    assert out.embedding.shape == (1, 256, 64, 64) and store.get_mask(out.mask).shape == (768, 1024)

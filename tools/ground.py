@@ -1,0 +1,107 @@
+"""ground: text -> boxes with an open-vocabulary detector (transformers OWLv2 / OWL-ViT).
+
+"segment the dog" becomes ground -> segment(box=...) in a plan, like Grounded-SAM.
+The checkpoint is a local folder saved with ``save_pretrained`` (model + processor).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from vitron_agent.errors import ToolFailed
+from vitron_agent.models import ModelKey, default_pool, quiet_hf, resolve_device, resolve_dtype
+from vitron_agent.refs import Box, ImageRef
+from vitron_agent.tool import ToolContext, VisionTool
+
+__all__ = ["GroundInput", "GroundOutput", "OwlGroundTool"]
+
+NOTHING_FOUND = "found no {target!r} above score threshold {threshold:g}; lower [tools.ground] threshold or rephrase"
+
+
+class GroundInput(BaseModel):
+    image: ImageRef = Field(description="the image to search")
+    target: str = Field(min_length=1, max_length=200, description="what to find, in words, e.g. 'the dog'")
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="minimum detection score (default from config)")
+
+
+class GroundOutput(BaseModel):
+    box: Box = Field(description="the best-scoring box, XYXY pixels")
+    score: float = Field(description="its detection score (0..1)")
+    count: int = Field(description="how many boxes passed the threshold")
+
+
+class OwlGroundTool(VisionTool):
+    name = "ground"
+    description = "Find a target described in words and return its box (open-vocabulary detector, OWLv2 / OWL-ViT)."
+    Input = GroundInput
+    Output = GroundOutput
+    backend = "transformers"
+
+    def __init__(self, checkpoint: str, threshold: float = 0.1, device: str = "auto", dtype: str = "float32", pool=None):
+        self.checkpoint = str(checkpoint)
+        self.threshold = threshold
+        self.device_setting, self.dtype_setting = device, dtype
+        self.pool = pool or default_pool()
+
+    @property
+    def key(self) -> ModelKey:
+        device = resolve_device(self.device_setting)
+        return ModelKey("ground", self.checkpoint, device, str(resolve_dtype(self.dtype_setting, device)))
+
+    def _load(self) -> Any:
+        quiet_hf()
+        from transformers import AutoModelForZeroShotObjectDetection, AutoProcessor
+
+        key = self.key
+        model = AutoModelForZeroShotObjectDetection.from_pretrained(
+            self.checkpoint, dtype=resolve_dtype(self.dtype_setting, key.device), local_files_only=True)
+        processor = AutoProcessor.from_pretrained(self.checkpoint, local_files_only=True)
+        return _Detector(model.to(key.device).eval(), processor)
+
+    def run(self, inp: GroundInput, ctx: ToolContext) -> GroundOutput:
+        import torch
+
+        image = ctx.store.get_image(inp.image)
+        h, w = image.shape[:2]
+        threshold = self.threshold if inp.threshold is None else inp.threshold
+        query = inp.target.strip()
+
+        def detect(det: _Detector) -> tuple[np.ndarray, np.ndarray]:
+            inputs = det.processor(text=[[query]], images=image, return_tensors="pt").to(det.model.device)
+            with torch.inference_mode():
+                out = det.model(**inputs)
+            side = max(h, w)  # OWLv2 pads to a square: boxes are relative to the padded side
+            res = det.processor.post_process_grounded_object_detection(
+                out, threshold=threshold, target_sizes=torch.tensor([[side, side]]), text_labels=[[query]])[0]
+            return res["boxes"].float().cpu().numpy(), res["scores"].float().cpu().numpy()
+
+        ctx.progress(0.2, f"looking for {query!r}")
+        boxes, scores = self.pool.run(self.key, self._load, detect, ctx.progress)
+        keep = []
+        for b, s in zip(boxes, scores):
+            x1, y1, x2, y2 = np.clip(b[0], 0, w), np.clip(b[1], 0, h), np.clip(b[2], 0, w), np.clip(b[3], 0, h)
+            if x2 - x1 >= 1 and y2 - y1 >= 1:
+                keep.append(((float(x1), float(y1), float(x2), float(y2)), float(s)))
+        if not keep:
+            raise ToolFailed(NOTHING_FOUND.format(target=query, threshold=threshold))
+        (x1, y1, x2, y2), score = max(keep, key=lambda kv: kv[1])
+        return GroundOutput(box=Box(x1=x1, y1=y1, x2=x2, y2=y2), score=round(score, 6), count=len(keep))
+
+
+class _Detector:
+    def __init__(self, model: Any, processor: Any):
+        self.model = model
+        self.processor = processor
+
+    def to(self, device: str) -> _Detector:
+        self.model.to(device)
+        return self
+
+    def parameters(self):
+        return self.model.parameters()
+
+    def buffers(self):
+        return self.model.buffers()

@@ -1,0 +1,1 @@
+"""Compatibility shims for third-party packages on machines without some of their deps."""

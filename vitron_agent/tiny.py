@@ -1,0 +1,186 @@
+"""Tiny random-weight checkpoints in the real on-disk formats, for offline tests and demos.
+
+``make_tiny_checkpoints(folder)`` writes:
+
+* ``sam_tiny.pth`` -- a segment-anything state dict (custom arch, 256-pixel input);
+* ``sd-txt2img/``, ``sd-inpaint/``, ``sd-ip2p/`` -- diffusers pipeline folders
+  (StableDiffusion, StableDiffusionInpaint, StableDiffusionInstructPix2Pix; 64x64);
+* ``llava/`` -- a LLaVA-style transformers folder with an offline-built tokenizer and processor;
+* ``owlv2/`` -- an OWLv2 open-vocabulary detector folder;
+* ``vitron.toml`` -- a config that points every tool at them.
+
+They load through exactly the code real checkpoints use; their outputs are noise.
+Settings follow shared/NOTES-tiny-models.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+__all__ = ["make_tiny_checkpoints", "TINY_SAM_ARCH", "tiny_clip_tokenizer", "tiny_bpe_tokenizer"]
+
+TINY_SAM_ARCH: dict[str, Any] = {
+    "img_size": 256, "patch_size": 16, "encoder_embed_dim": 64, "encoder_depth": 2, "encoder_num_heads": 2,
+    "encoder_global_attn_indexes": [1], "prompt_embed_dim": 32, "window_size": 8, "mlp_ratio": 2.0,
+    "mask_in_chans": 8, "decoder_depth": 2, "decoder_mlp_dim": 64, "decoder_num_heads": 2,
+    "iou_head_depth": 2, "iou_head_hidden_dim": 32,
+}
+
+_SENTENCES = [
+    "a photo of a cat", "a dog on the grass", "describe the image", "what color is the car", "the red ball",
+    "a golden retriever", "a lighthouse at sunset", "make it look like winter", "the image shows a purple cat",
+    "there is a blue sky and green trees", "segment the person on the left", "USER: ASSISTANT:",
+]
+
+
+def tiny_clip_tokenizer(max_length: int = 77) -> Any:
+    """A CLIPTokenizer built offline: byte-level alphabet, no merges."""
+    from tokenizers import pre_tokenizers
+    from transformers import CLIPTokenizer
+
+    alphabet = sorted(pre_tokenizers.ByteLevel.alphabet())
+    vocab: dict[str, int] = {}
+    for ch in alphabet:
+        vocab[ch] = len(vocab)
+    for ch in alphabet:
+        vocab[ch + "</w>"] = len(vocab)
+    vocab["<|startoftext|>"] = len(vocab)
+    vocab["<|endoftext|>"] = len(vocab)
+    return CLIPTokenizer(vocab=vocab, merges=[], model_max_length=max_length)
+
+
+def tiny_bpe_tokenizer() -> Any:
+    """A byte-level BPE fast tokenizer trained offline on a few sentences, with <image> and [SEG]."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tok = Tokenizer(models.BPE(unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=512, special_tokens=["<unk>", "<s>", "</s>", "<pad>", "[SEG]", "<image>"],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    tok.train_from_iterator(_SENTENCES * 20, trainer)
+    return PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", pad_token="<pad>",
+                                   unk_token="<unk>", additional_special_tokens=["[SEG]", "<image>"])
+
+
+def _sam(folder: Path) -> Path:
+    import torch
+
+    from vitron_agent.tools.segment_sam import build_sam, sam_arch
+
+    torch.manual_seed(0)
+    path = folder / "sam_tiny.pth"
+    torch.save(build_sam(sam_arch("custom", TINY_SAM_ARCH)).state_dict(), path)
+    return path
+
+
+def _sd_parts(in_channels: int) -> dict[str, Any]:
+    import torch
+    from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    torch.manual_seed(0)
+    tok = tiny_clip_tokenizer()
+    unet = UNet2DConditionModel(block_out_channels=(32, 64), layers_per_block=1, sample_size=32, in_channels=in_channels,
+                                out_channels=4, down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+                                up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"), cross_attention_dim=32,
+                                attention_head_dim=8, norm_num_groups=32)
+    vae = AutoencoderKL(block_out_channels=[32, 64], in_channels=3, out_channels=3,
+                        down_block_types=["DownEncoderBlock2D", "DownEncoderBlock2D"],
+                        up_block_types=["UpDecoderBlock2D", "UpDecoderBlock2D"], latent_channels=4,
+                        layers_per_block=1, norm_num_groups=32, sample_size=64)
+    text = CLIPTextModel(CLIPTextConfig(hidden_size=32, intermediate_size=37, num_attention_heads=4, num_hidden_layers=2,
+                                        max_position_embeddings=77, projection_dim=32, vocab_size=len(tok),
+                                        bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
+                                        pad_token_id=tok.pad_token_id))
+    sched = DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False,
+                          set_alpha_to_one=False, steps_offset=1)
+    return {"unet": unet, "vae": vae, "text_encoder": text, "tokenizer": tok, "scheduler": sched,
+            "safety_checker": None, "feature_extractor": None, "requires_safety_checker": False}
+
+
+def _diffusers(folder: Path) -> dict[str, Path]:
+    from diffusers import StableDiffusionInpaintPipeline, StableDiffusionInstructPix2PixPipeline, StableDiffusionPipeline
+
+    out = {}
+    for name, cls, channels in (("sd-txt2img", StableDiffusionPipeline, 4), ("sd-inpaint", StableDiffusionInpaintPipeline, 9),
+                                ("sd-ip2p", StableDiffusionInstructPix2PixPipeline, 8)):
+        cls(**_sd_parts(channels)).save_pretrained(folder / name)
+        out[name] = folder / name
+    return out
+
+
+def _llava(folder: Path) -> Path:
+    import torch
+    from transformers import (CLIPImageProcessor, CLIPVisionConfig, LlamaConfig, LlavaConfig,
+                              LlavaForConditionalGeneration, LlavaProcessor)
+
+    torch.manual_seed(0)
+    tok = tiny_bpe_tokenizer()
+    text = LlamaConfig(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
+                       num_key_value_heads=4, vocab_size=len(tok), bos_token_id=tok.bos_token_id,
+                       eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id, max_position_embeddings=512)
+    vision = CLIPVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+                              image_size=32, patch_size=8, projection_dim=32)
+    cfg = LlavaConfig(vision_config=vision, text_config=text, image_token_id=tok.convert_tokens_to_ids("<image>"),
+                      vision_feature_layer=-2, vision_feature_select_strategy="default")
+    model = LlavaForConditionalGeneration(cfg).eval()
+    processor = LlavaProcessor(image_processor=CLIPImageProcessor(size={"shortest_edge": 32},
+                                                                  crop_size={"height": 32, "width": 32}),
+                               tokenizer=tok, patch_size=8, vision_feature_select_strategy="default",
+                               image_token="<image>", num_additional_image_tokens=1)
+    path = folder / "llava"
+    model.save_pretrained(path)
+    processor.save_pretrained(path)
+    return path
+
+
+def _owlv2(folder: Path) -> Path:
+    import torch
+    from transformers import Owlv2Config, Owlv2ForObjectDetection, Owlv2ImageProcessor, Owlv2Processor
+
+    torch.manual_seed(0)
+    tok = tiny_clip_tokenizer(max_length=16)
+    cfg = Owlv2Config(
+        text_config={"hidden_size": 32, "intermediate_size": 37, "num_attention_heads": 4, "num_hidden_layers": 2,
+                     "vocab_size": len(tok), "max_position_embeddings": 16, "bos_token_id": tok.bos_token_id,
+                     "eos_token_id": tok.eos_token_id, "pad_token_id": tok.pad_token_id},
+        vision_config={"hidden_size": 32, "intermediate_size": 37, "num_attention_heads": 4, "num_hidden_layers": 2,
+                       "image_size": 64, "patch_size": 16},
+        projection_dim=32)
+    path = folder / "owlv2"
+    Owlv2ForObjectDetection(cfg).eval().save_pretrained(path)
+    Owlv2Processor(image_processor=Owlv2ImageProcessor(size={"height": 64, "width": 64}), tokenizer=tok).save_pretrained(path)
+    return path
+
+
+def make_tiny_checkpoints(folder: str | Path, which: tuple[str, ...] = ("sam", "diffusers", "llava", "owlv2")) -> Path:
+    """Write tiny checkpoints and a ``vitron.toml`` pointing at them into ``folder``; returns the toml path."""
+    from vitron_agent.models import quiet_hf
+
+    quiet_hf()
+    root = Path(folder).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    lines = ["# Tiny random-weight checkpoints made by `vitron-agent make-tiny-checkpoints`: outputs are noise,",
+             "# but every backend loads and runs through its real code path.", ""]
+    if "sam" in which:
+        arch = ", ".join(f"{k} = {v!r}".replace("'", '"') for k, v in TINY_SAM_ARCH.items())
+        lines += ["[tools.segment]", 'backend = "segment-anything"', f'checkpoint = "{_sam(root)}"',
+                  'model_type = "custom"', f"arch = {{ {arch} }}", 'device = "cpu"', ""]
+    if "diffusers" in which:
+        sd = _diffusers(root)
+        lines += ["[tools.generate]", 'backend = "diffusers"', f'checkpoint = "{sd["sd-txt2img"]}"', "steps = 2",
+                  "height = 64", "width = 64", 'device = "cpu"', "",
+                  "[tools.edit]", 'backend = "diffusers"', f'checkpoint = "{sd["sd-inpaint"]}"',
+                  f'instruct_checkpoint = "{sd["sd-ip2p"]}"', "steps = 2", "max_side = 128", 'device = "cpu"', ""]
+    if "llava" in which:
+        lines += ["[tools.describe]", 'backend = "transformers"', f'checkpoint = "{_llava(root)}"', "max_new_tokens = 12",
+                  'device = "cpu"', ""]
+    if "owlv2" in which:
+        lines += ["[tools.ground]", 'backend = "transformers"', f'checkpoint = "{_owlv2(root)}"', "threshold = 0.0",
+                  'device = "cpu"', ""]
+    toml = root / "vitron.toml"
+    toml.write_text("\n".join(lines))
+    return toml
