@@ -13,11 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from vitron_agent.tools.describe import CvDescribeTool, DescribeInput, DescribeOutput
 
 from vitron_agent.errors import ToolFailed
 from vitron_agent.models import ModelKey, default_pool, quiet_hf, resolve_device, resolve_dtype
 from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.describe import CvDescribeTool, DescribeInput, DescribeOutput
 
 __all__ = ["VlmDescribeTool", "focus_region"]
 

@@ -18,12 +18,12 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field
+from vitron_agent.tools.edit import CvEditTool, EditInput, EditOutput
+from vitron_agent.tools.generate import diffusion_callback, load_pipeline, pipeline_output_to_uint8
 
 from vitron_agent.errors import ToolFailed
 from vitron_agent.models import ModelKey, default_pool, resolve_device, resolve_dtype
 from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.edit import CvEditTool, EditInput, EditOutput
-from vitron_agent.tools.generate import diffusion_callback, load_pipeline, pipeline_output_to_uint8
 
 __all__ = ["DiffusersEditInput", "DiffusersEditTool"]
 

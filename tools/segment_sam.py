@@ -18,13 +18,13 @@ from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field
+from vitron_agent.tools.masks import bbox
+from vitron_agent.tools.segment import CvSegmentTool, SegmentInput, parse_target
 
 from vitron_agent.errors import ConfigError, ToolArgumentError, ToolFailed
 from vitron_agent.models import ModelKey, default_pool, resolve_device, resolve_dtype
 from vitron_agent.refs import Box, FeatureRef, MaskRef
 from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.masks import bbox
-from vitron_agent.tools.segment import CvSegmentTool, SegmentInput, parse_target
 
 __all__ = ["SAM_ARCHS", "build_sam", "SamSegmentInput", "SamSegmentOutput", "SamSegmentTool", "EMBEDDING_KIND"]
 
@@ -66,7 +66,13 @@ def build_sam(arch: dict[str, Any]) -> Any:
     from vitron_agent.compat.torchvision_shim import import_segment_anything
 
     import_segment_anything()
-    from segment_anything.modeling import ImageEncoderViT, MaskDecoder, PromptEncoder, Sam, TwoWayTransformer
+    from segment_anything.modeling import (
+        ImageEncoderViT,
+        MaskDecoder,
+        PromptEncoder,
+        Sam,
+        TwoWayTransformer,
+    )
 
     a = arch
     grid = a["img_size"] // a["patch_size"]

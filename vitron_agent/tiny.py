@@ -102,7 +102,11 @@ def _sd_parts(in_channels: int) -> dict[str, Any]:
 
 
 def _diffusers(folder: Path) -> dict[str, Path]:
-    from diffusers import StableDiffusionInpaintPipeline, StableDiffusionInstructPix2PixPipeline, StableDiffusionPipeline
+    from diffusers import (
+        StableDiffusionInpaintPipeline,
+        StableDiffusionInstructPix2PixPipeline,
+        StableDiffusionPipeline,
+    )
 
     out = {}
     for name, cls, channels in (("sd-txt2img", StableDiffusionPipeline, 4), ("sd-inpaint", StableDiffusionInpaintPipeline, 9),
@@ -114,8 +118,14 @@ def _diffusers(folder: Path) -> dict[str, Path]:
 
 def _llava(folder: Path) -> Path:
     import torch
-    from transformers import (CLIPImageProcessor, CLIPVisionConfig, LlamaConfig, LlavaConfig,
-                              LlavaForConditionalGeneration, LlavaProcessor)
+    from transformers import (
+        CLIPImageProcessor,
+        CLIPVisionConfig,
+        LlamaConfig,
+        LlavaConfig,
+        LlavaForConditionalGeneration,
+        LlavaProcessor,
+    )
 
     torch.manual_seed(0)
     tok = tiny_bpe_tokenizer()
@@ -139,7 +149,12 @@ def _llava(folder: Path) -> Path:
 
 def _owlv2(folder: Path) -> Path:
     import torch
-    from transformers import Owlv2Config, Owlv2ForObjectDetection, Owlv2ImageProcessor, Owlv2Processor
+    from transformers import (
+        Owlv2Config,
+        Owlv2ForObjectDetection,
+        Owlv2ImageProcessor,
+        Owlv2Processor,
+    )
 
     torch.manual_seed(0)
     tok = tiny_clip_tokenizer(max_length=16)

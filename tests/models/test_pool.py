@@ -1,9 +1,8 @@
 import pytest
 import torch
 
-from vitron_agent.errors import ToolFailed
+from vitron_agent.errors import ConfigError, ToolFailed
 from vitron_agent.models import ModelKey, ModelPool, model_bytes, resolve_device, resolve_dtype
-from vitron_agent.errors import ConfigError
 
 
 def linear(n):  # n*n float32 weights + n bias

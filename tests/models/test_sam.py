@@ -5,6 +5,7 @@ import sys
 import numpy as np
 import pytest
 import torch
+from vitron_agent.tools.segment_sam import EMBEDDING_KIND, SamSegmentTool
 
 from tests.conftest import disc_image
 from vitron_agent.agent import Agent
@@ -15,8 +16,7 @@ from vitron_agent.models import ModelPool
 from vitron_agent.planners.base import ScriptedPlanner
 from vitron_agent.refs import Box, Point
 from vitron_agent.tiny import TINY_SAM_ARCH
-from vitron_agent.tool import ToolContext, Toolbox
-from vitron_agent.tools.segment_sam import EMBEDDING_KIND, SamSegmentTool
+from vitron_agent.tool import Toolbox, ToolContext
 
 
 def sam_tool(tiny_dir, pool=None):

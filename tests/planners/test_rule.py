@@ -172,3 +172,29 @@ def test_requests_that_need_an_image(toolbox):
 def test_split_clauses_keeps_regions_and_colour_pairs():
     assert split_clauses("segment the red and blue car, then describe it") == ["segment the red and blue car", "describe it"]
     assert split_clauses("segment it; blur it. then describe it") == ["segment it", "blur it", "describe it"]
+
+
+def test_model_backed_steps_when_configured(tiny_dir):
+    from vitron_agent.config import build_toolbox, load_config
+
+    box = build_toolbox(load_config(tiny_dir / "vitron.toml"))
+    plan = RulePlanner().plan(PlanRequest(text="segment the cat, then replace it with a dog, then describe the result",
+                                          inputs=IMG), box)
+    assert compact(plan) == ["ground", "segment box=$s1.box", "edit:inpaint mask=$s2.mask",
+                             "describe image=$s3.image mask=$s2.mask"]
+    assert plan.steps[0].args["target"] == "the cat" and plan.steps[2].args["prompt"] == "a dog"
+    assert validate_plan(plan, box, IMG) == []
+    # colours, positions and the foreground need no detector
+    assert compact(RulePlanner().plan(PlanRequest(text="select the red car", inputs=IMG), box)) == ["segment:red"]
+    plan = RulePlanner().plan(PlanRequest(text="make it look like winter", inputs=IMG), box)
+    assert compact(plan) == ["edit:instruct"] and plan.steps[0].args["prompt"] == "make it look like winter"
+    plan = RulePlanner().plan(PlanRequest(text="generate an image of a lighthouse, then describe it",
+                                          inputs={"input": {}, "last": {"mask": "mask"}}), box)
+    assert compact(plan) == ["generate", "describe image=$s1.image"]  # the old mask is not of the new picture
+
+
+def test_generative_edits_without_a_generative_editor_say_what_to_configure(toolbox):
+    plan = RulePlanner().plan(PlanRequest(text="replace the cat with a dog", inputs=IMG), toolbox)
+    assert not plan.steps and "[tools.edit] backend = \"diffusers\"" in plan.notes[0]
+    plan = RulePlanner().plan(PlanRequest(text="segment the cat, then make it look like a painting", inputs=IMG), toolbox)
+    assert compact(plan) == ["segment"] and "Instruction editing needs a generative editor" in plan.notes[0]
