@@ -81,7 +81,7 @@ class OwlGroundTool(VisionTool):
         ctx.progress(0.2, f"looking for {query!r}")
         boxes, scores = self.pool.run(self.key, self._load, detect, ctx.progress)
         keep = []
-        for b, s in zip(boxes, scores):
+        for b, s in zip(boxes, scores, strict=True):
             x1, y1, x2, y2 = np.clip(b[0], 0, w), np.clip(b[1], 0, h), np.clip(b[2], 0, w), np.clip(b[3], 0, h)
             if x2 - x1 >= 1 and y2 - y1 >= 1:
                 keep.append(((float(x1), float(y1), float(x2), float(y2)), float(s)))

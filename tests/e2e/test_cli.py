@@ -90,7 +90,7 @@ def test_usage_and_input_errors_exit_2_with_one_line(tmp_path):
     cfg = tmp_path / "vitron.toml"
     cfg.write_text('[tools.segment]\nbackend = "sam9000"\n')
     p = cli("tools", "--config", str(cfg))
-    assert p.returncode == 2 and "backend = 'sam9000' is not available; choose one of: cv, none" in p.stderr
+    assert p.returncode == 2 and "backend = 'sam9000' is not available; choose one of: cv, segment-anything, none" in p.stderr
 
 
 def test_failed_steps_still_exit_0(tmp_path):
