@@ -9,6 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import encode_once  # noqa: E402
 import overhead  # noqa: E402
 import startup  # noqa: E402
 
@@ -21,7 +22,8 @@ def main() -> None:
     head = [f"# Benchmark results ({time.strftime('%Y-%m-%d')})", "",
             f"{platform.platform()}, {platform.machine()}, Python {platform.python_version()}, "
             f"vitron-agent {vitron_agent.__version__}, langgraph {langgraph.version.__version__}", ""]
-    sections = [("Start-up (startup.py)", startup.main()), ("Orchestration overhead (overhead.py)", overhead.main())]
+    sections = [("Start-up (startup.py)", startup.main()), ("Orchestration overhead (overhead.py)", overhead.main()),
+                ("Encode once, prompt many (encode_once.py)", encode_once.main("vit_b", repeat=2))]
     text = "\n".join(head + [line for title, body in sections for line in (f"## {title}", "", *body, "")])
     out = Path(__file__).parent / "RESULTS.md"
     out.write_text(text)

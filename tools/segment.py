@@ -105,7 +105,7 @@ class CvSegmentTool(VisionTool):
         position = inp.position or position
         largest = inp.largest or largest
         ctx.progress(0.1, "segmenting")
-        mask, method = self._segment(image, inp, color, position, largest, ctx)
+        mask, method = self.propose(image, inp, color, position, largest, ctx)
         ctx.progress(0.9, "storing mask")
         box = bbox(mask)
         if box is None:
@@ -114,7 +114,8 @@ class CvSegmentTool(VisionTool):
         return SegmentOutput(mask=ref, box=Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]),
                              area=round(ref.area, 6), method=method)
 
-    def _segment(self, image, inp, color, position, largest, ctx) -> tuple[np.ndarray, str]:
+    def propose(self, image, inp, color, position, largest, ctx) -> tuple[np.ndarray, str]:
+        """The cv mask for ``inp`` (HxW bool) and how it was found; empty when nothing matched."""
         h, w = image.shape[:2]
         if inp.box is not None:
             b = inp.box

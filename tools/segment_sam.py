@@ -229,7 +229,7 @@ class SamSegmentTool(VisionTool):
             color, position, largest = parse_target(inp.target)
             seed_inp = SegmentInput(image=inp.image, target=inp.target, color=inp.color or color,
                                     position=inp.position or position, largest=inp.largest or largest, scribble=inp.scribble)
-            seed, how = cv._segment(image, seed_inp, seed_inp.color, seed_inp.position, seed_inp.largest, ctx)
+            seed, how = cv.propose(image, seed_inp, seed_inp.color, seed_inp.position, seed_inp.largest, ctx)
             b = bbox(seed)
             if b is None:
                 raise ToolFailed(f"found no candidate region for {inp.target or 'the target'!r} to prompt SAM with; "
