@@ -50,6 +50,9 @@ class AgentState(TypedDict, total=False):
     answer: str
     last: dict[str, Any]
     history: Annotated[list[dict[str, Any]], operator.add]
+    replan: bool
+    react_round: int
+    react_done: bool
 
 
 def value_kind(value: Any) -> str:
@@ -84,7 +87,7 @@ def route_after_validate(state: AgentState) -> str:
 
 def dispatch_ready(state: AgentState) -> list[Send] | str:
     """Send every step whose dependencies all succeeded; else go on to respond or replan."""
-    if state.get("problems"):
+    if state.get("problems") or state.get("replan"):
         return "planner"
     plan = _plan(state)
     records = state.get("records", {})
@@ -104,27 +107,51 @@ def dispatch_ready(state: AgentState) -> list[Send] | str:
 
 
 class _Nodes:
-    def __init__(self, toolbox, planner, runner: StepRunner):
+    def __init__(self, toolbox, planner, runner: StepRunner, max_react_rounds: int = 4):
         self.toolbox = toolbox
         self.planner = planner
         self.runner = runner
+        self.max_react_rounds = max_react_rounds
 
     def planner_node(self, state: AgentState) -> dict[str, Any]:
-        from vitron_agent.errors import PlanValidationError
+        from vitron_agent.errors import PlannerError, PlanValidationError
 
         records = state.get("records", {})
-        completed = {sid: {n: o["kind"] for n, o in r.get("outputs", {}).items()}
-                     for sid, r in records.items() if r.get("status") == "ok"}
+        done = {sid: r for sid, r in records.items() if r.get("status") == "ok"}
+        continuing = bool(state.get("replan"))
+        previous = _plan(state) if continuing else None
         request = PlanRequest(text=state["request"], inputs=input_kinds(state.get("inputs", {})),
                               history=list(state.get("history", [])), feedback=list(state.get("problems", [])),
-                              attempt=state.get("repairs", 0), completed=completed)
+                              attempt=state.get("repairs", 0),
+                              completed={sid: {n: o["kind"] for n, o in r.get("outputs", {}).items()} for sid, r in done.items()},
+                              session=state["session"], store=self.runner.store.for_session(state["session"]),
+                              values=state.get("inputs", {}),
+                              results={sid: {n: o["value"] for n, o in r.get("outputs", {}).items()} for sid, r in records.items()}
+                              if continuing else {},
+                              first_id=len(previous.steps) + 1 if previous else 1)
         try:
             plan = self.planner.plan(request, self.toolbox)
             plan = plan if isinstance(plan, Plan) else Plan.model_validate(plan)
+        except PlannerError as exc:
+            if previous is not None:  # the steps so far stand; say why it stopped
+                return {"plan": previous.model_copy(update={"notes": [*previous.notes, f"The planner failed: {exc}"]})
+                        .model_dump(), "replan": False, "react_done": True, "problems": []}
+            return {"plan": {"steps": [], "answer": f"The planner failed: {exc}"}, "problems": [],
+                    "records": {CLEAR: True}}
         except PlanValidationError as exc:
-            return {"plan": {"steps": []}, "problems": exc.problems, "records": {CLEAR: True}}
+            return {"plan": (previous or Plan()).model_dump(), "problems": exc.problems, "replan": False,
+                    **({} if previous else {"records": {CLEAR: True}})}
         except ValueError as exc:  # pydantic ValidationError of a malformed plan dict
-            return {"plan": {"steps": []}, "problems": [f"the plan is malformed: {exc}"], "records": {CLEAR: True}}
+            return {"plan": (previous or Plan()).model_dump(), "problems": [f"the plan is malformed: {exc}"],
+                    "replan": False, **({} if previous else {"records": {CLEAR: True}})}
+        if previous is not None:
+            if not plan.steps:  # the planner is done: its words are the answer
+                merged = previous.model_copy(update={"answer": plan.answer or previous.answer,
+                                                     "notes": [*previous.notes, *plan.notes]})
+                return {"plan": merged.model_dump(), "replan": False, "react_done": True, "problems": []}
+            merged = Plan(steps=[*previous.steps, *plan.steps], answer=plan.answer or previous.answer,
+                          notes=[*previous.notes, *plan.notes])
+            return {"plan": merged.model_dump(), "replan": False, "problems": []}
         new_sigs = {s.id: step_signature(s.model_dump()) for s in plan.steps}
         kept = {sid: rec for sid, rec in records.items()
                 if rec.get("status") == "ok" and new_sigs.get(sid) == rec.get("sig")}
@@ -161,6 +188,10 @@ class _Nodes:
             if arg_errors and state.get("repairs", 0) < state.get("max_repairs", 2):
                 result["problems"] = arg_errors
                 result["repairs"] = state.get("repairs", 0) + 1
+            elif (getattr(self.planner, "react", False) and plan.steps and not state.get("react_done")
+                  and state.get("react_round", 0) < self.max_react_rounds):
+                result["replan"] = True  # step-by-step mode: the planner sees the results and may go on
+                result["react_round"] = state.get("react_round", 0) + 1
         return result
 
     def run_step_node(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -180,10 +211,11 @@ class _Nodes:
         return {"answer": answer, "last": last, "history": [turn]}
 
 
-def build_agent_graph(toolbox, planner, runner: StepRunner, checkpointer=None):
+def build_agent_graph(toolbox, planner, runner: StepRunner, checkpointer=None, max_react_rounds: int = 4):
     """Compile the agent StateGraph. ``runner`` executes one step (tool lookup, store,
-    timeout, progress events); ``checkpointer`` is any LangGraph saver or None."""
-    nodes = _Nodes(toolbox, planner, runner)
+    timeout, progress events); ``checkpointer`` is any LangGraph saver or None; a planner
+    with ``react = True`` sees the results and may extend the plan up to ``max_react_rounds`` times."""
+    nodes = _Nodes(toolbox, planner, runner, max_react_rounds)
     g = StateGraph(AgentState)
     g.add_node("planner", nodes.planner_node)
     g.add_node("validate", nodes.validate_node)

@@ -53,14 +53,12 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
             failed.append(f"Step {step.id} ({step.tool}) failed: {rec['error']}")
         else:
             skipped.append(step.id)
-    parts = list(texts)
+    parts = ([plan.answer] if plan.answer else []) + texts  # the planner's own words lead
     if done:
         parts.append("Done: " + "; ".join(done) + ".")
     parts.extend(failed)
     if skipped:
         parts.append(f"Skipped {', '.join(skipped)} because a step they depend on did not complete.")
-    if plan.answer:
-        parts.append(plan.answer)
     parts.extend(plan.notes)
     return "\n".join(parts)
 

@@ -90,6 +90,17 @@ class DiffusersGenerateTool(VisionTool):
         self.pool = pool or default_pool()
 
     @property
+    def text_width(self) -> int | None:
+        """Width D of the pipeline's text embeddings (from text_encoder/config.json; no weights load)."""
+        import json
+        from pathlib import Path
+
+        try:
+            return int(json.loads((Path(self.checkpoint) / "text_encoder" / "config.json").read_text())["hidden_size"])
+        except (OSError, KeyError, ValueError):
+            return None
+
+    @property
     def key(self) -> ModelKey:
         device = resolve_device(self.device_setting)
         return ModelKey("generate", self.checkpoint, device, str(resolve_dtype(self.dtype_setting, device)))

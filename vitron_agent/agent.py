@@ -95,6 +95,8 @@ class Agent:
 
     def __init__(self, toolbox=None, planner=None, checkpointer=None, *, data_dir: str | os.PathLike[str] | None = None,
                  db: str | os.PathLike[str] | None = None, config: Config | None = None):
+        """``planner`` may be a Planner or the name of one configured in ``config``
+        (``"rule"``, ``"vitron"``, ``"chat"``, ``"openai"``)."""
         from langgraph.checkpoint.memory import InMemorySaver
 
         from vitron_agent.graphs.agent import build_agent_graph
@@ -104,7 +106,9 @@ class Agent:
         db = db or self.config.agent.db
         data_dir = data_dir or self.config.agent.data_dir
         self.toolbox = toolbox if toolbox is not None else build_toolbox(self.config)
-        self.planner = planner if planner is not None else build_planner(self.config)
+        if planner is None or isinstance(planner, str):
+            planner = build_planner(self.config, planner)
+        self.planner = planner
         self._conn: sqlite3.Connection | None = None
         if checkpointer is None and db:
             from langgraph.checkpoint.sqlite import SqliteSaver
@@ -122,7 +126,8 @@ class Agent:
         timeouts = {n: t.timeout for n, t in self.config.tools.items() if t.timeout}
         settings = {n: t.model_dump() for n, t in self.config.tools.items()}
         self.runner = StepRunner(self.toolbox, self.store, self.config.agent.step_timeout, timeouts, settings)
-        self.graph = build_agent_graph(self.toolbox, self.planner, self.runner, self.checkpointer)
+        self.graph = build_agent_graph(self.toolbox, self.planner, self.runner, self.checkpointer,
+                                       self.config.agent.max_react_rounds)
 
     @classmethod
     def from_config(cls, path: str | os.PathLike[str] | Config | None = None, **overrides: Any) -> Agent:
@@ -280,7 +285,7 @@ class Agent:
         current.update(_regions(regions or [], size, store))
         state_in = {"session": session, "request": text.strip(), "inputs": {"input": current, "last": last},
                     "plan": None, "problems": [], "repairs": 0, "max_repairs": self.config.agent.max_repairs,
-                    "records": {"__clear__": True}, "answer": ""}
+                    "records": {"__clear__": True}, "answer": "", "replan": False, "react_round": 0, "react_done": False}
         return state_in, config
 
     def _ingest_image(self, image: Any, store: ArtifactStore) -> ImageRef:

@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--image", metavar="PATH", help="input image")
         sp.add_argument("--box", type=_floats(4, "--box"), metavar="X1,Y1,X2,Y2", help="a box region (pixels, XYXY)")
         sp.add_argument("--point", type=_floats(2, "--point"), metavar="X,Y", help="a point region (pixels)")
+        sp.add_argument("--planner", choices=["rule", "vitron", "chat", "openai"],
+                        help="planner (default: [planner] kind in vitron.toml, else rule)")
 
     run = sub.add_parser("run", help="plan and run an instruction")
     run.add_argument("instruction")
@@ -120,7 +122,7 @@ def _agent(args: argparse.Namespace, **kw: Any):
     from vitron_agent.agent import Agent
     from vitron_agent.config import load_config
 
-    return Agent(config=load_config(getattr(args, "config", None)), **kw)
+    return Agent(config=load_config(getattr(args, "config", None)), planner=getattr(args, "planner", None), **kw)
 
 
 class _Progress:

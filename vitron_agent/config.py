@@ -49,6 +49,7 @@ class ToolConfig(BaseModel):
 class AgentSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     max_repairs: int = Field(default=2, ge=0, le=10)
+    max_react_rounds: int = Field(default=4, ge=0, le=20)
     step_timeout: float | None = Field(default=300.0, gt=0)
     data_dir: str | None = None
     db: str | None = None
@@ -252,10 +253,62 @@ def describe_config(config: Config) -> list[str]:
     return lines
 
 
-def build_planner(config: Config):
-    kind = config.planner.kind
+PLANNERS = ("rule", "vitron", "chat", "openai")
+
+
+def build_planner(config: Config, kind: str | None = None):
+    """The planner of ``[planner]`` (``kind`` overrides ``[planner] kind``)."""
+    kind = kind or config.planner.kind
+    settings = dict(config.planner.model_extra or {})
     if kind == "rule":
         from vitron_agent.planners.rule import RulePlanner
 
         return RulePlanner()
-    raise ConfigError(f"[planner] kind = {kind!r} is not available; choose one of: rule")
+    if kind == "vitron":
+        from vitron_agent.planners.vitron import VitronPlanner
+
+        if "checkpoint" not in settings:
+            raise ConfigError('--planner vitron needs [planner] checkpoint = "/path/to/local/model" in vitron.toml')
+        settings["checkpoint"] = resolve_checkpoint("planner", "checkpoint", str(settings["checkpoint"]), "folder")
+        return _construct(VitronPlanner, settings, "planner")
+    if kind == "openai":
+        from vitron_agent.planners.openai_compat import OpenAICompatPlanner
+
+        settings.pop("checkpoint", None)
+        missing = [k for k in ("base_url", "model") if k not in settings]
+        if missing:
+            raise ConfigError(f"--planner openai needs [planner] {' and '.join(missing)} (e.g. base_url = "
+                              '"http://localhost:8000/v1", model = "my-model") in vitron.toml')
+        key_env = settings.pop("api_key_env", None)
+        if key_env:
+            settings["api_key"] = os.environ.get(key_env)
+        return _construct(OpenAICompatPlanner, settings, "planner")
+    if kind == "chat":
+        factory = settings.get("model_factory")
+        if not factory or ":" not in str(factory):
+            raise ConfigError('--planner chat needs [planner] model_factory = "package.module:function" returning a '
+                              "langchain-core chat model (or build ChatModelPlanner(model) in Python)")
+        import importlib
+
+        from vitron_agent.planners.chat import ChatModelPlanner
+
+        module, _, attr = str(factory).partition(":")
+        try:
+            model = getattr(importlib.import_module(module), attr)()
+        except (ImportError, AttributeError) as exc:
+            raise ConfigError(f"[planner] model_factory = {factory!r} cannot be loaded: {exc}") from None
+        return ChatModelPlanner(model)
+    raise ConfigError(f"[planner] kind = {kind!r} is not available; choose one of: {', '.join(PLANNERS)}")
+
+
+def _construct(cls, settings: dict[str, Any], table: str):
+    import inspect
+
+    params = [p for p in inspect.signature(cls.__init__).parameters if p not in ("self", "pool")]
+    unknown = sorted(set(settings) - set(params))
+    if unknown:
+        raise ConfigError(f"[{table}] unknown setting(s) {', '.join(unknown)}; settings: kind, {', '.join(params)}")
+    try:
+        return cls(**settings)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"[{table}] {exc}") from None

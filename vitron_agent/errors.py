@@ -22,6 +22,7 @@ __all__ = [
     "MediaError",
     "ConfigError",
     "InputError",
+    "PlannerError",
 ]
 
 
@@ -64,3 +65,8 @@ class ConfigError(VitronError, ValueError):
 
 class InputError(VitronError, ValueError):
     """A request argument (image, region, session id) is unusable; the message says why."""
+
+
+class PlannerError(VitronError, RuntimeError):
+    """The planner could not be reached or loaded (endpoint down, checkpoint broken); the run
+    answers with this message instead of a plan."""

@@ -7,6 +7,7 @@
   (StableDiffusion, StableDiffusionInpaint, StableDiffusionInstructPix2Pix; 64x64);
 * ``llava/`` -- a LLaVA-style transformers folder with an offline-built tokenizer and processor;
 * ``owlv2/`` -- an OWLv2 open-vocabulary detector folder;
+* ``planner-llm/`` -- a tiny Llama with ``[SEG]``/``[GEN]`` tokens for ``--planner vitron``;
 * ``vitron.toml`` -- a config that points every tool at them.
 
 They load through exactly the code real checkpoints use; their outputs are noise.
@@ -58,11 +59,11 @@ def tiny_bpe_tokenizer() -> Any:
     tok = Tokenizer(models.BPE(unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=512, special_tokens=["<unk>", "<s>", "</s>", "<pad>", "[SEG]", "<image>"],
+    trainer = trainers.BpeTrainer(vocab_size=512, special_tokens=["<unk>", "<s>", "</s>", "<pad>", "[SEG]", "[GEN]", "<image>"],
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
     tok.train_from_iterator(_SENTENCES * 20, trainer)
     return PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", pad_token="<pad>",
-                                   unk_token="<unk>", additional_special_tokens=["[SEG]", "<image>"])
+                                   unk_token="<unk>", additional_special_tokens=["[SEG]", "[GEN]", "<image>"])
 
 
 def _sam(folder: Path) -> Path:
@@ -147,6 +148,23 @@ def _llava(folder: Path) -> Path:
     return path
 
 
+def _planner_llm(folder: Path) -> Path:
+    """A tiny Llama causal LM with [SEG]/[GEN] tokens (heads are left random: no heads.safetensors)."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    torch.manual_seed(0)
+    tok = tiny_bpe_tokenizer()
+    model = LlamaForCausalLM(LlamaConfig(hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                                         num_attention_heads=4, num_key_value_heads=4, vocab_size=len(tok),
+                                         bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
+                                         pad_token_id=tok.pad_token_id, max_position_embeddings=2048)).eval()
+    path = folder / "planner-llm"
+    model.save_pretrained(path)
+    tok.save_pretrained(path)
+    return path
+
+
 def _owlv2(folder: Path) -> Path:
     import torch
     from transformers import (
@@ -171,7 +189,8 @@ def _owlv2(folder: Path) -> Path:
     return path
 
 
-def make_tiny_checkpoints(folder: str | Path, which: tuple[str, ...] = ("sam", "diffusers", "llava", "owlv2")) -> Path:
+def make_tiny_checkpoints(folder: str | Path,
+                          which: tuple[str, ...] = ("sam", "diffusers", "llava", "owlv2", "planner")) -> Path:
     """Write tiny checkpoints and a ``vitron.toml`` pointing at them into ``folder``; returns the toml path."""
     from vitron_agent.models import quiet_hf
 
@@ -196,6 +215,9 @@ def make_tiny_checkpoints(folder: str | Path, which: tuple[str, ...] = ("sam", "
     if "owlv2" in which:
         lines += ["[tools.ground]", 'backend = "transformers"', f'checkpoint = "{_owlv2(root)}"', "threshold = 0.0",
                   'device = "cpu"', ""]
+    if "planner" in which:
+        lines += ["[planner]", 'kind = "rule"            # --planner vitron uses the tiny LLM below',
+                  f'checkpoint = "{_planner_llm(root)}"', 'mode = "tags"', "max_new_tokens = 48", 'device = "cpu"', ""]
     toml = root / "vitron.toml"
     toml.write_text("\n".join(lines))
     return toml

@@ -75,6 +75,27 @@ def output_kind(annotation: Any) -> str:
     return next(iter(kinds)) if len(kinds) == 1 else "value"
 
 
+def _literal_values(annotation: Any) -> tuple[Any, ...]:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return typing.get_args(annotation)
+    if origin in (Union, types.UnionType, typing.Annotated):
+        return tuple(v for a in typing.get_args(annotation) for v in _literal_values(a))
+    return ()
+
+
+def _bound_strings(schema: Any, limit: int) -> Any:
+    """A copy of a JSON schema where every string without maxLength gets ``maxLength = limit``."""
+    if isinstance(schema, dict):
+        out = {k: _bound_strings(v, limit) for k, v in schema.items()}
+        if out.get("type") == "string" and "maxLength" not in out and "enum" not in out and "const" not in out:
+            out["maxLength"] = limit
+        return out
+    if isinstance(schema, list):
+        return [_bound_strings(v, limit) for v in schema]
+    return schema
+
+
 def format_validation_error(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
@@ -206,6 +227,37 @@ class Toolbox:
 
     def schemas(self) -> list[dict[str, Any]]:
         return [tool.schema() for tool in self]
+
+    def supports(self, tool: str, operation: str) -> bool:
+        """Whether ``tool`` is here and its ``operation`` argument accepts ``operation``."""
+        if tool not in self._tools:
+            return False
+        field = self._tools[tool].Input.model_fields.get("operation")
+        return field is not None and operation in _literal_values(field.annotation)
+
+    def planning_schemas(self, max_string: int = 200) -> list[dict[str, Any]]:
+        """Function schemas for LLM planners (OpenAI tool format): arguments that take an
+        artifact are reference strings (``"$input.image"``, ``"$s1.mask"``); every string
+        has a ``maxLength`` so constrained decoding always terminates."""
+        out = []
+        for tool in self:
+            schema = tool.Input.model_json_schema()
+            props = {}
+            for name, info in tool.Input.model_fields.items():
+                kinds = field_kinds(info.annotation)
+                desc = info.description or ""
+                if kinds & {"image", "mask", "video", "feature", "scribble"}:
+                    props[name] = {"type": "string", "maxLength": 64, "pattern": r"^\$[A-Za-z][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*$",
+                                   "description": f"{desc} (a reference: $input.<name>, $last.<name> or $<step id>.<output>)"}
+                else:
+                    props[name] = _bound_strings(schema["properties"][name], max_string)
+            params = {"type": "object", "properties": props, "required": list(schema.get("required", [])),
+                      "additionalProperties": False}
+            if "$defs" in schema:
+                params["$defs"] = {k: _bound_strings(v, max_string) for k, v in schema["$defs"].items()}
+            out.append({"type": "function", "function": {"name": tool.name, "description": tool.description,
+                                                         "parameters": params}})
+        return out
 
     def field_adapter(self, tool: str, field_name: str) -> TypeAdapter:
         """A validator for one input field (type plus its constraints), cached."""

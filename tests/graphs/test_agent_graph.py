@@ -12,6 +12,7 @@ from tests.conftest import disc_image
 from vitron_agent.agent import Agent
 from vitron_agent.config import Config
 from vitron_agent.errors import InputError, ToolArgumentError, ToolFailed
+from vitron_agent.plan import Plan
 from vitron_agent.planners.base import ScriptedPlanner
 from vitron_agent.refs import ImageRef
 from vitron_agent.tool import Toolbox, VisionTool
@@ -259,3 +260,27 @@ def test_plan_free_answers(tmp_path, img):
     assert r.steps == [] and "[tools.generate] backend" in r.answer
     r = agent.run("segment the cat")
     assert "needs an image" in r.answer
+
+
+def test_step_by_step_mode_sees_results_and_extends_the_plan(tmp_path, img):
+    first = {"steps": [step("s1", "segment", color="red")]}
+    more = {"steps": [{"id": "s2", "tool": "describe", "args": {"image": "$input.image", "mask": "$s1.mask"}}]}
+    done = {"steps": [], "answer": "The red disc is described above."}
+    planner = ScriptedPlanner([first, more, done], react=True)
+    agent = Agent(toolbox=Toolbox(default_tools()), planner=planner, data_dir=tmp_path)
+    result = agent.run("look at the red thing", image=img)
+    assert [s.id for s in result.steps] == ["s1", "s2"] and result.ok
+    assert planner.requests[1].results["s1"]["mask"]["type"] == "mask" and planner.requests[1].first_id == 2
+    assert "red" in planner.requests[2].results["s2"]["text"]
+    assert result.answer.startswith("The red disc is described above.")
+
+
+def test_step_by_step_rounds_are_bounded(tmp_path, img):
+    def forever(request, toolbox):
+        n = request.first_id
+        return Plan.model_validate({"steps": [step(f"s{n}", "describe")]})
+
+    planner = ScriptedPlanner(forever, react=True)
+    cfg = Config.model_validate({"agent": {"max_react_rounds": 2}})
+    result = Agent(toolbox=Toolbox(default_tools()), planner=planner, data_dir=tmp_path, config=cfg).run("go", image=img)
+    assert [s.id for s in result.steps] == ["s1", "s2", "s3"] and len(planner.requests) == 3

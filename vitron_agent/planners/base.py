@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -9,7 +10,7 @@ from typing import Any, Protocol, runtime_checkable
 from vitron_agent.plan import Plan
 from vitron_agent.tool import Toolbox
 
-__all__ = ["PlanRequest", "Planner", "ScriptedPlanner"]
+__all__ = ["PlanRequest", "Planner", "ScriptedPlanner", "results_summary"]
 
 
 @dataclass
@@ -25,6 +26,13 @@ class PlanRequest:
             errors raised by tools); empty on the first attempt.
         attempt: 0 for the first plan, then 1, 2 ... for repairs.
         completed: outputs of steps that already ran in this turn: step id -> {name: kind}.
+        session: the session id.
+        store: the session's ArtifactStore (planners that emit embeddings store them here).
+        values: the refs behind ``inputs`` (namespace -> {name: ref dict}), e.g. to show a VLM
+            planner the request's image.
+        results: step-by-step mode only: every step's outputs so far (step id -> {name: value});
+            the planner returns the *next* steps (ids from ``first_id`` on), or none to finish.
+        first_id: number of the first new step id (``s{first_id}``).
     """
 
     text: str
@@ -33,6 +41,27 @@ class PlanRequest:
     feedback: list[str] = field(default_factory=list)
     attempt: int = 0
     completed: dict[str, dict[str, str]] = field(default_factory=dict)
+    session: str = "default"
+    store: Any = None
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    first_id: int = 1
+
+
+def results_summary(request: PlanRequest, max_chars: int = 400) -> str:
+    """The results so far, one line per step, for step-by-step prompts."""
+    lines = []
+    for sid, outputs in request.results.items():
+        parts = []
+        for name, value in outputs.items():
+            if isinstance(value, dict) and "type" in value:
+                parts.append(f"{name} = ${sid}.{name} ({value['type']})")
+            elif isinstance(value, str):
+                parts.append(f"{name} = {value[:max_chars]!r}")
+            else:
+                parts.append(f"{name} = {json.dumps(value)[:max_chars]}")
+        lines.append(f"{sid}: " + (", ".join(parts) or "no outputs (failed or skipped)"))
+    return "\n".join(lines)
 
 
 @runtime_checkable
@@ -44,11 +73,13 @@ class Planner(Protocol):
 
 class ScriptedPlanner:
     """Returns the given plans in order (the last one again once they run out), or calls
-    ``fn(request, toolbox)``. For fixed pipelines and graph tests."""
+    ``fn(request, toolbox)``. For fixed pipelines and graph tests; ``react=True`` turns on
+    step-by-step mode (later plans are continuations)."""
 
     name = "scripted"
 
-    def __init__(self, plans: list[Plan | dict[str, Any]] | Callable[[PlanRequest, Toolbox], Plan]):
+    def __init__(self, plans: list[Plan | dict[str, Any]] | Callable[[PlanRequest, Toolbox], Plan], react: bool = False):
+        self.react = react
         if callable(plans):
             self._fn = plans
             self._plans: list[Plan] = []

@@ -359,15 +359,6 @@ def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None
     b.last_output = "text"
 
 
-def _supports(b: _Builder, tool: str, operation: str) -> bool:
-    import typing
-
-    if tool not in b.toolbox:
-        return False
-    field = b.toolbox.get(tool).Input.model_fields.get("operation")
-    return field is not None and operation in typing.get_args(field.annotation)
-
-
 NEEDS_DIFFUSERS = ("{what} needs a generative editor: set [tools.edit] backend = \"diffusers\" with checkpoint "
                    "(inpainting) / instruct_checkpoint (InstructPix2Pix) in vitron.toml; I skipped {clause!r}.")
 
@@ -375,7 +366,7 @@ NEEDS_DIFFUSERS = ("{what} needs a generative editor: set [tools.edit] backend =
 def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     m = re.match(r"^(?:replace|swap|substitute|turn|change|transform|convert)\s+(.*?)\s+(?:with|for|by|into)\s+(.+)$",
                  clause, re.I)
-    if not m or not _supports(b, "edit", "inpaint"):
+    if not m or not b.toolbox.supports("edit", "inpaint"):
         b.notes.append(NEEDS_DIFFUSERS.format(what="Replacing a region with new content", clause=_restore(clause, b.regions)))
         return
     mask = _mask_or_foreground(b, m.group(1), last)
@@ -383,7 +374,7 @@ def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
 
 
 def _do_restyle(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    if not _supports(b, "edit", "instruct"):
+    if not b.toolbox.supports("edit", "instruct"):
         b.notes.append(NEEDS_DIFFUSERS.format(what="Instruction editing", clause=_restore(clause, b.regions)))
         return
     _edit(b, operation="instruct", prompt=_restore(clause, b.regions))

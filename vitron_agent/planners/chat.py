@@ -1,0 +1,138 @@
+"""ChatModelPlanner: any langchain-core chat model as the planner.
+
+The Toolbox is bound as tools (``bind_tools`` with :meth:`Toolbox.planning_schemas`);
+each tool call of the answer becomes a plan step ``s1, s2, ...`` in order, and calls
+reference earlier calls' outputs as ``"$s1.mask"``. A reply without tool calls is a
+direct answer. On a repair round the conversation continues with the previous answer
+and a ``ToolMessage`` per call carrying the problems. Models without tool calling
+(``bind_tools`` not implemented) are asked for a JSON plan instead.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+from vitron_agent.errors import PlannerError, PlanValidationError
+from vitron_agent.plan import Plan, Step
+from vitron_agent.planners.base import PlanRequest, results_summary
+from vitron_agent.planners.parsing import parse_json_plan
+from vitron_agent.tool import Toolbox
+
+__all__ = ["ChatModelPlanner", "tool_calls_to_plan", "system_prompt", "with_feedback"]
+
+SYSTEM = ("You plan vision tasks by calling tools. Call the tools in the order they must run; your calls are "
+          "numbered s1, s2, ... and an argument may reference an earlier call's output as \"$s1.mask\" or an input "
+          "as \"$input.image\". Inputs available: {inputs}. If no tool is needed, answer in text.")
+
+
+MAX_CONVERSATIONS = 256
+
+
+def with_feedback(request: PlanRequest) -> str:
+    """The request text, then (step-by-step mode) the results so far, then the problems of
+    the previous attempt when there are any."""
+    text = request.text
+    if request.results:
+        text += (f"\n\nResults so far:\n{results_summary(request)}\nCall the next tools (your calls are numbered "
+                 f"s{request.first_id}, s{request.first_id + 1}, ...; you may use the outputs above), "
+                 "or answer in text without tool calls when the request is done.")
+    if request.feedback:
+        problems = "\n".join(f"- {p}" for p in request.feedback)
+        text += f"\n\nYour previous plan had these problems; fix every one:\n{problems}"
+    return text
+
+
+def system_prompt(request: PlanRequest) -> str:
+    available = [f"${ns}.{n} ({k})" for ns, names in request.inputs.items() for n, k in names.items()]
+    return SYSTEM.format(inputs=", ".join(available) or "none")
+
+
+def tool_calls_to_plan(calls: list[dict[str, Any]], answer: str | None = None, start: int = 1) -> Plan:
+    """Tool calls ``[{"name", "args"}]`` -> a Plan (call i is step ``s{start + i - 1}``); malformed calls are problems."""
+    problems, steps = [], []
+    for i, call in enumerate(calls, start):
+        name = call.get("name") if isinstance(call, dict) else None
+        args = call.get("args") if isinstance(call, dict) else None
+        if isinstance(args, str):
+            try:
+                args = json.loads(args)
+            except json.JSONDecodeError:
+                problems.append(f"call {i} ({name}): arguments are not valid JSON")
+                continue
+        if not isinstance(name, str) or not name:
+            problems.append(f"call {i} has no tool name")
+            continue
+        if not isinstance(args, dict):
+            problems.append(f"call {i} ({name}): arguments must be an object, got {type(args).__name__}")
+            continue
+        steps.append(Step(id=f"s{i}", tool=name[:64], args=args))
+    if problems:
+        raise PlanValidationError(problems)
+    return Plan(steps=steps, answer=answer or None)
+
+
+class ChatModelPlanner:
+    """Plans with ``model`` (a langchain-core ``BaseChatModel``); ``react=True`` shows it each
+    round's results so it can call more tools (step-by-step mode)."""
+
+    name = "chat"
+
+    def __init__(self, model: Any, react: bool = False):
+        self.model = model
+        self.react = react
+        self._history: dict[tuple[str, str], list[Any]] = {}
+        self._lock = threading.Lock()
+
+    def plan(self, request: PlanRequest, toolbox: Toolbox) -> Plan:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        key = (request.session, request.text)
+        with self._lock:
+            previous = self._history.pop(key, None) if request.attempt else None
+        if previous and request.feedback and not request.results:
+            messages = previous + self._feedback_messages(previous[-1], request.feedback)
+        else:
+            messages = [SystemMessage(system_prompt(request)), HumanMessage(with_feedback(request))]
+        try:
+            bound = self.model.bind_tools(toolbox.planning_schemas())
+        except NotImplementedError:
+            return self._json_mode(messages, request, toolbox)
+        try:
+            reply = bound.invoke(messages)
+        except Exception as exc:
+            raise PlannerError(f"the chat model failed: {type(exc).__name__}: {exc}") from None
+        with self._lock:
+            self._history[key] = [*messages, reply]
+            while len(self._history) > MAX_CONVERSATIONS:
+                self._history.pop(next(iter(self._history)))
+        calls = list(getattr(reply, "tool_calls", None) or [])
+        invalid = list(getattr(reply, "invalid_tool_calls", None) or [])
+        if invalid:
+            raise PlanValidationError([f"tool call {c.get('name')!r} has arguments that are not valid JSON: "
+                                       f"{str(c.get('error') or '')[:200]}" for c in invalid])
+        text = reply.content if isinstance(reply.content, str) else json.dumps(reply.content)
+        return tool_calls_to_plan(calls, answer=None if calls else text, start=request.first_id)
+
+    @staticmethod
+    def _feedback_messages(reply: Any, feedback: list[str]) -> list[Any]:
+        from langchain_core.messages import HumanMessage, ToolMessage
+
+        problems = "\n".join(f"- {p}" for p in feedback)
+        out = [ToolMessage(content=f"Not run: the plan has problems:\n{problems}", tool_call_id=c["id"])
+               for c in (getattr(reply, "tool_calls", None) or []) if c.get("id")]
+        out.append(HumanMessage(f"Your plan was not valid:\n{problems}\nCall the tools again with every problem fixed."))
+        return out
+
+    def _json_mode(self, messages: list[Any], request: PlanRequest, toolbox: Toolbox) -> Plan:
+        from langchain_core.messages import SystemMessage
+
+        from vitron_agent.prompts import render_planner_prompt
+
+        prompt = [SystemMessage(render_planner_prompt(toolbox, request.inputs, request.feedback)), *messages[1:]]
+        try:
+            reply = self.model.invoke(prompt)
+        except Exception as exc:
+            raise PlannerError(f"the chat model failed: {type(exc).__name__}: {exc}") from None
+        return parse_json_plan(reply.content if isinstance(reply.content, str) else json.dumps(reply.content))

@@ -1,0 +1,272 @@
+"""VitronPlanner: a local transformers LLM (causal LM, or a LLaVA-style VLM that sees the
+image) as the planner.
+
+Modes:
+
+* ``tags`` -- Vitron's own answer format (``<module>B</module><instruction>...`` ...),
+  parsed by :func:`~vitron_agent.planners.parsing.parse_vitron_output`;
+* ``json`` -- a JSON plan in free generation (parsed, repaired when invalid);
+* ``constrained`` -- generation constrained to the Plan JSON schema built from the
+  Toolbox (outlines, outlines_core backend; every string bounded), so even a weak model
+  emits a parseable plan with valid tool names.
+
+Continuous signals: ``[SEG]`` and ``[GEN]`` tokens (added to the tokenizer when absent);
+their last-layer hidden states go through :mod:`~vitron_agent.planners.heads` into SAM's
+prompt space and the diffusion text-encoder space, are stored as FeatureRefs, and the
+plan's segment / generate steps carry them (``prompt_embedding`` / ``prompt_embeds``).
+"""
+
+from __future__ import annotations
+
+import json
+from string import Template
+from typing import Any
+
+from vitron_agent.errors import PlannerError
+from vitron_agent.models import ModelKey, default_pool, quiet_hf, resolve_device, resolve_dtype
+from vitron_agent.plan import Plan
+from vitron_agent.planners.base import PlanRequest
+from vitron_agent.planners.parsing import parse_json_plan, parse_vitron_output
+from vitron_agent.tool import Toolbox
+
+__all__ = ["VitronPlanner", "constrained_plan_schema"]
+
+SEG, GEN = "[SEG]", "[GEN]"
+RANDOM_HEADS = ("note: the [SEG]/[GEN] projection heads are random-initialised (no heads.safetensors in {ckpt}); "
+                "their embeddings carry no trained meaning")
+
+
+CONSTRAINED_TOKENS = 2048  # enough for the longest document the constrained schema allows
+
+
+def constrained_plan_schema(toolbox: Toolbox, max_steps: int = 4, max_string: int = 32) -> dict[str, Any]:
+    """The Plan JSON schema for constrained decoding: one branch per tool (``tool`` is a const),
+    references as bounded patterns, every other string with ``maxLength``."""
+    defs: dict[str, Any] = {}
+    branches = []
+    for spec in toolbox.planning_schemas(max_string=max_string):
+        fn = spec["function"]
+        params = json.loads(json.dumps(fn["parameters"]))
+        defs.update(params.pop("$defs", {}))
+        for prop in params["properties"].values():
+            if "pattern" in prop:
+                prop.pop("maxLength", None)
+                prop["pattern"] = r"^\$(input|last|s[1-9])\.[a-z_]{1,12}$"
+        branches.append({"type": "object", "additionalProperties": False, "required": ["id", "tool", "args"],
+                         "properties": {"id": {"type": "string", "pattern": r"^s[1-9]$"}, "tool": {"const": fn["name"]},
+                                        "args": params}})
+    schema: dict[str, Any] = {
+        "type": "object", "additionalProperties": False, "required": ["steps", "answer"],
+        "properties": {"steps": {"type": "array", "maxItems": max_steps, "items": {"anyOf": branches}},
+                       "answer": {"anyOf": [{"type": "string", "maxLength": 100}, {"type": "null"}]}},
+    }
+    if defs:
+        schema["$defs"] = defs
+    return schema
+
+
+class _Lm:
+    """A loaded planner model: model, tokenizer (or processor), heads."""
+
+    def __init__(self, model: Any, tokenizer: Any, processor: Any, heads: Any, trained_heads: bool):
+        self.model, self.tokenizer, self.processor = model, tokenizer, processor
+        self.heads, self.trained_heads = heads, trained_heads
+        self.outlines_model = None
+        self.generators: dict[str, Any] = {}
+
+    def to(self, device: str) -> _Lm:
+        self.model.to(device)
+        self.heads.to(device)
+        return self
+
+    def parameters(self):
+        return self.model.parameters()
+
+    def buffers(self):
+        return self.model.buffers()
+
+
+class VitronPlanner:
+    """The Vitron LLM (or any local transformers LM) as the planner.
+
+    Args:
+        checkpoint: a local folder (``save_pretrained`` of the model and tokenizer / processor).
+        mode: ``tags``, ``json`` or ``constrained``.
+        seg_dim: SAM prompt width (default: the segment tool's, else 256).
+        gen_tokens, gen_dim: shape of ``prompt_embeds`` (default: 77 x the generate tool's text width, else 768).
+    """
+
+    name = "vitron"
+
+    def __init__(self, checkpoint: str, mode: str = "tags", max_new_tokens: int = 256, device: str = "auto",
+                 dtype: str = "auto", seg_dim: int | None = None, gen_tokens: int = 77, gen_dim: int | None = None,
+                 do_sample: bool = False, seed: int = 0, react: bool = False, pool=None):
+        self.react = react
+        if mode not in ("tags", "json", "constrained"):
+            raise ValueError(f"[planner] mode must be tags, json or constrained, got {mode!r}")
+        self.checkpoint, self.mode, self.max_new_tokens = str(checkpoint), mode, max_new_tokens
+        self.device_setting, self.dtype_setting = device, dtype
+        self.seg_dim, self.gen_tokens, self.gen_dim = seg_dim, gen_tokens, gen_dim
+        self.do_sample, self.seed = do_sample, seed
+        self.pool = pool or default_pool()
+
+    @property
+    def key(self) -> ModelKey:
+        device = resolve_device(self.device_setting)
+        return ModelKey("planner", self.checkpoint, device, str(resolve_dtype(self.dtype_setting, device)))
+
+    def _dims(self, toolbox: Toolbox) -> tuple[int, int]:
+        seg = self.seg_dim
+        if seg is None and "segment" in toolbox:
+            seg = getattr(toolbox.get("segment"), "arch", {}).get("prompt_embed_dim")
+        gen = self.gen_dim
+        if gen is None and "generate" in toolbox:
+            gen = getattr(toolbox.get("generate"), "text_width", None)
+        return int(seg or 256), int(gen or 768)
+
+    def _load(self, toolbox: Toolbox) -> _Lm:
+        quiet_hf()
+        from transformers import AutoConfig
+
+        from vitron_agent.planners.heads import load_heads
+
+        key = self.key
+        dtype = resolve_dtype(self.dtype_setting, key.device)
+        try:
+            config = AutoConfig.from_pretrained(self.checkpoint, local_files_only=True)
+            processor = None
+            if hasattr(config, "vision_config"):
+                from transformers import AutoModelForImageTextToText, AutoProcessor
+
+                model = AutoModelForImageTextToText.from_pretrained(self.checkpoint, dtype=dtype, local_files_only=True)
+                processor = AutoProcessor.from_pretrained(self.checkpoint, local_files_only=True)
+                tokenizer = processor.tokenizer
+            else:
+                from transformers import AutoModelForCausalLM, AutoTokenizer
+
+                model = AutoModelForCausalLM.from_pretrained(self.checkpoint, dtype=dtype, local_files_only=True)
+                tokenizer = AutoTokenizer.from_pretrained(self.checkpoint, local_files_only=True)
+        except (OSError, ValueError) as exc:
+            raise PlannerError(f"cannot load the planner from {self.checkpoint}: {exc}") from None
+        missing = [t for t in (SEG, GEN) if tokenizer.convert_tokens_to_ids(t) in (None, tokenizer.unk_token_id)]
+        if missing:
+            tokenizer.add_special_tokens({"additional_special_tokens": missing})
+            model.resize_token_embeddings(len(tokenizer))
+        hidden = model.get_output_embeddings().weight.shape[1] if model.get_output_embeddings() is not None \
+            else model.config.get_text_config().hidden_size
+        seg_dim, gen_dim = self._dims(toolbox)
+        heads, trained = load_heads(self.checkpoint, hidden, seg_dim, self.gen_tokens, gen_dim)
+        return _Lm(model.to(key.device).eval(), tokenizer, processor, heads.to(key.device), trained)
+
+    def plan(self, request: PlanRequest, toolbox: Toolbox) -> Plan:
+        return self.pool.run(self.key, lambda: self._load(toolbox), lambda lm: self._plan(lm, request, toolbox))
+
+    # -- prompting -------------------------------------------------------------------------------
+    def _prompt(self, request: PlanRequest, toolbox: Toolbox) -> str:
+        from vitron_agent.planners.chat import with_feedback
+        from vitron_agent.prompts import load, render_planner_prompt
+
+        if self.mode == "tags":
+            regions = ", ".join(f"the user marked a {k} (use it as the region)" for k in request.inputs.get("input", {})
+                                if k in ("box", "point"))
+            return Template(load("vitron")).safe_substitute(request=with_feedback(request), regions=regions)
+        return render_planner_prompt(toolbox, request.inputs, request.feedback) + f"\nRequest: {with_feedback(request)}\nPlan:"
+
+    def _plan(self, lm: _Lm, request: PlanRequest, toolbox: Toolbox) -> Plan:
+        import torch
+
+        prompt = self._prompt(request, toolbox)
+        torch.manual_seed(self.seed + request.attempt)
+        if self.mode == "constrained":
+            text = self._constrained(lm, prompt, toolbox)
+            plan = parse_json_plan(text)
+            return plan
+        inputs, out, text = self._generate(lm, prompt, request)
+        if self.mode == "json":
+            return parse_json_plan(text)
+        features = self._features(lm, inputs, out, request)
+        image = "$input.image" if "image" in request.inputs.get("input", {}) else None
+        plan = parse_vitron_output(text.replace(SEG, " ").replace(GEN, " "), toolbox, image=image, features=features,
+                                   start=request.first_id)
+        if (features["seg"] or features["gen"]) and not lm.trained_heads:
+            plan.notes.append(RANDOM_HEADS.format(ckpt=self.checkpoint))
+        return plan
+
+    def _inputs(self, lm: _Lm, prompt: str, request: PlanRequest) -> Any:
+        if lm.processor is not None:
+            import numpy as np
+            from PIL import Image
+
+            image = self._request_image(request)
+            if image is None:
+                image = np.zeros((32, 32, 3), np.uint8)
+            text = prompt if "<image>" in prompt else "<image>\n" + prompt
+            return lm.processor(images=Image.fromarray(image), text=text, return_tensors="pt").to(lm.model.device)
+        return lm.tokenizer(prompt, return_tensors="pt").to(lm.model.device)
+
+    @staticmethod
+    def _request_image(request: PlanRequest) -> Any:
+        """The request's image (HxWx3 uint8), when there is one and a store to read it from."""
+        from vitron_agent.refs import ref_from_dict
+
+        value = request.values.get("input", {}).get("image")
+        if value is None or request.store is None:
+            return None
+        return request.store.get_image(ref_from_dict(value))
+
+    def _generate(self, lm: _Lm, prompt: str, request: PlanRequest) -> tuple[Any, Any, str]:
+        import torch
+
+        inputs = self._inputs(lm, prompt, request)
+        with torch.inference_mode():
+            out = lm.model.generate(**inputs, max_new_tokens=self.max_new_tokens, do_sample=self.do_sample,
+                                    pad_token_id=lm.tokenizer.pad_token_id or lm.tokenizer.eos_token_id)
+        new = out[0, inputs["input_ids"].shape[1]:]
+        specials = {t for t in lm.tokenizer.all_special_tokens if t not in (SEG, GEN)}
+        text = lm.tokenizer.decode(new, skip_special_tokens=False)
+        for tok in specials:
+            text = text.replace(tok, " ")
+        return inputs, out, text
+
+    def _features(self, lm: _Lm, inputs: Any, out: Any, request: PlanRequest) -> dict[str, list[dict[str, Any]]]:
+        """Hidden states of generated [SEG]/[GEN] tokens -> heads -> FeatureRefs in the session store."""
+        import torch
+
+        start = inputs["input_ids"].shape[1]
+        seg_id, gen_id = lm.tokenizer.convert_tokens_to_ids(SEG), lm.tokenizer.convert_tokens_to_ids(GEN)
+        generated = out[0, start:]
+        positions = {"seg": [start + i for i, t in enumerate(generated.tolist()) if t == seg_id],
+                     "gen": [start + i for i, t in enumerate(generated.tolist()) if t == gen_id]}
+        result: dict[str, list[dict[str, Any]]] = {"seg": [], "gen": []}
+        if not (positions["seg"] or positions["gen"]) or request.store is None:
+            return result
+        with torch.inference_mode():
+            kwargs = {k: v for k, v in inputs.items() if k not in ("input_ids", "attention_mask")}
+            full = lm.model(input_ids=out, attention_mask=torch.ones_like(out), output_hidden_states=True, **kwargs)
+            last = full.hidden_states[-1][0].float()
+            heads = lm.heads.float()
+            for kind, pos in positions.items():
+                if not pos:
+                    continue
+                h = last[pos]
+                vecs = heads.project_seg(h) if kind == "seg" else heads.project_gen(h)
+                for v in vecs:
+                    ref = request.store.put_feature(v.cpu(), kind=f"{kind}_token_embedding", producer="planner")
+                    result[kind].append(ref.model_dump(mode="json"))
+        return result
+
+    def _constrained(self, lm: _Lm, prompt: str, toolbox: Toolbox) -> str:
+        try:
+            import outlines
+            from outlines.types import JsonSchema
+        except ImportError:
+            raise PlannerError("constrained mode needs outlines: pip install 'vitron-agent[planners]'") from None
+        schema = json.dumps(constrained_plan_schema(toolbox), sort_keys=True)
+        if lm.outlines_model is None:
+            lm.outlines_model = outlines.from_transformers(lm.model, lm.tokenizer)
+        gen = lm.generators.get(schema)
+        if gen is None:
+            gen = lm.generators[schema] = outlines.Generator(lm.outlines_model, JsonSchema(schema))
+        # Every string and array in the schema is bounded, so a document always closes within
+        # CONSTRAINED_TOKENS; a smaller budget could cut it off mid-way.
+        return gen(prompt, max_new_tokens=max(self.max_new_tokens, CONSTRAINED_TOKENS), do_sample=self.do_sample)
