@@ -227,3 +227,17 @@ def test_chat_planner_step_by_step(tmp_path):
     assert [s.tool for s in result.steps] == ["count"] and result.answer.startswith("There is one red disc.")
     second_prompt = model.seen[1][-1].content
     assert "Results so far:" in second_prompt and "count = 1" in second_prompt and "numbered s2" in second_prompt
+
+
+def test_vitron_planner_on_a_vlm_sees_the_image_and_the_region(tiny_dir, tmp_path):
+    planner = VitronPlanner(str(tiny_dir / "llava"), mode="tags", max_new_tokens=8, device="cpu", pool=ModelPool())
+    from vitron_agent.refs import Box
+
+    agent = Agent(planner=planner, data_dir=tmp_path)
+    result = agent.run("segment this", image=disc_image()[0], regions=[Box(x1=10, y1=10, x2=60, y2=50)])
+    assert isinstance(result.answer, str) and result.answer
+    lm = planner.pool.get(planner.key, lambda: None)
+    assert lm.processor is not None  # loaded as an image-text-to-text model with its processor
+    prompt = planner._prompt(PlanRequest(text="segment this", values={"input": {"box": {"type": "box", "x1": 10, "y1": 10,
+                                                                                       "x2": 60, "y2": 50}}}), agent.toolbox)
+    assert "The user marked a box (10, 10, 60, 50)" in prompt

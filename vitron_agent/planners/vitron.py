@@ -65,6 +65,13 @@ def constrained_plan_schema(toolbox: Toolbox, max_steps: int = 4, max_string: in
     return schema
 
 
+def _region_line(kind: str, value: dict[str, Any]) -> str:
+    if kind == "box":
+        return (f"The user marked a box ({value['x1']:g}, {value['y1']:g}, {value['x2']:g}, {value['y2']:g}); "
+                "use it as the <region>.")
+    return f"The user marked a point ({value['x']:g}, {value['y']:g})."
+
+
 class _Lm:
     """A loaded planner model: model, tokenizer (or processor), heads."""
 
@@ -167,8 +174,8 @@ class VitronPlanner:
         from vitron_agent.prompts import load, render_planner_prompt
 
         if self.mode == "tags":
-            regions = ", ".join(f"the user marked a {k} (use it as the region)" for k in request.inputs.get("input", {})
-                                if k in ("box", "point"))
+            regions = "\n".join(_region_line(k, v) for k, v in request.values.get("input", {}).items()
+                                 if k in ("box", "point"))
             return Template(load("vitron")).safe_substitute(request=with_feedback(request), regions=regions)
         return render_planner_prompt(toolbox, request.inputs, request.feedback) + f"\nRequest: {with_feedback(request)}\nPlan:"
 
