@@ -22,7 +22,7 @@ from vitron_agent.refs import Box, ImageRef, MaskRef
 from vitron_agent.tool import ToolContext, VisionTool
 
 __all__ = ["DescribeInput", "DescribeOutput", "CvDescribeTool", "CountInput", "CountOutput", "CvCountTool",
-           "region_facts"]
+           "region_facts", "region_mask"]
 
 CANNOT_ANSWER = ("The cv backend cannot answer that: it measures colours, brightness, size, position and shape "
                  "but does not recognise objects. Configure a vision-language model ([tools.describe] backend) "
@@ -76,6 +76,17 @@ def _shape_phrase(mask: np.ndarray) -> str:
         shape = "irregular" if solidity < 0.75 else "compact"
     parts = len(components(mask, min_pixels=max(4, int(mask.sum() * 0.02))))
     return shape + (f", in {parts} separate parts" if parts > 1 else "")
+
+
+def region_mask(store, shape: tuple[int, int], mask: MaskRef | None, box: Box | None) -> np.ndarray | None:
+    """The HxW bool region a describe call focuses on: the mask, the box, or both intersected;
+    None for the whole image."""
+    region = store.get_mask(mask) if mask is not None else None
+    if box is not None:
+        b = np.zeros(shape, bool)
+        b[int(box.y1):int(np.ceil(box.y2)), int(box.x1):int(np.ceil(box.x2))] = True
+        region = b if region is None else region & b
+    return region
 
 
 def region_facts(image: np.ndarray, mask: np.ndarray | None) -> dict:
@@ -142,12 +153,7 @@ class CvDescribeTool(VisionTool):
 
     def run(self, inp: DescribeInput, ctx: ToolContext) -> DescribeOutput:
         image = ctx.store.get_image(inp.image)
-        h, w = image.shape[:2]
-        mask = ctx.store.get_mask(inp.mask) if inp.mask is not None else None
-        if inp.box is not None:
-            b = np.zeros((h, w), bool)
-            b[int(inp.box.y1):int(np.ceil(inp.box.y2)), int(inp.box.x1):int(np.ceil(inp.box.x2))] = True
-            mask = b if mask is None else (mask & b)
+        mask = region_mask(ctx.store, image.shape[:2], inp.mask, inp.box)
         if mask is not None and not mask.any():
             raise ToolFailed("the region to describe is empty (the mask and box do not overlap)")
         ctx.progress(0.2, "measuring colours")

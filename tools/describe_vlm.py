@@ -10,13 +10,11 @@ and the prompt says to focus on the highlighted region.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-from vitron_agent.tools.describe import CvDescribeTool, DescribeInput, DescribeOutput
+from vitron_agent.tools.describe import CvDescribeTool, DescribeInput, DescribeOutput, region_mask
 
 from vitron_agent.errors import ToolFailed
-from vitron_agent.models import ModelKey, default_pool, quiet_hf, resolve_device, resolve_dtype
+from vitron_agent.models import Bundle, ModelBacked, quiet_hf
 from vitron_agent.tool import ToolContext, VisionTool
 
 __all__ = ["VlmDescribeTool", "focus_region"]
@@ -41,7 +39,7 @@ def focus_region(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return crop.astype(np.uint8)
 
 
-class VlmDescribeTool(VisionTool):
+class VlmDescribeTool(ModelBacked, VisionTool):
     name = "describe"
     description = ("Describe an image or a region of it (mask or box), or answer a question about it, with a "
                    "vision-language model (LLaVA family).")
@@ -49,38 +47,26 @@ class VlmDescribeTool(VisionTool):
     Output = DescribeOutput
     backend = "transformers"
 
+    family = "describe"
+
     def __init__(self, checkpoint: str, max_new_tokens: int = 96, device: str = "auto", dtype: str = "auto", pool=None):
-        self.checkpoint = str(checkpoint)
+        self._setup(checkpoint, device, dtype, pool)
         self.max_new_tokens = max_new_tokens
-        self.device_setting, self.dtype_setting = device, dtype
-        self.pool = pool or default_pool()
 
-    @property
-    def key(self) -> ModelKey:
-        device = resolve_device(self.device_setting)
-        return ModelKey("describe", self.checkpoint, device, str(resolve_dtype(self.dtype_setting, device)))
-
-    def _load(self) -> Any:
+    def _load(self) -> _Vlm:
         quiet_hf()
         from transformers import AutoModelForImageTextToText, AutoProcessor
 
-        key = self.key
-        model = AutoModelForImageTextToText.from_pretrained(
-            self.checkpoint, dtype=resolve_dtype(self.dtype_setting, key.device), local_files_only=True)
+        model = AutoModelForImageTextToText.from_pretrained(self.checkpoint, dtype=self.torch_dtype, local_files_only=True)
         processor = AutoProcessor.from_pretrained(self.checkpoint, local_files_only=True)
-        return _Vlm(model.to(key.device).eval(), processor)
+        return _Vlm(model.to(self.device).eval(), processor=processor)
 
     def check_inputs(self, inp: DescribeInput, ctx: ToolContext) -> None:
         CvDescribeTool().check_inputs(inp, ctx)
 
     def run(self, inp: DescribeInput, ctx: ToolContext) -> DescribeOutput:
         image = ctx.store.get_image(inp.image)
-        h, w = image.shape[:2]
-        region = ctx.store.get_mask(inp.mask) if inp.mask is not None else None
-        if inp.box is not None:
-            b = np.zeros((h, w), bool)
-            b[int(inp.box.y1):int(np.ceil(inp.box.y2)), int(inp.box.x1):int(np.ceil(inp.box.x2))] = True
-            region = b if region is None else region & b
+        region = region_mask(ctx.store, image.shape[:2], inp.mask, inp.box)
         shown = focus_region(image, region) if region is not None else image
         if inp.question:
             question = (REGION_HINT if region is not None else "") + inp.question
@@ -91,20 +77,8 @@ class VlmDescribeTool(VisionTool):
         return DescribeOutput(text=text or "(the model returned no text)")
 
 
-class _Vlm:
-    def __init__(self, model: Any, processor: Any):
-        self.model = model
-        self.processor = processor
-
-    def to(self, device: str) -> _Vlm:
-        self.model.to(device)
-        return self
-
-    def parameters(self):
-        return self.model.parameters()
-
-    def buffers(self):
-        return self.model.buffers()
+class _Vlm(Bundle):
+    """A VLM and its processor; ``answer`` asks one question about one image."""
 
     def prompt(self, question: str) -> str:
         if getattr(self.processor, "chat_template", None):

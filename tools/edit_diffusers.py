@@ -22,7 +22,7 @@ from vitron_agent.tools.edit import CvEditTool, EditInput, EditOutput
 from vitron_agent.tools.generate import diffusion_callback, load_pipeline, pipeline_output_to_uint8
 
 from vitron_agent.errors import ToolFailed
-from vitron_agent.models import ModelKey, default_pool, resolve_device, resolve_dtype
+from vitron_agent.models import ModelBacked, ModelKey
 from vitron_agent.tool import ToolContext, VisionTool
 
 __all__ = ["DiffusersEditInput", "DiffusersEditTool"]
@@ -43,7 +43,7 @@ class DiffusersEditInput(EditInput):
     image_guidance: float = Field(default=1.5, ge=0.0, le=10.0, description="instruct: how closely to follow the input image")
 
 
-class DiffusersEditTool(VisionTool):
+class DiffusersEditTool(ModelBacked, VisionTool):
     name = "edit"
     description = ("Edit an image: inpaint a masked region from a prompt, follow an edit instruction (InstructPix2Pix), "
                    "or recolor / remove / blur / replace background / keep only / grayscale / brighten / darken / contrast.")
@@ -53,17 +53,15 @@ class DiffusersEditTool(VisionTool):
 
     def __init__(self, checkpoint: str | None = None, instruct_checkpoint: str | None = None, steps: int = 30,
                  guidance: float = 7.5, max_side: int = 1024, device: str = "auto", dtype: str = "auto", pool=None):
-        self.checkpoint = str(checkpoint) if checkpoint else None
+        self._setup(str(checkpoint) if checkpoint else "", device, dtype, pool)
+        self.checkpoint = self.checkpoint or None
         self.instruct_checkpoint = str(instruct_checkpoint) if instruct_checkpoint else None
         self.steps, self.guidance, self.max_side = steps, guidance, max_side
-        self.device_setting, self.dtype_setting = device, dtype
-        self.pool = pool or default_pool()
         self._cv = CvEditTool()
 
     def _key(self, which: str) -> ModelKey:
-        device = resolve_device(self.device_setting)
         ckpt = self.checkpoint if which == "inpaint" else self.instruct_checkpoint
-        return ModelKey(f"edit-{which}", str(ckpt), device, str(resolve_dtype(self.dtype_setting, device)))
+        return ModelKey(f"edit-{which}", str(ckpt), self.device, str(self.torch_dtype))
 
     def check_inputs(self, inp: DiffusersEditInput, ctx: ToolContext) -> None:
         if inp.operation in ("inpaint", "instruct"):
@@ -102,11 +100,9 @@ class DiffusersEditTool(VisionTool):
         return EditOutput(image=ctx.store.put_image(np.ascontiguousarray(out, dtype=np.uint8), producer=ctx.step_id))
 
     def _load(self, which: str) -> Any:
-        key = self._key(which)
-        dtype = resolve_dtype(self.dtype_setting, key.device)
         if which == "inpaint":
-            return load_pipeline("AutoPipelineForInpainting", self.checkpoint, key.device, dtype)
-        return load_pipeline("StableDiffusionInstructPix2PixPipeline", self.instruct_checkpoint, key.device, dtype)
+            return load_pipeline("AutoPipelineForInpainting", self.checkpoint, self.device, self.torch_dtype)
+        return load_pipeline("StableDiffusionInstructPix2PixPipeline", self.instruct_checkpoint, self.device, self.torch_dtype)
 
     def _work_size(self, h: int, w: int) -> tuple[int, int]:
         s = min(1.0, self.max_side / max(h, w))

@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
 from vitron_agent.errors import ToolArgumentError, ToolFailed
-from vitron_agent.models import ModelKey, default_pool, quiet_hf, resolve_device, resolve_dtype
+from vitron_agent.models import ModelBacked, quiet_hf
 from vitron_agent.refs import FeatureRef, ImageRef
 from vitron_agent.tool import ToolContext, VisionTool
 
@@ -75,19 +75,18 @@ def pipeline_output_to_uint8(images: Any) -> np.ndarray:
     return np.ascontiguousarray(np.clip(arr * 255.0 + 0.5, 0, 255).astype(np.uint8))
 
 
-class DiffusersGenerateTool(VisionTool):
+class DiffusersGenerateTool(ModelBacked, VisionTool):
     name = "generate"
     description = "Generate an image from a text prompt (or a prompt embedding) with a diffusers pipeline."
     Input = GenerateInput
     Output = GenerateOutput
     backend = "diffusers"
+    family = "generate"
 
     def __init__(self, checkpoint: str, steps: int = 30, guidance: float = 7.5, width: int | None = None,
                  height: int | None = None, device: str = "auto", dtype: str = "auto", pool=None):
-        self.checkpoint = str(checkpoint)
+        self._setup(checkpoint, device, dtype, pool)
         self.steps, self.guidance, self.width, self.height = steps, guidance, width, height
-        self.device_setting, self.dtype_setting = device, dtype
-        self.pool = pool or default_pool()
 
     @property
     def text_width(self) -> int | None:
@@ -100,15 +99,8 @@ class DiffusersGenerateTool(VisionTool):
         except (OSError, KeyError, ValueError):
             return None
 
-    @property
-    def key(self) -> ModelKey:
-        device = resolve_device(self.device_setting)
-        return ModelKey("generate", self.checkpoint, device, str(resolve_dtype(self.dtype_setting, device)))
-
     def _load(self) -> Any:
-        key = self.key
-        return load_pipeline("AutoPipelineForText2Image", self.checkpoint, key.device,
-                             resolve_dtype(self.dtype_setting, key.device))
+        return load_pipeline("AutoPipelineForText2Image", self.checkpoint, self.device, self.torch_dtype)
 
     def check_inputs(self, inp: GenerateInput, ctx: ToolContext) -> None:
         if inp.prompt_embeds is not None and len(inp.prompt_embeds.shape) not in (2, 3):

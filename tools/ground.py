@@ -6,13 +6,11 @@ The checkpoint is a local folder saved with ``save_pretrained`` (model + process
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from pydantic import BaseModel, Field
 
 from vitron_agent.errors import ToolFailed
-from vitron_agent.models import ModelKey, default_pool, quiet_hf, resolve_device, resolve_dtype
+from vitron_agent.models import Bundle, ModelBacked, quiet_hf
 from vitron_agent.refs import Box, ImageRef
 from vitron_agent.tool import ToolContext, VisionTool
 
@@ -33,33 +31,27 @@ class GroundOutput(BaseModel):
     count: int = Field(description="how many boxes passed the threshold")
 
 
-class OwlGroundTool(VisionTool):
+class OwlGroundTool(ModelBacked, VisionTool):
     name = "ground"
     description = "Find a target described in words and return its box (open-vocabulary detector, OWLv2 / OWL-ViT)."
     Input = GroundInput
     Output = GroundOutput
     backend = "transformers"
 
+    family = "ground"
+
     def __init__(self, checkpoint: str, threshold: float = 0.1, device: str = "auto", dtype: str = "float32", pool=None):
-        self.checkpoint = str(checkpoint)
+        self._setup(checkpoint, device, dtype, pool)
         self.threshold = threshold
-        self.device_setting, self.dtype_setting = device, dtype
-        self.pool = pool or default_pool()
 
-    @property
-    def key(self) -> ModelKey:
-        device = resolve_device(self.device_setting)
-        return ModelKey("ground", self.checkpoint, device, str(resolve_dtype(self.dtype_setting, device)))
-
-    def _load(self) -> Any:
+    def _load(self) -> Bundle:
         quiet_hf()
         from transformers import AutoModelForZeroShotObjectDetection, AutoProcessor
 
-        key = self.key
-        model = AutoModelForZeroShotObjectDetection.from_pretrained(
-            self.checkpoint, dtype=resolve_dtype(self.dtype_setting, key.device), local_files_only=True)
+        model = AutoModelForZeroShotObjectDetection.from_pretrained(self.checkpoint, dtype=self.torch_dtype,
+                                                                    local_files_only=True)
         processor = AutoProcessor.from_pretrained(self.checkpoint, local_files_only=True)
-        return _Detector(model.to(key.device).eval(), processor)
+        return Bundle(model.to(self.device).eval(), processor=processor)
 
     def run(self, inp: GroundInput, ctx: ToolContext) -> GroundOutput:
         import torch
@@ -69,7 +61,7 @@ class OwlGroundTool(VisionTool):
         threshold = self.threshold if inp.threshold is None else inp.threshold
         query = inp.target.strip()
 
-        def detect(det: _Detector) -> tuple[np.ndarray, np.ndarray]:
+        def detect(det: Bundle) -> tuple[np.ndarray, np.ndarray]:
             inputs = det.processor(text=[[query]], images=image, return_tensors="pt").to(det.model.device)
             with torch.inference_mode():
                 out = det.model(**inputs)
@@ -89,19 +81,3 @@ class OwlGroundTool(VisionTool):
             raise ToolFailed(NOTHING_FOUND.format(target=query, threshold=threshold))
         (x1, y1, x2, y2), score = max(keep, key=lambda kv: kv[1])
         return GroundOutput(box=Box(x1=x1, y1=y1, x2=x2, y2=y2), score=round(score, 6), count=len(keep))
-
-
-class _Detector:
-    def __init__(self, model: Any, processor: Any):
-        self.model = model
-        self.processor = processor
-
-    def to(self, device: str) -> _Detector:
-        self.model.to(device)
-        return self
-
-    def parameters(self):
-        return self.model.parameters()
-
-    def buffers(self):
-        return self.model.buffers()

@@ -22,7 +22,7 @@ from vitron_agent.tools.masks import bbox
 from vitron_agent.tools.segment import CvSegmentTool, SegmentInput, parse_target
 
 from vitron_agent.errors import ConfigError, ToolArgumentError, ToolFailed
-from vitron_agent.models import ModelKey, default_pool, resolve_device, resolve_dtype
+from vitron_agent.models import ModelBacked
 from vitron_agent.refs import Box, FeatureRef, MaskRef
 from vitron_agent.tool import ToolContext, VisionTool
 
@@ -109,28 +109,20 @@ class SamSegmentOutput(BaseModel):
     embedding: FeatureRef = Field(description="the image embedding (reused by later segmentations of this image)")
 
 
-class SamSegmentTool(VisionTool):
+class SamSegmentTool(ModelBacked, VisionTool):
     name = "segment"
     description = ("Segment a target with segment-anything from a point, a box, a mask, a prompt embedding, or words "
                    "(words become a box from colour/position heuristics). Returns the mask, its score and the image embedding.")
     Input = SamSegmentInput
     Output = SamSegmentOutput
     backend = "segment-anything"
+    family = "segment-anything"
 
     def __init__(self, checkpoint: str, model_type: str = "vit_h", arch: dict[str, Any] | None = None,
                  device: str = "auto", dtype: str = "float32", pool=None):
-        self.checkpoint = str(checkpoint)
-        self.model_type = model_type
+        self._setup(checkpoint, device, dtype, pool)
+        self.model_type = self.variant = model_type
         self.arch = sam_arch(model_type, arch)
-        self.device_setting, self.dtype_setting = device, dtype
-        self.pool = pool or default_pool()
-        self.encoder_calls = 0
-
-    @property
-    def key(self) -> ModelKey:
-        device = resolve_device(self.device_setting)
-        return ModelKey("segment-anything", self.checkpoint, device, str(resolve_dtype(self.dtype_setting, device)),
-                        self.model_type)
 
     def _load(self) -> Any:
         import torch
@@ -140,7 +132,6 @@ class SamSegmentTool(VisionTool):
         import_segment_anything()
         from segment_anything import SamPredictor
 
-        key = self.key
         sam = build_sam(self.arch)
         try:
             state = torch.load(self.checkpoint, map_location="cpu", weights_only=True)
@@ -151,7 +142,7 @@ class SamSegmentTool(VisionTool):
         except RuntimeError as exc:
             raise ToolFailed(f"{self.checkpoint} does not match model_type {self.model_type!r}: "
                              f"{str(exc).splitlines()[0]}; set [tools.segment] model_type (or arch) to the checkpoint's") from None
-        sam.to(device=key.device, dtype=resolve_dtype(self.dtype_setting, key.device)).eval()
+        sam.to(device=self.device, dtype=self.torch_dtype).eval()
         return SamPredictor(sam)
 
     def check_inputs(self, inp: SamSegmentInput, ctx: ToolContext) -> None:
@@ -205,7 +196,6 @@ class SamSegmentTool(VisionTool):
             predictor.is_image_set = True
             return found
         ctx.progress(0.2, "encoding the image")
-        self.encoder_calls += 1
         predictor.set_image(image)
         return ctx.store.put_feature(predictor.features.float().cpu(), kind=EMBEDDING_KIND, producer=ctx.step_id, key=key)
 

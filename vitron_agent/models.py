@@ -244,3 +244,56 @@ def default_pool() -> ModelPool:
             gb = os.environ.get("VITRON_MODEL_BUDGET_GB")
             _DEFAULT = ModelPool(int(float(gb) * 1024 ** 3) if gb else None)
         return _DEFAULT
+
+
+class Bundle:
+    """A model with its companions (processor, tokenizer, heads ...) that the pool moves and
+    measures as one: ``Bundle(model, processor=p)``; parts are attributes."""
+
+    def __init__(self, model: Any, **parts: Any):
+        self.model = model
+        for name, part in parts.items():
+            setattr(self, name, part)
+        self._parts = list(parts)
+
+    def to(self, device: str) -> Bundle:
+        self.model.to(device)
+        for name in self._parts:
+            part = getattr(self, name)
+            if hasattr(part, "parameters") and hasattr(part, "to"):
+                part.to(device)
+        return self
+
+    def parameters(self):
+        return self.model.parameters()
+
+    def buffers(self):
+        return self.model.buffers()
+
+
+class ModelBacked:
+    """Shared settings of model-backed tools and planners: checkpoint, device, dtype, pool.
+
+    Subclasses set ``family`` and call :meth:`_setup` in their constructor; weights load
+    only through ``self.pool`` on first use.
+    """
+
+    family: str = "model"
+    variant: str = ""
+
+    def _setup(self, checkpoint: str, device: str, dtype: str, pool: ModelPool | None) -> None:
+        self.checkpoint = str(checkpoint)
+        self.device_setting, self.dtype_setting = device, dtype
+        self.pool = pool or default_pool()
+
+    @property
+    def device(self) -> str:
+        return resolve_device(self.device_setting)
+
+    @property
+    def torch_dtype(self) -> Any:
+        return resolve_dtype(self.dtype_setting, self.device)
+
+    @property
+    def key(self) -> ModelKey:
+        return ModelKey(self.family, self.checkpoint, self.device, str(self.torch_dtype), self.variant)

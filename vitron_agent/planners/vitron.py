@@ -23,7 +23,7 @@ from string import Template
 from typing import Any
 
 from vitron_agent.errors import PlannerError
-from vitron_agent.models import ModelKey, default_pool, quiet_hf, resolve_device, resolve_dtype
+from vitron_agent.models import Bundle, ModelBacked, quiet_hf
 from vitron_agent.plan import Plan
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.parsing import parse_json_plan, parse_vitron_output
@@ -72,28 +72,17 @@ def _region_line(kind: str, value: dict[str, Any]) -> str:
     return f"The user marked a point ({value['x']:g}, {value['y']:g})."
 
 
-class _Lm:
-    """A loaded planner model: model, tokenizer (or processor), heads."""
+class _Lm(Bundle):
+    """A loaded planner model: model, tokenizer (or processor), heads, outlines generators."""
 
     def __init__(self, model: Any, tokenizer: Any, processor: Any, heads: Any, trained_heads: bool):
-        self.model, self.tokenizer, self.processor = model, tokenizer, processor
-        self.heads, self.trained_heads = heads, trained_heads
+        super().__init__(model, tokenizer=tokenizer, processor=processor, heads=heads)
+        self.trained_heads = trained_heads
         self.outlines_model = None
         self.generators: dict[str, Any] = {}
 
-    def to(self, device: str) -> _Lm:
-        self.model.to(device)
-        self.heads.to(device)
-        return self
 
-    def parameters(self):
-        return self.model.parameters()
-
-    def buffers(self):
-        return self.model.buffers()
-
-
-class VitronPlanner:
+class VitronPlanner(ModelBacked):
     """The Vitron LLM (or any local transformers LM) as the planner.
 
     Args:
@@ -104,6 +93,7 @@ class VitronPlanner:
     """
 
     name = "vitron"
+    family = "planner"
 
     def __init__(self, checkpoint: str, mode: str = "tags", max_new_tokens: int = 256, device: str = "auto",
                  dtype: str = "auto", seg_dim: int | None = None, gen_tokens: int = 77, gen_dim: int | None = None,
@@ -111,16 +101,10 @@ class VitronPlanner:
         self.react = react
         if mode not in ("tags", "json", "constrained"):
             raise ValueError(f"[planner] mode must be tags, json or constrained, got {mode!r}")
-        self.checkpoint, self.mode, self.max_new_tokens = str(checkpoint), mode, max_new_tokens
-        self.device_setting, self.dtype_setting = device, dtype
+        self._setup(checkpoint, device, dtype, pool)
+        self.mode, self.max_new_tokens = mode, max_new_tokens
         self.seg_dim, self.gen_tokens, self.gen_dim = seg_dim, gen_tokens, gen_dim
         self.do_sample, self.seed = do_sample, seed
-        self.pool = pool or default_pool()
-
-    @property
-    def key(self) -> ModelKey:
-        device = resolve_device(self.device_setting)
-        return ModelKey("planner", self.checkpoint, device, str(resolve_dtype(self.dtype_setting, device)))
 
     def _dims(self, toolbox: Toolbox) -> tuple[int, int]:
         seg = self.seg_dim
@@ -137,8 +121,7 @@ class VitronPlanner:
 
         from vitron_agent.planners.heads import load_heads
 
-        key = self.key
-        dtype = resolve_dtype(self.dtype_setting, key.device)
+        dtype = self.torch_dtype
         try:
             config = AutoConfig.from_pretrained(self.checkpoint, local_files_only=True)
             processor = None
@@ -163,7 +146,7 @@ class VitronPlanner:
             else model.config.get_text_config().hidden_size
         seg_dim, gen_dim = self._dims(toolbox)
         heads, trained = load_heads(self.checkpoint, hidden, seg_dim, self.gen_tokens, gen_dim)
-        return _Lm(model.to(key.device).eval(), tokenizer, processor, heads.to(key.device), trained)
+        return _Lm(model.to(self.device).eval(), tokenizer, processor, heads.to(self.device), trained)
 
     def plan(self, request: PlanRequest, toolbox: Toolbox) -> Plan:
         return self.pool.run(self.key, lambda: self._load(toolbox), lambda lm: self._plan(lm, request, toolbox))
