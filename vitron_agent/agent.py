@@ -181,11 +181,44 @@ class Agent:
         ``step_finished`` (these three only with ``progress=True``), ``answer`` and finally
         ``result`` (with the :class:`RunResult`)."""
         state_in, config = self._prepare(text, image, regions, session)
+        yield from self._events(state_in, config, progress)
+
+    def resume(self, session: str, on_event: Callable[[dict[str, Any]], None] | None = None) -> RunResult:
+        """Finish the turn of ``session`` that a crash or kill interrupted: steps that completed
+        are not run again, the interrupted step runs again. A finished turn is returned as is.
+        Needs a persistent checkpointer (``db=``)."""
+        if self.checkpointer is None:
+            raise InputError("resume needs a checkpointer; create the Agent with db=PATH")
+        config = self._config(session)
+        snapshot = self.graph.get_state(config)
+        if not snapshot.values:
+            raise InputError(f"session {session!r} has no saved turn to resume in this database")
+        result = None
+        for event in self._events(None, config, progress=on_event is not None):
+            if on_event is not None:
+                on_event(event)
+            if event["type"] == "result":
+                result = event["result"]
+        if result is None:
+            raise RuntimeError("the agent graph ended without a result")
+        return result
+
+    def pending(self, session: str) -> bool:
+        """Whether ``session`` has an interrupted turn that :meth:`resume` would finish."""
+        return self.checkpointer is not None and bool(self.graph.get_state(self._config(session)).next)
+
+    def _events(self, state_in: dict[str, Any] | None, config: dict[str, Any], progress: bool) -> Iterator[dict[str, Any]]:
         values: dict[str, Any] = {}
         # LangGraph's custom stream costs ~0.4 ms a step and the values stream copies the state
         # every superstep: ask for them only when someone listens / there is no checkpointer.
         modes = ["updates"] + (["custom"] if progress else []) + ([] if self.checkpointer else ["values"])
-        for mode, chunk in self.graph.stream(state_in, config, stream_mode=modes):
+        # "sync": each superstep's checkpoint is on disk before the next starts, so a killed
+        # process resumes after the last completed step.
+        from langgraph.checkpoint.memory import InMemorySaver
+
+        persistent = self.checkpointer is not None and not isinstance(self.checkpointer, InMemorySaver)
+        durability = "sync" if persistent else None
+        for mode, chunk in self.graph.stream(state_in, config, stream_mode=modes, durability=durability):
             if mode == "custom":
                 yield chunk
                 continue

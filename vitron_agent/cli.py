@@ -69,6 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     tools.add_argument("--config", metavar="PATH")
     tools.add_argument("--json", action="store_true")
 
+    resume = sub.add_parser("resume", help="finish a turn that a crash or kill interrupted (needs --db)")
+    resume.add_argument("--db", metavar="PATH", required=True)
+    resume.add_argument("--session", metavar="ID", required=True)
+    resume.add_argument("--config", metavar="PATH")
+    resume.add_argument("--out", metavar="DIR")
+    resume.add_argument("--json", action="store_true")
+    resume.add_argument("--quiet", action="store_true")
+
     check = sub.add_parser("check-config", help="validate vitron.toml and print what each tool would load")
     check.add_argument("--config", metavar="PATH", help="vitron.toml (default: $VITRON_CONFIG or ./vitron.toml)")
 
@@ -88,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     from vitron_agent.errors import VitronError
 
     try:
-        commands = {"run": _run, "plan": _plan, "tools": _tools, "demo": _demo, "check-config": _check_config,
+        commands = {"resume": _resume, "run": _run, "plan": _plan, "tools": _tools, "demo": _demo, "check-config": _check_config,
                     "make-tiny-checkpoints": _make_tiny}
         return commands[args.command](args)
     except VitronError as exc:
@@ -188,6 +196,27 @@ def _execute(args: argparse.Namespace, instruction: str, image: Any, out_dir: st
     else:
         print(result.answer)
         print(f"\nreport: {data['report']}", file=sys.stderr)
+    return 0
+
+
+def _resume(args: argparse.Namespace) -> int:
+    agent = _agent(args, db=args.db)
+    progress = _Progress(not (args.json or args.quiet))
+    try:
+        try:
+            result = agent.resume(args.session, on_event=progress)
+        finally:
+            progress._stop()
+        from vitron_agent.export import export_run
+
+        out = args.out or str(Path("vitron-out") / f"{time.strftime('%Y%m%d-%H%M%S')}-{result.session}")
+        data = export_run(result, agent.store, out)
+    finally:
+        agent.close()
+    if args.json:
+        print(json.dumps(data, default=str))
+    else:
+        print(result.answer)
     return 0
 
 
