@@ -329,7 +329,7 @@ class Agent:
             store.get_image(ref)  # checks session and existence
             return ref
         if isinstance(image, (str, os.PathLike, bytes)):
-            arr = load_image(image, max_pixels=self.config.store.max_pixels)
+            arr = load_image(image, max_pixels=self.config.store.max_pixels, allowed_roots=self.config.agent.allowed_roots)
         elif isinstance(image, np.ndarray):
             arr = _array_to_rgb(image)
         elif type(image).__module__.startswith("PIL."):

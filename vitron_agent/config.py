@@ -50,6 +50,7 @@ class AgentSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     max_repairs: int = Field(default=2, ge=0, le=10)
     max_react_rounds: int = Field(default=4, ge=0, le=20)
+    allowed_roots: list[str] | None = Field(default=None, description="folders image paths must lie in (None: any)")
     step_timeout: float | None = Field(default=300.0, gt=0)
     data_dir: str | None = None
     db: str | None = None
@@ -192,6 +193,9 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         value = getattr(cfg.agent, key)
         if value and not Path(value).is_absolute():
             setattr(cfg.agent, key, str(base / value))
+    if cfg.agent.allowed_roots:
+        cfg.agent.allowed_roots = [str((base / r).resolve()) if not Path(r).expanduser().is_absolute()
+                                   else str(Path(r).expanduser()) for r in cfg.agent.allowed_roots]
     for tool in cfg.tools.values():  # checkpoint paths are relative to the config file
         for key, value in (tool.model_extra or {}).items():
             if (key.endswith("checkpoint") and isinstance(value, str) and not Path(value).expanduser().is_absolute()

@@ -24,27 +24,32 @@ import numpy as np
 
 from vitron_agent.errors import MediaError
 
-__all__ = ["DEFAULT_MAX_PIXELS", "load_image", "to_rgb_array", "save_png"]
+__all__ = ["DEFAULT_MAX_PIXELS", "load_image", "to_rgb_array", "save_png", "check_allowed"]
 
 DEFAULT_MAX_PIXELS = 64_000_000
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
 
 def load_image(source: str | os.PathLike[str] | bytes, max_pixels: int = DEFAULT_MAX_PIXELS,
-               name: str | None = None) -> np.ndarray:
+               name: str | None = None, allowed_roots: list[str | os.PathLike[str]] | None = None) -> np.ndarray:
     """Decode an image file (path or bytes) to an HxWx3 uint8 RGB array.
 
     Args:
         source: a path, or the encoded bytes of the file.
         max_pixels: reject images with more pixels than this (checked from the header).
         name: how to name the source in error messages (defaults to the path).
+        allowed_roots: when given, a path must resolve (symlinks followed) inside one of these
+            folders; anything else -- ``..`` tricks, symlinks pointing out -- is rejected.
 
     Raises:
-        MediaError: the file is missing, empty, not an image, corrupt, truncated or too large.
+        MediaError: the file is missing, empty, not an image, corrupt, truncated, too large or
+            outside the allowed roots.
     """
     from PIL import Image, UnidentifiedImageError
 
     label = name or (f"<{len(source)} bytes>" if isinstance(source, bytes) else str(source))
+    if allowed_roots is not None and not isinstance(source, (bytes, bytearray, memoryview)):
+        check_allowed(source, allowed_roots, label)
     data = _read_bytes(source, label)
     if not data:
         raise MediaError(label, "the file is empty (0 bytes); give a PNG, JPEG, WebP, GIF, BMP or TIFF image")
@@ -74,6 +79,20 @@ def load_image(source: str | os.PathLike[str] | bytes, max_pixels: int = DEFAULT
         raise MediaError(label, f"the image data is truncated or corrupt ({exc})") from None
 
 
+def check_allowed(path: str | os.PathLike[str], roots: list[str | os.PathLike[str]], label: str) -> Path:
+    """``path`` resolved, if it lies inside one of ``roots`` (after following symlinks)."""
+    try:
+        real = Path(path).resolve(strict=False)
+    except (OSError, RuntimeError) as exc:  # symlink loops, unreadable parents
+        raise MediaError(label, f"cannot be resolved ({exc})") from None
+    for root in roots:
+        base = Path(root).resolve()
+        if real == base or base in real.parents:
+            return real
+    raise MediaError(label, "is outside the folders this agent may read (allowed_roots); "
+                            "copy the file into one of them or upload its bytes")
+
+
 def _read_bytes(source: str | os.PathLike[str] | bytes, label: str) -> bytes:
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source)
@@ -86,6 +105,8 @@ def _read_bytes(source: str | os.PathLike[str] | bytes, label: str) -> bytes:
         raise MediaError(label, "no such file") from None
     except OSError as exc:
         raise MediaError(label, f"cannot be read ({exc.strerror or exc})") from None
+    except ValueError as exc:  # embedded NUL bytes and the like
+        raise MediaError(label, f"is not a usable path ({exc})") from None
     if size > MAX_FILE_BYTES:
         raise MediaError(label, f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
     try:
