@@ -53,6 +53,8 @@ class AgentState(TypedDict, total=False):
     replan: bool
     react_round: int
     react_done: bool
+    review: bool
+    edited: bool
 
 
 def value_kind(value: Any) -> str:
@@ -81,8 +83,18 @@ def _plan(state: AgentState) -> Plan:
 
 def route_after_validate(state: AgentState) -> str:
     if state.get("problems"):
+        if state.get("edited"):  # a person's edit is not sent to the planner: the answer lists the problems
+            return "respond"
         return "planner" if state.get("repairs", 0) <= state.get("max_repairs", 2) else "respond"
+    if state.get("review") and (state.get("plan") or {}).get("steps"):
+        return "review"
     return "schedule"
+
+
+def route_after_review(state: AgentState) -> str:
+    if state.get("edited"):  # an edited plan is validated, not reviewed again
+        return "validate"
+    return "schedule" if (state.get("plan") or {}).get("steps") else "respond"
 
 
 def dispatch_ready(state: AgentState) -> list[Send] | str:
@@ -194,6 +206,30 @@ class _Nodes:
                 result["react_round"] = state.get("react_round", 0) + 1
         return result
 
+    def review_node(self, state: AgentState) -> dict[str, Any]:
+        """Pause for a person or program to approve, edit or reject the plan before any tool runs.
+
+        The resume value is ``{"action": "approve"}``, ``{"action": "edit", "plan": {...}}`` or
+        ``{"action": "reject", "reason": "..."}``. LangGraph re-runs this node from its start on
+        resume, so it does nothing before ``interrupt``.
+        """
+        from langgraph.types import interrupt
+
+        decision = interrupt({"type": "review", "plan": state.get("plan")})
+        action = decision.get("action") if isinstance(decision, dict) else str(decision)
+        if action == "approve":
+            return {"review": False}
+        if action == "edit":
+            plan = decision.get("plan") if isinstance(decision, dict) else None
+            try:
+                plan = Plan.model_validate(plan).model_dump()
+            except ValueError as exc:
+                return {"review": False, "plan": {"steps": [], "answer": f"The edited plan is malformed: {exc}"}}
+            return {"plan": plan, "problems": [], "review": False, "edited": True, "records": {CLEAR: True}}
+        reason = decision.get("reason") if isinstance(decision, dict) else None
+        answer = "The plan was rejected" + (f": {reason}" if reason else ".")
+        return {"review": False, "plan": {"steps": [], "answer": answer}}
+
     def run_step_node(self, payload: dict[str, Any]) -> dict[str, Any]:
         record = self.runner.run(payload["session"], payload["step"], payload["args"])
         record["sig"] = step_signature(payload["step"])
@@ -220,11 +256,13 @@ def build_agent_graph(toolbox, planner, runner: StepRunner, checkpointer=None, m
     g.add_node("planner", nodes.planner_node)
     g.add_node("validate", nodes.validate_node)
     g.add_node("schedule", nodes.schedule_node)
+    g.add_node("review", nodes.review_node)
     g.add_node("run_step", nodes.run_step_node)
     g.add_node("respond", nodes.respond_node)
     g.add_edge(START, "planner")
     g.add_edge("planner", "validate")
-    g.add_conditional_edges("validate", route_after_validate, ["planner", "schedule", "respond"])
+    g.add_conditional_edges("validate", route_after_validate, ["planner", "review", "schedule", "respond"])
+    g.add_conditional_edges("review", route_after_review, ["validate", "schedule", "respond"])
     g.add_conditional_edges("schedule", dispatch_ready, ["run_step", "planner", "respond"])
     g.add_edge("run_step", "schedule")
     g.add_edge("respond", END)

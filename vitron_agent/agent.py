@@ -59,10 +59,11 @@ class RunResult(BaseModel):
     steps: list[StepResult]
     inputs: dict[str, dict[str, Any]] = Field(default_factory=dict)
     problems: list[str] = Field(default_factory=list)
+    awaiting_review: bool = Field(default=False, description="paused after planning: call Agent.review to go on")
 
     @property
     def ok(self) -> bool:
-        return not self.problems and all(s.status == "ok" for s in self.steps)
+        return not self.awaiting_review and not self.problems and all(s.status == "ok" for s in self.steps)
 
     @property
     def artifacts(self) -> list[Any]:
@@ -161,12 +162,13 @@ class Agent:
 
     # -- running -----------------------------------------------------------------------------
     def run(self, text: str, image: Any = None, regions: list[Any] | None = None, session: str | None = None,
-            on_event: Callable[[dict[str, Any]], None] | None = None) -> RunResult:
+            on_event: Callable[[dict[str, Any]], None] | None = None, review: bool = False) -> RunResult:
         """Plan and run one turn. ``image``: a path, encoded bytes, an HxWx3 uint8 array, a
-        PIL image or an ImageRef of this session; ``regions``: Point / Box / Scribble."""
+        PIL image or an ImageRef of this session; ``regions``: Point / Box / Scribble.
+        ``review=True`` pauses after planning (``result.awaiting_review``) until :meth:`review`."""
         result = None
         for event in self.stream(text, image=image, regions=regions, session=session,
-                                 progress=on_event is not None):
+                                 progress=on_event is not None, review=review):
             if on_event is not None:
                 on_event(event)
             if event["type"] == "result":
@@ -176,12 +178,45 @@ class Agent:
         return result
 
     def stream(self, text: str, image: Any = None, regions: list[Any] | None = None,
-               session: str | None = None, progress: bool = True) -> Iterator[dict[str, Any]]:
-        """Run one turn, yielding events: ``plan``, ``repair``, ``step_started``, ``progress``,
-        ``step_finished`` (these three only with ``progress=True``), ``answer`` and finally
-        ``result`` (with the :class:`RunResult`)."""
+               session: str | None = None, progress: bool = True, review: bool = False) -> Iterator[dict[str, Any]]:
+        """Run one turn, yielding events: ``plan``, ``repair``, ``review`` (paused for approval),
+        ``step_started``, ``progress``, ``step_finished`` (these three only with ``progress=True``),
+        ``answer`` and finally ``result`` (with the :class:`RunResult`)."""
         state_in, config = self._prepare(text, image, regions, session)
+        if review:
+            if self.checkpointer is None:
+                raise InputError("review needs a checkpointer to pause and resume; do not pass checkpointer=False")
+            state_in["review"] = True
         yield from self._events(state_in, config, progress)
+
+    def review(self, session: str, action: str = "approve", plan: Plan | dict[str, Any] | None = None,
+               reason: str | None = None, on_event: Callable[[dict[str, Any]], None] | None = None) -> RunResult:
+        """Decide on a plan paused by ``run(..., review=True)``: ``approve`` runs it, ``edit`` runs
+        ``plan`` instead (validated; problems are reported, not sent to the planner), ``reject``
+        ends the turn without running a tool."""
+        from langgraph.types import Command
+
+        if action not in ("approve", "edit", "reject"):
+            raise InputError(f"action must be approve, edit or reject, got {action!r}")
+        if action == "edit" and plan is None:
+            raise InputError("action 'edit' needs the edited plan")
+        config = self._config(session)
+        if self.checkpointer is None or "review" not in (self.graph.get_state(config).next or ()):
+            raise InputError(f"session {session!r} has no plan waiting for review")
+        decision: dict[str, Any] = {"action": action}
+        if plan is not None:
+            decision["plan"] = plan.model_dump() if isinstance(plan, Plan) else plan
+        if reason:
+            decision["reason"] = reason
+        result = None
+        for event in self._events(Command(resume=decision), config, progress=on_event is not None):
+            if on_event is not None:
+                on_event(event)
+            if event["type"] == "result":
+                result = event["result"]
+        if result is None:
+            raise RuntimeError("the agent graph ended without a result")
+        return result
 
     def resume(self, session: str, on_event: Callable[[dict[str, Any]], None] | None = None) -> RunResult:
         """Finish the turn of ``session`` that a crash or kill interrupted: steps that completed
@@ -226,6 +261,12 @@ class Agent:
                 values = chunk
                 continue
             for node, update in (chunk or {}).items():
+                if node == "__interrupt__":
+                    for intr in update:
+                        value = getattr(intr, "value", None)
+                        if isinstance(value, dict) and value.get("type") == "review":
+                            yield {"type": "review", "plan": value.get("plan")}
+                    continue
                 if not update:
                     continue
                 if node == "planner" and update.get("plan") is not None:
@@ -234,9 +275,15 @@ class Agent:
                     yield {"type": "repair", "problems": update["problems"]}
                 elif node == "respond":
                     yield {"type": "answer", "answer": update["answer"]}
+        awaiting = False
         if self.checkpointer is not None:
-            values = self.graph.get_state(config).values
-        yield {"type": "result", "result": self._result(values)}
+            snapshot = self.graph.get_state(config)
+            values, awaiting = snapshot.values, "review" in (snapshot.next or ())
+        result = self._result(values)
+        if awaiting:
+            result = result.model_copy(update={"awaiting_review": True,
+                                               "answer": "The plan is waiting for review (approve, edit or reject)."})
+        yield {"type": "result", "result": result}
 
     def plan(self, text: str, image: Any = None, regions: list[Any] | None = None,
              session: str | None = None) -> Plan:
@@ -318,7 +365,8 @@ class Agent:
         current.update(_regions(regions or [], size, store))
         state_in = {"session": session, "request": text.strip(), "inputs": {"input": current, "last": last},
                     "plan": None, "problems": [], "repairs": 0, "max_repairs": self.config.agent.max_repairs,
-                    "records": {"__clear__": True}, "answer": "", "replan": False, "react_round": 0, "react_done": False}
+                    "records": {"__clear__": True}, "answer": "", "replan": False, "react_round": 0, "react_done": False,
+                    "review": False, "edited": False}
         return state_in, config
 
     def _ingest_image(self, image: Any, store: ArtifactStore) -> ImageRef:

@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress on the terminal")
     run.add_argument("--db", metavar="PATH", help="SQLite file keeping sessions across runs")
     run.add_argument("--session", metavar="ID", help="session id (continue a conversation with the same id)")
+    run.add_argument("--review", action="store_true", help="stop after planning; go on with `vitron-agent review`")
 
     plan = sub.add_parser("plan", help="show the plan for an instruction (nothing runs)")
     plan.add_argument("instruction")
@@ -68,6 +69,33 @@ def build_parser() -> argparse.ArgumentParser:
     tools = sub.add_parser("tools", help="list the tools and their schemas")
     tools.add_argument("--config", metavar="PATH")
     tools.add_argument("--json", action="store_true")
+
+    sessions = sub.add_parser("sessions", help="list, show, fork or delete the sessions in a database")
+    sessions.add_argument("action", choices=["ls", "show", "rm", "fork"])
+    sessions.add_argument("session", nargs="?", help="session id (show, rm, fork)")
+    sessions.add_argument("new_session", nargs="?", help="fork: the new session id")
+    sessions.add_argument("--db", metavar="PATH", required=True)
+    sessions.add_argument("--turn", type=int, help="fork: branch after this turn (default: the latest)")
+    sessions.add_argument("--json", action="store_true")
+
+    review = sub.add_parser("review", help="approve, edit or reject a plan paused by run --review")
+    review.add_argument("action", choices=["approve", "edit", "reject"])
+    review.add_argument("--db", metavar="PATH", required=True)
+    review.add_argument("--session", metavar="ID", required=True)
+    review.add_argument("--plan", metavar="FILE", help="edit: the edited plan as JSON")
+    review.add_argument("--reason", help="reject: why")
+    review.add_argument("--config", metavar="PATH")
+    review.add_argument("--out", metavar="DIR")
+    review.add_argument("--json", action="store_true")
+    review.add_argument("--quiet", action="store_true")
+
+    chat = sub.add_parser("chat", help="an interactive multi-turn session in the terminal")
+    chat.add_argument("--image", metavar="PATH", help="the first image")
+    chat.add_argument("--db", metavar="PATH")
+    chat.add_argument("--session", metavar="ID")
+    chat.add_argument("--config", metavar="PATH")
+    chat.add_argument("--planner", choices=["rule", "vitron", "chat", "openai"])
+    chat.add_argument("--out", metavar="DIR", default="vitron-chat")
 
     resume = sub.add_parser("resume", help="finish a turn that a crash or kill interrupted (needs --db)")
     resume.add_argument("--db", metavar="PATH", required=True)
@@ -96,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     from vitron_agent.errors import VitronError
 
     try:
-        commands = {"resume": _resume, "run": _run, "plan": _plan, "tools": _tools, "demo": _demo, "check-config": _check_config,
+        commands = {"sessions": _sessions, "review": _review, "chat": _chat, "resume": _resume, "run": _run, "plan": _plan, "tools": _tools, "demo": _demo, "check-config": _check_config,
                     "make-tiny-checkpoints": _make_tiny}
         return commands[args.command](args)
     except VitronError as exc:
@@ -182,20 +210,147 @@ def _execute(args: argparse.Namespace, instruction: str, image: Any, out_dir: st
     try:
         try:
             result = agent.run(instruction, image=image, regions=_regions(args), session=getattr(args, "session", None),
-                               on_event=progress)
+                               on_event=progress, review=getattr(args, "review", False))
         finally:
             progress._stop()
-        out = out_dir or str(Path("vitron-out") / f"{time.strftime('%Y%m%d-%H%M%S')}-{result.session}")
-        from vitron_agent.export import export_run
-
-        data = export_run(result, agent.store, out)
+        _print_result(args, result, agent, out_dir)
     finally:
         agent.close()
+    return 0
+
+
+def _print_result(args: argparse.Namespace, result, agent, out_dir: str | None = None) -> None:
+    """Export the run (artifacts, report.html, result.json) and print the answer or the JSON contract;
+    a plan paused for review adds ``awaiting_review`` and ``plan`` to the JSON."""
+    from vitron_agent.export import export_run
+
+    out = out_dir or getattr(args, "out", None) or str(Path("vitron-out") / f"{time.strftime('%Y%m%d-%H%M%S')}-{result.session}")
+    data = export_run(result, agent.store, out)
+    if result.awaiting_review:
+        data["awaiting_review"] = True
+        data["plan"] = result.plan.model_dump()
     if args.json:
         print(json.dumps(data, default=str))
-    else:
-        print(result.answer)
-        print(f"\nreport: {data['report']}", file=sys.stderr)
+        return
+    print(result.answer)
+    if result.awaiting_review:
+        for step in result.plan.steps:
+            print(f"  {step.id}: {step.tool}({', '.join(f'{k}={json.dumps(v)}' for k, v in step.args.items())})")
+        print(f"then: vitron-agent review approve|edit|reject --db DB --session {result.session}")
+    print(f"\nreport: {data['report']}", file=sys.stderr)
+
+
+def _sessions(args: argparse.Namespace) -> int:
+    from vitron_agent import sessions as S
+    from vitron_agent.errors import InputError
+
+    agent = _agent(args, db=args.db)
+    try:
+        if args.action == "ls":
+            rows = [s.as_dict() for s in S.list_sessions(agent)]
+            if args.json:
+                print(json.dumps(rows))
+            for r in [] if args.json else rows:
+                flag = " (interrupted: resume it)" if r["pending"] else ""
+                print(f"{r['id']}\t{r['turns']} turns\t{(r['last_request'] or '')[:60]}{flag}")
+            return 0
+        if not args.session:
+            raise InputError(f"sessions {args.action} needs a session id")
+        if args.action == "show":
+            state = S.session_state(agent, args.session)
+            if not state:
+                raise InputError(f"no session {args.session!r} in {args.db}")
+            history = state.get("history", [])
+            if args.json:
+                print(json.dumps({"session": args.session, "history": history, "last": state.get("last", {})}, default=str))
+            for i, turn in enumerate([] if args.json else history, 1):
+                print(f"[{i}] {turn['request']}\n    {turn['answer'].splitlines()[0] if turn['answer'] else ''}")
+            return 0
+        if args.action == "rm":
+            if not S.delete_session(agent, args.session):
+                raise InputError(f"no session {args.session!r} in {args.db}")
+            print(f"deleted {args.session}")
+            return 0
+        if not args.new_session:
+            raise InputError("sessions fork needs the new session id: sessions fork SRC NEW --db PATH")
+        S.fork_session(agent, args.session, args.new_session, args.turn)
+        print(f"forked {args.session} into {args.new_session}")
+        return 0
+    finally:
+        agent.close()
+
+
+def _review(args: argparse.Namespace) -> int:
+    from vitron_agent.errors import InputError
+
+    plan = None
+    if args.action == "edit":
+        if not args.plan:
+            raise InputError("review edit needs --plan FILE with the edited plan as JSON")
+        try:
+            plan = json.loads(Path(args.plan).read_text())
+        except (OSError, ValueError) as exc:
+            raise InputError(f"--plan {args.plan}: {exc}") from None
+    agent = _agent(args, db=args.db)
+    progress = _Progress(not (args.json or args.quiet))
+    try:
+        try:
+            result = agent.review(args.session, args.action, plan=plan, reason=args.reason, on_event=progress)
+        finally:
+            progress._stop()
+        _print_result(args, result, agent)
+    finally:
+        agent.close()
+    return 0
+
+
+CHAT_HELP = "commands: /image PATH (use a new picture), /session, /quit; anything else is an instruction"
+
+
+def _chat(args: argparse.Namespace) -> int:
+    import uuid
+
+    from vitron_agent.errors import VitronError
+
+    agent = _agent(args, db=args.db) if args.db else _agent(args)
+    session = args.session or uuid.uuid4().hex[:12]
+    image = args.image
+    interactive = sys.stdin.isatty()
+    print(f"vitron-agent chat · session {session} · {CHAT_HELP}")
+    try:
+        while True:
+            try:
+                line = input("you> " if interactive else "")
+            except EOFError:
+                break
+            line = line.strip()
+            if not line:
+                continue
+            if line in ("/quit", "/exit"):
+                break
+            if line == "/session":
+                print(f"session {session}")
+                continue
+            if line.startswith("/image"):
+                image = line[len("/image"):].strip() or None
+                print(f"image: {image}" if image else "usage: /image PATH")
+                continue
+            if line.startswith("/"):
+                print(CHAT_HELP)
+                continue
+            try:
+                result = agent.run(line, image=image, session=session, on_event=_Progress(interactive))
+            except VitronError as exc:  # a bad path or region: say so and keep the session
+                print(f"error: {exc}")
+                image = None
+                continue
+            image = None  # later turns work on the latest result unless a new picture is given
+            from vitron_agent.export import export_run
+
+            data = export_run(result, agent.store, Path(args.out) / f"{session}-{len(agent.history(session))}")
+            print(f"vitron> {result.answer}\n        (report: {data['report']})")
+    finally:
+        agent.close()
     return 0
 
 
@@ -207,16 +362,9 @@ def _resume(args: argparse.Namespace) -> int:
             result = agent.resume(args.session, on_event=progress)
         finally:
             progress._stop()
-        from vitron_agent.export import export_run
-
-        out = args.out or str(Path("vitron-out") / f"{time.strftime('%Y%m%d-%H%M%S')}-{result.session}")
-        data = export_run(result, agent.store, out)
+        _print_result(args, result, agent)
     finally:
         agent.close()
-    if args.json:
-        print(json.dumps(data, default=str))
-    else:
-        print(result.answer)
     return 0
 
 

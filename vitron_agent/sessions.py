@@ -1,0 +1,122 @@
+"""Sessions: list, show, fork and delete the conversations an Agent keeps.
+
+A session is a LangGraph thread (its checkpoints) plus a folder of artifacts. Forking
+copies a session as it stood after a given turn into a new session: the state is written
+to the new thread and the artifacts are hard-linked (copied across filesystems), with
+every ref rewritten to the new session, so the two branches never share a ref.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from typing import Any
+
+from vitron_agent.errors import InputError
+from vitron_agent.store import validate_session_id
+
+__all__ = ["SessionInfo", "list_sessions", "session_state", "delete_session", "fork_session"]
+
+
+@dataclass
+class SessionInfo:
+    id: str
+    turns: int
+    last_request: str | None
+    last_answer: str | None
+    updated: float | None
+    pending: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _thread_ids(agent) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in agent.checkpointer.list(None):
+        tid = item.config["configurable"].get("thread_id")
+        if tid is not None:
+            seen.setdefault(tid, None)
+    return list(seen)
+
+
+def _need_checkpointer(agent) -> None:
+    if agent.checkpointer is None:
+        raise InputError("this Agent keeps no sessions (checkpointer=False)")
+
+
+def session_state(agent, session: str) -> dict[str, Any]:
+    """The saved state of ``session`` (empty when it does not exist)."""
+    _need_checkpointer(agent)
+    return dict(agent.graph.get_state(agent._config(session)).values or {})
+
+
+def list_sessions(agent) -> list[SessionInfo]:
+    """Every session in the agent's checkpointer, most recently updated first."""
+    _need_checkpointer(agent)
+    out = []
+    for tid in _thread_ids(agent):
+        snap = agent.graph.get_state(agent._config(tid))
+        history = list((snap.values or {}).get("history", []))
+        last = history[-1] if history else {}
+        out.append(SessionInfo(id=tid, turns=len(history), last_request=last.get("request"),
+                               last_answer=last.get("answer"), updated=last.get("at"), pending=bool(snap.next)))
+    return sorted(out, key=lambda s: -(s.updated or 0))
+
+
+def delete_session(agent, session: str) -> bool:
+    """Delete the session's checkpoints and artifacts; False when there was nothing to delete."""
+    _need_checkpointer(agent)
+    validate_session_id(session)
+    existed = bool(session_state(agent, session))
+    agent.checkpointer.delete_thread(session)
+    folder = agent.store.root / session
+    if folder.is_dir():
+        shutil.rmtree(folder)
+        existed = True
+    return existed
+
+
+def _rewrite(value: Any, old: str, new: str) -> Any:
+    if isinstance(value, dict):
+        out = {k: _rewrite(v, old, new) for k, v in value.items()}
+        if out.get("session") == old and "id" in out and "type" in out:
+            out["session"] = new
+        return out
+    if isinstance(value, list):
+        return [_rewrite(v, old, new) for v in value]
+    return value
+
+
+def fork_session(agent, session: str, new_session: str, turn: int | None = None) -> str:
+    """Copy ``session`` as it stood after ``turn`` (1-based; default: its latest turn) into
+    ``new_session``; returns the new id. Later turns of either branch do not affect the other."""
+    _need_checkpointer(agent)
+    validate_session_id(new_session)
+    if session_state(agent, new_session):
+        raise InputError(f"session {new_session!r} already exists; pick another id or delete it first")
+    chosen = None
+    for snap in agent.graph.get_state_history(agent._config(session)):
+        history = (snap.values or {}).get("history", [])
+        if snap.next or not history:
+            continue
+        if turn is None or len(history) == turn:
+            chosen = snap
+            break
+    if chosen is None:
+        raise InputError(f"session {session!r} has no completed turn {turn if turn is not None else ''}".strip())
+    src, dst = agent.store.root / session, agent.store.root / new_session
+    dst.mkdir(parents=True, exist_ok=True)
+    if src.is_dir():
+        for f in src.iterdir():
+            if f.name.startswith("."):
+                continue
+            try:
+                os.link(f, dst / f.name)
+            except OSError:
+                shutil.copy2(f, dst / f.name)
+    values = _rewrite(dict(chosen.values), session, new_session)
+    values["session"] = new_session
+    agent.graph.update_state(agent._config(new_session), values, as_node="respond")
+    return new_session
