@@ -34,6 +34,7 @@ def test_list_fork_and_delete(tmp_path):
     yellow = agent.run("make it yellow", session="a-alt")
     assert yellow.ok and all(r.session == "a-alt" for r in yellow.artifacts)
     assert len(session_state(agent, "a")["history"]) == 2  # the original branch is untouched
+    assert agent.store_for("a").exists(green.step("s1").ref("image"))
     with pytest.raises(InputError, match="already exists"):
         fork_session(agent, "a", "b")
     assert delete_session(agent, "a") and not session_state(agent, "a")
