@@ -105,6 +105,18 @@ def build_parser() -> argparse.ArgumentParser:
     resume.add_argument("--json", action="store_true")
     resume.add_argument("--quiet", action="store_true")
 
+    serve = sub.add_parser("serve", help="serve the agent over HTTP (FastAPI; OpenAI-compatible /v1/chat/completions)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--token", help="bearer token clients must send (default: $VITRON_API_TOKEN)")
+    serve.add_argument("--no-auth", action="store_true", help="no token (allowed only on a loopback host)")
+    serve.add_argument("--data", metavar="DIR", default="vitron-data", help="sessions.sqlite and artifacts live here")
+    serve.add_argument("--config", metavar="PATH")
+    serve.add_argument("--planner", choices=["rule", "vitron", "chat", "openai"])
+    serve.add_argument("--max-upload-mb", type=float, default=20)
+    serve.add_argument("--max-running", type=int, default=2)
+    serve.add_argument("--max-queued", type=int, default=8)
+
     check = sub.add_parser("check-config", help="validate vitron.toml and print what each tool would load")
     check.add_argument("--config", metavar="PATH", help="vitron.toml (default: $VITRON_CONFIG or ./vitron.toml)")
 
@@ -124,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     from vitron_agent.errors import VitronError
 
     try:
-        commands = {"sessions": _sessions, "review": _review, "chat": _chat, "resume": _resume, "run": _run, "plan": _plan, "tools": _tools, "demo": _demo, "check-config": _check_config,
+        commands = {"serve": _serve, "sessions": _sessions, "review": _review, "chat": _chat, "resume": _resume, "run": _run, "plan": _plan, "tools": _tools, "demo": _demo, "check-config": _check_config,
                     "make-tiny-checkpoints": _make_tiny}
         return commands[args.command](args)
     except VitronError as exc:
@@ -409,6 +421,37 @@ def _plan(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     for p in problems:
         print(f"problem: {p}")
+    return 0
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import os
+
+    from vitron_agent.errors import InputError
+
+    token = args.token or os.environ.get("VITRON_API_TOKEN")
+    if token is None and not args.no_auth:
+        raise InputError("serve needs --token or VITRON_API_TOKEN (or --no-auth on a loopback host)")
+    if token is None and args.host not in LOOPBACK:
+        raise InputError(f"--no-auth is allowed only on a loopback host, not {args.host}; set a token")
+    import uvicorn
+
+    from vitron_agent.server import ServerSettings, create_app
+
+    data = Path(args.data)
+    data.mkdir(parents=True, exist_ok=True)
+    agent = _agent(args, db=data / "sessions.sqlite", data_dir=data / "artifacts")
+    settings = ServerSettings(token=token, max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
+                              max_running=args.max_running, max_queued=args.max_queued)
+    print(f"vitron-agent serving on http://{args.host}:{args.port} (auth: {'bearer token' if token else 'off'}, "
+          f"data: {data.resolve()})", file=sys.stderr)
+    try:
+        uvicorn.run(create_app(agent, settings), host=args.host, port=args.port, log_level="warning")
+    finally:
+        agent.close()
     return 0
 
 

@@ -1,0 +1,214 @@
+"""The HTTP server on loopback with real clients (httpx, openai): runs, streams, artifacts,
+auth, isolation, limits."""
+
+import base64
+import io
+import json
+import socket
+import threading
+import time
+
+import httpx
+import numpy as np
+import pytest
+from PIL import Image
+from pydantic import BaseModel, Field
+
+from tests.conftest import disc_image
+from vitron_agent.agent import Agent
+from vitron_agent.planners.base import ScriptedPlanner
+from vitron_agent.refs import ImageRef
+from vitron_agent.server import ServerSettings, create_app
+from vitron_agent.tool import Toolbox, VisionTool
+
+TOKEN = "s3cret-token"
+
+
+def png_bytes(arr) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+class Server:
+    def __init__(self, agent, settings):
+        import uvicorn
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self.server = uvicorn.Server(uvicorn.Config(create_app(agent, settings), host="127.0.0.1", port=port,
+                                                    log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.time() + 20
+        while not self.server.started:
+            assert time.time() < deadline, "server did not start"
+            time.sleep(0.05)
+
+    def close(self):
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    d = tmp_path_factory.mktemp("server")
+    agent = Agent(db=d / "sessions.sqlite", data_dir=d / "artifacts")
+    srv = Server(agent, ServerSettings(token=TOKEN, max_upload_bytes=2_000_000))
+    yield srv
+    srv.close()
+    agent.close()
+
+
+def client(server, token=TOKEN):
+    return httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"} if token else {}, timeout=60)
+
+
+def test_upload_run_and_fetch_artifacts(server):
+    c = client(server)
+    assert c.get("/health").json()["ok"]
+    sid = c.post("/v1/sessions").json()["session"]
+    ref = c.post(f"/v1/sessions/{sid}/media", content=png_bytes(disc_image()[0]),
+                 headers={"Content-Type": "image/png"}).json()
+    assert ref["type"] == "image" and ref["session"] == sid and (ref["width"], ref["height"]) == (160, 120)
+    r = c.post(f"/v1/sessions/{sid}/runs", json={"text": "segment the red disc, then make it green, then describe it",
+                                                  "image": ref})
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert set(data) >= {"answer", "session", "steps", "report"} and data["session"] == sid
+    assert [s["status"] for s in data["steps"]] == ["ok", "ok", "ok"] and "green" in data["answer"]
+    url = data["steps"][1]["outputs"]["image"]["path"]
+    assert url == f"/v1/sessions/{sid}/artifacts/{data['steps'][1]['outputs']['image']['value']['id']}"
+    img = np.asarray(Image.open(io.BytesIO(c.get(url).content)))
+    assert img.shape == (120, 160, 3) and img[60, 80, 1] > img[60, 80, 0]
+    follow = c.post(f"/v1/sessions/{sid}/runs", json={"text": "make it brighter"}).json()
+    assert follow["steps"][0]["args"]["mask"] == "$last.mask" and follow["steps"][0]["status"] == "ok"
+    history = c.get(f"/v1/sessions/{sid}").json()["history"]
+    assert [t["request"] for t in history][-1] == "make it brighter"
+    assert any(s["id"] == sid for s in c.get("/v1/sessions").json())
+    multipart = c.post(f"/v1/sessions/{sid}/media", files={"file": ("d.png", png_bytes(disc_image()[0]), "image/png")})
+    assert multipart.status_code == 200 and multipart.json()["id"] == ref["id"]
+    assert c.get("/openapi.json").json()["info"]["title"] == "vitron-agent"
+
+
+def test_stream_sends_plan_steps_and_result(server):
+    c = client(server)
+    sid = "streamer"
+    ref = c.post(f"/v1/sessions/{sid}/media", content=png_bytes(disc_image()[0])).json()
+    events = []
+    with c.stream("POST", f"/v1/sessions/{sid}/runs/stream", json={"text": "segment the red disc then describe it",
+                                                                     "image": ref}) as r:
+        for line in r.iter_lines():
+            if line.startswith("data: "):
+                events.append(json.loads(line[6:]))
+    kinds = [e["type"] for e in events]
+    assert kinds[0] == "plan" and kinds[-1] == "result" and kinds.count("step_finished") == 2
+    assert events[-1]["result"]["session"] == sid and "red" in events[-1]["result"]["answer"]
+
+
+def test_auth_and_isolation(server, tmp_path):
+    assert httpx.get(f"{server.url}/v1/sessions").status_code == 401
+    assert client(server, "wrong").post("/v1/sessions").status_code == 401
+    c = client(server)
+    ref = c.post("/v1/sessions/mine/media", content=png_bytes(disc_image()[0])).json()
+    art = c.post("/v1/sessions/mine/runs", json={"text": "segment the red disc", "image": ref}).json()
+    mask_url = art["steps"][0]["outputs"]["mask"]["path"]
+    assert c.get(mask_url).status_code == 200
+    # the same session name in another session cannot use this session's refs
+    other = c.post("/v1/sessions/yours/runs", json={"text": "describe it", "image": ref})
+    assert other.status_code == 404 and "not in this session" in other.json()["detail"]
+    assert c.get(mask_url.replace("/mine/", "/yours/")).status_code == 404
+    for bad in ("../../etc/passwd", "..%2F..%2Fsessions.sqlite", "a" * 63 + "g"):
+        assert c.get(f"/v1/sessions/mine/artifacts/{bad}").status_code == 404
+    assert c.get("/v1/sessions/..%2Fx").status_code in (404, 422)
+
+
+def test_limits(server):
+    c = client(server)
+    big = c.post("/v1/sessions/lim/media", content=b"\x00" * 3_000_000)
+    assert big.status_code == 413 and "exceeds" in big.json()["detail"]
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)) + chunk(b"IEND", b"")
+    r = c.post("/v1/sessions/lim/media", content=bomb)
+    assert r.status_code == 400 and "decompression bomb" in r.json()["detail"]
+    r = c.post("/v1/sessions/lim/runs", json={"text": ""})
+    assert r.status_code == 422
+
+
+class _In(BaseModel):
+    image: ImageRef = Field(description="image")
+
+
+class _Out(BaseModel):
+    image: ImageRef
+
+
+class Slow(VisionTool):
+    name = "slow"
+    description = "sleeps"
+    Input = _In
+    Output = _Out
+
+    def run(self, inp, ctx):
+        time.sleep(1.5)
+        return _Out(image=inp.image)
+
+
+def test_full_queue_answers_429(tmp_path):
+    agent = Agent(toolbox=Toolbox([Slow()]), planner=ScriptedPlanner([{"steps": [
+        {"id": "s1", "tool": "slow", "args": {"image": "$input.image"}}]}]), db=tmp_path / "s.sqlite")
+    srv = Server(agent, ServerSettings(token=None, max_running=1, max_queued=0))
+    try:
+        c = client(srv, token=None)
+        ref = c.post("/v1/sessions/q/media", content=png_bytes(disc_image()[0])).json()
+        results = {}
+
+        def first():
+            results["first"] = c.post("/v1/sessions/q/runs", json={"text": "go", "image": ref}).status_code
+
+        t = threading.Thread(target=first)
+        t.start()
+        time.sleep(0.5)
+        second = httpx.post(f"{srv.url}/v1/sessions/q2/runs", json={"text": "go"}, timeout=30)
+        t.join()
+        assert second.status_code == 429 and second.headers["retry-after"] == "2"
+        assert results["first"] == 200
+    finally:
+        srv.close()
+        agent.close()
+
+
+def test_openai_client_chat_completions(server):
+    from openai import OpenAI
+
+    oai = OpenAI(base_url=f"{server.url}/v1", api_key=TOKEN)
+    assert [m.id for m in oai.models.list().data] == ["vitron-agent"]
+    data_url = "data:image/png;base64," + base64.b64encode(png_bytes(disc_image()[0])).decode()
+    reply = oai.chat.completions.create(model="vitron-agent", user="oa1", messages=[{"role": "user", "content": [
+        {"type": "text", "text": "segment the red disc, then make it blue"},
+        {"type": "image_url", "image_url": {"url": data_url}}]}])
+    text = reply.choices[0].message.content
+    assert "Done: s1 segment" in text and "Artifacts:" in text and "/v1/sessions/oa1/artifacts/" in text
+    follow = oai.chat.completions.create(model="vitron-agent", user="oa1",
+                                         messages=[{"role": "user", "content": "what colour is it?"}])
+    assert "mostly blue" in follow.choices[0].message.content
+    chunks = list(oai.chat.completions.create(model="vitron-agent", user="oa2", stream=True, messages=[
+        {"role": "user", "content": [{"type": "text", "text": "describe the image"},
+                                      {"type": "image_url", "image_url": {"url": data_url}}]}]))
+    streamed = "".join(ch.choices[0].delta.content or "" for ch in chunks if ch.choices)
+    assert "[s1 describe: ok]" in streamed and "red" in streamed
+    from openai import AuthenticationError, BadRequestError
+
+    with pytest.raises(AuthenticationError):
+        OpenAI(base_url=f"{server.url}/v1", api_key="nope").models.list()
+    with pytest.raises(BadRequestError, match="fetches nothing from the network"):
+        oai.chat.completions.create(model="vitron-agent", messages=[{"role": "user", "content": [
+            {"type": "text", "text": "describe it"},
+            {"type": "image_url", "image_url": {"url": "http://example.com/cat.png"}}]}])

@@ -1,0 +1,335 @@
+"""FastAPI app around an :class:`~vitron_agent.agent.Agent`.
+
+Security:
+
+* bearer-token auth (``Authorization: Bearer <token>``), compared in constant time; it may
+  be off only when the server is bound to loopback and that is asked for explicitly;
+* per-owner isolation: a session id is namespaced by the token that created it, so another
+  token's sessions, refs and artifacts are invisible (404), never readable;
+* no filesystem paths from clients: media arrive as uploads or data URLs; artifact ids are
+  checked to be SHA-256 hex digests;
+* upload size and pixel caps (413 / 400 with the reason), request timeouts, and a bounded
+  run queue that answers 429 when full.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import re
+import threading
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+
+from vitron_agent.errors import InputError, MediaError, RefError, VitronError
+
+__all__ = ["ServerSettings", "create_app"]
+
+PUBLIC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+DIGEST = re.compile(r"^[0-9a-f]{64}$")
+MEDIA_TYPES = {".png": "image/png", ".safetensors": "application/octet-stream", ".txt": "text/plain", ".json": "application/json"}
+
+
+@dataclass
+class ServerSettings:
+    """token: required bearer token (None: no auth, loopback only); limits for uploads and runs."""
+
+    token: str | None = None
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_running: int = 2
+    max_queued: int = 8
+    run_timeout: float = 600.0
+    public_url: str = ""
+
+
+class RunRequest(BaseModel):
+    text: str = Field(min_length=1, max_length=10_000, description="the instruction")
+    image: dict[str, Any] | None = Field(default=None, description="an ImageRef returned by an upload (or null)")
+    regions: list[dict[str, Any]] = Field(default_factory=list, max_length=16, description="Point / Box regions")
+    review: bool = Field(default=False, description="stop after planning for approval")
+
+
+class ReviewRequest(BaseModel):
+    action: str = Field(pattern="^(approve|edit|reject)$")
+    plan: dict[str, Any] | None = None
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class _Queue:
+    """At most ``running`` runs at once and ``queued`` waiting; beyond that: 429."""
+
+    def __init__(self, running: int, queued: int):
+        self._slots = threading.BoundedSemaphore(max(1, running))
+        self._lock = threading.Lock()
+        self._waiting = 0
+        self.queued = queued
+
+    def __enter__(self):
+        if self._slots.acquire(blocking=False):
+            return self
+        with self._lock:
+            if self._waiting >= self.queued:
+                raise HTTPException(429, "the run queue is full; retry later", headers={"Retry-After": "2"})
+            self._waiting += 1
+        try:
+            self._slots.acquire()
+        finally:
+            with self._lock:
+                self._waiting -= 1
+        return self
+
+    def __exit__(self, *exc):
+        self._slots.release()
+
+
+def _owner(token: str | None) -> str:
+    return "local" if token is None else "t" + hashlib.sha256(token.encode()).hexdigest()[:12]
+
+
+def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
+    """The app serving ``agent``. Its store and checkpointer hold the sessions."""
+    settings = settings or ServerSettings()
+    app = FastAPI(title="vitron-agent", version="0.1.0",
+                  description="Agentic vision over HTTP: upload media, run instructions, fetch artifacts; "
+                              "OpenAI-compatible /v1/chat/completions.")
+    queue = _Queue(settings.max_running, settings.max_queued)
+
+    def auth(request: Request) -> str:
+        if settings.token is None:
+            return _owner(None)
+        header = request.headers.get("authorization", "")
+        given = header[7:] if header.lower().startswith("bearer ") else ""
+        if not hmac.compare_digest(given.encode(), settings.token.encode()):
+            raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
+        return _owner(settings.token)
+
+    def internal(owner: str, public: str) -> str:
+        if not PUBLIC_ID.match(public):
+            raise HTTPException(422, "session ids are 1-64 letters, digits, '.', '_' or '-'")
+        return f"{owner}-{public}"
+
+    def to_public(obj: Any, sid: str, public: str) -> Any:
+        if isinstance(obj, dict):
+            out = {k: to_public(v, sid, public) for k, v in obj.items()}
+            if out.get("session") == sid:
+                out["session"] = public
+            return out
+        if isinstance(obj, list):
+            return [to_public(v, sid, public) for v in obj]
+        return obj
+
+    def to_internal(obj: Any, sid: str, public: str) -> Any:
+        if isinstance(obj, dict):
+            out = {k: to_internal(v, sid, public) for k, v in obj.items()}
+            if "session" in out and "id" in out:
+                if out["session"] != public:
+                    raise HTTPException(404, f"{out.get('type', 'artifact')} {str(out['id'])[:12]} is not in this session")
+                out["session"] = sid
+            return out
+        if isinstance(obj, list):
+            return [to_internal(v, sid, public) for v in obj]
+        return obj
+
+    def contract(result, sid: str, public: str) -> dict[str, Any]:
+        from vitron_agent.export import result_json
+
+        data = result_json(result, agent.store)
+        base = f"{settings.public_url}/v1/sessions/{public}/artifacts"
+        for step in data["steps"]:
+            for out in step["outputs"].values():
+                if out["path"] is not None and isinstance(out["value"], dict):
+                    out["path"] = f"{base}/{out['value']['id']}"
+        data = to_public(data, sid, public)
+        data["session"] = public
+        if result.awaiting_review:
+            data["awaiting_review"] = True
+            data["plan"] = result.plan.model_dump()
+        return data
+
+    def run_turn(sid: str, public: str, body: RunRequest, on_event=None):
+        image = to_internal(body.image, sid, public) if body.image else None
+        regions = to_internal(body.regions, sid, public)
+        with queue:
+            return agent.run(body.text, image=image, regions=regions, session=sid, on_event=on_event, review=body.review)
+
+    @app.exception_handler(VitronError)
+    async def vitron_error(request: Request, exc: VitronError):
+        status = 404 if isinstance(exc, RefError) else 400
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        return {"ok": True, "tools": agent.toolbox.names, "planner": getattr(agent.planner, "name", "custom")}
+
+    @app.post("/v1/sessions")
+    def create_session(owner: str = Depends(auth)) -> dict[str, str]:
+        return {"session": uuid.uuid4().hex[:12]}
+
+    @app.get("/v1/sessions")
+    def list_all(owner: str = Depends(auth)) -> list[dict[str, Any]]:
+        from vitron_agent.sessions import list_sessions
+
+        prefix = f"{owner}-"
+        rows = [s.as_dict() for s in list_sessions(agent) if s.id.startswith(prefix)]
+        for r in rows:
+            r["id"] = r["id"][len(prefix):]
+        return rows
+
+    @app.get("/v1/sessions/{public}")
+    def show(public: str, owner: str = Depends(auth)) -> dict[str, Any]:
+        from vitron_agent.sessions import session_state
+
+        sid = internal(owner, public)
+        state = session_state(agent, sid)
+        if not state:
+            raise HTTPException(404, f"no session {public!r}")
+        return to_public({"session": public, "history": state.get("history", []), "last": state.get("last", {}),
+                          "pending": agent.pending(sid)}, sid, public)
+
+    @app.delete("/v1/sessions/{public}")
+    def delete(public: str, owner: str = Depends(auth)) -> dict[str, Any]:
+        from vitron_agent.sessions import delete_session
+
+        if not delete_session(agent, internal(owner, public)):
+            raise HTTPException(404, f"no session {public!r}")
+        return {"deleted": public}
+
+    @app.post("/v1/sessions/{public}/media")
+    async def upload(public: str, request: Request, owner: str = Depends(auth)) -> dict[str, Any]:
+        from vitron_agent.media import load_image
+
+        sid = internal(owner, public)
+        declared = int(request.headers.get("content-length") or 0)
+        if declared > settings.max_upload_bytes:
+            raise HTTPException(413, f"upload of {declared:,} bytes exceeds the {settings.max_upload_bytes:,}-byte limit")
+        data = await _read_limited(request, settings.max_upload_bytes)
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            form = await _parse_multipart(request, data)
+            data, name = form
+        else:
+            name = request.headers.get("x-filename", "upload")
+        try:
+            arr = await asyncio.to_thread(load_image, data, agent.config.store.max_pixels, name[:100])
+        except MediaError as exc:
+            raise HTTPException(400, str(exc)) from None
+        ref = agent.store_for(sid).put_image(arr, producer="input")
+        return to_public(ref.model_dump(mode="json"), sid, public)
+
+    @app.post("/v1/sessions/{public}/runs")
+    async def run(public: str, body: RunRequest, owner: str = Depends(auth)) -> dict[str, Any]:
+        sid = internal(owner, public)
+        try:
+            result = await asyncio.wait_for(asyncio.to_thread(run_turn, sid, public, body), settings.run_timeout)
+        except TimeoutError:
+            raise HTTPException(504, f"the run took longer than {settings.run_timeout:g} s; it goes on in the "
+                                     "background and its result will be in the session history") from None
+        return contract(result, sid, public)
+
+    @app.post("/v1/sessions/{public}/runs/stream")
+    async def run_stream(public: str, body: RunRequest, owner: str = Depends(auth)) -> StreamingResponse:
+        sid = internal(owner, public)
+        loop = asyncio.get_running_loop()
+        events: asyncio.Queue = asyncio.Queue()
+
+        def on_event(event: dict[str, Any]) -> None:
+            if event["type"] != "result":
+                loop.call_soon_threadsafe(events.put_nowait, to_public(_jsonable(event), sid, public))
+
+        async def produce() -> None:
+            try:
+                result = await asyncio.to_thread(run_turn, sid, public, body, on_event)
+                await events.put({"type": "result", "result": contract(result, sid, public)})
+            except HTTPException as exc:
+                await events.put({"type": "error", "status": exc.status_code, "detail": exc.detail})
+            except VitronError as exc:
+                await events.put({"type": "error", "status": 400, "detail": str(exc)})
+            await events.put(None)
+
+        async def stream():
+            task = asyncio.create_task(produce())
+            while True:
+                event = await events.get()
+                if event is None:
+                    break
+                yield f"event: {event['type']}\ndata: {json.dumps(event, default=str)}\n\n"
+            await task
+
+        return StreamingResponse(stream(), media_type="text/event-stream")
+
+    @app.post("/v1/sessions/{public}/review")
+    async def review(public: str, body: ReviewRequest, owner: str = Depends(auth)) -> dict[str, Any]:
+        sid = internal(owner, public)
+        plan = to_internal(body.plan, sid, public) if body.plan else None
+
+        def decide():
+            with queue:
+                return agent.review(sid, body.action, plan=plan, reason=body.reason)
+
+        return contract(await asyncio.to_thread(decide), sid, public)
+
+    @app.get("/v1/sessions/{public}/artifacts/{artifact}")
+    def artifact(public: str, artifact: str, owner: str = Depends(auth)) -> FileResponse:
+        sid = internal(owner, public)
+        if not DIGEST.match(artifact):
+            raise HTTPException(404, "no such artifact")
+        folder = agent.store.root / sid
+        for suffix, media in MEDIA_TYPES.items():
+            path = folder / f"{artifact}{suffix}"
+            if suffix != ".json" and path.is_file():
+                return FileResponse(path, media_type=media, filename=f"{artifact[:12]}{suffix}")
+        raise HTTPException(404, "no such artifact")
+
+    from vitron_agent.server.openai_api import add_openai_routes
+
+    add_openai_routes(app, agent, settings, auth, internal, run_turn, contract)
+    return app
+
+
+def _jsonable(event: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(event, default=str))
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"upload exceeds the {limit:,}-byte limit")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _parse_multipart(request: Request, data: bytes) -> tuple[bytes, str]:
+    """The first file part of a multipart body already read into ``data``."""
+    from starlette.datastructures import UploadFile
+    from starlette.formparsers import MultiPartParser
+
+    async def body_stream():
+        yield data
+
+    form = await MultiPartParser(request.headers, body_stream()).parse()
+    for value in form.values():
+        if isinstance(value, UploadFile):
+            return await value.read(), value.filename or "upload"
+    raise HTTPException(400, "the multipart body has no file part; send the image as a file field")
+
+
+def data_url_bytes(url: str) -> bytes:
+    """The bytes of a ``data:image/...;base64,...`` URL (anything else is refused: no fetching)."""
+    m = re.match(r"^data:image/[A-Za-z0-9.+-]+;base64,(.*)$", url, re.S)
+    if not m:
+        raise InputError("image_url must be a data:image/...;base64 URL or vitron://<artifact id>; "
+                         "the server fetches nothing from the network")
+    try:
+        return base64.b64decode(m.group(1), validate=True)
+    except ValueError:
+        raise InputError("image_url data is not valid base64") from None
+
