@@ -117,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-running", type=int, default=2)
     serve.add_argument("--max-queued", type=int, default=8)
 
+    mcp = sub.add_parser("mcp", help="serve the tools over MCP (stdio)")
+    mcp.add_argument("--config", metavar="PATH")
+    mcp.add_argument("--data", metavar="DIR", help="artifact folder (default: a temporary one)")
+    mcp.add_argument("--planner", choices=["rule", "vitron", "chat", "openai"])
+
     check = sub.add_parser("check-config", help="validate vitron.toml and print what each tool would load")
     check.add_argument("--config", metavar="PATH", help="vitron.toml (default: $VITRON_CONFIG or ./vitron.toml)")
 
@@ -136,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     from vitron_agent.errors import VitronError
 
     try:
-        commands = {"serve": _serve, "sessions": _sessions, "review": _review, "chat": _chat, "resume": _resume, "run": _run, "plan": _plan, "tools": _tools, "demo": _demo, "check-config": _check_config,
+        commands = {"mcp": _mcp, "serve": _serve, "sessions": _sessions, "review": _review, "chat": _chat, "resume": _resume, "run": _run, "plan": _plan, "tools": _tools, "demo": _demo, "check-config": _check_config,
                     "make-tiny-checkpoints": _make_tiny}
         return commands[args.command](args)
     except VitronError as exc:
@@ -450,6 +455,17 @@ def _serve(args: argparse.Namespace) -> int:
           f"data: {data.resolve()})", file=sys.stderr)
     try:
         uvicorn.run(create_app(agent, settings), host=args.host, port=args.port, log_level="warning")
+    finally:
+        agent.close()
+    return 0
+
+
+def _mcp(args: argparse.Namespace) -> int:
+    from vitron_agent.server.mcp_server import build_mcp_server
+
+    agent = _agent(args, data_dir=args.data) if args.data else _agent(args)
+    try:
+        build_mcp_server(agent).run("stdio")
     finally:
         agent.close()
     return 0

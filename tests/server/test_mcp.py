@@ -1,0 +1,52 @@
+"""`vitron-agent mcp` over stdio, driven by the mcp SDK's client."""
+
+import base64
+import io
+import sys
+from pathlib import Path
+
+import anyio
+import numpy as np
+from PIL import Image
+
+from tests.conftest import disc_image
+
+BIN = Path(sys.executable).parent / "vitron-agent"
+
+
+def _b64png(arr) -> str:
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, format="PNG")
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+async def _session_calls(tmp_path):
+    from mcp.client.session import ClientSession
+    from mcp.client.stdio import StdioServerParameters, stdio_client
+
+    params = StdioServerParameters(command=str(BIN), args=["mcp", "--data", str(tmp_path / "data")])
+    async with stdio_client(params) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            tools = {t.name: t for t in (await session.list_tools()).tools}
+            img = _b64png(disc_image()[0])
+            ran = await session.call_tool("run", {"instruction": "segment the red disc, then make it green",
+                                                  "image_base64": img})
+            seg = await session.call_tool("segment", {"image": img, "color": "red"})
+            desc = await session.call_tool("describe", {"image": img, "question": "what colour is it?"})
+            bad = await session.call_tool("edit", {"image": img, "operation": "recolor"})
+            return tools, ran, seg, desc, bad
+
+
+def test_mcp_stdio_server(tmp_path):
+    tools, ran, seg, desc, bad = anyio.run(_session_calls, tmp_path)
+    assert {"run", "segment", "edit", "describe", "count"} <= set(tools)
+    assert tools["segment"].input_schema["properties"]["image"]["type"] == "string"
+    kinds = [c.type for c in ran.content]
+    assert kinds[0] == "text" and "Done: s1 segment" in ran.content[0].text and kinds.count("image") == 2
+    pictures = [np.asarray(Image.open(io.BytesIO(base64.b64decode(c.data)))) for c in ran.content if c.type == "image"]
+    assert pictures[1].shape == (120, 160, 3) and pictures[1][60, 80, 1] > pictures[1][60, 80, 0]  # green disc
+    mask = next(c for c in seg.content if c.type == "image")
+    assert np.asarray(Image.open(io.BytesIO(base64.b64decode(mask.data)))).mean() > 0
+    assert "mostly blue; colours: blue (85%) and red (15%)" in "".join(c.text for c in desc.content if c.type == "text")
+    assert bad.is_error and "needs a mask" in bad.content[0].text

@@ -1,0 +1,143 @@
+"""MCP server over stdio (``vitron-agent mcp``), built with the ``mcp`` SDK.
+
+Tools:
+
+* ``run(instruction, image_base64=None, session=None)`` -- the whole agent: plan and run one
+  turn; returns the answer as text and every image or mask it made as MCP image content.
+* one tool per vision tool of the Toolbox (``segment``, ``edit``, ``describe`` ...): image and
+  mask arguments are base64-encoded PNG/JPEG strings (MCP arguments are JSON); image and mask
+  outputs come back as MCP image content, everything else as JSON text.
+
+Every call works in one MCP session of the agent (``session`` of ``run`` picks another).
+"""
+
+from __future__ import annotations
+
+import base64
+import inspect
+import io
+import json
+from typing import Any
+
+import numpy as np
+
+from vitron_agent.tool import ToolContext, field_kinds, invoke
+
+__all__ = ["build_mcp_server"]
+
+ARTIFACT_KINDS = {"image", "mask"}
+
+
+def _png(arr: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(arr.astype(np.uint8) * 255 if arr.dtype == bool else arr).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _decode(data: str, label: str) -> np.ndarray:
+    from vitron_agent.media import load_image
+
+    try:
+        raw = base64.b64decode(data.split(",", 1)[1] if data.startswith("data:") else data, validate=True)
+    except ValueError:
+        raise ValueError(f"{label} is not valid base64") from None
+    return load_image(raw, name=label)
+
+
+def build_mcp_server(agent, session: str = "mcp"):
+    """An ``MCPServer`` exposing ``agent`` (see module docstring)."""
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.utilities.types import Image
+    from mcp_types import TextContent
+
+    server = MCPServer("vitron-agent", instructions="Agentic vision tools: segment, edit, describe images; "
+                                                   "'run' plans and runs a whole instruction.")
+    store = agent.store_for(session)
+
+    def outputs_to_content(items: list[tuple[str, str, Any]]) -> list[Any]:
+        content: list[Any] = []
+        for label, kind, value in items:
+            if kind in ARTIFACT_KINDS and isinstance(value, dict):
+                from vitron_agent.refs import ref_from_dict
+
+                arr = agent.load(ref_from_dict(value))
+                content.append(Image(data=_png(arr), format="png").to_image_content())
+                content.append(TextContent(type="text", text=f"{label}: {kind} {value['id'][:12]}"))
+            else:
+                content.append(TextContent(type="text", text=f"{label}: {json.dumps(value, default=str)}"))
+        return content
+
+    def run(instruction: str, image_base64: str | None = None, session_id: str | None = None) -> list[Any]:
+        """Plan and run one instruction (e.g. 'segment the cat, then make it purple, then describe it') on an
+        image (base64 PNG/JPEG); later calls without an image continue on the latest result."""
+        image = _decode(image_base64, "image_base64") if image_base64 else None
+        result = agent.run(instruction, image=image, session=session_id or session)
+        items = [(f"{s.id} {s.tool} {name}", o["kind"], o["value"]) for s in result.steps
+                 for name, o in s.outputs.items() if o["kind"] in ARTIFACT_KINDS]
+        return [TextContent(type="text", text=result.answer), *outputs_to_content(items)]
+
+    server.add_tool(_errors_as_tool_errors(run), name="run", description=run.__doc__, structured_output=False)
+    for tool in agent.toolbox:
+        server.add_tool(_errors_as_tool_errors(_wrap(tool, store, outputs_to_content)), name=tool.name,
+                        description=tool.description, structured_output=False)
+    return server
+
+
+def _errors_as_tool_errors(fn):
+    """Our clear error messages reach the MCP client as tool errors (not 'Error executing tool')."""
+    import functools
+
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    from vitron_agent.errors import VitronError
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (VitronError, ValueError) as exc:
+            raise ToolError(str(exc)) from None
+
+    return wrapper
+
+
+def _wrap(tool, store, outputs_to_content):
+    """A function with a typed signature for ``tool``: artifact arguments become base64 strings."""
+    params, annotations = [], {}
+    for name, info in tool.Input.model_fields.items():
+        kinds = field_kinds(info.annotation)
+        if kinds & ARTIFACT_KINDS:
+            ann: Any = str if info.is_required() else (str | None)
+        else:
+            ann = info.annotation
+        default = inspect.Parameter.empty if info.is_required() else (None if kinds & ARTIFACT_KINDS else info.default)
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=ann))
+        annotations[name] = ann
+    annotations["return"] = list[Any]
+
+    def call(**kwargs: Any) -> list[Any]:
+        args: dict[str, Any] = {}
+        image_ref = None
+        for name, value in kwargs.items():
+            if value is None:
+                continue
+            kinds = field_kinds(tool.Input.model_fields[name].annotation)
+            if kinds & {"image"}:
+                image_ref = store.put_image(_decode(value, name), producer="mcp")
+                args[name] = image_ref
+            elif kinds & {"mask"}:
+                args[name] = store.put_mask(_decode(value, name)[..., 0] > 127, producer="mcp", image=image_ref)
+            else:
+                args[name] = value
+        out = invoke(tool, args, ToolContext(store=store, step_id=f"mcp-{tool.name}"))
+        items = [(name, kind, getattr(out, name).model_dump(mode="json") if hasattr(getattr(out, name), "model_dump")
+                  else getattr(out, name)) for name, kind in tool.output_kinds().items() if getattr(out, name) is not None]
+        return outputs_to_content(items)
+
+    call.__name__ = tool.name
+    call.__doc__ = tool.description
+    call.__signature__ = inspect.Signature(params, return_annotation=list[Any])
+    call.__annotations__ = annotations
+    return call
