@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import checkpoint_size  # noqa: E402
 import encode_once  # noqa: E402
 import overhead  # noqa: E402
+import server  # noqa: E402
 import startup  # noqa: E402
 
 
@@ -25,6 +26,7 @@ def main() -> None:
             f"vitron-agent {vitron_agent.__version__}, langgraph {langgraph.version.__version__}", ""]
     sections = [("Start-up (startup.py)", startup.main()), ("Orchestration overhead (overhead.py)", overhead.main()),
                 ("Checkpoint size (checkpoint_size.py)", checkpoint_size.main()),
+                ("HTTP server under load (server.py)", server.main()),
                 ("Encode once, prompt many (encode_once.py)", encode_once.main("vit_b", repeat=2))]
     text = "\n".join(head + [line for title, body in sections for line in (f"## {title}", "", *body, "")])
     out = Path(__file__).parent / "RESULTS.md"
