@@ -212,3 +212,28 @@ def test_openai_client_chat_completions(server):
         oai.chat.completions.create(model="vitron-agent", messages=[{"role": "user", "content": [
             {"type": "text", "text": "describe it"},
             {"type": "image_url", "image_url": {"url": "http://example.com/cat.png"}}]}])
+
+
+def test_twenty_concurrent_sessions_no_cross_talk(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    colors = {"red": (220, 30, 30), "green": (40, 165, 60), "blue": (30, 70, 215), "yellow": (240, 215, 40)}
+    agent = Agent(db=tmp_path / "s.sqlite", data_dir=tmp_path / "artifacts")
+    srv = Server(agent, ServerSettings(token=TOKEN, max_running=4, max_queued=32))
+    try:
+        def session(i):
+            color = list(colors)[i % 4]
+            with client(srv) as c:
+                ref = c.post(f"/v1/sessions/c{i}/media", content=png_bytes(disc_image(fg=colors[color], bg=(250, 250, 250))[0])).json()
+                first = c.post(f"/v1/sessions/c{i}/runs", json={"text": f"segment the {color} disc", "image": ref}).json()
+                second = c.post(f"/v1/sessions/c{i}/runs", json={"text": "what colour is it?"}).json()
+            return i, color, first, second
+
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            results = list(pool.map(session, range(20)))
+        for i, color, first, second in results:
+            assert first["session"] == f"c{i}" and first["steps"][0]["outputs"]["mask"]["value"]["session"] == f"c{i}"
+            assert second["answer"].startswith(f"The region is mostly {color}"), (i, second["answer"])
+    finally:
+        srv.close()
+        agent.close()
