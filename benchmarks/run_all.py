@@ -27,7 +27,7 @@ def main() -> None:
     sections = [("Start-up (startup.py)", startup.main()), ("Orchestration overhead (overhead.py)", overhead.main()),
                 ("Checkpoint size (checkpoint_size.py)", checkpoint_size.main()),
                 ("HTTP server under load (server.py)", server.main()),
-                ("Encode once, prompt many (encode_once.py)", encode_once.main("vit_b", repeat=2))]
+                ("Encode once, prompt many (encode_once.py)", encode_once.main("vit_b", repeat=4))]
     text = "\n".join(head + [line for title, body in sections for line in (f"## {title}", "", *body, "")])
     out = Path(__file__).parent / "RESULTS.md"
     out.write_text(text)

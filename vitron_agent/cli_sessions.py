@@ -1,0 +1,171 @@
+"""The session and server commands of the CLI: ``sessions``, ``review``, ``chat``, ``serve``, ``mcp``.
+
+Imported only when one of them runs (``vitron-agent --help`` stays light).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from vitron_agent.cli import _agent, _print_result, _Progress
+
+__all__ = ["sessions", "review", "chat", "serve", "mcp"]
+
+
+def sessions(args: argparse.Namespace) -> int:
+    from vitron_agent import sessions as S
+    from vitron_agent.errors import InputError
+
+    agent = _agent(args, db=args.db)
+    try:
+        if args.action == "ls":
+            rows = [s.as_dict() for s in S.list_sessions(agent)]
+            if args.json:
+                print(json.dumps(rows))
+            for r in [] if args.json else rows:
+                flag = " (interrupted: resume it)" if r["pending"] else ""
+                print(f"{r['id']}\t{r['turns']} turns\t{(r['last_request'] or '')[:60]}{flag}")
+            return 0
+        if not args.session:
+            raise InputError(f"sessions {args.action} needs a session id")
+        if args.action == "show":
+            state = S.session_state(agent, args.session)
+            if not state:
+                raise InputError(f"no session {args.session!r} in {args.db}")
+            history = state.get("history", [])
+            if args.json:
+                print(json.dumps({"session": args.session, "history": history, "last": state.get("last", {})}, default=str))
+            for i, turn in enumerate([] if args.json else history, 1):
+                print(f"[{i}] {turn['request']}\n    {turn['answer'].splitlines()[0] if turn['answer'] else ''}")
+            return 0
+        if args.action == "rm":
+            if not S.delete_session(agent, args.session):
+                raise InputError(f"no session {args.session!r} in {args.db}")
+            print(f"deleted {args.session}")
+            return 0
+        if not args.new_session:
+            raise InputError("sessions fork needs the new session id: sessions fork SRC NEW --db PATH")
+        S.fork_session(agent, args.session, args.new_session, args.turn)
+        print(f"forked {args.session} into {args.new_session}")
+        return 0
+    finally:
+        agent.close()
+
+
+def review(args: argparse.Namespace) -> int:
+    from vitron_agent.errors import InputError
+
+    plan = None
+    if args.action == "edit":
+        if not args.plan:
+            raise InputError("review edit needs --plan FILE with the edited plan as JSON")
+        try:
+            plan = json.loads(Path(args.plan).read_text())
+        except (OSError, ValueError) as exc:
+            raise InputError(f"--plan {args.plan}: {exc}") from None
+    agent = _agent(args, db=args.db)
+    progress = _Progress(not (args.json or args.quiet))
+    try:
+        try:
+            result = agent.review(args.session, args.action, plan=plan, reason=args.reason, on_event=progress)
+        finally:
+            progress._stop()
+        _print_result(args, result, agent)
+    finally:
+        agent.close()
+    return 0
+
+
+CHAT_HELP = "commands: /image PATH (use a new picture), /session, /quit; anything else is an instruction"
+
+
+def chat(args: argparse.Namespace) -> int:
+    import uuid
+
+    from vitron_agent.errors import VitronError
+
+    agent = _agent(args, db=args.db) if args.db else _agent(args)
+    session = args.session or uuid.uuid4().hex[:12]
+    image = args.image
+    interactive = sys.stdin.isatty()
+    print(f"vitron-agent chat · session {session} · {CHAT_HELP}")
+    try:
+        while True:
+            try:
+                line = input("you> " if interactive else "")
+            except EOFError:
+                break
+            line = line.strip()
+            if not line:
+                continue
+            if line in ("/quit", "/exit"):
+                break
+            if line == "/session":
+                print(f"session {session}")
+                continue
+            if line.startswith("/image"):
+                image = line[len("/image"):].strip() or None
+                print(f"image: {image}" if image else "usage: /image PATH")
+                continue
+            if line.startswith("/"):
+                print(CHAT_HELP)
+                continue
+            try:
+                result = agent.run(line, image=image, session=session, on_event=_Progress(interactive))
+            except VitronError as exc:  # a bad path or region: say so and keep the session
+                print(f"error: {exc}")
+                image = None
+                continue
+            image = None  # later turns work on the latest result unless a new picture is given
+            from vitron_agent.export import export_run
+
+            data = export_run(result, agent.store, Path(args.out) / f"{session}-{len(agent.history(session))}")
+            print(f"vitron> {result.answer}\n        (report: {data['report']})")
+    finally:
+        agent.close()
+    return 0
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def serve(args: argparse.Namespace) -> int:
+    import os
+
+    from vitron_agent.errors import InputError
+
+    token = args.token or os.environ.get("VITRON_API_TOKEN")
+    if token is None and not args.no_auth:
+        raise InputError("serve needs --token or VITRON_API_TOKEN (or --no-auth on a loopback host)")
+    if token is None and args.host not in LOOPBACK:
+        raise InputError(f"--no-auth is allowed only on a loopback host, not {args.host}; set a token")
+    import uvicorn
+
+    from vitron_agent.server import ServerSettings, create_app
+
+    data = Path(args.data)
+    data.mkdir(parents=True, exist_ok=True)
+    agent = _agent(args, db=data / "sessions.sqlite", data_dir=data / "artifacts")
+    settings = ServerSettings(token=token, max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
+                              max_running=args.max_running, max_queued=args.max_queued)
+    print(f"vitron-agent serving on http://{args.host}:{args.port} (auth: {'bearer token' if token else 'off'}, "
+          f"data: {data.resolve()})", file=sys.stderr)
+    try:
+        uvicorn.run(create_app(agent, settings), host=args.host, port=args.port, log_level="warning")
+    finally:
+        agent.close()
+    return 0
+
+
+def mcp(args: argparse.Namespace) -> int:
+    from vitron_agent.server.mcp_server import build_mcp_server
+
+    agent = _agent(args, data_dir=args.data) if args.data else _agent(args)
+    try:
+        build_mcp_server(agent).run("stdio")
+    finally:
+        agent.close()
+    return 0
