@@ -166,16 +166,8 @@ class Agent:
         """Plan and run one turn. ``image``: a path, encoded bytes, an HxWx3 uint8 array, a
         PIL image or an ImageRef of this session; ``regions``: Point / Box / Scribble.
         ``review=True`` pauses after planning (``result.awaiting_review``) until :meth:`review`."""
-        result = None
-        for event in self.stream(text, image=image, regions=regions, session=session,
-                                 progress=on_event is not None, review=review):
-            if on_event is not None:
-                on_event(event)
-            if event["type"] == "result":
-                result = event["result"]
-        if result is None:
-            raise RuntimeError("the agent graph ended without a result")
-        return result
+        return _consume(self.stream(text, image=image, regions=regions, session=session,
+                                    progress=on_event is not None, review=review), on_event)
 
     def stream(self, text: str, image: Any = None, regions: list[Any] | None = None,
                session: str | None = None, progress: bool = True, review: bool = False) -> Iterator[dict[str, Any]]:
@@ -208,15 +200,7 @@ class Agent:
             decision["plan"] = plan.model_dump() if isinstance(plan, Plan) else plan
         if reason:
             decision["reason"] = reason
-        result = None
-        for event in self._events(Command(resume=decision), config, progress=on_event is not None):
-            if on_event is not None:
-                on_event(event)
-            if event["type"] == "result":
-                result = event["result"]
-        if result is None:
-            raise RuntimeError("the agent graph ended without a result")
-        return result
+        return _consume(self._events(Command(resume=decision), config, progress=on_event is not None), on_event)
 
     def resume(self, session: str, on_event: Callable[[dict[str, Any]], None] | None = None) -> RunResult:
         """Finish the turn of ``session`` that a crash or kill interrupted: steps that completed
@@ -228,15 +212,7 @@ class Agent:
         snapshot = self.graph.get_state(config)
         if not snapshot.values:
             raise InputError(f"session {session!r} has no saved turn to resume in this database")
-        result = None
-        for event in self._events(None, config, progress=on_event is not None):
-            if on_event is not None:
-                on_event(event)
-            if event["type"] == "result":
-                result = event["result"]
-        if result is None:
-            raise RuntimeError("the agent graph ended without a result")
-        return result
+        return _consume(self._events(None, config, progress=on_event is not None), on_event)
 
     def pending(self, session: str) -> bool:
         """Whether ``session`` has an interrupted turn that :meth:`resume` would finish."""
@@ -387,6 +363,19 @@ class Agent:
         if arr.shape[0] * arr.shape[1] > self.config.store.max_pixels:
             raise MediaError("<array>", f"{arr.shape[1]}x{arr.shape[0]} exceeds max_pixels={self.config.store.max_pixels:,}")
         return store.put_image(arr, producer="input")
+
+
+def _consume(events: Iterator[dict[str, Any]], on_event: Callable[[dict[str, Any]], None] | None) -> RunResult:
+    """Hand every event to ``on_event`` and return the final result."""
+    result = None
+    for event in events:
+        if on_event is not None:
+            on_event(event)
+        if event["type"] == "result":
+            result = event["result"]
+    if result is None:
+        raise RuntimeError("the agent graph ended without a result")
+    return result
 
 
 def _array_to_rgb(arr: np.ndarray) -> np.ndarray:
