@@ -275,6 +275,17 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
 
         return contract(await asyncio.to_thread(decide), sid, public)
 
+    @app.post("/v1/sessions/{public}/resume")
+    async def resume(public: str, owner: str = Depends(auth)) -> dict[str, Any]:
+        """Finish a turn that a server crash interrupted (completed steps are not run again)."""
+        sid = internal(owner, public)
+
+        def go():
+            with queue:
+                return agent.resume(sid)
+
+        return contract(await asyncio.to_thread(go), sid, public)
+
     @app.get("/v1/sessions/{public}/artifacts/{artifact}")
     def artifact(public: str, artifact: str, owner: str = Depends(auth)) -> FileResponse:
         sid = internal(owner, public)
