@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["COLORS", "SYNONYMS", "normalise_color", "color_mask", "name_colors", "rgb_to_lab", "parse_color_value"]
+__all__ = ["check_color", "COLORS", "SYNONYMS", "normalise_color", "color_mask", "name_colors", "rgb_to_lab", "parse_color_value"]
 
 # name -> reference RGB
 COLORS: dict[str, tuple[int, int, int]] = {
@@ -49,6 +49,12 @@ def normalise_color(name: str) -> str | None:
     key = name.strip().lower()
     key = SYNONYMS.get(key, key)
     return key if key in COLORS else None
+
+
+def check_color(value: str | None) -> None:
+    """Raise ``ValueError`` naming the known colours when ``value`` is not one of them."""
+    if value is not None and normalise_color(value) is None:
+        raise ValueError(f"color {value!r} is unknown; use one of: {', '.join([*COLORS, *SYNONYMS])}")
 
 
 def parse_color_value(value: str) -> tuple[int, int, int] | None:

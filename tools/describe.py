@@ -14,8 +14,15 @@ import re
 
 import numpy as np
 from pydantic import BaseModel, Field
-from vitron_agent.tools.colors import COLORS, color_mask, name_colors, normalise_color, rgb_to_lab
-from vitron_agent.tools.masks import clean, components, objectness, position_name
+from vitron_agent.tools.colors import (
+    COLORS,
+    check_color,
+    color_mask,
+    name_colors,
+    normalise_color,
+    rgb_to_lab,
+)
+from vitron_agent.tools.masks import check_same_size, clean, components, objectness, position_name
 
 from vitron_agent.errors import ToolFailed
 from vitron_agent.refs import Box, ImageRef, MaskRef
@@ -145,9 +152,7 @@ class CvDescribeTool(VisionTool):
     backend = "cv"
 
     def check_inputs(self, inp: DescribeInput, ctx: ToolContext) -> None:
-        if inp.mask is not None and (inp.mask.width, inp.mask.height) != (inp.image.width, inp.image.height):
-            raise ValueError(f"mask is {inp.mask.width}x{inp.mask.height} but the image is "
-                             f"{inp.image.width}x{inp.image.height}")
+        check_same_size(inp.mask, inp.image)
         if inp.box is not None and (inp.box.x1 >= inp.image.width or inp.box.y1 >= inp.image.height):
             raise ValueError(f"box starts outside the {inp.image.width}x{inp.image.height} image")
 
@@ -186,8 +191,7 @@ class CvCountTool(VisionTool):
     backend = "cv"
 
     def check_inputs(self, inp: CountInput, ctx: ToolContext) -> None:
-        if inp.color is not None and normalise_color(inp.color) is None:
-            raise ValueError(f"color {inp.color!r} is unknown; use one of: {', '.join(COLORS)}")
+        check_color(inp.color)
 
     def run(self, inp: CountInput, ctx: ToolContext) -> CountOutput:
         image = ctx.store.get_image(inp.image)

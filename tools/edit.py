@@ -20,6 +20,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 from vitron_agent.tools.colors import COLORS, parse_color_value, rgb_to_lab
+from vitron_agent.tools.masks import check_same_size
 
 from vitron_agent.refs import ImageRef, MaskRef
 from vitron_agent.tool import ToolContext, VisionTool
@@ -62,9 +63,7 @@ class CvEditTool(VisionTool):
             raise ValueError("recolor needs a color, e.g. color='purple' or '#8040c0'")
         if inp.color is not None and parse_color_value(inp.color) is None:
             raise ValueError(f"color {inp.color!r} is neither a known colour ({', '.join(COLORS)}) nor #rrggbb")
-        if inp.mask is not None and (inp.mask.width, inp.mask.height) != (inp.image.width, inp.image.height):
-            raise ValueError(f"mask is {inp.mask.width}x{inp.mask.height} but the image is "
-                             f"{inp.image.width}x{inp.image.height}; use a mask computed on this image")
+        check_same_size(inp.mask, inp.image)
 
     def run(self, inp: EditInput, ctx: ToolContext) -> EditOutput:
         image = ctx.store.get_image(inp.image)

@@ -20,6 +20,7 @@ import numpy as np
 from pydantic import Field
 from vitron_agent.tools.edit import CvEditTool, EditInput, EditOutput
 from vitron_agent.tools.generate import diffusion_callback, load_pipeline, pipeline_output_to_uint8
+from vitron_agent.tools.masks import check_same_size
 
 from vitron_agent.errors import ToolFailed
 from vitron_agent.models import ModelBacked, ModelKey
@@ -73,8 +74,7 @@ class DiffusersEditTool(ModelBacked, VisionTool):
             if not ckpt:
                 key = "checkpoint" if inp.operation == "inpaint" else "instruct_checkpoint"
                 raise ValueError(f"{inp.operation} is not configured: set [tools.edit] {key} to a local pipeline folder")
-            if inp.mask is not None and (inp.mask.width, inp.mask.height) != (inp.image.width, inp.image.height):
-                raise ValueError("mask and image sizes differ; use a mask computed on this image")
+            check_same_size(inp.mask, inp.image)
         elif inp.operation == "remove" and self.checkpoint:
             if inp.mask is None:
                 raise ValueError("remove needs a mask; segment the target first and pass its mask")

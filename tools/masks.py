@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["components", "clean", "largest_component", "pick_by_position", "bbox", "POSITIONS",
+__all__ = ["check_same_size", "components", "clean", "largest_component", "pick_by_position", "bbox", "POSITIONS",
            "position_name", "fill_holes", "objectness"]
 
 POSITIONS = ("left", "right", "top", "bottom", "center")
+
+
+def check_same_size(mask, image, what: str = "mask") -> None:
+    """Raise ``ValueError`` when a MaskRef (or any ref with width/height) does not match the ImageRef."""
+    if mask is not None and (mask.width, mask.height) != (image.width, image.height):
+        raise ValueError(f"{what} is {mask.width}x{mask.height} but the image is {image.width}x{image.height}; "
+                         f"use a {what} computed on this image")
 
 
 def components(mask: np.ndarray, min_pixels: int = 1) -> list[np.ndarray]:

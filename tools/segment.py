@@ -16,12 +16,13 @@ from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
-from vitron_agent.tools.colors import COLORS, SYNONYMS, color_mask, normalise_color
+from vitron_agent.tools.colors import COLORS, check_color, color_mask, normalise_color
 from vitron_agent.tools.masks import (
     POSITIONS,
     _downscale,
     _upscale_mask,
     bbox,
+    check_same_size,
     clean,
     components,
     fill_holes,
@@ -88,15 +89,13 @@ class CvSegmentTool(VisionTool):
     backend = "cv"
 
     def check_inputs(self, inp: SegmentInput, ctx: ToolContext) -> None:
-        if inp.color is not None and normalise_color(inp.color) is None:
-            raise ValueError(f"color {inp.color!r} is unknown; use one of: {', '.join([*COLORS, *SYNONYMS])}")
+        check_color(inp.color)
         w, h = inp.image.width, inp.image.height
         if inp.point is not None and (inp.point.x >= w or inp.point.y >= h):
             raise ValueError(f"point ({inp.point.x:g}, {inp.point.y:g}) lies outside the {w}x{h} image")
         if inp.box is not None and (inp.box.x1 >= w or inp.box.y1 >= h):
             raise ValueError(f"box {inp.box.x1:g},{inp.box.y1:g},{inp.box.x2:g},{inp.box.y2:g} lies outside the {w}x{h} image")
-        if inp.scribble is not None and (inp.scribble.width, inp.scribble.height) != (w, h):
-            raise ValueError(f"scribble is {inp.scribble.width}x{inp.scribble.height} but the image is {w}x{h}")
+        check_same_size(inp.scribble, inp.image, "scribble")
 
     def run(self, inp: SegmentInput, ctx: ToolContext) -> SegmentOutput:
         image = ctx.store.get_image(inp.image)

@@ -223,21 +223,26 @@ class _Progress:
             self.status = None
 
 
-def _execute(args: argparse.Namespace, instruction: str, image: Any, out_dir: str | None) -> int:
-    quiet = args.json or getattr(args, "quiet", False)
-    db = getattr(args, "db", None)
-    agent = _agent(args, db=db) if db else _agent(args)
-    progress = _Progress(not quiet)
+def _drive(args: argparse.Namespace, agent, turn, out_dir: str | None = None) -> int:
+    """``turn(on_event)`` with terminal progress, then export and print the result; closes ``agent``."""
+    progress = _Progress(not (args.json or getattr(args, "quiet", False)))
     try:
         try:
-            result = agent.run(instruction, image=image, regions=_regions(args), session=getattr(args, "session", None),
-                               on_event=progress, review=getattr(args, "review", False))
+            result = turn(progress)
         finally:
             progress._stop()
         _print_result(args, result, agent, out_dir)
     finally:
         agent.close()
     return 0
+
+
+def _execute(args: argparse.Namespace, instruction: str, image: Any, out_dir: str | None) -> int:
+    db = getattr(args, "db", None)
+    agent = _agent(args, db=db) if db else _agent(args)
+    return _drive(args, agent, lambda on_event: agent.run(
+        instruction, image=image, regions=_regions(args), session=getattr(args, "session", None),
+        on_event=on_event, review=getattr(args, "review", False)), out_dir)
 
 
 def _print_result(args: argparse.Namespace, result, agent, out_dir: str | None = None) -> None:
@@ -263,16 +268,7 @@ def _print_result(args: argparse.Namespace, result, agent, out_dir: str | None =
 
 def _resume(args: argparse.Namespace) -> int:
     agent = _agent(args, db=args.db)
-    progress = _Progress(not (args.json or args.quiet))
-    try:
-        try:
-            result = agent.resume(args.session, on_event=progress)
-        finally:
-            progress._stop()
-        _print_result(args, result, agent)
-    finally:
-        agent.close()
-    return 0
+    return _drive(args, agent, lambda on_event: agent.resume(args.session, on_event=on_event))
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from vitron_agent.cli import _agent, _print_result, _Progress
+from vitron_agent.cli import _agent, _drive, _Progress
 
 __all__ = ["sessions", "review", "chat", "serve", "mcp"]
 
@@ -67,16 +67,8 @@ def review(args: argparse.Namespace) -> int:
         except (OSError, ValueError) as exc:
             raise InputError(f"--plan {args.plan}: {exc}") from None
     agent = _agent(args, db=args.db)
-    progress = _Progress(not (args.json or args.quiet))
-    try:
-        try:
-            result = agent.review(args.session, args.action, plan=plan, reason=args.reason, on_event=progress)
-        finally:
-            progress._stop()
-        _print_result(args, result, agent)
-    finally:
-        agent.close()
-    return 0
+    return _drive(args, agent, lambda on_event: agent.review(args.session, args.action, plan=plan,
+                                                             reason=args.reason, on_event=on_event))
 
 
 CHAT_HELP = "commands: /image PATH (use a new picture), /session, /quit; anything else is an instruction"

@@ -247,7 +247,7 @@ class ArtifactStore:
         except FileNotFoundError:
             return None
 
-    def _check(self, ref: Any, kind: str) -> None:
+    def _check(self, ref: Any, kind: str, on_disk: bool = True) -> None:
         if getattr(ref, "type", None) != kind:
             raise RefError(f"expected a {kind} ref, got {type(ref).__name__}")
         if ref.session != self.session:
@@ -257,18 +257,18 @@ class ArtifactStore:
             )
         if not re.fullmatch(r"[0-9a-f]{64}", ref.id):
             raise RefError(f"{kind} ref id {ref.id[:80]!r} is not a SHA-256 hex digest")
-        if not (self.dir / f"{ref.id}{_EXT[kind]}").exists() or not (self.dir / f"{ref.id}.json").exists():
+        if on_disk and not (self.dir / f"{ref.id}{_EXT[kind]}").exists() or not (self.dir / f"{ref.id}.json").exists():
             raise RefError(
                 f"{kind} artifact {ref.id[:12]} does not exist in session '{self.session}' "
                 f"(store {self.root}): it was never stored here or the folder was deleted"
             )
 
     def _get(self, ref: Any, kind: str, decode) -> np.ndarray:
-        self._check(ref, kind)
-        key = (self.session, ref.id)
-        cached = self.cache.get(key)
+        self._check(ref, kind, on_disk=False)  # a cached artifact was on disk when cached: no stat per read
+        cached = self.cache.get((self.session, ref.id))
         if cached is not None:
             return cached
+        self._check(ref, kind)
         arr = decode(self.dir / f"{ref.id}{_EXT[kind]}")
         self._cache_put(ref.id, arr)
         return arr
