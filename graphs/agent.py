@@ -68,7 +68,8 @@ def value_kind(value: Any) -> str:
 
 
 def input_kinds(inputs: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
-    return {ns: {name: value_kind(v) for name, v in values.items()} for ns, values in inputs.items()}
+    return {ns: {name: value_kind(v) for name, v in values.items() if not name.startswith("_")}
+            for ns, values in inputs.items()}
 
 
 def step_signature(step: dict[str, Any]) -> str:

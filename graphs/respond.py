@@ -70,11 +70,14 @@ def next_turn_inputs(plan: Plan, records: dict[str, dict[str, Any]], inputs: dic
     for name in ("image", "video"):
         if name in inputs.get("input", {}):
             last[name] = inputs["input"][name]
+            last["_medium"] = name  # what a follow-up turn without new media works on
     for step in plan.steps:
         rec = records.get(step.id)
         if not rec or rec["status"] != "ok":
             continue
         for out in rec["outputs"].values():
-            if out["kind"] in ("image", "mask", "video", "feature", "box", "text"):
+            if out["kind"] in ("image", "mask", "video", "track", "feature", "box", "text"):
                 last[out["kind"]] = out["value"]
+                if out["kind"] in ("image", "video"):
+                    last["_medium"] = out["kind"]
     return last

@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 from vitron_agent.config import Config, build_planner, build_toolbox, load_config
 from vitron_agent.errors import InputError, MediaError
 from vitron_agent.plan import MAX_STEPS, Plan
-from vitron_agent.refs import Box, ImageRef, Point, Scribble, ref_from_dict
+from vitron_agent.refs import Box, ImageRef, Point, Scribble, VideoRef, ref_from_dict
 from vitron_agent.store import ArtifactStore, validate_session_id
 
 __all__ = ["Agent", "RunResult", "StepResult"]
@@ -70,7 +70,7 @@ class RunResult(BaseModel):
         refs = []
         for step in self.steps:
             for name, out in step.outputs.items():
-                if out["kind"] in ("image", "mask", "video", "feature", "text") and isinstance(out["value"], dict):
+                if out["kind"] in ("image", "mask", "video", "track", "feature", "text") and isinstance(out["value"], dict):
                     refs.append(step.ref(name))
         return refs
 
@@ -151,30 +151,35 @@ class Agent:
         return self.store.for_session(session)
 
     def load(self, ref: Any) -> Any:
-        """The pixels or tensor of a ref: HxWx3 uint8 image, HxW bool mask, numpy tensor, text."""
+        """The pixels or tensor of a ref: HxWx3 uint8 image, HxW bool mask, numpy tensor, text,
+        a lazy :class:`~vitron_agent.video.VideoClip` for a video, TxHxW bool for a mask track."""
         ref = ref_from_dict(ref)
         store = self.store_for(ref.session)
         getter = {"image": store.get_image, "mask": store.get_mask, "feature": store.get_feature,
-                  "text": store.get_text}.get(ref.type)
+                  "text": store.get_text, "video": store.get_video, "track": store.get_track}.get(ref.type)
         if getter is None:
             raise InputError(f"cannot load a {ref.type} ref")
         return getter(ref)
 
     # -- running -----------------------------------------------------------------------------
     def run(self, text: str, image: Any = None, regions: list[Any] | None = None, session: str | None = None,
-            on_event: Callable[[dict[str, Any]], None] | None = None, review: bool = False) -> RunResult:
+            on_event: Callable[[dict[str, Any]], None] | None = None, review: bool = False,
+            video: Any = None) -> RunResult:
         """Plan and run one turn. ``image``: a path, encoded bytes, an HxWx3 uint8 array, a
-        PIL image or an ImageRef of this session; ``regions``: Point / Box / Scribble.
-        ``review=True`` pauses after planning (``result.awaiting_review``) until :meth:`review`."""
+        PIL image or an ImageRef of this session; ``video``: a path, encoded bytes, a TxHxWx3
+        uint8 array (24 fps) or a VideoRef; ``regions``: Point / Box / Scribble (on the image,
+        or on the video's first frame). ``review=True`` pauses after planning
+        (``result.awaiting_review``) until :meth:`review`."""
         return _consume(self.stream(text, image=image, regions=regions, session=session,
-                                    progress=on_event is not None, review=review), on_event)
+                                    progress=on_event is not None, review=review, video=video), on_event)
 
     def stream(self, text: str, image: Any = None, regions: list[Any] | None = None,
-               session: str | None = None, progress: bool = True, review: bool = False) -> Iterator[dict[str, Any]]:
+               session: str | None = None, progress: bool = True, review: bool = False,
+               video: Any = None) -> Iterator[dict[str, Any]]:
         """Run one turn, yielding events: ``plan``, ``repair``, ``review`` (paused for approval),
         ``step_started``, ``progress``, ``step_finished`` (these three only with ``progress=True``),
         ``answer`` and finally ``result`` (with the :class:`RunResult`)."""
-        state_in, config = self._prepare(text, image, regions, session)
+        state_in, config = self._prepare(text, image, regions, session, video)
         if review:
             if self.checkpointer is None:
                 raise InputError("review needs a checkpointer to pause and resume; do not pass checkpointer=False")
@@ -262,29 +267,32 @@ class Agent:
         yield {"type": "result", "result": result}
 
     def plan(self, text: str, image: Any = None, regions: list[Any] | None = None,
-             session: str | None = None) -> Plan:
-        """The plan the planner makes for ``text``; nothing runs and the image is not read
-        (only whether one is given matters)."""
+             session: str | None = None, video: Any = None) -> Plan:
+        """The plan the planner makes for ``text``; nothing runs and the media are not read
+        (only whether they are given matters)."""
         from vitron_agent.planners.base import PlanRequest
 
-        req = PlanRequest(text=text, inputs=self.planning_inputs(image, regions, session))
+        req = PlanRequest(text=text, inputs=self.planning_inputs(image, regions, session, video))
         return self.planner.plan(req, self.toolbox)
 
     def validate(self, plan: Plan, image: Any = None, regions: list[Any] | None = None,
-                 session: str | None = None) -> list[str]:
+                 session: str | None = None, video: Any = None) -> list[str]:
         """Every problem of ``plan`` against this toolbox and these inputs (empty: valid)."""
         from vitron_agent.plan import validate_plan
 
-        return validate_plan(plan, self.toolbox, self.planning_inputs(image, regions, session))
+        return validate_plan(plan, self.toolbox, self.planning_inputs(image, regions, session, video))
 
     def planning_inputs(self, image: Any = None, regions: list[Any] | None = None,
-                        session: str | None = None) -> dict[str, dict[str, str]]:
+                        session: str | None = None, video: Any = None) -> dict[str, dict[str, str]]:
         """What ``$input.x`` and ``$last.x`` may name for such a request: namespace -> {name: kind}."""
         from vitron_agent.graphs.agent import input_kinds
 
         last = self._last(session) if session else {}
         kinds = input_kinds({"input": {}, "last": last})
-        if image is not None or "image" in last:
+        medium = last.get("_medium", "video" if "video" in last and "image" not in last else "image")
+        if video is not None or (image is None and "video" in last and medium == "video"):
+            kinds["input"]["video"] = "video"
+        if image is not None or (video is None and "image" in last and medium == "image"):
             kinds["input"]["image"] = "image"
         for region in regions or []:
             r = ref_from_dict(region) if isinstance(region, dict) else region
@@ -316,7 +324,7 @@ class Agent:
         return {"configurable": {"thread_id": session}, "recursion_limit": 4 * MAX_STEPS + 40}
 
     def _prepare(self, text: str, image: Any, regions: list[Any] | None,
-                 session: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+                 session: str | None, video: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
         if not isinstance(text, str) or not text.strip():
             raise InputError("the instruction is empty; say what to do, e.g. 'segment the cat, then make it purple'")
         if len(text) > 10_000:
@@ -331,19 +339,48 @@ class Agent:
         current: dict[str, Any] = {}
         if image is not None:
             current["image"] = self._ingest_image(image, store).model_dump(mode="json")
+        if video is not None:
+            current["video"] = self._ingest_video(video, store).model_dump(mode="json")
         last = self._last(session)
         if "image" in current and last.get("image", {}).get("id") != current["image"]["id"]:
             # a new picture: masks and boxes of the previous turn belong to another image
             last = {k: v for k, v in last.items() if k not in ("mask", "box", "feature")}
-        if "image" not in current and "image" in last:
+        if "video" in current and last.get("video", {}).get("id") != current["video"]["id"]:
+            last = {k: v for k, v in last.items() if k not in ("track", "box")}
+        if not current and "video" in last and (last.get("_medium") == "video" or "image" not in last):
+            current["video"] = last["video"]
+        elif not current and "image" in last:
             current["image"] = last["image"]
-        size = (current["image"]["width"], current["image"]["height"]) if "image" in current else None
+        media = current.get("image") or current.get("video")
+        size = (media["width"], media["height"]) if media else None
         current.update(_regions(regions or [], size, store))
         state_in = {"session": session, "request": text.strip(), "inputs": {"input": current, "last": last},
                     "plan": None, "problems": [], "repairs": 0, "max_repairs": self.config.agent.max_repairs,
                     "records": {"__clear__": True}, "answer": "", "replan": False, "react_round": 0, "react_done": False,
                     "review": False, "edited": False}
         return state_in, config
+
+    def _ingest_video(self, video: Any, store: ArtifactStore) -> VideoRef:
+        from vitron_agent.video import open_video
+
+        if isinstance(video, VideoRef) or (isinstance(video, dict) and video.get("type") == "video"):
+            ref = ref_from_dict(video)
+            store.get_video(ref)  # checks session and existence
+            return ref
+        cfg = self.config.store
+        if isinstance(video, (str, os.PathLike, bytes)):
+            info, frames = open_video(video, max_pixels=cfg.max_pixels, max_frames=cfg.max_video_frames,
+                                      max_seconds=cfg.max_video_seconds, allowed_roots=self.config.agent.allowed_roots)
+            return store.put_video(frames, info.fps, producer="input")
+        if isinstance(video, np.ndarray):
+            if video.ndim != 4 or video.shape[-1] != 3 or video.dtype != np.uint8 or not len(video):
+                raise InputError(f"a video array must be TxHxWx3 uint8 RGB with T >= 1, got shape {video.shape} "
+                                 f"dtype {video.dtype}")
+            if video.shape[0] > cfg.max_video_frames or video.shape[1] * video.shape[2] > cfg.max_pixels:
+                raise MediaError("<array>", f"{video.shape[0]} frames of {video.shape[2]}x{video.shape[1]} exceed "
+                                            f"max_video_frames={cfg.max_video_frames:,} or max_pixels={cfg.max_pixels:,}")
+            return store.put_video(iter(video), 24.0, producer="input")
+        raise InputError(f"video must be a path, bytes, a TxHxWx3 uint8 array or a VideoRef; got {type(video).__name__}")
 
     def _ingest_image(self, image: Any, store: ArtifactStore) -> ImageRef:
         from vitron_agent.media import load_image, to_rgb_array

@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     def common(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--config", metavar="PATH", help="vitron.toml (default: ./vitron.toml if present)")
         sp.add_argument("--image", metavar="PATH", help="input image")
+        sp.add_argument("--video", metavar="PATH", help="input video (mp4, mov, mkv, webm, avi, gif)")
         sp.add_argument("--box", type=_floats(4, "--box"), metavar="X1,Y1,X2,Y2", help="a box region (pixels, XYXY)")
         sp.add_argument("--point", type=_floats(2, "--point"), metavar="X,Y", help="a point region (pixels)")
         sp.add_argument("--planner", choices=["rule", "vitron", "chat", "openai"],
@@ -242,7 +243,7 @@ def _execute(args: argparse.Namespace, instruction: str, image: Any, out_dir: st
     agent = _agent(args, db=db) if db else _agent(args)
     return _drive(args, agent, lambda on_event: agent.run(
         instruction, image=image, regions=_regions(args), session=getattr(args, "session", None),
-        on_event=on_event, review=getattr(args, "review", False)), out_dir)
+        on_event=on_event, review=getattr(args, "review", False), video=getattr(args, "video", None)), out_dir)
 
 
 def _print_result(args: argparse.Namespace, result, agent, out_dir: str | None = None) -> None:
@@ -295,8 +296,8 @@ def _plan(args: argparse.Namespace) -> int:
     agent = _agent(args)
     try:
         regions = _regions(args)
-        plan = agent.plan(args.instruction, image=args.image, regions=regions)
-        problems = agent.validate(plan, image=args.image, regions=regions) if plan.steps else []
+        plan = agent.plan(args.instruction, image=args.image, regions=regions, video=args.video)
+        problems = agent.validate(plan, image=args.image, regions=regions, video=args.video) if plan.steps else []
     finally:
         agent.close()
     if args.json:

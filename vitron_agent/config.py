@@ -10,7 +10,9 @@ Example::
 
     [store]
     cache_mb = 512           # in-memory LRU of decoded arrays
-    max_pixels = 64000000    # larger images are rejected (decompression bombs)
+    max_pixels = 64000000    # larger images / video frames are rejected (decompression bombs)
+    max_video_frames = 20000 # longer videos are rejected with a clear error (never silently cut)
+    max_video_seconds = 3600
 
     [planner]
     kind = "rule"
@@ -60,6 +62,8 @@ class StoreSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     cache_mb: float = Field(default=512, ge=0)
     max_pixels: int = Field(default=64_000_000, gt=0)
+    max_video_frames: int = Field(default=20_000, gt=0, description="longer videos are rejected, never cut")
+    max_video_seconds: float = Field(default=3600.0, gt=0)
 
 
 class ModelsSection(BaseModel):

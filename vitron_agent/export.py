@@ -24,7 +24,7 @@ from vitron_agent.refs import ref_from_dict
 
 __all__ = ["export_run", "result_json"]
 
-_FILE_KINDS = ("image", "mask", "video", "feature", "text")
+_FILE_KINDS = ("image", "mask", "video", "track", "feature", "text")
 
 
 def _artifact_path(store, value: dict[str, Any]) -> Path | None:

@@ -19,6 +19,7 @@ __all__ = [
     "ImageRef",
     "MaskRef",
     "VideoRef",
+    "MaskTrackRef",
     "FeatureRef",
     "TextRef",
     "Point",
@@ -59,13 +60,30 @@ class MaskRef(_Ref):
 
 
 class VideoRef(_Ref):
-    """A video in the store (frames decoded lazily)."""
+    """A video in the store (frames decoded lazily, HxWx3 uint8 RGB each, at ``fps``)."""
 
     type: Literal["video"] = "video"
     width: int = Field(gt=0)
     height: int = Field(gt=0)
-    frames: int = Field(ge=0)
+    frames: int = Field(gt=0)
     fps: float = Field(gt=0.0)
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.fps
+
+
+class MaskTrackRef(_Ref):
+    """A per-frame mask sequence in the store (decoded as TxHxW bool); ``video`` is the id of
+    the video it was computed on, when known. ``present`` counts frames where the mask is non-empty."""
+
+    type: Literal["track"] = "track"
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    frames: int = Field(gt=0)
+    area: float = Field(ge=0.0, le=1.0, description="mean fraction of pixels inside the mask per frame")
+    present: int = Field(ge=0, description="frames where the mask is non-empty")
+    video: str | None = None
 
 
 class FeatureRef(_Ref):
@@ -131,7 +149,7 @@ class Scribble(BaseModel):
 
 
 ArtifactRef = Annotated[
-    ImageRef | MaskRef | VideoRef | FeatureRef | TextRef, Field(discriminator="type")
+    ImageRef | MaskRef | VideoRef | MaskTrackRef | FeatureRef | TextRef, Field(discriminator="type")
 ]
 Region = Annotated[Point | Box | Scribble, Field(discriminator="type")]
 
@@ -139,6 +157,7 @@ REF_TYPES: dict[str, type[BaseModel]] = {
     "image": ImageRef,
     "mask": MaskRef,
     "video": VideoRef,
+    "track": MaskTrackRef,
     "feature": FeatureRef,
     "text": TextRef,
     "point": Point,
@@ -146,7 +165,7 @@ REF_TYPES: dict[str, type[BaseModel]] = {
     "scribble": Scribble,
 }
 
-_ANY = TypeAdapter(Annotated[ImageRef | MaskRef | VideoRef | FeatureRef | TextRef | Point | Box | Scribble, Field(discriminator="type")])
+_ANY = TypeAdapter(Annotated[ImageRef | MaskRef | VideoRef | MaskTrackRef | FeatureRef | TextRef | Point | Box | Scribble, Field(discriminator="type")])
 
 
 def ref_from_dict(data: Any) -> BaseModel:

@@ -5,6 +5,8 @@ Layout on disk (one folder per session)::
     <root>/<session>/<sha256>.png    image (RGB) or mask (single-channel 8-bit, 0/255)
     <root>/<session>/<sha256>.safetensors   tensor (key "tensor")
     <root>/<session>/<sha256>.txt    long text
+    <root>/<session>/<sha256>.mp4    video: lossless RGB H.264 (libx264rgb, crf 0), read back exactly
+    <root>/<session>/<sha256>.npz    mask track: per-frame bit-packed masks, zlib-compressed
     <root>/<session>/<sha256>.json   metadata: kind, shape, dtype, producer, created
 
 The id is the SHA-256 of the content (pixels or tensor bytes, with kind, shape and
@@ -30,12 +32,14 @@ from typing import Any
 import numpy as np
 
 from vitron_agent.errors import RefError
-from vitron_agent.refs import FeatureRef, ImageRef, MaskRef, TextRef
+from vitron_agent.refs import FeatureRef, ImageRef, MaskRef, MaskTrackRef, TextRef, VideoRef
 
 __all__ = ["ArtifactStore", "ArrayCache", "validate_session_id"]
 
 _SESSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-_EXT = {"image": ".png", "mask": ".png", "feature": ".safetensors", "text": ".txt"}
+_EXT = {"image": ".png", "mask": ".png", "feature": ".safetensors", "text": ".txt", "video": ".mp4", "track": ".npz"}
+# a decoded clip up to this size is kept whole in the LRU (re-reads of a short clip do not decode)
+CLIP_CACHE_BYTES = 96 * 1024 * 1024
 DEFAULT_CACHE_BYTES = 512 * 1024 * 1024
 
 
@@ -189,12 +193,115 @@ class ArtifactStore:
         self._write(digest, "text", lambda: data, producer, shape=[len(text)], dtype="utf-8")
         return TextRef(id=digest, session=self.session, producer=producer, chars=len(text))
 
+    def put_video(self, frames: Any, fps: float, producer: str | None = None) -> VideoRef:
+        """Store a clip from an iterable of HxWx3 uint8 RGB frames (all one size) at ``fps``.
+
+        Frames stream to disk (lossless) while they are hashed: a long clip is never held
+        in memory. The id is the SHA-256 of the frame pixels and the rate."""
+        from vitron_agent.video import VideoWriter, count_frames
+
+        if not (fps > 0):
+            raise ValueError(f"fps must be > 0, got {fps}")
+        h = hashlib.sha256(b"video")
+        h.update(repr(round(float(fps), 6)).encode())
+        tmp = self.dir / f".video.{os.getpid()}.{threading.get_ident()}.{time.monotonic_ns()}.tmp.mp4"
+        writer = VideoWriter(str(tmp), fps)
+        keep: list[np.ndarray] | None = []
+        size = None
+        try:
+            for frame in frames:
+                arr = np.ascontiguousarray(frame)
+                writer.add(arr)
+                if size is None:
+                    size = arr.shape[:2]
+                    h.update(f"{size[0]}x{size[1]}".encode())
+                h.update(arr.tobytes())
+                if keep is not None:
+                    keep.append(arr)
+                    if len(keep) * arr.nbytes > min(CLIP_CACHE_BYTES, self.cache.max_bytes // 4):
+                        keep = None
+            if writer.frames == 0:
+                raise ValueError("put_video needs at least one frame")
+            writer.close()
+            writer = None
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            digest = h.hexdigest()
+            data_path = self.dir / f"{digest}.mp4"
+            if data_path.exists():
+                tmp.unlink()
+            else:
+                os.replace(tmp, data_path)
+        finally:
+            if writer is not None:
+                try:
+                    writer.close()
+                except Exception:  # the first error is the one to report
+                    pass
+            if tmp.exists():
+                tmp.unlink()
+        n = len(keep) if keep is not None else None
+        count = n if n is not None else count_frames(self.dir / f"{digest}.mp4")
+        self._write(digest, "video", None, producer, shape=[count, size[0], size[1], 3], dtype="uint8",
+                    extra={"fps": float(fps)})
+        if keep is not None:
+            self._cache_put(digest, np.stack(keep))
+        return VideoRef(id=digest, session=self.session, producer=producer, width=size[1], height=size[0],
+                        frames=count, fps=float(fps))
+
+    def get_video(self, ref: VideoRef) -> Any:
+        """A lazy reader of the clip, :class:`vitron_agent.video.VideoClip`: frames decode on demand."""
+        from vitron_agent.video import VideoClip
+
+        self._check(ref, "video")
+        return VideoClip(self, ref)
+
+    def put_track(self, masks: Any, producer: str | None = None, video: VideoRef | str | None = None) -> MaskTrackRef:
+        """Store a per-frame mask sequence: a TxHxW array or a list of HxW masks (non-zero = inside)."""
+        packed, areas, hw = [], [], None
+        for m in masks:
+            arr = np.asarray(m) > 0
+            if arr.ndim != 2 or (hw is not None and arr.shape != hw):
+                raise ValueError(f"put_track expects HxW masks of one size, got {arr.shape} after {hw}")
+            hw = arr.shape
+            packed.append(np.packbits(arr, axis=None))
+            areas.append(float(arr.mean()) if arr.size else 0.0)
+        if hw is None:
+            raise ValueError("put_track needs at least one mask")
+        bits = np.stack(packed)
+        digest = _digest("track", f"{len(packed)}x{hw[0]}x{hw[1]}".encode(), bits.tobytes())
+        video_id = video.id if isinstance(video, VideoRef) else video
+
+        def encode() -> bytes:
+            buf = io.BytesIO()
+            np.savez_compressed(buf, bits=bits, shape=np.array([len(packed), hw[0], hw[1]]))
+            return buf.getvalue()
+
+        self._write(digest, "track", encode, producer, shape=[len(packed), hw[0], hw[1]], dtype="bool",
+                    extra={"video": video_id})
+        self._cache_put(digest, bits)
+        return MaskTrackRef(id=digest, session=self.session, producer=producer, width=hw[1], height=hw[0],
+                            frames=len(packed), area=min(1.0, float(np.mean(areas))),
+                            present=int(sum(a > 0 for a in areas)), video=video_id)
+
+    def get_track_frame(self, ref: MaskTrackRef, index: int) -> np.ndarray:
+        """Frame ``index`` of a mask track as an HxW bool array."""
+        if not 0 <= index < ref.frames:
+            raise IndexError(f"frame {index} is outside the {ref.frames}-frame track")
+        bits = self._get(ref, "track", _decode_track)
+        return np.unpackbits(bits[index], count=ref.width * ref.height).reshape(ref.height, ref.width).astype(bool)
+
+    def get_track(self, ref: MaskTrackRef) -> np.ndarray:
+        """The whole mask track as a TxHxW bool array (1 byte a pixel: use get_track_frame for long clips)."""
+        return np.stack([self.get_track_frame(ref, i) for i in range(ref.frames)])
+
     def _write(self, digest: str, kind: str, encode, producer, shape, dtype, extra=None) -> None:
         data_path = self.dir / f"{digest}{_EXT[kind]}"
         meta_path = self.dir / f"{digest}.json"
         if data_path.exists() and meta_path.exists():
             return
-        _atomic_write(data_path, encode())
+        if encode is not None:  # None: the data file is already in place (videos stream to it)
+            _atomic_write(data_path, encode())
         meta = {"kind": kind, "shape": shape, "dtype": dtype, "producer": producer,
                 "session": self.session, "created": time.time(), **(extra or {})}
         _atomic_write(meta_path, json.dumps(meta).encode())
@@ -298,6 +405,11 @@ def _decode_mask(path: Path) -> np.ndarray:
 
     with Image.open(path) as im:
         return np.asarray(im.convert("L")) > 127
+
+
+def _decode_track(path: Path) -> np.ndarray:
+    with np.load(path) as data:
+        return data["bits"]
 
 
 def _decode_feature(path: Path) -> np.ndarray:

@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Union
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from vitron_agent.errors import RefError, ToolArgumentError, ToolFailed
-from vitron_agent.refs import Box, FeatureRef, ImageRef, MaskRef, Point, Scribble, TextRef, VideoRef
+from vitron_agent.refs import Box, FeatureRef, ImageRef, MaskRef, MaskTrackRef, Point, Scribble, TextRef, VideoRef
 
 __all__ = [
     "ToolContext",
@@ -38,6 +38,7 @@ _KIND_OF_TYPE: dict[type, str] = {
     ImageRef: "image",
     MaskRef: "mask",
     VideoRef: "video",
+    MaskTrackRef: "track",
     FeatureRef: "feature",
     TextRef: "text",
     Box: "box",
@@ -246,7 +247,7 @@ class Toolbox:
             for name, info in tool.Input.model_fields.items():
                 kinds = field_kinds(info.annotation)
                 desc = info.description or ""
-                if kinds & {"image", "mask", "video", "feature", "scribble"}:
+                if kinds & {"image", "mask", "video", "track", "feature", "scribble"}:
                     props[name] = {"type": "string", "maxLength": 64, "pattern": r"^\$[A-Za-z][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*$",
                                    "description": f"{desc} (a reference: $input.<name>, $last.<name> or $<step id>.<output>)"}
                 else:
