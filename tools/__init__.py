@@ -4,22 +4,29 @@ The cv backends (OpenCV / scikit-image heuristics, no weights) are the embedded
 default; importing this package imports neither OpenCV nor any model library.
 """
 
-__all__ = ["CvSegmentTool", "CvEditTool", "CvDescribeTool", "CvCountTool", "default_tools"]
+__all__ = ["CvSegmentTool", "CvEditTool", "CvDescribeTool", "CvCountTool", "CvTrackTool", "CvEditVideoTool",
+           "CvDescribeVideoTool", "FrameTool", "CvAnimateTool", "default_tools"]
 
 
 def default_tools() -> list:
-    """The embedded weight-free toolset: segment, edit, describe, count (cv backends)."""
+    """The embedded weight-free toolset (cv backends): segment, edit, describe, count for images;
+    track, edit_video, describe_video, frame, animate for videos."""
     from vitron_agent.tools.describe import CvCountTool, CvDescribeTool
     from vitron_agent.tools.edit import CvEditTool
     from vitron_agent.tools.segment import CvSegmentTool
+    from vitron_agent.tools.track import CvTrackTool
+    from vitron_agent.tools.video import CvAnimateTool, CvDescribeVideoTool, CvEditVideoTool, FrameTool
 
-    return [CvSegmentTool(), CvEditTool(), CvDescribeTool(), CvCountTool()]
+    return [CvSegmentTool(), CvEditTool(), CvDescribeTool(), CvCountTool(), CvTrackTool(), CvEditVideoTool(),
+            CvDescribeVideoTool(), FrameTool(), CvAnimateTool()]
 
 
 def __getattr__(name: str):
     import importlib
 
-    modules = {"CvSegmentTool": "segment", "CvEditTool": "edit", "CvDescribeTool": "describe", "CvCountTool": "describe"}
+    modules = {"CvSegmentTool": "segment", "CvEditTool": "edit", "CvDescribeTool": "describe", "CvCountTool": "describe",
+               "CvTrackTool": "track", "CvEditVideoTool": "video", "CvDescribeVideoTool": "video", "FrameTool": "video",
+               "CvAnimateTool": "video"}
     if name in modules:
         return getattr(importlib.import_module(f"vitron_agent.tools.{modules[name]}"), name)
     raise AttributeError(f"module 'vitron_agent.tools' has no attribute {name!r}")

@@ -25,7 +25,7 @@ from vitron_agent.tools.masks import check_same_size
 from vitron_agent.refs import ImageRef, MaskRef
 from vitron_agent.tool import ToolContext, VisionTool
 
-__all__ = ["EditInput", "EditOutput", "CvEditTool", "OPERATIONS"]
+__all__ = ["EditInput", "EditOutput", "CvEditTool", "OPERATIONS", "NEEDS_MASK", "apply_edit"]
 
 OPERATIONS = ("recolor", "remove", "blur", "blur_background", "replace_background", "keep_only",
               "grayscale", "brighten", "darken", "contrast")
@@ -67,25 +67,28 @@ class CvEditTool(VisionTool):
 
     def run(self, inp: EditInput, ctx: ToolContext) -> EditOutput:
         image = ctx.store.get_image(inp.image)
-        h, w = image.shape[:2]
-        mask = ctx.store.get_mask(inp.mask) if inp.mask is not None else np.ones((h, w), bool)
-        region = ~mask if inp.where == "outside" else mask
-        op = inp.operation
-        ctx.progress(0.1, op)
-        if op == "recolor":
-            out = recolor(image, region, parse_color_value(inp.color))
-        elif op == "remove":
-            out = remove(image, region)
-        elif op in ("blur", "blur_background"):
-            out = blur(image, ~mask if op == "blur_background" else region, inp.amount)
-        elif op == "replace_background":
-            out = fill(image, ~mask, parse_color_value(inp.color or "white"))
-        elif op == "keep_only":
-            out = fill(image, ~mask, parse_color_value(inp.color or "white"))
-        else:
-            out = adjust(image, region, op, inp.amount)
+        mask = ctx.store.get_mask(inp.mask) if inp.mask is not None else None
+        ctx.progress(0.1, inp.operation)
+        out = apply_edit(image, mask, inp.operation, inp.where, inp.color, inp.amount)
         ref = ctx.store.put_image(out, producer=ctx.step_id)
         return EditOutput(image=ref)
+
+
+def apply_edit(image: np.ndarray, mask: np.ndarray | None, op: str, where: str = "inside",
+               color: str | None = None, amount: float = 0.5) -> np.ndarray:
+    """One cv edit of an HxWx3 uint8 RGB image; ``mask`` HxW bool (None = whole image)."""
+    h, w = image.shape[:2]
+    mask = np.ones((h, w), bool) if mask is None else mask
+    region = ~mask if where == "outside" else mask
+    if op == "recolor":
+        return recolor(image, region, parse_color_value(color))
+    if op == "remove":
+        return remove(image, region)
+    if op in ("blur", "blur_background"):
+        return blur(image, ~mask if op == "blur_background" else region, amount)
+    if op in ("replace_background", "keep_only"):
+        return fill(image, ~mask, parse_color_value(color or "white"))
+    return adjust(image, region, op, amount)
 
 
 def recolor(image: np.ndarray, region: np.ndarray, rgb: tuple[int, int, int]) -> np.ndarray:

@@ -89,7 +89,9 @@ class Config(BaseModel):
         return self.tools.get(name) or ToolConfig(backend=DEFAULT_BACKENDS.get(name, "cv"))
 
 
-DEFAULT_BACKENDS = {"segment": "cv", "ground": "none", "edit": "cv", "describe": "cv", "count": "cv", "generate": "none"}
+DEFAULT_BACKENDS = {"segment": "cv", "ground": "none", "edit": "cv", "describe": "cv", "count": "cv", "generate": "none",
+                    "track": "cv", "edit_video": "cv", "describe_video": "cv", "frame": "cv", "animate": "cv",
+                    "generate_video": "none"}
 
 
 def _cv(module: str, cls: str) -> Callable[[ToolConfig], Any]:
@@ -107,6 +109,11 @@ TOOL_BACKENDS: dict[tuple[str, str], Callable[[ToolConfig], Any]] = {
     ("edit", "cv"): _cv("vitron_agent.tools.edit", "CvEditTool"),
     ("describe", "cv"): _cv("vitron_agent.tools.describe", "CvDescribeTool"),
     ("count", "cv"): _cv("vitron_agent.tools.describe", "CvCountTool"),
+    ("track", "cv"): _cv("vitron_agent.tools.track", "CvTrackTool"),
+    ("edit_video", "cv"): _cv("vitron_agent.tools.video", "CvEditVideoTool"),
+    ("describe_video", "cv"): _cv("vitron_agent.tools.video", "CvDescribeVideoTool"),
+    ("frame", "cv"): _cv("vitron_agent.tools.video", "FrameTool"),
+    ("animate", "cv"): _cv("vitron_agent.tools.video", "CvAnimateTool"),
 }
 MODEL_BACKENDS: dict[tuple[str, str], tuple[str, str, dict[str, str]]] = {
     ("segment", "segment-anything"): ("vitron_agent.tools.segment_sam", "SamSegmentTool", {"checkpoint": "file"}),

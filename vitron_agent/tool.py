@@ -19,7 +19,17 @@ from typing import Any, ClassVar, Union
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from vitron_agent.errors import RefError, ToolArgumentError, ToolFailed
-from vitron_agent.refs import Box, FeatureRef, ImageRef, MaskRef, MaskTrackRef, Point, Scribble, TextRef, VideoRef
+from vitron_agent.refs import (
+    Box,
+    FeatureRef,
+    ImageRef,
+    MaskRef,
+    MaskTrackRef,
+    Point,
+    Scribble,
+    TextRef,
+    VideoRef,
+)
 
 __all__ = [
     "ToolContext",

@@ -27,13 +27,17 @@ UNDERSTOOD = (
     "recolor / make it <colour> / paint / turn <colour>; remove / erase / delete <target>; "
     "blur / replace / change the background; keep only <target>; brighten / darken / increase contrast / "
     "grayscale; describe / caption / what is / tell me about; how many <things>; generate / draw / create "
-    "an image of <prompt>. Targets: the foreground / main object / subject, colours ('the red car'), "
+    "an image of <prompt>. On a video the same verbs work on every frame (track / follow <target> makes a mask "
+    "track); make a video of <prompt>; animate it; take the first / middle / last frame. Targets: the foreground / main object / subject, colours ('the red car'), "
     "positions (left, right, top, bottom, center), 'the largest object', 'at (x, y)', 'in box (x1, y1, x2, y2)'. "
     "Chain steps with 'then', commas or semicolons; 'it' refers to the previous result."
 )
 NO_GENERATOR = ("Image generation is not configured: no generator ships without weights. Set "
-                "[tools.generate] backend = \"diffusers\" and model = \"/path/to/local/pipeline\" in vitron.toml.")
-NEEDS_IMAGE = "This request needs an image: pass --image PATH on the command line, or image=... in Python."
+                "[tools.generate] backend = \"diffusers\" and checkpoint = \"/path/to/local/pipeline\" in vitron.toml.")
+NEEDS_IMAGE = ("This request needs an image or a video: pass --image PATH or --video PATH on the command line, "
+               "or image=... / video=... in Python.")
+NO_VIDEO_GENERATOR = ("Video generation is not configured: no generator ships without weights. Set "
+                      "[tools.generate_video] backend = \"diffusers\" and checkpoint = \"/path/to/local/pipeline\" in vitron.toml.")
 
 _NUM = r"(-?\d+(?:\.\d+)?)"
 _BOX_RE = re.compile(rf"(?:\b(?:in|inside|within)\s+)?(?:the\s+)?(?:box|rectangle|region)?\s*[\(\[]\s*{_NUM}\s*,\s*{_NUM}\s*,\s*{_NUM}\s*,\s*{_NUM}\s*[\)\]]", re.I)
@@ -42,7 +46,8 @@ _STRONG_SPLIT = re.compile(r"\s*(?:;|\.\s+|\n+|,?\s*\band then\b|,?\s*\bthen\b|,
 _WEAK_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)\s*", re.I)
 _FILLER = re.compile(r"^(?:please|pls|can you|could you|would you|now|also|and|then|next|i want you to|i'd like you to|let's|lets|kindly)\b[\s,]*", re.I)
 _PRONOUN = re.compile(r"^(?:it|them|that|this|those|these|the result|the output|the selection|the mask|the region|the selected region|the segmented region|the segmented object|the edited image|the new image|the same)$", re.I)
-_WHOLE = re.compile(r"^(?:the |this |that |my )?(?:whole |entire |full )?(?:image|picture|photo|photograph|scene|frame|everything|all)$", re.I)
+_WHOLE = re.compile(r"^(?:the |this |that |my )?(?:whole |entire |full )?(?:image|picture|photo|photograph|scene|frame|video|clip|footage|movie|everything|all)$", re.I)
+_THROUGHOUT = re.compile(r"\s+(?:throughout|across|through|in|over)\s+(?:the\s+|this\s+|every\s+|all\s+|each\s+)?(?:whole\s+|entire\s+)?(?:video|clip|footage|movie|frames?)$", re.I)
 _FOREGROUND = re.compile(r"\b(?:foreground|main object|main subject|subject|object|thing)\b", re.I)
 _BACKGROUND = re.compile(r"^(?:the )?(?:background|backdrop|surroundings|rest)$", re.I)
 _COLOR_WORDS = ("red orange yellow green cyan blue purple magenta pink brown black white gray grey violet teal "
@@ -52,6 +57,10 @@ _COLOR_RE = re.compile(r"\b(" + "|".join(_COLOR_WORDS) + r")\b", re.I)
 # (intent, pattern matched at the start of a clause); order matters.
 _INTENTS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p in [
     ("count", r"^(?:how many|count(?: the)?(?: number of)?)\b\s*"),
+    ("generate_video", r"^(?:generate|create|make|render|produce|film|shoot)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+|short\s+)?(?:video|clip|animation|movie|film)\s+(?:of|showing|with|about|where)\s+"),
+    ("animate", r"^(?:animate|bring (?:it|this|that|the \w+) to life)\b\s*|^make (?:it|this|that|the (?:image|picture|photo))\s+(?:move|come alive|into a (?:video|clip))\b\s*|^turn (?:it|this|that|the (?:image|picture|photo))\s+into an? (?:video|clip|animation)\b\s*"),
+    ("frame", r"^(?:take|extract|grab|get|show|pick|use)\s+(?:me\s+)?(?:the\s+)?(?:(?:first|middle|last|final|opening|closing)\s+frame|frame\s+\d+|frame at\b)"),
+    ("track", r"^(?:track|follow|trace|keep track of)\b\s*"),
     ("generate", r"^(?:generate|draw|create|make|paint|render|produce|imagine|sketch)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+)?(?:image|picture|photo|drawing|painting|illustration|render|artwork)\s+(?:of|showing|with)\s+"),
     ("generate", r"^(?:generate|draw|imagine|sketch)\b\s*"),
     ("keep_only", r"^(?:keep only|keep just|only keep|leave only)\b\s*"),
@@ -122,11 +131,27 @@ class _Builder:
     mask: str | None = None
     box: str | None = None
     last_output: str | None = None
+    video_mode: bool = False  # ``image`` holds a video reference and ``mask`` a track reference
 
     def add(self, tool: str, **args: Any) -> str:
         sid = f"s{len(self.steps) + 1}"
         self.steps.append(Step(id=sid, tool=tool, args={k: v for k, v in args.items() if v is not None}))
         return sid
+
+    def tool(self, image_tool: str) -> str:
+        """The tool serving ``image_tool``'s role on the current medium."""
+        return _VIDEO_TOOLS.get(image_tool, image_tool) if self.video_mode else image_tool
+
+    @property
+    def media_arg(self) -> str:
+        return "video" if self.video_mode else "image"
+
+    @property
+    def mask_arg(self) -> str:
+        return "track" if self.video_mode else "mask"
+
+
+_VIDEO_TOOLS = {"segment": "track", "edit": "edit_video", "describe": "describe_video"}
 
 
 class RulePlanner:
@@ -140,6 +165,8 @@ class RulePlanner:
         inp, last = request.inputs.get("input", {}), request.inputs.get("last", {})
         b = _Builder(toolbox=toolbox, inputs=request.inputs, regions=regions)
         b.image = "$input.image" if inp.get("image") == "image" else None
+        if b.image is None and inp.get("video") == "video":
+            b.image, b.video_mode = "$input.video", True
         understood, misunderstood = 0, False
         for clause in clauses:
             clause = _FILLER.sub("", clause.strip()).strip()
@@ -152,8 +179,16 @@ class RulePlanner:
                 if "generate" not in toolbox:
                     return Plan(answer=NO_GENERATOR)
                 sid = b.add("generate", prompt=_restore(rest, regions).strip() or clause)
-                b.image, b.mask, b.last_output = f"${sid}.image", None, "image"
+                b.image, b.mask, b.last_output, b.video_mode = f"${sid}.image", None, "image", False
                 last = {}  # a new picture: the previous turn's mask does not apply to it
+                understood += 1
+                continue
+            if intent == "generate_video":
+                if "generate_video" not in toolbox:
+                    return Plan(answer=NO_VIDEO_GENERATOR)
+                sid = b.add("generate_video", prompt=_restore(rest, regions).strip() or clause)
+                b.image, b.mask, b.last_output, b.video_mode = f"${sid}.video", None, "video", True
+                last = {}
                 understood += 1
                 continue
             if b.image is None:
@@ -193,6 +228,7 @@ def _clean_target(phrase: str) -> str:
     phrase = re.sub(r"^(?:out\s+)?(?:all\s+)?", "", phrase.strip(), flags=re.I)
     phrase = re.sub(r"\s+(?:in|from|of)\s+(?:the|this)\s+(?:image|picture|photo|scene)$", "", phrase, flags=re.I)
     phrase = re.sub(r"\s+(?:are there|is there|do you see|can you see|are in the (?:image|picture|photo)|in the (?:image|picture|photo))\s*\??$", "", phrase, flags=re.I)
+    phrase = _THROUGHOUT.sub("", phrase.strip())
     return re.sub(r"\s+", " ", phrase).strip(" ,.?")
 
 
@@ -204,8 +240,8 @@ def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | 
     if _PRONOUN.match(cleaned):
         if b.mask:
             return "pronoun", b.mask
-        if "mask" in last:
-            return "pronoun", "$last.mask"
+        if b.mask_arg in last:
+            return "pronoun", f"$last.{b.mask_arg}"
         return "pronoun", None
     if _WHOLE.match(cleaned):
         return "whole", None
@@ -221,7 +257,7 @@ def _segment(b: _Builder, phrase: str, last: dict[str, str]) -> str:
     region = next((b.regions[k] for k in re.findall(r"@r\d+@", phrase)), None)
     target = _clean_target(phrase) or "the main object"
     color, position, largest = parse_target(target)
-    args: dict[str, Any] = {"image": b.image, "target": target}
+    args: dict[str, Any] = {b.media_arg: b.image, "target": target}
     if color:
         args["color"] = color
     if position:
@@ -229,19 +265,21 @@ def _segment(b: _Builder, phrase: str, last: dict[str, str]) -> str:
     if largest:
         args["largest"] = True
     given = b.inputs.get("input", {})
+    if b.video_mode:
+        args.pop("largest", None)  # track has no "largest" argument; its target words carry it
     if region is not None:
         args[region["type"]] = {k: v for k, v in region.items()}
     elif not color and not position and not largest:
-        for kind in ("box", "point", "scribble"):
+        for kind in ("box", "point") if b.video_mode else ("box", "point", "scribble"):
             if kind in given:
                 args[kind] = f"$input.{kind}"
                 break
         else:
-            if "ground" in b.toolbox and not _FOREGROUND.search(target):
+            if "ground" in b.toolbox and not _FOREGROUND.search(target) and not b.video_mode:
                 gid = b.add("ground", image=b.image, target=target)
                 args["box"] = f"${gid}.box"
-    sid = b.add("segment", **args)
-    b.mask, b.box, b.last_output = f"${sid}.mask", f"${sid}.box", "mask"
+    sid = b.add(b.tool("segment"), **args)
+    b.mask, b.box, b.last_output = f"${sid}.{b.mask_arg}", f"${sid}.box", b.mask_arg
     return b.mask
 
 
@@ -252,9 +290,9 @@ def _mask_or_foreground(b: _Builder, phrase: str, last: dict[str, str]) -> str:
     return mask
 
 
-def _edit(b: _Builder, **args: Any) -> None:
-    sid = b.add("edit", image=b.image, **args)
-    b.image, b.last_output = f"${sid}.image", "image"
+def _edit(b: _Builder, mask: str | None = None, **args: Any) -> None:
+    sid = b.add(b.tool("edit"), **{b.media_arg: b.image, b.mask_arg: mask}, **args)
+    b.image, b.last_output = f"${sid}.{b.media_arg}", b.media_arg
 
 
 def _do_segment(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
@@ -341,7 +379,7 @@ def _do_describe(b: _Builder, rest: str, clause: str, last: dict[str, str], ques
     kind, mask = _target(b, rest, last)
     if kind == "whole":
         mask = None
-    b.add("describe", image=b.image, mask=mask, question=question)
+    b.add(b.tool("describe"), **{b.media_arg: b.image, b.mask_arg: mask}, question=question)
     b.last_output = "text"
 
 
@@ -355,7 +393,11 @@ def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> N
 def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     target = _clean_target(rest) or "objects"
     color = next((c.lower() for c in _COLOR_RE.findall(target)), None)
-    b.add("count", image=b.image, target=target, color=color)
+    image = b.image
+    if b.video_mode:
+        image = f"${b.add('frame', video=b.image, position='middle')}.image"
+        b.notes.append("Counting works on images: I counted on the middle frame of the video.")
+    b.add("count", image=image, target=target, color=color)
     b.last_output = "text"
 
 
@@ -366,7 +408,7 @@ NEEDS_DIFFUSERS = ("{what} needs a generative editor: set [tools.edit] backend =
 def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     m = re.match(r"^(?:replace|swap|substitute|turn|change|transform|convert)\s+(.*?)\s+(?:with|for|by|into)\s+(.+)$",
                  clause, re.I)
-    if not m or not b.toolbox.supports("edit", "inpaint"):
+    if not m or not b.toolbox.supports(b.tool("edit"), "inpaint"):
         b.notes.append(NEEDS_DIFFUSERS.format(what="Replacing a region with new content", clause=_restore(clause, b.regions)))
         return
     mask = _mask_or_foreground(b, m.group(1), last)
@@ -374,14 +416,45 @@ def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
 
 
 def _do_restyle(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    if not b.toolbox.supports("edit", "instruct"):
+    if not b.toolbox.supports(b.tool("edit"), "instruct"):
         b.notes.append(NEEDS_DIFFUSERS.format(what="Instruction editing", clause=_restore(clause, b.regions)))
         return
     _edit(b, operation="instruct", prompt=_restore(clause, b.regions))
 
 
+def _do_animate(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if b.video_mode:
+        b.notes.append(f"{_restore(clause, b.regions)!r} asks to animate an image, but this is already a video; skipped.")
+        return
+    if "animate" not in b.toolbox:
+        b.notes.append("Animating an image is not configured: set [tools.animate] backend in vitron.toml.")
+        return
+    prompt = _restore(re.sub(r"^(?:so that|so|with|where|as if|like)\s+", "", rest, flags=re.I), b.regions) or None
+    sid = b.add("animate", image=b.image, prompt=prompt)
+    b.image, b.mask, b.last_output, b.video_mode = f"${sid}.video", None, "video", True
+
+
+def _do_frame(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if not b.video_mode:
+        b.notes.append(f"{_restore(clause, b.regions)!r} needs a video; skipped.")
+        return
+    low = clause.lower()
+    args: dict[str, Any] = {"video": b.image}
+    if m := re.search(r"frame\s+(\d+)", low):
+        args["index"] = int(m.group(1))
+    elif m := re.search(r"frame at\s+(\d+(?:\.\d+)?)\s*(?:s|sec|seconds?)?\b", low):
+        args["time"] = float(m.group(1))
+    else:
+        args["position"] = "middle" if "middle" in low else "last" if re.search(r"\b(?:last|final|closing)\b", low) else "first"
+    sid = b.add("frame", **args)
+    b.image, b.mask, b.last_output, b.video_mode = f"${sid}.image", None, "image", False
+
+
 _HANDLERS = {
     "segment": _do_segment,
+    "track": _do_segment,
+    "animate": _do_animate,
+    "frame": _do_frame,
     "recolor": _do_recolor,
     "remove": _do_remove,
     "keep_only": _do_keep_only,

@@ -1,0 +1,282 @@
+"""track: a per-frame mask track of one target through a video.
+
+The target is given on one frame (``frame``, default 0) by words, a point, a box
+or a mask, exactly as for ``segment``; the mask found there is propagated forward
+to the last frame and backward to the first.
+
+cv backend (no weights): each step estimates the target's motion by masked
+template matching of the previous frame's patch, shifts the mask, then refines it
+with a hue-saturation colour model of the target (robust to fades); a scene cut
+(a jump in frame difference) or a lost target triggers re-detection over the
+whole frame with the colour model. Model backends (SAM per frame) reuse
+:func:`propagate` with their own step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+from vitron_agent.tools.colors import COLORS, check_color
+from vitron_agent.tools.masks import bbox, components, fill_holes
+
+from vitron_agent.errors import ToolFailed
+from vitron_agent.refs import Box, MaskRef, MaskTrackRef, Point, VideoRef
+from vitron_agent.tool import ToolContext, VisionTool
+
+__all__ = ["TrackInput", "TrackOutput", "CvTrackTool", "CvTracker", "propagate", "track_output", "check_track_inputs"]
+
+StepFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+class TrackInput(BaseModel):
+    video: VideoRef = Field(description="the video to track in")
+    target: str | None = Field(default=None, max_length=200,
+                               description="what to track in words, e.g. 'the red ball', 'the person on the left'")
+    color: str | None = Field(default=None, max_length=30, description=f"colour of the target: {', '.join(COLORS)}")
+    position: Literal["left", "right", "top", "bottom", "center"] | None = Field(
+        default=None, description="on the prompt frame, the candidate furthest in this direction")
+    point: Point | None = Field(default=None, description="a pixel on the target in the prompt frame")
+    box: Box | None = Field(default=None, description="a box around the target in the prompt frame, XYXY pixels")
+    mask: MaskRef | None = Field(default=None, description="the target's mask on the prompt frame")
+    frame: int = Field(default=0, ge=0, description="the frame the target, point, box or mask refers to")
+
+
+class TrackOutput(BaseModel):
+    track: MaskTrackRef = Field(description="the target's mask on every frame")
+    box: Box = Field(description="bounding box on the prompt frame, XYXY pixels")
+    present: int = Field(description="frames where the target was found")
+    method: str = Field(description="how the target was found and followed")
+
+
+def check_track_inputs(inp: TrackInput) -> None:
+    check_color(inp.color)
+    v = inp.video
+    if inp.frame >= v.frames:
+        raise ValueError(f"frame {inp.frame} is outside the {v.frames}-frame video (0..{v.frames - 1})")
+    if inp.point is not None and (inp.point.x >= v.width or inp.point.y >= v.height):
+        raise ValueError(f"point ({inp.point.x:g}, {inp.point.y:g}) lies outside the {v.width}x{v.height} video")
+    if inp.box is not None and (inp.box.x1 >= v.width or inp.box.y1 >= v.height):
+        raise ValueError(f"box starts outside the {v.width}x{v.height} video")
+    if inp.mask is not None and (inp.mask.width, inp.mask.height) != (v.width, v.height):
+        raise ValueError(f"mask is {inp.mask.width}x{inp.mask.height} but the video is {v.width}x{v.height}")
+
+
+def _hsv(image: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return cv2.cvtColor(image, cv2.COLOR_RGB2HSV)
+
+
+class ColorModel:
+    """P(target | hue, saturation) from the target's pixels against the rest of the frame."""
+
+    BINS = (30, 32)
+
+    def __init__(self, frame: np.ndarray, mask: np.ndarray):
+        import cv2
+
+        hsv = _hsv(frame)
+        m = mask.astype(np.uint8)
+        rng = [0, 180, 0, 256]
+        fg = cv2.calcHist([hsv], [0, 1], m, list(self.BINS), rng)
+        bg = cv2.calcHist([hsv], [0, 1], (1 - m).astype(np.uint8), list(self.BINS), rng)
+        # smooth each histogram (not the ratio) so a colour one bin away still counts
+        fg = cv2.GaussianBlur(fg / max(1.0, float(fg.sum())), (3, 3), 0)
+        bg = cv2.GaussianBlur(bg / max(1.0, float(bg.sum())), (3, 3), 0)
+        self.lut = (fg / (fg + bg + 1e-6)).astype(np.float32)
+
+    def likelihood(self, frame: np.ndarray) -> np.ndarray:
+        """HxW float32 in [0, 1]: how target-like each pixel's colour is."""
+        hsv = _hsv(frame)
+        hb = (hsv[..., 0].astype(np.int32) * self.BINS[0]) // 180
+        sb = (hsv[..., 1].astype(np.int32) * self.BINS[1]) // 256
+        return self.lut[np.minimum(hb, self.BINS[0] - 1), np.minimum(sb, self.BINS[1] - 1)]
+
+
+def _shift(mask: np.ndarray, dx: int, dy: int) -> np.ndarray:
+    out = np.zeros_like(mask)
+    h, w = mask.shape
+    ys, yd = (slice(0, h - dy), slice(dy, h)) if dy >= 0 else (slice(-dy, h), slice(0, h + dy))
+    xs, xd = (slice(0, w - dx), slice(dx, w)) if dx >= 0 else (slice(-dx, w), slice(0, w + dx))
+    out[yd, xd] = mask[ys, xs]
+    return out
+
+
+def _thumb(frame: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return cv2.resize(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY), (32, 32), interpolation=cv2.INTER_AREA).astype(np.float32)
+
+
+class CvTracker:
+    """One target through consecutive frames: ``step(frame) -> HxW bool mask`` (empty when lost)."""
+
+    def __init__(self, frame: np.ndarray, mask: np.ndarray):
+        self.model = ColorModel(frame, mask)
+        self.prev, self.mask = frame, mask
+        self.area = max(1, int(mask.sum()))
+        self.diffs: list[float] = []
+        self.velocity = (0, 0)
+
+    def step(self, frame: np.ndarray) -> np.ndarray:
+        diff = float(np.abs(_thumb(frame) - _thumb(self.prev)).mean())
+        typical = float(np.median(self.diffs)) if self.diffs else 0.0
+        cut = len(self.diffs) >= 1 and diff > max(20.0, 4.0 * typical)
+        if not cut:
+            self.diffs = (self.diffs + [diff])[-30:]
+        if cut or not self.mask.any():
+            mask = self.reacquire(frame)
+        else:
+            mask = self.follow(frame)
+        if mask.any():
+            self.area = int(0.8 * self.area + 0.2 * mask.sum())
+        self.prev, self.mask = frame, mask
+        return mask
+
+    def follow(self, frame: np.ndarray) -> np.ndarray:
+        import cv2
+
+        dx, dy = self.motion(frame)
+        shifted = _shift(self.mask, dx, dy)
+        if not shifted.any():
+            return self.reacquire(frame)
+        r = max(2, int(0.25 * np.sqrt(self.area)))
+        near = cv2.dilate(shifted.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) > 0
+        like = self.model.likelihood(frame)
+        if float(like[shifted].mean()) < 0.2:  # nothing target-coloured where it should be: an undetected cut
+            return self.reacquire(frame)
+        cand = (like > 0.5) & near
+        cand = cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+        comps = [c for c in components(cand) if (c & shifted).any()]
+        if comps:
+            best = fill_holes(max(comps, key=lambda c: int((c & shifted).sum())))
+            if 0.6 * shifted.sum() <= best.sum() <= 1.6 * shifted.sum():
+                self.velocity = (dx, dy)
+                return best
+        self.velocity = (dx, dy)
+        return shifted
+
+    def motion(self, frame: np.ndarray) -> tuple[int, int]:
+        """Displacement (dx, dy) of the target from the previous frame: masked template matching."""
+        import cv2
+
+        h, w = self.mask.shape
+        x1, y1, x2, y2 = bbox(self.mask)
+        pad = max(2, int(0.1 * max(x2 - x1, y2 - y1)))
+        x1, y1, x2, y2 = max(0, x1 - pad), max(0, y1 - pad), min(w, x2 + pad), min(h, y2 + pad)
+        templ = self.prev[y1:y2, x1:x2]
+        tmask = self.mask[y1:y2, x1:x2].astype(np.uint8) * 255
+        vx, vy = self.velocity
+        reach = max(8, int(0.6 * max(x2 - x1, y2 - y1)))
+        sx1, sy1 = max(0, x1 + vx - reach), max(0, y1 + vy - reach)
+        sx2, sy2 = min(w, x2 + vx + reach), min(h, y2 + vy + reach)
+        search = frame[sy1:sy2, sx1:sx2]
+        if search.shape[0] < templ.shape[0] or search.shape[1] < templ.shape[1] or templ.size == 0:
+            return 0, 0
+        score = cv2.matchTemplate(search, templ, cv2.TM_SQDIFF, mask=tmask)
+        score = np.nan_to_num(score, nan=np.inf, posinf=np.inf)
+        _, _, loc, _ = cv2.minMaxLoc(score)
+        return sx1 + loc[0] - x1, sy1 + loc[1] - y1
+
+    def reacquire(self, frame: np.ndarray) -> np.ndarray:
+        """The target found anywhere in ``frame`` by colour (after a cut, or when lost); empty if absent."""
+        import cv2
+
+        cand = cv2.morphologyEx((self.model.likelihood(frame) > 0.5).astype(np.uint8), cv2.MORPH_OPEN,
+                                np.ones((3, 3), np.uint8)) > 0
+        comps = [c for c in components(cand) if 0.3 * self.area <= c.sum() <= 3.0 * self.area]
+        if not comps:
+            return np.zeros_like(self.mask)
+        best = min(comps, key=lambda c: abs(np.log(c.sum() / self.area)))
+        self.velocity = (0, 0)
+        return fill_holes(best)
+
+
+def propagate(clip, start: int, first: np.ndarray, make_step: Callable[[np.ndarray, np.ndarray], StepFn],
+              ctx: ToolContext, span: tuple[float, float] = (0.2, 0.95)) -> list[np.ndarray]:
+    """Masks (packed bits, one array a frame) of every frame of ``clip``: ``first`` on frame ``start``,
+    propagated forward to the end and backward to frame 0. ``make_step(frame, mask)`` returns
+    a fresh ``step(frame) -> mask`` for each direction. Cancellation stops between frames."""
+    n = len(clip)
+    packed: list[np.ndarray | None] = [None] * n
+    packed[start] = np.packbits(first)
+    done, lo, hi = 1, span[0], span[1]
+
+    def run(frames: Iterable[np.ndarray], indices: Iterable[int]) -> None:
+        nonlocal done
+        it = iter(frames)
+        init = next(it)
+        step = make_step(init, first)
+        for i, frame in zip(indices, it, strict=False):
+            if ctx.cancelled.is_set():
+                raise ToolFailed("tracking was cancelled")
+            packed[i] = np.packbits(step(frame))
+            done += 1
+            if done % 8 == 0 or done == n:
+                ctx.progress(lo + (hi - lo) * done / n, f"tracked {done}/{n} frames")
+
+    if start < n - 1:
+        run(clip.frames(range(start, n)), range(start + 1, n))
+    if start > 0:
+        before = clip.array(range(0, start + 1))  # backward needs the frames in reverse
+        run(iter(before[::-1]), range(start - 1, -1, -1))
+    return packed  # type: ignore[return-value]
+
+
+def unpacked(packed: list[np.ndarray], h: int, w: int) -> Iterator[np.ndarray]:
+    for bits in packed:
+        yield np.unpackbits(bits, count=h * w).reshape(h, w).astype(bool)
+
+
+def track_output(ctx: ToolContext, video: VideoRef, packed: list[np.ndarray], start: int, first: np.ndarray,
+                 method: str) -> TrackOutput:
+    ref = ctx.store.put_track(unpacked(packed, video.height, video.width), producer=ctx.step_id, video=video)
+    x1, y1, x2, y2 = bbox(first)
+    return TrackOutput(track=ref, box=Box(x1=x1, y1=y1, x2=x2, y2=y2), present=ref.present, method=method)
+
+
+class CvTrackTool(VisionTool):
+    name = "track"
+    description = ("Track a target through a video: a mask on every frame. Give the target on one frame by words "
+                   "(colour, position, 'foreground'), a point, a box or a mask. cv backend: template matching and a "
+                   "colour model; re-detects after scene cuts; it cannot recognise object categories.")
+    Input = TrackInput
+    Output = TrackOutput
+    backend = "cv"
+
+    def check_inputs(self, inp: TrackInput, ctx: ToolContext) -> None:
+        check_track_inputs(inp)
+
+    def run(self, inp: TrackInput, ctx: ToolContext) -> TrackOutput:
+        clip = ctx.store.get_video(inp.video)
+        ctx.progress(0.05, f"finding the target on frame {inp.frame}")
+        first, how = first_mask(clip, inp, ctx)
+        packed = propagate(clip, inp.frame, first, lambda f, m: CvTracker(f, m).step, ctx)
+        method = f"{how} on frame {inp.frame}; followed by masked template matching and a hue-saturation colour model"
+        return track_output(ctx, inp.video, packed, inp.frame, first, method)
+
+
+def first_mask(clip, inp: TrackInput, ctx: ToolContext) -> tuple[np.ndarray, str]:
+    """The target's HxW bool mask on the prompt frame, found with the cv segment heuristics."""
+    from vitron_agent.tools.colors import normalise_color
+    from vitron_agent.tools.segment import CvSegmentTool, SegmentInput, parse_target
+
+    if inp.mask is not None:
+        mask = ctx.store.get_mask(inp.mask)
+        if not mask.any():
+            raise ToolFailed("the mask given for the prompt frame is empty")
+        return mask, "the given mask"
+    frame = clip.frame(inp.frame)
+    color, position, largest = parse_target(inp.target)
+    color = normalise_color(inp.color) if inp.color else color
+    seg = SegmentInput.model_construct(image=None, target=inp.target, color=color, position=inp.position or position,
+                                       largest=largest, point=inp.point, box=inp.box, scribble=None)
+    mask, how = CvSegmentTool().propose(frame, seg, color, inp.position or position, largest, ctx)
+    if bbox(mask) is None:
+        what = f"{color} " if color else ""
+        raise ToolFailed(f"found no {what}target on frame {inp.frame}; give a point or a box on that frame, or "
+                         "another colour")
+    return mask, how
