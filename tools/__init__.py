@@ -15,7 +15,12 @@ def default_tools() -> list:
     from vitron_agent.tools.edit import CvEditTool
     from vitron_agent.tools.segment import CvSegmentTool
     from vitron_agent.tools.track import CvTrackTool
-    from vitron_agent.tools.video import CvAnimateTool, CvDescribeVideoTool, CvEditVideoTool, FrameTool
+    from vitron_agent.tools.video import (
+        CvAnimateTool,
+        CvDescribeVideoTool,
+        CvEditVideoTool,
+        FrameTool,
+    )
 
     return [CvSegmentTool(), CvEditTool(), CvDescribeTool(), CvCountTool(), CvTrackTool(), CvEditVideoTool(),
             CvDescribeVideoTool(), FrameTool(), CvAnimateTool()]

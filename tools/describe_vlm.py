@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import numpy as np
 from vitron_agent.tools.describe import CvDescribeTool, DescribeInput, DescribeOutput, region_mask
+from vitron_agent.tools.video import (
+    CvDescribeVideoTool,
+    DescribeVideoInput,
+    DescribeVideoOutput,
+    video_facts,
+)
 
 from vitron_agent.errors import ToolFailed
 from vitron_agent.models import Bundle, ModelBacked, quiet_hf
 from vitron_agent.tool import ToolContext, VisionTool
 
-__all__ = ["VlmDescribeTool", "focus_region"]
+__all__ = ["VlmDescribeTool", "VlmDescribeVideoTool", "focus_region", "storyboard"]
 
 CAPTION = "Describe this image in one or two sentences."
 REGION_CAPTION = "Describe the highlighted region in the centre of this image in one or two sentences."
@@ -98,3 +104,57 @@ class _Vlm(Bundle):
             out = self.model.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False)
         new = out[0, inputs["input_ids"].shape[1]:]
         return self.processor.decode(new, skip_special_tokens=True).strip()
+
+
+STORYBOARD = ("These are {k} frames of a video, in order from left to right and top to bottom. {ask}")
+VIDEO_CAPTION = "Describe what happens in the video in one or two sentences."
+TARGET_HINT = "The tracked target is outlined in green. "
+
+
+def storyboard(frames: list[np.ndarray], cell: int = 336) -> np.ndarray:
+    """Frames (HxWx3 uint8, one size) tiled in a near-square grid, each at most ``cell`` pixels wide."""
+    import cv2
+
+    k = len(frames)
+    cols = int(np.ceil(np.sqrt(k)))
+    rows = int(np.ceil(k / cols))
+    h, w = frames[0].shape[:2]
+    s = min(1.0, cell / max(h, w))
+    th, tw = max(1, round(h * s)), max(1, round(w * s))
+    grid = np.zeros((rows * th, cols * tw, 3), np.uint8)
+    for i, f in enumerate(frames):
+        r, c = divmod(i, cols)
+        grid[r * th:(r + 1) * th, c * tw:(c + 1) * tw] = cv2.resize(f, (tw, th), interpolation=cv2.INTER_AREA)
+    return grid
+
+
+class VlmDescribeVideoTool(VlmDescribeTool):
+    """describe_video with the describe VLM: ``frames`` sampled uniformly, tiled into one storyboard
+    image (a tracked target outlined on each), and the question asked about it. Motion and cuts are
+    measured as by the cv backend."""
+
+    name = "describe_video"
+    description = ("Describe a video or answer a question about it with a vision-language model looking at "
+                   "sampled frames (a tracked target is outlined); also measures motion and scene cuts.")
+    Input = DescribeVideoInput
+    Output = DescribeVideoOutput
+
+    def check_inputs(self, inp: DescribeVideoInput, ctx: ToolContext) -> None:
+        CvDescribeVideoTool().check_inputs(inp, ctx)
+
+    def run(self, inp: DescribeVideoInput, ctx: ToolContext) -> DescribeVideoOutput:
+        from vitron_agent.report import overlay
+
+        clip = ctx.store.get_video(inp.video)
+        picks = clip.sample(k=inp.frames)
+        frames = list(clip.frames(picks))
+        if inp.track is not None:
+            frames = [overlay(f, ctx.store.get_track_frame(inp.track, i), alpha=0.0) for f, i in zip(frames, picks, strict=True)]
+        ask = (TARGET_HINT if inp.track is not None else "") + (inp.question or VIDEO_CAPTION)
+        question = STORYBOARD.format(k=len(frames), ask=ask)
+        board = storyboard(frames)
+        ctx.progress(0.2, f"asking the vision-language model about {len(frames)} frames")
+        text = self.pool.run(self.key, self._load, lambda vlm: vlm.answer(board, question, self.max_new_tokens), ctx.progress)
+        facts = video_facts(ctx.store, inp.video, None, 1, ctx)
+        return DescribeVideoOutput(text=text or "(the model returned no text)", motion=round(facts["motion"], 3),
+                                   cuts=facts["cuts"])

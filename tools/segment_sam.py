@@ -166,7 +166,7 @@ class SamSegmentTool(ModelBacked, VisionTool):
 
         def predict(predictor: Any) -> tuple[np.ndarray, float, FeatureRef, str]:
             with torch.inference_mode():
-                feat_ref = self._set_image(predictor, image, inp, ctx)
+                feat_ref = self._set_image(predictor, image, inp.image.id, ctx)
                 ctx.progress(0.6, "decoding mask")
                 mask, score, method = self._decode(predictor, image, inp, ctx)
             return mask, score, feat_ref, method
@@ -179,12 +179,14 @@ class SamSegmentTool(ModelBacked, VisionTool):
         return SamSegmentOutput(mask=ref, box=Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]), area=round(ref.area, 6),
                                 score=round(float(score), 6), method=method, embedding=feat_ref)
 
-    def _set_image(self, predictor: Any, image: np.ndarray, inp: SamSegmentInput, ctx: ToolContext) -> FeatureRef:
-        """Reuse the stored embedding of this image when there is one; else encode and store it."""
+    def _set_image(self, predictor: Any, image: np.ndarray, image_id: str, ctx: ToolContext,
+                   cache: bool = True) -> FeatureRef | None:
+        """Reuse the stored embedding of this image (``image_id``: its content hash) when there is
+        one; else encode it and, with ``cache``, store it. Returns the embedding's ref (None uncached)."""
         import torch
 
-        key = self.embedding_key(inp.image.id)
-        found = ctx.store.find_feature(EMBEDDING_KIND, key)
+        key = self.embedding_key(image_id)
+        found = ctx.store.find_feature(EMBEDDING_KIND, key) if cache else None
         predictor.reset_image()
         if found is not None:
             ctx.progress(0.3, "reusing the stored image embedding")
@@ -197,6 +199,8 @@ class SamSegmentTool(ModelBacked, VisionTool):
             return found
         ctx.progress(0.2, "encoding the image")
         predictor.set_image(image)
+        if not cache:
+            return None
         return ctx.store.put_feature(predictor.features.float().cpu(), kind=EMBEDDING_KIND, producer=ctx.step_id, key=key)
 
     def _decode(self, predictor: Any, image: np.ndarray, inp: SamSegmentInput, ctx: ToolContext) -> tuple[np.ndarray, float, str]:

@@ -28,7 +28,7 @@ from vitron_agent.tool import ToolContext, VisionTool
 
 __all__ = ["TrackInput", "TrackOutput", "CvTrackTool", "CvTracker", "propagate", "track_output", "check_track_inputs"]
 
-StepFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
+StepFn = Callable[[np.ndarray, int], np.ndarray]
 
 
 class TrackInput(BaseModel):
@@ -121,7 +121,7 @@ class CvTracker:
         self.diffs: list[float] = []
         self.velocity = (0, 0)
 
-    def step(self, frame: np.ndarray) -> np.ndarray:
+    def step(self, frame: np.ndarray, index: int | None = None) -> np.ndarray:
         diff = float(np.abs(_thumb(frame) - _thumb(self.prev)).mean())
         typical = float(np.median(self.diffs)) if self.diffs else 0.0
         cut = len(self.diffs) >= 1 and diff > max(20.0, 4.0 * typical)
@@ -199,7 +199,7 @@ def propagate(clip, start: int, first: np.ndarray, make_step: Callable[[np.ndarr
               ctx: ToolContext, span: tuple[float, float] = (0.2, 0.95)) -> list[np.ndarray]:
     """Masks (packed bits, one array a frame) of every frame of ``clip``: ``first`` on frame ``start``,
     propagated forward to the end and backward to frame 0. ``make_step(frame, mask)`` returns
-    a fresh ``step(frame) -> mask`` for each direction. Cancellation stops between frames."""
+    a fresh ``step(frame, index) -> mask`` for each direction. Cancellation stops between frames."""
     n = len(clip)
     packed: list[np.ndarray | None] = [None] * n
     packed[start] = np.packbits(first)
@@ -213,7 +213,7 @@ def propagate(clip, start: int, first: np.ndarray, make_step: Callable[[np.ndarr
         for i, frame in zip(indices, it, strict=False):
             if ctx.cancelled.is_set():
                 raise ToolFailed("tracking was cancelled")
-            packed[i] = np.packbits(step(frame))
+            packed[i] = np.packbits(step(frame, i))
             done += 1
             if done % 8 == 0 or done == n:
                 ctx.progress(lo + (hi - lo) * done / n, f"tracked {done}/{n} frames")

@@ -27,7 +27,7 @@ from vitron_agent.tool import ToolContext, VisionTool
 
 __all__ = ["EditVideoInput", "EditVideoOutput", "CvEditVideoTool", "DescribeVideoInput", "DescribeVideoOutput",
            "CvDescribeVideoTool", "FrameInput", "FrameOutput", "FrameTool", "AnimateInput", "AnimateOutput",
-           "CvAnimateTool", "smoothed_masks", "edit_frames", "check_edit_video"]
+           "CvAnimateTool", "smoothed_masks", "edit_frames", "selected_frames", "check_edit_video"]
 
 EditOperation = Literal["recolor", "remove", "blur", "blur_background", "replace_background", "keep_only",
                         "grayscale", "brighten", "darken", "contrast"]
@@ -89,23 +89,27 @@ def smoothed_masks(store, track: MaskTrackRef, radius: int) -> Iterator[np.ndarr
         yield votes * 2 > (hi - lo + 1)
 
 
-def edit_frames(store, inp: EditVideoInput, ctx: ToolContext, edit_one) -> Iterator[np.ndarray]:
-    """Frames of ``inp.video`` with ``edit_one(frame, mask | None, index)`` applied inside the time range."""
-    clip = store.get_video(inp.video)
+def selected_frames(store, inp: EditVideoInput, ctx: ToolContext) -> Iterator[tuple[int, np.ndarray, np.ndarray | None, bool]]:
+    """``(index, frame, mask or None, selected)`` for every frame of ``inp.video``; ``selected``: the
+    frame lies in the time range and has something to edit. Reports progress; stops when cancelled."""
     n, fps = inp.video.frames, inp.video.fps
     lo = 0 if inp.start is None else int(np.ceil(inp.start * fps - 1e-9))
     hi = n if inp.end is None else min(n, int(np.ceil(inp.end * fps - 1e-9)))
     static = store.get_mask(inp.mask) if inp.mask is not None else None
     masks = smoothed_masks(store, inp.track, inp.smooth) if inp.track is not None else None
-    for i, frame in enumerate(clip.frames()):
+    for i, frame in enumerate(store.get_video(inp.video).frames()):
         if ctx.cancelled.is_set():
             raise ToolFailed("the video edit was cancelled")
         mask = next(masks) if masks is not None else static
-        if lo <= i < hi and (mask is None or mask.any() or inp.where == "outside"):
-            frame = edit_one(frame, mask, i)
         if i % 8 == 0:
             ctx.progress(0.05 + 0.9 * i / n, f"edited {i}/{n} frames")
-        yield frame
+        yield i, frame, mask, lo <= i < hi and (mask is None or mask.any() or inp.where == "outside")
+
+
+def edit_frames(store, inp: EditVideoInput, ctx: ToolContext, edit_one) -> Iterator[np.ndarray]:
+    """Frames of ``inp.video`` with ``edit_one(frame, mask | None, index)`` applied to the selected ones."""
+    for i, frame, mask, selected in selected_frames(store, inp, ctx):
+        yield edit_one(frame, mask, i) if selected else frame
 
 
 class CvEditVideoTool(VisionTool):

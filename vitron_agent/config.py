@@ -23,6 +23,9 @@ Example::
 
     [tools.generate]
     backend = "none"         # no image generator ships without weights
+
+    [tools.track]            # video tools: track, edit_video, describe_video, frame, animate (cv by default),
+    backend = "cv"           # generate_video (none by default); model backends as for images
 """
 
 from __future__ import annotations
@@ -122,6 +125,12 @@ MODEL_BACKENDS: dict[tuple[str, str], tuple[str, str, dict[str, str]]] = {
     ("edit", "diffusers"): ("vitron_agent.tools.edit_diffusers", "DiffusersEditTool",
                             {"checkpoint": "folder?", "instruct_checkpoint": "folder?"}),
     ("describe", "transformers"): ("vitron_agent.tools.describe_vlm", "VlmDescribeTool", {"checkpoint": "folder"}),
+    ("track", "segment-anything"): ("vitron_agent.tools.track_sam", "SamTrackTool", {"checkpoint": "file"}),
+    ("generate_video", "diffusers"): ("vitron_agent.tools.video_diffusers", "DiffusersVideoGenerateTool", {"checkpoint": "folder"}),
+    ("animate", "diffusers"): ("vitron_agent.tools.video_diffusers", "DiffusersAnimateTool", {"checkpoint": "folder"}),
+    ("edit_video", "diffusers"): ("vitron_agent.tools.video_diffusers", "DiffusersEditVideoTool",
+                                  {"checkpoint": "folder?", "video_checkpoint": "folder?"}),
+    ("describe_video", "transformers"): ("vitron_agent.tools.describe_vlm", "VlmDescribeVideoTool", {"checkpoint": "folder"}),
 }
 
 
@@ -147,6 +156,9 @@ def _model_builder(tool: str, backend: str) -> Callable[[ToolConfig], Any]:
         if tool == "edit" and not (extra.get("checkpoint") or extra.get("instruct_checkpoint")):
             raise ConfigError("[tools.edit] backend = \"diffusers\" needs checkpoint (inpainting pipeline) "
                               "and/or instruct_checkpoint (InstructPix2Pix pipeline)")
+        if tool == "edit_video" and not (extra.get("checkpoint") or extra.get("video_checkpoint")):
+            raise ConfigError("[tools.edit_video] backend = \"diffusers\" needs checkpoint (image inpainting pipeline, "
+                              "used frame by frame) and/or video_checkpoint (video-to-video pipeline)")
         return cls(**extra)
 
     return build
@@ -255,7 +267,7 @@ def describe_config(config: Config) -> list[str]:
             device = resolve_device(tool.device_setting)  # raises ConfigError for an unusable device
             resolve_dtype(getattr(tool, "dtype_setting", "auto"), device)
         where = []
-        for attr in ("checkpoint", "instruct_checkpoint"):
+        for attr in ("checkpoint", "instruct_checkpoint", "video_checkpoint"):
             if getattr(tool, attr, None):
                 where.append(f"{attr}={getattr(tool, attr)}")
         for attr in ("model_type", "device_setting", "dtype_setting"):

@@ -10,7 +10,10 @@
      "report": str|null}
 
 For artifacts ``value`` is the ref (a dict with ``id`` and ``session``) and ``path``
-the file; for text, boxes and numbers ``path`` is null.
+the file; for text, boxes and numbers ``path`` is null. Videos are exported as the
+store keeps them (lossless RGB H.264, exact pixels) plus ``<step>_<name>.preview.mp4``,
+a yuv420p copy that every browser and player opens. Mask tracks are ``.npz``
+(``bits``: per-frame ``np.packbits`` of the HxW mask, ``shape``: [T, H, W]).
 """
 
 from __future__ import annotations
@@ -33,6 +36,15 @@ def _artifact_path(store, value: dict[str, Any]) -> Path | None:
         return store.for_session(ref.session).path(ref)
     except Exception:
         return None
+
+
+def _preview(store, value: dict[str, Any], path: Path) -> None:
+    """A browser/player-friendly yuv420p copy next to the lossless (RGB H.264) stored video."""
+    from vitron_agent.video import write_preview
+
+    ref = ref_from_dict(value)
+    clip = store.for_session(ref.session).get_video(ref)
+    write_preview(clip.frames(), path, ref.fps, max_side=1920)
 
 
 def result_json(result, store, paths: dict[tuple[str, str], str] | None = None,
@@ -69,9 +81,11 @@ def export_run(result, store, out_dir: str | Path, report: bool = True) -> dict[
                     dst = out / f"{s.id}_{name}{src.suffix}"
                     shutil.copyfile(src, dst)
                     paths[(s.id, name)] = str(dst.resolve())
+                    if o["kind"] == "video":
+                        _preview(store, o["value"], out / f"{s.id}_{name}.preview.mp4")
     for ns, values in result.inputs.items():
         for name, value in values.items():
-            if ns == "input" and isinstance(value, dict) and value.get("type") == "image":
+            if ns == "input" and isinstance(value, dict) and value.get("type") in ("image", "video"):
                 src = _artifact_path(store, value)
                 if src is not None:
                     shutil.copyfile(src, out / f"input_{name}{src.suffix}")

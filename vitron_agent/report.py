@@ -1,6 +1,8 @@
 """A self-contained HTML report of one run: the request, the plan drawn as a graph,
 each step's arguments and outputs as pictures (masks overlaid on their image),
-the answer and the timings. Pictures are embedded as base64 JPEG thumbnails."""
+the answer and the timings. Pictures are embedded as base64 JPEG thumbnails; a
+video shows as a strip of keyframes plus a small embedded H.264 clip, a mask track
+as the same with the masks overlaid on its video."""
 
 from __future__ import annotations
 
@@ -19,6 +21,9 @@ from vitron_agent.refs import ImageRef, ref_from_dict
 __all__ = ["write_report", "render_report", "plan_svg"]
 
 THUMB_MAX = 480
+STRIP_FRAMES = 6
+CLIP_MAX_FRAMES = 240     # longer videos show as a keyframe strip only (the report stays small)
+CLIP_MAX_SIDE = 320
 _STATUS_COLOR = {"ok": "#2e7d32", "error": "#c62828", "skipped": "#9e9e9e", None: "#9e9e9e"}
 
 
@@ -51,7 +56,7 @@ class _Pictures:
 
     def of(self, value: Any) -> str | None:
         """An <img> for an image or mask ref dict (mask overlaid on its source image)."""
-        if not isinstance(value, dict) or value.get("type") not in ("image", "mask"):
+        if not isinstance(value, dict) or value.get("type") not in ("image", "mask", "video", "track"):
             return None
         key = f"{value.get('session')}/{value.get('id')}"
         if key not in self._cache:
@@ -62,6 +67,8 @@ class _Pictures:
         try:
             ref = ref_from_dict(value)
             store = self.store.for_session(ref.session)
+            if ref.type in ("video", "track"):
+                return _video_html(store, ref)
             if ref.type == "image":
                 arr = store.get_image(ref)
             else:
@@ -74,6 +81,44 @@ class _Pictures:
         except Exception as exc:  # a report must render even when an artifact is gone
             return f'<div class="missing">artifact unavailable: {html.escape(str(exc))}</div>'
         return f'<img src="{_png_data_url(arr)}" alt="{value["type"]}">'
+
+
+def _video_html(store, ref: Any) -> str:
+    """A keyframe strip and, for short clips, an embedded looping H.264 clip (masks overlaid for a track)."""
+    import tempfile
+
+    from vitron_agent.refs import VideoRef
+    from vitron_agent.video import write_preview
+
+    track = None
+    if ref.type == "track":
+        meta = store._read_meta(ref.video) if ref.video else None
+        if not meta or not (store.dir / f"{ref.video}.mp4").exists():
+            strip = [np.repeat(store.get_track_frame(ref, i)[..., None] * np.uint8(255), 3, axis=2)
+                     for i in _spread(ref.frames, STRIP_FRAMES)]
+            return f'<img src="{_png_data_url(np.concatenate(strip, axis=1))}" alt="mask track">'
+        track, ref = ref, VideoRef(id=ref.video, session=ref.session, width=ref.width, height=ref.height,
+                                   frames=meta["shape"][0], fps=meta["fps"])
+    clip = store.get_video(ref)
+
+    def shown(i: int, frame: np.ndarray) -> np.ndarray:
+        return overlay(frame, store.get_track_frame(track, i)) if track is not None else frame
+
+    keys = _spread(ref.frames, STRIP_FRAMES)
+    strip = np.concatenate([shown(i, f) for i, f in zip(keys, clip.frames(keys), strict=True)], axis=1)
+    parts = [f'<img src="{_png_data_url(strip)}" alt="keyframes {", ".join(map(str, keys))}">']
+    if ref.frames <= CLIP_MAX_FRAMES:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "clip.mp4"
+            write_preview((shown(i, f) for i, f in enumerate(clip.frames())), path, ref.fps, CLIP_MAX_SIDE)
+            data = base64.b64encode(path.read_bytes()).decode()
+        parts.append(f'<video controls loop muted autoplay playsinline src="data:video/mp4;base64,{data}"></video>')
+    parts.append(f"<small>{ref.frames} frames, {ref.fps:g} fps, {ref.width}x{ref.height}</small>")
+    return "<br>".join(parts)
+
+
+def _spread(n: int, k: int) -> list[int]:
+    return sorted(set(np.linspace(0, n - 1, min(n, k)).round().astype(int).tolist()))
 
 
 def plan_svg(plan, records: dict[str, Any]) -> str:
@@ -122,10 +167,12 @@ def _final_picture(result, pics: _Pictures) -> str | None:
     image = mask = None
     for step in result.steps:
         for out in step.outputs.values():
-            if out["kind"] == "image":
-                image = out["value"]
+            if out["kind"] in ("image", "video"):
+                image, mask = out["value"], None if out["kind"] == "video" else mask
             elif out["kind"] == "mask":
                 mask = out["value"]
+    if image is not None and image.get("type") == "video":
+        return f"<figure>{pics.of(image)}<figcaption>final video</figcaption></figure>"
     if image is None and mask is None:
         return None
     shown = mask if mask is not None and (image is None or mask.get("image") == image.get("id")) else image
@@ -174,7 +221,7 @@ h1{{font-size:1.4rem}} .request{{font-size:1.2rem;background:#f3f3f3;padding:.8r
 .answer{{white-space:pre-wrap;background:#eef6ee;padding:.8rem 1rem;border-radius:8px;border-left:4px solid #2e7d32}}
 .step{{border:2px solid;border-radius:10px;padding:.5rem 1rem;margin:1rem 0}} .cols{{display:flex;gap:2rem;flex-wrap:wrap}}
 .cols>div{{flex:1;min-width:300px}} table{{border-collapse:collapse}} th{{text-align:left;vertical-align:top;padding:.3rem .6rem .3rem 0}}
-td{{padding:.3rem 0}} img{{max-width:100%;border-radius:6px;margin-top:.3rem}} .error{{color:#c62828}}
+td{{padding:.3rem 0}} img,video{{max-width:100%;border-radius:6px;margin-top:.3rem}} .error{{color:#c62828}}
 figure{{display:inline-block;margin:0 1rem 0 0;max-width:320px}} svg.plan text{{font-size:13px}} code{{font-size:.85rem}}
 .missing{{color:#c62828}}
 </style></head><body>

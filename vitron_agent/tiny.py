@@ -8,6 +8,8 @@
 * ``llava/`` -- a LLaVA-style transformers folder with an offline-built tokenizer and processor;
 * ``owlv2/`` -- an OWLv2 open-vocabulary detector folder;
 * ``planner-llm/`` -- a tiny Llama with ``[SEG]``/``[GEN]`` tokens for ``--planner vitron``;
+* ``t2v/`` -- a text-to-video pipeline (UNet3D, ``TextToVideoSDPipeline``; also loads as
+  ``VideoToVideoSDPipeline``) and ``i2v/`` -- an image-to-video pipeline (``I2VGenXLPipeline``);
 * ``vitron.toml`` -- a config that points every tool at them.
 
 They load through exactly the code real checkpoints use; their outputs are noise.
@@ -117,6 +119,35 @@ def _diffusers(folder: Path) -> dict[str, Path]:
     return out
 
 
+def _video_pipelines(folder: Path) -> dict[str, Path]:
+    import torch
+    from diffusers import (
+        I2VGenXLPipeline,
+        I2VGenXLUNet,
+        TextToVideoSDPipeline,
+        UNet3DConditionModel,
+    )
+    from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
+
+    parts = _sd_parts(4)
+    torch.manual_seed(0)
+    blocks = {"block_out_channels": (32, 64), "layers_per_block": 1, "sample_size": 32, "in_channels": 4,
+              "out_channels": 4, "down_block_types": ("CrossAttnDownBlock3D", "DownBlock3D"),
+              "up_block_types": ("UpBlock3D", "CrossAttnUpBlock3D"), "cross_attention_dim": 32, "attention_head_dim": 8,
+              "norm_num_groups": 32}
+    TextToVideoSDPipeline(vae=parts["vae"], text_encoder=parts["text_encoder"], tokenizer=parts["tokenizer"],
+                          unet=UNet3DConditionModel(**blocks), scheduler=parts["scheduler"]).save_pretrained(folder / "t2v")
+    torch.manual_seed(0)
+    encoder = CLIPVisionModelWithProjection(CLIPVisionConfig(hidden_size=32, projection_dim=32, num_hidden_layers=2,
+                                                             num_attention_heads=4, image_size=32, intermediate_size=37,
+                                                             patch_size=4))
+    I2VGenXLPipeline(vae=parts["vae"], text_encoder=parts["text_encoder"], tokenizer=parts["tokenizer"],
+                     image_encoder=encoder, feature_extractor=CLIPImageProcessor(crop_size=32, size=32),
+                     unet=I2VGenXLUNet(**blocks, num_attention_heads=None), scheduler=parts["scheduler"]
+                     ).save_pretrained(folder / "i2v")
+    return {"t2v": folder / "t2v", "i2v": folder / "i2v"}
+
+
 def _llava(folder: Path) -> Path:
     import torch
     from transformers import (
@@ -190,7 +221,7 @@ def _owlv2(folder: Path) -> Path:
 
 
 def make_tiny_checkpoints(folder: str | Path,
-                          which: tuple[str, ...] = ("sam", "diffusers", "llava", "owlv2", "planner")) -> Path:
+                          which: tuple[str, ...] = ("sam", "diffusers", "llava", "owlv2", "planner", "video")) -> Path:
     """Write tiny checkpoints and a ``vitron.toml`` pointing at them into ``folder``; returns the toml path."""
     from vitron_agent.models import quiet_hf
 
@@ -201,8 +232,10 @@ def make_tiny_checkpoints(folder: str | Path,
              "# but every backend loads and runs through its real code path.", ""]
     if "sam" in which:
         arch = ", ".join(f"{k} = {v!r}".replace("'", '"') for k, v in TINY_SAM_ARCH.items())
-        lines += ["[tools.segment]", 'backend = "segment-anything"', f'checkpoint = "{_sam(root)}"',
-                  'model_type = "custom"', f"arch = {{ {arch} }}", 'device = "cpu"', ""]
+        sam = _sam(root)
+        for tool in ("segment", "track"):
+            lines += [f"[tools.{tool}]", 'backend = "segment-anything"', f'checkpoint = "{sam}"',
+                      'model_type = "custom"', f"arch = {{ {arch} }}", 'device = "cpu"', ""]
     if "diffusers" in which:
         sd = _diffusers(root)
         lines += ["[tools.generate]", 'backend = "diffusers"', f'checkpoint = "{sd["sd-txt2img"]}"', "steps = 2",
@@ -210,8 +243,18 @@ def make_tiny_checkpoints(folder: str | Path,
                   "[tools.edit]", 'backend = "diffusers"', f'checkpoint = "{sd["sd-inpaint"]}"',
                   f'instruct_checkpoint = "{sd["sd-ip2p"]}"', "steps = 2", "max_side = 128", 'device = "cpu"', ""]
     if "llava" in which:
-        lines += ["[tools.describe]", 'backend = "transformers"', f'checkpoint = "{_llava(root)}"', "max_new_tokens = 12",
-                  'device = "cpu"', ""]
+        llava = _llava(root)
+        for tool in ("describe", "describe_video"):
+            lines += [f"[tools.{tool}]", 'backend = "transformers"', f'checkpoint = "{llava}"', "max_new_tokens = 12",
+                      'device = "cpu"', ""]
+    if "video" in which:
+        vid = _video_pipelines(root)
+        for tool, name in (("generate_video", "t2v"), ("animate", "i2v")):
+            lines += [f"[tools.{tool}]", 'backend = "diffusers"', f'checkpoint = "{vid[name]}"', "steps = 2", "frames = 4",
+                      "fps = 4", "height = 64", "width = 64", 'device = "cpu"', ""]
+        inpaint = f'checkpoint = "{root / "sd-inpaint"}"' if "diffusers" in which else "# checkpoint: an inpainting pipeline"
+        lines += ["[tools.edit_video]", 'backend = "diffusers"', inpaint, f'video_checkpoint = "{vid["t2v"]}"', "steps = 2",
+                  "max_side = 64", "chunk = 4", 'device = "cpu"', ""]
     if "owlv2" in which:
         lines += ["[tools.ground]", 'backend = "transformers"', f'checkpoint = "{_owlv2(root)}"', "threshold = 0.0",
                   'device = "cpu"', ""]

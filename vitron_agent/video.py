@@ -9,7 +9,8 @@ clip in memory. Every odd or hostile file either decodes or raises
 * frames larger than ``max_pixels`` are rejected from the header, before decoding;
 * more than ``max_frames`` frames or ``max_seconds`` seconds is rejected (a cap, not a silent cut);
 * variable frame rate is resampled to a constant rate (the stream's average) by
-  timestamp, so frame ``i`` is at ``i / fps`` seconds; ``VideoInfo.vfr`` says it happened.
+  timestamp, so frame ``i`` is at ``i / fps`` seconds (frames repeat across gaps and
+  drop where they bunch up); the frame stream's ``vfr`` says it happened.
 
 The store keeps videos as lossless RGB H.264 (``libx264rgb``, ``crf=0``): pixels
 read back exactly as written, so an edit changes only what it edits.
@@ -32,7 +33,8 @@ from vitron_agent.errors import MediaError
 from vitron_agent.media import DEFAULT_MAX_PIXELS, MAX_FILE_BYTES, check_allowed
 
 __all__ = ["VideoInfo", "DEFAULT_MAX_FRAMES", "DEFAULT_MAX_SECONDS", "open_video", "write_video",
-           "write_preview", "sample_indices", "VIDEO_SUFFIXES", "VideoClip", "VideoWriter", "count_frames"]
+           "write_preview", "sample_indices", "VIDEO_SUFFIXES", "VideoClip", "VideoWriter", "count_frames",
+           "FrameStream"]
 
 DEFAULT_MAX_FRAMES = 20_000
 DEFAULT_MAX_SECONDS = 3600.0
@@ -50,7 +52,6 @@ class VideoInfo:
     frames: int
     duration: float
     codec: str
-    vfr: bool = False
 
 
 def _label(source: Any, name: str | None) -> str:
@@ -137,7 +138,7 @@ class _Decoder:
         self.vfr = False
 
     def info(self) -> VideoInfo:
-        return VideoInfo(self.width, self.height, self.fps, self.declared, self.duration, self.codec, self.vfr)
+        return VideoInfo(self.width, self.height, self.fps, self.declared, self.duration, self.codec)
 
     def _decoded(self) -> Iterator[tuple[float | None, Any]]:
         import av
@@ -194,9 +195,30 @@ class _Decoder:
                                          "max_video_frames / max_video_seconds")
 
 
+class FrameStream:
+    """An iterator of HxWx3 uint8 RGB frames; ``vfr`` is True once variable frame rate was seen."""
+
+    def __init__(self, decoder: _Decoder):
+        self._decoder = decoder
+        self._frames = decoder.frames()
+
+    def __iter__(self) -> FrameStream:
+        return self
+
+    def __next__(self) -> np.ndarray:
+        return next(self._frames)
+
+    def close(self) -> None:
+        self._frames.close()
+
+    @property
+    def vfr(self) -> bool:
+        return self._decoder.vfr
+
+
 def open_video(source: str | os.PathLike[str] | bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS,
                max_frames: int = DEFAULT_MAX_FRAMES, max_seconds: float = DEFAULT_MAX_SECONDS,
-               name: str | None = None, allowed_roots: list[Any] | None = None) -> tuple[VideoInfo, Iterator[np.ndarray]]:
+               name: str | None = None, allowed_roots: list[Any] | None = None) -> tuple[VideoInfo, FrameStream]:
     """Open a video file (path or bytes): its header info and an iterator of HxWx3 uint8 RGB
     frames at a constant rate. The header is checked now; corruption found while decoding
     raises :class:`MediaError` from the iterator.
@@ -208,7 +230,7 @@ def open_video(source: str | os.PathLike[str] | bytes, *, max_pixels: int = DEFA
     """
     label = _label(source, name)
     dec = _Decoder(_open_container(source, label, allowed_roots), label, max_pixels, max_frames, max_seconds)
-    return dec.info(), dec.frames()
+    return dec.info(), FrameStream(dec)
 
 
 def _clip_cache_bytes() -> int:

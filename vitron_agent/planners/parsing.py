@@ -34,7 +34,7 @@ MODULES = {
     "A": "image generation", "B": "image segmentation", "C": "image editing", "D": "text to video",
     "E": "video segmentation", "F": "video editing", "G": "image to video",
 }
-# module -> the tool that serves it (video tools arrive with the video issue)
+# module -> the tool that serves it
 MODULE_TOOLS = {"A": "generate", "B": "segment", "C": "edit", "D": "generate_video", "E": "track",
                 "F": "edit_video", "G": "animate"}
 _LONG_NAMES = {
@@ -99,11 +99,13 @@ def _region(content: str) -> dict[str, Any] | str:
 
 
 def parse_vitron_output(text: str, toolbox: Any, image: str | None = "$input.image",
-                        features: dict[str, list[dict[str, Any]]] | None = None, start: int = 1) -> Plan:
+                        features: dict[str, list[dict[str, Any]]] | None = None, start: int = 1,
+                        video: str | None = None) -> Plan:
     """A plan from a Vitron-format answer (see module docstring).
 
     Args:
         image: the reference image steps work on (None when the request has none).
+        video: the reference video modules E and F work on (None when the request has none).
         features: continuous embeddings the model emitted: ``{"seg": [FeatureRef dict, ...],
             "gen": [...]}`` in order of appearance; the i-th segmentation / generation module
             takes the i-th one as ``prompt_embedding`` / ``prompt_embeds``.
@@ -138,14 +140,14 @@ def parse_vitron_output(text: str, toolbox: Any, image: str | None = "$input.ima
         raise PlanValidationError(problems)
     if not groups:
         return Plan(answer=answer or "(no answer)")
-    return _groups_to_plan(groups, answer, toolbox, image, features or {}, start)
+    return _groups_to_plan(groups, answer, toolbox, {"image": image, "video": video}, features or {}, start)
 
 
-def _groups_to_plan(groups, answer, toolbox, image, features, start) -> Plan:
+def _groups_to_plan(groups, answer, toolbox, media, features, start) -> Plan:
     steps: list[Step] = []
     notes: list[str] = []
     seg_feats, gen_feats = list(features.get("seg", [])), list(features.get("gen", []))
-    mask = None
+    image, mask = media["image"], None
 
     def add(tool: str, **args: Any) -> str:
         sid = f"s{len(steps) + start}"
@@ -164,6 +166,8 @@ def _groups_to_plan(groups, answer, toolbox, image, features, start) -> Plan:
         if letter == "A":
             sid = add("generate", prompt=text or None, prompt_embeds=gen_feats.pop(0) if gen_feats else None)
             image, mask = f"${sid}.image", None
+        elif letter in "DEFG":
+            _video_module(letter, g, text, box, toolbox, media, image, add, notes, gen_feats)
         elif image is None:
             notes.append(f"module {letter} ({MODULES[letter]}) needs an image; skipped {text[:80]!r}")
         elif letter == "B":
@@ -180,9 +184,58 @@ def _groups_to_plan(groups, answer, toolbox, image, features, start) -> Plan:
                 mask = f"${add('segment', image=image, box=box)}.mask"
             sid = add("edit", image=image, operation=operation, mask=mask, prompt=text or None)
             image = f"${sid}.image"
-        else:  # video modules: the video tools define their own arguments
-            add(tool, prompt=text or None, image=image if letter == "G" else None)
     return Plan(steps=steps, answer=answer or None, notes=notes)
+
+
+_CV_VIDEO_EDITS = [(re.compile(p, re.I), op) for p, op in [
+    (r"\b(?:gr[ae]y ?scale|black and white|monochrome)\b", "grayscale"), (r"\bblur", "blur"),
+    (r"\b(?:remove|erase|delete)\b", "remove"), (r"\b(?:brighten|brighter|lighter)\b", "brighten"),
+    (r"\b(?:darken|darker)\b", "darken")]]
+
+
+def _video_module(letter, group, text, box, toolbox, media, image, add, notes, gen_feats) -> None:
+    """Steps for the video modules: D text->video, E tracking, F fore/background editing, G image->video.
+    ``media["video"]`` / ``media["track"]`` carry the current video and track between modules."""
+    from vitron_agent.tools.colors import COLORS
+
+    video = media.get("video")
+    if letter == "D":
+        embeds = gen_feats.pop(0) if gen_feats and "prompt_embeds" in toolbox.get("generate_video").Input.model_fields else None
+        media["video"], media["track"] = f"${add('generate_video', prompt=text or None, prompt_embeds=embeds)}.video", None
+        return
+    if letter == "G":
+        if image is None:
+            notes.append(f"module G (image to video) needs an image; skipped {text[:80]!r}")
+            return
+        media["video"], media["track"] = f"${add('animate', image=image, prompt=text or None)}.video", None
+        return
+    if video is None:
+        notes.append(f"module {letter} ({MODULES[letter]}) needs a video; skipped {text[:80]!r}")
+        return
+    if letter == "E":
+        media["track"] = f"${add('track', video=video, target=text[:200] or None, box=box)}.track"
+        return
+    for task, body in group["instructions"] or [("", "")]:
+        where = "outside" if task.lower().startswith("back") else "inside"
+        args: dict[str, Any] = {"video": video, "where": where}
+        if toolbox.supports("edit_video", "inpaint"):
+            args.update(operation="inpaint", prompt=body or None)
+        elif toolbox.supports("edit_video", "instruct") and where == "inside" and media.get("track") is None and box is None:
+            args.update(operation="instruct", prompt=body or None, where=None)
+        else:
+            color = next((w for w in re.findall(r"[a-z]+", body.lower()) if w in COLORS), None)
+            op = "recolor" if color else next((o for pat, o in _CV_VIDEO_EDITS if pat.search(body)), None)
+            if op is None:
+                notes.append(f"module F instruction {body[:80]!r} needs a generative video editor: set "
+                             "[tools.edit_video] backend = \"diffusers\" in vitron.toml; skipped it")
+                continue
+            args.update(operation=op, color=color)
+        if args.get("where") is not None and media.get("track") is None:
+            target = None if box is not None else "the main object"
+            media["track"] = f"${add('track', video=video, target=target, box=box)}.track"
+        if args.get("where") is not None:
+            args["track"] = media["track"]
+        video = media["video"] = f"${add('edit_video', **args)}.video"
 
 
 def extract_json_object(text: str) -> Any:

@@ -429,6 +429,7 @@ def _do_animate(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
     if "animate" not in b.toolbox:
         b.notes.append("Animating an image is not configured: set [tools.animate] backend in vitron.toml.")
         return
+    rest = re.sub(r"^(?:it|this|that|the (?:image|picture|photo|result))\b\s*", "", rest, flags=re.I)
     prompt = _restore(re.sub(r"^(?:so that|so|with|where|as if|like)\s+", "", rest, flags=re.I), b.regions) or None
     sid = b.add("animate", image=b.image, prompt=prompt)
     b.image, b.mask, b.last_output, b.video_mode = f"${sid}.video", None, "video", True

@@ -175,9 +175,11 @@ class VitronPlanner(ModelBacked):
         if self.mode == "json":
             return parse_json_plan(text)
         features = self._features(lm, inputs, out, request)
-        image = "$input.image" if "image" in request.inputs.get("input", {}) else None
+        given = request.inputs.get("input", {})
+        image = "$input.image" if "image" in given else None
+        video = "$input.video" if "video" in given else None
         plan = parse_vitron_output(text.replace(SEG, " ").replace(GEN, " "), toolbox, image=image, features=features,
-                                   start=request.first_id)
+                                   start=request.first_id, video=video)
         if (features["seg"] or features["gen"]) and not lm.trained_heads:
             plan.notes.append(RANDOM_HEADS.format(ckpt=self.checkpoint))
         return plan
@@ -196,13 +198,18 @@ class VitronPlanner(ModelBacked):
 
     @staticmethod
     def _request_image(request: PlanRequest) -> Any:
-        """The request's image (HxWx3 uint8), when there is one and a store to read it from."""
+        """The request's image (HxWx3 uint8) -- for a video, its first frame -- when there is one
+        and a store to read it from."""
         from vitron_agent.refs import ref_from_dict
 
-        value = request.values.get("input", {}).get("image")
-        if value is None or request.store is None:
+        given = request.values.get("input", {})
+        if request.store is None:
             return None
-        return request.store.get_image(ref_from_dict(value))
+        if given.get("image") is not None:
+            return request.store.get_image(ref_from_dict(given["image"]))
+        if given.get("video") is not None:
+            return request.store.get_video(ref_from_dict(given["video"])).frame(0)
+        return None
 
     def _generate(self, lm: _Lm, prompt: str, request: PlanRequest) -> tuple[Any, Any, str]:
         import torch
