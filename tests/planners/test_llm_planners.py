@@ -24,6 +24,8 @@ from vitron_agent.tool import Toolbox
 
 IMG = {"input": {"image": "image"}, "last": {}}
 
+CV_TOOLS = {"segment", "edit", "describe", "count", "track", "edit_video", "describe_video", "frame", "animate"}
+
 
 @pytest.fixture(scope="module")
 def tiny_box(tiny_dir):
@@ -121,7 +123,7 @@ def test_chat_model_planner_repairs_hallucinated_tools(tmp_path):
     assert result.ok and [s.tool for s in result.steps] == ["segment", "describe"] and "red" in result.answer
     repair_turn = model.seen[1]
     assert any(isinstance(m, ToolMessage) and "unknown tool 'segmnet'" in m.content for m in repair_turn)
-    assert {t["function"]["name"] for t in model.tools} == {"segment", "edit", "describe", "count"}
+    assert {t["function"]["name"] for t in model.tools} == CV_TOOLS
 
 
 def test_chat_model_text_reply_and_json_mode(tmp_path):
@@ -188,7 +190,7 @@ def test_openai_tool_calling_with_retry_on_429(tmp_path):
         assert len(server.requests) == 2 and server.requests[1]["path"] == "/v1/chat/completions"
         req = server.requests[1]
         assert req["auth"] == "Bearer sk-test" and req["body"]["model"] == "tiny"
-        assert {t["function"]["name"] for t in req["body"]["tools"]} == {"segment", "edit", "describe", "count"}
+        assert {t["function"]["name"] for t in req["body"]["tools"]} == CV_TOOLS
     finally:
         server.close()
 

@@ -6,26 +6,13 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel, Field
 from vitron_agent.tools import default_tools
 
 from vitron_agent.errors import PlanValidationError
 from vitron_agent.plan import Plan
 from vitron_agent.planners.chat import tool_calls_to_plan
 from vitron_agent.planners.parsing import parse_json_plan, parse_vitron_output
-from vitron_agent.refs import ImageRef, VideoRef
-from vitron_agent.tool import Toolbox, VisionTool
-
-
-def _video_tool(tool_name: str):
-    class In(BaseModel):
-        prompt: str | None = Field(default=None, description="instruction")
-        image: ImageRef | None = Field(default=None, description="image")
-
-    class Out(BaseModel):
-        video: VideoRef
-
-    return type(f"T_{tool_name}", (VisionTool,), {"name": tool_name, "description": "test video tool", "Input": In, "Output": Out})()
+from vitron_agent.tool import Toolbox
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +24,12 @@ def cv_box():
 def full_box(tiny_dir):
     from vitron_agent.config import build_toolbox, load_config
 
-    tools = list(build_toolbox(load_config(tiny_dir / "vitron.toml")))
-    return Toolbox(tools + [_video_tool(n) for n in ("generate_video", "track", "edit_video", "animate")])
+    return build_toolbox(load_config(tiny_dir / "vitron.toml"))
 
 
 def steps(plan: Plan):
-    return [(s.tool, {k: v for k, v in s.args.items() if k != "image" or v != "$input.image"}) for s in plan.steps]
+    return [(s.tool, {k: v for k, v in s.args.items() if (k, v) not in (("image", "$input.image"), ("video", "$input.video"))})
+            for s in plan.steps]
 
 
 BOX = {"type": "box", "x1": 10.0, "y1": 20.0, "x2": 110.0, "y2": 90.0}
@@ -62,16 +49,23 @@ BOX = {"type": "box", "x1": 10.0, "y1": 20.0, "x2": 110.0, "y2": 90.0}
     ("<module>D</module><instruction>video generation: a dog running on a beach</instruction>",
      [("generate_video", {"prompt": "a dog running on a beach"})], None),
     ("<Module> Video Segmentation </Module><Instruction> tracking: the person </Instruction>",
-     [("track", {"prompt": "the person"})], None),
+     [("track", {"target": "the person"})], None),
     ("<module>F</module><instruction>foreground: make the car red</instruction><instruction>background: snowy street</instruction>",
-     [("edit_video", {"prompt": "make the car red snowy street"})], None),
+     [("track", {"target": "the main object"}),
+      ("edit_video", {"operation": "inpaint", "where": "inside", "prompt": "make the car red", "track": "$s1.track"}),
+      ("edit_video", {"video": "$s2.video", "operation": "inpaint", "where": "outside", "prompt": "snowy street",
+                      "track": "$s1.track"})], None),
+    ("<module>E</module><instruction>track: the dog</instruction><region>[10, 20, 110, 90]</region>"
+     "<module>F</module><instruction>background: a beach</instruction>",
+     [("track", {"target": "the dog", "box": BOX}),
+      ("edit_video", {"operation": "inpaint", "where": "outside", "prompt": "a beach", "track": "$s1.track"})], None),
     ("<module>G</module><instruction>animation: the waves move</instruction>",
      [("animate", {"prompt": "the waves move"})], None),
     ("<module>B</module><instruction>segment: the cat</instruction> then <module>C</module><instruction>edit: a tiger</instruction>",
      [("segment", {"target": "the cat"}), ("edit", {"operation": "inpaint", "mask": "$s1.mask", "prompt": "a tiger"})], "then"),
 ])
 def test_each_module_parses_to_the_expected_plan(full_box, text, expected, answer):
-    plan = parse_vitron_output(text, full_box)
+    plan = parse_vitron_output(text, full_box, video="$input.video")
     assert steps(plan) == expected
     assert plan.answer == answer
 
@@ -79,6 +73,8 @@ def test_each_module_parses_to_the_expected_plan(full_box, text, expected, answe
 def test_unavailable_modules_become_notes(cv_box):
     plan = parse_vitron_output("<module>D</module><instruction>video: a cat</instruction>", cv_box)
     assert not plan.steps and "module D (text to video) needs the 'generate_video' tool" in plan.notes[0]
+    plan = parse_vitron_output("<module>E</module><instruction>track: the cat</instruction>", cv_box)
+    assert not plan.steps and "module E (video segmentation) needs a video" in plan.notes[0]
     plan = parse_vitron_output("<module>C</module><instruction>edit: winter</instruction>", cv_box)
     assert not plan.steps and "[tools.edit] backend = \"diffusers\"" in plan.notes[0]
 
@@ -90,6 +86,16 @@ def test_embeddings_are_attached_in_order(full_box):
                                "<module>A</module><instruction>gen: a cat</instruction>", full_box,
                                features={"seg": seg, "gen": gen})
     assert plan.steps[0].args["prompt_embedding"] == seg[0] and plan.steps[1].args["prompt_embeds"] == gen[0]
+
+
+def test_video_editing_on_the_cv_backend(cv_box):
+    plan = parse_vitron_output("<module>F</module><instruction>foreground: make it blue</instruction>"
+                               "<instruction>background: blur it</instruction>"
+                               "<instruction>background: a snowy street</instruction>", cv_box, video="$input.video")
+    assert steps(plan) == [("track", {"target": "the main object"}),
+                           ("edit_video", {"where": "inside", "operation": "recolor", "color": "blue", "track": "$s1.track"}),
+                           ("edit_video", {"video": "$s2.video", "where": "outside", "operation": "blur", "track": "$s1.track"})]
+    assert "a snowy street" in plan.notes[0] and "[tools.edit_video] backend" in plan.notes[0]
 
 
 @pytest.mark.parametrize("text,problem", [

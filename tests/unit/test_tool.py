@@ -12,7 +12,9 @@ from vitron_agent.tool import Toolbox, ToolContext, VisionTool, field_kinds
 def test_schemas_come_from_the_pydantic_models():
     box = Toolbox(default_tools())
     schemas = {s["name"]: s for s in box.schemas()}
-    assert list(schemas) == ["segment", "edit", "describe", "count"]
+    assert list(schemas) == ["segment", "edit", "describe", "count", "track", "edit_video", "describe_video", "frame",
+                             "animate"]
+    assert schemas["track"]["outputs"]["track"] == "track" and schemas["edit_video"]["outputs"] == {"video": "video"}
     seg = schemas["segment"]
     assert seg["input_schema"]["required"] == ["image"]
     assert "colour of the target" in seg["input_schema"]["properties"]["color"]["description"]

@@ -2,12 +2,12 @@
 plans cross modalities (video -> frame -> image tools, image -> animate -> video tools)."""
 
 import pytest
+from vitron_agent.tools import default_tools
 
 from vitron_agent.plan import validate_plan
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import NO_VIDEO_GENERATOR, RulePlanner
 from vitron_agent.tool import Toolbox
-from vitron_agent.tools import default_tools
 
 VID = {"input": {"video": "video"}, "last": {}}
 IMG = {"input": {"image": "image"}, "last": {}}
@@ -69,7 +69,7 @@ def test_generation_needs_configuration(toolbox):
 
 def test_generate_video_then_track(toolbox):
     tools = default_tools()
-    from vitron_agent.tools.video_models import DiffusersVideoGenerateTool
+    from vitron_agent.tools.video_diffusers import DiffusersVideoGenerateTool
 
     gen = DiffusersVideoGenerateTool(checkpoint="/nonexistent")  # not loaded: planning only
     plan = RulePlanner().plan(PlanRequest(text="generate a video of a red ball bouncing, then track the red ball",

@@ -3,11 +3,10 @@
 import numpy as np
 import pytest
 
+from tests.video.conftest import frames_equal, put_clip
 from vitron_agent.errors import MediaError
 from vitron_agent.store import ArtifactStore
 from vitron_agent.video import open_video, sample_indices, write_preview, write_video
-
-from tests.video.conftest import frames_equal, put_clip
 
 
 def test_store_roundtrip_is_exact_and_content_addressed(store, clip):
