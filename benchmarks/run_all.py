@@ -14,6 +14,7 @@ import encode_once  # noqa: E402
 import overhead  # noqa: E402
 import server  # noqa: E402
 import startup  # noqa: E402
+import video  # noqa: E402
 
 
 def main() -> None:
@@ -27,7 +28,8 @@ def main() -> None:
     sections = [("Start-up (startup.py)", startup.main()), ("Orchestration overhead (overhead.py)", overhead.main()),
                 ("Checkpoint size (checkpoint_size.py)", checkpoint_size.main()),
                 ("HTTP server under load (server.py)", server.main()),
-                ("Encode once, prompt many (encode_once.py)", encode_once.main("vit_b", repeat=4))]
+                ("Encode once, prompt many (encode_once.py)", encode_once.main("vit_b", repeat=4)),
+                ("Video: trackers and memory vs clip length (video.py)", video.main())]
     text = "\n".join(head + [line for title, body in sections for line in (f"## {title}", "", *body, "")])
     out = Path(__file__).parent / "RESULTS.md"
     out.write_text(text)
