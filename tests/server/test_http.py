@@ -93,6 +93,28 @@ def test_upload_run_and_fetch_artifacts(server):
     assert c.get("/openapi.json").json()["info"]["title"] == "vitron-agent"
 
 
+def test_video_upload_run_and_fetch(server, tmp_path):
+    from vitron_agent.synthetic import moving_disc
+    from vitron_agent.video import open_video, write_video
+
+    write_video(moving_disc(frames=12)[0], tmp_path / "c.mp4", 12.0)
+    c = client(server)
+    sid = c.post("/v1/sessions").json()["session"]
+    ref = c.post(f"/v1/sessions/{sid}/media", content=(tmp_path / "c.mp4").read_bytes(),
+                 headers={"Content-Type": "video/mp4"}).json()
+    assert ref["type"] == "video" and ref["frames"] == 12 and ref["session"] == sid
+    r = c.post(f"/v1/sessions/{sid}/runs", json={"text": "track the red ball, then make it green", "video": ref})
+    assert r.status_code == 200, r.text
+    steps = r.json()["steps"]
+    assert [s["status"] for s in steps] == ["ok", "ok"]
+    mp4 = c.get(steps[1]["outputs"]["video"]["path"])
+    assert mp4.headers["content-type"] == "video/mp4"
+    (tmp_path / "out.mp4").write_bytes(mp4.content)
+    assert sum(1 for _ in open_video(tmp_path / "out.mp4")[1]) == 12
+    bad = c.post(f"/v1/sessions/{sid}/media", content=b"not a video", headers={"X-Filename": "x.mp4"})
+    assert bad.status_code == 400 and "not a recognised video" in bad.json()["detail"]
+
+
 def test_stream_sends_plan_steps_and_result(server):
     c = client(server)
     sid = "streamer"

@@ -35,11 +35,19 @@ async def _session_calls(tmp_path):
             seg = await session.call_tool("segment", {"image": img, "color": "red"})
             desc = await session.call_tool("describe", {"image": img, "question": "what colour is it?"})
             bad = await session.call_tool("edit", {"image": img, "operation": "recolor"})
-            return tools, ran, seg, desc, bad
+            clip = base64.b64encode((tmp_path / "clip.mp4").read_bytes()).decode()
+            video_run = await session.call_tool("run", {"instruction": "track the red ball, then describe it",
+                                                        "video_base64": clip})
+            tracked = await session.call_tool("track", {"video": clip, "color": "red"})
+            return tools, ran, seg, desc, bad, video_run, tracked
 
 
 def test_mcp_stdio_server(tmp_path):
-    tools, ran, seg, desc, bad = anyio.run(_session_calls, tmp_path)
+    from vitron_agent.synthetic import moving_disc
+    from vitron_agent.video import write_video
+
+    write_video(moving_disc(frames=8)[0], tmp_path / "clip.mp4", 8.0)
+    tools, ran, seg, desc, bad, video_run, tracked = anyio.run(_session_calls, tmp_path)
     assert {"run", "segment", "edit", "describe", "count"} <= set(tools)
     assert tools["segment"].input_schema["properties"]["image"]["type"] == "string"
     kinds = [c.type for c in ran.content]
@@ -50,3 +58,6 @@ def test_mcp_stdio_server(tmp_path):
     assert np.asarray(Image.open(io.BytesIO(base64.b64decode(mask.data)))).mean() > 0
     assert "mostly blue; colours: blue (85%) and red (15%)" in "".join(c.text for c in desc.content if c.type == "text")
     assert bad.is_error and "needs a mask" in bad.content[0].text
+    assert not video_run.is_error and "visible on 8 of 8 frames" in video_run.content[0].text
+    assert tools["track"].input_schema["properties"]["video"]["type"] == "string"
+    assert not tracked.is_error and '"type": "track"' in "".join(c.text for c in tracked.content if c.type == "text")

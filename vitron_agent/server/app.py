@@ -35,7 +35,8 @@ __all__ = ["ServerSettings", "create_app"]
 
 PUBLIC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
-MEDIA_TYPES = {".png": "image/png", ".safetensors": "application/octet-stream", ".txt": "text/plain", ".json": "application/json"}
+MEDIA_TYPES = {".png": "image/png", ".mp4": "video/mp4", ".safetensors": "application/octet-stream",
+               ".npz": "application/octet-stream", ".txt": "text/plain", ".json": "application/json"}
 
 
 @dataclass
@@ -53,6 +54,7 @@ class ServerSettings:
 class RunRequest(BaseModel):
     text: str = Field(min_length=1, max_length=10_000, description="the instruction")
     image: dict[str, Any] | None = Field(default=None, description="an ImageRef returned by an upload (or null)")
+    video: dict[str, Any] | None = Field(default=None, description="a VideoRef returned by an upload (or null)")
     regions: list[dict[str, Any]] = Field(default_factory=list, max_length=16, description="Point / Box regions")
     review: bool = Field(default=False, description="stop after planning for approval")
 
@@ -156,9 +158,11 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
 
     def run_turn(sid: str, public: str, body: RunRequest, on_event=None):
         image = to_internal(body.image, sid, public) if body.image else None
+        video = to_internal(body.video, sid, public) if body.video else None
         regions = to_internal(body.regions, sid, public)
         with queue:
-            return agent.run(body.text, image=image, regions=regions, session=sid, on_event=on_event, review=body.review)
+            return agent.run(body.text, image=image, regions=regions, session=sid, on_event=on_event, review=body.review,
+                             video=video)
 
     @app.exception_handler(VitronError)
     async def vitron_error(request: Request, exc: VitronError):
@@ -204,7 +208,9 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
 
     @app.post("/v1/sessions/{public}/media")
     async def upload(public: str, request: Request, owner: str = Depends(auth)) -> dict[str, Any]:
+        """An image or a video (``Content-Type: video/*``, or a file name ending .mp4/.mov/.mkv/.webm/...)."""
         from vitron_agent.media import load_image
+        from vitron_agent.video import VIDEO_SUFFIXES
 
         sid = internal(owner, public)
         declared = int(request.headers.get("content-length") or 0)
@@ -216,11 +222,16 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
             data, name = form
         else:
             name = request.headers.get("x-filename", "upload")
+        is_video = (request.headers.get("content-type", "").startswith("video/")
+                    or name.lower().endswith(VIDEO_SUFFIXES))
         try:
-            arr = await asyncio.to_thread(load_image, data, agent.config.store.max_pixels, name[:100])
+            if is_video:
+                ref = await asyncio.to_thread(_store_video, agent, sid, data, name[:100])
+            else:
+                arr = await asyncio.to_thread(load_image, data, agent.config.store.max_pixels, name[:100])
+                ref = agent.store_for(sid).put_image(arr, producer="input")
         except MediaError as exc:
             raise HTTPException(400, str(exc)) from None
-        ref = agent.store_for(sid).put_image(arr, producer="input")
         return to_public(ref.model_dump(mode="json"), sid, public)
 
     @app.post("/v1/sessions/{public}/runs")
@@ -302,6 +313,15 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
 
     add_openai_routes(app, agent, settings, auth, internal, run_turn, contract)
     return app
+
+
+def _store_video(agent, sid: str, data: bytes, name: str):
+    from vitron_agent.video import open_video
+
+    cfg = agent.config.store
+    info, frames = open_video(data, max_pixels=cfg.max_pixels, max_frames=cfg.max_video_frames,
+                              max_seconds=cfg.max_video_seconds, name=name)
+    return agent.store_for(sid).put_video(frames, info.fps, producer="input")
 
 
 def _jsonable(event: dict[str, Any]) -> dict[str, Any]:

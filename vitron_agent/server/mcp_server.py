@@ -26,6 +26,7 @@ from vitron_agent.tool import ToolContext, field_kinds, invoke
 __all__ = ["build_mcp_server"]
 
 ARTIFACT_KINDS = {"image", "mask"}
+UPLOAD_KINDS = ARTIFACT_KINDS | {"video"}  # arguments sent as base64 files (videos: mp4, mov, webm ...)
 
 
 def _png(arr: np.ndarray) -> bytes:
@@ -44,6 +45,19 @@ def _decode(data: str, label: str) -> np.ndarray:
     except ValueError:
         raise ValueError(f"{label} is not valid base64") from None
     return load_image(raw, name=label)
+
+
+def _decode_video(data: str, label: str, store, config) -> Any:
+    from vitron_agent.video import open_video
+
+    try:
+        raw = base64.b64decode(data.split(",", 1)[1] if data.startswith("data:") else data, validate=True)
+    except ValueError:
+        raise ValueError(f"{label} is not valid base64") from None
+    cfg = config.store
+    info, frames = open_video(raw, max_pixels=cfg.max_pixels, max_frames=cfg.max_video_frames,
+                              max_seconds=cfg.max_video_seconds, name=label)
+    return store.put_video(frames, info.fps, producer="mcp")
 
 
 def build_mcp_server(agent, session: str = "mcp"):
@@ -69,18 +83,22 @@ def build_mcp_server(agent, session: str = "mcp"):
                 content.append(TextContent(type="text", text=f"{label}: {json.dumps(value, default=str)}"))
         return content
 
-    def run(instruction: str, image_base64: str | None = None, session_id: str | None = None) -> list[Any]:
+    def run(instruction: str, image_base64: str | None = None, session_id: str | None = None,
+            video_base64: str | None = None) -> list[Any]:
         """Plan and run one instruction (e.g. 'segment the cat, then make it purple, then describe it') on an
-        image (base64 PNG/JPEG); later calls without an image continue on the latest result."""
+        image (base64 PNG/JPEG) or a video (base64 mp4/mov/webm); later calls without media continue on the
+        latest result. Videos made come back as references (fetch them from the artifact store)."""
         image = _decode(image_base64, "image_base64") if image_base64 else None
-        result = agent.run(instruction, image=image, session=session_id or session)
+        video = _decode_video(video_base64, "video_base64", agent.store_for(session_id or session), agent.config) \
+            if video_base64 else None
+        result = agent.run(instruction, image=image, session=session_id or session, video=video)
         items = [(f"{s.id} {s.tool} {name}", o["kind"], o["value"]) for s in result.steps
                  for name, o in s.outputs.items() if o["kind"] in ARTIFACT_KINDS]
         return [TextContent(type="text", text=result.answer), *outputs_to_content(items)]
 
     server.add_tool(_errors_as_tool_errors(run), name="run", description=run.__doc__, structured_output=False)
     for tool in agent.toolbox:
-        server.add_tool(_errors_as_tool_errors(_wrap(tool, store, outputs_to_content)), name=tool.name,
+        server.add_tool(_errors_as_tool_errors(_wrap(tool, store, outputs_to_content, agent.config)), name=tool.name,
                         description=tool.description, structured_output=False)
     return server
 
@@ -103,16 +121,17 @@ def _errors_as_tool_errors(fn):
     return wrapper
 
 
-def _wrap(tool, store, outputs_to_content):
-    """A function with a typed signature for ``tool``: artifact arguments become base64 strings."""
+def _wrap(tool, store, outputs_to_content, config):
+    """A function with a typed signature for ``tool``: image, mask and video arguments become base64
+    strings; a mask track is passed as the ref a ``track`` call returned."""
     params, annotations = [], {}
     for name, info in tool.Input.model_fields.items():
         kinds = field_kinds(info.annotation)
-        if kinds & ARTIFACT_KINDS:
+        if kinds & UPLOAD_KINDS:
             ann: Any = str if info.is_required() else (str | None)
         else:
             ann = info.annotation
-        default = inspect.Parameter.empty if info.is_required() else (None if kinds & ARTIFACT_KINDS else info.default)
+        default = inspect.Parameter.empty if info.is_required() else (None if kinds & UPLOAD_KINDS else info.default)
         params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=ann))
         annotations[name] = ann
     annotations["return"] = list[Any]
@@ -129,6 +148,8 @@ def _wrap(tool, store, outputs_to_content):
                 args[name] = image_ref
             elif kinds & {"mask"}:
                 args[name] = store.put_mask(_decode(value, name)[..., 0] > 127, producer="mcp", image=image_ref)
+            elif kinds & {"video"}:
+                args[name] = _decode_video(value, name, store, config)
             else:
                 args[name] = value
         out = invoke(tool, args, ToolContext(store=store, step_id=f"mcp-{tool.name}"))
