@@ -13,7 +13,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt torch==2.13.0
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[models,planners,server,dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[models,planners,server,ray,dev]"
 	@$(BIN)/python -c "import importlib.util as u, sys; sys.exit('torchvision must not be installed (see DESIGN.md)' if u.find_spec('torchvision') else 0)"
 	touch $(STAMP)
 

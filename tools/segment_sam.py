@@ -107,6 +107,7 @@ class SamSegmentOutput(BaseModel):
     score: float = Field(description="SAM's predicted IoU of the mask")
     method: str = Field(description="which prompts drove SAM")
     embedding: FeatureRef = Field(description="the image embedding (reused by later segmentations of this image)")
+    reused: bool = Field(default=False, description="whether a stored embedding was reused (the image encoder did not run)")
 
 
 class SamSegmentTool(ModelBacked, VisionTool):
@@ -171,13 +172,14 @@ class SamSegmentTool(ModelBacked, VisionTool):
                 mask, score, method = self._decode(predictor, image, inp, ctx)
             return mask, score, feat_ref, method
 
+        reused = ctx.store.find_feature(EMBEDDING_KIND, self.embedding_key(inp.image.id)) is not None
         mask, score, feat_ref, method = self.pool.run(self.key, self._load, predict, ctx.progress)
         box = bbox(mask)
         if box is None:
             raise ToolFailed(f"segment-anything returned an empty mask ({method}); try another prompt")
         ref = ctx.store.put_mask(mask, producer=ctx.step_id, image=inp.image)
         return SamSegmentOutput(mask=ref, box=Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]), area=round(ref.area, 6),
-                                score=round(float(score), 6), method=method, embedding=feat_ref)
+                                score=round(float(score), 6), method=method, embedding=feat_ref, reused=reused)
 
     def _set_image(self, predictor: Any, image: np.ndarray, image_id: str, ctx: ToolContext,
                    cache: bool = True) -> FeatureRef | None:

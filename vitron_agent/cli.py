@@ -123,6 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
     mcp.add_argument("--data", metavar="DIR", help="artifact folder (default: a temporary one)")
     mcp.add_argument("--planner", choices=["rule", "vitron", "chat", "openai"])
 
+    models = sub.add_parser("serve-models", help="deploy the configured model specialists on Ray Serve")
+    models.add_argument("--config", metavar="PATH", help="vitron.toml with an [execution] table")
+    models.add_argument("--address", help="Ray address (default: [execution] address); 'local' starts one here "
+                                           "and keeps it up until Ctrl-C")
+    models.add_argument("--tools", metavar="NAMES", help="comma-separated tools to deploy (default: every tool that "
+                                                        "runs on Ray)")
+
     check = sub.add_parser("check-config", help="validate vitron.toml and print what each tool would load")
     check.add_argument("--config", metavar="PATH", help="vitron.toml (default: $VITRON_CONFIG or ./vitron.toml)")
 
@@ -147,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         commands = {"run": _run, "plan": _plan, "tools": _tools, "demo": _demo, "resume": _resume,
                     "check-config": _check_config, "make-tiny-checkpoints": _make_tiny,
                     "sessions": more.sessions, "review": more.review, "chat": more.chat,
-                    "serve": more.serve, "mcp": more.mcp}
+                    "serve": more.serve, "mcp": more.mcp, "serve-models": more.serve_models}
         return commands[args.command](args)
     except VitronError as exc:
         lines = [line.strip().removeprefix("- ") for line in str(exc).splitlines() if line.strip()]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from vitron_agent.cli import _agent, _drive, _Progress
 
-__all__ = ["sessions", "review", "chat", "serve", "mcp"]
+__all__ = ["sessions", "review", "chat", "serve", "mcp", "serve_models"]
 
 
 def sessions(args: argparse.Namespace) -> int:
@@ -161,3 +161,43 @@ def mcp(args: argparse.Namespace) -> int:
     finally:
         agent.close()
     return 0
+
+
+def serve_models(args: argparse.Namespace) -> int:
+    """Deploy every tool that runs on Ray (or ``--tools``) as a Serve application, then print their
+    names. On a local instance (``address = "local"``) the deployments live as long as this command."""
+    import time
+
+    from vitron_agent.config import build_toolbox, load_config
+    from vitron_agent.errors import ConfigError
+    from vitron_agent.execution import RayExecutor, RemoteTool
+
+    config = load_config(args.config)
+    if args.address:
+        config.execution.address = args.address
+    names = [n.strip() for n in args.tools.split(",")] if args.tools else None
+    toolbox = build_toolbox(config.model_copy(update={"execution": config.execution.model_copy(update={"backend": "ray"})}))
+    chosen = [t for t in toolbox if isinstance(t, RemoteTool) and (names is None or t.name in names)]
+    if names is not None:
+        missing = sorted(set(names) - {t.name for t in chosen})
+        if missing:
+            raise ConfigError(f"--tools: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not configured "
+                              "as model tools in this config")
+    if not chosen:
+        raise ConfigError("no model tool to deploy: configure [tools.<name>] backends with checkpoints first")
+    executor = RayExecutor(config.execution)
+    executor.connect()
+    for tool in chosen:
+        print(f"deploying {executor.app(tool.name)} ({tool.local.backend})", file=sys.stderr)
+        executor.deploy(tool.name, tool.settings)
+    print(" ".join(executor.app(t.name) for t in chosen))
+    if config.execution.address != "local":
+        return 0
+    print("serving on a local Ray instance; Ctrl-C stops it", file=sys.stderr)
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        import ray
+
+        ray.shutdown()

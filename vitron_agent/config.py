@@ -35,13 +35,14 @@ import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from vitron_agent.errors import ConfigError
+from vitron_agent.execution import ExecutionSection
 
-__all__ = ["Config", "ToolConfig", "load_config", "build_toolbox", "build_planner", "TOOL_BACKENDS",
+__all__ = ["Config", "ToolConfig", "load_config", "build_toolbox", "build_tool", "tool_execution", "build_planner", "TOOL_BACKENDS",
            "MODEL_BACKENDS", "DEFAULT_BACKENDS", "describe_config", "resolve_checkpoint"]
 
 
@@ -49,6 +50,8 @@ class ToolConfig(BaseModel):
     model_config = ConfigDict(extra="allow")
     backend: str = "cv"
     timeout: float | None = Field(default=None, gt=0)
+    execution: Literal["in_process", "ray"] | None = Field(
+        default=None, description="where this tool runs (default: [execution] backend for model tools, else in_process)")
 
 
 class AgentSection(BaseModel):
@@ -85,6 +88,7 @@ class Config(BaseModel):
     store: StoreSection = Field(default_factory=StoreSection)
     planner: PlannerSection = Field(default_factory=PlannerSection)
     models: ModelsSection = Field(default_factory=ModelsSection)
+    execution: ExecutionSection = Field(default_factory=ExecutionSection)
     tools: dict[str, ToolConfig] = Field(default_factory=dict)
     source: str | None = Field(default=None, exclude=True)
 
@@ -228,26 +232,48 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     return cfg
 
 
+def build_tool(name: str, cfg: ToolConfig):
+    """One tool from its ``[tools.<name>]`` table (the same code in-process and in a Ray replica)."""
+    builder = TOOL_BACKENDS.get((name, cfg.backend))
+    if builder is None:
+        known = sorted(b for (t, b) in TOOL_BACKENDS if t == name)
+        if not known:
+            raise ConfigError(f"[tools.{name}]: there is no tool named {name!r}; tools: {', '.join(sorted({t for t, _ in TOOL_BACKENDS}))}")
+        raise ConfigError(f"[tools.{name}] backend = {cfg.backend!r} is not available; choose one of: "
+                          f"{', '.join(known + ['none'])}")
+    tool = builder(cfg)
+    if cfg.timeout is not None:
+        tool.timeout = cfg.timeout
+    return tool
+
+
+def tool_execution(config: Config, name: str) -> str:
+    """"ray" or "in_process" for tool ``name``: its own ``execution`` setting, else [execution] backend
+    for model-backed tools (cv tools are cheap and stay in-process)."""
+    cfg = config.tool(name)
+    if cfg.execution is not None:
+        return cfg.execution
+    return config.execution.backend if (name, cfg.backend) in MODEL_BACKENDS else "in_process"
+
+
 def build_toolbox(config: Config):
-    """The Toolbox that ``config`` describes: every known tool whose backend is not "none"."""
+    """The Toolbox that ``config`` describes: every known tool whose backend is not "none"; tools
+    that run on Ray (see :func:`tool_execution`) are :class:`~vitron_agent.execution.RemoteTool` s."""
     from vitron_agent.tool import Toolbox
 
     names = list(dict.fromkeys([*DEFAULT_BACKENDS, *config.tools]))
     tools = []
+    executor = None
     for name in names:
         cfg = config.tool(name)
         if cfg.backend == "none":
             continue
-        builder = TOOL_BACKENDS.get((name, cfg.backend))
-        if builder is None:
-            known = sorted(b for (t, b) in TOOL_BACKENDS if t == name)
-            if not known:
-                raise ConfigError(f"[tools.{name}]: there is no tool named {name!r}; tools: {', '.join(sorted({t for t, _ in TOOL_BACKENDS}))}")
-            raise ConfigError(f"[tools.{name}] backend = {cfg.backend!r} is not available; choose one of: "
-                              f"{', '.join(known + ['none'])}")
-        tool = builder(cfg)
-        if cfg.timeout is not None:
-            tool.timeout = cfg.timeout
+        tool = build_tool(name, cfg)
+        if tool_execution(config, name) == "ray":
+            from vitron_agent.execution import RayExecutor
+
+            executor = executor or RayExecutor(config.execution)
+            tool = executor.remote_tool(tool, cfg.model_dump())
         tools.append(tool)
     if config.models.budget_gb is not None:
         from vitron_agent.models import default_pool
@@ -260,7 +286,8 @@ def describe_config(config: Config) -> list[str]:
     """What each tool would load (validating every setting on the way); for ``check-config``."""
     toolbox = build_toolbox(config)
     lines = [f"config: {config.source or '(defaults)'}", f"planner: {config.planner.kind}"]
-    for tool in toolbox:
+    for shown in toolbox:
+        tool = getattr(shown, "local", shown)  # a RemoteTool describes the tool its replicas build
         if hasattr(tool, "device_setting"):
             from vitron_agent.models import resolve_device, resolve_dtype
 
@@ -273,7 +300,7 @@ def describe_config(config: Config) -> list[str]:
         for attr in ("model_type", "device_setting", "dtype_setting"):
             if getattr(tool, attr, None):
                 where.append(f"{attr.removesuffix('_setting')}={getattr(tool, attr)}")
-        lines.append(f"{tool.name}: {tool.backend}" + (f" ({', '.join(where)})" if where else " (no weights)"))
+        lines.append(f"{tool.name}: {shown.backend}" + (f" ({', '.join(where)})" if where else " (no weights)"))
     missing = [n for n, b in DEFAULT_BACKENDS.items() if n not in toolbox]
     if missing:
         lines.append(f"not configured: {', '.join(missing)}")

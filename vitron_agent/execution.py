@@ -1,0 +1,232 @@
+"""Where tools run: in the agent's process (default) or as Ray Serve deployments.
+
+With ``[execution] backend = "ray"`` every model-backed tool (and any tool with
+``[tools.<name>] execution = "ray"``) becomes a Ray Serve application of one
+deployment, :class:`Specialist`, that builds **the same tool class** from the
+same ``[tools.<name>]`` table and keeps its model resident in each replica. The
+agent keeps a :class:`RemoteTool` in its Toolbox: same name, schema and argument
+checks, whose ``run`` sends the step's arguments -- refs, never pixels -- through a
+deployment handle and gets the Output back as refs.
+
+Artifacts cross the boundary through the ArtifactStore on a **shared filesystem**:
+the agent's ``data_dir`` must be the same path on every node (one machine, NFS, EFS,
+Lustre ...). Replicas read inputs and write outputs there with the store's atomic
+write-then-rename, so a ref handed back always points at a complete file. Ray's
+object store is not used for artifacts: its objects are reference-counted and die
+with their owner, while refs live on in checkpointed sessions (and the encode-once
+embedding cache must survive restarts). Because the SAM embedding cache is in the
+store, a cached embedding is found whichever replica gets the next call.
+
+Failures: an argument error goes back to the planner as usual; a tool's
+``ToolFailed`` stays a ``ToolFailed``; a replica that dies mid-call or a call that
+exceeds ``[execution] timeout`` becomes ``ToolFailed`` for that step, with a clear
+message. Tools are idempotent (content-addressed outputs), so a call whose replica
+died is sent again up to ``retries`` times (Serve replaces dead replicas). A
+genuine bug inside a tool propagates, as in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from vitron_agent.errors import ConfigError, ToolArgumentError, ToolFailed
+from vitron_agent.tool import ToolContext, VisionTool, invoke
+
+__all__ = ["ExecutionSection", "DeploymentSettings", "RemoteTool", "RayExecutor", "Specialist", "app_name"]
+
+REPLICA_DIED = ("the {tool} specialist's Ray Serve replica died during the call ({detail}); Serve starts a new "
+                "one -- run the step again")
+CALL_TIMEOUT = "the {tool} specialist did not answer within {timeout:g} s ([execution] timeout); the call was cancelled"
+NO_RAY = ('[execution] backend = "ray" needs Ray Serve: pip install "vitron-agent[ray]" (ray[serve])')
+
+
+class DeploymentSettings(BaseModel):
+    """Resources and scaling of one specialist's deployment (``[execution.deployments.<tool>]``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    num_cpus: float = Field(default=1.0, ge=0)
+    num_gpus: float = Field(default=0.0, ge=0)
+    memory_gb: float | None = Field(default=None, gt=0, description="memory Ray reserves for each replica")
+    replicas: int = Field(default=1, ge=1)
+    min_replicas: int | None = Field(default=None, ge=0, description="with max_replicas: autoscale between them")
+    max_replicas: int | None = Field(default=None, ge=1)
+    target_ongoing_requests: float = Field(default=2.0, gt=0)
+    max_ongoing_requests: int = Field(default=4, ge=1)
+    env: dict[str, str] = Field(default_factory=dict, description="environment variables of the replicas")
+
+
+class ExecutionSection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    backend: Literal["in_process", "ray"] = "in_process"
+    address: str = Field(default="local", description='"local" starts a Ray instance here; "auto" or "ray://host:10001" joins a cluster')
+    app_prefix: str = Field(default="vitron", pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    timeout: float = Field(default=300.0, gt=0, description="seconds per remote call")
+    retries: int = Field(default=1, ge=0, le=5, description="re-sends after a replica died (tools are idempotent)")
+    deploy: Literal["auto", "never"] = Field(default="auto", description="auto: deploy missing specialists on first "
+                                                                          "use; never: expect `vitron-agent serve-models`")
+    local_cpus: int | None = Field(default=None, ge=1, description="CPUs of a local Ray instance (default: all)")
+    deployments: dict[str, DeploymentSettings] = Field(default_factory=dict)
+
+
+def app_name(prefix: str, tool: str) -> str:
+    return f"{prefix}-{tool}"
+
+
+class Specialist:
+    """The Ray Serve deployment body: one tool, built from its ``[tools.<name>]`` table exactly as
+    in-process, called with ``{"args", "session", "step_id", "root"}``; answers
+    ``{"ok": output}`` or ``{"error_kind": "argument" | "failed", "message"}``."""
+
+    def __init__(self, tool: str, settings: dict[str, Any]):
+        from vitron_agent.config import ToolConfig, build_tool
+
+        self.tool = build_tool(tool, ToolConfig.model_validate(settings))
+        self._stores: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def _store(self, root: str, session: str) -> Any:
+        from vitron_agent.store import ArtifactStore
+
+        with self._lock:
+            if root not in self._stores:
+                self._stores[root] = ArtifactStore(root, "default")
+            return self._stores[root].for_session(session)
+
+    def __call__(self, request: dict[str, Any]) -> dict[str, Any]:
+        ctx = ToolContext(store=self._store(request["root"], request["session"]), step_id=request["step_id"])
+        try:
+            out = invoke(self.tool, request["args"], ctx)
+        except ToolArgumentError as exc:
+            return {"error_kind": "argument", "message": str(exc)}
+        except ToolFailed as exc:
+            return {"error_kind": "failed", "message": str(exc)}
+        return {"ok": out.model_dump(mode="json"), "pid": os.getpid()}
+
+
+class RemoteTool(VisionTool):
+    """A tool whose ``run`` happens in a Ray Serve deployment; schema and checks are the local tool's."""
+
+    def __init__(self, local: VisionTool, executor: RayExecutor, settings: dict[str, Any]):
+        self.local, self.executor, self.settings = local, executor, settings
+        self.name, self.description = local.name, local.description
+        self.Input, self.Output = local.Input, local.Output
+        self.backend = f"{local.backend} (ray)"
+        self.timeout = local.timeout
+
+    def check_inputs(self, inp: BaseModel, ctx: ToolContext) -> None:
+        self.local.check_inputs(inp, ctx)
+
+    def run(self, inp: BaseModel, ctx: ToolContext) -> BaseModel:
+        import ray.exceptions as rex
+        from ray.serve.exceptions import BackPressureError
+
+        request = {"args": inp.model_dump(mode="json", exclude_none=True), "session": ctx.session,
+                   "step_id": ctx.step_id, "root": str(ctx.store.root.resolve())}
+        timeout = self.executor.section.timeout
+        for attempt in range(self.executor.section.retries + 1):
+            ctx.progress(0.05, f"sent to the Ray Serve deployment {self.executor.app(self.name)!r}")
+            response = self.executor.handle(self, ctx).remote(request)
+            try:
+                answer = response.result(timeout_s=timeout)
+                break
+            except (rex.ActorDiedError, rex.ActorUnavailableError, rex.RayActorError, rex.WorkerCrashedError) as exc:
+                if attempt == self.executor.section.retries:
+                    raise ToolFailed(REPLICA_DIED.format(tool=self.name, detail=_first_line(exc))) from None
+            except TimeoutError:
+                response.cancel()
+                raise ToolFailed(CALL_TIMEOUT.format(tool=self.name, timeout=timeout)) from None
+            except BackPressureError as exc:
+                raise ToolFailed(f"the {self.name} specialist is overloaded ({_first_line(exc)}); add replicas in "
+                                 f"[execution.deployments.{self.name}] or retry later") from None
+            except rex.RayTaskError as exc:  # a bug inside the tool: propagate it as the original exception
+                raise exc.as_instanceof_cause() from None
+        if "error_kind" in answer:
+            kind = ToolArgumentError if answer["error_kind"] == "argument" else ToolFailed
+            raise kind(answer["message"])
+        ctx.progress(0.95, f"answered by the replica with pid {answer.get('pid')}")
+        return self.Output.model_validate(answer["ok"])
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    line = text[0] if text else type(exc).__name__
+    return line if len(line) < 240 else line[:237] + "..."
+
+
+class RayExecutor:
+    """Connects to Ray, deploys specialists (one Serve application each) and hands out handles."""
+
+    def __init__(self, section: ExecutionSection):
+        self.section = section
+        self._handles: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def app(self, tool: str) -> str:
+        return app_name(self.section.app_prefix, tool)
+
+    def connect(self) -> None:
+        try:
+            import ray
+            from ray import serve
+        except ImportError:
+            raise ConfigError(NO_RAY) from None
+        if not ray.is_initialized():
+            address = None if self.section.address == "local" else self.section.address
+            try:
+                ray.init(address=address, num_cpus=self.section.local_cpus if address is None else None,
+                         include_dashboard=False, logging_level="ERROR", log_to_driver=False,
+                         namespace="vitron", ignore_reinit_error=True)
+            except (ConnectionError, RuntimeError, ValueError) as exc:
+                raise ConfigError(f"[execution] address = {self.section.address!r}: cannot connect to Ray "
+                                  f"({_first_line(exc)})") from None
+        serve.start(proxy_location="Disabled")
+
+    def deploy(self, tool: str, settings: dict[str, Any]) -> Any:
+        """Run (or update) the Serve application of ``tool``; returns its handle."""
+        from ray import serve
+
+        d = self.section.deployments.get(tool, DeploymentSettings())
+        actor = {"num_cpus": d.num_cpus, "num_gpus": d.num_gpus}
+        if d.memory_gb:
+            actor["memory"] = int(d.memory_gb * 1024 ** 3)
+        if d.env:
+            actor["runtime_env"] = {"env_vars": dict(d.env)}
+        options: dict[str, Any] = {"name": tool, "ray_actor_options": actor, "max_ongoing_requests": d.max_ongoing_requests}
+        if d.min_replicas is not None or d.max_replicas is not None:
+            lo = d.min_replicas if d.min_replicas is not None else 1
+            options["autoscaling_config"] = {"min_replicas": lo, "max_replicas": d.max_replicas or max(lo, d.replicas),
+                                             "target_ongoing_requests": d.target_ongoing_requests}
+        else:
+            options["num_replicas"] = d.replicas
+        app = serve.deployment(Specialist).options(**options).bind(tool, settings)
+        handle = serve.run(app, name=self.app(tool), route_prefix=None)
+        with self._lock:
+            self._handles[tool] = handle
+        return handle
+
+    def handle(self, remote: RemoteTool, ctx: ToolContext) -> Any:
+        with self._lock:
+            found = self._handles.get(remote.name)
+        if found is not None:
+            return found
+        from ray import serve
+
+        self.connect()
+        running = serve.status().applications
+        if self.app(remote.name) in running:
+            handle = serve.get_app_handle(self.app(remote.name))
+            with self._lock:
+                self._handles[remote.name] = handle
+            return handle
+        if self.section.deploy == "never":
+            raise ToolFailed(f"the Serve application {self.app(remote.name)!r} is not running; start the specialists "
+                             "with `vitron-agent serve-models --config vitron.toml` or set [execution] deploy = \"auto\"")
+        ctx.progress(0.02, f"deploying {self.app(remote.name)!r} on Ray Serve")
+        return self.deploy(remote.name, remote.settings)
+
+    def remote_tool(self, local: VisionTool, settings: dict[str, Any]) -> RemoteTool:
+        return RemoteTool(local, self, settings)
