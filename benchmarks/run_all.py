@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import checkpoint_size  # noqa: E402
 import encode_once  # noqa: E402
 import overhead  # noqa: E402
+import ray_overhead  # noqa: E402
 import server  # noqa: E402
 import startup  # noqa: E402
 import video  # noqa: E402
@@ -29,7 +30,8 @@ def main() -> None:
                 ("Checkpoint size (checkpoint_size.py)", checkpoint_size.main()),
                 ("HTTP server under load (server.py)", server.main()),
                 ("Encode once, prompt many (encode_once.py)", encode_once.main("vit_b", repeat=4)),
-                ("Video: trackers and memory vs clip length (video.py)", video.main())]
+                ("Video: trackers and memory vs clip length (video.py)", video.main()),
+                ("Ray Serve execution vs in-process (ray_overhead.py)", ray_overhead.main())]
     text = "\n".join(head + [line for title, body in sections for line in (f"## {title}", "", *body, "")])
     out = Path(__file__).parent / "RESULTS.md"
     out.write_text(text)
