@@ -1,8 +1,9 @@
 """The agent as a graph for the LangGraph server (``langgraph.json``) or for your own graphs.
 
 ``build_app_graph()`` wraps the agent graph in a small outer graph whose input is what a
-client naturally sends -- ``{"request": "...", "image": "data:image/png;base64,..."}`` --
-and whose ``prepare`` node ingests the image into the artifact store of the session
+client naturally sends -- ``{"request": "...", "image": "data:image/png;base64,..."}`` or
+``"video": "data:video/mp4;base64,..."`` -- and whose ``prepare`` node ingests the media into
+the artifact store of the session
 (the LangGraph thread id) before the agent subgraph plans and runs. The agent graph is
 compiled without a checkpointer so the host (LangGraph server, or your graph) supplies one.
 
@@ -23,6 +24,7 @@ __all__ = ["build_app_graph", "make_graph", "cached_graph", "AppInput"]
 class AppInput(TypedDict, total=False):
     request: str
     image: str
+    video: str
     session: str
 
 
@@ -42,6 +44,7 @@ def build_app_graph(agent=None):
 
     class AppState(AgentState, total=False):
         image: str
+        video: str
 
     def prepare(state: AppState) -> dict[str, Any]:
         from vitron_agent.media import load_image
@@ -55,12 +58,17 @@ def build_app_graph(agent=None):
         if state.get("image"):
             arr = load_image(data_url_bytes(state["image"]), agent.config.store.max_pixels, "image")
             current["image"] = agent.store_for(session).put_image(arr, producer="input").model_dump(mode="json")
-        elif "image" in last:
+        if state.get("video"):
+            current["video"] = agent._ingest_video(data_url_bytes(state["video"], "video"),
+                                                   agent.store_for(session)).model_dump(mode="json")
+        if not current and "video" in last and last.get("_medium") == "video":
+            current["video"] = last["video"]
+        elif not current and "image" in last:
             current["image"] = last["image"]
         return {"session": session, "inputs": {"input": current, "last": last}, "plan": None, "problems": [],
                 "repairs": 0, "max_repairs": agent.config.agent.max_repairs, "records": {"__clear__": True},
                 "answer": "", "replan": False, "react_round": 0, "react_done": False, "review": False,
-                "edited": False, "image": ""}
+                "edited": False, "image": "", "video": ""}
 
     g = StateGraph(AppState, input_schema=AppInput)
     g.add_node("prepare", prepare)

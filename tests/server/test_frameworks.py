@@ -84,6 +84,20 @@ def test_agent_graph_as_a_subgraph_of_a_user_graph(tmp_path):
     assert (tmp_path / "user-thread").is_dir()  # artifacts under the user's thread id
 
 
+def test_app_graph_takes_a_video_data_url(tmp_path):
+    from vitron_agent.agent import Agent
+    from vitron_agent.langgraph_app import build_app_graph
+    from vitron_agent.synthetic import moving_disc
+    from vitron_agent.video import write_video
+
+    write_video(moving_disc(frames=8)[0], tmp_path / "c.mp4", 8.0)
+    url = "data:video/mp4;base64," + base64.b64encode((tmp_path / "c.mp4").read_bytes()).decode()
+    app = build_app_graph(Agent(data_dir=tmp_path / "d", checkpointer=False))
+    out = app.invoke({"request": "track the red ball, then describe it", "video": url},
+                     {"configurable": {"thread_id": "vid"}})
+    assert "visible on 8 of 8 frames" in out["answer"]
+
+
 def test_langgraph_dev_server_with_langgraph_sdk(tmp_path):
     from langgraph_sdk import get_sync_client
 

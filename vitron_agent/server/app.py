@@ -353,14 +353,14 @@ async def _parse_multipart(request: Request, data: bytes) -> tuple[bytes, str]:
     raise HTTPException(400, "the multipart body has no file part; send the image as a file field")
 
 
-def data_url_bytes(url: str) -> bytes:
-    """The bytes of a ``data:image/...;base64,...`` URL (anything else is refused: no fetching)."""
-    m = re.match(r"^data:image/[A-Za-z0-9.+-]+;base64,(.*)$", url, re.S)
+def data_url_bytes(url: str, medium: str = "image") -> bytes:
+    """The bytes of a ``data:<medium>/...;base64,...`` URL (anything else is refused: no fetching)."""
+    m = re.match(rf"^data:{medium}/[A-Za-z0-9.+-]+;base64,(.*)$", url, re.S)
     if not m:
-        raise InputError("image_url must be a data:image/...;base64 URL or vitron://<artifact id>; "
+        raise InputError(f"{medium}_url must be a data:{medium}/...;base64 URL or vitron://<artifact id>; "
                          "the server fetches nothing from the network")
     try:
         return base64.b64decode(m.group(1), validate=True)
     except ValueError:
-        raise InputError("image_url data is not valid base64") from None
+        raise InputError(f"{medium}_url data is not valid base64") from None
 
