@@ -61,7 +61,7 @@ def main(calls: int = 20) -> list[str]:
             remote(ctx, image=image, point=points[0])
             a = _median_ms(lambda i, im=image, pts=points: local(ctx, image=im, point=pts[i]), calls)
             b = _median_ms(lambda i, im=image, pts=points: remote(ctx, image=im, point=pts[i]), calls)
-            lines.append(f"| {label} | {a:.1f} ms | {b:.1f} ms | +{b - a:.1f} ms ({b / a:.2f}x) |")
+            lines.append(f"| {label} | {a:.1f} ms | {b:.1f} ms | {b - a:+.1f} ms ({b / a:.2f}x) |")
 
         lines += ["", "| uncached segmentations, 8 concurrent (encoder + decoder) | calls/s |", "|---|---|"]
         images = [store.put_image(rng.integers(0, 256, (240, 320, 3), dtype=np.uint8)).model_dump() for _ in range(32)]
