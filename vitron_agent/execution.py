@@ -131,7 +131,7 @@ class RemoteTool(VisionTool):
             ctx.progress(0.05, f"sent to the Ray Serve deployment {self.executor.app(self.name)!r}")
             response = self.executor.handle(self, ctx).remote(request)
             try:
-                answer = response.result(timeout_s=timeout)
+                answer = _wait(response, timeout, ctx)
                 break
             except (rex.ActorDiedError, rex.ActorUnavailableError, rex.RayActorError, rex.WorkerCrashedError) as exc:
                 if attempt == self.executor.section.retries:
@@ -149,6 +149,24 @@ class RemoteTool(VisionTool):
             raise kind(answer["message"])
         ctx.progress(0.95, f"answered by the replica with pid {answer.get('pid')}")
         return self.Output.model_validate(answer["ok"])
+
+
+def _wait(response: Any, timeout: float, ctx: ToolContext) -> Any:
+    """The response's result, polled so that a step cancelled by the agent (its own step timeout)
+    cancels the remote call too; ``TimeoutError`` after ``timeout`` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        try:
+            return response.result(timeout_s=min(left, 0.5))
+        except TimeoutError:
+            if ctx.cancelled.is_set():
+                response.cancel()
+                raise ToolFailed("the step was cancelled (step timeout); the remote call was cancelled too") from None
 
 
 def _first_line(exc: BaseException) -> str:
