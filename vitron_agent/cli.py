@@ -92,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help="an interactive multi-turn session in the terminal")
     chat.add_argument("--image", metavar="PATH", help="the first image")
+    chat.add_argument("--video", metavar="PATH", help="the first video")
     chat.add_argument("--db", metavar="PATH")
     chat.add_argument("--session", metavar="ID")
     chat.add_argument("--config", metavar="PATH")

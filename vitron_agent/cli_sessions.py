@@ -71,7 +71,8 @@ def review(args: argparse.Namespace) -> int:
                                                              reason=args.reason, on_event=on_event))
 
 
-CHAT_HELP = "commands: /image PATH (use a new picture), /session, /quit; anything else is an instruction"
+CHAT_HELP = ("commands: /image PATH (use a new picture), /video PATH (use a new video), /session, /quit; "
+             "anything else is an instruction")
 
 
 def chat(args: argparse.Namespace) -> int:
@@ -81,7 +82,7 @@ def chat(args: argparse.Namespace) -> int:
 
     agent = _agent(args, db=args.db) if args.db else _agent(args)
     session = args.session or uuid.uuid4().hex[:12]
-    image = args.image
+    image, video = args.image, getattr(args, "video", None)
     interactive = sys.stdin.isatty()
     print(f"vitron-agent chat · session {session} · {CHAT_HELP}")
     try:
@@ -99,19 +100,23 @@ def chat(args: argparse.Namespace) -> int:
                 print(f"session {session}")
                 continue
             if line.startswith("/image"):
-                image = line[len("/image"):].strip() or None
+                image, video = line[len("/image"):].strip() or None, None
                 print(f"image: {image}" if image else "usage: /image PATH")
+                continue
+            if line.startswith("/video"):
+                video, image = line[len("/video"):].strip() or None, None
+                print(f"video: {video}" if video else "usage: /video PATH")
                 continue
             if line.startswith("/"):
                 print(CHAT_HELP)
                 continue
             try:
-                result = agent.run(line, image=image, session=session, on_event=_Progress(interactive))
+                result = agent.run(line, image=image, session=session, on_event=_Progress(interactive), video=video)
             except VitronError as exc:  # a bad path or region: say so and keep the session
                 print(f"error: {exc}")
-                image = None
+                image = video = None
                 continue
-            image = None  # later turns work on the latest result unless a new picture is given
+            image = video = None  # later turns work on the latest result unless new media are given
             from vitron_agent.export import export_run
 
             data = export_run(result, agent.store, Path(args.out) / f"{session}-{len(agent.history(session))}")

@@ -97,3 +97,15 @@ def test_chat_repl_driven_by_stdin(tmp_path):
     replies = [line for line in p.stdout.splitlines() if line.startswith("vitron> ")]
     assert len(replies) == 3 and replies[2].startswith("vitron> The region is mostly green")
     assert "error: /does/not/exist.png: no such file" in p.stdout
+
+
+def test_chat_switches_to_a_video(tmp_path):
+    from vitron_agent.synthetic import moving_disc
+    from vitron_agent.video import write_video
+
+    write_video(moving_disc(frames=8)[0], tmp_path / "c.mp4", 8.0)
+    script = f"/video {tmp_path / 'c.mp4'}\ntrack the red ball\nmake it blue\ndescribe it\n/quit\n"
+    p = cli("chat", "--out", str(tmp_path / "chat"), stdin=script)
+    assert p.returncode == 0, p.stderr
+    replies = [line for line in p.stdout.splitlines() if line.startswith("vitron> ")]
+    assert len(replies) == 3 and "s1 edit_video" in replies[1] and "8 frames at 8 fps" in replies[2]
