@@ -35,6 +35,22 @@ def disc():
     return disc_image()
 
 
+@pytest.fixture
+def ctx(store):
+    """A ToolContext on the test's store (step id "t")."""
+    from vitron_agent.tool import ToolContext
+
+    return ToolContext(store=store, step_id="t")
+
+
+@pytest.fixture(scope="module")
+def pool():
+    """A ModelPool per test module (models load once per module, not per test)."""
+    from vitron_agent.models import ModelPool
+
+    return ModelPool()
+
+
 def pytest_collection_modifyitems(config, items):
     """`slow` tests (real-size models) run only with VITRON_RUN_SLOW=1."""
     if os.environ.get("VITRON_RUN_SLOW") == "1":

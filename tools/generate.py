@@ -19,7 +19,7 @@ from vitron_agent.refs import FeatureRef, ImageRef
 from vitron_agent.tool import ToolContext, VisionTool
 
 __all__ = ["GenerateInput", "GenerateOutput", "DiffusersGenerateTool", "load_pipeline", "diffusion_callback",
-           "pipeline_output_to_uint8"]
+           "pipeline_output_to_uint8", "add_prompt", "check_prompt_embeds"]
 
 
 class GenerateInput(BaseModel):
@@ -37,6 +37,11 @@ class GenerateInput(BaseModel):
         if not self.prompt and self.prompt_embeds is None:
             raise ValueError("give a prompt or prompt_embeds")
         return self
+
+
+def check_prompt_embeds(inp: GenerateInput) -> None:
+    if inp.prompt_embeds is not None and len(inp.prompt_embeds.shape) not in (2, 3):
+        raise ValueError(f"prompt_embeds has shape {tuple(inp.prompt_embeds.shape)}; expected (T, D) or (1, T, D)")
 
 
 class GenerateOutput(BaseModel):
@@ -67,6 +72,24 @@ def diffusion_callback(ctx: ToolContext, total: int, start: float = 0.1, span: f
         return kwargs
 
     return callback
+
+
+def add_prompt(pipe: Any, kwargs: dict[str, Any], inp: GenerateInput, store: Any) -> None:
+    """Put the prompt, or ``prompt_embeds`` (checked against the text encoder's width, with zero
+    negative embeddings when no negative prompt is given), into the pipeline's ``kwargs``."""
+    import torch
+
+    if inp.prompt_embeds is None:
+        kwargs["prompt"] = inp.prompt
+        return
+    emb = torch.from_numpy(np.array(store.get_feature(inp.prompt_embeds), dtype=np.float32))
+    emb = emb[None] if emb.ndim == 2 else emb
+    width = pipe.text_encoder.config.hidden_size
+    if emb.shape[-1] != width:
+        raise ToolArgumentError(f"prompt_embeds width {emb.shape[-1]} does not match the text encoder's {width}")
+    kwargs["prompt_embeds"] = emb.to(device=pipe.device, dtype=pipe.unet.dtype)
+    if inp.negative_prompt is None:
+        kwargs["negative_prompt_embeds"] = torch.zeros_like(kwargs["prompt_embeds"])
 
 
 def pipeline_output_to_uint8(images: Any) -> np.ndarray:
@@ -103,8 +126,7 @@ class DiffusersGenerateTool(ModelBacked, VisionTool):
         return load_pipeline("AutoPipelineForText2Image", self.checkpoint, self.device, self.torch_dtype)
 
     def check_inputs(self, inp: GenerateInput, ctx: ToolContext) -> None:
-        if inp.prompt_embeds is not None and len(inp.prompt_embeds.shape) not in (2, 3):
-            raise ValueError(f"prompt_embeds has shape {tuple(inp.prompt_embeds.shape)}; expected (T, D) or (1, T, D)")
+        check_prompt_embeds(inp)
 
     def run(self, inp: GenerateInput, ctx: ToolContext) -> GenerateOutput:
         import torch
@@ -115,17 +137,7 @@ class DiffusersGenerateTool(ModelBacked, VisionTool):
                                   "negative_prompt": inp.negative_prompt, "output_type": "np"}
 
         def generate(pipe: Any) -> np.ndarray:
-            if inp.prompt_embeds is not None:
-                emb = torch.from_numpy(np.array(ctx.store.get_feature(inp.prompt_embeds), dtype=np.float32))
-                emb = emb[None] if emb.ndim == 2 else emb
-                width = pipe.text_encoder.config.hidden_size
-                if emb.shape[-1] != width:
-                    raise ToolArgumentError(f"prompt_embeds width {emb.shape[-1]} does not match the text encoder's {width}")
-                kwargs["prompt_embeds"] = emb.to(device=pipe.device, dtype=pipe.unet.dtype)
-                if kwargs["negative_prompt"] is None:
-                    kwargs["negative_prompt_embeds"] = torch.zeros_like(kwargs["prompt_embeds"])
-            else:
-                kwargs["prompt"] = inp.prompt
+            add_prompt(pipe, kwargs, inp, ctx.store)
             gen = torch.Generator(device="cpu").manual_seed(inp.seed)
             out = pipe(generator=gen, callback_on_step_end=diffusion_callback(ctx, steps), **kwargs)
             if ctx.cancelled.is_set():

@@ -21,9 +21,15 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 from vitron_agent.tools.edit_diffusers import DiffusersEditInput, DiffusersEditTool
-from vitron_agent.tools.generate import diffusion_callback, load_pipeline
+from vitron_agent.tools.generate import (
+    GenerateInput,
+    add_prompt,
+    check_prompt_embeds,
+    diffusion_callback,
+    load_pipeline,
+)
 from vitron_agent.tools.video import (
     AnimateInput,
     AnimateOutput,
@@ -35,9 +41,9 @@ from vitron_agent.tools.video import (
     selected_frames,
 )
 
-from vitron_agent.errors import ToolArgumentError, ToolFailed
+from vitron_agent.errors import ToolFailed
 from vitron_agent.models import ModelBacked, ModelKey
-from vitron_agent.refs import FeatureRef, VideoRef
+from vitron_agent.refs import VideoRef
 from vitron_agent.tool import ToolContext, VisionTool
 
 __all__ = ["GenerateVideoInput", "GenerateVideoOutput", "DiffusersVideoGenerateTool", "DiffusersAnimateInput",
@@ -66,23 +72,11 @@ def _call(pipe: Any, ctx: ToolContext, steps: int, **kwargs: Any) -> Any:
     return out
 
 
-class GenerateVideoInput(BaseModel):
+class GenerateVideoInput(GenerateInput):
     prompt: str | None = Field(default=None, max_length=1000, description="what the video shows")
-    prompt_embeds: FeatureRef | None = Field(default=None, description="text-encoder-space embedding (T, D) instead of a prompt")
-    negative_prompt: str | None = Field(default=None, max_length=1000, description="what to avoid")
     seed: int = Field(default=0, ge=0, description="random seed (same seed, same video)")
     frames: int | None = Field(default=None, ge=1, le=256, description="number of frames (default from config)")
     fps: float | None = Field(default=None, gt=0, le=120, description="frames per second of the result (default from config)")
-    steps: int | None = Field(default=None, ge=1, le=200, description="denoising steps (default from config)")
-    guidance: float | None = Field(default=None, ge=0.0, le=30.0, description="classifier-free guidance scale")
-    width: int | None = Field(default=None, ge=64, le=2048, multiple_of=8, description="pixels, multiple of 8")
-    height: int | None = Field(default=None, ge=64, le=2048, multiple_of=8, description="pixels, multiple of 8")
-
-    @model_validator(mode="after")
-    def _one_prompt(self) -> GenerateVideoInput:
-        if not self.prompt and self.prompt_embeds is None:
-            raise ValueError("give a prompt or prompt_embeds")
-        return self
 
 
 class GenerateVideoOutput(BaseModel):
@@ -117,26 +111,13 @@ class DiffusersVideoGenerateTool(_VideoPipelineTool):
     family = "generate-video"
 
     def check_inputs(self, inp: GenerateVideoInput, ctx: ToolContext) -> None:
-        if inp.prompt_embeds is not None and len(inp.prompt_embeds.shape) not in (2, 3):
-            raise ValueError(f"prompt_embeds has shape {tuple(inp.prompt_embeds.shape)}; expected (T, D) or (1, T, D)")
+        check_prompt_embeds(inp)
 
     def run(self, inp: GenerateVideoInput, ctx: ToolContext) -> GenerateVideoOutput:
-        import torch
-
         kwargs = self._common(inp)
 
         def generate(pipe: Any) -> np.ndarray:
-            if inp.prompt_embeds is not None:
-                emb = torch.from_numpy(np.array(ctx.store.get_feature(inp.prompt_embeds), dtype=np.float32))
-                emb = emb[None] if emb.ndim == 2 else emb
-                width = pipe.text_encoder.config.hidden_size
-                if emb.shape[-1] != width:
-                    raise ToolArgumentError(f"prompt_embeds width {emb.shape[-1]} does not match the text encoder's {width}")
-                kwargs["prompt_embeds"] = emb.to(device=pipe.device, dtype=pipe.unet.dtype)
-                if inp.negative_prompt is None:
-                    kwargs["negative_prompt_embeds"] = torch.zeros_like(kwargs["prompt_embeds"])
-            else:
-                kwargs["prompt"] = inp.prompt
+            add_prompt(pipe, kwargs, inp, ctx.store)
             out = _call(pipe, ctx, kwargs["num_inference_steps"], negative_prompt=inp.negative_prompt, **kwargs)
             return frames_to_uint8(out.frames)
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from vitron_agent.errors import MediaError
 
-__all__ = ["DEFAULT_MAX_PIXELS", "load_image", "to_rgb_array", "save_png", "check_allowed"]
+__all__ = ["DEFAULT_MAX_PIXELS", "load_image", "to_rgb_array", "save_png", "check_allowed", "file_size"]
 
 DEFAULT_MAX_PIXELS = 64_000_000
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -93,20 +93,26 @@ def check_allowed(path: str | os.PathLike[str], roots: list[str | os.PathLike[st
                             "copy the file into one of them or upload its bytes")
 
 
-def _read_bytes(source: str | os.PathLike[str] | bytes, label: str) -> bytes:
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source)
-    path = Path(source)
+def file_size(path: Path, label: str, what: str = "image") -> int:
+    """The size of the file at ``path``, or MediaError for a directory, a missing, unreadable or
+    unusable path (``what`` names the expected kind of file in the message)."""
     try:
         if path.is_dir():
-            raise MediaError(label, "is a directory, not an image file")
-        size = path.stat().st_size
+            raise MediaError(label, f"is a directory, not {'an' if what[0] in 'aeiou' else 'a'} {what} file")
+        return path.stat().st_size
     except FileNotFoundError:
         raise MediaError(label, "no such file") from None
     except OSError as exc:
         raise MediaError(label, f"cannot be read ({exc.strerror or exc})") from None
     except ValueError as exc:  # embedded NUL bytes and the like
         raise MediaError(label, f"is not a usable path ({exc})") from None
+
+
+def _read_bytes(source: str | os.PathLike[str] | bytes, label: str) -> bytes:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    path = Path(source)
+    size = file_size(path, label)
     if size > MAX_FILE_BYTES:
         raise MediaError(label, f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
     try:

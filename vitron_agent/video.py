@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from vitron_agent.errors import MediaError
-from vitron_agent.media import DEFAULT_MAX_PIXELS, MAX_FILE_BYTES, check_allowed
+from vitron_agent.media import DEFAULT_MAX_PIXELS, MAX_FILE_BYTES, check_allowed, file_size
 
 __all__ = ["VideoInfo", "DEFAULT_MAX_FRAMES", "DEFAULT_MAX_SECONDS", "open_video", "write_video",
            "write_preview", "sample_indices", "VIDEO_SUFFIXES", "VideoClip", "VideoWriter", "count_frames",
@@ -69,16 +69,7 @@ def _open_container(source: Any, label: str, allowed_roots: list[Any] | None) ->
         if allowed_roots is not None:
             check_allowed(source, allowed_roots, label)
         path = Path(source)
-        try:
-            if path.is_dir():
-                raise MediaError(label, "is a directory, not a video file")
-            size = path.stat().st_size
-        except FileNotFoundError:
-            raise MediaError(label, "no such file") from None
-        except OSError as exc:
-            raise MediaError(label, f"cannot be read ({exc.strerror or exc})") from None
-        except ValueError as exc:
-            raise MediaError(label, f"is not a usable path ({exc})") from None
+        size = file_size(path, label, "video")
         if size == 0:
             raise MediaError(label, "the file is empty (0 bytes); give an mp4, mov, mkv, webm or avi video")
         if size > 64 * MAX_FILE_BYTES:

@@ -7,18 +7,7 @@ from vitron_agent.tools.generate import DiffusersGenerateTool
 
 from tests.conftest import disc_image
 from vitron_agent.errors import ToolArgumentError
-from vitron_agent.models import ModelPool
 from vitron_agent.tool import ToolContext
-
-
-@pytest.fixture(scope="module")
-def pool():
-    return ModelPool()
-
-
-@pytest.fixture
-def ctx(store):
-    return ToolContext(store=store, step_id="t")
 
 
 def gen_tool(tiny_dir, pool):

@@ -8,12 +8,6 @@ from vitron_agent.tools.ground import OwlGroundTool
 from tests.conftest import disc_image
 from vitron_agent.models import ModelPool
 from vitron_agent.refs import Box
-from vitron_agent.tool import ToolContext
-
-
-@pytest.fixture
-def ctx(store):
-    return ToolContext(store=store, step_id="t")
 
 
 def test_ground_returns_a_box_inside_the_image(tiny_dir, ctx):

@@ -10,12 +10,6 @@ from vitron_agent.tools.segment import CvSegmentTool, parse_target
 from tests.conftest import disc_image, iou
 from vitron_agent.errors import ToolArgumentError, ToolFailed
 from vitron_agent.refs import Box, Point
-from vitron_agent.tool import ToolContext
-
-
-@pytest.fixture
-def ctx(store):
-    return ToolContext(store=store, step_id="t")
 
 
 def _seg(ctx, img, **kw):

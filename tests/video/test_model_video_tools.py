@@ -9,19 +9,7 @@ from tests.video.conftest import put_clip
 from vitron_agent.agent import Agent
 from vitron_agent.config import load_config
 from vitron_agent.errors import ToolArgumentError
-from vitron_agent.models import ModelPool
 from vitron_agent.synthetic import moving_disc
-from vitron_agent.tool import ToolContext
-
-
-@pytest.fixture(scope="module")
-def pool():
-    return ModelPool()
-
-
-@pytest.fixture
-def ctx(store):
-    return ToolContext(store=store, step_id="t")
 
 
 @pytest.fixture
