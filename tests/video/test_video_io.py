@@ -115,6 +115,7 @@ def _audio_only(path) -> None:
     ("directory", "is a directory"),
     ("audio", "has no video stream"),
     ("truncated", "truncated|corrupt|not a recognised video"),
+    ("zero-frames", "no decodable frames|not a recognised video"),
 ])
 def test_hostile_files_give_clear_errors(tmp_path, clip_file, case, message):
     path = tmp_path / f"{case}.mp4"
@@ -130,10 +131,35 @@ def test_hostile_files_give_clear_errors(tmp_path, clip_file, case, message):
         _audio_only(path)
     elif case == "truncated":
         path.write_bytes(clip_file.read_bytes()[: clip_file.stat().st_size // 2])
+    elif case == "zero-frames":  # a video stream declared, no frame ever written
+        import av
+
+        path = tmp_path / "zero.mkv"
+        c = av.open(str(path), "w")
+        s = c.add_stream("libx264", rate=10)
+        s.width, s.height, s.pix_fmt = 32, 32, "yuv420p"
+        c.start_encoding()
+        c.close()
     with pytest.raises(MediaError, match=message) as err:
         info, frames = open_video(path)
         list(frames)
     assert str(path) in str(err.value)
+
+
+def test_huge_resolution_is_rejected_from_the_header(tmp_path):
+    import av
+
+    path = tmp_path / "huge.mp4"
+    with av.open(str(path), "w") as c:  # one black 9000x8000 frame: 72 MP, a few hundred KB on disk
+        s = c.add_stream("libx264", rate=1)
+        s.width, s.height, s.pix_fmt, s.options = 9000, 8000, "yuv420p", {"preset": "ultrafast"}
+        frame = av.VideoFrame(9000, 8000, "yuv420p")
+        for plane in frame.planes:
+            plane.update(bytes(plane.buffer_size))
+        for packet in [*s.encode(frame), *s.encode()]:
+            c.mux(packet)
+    with pytest.raises(MediaError, match="9000x8000 = 72,000,000 pixels exceed the limit of 64,000,000"):
+        open_video(path)
 
 
 def test_caps_on_size_and_length(clip_file):
