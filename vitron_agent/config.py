@@ -301,6 +301,13 @@ def describe_config(config: Config) -> list[str]:
             if getattr(tool, attr, None):
                 where.append(f"{attr.removesuffix('_setting')}={getattr(tool, attr)}")
         lines.append(f"{tool.name}: {shown.backend}" + (f" ({', '.join(where)})" if where else " (no weights)"))
+    remote = [t.name for t in toolbox if hasattr(t, "executor")]
+    if remote:
+        from vitron_agent.execution import check_address
+
+        check_address(config.execution.address)
+        lines.append(f"execution: Ray Serve at {config.execution.address} for {', '.join(remote)} "
+                     f"(apps {config.execution.app_prefix}-<tool>, deploy = {config.execution.deploy})")
     missing = [n for n, b in DEFAULT_BACKENDS.items() if n not in toolbox]
     if missing:
         lines.append(f"not configured: {', '.join(missing)}")

@@ -36,7 +36,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from vitron_agent.errors import ConfigError, ToolArgumentError, ToolFailed
 from vitron_agent.tool import ToolContext, VisionTool, invoke
 
-__all__ = ["ExecutionSection", "DeploymentSettings", "RemoteTool", "RayExecutor", "Specialist", "app_name"]
+__all__ = ["ExecutionSection", "DeploymentSettings", "RemoteTool", "RayExecutor", "Specialist", "app_name",
+           "check_address"]
 
 REPLICA_DIED = ("the {tool} specialist's Ray Serve replica died during the call ({detail}); Serve starts a new "
                 "one -- run the step again")
@@ -128,8 +129,12 @@ class RemoteTool(VisionTool):
                    "step_id": ctx.step_id, "root": str(ctx.store.root.resolve())}
         timeout = self.executor.section.timeout
         for attempt in range(self.executor.section.retries + 1):
+            try:
+                handle = self.executor.handle(self, ctx)
+            except ConfigError as exc:
+                raise ToolFailed(f"{self.name} runs on Ray, which is not reachable: {exc}") from None
             ctx.progress(0.05, f"sent to the Ray Serve deployment {self.executor.app(self.name)!r}")
-            response = self.executor.handle(self, ctx).remote(request)
+            response = handle.remote(request)
             try:
                 answer = _wait(response, timeout, ctx)
                 break
@@ -169,6 +174,26 @@ def _wait(response: Any, timeout: float, ctx: ToolContext) -> Any:
                 raise ToolFailed("the step was cancelled (step timeout); the remote call was cancelled too") from None
 
 
+def check_address(address: str, timeout: float = 5.0) -> None:
+    """ConfigError unless ``address`` is "local", "auto", or a ``host:port`` / ``ray://host:port``
+    that accepts a TCP connection (checked here because Ray retries an unreachable one for minutes)."""
+    import socket
+
+    if address in ("local", "auto"):
+        return
+    hostport = address.removeprefix("ray://").rsplit("/", 1)[0]
+    host, _, port = hostport.rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f"[execution] address = {address!r}: expected \"local\", \"auto\", \"host:port\" or "
+                          "\"ray://host:port\"")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"[execution] address = {address!r}: nothing answers there ({exc.strerror or exc}); "
+                          "start the cluster (`ray start --head`) or fix the address") from None
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     line = text[0] if text else type(exc).__name__
@@ -194,6 +219,7 @@ class RayExecutor:
             raise ConfigError(NO_RAY) from None
         if not ray.is_initialized():
             address = None if self.section.address == "local" else self.section.address
+            check_address(address or "local")
             try:
                 ray.init(address=address, num_cpus=self.section.local_cpus if address is None else None,
                          include_dashboard=False, logging_level="ERROR", log_to_driver=False,
