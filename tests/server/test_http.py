@@ -236,6 +236,28 @@ def test_openai_client_chat_completions(server):
             {"type": "image_url", "image_url": {"url": "http://example.com/cat.png"}}]}])
 
 
+def test_openai_client_with_a_video_url(server, tmp_path):
+    from openai import OpenAI
+
+    from vitron_agent.synthetic import moving_disc
+    from vitron_agent.video import write_video
+
+    write_video(moving_disc(frames=8)[0], tmp_path / "c.mp4", 8.0)
+    url = "data:video/mp4;base64," + base64.b64encode((tmp_path / "c.mp4").read_bytes()).decode()
+    oai = OpenAI(base_url=f"{server.url}/v1", api_key=TOKEN)
+    reply = oai.chat.completions.create(model="vitron-agent", user="ov", messages=[{"role": "user", "content": [
+        {"type": "text", "text": "track the red ball, then describe it"},
+        {"type": "video_url", "video_url": {"url": url}}]}])
+    text = reply.choices[0].message.content
+    assert "visible on 8 of 8 frames" in text and "s1 track" in text
+    c = client(server)
+    vid = c.post("/v1/sessions/ov2/media", content=(tmp_path / "c.mp4").read_bytes(),
+                 headers={"Content-Type": "video/mp4"}).json()["id"]
+    again = oai.chat.completions.create(model="vitron-agent", user="ov2", messages=[{"role": "user", "content": [
+        {"type": "text", "text": "describe the video"}, {"type": "video_url", "video_url": {"url": f"vitron://{vid}"}}]}])
+    assert "8 frames at 8 fps" in again.choices[0].message.content
+
+
 def test_twenty_concurrent_sessions_no_cross_talk(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 

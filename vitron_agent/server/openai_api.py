@@ -23,21 +23,23 @@ __all__ = ["add_openai_routes"]
 MODEL_ID = "vitron-agent"
 
 
-def _last_user(messages: list[dict[str, Any]]) -> tuple[str, list[str]]:
+def _last_user(messages: list[dict[str, Any]]) -> tuple[str, list[str], list[str]]:
+    """Text, image URLs and video URLs (``video_url`` parts, as vLLM takes them) of the last user message."""
     for msg in reversed(messages):
         if msg.get("role") != "user":
             continue
         content = msg.get("content")
         if isinstance(content, str):
-            return content, []
-        texts, images = [], []
+            return content, [], []
+        texts, images, videos = [], [], []
         for part in content or []:
-            if part.get("type") == "text":
+            kind = part.get("type")
+            if kind == "text":
                 texts.append(part.get("text", ""))
-            elif part.get("type") == "image_url":
-                url = part.get("image_url")
-                images.append(url.get("url", "") if isinstance(url, dict) else str(url))
-        return "\n".join(texts), images
+            elif kind in ("image_url", "video_url"):
+                url = part.get(kind)
+                (images if kind == "image_url" else videos).append(url.get("url", "") if isinstance(url, dict) else str(url))
+        return "\n".join(texts), images, videos
     raise HTTPException(400, "messages has no user message")
 
 
@@ -48,7 +50,7 @@ def _links(data: dict[str, Any]) -> str:
 
 
 def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, contract) -> None:
-    from vitron_agent.server.app import RunRequest, data_url_bytes
+    from vitron_agent.server.app import DIGEST, RunRequest, data_url_bytes
 
     @app.get("/v1/models")
     def models(owner: str = Depends(auth)) -> dict[str, Any]:
@@ -62,7 +64,7 @@ def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, c
             raise HTTPException(400, "messages must be a non-empty list")
         public = request.headers.get("x-vitron-session") or body.get("user") or uuid.uuid4().hex[:12]
         sid = internal(owner, str(public))
-        text, images = _last_user(messages)
+        text, images, videos = _last_user(messages)
         if not text.strip():
             raise HTTPException(400, "the last user message has no text instruction")
         image = None
@@ -87,7 +89,29 @@ def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, c
                     raise HTTPException(400, str(exc)) from None
                 ref = agent.store_for(sid).put_image(arr, producer="input")
                 image = {**ref.model_dump(mode="json"), "session": public}
-        return sid, str(public), RunRequest(text=text[:10_000], image=image)
+        video = _video(sid, public, videos[-1]) if videos else None
+        return sid, str(public), RunRequest(text=text[:10_000], image=image, video=video)
+
+    def _video(sid: str, public: str, url: str) -> dict[str, Any]:
+        from vitron_agent.refs import VideoRef
+        from vitron_agent.server.app import _store_video
+
+        if url.startswith("vitron://"):
+            vid = url[len("vitron://"):]
+            found = agent.store_for(sid).dir / f"{vid}.json"
+            if not DIGEST.match(vid) or not found.is_file():
+                raise HTTPException(404, "no such uploaded video in this session")
+            meta = json.loads(found.read_text())
+            return VideoRef(id=vid, session=public, frames=meta["shape"][0], height=meta["shape"][1],
+                            width=meta["shape"][2], fps=meta["fps"]).model_dump()
+        try:
+            data = data_url_bytes(url, "video")
+            if len(data) > settings.max_upload_bytes:
+                raise HTTPException(413, f"video of {len(data):,} bytes exceeds the {settings.max_upload_bytes:,}-byte limit")
+            ref = _store_video(agent, sid, data, "video_url")
+        except (InputError, MediaError) as exc:
+            raise HTTPException(400, str(exc)) from None
+        return {**ref.model_dump(mode="json"), "session": public}
 
     @app.post("/v1/chat/completions")
     async def completions(request: Request, owner: str = Depends(auth)):
