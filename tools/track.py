@@ -5,8 +5,11 @@ or a mask, exactly as for ``segment``; the mask found there is propagated forwar
 to the last frame and backward to the first.
 
 cv backend (no weights): each step estimates the target's motion by masked
-template matching of the previous frame's patch, shifts the mask, then refines it
-with a hue-saturation colour model of the target (robust to fades); a scene cut
+template matching of the previous frame's patch and shifts the mask, then a
+hue-saturation colour model of the target (robust to fades) proposes a region
+near it; whichever of the two the colour model separates better from its
+surroundings is kept (the region when the target grows or changes shape, the
+shifted mask when the background shares the target's colours); a scene cut
 (a jump in frame difference) or a lost target triggers re-detection over the
 whole frame with the colour model. Model backends (SAM per frame) reuse
 :func:`propagate` with their own step.
@@ -105,6 +108,15 @@ def _shift(mask: np.ndarray, dx: int, dy: int) -> np.ndarray:
     return out
 
 
+def _contrast(like: np.ndarray, mask: np.ndarray, width: int = 3) -> float:
+    """Mean target likelihood inside ``mask`` minus that in a ``width``-pixel ring around it."""
+    import cv2
+
+    ring = cv2.dilate(mask.astype(np.uint8), np.ones((2 * width + 1, 2 * width + 1), np.uint8)) > 0
+    ring &= ~mask
+    return float(like[mask].mean()) - (float(like[ring].mean()) if ring.any() else 0.0)
+
+
 def _thumb(frame: np.ndarray) -> np.ndarray:
     import cv2
 
@@ -148,16 +160,19 @@ class CvTracker:
         like = self.model.likelihood(frame)
         if float(like[shifted].mean()) < 0.2:  # nothing target-coloured where it should be: an undetected cut
             return self.reacquire(frame)
+        self.velocity = (dx, dy)
         cand = (like > 0.5) & near
         cand = cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
         comps = [c for c in components(cand) if (c & shifted).any()]
-        if comps:
-            best = fill_holes(max(comps, key=lambda c: int((c & shifted).sum())))
-            if 0.6 * shifted.sum() <= best.sum() <= 1.6 * shifted.sum():
-                self.velocity = (dx, dy)
-                return best
-        self.velocity = (dx, dy)
-        return shifted
+        if not comps:
+            return shifted
+        best = fill_holes(max(comps, key=lambda c: int((c & shifted).sum())))
+        if not 0.6 * shifted.sum() <= best.sum() <= 1.6 * shifted.sum():
+            return shifted
+        # Keep whichever of the two the colour model separates better from its surroundings: the
+        # colour region wins when the target grew, changed shape or the shift was off; the shifted
+        # mask wins when the region erodes or leaks because the background shares the target's colours.
+        return best if _contrast(like, best) > _contrast(like, shifted) + 0.15 else shifted
 
     def motion(self, frame: np.ndarray) -> tuple[int, int]:
         """Displacement (dx, dy) of the target from the previous frame: masked template matching."""

@@ -32,6 +32,40 @@ def test_tracking_iou_on_every_frame(store, clip_args):
     assert out.present == len(frames) and out.track.frames == len(frames)
 
 
+def test_textured_target_on_a_photo_and_a_growing_target(store):
+    """Harder than a flat disc: a cat cut-out moving over a photo whose colours it shares (the colour
+    model alone erodes it), and a disc that grows (a pure translation would lag behind)."""
+    import cv2
+    from skimage import data
+
+    bg = cv2.resize(data.astronaut(), (256, 192))
+    cat = cv2.resize(data.chelsea()[50:250, 100:350], (50, 40))
+    yy, xx = np.mgrid[0:40, 0:50]
+    shape = ((xx - 25) / 25) ** 2 + ((yy - 20) / 20) ** 2 <= 1
+    frames, truth = [], []
+    for t in range(30):
+        f, m = bg.copy(), np.zeros(bg.shape[:2], bool)
+        x, y = 20 + 5 * t, 30 + int(2.5 * t)
+        f[y:y + 40, x:x + 50][shape] = cat[shape]
+        m[y:y + 40, x:x + 50] = shape
+        frames.append(f)
+        truth.append(m)
+    _, _, track = _track(store, frames, mask=store.put_mask(truth[0]).model_dump())
+    assert min(iou(a, b) for a, b in zip(track, truth, strict=True)) >= 0.8
+
+    from vitron_agent.synthetic import texture
+
+    frames, truth = [], []
+    for t in range(24):
+        f, m = texture(96, 128, 0), np.zeros((96, 128), np.uint8)
+        cv2.circle(m, (30 + 3 * t, 48), 8 + t // 2, 1, -1)
+        f[m > 0] = (220, 30, 30)
+        frames.append(f)
+        truth.append(m > 0)
+    _, _, track = _track(store, frames, target="red")
+    assert min(iou(a, b) for a, b in zip(track, truth, strict=True)) >= 0.8
+
+
 def test_text_target_and_box_on_a_middle_frame(store):
     frames, truth = moving_disc()
     _, out, track = _track(store, frames, target="the red ball")
