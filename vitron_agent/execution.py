@@ -77,6 +77,17 @@ def app_name(prefix: str, tool: str) -> str:
     return f"{prefix}-{tool}"
 
 
+def fingerprint(tool: str, settings: dict[str, Any], deployment: DeploymentSettings) -> str:
+    """A short hash of what a deployment was built from; its deployment name carries it, so an
+    agent notices a running application built from another configuration."""
+    import hashlib
+    import json
+
+    built_from = {k: v for k, v in settings.items() if k not in ("timeout", "execution")}  # agent-side only
+    blob = json.dumps([tool, built_from, deployment.model_dump()], sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:10]
+
+
 class Specialist:
     """The Ray Serve deployment body: one tool, built from its ``[tools.<name>]`` table exactly as
     in-process, called with ``{"args", "session", "step_id", "root"}``; answers
@@ -207,6 +218,7 @@ class RayExecutor:
         self.section = section
         self._handles: dict[str, Any] = {}
         self._lock = threading.Lock()
+        self._deploying = threading.Lock()  # parallel steps must not deploy one app twice
 
     def app(self, tool: str) -> str:
         return app_name(self.section.app_prefix, tool)
@@ -233,13 +245,14 @@ class RayExecutor:
         """Run (or update) the Serve application of ``tool``; returns its handle."""
         from ray import serve
 
-        d = self.section.deployments.get(tool, DeploymentSettings())
+        d = self._deployment(tool)
         actor = {"num_cpus": d.num_cpus, "num_gpus": d.num_gpus}
         if d.memory_gb:
             actor["memory"] = int(d.memory_gb * 1024 ** 3)
         if d.env:
             actor["runtime_env"] = {"env_vars": dict(d.env)}
-        options: dict[str, Any] = {"name": tool, "ray_actor_options": actor, "max_ongoing_requests": d.max_ongoing_requests}
+        options: dict[str, Any] = {"name": f"{tool}-{fingerprint(tool, settings, d)}", "ray_actor_options": actor,
+                                   "max_ongoing_requests": d.max_ongoing_requests}
         if d.min_replicas is not None or d.max_replicas is not None:
             lo = d.min_replicas if d.min_replicas is not None else 1
             options["autoscaling_config"] = {"min_replicas": lo, "max_replicas": d.max_replicas or max(lo, d.replicas),
@@ -257,20 +270,33 @@ class RayExecutor:
             found = self._handles.get(remote.name)
         if found is not None:
             return found
+        with self._deploying:
+            return self._find_or_deploy(remote, ctx)
+
+    def _find_or_deploy(self, remote: RemoteTool, ctx: ToolContext) -> Any:
         from ray import serve
 
+        with self._lock:
+            if remote.name in self._handles:
+                return self._handles[remote.name]
         self.connect()
-        running = serve.status().applications
-        if self.app(remote.name) in running:
-            handle = serve.get_app_handle(self.app(remote.name))
+        app = self.app(remote.name)
+        running = serve.status().applications.get(app)
+        wanted = f"{remote.name}-{fingerprint(remote.name, remote.settings, self._deployment(remote.name))}"
+        if running is not None and wanted in running.deployments:
+            handle = serve.get_app_handle(app)
             with self._lock:
                 self._handles[remote.name] = handle
             return handle
         if self.section.deploy == "never":
-            raise ToolFailed(f"the Serve application {self.app(remote.name)!r} is not running; start the specialists "
-                             "with `vitron-agent serve-models --config vitron.toml` or set [execution] deploy = \"auto\"")
-        ctx.progress(0.02, f"deploying {self.app(remote.name)!r} on Ray Serve")
+            state = "runs another configuration of the tool" if running is not None else "is not running"
+            raise ToolFailed(f"the Serve application {app!r} {state}; deploy this configuration with `vitron-agent "
+                             "serve-models --config vitron.toml` or set [execution] deploy = \"auto\"")
+        ctx.progress(0.02, f"deploying {app!r} on Ray Serve")
         return self.deploy(remote.name, remote.settings)
+
+    def _deployment(self, tool: str) -> DeploymentSettings:
+        return self.section.deployments.get(tool, DeploymentSettings())
 
     def remote_tool(self, local: VisionTool, settings: dict[str, Any]) -> RemoteTool:
         return RemoteTool(local, self, settings)

@@ -46,6 +46,14 @@ def test_serve_models_then_run(head, tiny_dir, tmp_path):
     assert [(s["tool"], s["status"]) for s in steps] == [("segment", "ok"), ("describe", "error")]
     assert steps[0]["outputs"]["mask"]["path"].endswith(".png")
     assert "'vitron-describe' is not running" in steps[1]["error"] and "serve-models" in steps[1]["error"]
+    changed = tmp_path / "changed.toml"
+    changed.write_text(toml.read_text().replace('model_type = "custom"', 'model_type = "custom"\ndtype = "float32"', 1))
+    stale = subprocess.run([str(BIN / "vitron-agent"), "run", "--config", str(changed), "--image", str(photo), "--point",
+                            "80,60", "--json", "--out", str(tmp_path / "out2"), "segment the object"],
+                           capture_output=True, text=True, timeout=300, env=head)
+    assert stale.returncode == 0, stale.stderr[-2000:]
+    error = json.loads(stale.stdout)["steps"][0]["error"]
+    assert "'vitron-segment' runs another configuration of the tool" in error and "serve-models" in error
     bad = subprocess.run([str(BIN / "vitron-agent"), "serve-models", "--config", str(toml), "--tools", "nope"],
                          capture_output=True, text=True, timeout=120, env=head)
     assert bad.returncode == 2 and "--tools: nope is not configured" in bad.stderr
