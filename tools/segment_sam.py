@@ -148,13 +148,18 @@ class SamSegmentTool(ModelBacked, VisionTool):
 
     def check_inputs(self, inp: SamSegmentInput, ctx: ToolContext) -> None:
         CvSegmentTool().check_inputs(inp, ctx)
-        if inp.prompt_embedding is not None:
-            width = self.arch["prompt_embed_dim"]
-            shape = tuple(inp.prompt_embedding.shape)
-            if not shape or shape[-1] != width or len(shape) > 2:
-                raise ToolArgumentError(
-                    f"prompt_embedding has shape {shape} but SAM's prompt space is {width} wide: expected ({width},), "
-                    f"(1, {width}) or (N, {width}); project the token with a head of output width {width}")
+        self.check_prompt_embedding(inp.prompt_embedding)
+
+    def check_prompt_embedding(self, emb: FeatureRef | None) -> None:
+        """ToolArgumentError unless ``emb`` is (C,), (1, C) or (N, C) with C = SAM's prompt width."""
+        if emb is None:
+            return
+        width = self.arch["prompt_embed_dim"]
+        shape = tuple(emb.shape)
+        if not shape or shape[-1] != width or len(shape) > 2:
+            raise ToolArgumentError(
+                f"prompt_embedding has shape {shape} but SAM's prompt space is {width} wide: expected ({width},), "
+                f"(1, {width}) or (N, {width}); project the token with a head of output width {width}")
 
     def embedding_key(self, image_id: str) -> str:
         model = hashlib.sha256(f"{self.checkpoint}|{self.model_type}|{sorted(self.arch.items())}".encode()).hexdigest()[:16]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from pydantic import Field
 from vitron_agent.tools.masks import bbox
 from vitron_agent.tools.segment_sam import SamSegmentTool
 from vitron_agent.tools.track import (
@@ -26,16 +27,23 @@ from vitron_agent.tools.track import (
     track_output,
 )
 
+from vitron_agent.refs import FeatureRef
 from vitron_agent.tool import ToolContext
 
-__all__ = ["SamTrackTool"]
+__all__ = ["SamTrackInput", "SamTrackTool"]
+
+
+class SamTrackInput(TrackInput):
+    prompt_embedding: FeatureRef | None = Field(
+        default=None, description="the target as vector(s) in SAM's prompt space (e.g. a projected [SEG] token), "
+                                  "used on the prompt frame; shape (C,), (1, C) or (N, C)")
 
 
 class SamTrackTool(SamSegmentTool):
     name = "track"
     description = ("Track a target through a video with segment-anything on every frame (prompted by the previous "
                    "frame's box and mask). Give the target on one frame by a point, a box, a mask or words.")
-    Input = TrackInput
+    Input = SamTrackInput
     Output = TrackOutput
     backend = "segment-anything"
 
@@ -45,8 +53,9 @@ class SamTrackTool(SamSegmentTool):
         super().__init__(checkpoint, model_type, arch, device, dtype, pool)
         self.frame_cache, self.min_score = frame_cache, min_score
 
-    def check_inputs(self, inp: TrackInput, ctx: ToolContext) -> None:
+    def check_inputs(self, inp: SamTrackInput, ctx: ToolContext) -> None:
         check_track_inputs(inp)
+        self.check_prompt_embedding(inp.prompt_embedding)
 
     def run(self, inp: TrackInput, ctx: ToolContext) -> TrackOutput:
         import torch
@@ -74,7 +83,9 @@ class SamTrackTool(SamSegmentTool):
         self._set_image(predictor, frame, f"{video_id}/{index}", quiet, cache=self.frame_cache)
         stats["reused" if had else "encoded"] += 1
 
-    def _first(self, predictor: Any, clip, inp: TrackInput, ctx: ToolContext, stats) -> tuple[np.ndarray, str]:
+    def _first(self, predictor: Any, clip, inp: SamTrackInput, ctx: ToolContext, stats) -> tuple[np.ndarray, str]:
+        if inp.prompt_embedding is not None:
+            return self._first_from_embedding(predictor, clip, inp, ctx, stats)
         if inp.mask is not None or (inp.point is None and inp.box is None):
             seed, how = first_mask(clip, inp, ctx)
             if inp.mask is not None:
@@ -98,6 +109,26 @@ class SamTrackTool(SamSegmentTool):
                                  "try another point or box")
             return seed, parts.replace("SAM from a box from cv", "cv") + " (SAM returned an empty mask)"
         return mask, parts
+
+    def _first_from_embedding(self, predictor: Any, clip, inp: SamTrackInput, ctx: ToolContext,
+                              stats) -> tuple[np.ndarray, str]:
+        """The prompt frame's mask from the embedding (plus a point or box when given)."""
+        import torch
+
+        from vitron_agent.errors import ToolFailed
+
+        self._set_frame(predictor, clip.frame(inp.frame), inp.video.id, inp.frame, ctx, stats)
+        emb = torch.from_numpy(np.array(ctx.store.get_feature(inp.prompt_embedding), dtype=np.float32))
+        points = np.array([[inp.point.x, inp.point.y]]) if inp.point is not None else None
+        labels = np.array([inp.point.label]) if inp.point is not None else None
+        box = np.array([inp.box.x1, inp.box.y1, inp.box.x2, inp.box.y2]) if inp.box is not None else None
+        masks, scores = self._decode_with_embedding(predictor, emb.reshape(-1, emb.shape[-1]), points, labels, box,
+                                                    None, True)
+        mask = np.asarray(masks[int(np.argmax(scores))], bool)
+        if not mask.any():
+            raise ToolFailed(f"segment-anything found nothing for the prompt embedding on frame {inp.frame}; "
+                             "add a point or a box")
+        return mask, "SAM from the prompt embedding"
 
     def _stepper(self, predictor: Any, video_id: str, first: np.ndarray, ctx: ToolContext, stats: dict[str, int]):
         state = {"mask": first}

@@ -86,6 +86,11 @@ def test_embeddings_are_attached_in_order(full_box):
                                "<module>A</module><instruction>gen: a cat</instruction>", full_box,
                                features={"seg": seg, "gen": gen})
     assert plan.steps[0].args["prompt_embedding"] == seg[0] and plan.steps[1].args["prompt_embeds"] == gen[0]
+    video = parse_vitron_output("<module>E</module><instruction>track: the dog</instruction>"
+                                "<module>D</module><instruction>video: a dog</instruction>", full_box,
+                                features={"seg": seg, "gen": gen}, video="$input.video")
+    assert video.steps[0].tool == "track" and video.steps[0].args["prompt_embedding"] == seg[0]
+    assert video.steps[1].tool == "generate_video" and video.steps[1].args["prompt_embeds"] == gen[0]
 
 
 def test_video_editing_on_the_cv_backend(cv_box):

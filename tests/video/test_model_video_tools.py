@@ -61,6 +61,18 @@ def test_sam_track_from_words_and_from_a_mask(tiny_dir, pool, ctx, small_clip):
     assert np.array_equal(ctx.store.get_track_frame(out.track, 2), truth[2])
 
 
+def test_sam_track_from_a_seg_embedding(tiny_dir, pool, ctx, small_clip):
+    frames, _ = small_clip
+    video = put_clip(ctx.store, frames)
+    tool = _sam_track(tiny_dir, pool)
+    emb = ctx.store.put_feature(np.random.default_rng(0).normal(size=(1, 32)).astype(np.float32), kind="seg_token_embedding")
+    out = tool(ctx, video=video.model_dump(), prompt_embedding=emb.model_dump(), frame=2)
+    assert out.method.startswith("SAM from the prompt embedding on frame 2") and out.track.frames == 6
+    bad = ctx.store.put_feature(np.zeros((1, 16), np.float32), kind="seg_token_embedding")
+    with pytest.raises(ToolArgumentError, match="prompt_embedding has shape \\(1, 16\\) but SAM's prompt space is 32 wide"):
+        tool(ctx, video=video.model_dump(), prompt_embedding=bad.model_dump())
+
+
 @pytest.fixture(scope="module")
 def agent(tiny_dir, tmp_path_factory):
     return Agent(config=load_config(tiny_dir / "vitron.toml"), data_dir=tmp_path_factory.mktemp("data"))

@@ -167,7 +167,7 @@ def _groups_to_plan(groups, answer, toolbox, media, features, start) -> Plan:
             sid = add("generate", prompt=text or None, prompt_embeds=gen_feats.pop(0) if gen_feats else None)
             image, mask = f"${sid}.image", None
         elif letter in "DEFG":
-            _video_module(letter, g, text, box, toolbox, media, image, add, notes, gen_feats)
+            _video_module(letter, g, text, box, toolbox, media, image, add, notes, gen_feats, seg_feats)
         elif image is None:
             notes.append(f"module {letter} ({MODULES[letter]}) needs an image; skipped {text[:80]!r}")
         elif letter == "B":
@@ -193,9 +193,10 @@ _CV_VIDEO_EDITS = [(re.compile(p, re.I), op) for p, op in [
     (r"\b(?:darken|darker)\b", "darken")]]
 
 
-def _video_module(letter, group, text, box, toolbox, media, image, add, notes, gen_feats) -> None:
-    """Steps for the video modules: D text->video, E tracking, F fore/background editing, G image->video.
-    ``media["video"]`` / ``media["track"]`` carry the current video and track between modules."""
+def _video_module(letter, group, text, box, toolbox, media, image, add, notes, gen_feats, seg_feats) -> None:
+    """Steps for the video modules: D text->video (the next [GEN] embedding as prompt_embeds), E tracking
+    (the next [SEG] embedding as prompt_embedding, when the track tool takes one), F fore/background
+    editing, G image->video. ``media["video"]`` / ``media["track"]`` carry the current video and track."""
     from vitron_agent.tools.colors import COLORS
 
     video = media.get("video")
@@ -213,7 +214,8 @@ def _video_module(letter, group, text, box, toolbox, media, image, add, notes, g
         notes.append(f"module {letter} ({MODULES[letter]}) needs a video; skipped {text[:80]!r}")
         return
     if letter == "E":
-        media["track"] = f"${add('track', video=video, target=text[:200] or None, box=box)}.track"
+        embedding = seg_feats.pop(0) if seg_feats and "prompt_embedding" in toolbox.get("track").Input.model_fields else None
+        media["track"] = f"${add('track', video=video, target=text[:200] or None, box=box, prompt_embedding=embedding)}.track"
         return
     for task, body in group["instructions"] or [("", "")]:
         where = "outside" if task.lower().startswith("back") else "inside"
