@@ -111,6 +111,14 @@ def test_video_upload_run_and_fetch(server, tmp_path):
     assert mp4.headers["content-type"] == "video/mp4"
     (tmp_path / "out.mp4").write_bytes(mp4.content)
     assert sum(1 for _ in open_video(tmp_path / "out.mp4")[1]) == 12
+    preview = c.get(steps[1]["outputs"]["video"]["path"], params={"preview": "true"})
+    assert preview.status_code == 200 and preview.headers["content-type"] == "video/mp4"
+    (tmp_path / "preview.mp4").write_bytes(preview.content)
+    import av
+
+    with av.open(str(tmp_path / "preview.mp4")) as container:
+        assert container.streams.video[0].codec_context.pix_fmt == "yuv420p"
+        assert sum(1 for _ in container.decode(video=0)) == 12
     bad = c.post(f"/v1/sessions/{sid}/media", content=b"not a video", headers={"X-Filename": "x.mp4"})
     assert bad.status_code == 400 and "not a recognised video" in bad.json()["detail"]
 

@@ -298,7 +298,9 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
         return contract(await asyncio.to_thread(go), sid, public)
 
     @app.get("/v1/sessions/{public}/artifacts/{artifact}")
-    def artifact(public: str, artifact: str, owner: str = Depends(auth)) -> FileResponse:
+    def artifact(public: str, artifact: str, preview: bool = False, owner: str = Depends(auth)) -> FileResponse:
+        """The artifact's file. ``?preview=true`` on a video: a yuv420p H.264 copy browsers play
+        (the stored file is lossless RGB H.264, exact but not playable everywhere)."""
         sid = internal(owner, public)
         if not DIGEST.match(artifact):
             raise HTTPException(404, "no such artifact")
@@ -306,6 +308,8 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
         for suffix, media in MEDIA_TYPES.items():
             path = folder / f"{artifact}{suffix}"
             if suffix != ".json" and path.is_file():
+                if preview and suffix == ".mp4":
+                    return _video_preview(agent, sid, artifact)
                 return FileResponse(path, media_type=media, filename=f"{artifact[:12]}{suffix}")
         raise HTTPException(404, "no such artifact")
 
@@ -313,6 +317,27 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
 
     add_openai_routes(app, agent, settings, auth, internal, run_turn, contract)
     return app
+
+
+def _video_preview(agent, sid: str, artifact: str) -> FileResponse:
+    import json as _json
+    import os
+    import tempfile
+
+    from starlette.background import BackgroundTask
+
+    from vitron_agent.refs import VideoRef
+    from vitron_agent.video import write_preview
+
+    store = agent.store_for(sid)
+    meta = _json.loads((store.dir / f"{artifact}.json").read_text())
+    ref = VideoRef(id=artifact, session=sid, frames=meta["shape"][0], height=meta["shape"][1], width=meta["shape"][2],
+                   fps=meta["fps"])
+    fd, tmp = tempfile.mkstemp(suffix=".mp4")
+    os.close(fd)
+    write_preview(store.get_video(ref).frames(), tmp, ref.fps, max_side=1920)
+    return FileResponse(tmp, media_type="video/mp4", filename=f"{artifact[:12]}.preview.mp4",
+                        background=BackgroundTask(os.unlink, tmp))
 
 
 def _store_video(agent, sid: str, data: bytes, name: str):
