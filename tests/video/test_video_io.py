@@ -146,11 +146,11 @@ def test_hostile_files_give_clear_errors(tmp_path, clip_file, case, message):
     assert str(path) in str(err.value)
 
 
-def test_huge_resolution_is_rejected_from_the_header(tmp_path):
+def _write_huge(path) -> None:
+    """One black 9000x8000 frame: 72 MP, a few hundred KB on disk."""
     import av
 
-    path = tmp_path / "huge.mp4"
-    with av.open(str(path), "w") as c:  # one black 9000x8000 frame: 72 MP, a few hundred KB on disk
+    with av.open(str(path), "w") as c:
         s = c.add_stream("libx264", rate=1)
         s.width, s.height, s.pix_fmt, s.options = 9000, 8000, "yuv420p", {"preset": "ultrafast"}
         frame = av.VideoFrame(9000, 8000, "yuv420p")
@@ -158,6 +158,11 @@ def test_huge_resolution_is_rejected_from_the_header(tmp_path):
             plane.update(bytes(plane.buffer_size))
         for packet in [*s.encode(frame), *s.encode()]:
             c.mux(packet)
+
+
+def test_huge_resolution_is_rejected_from_the_header(tmp_path):
+    path = tmp_path / "huge.mp4"
+    _write_huge(path)
     with pytest.raises(MediaError, match="9000x8000 = 72,000,000 pixels exceed the limit of 64,000,000"):
         open_video(path)
 
@@ -218,3 +223,51 @@ def test_refs_are_session_scoped(store, clip):
 def test_memory_bytes_source_label():
     with pytest.raises(MediaError, match="<20 bytes>"):
         open_video(b"not a video at all!!")
+
+
+def test_long_and_hostile_videos_under_a_memory_limit(tmp_path):
+    """A 9000x8000 header and a 600-frame 320x240 clip described end to end, in a process limited
+    to 3 GiB of address space: the first is refused before decoding, the second streams."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    from vitron_agent.synthetic import texture
+
+    bg = texture(240, 320, 0)
+
+    def long_clip():
+        for i in range(600):
+            f = bg.copy()
+            f[100:130, (i * 2) % 280:(i * 2) % 280 + 30] = (220, 30, 30)
+            yield f
+
+    write_video(long_clip(), tmp_path / "long.mp4", 25.0)
+    _write_huge(tmp_path / "huge.mp4")
+    script = textwrap.dedent(f"""
+        import json, resource
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 1024 ** 3, 3 * 1024 ** 3))
+        from vitron_agent.agent import Agent
+        from vitron_agent.errors import MediaError
+        out = {{}}
+        agent = Agent(data_dir={str(tmp_path / "data")!r})
+        try:
+            agent.run("describe it", video={str(tmp_path / "huge.mp4")!r})
+        except MediaError as exc:
+            out["huge"] = str(exc)
+        result = agent.run("track the red box, then describe it", video={str(tmp_path / "long.mp4")!r})
+        out["answer"] = result.answer
+        out["hwm_kb"] = int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1])
+        print(json.dumps(out))
+    """)
+    root = Path(__file__).resolve().parents[2]
+    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "PYTHONPATH": str(root)})
+    assert p.returncode == 0, p.stderr[-2000:]
+    out = json.loads(p.stdout.strip().splitlines()[-1])
+    assert "exceed the limit of 64,000,000" in out["huge"]
+    assert "600 frames at 25 fps" in out["answer"] and "visible on 600 of 600 frames" in out["answer"]
+    assert out["hwm_kb"] < 1024 * 1024, out["hwm_kb"]  # under 1 GiB resident
