@@ -80,3 +80,15 @@ def test_agent_caps_and_array_input(tmp_path, clip):
             agent.run("describe it", video=np.stack(clip[0]))
         ok = agent.run("describe it", video=np.stack(clip[0][:8]))
         assert ok.ok and "8 frames at 24 fps" in ok.answer
+
+
+def test_agent_animates_a_photo_with_the_cv_backend(tmp_path):
+    from skimage import data
+
+    with Agent(data_dir=tmp_path / "data") as agent:
+        result = agent.run("animate it with a slow zoom out, then describe the video", image=data.chelsea())
+    assert result.ok, result.answer
+    assert [s.tool for s in result.steps] == ["animate", "describe_video"]
+    video = result.step("s1").ref("video")
+    assert (video.frames, video.fps, video.width, video.height) == (24, 12.0, 451, 300)
+    assert "2.0 s video (24 frames at 12 fps, 451x300)" in result.answer
