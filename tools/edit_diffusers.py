@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import BaseModel, Field
 from vitron_agent.tools.edit import CvEditTool, EditInput, EditOutput
 from vitron_agent.tools.generate import diffusion_callback, load_pipeline, pipeline_output_to_uint8
 from vitron_agent.tools.masks import check_same_size
@@ -26,20 +26,25 @@ from vitron_agent.errors import ToolFailed
 from vitron_agent.models import ModelBacked, ModelKey
 from vitron_agent.tool import ToolContext, VisionTool
 
-__all__ = ["DiffusersEditInput", "DiffusersEditTool"]
+__all__ = ["DiffusionArgs", "DiffusersEditInput", "DiffusersEditTool"]
 
 REMOVE_PROMPT = "empty background, seamless, nothing there"
 
 
-class DiffusersEditInput(EditInput):
+class DiffusionArgs(BaseModel):
+    """The denoising arguments the image and video editors share."""
+
+    negative_prompt: str | None = Field(default=None, max_length=1000, description="what to avoid")
+    steps: int | None = Field(default=None, ge=1, le=200, description="denoising steps (default from config)")
+    guidance: float | None = Field(default=None, ge=0.0, le=30.0, description="text guidance scale")
+
+
+class DiffusersEditInput(EditInput, DiffusionArgs):
     operation: Literal["inpaint", "instruct", "recolor", "remove", "blur", "blur_background", "replace_background",
                        "keep_only", "grayscale", "brighten", "darken", "contrast"] = Field(description="what to do")
     prompt: str | None = Field(default=None, max_length=1000,
                                description="inpaint: what to paint in the mask; instruct: the edit instruction")
-    negative_prompt: str | None = Field(default=None, max_length=1000, description="what to avoid")
     seed: int = Field(default=0, ge=0, description="random seed")
-    steps: int | None = Field(default=None, ge=1, le=200, description="denoising steps (default from config)")
-    guidance: float | None = Field(default=None, ge=0.0, le=30.0, description="text guidance scale")
     strength: float = Field(default=1.0, gt=0.0, le=1.0, description="inpaint strength (1 = repaint fully)")
     image_guidance: float = Field(default=1.5, ge=0.0, le=10.0, description="instruct: how closely to follow the input image")
 

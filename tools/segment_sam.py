@@ -170,15 +170,14 @@ class SamSegmentTool(ModelBacked, VisionTool):
 
         image = ctx.store.get_image(inp.image)
 
-        def predict(predictor: Any) -> tuple[np.ndarray, float, FeatureRef, str]:
+        def predict(predictor: Any) -> tuple[np.ndarray, float, FeatureRef, str, bool]:
             with torch.inference_mode():
-                feat_ref = self._set_image(predictor, image, inp.image.id, ctx)
+                feat_ref, reused = self._set_image(predictor, image, inp.image.id, ctx)
                 ctx.progress(0.6, "decoding mask")
                 mask, score, method = self._decode(predictor, image, inp, ctx)
-            return mask, score, feat_ref, method
+            return mask, score, feat_ref, method, reused
 
-        reused = ctx.store.find_feature(EMBEDDING_KIND, self.embedding_key(inp.image.id)) is not None
-        mask, score, feat_ref, method = self.pool.run(self.key, self._load, predict, ctx.progress)
+        mask, score, feat_ref, method, reused = self.pool.run(self.key, self._load, predict, ctx.progress)
         box = bbox(mask)
         if box is None:
             raise ToolFailed(f"segment-anything returned an empty mask ({method}); try another prompt")
@@ -187,9 +186,10 @@ class SamSegmentTool(ModelBacked, VisionTool):
                                 score=round(float(score), 6), method=method, embedding=feat_ref, reused=reused)
 
     def _set_image(self, predictor: Any, image: np.ndarray, image_id: str, ctx: ToolContext,
-                   cache: bool = True) -> FeatureRef | None:
+                   cache: bool = True) -> tuple[FeatureRef | None, bool]:
         """Reuse the stored embedding of this image (``image_id``: its content hash) when there is
-        one; else encode it and, with ``cache``, store it. Returns the embedding's ref (None uncached)."""
+        one; else encode it and, with ``cache``, store it. Returns the embedding's ref (None when
+        not cached) and whether a stored embedding was reused."""
         import torch
 
         key = self.embedding_key(image_id)
@@ -203,12 +203,13 @@ class SamSegmentTool(ModelBacked, VisionTool):
             predictor.original_size = image.shape[:2]
             predictor.input_size = tuple(predictor.transform.get_preprocess_shape(*image.shape[:2], predictor.model.image_encoder.img_size))
             predictor.is_image_set = True
-            return found
+            return found, True
         ctx.progress(0.2, "encoding the image")
         predictor.set_image(image)
         if not cache:
-            return None
-        return ctx.store.put_feature(predictor.features.float().cpu(), kind=EMBEDDING_KIND, producer=ctx.step_id, key=key)
+            return None, False
+        return ctx.store.put_feature(predictor.features.float().cpu(), kind=EMBEDDING_KIND, producer=ctx.step_id,
+                                     key=key), False
 
     def _decode(self, predictor: Any, image: np.ndarray, inp: SamSegmentInput, ctx: ToolContext) -> tuple[np.ndarray, float, str]:
         import torch

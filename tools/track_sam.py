@@ -78,10 +78,8 @@ class SamTrackTool(SamSegmentTool):
     def _set_frame(self, predictor: Any, frame: np.ndarray, video_id: str, index: int, ctx: ToolContext,
                    stats: dict[str, int]) -> None:
         quiet = ToolContext(store=ctx.store, step_id=ctx.step_id, cancelled=ctx.cancelled)
-        had = self.frame_cache and ctx.store.find_feature("sam_image_embedding",
-                                                          self.embedding_key(f"{video_id}/{index}")) is not None
-        self._set_image(predictor, frame, f"{video_id}/{index}", quiet, cache=self.frame_cache)
-        stats["reused" if had else "encoded"] += 1
+        _, reused = self._set_image(predictor, frame, f"{video_id}/{index}", quiet, cache=self.frame_cache)
+        stats["reused" if reused else "encoded"] += 1
 
     def _first(self, predictor: Any, clip, inp: SamTrackInput, ctx: ToolContext, stats) -> tuple[np.ndarray, str]:
         if inp.prompt_embedding is not None:

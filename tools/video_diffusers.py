@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
-from vitron_agent.tools.edit_diffusers import DiffusersEditInput, DiffusersEditTool
+from vitron_agent.tools.edit_diffusers import DiffusersEditInput, DiffusersEditTool, DiffusionArgs
 from vitron_agent.tools.generate import (
     GenerateInput,
     add_prompt,
@@ -161,15 +161,12 @@ class DiffusersAnimateTool(_VideoPipelineTool):
         return AnimateOutput(video=ctx.store.put_video(iter(frames), fps, producer=ctx.step_id))
 
 
-class DiffusersEditVideoInput(EditVideoInput):
+class DiffusersEditVideoInput(EditVideoInput, DiffusionArgs):
     operation: Literal["inpaint", "instruct", "recolor", "remove", "blur", "blur_background", "replace_background",
                        "keep_only", "grayscale", "brighten", "darken", "contrast"] = Field(description="what to do on each frame")
     prompt: str | None = Field(default=None, max_length=1000,
                                description="inpaint: what to paint in the track; instruct: the edit (video-to-video)")
-    negative_prompt: str | None = Field(default=None, max_length=1000, description="what to avoid")
     seed: int = Field(default=0, ge=0, description="random seed (the same on every frame)")
-    steps: int | None = Field(default=None, ge=1, le=200, description="denoising steps (default from config)")
-    guidance: float | None = Field(default=None, ge=0.0, le=30.0, description="text guidance scale")
     strength: float | None = Field(default=None, gt=0.0, le=1.0,
                                    description="how far to move from the input (inpaint default 1, instruct default 0.6)")
 
