@@ -51,10 +51,10 @@ def clean(mask: np.ndarray, radius: int | None = None) -> np.ndarray:
 
 def bbox(mask: np.ndarray) -> tuple[int, int, int, int] | None:
     """XYXY pixel box (x2, y2 exclusive) of the mask's pixels, or None when empty."""
-    ys, xs = np.nonzero(mask)
-    if len(xs) == 0:
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if len(cols) == 0:
         return None
-    return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
 
 
 def _centroid(mask: np.ndarray) -> tuple[float, float]:

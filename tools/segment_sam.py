@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import hashlib
+import weakref
 from typing import Any
 
 import numpy as np
@@ -93,6 +94,28 @@ def build_sam(arch: dict[str, Any]) -> Any:
     )
 
 
+def decoder_dtype(sam: Any) -> Any:
+    """The dtype the mask decoder (and so the image embedding it reads) runs in."""
+    return next(sam.mask_decoder.parameters()).dtype
+
+
+def cast_encoder(encoder: Any, dtype: Any) -> Any:
+    """``encoder`` in ``dtype``, wrapped to take float32 pixels and return float32 embeddings;
+    keeps ``img_size``, which SamPredictor and ``Sam.preprocess`` read."""
+    import torch
+
+    class CastEncoder(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = encoder.to(dtype)
+            self.img_size = encoder.img_size
+
+        def forward(self, x: Any) -> Any:
+            return self.inner(x.to(dtype)).float()
+
+    return CastEncoder()
+
+
 class SamSegmentInput(SegmentInput):
     mask_input: MaskRef | None = Field(default=None, description="a previous mask of the target to refine (mask prompt)")
     prompt_embedding: FeatureRef | None = Field(
@@ -128,11 +151,6 @@ class SamSegmentTool(ModelBacked, VisionTool):
     def _load(self) -> Any:
         import torch
 
-        from vitron_agent.compat.torchvision_shim import import_segment_anything
-
-        import_segment_anything()
-        from segment_anything import SamPredictor
-
         sam = build_sam(self.arch)
         try:
             state = torch.load(self.checkpoint, map_location="cpu", weights_only=True)
@@ -143,7 +161,23 @@ class SamSegmentTool(ModelBacked, VisionTool):
         except RuntimeError as exc:
             raise ToolFailed(f"{self.checkpoint} does not match model_type {self.model_type!r}: "
                              f"{str(exc).splitlines()[0]}; set [tools.segment] model_type (or arch) to the checkpoint's") from None
-        sam.to(device=self.device, dtype=self.torch_dtype).eval()
+        return self.wrap(sam)
+
+    def wrap(self, sam: Any) -> Any:
+        """A ``SamPredictor`` over ``sam`` on the configured device. The image encoder (nearly all
+        of SAM's compute and weights) runs in the configured dtype; the prompt encoder and mask
+        decoder stay float32, because segment_anything encodes points and boxes in float32
+        (a float16 prompt encoder fails on the first point prompt)."""
+        import torch
+
+        from vitron_agent.compat.torchvision_shim import import_segment_anything
+
+        import_segment_anything()
+        from segment_anything import SamPredictor
+
+        sam.to(device=self.device, dtype=torch.float32).eval()
+        if self.torch_dtype != torch.float32:
+            sam.image_encoder = cast_encoder(sam.image_encoder, self.torch_dtype)
         return SamPredictor(sam)
 
     def check_inputs(self, inp: SamSegmentInput, ctx: ToolContext) -> None:
@@ -194,22 +228,28 @@ class SamSegmentTool(ModelBacked, VisionTool):
 
         key = self.embedding_key(image_id)
         found = ctx.store.find_feature(EMBEDDING_KIND, key) if cache else None
+        held = getattr(predictor, "vitron_embedding", None)  # (key, weakref to the features it set)
+        if found is not None and predictor.is_image_set and held and held[0] == key and held[1]() is predictor.features:
+            ctx.progress(0.3, "reusing the image embedding already on the device")
+            return found, True
         predictor.reset_image()
+        predictor.vitron_embedding = None
         if found is not None:
             ctx.progress(0.3, "reusing the stored image embedding")
             feats = torch.from_numpy(np.array(ctx.store.get_feature(found)))
-            dev = predictor.model.device
-            predictor.features = feats.to(device=dev, dtype=next(predictor.model.parameters()).dtype)
+            predictor.features = feats.to(device=predictor.model.device, dtype=decoder_dtype(predictor.model))
             predictor.original_size = image.shape[:2]
             predictor.input_size = tuple(predictor.transform.get_preprocess_shape(*image.shape[:2], predictor.model.image_encoder.img_size))
             predictor.is_image_set = True
+            predictor.vitron_embedding = (key, weakref.ref(predictor.features))
             return found, True
         ctx.progress(0.2, "encoding the image")
         predictor.set_image(image)
         if not cache:
             return None, False
-        return ctx.store.put_feature(predictor.features.float().cpu(), kind=EMBEDDING_KIND, producer=ctx.step_id,
-                                     key=key), False
+        ref = ctx.store.put_feature(predictor.features.float().cpu(), kind=EMBEDDING_KIND, producer=ctx.step_id, key=key)
+        predictor.vitron_embedding = (key, weakref.ref(predictor.features))
+        return ref, False
 
     def _decode(self, predictor: Any, image: np.ndarray, inp: SamSegmentInput, ctx: ToolContext) -> tuple[np.ndarray, float, str]:
         import torch
@@ -268,7 +308,7 @@ class SamSegmentTool(ModelBacked, VisionTool):
         import torch
 
         model = predictor.model
-        dev, dtype = model.device, next(model.parameters()).dtype
+        dev, dtype = model.device, decoder_dtype(model)
         pts = bx = mk = None
         if points is not None:
             coords = predictor.transform.apply_coords(points, predictor.original_size)

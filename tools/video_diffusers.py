@@ -51,8 +51,16 @@ __all__ = ["GenerateVideoInput", "GenerateVideoOutput", "DiffusersVideoGenerateT
 
 
 def frames_to_uint8(frames: Any) -> np.ndarray:
-    """The first video of a pipeline's ``frames`` (np floats in [0, 1], or PIL images) -> TxHxWx3 uint8."""
+    """The first video of a pipeline's ``frames`` -> TxHxWx3 uint8. ``frames``: a (B, T, C, H, W)
+    float tensor in [0, 1] (``output_type="pt"``: converted on the pipeline's device, so a
+    quarter of the bytes cross to the CPU and the float work runs on the GPU), np floats in
+    [0, 1] (B, T, H, W, C), or lists of PIL images."""
     first = frames[0]
+    if hasattr(first, "permute"):
+        import torch
+
+        u8 = (first.float() * 255.0 + 0.5).clamp(0, 255).to(torch.uint8)
+        return np.ascontiguousarray(u8.permute(0, 2, 3, 1)[..., :3].cpu().numpy())
     arr = np.stack([np.asarray(f) for f in first]) if isinstance(first, list) else np.asarray(first)
     if arr.dtype != np.uint8:
         arr = np.clip(arr.astype(np.float32) * 255.0 + 0.5, 0, 255).astype(np.uint8)
@@ -100,7 +108,7 @@ class _VideoPipelineTool(ModelBacked, VisionTool):
         return {"num_inference_steps": inp.steps or self.steps, "num_frames": inp.frames or self.frames,
                 "guidance_scale": inp.guidance if inp.guidance is not None else self.guidance,
                 "width": getattr(inp, "width", None) or self.width, "height": getattr(inp, "height", None) or self.height,
-                "generator": torch.Generator(device="cpu").manual_seed(inp.seed), "output_type": "np"}
+                "generator": torch.Generator(device="cpu").manual_seed(inp.seed), "output_type": "pt"}
 
 
 class DiffusersVideoGenerateTool(_VideoPipelineTool):
@@ -243,7 +251,7 @@ class DiffusersEditVideoTool(ModelBacked, VisionTool):
                                                            self.torch_dtype),
                                 lambda pipe: _call(pipe, quiet, steps, prompt=inp.prompt, video=video,
                                                    negative_prompt=inp.negative_prompt, strength=inp.strength or 0.6,
-                                                   num_inference_steps=steps, output_type="np",
+                                                   num_inference_steps=steps, output_type="pt",
                                                    guidance_scale=inp.guidance if inp.guidance is not None else self.guidance,
                                                    generator=torch.Generator(device="cpu").manual_seed(inp.seed)))
             edited = frames_to_uint8(out.frames)

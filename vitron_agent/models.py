@@ -84,8 +84,19 @@ def resolve_dtype(dtype: str | None, device: str) -> Any:
     return table[name]
 
 
+def _held(model: Any) -> Any:
+    """The torch module inside a holder that has no ``to``/``parameters`` of its own
+    (segment-anything's ``SamPredictor`` keeps its model as ``.model``)."""
+    inner = getattr(model, "model", None)
+    if not hasattr(model, "parameters") and not hasattr(model, "to") and hasattr(inner, "parameters"):
+        return inner
+    return model
+
+
 def model_bytes(model: Any) -> int:
-    """Bytes of parameters and buffers of a torch module or of a diffusers pipeline's modules."""
+    """Bytes of parameters and buffers of a torch module (or a holder of one, such as a
+    SamPredictor) or of a diffusers pipeline's modules."""
+    model = _held(model)
     modules = [model]
     components = getattr(model, "components", None)
     if isinstance(components, dict):
@@ -168,20 +179,22 @@ class ModelPool:
             return self._run_once_retry(key, loader, fn, progress)
 
     def _run_once_retry(self, key, loader, fn, progress):
-        model = self.get(key, loader, progress)
+        """Loading or moving the model counts as part of the call: an out-of-memory there
+        is retried like one in ``fn``."""
         try:
-            return fn(model)
+            return fn(self.get(key, loader, progress))
         except Exception as exc:
             if not is_oom(exc):
                 raise
-            self.offload_all(except_key=key)
-            _empty_cache()
-            try:
-                return fn(self.get(key, loader, progress))
-            except Exception as exc2:
-                if is_oom(exc2):
-                    raise ToolFailed(OOM_FAILED.format(family=key.family, device=key.device, needed=_needed(exc2))) from None
-                raise
+        self.offload_all(except_key=key)
+        _empty_cache()
+        try:
+            return fn(self.get(key, loader, progress))
+        except Exception as exc2:
+            if is_oom(exc2):
+                _empty_cache()
+                raise ToolFailed(OOM_FAILED.format(family=key.family, device=key.device, needed=_needed(exc2))) from None
+            raise
 
     def offload(self, key: ModelKey) -> None:
         """Move ``key`` to CPU (or drop it when it is already on CPU)."""
@@ -218,8 +231,16 @@ class ModelPool:
 
 
 def _move(model: Any, device: str) -> Any:
-    to = getattr(model, "to", None)
-    return to(device) if to is not None else model
+    held = _held(model)
+    to = getattr(held, "to", None)
+    if to is None:
+        return model
+    moved = to(device)
+    if held is not model:
+        if hasattr(model, "reset_image"):  # a SamPredictor's cached features stay on the old device
+            model.reset_image()
+        return model
+    return moved
 
 
 def _empty_cache() -> None:

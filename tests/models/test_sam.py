@@ -130,3 +130,45 @@ def test_real_size_vit_b_prediction_at_1024(tmp_path, store):
     img, _ = disc_image(h=768, w=1024, center=(512, 384), radius=200)
     out = tool(ToolContext(store=store), image=store.put_image(img), box=Box(x1=300, y1=180, x2=720, y2=590))
     assert out.embedding.shape == (1, 256, 64, 64) and store.get_mask(out.mask).shape == (768, 1024)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_precision_encoder_with_point_box_and_embedding_prompts(tiny_dir, store, dtype):
+    """dtype = float16 failed on the first point prompt (segment_anything encodes points in
+    float32); found by benchmarks/gpu_check.py. The encoder runs in the half dtype, the prompt
+    encoder and decoder in float32, and masks agree with the float32 model."""
+    half, full = sam_tool(tiny_dir), sam_tool(tiny_dir)
+    half.dtype_setting = dtype
+    img, _ = disc_image()
+    ref = store.put_image(img)
+    ctx = ToolContext(store=store, step_id="t")
+    enc = half.pool.get(half.key, half._load).model.image_encoder
+    assert next(enc.parameters()).dtype == getattr(torch, dtype)
+    emb = store.put_feature(np.ones((32,), np.float32), kind="seg_token")
+    for args in ({"point": Point(x=80, y=60)}, {"box": Box(x1=40, y1=20, x2=120, y2=100)}, {"prompt_embedding": emb}):
+        a, b = half(ctx, image=ref, **args), full(ctx, image=ref, **args)
+        ma, mb = store.get_mask(a.mask), store.get_mask(b.mask)
+        assert ma.shape == (120, 160) and np.isfinite(a.score)
+        assert (ma & mb).sum() / max(1, (ma | mb).sum()) > 0.8
+
+
+def test_a_later_prompt_uses_the_embedding_already_on_the_device(tiny_dir, store):
+    """The second prompt on an image neither re-encodes nor reads the embedding back from the
+    store; an image set on the predictor by someone else is never mistaken for it."""
+    tool = sam_tool(tiny_dir)
+    calls = encoder_spy(tool)
+    img, _ = disc_image()
+    other = img.copy()
+    other[:20] = 255
+    ref = store.put_image(img)
+    ctx = ToolContext(store=store, step_id="t")
+    first = tool(ctx, image=ref, point=Point(x=80, y=60))
+    reads = []
+    original = store.get_feature
+    store.get_feature = lambda *a, **k: reads.append(1) or original(*a, **k)
+    second = tool(ctx, image=ref, point=Point(x=80, y=60))
+    assert second.reused and reads == [] and len(calls) == 1 and second.mask.id == first.mask.id
+    predictor = tool.pool.get(tool.key, tool._load)
+    predictor.set_image(other)  # a direct use of the shared predictor on another image
+    third = tool(ctx, image=ref, point=Point(x=80, y=60))
+    assert third.reused and reads == [1] and third.mask.id == first.mask.id
