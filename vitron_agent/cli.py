@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("instruction")
     common(plan)
     plan.add_argument("--json", action="store_true")
+    plan.add_argument("--replay", metavar="FILE", help="plan from a recorded model output instead of a planner "
+                      "(same parsing and repair messages as a live planner; nothing is called)")
+    plan.add_argument("--format", choices=["tags", "json", "text", "openai", "langchain"],
+                      help="what --replay FILE holds (not needed for a {\"format\", \"reply\"} envelope)")
 
     tools = sub.add_parser("tools", help="list the tools and their schemas")
     tools.add_argument("--config", metavar="PATH")
@@ -301,16 +305,33 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    """Exit 0 with the plan (and any validation problems); exit 1 when the planner's output is
+    not a usable plan (the repair message a live planner would send back is printed)."""
+    from vitron_agent.errors import PlanValidationError
+
+    if args.format and not args.replay:
+        raise _usage("--format goes with --replay FILE")
+    if args.replay:
+        from vitron_agent.planners.replay import ReplayPlanner
+
+        if args.planner:
+            raise _usage("--replay replaces the planner; drop --planner")
+        args.planner = ReplayPlanner.from_file(args.replay, args.format)
     agent = _agent(args)
     try:
         regions = _regions(args)
-        plan = agent.plan(args.instruction, image=args.image, regions=regions, video=args.video)
+        try:
+            plan = agent.plan(args.instruction, image=args.image, regions=regions, video=args.video)
+        except PlanValidationError as exc:
+            return _print_repair(args, exc.problems)
         problems = agent.validate(plan, image=args.image, regions=regions, video=args.video) if plan.steps else []
     finally:
         agent.close()
     if args.json:
-        print(json.dumps({**plan.model_dump(), "problems": problems}))
+        print(json.dumps({**plan.model_dump(), "problems": problems, "repair": False}))
         return 0
+    if plan.reasoning:
+        print(f"reasoning (kept out of answers): {plan.reasoning[:300]}{'...' if len(plan.reasoning) > 300 else ''}")
     if not plan.steps:
         print(plan.answer)
         return 0
@@ -322,6 +343,23 @@ def _plan(args: argparse.Namespace) -> int:
     for p in problems:
         print(f"problem: {p}")
     return 0
+
+
+def _print_repair(args: argparse.Namespace, problems: list[str]) -> int:
+    if args.json:
+        print(json.dumps({"steps": [], "answer": None, "notes": [], "reasoning": None, "problems": problems,
+                          "repair": True}))
+    else:
+        print("not a usable plan; a live planner would send the model this repair message:")
+        for p in problems:
+            print(f"repair: {p}")
+    return 1
+
+
+def _usage(message: str) -> Exception:
+    from vitron_agent.errors import InputError
+
+    return InputError(message)
 
 
 def _check_config(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 PlanValidationError whatever the text."""
 
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -122,9 +123,11 @@ def test_json_plans_in_prose_and_errors():
                            ' "answer": null, "thoughts": "ignored"}\n```')
     assert plan.steps[0].tool == "describe"
     assert parse_json_plan('[{"id": "s1", "tool": "count", "args": {}}]').steps[0].tool == "count"
-    for bad, msg in [("no json here", "not a JSON plan"), ('{"steps": "x"}', "does not fit the schema"),
-                     ("[1, 2", "not a JSON plan"), ('"text"', "must be an object")]:
-        with pytest.raises(PlanValidationError, match=msg):
+    for bad, msg in [("no json here", "not a JSON plan"), ('{"steps": "x"}', '"steps" must be a list'),
+                     ('{"steps": [{"tool": 3}]}', "does not fit the schema"), ("[1, 2", "incomplete"),
+                     ('"text"', "not a JSON plan"), ('{"foo": 1}', 'without "steps" (keys: foo)'),
+                     ("[1, 2]", "not a list of steps")]:
+        with pytest.raises(PlanValidationError, match=re.escape(msg)):
             parse_json_plan(bad)
 
 

@@ -10,14 +10,13 @@ and a ``ToolMessage`` per call carrying the problems. Models without tool callin
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import Any
 
-from vitron_agent.errors import PlannerError, PlanValidationError
-from vitron_agent.plan import Plan, Step
+from vitron_agent.errors import PlannerError
+from vitron_agent.plan import Plan
 from vitron_agent.planners.base import PlanRequest, results_summary
-from vitron_agent.planners.parsing import parse_json_plan
+from vitron_agent.planners.extract import from_langchain, reply_to_plan
 from vitron_agent.tool import Toolbox
 
 __all__ = ["ChatModelPlanner", "tool_calls_to_plan", "system_prompt", "with_feedback"]
@@ -50,27 +49,12 @@ def system_prompt(request: PlanRequest) -> str:
 
 
 def tool_calls_to_plan(calls: list[dict[str, Any]], answer: str | None = None, start: int = 1) -> Plan:
-    """Tool calls ``[{"name", "args"}]`` -> a Plan (call i is step ``s{start + i - 1}``); malformed calls are problems."""
-    problems, steps = [], []
-    for i, call in enumerate(calls, start):
-        name = call.get("name") if isinstance(call, dict) else None
-        args = call.get("args") if isinstance(call, dict) else None
-        if isinstance(args, str):
-            try:
-                args = json.loads(args)
-            except json.JSONDecodeError:
-                problems.append(f"call {i} ({name}): arguments are not valid JSON")
-                continue
-        if not isinstance(name, str) or not name:
-            problems.append(f"call {i} has no tool name")
-            continue
-        if not isinstance(args, dict):
-            problems.append(f"call {i} ({name}): arguments must be an object, got {type(args).__name__}")
-            continue
-        steps.append(Step(id=f"s{i}", tool=name[:64], args=args))
-    if problems:
-        raise PlanValidationError(problems)
-    return Plan(steps=steps, answer=answer or None)
+    """Tool calls ``[{"name", "args"}]`` -> a Plan (call i is step ``s{start + i - 1}``); malformed
+    calls are problems (a PlanValidationError). The same code every planner's replies go through."""
+    from vitron_agent.planners.extract import ToolCall, calls_to_steps
+
+    parsed = [ToolCall(c.get("name"), c.get("args")) if isinstance(c, dict) else ToolCall(None, None) for c in calls]
+    return Plan(steps=calls_to_steps(parsed, start), answer=answer or None)
 
 
 class ChatModelPlanner:
@@ -107,21 +91,17 @@ class ChatModelPlanner:
             self._history[key] = [*messages, reply]
             while len(self._history) > MAX_CONVERSATIONS:
                 self._history.pop(next(iter(self._history)))
-        calls = list(getattr(reply, "tool_calls", None) or [])
-        invalid = list(getattr(reply, "invalid_tool_calls", None) or [])
-        if invalid:
-            raise PlanValidationError([f"tool call {c.get('name')!r} has arguments that are not valid JSON: "
-                                       f"{str(c.get('error') or '')[:200]}" for c in invalid])
-        text = reply.content if isinstance(reply.content, str) else json.dumps(reply.content)
-        return tool_calls_to_plan(calls, answer=None if calls else text, start=request.first_id)
+        return reply_to_plan(from_langchain(reply), start=request.first_id)
 
     @staticmethod
     def _feedback_messages(reply: Any, feedback: list[str]) -> list[Any]:
         from langchain_core.messages import HumanMessage, ToolMessage
 
         problems = "\n".join(f"- {p}" for p in feedback)
+        calls = [*(getattr(reply, "tool_calls", None) or []), *(getattr(reply, "invalid_tool_calls", None) or [])]
+        # every tool-call id of the reply, valid or not, gets its tool message: strict APIs refuse a gap
         out = [ToolMessage(content=f"Not run: the plan has problems:\n{problems}", tool_call_id=c["id"])
-               for c in (getattr(reply, "tool_calls", None) or []) if c.get("id")]
+               for c in calls if c.get("id")]
         out.append(HumanMessage(f"Your plan was not valid:\n{problems}\nCall the tools again with every problem fixed."))
         return out
 
@@ -135,4 +115,4 @@ class ChatModelPlanner:
             reply = self.model.invoke(prompt)
         except Exception as exc:
             raise PlannerError(f"the chat model failed: {type(exc).__name__}: {exc}") from None
-        return parse_json_plan(reply.content if isinstance(reply.content, str) else json.dumps(reply.content))
+        return reply_to_plan(from_langchain(reply), start=request.first_id, json_only=True)

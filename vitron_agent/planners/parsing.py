@@ -23,8 +23,6 @@ import json
 import re
 from typing import Any
 
-from pydantic import ValidationError
-
 from vitron_agent.errors import PlanValidationError
 from vitron_agent.plan import Plan, Step
 
@@ -113,7 +111,9 @@ def parse_vitron_output(text: str, toolbox: Any, image: str | None = "$input.ima
     """
     if not isinstance(text, str):
         raise PlanValidationError([f"the planner output is {type(text).__name__}, not text"])
-    text = text[:MAX_TEXT]
+    from vitron_agent.planners.extract import split_reasoning
+
+    text, reasoning = split_reasoning(text[:MAX_TEXT])
     pairs, problems, answer = _tags(text)
     groups: list[dict[str, Any]] = []
     for name, content in pairs:
@@ -139,8 +139,13 @@ def parse_vitron_output(text: str, toolbox: Any, image: str | None = "$input.ima
     if problems:
         raise PlanValidationError(problems)
     if not groups:
-        return Plan(answer=answer or "(no answer)")
-    return _groups_to_plan(groups, answer, toolbox, {"image": image, "video": video}, features or {}, start)
+        if not answer:
+            raise PlanValidationError(["the reply was empty; answer in text, or call a module with "
+                                       "<module>X</module><instruction>task: target</instruction>"])
+        return Plan(answer=answer, reasoning=reasoning[:4000] or None)
+    plan = _groups_to_plan(groups, answer, toolbox, {"image": image, "video": video}, features or {}, start)
+    plan.reasoning = reasoning[:4000] or None
+    return plan
 
 
 def _groups_to_plan(groups, answer, toolbox, media, features, start) -> Plan:
@@ -253,27 +258,11 @@ def extract_json_object(text: str) -> Any:
     raise ValueError("no JSON object found")
 
 
-def parse_json_plan(text: str) -> Plan:
-    """A plan from JSON text: ``{"steps": [...], "answer": ...}`` (also a bare list of steps)."""
-    if not isinstance(text, str):
-        raise PlanValidationError([f"the planner output is {type(text).__name__}, not text"])
-    text = text[:MAX_TEXT]
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        try:
-            data = extract_json_object(text)
-        except ValueError:
-            raise PlanValidationError(["the output is not a JSON plan; answer with one JSON object "
-                                       '{"steps": [{"id": "s1", "tool": "...", "args": {...}}], "answer": null}']) from None
-    if isinstance(data, list):
-        data = {"steps": data}
-    if not isinstance(data, dict):
-        raise PlanValidationError([f"the JSON plan must be an object with 'steps', got {type(data).__name__}"])
-    data = {k: v for k, v in data.items() if k in ("steps", "answer", "notes")}
-    try:
-        return Plan.model_validate(data)
-    except ValidationError as exc:
-        from vitron_agent.tool import format_validation_error
+def parse_json_plan(text: str, start: int = 1) -> Plan:
+    """A plan from JSON text (``{"steps": [...], "answer": ...}``, a list of steps, a fenced
+    block, tool-call shapes; reasoning blocks stripped), or a PlanValidationError saying what
+    is wrong -- never an empty plan unless the text says ``"steps": []``. See
+    :mod:`vitron_agent.planners.extract`."""
+    from vitron_agent.planners.extract import from_text, reply_to_plan
 
-        raise PlanValidationError([f"the JSON plan does not fit the schema: {format_validation_error(exc)}"]) from None
+    return reply_to_plan(from_text(text), start=start, json_only=True)

@@ -22,11 +22,18 @@ import json
 from string import Template
 from typing import Any
 
-from vitron_agent.errors import PlannerError
+from vitron_agent.errors import PlannerError, PlanValidationError
 from vitron_agent.models import Bundle, ModelBacked, quiet_hf
 from vitron_agent.plan import Plan
 from vitron_agent.planners.base import PlanRequest
-from vitron_agent.planners.parsing import parse_json_plan, parse_vitron_output
+from vitron_agent.planners.extract import (
+    CUT_OFF,
+    MAX_REASONING,
+    from_text,
+    reply_to_plan,
+    split_reasoning,
+)
+from vitron_agent.planners.parsing import parse_vitron_output
 from vitron_agent.tool import Toolbox
 
 __all__ = ["VitronPlanner", "constrained_plan_schema"]
@@ -169,17 +176,22 @@ class VitronPlanner(ModelBacked):
         torch.manual_seed(self.seed + request.attempt)
         if self.mode == "constrained":
             text = self._constrained(lm, prompt, toolbox)
-            plan = parse_json_plan(text)
-            return plan
+            return reply_to_plan(from_text(text), start=request.first_id, json_only=True)
         inputs, out, text = self._generate(lm, prompt, request)
+        finish = "length" if out.shape[1] - inputs["input_ids"].shape[1] >= self.max_new_tokens else "stop"
         if self.mode == "json":
-            return parse_json_plan(text)
+            return reply_to_plan(from_text(text, finish_reason=finish), start=request.first_id, json_only=True)
         features = self._features(lm, inputs, out, request)
         given = request.inputs.get("input", {})
         image = "$input.image" if "image" in given else None
         video = "$input.video" if "video" in given else None
-        plan = parse_vitron_output(text.replace(SEG, " ").replace(GEN, " "), toolbox, image=image, features=features,
-                                   start=request.first_id, video=video)
+        visible, reasoning = split_reasoning(text.replace(SEG, " ").replace(GEN, " "))
+        try:
+            plan = parse_vitron_output(visible, toolbox, image=image, features=features, start=request.first_id,
+                                       video=video)
+        except PlanValidationError as exc:
+            raise PlanValidationError(exc.problems + ([CUT_OFF.format(reason=finish)] if finish == "length" else [])) from None
+        plan.reasoning = reasoning[:MAX_REASONING] or None
         if (features["seg"] or features["gen"]) and not lm.trained_heads:
             plan.notes.append(RANDOM_HEADS.format(ckpt=self.checkpoint))
         return plan
