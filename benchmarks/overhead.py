@@ -94,13 +94,16 @@ def saver(kind: str, d: str):
     return SqliteSaver(sqlite3.connect(f"{d}/bench-{time.perf_counter_ns()}.sqlite", check_same_thread=False))
 
 
-def measure(n: int, chained: bool, kind: str, repeat: int = 7) -> tuple[float, float]:
+def measure(n: int, chained: bool, kind: str, repeat: int = 7, scheduler: str = "dataflow") -> tuple[float, float]:
     import numpy as np
+
+    from vitron_agent.config import Config
 
     with tempfile.TemporaryDirectory() as d:
         cp = saver(kind, d)
         agent = Agent(toolbox=Toolbox([NoOp()]), planner=ScriptedPlanner([agent_plan(n, chained)]), data_dir=d,
-                      checkpointer=cp if cp is not None else False)
+                      checkpointer=cp if cp is not None else False,
+                      config=Config.model_validate({"agent": {"scheduler": scheduler}}))
         img = np.zeros((8, 8, 3), np.uint8)
         ref = agent.store.for_session("b").put_image(img).model_dump(mode="json")
         bare = bare_graph(n, chained, saver(kind, d))

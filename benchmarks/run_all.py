@@ -13,6 +13,7 @@ import checkpoint_size  # noqa: E402
 import encode_once  # noqa: E402
 import overhead  # noqa: E402
 import ray_overhead  # noqa: E402
+import scheduling  # noqa: E402
 import server  # noqa: E402
 import startup  # noqa: E402
 import video  # noqa: E402
@@ -27,6 +28,7 @@ def main() -> None:
             f"{platform.platform()}, {platform.machine()}, Python {platform.python_version()}, "
             f"vitron-agent {vitron_agent.__version__}, langgraph {langgraph.version.__version__}", ""]
     sections = [("Start-up (startup.py)", startup.main()), ("Orchestration overhead (overhead.py)", overhead.main()),
+                ("Scheduling: dataflow vs waves (scheduling.py)", scheduling.main()),
                 ("Checkpoint size (checkpoint_size.py)", checkpoint_size.main()),
                 ("HTTP server under load (server.py)", server.main()),
                 ("Encode once, prompt many (encode_once.py)", encode_once.main("vit_b", repeat=4)),

@@ -1,12 +1,16 @@
-"""The agent graph: ``planner -> validate -> schedule <-> run_step -> respond``.
+"""The agent graph: ``planner -> validate -> [review] -> execute (loop) -> respond``.
 
 * ``planner`` asks the planner for a plan (with the problems of the last attempt).
 * ``validate`` checks it; an invalid plan goes back to the planner (bounded repairs).
-* ``schedule`` marks steps whose dependencies failed as skipped; the routing
-  function ``dispatch_ready`` then ``Send``s every ready step to ``run_step`` so
-  independent steps run in parallel, and dependants wait for the next round.
-  When nothing is ready it goes to ``respond`` (or back to the planner when a
-  tool rejected its arguments and repairs remain).
+* ``execute`` (dataflow, the default) marks steps whose dependencies failed as skipped,
+  starts every step whose own dependencies succeeded (the :class:`Dispatcher` keeps them
+  running between supersteps) and returns as soon as one finishes, so each finished step
+  is checkpointed and its dependants start while unrelated steps are still running. It
+  loops until every step has a record, then goes to ``respond`` (or back to the planner
+  when a tool rejected its arguments and repairs remain, or in step-by-step mode).
+* ``scheduler="waves"`` keeps the earlier shape, ``schedule <-> run_step`` with one
+  LangGraph ``Send`` per ready step: a round starts only when the whole previous round
+  has finished (kept for comparison: ``benchmarks/scheduling.py``).
 * ``respond`` writes the answer and what the next turn may call "it".
 
 State holds refs (as dicts), the plan and step records only: never pixels.
@@ -15,17 +19,22 @@ State holds refs (as dicts), the plan and step records only: never pixels.
 from __future__ import annotations
 
 import operator
+import threading
 import time
+from collections import OrderedDict
 from typing import Annotated, Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
-from vitron_agent.graphs.execution import StepRunner
+from vitron_agent.graphs.execution import Dispatcher, StepRunner
 
 from vitron_agent.plan import Plan, dependencies, resolve_args, validate_plan
 from vitron_agent.planners.base import PlanRequest
 
-__all__ = ["AgentState", "build_agent_graph", "dispatch_ready", "route_after_validate", "merge_records"]
+__all__ = ["AgentState", "build_agent_graph", "dispatch_ready", "route_after_validate", "route_after_execute",
+           "merge_records", "SCHEDULERS"]
+
+SCHEDULERS = ("dataflow", "waves")
 
 CLEAR = "__clear__"
 
@@ -98,6 +107,21 @@ def route_after_review(state: AgentState) -> str:
     return "schedule" if (state.get("plan") or {}).get("steps") else "respond"
 
 
+def route_after_execute(state: AgentState) -> str:
+    """Back to ``execute`` while a step has no record; then respond (or replan)."""
+    if state.get("problems") or state.get("replan"):
+        return "planner"
+    records = state.get("records", {})
+    return "execute" if any(s.id not in records for s in _plan(state).steps) else "respond"
+
+
+def _outputs(state: AgentState, records: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    outputs: dict[str, dict[str, Any]] = dict(state.get("inputs", {}))
+    for sid, rec in records.items():
+        outputs[sid] = {name: o["value"] for name, o in rec.get("outputs", {}).items()}
+    return outputs
+
+
 def dispatch_ready(state: AgentState) -> list[Send] | str:
     """Send every step whose dependencies all succeeded; else go on to respond or replan."""
     if state.get("problems") or state.get("replan"):
@@ -105,9 +129,7 @@ def dispatch_ready(state: AgentState) -> list[Send] | str:
     plan = _plan(state)
     records = state.get("records", {})
     deps = dependencies(plan)
-    outputs: dict[str, dict[str, Any]] = dict(state.get("inputs", {}))
-    for sid, rec in records.items():
-        outputs[sid] = {name: o["value"] for name, o in rec.get("outputs", {}).items()}
+    outputs = _outputs(state, records)
     sends = []
     for step in plan.steps:
         if step.id in records:
@@ -120,11 +142,14 @@ def dispatch_ready(state: AgentState) -> list[Send] | str:
 
 
 class _Nodes:
-    def __init__(self, toolbox, planner, runner: StepRunner, max_react_rounds: int = 4):
+    def __init__(self, toolbox, planner, runner: StepRunner, max_react_rounds: int = 4, max_parallel: int = 8):
         self.toolbox = toolbox
         self.planner = planner
         self.runner = runner
         self.max_react_rounds = max_react_rounds
+        self.dispatcher = Dispatcher(runner, max_parallel)
+        self._plans: OrderedDict[str, tuple[Plan, dict[str, set[str]], dict[str, str]]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def planner_node(self, state: AgentState) -> dict[str, Any]:
         from vitron_agent.errors import PlannerError, PlanValidationError
@@ -178,10 +203,29 @@ class _Nodes:
             return {"problems": problems, "repairs": state.get("repairs", 0) + 1}
         return {"problems": []}
 
-    def schedule_node(self, state: AgentState) -> dict[str, Any]:
+    def _parsed(self, state: AgentState) -> tuple[Plan, dict[str, set[str]], dict[str, str]]:
+        """The plan, its dependencies and step signatures, computed once per plan (the
+        ``execute`` node runs once per finished step; re-deriving them made a chain O(n²))."""
+        import json
+
+        key = json.dumps(state.get("plan") or {}, sort_keys=True, default=str)
+        with self._lock:
+            hit = self._plans.get(key)
+            if hit is not None:
+                self._plans.move_to_end(key)
+                return hit
         plan = _plan(state)
-        records = dict(state.get("records", {}))
-        deps = dependencies(plan)
+        parsed = (plan, dependencies(plan), {st.id: step_signature(st.model_dump()) for st in plan.steps})
+        with self._lock:
+            self._plans[key] = parsed
+            while len(self._plans) > 64:
+                self._plans.popitem(last=False)
+        return parsed
+
+    def _mark_skipped(self, plan: Plan, records: dict[str, Any], deps: dict[str, set[str]] | None = None) -> dict[str, Any]:
+        """Records for every step whose dependencies failed or were skipped (to a fixpoint);
+        ``records`` is updated in place."""
+        deps = deps if deps is not None else dependencies(plan)
         updates: dict[str, Any] = {}
         changed = True
         while changed:
@@ -191,21 +235,63 @@ class _Nodes:
                     continue
                 bad = sorted(d for d in deps[step.id] if records.get(d, {}).get("status") in ("error", "skipped"))
                 if bad:
-                    rec = self.runner.skipped_record(step.model_dump(), bad)
-                    records[step.id] = updates[step.id] = rec
+                    records[step.id] = updates[step.id] = self.runner.skipped_record(step.model_dump(), bad)
                     changed = True
-        result: dict[str, Any] = {"records": updates} if updates else {}
-        if all(s.id in records for s in plan.steps):
-            arg_errors = [f"step {r['id']} ({r['tool']}): {r['error']}" for r in records.values()
-                          if r.get("error_kind") == "argument"]
-            if arg_errors and state.get("repairs", 0) < state.get("max_repairs", 2):
-                result["problems"] = arg_errors
-                result["repairs"] = state.get("repairs", 0) + 1
-            elif (getattr(self.planner, "react", False) and plan.steps and not state.get("react_done")
-                  and state.get("react_round", 0) < self.max_react_rounds):
-                result["replan"] = True  # step-by-step mode: the planner sees the results and may go on
-                result["react_round"] = state.get("react_round", 0) + 1
+        return updates
+
+    def _finish(self, state: AgentState, plan: Plan, records: dict[str, Any]) -> dict[str, Any]:
+        """When every step has a record: argument errors go back to the planner (repairs
+        left), step-by-step mode lets the planner go on."""
+        result: dict[str, Any] = {}
+        if not all(s.id in records for s in plan.steps):
+            return result
+        arg_errors = [f"step {r['id']} ({r['tool']}): {r['error']}" for r in records.values()
+                      if r.get("error_kind") == "argument"]
+        if arg_errors and state.get("repairs", 0) < state.get("max_repairs", 2):
+            result["problems"] = arg_errors
+            result["repairs"] = state.get("repairs", 0) + 1
+        elif (getattr(self.planner, "react", False) and plan.steps and not state.get("react_done")
+              and state.get("react_round", 0) < self.max_react_rounds):
+            result["replan"] = True  # step-by-step mode: the planner sees the results and may go on
+            result["react_round"] = state.get("react_round", 0) + 1
         return result
+
+    def schedule_node(self, state: AgentState) -> dict[str, Any]:
+        plan = _plan(state)
+        records = dict(state.get("records", {}))
+        updates = self._mark_skipped(plan, records)
+        return {**({"records": updates} if updates else {}), **self._finish(state, plan, records)}
+
+    def execute_node(self, state: AgentState) -> dict[str, Any]:
+        """Start every ready step, wait until at least one running step finishes, return the
+        finished ones' records (LangGraph checkpoints them before the next ``execute``)."""
+        plan, deps, sigs = self._parsed(state)
+        records = dict(state.get("records", {}))
+        updates = self._mark_skipped(plan, records, deps)
+        session, turn = state["session"], len(state.get("history", []))
+        outputs = _outputs(state, records)
+        keys: list[tuple[Any, ...]] = []
+        ready = []
+        for step in plan.steps:
+            if step.id in records:
+                continue
+            key = (session, turn, step.id, sigs[step.id])
+            keys.append(key)
+            if all(records.get(d, {}).get("status") == "ok" for d in deps[step.id]):
+                ready.append((key, step))
+        if len(ready) == 1 and not self.dispatcher.running(keys):  # a chain: run it here, no hand-off
+            (key, step), = ready
+            record = self.runner.run(session, step.model_dump(), resolve_args(step.args, outputs))
+            finished = {key: record}
+        else:
+            for key, step in ready:
+                self.dispatcher.start(key, session, step.model_dump(), resolve_args(step.args, outputs))
+            finished = self.dispatcher.wait_any(self.dispatcher.running(keys))
+        for key, record in finished.items():
+            record["sig"] = key[3]
+            records[record["id"]] = updates[record["id"]] = record
+        updates.update(self._mark_skipped(plan, records, deps))
+        return {**({"records": updates} if updates else {}), **self._finish(state, plan, records)}
 
     def review_node(self, state: AgentState) -> dict[str, Any]:
         """Pause for a person or program to approve, edit or reject the plan before any tool runs.
@@ -248,23 +334,38 @@ class _Nodes:
         return {"answer": answer, "last": last, "history": [turn]}
 
 
-def build_agent_graph(toolbox, planner, runner: StepRunner, checkpointer=None, max_react_rounds: int = 4):
+def build_agent_graph(toolbox, planner, runner: StepRunner, checkpointer=None, max_react_rounds: int = 4,
+                      scheduler: str = "dataflow", max_parallel: int = 8):
     """Compile the agent StateGraph. ``runner`` executes one step (tool lookup, store,
     timeout, progress events); ``checkpointer`` is any LangGraph saver or None; a planner
-    with ``react = True`` sees the results and may extend the plan up to ``max_react_rounds`` times."""
-    nodes = _Nodes(toolbox, planner, runner, max_react_rounds)
+    with ``react = True`` sees the results and may extend the plan up to ``max_react_rounds`` times.
+    ``scheduler``: ``"dataflow"`` (a step starts when its own inputs are ready; at most
+    ``max_parallel`` at once) or ``"waves"`` (round by round, see the module docstring)."""
+    if scheduler not in SCHEDULERS:
+        raise ValueError(f"scheduler must be one of {', '.join(SCHEDULERS)}, got {scheduler!r}")
+    nodes = _Nodes(toolbox, planner, runner, max_react_rounds, max_parallel)
     g = StateGraph(AgentState)
     g.add_node("planner", nodes.planner_node)
     g.add_node("validate", nodes.validate_node)
-    g.add_node("schedule", nodes.schedule_node)
     g.add_node("review", nodes.review_node)
-    g.add_node("run_step", nodes.run_step_node)
     g.add_node("respond", nodes.respond_node)
     g.add_edge(START, "planner")
     g.add_edge("planner", "validate")
-    g.add_conditional_edges("validate", route_after_validate, ["planner", "review", "schedule", "respond"])
-    g.add_conditional_edges("review", route_after_review, ["validate", "schedule", "respond"])
-    g.add_conditional_edges("schedule", dispatch_ready, ["run_step", "planner", "respond"])
-    g.add_edge("run_step", "schedule")
+    run = "execute" if scheduler == "dataflow" else "schedule"
+    g.add_conditional_edges("validate", lambda s: _renamed(route_after_validate(s), run),
+                            ["planner", "review", run, "respond"])
+    g.add_conditional_edges("review", lambda s: _renamed(route_after_review(s), run), ["validate", run, "respond"])
+    if scheduler == "dataflow":
+        g.add_node("execute", nodes.execute_node)
+        g.add_conditional_edges("execute", route_after_execute, ["execute", "planner", "respond"])
+    else:
+        g.add_node("schedule", nodes.schedule_node)
+        g.add_node("run_step", nodes.run_step_node)
+        g.add_conditional_edges("schedule", dispatch_ready, ["run_step", "planner", "respond"])
+        g.add_edge("run_step", "schedule")
     g.add_edge("respond", END)
     return g.compile(checkpointer=checkpointer)
+
+
+def _renamed(route: str, run: str) -> str:
+    return run if route == "schedule" else route

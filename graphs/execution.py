@@ -11,8 +11,9 @@ import contextvars
 import queue
 import threading
 import time
-from concurrent.futures import Future
+from concurrent.futures import FIRST_COMPLETED, Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import wait as wait_futures
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,7 +21,7 @@ from pydantic import BaseModel
 from vitron_agent.errors import ToolArgumentError, ToolFailed
 from vitron_agent.tool import Toolbox, ToolContext, invoke, output_kind
 
-__all__ = ["StepRunner", "run_with_timeout"]
+__all__ = ["StepRunner", "Dispatcher", "run_with_timeout"]
 
 TIMED_OUT = "timed out after {seconds:g} s (raise [tools.{tool}] timeout in vitron.toml if it needs longer)"
 OUT_OF_MEMORY = "ran out of memory ({error}); try a smaller image, a smaller model or another device"
@@ -160,3 +161,54 @@ class StepRunner:
         return {"id": step["id"], "tool": step["tool"], "args": step.get("args", {}), "after": step.get("after", []),
                 "status": "skipped", "error": f"skipped because {', '.join(failed_deps)} did not complete",
                 "error_kind": "skipped", "seconds": 0.0, "outputs": {}}
+
+
+class Dispatcher:
+    """Dataflow execution: a step starts as soon as its own dependencies are done.
+
+    Running steps live here, keyed by ``(session, turn, step id, step signature)``, between
+    the graph's supersteps: the ``execute`` node starts every ready step, returns as soon as
+    one (or several) finish -- so LangGraph checkpoints each finished step while the others
+    keep running -- and the next ``execute`` starts their dependants. A process killed with
+    -9 loses only the running steps; a resumed run starts them again.
+
+    Args:
+        runner: runs one step (see :class:`StepRunner`).
+        max_parallel: most steps of one turn running at once.
+    """
+
+    def __init__(self, runner: StepRunner, max_parallel: int = 8):
+        if max_parallel < 1:
+            raise ValueError(f"max_parallel must be >= 1, got {max_parallel}")
+        self.runner, self.max_parallel = runner, max_parallel
+        self._running: dict[tuple[Any, ...], Future] = {}
+        self._lock = threading.Lock()
+
+    def start(self, key: tuple[Any, ...], session: str, step: dict[str, Any], args: dict[str, Any]) -> bool:
+        """Start ``step`` unless it is already running or the turn is at ``max_parallel``."""
+        with self._lock:
+            if key in self._running:
+                return True
+            if sum(1 for k in self._running if k[:2] == key[:2]) >= self.max_parallel:
+                return False
+            context = contextvars.copy_context()  # LangGraph's stream writer lives in context vars
+            self._running[key] = _WORKERS.submit(lambda: context.run(self.runner.run, session, step, args))
+            return True
+
+    def running(self, keys: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return [k for k in keys if k in self._running]
+
+    def wait_any(self, keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], dict[str, Any]]:
+        """Block until at least one of ``keys`` finishes; the records of every finished one.
+        A bug in a tool (an exception of no handled kind) propagates from here."""
+        with self._lock:
+            futures = {k: self._running[k] for k in keys if k in self._running}
+        if not futures:
+            return {}
+        wait_futures(list(futures.values()), return_when=FIRST_COMPLETED)
+        done = {k: f for k, f in futures.items() if f.done()}
+        with self._lock:
+            for k in done:
+                self._running.pop(k, None)
+        return {k: f.result() for k, f in done.items()}

@@ -128,7 +128,8 @@ class Agent:
         settings = {n: t.model_dump() for n, t in self.config.tools.items()}
         self.runner = StepRunner(self.toolbox, self.store, self.config.agent.step_timeout, timeouts, settings)
         self.graph = build_agent_graph(self.toolbox, self.planner, self.runner, self.checkpointer,
-                                       self.config.agent.max_react_rounds)
+                                       self.config.agent.max_react_rounds, self.config.agent.scheduler,
+                                       self.config.agent.max_parallel_steps)
 
     @classmethod
     def from_config(cls, path: str | os.PathLike[str] | Config | None = None, **overrides: Any) -> Agent:
@@ -252,7 +253,7 @@ class Agent:
                     continue
                 if node == "planner" and update.get("plan") is not None:
                     yield {"type": "plan", "plan": update["plan"]}
-                elif node in ("validate", "schedule") and update.get("problems"):
+                elif node in ("validate", "schedule", "execute") and update.get("problems"):
                     yield {"type": "repair", "problems": update["problems"]}
                 elif node == "respond":
                     yield {"type": "answer", "answer": update["answer"]}

@@ -7,6 +7,8 @@ Example::
     step_timeout = 300       # seconds; per tool: [tools.<name>] timeout
     data_dir = "vitron-data" # artifacts (and sessions.sqlite when db is set)
     db = "vitron-data/sessions.sqlite"   # persistent sessions; omit for in-memory
+    scheduler = "dataflow"   # a step starts when its own inputs are ready ("waves": round by round)
+    max_parallel_steps = 8
 
     [store]
     cache_mb = 512           # in-memory LRU of decoded arrays
@@ -62,6 +64,9 @@ class AgentSection(BaseModel):
     step_timeout: float | None = Field(default=300.0, gt=0)
     data_dir: str | None = None
     db: str | None = None
+    scheduler: Literal["dataflow", "waves"] = Field(
+        default="dataflow", description="dataflow: a step starts when its own inputs are ready; waves: round by round")
+    max_parallel_steps: int = Field(default=8, ge=1, le=256, description="most steps of one turn running at once")
 
 
 class StoreSection(BaseModel):
