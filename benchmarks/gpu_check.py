@@ -192,18 +192,16 @@ def _ctx(c: Check) -> Any:
 
 
 def _sam_arch(name: str) -> dict[str, Any]:
-    from vitron_agent.tools.segment_sam import sam_arch
-
     from vitron_agent.tiny import TINY_SAM_ARCH
+    from vitron_agent.tools.segment_sam import sam_arch
 
     return sam_arch("custom", TINY_SAM_ARCH) if name == "tiny" else sam_arch(name)
 
 
 def _sam_tool(c: Check, dtype: str, name: str, cls: Any = None, **kw: Any) -> Any:
     """A SAM tool whose model is built in memory and placed in its pool under its own key."""
-    from vitron_agent.tools.segment_sam import SamSegmentTool, build_sam
-
     from vitron_agent.models import ModelPool
+    from vitron_agent.tools.segment_sam import SamSegmentTool, build_sam
 
     cls = cls or SamSegmentTool
     arch = _sam_arch(name)
@@ -298,11 +296,11 @@ def check_inpaint(c: Check, dtype: str) -> Row:
     """SD-1.5-shaped inpainting (UNet with 9 input channels, VAE, CLIP ViT-L text encoder)."""
     from diffusers import StableDiffusionInpaintPipeline, UNet2DConditionModel
     from PIL import Image
-    from vitron_agent.tools.edit_diffusers import DiffusersEditTool
 
     from vitron_agent.models import ModelPool
     from vitron_agent.tiny import tiny_clip_tokenizer
     from vitron_agent.tool import invoke
+    from vitron_agent.tools.edit_diffusers import DiffusersEditTool
 
     tool = DiffusersEditTool("in-memory:sd15-inpaint", steps=c.s["sd_steps"], device=c.device, dtype=dtype, pool=ModelPool())
     td, tok = tool.torch_dtype, tiny_clip_tokenizer()
@@ -340,11 +338,11 @@ def check_inpaint(c: Check, dtype: str) -> Row:
 def check_t2v(c: Check, dtype: str) -> Row:
     """ZeroScope-shaped text-to-video (UNet3D, OpenCLIP-H-wide text encoder) at its real frame size."""
     from diffusers import TextToVideoSDPipeline, UNet3DConditionModel
-    from vitron_agent.tools.video_diffusers import DiffusersVideoGenerateTool
 
     from vitron_agent.models import ModelPool
     from vitron_agent.tiny import tiny_clip_tokenizer
     from vitron_agent.tool import invoke
+    from vitron_agent.tools.video_diffusers import DiffusersVideoGenerateTool
 
     (h, w), frames, steps = c.s["t2v_size"], c.s["t2v_frames"], c.s["t2v_steps"]
     tool = DiffusersVideoGenerateTool("in-memory:zeroscope", steps=steps, frames=frames, width=w, height=h,
@@ -379,34 +377,18 @@ def check_t2v(c: Check, dtype: str) -> Row:
 def check_vlm(c: Check, dtype: str) -> Row:
     """LLaVA-1.5-7B-shaped describe (real widths; fewer language layers)."""
     from PIL import Image
-    from transformers import (
-        CLIPImageProcessor,
-        CLIPVisionConfig,
-        LlamaConfig,
-        LlavaConfig,
-        LlavaForConditionalGeneration,
-        LlavaProcessor,
-    )
-    from vitron_agent.tools.describe_vlm import CAPTION, VlmDescribeTool, _Vlm
+    from transformers import LlavaForConditionalGeneration
 
     from vitron_agent.models import ModelPool
-    from vitron_agent.tiny import tiny_bpe_tokenizer
+    from vitron_agent.tiny import llava_parts, tiny_bpe_tokenizer
     from vitron_agent.tool import invoke
+    from vitron_agent.tools.describe_vlm import CAPTION, VlmDescribeTool, _Vlm
 
     n = c.s["vlm_tokens"]
     tool = VlmDescribeTool("in-memory:llava", max_new_tokens=n, device=c.device, dtype=dtype, pool=ModelPool())
-    tok = tiny_bpe_tokenizer()
-    t, v = c.s["vlm_text"], c.s["vlm_vision"]
-    text = LlamaConfig(num_key_value_heads=t["num_attention_heads"], bos_token_id=tok.bos_token_id,
-                       eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id, max_position_embeddings=4096, **t)
-    cfg = LlavaConfig(vision_config=CLIPVisionConfig(**v), text_config=text, vision_feature_layer=-2,
-                      image_token_id=tok.convert_tokens_to_ids("<image>"), vision_feature_select_strategy="default")
+    t = c.s["vlm_text"]
+    cfg, processor = llava_parts(tiny_bpe_tokenizer(), {**t, "max_position_embeddings": 4096}, c.s["vlm_vision"])
     model = c.build(lambda: LlavaForConditionalGeneration(cfg), tool.torch_dtype)
-    size = v["image_size"]
-    processor = LlavaProcessor(image_processor=CLIPImageProcessor(size={"shortest_edge": size},
-                                                                  crop_size={"height": size, "width": size}),
-                               tokenizer=tok, patch_size=v["patch_size"], vision_feature_select_strategy="default",
-                               image_token="<image>", num_additional_image_tokens=1)
     tool.pool.get(tool.key, lambda: _Vlm(model, processor=processor))
     ctx = _ctx(c)
     image = photo(480, 640)
@@ -437,9 +419,8 @@ def check_vlm(c: Check, dtype: str) -> Row:
 
 def check_frame_cache(c: Check, dtype: str) -> Row:
     """Two SAM tracks on one clip: the second reuses every frame's stored embedding."""
-    from vitron_agent.tools.track_sam import SamTrackTool
-
     from vitron_agent.tool import invoke
+    from vitron_agent.tools.track_sam import SamTrackTool
 
     tool, ctx = _sam_tool(c, dtype, c.s["sam"], SamTrackTool), _ctx(c)
     t, h, w = c.s["clip"]
@@ -456,11 +437,10 @@ def check_frame_cache(c: Check, dtype: str) -> Row:
 
 def check_pool(c: Check) -> list[Row]:
     """The ModelPool on the device: LRU offload under a budget and back; a real out-of-memory."""
-    from vitron_agent.tools.segment_sam import SamSegmentTool, build_sam
-
     from vitron_agent.errors import ToolFailed
     from vitron_agent.models import ModelPool, model_bytes
     from vitron_agent.tool import invoke
+    from vitron_agent.tools.segment_sam import SamSegmentTool, build_sam
 
     torch = c.torch
     name = "tiny" if c.s is QUICK else "vit_b"

@@ -34,8 +34,9 @@ def main(calls: int = 20) -> list[str]:
     import ray
     from ray import serve
 
-    from vitron_agent.config import build_tool, load_config
+    from vitron_agent.config import load_config
     from vitron_agent.execution import DeploymentSettings, ExecutionSection, RayExecutor
+    from vitron_agent.registry import build_tool, tool_config
     from vitron_agent.store import ArtifactStore
     from vitron_agent.tiny import make_tiny_checkpoints
     from vitron_agent.tool import ToolContext
@@ -45,9 +46,9 @@ def main(calls: int = 20) -> list[str]:
         toml = make_tiny_checkpoints(Path(root) / "tiny", which=("sam",))
         cfg = load_config(toml)
         section = ExecutionSection(backend="ray", local_cpus=2, deployments={"segment": DeploymentSettings(num_cpus=0.5)})
-        local = build_tool("segment", cfg.tool("segment"))
+        local = build_tool("segment", tool_config(cfg, "segment"))
         executor = RayExecutor(section)
-        remote = executor.remote_tool(local, cfg.tool("segment").model_dump())
+        remote = executor.remote_tool(local, tool_config(cfg, "segment").model_dump())
         executor.connect()
         executor.deploy("segment", remote.settings)
         store = ArtifactStore(Path(root) / "shared", "bench")

@@ -56,10 +56,9 @@ def _clip(n: int, size=(240, 320)):
 
 
 def cv_tracker_fps(n: int = 120) -> float:
-    from vitron_agent.tools.track import CvTrackTool
-
     from vitron_agent.store import ArtifactStore
     from vitron_agent.tool import ToolContext
+    from vitron_agent.tools.track import CvTrackTool
 
     frames, _ = _clip(n)
     with tempfile.TemporaryDirectory() as root:
@@ -74,12 +73,12 @@ def cv_tracker_fps(n: int = 120) -> float:
 def sam_fps(arch: str, n: int) -> dict[str, float]:
     """Frames/s of SamTrackTool with the frame cache cold, warm and off (``arch``: "tiny" or "vit_b")."""
     import torch
-    from vitron_agent.tools.segment_sam import build_sam, sam_arch
-    from vitron_agent.tools.track_sam import SamTrackTool
 
     from vitron_agent.store import ArtifactStore
     from vitron_agent.tiny import TINY_SAM_ARCH
     from vitron_agent.tool import ToolContext
+    from vitron_agent.tools.segment_sam import build_sam, sam_arch
+    from vitron_agent.tools.track_sam import SamTrackTool
 
     frames, _ = _clip(n)
     box = {"type": "box", "x1": 40, "y1": 60, "x2": 100, "y2": 120}

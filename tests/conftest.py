@@ -7,17 +7,7 @@ import numpy as np
 import pytest
 
 from vitron_agent.store import ArtifactStore
-
-
-def disc_image(h: int = 120, w: int = 160, center=(80, 60), radius: int = 30,
-               fg=(220, 30, 30), bg=(30, 60, 200)) -> tuple[np.ndarray, np.ndarray]:
-    """A red disc on a blue background: (HxWx3 uint8 image, HxW bool disc mask)."""
-    yy, xx = np.mgrid[0:h, 0:w]
-    mask = (xx - center[0]) ** 2 + (yy - center[1]) ** 2 <= radius ** 2
-    img = np.empty((h, w, 3), np.uint8)
-    img[:] = bg
-    img[mask] = fg
-    return img, mask
+from vitron_agent.synthetic import disc_image  # noqa: F401  (re-exported for older imports)
 
 
 def iou(a: np.ndarray, b: np.ndarray) -> float:

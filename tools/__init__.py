@@ -9,21 +9,13 @@ __all__ = ["CvSegmentTool", "CvEditTool", "CvDescribeTool", "CvCountTool", "CvTr
 
 
 def default_tools() -> list:
-    """The embedded weight-free toolset (cv backends): segment, edit, describe, count for images;
-    track, edit_video, describe_video, frame, animate for videos."""
-    from vitron_agent.tools.describe import CvCountTool, CvDescribeTool
-    from vitron_agent.tools.edit import CvEditTool
-    from vitron_agent.tools.segment import CvSegmentTool
-    from vitron_agent.tools.track import CvTrackTool
-    from vitron_agent.tools.video import (
-        CvAnimateTool,
-        CvDescribeVideoTool,
-        CvEditVideoTool,
-        FrameTool,
-    )
+    """The embedded weight-free toolset: every registered tool's default backend (segment, edit,
+    describe, count for images; track, edit_video, describe_video, frame, animate for videos),
+    in the registry's order."""
+    from vitron_agent.registry import backends, default_backends
 
-    return [CvSegmentTool(), CvEditTool(), CvDescribeTool(), CvCountTool(), CvTrackTool(), CvEditVideoTool(),
-            CvDescribeVideoTool(), FrameTool(), CvAnimateTool()]
+    found = backends()
+    return [found[(tool, backend)].cls() for tool, backend in default_backends().items() if backend != "none"]
 
 
 def __getattr__(name: str):

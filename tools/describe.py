@@ -14,6 +14,11 @@ import re
 
 import numpy as np
 from pydantic import BaseModel, Field
+
+from vitron_agent.errors import ToolFailed
+from vitron_agent.refs import Box, ImageRef, MaskRef
+from vitron_agent.registry import Backend, register
+from vitron_agent.tool import ToolContext, VisionTool
 from vitron_agent.tools.colors import (
     COLORS,
     check_color,
@@ -23,10 +28,6 @@ from vitron_agent.tools.colors import (
     rgb_to_lab,
 )
 from vitron_agent.tools.masks import check_same_size, clean, components, objectness, position_name
-
-from vitron_agent.errors import ToolFailed
-from vitron_agent.refs import Box, ImageRef, MaskRef
-from vitron_agent.tool import ToolContext, VisionTool
 
 __all__ = ["DescribeInput", "DescribeOutput", "CvDescribeTool", "CountInput", "CountOutput", "CvCountTool",
            "region_facts", "region_mask"]
@@ -211,3 +212,7 @@ class CvCountTool(VisionTool):
         if comps:
             mask_ref = ctx.store.put_mask(np.logical_or.reduce(comps), producer=ctx.step_id, image=inp.image)
         return CountOutput(count=len(comps), mask=mask_ref, text=text)
+
+
+register(Backend("describe", "cv", CvDescribeTool, default=True))
+register(Backend("count", "cv", CvCountTool, default=True))

@@ -11,6 +11,12 @@ and the prompt says to focus on the highlighted region.
 from __future__ import annotations
 
 import numpy as np
+
+from vitron_agent import tiny
+from vitron_agent.errors import ToolFailed
+from vitron_agent.models import Bundle, ModelBacked, quiet_hf
+from vitron_agent.registry import Backend, register
+from vitron_agent.tool import ToolContext, VisionTool
 from vitron_agent.tools.describe import CvDescribeTool, DescribeInput, DescribeOutput, region_mask
 from vitron_agent.tools.video import (
     CvDescribeVideoTool,
@@ -18,10 +24,6 @@ from vitron_agent.tools.video import (
     DescribeVideoOutput,
     video_facts,
 )
-
-from vitron_agent.errors import ToolFailed
-from vitron_agent.models import Bundle, ModelBacked, quiet_hf
-from vitron_agent.tool import ToolContext, VisionTool
 
 __all__ = ["VlmDescribeTool", "VlmDescribeVideoTool", "focus_region", "storyboard"]
 
@@ -158,3 +160,9 @@ class VlmDescribeVideoTool(VlmDescribeTool):
         facts = video_facts(ctx.store, inp.video, None, 1, ctx)
         return DescribeVideoOutput(text=text or "(the model returned no text)", motion=round(facts["motion"], 3),
                                    cuts=facts["cuts"])
+
+
+register(Backend("describe", "transformers", VlmDescribeTool, checkpoints={"checkpoint": "folder"},
+                 tiny=tiny.vlm_table, group="llava"))
+register(Backend("describe_video", "transformers", VlmDescribeVideoTool, checkpoints={"checkpoint": "folder"},
+                 tiny=tiny.vlm_table, group="llava"))

@@ -19,24 +19,29 @@ from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
+
+from vitron_agent.refs import ImageRef, MaskRef
+from vitron_agent.registry import Backend, register
+from vitron_agent.tool import ToolContext, VisionTool
 from vitron_agent.tools.colors import COLORS, parse_color_value, rgb_to_lab
 from vitron_agent.tools.masks import check_same_size
 
-from vitron_agent.refs import ImageRef, MaskRef
-from vitron_agent.tool import ToolContext, VisionTool
+__all__ = ["EditInput", "EditOutput", "CvEditTool", "OPERATIONS", "GENERATIVE_OPERATIONS", "EditOperation",
+           "GenerativeEditOperation", "NEEDS_MASK", "apply_edit"]
 
-__all__ = ["EditInput", "EditOutput", "CvEditTool", "OPERATIONS", "NEEDS_MASK", "apply_edit"]
-
+# The edit vocabulary, declared once: the cv operations, and what a generative backend adds.
 OPERATIONS = ("recolor", "remove", "blur", "blur_background", "replace_background", "keep_only",
               "grayscale", "brighten", "darken", "contrast")
+GENERATIVE_OPERATIONS = ("inpaint", "instruct", *OPERATIONS)
+EditOperation = Literal[OPERATIONS]  # type: ignore[valid-type]
+GenerativeEditOperation = Literal[GENERATIVE_OPERATIONS]  # type: ignore[valid-type]
 NEEDS_MASK = ("recolor", "remove", "blur_background", "replace_background", "keep_only")
 INPAINT_MAX_SIDE = 1024
 
 
 class EditInput(BaseModel):
     image: ImageRef = Field(description="the image to edit")
-    operation: Literal["recolor", "remove", "blur", "blur_background", "replace_background", "keep_only",
-                       "grayscale", "brighten", "darken", "contrast"] = Field(description="what to do")
+    operation: EditOperation = Field(description="what to do")
     mask: MaskRef | None = Field(default=None, description="where to edit (from a segment step); none = whole image")
     where: Literal["inside", "outside"] = Field(default="inside", description="edit inside the mask or outside it")
     color: str | None = Field(default=None, max_length=30,
@@ -170,3 +175,6 @@ def adjust(image: np.ndarray, region: np.ndarray, op: str, amount: float) -> np.
         px = (px - mean) * (1.0 + 1.5 * amount) + mean
     out[region] = np.clip(px + 0.5, 0, 255).astype(np.uint8)
     return out
+
+
+register(Backend("edit", "cv", CvEditTool, default=True))

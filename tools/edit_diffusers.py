@@ -14,21 +14,32 @@ most ``max_side``), resized back, and pixels outside the mask are kept exactly.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field
-from vitron_agent.tools.edit import CvEditTool, EditInput, EditOutput
+
+from vitron_agent import tiny
+from vitron_agent.errors import ToolFailed
+from vitron_agent.models import ModelBacked, ModelKey
+from vitron_agent.registry import Backend, register
+from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.tools.edit import CvEditTool, EditInput, EditOutput, GenerativeEditOperation
 from vitron_agent.tools.generate import diffusion_callback, load_pipeline, pipeline_output_to_uint8
 from vitron_agent.tools.masks import check_same_size
 
-from vitron_agent.errors import ToolFailed
-from vitron_agent.models import ModelBacked, ModelKey
-from vitron_agent.tool import ToolContext, VisionTool
-
-__all__ = ["DiffusionArgs", "DiffusersEditInput", "DiffusersEditTool"]
+__all__ = ["DiffusionArgs", "DiffusersEditInput", "DiffusersEditTool", "check_denoising_steps"]
 
 REMOVE_PROMPT = "empty background, seamless, nothing there"
+
+
+def check_denoising_steps(steps: int, strength: float) -> None:
+    """ValueError when ``steps`` x ``strength`` leaves no denoising step (diffusers then fails
+    deep inside the scheduler)."""
+    if int(steps * strength) < 1:
+        need = -(-1 // strength) if strength else steps
+        raise ValueError(f"steps={steps} with strength={strength:g} leaves no denoising step; use steps >= {int(need)} "
+                         "or a higher strength")
 
 
 class DiffusionArgs(BaseModel):
@@ -40,8 +51,7 @@ class DiffusionArgs(BaseModel):
 
 
 class DiffusersEditInput(EditInput, DiffusionArgs):
-    operation: Literal["inpaint", "instruct", "recolor", "remove", "blur", "blur_background", "replace_background",
-                       "keep_only", "grayscale", "brighten", "darken", "contrast"] = Field(description="what to do")
+    operation: GenerativeEditOperation = Field(description="what to do")
     prompt: str | None = Field(default=None, max_length=1000,
                                description="inpaint: what to paint in the mask; instruct: the edit instruction")
     seed: int = Field(default=0, ge=0, description="random seed")
@@ -75,6 +85,8 @@ class DiffusersEditTool(ModelBacked, VisionTool):
                 raise ValueError(f"{inp.operation} needs a prompt, e.g. prompt='a golden retriever'")
             if inp.operation == "inpaint" and inp.mask is None:
                 raise ValueError("inpaint needs a mask; segment the region first and pass its mask")
+            if inp.operation == "inpaint":
+                check_denoising_steps(inp.steps or self.steps, inp.strength)
             ckpt = self.checkpoint if inp.operation == "inpaint" else self.instruct_checkpoint
             if not ckpt:
                 key = "checkpoint" if inp.operation == "inpaint" else "instruct_checkpoint"
@@ -134,3 +146,8 @@ class DiffusersEditTool(ModelBacked, VisionTool):
         if ctx.cancelled.is_set():
             raise ToolFailed("editing was cancelled")
         return pipeline_output_to_uint8(result.images)
+
+
+register(Backend("edit", "diffusers", DiffusersEditTool,
+                 checkpoints={"checkpoint": "folder?", "instruct_checkpoint": "folder?"},
+                 one_of=("checkpoint", "instruct_checkpoint"), tiny=tiny.edit_table, group="diffusers"))

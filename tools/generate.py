@@ -13,9 +13,11 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
+from vitron_agent import tiny
 from vitron_agent.errors import ToolArgumentError, ToolFailed
 from vitron_agent.models import ModelBacked, quiet_hf
 from vitron_agent.refs import FeatureRef, ImageRef
+from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
 
 __all__ = ["GenerateInput", "GenerateOutput", "DiffusersGenerateTool", "load_pipeline", "diffusion_callback",
@@ -146,3 +148,7 @@ class DiffusersGenerateTool(ModelBacked, VisionTool):
 
         image = self.pool.run(self.key, self._load, generate, ctx.progress)
         return GenerateOutput(image=ctx.store.put_image(image, producer=ctx.step_id))
+
+
+register(Backend("generate", "diffusers", DiffusersGenerateTool, checkpoints={"checkpoint": "folder"},
+                 tiny=tiny.generate_table, group="diffusers"))

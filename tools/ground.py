@@ -9,9 +9,11 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, Field
 
+from vitron_agent import tiny
 from vitron_agent.errors import ToolFailed
 from vitron_agent.models import Bundle, ModelBacked, quiet_hf
 from vitron_agent.refs import Box, ImageRef
+from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
 
 __all__ = ["GroundInput", "GroundOutput", "OwlGroundTool"]
@@ -81,3 +83,7 @@ class OwlGroundTool(ModelBacked, VisionTool):
             raise ToolFailed(NOTHING_FOUND.format(target=query, threshold=threshold))
         (x1, y1, x2, y2), score = max(keep, key=lambda kv: kv[1])
         return GroundOutput(box=Box(x1=x1, y1=y1, x2=x2, y2=y2), score=round(score, 6), count=len(keep))
+
+
+register(Backend("ground", "transformers", OwlGroundTool, checkpoints={"checkpoint": "folder"},
+                 tiny=tiny.owlv2_table, group="owlv2"))

@@ -91,6 +91,7 @@ def objectness(image: np.ndarray, threshold: float = 20.0) -> np.ndarray:
     or uniform backgrounds and degrades on cluttered ones.
     """
     import cv2
+
     from vitron_agent.tools.colors import rgb_to_lab
 
     small, scale = _downscale(image, 320)

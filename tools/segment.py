@@ -16,6 +16,11 @@ from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
+
+from vitron_agent.errors import ToolFailed
+from vitron_agent.refs import Box, ImageRef, MaskRef, Point
+from vitron_agent.registry import Backend, register
+from vitron_agent.tool import ToolContext, VisionTool
 from vitron_agent.tools.colors import COLORS, check_color, color_mask, normalise_color
 from vitron_agent.tools.masks import (
     POSITIONS,
@@ -30,10 +35,6 @@ from vitron_agent.tools.masks import (
     objectness,
     pick_by_position,
 )
-
-from vitron_agent.errors import ToolFailed
-from vitron_agent.refs import Box, ImageRef, MaskRef, Point
-from vitron_agent.tool import ToolContext, VisionTool
 
 __all__ = ["SegmentInput", "SegmentOutput", "CvSegmentTool", "parse_target"]
 
@@ -248,3 +249,6 @@ def grabcut_seeds(image: np.ndarray, strokes: np.ndarray) -> np.ndarray:
         return m
 
     return fill_holes(largest_component(_scaled(image, init)))
+
+
+register(Backend("segment", "cv", CvSegmentTool, default=True))

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import hashlib
 import weakref
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, Field
-from vitron_agent.tools.masks import bbox
-from vitron_agent.tools.segment import CvSegmentTool, SegmentInput, parse_target
+from pydantic import Field
 
 from vitron_agent.errors import ConfigError, ToolArgumentError, ToolFailed
 from vitron_agent.models import ModelBacked
 from vitron_agent.refs import Box, FeatureRef, MaskRef
+from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.tools.masks import bbox
+from vitron_agent.tools.segment import CvSegmentTool, SegmentInput, SegmentOutput, parse_target
 
 __all__ = ["SAM_ARCHS", "build_sam", "SamSegmentInput", "SamSegmentOutput", "SamSegmentTool", "EMBEDDING_KIND"]
 
@@ -123,12 +125,8 @@ class SamSegmentInput(SegmentInput):
     multimask: bool = Field(default=False, description="predict 3 candidate masks and keep the best-scoring one")
 
 
-class SamSegmentOutput(BaseModel):
-    mask: MaskRef = Field(description="the target's mask (same size as the image)")
-    box: Box = Field(description="bounding box of the mask, XYXY pixels")
-    area: float = Field(description="fraction of the image covered by the mask (0..1)")
+class SamSegmentOutput(SegmentOutput):
     score: float = Field(description="SAM's predicted IoU of the mask")
-    method: str = Field(description="which prompts drove SAM")
     embedding: FeatureRef = Field(description="the image embedding (reused by later segmentations of this image)")
     reused: bool = Field(default=False, description="whether a stored embedding was reused (the image encoder did not run)")
 
@@ -324,3 +322,20 @@ class SamSegmentTool(ModelBacked, VisionTool):
                                           multimask_output=multimask)
         masks = model.postprocess_masks(low_res.float(), predictor.input_size, predictor.original_size) > model.mask_threshold
         return masks[0].cpu().numpy(), iou[0].float().cpu().numpy()
+
+
+def tiny_table(root: Path) -> dict[str, Any]:
+    """A tiny random SAM checkpoint (``sam_tiny.pth``, 256-pixel input) and the table that loads it."""
+    import torch
+
+    from vitron_agent.tiny import TINY_SAM_ARCH
+
+    path = root / "sam_tiny.pth"
+    if not path.exists():
+        torch.manual_seed(0)
+        torch.save(build_sam(sam_arch("custom", TINY_SAM_ARCH)).state_dict(), path)
+    return {"checkpoint": str(path), "model_type": "custom", "arch": dict(TINY_SAM_ARCH), "device": "cpu"}
+
+
+register(Backend("segment", "segment-anything", SamSegmentTool, checkpoints={"checkpoint": "file"},
+                 tiny=tiny_table, group="sam"))

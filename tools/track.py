@@ -22,12 +22,13 @@ from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
-from vitron_agent.tools.colors import COLORS, check_color
-from vitron_agent.tools.masks import bbox, components, fill_holes
 
 from vitron_agent.errors import ToolFailed
 from vitron_agent.refs import Box, MaskRef, MaskTrackRef, Point, VideoRef
+from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.tools.colors import COLORS, check_color
+from vitron_agent.tools.masks import bbox, components, fill_holes
 
 __all__ = ["TrackInput", "TrackOutput", "CvTrackTool", "CvTracker", "propagate", "track_output", "check_track_inputs"]
 
@@ -295,3 +296,6 @@ def first_mask(clip, inp: TrackInput, ctx: ToolContext) -> tuple[np.ndarray, str
         raise ToolFailed(f"found no {what}target on frame {inp.frame}; give a point or a box on that frame, or "
                          "another colour")
     return mask, how
+
+
+register(Backend("track", "cv", CvTrackTool, default=True))

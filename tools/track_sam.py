@@ -16,8 +16,12 @@ from typing import Any
 
 import numpy as np
 from pydantic import Field
+
+from vitron_agent.refs import FeatureRef
+from vitron_agent.registry import Backend, register
+from vitron_agent.tool import ToolContext
 from vitron_agent.tools.masks import bbox
-from vitron_agent.tools.segment_sam import SamSegmentTool
+from vitron_agent.tools.segment_sam import SamSegmentTool, tiny_table
 from vitron_agent.tools.track import (
     TrackInput,
     TrackOutput,
@@ -26,9 +30,6 @@ from vitron_agent.tools.track import (
     propagate,
     track_output,
 )
-
-from vitron_agent.refs import FeatureRef
-from vitron_agent.tool import ToolContext
 
 __all__ = ["SamTrackInput", "SamTrackTool"]
 
@@ -149,3 +150,7 @@ class SamTrackTool(SamSegmentTool):
             return mask
 
         return step
+
+
+register(Backend("track", "segment-anything", SamTrackTool, checkpoints={"checkpoint": "file"},
+                 tiny=tiny_table, group="sam"))

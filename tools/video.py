@@ -18,19 +18,18 @@ from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
-from vitron_agent.tools.colors import COLORS, parse_color_value
-from vitron_agent.tools.edit import NEEDS_MASK, apply_edit
 
 from vitron_agent.errors import ToolFailed
 from vitron_agent.refs import ImageRef, MaskRef, MaskTrackRef, VideoRef
+from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.tools.colors import COLORS, parse_color_value
+from vitron_agent.tools.edit import NEEDS_MASK, EditOperation, apply_edit
 
 __all__ = ["EditVideoInput", "EditVideoOutput", "CvEditVideoTool", "DescribeVideoInput", "DescribeVideoOutput",
            "CvDescribeVideoTool", "FrameInput", "FrameOutput", "FrameTool", "AnimateInput", "AnimateOutput",
            "CvAnimateTool", "smoothed_masks", "edit_frames", "selected_frames", "check_edit_video"]
 
-EditOperation = Literal["recolor", "remove", "blur", "blur_background", "replace_background", "keep_only",
-                        "grayscale", "brighten", "darken", "contrast"]
 
 
 class EditVideoInput(BaseModel):
@@ -373,3 +372,9 @@ class CvAnimateTool(VisionTool):
 
         ref = ctx.store.put_video(frames(), inp.fps or self.fps, producer=ctx.step_id)
         return AnimateOutput(video=ref)
+
+
+register(Backend("edit_video", "cv", CvEditVideoTool, default=True))
+register(Backend("describe_video", "cv", CvDescribeVideoTool, default=True))
+register(Backend("frame", "cv", FrameTool, default=True))
+register(Backend("animate", "cv", CvAnimateTool, default=True))

@@ -18,11 +18,24 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field
-from vitron_agent.tools.edit_diffusers import DiffusersEditInput, DiffusersEditTool, DiffusionArgs
+
+from vitron_agent import tiny
+from vitron_agent.errors import ToolFailed
+from vitron_agent.models import ModelBacked, ModelKey
+from vitron_agent.refs import VideoRef
+from vitron_agent.registry import Backend, register
+from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.tools.edit import GenerativeEditOperation
+from vitron_agent.tools.edit_diffusers import (
+    DiffusersEditInput,
+    DiffusersEditTool,
+    DiffusionArgs,
+    check_denoising_steps,
+)
 from vitron_agent.tools.generate import (
     GenerateInput,
     add_prompt,
@@ -40,11 +53,6 @@ from vitron_agent.tools.video import (
     edit_frames,
     selected_frames,
 )
-
-from vitron_agent.errors import ToolFailed
-from vitron_agent.models import ModelBacked, ModelKey
-from vitron_agent.refs import VideoRef
-from vitron_agent.tool import ToolContext, VisionTool
 
 __all__ = ["GenerateVideoInput", "GenerateVideoOutput", "DiffusersVideoGenerateTool", "DiffusersAnimateInput",
            "DiffusersAnimateTool", "DiffusersEditVideoInput", "DiffusersEditVideoTool", "frames_to_uint8"]
@@ -67,14 +75,22 @@ def frames_to_uint8(frames: Any) -> np.ndarray:
     return np.ascontiguousarray(arr[..., :3])
 
 
-def _call(pipe: Any, ctx: ToolContext, steps: int, **kwargs: Any) -> Any:
+def _call(pipe: Any, ctx: ToolContext, steps: int, seed: int = 0, **kwargs: Any) -> Any:
     """Call ``pipe`` with the arguments its ``__call__`` takes (None values dropped, except
-    ``clip_skip=None``, which must override a pipeline default of 1)."""
+    ``clip_skip=None``, which must override a pipeline default of 1). The global RNGs are
+    seeded too (and restored after): some pipelines sample without the generator (I2VGenXL
+    encodes its image latents with the global RNG), which made the same seed give another video."""
+    import torch
+
     accepted = inspect.signature(pipe.__call__).parameters
     args = {k: v for k, v in kwargs.items() if k in accepted and (v is not None or k == "clip_skip")}
     if "callback_on_step_end" in accepted:
         args["callback_on_step_end"] = diffusion_callback(ctx, steps)
-    out = pipe(**args)
+    device = getattr(pipe, "device", None)
+    cuda = [device.index or 0] if getattr(device, "type", "") == "cuda" else []
+    with torch.random.fork_rng(devices=cuda):
+        torch.manual_seed(seed)
+        out = pipe(**args)
     if ctx.cancelled.is_set():
         raise ToolFailed("the video pipeline was cancelled")
     return out
@@ -126,7 +142,8 @@ class DiffusersVideoGenerateTool(_VideoPipelineTool):
 
         def generate(pipe: Any) -> np.ndarray:
             add_prompt(pipe, kwargs, inp, ctx.store)
-            out = _call(pipe, ctx, kwargs["num_inference_steps"], negative_prompt=inp.negative_prompt, **kwargs)
+            out = _call(pipe, ctx, kwargs["num_inference_steps"], seed=inp.seed, negative_prompt=inp.negative_prompt,
+                        **kwargs)
             return frames_to_uint8(out.frames)
 
         frames = self.pool.run(self.key, self._load, generate, ctx.progress)
@@ -161,7 +178,8 @@ class DiffusersAnimateTool(_VideoPipelineTool):
         def animate(pipe: Any) -> np.ndarray:
             pil = Image.fromarray(image).resize((kwargs["width"], kwargs["height"]), Image.BICUBIC)
             # clip_skip=None: I2VGenXL's clip_skip path reads text_encoder.text_model, gone in transformers 5
-            out = _call(pipe, ctx, kwargs["num_inference_steps"], image=pil, prompt=inp.prompt or "", target_fps=round(fps),
+            out = _call(pipe, ctx, kwargs["num_inference_steps"], seed=inp.seed, image=pil, prompt=inp.prompt or "",
+                        target_fps=round(fps),
                         fps=round(fps), clip_skip=None, **kwargs)
             return frames_to_uint8(out.frames)
 
@@ -170,8 +188,7 @@ class DiffusersAnimateTool(_VideoPipelineTool):
 
 
 class DiffusersEditVideoInput(EditVideoInput, DiffusionArgs):
-    operation: Literal["inpaint", "instruct", "recolor", "remove", "blur", "blur_background", "replace_background",
-                       "keep_only", "grayscale", "brighten", "darken", "contrast"] = Field(description="what to do on each frame")
+    operation: GenerativeEditOperation = Field(description="what to do on each frame")
     prompt: str | None = Field(default=None, max_length=1000,
                                description="inpaint: what to paint in the track; instruct: the edit (video-to-video)")
     seed: int = Field(default=0, ge=0, description="random seed (the same on every frame)")
@@ -209,6 +226,8 @@ class DiffusersEditVideoTool(ModelBacked, VisionTool):
         if inp.operation == "instruct" and not self.video_checkpoint:
             raise ValueError("instruct is not configured: set [tools.edit_video] video_checkpoint to a local "
                              "video-to-video pipeline")
+        strength = inp.strength or (1.0 if inp.operation == "inpaint" else 0.6)
+        check_denoising_steps(inp.steps or self.steps, strength)
         check_edit_video(inp, operations_needing_mask=("inpaint",))
 
     def run(self, inp: DiffusersEditVideoInput, ctx: ToolContext) -> EditVideoOutput:
@@ -249,7 +268,7 @@ class DiffusersEditVideoTool(ModelBacked, VisionTool):
             video = [np.asarray(Image.fromarray(f).resize((w, h), Image.BICUBIC), np.float32) / 255.0 for f, _ in chunk]
             out = self.pool.run(key, lambda: load_pipeline("VideoToVideoSDPipeline", self.video_checkpoint, self.device,
                                                            self.torch_dtype),
-                                lambda pipe: _call(pipe, quiet, steps, prompt=inp.prompt, video=video,
+                                lambda pipe: _call(pipe, quiet, steps, seed=inp.seed, prompt=inp.prompt, video=video,
                                                    negative_prompt=inp.negative_prompt, strength=inp.strength or 0.6,
                                                    num_inference_steps=steps, output_type="pt",
                                                    guidance_scale=inp.guidance if inp.guidance is not None else self.guidance,
@@ -282,3 +301,12 @@ def _composite(frame: np.ndarray, edited: np.ndarray, mask: np.ndarray | None, w
         return np.ascontiguousarray(edited, dtype=np.uint8)
     region = ~mask if where == "outside" else mask
     return np.ascontiguousarray(np.where(region[..., None], edited, frame), dtype=np.uint8)
+
+
+register(Backend("generate_video", "diffusers", DiffusersVideoGenerateTool, checkpoints={"checkpoint": "folder"},
+                 tiny=tiny.t2v_table, group="video"))
+register(Backend("animate", "diffusers", DiffusersAnimateTool, checkpoints={"checkpoint": "folder"},
+                 tiny=tiny.i2v_table, group="video"))
+register(Backend("edit_video", "diffusers", DiffusersEditVideoTool,
+                 checkpoints={"checkpoint": "folder?", "video_checkpoint": "folder?"},
+                 one_of=("checkpoint", "video_checkpoint"), tiny=tiny.edit_video_table, group="video"))

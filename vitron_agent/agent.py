@@ -23,11 +23,12 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.config import Config, build_planner, build_toolbox, load_config
+from vitron_agent.config import Config, load_config
 from vitron_agent.errors import InputError, MediaError
 from vitron_agent.plan import MAX_STEPS, Plan
 from vitron_agent.refs import Box, ImageRef, Point, Scribble, VideoRef, ref_from_dict
 from vitron_agent.store import ArtifactStore, validate_session_id
+from vitron_agent.toolset import build_planner, build_toolbox
 
 __all__ = ["Agent", "RunResult", "StepResult"]
 
@@ -42,11 +43,17 @@ class StepResult(BaseModel):
     seconds: float = 0.0
     outputs: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
-    def ref(self, name: str) -> Any:
-        """The output ``name`` as a ref model (ImageRef, MaskRef, Box ...) or plain value."""
-        out = self.outputs[name]
-        value = out["value"]
+    def output(self, name: str) -> Any:
+        """The output ``name``: a ref model (ImageRef, MaskRef, Box ...) or a plain value (text, number)."""
+        if name not in self.outputs:
+            raise KeyError(f"step {self.id} ({self.tool}) has no output {name!r}; it has: "
+                           f"{', '.join(self.outputs) or 'none (status ' + self.status + ')'}")
+        value = self.outputs[name]["value"]
         return ref_from_dict(value) if isinstance(value, dict) and "type" in value else value
+
+    def ref(self, name: str) -> Any:
+        """The output ``name`` as a ref (alias of :meth:`output`, kept for refs)."""
+        return self.output(name)
 
 
 class RunResult(BaseModel):

@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
+from vitron_agent.config import DeploymentSettings, ExecutionSection
 from vitron_agent.errors import ConfigError, ToolArgumentError, ToolFailed
 from vitron_agent.tool import ToolContext, VisionTool, invoke
 
@@ -43,34 +44,6 @@ REPLICA_DIED = ("the {tool} specialist's Ray Serve replica died during the call 
                 "one -- run the step again")
 CALL_TIMEOUT = "the {tool} specialist did not answer within {timeout:g} s ([execution] timeout); the call was cancelled"
 NO_RAY = ('[execution] backend = "ray" needs Ray Serve: pip install "vitron-agent[ray]" (ray[serve])')
-
-
-class DeploymentSettings(BaseModel):
-    """Resources and scaling of one specialist's deployment (``[execution.deployments.<tool>]``)."""
-
-    model_config = ConfigDict(extra="forbid")
-    num_cpus: float = Field(default=1.0, ge=0)
-    num_gpus: float = Field(default=0.0, ge=0)
-    memory_gb: float | None = Field(default=None, gt=0, description="memory Ray reserves for each replica")
-    replicas: int = Field(default=1, ge=1)
-    min_replicas: int | None = Field(default=None, ge=0, description="with max_replicas: autoscale between them")
-    max_replicas: int | None = Field(default=None, ge=1)
-    target_ongoing_requests: float = Field(default=2.0, gt=0)
-    max_ongoing_requests: int = Field(default=4, ge=1)
-    env: dict[str, str] = Field(default_factory=dict, description="environment variables of the replicas")
-
-
-class ExecutionSection(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    backend: Literal["in_process", "ray"] = "in_process"
-    address: str = Field(default="local", description='"local" starts a Ray instance here; "auto" or "ray://host:10001" joins a cluster')
-    app_prefix: str = Field(default="vitron", pattern=r"^[A-Za-z0-9_-]{1,40}$")
-    timeout: float = Field(default=300.0, gt=0, description="seconds per remote call")
-    retries: int = Field(default=1, ge=0, le=5, description="re-sends after a replica died (tools are idempotent)")
-    deploy: Literal["auto", "never"] = Field(default="auto", description="auto: deploy missing specialists on first "
-                                                                          "use; never: expect `vitron-agent serve-models`")
-    local_cpus: int | None = Field(default=None, ge=1, description="CPUs of a local Ray instance (default: all)")
-    deployments: dict[str, DeploymentSettings] = Field(default_factory=dict)
 
 
 def app_name(prefix: str, tool: str) -> str:
@@ -94,7 +67,8 @@ class Specialist:
     ``{"ok": output}`` or ``{"error_kind": "argument" | "failed", "message"}``."""
 
     def __init__(self, tool: str, settings: dict[str, Any]):
-        from vitron_agent.config import ToolConfig, build_tool
+        from vitron_agent.config import ToolConfig
+        from vitron_agent.registry import build_tool
 
         self.tool = build_tool(tool, ToolConfig.model_validate(settings))
         self._stores: dict[str, Any] = {}

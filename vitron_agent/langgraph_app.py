@@ -35,7 +35,7 @@ def build_app_graph(agent=None):
 
     from vitron_agent.agent import Agent
     from vitron_agent.graphs.agent import AgentState, build_agent_graph
-    from vitron_agent.server.app import data_url_bytes
+    from vitron_agent.server.common import data_url_bytes
 
     if agent is None:
         data = os.environ.get("VITRON_DATA", "vitron-data/artifacts")

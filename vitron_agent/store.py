@@ -123,6 +123,8 @@ class ArtifactStore:
         cache_bytes: budget of the in-memory LRU of decoded arrays.
     """
 
+    clip_cache_bytes = CLIP_CACHE_BYTES  # clips up to this size are decoded once and kept in the LRU
+
     def __init__(self, root: str | os.PathLike[str], session: str = "default",
                  cache_bytes: int = DEFAULT_CACHE_BYTES, *, _cache: ArrayCache | None = None):
         self.root = Path(root)

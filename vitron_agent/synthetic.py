@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["moving_disc", "texture"]
+__all__ = ["disc_image", "moving_disc", "texture"]
 
 
 def texture(h: int, w: int, seed: int, base: tuple[int, int, int] = (110, 120, 110), spread: float = 45.0) -> np.ndarray:
@@ -57,3 +57,14 @@ def moving_disc(frames: int = 24, size: tuple[int, int] = (96, 128), radius: int
         if not radius <= y <= h - radius:
             vy, y = -vy, min(max(y, radius), h - radius)
     return out, masks
+
+
+def disc_image(h: int = 120, w: int = 160, center=(80, 60), radius: int = 30,
+               fg=(220, 30, 30), bg=(30, 60, 200)) -> tuple[np.ndarray, np.ndarray]:
+    """A red disc on a blue background: (HxWx3 uint8 image, HxW bool disc mask)."""
+    yy, xx = np.mgrid[0:h, 0:w]
+    mask = (xx - center[0]) ** 2 + (yy - center[1]) ** 2 <= radius ** 2
+    img = np.empty((h, w, 3), np.uint8)
+    img[:] = bg
+    img[mask] = fg
+    return img, mask

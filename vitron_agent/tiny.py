@@ -68,17 +68,6 @@ def tiny_bpe_tokenizer() -> Any:
                                    unk_token="<unk>", additional_special_tokens=["[SEG]", "[GEN]", "<image>"])
 
 
-def _sam(folder: Path) -> Path:
-    import torch
-
-    from vitron_agent.tools.segment_sam import build_sam, sam_arch
-
-    torch.manual_seed(0)
-    path = folder / "sam_tiny.pth"
-    torch.save(build_sam(sam_arch("custom", TINY_SAM_ARCH)).state_dict(), path)
-    return path
-
-
 def _sd_parts(in_channels: int) -> dict[str, Any]:
     import torch
     from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
@@ -105,6 +94,9 @@ def _sd_parts(in_channels: int) -> dict[str, Any]:
 
 
 def _diffusers(folder: Path) -> dict[str, Path]:
+    names = ("sd-txt2img", "sd-inpaint", "sd-ip2p")
+    if all((folder / n / "model_index.json").exists() for n in names):
+        return {n: folder / n for n in names}
     from diffusers import (
         StableDiffusionInpaintPipeline,
         StableDiffusionInstructPix2PixPipeline,
@@ -120,6 +112,8 @@ def _diffusers(folder: Path) -> dict[str, Path]:
 
 
 def _video_pipelines(folder: Path) -> dict[str, Path]:
+    if all((folder / n / "model_index.json").exists() for n in ("t2v", "i2v")):
+        return {"t2v": folder / "t2v", "i2v": folder / "i2v"}
     import torch
     from diffusers import (
         I2VGenXLPipeline,
@@ -148,31 +142,43 @@ def _video_pipelines(folder: Path) -> dict[str, Path]:
     return {"t2v": folder / "t2v", "i2v": folder / "i2v"}
 
 
-def _llava(folder: Path) -> Path:
-    import torch
+def llava_parts(tok: Any, text: dict[str, Any], vision: dict[str, Any]) -> tuple[Any, Any]:
+    """``(LlavaConfig, LlavaProcessor)`` for a LLaVA-1.5-style model with ``tok`` (which has an
+    ``<image>`` token), Llama ``text`` and CLIP ``vision`` settings (``image_size``, ``patch_size`` ...)."""
     from transformers import (
         CLIPImageProcessor,
         CLIPVisionConfig,
         LlamaConfig,
         LlavaConfig,
-        LlavaForConditionalGeneration,
         LlavaProcessor,
     )
 
-    torch.manual_seed(0)
-    tok = tiny_bpe_tokenizer()
-    text = LlamaConfig(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
-                       num_key_value_heads=4, vocab_size=len(tok), bos_token_id=tok.bos_token_id,
-                       eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id, max_position_embeddings=512)
-    vision = CLIPVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
-                              image_size=32, patch_size=8, projection_dim=32)
-    cfg = LlavaConfig(vision_config=vision, text_config=text, image_token_id=tok.convert_tokens_to_ids("<image>"),
-                      vision_feature_layer=-2, vision_feature_select_strategy="default")
-    model = LlavaForConditionalGeneration(cfg).eval()
-    processor = LlavaProcessor(image_processor=CLIPImageProcessor(size={"shortest_edge": 32},
-                                                                  crop_size={"height": 32, "width": 32}),
-                               tokenizer=tok, patch_size=8, vision_feature_select_strategy="default",
+    text_cfg = LlamaConfig(**{"num_key_value_heads": text.get("num_attention_heads"), "vocab_size": len(tok),
+                              "max_position_embeddings": 512, **text}, bos_token_id=tok.bos_token_id,
+                           eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
+    cfg = LlavaConfig(vision_config=CLIPVisionConfig(**vision), text_config=text_cfg, vision_feature_layer=-2,
+                      image_token_id=tok.convert_tokens_to_ids("<image>"), vision_feature_select_strategy="default")
+    size = vision["image_size"]
+    processor = LlavaProcessor(image_processor=CLIPImageProcessor(size={"shortest_edge": size},
+                                                                  crop_size={"height": size, "width": size}),
+                               tokenizer=tok, patch_size=vision["patch_size"], vision_feature_select_strategy="default",
                                image_token="<image>", num_additional_image_tokens=1)
+    return cfg, processor
+
+
+def _llava(folder: Path) -> Path:
+    if (folder / "llava" / "config.json").exists():
+        return folder / "llava"
+    import torch
+    from transformers import LlavaForConditionalGeneration
+
+    torch.manual_seed(0)
+    cfg, processor = llava_parts(tiny_bpe_tokenizer(),
+                                 {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2,
+                                  "num_attention_heads": 4},
+                                 {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
+                                  "num_attention_heads": 2, "image_size": 32, "patch_size": 8, "projection_dim": 32})
+    model = LlavaForConditionalGeneration(cfg).eval()
     path = folder / "llava"
     model.save_pretrained(path)
     processor.save_pretrained(path)
@@ -220,44 +226,77 @@ def _owlv2(folder: Path) -> Path:
     return path
 
 
-def make_tiny_checkpoints(folder: str | Path,
-                          which: tuple[str, ...] = ("sam", "diffusers", "llava", "owlv2", "planner", "video")) -> Path:
-    """Write tiny checkpoints and a ``vitron.toml`` pointing at them into ``folder``; returns the toml path."""
+# [tools.<name>] tables that load the tiny checkpoints (the registry's ``tiny`` builders)
+def generate_table(root: Path) -> dict[str, Any]:
+    return {"checkpoint": str(_diffusers(root)["sd-txt2img"]), "steps": 2, "height": 64, "width": 64, "device": "cpu"}
+
+
+def edit_table(root: Path) -> dict[str, Any]:
+    sd = _diffusers(root)
+    return {"checkpoint": str(sd["sd-inpaint"]), "instruct_checkpoint": str(sd["sd-ip2p"]), "steps": 2,
+            "max_side": 128, "device": "cpu"}
+
+
+def vlm_table(root: Path) -> dict[str, Any]:
+    return {"checkpoint": str(_llava(root)), "max_new_tokens": 12, "device": "cpu"}
+
+
+def t2v_table(root: Path) -> dict[str, Any]:
+    return {"checkpoint": str(_video_pipelines(root)["t2v"]), "steps": 2, "frames": 4, "fps": 4, "height": 64,
+            "width": 64, "device": "cpu"}
+
+
+def i2v_table(root: Path) -> dict[str, Any]:
+    return {**t2v_table(root), "checkpoint": str(_video_pipelines(root)["i2v"])}
+
+
+def edit_video_table(root: Path) -> dict[str, Any]:
+    return {"checkpoint": str(_diffusers(root)["sd-inpaint"]), "video_checkpoint": str(_video_pipelines(root)["t2v"]),
+            "steps": 2, "max_side": 64, "chunk": 4, "device": "cpu"}
+
+
+def owlv2_table(root: Path) -> dict[str, Any]:
+    path = root / "owlv2"
+    return {"checkpoint": str(path if (path / "config.json").exists() else _owlv2(root)), "threshold": 0.0,
+            "device": "cpu"}
+
+
+def toml_value(value: Any) -> str:
+    """A TOML value: strings, numbers, booleans, lists and inline tables."""
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return json.dumps(str(value))
+
+
+GROUPS = ("sam", "diffusers", "llava", "owlv2", "planner", "video")
+
+
+def make_tiny_checkpoints(folder: str | Path, which: tuple[str, ...] = GROUPS) -> Path:
+    """Write a tiny checkpoint for every registered model backend (of the ``which`` groups) and a
+    ``vitron.toml`` pointing at them into ``folder``; returns the toml path."""
     from vitron_agent.models import quiet_hf
+    from vitron_agent.registry import backends, default_backends
 
     quiet_hf()
     root = Path(folder).resolve()
     root.mkdir(parents=True, exist_ok=True)
     lines = ["# Tiny random-weight checkpoints made by `vitron-agent make-tiny-checkpoints`: outputs are noise,",
              "# but every backend loads and runs through its real code path.", ""]
-    if "sam" in which:
-        arch = ", ".join(f"{k} = {v!r}".replace("'", '"') for k, v in TINY_SAM_ARCH.items())
-        sam = _sam(root)
-        for tool in ("segment", "track"):
-            lines += [f"[tools.{tool}]", 'backend = "segment-anything"', f'checkpoint = "{sam}"',
-                      'model_type = "custom"', f"arch = {{ {arch} }}", 'device = "cpu"', ""]
-    if "diffusers" in which:
-        sd = _diffusers(root)
-        lines += ["[tools.generate]", 'backend = "diffusers"', f'checkpoint = "{sd["sd-txt2img"]}"', "steps = 2",
-                  "height = 64", "width = 64", 'device = "cpu"', "",
-                  "[tools.edit]", 'backend = "diffusers"', f'checkpoint = "{sd["sd-inpaint"]}"',
-                  f'instruct_checkpoint = "{sd["sd-ip2p"]}"', "steps = 2", "max_side = 128", 'device = "cpu"', ""]
-    if "llava" in which:
-        llava = _llava(root)
-        for tool in ("describe", "describe_video"):
-            lines += [f"[tools.{tool}]", 'backend = "transformers"', f'checkpoint = "{llava}"', "max_new_tokens = 12",
-                      'device = "cpu"', ""]
-    if "video" in which:
-        vid = _video_pipelines(root)
-        for tool, name in (("generate_video", "t2v"), ("animate", "i2v")):
-            lines += [f"[tools.{tool}]", 'backend = "diffusers"', f'checkpoint = "{vid[name]}"', "steps = 2", "frames = 4",
-                      "fps = 4", "height = 64", "width = 64", 'device = "cpu"', ""]
-        inpaint = f'checkpoint = "{root / "sd-inpaint"}"' if "diffusers" in which else "# checkpoint: an inpainting pipeline"
-        lines += ["[tools.edit_video]", 'backend = "diffusers"', inpaint, f'video_checkpoint = "{vid["t2v"]}"', "steps = 2",
-                  "max_side = 64", "chunk = 4", 'device = "cpu"', ""]
-    if "owlv2" in which:
-        lines += ["[tools.ground]", 'backend = "transformers"', f'checkpoint = "{_owlv2(root)}"', "threshold = 0.0",
-                  'device = "cpu"', ""]
+    order = list(default_backends())
+    for b in sorted(backends().values(), key=lambda b: order.index(b.tool) if b.tool in order else len(order)):
+        if b.tiny is None or b.group not in which:
+            continue
+        table = b.tiny(root)
+        lines += [f"[tools.{b.tool}]", f"backend = {toml_value(b.backend)}",
+                  *(f"{k} = {toml_value(v)}" for k, v in table.items()), ""]
     if "planner" in which:
         lines += ["[planner]", 'kind = "rule"            # --planner vitron uses the tiny LLM below',
                   f'checkpoint = "{_planner_llm(root)}"', 'mode = "tags"', "max_new_tokens = 48", 'device = "cpu"', ""]

@@ -224,12 +224,6 @@ def open_video(source: str | os.PathLike[str] | bytes, *, max_pixels: int = DEFA
     return dec.info(), FrameStream(dec)
 
 
-def _clip_cache_bytes() -> int:
-    from vitron_agent.store import CLIP_CACHE_BYTES
-
-    return CLIP_CACHE_BYTES
-
-
 def _even(n: int) -> int:
     return max(2, n - n % 2)
 
@@ -337,7 +331,9 @@ class VideoClip:
 
     ``frames(indices)`` decodes in one forward pass, keeping only the asked-for frames,
     so sampling a long clip holds one frame at a time; a short clip (under the store's
-    clip-cache size) is decoded once and kept in the LRU.
+    ``clip_cache_bytes``) is decoded once and kept in the store's LRU. ``store`` is any object
+    with ``dir``, ``session``, ``cache``, ``clip_cache_bytes`` and ``_cache_put`` (the
+    ArtifactStore): this module is a codec and imports no store.
     """
 
     def __init__(self, store: Any, ref: Any):
@@ -363,7 +359,7 @@ class VideoClip:
         if clip is not None:
             yield from (clip[i] for i in (wanted if wanted is not None else range(len(clip))))
             return
-        small = self.ref.frames * self.ref.width * self.ref.height * 3 <= min(_clip_cache_bytes(), self.store.cache.max_bytes // 4)
+        small = self.ref.frames * self.ref.width * self.ref.height * 3 <= min(self.store.clip_cache_bytes, self.store.cache.max_bytes // 4)
         _, stream = open_video(self.path, max_pixels=2**62, max_frames=2**62, max_seconds=float("inf"))
         if small:
             clip = np.stack(list(stream))

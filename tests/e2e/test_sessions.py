@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.conftest import disc_image
 from vitron_agent.agent import Agent
 from vitron_agent.errors import InputError
 from vitron_agent.sessions import delete_session, fork_session, list_sessions, session_state
+from vitron_agent.synthetic import disc_image
 
 BIN = Path(sys.executable).parent / "vitron-agent"
 

@@ -6,16 +6,16 @@ import time
 import numpy as np
 import pytest
 from pydantic import BaseModel, Field
-from vitron_agent.tools import default_tools
 
-from tests.conftest import disc_image
 from vitron_agent.agent import Agent
 from vitron_agent.config import Config
 from vitron_agent.errors import InputError, ToolArgumentError, ToolFailed
 from vitron_agent.plan import Plan
 from vitron_agent.planners.base import ScriptedPlanner
 from vitron_agent.refs import ImageRef
+from vitron_agent.synthetic import disc_image
 from vitron_agent.tool import Toolbox, VisionTool
+from vitron_agent.tools import default_tools
 
 
 class _In(BaseModel):

@@ -2,12 +2,12 @@
 
 import numpy as np
 import pytest
+
+from vitron_agent.errors import ToolArgumentError
+from vitron_agent.synthetic import disc_image
+from vitron_agent.tool import ToolContext
 from vitron_agent.tools.edit_diffusers import DiffusersEditTool
 from vitron_agent.tools.generate import DiffusersGenerateTool
-
-from tests.conftest import disc_image
-from vitron_agent.errors import ToolArgumentError
-from vitron_agent.tool import ToolContext
 
 
 def gen_tool(tiny_dir, pool):

@@ -5,9 +5,7 @@ import sys
 import numpy as np
 import pytest
 import torch
-from vitron_agent.tools.segment_sam import EMBEDDING_KIND, SamSegmentTool
 
-from tests.conftest import disc_image
 from vitron_agent.agent import Agent
 from vitron_agent.compat.torchvision_shim import batched_nms, import_segment_anything
 from vitron_agent.config import load_config
@@ -15,8 +13,10 @@ from vitron_agent.errors import ToolArgumentError
 from vitron_agent.models import ModelPool
 from vitron_agent.planners.base import ScriptedPlanner
 from vitron_agent.refs import Box, Point
+from vitron_agent.synthetic import disc_image
 from vitron_agent.tiny import TINY_SAM_ARCH
 from vitron_agent.tool import Toolbox, ToolContext
+from vitron_agent.tools.segment_sam import EMBEDDING_KIND, SamSegmentTool
 
 
 def sam_tool(tiny_dir, pool=None):
@@ -48,7 +48,7 @@ def test_shim_imports_segment_anything_without_leaving_torchvision_behind():
 
 
 def test_loads_through_config_and_prompts_matter(tiny_dir, store):
-    from vitron_agent.config import build_toolbox
+    from vitron_agent.toolset import build_toolbox
 
     toolbox = build_toolbox(load_config(tiny_dir / "vitron.toml"))
     seg = toolbox.get("segment")

@@ -2,12 +2,12 @@
 
 import numpy as np
 import pytest
-from vitron_agent.tools.describe_vlm import VlmDescribeTool, focus_region
-from vitron_agent.tools.ground import OwlGroundTool
 
-from tests.conftest import disc_image
 from vitron_agent.models import ModelPool
 from vitron_agent.refs import Box
+from vitron_agent.synthetic import disc_image
+from vitron_agent.tools.describe_vlm import VlmDescribeTool, focus_region
+from vitron_agent.tools.ground import OwlGroundTool
 
 
 def test_ground_returns_a_box_inside_the_image(tiny_dir, ctx):

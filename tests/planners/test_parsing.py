@@ -7,13 +7,13 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from vitron_agent.tools import default_tools
 
 from vitron_agent.errors import PlanValidationError
 from vitron_agent.plan import Plan
 from vitron_agent.planners.chat import tool_calls_to_plan
 from vitron_agent.planners.parsing import parse_json_plan, parse_vitron_output
 from vitron_agent.tool import Toolbox
+from vitron_agent.tools import default_tools
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,8 @@ def cv_box():
 
 @pytest.fixture(scope="module")
 def full_box(tiny_dir):
-    from vitron_agent.config import build_toolbox, load_config
+    from vitron_agent.config import load_config
+    from vitron_agent.toolset import build_toolbox
 
     return build_toolbox(load_config(tiny_dir / "vitron.toml"))
 

@@ -8,12 +8,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.conftest import disc_image
 from vitron_agent.agent import Agent
 from vitron_agent.errors import PlannerError
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.chat import ChatModelPlanner
 from vitron_agent.planners.openai_compat import OpenAICompatPlanner
+from vitron_agent.synthetic import disc_image
 from vitron_agent.tool import Toolbox
 
 IMG = {"input": {"image": "image"}, "last": {}}

@@ -11,7 +11,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from vitron_agent.tools import default_tools
 
 from vitron_agent.errors import PlanValidationError
 from vitron_agent.plan import Plan, validate_plan
@@ -20,6 +19,7 @@ from vitron_agent.planners.chat import ChatModelPlanner
 from vitron_agent.planners.openai_compat import OpenAICompatPlanner
 from vitron_agent.planners.replay import ReplayPlanner
 from vitron_agent.tool import Toolbox
+from vitron_agent.tools import default_tools
 
 CORPUS = sorted((Path(__file__).parent / "replies").glob("*.json"))
 IMG = {"input": {"image": "image"}, "last": {}}
@@ -176,8 +176,8 @@ def test_cli_replay_as_a_user_types_it(tmp_path):
 
 
 def test_agent_repairs_a_cut_off_reply_then_runs(tmp_path):
-    from tests.conftest import disc_image
     from vitron_agent.agent import Agent
+    from vitron_agent.synthetic import disc_image
 
     cut = {"choices": [{"message": {"content": '{"steps": [{"id": "s1", "tool": "count", "args": {"image": "$inp'},
                         "finish_reason": "length"}]}

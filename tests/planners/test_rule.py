@@ -2,12 +2,12 @@
 operations, colours and references (what "it" and "the result" bind to)."""
 
 import pytest
-from vitron_agent.tools import default_tools
 
 from vitron_agent.plan import validate_plan
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import NEEDS_IMAGE, NO_GENERATOR, RulePlanner, split_clauses
 from vitron_agent.tool import Toolbox
+from vitron_agent.tools import default_tools
 
 IMG = {"input": {"image": "image"}, "last": {}}
 
@@ -175,7 +175,8 @@ def test_split_clauses_keeps_regions_and_colour_pairs():
 
 
 def test_model_backed_steps_when_configured(tiny_dir):
-    from vitron_agent.config import build_toolbox, load_config
+    from vitron_agent.config import load_config
+    from vitron_agent.toolset import build_toolbox
 
     box = build_toolbox(load_config(tiny_dir / "vitron.toml"))
     plan = RulePlanner().plan(PlanRequest(text="segment the cat, then replace it with a dog, then describe the result",

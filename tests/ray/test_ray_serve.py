@@ -17,12 +17,12 @@ import pytest
 
 ray = pytest.importorskip("ray")
 
-from tests.conftest import disc_image  # noqa: E402
 from vitron_agent.agent import Agent  # noqa: E402
 from vitron_agent.config import load_config  # noqa: E402
 from vitron_agent.errors import ToolArgumentError  # noqa: E402
 from vitron_agent.execution import DeploymentSettings, ExecutionSection, RemoteTool  # noqa: E402
 from vitron_agent.plan import Plan  # noqa: E402
+from vitron_agent.synthetic import disc_image  # noqa: E402
 from vitron_agent.tool import ToolContext  # noqa: E402
 
 pytestmark = [pytest.mark.ray, pytest.mark.timeout(600)]
@@ -83,7 +83,7 @@ def _in_process_baseline(tiny_dir, tmp_path) -> dict:
     script = textwrap.dedent(f"""
         import json, sys
         sys.path.insert(0, {os.getcwd()!r})
-        from tests.conftest import disc_image
+        from vitron_agent.synthetic import disc_image
         from tests.ray.test_ray_serve import PLAN, Scripted, _outputs
         from vitron_agent.agent import Agent
         from vitron_agent.config import load_config

@@ -9,10 +9,10 @@ import pytest
 
 pytest.importorskip("ray")
 
-from tests.conftest import disc_image  # noqa: E402
 from vitron_agent.agent import Agent  # noqa: E402
 from vitron_agent.config import load_config  # noqa: E402
 from vitron_agent.execution import ExecutionSection  # noqa: E402
+from vitron_agent.synthetic import disc_image  # noqa: E402
 
 pytestmark = [pytest.mark.ray]
 

@@ -2,8 +2,8 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.conftest import disc_image
 from vitron_agent.agent import Agent
+from vitron_agent.synthetic import disc_image
 
 COLORS = {"red": (220, 30, 30), "green": (40, 165, 60), "blue": (30, 70, 215), "yellow": (240, 215, 40)}
 

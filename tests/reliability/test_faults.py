@@ -8,12 +8,12 @@ import pytest
 import torch
 from pydantic import BaseModel, Field
 
-from tests.conftest import disc_image
 from vitron_agent.agent import Agent
 from vitron_agent.config import Config
 from vitron_agent.errors import ToolFailed
 from vitron_agent.planners.base import ScriptedPlanner
 from vitron_agent.refs import ImageRef
+from vitron_agent.synthetic import disc_image
 from vitron_agent.tool import Toolbox, VisionTool
 
 

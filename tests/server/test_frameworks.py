@@ -16,11 +16,11 @@ import httpx
 from langchain_tests.integration_tests import ToolsIntegrationTests
 from langchain_tests.unit_tests import ToolsUnitTests
 from PIL import Image
-from vitron_agent.tools import default_tools
 
-from tests.conftest import disc_image
 from vitron_agent.store import ArtifactStore
+from vitron_agent.synthetic import disc_image
 from vitron_agent.tool import Toolbox
+from vitron_agent.tools import default_tools
 
 ROOT = Path(__file__).resolve().parents[2]
 _STORE_DIR = Path(os.environ.get("TMPDIR", "/tmp")) / f"vitron-lc-tests-{os.getpid()}"

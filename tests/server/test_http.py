@@ -14,11 +14,11 @@ import pytest
 from PIL import Image
 from pydantic import BaseModel, Field
 
-from tests.conftest import disc_image
 from vitron_agent.agent import Agent
 from vitron_agent.planners.base import ScriptedPlanner
 from vitron_agent.refs import ImageRef
 from vitron_agent.server import ServerSettings, create_app
+from vitron_agent.synthetic import disc_image
 from vitron_agent.tool import Toolbox, VisionTool
 
 TOKEN = "s3cret-token"

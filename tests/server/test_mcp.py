@@ -9,7 +9,7 @@ import anyio
 import numpy as np
 from PIL import Image
 
-from tests.conftest import disc_image
+from vitron_agent.synthetic import disc_image
 
 BIN = Path(sys.executable).parent / "vitron-agent"
 

@@ -2,14 +2,15 @@
 
 import numpy as np
 import pytest
+
+from tests.conftest import iou
+from vitron_agent.errors import ToolArgumentError, ToolFailed
+from vitron_agent.refs import Box, Point
+from vitron_agent.synthetic import disc_image
 from vitron_agent.tools.colors import rgb_to_lab
 from vitron_agent.tools.describe import CvCountTool, CvDescribeTool
 from vitron_agent.tools.edit import CvEditTool
 from vitron_agent.tools.segment import CvSegmentTool, parse_target
-
-from tests.conftest import disc_image, iou
-from vitron_agent.errors import ToolArgumentError, ToolFailed
-from vitron_agent.refs import Box, Point
 
 
 def _seg(ctx, img, **kw):

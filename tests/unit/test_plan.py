@@ -1,7 +1,6 @@
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from vitron_agent.tools import default_tools
 
 from vitron_agent.errors import PlanValidationError
 from vitron_agent.plan import (
@@ -15,6 +14,7 @@ from vitron_agent.plan import (
     validate_plan,
 )
 from vitron_agent.tool import Toolbox
+from vitron_agent.tools import default_tools
 
 INPUTS = {"input": {"image": "image"}, "last": {}}
 

@@ -1,8 +1,8 @@
 import pytest
-from vitron_agent.prompts import load, render_planner_prompt
-from vitron_agent.tools import default_tools
 
+from vitron_agent.prompts import load, render_planner_prompt
 from vitron_agent.tool import Toolbox
+from vitron_agent.tools import default_tools
 
 
 def test_planner_prompt_lists_tools_inputs_and_feedback():

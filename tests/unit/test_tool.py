@@ -2,11 +2,11 @@ import json
 
 import pytest
 from pydantic import BaseModel, Field
-from vitron_agent.tools import default_tools
 
 from vitron_agent.errors import ToolArgumentError, ToolFailed
 from vitron_agent.refs import ImageRef
 from vitron_agent.tool import Toolbox, ToolContext, VisionTool, field_kinds
+from vitron_agent.tools import default_tools
 
 
 def test_schemas_come_from_the_pydantic_models():

@@ -2,15 +2,15 @@
 
 import numpy as np
 import pytest
-from vitron_agent.tools.masks import bbox
-from vitron_agent.tools.track import CvTrackTool
-from vitron_agent.tools.video import CvAnimateTool, CvDescribeVideoTool, CvEditVideoTool, FrameTool
 
 from tests.conftest import iou
 from tests.video.conftest import put_clip
 from vitron_agent.errors import ToolArgumentError, ToolFailed
 from vitron_agent.synthetic import moving_disc
 from vitron_agent.tool import ToolContext
+from vitron_agent.tools.masks import bbox
+from vitron_agent.tools.track import CvTrackTool
+from vitron_agent.tools.video import CvAnimateTool, CvDescribeVideoTool, CvEditVideoTool, FrameTool
 
 
 def _track(store, frames, **args):

@@ -18,10 +18,9 @@ def small_clip():
 
 
 def _sam_track(tiny_dir, pool, **kw):
+    from vitron_agent.tiny import TINY_SAM_ARCH
     from vitron_agent.tools.segment_sam import sam_arch
     from vitron_agent.tools.track_sam import SamTrackTool
-
-    from vitron_agent.tiny import TINY_SAM_ARCH
 
     return SamTrackTool(checkpoint=str(tiny_dir / "sam_tiny.pth"), model_type="custom", arch=dict(TINY_SAM_ARCH),
                         device="cpu", pool=pool, **kw) if sam_arch else None

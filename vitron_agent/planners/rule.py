@@ -19,6 +19,7 @@ from typing import Any
 from vitron_agent.plan import Plan, Step
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.tool import Toolbox
+from vitron_agent.tools.colors import COLORS, SYNONYMS
 
 __all__ = ["RulePlanner", "UNDERSTOOD", "NO_GENERATOR", "NEEDS_IMAGE", "split_clauses"]
 
@@ -50,8 +51,7 @@ _WHOLE = re.compile(r"^(?:the |this |that |my )?(?:whole |entire |full )?(?:imag
 _THROUGHOUT = re.compile(r"\s+(?:throughout|across|through|in|over)\s+(?:the\s+|this\s+|every\s+|all\s+|each\s+)?(?:whole\s+|entire\s+)?(?:video|clip|footage|movie|frames?)$", re.I)
 _FOREGROUND = re.compile(r"\b(?:foreground|main object|main subject|subject|object|thing)\b", re.I)
 _BACKGROUND = re.compile(r"^(?:the )?(?:background|backdrop|surroundings|rest)$", re.I)
-_COLOR_WORDS = ("red orange yellow green cyan blue purple magenta pink brown black white gray grey violet teal "
-                "turquoise gold golden crimson scarlet navy lime silver tan beige lilac lavender maroon aqua fuchsia olive").split()
+_COLOR_WORDS = (*COLORS, *SYNONYMS)  # the tools' colour vocabulary, so every word planned is one they select
 _COLOR_RE = re.compile(r"\b(" + "|".join(_COLOR_WORDS) + r")\b", re.I)
 
 # (intent, pattern matched at the start of a clause); order matters.

@@ -15,7 +15,6 @@ Security:
 from __future__ import annotations
 
 import asyncio
-import base64
 import hashlib
 import hmac
 import json
@@ -29,12 +28,12 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
-from vitron_agent.errors import InputError, MediaError, RefError, VitronError
+from vitron_agent.errors import MediaError, RefError, VitronError
+from vitron_agent.server.common import DIGEST, RunRequest, store_video
 
 __all__ = ["ServerSettings", "create_app"]
 
 PUBLIC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-DIGEST = re.compile(r"^[0-9a-f]{64}$")
 MEDIA_TYPES = {".png": "image/png", ".mp4": "video/mp4", ".safetensors": "application/octet-stream",
                ".npz": "application/octet-stream", ".txt": "text/plain", ".json": "application/json"}
 
@@ -49,14 +48,6 @@ class ServerSettings:
     max_queued: int = 8
     run_timeout: float = 600.0
     public_url: str = ""
-
-
-class RunRequest(BaseModel):
-    text: str = Field(min_length=1, max_length=10_000, description="the instruction")
-    image: dict[str, Any] | None = Field(default=None, description="an ImageRef returned by an upload (or null)")
-    video: dict[str, Any] | None = Field(default=None, description="a VideoRef returned by an upload (or null)")
-    regions: list[dict[str, Any]] = Field(default_factory=list, max_length=16, description="Point / Box regions")
-    review: bool = Field(default=False, description="stop after planning for approval")
 
 
 class ReviewRequest(BaseModel):
@@ -226,7 +217,7 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
                     or name.lower().endswith(VIDEO_SUFFIXES))
         try:
             if is_video:
-                ref = await asyncio.to_thread(_store_video, agent, sid, data, name[:100])
+                ref = await asyncio.to_thread(store_video, agent, sid, data, name[:100])
             else:
                 arr = await asyncio.to_thread(load_image, data, agent.config.store.max_pixels, name[:100])
                 ref = agent.store_for(sid).put_image(arr, producer="input")
@@ -340,15 +331,6 @@ def _video_preview(agent, sid: str, artifact: str) -> FileResponse:
                         background=BackgroundTask(os.unlink, tmp))
 
 
-def _store_video(agent, sid: str, data: bytes, name: str):
-    from vitron_agent.video import open_video
-
-    cfg = agent.config.store
-    info, frames = open_video(data, max_pixels=cfg.max_pixels, max_frames=cfg.max_video_frames,
-                              max_seconds=cfg.max_video_seconds, name=name)
-    return agent.store_for(sid).put_video(frames, info.fps, producer="input")
-
-
 def _jsonable(event: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(event, default=str))
 
@@ -376,16 +358,3 @@ async def _parse_multipart(request: Request, data: bytes) -> tuple[bytes, str]:
         if isinstance(value, UploadFile):
             return await value.read(), value.filename or "upload"
     raise HTTPException(400, "the multipart body has no file part; send the image as a file field")
-
-
-def data_url_bytes(url: str, medium: str = "image") -> bytes:
-    """The bytes of a ``data:<medium>/...;base64,...`` URL (anything else is refused: no fetching)."""
-    m = re.match(rf"^data:{medium}/[A-Za-z0-9.+-]+;base64,(.*)$", url, re.S)
-    if not m:
-        raise InputError(f"{medium}_url must be a data:{medium}/...;base64 URL or vitron://<artifact id>; "
-                         "the server fetches nothing from the network")
-    try:
-        return base64.b64decode(m.group(1), validate=True)
-    except ValueError:
-        raise InputError(f"{medium}_url data is not valid base64") from None
-

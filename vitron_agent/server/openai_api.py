@@ -50,7 +50,7 @@ def _links(data: dict[str, Any]) -> str:
 
 
 def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, contract) -> None:
-    from vitron_agent.server.app import DIGEST, RunRequest, data_url_bytes
+    from vitron_agent.server.common import DIGEST, RunRequest, data_url_bytes
 
     @app.get("/v1/models")
     def models(owner: str = Depends(auth)) -> dict[str, Any]:
@@ -94,7 +94,7 @@ def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, c
 
     def _video(sid: str, public: str, url: str) -> dict[str, Any]:
         from vitron_agent.refs import VideoRef
-        from vitron_agent.server.app import _store_video
+        from vitron_agent.server.common import store_video
 
         if url.startswith("vitron://"):
             vid = url[len("vitron://"):]
@@ -108,7 +108,7 @@ def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, c
             data = data_url_bytes(url, "video")
             if len(data) > settings.max_upload_bytes:
                 raise HTTPException(413, f"video of {len(data):,} bytes exceeds the {settings.max_upload_bytes:,}-byte limit")
-            ref = _store_video(agent, sid, data, "video_url")
+            ref = store_video(agent, sid, data, "video_url")
         except (InputError, MediaError) as exc:
             raise HTTPException(400, str(exc)) from None
         return {**ref.model_dump(mode="json"), "session": public}

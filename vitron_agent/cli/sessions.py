@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from vitron_agent.cli import _agent, _drive, _Progress
+from vitron_agent.cli.common import Progress, agent_from_args, drive
 
 __all__ = ["sessions", "review", "chat", "serve", "mcp", "serve_models"]
 
@@ -19,7 +19,7 @@ def sessions(args: argparse.Namespace) -> int:
     from vitron_agent import sessions as S
     from vitron_agent.errors import InputError
 
-    agent = _agent(args, db=args.db)
+    agent = agent_from_args(args, db=args.db)
     try:
         if args.action == "ls":
             rows = [s.as_dict() for s in S.list_sessions(agent)]
@@ -66,8 +66,8 @@ def review(args: argparse.Namespace) -> int:
             plan = json.loads(Path(args.plan).read_text())
         except (OSError, ValueError) as exc:
             raise InputError(f"--plan {args.plan}: {exc}") from None
-    agent = _agent(args, db=args.db)
-    return _drive(args, agent, lambda on_event: agent.review(args.session, args.action, plan=plan,
+    agent = agent_from_args(args, db=args.db)
+    return drive(args, agent, lambda on_event: agent.review(args.session, args.action, plan=plan,
                                                              reason=args.reason, on_event=on_event))
 
 
@@ -80,7 +80,7 @@ def chat(args: argparse.Namespace) -> int:
 
     from vitron_agent.errors import VitronError
 
-    agent = _agent(args, db=args.db) if args.db else _agent(args)
+    agent = agent_from_args(args, db=args.db) if args.db else agent_from_args(args)
     session = args.session or uuid.uuid4().hex[:12]
     image, video = args.image, getattr(args, "video", None)
     interactive = sys.stdin.isatty()
@@ -111,7 +111,7 @@ def chat(args: argparse.Namespace) -> int:
                 print(CHAT_HELP)
                 continue
             try:
-                result = agent.run(line, image=image, session=session, on_event=_Progress(interactive), video=video)
+                result = agent.run(line, image=image, session=session, on_event=Progress(interactive), video=video)
             except VitronError as exc:  # a bad path or region: say so and keep the session
                 print(f"error: {exc}")
                 image = video = None
@@ -145,7 +145,7 @@ def serve(args: argparse.Namespace) -> int:
 
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
-    agent = _agent(args, db=data / "sessions.sqlite", data_dir=data / "artifacts")
+    agent = agent_from_args(args, db=data / "sessions.sqlite", data_dir=data / "artifacts")
     settings = ServerSettings(token=token, max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
                               max_running=args.max_running, max_queued=args.max_queued)
     print(f"vitron-agent serving on http://{args.host}:{args.port} (auth: {'bearer token' if token else 'off'}, "
@@ -160,7 +160,7 @@ def serve(args: argparse.Namespace) -> int:
 def mcp(args: argparse.Namespace) -> int:
     from vitron_agent.server.mcp_server import build_mcp_server
 
-    agent = _agent(args, data_dir=args.data) if args.data else _agent(args)
+    agent = agent_from_args(args, data_dir=args.data) if args.data else agent_from_args(args)
     try:
         build_mcp_server(agent).run("stdio")
     finally:
@@ -173,9 +173,10 @@ def serve_models(args: argparse.Namespace) -> int:
     names. On a local instance (``address = "local"``) the deployments live as long as this command."""
     import time
 
-    from vitron_agent.config import build_toolbox, load_config
+    from vitron_agent.config import load_config
     from vitron_agent.errors import ConfigError
     from vitron_agent.execution import RayExecutor, RemoteTool
+    from vitron_agent.toolset import build_toolbox
 
     config = load_config(args.config)
     if args.address:

@@ -1,0 +1,36 @@
+"""A tool added by this one module (the README's "Add a tool" example; used by test_add_a_tool)."""
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from vitron_agent.refs import ImageRef
+from vitron_agent.registry import Backend, register
+from vitron_agent.tool import ToolContext, VisionTool
+
+
+class MirrorInput(BaseModel):
+    image: ImageRef = Field(description="the image to mirror")
+
+
+class MirrorOutput(BaseModel):
+    image: ImageRef = Field(description="the mirrored image")
+
+
+class MirrorTool(VisionTool):
+    name = "mirror"
+    description = "Mirror an image (left-right by default)."
+    Input = MirrorInput
+    Output = MirrorOutput
+
+    def __init__(self, axis: str = "horizontal"):
+        if axis not in ("horizontal", "vertical"):
+            raise ValueError(f"axis must be horizontal or vertical, got {axis!r}")
+        self.axis = axis
+
+    def run(self, inp: MirrorInput, ctx: ToolContext) -> MirrorOutput:
+        image = ctx.store.get_image(inp.image)
+        flipped = image[:, ::-1] if self.axis == "horizontal" else image[::-1]
+        return MirrorOutput(image=ctx.store.put_image(np.ascontiguousarray(flipped), producer=ctx.step_id))
+
+
+register(Backend("mirror", "cv", MirrorTool, default=True))

@@ -1,0 +1,170 @@
+"""The command line: ``vitron-agent run | plan | tools | demo | sessions | review | chat | serve | mcp | ...``.
+
+``__init__`` parses (so ``--help`` imports nothing heavy); ``commands`` runs the turn commands,
+``sessions`` the session and server ones, both on ``common``.
+
+Exit codes: 0 when the run completed (even with failed steps), 2 for usage
+errors or unreadable input (one line on stderr). Heavy libraries load only
+after the arguments are parsed, so ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from vitron_agent.cli.common import DEMO_INSTRUCTION
+
+__all__ = ["main", "build_parser"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _floats(n: int, name: str):
+    def parse(text: str) -> list[float]:
+        parts = [p for p in text.replace(" ", "").split(",") if p]
+        try:
+            values = [float(p) for p in parts]
+        except ValueError:
+            values = []
+        if len(values) != n:
+            raise argparse.ArgumentTypeError(f"{name} takes {n} comma-separated numbers, got {text!r}")
+        return values
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="vitron-agent", description="Agentic vision: plan a request into typed vision steps and run them.")
+    p.add_argument("--version", action="version", version="vitron-agent 0.1.0")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--config", metavar="PATH", help="vitron.toml (default: ./vitron.toml if present)")
+        sp.add_argument("--image", metavar="PATH", help="input image")
+        sp.add_argument("--video", metavar="PATH", help="input video (mp4, mov, mkv, webm, avi, gif)")
+        sp.add_argument("--box", type=_floats(4, "--box"), metavar="X1,Y1,X2,Y2", help="a box region (pixels, XYXY)")
+        sp.add_argument("--point", type=_floats(2, "--point"), metavar="X,Y", help="a point region (pixels)")
+        sp.add_argument("--planner", choices=["rule", "vitron", "chat", "openai"],
+                        help="planner (default: [planner] kind in vitron.toml, else rule)")
+
+    run = sub.add_parser("run", help="plan and run an instruction")
+    run.add_argument("instruction")
+    common(run)
+    run.add_argument("--out", metavar="DIR", help="output folder (default: vitron-out/<time>-<session>)")
+    run.add_argument("--json", action="store_true", help="print one JSON object (the result contract)")
+    run.add_argument("--quiet", action="store_true", help="no progress on the terminal")
+    run.add_argument("--db", metavar="PATH", help="SQLite file keeping sessions across runs")
+    run.add_argument("--session", metavar="ID", help="session id (continue a conversation with the same id)")
+    run.add_argument("--review", action="store_true", help="stop after planning; go on with `vitron-agent review`")
+
+    plan = sub.add_parser("plan", help="show the plan for an instruction (nothing runs)")
+    plan.add_argument("instruction")
+    common(plan)
+    plan.add_argument("--json", action="store_true")
+    plan.add_argument("--replay", metavar="FILE", help="plan from a recorded model output instead of a planner "
+                      "(same parsing and repair messages as a live planner; nothing is called)")
+    plan.add_argument("--format", choices=["tags", "json", "text", "openai", "langchain"],
+                      help="what --replay FILE holds (not needed for a {\"format\", \"reply\"} envelope)")
+
+    tools = sub.add_parser("tools", help="list the tools and their schemas")
+    tools.add_argument("--config", metavar="PATH")
+    tools.add_argument("--json", action="store_true")
+
+    sessions = sub.add_parser("sessions", help="list, show, fork or delete the sessions in a database")
+    sessions.add_argument("action", choices=["ls", "show", "rm", "fork"])
+    sessions.add_argument("session", nargs="?", help="session id (show, rm, fork)")
+    sessions.add_argument("new_session", nargs="?", help="fork: the new session id")
+    sessions.add_argument("--db", metavar="PATH", required=True)
+    sessions.add_argument("--turn", type=int, help="fork: branch after this turn (default: the latest)")
+    sessions.add_argument("--json", action="store_true")
+
+    review = sub.add_parser("review", help="approve, edit or reject a plan paused by run --review")
+    review.add_argument("action", choices=["approve", "edit", "reject"])
+    review.add_argument("--db", metavar="PATH", required=True)
+    review.add_argument("--session", metavar="ID", required=True)
+    review.add_argument("--plan", metavar="FILE", help="edit: the edited plan as JSON")
+    review.add_argument("--reason", help="reject: why")
+    review.add_argument("--config", metavar="PATH")
+    review.add_argument("--out", metavar="DIR")
+    review.add_argument("--json", action="store_true")
+    review.add_argument("--quiet", action="store_true")
+
+    chat = sub.add_parser("chat", help="an interactive multi-turn session in the terminal")
+    chat.add_argument("--image", metavar="PATH", help="the first image")
+    chat.add_argument("--video", metavar="PATH", help="the first video")
+    chat.add_argument("--db", metavar="PATH")
+    chat.add_argument("--session", metavar="ID")
+    chat.add_argument("--config", metavar="PATH")
+    chat.add_argument("--planner", choices=["rule", "vitron", "chat", "openai"])
+    chat.add_argument("--out", metavar="DIR", default="vitron-chat")
+
+    resume = sub.add_parser("resume", help="finish a turn that a crash or kill interrupted (needs --db)")
+    resume.add_argument("--db", metavar="PATH", required=True)
+    resume.add_argument("--session", metavar="ID", required=True)
+    resume.add_argument("--config", metavar="PATH")
+    resume.add_argument("--out", metavar="DIR")
+    resume.add_argument("--json", action="store_true")
+    resume.add_argument("--quiet", action="store_true")
+
+    serve = sub.add_parser("serve", help="serve the agent over HTTP (FastAPI; OpenAI-compatible /v1/chat/completions)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--token", help="bearer token clients must send (default: $VITRON_API_TOKEN)")
+    serve.add_argument("--no-auth", action="store_true", help="no token (allowed only on a loopback host)")
+    serve.add_argument("--data", metavar="DIR", default="vitron-data", help="sessions.sqlite and artifacts live here")
+    serve.add_argument("--config", metavar="PATH")
+    serve.add_argument("--planner", choices=["rule", "vitron", "chat", "openai"])
+    serve.add_argument("--max-upload-mb", type=float, default=20)
+    serve.add_argument("--max-running", type=int, default=2)
+    serve.add_argument("--max-queued", type=int, default=8)
+
+    mcp = sub.add_parser("mcp", help="serve the tools over MCP (stdio)")
+    mcp.add_argument("--config", metavar="PATH")
+    mcp.add_argument("--data", metavar="DIR", help="artifact folder (default: a temporary one)")
+    mcp.add_argument("--planner", choices=["rule", "vitron", "chat", "openai"])
+
+    models = sub.add_parser("serve-models", help="deploy the configured model specialists on Ray Serve")
+    models.add_argument("--config", metavar="PATH", help="vitron.toml with an [execution] table")
+    models.add_argument("--address", help="Ray address (default: [execution] address); 'local' starts one here "
+                                           "and keeps it up until Ctrl-C")
+    models.add_argument("--tools", metavar="NAMES", help="comma-separated tools to deploy (default: every tool that "
+                                                        "runs on Ray)")
+
+    check = sub.add_parser("check-config", help="validate vitron.toml and print what each tool would load")
+    check.add_argument("--config", metavar="PATH", help="vitron.toml (default: $VITRON_CONFIG or ./vitron.toml)")
+
+    tiny = sub.add_parser("make-tiny-checkpoints",
+                          help="write tiny random-weight checkpoints in the real formats and a vitron.toml using them")
+    tiny.add_argument("folder")
+
+    demo = sub.add_parser("demo", help=f"run {DEMO_INSTRUCTION!r} on a bundled photo")
+    demo.add_argument("--out", metavar="DIR", default="demo-out")
+    demo.add_argument("--json", action="store_true")
+    demo.add_argument("--quiet", action="store_true")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from vitron_agent.errors import VitronError
+
+    try:
+        from vitron_agent.cli import commands as c
+        from vitron_agent.cli import sessions as more
+
+        commands = {"run": c.run, "plan": c.plan, "tools": c.tools, "demo": c.demo, "resume": c.resume,
+                    "check-config": c.check_config, "make-tiny-checkpoints": c.make_tiny,
+                    "sessions": more.sessions, "review": more.review, "chat": more.chat,
+                    "serve": more.serve, "mcp": more.mcp, "serve-models": more.serve_models}
+        return commands[args.command](args)
+    except VitronError as exc:
+        lines = [line.strip().removeprefix("- ") for line in str(exc).splitlines() if line.strip()]
+        print(f"vitron-agent: error: {'; '.join(lines)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("vitron-agent: interrupted", file=sys.stderr)
+        return 130

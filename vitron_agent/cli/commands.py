@@ -1,0 +1,140 @@
+"""The turn commands: ``run``, ``plan`` (and ``--replay``), ``resume``, ``demo``, ``tools``,
+``check-config``, ``make-tiny-checkpoints``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from vitron_agent.cli.common import DEMO_INSTRUCTION, agent_from_args, drive, regions
+
+__all__ = ["run", "plan", "resume", "demo", "tools", "check_config", "make_tiny"]
+
+
+
+def _execute(args: argparse.Namespace, instruction: str, image: Any, out_dir: str | None) -> int:
+    db = getattr(args, "db", None)
+    agent = agent_from_args(args, db=db) if db else agent_from_args(args)
+    return drive(args, agent, lambda on_event: agent.run(
+        instruction, image=image, regions=regions(args), session=getattr(args, "session", None),
+        on_event=on_event, review=getattr(args, "review", False), video=getattr(args, "video", None)), out_dir)
+
+
+def resume(args: argparse.Namespace) -> int:
+    agent = agent_from_args(args, db=args.db)
+    return drive(args, agent, lambda on_event: agent.resume(args.session, on_event=on_event))
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.session and not args.db:
+        print("vitron-agent: note: --session without --db lasts for this process only; add --db PATH to continue "
+              "the session later", file=sys.stderr)
+    return _execute(args, args.instruction, args.image, args.out)
+
+
+def demo(args: argparse.Namespace) -> int:
+    from skimage import data as skdata
+
+    from vitron_agent.media import save_png
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    photo = save_png(skdata.chelsea(), out / "chelsea.png")
+    if not args.json and not args.quiet:
+        print(f"demo: {DEMO_INSTRUCTION!r} on scikit-image's 'chelsea' photo", file=sys.stderr)
+    return _execute(args, DEMO_INSTRUCTION, str(photo), str(out))
+
+
+def plan(args: argparse.Namespace) -> int:
+    """Exit 0 with the plan (and any validation problems); exit 1 when the planner's output is
+    not a usable plan (the repair message a live planner would send back is printed)."""
+    from vitron_agent.errors import PlanValidationError
+
+    if args.format and not args.replay:
+        raise _usage("--format goes with --replay FILE")
+    if args.replay:
+        from vitron_agent.planners.replay import ReplayPlanner
+
+        if args.planner:
+            raise _usage("--replay replaces the planner; drop --planner")
+        args.planner = ReplayPlanner.from_file(args.replay, args.format)
+    agent = agent_from_args(args)
+    try:
+        marked = regions(args)
+        try:
+            plan = agent.plan(args.instruction, image=args.image, regions=marked, video=args.video)
+        except PlanValidationError as exc:
+            return _print_repair(args, exc.problems)
+        problems = agent.validate(plan, image=args.image, regions=marked, video=args.video) if plan.steps else []
+    finally:
+        agent.close()
+    if args.json:
+        print(json.dumps({**plan.model_dump(), "problems": problems, "repair": False}))
+        return 0
+    if plan.reasoning:
+        print(f"reasoning (kept out of answers): {plan.reasoning[:300]}{'...' if len(plan.reasoning) > 300 else ''}")
+    if not plan.steps:
+        print(plan.answer)
+        return 0
+    for step in plan.steps:
+        args_text = ", ".join(f"{k}={json.dumps(v)}" for k, v in step.args.items())
+        print(f"{step.id}: {step.tool}({args_text})")
+    for note in plan.notes:
+        print(f"note: {note}")
+    for p in problems:
+        print(f"problem: {p}")
+    return 0
+
+
+def _print_repair(args: argparse.Namespace, problems: list[str]) -> int:
+    if args.json:
+        print(json.dumps({"steps": [], "answer": None, "notes": [], "reasoning": None, "problems": problems,
+                          "repair": True}))
+    else:
+        print("not a usable plan; a live planner would send the model this repair message:")
+        for p in problems:
+            print(f"repair: {p}")
+    return 1
+
+
+def _usage(message: str) -> Exception:
+    from vitron_agent.errors import InputError
+
+    return InputError(message)
+
+
+def check_config(args: argparse.Namespace) -> int:
+    from vitron_agent.config import load_config
+    from vitron_agent.toolset import describe_config
+
+    for line in describe_config(load_config(args.config)):
+        print(line)
+    return 0
+
+
+def make_tiny(args: argparse.Namespace) -> int:
+    from vitron_agent.tiny import make_tiny_checkpoints
+
+    toml = make_tiny_checkpoints(args.folder)
+    print(f"wrote tiny checkpoints and {toml}; try: vitron-agent check-config --config {toml}")
+    return 0
+
+
+def tools(args: argparse.Namespace) -> int:
+    from vitron_agent.config import load_config
+    from vitron_agent.toolset import build_toolbox
+
+    toolbox = build_toolbox(load_config(args.config))
+    if args.json:
+        print(json.dumps(toolbox.schemas()))
+        return 0
+    for tool in toolbox:
+        print(f"{tool.name} [{tool.backend}]: {tool.description}")
+        for name, f in tool.Input.model_fields.items():
+            req = "required" if f.is_required() else "optional"
+            print(f"    {name} ({req}): {f.description or ''}")
+    return 0
+

@@ -1,0 +1,116 @@
+"""What the CLI's commands share: building the Agent from the arguments, regions, and the
+progress printer."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["agent_from_args", "regions", "Progress", "drive", "print_result", "DEMO_INSTRUCTION"]
+
+DEMO_INSTRUCTION = "segment the cat, then make it purple, then describe the result"
+
+
+def regions(args: argparse.Namespace) -> list[Any]:
+    from vitron_agent.refs import Box, Point
+
+    regions: list[Any] = []
+    if getattr(args, "box", None):
+        from pydantic import ValidationError
+
+        try:
+            regions.append(Box(x1=args.box[0], y1=args.box[1], x2=args.box[2], y2=args.box[3]))
+        except ValidationError as exc:
+            from vitron_agent.errors import InputError
+
+            raise InputError(f"--box: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
+    if getattr(args, "point", None):
+        regions.append(Point(x=args.point[0], y=args.point[1]))
+    return regions
+
+
+def agent_from_args(args: argparse.Namespace, **kw: Any):
+    from vitron_agent.agent import Agent
+    from vitron_agent.config import load_config
+
+    return Agent(config=load_config(getattr(args, "config", None)), planner=getattr(args, "planner", None), **kw)
+
+
+class Progress:
+    """Prints plan and step events with rich on stderr."""
+
+    def __init__(self, enabled: bool):
+        self.console = None
+        if enabled:
+            from rich.console import Console
+
+            self.console = Console(stderr=True, highlight=False)
+        self.status = None
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        c = self.console
+        if c is None:
+            return
+        kind = event["type"]
+        if kind == "plan":
+            steps = event["plan"].get("steps", [])
+            chain = "  →  ".join(f"{s['id']} {s['tool']}" for s in steps) or "(no steps)"
+            c.print(f"[bold]plan[/bold]  {chain}")
+        elif kind == "repair":
+            c.print(f"[yellow]repairing the plan:[/yellow] {'; '.join(event['problems'])}")
+        elif kind == "step_started":
+            self._stop()
+            self.status = c.status(f"{event['step']} {event['tool']} …")
+            self.status.start()
+        elif kind == "progress" and self.status is not None:
+            msg = f" {event['message']}" if event.get("message") else ""
+            self.status.update(f"{event['step']} {event['tool']} {100 * event['fraction']:.0f}%{msg}")
+        elif kind == "step_finished":
+            self._stop()
+            mark = {"ok": "[green]✓[/green]", "error": "[red]✗[/red]"}.get(event["status"], "·")
+            err = f"  [red]{event['error']}[/red]" if event.get("error") else ""
+            c.print(f"{mark} {event['step']} {event['tool']}  {event['seconds']:.2f} s{err}")
+
+    def _stop(self) -> None:
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
+
+
+def drive(args: argparse.Namespace, agent, turn, out_dir: str | None = None) -> int:
+    """``turn(on_event)`` with terminal progress, then export and print the result; closes ``agent``."""
+    progress = Progress(not (args.json or getattr(args, "quiet", False)))
+    try:
+        try:
+            result = turn(progress)
+        finally:
+            progress._stop()
+        print_result(args, result, agent, out_dir)
+    finally:
+        agent.close()
+    return 0
+
+
+def print_result(args: argparse.Namespace, result, agent, out_dir: str | None = None) -> None:
+    """Export the run (artifacts, report.html, result.json) and print the answer or the JSON contract;
+    a plan paused for review adds ``awaiting_review`` and ``plan`` to the JSON."""
+    from vitron_agent.export import export_run
+
+    out = out_dir or getattr(args, "out", None) or str(Path("vitron-out") / f"{time.strftime('%Y%m%d-%H%M%S')}-{result.session}")
+    data = export_run(result, agent.store, out)
+    if result.awaiting_review:
+        data["awaiting_review"] = True
+        data["plan"] = result.plan.model_dump()
+    if args.json:
+        print(json.dumps(data, default=str))
+        return
+    print(result.answer)
+    if result.awaiting_review:
+        for step in result.plan.steps:
+            print(f"  {step.id}: {step.tool}({', '.join(f'{k}={json.dumps(v)}' for k, v in step.args.items())})")
+        print(f"then: vitron-agent review approve|edit|reject --db DB --session {result.session}")
+    print(f"\nreport: {data['report']}", file=sys.stderr)

@@ -1,0 +1,212 @@
+"""The tool registry: every tool module declares the backends it provides.
+
+A backend is one line at the bottom of its tool module (like segment-anything's model
+registry, a dict of small builders)::
+
+    register(Backend("segment", "cv", CvSegmentTool, default=True))
+    register(Backend("segment", "segment-anything", SamSegmentTool, checkpoints={"checkpoint": "file"},
+                     tiny=tiny_table, group="sam"))
+
+``checkpoints`` names the settings that are checkpoint paths (``file``, ``folder``, or
+``folder?`` when optional; ``one_of`` when at least one of them must be set); every other
+setting must be a parameter of the class's ``__init__`` (``check-config`` reports the rest).
+``tiny(root)`` writes a tiny random checkpoint under ``root`` and returns the
+``[tools.<name>]`` table that loads it (``make-tiny-checkpoints``).
+
+Discovery imports the modules of ``vitron_agent.tools`` -- light: they import no model
+library at import time -- and any module named in ``$VITRON_TOOL_MODULES``
+(comma-separated) or :func:`discover`'s ``extra``: adding a tool is adding one module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import os
+import pkgutil
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vitron_agent.config import Config, ToolConfig
+from vitron_agent.errors import ConfigError
+
+__all__ = ["Backend", "register", "unregister", "discover", "backends", "backend_of", "default_backends", "tool_config",
+           "build_tool", "resolve_checkpoint", "is_model_backend"]
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One backend of one tool.
+
+    Attributes:
+        tool: the tool's name (``segment``); several backends share it.
+        backend: the backend's name in ``[tools.<tool>] backend``.
+        cls: the VisionTool class.
+        default: the backend used when the config names none (one per tool at most).
+        checkpoints: setting -> ``file`` | ``folder`` | ``folder?`` (optional), resolved to local paths.
+        one_of: settings of which at least one must be given (e.g. edit's two pipelines).
+        tiny: ``tiny(root) -> table``: writes a tiny checkpoint, returns the settings that load it.
+        group: ``make-tiny-checkpoints`` group (several tools share one tiny checkpoint).
+    """
+
+    tool: str
+    backend: str
+    cls: type
+    default: bool = False
+    checkpoints: dict[str, str] = field(default_factory=dict)
+    one_of: tuple[str, ...] = ()
+    tiny: Callable[[Path], dict[str, Any]] | None = None
+    group: str = ""
+
+    @property
+    def settings(self) -> list[str]:
+        """The settings the class accepts (its ``__init__`` parameters, but the pool)."""
+        return [p for p in inspect.signature(self.cls.__init__).parameters if p not in ("self", "pool", "args", "kwargs")]
+
+
+_REGISTRY: dict[tuple[str, str], Backend] = {}
+_LOCK = threading.RLock()
+_DISCOVERED: set[str] = set()
+
+
+def register(backend: Backend) -> Backend:
+    """Declare ``backend`` (called by tool modules at import). Registering the same class
+    twice is a no-op; another class under a taken name, or a second default, is an error."""
+    with _LOCK:
+        key = (backend.tool, backend.backend)
+        old = _REGISTRY.get(key)
+        if old is not None and old.cls is not backend.cls:
+            if f"{old.cls.__module__}.{old.cls.__qualname__}" != f"{backend.cls.__module__}.{backend.cls.__qualname__}":
+                raise ValueError(f"tool {backend.tool!r} already has a backend {backend.backend!r} ({old.cls.__qualname__})")
+        if backend.default and any(b.default and b.tool == backend.tool and (b.tool, b.backend) != key
+                                   for b in _REGISTRY.values()):
+            raise ValueError(f"tool {backend.tool!r} already has a default backend")
+        _REGISTRY[key] = backend
+    return backend
+
+
+def unregister(tool: str, backend: str) -> None:
+    """Remove a backend (tests and plugins that are unloaded); its module is discovered again on
+    the next :func:`discover` only when it is imported afresh."""
+    with _LOCK:
+        _REGISTRY.pop((tool, backend), None)
+
+
+def discover(extra: list[str] | None = None) -> None:
+    """Import the tool modules (once each) so their backends are registered."""
+    # the package's folder, found without importing the package (tool modules import this one)
+    spec = importlib.util.find_spec("vitron_agent.tools")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    names = [f"vitron_agent.tools.{m.name}" for m in pkgutil.iter_modules(folders)]
+    names += [m.strip() for m in os.environ.get("VITRON_TOOL_MODULES", "").split(",") if m.strip()]
+    names += list(extra or [])
+    for name in names:
+        if name in _DISCOVERED:
+            continue
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            raise ConfigError(f"tool module {name!r} cannot be imported: {exc}") from None
+        with _LOCK:
+            _DISCOVERED.add(name)
+
+
+def backends() -> dict[tuple[str, str], Backend]:
+    """Every registered backend, by ``(tool, backend)``, in registration order."""
+    discover()
+    with _LOCK:
+        return dict(_REGISTRY)
+
+
+# The built-in tools in the order planners and `tools --json` list them; other tools follow
+# in registration order.
+ORDER = ("segment", "ground", "edit", "describe", "count", "generate", "track", "edit_video", "describe_video",
+         "frame", "animate", "generate_video")
+
+
+def default_backends() -> dict[str, str]:
+    """tool -> its default backend (``none`` for tools that need a configured checkpoint)."""
+    out: dict[str, str] = {}
+    for (tool, name), b in backends().items():
+        if b.default:
+            out[tool] = name
+        else:
+            out.setdefault(tool, "none")
+    rank = {t: i for i, t in enumerate(ORDER)}
+    return dict(sorted(out.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+
+
+def is_model_backend(tool: str, backend: str) -> bool:
+    """Whether the backend loads weights (has checkpoint settings)."""
+    b = backends().get((tool, backend))
+    return b is not None and bool(b.checkpoints)
+
+
+def tool_config(config: Config, name: str) -> ToolConfig:
+    """``[tools.<name>]``, or the tool's default backend when the config has no table."""
+    return config.tools.get(name) or ToolConfig(backend=default_backends().get(name, "cv"))
+
+
+def backend_of(name: str, cfg: ToolConfig) -> Backend:
+    found = backends().get((name, cfg.backend))
+    if found is None:
+        known = sorted(b for (t, b) in backends() if t == name)
+        if not known:
+            raise ConfigError(f"[tools.{name}]: there is no tool named {name!r}; tools: "
+                              f"{', '.join(sorted({t for t, _ in backends()}))}")
+        raise ConfigError(f"[tools.{name}] backend = {cfg.backend!r} is not available; choose one of: "
+                          f"{', '.join(known + ['none'])}")
+    return found
+
+
+def build_tool(name: str, cfg: ToolConfig) -> Any:
+    """One tool from its ``[tools.<name>]`` table (the same code in-process and in a Ray replica):
+    unknown settings, missing or wrong checkpoints are ConfigErrors naming the setting."""
+    b = backend_of(name, cfg)
+    extra = dict(cfg.model_extra or {})
+    unknown = sorted(set(extra) - set(b.settings))
+    if unknown:
+        raise ConfigError(f"[tools.{name}] unknown setting(s) {', '.join(unknown)} for backend {cfg.backend!r}; "
+                          f"settings: backend, timeout, execution{''.join(', ' + s for s in b.settings)}")
+    for key, kind in b.checkpoints.items():
+        if key in extra:
+            extra[key] = resolve_checkpoint(name, key, str(extra[key]), kind.rstrip("?"))
+        elif not kind.endswith("?"):
+            raise ConfigError(f"[tools.{name}] backend = {cfg.backend!r} needs {key} = \"/path/to/local/checkpoint\"")
+    if b.one_of and not any(extra.get(k) for k in b.one_of):
+        raise ConfigError(f"[tools.{name}] backend = {cfg.backend!r} needs {' and/or '.join(b.one_of)} "
+                          "(local checkpoint paths)")
+    try:
+        tool = b.cls(**extra)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"[tools.{name}] {exc}") from None
+    if cfg.timeout is not None:
+        tool.timeout = cfg.timeout
+    return tool
+
+
+def resolve_checkpoint(tool: str, key: str, value: str, kind: str, table: str | None = None) -> str:
+    """A local path (checked to exist, of the right kind) or a Hugging Face repo id found in the
+    local cache (never downloaded); anything else is a ConfigError naming the setting."""
+    where = table or f"tools.{tool}"
+    p = Path(value).expanduser()
+    if p.exists():
+        if kind == "file" and not p.is_file():
+            raise ConfigError(f"[{where}] {key} = {value!r} is a folder; expected a checkpoint file")
+        if kind == "folder" and not p.is_dir():
+            raise ConfigError(f"[{where}] {key} = {value!r} is a file; expected a saved model folder")
+        return str(p.resolve())
+    if kind == "folder" and re.fullmatch(r"[\w.-]+/[\w.-]+", value):
+        try:
+            from huggingface_hub import snapshot_download
+
+            return snapshot_download(value, local_files_only=True)
+        except Exception:
+            raise ConfigError(f"[{where}] {key} = {value!r} is neither a local folder nor a repo in the local "
+                              "Hugging Face cache (nothing is downloaded): give the path of a local copy") from None
+    raise ConfigError(f"[{where}] {key} = {value!r} does not exist; set it to the local checkpoint path")
