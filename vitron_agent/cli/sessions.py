@@ -133,8 +133,13 @@ def serve(args: argparse.Namespace) -> int:
     import os
 
     from vitron_agent.errors import InputError
+    from vitron_agent.server.guard import check_token
 
-    token = args.token or os.environ.get("VITRON_API_TOKEN")
+    token = args.token if args.token is not None else os.environ.get("VITRON_API_TOKEN")
+    try:
+        check_token(token)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
     if token is None and not args.no_auth:
         raise InputError("serve needs --token or VITRON_API_TOKEN (or --no-auth on a loopback host)")
     if token is None and args.host not in LOOPBACK:

@@ -48,6 +48,12 @@ class ServerSettings:
     max_queued: int = 8
     run_timeout: float = 600.0
     public_url: str = ""
+    max_json_bytes: int = 4 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        from vitron_agent.server.guard import check_token
+
+        check_token(self.token)
 
 
 class ReviewRequest(BaseModel):
@@ -94,6 +100,19 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
                   description="Agentic vision over HTTP: upload media, run instructions, fetch artifacts; "
                               "OpenAI-compatible /v1/chat/completions.")
     queue = _Queue(settings.max_running, settings.max_queued)
+    from fastapi.exceptions import RequestValidationError
+
+    from vitron_agent.server.guard import Guard
+
+    # auth, Host/Origin and body checks before any body is read (OpenAPI and docs included)
+    app.add_middleware(Guard, token=settings.token, max_json_bytes=settings.max_json_bytes)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        # name what is wrong; never echo the input back
+        problems = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+                    for e in exc.errors()[:10]]
+        return JSONResponse({"detail": problems}, status_code=422)
 
     def auth(request: Request) -> str:
         if settings.token is None:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from vitron_agent.errors import InputError
 
-__all__ = ["DIGEST", "RunRequest", "data_url_bytes", "store_video"]
+__all__ = ["DIGEST", "RunRequest", "data_url_bytes", "store_video", "stored_ref"]
 
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
@@ -44,3 +44,24 @@ def data_url_bytes(url: str, medium: str = "image") -> bytes:
     except ValueError:
         raise InputError(f"{medium}_url data is not valid base64") from None
 
+
+
+def stored_ref(store: Any, artifact: str, kind: str, public: str) -> dict[str, Any]:
+    """The ref of a ``kind`` artifact a client named by id (``vitron://<id>``), rebuilt from the
+    store's own metadata: the id must be a SHA-256 digest (checked before any file is touched),
+    the artifact must exist in this session and be of that kind. Nothing the client says about
+    its size, length or rate is used."""
+    from fastapi import HTTPException
+
+    from vitron_agent.refs import ImageRef, VideoRef
+
+    if not DIGEST.match(artifact):
+        raise HTTPException(400, f"{kind} ids are 64 hex digits (a SHA-256 digest); upload the {kind} first")
+    meta = store._read_meta(artifact)
+    if meta is None or meta.get("kind") != kind:
+        raise HTTPException(404, f"no uploaded {kind} with that id in this session")
+    shape = meta.get("shape") or []
+    if kind == "image":
+        return ImageRef(id=artifact, session=public, height=shape[0], width=shape[1]).model_dump()
+    return VideoRef(id=artifact, session=public, frames=shape[0], height=shape[1], width=shape[2],
+                    fps=meta["fps"]).model_dump()

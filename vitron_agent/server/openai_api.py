@@ -50,7 +50,7 @@ def _links(data: dict[str, Any]) -> str:
 
 
 def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, contract) -> None:
-    from vitron_agent.server.common import DIGEST, RunRequest, data_url_bytes
+    from vitron_agent.server.common import RunRequest, data_url_bytes, stored_ref
 
     @app.get("/v1/models")
     def models(owner: str = Depends(auth)) -> dict[str, Any]:
@@ -71,14 +71,7 @@ def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, c
         if images:
             url = images[-1]
             if url.startswith("vitron://"):
-                image = {"type": "image", "id": url[len("vitron://"):], "session": public}
-                from vitron_agent.refs import ImageRef
-
-                found = agent.store_for(sid).dir / f"{image['id']}.json"
-                if not found.is_file():
-                    raise HTTPException(404, "no such uploaded image in this session")
-                meta = json.loads(found.read_text())
-                image = ImageRef(id=image["id"], session=public, width=meta["shape"][1], height=meta["shape"][0]).model_dump()
+                image = stored_ref(agent.store_for(sid), url[len("vitron://"):], "image", str(public))
             else:
                 try:
                     data = data_url_bytes(url)
@@ -93,17 +86,10 @@ def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, c
         return sid, str(public), RunRequest(text=text[:10_000], image=image, video=video)
 
     def _video(sid: str, public: str, url: str) -> dict[str, Any]:
-        from vitron_agent.refs import VideoRef
         from vitron_agent.server.common import store_video
 
         if url.startswith("vitron://"):
-            vid = url[len("vitron://"):]
-            found = agent.store_for(sid).dir / f"{vid}.json"
-            if not DIGEST.match(vid) or not found.is_file():
-                raise HTTPException(404, "no such uploaded video in this session")
-            meta = json.loads(found.read_text())
-            return VideoRef(id=vid, session=public, frames=meta["shape"][0], height=meta["shape"][1],
-                            width=meta["shape"][2], fps=meta["fps"]).model_dump()
+            return stored_ref(agent.store_for(sid), url[len("vitron://"):], "video", public)
         try:
             data = data_url_bytes(url, "video")
             if len(data) > settings.max_upload_bytes:

@@ -1,0 +1,108 @@
+"""Hostile and careless clients against the HTTP server on loopback (the vulnerabilities of
+the server issue: empty tokens, ids as paths, web pages driving a no-auth server, bodies
+before auth, echoed inputs)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.server.test_http import TOKEN, Server, png_bytes
+from vitron_agent.agent import Agent
+from vitron_agent.server import ServerSettings
+from vitron_agent.synthetic import disc_image
+
+EXE = str(Path(sys.executable).parent / "vitron-agent")
+
+
+@pytest.fixture(scope="module")
+def agent(tmp_path_factory):
+    d = tmp_path_factory.mktemp("hostile")
+    a = Agent(db=d / "sessions.sqlite", data_dir=d / "artifacts")
+    yield a
+    a.close()
+
+
+@pytest.fixture(scope="module")
+def secured(agent):
+    srv = Server(agent, ServerSettings(token=TOKEN, max_json_bytes=200_000))
+    yield srv
+    srv.close()
+
+
+@pytest.fixture(scope="module")
+def open_server(agent):
+    srv = Server(agent, ServerSettings(token=None))
+    yield srv
+    srv.close()
+
+
+@pytest.mark.parametrize("token", ["", "   "])
+def test_an_empty_token_is_a_startup_error_not_auth_off(token, tmp_path):
+    with pytest.raises(ValueError, match="the API token is empty"):
+        ServerSettings(token=token)
+    env = {**os.environ, "VITRON_API_TOKEN": token}
+    p = subprocess.run([EXE, "serve", "--host", "127.0.0.1", "--port", "1", "--data", str(tmp_path)],
+                       capture_output=True, text=True, timeout=60, env=env)
+    assert p.returncode == 2 and "the API token is empty" in p.stderr and "auth: off" not in p.stderr
+
+
+def test_vitron_ids_are_digests_checked_before_any_file_is_touched(secured, agent):
+    c = httpx.Client(base_url=secured.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
+    sid = c.post("/v1/sessions").json()["session"]
+    image = c.post(f"/v1/sessions/{sid}/media", content=png_bytes(disc_image()[0]),
+                   headers={"Content-Type": "image/png"}).json()
+    other = agent.store_for("someone-else")
+    other.put_text("secret")  # a file another session owns, with a .json beside it
+    outside = next(p.stem for p in other.dir.glob("*.json"))
+    answers = []
+    for url in (f"vitron://../someone-else/{outside}", "vitron://../../etc/passwd", f"vitron://{'0' * 64}"):
+        r = c.post("/v1/chat/completions", json={"model": "vitron-agent", "user": sid, "messages": [
+            {"role": "user", "content": [{"type": "text", "text": "describe it"},
+                                         {"type": "image_url", "image_url": {"url": url}}]}]})
+        answers.append((r.status_code, r.json()["error"]["message"]))
+    assert answers[0] == answers[1] and answers[0][0] == 400 and "SHA-256" in answers[0][1]  # no oracle: one refusal
+    assert answers[2][0] == 404
+    video_as_image = c.post("/v1/chat/completions", json={"model": "vitron-agent", "user": sid, "messages": [
+        {"role": "user", "content": [{"type": "text", "text": "describe it"},
+                                     {"type": "video_url", "video_url": {"url": f"vitron://{image['id']}"}}]}]})
+    assert video_as_image.status_code == 404 and "no uploaded video" in video_as_image.json()["error"]["message"]
+
+
+def test_auth_comes_before_the_body_and_bodies_are_capped(secured):
+    big = b'{"text": "' + b"x" * 1_000_000 + b'"}'
+    r = httpx.post(f"{secured.url}/v1/sessions/s/runs", content=big, headers={"Content-Type": "application/json"})
+    assert r.status_code == 401  # no token: refused before the megabyte is parsed
+    c = httpx.Client(base_url=secured.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
+    r = c.post("/v1/sessions/s/runs", content=big, headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and "200,000-byte limit" in r.json()["detail"]
+    r = c.post("/v1/sessions/s/runs", content=b'{"text": 5, "junk": "' + b"y" * 5000 + b'"}',
+               headers={"Content-Type": "application/json"})
+    assert r.status_code == 422 and "yyyy" not in r.text  # names the problem, never echoes the input
+    assert httpx.get(f"{secured.url}/openapi.json").status_code == 401
+    assert httpx.get(f"{secured.url}/docs").status_code == 401
+    assert httpx.get(f"{secured.url}/health").status_code == 200
+
+
+def test_a_no_auth_server_cannot_be_driven_from_web_pages(open_server):
+    url = open_server.url
+    body = json.dumps({"model": "vitron-agent", "messages": [{"role": "user", "content": "hi"}]})
+    rebinding = httpx.post(f"{url}/v1/chat/completions", content=body, headers={
+        "Host": "attacker.example:8000", "Content-Type": "application/json"})
+    assert rebinding.status_code == 403 and "loopback Host" in rebinding.json()["detail"]
+    cross = httpx.post(f"{url}/v1/chat/completions", content=body, headers={
+        "Origin": "https://evil.example", "Content-Type": "application/json"})
+    assert cross.status_code == 403 and "cross-origin" in cross.json()["detail"]
+    simple = httpx.post(f"{url}/v1/chat/completions", content=body, headers={"Content-Type": "text/plain"})
+    assert simple.status_code == 415  # a form or fetch "simple request" cannot carry application/json
+    upload = httpx.post(f"{url}/v1/sessions/s1/media", content=png_bytes(disc_image()[0]),
+                        headers={"Content-Type": "text/plain"})
+    assert upload.status_code == 415
+    for host in ("127.0.0.1", "localhost", "[::1]"):
+        port = url.rsplit(":", 1)[1]
+        ok = httpx.get(f"{url}/v1/sessions", headers={"Host": f"{host}:{port}", "Origin": f"http://{host}:{port}"})
+        assert ok.status_code == 200, (host, ok.text)
