@@ -25,7 +25,7 @@ from collections import OrderedDict
 from typing import Annotated, Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
-from langgraph.types import Send
+from langgraph.types import Overwrite, Send
 
 from vitron_agent.graphs.execution import Dispatcher, StepRunner
 from vitron_agent.plan import Plan, dependencies, resolve_args, validate_plan
@@ -36,11 +36,12 @@ __all__ = ["AgentState", "build_agent_graph", "dispatch_ready", "route_after_val
 
 SCHEDULERS = ("dataflow", "waves")
 
-CLEAR = "__clear__"
+CLEAR = "__clear__"  # the earlier way to replace the records; still read in older checkpoints
 
 
 def merge_records(left: dict[str, Any] | None, right: dict[str, Any] | None) -> dict[str, Any]:
-    """Reducer of step records: merge by step id; ``{"__clear__": True, ...}`` replaces."""
+    """Reducer of step records: merge by step id. A node replaces them with LangGraph's
+    ``Overwrite({...})``; ``{"__clear__": True, ...}`` (older checkpoints) still replaces."""
     right = right or {}
     if right.get(CLEAR):
         return {k: v for k, v in right.items() if k != CLEAR}
@@ -175,13 +176,13 @@ class _Nodes:
                 return {"plan": previous.model_copy(update={"notes": [*previous.notes, f"The planner failed: {exc}"]})
                         .model_dump(), "replan": False, "react_done": True, "problems": []}
             return {"plan": {"steps": [], "answer": f"The planner failed: {exc}"}, "problems": [],
-                    "records": {CLEAR: True}}
+                    "records": Overwrite({})}
         except PlanValidationError as exc:
             return {"plan": (previous or Plan()).model_dump(), "problems": exc.problems, "replan": False,
-                    **({} if previous else {"records": {CLEAR: True}})}
+                    **({} if previous else {"records": Overwrite({})})}
         except ValueError as exc:  # pydantic ValidationError of a malformed plan dict
             return {"plan": (previous or Plan()).model_dump(), "problems": [f"the plan is malformed: {exc}"],
-                    "replan": False, **({} if previous else {"records": {CLEAR: True}})}
+                    "replan": False, **({} if previous else {"records": Overwrite({})})}
         if previous is not None:
             if not plan.steps:  # the planner is done: its words are the answer
                 merged = previous.model_copy(update={"answer": plan.answer or previous.answer,
@@ -193,7 +194,7 @@ class _Nodes:
         new_sigs = {s.id: step_signature(s.model_dump()) for s in plan.steps}
         kept = {sid: rec for sid, rec in records.items()
                 if rec.get("status") == "ok" and new_sigs.get(sid) == rec.get("sig")}
-        return {"plan": plan.model_dump(), "problems": [], "records": {CLEAR: True, **kept}}
+        return {"plan": plan.model_dump(), "problems": [], "records": Overwrite(kept)}
 
     def validate_node(self, state: AgentState) -> dict[str, Any]:
         if state.get("problems"):  # the planner itself failed to produce a plan
@@ -312,7 +313,7 @@ class _Nodes:
                 plan = Plan.model_validate(plan).model_dump()
             except ValueError as exc:
                 return {"review": False, "plan": {"steps": [], "answer": f"The edited plan is malformed: {exc}"}}
-            return {"plan": plan, "problems": [], "review": False, "edited": True, "records": {CLEAR: True}}
+            return {"plan": plan, "problems": [], "review": False, "edited": True, "records": Overwrite({})}
         reason = decision.get("reason") if isinstance(decision, dict) else None
         answer = "The plan was rejected" + (f": {reason}" if reason else ".")
         return {"review": False, "plan": {"steps": [], "answer": answer}}

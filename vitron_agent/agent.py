@@ -20,13 +20,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pydantic import BaseModel, Field
 
+from vitron_agent import turns
 from vitron_agent.config import Config, load_config
-from vitron_agent.errors import InputError, MediaError
+from vitron_agent.errors import InputError
 from vitron_agent.plan import MAX_STEPS, Plan
-from vitron_agent.refs import Box, ImageRef, Point, Scribble, VideoRef, ref_from_dict
+from vitron_agent.refs import ref_from_dict
 from vitron_agent.store import ArtifactStore, validate_session_id
 from vitron_agent.toolset import build_planner, build_toolbox
 
@@ -346,69 +346,12 @@ class Agent:
         store = self.store_for(session)
         current: dict[str, Any] = {}
         if image is not None:
-            current["image"] = self._ingest_image(image, store).model_dump(mode="json")
+            current["image"] = turns.ingest_image(image, store, self.config).model_dump(mode="json")
         if video is not None:
-            current["video"] = self._ingest_video(video, store).model_dump(mode="json")
-        last = self._last(session)
-        if "image" in current and last.get("image", {}).get("id") != current["image"]["id"]:
-            # a new picture: masks and boxes of the previous turn belong to another image
-            last = {k: v for k, v in last.items() if k not in ("mask", "box", "feature")}
-        if "video" in current and last.get("video", {}).get("id") != current["video"]["id"]:
-            last = {k: v for k, v in last.items() if k not in ("track", "box")}
-        if not current and "video" in last and (last.get("_medium") == "video" or "image" not in last):
-            current["video"] = last["video"]
-        elif not current and "image" in last:
-            current["image"] = last["image"]
-        media = current.get("image") or current.get("video")
-        size = (media["width"], media["height"]) if media else None
-        current.update(_regions(regions or [], size, store))
-        state_in = {"session": session, "request": text.strip(), "inputs": {"input": current, "last": last},
-                    "plan": None, "problems": [], "repairs": 0, "max_repairs": self.config.agent.max_repairs,
-                    "records": {"__clear__": True}, "answer": "", "replan": False, "react_round": 0, "react_done": False,
-                    "review": False, "edited": False}
+            current["video"] = turns.ingest_video(video, store, self.config).model_dump(mode="json")
+        state_in = turns.turn_state(session, text, current, self._last(session), regions or [], store,
+                                    self.config.agent.max_repairs)
         return state_in, config
-
-    def _ingest_video(self, video: Any, store: ArtifactStore) -> VideoRef:
-        from vitron_agent.video import open_video
-
-        if isinstance(video, VideoRef) or (isinstance(video, dict) and video.get("type") == "video"):
-            ref = ref_from_dict(video)
-            store.get_video(ref)  # checks session and existence
-            return ref
-        cfg = self.config.store
-        if isinstance(video, (str, os.PathLike, bytes)):
-            info, frames = open_video(video, max_pixels=cfg.max_pixels, max_frames=cfg.max_video_frames,
-                                      max_seconds=cfg.max_video_seconds, allowed_roots=self.config.agent.allowed_roots)
-            return store.put_video(frames, info.fps, producer="input")
-        if isinstance(video, np.ndarray):
-            if video.ndim != 4 or video.shape[-1] != 3 or video.dtype != np.uint8 or not len(video):
-                raise InputError(f"a video array must be TxHxWx3 uint8 RGB with T >= 1, got shape {video.shape} "
-                                 f"dtype {video.dtype}")
-            if video.shape[0] > cfg.max_video_frames or video.shape[1] * video.shape[2] > cfg.max_pixels:
-                raise MediaError("<array>", f"{video.shape[0]} frames of {video.shape[2]}x{video.shape[1]} exceed "
-                                            f"max_video_frames={cfg.max_video_frames:,} or max_pixels={cfg.max_pixels:,}")
-            return store.put_video(iter(video), 24.0, producer="input")
-        raise InputError(f"video must be a path, bytes, a TxHxWx3 uint8 array or a VideoRef; got {type(video).__name__}")
-
-    def _ingest_image(self, image: Any, store: ArtifactStore) -> ImageRef:
-        from vitron_agent.media import load_image, to_rgb_array
-
-        if isinstance(image, ImageRef) or (isinstance(image, dict) and image.get("type") == "image"):
-            ref = ref_from_dict(image)
-            store.get_image(ref)  # checks session and existence
-            return ref
-        if isinstance(image, (str, os.PathLike, bytes)):
-            arr = load_image(image, max_pixels=self.config.store.max_pixels, allowed_roots=self.config.agent.allowed_roots)
-        elif isinstance(image, np.ndarray):
-            arr = _array_to_rgb(image)
-        elif type(image).__module__.startswith("PIL."):
-            arr = to_rgb_array(image)
-        else:
-            raise InputError(f"image must be a path, bytes, an HxWx3 uint8 array, a PIL image or an ImageRef; got {type(image).__name__}")
-        if arr.shape[0] * arr.shape[1] > self.config.store.max_pixels:
-            raise MediaError("<array>", f"{arr.shape[1]}x{arr.shape[0]} exceeds max_pixels={self.config.store.max_pixels:,}")
-        return store.put_image(arr, producer="input")
-
 
 def _consume(events: Iterator[dict[str, Any]], on_event: Callable[[dict[str, Any]], None] | None) -> RunResult:
     """Hand every event to ``on_event`` and return the final result."""
@@ -421,34 +364,3 @@ def _consume(events: Iterator[dict[str, Any]], on_event: Callable[[dict[str, Any
     if result is None:
         raise RuntimeError("the agent graph ended without a result")
     return result
-
-
-def _array_to_rgb(arr: np.ndarray) -> np.ndarray:
-    if arr.ndim == 2:
-        arr = np.stack([arr] * 3, axis=-1)
-    if arr.ndim != 3 or arr.shape[2] not in (3, 4):
-        raise InputError(f"image array must be HxW, HxWx3 or HxWx4, got shape {arr.shape}")
-    if arr.dtype != np.uint8:
-        if np.issubdtype(arr.dtype, np.floating) and arr.size and float(np.nanmax(arr)) <= 1.0:
-            arr = np.nan_to_num(arr) * 255.0
-        arr = np.clip(np.nan_to_num(arr), 0, 255).astype(np.uint8)
-    return np.ascontiguousarray(arr[..., :3])
-
-
-def _regions(regions: list[Any], size: tuple[int, int] | None, store: ArtifactStore) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for region in regions:
-        r = ref_from_dict(region) if isinstance(region, dict) else region
-        if not isinstance(r, (Point, Box, Scribble)):
-            raise InputError(f"regions take Point, Box or Scribble, got {type(region).__name__}")
-        if size is not None and isinstance(r, (Point, Box)):
-            w, h = size
-            xs, ys = ((r.x,), (r.y,)) if isinstance(r, Point) else ((r.x1, r.x2), (r.y1, r.y2))
-            if max(xs) > w or max(ys) > h:
-                raise InputError(f"{r.type} {r.model_dump(exclude={'type'})} lies outside the {w}x{h} image")
-        if isinstance(r, Scribble):
-            store.get_mask(r.mask)
-            out.setdefault("scribble", r.mask.model_dump(mode="json"))
-        else:
-            out.setdefault(r.type, r.model_dump(mode="json"))
-    return out

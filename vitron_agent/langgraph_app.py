@@ -40,35 +40,35 @@ def build_app_graph(agent=None):
     if agent is None:
         data = os.environ.get("VITRON_DATA", "vitron-data/artifacts")
         agent = Agent.from_config(os.environ.get("VITRON_CONFIG"), data_dir=data, checkpointer=False)
-    inner = build_agent_graph(agent.toolbox, agent.planner, agent.runner, None, agent.config.agent.max_react_rounds)
+    inner = build_agent_graph(agent.toolbox, agent.planner, agent.runner, None, agent.config.agent.max_react_rounds,
+                              agent.config.agent.scheduler, agent.config.agent.max_parallel_steps)
 
     class AppState(AgentState, total=False):
         image: str
         video: str
 
     def prepare(state: AppState) -> dict[str, Any]:
-        from vitron_agent.media import load_image
+        from vitron_agent import turns
+        from vitron_agent.errors import InputError
         from vitron_agent.store import validate_session_id
 
         thread = (get_config().get("configurable") or {}).get("thread_id")
         session = state.get("session") or (str(thread) if thread else "default")
-        validate_session_id(session)
+        try:
+            validate_session_id(session)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        store = agent.store_for(session)
         current: dict[str, Any] = {}
-        last = dict(state.get("last") or {})
         if state.get("image"):
-            arr = load_image(data_url_bytes(state["image"]), agent.config.store.max_pixels, "image")
-            current["image"] = agent.store_for(session).put_image(arr, producer="input").model_dump(mode="json")
+            current["image"] = turns.ingest_image(data_url_bytes(state["image"]), store, agent.config).model_dump(mode="json")
         if state.get("video"):
-            current["video"] = agent._ingest_video(data_url_bytes(state["video"], "video"),
-                                                   agent.store_for(session)).model_dump(mode="json")
-        if not current and "video" in last and last.get("_medium") == "video":
-            current["video"] = last["video"]
-        elif not current and "image" in last:
-            current["image"] = last["image"]
-        return {"session": session, "inputs": {"input": current, "last": last}, "plan": None, "problems": [],
-                "repairs": 0, "max_repairs": agent.config.agent.max_repairs, "records": {"__clear__": True},
-                "answer": "", "replan": False, "react_round": 0, "react_done": False, "review": False,
-                "edited": False, "image": "", "video": ""}
+            current["video"] = turns.ingest_video(data_url_bytes(state["video"], "video"), store,
+                                                  agent.config).model_dump(mode="json")
+        # the same turn set-up as Agent.run: a new image drops the last turn's masks, "it" carries over
+        turn = turns.turn_state(session, state.get("request") or "", current, dict(state.get("last") or {}), [],
+                                store, agent.config.agent.max_repairs)
+        return {**turn, "image": "", "video": ""}
 
     g = StateGraph(AppState, input_schema=AppInput)
     g.add_node("prepare", prepare)

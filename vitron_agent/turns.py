@@ -1,0 +1,145 @@
+"""One turn set-up for every surface (Python, CLI, HTTP, OpenAI endpoint, MCP, LangGraph app).
+
+* :func:`ingest_image` / :func:`ingest_video` take media from any source -- a path, encoded
+  bytes, an array, a PIL image, or a ref a client names -- under the store's limits.
+* A ref that comes from outside is an **id**: :func:`stored_ref` rebuilds it from the store's
+  own metadata (kind, size, frame count, rate) and ignores what the client said about them,
+  so a forged ``"frames": 20000000`` or a video id sent as an image changes nothing.
+* :func:`turn_state` builds the turn's input state: the current media, the regions (checked
+  against the media's size), and what carries over from the last turn (a new picture drops
+  the last turn's masks and boxes, a new video its tracks).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from vitron_agent.errors import InputError, MediaError, RefError
+from vitron_agent.refs import Box, ImageRef, Point, Scribble, VideoRef, ref_from_dict
+
+__all__ = ["ingest_image", "ingest_video", "stored_ref", "turn_state", "regions_state", "array_to_rgb"]
+
+
+def stored_ref(ref: Any, store: Any, kind: str) -> ImageRef | VideoRef:
+    """``ref`` (a ref or its dict) rebuilt from ``store``'s metadata: it must name a ``kind``
+    artifact of this session; every other field the caller sent is ignored."""
+    try:
+        given = ref_from_dict(ref) if isinstance(ref, dict) else ref
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"not a {kind} ref: {str(exc).splitlines()[0][:200]}") from None
+    if getattr(given, "type", None) != kind:
+        raise InputError(f"expected a {kind} ref, got a {getattr(given, 'type', type(ref).__name__)} ref")
+    if given.session != store.session:
+        raise RefError(f"the {kind} {given.id[:12]} belongs to another session")
+    meta = store._read_meta(given.id)
+    if meta is None or meta.get("kind") != kind:
+        raise RefError(f"there is no stored {kind} {given.id[:12]} in this session; upload it first")
+    shape = meta.get("shape") or []
+    if kind == "image":
+        return ImageRef(id=given.id, session=store.session, producer=meta.get("producer"), height=shape[0],
+                        width=shape[1])
+    return VideoRef(id=given.id, session=store.session, producer=meta.get("producer"), frames=shape[0],
+                    height=shape[1], width=shape[2], fps=meta["fps"])
+
+
+def ingest_image(image: Any, store: Any, config: Any) -> ImageRef:
+    """An image from a path, encoded bytes, an HxWx3 uint8 array, a PIL image or a ref."""
+    from vitron_agent.media import load_image, to_rgb_array
+
+    if isinstance(image, ImageRef) or (isinstance(image, dict) and "type" in image):
+        return stored_ref(image, store, "image")
+    if isinstance(image, (str, os.PathLike, bytes)):
+        arr = load_image(image, max_pixels=config.store.max_pixels, allowed_roots=config.agent.allowed_roots)
+    elif isinstance(image, np.ndarray):
+        arr = array_to_rgb(image)
+    elif type(image).__module__.startswith("PIL."):
+        arr = to_rgb_array(image)
+    else:
+        raise InputError(f"image must be a path, bytes, an HxWx3 uint8 array, a PIL image or an ImageRef; "
+                         f"got {type(image).__name__}")
+    if arr.shape[0] * arr.shape[1] > config.store.max_pixels:
+        raise MediaError("<array>", f"{arr.shape[1]}x{arr.shape[0]} exceeds max_pixels={config.store.max_pixels:,}")
+    return store.put_image(arr, producer="input")
+
+
+def ingest_video(video: Any, store: Any, config: Any) -> VideoRef:
+    """A video from a path, encoded bytes, a TxHxWx3 uint8 array (24 fps) or a ref."""
+    from vitron_agent.video import open_video
+
+    if isinstance(video, VideoRef) or (isinstance(video, dict) and "type" in video):
+        return stored_ref(video, store, "video")
+    cfg = config.store
+    if isinstance(video, (str, os.PathLike, bytes)):
+        info, frames = open_video(video, max_pixels=cfg.max_pixels, max_frames=cfg.max_video_frames,
+                                  max_seconds=cfg.max_video_seconds, allowed_roots=config.agent.allowed_roots)
+        return store.put_video(frames, info.fps, producer="input")
+    if isinstance(video, np.ndarray):
+        if video.ndim != 4 or video.shape[-1] != 3 or video.dtype != np.uint8 or not len(video):
+            raise InputError(f"a video array must be TxHxWx3 uint8 RGB with T >= 1, got shape {video.shape} "
+                             f"dtype {video.dtype}")
+        if video.shape[0] > cfg.max_video_frames or video.shape[1] * video.shape[2] > cfg.max_pixels:
+            raise MediaError("<array>", f"{video.shape[0]} frames of {video.shape[2]}x{video.shape[1]} exceed "
+                                        f"max_video_frames={cfg.max_video_frames:,} or max_pixels={cfg.max_pixels:,}")
+        return store.put_video(iter(video), 24.0, producer="input")
+    raise InputError(f"video must be a path, bytes, a TxHxWx3 uint8 array or a VideoRef; got {type(video).__name__}")
+
+
+def turn_state(session: str, text: str, current: dict[str, Any], last: dict[str, Any], regions: list[Any],
+               store: Any, max_repairs: int) -> dict[str, Any]:
+    """The agent graph's input for one turn. ``current``: this turn's media refs (as dicts);
+    ``last``: what the previous turn left ("it")."""
+    from langgraph.types import Overwrite
+
+    current, last = dict(current), dict(last)
+    if "image" in current and last.get("image", {}).get("id") != current["image"]["id"]:
+        # a new picture: masks and boxes of the previous turn belong to another image
+        last = {k: v for k, v in last.items() if k not in ("mask", "box", "feature")}
+    if "video" in current and last.get("video", {}).get("id") != current["video"]["id"]:
+        last = {k: v for k, v in last.items() if k not in ("track", "box")}
+    if not current and "video" in last and (last.get("_medium") == "video" or "image" not in last):
+        current["video"] = last["video"]
+    elif not current and "image" in last:
+        current["image"] = last["image"]
+    media = current.get("image") or current.get("video")
+    current.update(regions_state(regions, (media["width"], media["height"]) if media else None, store))
+    return {"session": session, "request": text.strip(), "inputs": {"input": current, "last": last},
+            "plan": None, "problems": [], "repairs": 0, "max_repairs": max_repairs, "records": Overwrite({}),
+            "answer": "", "replan": False, "react_round": 0, "react_done": False, "review": False, "edited": False}
+
+
+def regions_state(regions: list[Any], size: tuple[int, int] | None, store: Any) -> dict[str, Any]:
+    """Point / Box / Scribble regions as input values, checked to lie on the media."""
+    out: dict[str, Any] = {}
+    for region in regions or []:
+        try:
+            r = ref_from_dict(region) if isinstance(region, dict) else region
+        except (ValueError, TypeError) as exc:
+            raise InputError(f"a region is malformed: {str(exc).splitlines()[0][:200]}") from None
+        if not isinstance(r, (Point, Box, Scribble)):
+            raise InputError(f"regions take Point, Box or Scribble, got {type(region).__name__}")
+        if size is not None and isinstance(r, (Point, Box)):
+            w, h = size
+            xs, ys = ((r.x,), (r.y,)) if isinstance(r, Point) else ((r.x1, r.x2), (r.y1, r.y2))
+            if max(xs) > w or max(ys) > h:
+                raise InputError(f"{r.type} {r.model_dump(exclude={'type'})} lies outside the {w}x{h} image")
+        if isinstance(r, Scribble):
+            store.get_mask(r.mask)
+            out.setdefault("scribble", r.mask.model_dump(mode="json"))
+        else:
+            out.setdefault(r.type, r.model_dump(mode="json"))
+    return out
+
+
+def array_to_rgb(arr: np.ndarray) -> np.ndarray:
+    if arr.ndim == 2:
+        arr = np.stack([arr] * 3, axis=-1)
+    if arr.ndim != 3 or arr.shape[2] not in (3, 4):
+        raise InputError(f"image array must be HxW, HxWx3 or HxWx4, got shape {arr.shape}")
+    if arr.dtype != np.uint8:
+        if np.issubdtype(arr.dtype, np.floating) and arr.size and float(np.nanmax(arr)) <= 1.0:
+            arr = np.nan_to_num(arr) * 255.0
+        arr = np.clip(np.nan_to_num(arr), 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(arr[..., :3])
