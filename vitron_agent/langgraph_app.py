@@ -28,8 +28,9 @@ class AppInput(TypedDict, total=False):
     session: str
 
 
-def build_app_graph(agent=None):
-    """Outer graph: prepare (ingest the image, set up the turn) -> agent subgraph."""
+def build_app_graph(agent=None, checkpointer=None):
+    """Outer graph: prepare (ingest the image, set up the turn) -> agent subgraph. ``checkpointer``:
+    None when a host (the LangGraph server) supplies one."""
     from langgraph.config import get_config
     from langgraph.graph import END, START, StateGraph
 
@@ -76,7 +77,7 @@ def build_app_graph(agent=None):
     g.add_edge(START, "prepare")
     g.add_edge("prepare", "agent")
     g.add_edge("agent", END)
-    return g.compile()
+    return g.compile(checkpointer=checkpointer)
 
 
 _GRAPH = None

@@ -29,7 +29,7 @@ def stored_ref(ref: Any, store: Any, kind: str) -> ImageRef | VideoRef:
     try:
         given = ref_from_dict(ref) if isinstance(ref, dict) else ref
     except (ValueError, TypeError) as exc:
-        raise InputError(f"not a {kind} ref: {str(exc).splitlines()[0][:200]}") from None
+        raise InputError(f"not {'an' if kind[0] in 'aeiou' else 'a'} {kind} ref: {str(exc).splitlines()[0][:200]}") from None
     if getattr(given, "type", None) != kind:
         raise InputError(f"expected a {kind} ref, got a {getattr(given, 'type', type(ref).__name__)} ref")
     if given.session != store.session:
