@@ -120,6 +120,9 @@ def regions_state(regions: list[Any], size: tuple[int, int] | None, store: Any) 
             raise InputError(f"a region is malformed: {str(exc).splitlines()[0][:200]}") from None
         if not isinstance(r, (Point, Box, Scribble)):
             raise InputError(f"regions take Point, Box or Scribble, got {type(region).__name__}")
+        coords = [r.x, r.y] if isinstance(r, Point) else [r.x1, r.y1, r.x2, r.y2] if isinstance(r, Box) else []
+        if not all(np.isfinite(coords)):
+            raise InputError(f"the {r.type} region has a coordinate that is not a finite number: {coords}")
         if size is not None and isinstance(r, (Point, Box)):
             w, h = size
             xs, ys = ((r.x,), (r.y,)) if isinstance(r, Point) else ((r.x1, r.x2), (r.y1, r.y2))

@@ -18,6 +18,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import logging
 import re
 import threading
 import uuid
@@ -29,7 +30,7 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from vitron_agent.errors import MediaError, RefError, VitronError
-from vitron_agent.server.common import DIGEST, RunRequest, store_video
+from vitron_agent.server.common import DIGEST, RunRequest, store_video, stream_turn
 
 __all__ = ["ServerSettings", "create_app"]
 
@@ -124,8 +125,8 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
         return _owner(settings.token)
 
     def internal(owner: str, public: str) -> str:
-        if not PUBLIC_ID.match(public):
-            raise HTTPException(422, "session ids are 1-64 letters, digits, '.', '_' or '-'")
+        if not PUBLIC_ID.match(public) or ".." in public:
+            raise HTTPException(422, "session ids are 1-64 letters, digits, '.', '_' or '-' (no '..')")
         return f"{owner}-{public}"
 
     def to_public(obj: Any, sid: str, public: str) -> Any:
@@ -228,8 +229,13 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
             raise HTTPException(413, f"upload of {declared:,} bytes exceeds the {settings.max_upload_bytes:,}-byte limit")
         data = await _read_limited(request, settings.max_upload_bytes)
         if request.headers.get("content-type", "").startswith("multipart/form-data"):
-            form = await _parse_multipart(request, data)
-            data, name = form
+            try:
+                data, name = await _parse_multipart(request, data)
+            except HTTPException:
+                raise
+            except Exception as exc:  # starlette's parser: no boundary, truncated parts ...
+                raise HTTPException(400, f"the multipart body cannot be read ({type(exc).__name__}); send the "
+                                         "file as a multipart form field or as the raw body") from None
         else:
             name = request.headers.get("x-filename", "upload")
         is_video = (request.headers.get("content-type", "").startswith("video/")
@@ -257,31 +263,19 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
     @app.post("/v1/sessions/{public}/runs/stream")
     async def run_stream(public: str, body: RunRequest, owner: str = Depends(auth)) -> StreamingResponse:
         sid = internal(owner, public)
-        loop = asyncio.get_running_loop()
-        events: asyncio.Queue = asyncio.Queue()
-
-        def on_event(event: dict[str, Any]) -> None:
-            if event["type"] != "result":
-                loop.call_soon_threadsafe(events.put_nowait, to_public(_jsonable(event), sid, public))
-
-        async def produce() -> None:
-            try:
-                result = await asyncio.to_thread(run_turn, sid, public, body, on_event)
-                await events.put({"type": "result", "result": contract(result, sid, public)})
-            except HTTPException as exc:
-                await events.put({"type": "error", "status": exc.status_code, "detail": exc.detail})
-            except VitronError as exc:
-                await events.put({"type": "error", "status": 400, "detail": str(exc)})
-            await events.put(None)
 
         async def stream():
-            task = asyncio.create_task(produce())
-            while True:
-                event = await events.get()
-                if event is None:
-                    break
-                yield f"event: {event['type']}\ndata: {json.dumps(event, default=str)}\n\n"
-            await task
+            try:
+                async for event in stream_turn(lambda on_event: run_turn(sid, public, body, on_event)):
+                    if event["type"] == "result":
+                        event = {"type": "result", "result": contract(event["result"], sid, public)}
+                    else:
+                        event = to_public(_jsonable(event), sid, public)
+                    yield f"event: {event['type']}\ndata: {json.dumps(event, default=str)}\n\n"
+            except Exception as exc:  # writing the result failed: still end the stream with an error event
+                logging.getLogger("vitron_agent.server").exception("a run stream failed")
+                error = {"type": "error", "status": 500, "detail": f"internal error ({type(exc).__name__}); logged"}
+                yield f"event: error\ndata: {json.dumps(error)}\n\n"
 
         return StreamingResponse(stream(), media_type="text/event-stream")
 

@@ -3,15 +3,18 @@ media helpers (a module of its own, so neither imports the other)."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import logging
 import re
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from vitron_agent.errors import InputError
 
-__all__ = ["DIGEST", "RunRequest", "data_url_bytes", "store_video", "stored_ref"]
+__all__ = ["DIGEST", "RunRequest", "data_url_bytes", "store_video", "stored_ref", "stream_turn"]
 
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
@@ -65,3 +68,42 @@ def stored_ref(store: Any, artifact: str, kind: str, public: str) -> dict[str, A
         return ImageRef(id=artifact, session=public, height=shape[0], width=shape[1]).model_dump()
     return VideoRef(id=artifact, session=public, frames=shape[0], height=shape[1], width=shape[2],
                     fps=meta["fps"]).model_dump()
+
+
+async def stream_turn(run: Callable[[Callable[[dict[str, Any]], None]], Any]) -> AsyncIterator[dict[str, Any]]:
+    """Run ``run(on_event)`` (a blocking turn) in a worker thread and yield its events as they
+    come, then exactly one last event: ``{"type": "result", "result": ...}`` or ``{"type":
+    "error", "status": ..., "detail": ...}``. Every stream ends, whatever the turn raised; an
+    unexpected error is logged here with its traceback and reported without internals."""
+    from fastapi import HTTPException
+
+    from vitron_agent.errors import RefError, VitronError
+
+    loop = asyncio.get_running_loop()
+    events: asyncio.Queue = asyncio.Queue()
+
+    def on_event(event: dict[str, Any]) -> None:
+        if event["type"] != "result":
+            loop.call_soon_threadsafe(events.put_nowait, event)
+
+    async def produce() -> None:
+        try:
+            await events.put({"type": "result", "result": await asyncio.to_thread(run, on_event)})
+        except HTTPException as exc:
+            await events.put({"type": "error", "status": exc.status_code, "detail": str(exc.detail)})
+        except VitronError as exc:
+            await events.put({"type": "error", "status": 404 if isinstance(exc, RefError) else 400, "detail": str(exc)})
+        except Exception as exc:  # a bug: logged with its traceback here, the client's stream still ends
+            logging.getLogger("vitron_agent.server").exception("a streamed turn failed")
+            await events.put({"type": "error", "status": 500,
+                              "detail": f"the run failed with an internal error ({type(exc).__name__}); it is logged "
+                                        "on the server"})
+        finally:
+            await events.put(None)
+
+    task = asyncio.create_task(produce())
+    try:
+        while (event := await events.get()) is not None:
+            yield event
+    finally:
+        await task

@@ -80,6 +80,8 @@ class Guard:
             more = message.get("more_body", False)
             if len(body) > self.max_json_bytes:
                 return await _answer(send, 413, f"the JSON body exceeds the {self.max_json_bytes:,}-byte limit")
+        if _nesting(body) > MAX_NESTING:
+            return await _answer(send, 400, f"the JSON body nests deeper than {MAX_NESTING} levels")
         sent = False
 
         async def replay() -> dict[str, Any]:
@@ -106,6 +108,22 @@ class Guard:
         if not hmac.compare_digest(given.encode(), self.token.encode()):
             return 401, "missing or wrong bearer token", {"WWW-Authenticate": "Bearer"}
         return None
+
+
+MAX_NESTING = 64
+
+
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+
+
+def _nesting(body: bytes) -> int:
+    """The deepest ``[``/``{`` nesting of a JSON text, strings skipped (a parser would recurse
+    that deep; Python's json raises RecursionError near 1000)."""
+    import numpy as np
+
+    arr = np.frombuffer(_STRING.sub(b"", body), np.uint8)
+    steps = (arr == 0x5B).astype(np.int32) + (arr == 0x7B) - (arr == 0x5D) - (arr == 0x7D)
+    return int(np.cumsum(steps).max(initial=0))
 
 
 async def _answer(send: Any, status: int, detail: str, headers: dict[str, str] | None = None) -> None:

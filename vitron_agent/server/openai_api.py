@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 import uuid
 from typing import Any
@@ -23,22 +24,35 @@ __all__ = ["add_openai_routes"]
 MODEL_ID = "vitron-agent"
 
 
-def _last_user(messages: list[dict[str, Any]]) -> tuple[str, list[str], list[str]]:
-    """Text, image URLs and video URLs (``video_url`` parts, as vLLM takes them) of the last user message."""
-    for msg in reversed(messages):
+def _last_user(messages: list[Any]) -> tuple[str, list[str], list[str]]:
+    """Text, image URLs and video URLs (``video_url`` parts, as vLLM takes them) of the last user
+    message; a malformed message is a 400 that says which part is wrong."""
+    for i in range(len(messages) - 1, -1, -1):
+        msg = messages[i]
+        if not isinstance(msg, dict):
+            raise HTTPException(400, f"messages[{i}] must be an object with role and content")
         if msg.get("role") != "user":
             continue
         content = msg.get("content")
         if isinstance(content, str):
             return content, [], []
+        if content is not None and not isinstance(content, list):
+            raise HTTPException(400, f"messages[{i}].content must be a string or a list of parts")
         texts, images, videos = [], [], []
-        for part in content or []:
+        for j, part in enumerate(content or []):
+            if not isinstance(part, dict):
+                raise HTTPException(400, f"messages[{i}].content[{j}] must be an object with a type")
             kind = part.get("type")
             if kind == "text":
+                if not isinstance(part.get("text", ""), str):
+                    raise HTTPException(400, f"messages[{i}].content[{j}].text must be a string")
                 texts.append(part.get("text", ""))
             elif kind in ("image_url", "video_url"):
                 url = part.get(kind)
-                (images if kind == "image_url" else videos).append(url.get("url", "") if isinstance(url, dict) else str(url))
+                url = url.get("url") if isinstance(url, dict) else url
+                if not isinstance(url, str):
+                    raise HTTPException(400, f"messages[{i}].content[{j}].{kind}.url must be a string")
+                (images if kind == "image_url" else videos).append(url)
         return "\n".join(texts), images, videos
     raise HTTPException(400, "messages has no user message")
 
@@ -63,6 +77,8 @@ def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, c
         if not isinstance(messages, list) or not messages:
             raise HTTPException(400, "messages must be a non-empty list")
         public = request.headers.get("x-vitron-session") or body.get("user") or uuid.uuid4().hex[:12]
+        if not isinstance(public, str):
+            raise HTTPException(400, "user (the session id) must be a string")
         sid = internal(owner, str(public))
         text, images, videos = _last_user(messages)
         if not text.strip():
@@ -114,22 +130,25 @@ def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, c
     async def _completions(request: Request, owner: str):
         try:
             body = await request.json()
-        except ValueError:
-            raise HTTPException(400, "the body is not JSON") from None
+        except (ValueError, RecursionError):
+            raise HTTPException(400, "the body is not JSON (or nests too deeply)") from None
         if not isinstance(body, dict):
             raise HTTPException(400, "the body must be a JSON object")
         sid, public, run_body = await asyncio.to_thread(prepare, owner, request, body)
         created, cid = int(time.time()), f"chatcmpl-{uuid.uuid4().hex[:24]}"
         if not body.get("stream"):
-            result = await asyncio.wait_for(asyncio.to_thread(run_turn, sid, public, run_body), settings.run_timeout)
+            try:
+                result = await asyncio.wait_for(asyncio.to_thread(run_turn, sid, public, run_body), settings.run_timeout)
+            except TimeoutError:
+                raise HTTPException(504, f"the run took longer than {settings.run_timeout:g} s; it goes on in the "
+                                         f"background: ask again with the same user/session ({public})") from None
             data = contract(result, sid, public)
             return {"id": cid, "object": "chat.completion", "created": created, "model": MODEL_ID,
                     "choices": [{"index": 0, "finish_reason": "stop",
                                  "message": {"role": "assistant", "content": data["answer"] + _links(data)}}],
                     "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
                     "vitron_session": public, "vitron_result": data}
-        loop = asyncio.get_running_loop()
-        queue: asyncio.Queue = asyncio.Queue()
+        from vitron_agent.server.common import stream_turn
 
         def chunk(content: str | None, finish: str | None = None) -> str:
             delta = {"content": content} if content is not None else {}
@@ -137,32 +156,23 @@ def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, c
                        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], "vitron_session": public}
             return f"data: {json.dumps(payload)}\n\n"
 
-        def on_event(event: dict[str, Any]) -> None:
-            if event["type"] == "step_finished":
-                line = f"[{event['step']} {event['tool']}: {event['status']}]\n"
-                loop.call_soon_threadsafe(queue.put_nowait, chunk(line))
-
-        async def produce() -> None:
-            try:
-                result = await asyncio.to_thread(run_turn, sid, public, run_body, on_event)
-                data = contract(result, sid, public)
-                await queue.put(chunk(data["answer"] + _links(data)))
-                await queue.put(chunk(None, "stop"))
-            except HTTPException as exc:
-                await queue.put(chunk(f"error: {exc.detail}", "stop"))
-            await queue.put("data: [DONE]\n\n")
-            await queue.put(None)
-
         async def stream():
-            task = asyncio.create_task(produce())
             first = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": MODEL_ID,
                      "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]}
             yield f"data: {json.dumps(first)}\n\n"
-            while True:
-                item = await queue.get()
-                if item is None:
-                    break
-                yield item
-            await task
+            try:
+                async for event in stream_turn(lambda on_event: run_turn(sid, public, run_body, on_event)):
+                    if event["type"] == "step_finished":
+                        yield chunk(f"[{event['step']} {event['tool']}: {event['status']}]\n")
+                    elif event["type"] == "result":
+                        data = contract(event["result"], sid, public)
+                        yield chunk(data["answer"] + _links(data))
+                        yield chunk(None, "stop")
+                    elif event["type"] == "error":
+                        yield chunk(f"error: {event['detail']}", "stop")
+            except Exception as exc:  # writing the answer failed: still end the stream
+                logging.getLogger("vitron_agent.server").exception("a chat stream failed")
+                yield chunk(f"error: internal error ({type(exc).__name__}); it is logged on the server", "stop")
+            yield "data: [DONE]\n\n"
 
         return StreamingResponse(stream(), media_type="text/event-stream")
