@@ -77,8 +77,8 @@ def test_malformed_input_is_a_4xx_with_a_reason(server, case):
         r = c.post("/v1/sessions/s2/media", content=b"--x\r\n", headers={"Content-Type": "multipart/form-data"})
     elif case in ("NaN region", "infinite region"):
         value = "NaN" if case == "NaN region" else "Infinity"
-        r = c.post("/v1/sessions/s2/runs", content=('{"text": "segment it", "regions": [{"type": "point", "x": %s, "y": 1}]}'
-                                                    % value).encode(), headers={"Content-Type": "application/json"})
+        text = '{"text": "segment it", "regions": [{"type": "point", "x": VALUE, "y": 1}]}'.replace("VALUE", value)
+        r = c.post("/v1/sessions/s2/runs", content=text.encode(), headers={"Content-Type": "application/json"})
     elif case == "non-string content":
         r = c.post("/v1/chat/completions", json={**chat, "messages": [{"role": "user", "content": 42}]})
     elif case == "non-dict part":
