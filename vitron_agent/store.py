@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from vitron_agent.errors import RefError
+from vitron_agent.errors import RefError, ToolFailed
 from vitron_agent.refs import FeatureRef, ImageRef, MaskRef, MaskTrackRef, TextRef, VideoRef
 
 __all__ = ["ArtifactStore", "ArrayCache", "validate_session_id"]
@@ -40,6 +40,8 @@ _SESSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _EXT = {"image": ".png", "mask": ".png", "feature": ".safetensors", "text": ".txt", "video": ".mp4", "track": ".npz"}
 # a decoded clip up to this size is kept whole in the LRU (re-reads of a short clip do not decode)
 CLIP_CACHE_BYTES = 96 * 1024 * 1024
+CORRUPT = ("the stored {kind} {id} is corrupt: {why}; store it again (upload it again, or re-run the step "
+           "that made it)")
 DEFAULT_CACHE_BYTES = 512 * 1024 * 1024
 
 
@@ -145,7 +147,7 @@ class ArtifactStore:
         h, w = arr.shape[:2]
         digest = _digest("image", f"{h}x{w}".encode(), arr.tobytes())
         self._write(digest, "image", lambda: _png_bytes(arr), producer, shape=[h, w, 3], dtype="uint8")
-        self._cache_put(digest, arr.copy())
+        self._cache_put(digest, arr.copy(), "image")
         return ImageRef(id=digest, session=self.session, producer=producer, width=w, height=h)
 
     def put_mask(self, mask: np.ndarray, producer: str | None = None,
@@ -159,7 +161,7 @@ class ArtifactStore:
         image_id = image.id if isinstance(image, ImageRef) else image
         self._write(digest, "mask", lambda: _png_mask_bytes(arr), producer, shape=[h, w], dtype="bool",
                     extra={"image": image_id})
-        self._cache_put(digest, arr)
+        self._cache_put(digest, arr, "mask")
         area = np.count_nonzero(arr) / arr.size if arr.size else 0.0
         return MaskRef(id=digest, session=self.session, producer=producer, width=w, height=h,
                        area=area, image=image_id)
@@ -246,7 +248,7 @@ class ArtifactStore:
         self._write(digest, "video", None, producer, shape=[count, size[0], size[1], 3], dtype="uint8",
                     extra={"fps": float(fps)})
         if keep is not None:
-            self._cache_put(digest, np.stack(keep))
+            self._cache_put(digest, np.stack(keep), "video")
         return VideoRef(id=digest, session=self.session, producer=producer, width=size[1], height=size[0],
                         frames=count, fps=float(fps))
 
@@ -280,7 +282,7 @@ class ArtifactStore:
 
         self._write(digest, "track", encode, producer, shape=[len(packed), hw[0], hw[1]], dtype="bool",
                     extra={"video": video_id})
-        self._cache_put(digest, bits)
+        self._cache_put(digest, bits, "track")
         return MaskTrackRef(id=digest, session=self.session, producer=producer, width=hw[1], height=hw[0],
                             frames=len(packed), area=min(1.0, float(np.mean(areas))),
                             present=int(sum(a > 0 for a in areas)), video=video_id)
@@ -367,23 +369,46 @@ class ArtifactStore:
             raise RefError(f"{kind} ref id {ref.id[:80]!r} is not a SHA-256 hex digest")
         if on_disk and not (self.dir / f"{ref.id}{_EXT[kind]}").exists() or not (self.dir / f"{ref.id}.json").exists():
             raise RefError(
-                f"{kind} artifact {ref.id[:12]} does not exist in session '{self.session}' "
-                f"(store {self.root}): it was never stored here or the folder was deleted"
+                f"{kind} artifact {ref.id[:12]} does not exist in session '{self.session}': "
+                "it was never stored here or the folder was deleted"
             )
 
     def _get(self, ref: Any, kind: str, decode) -> np.ndarray:
+        """Decoded once per process (then from the LRU, keyed by kind too): a file that does not
+        decode, or whose content does not hash to its id (truncated, swapped), is a ToolFailed
+        naming the artifact, never silently used."""
         self._check(ref, kind, on_disk=False)  # a cached artifact was on disk when cached: no stat per read
-        cached = self.cache.get((self.session, ref.id))
+        cached = self.cache.get((self.session, kind, ref.id))
         if cached is not None:
             return cached
         self._check(ref, kind)
-        arr = decode(self.dir / f"{ref.id}{_EXT[kind]}")
-        self._cache_put(ref.id, arr)
+        path = self.dir / f"{ref.id}{_EXT[kind]}"
+        try:
+            arr = decode(path)
+        except Exception as exc:
+            raise ToolFailed(CORRUPT.format(kind=kind, id=ref.id[:12], why=f"it does not decode ({type(exc).__name__})")) from None
+        if not self._verified(kind, arr, ref.id, path):
+            raise ToolFailed(CORRUPT.format(kind=kind, id=ref.id[:12], why="its content does not match its id"))
+        self._cache_put(ref.id, arr, kind)
         return arr
 
-    def _cache_put(self, digest: str, arr: np.ndarray) -> None:
+    def _verified(self, kind: str, arr: np.ndarray, digest: str, path: Path) -> bool:
+        """Whether the decoded content hashes to ``digest`` (as it did when it was stored)."""
+        if kind == "image":
+            return _digest("image", f"{arr.shape[0]}x{arr.shape[1]}".encode(), np.ascontiguousarray(arr).tobytes()) == digest
+        if kind == "mask":
+            return _digest("mask", f"{arr.shape[0]}x{arr.shape[1]}".encode(), np.packbits(arr).tobytes()) == digest
+        meta = self._read_meta(digest) or {}
+        if kind == "track":
+            t, h, w = (meta.get("shape") or [0, 0, 0])[:3]
+            return _digest("track", f"{t}x{h}x{w}".encode(), np.ascontiguousarray(arr).tobytes()) == digest
+        if kind == "feature" and not meta.get("key"):  # content-addressed (a keyed cache entry has no content id)
+            return _digest("feature", str(meta.get("kind", "")).encode(), path.read_bytes()) == digest
+        return True
+
+    def _cache_put(self, digest: str, arr: np.ndarray, kind: str) -> None:
         arr.flags.writeable = False
-        self.cache.put((self.session, digest), arr, arr.nbytes)
+        self.cache.put((self.session, kind, digest), arr, arr.nbytes)
 
 
 def _png_bytes(arr: np.ndarray) -> bytes:

@@ -348,7 +348,7 @@ class VideoClip:
         return self.ref.fps
 
     def _cached(self) -> np.ndarray | None:
-        return self.store.cache.get((self.store.session, self.ref.id))
+        return self.store.cache.get((self.store.session, "video", self.ref.id))
 
     def frames(self, indices: Any = None) -> Any:
         """Yield the frames at ``indices`` (any iterable of ints, in ascending order; default all)."""
@@ -363,7 +363,7 @@ class VideoClip:
         _, stream = open_video(self.path, max_pixels=2**62, max_frames=2**62, max_seconds=float("inf"))
         if small:
             clip = np.stack(list(stream))
-            self.store._cache_put(self.ref.id, clip)
+            self.store._cache_put(self.ref.id, clip, "video")
             yield from (clip[i] for i in (wanted if wanted is not None else range(len(clip))))
             return
         want = set(wanted) if wanted is not None else None
