@@ -15,8 +15,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +136,10 @@ class Agent:
         timeouts = {n: t.timeout for n, t in self.config.tools.items() if t.timeout}
         settings = {n: t.model_dump() for n, t in self.config.tools.items()}
         self.runner = StepRunner(self.toolbox, self.store, self.config.agent.step_timeout, timeouts, settings)
+        self._session_locks: dict[str, list[Any]] = {}
+        self._locks_guard = threading.Lock()
+        self._turn_depth = threading.local()
+        self._lock_dir = Path(str(db) + ".locks") if db else None
         self.graph = build_agent_graph(self.toolbox, self.planner, self.runner, self.checkpointer,
                                        self.config.agent.max_react_rounds, self.config.agent.scheduler,
                                        self.config.agent.max_parallel_steps)
@@ -187,12 +193,14 @@ class Agent:
         """Run one turn, yielding events: ``plan``, ``repair``, ``review`` (paused for approval),
         ``step_started``, ``progress``, ``step_finished`` (these three only with ``progress=True``),
         ``answer`` and finally ``result`` (with the :class:`RunResult`)."""
-        state_in, config = self._prepare(text, image, regions, session, video)
-        if review:
-            if self.checkpointer is None:
-                raise InputError("review needs a checkpointer to pause and resume; do not pass checkpointer=False")
-            state_in["review"] = True
-        yield from self._events(state_in, config, progress)
+        session = session or uuid.uuid4().hex[:12]
+        with self._turn(session):  # turns on one session run one after another, never interleaved
+            state_in, config = self._prepare(text, image, regions, session, video)
+            if review:
+                if self.checkpointer is None:
+                    raise InputError("review needs a checkpointer to pause and resume; do not pass checkpointer=False")
+                state_in["review"] = True
+            yield from self._events(state_in, config, progress)
 
     def review(self, session: str, action: str = "approve", plan: Plan | dict[str, Any] | None = None,
                reason: str | None = None, on_event: Callable[[dict[str, Any]], None] | None = None) -> RunResult:
@@ -213,7 +221,8 @@ class Agent:
             decision["plan"] = plan.model_dump() if isinstance(plan, Plan) else plan
         if reason:
             decision["reason"] = reason
-        return _consume(self._events(Command(resume=decision), config, progress=on_event is not None), on_event)
+        with self._turn(session):
+            return _consume(self._events(Command(resume=decision), config, progress=on_event is not None), on_event)
 
     def resume(self, session: str, on_event: Callable[[dict[str, Any]], None] | None = None) -> RunResult:
         """Finish the turn of ``session`` that a crash or kill interrupted: steps that completed
@@ -225,7 +234,8 @@ class Agent:
         snapshot = self.graph.get_state(config)
         if not snapshot.values:
             raise InputError(f"session {session!r} has no saved turn to resume in this database")
-        return _consume(self._events(None, config, progress=on_event is not None), on_event)
+        with self._turn(session):
+            return _consume(self._events(None, config, progress=on_event is not None), on_event)
 
     def pending(self, session: str) -> bool:
         """Whether ``session`` has an interrupted turn that :meth:`resume` would finish."""
@@ -328,6 +338,37 @@ class Agent:
                          plan=plan, steps=steps, inputs=values.get("inputs", {}),
                          problems=list(values.get("problems", [])))
 
+    @contextmanager
+    def _turn(self, session: str) -> Iterator[None]:
+        """Hold ``session`` for one turn: a lock per session in this process and, with a database,
+        a file lock beside it, so turns from other threads or processes (two CLIs on one --db and
+        --session) wait their turn instead of overwriting each other's history. Re-entrant in
+        one thread."""
+        try:
+            validate_session_id(session)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        with self._locks_guard:
+            entry = self._session_locks.setdefault(session, [threading.RLock(), 0])
+            entry[1] += 1
+        depth = self._turn_depth.__dict__
+        try:
+            with entry[0]:
+                depth[session] = depth.get(session, 0) + 1
+                try:
+                    if depth[session] == 1 and self._lock_dir is not None:
+                        with _file_lock(self._lock_dir / f"{session}.lock"):
+                            yield
+                    else:
+                        yield
+                finally:
+                    depth[session] -= 1
+        finally:
+            with self._locks_guard:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    self._session_locks.pop(session, None)
+
     def _config(self, session: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": session}, "recursion_limit": 4 * MAX_STEPS + 40}
 
@@ -364,3 +405,17 @@ def _consume(events: Iterator[dict[str, Any]], on_event: Callable[[dict[str, Any
     if result is None:
         raise RuntimeError("the agent graph ended without a result")
     return result
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` (created), held across processes until the block ends."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
