@@ -9,7 +9,7 @@ Security:
 * no filesystem paths from clients: media arrive as uploads or data URLs; artifact ids are
   checked to be SHA-256 hex digests;
 * upload size and pixel caps (413 / 400 with the reason), request timeouts, and a bounded
-  run queue that answers 429 when full.
+  run pool that answers 429 at once when full (uploads, previews and health never wait behind runs).
 """
 
 from __future__ import annotations
@@ -63,31 +63,43 @@ class ReviewRequest(BaseModel):
     reason: str | None = Field(default=None, max_length=1000)
 
 
-class _Queue:
-    """At most ``running`` runs at once and ``queued`` waiting; beyond that: 429."""
+class Admission:
+    """A bounded pool of its own for one kind of work (runs, or media decoding): at most
+    ``running`` at once and ``queued`` waiting; beyond that a 429 with ``Retry-After`` at once,
+    never a wait. Other requests (uploads, health, artifacts) never queue behind it."""
 
-    def __init__(self, running: int, queued: int):
-        self._slots = threading.BoundedSemaphore(max(1, running))
+    def __init__(self, running: int, queued: int, what: str):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.pool = ThreadPoolExecutor(max(1, running), thread_name_prefix=f"vitron-{what}")
+        self.limit, self.what = max(1, running) + max(0, queued), what
+        self.inflight = 0
         self._lock = threading.Lock()
-        self._waiting = 0
-        self.queued = queued
 
-    def __enter__(self):
-        if self._slots.acquire(blocking=False):
-            return self
+    def check(self) -> None:
+        """429 now when full (reserves nothing: streams reserve when they start)."""
+        if self.inflight >= self.limit:
+            raise HTTPException(429, f"the server is at capacity ({self.limit} {self.what} admitted); retry shortly",
+                                headers={"Retry-After": "2"})
+
+    def submit(self, fn, *args):
+        """Admit ``fn(*args)`` (or 429) and run it on the pool; an awaitable of its result. The slot
+        is freed when ``fn`` ends, also when the caller stopped waiting (a timeout)."""
         with self._lock:
-            if self._waiting >= self.queued:
-                raise HTTPException(429, "the run queue is full; retry later", headers={"Retry-After": "2"})
-            self._waiting += 1
+            self.check()
+            self.inflight += 1
+        loop = asyncio.get_running_loop()
         try:
-            self._slots.acquire()
-        finally:
-            with self._lock:
-                self._waiting -= 1
-        return self
+            future = loop.run_in_executor(self.pool, fn, *args)
+        except BaseException:
+            self._release()
+            raise
+        future.add_done_callback(lambda _: self._release())
+        return asyncio.shield(future)
 
-    def __exit__(self, *exc):
-        self._slots.release()
+    def _release(self) -> None:
+        with self._lock:
+            self.inflight -= 1
 
 
 def _owner(token: str | None) -> str:
@@ -100,7 +112,9 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
     app = FastAPI(title="vitron-agent", version="0.1.0",
                   description="Agentic vision over HTTP: upload media, run instructions, fetch artifacts; "
                               "OpenAI-compatible /v1/chat/completions.")
-    queue = _Queue(settings.max_running, settings.max_queued)
+    runs = Admission(settings.max_running, settings.max_queued, "runs")
+    decoding = Admission(2, 8, "uploads")  # decoding uploads and video previews
+    app.state.runs, app.state.decoding = runs, decoding
     from fastapi.exceptions import RequestValidationError
 
     from vitron_agent.server.guard import Guard
@@ -171,9 +185,8 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
         image = to_internal(body.image, sid, public) if body.image else None
         video = to_internal(body.video, sid, public) if body.video else None
         regions = to_internal(body.regions, sid, public)
-        with queue:
-            return agent.run(body.text, image=image, regions=regions, session=sid, on_event=on_event, review=body.review,
-                             video=video)
+        return agent.run(body.text, image=image, regions=regions, session=sid, on_event=on_event, review=body.review,
+                         video=video)
 
     @app.exception_handler(VitronError)
     async def vitron_error(request: Request, exc: VitronError):
@@ -242,9 +255,9 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
                     or name.lower().endswith(VIDEO_SUFFIXES))
         try:
             if is_video:
-                ref = await asyncio.to_thread(store_video, agent, sid, data, name[:100])
+                ref = await decoding.submit(store_video, agent, sid, data, name[:100])
             else:
-                arr = await asyncio.to_thread(load_image, data, agent.config.store.max_pixels, name[:100])
+                arr = await decoding.submit(load_image, data, agent.config.store.max_pixels, name[:100])
                 ref = agent.store_for(sid).put_image(arr, producer="input")
         except MediaError as exc:
             raise HTTPException(400, str(exc)) from None
@@ -254,7 +267,7 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
     async def run(public: str, body: RunRequest, owner: str = Depends(auth)) -> dict[str, Any]:
         sid = internal(owner, public)
         try:
-            result = await asyncio.wait_for(asyncio.to_thread(run_turn, sid, public, body), settings.run_timeout)
+            result = await asyncio.wait_for(runs.submit(run_turn, sid, public, body), settings.run_timeout)
         except TimeoutError:
             raise HTTPException(504, f"the run took longer than {settings.run_timeout:g} s; it goes on in the "
                                      "background and its result will be in the session history") from None
@@ -263,10 +276,11 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
     @app.post("/v1/sessions/{public}/runs/stream")
     async def run_stream(public: str, body: RunRequest, owner: str = Depends(auth)) -> StreamingResponse:
         sid = internal(owner, public)
+        runs.check()  # at capacity: 429 now, not a stream that says so later
 
         async def stream():
             try:
-                async for event in stream_turn(lambda on_event: run_turn(sid, public, body, on_event)):
+                async for event in stream_turn(lambda on_event: run_turn(sid, public, body, on_event), runs.submit):
                     if event["type"] == "result":
                         event = {"type": "result", "result": contract(event["result"], sid, public)}
                     else:
@@ -285,24 +299,19 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
         plan = to_internal(body.plan, sid, public) if body.plan else None
 
         def decide():
-            with queue:
-                return agent.review(sid, body.action, plan=plan, reason=body.reason)
+            return agent.review(sid, body.action, plan=plan, reason=body.reason)
 
-        return contract(await asyncio.to_thread(decide), sid, public)
+        return contract(await runs.submit(decide), sid, public)
 
     @app.post("/v1/sessions/{public}/resume")
     async def resume(public: str, owner: str = Depends(auth)) -> dict[str, Any]:
         """Finish a turn that a server crash interrupted (completed steps are not run again)."""
         sid = internal(owner, public)
 
-        def go():
-            with queue:
-                return agent.resume(sid)
-
-        return contract(await asyncio.to_thread(go), sid, public)
+        return contract(await runs.submit(agent.resume, sid), sid, public)
 
     @app.get("/v1/sessions/{public}/artifacts/{artifact}")
-    def artifact(public: str, artifact: str, preview: bool = False, owner: str = Depends(auth)) -> FileResponse:
+    async def artifact(public: str, artifact: str, preview: bool = False, owner: str = Depends(auth)) -> FileResponse:
         """The artifact's file. ``?preview=true`` on a video: a yuv420p H.264 copy browsers play
         (the stored file is lossless RGB H.264, exact but not playable everywhere)."""
         sid = internal(owner, public)
@@ -313,13 +322,13 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
             path = folder / f"{artifact}{suffix}"
             if suffix != ".json" and path.is_file():
                 if preview and suffix == ".mp4":
-                    return _video_preview(agent, sid, artifact)
+                    return await decoding.submit(_video_preview, agent, sid, artifact)
                 return FileResponse(path, media_type=media, filename=f"{artifact[:12]}{suffix}")
         raise HTTPException(404, "no such artifact")
 
     from vitron_agent.server.openai_api import add_openai_routes
 
-    add_openai_routes(app, agent, settings, auth, internal, run_turn, contract)
+    add_openai_routes(app, agent, settings, auth, internal, run_turn, contract, runs)
     return app
 
 

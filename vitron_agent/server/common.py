@@ -70,8 +70,10 @@ def stored_ref(store: Any, artifact: str, kind: str, public: str) -> dict[str, A
                     fps=meta["fps"]).model_dump()
 
 
-async def stream_turn(run: Callable[[Callable[[dict[str, Any]], None]], Any]) -> AsyncIterator[dict[str, Any]]:
-    """Run ``run(on_event)`` (a blocking turn) in a worker thread and yield its events as they
+async def stream_turn(run: Callable[[Callable[[dict[str, Any]], None]], Any],
+                      submit: Callable[..., Any] | None = None) -> AsyncIterator[dict[str, Any]]:
+    """Run ``run(on_event)`` (a blocking turn) in a worker thread (``submit(fn, arg)``, an
+    admission-controlled pool; default ``asyncio.to_thread``) and yield its events as they
     come, then exactly one last event: ``{"type": "result", "result": ...}`` or ``{"type":
     "error", "status": ..., "detail": ...}``. Every stream ends, whatever the turn raised; an
     unexpected error is logged here with its traceback and reported without internals."""
@@ -88,7 +90,7 @@ async def stream_turn(run: Callable[[Callable[[dict[str, Any]], None]], Any]) ->
 
     async def produce() -> None:
         try:
-            await events.put({"type": "result", "result": await asyncio.to_thread(run, on_event)})
+            await events.put({"type": "result", "result": await (submit or asyncio.to_thread)(run, on_event)})
         except HTTPException as exc:
             await events.put({"type": "error", "status": exc.status_code, "detail": str(exc.detail)})
         except VitronError as exc:

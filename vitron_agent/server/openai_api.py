@@ -63,7 +63,7 @@ def _links(data: dict[str, Any]) -> str:
     return ("\n\nArtifacts:\n" + "\n".join(lines)) if lines else ""
 
 
-def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, contract) -> None:
+def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, contract, runs) -> None:
     from vitron_agent.server.common import RunRequest, data_url_bytes, stored_ref
 
     @app.get("/v1/models")
@@ -138,7 +138,7 @@ def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, c
         created, cid = int(time.time()), f"chatcmpl-{uuid.uuid4().hex[:24]}"
         if not body.get("stream"):
             try:
-                result = await asyncio.wait_for(asyncio.to_thread(run_turn, sid, public, run_body), settings.run_timeout)
+                result = await asyncio.wait_for(runs.submit(run_turn, sid, public, run_body), settings.run_timeout)
             except TimeoutError:
                 raise HTTPException(504, f"the run took longer than {settings.run_timeout:g} s; it goes on in the "
                                          f"background: ask again with the same user/session ({public})") from None
@@ -149,6 +149,8 @@ def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, c
                     "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
                     "vitron_session": public, "vitron_result": data}
         from vitron_agent.server.common import stream_turn
+
+        runs.check()  # at capacity: 429 now, not a stream that says so later
 
         def chunk(content: str | None, finish: str | None = None) -> str:
             delta = {"content": content} if content is not None else {}
@@ -161,7 +163,7 @@ def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, c
                      "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]}
             yield f"data: {json.dumps(first)}\n\n"
             try:
-                async for event in stream_turn(lambda on_event: run_turn(sid, public, run_body, on_event)):
+                async for event in stream_turn(lambda on_event: run_turn(sid, public, run_body, on_event), runs.submit):
                     if event["type"] == "step_finished":
                         yield chunk(f"[{event['step']} {event['tool']}: {event['status']}]\n")
                     elif event["type"] == "result":
