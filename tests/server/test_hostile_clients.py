@@ -106,3 +106,24 @@ def test_a_no_auth_server_cannot_be_driven_from_web_pages(open_server):
         port = url.rsplit(":", 1)[1]
         ok = httpx.get(f"{url}/v1/sessions", headers={"Host": f"{host}:{port}", "Origin": f"http://{host}:{port}"})
         assert ok.status_code == 200, (host, ok.text)
+
+
+def test_mcp_base64_arguments_are_capped_like_uploads():
+    import base64
+
+    from vitron_agent.server import mcp_server
+
+    big = base64.b64encode(b"\0" * (mcp_server.MAX_UPLOAD_BYTES + 10)).decode()
+    with pytest.raises(ValueError, match="over the 20,971,520-byte upload limit"):
+        mcp_server._decode(big, "image_base64")
+    with pytest.raises(ValueError, match="not valid base64"):
+        mcp_server._decode("***", "image_base64")
+
+
+def test_error_messages_name_public_ids_only(secured, agent):
+    c = httpx.Client(base_url=secured.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
+    ref = c.post("/v1/sessions/mine/media", content=png_bytes(disc_image()[0]), headers={"Content-Type": "image/png"}).json()
+    r = c.post("/v1/sessions/yours/runs", json={"text": "describe it", "image": {**ref, "session": "yours"}})
+    text = r.text
+    assert r.status_code == 404 and str(agent.store.root) not in text
+    assert not __import__("re").search(r"t[0-9a-f]{12}-", text), text

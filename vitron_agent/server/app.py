@@ -30,7 +30,7 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from vitron_agent.errors import MediaError, RefError, VitronError
-from vitron_agent.server.common import DIGEST, RunRequest, store_video, stream_turn
+from vitron_agent.server.common import DIGEST, RunRequest, public_text, store_video, stream_turn
 
 __all__ = ["ServerSettings", "create_app"]
 
@@ -191,10 +191,10 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
     @app.exception_handler(VitronError)
     async def vitron_error(request: Request, exc: VitronError):
         status = 404 if isinstance(exc, RefError) else 400
-        return JSONResponse({"detail": str(exc)}, status_code=status)
+        return JSONResponse({"detail": public_text(str(exc), agent.store.root)}, status_code=status)
 
     @app.get("/health")
-    def health() -> dict[str, Any]:
+    async def health() -> dict[str, Any]:  # on the event loop: never behind a thread pool
         return {"ok": True, "tools": agent.toolbox.names, "planner": getattr(agent.planner, "name", "custom")}
 
     @app.post("/v1/sessions")
@@ -285,6 +285,8 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
                         event = {"type": "result", "result": contract(event["result"], sid, public)}
                     else:
                         event = to_public(_jsonable(event), sid, public)
+                        if event["type"] == "error":
+                            event["detail"] = public_text(event["detail"], agent.store.root)
                     yield f"event: {event['type']}\ndata: {json.dumps(event, default=str)}\n\n"
             except Exception as exc:  # writing the result failed: still end the stream with an error event
                 logging.getLogger("vitron_agent.server").exception("a run stream failed")

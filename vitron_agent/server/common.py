@@ -14,7 +14,18 @@ from pydantic import BaseModel, Field
 
 from vitron_agent.errors import InputError
 
-__all__ = ["DIGEST", "RunRequest", "data_url_bytes", "store_video", "stored_ref", "stream_turn"]
+__all__ = ["DIGEST", "RunRequest", "data_url_bytes", "store_video", "stored_ref", "stream_turn", "public_text"]
+
+_INTERNAL_SESSION = re.compile(r"\b(?:t[0-9a-f]{12}|local)-([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def public_text(text: str, root: Any = None) -> str:
+    """A message for a client: internal (owner-prefixed) session ids become the public ones and
+    the server's data folder is not named."""
+    text = _INTERNAL_SESSION.sub(r"\1", str(text))
+    if root is not None:
+        text = text.replace(str(root), "<data>")
+    return text
 
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
 

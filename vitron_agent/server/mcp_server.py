@@ -37,23 +37,30 @@ def _png(arr: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # as the HTTP server's default upload cap
+
+
+def _raw(data: str, label: str) -> bytes:
+    """The bytes of a base64 argument, capped like an HTTP upload (checked before decoding)."""
+    body = data.split(",", 1)[1] if data.startswith("data:") else data
+    if len(body) * 3 // 4 > MAX_UPLOAD_BYTES:
+        raise ValueError(f"{label} is {len(body) * 3 // 4:,} bytes, over the {MAX_UPLOAD_BYTES:,}-byte upload limit")
+    try:
+        return base64.b64decode(body, validate=True)
+    except ValueError:
+        raise ValueError(f"{label} is not valid base64") from None
+
+
 def _decode(data: str, label: str) -> np.ndarray:
     from vitron_agent.media import load_image
 
-    try:
-        raw = base64.b64decode(data.split(",", 1)[1] if data.startswith("data:") else data, validate=True)
-    except ValueError:
-        raise ValueError(f"{label} is not valid base64") from None
-    return load_image(raw, name=label)
+    return load_image(_raw(data, label), name=label)
 
 
 def _decode_video(data: str, label: str, store, config) -> Any:
     from vitron_agent.video import open_video
 
-    try:
-        raw = base64.b64decode(data.split(",", 1)[1] if data.startswith("data:") else data, validate=True)
-    except ValueError:
-        raise ValueError(f"{label} is not valid base64") from None
+    raw = _raw(data, label)
     cfg = config.store
     info, frames = open_video(raw, max_pixels=cfg.max_pixels, max_frames=cfg.max_video_frames,
                               max_seconds=cfg.max_video_seconds, name=label)

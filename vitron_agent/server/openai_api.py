@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from vitron_agent.errors import InputError, MediaError
+from vitron_agent.errors import InputError, MediaError, RefError, VitronError
 
 __all__ = ["add_openai_routes"]
 
@@ -64,7 +64,7 @@ def _links(data: dict[str, Any]) -> str:
 
 
 def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, contract, runs) -> None:
-    from vitron_agent.server.common import RunRequest, data_url_bytes, stored_ref
+    from vitron_agent.server.common import RunRequest, data_url_bytes, public_text, stored_ref
 
     @app.get("/v1/models")
     def models(owner: str = Depends(auth)) -> dict[str, Any]:
@@ -120,12 +120,13 @@ def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, c
         try:
             return await _completions(request, owner)
         except HTTPException as exc:  # OpenAI clients read error.message
-            return JSONResponse({"error": {"message": str(exc.detail), "type": "invalid_request_error",
-                                           "code": exc.status_code}}, status_code=exc.status_code,
-                                headers=exc.headers)
-        except (InputError, MediaError) as exc:
-            return JSONResponse({"error": {"message": str(exc), "type": "invalid_request_error", "code": 400}},
-                                status_code=400)
+            return JSONResponse({"error": {"message": public_text(exc.detail, agent.store.root),
+                                           "type": "invalid_request_error", "code": exc.status_code}},
+                                status_code=exc.status_code, headers=exc.headers)
+        except VitronError as exc:
+            status = 404 if isinstance(exc, RefError) else 400
+            return JSONResponse({"error": {"message": public_text(str(exc), agent.store.root),
+                                           "type": "invalid_request_error", "code": status}}, status_code=status)
 
     async def _completions(request: Request, owner: str):
         try:
@@ -171,7 +172,7 @@ def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, c
                         yield chunk(data["answer"] + _links(data))
                         yield chunk(None, "stop")
                     elif event["type"] == "error":
-                        yield chunk(f"error: {event['detail']}", "stop")
+                        yield chunk(f"error: {public_text(event['detail'], agent.store.root)}", "stop")
             except Exception as exc:  # writing the answer failed: still end the stream
                 logging.getLogger("vitron_agent.server").exception("a chat stream failed")
                 yield chunk(f"error: internal error ({type(exc).__name__}); it is logged on the server", "stop")
