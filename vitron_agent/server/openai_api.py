@@ -14,12 +14,14 @@ import time
 import uuid
 from typing import Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from vitron_agent.errors import InputError, MediaError, RefError, VitronError
+from vitron_agent.server.common import RunRequest, data_url_bytes, public_text, stored_ref
+from vitron_agent.server.context import ServerContext, context, owner
 
-__all__ = ["add_openai_routes"]
+__all__ = ["router"]
 
 MODEL_ID = "vitron-agent"
 
@@ -63,119 +65,122 @@ def _links(data: dict[str, Any]) -> str:
     return ("\n\nArtifacts:\n" + "\n".join(lines)) if lines else ""
 
 
-def add_openai_routes(app: FastAPI, agent, settings, auth, internal, run_turn, contract, runs) -> None:
-    from vitron_agent.server.common import RunRequest, data_url_bytes, public_text, stored_ref
+router = APIRouter()
 
-    @app.get("/v1/models")
-    def models(owner: str = Depends(auth)) -> dict[str, Any]:
-        return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "vitron-agent"}]}
 
-    def prepare(owner: str, request: Request, body: dict[str, Any]) -> tuple[str, str, RunRequest]:
-        from vitron_agent.media import load_image
+@router.get("/v1/models")
+def models(caller: str = Depends(owner)) -> dict[str, Any]:
+    return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "vitron-agent"}]}
 
-        messages = body.get("messages")
-        if not isinstance(messages, list) or not messages:
-            raise HTTPException(400, "messages must be a non-empty list")
-        public = request.headers.get("x-vitron-session") or body.get("user") or uuid.uuid4().hex[:12]
-        if not isinstance(public, str):
-            raise HTTPException(400, "user (the session id) must be a string")
-        sid = internal(owner, str(public))
-        text, images, videos = _last_user(messages)
-        if not text.strip():
-            raise HTTPException(400, "the last user message has no text instruction")
-        image = None
-        if images:
-            url = images[-1]
-            if url.startswith("vitron://"):
-                image = stored_ref(agent.store_for(sid), url[len("vitron://"):], "image", str(public))
-            else:
-                try:
-                    data = data_url_bytes(url)
-                    if len(data) > settings.max_upload_bytes:
-                        raise HTTPException(413, f"image of {len(data):,} bytes exceeds the {settings.max_upload_bytes:,}-byte limit")
-                    arr = load_image(data, agent.config.store.max_pixels, "image_url")
-                except (InputError, MediaError) as exc:
-                    raise HTTPException(400, str(exc)) from None
-                ref = agent.store_for(sid).put_image(arr, producer="input")
-                image = {**ref.model_dump(mode="json"), "session": public}
-        video = _video(sid, public, videos[-1]) if videos else None
-        return sid, str(public), RunRequest(text=text[:10_000], image=image, video=video)
+def _prepare(ctx: ServerContext, caller: str, request: Request, body: dict[str, Any]) -> tuple[str, str, RunRequest]:
+    from vitron_agent.media import load_image
 
-    def _video(sid: str, public: str, url: str) -> dict[str, Any]:
-        from vitron_agent.server.common import store_video
-
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise HTTPException(400, "messages must be a non-empty list")
+    public = request.headers.get("x-vitron-session") or body.get("user") or uuid.uuid4().hex[:12]
+    if not isinstance(public, str):
+        raise HTTPException(400, "user (the session id) must be a string")
+    sid = ctx.internal(caller, str(public))
+    text, images, videos = _last_user(messages)
+    if not text.strip():
+        raise HTTPException(400, "the last user message has no text instruction")
+    image = None
+    if images:
+        url = images[-1]
         if url.startswith("vitron://"):
-            return stored_ref(agent.store_for(sid), url[len("vitron://"):], "video", public)
-        try:
-            data = data_url_bytes(url, "video")
-            if len(data) > settings.max_upload_bytes:
-                raise HTTPException(413, f"video of {len(data):,} bytes exceeds the {settings.max_upload_bytes:,}-byte limit")
-            ref = store_video(agent, sid, data, "video_url")
-        except (InputError, MediaError) as exc:
-            raise HTTPException(400, str(exc)) from None
-        return {**ref.model_dump(mode="json"), "session": public}
-
-    @app.post("/v1/chat/completions")
-    async def completions(request: Request, owner: str = Depends(auth)):
-        try:
-            return await _completions(request, owner)
-        except HTTPException as exc:  # OpenAI clients read error.message
-            return JSONResponse({"error": {"message": public_text(exc.detail, agent.store.root),
-                                           "type": "invalid_request_error", "code": exc.status_code}},
-                                status_code=exc.status_code, headers=exc.headers)
-        except VitronError as exc:
-            status = 404 if isinstance(exc, RefError) else 400
-            return JSONResponse({"error": {"message": public_text(str(exc), agent.store.root),
-                                           "type": "invalid_request_error", "code": status}}, status_code=status)
-
-    async def _completions(request: Request, owner: str):
-        try:
-            body = await request.json()
-        except (ValueError, RecursionError):
-            raise HTTPException(400, "the body is not JSON (or nests too deeply)") from None
-        if not isinstance(body, dict):
-            raise HTTPException(400, "the body must be a JSON object")
-        sid, public, run_body = await asyncio.to_thread(prepare, owner, request, body)
-        created, cid = int(time.time()), f"chatcmpl-{uuid.uuid4().hex[:24]}"
-        if not body.get("stream"):
+            image = stored_ref(ctx.agent.store_for(sid), url[len("vitron://"):], "image", str(public))
+        else:
             try:
-                result = await asyncio.wait_for(runs.submit(run_turn, sid, public, run_body), settings.run_timeout)
-            except TimeoutError:
-                raise HTTPException(504, f"the run took longer than {settings.run_timeout:g} s; it goes on in the "
-                                         f"background: ask again with the same user/session ({public})") from None
-            data = contract(result, sid, public)
-            return {"id": cid, "object": "chat.completion", "created": created, "model": MODEL_ID,
-                    "choices": [{"index": 0, "finish_reason": "stop",
-                                 "message": {"role": "assistant", "content": data["answer"] + _links(data)}}],
-                    "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-                    "vitron_session": public, "vitron_result": data}
-        from vitron_agent.server.common import stream_turn
+                data = data_url_bytes(url)
+                if len(data) > ctx.settings.max_upload_bytes:
+                    raise HTTPException(413, f"image of {len(data):,} bytes exceeds the {ctx.settings.max_upload_bytes:,}-byte limit")
+                arr = load_image(data, ctx.agent.config.store.max_pixels, "image_url")
+            except (InputError, MediaError) as exc:
+                raise HTTPException(400, str(exc)) from None
+            ref = ctx.agent.store_for(sid).put_image(arr, producer="input")
+            image = {**ref.model_dump(mode="json"), "session": public}
+    video = _video(ctx, sid, public, videos[-1]) if videos else None
+    return sid, str(public), RunRequest(text=text[:10_000], image=image, video=video)
 
-        runs.check()  # at capacity: 429 now, not a stream that says so later
 
-        def chunk(content: str | None, finish: str | None = None) -> str:
-            delta = {"content": content} if content is not None else {}
-            payload = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": MODEL_ID,
-                       "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], "vitron_session": public}
-            return f"data: {json.dumps(payload)}\n\n"
+def _video(ctx: ServerContext, sid: str, public: str, url: str) -> dict[str, Any]:
+    from vitron_agent.server.common import store_video
 
-        async def stream():
-            first = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": MODEL_ID,
-                     "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]}
-            yield f"data: {json.dumps(first)}\n\n"
-            try:
-                async for event in stream_turn(lambda on_event: run_turn(sid, public, run_body, on_event), runs.submit):
-                    if event["type"] == "step_finished":
-                        yield chunk(f"[{event['step']} {event['tool']}: {event['status']}]\n")
-                    elif event["type"] == "result":
-                        data = contract(event["result"], sid, public)
-                        yield chunk(data["answer"] + _links(data))
-                        yield chunk(None, "stop")
-                    elif event["type"] == "error":
-                        yield chunk(f"error: {public_text(event['detail'], agent.store.root)}", "stop")
-            except Exception as exc:  # writing the answer failed: still end the stream
-                logging.getLogger("vitron_agent.server").exception("a chat stream failed")
-                yield chunk(f"error: internal error ({type(exc).__name__}); it is logged on the server", "stop")
-            yield "data: [DONE]\n\n"
+    if url.startswith("vitron://"):
+        return stored_ref(ctx.agent.store_for(sid), url[len("vitron://"):], "video", public)
+    try:
+        data = data_url_bytes(url, "video")
+        if len(data) > ctx.settings.max_upload_bytes:
+            raise HTTPException(413, f"video of {len(data):,} bytes exceeds the {ctx.settings.max_upload_bytes:,}-byte limit")
+        ref = store_video(ctx.agent, sid, data, "video_url")
+    except (InputError, MediaError) as exc:
+        raise HTTPException(400, str(exc)) from None
+    return {**ref.model_dump(mode="json"), "session": public}
 
-        return StreamingResponse(stream(), media_type="text/event-stream")
+
+@router.post("/v1/chat/completions")
+async def completions(request: Request, caller: str = Depends(owner), ctx: ServerContext = Depends(context)):
+    try:
+        return await _completions(ctx, request, caller)
+    except HTTPException as exc:  # OpenAI clients read error.message
+        return JSONResponse({"error": {"message": public_text(exc.detail, ctx.agent.store.root),
+                                       "type": "invalid_request_error", "code": exc.status_code}},
+                            status_code=exc.status_code, headers=exc.headers)
+    except VitronError as exc:
+        status = 404 if isinstance(exc, RefError) else 400
+        return JSONResponse({"error": {"message": public_text(str(exc), ctx.agent.store.root),
+                                       "type": "invalid_request_error", "code": status}}, status_code=status)
+
+
+async def _completions(ctx: ServerContext, request: Request, caller: str):
+    try:
+        body = await request.json()
+    except (ValueError, RecursionError):
+        raise HTTPException(400, "the body is not JSON (or nests too deeply)") from None
+    if not isinstance(body, dict):
+        raise HTTPException(400, "the body must be a JSON object")
+    sid, public, run_body = await ctx.decoding.submit(_prepare, ctx, caller, request, body)
+    created, cid = int(time.time()), f"chatcmpl-{uuid.uuid4().hex[:24]}"
+    if not body.get("stream"):
+        try:
+            result = await asyncio.wait_for(ctx.runs.submit(ctx.run_turn, sid, public, run_body), ctx.settings.run_timeout)
+        except TimeoutError:
+            raise HTTPException(504, f"the run took longer than {ctx.settings.run_timeout:g} s; it goes on in the "
+                                     f"background: ask again with the same user/session ({public})") from None
+        data = ctx.contract(result, sid, public)
+        return {"id": cid, "object": "chat.completion", "created": created, "model": MODEL_ID,
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": data["answer"] + _links(data)}}],
+                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+                "vitron_session": public, "vitron_result": data}
+    from vitron_agent.server.common import stream_turn
+
+    ctx.runs.check()  # at capacity: 429 now, not a stream that says so later
+
+    def chunk(content: str | None, finish: str | None = None) -> str:
+        delta = {"content": content} if content is not None else {}
+        payload = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": MODEL_ID,
+                   "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], "vitron_session": public}
+        return f"data: {json.dumps(payload)}\n\n"
+
+    async def stream():
+        first = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": MODEL_ID,
+                 "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]}
+        yield f"data: {json.dumps(first)}\n\n"
+        try:
+            async for event in stream_turn(lambda on_event: ctx.run_turn(sid, public, run_body, on_event), ctx.runs.submit):
+                if event["type"] == "step_finished":
+                    yield chunk(f"[{event['step']} {event['tool']}: {event['status']}]\n")
+                elif event["type"] == "result":
+                    data = ctx.contract(event["result"], sid, public)
+                    yield chunk(data["answer"] + _links(data))
+                    yield chunk(None, "stop")
+                elif event["type"] == "error":
+                    yield chunk(f"error: {public_text(event['detail'], ctx.agent.store.root)}", "stop")
+        except Exception as exc:  # writing the answer failed: still end the stream
+            logging.getLogger("vitron_agent.server").exception("a chat stream failed")
+            yield chunk(f"error: internal error ({type(exc).__name__}); it is logged on the server", "stop")
+        yield "data: [DONE]\n\n"
+
+    return StreamingResponse(stream(), media_type="text/event-stream")

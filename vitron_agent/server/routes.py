@@ -1,0 +1,230 @@
+"""The session routes: sessions, media uploads, runs (plain and streamed), review, resume and
+artifacts. Top-level functions over the :class:`~vitron_agent.server.context.ServerContext`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import FileResponse, StreamingResponse
+from pydantic import BaseModel, Field
+
+from vitron_agent.errors import MediaError
+from vitron_agent.server.common import DIGEST, RunRequest, public_text, store_video, stream_turn
+from vitron_agent.server.context import ServerContext, context, owner
+
+__all__ = ["router"]
+
+MEDIA_TYPES = {".png": "image/png", ".mp4": "video/mp4", ".safetensors": "application/octet-stream",
+               ".npz": "application/octet-stream", ".txt": "text/plain", ".json": "application/json"}
+
+router = APIRouter()
+
+
+class ReviewRequest(BaseModel):
+    action: str = Field(pattern="^(approve|edit|reject)$")
+    plan: dict[str, Any] | None = None
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+@router.post("/v1/sessions")
+def create_session(caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, str]:
+    return {"session": uuid.uuid4().hex[:12]}
+
+
+@router.get("/v1/sessions")
+def list_all(caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> list[dict[str, Any]]:
+    from vitron_agent.sessions import list_sessions
+
+    prefix = f"{caller}-"
+    rows = [s.as_dict() for s in list_sessions(ctx.agent) if s.id.startswith(prefix)]
+    for r in rows:
+        r["id"] = r["id"][len(prefix):]
+    return rows
+
+
+@router.get("/v1/sessions/{public}")
+def show(public: str,
+        caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
+    from vitron_agent.sessions import session_state
+
+    sid = ctx.internal(caller, public)
+    state = session_state(ctx.agent, sid)
+    if not state:
+        raise HTTPException(404, f"no session {public!r}")
+    return ctx.to_public({"session": public, "history": state.get("history", []), "last": state.get("last", {}),
+                      "pending": ctx.agent.pending(sid)}, sid, public)
+
+
+@router.delete("/v1/sessions/{public}")
+def delete(public: str,
+        caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
+    from vitron_agent.sessions import delete_session
+
+    if not delete_session(ctx.agent, ctx.internal(caller, public)):
+        raise HTTPException(404, f"no session {public!r}")
+    return {"deleted": public}
+
+
+@router.post("/v1/sessions/{public}/media")
+async def upload(public: str, request: Request,
+        caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
+    """An image or a video (``Content-Type: video/*``, or a file name ending .mp4/.mov/.mkv/.webm/...)."""
+    from vitron_agent.media import load_image
+    from vitron_agent.video import VIDEO_SUFFIXES
+
+    sid = ctx.internal(caller, public)
+    declared = int(request.headers.get("content-length") or 0)
+    if declared > ctx.settings.max_upload_bytes:
+        raise HTTPException(413, f"upload of {declared:,} bytes exceeds the {ctx.settings.max_upload_bytes:,}-byte limit")
+    data = await _read_limited(request, ctx.settings.max_upload_bytes)
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        try:
+            data, name = await _parse_multipart(request, data)
+        except HTTPException:
+            raise
+        except Exception as exc:  # starlette's parser: no boundary, truncated parts ...
+            raise HTTPException(400, f"the multipart body cannot be read ({type(exc).__name__}); send the "
+                                     "file as a multipart form field or as the raw body") from None
+    else:
+        name = request.headers.get("x-filename", "upload")
+    is_video = (request.headers.get("content-type", "").startswith("video/")
+                or name.lower().endswith(VIDEO_SUFFIXES))
+    try:
+        if is_video:
+            ref = await ctx.decoding.submit(store_video, ctx.agent, sid, data, name[:100])
+        else:
+            arr = await ctx.decoding.submit(load_image, data, ctx.agent.config.store.max_pixels, name[:100])
+            ref = ctx.agent.store_for(sid).put_image(arr, producer="input")
+    except MediaError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return ctx.to_public(ref.model_dump(mode="json"), sid, public)
+
+
+@router.post("/v1/sessions/{public}/runs")
+async def run(public: str, body: RunRequest,
+        caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
+    sid = ctx.internal(caller, public)
+    try:
+        result = await asyncio.wait_for(ctx.runs.submit(ctx.run_turn, sid, public, body), ctx.settings.run_timeout)
+    except TimeoutError:
+        raise HTTPException(504, f"the run took longer than {ctx.settings.run_timeout:g} s; it goes on in the "
+                                 "background and its result will be in the session history") from None
+    return ctx.contract(result, sid, public)
+
+
+@router.post("/v1/sessions/{public}/runs/stream")
+async def run_stream(public: str, body: RunRequest,
+        caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> StreamingResponse:
+    sid = ctx.internal(caller, public)
+    ctx.runs.check()  # at capacity: 429 now, not a stream that says so later
+
+    async def stream():
+        try:
+            async for event in stream_turn(lambda on_event: ctx.run_turn(sid, public, body, on_event), ctx.runs.submit):
+                if event["type"] == "result":
+                    event = {"type": "result", "result": ctx.contract(event["result"], sid, public)}
+                else:
+                    event = ctx.to_public(_jsonable(event), sid, public)
+                    if event["type"] == "error":
+                        event["detail"] = public_text(event["detail"], ctx.agent.store.root)
+                yield f"event: {event['type']}\ndata: {json.dumps(event, default=str)}\n\n"
+        except Exception as exc:  # writing the result failed: still end the stream with an error event
+            logging.getLogger("vitron_agent.server").exception("a run stream failed")
+            error = {"type": "error", "status": 500, "detail": f"internal error ({type(exc).__name__}); logged"}
+            yield f"event: error\ndata: {json.dumps(error)}\n\n"
+
+    return StreamingResponse(stream(), media_type="text/event-stream")
+
+
+@router.post("/v1/sessions/{public}/review")
+async def review(public: str, body: ReviewRequest,
+        caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
+    sid = ctx.internal(caller, public)
+    plan = ctx.to_internal(body.plan, sid, public) if body.plan else None
+
+    def decide():
+        return ctx.agent.review(sid, body.action, plan=plan, reason=body.reason)
+
+    return ctx.contract(await ctx.runs.submit(decide), sid, public)
+
+
+@router.post("/v1/sessions/{public}/resume")
+async def resume(public: str,
+        caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
+    """Finish a turn that a server crash interrupted (completed steps are not run again)."""
+    sid = ctx.internal(caller, public)
+
+    return ctx.contract(await ctx.runs.submit(ctx.agent.resume, sid), sid, public)
+
+
+@router.get("/v1/sessions/{public}/artifacts/{artifact}")
+async def artifact(public: str, artifact: str, preview: bool = False,
+        caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> FileResponse:
+    """The artifact's file. ``?preview=true`` on a video: a yuv420p H.264 copy browsers play
+    (the stored file is lossless RGB H.264, exact but not playable everywhere)."""
+    sid = ctx.internal(caller, public)
+    if not DIGEST.match(artifact):
+        raise HTTPException(404, "no such artifact")
+    folder = ctx.agent.store.root / sid
+    for suffix, media in MEDIA_TYPES.items():
+        path = folder / f"{artifact}{suffix}"
+        if suffix != ".json" and path.is_file():
+            if preview and suffix == ".mp4":
+                return await ctx.decoding.submit(_video_preview, ctx.agent, sid, artifact)
+            return FileResponse(path, media_type=media, filename=f"{artifact[:12]}{suffix}")
+    raise HTTPException(404, "no such artifact")
+
+
+def _video_preview(agent, sid: str, artifact: str) -> FileResponse:
+    import json as _json
+    import os
+    import tempfile
+
+    from starlette.background import BackgroundTask
+
+    from vitron_agent.refs import VideoRef
+    from vitron_agent.video import write_preview
+
+    store = agent.store_for(sid)
+    meta = _json.loads((store.dir / f"{artifact}.json").read_text())
+    ref = VideoRef(id=artifact, session=sid, frames=meta["shape"][0], height=meta["shape"][1], width=meta["shape"][2],
+                   fps=meta["fps"])
+    fd, tmp = tempfile.mkstemp(suffix=".mp4")
+    os.close(fd)
+    write_preview(store.get_video(ref).frames(), tmp, ref.fps, max_side=1920)
+    return FileResponse(tmp, media_type="video/mp4", filename=f"{artifact[:12]}.preview.mp4",
+                        background=BackgroundTask(os.unlink, tmp))
+
+
+def _jsonable(event: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(event, default=str))
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"upload exceeds the {limit:,}-byte limit")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _parse_multipart(request: Request, data: bytes) -> tuple[bytes, str]:
+    """The first file part of a multipart body already read into ``data``."""
+    from starlette.datastructures import UploadFile
+    from starlette.formparsers import MultiPartParser
+
+    async def body_stream():
+        yield data
+
+    form = await MultiPartParser(request.headers, body_stream()).parse()
+    for value in form.values():
+        if isinstance(value, UploadFile):
+            return await value.read(), value.filename or "upload"
+    raise HTTPException(400, "the multipart body has no file part; send the image as a file field")
