@@ -14,14 +14,14 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import wait as wait_futures
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from vitron_agent.errors import ToolArgumentError, ToolFailed
 from vitron_agent.tool import Toolbox, ToolContext, invoke, output_kind
 
-__all__ = ["StepRunner", "Dispatcher", "run_with_timeout"]
+__all__ = ["StepRecord", "StepRunner", "Dispatcher", "run_with_timeout"]
 
 TIMED_OUT = "timed out after {seconds:g} s (raise [tools.{tool}] timeout in vitron.toml if it needs longer)"
 OUT_OF_MEMORY = "ran out of memory ({error}); try a smaller image, a smaller model or another device"
@@ -84,6 +84,25 @@ def _is_oom(exc: BaseException) -> bool:
     return isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryError" or "out of memory" in str(exc).lower()
 
 
+class StepRecord(BaseModel):
+    """What the state keeps of one step (as a dict: ``model_dump()``): its call, outcome and
+    outputs (refs as dicts, small values), never pixels."""
+
+    id: str
+    tool: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    after: list[str] = Field(default_factory=list)
+    status: Literal["ok", "error", "skipped"] = "ok"
+    error: str | None = None
+    error_kind: Literal["argument", "failed", "timeout", "oom", "skipped"] | None = None
+    seconds: float = 0.0
+    outputs: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    sig: str | None = Field(default=None, description="the step's signature, to keep a record across a replan")
+
+    def fail(self, kind: str, error: str, status: str = "error") -> None:
+        self.status, self.error, self.error_kind = status, error, kind
+
+
 class StepRunner:
     """Runs steps of ``toolbox`` against ``store`` (the root ArtifactStore).
 
@@ -114,8 +133,7 @@ class StepRunner:
             writer = lambda event: None  # noqa: E731
         sid, name = step["id"], step["tool"]
         writer({"type": "step_started", "step": sid, "tool": name})
-        record = {"id": sid, "tool": name, "args": step.get("args", {}), "after": step.get("after", []),
-                  "status": "ok", "error": None, "error_kind": None, "seconds": 0.0, "outputs": {}}
+        record = StepRecord(id=sid, tool=name, args=step.get("args", {}), after=step.get("after", []))
         tool = self.toolbox.get(name)
 
         def progress(fraction: float, message: str = "") -> None:
@@ -128,21 +146,21 @@ class StepRunner:
         start = time.perf_counter()
         try:
             out = run_with_timeout(lambda: invoke(tool, args, ctx), timeout, ctx.cancelled)
-            record["outputs"] = self.serialise_outputs(tool, out, ctx.store)
+            record.outputs = self.serialise_outputs(tool, out, ctx.store)
         except ToolArgumentError as exc:
-            record.update(status="error", error=str(exc), error_kind="argument")
+            record.fail("argument", str(exc))
         except ToolFailed as exc:
-            record.update(status="error", error=str(exc), error_kind="failed")
+            record.fail("failed", str(exc))
         except TimeoutError:
-            record.update(status="error", error=TIMED_OUT.format(seconds=timeout, tool=name), error_kind="timeout")
+            record.fail("timeout", TIMED_OUT.format(seconds=timeout, tool=name))
         except Exception as exc:
             if not _is_oom(exc):
                 raise
-            record.update(status="error", error=OUT_OF_MEMORY.format(error=exc), error_kind="oom")
-        record["seconds"] = round(time.perf_counter() - start, 4)
-        writer({"type": "step_finished", "step": sid, "tool": name, "status": record["status"],
-                "error": record["error"], "seconds": record["seconds"]})
-        return record
+            record.fail("oom", OUT_OF_MEMORY.format(error=exc))
+        record.seconds = round(time.perf_counter() - start, 4)
+        writer({"type": "step_finished", "step": sid, "tool": name, "status": record.status,
+                "error": record.error, "seconds": record.seconds})
+        return record.model_dump()
 
     @staticmethod
     def serialise_outputs(tool, out: BaseModel, store) -> dict[str, dict[str, Any]]:
@@ -158,9 +176,9 @@ class StepRunner:
 
     @staticmethod
     def skipped_record(step: dict[str, Any], failed_deps: list[str]) -> dict[str, Any]:
-        return {"id": step["id"], "tool": step["tool"], "args": step.get("args", {}), "after": step.get("after", []),
-                "status": "skipped", "error": f"skipped because {', '.join(failed_deps)} did not complete",
-                "error_kind": "skipped", "seconds": 0.0, "outputs": {}}
+        record = StepRecord(id=step["id"], tool=step["tool"], args=step.get("args", {}), after=step.get("after", []))
+        record.fail("skipped", f"skipped because {', '.join(failed_deps)} did not complete", status="skipped")
+        return record.model_dump()
 
 
 class Dispatcher:
