@@ -59,3 +59,25 @@ def tiny_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tiny")
     make_tiny_checkpoints(folder)
     return folder
+
+
+def image_tool(name: str, run):
+    """A test tool ``name`` taking and returning an image ref; ``run(inp, ctx)`` does the work
+    (returning None passes the image through)."""
+    from pydantic import BaseModel, Field
+
+    from vitron_agent.refs import ImageRef
+    from vitron_agent.tool import VisionTool
+
+    class ImageIn(BaseModel):
+        image: ImageRef = Field(description="the image")
+
+    class ImageOut(BaseModel):
+        image: ImageRef
+
+    def call(self, inp, ctx):
+        out = run(inp, ctx)
+        return out if out is not None else ImageOut(image=inp.image)
+
+    return type(f"{name.title()}Tool", (VisionTool,), {"name": name, "description": f"test tool {name}",
+                                                       "Input": ImageIn, "Output": ImageOut, "run": call})()

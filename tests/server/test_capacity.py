@@ -6,45 +6,32 @@ import threading
 
 import httpx
 import pytest
-from pydantic import BaseModel, Field
 
+from tests.conftest import image_tool
 from tests.server.test_http import TOKEN, Server, png_bytes
 from vitron_agent.agent import Agent
 from vitron_agent.planners.base import ScriptedPlanner
-from vitron_agent.refs import ImageRef
 from vitron_agent.server import ServerSettings
 from vitron_agent.synthetic import disc_image
-from vitron_agent.tool import Toolbox, VisionTool
+from vitron_agent.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 GATE = threading.Event()
 
 
-class _In(BaseModel):
-    image: ImageRef = Field(description="input")
+STARTED = threading.Semaphore(0)
 
 
-class _Out(BaseModel):
-    image: ImageRef
-
-
-class Held(VisionTool):
-    name = "held"
-    description = "waits for the test to open the gate"
-    Input = _In
-    Output = _Out
-    started = threading.Semaphore(0)
-
-    def run(self, inp, ctx):
-        Held.started.release()
-        GATE.wait(60)
-        return _Out(image=inp.image)
+def held(inp, ctx):
+    """Waits for the test to open the gate."""
+    STARTED.release()
+    GATE.wait(60)
 
 
 @pytest.fixture
 def server(tmp_path):
     plan = {"steps": [{"id": "s1", "tool": "held", "args": {"image": "$input.image"}}]}
-    agent = Agent(toolbox=Toolbox([*default_tools(), Held()]), planner=ScriptedPlanner([plan]), data_dir=tmp_path)
+    agent = Agent(toolbox=Toolbox([*default_tools(), image_tool("held", held)]), planner=ScriptedPlanner([plan]), data_dir=tmp_path)
     srv = Server(agent, ServerSettings(token=TOKEN, max_running=1, max_queued=7))
     yield srv
     GATE.set()
@@ -68,7 +55,7 @@ def test_over_capacity_is_a_429_at_once_and_uploads_and_health_do_not_wait(serve
     admitted = [threading.Thread(target=run, args=(s,)) for s in refs]
     for t in admitted:
         t.start()
-    assert Held.started.acquire(timeout=30)  # the first run is inside its tool, holding the only worker
+    assert STARTED.acquire(timeout=30)  # the first run is inside its tool, holding the only worker
     for _ in range(3000):
         if server_inflight(server) == 8:
             break

@@ -4,41 +4,26 @@ import json
 
 import httpx
 import pytest
-from pydantic import BaseModel, Field
 
+from tests.conftest import image_tool
 from tests.server.test_http import TOKEN, Server, png_bytes
 from vitron_agent.agent import Agent
 from vitron_agent.planners.base import ScriptedPlanner
-from vitron_agent.refs import ImageRef
 from vitron_agent.server import ServerSettings
 from vitron_agent.synthetic import disc_image
-from vitron_agent.tool import Toolbox, VisionTool
+from vitron_agent.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 
-class _In(BaseModel):
-    image: ImageRef = Field(description="input")
-
-
-class _Out(BaseModel):
-    image: ImageRef
-
-
-class Buggy(VisionTool):
-    name = "buggy"
-    description = "raises what no tool should"
-    Input = _In
-    Output = _Out
-
-    def run(self, inp, ctx):
-        raise ZeroDivisionError("a bug in a tool")
+def buggy(inp, ctx):
+    raise ZeroDivisionError("a bug in a tool")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     d = tmp_path_factory.mktemp("malformed")
     plan = {"steps": [{"id": "s1", "tool": "buggy", "args": {"image": "$input.image"}}]}
-    agent = Agent(toolbox=Toolbox([*default_tools(), Buggy()]), planner=ScriptedPlanner([plan]),
+    agent = Agent(toolbox=Toolbox([*default_tools(), image_tool("buggy", buggy)]), planner=ScriptedPlanner([plan]),
                   db=d / "s.sqlite", data_dir=d / "a")
     srv = Server(agent, ServerSettings(token=TOKEN))
     yield srv
