@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from vitron_agent.errors import ToolArgumentError, ToolFailed
 from vitron_agent.tool import Toolbox, ToolContext, invoke, output_kind
 
-__all__ = ["StepRecord", "StepRunner", "Dispatcher", "run_with_timeout"]
+__all__ = ["StepRecord", "StepRunner", "Dispatcher", "run_with_timeout", "submit_daemon"]
 
 TIMED_OUT = "timed out after {seconds:g} s (raise [tools.{tool}] timeout in vitron.toml if it needs longer)"
 OUT_OF_MEMORY = "ran out of memory ({error}); try a smaller image, a smaller model or another device"
@@ -61,6 +61,12 @@ class _DaemonWorkers:
 
 
 _WORKERS = _DaemonWorkers()
+
+
+def submit_daemon(fn) -> Future:
+    """Run ``fn()`` on a reusable daemon thread (with the caller's context variables); a future of its result."""
+    context = contextvars.copy_context()
+    return _WORKERS.submit(lambda: context.run(fn))
 
 
 def run_with_timeout(fn, timeout: float | None, cancelled: threading.Event) -> Any:

@@ -117,3 +117,28 @@ def test_repair_conversations_answer_every_tool_call_id(tmp_path):
     assert r.ok and [s.tool for s in r.steps] == ["count"], r.answer
     repair = model.seen[1]
     assert {m.tool_call_id for m in repair if isinstance(m, ToolMessage)} == {"call_ok", "call_bad"}
+
+
+@pytest.mark.timeout(30)
+def test_a_hung_chat_model_fails_the_plan_within_the_deadline():
+    import threading as th
+
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+    release = th.Event()
+
+    class Hung(GenericFakeChatModel):
+        def bind_tools(self, tools, **kwargs):
+            return self
+
+        def _generate(self, *args, **kwargs):
+            release.wait(20)
+            return super()._generate(*args, **kwargs)
+
+    from langchain_core.messages import AIMessage
+
+    try:
+        with pytest.raises(PlannerError, match=r"no reply within the 0\.5 s planning deadline"):
+            plan_with(ChatModelPlanner(Hung(messages=iter([AIMessage(content="late")])), deadline=0.5))
+    finally:
+        release.set()

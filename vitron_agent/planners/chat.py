@@ -63,9 +63,12 @@ class ChatModelPlanner:
 
     name = "chat"
 
-    def __init__(self, model: Any, react: bool = False):
+    def __init__(self, model: Any, react: bool = False, deadline: float = 60.0):
+        if not deadline > 0:
+            raise ValueError(f"deadline must be > 0 seconds, got {deadline!r}")
         self.model = model
         self.react = react
+        self.deadline = float(deadline)
         self._history: dict[tuple[str, str], list[Any]] = {}
         self._lock = threading.Lock()
 
@@ -83,15 +86,28 @@ class ChatModelPlanner:
             bound = self.model.bind_tools(toolbox.planning_schemas())
         except NotImplementedError:
             return self._json_mode(messages, request, toolbox)
-        try:
-            reply = bound.invoke(messages)
-        except Exception as exc:
-            raise PlannerError(f"the chat model failed: {type(exc).__name__}: {exc}") from None
+        reply = self._invoke(bound, messages)
         with self._lock:
             self._history[key] = [*messages, reply]
             while len(self._history) > MAX_CONVERSATIONS:
                 self._history.pop(next(iter(self._history)))
         return reply_to_plan(from_langchain(reply), start=request.first_id)
+
+    def _invoke(self, model: Any, messages: list[Any]) -> Any:
+        """``model.invoke(messages)`` within the planning deadline: a hung model fails the plan
+        in bounded time (its call is abandoned, not killed: Python cannot interrupt it)."""
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        from vitron_agent.graphs.execution import submit_daemon
+
+        future = submit_daemon(lambda: model.invoke(messages))
+        try:
+            return future.result(self.deadline)
+        except FutureTimeout:
+            raise PlannerError(f"the chat model gave no reply within the {self.deadline:g} s planning deadline "
+                               "(ChatModelPlanner deadline)") from None
+        except Exception as exc:
+            raise PlannerError(f"the chat model failed: {type(exc).__name__}: {exc}") from None
 
     @staticmethod
     def _feedback_messages(reply: Any, feedback: list[str]) -> list[Any]:
@@ -111,8 +127,5 @@ class ChatModelPlanner:
         from vitron_agent.prompts import render_planner_prompt
 
         prompt = [SystemMessage(render_planner_prompt(toolbox, request.inputs, request.feedback)), *messages[1:]]
-        try:
-            reply = self.model.invoke(prompt)
-        except Exception as exc:
-            raise PlannerError(f"the chat model failed: {type(exc).__name__}: {exc}") from None
+        reply = self._invoke(self.model, prompt)
         return reply_to_plan(from_langchain(reply), start=request.first_id, json_only=True)
