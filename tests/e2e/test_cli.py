@@ -134,3 +134,16 @@ def test_demo_writes_the_report(tmp_path):
     assert [s["tool"] for s in data["steps"]] == ["segment", "edit", "describe"]
     assert all(s["status"] == "ok" for s in data["steps"])
     assert "purple" in data["answer"] and Path(data["report"]).is_file()
+
+
+def test_plan_needs_no_media_file(capsys):
+    """README's `vitron-agent plan "select the red car; turn it yellow"` plans against the
+    declared medium (--input, default image) instead of answering "needs an image"."""
+    from vitron_agent.cli import main
+
+    assert main(["plan", "--json", "select the red car; turn it yellow"]) == 0
+    assert [s["tool"] for s in json.loads(capsys.readouterr().out)["steps"]] == ["segment", "edit"]
+    assert main(["plan", "--json", "--input", "video", "track the red ball, make it blue"]) == 0
+    assert [s["tool"] for s in json.loads(capsys.readouterr().out)["steps"]] == ["track", "edit_video"]
+    assert main(["plan", "--image", "a.png", "--video", "b.mp4", "x"]) == 2
+    assert "not both" in capsys.readouterr().err

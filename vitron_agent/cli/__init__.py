@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("instruction")
     common(plan)
     plan.add_argument("--json", action="store_true")
+    plan.add_argument("--input", choices=["image", "video"], default="image",
+                      help="without --image/--video: plan as if the request came with this medium (default image)")
     plan.add_argument("--replay", metavar="FILE", help="plan from a recorded model output instead of a planner "
                       "(same parsing and repair messages as a live planner; nothing is called)")
     plan.add_argument("--format", choices=["tags", "json", "text", "openai", "langchain"],

@@ -61,14 +61,21 @@ def plan(args: argparse.Namespace) -> int:
         if args.planner:
             raise _usage("--replay replaces the planner; drop --planner")
         args.planner = ReplayPlanner.from_file(args.replay, args.format)
+    if args.image and args.video:
+        raise _usage("give --image or --video, not both")
+    # planning reads no pixels, only which media the request has: without a file, plan against
+    # the declared medium (--input)
+    image, video = args.image, args.video
+    if not image and not video:
+        image, video = ("<image>", None) if args.input == "image" else (None, "<video>")
     agent = agent_from_args(args)
     try:
         marked = regions(args)
         try:
-            plan = agent.plan(args.instruction, image=args.image, regions=marked, video=args.video)
+            plan = agent.plan(args.instruction, image=image, regions=marked, video=video)
         except PlanValidationError as exc:
             return _print_repair(args, exc.problems)
-        problems = agent.validate(plan, image=args.image, regions=marked, video=args.video) if plan.steps else []
+        problems = agent.validate(plan, image=image, regions=marked, video=video) if plan.steps else []
     finally:
         agent.close()
     if args.json:
