@@ -147,3 +147,12 @@ def test_plan_needs_no_media_file(capsys):
     assert [s["tool"] for s in json.loads(capsys.readouterr().out)["steps"]] == ["track", "edit_video"]
     assert main(["plan", "--image", "a.png", "--video", "b.mp4", "x"]) == 2
     assert "not both" in capsys.readouterr().err
+
+
+def test_readme_python_example_with_a_box_region(tmp_path):
+    """README's Python example marks a region with regions=[Box(...)] (Box is what it imports)."""
+    from vitron_agent import Agent, Box
+    from vitron_agent.synthetic import disc_image
+
+    r = Agent(data_dir=tmp_path).run("remove this", image=disc_image()[0], regions=[Box(x1=40, y1=30, x2=120, y2=90)])
+    assert r.ok and r.steps[0].args.get("box") == "$input.box"
