@@ -109,3 +109,28 @@ def test_chat_switches_to_a_video(tmp_path):
     assert p.returncode == 0, p.stderr
     replies = [line for line in p.stdout.splitlines() if line.startswith("vitron> ")]
     assert len(replies) == 3 and "s1 edit_video" in replies[1] and "8 frames at 8 fps" in replies[2]
+
+
+def test_resume_says_when_there_is_nothing_to_resume_or_a_review_waits(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PIL import Image
+
+    from vitron_agent.synthetic import disc_image
+
+    exe = str(Path(sys.executable).parent / "vitron-agent")
+    img = tmp_path / "d.png"
+    Image.fromarray(disc_image()[0]).save(img)
+    db = str(tmp_path / "s.sqlite")
+    done = [exe, "run", "--db", db, "--session", "done", "--quiet", "--out", str(tmp_path / "o1"), "--image", str(img),
+            "describe it"]
+    assert subprocess.run(done, capture_output=True, timeout=120).returncode == 0
+    r = subprocess.run([exe, "resume", "--db", db, "--session", "done"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "nothing to resume" in r.stderr and "report" not in r.stdout
+    held = [exe, "run", "--db", db, "--session", "held", "--quiet", "--review", "--out", str(tmp_path / "o2"),
+            "--image", str(img), "segment the red disc"]
+    assert subprocess.run(held, capture_output=True, timeout=120).returncode == 0
+    r = subprocess.run([exe, "resume", "--db", db, "--session", "held"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "waiting for review" in r.stderr and "vitron-agent review" in r.stderr

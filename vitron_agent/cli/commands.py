@@ -25,6 +25,17 @@ def _execute(args: argparse.Namespace, instruction: str, image: Any, out_dir: st
 
 def resume(args: argparse.Namespace) -> int:
     agent = agent_from_args(args, db=args.db)
+    state = agent.graph.get_state(agent._config(args.session)) if agent.checkpointer is not None else None
+    if state is not None and "review" in (state.next or ()):
+        agent.close()
+        print(f"session {args.session!r} has a plan waiting for review: `vitron-agent review approve|edit|reject "
+              f"--db {args.db} --session {args.session}`", file=sys.stderr)
+        return 0
+    if not agent.pending(args.session):
+        agent.close()
+        print(f"nothing to resume: session {args.session!r} has no interrupted turn "
+              "(`vitron-agent sessions show` lists its turns)", file=sys.stderr)
+        return 0
     return drive(args, agent, lambda on_event: agent.resume(args.session, on_event=on_event))
 
 
