@@ -27,6 +27,7 @@ class SessionInfo:
     last_answer: str | None
     updated: float | None
     pending: bool
+    awaiting_review: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -61,7 +62,9 @@ def list_sessions(agent) -> list[SessionInfo]:
         history = list((snap.values or {}).get("history", []))
         last = history[-1] if history else {}
         out.append(SessionInfo(id=tid, turns=len(history), last_request=last.get("request"),
-                               last_answer=last.get("answer"), updated=last.get("at"), pending=bool(snap.next)))
+                               last_answer=last.get("answer"), updated=last.get("at"),
+                               pending=bool(snap.next) and "review" not in snap.next,
+                               awaiting_review="review" in (snap.next or ())))
     return sorted(out, key=lambda s: -(s.updated or 0))
 
 

@@ -134,3 +134,6 @@ def test_resume_says_when_there_is_nothing_to_resume_or_a_review_waits(tmp_path)
     assert subprocess.run(held, capture_output=True, timeout=120).returncode == 0
     r = subprocess.run([exe, "resume", "--db", db, "--session", "held"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "waiting for review" in r.stderr and "vitron-agent review" in r.stderr
+    ls = subprocess.run([exe, "sessions", "ls", "--db", db], capture_output=True, text=True, timeout=120).stdout
+    held_line = next(line for line in ls.splitlines() if line.startswith("held"))
+    assert "waiting for review" in held_line and "resume it" not in held_line

@@ -26,7 +26,8 @@ def sessions(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps(rows))
             for r in [] if args.json else rows:
-                flag = " (interrupted: resume it)" if r["pending"] else ""
+                flag = (" (plan waiting for review: vitron-agent review)" if r["awaiting_review"]
+                        else " (interrupted: resume it)" if r["pending"] else "")
                 print(f"{r['id']}\t{r['turns']} turns\t{(r['last_request'] or '')[:60]}{flag}")
             return 0
         if not args.session:
