@@ -156,3 +156,23 @@ def test_readme_python_example_with_a_box_region(tmp_path):
 
     r = Agent(data_dir=tmp_path).run("remove this", image=disc_image()[0], regions=[Box(x1=40, y1=30, x2=120, y2=90)])
     assert r.ok and r.steps[0].args.get("box") == "$input.box"
+
+
+def test_bad_db_out_and_chat_paths_are_one_line_errors_before_anything_runs(tmp_path, capsys):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from vitron_agent.cli import main
+
+    (tmp_path / "notes.txt").write_text("not a database")
+    for args, said in ((["--db", str(tmp_path / "notes.txt")], "is not an SQLite database"),
+                       (["--db", str(tmp_path)], "is a folder"),
+                       (["--out", "/proc/not-writable"], "cannot be written")):
+        assert main(["run", *args, "describe it"]) == 2
+        err = capsys.readouterr().err
+        assert said in err and err.count("\n") == 1
+    exe = str(Path(sys.executable).parent / "vitron-agent")
+    chat = subprocess.run([exe, "chat"], input="/image /nowhere/missing.png\n/quit\n", capture_output=True, text=True,
+                          timeout=120)
+    assert "error: /nowhere/missing.png is not a file; nothing changed" in chat.stdout

@@ -37,7 +37,33 @@ def agent_from_args(args: argparse.Namespace, **kw: Any):
     from vitron_agent.agent import Agent
     from vitron_agent.config import load_config
 
+    check_paths(kw.get("db"), getattr(args, "out", None))
     return Agent(config=load_config(getattr(args, "config", None)), planner=getattr(args, "planner", None), **kw)
+
+
+def check_paths(db: Any, out: Any) -> None:
+    """A --db that is a folder or not an SQLite file, or an --out that cannot be written, is a
+    one-line usage error before anything runs."""
+    from vitron_agent.errors import InputError
+
+    if db is not None:
+        p = Path(db)
+        if p.is_dir():
+            raise InputError(f"--db {db} is a folder; give the path of an SQLite file (it is created when missing)")
+        if p.is_file() and p.stat().st_size:
+            with open(p, "rb") as fh:
+                if fh.read(16) != b"SQLite format 3\x00":
+                    raise InputError(f"--db {db} is not an SQLite database; give a new path or a sessions file")
+    if out is not None:
+        p = Path(out)
+        try:
+            p.mkdir(parents=True, exist_ok=True)
+            probe = p / ".vitron-write-test"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise InputError(f"--out {out} cannot be written ({exc.strerror or type(exc).__name__}); "
+                             "choose another folder") from None
 
 
 class Progress:

@@ -100,13 +100,18 @@ def chat(args: argparse.Namespace) -> int:
             if line == "/session":
                 print(f"session {session}")
                 continue
-            if line.startswith("/image"):
-                image, video = line[len("/image"):].strip() or None, None
-                print(f"image: {image}" if image else "usage: /image PATH")
-                continue
-            if line.startswith("/video"):
-                video, image = line[len("/video"):].strip() or None, None
-                print(f"video: {video}" if video else "usage: /video PATH")
+            if line.startswith(("/image", "/video")):
+                kind, path = line[1:6], line[6:].strip()
+                if not path:
+                    print(f"usage: /{kind} PATH")
+                elif not Path(path).expanduser().is_file():
+                    print(f"error: {path} is not a file; nothing changed")  # said now, not at the next request
+                elif kind == "image":
+                    image, video = path, None
+                    print(f"image: {image}")
+                else:
+                    video, image = path, None
+                    print(f"video: {video}")
                 continue
             if line.startswith("/"):
                 print(CHAT_HELP)
