@@ -103,7 +103,7 @@ def measure(n: int, chained: bool, kind: str, repeat: int = 7, scheduler: str = 
         cp = saver(kind, d)
         agent = Agent(toolbox=Toolbox([NoOp()]), planner=ScriptedPlanner([agent_plan(n, chained)]), data_dir=d,
                       checkpointer=cp if cp is not None else False,
-                      config=Config.model_validate({"agent": {"scheduler": scheduler}}))
+                      config=Config.model_validate({"agent": {"scheduler": scheduler, "max_plan_steps": 64}}))
         img = np.zeros((8, 8, 3), np.uint8)
         ref = agent.store.for_session("b").put_image(img).model_dump(mode="json")
         bare = bare_graph(n, chained, saver(kind, d))

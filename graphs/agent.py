@@ -143,8 +143,10 @@ def dispatch_ready(state: AgentState) -> list[Send] | str:
 
 
 class _Nodes:
-    def __init__(self, toolbox, planner, runner: StepRunner, max_react_rounds: int = 4, max_parallel: int = 8):
+    def __init__(self, toolbox, planner, runner: StepRunner, max_react_rounds: int = 4, max_parallel: int = 8,
+                 max_steps: int = 64):
         self.toolbox = toolbox
+        self.max_steps = max_steps
         self.planner = planner
         self.runner = runner
         self.max_react_rounds = max_react_rounds
@@ -199,7 +201,11 @@ class _Nodes:
     def validate_node(self, state: AgentState) -> dict[str, Any]:
         if state.get("problems"):  # the planner itself failed to produce a plan
             return {"repairs": state.get("repairs", 0) + 1}
-        problems = validate_plan(_plan(state), self.toolbox, input_kinds(state.get("inputs", {})))
+        plan = _plan(state)
+        problems = validate_plan(plan, self.toolbox, input_kinds(state.get("inputs", {})))
+        if len(plan.steps) > self.max_steps:
+            problems.append(f"the plan has {len(plan.steps)} steps; this agent runs at most {self.max_steps} a turn "
+                            "([agent] max_plan_steps): split the request into several turns")
         if problems:
             return {"problems": problems, "repairs": state.get("repairs", 0) + 1}
         return {"problems": []}
@@ -336,7 +342,7 @@ class _Nodes:
 
 
 def build_agent_graph(toolbox, planner, runner: StepRunner, checkpointer=None, max_react_rounds: int = 4,
-                      scheduler: str = "dataflow", max_parallel: int = 8):
+                      scheduler: str = "dataflow", max_parallel: int = 8, max_steps: int = 64):
     """Compile the agent StateGraph. ``runner`` executes one step (tool lookup, store,
     timeout, progress events); ``checkpointer`` is any LangGraph saver or None; a planner
     with ``react = True`` sees the results and may extend the plan up to ``max_react_rounds`` times.
@@ -344,7 +350,7 @@ def build_agent_graph(toolbox, planner, runner: StepRunner, checkpointer=None, m
     ``max_parallel`` at once) or ``"waves"`` (round by round, see the module docstring)."""
     if scheduler not in SCHEDULERS:
         raise ValueError(f"scheduler must be one of {', '.join(SCHEDULERS)}, got {scheduler!r}")
-    nodes = _Nodes(toolbox, planner, runner, max_react_rounds, max_parallel)
+    nodes = _Nodes(toolbox, planner, runner, max_react_rounds, max_parallel, max_steps)
     g = StateGraph(AgentState)
     g.add_node("planner", nodes.planner_node)
     g.add_node("validate", nodes.validate_node)

@@ -142,7 +142,7 @@ class Agent:
         self._lock_dir = Path(str(db) + ".locks") if db else None
         self.graph = build_agent_graph(self.toolbox, self.planner, self.runner, self.checkpointer,
                                        self.config.agent.max_react_rounds, self.config.agent.scheduler,
-                                       self.config.agent.max_parallel_steps)
+                                       self.config.agent.max_parallel_steps, self.config.agent.max_plan_steps)
 
     @classmethod
     def from_config(cls, path: str | os.PathLike[str] | Config | None = None, **overrides: Any) -> Agent:
@@ -218,7 +218,13 @@ class Agent:
             raise InputError(f"session {session!r} has no plan waiting for review")
         decision: dict[str, Any] = {"action": action}
         if plan is not None:
-            decision["plan"] = plan.model_dump() if isinstance(plan, Plan) else plan
+            try:  # a malformed edit is refused here, and the review stays pending
+                decision["plan"] = (plan if isinstance(plan, Plan) else Plan.model_validate(plan)).model_dump()
+            except ValueError as exc:
+                first = str(exc).splitlines()
+                raise InputError(f"the edited plan is malformed ({'; '.join(first[1:3]) or first[0]}); the plan is "
+                                 '{"steps": [{"id": "s1", "tool": "...", "args": {...}, "after": []}], "answer": null} '
+                                 "and the review stays pending") from None
         if reason:
             decision["reason"] = reason
         with self._turn(session):

@@ -94,6 +94,8 @@ class AgentSection(BaseModel):
         default="dataflow", description="dataflow: a step starts when its own inputs are ready; waves: round by round")
     max_parallel_steps: int = Field(default=8, ge=1, le=256, description="most steps of one turn running at once")
     tool_modules: list[str] = Field(default_factory=list, description="modules that register more tools (see README)")
+    max_plan_steps: int = Field(default=16, ge=1, le=64, description="longer plans are refused with a message "
+                                                                      "asking to split the request")
 
 
 class StoreSection(BaseModel):

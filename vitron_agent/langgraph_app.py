@@ -42,7 +42,8 @@ def build_app_graph(agent=None, checkpointer=None):
         data = os.environ.get("VITRON_DATA", "vitron-data/artifacts")
         agent = Agent.from_config(os.environ.get("VITRON_CONFIG"), data_dir=data, checkpointer=False)
     inner = build_agent_graph(agent.toolbox, agent.planner, agent.runner, None, agent.config.agent.max_react_rounds,
-                              agent.config.agent.scheduler, agent.config.agent.max_parallel_steps)
+                              agent.config.agent.scheduler, agent.config.agent.max_parallel_steps,
+                              agent.config.agent.max_plan_steps)
 
     class AppState(AgentState, total=False):
         image: str

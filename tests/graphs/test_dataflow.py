@@ -115,3 +115,27 @@ def test_at_most_max_parallel_steps_run_at_once(tmp_path, limit):
     agent = Agent(toolbox=Toolbox([tool]), planner=ScriptedPlanner([plan]), data_dir=tmp_path, config=config)
     assert agent.run("go", image=np.zeros((8, 8, 3), np.uint8)).ok
     assert peak[0] <= limit and len(tool.started) == 5
+
+
+def test_plans_are_capped_with_a_message_that_says_what_to_do(tmp_path):
+    plan = {"steps": [{"id": f"s{i}", "tool": "gate", "args": {"image": "$input.image", "role": "fast"}}
+                      for i in range(1, 8)]}
+    tool = Gate(patience=0)
+    config = Config.model_validate({"agent": {"max_plan_steps": 5}})
+    agent = Agent(toolbox=Toolbox([tool]), planner=ScriptedPlanner([plan]), data_dir=tmp_path, config=config)
+    result = agent.run("seven things", image=np.zeros((8, 8, 3), np.uint8))
+    assert tool.started == [] and not result.ok
+    assert "the plan has 7 steps; this agent runs at most 5 a turn" in result.answer and "split the request" in result.answer
+
+
+def test_a_malformed_edited_plan_is_refused_and_the_review_stays_pending(tmp_path):
+    from vitron_agent.errors import InputError
+
+    tool = Gate(patience=0)
+    agent = Agent(toolbox=Toolbox([tool]), planner=ScriptedPlanner([PLAN]), data_dir=tmp_path / "a",
+                  db=tmp_path / "s.sqlite")
+    paused = agent.run("go", image=np.zeros((8, 8, 3), np.uint8), session="r", review=True)
+    assert paused.awaiting_review
+    with pytest.raises(InputError, match="the edited plan is malformed.*the review stays pending"):
+        agent.review("r", "edit", plan={"steps": [{"tool": "gate"}], "junk": 1})
+    assert agent.review("r", "approve").ok and sorted(tool.started) == ["s1", "s2", "s3"]
