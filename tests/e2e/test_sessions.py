@@ -95,8 +95,9 @@ def test_chat_repl_driven_by_stdin(tmp_path):
     p = cli("chat", "--image", str(img), "--out", str(tmp_path / "chat"), stdin=script)
     assert p.returncode == 0, p.stderr
     replies = [line for line in p.stdout.splitlines() if line.startswith("vitron> ")]
-    assert len(replies) == 3 and replies[2].startswith("vitron> The region is mostly green")
-    assert "error: /does/not/exist.png: no such file" in p.stdout
+    assert len(replies) == 4 and replies[2].startswith("vitron> The region is mostly green")
+    assert "error: /does/not/exist.png is not a file; nothing changed" in p.stdout  # said at once
+    assert "mostly green" in replies[3]  # the next request still uses the current picture
 
 
 def test_chat_switches_to_a_video(tmp_path):
