@@ -20,7 +20,7 @@ import numpy as np
 from vitron_agent.errors import InputError, MediaError, RefError
 from vitron_agent.refs import Box, ImageRef, Point, Scribble, VideoRef, ref_from_dict
 
-__all__ = ["ingest_image", "ingest_video", "stored_ref", "turn_state", "regions_state", "array_to_rgb"]
+__all__ = ["ingest_image", "ingest_video", "stored_ref", "ref_from_store", "turn_state", "regions_state", "array_to_rgb"]
 
 
 def stored_ref(ref: Any, store: Any, kind: str) -> ImageRef | VideoRef:
@@ -34,14 +34,24 @@ def stored_ref(ref: Any, store: Any, kind: str) -> ImageRef | VideoRef:
         raise InputError(f"expected a {kind} ref, got a {getattr(given, 'type', type(ref).__name__)} ref")
     if given.session != store.session:
         raise RefError(f"the {kind} {given.id[:12]} belongs to another session")
-    meta = store._read_meta(given.id)
+    return ref_from_store(store, given.id, kind)
+
+
+def ref_from_store(store: Any, artifact: str, kind: str) -> ImageRef | VideoRef:
+    """The ``kind`` ref of artifact ``artifact`` (a SHA-256 digest) of ``store``'s session, built
+    from the store's metadata alone; RefError when there is no such artifact of that kind."""
+    import re
+
+    if not re.fullmatch(r"[0-9a-f]{64}", artifact):
+        raise RefError(f"{kind} ids are 64 hex digits (a SHA-256 digest); upload the {kind} first")
+    meta = store._read_meta(artifact)
     if meta is None or meta.get("kind") != kind:
-        raise RefError(f"there is no stored {kind} {given.id[:12]} in this session; upload it first")
+        raise RefError(f"there is no stored {kind} {artifact[:12]} in this session; upload it first")
     shape = meta.get("shape") or []
     if kind == "image":
-        return ImageRef(id=given.id, session=store.session, producer=meta.get("producer"), height=shape[0],
+        return ImageRef(id=artifact, session=store.session, producer=meta.get("producer"), height=shape[0],
                         width=shape[1])
-    return VideoRef(id=given.id, session=store.session, producer=meta.get("producer"), frames=shape[0],
+    return VideoRef(id=artifact, session=store.session, producer=meta.get("producer"), frames=shape[0],
                     height=shape[1], width=shape[2], fps=meta["fps"])
 
 

@@ -29,15 +29,16 @@ def outcome(reply, json_only=False):
         return None
 
 
-def never_silently_empty(plan, source: str) -> None:
-    if plan is not None and not plan.steps and not (plan.answer or "").strip():
-        assert EXPLICIT_EMPTY.search(source), f"an empty plan from {source!r}"
+def silently_empty(plan, source: str) -> bool:
+    """A plan with no steps and no answer, from output that never said ``"steps": []``."""
+    return plan is not None and not plan.steps and not (plan.answer or "").strip() and not EXPLICIT_EMPTY.search(source)
 
 
 @settings(max_examples=400, deadline=None)
 @given(texts, st.booleans(), st.sampled_from([None, "stop", "length", "tool_calls"]))
 def test_no_output_yields_an_empty_plan_unless_it_says_so(text, json_only, finish):
-    never_silently_empty(outcome(from_text(text, finish_reason=finish), json_only), text)
+    plan = outcome(from_text(text, finish_reason=finish), json_only)
+    assert not silently_empty(plan, text), f"an empty plan from {text!r}"
 
 
 @settings(max_examples=300, deadline=None)
@@ -59,7 +60,7 @@ def test_reasoning_fields_and_blocks_stay_out_of_answers(content, thought):
                "additional_kwargs": {"reasoning_content": SECRET}}
     for reply in (from_openai(body), from_langchain(message)):
         plan = outcome(reply)
-        never_silently_empty(plan, content)
+        assert not silently_empty(plan, content), f"an empty plan from {content!r}"
         if plan is not None:
             assert SECRET not in (plan.answer or "") and all(SECRET not in n for n in plan.notes)
             if not content.strip():

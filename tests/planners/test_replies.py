@@ -142,7 +142,9 @@ CHAT = [p for p in CORPUS if envelope(p)["format"] in ("langchain", "text")]
 def test_chat_model_planner(path):
     env = envelope(path)
     planner = ChatModelPlanner(_fake(_ai_message(env), tools=env["mode"] == "tools"))
-    check(env, outcome_of(planner))
+    outcome = outcome_of(planner)
+    assert isinstance(outcome, PlanValidationError) == ("repair" in env["expect"]), outcome
+    check(env, outcome)
 
 
 # -- the CLI's --replay, on every recording ------------------------------------------------------

@@ -67,18 +67,16 @@ def stored_ref(store: Any, artifact: str, kind: str, public: str) -> dict[str, A
     its size, length or rate is used."""
     from fastapi import HTTPException
 
-    from vitron_agent.refs import ImageRef, VideoRef
+    from vitron_agent.errors import RefError
+    from vitron_agent.turns import ref_from_store
 
-    if not DIGEST.match(artifact):
+    if not DIGEST.match(artifact):  # before any file is touched, and the same refusal for every bad id
         raise HTTPException(400, f"{kind} ids are 64 hex digits (a SHA-256 digest); upload the {kind} first")
-    meta = store._read_meta(artifact)
-    if meta is None or meta.get("kind") != kind:
-        raise HTTPException(404, f"no uploaded {kind} with that id in this session")
-    shape = meta.get("shape") or []
-    if kind == "image":
-        return ImageRef(id=artifact, session=public, height=shape[0], width=shape[1]).model_dump()
-    return VideoRef(id=artifact, session=public, frames=shape[0], height=shape[1], width=shape[2],
-                    fps=meta["fps"]).model_dump()
+    try:
+        ref = ref_from_store(store, artifact, kind)
+    except RefError:
+        raise HTTPException(404, f"no uploaded {kind} with that id in this session") from None
+    return {**ref.model_dump(), "session": public}
 
 
 async def stream_turn(run: Callable[[Callable[[dict[str, Any]], None]], Any],

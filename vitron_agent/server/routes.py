@@ -181,19 +181,16 @@ async def artifact(public: str, artifact: str, preview: bool = False,
 
 
 def _video_preview(agent, sid: str, artifact: str) -> FileResponse:
-    import json as _json
     import os
     import tempfile
 
     from starlette.background import BackgroundTask
 
-    from vitron_agent.refs import VideoRef
+    from vitron_agent.turns import ref_from_store
     from vitron_agent.video import write_preview
 
     store = agent.store_for(sid)
-    meta = _json.loads((store.dir / f"{artifact}.json").read_text())
-    ref = VideoRef(id=artifact, session=sid, frames=meta["shape"][0], height=meta["shape"][1], width=meta["shape"][2],
-                   fps=meta["fps"])
+    ref = ref_from_store(store, artifact, "video")
     fd, tmp = tempfile.mkstemp(suffix=".mp4")
     os.close(fd)
     write_preview(store.get_video(ref).frames(), tmp, ref.fps, max_side=1920)
