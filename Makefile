@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install browser lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt torch==2.13.0
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[models,planners,server,ray,dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[models,planners,server,ui,ray,dev]"
 	@$(BIN)/python -c "import importlib.util as u, sys; sys.exit('torchvision must not be installed (see DESIGN.md)' if u.find_spec('torchvision') else 0)"
 	touch $(STAMP)
 
@@ -22,7 +22,13 @@ install: $(STAMP)
 demo: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/vitron-agent demo --out demo-out
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not reachable).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) browser
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
 
 lint: $(STAMP)

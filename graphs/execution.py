@@ -165,7 +165,7 @@ class StepRunner:
             record.fail("oom", OUT_OF_MEMORY.format(error=exc))
         record.seconds = round(time.perf_counter() - start, 4)
         writer({"type": "step_finished", "step": sid, "tool": name, "status": record.status,
-                "error": record.error, "seconds": record.seconds})
+                "error": record.error, "seconds": record.seconds, "outputs": record.outputs})
         return record.model_dump()
 
     @staticmethod

@@ -1,4 +1,4 @@
-"""The command line: ``vitron-agent run | plan | tools | demo | sessions | review | chat | serve | mcp | ...``.
+"""The command line: ``vitron-agent run | plan | tools | demo | sessions | review | chat | ui | serve | mcp | ...``.
 
 ``__init__`` parses (so ``--help`` imports nothing heavy); ``commands`` runs the turn commands,
 ``sessions`` the session and server ones, both on ``common``.
@@ -124,6 +124,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-running", type=int, default=2)
     serve.add_argument("--max-queued", type=int, default=8)
 
+    ui = sub.add_parser("ui", help="a web UI in the browser: upload, mark a region, chat, see every step (Gradio)")
+    ui.add_argument("--host", default="127.0.0.1", help="default loopback; another host needs a token")
+    ui.add_argument("--port", type=int, default=7860)
+    ui.add_argument("--token", help="the password of the UI's login page (default: $VITRON_API_TOKEN; "
+                                    "required when --host is not loopback)")
+    ui.add_argument("--data", metavar="DIR", default="vitron-data",
+                    help="sessions.sqlite, artifacts and the UI's exports live here")
+    ui.add_argument("--config", metavar="PATH")
+    ui.add_argument("--planner", choices=["rule", "vitron", "chat", "openai"])
+    ui.add_argument("--max-upload-mb", type=float, default=20)
+
     mcp = sub.add_parser("mcp", help="serve the tools over MCP (stdio)")
     mcp.add_argument("--config", metavar="PATH")
     mcp.add_argument("--data", metavar="DIR", help="artifact folder (default: a temporary one)")
@@ -161,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         commands = {"run": c.run, "plan": c.plan, "tools": c.tools, "demo": c.demo, "resume": c.resume,
                     "check-config": c.check_config, "make-tiny-checkpoints": c.make_tiny,
                     "sessions": more.sessions, "review": more.review, "chat": more.chat,
-                    "serve": more.serve, "mcp": more.mcp, "serve-models": more.serve_models}
+                    "serve": more.serve, "ui": more.ui, "mcp": more.mcp, "serve-models": more.serve_models}
         return commands[args.command](args)
     except VitronError as exc:
         lines = [line.strip().removeprefix("- ") for line in str(exc).splitlines() if line.strip()]

@@ -168,6 +168,43 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def ui(args: argparse.Namespace) -> int:
+    """The web UI on the same Agent as the CLI: loopback without a token, a token elsewhere."""
+    import os
+
+    from vitron_agent.errors import InputError
+    from vitron_agent.server.guard import check_token
+
+    token = args.token if args.token is not None else os.environ.get("VITRON_API_TOKEN")
+    try:
+        check_token(token)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    if token is None and args.host not in LOOPBACK:
+        raise InputError(f"the UI on {args.host} (not a loopback host) needs --token or VITRON_API_TOKEN: "
+                         "anyone who can reach it could run the agent")
+    if args.max_upload_mb <= 0:
+        raise InputError("--max-upload-mb must be more than 0")
+    data = Path(args.data)
+    data.mkdir(parents=True, exist_ok=True)
+    agent = agent_from_args(args, db=data / "sessions.sqlite", data_dir=data / "artifacts")
+    try:
+        import uvicorn
+
+        from vitron_agent.ui import UISettings, create_ui_app
+
+        settings = UISettings(out_dir=data / "ui", token=token, max_upload_bytes=int(args.max_upload_mb * 1024 * 1024))
+        app = create_ui_app(agent, settings)
+        shown = f"[{args.host}]" if ":" in args.host else args.host
+        print(f"vitron-agent UI: open http://{shown}:{args.port}/ in a browser "
+              f"({'login: any user name, the token as password' if token else 'loopback only, no login'}; "
+              f"data: {data.resolve()}; Ctrl-C stops it)", file=sys.stderr, flush=True)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    finally:
+        agent.close()
+    return 0
+
+
 def mcp(args: argparse.Namespace) -> int:
     from vitron_agent.server.mcp_server import build_mcp_server
 
