@@ -251,4 +251,4 @@ def grabcut_seeds(image: np.ndarray, strokes: np.ndarray) -> np.ndarray:
     return fill_holes(largest_component(_scaled(image, init)))
 
 
-register(Backend("segment", "cv", CvSegmentTool, default=True))
+register(Backend("segment", "cv", CvSegmentTool))

