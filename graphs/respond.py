@@ -27,7 +27,18 @@ def summarise_outputs(record: dict[str, Any]) -> str:
             scalars.append(f"{name} ({value['x1']:.0f}, {value['y1']:.0f}, {value['x2']:.0f}, {value['y2']:.0f})")
         elif kind == "number" and not isinstance(value, bool):
             scalars.append(f"{name} {value:g}")
+    method = record.get("outputs", {}).get("method", {})
+    if method.get("kind") == "text" and method.get("value") and any(k in ("mask", "track") for k in
+                                                                     (o["kind"] for o in record["outputs"].values())):
+        parts.append(f"by {str(method['value']).split(';')[0]}")  # which model or heuristic made the mask
     return ", ".join(parts or scalars)
+
+
+def assumption(record: dict[str, Any]) -> str | None:
+    """What a step had to assume, in its own words (a named target it cannot recognise ...)."""
+    method = str(record.get("outputs", {}).get("method", {}).get("value") or "")
+    _, _, rest = method.partition(";")
+    return rest.strip() if "cannot recognise" in rest else None
 
 
 def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: list[str]) -> str:
@@ -37,7 +48,7 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
         return f"I could not make a valid plan for this request. Problems:\n{listed}"
     if not plan.steps:
         return "\n".join([*([plan.answer] if plan.answer else []), *plan.notes]) or "There is nothing to do for this request."
-    texts, done, failed, skipped = [], [], [], []
+    texts, done, failed, skipped, notes = [], [], [], [], []
     for step in plan.steps:
         rec = records.get(step.id)
         if rec is None:
@@ -47,6 +58,10 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
             text = next((o["value"] for n, o in rec["outputs"].items() if n in ("text", "answer") and o["kind"] == "text"), None)
             if text:
                 texts.append(str(text))
+            elif step.tool == "read_text":
+                texts.append("I found no readable text.")
+            if (assumed := assumption(rec)) is not None:
+                notes.append(f"Note on {step.id}: {assumed[0].upper()}{assumed[1:]}.")
             summary = summarise_outputs(rec)
             done.append(f"{step.id} {step.tool}" + (f" ({summary})" if summary else ""))
         elif rec["status"] == "error":
@@ -57,6 +72,7 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
     if done:
         parts.append("Done: " + "; ".join(done) + ".")
     parts.extend(failed)
+    parts.extend(notes)
     if skipped:
         parts.append(f"Skipped {', '.join(skipped)} because a step they depend on did not complete.")
     parts.extend(plan.notes)

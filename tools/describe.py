@@ -132,6 +132,27 @@ def _answer(question: str, facts: dict, has_region: bool) -> str:
     return CANNOT_ANSWER
 
 
+TEXT_QUESTION = re.compile(r"\b(?:say|says|said|written|writing|text|read|reads|spell|spells|words?|sign|label|caption on)\b", re.I)
+
+
+def _read(image: np.ndarray, mask: np.ndarray | None) -> str | None:
+    """The answer to "what does it say" from the embedded OCR (None when it is not installed)."""
+    from vitron_agent.weights import embedded_available
+
+    if not embedded_available("ppocr_det", "ppocr_rec", "ppocr_cls"):
+        return None
+    from vitron_agent.tools.read_text import read_lines
+
+    lines = read_lines(image)
+    if mask is not None:
+        lines = [ln for ln in lines if mask[min(mask.shape[0] - 1, int((ln.box.y1 + ln.box.y2) / 2)),
+                                            min(mask.shape[1] - 1, int((ln.box.x1 + ln.box.x2) / 2))]]
+    if not lines:
+        return "I found no readable text" + (" in the region." if mask is not None else " in the image.")
+    quoted = "; ".join(f'"{ln.text}"' for ln in lines)
+    return f"It says: {quoted} (read with PP-OCRv4)."
+
+
 def describe_text(facts: dict, has_region: bool) -> str:
     w, h = facts["width"], facts["height"]
     if not has_region:
@@ -165,6 +186,8 @@ class CvDescribeTool(VisionTool):
         ctx.progress(0.2, "measuring colours")
         facts = region_facts(image, mask)
         if inp.question:
+            if TEXT_QUESTION.search(inp.question) and (read := _read(image, mask)) is not None:
+                return DescribeOutput(text=read)
             return DescribeOutput(text=_answer(inp.question, facts, mask is not None))
         return DescribeOutput(text=describe_text(facts, mask is not None))
 

@@ -92,7 +92,7 @@ def describe_config(config: Config) -> list[str]:
     return lines
 
 
-PLANNERS = ("rule", "vitron", "chat", "openai")
+PLANNERS = ("rule", "local", "vitron", "chat", "openai")
 
 
 def build_planner(config: Config, kind: str | None = None):
@@ -111,6 +111,10 @@ def build_planner(config: Config, kind: str | None = None):
         settings["checkpoint"] = resolve_checkpoint("planner", "checkpoint", str(settings["checkpoint"]), "folder",
                                                     table="planner")
         return _construct(VitronPlanner, settings, "planner")
+    if kind == "local":
+        from vitron_agent.planners.local import LocalPlanner
+
+        return _construct(LocalPlanner, settings, "planner")
     if kind == "openai":
         from vitron_agent.planners.openai_compat import OpenAICompatPlanner
 

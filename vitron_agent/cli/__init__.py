@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--video", metavar="PATH", help="input video (mp4, mov, mkv, webm, avi, gif)")
         sp.add_argument("--box", type=_floats(4, "--box"), metavar="X1,Y1,X2,Y2", help="a box region (pixels, XYXY)")
         sp.add_argument("--point", type=_floats(2, "--point"), metavar="X,Y", help="a point region (pixels)")
-        sp.add_argument("--planner", choices=["rule", "vitron", "chat", "openai"],
+        sp.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"],
                         help="planner (default: [planner] kind in vitron.toml, else rule)")
 
     run = sub.add_parser("run", help="plan and run an instruction")
@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--db", metavar="PATH")
     chat.add_argument("--session", metavar="ID")
     chat.add_argument("--config", metavar="PATH")
-    chat.add_argument("--planner", choices=["rule", "vitron", "chat", "openai"])
+    chat.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
     chat.add_argument("--out", metavar="DIR", default="vitron-chat")
 
     resume = sub.add_parser("resume", help="finish a turn that a crash or kill interrupted (needs --db)")
@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-auth", action="store_true", help="no token (allowed only on a loopback host)")
     serve.add_argument("--data", metavar="DIR", default="vitron-data", help="sessions.sqlite and artifacts live here")
     serve.add_argument("--config", metavar="PATH")
-    serve.add_argument("--planner", choices=["rule", "vitron", "chat", "openai"])
+    serve.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
     serve.add_argument("--max-upload-mb", type=float, default=20)
     serve.add_argument("--max-running", type=int, default=2)
     serve.add_argument("--max-queued", type=int, default=8)
@@ -132,13 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--data", metavar="DIR", default="vitron-data",
                     help="sessions.sqlite, artifacts and the UI's exports live here")
     ui.add_argument("--config", metavar="PATH")
-    ui.add_argument("--planner", choices=["rule", "vitron", "chat", "openai"])
+    ui.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
     ui.add_argument("--max-upload-mb", type=float, default=20)
 
     mcp = sub.add_parser("mcp", help="serve the tools over MCP (stdio)")
     mcp.add_argument("--config", metavar="PATH")
     mcp.add_argument("--data", metavar="DIR", help="artifact folder (default: a temporary one)")
-    mcp.add_argument("--planner", choices=["rule", "vitron", "chat", "openai"])
+    mcp.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
 
     models = sub.add_parser("serve-models", help="deploy the configured model specialists on Ray Serve")
     models.add_argument("--config", metavar="PATH", help="vitron.toml with an [execution] table")

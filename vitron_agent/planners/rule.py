@@ -27,7 +27,8 @@ UNDERSTOOD = (
     "I understand: segment / select / mask / cut out / find / highlight / isolate <target>; "
     "recolor / make it <colour> / paint / turn <colour>; remove / erase / delete <target>; "
     "blur / replace / change the background; keep only <target>; brighten / darken / increase contrast / "
-    "grayscale; describe / caption / what is / tell me about; how many <things>; generate / draw / create "
+    "grayscale; describe / caption / what is / tell me about; read / transcribe / what does the sign say (text, OCR); "
+    "how many <things>; generate / draw / create "
     "an image of <prompt>. On a video the same verbs work on every frame (track / follow <target> makes a mask "
     "track); make a video of <prompt>; animate it; take the first / middle / last frame. Targets: the foreground / main object / subject, colours ('the red car'), "
     "positions (left, right, top, bottom, center), 'the largest object', 'at (x, y)', 'in box (x1, y1, x2, y2)'. "
@@ -57,6 +58,7 @@ _COLOR_RE = re.compile(r"\b(" + "|".join(_COLOR_WORDS) + r")\b", re.I)
 # (intent, pattern matched at the start of a clause); order matters.
 _INTENTS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p in [
     ("count", r"^(?:how many|count(?: the)?(?: number of)?)\b\s*"),
+    ("read", r"^(?:read|transcribe|ocr)\b\s*(?:out\s+|off\s+)?|^what\s+(?:does|do)\s+(?:it|this|that|they|the\s+.+?)\s+(?:say|read|spell)\b\s*|^what(?:'s|\s+is)\s+written\b\s*|^what\s+(?:text|words?)\b.*\b(?:say|written|there|see|in|on)\b\s*|^(?:extract|get|find)\s+(?:the\s+|all\s+the\s+)?(?:text|words)\b\s*"),
     ("generate_video", r"^(?:generate|create|make|render|produce|film|shoot)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+|short\s+)?(?:video|clip|animation|movie|film)\s+(?:of|showing|with|about|where)\s+"),
     ("animate", r"^(?:animate|bring (?:it|this|that|the \w+) to life)\b\s*|^make (?:it|this|that|the (?:image|picture|photo))\s+(?:move|come alive|into a (?:video|clip))\b\s*|^turn (?:it|this|that|the (?:image|picture|photo))\s+into an? (?:video|clip|animation)\b\s*"),
     ("frame", r"^(?:take|extract|grab|get|show|pick|use)\s+(?:me\s+)?(?:the\s+)?(?:(?:first|middle|last|final|opening|closing)\s+frame|frame\s+\d+|frame at\b)"),
@@ -390,6 +392,23 @@ def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> N
     _do_describe(b, phrase, clause, last, question=_restore(clause, b.regions) + ("" if clause.endswith("?") else "?"))
 
 
+def _do_read(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if "read_text" not in b.toolbox:
+        b.notes.append("Reading text is not configured: [tools.read_text] needs the embedded OCR weights "
+                       f"(make install); I skipped {_restore(clause, b.regions)!r}.")
+        return
+    image = b.image
+    if b.video_mode:
+        image = f"${b.add('frame', video=b.image, position='middle')}.image"
+        b.notes.append("Reading text works on images: I read the middle frame of the video.")
+    phrase = _clean_target(rest)
+    inline = next((b.regions[k] for k in re.findall(r"@r\d+@", rest) if b.regions[k]["type"] == "box"), None)
+    box = {k: v for k, v in inline.items()} if inline else "$input.box" if "box" in b.inputs.get("input", {}) else None
+    mask = b.mask if box is None and _PRONOUN.match(phrase or "it") and b.mask and not b.video_mode else None
+    b.add("read_text", image=image, mask=mask, box=box)
+    b.last_output = "text"
+
+
 def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     target = _clean_target(rest) or "objects"
     color = next((c.lower() for c in _COLOR_RE.findall(target)), None)
@@ -468,6 +487,7 @@ _HANDLERS = {
     "darken": _adjust("darken"),
     "contrast": _adjust("contrast"),
     "describe": _do_describe,
+    "read": _do_read,
     "question": _do_question,
     "count": _do_count,
 }
