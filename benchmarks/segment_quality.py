@@ -93,7 +93,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     methods = {"cv (GrabCut)": ("cv", {}), "embedded (default)": ("embedded", {}),
-               "embedded, box_model=salient": ("embedded", {"box_model": "salient"})}
+               "embedded, box_model=lite_medsam": ("embedded", {"box_model": "lite_medsam"})}
     rows, times = [], {}
     for name, ref in REFERENCES.items():
         image = getattr(data, name)()

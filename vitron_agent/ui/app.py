@@ -202,11 +202,12 @@ class TurnView:
     def plan_markdown(self) -> str:
         if not self.plan:
             return "*No plan yet.*" if not self.repairs else "Repairing the plan: " + " | ".join(self.repairs)
-        rows = ["| | step | tool | arguments | |", "|---|---|---|---|---|"]
+        rows = ["| | step | arguments | time, progress |", "|---|---|---|---|"]
         for s in self.plan:
             args = ", ".join(f"{k}={_short(v)}" for k, v in (s.get("args") or {}).items())
             st = self.status.get(s["id"], "waiting")
-            rows.append(f"| {MARK.get(st, '✗')} | {s['id']} | `{s['tool']}` | {_md_escape(args)} | {_md_escape(self.detail.get(s['id'], ''))} |")
+            rows.append(f"| {MARK.get(st, '✗')} | {s['id']}&nbsp;`{s['tool']}` | {_md_escape(args)} | "
+                        f"{_md_escape(self.detail.get(s['id'], ''))} |")
         return "\n".join(rows)
 
 
