@@ -123,6 +123,17 @@ def _outputs(state: AgentState, records: dict[str, Any]) -> dict[str, dict[str, 
     return outputs
 
 
+def _with_policy(step: Any, records: dict[str, Any]) -> dict[str, Any]:
+    """The step as a dict, with ``held`` set when the destructive-edit policy stops it."""
+    from vitron_agent.graphs.policy import hold_reason
+
+    out = step.model_dump()
+    reason = hold_reason(out, records)
+    if reason:
+        out["held"] = reason
+    return out
+
+
 def dispatch_ready(state: AgentState) -> list[Send] | str:
     """Send every step whose dependencies all succeeded; else go on to respond or replan."""
     if state.get("problems") or state.get("replan"):
@@ -136,7 +147,7 @@ def dispatch_ready(state: AgentState) -> list[Send] | str:
         if step.id in records:
             continue
         if all(records.get(d, {}).get("status") == "ok" for d in deps[step.id]):
-            payload = {"session": state["session"], "step": step.model_dump(),
+            payload = {"session": state["session"], "step": _with_policy(step, records),
                        "args": resolve_args(step.args, outputs)}
             sends.append(Send("run_step", payload))
     return sends or "respond"
@@ -288,11 +299,11 @@ class _Nodes:
                 ready.append((key, step))
         if len(ready) == 1 and not self.dispatcher.running(keys):  # a chain: run it here, no hand-off
             (key, step), = ready
-            record = self.runner.run(session, step.model_dump(), resolve_args(step.args, outputs))
+            record = self.runner.run(session, _with_policy(step, records), resolve_args(step.args, outputs))
             finished = {key: record}
         else:
             for key, step in ready:
-                self.dispatcher.start(key, session, step.model_dump(), resolve_args(step.args, outputs))
+                self.dispatcher.start(key, session, _with_policy(step, records), resolve_args(step.args, outputs))
             finished = self.dispatcher.wait_any(self.dispatcher.running(keys))
         for key, record in finished.items():
             record["sig"] = key[3]

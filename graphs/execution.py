@@ -100,7 +100,7 @@ class StepRecord(BaseModel):
     after: list[str] = Field(default_factory=list)
     status: Literal["ok", "error", "skipped"] = "ok"
     error: str | None = None
-    error_kind: Literal["argument", "failed", "timeout", "oom", "skipped"] | None = None
+    error_kind: Literal["argument", "failed", "timeout", "oom", "skipped", "held"] | None = None
     seconds: float = 0.0
     outputs: dict[str, dict[str, Any]] = Field(default_factory=dict)
     sig: str | None = Field(default=None, description="the step's signature, to keep a record across a replan")
@@ -138,8 +138,13 @@ class StepRunner:
         except RuntimeError:  # called outside a graph run
             writer = lambda event: None  # noqa: E731
         sid, name = step["id"], step["tool"]
-        writer({"type": "step_started", "step": sid, "tool": name})
         record = StepRecord(id=sid, tool=name, args=step.get("args", {}), after=step.get("after", []))
+        if step.get("held"):  # the destructive-edit policy (graphs/policy.py): not run at all
+            record.fail("held", step["held"], status="skipped")
+            writer({"type": "step_finished", "step": sid, "tool": name, "status": record.status,
+                    "error": record.error, "seconds": 0.0, "outputs": {}})
+            return record.model_dump()
+        writer({"type": "step_started", "step": sid, "tool": name})
         tool = self.toolbox.get(name)
 
         def progress(fraction: float, message: str = "") -> None:

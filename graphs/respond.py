@@ -34,13 +34,6 @@ def summarise_outputs(record: dict[str, Any]) -> str:
     return ", ".join(parts or scalars)
 
 
-def assumption(record: dict[str, Any]) -> str | None:
-    """What a step had to assume, in its own words (a named target it cannot recognise ...)."""
-    method = str(record.get("outputs", {}).get("method", {}).get("value") or "")
-    _, _, rest = method.partition(";")
-    return rest.strip() if "cannot recognise" in rest else None
-
-
 def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: list[str]) -> str:
     """A reply that leads with what the user asked for and names every failure."""
     if problems:
@@ -48,7 +41,7 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
         return f"I could not make a valid plan for this request. Problems:\n{listed}"
     if not plan.steps:
         return "\n".join([*([plan.answer] if plan.answer else []), *plan.notes]) or "There is nothing to do for this request."
-    texts, done, failed, skipped, notes = [], [], [], [], []
+    texts, done, failed, skipped = [], [], [], []
     for step in plan.steps:
         rec = records.get(step.id)
         if rec is None:
@@ -60,22 +53,24 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
                 texts.append(str(text))
             elif step.tool == "read_text":
                 texts.append("I found no readable text.")
-            if (assumed := assumption(rec)) is not None:
-                notes.append(f"Note on {step.id}: {assumed[0].upper()}{assumed[1:]}.")
             summary = summarise_outputs(rec)
             done.append(f"{step.id} {step.tool}" + (f" ({summary})" if summary else ""))
         elif rec["status"] == "error":
             failed.append(f"Step {step.id} ({step.tool}) failed: {rec['error']}")
+        elif rec.get("error_kind") == "held":
+            continue  # said first, among the warnings
         else:
             skipped.append(step.id)
-    parts = ([plan.answer] if plan.answer else []) + texts  # the planner's own words lead
+    from vitron_agent.graphs.policy import turn_warnings
+
+    warnings = turn_warnings(plan, records)  # what had to be assumed comes first
+    parts = warnings + ([plan.answer] if plan.answer else []) + texts  # then the planner's own words
     if done:
         parts.append("Done: " + "; ".join(done) + ".")
     parts.extend(failed)
-    parts.extend(notes)
     if skipped:
         parts.append(f"Skipped {', '.join(skipped)} because a step they depend on did not complete.")
-    parts.extend(plan.notes)
+    parts.extend(n for n in plan.notes if n not in warnings)
     return "\n".join(parts)
 
 

@@ -68,6 +68,8 @@ class RunResult(BaseModel):
     steps: list[StepResult]
     inputs: dict[str, dict[str, Any]] = Field(default_factory=dict)
     problems: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list, description="what the turn had to assume or held back; "
+                                "the answer leads with them")
     awaiting_review: bool = Field(default=False, description="paused after planning: call Agent.review to go on")
 
     @property
@@ -340,9 +342,11 @@ class Agent:
         fields = StepResult.model_fields
         steps = [StepResult(**{k: v for k, v in records[s.id].items() if k in fields})
                  for s in plan.steps if s.id in records]
+        from vitron_agent.graphs.policy import turn_warnings
+
         return RunResult(answer=values.get("answer", ""), session=values["session"], request=values["request"],
                          plan=plan, steps=steps, inputs=values.get("inputs", {}),
-                         problems=list(values.get("problems", [])))
+                         problems=list(values.get("problems", [])), warnings=turn_warnings(plan, records))
 
     @contextmanager
     def _turn(self, session: str) -> Iterator[None]:

@@ -62,7 +62,8 @@ def result_json(result, store, paths: dict[tuple[str, str], str] | None = None,
             outputs[name] = {"kind": out["kind"], "path": path, "value": out["value"]}
         steps.append({"id": s.id, "tool": s.tool, "args": s.args, "status": s.status, "error": s.error,
                       "seconds": s.seconds, "outputs": outputs})
-    return {"answer": result.answer, "session": result.session, "steps": steps, "report": report}
+    return {"answer": result.answer, "warnings": list(getattr(result, "warnings", [])), "session": result.session,
+            "steps": steps, "report": report}
 
 
 def export_run(result, store, out_dir: str | Path, report: bool = True) -> dict[str, Any]:

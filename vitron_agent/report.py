@@ -131,10 +131,16 @@ def plan_svg(plan, records: dict[str, Any]) -> str:
     for sid, d in depth.items():
         columns.setdefault(d, []).append(sid)
     bw, bh, gx, gy = 150, 46, 60, 24
-    pos = {sid: (20 + d * (bw + gx), 20 + i * (bh + gy)) for d, ids in columns.items() for i, sid in enumerate(ids)}
-    width = 40 + (max(columns, default=0) + 1) * (bw + gx) - gx
-    height = 40 + max((len(v) for v in columns.values()), default=1) * (bh + gy) - gy
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" class="plan">',
+    per_band = 5  # long plans wrap: at most 5 columns a band, bands one under another
+    rows = max((len(v) for v in columns.values()), default=1)
+    band_h = rows * (bh + gy) + 30
+    pos = {sid: (20 + (d % per_band) * (bw + gx), 20 + (d // per_band) * band_h + i * (bh + gy))
+           for d, ids in columns.items() for i, sid in enumerate(ids)}
+    ncols = max(columns, default=0) + 1
+    width = 40 + min(ncols, per_band) * (bw + gx) - gx
+    height = 40 + ((ncols - 1) // per_band) * band_h + rows * (bh + gy) - gy
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+             'style="max-width:100%;height:auto" class="plan">',
              '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
              'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>']
     for sid, ds in deps.items():
@@ -213,12 +219,18 @@ def render_report(result, store) -> str:
     inputs_html = "".join(f"<figure>{pics.of(v) or _value_html(v, pics)}<figcaption>${ns}.{html.escape(n)}</figcaption></figure>"
                           for ns, vals in result.inputs.items() for n, v in vals.items())
     problems = "".join(f"<li>{html.escape(p)}</li>" for p in result.problems)
+    warnings = list(getattr(result, "warnings", []))
+    failed = any(s.status == "error" for s in result.steps) or bool(result.problems)
+    state = "fail" if failed else "warn" if warnings or not result.ok else "ok"
+    warn_html = ("<ul class=\"warnings\">" + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul>") if warnings else ""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>vitron-agent report</title>
 <style>
 body{{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}}
 h1{{font-size:1.4rem}} .request{{font-size:1.2rem;background:#f3f3f3;padding:.8rem 1rem;border-radius:8px}}
 .answer{{white-space:pre-wrap;background:#eef6ee;padding:.8rem 1rem;border-radius:8px;border-left:4px solid #2e7d32}}
+.answer.warn{{background:#fff8e1;border-left-color:#ffb300}} .answer.fail{{background:#ffebee;border-left-color:#e53935}}
+ul.warnings{{background:#fff8e1;border-radius:8px;padding:.6rem 1.6rem;color:#7a4f01}}
 .step{{border:2px solid;border-radius:10px;padding:.5rem 1rem;margin:1rem 0}} .cols{{display:flex;gap:2rem;flex-wrap:wrap}}
 .cols>div{{flex:1;min-width:300px}} table{{border-collapse:collapse}} th{{text-align:left;vertical-align:top;padding:.3rem .6rem .3rem 0}}
 td{{padding:.3rem 0}} img,video{{max-width:100%;border-radius:6px;margin-top:.3rem}} .error{{color:#c62828}}
@@ -231,7 +243,7 @@ figure{{display:inline-block;margin:0 1rem 0 0;max-width:320px}} svg.plan text{{
 <div><h2>Result</h2>{final or "<p>no picture</p>"}</div></div>
 <h2>Plan</h2>{plan_svg(result.plan, records) if result.plan.steps else "<p>No steps.</p>"}
 {f"<h3>Plan problems</h3><ul>{problems}</ul>" if problems else ""}
-<h2>Answer</h2><div class="answer">{html.escape(result.answer)}</div>
+<h2>Answer</h2>{warn_html}<div class="answer {state}" data-state="{state}">{html.escape(result.answer)}</div>
 <h2>Steps</h2>{"".join(cards) or "<p>No steps ran.</p>"}
 <p><small>{len(result.steps)} steps, {total:.2f} s of tool time.</small></p>
 </body></html>

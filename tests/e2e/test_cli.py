@@ -41,7 +41,7 @@ def test_run_json_contract_with_three_chained_steps(tmp_path, photo):
             "segment the main object, then make it blue, then describe the result")
     assert p.returncode == 0, p.stderr
     data = json.loads(p.stdout)
-    assert set(data) == {"answer", "session", "steps", "report"}
+    assert set(data) == {"answer", "warnings", "session", "steps", "report"} and data["warnings"] == []
     assert [s["tool"] for s in data["steps"]] == ["segment", "edit", "describe"]
     for s in data["steps"]:
         assert set(s) == {"id", "tool", "args", "status", "error", "seconds", "outputs"}

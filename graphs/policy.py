@@ -1,0 +1,73 @@
+"""Right, or honest: what a turn had to assume, and the destructive-edit policy.
+
+* A step that had to *assume* -- a named target its backend cannot recognise, so it took the
+  most prominent object; a word read as a nearby one -- says so in its ``method`` output.
+  :func:`turn_warnings` turns those into the turn's ``warnings`` (the JSON contract's
+  ``warnings``, the answer's first sentences, the report's amber box).
+* **Destructive edits on an assumed target are held back.** ``remove``, ``keep_only`` and
+  ``inpaint`` (replace) change or erase content that cannot be got back from the result; when
+  their mask comes from a segment step of this turn that could not recognise its target, the
+  edit does not run: its record is ``skipped`` with ``error_kind = "held"`` and a message that
+  says how to go on (mark the object with a point or a box, name "the main object", or
+  configure a detector). Non-destructive edits (recolor, blur, brighten ...) run, with the
+  warning. A marked region, or a foreground word ("the main object"), is never an assumption.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vitron_agent.plan import Plan, parse_ref
+
+__all__ = ["DESTRUCTIVE", "assumed_target", "hold_reason", "turn_warnings"]
+
+DESTRUCTIVE = {"remove": "remove", "keep_only": "keep only", "inpaint": "replace"}
+ASSUMED = "cannot recognise"
+
+
+def assumed_target(record: dict[str, Any]) -> str | None:
+    """The target a finished step could not recognise (it took the most prominent object), or None."""
+    if record.get("status") != "ok":
+        return None
+    method = str(record.get("outputs", {}).get("method", {}).get("value") or "")
+    if ASSUMED not in method:
+        return None
+    return str(record.get("args", {}).get("target") or "the target")
+
+
+def hold_reason(step: dict[str, Any], records: dict[str, dict[str, Any]]) -> str | None:
+    """Why ``step`` (a plan step, references unresolved) must not run, or None."""
+    op = step.get("args", {}).get("operation")
+    if step.get("tool") not in ("edit", "edit_video") or op not in DESTRUCTIVE:
+        return None
+    for name in ("mask", "track"):
+        ref = parse_ref(step["args"].get(name))
+        if not ref or ref[0] in ("input", "last") or ref[0] not in records:
+            continue
+        target = assumed_target(records[ref[0]])
+        if target is not None:
+            return (f"held back: I can't recognise {target!r} without a detector, and to {DESTRUCTIVE[op]} the most "
+                    f"prominent object instead could destroy the wrong thing. Mark it with a point or a box "
+                    f"(--point X,Y / --box X1,Y1,X2,Y2, or a click in the UI), say \"the main object\", or configure "
+                    "[tools.ground]")
+    return None
+
+
+def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:
+    """What the turn assumed or held back, each in a sentence that leads with what happened."""
+    out: list[str] = []
+    for step in plan.steps:
+        rec = records.get(step.id)
+        if rec is None:
+            continue
+        target = assumed_target(rec)
+        if target is not None:
+            out.append(f"I can't recognise {target!r} without a detector; I used the most prominent object instead "
+                       f"({step.id}) — give a point or a box, or configure [tools.ground].")
+        if rec.get("error_kind") == "held":
+            out.append(f"I did not run {step.id} ({step.tool} {step.args.get('operation', '')}): "
+                       + str(rec.get("error", "")).removeprefix("held back: ") + ".")
+    for note in plan.notes:
+        if note.startswith(("I did not understand", "I read ")):
+            out.append(note)
+    return out
