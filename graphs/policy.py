@@ -19,20 +19,32 @@ from typing import Any
 
 from vitron_agent.plan import Plan, parse_ref
 
-__all__ = ["DESTRUCTIVE", "assumed_target", "hold_reason", "turn_warnings"]
+__all__ = ["DESTRUCTIVE", "assumption", "assumed_target", "hold_reason", "turn_warnings"]
 
 DESTRUCTIVE = {"remove": "remove", "keep_only": "keep only", "inpaint": "replace"}
 ASSUMED = "cannot recognise"
 
 
-def assumed_target(record: dict[str, Any]) -> str | None:
-    """The target a finished step could not recognise (it took the most prominent object), or None."""
+def assumption(record: dict[str, Any]) -> tuple[str, str] | None:
+    """(the target a finished step could not recognise, what it did instead), or None. Read
+    from the step's ``method``: "...; it cannot recognise 'the flag' by name, so it took the
+    most prominent object; ..."."""
+    import re
+
     if record.get("status") != "ok":
         return None
     method = str(record.get("outputs", {}).get("method", {}).get("value") or "")
-    if ASSUMED not in method:
+    m = re.search(r"cannot recognise (.+?)(?: by name)?, so it ([^;]+)", method)
+    if not m:
         return None
-    return str(record.get("args", {}).get("target") or "the target")
+    target = m.group(1).strip().strip("'\"") or str(record.get("args", {}).get("target") or "the target")
+    return target, m.group(2).strip().rstrip(".")
+
+
+def assumed_target(record: dict[str, Any]) -> str | None:
+    """The target a finished step could not recognise, or None."""
+    found = assumption(record)
+    return found[0] if found else None
 
 
 def hold_reason(step: dict[str, Any], records: dict[str, dict[str, Any]]) -> str | None:
@@ -60,10 +72,11 @@ def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:
         rec = records.get(step.id)
         if rec is None:
             continue
-        target = assumed_target(rec)
-        if target is not None:
-            out.append(f"I can't recognise {target!r} without a detector; I used the most prominent object instead "
-                       f"({step.id}) — give a point or a box, or configure [tools.ground].")
+        found = assumption(rec)
+        if found is not None:
+            target, did = found
+            out.append(f"I can't recognise {target!r} without a detector, so I {did} ({step.id}) — give a point or a "
+                       "box, or configure [tools.ground].")
         if rec.get("error_kind") == "held":
             out.append(f"I did not run {step.id} ({step.tool} {step.args.get('operation', '')}): "
                        + str(rec.get("error", "")).removeprefix("held back: ") + ".")

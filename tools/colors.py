@@ -1,14 +1,16 @@
-"""Named colours: reference values, HSV pixel masks and Lab-based naming.
+"""Named colours: reference values and one Lab colour model for naming and selecting.
 
-Hue ranges are OpenCV's (H in 0..179). Achromatic names (black, white, gray)
-are decided by value and saturation.
+A pixel is named by its nearest reference colour in CIE Lab (``name_colors`` names k-means
+centres the same way), and ``color_mask`` selects the pixels whose nearest name is the colour
+asked for, or close to it (``TOLERANCE``): segment, count, describe and recolor share it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["check_color", "COLORS", "SYNONYMS", "normalise_color", "color_mask", "name_colors", "rgb_to_lab", "parse_color_value"]
+__all__ = ["check_color", "COLORS", "SYNONYMS", "normalise_color", "color_mask", "color_distance", "name_colors", "rgb_to_lab",
+           "parse_color_value"]
 
 # name -> reference RGB
 COLORS: dict[str, tuple[int, int, int]] = {
@@ -30,19 +32,6 @@ SYNONYMS = {"grey": "gray", "violet": "purple", "teal": "cyan", "turquoise": "cy
             "golden": "yellow", "crimson": "red", "scarlet": "red", "navy": "blue", "lime": "green",
             "silver": "gray", "tan": "brown", "beige": "brown", "lilac": "purple", "lavender": "purple",
             "maroon": "red", "aqua": "cyan", "fuchsia": "magenta", "olive": "green"}
-
-# chromatic name -> list of (h_lo, h_hi) in OpenCV hue units, min saturation, min value
-_HUE_RANGES: dict[str, tuple[list[tuple[int, int]], int, int]] = {
-    "red": ([(0, 9), (170, 179)], 90, 60),
-    "orange": ([(10, 21)], 110, 120),
-    "yellow": ([(22, 34)], 80, 110),
-    "green": ([(35, 84)], 60, 40),
-    "cyan": ([(85, 99)], 60, 50),
-    "blue": ([(100, 129)], 70, 40),
-    "purple": ([(130, 149)], 50, 40),
-    "magenta": ([(150, 169)], 80, 60),
-}
-
 
 def normalise_color(name: str) -> str | None:
     """Canonical colour name for ``name`` (synonyms, case, 'grey'), or None if unknown."""
@@ -71,31 +60,77 @@ def parse_color_value(value: str) -> tuple[int, int, int] | None:
     return None
 
 
-def color_mask(image: np.ndarray, name: str) -> np.ndarray:
-    """HxW bool mask of the pixels of ``image`` (HxWx3 uint8 RGB) that look like colour ``name``."""
-    import cv2
+TOLERANCE = 12.0  # Lab ΔE: a pixel is also "orange" when orange is at most this much further than its nearest name
 
+
+def color_mask(image: np.ndarray, name: str, tolerance: float = TOLERANCE) -> np.ndarray:
+    """HxW bool mask of the pixels of ``image`` (HxWx3 uint8 RGB) that look like colour
+    ``name``: its nearest named colour in Lab, or within ``tolerance`` of the nearest -- the
+    same colour model :func:`name_colors` uses to describe regions, so a colour the agent names
+    is a colour it can select, and an orange-red suit answers to "orange" and to "red"."""
     canon = normalise_color(name)
     if canon is None:
         raise ValueError(f"unknown colour {name!r}; known colours: {', '.join(COLORS)}")
-    hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)
-    h, s, v = hsv[..., 0].astype(np.int16), hsv[..., 1].astype(np.int16), hsv[..., 2].astype(np.int16)
-    if canon == "black":
-        return v < 55
-    if canon == "white":
-        return (s < 45) & (v > 195)
-    if canon == "gray":
-        return (s < 45) & (v >= 55) & (v <= 195)
-    if canon == "pink":
-        hue = (h >= 140) | (h <= 8)
-        return hue & (s >= 25) & (s < 150) & (v >= 150)
-    if canon == "brown":
-        return (h >= 5) & (h <= 25) & (s >= 70) & (v >= 25) & (v < 150)
-    ranges, s_min, v_min = _HUE_RANGES[canon]
-    hue = np.zeros(h.shape, bool)
-    for lo, hi in ranges:
-        hue |= (h >= lo) & (h <= hi)
-    return hue & (s >= s_min) & (v >= v_min)
+    dist = _lut()
+    col = list(COLORS).index(canon)
+    ok = dist[:, col] <= dist.min(axis=1) + tolerance
+    if canon in _HUES:  # a faint but clear tint answers to its hue: pale blue nuclei are "blue"
+        ok = ok | _tinted()[canon]
+    return ok[_lut_index(image)]
+
+
+def color_distance(image: np.ndarray, name: str) -> np.ndarray:
+    """HxW Lab distance (ΔE, quantised colours) of every pixel to colour ``name``'s reference."""
+    canon = normalise_color(name)
+    if canon is None:
+        raise ValueError(f"unknown colour {name!r}; known colours: {', '.join(COLORS)}")
+    return _lut()[:, list(COLORS).index(canon)][_lut_index(image)]
+
+
+def _lut_index(image: np.ndarray) -> np.ndarray:
+    img = np.asarray(image, dtype=np.uint8)
+    return (img[..., 0].astype(np.int32) >> 3) << 10 | (img[..., 1].astype(np.int32) >> 3) << 5 | (img[..., 2].astype(np.int32) >> 3)
+
+
+_HUES = ("red", "orange", "yellow", "green", "cyan", "blue", "purple", "magenta")
+TINT_CHROMA = 7.0  # Lab chroma from which a hue is visible
+_TINTED: dict[str, np.ndarray] | None = None
+
+
+def _tinted() -> dict[str, np.ndarray]:
+    """For each hue name, the quantised colours with a visible tint (chroma >= TINT_CHROMA,
+    not near black or white) whose hue angle is closest to that name's."""
+    global _TINTED
+    if _TINTED is None:
+        lab = _grid_lab()
+        chroma = np.hypot(lab[:, 1], lab[:, 2])
+        angle = np.degrees(np.arctan2(lab[:, 2], lab[:, 1])) % 360
+        ref = rgb_to_lab(np.array([COLORS[n] for n in _HUES], dtype=np.uint8))
+        ref_angle = np.degrees(np.arctan2(ref[:, 2], ref[:, 1])) % 360
+        diff = np.abs((angle[:, None] - ref_angle[None, :] + 180) % 360 - 180)
+        nearest = diff.argmin(1)
+        visible = (chroma >= TINT_CHROMA) & (lab[:, 0] >= 20) & (lab[:, 0] <= 92)
+        _TINTED = {n: visible & (nearest == i) for i, n in enumerate(_HUES)}
+    return _TINTED
+
+
+def _grid_lab() -> np.ndarray:
+    q = (np.arange(32) * 8 + 4).astype(np.uint8)
+    grid = np.stack(np.meshgrid(q, q, q, indexing="ij"), axis=-1).reshape(-1, 3)
+    return rgb_to_lab(grid).reshape(-1, 3)
+
+
+_LUT = None
+
+
+def _lut() -> np.ndarray:
+    """Lab distance from every RGB colour quantised to 5 bits a channel (32768) to each named colour."""
+    global _LUT
+    if _LUT is None:
+        lab = _grid_lab()
+        ref = rgb_to_lab(np.array(list(COLORS.values()), dtype=np.uint8))
+        _LUT = np.sqrt(((lab[:, None, :] - ref[None, :, :]) ** 2).sum(-1)).astype(np.float32)
+    return _LUT
 
 
 def rgb_to_lab(rgb: np.ndarray) -> np.ndarray:

@@ -8,7 +8,9 @@ cv backend operations (no weights):
 * ``replace_background`` -- fill outside the mask with a colour (default white);
 * ``keep_only`` -- keep the masked region, everything else white (or ``color``);
 * ``grayscale``, ``brighten``, ``darken``, ``contrast`` -- inside the mask, outside it,
-  or over the whole image when no mask is given.
+  or over the whole image when no mask is given;
+* ``crop`` -- to a box, to the mask's bounding box plus ``margin``, and/or to an ``aspect``
+  ratio ("1:1", "16:9", "square") around them (images only; the result is smaller).
 
 Pixels the operation does not target are left exactly as they were.
 """
@@ -20,18 +22,20 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.refs import ImageRef, MaskRef
+from vitron_agent.refs import Box, ImageRef, MaskRef
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
 from vitron_agent.tools.colors import COLORS, parse_color_value, rgb_to_lab
 from vitron_agent.tools.masks import check_same_size
 
-__all__ = ["EditInput", "EditOutput", "CvEditTool", "OPERATIONS", "GENERATIVE_OPERATIONS", "EditOperation",
+__all__ = ["EditInput", "EditOutput", "CvEditTool", "OPERATIONS", "GENERATIVE_OPERATIONS", "EditOperation", "IMAGE_ONLY",
+           "crop_box", "parse_aspect",
            "GenerativeEditOperation", "NEEDS_MASK", "apply_edit"]
 
 # The edit vocabulary, declared once: the cv operations, and what a generative backend adds.
 OPERATIONS = ("recolor", "remove", "blur", "blur_background", "replace_background", "keep_only",
-              "grayscale", "brighten", "darken", "contrast")
+              "grayscale", "brighten", "darken", "contrast", "crop")
+IMAGE_ONLY = ("crop",)
 GENERATIVE_OPERATIONS = ("inpaint", "instruct", *OPERATIONS)
 EditOperation = Literal[OPERATIONS]  # type: ignore[valid-type]
 GenerativeEditOperation = Literal[GENERATIVE_OPERATIONS]  # type: ignore[valid-type]
@@ -47,6 +51,9 @@ class EditInput(BaseModel):
     color: str | None = Field(default=None, max_length=30,
                               description=f"colour for recolor / replace_background / keep_only: a name ({', '.join(COLORS)}) or #rrggbb")
     amount: float = Field(default=0.5, ge=0.0, le=1.0, description="strength of brighten/darken/contrast/blur (0..1)")
+    box: Box | None = Field(default=None, description="crop: the box to keep, XYXY pixels")
+    aspect: str | None = Field(default=None, max_length=12, description="crop: width:height such as '1:1', '16:9', or 'square'")
+    margin: float = Field(default=0.05, ge=0.0, le=1.0, description="crop to a mask: margin around its box, as a fraction of its size")
 
 
 class EditOutput(BaseModel):
@@ -69,11 +76,21 @@ class CvEditTool(VisionTool):
         if inp.color is not None and parse_color_value(inp.color) is None:
             raise ValueError(f"color {inp.color!r} is neither a known colour ({', '.join(COLORS)}) nor #rrggbb")
         check_same_size(inp.mask, inp.image)
+        if inp.operation == "crop":
+            if inp.box is None and inp.mask is None and inp.aspect is None:
+                raise ValueError("crop needs a box, a mask (crop to the object) or an aspect such as '1:1'")
+            if inp.aspect is not None and parse_aspect(inp.aspect) is None:
+                raise ValueError(f"aspect {inp.aspect!r} is not width:height (e.g. '16:9') or 'square'")
+            if inp.box is not None and (inp.box.x1 >= inp.image.width or inp.box.y1 >= inp.image.height):
+                raise ValueError(f"the crop box lies outside the {inp.image.width}x{inp.image.height} image")
 
     def run(self, inp: EditInput, ctx: ToolContext) -> EditOutput:
         image = ctx.store.get_image(inp.image)
         mask = ctx.store.get_mask(inp.mask) if inp.mask is not None else None
         ctx.progress(0.1, inp.operation)
+        if inp.operation == "crop":
+            x1, y1, x2, y2 = crop_box(image.shape[:2], inp.box, mask, inp.aspect, inp.margin)
+            return EditOutput(image=ctx.store.put_image(np.ascontiguousarray(image[y1:y2, x1:x2]), producer=ctx.step_id))
         out = apply_edit(image, mask, inp.operation, inp.where, inp.color, inp.amount)
         ref = ctx.store.put_image(out, producer=ctx.step_id)
         return EditOutput(image=ref)
@@ -94,6 +111,46 @@ def apply_edit(image: np.ndarray, mask: np.ndarray | None, op: str, where: str =
     if op in ("replace_background", "keep_only"):
         return fill(image, ~mask, parse_color_value(color or "white"))
     return adjust(image, region, op, amount)
+
+
+def parse_aspect(text: str) -> float | None:
+    """width / height from '16:9', '4x3', '1:1' or 'square'."""
+    import re
+
+    t = text.strip().lower()
+    if t in ("square", "1", "1:1"):
+        return 1.0
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*[:x/]\s*(\d+(?:\.\d+)?)", t)
+    if not m or float(m.group(2)) == 0 or float(m.group(1)) == 0:
+        return None
+    return float(m.group(1)) / float(m.group(2))
+
+
+def crop_box(shape: tuple[int, int], box: Box | None, mask: np.ndarray | None, aspect: str | None,
+             margin: float) -> tuple[int, int, int, int]:
+    """The crop (x1, y1, x2, y2), integer pixels inside the image: the box, else the mask's
+    bounding box grown by ``margin``, else the whole image; then grown (or, at the image's
+    border, shrunk) to ``aspect`` around its centre."""
+    h, w = shape
+    if box is not None:
+        x1, y1, x2, y2 = box.x1, box.y1, min(box.x2, w), min(box.y2, h)
+    elif mask is not None and mask.any():
+        ys, xs = np.nonzero(mask)
+        mx, my = margin * (xs.max() - xs.min() + 1), margin * (ys.max() - ys.min() + 1)
+        x1, y1, x2, y2 = xs.min() - mx, ys.min() - my, xs.max() + 1 + mx, ys.max() + 1 + my
+    else:
+        x1, y1, x2, y2 = 0, 0, w, h
+    if aspect is not None and (ratio := parse_aspect(aspect)):
+        cx, cy, bw, bh = (x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1
+        bw, bh = (bh * ratio, bh) if bw / bh < ratio else (bw, bw / ratio)
+        if bw > w or bh > h:  # does not fit: the largest box of that ratio inside the image
+            s = min(w / bw, h / bh)
+            bw, bh = bw * s, bh * s
+        cx, cy = min(max(cx, bw / 2), w - bw / 2), min(max(cy, bh / 2), h - bh / 2)
+        x1, y1, x2, y2 = cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2
+    x1, y1 = max(0, int(round(x1))), max(0, int(round(y1)))
+    x2, y2 = min(w, max(x1 + 1, int(round(x2)))), min(h, max(y1 + 1, int(round(y2))))
+    return x1, y1, x2, y2
 
 
 def recolor(image: np.ndarray, region: np.ndarray, rgb: tuple[int, int, int]) -> np.ndarray:

@@ -21,7 +21,13 @@ from vitron_agent.errors import ToolFailed
 from vitron_agent.refs import Box, ImageRef, MaskRef, Point
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.colors import COLORS, check_color, color_mask, normalise_color
+from vitron_agent.tools.colors import (
+    COLORS,
+    check_color,
+    color_distance,
+    color_mask,
+    normalise_color,
+)
 from vitron_agent.tools.masks import (
     POSITIONS,
     _downscale,
@@ -42,6 +48,7 @@ NOTHING_FOUND = ("found no {what} in the image; try another colour or position, 
                  "(at (x, y)) or a box (in box (x1, y1, x2, y2))")
 FOREGROUND_WORDS = ("foreground", "main object", "subject", "main subject", "object", "thing")
 GRABCUT_MAX_SIDE = 400
+HALF = re.compile(r"\b(left|right|top|bottom|upper|lower)\s+(?:side|half|part|portion|edge)\b", re.I)
 
 
 class SegmentInput(BaseModel):
@@ -131,12 +138,18 @@ class CvSegmentTool(VisionTool):
         if inp.scribble is not None:
             strokes = ctx.store.get_mask(inp.scribble)
             return grabcut_seeds(image, strokes), "GrabCut seeded by the scribble"
+        if half := HALF.search(inp.target or ""):
+            side = {"upper": "top", "lower": "bottom"}.get(half.group(1).lower(), half.group(1).lower())
+            mask = np.zeros((h, w), bool)
+            sl = {"left": np.s_[:, :w // 2], "right": np.s_[:, w - w // 2:], "top": np.s_[:h // 2, :],
+                  "bottom": np.s_[h - h // 2:, :]}[side]
+            mask[sl] = True
+            return mask, f"the {side} half of the image"
         if color:
-            mask = clean(color_mask(image, color))
-            comps = components(mask, min_pixels=max(4, h * w // 5000))
+            comps = purest_regions(image, color, min_pixels=max(4, h * w // 5000))
             if not comps:
                 return np.zeros((h, w), bool), ""
-            method = f"HSV colour range for {color}"
+            method = f"Lab colour model for {color}, the regions closest to it"
             if position:
                 return fill_holes(pick_by_position(comps, position)), method + f", the region furthest {position}"
             if largest:
@@ -154,6 +167,31 @@ class CvSegmentTool(VisionTool):
         if inp.target and not any(wd in inp.target.lower() for wd in FOREGROUND_WORDS):
             method += f"; the cv backend cannot recognise {inp.target.strip()!r}, so it took the main foreground object"
         return grabcut_center(image), method
+
+
+CORE_SLACK = 15.0  # Lab ΔE above the purest pixels of the colour that still count as that object's colour
+PURITY_SLACK = 10.0
+
+
+def purest_regions(image: np.ndarray, color: str, min_pixels: int = 4) -> list[np.ndarray]:
+    """Regions of ``color``, the closest to it first: the pixels that answer to the colour
+    (:func:`color_mask`), kept where they are within CORE_SLACK of the purest such pixels, then
+    the regions whose mean distance is within PURITY_SLACK of the best, largest first. A small
+    pure red ball beats a large orange-red suit (or a flag's duller stripes) for "red", while
+    the suit is still found whole for "orange"."""
+    distance = color_distance(image, color)
+    cand = clean(color_mask(image, color))
+    if not cand.any():
+        return []
+    floor = float(np.percentile(distance[cand], 1))
+    comps = components(clean(cand & (distance <= floor + CORE_SLACK)), min_pixels=min_pixels)
+    if not comps:
+        comps = components(cand, min_pixels=min_pixels)
+    if not comps:
+        return []
+    means = [float(distance[c].mean()) for c in comps]
+    best = min(means)
+    return [c for c, m in zip(comps, means, strict=True) if m <= best + PURITY_SLACK]
 
 
 def _what(inp: SegmentInput, color: str | None, position: str | None) -> str:

@@ -68,8 +68,9 @@ class EmbeddedSegmentTool(CvSegmentTool):
 
     def propose(self, image, inp: SegmentInput, color, position, largest, ctx: ToolContext) -> tuple[np.ndarray, str]:
         from vitron_agent.tools.salient import salient_map
+        from vitron_agent.tools.segment import HALF
 
-        if color or position or largest or inp.scribble is not None:
+        if color or position or largest or inp.scribble is not None or HALF.search(inp.target or ""):
             return super().propose(image, inp, color, position, largest, ctx)
         h, w = image.shape[:2]
         if inp.box is not None:

@@ -52,6 +52,8 @@ class EditVideoOutput(BaseModel):
 
 def check_edit_video(inp: EditVideoInput, operations_needing_mask: tuple[str, ...] = NEEDS_MASK) -> None:
     v = inp.video
+    if inp.operation == "crop":
+        raise ValueError("crop works on images; take a frame first (frame), or crop each frame with an image edit")
     if inp.operation in operations_needing_mask and inp.track is None and inp.mask is None:
         raise ValueError(f"operation {inp.operation!r} needs a track (or a mask); track the target first and pass its track")
     if inp.track is not None and inp.mask is not None:
@@ -244,6 +246,8 @@ def _video_answer(question: str, f: dict) -> str | None:
     t = f.get("target")
     if re.search(r"\bwhere\b|\bgo(es)?\b|\bmove|\bdirection\b|\bpath\b", q) and t and t.get("present"):
         return f"The target starts at the {t['start']} and {t['direction']}, ending at the {t['end']}."
+    if re.search(r"\bhow many frames\b|\bnumber of frames\b|\bframe count\b", q):
+        return f"The video has {f['frames']} frames ({f['duration']:.1f} s at {f['fps']:g} fps)."
     if re.search(r"\bhow long\b|\bduration\b|\bseconds\b", q):
         return f"The video lasts {f['duration']:.1f} s ({f['frames']} frames at {f['fps']:g} fps)."
     if re.search(r"\bfast\b|\bspeed\b", q) and t and t.get("present"):

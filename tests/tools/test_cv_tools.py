@@ -166,7 +166,7 @@ def test_count_colour_blobs(ctx):
     img[(xx - 270) ** 2 + (yy - 50) ** 2 <= 20 ** 2] = (30, 60, 200)
     ref = ctx.store.put_image(img)
     out = CvCountTool()(ctx, image=ref, color="red")
-    assert out.count == 3 and "3 red regions" in out.text
+    assert out.count == 3 and "3 red blobs" in out.text
     assert CvCountTool()(ctx, image=ref, target="blue balls").count == 1
     assert CvCountTool()(ctx, image=ref).count == 4
 

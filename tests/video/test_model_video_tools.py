@@ -53,7 +53,7 @@ def test_sam_track_from_words_and_from_a_mask(tiny_dir, pool, ctx, small_clip):
     video = put_clip(ctx.store, frames)
     tool = _sam_track(tiny_dir, pool)
     out = tool(ctx, video=video.model_dump(), target="the red ball")
-    assert "HSV colour range for red" in out.method and out.track.frames == 6
+    assert "Lab colour model for red" in out.method and out.track.frames == 6
     mask = ctx.store.put_mask(truth[2])
     out = tool(ctx, video=video.model_dump(), mask=mask.model_dump(), frame=2)
     assert out.method.startswith("the given mask on frame 2")

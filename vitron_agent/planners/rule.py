@@ -27,11 +27,12 @@ UNDERSTOOD = (
     "I understand: segment / select / mask / cut out / find / highlight / isolate <target>; "
     "recolor / make it <colour> / paint / turn <colour>; remove / erase / delete <target>; "
     "blur / replace / change the background; keep only <target>; brighten / darken / increase contrast / "
-    "grayscale; describe / caption / what is / tell me about; read / transcribe / what does the sign say (text, OCR); "
+    "grayscale; crop to <target> / a box / square / 16:9; describe / caption / what is / tell me about; read / transcribe / what does the sign say (text, OCR); "
     "how many <things>; generate / draw / create "
     "an image of <prompt>. On a video the same verbs work on every frame (track / follow <target> makes a mask "
     "track); make a video of <prompt>; animate it; take the first / middle / last frame. Targets: the foreground / main object / subject, colours ('the red car'), "
     "positions (left, right, top, bottom, center), 'the largest object', 'at (x, y)', 'in box (x1, y1, x2, y2)'. "
+    "'everything except <target>' works on the rest of the picture. "
     "Chain steps with 'then', commas or semicolons; 'it' refers to the previous result."
 )
 NO_GENERATOR = ("Image generation is not configured: no generator ships without weights. Set "
@@ -52,12 +53,33 @@ _WHOLE = re.compile(r"^(?:the |this |that |my )?(?:whole |entire |full )?(?:imag
 _THROUGHOUT = re.compile(r"\s+(?:throughout|across|through|in|over)\s+(?:the\s+|this\s+|every\s+|all\s+|each\s+)?(?:whole\s+|entire\s+)?(?:video|clip|footage|movie|frames?)$", re.I)
 _FOREGROUND = re.compile(r"\b(?:foreground|main object|main subject|subject|object|thing)\b", re.I)
 _BACKGROUND = re.compile(r"^(?:the )?(?:background|backdrop|surroundings|rest)$", re.I)
-_COLOR_WORDS = (*COLORS, *SYNONYMS)  # the tools' colour vocabulary, so every word planned is one they select
+_COMPLEMENT = re.compile(r"^\s*(?:(?:the\s+)?(?:whole\s+|entire\s+)?(?:image|picture|photo|scene|frame)|everything(?:\s+else)?|all|anything)\s*,?\s+"
+                         r"(?:except(?:\s+for)?|but(?:\s+for)?|other than|apart from|besides|save for|excluding|aside from)\s+(.+)$", re.I)
+_TELL_ME = re.compile(r"^(?:(?:can|could) you\s+)?(?:tell me|let me know|i (?:want|would like|'d like) to know|do you know)\s+"
+                      r"(?=(?:what|which|where|how|if|whether|who)\b)", re.I)
+_COLOR_WORDS = (*COLORS, *SYNONYMS)
+# Verbs a clause may start with, for reading typos ("segmnet", "remvoe", "mak") as the nearest one.
+_VERBS = ("make", "segment", "select", "remove", "mask", "find", "highlight", "isolate", "detect", "locate", "outline", "extract",
+          "recolor", "recolour", "paint", "color", "colour", "turn", "change", "erase", "delete",
+          "blur", "pixelate", "replace", "swap", "keep", "describe", "caption", "count", "track", "follow",
+          "brighten", "lighten", "darken", "crop", "trim", "read", "transcribe", "generate", "draw", "create",
+          "animate", "increase", "decrease", "convert", "take", "extract", "show", "identify")
+# 5+-letter English words that are one letter from a colour name, never "corrected"
+_NOT_TYPOS = {"great", "greet", "while", "write", "range", "fellow", "sliver", "violent", "bellow", "greens", "reds"}
+_FOREIGN = {"el", "los", "las", "del", "que", "por", "para", "con", "una", "une", "les", "des", "est", "der", "die",
+            "das", "und", "ist", "mit", "nicht", "bitte", "che", "gli", "per", "een", "het", "naar", "van", "haz",
+            "fais", "mach", "mache", "rendi", "favor", "sil", "vous", "pour", "sur", "dans", "mi", "en", "la",
+            "le", "de", "den", "dem", "ein", "eine", "y", "il", "lo", "al", "du", "au", "wie", "mir", "hazlo", "hazla",
+            "ponlo", "ponla", "rendilo", "machen", "mettre", "faire", "cette", "ce", "questo", "questa", "esto", "esta"}
+NOT_ENGLISH = ("I understand instructions in English only (for example \"segment the cat, then make it purple\"); "
+               "this looks like another language. Please rephrase it in English.")  # the tools' colour vocabulary, so every word planned is one they select
 _COLOR_RE = re.compile(r"\b(" + "|".join(_COLOR_WORDS) + r")\b", re.I)
 
 # (intent, pattern matched at the start of a clause); order matters.
 _INTENTS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p in [
+    ("describe", r"^(?:give|write|generate|make|produce|create|get)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|one-line\s+|quick\s+)?(?:caption|description|summary)\b(?:\s+(?:of|for)\b)?\s*"),
     ("count", r"^(?:how many|count(?: the)?(?: number of)?)\b\s*"),
+    ("crop", r"^(?:crop|trim)\b\s*(?:it\b|the (?:image|picture|photo)\b)?\s*(?:to|around|down to|on|at)?\s*"),
     ("read", r"^(?:read|transcribe|ocr)\b\s*(?:out\s+|off\s+)?|^what\s+(?:does|do)\s+(?:it|this|that|they|the\s+.+?)\s+(?:say|read|spell)\b\s*|^what(?:'s|\s+is)\s+written\b\s*|^what\s+(?:text|words?)\b.*\b(?:say|written|there|see|in|on)\b\s*|^(?:extract|get|find)\s+(?:the\s+|all\s+the\s+)?(?:text|words)\b\s*"),
     ("generate_video", r"^(?:generate|create|make|render|produce|film|shoot)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+|short\s+)?(?:video|clip|animation|movie|film)\s+(?:of|showing|with|about|where)\s+"),
     ("animate", r"^(?:animate|bring (?:it|this|that|the \w+) to life)\b\s*|^make (?:it|this|that|the (?:image|picture|photo))\s+(?:move|come alive|into a (?:video|clip))\b\s*|^turn (?:it|this|that|the (?:image|picture|photo))\s+into an? (?:video|clip|animation)\b\s*"),
@@ -112,7 +134,9 @@ def split_clauses(text: str) -> list[str]:
         pieces = _WEAK_SPLIT.split(part)
         current = pieces[0]
         for piece in pieces[1:]:
-            if _VERB_START.match(_FILLER.sub("", piece.strip())):
+            head = _FILLER.sub("", piece.strip())
+            fixed = _fix_verb(head)
+            if _VERB_START.match(head) or (fixed is not None and _VERB_START.match(fixed[0])):
                 out.append(current)
                 current = piece
             else:
@@ -162,6 +186,8 @@ class RulePlanner:
     name = "rule"
 
     def plan(self, request: PlanRequest, toolbox: Toolbox) -> Plan:
+        if _looks_foreign(request.text):
+            return Plan(answer=NOT_ENGLISH)
         text, regions = _protect_regions(request.text)
         clauses = split_clauses(text)
         inp, last = request.inputs.get("input", {}), request.inputs.get("last", {})
@@ -172,7 +198,13 @@ class RulePlanner:
         understood, misunderstood = 0, False
         for clause in clauses:
             clause = _FILLER.sub("", clause.strip()).strip()
+            clause = _fix_colours(clause, b.notes)
             intent, rest = _intent(clause)
+            if intent is None and (fixed := _fix_verb(clause)) is not None:
+                intent, rest = _intent(fixed[0])
+                if intent is not None:
+                    b.notes.append(f"I read {fixed[1]!r} as {fixed[2]!r}.")
+                    clause = fixed[0]
             if intent is None:
                 b.notes.append(f"I did not understand {_restore(clause, regions)!r}, so I skipped it.")
                 misunderstood = True
@@ -204,7 +236,49 @@ class RulePlanner:
         return Plan(steps=b.steps, notes=b.notes)
 
 
+def _fix_verb(clause: str) -> tuple[str, str, str] | None:
+    """(clause with its first word read as the nearest verb, the word, the verb), or None."""
+    import difflib
+
+    m = re.match(r"^([A-Za-z]+)(.*)$", clause, re.S)
+    if not m or m.group(1).lower() in _VERBS or m.group(1).lower() in _COLOR_WORDS or len(m.group(1)) < 3:
+        return None
+    word = m.group(1).lower()
+    # the closest verb; ties go to the earlier (commoner) one: "mak" is "make", not "mask"
+    score, verb = max((difflib.SequenceMatcher(None, word, v).ratio(), -i) for i, v in enumerate(_VERBS))
+    return (_VERBS[-verb] + m.group(2), m.group(1), _VERBS[-verb]) if score >= 0.75 else None
+
+
+def _fix_colours(clause: str, notes: list[str]) -> str:
+    """Colour words with a typo ("purpel", "yelow") read as the nearest colour, with a note."""
+    import difflib
+
+    def sub(m: re.Match[str]) -> str:
+        word = m.group(0)
+        low = word.lower()
+        if len(low) < 5 or low in _COLOR_WORDS or low in _NOT_TYPOS or low in _VERBS:
+            return word
+        close = difflib.get_close_matches(low, _COLOR_WORDS, n=1, cutoff=0.8)
+        if not close:
+            return word
+        notes.append(f"I read {word!r} as {close[0]!r}.")
+        return close[0]
+
+    return re.sub(r"[A-Za-z]+", sub, clause)
+
+
+def _looks_foreign(text: str) -> bool:
+    """Mostly non-ASCII letters, or several common function words of other European languages."""
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(not c.isascii() for c in letters) / len(letters) > 0.2:
+        return True
+    words = re.findall(r"[a-zà-ÿ']+", re.sub(r"[\(\[][^\)\]]*[\)\]]", " ", text.lower()))  # not "(x, y)"
+    return sum(w.strip("'") in _FOREIGN for w in words) >= 2
+
+
 def _intent(clause: str) -> tuple[str | None, str]:
+    clause = _TELL_ME.sub("", clause)
+    clause = re.sub(r"^(?:if|whether)\s+(.+?)\s+(is|are)\s+(.+)$", r"\2 \1 \3", clause, flags=re.I)  # "if the cup is red"
     for name, pattern in _INTENTS:
         m = pattern.match(clause)
         if m:
@@ -237,6 +311,8 @@ def _clean_target(phrase: str) -> str:
 def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | None]:
     """Classify a target phrase: ('pronoun'|'whole'|'background'|'none'|'object', mask reference)."""
     cleaned = _clean_target(phrase)
+    if m := _COMPLEMENT.match(re.sub(r"^(?:the\s+)?", "", phrase.strip(), flags=re.I)):
+        return "complement", _segment(b, m.group(1), last)  # "everything except the person": outside its mask
     if not cleaned and not re.search(r"@r\d+@", phrase):
         return "none", b.mask
     if _PRONOUN.match(cleaned):
@@ -313,7 +389,10 @@ def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
     phrase = re.sub(r"\s+(?:to|into|in|as)\s*$", "", rest[:dest.start()], flags=re.I).strip()
     color = dest.group(1).lower()
     kind, mask = _target(b, phrase, last)
-    if kind == "background":
+    if kind == "background" and color in ("white", "black", "gray", "grey"):
+        _edit(b, operation="replace_background", mask=mask or _segment(b, "the main object", last), color=color)
+        return
+    if kind in ("background", "complement"):
         mask = mask or _segment(b, "the main object", last)
         _edit(b, operation="recolor", mask=mask, where="outside", color=color)
         return
@@ -323,17 +402,27 @@ def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
 
 
 def _do_remove(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    _edit(b, operation="remove", mask=_mask_or_foreground(b, rest, last))
+    kind, mask = _target(b, rest, last)
+    if kind == "complement":  # "remove everything except the cat" = keep only the cat
+        _edit(b, operation="keep_only", mask=mask)
+        return
+    _edit(b, operation="remove", mask=mask if mask is not None and kind != "whole" else _segment(b, "the main object", last))
 
 
 def _do_keep_only(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    _edit(b, operation="keep_only", mask=_mask_or_foreground(b, rest, last))
+    kind, mask = _target(b, rest, last)
+    if kind == "complement":  # "keep everything except the cat" = remove the cat
+        _edit(b, operation="remove", mask=mask)
+        return
+    _edit(b, operation="keep_only", mask=mask if mask is not None and kind != "whole" else _segment(b, "the main object", last))
 
 
 def _do_blur(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     kind, mask = _target(b, rest, last)
     if kind == "whole" or (kind in ("none", "pronoun") and mask is None):
         _edit(b, operation="blur")
+    elif kind == "complement":
+        _edit(b, operation="blur", mask=mask, where="outside")
     else:
         _edit(b, operation="blur", mask=mask)
 
@@ -353,8 +442,8 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
         _edit(b, operation="brighten", mask=mask, where="outside")
     elif re.search(r"\b(?:gr[ae]yscale|black and white|monochrome)\b", low):
         _edit(b, operation="grayscale", mask=mask, where="outside")
-    elif re.match(r"^(?:make|turn|paint)\b", low) and color:
-        _edit(b, operation="recolor", mask=mask, where="outside", color=color)
+    elif color:  # "make / paint / turn / set / fill the background white": that colour, exactly
+        _edit(b, operation="replace_background", mask=mask, color=color)
     else:
         _edit(b, operation="replace_background", mask=mask, color=color or "white")
 
@@ -366,7 +455,7 @@ def _adjust(op: str):
         phrase = m.group(1) if m else ""
         phrase = re.sub(r"^(?:the\s+)?(?:brightness|contrast)\s*(?:of\s+)?", "", phrase, flags=re.I)
         kind, mask = _target(b, phrase, last)
-        if kind == "background":
+        if kind in ("background", "complement"):
             mask = mask or _segment(b, "the main object", last)
             _edit(b, operation=op, mask=mask, where="outside")
         elif kind in ("whole", "none") or mask is None:
@@ -386,10 +475,43 @@ def _do_describe(b: _Builder, rest: str, clause: str, last: dict[str, str], ques
 
 
 def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    m = re.match(r"^(?:what|which)\s+colou?r\s+(?:is|are)\s+(.*)$|^(?:where|how big|how large|how bright|how dark)\s+(?:is|are)\s+(.*)$|^what\s+(?:is|are)\s+(?:in\s+)?(.*)$|^what's\s+(?:in\s+)?(.*)$",
-                 clause, re.I)
+    m = re.match(r"^(?:what|which)\s+colou?r\s+(?:is|are)\s+(.*)$|^(?:where|how big|how large|how bright|how dark)\s+(?:is|are)\s+(.*)$"
+                 r"|^(?:what|which)\s+colou?rs?\s+(.+?)\s+(?:is|are|has|have)\s*\??$"
+                 rf"|^(?:is|are)\s+(.+?)\s+(?:colou?red\s+|mostly\s+|all\s+)?(?:{'|'.join(_COLOR_WORDS)})\s*\??$"
+                 r"|^what\s+(?:is|are)\s+(?:in\s+)?(.*)$|^what's\s+(?:in\s+)?(.*)$",
+                 rest, re.I)
     phrase = next((g for g in (m.groups() if m else ()) if g), "it" if (b.mask or b.last_output) else "the image")
-    _do_describe(b, phrase, clause, last, question=_restore(clause, b.regions) + ("" if clause.endswith("?") else "?"))
+    _do_describe(b, phrase, clause, last, question=_restore(rest, b.regions) + ("" if rest.endswith("?") else "?"))
+
+
+def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if b.video_mode:
+        b.notes.append(f"{_restore(clause, b.regions)!r}: crop works on images; take a frame first. Skipped.")
+        return
+    low = rest.lower()
+    aspect = None
+    if m := re.search(r"\b(\d+(?:\.\d+)?)\s*[:x/]\s*(\d+(?:\.\d+)?)\b", low):
+        aspect = f"{m.group(1)}:{m.group(2)}"
+    elif re.search(r"\bsquare\b", low):
+        aspect = "1:1"
+    phrase = re.sub(r"\b(?:an?\s+)?(?:square|\d+(?:\.\d+)?\s*[:x/]\s*\d+(?:\.\d+)?)(?:\s+(?:aspect(?:\s+ratio)?|ratio|format|shape))?\b", " ", rest, flags=re.I)
+    phrase = re.sub(r"^\s*(?:to|around|on|at)\s+", "", phrase.strip(), flags=re.I)
+    inline = next((b.regions[k] for k in re.findall(r"@r\d+@", phrase) if b.regions[k]["type"] == "box"), None)
+    args: dict[str, Any] = {"operation": "crop", "aspect": aspect}
+    if inline is not None:
+        args["box"] = dict(inline)
+    elif "box" in b.inputs.get("input", {}) and not _clean_target(phrase):
+        args["box"] = "$input.box"
+    elif _clean_target(phrase):
+        kind, mask = _target(b, phrase, last)
+        if kind not in ("whole", "none") and mask is not None:
+            args["mask"] = mask
+    elif aspect is None and b.mask:
+        args["mask"] = b.mask
+    if len(args) == 2 and aspect is None:
+        args["mask"] = _segment(b, "the main object", last)
+    sid = b.add("edit", image=b.image, **args)
+    b.image, b.mask, b.last_output = f"${sid}.image", None, "image"  # a new, smaller picture: old masks do not fit it
 
 
 def _do_read(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
@@ -413,6 +535,10 @@ def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None
     target = _clean_target(rest) or "objects"
     color = next((c.lower() for c in _COLOR_RE.findall(target)), None)
     image = b.image
+    if b.video_mode and re.match(r"^(?:the\s+)?(?:frames?|images?|pictures?)\b", target, re.I):
+        b.add("describe_video", video=b.image, question="how many frames are there?")
+        b.last_output = "text"
+        return
     if b.video_mode:
         image = f"${b.add('frame', video=b.image, position='middle')}.image"
         b.notes.append("Counting works on images: I counted on the middle frame of the video.")
@@ -488,6 +614,7 @@ _HANDLERS = {
     "contrast": _adjust("contrast"),
     "describe": _do_describe,
     "read": _do_read,
+    "crop": _do_crop,
     "question": _do_question,
     "count": _do_count,
 }
