@@ -87,7 +87,7 @@ _INTENTS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p
     ("track", r"^(?:track|follow|trace|keep track of)\b\s*"),
     ("generate", r"^(?:generate|draw|create|make|paint|render|produce|imagine|sketch)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+)?(?:image|picture|photo|drawing|painting|illustration|render|artwork)\s+(?:of|showing|with)\s+"),
     ("generate", r"^(?:generate|draw|imagine|sketch)\b\s*"),
-    ("keep_only", r"^(?:keep only|keep just|only keep|leave only)\b\s*"),
+    ("keep_only", r"^(?:keep only|keep just|only keep|leave only)\b\s*|^(?:keep|leave)\s+(?=(?:everything|all|the (?:whole |entire )?(?:image|picture|photo|scene))\b)"),
     ("restyle", r"^(?:make|turn|render|change)\s+(?:it|this|that|the (?:whole )?(?:image|picture|photo|scene))\s+(?:look\s+)?(?:like|as if|into an?\s+\w+\s+(?:painting|drawing|sketch|photo))\b|^(?:apply|give it)\b.*\bstyle\b|.*\bin the style of\b"),
     ("replace", r"^(?:replace|swap|substitute)\b(?!.*\bbackground\b)(?=.*\b(?:with|for|by)\b)|^(?:turn|change|transform|convert)\b(?=.*\binto\b)(?!.*\b(?:gr[ae]y ?scale|black and white|monochrome)\b)"),
     ("background", r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|brighten|lighten|fill)\b.*\bbackground\b"),
@@ -477,6 +477,7 @@ def _do_describe(b: _Builder, rest: str, clause: str, last: dict[str, str], ques
 def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     m = re.match(r"^(?:what|which)\s+colou?r\s+(?:is|are)\s+(.*)$|^(?:where|how big|how large|how bright|how dark)\s+(?:is|are)\s+(.*)$"
                  r"|^(?:what|which)\s+colou?rs?\s+(.+?)\s+(?:is|are|has|have)\s*\??$"
+                 r"|^where\s+(.+?)\s+(?:is|are)\s*\??$"
                  rf"|^(?:is|are)\s+(.+?)\s+(?:colou?red\s+|mostly\s+|all\s+)?(?:{'|'.join(_COLOR_WORDS)})\s*\??$"
                  r"|^what\s+(?:is|are)\s+(?:in\s+)?(.*)$|^what's\s+(?:in\s+)?(.*)$",
                  rest, re.I)
