@@ -56,10 +56,12 @@ def hold_reason(step: dict[str, Any], records: dict[str, dict[str, Any]]) -> str
         ref = parse_ref(step["args"].get(name))
         if not ref or ref[0] in ("input", "last") or ref[0] not in records:
             continue
-        target = assumed_target(records[ref[0]])
-        if target is not None:
-            return (f"held back: I can't recognise {target!r} without a detector, and to {DESTRUCTIVE[op]} the most "
-                    f"prominent object instead could destroy the wrong thing. Mark it with a point or a box "
+        found = assumption(records[ref[0]])
+        if found is not None:
+            target, did = found
+            took = did.removeprefix("took ")
+            return (f"held back: I can't recognise {target!r} without a detector, and to {DESTRUCTIVE[op]} what I found "
+                    f"instead ({took}) could destroy the wrong thing. Mark it with a point or a box "
                     f"(--point X,Y / --box X1,Y1,X2,Y2, or a click in the UI), say \"the main object\", or configure "
                     "[tools.ground]")
     return None

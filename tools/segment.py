@@ -160,13 +160,32 @@ class CvSegmentTool(VisionTool):
             comps = components(objectness(image), min_pixels=max(4, h * w // 2000))
             if not comps:
                 return np.zeros((h, w), bool), ""
+            took = f"the region furthest {position}" if position else "the largest region"
+            noun = named_noun(inp.target)
+            assumed = f"; it cannot recognise {noun!r} by name, so it took {took}" if noun else ""
             if position:
-                return fill_holes(pick_by_position(comps, position)), f"regions unlike the border, the one furthest {position}"
-            return fill_holes(comps[0]), "regions unlike the border, the largest"
+                return fill_holes(pick_by_position(comps, position)), f"regions unlike the border, the one furthest {position}{assumed}"
+            return fill_holes(comps[0]), f"regions unlike the border, the largest{assumed}"
         method = "GrabCut from a centre prior (the main foreground object)"
         if inp.target and not any(wd in inp.target.lower() for wd in FOREGROUND_WORDS):
             method += f"; the cv backend cannot recognise {inp.target.strip()!r}, so it took the main foreground object"
         return grabcut_center(image), method
+
+
+_NOT_NOUNS = re.compile(r"\b(?:the|a|an|on|in|at|of|to|side|half|part|one|thing|things|object|objects|region|regions|"
+                        r"foreground|main|subject|largest|biggest|smallest|left|right|top|bottom|center|centre|middle|"
+                        r"upper|lower|leftmost|rightmost|topmost|bottommost|image|picture|photo)\b", re.I)
+
+
+def named_noun(target: str | None) -> str | None:
+    """What a target names beyond colours, positions and generic words ('the tower on the right'
+    -> 'tower'), or None: a named object the cv heuristics cannot recognise."""
+    if not target:
+        return None
+    rest = _NOT_NOUNS.sub(" ", re.sub(r"\b(?:" + "|".join(COLORS) + r")\b", " ", target.lower()))
+    rest = re.sub(r"[^a-z ]+", " ", rest)
+    rest = re.sub(r"\s+", " ", rest).strip()
+    return rest or None
 
 
 CORE_SLACK = 15.0  # Lab ΔE above the purest pixels of the colour that still count as that object's colour

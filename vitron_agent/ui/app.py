@@ -235,12 +235,13 @@ def _status_box(kind: str, text: str, lines: list[str] | None = None) -> str:
 def _status_html(result: Any) -> str:
     if result.awaiting_review:
         return _status_box("warn", "The plan is waiting for your review: approve, edit or reject it below.")
-    failed = [s for s in result.steps if s.status != "ok"]
+    failed = [s for s in result.steps if s.status == "error" or (s.status == "skipped" and s.error_kind != "held")]
     if failed:
         return _status_box("error", "Not everything worked:",
                            [f"{s.id} {s.tool}: {s.status}" + (f" ({s.error})" if s.error else "") for s in failed])
-    if result.problems:
-        return _status_box("warn", "Warnings:", list(result.problems))
+    warnings = [*getattr(result, "warnings", []), *result.problems]
+    if warnings:  # what the turn assumed or held back, in amber
+        return _status_box("warn", f"Done, with warnings ({len(result.steps)} steps):", warnings)
     if not result.steps:
         return _status_box("warn", "No tool ran for this request.")
     return _status_box("ok", f"All {len(result.steps)} steps succeeded.")
@@ -443,7 +444,7 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
                 thinking["content"] = " → ".join(f"{s.id} {s.tool}" for s in result.plan.steps) or "(no steps)"
             thinking["metadata"] = {"title": "Plan", "status": "done"}
             status = _status_html(result)
-            lead = "Warning: " if not result.ok and not result.awaiting_review else ""
+            lead = "Warning: " if not result.ok and not result.awaiting_review and not result.warnings else ""
             chat.append({"role": "assistant", "content": lead + result.answer})
             if view.last_image and not result.awaiting_review:
                 chat.append({"role": "assistant", "content": {"path": view.last_image}})
