@@ -150,3 +150,22 @@ def test_english_with_coordinates_is_not_mistaken_for_another_language(toolbox):
 
 def test_the_tables_have_at_least_120_rows():
     assert len(TABLE) + len(ROWS) + len(VIDEO_ROWS) >= 120
+
+
+def test_the_help_text_is_generated_from_the_intent_table():
+    from vitron_agent.planners.rule import INTENTS, UNDERSTOOD
+
+    helped = [i for i in INTENTS if i.help]
+    assert len({i.name for i in helped}) >= 20
+    assert all(i.help in UNDERSTOOD for i in helped)
+    assert all(i.handler is not None or i.name in ("generate", "generate_video") for i in INTENTS)
+
+
+def test_a_clause_is_parsed_into_intent_target_colour_region_and_negation():
+    from vitron_agent.planners.rule import parse_clause
+
+    c = parse_clause("blur everything except the red car")
+    assert (c.intent, c.rest, c.colour, c.negated) == ("blur", "everything except the red car", "red", True)
+    c = parse_clause("segment the dog @r0@")
+    assert (c.intent, c.regions, c.negated) == ("segment", ("@r0@",), False)
+    assert parse_clause("fly me to the moon").intent is None

@@ -21,20 +21,9 @@ from vitron_agent.planners.base import PlanRequest
 from vitron_agent.tool import Toolbox
 from vitron_agent.tools.colors import COLORS, SYNONYMS
 
-__all__ = ["RulePlanner", "UNDERSTOOD", "NO_GENERATOR", "NEEDS_IMAGE", "split_clauses"]
+__all__ = ["RulePlanner", "UNDERSTOOD", "NO_GENERATOR", "NEEDS_IMAGE", "NOT_ENGLISH", "split_clauses", "Intent", "INTENTS",
+           "Clause", "parse_clause"]
 
-UNDERSTOOD = (
-    "I understand: segment / select / mask / cut out / find / highlight / isolate <target>; "
-    "recolor / make it <colour> / paint / turn <colour>; remove / erase / delete <target>; "
-    "blur / replace / change the background; keep only <target>; brighten / darken / increase contrast / "
-    "grayscale; crop to <target> / a box / square / 16:9; describe / caption / what is / tell me about; read / transcribe / what does the sign say (text, OCR); "
-    "how many <things>; generate / draw / create "
-    "an image of <prompt>. On a video the same verbs work on every frame (track / follow <target> makes a mask "
-    "track); make a video of <prompt>; animate it; take the first / middle / last frame. Targets: the foreground / main object / subject, colours ('the red car'), "
-    "positions (left, right, top, bottom, center), 'the largest object', 'at (x, y)', 'in box (x1, y1, x2, y2)'. "
-    "'everything except <target>' works on the rest of the picture. "
-    "Chain steps with 'then', commas or semicolons; 'it' refers to the previous result."
-)
 NO_GENERATOR = ("Image generation is not configured: no generator ships without weights. Set "
                 "[tools.generate] backend = \"diffusers\" and checkpoint = \"/path/to/local/pipeline\" in vitron.toml.")
 NEEDS_IMAGE = ("This request needs an image or a video: pass --image PATH or --video PATH on the command line, "
@@ -74,36 +63,6 @@ _FOREIGN = {"el", "los", "las", "del", "que", "por", "para", "con", "una", "une"
 NOT_ENGLISH = ("I understand instructions in English only (for example \"segment the cat, then make it purple\"); "
                "this looks like another language. Please rephrase it in English.")  # the tools' colour vocabulary, so every word planned is one they select
 _COLOR_RE = re.compile(r"\b(" + "|".join(_COLOR_WORDS) + r")\b", re.I)
-
-# (intent, pattern matched at the start of a clause); order matters.
-_INTENTS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p in [
-    ("describe", r"^(?:give|write|generate|make|produce|create|get)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|one-line\s+|quick\s+)?(?:caption|description|summary)\b(?:\s+(?:of|for)\b)?\s*"),
-    ("count", r"^(?:how many|count(?: the)?(?: number of)?)\b\s*"),
-    ("crop", r"^(?:crop|trim)\b\s*(?:it\b|the (?:image|picture|photo)\b)?\s*(?:to|around|down to|on|at)?\s*"),
-    ("read", r"^(?:read|transcribe|ocr)\b\s*(?:out\s+|off\s+)?|^what\s+(?:does|do)\s+(?:it|this|that|they|the\s+.+?)\s+(?:say|read|spell)\b\s*|^what(?:'s|\s+is)\s+written\b\s*|^what\s+(?:text|words?)\b.*\b(?:say|written|there|see|in|on)\b\s*|^(?:extract|get|find)\s+(?:the\s+|all\s+the\s+)?(?:text|words)\b\s*"),
-    ("generate_video", r"^(?:generate|create|make|render|produce|film|shoot)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+|short\s+)?(?:video|clip|animation|movie|film)\s+(?:of|showing|with|about|where)\s+"),
-    ("animate", r"^(?:animate|bring (?:it|this|that|the \w+) to life)\b\s*|^make (?:it|this|that|the (?:image|picture|photo))\s+(?:move|come alive|into a (?:video|clip))\b\s*|^turn (?:it|this|that|the (?:image|picture|photo))\s+into an? (?:video|clip|animation)\b\s*"),
-    ("frame", r"^(?:take|extract|grab|get|show|pick|use)\s+(?:me\s+)?(?:the\s+)?(?:(?:first|middle|last|final|opening|closing)\s+frame|frame\s+\d+|frame at\b)"),
-    ("track", r"^(?:track|follow|trace|keep track of)\b\s*"),
-    ("generate", r"^(?:generate|draw|create|make|paint|render|produce|imagine|sketch)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+)?(?:image|picture|photo|drawing|painting|illustration|render|artwork)\s+(?:of|showing|with)\s+"),
-    ("generate", r"^(?:generate|draw|imagine|sketch)\b\s*"),
-    ("keep_only", r"^(?:keep only|keep just|only keep|leave only)\b\s*|^(?:keep|leave)\s+(?=(?:everything|all|the (?:whole |entire )?(?:image|picture|photo|scene))\b)"),
-    ("restyle", r"^(?:make|turn|render|change)\s+(?:it|this|that|the (?:whole )?(?:image|picture|photo|scene))\s+(?:look\s+)?(?:like|as if|into an?\s+\w+\s+(?:painting|drawing|sketch|photo))\b|^(?:apply|give it)\b.*\bstyle\b|.*\bin the style of\b"),
-    ("replace", r"^(?:replace|swap|substitute)\b(?!.*\bbackground\b)(?=.*\b(?:with|for|by)\b)|^(?:turn|change|transform|convert)\b(?=.*\binto\b)(?!.*\b(?:gr[ae]y ?scale|black and white|monochrome)\b)"),
-    ("background", r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|brighten|lighten|fill)\b.*\bbackground\b"),
-    ("remove", r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b\s*"),
-    ("blur", r"^(?:blur|pixelate|obscure|smooth)\b\s*"),
-    ("grayscale", r"^(?:convert|turn|make|render|change)?\b.*\b(?:grayscale|greyscale|gray ?scale|grey ?scale|black and white|black-and-white|monochrome)\b|^(?:desaturate)\b\s*"),
-    ("brighten", r"^(?:brighten|lighten)\b\s*|^(?:make|render)\b.*\b(?:brighter|lighter)\b|^(?:increase|raise|boost)\s+(?:the\s+)?brightness\b\s*"),
-    ("darken", r"^darken\b\s*|^(?:make|render)\b.*\bdarker\b|^(?:decrease|reduce|lower)\s+(?:the\s+)?brightness\b\s*"),
-    ("contrast", r"^(?:increase|boost|enhance|raise|add|improve)\s+(?:the\s+)?contrast\b\s*|^(?:make)\b.*\bmore contrast(?:y|ed)?\b|^contrast\b\s*"),
-    ("recolor", r"^(?:recolou?r|paint|colou?r|turn|make|change|dye|tint|repaint)\b\s*"),
-    ("segment", r"^(?:segment|select|mask|cut out|cut|find|highlight|isolate|detect|locate|outline|extract|pick out|identify|show me|show|get)\b\s*"),
-    ("describe", r"^(?:describe|caption|summari[sz]e|explain|tell me about|tell me what|analy[sz]e|look at)\b\s*"),
-    ("question", r"^(?:what|what's|whats|which|where|who|is|are|does|do|how)\b"),
-]]
-_VERB_START = re.compile("|".join(p.pattern for _, p in _INTENTS), re.I)
-
 
 def _protect_regions(text: str) -> tuple[str, dict[str, dict[str, Any]]]:
     regions: dict[str, dict[str, Any]] = {}
@@ -198,13 +157,13 @@ class RulePlanner:
         understood, misunderstood = 0, False
         for clause in clauses:
             clause = _FILLER.sub("", clause.strip()).strip()
-            clause = _fix_colours(clause, b.notes)
-            intent, rest = _intent(clause)
-            if intent is None and (fixed := _fix_verb(clause)) is not None:
-                intent, rest = _intent(fixed[0])
-                if intent is not None:
+            parsed = parse_clause(_fix_colours(clause, b.notes))
+            if parsed.intent is None and (fixed := _fix_verb(parsed.text)) is not None:
+                retry = parse_clause(fixed[0])
+                if retry.intent is not None:
                     b.notes.append(f"I read {fixed[1]!r} as {fixed[2]!r}.")
-                    clause = fixed[0]
+                    parsed = retry
+            clause, intent, rest = parsed.text, parsed.intent, parsed.rest
             if intent is None:
                 b.notes.append(f"I did not understand {_restore(clause, regions)!r}, so I skipped it.")
                 misunderstood = True
@@ -227,7 +186,7 @@ class RulePlanner:
                 continue
             if b.image is None:
                 return Plan(answer=NEEDS_IMAGE)
-            _HANDLERS[intent](b, rest, clause, last)
+            INTENT_HANDLERS[intent](b, rest, clause, last)
             understood += 1
         if not understood:
             return Plan(answer=f"I could not turn {request.text.strip()!r} into steps. {UNDERSTOOD}")
@@ -277,17 +236,41 @@ def _looks_foreign(text: str) -> bool:
 
 
 def _intent(clause: str) -> tuple[str | None, str]:
+    """(intent name, what the handler gets) for a clause: the words after the verb, or the
+    whole clause for intents that read it whole."""
     clause = _TELL_ME.sub("", clause)
     clause = re.sub(r"^(?:if|whether)\s+(.+?)\s+(is|are)\s+(.+)$", r"\2 \1 \3", clause, flags=re.I)  # "if the cup is red"
-    for name, pattern in _INTENTS:
+    for intent, pattern in _COMPILED:
         m = pattern.match(clause)
         if m:
-            if name in ("background", "grayscale", "brighten", "darken", "contrast", "question"):
-                return name, clause
-            if name == "recolor" and not _COLOR_RE.search(clause[m.end():]):
+            if intent.whole:
+                return intent.name, clause
+            if intent.needs_colour and not _COLOR_RE.search(clause[m.end():]):
                 continue
-            return name, clause[m.end():].strip()
+            return intent.name, clause[m.end():].strip()
     return None, clause
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of an instruction, parsed: its intent (None: not understood), the text the
+    intent's builder reads, the colour it names, the regions marked in it ("at (x, y)"), and
+    whether it speaks of everything *except* a target."""
+
+    text: str
+    intent: str | None
+    rest: str
+    colour: str | None
+    regions: tuple[str, ...]
+    negated: bool
+
+
+def parse_clause(text: str) -> Clause:
+    intent, rest = _intent(text)
+    colours = [c.lower() for c in _COLOR_RE.findall(rest)]
+    negated = bool(_COMPLEMENT.match(re.sub(r"^(?:the\s+)?", "", rest.strip(), flags=re.I)))
+    return Clause(text=text, intent=intent, rest=rest, colour=colours[-1] if colours else None,
+                  regions=tuple(re.findall(r"@r\d+@", text)), negated=negated)
 
 
 def _restore(text: str, regions: dict[str, dict[str, Any]]) -> str:
@@ -597,25 +580,57 @@ def _do_frame(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None
     b.image, b.mask, b.last_output, b.video_mode = f"${sid}.image", None, "image", False
 
 
-_HANDLERS = {
-    "segment": _do_segment,
-    "track": _do_segment,
-    "animate": _do_animate,
-    "frame": _do_frame,
-    "recolor": _do_recolor,
-    "remove": _do_remove,
-    "keep_only": _do_keep_only,
-    "replace": _do_replace,
-    "restyle": _do_restyle,
-    "blur": _do_blur,
-    "background": _do_background,
-    "grayscale": _adjust("grayscale"),
-    "brighten": _adjust("brighten"),
-    "darken": _adjust("darken"),
-    "contrast": _adjust("contrast"),
-    "describe": _do_describe,
-    "read": _do_read,
-    "crop": _do_crop,
-    "question": _do_question,
-    "count": _do_count,
-}
+@dataclass(frozen=True)
+class Intent:
+    """One thing the rule planner understands: the patterns that start a clause (tried in table
+    order), the builder that lowers it into steps (None: handled by the planner itself), and
+    its line of the help text. ``whole``: the builder reads the whole clause; ``needs_colour``:
+    only when a colour word follows the verb."""
+
+    name: str
+    patterns: tuple[str, ...]
+    handler: Any
+    help: str = ""
+    whole: bool = False
+    needs_colour: bool = False
+
+
+# The table: order matters (the first pattern that matches a clause wins).
+INTENTS: tuple[Intent, ...] = (
+    Intent("describe", (r"^(?:give|write|generate|make|produce|create|get)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|one-line\s+|quick\s+)?(?:caption|description|summary)\b(?:\s+(?:of|for)\b)?\s*",), _do_describe, ''),
+    Intent("count", (r"^(?:how many|count(?: the)?(?: number of)?)\b\s*",), _do_count, 'how many <things> / count <things>'),
+    Intent("crop", (r"^(?:crop|trim)\b\s*(?:it\b|the (?:image|picture|photo)\b)?\s*(?:to|around|down to|on|at)?\s*",), _do_crop, 'crop to <target> / a box / a square / 16:9'),
+    Intent("read", (r"^(?:read|transcribe|ocr)\b\s*(?:out\s+|off\s+)?|^what\s+(?:does|do)\s+(?:it|this|that|they|the\s+.+?)\s+(?:say|read|spell)\b\s*|^what(?:'s|\s+is)\s+written\b\s*|^what\s+(?:text|words?)\b.*\b(?:say|written|there|see|in|on)\b\s*|^(?:extract|get|find)\s+(?:the\s+|all\s+the\s+)?(?:text|words)\b\s*",), _do_read, 'read / transcribe / what does the sign say (text, OCR)'),
+    Intent("generate_video", (r"^(?:generate|create|make|render|produce|film|shoot)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+|short\s+)?(?:video|clip|animation|movie|film)\s+(?:of|showing|with|about|where)\s+",), None, 'make a video of <prompt>'),
+    Intent("animate", (r"^(?:animate|bring (?:it|this|that|the \w+) to life)\b\s*|^make (?:it|this|that|the (?:image|picture|photo))\s+(?:move|come alive|into a (?:video|clip))\b\s*|^turn (?:it|this|that|the (?:image|picture|photo))\s+into an? (?:video|clip|animation)\b\s*",), _do_animate, 'animate it'),
+    Intent("frame", (r"^(?:take|extract|grab|get|show|pick|use)\s+(?:me\s+)?(?:the\s+)?(?:(?:first|middle|last|final|opening|closing)\s+frame|frame\s+\d+|frame at\b)",), _do_frame, 'take the first / middle / last frame (of a video)'),
+    Intent("track", (r"^(?:track|follow|trace|keep track of)\b\s*",), _do_segment, 'track / follow <target> (a video)'),
+    Intent("generate", (r"^(?:generate|draw|create|make|paint|render|produce|imagine|sketch)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+)?(?:image|picture|photo|drawing|painting|illustration|render|artwork)\s+(?:of|showing|with)\s+",), None, 'generate / draw / create an image of <prompt>'),
+    Intent("generate", (r"^(?:generate|draw|imagine|sketch)\b\s*",), None, ''),
+    Intent("keep_only", (r"^(?:keep only|keep just|only keep|leave only)\b\s*|^(?:keep|leave)\s+(?=(?:everything|all|the (?:whole |entire )?(?:image|picture|photo|scene))\b)",), _do_keep_only, 'keep only <target>'),
+    Intent("restyle", (r"^(?:make|turn|render|change)\s+(?:it|this|that|the (?:whole )?(?:image|picture|photo|scene))\s+(?:look\s+)?(?:like|as if|into an?\s+\w+\s+(?:painting|drawing|sketch|photo))\b|^(?:apply|give it)\b.*\bstyle\b|.*\bin the style of\b",), _do_restyle, 'make it look like <style> (needs a generative editor)'),
+    Intent("replace", (r"^(?:replace|swap|substitute)\b(?!.*\bbackground\b)(?=.*\b(?:with|for|by)\b)|^(?:turn|change|transform|convert)\b(?=.*\binto\b)(?!.*\b(?:gr[ae]y ?scale|black and white|monochrome)\b)",), _do_replace, 'replace <target> with <thing> (needs a generative editor)'),
+    Intent("background", (r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|brighten|lighten|fill)\b.*\bbackground\b",), _do_background, 'blur / replace / change / make <colour> the background', whole=True),
+    Intent("remove", (r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b\s*",), _do_remove, 'remove / erase / delete <target>'),
+    Intent("blur", (r"^(?:blur|pixelate|obscure|smooth)\b\s*",), _do_blur, 'blur <target>'),
+    Intent("grayscale", (r"^(?:convert|turn|make|render|change)?\b.*\b(?:grayscale|greyscale|gray ?scale|grey ?scale|black and white|black-and-white|monochrome)\b|^(?:desaturate)\b\s*",), _adjust("grayscale"), 'grayscale / black and white', whole=True),
+    Intent("brighten", (r"^(?:brighten|lighten)\b\s*|^(?:make|render)\b.*\b(?:brighter|lighter)\b|^(?:increase|raise|boost)\s+(?:the\s+)?brightness\b\s*",), _adjust("brighten"), 'brighten / make brighter', whole=True),
+    Intent("darken", (r"^darken\b\s*|^(?:make|render)\b.*\bdarker\b|^(?:decrease|reduce|lower)\s+(?:the\s+)?brightness\b\s*",), _adjust("darken"), 'darken / make darker', whole=True),
+    Intent("contrast", (r"^(?:increase|boost|enhance|raise|add|improve)\s+(?:the\s+)?contrast\b\s*|^(?:make)\b.*\bmore contrast(?:y|ed)?\b|^contrast\b\s*",), _adjust("contrast"), 'increase contrast', whole=True),
+    Intent("recolor", (r"^(?:recolou?r|paint|colou?r|turn|make|change|dye|tint|repaint)\b\s*",), _do_recolor, 'recolor / make it <colour> / paint / turn <colour>', needs_colour=True),
+    Intent("segment", (r"^(?:segment|select|mask|cut out|cut|find|highlight|isolate|detect|locate|outline|extract|pick out|identify|show me|show|get)\b\s*",), _do_segment, 'segment / select / mask / cut out / find / highlight / isolate <target>'),
+    Intent("describe", (r"^(?:describe|caption|summari[sz]e|explain|tell me about|tell me what|analy[sz]e|look at)\b\s*",), _do_describe, 'describe / caption / tell me about'),
+    Intent("question", (r"^(?:what|what's|whats|which|where|who|is|are|does|do|how)\b",), _do_question, 'what colour / where / is it <colour>? / how bright', whole=True),
+)
+INTENT_HANDLERS = {i.name: i.handler for i in INTENTS if i.handler is not None}
+_COMPILED = [(i, re.compile(p, re.I)) for i in INTENTS for p in i.patterns]
+_VERB_START = re.compile("|".join(p for i in INTENTS for p in i.patterns), re.I)
+TARGETS_HELP = ("Targets: the foreground / main object / subject, colours ('the red car'), positions (left, right, top, "
+                "bottom, center; 'the left side' is the left half), 'the largest object', 'everything except <target>', "
+                "'at (x, y)', 'in box (x1, y1, x2, y2)'. On a video the same verbs work on every frame. Chain steps with "
+                "'then', commas or semicolons; 'it' refers to the previous result.")
+_HELP_ORDER = ("segment", "recolor", "remove", "background", "keep_only", "blur", "brighten", "darken", "contrast",
+               "grayscale", "crop", "describe", "question", "read", "count", "generate", "track", "frame", "animate",
+               "generate_video", "replace", "restyle")
+UNDERSTOOD = "I understand: " + "; ".join(
+    i.help for i in sorted((i for i in INTENTS if i.help), key=lambda i: _HELP_ORDER.index(i.name))) + ". " + TARGETS_HELP
