@@ -141,3 +141,49 @@ def test_oversized_upload_is_refused_visibly(page, ui_server, shot, tmp_path):
     shot(page, "6-oversized")
     expect(page.locator("#inp img")).to_have_count(0)
     expect(page.locator("#regions")).not_to_contain_text("sends the new image")
+
+
+def test_a_sketch_becomes_the_region(page, ui_server, shot):
+    page.get_by_role("tab", name="Sketch").click()
+    page.locator("#editor input[type=file]").first.set_input_files(str(ui_server["samples"] / "chelsea.png"))
+    canvas = page.locator("#editor canvas").first
+    expect(canvas).to_be_visible()
+    page.wait_for_timeout(1500)  # the uploaded picture replaces the default canvas
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.38, box["y"] + box["height"] * 0.35)
+    page.mouse.down()
+    for fx, fy in ((0.45, 0.45), (0.52, 0.55), (0.6, 0.5)):  # a stroke over the cat's face
+        page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy, steps=2)
+    page.mouse.up()
+    shot(page, "7-sketch-drawn")
+    for _ in range(6):  # the editor sends its layers to the server a moment after the stroke
+        page.locator("#use_sketch").click()
+        try:
+            expect(page.locator("#regions")).to_contain_text("sketch (", timeout=3000)
+            break
+        except AssertionError:
+            page.wait_for_timeout(1000)
+    expect(page.locator("#regions")).to_contain_text("sketch (")
+    shot(page, "7-sketch")
+    send(page, "segment this, then make it purple")
+    finished(page)
+    expect(page.locator("#plan")).to_contain_text("scribble")
+    result = shown_image(page, "#result")
+    assert result.shape[:2] == (300, 451) and purple_fraction(result) > 0.1
+    shot(page, "8-sketch-purple")
+
+
+def test_sessions_fork_and_delete(page, ui_server, shot):
+    upload_image(page, ui_server["samples"] / "coffee.png")
+    send(page, "make it grayscale")
+    finished(page)
+    page.locator("#sessions").click()
+    page.locator("#fork_session").click()
+    expect(page.locator("#sessions")).to_contain_text("Forked into")
+    expect(page.locator("#chat")).to_contain_text("make it grayscale")  # the fork has the history
+    forked = [s.id for s in __import__("vitron_agent.sessions", fromlist=["list_sessions"]).list_sessions(ui_server["agent"])]
+    shot(page, "9-forked")
+    page.locator("#delete_session").click()
+    expect(page.locator("#sessions")).to_contain_text("Deleted")
+    after = [s.id for s in __import__("vitron_agent.sessions", fromlist=["list_sessions"]).list_sessions(ui_server["agent"])]
+    assert len(after) == len(forked) - 1
