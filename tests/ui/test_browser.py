@@ -145,10 +145,19 @@ def test_oversized_upload_is_refused_visibly(page, ui_server, shot, tmp_path):
 
 def test_a_sketch_becomes_the_region(page, ui_server, shot):
     page.get_by_role("tab", name="Sketch").click()
-    page.locator("#editor input[type=file]").first.set_input_files(str(ui_server["samples"] / "chelsea.png"))
+    prompt = page.locator("#editor").get_by_text("Upload an image")
+    expect(prompt).to_be_visible()
+    for _ in range(5):  # the editor attaches its file input a moment after the tab opens
+        page.locator("#editor input[type=file]").first.set_input_files(str(ui_server["samples"] / "chelsea.png"))
+        try:
+            expect(prompt).to_be_hidden(timeout=4000)
+            break
+        except AssertionError:
+            page.wait_for_timeout(500)
+    expect(prompt).to_be_hidden()
     canvas = page.locator("#editor canvas").first
     expect(canvas).to_be_visible()
-    page.wait_for_timeout(1500)  # the uploaded picture replaces the default canvas
+    page.wait_for_timeout(1000)  # the picture is drawn on the canvas
     box = canvas.bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.38, box["y"] + box["height"] * 0.35)
     page.mouse.down()
