@@ -135,7 +135,8 @@ def chat(args: argparse.Namespace) -> int:
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def serve(args: argparse.Namespace) -> int:
+def _token(args: argparse.Namespace) -> str | None:
+    """--token, else $VITRON_API_TOKEN; an empty or blank one is a usage error (it would turn auth off)."""
     import os
 
     from vitron_agent.errors import InputError
@@ -143,9 +144,15 @@ def serve(args: argparse.Namespace) -> int:
 
     token = args.token if args.token is not None else os.environ.get("VITRON_API_TOKEN")
     try:
-        check_token(token)
+        return check_token(token)
     except ValueError as exc:
         raise InputError(str(exc)) from None
+
+
+def serve(args: argparse.Namespace) -> int:
+    from vitron_agent.errors import InputError
+
+    token = _token(args)
     if token is None and not args.no_auth:
         raise InputError("serve needs --token or VITRON_API_TOKEN (or --no-auth on a loopback host)")
     if token is None and args.host not in LOOPBACK:
@@ -170,16 +177,9 @@ def serve(args: argparse.Namespace) -> int:
 
 def ui(args: argparse.Namespace) -> int:
     """The web UI on the same Agent as the CLI: loopback without a token, a token elsewhere."""
-    import os
-
     from vitron_agent.errors import InputError
-    from vitron_agent.server.guard import check_token
 
-    token = args.token if args.token is not None else os.environ.get("VITRON_API_TOKEN")
-    try:
-        check_token(token)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
+    token = _token(args)
     if token is None and args.host not in LOOPBACK:
         raise InputError(f"the UI on {args.host} (not a loopback host) needs --token or VITRON_API_TOKEN: "
                          "anyone who can reach it could run the agent")

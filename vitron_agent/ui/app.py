@@ -314,21 +314,16 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
         return msgs
 
     # region marking ---------------------------------------------------------------------------
-    def image_changed(path: str | None, state: dict[str, Any]):
-        state = dict(state, regions=[], corner=None, scribble=None)
-        if path:
-            state["pending"] = {"image": path}
-        elif state.get("pending") and "image" in state["pending"]:
-            state["pending"] = None
-        return state, _regions_markdown(state)
-
-    def video_changed(path: str | None, state: dict[str, Any]):
-        state = dict(state, regions=[], corner=None, scribble=None)
-        if path:
-            state["pending"] = {"video": path}
-        elif state.get("pending") and "video" in state["pending"]:
-            state["pending"] = None
-        return state, _regions_markdown(state)
+    def media_changed(kind: str):
+        """A new image (or video) is what the next message sends; the marked regions are cleared."""
+        def changed(path: str | None, state: dict[str, Any]):
+            state = dict(state, regions=[], corner=None, scribble=None)
+            if path:
+                state["pending"] = {kind: path}
+            elif state.get("pending") and kind in state["pending"]:
+                state["pending"] = None
+            return state, _regions_markdown(state)
+        return changed
 
     def clicked(evt: gr.SelectData, state: dict[str, Any], mode: str):
         x, y = (float(v) for v in evt.index[:2])
@@ -616,8 +611,8 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
 
         turn_outputs = [chat, state, plan_md, status, result_img, result_vid, gallery, downloads, review_box,
                         plan_json, sessions]
-        image.change(image_changed, [image, state], [state, regions_md])
-        video.change(video_changed, [video, state], [state, regions_md])
+        image.change(media_changed("image"), [image, state], [state, regions_md])
+        video.change(media_changed("video"), [video, state], [state, regions_md])
         image.select(clicked, [state, mode], [state, regions_md])
         clear.click(clear_regions, [state], [state, regions_md])
         use.click(use_sketch, [editor, state], [state, regions_md])
