@@ -156,3 +156,17 @@ def test_typos_are_read_and_said(agent):
 def test_another_language_gets_a_short_message(agent):
     r = agent.run("segmenta el gato y hazlo morado", image=data.chelsea())
     assert r.steps == [] and "English only" in r.answer and len(r.answer) < 200
+
+
+def test_the_report_plan_graph_wraps_long_plans():
+    import re
+
+    from vitron_agent.plan import Plan, Step
+    from vitron_agent.report import plan_svg
+
+    chain = Plan(steps=[Step(id=f"s{i}", tool="edit", args={"image": f"$s{i - 1}.image" if i > 1 else "$input.image"})
+                        for i in range(1, 13)])
+    svg = plan_svg(chain, {})
+    width, height = (int(v) for v in re.search(r'width="(\d+)" height="(\d+)"', svg).groups())
+    assert width <= 40 + 5 * 210 and height > 3 * 46  # five columns a band, three bands
+    assert 'style="max-width:100%;height:auto"' in svg
