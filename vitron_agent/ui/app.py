@@ -22,6 +22,7 @@ import logging
 import os
 import queue
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -454,7 +455,7 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
             from vitron_agent.export import export_run
 
             state["turn"] += 1
-            folder = out_dir / "exports" / session / f"turn-{state['turn']}"
+            folder = out_dir / "exports" / session / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:4]}"
             try:
                 export_run(result, agent.store, folder)
                 files = sorted(str(p) for p in folder.iterdir() if p.is_file())
@@ -569,7 +570,7 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
                                                 elem_id="editor", height=380)
                         use = gr.Button("Use this sketch as the region", elem_id="use_sketch")
                     with gr.Tab("Video", id="video-tab"):
-                        video = gr.Video(label="Video (its first frame takes points and boxes)", elem_id="vid",
+                        video = gr.Video(label="Video (name the target in words: 'track the red ball')", elem_id="vid",
                                          sources=["upload"], height=300)
                         if samples:
                             gr.Examples([[str(p)] for k, p in samples.items() if p.suffix == ".mp4"], inputs=[video],
