@@ -118,6 +118,11 @@ def _answer(question: str, facts: dict, has_region: bool) -> str:
     q = question.lower()
     subject = "The region" if has_region else "The image"
     asked = [normalise_color(w) for w in re.findall(r"[a-z]+", q) if normalise_color(w)]
+    if len(set(asked)) >= 2 and re.match(r"^\s*(?:is|are|if|whether)\b", q) and " or " in q:  # "is it red or blue?"
+        shares = dict(facts["colors"])
+        pick = max(dict.fromkeys(asked), key=lambda c: shares.get(c, 0.0))
+        listed = ", ".join(f"{c} {shares.get(c, 0.0):.0%}" for c in dict.fromkeys(asked))
+        return f"{pick.capitalize()}: {subject.lower()} is mostly {facts['colors'][0][0]} ({listed})."
     if asked and re.match(r"^\s*(?:is|are|if|whether|does|do)\b", q):  # "is the saucer red?"
         shares = dict(facts["colors"])
         share = shares.get(asked[-1], 0.0)

@@ -164,9 +164,10 @@ def recolor(image: np.ndarray, region: np.ndarray, rgb: tuple[int, int, int]) ->
     lab = rgb_to_lab(px)
     target = rgb_to_lab(np.array([rgb], np.uint8))[0]
     t_chroma = float(np.hypot(target[1], target[2]))
-    if t_chroma < 8:  # black, white, gray: drop chroma and move lightness towards the target
+    if t_chroma < 8:  # black, white, gray: drop chroma, lightness mostly the target's (texture kept faintly)
         lab[:, 1:] = 0
-        lab[:, 0] = 0.5 * lab[:, 0] + 0.5 * target[0]
+        keep = 0.5 if 20 < target[0] < 80 else 0.25
+        lab[:, 0] = keep * lab[:, 0] + (1 - keep) * target[0]
     else:
         chroma = np.hypot(lab[:, 1], lab[:, 2])
         new_c = np.maximum(chroma, 0.75 * t_chroma)

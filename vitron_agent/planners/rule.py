@@ -215,9 +215,11 @@ def _fix_colours(clause: str, notes: list[str]) -> str:
     def sub(m: re.Match[str]) -> str:
         word = m.group(0)
         low = word.lower()
-        if len(low) < 5 or low in _COLOR_WORDS or low in _NOT_TYPOS or low in _VERBS:
+        if len(low) < 4 or low in _COLOR_WORDS or low in _NOT_TYPOS or low in _VERBS:
             return word
-        close = difflib.get_close_matches(low, _COLOR_WORDS, n=1, cutoff=0.8)
+        close = (difflib.get_close_matches(low, _COLOR_WORDS, n=1, cutoff=0.8) if len(low) >= 5 else []) or [
+            c for c in _COLOR_WORDS if len(c) == len(low) and c != low and sorted(c) == sorted(low)
+            and sum(x != y for x, y in zip(c, low, strict=True)) == 2]  # two letters swapped: "bleu"
         if not close:
             return word
         notes.append(f"I read {word!r} as {close[0]!r}.")
@@ -240,6 +242,10 @@ def _intent(clause: str) -> tuple[str | None, str]:
     whole clause for intents that read it whole."""
     clause = _TELL_ME.sub("", clause)
     clause = re.sub(r"^(?:if|whether)\s+(.+?)\s+(is|are)\s+(.+)$", r"\2 \1 \3", clause, flags=re.I)  # "if the cup is red"
+    clause = re.sub(r"^(?:(?:can|could) you\s+)?(?:tell me|show me|give me|what(?:'s| is))\s+the\s+colou?rs?\s+of\s+(.+?)\??$",
+                    r"what colour is \1", clause, flags=re.I)  # "tell me the colour of the car"
+    clause = re.sub(r"^(?!(?:is|are|what|which|where|how|who|does|do)\b)(.+?)\s+(?:should|must|needs? to|has to|have to)\s+be(?:come)?\s+(.+)$",
+                    r"make \1 \2", clause, flags=re.I)  # "the background should be white"
     for intent, pattern in _COMPILED:
         m = pattern.match(clause)
         if m:
@@ -288,6 +294,8 @@ def _clean_target(phrase: str) -> str:
     phrase = re.sub(r"\s+(?:in|from|of)\s+(?:the|this)\s+(?:image|picture|photo|scene)$", "", phrase, flags=re.I)
     phrase = re.sub(r"\s+(?:are there|is there|do you see|can you see|are in the (?:image|picture|photo)|in the (?:image|picture|photo))\s*\??$", "", phrase, flags=re.I)
     phrase = _THROUGHOUT.sub("", phrase.strip())
+    phrase = re.sub(r"\s+(?:in (?:one|a single|a few|two|three) (?:sentences?|words?|lines?)|briefly|in detail|for me|please)$", "",
+                    phrase, flags=re.I)
     return re.sub(r"\s+", " ", phrase).strip(" ,.?")
 
 
@@ -411,30 +419,33 @@ def _do_blur(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
 
 
 def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    low = clause.lower()
+    low = rest.lower()
     mask = b.mask or ("$last.mask" if "mask" in last else None) or _segment(b, "the main object", last)
-    colors = _COLOR_RE.findall(clause)
+    colors = _COLOR_RE.findall(rest)
     color = colors[-1].lower() if colors else None
-    if re.match(r"^blur\b", low):
+    if re.search(r"\bblur(?:red|ry)?\b", low):
         _edit(b, operation="blur_background", mask=mask)
     elif re.match(r"^(?:remove|erase|delete)\b", low):
         _edit(b, operation="replace_background", mask=mask, color="white")
-    elif re.match(r"^darken\b", low) or "darker" in low:
+    elif re.search(r"\bdark(?:en|er)\b", low):
         _edit(b, operation="darken", mask=mask, where="outside")
-    elif re.match(r"^(?:brighten|lighten)\b", low) or "brighter" in low or "lighter" in low:
+    elif re.search(r"\b(?:brighten|brighter|lighten|lighter)\b", low):
         _edit(b, operation="brighten", mask=mask, where="outside")
-    elif re.search(r"\b(?:gr[ae]yscale|black and white|monochrome)\b", low):
+    elif re.search(r"\b(?:gr[ae]y ?scale|black and white|monochrome)\b", low):
         _edit(b, operation="grayscale", mask=mask, where="outside")
     elif color:  # "make / paint / turn / set / fill the background white": that colour, exactly
         _edit(b, operation="replace_background", mask=mask, color=color)
+    elif re.match(r"^(?:replace|change|swap|remove)\b", low):
+        _edit(b, operation="replace_background", mask=mask, color="white")
     else:
-        _edit(b, operation="replace_background", mask=mask, color=color or "white")
+        b.notes.append(f"I did not understand what to do with the background in {_restore(clause, b.regions)!r}; "
+                       "say blur, darken, brighten, grayscale or a colour.")
 
 
 def _adjust(op: str):
     def handler(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-        m = re.match(r"^(?:make|render|convert|turn|change|increase|boost|enhance|raise|decrease|reduce|lower|add|improve|brighten|lighten|darken|desaturate|contrast)\s+(.*?)(?:\s+(?:brighter|lighter|darker|more contrasty|(?:to\s+|into\s+|in\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|monochrome)))?\s*$",
-                     clause, re.I)
+        m = re.match(r"^(?:make|render|convert|turn|change|increase|boost|enhance|raise|decrease|reduce|lower|add|improve|brighten|lighten|darken|desaturate|contrast|gr[ae]y\s?scale)\s+(.*?)(?:\s+(?:brighter|lighter|darker|more contrasty|(?:to\s+|into\s+|in\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|monochrome)))?\s*$",
+                     rest, re.I)  # the whole clause (as rewritten: "X should be darker" -> "make X darker")
         phrase = m.group(1) if m else ""
         phrase = re.sub(r"^(?:the\s+)?(?:brightness|contrast)\s*(?:of\s+)?", "", phrase, flags=re.I)
         kind, mask = _target(b, phrase, last)
@@ -460,7 +471,8 @@ def _do_describe(b: _Builder, rest: str, clause: str, last: dict[str, str], ques
 def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     m = re.match(r"^(?:what|which)\s+colou?r\s+(?:is|are)\s+(.*)$|^(?:where|how big|how large|how bright|how dark)\s+(?:is|are)\s+(.*)$"
                  r"|^(?:what|which)\s+colou?rs?\s+(.+?)\s+(?:is|are|has|have)\s*\??$"
-                 r"|^where\s+(.+?)\s+(?:is|are)\s*\??$"
+                 r"|^where\s+(.+?)\s+(?:is|are)\s*\??$|^where's\s+(.+?)\s*\??$"
+                 rf"|^(?:is|are)\s+(.+?)\s+(?:{'|'.join(_COLOR_WORDS)})\s+or\s+(?:{'|'.join(_COLOR_WORDS)})\s*\??$"
                  rf"|^(?:is|are)\s+(.+?)\s+(?:colou?red\s+|mostly\s+|all\s+)?(?:{'|'.join(_COLOR_WORDS)})\s*\??$"
                  r"|^what\s+(?:is|are)\s+(?:in\s+)?(.*)$|^what's\s+(?:in\s+)?(.*)$",
                  rest, re.I)
@@ -597,9 +609,9 @@ class Intent:
 
 # The table: order matters (the first pattern that matches a clause wins).
 INTENTS: tuple[Intent, ...] = (
-    Intent("describe", (r"^(?:give|write|generate|make|produce|create|get)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|one-line\s+|quick\s+)?(?:caption|description|summary)\b(?:\s+(?:of|for)\b)?\s*",), _do_describe, ''),
+    Intent("describe", (r"^(?:give|write|generate|make|produce|create|get|add)\s+(?:me\s+|it\s+|this\s+|the (?:image|picture|photo)\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|one-line\s+|quick\s+)?(?:caption|description|summary)\b(?:\s+(?:of|for)\b)?\s*",), _do_describe, ''),
     Intent("count", (r"^(?:how many|count(?: the)?(?: number of)?)\b\s*",), _do_count, 'how many <things> / count <things>'),
-    Intent("crop", (r"^(?:crop|trim)\b\s*(?:it\b|the (?:image|picture|photo)\b)?\s*(?:to|around|down to|on|at)?\s*",), _do_crop, 'crop to <target> / a box / a square / 16:9'),
+    Intent("crop", (r"^(?:crop|trim|zoom in(?:to)?|zoom)\b\s*(?:it\b|the (?:image|picture|photo)\b)?\s*(?:to|around|down to|on|at|onto)?\s*",), _do_crop, 'crop to <target> / a box / a square / 16:9'),
     Intent("read", (r"^(?:read|transcribe|ocr)\b\s*(?:out\s+|off\s+)?|^what\s+(?:does|do)\s+(?:it|this|that|they|the\s+.+?)\s+(?:say|read|spell)\b\s*|^what(?:'s|\s+is)\s+written\b\s*|^what\s+(?:text|words?)\b.*\b(?:say|written|there|see|in|on)\b\s*|^(?:extract|get|find)\s+(?:the\s+|all\s+the\s+)?(?:text|words)\b\s*",), _do_read, 'read / transcribe / what does the sign say (text, OCR)'),
     Intent("generate_video", (r"^(?:generate|create|make|render|produce|film|shoot)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+|short\s+)?(?:video|clip|animation|movie|film)\s+(?:of|showing|with|about|where)\s+",), None, 'make a video of <prompt>'),
     Intent("animate", (r"^(?:animate|bring (?:it|this|that|the \w+) to life)\b\s*|^make (?:it|this|that|the (?:image|picture|photo))\s+(?:move|come alive|into a (?:video|clip))\b\s*|^turn (?:it|this|that|the (?:image|picture|photo))\s+into an? (?:video|clip|animation)\b\s*",), _do_animate, 'animate it'),
