@@ -204,7 +204,9 @@ class OcrReadTextTool(VisionTool):
                                                       y2=ln.box.y2 + y0)}) for ln in lines]
         if inp.mask is not None:
             region = ctx.store.get_mask(inp.mask)
-            lines = [ln for ln in lines if region[int((ln.box.y1 + ln.box.y2) / 2) - 1, int((ln.box.x1 + ln.box.x2) / 2) - 1]]
+            h, w = region.shape
+            lines = [ln for ln in lines if region[min(h - 1, int((ln.box.y1 + ln.box.y2) / 2)),
+                                                  min(w - 1, int((ln.box.x1 + ln.box.x2) / 2))]]
         where = " inside the box" if inp.box is not None else " inside the region" if inp.mask is not None else ""
         method = f"PP-OCRv4 detection + recognition{where}: {len(lines)} line{'s' * (len(lines) != 1)}"
         return ReadTextOutput(text="\n".join(ln.text for ln in lines), lines=lines, method=method)
