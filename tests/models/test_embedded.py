@@ -165,6 +165,10 @@ def test_read_text_reads_rendered_lines_in_order(store):
     assert out.lines[0].box.y2 < out.lines[1].box.y1 and out.lines[0].box.x1 < 60
     boxed = invoke(tool, {"image": ref.model_dump(), "box": {"x1": 0, "y1": 120, "x2": 640, "y2": 240}}, ctx)
     assert boxed.text == "EXIT 12 -> Platform" and boxed.lines[0].box.y1 >= 120
+    top = np.zeros(image.shape[:2], bool)
+    top[:120] = True
+    masked = invoke(tool, {"image": ref.model_dump(), "mask": store.put_mask(top).model_dump()}, ctx)
+    assert masked.text == "Vitron Agent 2026" and "inside the region" in masked.method
     blank = invoke(tool, {"image": store.put_image(data.coffee()).model_dump()}, ctx)
     assert blank.text == "" and blank.lines == []
 
