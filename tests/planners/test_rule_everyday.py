@@ -164,6 +164,8 @@ def test_other_languages_get_a_short_specific_message(toolbox, text):
 def test_english_with_coordinates_is_not_mistaken_for_another_language(toolbox):
     plan = RulePlanner().plan(PlanRequest(text="segment the object at (120, 80) and make it blue", inputs=IMG), toolbox)
     assert compact(plan) == ["segment point", "edit:recolor:blue mask=$s1.mask"]
+    plan = RulePlanner().plan(PlanRequest(text="remove the die and then describe the van", inputs=IMG), toolbox)
+    assert plan.answer != NOT_ENGLISH and [s.tool for s in plan.steps] == ["segment", "edit", "segment", "describe"]
 
 
 def test_the_tables_have_at_least_120_rows():

@@ -46,7 +46,7 @@ _COMPLEMENT = re.compile(r"^\s*(?:(?:the\s+)?(?:whole\s+|entire\s+)?(?:image|pic
                          r"(?:except(?:\s+for)?|but(?:\s+for)?|other than|apart from|besides|save for|excluding|aside from)\s+(.+)$", re.I)
 _TELL_ME = re.compile(r"^(?:(?:can|could) you\s+)?(?:tell me|let me know|i (?:want|would like|'d like) to know|do you know)\s+"
                       r"(?=(?:what|which|where|how|if|whether|who)\b)", re.I)
-_COLOR_WORDS = (*COLORS, *SYNONYMS)
+_COLOR_WORDS = (*COLORS, *SYNONYMS)  # the tools' colour vocabulary, so every word planned is one they select
 # Verbs a clause may start with, for reading typos ("segmnet", "remvoe", "mak") as the nearest one.
 _VERBS = ("make", "segment", "select", "remove", "mask", "find", "highlight", "isolate", "detect", "locate", "outline", "extract",
           "recolor", "recolour", "paint", "color", "colour", "turn", "change", "erase", "delete",
@@ -55,13 +55,15 @@ _VERBS = ("make", "segment", "select", "remove", "mask", "find", "highlight", "i
           "animate", "increase", "decrease", "convert", "take", "extract", "show", "identify")
 # 5+-letter English words that are one letter from a colour name, never "corrected"
 _NOT_TYPOS = {"great", "greet", "while", "write", "range", "fellow", "sliver", "violent", "bellow", "greens", "reds"}
-_FOREIGN = {"el", "los", "las", "del", "que", "por", "para", "con", "una", "une", "les", "des", "est", "der", "die",
-            "das", "und", "ist", "mit", "nicht", "bitte", "che", "gli", "per", "een", "het", "naar", "van", "haz",
-            "fais", "mach", "mache", "rendi", "favor", "sil", "vous", "pour", "sur", "dans", "mi", "en", "la",
-            "le", "de", "den", "dem", "ein", "eine", "y", "il", "lo", "al", "du", "au", "wie", "mir", "hazlo", "hazla",
-            "ponlo", "ponla", "rendilo", "machen", "mettre", "faire", "cette", "ce", "questo", "questa", "esto", "esta"}
+# Short words of other languages (English ones such as die, den, van, per are left out): two of them
+# mark a request as not English; one, when nothing in it was understood.
+_FOREIGN = {"al", "au", "bitte", "ce", "cette", "che", "dans", "das", "de", "del", "der", "des", "du", "een",
+            "ein", "eine", "el", "en", "esta", "esto", "faire", "fais", "favor", "gli", "haz", "hazla",
+            "hazlo", "het", "il", "ist", "la", "las", "le", "les", "lo", "los", "mach", "mache", "machen",
+            "mettre", "mir", "mit", "naar", "nicht", "para", "ponla", "ponlo", "por", "pour", "que", "questa",
+            "questo", "rendi", "rendilo", "sil", "una", "und", "une", "vous", "wie", "y"}
 NOT_ENGLISH = ("I understand instructions in English only (for example \"segment the cat, then make it purple\"); "
-               "this looks like another language. Please rephrase it in English.")  # the tools' colour vocabulary, so every word planned is one they select
+               "this looks like another language. Please rephrase it in English.")
 _COLOR_RE = re.compile(r"\b(" + "|".join(_COLOR_WORDS) + r")\b", re.I)
 
 def _protect_regions(text: str) -> tuple[str, dict[str, dict[str, Any]]]:
@@ -189,6 +191,8 @@ class RulePlanner:
             INTENT_HANDLERS[intent](b, rest, clause, last)
             understood += 1
         if not understood:
+            if _looks_foreign(request.text, hits=1):
+                return Plan(answer=NOT_ENGLISH)
             return Plan(answer=f"I could not turn {request.text.strip()!r} into steps. {UNDERSTOOD}")
         if misunderstood:
             b.notes.append(UNDERSTOOD)
@@ -228,13 +232,13 @@ def _fix_colours(clause: str, notes: list[str]) -> str:
     return re.sub(r"[A-Za-z]+", sub, clause)
 
 
-def _looks_foreign(text: str) -> bool:
+def _looks_foreign(text: str, hits: int = 2) -> bool:
     """Mostly non-ASCII letters, or several common function words of other European languages."""
     letters = [c for c in text if c.isalpha()]
     if letters and sum(not c.isascii() for c in letters) / len(letters) > 0.2:
         return True
     words = re.findall(r"[a-zà-ÿ']+", re.sub(r"[\(\[][^\)\]]*[\)\]]", " ", text.lower()))  # not "(x, y)"
-    return sum(w.strip("'") in _FOREIGN for w in words) >= 2
+    return sum(w.strip("'") in _FOREIGN for w in words) >= hits
 
 
 def _intent(clause: str) -> tuple[str | None, str]:
