@@ -147,8 +147,13 @@ def test_a_sketch_becomes_the_region(page, ui_server, shot):
     page.get_by_role("tab", name="Sketch").click()
     prompt = page.locator("#editor").get_by_text("Upload an image")
     expect(prompt).to_be_visible()
-    for _ in range(5):  # the editor attaches its file input a moment after the tab opens
-        page.locator("#editor input[type=file]").first.set_input_files(str(ui_server["samples"] / "chelsea.png"))
+    for _ in range(5):  # as a person does: click "Upload an image", pick the file in the chooser
+        try:
+            with page.expect_file_chooser(timeout=4000) as chooser:
+                prompt.click()
+            chooser.value.set_files(str(ui_server["samples"] / "chelsea.png"))
+        except Exception:  # the editor attaches its file input a moment after the tab opens
+            page.locator("#editor input[type=file]").first.set_input_files(str(ui_server["samples"] / "chelsea.png"))
         try:
             expect(prompt).to_be_hidden(timeout=4000)
             break
