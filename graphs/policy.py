@@ -19,7 +19,7 @@ from typing import Any
 
 from vitron_agent.plan import Plan, parse_ref
 
-__all__ = ["DESTRUCTIVE", "assumption", "assumed_target", "hold_reason", "turn_warnings"]
+__all__ = ["DESTRUCTIVE", "assumption", "hold_reason", "turn_warnings"]
 
 DESTRUCTIVE = {"remove": "remove", "keep_only": "keep only", "inpaint": "replace"}
 ASSUMED = "cannot recognise"
@@ -39,12 +39,6 @@ def assumption(record: dict[str, Any]) -> tuple[str, str] | None:
         return None
     target = m.group(1).strip().strip("'\"") or str(record.get("args", {}).get("target") or "the target")
     return target, m.group(2).strip().rstrip(".")
-
-
-def assumed_target(record: dict[str, Any]) -> str | None:
-    """The target a finished step could not recognise, or None."""
-    found = assumption(record)
-    return found[0] if found else None
 
 
 def hold_reason(step: dict[str, Any], records: dict[str, dict[str, Any]]) -> str | None:
