@@ -163,5 +163,10 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
             if (key.endswith("checkpoint") and isinstance(value, str) and not Path(value).expanduser().is_absolute()
                     and (base / value).exists()):
                 tool.model_extra[key] = str((base / value).resolve())
+    extra = cfg.planner.model_extra or {}
+    for key in ("checkpoint", "lora", "image_tower", "video_tower"):  # planner paths too
+        value = extra.get(key)
+        if isinstance(value, str) and not Path(value).expanduser().is_absolute() and (base / value).exists():
+            extra[key] = str((base / value).resolve())
     cfg.source = str(p)
     return cfg

@@ -8,6 +8,8 @@
 * ``llava/`` -- a LLaVA-style transformers folder with an offline-built tokenizer and processor;
 * ``owlv2/`` -- an OWLv2 open-vocabulary detector folder;
 * ``planner-llm/`` -- a tiny Llama with ``[SEG]``/``[GEN]`` tokens for ``--planner vitron``;
+* ``vitron-release/`` + ``vitron-release.toml`` -- a tiny Vitron release in the published layout
+  (see :mod:`vitron_agent.tiny_release`);
 * ``t2v/`` -- a text-to-video pipeline (UNet3D, ``TextToVideoSDPipeline``; also loads as
   ``VideoToVideoSDPipeline``) and ``i2v/`` -- an image-to-video pipeline (``I2VGenXLPipeline``);
 * ``vitron.toml`` -- a config that points every tool at them.
@@ -302,4 +304,14 @@ def make_tiny_checkpoints(folder: str | Path, which: tuple[str, ...] = GROUPS) -
                   f'checkpoint = "{_planner_llm(root)}"', 'mode = "tags"', "max_new_tokens = 48", 'device = "cpu"', ""]
     toml = root / "vitron.toml"
     toml.write_text("\n".join(lines))
+    if "planner" in which:
+        from vitron_agent.tiny_release import make_tiny_release
+
+        rel = make_tiny_release(root)
+        tools = lines[: lines.index("[planner]")]
+        tools[0] = "# The tiny tools of vitron.toml, planned by a tiny Vitron release (its LoRA trained on a few requests)."
+        (root / "vitron-release.toml").write_text("\n".join(tools + [
+            "[planner]", 'kind = "vitron"', f'checkpoint = "{rel["base"]}"', f'lora = "{rel["lora"]}"',
+            f'image_tower = "{rel["image_tower"]}"', f'video_tower = "{rel["video_tower"]}"',
+            "max_new_tokens = 120", 'device = "cpu"', ""]))
     return toml

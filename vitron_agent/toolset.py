@@ -64,6 +64,7 @@ def describe_config(config: Config) -> list[str]:
     """What each tool would load (validating every setting on the way); for ``check-config``."""
     toolbox = build_toolbox(config)
     lines = [f"config: {config.source or '(defaults)'}", f"planner: {config.planner.kind}"]
+    lines += _release_lines(config)
     for shown in toolbox:
         tool = getattr(shown, "local", shown)  # a RemoteTool describes the tool its replicas build
         if hasattr(tool, "device_setting"):
@@ -92,6 +93,28 @@ def describe_config(config: Config) -> list[str]:
     return lines
 
 
+def _release_lines(config: Config) -> list[str]:
+    """check-config's report on each piece of a Vitron release named by [planner]."""
+    settings = dict(config.planner.model_extra or {})
+    if config.planner.kind != "vitron" or not settings.get("checkpoint"):
+        return []
+    from vitron_agent.planners.release import is_release, release_pieces
+
+    ckpt, lora = str(settings["checkpoint"]), settings.get("lora")
+    if settings.get("template", "auto") == "project" or not is_release(lora or ckpt):
+        return [f"  planner checkpoint: {ckpt} (a transformers LM, prompted with the project's template)"]
+    rows = release_pieces(ckpt, lora, settings.get("image_tower"), settings.get("video_tower"))
+    lines = ["  planner: the Vitron release (llava_v1 template)"]
+    lines += [f"  {'ok' if ok else 'MISSING'} {piece}: {path} ({detail})" for piece, path, ok, detail in rows]
+    if not lora:
+        lines.append("  note: no [planner] lora: the base is used without Vitron-lora (Vitron's demo merges it)")
+    bad = [piece for piece, _, ok, _ in rows if not ok]
+    if bad:
+        raise ConfigError("the Vitron release is incomplete: " + "; ".join(
+            f"{piece}: {detail}" for piece, _, ok, detail in rows if not ok))
+    return lines
+
+
 PLANNERS = ("rule", "local", "vitron", "chat", "openai")
 
 
@@ -110,6 +133,9 @@ def build_planner(config: Config, kind: str | None = None):
             raise ConfigError('--planner vitron needs [planner] checkpoint = "/path/to/local/model" in vitron.toml')
         settings["checkpoint"] = resolve_checkpoint("planner", "checkpoint", str(settings["checkpoint"]), "folder",
                                                     table="planner")
+        for key in ("lora", "image_tower", "video_tower"):
+            if settings.get(key):
+                settings[key] = resolve_checkpoint("planner", key, str(settings[key]), "folder", table="planner")
         return _construct(VitronPlanner, settings, "planner")
     if kind == "local":
         from vitron_agent.planners.local import LocalPlanner

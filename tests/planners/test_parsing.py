@@ -46,8 +46,9 @@ BOX = {"type": "box", "x1": 10.0, "y1": 20.0, "x2": 110.0, "y2": 90.0}
      [("segment", {"target": "the cat", "box": BOX})], None),
     ("<module>C</module><instruction>editing: a golden retriever</instruction><region>(10, 20, 110, 90)</region>",
      [("segment", {"box": BOX}), ("edit", {"operation": "inpaint", "mask": "$s1.mask", "prompt": "a golden retriever"})], None),
-    ("<module>C</module><instruction>editing: make it look like winter</instruction>",
-     [("edit", {"operation": "instruct", "prompt": "make it look like winter"})], None),
+    ("<module>C</module><instruction>editing: a snowman</instruction>",  # Vitron: segment the text, inpaint it
+     [("segment", {"target": "a snowman"}), ("edit", {"operation": "inpaint", "mask": "$s1.mask", "prompt": "a snowman"})],
+     None),
     ("<module>D</module><instruction>video generation: a dog running on a beach</instruction>",
      [("generate_video", {"prompt": "a dog running on a beach"})], None),
     ("<Module> Video Segmentation </Module><Instruction> tracking: the person </Instruction>",
@@ -106,11 +107,11 @@ def test_video_editing_on_the_cv_backend(cv_box):
 
 
 @pytest.mark.parametrize("text,problem", [
-    ("<module>B</module><instruction>segment: the cat", "<instruction> is never closed"),
+    ("<module>B</module><instruction>segment: the cat<region>(1, 2, 3, 4)</region>", "is not closed before <region>"),
+    ("<module>B</module><instruction>segment: the cat <b>", "<instruction> is never closed"),
     ("<module>Q</module>", "unknown module 'Q'"),
     ("<instruction>x</instruction>", "comes before any <module>"),
-    ("<module>B</module><region>(5, 5, 1, 1)</region>", "empty, reversed or negative"),
-    ("<module>B</module><region>left half</region>", "not four numbers"),
+    ("<module>B</module></region>", "</region> has no matching <region>"),
     ("<module>B<instruction>x</instruction></module>", "is not closed before <instruction>"),
 ])
 def test_malformed_tags_are_repair_messages(cv_box, text, problem):

@@ -14,7 +14,13 @@ and the long-name variant ``<Module> Image Segmentation </Module>``,
 Modules: A image generation, B image segmentation, C image editing / inpainting,
 D text -> video, E video segmentation / tracking, F video editing (foreground /
 background instructions), G image -> video. Each module opens a group; the
-instructions and regions after it belong to it. Prose outside the tags is the answer.
+instructions and regions after it belong to it. Prose outside the tags is the answer;
+other tags (``<SP>None</SP>``, ``</s>``) are dropped from it.
+
+Regions (see :func:`read_region`): XYXY or XYWH, in image pixels, 0-1 fractions, percent, or
+the 224 x 224 frame of Vitron's region encoder; converted to XYXY image pixels and clipped to
+the image (with a note that says so). As in Vitron's demo, the user's own box / scribble /
+point reaches the segmentation (B, E) and inpainting (C) steps when the answer names no region.
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ from typing import Any
 from vitron_agent.errors import PlanValidationError
 from vitron_agent.plan import Plan, Step
 
-__all__ = ["parse_vitron_output", "parse_json_plan", "MODULES", "MODULE_TOOLS", "extract_json_object"]
+__all__ = ["parse_vitron_output", "parse_json_plan", "MODULES", "MODULE_TOOLS", "extract_json_object", "read_region",
+           "REGION_LAYOUTS", "REGION_UNITS"]
 
 MODULES = {
     "A": "image generation", "B": "image segmentation", "C": "image editing", "D": "text to video",
@@ -42,8 +49,13 @@ _LONG_NAMES = {
     "video editing": "F", "image to video": "G", "image animation": "G",
 }
 _TAG = re.compile(r"<\s*(/?)\s*(module|instruction|region)\s*>", re.I)
+_OTHER_TAG_PAIR = re.compile(r"<\s*([A-Za-z_][\w-]{0,20})\s*>(.*?)<\s*/\s*\1\s*>", re.S)
+_OTHER_TAG = re.compile(r"</?\s*[A-Za-z_][\w-]{0,20}\s*/?>")
 _NUM = r"-?\d+(?:\.\d+)?"
-_REGION = re.compile(rf"[\(\[]?\s*({_NUM})\s*,\s*({_NUM})\s*,\s*({_NUM})\s*,\s*({_NUM})\s*[\)\]]?")
+_NUMBER = re.compile(_NUM)
+REGION_LAYOUTS = ("auto", "xyxy", "xywh")
+REGION_UNITS = ("auto", "pixels", "normalized", "percent", "224")
+_KEEP = {"keep", "none", "unchanged", "no change", "nothing", "same", "keep it", "keep unchanged", "n/a", "-"}
 MAX_TEXT = 20_000
 
 
@@ -52,8 +64,9 @@ def _module_letter(raw: str) -> str | None:
     text = re.sub(r"\s+", " ", text)
     if len(text) == 1 and text.upper() in MODULES:
         return text.upper()
-    m = re.fullmatch(r"(?:module )?([a-g])", text)
-    if m:
+    text = re.sub(r"^(?:the )?(?:module )?|(?: module| task)$", "", text).strip()
+    m = re.fullmatch(r"([a-g])(?: (.*))?", text)
+    if m and (m.group(2) is None or _LONG_NAMES.get(m.group(2)) in (None, m.group(1).upper())):
         return m.group(1).upper()
     return _LONG_NAMES.get(text)
 
@@ -79,26 +92,94 @@ def _tags(text: str) -> tuple[list[tuple[str, str]], list[str], str]:
             open_tag = None
         pos = m.end()
     if open_tag is not None:
-        problems.append(f"<{open_tag}> is never closed; write <{open_tag}>...</{open_tag}>")
+        rest = text[open_at:].strip()
+        if open_tag in ("instruction", "module") and rest and "<" not in rest:
+            pairs.append((open_tag, rest))  # cut off at the end (max_new_tokens): keep what came
+            pairs.append(("truncated", open_tag))
+        else:
+            problems.append(f"<{open_tag}> is never closed; write <{open_tag}>...</{open_tag}>")
     else:
         prose.append(text[pos:])
-    answer = re.sub(r"\s+", " ", " ".join(prose)).strip()
+    answer = _OTHER_TAG.sub(" ", _OTHER_TAG_PAIR.sub(" ", " ".join(prose)))
+    answer = re.sub(r"\s+", " ", answer).strip()
     return pairs, problems, answer
 
 
-def _region(content: str) -> dict[str, Any] | str:
-    m = _REGION.fullmatch(content.strip())
-    if not m:
-        return f"region {content[:80]!r} is not four numbers (x1, y1, x2, y2)"
-    x1, y1, x2, y2 = (float(v) for v in m.groups())
-    if x2 <= x1 or y2 <= y1 or min(x1, y1) < 0:
-        return f"region ({x1:g}, {y1:g}, {x2:g}, {y2:g}) is empty, reversed or negative; expected XYXY pixels"
-    return {"type": "box", "x1": x1, "y1": y1, "x2": x2, "y2": y2}
+def read_region(content: str, size: tuple[int, int] | None = None, layout: str = "auto", units: str = "auto",
+                model_frame: int | None = None) -> tuple[dict[str, Any] | None, list[str]]:
+    """``(box, notes)``: a region the model wrote -> an XYXY box in image pixels (``size`` = W, H).
+
+    ``layout``: ``xyxy`` / ``xywh``, or ``auto``: labels decide (``w``/``h``/``width``), else XYXY
+    unless that would be empty or reversed (the paper's ``(23, 35, 11, 26)`` is x, y, w, h).
+    ``units``: ``pixels``, ``normalized`` (0-1), ``percent``, ``224`` (Vitron's region-encoder
+    frame), or ``auto``: a ``%`` sign -> percent, all values <= 1 -> normalized, else
+    ``model_frame`` (224 for a Vitron release: the frame of every region it was shown) or pixels.
+    Boxes reaching outside the image are clipped; every reading that was a guess or a change is
+    said in a note. ``box`` is None (with a note saying why) when nothing usable is left."""
+    raw = content.strip()
+    shown = raw[:60]
+    nums = [float(v) for v in _NUMBER.findall(raw)]
+    if len(nums) < 4:
+        return None, [f"I read the region {shown!r} as no box: it needs four numbers (x1, y1, x2, y2); ignored it."]
+    notes: list[str] = []
+    if len(nums) > 4:
+        notes.append(f"I read only the first box of the region {shown!r}.")
+    a, b, c, d = nums[:4]
+    labels = re.findall(r"[a-z]+", raw.lower())
+    lay = layout
+    if lay == "auto":
+        if {"w", "h"} & set(labels) or {"width", "height"} & set(labels):
+            lay = "xywh"
+        elif c <= a or d <= b:
+            lay = "xywh"
+            if c > 0 and d > 0:
+                notes.append(f"I read the region {shown!r} as x, y, width, height (as x1, y1, x2, y2 it would be empty).")
+        else:
+            lay = "xyxy"
+    x1, y1, x2, y2 = (a, b, a + c, b + d) if lay == "xywh" else (a, b, c, d)
+    unit = units
+    if unit == "auto":
+        if "%" in raw:
+            unit = "percent"
+        elif max(abs(v) for v in nums[:4]) <= 1.0:
+            unit = "normalized"
+        elif model_frame:
+            unit = str(model_frame)
+        else:
+            unit = "pixels"
+    if unit != "pixels":
+        if size is None:
+            return None, notes + [f"I could not place the region {shown!r} ({unit}) without an image; ignored it."]
+        w, h = size
+        sx, sy = {"normalized": (w, h), "percent": (w / 100, h / 100)}.get(unit, (w / float(unit), h / float(unit)) if
+                                                                             unit.isdigit() else (1.0, 1.0))
+        x1, x2, y1, y2 = x1 * sx, x2 * sx, y1 * sy, y2 * sy
+        if unit.isdigit() and units == "auto":
+            notes.append(f"I read the region {shown!r} in the model's {unit} x {unit} frame and scaled it to the "
+                         f"{w} x {h} image.")
+    if x2 <= x1 or y2 <= y1:
+        return None, notes + [f"I read the region {shown!r} as an empty box; ignored it."]
+    if size is not None:
+        w, h = size
+        cx1, cy1, cx2, cy2 = max(0.0, x1), max(0.0, y1), min(float(w), x2), min(float(h), y2)
+        if cx2 <= cx1 or cy2 <= cy1:
+            return None, notes + [f"I read the region {shown!r} as a box outside the {w} x {h} image; ignored it."]
+        if (cx1, cy1, cx2, cy2) != (x1, y1, x2, y2):
+            notes.append(f"I read the region {shown!r} as reaching outside the {w} x {h} image and clipped it to "
+                         f"({cx1:g}, {cy1:g}, {cx2:g}, {cy2:g}).")
+        x1, y1, x2, y2 = cx1, cy1, cx2, cy2
+    elif min(x1, y1) < 0:
+        x1, y1 = max(0.0, x1), max(0.0, y1)
+        notes.append(f"I read the region {shown!r} as reaching past the top-left corner and clipped it.")
+    r = lambda v: round(v, 2)  # noqa: E731
+    return {"type": "box", "x1": r(x1), "y1": r(y1), "x2": r(x2), "y2": r(y2)}, notes
 
 
 def parse_vitron_output(text: str, toolbox: Any, image: str | None = "$input.image",
                         features: dict[str, list[dict[str, Any]]] | None = None, start: int = 1,
-                        video: str | None = None) -> Plan:
+                        video: str | None = None, size: tuple[int, int] | None = None, region_layout: str = "auto",
+                        region_units: str = "auto", model_frame: int | None = None,
+                        user_region: dict[str, Any] | None = None) -> Plan:
     """A plan from a Vitron-format answer (see module docstring).
 
     Args:
@@ -106,8 +187,13 @@ def parse_vitron_output(text: str, toolbox: Any, image: str | None = "$input.ima
         video: the reference video modules E and F work on (None when the request has none).
         features: continuous embeddings the model emitted: ``{"seg": [FeatureRef dict, ...],
             "gen": [...]}`` in order of appearance; the i-th segmentation / generation module
-            takes the i-th one as ``prompt_embedding`` / ``prompt_embeds``.
+            takes the i-th one as ``prompt_embedding`` / ``prompt_embeds`` (a ``{tool: ref}`` dict
+            picks the projection sized for the tool that takes it).
         start: number of the first step id (``s{start}``), for continuations.
+        size: (width, height) of the image / video frames, to place and clip regions.
+        region_layout, region_units, model_frame: how regions are read (:func:`read_region`).
+        user_region: the request's own region as step arguments (``{"box": "$input.box"}``,
+            ``{"scribble": ...}``, ``{"point": ...}``), used where the answer names none.
     """
     if not isinstance(text, str):
         raise PlanValidationError([f"the planner output is {type(text).__name__}, not text"])
@@ -116,7 +202,11 @@ def parse_vitron_output(text: str, toolbox: Any, image: str | None = "$input.ima
     text, reasoning = split_reasoning(text[:MAX_TEXT])
     pairs, problems, answer = _tags(text)
     groups: list[dict[str, Any]] = []
+    notes: list[str] = []
     for name, content in pairs:
+        if name == "truncated":
+            notes.append(f"the answer was cut off inside <{content}>; I used what came before the cut")
+            continue
         if name == "module":
             letter = _module_letter(content)
             if letter is None:
@@ -128,13 +218,12 @@ def parse_vitron_output(text: str, toolbox: Any, image: str | None = "$input.ima
         elif not groups:
             problems.append(f"<{name}> comes before any <module>; put <module>X</module> first")
         elif name == "instruction":
-            task, _, body = content.partition(":")
-            groups[-1]["instructions"].append((task.strip(), body.strip()) if body else ("", task.strip()))
+            task, sep, body = content.partition(":")  # "task: body"; a colon inside the body stays
+            groups[-1]["instructions"].append((task.strip(), body.strip()) if sep else ("", content.strip()))
         else:
-            region = _region(content)
-            if isinstance(region, str):
-                problems.append(region)
-            else:
+            region, said = read_region(content, size, region_layout, region_units, model_frame)
+            notes += said
+            if region is not None:
                 groups[-1]["regions"].append(region)
     if problems:
         raise PlanValidationError(problems)
@@ -142,10 +231,23 @@ def parse_vitron_output(text: str, toolbox: Any, image: str | None = "$input.ima
         if not answer:
             raise PlanValidationError(["the reply was empty; answer in text, or call a module with "
                                        "<module>X</module><instruction>task: target</instruction>"])
-        return Plan(answer=answer, reasoning=reasoning[:4000] or None)
-    plan = _groups_to_plan(groups, answer, toolbox, {"image": image, "video": video}, features or {}, start)
+        return Plan(answer=answer, reasoning=reasoning[:4000] or None, notes=notes)
+    plan = _groups_to_plan(groups, answer, toolbox, {"image": image, "video": video, "user": dict(user_region or {})},
+                           features or {}, start)
+    plan.notes[:0] = notes
     plan.reasoning = reasoning[:4000] or None
     return plan
+
+
+def _feature(feats: list[Any], tool: str) -> Any:
+    """The next continuous feature for ``tool``: a FeatureRef dict, or the one sized for ``tool``
+    when the planner projected it per tool (``{tool: ref}``)."""
+    if not feats:
+        return None
+    f = feats.pop(0)
+    if isinstance(f, dict) and "kind" not in f and "id" not in f:
+        return f.get(tool)
+    return f
 
 
 def _groups_to_plan(groups, answer, toolbox, media, features, start) -> Plan:
@@ -153,43 +255,78 @@ def _groups_to_plan(groups, answer, toolbox, media, features, start) -> Plan:
     notes: list[str] = []
     seg_feats, gen_feats = list(features.get("seg", [])), list(features.get("gen", []))
     image, mask = media["image"], None
+    user = media["user"]
 
     def add(tool: str, **args: Any) -> str:
         sid = f"s{len(steps) + start}"
         steps.append(Step(id=sid, tool=tool, args={k: v for k, v in args.items() if v is not None}))
         return sid
 
+    def region_args(box: dict[str, Any] | None) -> dict[str, Any]:
+        """The answer's box, else the user's own region (Vitron hands its sketch pad to SEEM / GLIGEN)."""
+        if box is not None:
+            return {"box": box}
+        return {k: v for k, v in user.items() if k in ("box", "point", "scribble")}
+
     for g in groups:
         letter = g["letter"]
         tool = MODULE_TOOLS[letter]
-        text = " ".join(body for _, body in g["instructions"]).strip()
+        bodies = [body for task, body in g["instructions"] if body]
+        text = " ".join(bodies).strip()
         box = g["regions"][0] if g["regions"] else None
-        if tool not in toolbox:
+        if tool not in toolbox and letter != "C":
             notes.append(f"module {letter} ({MODULES[letter]}) needs the {tool!r} tool, which is not configured; "
                          f"skipped {text[:80]!r}")
             continue
+        if not g["instructions"] and letter in "ABCDG":
+            notes.append(f"module {letter} ({MODULES[letter]}) came without an <instruction>; nothing ran for it")
+            continue
         if letter == "A":
-            sid = add("generate", prompt=text or None, prompt_embeds=gen_feats.pop(0) if gen_feats else None)
+            sid = add("generate", prompt=text or None, prompt_embeds=_feature(gen_feats, "generate"))
             image, mask = f"${sid}.image", None
         elif letter in "DEFG":
             _video_module(letter, g, text, box, toolbox, media, image, add, notes, gen_feats, seg_feats)
         elif image is None:
             notes.append(f"module {letter} ({MODULES[letter]}) needs an image; skipped {text[:80]!r}")
         elif letter == "B":
-            sid = add("segment", image=image, target=text[:200] or None, box=box,
-                      prompt_embedding=seg_feats.pop(0) if seg_feats else None)
+            where = region_args(box)
+            sid = add("segment", image=image, target=text[:200] or None, **where,
+                      prompt_embedding=_feature(seg_feats, "segment"))
             mask = f"${sid}.mask"
         elif letter == "C":
-            operation = "inpaint" if (mask or box is not None) else "instruct"
-            if not toolbox.supports("edit", operation):
-                notes.append(f"module C ({operation}) needs a generative editor: set [tools.edit] backend = "
-                             f"\"diffusers\" in vitron.toml; skipped {text[:80]!r}")
-                continue
-            if box is not None:
-                mask = f"${add('segment', image=image, box=box)}.mask"
-            sid = add("edit", image=image, operation=operation, mask=mask, prompt=text or None)
-            image = f"${sid}.image"
+            image, mask = _inpaint_module(text, box, image, mask, toolbox, add, notes, region_args)
     return Plan(steps=steps, answer=answer or None, notes=notes)
+
+
+def _inpaint_module(text, box, image, mask, toolbox, add, notes, region_args):
+    """Module C as Vitron runs it: inpaint a mask -- the answer's / user's region, else the mask of
+    an earlier B in this answer, else the instruction's targets (``;``-separated) segmented."""
+    if "edit" not in toolbox or not toolbox.supports("edit", "inpaint"):
+        notes.append("module C (image editing) inpaints a mask with a generative editor: set [tools.edit] backend = "
+                     f"\"diffusers\" in vitron.toml; skipped {text[:80]!r}")
+        return image, mask
+    if "segment" not in toolbox:
+        notes.append(f"module C needs the 'segment' tool to find where to paint; skipped {text[:80]!r}")
+        return image, mask
+    where = region_args(box)
+    targets = [t.strip() for t in text.split(";") if t.strip()] or [text]
+    if where:
+        mask = f"${add('segment', image=image, **where)}.mask"
+        masks = [(mask, text)]
+    elif mask is not None:
+        masks = [(mask, text)]
+    else:
+        masks = []
+        for t in targets:
+            masks.append((f"${add('segment', image=image, target=t[:200])}.mask", t))
+        notes.append(f"I read module C's instruction {text[:80]!r} as what to find and repaint (Vitron segments the "
+                     "instruction text); mark a box or scribble to say where")
+        if len(targets) > 1:
+            notes.append("Vitron merges the masks of ';'-separated targets into one inpainting; here each target "
+                         "is inpainted in turn")
+    for m, t in masks:
+        image = f"${add('edit', image=image, operation='inpaint', mask=m, prompt=(t or text) or None)}.image"
+    return image, masks[-1][0] if masks else mask
 
 
 _CV_VIDEO_EDITS = [(re.compile(p, re.I), op) for p, op in [
@@ -206,7 +343,7 @@ def _video_module(letter, group, text, box, toolbox, media, image, add, notes, g
 
     video = media.get("video")
     if letter == "D":
-        embeds = gen_feats.pop(0) if gen_feats and "prompt_embeds" in toolbox.get("generate_video").Input.model_fields else None
+        embeds = _feature(gen_feats, "generate_video") if "prompt_embeds" in toolbox.get("generate_video").Input.model_fields else None
         media["video"], media["track"] = f"${add('generate_video', prompt=text or None, prompt_embeds=embeds)}.video", None
         return
     if letter == "G":
@@ -219,10 +356,16 @@ def _video_module(letter, group, text, box, toolbox, media, image, add, notes, g
         notes.append(f"module {letter} ({MODULES[letter]}) needs a video; skipped {text[:80]!r}")
         return
     if letter == "E":
-        embedding = seg_feats.pop(0) if seg_feats and "prompt_embedding" in toolbox.get("track").Input.model_fields else None
-        media["track"] = f"${add('track', video=video, target=text[:200] or None, box=box, prompt_embedding=embedding)}.track"
+        embedding = _feature(seg_feats, "track") if "prompt_embedding" in toolbox.get("track").Input.model_fields else None
+        where = {"box": box} if box is not None else {k: v for k, v in media["user"].items() if k in ("box", "point")}
+        media["track"] = f"${add('track', video=video, target=text[:200] or None, **where, prompt_embedding=embedding)}.track"
         return
+    if box is None and "box" in media["user"]:
+        box = media["user"]["box"]
     for task, body in group["instructions"] or [("", "")]:
+        if body.strip().lower().strip(".") in _KEEP:
+            notes.append(f"module F: {task or 'instruction'} {body!r} means leave it as it is; nothing ran for it")
+            continue
         where = "outside" if task.lower().startswith("back") else "inside"
         args: dict[str, Any] = {"video": video, "where": where}
         if toolbox.supports("edit_video", "inpaint"):

@@ -146,23 +146,39 @@ def _region_line(kind: str, value: dict[str, Any]) -> str:
 
 
 class _Lm(Bundle):
-    """A loaded planner model: model, tokenizer (or processor), heads, outlines generators."""
+    """A loaded planner model: model, tokenizer (or processor), heads, outlines generators;
+    ``release`` is set (frames, pieces) when it is a Vitron release."""
 
-    def __init__(self, model: Any, tokenizer: Any, processor: Any, heads: Any, trained_heads: bool):
+    def __init__(self, model: Any, tokenizer: Any, processor: Any, heads: Any, trained_heads: bool,
+                 release: dict[str, Any] | None = None):
         super().__init__(model, tokenizer=tokenizer, processor=processor, heads=heads)
         self.trained_heads = trained_heads
+        self.release = release
         self.outlines_model = None
         self.generators: dict[str, Any] = {}
+        self.tool_heads: dict[tuple[str, str, int], Any] = {}
 
 
 class VitronPlanner(ModelBacked):
     """The Vitron LLM (or any local transformers LM) as the planner.
 
     Args:
-        checkpoint: a local folder (``save_pretrained`` of the model and tokenizer / processor).
-        mode: ``tags``, ``json`` or ``constrained``.
+        checkpoint: a local folder (``save_pretrained`` of the model and tokenizer / processor), or
+            the released ``Vitron-base`` folder.
+        lora, image_tower, video_tower: the rest of a Vitron release (``Vitron-lora``,
+            ``LanguageBind_Image``, ``LanguageBind_Video_merge``); the towers default to the paths
+            in the config (``mm_image_tower`` ...), looked up beside the base folder.
+        template: ``auto`` (``llava_v1`` for a release, whose config names towers; else the
+            project's prompt), ``llava_v1`` or ``project``.
+        mode: ``tags``, ``json`` or ``constrained`` (a release speaks tags only).
+        region_layout, region_units: how the answer's regions are read (parsing.read_region);
+            ``auto`` reads a release's regions in its 224 x 224 region frame.
         seg_dim: SAM prompt width (default: the segment tool's, else 256).
-        gen_tokens, gen_dim: shape of ``prompt_embeds`` (default: 77 x the generate tool's text width, else 768).
+        gen_tokens, gen_dim: shape of ``prompt_embeds`` (default: 77 x the width of the tool that
+            takes it -- generate or generate_video --, else 768).
+        seg_offset, gen_offset: which hidden state stands for a [SEG] / [GEN] token, relative to
+            its position: -1 (LISA: the state that predicts [SEG]) and 0 by default; heads.json
+            may set them for a trained head.
     """
 
     name = "vitron"
@@ -170,10 +186,26 @@ class VitronPlanner(ModelBacked):
 
     def __init__(self, checkpoint: str, mode: str = "tags", max_new_tokens: int = 256, device: str = "auto",
                  dtype: str = "auto", seg_dim: int | None = None, gen_tokens: int = 77, gen_dim: int | None = None,
-                 do_sample: bool = False, seed: int = 0, react: bool = False, pool=None):
+                 do_sample: bool = False, seed: int = 0, react: bool = False, pool=None, lora: str | None = None,
+                 image_tower: str | None = None, video_tower: str | None = None, template: str = "auto",
+                 region_layout: str = "auto", region_units: str = "auto", seg_offset: int | None = None,
+                 gen_offset: int | None = None):
+        from vitron_agent.planners.parsing import REGION_LAYOUTS, REGION_UNITS
+
         self.react = react
         if mode not in ("tags", "json", "constrained"):
             raise ValueError(f"[planner] mode must be tags, json or constrained, got {mode!r}")
+        if template not in ("auto", "llava_v1", "project"):
+            raise ValueError(f"[planner] template must be auto, llava_v1 or project, got {template!r}")
+        if region_layout not in REGION_LAYOUTS or region_units not in REGION_UNITS:
+            raise ValueError(f"[planner] region_layout must be one of {', '.join(REGION_LAYOUTS)} and region_units one "
+                             f"of {', '.join(REGION_UNITS)}; got {region_layout!r}, {region_units!r}")
+        self.lora, self.image_tower, self.video_tower = lora, image_tower, video_tower
+        self.template, self.region_layout, self.region_units = template, region_layout, region_units
+        self.seg_offset, self.gen_offset = seg_offset, gen_offset
+        self.last_turn: dict[str, Any] | None = None  # the release's last prompt / region / answer (for checks)
+        if lora is not None:
+            self.variant = f"lora={lora}"
         self._setup(checkpoint, device, dtype, pool)
         self.mode, self.max_new_tokens = mode, max_new_tokens
         self.seg_dim, self.gen_tokens, self.gen_dim = seg_dim, gen_tokens, gen_dim
@@ -188,8 +220,26 @@ class VitronPlanner(ModelBacked):
             gen = getattr(toolbox.get("generate"), "text_width", None)
         return int(seg or 256), int(gen or 768)
 
+    @property
+    def is_release(self) -> bool:
+        """True when this planner speaks Vitron's own template (a release, or template = llava_v1)."""
+        from vitron_agent.planners.release import is_release
+
+        if self.template != "auto":
+            return self.template == "llava_v1"
+        return is_release(self.lora or self.checkpoint)
+
     def _load(self, toolbox: Toolbox) -> _Lm:
         quiet_hf()
+        if self.is_release:
+            from vitron_agent.planners.release import load_release
+
+            if self.mode != "tags":
+                raise PlannerError(f"a Vitron release answers in its tag format; set [planner] mode = \"tags\" "
+                                   f"(got {self.mode!r})")
+            model, tokenizer, info = load_release(self.checkpoint, self.lora, self.image_tower, self.video_tower,
+                                                  dtype=self.torch_dtype)
+            return _Lm(model.to(self.device), tokenizer, None, None, False, release=info)
         from transformers import AutoConfig
 
         from vitron_agent.planners.heads import load_heads
@@ -238,6 +288,8 @@ class VitronPlanner(ModelBacked):
     def _plan(self, lm: _Lm, request: PlanRequest, toolbox: Toolbox) -> Plan:
         import torch
 
+        if lm.release is not None:
+            return self._plan_release(lm, request, toolbox)
         prompt = self._prompt(request, toolbox)
         torch.manual_seed(self.seed + request.attempt)
         if self.mode == "constrained":
@@ -260,6 +312,48 @@ class VitronPlanner(ModelBacked):
         plan.reasoning = reasoning[:MAX_REASONING] or None
         if (features["seg"] or features["gen"]) and not lm.trained_heads:
             plan.notes.append(RANDOM_HEADS.format(ckpt=self.checkpoint))
+        return plan
+
+    def _plan_release(self, lm: _Lm, request: PlanRequest, toolbox: Toolbox) -> Plan:
+        """One turn of the released Vitron: its template, the image (or video frames) and the
+        user's box through the region extractor; the answer parsed with regions read in its
+        224 x 224 frame, and the user's region handed to the steps that need one."""
+        import torch
+
+        from vitron_agent.planners.chat import with_feedback
+        from vitron_agent.planners.release import REGION_SIZE, answer
+        from vitron_agent.refs import ref_from_dict
+
+        given = request.values.get("input", {})
+        kinds = request.inputs.get("input", {})
+        image = frames = None
+        if request.store is not None and given.get("image") is not None:
+            image = request.store.get_image(ref_from_dict(given["image"]))
+        if request.store is not None and given.get("video") is not None:
+            video = request.store.get_video(ref_from_dict(given["video"]))
+            frames = [video.frame(i) for i in range(len(video))]
+        box = given.get("box")
+        xyxy = (box["x1"], box["y1"], box["x2"], box["y2"]) if isinstance(box, dict) else None
+        torch.manual_seed(self.seed + request.attempt)
+        turn = answer(lm.model, lm.tokenizer, lm.release["num_frames"], with_feedback(request), image=image,
+                      frames=frames, box=xyxy, max_new_tokens=self.max_new_tokens, do_sample=self.do_sample)
+        self.last_turn = turn
+        frame = image if image is not None else frames[0] if frames else None
+        size = (frame.shape[1], frame.shape[0]) if frame is not None else None
+        user = {k: f"$input.{k}" for k in ("box", "point", "scribble") if k in kinds}
+        visible, reasoning = split_reasoning(turn["text"])
+        try:
+            plan = parse_vitron_output(visible, toolbox, image="$input.image" if "image" in kinds else None,
+                                       start=request.first_id, video="$input.video" if "video" in kinds else None,
+                                       size=size, region_layout=self.region_layout, region_units=self.region_units,
+                                       model_frame=REGION_SIZE, user_region=user)
+        except PlanValidationError as exc:
+            cut = [CUT_OFF.format(reason="length")] if turn["finish_reason"] == "length" else []
+            raise PlanValidationError(exc.problems + cut) from None
+        if xyxy is not None and image is None:
+            plan.notes.append("I read your box for the tools only: Vitron's region extractor takes a box on an image, "
+                              "not on a video")
+        plan.reasoning = reasoning[:MAX_REASONING] or None
         return plan
 
     def _inputs(self, lm: _Lm, prompt: str, request: PlanRequest) -> Any:
