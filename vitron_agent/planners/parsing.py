@@ -299,8 +299,9 @@ def _groups_to_plan(groups, answer, toolbox, media, features, start) -> Plan:
 
 
 def _inpaint_module(text, box, image, mask, toolbox, add, notes, region_args):
-    """Module C as Vitron runs it: inpaint a mask -- the answer's / user's region, else the mask of
-    an earlier B in this answer, else the instruction's targets (``;``-separated) segmented."""
+    """Module C as Vitron runs it: inpaint a mask -- the answer's region, else the mask of an
+    earlier B in this answer, else the user's region, else the instruction's targets
+    (``;``-separated) segmented."""
     if "edit" not in toolbox or not toolbox.supports("edit", "inpaint"):
         notes.append("module C (image editing) inpaints a mask with a generative editor: set [tools.edit] backend = "
                      f"\"diffusers\" in vitron.toml; skipped {text[:80]!r}")
@@ -310,10 +311,10 @@ def _inpaint_module(text, box, image, mask, toolbox, add, notes, region_args):
         return image, mask
     where = region_args(box)
     targets = [t.strip() for t in text.split(";") if t.strip()] or [text]
-    if where:
-        mask = f"${add('segment', image=image, **where)}.mask"
+    if mask is not None and box is None:  # the mask of this answer's B (which already used the user's region)
         masks = [(mask, text)]
-    elif mask is not None:
+    elif where:
+        mask = f"${add('segment', image=image, **where)}.mask"
         masks = [(mask, text)]
     else:
         masks = []
