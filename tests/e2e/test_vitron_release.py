@@ -1,0 +1,141 @@
+"""The tiny Vitron release (published layout, LoRA trained on a few requests) through
+``--planner vitron``: the user's box reaches the model (``<objs>`` + region extractor) and the
+tool steps; image and video chains run end to end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vitron_agent.refs import Box
+from vitron_agent.tiny_release import CONVERSATIONS
+
+
+@pytest.fixture(scope="module")
+def release_agent(tiny_dir, tmp_path_factory):
+    from vitron_agent.agent import Agent
+    from vitron_agent.config import load_config
+
+    return Agent(config=load_config(tiny_dir / "vitron-release.toml"), planner="vitron",
+                 data_dir=tmp_path_factory.mktemp("release"))
+
+
+@pytest.fixture(scope="module")
+def cat():
+    from skimage import data
+
+    return data.chelsea()  # 300 x 451
+
+
+def test_image_chain_with_the_users_box(release_agent, cat, monkeypatch):
+    from vitron_agent.planners import release
+
+    seen = []
+    original = release.RegionExtractor.forward
+
+    def spy(self, feats, regions):
+        seen.append([list(map(float, r)) for r in regions])
+        return original(self, feats, regions)
+
+    monkeypatch.setattr(release.RegionExtractor, "forward", spy)
+    box = Box(x1=40, y1=30, x2=200, y2=180)
+    result = release_agent.run("replace the marked object with a teapot", image=cat, regions=[box])
+    turn = release_agent.planner.last_turn
+    # the model's input: Vitron's template, <objs> after the image, the box in the 224 frame
+    assert turn["prompt"].startswith("A chat between a curious human") and " <image>\n<objs> replace" in turn["prompt"]
+    assert -200 in turn["input_ids"] and -300 in turn["input_ids"]
+    expected = [40 * 224 / 451, 30 * 224 / 300, 200 * 224 / 451, 180 * 224 / 300]
+    assert seen and np.allclose(seen[-1][0], expected)
+    # the answer the LoRA learnt, and the plan: B with the user's box, C inpainting B's mask
+    assert turn["text"] == CONVERSATIONS[1][2]
+    tools = [(s.tool, s.args.get("box"), s.args.get("operation"), s.args.get("mask")) for s in result.plan.steps]
+    assert tools == [("segment", "$input.box", None, None), ("edit", None, "inpaint", "$s1.mask")]
+    assert [s.status for s in result.steps] == ["ok", "ok"], [s.error for s in result.steps]
+    assert "teapot" in result.answer
+    # the segmenter was prompted with the user's box (tiny random SAM: where its mask falls says nothing)
+    assert "box" in str(result.steps[0].outputs["method"]["value"])
+
+
+def test_video_chain_tracks_then_edits_and_keeps_the_background(release_agent):
+    rng = np.random.default_rng(1)
+    clip = np.repeat(rng.integers(0, 255, (1, 64, 80, 3), dtype=np.uint8), 6, axis=0)
+    clip[:, 20:40, 30:50] = (220, 30, 30)
+    result = release_agent.run("track the ball and make it look like an orange", video=clip,
+                               regions=[Box(x1=28, y1=18, x2=52, y2=42)])
+    turn = release_agent.planner.last_turn
+    assert turn["prompt"].count("<image>") == 4 and "<objs>" not in turn["prompt"]  # 4 frames; no region on a video
+    assert turn["text"] == CONVERSATIONS[2][2]
+    plan = [(s.tool, s.args.get("box"), s.args.get("where")) for s in result.plan.steps]
+    assert plan == [("track", "$input.box", None), ("edit_video", None, "inside")]  # background: keep -> untouched
+    assert any("leave it as it is" in n for n in result.plan.notes)
+    assert "<SP>" not in result.answer and "None" not in result.answer
+    assert [s.status for s in result.steps] == ["ok", "ok"], [s.error for s in result.steps]
+
+
+def test_text_only_request_generates(release_agent):
+    result = release_agent.run("draw a red ball on the grass")
+    assert [(s.tool, s.args.get("prompt")) for s in result.plan.steps] == [("generate", "a red ball on the grass")]
+    assert result.steps[0].status == "ok"
+
+
+def test_the_lora_is_what_makes_it_answer(tiny_dir, cat):
+    """The base alone answers noise: the merge (and the non-LoRA trainables) are what was trained."""
+    from vitron_agent.planners.release import answer, load_release
+
+    rel = tiny_dir / "vitron-release"
+    base, tok, info = load_release(rel / "Vitron-base")
+    text = answer(base, tok, info["num_frames"], "segment the cat", image=cat, max_new_tokens=40)["text"]
+    assert text != CONVERSATIONS[0][2] and "<module>B</module>" not in text
+    merged, tok, info = load_release(rel / "Vitron-base", lora=str(rel / "Vitron-lora"))
+    assert info["pieces"]["lora"].endswith("(merged)") and "non_lora_trainables" in info["pieces"]
+    assert answer(merged, tok, info["num_frames"], "segment the cat", image=cat)["text"] == CONVERSATIONS[0][2]
+
+
+def test_release_layout_and_keys(tiny_dir):
+    import torch
+
+    rel = tiny_dir / "vitron-release"
+    base = rel / "Vitron-base"
+    assert {p.name for p in base.iterdir()} >= {"config.json", "pytorch_model-00001-of-00002.bin",
+                                                "pytorch_model-00002-of-00002.bin", "pytorch_model.bin.index.json",
+                                                "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json"}
+    cfg = json.loads((base / "config.json").read_text())
+    assert cfg["mm_image_tower"].endswith("LanguageBind_Image") and cfg["mm_video_tower"].endswith("Video_merge")
+    index = json.loads((base / "pytorch_model.bin.index.json").read_text())["weight_map"]
+    assert "model.mm_projector.0.weight" in index and "model.region_extractor.region_linear.layers.0.weight" in index
+    assert "model.region_extractor.loc_encoder.loc_encoder.0.weight" in index and "lm_head.weight" in index
+    lora = rel / "Vitron-lora"
+    adapter = torch.load(lora / "adapter_model.bin", weights_only=True)
+    assert any(k.startswith("base_model.model.model.layers.0.self_attn.q_proj.lora_A") for k in adapter)
+    non_lora = torch.load(lora / "non_lora_trainables.bin", weights_only=True)
+    assert "base_model.model.model.mm_projector.0.weight" in non_lora  # stripped to model.mm_projector... on load
+    video = torch.load(rel / "LanguageBind" / "LanguageBind_Video_merge" / "pytorch_model.bin", weights_only=True)
+    assert "vision_model.encoder.layers.0.temporal_attn.q_proj.weight" in video
+
+
+def test_tokenizer_keeps_the_newline_after_image(tiny_dir):
+    """AutoTokenizer would pick a backend that drops '\\n' after <image> (config says model_type llava)."""
+    from vitron_agent.planners.release import _tokenizer, tokenize_with_media
+
+    tok = _tokenizer(tiny_dir / "vitron-release" / "Vitron-base")
+    ids = tokenize_with_media("USER: <image>\nhello", tok)
+    nl = tok.convert_tokens_to_ids("<0x0A>")
+    assert ids[ids.index(-200) + 1] == nl or nl in ids[ids.index(-200):]
+
+
+def test_check_config_names_a_missing_piece(tiny_dir, tmp_path):
+    text = (tiny_dir / "vitron-release.toml").read_text()
+    broken = tmp_path / "broken.toml"
+    broken.write_text(text.replace(str(tiny_dir / "vitron-release" / "LanguageBind" / "LanguageBind_Video_merge"),
+                                   str(tmp_path / "nowhere")))
+    exe = str(Path(sys.executable).parent / "vitron-agent")
+    ok = subprocess.run([exe, "check-config", "--config", str(tiny_dir / "vitron-release.toml")], capture_output=True,
+                        text=True, timeout=120)
+    assert ok.returncode == 0 and "ok lora:" in ok.stdout and "ok video_tower:" in ok.stdout, ok.stderr
+    bad = subprocess.run([exe, "check-config", "--config", str(broken)], capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0 and "video_tower" in (bad.stdout + bad.stderr)
