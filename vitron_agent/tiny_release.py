@@ -159,9 +159,8 @@ def _embed(model: Any, ids: list[int], pixels: dict[str, Any], region: Any) -> A
 
 def _train(model: Any, tok: Any, steps: int) -> float:
     """Fit the LoRA + projector + region extractor to :data:`CONVERSATIONS`; returns the last loss."""
-    import torch
-
     import numpy as np
+    import torch
 
     rng = np.random.default_rng(0)
     params = [p for p in model.parameters() if p.requires_grad]

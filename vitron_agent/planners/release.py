@@ -92,7 +92,7 @@ def _image_token_ids(prompt: str, tokenizer: Any, is_first: bool) -> list[int]:
         offset = 1
         ids.append(chunks[0][0])
     sep = [IMAGE_TOKEN_INDEX] * (offset + 1)
-    joined = [e for pair in zip(chunks, [sep] * len(chunks)) for e in pair][:-1]
+    joined = [e for pair in zip(chunks, [sep] * len(chunks), strict=True) for e in pair][:-1]
     for x in joined:
         ids.extend(x[offset:])
     return ids
@@ -173,7 +173,7 @@ class _MLP(nn.Module):
         super().__init__()
         self.num_layers = n
         dims = [h] * (n - 1)
-        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip([i] + dims, dims + [o]))
+        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip([i] + dims, dims + [o], strict=True))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         for i, layer in enumerate(self.layers):
