@@ -21,7 +21,7 @@ from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
 
 __all__ = ["GenerateInput", "GenerateOutput", "DiffusersGenerateTool", "load_pipeline", "diffusion_callback",
-           "pipeline_output_to_uint8", "add_prompt", "check_prompt_embeds"]
+           "pipeline_output_to_uint8", "add_prompt", "check_prompt_embeds", "empty_prompt_embeds", "text_encoder_width"]
 
 
 class GenerateInput(BaseModel):
@@ -77,13 +77,21 @@ def diffusion_callback(ctx: ToolContext, total: int, start: float = 0.1, span: f
 
 
 def add_prompt(pipe: Any, kwargs: dict[str, Any], inp: GenerateInput, store: Any) -> None:
-    """Put the prompt, or ``prompt_embeds`` (checked against the text encoder's width, with zero
-    negative embeddings when no negative prompt is given), into the pipeline's ``kwargs``."""
+    """Put the prompt, or ``prompt_embeds`` (checked against the text encoder's width), into the
+    pipeline's ``kwargs``. With embeddings and no negative prompt, the negative embeddings are
+    the text encoder's encoding of ``""`` padded to the same length -- what diffusers' own
+    ``encode_prompt`` uses for classifier-free guidance -- not zeros. SDXL-family pipelines
+    (two text encoders) also need ``pooled_prompt_embeds``, which a [GEN] head does not give:
+    they are refused with a message."""
     import torch
 
     if inp.prompt_embeds is None:
         kwargs["prompt"] = inp.prompt
         return
+    if getattr(pipe, "text_encoder_2", None) is not None:
+        raise ToolArgumentError(
+            f"{type(pipe).__name__} (SDXL family) needs pooled_prompt_embeds beside prompt_embeds, and a [GEN] "
+            "embedding has none; give a prompt instead, or use an SD 1.x / 2.x checkpoint for embeddings")
     emb = torch.from_numpy(np.array(store.get_feature(inp.prompt_embeds), dtype=np.float32))
     emb = emb[None] if emb.ndim == 2 else emb
     width = pipe.text_encoder.config.hidden_size
@@ -91,7 +99,32 @@ def add_prompt(pipe: Any, kwargs: dict[str, Any], inp: GenerateInput, store: Any
         raise ToolArgumentError(f"prompt_embeds width {emb.shape[-1]} does not match the text encoder's {width}")
     kwargs["prompt_embeds"] = emb.to(device=pipe.device, dtype=pipe.unet.dtype)
     if inp.negative_prompt is None:
-        kwargs["negative_prompt_embeds"] = torch.zeros_like(kwargs["prompt_embeds"])
+        kwargs["negative_prompt_embeds"] = empty_prompt_embeds(pipe, emb.shape[1]).to(kwargs["prompt_embeds"].dtype)
+    else:  # diffusers encodes a negative prompt only beside a prompt: encode it here, to the same length
+        kwargs["negative_prompt_embeds"] = empty_prompt_embeds(pipe, emb.shape[1], inp.negative_prompt).to(
+            kwargs["prompt_embeds"].dtype)
+        kwargs.pop("negative_prompt", None)
+
+
+def empty_prompt_embeds(pipe: Any, length: int, text: str = "") -> Any:
+    """The text encoder's last hidden state for ``text`` (default ``""``) padded to ``length`` tokens, (1, length, D)."""
+    import torch
+
+    tok = pipe.tokenizer(text, padding="max_length", max_length=length, truncation=True, return_tensors="pt")
+    with torch.inference_mode():
+        out = pipe.text_encoder(tok.input_ids.to(pipe.text_encoder.device))
+    return out[0]
+
+
+def text_encoder_width(checkpoint: str) -> int | None:
+    """Width D of a diffusers pipeline's text embeddings (from text_encoder/config.json; no weights load)."""
+    import json
+    from pathlib import Path
+
+    try:
+        return int(json.loads((Path(checkpoint) / "text_encoder" / "config.json").read_text())["hidden_size"])
+    except (OSError, KeyError, ValueError):
+        return None
 
 
 def pipeline_output_to_uint8(images: Any) -> np.ndarray:
@@ -116,13 +149,7 @@ class DiffusersGenerateTool(ModelBacked, VisionTool):
     @property
     def text_width(self) -> int | None:
         """Width D of the pipeline's text embeddings (from text_encoder/config.json; no weights load)."""
-        import json
-        from pathlib import Path
-
-        try:
-            return int(json.loads((Path(self.checkpoint) / "text_encoder" / "config.json").read_text())["hidden_size"])
-        except (OSError, KeyError, ValueError):
-            return None
+        return text_encoder_width(self.checkpoint)
 
     def _load(self) -> Any:
         return load_pipeline("AutoPipelineForText2Image", self.checkpoint, self.device, self.torch_dtype)

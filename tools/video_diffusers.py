@@ -42,6 +42,7 @@ from vitron_agent.tools.generate import (
     check_prompt_embeds,
     diffusion_callback,
     load_pipeline,
+    text_encoder_width,
 )
 from vitron_agent.tools.video import (
     AnimateInput,
@@ -118,6 +119,11 @@ class _VideoPipelineTool(ModelBacked, VisionTool):
     def _load(self) -> Any:
         return load_pipeline("DiffusionPipeline", self.checkpoint, self.device, self.torch_dtype)
 
+    @property
+    def text_width(self) -> int | None:
+        """Width D of the pipeline's text embeddings (sizes the planner's [GEN] projection for this tool)."""
+        return text_encoder_width(self.checkpoint)
+
     def _common(self, inp: Any) -> dict[str, Any]:
         import torch
 
@@ -142,7 +148,8 @@ class DiffusersVideoGenerateTool(_VideoPipelineTool):
 
         def generate(pipe: Any) -> np.ndarray:
             add_prompt(pipe, kwargs, inp, ctx.store)
-            out = _call(pipe, ctx, kwargs["num_inference_steps"], seed=inp.seed, negative_prompt=inp.negative_prompt,
+            negative = None if "negative_prompt_embeds" in kwargs else inp.negative_prompt
+            out = _call(pipe, ctx, kwargs["num_inference_steps"], seed=inp.seed, negative_prompt=negative,
                         **kwargs)
             return frames_to_uint8(out.frames)
 

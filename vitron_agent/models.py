@@ -124,6 +124,14 @@ class _Entry:
         self.nbytes = nbytes
 
 
+# Model loads are serialised process-wide: transformers / diffusers build models under
+# accelerate's init_empty_weights, which patches torch.nn.Module.register_parameter for the whole
+# process while it runs -- a model built in another thread at that moment (two steps of a plan
+# loading SAM and a diffusers pipeline side by side) gets meta tensors and fails. Reentrant, so
+# a loader that loads another model itself does not deadlock. Running models stays concurrent.
+LOAD_LOCK = threading.RLock()
+
+
 class ModelPool:
     """Loaded models by :class:`ModelKey`.
 
@@ -157,7 +165,8 @@ class ModelPool:
         if progress:
             progress(0.0, f"loading {key.family} from {key.checkpoint}")
         start = time.perf_counter()
-        model = loader()
+        with LOAD_LOCK:
+            model = loader()
         nbytes = model_bytes(model)
         with self._lock:
             self._make_room(key.device, nbytes, exclude=key)

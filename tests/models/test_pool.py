@@ -112,3 +112,30 @@ def test_oom_while_loading_is_retried_then_a_clear_failure():
 
     with pytest.raises(ToolFailed, match=r"\(it tried to allocate 9.00 GiB\)"):
         pool.run(ModelKey("f", "huge"), never, lambda m: "ok")
+
+
+def test_a_load_never_overlaps_another_threads_load():
+    """accelerate's init_empty_weights (inside transformers / diffusers from_pretrained) patches
+    torch for the whole process: a model built in another thread meanwhile came out on the meta
+    device (seen as "Cannot copy out of meta tensor" when a plan loaded SAM beside a pipeline)."""
+    import threading
+    import time
+
+    import torch
+    from accelerate import init_empty_weights
+
+    pool = ModelPool()
+    inside = threading.Event()
+
+    def patched_loader():
+        with init_empty_weights():
+            inside.set()
+            time.sleep(0.3)  # the other thread tries to load now
+            return torch.nn.Linear(2, 2)
+
+    other = threading.Thread(target=lambda: pool.get(ModelKey("pipe", "a"), patched_loader))
+    other.start()
+    assert inside.wait(5)
+    model = pool.get(ModelKey("sam", "b"), lambda: torch.nn.Linear(2, 2))
+    other.join()
+    assert model.weight.device.type == "cpu" and model.weight.abs().sum() > 0

@@ -6,7 +6,11 @@ diffusion text encoder's space (``prompt_embeds`` of ``gen_tokens`` x ``gen_dim`
 
 Checkpoint format (optional, in the planner's checkpoint folder):
 
-* ``heads.json``: ``{"hidden": H, "seg_dim": S, "gen_tokens": T, "gen_dim": D}``
+* ``heads.json``: ``{"hidden": H, "seg_dim": S, "gen_tokens": T, "gen_dim": D}``, optionally
+  ``"seg_offset"`` / ``"gen_offset"``: which hidden state the head was trained on, relative to
+  the token's position. LISA (dvlab-research/LISA ``model/LISA.py``) takes the state *before*
+  ``[SEG]`` (``input_ids[:, 1:] == seg_token_idx``: the state that predicts ``[SEG]``), so
+  ``seg_offset`` defaults to -1; ``gen_offset`` defaults to 0 (the token's own state).
 * ``heads.safetensors``: ``seg.0.weight`` (H x H), ``seg.0.bias`` (H), ``seg.2.weight`` (S x H),
   ``seg.2.bias`` (S), ``gen.weight`` (T*D x H), ``gen.bias`` (T*D) -- the state dict of
   :class:`ProjectionHeads`.
@@ -44,19 +48,20 @@ class ProjectionHeads(torch.nn.Module):
         return self.gen(h).view(h.shape[0], self.dims["gen_tokens"], self.dims["gen_dim"])
 
 
-def load_heads(folder: str | Path, hidden: int, seg_dim: int, gen_tokens: int, gen_dim: int) -> tuple[Any, bool]:
+def load_heads(folder: str | Path | None, hidden: int, seg_dim: int, gen_tokens: int, gen_dim: int) -> tuple[Any, bool]:
     """(heads, trained): from ``heads.json`` / ``heads.safetensors`` in ``folder`` when present,
     else random-initialised (seed 0) with the given dims and ``trained=False``."""
-    folder = Path(folder)
     cls = ProjectionHeads
-    meta, weights = folder / "heads.json", folder / "heads.safetensors"
-    if meta.is_file() and weights.is_file():
-        from safetensors.torch import load_file
+    if folder is not None:
+        meta, weights = Path(folder) / "heads.json", Path(folder) / "heads.safetensors"
+        if meta.is_file() and weights.is_file():
+            from safetensors.torch import load_file
 
-        dims = json.loads(meta.read_text())
-        heads = cls(dims["hidden"], dims["seg_dim"], dims["gen_tokens"], dims["gen_dim"])
-        heads.load_state_dict(load_file(str(weights)))
-        return heads.eval(), True
+            dims = json.loads(meta.read_text())
+            heads = cls(dims["hidden"], dims["seg_dim"], dims["gen_tokens"], dims["gen_dim"])
+            heads.load_state_dict(load_file(str(weights)))
+            heads.dims.update({k: int(dims[k]) for k in ("seg_offset", "gen_offset") if k in dims})
+            return heads.eval(), True
     gen = torch.Generator().manual_seed(0)
     heads = cls(hidden, seg_dim, gen_tokens, gen_dim)
     with torch.no_grad():

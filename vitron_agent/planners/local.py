@@ -73,9 +73,10 @@ class LocalPlanner(VitronPlanner):
             raise PlannerError(f"cannot load the local planner from {path}: {str(exc).splitlines()[0]} "
                                "(GGUF loading needs the gguf package: make install has it)") from None
         hidden = model.config.hidden_size
-        seg_dim, gen_dim = self._dims(toolbox)
-        heads, trained = load_heads(str(path.parent), hidden, seg_dim, self.gen_tokens, gen_dim)
-        return _Lm(model.to(self.device).eval(), tokenizer, None, heads.to(self.device), trained)
+        heads, trained = load_heads(str(path.parent), hidden, 1, self.gen_tokens, 1)
+        lm = _Lm(model.to(self.device).eval(), tokenizer, None, heads.to(self.device) if trained else None, trained)
+        lm.hidden = hidden
+        return lm
 
     def _prompt(self, request: PlanRequest, toolbox: Toolbox) -> str:
         """A short prompt for a small model: one line per tool, worked examples, the request."""

@@ -211,14 +211,22 @@ class VitronPlanner(ModelBacked):
         self.seg_dim, self.gen_tokens, self.gen_dim = seg_dim, gen_tokens, gen_dim
         self.do_sample, self.seed = do_sample, seed
 
-    def _dims(self, toolbox: Toolbox) -> tuple[int, int]:
-        seg = self.seg_dim
-        if seg is None and "segment" in toolbox:
-            seg = getattr(toolbox.get("segment"), "arch", {}).get("prompt_embed_dim")
-        gen = self.gen_dim
-        if gen is None and "generate" in toolbox:
-            gen = getattr(toolbox.get("generate"), "text_width", None)
-        return int(seg or 256), int(gen or 768)
+    SEG_TOOLS, GEN_TOOLS = ("segment", "track"), ("generate", "generate_video")
+
+    def _widths(self, toolbox: Toolbox, kind: str) -> dict[str, int]:
+        """{tool: width} for the tools that take a [SEG] (SAM prompt width) or [GEN] (text-encoder
+        width) embedding. Each [GEN] is projected to the width of the tool that consumes it, so an
+        image and a video generator with different text encoders can both take one."""
+        out: dict[str, int] = {}
+        field = "prompt_embedding" if kind == "seg" else "prompt_embeds"
+        for name in (self.SEG_TOOLS if kind == "seg" else self.GEN_TOOLS):
+            if name not in toolbox or field not in toolbox.get(name).Input.model_fields:
+                continue
+            tool = toolbox.get(name)
+            width = (self.seg_dim or getattr(tool, "arch", {}).get("prompt_embed_dim")) if kind == "seg" \
+                else (self.gen_dim or getattr(tool, "text_width", None))
+            out[name] = int(width or (256 if kind == "seg" else 768))
+        return out
 
     @property
     def is_release(self) -> bool:
@@ -267,9 +275,10 @@ class VitronPlanner(ModelBacked):
             model.resize_token_embeddings(len(tokenizer))
         hidden = model.get_output_embeddings().weight.shape[1] if model.get_output_embeddings() is not None \
             else model.config.get_text_config().hidden_size
-        seg_dim, gen_dim = self._dims(toolbox)
-        heads, trained = load_heads(self.checkpoint, hidden, seg_dim, self.gen_tokens, gen_dim)
-        return _Lm(model.to(self.device).eval(), tokenizer, processor, heads.to(self.device), trained)
+        heads, trained = load_heads(self.checkpoint, hidden, 1, self.gen_tokens, 1)
+        lm = _Lm(model.to(self.device).eval(), tokenizer, processor, heads.to(self.device) if trained else None, trained)
+        lm.hidden = hidden
+        return lm
 
     def plan(self, request: PlanRequest, toolbox: Toolbox) -> Plan:
         return self.pool.run(self.key, lambda: self._load(toolbox), lambda lm: self._plan(lm, request, toolbox))
@@ -299,7 +308,7 @@ class VitronPlanner(ModelBacked):
         finish = "length" if out.shape[1] - inputs["input_ids"].shape[1] >= self.max_new_tokens else "stop"
         if self.mode == "json":
             return reply_to_plan(from_text(text, finish_reason=finish), start=request.first_id, json_only=True)
-        features = self._features(lm, inputs, out, request)
+        features = self._features(lm, inputs, out, request, toolbox)
         given = request.inputs.get("input", {})
         image = "$input.image" if "image" in given else None
         video = "$input.video" if "video" in given else None
@@ -312,6 +321,13 @@ class VitronPlanner(ModelBacked):
         plan.reasoning = reasoning[:MAX_REASONING] or None
         if (features["seg"] or features["gen"]) and not lm.trained_heads:
             plan.notes.append(RANDOM_HEADS.format(ckpt=self.checkpoint))
+        elif lm.heads is not None:
+            for kind in ("seg", "gen"):
+                width = lm.heads.dims["seg_dim" if kind == "seg" else "gen_dim"]
+                odd = [t for t, w in self._widths(toolbox, kind).items() if w != width]
+                if features[kind] and odd:
+                    plan.notes.append(f"the trained [{kind.upper()}] head projects to width {width}; "
+                                      f"{', '.join(odd)} take(s) another width, so they get the text, not the embedding")
         return plan
 
     def _plan_release(self, lm: _Lm, request: PlanRequest, toolbox: Toolbox) -> Plan:
@@ -397,31 +413,69 @@ class VitronPlanner(ModelBacked):
             text = text.replace(tok, " ")
         return inputs, out, text
 
-    def _features(self, lm: _Lm, inputs: Any, out: Any, request: PlanRequest) -> dict[str, list[dict[str, Any]]]:
-        """Hidden states of generated [SEG]/[GEN] tokens -> heads -> FeatureRefs in the session store."""
+    def _head(self, lm: _Lm, kind: str, width: int) -> Any:
+        """The projection of a [SEG] / [GEN] hidden state to ``width``: the trained head when its
+        width matches (None when it does not: that tool then gets no embedding), else a random
+        head of that width (seed 0; the plan notes that it carries no trained meaning)."""
+        if lm.heads is not None:
+            dims = lm.heads.dims
+            return lm.heads if dims["seg_dim" if kind == "seg" else "gen_dim"] == width else None
+        key = (kind, "random", width)
+        if key not in lm.tool_heads:
+            from vitron_agent.planners.heads import load_heads
+
+            heads, _ = load_heads(None, lm.hidden, width if kind == "seg" else 1, self.gen_tokens,
+                                  width if kind == "gen" else 1)
+            lm.tool_heads[key] = heads.to(lm.model.device).float()
+        return lm.tool_heads[key]
+
+    def _offsets(self, lm: _Lm) -> dict[str, int]:
+        """Which hidden state stands for a [SEG] / [GEN] token, relative to its position. LISA's
+        default for [SEG]: -1, the state *before* [SEG] (``input_ids[:, 1:] == seg_token_idx``);
+        [GEN]: 0, its own. heads.json may set ``seg_offset`` / ``gen_offset``; [planner] overrides."""
+        dims = lm.heads.dims if lm.heads is not None else {}
+        seg = self.seg_offset if self.seg_offset is not None else int(dims.get("seg_offset", -1))
+        gen = self.gen_offset if self.gen_offset is not None else int(dims.get("gen_offset", 0))
+        return {"seg": seg, "gen": gen}
+
+    def _features(self, lm: _Lm, inputs: Any, out: Any, request: PlanRequest,
+                  toolbox: Toolbox | None = None) -> dict[str, list[Any]]:
+        """Hidden states of generated [SEG]/[GEN] tokens (at the head's offset) -> a projection per
+        consuming tool -> FeatureRefs in the session store: ``{"seg": [{tool: ref}, ...], "gen": ...}``."""
         import torch
 
         start = inputs["input_ids"].shape[1]
         seg_id, gen_id = lm.tokenizer.convert_tokens_to_ids(SEG), lm.tokenizer.convert_tokens_to_ids(GEN)
         generated = out[0, start:]
-        positions = {"seg": [start + i for i, t in enumerate(generated.tolist()) if t == seg_id],
-                     "gen": [start + i for i, t in enumerate(generated.tolist()) if t == gen_id]}
-        result: dict[str, list[dict[str, Any]]] = {"seg": [], "gen": []}
-        if not (positions["seg"] or positions["gen"]) or request.store is None:
+        offsets = self._offsets(lm)
+        positions = {"seg": [start + i + offsets["seg"] for i, t in enumerate(generated.tolist()) if t == seg_id],
+                     "gen": [start + i + offsets["gen"] for i, t in enumerate(generated.tolist()) if t == gen_id]}
+        result: dict[str, list[Any]] = {"seg": [], "gen": []}
+        if not (positions["seg"] or positions["gen"]) or request.store is None or toolbox is None:
             return result
         with torch.inference_mode():
             kwargs = {k: v for k, v in inputs.items() if k not in ("input_ids", "attention_mask")}
             full = lm.model(input_ids=out, attention_mask=torch.ones_like(out), output_hidden_states=True, **kwargs)
             last = full.hidden_states[-1][0].float()
-            heads = lm.heads.float()
             for kind, pos in positions.items():
                 if not pos:
                     continue
                 h = last[pos]
-                vecs = heads.project_seg(h) if kind == "seg" else heads.project_gen(h)
-                for v in vecs:
-                    ref = request.store.put_feature(v.cpu(), kind=f"{kind}_token_embedding", producer="planner")
-                    result[kind].append(ref.model_dump(mode="json"))
+                per_tool: list[dict[str, Any]] = [{} for _ in pos]
+                by_width: dict[int, list[Any]] = {}
+                for tool, width in self._widths(toolbox, kind).items():
+                    if width not in by_width:
+                        head = self._head(lm, kind, width)
+                        if head is None:
+                            continue
+                        head = head.float()
+                        vecs = head.project_seg(h) if kind == "seg" else head.project_gen(h)
+                        by_width[width] = [request.store.put_feature(v.cpu(), kind=f"{kind}_token_embedding",
+                                                                     producer="planner").model_dump(mode="json")
+                                           for v in vecs]
+                    for i, ref in enumerate(by_width[width]):
+                        per_tool[i][tool] = ref
+                result[kind] = per_tool
         return result
 
     def _constrained(self, lm: _Lm, prompt: str, toolbox: Toolbox, inputs: dict[str, dict[str, str]] | None = None) -> str:
