@@ -583,10 +583,11 @@ def _llama_config(cfg: dict[str, Any], towers: dict[str, Any]) -> Any:
 
 
 def load_release(checkpoint: str | Path, lora: str | None = None, image_tower: str | None = None,
-                 video_tower: str | None = None, dtype: Any = None, log: Any = None) -> tuple[Any, Any, dict[str, Any]]:
-    """(model, tokenizer, info) from a Vitron release (see the module docstring). ``info`` has
-    ``num_frames``, ``pieces`` (what was loaded from where) and ``missing`` (weights left at
-    their initial values, which should be none)."""
+                 video_tower: str | None = None, dtype: Any = None, log: Any = None,
+                 device: str | None = None) -> tuple[Any, Any, dict[str, Any]]:
+    """(model, tokenizer, info) from a Vitron release (see the module docstring), on ``device``
+    in ``dtype`` (the LoRA is merged there). ``info`` has ``num_frames`` and ``pieces`` (what was
+    loaded from where). A weight that no piece provides is a ConfigError naming it."""
     say = log or (lambda msg: None)
     base = Path(checkpoint).expanduser()
     lp = Path(lora).expanduser() if lora else None
@@ -649,6 +650,8 @@ def load_release(checkpoint: str | Path, lora: str | None = None, image_tower: s
                           f"parts: {', '.join(parts[:6])}); check checkpoint, lora, image_tower and video_tower")
     if getattr(config, "tie_word_embeddings", False):
         model.tie_weights()
+    if device is not None or dtype is not None:  # merge where the model will run (a 7B merge on CPU is slow)
+        model = model.to(device=device, dtype=dtype)
     if lp is not None:
         try:
             from peft import PeftModel
@@ -666,8 +669,6 @@ def load_release(checkpoint: str | Path, lora: str | None = None, image_tower: s
         tokenizer.add_tokens(["<im_start>", "<im_end>", "<vid_start>", "<vid_end>"], special_tokens=True)
     if len(tokenizer) > model.get_input_embeddings().weight.shape[0]:
         model.resize_token_embeddings(len(tokenizer))
-    if dtype is not None:
-        model = model.to(dtype)
     num_frames = model.model.video_tower.num_frames if hasattr(model.model, "video_tower") else 0
     return model.eval(), tokenizer, {"num_frames": num_frames, "pieces": pieces}
 

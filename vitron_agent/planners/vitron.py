@@ -246,8 +246,8 @@ class VitronPlanner(ModelBacked):
                 raise PlannerError(f"a Vitron release answers in its tag format; set [planner] mode = \"tags\" "
                                    f"(got {self.mode!r})")
             model, tokenizer, info = load_release(self.checkpoint, self.lora, self.image_tower, self.video_tower,
-                                                  dtype=self.torch_dtype)
-            return _Lm(model.to(self.device), tokenizer, None, None, False, release=info)
+                                                  dtype=self.torch_dtype, device=self.device)
+            return _Lm(model, tokenizer, None, None, False, release=info)
         from transformers import AutoConfig
 
         from vitron_agent.planners.heads import load_heads
