@@ -139,3 +139,30 @@ def test_check_config_names_a_missing_piece(tiny_dir, tmp_path):
     assert ok.returncode == 0 and "ok lora:" in ok.stdout and "ok video_tower:" in ok.stdout, ok.stderr
     bad = subprocess.run([exe, "check-config", "--config", str(broken)], capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0 and "video_tower" in (bad.stdout + bad.stderr)
+
+
+def test_image_tower_matches_transformers_clip_on_the_same_weights(tiny_dir):
+    """LanguageBind's image vision model is CLIP's (its checkpoint's ``vision_model.*`` keys load
+    into transformers' CLIPVisionModel unchanged): the tower must give the same features."""
+    import torch
+    from transformers import CLIPVisionConfig, CLIPVisionModel
+
+    from vitron_agent.planners.release import load_release
+
+    rel = tiny_dir / "vitron-release"
+    model, _, _ = load_release(rel / "Vitron-base", lora=str(rel / "Vitron-lora"), dtype=torch.float32)
+    folder = rel / "LanguageBind" / "LanguageBind_Image"
+    vision = json.loads((folder / "config.json").read_text())["vision_config"]
+    keep = {k: vision[k] for k in ("hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
+                                   "image_size", "patch_size", "hidden_act", "layer_norm_eps", "projection_dim")}
+    clip = CLIPVisionModel(CLIPVisionConfig(**keep)).eval()
+    state = torch.load(folder / "pytorch_model.bin", weights_only=True)
+    prefixed = any(k.startswith("vision_model.") for k in clip.state_dict())  # transformers versions differ
+    result = clip.load_state_dict({(k if prefixed else k[len("vision_model."):]): v.float() for k, v in state.items()
+                                   if k.startswith("vision_model.")}, strict=False)
+    assert not [k for k in result.missing_keys if "position_ids" not in k]
+    pixels = torch.randn(1, 3, 224, 224)
+    with torch.no_grad():
+        want = clip(pixel_values=pixels, output_hidden_states=True).hidden_states[-2][:, 1:]
+        got = model.model.image_tower(pixels)
+    assert got.shape == want.shape and torch.allclose(got, want, atol=1e-5)
