@@ -77,6 +77,30 @@ def test_video_chain_tracks_then_edits_and_keeps_the_background(release_agent):
     assert [s.status for s in result.steps] == ["ok", "ok"], [s.error for s in result.steps]
 
 
+def test_a_scribble_reaches_the_model_as_its_box_and_the_tool_as_itself(release_agent, cat):
+    from vitron_agent.refs import Scribble
+
+    store = release_agent.store.for_session("scribble")
+    strokes = np.zeros(cat.shape[:2], np.uint8)
+    strokes[60:120, 100:260] = 1
+    mask = store.put_mask(strokes, producer="test")
+    result = release_agent.run("replace the marked object with a teapot", image=cat, regions=[Scribble(mask=mask)],
+                               session="scribble")
+    turn = release_agent.planner.last_turn
+    assert "<objs>" in turn["prompt"]
+    assert np.allclose(turn["region_224"], [100 * 224 / 451, 60 * 224 / 300, 260 * 224 / 451, 120 * 224 / 300])
+    assert turn["text"] == CONVERSATIONS[1][2]
+    assert [(s.tool, s.args.get("scribble"), s.args.get("mask")) for s in result.plan.steps] == \
+        [("segment", "$input.scribble", None), ("edit", None, "$s1.mask")]
+
+
+def test_earlier_turns_are_replayed_in_the_template(release_agent, cat):
+    release_agent.run("segment the cat", image=cat, session="history")
+    release_agent.run("what is in the picture?", image=cat, session="history")
+    prompt = release_agent.planner.last_turn["prompt"]
+    assert prompt.count("USER:") == 2 and "USER: segment the cat ASSISTANT:" in prompt and "</s>USER:" in prompt
+
+
 def test_text_only_request_generates(release_agent):
     result = release_agent.run("draw a red ball on the grass")
     assert [(s.tool, s.args.get("prompt")) for s in result.plan.steps] == [("generate", "a red ball on the grass")]

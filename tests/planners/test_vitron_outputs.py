@@ -136,6 +136,15 @@ ROWS = [
      {"user_region": {"scribble": "$input.scribble"}},
      [("segment", {**IMG, "target": "this", "scribble": "$input.scribble"})], (None, None)),
     ("other-tags-only", "Hello! <SP>None</SP></s>", "image", {}, [], ("Hello!", None)),
+    ("tag-cut-off-at-the-end", "Sure. <module>B</module> <instruction>segmentation: the cat</instruction> <mod", "image",
+     {}, [("segment", {**IMG, "target": "the cat"})], ("Sure.", None)),
+    ("two-regions", "<module>B</module><instruction>segmentation: the dogs</instruction><region>[1, 2, 30, 40]</region>"
+                    "<region>[50, 60, 70, 80]</region>", "image", {},
+     [("segment", {**IMG, "target": "the dogs", "box": box(1, 2, 30, 40)})], (None, "first of the 2 regions")),
+    ("name-with-a-2", "<module>Image2Video</module><instruction>generation: the waves roll</instruction>", "image", {},
+     [("animate", {**IMG, "prompt": "the waves roll"})], (None, None)),
+    ("letter-with-its-name", "<module>B (image segmentation)</module><instruction>segmentation: the cat</instruction>",
+     "image", {}, [("segment", {**IMG, "target": "the cat"})], (None, None)),
     ("module-without-instruction", "I can do that. <module>A</module>", "", {}, [], ("I can do that.", "without an")),
 ]
 

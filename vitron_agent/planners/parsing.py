@@ -47,6 +47,10 @@ _LONG_NAMES = {
     "image editing": "C", "image inpainting": "C", "inpainting": "C", "editing": "C",
     "video generation": "D", "text to video": "D", "video segmentation": "E", "video tracking": "E", "tracking": "E",
     "video editing": "F", "image to video": "G", "image animation": "G",
+    # spellings seen in vision-LLM outputs: 2 for "to", singular / other task names
+    "text image": "A", "image synthesis": "A", "referring segmentation": "B", "image edit": "C",
+    "text video": "D", "video synthesis": "D", "video object segmentation": "E", "object tracking": "E",
+    "video edit": "F", "image video": "G", "img to video": "G",
 }
 _TAG = re.compile(r"<\s*(/?)\s*(module|instruction|region)\s*>", re.I)
 _OTHER_TAG_PAIR = re.compile(r"<\s*([A-Za-z_][\w-]{0,20})\s*>(.*?)<\s*/\s*\1\s*>", re.S)
@@ -101,6 +105,7 @@ def _tags(text: str) -> tuple[list[tuple[str, str]], list[str], str]:
     else:
         prose.append(text[pos:])
     answer = _OTHER_TAG.sub(" ", _OTHER_TAG_PAIR.sub(" ", " ".join(prose)))
+    answer = re.sub(r"<\s*/?\s*[\w-]*\s*$", " ", answer)  # a tag cut off at the very end
     answer = re.sub(r"\s+", " ", answer).strip()
     return pairs, problems, answer
 
@@ -274,6 +279,8 @@ def _groups_to_plan(groups, answer, toolbox, media, features, start) -> Plan:
         bodies = [body for task, body in g["instructions"] if body]
         text = " ".join(bodies).strip()
         box = g["regions"][0] if g["regions"] else None
+        if len(g["regions"]) > 1:
+            notes.append(f"I read only the first of the {len(g['regions'])} regions of module {letter}.")
         if tool not in toolbox and letter != "C":
             notes.append(f"module {letter} ({MODULES[letter]}) needs the {tool!r} tool, which is not configured; "
                          f"skipped {text[:80]!r}")

@@ -184,7 +184,7 @@ class VitronPlanner(ModelBacked):
     name = "vitron"
     family = "planner"
 
-    def __init__(self, checkpoint: str, mode: str = "tags", max_new_tokens: int = 256, device: str = "auto",
+    def __init__(self, checkpoint: str, mode: str = "tags", max_new_tokens: int | None = None, device: str = "auto",
                  dtype: str = "auto", seg_dim: int | None = None, gen_tokens: int = 77, gen_dim: int | None = None,
                  do_sample: bool = False, seed: int = 0, react: bool = False, pool=None, lora: str | None = None,
                  image_tower: str | None = None, video_tower: str | None = None, template: str = "auto",
@@ -207,7 +207,8 @@ class VitronPlanner(ModelBacked):
         if lora is not None:
             self.variant = f"lora={lora}"
         self._setup(checkpoint, device, dtype, pool)
-        self.mode, self.max_new_tokens = mode, max_new_tokens
+        # default 256 new tokens; a Vitron release gets 1024 (its demo's), as it writes prose before its tags
+        self.mode, self.max_new_tokens, self.release_tokens = mode, max_new_tokens or 256, max_new_tokens or 1024
         self.seg_dim, self.gen_tokens, self.gen_dim = seg_dim, gen_tokens, gen_dim
         self.do_sample, self.seed = do_sample, seed
 
@@ -350,9 +351,14 @@ class VitronPlanner(ModelBacked):
             frames = [video.frame(i) for i in range(len(video))]
         box = given.get("box")
         xyxy = (box["x1"], box["y1"], box["x2"], box["y2"]) if isinstance(box, dict) else None
+        if xyxy is None and given.get("scribble") is not None and request.store is not None:
+            xyxy = self._scribble_box(request.store, given["scribble"])  # Vitron: sketch -> its bounding box
         torch.manual_seed(self.seed + request.attempt)
+        history = [(str(t.get("request", "")), str(t.get("answer") or "")) for t in request.history[-4:]
+                   if t.get("request")]
         turn = answer(lm.model, lm.tokenizer, lm.release["num_frames"], with_feedback(request), image=image,
-                      frames=frames, box=xyxy, max_new_tokens=self.max_new_tokens, do_sample=self.do_sample)
+                      frames=frames, box=xyxy, max_new_tokens=self.release_tokens, do_sample=self.do_sample,
+                      history=history)
         self.last_turn = turn
         frame = image if image is not None else frames[0] if frames else None
         size = (frame.shape[1], frame.shape[0]) if frame is not None else None
@@ -371,6 +377,19 @@ class VitronPlanner(ModelBacked):
                               "not on a video")
         plan.reasoning = reasoning[:MAX_REASONING] or None
         return plan
+
+    @staticmethod
+    def _scribble_box(store: Any, scribble: dict[str, Any]) -> tuple[float, float, float, float] | None:
+        """The bounding box of a scribble mask (XYXY pixels), as Vitron's demo turns a sketch into a box."""
+        import numpy as np
+
+        from vitron_agent.refs import ref_from_dict
+
+        mask = np.asarray(store.get_mask(ref_from_dict(scribble)))
+        ys, xs = np.nonzero(mask)
+        if len(xs) == 0:
+            return None
+        return float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1)
 
     def _inputs(self, lm: _Lm, prompt: str, request: PlanRequest) -> Any:
         if lm.processor is not None:
