@@ -207,3 +207,14 @@ def test_read_region(content, size, kw, expected):
     assert found == expected
     if expected is None:
         assert notes  # never silently dropped
+
+
+def test_replayed_tags_use_the_users_box(full_box):
+    """Every reader of Vitron's format (live planner, --replay) hands the user's region to the steps."""
+    from vitron_agent.planners.base import PlanRequest
+    from vitron_agent.planners.replay import ReplayPlanner
+
+    planner = ReplayPlanner(["Sure. <module>B</module><instruction>segmentation: this</instruction>"], format="tags")
+    plan = planner.plan(PlanRequest(text="segment this", inputs={"input": {"image": "image", "box": "box"}, "last": {}}),
+                        full_box)
+    assert [(s.tool, s.args.get("box")) for s in plan.steps] == [("segment", "$input.box")]

@@ -33,6 +33,7 @@ from vitron_agent.errors import PlanValidationError
 from vitron_agent.plan import Plan, Step
 
 __all__ = ["parse_vitron_output", "parse_json_plan", "MODULES", "MODULE_TOOLS", "extract_json_object", "read_region",
+           "request_context",
            "REGION_LAYOUTS", "REGION_UNITS"]
 
 MODULES = {
@@ -242,6 +243,29 @@ def parse_vitron_output(text: str, toolbox: Any, image: str | None = "$input.ima
     plan.notes[:0] = notes
     plan.reasoning = reasoning[:4000] or None
     return plan
+
+
+def request_context(request: Any) -> dict[str, Any]:
+    """What parse_vitron_output needs from a PlanRequest: the image / video references, the
+    picture size (for regions; read from the session store) and the user's own region."""
+    from vitron_agent.refs import ref_from_dict
+
+    kinds = request.inputs.get("input", {})
+    given = request.values.get("input", {})
+    size = None
+    store = getattr(request, "store", None)
+    try:
+        if store is not None and given.get("image") is not None:
+            h, w = store.get_image(ref_from_dict(given["image"])).shape[:2]
+            size = (w, h)
+        elif store is not None and given.get("video") is not None:
+            h, w = store.get_video(ref_from_dict(given["video"])).frame(0).shape[:2]
+            size = (w, h)
+    except Exception:  # noqa: BLE001 -- a size is a nicety for clipping; planning goes on without it
+        size = None
+    return {"image": "$input.image" if "image" in kinds else None,
+            "video": "$input.video" if "video" in kinds else None, "size": size,
+            "user_region": {k: f"$input.{k}" for k in ("box", "point", "scribble") if k in kinds}}
 
 
 def _feature(feats: list[Any], tool: str) -> Any:

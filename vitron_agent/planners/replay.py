@@ -89,10 +89,8 @@ class ReplayPlanner:
         self.requests.append(request)
         reply = self.replies[min(len(self.requests) - 1, len(self.replies) - 1)]
         if self.format == "tags":
-            from vitron_agent.planners.parsing import parse_vitron_output
+            from vitron_agent.planners.parsing import parse_vitron_output, request_context
 
-            given = request.inputs.get("input", {})
-            return parse_vitron_output(reply, toolbox, image="$input.image" if "image" in given else None,
-                                       video="$input.video" if "video" in given else None, start=request.first_id)
+            return parse_vitron_output(reply, toolbox, start=request.first_id, **request_context(request))
         parsed = {"openai": from_openai, "langchain": from_langchain}.get(self.format, from_text)(reply)
         return reply_to_plan(parsed, start=request.first_id, json_only=self.json_only)

@@ -33,7 +33,7 @@ from vitron_agent.planners.extract import (
     reply_to_plan,
     split_reasoning,
 )
-from vitron_agent.planners.parsing import parse_vitron_output
+from vitron_agent.planners.parsing import parse_vitron_output, request_context
 from vitron_agent.tool import Toolbox
 
 __all__ = ["VitronPlanner", "constrained_plan_schema", "ordered_plan_schema", "step_schema"]
@@ -310,13 +310,11 @@ class VitronPlanner(ModelBacked):
         if self.mode == "json":
             return reply_to_plan(from_text(text, finish_reason=finish), start=request.first_id, json_only=True)
         features = self._features(lm, inputs, out, request, toolbox)
-        given = request.inputs.get("input", {})
-        image = "$input.image" if "image" in given else None
-        video = "$input.video" if "video" in given else None
         visible, reasoning = split_reasoning(text.replace(SEG, " ").replace(GEN, " "))
         try:
-            plan = parse_vitron_output(visible, toolbox, image=image, features=features, start=request.first_id,
-                                       video=video)
+            plan = parse_vitron_output(visible, toolbox, features=features, start=request.first_id,
+                                       region_layout=self.region_layout, region_units=self.region_units,
+                                       **request_context(request))
         except PlanValidationError as exc:
             raise PlanValidationError(exc.problems + ([CUT_OFF.format(reason=finish)] if finish == "length" else [])) from None
         plan.reasoning = reasoning[:MAX_REASONING] or None
@@ -342,7 +340,6 @@ class VitronPlanner(ModelBacked):
         from vitron_agent.refs import ref_from_dict
 
         given = request.values.get("input", {})
-        kinds = request.inputs.get("input", {})
         image = frames = None
         if request.store is not None and given.get("image") is not None:
             image = request.store.get_image(ref_from_dict(given["image"]))
@@ -360,15 +357,11 @@ class VitronPlanner(ModelBacked):
                       frames=frames, box=xyxy, max_new_tokens=self.release_tokens, do_sample=self.do_sample,
                       history=history)
         self.last_turn = turn
-        frame = image if image is not None else frames[0] if frames else None
-        size = (frame.shape[1], frame.shape[0]) if frame is not None else None
-        user = {k: f"$input.{k}" for k in ("box", "point", "scribble") if k in kinds}
         visible, reasoning = split_reasoning(turn["text"])
         try:
-            plan = parse_vitron_output(visible, toolbox, image="$input.image" if "image" in kinds else None,
-                                       start=request.first_id, video="$input.video" if "video" in kinds else None,
-                                       size=size, region_layout=self.region_layout, region_units=self.region_units,
-                                       model_frame=REGION_SIZE, user_region=user)
+            plan = parse_vitron_output(visible, toolbox, start=request.first_id, region_layout=self.region_layout,
+                                       region_units=self.region_units, model_frame=REGION_SIZE,
+                                       **request_context(request))
         except PlanValidationError as exc:
             cut = [CUT_OFF.format(reason="length")] if turn["finish_reason"] == "length" else []
             raise PlanValidationError(exc.problems + cut) from None
