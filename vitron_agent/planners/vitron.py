@@ -204,8 +204,8 @@ class VitronPlanner(ModelBacked):
         self.template, self.region_layout, self.region_units = template, region_layout, region_units
         self.seg_offset, self.gen_offset = seg_offset, gen_offset
         self.last_turn: dict[str, Any] | None = None  # the release's last prompt / region / answer (for checks)
-        if lora is not None:
-            self.variant = f"lora={lora}"
+        if lora or image_tower or video_tower:  # another piece, another model in the pool
+            self.variant = f"lora={lora}|image={image_tower}|video={video_tower}"
         self._setup(checkpoint, device, dtype, pool)
         # default 256 new tokens; a Vitron release gets 1024 (its demo's), as it writes prose before its tags
         self.mode, self.max_new_tokens, self.release_tokens = mode, max_new_tokens or 256, max_new_tokens or 1024
@@ -344,8 +344,11 @@ class VitronPlanner(ModelBacked):
         if request.store is not None and given.get("image") is not None:
             image = request.store.get_image(ref_from_dict(given["image"]))
         if request.store is not None and given.get("video") is not None:
+            import numpy as np
+
             video = request.store.get_video(ref_from_dict(given["video"]))
-            frames = [video.frame(i) for i in range(len(video))]
+            wanted = max(1, lm.release["num_frames"])  # decode only the frames the tower takes, not the whole clip
+            frames = [video.frame(int(i)) for i in np.linspace(0, len(video) - 1, wanted).round()]
         box = given.get("box")
         xyxy = (box["x1"], box["y1"], box["x2"], box["y2"]) if isinstance(box, dict) else None
         if xyxy is None and given.get("scribble") is not None and request.store is not None:
