@@ -190,3 +190,21 @@ def test_image_tower_matches_transformers_clip_on_the_same_weights(tiny_dir):
         want = clip(pixel_values=pixels, output_hidden_states=True).hidden_states[-2][:, 1:]
         got = model.model.image_tower(pixels)
     assert got.shape == want.shape and torch.allclose(got, want, atol=1e-5)
+
+
+def test_an_unmerged_tower_lora_is_refused_by_name(tiny_dir, tmp_path):
+    import shutil
+
+    import torch
+
+    from vitron_agent.errors import ConfigError
+    from vitron_agent.planners.release import load_release
+
+    rel = tiny_dir / "vitron-release"
+    tower = tmp_path / "LanguageBind_Image"
+    shutil.copytree(rel / "LanguageBind" / "LanguageBind_Image", tower)
+    state = torch.load(tower / "pytorch_model.bin", weights_only=True)
+    state["vision_model.encoder.layers.0.self_attn.q_proj.lora_A.default.weight"] = torch.zeros(4, 32)
+    torch.save(state, tower / "pytorch_model.bin")
+    with pytest.raises(ConfigError, match="unmerged LoRA"):
+        load_release(rel / "Vitron-base", lora=str(rel / "Vitron-lora"), image_tower=str(tower))

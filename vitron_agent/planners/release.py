@@ -444,6 +444,13 @@ def _tower_folder(name: str | None, override: str | None, base: Path) -> Path | 
     p = Path(name).expanduser()
     if p.is_absolute():
         return p
+    if len(p.parts) == 2 and not name.startswith("."):  # a hub id (LanguageBind/LanguageBind_Image): the local cache
+        try:
+            from huggingface_hub import snapshot_download
+
+            return Path(snapshot_download(name, local_files_only=True))
+        except Exception:  # noqa: BLE001 -- not cached: look for the folder on disk below
+            pass
     for root in (base.parent, base.parent.parent, Path.cwd()):
         cand = root / p
         if cand.is_dir():
@@ -460,11 +467,7 @@ def _vision_config(folder: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise ConfigError(f"no config.json in the tower folder {folder}; point image_tower / video_tower at "
                           "LanguageBind_Image / LanguageBind_Video_merge") from None
-    vision = cfg.get("vision_config", cfg)
-    if int(vision.get("lora_r", 0) or 0) > 0:
-        raise ConfigError(f"{folder} has an unmerged LoRA (vision_config.lora_r = {vision['lora_r']}); use the merged "
-                          "release (LanguageBind_Video_merge) or merge it first")
-    return vision
+    return cfg.get("vision_config", cfg)
 
 
 def release_pieces(checkpoint: str | Path, lora: str | None = None, image_tower: str | None = None,
@@ -535,10 +538,13 @@ def _tower_state(folder: Path) -> dict[str, torch.Tensor]:
     state: dict[str, torch.Tensor] = {}
     for f in files:
         state.update(_torch_load(f))
+    if any(".lora_A" in k or ".lora_B" in k for k in state):
+        raise ConfigError(f"{folder} holds an unmerged LoRA (lora_A / lora_B weights); use the merged release "
+                          "(LanguageBind_Video_merge) or merge it first")
     out = {}
     for k, v in state.items():
-        if k.startswith("vision_model."):
-            out[k[len("vision_model."):].replace("encoder.base_model.model.", "encoder.")] = v
+        if k.startswith("vision_model."):  # a LoRA-wrapped encoder (merged) keeps peft's prefix
+            out[k[len("vision_model."):].replace("encoder.base_model.model.", "encoder.").replace(".base_layer.", ".")] = v
     return out
 
 
