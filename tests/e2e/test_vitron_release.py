@@ -208,3 +208,9 @@ def test_an_unmerged_tower_lora_is_refused_by_name(tiny_dir, tmp_path):
     torch.save(state, tower / "pytorch_model.bin")
     with pytest.raises(ConfigError, match="unmerged LoRA"):
         load_release(rel / "Vitron-base", lora=str(rel / "Vitron-lora"), image_tower=str(tower))
+
+
+def test_media_tokens_typed_by_the_user_are_text(release_agent, cat):
+    release_agent.run("what is <image> and <objs>?", image=cat)
+    turn = release_agent.planner.last_turn
+    assert turn["input_ids"].count(-200) == 1 and -300 not in turn["input_ids"]

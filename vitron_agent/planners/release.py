@@ -696,9 +696,13 @@ def answer(model: Any, tokenizer: Any, num_frames: int, text: str, image: Any = 
     if box is not None and use_image:
         h, w = image.shape[:2]
         region = region_to_224(box, w, h)
+    def plain(t: str) -> str:  # a user typing "<image>" must not make a media slot
+        return t.replace(IMAGE_TOKEN, "[image]").replace(OBJS_TOKEN, "[objs]")
+
+    text = plain(text)
     messages: list[tuple[str, str | None]] = []
     for q, a in history or []:
-        messages += [(ROLES[0], q), (ROLES[1], a)]
+        messages += [(ROLES[0], plain(q)), (ROLES[1], plain(a))]
     messages += [(ROLES[0], user_message(text, use_image, num_frames if use_frames else 0, region is not None)),
                  (ROLES[1], None)]
     prompt = llava_v1_prompt(messages)
