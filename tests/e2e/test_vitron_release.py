@@ -214,3 +214,19 @@ def test_media_tokens_typed_by_the_user_are_text(release_agent, cat):
     release_agent.run("what is <image> and <objs>?", image=cat)
     turn = release_agent.planner.last_turn
     assert turn["input_ids"].count(-200) == 1 and -300 not in turn["input_ids"]
+
+
+def test_the_cli_with_planner_vitron_and_a_box(tiny_dir, tmp_path, cat):
+    from PIL import Image
+
+    img = tmp_path / "cat.png"
+    Image.fromarray(cat).save(img)
+    p = subprocess.run([str(Path(sys.executable).parent / "vitron-agent"), "run", "--planner", "vitron", "--config",
+                        str(tiny_dir / "vitron-release.toml"), "--image", str(img), "--box", "40,30,200,180", "--json",
+                        "--out", str(tmp_path / "out"), "replace the marked object with a teapot"],
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr[-2000:]
+    data = json.loads(p.stdout)
+    assert [(s["tool"], s["status"]) for s in data["steps"]] == [("segment", "ok"), ("edit", "ok")]
+    assert data["steps"][0]["args"].get("box") not in (None, "")  # the user's box reached the segment step
+    assert "teapot" in data["answer"]
