@@ -143,6 +143,20 @@ ROWS = [
      [("segment", {**IMG, "target": "the dogs", "box": box(1, 2, 30, 40)})], (None, "first of the 2 regions")),
     ("name-with-a-2", "<module>Image2Video</module><instruction>generation: the waves roll</instruction>", "image", {},
      [("animate", {**IMG, "prompt": "the waves roll"})], (None, None)),
+    ("point-region", "<module>B</module><instruction>segmentation: the cup</instruction><region>(320, 240)</region>",
+     "image", {}, [("segment", {**IMG, "target": "the cup", "point": {"type": "point", "x": 320, "y": 240}})],
+     (None, "as a point")),
+    ("normalised-point-for-tracking", "<module>E</module><instruction>segmentation: ball</instruction>"
+                                      "<region>[0.5, 0.25]</region>", "video", {},
+     [("track", {**VID, "target": "ball", "point": {"type": "point", "x": 320, "y": 120}})], (None, "as a point")),
+    ("B-two-instructions", "<module>B</module><instruction>segmentation: the cat</instruction>"
+                           "<instruction>segmentation: the dog</instruction>", "image", {},
+     [("segment", {**IMG, "target": "the cat"}), ("segment", {**IMG, "target": "the dog"})], (None, None)),
+    ("B-semicolon-targets", "<module>B</module><instruction>segmentation: the cat; the dog</instruction>", "image", {},
+     [("segment", {**IMG, "target": "the cat"}), ("segment", {**IMG, "target": "the dog"})], (None, None)),
+    ("C-replace-x-with-y", "<module>C</module><instruction>editing: replace the train with a passenger train"
+                           "</instruction>", "image", {},
+     [("segment", {**IMG, "target": "the train"}), inpaint("$s1.mask", "a passenger train")], (None, None)),
     ("letter-with-its-name", "<module>B (image segmentation)</module><instruction>segmentation: the cat</instruction>",
      "image", {}, [("segment", {**IMG, "target": "the cat"})], (None, None)),
     ("module-without-instruction", "I can do that. <module>A</module>", "", {}, [], ("I can do that.", "without an")),

@@ -60,6 +60,7 @@ _NUM = r"-?\d+(?:\.\d+)?"
 _NUMBER = re.compile(_NUM)
 REGION_LAYOUTS = ("auto", "xyxy", "xywh")
 REGION_UNITS = ("auto", "pixels", "normalized", "percent", "224")
+_REPLACE = re.compile(r"^\s*(?:replace|swap|change|turn|transform)\s+(.+?)\s+(?:with|for|into|to)\s+(.+)$", re.I)
 _KEEP = {"keep", "none", "unchanged", "no change", "nothing", "same", "keep it", "keep unchanged", "n/a", "-"}
 MAX_TEXT = 20_000
 
@@ -125,6 +126,8 @@ def read_region(content: str, size: tuple[int, int] | None = None, layout: str =
     raw = content.strip()
     shown = raw[:60]
     nums = [float(v) for v in _NUMBER.findall(raw)]
+    if len(nums) in (2, 3):
+        return _read_point(raw, shown, nums[:2], size, units, model_frame)
     if len(nums) < 4:
         return None, [f"I read the region {shown!r} as no box: it needs four numbers (x1, y1, x2, y2); ignored it."]
     notes: list[str] = []
@@ -179,6 +182,27 @@ def read_region(content: str, size: tuple[int, int] | None = None, layout: str =
         notes.append(f"I read the region {shown!r} as reaching past the top-left corner and clipped it.")
     r = lambda v: round(v, 2)  # noqa: E731
     return {"type": "box", "x1": r(x1), "y1": r(y1), "x2": r(x2), "y2": r(y2)}, notes
+
+
+def _read_point(raw: str, shown: str, xy: list[float], size: tuple[int, int] | None, units: str,
+                model_frame: int | None) -> tuple[dict[str, Any] | None, list[str]]:
+    """Two numbers: a point, in the same units as boxes (see :func:`read_region`)."""
+    x, y = xy
+    unit = units
+    if unit == "auto":
+        unit = "percent" if "%" in raw else "normalized" if max(abs(x), abs(y)) <= 1.0 else \
+            str(model_frame) if model_frame else "pixels"
+    notes = [f"I read the region {shown!r} as a point."]
+    if unit != "pixels":
+        if size is None:
+            return None, notes + [f"I could not place the point {shown!r} ({unit}) without an image; ignored it."]
+        w, h = size
+        sx, sy = {"normalized": (w, h), "percent": (w / 100, h / 100)}.get(
+            unit, (w / float(unit), h / float(unit)) if unit.isdigit() else (1.0, 1.0))
+        x, y = x * sx, y * sy
+    if x < 0 or y < 0 or (size is not None and (x >= size[0] or y >= size[1])):
+        return None, notes + [f"I read the point {shown!r} as lying outside the picture; ignored it."]
+    return {"type": "point", "x": round(x, 2), "y": round(y, 2)}, notes
 
 
 def parse_vitron_output(text: str, toolbox: Any, image: str | None = "$input.image",
@@ -294,7 +318,7 @@ def _groups_to_plan(groups, answer, toolbox, media, features, start) -> Plan:
     def region_args(box: dict[str, Any] | None) -> dict[str, Any]:
         """The answer's box, else the user's own region (Vitron hands its sketch pad to SEEM / GLIGEN)."""
         if box is not None:
-            return {"box": box}
+            return {box["type"]: box}
         return {k: v for k, v in user.items() if k in ("box", "point", "scribble")}
 
     for g in groups:
@@ -321,9 +345,13 @@ def _groups_to_plan(groups, answer, toolbox, media, features, start) -> Plan:
             notes.append(f"module {letter} ({MODULES[letter]}) needs an image; skipped {text[:80]!r}")
         elif letter == "B":
             where = region_args(box)
-            sid = add("segment", image=image, target=text[:200] or None, **where,
-                      prompt_embedding=_feature(seg_feats, "segment"))
-            mask = f"${sid}.mask"
+            targets = [t.strip() for b in bodies for t in b.split(";") if t.strip()] or [None]
+            if where and len(targets) > 1:
+                targets = [" ".join(t for t in targets if t)]  # one region: one object
+            for t in targets:  # several instructions or ";": one segmentation each
+                sid = add("segment", image=image, target=t[:200] if t else None, **where,
+                          prompt_embedding=_feature(seg_feats, "segment"))
+                mask = f"${sid}.mask"
         elif letter == "C":
             image, mask = _inpaint_module(text, box, image, mask, toolbox, add, notes, region_args)
     return Plan(steps=steps, answer=answer or None, notes=notes)
@@ -341,6 +369,11 @@ def _inpaint_module(text, box, image, mask, toolbox, add, notes, region_args):
         notes.append(f"module C needs the 'segment' tool to find where to paint; skipped {text[:80]!r}")
         return image, mask
     where = region_args(box)
+    swap = _REPLACE.search(text)
+    if swap and not where and mask is None:  # "replace the train with a passenger train": find X, paint Y
+        found = f"${add('segment', image=image, target=swap.group(1).strip()[:200])}.mask"
+        image = f"${add('edit', image=image, operation='inpaint', mask=found, prompt=swap.group(2).strip())}.image"
+        return image, found
     targets = [t.strip() for t in text.split(";") if t.strip()] or [text]
     if mask is not None and box is None:  # the mask of this answer's B (which already used the user's region)
         masks = [(mask, text)]
@@ -389,7 +422,8 @@ def _video_module(letter, group, text, box, toolbox, media, image, add, notes, g
         return
     if letter == "E":
         embedding = _feature(seg_feats, "track") if "prompt_embedding" in toolbox.get("track").Input.model_fields else None
-        where = {"box": box} if box is not None else {k: v for k, v in media["user"].items() if k in ("box", "point")}
+        where = {box["type"]: box} if box is not None else \
+            {k: v for k, v in media["user"].items() if k in ("box", "point")}
         media["track"] = f"${add('track', video=video, target=text[:200] or None, **where, prompt_embedding=embedding)}.track"
         return
     if box is None and "box" in media["user"]:
@@ -414,7 +448,8 @@ def _video_module(letter, group, text, box, toolbox, media, image, add, notes, g
             args.update(operation=op, color=color)
         if args.get("where") is not None and media.get("track") is None:
             target = None if box is not None else "the main object"
-            media["track"] = f"${add('track', video=video, target=target, box=box)}.track"
+            region = {} if box is None else {"box": box} if isinstance(box, str) else {box["type"]: box}
+            media["track"] = f"${add('track', video=video, target=target, **region)}.track"
         if args.get("where") is not None:
             args["track"] = media["track"]
         video = media["video"] = f"${add('edit_video', **args)}.video"
