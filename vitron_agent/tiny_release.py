@@ -148,13 +148,7 @@ def _samples(tok: Any, rng: Any) -> list[tuple[list[int], dict[str, Any], Any, i
 
 
 def _embed(model: Any, ids: list[int], pixels: dict[str, Any], region: Any) -> Any:
-    blocks, reg = [], None
-    if pixels["video"] is not None:
-        blocks += model.encode_video(pixels["video"])
-    if pixels["image"] is not None:
-        img, reg = model.encode_image(pixels["image"], region)
-        blocks.append(img)
-    return model.embed(ids, blocks, reg if region is not None else None)
+    return model.embed_media(ids, pixels["image"], pixels["video"], region)
 
 
 def _train(model: Any, tok: Any, steps: int) -> float:

@@ -160,8 +160,7 @@ def read_region(content: str, size: tuple[int, int] | None = None, layout: str =
         if size is None:
             return None, notes + [f"I could not place the region {shown!r} ({unit}) without an image; ignored it."]
         w, h = size
-        sx, sy = {"normalized": (w, h), "percent": (w / 100, h / 100)}.get(unit, (w / float(unit), h / float(unit)) if
-                                                                             unit.isdigit() else (1.0, 1.0))
+        sx, sy = _unit_scale(unit, size)
         x1, x2, y1, y2 = x1 * sx, x2 * sx, y1 * sy, y2 * sy
         if unit.isdigit() and units == "auto":
             notes.append(f"I read the region {shown!r} in the model's {unit} x {unit} frame and scaled it to the "
@@ -184,6 +183,16 @@ def read_region(content: str, size: tuple[int, int] | None = None, layout: str =
     return {"type": "box", "x1": r(x1), "y1": r(y1), "x2": r(x2), "y2": r(y2)}, notes
 
 
+def _unit_scale(unit: str, size: tuple[int, int]) -> tuple[float, float]:
+    """Pixels per unit on x and y: 0-1 fractions, percent, or an N x N frame (``"224"``)."""
+    w, h = size
+    if unit == "normalized":
+        return float(w), float(h)
+    if unit == "percent":
+        return w / 100, h / 100
+    return (w / float(unit), h / float(unit)) if unit.isdigit() else (1.0, 1.0)
+
+
 def _read_point(raw: str, shown: str, xy: list[float], size: tuple[int, int] | None, units: str,
                 model_frame: int | None) -> tuple[dict[str, Any] | None, list[str]]:
     """Two numbers: a point, in the same units as boxes (see :func:`read_region`)."""
@@ -196,9 +205,7 @@ def _read_point(raw: str, shown: str, xy: list[float], size: tuple[int, int] | N
     if unit != "pixels":
         if size is None:
             return None, notes + [f"I could not place the point {shown!r} ({unit}) without an image; ignored it."]
-        w, h = size
-        sx, sy = {"normalized": (w, h), "percent": (w / 100, h / 100)}.get(
-            unit, (w / float(unit), h / float(unit)) if unit.isdigit() else (1.0, 1.0))
+        sx, sy = _unit_scale(unit, size)
         x, y = x * sx, y * sy
     if x < 0 or y < 0 or (size is not None and (x >= size[0] or y >= size[1])):
         return None, notes + [f"I read the point {shown!r} as lying outside the picture; ignored it."]

@@ -399,6 +399,19 @@ class VitronForCausalLM(_llama_cls()):  # type: ignore[misc]
         feats = self.model.mm_projector(self.model.video_tower(pixels[None]))[0]
         return [feats[t] for t in range(feats.shape[0])]
 
+    def embed_media(self, ids: list[int], image: torch.Tensor | None, video: torch.Tensor | None,
+                    region: list[float] | None) -> torch.Tensor:
+        """Input embeddings of one sequence from preprocessed pixels: the video's frame blocks, then
+        the image's block, and the region feature at ``<objs>`` when a region (224 frame) is given."""
+        blocks: list[torch.Tensor] = []
+        reg = None
+        if video is not None:
+            blocks += self.encode_video(video)
+        if image is not None:
+            img, reg = self.encode_image(image, region)
+            blocks.append(img)
+        return self.embed(ids, blocks, reg if region is not None else None)
+
     def embed(self, ids: list[int], images: list[torch.Tensor], region: torch.Tensor | None) -> torch.Tensor:
         """prepare_inputs_labels_for_multimodal for one sequence: -200 -> the next feature block,
         -300 -> the region feature of the last image block."""
@@ -708,14 +721,9 @@ def answer(model: Any, tokenizer: Any, num_frames: int, text: str, image: Any = 
     prompt = llava_v1_prompt(messages)
     ids = tokenize_with_media(prompt, tokenizer)
     with torch.inference_mode():
-        blocks: list[torch.Tensor] = []
-        reg = None
-        if use_frames:
-            blocks += model.encode_video(preprocess_video(frames, num_frames).to(device, dtype))
-        if use_image:
-            img, reg = model.encode_image(preprocess_image(image).to(device, dtype), region)
-            blocks.append(img)
-        emb = model.embed(ids, blocks, reg if region is not None else None)
+        video = preprocess_video(frames, num_frames).to(device, dtype) if use_frames else None
+        pixels = preprocess_image(image).to(device, dtype) if use_image else None
+        emb = model.embed_media(ids, pixels, video, region)
         out = model.generate(inputs_embeds=emb[None], attention_mask=torch.ones((1, emb.shape[0]), dtype=torch.long,
                                                                                  device=device),
                              max_new_tokens=max_new_tokens, do_sample=do_sample, eos_token_id=tokenizer.eos_token_id,
