@@ -25,7 +25,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CONVERSATIONS", "make_tiny_release"]
+__all__ = ["CONVERSATIONS", "TinyReleaseError", "make_tiny_release", "verify_release"]
 
 # (user text, media: "image" | "image+box" | "video" | "", Vitron's answer)
 CONVERSATIONS = [
@@ -151,31 +151,56 @@ def _embed(model: Any, ids: list[int], pixels: dict[str, Any], region: Any) -> A
     return model.embed_media(ids, pixels["image"], pixels["video"], region)
 
 
-def _train(model: Any, tok: Any, steps: int) -> float:
-    """Fit the LoRA + projector + region extractor to :data:`CONVERSATIONS`; returns the last loss."""
+LEARNING_RATE = 3e-3
+WARMUP = 20
+CLIP = 1.0
+CONVERGED = 0.002  # mean loss per conversation, held for CALM steps in a row on new pictures
+CALM = 10
+
+
+def _rate(step: int, steps: int) -> float:
+    """Linear warm-up, then cosine decay to a tenth: a seed-stable schedule (a flat 1e-2 with no
+    clipping diverged on AMD EPYC CPUs while converging on others)."""
+    import math
+
+    if step < WARMUP:
+        return LEARNING_RATE * (step + 1) / WARMUP
+    t = min(1.0, (step - WARMUP) / max(1, steps - WARMUP))
+    return LEARNING_RATE * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+def _train(model: Any, tok: Any, steps: int, log: Any = None) -> tuple[float, int]:
+    """Fit the LoRA + projector + region extractor to :data:`CONVERSATIONS`; returns (last mean
+    loss, steps taken). Gradients are clipped and the rate warms up and decays, so the same
+    recipe converges whatever the CPU's float rounding."""
     import numpy as np
     import torch
 
     rng = np.random.default_rng(0)
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=1e-2, weight_decay=0.0)
+    opt = torch.optim.AdamW(params, lr=LEARNING_RATE, weight_decay=0.0)
     inner = model.base_model.model
-    loss_value, calm = float("inf"), 0
-    for _ in range(steps):
+    loss_value, calm, step = float("inf"), 0, 0
+    for step in range(steps):
+        for group in opt.param_groups:
+            group["lr"] = _rate(step, steps)
         total = 0.0
         opt.zero_grad()
         samples = _samples(tok, rng)
         for ids, pixels, region, start in samples:
             emb = _embed(inner, ids, pixels, region)
             out = model(inputs_embeds=emb[None], labels=torch.tensor(_labels(ids, start, pixels))[None])
-            out.loss.backward()
+            (out.loss / len(samples)).backward()
             total += float(out.loss.detach())
+        torch.nn.utils.clip_grad_norm_(params, CLIP)
         opt.step()
         loss_value = total / len(samples)
-        calm = calm + 1 if loss_value < 0.002 else 0
-        if calm >= 10:  # ten steps in a row on new pictures
+        if log is not None and step % 25 == 0:
+            log(f"step {step}: loss {loss_value:.4f}")
+        calm = calm + 1 if loss_value < CONVERGED else 0
+        if calm >= CALM:  # ten steps in a row on new pictures
             break
-    return loss_value
+    return loss_value, step + 1
 
 
 def _labels(ids: list[int], start: int, pixels: dict[str, Any]) -> list[int]:
@@ -202,18 +227,72 @@ def _non_lora(name: str) -> bool:
     return any(part in name for part in (".mm_projector.", ".region_extractor.", ".embed_tokens.", ".lm_head."))
 
 
-def make_tiny_release(root: Path, steps: int = 400) -> dict[str, Path]:
-    """Write the tiny release under ``root / "vitron-release"``; returns its four folders."""
+def make_tiny_release(root: Path, steps: int = 400, log: Any = None) -> dict[str, Path]:
+    """Write the tiny release under ``root / "vitron-release"``; returns its four folders.
+
+    The release is built in a ``.partial`` folder, loaded back through :func:`load_release` and
+    asked every conversation on pictures it never saw; only when it answers each one verbatim is
+    the folder renamed into place. Otherwise a :class:`TinyReleaseError` names the loss and the
+    wrong answers: a release that answers noise is never written."""
+    import shutil
+
+    final = root / "vitron-release"
+    if (final / "Vitron-lora" / "adapter_model.bin").exists():
+        return _paths(final)
+    partial = root / "vitron-release.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    loss, taken = _build(partial, steps, log)
+    wrong = verify_release(_paths(partial))
+    if wrong:
+        raise TinyReleaseError(
+            f"the tiny Vitron release did not learn its {len(CONVERSATIONS)} conversations: mean loss {loss:.4f} after "
+            f"{taken} steps; {len(wrong)} answered wrongly, e.g. {wrong[0][0]!r} -> {wrong[0][1][:80]!r}. Its training "
+            f"is in vitron_agent/tiny_release.py (rate {LEARNING_RATE}, clip {CLIP}); the partial release is in {partial}")
+    shutil.rmtree(final, ignore_errors=True)
+    partial.rename(final)
+    return _paths(final)
+
+
+class TinyReleaseError(RuntimeError):
+    """The tiny release's training did not converge (see :func:`make_tiny_release`)."""
+
+
+def _paths(rel: Path) -> dict[str, Path]:
+    return {"base": rel / "Vitron-base", "lora": rel / "Vitron-lora",
+            "image_tower": rel / "LanguageBind" / "LanguageBind_Image",
+            "video_tower": rel / "LanguageBind" / "LanguageBind_Video_merge"}
+
+
+def verify_release(paths: dict[str, Path], seed: int = 1) -> list[tuple[str, str]]:
+    """(request, answer) for each conversation the release loaded from ``paths`` answers other
+    than :data:`CONVERSATIONS` says, on random pictures (a fresh seed) and a box where one is due."""
+    import numpy as np
+
+    from vitron_agent.planners.release import answer, load_release
+
+    model, tok, info = load_release(paths["base"], str(paths["lora"]), str(paths["image_tower"]),
+                                    str(paths["video_tower"]))
+    rng = np.random.default_rng(seed)
+    wrong = []
+    for text, media, expected in CONVERSATIONS:
+        h, w = (int(v) for v in rng.integers(64, 200, 2))
+        image = rng.integers(0, 255, (h, w, 3), dtype="uint8") if "image" in media else None
+        frames = [rng.integers(0, 255, (h, w, 3), dtype="uint8") for _ in range(6)] if media == "video" else None
+        box = (w * 0.1, h * 0.1, w * 0.6, h * 0.7) if "box" in media else None
+        got = answer(model, tok, info["num_frames"], text, image=image, frames=frames, box=box,
+                     max_new_tokens=len(tok(expected).input_ids) + 8)["text"]
+        if got != expected:
+            wrong.append((text, got))
+    return wrong
+
+
+def _build(rel: Path, steps: int, log: Any) -> tuple[float, int]:
+    """Write every file of the release under ``rel``; returns (last loss, steps taken)."""
     import torch
 
     from vitron_agent.planners.release import VitronForCausalLM, _llama_config
 
-    rel = root / "vitron-release"
-    paths = {"base": rel / "Vitron-base", "lora": rel / "Vitron-lora",
-             "image_tower": rel / "LanguageBind" / "LanguageBind_Image",
-             "video_tower": rel / "LanguageBind" / "LanguageBind_Video_merge"}
-    if (paths["lora"] / "adapter_model.bin").exists():
-        return paths
+    paths = _paths(rel)
     torch.manual_seed(0)
     tok = _tokenizer(paths["base"])
     cfg = _llava_config(len(tok))
@@ -250,11 +329,11 @@ def make_tiny_release(root: Path, steps: int = 400) -> dict[str, Path]:
     for name, p in peft_model.named_parameters():
         if _non_lora(name):
             p.requires_grad_(True)
-    loss = _train(peft_model, tok, steps)
+    loss, taken = _train(peft_model, tok, steps, log)
     lora = paths["lora"]
     peft_model.save_pretrained(str(lora), safe_serialization=False)
     non_lora = {n: p.detach().clone().half() for n, p in peft_model.named_parameters() if _non_lora(n)}
     torch.save(non_lora, lora / "non_lora_trainables.bin")
     (lora / "config.json").write_text(json.dumps(cfg, indent=2))
-    (lora / "trainer_state.json").write_text(json.dumps({"global_step": steps, "log_history": [{"loss": loss}]}))
-    return paths
+    (lora / "trainer_state.json").write_text(json.dumps({"global_step": taken, "log_history": [{"loss": loss}]}))
+    return loss, taken

@@ -230,3 +230,13 @@ def test_the_cli_with_planner_vitron_and_a_box(tiny_dir, tmp_path, cat):
     assert [(s["tool"], s["status"]) for s in data["steps"]] == [("segment", "ok"), ("edit", "ok")]
     assert data["steps"][0]["args"].get("box") not in (None, "")  # the user's box reached the segment step
     assert "teapot" in data["answer"]
+
+
+def test_a_release_that_did_not_learn_is_refused_loudly(tmp_path):
+    """Three steps of training cannot learn the conversations: the build fails naming the loss,
+    and no release is left where the next run would take it for a good one."""
+    from vitron_agent.tiny_release import TinyReleaseError, make_tiny_release
+
+    with pytest.raises(TinyReleaseError, match=r"mean loss \d+\.\d+ after 3 steps"):
+        make_tiny_release(tmp_path, steps=3)
+    assert not (tmp_path / "vitron-release").exists()
