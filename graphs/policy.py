@@ -28,17 +28,27 @@ ASSUMED = "cannot recognise"
 def assumption(record: dict[str, Any]) -> tuple[str, str] | None:
     """(the target a finished step could not recognise, what it did instead), or None. Read
     from the step's ``method``: "...; it cannot recognise 'the flag' by name, so it took the
-    most prominent object; ..."."""
+    most prominent object; ..." or "...; it found no car, so it took the red regions"."""
+    found = _assumed(record)
+    return None if found is None else (found[1], found[2])
+
+
+def _assumed(record: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(how: "cannot recognise" | "found no", target, what it did instead), or None."""
     import re
 
     if record.get("status") != "ok":
         return None
     method = str(record.get("outputs", {}).get("method", {}).get("value") or "")
-    m = re.search(r"cannot recognise (.+?)(?: by name)?, so it ([^;]+)", method)
+    m = re.search(r"(cannot recognise|found no) (.+?)(?: by name)?, so it ([^;]+)", method)
     if not m:
         return None
-    target = m.group(1).strip().strip("'\"") or str(record.get("args", {}).get("target") or "the target")
-    return target, m.group(2).strip().rstrip(".")
+    target = m.group(2).strip().strip("'\"") or str(record.get("args", {}).get("target") or "the target")
+    return m.group(1), target, m.group(3).strip().rstrip(".")
+
+
+def _said(how: str, target: str) -> str:
+    return f"I found no {target} in the image" if how == "found no" else f"I can't recognise {target!r} by name"
 
 
 def hold_reason(step: dict[str, Any], records: dict[str, dict[str, Any]]) -> str | None:
@@ -50,14 +60,13 @@ def hold_reason(step: dict[str, Any], records: dict[str, dict[str, Any]]) -> str
         ref = parse_ref(step["args"].get(name))
         if not ref or ref[0] in ("input", "last") or ref[0] not in records:
             continue
-        found = assumption(records[ref[0]])
+        found = _assumed(records[ref[0]])
         if found is not None:
-            target, did = found
+            how, target, did = found
             took = did.removeprefix("took ")
-            return (f"held back: I can't recognise {target!r} without a detector, and to {DESTRUCTIVE[op]} what I found "
-                    f"instead ({took}) could destroy the wrong thing. Mark it with a point or a box "
-                    f"(--point X,Y / --box X1,Y1,X2,Y2, or a click in the UI), say \"the main object\", or configure "
-                    "[tools.ground]")
+            return (f"held back: {_said(how, target)}, and to {DESTRUCTIVE[op]} what I found instead ({took}) could "
+                    f"destroy the wrong thing. Mark it with a point or a box (--point X,Y / --box X1,Y1,X2,Y2, or a "
+                    f"click in the UI), say \"the main object\", or configure [tools.ground]")
     return None
 
 
@@ -68,11 +77,11 @@ def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:
         rec = records.get(step.id)
         if rec is None:
             continue
-        found = assumption(rec)
+        found = _assumed(rec)
         if found is not None:
-            target, did = found
-            out.append(f"I can't recognise {target!r} without a detector, so I {did} ({step.id}) — give a point or a "
-                       "box, or configure [tools.ground].")
+            how, target, did = found
+            out.append(f"{_said(how, target)}, so I {did} ({step.id}) — give a point or a box, or configure "
+                       "[tools.ground].")
         if rec.get("error_kind") == "held":
             out.append(f"I did not run {step.id} ({step.tool} {step.args.get('operation', '')}): "
                        + str(rec.get("error", "")).removeprefix("held back: ") + ".")

@@ -25,6 +25,9 @@ def summarise_outputs(record: dict[str, Any]) -> str:
             parts.append(f"{value.get('kind', 'feature')} {tuple(value.get('shape', ()))}")
         elif kind == "box":
             scalars.append(f"{name} ({value['x1']:.0f}, {value['y1']:.0f}, {value['x2']:.0f}, {value['y2']:.0f})")
+        elif kind == "detections":
+            items = value.get("items", [])
+            parts.append(f"{len(items)} detection{'s' if len(items) != 1 else ''}")
         elif kind == "number" and not isinstance(value, bool):
             scalars.append(f"{name} {value:g}")
     method = record.get("outputs", {}).get("method", {})

@@ -114,6 +114,17 @@ def region_facts(image: np.ndarray, mask: np.ndarray | None) -> dict:
     return facts
 
 
+ACHROMATIC = ("gray", "black", "white")
+
+
+def main_colour(colors: list[tuple[str, float]], floor: float = 0.12) -> str:
+    """The colour a person would name: the largest chromatic colour covering at least ``floor``
+    of the pixels (a red motorcycle is red, though its metal and shadows are gray and black), else
+    the largest colour."""
+    chroma = next((c for c, f in colors if c not in ACHROMATIC and f >= floor), None)
+    return chroma or (colors[0][0] if colors else "no colour")
+
+
 def _answer(question: str, facts: dict, has_region: bool) -> str:
     q = question.lower()
     subject = "The region" if has_region else "The image"
@@ -127,11 +138,15 @@ def _answer(question: str, facts: dict, has_region: bool) -> str:
         shares = dict(facts["colors"])
         share = shares.get(asked[-1], 0.0)
         main = facts["colors"][0][0]
-        if share >= 0.25 or main == asked[-1]:
+        if share >= 0.25 or asked[-1] in (main, main_colour(facts["colors"])):
             return f"Yes: {subject.lower().replace('the ', 'the ', 1)} is {share:.0%} {asked[-1]} (colours: {_colors_phrase(facts['colors'])})."
         return (f"No: {subject.lower()} is mostly {main}; {asked[-1]} covers {share:.0%} "
                 f"(colours: {_colors_phrase(facts['colors'])}).")
     if re.search(r"\bcolou?rs?\b", q):
+        chroma = main_colour(facts["colors"])
+        if chroma != facts["colors"][0][0]:
+            return (f"{subject} is {chroma}: its main colour besides gray, black and white (shadows, metal, "
+                    f"highlights); colours: {_colors_phrase(facts['colors'])}.")
         return f"{subject} is mostly {facts['colors'][0][0]}; colours: {_colors_phrase(facts['colors'])}."
     if re.search(r"\bwhere\b|\bposition\b|\blocated\b", q) and has_region:
         return f"{subject} is at the {facts['position']} of the image, box {facts['box']}."
@@ -304,5 +319,5 @@ class CvCountTool(VisionTool):
         return CountOutput(count=len(comps), mask=mask_ref, text=text, method=method)
 
 
-register(Backend("describe", "cv", CvDescribeTool, default=True))
-register(Backend("count", "cv", CvCountTool, default=True))
+register(Backend("describe", "cv", CvDescribeTool))
+register(Backend("count", "cv", CvCountTool))

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["salient_map", "salient_session", "SIZE"]
+__all__ = ["salient_map", "salient_session", "object_in_box", "SIZE"]
 
 SIZE = 320
 _MEAN = np.array([0.485, 0.456, 0.406], np.float32)
@@ -53,3 +53,30 @@ def salient_map(image: np.ndarray) -> np.ndarray:
     lo, hi = float(out.min()), float(out.max())
     out = (out - lo) / max(hi - lo, 1e-6)
     return cv2.resize(out.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def object_in_box(image: np.ndarray, x1: float, y1: float, x2: float, y2: float, pad: float = 0.1,
+                  spill: bool = False) -> np.ndarray:
+    """HxW bool: the salient object of a window padded by ``pad`` around the box (XYXY pixels),
+    limited to the box -- or, with ``spill`` (a detector's box, which often cuts a wheel or a
+    hand off), to the padded window. Measured against LiteMedSAM's box prompt by
+    benchmarks/segment_quality.py."""
+    from vitron_agent.tools.masks import components, fill_holes
+
+    h, w = image.shape[:2]
+    x1, y1, x2, y2 = int(x1), int(y1), int(min(x2, w)), int(min(y2, h))
+    px, py = max(2, int((x2 - x1) * pad)), max(2, int((y2 - y1) * pad))
+    cx1, cy1, cx2, cy2 = max(0, x1 - px), max(0, y1 - py), min(w, x2 + px), min(h, y2 + py)
+    prob = salient_map(image[cy1:cy2, cx1:cx2])
+    comps = components(prob > 0.5, min_pixels=max(4, prob.size // 5000))
+    local = np.zeros(prob.shape, bool)
+    if comps:
+        big = comps[0].sum()
+        local = fill_holes(np.logical_or.reduce([c for c in comps if c.sum() >= 0.15 * big]))
+    mask = np.zeros((h, w), bool)
+    mask[cy1:cy2, cx1:cx2] = local
+    if spill:
+        return mask
+    inside = np.zeros((h, w), bool)
+    inside[y1:y2 + 1, x1:x2 + 1] = True
+    return fill_holes(mask & inside)

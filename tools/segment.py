@@ -155,6 +155,8 @@ class CvSegmentTool(VisionTool):
             if largest:
                 return fill_holes(comps[0]), method + ", the largest region"
             keep = [c for c in comps if c.sum() >= 0.1 * comps[0].sum()]
+            if noun := named_noun(inp.target):
+                method += f"; it cannot recognise {noun!r} by name, so it took the {color} regions"
             return fill_holes(np.logical_or.reduce(keep)), method
         if position or largest:
             comps = components(objectness(image), min_pixels=max(4, h * w // 2000))
@@ -174,7 +176,9 @@ class CvSegmentTool(VisionTool):
 
 _NOT_NOUNS = re.compile(r"\b(?:the|a|an|on|in|at|of|to|side|half|part|one|thing|things|object|objects|region|regions|"
                         r"foreground|main|subject|largest|biggest|smallest|left|right|top|bottom|center|centre|middle|"
-                        r"upper|lower|leftmost|rightmost|topmost|bottommost|image|picture|photo)\b", re.I)
+                        r"upper|lower|leftmost|rightmost|topmost|bottommost|image|picture|photo|"
+                        r"discs?|disks?|circles?|squares?|rectangles?|triangles?|shapes?|blobs?|spots?|dots?|patch(?:es)?|"
+                        r"areas?|stripes?|lines?|parts?|pixels?|bits?|splotch(?:es)?|marks?|spaces?)\b", re.I)
 
 
 def named_noun(target: str | None) -> str | None:

@@ -50,10 +50,10 @@ def component_at(mask: np.ndarray, x: int, y: int) -> np.ndarray | None:
 
 
 class EmbeddedSegmentTool(CvSegmentTool):
-    description = ("Segment a target in an image and return its mask. Target by words ('the foreground', "
-                   "'the main object', a colour or position, 'the largest object'), a point, a box or a scribble. "
-                   "Embedded backend: U²-Netp salient objects and LiteMedSAM boxes (real trained weights); it "
-                   "finds the most prominent object but cannot recognise categories by name.")
+    description = ("Segment a target in an image and return its mask. Target by words (an object by name: 'the "
+                   "people', 'the red car on the left', 'the largest cup'; 'the main object'; a colour or position), a "
+                   "point, a box or a scribble. Embedded backend: NanoDet recognises COCO's 80 classes, U²-Netp "
+                   "segments inside each box (real trained weights).")
     backend = "embedded"
 
     def __init__(self, box_model: Literal["salient", "lite_medsam"] = "salient"):
@@ -65,11 +65,31 @@ class EmbeddedSegmentTool(CvSegmentTool):
                               "[tools.segment] backend = \"cv\" (GrabCut, no weights)")
         self.box_model = box_model
         self._sam: Any = None
+        self.detector = embedded_available("nanodet", "nanodet_weights")
 
     def propose(self, image, inp: SegmentInput, color, position, largest, ctx: ToolContext) -> tuple[np.ndarray, str]:
         from vitron_agent.tools.salient import salient_map
-        from vitron_agent.tools.segment import HALF
+        from vitron_agent.tools.segment import HALF, named_noun
 
+        regionless = inp.box is None and inp.point is None and inp.scribble is None
+        if regionless and self.detector and not HALF.search(inp.target or "") and not _foreground(inp.target):
+            from vitron_agent.tools.detector import MIN_SCORE, detect_objects, label_score, named
+
+            name = named(inp.target)
+            if name is not None:
+                ctx.progress(0.2, "recognising objects (NanoDet)")
+                found = detect_objects(image)
+                if color and not any(max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE for d in found):
+                    # "the red ball" and no ball: the red regions, said (and destructive edits held)
+                    mask, method = super().propose(image, inp, color, position, largest, ctx)
+                    method = method.split("; it cannot recognise")[0]
+                    return mask, method + f"; it found no {name.word}, so it took the {color} regions"
+                return self._recognised(image, inp.target or "", name, found, ctx)
+            if not (color or position or largest) and named_noun(inp.target) is not None:
+                from vitron_agent.tools.recognise import not_recognised
+
+                ctx.progress(0.2, "looking for what I can recognise (NanoDet)")
+                raise not_recognised(inp.target or "", detect_objects(image))
         if color or position or largest or inp.scribble is not None or HALF.search(inp.target or ""):
             return super().propose(image, inp, color, position, largest, ctx)
         h, w = image.shape[:2]
@@ -102,6 +122,17 @@ class EmbeddedSegmentTool(CvSegmentTool):
                        "object; configure [tools.ground] to find objects by name")
         return mask, method
 
+    def _recognised(self, image: np.ndarray, target: str, name: Any, found: list, ctx: ToolContext) -> tuple[np.ndarray, str]:
+        """The mask of what ``target`` names among the detections ``found``
+        (:mod:`vitron_agent.tools.recognise`)."""
+        from vitron_agent.tools.recognise import mask_of, select
+
+        items, note = select(image, found, name, target)
+        ctx.progress(0.5, "segmenting inside the boxes (U²-Netp)")
+        listed = ", ".join(_as_asked(d, name.labels) for d in items)
+        return mask_of(image, items), (f"NanoDet recognised {listed}" + (f" ({note})" if note else "")
+                                       + "; the mask is U²-Netp's object inside each box")
+
     def _box(self, image: np.ndarray, inp: SegmentInput, ctx: ToolContext) -> tuple[np.ndarray, str]:
         h, w = image.shape[:2]
         b = inp.box
@@ -120,17 +151,24 @@ class EmbeddedSegmentTool(CvSegmentTool):
             inside = np.zeros((h, w), bool)
             inside[y1:y2 + 1, x1:x2 + 1] = True
             return fill_holes(mask & inside), "LiteMedSAM (SAM decoder) from the box"
-        from vitron_agent.tools.salient import salient_map
+        from vitron_agent.tools.salient import object_in_box
 
-        px, py = max(2, (x2 - x1) // 10), max(2, (y2 - y1) // 10)
-        cx1, cy1, cx2, cy2 = max(0, x1 - px), max(0, y1 - py), min(w, x2 + px), min(h, y2 + py)
         ctx.progress(0.3, "salient object map of the box (U²-Netp)")
-        local = salient_objects(salient_map(image[cy1:cy2, cx1:cx2]))
-        mask = np.zeros((h, w), bool)
-        mask[cy1:cy2, cx1:cx2] = local
-        inside = np.zeros((h, w), bool)
-        inside[y1:y2 + 1, x1:x2 + 1] = True
-        return fill_holes(mask & inside), "U²-Netp salient object in the box"
+        return object_in_box(image, x1, y1, x2, y2), "U²-Netp salient object in the box"
+
+
+def _as_asked(d: Any, labels: tuple[str, ...]) -> str:
+    """'cat 0.55 (uncertain: the detector rates it person 0.56 as likely)' when the label asked
+    for is not the detector's first choice for the box."""
+    if d.label in labels:
+        return d.describe()
+    asked = max(labels, key=lambda lab: d.alternatives.get(lab, 0.0))
+    return f"{asked} {d.alternatives.get(asked, 0.0):.2f} (uncertain: the detector rates it {d.label} {d.score:.2f} as likely)"
+
+
+def _foreground(target: str | None) -> bool:
+    """'the foreground', 'the main object' ...: the user asked for the most prominent object."""
+    return not target or any(wd in target.lower() for wd in FOREGROUND_WORDS)
 
 
 register(Backend("segment", "embedded", EmbeddedSegmentTool, default=True))

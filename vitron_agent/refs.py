@@ -25,6 +25,8 @@ __all__ = [
     "Point",
     "Box",
     "Scribble",
+    "Detection",
+    "Detections",
     "ArtifactRef",
     "Region",
     "ref_from_dict",
@@ -139,6 +141,41 @@ class Box(BaseModel):
     def height(self) -> float:
         return self.y2 - self.y1
 
+
+
+class Detection(BaseModel):
+    """One recognised object: its label, the detector's score (0..1), its box (XYXY pixels) and
+    the other labels the detector gave the same box a comparable score (``{"dog": 0.4}``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    label: str
+    score: float = Field(ge=0.0, le=1.0)
+    box: Box
+    alternatives: dict[str, float] = Field(default_factory=dict)
+
+    def describe(self) -> str:
+        """'cat 0.55 (or dog 0.30)'."""
+        alt = "".join(f" or {k} {v:.2f}" for k, v in self.alternatives.items())
+        return f"{self.label} {self.score:.2f}" + (f" ({alt.strip()})" if alt else "")
+
+
+class Detections(BaseModel):
+    """What a detector recognised in one image (``width`` x ``height``), best score first. Small:
+    it travels in state like a box, and is countable, drawable and a prompt for segmenters."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    type: Literal["detections"] = "detections"
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    items: list[Detection] = Field(default_factory=list)
+    model: str = ""
+
+    def summary(self, limit: int = 6) -> str:
+        """'person 0.88, chair 0.33' (or 'nothing')."""
+        if not self.items:
+            return "nothing"
+        parts = [d.describe() for d in self.items[:limit]]
+        return ", ".join(parts) + (f" and {len(self.items) - limit} more" if len(self.items) > limit else "")
 
 class Scribble(BaseModel):
     """A free-hand region given as a mask artifact (non-zero pixels are the scribble)."""

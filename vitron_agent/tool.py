@@ -21,6 +21,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from vitron_agent.errors import RefError, ToolArgumentError, ToolFailed
 from vitron_agent.refs import (
     Box,
+    Detections,
     FeatureRef,
     ImageRef,
     MaskRef,
@@ -54,6 +55,7 @@ _KIND_OF_TYPE: dict[type, str] = {
     Box: "box",
     Point: "point",
     Scribble: "scribble",
+    Detections: "detections",
     str: "text",
     int: "number",
     float: "number",

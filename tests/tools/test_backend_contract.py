@@ -56,6 +56,7 @@ def sample_args(tool: str, backend: str, m: dict) -> dict:
         "edit": {"image": image, "mask": m["mask"], **({"operation": "inpaint", "prompt": "a ball", "steps": 1}
                                                        if model else {"operation": "recolor", "color": "blue"})},
         "describe": {"image": image},
+        "detect": {"image": image},
         "read_text": {"image": image},
         "count": {"image": image, "color": "red"},
         "generate": {"prompt": "a red ball", "seed": 1},

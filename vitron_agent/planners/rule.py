@@ -150,6 +150,7 @@ class RulePlanner:
         if _looks_foreign(request.text):
             return Plan(answer=NOT_ENGLISH)
         text, regions = _protect_regions(request.text)
+        text = re.sub(r"\([^()]*\)", " ", text)  # what is left in brackets is an aside ("(again)"), not a target
         clauses = split_clauses(text)
         inp, last = request.inputs.get("input", {}), request.inputs.get("last", {})
         b = _Builder(toolbox=toolbox, inputs=request.inputs, regions=regions)
@@ -297,6 +298,9 @@ def _clean_target(phrase: str) -> str:
     phrase = re.sub(r"^(?:out\s+)?(?:all\s+)?", "", phrase.strip(), flags=re.I)
     phrase = re.sub(r"\s+(?:in|from|of)\s+(?:the|this)\s+(?:image|picture|photo|scene)$", "", phrase, flags=re.I)
     phrase = re.sub(r"\s+(?:are there|is there|do you see|can you see|are in the (?:image|picture|photo)|in the (?:image|picture|photo))\s*\??$", "", phrase, flags=re.I)
+    phrase = re.sub(r"(?:\s+(?:are|is|were|was|there|here|exist|visible|present|shown|do you see|can you see|"
+                    r"can you find|you can see|i can see|do i have|are there|is there))+\s*\??$", "", phrase, flags=re.I)
+    phrase = re.sub(r"^(?:are|is|were|was)(?:\s+there)?\b\s*", "", phrase.strip(), flags=re.I)
     phrase = _THROUGHOUT.sub("", phrase.strip())
     phrase = re.sub(r"\s+(?:in (?:one|a single|a few|two|three) (?:sentences?|words?|lines?)|briefly|in detail|for me|please)$", "",
                     phrase, flags=re.I)
@@ -382,6 +386,8 @@ def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
     colors = list(_COLOR_RE.finditer(rest))
     dest = next((m for m in colors if re.search(r"\b(?:to|into|in|as)\s+$", rest[:m.start()], re.I)), colors[-1])
     phrase = re.sub(r"\s+(?:to|into|in|as)\s*$", "", rest[:dest.start()], flags=re.I).strip()
+    phrase = re.sub(r"(?:\s+(?:a\s+(?:bit|little|lot)|much|slightly|very|far|even|way|more|less|somewhat|really|too))+\s*$",
+                    "", phrase, flags=re.I).strip()
     color = dest.group(1).lower()
     kind, mask = _target(b, phrase, last)
     if kind == "background" and color in ("white", "black", "gray", "grey"):
@@ -531,6 +537,27 @@ def _do_read(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     b.last_output = "text"
 
 
+_ALL_OBJECTS = re.compile(r"^(?:(?:all|every|each|any)\s+)?(?:the\s+)?(?:(?:different|visible|main)\s+)?(?:objects?|things?|items?|"
+                          r"everything|it|them|(?:the\s+)?(?:image|picture|photo|scene))?(?:\s+(?:are there|there are|"
+                          r"you see|in it|and label them|with labels|with boxes))*$", re.I)
+
+
+def _do_detect(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    """Labelled boxes for what ``rest`` names (every object when it names none)."""
+    if "detect" not in b.toolbox or b.video_mode:
+        _do_segment(b, rest, clause, last)
+        return
+    target = _clean_target(re.sub(r"\s+(?:and\s+)?(?:label|box|outline)\s+(?:them|it)$", "", rest, flags=re.I))
+    if _PRONOUN.match(target or "it") and b.steps:  # "find the cars and label them"
+        prev = b.steps[-1]
+        if prev.tool == "detect":
+            return  # already labelled
+        if prev.tool == "segment" and prev.args.get("target"):
+            target = str(prev.args["target"])
+    b.add("detect", image=b.image, target=None if _ALL_OBJECTS.match(target) else target)
+    b.last_output = "text"
+
+
 def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     target = _clean_target(rest) or "objects"
     color = next((c.lower() for c in _COLOR_RE.findall(target)), None)
@@ -614,6 +641,9 @@ class Intent:
 # The table: order matters (the first pattern that matches a clause wins).
 INTENTS: tuple[Intent, ...] = (
     Intent("describe", (r"^(?:give|write|generate|make|produce|create|get|add)\s+(?:me\s+|it\s+|this\s+|the (?:image|picture|photo)\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|one-line\s+|quick\s+)?(?:caption|description|summary)\b(?:\s+(?:of|for)\b)?\s*",), _do_describe, ''),
+    Intent("detect", (r"^(?:detect|label|tag|annotate|list)\b\s*(?:and\s+label\s+)?|^(?:draw|put|add)\s+(?:bounding\s+)?boxes\s+(?:around|on|over)\s*"
+                      r"|^(?:box)\s+|^(?:find|show|locate|identify)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?=(?:objects|things|items)\b)"
+                      r"|^what\s+objects\b\s*",), _do_detect, 'detect / label <things> (boxes with labels and scores)'),
     Intent("count", (r"^(?:how many|count(?: the)?(?: number of)?)\b\s*",), _do_count, 'how many <things> / count <things>'),
     Intent("crop", (r"^(?:crop|trim|zoom in(?:to)?|zoom)\b\s*(?:it\b|the (?:image|picture|photo)\b)?\s*(?:to|around|down to|on|at|onto)?\s*",), _do_crop, 'crop to <target> / a box / a square / 16:9'),
     Intent("read", (r"^(?:read|transcribe|ocr)\b\s*(?:out\s+|off\s+)?|^what\s+(?:does|do)\s+(?:it|this|that|they|the\s+.+?)\s+(?:say|read|spell)\b\s*|^what(?:'s|\s+is)\s+written\b\s*|^what\s+(?:text|words?)\b.*\b(?:say|written|there|see|in|on)\b\s*|^(?:extract|get|find)\s+(?:the\s+|all\s+the\s+)?(?:text|words)\b\s*",), _do_read, 'read / transcribe / what does the sign say (text, OCR)'),
@@ -645,7 +675,7 @@ TARGETS_HELP = ("Targets: the foreground / main object / subject, colours ('the 
                 "bottom, center; 'the left side' is the left half), 'the largest object', 'everything except <target>', "
                 "'at (x, y)', 'in box (x1, y1, x2, y2)'. On a video the same verbs work on every frame. Chain steps with "
                 "'then', commas or semicolons; 'it' refers to the previous result.")
-_HELP_ORDER = ("segment", "recolor", "remove", "background", "keep_only", "blur", "brighten", "darken", "contrast",
+_HELP_ORDER = ("segment", "detect", "recolor", "remove", "background", "keep_only", "blur", "brighten", "darken", "contrast",
                "grayscale", "crop", "describe", "question", "read", "count", "generate", "track", "frame", "animate",
                "generate_video", "replace", "restyle")
 UNDERSTOOD = "I understand: " + "; ".join(

@@ -1,0 +1,221 @@
+"""Recognition by the embedded default, on scikit-image's real photos: the TF.js reader against a
+reference computation, NanoDet's detections, what names mean, masks of named targets against
+hand-traced ones, counts by detection, captions from what was recognised, and never editing
+something else when a name is not recognised."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from skimage import data
+
+from vitron_agent.tools.detector import detect_objects, named
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("recognition", ROOT / "benchmarks" / "recognition.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+bench = _bench()
+
+
+@pytest.fixture(scope="module")
+def agent(tmp_path_factory):
+    from vitron_agent.agent import Agent
+
+    return Agent(data_dir=tmp_path_factory.mktemp("recognition"))
+
+
+@pytest.fixture(scope="module")
+def moto():
+    return data.stereo_motorcycle()[0]
+
+
+# -- the TF.js reader: a graph with every op kind the detectors use, against torch ------------
+def _tiny_tfjs(folder: Path, rng) -> dict[str, np.ndarray]:
+    """A TF.js graph model (model.json + one .bin, fp16-quantised weights) computing
+    x -> _FusedConv2D(SAME, stride 2, BiasAdd+Relu6) -> DepthwiseConv2dNative(SAME) -> Pad
+    -> MaxPool(VALID) -> ResizeBilinear(half-pixel) -> ConcatV2 with itself -> Sigmoid."""
+    import base64
+
+    w1 = rng.normal(0, 0.5, (3, 3, 3, 4)).astype(np.float16)
+    b1 = rng.normal(0, 0.5, (4,)).astype(np.float16)
+    dw = rng.normal(0, 0.5, (3, 3, 4, 1)).astype(np.float16)
+    pads = np.array([[0, 0], [1, 1], [1, 1], [0, 0]], np.int32)
+    size = np.array([6, 6], np.int32)
+    axis = np.array(3, np.int32)
+
+    def s(text: str) -> dict:
+        return {"s": base64.b64encode(text.encode()).decode()}
+
+    def ints(*v: int) -> dict:
+        return {"list": {"i": [str(i) for i in v]}}
+
+    def const(name: str) -> dict:
+        return {"name": name, "op": "Const", "attr": {"dtype": {"type": "DT_INT32" if name in ("pads", "size", "axis")
+                                                                 else "DT_FLOAT"}}}
+
+    nodes = [
+        {"name": "x", "op": "Placeholder", "attr": {"shape": {"shape": {"dim": [{"size": "1"}, {"size": "9"},
+                                                                                {"size": "11"}, {"size": "3"}]}}}},
+        const("w1"), const("b1"), const("dw"), const("pads"), const("size"), const("axis"),
+        {"name": "c1", "op": "_FusedConv2D", "input": ["x", "w1", "b1"],
+         "attr": {"padding": s("SAME"), "strides": ints(1, 2, 2, 1), "data_format": s("NHWC"),
+                  "fused_ops": {"list": {"s": [s("BiasAdd")["s"], s("Relu6")["s"]]}}}},
+        {"name": "d1", "op": "DepthwiseConv2dNative", "input": ["c1", "dw"],
+         "attr": {"padding": s("SAME"), "strides": ints(1, 1, 1, 1), "data_format": s("NHWC")}},
+        {"name": "p1", "op": "Pad", "input": ["d1", "pads"]},
+        {"name": "m1", "op": "MaxPool", "input": ["p1"], "attr": {"ksize": ints(1, 2, 2, 1), "strides": ints(1, 2, 2, 1),
+                                                                  "padding": s("VALID"), "data_format": s("NHWC")}},
+        {"name": "r1", "op": "ResizeBilinear", "input": ["m1", "size"], "attr": {"half_pixel_centers": {"b": True}}},
+        {"name": "k1", "op": "ConcatV2", "input": ["r1", "r1", "axis"]},
+        {"name": "Identity", "op": "Sigmoid", "input": ["k1"]},
+    ]
+    weights = [("w1", w1, True), ("b1", b1, True), ("dw", dw, True), ("pads", pads, False), ("size", size, False),
+               ("axis", axis, False)]
+    manifest = [{"name": n, "shape": list(v.shape), "dtype": "float32" if q else "int32",
+                 **({"quantization": {"dtype": "float16", "original_dtype": "float32"}} if q else {})}
+                for n, v, q in weights]
+    (folder / "tiny.bin").write_bytes(b"".join(v.tobytes() for _, v, _ in weights))
+    (folder / "tiny.json").write_text(json.dumps({
+        "format": "graph-model", "modelTopology": {"node": nodes},
+        "weightsManifest": [{"paths": ["tiny.bin"], "weights": manifest}],
+        "signature": {"outputs": {"Identity:0": {"name": "Identity:0"}}}}))
+    return {"w1": w1.astype(np.float32), "b1": b1.astype(np.float32), "dw": dw.astype(np.float32)}
+
+
+def test_tfjs_reader_matches_a_reference_computation(tmp_path):
+    import onnxruntime as ort
+    import torch
+    import torch.nn.functional as F
+
+    from vitron_agent.tfjs import tfjs_to_onnx
+
+    rng = np.random.default_rng(0)
+    w = _tiny_tfjs(tmp_path, rng)
+    x = rng.normal(0, 1, (1, 9, 11, 3)).astype(np.float32)
+    sess = ort.InferenceSession(tfjs_to_onnx(tmp_path / "tiny.json"), providers=["CPUExecutionProvider"])
+    got = sess.run(None, {"x": x})[0]
+    t = torch.from_numpy(x).permute(0, 3, 1, 2)
+    # TensorFlow's SAME for a 3x3 stride-2 conv on 9x11: pad (1, 1) rows and (1, 1) columns
+    t = F.pad(t, (1, 1, 1, 1))
+    t = F.conv2d(t, torch.from_numpy(w["w1"]).permute(3, 2, 0, 1), torch.from_numpy(w["b1"]), stride=2).clamp(0, 6)
+    t = F.conv2d(F.pad(t, (1, 1, 1, 1)), torch.from_numpy(w["dw"]).permute(2, 3, 0, 1), groups=4)
+    t = F.max_pool2d(F.pad(t, (1, 1, 1, 1)), 2, 2)
+    t = F.interpolate(t, size=(6, 6), mode="bilinear", align_corners=False)
+    want = torch.sigmoid(torch.cat([t, t], 1)).permute(0, 2, 3, 1).numpy()
+    assert got.shape == want.shape == (1, 6, 6, 8)
+    np.testing.assert_allclose(got, want, atol=1e-5)
+
+
+def test_tfjs_reader_names_an_unsupported_op(tmp_path):
+    from vitron_agent.tfjs import TfjsError, tfjs_to_onnx
+
+    _tiny_tfjs(tmp_path, np.random.default_rng(0))
+    spec = json.loads((tmp_path / "tiny.json").read_text())
+    spec["modelTopology"]["node"][-1]["op"] = "Erfinv"
+    (tmp_path / "tiny.json").write_text(json.dumps(spec))
+    with pytest.raises(TfjsError, match="'Erfinv' is not supported"):
+        tfjs_to_onnx(tmp_path / "tiny.json")
+
+
+# -- NanoDet on real photos -------------------------------------------------------------------
+def test_nanodet_recognises_the_photos_objects(moto):
+    found = detect_objects(moto)
+    assert found[0].label == "motorcycle" and found[0].score > 0.7
+    b = found[0].box  # the bike spans x 95..685, y 100..450 (traced by hand)
+    assert b.x1 < 130 and b.x2 > 650 and b.y2 > 420
+    assert detect_objects(np.stack([data.camera()] * 3, -1))[0].label == "person"
+    assert not [d for d in detect_objects(data.rocket()) if d.score >= 0.5]
+
+
+def test_an_ambiguous_object_keeps_both_labels():
+    top = detect_objects(data.chelsea())[0]
+    labels = {top.label, *top.alternatives}
+    assert {"cat", "person"} <= labels  # NanoDet rates chelsea ~0.55 either way: both are said
+
+
+@pytest.mark.parametrize("phrase, labels, plural", [
+    ("the people", ("person",), True), ("her", ("person",), False), ("the astronaut", ("person",), False),
+    ("the red motorbike on the left", ("motorcycle",), False), ("a bike", ("bicycle", "motorcycle"), False),
+    ("all the mugs", ("cup",), True), ("the kitty", ("cat",), False), ("the person on the bench", ("person",), False),
+    ("the two dogs", ("dog",), True), ("the traffic lights", ("traffic light",), True),
+    ("the largest sofa", ("couch",), False), ("the man's tie", ("tie",), False),
+])
+def test_names_people_use_map_to_coco_classes(phrase, labels, plural):
+    got = named(phrase)
+    assert got is not None and got.labels == labels and got.plural == plural
+
+
+@pytest.mark.parametrize("phrase", ["the sky", "her face", "the flag", "the man's hat", "the water", "the logo"])
+def test_names_outside_coco_are_not_taken_for_a_class(phrase):
+    assert named(phrase) is None
+
+
+def test_named_targets_match_hand_traced_masks():
+    res = bench.main()
+    by = {r["photo"]: r for r in res["rows"]}
+    assert by["stereo_motorcycle"]["iou_detector"] > 0.7
+    assert by["coffee"]["iou_detector"] > 0.7 > by["coffee"]["iou_before"]  # the cup, not cup + saucer
+    assert res["count_two_astronauts"] == 2
+    assert all(r["labels_ok"] for r in res["rows"])
+
+
+# -- through the agent --------------------------------------------------------------------------
+def test_recolouring_a_named_object_changes_that_object_only(agent, moto):
+    res = agent.run("make the motorbike blue", image=moto)
+    assert [s.status for s in res.steps] == ["ok", "ok"]
+    out = agent.load(res.steps[1].outputs["image"]["value"])
+    mask = bench.traced("motorcycle", moto.shape[:2])
+    diff = np.abs(out.astype(int) - moto.astype(int)).sum(-1) > 30
+    assert diff[mask].mean() > 0.4 and diff[~mask].mean() < 0.05
+    assert "NanoDet recognised motorcycle" in res.answer
+
+
+def test_an_unrecognised_name_edits_nothing_and_says_what_was_found(agent):
+    res = agent.run("remove the flag", image=data.astronaut())
+    assert res.steps[0].status == "error" and all(s.status != "ok" for s in res.steps[1:])
+    assert "I cannot recognise 'the flag'" in res.answer and "person 0.7" in res.answer
+    assert "click it or draw a box" in res.answer
+
+
+def test_a_user_box_wins_over_recognition(agent):
+    from vitron_agent.refs import Box
+
+    res = agent.run("remove the flag", image=data.astronaut(), regions=[Box(x1=0, y1=0, x2=90, y2=200)])
+    assert [s.status for s in res.steps] == ["ok", "ok"]
+
+
+def test_counting_people_counts_detections_not_blobs(agent):
+    pair = np.concatenate([data.astronaut(), data.astronaut()[:, ::-1]], axis=1)
+    res = agent.run("how many people are in the photo?", image=pair)
+    assert res.plan.steps[0].args["target"] == "people"
+    assert res.steps[0].outputs["count"]["value"] == 2
+    assert res.answer.startswith("I count 2 people")
+
+
+def test_what_is_in_the_photo_is_answered_from_recognition(agent):
+    res = agent.run("what is in this photo?", image=np.stack([data.camera()] * 3, -1))
+    assert "a person at the left" in res.answer and "configure a vision-language model" not in res.answer.lower()
+    res = agent.run("what animal is this?", image=data.chelsea())
+    assert res.answer.startswith("It looks like a cat") and "person" in res.answer  # said, with its doubt
+    res = agent.run("who is this?", image=data.astronaut())
+    assert "I don't identify people" in res.answer
+
+
+def test_detect_draws_labelled_boxes(agent, moto):
+    res = agent.run("detect the objects", image=moto)
+    out = res.steps[0].outputs
+    assert out["detections"]["kind"] == "detections"
+    items = out["detections"]["value"]["items"]
+    assert items[0]["label"] == "motorcycle" and out["count"]["value"] == len(items)
+    assert out["image"]["value"]["width"] == moto.shape[1]

