@@ -50,10 +50,10 @@ BLOB_LIKE = re.compile(r"\b(?:coins?|cells?|stars?|dots?|spots?|blobs?|nuclei|nu
                        r"particles?|colonies|colony|marbles?|candies|sweets)\b", re.I)
 
 
-def _detector_ready() -> bool:
+def _detector_ready(*names: str) -> bool:
     from vitron_agent.weights import embedded_available
 
-    return embedded_available("nanodet", "nanodet_weights")
+    return embedded_available(*(names or ("nanodet", "nanodet_weights")))
 
 
 def _inside(found: list, mask: np.ndarray | None) -> list:
@@ -83,8 +83,23 @@ class EmbeddedCountTool(CvCountTool):
 
     def run(self, inp: CountInput, ctx: ToolContext) -> CountOutput:
         from vitron_agent.tools.detector import Named, detect_objects, named
-        from vitron_agent.tools.recognise import mask_of, plural, select
+        from vitron_agent.tools.recognise import face_part, mask_of, plural, select
 
+        if inp.target and face_part(inp.target) is not None and _detector_ready("blazeface", "blazeface_weights"):
+            from vitron_agent.tools.faces import detect_faces, face_mask
+
+            image = ctx.store.get_image(inp.image)
+            faces = detect_faces(image)
+            if inp.mask is not None:
+                region = ctx.store.get_mask(inp.mask)
+                faces = [f for f in faces if region[min(region.shape[0] - 1, int((f.box[1] + f.box[3]) / 2)),
+                                                    min(region.shape[1] - 1, int((f.box[0] + f.box[2]) / 2))]]
+            scores = ", ".join(f"{f.score:.2f}" for f in faces)
+            mask_ref = (ctx.store.put_mask(face_mask(image.shape[:2], faces), producer=ctx.step_id, image=inp.image)
+                        if faces else None)
+            return CountOutput(count=len(faces), mask=mask_ref, method="BlazeFace faces scoring at least 0.7",
+                               text=f"I count {len(faces)} face{'s' if len(faces) != 1 else ''}"
+                                    + (f" (BlazeFace: {scores})." if faces else "."))
         name = named(inp.target) if inp.target and not BLOB_LIKE.search(inp.target) else None
         if name is None or not _detector_ready():
             out = super().run(inp, ctx)

@@ -11,13 +11,16 @@ ever edited in its place.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from vitron_agent.errors import ToolFailed
 from vitron_agent.refs import Detection
 from vitron_agent.tools.detector import MIN_SCORE, Named, label_score
 
-__all__ = ["select", "mask_of", "not_recognised", "not_found", "ASK_REGION", "colour_share", "caption", "plural", "where"]
+__all__ = ["select", "mask_of", "not_recognised", "not_found", "ASK_REGION", "colour_share", "caption", "plural", "where",
+           "face_part", "face_region", "stuff_region"]
 
 ASK_REGION = ("click it or draw a box (--point X,Y / --box X1,Y1,X2,Y2, or a click in the UI), or configure "
               "[tools.ground] for names beyond COCO's 80 classes")
@@ -140,3 +143,66 @@ def caption(image: np.ndarray, found: list[Detection]) -> str:
         parts.append(f"{_article(d.label)} {d.label} at the {where(d, w, h)} ({colour}{sure}: {d.score:.2f}{alt})")
     more = f" and {len(found) - 6} more objects" if len(found) > 6 else ""
     return "I see " + "; ".join(parts) + more
+
+
+_FACE_PARTS = {"face": "face", "faces": "face", "head": "face", "heads": "face", "eye": "eyes", "eyes": "eyes",
+               "mouth": "mouth", "mouths": "mouth", "lips": "mouth", "nose": "nose", "noses": "nose", "ear": "ears",
+               "ears": "ears"}
+_EVERY = re.compile(r"\b(?:all|every|each|everyone'?s?|everybody'?s?|their|people'?s|faces|heads)\b", re.I)
+
+
+def face_part(phrase: str | None) -> tuple[str, bool] | None:
+    """("face" | "eyes" | "mouth" | "nose" | "ears", every face?) when the phrase's head noun is a
+    face or a part of one ("her face", "the faces", "his eyes", "everyone's faces"), else None."""
+    if not phrase:
+        return None
+    text = re.sub(r"\b(?:on|in|at|near|with|behind|under|above|below|beside|by|from|of|inside|over|that|which)\b.*$",
+                  "", phrase.lower()).strip() or phrase.lower()
+    words = re.findall(r"[a-z']+", text)
+    for word in reversed(words):
+        if word in _FACE_PARTS:
+            return _FACE_PARTS[word], bool(_EVERY.search(text))
+        if word not in ("the", "a", "an", "her", "his", "its", "my", "your", "our", "their", "both", "all", "left",
+                        "right", "largest", "biggest", "smallest", "closed", "open"):
+            return None
+    return None
+
+
+def face_region(image: np.ndarray, phrase: str) -> tuple[np.ndarray, str, int]:
+    """(mask, method, faces found) for a face target: BlazeFace's faces, one (the largest, or the
+    one a position names) or every one, as ellipses -- or discs at the eyes, mouth, nose, ears."""
+    from vitron_agent.tools.detector import detect_objects
+    from vitron_agent.tools.faces import detect_faces, face_mask
+    from vitron_agent.tools.segment import parse_target
+
+    part, every = face_part(phrase) or ("face", False)
+    faces = detect_faces(image)
+    if not faces:
+        raise not_found("face", detect_objects(image))
+    _, position, _ = parse_target(phrase)
+    chosen = faces
+    if position and len(faces) > 1:
+        cx = {"left": lambda f: f.box[0], "right": lambda f: -f.box[2], "top": lambda f: f.box[1],
+              "bottom": lambda f: -f.box[3], "center": lambda f: abs((f.box[0] + f.box[2]) / 2 - image.shape[1] / 2)}
+        chosen = sorted(faces, key=cx[position])[:1]
+    elif not every:
+        chosen = faces[:1]
+    scores = ", ".join(f"{f.score:.2f}" for f in faces[:6])
+    which = "every face" if len(chosen) > 1 or every else ("the largest" if len(faces) > 1 and not position else
+                                                           f"the one furthest {position}" if position else "it")
+    shape = "an ellipse over each face" if part == "face" else f"discs at the {part}"
+    method = (f"BlazeFace found {len(faces)} face{'s' if len(faces) != 1 else ''} ({scores}); {which}; the mask is "
+              f"{shape}")
+    return face_mask(image.shape[:2], chosen, part), method, len(faces)
+
+
+def stuff_region(image: np.ndarray, kind: str, found: list[Detection]) -> tuple[np.ndarray, str]:
+    """(mask, method) for sky / water / grass / trees / ground (:mod:`vitron_agent.tools.stuff`),
+    with what the detector recognised cut out."""
+    from vitron_agent.tools.stuff import stuff_mask
+
+    objects = [d for d in found[:5] if d.score >= 0.45]
+    mask, method = stuff_mask(image, kind, mask_of(image, objects) if objects else None)
+    if mask.mean() < 0.002:
+        raise ToolFailed(f"I found no {kind} in this image ({method}). If it is there, {ASK_REGION}.")
+    return mask, method

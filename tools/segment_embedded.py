@@ -51,9 +51,10 @@ def component_at(mask: np.ndarray, x: int, y: int) -> np.ndarray | None:
 
 class EmbeddedSegmentTool(CvSegmentTool):
     description = ("Segment a target in an image and return its mask. Target by words (an object by name: 'the "
-                   "people', 'the red car on the left', 'the largest cup'; 'the main object'; a colour or position), a "
-                   "point, a box or a scribble. Embedded backend: NanoDet recognises COCO's 80 classes, U²-Netp "
-                   "segments inside each box (real trained weights).")
+                   "people', 'the red car on the left', 'the largest cup'; faces and their parts: 'her face', 'the "
+                   "faces', 'his eyes'; the sky, water, grass, trees, the ground; 'the main object'; a colour or "
+                   "position), a point, a box or a scribble. Embedded backend: NanoDet recognises COCO's 80 classes, "
+                   "BlazeFace finds faces, U²-Netp segments inside each box (real trained weights).")
     backend = "embedded"
 
     def __init__(self, box_model: Literal["salient", "lite_medsam"] = "salient"):
@@ -66,6 +67,7 @@ class EmbeddedSegmentTool(CvSegmentTool):
         self.box_model = box_model
         self._sam: Any = None
         self.detector = embedded_available("nanodet", "nanodet_weights")
+        self.faces = embedded_available("blazeface", "blazeface_weights")
 
     def propose(self, image, inp: SegmentInput, color, position, largest, ctx: ToolContext) -> tuple[np.ndarray, str]:
         from vitron_agent.tools.salient import salient_map
@@ -74,7 +76,16 @@ class EmbeddedSegmentTool(CvSegmentTool):
         regionless = inp.box is None and inp.point is None and inp.scribble is None
         if regionless and self.detector and not HALF.search(inp.target or "") and not _foreground(inp.target):
             from vitron_agent.tools.detector import MIN_SCORE, detect_objects, label_score, named
+            from vitron_agent.tools.recognise import face_part, face_region, stuff_region
+            from vitron_agent.tools.stuff import stuff_kind
 
+            if face_part(inp.target) is not None and self.faces:
+                ctx.progress(0.2, "finding faces (BlazeFace)")
+                mask, method, _ = face_region(image, inp.target or "")
+                return mask, method
+            if (kind := stuff_kind(inp.target)) is not None and named(inp.target) is None:
+                ctx.progress(0.2, f"finding the {kind} (colour, texture and place)")
+                return stuff_region(image, kind, detect_objects(image))
             name = named(inp.target)
             if name is not None:
                 ctx.progress(0.2, "recognising objects (NanoDet)")

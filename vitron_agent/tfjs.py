@@ -55,7 +55,7 @@ def read_tfjs(model_json: str | Path) -> tuple[list[dict[str, Any]], dict[str, n
             arr = np.frombuffer(data, _NP[stored], count, offset).reshape(w["shape"])
             values[w["name"]] = arr.astype(_NP[w["dtype"]])
             offset += size
-    return nodes, values, spec.get("signature") or {}
+    return nodes, values, spec.get("signature") or (spec.get("userDefinedMetadata") or {}).get("signature") or {}
 
 
 def _s(attr: dict[str, Any], key: str, default: str = "") -> str:

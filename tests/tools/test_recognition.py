@@ -219,3 +219,63 @@ def test_detect_draws_labelled_boxes(agent, moto):
     items = out["detections"]["value"]["items"]
     assert items[0]["label"] == "motorcycle" and out["count"]["value"] == len(items)
     assert out["image"]["value"]["width"] == moto.shape[1]
+
+
+# -- faces and stuff (recognition, part 2) ----------------------------------------------------
+def test_faces_and_the_sky_match_hand_traced_masks():
+    res = bench.main()
+    by = {(r["photo"], r["target"]): r["iou"] for r in res["regions"]}
+    assert by[("astronaut", "her face")] > 0.7 and by[("camera", "his face")] > 0.7
+    assert by[("camera", "the sky")] > 0.85 and by[("rocket", "the sky")] > 0.75  # a bright day and a dark dusk
+    assert res["faces_two_astronauts"] == 2
+
+
+@pytest.mark.parametrize("phrase, part, every", [
+    ("her face", "face", False), ("the faces", "face", True), ("his eyes", "eyes", False),
+    ("everyone's faces", "face", True), ("the face of the man", "face", False), ("her mouth", "mouth", False),
+])
+def test_face_words(phrase, part, every):
+    from vitron_agent.tools.recognise import face_part
+
+    assert face_part(phrase) == (part, every)
+
+
+@pytest.mark.parametrize("phrase", ["the face mask on the table", "the eye drops", "the cat", "the sky"])
+def test_not_face_words(phrase):
+    from vitron_agent.tools.recognise import face_part
+
+    assert face_part(phrase) is None
+
+
+def test_blur_her_face_blurs_the_face_and_nothing_else(agent):
+    photo = data.astronaut()
+    res = agent.run("blur her face", image=photo)
+    out = agent.load(res.steps[1].outputs["image"]["value"])
+    face = bench.traced("astronaut_face", photo.shape[:2])
+    changed = np.abs(out.astype(int) - photo.astype(int)).sum(-1) > 20
+    assert changed[face].mean() > 0.5 and changed[~face].mean() < 0.03
+    assert "BlazeFace found 1 face" in res.answer
+
+
+def test_pixelate_every_face_and_count_them(agent):
+    pair = np.concatenate([data.astronaut(), data.astronaut()[:, ::-1]], axis=1)
+    res = agent.run("pixelate the faces", image=pair)
+    assert res.plan.steps[1].args["operation"] == "pixelate"
+    out = agent.load(res.steps[1].outputs["image"]["value"])
+    for x0 in (0, 512):  # both faces: blocks, so few distinct values in a row through the face
+        row = out[125, x0 + 190:x0 + 260] if x0 == 0 else out[125, 1024 - 260:1024 - 190]
+        assert len({tuple(p) for p in row}) < 12
+    assert agent.run("how many faces are there?", image=pair).answer.startswith("I count 2 faces")
+
+
+def test_the_sky_is_edited_not_the_rocket(agent):
+    photo = data.rocket()
+    res = agent.run("make the sky more blue", image=photo)
+    mask = agent.load(res.steps[0].outputs["mask"]["value"])
+    assert "stuff heuristic for sky" in res.answer and 0.35 < mask.mean() < 0.7
+    assert not mask[200:350, 310:330].any()  # the rocket's body is not sky
+
+
+def test_stuff_that_is_not_there_edits_nothing(agent):
+    res = agent.run("blur the water", image=data.chelsea())
+    assert res.steps[0].status == "error" and "I found no water" in res.answer

@@ -419,13 +419,14 @@ def _do_keep_only(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> 
 
 
 def _do_blur(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    op = "pixelate" if re.match(r"^(?:pixelate|pixellate|mosaic|censor)\b", clause, re.I) else "blur"
     kind, mask = _target(b, rest, last)
     if kind == "whole" or (kind in ("none", "pronoun") and mask is None):
-        _edit(b, operation="blur")
+        _edit(b, operation=op)
     elif kind == "complement":
-        _edit(b, operation="blur", mask=mask, where="outside")
+        _edit(b, operation=op, mask=mask, where="outside")
     else:
-        _edit(b, operation="blur", mask=mask)
+        _edit(b, operation=op, mask=mask)
 
 
 def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
@@ -658,7 +659,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent("replace", (r"^(?:replace|swap|substitute)\b(?!.*\bbackground\b)(?=.*\b(?:with|for|by)\b)|^(?:turn|change|transform|convert)\b(?=.*\binto\b)(?!.*\b(?:gr[ae]y ?scale|black and white|monochrome)\b)",), _do_replace, 'replace <target> with <thing> (needs a generative editor)'),
     Intent("background", (r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|brighten|lighten|fill)\b.*\bbackground\b",), _do_background, 'blur / replace / change / make <colour> the background', whole=True),
     Intent("remove", (r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b\s*",), _do_remove, 'remove / erase / delete <target>'),
-    Intent("blur", (r"^(?:blur|pixelate|obscure|smooth)\b\s*",), _do_blur, 'blur <target>'),
+    Intent("blur", (r"^(?:blur|pixelate|pixellate|mosaic|censor|obscure|smooth)\b\s*",), _do_blur, 'blur / pixelate <target>'),
     Intent("grayscale", (r"^(?:convert|turn|make|render|change)?\b.*\b(?:grayscale|greyscale|gray ?scale|grey ?scale|black and white|black-and-white|monochrome)\b|^(?:desaturate)\b\s*",), _adjust("grayscale"), 'grayscale / black and white', whole=True),
     Intent("brighten", (r"^(?:brighten|lighten)\b\s*|^(?:make|render)\b.*\b(?:brighter|lighter)\b|^(?:increase|raise|boost)\s+(?:the\s+)?brightness\b\s*",), _adjust("brighten"), 'brighten / make brighter', whole=True),
     Intent("darken", (r"^darken\b\s*|^(?:make|render)\b.*\bdarker\b|^(?:decrease|reduce|lower)\s+(?:the\s+)?brightness\b\s*",), _adjust("darken"), 'darken / make darker', whole=True),
