@@ -298,4 +298,4 @@ def first_mask(clip, inp: TrackInput, ctx: ToolContext) -> tuple[np.ndarray, str
     return mask, how
 
 
-register(Backend("track", "cv", CvTrackTool, default=True))
+register(Backend("track", "cv", CvTrackTool))

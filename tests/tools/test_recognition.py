@@ -279,3 +279,33 @@ def test_the_sky_is_edited_not_the_rocket(agent):
 def test_stuff_that_is_not_there_edits_nothing(agent):
     res = agent.run("blur the water", image=data.chelsea())
     assert res.steps[0].status == "error" and "I found no water" in res.answer
+
+
+# -- tracking by detection --------------------------------------------------------------------
+def test_tracking_a_named_object_through_a_pan_stays_on_it():
+    res = bench.track_pan()
+    det, before = res["detection"], res["colour (before)"]
+    assert det["precision_min"] > 0.8 > before["precision_min"]  # never half on something else
+    assert det["mean"] > 0.6 and det["mean"] >= before["mean"]
+
+
+def test_blur_the_faces_in_a_video_follows_every_face(agent):
+    ast = data.astronaut()
+    clip = np.stack([ast[i * 8:i * 8 + 400, i * 10:i * 10 + 400] for i in range(6)])
+    res = agent.run("blur the faces in the video", video=clip)
+    assert [s.tool for s in res.plan.steps] == ["track", "edit_video"]
+    track = agent.load(res.steps[0].outputs["track"]["value"])
+    assert all(track[i].any() for i in range(6)) and "BlazeFace on every frame (6/6" in res.answer
+    out = agent.load(res.steps[1].outputs["video"]["value"]).array()
+    for i in range(6):  # the face moves up-left as the window moves: blurred where the track is, kept elsewhere
+        changed = np.abs(out[i].astype(int) - clip[i].astype(int)).sum(-1) > 25
+        assert changed[track[i]].mean() > 0.3 and changed[~track[i]].mean() < 0.05
+
+
+def test_the_red_ball_without_a_ball_follows_the_red_and_says_so(agent):
+    from tests.reliability.test_right_or_honest import ball_clip
+
+    frames, _ = ball_clip(8)
+    res = agent.run("track the red ball", video=frames)
+    assert "found no ball" in res.steps[0].outputs["method"]["value"]
+    assert any("I found no ball" in w for w in res.warnings)

@@ -1,0 +1,181 @@
+"""track, embedded backend (the default): follow what is named by detecting it on every frame.
+
+A target that names a COCO class ("the motorcycle", "the person on the left", "the red car") or
+faces ("the faces", "her face") is found on the prompt frame by the same resolver as
+``segment`` (:mod:`vitron_agent.tools.recognise`), then on every other frame by detection plus
+association (ByteTrack's idea, with one object: the detection of that class whose box overlaps
+the last known box most, gated by IoU >= 0.2 and a size ratio within 2x; a frame with none is
+a gap, and the object is picked up again when a detection overlaps its last box). The mask on
+each frame is the object's own (U²-Netp inside the box; an ellipse for a face), so the whole
+object -- every part of it -- is followed through a camera pan, and a same-coloured object
+nearby is never taken for it. "The faces" / "the people" follow every one (the union per frame).
+
+Anything else -- a colour ("the red ball" when no ball is detected), a position, a point, a box,
+a mask -- is followed by the cv tracker (template matching and a colour model), and its method
+says so.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from vitron_agent.errors import ToolFailed
+from vitron_agent.registry import Backend, register
+from vitron_agent.tool import ToolContext
+from vitron_agent.tools.track import CvTrackTool, TrackInput, TrackOutput, track_output
+
+__all__ = ["EmbeddedTrackTool", "associate"]
+
+GATE_IOU = 0.2
+
+
+def _iou(a: tuple, b: tuple) -> float:
+    x1, y1, x2, y2 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    inter = max(0.0, x2 - x1) * max(0.0, y2 - y1)
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return float(inter / union) if union > 0 else 0.0
+
+
+def associate(last: tuple, boxes: list[tuple]) -> int | None:
+    """The index of the box that continues ``last`` (most overlap, IoU >= 0.2, area within 2x), or None."""
+    area = (last[2] - last[0]) * (last[3] - last[1])
+    best, best_iou = None, GATE_IOU
+    for i, b in enumerate(boxes):
+        ratio = (b[2] - b[0]) * (b[3] - b[1]) / max(area, 1e-6)
+        score = _iou(last, b)
+        if 0.5 <= ratio <= 2.0 and score >= best_iou:
+            best, best_iou = i, score
+    return best
+
+
+class EmbeddedTrackTool(CvTrackTool):
+    description = ("Track a target through a video: a mask on every frame. Objects by name (COCO's 80 classes: "
+                   "'the motorcycle', 'the person on the left') and faces are detected on every frame and associated; "
+                   "colours, positions, points, boxes and masks are followed by template matching and a colour model.")
+    backend = "embedded"
+
+    def run(self, inp: TrackInput, ctx: ToolContext) -> TrackOutput:
+        from vitron_agent.tools.detector import named
+        from vitron_agent.tools.recognise import face_part
+        from vitron_agent.weights import embedded_available
+
+        regionless = inp.point is None and inp.box is None and inp.mask is None
+        if regionless and inp.target:
+            if face_part(inp.target) is not None and embedded_available("blazeface", "blazeface_weights"):
+                return self._faces(inp, ctx)
+            name = named(inp.target)
+            if name is not None and embedded_available("nanodet", "nanodet_weights"):
+                out = self._objects(inp, name, ctx)
+                if out is not None:
+                    return out
+                out = super().run(inp, ctx)  # "the red ball" and no ball: the red regions, said
+                return out.model_copy(update={"method": re.sub(r"it cannot recognise '[^']*' by name",
+                                                               f"it found no {name.word}", out.method)})
+        return super().run(inp, ctx)
+
+    def _objects(self, inp: TrackInput, name, ctx: ToolContext) -> TrackOutput | None:
+        """Detection + association; None when the named class is not on the prompt frame and a
+        colour was given (the colour tracker takes it, and says so)."""
+        from vitron_agent.tools.detector import MIN_SCORE, detect_objects, label_score
+        from vitron_agent.tools.recognise import mask_of, not_found, select
+
+        clip = ctx.store.get_video(inp.video)
+        n = len(clip)
+        target = inp.target or ""
+        ctx.progress(0.05, f"recognising objects on frame {inp.frame} (NanoDet)")
+        prompt = clip.frame(inp.frame)
+        found = detect_objects(prompt)
+        of_class = [d for d in found if max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE]
+        if not of_class and (inp.color or _has_colour(target)):
+            return None
+        if not of_class:
+            raise not_found(f"{name.word} on frame {inp.frame}", found)
+        items, note = select(prompt, found, name, target)
+        every = name.plural
+        boxes: list[list[tuple]] = [[] for _ in range(n)]
+        boxes[inp.frame] = [(d.box.x1, d.box.y1, d.box.x2, d.box.y2) for d in items]
+        packed: list[np.ndarray | None] = [None] * n
+        h, w = prompt.shape[:2]
+        order = list(range(inp.frame, n)) + list(range(inp.frame - 1, -1, -1))
+        last = boxes[inp.frame][0]
+        gaps = 0
+        for k, i in enumerate(order):
+            if ctx.cancelled.is_set():
+                raise ToolFailed("tracking was cancelled")
+            if i == inp.frame - 1:
+                last = boxes[inp.frame][0]  # going backward: start again from the prompt frame
+            frame = prompt if i == inp.frame else clip.frame(i)
+            if i == inp.frame:
+                chosen = items
+            else:
+                cands = [d for d in detect_objects(frame, MIN_SCORE * 0.8, quick=True)
+                         if max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE * 0.8]
+                if every:
+                    chosen = cands
+                else:
+                    j = associate(last, [(d.box.x1, d.box.y1, d.box.x2, d.box.y2) for d in cands])
+                    chosen = [cands[j]] if j is not None else []
+            if chosen and not every:
+                last = (chosen[0].box.x1, chosen[0].box.y1, chosen[0].box.x2, chosen[0].box.y2)
+            gaps += not chosen
+            mask = mask_of(frame, chosen) if chosen else np.zeros((h, w), bool)
+            packed[i] = np.packbits(mask)
+            if k % 4 == 0:
+                ctx.progress(0.1 + 0.85 * (k + 1) / n, f"tracked {k + 1}/{n} frames")
+        first = np.unpackbits(packed[inp.frame], count=h * w).reshape(h, w).astype(bool)
+        listed = ", ".join(d.describe() for d in items)
+        method = (f"NanoDet recognised {listed}{f' ({note})' if note else ''} on frame {inp.frame}; detected on every "
+                  f"frame and {'all kept' if every else 'associated by box overlap'} ({n - gaps}/{n} frames found); "
+                  "masks: U²-Netp inside each box")
+        return track_output(ctx, inp.video, packed, inp.frame, first, method)
+
+    def _faces(self, inp: TrackInput, ctx: ToolContext) -> TrackOutput:
+        from vitron_agent.tools.faces import detect_faces, face_mask
+        from vitron_agent.tools.recognise import face_part
+
+        part, every = face_part(inp.target) or ("face", True)
+        clip = ctx.store.get_video(inp.video)
+        n = len(clip)
+        packed: list[np.ndarray | None] = [None] * n
+        found_on, first = 0, None
+        last = None
+        for i, frame in enumerate(clip.frames()):
+            if ctx.cancelled.is_set():
+                raise ToolFailed("tracking was cancelled")
+            faces = detect_faces(frame)
+            if faces and not every:
+                if last is None:
+                    faces = faces[:1]
+                else:
+                    j = associate(last, [f.box for f in faces])
+                    faces = [faces[j]] if j is not None else []
+                if faces:
+                    last = faces[0].box
+            found_on += bool(faces)
+            mask = face_mask(frame.shape[:2], faces, part)
+            packed[i] = np.packbits(mask)
+            if i == inp.frame:
+                first = mask
+            if i % 4 == 0:
+                ctx.progress(0.05 + 0.9 * (i + 1) / n, f"found faces on {i + 1}/{n} frames")
+        if not found_on or first is None or not first.any():
+            if not found_on:
+                raise ToolFailed(f"I found no face in the video (BlazeFace, {n} frames). If there is one, give a box "
+                                 "on a frame.")
+            first = next(np.unpackbits(p, count=first.size).reshape(first.shape).astype(bool) for p in packed
+                         if p is not None and p.any())
+        method = (f"BlazeFace on every frame ({found_on}/{n} frames with {'faces' if every else 'the face'}); "
+                  f"{'every face' if every else 'one face, associated by box overlap'}; masks: "
+                  f"{'ellipses over the faces' if part == 'face' else f'discs at the {part}'}")
+        return track_output(ctx, inp.video, packed, inp.frame, first, method)
+
+
+def _has_colour(text: str) -> bool:
+    from vitron_agent.tools.segment import parse_target
+
+    return parse_target(text)[0] is not None
+
+
+register(Backend("track", "embedded", EmbeddedTrackTool, default=True))
