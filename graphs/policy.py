@@ -51,10 +51,42 @@ def _said(how: str, target: str) -> str:
     return f"I found no {target} in the image" if how == "found no" else f"I can't recognise {target!r} by name"
 
 
+TINY = 0.005  # a named target's mask under this share of the image is suspect
+SMALL_BY_NATURE = ("eye", "mouth", "nose", "ear", "lip", "ball", "phone", "remote", "mouse", "ring", "button", "coin",
+                   "star", "dot", "spot", "logo", "sign", "light", "bird", "insect", "bee", "fly", "key", "pen",
+                   "badge", "patch", "text", "letter", "word", "number", "plate", "tie", "watch", "earring")
+
+
+def tiny_mask(record: dict[str, Any]) -> tuple[str, float] | None:
+    """(target, share) when a finished segment / track step found a named target in under 0.5 %
+    of the image (and the target is not small by nature, and no region was given), else None."""
+    if record.get("status") != "ok" or record.get("tool") not in ("segment", "track"):
+        return None
+    args = record.get("args", {})
+    target = str(args.get("target") or "")
+    if not target or any(args.get(k) for k in ("point", "box", "scribble", "mask")):
+        return None
+    if any(w in target.lower() for w in SMALL_BY_NATURE):
+        return None
+    out = record.get("outputs", {})
+    area = out.get("mask", {}).get("value", {}).get("area") if "mask" in out else None
+    if area is None and "track" in out:
+        area = out["track"].get("value", {}).get("area")
+    return (target, float(area)) if area is not None and float(area) < TINY else None
+
+
 def hold_reason(step: dict[str, Any], records: dict[str, dict[str, Any]]) -> str | None:
     """Why ``step`` (a plan step, references unresolved) must not run, or None."""
     op = step.get("args", {}).get("operation")
-    if step.get("tool") not in ("edit", "edit_video") or op not in DESTRUCTIVE:
+    if step.get("tool") not in ("edit", "edit_video"):
+        return None
+    for name in ("mask", "track"):  # any edit on a suspiciously tiny mask of a named target waits
+        ref = parse_ref(step["args"].get(name))
+        if ref and ref[0] in records and (tiny := tiny_mask(records[ref[0]])) is not None:
+            return (f"held back: the mask of {tiny[0]!r} covers only {100 * tiny[1]:.2f}% of the picture, which is "
+                    "probably not it. Mark it with a point or a box (--point X,Y / --box X1,Y1,X2,Y2, or a click in "
+                    "the UI)")
+    if op not in DESTRUCTIVE:
         return None
     for name in ("mask", "track"):
         ref = parse_ref(step["args"].get(name))
@@ -82,6 +114,9 @@ def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:
             how, target, did = found
             out.append(f"{_said(how, target)}, so I {did} ({step.id}) — give a point or a box, or configure "
                        "[tools.ground].")
+        if (tiny := tiny_mask({**rec, "tool": step.tool, "args": step.args})) is not None:
+            out.append(f"The mask of {tiny[0]!r} ({step.id}) covers only {100 * tiny[1]:.2f}% of the picture: it is "
+                       "probably not what you meant; give a point or a box.")
         if rec.get("error_kind") == "held":
             out.append(f"I did not run {step.id} ({step.tool} {step.args.get('operation', '')}): "
                        + str(rec.get("error", "")).removeprefix("held back: ") + ".")

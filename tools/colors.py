@@ -7,9 +7,11 @@ asked for, or close to it (``TOLERANCE``): segment, count, describe and recolor 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
-__all__ = ["check_color", "COLORS", "SYNONYMS", "normalise_color", "color_mask", "color_distance", "name_colors", "rgb_to_lab",
+__all__ = ["check_color", "COLORS", "SYNONYMS", "SHADES", "SHADE_WORDS", "shade_rgb", "normalise_color", "color_mask", "color_distance", "name_colors", "rgb_to_lab",
            "parse_color_value"]
 
 # name -> reference RGB
@@ -33,11 +35,59 @@ SYNONYMS = {"grey": "gray", "violet": "purple", "teal": "cyan", "turquoise": "cy
             "silver": "gray", "tan": "brown", "beige": "brown", "lilac": "purple", "lavender": "purple",
             "maroon": "red", "aqua": "cyan", "fuchsia": "magenta", "olive": "green"}
 
+# Named shades: the exact colour an edit paints (selection and naming use the base colour in SYNONYMS).
+SHADES: dict[str, tuple[int, int, int]] = {
+    "navy": (25, 35, 110), "teal": (0, 128, 128), "turquoise": (64, 210, 200), "gold": (212, 175, 55),
+    "golden": (212, 175, 55), "beige": (225, 205, 165), "olive": (110, 120, 35), "maroon": (120, 20, 35),
+    "crimson": (180, 20, 40), "scarlet": (235, 35, 20), "lavender": (190, 170, 230), "lilac": (200, 160, 220),
+    "tan": (210, 180, 140), "silver": (192, 192, 192), "peach": (255, 200, 160), "coral": (255, 127, 80),
+    "salmon": (250, 128, 114), "mint": (170, 240, 200), "khaki": (195, 176, 145), "cream": (255, 250, 220),
+    "ivory": (255, 255, 240), "burgundy": (128, 0, 32), "indigo": (75, 0, 130), "charcoal": (54, 60, 66),
+    "chocolate": (123, 63, 0), "lime": (90, 210, 40), "aqua": (0, 220, 220), "fuchsia": (230, 30, 200),
+    "violet": (140, 60, 200), "rust": (183, 65, 14), "mustard": (225, 173, 1), "emerald": (0, 155, 90),
+    "sky blue": (135, 200, 235), "royal blue": (45, 85, 200),
+}
+SYNONYMS.update({"peach": "orange", "coral": "orange", "salmon": "pink", "mint": "green", "khaki": "brown",
+                 "cream": "white", "ivory": "white", "burgundy": "red", "indigo": "purple", "charcoal": "gray",
+                 "chocolate": "brown", "rust": "orange", "mustard": "yellow", "emerald": "green"})
+SHADE_WORDS = ("dark", "light", "pale", "deep", "bright", "vivid", "soft", "pastel")
+
+
 def normalise_color(name: str) -> str | None:
-    """Canonical colour name for ``name`` (synonyms, case, 'grey'), or None if unknown."""
-    key = name.strip().lower()
+    """Canonical colour name for ``name`` (synonyms, shades, case, 'grey'), or None if unknown:
+    'dark green' and 'navy' select as green and blue."""
+    key = re.sub(r"\s+", " ", name.strip().lower())
+    key = re.sub(rf"^(?:{'|'.join(SHADE_WORDS)})[ -]", "", key)
+    key = {"sky blue": "blue", "royal blue": "blue"}.get(key, key)
     key = SYNONYMS.get(key, key)
     return key if key in COLORS else None
+
+
+def shade_rgb(name: str) -> tuple[int, int, int] | None:
+    """The exact RGB an edit paints for ``name``: a named shade ('navy', 'peach'), a base colour,
+    and a modifier ('dark green', 'pale blue') applied in Lab (lightness and chroma)."""
+    key = re.sub(r"\s+", " ", name.strip().lower())
+    m = re.match(rf"^(?:({'|'.join(SHADE_WORDS)})[ -])?(.+)$", key)
+    mod, base = m.group(1), m.group(2)
+    rgb = SHADES.get(base) or (COLORS.get(SYNONYMS.get(base, base)) if normalise_color(base) else None)
+    if rgb is None:
+        return None
+    if mod is None:
+        return rgb
+    import cv2
+
+    lab = cv2.cvtColor(np.array([[rgb]], np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)[0, 0]
+    L, a, b = lab[0] * 100 / 255, lab[1] - 128, lab[2] - 128
+    if mod in ("dark", "deep"):
+        L, a, b = max(8.0, L - 25), a * (1.05 if mod == "deep" else 0.9), b * (1.05 if mod == "deep" else 0.9)
+    elif mod in ("light", "pale", "pastel", "soft"):
+        k = 0.45 if mod in ("pale", "pastel") else 0.7
+        L, a, b = min(95.0, L + 25), a * k, b * k
+    else:  # bright / vivid
+        L, a, b = min(90.0, L + 8), a * 1.2, b * 1.2
+    out = cv2.cvtColor(np.array([[[L * 255 / 100, a + 128, b + 128]]], np.float32).clip(0, 255).astype(np.uint8),
+                       cv2.COLOR_LAB2RGB)[0, 0]
+    return int(out[0]), int(out[1]), int(out[2])
 
 
 def check_color(value: str | None) -> None:
@@ -47,10 +97,10 @@ def check_color(value: str | None) -> None:
 
 
 def parse_color_value(value: str) -> tuple[int, int, int] | None:
-    """An RGB triple from a colour name or '#rrggbb'."""
-    name = normalise_color(value)
-    if name:
-        return COLORS[name]
+    """An RGB triple from a colour name (with a shade: 'dark green', 'navy') or '#rrggbb'."""
+    shade = shade_rgb(value)
+    if shade is not None:
+        return shade
     v = value.strip().lstrip("#")
     if len(v) == 6:
         try:

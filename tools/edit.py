@@ -11,7 +11,15 @@ cv backend operations (no weights):
 * ``grayscale``, ``brighten``, ``darken``, ``contrast`` -- inside the mask, outside it,
   or over the whole image when no mask is given;
 * ``crop`` -- to a box, to the mask's bounding box plus ``margin``, and/or to an ``aspect``
-  ratio ("1:1", "16:9", "square") around them (images only; the result is smaller).
+  ratio ("1:1", "16:9", "square") around them (images only; the result is smaller);
+* ``flip`` (``direction`` horizontal / vertical), ``rotate`` (``angle`` degrees clockwise; the
+  canvas grows to hold the whole picture, new corners filled with ``color`` or black), ``resize``
+  (``scale``, or ``width`` and/or ``height`` in pixels; the aspect kept unless both are given) --
+  the whole image (flip also works on videos, frame by frame);
+* ``sharpen`` (unsharp mask), ``warmer`` / ``cooler`` (white balance: red-blue shift in Lab),
+  ``saturate`` / ``desaturate`` (chroma scaled), ``denoise`` (edge-preserving bilateral filter)
+  -- inside or outside a mask, or the whole image, with ``amount``;
+* ``outline`` -- the mask's contour drawn in ``color`` (default red), ``width`` pixels wide.
 
 Pixels the operation does not target are left exactly as they were.
 """
@@ -30,17 +38,20 @@ from vitron_agent.tools.colors import COLORS, parse_color_value, rgb_to_lab
 from vitron_agent.tools.masks import check_same_size
 
 __all__ = ["EditInput", "EditOutput", "CvEditTool", "OPERATIONS", "GENERATIVE_OPERATIONS", "EditOperation", "IMAGE_ONLY",
+           "GEOMETRIC", "rotate", "resize", "resized_size", "tone", "outline",
            "crop_box", "parse_aspect",
            "GenerativeEditOperation", "NEEDS_MASK", "apply_edit"]
 
 # The edit vocabulary, declared once: the cv operations, and what a generative backend adds.
 OPERATIONS = ("recolor", "remove", "blur", "pixelate", "blur_background", "replace_background", "keep_only",
-              "grayscale", "brighten", "darken", "contrast", "crop")
-IMAGE_ONLY = ("crop",)
+              "grayscale", "brighten", "darken", "contrast", "sharpen", "warmer", "cooler", "saturate", "desaturate",
+              "denoise", "outline", "flip", "rotate", "resize", "crop")
+IMAGE_ONLY = ("crop", "rotate", "resize")
+GEOMETRIC = ("flip", "rotate", "resize", "crop")
 GENERATIVE_OPERATIONS = ("inpaint", "instruct", *OPERATIONS)
 EditOperation = Literal[OPERATIONS]  # type: ignore[valid-type]
 GenerativeEditOperation = Literal[GENERATIVE_OPERATIONS]  # type: ignore[valid-type]
-NEEDS_MASK = ("recolor", "remove", "blur_background", "replace_background", "keep_only")
+NEEDS_MASK = ("recolor", "remove", "blur_background", "replace_background", "keep_only", "outline")
 INPAINT_MAX_SIDE = 1024
 
 
@@ -55,6 +66,11 @@ class EditInput(BaseModel):
     box: Box | None = Field(default=None, description="crop: the box to keep, XYXY pixels")
     aspect: str | None = Field(default=None, max_length=12, description="crop: width:height such as '1:1', '16:9', or 'square'")
     margin: float = Field(default=0.05, ge=0.0, le=1.0, description="crop to a mask: margin around its box, as a fraction of its size")
+    direction: Literal["horizontal", "vertical"] = Field(default="horizontal", description="flip: left-right or upside down")
+    angle: float = Field(default=90.0, ge=-360.0, le=360.0, description="rotate: degrees clockwise (negative: counter-clockwise)")
+    scale: float | None = Field(default=None, gt=0.0, le=8.0, description="resize: factor (0.5 = half size)")
+    width: int | None = Field(default=None, gt=0, le=16384, description="resize: width in pixels (outline: line width)")
+    height: int | None = Field(default=None, gt=0, le=16384, description="resize: height in pixels")
 
 
 class EditOutput(BaseModel):
@@ -63,8 +79,9 @@ class EditOutput(BaseModel):
 
 class CvEditTool(VisionTool):
     name = "edit"
-    description = ("Edit an image inside or outside a mask: recolor, remove (inpaint), blur, blur or replace "
-                   "the background, keep only the region, grayscale, brighten, darken, contrast. cv backend.")
+    description = ("Edit an image inside or outside a mask: recolor, remove (inpaint), blur, pixelate, blur or replace "
+                   "the background, keep only the region, grayscale, brighten, darken, contrast, sharpen, warmer, cooler, "
+                   "saturate, desaturate, denoise, outline; or the whole image: flip, rotate, resize, crop. cv backend.")
     Input = EditInput
     Output = EditOutput
     backend = "cv"
@@ -77,6 +94,12 @@ class CvEditTool(VisionTool):
         if inp.color is not None and parse_color_value(inp.color) is None:
             raise ValueError(f"color {inp.color!r} is neither a known colour ({', '.join(COLORS)}) nor #rrggbb")
         check_same_size(inp.mask, inp.image)
+        if inp.operation == "resize":
+            if inp.scale is None and inp.width is None and inp.height is None:
+                raise ValueError("resize needs a scale (e.g. 0.5 for half size) or a width and/or height in pixels")
+            w, h = resized_size(inp.image.width, inp.image.height, inp.scale, inp.width, inp.height)
+            if w * h > 64_000_000:
+                raise ValueError(f"resize to {w}x{h} would make a {w * h / 1e6:.0f}-megapixel image; the limit is 64")
         if inp.operation == "crop":
             if inp.box is None and inp.mask is None and inp.aspect is None:
                 raise ValueError("crop needs a box, a mask (crop to the object) or an aspect such as '1:1'")
@@ -92,19 +115,31 @@ class CvEditTool(VisionTool):
         if inp.operation == "crop":
             x1, y1, x2, y2 = crop_box(image.shape[:2], inp.box, mask, inp.aspect, inp.margin)
             return EditOutput(image=ctx.store.put_image(np.ascontiguousarray(image[y1:y2, x1:x2]), producer=ctx.step_id))
-        out = apply_edit(image, mask, inp.operation, inp.where, inp.color, inp.amount)
+        if inp.operation in ("rotate", "resize"):
+            out = rotate(image, inp.angle, inp.color) if inp.operation == "rotate" else \
+                resize(image, *resized_size(image.shape[1], image.shape[0], inp.scale, inp.width, inp.height))
+            return EditOutput(image=ctx.store.put_image(out, producer=ctx.step_id))
+        out = apply_edit(image, mask, inp.operation, inp.where, inp.color, inp.amount, direction=inp.direction,
+                         width=inp.width)
         ref = ctx.store.put_image(out, producer=ctx.step_id)
         return EditOutput(image=ref)
 
 
 def apply_edit(image: np.ndarray, mask: np.ndarray | None, op: str, where: str = "inside",
-               color: str | None = None, amount: float = 0.5) -> np.ndarray:
-    """One cv edit of an HxWx3 uint8 RGB image; ``mask`` HxW bool (None = whole image)."""
+               color: str | None = None, amount: float = 0.5, direction: str = "horizontal",
+               width: int | None = None) -> np.ndarray:
+    """One cv edit of an HxWx3 uint8 RGB image that keeps its size; ``mask`` HxW bool (None =
+    whole image)."""
+    if op == "flip":
+        return np.ascontiguousarray(image[:, ::-1] if direction == "horizontal" else image[::-1])
+    if op == "outline":
+        return outline(image, mask if mask is not None else np.ones(image.shape[:2], bool),
+                       parse_color_value(color or "red"), width)
     h, w = image.shape[:2]
     mask = np.ones((h, w), bool) if mask is None else mask
     region = ~mask if where == "outside" else mask
     if op == "recolor":
-        return recolor(image, region, parse_color_value(color))
+        return recolor(image, region, parse_color_value(color), lightness=_is_shade(color))
     if op == "remove":
         return remove(image, region)
     if op in ("blur", "blur_background"):
@@ -113,7 +148,84 @@ def apply_edit(image: np.ndarray, mask: np.ndarray | None, op: str, where: str =
         return pixelate(image, region, amount)
     if op in ("replace_background", "keep_only"):
         return fill(image, ~mask, parse_color_value(color or "white"))
+    if op in ("sharpen", "warmer", "cooler", "saturate", "desaturate", "denoise"):
+        return tone(image, region, op, amount)
     return adjust(image, region, op, amount)
+
+
+def resized_size(w: int, h: int, scale: float | None, width: int | None, height: int | None) -> tuple[int, int]:
+    """(width, height) of a resize: by ``scale``; to ``width`` or ``height`` with the aspect kept; or both."""
+    if width and height:
+        return width, height
+    if width:
+        return width, max(1, round(h * width / w))
+    if height:
+        return max(1, round(w * height / h)), height
+    s = scale or 1.0
+    return max(1, round(w * s)), max(1, round(h * s))
+
+
+def resize(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    import cv2
+
+    shrink = width * height < image.shape[0] * image.shape[1]
+    return cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
+
+
+def rotate(image: np.ndarray, angle: float, color: str | None = None) -> np.ndarray:
+    """``image`` turned ``angle`` degrees clockwise; quarter turns are exact, other angles grow the
+    canvas to hold every pixel (corners filled with ``color``, default black)."""
+    import cv2
+
+    quarter = angle % 360
+    if quarter in (0, 90, 180, 270):
+        return np.ascontiguousarray(np.rot90(image, k=-int(quarter) // 90))
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(np.ceil(h * sin + w * cos)), int(np.ceil(h * cos + w * sin))
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    fill_rgb = parse_color_value(color) if color else (0, 0, 0)
+    return cv2.warpAffine(image, m, (nw, nh), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=tuple(int(v) for v in fill_rgb))
+
+
+def tone(image: np.ndarray, region: np.ndarray, op: str, amount: float) -> np.ndarray:
+    """sharpen / warmer / cooler / saturate / desaturate / denoise inside ``region``."""
+    import cv2
+
+    f = image.astype(np.float32)
+    if op == "sharpen":  # unsharp mask: original + k (original - blurred)
+        sigma = max(1.0, min(image.shape[:2]) / 300)
+        res = f + (0.6 + 1.6 * amount) * (f - cv2.GaussianBlur(f, (0, 0), sigma))
+    elif op == "denoise":
+        d = max(5, min(15, round(min(image.shape[:2]) / 80)) | 1)
+        res = cv2.bilateralFilter(image, d, 20 + 60 * amount, d).astype(np.float32)
+    else:
+        lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+        if op in ("warmer", "cooler"):
+            sign = 1.0 if op == "warmer" else -1.0
+            lab[..., 1] += sign * (2 + 6 * amount)   # a*: towards red / green
+            lab[..., 2] += sign * (6 + 16 * amount)  # b*: towards yellow / blue
+        else:
+            k = 1.0 + (0.3 + 0.9 * amount) if op == "saturate" else 1.0 - (0.3 + 0.6 * amount)
+            lab[..., 1:] = (lab[..., 1:] - 128) * k + 128
+        res = cv2.cvtColor(np.clip(lab, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB).astype(np.float32)
+    out = image.copy()
+    out[region] = np.clip(res[region] + 0.5, 0, 255).astype(np.uint8)
+    return out
+
+
+def outline(image: np.ndarray, mask: np.ndarray, rgb: tuple[int, int, int], width: int | None = None) -> np.ndarray:
+    """The contour of every region of ``mask`` drawn in ``rgb``, ``width`` px (default: 0.6 % of the image)."""
+    import cv2
+
+    out = np.ascontiguousarray(image.copy())
+    w = width or max(2, round(min(image.shape[:2]) * 0.006))
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    cv2.drawContours(out, contours, -1, tuple(int(v) for v in rgb), w, lineType=cv2.LINE_AA)
+    return out
 
 
 def parse_aspect(text: str) -> float | None:
@@ -156,8 +268,18 @@ def crop_box(shape: tuple[int, int], box: Box | None, mask: np.ndarray | None, a
     return x1, y1, x2, y2
 
 
-def recolor(image: np.ndarray, region: np.ndarray, rgb: tuple[int, int, int]) -> np.ndarray:
-    """Set hue and chroma inside ``region`` to those of ``rgb``, keeping Lab lightness."""
+def _is_shade(color: str | None) -> bool:
+    """A colour named with its lightness ('dark green', 'navy', 'pale pink'): paint that lightness too."""
+    from vitron_agent.tools.colors import SHADE_WORDS, SHADES
+
+    key = (color or "").strip().lower()
+    return key in SHADES or key.split(" ")[0] in SHADE_WORDS
+
+
+def recolor(image: np.ndarray, region: np.ndarray, rgb: tuple[int, int, int], lightness: bool = False) -> np.ndarray:
+    """Set hue and chroma inside ``region`` to those of ``rgb``, keeping Lab lightness -- or, with
+    ``lightness`` (a shade: 'dark green', 'navy'), moving the region's mean lightness to the
+    shade's, texture kept."""
     import cv2
 
     out = image.copy()
@@ -176,6 +298,8 @@ def recolor(image: np.ndarray, region: np.ndarray, rgb: tuple[int, int, int]) ->
         new_c = np.maximum(chroma, 0.75 * t_chroma)
         lab[:, 1] = target[1] / t_chroma * new_c
         lab[:, 2] = target[2] / t_chroma * new_c
+        if lightness:
+            lab[:, 0] = np.clip(lab[:, 0] + (target[0] - lab[:, 0].mean()), 0, 100)
     rgbf = cv2.cvtColor(lab.reshape(-1, 1, 3).astype(np.float32), cv2.COLOR_Lab2RGB).reshape(-1, 3)
     out[region] = np.clip(rgbf * 255.0 + 0.5, 0, 255).astype(np.uint8)
     return out

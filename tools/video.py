@@ -52,8 +52,8 @@ class EditVideoOutput(BaseModel):
 
 def check_edit_video(inp: EditVideoInput, operations_needing_mask: tuple[str, ...] = NEEDS_MASK) -> None:
     v = inp.video
-    if inp.operation == "crop":
-        raise ValueError("crop works on images; take a frame first (frame), or crop each frame with an image edit")
+    if inp.operation in ("crop", "rotate", "resize"):
+        raise ValueError(f"{inp.operation} works on images (a video keeps its frame size here); take a frame first (frame)")
     if inp.operation in operations_needing_mask and inp.track is None and inp.mask is None:
         raise ValueError(f"operation {inp.operation!r} needs a track (or a mask); track the target first and pass its track")
     if inp.track is not None and inp.mask is not None:

@@ -125,9 +125,14 @@ class Agent:
         if checkpointer is None and db:
             from langgraph.checkpoint.sqlite import SqliteSaver
 
-            Path(db).parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(str(db), check_same_thread=False)
-            checkpointer = SqliteSaver(self._conn)
+            try:
+                Path(db).parent.mkdir(parents=True, exist_ok=True)
+                self._conn = sqlite3.connect(str(db), check_same_thread=False)
+                self._conn.execute("PRAGMA schema_version").fetchone()  # opening is lazy: touch the file now
+                checkpointer = SqliteSaver(self._conn)
+            except (OSError, sqlite3.Error) as exc:
+                raise InputError(f"cannot open the session database {str(db)!r}: {exc}; give a writable file path "
+                                 "(e.g. --db sessions.sqlite)") from None
         if checkpointer is None:
             checkpointer = InMemorySaver()
         self.checkpointer = checkpointer or None

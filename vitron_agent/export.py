@@ -19,7 +19,6 @@ a yuv420p copy that every browser and player opens. Mask tracks are ``.npz``
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +69,7 @@ def export_run(result, store, out_dir: str | Path, report: bool = True) -> dict[
     """Copy the run's artifacts into ``out_dir`` with readable names (``s1_mask.png``),
     write ``report.html`` and ``result.json``; return the contract object."""
     from vitron_agent.report import write_report
+    from vitron_agent.store import atomic_write
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -80,17 +80,20 @@ def export_run(result, store, out_dir: str | Path, report: bool = True) -> dict[
                 src = _artifact_path(store, o["value"])
                 if src is not None:
                     dst = out / f"{s.id}_{name}{src.suffix}"
-                    shutil.copyfile(src, dst)
+                    atomic_write(dst, src.read_bytes())
                     paths[(s.id, name)] = str(dst.resolve())
                     if o["kind"] == "video":
-                        _preview(store, o["value"], out / f"{s.id}_{name}.preview.mp4")
+                        preview = out / f"{s.id}_{name}.preview.mp4"
+                        preview.unlink(missing_ok=True)  # a planted link is removed, never written through
+                        _preview(store, o["value"], preview)
     for ns, values in result.inputs.items():
         for name, value in values.items():
             if ns == "input" and isinstance(value, dict) and value.get("type") in ("image", "video"):
                 src = _artifact_path(store, value)
                 if src is not None:
-                    shutil.copyfile(src, out / f"input_{name}{src.suffix}")
+                    atomic_write(out / f"input_{name}{src.suffix}", src.read_bytes())
     report_path = str(write_report(result, store, out / "report.html").resolve()) if report else None
     data = result_json(result, store, paths, report_path)
-    (out / "result.json").write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
+    atomic_write(out / "result.json", json.dumps(data, indent=2, default=str).encode("utf-8"))
     return data
+

@@ -251,7 +251,9 @@ figure{{display:inline-block;margin:0 1rem 0 0;max-width:320px}} svg.plan text{{
 
 
 def write_report(result, store, path: str | Path) -> Path:
+    from vitron_agent.store import atomic_write
+
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(result, store), encoding="utf-8")
+    atomic_write(out, render_report(result, store).encode("utf-8"))
     return out

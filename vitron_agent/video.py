@@ -75,12 +75,49 @@ def _open_container(source: Any, label: str, allowed_roots: list[Any] | None) ->
         if size > 64 * MAX_FILE_BYTES:
             raise MediaError(label, f"the file is {size:,} bytes, over the {64 * MAX_FILE_BYTES:,}-byte limit")
         handle = str(path)
-    try:
-        return av.open(handle, mode="r", metadata_errors="ignore")
+    head = bytes(source[:64]) if isinstance(source, (bytes, bytearray, memoryview)) else _head(Path(source))
+    demuxer = container_format(head)
+    if demuxer is None:
+        raise MediaError(label, NOT_A_VIDEO.format(detail="not a video container this project reads (mp4 / mov, "
+                                                          "mkv / webm, avi, mpeg-ts, mpeg-ps, flv, ogg, gif)"))
+    try:  # the demuxer is the one the bytes' magic names: never a playlist, concat, image-sequence or device one
+        return av.open(handle, mode="r", format=demuxer, metadata_errors="ignore",
+                       options={"protocol_whitelist": "file,pipe", "safe": "1"})
     except av.FFmpegError as exc:
         raise MediaError(label, NOT_A_VIDEO.format(detail=_short(exc))) from None
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise MediaError(label, NOT_A_VIDEO.format(detail=_short(exc))) from None
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read(400)
+    except OSError:
+        return b""
+
+
+def container_format(head: bytes) -> str | None:
+    """The FFmpeg demuxer for a real video container recognised by its first bytes, or None.
+    Only these are ever opened (whatever the bytes or the file name claim), so a client's upload
+    can never make FFmpeg read a playlist (ffconcat, HLS), an image sequence or a device."""
+    if len(head) >= 12 and head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"):
+        return "mov"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "matroska"
+    if head.startswith(b"RIFF") and head[8:12] == b"AVI ":
+        return "avi"
+    if len(head) > 188 and head[0] == 0x47 and head[188] == 0x47:
+        return "mpegts"
+    if head.startswith(b"\x00\x00\x01\xba"):
+        return "mpeg"
+    if head.startswith(b"FLV"):
+        return "flv"
+    if head.startswith(b"OggS"):
+        return "ogg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    return None
 
 
 def _short(exc: BaseException) -> str:

@@ -177,3 +177,29 @@ def test_bad_db_out_and_chat_paths_are_one_line_errors_before_anything_runs(tmp_
     chat = subprocess.run([exe, "chat"], input="/image /nowhere/missing.png\n/quit\n", capture_output=True, text=True,
                           timeout=120)
     assert "error: /nowhere/missing.png is not a file; nothing changed" in chat.stdout
+
+
+def test_out_dir_symlinks_are_replaced_never_followed(tmp_path):
+    """A report.html / result.json link planted in --out is replaced by the new file; the file it
+    pointed at is untouched."""
+    from vitron_agent.synthetic import disc_image
+
+    img = tmp_path / "disc.png"
+    save_png(disc_image()[0], img)
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    for name in ("report.html", "result.json", "s1_mask.png", "input_image.png"):
+        (out / name).symlink_to(victim)
+    p = cli("run", "--image", str(img), "--out", str(out), "segment the red disc")
+    assert p.returncode == 0, p.stderr
+    assert victim.read_text() == "keep me"
+    for name in ("report.html", "result.json", "s1_mask.png", "input_image.png"):
+        assert not (out / name).is_symlink() and (out / name).stat().st_size > 0
+
+
+def test_an_unusable_db_path_is_one_line_and_exit_2(tmp_path):
+    p = cli("run", "--db", "/proc/x.sqlite", "describe it")
+    assert p.returncode == 2 and p.stderr.count("\n") == 1
+    assert "cannot open the session database '/proc/x.sqlite'" in p.stderr and "Traceback" not in p.stderr

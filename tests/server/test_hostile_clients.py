@@ -127,3 +127,94 @@ def test_error_messages_name_public_ids_only(secured, agent):
     text = r.text
     assert r.status_code == 404 and str(agent.store.root) not in text
     assert not __import__("re").search(r"t[0-9a-f]{12}-", text), text
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def test_huge_request_headers_are_refused_before_they_fill_memory(tmp_path):
+    """Eight unauthenticated connections each start a 24 MB header: the real `serve` process
+    answers 431/400 or hangs up after its 64 KB limit, and its memory barely moves."""
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([EXE, "serve", "--port", str(port), "--data", str(tmp_path), "--token", "t" * 24],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        before = _rss_mb(proc.pid)
+        socks, refused = [], 0
+        for _ in range(8):
+            c = socket.create_connection(("127.0.0.1", port), timeout=10)
+            c.sendall(b"GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ")
+            socks.append(c)
+        chunk = b"a" * (1 << 20)
+        for c in socks:
+            try:
+                for _ in range(24):
+                    c.sendall(chunk)
+                c.sendall(b"\r\n\r\n")
+                answer = c.recv(200)
+                refused += answer.startswith((b"HTTP/1.1 431", b"HTTP/1.1 400")) or answer == b""
+            except OSError:  # the server hung up mid-header: refused
+                refused += 1
+        grown = _rss_mb(proc.pid) - before
+        for c in socks:
+            c.close()
+        assert refused == 8
+        assert grown < 60, f"the server grew by {grown:.0f} MB"
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+@pytest.mark.parametrize("value", ["false", "true", 1, "yes"])
+def test_stream_must_be_a_json_boolean(open_server, value):
+    r = httpx.post(f"{open_server.url}/v1/chat/completions", timeout=30,
+                   json={"model": "vitron-agent", "stream": value, "messages": [{"role": "user", "content": "hi"}]})
+    assert r.status_code == 400 and "stream must be true or false" in r.json()["error"]["message"]
+    assert "text/event-stream" not in r.headers.get("content-type", "")
+
+
+def test_the_readmes_curl_uploads_work_as_written(secured, tmp_path):
+    """README's two curl lines, run with the real curl (only the host and token swapped): the
+    first sends curl's default form-urlencoded type, and the bytes are recognised as a PNG."""
+    import re
+    import shlex
+
+    from tests.server.test_http import TOKEN
+    from vitron_agent.media import save_png
+    from vitron_agent.video import write_video
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    lines = [ln.split("#")[0].strip() for ln in readme.splitlines() if ln.startswith("curl ") and "/media" in ln]
+    assert len(lines) == 2
+    save_png(disc_image()[0], tmp_path / "cat.png")
+    import numpy as np
+
+    write_video(np.stack([disc_image()[0]] * 4), tmp_path / "clip.mp4", 8.0)
+    kinds = []
+    for line in lines:
+        line = line.replace("s3cret", TOKEN).replace("localhost:8000", open_url(secured))
+        p = subprocess.run(shlex.split(line), cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        kinds.append(json.loads(p.stdout)["type"])
+        assert re.search(r"--data-binary", line)
+    assert kinds == ["image", "video"]
+
+
+def open_url(server) -> str:
+    return server.url.removeprefix("http://")

@@ -61,3 +61,38 @@ def test_mcp_stdio_server(tmp_path):
     assert not video_run.is_error and "visible on 8 of 8 frames" in video_run.content[0].text
     assert tools["track"].input_schema["properties"]["video"]["type"] == "string"
     assert not tracked.is_error and '"type": "track"' in "".join(c.text for c in tracked.content if c.type == "text")
+
+
+def test_a_call_whose_params_is_not_an_object_gets_an_answer(tmp_path):
+    """Raw JSON-RPC over the real stdio server: a tools/call with array or string params is
+    answered -32602 at once (the SDK alone dropped it and the client waited forever); the
+    session goes on."""
+    import json
+    import select
+    import subprocess
+
+    exe = str(Path(sys.executable).parent / "vitron-agent")
+    p = subprocess.Popen([exe, "mcp", "--data", str(tmp_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL)
+
+    def send(o):
+        p.stdin.write((json.dumps(o) + "\n").encode())
+        p.stdin.flush()
+
+    def recv(timeout):
+        ready, _, _ = select.select([p.stdout], [], [], timeout)
+        return json.loads(p.stdout.readline()) if ready else None
+
+    try:
+        send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}})
+        assert recv(90)["id"] == 1
+        send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+        for i, params in enumerate(([1, 2], "run", 7), start=10):
+            send({"jsonrpc": "2.0", "id": i, "method": "tools/call", "params": params})
+            answer = recv(10)
+            assert answer is not None and answer["id"] == i and answer["error"]["code"] == -32602
+        send({"jsonrpc": "2.0", "id": 20, "method": "tools/list", "params": {}})
+        assert any(t["name"] == "run" for t in recv(10)["result"]["tools"])
+    finally:
+        p.kill()

@@ -271,3 +271,38 @@ def test_long_and_hostile_videos_under_a_memory_limit(tmp_path):
     assert "exceed the limit of 64,000,000" in out["huge"]
     assert "600 frames at 25 fps" in out["answer"] and "visible on 600 of 600 frames" in out["answer"]
     assert out["hwm_kb"] < 1024 * 1024, out["hwm_kb"]  # under 1 GiB resident
+
+
+@pytest.mark.parametrize("payload", [
+    "ffconcat version 1.0\nfile {target}\n",
+    "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n{target}\n#EXT-X-ENDLIST\n",
+])
+def test_a_playlist_never_makes_ffmpeg_read_another_file(tmp_path, clip_file, payload):
+    """The bytes claim to be a playlist naming a real video elsewhere: whether sent as bytes or
+    saved as a file, they are refused as not a video, and the named file is never read."""
+    text = payload.format(target=clip_file).encode()
+    for source in (text, tmp_path / "list.mp4"):
+        if not isinstance(source, bytes):
+            source.write_bytes(text)
+        with pytest.raises(MediaError, match="not a recognised video") as err:
+            _, frames = open_video(source)
+            list(frames)
+        assert "no such file" not in str(err.value).lower()
+
+
+def test_real_containers_are_still_read(tmp_path, clip):
+    import av
+
+    for ext, codec in (("mkv", "libx264"), ("avi", "mpeg4"), ("webm", "libvpx-vp9")):
+        path = tmp_path / f"c.{ext}"
+        c = av.open(str(path), "w")
+        s = c.add_stream(codec, rate=8)
+        s.width, s.height, s.pix_fmt = 64, 48, "yuv420p"
+        for f in clip[0][:4]:
+            for p in s.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(f[:48, :64]), format="rgb24")):
+                c.mux(p)
+        for p in s.encode():
+            c.mux(p)
+        c.close()
+        info, frames = open_video(path)
+        assert len(list(frames)) >= 3, ext

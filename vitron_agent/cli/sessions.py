@@ -160,6 +160,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from vitron_agent.server import ServerSettings, create_app
+    from vitron_agent.server.common import server_config
 
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
@@ -169,7 +170,7 @@ def serve(args: argparse.Namespace) -> int:
     print(f"vitron-agent serving on http://{args.host}:{args.port} (auth: {'bearer token' if token else 'off'}, "
           f"data: {data.resolve()})", file=sys.stderr)
     try:
-        uvicorn.run(create_app(agent, settings), host=args.host, port=args.port, log_level="warning")
+        uvicorn.Server(server_config(create_app(agent, settings), args.host, args.port)).run()
     finally:
         agent.close()
     return 0
@@ -191,6 +192,7 @@ def ui(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
+        from vitron_agent.server.common import server_config
         from vitron_agent.ui import UISettings, create_ui_app
 
         settings = UISettings(out_dir=data / "ui", token=token, max_upload_bytes=int(args.max_upload_mb * 1024 * 1024))
@@ -199,18 +201,18 @@ def ui(args: argparse.Namespace) -> int:
         print(f"vitron-agent UI: open http://{shown}:{args.port}/ in a browser "
               f"({'login: any user name, the token as password' if token else 'loopback only, no login'}; "
               f"data: {data.resolve()}; Ctrl-C stops it)", file=sys.stderr, flush=True)
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        uvicorn.Server(server_config(app, args.host, args.port)).run()
     finally:
         agent.close()
     return 0
 
 
 def mcp(args: argparse.Namespace) -> int:
-    from vitron_agent.server.mcp_server import build_mcp_server
+    from vitron_agent.server.mcp_server import build_mcp_server, run_stdio
 
     agent = agent_from_args(args, data_dir=args.data) if args.data else agent_from_args(args)
     try:
-        build_mcp_server(agent).run("stdio")
+        run_stdio(build_mcp_server(agent))
     finally:
         agent.close()
     return 0

@@ -52,9 +52,12 @@ _VERBS = ("make", "segment", "select", "remove", "mask", "find", "highlight", "i
           "recolor", "recolour", "paint", "color", "colour", "turn", "change", "erase", "delete",
           "blur", "pixelate", "replace", "swap", "keep", "describe", "caption", "count", "track", "follow",
           "brighten", "lighten", "darken", "crop", "trim", "read", "transcribe", "generate", "draw", "create",
-          "animate", "increase", "decrease", "convert", "take", "extract", "show", "identify")
+          "animate", "increase", "decrease", "convert", "take", "extract", "show", "identify", "flip", "rotate",
+          "resize", "sharpen", "denoise", "outline", "label", "scale", "shrink", "enlarge", "pixelate")
 # 5+-letter English words that are one letter from a colour name, never "corrected"
-_NOT_TYPOS = {"great", "greet", "while", "write", "range", "fellow", "sliver", "violent", "bellow", "greens", "reds"}
+_NOT_TYPOS = {"great", "greet", "while", "write", "range", "fellow", "sliver", "violent", "bellow", "greens", "reds",
+              "scale", "scales", "sharper", "tale", "peace", "mints", "corral", "rusty", "lemon", "cremate", "creams",
+              "indigenous", "navel", "teals", "solver", "salmonella", "limes", "lime"}
 # Short words of other languages (English ones such as die, den, van, per are left out): two of them
 # mark a request as not English; one, when nothing in it was understood.
 _FOREIGN = {"al", "au", "bitte", "ce", "cette", "che", "dans", "das", "de", "del", "der", "des", "du", "een",
@@ -167,6 +170,14 @@ class RulePlanner:
                     b.notes.append(f"I read {fixed[1]!r} as {fixed[2]!r}.")
                     parsed = retry
             clause, intent, rest = parsed.text, parsed.intent, parsed.rest
+            kept = None
+            if intent is not None and (ex := _EXCLUSION.match(clause)):  # "brighten the garage but keep the bike unchanged"
+                kept = ex.group("kept") or ex.group("kept2")
+                retry = parse_clause(ex.group("main") or ex.group("main2"))
+                if retry.intent is not None:
+                    clause, intent, rest = retry.text, retry.intent, retry.rest
+                else:
+                    kept = None
             if intent is None:
                 b.notes.append(f"I did not understand {_restore(clause, regions)!r}, so I skipped it.")
                 misunderstood = True
@@ -189,7 +200,10 @@ class RulePlanner:
                 continue
             if b.image is None:
                 return Plan(answer=NEEDS_IMAGE)
+            before = len(b.steps)
             INTENT_HANDLERS[intent](b, rest, clause, last)
+            if kept is not None:
+                _exclude(b, before, kept, clause, last)
             understood += 1
         if not understood:
             if _looks_foreign(request.text, hits=1):
@@ -197,7 +211,61 @@ class RulePlanner:
             return Plan(answer=f"I could not turn {request.text.strip()!r} into steps. {UNDERSTOOD}")
         if misunderstood:
             b.notes.append(UNDERSTOOD)
-        return Plan(steps=b.steps, notes=b.notes)
+        return Plan(steps=_renumbered(b.steps), notes=b.notes)
+
+
+def _renumbered(steps: list[Step]) -> list[Step]:
+    """The steps with ids s1, s2 ... in list order (an exclusion inserts a step before its edit),
+    references rewritten."""
+    ids = {s.id: f"s{i + 1}" for i, s in enumerate(steps)}
+    if all(k == v for k, v in ids.items()):
+        return steps
+
+    def fix(v: Any) -> Any:
+        if isinstance(v, str) and v.startswith("$"):
+            head, _, tail = v[1:].partition(".")
+            return f"${ids.get(head, head)}.{tail}" if tail else v
+        if isinstance(v, dict):
+            return {k: fix(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [fix(x) for x in v]
+        return v
+
+    return [Step(id=ids[s.id], tool=s.tool, args=fix(dict(s.args)), after=[ids.get(a, a) for a in s.after])
+            for s in steps]
+
+
+def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, str]) -> None:
+    """Make the clause's edit spare ``kept``: it runs outside ``kept``'s mask. When the clause's
+    own target was the scene ("the garage", "the room": nothing a finder names) or the whole
+    image, that target gives way; a real object's mask minus ``kept`` is not supported (said)."""
+    from vitron_agent.tools.detector import named
+    from vitron_agent.tools.recognise import face_part
+    from vitron_agent.tools.stuff import stuff_kind
+
+    added = b.steps[before:]
+    edit = next((s for s in reversed(added) if s.tool in ("edit", "edit_video")), None)
+    if edit is None or edit.args.get("operation") in ("crop", "rotate", "resize", "flip"):
+        return
+    used = str(edit.args.get(b.mask_arg) or "")
+    seg = next((s for s in added if s.tool in ("segment", "track") and used.startswith(f"${s.id}.")), None)
+    target = str(seg.args.get("target", "")) if seg is not None else ""
+    if seg is not None and (named(target) or face_part(target) or stuff_kind(target) or seg.args.get("color")):
+        b.notes.append(f"I cannot subtract {kept!r} from {target!r}: the edit covers {target!r} whole.")
+        return
+    image, b.image = b.image, edit.args[b.media_arg]  # the kept object is found on the picture the edit starts from
+    mask = _segment(b, kept, last)
+    b.image = image
+    new = b.steps.pop()
+    if seg is not None:  # the scene's segment step becomes the kept object's (same id, same place)
+        b.steps[b.steps.index(seg)] = new = Step(id=seg.id, tool=new.tool, args=new.args)
+        mask = f"${seg.id}.{b.mask_arg}"
+    else:
+        b.steps.insert(b.steps.index(edit), new)
+    b.mask = mask
+    edit.args[b.mask_arg] = mask
+    edit.args["where"] = "outside"
+    b.notes.append(f"Everything but {kept} was edited ({edit.id} outside {new.id}'s mask).")
 
 
 def _fix_verb(clause: str) -> tuple[str, str, str] | None:
@@ -389,6 +457,10 @@ def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
     phrase = re.sub(r"(?:\s+(?:a\s+(?:bit|little|lot)|much|slightly|very|far|even|way|more|less|somewhat|really|too))+\s*$",
                     "", phrase, flags=re.I).strip()
     color = dest.group(1).lower()
+    if shade := re.search(r"\b(dark|light|pale|deep|bright|vivid|pastel|soft)[ -]?$", rest[:dest.start()].strip() + " ", re.I) \
+            or re.search(r"\b(dark|light|pale|deep|bright|vivid|pastel|soft)\s*$", rest[:dest.start()], re.I):
+        color = f"{shade.group(1).lower()} {color}"  # "make the uniform dark green": dark green, not green
+        phrase = re.sub(r"\s*\b(?:dark|light|pale|deep|bright|vivid|pastel|soft)\s*$", "", phrase, flags=re.I).strip()
     kind, mask = _target(b, phrase, last)
     if kind == "background" and color in ("white", "black", "gray", "grey"):
         _edit(b, operation="replace_background", mask=mask or _segment(b, "the main object", last), color=color)
@@ -444,6 +516,8 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
         _edit(b, operation="brighten", mask=mask, where="outside")
     elif re.search(r"\b(?:gr[ae]y ?scale|black and white|monochrome)\b", low):
         _edit(b, operation="grayscale", mask=mask, where="outside")
+    elif color and re.match(r"^(?:put|place|paste)\b", low):  # "cut out X and put it on a white background"
+        _edit(b, operation="keep_only", mask=mask, color=color)
     elif color:  # "make / paint / turn / set / fill the background white": that colour, exactly
         _edit(b, operation="replace_background", mask=mask, color=color)
     elif re.match(r"^(?:replace|change|swap|remove)\b", low):
@@ -459,16 +533,131 @@ def _adjust(op: str):
                      rest, re.I)  # the whole clause (as rewritten: "X should be darker" -> "make X darker")
         phrase = m.group(1) if m else ""
         phrase = re.sub(r"^(?:the\s+)?(?:brightness|contrast)\s*(?:of\s+)?", "", phrase, flags=re.I)
+        phrase = re.sub(r"\s+", " ", _INTENSITY_WORDS.sub(" ", phrase)).strip()
         kind, mask = _target(b, phrase, last)
+        extra = {} if op == "grayscale" or intensity(clause) == 0.5 else {"amount": intensity(clause)}
         if kind in ("background", "complement"):
             mask = mask or _segment(b, "the main object", last)
-            _edit(b, operation=op, mask=mask, where="outside")
+            _edit(b, operation=op, mask=mask, where="outside", **extra)
         elif kind in ("whole", "none") or mask is None:
-            _edit(b, operation=op)
+            _edit(b, operation=op, **extra)
         else:
-            _edit(b, operation=op, mask=mask)
+            _edit(b, operation=op, mask=mask, **extra)
 
     return handler
+
+
+_STRONG = re.compile(r"\b(?:much|a lot|lots|very|really|way|far|strongly|heavily|significantly|considerably|a great deal)\b", re.I)
+_WEAK = re.compile(r"\b(?:a (?:little )?bit|a little|slightly|somewhat|a touch|subtly|gently|a tad|mildly)\b", re.I)
+_TONE_WORDS = re.compile(r"\b(?:make|render|turn|give|add|increase|boost|raise|enhance|improve|reduce|decrease|lower|apply|"
+                         r"sharpen|sharper|crisper|less blurry|sharpness|warm(?:er|th)?(?: up)?|cool(?:er)?(?: down)?|colder|"
+                         r"(?:more|less)\s+(?:saturated|vivid|colou?rful|vibrant)|saturat(?:e|ion)|vibrance|vividness|"
+                         r"denoise|de-noise|(?:the\s+)?(?:noise|grain)|remove|clean up|mute|tone down|(?:the\s+)?colou?rs|"
+                         r"tones?|look|a (?:little )?bit|a little|slightly|somewhat|much|a lot|very|really|way|more|less|"
+                         r"please|up|down)\b", re.I)
+
+
+_INTENSITY_WORDS = re.compile(r"\b(?:a (?:little )?bit|a little|slightly|somewhat|a touch|a tad|much|a lot|very|really|way|far|"
+                              r"even|more|less|too)\b", re.I)
+_EXCLUSION = re.compile(r"^(?P<main>.+?)\s*,?\s+(?:but\s+|and\s+|while\s+)?(?:keep(?:ing)?|leav(?:e|ing))\s+(?P<kept>.+?)\s+"
+                        r"(?:unchanged|untouched|alone|the same|intact|as (?:it is|they are|is)|unedited|as it was)$"
+                        r"|^(?P<main2>.+?)\s+(?:without (?:touching|changing|affecting|editing))\s+(?P<kept2>.+)$", re.I)
+
+
+def intensity(clause: str) -> float:
+    """How strong an edit should be (0..1) from words: 'a bit' 0.2, 'much' 0.9, else 0.5."""
+    return 0.9 if _STRONG.search(clause) else 0.2 if _WEAK.search(clause) else 0.5
+
+
+def _tone(op: str):
+    """Handler for whole-image-or-region adjustments named by a word (warmer, sharper ...)."""
+    def handler(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+        phrase = re.sub(r"\s+", " ", _TONE_WORDS.sub(" ", clause)).strip(" ,.")
+        phrase = re.sub(r"^(?:to|of|in|on|for)\s+", "", phrase, flags=re.I)
+        phrase = re.sub(r"^(?:(?:the|a|an|its|of|to|in)\s*)+$", "", phrase, flags=re.I)
+        kind, mask = _target(b, phrase, last)
+        amount = intensity(clause)
+        if kind in ("background", "complement"):
+            _edit(b, operation=op, mask=mask or _segment(b, "the main object", last), where="outside", amount=amount)
+        elif kind in ("whole", "none") or mask is None:
+            _edit(b, operation=op, amount=amount)
+        else:
+            _edit(b, operation=op, mask=mask, amount=amount)
+
+    return handler
+
+
+def _geometry(b: _Builder, clause: str, **args: Any) -> None:
+    if b.video_mode and args.get("operation") != "flip":
+        b.notes.append(f"{_restore(clause, b.regions)!r}: {args['operation']} works on images; take a frame first. Skipped.")
+        return
+    sid = b.add(b.tool("edit"), **{b.media_arg: b.image}, **args)
+    b.image, b.last_output = f"${sid}.{b.media_arg}", b.media_arg
+    if args["operation"] != "flip" or not b.video_mode:
+        b.mask = None  # the picture moved: earlier masks do not fit it
+
+
+def _do_flip(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    vertical = re.search(r"\b(?:vertical(?:ly)?|upside[- ]down|top to bottom|up and down|up-down|over)\b", clause, re.I)
+    _geometry(b, clause, operation="flip", direction="vertical" if vertical else "horizontal")
+
+
+def _do_rotate(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    low = clause.lower()
+    m = re.search(r"(-?\d+(?:\.\d+)?)\s*(?:degrees?|deg|°)?", low)
+    angle = float(m.group(1)) if m else 180.0 if re.search(r"upside[- ]down|half (?:a )?turn", low) else 90.0
+    if re.search(r"\b(?:counter-?clockwise|anti-?clockwise|to the left|left)\b", low):
+        angle = -abs(angle)
+    _geometry(b, clause, operation="rotate", angle=angle)
+
+
+def _do_resize(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    low = clause.lower()
+    args: dict[str, Any] = {"operation": "resize"}
+    if m := re.search(r"(\d+)\s*(?:x|×|by)\s*(\d+)\s*(?:px|pixels?)?\b", low):
+        args["width"], args["height"] = int(m.group(1)), int(m.group(2))
+    elif m := re.search(r"(\d+)\s*(?:px|pixels?)?\s*(?:wide|in width|width)\b|\bwidth\s+(?:of\s+|to\s+)?(\d+)", low):
+        args["width"] = int(m.group(1) or m.group(2))
+    elif m := re.search(r"(\d+)\s*(?:px|pixels?)?\s*(?:tall|high|in height|height)\b|\bheight\s+(?:of\s+|to\s+)?(\d+)", low):
+        args["height"] = int(m.group(1) or m.group(2))
+    elif m := re.search(r"(\d+(?:\.\d+)?)\s*%", low):
+        args["scale"] = float(m.group(1)) / 100
+    elif m := re.search(r"(\d+(?:\.\d+)?)\s*(?:x|times)\b|\bfactor of\s+(\d+(?:\.\d+)?)", low):
+        args["scale"] = float(m.group(1) or m.group(2))
+    elif re.search(r"\b(?:half|halve|50 ?percent)\b", low):
+        args["scale"] = 0.5
+    elif re.search(r"\b(?:quarter)\b", low):
+        args["scale"] = 0.25
+    elif re.search(r"\bthird\b", low):
+        args["scale"] = 1 / 3
+    elif re.search(r"\b(?:double|twice)\b", low):
+        args["scale"] = 2.0
+    elif re.search(r"\b(?:smaller|shrink|downscale|downsize)\b", low):
+        args["scale"] = 0.5
+        b.notes.append("No size was given: I halved it (say '50%', 'half size' or '800 pixels wide').")
+    elif re.search(r"\b(?:bigger|larger|enlarge|upscale)\b", low):
+        args["scale"] = 2.0
+        b.notes.append("No size was given: I doubled it (say '200%', 'twice the size' or '1600 pixels wide').")
+    else:
+        b.notes.append(f"{_restore(clause, b.regions)!r}: say the size ('half size', '50%', '800 pixels wide', "
+                       "'1024x768'). Skipped.")
+        return
+    if "scale" in args and not 0 < args["scale"] <= 8:
+        b.notes.append(f"{_restore(clause, b.regions)!r}: a scale of {args['scale']:g} is out of range (0 to 8). Skipped.")
+        return
+    _geometry(b, clause, **args)
+
+
+def _do_outline(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    colors = list(_COLOR_RE.finditer(rest))
+    dest = next((m for m in colors if re.search(r"\b(?:in|with|using)\s+$", rest[:m.start()], re.I)), None)
+    color = dest.group(1).lower() if dest else "red"
+    phrase = rest[:dest.start()] if dest else rest
+    phrase = re.sub(r"\s+(?:in|with|using)\s*$", "", phrase.strip(), flags=re.I)
+    kind, mask = _target(b, phrase, last)
+    if mask is None or kind == "whole":
+        mask = _segment(b, "the main object", last)
+    _edit(b, operation="outline", mask=mask, color=color)
 
 
 def _do_describe(b: _Builder, rest: str, clause: str, last: dict[str, str], question: str | None = None) -> None:
@@ -648,6 +837,8 @@ INTENTS: tuple[Intent, ...] = (
     Intent("count", (r"^(?:how many|count(?: the)?(?: number of)?)\b\s*",), _do_count, 'how many <things> / count <things>'),
     Intent("crop", (r"^(?:crop|trim|zoom in(?:to)?|zoom)\b\s*(?:it\b|the (?:image|picture|photo)\b)?\s*(?:to|around|down to|on|at|onto)?\s*",), _do_crop, 'crop to <target> / a box / a square / 16:9'),
     Intent("read", (r"^(?:read|transcribe|ocr)\b\s*(?:out\s+|off\s+)?|^what\s+(?:does|do)\s+(?:it|this|that|they|the\s+.+?)\s+(?:say|read|spell)\b\s*|^what(?:'s|\s+is)\s+written\b\s*|^what\s+(?:text|words?)\b.*\b(?:say|written|there|see|in|on)\b\s*|^(?:extract|get|find)\s+(?:the\s+|all\s+the\s+)?(?:text|words)\b\s*",), _do_read, 'read / transcribe / what does the sign say (text, OCR)'),
+    Intent("outline", (r"^(?:outline|trace|circle)\b\s*|^draw\s+(?:an?\s+)?(?:outline|contour|border|line)\s+(?:around|of|on)\s*",), _do_outline,
+           'outline <target> (in a colour)'),
     Intent("generate_video", (r"^(?:generate|create|make|render|produce|film|shoot)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+|short\s+)?(?:video|clip|animation|movie|film)\s+(?:of|showing|with|about|where)\s+",), None, 'make a video of <prompt>'),
     Intent("animate", (r"^(?:animate|bring (?:it|this|that|the \w+) to life)\b\s*|^make (?:it|this|that|the (?:image|picture|photo))\s+(?:move|come alive|into a (?:video|clip))\b\s*|^turn (?:it|this|that|the (?:image|picture|photo))\s+into an? (?:video|clip|animation)\b\s*",), _do_animate, 'animate it'),
     Intent("frame", (r"^(?:take|extract|grab|get|show|pick|use)\s+(?:me\s+)?(?:the\s+)?(?:(?:first|middle|last|final|opening|closing)\s+frame|frame\s+\d+|frame at\b)",), _do_frame, 'take the first / middle / last frame (of a video)'),
@@ -657,7 +848,23 @@ INTENTS: tuple[Intent, ...] = (
     Intent("keep_only", (r"^(?:keep only|keep just|only keep|leave only)\b\s*|^(?:keep|leave)\s+(?=(?:everything|all|the (?:whole |entire )?(?:image|picture|photo|scene))\b)",), _do_keep_only, 'keep only <target>'),
     Intent("restyle", (r"^(?:make|turn|render|change)\s+(?:it|this|that|the (?:whole )?(?:image|picture|photo|scene))\s+(?:look\s+)?(?:like|as if|into an?\s+\w+\s+(?:painting|drawing|sketch|photo))\b|^(?:apply|give it)\b.*\bstyle\b|.*\bin the style of\b",), _do_restyle, 'make it look like <style> (needs a generative editor)'),
     Intent("replace", (r"^(?:replace|swap|substitute)\b(?!.*\bbackground\b)(?=.*\b(?:with|for|by)\b)|^(?:turn|change|transform|convert)\b(?=.*\binto\b)(?!.*\b(?:gr[ae]y ?scale|black and white|monochrome)\b)",), _do_replace, 'replace <target> with <thing> (needs a generative editor)'),
-    Intent("background", (r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|brighten|lighten|fill)\b.*\bbackground\b",), _do_background, 'blur / replace / change / make <colour> the background', whole=True),
+    Intent("background", (r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|brighten|lighten|fill|put|place|paste)\b.*\bbackground\b",), _do_background, 'blur / replace / change / make <colour> the background', whole=True),
+    Intent("flip", (r"^(?:flip|reflect)\b\s*",), _do_flip, 'flip (horizontally / vertically)'),
+    Intent("rotate", (r"^rotate\b\s*|^turn\s+(?:it|this|the (?:image|picture|photo))\s+(?:upside[- ]down|sideways|\d+\s*(?:degrees?|°)|"
+                      r"(?:90|180|270)\b|(?:counter-?|anti-?)?clockwise)",), _do_rotate, 'rotate 90 / 180 / any angle'),
+    Intent("resize", (r"^(?:resize|rescale|scale|shrink|enlarge|upscale|downscale|downsize|halve)\b\s*|^make\s+(?:it|this|the (?:image|picture|photo))\s+"
+                      r"(?:smaller|bigger|larger|half|twice|double)\b",), _do_resize, 'resize (half size, 50%, 800 pixels wide)'),
+    Intent("sharpen", (r"^sharpen\b|^(?:make|render)\b.*\b(?:sharper|crisper|less blurry)\b|^(?:increase|boost|add|improve)\s+(?:the\s+)?sharpness\b",),
+           _tone("sharpen"), 'sharpen', whole=True),
+    Intent("warmer", (r"^(?:make|render)\b.*\bwarmer\b|^warm\b|^(?:add|give)\b.*\bwarm(?:th|er)?\b",), _tone("warmer"),
+           'make it warmer / cooler', whole=True),
+    Intent("cooler", (r"^(?:make|render)\b.*\b(?:cooler|colder)\b|^cool\b",), _tone("cooler"), '', whole=True),
+    Intent("saturate", (r"^(?:make|render)\b.*\bmore\s+(?:saturated|vivid|colou?rful|vibrant)\b|^(?:increase|boost|raise|add|enhance)\s+(?:the\s+)?"
+                        r"(?:saturation|vibrance|vividness|colou?rs)\b|^saturate\b",), _tone("saturate"), 'more / less saturated', whole=True),
+    Intent("desaturate", (r"^(?:make|render)\b.*\bless\s+(?:saturated|vivid|colou?rful|vibrant)\b|^(?:decrease|reduce|lower)\s+(?:the\s+)?"
+                          r"(?:saturation|vibrance)\b|^(?:mute|tone down)\s+(?:the\s+)?colou?rs\b",), _tone("desaturate"), '', whole=True),
+    Intent("denoise", (r"^(?:denoise|de-noise)\b|^(?:reduce|remove|clean up|get rid of)\s+(?:the\s+)?(?:noise|grain)\b",), _tone("denoise"),
+           'denoise', whole=True),
     Intent("remove", (r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b\s*",), _do_remove, 'remove / erase / delete <target>'),
     Intent("blur", (r"^(?:blur|pixelate|pixellate|mosaic|censor|obscure|smooth)\b\s*",), _do_blur, 'blur / pixelate <target>'),
     Intent("grayscale", (r"^(?:convert|turn|make|render|change)?\b.*\b(?:grayscale|greyscale|gray ?scale|grey ?scale|black and white|black-and-white|monochrome)\b|^(?:desaturate)\b\s*",), _adjust("grayscale"), 'grayscale / black and white', whole=True),
@@ -665,7 +872,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent("darken", (r"^darken\b\s*|^(?:make|render)\b.*\bdarker\b|^(?:decrease|reduce|lower)\s+(?:the\s+)?brightness\b\s*",), _adjust("darken"), 'darken / make darker', whole=True),
     Intent("contrast", (r"^(?:increase|boost|enhance|raise|add|improve)\s+(?:the\s+)?contrast\b\s*|^(?:make)\b.*\bmore contrast(?:y|ed)?\b|^contrast\b\s*",), _adjust("contrast"), 'increase contrast', whole=True),
     Intent("recolor", (r"^(?:recolou?r|paint|colou?r|turn|make|change|dye|tint|repaint)\b\s*",), _do_recolor, 'recolor / make it <colour> / paint / turn <colour>', needs_colour=True),
-    Intent("segment", (r"^(?:segment|select|mask|cut out|cut|find|highlight|isolate|detect|locate|outline|extract|pick out|identify|show me|show|get)\b\s*",), _do_segment, 'segment / select / mask / cut out / find / highlight / isolate <target>'),
+    Intent("segment", (r"^(?:segment|select|mask|cut out|cut|find|highlight|isolate|detect|locate|extract|pick out|identify|show me|show|get)\b\s*",), _do_segment, 'segment / select / mask / cut out / find / highlight / isolate <target>'),
     Intent("describe", (r"^(?:describe|caption|summari[sz]e|explain|tell me about|tell me what|analy[sz]e|look at)\b\s*",), _do_describe, 'describe / caption / tell me about'),
     Intent("question", (r"^(?:what|what's|whats|which|where|who|is|are|does|do|how)\b",), _do_question, 'what colour / where / is it <colour>? / how bright', whole=True),
 )
@@ -676,7 +883,7 @@ TARGETS_HELP = ("Targets: the foreground / main object / subject, colours ('the 
                 "bottom, center; 'the left side' is the left half), 'the largest object', 'everything except <target>', "
                 "'at (x, y)', 'in box (x1, y1, x2, y2)'. On a video the same verbs work on every frame. Chain steps with "
                 "'then', commas or semicolons; 'it' refers to the previous result.")
-_HELP_ORDER = ("segment", "detect", "recolor", "remove", "background", "keep_only", "blur", "brighten", "darken", "contrast",
+_HELP_ORDER = ("segment", "detect", "flip", "rotate", "resize", "sharpen", "warmer", "saturate", "denoise", "outline", "recolor", "remove", "background", "keep_only", "blur", "brighten", "darken", "contrast",
                "grayscale", "crop", "describe", "question", "read", "count", "generate", "track", "frame", "animate",
                "generate_video", "replace", "restyle")
 UNDERSTOOD = "I understand: " + "; ".join(

@@ -8,7 +8,8 @@
   loopback) is refused (CSRF).
 * Bodies: JSON endpoints take ``Content-Type: application/json`` only (a web page's form
   cannot send that cross-origin without a preflight) and at most ``max_json_bytes``;
-  uploads take image/*, video/*, multipart/form-data, application/octet-stream or no type
+  uploads take image/*, video/*, multipart/form-data, application/octet-stream, curl's default
+  application/x-www-form-urlencoded (the bytes are recognised) or no type
   (the server sniffs the bytes), never text/plain.
 """
 
@@ -22,7 +23,9 @@ from typing import Any
 __all__ = ["Guard", "check_token", "LOOPBACK_HOSTS"]
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-_UPLOAD_TYPES = ("image/", "video/", "multipart/form-data", "application/octet-stream")
+# curl --data-binary sends application/x-www-form-urlencoded: the bytes are recognised, not the label
+_UPLOAD_TYPES = ("image/", "video/", "multipart/form-data", "application/octet-stream",
+                 "application/x-www-form-urlencoded")
 
 
 def check_token(token: str | None) -> str | None:

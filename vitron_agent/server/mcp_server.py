@@ -169,3 +169,73 @@ def _wrap(tool, store, outputs_to_content, config):
     call.__signature__ = inspect.Signature(params, return_annotation=list[Any])
     call.__annotations__ = annotations
     return call
+
+
+def invalid_params_answer(line: str) -> dict[str, Any] | None:
+    """The JSON-RPC error (-32602) for a request whose ``params`` is not an object, which the MCP
+    SDK's stdio transport would otherwise drop without an answer (a client waits forever)."""
+    try:
+        msg = json.loads(line)
+    except ValueError:
+        return None
+    if isinstance(msg, dict) and "id" in msg and "method" in msg and msg.get("params") is not None \
+            and not isinstance(msg["params"], dict):
+        return {"jsonrpc": "2.0", "id": msg["id"],
+                "error": {"code": -32602, "message": f"Invalid params: {msg['method']} takes an object, "
+                                                     f"not {type(msg['params']).__name__}"}}
+    return None
+
+
+class _StdioGuard:
+    """stdin and stdout for the SDK's stdio transport: requests it would drop are answered here;
+    protocol output goes to a private copy of fd 1, and fd 1 itself to stderr, so a stray print
+    from a library can never corrupt the JSON-RPC stream. One lock for every line written."""
+
+    def __init__(self) -> None:
+        import io
+        import os
+        import threading
+
+        import anyio
+
+        self._lock = threading.Lock()
+        self._out = os.fdopen(os.dup(1), "wb", buffering=0)
+        os.dup2(2, 1)
+        self._in = anyio.wrap_file(io.TextIOWrapper(os.fdopen(os.dup(0), "rb"), encoding="utf-8", errors="replace"))
+
+    def _write(self, text: str) -> None:
+        with self._lock:
+            self._out.write(text.encode("utf-8"))
+
+    async def write(self, text: str) -> None:
+        import anyio
+
+        await anyio.to_thread.run_sync(self._write, text)
+
+    async def flush(self) -> None:
+        return None
+
+    def __aiter__(self) -> Any:
+        return self._lines()
+
+    async def _lines(self) -> Any:
+        async for line in self._in:
+            answer = invalid_params_answer(line)
+            if answer is not None:
+                await self.write(json.dumps(answer) + "\n")
+                continue
+            yield line
+
+
+def run_stdio(server: Any) -> None:
+    """Serve ``server`` (from :func:`build_mcp_server`) over stdio until the client goes away."""
+    import anyio
+    from mcp.server.stdio import stdio_server
+
+    async def main() -> None:
+        guard = _StdioGuard()
+        low = server._lowlevel_server  # MCPServer.run_stdio_async does the same, with the SDK's own streams
+        async with stdio_server(stdin=guard, stdout=guard) as (read, write):
+            await low.run(read, write, low.create_initialization_options())
+
+    anyio.run(main)

@@ -140,6 +140,8 @@ async def _completions(ctx: ServerContext, request: Request, caller: str):
         raise HTTPException(400, "the body is not JSON (or nests too deeply)") from None
     if not isinstance(body, dict):
         raise HTTPException(400, "the body must be a JSON object")
+    if "stream" in body and body["stream"] is not None and not isinstance(body["stream"], bool):
+        raise HTTPException(400, f"stream must be true or false (a JSON boolean), not {json.dumps(body['stream'])[:40]}")
     sid, public, run_body = await ctx.decoding.submit(_prepare, ctx, caller, request, body)
     created, cid = int(time.time()), f"chatcmpl-{uuid.uuid4().hex[:24]}"
     if not body.get("stream"):

@@ -92,8 +92,10 @@ async def upload(public: str, request: Request,
                                      "file as a multipart form field or as the raw body") from None
     else:
         name = request.headers.get("x-filename", "upload")
+    from vitron_agent.video import container_format
+
     is_video = (request.headers.get("content-type", "").startswith("video/")
-                or name.lower().endswith(VIDEO_SUFFIXES))
+                or name.lower().endswith(VIDEO_SUFFIXES) or container_format(bytes(data[:400])) not in (None, "gif"))
     try:
         if is_video:
             ref = await ctx.decoding.submit(store_video, ctx.agent, sid, data, name[:100])
