@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="planner (default: [planner] kind in vitron.toml, else rule)")
 
     run = sub.add_parser("run", help="plan and run an instruction")
-    run.add_argument("instruction")
+    run.add_argument("instruction", nargs="?", default="")
     common(run)
     run.add_argument("--out", metavar="DIR", help="output folder (default: vitron-out/<time>-<session>)")
     run.add_argument("--json", action="store_true", help="print one JSON object (the result contract)")
@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", metavar="PATH", help="SQLite file keeping sessions across runs")
     run.add_argument("--session", metavar="ID", help="session id (continue a conversation with the same id)")
     run.add_argument("--review", action="store_true", help="stop after planning; go on with `vitron-agent review`")
+    run.add_argument("--workflow", metavar="FILE", help="run a saved workflow (plan --save) on --image/--video; "
+                     "the instruction is then optional")
 
     plan = sub.add_parser("plan", help="show the plan for an instruction (nothing runs)")
     plan.add_argument("instruction")
@@ -71,6 +73,20 @@ def build_parser() -> argparse.ArgumentParser:
                       "(same parsing and repair messages as a live planner; nothing is called)")
     plan.add_argument("--format", choices=["tags", "json", "text", "openai", "langchain"],
                       help="what --replay FILE holds (not needed for a {\"format\", \"reply\"} envelope)")
+
+    plan.add_argument("--save", metavar="FILE", help="save the plan as a workflow (inputs declared) for `run "
+                      "--workflow` and `batch`")
+
+    batch = sub.add_parser("batch", help="run a workflow or a request over many images or videos (resumable)")
+    batch.add_argument("target", help="a workflow file (plan --save) or a request in quotes")
+    batch.add_argument("inputs", nargs="+", help="files, folders (recursive) or glob patterns")
+    batch.add_argument("--out", metavar="DIR", required=True, help="results.jsonl, items/, index.html go here")
+    batch.add_argument("--plan-each", action="store_true", help="plan every input anew (default: plan once)")
+    batch.add_argument("--force", action="store_true", help="redo inputs already in results.jsonl")
+    batch.add_argument("--workers", type=int, default=1, help="processes (each loads the models once)")
+    batch.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    batch.add_argument("--config", metavar="PATH", help="vitron.toml (default: $VITRON_CONFIG or ./vitron.toml)")
+    batch.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
 
     tools = sub.add_parser("tools", help="list the tools and their schemas")
     tools.add_argument("--config", metavar="PATH")
@@ -174,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         from vitron_agent.cli import sessions as more
 
         commands = {"run": c.run, "plan": c.plan, "tools": c.tools, "demo": c.demo, "resume": c.resume,
-                    "check-config": c.check_config, "make-tiny-checkpoints": c.make_tiny, "fetch-weights": c.fetch_weights,
+                    "check-config": c.check_config, "make-tiny-checkpoints": c.make_tiny, "fetch-weights": c.fetch_weights, "batch": c.batch,
                     "sessions": more.sessions, "review": more.review, "chat": more.chat,
                     "serve": more.serve, "ui": more.ui, "mcp": more.mcp, "serve-models": more.serve_models}
         return commands[args.command](args)

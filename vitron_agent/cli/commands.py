@@ -40,6 +40,20 @@ def resume(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.workflow:
+        from vitron_agent.batch import load_workflow
+
+        if args.planner:
+            raise _usage("--workflow runs a saved plan; drop --planner")
+        wf = load_workflow(args.workflow)
+        if not (args.video if wf.medium == "video" else args.image):
+            raise _usage(f"the workflow takes a {wf.medium}: give --{wf.medium} PATH")
+        from vitron_agent.planners.base import ScriptedPlanner
+
+        args.planner = ScriptedPlanner([wf.plan])
+        return _execute(args, args.instruction or wf.request or "(workflow)", args.image, args.out)
+    if not args.instruction:
+        raise _usage("run needs an instruction (or --workflow FILE)")
     if args.session and not args.db:
         print("vitron-agent: note: --session without --db lasts for this process only; add --db PATH to continue "
               "the session later", file=sys.stderr)
@@ -87,6 +101,13 @@ def plan(args: argparse.Namespace) -> int:
         except PlanValidationError as exc:
             return _print_repair(args, exc.problems)
         problems = agent.validate(plan, image=image, regions=marked, video=video) if plan.steps else []
+        if args.save and plan.steps and not problems:
+            from vitron_agent.batch import save_workflow
+
+            save_workflow(args.save, plan, args.instruction, "video" if video else "image", agent)
+            print(f"saved the workflow to {args.save}", file=sys.stderr)
+        elif args.save:
+            raise _usage("nothing saved: the plan has no steps or has problems (see above)")
     finally:
         agent.close()
     if args.json:
@@ -139,6 +160,24 @@ def make_tiny(args: argparse.Namespace) -> int:
     toml = make_tiny_checkpoints(args.folder)
     print(f"wrote tiny checkpoints and {toml}; try: vitron-agent check-config --config {toml}")
     return 0
+
+
+def batch(args: argparse.Namespace) -> int:
+    """Exit 0 when every input is ok, 1 when some failed, 2 for usage errors."""
+    from vitron_agent.batch import run_batch
+
+    if args.workers < 1:
+        raise _usage("--workers must be 1 or more")
+    failed = total = 0
+    for line in run_batch(args.target, args.inputs, args.out, config=args.config, planner=args.planner,
+                          plan_each=args.plan_each, force=args.force, workers=args.workers, quiet=args.quiet):
+        total += 1
+        failed += line["status"] != "ok"
+    if not args.quiet:
+        done = f"{total - failed} of {total} ok" if total else "nothing left to do"
+        print(f"{done}; results in {Path(args.out) / 'results.jsonl'}, gallery {Path(args.out) / 'index.html'}",
+              file=sys.stderr)
+    return 1 if failed else 0
 
 
 def fetch_weights(args: argparse.Namespace) -> int:

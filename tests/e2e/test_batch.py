@@ -1,0 +1,128 @@
+"""`vitron-agent batch` over a folder of real photos: one line per input, resumable after a
+kill -9 with no duplicate, a broken file is an error line and the batch goes on, workflows saved
+by `plan --save` run as they are, progress lines on a non-terminal, the same artifacts with two
+workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from skimage import data
+
+EXE = str(Path(sys.executable).parent / "vitron-agent")
+
+
+def cli(*args, cwd=None, timeout=300):
+    return subprocess.run([EXE, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1"})
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory):
+    d = tmp_path_factory.mktemp("photos")
+    (d / "sub").mkdir()
+    Image.fromarray(data.astronaut()).save(d / "astronaut.png")
+    Image.fromarray(data.coffee()).save(d / "sub" / "coffee.jpg")
+    Image.fromarray(data.chelsea()).save(d / "chelsea.png")
+    Image.fromarray(data.rocket()).save(d / "rocket.png")
+    (d / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really a png")
+    (d / "notes.txt").write_text("not an input")
+    return d
+
+
+def lines(out: Path) -> list[dict]:
+    return [json.loads(ln) for ln in (out / "results.jsonl").read_text().splitlines()]
+
+
+def test_a_request_over_a_folder(photos, tmp_path):
+    out = tmp_path / "out"
+    p = cli("batch", "make it warmer", str(photos), "--out", str(out))
+    assert p.returncode == 1, p.stderr  # one input is broken
+    got = {Path(ln["input"]).name: ln for ln in lines(out)}
+    assert set(got) == {"astronaut.png", "coffee.jpg", "chelsea.png", "rocket.png", "broken.png"}
+    assert got["broken.png"]["status"] == "error" and "truncated or corrupt" in got["broken.png"]["error"]
+    assert all(got[n]["status"] == "ok" for n in got if n != "broken.png")
+    assert all(len(ln["sha256"]) == 64 and ln["seconds"] > 0 for ln in got.values())
+    assert (Path(got["astronaut.png"]["folder"]) / "report.html").exists()
+    assert "5/5 done" in p.stderr and "4 of 5 ok" in p.stderr  # plain progress lines off a terminal
+    gallery = (out / "index.html").read_text()
+    assert "4 of 5 ok" in gallery and gallery.count('class="card bad"') == 1
+    assert json.loads((out / "workflow.json").read_text())["plan"]["steps"][0]["args"]["operation"] == "warmer"
+    again = cli("batch", "make it warmer", str(photos), "--out", str(out))
+    assert "skipping 5 of 5" in again.stderr and len(lines(out)) == 5 and again.returncode == 0
+    forced = cli("batch", "make it warmer", str(photos), "--out", str(out), "--force", "--quiet")
+    assert forced.returncode == 1 and forced.stderr == "" and len(lines(out)) == 5
+
+
+def test_kill_9_loses_only_the_items_in_flight(photos, tmp_path):
+    out = tmp_path / "out"
+    many = tmp_path / "many"
+    many.mkdir()
+    for i in range(8):  # eight distinct real inputs
+        Image.fromarray(data.astronaut()[i * 10:i * 10 + 400, :400]).save(many / f"a{i}.png")
+    proc = subprocess.Popen([EXE, "batch", "blur the faces", str(many), "--out", str(out), "--quiet"],
+                            env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    deadline = time.time() + 120
+    while time.time() < deadline and not ((out / "results.jsonl").exists() and
+                                          len((out / "results.jsonl").read_text().splitlines()) >= 2):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with open(out / "results.jsonl", "ab") as f:  # as if killed in the middle of a line
+        f.write(b'{"input": "half a li')
+    p = cli("batch", "blur the faces", str(many), "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    got = lines(out)
+    assert sorted(Path(ln["input"]).name for ln in got) == [f"a{i}.png" for i in range(8)]  # each once
+    assert all(ln["status"] == "ok" for ln in got)
+
+
+def test_a_saved_workflow_runs_as_is(photos, tmp_path):
+    wf = tmp_path / "wf.json"
+    p = cli("plan", "segment the person, then make it purple", "--image", str(photos / "astronaut.png"),
+            "--save", str(wf))
+    assert p.returncode == 0 and json.loads(wf.read_text())["inputs"] == {"image": "image"}
+    r = cli("run", "--workflow", str(wf), "--image", str(photos / "chelsea.png"), "--json", "--out", str(tmp_path / "r"))
+    assert r.returncode == 0 and [s["tool"] for s in json.loads(r.stdout)["steps"]] == ["segment", "edit"]
+    out = tmp_path / "wb"
+    b = cli("batch", str(wf), str(photos / "astronaut.png"), str(photos / "rocket.png"), "--out", str(out))
+    got = {Path(ln["input"]).name: ln for ln in lines(out)}
+    assert got["astronaut.png"]["status"] == "ok" and got["rocket.png"]["status"] == "error"  # no person there
+    assert b.returncode == 1
+    bad = cli("run", "--workflow", str(photos / "notes.txt"), "--image", str(photos / "astronaut.png"))
+    assert bad.returncode == 2 and ("not a vitron-agent workflow" in bad.stderr or "cannot be read" in bad.stderr)
+
+
+def test_two_workers_give_the_same_artifacts(photos, tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    imgs = [str(photos / n) for n in ("astronaut.png", "chelsea.png", "rocket.png")]
+    assert cli("batch", "make it a bit cooler", *imgs, "--out", str(one), "--quiet").returncode == 0
+    assert cli("batch", "make it a bit cooler", *imgs, "--out", str(two), "--quiet", "--workers", "2").returncode == 0
+
+    def ids(out):
+        return {Path(ln["input"]).name: ln["steps"][-1]["outputs"]["image"]["value"]["id"] for ln in lines(out)}
+
+    assert ids(one) == ids(two)
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert cli("batch", "blur it", str(tmp_path / "nope"), "--out", str(tmp_path / "o")).returncode == 2
+    p = cli("batch", "blur it", str(tmp_path), "--out", str(tmp_path / "o"))
+    assert p.returncode == 2 and "no image or video files" in p.stderr
+
+
+def test_the_python_api_yields_lines_as_they_finish(photos, tmp_path):
+    from vitron_agent.agent import Agent
+
+    with Agent() as agent:
+        got = list(agent.batch("make it warmer", [str(photos / "astronaut.png"), str(photos / "rocket.png")],
+                               tmp_path / "api", quiet=True))
+        assert [ln["status"] for ln in got] == ["ok", "ok"] and agent.planner.name == "rule"  # planner restored
