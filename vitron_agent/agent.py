@@ -297,13 +297,6 @@ class Agent:
                                                "answer": "The plan is waiting for review (approve, edit or reject)."})
         yield {"type": "result", "result": result}
 
-    def batch(self, target: str, inputs: list[str], out: str | Path, **kw: Any) -> Iterator[dict[str, Any]]:
-        """Run a workflow file or a request over many inputs on this agent; yields each results
-        line as it finishes (see :mod:`vitron_agent.batch`)."""
-        from vitron_agent.batch import run_batch
-
-        return run_batch(target, inputs, out, agent=self, **kw)
-
     def plan(self, text: str, image: Any = None, regions: list[Any] | None = None,
              session: str | None = None, video: Any = None) -> Plan:
         """The plan the planner makes for ``text``; nothing runs and the media are not read

@@ -100,7 +100,7 @@ def test_video_clip_gives_a_playable_result(page, ui_server, shot):
     page.get_by_role("tab", name="Video").click()
     page.locator("#vid input[type=file]").set_input_files(str(ui_server["samples"] / "red-ball.mp4"))
     expect(page.locator("#regions")).to_contain_text("sends the new video")
-    send(page, "track the red ball")
+    send(page, "track the red disc")
     finished(page)
     video = page.locator("#result_video video")
     expect(video).to_be_visible(timeout=TURN)

@@ -182,7 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "run" and not args.instruction and not args.workflow:
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices["run"]
+        sub.error("the following arguments are required: instruction (or --workflow FILE)")
     from vitron_agent.errors import VitronError
 
     try:

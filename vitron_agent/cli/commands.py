@@ -52,8 +52,6 @@ def run(args: argparse.Namespace) -> int:
 
         args.planner = ScriptedPlanner([wf.plan])
         return _execute(args, args.instruction or wf.request or "(workflow)", args.image, args.out)
-    if not args.instruction:
-        raise _usage("run needs an instruction (or --workflow FILE)")
     if args.session and not args.db:
         print("vitron-agent: note: --session without --db lasts for this process only; add --db PATH to continue "
               "the session later", file=sys.stderr)

@@ -552,7 +552,7 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
         state = gr.State(_new_state)
         gr.Markdown("## vitron-agent\nUpload an image or a video (or pick a sample), mark a region if you like, "
                     "and say what to do: *segment this, then make it purple* · *make it brighter* · "
-                    "*track the red ball* · *describe it*.")
+                    "*track the red disc* · *describe it*.")
         with gr.Row():
             with gr.Column(scale=5):
                 with gr.Tabs():
@@ -570,7 +570,7 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
                                                 elem_id="editor", height=380)
                         use = gr.Button("Use this sketch as the region", elem_id="use_sketch")
                     with gr.Tab("Video", id="video-tab"):
-                        video = gr.Video(label="Video (name the target in words: 'track the red ball')", elem_id="vid",
+                        video = gr.Video(label="Video (name the target in words: 'track the red disc', 'follow the person')", elem_id="vid",
                                          sources=["upload"], height=300)
                         if samples:
                             gr.Examples([[str(p)] for k, p in samples.items() if p.suffix == ".mp4"], inputs=[video],
