@@ -37,7 +37,7 @@ test: $(STAMP) browser
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check vitron_agent tools graphs tests benchmarks
+	$(BIN)/ruff check vitron_agent tools graphs tests benchmarks examples
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

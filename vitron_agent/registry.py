@@ -109,11 +109,28 @@ def discover(extra: list[str] | None = None) -> None:
         if name in _DISCOVERED:
             continue
         try:
-            importlib.import_module(name)
-        except ImportError as exc:
+            if name.endswith(".py"):  # a file path: examples/mirror_tool.py
+                _import_file(name)
+            else:
+                importlib.import_module(name)
+        except (ImportError, OSError) as exc:
             raise ConfigError(f"tool module {name!r} cannot be imported: {exc}") from None
         with _LOCK:
             _DISCOVERED.add(name)
+
+
+def _import_file(path: str) -> None:
+    """Import a tool module given as a file path (``VITRON_TOOL_MODULES=examples/mirror_tool.py``)."""
+    import sys
+
+    p = Path(path).expanduser().resolve()
+    if not p.is_file():
+        raise ImportError(f"no such file {path}")
+    name = f"vitron_agent_plugin_{p.stem}"
+    spec = importlib.util.spec_from_file_location(name, p)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
 
 
 def backends() -> dict[tuple[str, str], Backend]:

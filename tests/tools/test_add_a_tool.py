@@ -16,10 +16,11 @@ from vitron_agent.planners.base import ScriptedPlanner
 
 ROOT = Path(__file__).resolve().parents[2]
 EXE = str(Path(sys.executable).parent / "vitron-agent")
+MIRROR = str(ROOT / "examples" / "mirror_tool.py")  # README's "Add a tool": the tool and its sentence
 
 
 def cli(*args, tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "VITRON_TOOL_MODULES": "tests.tools.mirror_tool"}
+    env = {**os.environ, "VITRON_TOOL_MODULES": MIRROR}
     return subprocess.run([EXE, *args], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
 
 
@@ -28,10 +29,12 @@ def forget_mirror():
     """The registry is process-wide: take the test tool out again, so later tests see the built-ins only."""
     yield
     from vitron_agent import registry
+    from vitron_agent.intents import unregister_intent
 
     registry.unregister("mirror", "cv")
-    registry._DISCOVERED.discard("tests.tools.mirror_tool")
-    sys.modules.pop("tests.tools.mirror_tool", None)
+    unregister_intent("mirror")
+    registry._DISCOVERED.discard(MIRROR)
+    sys.modules.pop("vitron_agent_plugin_mirror_tool", None)
 
 
 def test_a_tool_module_appears_everywhere_and_runs_in_a_plan(tmp_path, forget_mirror):
@@ -49,7 +52,7 @@ def test_a_tool_module_appears_everywhere_and_runs_in_a_plan(tmp_path, forget_mi
     refused = cli("check-config", "--config", str(bad), tmp_path=tmp_path)
     assert refused.returncode == 2 and "unknown setting(s) angle" in refused.stderr and "axis" in refused.stderr
 
-    config = Config.model_validate({"agent": {"tool_modules": ["tests.tools.mirror_tool"]},
+    config = Config.model_validate({"agent": {"tool_modules": [MIRROR]},
                                     "tools": {"mirror": {"backend": "cv", "axis": "horizontal"}}})
     plan = {"steps": [{"id": "s1", "tool": "mirror", "args": {"image": "$input.image"}},
                       {"id": "s2", "tool": "describe", "args": {"image": "$s1.image"}}]}
@@ -60,3 +63,17 @@ def test_a_tool_module_appears_everywhere_and_runs_in_a_plan(tmp_path, forget_mi
     assert result.ok, result.answer
     out = agent.load(result.step("s1").ref("image"))
     assert (out[:, -3:] == (255, 0, 0)).all() and (out[:, :3] == 0).all()
+
+
+def test_the_tool_and_the_sentence_that_calls_it_are_one_module(tmp_path, forget_mirror):
+    """README's command, as written: the example module's own sentence plans its tool."""
+    env = {**os.environ, "VITRON_TOOL_MODULES": "examples/mirror_tool.py"}
+    p = subprocess.run([EXE, "plan", "--input", "image", "--json", "mirror it, then describe it"], capture_output=True,
+                       text=True, timeout=120, env=env, cwd=ROOT)
+    assert p.returncode == 0, p.stderr
+    assert [s["tool"] for s in json.loads(p.stdout)["steps"]] == ["mirror", "describe"]
+    assert json.loads(p.stdout)["steps"][1]["args"]["image"] == "$s1.image"
+    without = subprocess.run([EXE, "plan", "--input", "image", "--json", "mirror it"], capture_output=True, text=True,
+                             timeout=120, cwd=tmp_path, env={k: v for k, v in os.environ.items()
+                                                             if k != "VITRON_TOOL_MODULES"})
+    assert json.loads(without.stdout)["steps"] == []  # the sentence comes with the module, not before

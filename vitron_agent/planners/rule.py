@@ -100,7 +100,8 @@ def split_clauses(text: str) -> list[str]:
         for piece in pieces[1:]:
             head = _FILLER.sub("", piece.strip())
             fixed = _fix_verb(head)
-            if _VERB_START.match(head) or (fixed is not None and _VERB_START.match(fixed[0])):
+            if _VERB_START.match(head) or (fixed is not None and _VERB_START.match(fixed[0])) \
+                    or any(p.match(head) for _, p in _tool_intents()):
                 out.append(current)
                 current = piece
             else:
@@ -200,6 +201,10 @@ class RulePlanner:
                 continue
             if b.image is None:
                 return Plan(answer=NEEDS_IMAGE)
+            if intent.startswith("tool:"):
+                _do_tool_intent(b, intent[5:], clause)
+                understood += 1
+                continue
             before = len(b.steps)
             INTENT_HANDLERS[intent](b, rest, clause, last)
             if kept is not None:
@@ -208,9 +213,9 @@ class RulePlanner:
         if not understood:
             if _looks_foreign(request.text, hits=1):
                 return Plan(answer=NOT_ENGLISH)
-            return Plan(answer=f"I could not turn {request.text.strip()!r} into steps. {UNDERSTOOD}")
+            return Plan(answer=f"I could not turn {request.text.strip()!r} into steps. {understood_help()}")
         if misunderstood:
-            b.notes.append(UNDERSTOOD)
+            b.notes.append(understood_help())
         return Plan(steps=_renumbered(b.steps), notes=b.notes)
 
 
@@ -319,6 +324,9 @@ def _intent(clause: str) -> tuple[str | None, str]:
                     r"what colour is \1", clause, flags=re.I)  # "tell me the colour of the car"
     clause = re.sub(r"^(?!(?:is|are|what|which|where|how|who|does|do)\b)(.+?)\s+(?:should|must|needs? to|has to|have to)\s+be(?:come)?\s+(.+)$",
                     r"make \1 \2", clause, flags=re.I)  # "the background should be white"
+    for spec, pattern in _tool_intents():  # sentences declared by tool modules come first
+        if m := pattern.match(clause):
+            return f"tool:{spec.name}", clause[m.end():].strip()
     for intent, pattern in _COMPILED:
         m = pattern.match(clause)
         if m:
@@ -328,6 +336,29 @@ def _intent(clause: str) -> tuple[str | None, str]:
                 continue
             return intent.name, clause[m.end():].strip()
     return None, clause
+
+
+def _tool_intents() -> list[tuple[Any, re.Pattern[str]]]:
+    """(ToolIntent, compiled pattern) for the intents tool modules registered (vitron_agent.intents)."""
+    from vitron_agent.intents import registered_intents
+
+    return [(i, re.compile(p, re.I)) for i in registered_intents() for p in i.patterns]
+
+
+def _do_tool_intent(b: _Builder, name: str, clause: str) -> None:
+    """A registered intent: its tool on the current picture, its output "it" for the next clause."""
+    from vitron_agent.intents import registered_intents
+
+    spec = next(i for i in registered_intents() if i.name == name)
+    if spec.tool not in b.toolbox:
+        b.notes.append(f"{_restore(clause, b.regions)!r} needs the {spec.tool!r} tool, which is not configured; skipped.")
+        return
+    sid = b.add(spec.tool, **{b.media_arg: b.image}, **spec.args)
+    if spec.output in ("image", "video"):
+        b.image, b.mask = f"${sid}.{spec.output}", None
+    elif spec.output == "mask":
+        b.mask = f"${sid}.mask"
+    b.last_output = spec.output
 
 
 @dataclass(frozen=True)
@@ -888,3 +919,11 @@ _HELP_ORDER = ("segment", "detect", "flip", "rotate", "resize", "sharpen", "warm
                "generate_video", "replace", "restyle")
 UNDERSTOOD = "I understand: " + "; ".join(
     i.help for i in sorted((i for i in INTENTS if i.help), key=lambda i: _HELP_ORDER.index(i.name))) + ". " + TARGETS_HELP
+
+
+def understood_help() -> str:
+    """UNDERSTOOD, with the sentences tool modules registered."""
+    from vitron_agent.intents import registered_intents
+
+    extra = [i.help for i in registered_intents() if i.help]
+    return UNDERSTOOD if not extra else UNDERSTOOD.replace(". " + TARGETS_HELP, "; " + "; ".join(extra) + ". " + TARGETS_HELP)

@@ -1,8 +1,13 @@
-"""A tool added by this one module (the README's "Add a tool" example; used by test_add_a_tool)."""
+"""Add a tool and the sentence that calls it, in one module (README: "Add a tool").
+
+    VITRON_TOOL_MODULES=examples/mirror_tool.py vitron-agent plan --input image "mirror it"
+    VITRON_TOOL_MODULES=examples/mirror_tool.py vitron-agent run --image photo.jpg "mirror it, then describe it"
+"""
 
 import numpy as np
 from pydantic import BaseModel, Field
 
+from vitron_agent.intents import ToolIntent, register_intent
 from vitron_agent.refs import ImageRef
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
@@ -34,3 +39,4 @@ class MirrorTool(VisionTool):
 
 
 register(Backend("mirror", "cv", MirrorTool, default=True))
+register_intent(ToolIntent("mirror", (r"^mirror\b",), tool="mirror", help="mirror it (examples/mirror_tool.py)"))
