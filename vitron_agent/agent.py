@@ -303,7 +303,8 @@ class Agent:
         (only whether they are given matters)."""
         from vitron_agent.planners.base import PlanRequest
 
-        req = PlanRequest(text=text, inputs=self.planning_inputs(image, regions, session, video))
+        req = PlanRequest(text=text, inputs=self.planning_inputs(image, regions, session, video),
+                          size=_picture_size(image, video))
         return self.planner.plan(req, self.toolbox)
 
     def validate(self, plan: Plan, image: Any = None, regions: list[Any] | None = None,
@@ -434,3 +435,27 @@ def _file_lock(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _picture_size(image: Any, video: Any) -> tuple[int, int] | None:
+    """(width, height) of a request's picture from an array, or a file's header (no pixels are
+    decoded); None when unknown (a placeholder, a missing or unreadable file)."""
+    import numpy as np
+
+    try:
+        if isinstance(image, np.ndarray):
+            return int(image.shape[1]), int(image.shape[0])
+        if isinstance(image, (str, Path)) and Path(image).is_file():
+            from PIL import Image
+
+            with Image.open(image) as im:
+                return im.size
+        if isinstance(video, (str, Path)) and Path(video).is_file():
+            from vitron_agent.video import open_video
+
+            info, frames = open_video(video)
+            frames.close() if hasattr(frames, "close") else None
+            return info.width, info.height
+    except Exception:  # noqa: BLE001 -- planning goes on without a size; running reads the file and says why
+        return None
+    return None

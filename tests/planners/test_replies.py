@@ -190,3 +190,22 @@ def test_agent_repairs_a_cut_off_reply_then_runs(tmp_path):
     r = Agent(planner=planner, data_dir=tmp_path).run("how many red things?", image=disc_image()[0])
     assert r.ok and r.step("s1").outputs["count"]["value"] == 1
     assert len(planner.requests) == 2 and "cut off at the token limit" in planner.requests[1].feedback[0]
+
+
+def test_cli_replay_places_a_normalised_region_on_the_given_photo(tmp_path):
+    """`plan --replay FILE --image PHOTO`: the photo's size comes from its header, so a region in
+    0..1 units lands in its pixels (it used to say it could not place it without an image)."""
+    from PIL import Image
+
+    photo = tmp_path / "wide.png"
+    Image.new("RGB", (400, 200)).save(photo)
+    raw = tmp_path / "reply.txt"
+    raw.write_text("Sure! <module>B</module> <instruction>segmentation: the dog</instruction> "
+                   "<region>[0.1, 0.2, 0.5, 0.8]</region>")
+    exe = str(Path(sys.executable).parent / "vitron-agent")
+    p = subprocess.run([exe, "plan", "--image", str(photo), "--replay", str(raw), "--format", "tags", "--json",
+                        "segment the dog"], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    box = json.loads(p.stdout)["steps"][0]["args"]["box"]
+    assert (box["x1"], box["y1"], box["x2"], box["y2"]) == pytest.approx((40, 40, 200, 160))
+    assert "without an image" not in p.stdout

@@ -33,6 +33,8 @@ class PlanRequest:
         results: step-by-step mode only: every step's outputs so far (step id -> {name: value});
             the planner returns the *next* steps (ids from ``first_id`` on), or none to finish.
         first_id: number of the first new step id (``s{first_id}``).
+        size: (width, height) of the request's picture when it is known without the store
+            (``plan --image PHOTO`` reads it from the file's header); None otherwise.
     """
 
     text: str
@@ -46,6 +48,7 @@ class PlanRequest:
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     first_id: int = 1
+    size: tuple[int, int] | None = None
 
 
 def results_summary(request: PlanRequest, max_chars: int = 400) -> str:

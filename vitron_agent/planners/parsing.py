@@ -294,6 +294,7 @@ def request_context(request: Any) -> dict[str, Any]:
             size = (w, h)
     except Exception:  # noqa: BLE001 -- a size is a nicety for clipping; planning goes on without it
         size = None
+    size = size or getattr(request, "size", None)  # plan-only: read from the file's header
     return {"image": "$input.image" if "image" in kinds else None,
             "video": "$input.video" if "video" in kinds else None, "size": size,
             "user_region": {k: f"$input.{k}" for k in ("box", "point", "scribble") if k in kinds}}
