@@ -24,19 +24,33 @@ import numpy as np
 
 from vitron_agent.errors import MediaError
 
-__all__ = ["DEFAULT_MAX_PIXELS", "load_image", "to_rgb_array", "save_png", "check_allowed", "file_size"]
+__all__ = ["DEFAULT_MAX_PIXELS", "DEFAULT_MAX_DECODE_BYTES", "load_image", "to_rgb_array", "save_png", "check_allowed", "file_size"]
 
 DEFAULT_MAX_PIXELS = 64_000_000
 MAX_FILE_BYTES = 512 * 1024 * 1024
+DEFAULT_MAX_DECODE_BYTES = 1024 * 1024 * 1024
+# Bytes a decoded pixel costs at the peak of load_image, by Pillow mode: the decoded buffer, the
+# conversion's temporaries and the HxWx3 result (measured: a 64 MP 16-bit PNG peaked at 1.8 GB
+# before the conversions below went integer and in place).
+_PEAK_BYTES_PER_PIXEL = {"1": 5, "L": 5, "P": 13, "PA": 13, "LA": 13, "La": 13, "RGB": 7, "RGBA": 15, "RGBa": 15,
+                         "CMYK": 10, "YCbCr": 9, "LAB": 9, "HSV": 9, "I;16": 8, "I;16B": 8, "I;16L": 8,
+                         "I;16N": 8, "I": 12, "F": 12}
+_MODE_NAMES = {"I;16": "16-bit grayscale", "I;16B": "16-bit grayscale", "I;16L": "16-bit grayscale",
+               "I;16N": "16-bit grayscale", "I": "32-bit integer", "F": "32-bit float", "RGBA": "RGBA",
+               "CMYK": "CMYK", "RGB": "RGB", "L": "grayscale", "P": "palette"}
 
 
 def load_image(source: str | os.PathLike[str] | bytes, max_pixels: int = DEFAULT_MAX_PIXELS,
-               name: str | None = None, allowed_roots: list[str | os.PathLike[str]] | None = None) -> np.ndarray:
+               name: str | None = None, allowed_roots: list[str | os.PathLike[str]] | None = None,
+               max_bytes: int = DEFAULT_MAX_DECODE_BYTES) -> np.ndarray:
     """Decode an image file (path or bytes) to an HxWx3 uint8 RGB array.
 
     Args:
         source: a path, or the encoded bytes of the file.
         max_pixels: reject images with more pixels than this (checked from the header).
+        max_bytes: reject images whose decoding would need more memory than this at its peak
+            (pixels x bytes per pixel of the mode -- bit depth, channels, conversions -- from
+            the header, before any pixel is decoded).
         name: how to name the source in error messages (defaults to the path).
         allowed_roots: when given, a path must resolve (symlinks followed) inside one of these
             folders; anything else -- ``..`` tricks, symlinks pointing out -- is rejected.
@@ -66,6 +80,11 @@ def load_image(source: str | os.PathLike[str] | bytes, max_pixels: int = DEFAULT
                     f"{w}x{h} = {w * h:,} pixels exceeds the limit of {max_pixels:,} "
                     "(possible decompression bomb); downscale it or raise max_pixels",
                 )
+            need = w * h * _PEAK_BYTES_PER_PIXEL.get(im.mode, 16)
+            if need > max_bytes:
+                kind = _MODE_NAMES.get(im.mode, im.mode)
+                raise MediaError(label, f"decoding this {w}x{h} {kind} image needs about {need / 2**20:,.0f} MB, over "
+                                        f"the {max_bytes / 2**20:,.0f} MB budget; downscale it (or save it as 8-bit RGB)")
             im.load()
             return to_rgb_array(im, label)
     except MediaError:
@@ -132,18 +151,8 @@ def to_rgb_array(im: Any, label: str = "<image>") -> np.ndarray:
     except Exception:  # a broken EXIF block must not make a readable image unreadable
         pass
     mode = im.mode
-    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
-        arr = np.asarray(im, dtype=np.float64)
-        top = 65535.0 if mode.startswith("I;16") or arr.max(initial=0) > 255 else 255.0
-        arr = np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
-        return np.ascontiguousarray(np.stack([arr] * 3, axis=-1))
-    if mode == "F":
-        arr = np.nan_to_num(np.asarray(im, dtype=np.float64))
-        lo, hi = float(arr.min(initial=0)), float(arr.max(initial=0))
-        if lo < 0 or hi > 1:
-            arr = (arr - lo) / (hi - lo) if hi > lo else np.zeros_like(arr)
-        arr = np.clip(arr * 255.0 + 0.5, 0, 255).astype(np.uint8)
-        return np.ascontiguousarray(np.stack([arr] * 3, axis=-1))
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        return _gray_to_rgb(np.asarray(im), mode)
     if mode == "P" or mode == "PA":
         im = im.convert("RGBA")
     elif mode in ("LA", "La"):
@@ -160,6 +169,34 @@ def to_rgb_array(im: Any, label: str = "<image>") -> np.ndarray:
     if arr.ndim != 3 or arr.shape[2] != 3:
         raise MediaError(label, f"decoded to an unexpected shape {arr.shape}")
     return np.ascontiguousarray(arr)
+
+
+def _gray_to_rgb(arr: np.ndarray, mode: str) -> np.ndarray:
+    """16-bit, 32-bit integer or float grayscale -> HxWx3 uint8, a block of rows at a time (the
+    temporaries stay a few MB whatever the size): 16-bit scaled from 0..65535, 32-bit from
+    0..255 (or 0..65535 when larger values occur), float from 0..1 (or its own range)."""
+    h, w = arr.shape[:2]
+    out = np.empty((h, w, 3), np.uint8)
+    rows = max(1, (4 << 20) // max(1, w * 8))
+    if mode == "F":
+        finite = arr[np.isfinite(arr)] if not np.isfinite(arr).all() else arr
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        lo, hi = (0.0, 1.0) if lo >= 0 and hi <= 1 else (lo, hi)
+        span = hi - lo if hi > lo else 1.0
+    else:
+        top = 65535.0 if mode.startswith("I;16") or int(arr.max(initial=0)) > 255 else 255.0
+    for y in range(0, h, rows):
+        block = arr[y:y + rows].astype(np.float32)
+        if mode == "F":
+            block = np.nan_to_num(block, nan=lo, posinf=hi, neginf=lo)
+            block = (block - lo) / span if (lo, hi) != (0.0, 1.0) else block
+            if hi <= lo:
+                block[:] = 0
+            block *= 255.0
+        else:
+            block *= 255.0 / top
+        out[y:y + rows] = np.clip(block + 0.5, 0, 255).astype(np.uint8)[..., None]
+    return out
 
 
 def save_png(image: np.ndarray, path: str | os.PathLike[str]) -> Path:

@@ -8,6 +8,7 @@ clip in memory. Every odd or hostile file either decodes or raises
 * a file with no video stream (audio only) is rejected;
 * frames larger than ``max_pixels`` are rejected from the header, before decoding;
 * more than ``max_frames`` frames or ``max_seconds`` seconds is rejected (a cap, not a silent cut);
+* a timestamp gap that would repeat one frame more than ``MAX_GAP_FRAMES`` times is rejected;
 * variable frame rate is resampled to a constant rate (the stream's average) by
   timestamp, so frame ``i`` is at ``i / fps`` seconds (frames repeat across gaps and
   drop where they bunch up); the frame stream's ``vfr`` says it happened.
@@ -37,6 +38,9 @@ __all__ = ["VideoInfo", "DEFAULT_MAX_FRAMES", "DEFAULT_MAX_SECONDS", "open_video
            "FrameStream"]
 
 DEFAULT_MAX_FRAMES = 20_000
+# A timestamp gap is filled by repeating the frame before it; no more than this many times (a
+# 1.7 KB mp4 with two frames far apart became 19,751 stored frames and held the decoders ~100 s).
+MAX_GAP_FRAMES = 300
 DEFAULT_MAX_SECONDS = 3600.0
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".gif", ".mpg", ".mpeg", ".ts")
 NOT_A_VIDEO = "not a recognised video (mp4, mov, mkv, webm, avi, gif): {detail}"
@@ -186,7 +190,7 @@ class _Decoder:
     def frames(self) -> Iterator[np.ndarray]:
         """Every frame at the constant rate ``fps`` (VFR resampled by timestamp)."""
         step = 1.0 / self.fps
-        prev, start, slot, emitted, last_t = None, None, 0, 0, None
+        prev, start, slot, emitted, last_t, prev_t = None, None, 0, 0, None, 0.0
         try:
             for t, frame in self._decoded():
                 arr = frame.to_ndarray(format="rgb24")
@@ -200,10 +204,16 @@ class _Decoder:
                 last_t = t
                 start = t if start is None else start
                 rel = t - start
+                if prev is not None and (rel - (slot + 1) * step) / step > MAX_GAP_FRAMES:
+                    raise MediaError(self.label, f"two frames are {t - prev_t:,.1f} s apart (timestamps); filling "
+                                                 f"the gap would repeat one frame {int((rel - slot * step) / step):,} "
+                                                 f"times, over the limit of {MAX_GAP_FRAMES:,}; re-encode it at a "
+                                                 "constant frame rate")
                 while prev is not None and slot * step < rel - 0.5 * step:
                     yield prev
                     slot, emitted = slot + 1, emitted + 1
                     self._check_cap(emitted)
+                prev_t = t
                 prev = arr
             if prev is not None:
                 yield prev

@@ -158,3 +158,50 @@ def test_bytes_source_and_polyglot(tmp_path, rgb):
     polyglot = b"%PDF-1.4\n" + buf.getvalue()  # a PDF header in front of a PNG
     with pytest.raises(MediaError, match="upload.bin"):
         load_image(polyglot, name="upload.bin")
+
+
+def test_a_16_bit_bomb_decodes_within_a_bounded_peak(tmp_path):
+    """A 124 KB 8000x8000 16-bit PNG took the server from 310 MB to 2.05 GB: decoding is now
+    integer and a block of rows at a time (measured as the child process's peak RSS), and the
+    byte budget refuses by bit depth before decoding."""
+    import subprocess
+    import sys
+
+    import numpy as np
+    from PIL import Image
+
+    from vitron_agent.errors import MediaError
+    from vitron_agent.media import load_image
+
+    path = tmp_path / "bomb16.png"
+    Image.fromarray(np.zeros((8000, 8000), np.uint16)).save(path)
+    assert path.stat().st_size < 300_000
+    code = ("import resource; from vitron_agent.media import load_image; base = resource.getrusage("
+            f"resource.RUSAGE_SELF).ru_maxrss; a = load_image({str(path)!r}); assert a.shape == (8000, 8000, 3); "
+            "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) // 1024)")
+    grown_mb = int(subprocess.run([sys.executable, "-c", code], check=True, timeout=120, capture_output=True,
+                                  text=True).stdout.strip())
+    assert grown_mb < 700, f"decoding grew the process by {grown_mb} MB (it was 1,700 MB before)"
+    with pytest.raises(MediaError, match=r"16-bit grayscale image needs about \d+ MB, over the 256 MB budget"):
+        load_image(path, max_bytes=256 * 2**20)
+
+
+def test_float_and_wide_integer_images_keep_their_scaling():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from vitron_agent.media import load_image
+
+    def png_or_tiff(arr):
+        buf = io.BytesIO()
+        Image.fromarray(arr).save(buf, format="TIFF")
+        return buf.getvalue()
+
+    f = np.array([[0.0, 0.5, 1.0]], np.float32)
+    assert load_image(png_or_tiff(f))[0, :, 0].tolist() == [0, 128, 255]
+    g = np.array([[-1.0, 0.0, np.nan, 3.0]], np.float32)  # its own range; NaN as the lowest
+    assert load_image(png_or_tiff(g))[0, :, 0].tolist() == [0, 64, 0, 255]
+    w = np.array([[0, 32768, 65535]], np.uint16)
+    assert load_image(png_or_tiff(w))[0, :, 0].tolist() == [0, 128, 255]

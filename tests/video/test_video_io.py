@@ -306,3 +306,18 @@ def test_real_containers_are_still_read(tmp_path, clip):
         c.close()
         info, frames = open_video(path)
         assert len(list(frames)) >= 3, ext
+
+
+def test_frames_far_apart_in_time_are_refused_not_repeated_thousands_of_times(tmp_path):
+    """Three frames, the last 2,000 s after the others (a few KB on disk): refused at the gap, in
+    well under a second, instead of tens of thousands of repeated frames."""
+    import time
+
+    path = tmp_path / "gap.mp4"
+    _write_vfr(path, [0.0, 0.1, 2000.0])
+    assert path.stat().st_size < 20_000
+    t = time.perf_counter()
+    with pytest.raises(MediaError, match=r"two frames are [\d,.]+ s apart .* re-encode it at a constant frame rate"):
+        info, frames = open_video(path, max_frames=10**9, max_seconds=10**9)
+        list(frames)
+    assert time.perf_counter() - t < 5

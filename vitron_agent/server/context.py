@@ -85,10 +85,12 @@ class ServerContext:
     settings: ServerSettings
     runs: Admission = field(init=False)
     decoding: Admission = field(init=False)
+    video_decoding: Admission = field(init=False)
 
     def __post_init__(self) -> None:
         self.runs = Admission(self.settings.max_running, self.settings.max_queued, "runs")
-        self.decoding = Admission(2, 8, "uploads")  # decoding uploads and video previews
+        self.decoding = Admission(2, 8, "uploads")  # images and request bodies: quick, never behind a video
+        self.video_decoding = Admission(1, 4, "video uploads")  # videos and their previews: slow, a pool of their own
 
     def auth(self, request: Request) -> str:
         """The caller's owner id (the token's hash), or 401. The guard checked the token before the

@@ -98,7 +98,7 @@ async def upload(public: str, request: Request,
                 or name.lower().endswith(VIDEO_SUFFIXES) or container_format(bytes(data[:400])) not in (None, "gif"))
     try:
         if is_video:
-            ref = await ctx.decoding.submit(store_video, ctx.agent, sid, data, name[:100])
+            ref = await ctx.video_decoding.submit(store_video, ctx.agent, sid, data, name[:100])
         else:
             arr = await ctx.decoding.submit(load_image, data, ctx.agent.config.store.max_pixels, name[:100])
             ref = ctx.agent.store_for(sid).put_image(arr, producer="input")
@@ -177,7 +177,7 @@ async def artifact(public: str, artifact: str, preview: bool = False,
         path = folder / f"{artifact}{suffix}"
         if suffix != ".json" and path.is_file():
             if preview and suffix == ".mp4":
-                return await ctx.decoding.submit(_video_preview, ctx.agent, sid, artifact)
+                return await ctx.video_decoding.submit(_video_preview, ctx.agent, sid, artifact)
             return FileResponse(path, media_type=media, filename=f"{artifact[:12]}{suffix}")
     raise HTTPException(404, "no such artifact")
 
@@ -185,19 +185,25 @@ async def artifact(public: str, artifact: str, preview: bool = False,
 def _video_preview(agent, sid: str, artifact: str) -> FileResponse:
     import os
     import tempfile
-
-    from starlette.background import BackgroundTask
+    from pathlib import Path
 
     from vitron_agent.turns import ref_from_store
     from vitron_agent.video import write_preview
 
     store = agent.store_for(sid)
     ref = ref_from_store(store, artifact, "video")
-    fd, tmp = tempfile.mkstemp(suffix=".mp4")
-    os.close(fd)
-    write_preview(store.get_video(ref).frames(), tmp, ref.fps, max_side=1920)
-    return FileResponse(tmp, media_type="video/mp4", filename=f"{artifact[:12]}.preview.mp4",
-                        background=BackgroundTask(os.unlink, tmp))
+    cached = Path(agent.store.root) / "previews" / f"{artifact}.mp4"  # content-addressed: made once, served again
+    if not cached.is_file():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(suffix=".mp4", dir=cached.parent)
+        os.close(fd)
+        try:
+            write_preview(store.get_video(ref).frames(), tmp, ref.fps, max_side=1920)
+            os.replace(tmp, cached)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return FileResponse(cached, media_type="video/mp4", filename=f"{artifact[:12]}.preview.mp4")
 
 
 def _jsonable(event: dict[str, Any]) -> dict[str, Any]:
