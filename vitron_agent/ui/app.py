@@ -675,6 +675,11 @@ def create_ui_app(agent: Any, settings: UISettings) -> Any:
                               max_file_size=settings.max_upload_bytes, ssr_mode=False,
                               allowed_paths=[str(agent.data_dir), str(settings.out_dir)])
     app.state.blocks = demo
+    from gradio import utils as gr_utils
+
+    from vitron_agent.ui.file_guard import FileRefGuard
+
+    app.add_middleware(FileRefGuard, roots=[Path(gr_utils.get_upload_folder()), settings.out_dir, agent.data_dir])
     if token is None:
         app.add_middleware(LoopbackOnly)
     return app
