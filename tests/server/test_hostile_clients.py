@@ -218,3 +218,19 @@ def test_the_readmes_curl_uploads_work_as_written(secured, tmp_path):
 
 def open_url(server) -> str:
     return server.url.removeprefix("http://")
+
+
+def test_a_review_edit_with_a_forged_ref_names_public_ids_only(secured):
+    """The forged ref's error travels in the plan's problems and step errors: every string of the
+    answer is rewritten to public ids (it used to carry the owner-prefixed internal id)."""
+    import re
+
+    c = httpx.Client(base_url=secured.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
+    ref = c.post("/v1/sessions/rev/media", content=png_bytes(disc_image()[0]), headers={"Content-Type": "image/png"}).json()
+    paused = c.post("/v1/sessions/rev/runs", json={"text": "segment the red disc", "image": ref, "review": True}).json()
+    assert paused.get("awaiting_review"), paused
+    forged = {**ref, "id": "0" * 64}
+    plan = {"steps": [{"id": "s1", "tool": "segment", "args": {"image": forged, "target": "the red disc"}}]}
+    r = c.post("/v1/sessions/rev/review", json={"action": "edit", "plan": plan})
+    assert r.status_code in (200, 400, 404), r.text
+    assert not re.search(r"t[0-9a-f]{12}-", r.text), r.text

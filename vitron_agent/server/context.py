@@ -116,6 +116,10 @@ class ServerContext:
             return out
         if isinstance(obj, list):
             return [self.to_public(v, sid, public) for v in obj]
+        if isinstance(obj, str) and "-" in obj:  # answers, errors, problems: public ids only, ever
+            from vitron_agent.server.common import public_text
+
+            return public_text(obj.replace(sid, public))
         return obj
 
     def to_internal(self, obj: Any, sid: str, public: str) -> Any:
