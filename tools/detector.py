@@ -20,7 +20,6 @@ as COCO labels; :mod:`vitron_agent.tools.recognise` turns that into regions.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +27,7 @@ import numpy as np
 
 from vitron_agent.refs import Box, Detection
 
-__all__ = ["COCO80", "ALIASES", "Named", "named", "detect_objects", "label_score", "MIN_SCORE", "draw_detections"]
+__all__ = ["COCO80", "ALIASES", "Named", "named", "detect_objects", "label_score", "MIN_SCORE", "draw_detections", "box_iou"]
 
 COCO80 = ("person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat", "traffic light",
           "fire hydrant", "stop sign", "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep", "cow",
@@ -157,7 +156,7 @@ def _merge(readings: list[list[tuple[np.ndarray, np.ndarray]]], iou_min: float =
     out = []
 
     def same(a: tuple, b: tuple) -> bool:
-        if _iou(a[0], b[0]) >= iou_min:
+        if box_iou(a[0], b[0]) >= iou_min:
             return True
         return a[2] != b[2] and a[1].argmax() == b[1].argmax() and _within(b[0], a[0]) >= 0.85
 
@@ -178,36 +177,21 @@ def _within(a: np.ndarray, b: np.ndarray) -> float:
     return float(max(0.0, x2 - x1) * max(0.0, y2 - y1) / area) if area > 0 else 0.0
 
 
-def _iou(a: np.ndarray, b: np.ndarray) -> float:
+def box_iou(a: Any, b: Any) -> float:
+    """Intersection over union of two XYXY boxes (arrays or tuples)."""
     x1, y1, x2, y2 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
     inter = max(0.0, x2 - x1) * max(0.0, y2 - y1)
     union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
     return float(inter / union) if union > 0 else 0.0
 
 
-_session: Any = None
-_session_lock = threading.Lock()
-
-
 def nanodet_session() -> Any:
-    """The onnxruntime session of NanoDet (read from its TF.js files once per process)."""
-    global _session
-    with _session_lock:
-        if _session is None:
-            import os
+    """The onnxruntime session of NanoDet (its TF.js files pinned, read once per process)."""
+    from vitron_agent.tools.salient import onnx_session
+    from vitron_agent.weights import embedded_path
 
-            import onnxruntime as ort
-
-            from vitron_agent.tfjs import tfjs_to_onnx
-            from vitron_agent.weights import embedded_path
-
-            embedded_path("nanodet_weights")  # pinned like the graph
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
-            opts.log_severity_level = 3
-            _session = ort.InferenceSession(tfjs_to_onnx(embedded_path("nanodet")), sess_options=opts,
-                                            providers=["CPUExecutionProvider"])
-        return _session
+    embedded_path("nanodet_weights")  # pinned like the graph
+    return onnx_session(str(embedded_path("nanodet")))
 
 
 def _reading(image: np.ndarray, letterbox: bool) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -246,7 +230,7 @@ def _reading(image: np.ndarray, letterbox: bool) -> list[tuple[np.ndarray, np.nd
     found.sort(key=lambda bs: -float(bs[1].max()))
     kept: list[tuple[np.ndarray, np.ndarray]] = []
     for b, s in found:  # per-reading NMS: same top class and overlapping
-        if all(_iou(b, k) < 0.5 or s.argmax() != ks.argmax() for k, ks in kept):
+        if all(box_iou(b, k) < 0.5 or s.argmax() != ks.argmax() for k, ks in kept):
             kept.append((b, s))
         if len(kept) >= 100:
             break

@@ -16,7 +16,6 @@ the surface of a coffee 0.59 are below).
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,8 +26,6 @@ __all__ = ["Face", "detect_faces", "face_mask", "MIN_FACE", "KEYPOINTS"]
 MIN_FACE = 0.7
 SIZE = 256
 KEYPOINTS = ("right eye", "left eye", "nose", "mouth", "right ear", "left ear")
-_session: Any = None
-_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -57,28 +54,18 @@ _ANCHORS = _anchors()
 
 
 def _face_session() -> Any:
-    global _session
-    with _lock:
-        if _session is None:
-            import os
+    from vitron_agent.tools.salient import onnx_session
+    from vitron_agent.weights import embedded_path
 
-            import onnxruntime as ort
-
-            from vitron_agent.tfjs import tfjs_to_onnx
-            from vitron_agent.weights import embedded_path
-
-            embedded_path("blazeface_weights")
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
-            opts.log_severity_level = 3
-            _session = ort.InferenceSession(tfjs_to_onnx(embedded_path("blazeface")), sess_options=opts,
-                                            providers=["CPUExecutionProvider"])
-        return _session
+    embedded_path("blazeface_weights")  # pinned like the graph
+    return onnx_session(str(embedded_path("blazeface")))
 
 
 def detect_faces(image: np.ndarray, min_score: float = MIN_FACE) -> list[Face]:
     """Faces in an HxWx3 uint8 RGB image, largest first."""
     import cv2
+
+    from vitron_agent.tools.detector import box_iou
 
     h, w = image.shape[:2]
     side = max(h, w)
@@ -102,8 +89,8 @@ def detect_faces(image: np.ndarray, min_score: float = MIN_FACE) -> list[Face]:
     faces = []
     while cand:  # weighted NMS: overlapping candidates averaged by score
         s0, b0, _ = cand[0]
-        group = [c for c in cand if _iou(b0, c[1]) >= 0.3]
-        cand = [c for c in cand if _iou(b0, c[1]) < 0.3]
+        group = [c for c in cand if box_iou(b0, c[1]) >= 0.3]
+        cand = [c for c in cand if box_iou(b0, c[1]) < 0.3]
         wts = np.array([c[0] for c in group])
         box = (np.stack([c[1] for c in group]) * wts[:, None]).sum(0) / wts.sum()
         kp = (np.stack([c[2] for c in group]) * wts[:, None, None]).sum(0) / wts.sum()
@@ -112,13 +99,6 @@ def detect_faces(image: np.ndarray, min_score: float = MIN_FACE) -> list[Face]:
             faces.append(Face(round(s0, 3), tuple(float(v) for v in box), tuple((float(a), float(b)) for a, b in kp)))
     faces.sort(key=lambda f: -f.width)
     return faces
-
-
-def _iou(a: np.ndarray, b: np.ndarray) -> float:
-    x1, y1, x2, y2 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
-    inter = max(0.0, x2 - x1) * max(0.0, y2 - y1)
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return float(inter / union) if union > 0 else 0.0
 
 
 def face_mask(shape: tuple[int, int], faces: list[Face], part: str = "face") -> np.ndarray:

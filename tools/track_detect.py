@@ -31,20 +31,15 @@ __all__ = ["EmbeddedTrackTool", "associate"]
 GATE_IOU = 0.2
 
 
-def _iou(a: tuple, b: tuple) -> float:
-    x1, y1, x2, y2 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
-    inter = max(0.0, x2 - x1) * max(0.0, y2 - y1)
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return float(inter / union) if union > 0 else 0.0
-
-
 def associate(last: tuple, boxes: list[tuple]) -> int | None:
     """The index of the box that continues ``last`` (most overlap, IoU >= 0.2, area within 2x), or None."""
+    from vitron_agent.tools.detector import box_iou
+
     area = (last[2] - last[0]) * (last[3] - last[1])
     best, best_iou = None, GATE_IOU
     for i, b in enumerate(boxes):
         ratio = (b[2] - b[0]) * (b[3] - b[1]) / max(area, 1e-6)
-        score = _iou(last, b)
+        score = box_iou(last, b)
         if 0.5 <= ratio <= 2.0 and score >= best_iou:
             best, best_iou = i, score
     return best
