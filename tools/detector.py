@@ -237,9 +237,28 @@ def _reading(image: np.ndarray, letterbox: bool) -> list[tuple[np.ndarray, np.nd
     return kept
 
 
+_RECENT: dict[tuple[str, float, bool], list[Detection]] = {}
+
+
 def detect_objects(image: np.ndarray, min_score: float = MIN_SCORE, quick: bool = False) -> list[Detection]:
     """COCO-80 objects in an HxWx3 uint8 RGB image, best first (boxes XYXY pixels). ``quick``:
-    the letterboxed reading only (half the time; for frames after the first of a track)."""
+    the letterboxed reading only (half the time; for frames after the first of a track). The
+    last few answers are kept by the pixels' hash: a turn's segment, count and describe steps on
+    one picture detect once."""
+    import hashlib
+
+    key = (hashlib.blake2b(np.ascontiguousarray(image).data, digest_size=16).hexdigest() + str(image.shape),
+           min_score, quick)
+    if key in _RECENT:
+        return list(_RECENT[key])
+    found = _detect(image, min_score, quick)
+    if len(_RECENT) >= 8:
+        _RECENT.pop(next(iter(_RECENT)))
+    _RECENT[key] = found
+    return list(found)
+
+
+def _detect(image: np.ndarray, min_score: float, quick: bool) -> list[Detection]:
     readings = [_reading(image, letterbox=True)] if quick else [_reading(image, letterbox=False),
                                                                 _reading(image, letterbox=True)]
     objects = _merge(readings)

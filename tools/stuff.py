@@ -109,4 +109,9 @@ def stuff_mask(image: np.ndarray, kind: str, exclude: np.ndarray | None = None) 
     mask = cv2.resize(keep.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0 if scale < 1 else keep
     if exclude is not None:
         mask &= ~exclude
-    return mask, f"stuff heuristic for {kind}: pixels {rule}, connected regions {place}, recognised objects cut out"
+    method = f"stuff heuristic for {kind}: pixels {rule}, connected regions {place}, recognised objects cut out"
+    if kind == "sky" and mask.any() and float(blue[keep].mean()) < 0.5:
+        # a gray or white sky looks like a bright wall or ceiling: say it was assumed (edits that destroy wait)
+        method += ("; it cannot recognise 'the sky' by name, so it took the bright smooth regions at the top (not blue: "
+                   "they may be a bright wall)")
+    return mask, method

@@ -309,3 +309,14 @@ def test_the_red_ball_without_a_ball_follows_the_red_and_says_so(agent):
     res = agent.run("track the red ball", video=frames)
     assert "found no ball" in res.steps[0].outputs["method"]["value"]
     assert any("I found no ball" in w for w in res.warnings)
+
+
+def test_a_sky_that_is_not_blue_is_said_to_be_assumed(agent):
+    """Gray-scale: the bright smooth top of the photo may be a wall; the edit runs with a warning
+    first, and a destructive one is held."""
+    gray = np.stack([data.camera()] * 3, -1)
+    res = agent.run("brighten the sky", image=gray)
+    assert res.warnings and res.warnings[0].startswith("I can't recognise 'the sky' by name")
+    held = agent.run("remove the sky", image=gray)
+    assert held.steps[1].error_kind == "held"
+    assert agent.run("make the sky more blue", image=data.rocket()).warnings == []  # a blue sky is not assumed
