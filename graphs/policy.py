@@ -21,7 +21,7 @@ from vitron_agent.plan import Plan, parse_ref
 
 __all__ = ["DESTRUCTIVE", "assumption", "hold_reason", "turn_warnings"]
 
-DESTRUCTIVE = {"remove": "remove", "keep_only": "keep only", "inpaint": "replace"}
+DESTRUCTIVE = {"remove": "remove", "keep_only": "keep only", "cutout": "cut out", "inpaint": "replace"}
 ASSUMED = "cannot recognise"
 
 

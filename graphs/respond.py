@@ -18,7 +18,9 @@ def summarise_outputs(record: dict[str, Any]) -> str:
         if kind == "mask":
             parts.append(f"mask covering {100 * value.get('area', 0):.1f}% of the image")
         elif kind == "image":
-            parts.append(f"{value['width']}x{value['height']} image")
+            op = (record.get("args") or {}).get("operation")
+            what = {"cutout": "cut-out (a PNG, transparent outside the mask)"}.get(op, "image")
+            parts.append(f"{value['width']}x{value['height']} {what}")
         elif kind == "video":
             parts.append(f"{value.get('frames', '?')}-frame video")
         elif kind == "feature":

@@ -12,7 +12,7 @@ import re
 import numpy as np
 
 __all__ = ["check_color", "COLORS", "SYNONYMS", "SHADES", "SHADE_WORDS", "shade_rgb", "normalise_color", "color_mask", "color_distance", "name_colors", "rgb_to_lab",
-           "parse_color_value"]
+           "parse_color_value", "shade_phrase"]
 
 # name -> reference RGB
 COLORS: dict[str, tuple[int, int, int]] = {
@@ -227,3 +227,30 @@ def name_colors(pixels: np.ndarray, k: int = 4, max_samples: int = 20000) -> lis
     for name, count in zip(names, counts, strict=False):
         merged[name] = merged.get(name, 0.0) + count / counts.sum()
     return sorted(merged.items(), key=lambda kv: -kv[1])
+
+
+_NOT_SHADES = ("silver", "charcoal", "cream", "ivory", "golden")
+SHADE_MARGIN = 6.0  # Lab ΔE by which a named shade must beat the base colour to be named
+
+
+def shade_phrase(pixels: np.ndarray, base: str) -> str:
+    """How a person would name the colour ``base`` of ``pixels`` (Nx3 uint8 RGB): the base name
+    ("red"), or "shade/family" when a named shade fits clearly better ("peach/orange" for a
+    dahlia whose pixels are nearest to brown one by one, "navy/blue"). Read from the median colour
+    of the pixels whose nearest base colour is ``base``."""
+    if base not in COLORS or base in ("gray", "black", "white"):
+        return base
+    px = np.asarray(pixels, dtype=np.uint8).reshape(-1, 3)
+    nearest = _lut().argmin(1)[_lut_index(px)]
+    own = px[nearest == list(COLORS).index(base)]
+    if len(own) < 20:
+        return base
+    lab = rgb_to_lab(np.median(own, axis=0).astype(np.uint8)[None])[0]
+    names = [n for n in SHADES if n not in _NOT_SHADES] + [n for n in COLORS if n not in ("gray", "black", "white")]
+    refs = rgb_to_lab(np.array([SHADES.get(n) or COLORS[n] for n in names], dtype=np.uint8))
+    d = np.sqrt(((refs - lab) ** 2).sum(1))
+    best = names[int(d.argmin())]
+    if best == base or d.min() + SHADE_MARGIN >= d[names.index(base)]:
+        return base
+    family = normalise_color(best) or base
+    return best if family == best else f"{best}/{family}"

@@ -26,6 +26,7 @@ from vitron_agent.tools.colors import (
     name_colors,
     normalise_color,
     rgb_to_lab,
+    shade_phrase,
 )
 from vitron_agent.tools.masks import check_same_size, clean, components, position_name
 
@@ -104,6 +105,7 @@ def region_facts(image: np.ndarray, mask: np.ndarray | None) -> dict:
     region = mask if mask is not None else np.ones((h, w), bool)
     px = image[region]
     facts["colors"] = name_colors(px)
+    facts["shade"] = shade_phrase(px, main_colour(facts["colors"])) if len(px) else "no colour"
     facts["lightness"] = float(rgb_to_lab(px)[:, 0].mean()) if len(px) else 0.0
     if mask is not None:
         ys, xs = np.nonzero(mask)
@@ -144,10 +146,11 @@ def _answer(question: str, facts: dict, has_region: bool) -> str:
                 f"(colours: {_colors_phrase(facts['colors'])}).")
     if re.search(r"\bcolou?rs?\b", q):
         chroma = main_colour(facts["colors"])
+        shade = facts.get("shade", chroma)
         if chroma != facts["colors"][0][0]:
-            return (f"{subject} is {chroma}: its main colour besides gray, black and white (shadows, metal, "
+            return (f"{subject} is {shade}: its main colour besides gray, black and white (shadows, metal, "
                     f"highlights); colours: {_colors_phrase(facts['colors'])}.")
-        return f"{subject} is mostly {facts['colors'][0][0]}; colours: {_colors_phrase(facts['colors'])}."
+        return f"{subject} is mostly {shade}; colours: {_colors_phrase(facts['colors'])}."
     if re.search(r"\bwhere\b|\bposition\b|\blocated\b", q) and has_region:
         return f"{subject} is at the {facts['position']} of the image, box {facts['box']}."
     if re.search(r"\bhow (big|large)\b|\bsize\b|\barea\b", q):

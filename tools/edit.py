@@ -19,7 +19,14 @@ cv backend operations (no weights):
 * ``sharpen`` (unsharp mask), ``warmer`` / ``cooler`` (white balance: red-blue shift in Lab),
   ``saturate`` / ``desaturate`` (chroma scaled), ``denoise`` (edge-preserving bilateral filter)
   -- inside or outside a mask, or the whole image, with ``amount``;
-* ``outline`` -- the mask's contour drawn in ``color`` (default red), ``width`` pixels wide.
+* ``outline`` -- the mask's contour drawn in ``color`` (default red), ``width`` pixels wide;
+* ``cutout`` -- an RGBA image, transparent outside the mask (inside it with ``where="outside"``):
+  saved and downloaded as a transparent PNG; other tools read it on white;
+* ``composite`` -- a cut-out (or the image with a mask) laid over ``background`` (another image of the
+  session: scaled down to fit if larger, centred, or fitted into ``box``) or over ``color`` (default
+  white).
+
+Edits of a cut-out keep its transparency (moved with it by flip, rotate, resize and crop).
 
 Pixels the operation does not target are left exactly as they were.
 """
@@ -38,20 +45,20 @@ from vitron_agent.tools.colors import COLORS, parse_color_value, rgb_to_lab
 from vitron_agent.tools.masks import check_same_size
 
 __all__ = ["EditInput", "EditOutput", "CvEditTool", "OPERATIONS", "GENERATIVE_OPERATIONS", "EditOperation", "IMAGE_ONLY",
-           "GEOMETRIC", "rotate", "resize", "resized_size", "tone", "outline",
+           "GEOMETRIC", "rotate", "resize", "resized_size", "tone", "outline", "composite",
            "crop_box", "parse_aspect",
            "GenerativeEditOperation", "NEEDS_MASK", "apply_edit"]
 
 # The edit vocabulary, declared once: the cv operations, and what a generative backend adds.
 OPERATIONS = ("recolor", "remove", "blur", "pixelate", "blur_background", "replace_background", "keep_only",
               "grayscale", "brighten", "darken", "contrast", "sharpen", "warmer", "cooler", "saturate", "desaturate",
-              "denoise", "outline", "flip", "rotate", "resize", "crop")
-IMAGE_ONLY = ("crop", "rotate", "resize")
+              "denoise", "outline", "flip", "rotate", "resize", "crop", "cutout", "composite")
+IMAGE_ONLY = ("crop", "rotate", "resize", "cutout", "composite")
 GEOMETRIC = ("flip", "rotate", "resize", "crop")
 GENERATIVE_OPERATIONS = ("inpaint", "instruct", *OPERATIONS)
 EditOperation = Literal[OPERATIONS]  # type: ignore[valid-type]
 GenerativeEditOperation = Literal[GENERATIVE_OPERATIONS]  # type: ignore[valid-type]
-NEEDS_MASK = ("recolor", "remove", "blur_background", "replace_background", "keep_only", "outline")
+NEEDS_MASK = ("recolor", "remove", "blur_background", "replace_background", "keep_only", "outline", "cutout")
 INPAINT_MAX_SIDE = 1024
 
 
@@ -71,6 +78,8 @@ class EditInput(BaseModel):
     scale: float | None = Field(default=None, gt=0.0, le=8.0, description="resize: factor (0.5 = half size)")
     width: int | None = Field(default=None, gt=0, le=16384, description="resize: width in pixels (outline: line width)")
     height: int | None = Field(default=None, gt=0, le=16384, description="resize: height in pixels")
+    background: ImageRef | None = Field(default=None, description="composite: the picture to lay the cut-out over "
+                                                                   "(none: a plain ``color``, default white)")
 
 
 class EditOutput(BaseModel):
@@ -81,7 +90,8 @@ class CvEditTool(VisionTool):
     name = "edit"
     description = ("Edit an image inside or outside a mask: recolor, remove (inpaint), blur, pixelate, blur or replace "
                    "the background, keep only the region, grayscale, brighten, darken, contrast, sharpen, warmer, cooler, "
-                   "saturate, desaturate, denoise, outline; or the whole image: flip, rotate, resize, crop. cv backend.")
+                   "saturate, desaturate, denoise, outline, cutout (transparent PNG), composite (a cut-out over another "
+                   "image or a colour); or the whole image: flip, rotate, resize, crop. cv backend.")
     Input = EditInput
     Output = EditOutput
     backend = "cv"
@@ -94,6 +104,13 @@ class CvEditTool(VisionTool):
         if inp.color is not None and parse_color_value(inp.color) is None:
             raise ValueError(f"color {inp.color!r} is neither a known colour ({', '.join(COLORS)}) nor #rrggbb")
         check_same_size(inp.mask, inp.image)
+        if inp.operation == "composite":
+            if inp.mask is None and not ctx.store.has_alpha(inp.image):
+                raise ValueError("composite lays a cut-out over a background: this image has no transparent part; cut the "
+                                 "object out first (operation='cutout' with its mask) or pass its mask")
+            if inp.background is not None and inp.background.id == inp.image.id:
+                raise ValueError("composite: the background is the cut-out itself; send the picture to put it on "
+                                 "(a new image in this turn, or its ref as background)")
         if inp.operation == "resize":
             if inp.scale is None and inp.width is None and inp.height is None:
                 raise ValueError("resize needs a scale (e.g. 0.5 for half size) or a width and/or height in pixels")
@@ -109,9 +126,23 @@ class CvEditTool(VisionTool):
                 raise ValueError(f"the crop box lies outside the {inp.image.width}x{inp.image.height} image")
 
     def run(self, inp: EditInput, ctx: ToolContext) -> EditOutput:
+        alpha = ctx.store.has_alpha(inp.image)
         image = ctx.store.get_image(inp.image)
         mask = ctx.store.get_mask(inp.mask) if inp.mask is not None else None
         ctx.progress(0.1, inp.operation)
+        if inp.operation == "cutout":
+            region = ~mask if inp.where == "outside" else mask
+            out = np.dstack([image, np.where(region, 255, 0).astype(np.uint8)])
+            return EditOutput(image=ctx.store.put_image(out, producer=ctx.step_id))
+        if inp.operation == "composite":
+            fg = ctx.store.get_image_rgba(inp.image)
+            if mask is not None:
+                fg = np.dstack([fg[..., :3], np.where(~mask if inp.where == "outside" else mask, fg[..., 3], 0)])
+            bg = ctx.store.get_image(inp.background) if inp.background is not None else \
+                np.broadcast_to(np.array(parse_color_value(inp.color or "white"), np.uint8), image.shape)
+            return EditOutput(image=ctx.store.put_image(composite(fg, bg, inp.box), producer=ctx.step_id))
+        if alpha:  # a cut-out: edit its colours, carry its transparency along
+            image = ctx.store.get_image_rgba(inp.image)
         if inp.operation == "crop":
             x1, y1, x2, y2 = crop_box(image.shape[:2], inp.box, mask, inp.aspect, inp.margin)
             return EditOutput(image=ctx.store.put_image(np.ascontiguousarray(image[y1:y2, x1:x2]), producer=ctx.step_id))
@@ -119,8 +150,14 @@ class CvEditTool(VisionTool):
             out = rotate(image, inp.angle, inp.color) if inp.operation == "rotate" else \
                 resize(image, *resized_size(image.shape[1], image.shape[0], inp.scale, inp.width, inp.height))
             return EditOutput(image=ctx.store.put_image(out, producer=ctx.step_id))
-        out = apply_edit(image, mask, inp.operation, inp.where, inp.color, inp.amount, direction=inp.direction,
-                         width=inp.width)
+        if inp.operation == "flip":
+            return EditOutput(image=ctx.store.put_image(apply_edit(image, None, "flip", direction=inp.direction),
+                                                        producer=ctx.step_id))
+        rgb = image[..., :3] if alpha else image
+        out = apply_edit(np.ascontiguousarray(rgb), mask, inp.operation, inp.where, inp.color, inp.amount,
+                         direction=inp.direction, width=inp.width)
+        if alpha:
+            out = np.dstack([out, image[..., 3]])
         ref = ctx.store.put_image(out, producer=ctx.step_id)
         return EditOutput(image=ref)
 
@@ -189,6 +226,33 @@ def rotate(image: np.ndarray, angle: float, color: str | None = None) -> np.ndar
     fill_rgb = parse_color_value(color) if color else (0, 0, 0)
     return cv2.warpAffine(image, m, (nw, nh), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT,
                           borderValue=tuple(int(v) for v in fill_rgb))
+
+
+def composite(fg: np.ndarray, bg: np.ndarray, box: Box | None = None) -> np.ndarray:
+    """HxWx4 RGBA ``fg`` laid over HxWx3 RGB ``bg``: in place when both have one size and no ``box``
+    is given; otherwise its opaque part, scaled to fit ``box`` (or scaled down to 90 % of ``bg`` if
+    larger) and centred there. Returns an RGB image of ``bg``'s size."""
+    bh, bw = bg.shape[:2]
+    if fg.shape[:2] != (bh, bw) or box is not None:
+        ys, xs = np.nonzero(fg[..., 3])
+        if not len(ys):
+            return np.ascontiguousarray(bg)
+        fg = fg[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+        x1, y1, x2, y2 = (0.0, 0.0, float(bw), float(bh)) if box is None else (box.x1, box.y1, min(box.x2, bw), min(box.y2, bh))
+        room_w, room_h = max(1.0, x2 - x1), max(1.0, y2 - y1)
+        fh, fw = fg.shape[:2]
+        s = min(room_w / fw, room_h / fh) if box is not None else min(1.0, 0.9 * room_w / fw, 0.9 * room_h / fh)
+        nw, nh = max(1, round(fw * s)), max(1, round(fh * s))
+        if (nw, nh) != (fw, fh):
+            fg = resize(fg, nw, nh)
+        canvas = np.zeros((bh, bw, 4), np.uint8)
+        ox, oy = int(round(x1 + (room_w - nw) / 2)), int(round(y1 + (room_h - nh) / 2))
+        cx1, cy1, cx2, cy2 = max(0, ox), max(0, oy), min(bw, ox + nw), min(bh, oy + nh)
+        canvas[cy1:cy2, cx1:cx2] = fg[cy1 - oy:cy2 - oy, cx1 - ox:cx2 - ox]
+        fg = canvas
+    a = fg[..., 3:4].astype(np.float32) / 255.0
+    out = fg[..., :3].astype(np.float32) * a + bg.astype(np.float32) * (1.0 - a)
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
 def tone(image: np.ndarray, region: np.ndarray, op: str, amount: float) -> np.ndarray:

@@ -127,7 +127,7 @@ def plural(label: str, n: int) -> str:
 def caption(image: np.ndarray, found: list[Detection]) -> str:
     """An honest caption from what was recognised: the objects, where they are, their dominant
     colour and how sure the detector is -- not a sentence a captioning model would write."""
-    from vitron_agent.tools.colors import name_colors
+    from vitron_agent.tools.colors import name_colors, shade_phrase
 
     h, w = image.shape[:2]
     if not found:
@@ -137,7 +137,7 @@ def caption(image: np.ndarray, found: list[Detection]) -> str:
         crop = image[int(d.box.y1):int(np.ceil(d.box.y2)), int(d.box.x1):int(np.ceil(d.box.x2))]
         colors = name_colors(crop.reshape(-1, 3)) if crop.size else []
         chroma = next((c for c, f in colors if c not in ("gray", "black", "white") and f >= 0.15), None)
-        colour = f"mostly {chroma or colors[0][0]}, " if colors else ""
+        colour = f"mostly {shade_phrase(crop.reshape(-1, 3), chroma) if chroma else colors[0][0]}, " if colors else ""
         alt = "".join(f" or {k} {v:.2f}" for k, v in d.alternatives.items())
         sure = "sure" if d.score >= 0.6 and not d.alternatives else "fairly sure" if d.score >= 0.45 and not alt else "unsure"
         parts.append(f"{_article(d.label)} {d.label} at the {where(d, w, h)} ({colour}{sure}: {d.score:.2f}{alt})")

@@ -54,6 +54,9 @@ def check_edit_video(inp: EditVideoInput, operations_needing_mask: tuple[str, ..
     v = inp.video
     if inp.operation in ("crop", "rotate", "resize"):
         raise ValueError(f"{inp.operation} works on images (a video keeps its frame size here); take a frame first (frame)")
+    if inp.operation in ("cutout", "composite"):
+        raise ValueError(f"{inp.operation} works on images (videos here have no transparency); take a frame first "
+                         "(frame), or use keep_only / replace_background on every frame")
     if inp.operation in operations_needing_mask and inp.track is None and inp.mask is None:
         raise ValueError(f"operation {inp.operation!r} needs a track (or a mask); track the target first and pass its track")
     if inp.track is not None and inp.mask is not None:

@@ -172,10 +172,13 @@ class Agent:
         return self.store.for_session(session)
 
     def load(self, ref: Any) -> Any:
-        """The pixels or tensor of a ref: HxWx3 uint8 image, HxW bool mask, numpy tensor, text,
-        a lazy :class:`~vitron_agent.video.VideoClip` for a video, TxHxW bool for a mask track."""
+        """The pixels or tensor of a ref: HxWx3 uint8 image (HxWx4 RGBA for a cut-out), HxW bool
+        mask, numpy tensor, text, a lazy :class:`~vitron_agent.video.VideoClip` for a video, TxHxW
+        bool for a mask track."""
         ref = ref_from_dict(ref)
         store = self.store_for(ref.session)
+        if ref.type == "image" and store.has_alpha(ref):
+            return store.get_image_rgba(ref)
         getter = {"image": store.get_image, "mask": store.get_mask, "feature": store.get_feature,
                   "text": store.get_text, "video": store.get_video, "track": store.get_track}.get(ref.type)
         if getter is None:

@@ -33,6 +33,9 @@ def _png_data_url(arr: np.ndarray) -> str:
     im = Image.fromarray(arr)
     im.thumbnail((THUMB_MAX, THUMB_MAX))
     buf = io.BytesIO()
+    if im.mode == "RGBA":  # a cut-out: PNG keeps the transparency
+        im.save(buf, format="PNG")
+        return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
     im.save(buf, format="JPEG", quality=88)
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode()
 
@@ -69,8 +72,8 @@ class _Pictures:
             store = self.store.for_session(ref.session)
             if ref.type in ("video", "track"):
                 return _video_html(store, ref)
-            if ref.type == "image":
-                arr = store.get_image(ref)
+            if ref.type == "image":  # a cut-out keeps its transparency (a PNG)
+                arr = store.get_image_rgba(ref) if store.has_alpha(ref) else store.get_image(ref)
             else:
                 mask = store.get_mask(ref)
                 arr = np.repeat((mask * 255).astype(np.uint8)[..., None], 3, axis=2)

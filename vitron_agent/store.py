@@ -2,7 +2,7 @@
 
 Layout on disk (one folder per session)::
 
-    <root>/<session>/<sha256>.png    image (RGB) or mask (single-channel 8-bit, 0/255)
+    <root>/<session>/<sha256>.png    image (RGB, or RGBA for a cut-out) or mask (1-bit)
     <root>/<session>/<sha256>.safetensors   tensor (key "tensor")
     <root>/<session>/<sha256>.txt    long text
     <root>/<session>/<sha256>.mp4    video: lossless RGB H.264 (libx264rgb, crf 0), read back exactly
@@ -34,7 +34,7 @@ import numpy as np
 from vitron_agent.errors import RefError, ToolFailed
 from vitron_agent.refs import FeatureRef, ImageRef, MaskRef, MaskTrackRef, TextRef, VideoRef
 
-__all__ = ["ArtifactStore", "ArrayCache", "validate_session_id"]
+__all__ = ["ArtifactStore", "ArrayCache", "validate_session_id", "on_white"]
 
 _SESSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _EXT = {"image": ".png", "mask": ".png", "feature": ".safetensors", "text": ".txt", "video": ".mp4", "track": ".npz"}
@@ -151,13 +151,14 @@ class ArtifactStore:
 
     # -- writing ---------------------------------------------------------------------------
     def put_image(self, image: np.ndarray, producer: str | None = None) -> ImageRef:
-        """Store an HxWx3 uint8 RGB image; returns its ref."""
+        """Store an HxWx3 uint8 RGB image, or an HxWx4 RGBA one (a cut-out: written as an RGBA PNG;
+        ``get_image`` still reads it as RGB on white, ``get_image_rgba`` with its alpha); returns its ref."""
         arr = np.ascontiguousarray(image)
-        if arr.dtype != np.uint8 or arr.ndim != 3 or arr.shape[2] != 3:
-            raise ValueError(f"put_image expects HxWx3 uint8 RGB, got shape {arr.shape} dtype {arr.dtype}")
-        h, w = arr.shape[:2]
-        digest = _digest("image", f"{h}x{w}".encode(), arr.tobytes())
-        self._write(digest, "image", lambda: _png_bytes(arr), producer, shape=[h, w, 3], dtype="uint8")
+        if arr.dtype != np.uint8 or arr.ndim != 3 or arr.shape[2] not in (3, 4):
+            raise ValueError(f"put_image expects HxWx3 uint8 RGB (or HxWx4 RGBA), got shape {arr.shape} dtype {arr.dtype}")
+        h, w, c = arr.shape
+        digest = _image_digest(arr)
+        self._write(digest, "image", lambda: _png_bytes(arr), producer, shape=[h, w, c], dtype="uint8")
         self._cache_put(digest, arr.copy(), "image")
         return ImageRef(id=digest, session=self.session, producer=producer, width=w, height=h)
 
@@ -322,8 +323,27 @@ class ArtifactStore:
 
     # -- reading ---------------------------------------------------------------------------
     def get_image(self, ref: ImageRef) -> np.ndarray:
-        """The image as a read-only HxWx3 uint8 RGB array."""
-        return self._get(ref, "image", _decode_image)
+        """The image as a read-only HxWx3 uint8 RGB array (a cut-out composited on white, as an
+        uploaded transparent picture is)."""
+        arr = self._get(ref, "image", _decode_image)
+        if arr.shape[2] == 3:
+            return arr
+        cached = self.cache.get((self.session, "image:rgb", ref.id))
+        if cached is None:
+            cached = on_white(arr)
+            self._cache_put(ref.id, cached, "image:rgb")
+        return cached
+
+    def get_image_rgba(self, ref: ImageRef) -> np.ndarray:
+        """The image as HxWx4 uint8 RGBA (opaque unless it is a cut-out)."""
+        arr = self._get(ref, "image", _decode_image)
+        if arr.shape[2] == 4:
+            return arr
+        return np.concatenate([arr, np.full(arr.shape[:2] + (1,), 255, np.uint8)], axis=2)
+
+    def has_alpha(self, ref: ImageRef) -> bool:
+        """Whether the stored image is a cut-out with transparent pixels (RGBA)."""
+        return len((self.meta(ref).get("shape") or [])) == 3 and self.meta(ref)["shape"][2] == 4
 
     def get_mask(self, ref: MaskRef) -> np.ndarray:
         """The mask as a read-only HxW bool array."""
@@ -406,7 +426,7 @@ class ArtifactStore:
     def _verified(self, kind: str, arr: np.ndarray, digest: str, path: Path) -> bool:
         """Whether the decoded content hashes to ``digest`` (as it did when it was stored)."""
         if kind == "image":
-            return _digest("image", f"{arr.shape[0]}x{arr.shape[1]}".encode(), np.ascontiguousarray(arr).tobytes()) == digest
+            return _image_digest(arr) == digest
         if kind == "mask":
             return _digest("mask", f"{arr.shape[0]}x{arr.shape[1]}".encode(), np.packbits(arr).tobytes()) == digest
         meta = self._read_meta(digest) or {}
@@ -420,6 +440,18 @@ class ArtifactStore:
     def _cache_put(self, digest: str, arr: np.ndarray, kind: str) -> None:
         arr.flags.writeable = False
         self.cache.put((self.session, kind, digest), arr, arr.nbytes)
+
+
+def _image_digest(arr: np.ndarray) -> str:
+    h, w, c = arr.shape
+    shape = f"{h}x{w}" if c == 3 else f"{h}x{w}x{c}"  # RGB ids are unchanged by RGBA support
+    return _digest("image", shape.encode(), np.ascontiguousarray(arr).tobytes())
+
+
+def on_white(rgba: np.ndarray) -> np.ndarray:
+    """HxWx4 uint8 RGBA composited on white -> HxWx3 uint8 RGB."""
+    a = rgba[..., 3:4].astype(np.uint16)
+    return ((rgba[..., :3].astype(np.uint16) * a + 255 * (255 - a) + 127) // 255).astype(np.uint8)
 
 
 def _png_bytes(arr: np.ndarray) -> bytes:
@@ -450,7 +482,7 @@ def _decode_image(path: Path) -> np.ndarray:
     from PIL import Image
 
     with Image.open(path) as im:
-        return np.asarray(im.convert("RGB"))
+        return np.asarray(im.convert("RGBA" if im.mode in ("RGBA", "LA", "PA") else "RGB"))
 
 
 def _decode_mask(path: Path) -> np.ndarray:

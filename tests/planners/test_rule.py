@@ -38,7 +38,7 @@ TABLE = [
     ("segment the cat", ["segment"]),
     ("select the red car", ["segment:red"]),
     ("mask the foreground", ["segment"]),
-    ("cut out the main object", ["segment"]),
+    ("cut out the main object", ["segment", "edit:cutout mask=$s1.mask"]),
     ("find the blue ball", ["segment:blue"]),
     ("highlight the subject", ["segment"]),
     ("isolate the largest object", ["segment"]),

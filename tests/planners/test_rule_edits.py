@@ -105,7 +105,37 @@ ROWS = [  # (instruction, compact plan, {step index: {arg: value}} checked besid
     ("flip it, then rotate it 90 degrees", ["edit:flip", "edit:rotate image=$s1.image"], {}),
     ("resize it to half size and make it sharper", ["edit:resize", "edit:sharpen image=$s1.image"], {}),
     ("detect the objects and label them", ["detect"], {}),
+    # cut-outs (transparent PNGs) and composites
+    ("cut out the horse", ["segment", "edit:cutout mask=$s1.mask"], {0: {"target": "the horse"}}),
+    ("cut the bird out", ["segment", "edit:cutout mask=$s1.mask"], {0: {"target": "the bird"}}),
+    ("make a transparent png of the teapot", ["segment", "edit:cutout mask=$s1.mask"], {0: {"target": "the teapot"}}),
+    ("give me a sticker of the dog", ["segment", "edit:cutout mask=$s1.mask"], {0: {"target": "the dog"}}),
+    ("remove the background", ["segment", "edit:cutout mask=$s1.mask"], {0: {"target": "the main object"}}),
+    ("make the background transparent", ["segment", "edit:cutout mask=$s1.mask"], {}),
+    ("cut out everything except the bus", ["segment", "edit:cutout:outside mask=$s1.mask"], {0: {"target": "the bus"}}),
+    ("put the vase on a blue background", ["segment", "edit:keep_only:blue mask=$s1.mask"], {0: {"target": "the vase"}}),
+    ("place the boat against a black background", ["segment", "edit:keep_only:black mask=$s1.mask"], {0: {"target": "the boat"}}),
+    ("remove the background and make it brighter", ["segment", "edit:cutout mask=$s1.mask",
+                                                    "edit:brighten image=$s2.image mask=$s1.mask"], {}),
 ]
+
+LAST_IMAGE = {"input": {"image": "image"}, "last": {"image": "image", "mask": "mask"}}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("put it on this picture", ["edit:composite background=$input.image image=$last.image"]),
+    ("paste the cut-out onto this photo", ["edit:composite background=$input.image image=$last.image"]),
+    ("put the dog from the last picture on this one", ["segment image=$last.image",
+                                                       "edit:composite background=$input.image image=$last.image mask=$s1.mask"]),
+])
+def test_composite_rows(toolbox, text, expected):
+    plan = RulePlanner().plan(PlanRequest(text=text, inputs=LAST_IMAGE), toolbox)
+    assert validate_plan(plan, toolbox, LAST_IMAGE) == [] and compact(plan) == expected
+
+
+def test_composite_without_an_earlier_picture_says_what_to_do(toolbox):
+    plan = RulePlanner().plan(PlanRequest(text="put it on this picture", inputs=IMG), toolbox)
+    assert not plan.steps and "cut the object out" in plan.answer
 
 
 @pytest.mark.parametrize("text,expected,args", ROWS, ids=[r[0] for r in ROWS])
@@ -209,6 +239,60 @@ def test_cut_out_and_put_on_white(agent):
     out, r = run_image(agent, "cut out the cup and put it on a white background", photo)
     mask = agent.load(r.steps[0].outputs["mask"]["value"])
     assert (out[~mask] == 255).all() and np.array_equal(out[mask], photo[mask])
+
+
+def test_a_cut_out_is_transparent_outside_the_mask_and_survives_edits(agent, tmp_path):
+    from PIL import Image
+
+    photo = data.coffee()
+    cut, r = run_image(agent, "cut out the cup then flip it", photo)
+    mask = agent.load(r.steps[0].outputs["mask"]["value"])[:, ::-1]
+    assert cut.shape == photo.shape[:2] + (4,) and np.array_equal(cut[..., 3] == 255, mask)
+    assert np.array_equal(cut[mask][:, :3], photo[:, ::-1][mask])  # colours untouched inside
+    assert "cut-out" in r.answer
+    path = agent.store_for(r.session).path(agent_ref(r.steps[-1].outputs["image"]["value"]))
+    with Image.open(path) as im:  # what --out and the server hand out: an RGBA PNG
+        assert im.mode == "RGBA" and np.array_equal(np.asarray(im), cut)
+
+
+def agent_ref(value):
+    from vitron_agent.refs import ref_from_dict
+
+    return ref_from_dict(value)
+
+
+def test_a_cut_out_goes_onto_the_next_turns_picture(agent):
+    cup = data.coffee()  # 400 x 600
+    r = agent.run("cut out the cup", image=cup, session="paste")
+    cut = agent.load(r.steps[-1].outputs["image"]["value"])
+    scene = data.astronaut()  # 512 x 512
+    r2 = agent.run("put it on this picture", image=scene, session="paste")
+    assert r2.ok, r2.answer
+    out = agent.load(r2.steps[-1].outputs["image"]["value"])
+    assert out.shape == scene.shape
+    changed = np.abs(out.astype(int) - scene).sum(-1) > 30
+    ys, xs = np.nonzero(cut[..., 3])
+    h, w = np.ptp(ys) + 1, np.ptp(xs) + 1
+    s = min(1.0, 0.9 * 512 / w, 0.9 * 512 / h)  # scaled down to fit, centred
+    assert abs(changed.sum() / (cut[..., 3] > 0).sum() - s * s) < 0.15 * s * s
+    cy, cx = np.nonzero(changed)
+    assert abs(cy.mean() - 256) < 60 and abs(cx.mean() - 256) < 60
+    same = agent.run("put it on this picture", session="paste2", image=cup)  # no cut-out before: said
+    assert not same.ok or "cut" in same.answer
+
+
+def test_colour_answers_name_the_shade():
+    from vitron_agent.tools.colors import shade_phrase
+
+    rng = np.random.default_rng(0)
+
+    def patch(rgb):
+        return np.clip(np.array(rgb) + rng.normal(0, 10, (4000, 3)), 0, 255).astype(np.uint8)
+
+    assert shade_phrase(patch((240, 170, 130)), "orange") == "peach/orange"  # a peach dahlia, not brown
+    assert shade_phrase(patch((20, 30, 100)), "purple") == "navy/blue"
+    assert shade_phrase(patch((220, 30, 35)), "red") == "red"
+    assert shade_phrase(patch((128, 128, 128)), "gray") == "gray"
 
 
 def test_a_tiny_mask_for_a_named_target_holds_the_edit(agent):

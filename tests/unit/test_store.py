@@ -43,6 +43,28 @@ def test_image_mask_and_feature_round_trip(tmp_path):
     assert store.path(fref).suffix == ".safetensors"
 
 
+def test_a_cut_out_is_stored_with_its_alpha_and_read_on_white(tmp_path):
+    from PIL import Image
+
+    store = ArtifactStore(tmp_path, "s", cache_bytes=0)
+    rgba = np.random.default_rng(2).integers(0, 255, (8, 6, 4), dtype=np.uint8)
+    rgba[:4, :, 3] = 0
+    rgba[4:, :, 3] = 255
+    ref = store.put_image(rgba)
+    assert store.has_alpha(ref) and not store.has_alpha(store.put_image(rgba[..., :3]))
+    assert ref.id != store.put_image(rgba[..., :3]).id
+    np.testing.assert_array_equal(store.get_image_rgba(ref), rgba)
+    rgb = store.get_image(ref)
+    assert rgb.shape == (8, 6, 3) and (rgb[:4] == 255).all() and np.array_equal(rgb[4:], rgba[4:, :, :3])
+    with Image.open(store.path(ref)) as im:
+        assert im.mode == "RGBA"
+    Image.fromarray(255 - rgba).save(store.path(ref))  # swapped content: caught, not used
+    from vitron_agent.errors import ToolFailed
+
+    with pytest.raises(ToolFailed, match="does not match its id"):
+        ArtifactStore(tmp_path, "s", cache_bytes=0).get_image(ref)
+
+
 def test_keyed_feature_is_found_again(store):
     assert store.find_feature("sam_image_embedding", "img123") is None
     ref = store.put_feature(np.ones((2, 2), np.float32), kind="sam_image_embedding", key="img123")

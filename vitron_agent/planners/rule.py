@@ -122,6 +122,7 @@ class _Builder:
     mask: str | None = None
     box: str | None = None
     last_output: str | None = None
+    answer: str | None = None  # set by a handler that cannot plan the clause: the plan's whole answer
     video_mode: bool = False  # ``image`` holds a video reference and ``mask`` a track reference
 
     def add(self, tool: str, **args: Any) -> str:
@@ -209,6 +210,8 @@ class RulePlanner:
             INTENT_HANDLERS[intent](b, rest, clause, last)
             if kept is not None:
                 _exclude(b, before, kept, clause, last)
+            if b.answer is not None:
+                return Plan(answer=b.answer)
             understood += 1
         if not understood:
             if _looks_foreign(request.text, hits=1):
@@ -532,13 +535,31 @@ def _do_blur(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
         _edit(b, operation=op, mask=mask)
 
 
+_PUT_ON = re.compile(r"^(?:put|place|paste|set|show)\s+(?P<what>.+?)\s+(?:on|onto|against|in front of|over)\s+(?:a\s+|an\s+|the\s+)?", re.I)
+
+
 def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     low = rest.lower()
-    mask = b.mask or ("$last.mask" if "mask" in last else None) or _segment(b, "the main object", last)
     colors = _COLOR_RE.findall(rest)
     color = colors[-1].lower() if colors else None
+    put = _PUT_ON.match(rest)
+    if put and color and b.steps and b.steps[-1].args.get("operation") == "cutout" \
+            and _PRONOUN.match(_clean_target(put.group("what")) or "it"):
+        cut = b.steps.pop()  # "cut out X and put it on a white background": X kept on white, one step
+        b.image = cut.args["image"]
+        _edit(b, operation="keep_only", mask=cut.args["mask"], color=color)
+        return
+    if put and not _PRONOUN.match(_clean_target(put.group("what")) or "it"):
+        mask = _mask_or_foreground(b, put.group("what"), last)  # "put the cat on a blue background"
+    else:
+        mask = b.mask or ("$last.mask" if "mask" in last else None) or _segment(b, "the main object", last)
     if re.search(r"\bblur(?:red|ry)?\b", low):
         _edit(b, operation="blur_background", mask=mask)
+    elif re.search(r"\btransparent\b", low) or re.match(r"^(?:remove|erase|delete|get rid of)\b", low) and not color:
+        if b.video_mode:  # no transparency in a video here: the background becomes white
+            _edit(b, operation="replace_background", mask=mask, color="white")
+        else:  # "remove the background", as photo tools mean it: a transparent cut-out
+            _edit(b, operation="cutout", mask=mask)
     elif re.match(r"^(?:remove|erase|delete)\b", low):
         _edit(b, operation="replace_background", mask=mask, color="white")
     elif re.search(r"\bdark(?:en|er)\b", low):
@@ -677,6 +698,48 @@ def _do_resize(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
         b.notes.append(f"{_restore(clause, b.regions)!r}: a scale of {args['scale']:g} is out of range (0 to 8). Skipped.")
         return
     _geometry(b, clause, **args)
+
+
+def _do_cutout(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    """"cut out the cat", "make a transparent png of the cat": an RGBA cut-out (a video: its track)."""
+    rest = re.sub(r"\s+out\s*$", "", rest, flags=re.I)  # "cut the cat out"
+    rest = re.sub(r"\s+(?:as|into|to)\s+(?:a\s+|an\s+)?(?:transparent\s+)?(?:png|cut-?out|sticker|layer|image|file)\b.*$", "",
+                  rest, flags=re.I)
+    rest = re.sub(r"\s+(?:with|on)\s+(?:a\s+)?transparent\s+(?:background|backdrop)\s*$", "", rest, flags=re.I)
+    if b.video_mode:
+        _do_segment(b, rest, clause, last)
+        b.notes.append("A video has no transparency here: I tracked it; say 'keep only ...' or 'make the background "
+                       "white' to edit its frames.")
+        return
+    kind, mask = _target(b, rest, last)
+    if kind == "complement":
+        _edit(b, operation="cutout", mask=mask, where="outside")
+        return
+    _edit(b, operation="cutout", mask=mask if mask is not None and kind != "whole" else _segment(b, "the main object", last))
+
+
+def _do_composite(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    """"put it on this picture": the previous turn's cut-out (or a target segmented in the previous
+    turn's picture) laid over this turn's picture."""
+    m = _PASTE.match(clause)
+    what = _clean_target(m.group("what")) if m else "it"
+    if "image" not in last or b.video_mode:
+        b.answer = ("There is no earlier picture to take it from: first cut the object out ('cut out the cat'), then "
+                    "send the picture to put it on with 'put it on this picture'.")
+        return
+    if _PRONOUN.match(what) or re.match(r"^(?:the\s+)?cut-?out$", what, re.I) or not what:
+        b.add("edit", image="$last.image", operation="composite", background=b.image)
+    else:  # "put the cat from the last picture on this one"
+        what = re.sub(r"\s+(?:from|in|of)\s+(?:the\s+)?(?:last|previous|other|first|earlier)\s+(?:picture|photo|image|one)\b.*$",
+                      "", what, flags=re.I)
+        sid = b.add("segment", image="$last.image", target=what)
+        b.add("edit", image="$last.image", mask=f"${sid}.mask", operation="composite", background=b.image)
+    b.image, b.mask, b.last_output = f"${b.steps[-1].id}.image", None, "image"
+
+
+_PASTE = re.compile(r"^(?:put|place|paste|insert|add|drop|move)\s+(?P<what>.+?)\s+(?:on|onto|into|in|over|to)\s+(?:to\s+)?"
+                    r"(?:this|the\s+new|the\s+other|the\s+second|my|that|the\s+current)\s+(?:new\s+)?"
+                    r"(?:picture|photo|image|scene|background|one|shot)\b", re.I)
 
 
 def _do_outline(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
@@ -876,6 +939,10 @@ INTENTS: tuple[Intent, ...] = (
     Intent("track", (r"^(?:track|follow|trace|keep track of)\b\s*",), _do_segment, 'track / follow <target> (a video)'),
     Intent("generate", (r"^(?:generate|draw|create|make|paint|render|produce|imagine|sketch)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+)?(?:image|picture|photo|drawing|painting|illustration|render|artwork)\s+(?:of|showing|with)\s+",), None, 'generate / draw / create an image of <prompt>'),
     Intent("generate", (r"^(?:generate|draw|imagine|sketch)\b\s*",), None, ''),
+    Intent("composite", (_PASTE.pattern,), _do_composite, "put it on this picture (a cut-out from the previous turn)", whole=True),
+    Intent("cutout", (r"^(?:cut|crop|clip)\s*-?\s*out\b\s*(?!.*\bbackground\b)|^cut\b(?=.*\bout\s*$)\s*|^(?:make|create|give me|export|save|produce|get)\s+(?:me\s+)?"
+                      r"(?:a\s+|an\s+)?(?:transparent\s+(?:png|image|picture|cut-?out|sticker|version)|cut-?out|sticker|png)\s*(?:of|for|from|with)?\s*",),
+           _do_cutout, "cut out <target> (a transparent PNG)"),
     Intent("keep_only", (r"^(?:keep only|keep just|only keep|leave only)\b\s*|^(?:keep|leave)\s+(?=(?:everything|all|the (?:whole |entire )?(?:image|picture|photo|scene))\b)",), _do_keep_only, 'keep only <target>'),
     Intent("restyle", (r"^(?:make|turn|render|change)\s+(?:it|this|that|the (?:whole )?(?:image|picture|photo|scene))\s+(?:look\s+)?(?:like|as if|into an?\s+\w+\s+(?:painting|drawing|sketch|photo))\b|^(?:apply|give it)\b.*\bstyle\b|.*\bin the style of\b",), _do_restyle, 'make it look like <style> (needs a generative editor)'),
     Intent("replace", (r"^(?:replace|swap|substitute)\b(?!.*\bbackground\b)(?=.*\b(?:with|for|by)\b)|^(?:turn|change|transform|convert)\b(?=.*\binto\b)(?!.*\b(?:gr[ae]y ?scale|black and white|monochrome)\b)",), _do_replace, 'replace <target> with <thing> (needs a generative editor)'),
@@ -903,7 +970,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent("darken", (r"^darken\b\s*|^(?:make|render)\b.*\bdarker\b|^(?:decrease|reduce|lower)\s+(?:the\s+)?brightness\b\s*",), _adjust("darken"), 'darken / make darker', whole=True),
     Intent("contrast", (r"^(?:increase|boost|enhance|raise|add|improve)\s+(?:the\s+)?contrast\b\s*|^(?:make)\b.*\bmore contrast(?:y|ed)?\b|^contrast\b\s*",), _adjust("contrast"), 'increase contrast', whole=True),
     Intent("recolor", (r"^(?:recolou?r|paint|colou?r|turn|make|change|dye|tint|repaint)\b\s*",), _do_recolor, 'recolor / make it <colour> / paint / turn <colour>', needs_colour=True),
-    Intent("segment", (r"^(?:segment|select|mask|cut out|cut|find|highlight|isolate|detect|locate|extract|pick out|identify|show me|show|get)\b\s*",), _do_segment, 'segment / select / mask / cut out / find / highlight / isolate <target>'),
+    Intent("segment", (r"^(?:segment|select|mask|cut|find|highlight|isolate|detect|locate|extract|pick out|identify|show me|show|get)\b\s*",), _do_segment, 'segment / select / mask / cut out / find / highlight / isolate <target>'),
     Intent("describe", (r"^(?:describe|caption|summari[sz]e|explain|tell me about|tell me what|analy[sz]e|look at)\b\s*",), _do_describe, 'describe / caption / tell me about'),
     Intent("question", (r"^(?:what|what's|whats|which|where|who|is|are|does|do|how)\b",), _do_question, 'what colour / where / is it <colour>? / how bright', whole=True),
 )
@@ -914,7 +981,7 @@ TARGETS_HELP = ("Targets: the foreground / main object / subject, colours ('the 
                 "bottom, center; 'the left side' is the left half), 'the largest object', 'everything except <target>', "
                 "'at (x, y)', 'in box (x1, y1, x2, y2)'. On a video the same verbs work on every frame. Chain steps with "
                 "'then', commas or semicolons; 'it' refers to the previous result.")
-_HELP_ORDER = ("segment", "detect", "flip", "rotate", "resize", "sharpen", "warmer", "saturate", "denoise", "outline", "recolor", "remove", "background", "keep_only", "blur", "brighten", "darken", "contrast",
+_HELP_ORDER = ("segment", "cutout", "composite", "detect", "flip", "rotate", "resize", "sharpen", "warmer", "saturate", "denoise", "outline", "recolor", "remove", "background", "keep_only", "blur", "brighten", "darken", "contrast",
                "grayscale", "crop", "describe", "question", "read", "count", "generate", "track", "frame", "animate",
                "generate_video", "replace", "restyle")
 UNDERSTOOD = "I understand: " + "; ".join(
