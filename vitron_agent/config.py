@@ -12,6 +12,8 @@ Example::
 
     [store]
     cache_mb = 512           # in-memory LRU of decoded arrays
+    # url = "s3://bucket/prefix"   # artifacts in S3-compatible storage (many machines); default: data_dir
+    # endpoint_url = "http://minio:9000"   # else AWS_ENDPOINT_URL / AWS itself
     max_pixels = 64000000    # larger images / video frames are rejected (decompression bombs)
     max_video_frames = 20000 # longer videos are rejected with a clear error (never silently cut)
     max_video_seconds = 3600
@@ -104,6 +106,11 @@ class StoreSection(BaseModel):
     max_pixels: int = Field(default=64_000_000, gt=0)
     max_video_frames: int = Field(default=20_000, gt=0, description="longer videos are rejected, never cut")
     max_video_seconds: float = Field(default=3600.0, gt=0)
+    url: str | None = Field(default=None, description='artifacts in object storage, e.g. "s3://bucket/prefix" '
+                                                      "(default: the local data_dir)")
+    endpoint_url: str | None = Field(default=None, description="S3-compatible endpoint (default: AWS_ENDPOINT_URL "
+                                                               "or AWS itself)")
+    local_cache_mb: float = Field(default=2048, gt=0, description="with url: local read cache of artifacts, bounded")
 
 
 class ModelsSection(BaseModel):

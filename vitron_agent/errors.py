@@ -23,6 +23,8 @@ __all__ = [
     "ConfigError",
     "InputError",
     "PlannerError",
+    "SessionBusy",
+    "http_status",
 ]
 
 
@@ -70,3 +72,18 @@ class InputError(VitronError, ValueError):
 class PlannerError(VitronError, RuntimeError):
     """The planner could not be reached or loaded (endpoint down, checkpoint broken); the run
     answers with this message instead of a plan."""
+
+
+class SessionBusy(VitronError, RuntimeError):
+    """Another process is running a turn on this session (HTTP 409); send the turn again later."""
+
+
+def http_status(exc: VitronError) -> int:
+    """The HTTP status a server answers for ``exc``."""
+    from vitron_agent.object_store import StoreUnreachable
+
+    if isinstance(exc, SessionBusy):
+        return 409
+    if isinstance(exc, StoreUnreachable):
+        return 503
+    return 404 if isinstance(exc, RefError) else 400

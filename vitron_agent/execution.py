@@ -27,8 +27,10 @@ genuine bug inside a tool propagates, as in-process.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -53,7 +55,6 @@ def app_name(prefix: str, tool: str) -> str:
 def fingerprint(tool: str, settings: dict[str, Any], deployment: DeploymentSettings) -> str:
     """A short hash of what a deployment was built from; its deployment name carries it, so an
     agent notices a running application built from another configuration."""
-    import hashlib
     import json
 
     built_from = {k: v for k, v in settings.items() if k not in ("timeout", "execution")}  # agent-side only
@@ -63,7 +64,8 @@ def fingerprint(tool: str, settings: dict[str, Any], deployment: DeploymentSetti
 
 class Specialist:
     """The Ray Serve deployment body: one tool, built from its ``[tools.<name>]`` table exactly as
-    in-process, called with ``{"args", "session", "step_id", "root"}``; answers
+    in-process, called with ``{"args", "session", "step_id", "root"}`` (and ``store_url`` /
+    ``endpoint_url`` when the artifacts live in object storage: no shared folder needed); answers
     ``{"ok": output}`` or ``{"error_kind": "argument" | "failed", "message"}``."""
 
     def __init__(self, tool: str, settings: dict[str, Any]):
@@ -74,16 +76,27 @@ class Specialist:
         self._stores: dict[str, Any] = {}
         self._lock = threading.Lock()
 
-    def _store(self, root: str, session: str) -> Any:
+    def _store(self, root: str, session: str, url: str | None = None, endpoint_url: str | None = None) -> Any:
+        """The caller's store: its folder (one machine), or its object store with a local cache here."""
+        import tempfile
+
         from vitron_agent.store import ArtifactStore
 
+        key = url or root
         with self._lock:
-            if root not in self._stores:
-                self._stores[root] = ArtifactStore(root, "default")
-            return self._stores[root].for_session(session)
+            if key not in self._stores:
+                if url:
+                    from vitron_agent.object_store import ObjectStore
+
+                    cache = Path(tempfile.gettempdir()) / "vitron-object-cache" / hashlib.sha256(url.encode()).hexdigest()[:12]
+                    self._stores[key] = ArtifactStore(cache, "default", remote=ObjectStore(url, endpoint_url))
+                else:
+                    self._stores[key] = ArtifactStore(root, "default")
+            return self._stores[key].for_session(session)
 
     def __call__(self, request: dict[str, Any]) -> dict[str, Any]:
-        ctx = ToolContext(store=self._store(request["root"], request["session"]), step_id=request["step_id"])
+        store = self._store(request["root"], request["session"], request.get("store_url"), request.get("endpoint_url"))
+        ctx = ToolContext(store=store, step_id=request["step_id"])
         try:
             out = invoke(self.tool, request["args"], ctx)
         except ToolArgumentError as exc:
@@ -112,6 +125,10 @@ class RemoteTool(VisionTool):
 
         request = {"args": inp.model_dump(mode="json", exclude_none=True), "session": ctx.session,
                    "step_id": ctx.step_id, "root": str(ctx.store.root.resolve())}
+        remote = getattr(ctx.store, "remote", None)
+        if remote is not None:  # an object store: the replica reads and writes the bucket, not this folder
+            request["store_url"] = remote.url
+            request["endpoint_url"] = remote.endpoint_url
         timeout = self.executor.section.timeout
         for attempt in range(self.executor.section.retries + 1):
             try:

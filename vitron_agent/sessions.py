@@ -8,8 +8,6 @@ every ref rewritten to the new session, so the two branches never share a ref.
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,9 +72,7 @@ def delete_session(agent, session: str) -> bool:
     validate_session_id(session)
     existed = bool(session_state(agent, session))
     agent.checkpointer.delete_thread(session)
-    folder = agent.store.root / session
-    if folder.is_dir():
-        shutil.rmtree(folder)
+    if agent.store.for_session(session).delete_session():
         existed = True
     return existed
 
@@ -109,16 +105,7 @@ def fork_session(agent, session: str, new_session: str, turn: int | None = None)
             break
     if chosen is None:
         raise InputError(f"session {session!r} has no completed turn {turn if turn is not None else ''}".strip())
-    src, dst = agent.store.root / session, agent.store.root / new_session
-    dst.mkdir(parents=True, exist_ok=True)
-    if src.is_dir():
-        for f in src.iterdir():
-            if f.name.startswith("."):
-                continue
-            try:
-                os.link(f, dst / f.name)
-            except OSError:
-                shutil.copy2(f, dst / f.name)
+    agent.store.for_session(session).copy_session(new_session)
     values = _rewrite(dict(chosen.values), session, new_session)
     values["session"] = new_session
     agent.graph.update_state(agent._config(new_session), values, as_node="respond")

@@ -9,6 +9,11 @@ Layout on disk (one folder per session)::
     <root>/<session>/<sha256>.npz    mask track: per-frame bit-packed masks, zlib-compressed
     <root>/<session>/<sha256>.json   metadata: kind, shape, dtype, producer, created
 
+With ``remote`` (an :class:`~vitron_agent.object_store.ObjectStore`: S3 or any fsspec URL) the folder
+is a bounded local cache and the bucket is where every machine reads: ``put_*`` returns once the
+data object and then its metadata object are uploaded, and a ref missing here is fetched (then
+verified on first read, as always).
+
 The id is the SHA-256 of the content (pixels or tensor bytes, with kind, shape and
 dtype), so storing the same thing twice writes nothing new. Every write goes to
 a temporary file, is flushed to disk and renamed into place, data before
@@ -34,7 +39,7 @@ import numpy as np
 from vitron_agent.errors import RefError, ToolFailed
 from vitron_agent.refs import FeatureRef, ImageRef, MaskRef, MaskTrackRef, TextRef, VideoRef
 
-__all__ = ["ArtifactStore", "ArrayCache", "validate_session_id", "on_white"]
+__all__ = ["ArtifactStore", "ArrayCache", "validate_session_id", "on_white", "open_store"]
 
 _SESSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _EXT = {"image": ".png", "mask": ".png", "feature": ".safetensors", "text": ".txt", "video": ".mp4", "track": ".npz"}
@@ -99,6 +104,23 @@ def _nbytes(value: Any) -> int:
     return int(getattr(value, "nbytes", 0))
 
 
+def open_store(config: Any, data_dir: str | os.PathLike[str], url: str | None = None) -> ArtifactStore:
+    """The agent's store: ``url`` (``--artifacts``), else ``[store] url``, else the local ``data_dir``.
+    An object-store URL (``s3://bucket/prefix``) is checked to be reachable (else
+    :class:`~vitron_agent.object_store.StoreUnreachable` naming it); its local cache lives under
+    ``data_dir/object-cache``. A plain path is a local folder."""
+    url = url or config.store.url
+    root, remote = Path(data_dir), None
+    if url and "://" in url:
+        from vitron_agent.object_store import open_object_store
+
+        remote = open_object_store(url, config.store.endpoint_url, config.store.local_cache_mb)
+        root = root / "object-cache" / hashlib.sha256(url.encode()).hexdigest()[:12]
+    elif url:
+        root = Path(url)
+    return ArtifactStore(root, "default", cache_bytes=int(config.store.cache_mb * 1024 * 1024), remote=remote)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` as ``path``: a new file (created exclusively, fsynced) renamed over it, so a
     reader never sees half a file and a symlink planted at ``path`` is replaced, never followed."""
@@ -139,15 +161,49 @@ class ArtifactStore:
     clip_cache_bytes = CLIP_CACHE_BYTES  # clips up to this size are decoded once and kept in the LRU
 
     def __init__(self, root: str | os.PathLike[str], session: str = "default",
-                 cache_bytes: int = DEFAULT_CACHE_BYTES, *, _cache: ArrayCache | None = None):
+                 cache_bytes: int = DEFAULT_CACHE_BYTES, *, remote: Any = None, _cache: ArrayCache | None = None):
         self.root = Path(root)
         self.session = validate_session_id(session)
         self.cache = _cache if _cache is not None else ArrayCache(cache_bytes)
+        self.remote = remote
         self.dir = self.root / self.session
         self.dir.mkdir(parents=True, exist_ok=True)
 
+    @property
+    def url(self) -> str:
+        """Where the artifacts live: the object store's URL, or the local folder."""
+        return self.remote.url if self.remote is not None else str(self.root.resolve())
+
     def for_session(self, session: str) -> ArtifactStore:
-        return ArtifactStore(self.root, session, _cache=self.cache)
+        return ArtifactStore(self.root, session, remote=self.remote, _cache=self.cache)
+
+    def delete_session(self) -> bool:
+        """Delete every artifact of this session (here and in the object store); False when none."""
+        import shutil
+
+        existed = self.remote.delete_session(self.session) if self.remote is not None else False
+        if self.dir.is_dir() and any(self.dir.iterdir()):
+            existed = True
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return existed
+
+    def copy_session(self, new_session: str) -> ArtifactStore:
+        """Copy this session's artifacts to ``new_session`` (hard links here when possible)."""
+        import shutil
+
+        dst = self.for_session(new_session)
+        if self.remote is not None:
+            self.remote.copy_session(self.session, new_session)
+        for f in sorted(self.dir.iterdir(), key=lambda f: f.suffix == ".json"):  # data before metadata
+            if f.name.startswith("."):
+                continue
+            try:
+                os.link(f, dst.dir / f.name)
+            except FileExistsError:
+                pass
+            except OSError:
+                shutil.copy2(f, dst.dir / f.name)
+        return dst
 
     # -- writing ---------------------------------------------------------------------------
     def put_image(self, image: np.ndarray, producer: str | None = None) -> ImageRef:
@@ -313,13 +369,46 @@ class ArtifactStore:
     def _write(self, digest: str, kind: str, encode, producer, shape, dtype, extra=None) -> None:
         data_path = self.dir / f"{digest}{_EXT[kind]}"
         meta_path = self.dir / f"{digest}.json"
-        if data_path.exists() and meta_path.exists():
+        here = data_path.exists() and meta_path.exists()
+        if here and (self.remote is None or self.remote.exists(self.session, meta_path.name)):
             return
-        if encode is not None:  # None: the data file is already in place (videos stream to it)
-            _atomic_write(data_path, encode())
-        meta = {"kind": kind, "shape": shape, "dtype": dtype, "producer": producer,
-                "session": self.session, "created": time.time(), **(extra or {})}
-        _atomic_write(meta_path, json.dumps(meta).encode())
+        if here:  # in the local cache but not in the bucket (a crash between them): upload it again
+            meta_bytes = meta_path.read_bytes()
+        else:
+            if encode is not None:  # None: the data file is already in place (videos stream to it)
+                _atomic_write(data_path, encode())
+            meta = {"kind": kind, "shape": shape, "dtype": dtype, "producer": producer,
+                    "session": self.session, "created": time.time(), **(extra or {}), "artifact": kind}
+            meta_bytes = json.dumps(meta).encode()
+        if self.remote is not None:  # data object first, metadata last: complete or invisible
+            self.remote.put_file(self.session, data_path.name, data_path)
+            self.remote.put_bytes(self.session, meta_path.name, meta_bytes)
+        if not here:
+            _atomic_write(meta_path, meta_bytes)
+            if self.remote is not None:
+                self.remote.note_local(self.root, data_path.stat().st_size)
+
+    def _fetch(self, digest: str) -> bool:
+        """Bring an artifact of this session from the object store into the local cache: data
+        first, metadata last. False when the store has no such artifact (or there is no store)."""
+        if self.remote is None:
+            return False
+        meta_bytes = self.remote.get_bytes(self.session, f"{digest}.json")
+        if meta_bytes is None:
+            return False
+        try:
+            meta = json.loads(meta_bytes)
+            kind = meta.get("artifact") or meta["kind"]  # a feature's "kind" is its own (sam_embedding ...)
+            ext = _EXT.get(kind, _EXT["feature"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise ToolFailed(CORRUPT.format(kind="artifact", id=digest[:12], why="its metadata in the object store "
+                                                                                 "is not valid")) from None
+        data_path = self.dir / f"{digest}{ext}"
+        if not self.remote.get_file(self.session, data_path.name, data_path):
+            return False  # metadata without data: never written by this store; treated as absent
+        _atomic_write(self.dir / f"{digest}.json", meta_bytes)
+        self.remote.note_local(self.root, data_path.stat().st_size)
+        return True
 
     # -- reading ---------------------------------------------------------------------------
     def get_image(self, ref: ImageRef) -> np.ndarray:
@@ -343,7 +432,7 @@ class ArtifactStore:
 
     def has_alpha(self, ref: ImageRef) -> bool:
         """Whether the stored image is a cut-out with transparent pixels (RGBA)."""
-        return len((self.meta(ref).get("shape") or [])) == 3 and self.meta(ref)["shape"][2] == 4
+        return len(self.meta(ref).get("shape") or []) == 3 and self.meta(ref)["shape"][2] == 4
 
     def get_mask(self, ref: MaskRef) -> np.ndarray:
         """The mask as a read-only HxW bool array."""
@@ -371,6 +460,20 @@ class ArtifactStore:
         self._check(ref, kind)
         return self.dir / f"{ref.id}{_EXT[kind]}"
 
+    def file_of(self, digest: str) -> Path | None:
+        """The local file of the artifact ``digest`` of this session, whatever its kind (fetched
+        from the object store when it is not here); None when there is no such artifact."""
+        if not re.fullmatch(r"[0-9a-f]{64}", digest):
+            return None
+        for _ in range(2):
+            if (self.dir / f"{digest}.json").is_file():
+                for ext in dict.fromkeys(_EXT.values()):
+                    if (self.dir / f"{digest}{ext}").is_file():
+                        return self.dir / f"{digest}{ext}"
+            if not self._fetch(digest):
+                return None
+        return None
+
     def meta(self, ref: Any) -> dict[str, Any]:
         self._check(ref, ref.type)
         return self._read_meta(ref.id) or {}
@@ -386,6 +489,8 @@ class ArtifactStore:
         try:
             return json.loads((self.dir / f"{digest}.json").read_text())
         except FileNotFoundError:
+            if self._fetch(digest):
+                return json.loads((self.dir / f"{digest}.json").read_text())
             return None
 
     def _check(self, ref: Any, kind: str, on_disk: bool = True) -> None:
@@ -398,7 +503,8 @@ class ArtifactStore:
             )
         if not re.fullmatch(r"[0-9a-f]{64}", ref.id):
             raise RefError(f"{kind} ref id {ref.id[:80]!r} is not a SHA-256 hex digest")
-        if on_disk and not (self.dir / f"{ref.id}{_EXT[kind]}").exists() or not (self.dir / f"{ref.id}.json").exists():
+        here = (self.dir / f"{ref.id}.json").exists() and (not on_disk or (self.dir / f"{ref.id}{_EXT[kind]}").exists())
+        if not here and not self._fetch(ref.id):
             raise RefError(
                 f"{kind} artifact {ref.id[:12]} does not exist in session '{self.session}': "
                 "it was never stored here or the folder was deleted"

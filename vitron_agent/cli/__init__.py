@@ -18,6 +18,10 @@ from vitron_agent.cli.common import DEMO_INSTRUCTION
 __all__ = ["main", "build_parser"]
 
 
+ART_HELP = ("artifacts in object storage every machine reads: s3://bucket/prefix (endpoint and credentials from "
+            "AWS_ENDPOINT_URL / AWS_ACCESS_KEY_ID ..., or [store] endpoint_url); default [store] url, else a local folder")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -57,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", metavar="DIR", help="output folder (default: vitron-out/<time>-<session>)")
     run.add_argument("--json", action="store_true", help="print one JSON object (the result contract)")
     run.add_argument("--quiet", action="store_true", help="no progress on the terminal")
-    run.add_argument("--db", metavar="PATH", help="SQLite file keeping sessions across runs")
+    run.add_argument("--db", metavar="PATH|URL", help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)")
+    run.add_argument("--artifacts", metavar="URL", help=ART_HELP)
     run.add_argument("--session", metavar="ID", help="session id (continue a conversation with the same id)")
     run.add_argument("--review", action="store_true", help="stop after planning; go on with `vitron-agent review`")
     run.add_argument("--workflow", metavar="FILE", help="run a saved workflow (plan --save) on --image/--video; "
@@ -87,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--quiet", action="store_true", help="no progress on stderr")
     batch.add_argument("--config", metavar="PATH", help="vitron.toml (default: $VITRON_CONFIG or ./vitron.toml)")
     batch.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
+    batch.add_argument("--artifacts", metavar="URL", help=ART_HELP)
 
     tools = sub.add_parser("tools", help="list the tools and their schemas")
     tools.add_argument("--config", metavar="PATH")
@@ -96,13 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     sessions.add_argument("action", choices=["ls", "show", "rm", "fork"])
     sessions.add_argument("session", nargs="?", help="session id (show, rm, fork)")
     sessions.add_argument("new_session", nargs="?", help="fork: the new session id")
-    sessions.add_argument("--db", metavar="PATH", required=True)
+    sessions.add_argument("--db", metavar="PATH|URL", required=True, help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)")
+    sessions.add_argument("--artifacts", metavar="URL", help=ART_HELP)
     sessions.add_argument("--turn", type=int, help="fork: branch after this turn (default: the latest)")
     sessions.add_argument("--json", action="store_true")
 
     review = sub.add_parser("review", help="approve, edit or reject a plan paused by run --review")
     review.add_argument("action", choices=["approve", "edit", "reject"])
-    review.add_argument("--db", metavar="PATH", required=True)
+    review.add_argument("--db", metavar="PATH|URL", required=True, help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)")
+    review.add_argument("--artifacts", metavar="URL", help=ART_HELP)
     review.add_argument("--session", metavar="ID", required=True)
     review.add_argument("--plan", metavar="FILE", help="edit: the edited plan as JSON")
     review.add_argument("--reason", help="reject: why")
@@ -114,14 +122,16 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="an interactive multi-turn session in the terminal")
     chat.add_argument("--image", metavar="PATH", help="the first image")
     chat.add_argument("--video", metavar="PATH", help="the first video")
-    chat.add_argument("--db", metavar="PATH")
+    chat.add_argument("--db", metavar="PATH|URL", help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)")
+    chat.add_argument("--artifacts", metavar="URL", help=ART_HELP)
     chat.add_argument("--session", metavar="ID")
     chat.add_argument("--config", metavar="PATH")
     chat.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
     chat.add_argument("--out", metavar="DIR", default="vitron-chat")
 
     resume = sub.add_parser("resume", help="finish a turn that a crash or kill interrupted (needs --db)")
-    resume.add_argument("--db", metavar="PATH", required=True)
+    resume.add_argument("--db", metavar="PATH|URL", required=True, help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)")
+    resume.add_argument("--artifacts", metavar="URL", help=ART_HELP)
     resume.add_argument("--session", metavar="ID", required=True)
     resume.add_argument("--config", metavar="PATH")
     resume.add_argument("--out", metavar="DIR")
@@ -136,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data", metavar="DIR", default="vitron-data", help="sessions.sqlite and artifacts live here")
     serve.add_argument("--config", metavar="PATH")
     serve.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
+    serve.add_argument("--db", metavar="PATH|URL", help="sessions: default DIR/sessions.sqlite; "
+                       "postgresql://user:pass@host/db to share them between servers")
+    serve.add_argument("--artifacts", metavar="URL", help=ART_HELP + " (default: DIR/artifacts)")
     serve.add_argument("--max-upload-mb", type=float, default=20)
     serve.add_argument("--max-running", type=int, default=2)
     serve.add_argument("--max-queued", type=int, default=8)
@@ -149,17 +162,21 @@ def build_parser() -> argparse.ArgumentParser:
                     help="sessions.sqlite, artifacts and the UI's exports live here")
     ui.add_argument("--config", metavar="PATH")
     ui.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
+    ui.add_argument("--db", metavar="PATH|URL", help="sessions: default DIR/sessions.sqlite, or postgresql://...")
+    ui.add_argument("--artifacts", metavar="URL", help=ART_HELP + " (default: DIR/artifacts)")
     ui.add_argument("--max-upload-mb", type=float, default=20)
 
     mcp = sub.add_parser("mcp", help="serve the tools over MCP (stdio)")
     mcp.add_argument("--config", metavar="PATH")
     mcp.add_argument("--data", metavar="DIR", help="artifact folder (default: a temporary one)")
     mcp.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
+    mcp.add_argument("--artifacts", metavar="URL", help=ART_HELP)
 
     models = sub.add_parser("serve-models", help="deploy the configured model specialists on Ray Serve")
     models.add_argument("--config", metavar="PATH", help="vitron.toml with an [execution] table")
     models.add_argument("--address", help="Ray address (default: [execution] address); 'local' starts one here "
                                            "and keeps it up until Ctrl-C")
+    models.add_argument("--artifacts", metavar="URL", help=ART_HELP + "; the deployments read and write it")
     models.add_argument("--tools", metavar="NAMES", help="comma-separated tools to deploy (default: every tool that "
                                                         "runs on Ray)")
 

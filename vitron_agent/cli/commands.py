@@ -168,7 +168,8 @@ def batch(args: argparse.Namespace) -> int:
         raise _usage("--workers must be 1 or more")
     failed = total = 0
     for line in run_batch(args.target, args.inputs, args.out, config=args.config, planner=args.planner,
-                          plan_each=args.plan_each, force=args.force, workers=args.workers, quiet=args.quiet):
+                          plan_each=args.plan_each, force=args.force, workers=args.workers, quiet=args.quiet,
+                          artifacts=args.artifacts):
         total += 1
         failed += line["status"] != "ok"
     if not args.quiet:

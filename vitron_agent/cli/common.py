@@ -38,6 +38,8 @@ def agent_from_args(args: argparse.Namespace, **kw: Any):
     from vitron_agent.config import load_config
 
     check_paths(kw.get("db"), getattr(args, "out", None))
+    if getattr(args, "artifacts", None):
+        kw.setdefault("artifacts", args.artifacts)
     return Agent(config=load_config(getattr(args, "config", None)), planner=getattr(args, "planner", None), **kw)
 
 
@@ -45,8 +47,9 @@ def check_paths(db: Any, out: Any) -> None:
     """A --db that is a folder or not an SQLite file, or an --out that cannot be written, is a
     one-line usage error before anything runs."""
     from vitron_agent.errors import InputError
+    from vitron_agent.postgres import is_postgres_url
 
-    if db is not None:
+    if db is not None and not is_postgres_url(str(db)):
         p = Path(db)
         if p.is_dir():
             raise InputError(f"--db {db} is a folder; give the path of an SQLite file (it is created when missing)")

@@ -164,16 +164,25 @@ def serve(args: argparse.Namespace) -> int:
 
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
-    agent = agent_from_args(args, db=data / "sessions.sqlite", data_dir=data / "artifacts")
+    agent = agent_from_args(args, db=args.db or data / "sessions.sqlite", data_dir=data / "artifacts")
     settings = ServerSettings(token=token, max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
                               max_running=args.max_running, max_queued=args.max_queued)
     print(f"vitron-agent serving on http://{args.host}:{args.port} (auth: {'bearer token' if token else 'off'}, "
-          f"data: {data.resolve()})", file=sys.stderr)
+          f"artifacts: {agent.store.url}, sessions: {_where(agent)})", file=sys.stderr)
     try:
         uvicorn.Server(server_config(create_app(agent, settings), args.host, args.port)).run()
     finally:
         agent.close()
     return 0
+
+
+def _where(agent) -> str:
+    """Where the agent keeps its sessions, password hidden."""
+    from vitron_agent.postgres import redact
+
+    if agent._pg is not None:
+        return redact(agent._pg.url)
+    return str(agent._lock_dir.with_suffix("")) if agent._lock_dir is not None else "in memory"
 
 
 def ui(args: argparse.Namespace) -> int:
@@ -188,7 +197,7 @@ def ui(args: argparse.Namespace) -> int:
         raise InputError("--max-upload-mb must be more than 0")
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
-    agent = agent_from_args(args, db=data / "sessions.sqlite", data_dir=data / "artifacts")
+    agent = agent_from_args(args, db=args.db or data / "sessions.sqlite", data_dir=data / "artifacts")
     try:
         import uvicorn
 
@@ -200,7 +209,7 @@ def ui(args: argparse.Namespace) -> int:
         shown = f"[{args.host}]" if ":" in args.host else args.host
         print(f"vitron-agent UI: open http://{shown}:{args.port}/ in a browser "
               f"({'login: any user name, the token as password' if token else 'loopback only, no login'}; "
-              f"data: {data.resolve()}; Ctrl-C stops it)", file=sys.stderr, flush=True)
+              f"artifacts: {agent.store.url}; sessions: {_where(agent)}; Ctrl-C stops it)", file=sys.stderr, flush=True)
         uvicorn.Server(server_config(app, args.host, args.port)).run()
     finally:
         agent.close()

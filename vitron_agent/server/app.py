@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from vitron_agent.errors import RefError, VitronError
+from vitron_agent.errors import VitronError, http_status
 from vitron_agent.server.common import public_text
 from vitron_agent.server.context import ServerContext, ServerSettings
 
@@ -52,7 +52,7 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
 
     @app.exception_handler(VitronError)
     async def vitron_error(request: Request, exc: VitronError) -> JSONResponse:
-        status = 404 if isinstance(exc, RefError) else 400
+        status = http_status(exc)
         return JSONResponse({"detail": public_text(str(exc), agent.store.root)}, status_code=status)
 
     @app.get("/health")

@@ -88,7 +88,7 @@ async def stream_turn(run: Callable[[Callable[[dict[str, Any]], None]], Any],
     unexpected error is logged here with its traceback and reported without internals."""
     from fastapi import HTTPException
 
-    from vitron_agent.errors import RefError, VitronError
+    from vitron_agent.errors import VitronError, http_status
 
     loop = asyncio.get_running_loop()
     events: asyncio.Queue = asyncio.Queue()
@@ -103,7 +103,7 @@ async def stream_turn(run: Callable[[Callable[[dict[str, Any]], None]], Any],
         except HTTPException as exc:
             await events.put({"type": "error", "status": exc.status_code, "detail": str(exc.detail)})
         except VitronError as exc:
-            await events.put({"type": "error", "status": 404 if isinstance(exc, RefError) else 400, "detail": str(exc)})
+            await events.put({"type": "error", "status": http_status(exc), "detail": str(exc)})
         except Exception as exc:  # a bug: logged with its traceback here, the client's stream still ends
             logging.getLogger("vitron_agent.server").exception("a streamed turn failed")
             await events.put({"type": "error", "status": 500,

@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from vitron_agent.errors import InputError, MediaError, RefError, VitronError
+from vitron_agent.errors import InputError, MediaError, VitronError, http_status
 from vitron_agent.server.common import RunRequest, data_url_bytes, public_text, stored_ref
 from vitron_agent.server.context import ServerContext, context, owner
 
@@ -128,7 +128,7 @@ async def completions(request: Request, caller: str = Depends(owner), ctx: Serve
                                        "type": "invalid_request_error", "code": exc.status_code}},
                             status_code=exc.status_code, headers=exc.headers)
     except VitronError as exc:
-        status = 404 if isinstance(exc, RefError) else 400
+        status = http_status(exc)
         return JSONResponse({"error": {"message": public_text(str(exc), ctx.agent.store.root),
                                        "type": "invalid_request_error", "code": status}}, status_code=status)
 

@@ -172,10 +172,9 @@ async def artifact(public: str, artifact: str, preview: bool = False,
     sid = ctx.internal(caller, public)
     if not DIGEST.match(artifact):
         raise HTTPException(404, "no such artifact")
-    folder = ctx.agent.store.root / sid
+    path = await asyncio.to_thread(ctx.agent.store_for(sid).file_of, artifact)  # fetched from the bucket if need be
     for suffix, media in MEDIA_TYPES.items():
-        path = folder / f"{artifact}{suffix}"
-        if suffix != ".json" and path.is_file():
+        if path is not None and path.suffix == suffix and suffix != ".json":
             if preview and suffix == ".mp4":
                 return await ctx.video_decoding.submit(_video_preview, ctx.agent, sid, artifact)
             return FileResponse(path, media_type=media, filename=f"{artifact[:12]}{suffix}")
