@@ -24,6 +24,7 @@ __all__ = [
     "InputError",
     "PlannerError",
     "SessionBusy",
+    "StoreUnreachable",
     "http_status",
 ]
 
@@ -78,10 +79,12 @@ class SessionBusy(VitronError, RuntimeError):
     """Another process is running a turn on this session (HTTP 409); send the turn again later."""
 
 
+class StoreUnreachable(ToolFailed):
+    """The object store cannot be read or written (network, credentials, missing bucket)."""
+
+
 def http_status(exc: VitronError) -> int:
     """The HTTP status a server answers for ``exc``."""
-    from vitron_agent.object_store import StoreUnreachable
-
     if isinstance(exc, SessionBusy):
         return 409
     if isinstance(exc, StoreUnreachable):

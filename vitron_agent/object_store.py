@@ -18,15 +18,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from vitron_agent.errors import ConfigError, ToolFailed
+from vitron_agent.errors import ConfigError, StoreUnreachable
 
 __all__ = ["ObjectStore", "StoreUnreachable", "open_object_store"]
 
 DEFAULT_LOCAL_CACHE_MB = 2048
-
-
-class StoreUnreachable(ToolFailed):
-    """The object store cannot be read or written (network, credentials, missing bucket)."""
 
 
 class ObjectStore:
