@@ -1,5 +1,6 @@
 """Images per second over a folder of photos: `batch` with 1 and 2 workers against N separate
-`vitron-agent run` calls (what a user had before). Ray Data is not measured (not built).
+`vitron-agent run` calls (what a user had before), and `batch --ray` (Ray Data on a local
+instance, 2 actors; its time includes starting Ray).
 
     python benchmarks/batch.py [--n 8]
 """
@@ -49,10 +50,13 @@ def main() -> None:
                        for i, f in enumerate(files))
         one = timed([EXE, "batch", REQUEST, *map(str, files), "--out", str(tmp / "b1"), "--quiet"])
         two = timed([EXE, "batch", REQUEST, *map(str, files), "--out", str(tmp / "b2"), "--quiet", "--workers", "2"])
+        ray = timed([EXE, "batch", REQUEST, *map(str, files), "--out", str(tmp / "b3"), "--quiet", "--workers", "2",
+                     "--ray"])
     print(f"{n} photos, {REQUEST!r}, {os.cpu_count()} CPUs")
     print(f"{'separate runs':16} {separate:6.1f} s  {n / separate:5.2f} images/s  1.00x")
     print(f"{'batch, 1 worker':16} {one:6.1f} s  {n / one:5.2f} images/s  {separate / one:4.2f}x")
     print(f"{'batch, 2 workers':16} {two:6.1f} s  {n / two:5.2f} images/s  {separate / two:4.2f}x")
+    print(f"{'batch --ray, 2':16} {ray:6.1f} s  {n / ray:5.2f} images/s  {separate / ray:4.2f}x")
 
 
 if __name__ == "__main__":

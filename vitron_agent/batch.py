@@ -14,7 +14,8 @@ is already there; ``--force`` redoes them.
 
 A request is planned once, on the first input, and that plan runs on every input (it is saved as
 ``workflow.json`` in the output folder); ``--plan-each`` plans every input anew. ``--workers N``
-runs N processes, each loading its models once.
+runs N processes, each loading its models once; ``--ray [ADDRESS]`` runs the same batch on Ray Data
+(``--workers`` actors; :mod:`vitron_agent.batch_ray`).
 """
 
 from __future__ import annotations
@@ -190,13 +191,14 @@ def _worker_init(config_path: str | None, plan: dict[str, Any] | None, planner: 
 
 
 def _make_agent(config_path: str | None, plan: dict[str, Any] | None, planner: str | None,
-                artifacts: str | None = None) -> Any:
+                artifacts: str | None = None, data_dir: str | None = None) -> Any:
     from vitron_agent.agent import Agent
     from vitron_agent.config import load_config
     from vitron_agent.planners.base import ScriptedPlanner
 
     config = load_config(config_path)
-    return Agent(config=config, planner=ScriptedPlanner([plan]) if plan is not None else planner, artifacts=artifacts)
+    return Agent(config=config, planner=ScriptedPlanner([plan]) if plan is not None else planner, artifacts=artifacts,
+                 data_dir=data_dir)
 
 
 def _one(job: tuple[str, str, str, str, str, str]) -> dict[str, Any]:
@@ -230,11 +232,13 @@ def _one(job: tuple[str, str, str, str, str, str]) -> dict[str, Any]:
 def run_batch(target: str, inputs: list[str], out: str | Path, *, config: str | None = None,
               planner: str | None = None, plan_each: bool = False, force: bool = False, workers: int = 1,
               quiet: bool = False, progress_stream: Any = None, agent: Any = None,
-              artifacts: str | None = None) -> Iterator[dict[str, Any]]:
+              artifacts: str | None = None, ray: str | None = None) -> Iterator[dict[str, Any]]:
     """Run a workflow file or a request over ``inputs`` (files, folders, globs); yields each
     results line as its item finishes (skipped items are not yielded). See the module docstring.
     ``agent``: run in-process on this Agent (its models stay loaded; ``workers`` is then 1).
-    ``artifacts``: the store URL every worker uses (``s3://bucket/prefix``; default ``[store] url``)."""
+    ``artifacts``: the store URL every worker uses (``s3://bucket/prefix``; default ``[store] url``).
+    ``ray``: run on Ray Data at this address ("local" starts an instance here; "auto" or
+    "ray://head:10001" joins a cluster) with ``workers`` actors (see :mod:`vitron_agent.batch_ray`)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     files = collect_inputs(inputs)
@@ -277,7 +281,15 @@ def run_batch(target: str, inputs: list[str], out: str | Path, *, config: str | 
         progress.stream.write(f"skipping {len(files) - len(jobs)} of {len(files)} inputs already in {results} "
                               "(--force redoes them)\n")
     plan_dict = workflow.plan if workflow is not None else None
-    if agent is not None or workers <= 1 or len(jobs) <= 1:
+    if ray is not None and jobs:
+        from vitron_agent.batch_ray import ray_lines
+
+        for line in ray_lines(jobs, address=ray, workers=workers, config=config, plan=plan_dict, planner=planner,
+                              artifacts=artifacts, out=out):
+            _append(results, line)
+            progress.update(line["status"] == "ok")
+            yield line
+    elif agent is not None or workers <= 1 or len(jobs) <= 1:
         from vitron_agent.planners.base import ScriptedPlanner
 
         own = agent is None

@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--config", metavar="PATH", help="vitron.toml (default: $VITRON_CONFIG or ./vitron.toml)")
     batch.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
     batch.add_argument("--artifacts", metavar="URL", help=ART_HELP)
+    batch.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
+                       help="run on Ray Data: --workers actors each holding the models; no ADDRESS starts a local "
+                            "instance, 'auto' or ray://head:10001 joins a cluster (use --artifacts s3://... there)")
 
     tools = sub.add_parser("tools", help="list the tools and their schemas")
     tools.add_argument("--config", metavar="PATH")

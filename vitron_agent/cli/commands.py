@@ -169,7 +169,7 @@ def batch(args: argparse.Namespace) -> int:
     failed = total = 0
     for line in run_batch(args.target, args.inputs, args.out, config=args.config, planner=args.planner,
                           plan_each=args.plan_each, force=args.force, workers=args.workers, quiet=args.quiet,
-                          artifacts=args.artifacts):
+                          artifacts=args.artifacts, ray=args.ray):
         total += 1
         failed += line["status"] != "ok"
     if not args.quiet:
