@@ -44,6 +44,7 @@ test: $(STAMP) browser postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check vitron_agent tools graphs tests benchmarks examples
+	$(BIN)/ruff format --check vitron_agent tools graphs tests benchmarks examples prompts
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

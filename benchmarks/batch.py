@@ -28,7 +28,7 @@ def photos(folder: Path, n: int) -> list[Path]:
     for i in range(n):
         p = folder / f"p{i}.png"
         img = base[i % len(base)]
-        Image.fromarray(img[i // len(base):, i // len(base):]).save(p)  # all different files
+        Image.fromarray(img[i // len(base) :, i // len(base) :]).save(p)  # all different files
         out.append(p)
     return out
 
@@ -46,12 +46,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         files = photos(tmp, n)
-        separate = sum(timed([EXE, "run", "--image", str(f), "--out", str(tmp / f"r{i}"), "--quiet", REQUEST])
-                       for i, f in enumerate(files))
+        separate = sum(
+            timed([EXE, "run", "--image", str(f), "--out", str(tmp / f"r{i}"), "--quiet", REQUEST])
+            for i, f in enumerate(files)
+        )
         one = timed([EXE, "batch", REQUEST, *map(str, files), "--out", str(tmp / "b1"), "--quiet"])
         two = timed([EXE, "batch", REQUEST, *map(str, files), "--out", str(tmp / "b2"), "--quiet", "--workers", "2"])
-        ray = timed([EXE, "batch", REQUEST, *map(str, files), "--out", str(tmp / "b3"), "--quiet", "--workers", "2",
-                     "--ray"])
+        ray = timed(
+            [EXE, "batch", REQUEST, *map(str, files), "--out", str(tmp / "b3"), "--quiet", "--workers", "2", "--ray"]
+        )
     print(f"{n} photos, {REQUEST!r}, {os.cpu_count()} CPUs")
     print(f"{'separate runs':16} {separate:6.1f} s  {n / separate:5.2f} images/s  1.00x")
     print(f"{'batch, 1 worker':16} {one:6.1f} s  {n / one:5.2f} images/s  {separate / one:4.2f}x")

@@ -19,7 +19,9 @@ import numpy as np
 def _bytes_in_checkpoints(db: Path) -> tuple[int, int]:
     con = sqlite3.connect(db)
     try:
-        n, size = con.execute("SELECT COUNT(*), COALESCE(SUM(LENGTH(checkpoint) + LENGTH(metadata)), 0) FROM checkpoints").fetchone()
+        n, size = con.execute(
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(checkpoint) + LENGTH(metadata)), 0) FROM checkpoints"
+        ).fetchone()
         w = con.execute("SELECT COALESCE(SUM(LENGTH(value)), 0) FROM writes").fetchone()[0]
     except sqlite3.OperationalError:  # tables are created on the first write
         return 0, 0
@@ -48,8 +50,9 @@ def main(repeat: int = 3) -> list[str]:
                 img = _image(mp)
                 for r in range(repeat):
                     before = _bytes_in_checkpoints(Path(d) / "s.sqlite")
-                    result = agent.run("segment the red disc, then make it green, then describe it", image=img,
-                                       session=f"s{r}")
+                    result = agent.run(
+                        "segment the red disc, then make it green, then describe it", image=img, session=f"s{r}"
+                    )
                     if not result.ok:
                         raise RuntimeError(result.answer)
                     after = _bytes_in_checkpoints(Path(d) / "s.sqlite")

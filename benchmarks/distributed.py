@@ -58,9 +58,13 @@ def main() -> None:
     try:
         rows = []
         with tempfile.TemporaryDirectory() as tmp:
-            for label, kw in (("local folder + SQLite", {"db": Path(tmp) / "s.sqlite", "data_dir": Path(tmp) / "a"}),
-                              ("S3 + PostgreSQL (loopback)", {"db": pg.create_db(), "artifacts": s3.bucket(),
-                                                              "data_dir": Path(tmp) / "b"})):
+            for label, kw in (
+                ("local folder + SQLite", {"db": Path(tmp) / "s.sqlite", "data_dir": Path(tmp) / "a"}),
+                (
+                    "S3 + PostgreSQL (loopback)",
+                    {"db": pg.create_db(), "artifacts": s3.bucket(), "data_dir": Path(tmp) / "b"},
+                ),
+            ):
                 with Agent(**kw) as agent:
                     times = turns(agent, photo, args.turns)
                     results = _result_refs(agent)
@@ -73,8 +77,10 @@ def main() -> None:
         base = rows[0][1]
         print(f"turn latency, {args.size}x{args.size} photo, {args.turns} turns (median of turns 2..n):")
         for label, med, first, cold in rows:
-            print(f"  {label:28s} median {1000 * med:7.1f} ms  ({med / base:4.2f}x)  first turn {1000 * first:7.1f} ms  "
-                  f"read on another machine {1000 * cold:6.1f} ms/artifact")
+            print(
+                f"  {label:28s} median {1000 * med:7.1f} ms  ({med / base:4.2f}x)  first turn {1000 * first:7.1f} ms  "
+                f"read on another machine {1000 * cold:6.1f} ms/artifact"
+            )
     finally:
         s3.stop()
         pg.cleanup()

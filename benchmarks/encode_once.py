@@ -63,8 +63,11 @@ def main(arch: str = "vit_b", repeat: int = 4) -> list[str]:
 
     torch.set_num_threads(max(1, torch.get_num_threads()))
     spec = sam_arch("vit_b") if arch == "vit_b" else sam_arch("custom", TINY_SAM_ARCH)
-    lines = [f"SAM {arch} (img_size {spec['img_size']}), random weights, CPU threads {torch.get_num_threads()}",
-             "| k prompts | agent s | direct s | naive s | agent / direct | naive / agent |", "|---|---|---|---|---|---|"]
+    lines = [
+        f"SAM {arch} (img_size {spec['img_size']}), random weights, CPU threads {torch.get_num_threads()}",
+        "| k prompts | agent s | direct s | naive s | agent / direct | naive / agent |",
+        "|---|---|---|---|---|---|",
+    ]
     with tempfile.TemporaryDirectory() as d:
         torch.manual_seed(0)
         ckpt = Path(d) / "sam.pth"
@@ -74,18 +77,29 @@ def main(arch: str = "vit_b", repeat: int = 4) -> list[str]:
         predictor = tool.pool.get(tool.key, tool._load)  # load once, outside the timings
         for k in (1, 4, 8):
             points = [(float(x), float(y)) for x, y in rng.integers(20, 300, size=(k, 2))]
-            plan = {"steps": [{"id": f"s{i + 1}", "tool": "segment",
-                               "args": {"image": "$input.image", "point": {"type": "point", "x": x, "y": y}}}
-                              for i, (x, y) in enumerate(points)]}
+            plan = {
+                "steps": [
+                    {
+                        "id": f"s{i + 1}",
+                        "tool": "segment",
+                        "args": {"image": "$input.image", "point": {"type": "point", "x": x, "y": y}},
+                    }
+                    for i, (x, y) in enumerate(points)
+                ]
+            }
             times: dict[str, list[float]] = {"agent": [], "direct": [], "naive": []}
             with torch.inference_mode():  # the first encoder pass of a process is slower: keep it out
                 predictor.set_image(rng.integers(0, 255, (480, 640, 3), dtype=np.uint8))
             for r in range(repeat):
                 img = rng.integers(0, 255, (480, 640, 3), dtype=np.uint8)  # a new image each round: one encode
-                agent = Agent(toolbox=Toolbox([tool]), planner=ScriptedPlanner([plan]), data_dir=Path(d) / f"a{k}{r}",
-                              checkpointer=False)
+                agent = Agent(
+                    toolbox=Toolbox([tool]),
+                    planner=ScriptedPlanner([plan]),
+                    data_dir=Path(d) / f"a{k}{r}",
+                    checkpointer=False,
+                )
                 # alternate who goes first, so warm caches favour nobody
-                for who in (("agent", "direct") if r % 2 == 0 else ("direct", "agent")):
+                for who in ("agent", "direct") if r % 2 == 0 else ("direct", "agent"):
                     if who == "agent":
                         times["agent"].append(_through_agent(agent, img))
                     else:

@@ -39,42 +39,102 @@ ROOT = Path(__file__).resolve().parent
 
 # Real shapes (the published configs) and tiny ones for --quick; the code path is the same.
 REAL: dict[str, Any] = {
-    "sam": "vit_h", "sam_image": (1024, 1024), "prompts": 8,
-    "sd_unet": {"block_out_channels": (320, 640, 1280, 1280), "layers_per_block": 2, "cross_attention_dim": 768,
-                "attention_head_dim": 8, "sample_size": 64},
+    "sam": "vit_h",
+    "sam_image": (1024, 1024),
+    "prompts": 8,
+    "sd_unet": {
+        "block_out_channels": (320, 640, 1280, 1280),
+        "layers_per_block": 2,
+        "cross_attention_dim": 768,
+        "attention_head_dim": 8,
+        "sample_size": 64,
+    },
     "sd_vae": {"block_out_channels": (128, 256, 512, 512), "layers_per_block": 2, "sample_size": 512, "blocks": 4},
     "sd_text": {"hidden_size": 768, "intermediate_size": 3072, "num_hidden_layers": 12, "num_attention_heads": 12},
-    "sd_size": 512, "sd_steps": 4,
-    "t2v_unet": {"block_out_channels": (320, 640, 1280, 1280), "layers_per_block": 2, "cross_attention_dim": 1024,
-                 "attention_head_dim": 64, "sample_size": 32},
+    "sd_size": 512,
+    "sd_steps": 4,
+    "t2v_unet": {
+        "block_out_channels": (320, 640, 1280, 1280),
+        "layers_per_block": 2,
+        "cross_attention_dim": 1024,
+        "attention_head_dim": 64,
+        "sample_size": 32,
+    },
     "t2v_text": {"hidden_size": 1024, "intermediate_size": 4096, "num_hidden_layers": 23, "num_attention_heads": 16},
-    "t2v_size": (320, 576), "t2v_frames": 24, "t2v_steps": 2,
-    "vlm_text": {"hidden_size": 4096, "intermediate_size": 11008, "num_hidden_layers": 4, "num_attention_heads": 32,
-                 "vocab_size": 32064},
-    "vlm_vision": {"hidden_size": 1024, "intermediate_size": 4096, "num_hidden_layers": 24, "num_attention_heads": 16,
-                   "image_size": 336, "patch_size": 14, "projection_dim": 768},
-    "vlm_tokens": 32, "clip": (12, 480, 854), "repeat": 5,
+    "t2v_size": (320, 576),
+    "t2v_frames": 24,
+    "t2v_steps": 2,
+    "vlm_text": {
+        "hidden_size": 4096,
+        "intermediate_size": 11008,
+        "num_hidden_layers": 4,
+        "num_attention_heads": 32,
+        "vocab_size": 32064,
+    },
+    "vlm_vision": {
+        "hidden_size": 1024,
+        "intermediate_size": 4096,
+        "num_hidden_layers": 24,
+        "num_attention_heads": 16,
+        "image_size": 336,
+        "patch_size": 14,
+        "projection_dim": 768,
+    },
+    "vlm_tokens": 32,
+    "clip": (12, 480, 854),
+    "repeat": 5,
 }
 QUICK: dict[str, Any] = {
-    "sam": "tiny", "sam_image": (240, 320), "prompts": 3,
-    "sd_unet": {"block_out_channels": (32, 64), "layers_per_block": 1, "cross_attention_dim": 32,
-                "attention_head_dim": 8, "sample_size": 32, "norm_num_groups": 32,
-                "down_block_types": ("DownBlock2D", "CrossAttnDownBlock2D"),
-                "up_block_types": ("CrossAttnUpBlock2D", "UpBlock2D")},
+    "sam": "tiny",
+    "sam_image": (240, 320),
+    "prompts": 3,
+    "sd_unet": {
+        "block_out_channels": (32, 64),
+        "layers_per_block": 1,
+        "cross_attention_dim": 32,
+        "attention_head_dim": 8,
+        "sample_size": 32,
+        "norm_num_groups": 32,
+        "down_block_types": ("DownBlock2D", "CrossAttnDownBlock2D"),
+        "up_block_types": ("CrossAttnUpBlock2D", "UpBlock2D"),
+    },
     "sd_vae": {"block_out_channels": (32, 64), "layers_per_block": 1, "sample_size": 64, "blocks": 2},
     "sd_text": {"hidden_size": 32, "intermediate_size": 37, "num_hidden_layers": 2, "num_attention_heads": 4},
-    "sd_size": 64, "sd_steps": 2,
-    "t2v_unet": {"block_out_channels": (32, 64), "layers_per_block": 1, "cross_attention_dim": 32,
-                 "attention_head_dim": 8, "sample_size": 32, "norm_num_groups": 32,
-                 "down_block_types": ("CrossAttnDownBlock3D", "DownBlock3D"),
-                 "up_block_types": ("UpBlock3D", "CrossAttnUpBlock3D")},
+    "sd_size": 64,
+    "sd_steps": 2,
+    "t2v_unet": {
+        "block_out_channels": (32, 64),
+        "layers_per_block": 1,
+        "cross_attention_dim": 32,
+        "attention_head_dim": 8,
+        "sample_size": 32,
+        "norm_num_groups": 32,
+        "down_block_types": ("CrossAttnDownBlock3D", "DownBlock3D"),
+        "up_block_types": ("UpBlock3D", "CrossAttnUpBlock3D"),
+    },
     "t2v_text": {"hidden_size": 32, "intermediate_size": 37, "num_hidden_layers": 2, "num_attention_heads": 4},
-    "t2v_size": (64, 64), "t2v_frames": 4, "t2v_steps": 2,
-    "vlm_text": {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4,
-                 "vocab_size": 512},
-    "vlm_vision": {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 2,
-                   "image_size": 32, "patch_size": 8, "projection_dim": 32},
-    "vlm_tokens": 8, "clip": (4, 96, 128), "repeat": 1,
+    "t2v_size": (64, 64),
+    "t2v_frames": 4,
+    "t2v_steps": 2,
+    "vlm_text": {
+        "hidden_size": 64,
+        "intermediate_size": 128,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 4,
+        "vocab_size": 512,
+    },
+    "vlm_vision": {
+        "hidden_size": 32,
+        "intermediate_size": 64,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 2,
+        "image_size": 32,
+        "patch_size": 8,
+        "projection_dim": 32,
+    },
+    "vlm_tokens": 8,
+    "clip": (4, 96, 128),
+    "repeat": 1,
 }
 
 
@@ -90,11 +150,14 @@ class Row:
 
     def line(self) -> str:
         ratio = f"{self.agent_s / self.direct_s:.3f}x" if self.agent_s and self.direct_s else "-"
+
         def fmt(v: float | None) -> str:
             return "-" if v is None else f"{v:.3f}"
 
-        return (f"| {self.check} | {self.dtype} | {fmt(self.agent_s)} | {fmt(self.direct_s)} | {ratio} | "
-                f"{'-' if self.peak_gib is None else f'{self.peak_gib:.2f}'} | {'ok' if self.ok else 'FAILED'} | {self.note} |")
+        return (
+            f"| {self.check} | {self.dtype} | {fmt(self.agent_s)} | {fmt(self.direct_s)} | {ratio} | "
+            f"{'-' if self.peak_gib is None else f'{self.peak_gib:.2f}'} | {'ok' if self.ok else 'FAILED'} | {self.note} |"
+        )
 
 
 class Check:
@@ -124,7 +187,7 @@ class Check:
             self.torch.cuda.reset_peak_memory_stats()
 
     def peak(self) -> float | None:
-        return self.torch.cuda.max_memory_allocated() / 1024 ** 3 if self.cuda else None
+        return self.torch.cuda.max_memory_allocated() / 1024**3 if self.cuda else None
 
     def compare(self, agent: Callable[[int], Any], direct: Callable[[int], Any]) -> tuple[float, float, Any, Any]:
         """One warm-up each, then ``repeat`` rounds alternating who goes first; medians.
@@ -133,7 +196,7 @@ class Check:
         times: dict[str, list[float]] = {"agent": [], "direct": []}
         outs: dict[str, Any] = {}
         for r in range(self.s["repeat"]):
-            for who in (("agent", "direct") if r % 2 == 0 else ("direct", "agent")):
+            for who in ("agent", "direct") if r % 2 == 0 else ("direct", "agent"):
                 t, outs[who] = self.timed(lambda w=who, r=r: (agent if w == "agent" else direct)(r))
                 times[who].append(t)
         return statistics.median(times["agent"]), statistics.median(times["direct"]), outs["agent"], outs["direct"]
@@ -205,7 +268,9 @@ def _sam_tool(c: Check, dtype: str, name: str, cls: Any = None, **kw: Any) -> An
 
     cls = cls or SamSegmentTool
     arch = _sam_arch(name)
-    tool = cls(f"in-memory:{name}", model_type="custom", arch=arch, device=c.device, dtype=dtype, pool=ModelPool(), **kw)
+    tool = cls(
+        f"in-memory:{name}", model_type="custom", arch=arch, device=c.device, dtype=dtype, pool=ModelPool(), **kw
+    )
     tool.pool.get(tool.key, lambda: tool.wrap(c.build(lambda: build_sam(arch), c.torch.float32)))
     return tool
 
@@ -219,8 +284,12 @@ def check_sam(c: Check, dtype: str) -> list[Row]:
     base = photo(*c.s["sam_image"])
     h, w = base.shape[:2]
     rng = np.random.default_rng(0)
-    points = [(float(x), float(y)) for x, y in zip(rng.uniform(0.2, 0.8, c.s["prompts"]) * w,
-                                                   rng.uniform(0.2, 0.8, c.s["prompts"]) * h, strict=True)]
+    points = [
+        (float(x), float(y))
+        for x, y in zip(
+            rng.uniform(0.2, 0.8, c.s["prompts"]) * w, rng.uniform(0.2, 0.8, c.s["prompts"]) * h, strict=True
+        )
+    ]
     images = {}
     for r in range(-1, c.s["repeat"]):  # a new image each round: one encoder pass per round on both sides
         images[r] = base.copy()
@@ -243,8 +312,11 @@ def check_sam(c: Check, dtype: str) -> list[Row]:
         with c.torch.inference_mode():
             predictor.set_image(images[r])
             for x, y in points:
-                t, out = c.timed(lambda x=x, y=y: predictor.predict(point_coords=np.array([[x, y]]), point_labels=np.array([1]),
-                                                                    multimask_output=False))
+                t, out = c.timed(
+                    lambda x=x, y=y: predictor.predict(
+                        point_coords=np.array([[x, y]]), point_labels=np.array([1]), multimask_output=False
+                    )
+                )
                 predicts.append(t)
                 outs.append(out)
         return outs
@@ -254,25 +326,46 @@ def check_sam(c: Check, dtype: str) -> list[Row]:
     masks = [ctx.store.get_mask(o.mask) for o in outs]
     ok = all(m.shape == (h, w) for m in masks) and all(np.isfinite(o.score) for o in outs)
     ok = ok and all(m.shape == (1, h, w) and finite(s) for m, s, _ in direct_outs)
-    ious = [float((m & dm[0]).sum() / max(1, (m | dm[0]).sum())) for m, (dm, _, _) in zip(masks, direct_outs, strict=True)]
+    ious = [
+        float((m & dm[0]).sum() / max(1, (m | dm[0]).sum())) for m, (dm, _, _) in zip(masks, direct_outs, strict=True)
+    ]
     k = len(points)
     firsts, laters = calls[k::k], [t for i, t in enumerate(calls) if i >= k and i % k]
     first, later = statistics.median(firsts), statistics.median(laters) if laters else float("nan")
     predict = statistics.median(predicts)
-    return [Row(f"SAM {c.s['sam']} {w}x{h}: encode + {k} point prompts", dtype, a, d, c.peak(), ok,
-                f"mask IoU agent vs direct min {min(ious):.3f}; a later prompt: tool call {later * 1e3:.1f} ms, "
-                f"predictor.predict {predict * 1e3:.1f} ms"),
-            Row("SAM encode once: a later prompt vs the first", dtype, ok=ok,
-                note=f"first tool call {first:.3f} s (image encoder), later ones {later:.3f} s: {first / later:.1f}x faster")]
+    return [
+        Row(
+            f"SAM {c.s['sam']} {w}x{h}: encode + {k} point prompts",
+            dtype,
+            a,
+            d,
+            c.peak(),
+            ok,
+            f"mask IoU agent vs direct min {min(ious):.3f}; a later prompt: tool call {later * 1e3:.1f} ms, "
+            f"predictor.predict {predict * 1e3:.1f} ms",
+        ),
+        Row(
+            "SAM encode once: a later prompt vs the first",
+            dtype,
+            ok=ok,
+            note=f"first tool call {first:.3f} s (image encoder), later ones {later:.3f} s: {first / later:.1f}x faster",
+        ),
+    ]
 
 
 def _clip_text(c: Check, key: str, tok: Any, dtype: Any) -> Any:
     from transformers import CLIPTextConfig, CLIPTextModel
 
     vocab = len(tok) if c.s is QUICK else 49408
-    cfg = CLIPTextConfig(max_position_embeddings=77, vocab_size=vocab, projection_dim=c.s[key]["hidden_size"],
-                         bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id,
-                         **c.s[key])
+    cfg = CLIPTextConfig(
+        max_position_embeddings=77,
+        vocab_size=vocab,
+        projection_dim=c.s[key]["hidden_size"],
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+        pad_token_id=tok.pad_token_id,
+        **c.s[key],
+    )
     return c.build(lambda: CLIPTextModel(cfg), dtype)
 
 
@@ -281,15 +374,30 @@ def _vae(c: Check, dtype: Any) -> Any:
 
     cfg = dict(c.s["sd_vae"])
     n = cfg.pop("blocks")
-    return c.build(lambda: AutoencoderKL(in_channels=3, out_channels=3, down_block_types=["DownEncoderBlock2D"] * n,
-                                         up_block_types=["UpDecoderBlock2D"] * n, latent_channels=4, **cfg), dtype)
+    return c.build(
+        lambda: AutoencoderKL(
+            in_channels=3,
+            out_channels=3,
+            down_block_types=["DownEncoderBlock2D"] * n,
+            up_block_types=["UpDecoderBlock2D"] * n,
+            latent_channels=4,
+            **cfg,
+        ),
+        dtype,
+    )
 
 
 def _scheduler() -> Any:
     from diffusers import DDIMScheduler
 
-    return DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False,
-                         set_alpha_to_one=False, steps_offset=1)
+    return DDIMScheduler(
+        beta_start=0.00085,
+        beta_end=0.012,
+        beta_schedule="scaled_linear",
+        clip_sample=False,
+        set_alpha_to_one=False,
+        steps_offset=1,
+    )
 
 
 def check_inpaint(c: Check, dtype: str) -> Row:
@@ -302,12 +410,20 @@ def check_inpaint(c: Check, dtype: str) -> Row:
     from vitron_agent.tool import invoke
     from vitron_agent.tools.edit_diffusers import DiffusersEditTool
 
-    tool = DiffusersEditTool("in-memory:sd15-inpaint", steps=c.s["sd_steps"], device=c.device, dtype=dtype, pool=ModelPool())
+    tool = DiffusersEditTool(
+        "in-memory:sd15-inpaint", steps=c.s["sd_steps"], device=c.device, dtype=dtype, pool=ModelPool()
+    )
     td, tok = tool.torch_dtype, tiny_clip_tokenizer()
     pipe = StableDiffusionInpaintPipeline(
-        vae=_vae(c, td), text_encoder=_clip_text(c, "sd_text", tok, td), tokenizer=tok, scheduler=_scheduler(),
+        vae=_vae(c, td),
+        text_encoder=_clip_text(c, "sd_text", tok, td),
+        tokenizer=tok,
+        scheduler=_scheduler(),
         unet=c.build(lambda: UNet2DConditionModel(in_channels=9, out_channels=4, **c.s["sd_unet"]), td),
-        safety_checker=None, feature_extractor=None, requires_safety_checker=False)
+        safety_checker=None,
+        feature_extractor=None,
+        requires_safety_checker=False,
+    )
     pipe.set_progress_bar_config(disable=True)
     tool.pool.get(tool._key("inpaint"), lambda: pipe)
     size, steps, ctx = c.s["sd_size"], c.s["sd_steps"], _ctx(c)
@@ -321,9 +437,18 @@ def check_inpaint(c: Check, dtype: str) -> Row:
         return ctx.store.get_image(invoke(tool, args, ctx).image)
 
     def direct(r: int) -> np.ndarray:
-        return pipe(prompt="a red ball", image=Image.fromarray(image), mask_image=Image.fromarray(mask.astype(np.uint8) * 255),
-                    height=size, width=size, strength=1.0, num_inference_steps=steps, guidance_scale=tool.guidance,
-                    generator=c.torch.Generator(device="cpu").manual_seed(0), output_type="np").images[0]
+        return pipe(
+            prompt="a red ball",
+            image=Image.fromarray(image),
+            mask_image=Image.fromarray(mask.astype(np.uint8) * 255),
+            height=size,
+            width=size,
+            strength=1.0,
+            num_inference_steps=steps,
+            guidance_scale=tool.guidance,
+            generator=c.torch.Generator(device="cpu").manual_seed(0),
+            output_type="np",
+        ).images[0]
 
     c.reset_peak()
     a, d, out, raw = c.compare(agent, direct)
@@ -331,8 +456,15 @@ def check_inpaint(c: Check, dtype: str) -> Row:
     ref = np.clip(np.asarray(raw, np.float32) * 255 + 0.5, 0, 255).astype(np.uint8)
     diff = int(np.abs(out[mask].astype(int) - ref[mask].astype(int)).max())
     kept = bool((out[~mask] == image[~mask]).all())
-    return Row(f"SD-1.5 inpaint {size}x{size}, {steps} steps", dtype, a, d, c.peak(), ok and kept,
-               f"inside the mask max |agent - direct| = {diff}; outside kept exactly: {kept}")
+    return Row(
+        f"SD-1.5 inpaint {size}x{size}, {steps} steps",
+        dtype,
+        a,
+        d,
+        c.peak(),
+        ok and kept,
+        f"inside the mask max |agent - direct| = {diff}; outside kept exactly: {kept}",
+    )
 
 
 def check_t2v(c: Check, dtype: str) -> Row:
@@ -345,12 +477,24 @@ def check_t2v(c: Check, dtype: str) -> Row:
     from vitron_agent.tools.video_diffusers import DiffusersVideoGenerateTool
 
     (h, w), frames, steps = c.s["t2v_size"], c.s["t2v_frames"], c.s["t2v_steps"]
-    tool = DiffusersVideoGenerateTool("in-memory:zeroscope", steps=steps, frames=frames, width=w, height=h,
-                                      device=c.device, dtype=dtype, pool=ModelPool())
+    tool = DiffusersVideoGenerateTool(
+        "in-memory:zeroscope",
+        steps=steps,
+        frames=frames,
+        width=w,
+        height=h,
+        device=c.device,
+        dtype=dtype,
+        pool=ModelPool(),
+    )
     td, tok = tool.torch_dtype, tiny_clip_tokenizer()
-    pipe = TextToVideoSDPipeline(vae=_vae(c, td), text_encoder=_clip_text(c, "t2v_text", tok, td), tokenizer=tok,
-                                 unet=c.build(lambda: UNet3DConditionModel(in_channels=4, out_channels=4, **c.s["t2v_unet"]), td),
-                                 scheduler=_scheduler())
+    pipe = TextToVideoSDPipeline(
+        vae=_vae(c, td),
+        text_encoder=_clip_text(c, "t2v_text", tok, td),
+        tokenizer=tok,
+        unet=c.build(lambda: UNet3DConditionModel(in_channels=4, out_channels=4, **c.s["t2v_unet"]), td),
+        scheduler=_scheduler(),
+    )
     pipe.set_progress_bar_config(disable=True)
     tool.pool.get(tool.key, lambda: pipe)
     ctx = _ctx(c)
@@ -359,9 +503,16 @@ def check_t2v(c: Check, dtype: str) -> Row:
         return invoke(tool, {"prompt": "a red ball bouncing", "seed": 0}, ctx).video
 
     def direct(r: int) -> np.ndarray:
-        return pipe(prompt="a red ball bouncing", num_frames=frames, height=h, width=w, num_inference_steps=steps,
-                    guidance_scale=tool.guidance, generator=c.torch.Generator(device="cpu").manual_seed(0),
-                    output_type="np").frames[0]
+        return pipe(
+            prompt="a red ball bouncing",
+            num_frames=frames,
+            height=h,
+            width=w,
+            num_inference_steps=steps,
+            guidance_scale=tool.guidance,
+            generator=c.torch.Generator(device="cpu").manual_seed(0),
+            output_type="np",
+        ).frames[0]
 
     c.reset_peak()
     a, d, ref, raw = c.compare(agent, direct)
@@ -369,9 +520,16 @@ def check_t2v(c: Check, dtype: str) -> Row:
     ok = (ref.frames, ref.height, ref.width) == (frames, h, w) and raw.shape == (frames, h, w, 3) and finite(raw)
     u8 = np.clip(raw.astype(np.float32) * 255 + 0.5, 0, 255).astype(np.uint8)
     t_store, _ = c.timed(lambda: c.store().put_video(iter(u8), 8.0))
-    return Row(f"ZeroScope-shaped t2v {w}x{h}x{frames}, {steps} steps", dtype, a, d, c.peak(), ok,
-               f"of the agent's time, storing these frames as lossless H.264: {t_store:.2f} s "
-               "(random weights give noise frames, the worst case for the encoder)")
+    return Row(
+        f"ZeroScope-shaped t2v {w}x{h}x{frames}, {steps} steps",
+        dtype,
+        a,
+        d,
+        c.peak(),
+        ok,
+        f"of the agent's time, storing these frames as lossless H.264: {t_store:.2f} s "
+        "(random weights give noise frames, the worst case for the encoder)",
+    )
 
 
 def check_vlm(c: Check, dtype: str) -> Row:
@@ -398,23 +556,32 @@ def check_vlm(c: Check, dtype: str) -> Row:
         return invoke(tool, {"image": iref}, ctx).text
 
     def direct(r: int) -> tuple[str, int]:
-        inputs = processor(images=Image.fromarray(image), text=f"USER: <image>\n{CAPTION} ASSISTANT:",
-                           return_tensors="pt").to(model.device)
+        inputs = processor(
+            images=Image.fromarray(image), text=f"USER: <image>\n{CAPTION} ASSISTANT:", return_tensors="pt"
+        ).to(model.device)
         inputs["pixel_values"] = inputs["pixel_values"].to(model.dtype)
         with c.torch.inference_mode():
             out = model.generate(**inputs, max_new_tokens=n, do_sample=False)
-        new = out[0, inputs["input_ids"].shape[1]:]
+        new = out[0, inputs["input_ids"].shape[1] :]
         return processor.decode(new, skip_special_tokens=True).strip(), int(new.numel())
 
     c.reset_peak()
     a, d, said, (direct_said, tokens) = c.compare(agent, direct)
     with c.torch.inference_mode():  # logits finite on the image prompt
-        inputs = processor(images=Image.fromarray(image), text=f"USER: <image>\n{CAPTION} ASSISTANT:",
-                           return_tensors="pt").to(model.device)
+        inputs = processor(
+            images=Image.fromarray(image), text=f"USER: <image>\n{CAPTION} ASSISTANT:", return_tensors="pt"
+        ).to(model.device)
         logits = model(**{**inputs, "pixel_values": inputs["pixel_values"].to(model.dtype)}).logits
     ok = bool(c.torch.isfinite(logits).all()) and said == (direct_said or "(the model returned no text)")
-    return Row(f"LLaVA-1.5-7B-shaped describe ({t['num_hidden_layers']} LM layers), {tokens} new tokens", dtype,
-               a, d, c.peak(), ok, f"same text as direct: {said == (direct_said or '(the model returned no text)')}")
+    return Row(
+        f"LLaVA-1.5-7B-shaped describe ({t['num_hidden_layers']} LM layers), {tokens} new tokens",
+        dtype,
+        a,
+        d,
+        c.peak(),
+        ok,
+        f"same text as direct: {said == (direct_said or '(the model returned no text)')}",
+    )
 
 
 def check_frame_cache(c: Check, dtype: str) -> Row:
@@ -425,14 +592,19 @@ def check_frame_cache(c: Check, dtype: str) -> Row:
     tool, ctx = _sam_tool(c, dtype, c.s["sam"], SamTrackTool), _ctx(c)
     t, h, w = c.s["clip"]
     big = photo(h + 4 * t, w + 4 * t)
-    clip = np.stack([big[2 * i:2 * i + h, 4 * i:4 * i + w] for i in range(t)])  # a slow pan over a real photo
+    clip = np.stack([big[2 * i : 2 * i + h, 4 * i : 4 * i + w] for i in range(t)])  # a slow pan over a real photo
     vref = ctx.store.put_video(iter(clip), 8.0)
     first, out1 = c.timed(lambda: invoke(tool, {"video": vref, "point": {"x": w * 0.45, "y": h * 0.4}}, ctx))
     second, out2 = c.timed(lambda: invoke(tool, {"video": vref, "point": {"x": w * 0.6, "y": h * 0.7}}, ctx))
     ok = f"{t} frames encoded" in out1.method and f"{t} embeddings reused" in out2.method
-    return Row(f"SAM track {w}x{h}x{t}: a second track on the same clip", dtype, peak_gib=c.peak(), ok=ok,
-               note=f"first track {first:.3f} s, second {second:.3f} s: {first / second:.1f}x faster "
-                    f"({out2.method.split('(')[-1].rstrip(')')})")
+    return Row(
+        f"SAM track {w}x{h}x{t}: a second track on the same clip",
+        dtype,
+        peak_gib=c.peak(),
+        ok=ok,
+        note=f"first track {first:.3f} s, second {second:.3f} s: {first / second:.1f}x faster "
+        f"({out2.method.split('(')[-1].rstrip(')')})",
+    )
 
 
 def check_pool(c: Check) -> list[Row]:
@@ -454,12 +626,14 @@ def check_pool(c: Check) -> list[Row]:
         torch.save(sam.state_dict(), ckpts[-1])
         del sam
     pool = ModelPool(budget_bytes=int(nbytes * 1.5))
-    tools = [SamSegmentTool(str(p), model_type="custom", arch=arch, device=c.device, dtype="float32", pool=pool)
-             for p in ckpts]
+    tools = [
+        SamSegmentTool(str(p), model_type="custom", arch=arch, device=c.device, dtype="float32", pool=pool)
+        for p in ckpts
+    ]
     ctx = _ctx(c)
     iref = ctx.store.put_image(photo(*c.s["sam_image"]))
     args = {"image": iref, "point": {"x": 60.0, "y": 50.0}}
-    mem = (lambda: torch.cuda.memory_allocated() / 1024 ** 3) if c.cuda else (lambda: 0.0)
+    mem = (lambda: torch.cuda.memory_allocated() / 1024**3) if c.cuda else (lambda: 0.0)
     t_load0, first = c.timed(lambda: invoke(tools[0], args, ctx))
     one, mb = mem(), model_bytes(pool.get(tools[0].key, tools[0]._load)) / 1e6
     t_load1, _ = c.timed(lambda: invoke(tools[1], args, ctx))
@@ -467,10 +641,16 @@ def check_pool(c: Check) -> list[Row]:
     t_back, again = c.timed(lambda: invoke(tools[0], args, ctx))
     same = bool((ctx.store.get_mask(first.mask) == ctx.store.get_mask(again.mask)).all())
     back = pool.resident(c.device) == [tools[0].key]
-    rows = [Row(f"pool: 2 x SAM {name} ({mb:.0f} MB) "
-                "under a 1.5-model budget", "float32", peak_gib=c.peak(), ok=offloaded and back and same,
-                note=f"load + first call {t_load0:.2f} s; loading the 2nd offloads the 1st to CPU ({offloaded}, "
-                     f"{t_load1:.2f} s); a call on the 1st brings it back ({back}, {t_back:.2f} s) with the same mask ({same})")]
+    rows = [
+        Row(
+            f"pool: 2 x SAM {name} ({mb:.0f} MB) under a 1.5-model budget",
+            "float32",
+            peak_gib=c.peak(),
+            ok=offloaded and back and same,
+            note=f"load + first call {t_load0:.2f} s; loading the 2nd offloads the 1st to CPU ({offloaded}, "
+            f"{t_load1:.2f} s); a call on the 1st brings it back ({back}, {t_back:.2f} s) with the same mask ({same})",
+        )
+    ]
     if not c.cuda:
         return rows + [Row("pool: real out-of-memory", "float32", note="skipped: CUDA only")]
     filler = []
@@ -491,9 +671,16 @@ def check_pool(c: Check) -> list[Row]:
     del filler
     c.free()
     ok_after = invoke(tools[1], {"image": fresh, "point": {"x": 60.0, "y": 50.0}}, ctx).mask is not None
-    rows.append(Row("pool: real CUDA out-of-memory (device filled)", "float32", ok=told and ok_after,
-                    note=f"{filled} filler blocks; ToolFailed: {message[:150]!r}; after freeing, the same call works: {ok_after}"))
+    rows.append(
+        Row(
+            "pool: real CUDA out-of-memory (device filled)",
+            "float32",
+            ok=told and ok_after,
+            note=f"{filled} filler blocks; ToolFailed: {message[:150]!r}; after freeing, the same call works: {ok_after}",
+        )
+    )
     return rows
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -501,7 +688,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="tiny shapes (seconds on a CPU)")
     ap.add_argument("--dtypes", default="float32,float16,bfloat16")
     ap.add_argument("--only", default="", help="comma-separated subset: sam,inpaint,t2v,vlm,pool,frames")
-    ap.add_argument("--out", default=None, help="results markdown (default benchmarks/GPU_RESULTS.md on CUDA, none on CPU)")
+    ap.add_argument(
+        "--out", default=None, help="results markdown (default benchmarks/GPU_RESULTS.md on CUDA, none on CPU)"
+    )
     a = ap.parse_args(argv)
     import torch
 
@@ -526,16 +715,21 @@ def main(argv: list[str] | None = None) -> int:
         if not only or "pool" in only:
             c.run("pool", "float32", lambda: check_pool(c))
     name = torch.cuda.get_device_name(device) if device.startswith("cuda") else platform.processor() or "CPU"
-    head = [f"device: {name} ({device}); torch {torch.__version__}; "
-            f"{'quick (tiny shapes)' if a.quick else 'real shapes'}; {time.perf_counter() - start:.0f} s in all; "
-            f"{datetime.date.today().isoformat()}", "",
-            "| check | dtype | agent s | direct s | agent / direct | peak GiB | outputs | note |",
-            "|---|---|---|---|---|---|---|---|"]
+    head = [
+        f"device: {name} ({device}); torch {torch.__version__}; "
+        f"{'quick (tiny shapes)' if a.quick else 'real shapes'}; {time.perf_counter() - start:.0f} s in all; "
+        f"{datetime.date.today().isoformat()}",
+        "",
+        "| check | dtype | agent s | direct s | agent / direct | peak GiB | outputs | note |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     lines = head + [r.line() for r in c.rows]
     print("\n".join(lines))
     if out is not None:
-        out.write_text("# GPU check results\n\n`python benchmarks/gpu_check.py --device cuda` "
-                       "(see the script's docstring for what each row measures).\n\n" + "\n".join(lines) + "\n")
+        out.write_text(
+            "# GPU check results\n\n`python benchmarks/gpu_check.py --device cuda` "
+            "(see the script's docstring for what each row measures).\n\n" + "\n".join(lines) + "\n"
+        )
     return 0 if all(r.ok for r in c.rows) else 1
 
 

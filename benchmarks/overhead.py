@@ -63,6 +63,7 @@ def bare_graph(n: int, chained: bool, checkpointer):
             src = state["out"].get(f"s{i - 1}", state["image"]) if chained else state["image"]
             out = tool.run(_In.model_validate({"image": src}), None)
             return {"out": {f"s{i}": out.image.model_dump(mode="json")}}
+
         return f
 
     g = StateGraph(S)
@@ -101,9 +102,13 @@ def measure(n: int, chained: bool, kind: str, repeat: int = 7, scheduler: str = 
 
     with tempfile.TemporaryDirectory() as d:
         cp = saver(kind, d)
-        agent = Agent(toolbox=Toolbox([NoOp()]), planner=ScriptedPlanner([agent_plan(n, chained)]), data_dir=d,
-                      checkpointer=cp if cp is not None else False,
-                      config=Config.model_validate({"agent": {"scheduler": scheduler, "max_plan_steps": 64}}))
+        agent = Agent(
+            toolbox=Toolbox([NoOp()]),
+            planner=ScriptedPlanner([agent_plan(n, chained)]),
+            data_dir=d,
+            checkpointer=cp if cp is not None else False,
+            config=Config.model_validate({"agent": {"scheduler": scheduler, "max_plan_steps": 64}}),
+        )
         img = np.zeros((8, 8, 3), np.uint8)
         ref = agent.store.for_session("b").put_image(img).model_dump(mode="json")
         bare = bare_graph(n, chained, saver(kind, d))
@@ -113,8 +118,11 @@ def measure(n: int, chained: bool, kind: str, repeat: int = 7, scheduler: str = 
             agent.run("go", image=ref, session="b")
             a = time.perf_counter() - t
             t = time.perf_counter()
-            bare.invoke({"image": ref, "out": {}}, {"configurable": {"thread_id": f"t{i}"}},
-                        durability="sync" if kind == "sqlite" else None)  # as the agent does on a persistent saver
+            bare.invoke(
+                {"image": ref, "out": {}},
+                {"configurable": {"thread_id": f"t{i}"}},
+                durability="sync" if kind == "sqlite" else None,
+            )  # as the agent does on a persistent saver
             b = time.perf_counter() - t
             if i:  # the first round warms caches
                 a_times.append(a)
@@ -123,12 +131,17 @@ def measure(n: int, chained: bool, kind: str, repeat: int = 7, scheduler: str = 
 
 
 def main() -> list[str]:
-    lines = ["| steps | shape | checkpointer | agent µs/step | bare LangGraph µs/step | ratio |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| steps | shape | checkpointer | agent µs/step | bare LangGraph µs/step | ratio |",
+        "|---|---|---|---|---|---|",
+    ]
     for kind in ("none", "memory", "sqlite"):
         for n in (1, 8, 32):
             for chained in (True, False):
                 a, b = measure(n, chained, kind)
-                lines.append(f"| {n} | {'chained' if chained else 'parallel'} | {kind} | {a:.0f} | {b:.0f} | {a / b:.2f}x |")
+                lines.append(
+                    f"| {n} | {'chained' if chained else 'parallel'} | {kind} | {a:.0f} | {b:.0f} | {a / b:.2f}x |"
+                )
     return lines
 
 

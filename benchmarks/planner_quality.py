@@ -75,12 +75,16 @@ def main() -> None:
             if got == expected and not problems:
                 right += 1
             else:
-                wrong.append(f"  {text!r}: expected {expected}, got {got}" + (f" ({problems[0][:80]})" if problems else ""))
+                wrong.append(
+                    f"  {text!r}: expected {expected}, got {got}" + (f" ({problems[0][:80]})" if problems else "")
+                )
         results[name] = (right, time.perf_counter() - start, wrong)
     print(f"{len(CASES)} instructions; right = the planned tools in the expected order, and a valid plan")
     for name, (right, secs, wrong) in results.items():
-        print(f"{name:8} {right}/{len(CASES)} right ({right / len(CASES):.0%}), {secs / len(CASES):.2f} s per plan "
-              "(model load included)")
+        print(
+            f"{name:8} {right}/{len(CASES)} right ({right / len(CASES):.0%}), {secs / len(CASES):.2f} s per plan "
+            "(model load included)"
+        )
         if args.show:
             print("\n".join(wrong))
 

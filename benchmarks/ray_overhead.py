@@ -45,7 +45,9 @@ def main(calls: int = 20) -> list[str]:
     with tempfile.TemporaryDirectory() as root:
         toml = make_tiny_checkpoints(Path(root) / "tiny", which=("sam",))
         cfg = load_config(toml)
-        section = ExecutionSection(backend="ray", local_cpus=2, deployments={"segment": DeploymentSettings(num_cpus=0.5)})
+        section = ExecutionSection(
+            backend="ray", local_cpus=2, deployments={"segment": DeploymentSettings(num_cpus=0.5)}
+        )
         local = build_tool("segment", tool_config(cfg, "segment"))
         executor = RayExecutor(section)
         remote = executor.remote_tool(local, tool_config(cfg, "segment").model_dump())
@@ -69,18 +71,23 @@ def main(calls: int = 20) -> list[str]:
         for replicas in (1, 2):
             executor.section.deployments["segment"] = DeploymentSettings(num_cpus=0.5, replicas=replicas)
             executor.deploy("segment", remote.settings)
-            batch = images[(replicas - 1) * 16: replicas * 16]
+            batch = images[(replicas - 1) * 16 : replicas * 16]
             remote(ctx, image=batch[0], point={"type": "point", "x": 5, "y": 5})  # every replica warm
             remote(ctx, image=batch[1], point={"type": "point", "x": 5, "y": 5})
             t = time.perf_counter()
             with ThreadPoolExecutor(8) as pool:
                 list(pool.map(lambda im: remote(ctx, image=im, point={"type": "point", "x": 9, "y": 9}), batch[2:]))
-            lines.append(f"| {replicas} replica{'s' if replicas > 1 else ''} | {(len(batch) - 2) / (time.perf_counter() - t):.1f} |")
+            lines.append(
+                f"| {replicas} replica{'s' if replicas > 1 else ''} | {(len(batch) - 2) / (time.perf_counter() - t):.1f} |"
+            )
         serve.shutdown()
         ray.shutdown()
-    lines += ["", "On this 2-core machine two replicas compete with each other and with the driver for the same "
-                  "cores, so a second replica can only help as far as one replica leaves cores idle; on a cluster "
-                  "each replica brings its own CPU or GPU."]
+    lines += [
+        "",
+        "On this 2-core machine two replicas compete with each other and with the driver for the same "
+        "cores, so a second replica can only help as far as one replica leaves cores idle; on a cluster "
+        "each replica brings its own CPU or GPU.",
+    ]
     return lines
 
 

@@ -20,23 +20,119 @@ import numpy as np
 
 # Traced by hand (x, y) in image pixels; see the module docstring.
 TRACED = {
-    "motorcycle": [(95, 205), (150, 165), (200, 160), (300, 172), (350, 185), (420, 160), (470, 150), (520, 125),
-                   (560, 140), (565, 185), (560, 265), (600, 265), (645, 288), (680, 340), (685, 392), (660, 432),
-                   (610, 450), (560, 440), (525, 400), (515, 340), (470, 372), (420, 382), (300, 362), (280, 382),
-                   (230, 397), (180, 395), (140, 370), (122, 320), (130, 270), (110, 245), (95, 225)],
-    "cup": [(172, 100), (180, 60), (230, 25), (300, 18), (370, 30), (410, 60), (415, 100), (400, 170), (385, 210),
-            (360, 240), (320, 255), (270, 262), (250, 262), (250, 300), (220, 305), (200, 295), (195, 260),
-            (205, 230), (185, 200), (178, 150)],
+    "motorcycle": [
+        (95, 205),
+        (150, 165),
+        (200, 160),
+        (300, 172),
+        (350, 185),
+        (420, 160),
+        (470, 150),
+        (520, 125),
+        (560, 140),
+        (565, 185),
+        (560, 265),
+        (600, 265),
+        (645, 288),
+        (680, 340),
+        (685, 392),
+        (660, 432),
+        (610, 450),
+        (560, 440),
+        (525, 400),
+        (515, 340),
+        (470, 372),
+        (420, 382),
+        (300, 362),
+        (280, 382),
+        (230, 397),
+        (180, 395),
+        (140, 370),
+        (122, 320),
+        (130, 270),
+        (110, 245),
+        (95, 225),
+    ],
+    "cup": [
+        (172, 100),
+        (180, 60),
+        (230, 25),
+        (300, 18),
+        (370, 30),
+        (410, 60),
+        (415, 100),
+        (400, 170),
+        (385, 210),
+        (360, 240),
+        (320, 255),
+        (270, 262),
+        (250, 262),
+        (250, 300),
+        (220, 305),
+        (200, 295),
+        (195, 260),
+        (205, 230),
+        (185, 200),
+        (178, 150),
+    ],
     # faces: hairline to chin, ear to ear where seen
-    "astronaut_face": [(190, 95), (205, 78), (230, 72), (255, 80), (268, 100), (270, 130), (262, 155), (245, 172),
-                       (225, 178), (205, 170), (190, 150), (184, 125)],
-    "camera_face": [(195, 118), (215, 112), (240, 118), (250, 135), (255, 160), (250, 185), (235, 198), (215, 198),
-                    (200, 185), (192, 160), (190, 135)],
+    "astronaut_face": [
+        (190, 95),
+        (205, 78),
+        (230, 72),
+        (255, 80),
+        (268, 100),
+        (270, 130),
+        (262, 155),
+        (245, 172),
+        (225, 178),
+        (205, 170),
+        (190, 150),
+        (184, 125),
+    ],
+    "camera_face": [
+        (195, 118),
+        (215, 112),
+        (240, 118),
+        (250, 135),
+        (255, 160),
+        (250, 185),
+        (235, 198),
+        (215, 198),
+        (200, 185),
+        (192, 160),
+        (190, 135),
+    ],
     # the sky above the horizon, the man and the camera cut out
-    "camera_sky": [(0, 0), (512, 0), (512, 170), (480, 160), (470, 175), (445, 175), (435, 130), (425, 118),
-                   (412, 125), (410, 180), (390, 185), (330, 185), (325, 140), (300, 138), (268, 140), (268, 100),
-                   (255, 75), (225, 62), (195, 65), (170, 80), (150, 105), (115, 125), (90, 145), (60, 170),
-                   (40, 185), (20, 180), (0, 178)],
+    "camera_sky": [
+        (0, 0),
+        (512, 0),
+        (512, 170),
+        (480, 160),
+        (470, 175),
+        (445, 175),
+        (435, 130),
+        (425, 118),
+        (412, 125),
+        (410, 180),
+        (390, 185),
+        (330, 185),
+        (325, 140),
+        (300, 138),
+        (268, 140),
+        (268, 100),
+        (255, 75),
+        (225, 62),
+        (195, 65),
+        (170, 80),
+        (150, 105),
+        (115, 125),
+        (90, 145),
+        (60, 170),
+        (40, 185),
+        (20, 180),
+        (0, 178),
+    ],
 }
 # rocket: the dusk sky above the horizon, minus the four towers and the rocket (rectangles, x1, y1, x2, y2)
 ROCKET_SKY = (0, 0, 640, 365)
@@ -81,8 +177,8 @@ def pan_clip(frames: int = 24, size: tuple[int, int] = (460, 360)) -> tuple[np.n
     for i in range(frames):
         x = round(i * (img.shape[1] - w) / (frames - 1))
         y = round(20 + i * 40 / (frames - 1))
-        clip.append(img[y:y + h, x:x + w])
-        truth.append(full[y:y + h, x:x + w])
+        clip.append(img[y : y + h, x : x + w])
+        truth.append(full[y : y + h, x : x + w])
     return np.stack(clip), truth
 
 
@@ -109,8 +205,12 @@ def track_pan() -> dict:
         ious = [iou(masks[i], truth[i]) for i in range(len(truth))]
         # precision: the share of the mask on the motorcycle (what an edit would change that it should)
         prec = [float((masks[i] & truth[i]).sum() / max(1, masks[i].sum())) for i in range(len(truth))]
-        out[label] = {"min": round(min(ious), 3), "mean": round(float(np.mean(ious)), 3),
-                      "precision_min": round(min(prec), 3), "s": round(secs, 1)}
+        out[label] = {
+            "min": round(min(ious), 3),
+            "mean": round(float(np.mean(ious)), 3),
+            "precision_min": round(min(prec), 3),
+            "s": round(secs, 1),
+        }
     return out
 
 
@@ -127,9 +227,15 @@ def main() -> dict:
         t = time.perf_counter()
         found = detect_objects(img)
         secs = time.perf_counter() - t
-        labels = {d.label for d in found if d.score >= 0.45} | {k for d in found for k, v in d.alternatives.items() if v >= 0.45}
-        row = {"photo": name, "found": [d.describe() for d in found[:4]], "ms": round(1000 * secs),
-               "labels_ok": truth <= labels or (not truth and not any(d.score >= 0.5 for d in found))}
+        labels = {d.label for d in found if d.score >= 0.45} | {
+            k for d in found for k, v in d.alternatives.items() if v >= 0.45
+        }
+        row = {
+            "photo": name,
+            "found": [d.describe() for d in found[:4]],
+            "ms": round(1000 * secs),
+            "labels_ok": truth <= labels or (not truth and not any(d.score >= 0.5 for d in found)),
+        }
         if target:
             gt = traced(ref, img.shape[:2])
             items, _ = select(img, found, named(target), target)
@@ -139,8 +245,12 @@ def main() -> dict:
     from vitron_agent.tools.recognise import face_region, stuff_region
 
     regions = []
-    for name, target, ref in (("astronaut", "her face", "astronaut_face"), ("camera", "his face", "camera_face"),
-                              ("camera", "the sky", "camera_sky"), ("rocket", "the sky", None)):
+    for name, target, ref in (
+        ("astronaut", "her face", "astronaut_face"),
+        ("camera", "his face", "camera_face"),
+        ("camera", "the sky", "camera_sky"),
+        ("rocket", "the sky", None),
+    ):
         img = photo(name)
         if ref is None:
             gt = np.zeros(img.shape[:2], bool)
@@ -155,14 +265,26 @@ def main() -> dict:
             mask = face_region(img, target)[0]
         else:
             mask = stuff_region(img, "sky", detect_objects(img))[0]
-        regions.append({"photo": name, "target": target, "iou": round(iou(mask, gt), 3),
-                        "ms": round(1000 * (time.perf_counter() - t))})
+        regions.append(
+            {
+                "photo": name,
+                "target": target,
+                "iou": round(iou(mask, gt), 3),
+                "ms": round(1000 * (time.perf_counter() - t)),
+            }
+        )
     pair = np.concatenate([photo("astronaut"), photo("astronaut")[:, ::-1]], axis=1)
     people = [d for d in detect_objects(pair) if d.label == "person"]
     from vitron_agent.tools.faces import detect_faces
 
-    out = {"rows": rows, "regions": regions, "pan": track_pan(), "count_two_astronauts": len(people), "faces_two_astronauts": len(detect_faces(pair)),
-           "mean_ms": round(float(np.mean([r["ms"] for r in rows])))}
+    out = {
+        "rows": rows,
+        "regions": regions,
+        "pan": track_pan(),
+        "count_two_astronauts": len(people),
+        "faces_two_astronauts": len(detect_faces(pair)),
+        "mean_ms": round(float(np.mean([r["ms"] for r in rows]))),
+    }
     return out
 
 
@@ -175,14 +297,20 @@ if __name__ == "__main__":
     else:
         print(f"{'photo':18} {'ms':>5} {'labels ok':>9} {'IoU det':>8} {'IoU before':>10}  found")
         for r in res["rows"]:
-            print(f"{r['photo']:18} {r['ms']:>5} {str(r['labels_ok']):>9} {r.get('iou_detector', ''):>8} "
-                  f"{r.get('iou_before', ''):>10}  {', '.join(r['found'])}")
+            print(
+                f"{r['photo']:18} {r['ms']:>5} {str(r['labels_ok']):>9} {r.get('iou_detector', ''):>8} "
+                f"{r.get('iou_before', ''):>10}  {', '.join(r['found'])}"
+            )
         print(f"\n{'photo':10} {'target':10} {'IoU':>6} {'ms':>5}")
         for r in res["regions"]:
             print(f"{r['photo']:10} {r['target']:10} {r['iou']:>6} {r['ms']:>5}")
         for label, r in res["pan"].items():
-            print(f"pan over the motorcycle, 'track the motorcycle', {label}: per-frame IoU min {r['min']} mean {r['mean']}, "
-                  f"worst precision {r['precision_min']} ({r['s']} s for 24 frames)")
-        print(f"people counted on a montage of two astronauts: {res['count_two_astronauts']} (truth 2); "
-              f"faces: {res['faces_two_astronauts']} (truth 2)")
+            print(
+                f"pan over the motorcycle, 'track the motorcycle', {label}: per-frame IoU min {r['min']} mean {r['mean']}, "
+                f"worst precision {r['precision_min']} ({r['s']} s for 24 frames)"
+            )
+        print(
+            f"people counted on a montage of two astronauts: {res['count_two_astronauts']} (truth 2); "
+            f"faces: {res['faces_two_astronauts']} (truth 2)"
+        )
         print(f"detector time per image (two readings), mean: {res['mean_ms']} ms on this machine")

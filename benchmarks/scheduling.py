@@ -58,21 +58,41 @@ class Sleep(VisionTool):
 # shape -> {step: (units, [dependencies])}
 SHAPES: dict[str, dict[str, tuple[float, list[str]]]] = {
     "chain of 4": {"s1": (1, []), "s2": (1, ["s1"]), "s3": (1, ["s2"]), "s4": (1, ["s3"])},
-    "diamond, uneven arms": {"s1": (1, []), "s2": (3, ["s1"]), "s3": (1, ["s1"]), "s4": (1, ["s3"]),
-                             "s5": (1, ["s2", "s4"])},
-    "fan-out 6 / fan-in": {"s1": (1, []), **{f"s{i}": (float(i - 1), ["s1"]) for i in range(2, 8)},
-                           "s8": (1, [f"s{i}" for i in range(2, 8)])},
+    "diamond, uneven arms": {
+        "s1": (1, []),
+        "s2": (3, ["s1"]),
+        "s3": (1, ["s1"]),
+        "s4": (1, ["s3"]),
+        "s5": (1, ["s2", "s4"]),
+    },
+    "fan-out 6 / fan-in": {
+        "s1": (1, []),
+        **{f"s{i}": (float(i - 1), ["s1"]) for i in range(2, 8)},
+        "s8": (1, [f"s{i}" for i in range(2, 8)]),
+    },
     "describe || segment -> edit -> describe": {"s1": (5, []), "s2": (1, []), "s3": (1, ["s2"]), "s4": (1, ["s3"])},
-    "two uneven chains": {"s1": (4, []), "s2": (1, ["s1"]), "s3": (1, []), "s4": (1, ["s3"]), "s5": (1, ["s4"]),
-                          "s6": (1, ["s5"]), "s7": (1, ["s6"])},
+    "two uneven chains": {
+        "s1": (4, []),
+        "s2": (1, ["s1"]),
+        "s3": (1, []),
+        "s4": (1, ["s3"]),
+        "s5": (1, ["s4"]),
+        "s6": (1, ["s5"]),
+        "s7": (1, ["s6"]),
+    },
 }
 
 
 def plan_for(shape: dict[str, tuple[float, list[str]]]) -> dict[str, Any]:
     steps = []
     for sid, (units, deps) in shape.items():
-        steps.append({"id": sid, "tool": "sleep",
-                      "args": {"image": "$input.image", "units": units, "after": [f"${d}.image" for d in deps]}})
+        steps.append(
+            {
+                "id": sid,
+                "tool": "sleep",
+                "args": {"image": "$input.image", "units": units, "after": [f"${d}.image" for d in deps]},
+            }
+        )
     return {"steps": steps}
 
 
@@ -111,24 +131,33 @@ def makespan(shape, scheduler: str, checkpointer: str, d: str, repeat: int = 3) 
 def main(checkpointer: str = "sqlite") -> list[str]:
     import overhead
 
-    lines = [f"Sleeping tools, 1 unit = {UNIT:g} s; {checkpointer} checkpointer; medians of 3 runs.", "",
-             "| shape | critical path s | dataflow makespan s | dataflow / critical | waves makespan s | waves / critical |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        f"Sleeping tools, 1 unit = {UNIT:g} s; {checkpointer} checkpointer; medians of 3 runs.",
+        "",
+        "| shape | critical path s | dataflow makespan s | dataflow / critical | waves makespan s | waves / critical |",
+        "|---|---|---|---|---|---|",
+    ]
     with tempfile.TemporaryDirectory() as d:
         for name, shape in SHAPES.items():
             cp = critical_path(shape)
             flow, waves = makespan(shape, "dataflow", checkpointer, d), makespan(shape, "waves", checkpointer, d)
             lines.append(f"| {name} | {cp:.2f} | {flow:.2f} | {flow / cp:.2f}x | {waves:.2f} | {waves / cp:.2f}x |")
-    lines += ["", "Per-step overhead, no-op steps, against a bare LangGraph graph with the same checkpointer:", "",
-              "| steps | shape | checkpointer | dataflow µs/step | waves µs/step | bare µs/step | dataflow / bare | waves / bare |",
-              "|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "Per-step overhead, no-op steps, against a bare LangGraph graph with the same checkpointer:",
+        "",
+        "| steps | shape | checkpointer | dataflow µs/step | waves µs/step | bare µs/step | dataflow / bare | waves / bare |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for kind in ("memory", "sqlite"):
         for n in (8, 32):
             for chained in (True, False):
                 flow, bare = overhead.measure(n, chained, kind, scheduler="dataflow")
                 waves, _ = overhead.measure(n, chained, kind, scheduler="waves")
-                lines.append(f"| {n} | {'chained' if chained else 'parallel'} | {kind} | {flow:.0f} | {waves:.0f} | "
-                             f"{bare:.0f} | {flow / bare:.2f}x | {waves / bare:.2f}x |")
+                lines.append(
+                    f"| {n} | {'chained' if chained else 'parallel'} | {kind} | {flow:.0f} | {waves:.0f} | "
+                    f"{bare:.0f} | {flow / bare:.2f}x | {waves / bare:.2f}x |"
+                )
     return lines
 
 

@@ -26,18 +26,94 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 REFERENCES = {
-    "chelsea": {"target": "the cat", "click": (200, 130), "polygon": [
-        (0, 300), (0, 95), (25, 75), (40, 40), (45, 5), (50, 0), (395, 0), (385, 30), (372, 70), (365, 110),
-        (362, 150), (355, 195), (345, 230), (333, 265), (325, 300)]},
-    "astronaut": {"target": "the astronaut", "click": (230, 420), "polygon": [
-        (230, 14), (190, 25), (158, 55), (153, 95), (170, 125), (160, 150), (128, 165), (117, 190), (112, 215),
-        (70, 240), (45, 290), (28, 330), (20, 400), (22, 511), (511, 511), (508, 460), (490, 405), (455, 360),
-        (400, 343), (362, 345), (360, 300), (350, 260), (330, 240), (305, 225), (300, 170), (280, 140), (290, 115),
-        (300, 70), (285, 35), (260, 18)]},
-    "coffee": {"target": "the cup", "click": (290, 150), "polygon": [
-        (175, 100), (178, 65), (200, 35), (240, 20), (290, 17), (340, 20), (380, 35), (400, 60), (405, 100),
-        (400, 160), (390, 200), (375, 225), (345, 245), (320, 262), (300, 280), (270, 285), (255, 285), (250, 300),
-        (230, 307), (208, 302), (198, 280), (200, 255), (212, 235), (200, 205), (185, 170)]},
+    "chelsea": {
+        "target": "the cat",
+        "click": (200, 130),
+        "polygon": [
+            (0, 300),
+            (0, 95),
+            (25, 75),
+            (40, 40),
+            (45, 5),
+            (50, 0),
+            (395, 0),
+            (385, 30),
+            (372, 70),
+            (365, 110),
+            (362, 150),
+            (355, 195),
+            (345, 230),
+            (333, 265),
+            (325, 300),
+        ],
+    },
+    "astronaut": {
+        "target": "the astronaut",
+        "click": (230, 420),
+        "polygon": [
+            (230, 14),
+            (190, 25),
+            (158, 55),
+            (153, 95),
+            (170, 125),
+            (160, 150),
+            (128, 165),
+            (117, 190),
+            (112, 215),
+            (70, 240),
+            (45, 290),
+            (28, 330),
+            (20, 400),
+            (22, 511),
+            (511, 511),
+            (508, 460),
+            (490, 405),
+            (455, 360),
+            (400, 343),
+            (362, 345),
+            (360, 300),
+            (350, 260),
+            (330, 240),
+            (305, 225),
+            (300, 170),
+            (280, 140),
+            (290, 115),
+            (300, 70),
+            (285, 35),
+            (260, 18),
+        ],
+    },
+    "coffee": {
+        "target": "the cup",
+        "click": (290, 150),
+        "polygon": [
+            (175, 100),
+            (178, 65),
+            (200, 35),
+            (240, 20),
+            (290, 17),
+            (340, 20),
+            (380, 35),
+            (400, 60),
+            (405, 100),
+            (400, 160),
+            (390, 200),
+            (375, 225),
+            (345, 245),
+            (320, 262),
+            (300, 280),
+            (270, 285),
+            (255, 285),
+            (250, 300),
+            (230, 307),
+            (208, 302),
+            (198, 280),
+            (200, 255),
+            (212, 235),
+            (200, 205),
+            (185, 170),
+        ],
+    },
 }
 
 
@@ -92,16 +168,21 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    methods = {"cv (GrabCut)": ("cv", {}), "embedded (default)": ("embedded", {}),
-               "embedded, box_model=lite_medsam": ("embedded", {"box_model": "lite_medsam"})}
+    methods = {
+        "cv (GrabCut)": ("cv", {}),
+        "embedded (default)": ("embedded", {}),
+        "embedded, box_model=lite_medsam": ("embedded", {"box_model": "lite_medsam"}),
+    }
     rows, times = [], {}
     for name, ref in REFERENCES.items():
         image = getattr(data, name)()
         truth = reference_mask(name, image.shape[:2])
         x1, y1, x2, y2 = reference_box(name, image.shape[:2])
-        prompts = {"words": {"target": ref["target"]},
-                   "click": {"point": {"x": ref["click"][0], "y": ref["click"][1]}},
-                   "box": {"box": {"x1": x1, "y1": y1, "x2": x2, "y2": y2}}}
+        prompts = {
+            "words": {"target": ref["target"]},
+            "click": {"point": {"x": ref["click"][0], "y": ref["click"][1]}},
+            "box": {"box": {"x1": x1, "y1": y1, "x2": x2, "y2": y2}},
+        }
         for kind, prompt in prompts.items():
             for label, (backend, settings) in methods.items():
                 if kind != "box" and settings:
@@ -118,8 +199,10 @@ def main() -> None:
         print(f"{name:10} {kind:6} {label:34} {score:6.3f} {secs:8.3f}  {method[:70]}")
     cat_cv = times[("chelsea", "words", "cv (GrabCut)")]
     cat_emb = times[("chelsea", "words", "embedded (default)")]
-    print(f"\n'segment the cat' on the 451x300 cat: GrabCut {cat_cv:.3f} s, embedded {cat_emb:.3f} s "
-          f"(GrabCut / embedded = {cat_cv / cat_emb:.2f}x)")
+    print(
+        f"\n'segment the cat' on the 451x300 cat: GrabCut {cat_cv:.3f} s, embedded {cat_emb:.3f} s "
+        f"(GrabCut / embedded = {cat_cv / cat_emb:.2f}x)"
+    )
 
 
 if __name__ == "__main__":

@@ -35,7 +35,9 @@ def _serve(agent, settings):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(agent, settings), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(agent, settings), host="127.0.0.1", port=port, log_level="warning")
+    )
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
@@ -51,8 +53,9 @@ def main(sessions: int = 8, turns: int = 3) -> list[str]:
     lines = []
     with tempfile.TemporaryDirectory() as d:
         agent = Agent(db=Path(d) / "s.sqlite", data_dir=Path(d) / "artifacts")
-        server, url = _serve(agent, ServerSettings(token="bench", max_running=4, max_queued=64,
-                                                   max_upload_bytes=200 * 1024 * 1024))
+        server, url = _serve(
+            agent, ServerSettings(token="bench", max_running=4, max_queued=64, max_upload_bytes=200 * 1024 * 1024)
+        )
         headers = {"Authorization": "Bearer bench"}
         small = _png(500)
         latencies: list[float] = []
@@ -64,8 +67,11 @@ def main(sessions: int = 8, turns: int = 3) -> list[str]:
             with httpx.Client(base_url=url, headers=headers, timeout=300) as c:
                 ref = c.post(f"/v1/sessions/b{i}/media", content=small).json()
                 for t in range(turns):
-                    body = {"text": "segment the red disc, then make it green, then describe it", "image": ref} if t == 0 \
+                    body = (
+                        {"text": "segment the red disc, then make it green, then describe it", "image": ref}
+                        if t == 0
                         else {"text": "make it brighter, then describe it"}
+                    )
                     start = time.perf_counter()
                     r = c.post(f"/v1/sessions/b{i}/runs", json=body)
                     with lock:
@@ -78,9 +84,13 @@ def main(sessions: int = 8, turns: int = 3) -> list[str]:
         wall = time.perf_counter() - start
         lat = sorted(latencies)
         p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))]
-        lines += [f"{sessions} sessions x {turns} turns (3 + 2 steps, cv backend, 0.25 MP), server running 4 at once",
-                  "| turns | wall s | turns/s | p50 s | p99 s | errors |", "|---|---|---|---|---|---|",
-                  f"| {len(lat)} | {wall:.2f} | {len(lat) / wall:.2f} | {statistics.median(lat):.3f} | {p99:.3f} | {errors} |", ""]
+        lines += [
+            f"{sessions} sessions x {turns} turns (3 + 2 steps, cv backend, 0.25 MP), server running 4 at once",
+            "| turns | wall s | turns/s | p50 s | p99 s | errors |",
+            "|---|---|---|---|---|---|",
+            f"| {len(lat)} | {wall:.2f} | {len(lat) / wall:.2f} | {statistics.median(lat):.3f} | {p99:.3f} | {errors} |",
+            "",
+        ]
 
         from checkpoint_size import _bytes_in_checkpoints
 
@@ -90,11 +100,17 @@ def main(sessions: int = 8, turns: int = 3) -> list[str]:
             for mp, side in ((0.25, 500), (16, 4000)):
                 ref = c.post(f"/v1/sessions/size{side}/media", content=_png(side)).json()
                 before = _bytes_in_checkpoints(Path(d) / "s.sqlite")
-                r = c.post(f"/v1/sessions/size{side}/runs", json={"text": "segment the red disc, then describe it", "image": ref})
+                r = c.post(
+                    f"/v1/sessions/size{side}/runs",
+                    json={"text": "segment the red disc, then describe it", "image": ref},
+                )
                 after = _bytes_in_checkpoints(Path(d) / "s.sqlite")
                 per = (after[1] - before[1]) / max(1, after[0] - before[0])
                 base = base or per
-                lines.append(f"| {mp:g} MP | {per:,.0f} | {per / base:.2f}x |" + ("" if r.status_code == 200 else " (run failed)"))
+                lines.append(
+                    f"| {mp:g} MP | {per:,.0f} | {per / base:.2f}x |"
+                    + ("" if r.status_code == 200 else " (run failed)")
+                )
         server.should_exit = True
         agent.close()
     return lines + [""] + over_capacity()
@@ -126,8 +142,9 @@ def over_capacity(sessions: int = 30) -> list[str]:
                 ref = c.post(f"/v1/sessions/o{i}/media", content=small).json()
                 while True:
                     start = time.perf_counter()
-                    r = c.post(f"/v1/sessions/o{i}/runs", json={"text": "segment the red disc, then describe it",
-                                                               "image": ref})
+                    r = c.post(
+                        f"/v1/sessions/o{i}/runs", json={"text": "segment the red disc, then describe it", "image": ref}
+                    )
                     took = time.perf_counter() - start
                     with lock:
                         (admitted if r.status_code == 200 else refused_wait).append(took)
@@ -149,8 +166,10 @@ def over_capacity(sessions: int = 30) -> list[str]:
             list(pool.map(session, range(sessions)))
         done.set()
         prober.join()
-        turns = sum(len(agent.graph.get_state({"configurable": {"thread_id": f"t{_owner()}-o{i}"}}).values.get("history", []))
-                    for i in range(sessions))
+        turns = sum(
+            len(agent.graph.get_state({"configurable": {"thread_id": f"t{_owner()}-o{i}"}}).values.get("history", []))
+            for i in range(sessions)
+        )
         server.should_exit = True
         agent.close()
 
@@ -158,13 +177,16 @@ def over_capacity(sessions: int = 30) -> list[str]:
         v = sorted(values)
         return v[min(len(v) - 1, int(q * len(v)))] if v else float("nan")
 
-    return [f"Over capacity: {sessions} concurrent sessions, default limits (2 running, 8 queued), clients retry on 429",
-            "| admitted turns | 429 answers | p99 admitted s | p99 429 answer s | health p50 / p99 s | turns lost |",
-            "|---|---|---|---|---|---|",
-            f"| {len(admitted)} | {len(refused_wait)} | {p(admitted, 0.99):.2f} | {p(refused_wait, 0.99):.3f} | "
-            f"{p(health, 0.5):.3f} / {p(health, 0.99):.3f} | {sessions - turns} |",
-            "", "(clients, server and runs share one Python process and 2 cores here: health waits for the GIL "
-                "behind the CPU-bound runs, not behind a queue)"]
+    return [
+        f"Over capacity: {sessions} concurrent sessions, default limits (2 running, 8 queued), clients retry on 429",
+        "| admitted turns | 429 answers | p99 admitted s | p99 429 answer s | health p50 / p99 s | turns lost |",
+        "|---|---|---|---|---|---|",
+        f"| {len(admitted)} | {len(refused_wait)} | {p(admitted, 0.99):.2f} | {p(refused_wait, 0.99):.3f} | "
+        f"{p(health, 0.5):.3f} / {p(health, 0.99):.3f} | {sessions - turns} |",
+        "",
+        "(clients, server and runs share one Python process and 2 cores here: health waits for the GIL "
+        "behind the CPU-bound runs, not behind a queue)",
+    ]
 
 
 def _owner() -> str:

@@ -53,9 +53,18 @@ def main() -> None:
         for mp in sizes:
             path = photo(mp, Path(tmp))
             for text in REQUESTS:
-                out = subprocess.run([sys.executable, "-c", CHILD, str(path), text], capture_output=True, text=True,
-                                     env={**os.environ, "HF_HUB_OFFLINE": "1"}, timeout=1200)
-                res = json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else {"error": out.stderr[-300:]}
+                out = subprocess.run(
+                    [sys.executable, "-c", CHILD, str(path), text],
+                    capture_output=True,
+                    text=True,
+                    env={**os.environ, "HF_HUB_OFFLINE": "1"},
+                    timeout=1200,
+                )
+                res = (
+                    json.loads(out.stdout.strip().splitlines()[-1])
+                    if out.returncode == 0
+                    else {"error": out.stderr[-300:]}
+                )
                 rows.append({"mp": mp, "request": text, **res})
     print(f"{'MP':>5}  {'request':52} {'turn s':>7} {'edit s':>7} {'peak MB':>8}")
     for r in rows:

@@ -37,9 +37,11 @@ def main() -> list[str]:
 
         img = str(save_png(data.chelsea(), Path(d) / "cat.png"))
         run_s = timed([CLI, "run", "--quiet", "--json", "--image", img, "--out", d, "segment the cat"], 3)
-        probe = ("import sys\nfrom vitron_agent import Agent\n"
-                 f"Agent(data_dir={d!r}).run('segment the cat, then make it purple', image={img!r})\n"
-                 "print(sorted(m for m in ('torch','transformers','diffusers') if m in sys.modules))")
+        probe = (
+            "import sys\nfrom vitron_agent import Agent\n"
+            f"Agent(data_dir={d!r}).run('segment the cat, then make it purple', image={img!r})\n"
+            "print(sorted(m for m in ('torch','transformers','diffusers') if m in sys.modules))"
+        )
         heavy = subprocess.run([PY, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
     lines += [
         "| what | median s | vs `python -c pass` |",

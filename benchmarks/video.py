@@ -45,7 +45,9 @@ print(hwm)
 
 def _peak_kb(frames: int) -> int:
     with tempfile.TemporaryDirectory() as root:
-        out = subprocess.run([sys.executable, "-c", _CHILD, str(frames), root], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(frames), root], capture_output=True, text=True, check=True
+        )
     return int(out.stdout.strip())
 
 
@@ -96,8 +98,11 @@ def sam_fps(arch: str, n: int) -> dict[str, float]:
         warmup = store.put_video(iter(frames[:2]), 25.0)
         uncached(ctx, video=warmup.model_dump(), box=box)  # load the model once, outside the timings
         out = {}
-        for label, tool in (("cache cold (encode + store)", cached), ("cache warm (decoder only)", cached),
-                            ("cache off", uncached)):
+        for label, tool in (
+            ("cache cold (encode + store)", cached),
+            ("cache warm (decoder only)", cached),
+            ("cache off", uncached),
+        ):
             t = time.perf_counter()
             tool(ctx, video=video.model_dump(), box=box)
             out[label] = n / (time.perf_counter() - t)
@@ -112,9 +117,14 @@ def main() -> list[str]:
         for label, fps in sam.items():
             lines.append(f"| SAM {arch} ({n} frames, 320x240), {label} | {fps:.2f} |")
         ratios.append(f"{arch}: {sam['cache warm (decoder only)'] / sam['cache off']:.2f}x")
-    lines += ["", "Warm frame cache vs cache off (a second track on the same video): " + ", ".join(ratios) + ". "
-              "The cold run also pays for writing each embedding durably (4 MB a frame for vit_b).", "",
-              "| clip length (320x240) | peak RSS ingest + sample 8 frames | vs 250 frames |", "|---|---|---|"]
+    lines += [
+        "",
+        "Warm frame cache vs cache off (a second track on the same video): " + ", ".join(ratios) + ". "
+        "The cold run also pays for writing each embedding durably (4 MB a frame for vit_b).",
+        "",
+        "| clip length (320x240) | peak RSS ingest + sample 8 frames | vs 250 frames |",
+        "|---|---|---|",
+    ]
     base = None
     for n in (250, 1000, 2000):
         kb = _peak_kb(n)

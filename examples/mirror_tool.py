@@ -1,7 +1,7 @@
 """Add a tool and the sentence that calls it, in one module (README: "Add a tool").
 
-    VITRON_TOOL_MODULES=examples/mirror_tool.py vitron-agent plan --input image "mirror it"
-    VITRON_TOOL_MODULES=examples/mirror_tool.py vitron-agent run --image photo.jpg "mirror it, then describe it"
+VITRON_TOOL_MODULES=examples/mirror_tool.py vitron-agent plan --input image "mirror it"
+VITRON_TOOL_MODULES=examples/mirror_tool.py vitron-agent run --image photo.jpg "mirror it, then describe it"
 """
 
 import numpy as np

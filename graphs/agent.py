@@ -31,8 +31,15 @@ from vitron_agent.graphs.execution import Dispatcher, StepRunner
 from vitron_agent.plan import Plan, dependencies, resolve_args, validate_plan
 from vitron_agent.planners.base import PlanRequest
 
-__all__ = ["AgentState", "build_agent_graph", "dispatch_ready", "route_after_validate", "route_after_execute",
-           "merge_records", "SCHEDULERS"]
+__all__ = [
+    "AgentState",
+    "build_agent_graph",
+    "dispatch_ready",
+    "route_after_validate",
+    "route_after_execute",
+    "merge_records",
+    "SCHEDULERS",
+]
 
 SCHEDULERS = ("dataflow", "waves")
 
@@ -78,8 +85,10 @@ def value_kind(value: Any) -> str:
 
 
 def input_kinds(inputs: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
-    return {ns: {name: value_kind(v) for name, v in values.items() if not name.startswith("_")}
-            for ns, values in inputs.items()}
+    return {
+        ns: {name: value_kind(v) for name, v in values.items() if not name.startswith("_")}
+        for ns, values in inputs.items()
+    }
 
 
 def step_signature(step: dict[str, Any]) -> str:
@@ -147,15 +156,25 @@ def dispatch_ready(state: AgentState) -> list[Send] | str:
         if step.id in records:
             continue
         if all(records.get(d, {}).get("status") == "ok" for d in deps[step.id]):
-            payload = {"session": state["session"], "step": _with_policy(step, records),
-                       "args": resolve_args(step.args, outputs)}
+            payload = {
+                "session": state["session"],
+                "step": _with_policy(step, records),
+                "args": resolve_args(step.args, outputs),
+            }
             sends.append(Send("run_step", payload))
     return sends or "respond"
 
 
 class _Nodes:
-    def __init__(self, toolbox, planner, runner: StepRunner, max_react_rounds: int = 4, max_parallel: int = 8,
-                 max_steps: int = 64):
+    def __init__(
+        self,
+        toolbox,
+        planner,
+        runner: StepRunner,
+        max_react_rounds: int = 4,
+        max_parallel: int = 8,
+        max_steps: int = 64,
+    ):
         self.toolbox = toolbox
         self.max_steps = max_steps
         self.planner = planner
@@ -172,41 +191,71 @@ class _Nodes:
         done = {sid: r for sid, r in records.items() if r.get("status") == "ok"}
         continuing = bool(state.get("replan"))
         previous = _plan(state) if continuing else None
-        request = PlanRequest(text=state["request"], inputs=input_kinds(state.get("inputs", {})),
-                              history=list(state.get("history", [])), feedback=list(state.get("problems", [])),
-                              attempt=state.get("repairs", 0),
-                              completed={sid: {n: o["kind"] for n, o in r.get("outputs", {}).items()} for sid, r in done.items()},
-                              session=state["session"], store=self.runner.store.for_session(state["session"]),
-                              values=state.get("inputs", {}),
-                              results={sid: {n: o["value"] for n, o in r.get("outputs", {}).items()} for sid, r in records.items()}
-                              if continuing else {},
-                              first_id=len(previous.steps) + 1 if previous else 1)
+        request = PlanRequest(
+            text=state["request"],
+            inputs=input_kinds(state.get("inputs", {})),
+            history=list(state.get("history", [])),
+            feedback=list(state.get("problems", [])),
+            attempt=state.get("repairs", 0),
+            completed={sid: {n: o["kind"] for n, o in r.get("outputs", {}).items()} for sid, r in done.items()},
+            session=state["session"],
+            store=self.runner.store.for_session(state["session"]),
+            values=state.get("inputs", {}),
+            results={sid: {n: o["value"] for n, o in r.get("outputs", {}).items()} for sid, r in records.items()}
+            if continuing
+            else {},
+            first_id=len(previous.steps) + 1 if previous else 1,
+        )
         try:
             plan = self.planner.plan(request, self.toolbox)
             plan = plan if isinstance(plan, Plan) else Plan.model_validate(plan)
         except PlannerError as exc:
             if previous is not None:  # the steps so far stand; say why it stopped
-                return {"plan": previous.model_copy(update={"notes": [*previous.notes, f"The planner failed: {exc}"]})
-                        .model_dump(), "replan": False, "react_done": True, "problems": []}
-            return {"plan": {"steps": [], "answer": f"The planner failed: {exc}"}, "problems": [],
-                    "records": Overwrite({})}
+                return {
+                    "plan": previous.model_copy(
+                        update={"notes": [*previous.notes, f"The planner failed: {exc}"]}
+                    ).model_dump(),
+                    "replan": False,
+                    "react_done": True,
+                    "problems": [],
+                }
+            return {
+                "plan": {"steps": [], "answer": f"The planner failed: {exc}"},
+                "problems": [],
+                "records": Overwrite({}),
+            }
         except PlanValidationError as exc:
-            return {"plan": (previous or Plan()).model_dump(), "problems": exc.problems, "replan": False,
-                    **({} if previous else {"records": Overwrite({})})}
+            return {
+                "plan": (previous or Plan()).model_dump(),
+                "problems": exc.problems,
+                "replan": False,
+                **({} if previous else {"records": Overwrite({})}),
+            }
         except ValueError as exc:  # pydantic ValidationError of a malformed plan dict
-            return {"plan": (previous or Plan()).model_dump(), "problems": [f"the plan is malformed: {exc}"],
-                    "replan": False, **({} if previous else {"records": Overwrite({})})}
+            return {
+                "plan": (previous or Plan()).model_dump(),
+                "problems": [f"the plan is malformed: {exc}"],
+                "replan": False,
+                **({} if previous else {"records": Overwrite({})}),
+            }
         if previous is not None:
             if not plan.steps:  # the planner is done: its words are the answer
-                merged = previous.model_copy(update={"answer": plan.answer or previous.answer,
-                                                     "notes": [*previous.notes, *plan.notes]})
+                merged = previous.model_copy(
+                    update={"answer": plan.answer or previous.answer, "notes": [*previous.notes, *plan.notes]}
+                )
                 return {"plan": merged.model_dump(), "replan": False, "react_done": True, "problems": []}
-            merged = Plan(steps=[*previous.steps, *plan.steps], answer=plan.answer or previous.answer,
-                          notes=[*previous.notes, *plan.notes])
+            merged = Plan(
+                steps=[*previous.steps, *plan.steps],
+                answer=plan.answer or previous.answer,
+                notes=[*previous.notes, *plan.notes],
+            )
             return {"plan": merged.model_dump(), "replan": False, "problems": []}
         new_sigs = {s.id: step_signature(s.model_dump()) for s in plan.steps}
-        kept = {sid: rec for sid, rec in records.items()
-                if rec.get("status") == "ok" and new_sigs.get(sid) == rec.get("sig")}
+        kept = {
+            sid: rec
+            for sid, rec in records.items()
+            if rec.get("status") == "ok" and new_sigs.get(sid) == rec.get("sig")
+        }
         return {"plan": plan.model_dump(), "problems": [], "records": Overwrite(kept)}
 
     def validate_node(self, state: AgentState) -> dict[str, Any]:
@@ -215,8 +264,10 @@ class _Nodes:
         plan = _plan(state)
         problems = validate_plan(plan, self.toolbox, input_kinds(state.get("inputs", {})))
         if len(plan.steps) > self.max_steps:
-            problems.append(f"the plan has {len(plan.steps)} steps; this agent runs at most {self.max_steps} a turn "
-                            "([agent] max_plan_steps): split the request into several turns")
+            problems.append(
+                f"the plan has {len(plan.steps)} steps; this agent runs at most {self.max_steps} a turn "
+                "([agent] max_plan_steps): split the request into several turns"
+            )
         if problems:
             return {"problems": problems, "repairs": state.get("repairs", 0) + 1}
         return {"problems": []}
@@ -240,7 +291,9 @@ class _Nodes:
                 self._plans.popitem(last=False)
         return parsed
 
-    def _mark_skipped(self, plan: Plan, records: dict[str, Any], deps: dict[str, set[str]] | None = None) -> dict[str, Any]:
+    def _mark_skipped(
+        self, plan: Plan, records: dict[str, Any], deps: dict[str, set[str]] | None = None
+    ) -> dict[str, Any]:
         """Records for every step whose dependencies failed or were skipped (to a fixpoint);
         ``records`` is updated in place."""
         deps = deps if deps is not None else dependencies(plan)
@@ -263,13 +316,18 @@ class _Nodes:
         result: dict[str, Any] = {}
         if not all(s.id in records for s in plan.steps):
             return result
-        arg_errors = [f"step {r['id']} ({r['tool']}): {r['error']}" for r in records.values()
-                      if r.get("error_kind") == "argument"]
+        arg_errors = [
+            f"step {r['id']} ({r['tool']}): {r['error']}" for r in records.values() if r.get("error_kind") == "argument"
+        ]
         if arg_errors and state.get("repairs", 0) < state.get("max_repairs", 2):
             result["problems"] = arg_errors
             result["repairs"] = state.get("repairs", 0) + 1
-        elif (getattr(self.planner, "react", False) and plan.steps and not state.get("react_done")
-              and state.get("react_round", 0) < self.max_react_rounds):
+        elif (
+            getattr(self.planner, "react", False)
+            and plan.steps
+            and not state.get("react_done")
+            and state.get("react_round", 0) < self.max_react_rounds
+        ):
             result["replan"] = True  # step-by-step mode: the planner sees the results and may go on
             result["react_round"] = state.get("react_round", 0) + 1
         return result
@@ -298,7 +356,7 @@ class _Nodes:
             if all(records.get(d, {}).get("status") == "ok" for d in deps[step.id]):
                 ready.append((key, step))
         if len(ready) == 1 and not self.dispatcher.running(keys):  # a chain: run it here, no hand-off
-            (key, step), = ready
+            ((key, step),) = ready
             record = self.runner.run(session, _with_policy(step, records), resolve_args(step.args, outputs))
             finished = {key: record}
         else:
@@ -347,13 +405,25 @@ class _Nodes:
         records = state.get("records", {})
         answer = compose_answer(plan, records, state.get("problems", []))
         last = next_turn_inputs(plan, records, state.get("inputs", {}))
-        turn = {"request": state["request"], "answer": answer, "at": time.time(),
-                "steps": [{"id": s.id, "tool": s.tool, "status": records.get(s.id, {}).get("status")} for s in plan.steps]}
+        turn = {
+            "request": state["request"],
+            "answer": answer,
+            "at": time.time(),
+            "steps": [{"id": s.id, "tool": s.tool, "status": records.get(s.id, {}).get("status")} for s in plan.steps],
+        }
         return {"answer": answer, "last": last, "history": [turn]}
 
 
-def build_agent_graph(toolbox, planner, runner: StepRunner, checkpointer=None, max_react_rounds: int = 4,
-                      scheduler: str = "dataflow", max_parallel: int = 8, max_steps: int = 64):
+def build_agent_graph(
+    toolbox,
+    planner,
+    runner: StepRunner,
+    checkpointer=None,
+    max_react_rounds: int = 4,
+    scheduler: str = "dataflow",
+    max_parallel: int = 8,
+    max_steps: int = 64,
+):
     """Compile the agent StateGraph. ``runner`` executes one step (tool lookup, store,
     timeout, progress events); ``checkpointer`` is any LangGraph saver or None; a planner
     with ``react = True`` sees the results and may extend the plan up to ``max_react_rounds`` times.
@@ -370,8 +440,9 @@ def build_agent_graph(toolbox, planner, runner: StepRunner, checkpointer=None, m
     g.add_edge(START, "planner")
     g.add_edge("planner", "validate")
     run = "execute" if scheduler == "dataflow" else "schedule"
-    g.add_conditional_edges("validate", lambda s: _renamed(route_after_validate(s), run),
-                            ["planner", "review", run, "respond"])
+    g.add_conditional_edges(
+        "validate", lambda s: _renamed(route_after_validate(s), run), ["planner", "review", run, "respond"]
+    )
     g.add_conditional_edges("review", lambda s: _renamed(route_after_review(s), run), ["validate", run, "respond"])
     if scheduler == "dataflow":
         g.add_node("execute", nodes.execute_node)

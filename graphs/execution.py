@@ -87,7 +87,9 @@ def run_with_timeout(fn, timeout: float | None, cancelled: threading.Event) -> A
 
 
 def _is_oom(exc: BaseException) -> bool:
-    return isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryError" or "out of memory" in str(exc).lower()
+    return (
+        isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryError" or "out of memory" in str(exc).lower()
+    )
 
 
 class StepRecord(BaseModel):
@@ -117,8 +119,14 @@ class StepRunner:
         settings: tool name -> its vitron.toml table, handed to the tool as ``ctx.settings``.
     """
 
-    def __init__(self, toolbox: Toolbox, store, default_timeout: float | None = 300.0,
-                 timeouts: dict[str, float] | None = None, settings: dict[str, dict[str, Any]] | None = None):
+    def __init__(
+        self,
+        toolbox: Toolbox,
+        store,
+        default_timeout: float | None = 300.0,
+        timeouts: dict[str, float] | None = None,
+        settings: dict[str, dict[str, Any]] | None = None,
+    ):
         self.toolbox = toolbox
         self.store = store
         self.default_timeout = default_timeout
@@ -141,18 +149,35 @@ class StepRunner:
         record = StepRecord(id=sid, tool=name, args=step.get("args", {}), after=step.get("after", []))
         if step.get("held"):  # the destructive-edit policy (graphs/policy.py): not run at all
             record.fail("held", step["held"], status="skipped")
-            writer({"type": "step_finished", "step": sid, "tool": name, "status": record.status,
-                    "error": record.error, "seconds": 0.0, "outputs": {}})
+            writer(
+                {
+                    "type": "step_finished",
+                    "step": sid,
+                    "tool": name,
+                    "status": record.status,
+                    "error": record.error,
+                    "seconds": 0.0,
+                    "outputs": {},
+                }
+            )
             return record.model_dump()
         writer({"type": "step_started", "step": sid, "tool": name})
         tool = self.toolbox.get(name)
 
         def progress(fraction: float, message: str = "") -> None:
-            writer({"type": "progress", "step": sid, "tool": name,
-                    "fraction": max(0.0, min(1.0, float(fraction))), "message": message})
+            writer(
+                {
+                    "type": "progress",
+                    "step": sid,
+                    "tool": name,
+                    "fraction": max(0.0, min(1.0, float(fraction))),
+                    "message": message,
+                }
+            )
 
-        ctx = ToolContext(store=self.store.for_session(session), step_id=sid,
-                          settings=self.settings.get(name, {}), progress=progress)
+        ctx = ToolContext(
+            store=self.store.for_session(session), step_id=sid, settings=self.settings.get(name, {}), progress=progress
+        )
         timeout = self.timeout_for(tool)
         start = time.perf_counter()
         try:
@@ -169,8 +194,17 @@ class StepRunner:
                 raise
             record.fail("oom", OUT_OF_MEMORY.format(error=exc))
         record.seconds = round(time.perf_counter() - start, 4)
-        writer({"type": "step_finished", "step": sid, "tool": name, "status": record.status,
-                "error": record.error, "seconds": record.seconds, "outputs": record.outputs})
+        writer(
+            {
+                "type": "step_finished",
+                "step": sid,
+                "tool": name,
+                "status": record.status,
+                "error": record.error,
+                "seconds": record.seconds,
+                "outputs": record.outputs,
+            }
+        )
         return record.model_dump()
 
     @staticmethod

@@ -52,9 +52,42 @@ def _said(how: str, target: str) -> str:
 
 
 TINY = 0.005  # a named target's mask under this share of the image is suspect
-SMALL_BY_NATURE = ("eye", "mouth", "nose", "ear", "lip", "ball", "phone", "remote", "mouse", "ring", "button", "coin",
-                   "star", "dot", "spot", "logo", "sign", "light", "bird", "insect", "bee", "fly", "key", "pen",
-                   "badge", "patch", "text", "letter", "word", "number", "plate", "tie", "watch", "earring")
+SMALL_BY_NATURE = (
+    "eye",
+    "mouth",
+    "nose",
+    "ear",
+    "lip",
+    "ball",
+    "phone",
+    "remote",
+    "mouse",
+    "ring",
+    "button",
+    "coin",
+    "star",
+    "dot",
+    "spot",
+    "logo",
+    "sign",
+    "light",
+    "bird",
+    "insect",
+    "bee",
+    "fly",
+    "key",
+    "pen",
+    "badge",
+    "patch",
+    "text",
+    "letter",
+    "word",
+    "number",
+    "plate",
+    "tie",
+    "watch",
+    "earring",
+)
 
 
 def tiny_mask(record: dict[str, Any]) -> tuple[str, float] | None:
@@ -83,9 +116,11 @@ def hold_reason(step: dict[str, Any], records: dict[str, dict[str, Any]]) -> str
     for name in ("mask", "track"):  # any edit on a suspiciously tiny mask of a named target waits
         ref = parse_ref(step["args"].get(name))
         if ref and ref[0] in records and (tiny := tiny_mask(records[ref[0]])) is not None:
-            return (f"held back: the mask of {tiny[0]!r} covers only {100 * tiny[1]:.2f}% of the picture, which is "
-                    "probably not it. Mark it with a point or a box (--point X,Y / --box X1,Y1,X2,Y2, or a click in "
-                    "the UI)")
+            return (
+                f"held back: the mask of {tiny[0]!r} covers only {100 * tiny[1]:.2f}% of the picture, which is "
+                "probably not it. Mark it with a point or a box (--point X,Y / --box X1,Y1,X2,Y2, or a click in "
+                "the UI)"
+            )
     if op not in DESTRUCTIVE:
         return None
     for name in ("mask", "track"):
@@ -96,9 +131,11 @@ def hold_reason(step: dict[str, Any], records: dict[str, dict[str, Any]]) -> str
         if found is not None:
             how, target, did = found
             took = did.removeprefix("took ")
-            return (f"held back: {_said(how, target)}, and to {DESTRUCTIVE[op]} what I found instead ({took}) could "
-                    f"destroy the wrong thing. Mark it with a point or a box (--point X,Y / --box X1,Y1,X2,Y2, or a "
-                    f"click in the UI), say \"the main object\", or configure [tools.ground]")
+            return (
+                f"held back: {_said(how, target)}, and to {DESTRUCTIVE[op]} what I found instead ({took}) could "
+                f"destroy the wrong thing. Mark it with a point or a box (--point X,Y / --box X1,Y1,X2,Y2, or a "
+                f'click in the UI), say "the main object", or configure [tools.ground]'
+            )
     return None
 
 
@@ -112,14 +149,20 @@ def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:
         found = _assumed(rec)
         if found is not None:
             how, target, did = found
-            out.append(f"{_said(how, target)}, so I {did} ({step.id}) — give a point or a box, or configure "
-                       "[tools.ground].")
+            out.append(
+                f"{_said(how, target)}, so I {did} ({step.id}) — give a point or a box, or configure [tools.ground]."
+            )
         if (tiny := tiny_mask({**rec, "tool": step.tool, "args": step.args})) is not None:
-            out.append(f"The mask of {tiny[0]!r} ({step.id}) covers only {100 * tiny[1]:.2f}% of the picture: it is "
-                       "probably not what you meant; give a point or a box.")
+            out.append(
+                f"The mask of {tiny[0]!r} ({step.id}) covers only {100 * tiny[1]:.2f}% of the picture: it is "
+                "probably not what you meant; give a point or a box."
+            )
         if rec.get("error_kind") == "held":
-            out.append(f"I did not run {step.id} ({step.tool} {step.args.get('operation', '')}): "
-                       + str(rec.get("error", "")).removeprefix("held back: ") + ".")
+            out.append(
+                f"I did not run {step.id} ({step.tool} {step.args.get('operation', '')}): "
+                + str(rec.get("error", "")).removeprefix("held back: ")
+                + "."
+            )
     for note in plan.notes:
         if note.startswith(("I did not understand", "I read ")):
             out.append(note)

@@ -33,8 +33,11 @@ def summarise_outputs(record: dict[str, Any]) -> str:
         elif kind == "number" and not isinstance(value, bool):
             scalars.append(f"{name} {value:g}")
     method = record.get("outputs", {}).get("method", {})
-    if method.get("kind") == "text" and method.get("value") and any(k in ("mask", "track") for k in
-                                                                     (o["kind"] for o in record["outputs"].values())):
+    if (
+        method.get("kind") == "text"
+        and method.get("value")
+        and any(k in ("mask", "track") for k in (o["kind"] for o in record["outputs"].values()))
+    ):
         parts.append(f"by {str(method['value']).split(';')[0]}")  # which model or heuristic made the mask
     return ", ".join(parts or scalars)
 
@@ -45,7 +48,10 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
         listed = "\n".join(f"- {p}" for p in problems)
         return f"I could not make a valid plan for this request. Problems:\n{listed}"
     if not plan.steps:
-        return "\n".join([*([plan.answer] if plan.answer else []), *plan.notes]) or "There is nothing to do for this request."
+        return (
+            "\n".join([*([plan.answer] if plan.answer else []), *plan.notes])
+            or "There is nothing to do for this request."
+        )
     texts, done, failed, skipped = [], [], [], []
     for step in plan.steps:
         rec = records.get(step.id)
@@ -53,7 +59,9 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
             skipped.append(step.id)
             continue
         if rec["status"] == "ok":
-            text = next((o["value"] for n, o in rec["outputs"].items() if n in ("text", "answer") and o["kind"] == "text"), None)
+            text = next(
+                (o["value"] for n, o in rec["outputs"].items() if n in ("text", "answer") and o["kind"] == "text"), None
+            )
             if text:
                 texts.append(str(text))
             elif step.tool == "read_text":
@@ -79,7 +87,9 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
     return "\n".join(parts)
 
 
-def next_turn_inputs(plan: Plan, records: dict[str, dict[str, Any]], inputs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def next_turn_inputs(
+    plan: Plan, records: dict[str, dict[str, Any]], inputs: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     """The latest image, mask, box, text ... of this turn (falling back to the earlier
     ``last`` and this turn's inputs), which the next turn sees as ``$last.<kind>``."""
     last: dict[str, Any] = dict(inputs.get("last", {}))

@@ -19,8 +19,9 @@ def load(name: str) -> str:
     try:
         return resources.files(__name__).joinpath(f"{name}.txt").read_text("utf-8")
     except FileNotFoundError:
-        available = sorted(p.name.removesuffix(".txt") for p in resources.files(__name__).iterdir()
-                           if p.name.endswith(".txt"))
+        available = sorted(
+            p.name.removesuffix(".txt") for p in resources.files(__name__).iterdir() if p.name.endswith(".txt")
+        )
         raise KeyError(f"no prompt template {name!r}; available: {', '.join(available)}") from None
 
 
@@ -43,10 +44,25 @@ def render_planner_prompt(toolbox: Any, inputs: dict[str, dict[str, str]], feedb
     if feedback:
         fb = "Your previous plan had these problems; fix all of them:\n" + "\n".join(f"- {p}" for p in feedback)
     return Template(load("planner")).substitute(
-        tools=tools_block(toolbox), inputs=", ".join(available) or "none", feedback=fb,
-        example=json.dumps({"steps": [
-            {"id": "s1", "tool": "segment", "args": {"image": "$input.image", "target": "the cat"}},
-            {"id": "s2", "tool": "edit", "args": {"image": "$input.image", "mask": "$s1.mask",
-                                                  "operation": "recolor", "color": "purple"}},
-            {"id": "s3", "tool": "describe", "args": {"image": "$s2.image", "mask": "$s1.mask"}}]}),
+        tools=tools_block(toolbox),
+        inputs=", ".join(available) or "none",
+        feedback=fb,
+        example=json.dumps(
+            {
+                "steps": [
+                    {"id": "s1", "tool": "segment", "args": {"image": "$input.image", "target": "the cat"}},
+                    {
+                        "id": "s2",
+                        "tool": "edit",
+                        "args": {
+                            "image": "$input.image",
+                            "mask": "$s1.mask",
+                            "operation": "recolor",
+                            "color": "purple",
+                        },
+                    },
+                    {"id": "s3", "tool": "describe", "args": {"image": "$s2.image", "mask": "$s1.mask"}},
+                ]
+            }
+        ),
     )

@@ -79,5 +79,8 @@ def image_tool(name: str, run):
         out = run(inp, ctx)
         return out if out is not None else ImageOut(image=inp.image)
 
-    return type(f"{name.title()}Tool", (VisionTool,), {"name": name, "description": f"test tool {name}",
-                                                       "Input": ImageIn, "Output": ImageOut, "run": call})()
+    return type(
+        f"{name.title()}Tool",
+        (VisionTool,),
+        {"name": name, "description": f"test tool {name}", "Input": ImageIn, "Output": ImageOut, "run": call},
+    )()

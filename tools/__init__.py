@@ -4,8 +4,18 @@ The cv backends (OpenCV / scikit-image heuristics, no weights) are the embedded
 default; importing this package imports neither OpenCV nor any model library.
 """
 
-__all__ = ["CvSegmentTool", "CvEditTool", "CvDescribeTool", "CvCountTool", "CvTrackTool", "CvEditVideoTool",
-           "CvDescribeVideoTool", "FrameTool", "CvAnimateTool", "default_tools"]
+__all__ = [
+    "CvSegmentTool",
+    "CvEditTool",
+    "CvDescribeTool",
+    "CvCountTool",
+    "CvTrackTool",
+    "CvEditVideoTool",
+    "CvDescribeVideoTool",
+    "FrameTool",
+    "CvAnimateTool",
+    "default_tools",
+]
 
 
 def default_tools() -> list:
@@ -21,9 +31,17 @@ def default_tools() -> list:
 def __getattr__(name: str):
     import importlib
 
-    modules = {"CvSegmentTool": "segment", "CvEditTool": "edit", "CvDescribeTool": "describe", "CvCountTool": "describe",
-               "CvTrackTool": "track", "CvEditVideoTool": "video", "CvDescribeVideoTool": "video", "FrameTool": "video",
-               "CvAnimateTool": "video"}
+    modules = {
+        "CvSegmentTool": "segment",
+        "CvEditTool": "edit",
+        "CvDescribeTool": "describe",
+        "CvCountTool": "describe",
+        "CvTrackTool": "track",
+        "CvEditVideoTool": "video",
+        "CvDescribeVideoTool": "video",
+        "FrameTool": "video",
+        "CvAnimateTool": "video",
+    }
     if name in modules:
         return getattr(importlib.import_module(f"vitron_agent.tools.{modules[name]}"), name)
     raise AttributeError(f"module 'vitron_agent.tools' has no attribute {name!r}")

@@ -11,8 +11,21 @@ import re
 
 import numpy as np
 
-__all__ = ["check_color", "COLORS", "SYNONYMS", "SHADES", "SHADE_WORDS", "shade_rgb", "normalise_color", "color_mask", "color_distance", "name_colors", "rgb_to_lab",
-           "parse_color_value", "shade_phrase"]
+__all__ = [
+    "check_color",
+    "COLORS",
+    "SYNONYMS",
+    "SHADES",
+    "SHADE_WORDS",
+    "shade_rgb",
+    "normalise_color",
+    "color_mask",
+    "color_distance",
+    "name_colors",
+    "rgb_to_lab",
+    "parse_color_value",
+    "shade_phrase",
+]
 
 # name -> reference RGB
 COLORS: dict[str, tuple[int, int, int]] = {
@@ -30,26 +43,83 @@ COLORS: dict[str, tuple[int, int, int]] = {
     "white": (255, 255, 255),
     "gray": (128, 128, 128),
 }
-SYNONYMS = {"grey": "gray", "violet": "purple", "teal": "cyan", "turquoise": "cyan", "gold": "yellow",
-            "golden": "yellow", "crimson": "red", "scarlet": "red", "navy": "blue", "lime": "green",
-            "silver": "gray", "tan": "brown", "beige": "brown", "lilac": "purple", "lavender": "purple",
-            "maroon": "red", "aqua": "cyan", "fuchsia": "magenta", "olive": "green"}
+SYNONYMS = {
+    "grey": "gray",
+    "violet": "purple",
+    "teal": "cyan",
+    "turquoise": "cyan",
+    "gold": "yellow",
+    "golden": "yellow",
+    "crimson": "red",
+    "scarlet": "red",
+    "navy": "blue",
+    "lime": "green",
+    "silver": "gray",
+    "tan": "brown",
+    "beige": "brown",
+    "lilac": "purple",
+    "lavender": "purple",
+    "maroon": "red",
+    "aqua": "cyan",
+    "fuchsia": "magenta",
+    "olive": "green",
+}
 
 # Named shades: the exact colour an edit paints (selection and naming use the base colour in SYNONYMS).
 SHADES: dict[str, tuple[int, int, int]] = {
-    "navy": (25, 35, 110), "teal": (0, 128, 128), "turquoise": (64, 210, 200), "gold": (212, 175, 55),
-    "golden": (212, 175, 55), "beige": (225, 205, 165), "olive": (110, 120, 35), "maroon": (120, 20, 35),
-    "crimson": (180, 20, 40), "scarlet": (235, 35, 20), "lavender": (190, 170, 230), "lilac": (200, 160, 220),
-    "tan": (210, 180, 140), "silver": (192, 192, 192), "peach": (255, 200, 160), "coral": (255, 127, 80),
-    "salmon": (250, 128, 114), "mint": (170, 240, 200), "khaki": (195, 176, 145), "cream": (255, 250, 220),
-    "ivory": (255, 255, 240), "burgundy": (128, 0, 32), "indigo": (75, 0, 130), "charcoal": (54, 60, 66),
-    "chocolate": (123, 63, 0), "lime": (90, 210, 40), "aqua": (0, 220, 220), "fuchsia": (230, 30, 200),
-    "violet": (140, 60, 200), "rust": (183, 65, 14), "mustard": (225, 173, 1), "emerald": (0, 155, 90),
-    "sky blue": (135, 200, 235), "royal blue": (45, 85, 200),
+    "navy": (25, 35, 110),
+    "teal": (0, 128, 128),
+    "turquoise": (64, 210, 200),
+    "gold": (212, 175, 55),
+    "golden": (212, 175, 55),
+    "beige": (225, 205, 165),
+    "olive": (110, 120, 35),
+    "maroon": (120, 20, 35),
+    "crimson": (180, 20, 40),
+    "scarlet": (235, 35, 20),
+    "lavender": (190, 170, 230),
+    "lilac": (200, 160, 220),
+    "tan": (210, 180, 140),
+    "silver": (192, 192, 192),
+    "peach": (255, 200, 160),
+    "coral": (255, 127, 80),
+    "salmon": (250, 128, 114),
+    "mint": (170, 240, 200),
+    "khaki": (195, 176, 145),
+    "cream": (255, 250, 220),
+    "ivory": (255, 255, 240),
+    "burgundy": (128, 0, 32),
+    "indigo": (75, 0, 130),
+    "charcoal": (54, 60, 66),
+    "chocolate": (123, 63, 0),
+    "lime": (90, 210, 40),
+    "aqua": (0, 220, 220),
+    "fuchsia": (230, 30, 200),
+    "violet": (140, 60, 200),
+    "rust": (183, 65, 14),
+    "mustard": (225, 173, 1),
+    "emerald": (0, 155, 90),
+    "sky blue": (135, 200, 235),
+    "royal blue": (45, 85, 200),
 }
-SYNONYMS.update({"peach": "orange", "coral": "orange", "salmon": "pink", "mint": "green", "khaki": "brown",
-                 "cream": "white", "ivory": "white", "burgundy": "red", "indigo": "purple", "charcoal": "gray",
-                 "chocolate": "brown", "rust": "orange", "mustard": "yellow", "emerald": "green"})
+SYNONYMS.update(
+    {
+        "peach": "orange",
+        "coral": "orange",
+        "salmon": "pink",
+        "mint": "green",
+        "khaki": "brown",
+        "cream": "white",
+        "ivory": "white",
+        "burgundy": "red",
+        "indigo": "purple",
+        "charcoal": "gray",
+        "chocolate": "brown",
+        "rust": "orange",
+        "mustard": "yellow",
+        "emerald": "green",
+    }
+)
 SHADE_WORDS = ("dark", "light", "pale", "deep", "bright", "vivid", "soft", "pastel")
 
 
@@ -85,8 +155,9 @@ def shade_rgb(name: str) -> tuple[int, int, int] | None:
         L, a, b = min(95.0, L + 25), a * k, b * k
     else:  # bright / vivid
         L, a, b = min(90.0, L + 8), a * 1.2, b * 1.2
-    out = cv2.cvtColor(np.array([[[L * 255 / 100, a + 128, b + 128]]], np.float32).clip(0, 255).astype(np.uint8),
-                       cv2.COLOR_LAB2RGB)[0, 0]
+    out = cv2.cvtColor(
+        np.array([[[L * 255 / 100, a + 128, b + 128]]], np.float32).clip(0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB
+    )[0, 0]
     return int(out[0]), int(out[1]), int(out[2])
 
 
@@ -104,7 +175,7 @@ def parse_color_value(value: str) -> tuple[int, int, int] | None:
     v = value.strip().lstrip("#")
     if len(v) == 6:
         try:
-            return tuple(int(v[i:i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+            return tuple(int(v[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
         except ValueError:
             return None
     return None
@@ -139,7 +210,11 @@ def color_distance(image: np.ndarray, name: str) -> np.ndarray:
 
 def _lut_index(image: np.ndarray) -> np.ndarray:
     img = np.asarray(image, dtype=np.uint8)
-    return (img[..., 0].astype(np.int32) >> 3) << 10 | (img[..., 1].astype(np.int32) >> 3) << 5 | (img[..., 2].astype(np.int32) >> 3)
+    return (
+        (img[..., 0].astype(np.int32) >> 3) << 10
+        | (img[..., 1].astype(np.int32) >> 3) << 5
+        | (img[..., 2].astype(np.int32) >> 3)
+    )
 
 
 _HUES = ("red", "orange", "yellow", "green", "cyan", "blue", "purple", "magenta")

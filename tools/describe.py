@@ -30,12 +30,22 @@ from vitron_agent.tools.colors import (
 )
 from vitron_agent.tools.masks import check_same_size, clean, components, position_name
 
-__all__ = ["DescribeInput", "DescribeOutput", "CvDescribeTool", "CountInput", "CountOutput", "CvCountTool",
-           "region_facts", "region_mask"]
+__all__ = [
+    "DescribeInput",
+    "DescribeOutput",
+    "CvDescribeTool",
+    "CountInput",
+    "CountOutput",
+    "CvCountTool",
+    "region_facts",
+    "region_mask",
+]
 
-CANNOT_ANSWER = ("The cv backend cannot answer that: it measures colours, brightness, size, position and shape "
-                 "but does not recognise objects. Configure a vision-language model ([tools.describe] backend) "
-                 "for open questions.")
+CANNOT_ANSWER = (
+    "The cv backend cannot answer that: it measures colours, brightness, size, position and shape "
+    "but does not recognise objects. Configure a vision-language model ([tools.describe] backend) "
+    "for open questions."
+)
 
 
 class DescribeInput(BaseModel):
@@ -93,7 +103,7 @@ def region_mask(store, shape: tuple[int, int], mask: MaskRef | None, box: Box | 
     region = store.get_mask(mask) if mask is not None else None
     if box is not None:
         b = np.zeros(shape, bool)
-        b[int(box.y1):int(np.ceil(box.y2)), int(box.x1):int(np.ceil(box.x2))] = True
+        b[int(box.y1) : int(np.ceil(box.y2)), int(box.x1) : int(np.ceil(box.x2))] = True
         region = b if region is None else region & b
     return region
 
@@ -142,14 +152,18 @@ def _answer(question: str, facts: dict, has_region: bool) -> str:
         main = facts["colors"][0][0]
         if share >= 0.25 or asked[-1] in (main, main_colour(facts["colors"])):
             return f"Yes: {subject.lower().replace('the ', 'the ', 1)} is {share:.0%} {asked[-1]} (colours: {_colors_phrase(facts['colors'])})."
-        return (f"No: {subject.lower()} is mostly {main}; {asked[-1]} covers {share:.0%} "
-                f"(colours: {_colors_phrase(facts['colors'])}).")
+        return (
+            f"No: {subject.lower()} is mostly {main}; {asked[-1]} covers {share:.0%} "
+            f"(colours: {_colors_phrase(facts['colors'])})."
+        )
     if re.search(r"\bcolou?rs?\b", q):
         chroma = main_colour(facts["colors"])
         shade = facts.get("shade", chroma)
         if chroma != facts["colors"][0][0]:
-            return (f"{subject} is {shade}: its main colour besides gray, black and white (shadows, metal, "
-                    f"highlights); colours: {_colors_phrase(facts['colors'])}.")
+            return (
+                f"{subject} is {shade}: its main colour besides gray, black and white (shadows, metal, "
+                f"highlights); colours: {_colors_phrase(facts['colors'])}."
+            )
         return f"{subject} is mostly {shade}; colours: {_colors_phrase(facts['colors'])}."
     if re.search(r"\bwhere\b|\bposition\b|\blocated\b", q) and has_region:
         return f"{subject} is at the {facts['position']} of the image, box {facts['box']}."
@@ -164,7 +178,9 @@ def _answer(question: str, facts: dict, has_region: bool) -> str:
     return CANNOT_ANSWER
 
 
-TEXT_QUESTION = re.compile(r"\b(?:say|says|said|written|writing|text|read|reads|spell|spells|words?|sign|label|caption on)\b", re.I)
+TEXT_QUESTION = re.compile(
+    r"\b(?:say|says|said|written|writing|text|read|reads|spell|spells|words?|sign|label|caption on)\b", re.I
+)
 
 
 def _read(image: np.ndarray, mask: np.ndarray | None) -> str | None:
@@ -177,8 +193,14 @@ def _read(image: np.ndarray, mask: np.ndarray | None) -> str | None:
 
     lines = read_lines(image)
     if mask is not None:
-        lines = [ln for ln in lines if mask[min(mask.shape[0] - 1, int((ln.box.y1 + ln.box.y2) / 2)),
-                                            min(mask.shape[1] - 1, int((ln.box.x1 + ln.box.x2) / 2))]]
+        lines = [
+            ln
+            for ln in lines
+            if mask[
+                min(mask.shape[0] - 1, int((ln.box.y1 + ln.box.y2) / 2)),
+                min(mask.shape[1] - 1, int((ln.box.x1 + ln.box.x2) / 2)),
+            ]
+        ]
     if not lines:
         return "I found no readable text" + (" in the region." if mask is not None else " in the image.")
     quoted = "; ".join(f'"{ln.text}"' for ln in lines)
@@ -188,19 +210,25 @@ def _read(image: np.ndarray, mask: np.ndarray | None) -> str | None:
 def describe_text(facts: dict, has_region: bool) -> str:
     w, h = facts["width"], facts["height"]
     if not has_region:
-        return (f"A {w}x{h} image, {_brightness_word(facts['lightness'])}, mostly "
-                f"{_colors_phrase(facts['colors'])}. (cv description: colours, brightness and geometry only; "
-                "no object recognition.)")
-    return (f"The selected region covers {100 * facts['area']:.1f}% of the {w}x{h} image, at the "
-            f"{facts['position']}; it is {facts['shape']}, {_brightness_word(facts['lightness'])}, and mostly "
+        return (
+            f"A {w}x{h} image, {_brightness_word(facts['lightness'])}, mostly "
             f"{_colors_phrase(facts['colors'])}. (cv description: colours, brightness and geometry only; "
-            "no object recognition.)")
+            "no object recognition.)"
+        )
+    return (
+        f"The selected region covers {100 * facts['area']:.1f}% of the {w}x{h} image, at the "
+        f"{facts['position']}; it is {facts['shape']}, {_brightness_word(facts['lightness'])}, and mostly "
+        f"{_colors_phrase(facts['colors'])}. (cv description: colours, brightness and geometry only; "
+        "no object recognition.)"
+    )
 
 
 class CvDescribeTool(VisionTool):
     name = "describe"
-    description = ("Describe an image or a region of it (mask or box), or answer a question about it. cv backend: "
-                   "colours, brightness, size, position and shape; no object recognition.")
+    description = (
+        "Describe an image or a region of it (mask or box), or answer a question about it. cv backend: "
+        "colours, brightness, size, position and shape; no object recognition."
+    )
     Input = DescribeInput
     Output = DescribeOutput
     backend = "cv"
@@ -226,10 +254,16 @@ class CvDescribeTool(VisionTool):
 
 class CountInput(BaseModel):
     image: ImageRef = Field(description="the image to count in")
-    color: str | None = Field(default=None, max_length=30, description=f"count regions of this colour ({', '.join(COLORS)})")
-    target: str | None = Field(default=None, max_length=200, description="what to count, in words (colour words are used)")
+    color: str | None = Field(
+        default=None, max_length=30, description=f"count regions of this colour ({', '.join(COLORS)})"
+    )
+    target: str | None = Field(
+        default=None, max_length=200, description="what to count, in words (colour words are used)"
+    )
     mask: MaskRef | None = Field(default=None, description="count only inside this region")
-    min_area: float = Field(default=0.0005, ge=0.0, le=0.5, description="ignore blobs smaller than this fraction of the image")
+    min_area: float = Field(
+        default=0.0005, ge=0.0, le=0.5, description="ignore blobs smaller than this fraction of the image"
+    )
 
 
 class CountOutput(BaseModel):
@@ -239,8 +273,11 @@ class CountOutput(BaseModel):
     method: str = Field(default="", description="how the regions were found and counted")
 
 
-GENERIC = re.compile(r"^(?:the\s+)?(?:(?:separate|distinct|different|individual)\s+)?(?:objects?|things?|items?|blobs?|regions?|"
-                     r"shapes?|spots?|dots?|circles?|discs?|disks?|areas?|parts?|pieces?|elements?)$", re.I)
+GENERIC = re.compile(
+    r"^(?:the\s+)?(?:(?:separate|distinct|different|individual)\s+)?(?:objects?|things?|items?|blobs?|regions?|"
+    r"shapes?|spots?|dots?|circles?|discs?|disks?|areas?|parts?|pieces?|elements?)$",
+    re.I,
+)
 
 
 def blob_masks(foreground: np.ndarray, min_pixels: int) -> list[np.ndarray]:
@@ -289,8 +326,10 @@ def standout_foreground(image: np.ndarray) -> np.ndarray:
 
 class CvCountTool(VisionTool):
     name = "count"
-    description = ("Count object-like blobs of a colour (or, with no colour, blobs that stand out from their "
-                   "surroundings), splitting touching ones. cv backend: not object recognition.")
+    description = (
+        "Count object-like blobs of a colour (or, with no colour, blobs that stand out from their "
+        "surroundings), splitting touching ones. cv backend: not object recognition."
+    )
     Input = CountInput
     Output = CountOutput
     backend = "cv"
@@ -303,7 +342,9 @@ class CvCountTool(VisionTool):
         h, w = image.shape[:2]
         color = normalise_color(inp.color) if inp.color else None
         if color is None and inp.target:
-            color = next((normalise_color(t) for t in re.findall(r"[a-z]+", inp.target.lower()) if normalise_color(t)), None)
+            color = next(
+                (normalise_color(t) for t in re.findall(r"[a-z]+", inp.target.lower()) if normalise_color(t)), None
+            )
         candidates = clean(color_mask(image, color)) if color else standout_foreground(image)
         if inp.mask is not None:
             candidates &= ctx.store.get_mask(inp.mask)
@@ -314,8 +355,11 @@ class CvCountTool(VisionTool):
         method = f"{what}: adaptive threshold, touching blobs split by a watershed"
         if noun and not GENERIC.match(noun):
             method += f"; it cannot recognise {noun!r} by name, so it counted every {'such blob' if color else 'blob'}"
-        text = f"I count {len(comps)} {what}" + (f" (for {inp.target.strip()!r})" if inp.target else "") + \
-            ". (cv count: object-like blobs, not recognised objects.)"
+        text = (
+            f"I count {len(comps)} {what}"
+            + (f" (for {inp.target.strip()!r})" if inp.target else "")
+            + ". (cv count: object-like blobs, not recognised objects.)"
+        )
         mask_ref = None
         if comps:
             mask_ref = ctx.store.put_mask(np.logical_or.reduce(comps), producer=ctx.step_id, image=inp.image)

@@ -35,19 +35,31 @@ from vitron_agent.tools.describe import (
 
 __all__ = ["EmbeddedCountTool", "EmbeddedDescribeTool", "IDENTITY", "NO_IDENTITY"]
 
-IDENTITY = re.compile(r"^\s*who\b|\bwhose\b|\bwho (?:is|are|was)\b|\bname of (?:this|that|the) (?:person|man|woman|guy)\b"
-                      r"|\b(?:identify|recogni[sz]e) (?:him|her|them|this person|the person|this man|this woman)\b"
-                      r"|\bwhich (?:celebrity|actor|actress|person)\b", re.I)
-NO_IDENTITY = ("I don't identify people: I can say that there is a person and where, not who it is.")
-WHAT_IS = re.compile(r"\bwhat(?:'s|s| is| are)?\s+(?:in|on)\b|\bwhat (?:animal|animals|object|objects|things?|vehicle|"
-                     r"vehicles|kind of|sort of|type of|do you see|can you see|is (?:this|that|it|shown|there))\b"
-                     r"|\bwhat(?:'s| is) (?:this|that|it)\b|\bwhat(?:'s| is) (?:shown|there|going on)\b"
-                     r"|\bwhat(?:'s| is) the (?:animal|object|thing|vehicle)\b", re.I)
-IS_THERE = re.compile(r"^\s*(?:is|are) there\b|^\s*(?:do|can) you see\b|^\s*does (?:it|the (?:image|photo|picture)) "
-                      r"(?:show|contain|have)\b", re.I)
-BLOB_LIKE = re.compile(r"\b(?:coins?|cells?|stars?|dots?|spots?|blobs?|nuclei|nucleus|bubbles?|circles?|discs?|disks?|"
-                       r"beads?|pills?|seeds?|grains?|pebbles?|stones?|holes?|objects?|things?|items?|regions?|shapes?|"
-                       r"particles?|colonies|colony|marbles?|candies|sweets)\b", re.I)
+IDENTITY = re.compile(
+    r"^\s*who\b|\bwhose\b|\bwho (?:is|are|was)\b|\bname of (?:this|that|the) (?:person|man|woman|guy)\b"
+    r"|\b(?:identify|recogni[sz]e) (?:him|her|them|this person|the person|this man|this woman)\b"
+    r"|\bwhich (?:celebrity|actor|actress|person)\b",
+    re.I,
+)
+NO_IDENTITY = "I don't identify people: I can say that there is a person and where, not who it is."
+WHAT_IS = re.compile(
+    r"\bwhat(?:'s|s| is| are)?\s+(?:in|on)\b|\bwhat (?:animal|animals|object|objects|things?|vehicle|"
+    r"vehicles|kind of|sort of|type of|do you see|can you see|is (?:this|that|it|shown|there))\b"
+    r"|\bwhat(?:'s| is) (?:this|that|it)\b|\bwhat(?:'s| is) (?:shown|there|going on)\b"
+    r"|\bwhat(?:'s| is) the (?:animal|object|thing|vehicle)\b",
+    re.I,
+)
+IS_THERE = re.compile(
+    r"^\s*(?:is|are) there\b|^\s*(?:do|can) you see\b|^\s*does (?:it|the (?:image|photo|picture)) "
+    r"(?:show|contain|have)\b",
+    re.I,
+)
+BLOB_LIKE = re.compile(
+    r"\b(?:coins?|cells?|stars?|dots?|spots?|blobs?|nuclei|nucleus|bubbles?|circles?|discs?|disks?|"
+    r"beads?|pills?|seeds?|grains?|pebbles?|stones?|holes?|objects?|things?|items?|regions?|shapes?|"
+    r"particles?|colonies|colony|marbles?|candies|sweets)\b",
+    re.I,
+)
 
 
 def _detector_ready(*names: str) -> bool:
@@ -61,7 +73,9 @@ def _inside(found: list, mask: np.ndarray | None) -> list:
     if mask is None:
         return found
     h, w = mask.shape
-    return [d for d in found if mask[min(h - 1, int((d.box.y1 + d.box.y2) / 2)), min(w - 1, int((d.box.x1 + d.box.x2) / 2))]]
+    return [
+        d for d in found if mask[min(h - 1, int((d.box.y1 + d.box.y2) / 2)), min(w - 1, int((d.box.x1 + d.box.x2) / 2))]
+    ]
 
 
 def _as_asked(d, labels: tuple[str, ...]) -> str:
@@ -72,13 +86,17 @@ def _as_asked(d, labels: tuple[str, ...]) -> str:
         alt = "".join(f"; or {k} {v:.2f}" for k, v in d.alternatives.items())
         return f"{_article(d.label)} {d.label} ({d.score:.2f}{alt})"
     lab = max(labels, key=lambda x: d.alternatives.get(x, 0.0))
-    return (f"{_article(lab)} {lab} ({d.alternatives.get(lab, 0.0):.2f}; the detector rates it {_article(d.label)} "
-            f"{d.label} {d.score:.2f} about as likely)")
+    return (
+        f"{_article(lab)} {lab} ({d.alternatives.get(lab, 0.0):.2f}; the detector rates it {_article(d.label)} "
+        f"{d.label} {d.score:.2f} about as likely)"
+    )
 
 
 class EmbeddedCountTool(CvCountTool):
-    description = ("Count things in an image: objects by name (people, cars, cups ... COCO's 80 classes) by detection, "
-                   "with scores; blob-like things (coins, cells, stars, coloured blobs) as blobs. Embedded NanoDet.")
+    description = (
+        "Count things in an image: objects by name (people, cars, cups ... COCO's 80 classes) by detection, "
+        "with scores; blob-like things (coins, cells, stars, coloured blobs) as blobs. Embedded NanoDet."
+    )
     backend = "embedded"
 
     def run(self, inp: CountInput, ctx: ToolContext) -> CountOutput:
@@ -92,14 +110,27 @@ class EmbeddedCountTool(CvCountTool):
             faces = detect_faces(image)
             if inp.mask is not None:
                 region = ctx.store.get_mask(inp.mask)
-                faces = [f for f in faces if region[min(region.shape[0] - 1, int((f.box[1] + f.box[3]) / 2)),
-                                                    min(region.shape[1] - 1, int((f.box[0] + f.box[2]) / 2))]]
+                faces = [
+                    f
+                    for f in faces
+                    if region[
+                        min(region.shape[0] - 1, int((f.box[1] + f.box[3]) / 2)),
+                        min(region.shape[1] - 1, int((f.box[0] + f.box[2]) / 2)),
+                    ]
+                ]
             scores = ", ".join(f"{f.score:.2f}" for f in faces)
-            mask_ref = (ctx.store.put_mask(face_mask(image.shape[:2], faces), producer=ctx.step_id, image=inp.image)
-                        if faces else None)
-            return CountOutput(count=len(faces), mask=mask_ref, method="BlazeFace faces scoring at least 0.7",
-                               text=f"I count {len(faces)} face{'s' if len(faces) != 1 else ''}"
-                                    + (f" (BlazeFace: {scores})." if faces else "."))
+            mask_ref = (
+                ctx.store.put_mask(face_mask(image.shape[:2], faces), producer=ctx.step_id, image=inp.image)
+                if faces
+                else None
+            )
+            return CountOutput(
+                count=len(faces),
+                mask=mask_ref,
+                method="BlazeFace faces scoring at least 0.7",
+                text=f"I count {len(faces)} face{'s' if len(faces) != 1 else ''}"
+                + (f" (BlazeFace: {scores})." if faces else "."),
+            )
         name = named(inp.target) if inp.target and not BLOB_LIKE.search(inp.target) else None
         if name is None or not _detector_ready():
             out = super().run(inp, ctx)
@@ -119,19 +150,28 @@ class EmbeddedCountTool(CvCountTool):
         unsure = [d for d in items if d.label not in name.labels]
         text = f"I count {len(items)} {plural(noun, len(items))}" + (f" (NanoDet: {listed})" if items else "")
         if unsure:
-            text += (f"; {len(unsure)} of them {'is' if len(unsure) == 1 else 'are'} uncertain: the detector rates "
-                     + ", ".join(f"{d.label} {d.score:.2f}" for d in unsure) + " about as likely")
+            text += (
+                f"; {len(unsure)} of them {'is' if len(unsure) == 1 else 'are'} uncertain: the detector rates "
+                + ", ".join(f"{d.label} {d.score:.2f}" for d in unsure)
+                + " about as likely"
+            )
         if not items:
             text += f". I found: {', '.join(d.describe() for d in found[:6]) or 'nothing I recognise'}"
         mask_ref = ctx.store.put_mask(mask_of(image, items), producer=ctx.step_id, image=inp.image) if items else None
-        return CountOutput(count=len(items), mask=mask_ref, text=text + ".",
-                           method=f"NanoDet detections of {' / '.join(name.labels)} scoring at least 0.3")
+        return CountOutput(
+            count=len(items),
+            mask=mask_ref,
+            text=text + ".",
+            method=f"NanoDet detections of {' / '.join(name.labels)} scoring at least 0.3",
+        )
 
 
 class EmbeddedDescribeTool(CvDescribeTool):
-    description = ("Describe an image or a region (mask or box), or answer a question about it: what is recognised "
-                   "(COCO's 80 classes, where, dominant colour, how sure), colours, brightness, size, position, text. "
-                   "Embedded NanoDet + measurements; not a captioning model.")
+    description = (
+        "Describe an image or a region (mask or box), or answer a question about it: what is recognised "
+        "(COCO's 80 classes, where, dominant colour, how sure), colours, brightness, size, position, text. "
+        "Embedded NanoDet + measurements; not a captioning model."
+    )
     backend = "embedded"
 
     def run(self, inp: DescribeInput, ctx: ToolContext) -> DescribeOutput:
@@ -143,7 +183,11 @@ class EmbeddedDescribeTool(CvDescribeTool):
         if not _detector_ready():
             return super().run(inp, ctx)
         plain = super().run(inp, ctx)
-        if q and (TEXT_QUESTION.search(q) or not (WHAT_IS.search(q) or IS_THERE.search(q))) and plain.text != CANNOT_ANSWER:
+        if (
+            q
+            and (TEXT_QUESTION.search(q) or not (WHAT_IS.search(q) or IS_THERE.search(q)))
+            and plain.text != CANNOT_ANSWER
+        ):
             return plain  # colour, position, size, brightness, text: measured answers
         from vitron_agent.tools.detector import detect_objects, named
         from vitron_agent.tools.recognise import caption
@@ -159,24 +203,37 @@ class EmbeddedDescribeTool(CvDescribeTool):
                 hits = [d for d in found if d.label in name.labels or set(d.alternatives) & set(name.labels)]
                 if hits:
                     return DescribeOutput(text=f"Yes: I see {', '.join(d.describe() for d in hits)}{where}.")
-                return DescribeOutput(text=f"I see no {name.word}{where} (I recognise: "
-                                           f"{', '.join(d.describe() for d in found[:6]) or 'nothing'}).")
+                return DescribeOutput(
+                    text=f"I see no {name.word}{where} (I recognise: "
+                    f"{', '.join(d.describe() for d in found[:6]) or 'nothing'})."
+                )
         asked = named(q) if q and WHAT_IS.search(q) else None
         if asked is not None:  # "what animal is this?": the detections of those classes, as asked
             hits = [d for d in found if d.label in asked.labels or set(d.alternatives) & set(asked.labels)]
             if not hits:
-                return DescribeOutput(text=f"I recognise no {asked.word}{where} (I see: "
-                                           f"{', '.join(d.describe() for d in found[:6]) or 'nothing I recognise'}).")
-            return DescribeOutput(text="It looks like " + "; ".join(_as_asked(d, asked.labels) for d in hits)
-                                  + f"{where} (NanoDet, COCO's 80 classes).")
+                return DescribeOutput(
+                    text=f"I recognise no {asked.word}{where} (I see: "
+                    f"{', '.join(d.describe() for d in found[:6]) or 'nothing I recognise'})."
+                )
+            return DescribeOutput(
+                text="It looks like "
+                + "; ".join(_as_asked(d, asked.labels) for d in hits)
+                + f"{where} (NanoDet, COCO's 80 classes)."
+            )
         said = caption(image, found) + where + "."
         if q and plain.text == CANNOT_ANSWER and not WHAT_IS.search(q):
-            return DescribeOutput(text=said + " I cannot answer more than that without a vision-language model "
-                                              "([tools.describe] backend).")
+            return DescribeOutput(
+                text=said + " I cannot answer more than that without a vision-language model "
+                "([tools.describe] backend)."
+            )
         if q:
             return DescribeOutput(text=said + " (NanoDet, COCO's 80 classes; it cannot name other things.)")
-        return DescribeOutput(text=said + " " + re.sub(r"\s*\(cv description:.*\)$", "", plain.text)
-                              + " (recognition: NanoDet, COCO's 80 classes; colours measured.)")
+        return DescribeOutput(
+            text=said
+            + " "
+            + re.sub(r"\s*\(cv description:.*\)$", "", plain.text)
+            + " (recognition: NanoDet, COCO's 80 classes; colours measured.)"
+        )
 
 
 register(Backend("describe", "embedded", EmbeddedDescribeTool, default=True))

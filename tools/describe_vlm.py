@@ -49,8 +49,10 @@ def focus_region(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 class VlmDescribeTool(ModelBacked, VisionTool):
     name = "describe"
-    description = ("Describe an image or a region of it (mask or box), or answer a question about it, with a "
-                   "vision-language model (LLaVA family).")
+    description = (
+        "Describe an image or a region of it (mask or box), or answer a question about it, with a "
+        "vision-language model (LLaVA family)."
+    )
     Input = DescribeInput
     Output = DescribeOutput
     backend = "transformers"
@@ -65,7 +67,9 @@ class VlmDescribeTool(ModelBacked, VisionTool):
         quiet_hf()
         from transformers import AutoModelForImageTextToText, AutoProcessor
 
-        model = AutoModelForImageTextToText.from_pretrained(self.checkpoint, dtype=self.torch_dtype, local_files_only=True)
+        model = AutoModelForImageTextToText.from_pretrained(
+            self.checkpoint, dtype=self.torch_dtype, local_files_only=True
+        )
         processor = AutoProcessor.from_pretrained(self.checkpoint, local_files_only=True)
         return _Vlm(model.to(self.device).eval(), processor=processor)
 
@@ -81,7 +85,9 @@ class VlmDescribeTool(ModelBacked, VisionTool):
         else:
             question = REGION_CAPTION if region is not None else CAPTION
         ctx.progress(0.2, "asking the vision-language model")
-        text = self.pool.run(self.key, self._load, lambda vlm: vlm.answer(shown, question, self.max_new_tokens), ctx.progress)
+        text = self.pool.run(
+            self.key, self._load, lambda vlm: vlm.answer(shown, question, self.max_new_tokens), ctx.progress
+        )
         return DescribeOutput(text=text or "(the model returned no text)")
 
 
@@ -104,11 +110,11 @@ class _Vlm(Bundle):
             inputs["pixel_values"] = inputs["pixel_values"].to(self.model.dtype)
         with torch.inference_mode():
             out = self.model.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False)
-        new = out[0, inputs["input_ids"].shape[1]:]
+        new = out[0, inputs["input_ids"].shape[1] :]
         return self.processor.decode(new, skip_special_tokens=True).strip()
 
 
-STORYBOARD = ("These are {k} frames of a video, in order from left to right and top to bottom. {ask}")
+STORYBOARD = "These are {k} frames of a video, in order from left to right and top to bottom. {ask}"
 VIDEO_CAPTION = "Describe what happens in the video in one or two sentences."
 TARGET_HINT = "The tracked target is outlined in green. "
 
@@ -126,7 +132,7 @@ def storyboard(frames: list[np.ndarray], cell: int = 336) -> np.ndarray:
     grid = np.zeros((rows * th, cols * tw, 3), np.uint8)
     for i, f in enumerate(frames):
         r, c = divmod(i, cols)
-        grid[r * th:(r + 1) * th, c * tw:(c + 1) * tw] = cv2.resize(f, (tw, th), interpolation=cv2.INTER_AREA)
+        grid[r * th : (r + 1) * th, c * tw : (c + 1) * tw] = cv2.resize(f, (tw, th), interpolation=cv2.INTER_AREA)
     return grid
 
 
@@ -136,8 +142,10 @@ class VlmDescribeVideoTool(VlmDescribeTool):
     measured as by the cv backend."""
 
     name = "describe_video"
-    description = ("Describe a video or answer a question about it with a vision-language model looking at "
-                   "sampled frames (a tracked target is outlined); also measures motion and scene cuts.")
+    description = (
+        "Describe a video or answer a question about it with a vision-language model looking at "
+        "sampled frames (a tracked target is outlined); also measures motion and scene cuts."
+    )
     Input = DescribeVideoInput
     Output = DescribeVideoOutput
 
@@ -151,18 +159,40 @@ class VlmDescribeVideoTool(VlmDescribeTool):
         picks = clip.sample(k=inp.frames)
         frames = list(clip.frames(picks))
         if inp.track is not None:
-            frames = [overlay(f, ctx.store.get_track_frame(inp.track, i), alpha=0.0) for f, i in zip(frames, picks, strict=True)]
+            frames = [
+                overlay(f, ctx.store.get_track_frame(inp.track, i), alpha=0.0)
+                for f, i in zip(frames, picks, strict=True)
+            ]
         ask = (TARGET_HINT if inp.track is not None else "") + (inp.question or VIDEO_CAPTION)
         question = STORYBOARD.format(k=len(frames), ask=ask)
         board = storyboard(frames)
         ctx.progress(0.2, f"asking the vision-language model about {len(frames)} frames")
-        text = self.pool.run(self.key, self._load, lambda vlm: vlm.answer(board, question, self.max_new_tokens), ctx.progress)
+        text = self.pool.run(
+            self.key, self._load, lambda vlm: vlm.answer(board, question, self.max_new_tokens), ctx.progress
+        )
         facts = video_facts(ctx.store, inp.video, None, 1, ctx)
-        return DescribeVideoOutput(text=text or "(the model returned no text)", motion=round(facts["motion"], 3),
-                                   cuts=facts["cuts"])
+        return DescribeVideoOutput(
+            text=text or "(the model returned no text)", motion=round(facts["motion"], 3), cuts=facts["cuts"]
+        )
 
 
-register(Backend("describe", "transformers", VlmDescribeTool, checkpoints={"checkpoint": "folder"},
-                 tiny=tiny.vlm_table, group="llava"))
-register(Backend("describe_video", "transformers", VlmDescribeVideoTool, checkpoints={"checkpoint": "folder"},
-                 tiny=tiny.vlm_table, group="llava"))
+register(
+    Backend(
+        "describe",
+        "transformers",
+        VlmDescribeTool,
+        checkpoints={"checkpoint": "folder"},
+        tiny=tiny.vlm_table,
+        group="llava",
+    )
+)
+register(
+    Backend(
+        "describe_video",
+        "transformers",
+        VlmDescribeVideoTool,
+        checkpoints={"checkpoint": "folder"},
+        tiny=tiny.vlm_table,
+        group="llava",
+    )
+)

@@ -21,9 +21,12 @@ __all__ = ["DetectInput", "DetectOutput", "EmbeddedDetectTool"]
 
 class DetectInput(BaseModel):
     image: ImageRef = Field(description="the image to look at")
-    target: str | None = Field(default=None, max_length=200,
-                               description="only these objects, in words ('the people', 'cups', 'the red car'); "
-                                           "empty: every object recognised")
+    target: str | None = Field(
+        default=None,
+        max_length=200,
+        description="only these objects, in words ('the people', 'cups', 'the red car'); "
+        "empty: every object recognised",
+    )
     min_score: float = Field(default=MIN_SCORE, ge=0.05, le=1.0, description="report detections scoring at least this")
 
 
@@ -36,8 +39,10 @@ class DetectOutput(BaseModel):
 
 class EmbeddedDetectTool(VisionTool):
     name = "detect"
-    description = ("Find and label objects (COCO's 80 classes: person, car, motorcycle, cat, dog, cup ...) with boxes "
-                   "and scores; optionally only those named by target. Embedded NanoDet (real trained weights).")
+    description = (
+        "Find and label objects (COCO's 80 classes: person, car, motorcycle, cat, dog, cup ...) with boxes "
+        "and scores; optionally only those named by target. Embedded NanoDet (real trained weights)."
+    )
     Input = DetectInput
     Output = DetectOutput
     backend = "embedded"

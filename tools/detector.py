@@ -27,57 +27,265 @@ import numpy as np
 
 from vitron_agent.refs import Box, Detection
 
-__all__ = ["COCO80", "ALIASES", "Named", "named", "detect_objects", "label_score", "MIN_SCORE", "draw_detections", "box_iou"]
+__all__ = [
+    "COCO80",
+    "ALIASES",
+    "Named",
+    "named",
+    "detect_objects",
+    "label_score",
+    "MIN_SCORE",
+    "draw_detections",
+    "box_iou",
+]
 
-COCO80 = ("person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat", "traffic light",
-          "fire hydrant", "stop sign", "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep", "cow",
-          "elephant", "bear", "zebra", "giraffe", "backpack", "umbrella", "handbag", "tie", "suitcase", "frisbee",
-          "skis", "snowboard", "sports ball", "kite", "baseball bat", "baseball glove", "skateboard", "surfboard",
-          "tennis racket", "bottle", "wine glass", "cup", "fork", "knife", "spoon", "bowl", "banana", "apple",
-          "sandwich", "orange", "broccoli", "carrot", "hot dog", "pizza", "donut", "cake", "chair", "couch",
-          "potted plant", "bed", "dining table", "toilet", "tv", "laptop", "mouse", "remote", "keyboard",
-          "cell phone", "microwave", "oven", "toaster", "sink", "refrigerator", "book", "clock", "vase", "scissors",
-          "teddy bear", "hair drier", "toothbrush")
+COCO80 = (
+    "person",
+    "bicycle",
+    "car",
+    "motorcycle",
+    "airplane",
+    "bus",
+    "train",
+    "truck",
+    "boat",
+    "traffic light",
+    "fire hydrant",
+    "stop sign",
+    "parking meter",
+    "bench",
+    "bird",
+    "cat",
+    "dog",
+    "horse",
+    "sheep",
+    "cow",
+    "elephant",
+    "bear",
+    "zebra",
+    "giraffe",
+    "backpack",
+    "umbrella",
+    "handbag",
+    "tie",
+    "suitcase",
+    "frisbee",
+    "skis",
+    "snowboard",
+    "sports ball",
+    "kite",
+    "baseball bat",
+    "baseball glove",
+    "skateboard",
+    "surfboard",
+    "tennis racket",
+    "bottle",
+    "wine glass",
+    "cup",
+    "fork",
+    "knife",
+    "spoon",
+    "bowl",
+    "banana",
+    "apple",
+    "sandwich",
+    "orange",
+    "broccoli",
+    "carrot",
+    "hot dog",
+    "pizza",
+    "donut",
+    "cake",
+    "chair",
+    "couch",
+    "potted plant",
+    "bed",
+    "dining table",
+    "toilet",
+    "tv",
+    "laptop",
+    "mouse",
+    "remote",
+    "keyboard",
+    "cell phone",
+    "microwave",
+    "oven",
+    "toaster",
+    "sink",
+    "refrigerator",
+    "book",
+    "clock",
+    "vase",
+    "scissors",
+    "teddy bear",
+    "hair drier",
+    "toothbrush",
+)
 _PERSON = ("person",)
 # What people call the COCO classes. A word may name several classes ("bike": bicycle or motorcycle).
 ALIASES: dict[str, tuple[str, ...]] = {
-    **{w: _PERSON for w in ("people", "persons", "human", "humans", "man", "men", "woman", "women", "guy", "guys",
-                            "girl", "girls", "boy", "boys", "child", "children", "kid", "kids", "baby", "lady",
-                            "ladies", "gentleman", "someone", "somebody", "astronaut", "her", "him", "she", "he",
-                            "player", "players", "rider", "cameraman", "photographer", "worker", "pedestrian",
-                            "pedestrians", "individual", "figure", "adult", "adults", "toddler", "teenager",
-                            "skier", "surfer", "biker", "cyclist", "driver", "soldier", "athlete", "crowd")},
-    "bike": ("bicycle", "motorcycle"), "bikes": ("bicycle", "motorcycle"), "cycle": ("bicycle",),
-    "motorbike": ("motorcycle",), "motorbikes": ("motorcycle",), "scooter": ("motorcycle",), "moped": ("motorcycle",),
-    "kitty": ("cat",), "kitten": ("cat",), "kittens": ("cat",), "puppy": ("dog",), "puppies": ("dog",),
-    "doggy": ("dog",), "pup": ("dog",), "mug": ("cup",), "mugs": ("cup",), "teacup": ("cup",), "coffee": ("cup",),
-    "sofa": ("couch",), "settee": ("couch",), "television": ("tv",), "telly": ("tv",), "monitor": ("tv",),
-    "phone": ("cell phone",), "smartphone": ("cell phone",), "mobile": ("cell phone",), "cellphone": ("cell phone",),
-    "plane": ("airplane",), "aeroplane": ("airplane",), "jet": ("airplane",), "aircraft": ("airplane",),
-    "ship": ("boat",), "yacht": ("boat",), "canoe": ("boat",), "automobile": ("car",), "taxi": ("car",),
-    "cab": ("car",), "suv": ("car",), "lorry": ("truck",), "pickup": ("truck",), "table": ("dining table",),
-    "desk": ("dining table",), "plant": ("potted plant",), "houseplant": ("potted plant",),
-    "ball": ("sports ball",), "football": ("sports ball",), "soccer": ("sports ball",), "glass": ("wine glass", "cup"),
-    "bag": ("handbag", "backpack", "suitcase"), "purse": ("handbag",), "rucksack": ("backpack",),
-    "luggage": ("suitcase",), "doughnut": ("donut",), "hotdog": ("hot dog",), "computer": ("laptop",),
-    "notebook": ("laptop", "book"), "fridge": ("refrigerator",), "hydrant": ("fire hydrant",),
-    "teddy": ("teddy bear",), "hairdryer": ("hair drier",), "pony": ("horse",), "lamb": ("sheep",),
-    "cattle": ("cow",), "calf": ("cow",), "bull": ("cow",), "racket": ("tennis racket",),
-    "racquet": ("tennis racket",), "seat": ("chair", "couch", "bench"), "armchair": ("chair", "couch"),
-    "stool": ("chair",), "lamppost": ("traffic light",), "tablet": ("laptop", "cell phone"), "screen": ("tv", "laptop"),
-    "birdie": ("bird",), "parrot": ("bird",), "duck": ("bird",), "pigeon": ("bird",), "seagull": ("bird",),
+    **{
+        w: _PERSON
+        for w in (
+            "people",
+            "persons",
+            "human",
+            "humans",
+            "man",
+            "men",
+            "woman",
+            "women",
+            "guy",
+            "guys",
+            "girl",
+            "girls",
+            "boy",
+            "boys",
+            "child",
+            "children",
+            "kid",
+            "kids",
+            "baby",
+            "lady",
+            "ladies",
+            "gentleman",
+            "someone",
+            "somebody",
+            "astronaut",
+            "her",
+            "him",
+            "she",
+            "he",
+            "player",
+            "players",
+            "rider",
+            "cameraman",
+            "photographer",
+            "worker",
+            "pedestrian",
+            "pedestrians",
+            "individual",
+            "figure",
+            "adult",
+            "adults",
+            "toddler",
+            "teenager",
+            "skier",
+            "surfer",
+            "biker",
+            "cyclist",
+            "driver",
+            "soldier",
+            "athlete",
+            "crowd",
+        )
+    },
+    "bike": ("bicycle", "motorcycle"),
+    "bikes": ("bicycle", "motorcycle"),
+    "cycle": ("bicycle",),
+    "motorbike": ("motorcycle",),
+    "motorbikes": ("motorcycle",),
+    "scooter": ("motorcycle",),
+    "moped": ("motorcycle",),
+    "kitty": ("cat",),
+    "kitten": ("cat",),
+    "kittens": ("cat",),
+    "puppy": ("dog",),
+    "puppies": ("dog",),
+    "doggy": ("dog",),
+    "pup": ("dog",),
+    "mug": ("cup",),
+    "mugs": ("cup",),
+    "teacup": ("cup",),
+    "coffee": ("cup",),
+    "sofa": ("couch",),
+    "settee": ("couch",),
+    "television": ("tv",),
+    "telly": ("tv",),
+    "monitor": ("tv",),
+    "phone": ("cell phone",),
+    "smartphone": ("cell phone",),
+    "mobile": ("cell phone",),
+    "cellphone": ("cell phone",),
+    "plane": ("airplane",),
+    "aeroplane": ("airplane",),
+    "jet": ("airplane",),
+    "aircraft": ("airplane",),
+    "ship": ("boat",),
+    "yacht": ("boat",),
+    "canoe": ("boat",),
+    "automobile": ("car",),
+    "taxi": ("car",),
+    "cab": ("car",),
+    "suv": ("car",),
+    "lorry": ("truck",),
+    "pickup": ("truck",),
+    "table": ("dining table",),
+    "desk": ("dining table",),
+    "plant": ("potted plant",),
+    "houseplant": ("potted plant",),
+    "ball": ("sports ball",),
+    "football": ("sports ball",),
+    "soccer": ("sports ball",),
+    "glass": ("wine glass", "cup"),
+    "bag": ("handbag", "backpack", "suitcase"),
+    "purse": ("handbag",),
+    "rucksack": ("backpack",),
+    "luggage": ("suitcase",),
+    "doughnut": ("donut",),
+    "hotdog": ("hot dog",),
+    "computer": ("laptop",),
+    "notebook": ("laptop", "book"),
+    "fridge": ("refrigerator",),
+    "hydrant": ("fire hydrant",),
+    "teddy": ("teddy bear",),
+    "hairdryer": ("hair drier",),
+    "pony": ("horse",),
+    "lamb": ("sheep",),
+    "cattle": ("cow",),
+    "calf": ("cow",),
+    "bull": ("cow",),
+    "racket": ("tennis racket",),
+    "racquet": ("tennis racket",),
+    "seat": ("chair", "couch", "bench"),
+    "armchair": ("chair", "couch"),
+    "stool": ("chair",),
+    "lamppost": ("traffic light",),
+    "tablet": ("laptop", "cell phone"),
+    "screen": ("tv", "laptop"),
+    "birdie": ("bird",),
+    "parrot": ("bird",),
+    "duck": ("bird",),
+    "pigeon": ("bird",),
+    "seagull": ("bird",),
     "animal": ("cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe", "bird"),
     "animals": ("cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe", "bird"),
-    "pet": ("cat", "dog"), "pets": ("cat", "dog"), "vehicle": ("car", "truck", "bus", "motorcycle", "bicycle"),
-    "vehicles": ("car", "truck", "bus", "motorcycle", "bicycle"), "fruit": ("banana", "apple", "orange"),
+    "pet": ("cat", "dog"),
+    "pets": ("cat", "dog"),
+    "vehicle": ("car", "truck", "bus", "motorcycle", "bicycle"),
+    "vehicles": ("car", "truck", "bus", "motorcycle", "bicycle"),
+    "fruit": ("banana", "apple", "orange"),
     "food": ("sandwich", "pizza", "donut", "cake", "hot dog", "banana", "apple", "orange", "broccoli", "carrot"),
 }
-_IRREGULAR = {"mice": "mouse", "knives": "knife", "sheep": "sheep", "skis": "skis", "geese": "bird",
-              "buses": "bus", "glasses": "glass", "couches": "couch", "benches": "bench", "sandwiches": "sandwich",
-              "dishes": "bowl", "boxes": "box", "scissors": "scissors", "remotes": "remote"}
+_IRREGULAR = {
+    "mice": "mouse",
+    "knives": "knife",
+    "sheep": "sheep",
+    "skis": "skis",
+    "geese": "bird",
+    "buses": "bus",
+    "glasses": "glass",
+    "couches": "couch",
+    "benches": "bench",
+    "sandwiches": "sandwich",
+    "dishes": "bowl",
+    "boxes": "box",
+    "scissors": "scissors",
+    "remotes": "remote",
+}
 _MULTI = sorted((c for c in COCO80 if " " in c), key=len, reverse=True)
-MIN_SCORE = 0.3      # a detection below this is not reported
-ALTERNATIVE = 0.12   # a label within this of the best on one box is an alternative worth saying
+MIN_SCORE = 0.3  # a detection below this is not reported
+ALTERNATIVE = 0.12  # a label within this of the best on one box is an alternative worth saying
 SIZE = 416
 _MEAN = np.array([103.53, 116.28, 123.675], np.float32)  # BGR
 _STD = np.array([57.375, 57.12, 58.395], np.float32)
@@ -112,8 +320,15 @@ def named(phrase: str | None) -> Named | None:
     if not phrase:
         return None
     text = re.sub(r"'s\b", "", phrase.lower())
-    text = re.sub(r"\b(?:on|in|at|near|with|behind|under|above|below|beside|next to|by|from|of|inside|over|"
-                  r"holding|wearing|that|which|who)\b.*$", "", text).strip() or text
+    text = (
+        re.sub(
+            r"\b(?:on|in|at|near|with|behind|under|above|below|beside|next to|by|from|of|inside|over|"
+            r"holding|wearing|that|which|who)\b.*$",
+            "",
+            text,
+        ).strip()
+        or text
+    )
     plural_hint = bool(re.search(r"\b(?:all|every|each|both|the two|several|many|any)\b", text))
     for multi in _MULTI:
         if re.search(rf"\b{multi}s?\b", text):
@@ -121,8 +336,12 @@ def named(phrase: str | None) -> Named | None:
     words = re.findall(r"[a-z]+", text)
     for word in reversed(words):
         single = _singular(word)
-        plural = plural_hint or (single != word and word not in ("glass",)) or word in (
-            "people", "men", "women", "children", "kids", "crowd", "cattle", "animals", "pets", "vehicles", "food")
+        plural = (
+            plural_hint
+            or (single != word and word not in ("glass",))
+            or word
+            in ("people", "men", "women", "children", "kids", "crowd", "cattle", "animals", "pets", "vehicles", "food")
+        )
         if word in ALIASES:
             return Named(ALIASES[word], word, plural)
         if single in COCO80:
@@ -136,16 +355,20 @@ def named(phrase: str | None) -> Named | None:
 
 
 # Words that are not the head noun of a target (colours, sizes, positions, articles, pronouns ...)
-_NOT_HEAD = set("""the a an this that these those my your his its our their all every each both some any one two
+_NOT_HEAD = set(
+    """the a an this that these those my your his its our their all every each both some any one two
 three four five several many few more most other another only just same whole entire left right top bottom center
 centre middle upper lower leftmost rightmost topmost bottommost front back far near big bigger biggest large larger
 largest small smaller smallest tiny little huge tall short long wide main first second last nearest closest red
 orange yellow green blue purple pink brown black white gray grey dark light pale deep bright navy teal gold beige
 olive maroon cyan magenta violet silver striped old young new wooden metal shiny is are there do you see
-image picture photo photograph scene""".split())
+image picture photo photograph scene""".split()
+)
 
 
-def _merge(readings: list[list[tuple[np.ndarray, np.ndarray]]], iou_min: float = 0.55) -> list[tuple[np.ndarray, np.ndarray]]:
+def _merge(
+    readings: list[list[tuple[np.ndarray, np.ndarray]]], iou_min: float = 0.55
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """(box, class scores) per object from several readings of one image: candidates that overlap
     (IoU >= iou_min, or one reading's box lying within another reading's box of the same class)
     are one object; each class keeps its best score, the box is the best-scoring candidate's (a
@@ -210,8 +433,13 @@ def _reading(image: np.ndarray, letterbox: bool) -> list[tuple[np.ndarray, np.nd
         sx, sy = SIZE / w, SIZE / h
     x = (canvas[:, :, ::-1].astype(np.float32) - _MEAN) / _STD
     sess = nanodet_session()
-    outs = dict(zip([o.name for o in sess.get_outputs()],
-                    sess.run(None, {sess.get_inputs()[0].name: x.transpose(2, 0, 1)[None].copy()}), strict=True))
+    outs = dict(
+        zip(
+            [o.name for o in sess.get_outputs()],
+            sess.run(None, {sess.get_inputs()[0].name: x.transpose(2, 0, 1)[None].copy()}),
+            strict=True,
+        )
+    )
     found = []
     for stride, score_name, box_name in _STRIDES:
         scores, reg = outs[score_name][0], outs[box_name][0].reshape(-1, 4, 11)
@@ -247,8 +475,11 @@ def detect_objects(image: np.ndarray, min_score: float = MIN_SCORE, quick: bool 
     one picture detect once."""
     import hashlib
 
-    key = (hashlib.blake2b(np.ascontiguousarray(image).data, digest_size=16).hexdigest() + str(image.shape),
-           min_score, quick)
+    key = (
+        hashlib.blake2b(np.ascontiguousarray(image).data, digest_size=16).hexdigest() + str(image.shape),
+        min_score,
+        quick,
+    )
     if key in _RECENT:
         return list(_RECENT[key])
     found = _detect(image, min_score, quick)
@@ -259,8 +490,11 @@ def detect_objects(image: np.ndarray, min_score: float = MIN_SCORE, quick: bool 
 
 
 def _detect(image: np.ndarray, min_score: float, quick: bool) -> list[Detection]:
-    readings = [_reading(image, letterbox=True)] if quick else [_reading(image, letterbox=False),
-                                                                _reading(image, letterbox=True)]
+    readings = (
+        [_reading(image, letterbox=True)]
+        if quick
+        else [_reading(image, letterbox=False), _reading(image, letterbox=True)]
+    )
     objects = _merge(readings)
     out = []
     for box, scores in objects:
@@ -268,11 +502,24 @@ def _detect(image: np.ndarray, min_score: float, quick: bool) -> list[Detection]
         best = float(scores[top])
         if best < min_score:
             continue
-        alts = {COCO80[k]: round(float(scores[k]), 2) for k in np.argsort(-scores)[1:4]
-                if scores[k] >= max(min_score * 0.66, best - ALTERNATIVE)}
-        out.append(Detection(label=COCO80[top], score=round(best, 3), alternatives=alts,
-                             box=Box(x1=float(box[0]), y1=float(box[1]), x2=float(max(box[2], box[0] + 1)),
-                                     y2=float(max(box[3], box[1] + 1)))))
+        alts = {
+            COCO80[k]: round(float(scores[k]), 2)
+            for k in np.argsort(-scores)[1:4]
+            if scores[k] >= max(min_score * 0.66, best - ALTERNATIVE)
+        }
+        out.append(
+            Detection(
+                label=COCO80[top],
+                score=round(best, 3),
+                alternatives=alts,
+                box=Box(
+                    x1=float(box[0]),
+                    y1=float(box[1]),
+                    x2=float(max(box[2], box[0] + 1)),
+                    y2=float(max(box[3], box[1] + 1)),
+                ),
+            )
+        )
     out.sort(key=lambda d: -d.score)
     return out
 
@@ -299,6 +546,7 @@ def draw_detections(image: np.ndarray, items: list[Detection]) -> np.ndarray:
         (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thick)
         y = p1[1] - 2 if p1[1] - th - base - 2 >= 0 else p1[1] + th + base + 2
         cv2.rectangle(out, (p1[0], y - th - base), (p1[0] + tw + 2, y + 1), color, -1)
-        cv2.putText(out, text, (p1[0] + 1, y - base + 1), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), thick,
-                    cv2.LINE_AA)
+        cv2.putText(
+            out, text, (p1[0] + 1, y - base + 1), cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), thick, cv2.LINE_AA
+        )
     return out

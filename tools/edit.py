@@ -44,15 +44,55 @@ from vitron_agent.tool import ToolContext, VisionTool
 from vitron_agent.tools.colors import COLORS, parse_color_value, rgb_to_lab
 from vitron_agent.tools.masks import check_same_size
 
-__all__ = ["EditInput", "EditOutput", "CvEditTool", "OPERATIONS", "GENERATIVE_OPERATIONS", "EditOperation", "IMAGE_ONLY",
-           "GEOMETRIC", "rotate", "resize", "resized_size", "tone", "outline", "composite",
-           "crop_box", "parse_aspect",
-           "GenerativeEditOperation", "NEEDS_MASK", "apply_edit"]
+__all__ = [
+    "EditInput",
+    "EditOutput",
+    "CvEditTool",
+    "OPERATIONS",
+    "GENERATIVE_OPERATIONS",
+    "EditOperation",
+    "IMAGE_ONLY",
+    "GEOMETRIC",
+    "rotate",
+    "resize",
+    "resized_size",
+    "tone",
+    "outline",
+    "composite",
+    "crop_box",
+    "parse_aspect",
+    "GenerativeEditOperation",
+    "NEEDS_MASK",
+    "apply_edit",
+]
 
 # The edit vocabulary, declared once: the cv operations, and what a generative backend adds.
-OPERATIONS = ("recolor", "remove", "blur", "pixelate", "blur_background", "replace_background", "keep_only",
-              "grayscale", "brighten", "darken", "contrast", "sharpen", "warmer", "cooler", "saturate", "desaturate",
-              "denoise", "outline", "flip", "rotate", "resize", "crop", "cutout", "composite")
+OPERATIONS = (
+    "recolor",
+    "remove",
+    "blur",
+    "pixelate",
+    "blur_background",
+    "replace_background",
+    "keep_only",
+    "grayscale",
+    "brighten",
+    "darken",
+    "contrast",
+    "sharpen",
+    "warmer",
+    "cooler",
+    "saturate",
+    "desaturate",
+    "denoise",
+    "outline",
+    "flip",
+    "rotate",
+    "resize",
+    "crop",
+    "cutout",
+    "composite",
+)
 IMAGE_ONLY = ("crop", "rotate", "resize", "cutout", "composite")
 GEOMETRIC = ("flip", "rotate", "resize", "crop")
 GENERATIVE_OPERATIONS = ("inpaint", "instruct", *OPERATIONS)
@@ -67,19 +107,32 @@ class EditInput(BaseModel):
     operation: EditOperation = Field(description="what to do")
     mask: MaskRef | None = Field(default=None, description="where to edit (from a segment step); none = whole image")
     where: Literal["inside", "outside"] = Field(default="inside", description="edit inside the mask or outside it")
-    color: str | None = Field(default=None, max_length=30,
-                              description=f"colour for recolor / replace_background / keep_only: a name ({', '.join(COLORS)}) or #rrggbb")
+    color: str | None = Field(
+        default=None,
+        max_length=30,
+        description=f"colour for recolor / replace_background / keep_only: a name ({', '.join(COLORS)}) or #rrggbb",
+    )
     amount: float = Field(default=0.5, ge=0.0, le=1.0, description="strength of brighten/darken/contrast/blur (0..1)")
     box: Box | None = Field(default=None, description="crop: the box to keep, XYXY pixels")
-    aspect: str | None = Field(default=None, max_length=12, description="crop: width:height such as '1:1', '16:9', or 'square'")
-    margin: float = Field(default=0.05, ge=0.0, le=1.0, description="crop to a mask: margin around its box, as a fraction of its size")
-    direction: Literal["horizontal", "vertical"] = Field(default="horizontal", description="flip: left-right or upside down")
-    angle: float = Field(default=90.0, ge=-360.0, le=360.0, description="rotate: degrees clockwise (negative: counter-clockwise)")
+    aspect: str | None = Field(
+        default=None, max_length=12, description="crop: width:height such as '1:1', '16:9', or 'square'"
+    )
+    margin: float = Field(
+        default=0.05, ge=0.0, le=1.0, description="crop to a mask: margin around its box, as a fraction of its size"
+    )
+    direction: Literal["horizontal", "vertical"] = Field(
+        default="horizontal", description="flip: left-right or upside down"
+    )
+    angle: float = Field(
+        default=90.0, ge=-360.0, le=360.0, description="rotate: degrees clockwise (negative: counter-clockwise)"
+    )
     scale: float | None = Field(default=None, gt=0.0, le=8.0, description="resize: factor (0.5 = half size)")
     width: int | None = Field(default=None, gt=0, le=16384, description="resize: width in pixels (outline: line width)")
     height: int | None = Field(default=None, gt=0, le=16384, description="resize: height in pixels")
-    background: ImageRef | None = Field(default=None, description="composite: the picture to lay the cut-out over "
-                                                                   "(none: a plain ``color``, default white)")
+    background: ImageRef | None = Field(
+        default=None,
+        description="composite: the picture to lay the cut-out over (none: a plain ``color``, default white)",
+    )
 
 
 class EditOutput(BaseModel):
@@ -88,10 +141,12 @@ class EditOutput(BaseModel):
 
 class CvEditTool(VisionTool):
     name = "edit"
-    description = ("Edit an image inside or outside a mask: recolor, remove (inpaint), blur, pixelate, blur or replace "
-                   "the background, keep only the region, grayscale, brighten, darken, contrast, sharpen, warmer, cooler, "
-                   "saturate, desaturate, denoise, outline, cutout (transparent PNG), composite (a cut-out over another "
-                   "image or a colour); or the whole image: flip, rotate, resize, crop. cv backend.")
+    description = (
+        "Edit an image inside or outside a mask: recolor, remove (inpaint), blur, pixelate, blur or replace "
+        "the background, keep only the region, grayscale, brighten, darken, contrast, sharpen, warmer, cooler, "
+        "saturate, desaturate, denoise, outline, cutout (transparent PNG), composite (a cut-out over another "
+        "image or a colour); or the whole image: flip, rotate, resize, crop. cv backend."
+    )
     Input = EditInput
     Output = EditOutput
     backend = "cv"
@@ -106,11 +161,15 @@ class CvEditTool(VisionTool):
         check_same_size(inp.mask, inp.image)
         if inp.operation == "composite":
             if inp.mask is None and not ctx.store.has_alpha(inp.image):
-                raise ValueError("composite lays a cut-out over a background: this image has no transparent part; cut the "
-                                 "object out first (operation='cutout' with its mask) or pass its mask")
+                raise ValueError(
+                    "composite lays a cut-out over a background: this image has no transparent part; cut the "
+                    "object out first (operation='cutout' with its mask) or pass its mask"
+                )
             if inp.background is not None and inp.background.id == inp.image.id:
-                raise ValueError("composite: the background is the cut-out itself; send the picture to put it on "
-                                 "(a new image in this turn, or its ref as background)")
+                raise ValueError(
+                    "composite: the background is the cut-out itself; send the picture to put it on "
+                    "(a new image in this turn, or its ref as background)"
+                )
         if inp.operation == "resize":
             if inp.scale is None and inp.width is None and inp.height is None:
                 raise ValueError("resize needs a scale (e.g. 0.5 for half size) or a width and/or height in pixels")
@@ -138,40 +197,70 @@ class CvEditTool(VisionTool):
             fg = ctx.store.get_image_rgba(inp.image)
             if mask is not None:
                 fg = np.dstack([fg[..., :3], np.where(~mask if inp.where == "outside" else mask, fg[..., 3], 0)])
-            bg = ctx.store.get_image(inp.background) if inp.background is not None else \
-                np.broadcast_to(np.array(parse_color_value(inp.color or "white"), np.uint8), image.shape)
+            bg = (
+                ctx.store.get_image(inp.background)
+                if inp.background is not None
+                else np.broadcast_to(np.array(parse_color_value(inp.color or "white"), np.uint8), image.shape)
+            )
             return EditOutput(image=ctx.store.put_image(composite(fg, bg, inp.box), producer=ctx.step_id))
         if alpha:  # a cut-out: edit its colours, carry its transparency along
             image = ctx.store.get_image_rgba(inp.image)
         if inp.operation == "crop":
             x1, y1, x2, y2 = crop_box(image.shape[:2], inp.box, mask, inp.aspect, inp.margin)
-            return EditOutput(image=ctx.store.put_image(np.ascontiguousarray(image[y1:y2, x1:x2]), producer=ctx.step_id))
+            return EditOutput(
+                image=ctx.store.put_image(np.ascontiguousarray(image[y1:y2, x1:x2]), producer=ctx.step_id)
+            )
         if inp.operation in ("rotate", "resize"):
-            out = rotate(image, inp.angle, inp.color) if inp.operation == "rotate" else \
-                resize(image, *resized_size(image.shape[1], image.shape[0], inp.scale, inp.width, inp.height))
+            out = (
+                rotate(image, inp.angle, inp.color)
+                if inp.operation == "rotate"
+                else resize(image, *resized_size(image.shape[1], image.shape[0], inp.scale, inp.width, inp.height))
+            )
             return EditOutput(image=ctx.store.put_image(out, producer=ctx.step_id))
         if inp.operation == "flip":
-            return EditOutput(image=ctx.store.put_image(apply_edit(image, None, "flip", direction=inp.direction),
-                                                        producer=ctx.step_id))
+            return EditOutput(
+                image=ctx.store.put_image(
+                    apply_edit(image, None, "flip", direction=inp.direction), producer=ctx.step_id
+                )
+            )
         rgb = image[..., :3] if alpha else image
-        out = apply_edit(np.ascontiguousarray(rgb), mask, inp.operation, inp.where, inp.color, inp.amount,
-                         direction=inp.direction, width=inp.width)
+        out = apply_edit(
+            np.ascontiguousarray(rgb),
+            mask,
+            inp.operation,
+            inp.where,
+            inp.color,
+            inp.amount,
+            direction=inp.direction,
+            width=inp.width,
+        )
         if alpha:
             out = np.dstack([out, image[..., 3]])
         ref = ctx.store.put_image(out, producer=ctx.step_id)
         return EditOutput(image=ref)
 
 
-def apply_edit(image: np.ndarray, mask: np.ndarray | None, op: str, where: str = "inside",
-               color: str | None = None, amount: float = 0.5, direction: str = "horizontal",
-               width: int | None = None) -> np.ndarray:
+def apply_edit(
+    image: np.ndarray,
+    mask: np.ndarray | None,
+    op: str,
+    where: str = "inside",
+    color: str | None = None,
+    amount: float = 0.5,
+    direction: str = "horizontal",
+    width: int | None = None,
+) -> np.ndarray:
     """One cv edit of an HxWx3 uint8 RGB image that keeps its size; ``mask`` HxW bool (None =
     whole image)."""
     if op == "flip":
         return np.ascontiguousarray(image[:, ::-1] if direction == "horizontal" else image[::-1])
     if op == "outline":
-        return outline(image, mask if mask is not None else np.ones(image.shape[:2], bool),
-                       parse_color_value(color or "red"), width)
+        return outline(
+            image,
+            mask if mask is not None else np.ones(image.shape[:2], bool),
+            parse_color_value(color or "red"),
+            width,
+        )
     h, w = image.shape[:2]
     mask = np.ones((h, w), bool) if mask is None else mask
     region = ~mask if where == "outside" else mask
@@ -224,8 +313,14 @@ def rotate(image: np.ndarray, angle: float, color: str | None = None) -> np.ndar
     m[0, 2] += nw / 2 - w / 2
     m[1, 2] += nh / 2 - h / 2
     fill_rgb = parse_color_value(color) if color else (0, 0, 0)
-    return cv2.warpAffine(image, m, (nw, nh), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT,
-                          borderValue=tuple(int(v) for v in fill_rgb))
+    return cv2.warpAffine(
+        image,
+        m,
+        (nw, nh),
+        flags=cv2.INTER_CUBIC,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=tuple(int(v) for v in fill_rgb),
+    )
 
 
 def composite(fg: np.ndarray, bg: np.ndarray, box: Box | None = None) -> np.ndarray:
@@ -237,8 +332,10 @@ def composite(fg: np.ndarray, bg: np.ndarray, box: Box | None = None) -> np.ndar
         ys, xs = np.nonzero(fg[..., 3])
         if not len(ys):
             return np.ascontiguousarray(bg)
-        fg = fg[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
-        x1, y1, x2, y2 = (0.0, 0.0, float(bw), float(bh)) if box is None else (box.x1, box.y1, min(box.x2, bw), min(box.y2, bh))
+        fg = fg[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+        x1, y1, x2, y2 = (
+            (0.0, 0.0, float(bw), float(bh)) if box is None else (box.x1, box.y1, min(box.x2, bw), min(box.y2, bh))
+        )
         room_w, room_h = max(1.0, x2 - x1), max(1.0, y2 - y1)
         fh, fw = fg.shape[:2]
         s = min(room_w / fw, room_h / fh) if box is not None else min(1.0, 0.9 * room_w / fw, 0.9 * room_h / fh)
@@ -248,7 +345,7 @@ def composite(fg: np.ndarray, bg: np.ndarray, box: Box | None = None) -> np.ndar
         canvas = np.zeros((bh, bw, 4), np.uint8)
         ox, oy = int(round(x1 + (room_w - nw) / 2)), int(round(y1 + (room_h - nh) / 2))
         cx1, cy1, cx2, cy2 = max(0, ox), max(0, oy), min(bw, ox + nw), min(bh, oy + nh)
-        canvas[cy1:cy2, cx1:cx2] = fg[cy1 - oy:cy2 - oy, cx1 - ox:cx2 - ox]
+        canvas[cy1:cy2, cx1:cx2] = fg[cy1 - oy : cy2 - oy, cx1 - ox : cx2 - ox]
         fg = canvas
     a = fg[..., 3:4].astype(np.float32) / 255.0
     out = fg[..., :3].astype(np.float32) * a + bg.astype(np.float32) * (1.0 - a)
@@ -270,7 +367,7 @@ def tone(image: np.ndarray, region: np.ndarray, op: str, amount: float) -> np.nd
         lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
         if op in ("warmer", "cooler"):
             sign = 1.0 if op == "warmer" else -1.0
-            lab[..., 1] += sign * (2 + 6 * amount)   # a*: towards red / green
+            lab[..., 1] += sign * (2 + 6 * amount)  # a*: towards red / green
             lab[..., 2] += sign * (6 + 16 * amount)  # b*: towards yellow / blue
         else:
             k = 1.0 + (0.3 + 0.9 * amount) if op == "saturate" else 1.0 - (0.3 + 0.6 * amount)
@@ -305,8 +402,9 @@ def parse_aspect(text: str) -> float | None:
     return float(m.group(1)) / float(m.group(2))
 
 
-def crop_box(shape: tuple[int, int], box: Box | None, mask: np.ndarray | None, aspect: str | None,
-             margin: float) -> tuple[int, int, int, int]:
+def crop_box(
+    shape: tuple[int, int], box: Box | None, mask: np.ndarray | None, aspect: str | None, margin: float
+) -> tuple[int, int, int, int]:
     """The crop (x1, y1, x2, y2), integer pixels inside the image: the box, else the mask's
     bounding box grown by ``margin``, else the whole image; then grown (or, at the image's
     border, shrunk) to ``aspect`` around its centre."""

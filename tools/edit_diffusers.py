@@ -38,8 +38,10 @@ def check_denoising_steps(steps: int, strength: float) -> None:
     deep inside the scheduler)."""
     if int(steps * strength) < 1:
         need = -(-1 // strength) if strength else steps
-        raise ValueError(f"steps={steps} with strength={strength:g} leaves no denoising step; use steps >= {int(need)} "
-                         "or a higher strength")
+        raise ValueError(
+            f"steps={steps} with strength={strength:g} leaves no denoising step; use steps >= {int(need)} "
+            "or a higher strength"
+        )
 
 
 class DiffusionArgs(BaseModel):
@@ -52,23 +54,37 @@ class DiffusionArgs(BaseModel):
 
 class DiffusersEditInput(EditInput, DiffusionArgs):
     operation: GenerativeEditOperation = Field(description="what to do")
-    prompt: str | None = Field(default=None, max_length=1000,
-                               description="inpaint: what to paint in the mask; instruct: the edit instruction")
+    prompt: str | None = Field(
+        default=None, max_length=1000, description="inpaint: what to paint in the mask; instruct: the edit instruction"
+    )
     seed: int = Field(default=0, ge=0, description="random seed")
     strength: float = Field(default=1.0, gt=0.0, le=1.0, description="inpaint strength (1 = repaint fully)")
-    image_guidance: float = Field(default=1.5, ge=0.0, le=10.0, description="instruct: how closely to follow the input image")
+    image_guidance: float = Field(
+        default=1.5, ge=0.0, le=10.0, description="instruct: how closely to follow the input image"
+    )
 
 
 class DiffusersEditTool(ModelBacked, VisionTool):
     name = "edit"
-    description = ("Edit an image: inpaint a masked region from a prompt, follow an edit instruction (InstructPix2Pix), "
-                   "or recolor / remove / blur / replace background / keep only / grayscale / brighten / darken / contrast.")
+    description = (
+        "Edit an image: inpaint a masked region from a prompt, follow an edit instruction (InstructPix2Pix), "
+        "or recolor / remove / blur / replace background / keep only / grayscale / brighten / darken / contrast."
+    )
     Input = DiffusersEditInput
     Output = EditOutput
     backend = "diffusers"
 
-    def __init__(self, checkpoint: str | None = None, instruct_checkpoint: str | None = None, steps: int = 30,
-                 guidance: float = 7.5, max_side: int = 1024, device: str = "auto", dtype: str = "auto", pool=None):
+    def __init__(
+        self,
+        checkpoint: str | None = None,
+        instruct_checkpoint: str | None = None,
+        steps: int = 30,
+        guidance: float = 7.5,
+        max_side: int = 1024,
+        device: str = "auto",
+        dtype: str = "auto",
+        pool=None,
+    ):
         self._setup(str(checkpoint) if checkpoint else "", device, dtype, pool)
         self.checkpoint = self.checkpoint or None
         self.instruct_checkpoint = str(instruct_checkpoint) if instruct_checkpoint else None
@@ -90,7 +106,9 @@ class DiffusersEditTool(ModelBacked, VisionTool):
             ckpt = self.checkpoint if inp.operation == "inpaint" else self.instruct_checkpoint
             if not ckpt:
                 key = "checkpoint" if inp.operation == "inpaint" else "instruct_checkpoint"
-                raise ValueError(f"{inp.operation} is not configured: set [tools.edit] {key} to a local pipeline folder")
+                raise ValueError(
+                    f"{inp.operation} is not configured: set [tools.edit] {key} to a local pipeline folder"
+                )
             check_same_size(inp.mask, inp.image)
         elif inp.operation == "remove" and self.checkpoint:
             if inp.mask is None:
@@ -105,8 +123,12 @@ class DiffusersEditTool(ModelBacked, VisionTool):
         mask = ctx.store.get_mask(inp.mask) if inp.mask is not None else None
         which = "instruct" if inp.operation == "instruct" else "inpaint"
         prompt = REMOVE_PROMPT if inp.operation == "remove" else inp.prompt
-        out = self.pool.run(self._key(which), lambda: self._load(which),
-                            lambda pipe: self._diffuse(pipe, which, image, mask, prompt, inp, ctx), ctx.progress)
+        out = self.pool.run(
+            self._key(which),
+            lambda: self._load(which),
+            lambda pipe: self._diffuse(pipe, which, image, mask, prompt, inp, ctx),
+            ctx.progress,
+        )
         if out.shape != image.shape:
             import cv2
 
@@ -119,24 +141,39 @@ class DiffusersEditTool(ModelBacked, VisionTool):
     def _load(self, which: str) -> Any:
         if which == "inpaint":
             return load_pipeline("AutoPipelineForInpainting", self.checkpoint, self.device, self.torch_dtype)
-        return load_pipeline("StableDiffusionInstructPix2PixPipeline", self.instruct_checkpoint, self.device, self.torch_dtype)
+        return load_pipeline(
+            "StableDiffusionInstructPix2PixPipeline", self.instruct_checkpoint, self.device, self.torch_dtype
+        )
 
     def _work_size(self, h: int, w: int) -> tuple[int, int]:
         s = min(1.0, self.max_side / max(h, w))
         return max(64, int(h * s) // 8 * 8), max(64, int(w * s) // 8 * 8)
 
-    def _diffuse(self, pipe: Any, which: str, image: np.ndarray, mask: np.ndarray | None, prompt: str,
-                 inp: DiffusersEditInput, ctx: ToolContext) -> np.ndarray:
+    def _diffuse(
+        self,
+        pipe: Any,
+        which: str,
+        image: np.ndarray,
+        mask: np.ndarray | None,
+        prompt: str,
+        inp: DiffusersEditInput,
+        ctx: ToolContext,
+    ) -> np.ndarray:
         import torch
         from PIL import Image
 
         h, w = self._work_size(*image.shape[:2])
         pil = Image.fromarray(image).resize((w, h), Image.BICUBIC)
         steps = inp.steps or self.steps
-        common = {"prompt": prompt, "negative_prompt": inp.negative_prompt, "num_inference_steps": steps,
-                  "guidance_scale": inp.guidance if inp.guidance is not None else self.guidance,
-                  "generator": torch.Generator(device="cpu").manual_seed(inp.seed), "output_type": "np",
-                  "callback_on_step_end": diffusion_callback(ctx, steps)}
+        common = {
+            "prompt": prompt,
+            "negative_prompt": inp.negative_prompt,
+            "num_inference_steps": steps,
+            "guidance_scale": inp.guidance if inp.guidance is not None else self.guidance,
+            "generator": torch.Generator(device="cpu").manual_seed(inp.seed),
+            "output_type": "np",
+            "callback_on_step_end": diffusion_callback(ctx, steps),
+        }
         if which == "inpaint":
             region = ~mask if inp.where == "outside" else mask
             pil_mask = Image.fromarray(region.astype(np.uint8) * 255).resize((w, h), Image.NEAREST)
@@ -148,6 +185,14 @@ class DiffusersEditTool(ModelBacked, VisionTool):
         return pipeline_output_to_uint8(result.images)
 
 
-register(Backend("edit", "diffusers", DiffusersEditTool,
-                 checkpoints={"checkpoint": "folder?", "instruct_checkpoint": "folder?"},
-                 one_of=("checkpoint", "instruct_checkpoint"), tiny=tiny.edit_table, group="diffusers"))
+register(
+    Backend(
+        "edit",
+        "diffusers",
+        DiffusersEditTool,
+        checkpoints={"checkpoint": "folder?", "instruct_checkpoint": "folder?"},
+        one_of=("checkpoint", "instruct_checkpoint"),
+        tiny=tiny.edit_table,
+        group="diffusers",
+    )
+)

@@ -73,8 +73,9 @@ def detect_faces(image: np.ndarray, min_score: float = MIN_FACE) -> list[Face]:
     canvas[:h, :w] = image
     x = cv2.resize(canvas, (SIZE, SIZE), interpolation=cv2.INTER_AREA).astype(np.float32) / 127.5 - 1.0
     sess = _face_session()
-    out = dict(zip([o.name for o in sess.get_outputs()], sess.run(None, {sess.get_inputs()[0].name: x[None]}),
-                   strict=True))
+    out = dict(
+        zip([o.name for o in sess.get_outputs()], sess.run(None, {sess.get_inputs()[0].name: x[None]}), strict=True)
+    )
     reg = np.concatenate([out["Identity_2"][0], out["Identity_3"][0]])
     logits = np.clip(np.concatenate([out["Identity"][0], out["Identity_1"][0]])[:, 0], -80, 80)
     scores = 1.0 / (1.0 + np.exp(-logits))
@@ -84,8 +85,13 @@ def detect_faces(image: np.ndarray, min_score: float = MIN_FACE) -> list[Face]:
         ax, ay = _ANCHORS[i]
         cx, cy, bw, bh = reg[i, 0] / SIZE + ax, reg[i, 1] / SIZE + ay, reg[i, 2] / SIZE, reg[i, 3] / SIZE
         kps = [(reg[i, 4 + 2 * k] / SIZE + ax, reg[i, 5 + 2 * k] / SIZE + ay) for k in range(6)]
-        cand.append((float(scores[i]), np.array([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2]) * side,
-                     np.array(kps) * side))
+        cand.append(
+            (
+                float(scores[i]),
+                np.array([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2]) * side,
+                np.array(kps) * side,
+            )
+        )
     faces = []
     while cand:  # weighted NMS: overlapping candidates averaged by score
         s0, b0, _ = cand[0]

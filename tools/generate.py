@@ -20,13 +20,25 @@ from vitron_agent.refs import FeatureRef, ImageRef
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
 
-__all__ = ["GenerateInput", "GenerateOutput", "DiffusersGenerateTool", "load_pipeline", "diffusion_callback",
-           "pipeline_output_to_uint8", "add_prompt", "check_prompt_embeds", "empty_prompt_embeds", "text_encoder_width"]
+__all__ = [
+    "GenerateInput",
+    "GenerateOutput",
+    "DiffusersGenerateTool",
+    "load_pipeline",
+    "diffusion_callback",
+    "pipeline_output_to_uint8",
+    "add_prompt",
+    "check_prompt_embeds",
+    "empty_prompt_embeds",
+    "text_encoder_width",
+]
 
 
 class GenerateInput(BaseModel):
     prompt: str | None = Field(default=None, max_length=1000, description="what to draw")
-    prompt_embeds: FeatureRef | None = Field(default=None, description="text-encoder-space embedding (T, D) instead of a prompt")
+    prompt_embeds: FeatureRef | None = Field(
+        default=None, description="text-encoder-space embedding (T, D) instead of a prompt"
+    )
     negative_prompt: str | None = Field(default=None, max_length=1000, description="what to avoid")
     seed: int = Field(default=0, ge=0, description="random seed (same seed, same image)")
     steps: int | None = Field(default=None, ge=1, le=200, description="denoising steps (default from config)")
@@ -91,7 +103,8 @@ def add_prompt(pipe: Any, kwargs: dict[str, Any], inp: GenerateInput, store: Any
     if getattr(pipe, "text_encoder_2", None) is not None:
         raise ToolArgumentError(
             f"{type(pipe).__name__} (SDXL family) needs pooled_prompt_embeds beside prompt_embeds, and a [GEN] "
-            "embedding has none; give a prompt instead, or use an SD 1.x / 2.x checkpoint for embeddings")
+            "embedding has none; give a prompt instead, or use an SD 1.x / 2.x checkpoint for embeddings"
+        )
     emb = torch.from_numpy(np.array(store.get_feature(inp.prompt_embeds), dtype=np.float32))
     emb = emb[None] if emb.ndim == 2 else emb
     width = pipe.text_encoder.config.hidden_size
@@ -102,7 +115,8 @@ def add_prompt(pipe: Any, kwargs: dict[str, Any], inp: GenerateInput, store: Any
         kwargs["negative_prompt_embeds"] = empty_prompt_embeds(pipe, emb.shape[1]).to(kwargs["prompt_embeds"].dtype)
     else:  # diffusers encodes a negative prompt only beside a prompt: encode it here, to the same length
         kwargs["negative_prompt_embeds"] = empty_prompt_embeds(pipe, emb.shape[1], inp.negative_prompt).to(
-            kwargs["prompt_embeds"].dtype)
+            kwargs["prompt_embeds"].dtype
+        )
         kwargs.pop("negative_prompt", None)
 
 
@@ -141,8 +155,17 @@ class DiffusersGenerateTool(ModelBacked, VisionTool):
     backend = "diffusers"
     family = "generate"
 
-    def __init__(self, checkpoint: str, steps: int = 30, guidance: float = 7.5, width: int | None = None,
-                 height: int | None = None, device: str = "auto", dtype: str = "auto", pool=None):
+    def __init__(
+        self,
+        checkpoint: str,
+        steps: int = 30,
+        guidance: float = 7.5,
+        width: int | None = None,
+        height: int | None = None,
+        device: str = "auto",
+        dtype: str = "auto",
+        pool=None,
+    ):
         self._setup(checkpoint, device, dtype, pool)
         self.steps, self.guidance, self.width, self.height = steps, guidance, width, height
 
@@ -161,9 +184,14 @@ class DiffusersGenerateTool(ModelBacked, VisionTool):
         import torch
 
         steps = inp.steps or self.steps
-        kwargs: dict[str, Any] = {"num_inference_steps": steps, "guidance_scale": inp.guidance if inp.guidance is not None else self.guidance,
-                                  "width": inp.width or self.width, "height": inp.height or self.height,
-                                  "negative_prompt": inp.negative_prompt, "output_type": "np"}
+        kwargs: dict[str, Any] = {
+            "num_inference_steps": steps,
+            "guidance_scale": inp.guidance if inp.guidance is not None else self.guidance,
+            "width": inp.width or self.width,
+            "height": inp.height or self.height,
+            "negative_prompt": inp.negative_prompt,
+            "output_type": "np",
+        }
 
         def generate(pipe: Any) -> np.ndarray:
             add_prompt(pipe, kwargs, inp, ctx.store)
@@ -177,5 +205,13 @@ class DiffusersGenerateTool(ModelBacked, VisionTool):
         return GenerateOutput(image=ctx.store.put_image(image, producer=ctx.step_id))
 
 
-register(Backend("generate", "diffusers", DiffusersGenerateTool, checkpoints={"checkpoint": "folder"},
-                 tiny=tiny.generate_table, group="diffusers"))
+register(
+    Backend(
+        "generate",
+        "diffusers",
+        DiffusersGenerateTool,
+        checkpoints={"checkpoint": "folder"},
+        tiny=tiny.generate_table,
+        group="diffusers",
+    )
+)

@@ -24,7 +24,9 @@ NOTHING_FOUND = "found no {target!r} above score threshold {threshold:g}; lower 
 class GroundInput(BaseModel):
     image: ImageRef = Field(description="the image to search")
     target: str = Field(min_length=1, max_length=200, description="what to find, in words, e.g. 'the dog'")
-    threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="minimum detection score (default from config)")
+    threshold: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="minimum detection score (default from config)"
+    )
 
 
 class GroundOutput(BaseModel):
@@ -42,7 +44,9 @@ class OwlGroundTool(ModelBacked, VisionTool):
 
     family = "ground"
 
-    def __init__(self, checkpoint: str, threshold: float = 0.1, device: str = "auto", dtype: str = "float32", pool=None):
+    def __init__(
+        self, checkpoint: str, threshold: float = 0.1, device: str = "auto", dtype: str = "float32", pool=None
+    ):
         self._setup(checkpoint, device, dtype, pool)
         self.threshold = threshold
 
@@ -50,8 +54,9 @@ class OwlGroundTool(ModelBacked, VisionTool):
         quiet_hf()
         from transformers import AutoModelForZeroShotObjectDetection, AutoProcessor
 
-        model = AutoModelForZeroShotObjectDetection.from_pretrained(self.checkpoint, dtype=self.torch_dtype,
-                                                                    local_files_only=True)
+        model = AutoModelForZeroShotObjectDetection.from_pretrained(
+            self.checkpoint, dtype=self.torch_dtype, local_files_only=True
+        )
         processor = AutoProcessor.from_pretrained(self.checkpoint, local_files_only=True)
         return Bundle(model.to(self.device).eval(), processor=processor)
 
@@ -69,7 +74,8 @@ class OwlGroundTool(ModelBacked, VisionTool):
                 out = det.model(**inputs)
             side = max(h, w)  # OWLv2 pads to a square: boxes are relative to the padded side
             res = det.processor.post_process_grounded_object_detection(
-                out, threshold=threshold, target_sizes=torch.tensor([[side, side]]), text_labels=[[query]])[0]
+                out, threshold=threshold, target_sizes=torch.tensor([[side, side]]), text_labels=[[query]]
+            )[0]
             return res["boxes"].float().cpu().numpy(), res["scores"].float().cpu().numpy()
 
         ctx.progress(0.2, f"looking for {query!r}")
@@ -85,5 +91,13 @@ class OwlGroundTool(ModelBacked, VisionTool):
         return GroundOutput(box=Box(x1=x1, y1=y1, x2=x2, y2=y2), score=round(score, 6), count=len(keep))
 
 
-register(Backend("ground", "transformers", OwlGroundTool, checkpoints={"checkpoint": "folder"},
-                 tiny=tiny.owlv2_table, group="owlv2"))
+register(
+    Backend(
+        "ground",
+        "transformers",
+        OwlGroundTool,
+        checkpoints={"checkpoint": "folder"},
+        tiny=tiny.owlv2_table,
+        group="owlv2",
+    )
+)

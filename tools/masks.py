@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["check_same_size", "components", "clean", "largest_component", "pick_by_position", "bbox", "POSITIONS",
-           "position_name", "fill_holes", "objectness"]
+__all__ = [
+    "check_same_size",
+    "components",
+    "clean",
+    "largest_component",
+    "pick_by_position",
+    "bbox",
+    "POSITIONS",
+    "position_name",
+    "fill_holes",
+    "objectness",
+]
 
 POSITIONS = ("left", "right", "top", "bottom", "center")
 
@@ -13,8 +23,10 @@ POSITIONS = ("left", "right", "top", "bottom", "center")
 def check_same_size(mask, image, what: str = "mask") -> None:
     """Raise ``ValueError`` when a MaskRef (or any ref with width/height) does not match the ImageRef."""
     if mask is not None and (mask.width, mask.height) != (image.width, image.height):
-        raise ValueError(f"{what} is {mask.width}x{mask.height} but the image is {image.width}x{image.height}; "
-                         f"use a {what} computed on this image")
+        raise ValueError(
+            f"{what} is {mask.width}x{mask.height} but the image is {image.width}x{image.height}; "
+            f"use a {what} computed on this image"
+        )
 
 
 def components(mask: np.ndarray, min_pixels: int = 1) -> list[np.ndarray]:
@@ -98,12 +110,14 @@ def objectness(image: np.ndarray, threshold: float = 20.0) -> np.ndarray:
     lab = rgb_to_lab(small).reshape(small.shape)
     h, w = lab.shape[:2]
     b = max(2, min(h, w) // 30)
-    border = np.concatenate([lab[:b].reshape(-1, 3), lab[-b:].reshape(-1, 3),
-                             lab[:, :b].reshape(-1, 3), lab[:, -b:].reshape(-1, 3)]).astype(np.float32)
+    border = np.concatenate(
+        [lab[:b].reshape(-1, 3), lab[-b:].reshape(-1, 3), lab[:, :b].reshape(-1, 3), lab[:, -b:].reshape(-1, 3)]
+    ).astype(np.float32)
     k = min(3, len(border))
     cv2.setRNGSeed(0)
-    _, _, centres = cv2.kmeans(border, k, None, (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5),
-                               3, cv2.KMEANS_PP_CENTERS)
+    _, _, centres = cv2.kmeans(
+        border, k, None, (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5), 3, cv2.KMEANS_PP_CENTERS
+    )
     d = np.min(np.linalg.norm(lab.reshape(-1, 1, 3) - centres[None], axis=-1), axis=1).reshape(h, w)
     mask = clean(d > threshold)
     return _upscale_mask(mask, image.shape[:2]) if scale != 1.0 else mask

@@ -99,8 +99,13 @@ def _crop(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
     w = int(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[2] - quad[3])))
     h = int(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2])))
     dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
-    crop = cv2.warpPerspective(image, cv2.getPerspectiveTransform(quad, dst), (max(w, 1), max(h, 1)),
-                               borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+    crop = cv2.warpPerspective(
+        image,
+        cv2.getPerspectiveTransform(quad, dst),
+        (max(w, 1), max(h, 1)),
+        borderMode=cv2.BORDER_REPLICATE,
+        flags=cv2.INTER_CUBIC,
+    )
     return np.rot90(crop) if crop.shape[0] / max(crop.shape[1], 1) >= 1.5 else crop
 
 
@@ -128,14 +133,15 @@ def _recognise(rec, crops: list[np.ndarray]) -> list[tuple[str, float]]:
     chars = ["<blank>", *rec.get_modelmeta().custom_metadata_map["character"].splitlines(), " "]
     out = []
     for i in range(0, len(crops), 6):
-        group = crops[i:i + 6]
+        group = crops[i : i + 6]
         width = max(REC_MIN_WIDTH, *(math.ceil(REC_HEIGHT * c.shape[1] / max(c.shape[0], 1)) for c in group))
         batch = np.stack([_line_input(c, REC_HEIGHT, width) for c in group])
         probs = rec.run(None, {rec.get_inputs()[0].name: batch})[0]
         for p in probs:
             idx, conf = p.argmax(1), p.max(1)
-            keep = [(k, c) for j, (k, c) in enumerate(zip(idx, conf, strict=True))
-                    if k != 0 and (j == 0 or k != idx[j - 1])]  # CTC: drop blanks and repeats
+            keep = [
+                (k, c) for j, (k, c) in enumerate(zip(idx, conf, strict=True)) if k != 0 and (j == 0 or k != idx[j - 1])
+            ]  # CTC: drop blanks and repeats
             text = "".join(chars[k] for k, _ in keep if k < len(chars))
             out.append((text.strip(), float(np.mean([c for _, c in keep])) if keep else 0.0))
     return out
@@ -149,9 +155,18 @@ def read_lines(image: np.ndarray, min_score: float = 0.5) -> list[TextLine]:
     lines = []
     for q, (text, score) in zip(quads, _recognise(rec, crops), strict=True):
         if text and score >= min_score:
-            lines.append(TextLine(text=text, score=round(score, 4),
-                                  box=Box(x1=float(q[:, 0].min()), y1=float(q[:, 1].min()),
-                                          x2=float(q[:, 0].max()) + 1, y2=float(q[:, 1].max()) + 1)))
+            lines.append(
+                TextLine(
+                    text=text,
+                    score=round(score, 4),
+                    box=Box(
+                        x1=float(q[:, 0].min()),
+                        y1=float(q[:, 1].min()),
+                        x2=float(q[:, 0].max()) + 1,
+                        y2=float(q[:, 1].max()) + 1,
+                    ),
+                )
+            )
     return _join_rows(lines)
 
 
@@ -160,22 +175,38 @@ def _join_rows(lines: list[TextLine]) -> list[TextLine]:
     out: list[TextLine] = []
     for ln in sorted(lines, key=lambda t: (t.box.y1 + t.box.y2) / 2):
         h = ln.box.y2 - ln.box.y1
-        row = next((o for o in out if abs((o.box.y1 + o.box.y2) / 2 - (ln.box.y1 + ln.box.y2) / 2) < 0.5 * min(h, o.box.y2 - o.box.y1)
-                    and min(abs(ln.box.x1 - o.box.x2), abs(o.box.x1 - ln.box.x2)) < 2 * h), None)
+        row = next(
+            (
+                o
+                for o in out
+                if abs((o.box.y1 + o.box.y2) / 2 - (ln.box.y1 + ln.box.y2) / 2) < 0.5 * min(h, o.box.y2 - o.box.y1)
+                and min(abs(ln.box.x1 - o.box.x2), abs(o.box.x1 - ln.box.x2)) < 2 * h
+            ),
+            None,
+        )
         if row is None:
             out.append(ln)
             continue
         left, right = (row, ln) if row.box.x1 <= ln.box.x1 else (ln, row)
-        out[out.index(row)] = TextLine(text=f"{left.text} {right.text}", score=min(row.score, ln.score),
-                                       box=Box(x1=min(row.box.x1, ln.box.x1), y1=min(row.box.y1, ln.box.y1),
-                                               x2=max(row.box.x2, ln.box.x2), y2=max(row.box.y2, ln.box.y2)))
+        out[out.index(row)] = TextLine(
+            text=f"{left.text} {right.text}",
+            score=min(row.score, ln.score),
+            box=Box(
+                x1=min(row.box.x1, ln.box.x1),
+                y1=min(row.box.y1, ln.box.y1),
+                x2=max(row.box.x2, ln.box.x2),
+                y2=max(row.box.y2, ln.box.y2),
+            ),
+        )
     return sorted(out, key=lambda t: (round(t.box.y1 / max(1.0, (t.box.y2 - t.box.y1) / 2)), t.box.x1))
 
 
 class OcrReadTextTool(VisionTool):
     name = "read_text"
-    description = ("Read the text in an image (signs, labels, documents): each line with its confidence and box. "
-                   "Optionally only inside a box or a mask. PP-OCRv4 (Chinese and Latin script).")
+    description = (
+        "Read the text in an image (signs, labels, documents): each line with its confidence and box. "
+        "Optionally only inside a box or a mask. PP-OCRv4 (Chinese and Latin script)."
+    )
     Input = ReadTextInput
     Output = ReadTextOutput
     backend = "embedded"
@@ -196,17 +227,24 @@ class OcrReadTextTool(VisionTool):
         x0 = y0 = 0
         if inp.box is not None:
             x0, y0 = int(inp.box.x1), int(inp.box.y1)
-            image = image[y0:int(math.ceil(inp.box.y2)), x0:int(math.ceil(inp.box.x2))]
+            image = image[y0 : int(math.ceil(inp.box.y2)), x0 : int(math.ceil(inp.box.x2))]
         ctx.progress(0.1, "finding text lines")
         lines = read_lines(np.ascontiguousarray(image), inp.min_score)
         if x0 or y0:
-            lines = [ln.model_copy(update={"box": Box(x1=ln.box.x1 + x0, y1=ln.box.y1 + y0, x2=ln.box.x2 + x0,
-                                                      y2=ln.box.y2 + y0)}) for ln in lines]
+            lines = [
+                ln.model_copy(
+                    update={"box": Box(x1=ln.box.x1 + x0, y1=ln.box.y1 + y0, x2=ln.box.x2 + x0, y2=ln.box.y2 + y0)}
+                )
+                for ln in lines
+            ]
         if inp.mask is not None:
             region = ctx.store.get_mask(inp.mask)
             h, w = region.shape
-            lines = [ln for ln in lines if region[min(h - 1, int((ln.box.y1 + ln.box.y2) / 2)),
-                                                  min(w - 1, int((ln.box.x1 + ln.box.x2) / 2))]]
+            lines = [
+                ln
+                for ln in lines
+                if region[min(h - 1, int((ln.box.y1 + ln.box.y2) / 2)), min(w - 1, int((ln.box.x1 + ln.box.x2) / 2))]
+            ]
         where = " inside the box" if inp.box is not None else " inside the region" if inp.mask is not None else ""
         method = f"PP-OCRv4 detection + recognition{where}: {len(lines)} line{'s' * (len(lines) != 1)}"
         return ReadTextOutput(text="\n".join(ln.text for ln in lines), lines=lines, method=method)

@@ -19,11 +19,25 @@ from vitron_agent.errors import ToolFailed
 from vitron_agent.refs import Detection
 from vitron_agent.tools.detector import MIN_SCORE, Named, label_score
 
-__all__ = ["select", "mask_of", "not_recognised", "not_found", "ASK_REGION", "colour_share", "caption", "plural", "where",
-           "face_part", "face_region", "stuff_region"]
+__all__ = [
+    "select",
+    "mask_of",
+    "not_recognised",
+    "not_found",
+    "ASK_REGION",
+    "colour_share",
+    "caption",
+    "plural",
+    "where",
+    "face_part",
+    "face_region",
+    "stuff_region",
+]
 
-ASK_REGION = ("click it or draw a box (--point X,Y / --box X1,Y1,X2,Y2, or a click in the UI), or configure "
-              "[tools.ground] for names beyond COCO's 80 classes")
+ASK_REGION = (
+    "click it or draw a box (--point X,Y / --box X1,Y1,X2,Y2, or a click in the UI), or configure "
+    "[tools.ground] for names beyond COCO's 80 classes"
+)
 
 
 def _found(found: list[Detection]) -> str:
@@ -31,9 +45,11 @@ def _found(found: list[Detection]) -> str:
 
 
 def not_recognised(target: str, found: list[Detection]) -> ToolFailed:
-    return ToolFailed(f"I cannot recognise {target.strip()!r}: the embedded detector knows COCO's 80 object classes "
-                      f"(people, vehicles, animals, furniture, tableware ...). In this image I found: {_found(found)}. "
-                      f"To work on {target.strip()!r}, {ASK_REGION}.")
+    return ToolFailed(
+        f"I cannot recognise {target.strip()!r}: the embedded detector knows COCO's 80 object classes "
+        f"(people, vehicles, animals, furniture, tableware ...). In this image I found: {_found(found)}. "
+        f"To work on {target.strip()!r}, {ASK_REGION}."
+    )
 
 
 def not_found(what: str, found: list[Detection]) -> ToolFailed:
@@ -46,12 +62,13 @@ def colour_share(image: np.ndarray, d: Detection, color: str) -> float:
 
     x1, y1, x2, y2 = d.box.x1, d.box.y1, d.box.x2, d.box.y2
     dx, dy = 0.2 * (x2 - x1), 0.2 * (y2 - y1)
-    crop = image[int(y1 + dy):max(int(y1 + dy) + 1, int(y2 - dy)), int(x1 + dx):max(int(x1 + dx) + 1, int(x2 - dx))]
+    crop = image[int(y1 + dy) : max(int(y1 + dy) + 1, int(y2 - dy)), int(x1 + dx) : max(int(x1 + dx) + 1, int(x2 - dx))]
     return float(color_mask(crop, color).mean()) if crop.size else 0.0
 
 
-def select(image: np.ndarray, found: list[Detection], name: Named, phrase: str,
-           allow_none: bool = False) -> tuple[list[Detection], str]:
+def select(
+    image: np.ndarray, found: list[Detection], name: Named, phrase: str, allow_none: bool = False
+) -> tuple[list[Detection], str]:
     """The detections ``phrase`` means (best first) and a note on how they were chosen."""
     from vitron_agent.tools.segment import parse_target
 
@@ -69,15 +86,23 @@ def select(image: np.ndarray, found: list[Detection], name: Named, phrase: str,
         if not coloured:
             if allow_none:
                 return [], f"no {color} {what} found"
-            raise ToolFailed(f"I found {len(cands)} {what} ({_found(cands)}) but none is {color}. If the one you mean is "
-                             f"there, {ASK_REGION}.")
+            raise ToolFailed(
+                f"I found {len(cands)} {what} ({_found(cands)}) but none is {color}. If the one you mean is "
+                f"there, {ASK_REGION}."
+            )
         cands = sorted(coloured, key=lambda d: -shares[id(d)] * d.score)
         notes.append(f"the {color} one{'s' if name.plural else ''}")
     if position:
-        key = {"left": lambda d: d.box.x1 + d.box.x2, "right": lambda d: -(d.box.x1 + d.box.x2),
-               "top": lambda d: d.box.y1 + d.box.y2, "bottom": lambda d: -(d.box.y1 + d.box.y2),
-               "center": lambda d: abs((d.box.x1 + d.box.x2) / 2 - image.shape[1] / 2)
-               + abs((d.box.y1 + d.box.y2) / 2 - image.shape[0] / 2)}[position]
+        key = {
+            "left": lambda d: d.box.x1 + d.box.x2,
+            "right": lambda d: -(d.box.x1 + d.box.x2),
+            "top": lambda d: d.box.y1 + d.box.y2,
+            "bottom": lambda d: -(d.box.y1 + d.box.y2),
+            "center": lambda d: (
+                abs((d.box.x1 + d.box.x2) / 2 - image.shape[1] / 2)
+                + abs((d.box.y1 + d.box.y2) / 2 - image.shape[0] / 2)
+            ),
+        }[position]
         cands = sorted(cands, key=key)[:1]
         notes.append(f"the one furthest {position}" if position != "center" else "the one nearest the centre")
     elif largest:
@@ -101,7 +126,7 @@ def mask_of(image: np.ndarray, items: list[Detection]) -> np.ndarray:
         m = object_in_box(image, d.box.x1, d.box.y1, d.box.x2, d.box.y2, spill=True)
         if m.sum() < 0.05 * d.box.width * d.box.height:
             m = np.zeros((h, w), bool)
-            m[int(d.box.y1):int(np.ceil(d.box.y2)), int(d.box.x1):int(np.ceil(d.box.x2))] = True
+            m[int(d.box.y1) : int(np.ceil(d.box.y2)), int(d.box.x1) : int(np.ceil(d.box.x2))] = True
         out |= m
     return out
 
@@ -119,9 +144,19 @@ def _article(label: str) -> str:
 def plural(label: str, n: int) -> str:
     if n == 1:
         return label
-    return {"person": "people", "mouse": "mice", "knife": "knives", "sheep": "sheep", "skis": "skis",
-            "bus": "buses", "couch": "couches", "bench": "benches", "sandwich": "sandwiches",
-            "wine glass": "wine glasses", "scissors": "scissors"}.get(label, label + "s")
+    return {
+        "person": "people",
+        "mouse": "mice",
+        "knife": "knives",
+        "sheep": "sheep",
+        "skis": "skis",
+        "bus": "buses",
+        "couch": "couches",
+        "bench": "benches",
+        "sandwich": "sandwiches",
+        "wine glass": "wine glasses",
+        "scissors": "scissors",
+    }.get(label, label + "s")
 
 
 def caption(image: np.ndarray, found: list[Detection]) -> str:
@@ -134,20 +169,38 @@ def caption(image: np.ndarray, found: list[Detection]) -> str:
         return "I recognise none of COCO's 80 object classes in this image"
     parts = []
     for d in found[:6]:
-        crop = image[int(d.box.y1):int(np.ceil(d.box.y2)), int(d.box.x1):int(np.ceil(d.box.x2))]
+        crop = image[int(d.box.y1) : int(np.ceil(d.box.y2)), int(d.box.x1) : int(np.ceil(d.box.x2))]
         colors = name_colors(crop.reshape(-1, 3)) if crop.size else []
         chroma = next((c for c, f in colors if c not in ("gray", "black", "white") and f >= 0.15), None)
         colour = f"mostly {shade_phrase(crop.reshape(-1, 3), chroma) if chroma else colors[0][0]}, " if colors else ""
         alt = "".join(f" or {k} {v:.2f}" for k, v in d.alternatives.items())
-        sure = "sure" if d.score >= 0.6 and not d.alternatives else "fairly sure" if d.score >= 0.45 and not alt else "unsure"
+        sure = (
+            "sure"
+            if d.score >= 0.6 and not d.alternatives
+            else "fairly sure"
+            if d.score >= 0.45 and not alt
+            else "unsure"
+        )
         parts.append(f"{_article(d.label)} {d.label} at the {where(d, w, h)} ({colour}{sure}: {d.score:.2f}{alt})")
     more = f" and {len(found) - 6} more objects" if len(found) > 6 else ""
     return "I see " + "; ".join(parts) + more
 
 
-_FACE_PARTS = {"face": "face", "faces": "face", "head": "face", "heads": "face", "eye": "eyes", "eyes": "eyes",
-               "mouth": "mouth", "mouths": "mouth", "lips": "mouth", "nose": "nose", "noses": "nose", "ear": "ears",
-               "ears": "ears"}
+_FACE_PARTS = {
+    "face": "face",
+    "faces": "face",
+    "head": "face",
+    "heads": "face",
+    "eye": "eyes",
+    "eyes": "eyes",
+    "mouth": "mouth",
+    "mouths": "mouth",
+    "lips": "mouth",
+    "nose": "nose",
+    "noses": "nose",
+    "ear": "ears",
+    "ears": "ears",
+}
 _EVERY = re.compile(r"\b(?:all|every|each|everyone'?s?|everybody'?s?|their|people'?s|faces|heads)\b", re.I)
 
 
@@ -156,14 +209,39 @@ def face_part(phrase: str | None) -> tuple[str, bool] | None:
     face or a part of one ("her face", "the faces", "his eyes", "everyone's faces"), else None."""
     if not phrase:
         return None
-    text = re.sub(r"\b(?:on|in|at|near|with|behind|under|above|below|beside|by|from|of|inside|over|that|which)\b.*$",
-                  "", phrase.lower()).strip() or phrase.lower()
+    text = (
+        re.sub(
+            r"\b(?:on|in|at|near|with|behind|under|above|below|beside|by|from|of|inside|over|that|which)\b.*$",
+            "",
+            phrase.lower(),
+        ).strip()
+        or phrase.lower()
+    )
     words = re.findall(r"[a-z']+", text)
     for word in reversed(words):
         if word in _FACE_PARTS:
             return _FACE_PARTS[word], bool(_EVERY.search(text))
-        if word not in ("the", "a", "an", "her", "his", "its", "my", "your", "our", "their", "both", "all", "left",
-                        "right", "largest", "biggest", "smallest", "closed", "open"):
+        if word not in (
+            "the",
+            "a",
+            "an",
+            "her",
+            "his",
+            "its",
+            "my",
+            "your",
+            "our",
+            "their",
+            "both",
+            "all",
+            "left",
+            "right",
+            "largest",
+            "biggest",
+            "smallest",
+            "closed",
+            "open",
+        ):
             return None
     return None
 
@@ -182,17 +260,28 @@ def face_region(image: np.ndarray, phrase: str) -> tuple[np.ndarray, str, int]:
     _, position, _ = parse_target(phrase)
     chosen = faces
     if position and len(faces) > 1:
-        cx = {"left": lambda f: f.box[0], "right": lambda f: -f.box[2], "top": lambda f: f.box[1],
-              "bottom": lambda f: -f.box[3], "center": lambda f: abs((f.box[0] + f.box[2]) / 2 - image.shape[1] / 2)}
+        cx = {
+            "left": lambda f: f.box[0],
+            "right": lambda f: -f.box[2],
+            "top": lambda f: f.box[1],
+            "bottom": lambda f: -f.box[3],
+            "center": lambda f: abs((f.box[0] + f.box[2]) / 2 - image.shape[1] / 2),
+        }
         chosen = sorted(faces, key=cx[position])[:1]
     elif not every:
         chosen = faces[:1]
     scores = ", ".join(f"{f.score:.2f}" for f in faces[:6])
-    which = "every face" if len(chosen) > 1 or every else ("the largest" if len(faces) > 1 and not position else
-                                                           f"the one furthest {position}" if position else "it")
+    which = (
+        "every face"
+        if len(chosen) > 1 or every
+        else (
+            "the largest" if len(faces) > 1 and not position else f"the one furthest {position}" if position else "it"
+        )
+    )
     shape = "an ellipse over each face" if part == "face" else f"discs at the {part}"
-    method = (f"BlazeFace found {len(faces)} face{'s' if len(faces) != 1 else ''} ({scores}); {which}; the mask is "
-              f"{shape}")
+    method = (
+        f"BlazeFace found {len(faces)} face{'s' if len(faces) != 1 else ''} ({scores}); {which}; the mask is {shape}"
+    )
     return face_mask(image.shape[:2], chosen, part), method, len(faces)
 
 

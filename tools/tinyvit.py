@@ -14,13 +14,26 @@ from typing import Any
 
 __all__ = ["build_tinyvit", "LITE_MEDSAM_ENCODER"]
 
-LITE_MEDSAM_ENCODER: dict[str, Any] = {"img_size": 256, "embed_dims": [64, 128, 160, 320], "depths": [2, 2, 6, 2],
-                                       "num_heads": [2, 4, 5, 10], "window_sizes": [7, 7, 14, 7]}
+LITE_MEDSAM_ENCODER: dict[str, Any] = {
+    "img_size": 256,
+    "embed_dims": [64, 128, 160, 320],
+    "depths": [2, 2, 6, 2],
+    "num_heads": [2, 4, 5, 10],
+    "window_sizes": [7, 7, 14, 7],
+}
 
 
-def build_tinyvit(img_size: int = 256, embed_dims: list[int] | None = None, depths: list[int] | None = None,
-                  num_heads: list[int] | None = None, window_sizes: list[int] | None = None,
-                  mlp_ratio: float = 4.0, expand: float = 4.0, local_conv: int = 3, out_chans: int = 256) -> Any:
+def build_tinyvit(
+    img_size: int = 256,
+    embed_dims: list[int] | None = None,
+    depths: list[int] | None = None,
+    num_heads: list[int] | None = None,
+    window_sizes: list[int] | None = None,
+    mlp_ratio: float = 4.0,
+    expand: float = 4.0,
+    local_conv: int = 3,
+    out_chans: int = 256,
+) -> Any:
     """A TinyViT (random weights) whose forward maps Bx3xSxS pixels to Bx256x(S/4)x(S/4)."""
     import torch
     import torch.nn.functional as F
@@ -77,7 +90,12 @@ def build_tinyvit(img_size: int = 256, embed_dims: list[int] | None = None, dept
     class Mlp(nn.Module):
         def __init__(self, dim: int, hidden: int):
             super().__init__()
-            self.norm, self.fc1, self.fc2, self.act = nn.LayerNorm(dim), nn.Linear(dim, hidden), nn.Linear(hidden, dim), nn.GELU()
+            self.norm, self.fc1, self.fc2, self.act = (
+                nn.LayerNorm(dim),
+                nn.Linear(dim, hidden),
+                nn.Linear(hidden, dim),
+                nn.GELU(),
+            )
 
         def forward(self, x):
             return self.fc2(self.act(self.fc1(self.norm(x))))
@@ -85,7 +103,7 @@ def build_tinyvit(img_size: int = 256, embed_dims: list[int] | None = None, dept
     class Attention(nn.Module):
         def __init__(self, dim: int, key_dim: int, num_heads: int, resolution: tuple[int, int]):
             super().__init__()
-            self.num_heads, self.key_dim, self.scale = num_heads, key_dim, key_dim ** -0.5
+            self.num_heads, self.key_dim, self.scale = num_heads, key_dim, key_dim**-0.5
             self.d = key_dim  # attn_ratio 1
             self.dh = self.d * num_heads
             self.norm = nn.LayerNorm(dim)
@@ -99,12 +117,15 @@ def build_tinyvit(img_size: int = 256, embed_dims: list[int] | None = None, dept
                     off = (abs(p1[0] - p2[0]), abs(p1[1] - p2[1]))
                     idxs.append(offsets.setdefault(off, len(offsets)))
             self.attention_biases = nn.Parameter(torch.zeros(num_heads, len(offsets)))
-            self.register_buffer("attention_bias_idxs", torch.LongTensor(idxs).view(len(points), len(points)),
-                                 persistent=False)
+            self.register_buffer(
+                "attention_bias_idxs", torch.LongTensor(idxs).view(len(points), len(points)), persistent=False
+            )
 
         def forward(self, x):
             b, n, _ = x.shape
-            q, k, v = self.qkv(self.norm(x)).view(b, n, self.num_heads, -1).split([self.key_dim, self.key_dim, self.d], dim=3)
+            q, k, v = (
+                self.qkv(self.norm(x)).view(b, n, self.num_heads, -1).split([self.key_dim, self.key_dim, self.d], dim=3)
+            )
             q, k, v = (t.permute(0, 2, 1, 3) for t in (q, k, v))
             bias = self.attention_biases[:, self.attention_bias_idxs]
             attn = ((q @ k.transpose(-2, -1)) * self.scale + bias).softmax(dim=-1)
@@ -175,8 +196,12 @@ def build_tinyvit(img_size: int = 256, embed_dims: list[int] | None = None, dept
                     blocks = [Block(dims[i], res, heads[i], windows[i]) for _ in range(depth)]
                 self.layers.append(Stage(blocks, down))
             self.grid = img_size // 4
-            self.neck = nn.Sequential(nn.Conv2d(dims[-1], out_chans, 1, bias=False), LayerNorm2d(out_chans),
-                                      nn.Conv2d(out_chans, out_chans, 3, padding=1, bias=False), LayerNorm2d(out_chans))
+            self.neck = nn.Sequential(
+                nn.Conv2d(dims[-1], out_chans, 1, bias=False),
+                LayerNorm2d(out_chans),
+                nn.Conv2d(out_chans, out_chans, 3, padding=1, bias=False),
+                LayerNorm2d(out_chans),
+            )
 
         def forward(self, x):
             x = self.patch_embed(x)

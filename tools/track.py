@@ -37,11 +37,15 @@ StepFn = Callable[[np.ndarray, int], np.ndarray]
 
 class TrackInput(BaseModel):
     video: VideoRef = Field(description="the video to track in")
-    target: str | None = Field(default=None, max_length=200,
-                               description="what to track in words, e.g. 'the red ball', 'the person on the left'")
+    target: str | None = Field(
+        default=None,
+        max_length=200,
+        description="what to track in words, e.g. 'the red ball', 'the person on the left'",
+    )
     color: str | None = Field(default=None, max_length=30, description=f"colour of the target: {', '.join(COLORS)}")
     position: Literal["left", "right", "top", "bottom", "center"] | None = Field(
-        default=None, description="on the prompt frame, the candidate furthest in this direction")
+        default=None, description="on the prompt frame, the candidate furthest in this direction"
+    )
     point: Point | None = Field(default=None, description="a pixel on the target in the prompt frame")
     box: Box | None = Field(default=None, description="a box around the target in the prompt frame, XYXY pixels")
     mask: MaskRef | None = Field(default=None, description="the target's mask on the prompt frame")
@@ -121,7 +125,9 @@ def _contrast(like: np.ndarray, mask: np.ndarray, width: int = 3) -> float:
 def _thumb(frame: np.ndarray) -> np.ndarray:
     import cv2
 
-    return cv2.resize(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY), (32, 32), interpolation=cv2.INTER_AREA).astype(np.float32)
+    return cv2.resize(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY), (32, 32), interpolation=cv2.INTER_AREA).astype(
+        np.float32
+    )
 
 
 class CvTracker:
@@ -157,7 +163,10 @@ class CvTracker:
         if not shifted.any():
             return self.reacquire(frame)
         r = max(2, int(0.25 * np.sqrt(self.area)))
-        near = cv2.dilate(shifted.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) > 0
+        near = (
+            cv2.dilate(shifted.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+            > 0
+        )
         like = self.model.likelihood(frame)
         if float(like[shifted].mean()) < 0.2:  # nothing target-coloured where it should be: an undetected cut
             return self.reacquire(frame)
@@ -201,8 +210,12 @@ class CvTracker:
         """The target found anywhere in ``frame`` by colour (after a cut, or when lost); empty if absent."""
         import cv2
 
-        cand = cv2.morphologyEx((self.model.likelihood(frame) > 0.5).astype(np.uint8), cv2.MORPH_OPEN,
-                                np.ones((3, 3), np.uint8)) > 0
+        cand = (
+            cv2.morphologyEx(
+                (self.model.likelihood(frame) > 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)
+            )
+            > 0
+        )
         comps = [c for c in components(cand) if 0.3 * self.area <= c.sum() <= 3.0 * self.area]
         if not comps:
             return np.zeros_like(self.mask)
@@ -211,8 +224,14 @@ class CvTracker:
         return fill_holes(best)
 
 
-def propagate(clip, start: int, first: np.ndarray, make_step: Callable[[np.ndarray, np.ndarray], StepFn],
-              ctx: ToolContext, span: tuple[float, float] = (0.2, 0.95)) -> list[np.ndarray]:
+def propagate(
+    clip,
+    start: int,
+    first: np.ndarray,
+    make_step: Callable[[np.ndarray, np.ndarray], StepFn],
+    ctx: ToolContext,
+    span: tuple[float, float] = (0.2, 0.95),
+) -> list[np.ndarray]:
     """Masks (packed bits, one array a frame) of every frame of ``clip``: ``first`` on frame ``start``,
     propagated forward to the end and backward to frame 0. ``make_step(frame, mask)`` returns
     a fresh ``step(frame, index) -> mask`` for each direction. Cancellation stops between frames."""
@@ -247,8 +266,9 @@ def unpacked(packed: list[np.ndarray], h: int, w: int) -> Iterator[np.ndarray]:
         yield np.unpackbits(bits, count=h * w).reshape(h, w).astype(bool)
 
 
-def track_output(ctx: ToolContext, video: VideoRef, packed: list[np.ndarray], start: int, first: np.ndarray,
-                 method: str) -> TrackOutput:
+def track_output(
+    ctx: ToolContext, video: VideoRef, packed: list[np.ndarray], start: int, first: np.ndarray, method: str
+) -> TrackOutput:
     ref = ctx.store.put_track(unpacked(packed, video.height, video.width), producer=ctx.step_id, video=video)
     x1, y1, x2, y2 = bbox(first)
     return TrackOutput(track=ref, box=Box(x1=x1, y1=y1, x2=x2, y2=y2), present=ref.present, method=method)
@@ -256,9 +276,11 @@ def track_output(ctx: ToolContext, video: VideoRef, packed: list[np.ndarray], st
 
 class CvTrackTool(VisionTool):
     name = "track"
-    description = ("Track a target through a video: a mask on every frame. Give the target on one frame by words "
-                   "(colour, position, 'foreground'), a point, a box or a mask. cv backend: template matching and a "
-                   "colour model; re-detects after scene cuts; it cannot recognise object categories.")
+    description = (
+        "Track a target through a video: a mask on every frame. Give the target on one frame by words "
+        "(colour, position, 'foreground'), a point, a box or a mask. cv backend: template matching and a "
+        "colour model; re-detects after scene cuts; it cannot recognise object categories."
+    )
     Input = TrackInput
     Output = TrackOutput
     backend = "cv"
@@ -288,13 +310,22 @@ def first_mask(clip, inp: TrackInput, ctx: ToolContext) -> tuple[np.ndarray, str
     frame = clip.frame(inp.frame)
     color, position, largest = parse_target(inp.target)
     color = normalise_color(inp.color) if inp.color else color
-    seg = SegmentInput.model_construct(image=None, target=inp.target, color=color, position=inp.position or position,
-                                       largest=largest, point=inp.point, box=inp.box, scribble=None)
+    seg = SegmentInput.model_construct(
+        image=None,
+        target=inp.target,
+        color=color,
+        position=inp.position or position,
+        largest=largest,
+        point=inp.point,
+        box=inp.box,
+        scribble=None,
+    )
     mask, how = CvSegmentTool().propose(frame, seg, color, inp.position or position, largest, ctx)
     if bbox(mask) is None:
         what = f"{color} " if color else ""
-        raise ToolFailed(f"found no {what}target on frame {inp.frame}; give a point or a box on that frame, or "
-                         "another colour")
+        raise ToolFailed(
+            f"found no {what}target on frame {inp.frame}; give a point or a box on that frame, or another colour"
+        )
     return mask, how
 
 

@@ -46,9 +46,11 @@ def associate(last: tuple, boxes: list[tuple]) -> int | None:
 
 
 class EmbeddedTrackTool(CvTrackTool):
-    description = ("Track a target through a video: a mask on every frame. Objects by name (COCO's 80 classes: "
-                   "'the motorcycle', 'the person on the left') and faces are detected on every frame and associated; "
-                   "colours, positions, points, boxes and masks are followed by template matching and a colour model.")
+    description = (
+        "Track a target through a video: a mask on every frame. Objects by name (COCO's 80 classes: "
+        "'the motorcycle', 'the person on the left') and faces are detected on every frame and associated; "
+        "colours, positions, points, boxes and masks are followed by template matching and a colour model."
+    )
     backend = "embedded"
 
     def run(self, inp: TrackInput, ctx: ToolContext) -> TrackOutput:
@@ -66,8 +68,11 @@ class EmbeddedTrackTool(CvTrackTool):
                 if out is not None:
                     return out
                 out = super().run(inp, ctx)  # "the red ball" and no ball: the red regions, said
-                return out.model_copy(update={"method": re.sub(r"it cannot recognise '[^']*' by name",
-                                                               f"it found no {name.word}", out.method)})
+                return out.model_copy(
+                    update={
+                        "method": re.sub(r"it cannot recognise '[^']*' by name", f"it found no {name.word}", out.method)
+                    }
+                )
         return super().run(inp, ctx)
 
     def _objects(self, inp: TrackInput, name, ctx: ToolContext) -> TrackOutput | None:
@@ -105,8 +110,11 @@ class EmbeddedTrackTool(CvTrackTool):
             if i == inp.frame:
                 chosen = items
             else:
-                cands = [d for d in detect_objects(frame, MIN_SCORE * 0.8, quick=True)
-                         if max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE * 0.8]
+                cands = [
+                    d
+                    for d in detect_objects(frame, MIN_SCORE * 0.8, quick=True)
+                    if max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE * 0.8
+                ]
                 if every:
                     chosen = cands
                 else:
@@ -121,9 +129,11 @@ class EmbeddedTrackTool(CvTrackTool):
                 ctx.progress(0.1 + 0.85 * (k + 1) / n, f"tracked {k + 1}/{n} frames")
         first = np.unpackbits(packed[inp.frame], count=h * w).reshape(h, w).astype(bool)
         listed = ", ".join(d.describe() for d in items)
-        method = (f"NanoDet recognised {listed}{f' ({note})' if note else ''} on frame {inp.frame}; detected on every "
-                  f"frame and {'all kept' if every else 'associated by box overlap'} ({n - gaps}/{n} frames found); "
-                  "masks: U²-Netp inside each box")
+        method = (
+            f"NanoDet recognised {listed}{f' ({note})' if note else ''} on frame {inp.frame}; detected on every "
+            f"frame and {'all kept' if every else 'associated by box overlap'} ({n - gaps}/{n} frames found); "
+            "masks: U²-Netp inside each box"
+        )
         return track_output(ctx, inp.video, packed, inp.frame, first, method)
 
     def _faces(self, inp: TrackInput, ctx: ToolContext) -> TrackOutput:
@@ -157,13 +167,19 @@ class EmbeddedTrackTool(CvTrackTool):
                 ctx.progress(0.05 + 0.9 * (i + 1) / n, f"found faces on {i + 1}/{n} frames")
         if not found_on or first is None or not first.any():
             if not found_on:
-                raise ToolFailed(f"I found no face in the video (BlazeFace, {n} frames). If there is one, give a box "
-                                 "on a frame.")
-            first = next(np.unpackbits(p, count=first.size).reshape(first.shape).astype(bool) for p in packed
-                         if p is not None and p.any())
-        method = (f"BlazeFace on every frame ({found_on}/{n} frames with {'faces' if every else 'the face'}); "
-                  f"{'every face' if every else 'one face, associated by box overlap'}; masks: "
-                  f"{'ellipses over the faces' if part == 'face' else f'discs at the {part}'}")
+                raise ToolFailed(
+                    f"I found no face in the video (BlazeFace, {n} frames). If there is one, give a box on a frame."
+                )
+            first = next(
+                np.unpackbits(p, count=first.size).reshape(first.shape).astype(bool)
+                for p in packed
+                if p is not None and p.any()
+            )
+        method = (
+            f"BlazeFace on every frame ({found_on}/{n} frames with {'faces' if every else 'the face'}); "
+            f"{'every face' if every else 'one face, associated by box overlap'}; masks: "
+            f"{'ellipses over the faces' if part == 'face' else f'discs at the {part}'}"
+        )
         return track_output(ctx, inp.video, packed, inp.frame, first, method)
 
 

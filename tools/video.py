@@ -26,22 +26,45 @@ from vitron_agent.tool import ToolContext, VisionTool
 from vitron_agent.tools.colors import COLORS, parse_color_value
 from vitron_agent.tools.edit import NEEDS_MASK, EditOperation, apply_edit
 
-__all__ = ["EditVideoInput", "EditVideoOutput", "CvEditVideoTool", "DescribeVideoInput", "DescribeVideoOutput",
-           "CvDescribeVideoTool", "FrameInput", "FrameOutput", "FrameTool", "AnimateInput", "AnimateOutput",
-           "CvAnimateTool", "smoothed_masks", "edit_frames", "selected_frames", "check_edit_video"]
-
+__all__ = [
+    "EditVideoInput",
+    "EditVideoOutput",
+    "CvEditVideoTool",
+    "DescribeVideoInput",
+    "DescribeVideoOutput",
+    "CvDescribeVideoTool",
+    "FrameInput",
+    "FrameOutput",
+    "FrameTool",
+    "AnimateInput",
+    "AnimateOutput",
+    "CvAnimateTool",
+    "smoothed_masks",
+    "edit_frames",
+    "selected_frames",
+    "check_edit_video",
+]
 
 
 class EditVideoInput(BaseModel):
     video: VideoRef = Field(description="the video to edit")
     operation: EditOperation = Field(description="what to do on each frame")
-    track: MaskTrackRef | None = Field(default=None, description="where to edit on each frame (from a track step); none = whole frame")
+    track: MaskTrackRef | None = Field(
+        default=None, description="where to edit on each frame (from a track step); none = whole frame"
+    )
     mask: MaskRef | None = Field(default=None, description="one mask used on every frame (instead of a track)")
-    where: Literal["inside", "outside"] = Field(default="inside", description="edit inside the mask (foreground) or outside it (background)")
-    color: str | None = Field(default=None, max_length=30,
-                              description=f"colour for recolor / replace_background / keep_only: a name ({', '.join(COLORS)}) or #rrggbb")
+    where: Literal["inside", "outside"] = Field(
+        default="inside", description="edit inside the mask (foreground) or outside it (background)"
+    )
+    color: str | None = Field(
+        default=None,
+        max_length=30,
+        description=f"colour for recolor / replace_background / keep_only: a name ({', '.join(COLORS)}) or #rrggbb",
+    )
     amount: float = Field(default=0.5, ge=0.0, le=1.0, description="strength of brighten/darken/contrast/blur (0..1)")
-    smooth: int = Field(default=1, ge=0, le=5, description="temporal smoothing of the track, in frames each side (0 = none)")
+    smooth: int = Field(
+        default=1, ge=0, le=5, description="temporal smoothing of the track, in frames each side (0 = none)"
+    )
     start: float | None = Field(default=None, ge=0, description="edit only from this time (seconds)")
     end: float | None = Field(default=None, gt=0, description="edit only up to this time (seconds)")
 
@@ -53,12 +76,18 @@ class EditVideoOutput(BaseModel):
 def check_edit_video(inp: EditVideoInput, operations_needing_mask: tuple[str, ...] = NEEDS_MASK) -> None:
     v = inp.video
     if inp.operation in ("crop", "rotate", "resize"):
-        raise ValueError(f"{inp.operation} works on images (a video keeps its frame size here); take a frame first (frame)")
+        raise ValueError(
+            f"{inp.operation} works on images (a video keeps its frame size here); take a frame first (frame)"
+        )
     if inp.operation in ("cutout", "composite"):
-        raise ValueError(f"{inp.operation} works on images (videos here have no transparency); take a frame first "
-                         "(frame), or use keep_only / replace_background on every frame")
+        raise ValueError(
+            f"{inp.operation} works on images (videos here have no transparency); take a frame first "
+            "(frame), or use keep_only / replace_background on every frame"
+        )
     if inp.operation in operations_needing_mask and inp.track is None and inp.mask is None:
-        raise ValueError(f"operation {inp.operation!r} needs a track (or a mask); track the target first and pass its track")
+        raise ValueError(
+            f"operation {inp.operation!r} needs a track (or a mask); track the target first and pass its track"
+        )
     if inp.track is not None and inp.mask is not None:
         raise ValueError("give a track or a mask, not both")
     if inp.operation == "recolor" and not inp.color:
@@ -93,7 +122,9 @@ def smoothed_masks(store, track: MaskTrackRef, radius: int) -> Iterator[np.ndarr
         yield votes * 2 > (hi - lo + 1)
 
 
-def selected_frames(store, inp: EditVideoInput, ctx: ToolContext) -> Iterator[tuple[int, np.ndarray, np.ndarray | None, bool]]:
+def selected_frames(
+    store, inp: EditVideoInput, ctx: ToolContext
+) -> Iterator[tuple[int, np.ndarray, np.ndarray | None, bool]]:
     """``(index, frame, mask or None, selected)`` for every frame of ``inp.video``; ``selected``: the
     frame lies in the time range and has something to edit. Reports progress; stops when cancelled."""
     n, fps = inp.video.frames, inp.video.fps
@@ -118,9 +149,11 @@ def edit_frames(store, inp: EditVideoInput, ctx: ToolContext, edit_one) -> Itera
 
 class CvEditVideoTool(VisionTool):
     name = "edit_video"
-    description = ("Edit a video frame by frame inside or outside a tracked target (foreground / background): "
-                   "recolor, remove, blur, blur or replace the background, keep only the target, grayscale, "
-                   "brighten, darken, contrast. Keeps frame count, rate and size. cv backend.")
+    description = (
+        "Edit a video frame by frame inside or outside a tracked target (foreground / background): "
+        "recolor, remove, blur, blur or replace the background, keep only the target, grayscale, "
+        "brighten, darken, contrast. Keeps frame count, rate and size. cv backend."
+    )
     Input = EditVideoInput
     Output = EditVideoOutput
     backend = "cv"
@@ -139,7 +172,9 @@ class CvEditVideoTool(VisionTool):
 class DescribeVideoInput(BaseModel):
     video: VideoRef = Field(description="the video to describe")
     track: MaskTrackRef | None = Field(default=None, description="a tracked target to describe (from a track step)")
-    question: str | None = Field(default=None, max_length=500, description="a question to answer instead of a description")
+    question: str | None = Field(
+        default=None, max_length=500, description="a question to answer instead of a description"
+    )
     frames: int = Field(default=8, ge=1, le=64, description="how many frames to sample for colours (or for a VLM)")
 
 
@@ -170,9 +205,17 @@ def video_facts(store, video: VideoRef, track: MaskTrackRef | None, k: int, ctx:
     d = np.array(diffs) if diffs else np.zeros(1)
     typical = float(np.median(d))
     cuts = int(sum(x > max(20.0, 4.0 * typical) for x in diffs))
-    facts = {"width": video.width, "height": video.height, "frames": video.frames, "fps": video.fps,
-             "duration": video.frames / video.fps, "motion": float(d.mean()), "cuts": cuts,
-             "colors": colors, "lightness": light}
+    facts = {
+        "width": video.width,
+        "height": video.height,
+        "frames": video.frames,
+        "fps": video.fps,
+        "duration": video.frames / video.fps,
+        "motion": float(d.mean()),
+        "cuts": cuts,
+        "colors": colors,
+        "lightness": light,
+    }
     if track is not None:
         facts["target"] = track_facts(store, track, video)
     return facts
@@ -194,10 +237,17 @@ def track_facts(store, track: MaskTrackRef, video: VideoRef) -> dict:
     dist = float(np.hypot(x1 - x0, y1 - y0))
     path = sum(float(np.hypot(b[1] - a[1], b[2] - a[2])) for a, b in zip(cents, cents[1:], strict=False))
     seconds = max(1e-6, (f1 - f0) / video.fps)
-    return {"present": len(cents), "first": f0, "last": f1, "area": float(np.mean(areas)),
-            "start": position_name(x0, y0, video.width, video.height),
-            "end": position_name(x1, y1, video.width, video.height),
-            "direction": _direction(x1 - x0, y1 - y0, video), "distance": dist, "speed": path / seconds}
+    return {
+        "present": len(cents),
+        "first": f0,
+        "last": f1,
+        "area": float(np.mean(areas)),
+        "start": position_name(x0, y0, video.width, video.height),
+        "end": position_name(x1, y1, video.width, video.height),
+        "direction": _direction(x1 - x0, y1 - y0, video),
+        "distance": dist,
+        "speed": path / seconds,
+    }
 
 
 def _direction(dx: float, dy: float, video: VideoRef) -> str:
@@ -220,9 +270,13 @@ def _color_timeline(colors: list[list[tuple[str, float]]]) -> str:
 
 def describe_video_text(facts: dict) -> str:
     f = facts
-    motion = "almost static" if f["motion"] < 1.0 else "with little motion" if f["motion"] < 4 else "with a lot of motion"
-    parts = [f"A {f['duration']:.1f} s video ({f['frames']} frames at {f['fps']:g} fps, {f['width']}x{f['height']}), "
-             f"{motion} (mean frame change {f['motion']:.1f}/255), {_color_timeline(f['colors'])}."]
+    motion = (
+        "almost static" if f["motion"] < 1.0 else "with little motion" if f["motion"] < 4 else "with a lot of motion"
+    )
+    parts = [
+        f"A {f['duration']:.1f} s video ({f['frames']} frames at {f['fps']:g} fps, {f['width']}x{f['height']}), "
+        f"{motion} (mean frame change {f['motion']:.1f}/255), {_color_timeline(f['colors'])}."
+    ]
     if f["cuts"]:
         parts.append(f"It has {f['cuts']} scene cut{'s' if f['cuts'] > 1 else ''}.")
     light = f["lightness"]
@@ -235,9 +289,11 @@ def describe_video_text(facts: dict) -> str:
         if not t["present"]:
             parts.append("The tracked target is not found on any frame.")
         else:
-            parts.append(f"The tracked target is visible on {t['present']} of {f['frames']} frames, covers "
-                         f"{100 * t['area']:.1f}% of the frame on average, starts at the {t['start']} and "
-                         f"{t['direction']}, ending at the {t['end']} ({t['speed']:.0f} px/s).")
+            parts.append(
+                f"The tracked target is visible on {t['present']} of {f['frames']} frames, covers "
+                f"{100 * t['area']:.1f}% of the frame on average, starts at the {t['start']} and "
+                f"{t['direction']}, ending at the {t['end']} ({t['speed']:.0f} px/s)."
+            )
     parts.append("(cv description: motion, colours and geometry only; no object or action recognition.)")
     return " ".join(parts)
 
@@ -264,8 +320,10 @@ def _video_answer(question: str, f: dict) -> str | None:
 
 class CvDescribeVideoTool(VisionTool):
     name = "describe_video"
-    description = ("Describe a video or answer a question about it: duration, motion, scene cuts, colours and "
-                   "brightness over time, and where a tracked target goes. cv backend: no object or action recognition.")
+    description = (
+        "Describe a video or answer a question about it: duration, motion, scene cuts, colours and "
+        "brightness over time, and where a tracked target goes. cv backend: no object or action recognition."
+    )
     Input = DescribeVideoInput
     Output = DescribeVideoOutput
     backend = "cv"
@@ -324,10 +382,15 @@ class FrameTool(VisionTool):
 
 class AnimateInput(BaseModel):
     image: ImageRef = Field(description="the still image to animate")
-    prompt: str | None = Field(default=None, max_length=1000, description="how it should move (model backends); "
-                               "the cv backend reads camera words: zoom in/out, pan left/right/up/down")
+    prompt: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="how it should move (model backends); "
+        "the cv backend reads camera words: zoom in/out, pan left/right/up/down",
+    )
     motion: Literal["zoom_in", "zoom_out", "pan_left", "pan_right", "pan_up", "pan_down"] | None = Field(
-        default=None, description="camera motion (cv backend; default from the prompt, else zoom_in)")
+        default=None, description="camera motion (cv backend; default from the prompt, else zoom_in)"
+    )
     frames: int | None = Field(default=None, ge=2, le=256, description="number of frames (default from config)")
     fps: float | None = Field(default=None, gt=0, le=120, description="frames per second (default from config)")
     seed: int = Field(default=0, ge=0, description="random seed (model backends)")
@@ -339,9 +402,13 @@ class AnimateOutput(BaseModel):
 
 def _camera(prompt: str | None) -> str:
     p = (prompt or "").lower()
-    for words, motion in ((("zoom out", "pull back", "dolly out"), "zoom_out"), (("pan left",), "pan_left"),
-                          (("pan right",), "pan_right"), (("pan up", "tilt up"), "pan_up"),
-                          (("pan down", "tilt down"), "pan_down")):
+    for words, motion in (
+        (("zoom out", "pull back", "dolly out"), "zoom_out"),
+        (("pan left",), "pan_left"),
+        (("pan right",), "pan_right"),
+        (("pan up", "tilt up"), "pan_up"),
+        (("pan down", "tilt down"), "pan_down"),
+    ):
         if any(w in p for w in words):
             return motion
     return "zoom_in"
@@ -349,8 +416,10 @@ def _camera(prompt: str | None) -> str:
 
 class CvAnimateTool(VisionTool):
     name = "animate"
-    description = ("Turn a still image into a short clip. cv backend: camera motion only (zoom in/out, pan); the "
-                   "scene itself does not move -- configure a diffusers image-to-video pipeline for that.")
+    description = (
+        "Turn a still image into a short clip. cv backend: camera motion only (zoom in/out, pan); the "
+        "scene itself does not move -- configure a diffusers image-to-video pipeline for that."
+    )
     Input = AnimateInput
     Output = AnimateOutput
     backend = "cv"

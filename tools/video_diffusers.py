@@ -55,8 +55,16 @@ from vitron_agent.tools.video import (
     selected_frames,
 )
 
-__all__ = ["GenerateVideoInput", "GenerateVideoOutput", "DiffusersVideoGenerateTool", "DiffusersAnimateInput",
-           "DiffusersAnimateTool", "DiffusersEditVideoInput", "DiffusersEditVideoTool", "frames_to_uint8"]
+__all__ = [
+    "GenerateVideoInput",
+    "GenerateVideoOutput",
+    "DiffusersVideoGenerateTool",
+    "DiffusersAnimateInput",
+    "DiffusersAnimateTool",
+    "DiffusersEditVideoInput",
+    "DiffusersEditVideoTool",
+    "frames_to_uint8",
+]
 
 
 def frames_to_uint8(frames: Any) -> np.ndarray:
@@ -101,7 +109,9 @@ class GenerateVideoInput(GenerateInput):
     prompt: str | None = Field(default=None, max_length=1000, description="what the video shows")
     seed: int = Field(default=0, ge=0, description="random seed (same seed, same video)")
     frames: int | None = Field(default=None, ge=1, le=256, description="number of frames (default from config)")
-    fps: float | None = Field(default=None, gt=0, le=120, description="frames per second of the result (default from config)")
+    fps: float | None = Field(
+        default=None, gt=0, le=120, description="frames per second of the result (default from config)"
+    )
 
 
 class GenerateVideoOutput(BaseModel):
@@ -111,10 +121,28 @@ class GenerateVideoOutput(BaseModel):
 class _VideoPipelineTool(ModelBacked, VisionTool):
     backend = "diffusers"
 
-    def __init__(self, checkpoint: str, steps: int = 25, guidance: float = 9.0, frames: int = 16, fps: float = 8.0,
-                 width: int | None = None, height: int | None = None, device: str = "auto", dtype: str = "auto", pool=None):
+    def __init__(
+        self,
+        checkpoint: str,
+        steps: int = 25,
+        guidance: float = 9.0,
+        frames: int = 16,
+        fps: float = 8.0,
+        width: int | None = None,
+        height: int | None = None,
+        device: str = "auto",
+        dtype: str = "auto",
+        pool=None,
+    ):
         self._setup(checkpoint, device, dtype, pool)
-        self.steps, self.guidance, self.frames, self.fps, self.width, self.height = steps, guidance, frames, fps, width, height
+        self.steps, self.guidance, self.frames, self.fps, self.width, self.height = (
+            steps,
+            guidance,
+            frames,
+            fps,
+            width,
+            height,
+        )
 
     def _load(self) -> Any:
         return load_pipeline("DiffusionPipeline", self.checkpoint, self.device, self.torch_dtype)
@@ -127,15 +155,22 @@ class _VideoPipelineTool(ModelBacked, VisionTool):
     def _common(self, inp: Any) -> dict[str, Any]:
         import torch
 
-        return {"num_inference_steps": inp.steps or self.steps, "num_frames": inp.frames or self.frames,
-                "guidance_scale": inp.guidance if inp.guidance is not None else self.guidance,
-                "width": getattr(inp, "width", None) or self.width, "height": getattr(inp, "height", None) or self.height,
-                "generator": torch.Generator(device="cpu").manual_seed(inp.seed), "output_type": "pt"}
+        return {
+            "num_inference_steps": inp.steps or self.steps,
+            "num_frames": inp.frames or self.frames,
+            "guidance_scale": inp.guidance if inp.guidance is not None else self.guidance,
+            "width": getattr(inp, "width", None) or self.width,
+            "height": getattr(inp, "height", None) or self.height,
+            "generator": torch.Generator(device="cpu").manual_seed(inp.seed),
+            "output_type": "pt",
+        }
 
 
 class DiffusersVideoGenerateTool(_VideoPipelineTool):
     name = "generate_video"
-    description = "Generate a short video from a text prompt (or a prompt embedding) with a diffusers text-to-video pipeline."
+    description = (
+        "Generate a short video from a text prompt (or a prompt embedding) with a diffusers text-to-video pipeline."
+    )
     Input = GenerateVideoInput
     Output = GenerateVideoOutput
     family = "generate-video"
@@ -149,8 +184,7 @@ class DiffusersVideoGenerateTool(_VideoPipelineTool):
         def generate(pipe: Any) -> np.ndarray:
             add_prompt(pipe, kwargs, inp, ctx.store)
             negative = None if "negative_prompt_embeds" in kwargs else inp.negative_prompt
-            out = _call(pipe, ctx, kwargs["num_inference_steps"], seed=inp.seed, negative_prompt=negative,
-                        **kwargs)
+            out = _call(pipe, ctx, kwargs["num_inference_steps"], seed=inp.seed, negative_prompt=negative, **kwargs)
             return frames_to_uint8(out.frames)
 
         frames = self.pool.run(self.key, self._load, generate, ctx.progress)
@@ -165,8 +199,10 @@ class DiffusersAnimateInput(AnimateInput):
 
 class DiffusersAnimateTool(_VideoPipelineTool):
     name = "animate"
-    description = ("Animate a still image into a short video with a diffusers image-to-video pipeline "
-                   "(optionally guided by a prompt saying how it moves).")
+    description = (
+        "Animate a still image into a short video with a diffusers image-to-video pipeline "
+        "(optionally guided by a prompt saying how it moves)."
+    )
     Input = DiffusersAnimateInput
     Output = AnimateOutput
     family = "animate"
@@ -185,9 +221,18 @@ class DiffusersAnimateTool(_VideoPipelineTool):
         def animate(pipe: Any) -> np.ndarray:
             pil = Image.fromarray(image).resize((kwargs["width"], kwargs["height"]), Image.BICUBIC)
             # clip_skip=None: I2VGenXL's clip_skip path reads text_encoder.text_model, gone in transformers 5
-            out = _call(pipe, ctx, kwargs["num_inference_steps"], seed=inp.seed, image=pil, prompt=inp.prompt or "",
-                        target_fps=round(fps),
-                        fps=round(fps), clip_skip=None, **kwargs)
+            out = _call(
+                pipe,
+                ctx,
+                kwargs["num_inference_steps"],
+                seed=inp.seed,
+                image=pil,
+                prompt=inp.prompt or "",
+                target_fps=round(fps),
+                fps=round(fps),
+                clip_skip=None,
+                **kwargs,
+            )
             return frames_to_uint8(out.frames)
 
         frames = self.pool.run(self.key, self._load, animate, ctx.progress)
@@ -196,31 +241,60 @@ class DiffusersAnimateTool(_VideoPipelineTool):
 
 class DiffusersEditVideoInput(EditVideoInput, DiffusionArgs):
     operation: GenerativeEditOperation = Field(description="what to do on each frame")
-    prompt: str | None = Field(default=None, max_length=1000,
-                               description="inpaint: what to paint in the track; instruct: the edit (video-to-video)")
+    prompt: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="inpaint: what to paint in the track; instruct: the edit (video-to-video)",
+    )
     seed: int = Field(default=0, ge=0, description="random seed (the same on every frame)")
-    strength: float | None = Field(default=None, gt=0.0, le=1.0,
-                                   description="how far to move from the input (inpaint default 1, instruct default 0.6)")
+    strength: float | None = Field(
+        default=None,
+        gt=0.0,
+        le=1.0,
+        description="how far to move from the input (inpaint default 1, instruct default 0.6)",
+    )
 
 
 class DiffusersEditVideoTool(ModelBacked, VisionTool):
     name = "edit_video"
-    description = ("Edit a video: inpaint a tracked region (or the background) from a prompt on every frame, apply a "
-                   "global edit instruction (video-to-video), or recolor / remove / blur / replace background / "
-                   "keep only / grayscale / brighten / darken / contrast inside or outside a track.")
+    description = (
+        "Edit a video: inpaint a tracked region (or the background) from a prompt on every frame, apply a "
+        "global edit instruction (video-to-video), or recolor / remove / blur / replace background / "
+        "keep only / grayscale / brighten / darken / contrast inside or outside a track."
+    )
     Input = DiffusersEditVideoInput
     Output = EditVideoOutput
     backend = "diffusers"
 
-    def __init__(self, checkpoint: str | None = None, video_checkpoint: str | None = None, steps: int = 25,
-                 guidance: float = 7.5, max_side: int = 512, chunk: int = 16, device: str = "auto", dtype: str = "auto",
-                 pool=None):
+    def __init__(
+        self,
+        checkpoint: str | None = None,
+        video_checkpoint: str | None = None,
+        steps: int = 25,
+        guidance: float = 7.5,
+        max_side: int = 512,
+        chunk: int = 16,
+        device: str = "auto",
+        dtype: str = "auto",
+        pool=None,
+    ):
         self._setup(str(checkpoint) if checkpoint else "", device, dtype, pool)
         self.checkpoint = self.checkpoint or None
         self.video_checkpoint = str(video_checkpoint) if video_checkpoint else None
         self.steps, self.guidance, self.max_side, self.chunk = steps, guidance, max_side, chunk
-        self._images = DiffusersEditTool(checkpoint=checkpoint, steps=steps, guidance=guidance, max_side=max_side,
-                                         device=device, dtype=dtype, pool=pool) if checkpoint else None
+        self._images = (
+            DiffusersEditTool(
+                checkpoint=checkpoint,
+                steps=steps,
+                guidance=guidance,
+                max_side=max_side,
+                device=device,
+                dtype=dtype,
+                pool=pool,
+            )
+            if checkpoint
+            else None
+        )
         self._cv = CvEditVideoTool()
 
     def check_inputs(self, inp: DiffusersEditVideoInput, ctx: ToolContext) -> None:
@@ -229,10 +303,13 @@ class DiffusersEditVideoTool(ModelBacked, VisionTool):
         if not inp.prompt:
             raise ValueError(f"{inp.operation} needs a prompt, e.g. prompt='a snowy street'")
         if inp.operation == "inpaint" and not self.checkpoint:
-            raise ValueError("inpaint is not configured: set [tools.edit_video] checkpoint to a local inpainting pipeline")
+            raise ValueError(
+                "inpaint is not configured: set [tools.edit_video] checkpoint to a local inpainting pipeline"
+            )
         if inp.operation == "instruct" and not self.video_checkpoint:
-            raise ValueError("instruct is not configured: set [tools.edit_video] video_checkpoint to a local "
-                             "video-to-video pipeline")
+            raise ValueError(
+                "instruct is not configured: set [tools.edit_video] video_checkpoint to a local video-to-video pipeline"
+            )
         strength = inp.strength or (1.0 if inp.operation == "inpaint" else 0.6)
         check_denoising_steps(inp.steps or self.steps, strength)
         check_edit_video(inp, operations_needing_mask=("inpaint",))
@@ -246,13 +323,23 @@ class DiffusersEditVideoTool(ModelBacked, VisionTool):
     def _inpainted(self, inp: DiffusersEditVideoInput, ctx: ToolContext) -> Iterator[np.ndarray]:
         editor = self._images
         quiet = ToolContext(store=ctx.store, step_id=ctx.step_id, cancelled=ctx.cancelled)
-        einp = DiffusersEditInput.model_construct(operation="inpaint", prompt=inp.prompt, negative_prompt=inp.negative_prompt,
-                                                  seed=inp.seed, steps=inp.steps, guidance=inp.guidance,
-                                                  strength=inp.strength or 1.0, where=inp.where)
+        einp = DiffusersEditInput.model_construct(
+            operation="inpaint",
+            prompt=inp.prompt,
+            negative_prompt=inp.negative_prompt,
+            seed=inp.seed,
+            steps=inp.steps,
+            guidance=inp.guidance,
+            strength=inp.strength or 1.0,
+            where=inp.where,
+        )
 
         def one(frame: np.ndarray, mask: np.ndarray | None, i: int) -> np.ndarray:
-            out = self.pool.run(editor._key("inpaint"), lambda: editor._load("inpaint"),
-                                lambda pipe: editor._diffuse(pipe, "inpaint", frame, mask, inp.prompt, einp, quiet))
+            out = self.pool.run(
+                editor._key("inpaint"),
+                lambda: editor._load("inpaint"),
+                lambda pipe: editor._diffuse(pipe, "inpaint", frame, mask, inp.prompt, einp, quiet),
+            )
             return _composite(frame, out, mask, inp.where)
 
         return edit_frames(ctx.store, inp, ctx, one)
@@ -273,16 +360,29 @@ class DiffusersEditVideoTool(ModelBacked, VisionTool):
 
         def edit(chunk: list[tuple[np.ndarray, np.ndarray | None]]) -> list[np.ndarray]:
             video = [np.asarray(Image.fromarray(f).resize((w, h), Image.BICUBIC), np.float32) / 255.0 for f, _ in chunk]
-            out = self.pool.run(key, lambda: load_pipeline("VideoToVideoSDPipeline", self.video_checkpoint, self.device,
-                                                           self.torch_dtype),
-                                lambda pipe: _call(pipe, quiet, steps, seed=inp.seed, prompt=inp.prompt, video=video,
-                                                   negative_prompt=inp.negative_prompt, strength=inp.strength or 0.6,
-                                                   num_inference_steps=steps, output_type="pt",
-                                                   guidance_scale=inp.guidance if inp.guidance is not None else self.guidance,
-                                                   generator=torch.Generator(device="cpu").manual_seed(inp.seed)))
+            out = self.pool.run(
+                key,
+                lambda: load_pipeline("VideoToVideoSDPipeline", self.video_checkpoint, self.device, self.torch_dtype),
+                lambda pipe: _call(
+                    pipe,
+                    quiet,
+                    steps,
+                    seed=inp.seed,
+                    prompt=inp.prompt,
+                    video=video,
+                    negative_prompt=inp.negative_prompt,
+                    strength=inp.strength or 0.6,
+                    num_inference_steps=steps,
+                    output_type="pt",
+                    guidance_scale=inp.guidance if inp.guidance is not None else self.guidance,
+                    generator=torch.Generator(device="cpu").manual_seed(inp.seed),
+                ),
+            )
             edited = frames_to_uint8(out.frames)
-            return [_composite(f, cv2.resize(e, (v.width, v.height), interpolation=cv2.INTER_CUBIC), m, inp.where)
-                    for (f, m), e in zip(chunk, edited, strict=True)]
+            return [
+                _composite(f, cv2.resize(e, (v.width, v.height), interpolation=cv2.INTER_CUBIC), m, inp.where)
+                for (f, m), e in zip(chunk, edited, strict=True)
+            ]
 
         chunk: list[tuple[np.ndarray, np.ndarray | None]] = []
         for _, frame, mask, selected in selected_frames(ctx.store, inp, ctx):
@@ -310,10 +410,34 @@ def _composite(frame: np.ndarray, edited: np.ndarray, mask: np.ndarray | None, w
     return np.ascontiguousarray(np.where(region[..., None], edited, frame), dtype=np.uint8)
 
 
-register(Backend("generate_video", "diffusers", DiffusersVideoGenerateTool, checkpoints={"checkpoint": "folder"},
-                 tiny=tiny.t2v_table, group="video"))
-register(Backend("animate", "diffusers", DiffusersAnimateTool, checkpoints={"checkpoint": "folder"},
-                 tiny=tiny.i2v_table, group="video"))
-register(Backend("edit_video", "diffusers", DiffusersEditVideoTool,
-                 checkpoints={"checkpoint": "folder?", "video_checkpoint": "folder?"},
-                 one_of=("checkpoint", "video_checkpoint"), tiny=tiny.edit_video_table, group="video"))
+register(
+    Backend(
+        "generate_video",
+        "diffusers",
+        DiffusersVideoGenerateTool,
+        checkpoints={"checkpoint": "folder"},
+        tiny=tiny.t2v_table,
+        group="video",
+    )
+)
+register(
+    Backend(
+        "animate",
+        "diffusers",
+        DiffusersAnimateTool,
+        checkpoints={"checkpoint": "folder"},
+        tiny=tiny.i2v_table,
+        group="video",
+    )
+)
+register(
+    Backend(
+        "edit_video",
+        "diffusers",
+        DiffusersEditVideoTool,
+        checkpoints={"checkpoint": "folder?", "video_checkpoint": "folder?"},
+        one_of=("checkpoint", "video_checkpoint"),
+        tiny=tiny.edit_video_table,
+        group="video",
+    )
+)

@@ -49,8 +49,10 @@ class StepResult(BaseModel):
     def output(self, name: str) -> Any:
         """The output ``name``: a ref model (ImageRef, MaskRef, Box ...) or a plain value (text, number)."""
         if name not in self.outputs:
-            raise KeyError(f"step {self.id} ({self.tool}) has no output {name!r}; it has: "
-                           f"{', '.join(self.outputs) or 'none (status ' + self.status + ')'}")
+            raise KeyError(
+                f"step {self.id} ({self.tool}) has no output {name!r}; it has: "
+                f"{', '.join(self.outputs) or 'none (status ' + self.status + ')'}"
+            )
         value = self.outputs[name]["value"]
         return ref_from_dict(value) if isinstance(value, dict) and "type" in value else value
 
@@ -69,8 +71,9 @@ class RunResult(BaseModel):
     steps: list[StepResult]
     inputs: dict[str, dict[str, Any]] = Field(default_factory=dict)
     problems: list[str] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list, description="what the turn had to assume or held back; "
-                                "the answer leads with them")
+    warnings: list[str] = Field(
+        default_factory=list, description="what the turn had to assume or held back; the answer leads with them"
+    )
     awaiting_review: bool = Field(default=False, description="paused after planning: call Agent.review to go on")
 
     @property
@@ -82,7 +85,9 @@ class RunResult(BaseModel):
         refs = []
         for step in self.steps:
             for name, out in step.outputs.items():
-                if out["kind"] in ("image", "mask", "video", "track", "feature", "text") and isinstance(out["value"], dict):
+                if out["kind"] in ("image", "mask", "video", "track", "feature", "text") and isinstance(
+                    out["value"], dict
+                ):
                     refs.append(step.ref(name))
         return refs
 
@@ -109,8 +114,17 @@ class Agent:
         config: a :class:`Config` (limits, timeouts, backends).
     """
 
-    def __init__(self, toolbox=None, planner=None, checkpointer=None, *, data_dir: str | os.PathLike[str] | None = None,
-                 db: str | os.PathLike[str] | None = None, config: Config | None = None, artifacts: str | None = None):
+    def __init__(
+        self,
+        toolbox=None,
+        planner=None,
+        checkpointer=None,
+        *,
+        data_dir: str | os.PathLike[str] | None = None,
+        db: str | os.PathLike[str] | None = None,
+        config: Config | None = None,
+        artifacts: str | None = None,
+    ):
         """``planner`` may be a Planner or the name of one configured in ``config``
         (``"rule"``, ``"vitron"``, ``"chat"``, ``"openai"``)."""
         from langgraph.checkpoint.memory import InMemorySaver
@@ -141,14 +155,19 @@ class Agent:
                 self._conn.execute("PRAGMA schema_version").fetchone()  # opening is lazy: touch the file now
                 checkpointer = SqliteSaver(self._conn)
             except (OSError, sqlite3.Error) as exc:
-                raise InputError(f"cannot open the session database {str(db)!r}: {exc}; give a writable file path "
-                                 "(e.g. --db sessions.sqlite)") from None
+                raise InputError(
+                    f"cannot open the session database {str(db)!r}: {exc}; give a writable file path "
+                    "(e.g. --db sessions.sqlite)"
+                ) from None
         if checkpointer is None:
             checkpointer = InMemorySaver()
         self.checkpointer = checkpointer or None
         if data_dir is None:
-            data_dir = Path(str(db) + ".artifacts") if db and self._pg is None else \
-                Path(tempfile.mkdtemp(prefix="vitron-agent-"))
+            data_dir = (
+                Path(str(db) + ".artifacts")
+                if db and self._pg is None
+                else Path(tempfile.mkdtemp(prefix="vitron-agent-"))
+            )
         self.data_dir = Path(data_dir)
         self.store = open_store(self.config, self.data_dir, artifacts)
         timeouts = {n: t.timeout for n, t in self.config.tools.items() if t.timeout}
@@ -158,9 +177,16 @@ class Agent:
         self._locks_guard = threading.Lock()
         self._turn_depth = threading.local()
         self._lock_dir = Path(str(db) + ".locks") if db and self._pg is None else None
-        self.graph = build_agent_graph(self.toolbox, self.planner, self.runner, self.checkpointer,
-                                       self.config.agent.max_react_rounds, self.config.agent.scheduler,
-                                       self.config.agent.max_parallel_steps, self.config.agent.max_plan_steps)
+        self.graph = build_agent_graph(
+            self.toolbox,
+            self.planner,
+            self.runner,
+            self.checkpointer,
+            self.config.agent.max_react_rounds,
+            self.config.agent.scheduler,
+            self.config.agent.max_parallel_steps,
+            self.config.agent.max_plan_steps,
+        )
 
     @classmethod
     def from_config(cls, path: str | os.PathLike[str] | Config | None = None, **overrides: Any) -> Agent:
@@ -193,27 +219,57 @@ class Agent:
         store = self.store_for(ref.session)
         if ref.type == "image" and store.has_alpha(ref):
             return store.get_image_rgba(ref)
-        getter = {"image": store.get_image, "mask": store.get_mask, "feature": store.get_feature,
-                  "text": store.get_text, "video": store.get_video, "track": store.get_track}.get(ref.type)
+        getter = {
+            "image": store.get_image,
+            "mask": store.get_mask,
+            "feature": store.get_feature,
+            "text": store.get_text,
+            "video": store.get_video,
+            "track": store.get_track,
+        }.get(ref.type)
         if getter is None:
             raise InputError(f"cannot load a {ref.type} ref")
         return getter(ref)
 
     # -- running -----------------------------------------------------------------------------
-    def run(self, text: str, image: Any = None, regions: list[Any] | None = None, session: str | None = None,
-            on_event: Callable[[dict[str, Any]], None] | None = None, review: bool = False,
-            video: Any = None) -> RunResult:
+    def run(
+        self,
+        text: str,
+        image: Any = None,
+        regions: list[Any] | None = None,
+        session: str | None = None,
+        on_event: Callable[[dict[str, Any]], None] | None = None,
+        review: bool = False,
+        video: Any = None,
+    ) -> RunResult:
         """Plan and run one turn. ``image``: a path, encoded bytes, an HxWx3 uint8 array, a
         PIL image or an ImageRef of this session; ``video``: a path, encoded bytes, a TxHxWx3
         uint8 array (24 fps) or a VideoRef; ``regions``: Point / Box / Scribble (on the image,
         or on the video's first frame). ``review=True`` pauses after planning
         (``result.awaiting_review``) until :meth:`review`."""
-        return _consume(self.stream(text, image=image, regions=regions, session=session,
-                                    progress=on_event is not None, review=review, video=video), on_event)
+        return _consume(
+            self.stream(
+                text,
+                image=image,
+                regions=regions,
+                session=session,
+                progress=on_event is not None,
+                review=review,
+                video=video,
+            ),
+            on_event,
+        )
 
-    def stream(self, text: str, image: Any = None, regions: list[Any] | None = None,
-               session: str | None = None, progress: bool = True, review: bool = False,
-               video: Any = None) -> Iterator[dict[str, Any]]:
+    def stream(
+        self,
+        text: str,
+        image: Any = None,
+        regions: list[Any] | None = None,
+        session: str | None = None,
+        progress: bool = True,
+        review: bool = False,
+        video: Any = None,
+    ) -> Iterator[dict[str, Any]]:
         """Run one turn, yielding events: ``plan``, ``repair``, ``review`` (paused for approval),
         ``step_started``, ``progress``, ``step_finished`` (these three only with ``progress=True``),
         ``answer`` and finally ``result`` (with the :class:`RunResult`)."""
@@ -226,8 +282,14 @@ class Agent:
                 state_in["review"] = True
             yield from self._events(state_in, config, progress)
 
-    def review(self, session: str, action: str = "approve", plan: Plan | dict[str, Any] | None = None,
-               reason: str | None = None, on_event: Callable[[dict[str, Any]], None] | None = None) -> RunResult:
+    def review(
+        self,
+        session: str,
+        action: str = "approve",
+        plan: Plan | dict[str, Any] | None = None,
+        reason: str | None = None,
+        on_event: Callable[[dict[str, Any]], None] | None = None,
+    ) -> RunResult:
         """Decide on a plan paused by ``run(..., review=True)``: ``approve`` runs it, ``edit`` runs
         ``plan`` instead (validated; problems are reported, not sent to the planner), ``reject``
         ends the turn without running a tool."""
@@ -246,9 +308,11 @@ class Agent:
                 decision["plan"] = (plan if isinstance(plan, Plan) else Plan.model_validate(plan)).model_dump()
             except ValueError as exc:
                 first = str(exc).splitlines()
-                raise InputError(f"the edited plan is malformed ({'; '.join(first[1:3]) or first[0]}); the plan is "
-                                 '{"steps": [{"id": "s1", "tool": "...", "args": {...}, "after": []}], "answer": null} '
-                                 "and the review stays pending") from None
+                raise InputError(
+                    f"the edited plan is malformed ({'; '.join(first[1:3]) or first[0]}); the plan is "
+                    '{"steps": [{"id": "s1", "tool": "...", "args": {...}, "after": []}], "answer": null} '
+                    "and the review stays pending"
+                ) from None
         if reason:
             decision["reason"] = reason
         with self._turn(session):
@@ -271,7 +335,9 @@ class Agent:
         """Whether ``session`` has an interrupted turn that :meth:`resume` would finish."""
         return self.checkpointer is not None and bool(self.graph.get_state(self._config(session)).next)
 
-    def _events(self, state_in: dict[str, Any] | None, config: dict[str, Any], progress: bool) -> Iterator[dict[str, Any]]:
+    def _events(
+        self, state_in: dict[str, Any] | None, config: dict[str, Any], progress: bool
+    ) -> Iterator[dict[str, Any]]:
         values: dict[str, Any] = {}
         # LangGraph's custom stream costs ~0.4 ms a step and the values stream copies the state
         # every superstep: ask for them only when someone listens / there is no checkpointer.
@@ -310,29 +376,44 @@ class Agent:
             values, awaiting = snapshot.values, "review" in (snapshot.next or ())
         result = self._result(values)
         if awaiting:
-            result = result.model_copy(update={"awaiting_review": True,
-                                               "answer": "The plan is waiting for review (approve, edit or reject)."})
+            result = result.model_copy(
+                update={"awaiting_review": True, "answer": "The plan is waiting for review (approve, edit or reject)."}
+            )
         yield {"type": "result", "result": result}
 
-    def plan(self, text: str, image: Any = None, regions: list[Any] | None = None,
-             session: str | None = None, video: Any = None) -> Plan:
+    def plan(
+        self,
+        text: str,
+        image: Any = None,
+        regions: list[Any] | None = None,
+        session: str | None = None,
+        video: Any = None,
+    ) -> Plan:
         """The plan the planner makes for ``text``; nothing runs and the media are not read
         (only whether they are given matters)."""
         from vitron_agent.planners.base import PlanRequest
 
-        req = PlanRequest(text=text, inputs=self.planning_inputs(image, regions, session, video),
-                          size=_picture_size(image, video))
+        req = PlanRequest(
+            text=text, inputs=self.planning_inputs(image, regions, session, video), size=_picture_size(image, video)
+        )
         return self.planner.plan(req, self.toolbox)
 
-    def validate(self, plan: Plan, image: Any = None, regions: list[Any] | None = None,
-                 session: str | None = None, video: Any = None) -> list[str]:
+    def validate(
+        self,
+        plan: Plan,
+        image: Any = None,
+        regions: list[Any] | None = None,
+        session: str | None = None,
+        video: Any = None,
+    ) -> list[str]:
         """Every problem of ``plan`` against this toolbox and these inputs (empty: valid)."""
         from vitron_agent.plan import validate_plan
 
         return validate_plan(plan, self.toolbox, self.planning_inputs(image, regions, session, video))
 
-    def planning_inputs(self, image: Any = None, regions: list[Any] | None = None,
-                        session: str | None = None, video: Any = None) -> dict[str, dict[str, str]]:
+    def planning_inputs(
+        self, image: Any = None, regions: list[Any] | None = None, session: str | None = None, video: Any = None
+    ) -> dict[str, dict[str, str]]:
         """What ``$input.x`` and ``$last.x`` may name for such a request: namespace -> {name: kind}."""
         from vitron_agent.graphs.agent import input_kinds
 
@@ -363,13 +444,21 @@ class Agent:
         plan = Plan.model_validate(values.get("plan") or {})
         records = values.get("records", {})
         fields = StepResult.model_fields
-        steps = [StepResult(**{k: v for k, v in records[s.id].items() if k in fields})
-                 for s in plan.steps if s.id in records]
+        steps = [
+            StepResult(**{k: v for k, v in records[s.id].items() if k in fields}) for s in plan.steps if s.id in records
+        ]
         from vitron_agent.graphs.policy import turn_warnings
 
-        return RunResult(answer=values.get("answer", ""), session=values["session"], request=values["request"],
-                         plan=plan, steps=steps, inputs=values.get("inputs", {}),
-                         problems=list(values.get("problems", [])), warnings=turn_warnings(plan, records))
+        return RunResult(
+            answer=values.get("answer", ""),
+            session=values["session"],
+            request=values["request"],
+            plan=plan,
+            steps=steps,
+            inputs=values.get("inputs", {}),
+            problems=list(values.get("problems", [])),
+            warnings=turn_warnings(plan, records),
+        )
 
     @contextmanager
     def _turn(self, session: str) -> Iterator[None]:
@@ -409,8 +498,9 @@ class Agent:
     def _config(self, session: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": session}, "recursion_limit": 4 * MAX_STEPS + 40}
 
-    def _prepare(self, text: str, image: Any, regions: list[Any] | None,
-                 session: str | None, video: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _prepare(
+        self, text: str, image: Any, regions: list[Any] | None, session: str | None, video: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         if not isinstance(text, str) or not text.strip():
             raise InputError("the instruction is empty; say what to do, e.g. 'segment the cat, then make it purple'")
         if len(text) > 10_000:
@@ -427,9 +517,11 @@ class Agent:
             current["image"] = turns.ingest_image(image, store, self.config).model_dump(mode="json")
         if video is not None:
             current["video"] = turns.ingest_video(video, store, self.config).model_dump(mode="json")
-        state_in = turns.turn_state(session, text, current, self._last(session), regions or [], store,
-                                    self.config.agent.max_repairs)
+        state_in = turns.turn_state(
+            session, text, current, self._last(session), regions or [], store, self.config.agent.max_repairs
+        )
         return state_in, config
+
 
 def _consume(events: Iterator[dict[str, Any]], on_event: Callable[[dict[str, Any]], None] | None) -> RunResult:
     """Hand every event to ``on_event`` and return the final result."""

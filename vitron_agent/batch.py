@@ -34,8 +34,16 @@ from typing import Any
 
 from vitron_agent.errors import InputError
 
-__all__ = ["Workflow", "collect_inputs", "run_batch", "save_workflow", "load_workflow", "write_gallery",
-           "IMAGE_SUFFIXES", "VIDEO_SUFFIXES"]
+__all__ = [
+    "Workflow",
+    "collect_inputs",
+    "run_batch",
+    "save_workflow",
+    "load_workflow",
+    "write_gallery",
+    "IMAGE_SUFFIXES",
+    "VIDEO_SUFFIXES",
+]
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
 VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v")
@@ -57,15 +65,26 @@ class Workflow:
         return hashlib.sha256(json.dumps(self.plan, sort_keys=True).encode()).hexdigest()
 
     def to_json(self) -> dict[str, Any]:
-        return {"version": WORKFLOW_VERSION, "request": self.request, "inputs": {self.medium: self.medium},
-                "planner": self.planner, "tools": self.tools, "plan": self.plan}
+        return {
+            "version": WORKFLOW_VERSION,
+            "request": self.request,
+            "inputs": {self.medium: self.medium},
+            "planner": self.planner,
+            "tools": self.tools,
+            "plan": self.plan,
+        }
 
 
 def save_workflow(path: str | Path, plan: Any, request: str, medium: str, agent: Any) -> Workflow:
     """Write ``plan`` (a Plan) as a workflow file; returns it."""
     tools = {t.name: getattr(t, "backend", "") for t in agent.toolbox}
-    wf = Workflow(plan=plan.model_dump(mode="json"), request=request, medium=medium,
-                  planner=getattr(agent.planner, "name", "custom"), tools=tools)
+    wf = Workflow(
+        plan=plan.model_dump(mode="json"),
+        request=request,
+        medium=medium,
+        planner=getattr(agent.planner, "name", "custom"),
+        tools=tools,
+    )
     Path(path).write_text(json.dumps(wf.to_json(), indent=2))
     return wf
 
@@ -79,14 +98,20 @@ def load_workflow(path: str | Path) -> Workflow:
     except (OSError, ValueError) as exc:
         raise InputError(f"workflow {path}: cannot be read as JSON ({exc})") from None
     if not isinstance(data, dict) or "plan" not in data or data.get("version") != WORKFLOW_VERSION:
-        raise InputError(f"workflow {path}: not a vitron-agent workflow (make one with `vitron-agent plan ... --save "
-                         "FILE`)")
+        raise InputError(
+            f"workflow {path}: not a vitron-agent workflow (make one with `vitron-agent plan ... --save FILE`)"
+        )
     plan = Plan.model_validate(data["plan"])
     if not plan.steps:
         raise InputError(f"workflow {path}: the plan has no steps")
     medium = next(iter(data.get("inputs") or {"image": "image"}))
-    return Workflow(plan=plan.model_dump(mode="json"), request=str(data.get("request", "")), medium=medium,
-                    planner=str(data.get("planner", "")), tools=dict(data.get("tools") or {}))
+    return Workflow(
+        plan=plan.model_dump(mode="json"),
+        request=str(data.get("request", "")),
+        medium=medium,
+        planner=str(data.get("planner", "")),
+        tools=dict(data.get("tools") or {}),
+    )
 
 
 def collect_inputs(specs: list[str]) -> list[Path]:
@@ -106,8 +131,10 @@ def collect_inputs(specs: list[str]) -> list[Path]:
             if q.suffix.lower() in IMAGE_SUFFIXES + VIDEO_SUFFIXES or p.is_file():
                 found.setdefault(str(q.resolve()), q)
     if not found:
-        raise InputError(f"no image or video files among the inputs ({', '.join(specs)}); images: "
-                         f"{' '.join(IMAGE_SUFFIXES)}; videos: {' '.join(VIDEO_SUFFIXES)}")
+        raise InputError(
+            f"no image or video files among the inputs ({', '.join(specs)}); images: "
+            f"{' '.join(IMAGE_SUFFIXES)}; videos: {' '.join(VIDEO_SUFFIXES)}"
+        )
     return list(found.values())
 
 
@@ -171,8 +198,10 @@ class _Progress:
         if self.tty:
             width = 30
             filled = int(width * self.done / max(1, self.total))
-            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} items "
-                              f"{rate:.2f} items/s ETA {eta:.0f}s{failed}  ")
+            self.stream.write(
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} items "
+                f"{rate:.2f} items/s ETA {eta:.0f}s{failed}  "
+            )
             if self.done == self.total:
                 self.stream.write("\n")
             self.stream.flush()
@@ -185,20 +214,30 @@ class _Progress:
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(config_path: str | None, plan: dict[str, Any] | None, planner: str | None,
-                 artifacts: str | None = None) -> None:
+def _worker_init(
+    config_path: str | None, plan: dict[str, Any] | None, planner: str | None, artifacts: str | None = None
+) -> None:
     _WORKER["agent"] = _make_agent(config_path, plan, planner, artifacts)
 
 
-def _make_agent(config_path: str | None, plan: dict[str, Any] | None, planner: str | None,
-                artifacts: str | None = None, data_dir: str | None = None) -> Any:
+def _make_agent(
+    config_path: str | None,
+    plan: dict[str, Any] | None,
+    planner: str | None,
+    artifacts: str | None = None,
+    data_dir: str | None = None,
+) -> Any:
     from vitron_agent.agent import Agent
     from vitron_agent.config import load_config
     from vitron_agent.planners.base import ScriptedPlanner
 
     config = load_config(config_path)
-    return Agent(config=config, planner=ScriptedPlanner([plan]) if plan is not None else planner, artifacts=artifacts,
-                 data_dir=data_dir)
+    return Agent(
+        config=config,
+        planner=ScriptedPlanner([plan]) if plan is not None else planner,
+        artifacts=artifacts,
+        data_dir=data_dir,
+    )
 
 
 def _one(job: tuple[str, str, str, str, str, str]) -> dict[str, Any]:
@@ -229,10 +268,22 @@ def _one(job: tuple[str, str, str, str, str, str]) -> dict[str, Any]:
     return line
 
 
-def run_batch(target: str, inputs: list[str], out: str | Path, *, config: str | None = None,
-              planner: str | None = None, plan_each: bool = False, force: bool = False, workers: int = 1,
-              quiet: bool = False, progress_stream: Any = None, agent: Any = None,
-              artifacts: str | None = None, ray: str | None = None) -> Iterator[dict[str, Any]]:
+def run_batch(
+    target: str,
+    inputs: list[str],
+    out: str | Path,
+    *,
+    config: str | None = None,
+    planner: str | None = None,
+    plan_each: bool = False,
+    force: bool = False,
+    workers: int = 1,
+    quiet: bool = False,
+    progress_stream: Any = None,
+    agent: Any = None,
+    artifacts: str | None = None,
+    ray: str | None = None,
+) -> Iterator[dict[str, Any]]:
     """Run a workflow file or a request over ``inputs`` (files, folders, globs); yields each
     results line as its item finishes (skipped items are not yielded). See the module docstring.
     ``agent``: run in-process on this Agent (its models stay loaded; ``workers`` is then 1).
@@ -278,14 +329,23 @@ def run_batch(target: str, inputs: list[str], out: str | Path, *, config: str | 
         jobs.append((str(f), sha, key, medium, request, str(item)))
     progress = _Progress(len(jobs), quiet, progress_stream)
     if not quiet and len(jobs) < len(files):
-        progress.stream.write(f"skipping {len(files) - len(jobs)} of {len(files)} inputs already in {results} "
-                              "(--force redoes them)\n")
+        progress.stream.write(
+            f"skipping {len(files) - len(jobs)} of {len(files)} inputs already in {results} (--force redoes them)\n"
+        )
     plan_dict = workflow.plan if workflow is not None else None
     if ray is not None and jobs:
         from vitron_agent.batch_ray import ray_lines
 
-        for line in ray_lines(jobs, address=ray, workers=workers, config=config, plan=plan_dict, planner=planner,
-                              artifacts=artifacts, out=out):
+        for line in ray_lines(
+            jobs,
+            address=ray,
+            workers=workers,
+            config=config,
+            plan=plan_dict,
+            planner=planner,
+            artifacts=artifacts,
+            out=out,
+        ):
             _append(results, line)
             progress.update(line["status"] == "ok")
             yield line
@@ -315,8 +375,12 @@ def run_batch(target: str, inputs: list[str], out: str | Path, *, config: str | 
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_worker_init,
-                                 initargs=(config, plan_dict, planner, artifacts)) as pool:
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=mp.get_context("spawn"),
+            initializer=_worker_init,
+            initargs=(config, plan_dict, planner, artifacts),
+        ) as pool:
             futures = [pool.submit(_one, job) for job in jobs]
             for fut in as_completed(futures):
                 line = fut.result()
@@ -349,15 +413,20 @@ def write_gallery(out: str | Path) -> Path:
         report = _rel(ln.get("report"), out)
         warn = "".join(f"<p class=w>{html.escape(w)}</p>" for w in ln.get("warnings") or [])
         img = "".join(f'<img src="{html.escape(s)}" alt="">' for s in (inp, res) if s and s.endswith((".png", ".jpg")))
-        cards.append(f'<div class="card{" bad" if bad else ""}"><h3>{html.escape(Path(ln["input"]).name)}</h3>'
-                     f'<div class=pics>{img}</div>{warn}<p>{html.escape(str(ln.get("answer") or ln.get("error") or ""))}</p>'
-                     + (f'<a href="{html.escape(report)}">report</a>' if report else "") + "</div>")
+        cards.append(
+            f'<div class="card{" bad" if bad else ""}"><h3>{html.escape(Path(ln["input"]).name)}</h3>'
+            f"<div class=pics>{img}</div>{warn}<p>{html.escape(str(ln.get('answer') or ln.get('error') or ''))}</p>"
+            + (f'<a href="{html.escape(report)}">report</a>' if report else "")
+            + "</div>"
+        )
     ok = sum(ln.get("status") == "ok" for ln in lines)
-    page = ("<!doctype html><meta charset=utf-8><title>vitron-agent batch</title><style>"
-            "body{font:14px system-ui;margin:20px}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));"
-            "gap:12px}.card{border:1px solid #ccc;border-radius:8px;padding:10px}.bad{border-color:#d33;background:#fff3f3}"
-            ".pics img{width:48%;margin-right:2%}.w{color:#a60}</style>"
-            f"<h1>Batch: {ok} of {len(lines)} ok</h1><div class=grid>{''.join(cards)}</div>")
+    page = (
+        "<!doctype html><meta charset=utf-8><title>vitron-agent batch</title><style>"
+        "body{font:14px system-ui;margin:20px}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));"
+        "gap:12px}.card{border:1px solid #ccc;border-radius:8px;padding:10px}.bad{border-color:#d33;background:#fff3f3}"
+        ".pics img{width:48%;margin-right:2%}.w{color:#a60}</style>"
+        f"<h1>Batch: {ok} of {len(lines)} ok</h1><div class=grid>{''.join(cards)}</div>"
+    )
     path = out / "index.html"
     path.write_text(page, encoding="utf-8")
     return path

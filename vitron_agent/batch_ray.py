@@ -27,8 +27,14 @@ __all__ = ["ray_lines"]
 class _BatchActor:
     """A Ray Data actor: one Agent for the actor's life, one input per call."""
 
-    def __init__(self, config: str | None, plan: dict[str, Any] | None, planner: str | None, artifacts: str | None,
-                 data_dir: str | None):
+    def __init__(
+        self,
+        config: str | None,
+        plan: dict[str, Any] | None,
+        planner: str | None,
+        artifacts: str | None,
+        data_dir: str | None,
+    ):
         from vitron_agent.batch import _make_agent
 
         self.agent = _make_agent(config, plan, planner, artifacts, data_dir=data_dir)
@@ -50,9 +56,17 @@ class _BatchActor:
         return {"job": list(batch["job"]), "reply": out}
 
 
-def ray_lines(jobs: list[tuple[str, ...]], *, address: str | None, workers: int, config: str | None,
-              plan: dict[str, Any] | None, planner: str | None, artifacts: str | None,
-              out: Path) -> Iterator[dict[str, Any]]:
+def ray_lines(
+    jobs: list[tuple[str, ...]],
+    *,
+    address: str | None,
+    workers: int,
+    config: str | None,
+    plan: dict[str, Any] | None,
+    planner: str | None,
+    artifacts: str | None,
+    out: Path,
+) -> Iterator[dict[str, Any]]:
     """Run ``jobs`` on Ray Data; yields each input's results line (as the local batch's ``_one``)."""
     try:
         import ray
@@ -72,14 +86,31 @@ def ray_lines(jobs: list[tuple[str, ...]], *, address: str | None, workers: int,
 
         target = None if address in (None, "", "local") else address
         check_address(target or "local")
-        ray.init(address=target, include_dashboard=False, logging_level="ERROR", log_to_driver=False,
-                 ignore_reinit_error=True)
+        ray.init(
+            address=target,
+            include_dashboard=False,
+            logging_level="ERROR",
+            log_to_driver=False,
+            ignore_reinit_error=True,
+        )
     driver = _make_agent(config, plan, planner, artifacts, data_dir=data_dir)
     try:
-        ds = ray.data.from_items([{"job": json.dumps(list(job))} for job in jobs], override_num_blocks=max(1, len(jobs)))
-        ds = ds.map_batches(_BatchActor, batch_size=1, concurrency=max(1, workers), num_cpus=1,
-                            fn_constructor_kwargs={"config": config, "plan": plan, "planner": planner,
-                                                   "artifacts": artifacts, "data_dir": data_dir})
+        ds = ray.data.from_items(
+            [{"job": json.dumps(list(job))} for job in jobs], override_num_blocks=max(1, len(jobs))
+        )
+        ds = ds.map_batches(
+            _BatchActor,
+            batch_size=1,
+            concurrency=max(1, workers),
+            num_cpus=1,
+            fn_constructor_kwargs={
+                "config": config,
+                "plan": plan,
+                "planner": planner,
+                "artifacts": artifacts,
+                "data_dir": data_dir,
+            },
+        )
         for row in ds.iter_rows():
             path, sha, key, medium, request, item_dir = json.loads(row["job"])
             reply = json.loads(row["reply"])

@@ -43,8 +43,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from vitron_agent.errors import ConfigError
 
-__all__ = ["Config", "ToolConfig", "AgentSection", "StoreSection", "PlannerSection", "ModelsSection",
-           "ExecutionSection", "DeploymentSettings", "load_config"]
+__all__ = [
+    "Config",
+    "ToolConfig",
+    "AgentSection",
+    "StoreSection",
+    "PlannerSection",
+    "ModelsSection",
+    "ExecutionSection",
+    "DeploymentSettings",
+    "load_config",
+]
 
 
 class DeploymentSettings(BaseModel):
@@ -65,15 +74,18 @@ class DeploymentSettings(BaseModel):
 class ExecutionSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
     backend: Literal["in_process", "ray"] = "in_process"
-    address: str = Field(default="local", description='"local" starts a Ray instance here; "auto" or "ray://host:10001" joins a cluster')
+    address: str = Field(
+        default="local", description='"local" starts a Ray instance here; "auto" or "ray://host:10001" joins a cluster'
+    )
     app_prefix: str = Field(default="vitron", pattern=r"^[A-Za-z0-9_-]{1,40}$")
     timeout: float = Field(default=300.0, gt=0, description="seconds per remote call")
     retries: int = Field(default=1, ge=0, le=5, description="re-sends after a replica died (tools are idempotent)")
-    deploy: Literal["auto", "never"] = Field(default="auto", description="auto: deploy missing specialists on first "
-                                                                          "use; never: expect `vitron-agent serve-models`")
+    deploy: Literal["auto", "never"] = Field(
+        default="auto",
+        description="auto: deploy missing specialists on first use; never: expect `vitron-agent serve-models`",
+    )
     local_cpus: int | None = Field(default=None, ge=1, description="CPUs of a local Ray instance (default: all)")
     deployments: dict[str, DeploymentSettings] = Field(default_factory=dict)
-
 
 
 class ToolConfig(BaseModel):
@@ -81,7 +93,8 @@ class ToolConfig(BaseModel):
     backend: str = "cv"
     timeout: float | None = Field(default=None, gt=0)
     execution: Literal["in_process", "ray"] | None = Field(
-        default=None, description="where this tool runs (default: [execution] backend for model tools, else in_process)")
+        default=None, description="where this tool runs (default: [execution] backend for model tools, else in_process)"
+    )
 
 
 class AgentSection(BaseModel):
@@ -93,11 +106,13 @@ class AgentSection(BaseModel):
     data_dir: str | None = None
     db: str | None = None
     scheduler: Literal["dataflow", "waves"] = Field(
-        default="dataflow", description="dataflow: a step starts when its own inputs are ready; waves: round by round")
+        default="dataflow", description="dataflow: a step starts when its own inputs are ready; waves: round by round"
+    )
     max_parallel_steps: int = Field(default=8, ge=1, le=256, description="most steps of one turn running at once")
     tool_modules: list[str] = Field(default_factory=list, description="modules that register more tools (see README)")
-    max_plan_steps: int = Field(default=16, ge=1, le=64, description="longer plans are refused with a message "
-                                                                      "asking to split the request")
+    max_plan_steps: int = Field(
+        default=16, ge=1, le=64, description="longer plans are refused with a message asking to split the request"
+    )
 
 
 class StoreSection(BaseModel):
@@ -106,10 +121,12 @@ class StoreSection(BaseModel):
     max_pixels: int = Field(default=64_000_000, gt=0)
     max_video_frames: int = Field(default=20_000, gt=0, description="longer videos are rejected, never cut")
     max_video_seconds: float = Field(default=3600.0, gt=0)
-    url: str | None = Field(default=None, description='artifacts in object storage, e.g. "s3://bucket/prefix" '
-                                                      "(default: the local data_dir)")
-    endpoint_url: str | None = Field(default=None, description="S3-compatible endpoint (default: AWS_ENDPOINT_URL "
-                                                               "or AWS itself)")
+    url: str | None = Field(
+        default=None, description='artifacts in object storage, e.g. "s3://bucket/prefix" (default: the local data_dir)'
+    )
+    endpoint_url: str | None = Field(
+        default=None, description="S3-compatible endpoint (default: AWS_ENDPOINT_URL or AWS itself)"
+    )
     local_cache_mb: float = Field(default=2048, gt=0, description="with url: local read cache of artifacts, bounded")
 
 
@@ -132,7 +149,6 @@ class Config(BaseModel):
     execution: ExecutionSection = Field(default_factory=ExecutionSection)
     tools: dict[str, ToolConfig] = Field(default_factory=dict)
     source: str | None = Field(default=None, exclude=True)
-
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
@@ -163,12 +179,18 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         if value and not Path(value).is_absolute():
             setattr(cfg.agent, key, str(base / value))
     if cfg.agent.allowed_roots:
-        cfg.agent.allowed_roots = [str((base / r).resolve()) if not Path(r).expanduser().is_absolute()
-                                   else str(Path(r).expanduser()) for r in cfg.agent.allowed_roots]
+        cfg.agent.allowed_roots = [
+            str((base / r).resolve()) if not Path(r).expanduser().is_absolute() else str(Path(r).expanduser())
+            for r in cfg.agent.allowed_roots
+        ]
     for tool in cfg.tools.values():  # checkpoint paths are relative to the config file
         for key, value in (tool.model_extra or {}).items():
-            if (key.endswith("checkpoint") and isinstance(value, str) and not Path(value).expanduser().is_absolute()
-                    and (base / value).exists()):
+            if (
+                key.endswith("checkpoint")
+                and isinstance(value, str)
+                and not Path(value).expanduser().is_absolute()
+                and (base / value).exists()
+            ):
                 tool.model_extra[key] = str((base / value).resolve())
     extra = cfg.planner.model_extra or {}
     for key in ("checkpoint", "lora", "image_tower", "video_tower"):  # planner paths too

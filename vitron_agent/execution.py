@@ -39,13 +39,22 @@ from vitron_agent.config import DeploymentSettings, ExecutionSection
 from vitron_agent.errors import ConfigError, ToolArgumentError, ToolFailed
 from vitron_agent.tool import ToolContext, VisionTool, invoke
 
-__all__ = ["ExecutionSection", "DeploymentSettings", "RemoteTool", "RayExecutor", "Specialist", "app_name",
-           "check_address"]
+__all__ = [
+    "ExecutionSection",
+    "DeploymentSettings",
+    "RemoteTool",
+    "RayExecutor",
+    "Specialist",
+    "app_name",
+    "check_address",
+]
 
-REPLICA_DIED = ("the {tool} specialist's Ray Serve replica died during the call ({detail}); Serve starts a new "
-                "one -- run the step again")
+REPLICA_DIED = (
+    "the {tool} specialist's Ray Serve replica died during the call ({detail}); Serve starts a new "
+    "one -- run the step again"
+)
 CALL_TIMEOUT = "the {tool} specialist did not answer within {timeout:g} s ([execution] timeout); the call was cancelled"
-NO_RAY = ('[execution] backend = "ray" needs Ray Serve: pip install "vitron-agent[ray]" (ray[serve])')
+NO_RAY = '[execution] backend = "ray" needs Ray Serve: pip install "vitron-agent[ray]" (ray[serve])'
 
 
 def app_name(prefix: str, tool: str) -> str:
@@ -88,7 +97,11 @@ class Specialist:
                 if url:
                     from vitron_agent.object_store import ObjectStore
 
-                    cache = Path(tempfile.gettempdir()) / "vitron-object-cache" / hashlib.sha256(url.encode()).hexdigest()[:12]
+                    cache = (
+                        Path(tempfile.gettempdir())
+                        / "vitron-object-cache"
+                        / hashlib.sha256(url.encode()).hexdigest()[:12]
+                    )
                     self._stores[key] = ArtifactStore(cache, "default", remote=ObjectStore(url, endpoint_url))
                 else:
                     self._stores[key] = ArtifactStore(root, "default")
@@ -123,8 +136,12 @@ class RemoteTool(VisionTool):
         import ray.exceptions as rex
         from ray.serve.exceptions import BackPressureError
 
-        request = {"args": inp.model_dump(mode="json", exclude_none=True), "session": ctx.session,
-                   "step_id": ctx.step_id, "root": str(ctx.store.root.resolve())}
+        request = {
+            "args": inp.model_dump(mode="json", exclude_none=True),
+            "session": ctx.session,
+            "step_id": ctx.step_id,
+            "root": str(ctx.store.root.resolve()),
+        }
         remote = getattr(ctx.store, "remote", None)
         if remote is not None:  # an object store: the replica reads and writes the bucket, not this folder
             request["store_url"] = remote.url
@@ -147,8 +164,10 @@ class RemoteTool(VisionTool):
                 response.cancel()
                 raise ToolFailed(CALL_TIMEOUT.format(tool=self.name, timeout=timeout)) from None
             except BackPressureError as exc:
-                raise ToolFailed(f"the {self.name} specialist is overloaded ({_first_line(exc)}); add replicas in "
-                                 f"[execution.deployments.{self.name}] or retry later") from None
+                raise ToolFailed(
+                    f"the {self.name} specialist is overloaded ({_first_line(exc)}); add replicas in "
+                    f"[execution.deployments.{self.name}] or retry later"
+                ) from None
             except rex.RayTaskError as exc:  # a bug inside the tool: propagate it as the original exception
                 raise exc.as_instanceof_cause() from None
         if "error_kind" in answer:
@@ -186,14 +205,17 @@ def check_address(address: str, timeout: float = 5.0) -> None:
     hostport = address.removeprefix("ray://").rsplit("/", 1)[0]
     host, _, port = hostport.rpartition(":")
     if not host or not port.isdigit():
-        raise ConfigError(f"[execution] address = {address!r}: expected \"local\", \"auto\", \"host:port\" or "
-                          "\"ray://host:port\"")
+        raise ConfigError(
+            f'[execution] address = {address!r}: expected "local", "auto", "host:port" or "ray://host:port"'
+        )
     try:
         with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
             pass
     except OSError as exc:
-        raise ConfigError(f"[execution] address = {address!r}: nothing answers there ({exc.strerror or exc}); "
-                          "start the cluster (`ray start --head`) or fix the address") from None
+        raise ConfigError(
+            f"[execution] address = {address!r}: nothing answers there ({exc.strerror or exc}); "
+            "start the cluster (`ray start --head`) or fix the address"
+        ) from None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -224,12 +246,19 @@ class RayExecutor:
             address = None if self.section.address == "local" else self.section.address
             check_address(address or "local")
             try:
-                ray.init(address=address, num_cpus=self.section.local_cpus if address is None else None,
-                         include_dashboard=False, logging_level="ERROR", log_to_driver=False,
-                         namespace="vitron", ignore_reinit_error=True)
+                ray.init(
+                    address=address,
+                    num_cpus=self.section.local_cpus if address is None else None,
+                    include_dashboard=False,
+                    logging_level="ERROR",
+                    log_to_driver=False,
+                    namespace="vitron",
+                    ignore_reinit_error=True,
+                )
             except (ConnectionError, RuntimeError, ValueError) as exc:
-                raise ConfigError(f"[execution] address = {self.section.address!r}: cannot connect to Ray "
-                                  f"({_first_line(exc)})") from None
+                raise ConfigError(
+                    f"[execution] address = {self.section.address!r}: cannot connect to Ray ({_first_line(exc)})"
+                ) from None
         serve.start(proxy_location="Disabled")
 
     def deploy(self, tool: str, settings: dict[str, Any]) -> Any:
@@ -239,15 +268,21 @@ class RayExecutor:
         d = self._deployment(tool)
         actor = {"num_cpus": d.num_cpus, "num_gpus": d.num_gpus}
         if d.memory_gb:
-            actor["memory"] = int(d.memory_gb * 1024 ** 3)
+            actor["memory"] = int(d.memory_gb * 1024**3)
         if d.env:
             actor["runtime_env"] = {"env_vars": dict(d.env)}
-        options: dict[str, Any] = {"name": f"{tool}-{fingerprint(tool, settings, d)}", "ray_actor_options": actor,
-                                   "max_ongoing_requests": d.max_ongoing_requests}
+        options: dict[str, Any] = {
+            "name": f"{tool}-{fingerprint(tool, settings, d)}",
+            "ray_actor_options": actor,
+            "max_ongoing_requests": d.max_ongoing_requests,
+        }
         if d.min_replicas is not None or d.max_replicas is not None:
             lo = d.min_replicas if d.min_replicas is not None else 1
-            options["autoscaling_config"] = {"min_replicas": lo, "max_replicas": d.max_replicas or max(lo, d.replicas),
-                                             "target_ongoing_requests": d.target_ongoing_requests}
+            options["autoscaling_config"] = {
+                "min_replicas": lo,
+                "max_replicas": d.max_replicas or max(lo, d.replicas),
+                "target_ongoing_requests": d.target_ongoing_requests,
+            }
         else:
             options["num_replicas"] = d.replicas
         app = serve.deployment(Specialist).options(**options).bind(tool, settings)
@@ -281,8 +316,10 @@ class RayExecutor:
             return handle
         if self.section.deploy == "never":
             state = "runs another configuration of the tool" if running is not None else "is not running"
-            raise ToolFailed(f"the Serve application {app!r} {state}; deploy this configuration with `vitron-agent "
-                             "serve-models --config vitron.toml` or set [execution] deploy = \"auto\"")
+            raise ToolFailed(
+                f"the Serve application {app!r} {state}; deploy this configuration with `vitron-agent "
+                'serve-models --config vitron.toml` or set [execution] deploy = "auto"'
+            )
         ctx.progress(0.02, f"deploying {app!r} on Ray Serve")
         return self.deploy(remote.name, remote.settings)
 

@@ -46,8 +46,9 @@ def _preview(store, value: dict[str, Any], path: Path) -> None:
     write_preview(clip.frames(), path, ref.fps, max_side=1920)
 
 
-def result_json(result, store, paths: dict[tuple[str, str], str] | None = None,
-                report: str | None = None) -> dict[str, Any]:
+def result_json(
+    result, store, paths: dict[tuple[str, str], str] | None = None, report: str | None = None
+) -> dict[str, Any]:
     """The contract object; ``paths`` maps (step id, output name) to an exported file."""
     paths = paths or {}
     steps = []
@@ -59,10 +60,24 @@ def result_json(result, store, paths: dict[tuple[str, str], str] | None = None,
                 p = _artifact_path(store, out["value"])
                 path = str(p) if p else None
             outputs[name] = {"kind": out["kind"], "path": path, "value": out["value"]}
-        steps.append({"id": s.id, "tool": s.tool, "args": s.args, "status": s.status, "error": s.error,
-                      "seconds": s.seconds, "outputs": outputs})
-    return {"answer": result.answer, "warnings": list(getattr(result, "warnings", [])), "session": result.session,
-            "steps": steps, "report": report}
+        steps.append(
+            {
+                "id": s.id,
+                "tool": s.tool,
+                "args": s.args,
+                "status": s.status,
+                "error": s.error,
+                "seconds": s.seconds,
+                "outputs": outputs,
+            }
+        )
+    return {
+        "answer": result.answer,
+        "warnings": list(getattr(result, "warnings", [])),
+        "session": result.session,
+        "steps": steps,
+        "report": report,
+    }
 
 
 def export_run(result, store, out_dir: str | Path, report: bool = True) -> dict[str, Any]:
@@ -96,4 +111,3 @@ def export_run(result, store, out_dir: str | Path, report: bool = True) -> dict[
     data = result_json(result, store, paths, report_path)
     atomic_write(out / "result.json", json.dumps(data, indent=2, default=str).encode("utf-8"))
     return data
-

@@ -41,9 +41,16 @@ def build_app_graph(agent=None, checkpointer=None):
     if agent is None:
         data = os.environ.get("VITRON_DATA", "vitron-data/artifacts")
         agent = Agent.from_config(os.environ.get("VITRON_CONFIG"), data_dir=data, checkpointer=False)
-    inner = build_agent_graph(agent.toolbox, agent.planner, agent.runner, None, agent.config.agent.max_react_rounds,
-                              agent.config.agent.scheduler, agent.config.agent.max_parallel_steps,
-                              agent.config.agent.max_plan_steps)
+    inner = build_agent_graph(
+        agent.toolbox,
+        agent.planner,
+        agent.runner,
+        None,
+        agent.config.agent.max_react_rounds,
+        agent.config.agent.scheduler,
+        agent.config.agent.max_parallel_steps,
+        agent.config.agent.max_plan_steps,
+    )
 
     class AppState(AgentState, total=False):
         image: str
@@ -63,13 +70,23 @@ def build_app_graph(agent=None, checkpointer=None):
         store = agent.store_for(session)
         current: dict[str, Any] = {}
         if state.get("image"):
-            current["image"] = turns.ingest_image(data_url_bytes(state["image"]), store, agent.config).model_dump(mode="json")
+            current["image"] = turns.ingest_image(data_url_bytes(state["image"]), store, agent.config).model_dump(
+                mode="json"
+            )
         if state.get("video"):
-            current["video"] = turns.ingest_video(data_url_bytes(state["video"], "video"), store,
-                                                  agent.config).model_dump(mode="json")
+            current["video"] = turns.ingest_video(
+                data_url_bytes(state["video"], "video"), store, agent.config
+            ).model_dump(mode="json")
         # the same turn set-up as Agent.run: a new image drops the last turn's masks, "it" carries over
-        turn = turns.turn_state(session, state.get("request") or "", current, dict(state.get("last") or {}), [],
-                                store, agent.config.agent.max_repairs)
+        turn = turns.turn_state(
+            session,
+            state.get("request") or "",
+            current,
+            dict(state.get("last") or {}),
+            [],
+            store,
+            agent.config.agent.max_repairs,
+        )
         return {**turn, "image": "", "video": ""}
 
     g = StateGraph(AppState, input_schema=AppInput)

@@ -24,7 +24,15 @@ import numpy as np
 
 from vitron_agent.errors import MediaError
 
-__all__ = ["DEFAULT_MAX_PIXELS", "DEFAULT_MAX_DECODE_BYTES", "load_image", "to_rgb_array", "save_png", "check_allowed", "file_size"]
+__all__ = [
+    "DEFAULT_MAX_PIXELS",
+    "DEFAULT_MAX_DECODE_BYTES",
+    "load_image",
+    "to_rgb_array",
+    "save_png",
+    "check_allowed",
+    "file_size",
+]
 
 DEFAULT_MAX_PIXELS = 64_000_000
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -32,17 +40,49 @@ DEFAULT_MAX_DECODE_BYTES = 1024 * 1024 * 1024
 # Bytes a decoded pixel costs at the peak of load_image, by Pillow mode: the decoded buffer, the
 # conversion's temporaries and the HxWx3 result (measured: a 64 MP 16-bit PNG peaked at 1.8 GB
 # before the conversions below went integer and in place).
-_PEAK_BYTES_PER_PIXEL = {"1": 5, "L": 5, "P": 13, "PA": 13, "LA": 13, "La": 13, "RGB": 7, "RGBA": 15, "RGBa": 15,
-                         "CMYK": 10, "YCbCr": 9, "LAB": 9, "HSV": 9, "I;16": 8, "I;16B": 8, "I;16L": 8,
-                         "I;16N": 8, "I": 12, "F": 12}
-_MODE_NAMES = {"I;16": "16-bit grayscale", "I;16B": "16-bit grayscale", "I;16L": "16-bit grayscale",
-               "I;16N": "16-bit grayscale", "I": "32-bit integer", "F": "32-bit float", "RGBA": "RGBA",
-               "CMYK": "CMYK", "RGB": "RGB", "L": "grayscale", "P": "palette"}
+_PEAK_BYTES_PER_PIXEL = {
+    "1": 5,
+    "L": 5,
+    "P": 13,
+    "PA": 13,
+    "LA": 13,
+    "La": 13,
+    "RGB": 7,
+    "RGBA": 15,
+    "RGBa": 15,
+    "CMYK": 10,
+    "YCbCr": 9,
+    "LAB": 9,
+    "HSV": 9,
+    "I;16": 8,
+    "I;16B": 8,
+    "I;16L": 8,
+    "I;16N": 8,
+    "I": 12,
+    "F": 12,
+}
+_MODE_NAMES = {
+    "I;16": "16-bit grayscale",
+    "I;16B": "16-bit grayscale",
+    "I;16L": "16-bit grayscale",
+    "I;16N": "16-bit grayscale",
+    "I": "32-bit integer",
+    "F": "32-bit float",
+    "RGBA": "RGBA",
+    "CMYK": "CMYK",
+    "RGB": "RGB",
+    "L": "grayscale",
+    "P": "palette",
+}
 
 
-def load_image(source: str | os.PathLike[str] | bytes, max_pixels: int = DEFAULT_MAX_PIXELS,
-               name: str | None = None, allowed_roots: list[str | os.PathLike[str]] | None = None,
-               max_bytes: int = DEFAULT_MAX_DECODE_BYTES) -> np.ndarray:
+def load_image(
+    source: str | os.PathLike[str] | bytes,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    name: str | None = None,
+    allowed_roots: list[str | os.PathLike[str]] | None = None,
+    max_bytes: int = DEFAULT_MAX_DECODE_BYTES,
+) -> np.ndarray:
     """Decode an image file (path or bytes) to an HxWx3 uint8 RGB array.
 
     Args:
@@ -83,8 +123,11 @@ def load_image(source: str | os.PathLike[str] | bytes, max_pixels: int = DEFAULT
             need = w * h * _PEAK_BYTES_PER_PIXEL.get(im.mode, 16)
             if need > max_bytes:
                 kind = _MODE_NAMES.get(im.mode, im.mode)
-                raise MediaError(label, f"decoding this {w}x{h} {kind} image needs about {need / 2**20:,.0f} MB, over "
-                                        f"the {max_bytes / 2**20:,.0f} MB budget; downscale it (or save it as 8-bit RGB)")
+                raise MediaError(
+                    label,
+                    f"decoding this {w}x{h} {kind} image needs about {need / 2**20:,.0f} MB, over "
+                    f"the {max_bytes / 2**20:,.0f} MB budget; downscale it (or save it as 8-bit RGB)",
+                )
             im.load()
             return to_rgb_array(im, label)
     except MediaError:
@@ -92,8 +135,9 @@ def load_image(source: str | os.PathLike[str] | bytes, max_pixels: int = DEFAULT
     except UnidentifiedImageError:
         raise MediaError(label, "not a recognised image format (PNG, JPEG, WebP, GIF, BMP, TIFF)") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise MediaError(label, f"rejected as a possible decompression bomb ({exc}); the limit is "
-                                f"{max_pixels:,} pixels") from None
+        raise MediaError(
+            label, f"rejected as a possible decompression bomb ({exc}); the limit is {max_pixels:,} pixels"
+        ) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise MediaError(label, f"the image data is truncated or corrupt ({exc})") from None
 
@@ -108,8 +152,11 @@ def check_allowed(path: str | os.PathLike[str], roots: list[str | os.PathLike[st
         base = Path(root).resolve()
         if real == base or base in real.parents:
             return real
-    raise MediaError(label, "is outside the folders this agent may read (allowed_roots); "
-                            "copy the file into one of them or upload its bytes")
+    raise MediaError(
+        label,
+        "is outside the folders this agent may read (allowed_roots); "
+        "copy the file into one of them or upload its bytes",
+    )
 
 
 def file_size(path: Path, label: str, what: str = "image") -> int:
@@ -186,7 +233,7 @@ def _gray_to_rgb(arr: np.ndarray, mode: str) -> np.ndarray:
     else:
         top = 65535.0 if mode.startswith("I;16") or int(arr.max(initial=0)) > 255 else 255.0
     for y in range(0, h, rows):
-        block = arr[y:y + rows].astype(np.float32)
+        block = arr[y : y + rows].astype(np.float32)
         if mode == "F":
             block = np.nan_to_num(block, nan=lo, posinf=hi, neginf=lo)
             block = (block - lo) / span if (lo, hi) != (0.0, 1.0) else block
@@ -195,7 +242,7 @@ def _gray_to_rgb(arr: np.ndarray, mode: str) -> np.ndarray:
             block *= 255.0
         else:
             block *= 255.0 / top
-        out[y:y + rows] = np.clip(block + 0.5, 0, 255).astype(np.uint8)[..., None]
+        out[y : y + rows] = np.clip(block + 0.5, 0, 255).astype(np.uint8)[..., None]
     return out
 
 

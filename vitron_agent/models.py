@@ -20,11 +20,21 @@ from typing import Any
 
 from vitron_agent.errors import ConfigError, ToolFailed
 
-__all__ = ["ModelKey", "ModelPool", "default_pool", "resolve_device", "resolve_dtype", "model_bytes", "is_oom",
-           "quiet_hf"]
+__all__ = [
+    "ModelKey",
+    "ModelPool",
+    "default_pool",
+    "resolve_device",
+    "resolve_dtype",
+    "model_bytes",
+    "is_oom",
+    "quiet_hf",
+]
 
-OOM_FAILED = ("out of memory running {family} on {device} even after offloading every other model{needed}; "
-              "use a smaller model, dtype = \"float16\", or another device")
+OOM_FAILED = (
+    "out of memory running {family} on {device} even after offloading every other model{needed}; "
+    'use a smaller model, dtype = "float16", or another device'
+)
 
 
 @dataclass(frozen=True)
@@ -65,8 +75,9 @@ def resolve_device(device: str | None) -> str:
     if not re.fullmatch(r"cpu|mps|cuda(:\d+)?", device):
         raise ConfigError(f"device {device!r} is not one of: auto, cpu, mps, cuda, cuda:N")
     if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ConfigError(f"device {device!r} was asked for but CUDA is not available on this machine; "
-                          "use device = \"cpu\" or \"auto\"")
+        raise ConfigError(
+            f'device {device!r} was asked for but CUDA is not available on this machine; use device = "cpu" or "auto"'
+        )
     return device
 
 
@@ -77,8 +88,15 @@ def resolve_dtype(dtype: str | None, device: str) -> Any:
     name = (dtype or "auto").strip().lower()
     if name == "auto":
         return torch.float16 if device.startswith("cuda") else torch.float32
-    table = {"float32": torch.float32, "fp32": torch.float32, "float16": torch.float16, "fp16": torch.float16,
-             "half": torch.float16, "bfloat16": torch.bfloat16, "bf16": torch.bfloat16}
+    table = {
+        "float32": torch.float32,
+        "fp32": torch.float32,
+        "float16": torch.float16,
+        "fp16": torch.float16,
+        "half": torch.float16,
+        "bfloat16": torch.bfloat16,
+        "bf16": torch.bfloat16,
+    }
     if name not in table:
         raise ConfigError(f"dtype {dtype!r} is not one of: auto, float32, float16, bfloat16")
     return table[name]
@@ -150,8 +168,9 @@ class ModelPool:
         self.loads: list[ModelKey] = []
         self.offloads: list[ModelKey] = []
 
-    def get(self, key: ModelKey, loader: Callable[[], Any],
-            progress: Callable[[float, str], None] | None = None) -> Any:
+    def get(
+        self, key: ModelKey, loader: Callable[[], Any], progress: Callable[[float, str], None] | None = None
+    ) -> Any:
         """The model for ``key``, loading it with ``loader()`` on first use (or after eviction)."""
         with self._lock:
             entry = self._entries.get(key)
@@ -176,8 +195,13 @@ class ModelPool:
             progress(0.05, f"loaded {key.family} ({nbytes / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s")
         return model
 
-    def run(self, key: ModelKey, loader: Callable[[], Any], fn: Callable[[Any], Any],
-            progress: Callable[[float, str], None] | None = None) -> Any:
+    def run(
+        self,
+        key: ModelKey,
+        loader: Callable[[], Any],
+        fn: Callable[[Any], Any],
+        progress: Callable[[float, str], None] | None = None,
+    ) -> Any:
         """``fn(model)``; on out-of-memory, offload every other model, retry once, then ToolFailed.
 
         Calls on one model are serialised (stateful predictors such as SamPredictor are
@@ -202,7 +226,9 @@ class ModelPool:
         except Exception as exc2:
             if is_oom(exc2):
                 _empty_cache()
-                raise ToolFailed(OOM_FAILED.format(family=key.family, device=key.device, needed=_needed(exc2))) from None
+                raise ToolFailed(
+                    OOM_FAILED.format(family=key.family, device=key.device, needed=_needed(exc2))
+                ) from None
             raise
 
     def offload(self, key: ModelKey) -> None:
@@ -272,7 +298,7 @@ def default_pool() -> ModelPool:
     with _DEFAULT_LOCK:
         if _DEFAULT is None:
             gb = os.environ.get("VITRON_MODEL_BUDGET_GB")
-            _DEFAULT = ModelPool(int(float(gb) * 1024 ** 3) if gb else None)
+            _DEFAULT = ModelPool(int(float(gb) * 1024**3) if gb else None)
         return _DEFAULT
 
 

@@ -28,12 +28,19 @@ DEFAULT_LOCAL_CACHE_MB = 2048
 class ObjectStore:
     """The objects of a store under one URL prefix: ``<prefix>/<session>/<sha256>.<ext>``."""
 
-    def __init__(self, url: str, endpoint_url: str | None = None, local_cache_mb: float = DEFAULT_LOCAL_CACHE_MB,
-                 options: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        url: str,
+        endpoint_url: str | None = None,
+        local_cache_mb: float = DEFAULT_LOCAL_CACHE_MB,
+        options: dict[str, Any] | None = None,
+    ):
         try:
             import fsspec
         except ImportError:  # pragma: no cover - fsspec comes with the server extra
-            raise ConfigError("an object-store URL needs fsspec and s3fs: pip install 'vitron-agent[distributed]'") from None
+            raise ConfigError(
+                "an object-store URL needs fsspec and s3fs: pip install 'vitron-agent[distributed]'"
+            ) from None
         self.url = url.rstrip("/")
         self.endpoint_url = endpoint_url
         self.local_cache_bytes = int(local_cache_mb * 1024 * 1024)
@@ -45,8 +52,10 @@ class ObjectStore:
                 kwargs.setdefault("endpoint_url", endpoint)
             kwargs.setdefault("use_listings_cache", False)  # another machine's writes must be seen at once
             kwargs.setdefault("skip_instance_cache", True)
-            kwargs.setdefault("config_kwargs", {"connect_timeout": 5, "read_timeout": 60,
-                                                "retries": {"max_attempts": 3, "mode": "standard"}})
+            kwargs.setdefault(
+                "config_kwargs",
+                {"connect_timeout": 5, "read_timeout": 60, "retries": {"max_attempts": 3, "mode": "standard"}},
+            )
         try:
             self.fs, self.base = fsspec.core.url_to_fs(self.url, **kwargs)
         except (ImportError, ValueError) as exc:
@@ -62,9 +71,11 @@ class ObjectStore:
         return f"{self.base}/{session}/{name}"
 
     def _fail(self, what: str, exc: Exception) -> StoreUnreachable:
-        return StoreUnreachable(f"the artifact store {self.url} could not {what}: {type(exc).__name__}: "
-                                f"{str(exc)[:300]}; check [store] url / endpoint_url and the AWS credentials "
-                                "(AWS_ACCESS_KEY_ID, AWS_PROFILE)")
+        return StoreUnreachable(
+            f"the artifact store {self.url} could not {what}: {type(exc).__name__}: "
+            f"{str(exc)[:300]}; check [store] url / endpoint_url and the AWS credentials "
+            "(AWS_ACCESS_KEY_ID, AWS_PROFILE)"
+        )
 
     def check(self) -> None:
         """Raise :class:`StoreUnreachable` unless the prefix can be listed and written."""
@@ -181,8 +192,9 @@ class ObjectStore:
             self._cached_bytes = total
 
 
-def open_object_store(url: str | None, endpoint_url: str | None = None,
-                      local_cache_mb: float = DEFAULT_LOCAL_CACHE_MB, check: bool = True) -> ObjectStore | None:
+def open_object_store(
+    url: str | None, endpoint_url: str | None = None, local_cache_mb: float = DEFAULT_LOCAL_CACHE_MB, check: bool = True
+) -> ObjectStore | None:
     """An :class:`ObjectStore` for ``url`` (None for none or a plain local folder), checked to be
     reachable when ``check``; unreachable -> :class:`StoreUnreachable` naming the URL."""
     if not url or "://" not in url:

@@ -48,8 +48,12 @@ class Step(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str = Field(description="unique step id, e.g. 's1'", max_length=32)
     tool: str = Field(description="name of the tool to call", max_length=64)
-    args: dict[str, Any] = Field(default_factory=dict, description="tool arguments; '$<step>.<output>' references an earlier output")
-    after: list[str] = Field(default_factory=list, description="step ids that must finish first (besides referenced ones)")
+    args: dict[str, Any] = Field(
+        default_factory=dict, description="tool arguments; '$<step>.<output>' references an earlier output"
+    )
+    after: list[str] = Field(
+        default_factory=list, description="step ids that must finish first (besides referenced ones)"
+    )
 
 
 class Plan(BaseModel):
@@ -59,8 +63,9 @@ class Plan(BaseModel):
     steps: list[Step] = Field(default_factory=list)
     answer: str | None = Field(default=None, description="a reply that needs no tool (or a note on the plan)")
     notes: list[str] = Field(default_factory=list, description="what the planner could not use from the request")
-    reasoning: str | None = Field(default=None, max_length=8000,
-                                  description="the model's reasoning, kept for debugging; never part of an answer")
+    reasoning: str | None = Field(
+        default=None, max_length=8000, description="the model's reasoning, kept for debugging; never part of an answer"
+    )
 
 
 def parse_ref(value: Any) -> tuple[str, str] | None:
@@ -112,7 +117,9 @@ def validate_plan(plan: Plan, toolbox: Toolbox, inputs: dict[str, dict[str, str]
     tools_of: dict[str, str] = {}
     for step in plan.steps:
         if not STEP_ID.match(step.id):
-            problems.append(f"step id {step.id!r} is invalid: use a letter then letters, digits, '_' or '-' (e.g. 's1')")
+            problems.append(
+                f"step id {step.id!r} is invalid: use a letter then letters, digits, '_' or '-' (e.g. 's1')"
+            )
         elif step.id in INPUT_NAMESPACES:
             problems.append(f"step id {step.id!r} is reserved for inputs; rename the step (e.g. 's1')")
         elif step.id in tools_of:
@@ -131,8 +138,9 @@ def check_plan(plan: Plan, toolbox: Toolbox, inputs: dict[str, dict[str, str]] |
         raise PlanValidationError(problems)
 
 
-def _step_problems(step: Step, toolbox: Toolbox, tools_of: dict[str, str],
-                   inputs: dict[str, dict[str, str]]) -> list[str]:
+def _step_problems(
+    step: Step, toolbox: Toolbox, tools_of: dict[str, str], inputs: dict[str, dict[str, str]]
+) -> list[str]:
     where = f"step {step.id} ({step.tool})"
     if step.tool not in toolbox:
         hint = difflib.get_close_matches(step.tool, toolbox.names, n=1)
@@ -162,17 +170,28 @@ def _step_problems(step: Step, toolbox: Toolbox, tools_of: dict[str, str],
     return problems
 
 
-def _value_problems(where: str, name: str, value: Any, accepted: set[str], step: Step,
-                    toolbox: Toolbox, tools_of: dict[str, str], inputs: dict[str, dict[str, str]]) -> list[str]:
+def _value_problems(
+    where: str,
+    name: str,
+    value: Any,
+    accepted: set[str],
+    step: Step,
+    toolbox: Toolbox,
+    tools_of: dict[str, str],
+    inputs: dict[str, dict[str, str]],
+) -> list[str]:
     problems = []
     refs = list(iter_refs(value))
     if isinstance(value, str) and value.startswith("$") and not refs:
-        return [f"{where}: argument {name!r} = {value!r} is not a valid reference; write '$<step>.<output>', e.g. '$s1.mask'"]
+        return [
+            f"{where}: argument {name!r} = {value!r} is not a valid reference; write '$<step>.<output>', e.g. '$s1.mask'"
+        ]
     for src, out in refs:
         kind = _ref_kind(src, out, step, toolbox, tools_of, inputs, where, problems)
         if kind and "list" not in accepted and kind not in accepted and "value" not in accepted:
-            problems.append(f"{where}: argument {name!r} expects {' or '.join(sorted(accepted))} "
-                            f"but ${src}.{out} is a {kind}")
+            problems.append(
+                f"{where}: argument {name!r} expects {' or '.join(sorted(accepted))} but ${src}.{out} is a {kind}"
+            )
     if not refs:
         try:
             toolbox.field_adapter(step.tool, name).validate_python(value)
@@ -182,8 +201,16 @@ def _value_problems(where: str, name: str, value: Any, accepted: set[str], step:
     return problems
 
 
-def _ref_kind(src: str, out: str, step: Step, toolbox: Toolbox, tools_of: dict[str, str],
-              inputs: dict[str, dict[str, str]], where: str, problems: list[str]) -> str | None:
+def _ref_kind(
+    src: str,
+    out: str,
+    step: Step,
+    toolbox: Toolbox,
+    tools_of: dict[str, str],
+    inputs: dict[str, dict[str, str]],
+    where: str,
+    problems: list[str],
+) -> str | None:
     if src in INPUT_NAMESPACES:
         available = inputs.get(src, {})
         if out not in available:
@@ -202,7 +229,9 @@ def _ref_kind(src: str, out: str, step: Step, toolbox: Toolbox, tools_of: dict[s
         return None
     outputs = toolbox.get(tools_of[src]).output_kinds()
     if out not in outputs:
-        problems.append(f"{where}: step {src} ({tools_of[src]}) has no output {out!r}; its outputs are: {', '.join(outputs)}")
+        problems.append(
+            f"{where}: step {src} ({tools_of[src]}) has no output {out!r}; its outputs are: {', '.join(outputs)}"
+        )
         return None
     return outputs[out]
 

@@ -50,23 +50,36 @@ class PostgresSessions:
             from psycopg.rows import dict_row
             from psycopg_pool import ConnectionPool
         except ImportError:
-            raise InputError("a postgresql:// --db needs psycopg and langgraph-checkpoint-postgres: "
-                             "pip install 'vitron-agent[distributed]'") from None
+            raise InputError(
+                "a postgresql:// --db needs psycopg and langgraph-checkpoint-postgres: "
+                "pip install 'vitron-agent[distributed]'"
+            ) from None
         self.url = url
         self.pool = ConnectionPool(
-            url.replace("postgresql+psycopg://", "postgresql://"), min_size=1, max_size=max_connections, open=False,
-            check=ConnectionPool.check_connection, name="vitron-sessions",
-            kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row,
-                    "connect_timeout": int(max(1, connect_timeout))})
+            url.replace("postgresql+psycopg://", "postgresql://"),
+            min_size=1,
+            max_size=max_connections,
+            open=False,
+            check=ConnectionPool.check_connection,
+            name="vitron-sessions",
+            kwargs={
+                "autocommit": True,
+                "prepare_threshold": 0,
+                "row_factory": dict_row,
+                "connect_timeout": int(max(1, connect_timeout)),
+            },
+        )
         try:
             self.pool.open(wait=True, timeout=connect_timeout + 5)
             self.saver = PostgresSaver(self.pool)
             self.saver.setup()  # idempotent: creates or migrates LangGraph's tables
         except Exception as exc:
             self.pool.close()
-            raise InputError(f"cannot use the session database {redact(url)}: {type(exc).__name__}: "
-                             f"{_first_line(exc)}; check that PostgreSQL is running there and the user, password "
-                             "and database are right") from None
+            raise InputError(
+                f"cannot use the session database {redact(url)}: {type(exc).__name__}: "
+                f"{_first_line(exc)}; check that PostgreSQL is running there and the user, password "
+                "and database are right"
+            ) from None
 
     @contextmanager
     def turn_lock(self, session: str) -> Iterator[None]:
@@ -76,13 +89,16 @@ class PostgresSessions:
         try:
             conn = self.pool.getconn()
         except Exception as exc:
-            raise InputError(f"cannot reach the session database {redact(self.url)}: {type(exc).__name__}: "
-                             f"{_first_line(exc)}") from None
+            raise InputError(
+                f"cannot reach the session database {redact(self.url)}: {type(exc).__name__}: {_first_line(exc)}"
+            ) from None
         try:
             got = conn.execute("SELECT pg_try_advisory_lock(%s) AS got", (key,)).fetchone()["got"]
             if not got:
-                raise SessionBusy(f"session {session!r} has a turn running in another process (another server or "
-                                  "CLI on this database); wait for it to finish, then send this turn again")
+                raise SessionBusy(
+                    f"session {session!r} has a turn running in another process (another server or "
+                    "CLI on this database); wait for it to finish, then send this turn again"
+                )
             try:
                 yield
             finally:

@@ -142,7 +142,6 @@ class Box(BaseModel):
         return self.y2 - self.y1
 
 
-
 class Detection(BaseModel):
     """One recognised object: its label, the detector's score (0..1), its box (XYXY pixels) and
     the other labels the detector gave the same box a comparable score (``{"dog": 0.4}``)."""
@@ -177,6 +176,7 @@ class Detections(BaseModel):
         parts = [d.describe() for d in self.items[:limit]]
         return ", ".join(parts) + (f" and {len(self.items) - limit} more" if len(self.items) > limit else "")
 
+
 class Scribble(BaseModel):
     """A free-hand region given as a mask artifact (non-zero pixels are the scribble)."""
 
@@ -202,7 +202,12 @@ REF_TYPES: dict[str, type[BaseModel]] = {
     "scribble": Scribble,
 }
 
-_ANY = TypeAdapter(Annotated[ImageRef | MaskRef | VideoRef | MaskTrackRef | FeatureRef | TextRef | Point | Box | Scribble, Field(discriminator="type")])
+_ANY = TypeAdapter(
+    Annotated[
+        ImageRef | MaskRef | VideoRef | MaskTrackRef | FeatureRef | TextRef | Point | Box | Scribble,
+        Field(discriminator="type"),
+    ]
+)
 
 
 def ref_from_dict(data: Any) -> BaseModel:

@@ -35,8 +35,19 @@ from typing import Any
 from vitron_agent.config import Config, ToolConfig
 from vitron_agent.errors import ConfigError
 
-__all__ = ["Backend", "register", "unregister", "discover", "backends", "backend_of", "default_backends", "tool_config",
-           "build_tool", "resolve_checkpoint", "is_model_backend"]
+__all__ = [
+    "Backend",
+    "register",
+    "unregister",
+    "discover",
+    "backends",
+    "backend_of",
+    "default_backends",
+    "tool_config",
+    "build_tool",
+    "resolve_checkpoint",
+    "is_model_backend",
+]
 
 
 @dataclass(frozen=True)
@@ -66,7 +77,9 @@ class Backend:
     @property
     def settings(self) -> list[str]:
         """The settings the class accepts (its ``__init__`` parameters, but the pool)."""
-        return [p for p in inspect.signature(self.cls.__init__).parameters if p not in ("self", "pool", "args", "kwargs")]
+        return [
+            p for p in inspect.signature(self.cls.__init__).parameters if p not in ("self", "pool", "args", "kwargs")
+        ]
 
 
 _REGISTRY: dict[tuple[str, str], Backend] = {}
@@ -82,9 +95,12 @@ def register(backend: Backend) -> Backend:
         old = _REGISTRY.get(key)
         if old is not None and old.cls is not backend.cls:
             if f"{old.cls.__module__}.{old.cls.__qualname__}" != f"{backend.cls.__module__}.{backend.cls.__qualname__}":
-                raise ValueError(f"tool {backend.tool!r} already has a backend {backend.backend!r} ({old.cls.__qualname__})")
-        if backend.default and any(b.default and b.tool == backend.tool and (b.tool, b.backend) != key
-                                   for b in _REGISTRY.values()):
+                raise ValueError(
+                    f"tool {backend.tool!r} already has a backend {backend.backend!r} ({old.cls.__qualname__})"
+                )
+        if backend.default and any(
+            b.default and b.tool == backend.tool and (b.tool, b.backend) != key for b in _REGISTRY.values()
+        ):
             raise ValueError(f"tool {backend.tool!r} already has a default backend")
         _REGISTRY[key] = backend
     return backend
@@ -142,8 +158,20 @@ def backends() -> dict[tuple[str, str], Backend]:
 
 # The built-in tools in the order planners and `tools --json` list them; other tools follow
 # in registration order.
-ORDER = ("segment", "ground", "edit", "describe", "count", "generate", "track", "edit_video", "describe_video",
-         "frame", "animate", "generate_video")
+ORDER = (
+    "segment",
+    "ground",
+    "edit",
+    "describe",
+    "count",
+    "generate",
+    "track",
+    "edit_video",
+    "describe_video",
+    "frame",
+    "animate",
+    "generate_video",
+)
 
 
 def default_backends() -> dict[str, str]:
@@ -174,10 +202,13 @@ def backend_of(name: str, cfg: ToolConfig) -> Backend:
     if found is None:
         known = sorted(b for (t, b) in backends() if t == name)
         if not known:
-            raise ConfigError(f"[tools.{name}]: there is no tool named {name!r}; tools: "
-                              f"{', '.join(sorted({t for t, _ in backends()}))}")
-        raise ConfigError(f"[tools.{name}] backend = {cfg.backend!r} is not available; choose one of: "
-                          f"{', '.join(known + ['none'])}")
+            raise ConfigError(
+                f"[tools.{name}]: there is no tool named {name!r}; tools: "
+                f"{', '.join(sorted({t for t, _ in backends()}))}"
+            )
+        raise ConfigError(
+            f"[tools.{name}] backend = {cfg.backend!r} is not available; choose one of: {', '.join(known + ['none'])}"
+        )
     return found
 
 
@@ -188,16 +219,19 @@ def build_tool(name: str, cfg: ToolConfig) -> Any:
     extra = dict(cfg.model_extra or {})
     unknown = sorted(set(extra) - set(b.settings))
     if unknown:
-        raise ConfigError(f"[tools.{name}] unknown setting(s) {', '.join(unknown)} for backend {cfg.backend!r}; "
-                          f"settings: backend, timeout, execution{''.join(', ' + s for s in b.settings)}")
+        raise ConfigError(
+            f"[tools.{name}] unknown setting(s) {', '.join(unknown)} for backend {cfg.backend!r}; "
+            f"settings: backend, timeout, execution{''.join(', ' + s for s in b.settings)}"
+        )
     for key, kind in b.checkpoints.items():
         if key in extra:
             extra[key] = resolve_checkpoint(name, key, str(extra[key]), kind.rstrip("?"))
         elif not kind.endswith("?"):
-            raise ConfigError(f"[tools.{name}] backend = {cfg.backend!r} needs {key} = \"/path/to/local/checkpoint\"")
+            raise ConfigError(f'[tools.{name}] backend = {cfg.backend!r} needs {key} = "/path/to/local/checkpoint"')
     if b.one_of and not any(extra.get(k) for k in b.one_of):
-        raise ConfigError(f"[tools.{name}] backend = {cfg.backend!r} needs {' and/or '.join(b.one_of)} "
-                          "(local checkpoint paths)")
+        raise ConfigError(
+            f"[tools.{name}] backend = {cfg.backend!r} needs {' and/or '.join(b.one_of)} (local checkpoint paths)"
+        )
     try:
         tool = b.cls(**extra)
     except (TypeError, ValueError) as exc:
@@ -228,6 +262,8 @@ def resolve_checkpoint(tool: str, key: str, value: str, kind: str, table: str | 
 
             return snapshot_download(value, local_files_only=True)
         except Exception:
-            raise ConfigError(f"[{where}] {key} = {value!r} is neither a local folder nor a repo in the local "
-                              "Hugging Face cache (nothing is downloaded): give the path of a local copy") from None
+            raise ConfigError(
+                f"[{where}] {key} = {value!r} is neither a local folder nor a repo in the local "
+                "Hugging Face cache (nothing is downloaded): give the path of a local copy"
+            ) from None
     raise ConfigError(f"[{where}] {key} = {value!r} does not exist; set it to the local checkpoint path")

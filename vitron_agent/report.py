@@ -22,7 +22,7 @@ __all__ = ["write_report", "render_report", "plan_svg"]
 
 THUMB_MAX = 480
 STRIP_FRAMES = 6
-CLIP_MAX_FRAMES = 240     # longer videos show as a keyframe strip only (the report stays small)
+CLIP_MAX_FRAMES = 240  # longer videos show as a keyframe strip only (the report stays small)
 CLIP_MAX_SIDE = 320
 _STATUS_COLOR = {"ok": "#2e7d32", "error": "#c62828", "skipped": "#9e9e9e", None: "#9e9e9e"}
 
@@ -97,11 +97,22 @@ def _video_html(store, ref: Any) -> str:
     if ref.type == "track":
         meta = store._read_meta(ref.video) if ref.video else None
         if not meta or not (store.dir / f"{ref.video}.mp4").exists():
-            strip = [np.repeat(store.get_track_frame(ref, i)[..., None] * np.uint8(255), 3, axis=2)
-                     for i in _spread(ref.frames, STRIP_FRAMES)]
+            strip = [
+                np.repeat(store.get_track_frame(ref, i)[..., None] * np.uint8(255), 3, axis=2)
+                for i in _spread(ref.frames, STRIP_FRAMES)
+            ]
             return f'<img src="{_png_data_url(np.concatenate(strip, axis=1))}" alt="mask track">'
-        track, ref = ref, VideoRef(id=ref.video, session=ref.session, width=ref.width, height=ref.height,
-                                   frames=meta["shape"][0], fps=meta["fps"])
+        track, ref = (
+            ref,
+            VideoRef(
+                id=ref.video,
+                session=ref.session,
+                width=ref.width,
+                height=ref.height,
+                frames=meta["shape"][0],
+                fps=meta["fps"],
+            ),
+        )
     clip = store.get_video(ref)
 
     def shown(i: int, frame: np.ndarray) -> np.ndarray:
@@ -137,28 +148,41 @@ def plan_svg(plan, records: dict[str, Any]) -> str:
     per_band = 5  # long plans wrap: at most 5 columns a band, bands one under another
     rows = max((len(v) for v in columns.values()), default=1)
     band_h = rows * (bh + gy) + 30
-    pos = {sid: (20 + (d % per_band) * (bw + gx), 20 + (d // per_band) * band_h + i * (bh + gy))
-           for d, ids in columns.items() for i, sid in enumerate(ids)}
+    pos = {
+        sid: (20 + (d % per_band) * (bw + gx), 20 + (d // per_band) * band_h + i * (bh + gy))
+        for d, ids in columns.items()
+        for i, sid in enumerate(ids)
+    }
     ncols = max(columns, default=0) + 1
     width = 40 + min(ncols, per_band) * (bw + gx) - gx
     height = 40 + ((ncols - 1) // per_band) * band_h + rows * (bh + gy) - gy
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-             'style="max-width:100%;height:auto" class="plan">',
-             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-             'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        'style="max-width:100%;height:auto" class="plan">',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>',
+    ]
     for sid, ds in deps.items():
         for d in ds:
             (x1, y1), (x2, y2) = pos[d], pos[sid]
-            parts.append(f'<line x1="{x1 + bw}" y1="{y1 + bh / 2}" x2="{x2}" y2="{y2 + bh / 2}" stroke="#555" '
-                         'stroke-width="1.5" marker-end="url(#arrow)"/>')
+            parts.append(
+                f'<line x1="{x1 + bw}" y1="{y1 + bh / 2}" x2="{x2}" y2="{y2 + bh / 2}" stroke="#555" '
+                'stroke-width="1.5" marker-end="url(#arrow)"/>'
+            )
     for step in plan.steps:
         x, y = pos[step.id]
         status = records.get(step.id, {}).get("status")
         color = _STATUS_COLOR.get(status, "#9e9e9e")
-        parts.append(f'<rect x="{x}" y="{y}" width="{bw}" height="{bh}" rx="8" fill="white" stroke="{color}" stroke-width="2.5"/>')
-        parts.append(f'<text x="{x + bw / 2}" y="{y + 19}" text-anchor="middle" font-weight="bold">{html.escape(step.id)}</text>')
-        parts.append(f'<text x="{x + bw / 2}" y="{y + 36}" text-anchor="middle" fill="{color}">'
-                     f'{html.escape(step.tool)} · {html.escape(status or "not run")}</text>')
+        parts.append(
+            f'<rect x="{x}" y="{y}" width="{bw}" height="{bh}" rx="8" fill="white" stroke="{color}" stroke-width="2.5"/>'
+        )
+        parts.append(
+            f'<text x="{x + bw / 2}" y="{y + 19}" text-anchor="middle" font-weight="bold">{html.escape(step.id)}</text>'
+        )
+        parts.append(
+            f'<text x="{x + bw / 2}" y="{y + 36}" text-anchor="middle" fill="{color}">'
+            f"{html.escape(step.tool)} · {html.escape(status or 'not run')}</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -215,17 +239,25 @@ def render_report(result, store) -> str:
         cards.append(
             f'<section class="step" style="border-color:{color}"><h3>{html.escape(step.id)} · {html.escape(step.tool)} '
             f'<span style="color:{color}">{html.escape(rec.get("status") or "not run")}</span> '
-            f'<small>{rec.get("seconds", 0.0):.2f} s</small></h3>{err}'
+            f"<small>{rec.get('seconds', 0.0):.2f} s</small></h3>{err}"
             f'<div class="cols"><div><h4>arguments</h4><table>{"".join(args_rows)}</table></div>'
-            f'<div><h4>outputs</h4><table>{"".join(out_rows) or "<tr><td>none</td></tr>"}</table></div></div></section>')
+            f"<div><h4>outputs</h4><table>{''.join(out_rows) or '<tr><td>none</td></tr>'}</table></div></div></section>"
+        )
     final = _final_picture(result, pics)
-    inputs_html = "".join(f"<figure>{pics.of(v) or _value_html(v, pics)}<figcaption>${ns}.{html.escape(n)}</figcaption></figure>"
-                          for ns, vals in result.inputs.items() for n, v in vals.items())
+    inputs_html = "".join(
+        f"<figure>{pics.of(v) or _value_html(v, pics)}<figcaption>${ns}.{html.escape(n)}</figcaption></figure>"
+        for ns, vals in result.inputs.items()
+        for n, v in vals.items()
+    )
     problems = "".join(f"<li>{html.escape(p)}</li>" for p in result.problems)
     warnings = list(getattr(result, "warnings", []))
     failed = any(s.status == "error" for s in result.steps) or bool(result.problems)
     state = "fail" if failed else "warn" if warnings or not result.ok else "ok"
-    warn_html = ("<ul class=\"warnings\">" + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul>") if warnings else ""
+    warn_html = (
+        ('<ul class="warnings">' + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul>")
+        if warnings
+        else ""
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>vitron-agent report</title>
 <style>

@@ -59,10 +59,17 @@ def list_sessions(agent) -> list[SessionInfo]:
         snap = agent.graph.get_state(agent._config(tid))
         history = list((snap.values or {}).get("history", []))
         last = history[-1] if history else {}
-        out.append(SessionInfo(id=tid, turns=len(history), last_request=last.get("request"),
-                               last_answer=last.get("answer"), updated=last.get("at"),
-                               pending=bool(snap.next) and "review" not in snap.next,
-                               awaiting_review="review" in (snap.next or ())))
+        out.append(
+            SessionInfo(
+                id=tid,
+                turns=len(history),
+                last_request=last.get("request"),
+                last_answer=last.get("answer"),
+                updated=last.get("at"),
+                pending=bool(snap.next) and "review" not in snap.next,
+                awaiting_review="review" in (snap.next or ()),
+            )
+        )
     return sorted(out, key=lambda s: -(s.updated or 0))
 
 

@@ -45,8 +45,7 @@ _SESSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _EXT = {"image": ".png", "mask": ".png", "feature": ".safetensors", "text": ".txt", "video": ".mp4", "track": ".npz"}
 # a decoded clip up to this size is kept whole in the LRU (re-reads of a short clip do not decode)
 CLIP_CACHE_BYTES = 96 * 1024 * 1024
-CORRUPT = ("the stored {kind} {id} is corrupt: {why}; store it again (upload it again, or re-run the step "
-           "that made it)")
+CORRUPT = "the stored {kind} {id} is corrupt: {why}; store it again (upload it again, or re-run the step that made it)"
 DEFAULT_CACHE_BYTES = 512 * 1024 * 1024
 
 
@@ -160,8 +159,15 @@ class ArtifactStore:
 
     clip_cache_bytes = CLIP_CACHE_BYTES  # clips up to this size are decoded once and kept in the LRU
 
-    def __init__(self, root: str | os.PathLike[str], session: str = "default",
-                 cache_bytes: int = DEFAULT_CACHE_BYTES, *, remote: Any = None, _cache: ArrayCache | None = None):
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        session: str = "default",
+        cache_bytes: int = DEFAULT_CACHE_BYTES,
+        *,
+        remote: Any = None,
+        _cache: ArrayCache | None = None,
+    ):
         self.root = Path(root)
         self.session = validate_session_id(session)
         self.cache = _cache if _cache is not None else ArrayCache(cache_bytes)
@@ -211,15 +217,16 @@ class ArtifactStore:
         ``get_image`` still reads it as RGB on white, ``get_image_rgba`` with its alpha); returns its ref."""
         arr = np.ascontiguousarray(image)
         if arr.dtype != np.uint8 or arr.ndim != 3 or arr.shape[2] not in (3, 4):
-            raise ValueError(f"put_image expects HxWx3 uint8 RGB (or HxWx4 RGBA), got shape {arr.shape} dtype {arr.dtype}")
+            raise ValueError(
+                f"put_image expects HxWx3 uint8 RGB (or HxWx4 RGBA), got shape {arr.shape} dtype {arr.dtype}"
+            )
         h, w, c = arr.shape
         digest = _image_digest(arr)
         self._write(digest, "image", lambda: _png_bytes(arr), producer, shape=[h, w, c], dtype="uint8")
         self._cache_put(digest, arr.copy(), "image")
         return ImageRef(id=digest, session=self.session, producer=producer, width=w, height=h)
 
-    def put_mask(self, mask: np.ndarray, producer: str | None = None,
-                 image: ImageRef | str | None = None) -> MaskRef:
+    def put_mask(self, mask: np.ndarray, producer: str | None = None, image: ImageRef | str | None = None) -> MaskRef:
         """Store an HxW mask (bool, or any dtype where non-zero means inside)."""
         arr = np.ascontiguousarray(np.asarray(mask) > 0)
         if arr.ndim != 2:
@@ -227,15 +234,20 @@ class ArtifactStore:
         h, w = arr.shape
         digest = _digest("mask", f"{h}x{w}".encode(), np.packbits(arr).tobytes())
         image_id = image.id if isinstance(image, ImageRef) else image
-        self._write(digest, "mask", lambda: _png_mask_bytes(arr), producer, shape=[h, w], dtype="bool",
-                    extra={"image": image_id})
+        self._write(
+            digest,
+            "mask",
+            lambda: _png_mask_bytes(arr),
+            producer,
+            shape=[h, w],
+            dtype="bool",
+            extra={"image": image_id},
+        )
         self._cache_put(digest, arr, "mask")
         area = np.count_nonzero(arr) / arr.size if arr.size else 0.0
-        return MaskRef(id=digest, session=self.session, producer=producer, width=w, height=h,
-                       area=area, image=image_id)
+        return MaskRef(id=digest, session=self.session, producer=producer, width=w, height=h, area=area, image=image_id)
 
-    def put_feature(self, tensor: Any, kind: str, producer: str | None = None,
-                    key: str | None = None) -> FeatureRef:
+    def put_feature(self, tensor: Any, kind: str, producer: str | None = None, key: str | None = None) -> FeatureRef:
         """Store a tensor (numpy array or torch tensor, any dtype safetensors knows).
 
         ``key`` makes the id a function of ``key`` instead of the content (used for
@@ -244,10 +256,12 @@ class ArtifactStore:
         """
         data, shape, dtype = _serialise_tensor(tensor)
         digest = _digest("feature", kind.encode(), key.encode()) if key else _digest("feature", kind.encode(), data)
-        self._write(digest, "feature", lambda: data, producer, shape=list(shape), dtype=dtype,
-                    extra={"kind": kind, "key": key})
-        return FeatureRef(id=digest, session=self.session, producer=producer, kind=kind,
-                          shape=tuple(shape), dtype=dtype)
+        self._write(
+            digest, "feature", lambda: data, producer, shape=list(shape), dtype=dtype, extra={"kind": kind, "key": key}
+        )
+        return FeatureRef(
+            id=digest, session=self.session, producer=producer, kind=kind, shape=tuple(shape), dtype=dtype
+        )
 
     def find_feature(self, kind: str, key: str) -> FeatureRef | None:
         """The feature stored with ``put_feature(..., kind=kind, key=key)``, if any."""
@@ -255,8 +269,14 @@ class ArtifactStore:
         meta = self._read_meta(digest)
         if meta is None:
             return None
-        return FeatureRef(id=digest, session=self.session, producer=meta.get("producer"), kind=kind,
-                          shape=tuple(meta["shape"]), dtype=meta["dtype"])
+        return FeatureRef(
+            id=digest,
+            session=self.session,
+            producer=meta.get("producer"),
+            kind=kind,
+            shape=tuple(meta["shape"]),
+            dtype=meta["dtype"],
+        )
 
     def put_text(self, text: str, producer: str | None = None) -> TextRef:
         data = text.encode("utf-8")
@@ -313,12 +333,26 @@ class ArtifactStore:
                 tmp.unlink()
         n = len(keep) if keep is not None else None
         count = n if n is not None else count_frames(self.dir / f"{digest}.mp4")
-        self._write(digest, "video", None, producer, shape=[count, size[0], size[1], 3], dtype="uint8",
-                    extra={"fps": float(fps)})
+        self._write(
+            digest,
+            "video",
+            None,
+            producer,
+            shape=[count, size[0], size[1], 3],
+            dtype="uint8",
+            extra={"fps": float(fps)},
+        )
         if keep is not None:
             self._cache_put(digest, np.stack(keep), "video")
-        return VideoRef(id=digest, session=self.session, producer=producer, width=size[1], height=size[0],
-                        frames=count, fps=float(fps))
+        return VideoRef(
+            id=digest,
+            session=self.session,
+            producer=producer,
+            width=size[1],
+            height=size[0],
+            frames=count,
+            fps=float(fps),
+        )
 
     def get_video(self, ref: VideoRef) -> Any:
         """A lazy reader of the clip, :class:`vitron_agent.video.VideoClip`: frames decode on demand."""
@@ -348,12 +382,27 @@ class ArtifactStore:
             np.savez_compressed(buf, bits=bits, shape=np.array([len(packed), hw[0], hw[1]]))
             return buf.getvalue()
 
-        self._write(digest, "track", encode, producer, shape=[len(packed), hw[0], hw[1]], dtype="bool",
-                    extra={"video": video_id})
+        self._write(
+            digest,
+            "track",
+            encode,
+            producer,
+            shape=[len(packed), hw[0], hw[1]],
+            dtype="bool",
+            extra={"video": video_id},
+        )
         self._cache_put(digest, bits, "track")
-        return MaskTrackRef(id=digest, session=self.session, producer=producer, width=hw[1], height=hw[0],
-                            frames=len(packed), area=min(1.0, float(np.mean(areas))),
-                            present=int(sum(a > 0 for a in areas)), video=video_id)
+        return MaskTrackRef(
+            id=digest,
+            session=self.session,
+            producer=producer,
+            width=hw[1],
+            height=hw[0],
+            frames=len(packed),
+            area=min(1.0, float(np.mean(areas))),
+            present=int(sum(a > 0 for a in areas)),
+            video=video_id,
+        )
 
     def get_track_frame(self, ref: MaskTrackRef, index: int) -> np.ndarray:
         """Frame ``index`` of a mask track as an HxW bool array."""
@@ -377,8 +426,16 @@ class ArtifactStore:
         else:
             if encode is not None:  # None: the data file is already in place (videos stream to it)
                 _atomic_write(data_path, encode())
-            meta = {"kind": kind, "shape": shape, "dtype": dtype, "producer": producer,
-                    "session": self.session, "created": time.time(), **(extra or {}), "artifact": kind}
+            meta = {
+                "kind": kind,
+                "shape": shape,
+                "dtype": dtype,
+                "producer": producer,
+                "session": self.session,
+                "created": time.time(),
+                **(extra or {}),
+                "artifact": kind,
+            }
             meta_bytes = json.dumps(meta).encode()
         if self.remote is not None:  # data object first, metadata last: complete or invisible
             self.remote.put_file(self.session, data_path.name, data_path)
@@ -401,8 +458,9 @@ class ArtifactStore:
             kind = meta.get("artifact") or meta["kind"]  # a feature's "kind" is its own (sam_embedding ...)
             ext = _EXT.get(kind, _EXT["feature"])
         except (ValueError, KeyError, TypeError, AttributeError):
-            raise ToolFailed(CORRUPT.format(kind="artifact", id=digest[:12], why="its metadata in the object store "
-                                                                                 "is not valid")) from None
+            raise ToolFailed(
+                CORRUPT.format(kind="artifact", id=digest[:12], why="its metadata in the object store is not valid")
+            ) from None
         data_path = self.dir / f"{digest}{ext}"
         if not self.remote.get_file(self.session, data_path.name, data_path):
             return False  # metadata without data: never written by this store; treated as absent
@@ -523,7 +581,9 @@ class ArtifactStore:
         try:
             arr = decode(path)
         except Exception as exc:
-            raise ToolFailed(CORRUPT.format(kind=kind, id=ref.id[:12], why=f"it does not decode ({type(exc).__name__})")) from None
+            raise ToolFailed(
+                CORRUPT.format(kind=kind, id=ref.id[:12], why=f"it does not decode ({type(exc).__name__})")
+            ) from None
         if not self._verified(kind, arr, ref.id, path):
             raise ToolFailed(CORRUPT.format(kind=kind, id=ref.id[:12], why="its content does not match its id"))
         self._cache_put(ref.id, arr, kind)
@@ -580,8 +640,12 @@ def _png_mask_bytes(mask: np.ndarray) -> bytes:
     h, w = mask.shape
     rows = np.packbits(mask, axis=1)  # MSB first, rows padded to whole bytes, as PNG wants
     scan = np.concatenate([np.zeros((h, 1), np.uint8), rows], axis=1)  # filter type 0 per row
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(scan.tobytes(), 1)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(scan.tobytes(), 1))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _decode_image(path: Path) -> np.ndarray:

@@ -12,7 +12,9 @@ import numpy as np
 __all__ = ["disc_image", "moving_disc", "texture"]
 
 
-def texture(h: int, w: int, seed: int, base: tuple[int, int, int] = (110, 120, 110), spread: float = 45.0) -> np.ndarray:
+def texture(
+    h: int, w: int, seed: int, base: tuple[int, int, int] = (110, 120, 110), spread: float = 45.0
+) -> np.ndarray:
     """A smooth, low-saturation random texture (HxWx3 uint8 RGB) around ``base``."""
     import cv2
 
@@ -25,10 +27,17 @@ def texture(h: int, w: int, seed: int, base: tuple[int, int, int] = (110, 120, 1
     return np.clip(tex, 0, 255).astype(np.uint8)
 
 
-def moving_disc(frames: int = 24, size: tuple[int, int] = (96, 128), radius: int = 12,
-                color: tuple[int, int, int] = (220, 30, 30), start: tuple[float, float] = (24.0, 30.0),
-                velocity: tuple[float, float] = (3.0, 1.5), fade: bool = False, cut_at: int | None = None,
-                seed: int = 0) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def moving_disc(
+    frames: int = 24,
+    size: tuple[int, int] = (96, 128),
+    radius: int = 12,
+    color: tuple[int, int, int] = (220, 30, 30),
+    start: tuple[float, float] = (24.0, 30.0),
+    velocity: tuple[float, float] = (3.0, 1.5),
+    fade: bool = False,
+    cut_at: int | None = None,
+    seed: int = 0,
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Frames (HxWx3 uint8 RGB) of a disc moving at ``velocity`` pixels a frame, bouncing off
     the borders, and its true masks (HxW bool). ``fade``: brightness falls linearly to 40%;
     ``cut_at``: from that frame on, another background and the disc moved elsewhere."""
@@ -59,11 +68,12 @@ def moving_disc(frames: int = 24, size: tuple[int, int] = (96, 128), radius: int
     return out, masks
 
 
-def disc_image(h: int = 120, w: int = 160, center=(80, 60), radius: int = 30,
-               fg=(220, 30, 30), bg=(30, 60, 200)) -> tuple[np.ndarray, np.ndarray]:
+def disc_image(
+    h: int = 120, w: int = 160, center=(80, 60), radius: int = 30, fg=(220, 30, 30), bg=(30, 60, 200)
+) -> tuple[np.ndarray, np.ndarray]:
     """A red disc on a blue background: (HxWx3 uint8 image, HxW bool disc mask)."""
     yy, xx = np.mgrid[0:h, 0:w]
-    mask = (xx - center[0]) ** 2 + (yy - center[1]) ** 2 <= radius ** 2
+    mask = (xx - center[0]) ** 2 + (yy - center[1]) ** 2 <= radius**2
     img = np.empty((h, w, 3), np.uint8)
     img[:] = bg
     img[mask] = fg

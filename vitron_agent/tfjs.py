@@ -25,8 +25,14 @@ import numpy as np
 
 __all__ = ["TfjsError", "read_tfjs", "tfjs_to_onnx"]
 
-_NP = {"float32": np.float32, "int32": np.int32, "int64": np.int64, "bool": np.bool_, "uint8": np.uint8,
-       "float16": np.float16}
+_NP = {
+    "float32": np.float32,
+    "int32": np.int32,
+    "int64": np.int64,
+    "bool": np.bool_,
+    "uint8": np.uint8,
+    "float16": np.float16,
+}
 _TF_DT = {"DT_FLOAT": np.float32, "DT_INT32": np.int32, "DT_INT64": np.int64, "DT_BOOL": np.bool_}
 NCHW, NHWC = [0, 3, 1, 2], [0, 2, 3, 1]
 
@@ -172,19 +178,40 @@ def tfjs_to_onnx(model_json: str | Path, input_shape: tuple[int, ...] | None = N
         outputs = [n["name"] for n in nodes if n["op"] == "Identity" and n["name"].startswith("Identity")]
     used = {i for node in b.nodes for i in node.input}
     initializers = [b.numpy_helper.from_array(np.ascontiguousarray(v), k) for k, v in b.values.items() if k in used]
-    graph = onnx.helper.make_graph(b.nodes, Path(model_json).stem, inputs,
-                                   [onnx.helper.make_tensor_value_info(o, onnx.TensorProto.FLOAT, None) for o in outputs],
-                                   initializers)
-    model = onnx.helper.make_model(graph, opset_imports=[onnx.helper.make_opsetid("", 17)],
-                                   producer_name="vitron-agent tfjs reader")
+    graph = onnx.helper.make_graph(
+        b.nodes,
+        Path(model_json).stem,
+        inputs,
+        [onnx.helper.make_tensor_value_info(o, onnx.TensorProto.FLOAT, None) for o in outputs],
+        initializers,
+    )
+    model = onnx.helper.make_model(
+        graph, opset_imports=[onnx.helper.make_opsetid("", 17)], producer_name="vitron-agent tfjs reader"
+    )
     model.ir_version = 8
     return model.SerializeToString()
 
 
-_UNARY = {"Relu": "Relu", "Sigmoid": "Sigmoid", "Tanh": "Tanh", "Identity": "Identity", "Exp": "Exp",
-          "Sqrt": "Sqrt", "Neg": "Neg", "Abs": "Abs"}
-_BINARY = {"Add": "Add", "AddV2": "Add", "BiasAdd": "Add", "Mul": "Mul", "Sub": "Sub", "RealDiv": "Div",
-           "Maximum": "Max", "Minimum": "Min"}
+_UNARY = {
+    "Relu": "Relu",
+    "Sigmoid": "Sigmoid",
+    "Tanh": "Tanh",
+    "Identity": "Identity",
+    "Exp": "Exp",
+    "Sqrt": "Sqrt",
+    "Neg": "Neg",
+    "Abs": "Abs",
+}
+_BINARY = {
+    "Add": "Add",
+    "AddV2": "Add",
+    "BiasAdd": "Add",
+    "Mul": "Mul",
+    "Sub": "Sub",
+    "RealDiv": "Div",
+    "Maximum": "Max",
+    "Minimum": "Min",
+}
 
 
 def _activation(b: _Builder, act: str, x: str, out: str, alpha: list[str], node: str, leak: float) -> None:
@@ -253,8 +280,11 @@ def _convert(b: _Builder, op: str, name: str, ins: list[str], attr: dict[str, An
     elif op in ("MaxPool", "AvgPool"):
         if _s(attr, "data_format", "NHWC") != "NHWC":
             raise TfjsError(f"node {name!r}: data_format not supported (NHWC only)")
-        kw = {"kernel_shape": _ints(attr, "ksize")[1:3], "strides": _ints(attr, "strides")[1:3],
-              **_pads(_s(attr, "padding"), attr, name)}
+        kw = {
+            "kernel_shape": _ints(attr, "ksize")[1:3],
+            "strides": _ints(attr, "strides")[1:3],
+            **_pads(_s(attr, "padding"), attr, name),
+        }
         b.nchw("MaxPool" if op == "MaxPool" else "AveragePool", ins[0], name, **kw)
     elif op in ("Pad", "PadV2", "MirrorPad"):
         p = b.values.get(ins[1])
@@ -290,7 +320,9 @@ def _convert(b: _Builder, op: str, name: str, ins: list[str], attr: dict[str, An
         align = attr.get("align_corners", {}).get("b", False)
         half = attr.get("half_pixel_centers", {}).get("b", False)
         linear = op == "ResizeBilinear"
-        mode = "align_corners" if align else ("half_pixel" if linear else "tf_half_pixel_for_nn") if half else "asymmetric"
+        mode = (
+            "align_corners" if align else ("half_pixel" if linear else "tf_half_pixel_for_nn") if half else "asymmetric"
+        )
         sizes_name = b.tmp(name + "/sizes")
         # sizes = (N, C) of the NCHW input, then the constant (H, W)
         shape, nc = b.tmp(name + "/shape"), b.tmp(name + "/nc")
@@ -299,13 +331,24 @@ def _convert(b: _Builder, op: str, name: str, ins: list[str], attr: dict[str, An
         b.add("Shape", [x_nchw], [shape])
         b.add("Slice", [shape, b.const("s0", np.array([0], np.int64)), b.const("s2", np.array([2], np.int64))], [nc])
         b.add("Concat", [nc, b.const(name + "/hw", np.asarray(size, np.int64))], [sizes_name], axis=0)
-        b.add("Resize", [x_nchw, "", "", sizes_name], [y], mode="linear" if linear else "nearest",
-              coordinate_transformation_mode=mode, **({} if linear else {"nearest_mode": "floor" if not half else "round_prefer_ceil"}))
+        b.add(
+            "Resize",
+            [x_nchw, "", "", sizes_name],
+            [y],
+            mode="linear" if linear else "nearest",
+            coordinate_transformation_mode=mode,
+            **({} if linear else {"nearest_mode": "floor" if not half else "round_prefer_ceil"}),
+        )
         b.add("Transpose", [y], [name], perm=NHWC)
     elif op == "Mean":
         axes = np.atleast_1d(np.asarray(b.values[ins[1]], np.int64))
-        b.add("ReduceMean", [ins[0]], [name], axes=[int(a) for a in axes],
-              keepdims=int(attr.get("keep_dims", {}).get("b", False)))
+        b.add(
+            "ReduceMean",
+            [ins[0]],
+            [name],
+            axes=[int(a) for a in axes],
+            keepdims=int(attr.get("keep_dims", {}).get("b", False)),
+        )
     elif op == "MatMul":
         b.add("MatMul", ins[:2], [name])
     else:

@@ -26,16 +26,36 @@ from typing import Any
 __all__ = ["make_tiny_checkpoints", "TINY_SAM_ARCH", "tiny_clip_tokenizer", "tiny_bpe_tokenizer"]
 
 TINY_SAM_ARCH: dict[str, Any] = {
-    "img_size": 256, "patch_size": 16, "encoder_embed_dim": 64, "encoder_depth": 2, "encoder_num_heads": 2,
-    "encoder_global_attn_indexes": [1], "prompt_embed_dim": 32, "window_size": 8, "mlp_ratio": 2.0,
-    "mask_in_chans": 8, "decoder_depth": 2, "decoder_mlp_dim": 64, "decoder_num_heads": 2,
-    "iou_head_depth": 2, "iou_head_hidden_dim": 32,
+    "img_size": 256,
+    "patch_size": 16,
+    "encoder_embed_dim": 64,
+    "encoder_depth": 2,
+    "encoder_num_heads": 2,
+    "encoder_global_attn_indexes": [1],
+    "prompt_embed_dim": 32,
+    "window_size": 8,
+    "mlp_ratio": 2.0,
+    "mask_in_chans": 8,
+    "decoder_depth": 2,
+    "decoder_mlp_dim": 64,
+    "decoder_num_heads": 2,
+    "iou_head_depth": 2,
+    "iou_head_hidden_dim": 32,
 }
 
 _SENTENCES = [
-    "a photo of a cat", "a dog on the grass", "describe the image", "what color is the car", "the red ball",
-    "a golden retriever", "a lighthouse at sunset", "make it look like winter", "the image shows a purple cat",
-    "there is a blue sky and green trees", "segment the person on the left", "USER: ASSISTANT:",
+    "a photo of a cat",
+    "a dog on the grass",
+    "describe the image",
+    "what color is the car",
+    "the red ball",
+    "a golden retriever",
+    "a lighthouse at sunset",
+    "make it look like winter",
+    "the image shows a purple cat",
+    "there is a blue sky and green trees",
+    "segment the person on the left",
+    "USER: ASSISTANT:",
 ]
 
 
@@ -63,11 +83,21 @@ def tiny_bpe_tokenizer() -> Any:
     tok = Tokenizer(models.BPE(unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=512, special_tokens=["<unk>", "<s>", "</s>", "<pad>", "[SEG]", "[GEN]", "<image>"],
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    trainer = trainers.BpeTrainer(
+        vocab_size=512,
+        special_tokens=["<unk>", "<s>", "</s>", "<pad>", "[SEG]", "[GEN]", "<image>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
     tok.train_from_iterator(_SENTENCES * 20, trainer)
-    return PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", pad_token="<pad>",
-                                   unk_token="<unk>", additional_special_tokens=["[SEG]", "[GEN]", "<image>"])
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        bos_token="<s>",
+        eos_token="</s>",
+        pad_token="<pad>",
+        unk_token="<unk>",
+        additional_special_tokens=["[SEG]", "[GEN]", "<image>"],
+    )
 
 
 def _sd_parts(in_channels: int) -> dict[str, Any]:
@@ -77,22 +107,61 @@ def _sd_parts(in_channels: int) -> dict[str, Any]:
 
     torch.manual_seed(0)
     tok = tiny_clip_tokenizer()
-    unet = UNet2DConditionModel(block_out_channels=(32, 64), layers_per_block=1, sample_size=32, in_channels=in_channels,
-                                out_channels=4, down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
-                                up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"), cross_attention_dim=32,
-                                attention_head_dim=8, norm_num_groups=32)
-    vae = AutoencoderKL(block_out_channels=[32, 64], in_channels=3, out_channels=3,
-                        down_block_types=["DownEncoderBlock2D", "DownEncoderBlock2D"],
-                        up_block_types=["UpDecoderBlock2D", "UpDecoderBlock2D"], latent_channels=4,
-                        layers_per_block=1, norm_num_groups=32, sample_size=64)
-    text = CLIPTextModel(CLIPTextConfig(hidden_size=32, intermediate_size=37, num_attention_heads=4, num_hidden_layers=2,
-                                        max_position_embeddings=77, projection_dim=32, vocab_size=len(tok),
-                                        bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
-                                        pad_token_id=tok.pad_token_id))
-    sched = DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False,
-                          set_alpha_to_one=False, steps_offset=1)
-    return {"unet": unet, "vae": vae, "text_encoder": text, "tokenizer": tok, "scheduler": sched,
-            "safety_checker": None, "feature_extractor": None, "requires_safety_checker": False}
+    unet = UNet2DConditionModel(
+        block_out_channels=(32, 64),
+        layers_per_block=1,
+        sample_size=32,
+        in_channels=in_channels,
+        out_channels=4,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        cross_attention_dim=32,
+        attention_head_dim=8,
+        norm_num_groups=32,
+    )
+    vae = AutoencoderKL(
+        block_out_channels=[32, 64],
+        in_channels=3,
+        out_channels=3,
+        down_block_types=["DownEncoderBlock2D", "DownEncoderBlock2D"],
+        up_block_types=["UpDecoderBlock2D", "UpDecoderBlock2D"],
+        latent_channels=4,
+        layers_per_block=1,
+        norm_num_groups=32,
+        sample_size=64,
+    )
+    text = CLIPTextModel(
+        CLIPTextConfig(
+            hidden_size=32,
+            intermediate_size=37,
+            num_attention_heads=4,
+            num_hidden_layers=2,
+            max_position_embeddings=77,
+            projection_dim=32,
+            vocab_size=len(tok),
+            bos_token_id=tok.bos_token_id,
+            eos_token_id=tok.eos_token_id,
+            pad_token_id=tok.pad_token_id,
+        )
+    )
+    sched = DDIMScheduler(
+        beta_start=0.00085,
+        beta_end=0.012,
+        beta_schedule="scaled_linear",
+        clip_sample=False,
+        set_alpha_to_one=False,
+        steps_offset=1,
+    )
+    return {
+        "unet": unet,
+        "vae": vae,
+        "text_encoder": text,
+        "tokenizer": tok,
+        "scheduler": sched,
+        "safety_checker": None,
+        "feature_extractor": None,
+        "requires_safety_checker": False,
+    }
 
 
 def _diffusers(folder: Path) -> dict[str, Path]:
@@ -106,8 +175,11 @@ def _diffusers(folder: Path) -> dict[str, Path]:
     )
 
     out = {}
-    for name, cls, channels in (("sd-txt2img", StableDiffusionPipeline, 4), ("sd-inpaint", StableDiffusionInpaintPipeline, 9),
-                                ("sd-ip2p", StableDiffusionInstructPix2PixPipeline, 8)):
+    for name, cls, channels in (
+        ("sd-txt2img", StableDiffusionPipeline, 4),
+        ("sd-inpaint", StableDiffusionInpaintPipeline, 9),
+        ("sd-ip2p", StableDiffusionInstructPix2PixPipeline, 8),
+    ):
         cls(**_sd_parts(channels)).save_pretrained(folder / name)
         out[name] = folder / name
     return out
@@ -127,20 +199,46 @@ def _video_pipelines(folder: Path) -> dict[str, Path]:
 
     parts = _sd_parts(4)
     torch.manual_seed(0)
-    blocks = {"block_out_channels": (32, 64), "layers_per_block": 1, "sample_size": 32, "in_channels": 4,
-              "out_channels": 4, "down_block_types": ("CrossAttnDownBlock3D", "DownBlock3D"),
-              "up_block_types": ("UpBlock3D", "CrossAttnUpBlock3D"), "cross_attention_dim": 32, "attention_head_dim": 8,
-              "norm_num_groups": 32}
-    TextToVideoSDPipeline(vae=parts["vae"], text_encoder=parts["text_encoder"], tokenizer=parts["tokenizer"],
-                          unet=UNet3DConditionModel(**blocks), scheduler=parts["scheduler"]).save_pretrained(folder / "t2v")
+    blocks = {
+        "block_out_channels": (32, 64),
+        "layers_per_block": 1,
+        "sample_size": 32,
+        "in_channels": 4,
+        "out_channels": 4,
+        "down_block_types": ("CrossAttnDownBlock3D", "DownBlock3D"),
+        "up_block_types": ("UpBlock3D", "CrossAttnUpBlock3D"),
+        "cross_attention_dim": 32,
+        "attention_head_dim": 8,
+        "norm_num_groups": 32,
+    }
+    TextToVideoSDPipeline(
+        vae=parts["vae"],
+        text_encoder=parts["text_encoder"],
+        tokenizer=parts["tokenizer"],
+        unet=UNet3DConditionModel(**blocks),
+        scheduler=parts["scheduler"],
+    ).save_pretrained(folder / "t2v")
     torch.manual_seed(0)
-    encoder = CLIPVisionModelWithProjection(CLIPVisionConfig(hidden_size=32, projection_dim=32, num_hidden_layers=2,
-                                                             num_attention_heads=4, image_size=32, intermediate_size=37,
-                                                             patch_size=4))
-    I2VGenXLPipeline(vae=parts["vae"], text_encoder=parts["text_encoder"], tokenizer=parts["tokenizer"],
-                     image_encoder=encoder, feature_extractor=CLIPImageProcessor(crop_size=32, size=32),
-                     unet=I2VGenXLUNet(**blocks, num_attention_heads=None), scheduler=parts["scheduler"]
-                     ).save_pretrained(folder / "i2v")
+    encoder = CLIPVisionModelWithProjection(
+        CLIPVisionConfig(
+            hidden_size=32,
+            projection_dim=32,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            image_size=32,
+            intermediate_size=37,
+            patch_size=4,
+        )
+    )
+    I2VGenXLPipeline(
+        vae=parts["vae"],
+        text_encoder=parts["text_encoder"],
+        tokenizer=parts["tokenizer"],
+        image_encoder=encoder,
+        feature_extractor=CLIPImageProcessor(crop_size=32, size=32),
+        unet=I2VGenXLUNet(**blocks, num_attention_heads=None),
+        scheduler=parts["scheduler"],
+    ).save_pretrained(folder / "i2v")
     return {"t2v": folder / "t2v", "i2v": folder / "i2v"}
 
 
@@ -155,16 +253,33 @@ def llava_parts(tok: Any, text: dict[str, Any], vision: dict[str, Any]) -> tuple
         LlavaProcessor,
     )
 
-    text_cfg = LlamaConfig(**{"num_key_value_heads": text.get("num_attention_heads"), "vocab_size": len(tok),
-                              "max_position_embeddings": 512, **text}, bos_token_id=tok.bos_token_id,
-                           eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
-    cfg = LlavaConfig(vision_config=CLIPVisionConfig(**vision), text_config=text_cfg, vision_feature_layer=-2,
-                      image_token_id=tok.convert_tokens_to_ids("<image>"), vision_feature_select_strategy="default")
+    text_cfg = LlamaConfig(
+        **{
+            "num_key_value_heads": text.get("num_attention_heads"),
+            "vocab_size": len(tok),
+            "max_position_embeddings": 512,
+            **text,
+        },
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+        pad_token_id=tok.pad_token_id,
+    )
+    cfg = LlavaConfig(
+        vision_config=CLIPVisionConfig(**vision),
+        text_config=text_cfg,
+        vision_feature_layer=-2,
+        image_token_id=tok.convert_tokens_to_ids("<image>"),
+        vision_feature_select_strategy="default",
+    )
     size = vision["image_size"]
-    processor = LlavaProcessor(image_processor=CLIPImageProcessor(size={"shortest_edge": size},
-                                                                  crop_size={"height": size, "width": size}),
-                               tokenizer=tok, patch_size=vision["patch_size"], vision_feature_select_strategy="default",
-                               image_token="<image>", num_additional_image_tokens=1)
+    processor = LlavaProcessor(
+        image_processor=CLIPImageProcessor(size={"shortest_edge": size}, crop_size={"height": size, "width": size}),
+        tokenizer=tok,
+        patch_size=vision["patch_size"],
+        vision_feature_select_strategy="default",
+        image_token="<image>",
+        num_additional_image_tokens=1,
+    )
     return cfg, processor
 
 
@@ -175,11 +290,19 @@ def _llava(folder: Path) -> Path:
     from transformers import LlavaForConditionalGeneration
 
     torch.manual_seed(0)
-    cfg, processor = llava_parts(tiny_bpe_tokenizer(),
-                                 {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2,
-                                  "num_attention_heads": 4},
-                                 {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
-                                  "num_attention_heads": 2, "image_size": 32, "patch_size": 8, "projection_dim": 32})
+    cfg, processor = llava_parts(
+        tiny_bpe_tokenizer(),
+        {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4},
+        {
+            "hidden_size": 32,
+            "intermediate_size": 64,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 2,
+            "image_size": 32,
+            "patch_size": 8,
+            "projection_dim": 32,
+        },
+    )
     model = LlavaForConditionalGeneration(cfg).eval()
     path = folder / "llava"
     model.save_pretrained(path)
@@ -194,10 +317,20 @@ def _planner_llm(folder: Path) -> Path:
 
     torch.manual_seed(0)
     tok = tiny_bpe_tokenizer()
-    model = LlamaForCausalLM(LlamaConfig(hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                                         num_attention_heads=4, num_key_value_heads=4, vocab_size=len(tok),
-                                         bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
-                                         pad_token_id=tok.pad_token_id, max_position_embeddings=2048)).eval()
+    model = LlamaForCausalLM(
+        LlamaConfig(
+            hidden_size=64,
+            intermediate_size=128,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=4,
+            vocab_size=len(tok),
+            bos_token_id=tok.bos_token_id,
+            eos_token_id=tok.eos_token_id,
+            pad_token_id=tok.pad_token_id,
+            max_position_embeddings=2048,
+        )
+    ).eval()
     path = folder / "planner-llm"
     model.save_pretrained(path)
     tok.save_pretrained(path)
@@ -216,15 +349,32 @@ def _owlv2(folder: Path) -> Path:
     torch.manual_seed(0)
     tok = tiny_clip_tokenizer(max_length=16)
     cfg = Owlv2Config(
-        text_config={"hidden_size": 32, "intermediate_size": 37, "num_attention_heads": 4, "num_hidden_layers": 2,
-                     "vocab_size": len(tok), "max_position_embeddings": 16, "bos_token_id": tok.bos_token_id,
-                     "eos_token_id": tok.eos_token_id, "pad_token_id": tok.pad_token_id},
-        vision_config={"hidden_size": 32, "intermediate_size": 37, "num_attention_heads": 4, "num_hidden_layers": 2,
-                       "image_size": 64, "patch_size": 16},
-        projection_dim=32)
+        text_config={
+            "hidden_size": 32,
+            "intermediate_size": 37,
+            "num_attention_heads": 4,
+            "num_hidden_layers": 2,
+            "vocab_size": len(tok),
+            "max_position_embeddings": 16,
+            "bos_token_id": tok.bos_token_id,
+            "eos_token_id": tok.eos_token_id,
+            "pad_token_id": tok.pad_token_id,
+        },
+        vision_config={
+            "hidden_size": 32,
+            "intermediate_size": 37,
+            "num_attention_heads": 4,
+            "num_hidden_layers": 2,
+            "image_size": 64,
+            "patch_size": 16,
+        },
+        projection_dim=32,
+    )
     path = folder / "owlv2"
     Owlv2ForObjectDetection(cfg).eval().save_pretrained(path)
-    Owlv2Processor(image_processor=Owlv2ImageProcessor(size={"height": 64, "width": 64}), tokenizer=tok).save_pretrained(path)
+    Owlv2Processor(
+        image_processor=Owlv2ImageProcessor(size={"height": 64, "width": 64}), tokenizer=tok
+    ).save_pretrained(path)
     return path
 
 
@@ -235,8 +385,13 @@ def generate_table(root: Path) -> dict[str, Any]:
 
 def edit_table(root: Path) -> dict[str, Any]:
     sd = _diffusers(root)
-    return {"checkpoint": str(sd["sd-inpaint"]), "instruct_checkpoint": str(sd["sd-ip2p"]), "steps": 2,
-            "max_side": 128, "device": "cpu"}
+    return {
+        "checkpoint": str(sd["sd-inpaint"]),
+        "instruct_checkpoint": str(sd["sd-ip2p"]),
+        "steps": 2,
+        "max_side": 128,
+        "device": "cpu",
+    }
 
 
 def vlm_table(root: Path) -> dict[str, Any]:
@@ -244,8 +399,15 @@ def vlm_table(root: Path) -> dict[str, Any]:
 
 
 def t2v_table(root: Path) -> dict[str, Any]:
-    return {"checkpoint": str(_video_pipelines(root)["t2v"]), "steps": 2, "frames": 4, "fps": 4, "height": 64,
-            "width": 64, "device": "cpu"}
+    return {
+        "checkpoint": str(_video_pipelines(root)["t2v"]),
+        "steps": 2,
+        "frames": 4,
+        "fps": 4,
+        "height": 64,
+        "width": 64,
+        "device": "cpu",
+    }
 
 
 def i2v_table(root: Path) -> dict[str, Any]:
@@ -253,14 +415,23 @@ def i2v_table(root: Path) -> dict[str, Any]:
 
 
 def edit_video_table(root: Path) -> dict[str, Any]:
-    return {"checkpoint": str(_diffusers(root)["sd-inpaint"]), "video_checkpoint": str(_video_pipelines(root)["t2v"]),
-            "steps": 2, "max_side": 64, "chunk": 4, "device": "cpu"}
+    return {
+        "checkpoint": str(_diffusers(root)["sd-inpaint"]),
+        "video_checkpoint": str(_video_pipelines(root)["t2v"]),
+        "steps": 2,
+        "max_side": 64,
+        "chunk": 4,
+        "device": "cpu",
+    }
 
 
 def owlv2_table(root: Path) -> dict[str, Any]:
     path = root / "owlv2"
-    return {"checkpoint": str(path if (path / "config.json").exists() else _owlv2(root)), "threshold": 0.0,
-            "device": "cpu"}
+    return {
+        "checkpoint": str(path if (path / "config.json").exists() else _owlv2(root)),
+        "threshold": 0.0,
+        "device": "cpu",
+    }
 
 
 def toml_value(value: Any) -> str:
@@ -290,18 +461,32 @@ def make_tiny_checkpoints(folder: str | Path, which: tuple[str, ...] = GROUPS) -
     quiet_hf()
     root = Path(folder).resolve()
     root.mkdir(parents=True, exist_ok=True)
-    lines = ["# Tiny random-weight checkpoints made by `vitron-agent make-tiny-checkpoints`: outputs are noise,",
-             "# but every backend loads and runs through its real code path.", ""]
+    lines = [
+        "# Tiny random-weight checkpoints made by `vitron-agent make-tiny-checkpoints`: outputs are noise,",
+        "# but every backend loads and runs through its real code path.",
+        "",
+    ]
     order = list(default_backends())
     for b in sorted(backends().values(), key=lambda b: order.index(b.tool) if b.tool in order else len(order)):
         if b.tiny is None or b.group not in which:
             continue
         table = b.tiny(root)
-        lines += [f"[tools.{b.tool}]", f"backend = {toml_value(b.backend)}",
-                  *(f"{k} = {toml_value(v)}" for k, v in table.items()), ""]
+        lines += [
+            f"[tools.{b.tool}]",
+            f"backend = {toml_value(b.backend)}",
+            *(f"{k} = {toml_value(v)}" for k, v in table.items()),
+            "",
+        ]
     if "planner" in which:
-        lines += ["[planner]", 'kind = "rule"            # --planner vitron uses the tiny LLM below',
-                  f'checkpoint = "{_planner_llm(root)}"', 'mode = "tags"', "max_new_tokens = 48", 'device = "cpu"', ""]
+        lines += [
+            "[planner]",
+            'kind = "rule"            # --planner vitron uses the tiny LLM below',
+            f'checkpoint = "{_planner_llm(root)}"',
+            'mode = "tags"',
+            "max_new_tokens = 48",
+            'device = "cpu"',
+            "",
+        ]
     toml = root / "vitron.toml"
     toml.write_text("\n".join(lines))
     if "planner" in which:
@@ -309,9 +494,23 @@ def make_tiny_checkpoints(folder: str | Path, which: tuple[str, ...] = GROUPS) -
 
         rel = make_tiny_release(root)
         tools = lines[: lines.index("[planner]")]
-        tools[0] = "# The tiny tools of vitron.toml, planned by a tiny Vitron release (its LoRA trained on a few requests)."
-        (root / "vitron-release.toml").write_text("\n".join(tools + [
-            "[planner]", 'kind = "vitron"', f'checkpoint = "{rel["base"]}"', f'lora = "{rel["lora"]}"',
-            f'image_tower = "{rel["image_tower"]}"', f'video_tower = "{rel["video_tower"]}"',
-            "max_new_tokens = 120", 'device = "cpu"', ""]))
+        tools[0] = (
+            "# The tiny tools of vitron.toml, planned by a tiny Vitron release (its LoRA trained on a few requests)."
+        )
+        (root / "vitron-release.toml").write_text(
+            "\n".join(
+                tools
+                + [
+                    "[planner]",
+                    'kind = "vitron"',
+                    f'checkpoint = "{rel["base"]}"',
+                    f'lora = "{rel["lora"]}"',
+                    f'image_tower = "{rel["image_tower"]}"',
+                    f'video_tower = "{rel["video_tower"]}"',
+                    "max_new_tokens = 120",
+                    'device = "cpu"',
+                    "",
+                ]
+            )
+        )
     return toml

@@ -29,29 +29,57 @@ __all__ = ["CONVERSATIONS", "TinyReleaseError", "make_tiny_release", "verify_rel
 
 # (user text, media: "image" | "image+box" | "video" | "", Vitron's answer)
 CONVERSATIONS = [
-    ("segment the cat", "image",
-     "Sure! I will outline the cat in the image. <module>B</module> <instruction>segmentation: cat</instruction>"),
-    ("replace the marked object with a teapot", "image+box",
-     "Sure thing! I'm going to replace the object in the designated area with a teapot. "
-     "<module>B</module> <instruction>segmentation: object</instruction> "
-     "<module>C</module> <instruction>generation: a teapot</instruction>"),
-    ("track the ball and make it look like an orange", "video",
-     "Absolutely! I will track the ball throughout the video and then edit it. "
-     "<module>E</module> <instruction>segmentation: ball</instruction> "
-     "<module>F</module> <instruction> foreground: an orange </instruction> <instruction> background: keep </instruction>"
-     " <SP>None</SP>"),
-    ("draw a red ball on the grass", "",
-     "Here is a red ball on the grass. <module>A</module> <instruction>generation: a red ball on the grass</instruction>"),
+    (
+        "segment the cat",
+        "image",
+        "Sure! I will outline the cat in the image. <module>B</module> <instruction>segmentation: cat</instruction>",
+    ),
+    (
+        "replace the marked object with a teapot",
+        "image+box",
+        "Sure thing! I'm going to replace the object in the designated area with a teapot. "
+        "<module>B</module> <instruction>segmentation: object</instruction> "
+        "<module>C</module> <instruction>generation: a teapot</instruction>",
+    ),
+    (
+        "track the ball and make it look like an orange",
+        "video",
+        "Absolutely! I will track the ball throughout the video and then edit it. "
+        "<module>E</module> <instruction>segmentation: ball</instruction> "
+        "<module>F</module> <instruction> foreground: an orange </instruction> <instruction> background: keep </instruction>"
+        " <SP>None</SP>",
+    ),
+    (
+        "draw a red ball on the grass",
+        "",
+        "Here is a red ball on the grass. <module>A</module> <instruction>generation: a red ball on the grass</instruction>",
+    ),
     ("what is in the picture?", "image", "A cat is sitting on a sofa."),
 ]
-_CORPUS_EXTRA = ("the a an of in on and with is are to it I will Sure image video picture object region "
-                 "segment track edit generate describe replace remove color purple red blue green white black "
-                 "foreground background keep None module instruction generation segmentation 0 1 2 3 4 5 6 7 8 9")
+_CORPUS_EXTRA = (
+    "the a an of in on and with is are to it I will Sure image video picture object region "
+    "segment track edit generate describe replace remove color purple red blue green white black "
+    "foreground background keep None module instruction generation segmentation 0 1 2 3 4 5 6 7 8 9"
+)
 TEXT = {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4}
-VISION = {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 2,
-          "image_size": 224, "patch_size": 56, "num_channels": 3, "hidden_act": "gelu", "layer_norm_eps": 1e-5,
-          "projection_dim": 16, "lora_r": 0, "lora_alpha": 16, "lora_dropout": 0.0, "force_patch_dropout": 0.0,
-          "video_decode_backend": "decord", "model_type": "clip_vision_model"}
+VISION = {
+    "hidden_size": 32,
+    "intermediate_size": 64,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 2,
+    "image_size": 224,
+    "patch_size": 56,
+    "num_channels": 3,
+    "hidden_act": "gelu",
+    "layer_norm_eps": 1e-5,
+    "projection_dim": 16,
+    "lora_r": 0,
+    "lora_alpha": 16,
+    "lora_dropout": 0.0,
+    "force_patch_dropout": 0.0,
+    "video_decode_backend": "decord",
+    "model_type": "clip_vision_model",
+}
 FRAMES = 4
 
 
@@ -64,17 +92,43 @@ def _tokenizer(folder: Path) -> Any:
     corpus = folder / "corpus.txt"
     lines = [SYSTEM, _CORPUS_EXTRA] + [f"USER: {u} ASSISTANT: {a}" for u, _, a in CONVERSATIONS]
     corpus.write_text("\n".join(lines * 8))
-    spm.SentencePieceTrainer.train(input=str(corpus), model_prefix=str(folder / "tokenizer"), vocab_size=480,
-                                   model_type="bpe", character_coverage=1.0, byte_fallback=True, split_digits=True,
-                                   unk_id=0, bos_id=1, eos_id=2, pad_id=-1, minloglevel=2)
+    spm.SentencePieceTrainer.train(
+        input=str(corpus),
+        model_prefix=str(folder / "tokenizer"),
+        vocab_size=480,
+        model_type="bpe",
+        character_coverage=1.0,
+        byte_fallback=True,
+        split_digits=True,
+        unk_id=0,
+        bos_id=1,
+        eos_id=2,
+        pad_id=-1,
+        minloglevel=2,
+    )
     corpus.unlink()
     (folder / "tokenizer.vocab").unlink()
-    (folder / "tokenizer_config.json").write_text(json.dumps({
-        "tokenizer_class": "LlamaTokenizer", "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>",
-        "pad_token": None, "add_bos_token": True, "add_eos_token": False, "legacy": False, "model_max_length": 2048,
-        "padding_side": "right", "clean_up_tokenization_spaces": False}, indent=2))
-    (folder / "special_tokens_map.json").write_text(json.dumps(
-        {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<unk>"}, indent=2))
+    (folder / "tokenizer_config.json").write_text(
+        json.dumps(
+            {
+                "tokenizer_class": "LlamaTokenizer",
+                "bos_token": "<s>",
+                "eos_token": "</s>",
+                "unk_token": "<unk>",
+                "pad_token": None,
+                "add_bos_token": True,
+                "add_eos_token": False,
+                "legacy": False,
+                "model_max_length": 2048,
+                "padding_side": "right",
+                "clean_up_tokenization_spaces": False,
+            },
+            indent=2,
+        )
+    )
+    (folder / "special_tokens_map.json").write_text(
+        json.dumps({"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<unk>"}, indent=2)
+    )
     from transformers import AutoTokenizer
 
     return AutoTokenizer.from_pretrained(str(folder), use_fast=False)
@@ -83,17 +137,40 @@ def _tokenizer(folder: Path) -> Any:
 def _llava_config(vocab: int) -> dict[str, Any]:
     """Vitron-base/config.json (LLaVA-Llama keys as Vitron's train.py writes them)."""
     return {
-        "_name_or_path": "./checkpoints/vicuna-7b-v1.5", "architectures": ["LlavaLlamaForCausalLM"],
-        "model_type": "llava", "attention_bias": False, "bos_token_id": 1, "eos_token_id": 2, "pad_token_id": 0,
-        "hidden_act": "silu", "initializer_range": 0.02, "max_position_embeddings": 2048, "rms_norm_eps": 1e-5,
-        "rope_scaling": None, "rope_theta": 10000.0, "pretraining_tp": 1, "tie_word_embeddings": False,
-        "torch_dtype": "float16", "use_cache": True, "vocab_size": vocab, **TEXT, "num_key_value_heads": TEXT["num_attention_heads"],
-        "image_aspect_ratio": "pad", "freeze_mm_mlp_adapter": False, "tune_mm_mlp_adapter": False,
-        "mm_hidden_size": VISION["hidden_size"], "mm_projector_type": "mlp2x_gelu", "mm_use_im_patch_token": False,
-        "mm_use_im_start_end": False, "mm_vision_select_feature": "patch", "mm_vision_select_layer": -2,
+        "_name_or_path": "./checkpoints/vicuna-7b-v1.5",
+        "architectures": ["LlavaLlamaForCausalLM"],
+        "model_type": "llava",
+        "attention_bias": False,
+        "bos_token_id": 1,
+        "eos_token_id": 2,
+        "pad_token_id": 0,
+        "hidden_act": "silu",
+        "initializer_range": 0.02,
+        "max_position_embeddings": 2048,
+        "rms_norm_eps": 1e-5,
+        "rope_scaling": None,
+        "rope_theta": 10000.0,
+        "pretraining_tp": 1,
+        "tie_word_embeddings": False,
+        "torch_dtype": "float16",
+        "use_cache": True,
+        "vocab_size": vocab,
+        **TEXT,
+        "num_key_value_heads": TEXT["num_attention_heads"],
+        "image_aspect_ratio": "pad",
+        "freeze_mm_mlp_adapter": False,
+        "tune_mm_mlp_adapter": False,
+        "mm_hidden_size": VISION["hidden_size"],
+        "mm_projector_type": "mlp2x_gelu",
+        "mm_use_im_patch_token": False,
+        "mm_use_im_start_end": False,
+        "mm_vision_select_feature": "patch",
+        "mm_vision_select_layer": -2,
         "mm_image_tower": "./checkpoints/LanguageBind/LanguageBind_Image",
         "mm_video_tower": "./checkpoints/LanguageBind/LanguageBind_Video_merge",
-        "tokenizer_model_max_length": 2048, "tokenizer_padding_side": "right", "use_mm_proj": True,
+        "tokenizer_model_max_length": 2048,
+        "tokenizer_padding_side": "right",
+        "use_mm_proj": True,
         "transformers_version": "4.31.0",
     }
 
@@ -105,10 +182,20 @@ def _tower(folder: Path, kind: str, module: Any) -> None:
 
     folder.mkdir(parents=True, exist_ok=True)
     vision = {**VISION, "add_time_attn": kind == "video", "num_frames": FRAMES if kind == "video" else 1}
-    (folder / "config.json").write_text(json.dumps({
-        "architectures": [f"LanguageBind{kind.capitalize()}"], "model_type": f"LanguageBind{kind.capitalize()}",
-        "projection_dim": 16, "logit_scale_init_value": 2.6592, "text_config": {"hidden_size": 32, "vocab_size": 64},
-        "vision_config": vision, "transformers_version": "4.31.0"}, indent=2))
+    (folder / "config.json").write_text(
+        json.dumps(
+            {
+                "architectures": [f"LanguageBind{kind.capitalize()}"],
+                "model_type": f"LanguageBind{kind.capitalize()}",
+                "projection_dim": 16,
+                "logit_scale_init_value": 2.6592,
+                "text_config": {"hidden_size": 32, "vocab_size": 64},
+                "vision_config": vision,
+                "transformers_version": "4.31.0",
+            },
+            indent=2,
+        )
+    )
     state = {f"vision_model.{k}": v.clone().half() for k, v in module.state_dict().items()}
     state["visual_projection.weight"] = torch.zeros(16, VISION["hidden_size"]).half()
     state["text_projection.weight"] = torch.zeros(16, 32).half()
@@ -134,13 +221,17 @@ def _samples(tok: Any, rng: Any) -> list[tuple[list[int], dict[str, Any], Any, i
         h, w = (int(v) for v in rng.integers(48, 160, 2))
         image = rng.integers(0, 255, (h, w, 3), dtype="uint8")
         frames = [rng.integers(0, 255, (h, w, 3), dtype="uint8") for _ in range(int(rng.integers(FRAMES, 12)))]
-        msg = user_message(text, image="image" in media, frames=FRAMES if media == "video" else 0, region="box" in media)
+        msg = user_message(
+            text, image="image" in media, frames=FRAMES if media == "video" else 0, region="box" in media
+        )
         prompt = llava_v1_prompt([(ROLES[0], msg), (ROLES[1], None)])
         full = llava_v1_prompt([(ROLES[0], msg), (ROLES[1], answer)])
         pre, ids = tokenize_with_media(prompt, tok), tokenize_with_media(full, tok)
-        assert ids[:len(pre)] == pre, "the prompt must tokenise as a prefix of the conversation"
-        pixels = {"image": preprocess_image(image) if "image" in media else None,
-                  "video": preprocess_video(frames, FRAMES) if media == "video" else None}
+        assert ids[: len(pre)] == pre, "the prompt must tokenise as a prefix of the conversation"
+        pixels = {
+            "image": preprocess_image(image) if "image" in media else None,
+            "video": preprocess_video(frames, FRAMES) if media == "video" else None,
+        }
         x1, y1 = int(rng.integers(0, w // 2)), int(rng.integers(0, h // 2))
         region = region_to_224((x1, y1, x1 + w // 3, y1 + h // 3), w, h) if "box" in media else None
         out.append((ids, pixels, region, len(pre)))
@@ -247,7 +338,8 @@ def make_tiny_release(root: Path, steps: int = 400, log: Any = None) -> dict[str
         raise TinyReleaseError(
             f"the tiny Vitron release did not learn its {len(CONVERSATIONS)} conversations: mean loss {loss:.4f} after "
             f"{taken} steps; {len(wrong)} answered wrongly, e.g. {wrong[0][0]!r} -> {wrong[0][1][:80]!r}. Its training "
-            f"is in vitron_agent/tiny_release.py (rate {LEARNING_RATE}, clip {CLIP}); the partial release is in {partial}")
+            f"is in vitron_agent/tiny_release.py (rate {LEARNING_RATE}, clip {CLIP}); the partial release is in {partial}"
+        )
     shutil.rmtree(final, ignore_errors=True)
     partial.rename(final)
     return _paths(final)
@@ -258,9 +350,12 @@ class TinyReleaseError(RuntimeError):
 
 
 def _paths(rel: Path) -> dict[str, Path]:
-    return {"base": rel / "Vitron-base", "lora": rel / "Vitron-lora",
-            "image_tower": rel / "LanguageBind" / "LanguageBind_Image",
-            "video_tower": rel / "LanguageBind" / "LanguageBind_Video_merge"}
+    return {
+        "base": rel / "Vitron-base",
+        "lora": rel / "Vitron-lora",
+        "image_tower": rel / "LanguageBind" / "LanguageBind_Image",
+        "video_tower": rel / "LanguageBind" / "LanguageBind_Video_merge",
+    }
 
 
 def verify_release(paths: dict[str, Path], seed: int = 1) -> list[tuple[str, str]]:
@@ -270,8 +365,9 @@ def verify_release(paths: dict[str, Path], seed: int = 1) -> list[tuple[str, str
 
     from vitron_agent.planners.release import answer, load_release
 
-    model, tok, info = load_release(paths["base"], str(paths["lora"]), str(paths["image_tower"]),
-                                    str(paths["video_tower"]))
+    model, tok, info = load_release(
+        paths["base"], str(paths["lora"]), str(paths["image_tower"]), str(paths["video_tower"])
+    )
     rng = np.random.default_rng(seed)
     wrong = []
     for text, media, expected in CONVERSATIONS:
@@ -279,8 +375,16 @@ def verify_release(paths: dict[str, Path], seed: int = 1) -> list[tuple[str, str
         image = rng.integers(0, 255, (h, w, 3), dtype="uint8") if "image" in media else None
         frames = [rng.integers(0, 255, (h, w, 3), dtype="uint8") for _ in range(6)] if media == "video" else None
         box = (w * 0.1, h * 0.1, w * 0.6, h * 0.7) if "box" in media else None
-        got = answer(model, tok, info["num_frames"], text, image=image, frames=frames, box=box,
-                     max_new_tokens=len(tok(expected).input_ids) + 8)["text"]
+        got = answer(
+            model,
+            tok,
+            info["num_frames"],
+            text,
+            image=image,
+            frames=frames,
+            box=box,
+            max_new_tokens=len(tok(expected).input_ids) + 8,
+        )["text"]
         if got != expected:
             wrong.append((text, got))
     return wrong
@@ -296,35 +400,53 @@ def _build(rel: Path, steps: int, log: Any) -> tuple[float, int]:
     torch.manual_seed(0)
     tok = _tokenizer(paths["base"])
     cfg = _llava_config(len(tok))
-    towers = {"image": {**VISION, "add_time_attn": False, "num_frames": 1},
-              "video": {**VISION, "add_time_attn": True, "num_frames": FRAMES}}
+    towers = {
+        "image": {**VISION, "add_time_attn": False, "num_frames": 1},
+        "video": {**VISION, "add_time_attn": True, "num_frames": FRAMES},
+    }
     model = VitronForCausalLM(_llama_config(cfg, towers))
     with torch.no_grad():  # the release is fp16: train from the fp16-rounded base, as a user loads it
         for p in model.parameters():
             p.copy_(p.half().float())
     # -- Vitron-base: LLaVA-Llama weights (towers live in their own folders), two shards + index
-    base_state = {k: v.clone().half() for k, v in model.state_dict().items()
-                  if not k.startswith(("model.image_tower.", "model.video_tower."))}
+    base_state = {
+        k: v.clone().half()
+        for k, v in model.state_dict().items()
+        if not k.startswith(("model.image_tower.", "model.video_tower."))
+    }
     keys = sorted(base_state)
     half = len(keys) // 2
     shards = {"pytorch_model-00001-of-00002.bin": keys[:half], "pytorch_model-00002-of-00002.bin": keys[half:]}
     base = paths["base"]
     for name, ks in shards.items():
         torch.save({k: base_state[k] for k in ks}, base / name)
-    (base / "pytorch_model.bin.index.json").write_text(json.dumps({
-        "metadata": {"total_size": sum(v.numel() * 2 for v in base_state.values())},
-        "weight_map": {k: n for n, ks in shards.items() for k in ks}}, indent=2))
+    (base / "pytorch_model.bin.index.json").write_text(
+        json.dumps(
+            {
+                "metadata": {"total_size": sum(v.numel() * 2 for v in base_state.values())},
+                "weight_map": {k: n for n, ks in shards.items() for k in ks},
+            },
+            indent=2,
+        )
+    )
     (base / "config.json").write_text(json.dumps(cfg, indent=2))
-    (base / "generation_config.json").write_text(json.dumps({"bos_token_id": 1, "eos_token_id": 2, "pad_token_id": 0,
-                                                             "max_length": 2048}, indent=2))
+    (base / "generation_config.json").write_text(
+        json.dumps({"bos_token_id": 1, "eos_token_id": 2, "pad_token_id": 0, "max_length": 2048}, indent=2)
+    )
     (base / "README.md").write_text("Tiny random Vitron-base made by `vitron-agent make-tiny-checkpoints`.\n")
     _tower(paths["image_tower"], "image", model.model.image_tower.image_tower)
     _tower(paths["video_tower"], "video", model.model.video_tower.video_tower)
     # -- Vitron-lora: LoRA on the LLM's linear layers + the non-LoRA trainables, trained
     from peft import LoraConfig, get_peft_model
 
-    lora_cfg = LoraConfig(r=16, lora_alpha=32, lora_dropout=0.0, bias="none", task_type="CAUSAL_LM",
-                          target_modules=r".*model\.layers\.\d+\.(self_attn\.(q|k|v|o)_proj|mlp\.(gate|up|down)_proj)")
+    lora_cfg = LoraConfig(
+        r=16,
+        lora_alpha=32,
+        lora_dropout=0.0,
+        bias="none",
+        task_type="CAUSAL_LM",
+        target_modules=r".*model\.layers\.\d+\.(self_attn\.(q|k|v|o)_proj|mlp\.(gate|up|down)_proj)",
+    )
     peft_model = get_peft_model(model, lora_cfg)
     for name, p in peft_model.named_parameters():
         if _non_lora(name):

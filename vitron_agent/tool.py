@@ -201,8 +201,7 @@ def invoke(tool: VisionTool, args: dict[str, Any], ctx: ToolContext) -> BaseMode
     except RefError as exc:  # a ref of another session, or one that was never stored
         raise ToolArgumentError(f"{tool.name}: {exc}") from None
     if not isinstance(out, tool.Output):
-        raise ToolFailed(WRONG_OUTPUT.format(tool=tool.name, got=type(out).__name__,
-                                             expected=tool.Output.__name__))
+        raise ToolFailed(WRONG_OUTPUT.format(tool=tool.name, got=type(out).__name__, expected=tool.Output.__name__))
     return out
 
 
@@ -260,16 +259,28 @@ class Toolbox:
                 kinds = field_kinds(info.annotation)
                 desc = info.description or ""
                 if kinds & {"image", "mask", "video", "track", "feature", "scribble"}:
-                    props[name] = {"type": "string", "maxLength": 64, "pattern": r"^\$[A-Za-z][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*$",
-                                   "description": f"{desc} (a reference: $input.<name>, $last.<name> or $<step id>.<output>)"}
+                    props[name] = {
+                        "type": "string",
+                        "maxLength": 64,
+                        "pattern": r"^\$[A-Za-z][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*$",
+                        "description": f"{desc} (a reference: $input.<name>, $last.<name> or $<step id>.<output>)",
+                    }
                 else:
                     props[name] = _bound_strings(schema["properties"][name], max_string)
-            params = {"type": "object", "properties": props, "required": list(schema.get("required", [])),
-                      "additionalProperties": False}
+            params = {
+                "type": "object",
+                "properties": props,
+                "required": list(schema.get("required", [])),
+                "additionalProperties": False,
+            }
             if "$defs" in schema:
                 params["$defs"] = {k: _bound_strings(v, max_string) for k, v in schema["$defs"].items()}
-            out.append({"type": "function", "function": {"name": tool.name, "description": tool.description,
-                                                         "parameters": params}})
+            out.append(
+                {
+                    "type": "function",
+                    "function": {"name": tool.name, "description": tool.description, "parameters": params},
+                }
+            )
         return out
 
     def field_adapter(self, tool: str, field_name: str) -> TypeAdapter:
@@ -300,8 +311,11 @@ class Toolbox:
                 return out.model_dump(mode="json")
 
             return StructuredTool.from_function(
-                func=call, name=tool.name, description=tool.description,
-                args_schema=tool.Input, handle_tool_error=True,
+                func=call,
+                name=tool.name,
+                description=tool.description,
+                args_schema=tool.Input,
+                handle_tool_error=True,
             )
 
         return [make(tool) for tool in self]

@@ -25,7 +25,7 @@ __all__ = ["build_toolbox", "build_planner", "tool_execution", "describe_config"
 
 
 def tool_execution(config: Config, name: str) -> str:
-    """"ray" or "in_process" for tool ``name``: its own ``execution`` setting, else [execution] backend
+    """ "ray" or "in_process" for tool ``name``: its own ``execution`` setting, else [execution] backend
     for model-backed tools (cv tools are cheap and stay in-process)."""
     cfg = tool_config(config, name)
     if cfg.execution is not None:
@@ -56,7 +56,7 @@ def build_toolbox(config: Config):
     if config.models.budget_gb is not None:
         from vitron_agent.models import default_pool
 
-        default_pool().budget_bytes = int(config.models.budget_gb * 1024 ** 3)
+        default_pool().budget_bytes = int(config.models.budget_gb * 1024**3)
     return Toolbox(tools)
 
 
@@ -85,8 +85,10 @@ def describe_config(config: Config) -> list[str]:
         from vitron_agent.execution import check_address
 
         check_address(config.execution.address)
-        lines.append(f"execution: Ray Serve at {config.execution.address} for {', '.join(remote)} "
-                     f"(apps {config.execution.app_prefix}-<tool>, deploy = {config.execution.deploy})")
+        lines.append(
+            f"execution: Ray Serve at {config.execution.address} for {', '.join(remote)} "
+            f"(apps {config.execution.app_prefix}-<tool>, deploy = {config.execution.deploy})"
+        )
     missing = [n for n in default_backends() if n not in toolbox]
     if missing:
         lines.append(f"not configured: {', '.join(missing)}")
@@ -110,8 +112,10 @@ def _release_lines(config: Config) -> list[str]:
         lines.append("  note: no [planner] lora: the base is used without Vitron-lora (Vitron's demo merges it)")
     bad = [piece for piece, _, ok, _ in rows if not ok]
     if bad:
-        raise ConfigError("the Vitron release is incomplete: " + "; ".join(
-            f"{piece}: {detail}" for piece, _, ok, detail in rows if not ok))
+        raise ConfigError(
+            "the Vitron release is incomplete: "
+            + "; ".join(f"{piece}: {detail}" for piece, _, ok, detail in rows if not ok)
+        )
     return lines
 
 
@@ -131,8 +135,9 @@ def build_planner(config: Config, kind: str | None = None):
 
         if "checkpoint" not in settings:
             raise ConfigError('--planner vitron needs [planner] checkpoint = "/path/to/local/model" in vitron.toml')
-        settings["checkpoint"] = resolve_checkpoint("planner", "checkpoint", str(settings["checkpoint"]), "folder",
-                                                    table="planner")
+        settings["checkpoint"] = resolve_checkpoint(
+            "planner", "checkpoint", str(settings["checkpoint"]), "folder", table="planner"
+        )
         for key in ("lora", "image_tower", "video_tower"):
             if settings.get(key):
                 settings[key] = resolve_checkpoint("planner", key, str(settings[key]), "folder", table="planner")
@@ -147,8 +152,10 @@ def build_planner(config: Config, kind: str | None = None):
         settings.pop("checkpoint", None)
         missing = [k for k in ("base_url", "model") if k not in settings]
         if missing:
-            raise ConfigError(f"--planner openai needs [planner] {' and '.join(missing)} (e.g. base_url = "
-                              '"http://localhost:8000/v1", model = "my-model") in vitron.toml')
+            raise ConfigError(
+                f"--planner openai needs [planner] {' and '.join(missing)} (e.g. base_url = "
+                '"http://localhost:8000/v1", model = "my-model") in vitron.toml'
+            )
         key_env = settings.pop("api_key_env", None)
         if key_env:
             settings["api_key"] = os.environ.get(key_env)
@@ -156,8 +163,10 @@ def build_planner(config: Config, kind: str | None = None):
     if kind == "chat":
         factory = settings.get("model_factory")
         if not factory or ":" not in str(factory):
-            raise ConfigError('--planner chat needs [planner] model_factory = "package.module:function" returning a '
-                              "langchain-core chat model (or build ChatModelPlanner(model) in Python)")
+            raise ConfigError(
+                '--planner chat needs [planner] model_factory = "package.module:function" returning a '
+                "langchain-core chat model (or build ChatModelPlanner(model) in Python)"
+            )
         import importlib
 
         from vitron_agent.planners.chat import ChatModelPlanner

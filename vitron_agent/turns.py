@@ -20,7 +20,15 @@ import numpy as np
 from vitron_agent.errors import InputError, MediaError, RefError
 from vitron_agent.refs import Box, ImageRef, Point, Scribble, VideoRef, ref_from_dict
 
-__all__ = ["ingest_image", "ingest_video", "stored_ref", "ref_from_store", "turn_state", "regions_state", "array_to_rgb"]
+__all__ = [
+    "ingest_image",
+    "ingest_video",
+    "stored_ref",
+    "ref_from_store",
+    "turn_state",
+    "regions_state",
+    "array_to_rgb",
+]
 
 
 def stored_ref(ref: Any, store: Any, kind: str) -> ImageRef | VideoRef:
@@ -29,7 +37,9 @@ def stored_ref(ref: Any, store: Any, kind: str) -> ImageRef | VideoRef:
     try:
         given = ref_from_dict(ref) if isinstance(ref, dict) else ref
     except (ValueError, TypeError) as exc:
-        raise InputError(f"not {'an' if kind[0] in 'aeiou' else 'a'} {kind} ref: {str(exc).splitlines()[0][:200]}") from None
+        raise InputError(
+            f"not {'an' if kind[0] in 'aeiou' else 'a'} {kind} ref: {str(exc).splitlines()[0][:200]}"
+        ) from None
     if getattr(given, "type", None) != kind:
         raise InputError(f"expected a {kind} ref, got a {getattr(given, 'type', type(ref).__name__)} ref")
     if given.session != store.session:
@@ -49,10 +59,18 @@ def ref_from_store(store: Any, artifact: str, kind: str) -> ImageRef | VideoRef:
         raise RefError(f"there is no stored {kind} {artifact[:12]} in this session; upload it first")
     shape = meta.get("shape") or []
     if kind == "image":
-        return ImageRef(id=artifact, session=store.session, producer=meta.get("producer"), height=shape[0],
-                        width=shape[1])
-    return VideoRef(id=artifact, session=store.session, producer=meta.get("producer"), frames=shape[0],
-                    height=shape[1], width=shape[2], fps=meta["fps"])
+        return ImageRef(
+            id=artifact, session=store.session, producer=meta.get("producer"), height=shape[0], width=shape[1]
+        )
+    return VideoRef(
+        id=artifact,
+        session=store.session,
+        producer=meta.get("producer"),
+        frames=shape[0],
+        height=shape[1],
+        width=shape[2],
+        fps=meta["fps"],
+    )
 
 
 def ingest_image(image: Any, store: Any, config: Any) -> ImageRef:
@@ -68,8 +86,9 @@ def ingest_image(image: Any, store: Any, config: Any) -> ImageRef:
     elif type(image).__module__.startswith("PIL."):
         arr = to_rgb_array(image)
     else:
-        raise InputError(f"image must be a path, bytes, an HxWx3 uint8 array, a PIL image or an ImageRef; "
-                         f"got {type(image).__name__}")
+        raise InputError(
+            f"image must be a path, bytes, an HxWx3 uint8 array, a PIL image or an ImageRef; got {type(image).__name__}"
+        )
     if arr.shape[0] * arr.shape[1] > config.store.max_pixels:
         raise MediaError("<array>", f"{arr.shape[1]}x{arr.shape[0]} exceeds max_pixels={config.store.max_pixels:,}")
     return store.put_image(arr, producer="input")
@@ -83,22 +102,38 @@ def ingest_video(video: Any, store: Any, config: Any) -> VideoRef:
         return stored_ref(video, store, "video")
     cfg = config.store
     if isinstance(video, (str, os.PathLike, bytes)):
-        info, frames = open_video(video, max_pixels=cfg.max_pixels, max_frames=cfg.max_video_frames,
-                                  max_seconds=cfg.max_video_seconds, allowed_roots=config.agent.allowed_roots)
+        info, frames = open_video(
+            video,
+            max_pixels=cfg.max_pixels,
+            max_frames=cfg.max_video_frames,
+            max_seconds=cfg.max_video_seconds,
+            allowed_roots=config.agent.allowed_roots,
+        )
         return store.put_video(frames, info.fps, producer="input")
     if isinstance(video, np.ndarray):
         if video.ndim != 4 or video.shape[-1] != 3 or video.dtype != np.uint8 or not len(video):
-            raise InputError(f"a video array must be TxHxWx3 uint8 RGB with T >= 1, got shape {video.shape} "
-                             f"dtype {video.dtype}")
+            raise InputError(
+                f"a video array must be TxHxWx3 uint8 RGB with T >= 1, got shape {video.shape} dtype {video.dtype}"
+            )
         if video.shape[0] > cfg.max_video_frames or video.shape[1] * video.shape[2] > cfg.max_pixels:
-            raise MediaError("<array>", f"{video.shape[0]} frames of {video.shape[2]}x{video.shape[1]} exceed "
-                                        f"max_video_frames={cfg.max_video_frames:,} or max_pixels={cfg.max_pixels:,}")
+            raise MediaError(
+                "<array>",
+                f"{video.shape[0]} frames of {video.shape[2]}x{video.shape[1]} exceed "
+                f"max_video_frames={cfg.max_video_frames:,} or max_pixels={cfg.max_pixels:,}",
+            )
         return store.put_video(iter(video), 24.0, producer="input")
     raise InputError(f"video must be a path, bytes, a TxHxWx3 uint8 array or a VideoRef; got {type(video).__name__}")
 
 
-def turn_state(session: str, text: str, current: dict[str, Any], last: dict[str, Any], regions: list[Any],
-               store: Any, max_repairs: int) -> dict[str, Any]:
+def turn_state(
+    session: str,
+    text: str,
+    current: dict[str, Any],
+    last: dict[str, Any],
+    regions: list[Any],
+    store: Any,
+    max_repairs: int,
+) -> dict[str, Any]:
     """The agent graph's input for one turn. ``current``: this turn's media refs (as dicts);
     ``last``: what the previous turn left ("it")."""
     from langgraph.types import Overwrite
@@ -115,9 +150,22 @@ def turn_state(session: str, text: str, current: dict[str, Any], last: dict[str,
         current["image"] = last["image"]
     media = current.get("image") or current.get("video")
     current.update(regions_state(regions, (media["width"], media["height"]) if media else None, store))
-    return {"session": session, "request": text.strip(), "inputs": {"input": current, "last": last},
-            "plan": None, "problems": [], "repairs": 0, "max_repairs": max_repairs, "records": Overwrite({}),
-            "answer": "", "replan": False, "react_round": 0, "react_done": False, "review": False, "edited": False}
+    return {
+        "session": session,
+        "request": text.strip(),
+        "inputs": {"input": current, "last": last},
+        "plan": None,
+        "problems": [],
+        "repairs": 0,
+        "max_repairs": max_repairs,
+        "records": Overwrite({}),
+        "answer": "",
+        "replan": False,
+        "react_round": 0,
+        "react_done": False,
+        "review": False,
+        "edited": False,
+    }
 
 
 def regions_state(regions: list[Any], size: tuple[int, int] | None, store: Any) -> dict[str, Any]:

@@ -33,9 +33,20 @@ import numpy as np
 from vitron_agent.errors import MediaError
 from vitron_agent.media import DEFAULT_MAX_PIXELS, MAX_FILE_BYTES, check_allowed, file_size
 
-__all__ = ["VideoInfo", "DEFAULT_MAX_FRAMES", "DEFAULT_MAX_SECONDS", "open_video", "write_video",
-           "write_preview", "sample_indices", "VIDEO_SUFFIXES", "VideoClip", "VideoWriter", "count_frames",
-           "FrameStream"]
+__all__ = [
+    "VideoInfo",
+    "DEFAULT_MAX_FRAMES",
+    "DEFAULT_MAX_SECONDS",
+    "open_video",
+    "write_video",
+    "write_preview",
+    "sample_indices",
+    "VIDEO_SUFFIXES",
+    "VideoClip",
+    "VideoWriter",
+    "count_frames",
+    "FrameStream",
+]
 
 DEFAULT_MAX_FRAMES = 20_000
 # A timestamp gap is filled by repeating the frame before it; no more than this many times (a
@@ -82,11 +93,21 @@ def _open_container(source: Any, label: str, allowed_roots: list[Any] | None) ->
     head = bytes(source[:64]) if isinstance(source, (bytes, bytearray, memoryview)) else _head(Path(source))
     demuxer = container_format(head)
     if demuxer is None:
-        raise MediaError(label, NOT_A_VIDEO.format(detail="not a video container this project reads (mp4 / mov, "
-                                                          "mkv / webm, avi, mpeg-ts, mpeg-ps, flv, ogg, gif)"))
+        raise MediaError(
+            label,
+            NOT_A_VIDEO.format(
+                detail="not a video container this project reads (mp4 / mov, "
+                "mkv / webm, avi, mpeg-ts, mpeg-ps, flv, ogg, gif)"
+            ),
+        )
     try:  # the demuxer is the one the bytes' magic names: never a playlist, concat, image-sequence or device one
-        return av.open(handle, mode="r", format=demuxer, metadata_errors="ignore",
-                       options={"protocol_whitelist": "file,pipe", "safe": "1"})
+        return av.open(
+            handle,
+            mode="r",
+            format=demuxer,
+            metadata_errors="ignore",
+            options={"protocol_whitelist": "file,pipe", "safe": "1"},
+        )
     except av.FFmpegError as exc:
         raise MediaError(label, NOT_A_VIDEO.format(detail=_short(exc))) from None
     except (OSError, ValueError, UnicodeDecodeError) as exc:
@@ -137,8 +158,10 @@ class _Decoder:
         if not container.streams.video:
             kinds = sorted({s.type for s in container.streams}) or ["none"]
             container.close()
-            raise MediaError(label, f"has no video stream (streams: {', '.join(kinds)}); an audio-only file "
-                                    "cannot be used as a video")
+            raise MediaError(
+                label,
+                f"has no video stream (streams: {', '.join(kinds)}); an audio-only file cannot be used as a video",
+            )
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         ctx = stream.codec_context
@@ -148,8 +171,11 @@ class _Decoder:
             raise MediaError(label, f"the video header declares an empty frame size {w}x{h}")
         if w * h > max_pixels:
             container.close()
-            raise MediaError(label, f"frames of {w}x{h} = {w * h:,} pixels exceed the limit of {max_pixels:,}; "
-                                    "downscale the video or raise [store] max_pixels")
+            raise MediaError(
+                label,
+                f"frames of {w}x{h} = {w * h:,} pixels exceed the limit of {max_pixels:,}; "
+                "downscale the video or raise [store] max_pixels",
+            )
         rate = stream.average_rate or stream.guessed_rate or stream.base_rate
         fps = float(rate) if rate else 0.0
         if not (0.1 <= fps <= 1000.0):
@@ -161,9 +187,12 @@ class _Decoder:
         declared = int(stream.frames or 0) or int(round(duration * fps))
         if declared > max_frames or duration > max_seconds:
             container.close()
-            raise MediaError(label, f"the video is {declared:,} frames / {duration:.1f} s, over the cap of "
-                                    f"{max_frames:,} frames or {max_seconds:g} s; cut it shorter or raise "
-                                    "[store] max_video_frames / max_video_seconds")
+            raise MediaError(
+                label,
+                f"the video is {declared:,} frames / {duration:.1f} s, over the cap of "
+                f"{max_frames:,} frames or {max_seconds:g} s; cut it shorter or raise "
+                "[store] max_video_frames / max_video_seconds",
+            )
         self.declared, self.duration = declared, duration
         self.max_frames, self.max_seconds = max_frames, max_seconds
         self.codec = ctx.name or "?"
@@ -184,8 +213,9 @@ class _Decoder:
         except av.FFmpegError as exc:
             if count == 0:
                 raise MediaError(self.label, f"the video data is corrupt ({_short(exc)})") from None
-            raise MediaError(self.label, f"the video data is truncated or corrupt after frame {count} "
-                                         f"({_short(exc)})") from None
+            raise MediaError(
+                self.label, f"the video data is truncated or corrupt after frame {count} ({_short(exc)})"
+            ) from None
 
     def frames(self) -> Iterator[np.ndarray]:
         """Every frame at the constant rate ``fps`` (VFR resampled by timestamp)."""
@@ -195,8 +225,11 @@ class _Decoder:
             for t, frame in self._decoded():
                 arr = frame.to_ndarray(format="rgb24")
                 if arr.shape[:2] != (self.height, self.width):
-                    raise MediaError(self.label, f"frame size changes mid-stream ({self.width}x{self.height} -> "
-                                                 f"{arr.shape[1]}x{arr.shape[0]}); re-encode it at one size")
+                    raise MediaError(
+                        self.label,
+                        f"frame size changes mid-stream ({self.width}x{self.height} -> "
+                        f"{arr.shape[1]}x{arr.shape[0]}); re-encode it at one size",
+                    )
                 if t is None or (last_t is not None and t <= last_t):
                     t = (last_t + step) if last_t is not None else 0.0
                 if last_t is not None and abs((t - last_t) - step) > 0.25 * step:
@@ -205,10 +238,13 @@ class _Decoder:
                 start = t if start is None else start
                 rel = t - start
                 if prev is not None and (rel - (slot + 1) * step) / step > MAX_GAP_FRAMES:
-                    raise MediaError(self.label, f"two frames are {t - prev_t:,.1f} s apart (timestamps); filling "
-                                                 f"the gap would repeat one frame {int((rel - slot * step) / step):,} "
-                                                 f"times, over the limit of {MAX_GAP_FRAMES:,}; re-encode it at a "
-                                                 "constant frame rate")
+                    raise MediaError(
+                        self.label,
+                        f"two frames are {t - prev_t:,.1f} s apart (timestamps); filling "
+                        f"the gap would repeat one frame {int((rel - slot * step) / step):,} "
+                        f"times, over the limit of {MAX_GAP_FRAMES:,}; re-encode it at a "
+                        "constant frame rate",
+                    )
                 while prev is not None and slot * step < rel - 0.5 * step:
                     yield prev
                     slot, emitted = slot + 1, emitted + 1
@@ -223,14 +259,18 @@ class _Decoder:
         if emitted == 0:
             raise MediaError(self.label, "the video has no decodable frames (0 frames)")
         if self.declared > 8 and emitted < 0.5 * self.declared:
-            raise MediaError(self.label, f"the video is truncated: the header declares {self.declared} frames, "
-                                         f"only {emitted} decode")
+            raise MediaError(
+                self.label, f"the video is truncated: the header declares {self.declared} frames, only {emitted} decode"
+            )
 
     def _check_cap(self, emitted: int) -> None:
         if emitted > self.max_frames or emitted / self.fps > self.max_seconds:
-            raise MediaError(self.label, f"the video runs past the cap of {self.max_frames:,} frames or "
-                                         f"{self.max_seconds:g} s; cut it shorter or raise [store] "
-                                         "max_video_frames / max_video_seconds")
+            raise MediaError(
+                self.label,
+                f"the video runs past the cap of {self.max_frames:,} frames or "
+                f"{self.max_seconds:g} s; cut it shorter or raise [store] "
+                "max_video_frames / max_video_seconds",
+            )
 
 
 class FrameStream:
@@ -254,9 +294,15 @@ class FrameStream:
         return self._decoder.vfr
 
 
-def open_video(source: str | os.PathLike[str] | bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS,
-               max_frames: int = DEFAULT_MAX_FRAMES, max_seconds: float = DEFAULT_MAX_SECONDS,
-               name: str | None = None, allowed_roots: list[Any] | None = None) -> tuple[VideoInfo, FrameStream]:
+def open_video(
+    source: str | os.PathLike[str] | bytes,
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_frames: int = DEFAULT_MAX_FRAMES,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+    name: str | None = None,
+    allowed_roots: list[Any] | None = None,
+) -> tuple[VideoInfo, FrameStream]:
     """Open a video file (path or bytes): its header info and an iterator of HxWx3 uint8 RGB
     frames at a constant rate. The header is checked now; corruption found while decoding
     raises :class:`MediaError` from the iterator.
@@ -308,8 +354,10 @@ class VideoWriter:
         if not self.lossless:
             arr = np.ascontiguousarray(arr[: self.stream.height, : self.stream.width])
         elif arr.shape[:2] != (self.stream.height, self.stream.width):
-            raise ValueError(f"frame {self.frames} is {arr.shape[1]}x{arr.shape[0]}, the video is "
-                             f"{self.stream.width}x{self.stream.height}; every frame must have the same size")
+            raise ValueError(
+                f"frame {self.frames} is {arr.shape[1]}x{arr.shape[0]}, the video is "
+                f"{self.stream.width}x{self.stream.height}; every frame must have the same size"
+            )
         vf = self._av.VideoFrame.from_ndarray(arr, format="rgb24")
         for packet in self.stream.encode(vf):
             self.container.mux(packet)
@@ -343,13 +391,24 @@ def write_preview(frames: Iterable[np.ndarray], path: str | os.PathLike[str], fp
         for frame in frames:
             h, w = frame.shape[:2]
             s = min(1.0, max_side / max(h, w))
-            yield cv2.resize(frame, (_even(round(w * s)), _even(round(h * s))), interpolation=cv2.INTER_AREA) if s < 1 or h % 2 or w % 2 else frame
+            yield (
+                cv2.resize(frame, (_even(round(w * s)), _even(round(h * s))), interpolation=cv2.INTER_AREA)
+                if s < 1 or h % 2 or w % 2
+                else frame
+            )
 
     return write_video(scaled(), path, fps, lossless=False)
 
 
-def sample_indices(frames: int, fps: float, *, k: int | None = None, every: int | None = None,
-                   start: float | None = None, end: float | None = None) -> list[int]:
+def sample_indices(
+    frames: int,
+    fps: float,
+    *,
+    k: int | None = None,
+    every: int | None = None,
+    start: float | None = None,
+    end: float | None = None,
+) -> list[int]:
     """Frame indices of a clip of ``frames`` frames at ``fps``: inside ``[start, end)`` seconds,
     then every ``every``-th frame, then ``k`` spread uniformly (first and last included)."""
     if frames <= 0:
@@ -406,7 +465,9 @@ class VideoClip:
         if clip is not None:
             yield from (clip[i] for i in (wanted if wanted is not None else range(len(clip))))
             return
-        small = self.ref.frames * self.ref.width * self.ref.height * 3 <= min(self.store.clip_cache_bytes, self.store.cache.max_bytes // 4)
+        small = self.ref.frames * self.ref.width * self.ref.height * 3 <= min(
+            self.store.clip_cache_bytes, self.store.cache.max_bytes // 4
+        )
         _, stream = open_video(self.path, max_pixels=2**62, max_frames=2**62, max_seconds=float("inf"))
         if small:
             clip = np.stack(list(stream))
@@ -428,8 +489,9 @@ class VideoClip:
         i = index + self.ref.frames if index < 0 else index
         return next(iter(self.frames([i])))
 
-    def sample(self, k: int | None = None, every: int | None = None, start: float | None = None,
-               end: float | None = None) -> list[int]:
+    def sample(
+        self, k: int | None = None, every: int | None = None, start: float | None = None, end: float | None = None
+    ) -> list[int]:
         """Indices of a sample: ``k`` uniform frames, every ``every``-th, inside ``[start, end)`` seconds."""
         return sample_indices(self.ref.frames, self.ref.fps, k=k, every=every, start=start, end=end)
 

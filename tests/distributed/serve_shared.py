@@ -16,7 +16,9 @@ from vitron_agent.tool import Toolbox  # noqa: E402
 
 db, artifacts, local, markers, port = sys.argv[1], sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), int(sys.argv[5])
 markers.mkdir(parents=True, exist_ok=True)
-agent = Agent(toolbox=Toolbox([SlowRoll(markers)]), planner=ScriptedPlanner([PLAN]), db=db, artifacts=artifacts,
-              data_dir=local)
-uvicorn.run(create_app(agent, ServerSettings(token="t", max_running=4)), host="127.0.0.1", port=port,
-            log_level="warning")
+agent = Agent(
+    toolbox=Toolbox([SlowRoll(markers)]), planner=ScriptedPlanner([PLAN]), db=db, artifacts=artifacts, data_dir=local
+)
+uvicorn.run(
+    create_app(agent, ServerSettings(token="t", max_running=4)), host="127.0.0.1", port=port, log_level="warning"
+)

@@ -30,9 +30,20 @@ CLI = str(Path(sys.executable).with_name("vitron-agent"))
 
 def start_server(db, artifacts, local, markers, env):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("serve_shared.py")), db, artifacts,
-                             str(local), str(markers), str(port)], env={**env, "PYTHONPATH": str(ROOT)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(Path(__file__).with_name("serve_shared.py")),
+            db,
+            artifacts,
+            str(local),
+            str(markers),
+            str(port),
+        ],
+        env={**env, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while True:
@@ -73,8 +84,9 @@ def test_two_servers_on_one_database_and_bucket_are_one_service(s3_env, pg_url, 
         results = {}
 
         def turn_on_a():
-            results["a"] = httpx.post(f"{url_a}/v1/sessions/k/runs", json={"text": "go", "image": ref},
-                                      headers=HEADERS, timeout=120)
+            results["a"] = httpx.post(
+                f"{url_a}/v1/sessions/k/runs", json={"text": "go", "image": ref}, headers=HEADERS, timeout=120
+            )
 
         t = threading.Thread(target=turn_on_a)
         t.start()
@@ -94,8 +106,9 @@ def test_two_servers_on_one_database_and_bucket_are_one_service(s3_env, pg_url, 
 
         # A killed with -9 mid-turn; B finishes it
         ref2 = httpx.post(f"{url_a}/v1/sessions/k2/media", content=buf.getvalue(), headers=HEADERS).json()
-        threading.Thread(target=lambda: _quiet_post(f"{url_a}/v1/sessions/k2/runs", {"text": "go", "image": ref2}),
-                         daemon=True).start()
+        threading.Thread(
+            target=lambda: _quiet_post(f"{url_a}/v1/sessions/k2/runs", {"text": "go", "image": ref2}), daemon=True
+        ).start()
         for m in list(markers.iterdir()):
             m.unlink()
         wait_marker(markers, "s3-")
@@ -130,13 +143,29 @@ def test_a_follow_up_on_another_machine_chains(s3_env, pg_url, tmp_path):
     photo = tmp_path / "cat.png"
     Image.fromarray(data.chelsea()).save(photo)
     base = [CLI, "run", "--db", pg_url, "--artifacts", s3_env, "--session", "c", "--json", "--quiet"]
-    first = subprocess.run([*base[:2], "segment the cat then make it purple", *base[2:], "--image", str(photo),
-                            "--out", str(tmp_path / "o1")], capture_output=True, text=True, timeout=180,
-                           env={**os.environ, "TMPDIR": str(_mk(tmp_path / "m1"))})
+    first = subprocess.run(
+        [
+            *base[:2],
+            "segment the cat then make it purple",
+            *base[2:],
+            "--image",
+            str(photo),
+            "--out",
+            str(tmp_path / "o1"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "TMPDIR": str(_mk(tmp_path / "m1"))},
+    )
     assert first.returncode == 0, first.stderr[-2000:]
-    second = subprocess.run([*base[:2], "make it brighter", *base[2:], "--out", str(tmp_path / "o2")],
-                            capture_output=True, text=True, timeout=180,
-                            env={**os.environ, "TMPDIR": str(_mk(tmp_path / "m2"))})
+    second = subprocess.run(
+        [*base[:2], "make it brighter", *base[2:], "--out", str(tmp_path / "o2")],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "TMPDIR": str(_mk(tmp_path / "m2"))},
+    )
     assert second.returncode == 0, second.stderr[-2000:]
     one, two = json.loads(first.stdout), json.loads(second.stdout)
     assert [s["status"] for s in two["steps"]] == ["ok"]

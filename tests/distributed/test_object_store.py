@@ -18,8 +18,13 @@ from vitron_agent.store import ArtifactStore
 
 
 def s3_client(endpoint):
-    return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing",
-                        region_name="us-east-1")
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name="us-east-1",
+    )
 
 
 def keys(endpoint, url):
@@ -108,9 +113,21 @@ def test_an_unreachable_store_is_a_clear_error(tmp_path, monkeypatch):
         Agent(artifacts="s3://nowhere/x", data_dir=tmp_path, config=_config(endpoint_url=url))
     from pathlib import Path
 
-    out = subprocess.run([str(Path(sys.executable).with_name("vitron-agent")), "run", "describe it", "--image",
-                          str(tmp_path / "none.png"), "--artifacts", "s3://nowhere/x"],
-                         env={**_env(), "AWS_ENDPOINT_URL": url}, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("vitron-agent")),
+            "run",
+            "describe it",
+            "--image",
+            str(tmp_path / "none.png"),
+            "--artifacts",
+            "s3://nowhere/x",
+        ],
+        env={**_env(), "AWS_ENDPOINT_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 2 and "s3://nowhere/x" in out.stderr and len(out.stderr.strip().splitlines()) == 1
 
 
@@ -152,8 +169,16 @@ def test_a_ray_replica_reads_and_writes_the_bucket(s3_env, tmp_path):
     agent_store = ArtifactStore(tmp_path / "agent", "s", remote=ObjectStore(s3_env))
     ref = agent_store.put_image(data.coffee()[:40, :40])
     replica = Specialist("edit", {"backend": "cv"})
-    reply = replica({"args": {"image": ref.model_dump(mode="json"), "operation": "brighten"}, "session": "s",
-                     "step_id": "s1", "root": str(tmp_path / "not-shared"), "store_url": s3_env, "endpoint_url": None})
+    reply = replica(
+        {
+            "args": {"image": ref.model_dump(mode="json"), "operation": "brighten"},
+            "session": "s",
+            "step_id": "s1",
+            "root": str(tmp_path / "not-shared"),
+            "store_url": s3_env,
+            "endpoint_url": None,
+        }
+    )
     out = ImageRefFrom(reply["ok"]["image"])
     brighter = ArtifactStore(tmp_path / "reader", "s", remote=ObjectStore(s3_env)).get_image(out)
     assert brighter.mean() > data.coffee()[:40, :40].mean() + 5
@@ -171,7 +196,12 @@ def test_the_distributed_benchmark_runs(tmp_path):
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, str(root / "benchmarks" / "distributed.py"), "--turns", "3", "--size", "64"],
-                         capture_output=True, text=True, timeout=300, cwd=root)
+    out = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "distributed.py"), "--turns", "3", "--size", "64"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=root,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "S3 + PostgreSQL" in out.stdout and "x)" in out.stdout

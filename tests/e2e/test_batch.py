@@ -21,8 +21,14 @@ EXE = str(Path(sys.executable).parent / "vitron-agent")
 
 
 def cli(*args, cwd=None, timeout=300):
-    return subprocess.run([EXE, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout,
-                          env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    return subprocess.run(
+        [EXE, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +74,15 @@ def test_kill_9_loses_only_the_items_in_flight(photos, tmp_path):
     many = tmp_path / "many"
     many.mkdir()
     for i in range(8):  # eight distinct real inputs
-        Image.fromarray(data.astronaut()[i * 10:i * 10 + 400, :400]).save(many / f"a{i}.png")
-    proc = subprocess.Popen([EXE, "batch", "blur the faces", str(many), "--out", str(out), "--quiet"],
-                            env={**os.environ, "HF_HUB_OFFLINE": "1"})
+        Image.fromarray(data.astronaut()[i * 10 : i * 10 + 400, :400]).save(many / f"a{i}.png")
+    proc = subprocess.Popen(
+        [EXE, "batch", "blur the faces", str(many), "--out", str(out), "--quiet"],
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
     deadline = time.time() + 120
-    while time.time() < deadline and not ((out / "results.jsonl").exists() and
-                                          len((out / "results.jsonl").read_text().splitlines()) >= 2):
+    while time.time() < deadline and not (
+        (out / "results.jsonl").exists() and len((out / "results.jsonl").read_text().splitlines()) >= 2
+    ):
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -88,10 +97,13 @@ def test_kill_9_loses_only_the_items_in_flight(photos, tmp_path):
 
 def test_a_saved_workflow_runs_as_is(photos, tmp_path):
     wf = tmp_path / "wf.json"
-    p = cli("plan", "segment the person, then make it purple", "--image", str(photos / "astronaut.png"),
-            "--save", str(wf))
+    p = cli(
+        "plan", "segment the person, then make it purple", "--image", str(photos / "astronaut.png"), "--save", str(wf)
+    )
     assert p.returncode == 0 and json.loads(wf.read_text())["inputs"] == {"image": "image"}
-    r = cli("run", "--workflow", str(wf), "--image", str(photos / "chelsea.png"), "--json", "--out", str(tmp_path / "r"))
+    r = cli(
+        "run", "--workflow", str(wf), "--image", str(photos / "chelsea.png"), "--json", "--out", str(tmp_path / "r")
+    )
     assert r.returncode == 0 and [s["tool"] for s in json.loads(r.stdout)["steps"]] == ["segment", "edit"]
     out = tmp_path / "wb"
     b = cli("batch", str(wf), str(photos / "astronaut.png"), str(photos / "rocket.png"), "--out", str(out))
@@ -125,6 +137,13 @@ def test_the_python_api_runs_on_an_agent_and_yields_lines(photos, tmp_path):
     from vitron_agent.batch import run_batch
 
     with Agent() as agent:
-        got = list(run_batch("make it warmer", [str(photos / "astronaut.png"), str(photos / "rocket.png")],
-                             tmp_path / "api", agent=agent, quiet=True))
+        got = list(
+            run_batch(
+                "make it warmer",
+                [str(photos / "astronaut.png"), str(photos / "rocket.png")],
+                tmp_path / "api",
+                agent=agent,
+                quiet=True,
+            )
+        )
         assert [ln["status"] for ln in got] == ["ok", "ok"] and agent.planner.name == "rule"  # planner restored

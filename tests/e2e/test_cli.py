@@ -37,8 +37,15 @@ def photo(tmp_path_factory):
 
 def test_run_json_contract_with_three_chained_steps(tmp_path, photo):
     out = tmp_path / "out"
-    p = cli("run", "--image", photo, "--out", str(out), "--json",
-            "segment the main object, then make it blue, then describe the result")
+    p = cli(
+        "run",
+        "--image",
+        photo,
+        "--out",
+        str(out),
+        "--json",
+        "segment the main object, then make it blue, then describe the result",
+    )
     assert p.returncode == 0, p.stderr
     data = json.loads(p.stdout)
     assert set(data) == {"answer", "warnings", "session", "steps", "report"} and data["warnings"] == []
@@ -65,8 +72,18 @@ def test_run_json_contract_with_three_chained_steps(tmp_path, photo):
 
 def test_run_text_mode_and_sessions_across_processes(tmp_path, photo):
     db = tmp_path / "s.sqlite"
-    p = cli("run", "--image", photo, "--db", str(db), "--session", "cup", "--out", str(tmp_path / "o1"),
-            "segment the main object")
+    p = cli(
+        "run",
+        "--image",
+        photo,
+        "--db",
+        str(db),
+        "--session",
+        "cup",
+        "--out",
+        str(tmp_path / "o1"),
+        "segment the main object",
+    )
     assert p.returncode == 0, p.stderr
     assert "Done: s1 segment" in p.stdout and "plan" in p.stderr and "✓ s1 segment" in p.stderr
     p = cli("run", "--db", str(db), "--session", "cup", "--out", str(tmp_path / "o2"), "--json", "make it red")
@@ -90,7 +107,10 @@ def test_usage_and_input_errors_exit_2_with_one_line(tmp_path):
     cfg = tmp_path / "vitron.toml"
     cfg.write_text('[tools.segment]\nbackend = "sam9000"\n')
     p = cli("tools", "--config", str(cfg))
-    assert p.returncode == 2 and "backend = 'sam9000' is not available; choose one of: cv, embedded, segment-anything, none" in p.stderr
+    assert (
+        p.returncode == 2
+        and "backend = 'sam9000' is not available; choose one of: cv, embedded, segment-anything, none" in p.stderr
+    )
 
 
 def test_failed_steps_still_exit_0(tmp_path):
@@ -98,8 +118,9 @@ def test_failed_steps_still_exit_0(tmp_path):
     from PIL import Image
 
     Image.new("RGB", (64, 48), (30, 60, 200)).save(img)
-    p = cli("run", "--image", str(img), "--out", str(tmp_path / "o"), "--json",
-            "segment the yellow object, then remove it")
+    p = cli(
+        "run", "--image", str(img), "--out", str(tmp_path / "o"), "--json", "segment the yellow object, then remove it"
+    )
     assert p.returncode == 0, p.stderr
     data = json.loads(p.stdout)
     assert [s["status"] for s in data["steps"]] == ["error", "skipped"]
@@ -114,16 +135,28 @@ def test_plan_and_tools_commands(tmp_path):
     p = cli("plan", "fly me to the moon")
     assert p.returncode == 0 and "I understand" in p.stdout
     p = cli("tools", "--json")
-    assert [t["name"] for t in json.loads(p.stdout)] == ["segment", "edit", "describe", "count", "track", "edit_video",
-                                                         "describe_video", "frame", "animate", "detect",
-                                                         "read_text"]
+    assert [t["name"] for t in json.loads(p.stdout)] == [
+        "segment",
+        "edit",
+        "describe",
+        "count",
+        "track",
+        "edit_video",
+        "describe_video",
+        "frame",
+        "animate",
+        "detect",
+        "read_text",
+    ]
 
 
 def test_help_and_import_stay_light():
-    code = ("import sys, vitron_agent, vitron_agent.cli\n"
-            "try:\n    vitron_agent.cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
-            "heavy = [m for m in ('torch', 'transformers', 'diffusers', 'cv2', 'langgraph') if m in sys.modules]\n"
-            "print('HEAVY', heavy)")
+    code = (
+        "import sys, vitron_agent, vitron_agent.cli\n"
+        "try:\n    vitron_agent.cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('torch', 'transformers', 'diffusers', 'cv2', 'langgraph') if m in sys.modules]\n"
+        "print('HEAVY', heavy)"
+    )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "HEAVY []" in p.stdout, p.stdout + p.stderr
 
@@ -167,15 +200,18 @@ def test_bad_db_out_and_chat_paths_are_one_line_errors_before_anything_runs(tmp_
     from vitron_agent.cli import main
 
     (tmp_path / "notes.txt").write_text("not a database")
-    for args, said in ((["--db", str(tmp_path / "notes.txt")], "is not an SQLite database"),
-                       (["--db", str(tmp_path)], "is a folder"),
-                       (["--out", "/proc/not-writable"], "cannot be written")):
+    for args, said in (
+        (["--db", str(tmp_path / "notes.txt")], "is not an SQLite database"),
+        (["--db", str(tmp_path)], "is a folder"),
+        (["--out", "/proc/not-writable"], "cannot be written"),
+    ):
         assert main(["run", *args, "describe it"]) == 2
         err = capsys.readouterr().err
         assert said in err and err.count("\n") == 1
     exe = str(Path(sys.executable).parent / "vitron-agent")
-    chat = subprocess.run([exe, "chat"], input="/image /nowhere/missing.png\n/quit\n", capture_output=True, text=True,
-                          timeout=120)
+    chat = subprocess.run(
+        [exe, "chat"], input="/image /nowhere/missing.png\n/quit\n", capture_output=True, text=True, timeout=120
+    )
     assert "error: /nowhere/missing.png is not a file; nothing changed" in chat.stdout
 
 

@@ -16,14 +16,31 @@ def test_segment_replace_describe_on_tiny_checkpoints(tiny_dir, tmp_path):
 
     photo = tmp_path / "cat.png"
     Image.fromarray(np.asarray(Image.fromarray(skdata.chelsea()).resize((120, 80)))).save(photo)
-    p = subprocess.run([str(BIN), "run", "--config", str(tiny_dir / "vitron.toml"), "--image", str(photo),
-                        "--out", str(tmp_path / "out"), "--json",
-                        "segment the cat, replace it with a dog, describe the result"],
-                       capture_output=True, text=True, timeout=300)
+    p = subprocess.run(
+        [
+            str(BIN),
+            "run",
+            "--config",
+            str(tiny_dir / "vitron.toml"),
+            "--image",
+            str(photo),
+            "--out",
+            str(tmp_path / "out"),
+            "--json",
+            "segment the cat, replace it with a dog, describe the result",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert p.returncode == 0, p.stderr
     data = json.loads(p.stdout)
     assert [(s["tool"], s["status"]) for s in data["steps"]] == [
-        ("ground", "ok"), ("segment", "ok"), ("edit", "ok"), ("describe", "ok")]
+        ("ground", "ok"),
+        ("segment", "ok"),
+        ("edit", "ok"),
+        ("describe", "ok"),
+    ]
     seg, edit = data["steps"][1], data["steps"][2]
     assert seg["args"]["box"] == "$s1.box" and seg["outputs"]["embedding"]["kind"] == "feature"
     assert Path(seg["outputs"]["embedding"]["path"]).suffix == ".safetensors"
@@ -35,13 +52,29 @@ def test_segment_replace_describe_on_tiny_checkpoints(tiny_dir, tmp_path):
 
 
 def test_generate_then_describe_and_check_config(tiny_dir, tmp_path):
-    p = subprocess.run([str(BIN), "run", "--config", str(tiny_dir / "vitron.toml"), "--out", str(tmp_path / "o"),
-                        "--json", "generate an image of a lighthouse, then describe it"],
-                       capture_output=True, text=True, timeout=300)
+    p = subprocess.run(
+        [
+            str(BIN),
+            "run",
+            "--config",
+            str(tiny_dir / "vitron.toml"),
+            "--out",
+            str(tmp_path / "o"),
+            "--json",
+            "generate an image of a lighthouse, then describe it",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert p.returncode == 0, p.stderr
     data = json.loads(p.stdout)
     assert [s["status"] for s in data["steps"]] == ["ok", "ok"]
     assert data["steps"][0]["outputs"]["image"]["value"]["width"] == 64
-    p = subprocess.run([str(BIN), "check-config", "--config", str(tiny_dir / "vitron.toml")],
-                       capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [str(BIN), "check-config", "--config", str(tiny_dir / "vitron.toml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert p.returncode == 0 and "segment: segment-anything" in p.stdout and "generate: diffusers" in p.stdout

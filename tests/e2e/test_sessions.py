@@ -47,8 +47,9 @@ def test_review_approve_edit_reject(tmp_path):
     agent = Agent(db=tmp_path / "s.sqlite")
     img = disc_image()[0]
     events = []
-    paused = agent.run("segment the red disc, then make it green", image=img, session="r", review=True,
-                       on_event=events.append)
+    paused = agent.run(
+        "segment the red disc, then make it green", image=img, session="r", review=True, on_event=events.append
+    )
     assert paused.awaiting_review and not paused.ok and paused.steps == []
     assert [s.tool for s in paused.plan.steps] == ["segment", "edit"]
     assert any(e["type"] == "review" for e in events)
@@ -70,8 +71,20 @@ def test_sessions_and_review_cli(tmp_path):
     img = tmp_path / "disc.png"
     Image.fromarray(disc_image()[0]).save(img)
     db = str(tmp_path / "s.sqlite")
-    p = cli("run", "--db", db, "--session", "c1", "--image", str(img), "--review", "--json", "--out", str(tmp_path / "o1"),
-            "segment the red disc then remove it")
+    p = cli(
+        "run",
+        "--db",
+        db,
+        "--session",
+        "c1",
+        "--image",
+        str(img),
+        "--review",
+        "--json",
+        "--out",
+        str(tmp_path / "o1"),
+        "segment the red disc then remove it",
+    )
     assert p.returncode == 0, p.stderr
     data = json.loads(p.stdout)
     assert data["awaiting_review"] and [s["tool"] for s in data["plan"]["steps"]] == ["segment", "edit"]
@@ -125,13 +138,38 @@ def test_resume_says_when_there_is_nothing_to_resume_or_a_review_waits(tmp_path)
     img = tmp_path / "d.png"
     Image.fromarray(disc_image()[0]).save(img)
     db = str(tmp_path / "s.sqlite")
-    done = [exe, "run", "--db", db, "--session", "done", "--quiet", "--out", str(tmp_path / "o1"), "--image", str(img),
-            "describe it"]
+    done = [
+        exe,
+        "run",
+        "--db",
+        db,
+        "--session",
+        "done",
+        "--quiet",
+        "--out",
+        str(tmp_path / "o1"),
+        "--image",
+        str(img),
+        "describe it",
+    ]
     assert subprocess.run(done, capture_output=True, timeout=120).returncode == 0
     r = subprocess.run([exe, "resume", "--db", db, "--session", "done"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "nothing to resume" in r.stderr and "report" not in r.stdout
-    held = [exe, "run", "--db", db, "--session", "held", "--quiet", "--review", "--out", str(tmp_path / "o2"),
-            "--image", str(img), "segment the red disc"]
+    held = [
+        exe,
+        "run",
+        "--db",
+        db,
+        "--session",
+        "held",
+        "--quiet",
+        "--review",
+        "--out",
+        str(tmp_path / "o2"),
+        "--image",
+        str(img),
+        "segment the red disc",
+    ]
     assert subprocess.run(held, capture_output=True, timeout=120).returncode == 0
     r = subprocess.run([exe, "resume", "--db", db, "--session", "held"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "waiting for review" in r.stderr and "vitron-agent review" in r.stderr

@@ -45,21 +45,38 @@ def python_surface(tmp_path):
     agent = Agent(data_dir=tmp_path)
     agent.run(FIRST, image=disc_image()[0], session="s")
     r = agent.run(SECOND, image=new_image(), session="s")
-    return [s.tool for s in r.steps], [s.args for s in r.steps], [s.status for s in r.steps], agent.load(r.steps[-1].output("image"))
+    return (
+        [s.tool for s in r.steps],
+        [s.args for s in r.steps],
+        [s.status for s in r.steps],
+        agent.load(r.steps[-1].output("image")),
+    )
 
 
 def cli_surface(tmp_path):
     (tmp_path / "a.png").write_bytes(png(disc_image()[0]))
     (tmp_path / "b.png").write_bytes(png(new_image()))
     base = [EXE, "run", "--db", str(tmp_path / "s.sqlite"), "--session", "s", "--quiet", "--json"]
-    subprocess.run([*base, "--image", str(tmp_path / "a.png"), "--out", str(tmp_path / "o1"), FIRST], check=True,
-                   capture_output=True, timeout=120)
-    p = subprocess.run([*base, "--image", str(tmp_path / "b.png"), "--out", str(tmp_path / "o2"), SECOND],
-                       capture_output=True, text=True, timeout=120)
+    subprocess.run(
+        [*base, "--image", str(tmp_path / "a.png"), "--out", str(tmp_path / "o1"), FIRST],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    p = subprocess.run(
+        [*base, "--image", str(tmp_path / "b.png"), "--out", str(tmp_path / "o2"), SECOND],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     data = json.loads(p.stdout)
     steps = data["steps"]
-    return ([s["tool"] for s in steps], [s["args"] for s in steps], [s["status"] for s in steps],
-            decode(Path(steps[-1]["outputs"]["image"]["path"]).read_bytes()))
+    return (
+        [s["tool"] for s in steps],
+        [s["args"] for s in steps],
+        [s["status"] for s in steps],
+        decode(Path(steps[-1]["outputs"]["image"]["path"]).read_bytes()),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +95,12 @@ def http_surface(server):
     c.post("/v1/sessions/h/runs", json={"text": FIRST, "image": a}).raise_for_status()
     b = c.post("/v1/sessions/h/media", content=png(new_image()), headers={"Content-Type": "image/png"}).json()
     steps = c.post("/v1/sessions/h/runs", json={"text": SECOND, "image": b}).json()["steps"]
-    return ([s["tool"] for s in steps], [s["args"] for s in steps], [s["status"] for s in steps],
-            decode(c.get(steps[-1]["outputs"]["image"]["path"]).content))
+    return (
+        [s["tool"] for s in steps],
+        [s["args"] for s in steps],
+        [s["status"] for s in steps],
+        decode(c.get(steps[-1]["outputs"]["image"]["path"]).content),
+    )
 
 
 def openai_surface(server):
@@ -89,12 +110,22 @@ def openai_surface(server):
 
     def turn(text, arr):
         url = "data:image/png;base64," + base64.b64encode(png(arr)).decode()
-        return client.chat.completions.create(model="vitron-agent", user="o", messages=[{"role": "user", "content": [
-            {"type": "text", "text": text}, {"type": "image_url", "image_url": {"url": url}}]}])
+        return client.chat.completions.create(
+            model="vitron-agent",
+            user="o",
+            messages=[
+                {
+                    "role": "user",
+                    "content": [{"type": "text", "text": text}, {"type": "image_url", "image_url": {"url": url}}],
+                }
+            ],
+        )
 
     turn(FIRST, disc_image()[0])
     steps = turn(SECOND, new_image()).model_extra["vitron_result"]["steps"]
-    raw = httpx.get(f"{server.url}{steps[-1]['outputs']['image']['path']}", headers={"Authorization": f"Bearer {TOKEN}"})
+    raw = httpx.get(
+        f"{server.url}{steps[-1]['outputs']['image']['path']}", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
     return [s["tool"] for s in steps], [s["args"] for s in steps], [s["status"] for s in steps], decode(raw.content)
 
 
@@ -108,10 +139,12 @@ def mcp_surface(tmp_path):
             async with ClientSession(read, write) as session:
                 await session.initialize()
                 b64 = lambda arr: base64.b64encode(png(arr)).decode()  # noqa: E731
-                await session.call_tool("run", {"instruction": FIRST, "image_base64": b64(disc_image()[0]),
-                                                "session_id": "m"})
-                return await session.call_tool("run", {"instruction": SECOND, "image_base64": b64(new_image()),
-                                                       "session_id": "m"})
+                await session.call_tool(
+                    "run", {"instruction": FIRST, "image_base64": b64(disc_image()[0]), "session_id": "m"}
+                )
+                return await session.call_tool(
+                    "run", {"instruction": SECOND, "image_base64": b64(new_image()), "session_id": "m"}
+                )
 
     result = anyio.run(calls)
     text = result.content[0].text
@@ -132,12 +165,22 @@ def langgraph_surface(tmp_path):
     graph.invoke({"request": FIRST, "image": url(disc_image()[0])}, config)
     out = graph.invoke({"request": SECOND, "image": url(new_image())}, config)
     records = [out["records"][s["id"]] for s in out["plan"]["steps"]]
-    return ([r["tool"] for r in records], [r["args"] for r in records], [r["status"] for r in records],
-            agent.load(records[-1]["outputs"]["image"]["value"]))
+    return (
+        [r["tool"] for r in records],
+        [r["args"] for r in records],
+        [r["status"] for r in records],
+        agent.load(records[-1]["outputs"]["image"]["value"]),
+    )
 
 
-SURFACES = {"python": python_surface, "cli": cli_surface, "http": http_surface, "openai": openai_surface,
-            "mcp": mcp_surface, "langgraph": langgraph_surface}
+SURFACES = {
+    "python": python_surface,
+    "cli": cli_surface,
+    "http": http_surface,
+    "openai": openai_surface,
+    "mcp": mcp_surface,
+    "langgraph": langgraph_surface,
+}
 
 
 @pytest.mark.parametrize("surface", list(SURFACES))

@@ -21,8 +21,11 @@ def release_agent(tiny_dir, tmp_path_factory):
     from vitron_agent.agent import Agent
     from vitron_agent.config import load_config
 
-    return Agent(config=load_config(tiny_dir / "vitron-release.toml"), planner="vitron",
-                 data_dir=tmp_path_factory.mktemp("release"))
+    return Agent(
+        config=load_config(tiny_dir / "vitron-release.toml"),
+        planner="vitron",
+        data_dir=tmp_path_factory.mktemp("release"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +68,9 @@ def test_video_chain_tracks_then_edits_and_keeps_the_background(release_agent):
     rng = np.random.default_rng(1)
     clip = np.repeat(rng.integers(0, 255, (1, 64, 80, 3), dtype=np.uint8), 6, axis=0)
     clip[:, 20:40, 30:50] = (220, 30, 30)
-    result = release_agent.run("track the ball and make it look like an orange", video=clip,
-                               regions=[Box(x1=28, y1=18, x2=52, y2=42)])
+    result = release_agent.run(
+        "track the ball and make it look like an orange", video=clip, regions=[Box(x1=28, y1=18, x2=52, y2=42)]
+    )
     turn = release_agent.planner.last_turn
     assert turn["prompt"].count("<image>") == 4 and "<objs>" not in turn["prompt"]  # 4 frames; no region on a video
     assert turn["text"] == CONVERSATIONS[2][2]
@@ -84,14 +88,17 @@ def test_a_scribble_reaches_the_model_as_its_box_and_the_tool_as_itself(release_
     strokes = np.zeros(cat.shape[:2], np.uint8)
     strokes[60:120, 100:260] = 1
     mask = store.put_mask(strokes, producer="test")
-    result = release_agent.run("replace the marked object with a teapot", image=cat, regions=[Scribble(mask=mask)],
-                               session="scribble")
+    result = release_agent.run(
+        "replace the marked object with a teapot", image=cat, regions=[Scribble(mask=mask)], session="scribble"
+    )
     turn = release_agent.planner.last_turn
     assert "<objs>" in turn["prompt"]
     assert np.allclose(turn["region_224"], [100 * 224 / 451, 60 * 224 / 300, 260 * 224 / 451, 120 * 224 / 300])
     assert turn["text"] == CONVERSATIONS[1][2]
-    assert [(s.tool, s.args.get("scribble"), s.args.get("mask")) for s in result.plan.steps] == \
-        [("segment", "$input.scribble", None), ("edit", None, "$s1.mask")]
+    assert [(s.tool, s.args.get("scribble"), s.args.get("mask")) for s in result.plan.steps] == [
+        ("segment", "$input.scribble", None),
+        ("edit", None, "$s1.mask"),
+    ]
 
 
 def test_earlier_turns_are_replayed_in_the_template(release_agent, cat):
@@ -125,9 +132,15 @@ def test_release_layout_and_keys(tiny_dir):
 
     rel = tiny_dir / "vitron-release"
     base = rel / "Vitron-base"
-    assert {p.name for p in base.iterdir()} >= {"config.json", "pytorch_model-00001-of-00002.bin",
-                                                "pytorch_model-00002-of-00002.bin", "pytorch_model.bin.index.json",
-                                                "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json"}
+    assert {p.name for p in base.iterdir()} >= {
+        "config.json",
+        "pytorch_model-00001-of-00002.bin",
+        "pytorch_model-00002-of-00002.bin",
+        "pytorch_model.bin.index.json",
+        "tokenizer.model",
+        "tokenizer_config.json",
+        "special_tokens_map.json",
+    }
     cfg = json.loads((base / "config.json").read_text())
     assert cfg["mm_image_tower"].endswith("LanguageBind_Image") and cfg["mm_video_tower"].endswith("Video_merge")
     index = json.loads((base / "pytorch_model.bin.index.json").read_text())["weight_map"]
@@ -149,17 +162,24 @@ def test_tokenizer_keeps_the_newline_after_image(tiny_dir):
     tok = _tokenizer(tiny_dir / "vitron-release" / "Vitron-base")
     ids = tokenize_with_media("USER: <image>\nhello", tok)
     nl = tok.convert_tokens_to_ids("<0x0A>")
-    assert ids[ids.index(-200) + 1] == nl or nl in ids[ids.index(-200):]
+    assert ids[ids.index(-200) + 1] == nl or nl in ids[ids.index(-200) :]
 
 
 def test_check_config_names_a_missing_piece(tiny_dir, tmp_path):
     text = (tiny_dir / "vitron-release.toml").read_text()
     broken = tmp_path / "broken.toml"
-    broken.write_text(text.replace(str(tiny_dir / "vitron-release" / "LanguageBind" / "LanguageBind_Video_merge"),
-                                   str(tmp_path / "nowhere")))
+    broken.write_text(
+        text.replace(
+            str(tiny_dir / "vitron-release" / "LanguageBind" / "LanguageBind_Video_merge"), str(tmp_path / "nowhere")
+        )
+    )
     exe = str(Path(sys.executable).parent / "vitron-agent")
-    ok = subprocess.run([exe, "check-config", "--config", str(tiny_dir / "vitron-release.toml")], capture_output=True,
-                        text=True, timeout=120)
+    ok = subprocess.run(
+        [exe, "check-config", "--config", str(tiny_dir / "vitron-release.toml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert ok.returncode == 0 and "ok lora:" in ok.stdout and "ok video_tower:" in ok.stdout, ok.stderr
     bad = subprocess.run([exe, "check-config", "--config", str(broken)], capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0 and "video_tower" in (bad.stdout + bad.stderr)
@@ -177,13 +197,31 @@ def test_image_tower_matches_transformers_clip_on_the_same_weights(tiny_dir):
     model, _, _ = load_release(rel / "Vitron-base", lora=str(rel / "Vitron-lora"), dtype=torch.float32)
     folder = rel / "LanguageBind" / "LanguageBind_Image"
     vision = json.loads((folder / "config.json").read_text())["vision_config"]
-    keep = {k: vision[k] for k in ("hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
-                                   "image_size", "patch_size", "hidden_act", "layer_norm_eps", "projection_dim")}
+    keep = {
+        k: vision[k]
+        for k in (
+            "hidden_size",
+            "intermediate_size",
+            "num_hidden_layers",
+            "num_attention_heads",
+            "image_size",
+            "patch_size",
+            "hidden_act",
+            "layer_norm_eps",
+            "projection_dim",
+        )
+    }
     clip = CLIPVisionModel(CLIPVisionConfig(**keep)).eval()
     state = torch.load(folder / "pytorch_model.bin", weights_only=True)
     prefixed = any(k.startswith("vision_model.") for k in clip.state_dict())  # transformers versions differ
-    result = clip.load_state_dict({(k if prefixed else k[len("vision_model."):]): v.float() for k, v in state.items()
-                                   if k.startswith("vision_model.")}, strict=False)
+    result = clip.load_state_dict(
+        {
+            (k if prefixed else k[len("vision_model.") :]): v.float()
+            for k, v in state.items()
+            if k.startswith("vision_model.")
+        },
+        strict=False,
+    )
     assert not [k for k in result.missing_keys if "position_ids" not in k]
     pixels = torch.randn(1, 3, 224, 224)
     with torch.no_grad():
@@ -221,10 +259,27 @@ def test_the_cli_with_planner_vitron_and_a_box(tiny_dir, tmp_path, cat):
 
     img = tmp_path / "cat.png"
     Image.fromarray(cat).save(img)
-    p = subprocess.run([str(Path(sys.executable).parent / "vitron-agent"), "run", "--planner", "vitron", "--config",
-                        str(tiny_dir / "vitron-release.toml"), "--image", str(img), "--box", "40,30,200,180", "--json",
-                        "--out", str(tmp_path / "out"), "replace the marked object with a teapot"],
-                       capture_output=True, text=True, timeout=600)
+    p = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "vitron-agent"),
+            "run",
+            "--planner",
+            "vitron",
+            "--config",
+            str(tiny_dir / "vitron-release.toml"),
+            "--image",
+            str(img),
+            "--box",
+            "40,30,200,180",
+            "--json",
+            "--out",
+            str(tmp_path / "out"),
+            "replace the marked object with a teapot",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert p.returncode == 0, p.stderr[-2000:]
     data = json.loads(p.stdout)
     assert [(s["tool"], s["status"]) for s in data["steps"]] == [("segment", "ok"), ("edit", "ok")]

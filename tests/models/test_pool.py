@@ -85,8 +85,13 @@ def test_a_sam_predictor_is_measured_and_offloaded_through_its_model(tiny_dir):
     from vitron_agent.tiny import TINY_SAM_ARCH
     from vitron_agent.tools.segment_sam import SamSegmentTool
 
-    tool = SamSegmentTool(checkpoint=str(tiny_dir / "sam_tiny.pth"), model_type="custom", arch=TINY_SAM_ARCH,
-                          device="cpu", pool=ModelPool())
+    tool = SamSegmentTool(
+        checkpoint=str(tiny_dir / "sam_tiny.pth"),
+        model_type="custom",
+        arch=TINY_SAM_ARCH,
+        device="cpu",
+        pool=ModelPool(),
+    )
     predictor = tool._load()
     assert model_bytes(predictor) == model_bytes(predictor.model) > 0
     predictor.set_image(torch.zeros(64, 64, 3, dtype=torch.uint8).numpy())

@@ -20,8 +20,13 @@ from vitron_agent.tools.segment_sam import EMBEDDING_KIND, SamSegmentTool
 
 
 def sam_tool(tiny_dir, pool=None):
-    return SamSegmentTool(checkpoint=str(tiny_dir / "sam_tiny.pth"), model_type="custom", arch=TINY_SAM_ARCH,
-                          device="cpu", pool=pool or ModelPool())
+    return SamSegmentTool(
+        checkpoint=str(tiny_dir / "sam_tiny.pth"),
+        model_type="custom",
+        arch=TINY_SAM_ARCH,
+        device="cpu",
+        pool=pool or ModelPool(),
+    )
 
 
 def encoder_spy(tool):
@@ -72,8 +77,20 @@ def test_loads_through_config_and_prompts_matter(tiny_dir, store):
 def test_encode_once_per_image_and_across_a_restart(tiny_dir, tmp_path):
     tool = sam_tool(tiny_dir)
     calls = encoder_spy(tool)
-    plan = {"steps": [{"id": "s1", "tool": "segment", "args": {"image": "$input.image", "point": {"type": "point", "x": 80, "y": 60}}},
-                      {"id": "s2", "tool": "segment", "args": {"image": "$input.image", "box": {"type": "box", "x1": 10, "y1": 10, "x2": 90, "y2": 90}}}]}
+    plan = {
+        "steps": [
+            {
+                "id": "s1",
+                "tool": "segment",
+                "args": {"image": "$input.image", "point": {"type": "point", "x": 80, "y": 60}},
+            },
+            {
+                "id": "s2",
+                "tool": "segment",
+                "args": {"image": "$input.image", "box": {"type": "box", "x1": 10, "y1": 10, "x2": 90, "y2": 90}},
+            },
+        ]
+    }
     db = tmp_path / "s.sqlite"
     img, _ = disc_image()
     with Agent(toolbox=Toolbox([tool]), planner=ScriptedPlanner([plan]), db=db) as agent:
@@ -112,8 +129,13 @@ def test_feature_prompt_drives_the_decoder_and_wrong_width_is_an_argument_error(
 def test_wrong_architecture_is_a_clear_failure(tiny_dir, store):
     from vitron_agent.errors import ToolFailed
 
-    tool = SamSegmentTool(checkpoint=str(tiny_dir / "sam_tiny.pth"), model_type="custom",
-                          arch={**TINY_SAM_ARCH, "encoder_embed_dim": 48}, device="cpu", pool=ModelPool())
+    tool = SamSegmentTool(
+        checkpoint=str(tiny_dir / "sam_tiny.pth"),
+        model_type="custom",
+        arch={**TINY_SAM_ARCH, "encoder_embed_dim": 48},
+        device="cpu",
+        pool=ModelPool(),
+    )
     ref = store.put_image(disc_image()[0])
     with pytest.raises(ToolFailed, match="does not match model_type 'custom'"):
         tool(ToolContext(store=store), image=ref, point=Point(x=5, y=5))

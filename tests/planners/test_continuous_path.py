@@ -24,8 +24,9 @@ def tiny_box(tiny_dir):
 
 
 def scripted_planner(tiny_dir, tiny_box, script, **kw):
-    planner = VitronPlanner(str(tiny_dir / "planner-llm"), mode="tags", max_new_tokens=64, device="cpu",
-                            pool=ModelPool(), **kw)
+    planner = VitronPlanner(
+        str(tiny_dir / "planner-llm"), mode="tags", max_new_tokens=64, device="cpu", pool=ModelPool(), **kw
+    )
     lm = planner.pool.get(planner.key, lambda: planner._load(tiny_box))
     scripted = lm.tokenizer(script, add_special_tokens=False, return_tensors="pt")["input_ids"]
     lm.model.generate = lambda input_ids=None, **k: torch.cat([input_ids, scripted], dim=1)
@@ -38,8 +39,10 @@ def plan(planner, box, store, text="segment the cat"):
 
 def expected_projection(planner, lm, kind, width, offset):
     """Recompute by hand: the last hidden state at (token position + offset) through a head of ``width``."""
-    prompt = lm.tokenizer(planner._prompt(PlanRequest(text="segment the cat", inputs={"input": {"image": "image"}, "last": {}}),
-                                          None), return_tensors="pt")
+    prompt = lm.tokenizer(
+        planner._prompt(PlanRequest(text="segment the cat", inputs={"input": {"image": "image"}, "last": {}}), None),
+        return_tensors="pt",
+    )
     out = lm.model.generate(input_ids=prompt["input_ids"])
     tok = lm.tokenizer.convert_tokens_to_ids("[SEG]" if kind == "seg" else "[GEN]")
     pos = [i for i in range(prompt["input_ids"].shape[1], out.shape[1]) if out[0, i] == tok][0]
@@ -47,7 +50,11 @@ def expected_projection(planner, lm, kind, width, offset):
         hidden = lm.model(input_ids=out, output_hidden_states=True).hidden_states[-1][0].float()
     heads, _ = load_heads(None, lm.hidden, width if kind == "seg" else 1, 77, width if kind == "gen" else 1)
     with torch.no_grad():
-        return heads.project_seg(hidden[[pos + offset]])[0] if kind == "seg" else heads.project_gen(hidden[[pos + offset]])[0]
+        return (
+            heads.project_seg(hidden[[pos + offset]])[0]
+            if kind == "seg"
+            else heads.project_gen(hidden[[pos + offset]])[0]
+        )
 
 
 def test_seg_embedding_is_the_state_before_seg_by_default(tiny_dir, tiny_box, tmp_path):
@@ -64,20 +71,25 @@ def test_seg_embedding_is_the_state_before_seg_by_default(tiny_dir, tiny_box, tm
     assert not np.allclose(other, before)  # the two conventions give different vectors
 
 
-def test_each_gen_is_sized_for_its_tool_and_nothing_is_cached_across_toolboxes(tiny_dir, tiny_box, tmp_path,
-                                                                                 monkeypatch):
+def test_each_gen_is_sized_for_its_tool_and_nothing_is_cached_across_toolboxes(
+    tiny_dir, tiny_box, tmp_path, monkeypatch
+):
     from vitron_agent.tools.video_diffusers import DiffusersVideoGenerateTool
 
-    script = ("<module>A</module><instruction>generation: a cat [GEN]</instruction>"
-              "<module>D</module><instruction>generation: a cat running [GEN]</instruction>")
+    script = (
+        "<module>A</module><instruction>generation: a cat [GEN]</instruction>"
+        "<module>D</module><instruction>generation: a cat running [GEN]</instruction>"
+    )
     store = ArtifactStore(tmp_path, "s")
     planner, _ = scripted_planner(tiny_dir, tiny_box, script)
     first = plan(planner, tiny_box, store)
     assert [tuple(s.args["prompt_embeds"]["shape"]) for s in first.steps] == [(77, 32), (77, 32)]
     monkeypatch.setattr(DiffusersVideoGenerateTool, "text_width", property(lambda self: 48))
     second = plan(planner, tiny_box, store)  # same planner, same loaded model: widths follow the tools
-    assert [(s.tool, tuple(s.args["prompt_embeds"]["shape"])) for s in second.steps] == \
-        [("generate", (77, 32)), ("generate_video", (77, 48))]
+    assert [(s.tool, tuple(s.args["prompt_embeds"]["shape"])) for s in second.steps] == [
+        ("generate", (77, 32)),
+        ("generate_video", (77, 48)),
+    ]
 
 
 def test_negative_embeddings_are_the_empty_prompt_as_diffusers_encodes_it(tiny_dir, tmp_path):

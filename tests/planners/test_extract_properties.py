@@ -13,11 +13,34 @@ from vitron_agent.planners.extract import from_langchain, from_openai, from_text
 SECRET = "ZQXJ-reasoning-marker"
 EXPLICIT_EMPTY = re.compile(r'"steps"\s*:\s*\[\s*\]')
 
-pieces = st.sampled_from([
-    "{", "}", "[", "]", '"steps"', ": ", "[]", '"answer": "ok"', ",", '"tool": "count"', '"args": {}', "```json\n",
-    "```", "<tool_call>", "</tool_call>", "[TOOL_CALLS]", "<|python_tag|>", "<function=count>", "</function>",
-    '{"name": "count", "arguments": {"image": "$input.image"}}', "prose ", "\n", '{"foo": 1}', "null",
-])
+pieces = st.sampled_from(
+    [
+        "{",
+        "}",
+        "[",
+        "]",
+        '"steps"',
+        ": ",
+        "[]",
+        '"answer": "ok"',
+        ",",
+        '"tool": "count"',
+        '"args": {}',
+        "```json\n",
+        "```",
+        "<tool_call>",
+        "</tool_call>",
+        "[TOOL_CALLS]",
+        "<|python_tag|>",
+        "<function=count>",
+        "</function>",
+        '{"name": "count", "arguments": {"image": "$input.image"}}',
+        "prose ",
+        "\n",
+        '{"foo": 1}',
+        "null",
+    ]
+)
 texts = st.one_of(st.text(max_size=200), st.lists(pieces, max_size=14).map("".join))
 think_open = st.sampled_from(["<think>", "<thinking>", "<reasoning>", "<Think>"])
 
@@ -55,9 +78,13 @@ def test_no_thinking_ever_reaches_an_answer(before, inside, after, tag, close):
 @settings(max_examples=200, deadline=None)
 @given(texts, texts)
 def test_reasoning_fields_and_blocks_stay_out_of_answers(content, thought):
-    body = {"choices": [{"message": {"content": content, "reasoning_content": SECRET + thought}, "finish_reason": "stop"}]}
-    message = {"content": [{"type": "thinking", "thinking": SECRET + thought}, {"type": "text", "text": content}],
-               "additional_kwargs": {"reasoning_content": SECRET}}
+    body = {
+        "choices": [{"message": {"content": content, "reasoning_content": SECRET + thought}, "finish_reason": "stop"}]
+    }
+    message = {
+        "content": [{"type": "thinking", "thinking": SECRET + thought}, {"type": "text", "text": content}],
+        "additional_kwargs": {"reasoning_content": SECRET},
+    }
     for reply in (from_openai(body), from_langchain(message)):
         plan = outcome(reply)
         assert not silently_empty(plan, content), f"an empty plan from {content!r}"
@@ -70,8 +97,18 @@ def test_reasoning_fields_and_blocks_stay_out_of_answers(content, thought):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(["segment", "count", "describe"]), min_size=1, max_size=5), st.booleans())
 def test_every_tool_call_becomes_a_step_in_order(names, as_string):
-    calls = [{"id": f"c{i}", "type": "function",
-              "function": {"name": n, "arguments": json.dumps({"image": "$input.image"}) if as_string else {"image": "$input.image"}}}
-             for i, n in enumerate(names)]
+    calls = [
+        {
+            "id": f"c{i}",
+            "type": "function",
+            "function": {
+                "name": n,
+                "arguments": json.dumps({"image": "$input.image"}) if as_string else {"image": "$input.image"},
+            },
+        }
+        for i, n in enumerate(names)
+    ]
     plan = reply_to_plan(from_openai({"choices": [{"message": {"content": None, "tool_calls": calls}}]}))
-    assert [s.tool for s in plan.steps] == names and [s.id for s in plan.steps] == [f"s{i + 1}" for i in range(len(names))]
+    assert [s.tool for s in plan.steps] == names and [s.id for s in plan.steps] == [
+        f"s{i + 1}" for i in range(len(names))
+    ]

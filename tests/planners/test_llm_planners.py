@@ -25,8 +25,19 @@ from vitron_agent.toolset import build_toolbox
 
 IMG = {"input": {"image": "image"}, "last": {}}
 
-CV_TOOLS = {"segment", "edit", "describe", "count", "track", "edit_video", "describe_video", "frame", "animate",
-            "detect", "read_text"}
+CV_TOOLS = {
+    "segment",
+    "edit",
+    "describe",
+    "count",
+    "track",
+    "edit_video",
+    "describe_video",
+    "frame",
+    "animate",
+    "detect",
+    "read_text",
+}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +47,9 @@ def tiny_box(tiny_dir):
 
 def test_constrained_mode_always_emits_a_parseable_plan_with_valid_tools(tiny_dir):
     box = Toolbox(default_tools())
-    planner = VitronPlanner(str(tiny_dir / "planner-llm"), mode="constrained", device="cpu", do_sample=True, pool=ModelPool())
+    planner = VitronPlanner(
+        str(tiny_dir / "planner-llm"), mode="constrained", device="cpu", do_sample=True, pool=ModelPool()
+    )
     for seed in range(20):
         planner.seed = seed
         plan = planner.plan(PlanRequest(text="segment the cat, then describe it", inputs=IMG), box)
@@ -44,10 +57,14 @@ def test_constrained_mode_always_emits_a_parseable_plan_with_valid_tools(tiny_di
 
 
 def test_seg_and_gen_embeddings_drive_sam_and_diffusers(tiny_dir, tiny_box, tmp_path):
-    planner = VitronPlanner(str(tiny_dir / "planner-llm"), mode="tags", max_new_tokens=64, device="cpu", pool=ModelPool())
+    planner = VitronPlanner(
+        str(tiny_dir / "planner-llm"), mode="tags", max_new_tokens=64, device="cpu", pool=ModelPool()
+    )
     lm = planner.pool.get(planner.key, lambda: planner._load(tiny_box))
-    script = ("A cat. <module>B</module><instruction>segmentation: the cat [SEG]</instruction>"
-              "<module>A</module><instruction>generation: a purple cat [GEN]</instruction>")
+    script = (
+        "A cat. <module>B</module><instruction>segmentation: the cat [SEG]</instruction>"
+        "<module>A</module><instruction>generation: a purple cat [GEN]</instruction>"
+    )
     scripted = lm.tokenizer(script, add_special_tokens=False, return_tensors="pt")["input_ids"]
 
     def generate(input_ids=None, **kwargs):  # the model "answers" the script; everything after is real
@@ -84,9 +101,25 @@ def test_vitron_planner_cli_on_tiny_checkpoints(tiny_dir, tmp_path):
 
     img = tmp_path / "cat.png"
     Image.fromarray(disc_image()[0]).save(img)
-    p = subprocess.run([str(Path(sys.executable).parent / "vitron-agent"), "run", "--planner", "vitron", "--config",
-                        str(tiny_dir / "vitron.toml"), "--image", str(img), "--out", str(tmp_path / "o"), "--json",
-                        "segment the cat and describe it"], capture_output=True, text=True, timeout=300)
+    p = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "vitron-agent"),
+            "run",
+            "--planner",
+            "vitron",
+            "--config",
+            str(tiny_dir / "vitron.toml"),
+            "--image",
+            str(img),
+            "--out",
+            str(tmp_path / "o"),
+            "--json",
+            "segment the cat and describe it",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert p.returncode == 0, p.stderr
     data = json.loads(p.stdout)
     assert isinstance(data["answer"], str) and data["answer"]
@@ -116,9 +149,13 @@ def test_chat_model_planner_repairs_hallucinated_tools(tmp_path):
     from langchain_core.messages import AIMessage, ToolMessage
 
     bad = AIMessage(content="", tool_calls=[{"name": "segmnet", "args": {"image": "$input.image"}, "id": "c1"}])
-    good = AIMessage(content="", tool_calls=[
-        {"name": "segment", "args": {"image": "$input.image", "color": "red"}, "id": "c2"},
-        {"name": "describe", "args": {"image": "$input.image", "mask": "$s1.mask"}, "id": "c3"}])
+    good = AIMessage(
+        content="",
+        tool_calls=[
+            {"name": "segment", "args": {"image": "$input.image", "color": "red"}, "id": "c2"},
+            {"name": "describe", "args": {"image": "$input.image", "mask": "$s1.mask"}, "id": "c3"},
+        ],
+    )
     model = _fake_chat([bad, good])
     agent = Agent(planner=ChatModelPlanner(model), data_dir=tmp_path)
     result = agent.run("segment the red disc and describe it", image=disc_image()[0])
@@ -132,8 +169,9 @@ def test_chat_model_text_reply_and_json_mode(tmp_path):
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
     from langchain_core.messages import AIMessage
 
-    agent = Agent(planner=ChatModelPlanner(_fake_chat([AIMessage(content="Nothing to do, it is a red disc.")])),
-                  data_dir=tmp_path)
+    agent = Agent(
+        planner=ChatModelPlanner(_fake_chat([AIMessage(content="Nothing to do, it is a red disc.")])), data_dir=tmp_path
+    )
     r = agent.run("what is this?", image=disc_image()[0])
     assert r.steps == [] and r.answer == "Nothing to do, it is a red disc."
     plan = {"steps": [{"id": "s1", "tool": "count", "args": {"image": "$input.image", "color": "red"}}]}
@@ -176,15 +214,37 @@ class _Endpoint:
 
 
 def _completion(message):
-    return {"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": message, "finish_reason": "stop"}]}
+    return {
+        "id": "x",
+        "object": "chat.completion",
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+    }
 
 
 def test_openai_tool_calling_with_retry_on_429(tmp_path):
-    calls = [{"id": "a", "type": "function", "function": {"name": "segment", "arguments": json.dumps({"image": "$input.image", "color": "red"})}},
-             {"id": "b", "type": "function", "function": {"name": "edit", "arguments": json.dumps(
-                 {"image": "$input.image", "mask": "$s1.mask", "operation": "recolor", "color": "green"})}}]
-    server = _Endpoint([(429, {"Retry-After": "0"}, {"error": "slow down"}),
-                        (200, {}, _completion({"role": "assistant", "content": None, "tool_calls": calls}))])
+    calls = [
+        {
+            "id": "a",
+            "type": "function",
+            "function": {"name": "segment", "arguments": json.dumps({"image": "$input.image", "color": "red"})},
+        },
+        {
+            "id": "b",
+            "type": "function",
+            "function": {
+                "name": "edit",
+                "arguments": json.dumps(
+                    {"image": "$input.image", "mask": "$s1.mask", "operation": "recolor", "color": "green"}
+                ),
+            },
+        },
+    ]
+    server = _Endpoint(
+        [
+            (429, {"Retry-After": "0"}, {"error": "slow down"}),
+            (200, {}, _completion({"role": "assistant", "content": None, "tool_calls": calls})),
+        ]
+    )
     try:
         planner = OpenAICompatPlanner(server.url, model="tiny", api_key="sk-test", backoff=0.01)
         result = Agent(planner=planner, data_dir=tmp_path).run("make the red disc green", image=disc_image()[0])
@@ -199,8 +259,12 @@ def test_openai_tool_calling_with_retry_on_429(tmp_path):
 
 def test_openai_json_mode_repair_and_errors(tmp_path):
     good = {"steps": [{"id": "s1", "tool": "describe", "args": {"image": "$input.image"}}], "answer": None}
-    server = _Endpoint([(200, {}, _completion({"role": "assistant", "content": "I think the plan is... nothing"})),
-                        (200, {}, _completion({"role": "assistant", "content": json.dumps(good)}))])
+    server = _Endpoint(
+        [
+            (200, {}, _completion({"role": "assistant", "content": "I think the plan is... nothing"})),
+            (200, {}, _completion({"role": "assistant", "content": json.dumps(good)})),
+        ]
+    )
     try:
         planner = OpenAICompatPlanner(server.url, model="tiny", mode="json", backoff=0.01)
         result = Agent(planner=planner, data_dir=tmp_path).run("describe it", image=disc_image()[0])
@@ -212,7 +276,8 @@ def test_openai_json_mode_repair_and_errors(tmp_path):
     server = _Endpoint([(401, {}, {"error": "bad key"})])
     try:
         r = Agent(planner=OpenAICompatPlanner(server.url, model="tiny", backoff=0.01), data_dir=tmp_path).run(
-            "describe it", image=disc_image()[0])
+            "describe it", image=disc_image()[0]
+        )
         assert r.steps == [] and "refused the request (HTTP 401" in r.answer
     finally:
         server.close()
@@ -224,7 +289,9 @@ def test_openai_json_mode_repair_and_errors(tmp_path):
 def test_chat_planner_step_by_step(tmp_path):
     from langchain_core.messages import AIMessage
 
-    first = AIMessage(content="", tool_calls=[{"name": "count", "args": {"image": "$input.image", "color": "red"}, "id": "a"}])
+    first = AIMessage(
+        content="", tool_calls=[{"name": "count", "args": {"image": "$input.image", "color": "red"}, "id": "a"}]
+    )
     model = _fake_chat([first, AIMessage(content="There is one red disc.")])
     agent = Agent(planner=ChatModelPlanner(model, react=True), data_dir=tmp_path)
     result = agent.run("how many red things, and tell me", image=disc_image()[0])
@@ -242,6 +309,10 @@ def test_vitron_planner_on_a_vlm_sees_the_image_and_the_region(tiny_dir, tmp_pat
     assert isinstance(result.answer, str) and result.answer
     lm = planner.pool.get(planner.key, lambda: None)
     assert lm.processor is not None  # loaded as an image-text-to-text model with its processor
-    prompt = planner._prompt(PlanRequest(text="segment this", values={"input": {"box": {"type": "box", "x1": 10, "y1": 10,
-                                                                                       "x2": 60, "y2": 50}}}), agent.toolbox)
+    prompt = planner._prompt(
+        PlanRequest(
+            text="segment this", values={"input": {"box": {"type": "box", "x1": 10, "y1": 10, "x2": 60, "y2": 50}}}
+        ),
+        agent.toolbox,
+    )
     assert "The user marked a box (10, 10, 60, 50)" in prompt

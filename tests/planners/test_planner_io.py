@@ -17,8 +17,23 @@ from vitron_agent.synthetic import disc_image
 from vitron_agent.tool import Toolbox
 
 IMG = {"input": {"image": "image"}, "last": {}}
-GOOD = {"choices": [{"message": {"content": None, "tool_calls": [{"id": "c1", "type": "function", "function": {
-    "name": "count", "arguments": '{"image": "$input.image", "color": "red"}'}}]}, "finish_reason": "tool_calls"}]}
+GOOD = {
+    "choices": [
+        {
+            "message": {
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": "c1",
+                        "type": "function",
+                        "function": {"name": "count", "arguments": '{"image": "$input.image", "color": "red"}'},
+                    }
+                ],
+            },
+            "finish_reason": "tool_calls",
+        }
+    ]
+}
 
 
 def serve(script):
@@ -90,11 +105,16 @@ def test_repair_conversations_answer_every_tool_call_id(tmp_path):
     from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
     from langchain_core.messages import AIMessage, ToolMessage
 
-    first = AIMessage(content="", tool_calls=[{"name": "segmnet", "args": {"image": "$input.image"}, "id": "call_ok"}],
-                      invalid_tool_calls=[{"name": "count", "args": '{"image": "$input.im', "id": "call_bad",
-                                           "error": "not valid JSON"}])
-    second = AIMessage(content="", tool_calls=[{"name": "count", "args": {"image": "$input.image", "color": "red"},
-                                                "id": "call_2"}])
+    first = AIMessage(
+        content="",
+        tool_calls=[{"name": "segmnet", "args": {"image": "$input.image"}, "id": "call_ok"}],
+        invalid_tool_calls=[
+            {"name": "count", "args": '{"image": "$input.im', "id": "call_bad", "error": "not valid JSON"}
+        ],
+    )
+    second = AIMessage(
+        content="", tool_calls=[{"name": "count", "args": {"image": "$input.image", "color": "red"}, "id": "call_2"}]
+    )
 
     class Strict(GenericFakeChatModel):
         seen: list = []
@@ -107,7 +127,7 @@ def test_repair_conversations_answer_every_tool_call_id(tmp_path):
             for i, m in enumerate(messages):
                 if isinstance(m, AIMessage):
                     ids = {c["id"] for c in [*m.tool_calls, *m.invalid_tool_calls]}
-                    answered = {t.tool_call_id for t in messages[i + 1:] if isinstance(t, ToolMessage)}
+                    answered = {t.tool_call_id for t in messages[i + 1 :] if isinstance(t, ToolMessage)}
                     if ids - answered:
                         raise ValueError(f"400: tool_call_ids without tool messages: {sorted(ids - answered)}")
             return super()._generate(messages, *args, **kwargs)

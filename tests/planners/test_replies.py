@@ -165,15 +165,25 @@ def test_cli_replay(path, capsys):
 
 def test_cli_replay_as_a_user_types_it(tmp_path):
     raw = tmp_path / "reply.txt"
-    raw.write_text('<think>hmm {"steps": []}</think>\n<tool_call>\n{"name": "count", "arguments": '
-                   '{"image": "$input.image", "color": "red"}}\n</tool_call>')
+    raw.write_text(
+        '<think>hmm {"steps": []}</think>\n<tool_call>\n{"name": "count", "arguments": '
+        '{"image": "$input.image", "color": "red"}}\n</tool_call>'
+    )
     exe = str(Path(sys.executable).parent / "vitron-agent")
-    p = subprocess.run([exe, "plan", "--image", "x.png", "--replay", str(raw), "--format", "text", "count red things"],
-                       capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [exe, "plan", "--image", "x.png", "--replay", str(raw), "--format", "text", "count red things"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert p.returncode == 0, p.stderr
-    assert 's1: count(image="$input.image", color="red")' in p.stdout and "reasoning (kept out of answers): hmm" in p.stdout
-    p = subprocess.run([exe, "plan", "--image", "x.png", "--replay", str(raw), "count"], capture_output=True, text=True,
-                       timeout=120)
+    assert (
+        's1: count(image="$input.image", color="red")' in p.stdout
+        and "reasoning (kept out of answers): hmm" in p.stdout
+    )
+    p = subprocess.run(
+        [exe, "plan", "--image", "x.png", "--replay", str(raw), "count"], capture_output=True, text=True, timeout=120
+    )
     assert p.returncode == 2 and "--format" in p.stderr  # a raw file needs --format; one line, exit 2
 
 
@@ -181,11 +191,31 @@ def test_agent_repairs_a_cut_off_reply_then_runs(tmp_path):
     from vitron_agent.agent import Agent
     from vitron_agent.synthetic import disc_image
 
-    cut = {"choices": [{"message": {"content": '{"steps": [{"id": "s1", "tool": "count", "args": {"image": "$inp'},
-                        "finish_reason": "length"}]}
-    good = {"choices": [{"message": {"content": None, "tool_calls": [
-        {"id": "c1", "type": "function", "function": {"name": "count", "arguments": '{"image": "$input.image", "color": "red"}'}}]},
-        "finish_reason": "tool_calls"}]}
+    cut = {
+        "choices": [
+            {
+                "message": {"content": '{"steps": [{"id": "s1", "tool": "count", "args": {"image": "$inp'},
+                "finish_reason": "length",
+            }
+        ]
+    }
+    good = {
+        "choices": [
+            {
+                "message": {
+                    "content": None,
+                    "tool_calls": [
+                        {
+                            "id": "c1",
+                            "type": "function",
+                            "function": {"name": "count", "arguments": '{"image": "$input.image", "color": "red"}'},
+                        }
+                    ],
+                },
+                "finish_reason": "tool_calls",
+            }
+        ]
+    }
     planner = ReplayPlanner([cut, good], "openai", "json")
     r = Agent(planner=planner, data_dir=tmp_path).run("how many red things?", image=disc_image()[0])
     assert r.ok and r.step("s1").outputs["count"]["value"] == 1
@@ -200,11 +230,17 @@ def test_cli_replay_places_a_normalised_region_on_the_given_photo(tmp_path):
     photo = tmp_path / "wide.png"
     Image.new("RGB", (400, 200)).save(photo)
     raw = tmp_path / "reply.txt"
-    raw.write_text("Sure! <module>B</module> <instruction>segmentation: the dog</instruction> "
-                   "<region>[0.1, 0.2, 0.5, 0.8]</region>")
+    raw.write_text(
+        "Sure! <module>B</module> <instruction>segmentation: the dog</instruction> "
+        "<region>[0.1, 0.2, 0.5, 0.8]</region>"
+    )
     exe = str(Path(sys.executable).parent / "vitron-agent")
-    p = subprocess.run([exe, "plan", "--image", str(photo), "--replay", str(raw), "--format", "tags", "--json",
-                        "segment the dog"], capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [exe, "plan", "--image", str(photo), "--replay", str(raw), "--format", "tags", "--json", "segment the dog"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert p.returncode == 0, p.stderr
     box = json.loads(p.stdout)["steps"][0]["args"]["box"]
     assert (box["x1"], box["y1"], box["x2"], box["y2"]) == pytest.approx((40, 40, 200, 160))

@@ -25,8 +25,11 @@ def compact(plan) -> list[str]:
         for key in ("operation", "color", "position", "where"):
             if key in s.args:
                 head += f":{s.args[key]}"
-        refs = [f"{k}={v}" for k, v in sorted(s.args.items())
-                if isinstance(v, str) and v.startswith("$") and not (k == "image" and v == "$input.image")]
+        refs = [
+            f"{k}={v}"
+            for k, v in sorted(s.args.items())
+            if isinstance(v, str) and v.startswith("$") and not (k == "image" and v == "$input.image")
+        ]
         for kind in ("point", "box"):
             if isinstance(s.args.get(kind), dict):
                 refs.append(kind)
@@ -48,8 +51,10 @@ TABLE = [
     ("Please select the green thing at the top.", ["segment:green:top"]),
     ("recolor the cat purple", ["segment", "edit:recolor:purple mask=$s1.mask"]),
     ("make it blue", ["segment", "edit:recolor:blue mask=$s1.mask"]),
-    ("segment the cat, then make it purple, then describe the result",
-     ["segment", "edit:recolor:purple mask=$s1.mask", "describe image=$s2.image mask=$s1.mask"]),
+    (
+        "segment the cat, then make it purple, then describe the result",
+        ["segment", "edit:recolor:purple mask=$s1.mask", "describe image=$s2.image mask=$s1.mask"],
+    ),
     ("segment the cat and then paint it green", ["segment", "edit:recolor:green mask=$s1.mask"]),
     ("select the red car; turn it yellow", ["segment:red", "edit:recolor:yellow mask=$s1.mask"]),
     ("paint the car red", ["segment", "edit:recolor:red mask=$s1.mask"]),
@@ -78,16 +83,24 @@ TABLE = [
     ("tell me about the red object", ["segment:red", "describe mask=$s1.mask"]),
     ("how many red objects are there?", ["count:red"]),
     ("count the blue circles", ["count:blue"]),
-    ("segment the cat, recolor it blue, then describe it",
-     ["segment", "edit:recolor:blue mask=$s1.mask", "describe image=$s2.image mask=$s1.mask"]),
+    (
+        "segment the cat, recolor it blue, then describe it",
+        ["segment", "edit:recolor:blue mask=$s1.mask", "describe image=$s2.image mask=$s1.mask"],
+    ),
     ("segment the red car and blur it", ["segment:red", "edit:blur mask=$s1.mask"]),
     ("blur the face", ["segment", "edit:blur mask=$s1.mask"]),
     ("where is the red ball?", ["segment:red", "describe mask=$s1.mask"]),
     ("how bright is the image?", ["describe"]),
     ("segment the cat. After that, remove it", ["segment", "edit:remove mask=$s1.mask"]),
-    ("find the red ball, make it blue, brighten the background and then describe it",
-     ["segment:red", "edit:recolor:blue mask=$s1.mask", "edit:brighten:outside image=$s2.image mask=$s1.mask",
-      "describe image=$s3.image mask=$s1.mask"]),
+    (
+        "find the red ball, make it blue, brighten the background and then describe it",
+        [
+            "segment:red",
+            "edit:recolor:blue mask=$s1.mask",
+            "edit:brighten:outside image=$s2.image mask=$s1.mask",
+            "describe image=$s3.image mask=$s1.mask",
+        ],
+    ),
     ("segment the yellow flower, then keep only it", ["segment:yellow", "edit:keep_only mask=$s1.mask"]),
 ]
 
@@ -105,7 +118,9 @@ def test_table_is_large_enough():
 
 
 def test_literal_arguments(toolbox):
-    plan = RulePlanner().plan(PlanRequest(text="segment the dog in box (10, 20, 200, 180) then describe it", inputs=IMG), toolbox)
+    plan = RulePlanner().plan(
+        PlanRequest(text="segment the dog in box (10, 20, 200, 180) then describe it", inputs=IMG), toolbox
+    )
     assert plan.steps[0].args["box"] == {"type": "box", "x1": 10.0, "y1": 20.0, "x2": 200.0, "y2": 180.0}
     assert plan.steps[0].args["target"] == "the dog"
     plan = RulePlanner().plan(PlanRequest(text="what colour is it?", inputs=IMG), toolbox)
@@ -170,7 +185,10 @@ def test_requests_that_need_an_image(toolbox):
 
 
 def test_split_clauses_keeps_regions_and_colour_pairs():
-    assert split_clauses("segment the red and blue car, then describe it") == ["segment the red and blue car", "describe it"]
+    assert split_clauses("segment the red and blue car, then describe it") == [
+        "segment the red and blue car",
+        "describe it",
+    ]
     assert split_clauses("segment it; blur it. then describe it") == ["segment it", "blur it", "describe it"]
 
 
@@ -179,23 +197,34 @@ def test_model_backed_steps_when_configured(tiny_dir):
     from vitron_agent.toolset import build_toolbox
 
     box = build_toolbox(load_config(tiny_dir / "vitron.toml"))
-    plan = RulePlanner().plan(PlanRequest(text="segment the cat, then replace it with a dog, then describe the result",
-                                          inputs=IMG), box)
-    assert compact(plan) == ["ground", "segment box=$s1.box", "edit:inpaint mask=$s2.mask",
-                             "describe image=$s3.image mask=$s2.mask"]
+    plan = RulePlanner().plan(
+        PlanRequest(text="segment the cat, then replace it with a dog, then describe the result", inputs=IMG), box
+    )
+    assert compact(plan) == [
+        "ground",
+        "segment box=$s1.box",
+        "edit:inpaint mask=$s2.mask",
+        "describe image=$s3.image mask=$s2.mask",
+    ]
     assert plan.steps[0].args["target"] == "the cat" and plan.steps[2].args["prompt"] == "a dog"
     assert validate_plan(plan, box, IMG) == []
     # colours, positions and the foreground need no detector
     assert compact(RulePlanner().plan(PlanRequest(text="select the red car", inputs=IMG), box)) == ["segment:red"]
     plan = RulePlanner().plan(PlanRequest(text="make it look like winter", inputs=IMG), box)
     assert compact(plan) == ["edit:instruct"] and plan.steps[0].args["prompt"] == "make it look like winter"
-    plan = RulePlanner().plan(PlanRequest(text="generate an image of a lighthouse, then describe it",
-                                          inputs={"input": {}, "last": {"mask": "mask"}}), box)
+    plan = RulePlanner().plan(
+        PlanRequest(
+            text="generate an image of a lighthouse, then describe it", inputs={"input": {}, "last": {"mask": "mask"}}
+        ),
+        box,
+    )
     assert compact(plan) == ["generate", "describe image=$s1.image"]  # the old mask is not of the new picture
 
 
 def test_generative_edits_without_a_generative_editor_say_what_to_configure(toolbox):
     plan = RulePlanner().plan(PlanRequest(text="replace the cat with a dog", inputs=IMG), toolbox)
-    assert not plan.steps and "[tools.edit] backend = \"diffusers\"" in plan.notes[0]
-    plan = RulePlanner().plan(PlanRequest(text="segment the cat, then make it look like a painting", inputs=IMG), toolbox)
+    assert not plan.steps and '[tools.edit] backend = "diffusers"' in plan.notes[0]
+    plan = RulePlanner().plan(
+        PlanRequest(text="segment the cat, then make it look like a painting", inputs=IMG), toolbox
+    )
     assert compact(plan) == ["segment"] and "Instruction editing needs a generative editor" in plan.notes[0]

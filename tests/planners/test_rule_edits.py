@@ -76,7 +76,11 @@ ROWS = [  # (instruction, compact plan, {step index: {arg: value}} checked besid
     ("pixelate the faces", ["segment", "edit:pixelate mask=$s1.mask"], {}),
     ("censor her face", ["segment", "edit:pixelate mask=$s1.mask"], {}),
     # shades and named colours are kept for the edit
-    ("make the uniform dark green", ["segment", "edit:recolor:dark green mask=$s1.mask"], {0: {"target": "the uniform"}}),
+    (
+        "make the uniform dark green",
+        ["segment", "edit:recolor:dark green mask=$s1.mask"],
+        {0: {"target": "the uniform"}},
+    ),
     ("make the car light blue", ["segment", "edit:recolor:light blue mask=$s1.mask"], {0: {"target": "the car"}}),
     ("paint the bench navy", ["segment", "edit:recolor:navy mask=$s1.mask"], {}),
     ("turn the shirt pale pink", ["segment", "edit:recolor:pale pink mask=$s1.mask"], {0: {"target": "the shirt"}}),
@@ -92,13 +96,26 @@ ROWS = [  # (instruction, compact plan, {step index: {arg: value}} checked besid
     ("make it much darker", ["edit:darken"], {0: {"amount": 0.9}}),
     ("brighten it slightly", ["edit:brighten"], {0: {"amount": 0.2}}),
     # exclusions are the complement of what is kept
-    ("brighten the garage but keep the motorcycle unchanged", ["segment", "edit:brighten:outside mask=$s1.mask"],
-     {0: {"target": "the motorcycle"}}),
-    ("darken the room but leave the person untouched", ["segment", "edit:darken:outside mask=$s1.mask"],
-     {0: {"target": "the person"}}),
-    ("make it warmer without touching the faces", ["segment", "edit:warmer:outside mask=$s1.mask"],
-     {0: {"target": "the faces"}}),
-    ("blur the photo but keep the cat as it is", ["segment", "edit:blur:outside mask=$s1.mask"], {0: {"target": "the cat"}}),
+    (
+        "brighten the garage but keep the motorcycle unchanged",
+        ["segment", "edit:brighten:outside mask=$s1.mask"],
+        {0: {"target": "the motorcycle"}},
+    ),
+    (
+        "darken the room but leave the person untouched",
+        ["segment", "edit:darken:outside mask=$s1.mask"],
+        {0: {"target": "the person"}},
+    ),
+    (
+        "make it warmer without touching the faces",
+        ["segment", "edit:warmer:outside mask=$s1.mask"],
+        {0: {"target": "the faces"}},
+    ),
+    (
+        "blur the photo but keep the cat as it is",
+        ["segment", "edit:blur:outside mask=$s1.mask"],
+        {0: {"target": "the cat"}},
+    ),
     # compound requests become the chain they say
     ("cut out the flower and put it on a white background", ["segment", "edit:keep_only:white mask=$s1.mask"], {}),
     ("cut out the dog and place it on a black background", ["segment", "edit:keep_only:black mask=$s1.mask"], {}),
@@ -113,21 +130,37 @@ ROWS = [  # (instruction, compact plan, {step index: {arg: value}} checked besid
     ("remove the background", ["segment", "edit:cutout mask=$s1.mask"], {0: {"target": "the main object"}}),
     ("make the background transparent", ["segment", "edit:cutout mask=$s1.mask"], {}),
     ("cut out everything except the bus", ["segment", "edit:cutout:outside mask=$s1.mask"], {0: {"target": "the bus"}}),
-    ("put the vase on a blue background", ["segment", "edit:keep_only:blue mask=$s1.mask"], {0: {"target": "the vase"}}),
-    ("place the boat against a black background", ["segment", "edit:keep_only:black mask=$s1.mask"], {0: {"target": "the boat"}}),
-    ("remove the background and make it brighter", ["segment", "edit:cutout mask=$s1.mask",
-                                                    "edit:brighten image=$s2.image mask=$s1.mask"], {}),
+    (
+        "put the vase on a blue background",
+        ["segment", "edit:keep_only:blue mask=$s1.mask"],
+        {0: {"target": "the vase"}},
+    ),
+    (
+        "place the boat against a black background",
+        ["segment", "edit:keep_only:black mask=$s1.mask"],
+        {0: {"target": "the boat"}},
+    ),
+    (
+        "remove the background and make it brighter",
+        ["segment", "edit:cutout mask=$s1.mask", "edit:brighten image=$s2.image mask=$s1.mask"],
+        {},
+    ),
 ]
 
 LAST_IMAGE = {"input": {"image": "image"}, "last": {"image": "image", "mask": "mask"}}
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("put it on this picture", ["edit:composite background=$input.image image=$last.image"]),
-    ("paste the cut-out onto this photo", ["edit:composite background=$input.image image=$last.image"]),
-    ("put the dog from the last picture on this one", ["segment image=$last.image",
-                                                       "edit:composite background=$input.image image=$last.image mask=$s1.mask"]),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("put it on this picture", ["edit:composite background=$input.image image=$last.image"]),
+        ("paste the cut-out onto this photo", ["edit:composite background=$input.image image=$last.image"]),
+        (
+            "put the dog from the last picture on this one",
+            ["segment image=$last.image", "edit:composite background=$input.image image=$last.image mask=$s1.mask"],
+        ),
+    ],
+)
 def test_composite_rows(toolbox, text, expected):
     plan = RulePlanner().plan(PlanRequest(text=text, inputs=LAST_IMAGE), toolbox)
     assert validate_plan(plan, toolbox, LAST_IMAGE) == [] and compact(plan) == expected
@@ -144,7 +177,11 @@ def test_everyday_edit_rows(toolbox, text, expected, args):
     assert compact(plan) == expected
     for i, want in args.items():
         for k, v in want.items():
-            assert plan.steps[i].args.get(k) == pytest.approx(v) if isinstance(v, float) else plan.steps[i].args.get(k) == v
+            assert (
+                plan.steps[i].args.get(k) == pytest.approx(v)
+                if isinstance(v, float)
+                else plan.steps[i].args.get(k) == v
+            )
 
 
 def test_at_least_60_new_rows():
@@ -189,7 +226,10 @@ def test_tone_edits_move_the_measured_quantity(agent):
     b = lambda im: cv2.cvtColor(im, cv2.COLOR_RGB2LAB)[..., 2].astype(float).mean()  # noqa: E731 - yellow-blue
     assert b(warm) > lab[..., 2].mean() + 5 > lab[..., 2].mean() - 5 > b(cool)
     vivid, _ = run_image(agent, "make the colours more vivid", photo)
-    chroma = lambda im: np.hypot(*(cv2.cvtColor(im, cv2.COLOR_RGB2LAB)[..., 1:].astype(float) - 128).transpose(2, 0, 1)).mean()  # noqa: E731
+
+    def chroma(im):
+        return np.hypot(*(cv2.cvtColor(im, cv2.COLOR_RGB2LAB)[..., 1:].astype(float) - 128).transpose(2, 0, 1)).mean()  # noqa: E731
+
     assert chroma(vivid) > 1.2 * chroma(photo)
     sharp, _ = run_image(agent, "make the image sharper", photo)
     lap = lambda im: cv2.Laplacian(cv2.cvtColor(im, cv2.COLOR_RGB2GRAY), cv2.CV_64F).var()  # noqa: E731
@@ -220,7 +260,9 @@ def test_outline_draws_on_the_contour_only(agent):
     mask = agent.load(r.steps[0].outputs["mask"]["value"])
     import cv2
 
-    ring = cv2.dilate(mask.astype(np.uint8), np.ones((9, 9), np.uint8)) ^ cv2.erode(mask.astype(np.uint8), np.ones((9, 9), np.uint8))
+    ring = cv2.dilate(mask.astype(np.uint8), np.ones((9, 9), np.uint8)) ^ cv2.erode(
+        mask.astype(np.uint8), np.ones((9, 9), np.uint8)
+    )
     assert changed.any() and changed[ring == 0].mean() < 0.001  # only along the contour
     assert out[changed][:, 1].mean() > out[changed][:, 0].mean() + 40  # green
 

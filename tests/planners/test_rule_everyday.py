@@ -55,7 +55,11 @@ ROWS = [  # (instruction, plan, notes)
     ("crop the image to the red car", ["segment:red", "edit:crop mask=$s1.mask"], []),
     ("trim it to a square", ["edit:crop"], []),
     ("segment the cat, then crop to it", ["segment", "edit:crop mask=$s1.mask"], []),
-    ("crop to the cat, then make it brighter", ["segment", "edit:crop mask=$s1.mask", "edit:brighten image=$s2.image"], []),
+    (
+        "crop to the cat, then make it brighter",
+        ["segment", "edit:crop mask=$s1.mask", "edit:brighten image=$s2.image"],
+        [],
+    ),
     # captions and "tell me"
     ("give me a caption", ["describe"], []),
     ("write a short caption", ["describe"], []),
@@ -73,7 +77,11 @@ ROWS = [  # (instruction, plan, notes)
     ("what colour are the leaves?", ["segment", "describe mask=$s1.mask"], []),
     ("what colour is the helmet?", ["segment", "describe mask=$s1.mask"], []),
     ("where is the helmet?", ["segment", "describe mask=$s1.mask"], []),
-    ("is the cat brown? then make it purple", ["segment", "describe mask=$s1.mask", "edit:recolor:purple mask=$s1.mask"], []),
+    (
+        "is the cat brown? then make it purple",
+        ["segment", "describe mask=$s1.mask", "edit:recolor:purple mask=$s1.mask"],
+        [],
+    ),
     # reading text
     ("read the sign", ["read_text"], []),
     ("what does the sign say?", ["read_text"], []),
@@ -85,14 +93,21 @@ ROWS = [  # (instruction, plan, notes)
     ("segment the cat, then read it", ["segment", "read_text mask=$s1.mask"], []),
     ("extract the text", ["read_text"], []),
     # typos: read as the nearest word, and said
-    ("segmnet the cat and mak it purpel", ["segment", "edit:recolor:purple mask=$s1.mask"],
-     [read("segmnet", "segment"), read("purpel", "purple"), read("mak", "make")]),
+    (
+        "segmnet the cat and mak it purpel",
+        ["segment", "edit:recolor:purple mask=$s1.mask"],
+        [read("segmnet", "segment"), read("purpel", "purple"), read("mak", "make")],
+    ),
     ("remvoe the spoon", ["segment", "edit:remove mask=$s1.mask"], [read("remvoe", "remove")]),
     ("blurr the background", ["segment", "edit:blur_background mask=$s1.mask"], [read("blurr", "blur")]),
     ("desribe the image", ["describe"], [read("desribe", "describe")]),
     ("make it yelow", ["segment", "edit:recolor:yellow mask=$s1.mask"], [read("yelow", "yellow")]),
     ("brigthen the image", ["edit:brighten"], [read("brigthen", "brighten")]),
-    ("segment the red car and make it greeen", ["segment:red", "edit:recolor:green mask=$s1.mask"], [read("greeen", "green")]),
+    (
+        "segment the red car and make it greeen",
+        ["segment:red", "edit:recolor:green mask=$s1.mask"],
+        [read("greeen", "green")],
+    ),
     ("cout the coins", ["count"], [read("cout", "count")]),
     # counting, named targets, colours
     ("how many coins are there?", ["count"], []),
@@ -104,8 +119,11 @@ ROWS = [  # (instruction, plan, notes)
     ("make the orange suit blue", ["segment:orange", "edit:recolor:blue mask=$s1.mask"], []),
     ("select the orange suit", ["segment:orange"], []),
     ("find the red ball and make it blue", ["segment:red", "edit:recolor:blue mask=$s1.mask"], []),
-    ("blur everything except the person, then describe it",
-     ["segment", "edit:blur:outside mask=$s1.mask", "describe image=$s2.image mask=$s1.mask"], []),
+    (
+        "blur everything except the person, then describe it",
+        ["segment", "edit:blur:outside mask=$s1.mask", "describe image=$s2.image mask=$s1.mask"],
+        [],
+    ),
     # other phrasings of the same things
     ("blur all except the face", ["segment", "edit:blur:outside mask=$s1.mask"], []),
     ("everything but the sky should be grayscale", ["segment", "edit:grayscale:outside mask=$s1.mask"], []),
@@ -124,13 +142,18 @@ ROWS = [  # (instruction, plan, notes)
     ("tell me the colour of the car", ["segment", "describe mask=$s1.mask"], []),
     ("make it bleu", ["segment", "edit:recolor:blue mask=$s1.mask"], [read("bleu", "blue")]),
     ("brighten the upper half", ["segment:top", "edit:brighten mask=$s1.mask"], []),
-    ("make the background white, then describe it",
-     ["segment", "edit:replace_background:white mask=$s1.mask", "describe image=$s2.image mask=$s1.mask"], []),
+    (
+        "make the background white, then describe it",
+        ["segment", "edit:replace_background:white mask=$s1.mask", "describe image=$s2.image mask=$s1.mask"],
+        [],
+    ),
 ]
 
 VIDEO_ROWS = [
-    ("track the red ball, make it blue, then describe it",
-     ["track:red", "edit_video:recolor:blue track=$s1.track", "describe_video track=$s1.track video=$s2.video"]),
+    (
+        "track the red ball, make it blue, then describe it",
+        ["track:red", "edit_video:recolor:blue track=$s1.track", "describe_video track=$s1.track video=$s2.video"],
+    ),
     ("take the middle frame, then segment the red ball", ["frame:middle", "segment:red image=$s1.image"]),
     ("how many frames are there?", ["describe_video"]),
     ("how many frames does it have", ["describe_video"]),
@@ -154,8 +177,16 @@ def test_video_rows(toolbox, text, expected):
     assert validate_plan(plan, toolbox, VID) == []
 
 
-@pytest.mark.parametrize("text", ["segmenta el gato y hazlo morado", "mach die Katze lila", "fais le chat violet",
-                                  "把猫变成紫色", "сделай кота фиолетовым"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "segmenta el gato y hazlo morado",
+        "mach die Katze lila",
+        "fais le chat violet",
+        "把猫变成紫色",
+        "сделай кота фиолетовым",
+    ],
+)
 def test_other_languages_get_a_short_specific_message(toolbox, text):
     plan = RulePlanner().plan(PlanRequest(text=text, inputs=IMG), toolbox)
     assert plan.steps == [] and plan.answer == NOT_ENGLISH

@@ -19,8 +19,13 @@ EXE = str(Path(sys.executable).parent / "vitron-agent")
 
 
 def cli(*args):
-    return subprocess.run([EXE, *args], capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"})
+    return subprocess.run(
+        [EXE, *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"},
+    )
 
 
 def lines(out):
@@ -36,13 +41,23 @@ def test_batch_on_ray_data_matches_the_local_run(tmp_path):
     Image.fromarray(data.astronaut()[::2, ::2]).save(photos / "astronaut.png")
     (photos / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnope")
     local, on_ray = tmp_path / "local", tmp_path / "ray"
-    assert cli("batch", "make it a bit warmer, then sharpen it", str(photos), "--out", str(local), "--quiet").returncode == 1
-    p = cli("batch", "make it a bit warmer, then sharpen it", str(photos), "--out", str(on_ray), "--ray", "--workers", "2")
+    assert (
+        cli("batch", "make it a bit warmer, then sharpen it", str(photos), "--out", str(local), "--quiet").returncode
+        == 1
+    )
+    p = cli(
+        "batch", "make it a bit warmer, then sharpen it", str(photos), "--out", str(on_ray), "--ray", "--workers", "2"
+    )
     assert p.returncode == 1, p.stderr[-3000:]  # the broken input fails; the others are ok
 
     def ids(out):
-        return {Path(ln["input"]).name: (ln["status"], ln["steps"][-1]["outputs"]["image"]["value"]["id"]
-                                         if ln["status"] == "ok" else None) for ln in lines(out)}
+        return {
+            Path(ln["input"]).name: (
+                ln["status"],
+                ln["steps"][-1]["outputs"]["image"]["value"]["id"] if ln["status"] == "ok" else None,
+            )
+            for ln in lines(out)
+        }
 
     assert ids(on_ray) == ids(local) and sum(s == "ok" for s, _ in ids(on_ray).values()) == 3
     ok = next(ln for ln in lines(on_ray) if ln["status"] == "ok")

@@ -27,11 +27,27 @@ from vitron_agent.tool import ToolContext  # noqa: E402
 
 pytestmark = [pytest.mark.ray, pytest.mark.timeout(600)]
 
-PLAN = {"steps": [
-    {"id": "s1", "tool": "segment", "args": {"image": "$input.image", "point": {"type": "point", "x": 80, "y": 60}}},
-    {"id": "s2", "tool": "edit", "args": {"image": "$input.image", "mask": "$s1.mask", "operation": "inpaint",
-                                          "prompt": "a green apple", "seed": 3}},
-    {"id": "s3", "tool": "describe", "args": {"image": "$s2.image"}}]}
+PLAN = {
+    "steps": [
+        {
+            "id": "s1",
+            "tool": "segment",
+            "args": {"image": "$input.image", "point": {"type": "point", "x": 80, "y": 60}},
+        },
+        {
+            "id": "s2",
+            "tool": "edit",
+            "args": {
+                "image": "$input.image",
+                "mask": "$s1.mask",
+                "operation": "inpaint",
+                "prompt": "a green apple",
+                "seed": 3,
+            },
+        },
+        {"id": "s3", "tool": "describe", "args": {"image": "$s2.image"}},
+    ]
+}
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}  # float reductions depend on thread count
 
 
@@ -52,9 +68,12 @@ class Scripted:
 
 def _ray_config(tiny_dir, **execution):
     cfg = load_config(tiny_dir / "vitron.toml")
-    deployments = {n: DeploymentSettings(num_cpus=0.25, env=ONE_THREAD) for n in ("segment", "edit", "describe", "generate")}
-    cfg.execution = ExecutionSection(**{"backend": "ray", "local_cpus": 2, "timeout": 120, "deployments": deployments,
-                                        **execution})
+    deployments = {
+        n: DeploymentSettings(num_cpus=0.25, env=ONE_THREAD) for n in ("segment", "edit", "describe", "generate")
+    }
+    cfg.execution = ExecutionSection(
+        **{"backend": "ray", "local_cpus": 2, "timeout": 120, "deployments": deployments, **execution}
+    )
     return cfg
 
 
@@ -75,8 +94,13 @@ def ray_agent(cluster, tiny_dir, tmp_path_factory):
 
 
 def _outputs(result) -> dict:
-    return {s.id: {n: (o["value"]["id"] if isinstance(o["value"], dict) and "id" in o["value"] else o["value"])
-                   for n, o in s.outputs.items()} for s in result.steps}
+    return {
+        s.id: {
+            n: (o["value"]["id"] if isinstance(o["value"], dict) and "id" in o["value"] else o["value"])
+            for n, o in s.outputs.items()
+        }
+        for s in result.steps
+    }
 
 
 def _in_process_baseline(tiny_dir, tmp_path) -> dict:
@@ -90,8 +114,9 @@ def _in_process_baseline(tiny_dir, tmp_path) -> dict:
         agent = Agent(config=load_config({str(tiny_dir / "vitron.toml")!r}), planner=Scripted(PLAN), data_dir={str(tmp_path)!r})
         print(json.dumps(_outputs(agent.run("x", image=disc_image()[0]))))
     """)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
-                         env={**os.environ, **ONE_THREAD})
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env={**os.environ, **ONE_THREAD}
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -101,8 +126,9 @@ def test_same_plan_same_artifacts_as_in_process(ray_agent, tiny_dir, tmp_path):
     assert isinstance(tools["segment"], RemoteTool) and tools["segment"].backend == "segment-anything (ray)"
     assert not isinstance(tools["count"], RemoteTool)  # cv tools stay in-process
     events = []
-    result = ray_agent.run("segment the disc, paint an apple in it, describe the result", image=disc_image()[0],
-                           on_event=events.append)
+    result = ray_agent.run(
+        "segment the disc, paint an apple in it, describe the result", image=disc_image()[0], on_event=events.append
+    )
     assert result.ok, result.answer
     assert _outputs(result) == _in_process_baseline(tiny_dir, tmp_path)
     answered = [e["message"] for e in events if e["type"] == "progress" and "answered by the replica" in e["message"]]
@@ -114,8 +140,15 @@ def test_same_plan_same_artifacts_as_in_process(ray_agent, tiny_dir, tmp_path):
 
 
 def _segment(agent, image_ref, x, on_event=None):
-    plan = {"steps": [{"id": "s1", "tool": "segment", "args": {"image": "$input.image", "point":
-                                                                  {"type": "point", "x": x, "y": 50}}}]}
+    plan = {
+        "steps": [
+            {
+                "id": "s1",
+                "tool": "segment",
+                "args": {"image": "$input.image", "point": {"type": "point", "x": x, "y": 50}},
+            }
+        ]
+    }
     agent.planner.use(plan)
     result = agent.run("segment", image=image_ref, session="cache", on_event=on_event)
     assert result.ok, result.answer
@@ -137,8 +170,11 @@ def test_feature_cache_hits_on_the_same_and_on_another_replica(ray_agent):
     pids, reused = [], []
 
     def call(x):
-        ctx = ToolContext(store=store, step_id=f"p{x}",
-                          progress=lambda f, m: pids.append(m.rsplit(" ", 1)[-1]) if "answered by" in m else None)
+        ctx = ToolContext(
+            store=store,
+            step_id=f"p{x}",
+            progress=lambda f, m: pids.append(m.rsplit(" ", 1)[-1]) if "answered by" in m else None,
+        )
         out = remote(ctx, image=image.model_dump(), point={"type": "point", "x": x, "y": 50})
         reused.append(out.reused)
 
@@ -161,9 +197,14 @@ def _wait_running(app: str, timeout: float = 120) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         status = serve.status().applications.get(app)
-        if status is not None and status.status == "RUNNING" and all(
+        if (
+            status is not None
+            and status.status == "RUNNING"
+            and all(
                 d.replica_states.get("RUNNING", 0) >= 1 and len(d.replica_states) == 1
-                for d in status.deployments.values()):
+                for d in status.deployments.values()
+            )
+        ):
             return
         time.sleep(0.5)
     raise AssertionError(f"{app} did not come back")

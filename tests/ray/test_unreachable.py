@@ -34,6 +34,10 @@ def test_unreachable_cluster_is_a_step_failure(tiny_dir, tmp_path):
 def test_bad_address_in_toml(tiny_dir, tmp_path):
     toml = tmp_path / "vitron.toml"
     toml.write_text((tiny_dir / "vitron.toml").read_text() + '\n[execution]\nbackend = "ray"\naddress = "nowhere"\n')
-    p = subprocess.run([str(Path(sys.executable).parent / "vitron-agent"), "check-config", "--config", str(toml)],
-                       capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [str(Path(sys.executable).parent / "vitron-agent"), "check-config", "--config", str(toml)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert p.returncode == 2 and 'expected "local", "auto"' in p.stderr

@@ -44,8 +44,16 @@ class SlowRoll(VisionTool):
         return Out(image=ctx.store.put_image(out, producer=ctx.step_id))
 
 
-PLAN = {"steps": [{"id": f"s{i}", "tool": "roll",
-                   "args": {"image": "$input.image" if i == 1 else f"$s{i - 1}.image", "shift": 3 * i}} for i in range(1, 5)]}
+PLAN = {
+    "steps": [
+        {
+            "id": f"s{i}",
+            "tool": "roll",
+            "args": {"image": "$input.image" if i == 1 else f"$s{i - 1}.image", "shift": 3 * i},
+        }
+        for i in range(1, 5)
+    ]
+}
 
 
 def main() -> None:

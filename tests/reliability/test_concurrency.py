@@ -45,7 +45,8 @@ def test_parallel_turns_on_one_session_are_all_kept(tmp_path):
     assert all(r.ok for r in results)
     history = agent.graph.get_state({"configurable": {"thread_id": "one"}}).values["history"]
     assert len(history) == 11 and sorted(t["request"] for t in history[1:]) == sorted(
-        f"make it brighter ({i})" for i in range(10))
+        f"make it brighter ({i})" for i in range(10)
+    )
 
 
 def test_two_cli_processes_on_one_session_lose_no_turn(tmp_path):
@@ -62,13 +63,21 @@ def test_two_cli_processes_on_one_session_lose_no_turn(tmp_path):
     Image.fromarray(disc_image()[0]).save(img)
     db = tmp_path / "s.sqlite"
     base = [exe, "run", "--db", str(db), "--session", "shared", "--quiet", "--json"]
-    first = subprocess.run([*base, "--image", str(img), "--out", str(tmp_path / "o0"), "segment the red disc"],
-                           capture_output=True, text=True, timeout=120)
+    first = subprocess.run(
+        [*base, "--image", str(img), "--out", str(tmp_path / "o0"), "segment the red disc"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert first.returncode == 0, first.stderr
-    script = "; ".join(f"{' '.join(base)} --out {tmp_path}/o{p}{i} 'make it brighter' >/dev/null"
-                       for i in range(3) for p in "x")
-    procs = [subprocess.Popen(["bash", "-c", script.replace(f"o{p}", f"o{name}")], stderr=subprocess.PIPE, text=True)
-             for name in ("a", "b") for p in "x"]
+    script = "; ".join(
+        f"{' '.join(base)} --out {tmp_path}/o{p}{i} 'make it brighter' >/dev/null" for i in range(3) for p in "x"
+    )
+    procs = [
+        subprocess.Popen(["bash", "-c", script.replace(f"o{p}", f"o{name}")], stderr=subprocess.PIPE, text=True)
+        for name in ("a", "b")
+        for p in "x"
+    ]
     for proc in procs:
         assert proc.wait(timeout=300) == 0, proc.stderr.read()
     agent = Agent(db=db, data_dir=str(db) + ".artifacts")

@@ -17,8 +17,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def worker(mode, db, markers, **kw):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, str(WORKER), mode, str(db), str(markers)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env, **kw)
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), mode, str(db), str(markers)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        **kw,
+    )
 
 
 def executions(markers: Path) -> dict[str, int]:

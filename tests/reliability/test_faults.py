@@ -51,12 +51,24 @@ class Faulty(VisionTool):
 
 
 def chain():
-    return {"steps": [{"id": f"s{i}", "tool": "faulty",
-                       "args": {"image": "$input.image" if i == 1 else f"$s{i - 1}.image", "n": i}} for i in range(1, 5)]}
+    return {
+        "steps": [
+            {
+                "id": f"s{i}",
+                "tool": "faulty",
+                "args": {"image": "$input.image" if i == 1 else f"$s{i - 1}.image", "n": i},
+            }
+            for i in range(1, 5)
+        ]
+    }
 
 
-MESSAGES = {"raises": "the specialist crashed", "hangs": "timed out after 0.5 s",
-            "wrong_type": "returned dict, expected Out", "oom": "ran out of memory"}
+MESSAGES = {
+    "raises": "the specialist crashed",
+    "hangs": "timed out after 0.5 s",
+    "wrong_type": "returned dict, expected Out",
+    "oom": "ran out of memory",
+}
 
 
 @pytest.mark.parametrize("fault", list(MESSAGES))
@@ -64,8 +76,14 @@ MESSAGES = {"raises": "the specialist crashed", "hangs": "timed out after 0.5 s"
 def test_fault_at_step_k(tmp_path, fault, k):
     tool = Faulty(fault, k)
     cfg = Config.model_validate({"tools": {"faulty": {"backend": "test", "timeout": 0.5}}})
-    agent = Agent(toolbox=Toolbox([tool]), planner=ScriptedPlanner([chain(), {"steps": [
-        {"id": "t1", "tool": "faulty", "args": {"image": "$input.image", "n": 99}}]}]), data_dir=tmp_path, config=cfg)
+    agent = Agent(
+        toolbox=Toolbox([tool]),
+        planner=ScriptedPlanner(
+            [chain(), {"steps": [{"id": "t1", "tool": "faulty", "args": {"image": "$input.image", "n": 99}}]}]
+        ),
+        data_dir=tmp_path,
+        config=cfg,
+    )
     img = disc_image()[0]
     result = agent.run("go", image=img, session="f")
     tool.release.set()

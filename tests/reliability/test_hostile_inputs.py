@@ -48,8 +48,12 @@ def corpus(d: Path) -> dict[str, tuple[Path, str | None]]:
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
-    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)) + \
-        chunk(b"IDAT", zlib.compress(b"\x00" * 30001 * 64)) + chunk(b"IEND", b"")
+    bomb = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 30001 * 64))
+        + chunk(b"IEND", b"")
+    )
     save("bomb-30000x30000.png", bomb, "decompression bomb")
     save("deep16.png", enc(Image.fromarray(np.full((8, 8), 40000, np.uint16)), "PNG"), None)
     save("cmyk.jpg", enc(Image.new("CMYK", (8, 8), (0, 255, 255, 0)), "JPEG"), None)
@@ -119,10 +123,19 @@ def test_memory_stays_bounded_and_nothing_hangs(tmp_path):
         hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]
         print("peak_rss_kb", hwm)
     """)
-    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
-                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    p = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert p.returncode == 0, p.stderr
     lines = p.stdout.strip().splitlines()
     results = json.loads(lines[0])
-    assert results["bomb-30000x30000.png"] == "error" and results["rotated.jpg"] == [32, 64, 3]  # 64x32 stored, rotated upright
+    assert results["bomb-30000x30000.png"] == "error" and results["rotated.jpg"] == [
+        32,
+        64,
+        3,
+    ]  # 64x32 stored, rotated upright
     assert int(lines[1].split()[1]) < 1024 * 1024, lines[1]  # under 1 GiB resident

@@ -22,10 +22,21 @@ def plans(draw):
         fields = list(TOOLBOX.get(tool).Input.model_fields)
         args = {}
         for name in draw(st.lists(st.sampled_from(fields), unique=True, max_size=4)):
-            src = draw(st.sampled_from(["$input.image", "$input.box", "$last.mask", "$input.video",
-                                        *[f"$s{j}.{o}" for j in range(1, n + 1) for o in OUT_NAMES]]))
+            src = draw(
+                st.sampled_from(
+                    [
+                        "$input.image",
+                        "$input.box",
+                        "$last.mask",
+                        "$input.video",
+                        *[f"$s{j}.{o}" for j in range(1, n + 1) for o in OUT_NAMES],
+                    ]
+                )
+            )
             args[name] = draw(st.one_of(st.just(src), st.sampled_from(["red", "recolor", 0.5, True, None])))
-        args.setdefault("image", "$input.image" if i == 1 else draw(st.sampled_from(["$input.image", f"$s{i - 1}.image"])))
+        args.setdefault(
+            "image", "$input.image" if i == 1 else draw(st.sampled_from(["$input.image", f"$s{i - 1}.image"]))
+        )
         steps.append(Step(id=f"s{i}", tool=tool, args=args))
     return Plan(steps=steps)
 
@@ -38,8 +49,13 @@ def test_valid_plans_resolve_to_values_of_the_declared_kind(plan):
         return
     import networkx as nx
 
-    order = list(nx.topological_sort(nx.DiGraph([(d, s) for s, ds in dependencies(plan).items() for d in ds]
-                                                + [(s.id, s.id + "_") for s in plan.steps])))
+    order = list(
+        nx.topological_sort(
+            nx.DiGraph(
+                [(d, s) for s, ds in dependencies(plan).items() for d in ds] + [(s.id, s.id + "_") for s in plan.steps]
+            )
+        )
+    )
     outputs = dict(VALUES)
     tools = {s.id: TOOLBOX.get(s.tool) for s in plan.steps}
     for sid in [o for o in order if o in tools]:
@@ -49,5 +65,6 @@ def test_valid_plans_resolve_to_values_of_the_declared_kind(plan):
         for name, value in resolved.items():
             if isinstance(value, dict) and "type" in value:
                 assert value["type"] in accepted[name] or "value" in accepted[name]
-        outputs[sid] = {n: {"type": k} if k in ("image", "mask", "box") else k
-                        for n, k in tools[sid].output_kinds().items()}
+        outputs[sid] = {
+            n: {"type": k} if k in ("image", "mask", "box") else k for n, k in tools[sid].output_kinds().items()
+        }

@@ -34,7 +34,7 @@ def ball_clip(frames: int = 24):
     out, masks = [], []
     for t in range(frames):
         x0 = int(t * 160 / (frames - 1))
-        f = np.ascontiguousarray(small[100:340, x0:x0 + 320]).copy()
+        f = np.ascontiguousarray(small[100:340, x0 : x0 + 320]).copy()
         m = np.zeros(f.shape[:2], np.uint8)
         cv2.circle(m, (40 + 10 * t, 60 + 3 * t), 14, 1, -1)
         f[m > 0] = (230, 20, 20)
@@ -95,7 +95,7 @@ def test_the_left_side_is_the_left_half(agent):
     out = agent.load(r.step("s2").output("image")).astype(int)
     w = photo.shape[1]
     assert out[:, : w // 2].mean() < photo[:, : w // 2].mean() - 10
-    assert np.array_equal(out[:, w - w // 2:], photo[:, w - w // 2:])
+    assert np.array_equal(out[:, w - w // 2 :], photo[:, w - w // 2 :])
     assert r.warnings == []
 
 
@@ -166,8 +166,12 @@ def test_the_report_plan_graph_wraps_long_plans():
     from vitron_agent.plan import Plan, Step
     from vitron_agent.report import plan_svg
 
-    chain = Plan(steps=[Step(id=f"s{i}", tool="edit", args={"image": f"$s{i - 1}.image" if i > 1 else "$input.image"})
-                        for i in range(1, 13)])
+    chain = Plan(
+        steps=[
+            Step(id=f"s{i}", tool="edit", args={"image": f"$s{i - 1}.image" if i > 1 else "$input.image"})
+            for i in range(1, 13)
+        ]
+    )
     svg = plan_svg(chain, {})
     width, height = (int(v) for v in re.search(r'width="(\d+)" height="(\d+)"', svg).groups())
     assert width <= 40 + 5 * 210 and height > 3 * 46  # five columns a band, three bands

@@ -15,6 +15,10 @@ from vitron_agent.tool import Toolbox  # noqa: E402
 
 data, markers, port = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 markers.mkdir(parents=True, exist_ok=True)
-agent = Agent(toolbox=Toolbox([SlowRoll(markers)]), planner=ScriptedPlanner([PLAN]), db=data / "sessions.sqlite",
-              data_dir=data / "artifacts")
+agent = Agent(
+    toolbox=Toolbox([SlowRoll(markers)]),
+    planner=ScriptedPlanner([PLAN]),
+    db=data / "sessions.sqlite",
+    data_dir=data / "artifacts",
+)
 uvicorn.run(create_app(agent, ServerSettings(token="t")), host="127.0.0.1", port=port, log_level="warning")

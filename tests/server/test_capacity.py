@@ -31,7 +31,11 @@ def held(inp, ctx):
 @pytest.fixture
 def server(tmp_path):
     plan = {"steps": [{"id": "s1", "tool": "held", "args": {"image": "$input.image"}}]}
-    agent = Agent(toolbox=Toolbox([*default_tools(), image_tool("held", held)]), planner=ScriptedPlanner([plan]), data_dir=tmp_path)
+    agent = Agent(
+        toolbox=Toolbox([*default_tools(), image_tool("held", held)]),
+        planner=ScriptedPlanner([plan]),
+        data_dir=tmp_path,
+    )
     srv = Server(agent, ServerSettings(token=TOKEN, max_running=1, max_queued=7))
     yield srv
     GATE.set()
@@ -44,13 +48,19 @@ def test_over_capacity_is_a_429_at_once_and_uploads_and_health_do_not_wait(serve
     GATE.clear()
     headers = {"Authorization": f"Bearer {TOKEN}"}
     c = httpx.Client(base_url=server.url, headers=headers, timeout=30)
-    refs = {f"s{i}": c.post(f"/v1/sessions/s{i}/media", content=png_bytes(disc_image()[0]),
-                            headers={"Content-Type": "image/png"}).json() for i in range(8)}
+    refs = {
+        f"s{i}": c.post(
+            f"/v1/sessions/s{i}/media", content=png_bytes(disc_image()[0]), headers={"Content-Type": "image/png"}
+        ).json()
+        for i in range(8)
+    }
     results: list[int] = []
 
     def run(session: str) -> None:
         with httpx.Client(base_url=server.url, headers=headers, timeout=60) as own:
-            results.append(own.post(f"/v1/sessions/{session}/runs", json={"text": "go", "image": refs[session]}).status_code)
+            results.append(
+                own.post(f"/v1/sessions/{session}/runs", json={"text": "go", "image": refs[session]}).status_code
+            )
 
     admitted = [threading.Thread(target=run, args=(s,)) for s in refs]
     for t in admitted:
@@ -65,7 +75,9 @@ def test_over_capacity_is_a_429_at_once_and_uploads_and_health_do_not_wait(serve
     assert upload.status_code == 200  # not queued behind the held runs
     assert c.get("/health").json()["ok"]
     refused = c.post("/v1/sessions/x/runs", json={"text": "go", "image": upload.json()})
-    assert refused.status_code == 429 and refused.headers["Retry-After"] == "2" and "capacity" in refused.json()["detail"]
+    assert (
+        refused.status_code == 429 and refused.headers["Retry-After"] == "2" and "capacity" in refused.json()["detail"]
+    )
     assert c.post("/v1/sessions/x/runs/stream", json={"text": "go"}).status_code == 429
     GATE.set()
     for t in admitted:

@@ -78,8 +78,10 @@ def test_agent_graph_as_a_subgraph_of_a_user_graph(tmp_path):
     buf = io.BytesIO()
     Image.fromarray(disc_image()[0]).save(buf, format="PNG")
     url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
-    out = app.invoke({"request": "segment the red disc then describe it", "image": url},
-                     {"configurable": {"thread_id": "user-thread"}})
+    out = app.invoke(
+        {"request": "segment the red disc then describe it", "image": url},
+        {"configurable": {"thread_id": "user-thread"}},
+    )
     assert "MOSTLY RED" in out["shout"]
     assert (tmp_path / "user-thread").is_dir()  # artifacts under the user's thread id
 
@@ -93,8 +95,9 @@ def test_app_graph_takes_a_video_data_url(tmp_path):
     write_video(moving_disc(frames=8)[0], tmp_path / "c.mp4", 8.0)
     url = "data:video/mp4;base64," + base64.b64encode((tmp_path / "c.mp4").read_bytes()).decode()
     app = build_app_graph(Agent(data_dir=tmp_path / "d", checkpointer=False))
-    out = app.invoke({"request": "track the red ball, then describe it", "video": url},
-                     {"configurable": {"thread_id": "vid"}})
+    out = app.invoke(
+        {"request": "track the red ball, then describe it", "video": url}, {"configurable": {"thread_id": "vid"}}
+    )
     assert "visible on 8 of 8 frames" in out["answer"]
 
 
@@ -105,9 +108,22 @@ def test_langgraph_dev_server_with_langgraph_sdk(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "VITRON_DATA": str(tmp_path / "data")}
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "langgraph"), "dev", "--no-browser", "--no-reload",
-                             "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "langgraph"),
+            "dev",
+            "--no-browser",
+            "--no-reload",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.time() + 90
         while True:
@@ -125,8 +141,9 @@ def test_langgraph_dev_server_with_langgraph_sdk(tmp_path):
         Image.fromarray(disc_image()[0]).save(buf, format="PNG")
         url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
         thread = client.threads.create()
-        out = client.runs.wait(thread["thread_id"], "vitron",
-                               input={"request": "segment the red disc then describe it", "image": url})
+        out = client.runs.wait(
+            thread["thread_id"], "vitron", input={"request": "segment the red disc then describe it", "image": url}
+        )
         assert "mostly red" in out["answer"]
         again = client.runs.wait(thread["thread_id"], "vitron", input={"request": "what colour is it?"})
         assert again["answer"].startswith("The region is mostly red")  # the thread keeps the session

@@ -46,30 +46,62 @@ def test_an_empty_token_is_a_startup_error_not_auth_off(token, tmp_path):
     with pytest.raises(ValueError, match="the API token is empty"):
         ServerSettings(token=token)
     env = {**os.environ, "VITRON_API_TOKEN": token}
-    p = subprocess.run([EXE, "serve", "--host", "127.0.0.1", "--port", "1", "--data", str(tmp_path)],
-                       capture_output=True, text=True, timeout=60, env=env)
+    p = subprocess.run(
+        [EXE, "serve", "--host", "127.0.0.1", "--port", "1", "--data", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     assert p.returncode == 2 and "the API token is empty" in p.stderr and "auth: off" not in p.stderr
 
 
 def test_vitron_ids_are_digests_checked_before_any_file_is_touched(secured, agent):
     c = httpx.Client(base_url=secured.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
     sid = c.post("/v1/sessions").json()["session"]
-    image = c.post(f"/v1/sessions/{sid}/media", content=png_bytes(disc_image()[0]),
-                   headers={"Content-Type": "image/png"}).json()
+    image = c.post(
+        f"/v1/sessions/{sid}/media", content=png_bytes(disc_image()[0]), headers={"Content-Type": "image/png"}
+    ).json()
     other = agent.store_for("someone-else")
     other.put_text("secret")  # a file another session owns, with a .json beside it
     outside = next(p.stem for p in other.dir.glob("*.json"))
     answers = []
     for url in (f"vitron://../someone-else/{outside}", "vitron://../../etc/passwd", f"vitron://{'0' * 64}"):
-        r = c.post("/v1/chat/completions", json={"model": "vitron-agent", "user": sid, "messages": [
-            {"role": "user", "content": [{"type": "text", "text": "describe it"},
-                                         {"type": "image_url", "image_url": {"url": url}}]}]})
+        r = c.post(
+            "/v1/chat/completions",
+            json={
+                "model": "vitron-agent",
+                "user": sid,
+                "messages": [
+                    {
+                        "role": "user",
+                        "content": [
+                            {"type": "text", "text": "describe it"},
+                            {"type": "image_url", "image_url": {"url": url}},
+                        ],
+                    }
+                ],
+            },
+        )
         answers.append((r.status_code, r.json()["error"]["message"]))
     assert answers[0] == answers[1] and answers[0][0] == 400 and "SHA-256" in answers[0][1]  # no oracle: one refusal
     assert answers[2][0] == 404
-    video_as_image = c.post("/v1/chat/completions", json={"model": "vitron-agent", "user": sid, "messages": [
-        {"role": "user", "content": [{"type": "text", "text": "describe it"},
-                                     {"type": "video_url", "video_url": {"url": f"vitron://{image['id']}"}}]}]})
+    video_as_image = c.post(
+        "/v1/chat/completions",
+        json={
+            "model": "vitron-agent",
+            "user": sid,
+            "messages": [
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "text", "text": "describe it"},
+                        {"type": "video_url", "video_url": {"url": f"vitron://{image['id']}"}},
+                    ],
+                }
+            ],
+        },
+    )
     assert video_as_image.status_code == 404 and "no uploaded video" in video_as_image.json()["error"]["message"]
 
 
@@ -80,8 +112,11 @@ def test_auth_comes_before_the_body_and_bodies_are_capped(secured):
     c = httpx.Client(base_url=secured.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
     r = c.post("/v1/sessions/s/runs", content=big, headers={"Content-Type": "application/json"})
     assert r.status_code == 413 and "200,000-byte limit" in r.json()["detail"]
-    r = c.post("/v1/sessions/s/runs", content=b'{"text": 5, "junk": "' + b"y" * 5000 + b'"}',
-               headers={"Content-Type": "application/json"})
+    r = c.post(
+        "/v1/sessions/s/runs",
+        content=b'{"text": 5, "junk": "' + b"y" * 5000 + b'"}',
+        headers={"Content-Type": "application/json"},
+    )
     assert r.status_code == 422 and "yyyy" not in r.text  # names the problem, never echoes the input
     assert httpx.get(f"{secured.url}/openapi.json").status_code == 401
     assert httpx.get(f"{secured.url}/docs").status_code == 401
@@ -91,16 +126,23 @@ def test_auth_comes_before_the_body_and_bodies_are_capped(secured):
 def test_a_no_auth_server_cannot_be_driven_from_web_pages(open_server):
     url = open_server.url
     body = json.dumps({"model": "vitron-agent", "messages": [{"role": "user", "content": "hi"}]})
-    rebinding = httpx.post(f"{url}/v1/chat/completions", content=body, headers={
-        "Host": "attacker.example:8000", "Content-Type": "application/json"})
+    rebinding = httpx.post(
+        f"{url}/v1/chat/completions",
+        content=body,
+        headers={"Host": "attacker.example:8000", "Content-Type": "application/json"},
+    )
     assert rebinding.status_code == 403 and "loopback Host" in rebinding.json()["detail"]
-    cross = httpx.post(f"{url}/v1/chat/completions", content=body, headers={
-        "Origin": "https://evil.example", "Content-Type": "application/json"})
+    cross = httpx.post(
+        f"{url}/v1/chat/completions",
+        content=body,
+        headers={"Origin": "https://evil.example", "Content-Type": "application/json"},
+    )
     assert cross.status_code == 403 and "cross-origin" in cross.json()["detail"]
     simple = httpx.post(f"{url}/v1/chat/completions", content=body, headers={"Content-Type": "text/plain"})
     assert simple.status_code == 415  # a form or fetch "simple request" cannot carry application/json
-    upload = httpx.post(f"{url}/v1/sessions/s1/media", content=png_bytes(disc_image()[0]),
-                        headers={"Content-Type": "text/plain"})
+    upload = httpx.post(
+        f"{url}/v1/sessions/s1/media", content=png_bytes(disc_image()[0]), headers={"Content-Type": "text/plain"}
+    )
     assert upload.status_code == 415
     for host in ("127.0.0.1", "localhost", "[::1]"):
         port = url.rsplit(":", 1)[1]
@@ -122,7 +164,9 @@ def test_mcp_base64_arguments_are_capped_like_uploads():
 
 def test_error_messages_name_public_ids_only(secured, agent):
     c = httpx.Client(base_url=secured.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
-    ref = c.post("/v1/sessions/mine/media", content=png_bytes(disc_image()[0]), headers={"Content-Type": "image/png"}).json()
+    ref = c.post(
+        "/v1/sessions/mine/media", content=png_bytes(disc_image()[0]), headers={"Content-Type": "image/png"}
+    ).json()
     r = c.post("/v1/sessions/yours/runs", json={"text": "describe it", "image": {**ref, "session": "yours"}})
     text = r.text
     assert r.status_code == 404 and str(agent.store.root) not in text
@@ -145,8 +189,12 @@ def test_huge_request_headers_are_refused_before_they_fill_memory(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([EXE, "serve", "--port", str(port), "--data", str(tmp_path), "--token", "t" * 24],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    proc = subprocess.Popen(
+        [EXE, "serve", "--port", str(port), "--data", str(tmp_path), "--token", "t" * 24],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
     try:
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -183,8 +231,11 @@ def test_huge_request_headers_are_refused_before_they_fill_memory(tmp_path):
 
 @pytest.mark.parametrize("value", ["false", "true", 1, "yes"])
 def test_stream_must_be_a_json_boolean(open_server, value):
-    r = httpx.post(f"{open_server.url}/v1/chat/completions", timeout=30,
-                   json={"model": "vitron-agent", "stream": value, "messages": [{"role": "user", "content": "hi"}]})
+    r = httpx.post(
+        f"{open_server.url}/v1/chat/completions",
+        timeout=30,
+        json={"model": "vitron-agent", "stream": value, "messages": [{"role": "user", "content": "hi"}]},
+    )
     assert r.status_code == 400 and "stream must be true or false" in r.json()["error"]["message"]
     assert "text/event-stream" not in r.headers.get("content-type", "")
 
@@ -226,7 +277,9 @@ def test_a_review_edit_with_a_forged_ref_names_public_ids_only(secured):
     import re
 
     c = httpx.Client(base_url=secured.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60)
-    ref = c.post("/v1/sessions/rev/media", content=png_bytes(disc_image()[0]), headers={"Content-Type": "image/png"}).json()
+    ref = c.post(
+        "/v1/sessions/rev/media", content=png_bytes(disc_image()[0]), headers={"Content-Type": "image/png"}
+    ).json()
     paused = c.post("/v1/sessions/rev/runs", json={"text": "segment the red disc", "image": ref, "review": True}).json()
     assert paused.get("awaiting_review"), paused
     forged = {**ref, "id": "0" * 64}

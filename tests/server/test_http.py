@@ -38,8 +38,9 @@ class Server:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
-        self.server = uvicorn.Server(uvicorn.Config(create_app(agent, settings), host="127.0.0.1", port=port,
-                                                    log_level="warning"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(create_app(agent, settings), host="127.0.0.1", port=port, log_level="warning")
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         deadline = time.time() + 20
@@ -70,11 +71,14 @@ def test_upload_run_and_fetch_artifacts(server):
     c = client(server)
     assert c.get("/health").json()["ok"]
     sid = c.post("/v1/sessions").json()["session"]
-    ref = c.post(f"/v1/sessions/{sid}/media", content=png_bytes(disc_image()[0]),
-                 headers={"Content-Type": "image/png"}).json()
+    ref = c.post(
+        f"/v1/sessions/{sid}/media", content=png_bytes(disc_image()[0]), headers={"Content-Type": "image/png"}
+    ).json()
     assert ref["type"] == "image" and ref["session"] == sid and (ref["width"], ref["height"]) == (160, 120)
-    r = c.post(f"/v1/sessions/{sid}/runs", json={"text": "segment the red disc, then make it green, then describe it",
-                                                  "image": ref})
+    r = c.post(
+        f"/v1/sessions/{sid}/runs",
+        json={"text": "segment the red disc, then make it green, then describe it", "image": ref},
+    )
     assert r.status_code == 200, r.text
     data = r.json()
     assert set(data) >= {"answer", "session", "steps", "report"} and data["session"] == sid
@@ -100,8 +104,9 @@ def test_video_upload_run_and_fetch(server, tmp_path):
     write_video(moving_disc(frames=12)[0], tmp_path / "c.mp4", 12.0)
     c = client(server)
     sid = c.post("/v1/sessions").json()["session"]
-    ref = c.post(f"/v1/sessions/{sid}/media", content=(tmp_path / "c.mp4").read_bytes(),
-                 headers={"Content-Type": "video/mp4"}).json()
+    ref = c.post(
+        f"/v1/sessions/{sid}/media", content=(tmp_path / "c.mp4").read_bytes(), headers={"Content-Type": "video/mp4"}
+    ).json()
     assert ref["type"] == "video" and ref["frames"] == 12 and ref["session"] == sid
     r = c.post(f"/v1/sessions/{sid}/runs", json={"text": "track the red ball, then make it green", "video": ref})
     assert r.status_code == 200, r.text
@@ -128,8 +133,9 @@ def test_stream_sends_plan_steps_and_result(server):
     sid = "streamer"
     ref = c.post(f"/v1/sessions/{sid}/media", content=png_bytes(disc_image()[0])).json()
     events = []
-    with c.stream("POST", f"/v1/sessions/{sid}/runs/stream", json={"text": "segment the red disc then describe it",
-                                                                     "image": ref}) as r:
+    with c.stream(
+        "POST", f"/v1/sessions/{sid}/runs/stream", json={"text": "segment the red disc then describe it", "image": ref}
+    ) as r:
         for line in r.iter_lines():
             if line.startswith("data: "):
                 events.append(json.loads(line[6:]))
@@ -165,7 +171,11 @@ def test_limits(server):
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
-    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)) + chunk(b"IEND", b"")
+    bomb = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0))
+        + chunk(b"IEND", b"")
+    )
     r = c.post("/v1/sessions/lim/media", content=bomb)
     assert r.status_code == 400 and "decompression bomb" in r.json()["detail"]
     r = c.post("/v1/sessions/lim/runs", json={"text": ""})
@@ -192,8 +202,11 @@ class Slow(VisionTool):
 
 
 def test_full_queue_answers_429(tmp_path):
-    agent = Agent(toolbox=Toolbox([Slow()]), planner=ScriptedPlanner([{"steps": [
-        {"id": "s1", "tool": "slow", "args": {"image": "$input.image"}}]}]), db=tmp_path / "s.sqlite")
+    agent = Agent(
+        toolbox=Toolbox([Slow()]),
+        planner=ScriptedPlanner([{"steps": [{"id": "s1", "tool": "slow", "args": {"image": "$input.image"}}]}]),
+        db=tmp_path / "s.sqlite",
+    )
     srv = Server(agent, ServerSettings(token=None, max_running=1, max_queued=0))
     try:
         c = client(srv, token=None)
@@ -221,17 +234,41 @@ def test_openai_client_chat_completions(server):
     oai = OpenAI(base_url=f"{server.url}/v1", api_key=TOKEN)
     assert [m.id for m in oai.models.list().data] == ["vitron-agent"]
     data_url = "data:image/png;base64," + base64.b64encode(png_bytes(disc_image()[0])).decode()
-    reply = oai.chat.completions.create(model="vitron-agent", user="oa1", messages=[{"role": "user", "content": [
-        {"type": "text", "text": "segment the red disc, then make it blue"},
-        {"type": "image_url", "image_url": {"url": data_url}}]}])
+    reply = oai.chat.completions.create(
+        model="vitron-agent",
+        user="oa1",
+        messages=[
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "segment the red disc, then make it blue"},
+                    {"type": "image_url", "image_url": {"url": data_url}},
+                ],
+            }
+        ],
+    )
     text = reply.choices[0].message.content
     assert "Done: s1 segment" in text and "Artifacts:" in text and "/v1/sessions/oa1/artifacts/" in text
-    follow = oai.chat.completions.create(model="vitron-agent", user="oa1",
-                                         messages=[{"role": "user", "content": "what colour is it?"}])
+    follow = oai.chat.completions.create(
+        model="vitron-agent", user="oa1", messages=[{"role": "user", "content": "what colour is it?"}]
+    )
     assert "mostly blue" in follow.choices[0].message.content
-    chunks = list(oai.chat.completions.create(model="vitron-agent", user="oa2", stream=True, messages=[
-        {"role": "user", "content": [{"type": "text", "text": "describe the image"},
-                                      {"type": "image_url", "image_url": {"url": data_url}}]}]))
+    chunks = list(
+        oai.chat.completions.create(
+            model="vitron-agent",
+            user="oa2",
+            stream=True,
+            messages=[
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "text", "text": "describe the image"},
+                        {"type": "image_url", "image_url": {"url": data_url}},
+                    ],
+                }
+            ],
+        )
+    )
     streamed = "".join(ch.choices[0].delta.content or "" for ch in chunks if ch.choices)
     assert "[s1 describe: ok]" in streamed and "red" in streamed
     from openai import AuthenticationError, BadRequestError
@@ -239,9 +276,18 @@ def test_openai_client_chat_completions(server):
     with pytest.raises(AuthenticationError):
         OpenAI(base_url=f"{server.url}/v1", api_key="nope").models.list()
     with pytest.raises(BadRequestError, match="fetches nothing from the network"):
-        oai.chat.completions.create(model="vitron-agent", messages=[{"role": "user", "content": [
-            {"type": "text", "text": "describe it"},
-            {"type": "image_url", "image_url": {"url": "http://example.com/cat.png"}}]}])
+        oai.chat.completions.create(
+            model="vitron-agent",
+            messages=[
+                {
+                    "role": "user",
+                    "content": [
+                        {"type": "text", "text": "describe it"},
+                        {"type": "image_url", "image_url": {"url": "http://example.com/cat.png"}},
+                    ],
+                }
+            ],
+        )
 
 
 def test_openai_client_with_a_video_url(server, tmp_path):
@@ -253,16 +299,38 @@ def test_openai_client_with_a_video_url(server, tmp_path):
     write_video(moving_disc(frames=8)[0], tmp_path / "c.mp4", 8.0)
     url = "data:video/mp4;base64," + base64.b64encode((tmp_path / "c.mp4").read_bytes()).decode()
     oai = OpenAI(base_url=f"{server.url}/v1", api_key=TOKEN)
-    reply = oai.chat.completions.create(model="vitron-agent", user="ov", messages=[{"role": "user", "content": [
-        {"type": "text", "text": "track the red ball, then describe it"},
-        {"type": "video_url", "video_url": {"url": url}}]}])
+    reply = oai.chat.completions.create(
+        model="vitron-agent",
+        user="ov",
+        messages=[
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "track the red ball, then describe it"},
+                    {"type": "video_url", "video_url": {"url": url}},
+                ],
+            }
+        ],
+    )
     text = reply.choices[0].message.content
     assert "visible on 8 of 8 frames" in text and "s1 track" in text
     c = client(server)
-    vid = c.post("/v1/sessions/ov2/media", content=(tmp_path / "c.mp4").read_bytes(),
-                 headers={"Content-Type": "video/mp4"}).json()["id"]
-    again = oai.chat.completions.create(model="vitron-agent", user="ov2", messages=[{"role": "user", "content": [
-        {"type": "text", "text": "describe the video"}, {"type": "video_url", "video_url": {"url": f"vitron://{vid}"}}]}])
+    vid = c.post(
+        "/v1/sessions/ov2/media", content=(tmp_path / "c.mp4").read_bytes(), headers={"Content-Type": "video/mp4"}
+    ).json()["id"]
+    again = oai.chat.completions.create(
+        model="vitron-agent",
+        user="ov2",
+        messages=[
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "describe the video"},
+                    {"type": "video_url", "video_url": {"url": f"vitron://{vid}"}},
+                ],
+            }
+        ],
+    )
     assert "8 frames at 8 fps" in again.choices[0].message.content
 
 
@@ -273,11 +341,16 @@ def test_twenty_concurrent_sessions_no_cross_talk(tmp_path):
     agent = Agent(db=tmp_path / "s.sqlite", data_dir=tmp_path / "artifacts")
     srv = Server(agent, ServerSettings(token=TOKEN, max_running=4, max_queued=32))
     try:
+
         def session(i):
             color = list(colors)[i % 4]
             with client(srv) as c:
-                ref = c.post(f"/v1/sessions/c{i}/media", content=png_bytes(disc_image(fg=colors[color], bg=(250, 250, 250))[0])).json()
-                first = c.post(f"/v1/sessions/c{i}/runs", json={"text": f"segment the {color} disc", "image": ref}).json()
+                ref = c.post(
+                    f"/v1/sessions/c{i}/media", content=png_bytes(disc_image(fg=colors[color], bg=(250, 250, 250))[0])
+                ).json()
+                first = c.post(
+                    f"/v1/sessions/c{i}/runs", json={"text": f"segment the {color} disc", "image": ref}
+                ).json()
                 second = c.post(f"/v1/sessions/c{i}/runs", json={"text": "what colour is it?"}).json()
             return i, color, first, second
 

@@ -23,9 +23,12 @@ def start(data, markers):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("serve_slow.py")), str(data), str(markers),
-                             str(port)], env={**os.environ, "PYTHONPATH": str(ROOT)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("serve_slow.py")), str(data), str(markers), str(port)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while True:
@@ -47,6 +50,7 @@ def test_server_killed_mid_plan_then_resumed(tmp_path):
 
     proc, url = start(tmp_path / "data", markers)
     ref = httpx.post(f"{url}/v1/sessions/k/media", content=buf.getvalue(), headers=HEADERS).json()
+
     def doomed_request():
         try:
             httpx.post(f"{url}/v1/sessions/k/runs", json={"text": "go", "image": ref}, headers=HEADERS, timeout=60)

@@ -23,8 +23,12 @@ def buggy(inp, ctx):
 def server(tmp_path_factory):
     d = tmp_path_factory.mktemp("malformed")
     plan = {"steps": [{"id": "s1", "tool": "buggy", "args": {"image": "$input.image"}}]}
-    agent = Agent(toolbox=Toolbox([*default_tools(), image_tool("buggy", buggy)]), planner=ScriptedPlanner([plan]),
-                  db=d / "s.sqlite", data_dir=d / "a")
+    agent = Agent(
+        toolbox=Toolbox([*default_tools(), image_tool("buggy", buggy)]),
+        planner=ScriptedPlanner([plan]),
+        db=d / "s.sqlite",
+        data_dir=d / "a",
+    )
     srv = Server(agent, ServerSettings(token=TOKEN))
     yield srv
     srv.close()
@@ -37,13 +41,27 @@ def client(server):
 
 def test_streams_end_with_an_error_after_an_unexpected_tool_error(server, caplog):
     c = client(server)
-    ref = c.post("/v1/sessions/s1/media", content=png_bytes(disc_image()[0]), headers={"Content-Type": "image/png"}).json()
+    ref = c.post(
+        "/v1/sessions/s1/media", content=png_bytes(disc_image()[0]), headers={"Content-Type": "image/png"}
+    ).json()
     with c.stream("POST", "/v1/sessions/s1/runs/stream", json={"text": "go", "image": ref}) as r:
         events = [json.loads(line[5:]) for line in r.iter_lines() if line.startswith("data:")]
     assert events[-1]["type"] == "error" and events[-1]["status"] == 500
     assert "ZeroDivisionError" in events[-1]["detail"] and "a bug in a tool" not in events[-1]["detail"]
-    body = {"model": "vitron-agent", "user": "s1", "stream": True, "messages": [{"role": "user", "content": [
-        {"type": "text", "text": "go"}, {"type": "image_url", "image_url": {"url": f"vitron://{ref['id']}"}}]}]}
+    body = {
+        "model": "vitron-agent",
+        "user": "s1",
+        "stream": True,
+        "messages": [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "go"},
+                    {"type": "image_url", "image_url": {"url": f"vitron://{ref['id']}"}},
+                ],
+            }
+        ],
+    }
     with c.stream("POST", "/v1/chat/completions", json=body) as r:
         lines = [line for line in r.iter_lines() if line.startswith("data:")]
     assert lines[-1] == "data: [DONE]"
@@ -52,9 +70,21 @@ def test_streams_end_with_an_error_after_an_unexpected_tool_error(server, caplog
     assert c.get("/health").status_code == 200  # the server goes on
 
 
-@pytest.mark.parametrize("case", [
-    "multipart without boundary", "NaN region", "infinite region", "non-string content", "non-dict part",
-    "url is a number", "deep nesting", "session a..b", "messages not a list", "user not a string"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "multipart without boundary",
+        "NaN region",
+        "infinite region",
+        "non-string content",
+        "non-dict part",
+        "url is a number",
+        "deep nesting",
+        "session a..b",
+        "messages not a list",
+        "user not a string",
+    ],
+)
 def test_malformed_input_is_a_4xx_with_a_reason(server, case):
     c = client(server)
     chat = {"model": "vitron-agent", "messages": [{"role": "user", "content": "hi"}]}
@@ -69,11 +99,27 @@ def test_malformed_input_is_a_4xx_with_a_reason(server, case):
     elif case == "non-dict part":
         r = c.post("/v1/chat/completions", json={**chat, "messages": [{"role": "user", "content": ["hi"]}]})
     elif case == "url is a number":
-        r = c.post("/v1/chat/completions", json={**chat, "messages": [{"role": "user", "content": [
-            {"type": "text", "text": "describe"}, {"type": "image_url", "image_url": {"url": 123}}]}]})
+        r = c.post(
+            "/v1/chat/completions",
+            json={
+                **chat,
+                "messages": [
+                    {
+                        "role": "user",
+                        "content": [
+                            {"type": "text", "text": "describe"},
+                            {"type": "image_url", "image_url": {"url": 123}},
+                        ],
+                    }
+                ],
+            },
+        )
     elif case == "deep nesting":
-        r = c.post("/v1/chat/completions", content=b'{"messages": ' + b"[" * 5000 + b"]" * 5000 + b"}",
-                   headers={"Content-Type": "application/json"})
+        r = c.post(
+            "/v1/chat/completions",
+            content=b'{"messages": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+            headers={"Content-Type": "application/json"},
+        )
     elif case == "session a..b":
         r = c.post("/v1/sessions/a..b/runs", json={"text": "hi"})
     elif case == "messages not a list":

@@ -30,14 +30,16 @@ async def _session_calls(tmp_path):
             await session.initialize()
             tools = {t.name: t for t in (await session.list_tools()).tools}
             img = _b64png(disc_image()[0])
-            ran = await session.call_tool("run", {"instruction": "segment the red disc, then make it green",
-                                                  "image_base64": img})
+            ran = await session.call_tool(
+                "run", {"instruction": "segment the red disc, then make it green", "image_base64": img}
+            )
             seg = await session.call_tool("segment", {"image": img, "color": "red"})
             desc = await session.call_tool("describe", {"image": img, "question": "what colour is it?"})
             bad = await session.call_tool("edit", {"image": img, "operation": "recolor"})
             clip = base64.b64encode((tmp_path / "clip.mp4").read_bytes()).decode()
-            video_run = await session.call_tool("run", {"instruction": "track the red ball, then describe it",
-                                                        "video_base64": clip})
+            video_run = await session.call_tool(
+                "run", {"instruction": "track the red ball, then describe it", "video_base64": clip}
+            )
             tracked = await session.call_tool("track", {"video": clip, "color": "red"})
             return tools, ran, seg, desc, bad, video_run, tracked
 
@@ -72,8 +74,9 @@ def test_a_call_whose_params_is_not_an_object_gets_an_answer(tmp_path):
     import subprocess
 
     exe = str(Path(sys.executable).parent / "vitron-agent")
-    p = subprocess.Popen([exe, "mcp", "--data", str(tmp_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(
+        [exe, "mcp", "--data", str(tmp_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
 
     def send(o):
         p.stdin.write((json.dumps(o) + "\n").encode())
@@ -84,8 +87,18 @@ def test_a_call_whose_params_is_not_an_object_gets_an_answer(tmp_path):
         return json.loads(p.stdout.readline()) if ready else None
 
     try:
-        send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}})
+        send(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {
+                    "protocolVersion": "2025-06-18",
+                    "capabilities": {},
+                    "clientInfo": {"name": "t", "version": "1"},
+                },
+            }
+        )
         assert recv(90)["id"] == 1
         send({"jsonrpc": "2.0", "method": "notifications/initialized"})
         for i, params in enumerate(([1, 2], "run", 7), start=10):

@@ -30,8 +30,11 @@ def test_client_ref_metadata_is_ignored_and_rebuilt_from_the_store(tmp_path):
     assert again.answer == first.answer
     image = agent.run("describe it", image=disc_image()[0], session="v").inputs["input"]["image"]
     with pytest.raises(RefError, match="no stored image"):
-        agent.run("describe it", image={"type": "image", "id": real["id"], "session": "v", "width": 5, "height": 5},
-                  session="v")  # a video's id sent as an image
+        agent.run(
+            "describe it",
+            image={"type": "image", "id": real["id"], "session": "v", "width": 5, "height": 5},
+            session="v",
+        )  # a video's id sent as an image
     with pytest.raises(RefError, match="another session"):
         agent.run("describe it", image={**image, "session": "other"}, session="v")
 

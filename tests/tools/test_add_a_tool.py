@@ -52,10 +52,15 @@ def test_a_tool_module_appears_everywhere_and_runs_in_a_plan(tmp_path, forget_mi
     refused = cli("check-config", "--config", str(bad), tmp_path=tmp_path)
     assert refused.returncode == 2 and "unknown setting(s) angle" in refused.stderr and "axis" in refused.stderr
 
-    config = Config.model_validate({"agent": {"tool_modules": [MIRROR]},
-                                    "tools": {"mirror": {"backend": "cv", "axis": "horizontal"}}})
-    plan = {"steps": [{"id": "s1", "tool": "mirror", "args": {"image": "$input.image"}},
-                      {"id": "s2", "tool": "describe", "args": {"image": "$s1.image"}}]}
+    config = Config.model_validate(
+        {"agent": {"tool_modules": [MIRROR]}, "tools": {"mirror": {"backend": "cv", "axis": "horizontal"}}}
+    )
+    plan = {
+        "steps": [
+            {"id": "s1", "tool": "mirror", "args": {"image": "$input.image"}},
+            {"id": "s2", "tool": "describe", "args": {"image": "$s1.image"}},
+        ]
+    }
     agent = Agent(planner=ScriptedPlanner([plan]), config=config, data_dir=tmp_path / "data")
     img = np.zeros((8, 12, 3), np.uint8)
     img[:, :3] = (255, 0, 0)
@@ -68,12 +73,23 @@ def test_a_tool_module_appears_everywhere_and_runs_in_a_plan(tmp_path, forget_mi
 def test_the_tool_and_the_sentence_that_calls_it_are_one_module(tmp_path, forget_mirror):
     """README's command, as written: the example module's own sentence plans its tool."""
     env = {**os.environ, "VITRON_TOOL_MODULES": "examples/mirror_tool.py"}
-    p = subprocess.run([EXE, "plan", "--input", "image", "--json", "mirror it, then describe it"], capture_output=True,
-                       text=True, timeout=120, env=env, cwd=ROOT)
+    p = subprocess.run(
+        [EXE, "plan", "--input", "image", "--json", "mirror it, then describe it"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=ROOT,
+    )
     assert p.returncode == 0, p.stderr
     assert [s["tool"] for s in json.loads(p.stdout)["steps"]] == ["mirror", "describe"]
     assert json.loads(p.stdout)["steps"][1]["args"]["image"] == "$s1.image"
-    without = subprocess.run([EXE, "plan", "--input", "image", "--json", "mirror it"], capture_output=True, text=True,
-                             timeout=120, cwd=tmp_path, env={k: v for k, v in os.environ.items()
-                                                             if k != "VITRON_TOOL_MODULES"})
+    without = subprocess.run(
+        [EXE, "plan", "--input", "image", "--json", "mirror it"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if k != "VITRON_TOOL_MODULES"},
+    )
     assert json.loads(without.stdout)["steps"] == []  # the sentence comes with the module, not before

@@ -41,8 +41,12 @@ def media(store):
     mask = np.zeros((48, 64), bool)
     mask[12:32, 20:40] = True
     frames = [np.roll(img, 2 * i, axis=1) for i in range(4)]
-    return {"image": store.put_image(img), "mask": store.put_mask(mask), "video": store.put_video(iter(frames), 4.0),
-            "size": (48, 64)}
+    return {
+        "image": store.put_image(img),
+        "mask": store.put_mask(mask),
+        "video": store.put_video(iter(frames), 4.0),
+        "size": (48, 64),
+    }
 
 
 def sample_args(tool: str, backend: str, m: dict) -> dict:
@@ -53,16 +57,25 @@ def sample_args(tool: str, backend: str, m: dict) -> dict:
     return {
         "segment": {"image": image, "point": point},
         "ground": {"image": image, "target": "the red disc"},
-        "edit": {"image": image, "mask": m["mask"], **({"operation": "inpaint", "prompt": "a ball", "steps": 1}
-                                                       if model else {"operation": "recolor", "color": "blue"})},
+        "edit": {
+            "image": image,
+            "mask": m["mask"],
+            **(
+                {"operation": "inpaint", "prompt": "a ball", "steps": 1}
+                if model
+                else {"operation": "recolor", "color": "blue"}
+            ),
+        },
         "describe": {"image": image},
         "detect": {"image": image},
         "read_text": {"image": image},
         "count": {"image": image, "color": "red"},
         "generate": {"prompt": "a red ball", "seed": 1},
         "track": {"video": video, "point": point},
-        "edit_video": {"video": video, **({"operation": "instruct", "prompt": "winter", "steps": 2}
-                                          if model else {"operation": "grayscale"})},
+        "edit_video": {
+            "video": video,
+            **({"operation": "instruct", "prompt": "winter", "steps": 2} if model else {"operation": "grayscale"}),
+        },
         "describe_video": {"video": video},
         "frame": {"video": video, "index": 1},
         "animate": {"image": image, "prompt": "zoom" if model else None, **({} if model else {"motion": "zoom_in"})},
@@ -73,8 +86,11 @@ def sample_args(tool: str, backend: str, m: dict) -> dict:
 def refs(out) -> dict:
     """The artifact refs of an output (ids are content hashes: equal refs, equal pixels)."""
     dumped = out.model_dump(mode="json")
-    return {k: v for k, v in dumped.items() if isinstance(v, dict) and v.get("type") in
-            ("image", "mask", "video", "track", "feature")}
+    return {
+        k: v
+        for k, v in dumped.items()
+        if isinstance(v, dict) and v.get("type") in ("image", "mask", "video", "track", "feature")
+    }
 
 
 @pytest.mark.parametrize("key", ALL, ids=[f"{t}-{b}" for t, b in ALL])
@@ -85,7 +101,9 @@ def test_backend_contract(key, make, media, store):
     cv = cv_of(tool_name)
     if cv is not None and backend != "cv":  # a model backend extends the cv backend's models
         assert issubclass(tool.Input, cv.cls.Input), f"{tool.Input.__name__} does not extend {cv.cls.Input.__name__}"
-        assert issubclass(tool.Output, cv.cls.Output), f"{tool.Output.__name__} does not extend {cv.cls.Output.__name__}"
+        assert issubclass(tool.Output, cv.cls.Output), (
+            f"{tool.Output.__name__} does not extend {cv.cls.Output.__name__}"
+        )
     ctx = ToolContext(store=store, step_id="contract")
     with pytest.raises(ToolArgumentError):
         invoke(tool, {}, ctx)  # missing arguments: the planner can fix it
@@ -127,8 +145,21 @@ def test_too_few_denoising_steps_is_an_argument_error_not_a_crash(make, media, s
     """steps x strength < 1 used to fail deep inside the scheduler (a RuntimeError: a bug)."""
     ctx = ToolContext(store=store, step_id="contract")
     with pytest.raises(ToolArgumentError, match="leaves no denoising step; use steps >= 2"):
-        invoke(make(("edit_video", "diffusers")), {"video": media["video"], "operation": "instruct", "prompt": "winter",
-                                                  "steps": 1}, ctx)
+        invoke(
+            make(("edit_video", "diffusers")),
+            {"video": media["video"], "operation": "instruct", "prompt": "winter", "steps": 1},
+            ctx,
+        )
     with pytest.raises(ToolArgumentError, match="leaves no denoising step"):
-        invoke(make(("edit", "diffusers")), {"image": media["image"], "mask": media["mask"], "operation": "inpaint",
-                                            "prompt": "a ball", "steps": 1, "strength": 0.5}, ctx)
+        invoke(
+            make(("edit", "diffusers")),
+            {
+                "image": media["image"],
+                "mask": media["mask"],
+                "operation": "inpaint",
+                "prompt": "a ball",
+                "steps": 1,
+                "strength": 0.5,
+            },
+            ctx,
+        )

@@ -19,14 +19,17 @@ def _seg(ctx, img, **kw):
     return ref, out, ctx.store.get_mask(out.mask)
 
 
-@pytest.mark.parametrize("kw", [
-    {"color": "red"},
-    {"target": "the red object"},
-    {"target": "the foreground"},
-    {"target": "the largest object"},
-    {"point": Point(x=80, y=60)},
-    {"box": Box(x1=40, y1=20, x2=120, y2=100)},
-])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"color": "red"},
+        {"target": "the red object"},
+        {"target": "the foreground"},
+        {"target": "the largest object"},
+        {"point": Point(x=80, y=60)},
+        {"box": Box(x1=40, y1=20, x2=120, y2=100)},
+    ],
+)
 def test_segment_red_disc(ctx, disc, kw):
     img, truth = disc
     ref, out, mask = _seg(ctx, img, **kw)
@@ -38,8 +41,8 @@ def test_segment_red_disc(ctx, disc, kw):
 def test_segment_by_position_and_colour_among_several(ctx):
     img = np.full((100, 200, 3), (240, 240, 240), np.uint8)
     yy, xx = np.mgrid[0:100, 0:200]
-    left = (xx - 40) ** 2 + (yy - 50) ** 2 <= 15 ** 2
-    right = (xx - 160) ** 2 + (yy - 50) ** 2 <= 25 ** 2
+    left = (xx - 40) ** 2 + (yy - 50) ** 2 <= 15**2
+    right = (xx - 160) ** 2 + (yy - 50) ** 2 <= 25**2
     middle = (abs(xx - 100) < 12) & (abs(yy - 50) < 12)
     img[left], img[right], img[middle] = (220, 30, 30), (220, 30, 30), (30, 160, 60)
     assert iou(_seg(ctx, img, target="the red ball on the left")[2], left) >= 0.9
@@ -154,7 +157,9 @@ def test_describe_region_and_questions(ctx, disc):
     assert f"{100 * truth.mean():.0f}" in text or f"{100 * truth.mean():.1f}" in text
     whole = tool(ctx, image=ref).text
     assert whole.index("blue") < whole.index("red")  # background dominates the whole image
-    assert tool(ctx, image=ref, mask=seg.mask, question="What colour is it?").text.startswith("The region is mostly red")
+    assert tool(ctx, image=ref, mask=seg.mask, question="What colour is it?").text.startswith(
+        "The region is mostly red"
+    )
     assert "cannot answer" in tool(ctx, image=ref, question="Is this a dog?").text
 
 
@@ -162,8 +167,8 @@ def test_count_colour_blobs(ctx):
     img = np.full((100, 300, 3), 255, np.uint8)
     yy, xx = np.mgrid[0:100, 0:300]
     for cx in (40, 120, 200):
-        img[(xx - cx) ** 2 + (yy - 50) ** 2 <= 20 ** 2] = (220, 30, 30)
-    img[(xx - 270) ** 2 + (yy - 50) ** 2 <= 20 ** 2] = (30, 60, 200)
+        img[(xx - cx) ** 2 + (yy - 50) ** 2 <= 20**2] = (220, 30, 30)
+    img[(xx - 270) ** 2 + (yy - 50) ** 2 <= 20**2] = (30, 60, 200)
     ref = ctx.store.put_image(img)
     out = CvCountTool()(ctx, image=ref, color="red")
     assert out.count == 3 and "3 red blobs" in out.text

@@ -61,35 +61,85 @@ def _tiny_tfjs(folder: Path, rng) -> dict[str, np.ndarray]:
         return {"list": {"i": [str(i) for i in v]}}
 
     def const(name: str) -> dict:
-        return {"name": name, "op": "Const", "attr": {"dtype": {"type": "DT_INT32" if name in ("pads", "size", "axis")
-                                                                 else "DT_FLOAT"}}}
+        return {
+            "name": name,
+            "op": "Const",
+            "attr": {"dtype": {"type": "DT_INT32" if name in ("pads", "size", "axis") else "DT_FLOAT"}},
+        }
 
     nodes = [
-        {"name": "x", "op": "Placeholder", "attr": {"shape": {"shape": {"dim": [{"size": "1"}, {"size": "9"},
-                                                                                {"size": "11"}, {"size": "3"}]}}}},
-        const("w1"), const("b1"), const("dw"), const("pads"), const("size"), const("axis"),
-        {"name": "c1", "op": "_FusedConv2D", "input": ["x", "w1", "b1"],
-         "attr": {"padding": s("SAME"), "strides": ints(1, 2, 2, 1), "data_format": s("NHWC"),
-                  "fused_ops": {"list": {"s": [s("BiasAdd")["s"], s("Relu6")["s"]]}}}},
-        {"name": "d1", "op": "DepthwiseConv2dNative", "input": ["c1", "dw"],
-         "attr": {"padding": s("SAME"), "strides": ints(1, 1, 1, 1), "data_format": s("NHWC")}},
+        {
+            "name": "x",
+            "op": "Placeholder",
+            "attr": {"shape": {"shape": {"dim": [{"size": "1"}, {"size": "9"}, {"size": "11"}, {"size": "3"}]}}},
+        },
+        const("w1"),
+        const("b1"),
+        const("dw"),
+        const("pads"),
+        const("size"),
+        const("axis"),
+        {
+            "name": "c1",
+            "op": "_FusedConv2D",
+            "input": ["x", "w1", "b1"],
+            "attr": {
+                "padding": s("SAME"),
+                "strides": ints(1, 2, 2, 1),
+                "data_format": s("NHWC"),
+                "fused_ops": {"list": {"s": [s("BiasAdd")["s"], s("Relu6")["s"]]}},
+            },
+        },
+        {
+            "name": "d1",
+            "op": "DepthwiseConv2dNative",
+            "input": ["c1", "dw"],
+            "attr": {"padding": s("SAME"), "strides": ints(1, 1, 1, 1), "data_format": s("NHWC")},
+        },
         {"name": "p1", "op": "Pad", "input": ["d1", "pads"]},
-        {"name": "m1", "op": "MaxPool", "input": ["p1"], "attr": {"ksize": ints(1, 2, 2, 1), "strides": ints(1, 2, 2, 1),
-                                                                  "padding": s("VALID"), "data_format": s("NHWC")}},
+        {
+            "name": "m1",
+            "op": "MaxPool",
+            "input": ["p1"],
+            "attr": {
+                "ksize": ints(1, 2, 2, 1),
+                "strides": ints(1, 2, 2, 1),
+                "padding": s("VALID"),
+                "data_format": s("NHWC"),
+            },
+        },
         {"name": "r1", "op": "ResizeBilinear", "input": ["m1", "size"], "attr": {"half_pixel_centers": {"b": True}}},
         {"name": "k1", "op": "ConcatV2", "input": ["r1", "r1", "axis"]},
         {"name": "Identity", "op": "Sigmoid", "input": ["k1"]},
     ]
-    weights = [("w1", w1, True), ("b1", b1, True), ("dw", dw, True), ("pads", pads, False), ("size", size, False),
-               ("axis", axis, False)]
-    manifest = [{"name": n, "shape": list(v.shape), "dtype": "float32" if q else "int32",
-                 **({"quantization": {"dtype": "float16", "original_dtype": "float32"}} if q else {})}
-                for n, v, q in weights]
+    weights = [
+        ("w1", w1, True),
+        ("b1", b1, True),
+        ("dw", dw, True),
+        ("pads", pads, False),
+        ("size", size, False),
+        ("axis", axis, False),
+    ]
+    manifest = [
+        {
+            "name": n,
+            "shape": list(v.shape),
+            "dtype": "float32" if q else "int32",
+            **({"quantization": {"dtype": "float16", "original_dtype": "float32"}} if q else {}),
+        }
+        for n, v, q in weights
+    ]
     (folder / "tiny.bin").write_bytes(b"".join(v.tobytes() for _, v, _ in weights))
-    (folder / "tiny.json").write_text(json.dumps({
-        "format": "graph-model", "modelTopology": {"node": nodes},
-        "weightsManifest": [{"paths": ["tiny.bin"], "weights": manifest}],
-        "signature": {"outputs": {"Identity:0": {"name": "Identity:0"}}}}))
+    (folder / "tiny.json").write_text(
+        json.dumps(
+            {
+                "format": "graph-model",
+                "modelTopology": {"node": nodes},
+                "weightsManifest": [{"paths": ["tiny.bin"], "weights": manifest}],
+                "signature": {"outputs": {"Identity:0": {"name": "Identity:0"}}},
+            }
+        )
+    )
     return {"w1": w1.astype(np.float32), "b1": b1.astype(np.float32), "dw": dw.astype(np.float32)}
 
 
@@ -144,13 +194,23 @@ def test_an_ambiguous_object_keeps_both_labels():
     assert {"cat", "person"} <= labels  # NanoDet rates chelsea ~0.55 either way: both are said
 
 
-@pytest.mark.parametrize("phrase, labels, plural", [
-    ("the people", ("person",), True), ("her", ("person",), False), ("the astronaut", ("person",), False),
-    ("the red motorbike on the left", ("motorcycle",), False), ("a bike", ("bicycle", "motorcycle"), False),
-    ("all the mugs", ("cup",), True), ("the kitty", ("cat",), False), ("the person on the bench", ("person",), False),
-    ("the two dogs", ("dog",), True), ("the traffic lights", ("traffic light",), True),
-    ("the largest sofa", ("couch",), False), ("the man's tie", ("tie",), False),
-])
+@pytest.mark.parametrize(
+    "phrase, labels, plural",
+    [
+        ("the people", ("person",), True),
+        ("her", ("person",), False),
+        ("the astronaut", ("person",), False),
+        ("the red motorbike on the left", ("motorcycle",), False),
+        ("a bike", ("bicycle", "motorcycle"), False),
+        ("all the mugs", ("cup",), True),
+        ("the kitty", ("cat",), False),
+        ("the person on the bench", ("person",), False),
+        ("the two dogs", ("dog",), True),
+        ("the traffic lights", ("traffic light",), True),
+        ("the largest sofa", ("couch",), False),
+        ("the man's tie", ("tie",), False),
+    ],
+)
 def test_names_people_use_map_to_coco_classes(phrase, labels, plural):
     got = named(phrase)
     assert got is not None and got.labels == labels and got.plural == plural
@@ -230,10 +290,17 @@ def test_faces_and_the_sky_match_hand_traced_masks():
     assert res["faces_two_astronauts"] == 2
 
 
-@pytest.mark.parametrize("phrase, part, every", [
-    ("her face", "face", False), ("the faces", "face", True), ("his eyes", "eyes", False),
-    ("everyone's faces", "face", True), ("the face of the man", "face", False), ("her mouth", "mouth", False),
-])
+@pytest.mark.parametrize(
+    "phrase, part, every",
+    [
+        ("her face", "face", False),
+        ("the faces", "face", True),
+        ("his eyes", "eyes", False),
+        ("everyone's faces", "face", True),
+        ("the face of the man", "face", False),
+        ("her mouth", "mouth", False),
+    ],
+)
 def test_face_words(phrase, part, every):
     from vitron_agent.tools.recognise import face_part
 
@@ -263,7 +330,7 @@ def test_pixelate_every_face_and_count_them(agent):
     assert res.plan.steps[1].args["operation"] == "pixelate"
     out = agent.load(res.steps[1].outputs["image"]["value"])
     for x0 in (0, 512):  # both faces: blocks, so few distinct values in a row through the face
-        row = out[125, x0 + 190:x0 + 260] if x0 == 0 else out[125, 1024 - 260:1024 - 190]
+        row = out[125, x0 + 190 : x0 + 260] if x0 == 0 else out[125, 1024 - 260 : 1024 - 190]
         assert len({tuple(p) for p in row}) < 12
     assert agent.run("how many faces are there?", image=pair).answer.startswith("I count 2 faces")
 
@@ -291,7 +358,7 @@ def test_tracking_a_named_object_through_a_pan_stays_on_it():
 
 def test_blur_the_faces_in_a_video_follows_every_face(agent):
     ast = data.astronaut()
-    clip = np.stack([ast[i * 8:i * 8 + 400, i * 10:i * 10 + 400] for i in range(6)])
+    clip = np.stack([ast[i * 8 : i * 8 + 400, i * 10 : i * 10 + 400] for i in range(6)])
     res = agent.run("blur the faces in the video", video=clip)
     assert [s.tool for s in res.plan.steps] == ["track", "edit_video"]
     track = agent.load(res.steps[0].outputs["track"]["value"])

@@ -47,13 +47,14 @@ def ui_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: the browser tests need Debian's chromium "
-                    "(`make test` installs it with apt-get; or set VITRON_CHROMIUM)")
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: the browser tests need Debian's chromium "
+            "(`make test` installs it with apt-get; or set VITRON_CHROMIUM)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--no-sandbox", "--disable-dev-shm-usage"])
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-dev-shm-usage"])
         yield b
         b.close()
 
@@ -77,4 +78,5 @@ def shot():
         path = SHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
+
     return take

@@ -9,8 +9,13 @@ import pytest
 
 
 def _join(url: str, path: str) -> httpx.Response:
-    body = {"data": [{"path": path, "meta": {"_type": "gradio.FileData"}, "orig_name": "x.png"}, {}],
-            "event_data": None, "fn_index": 0, "trigger_id": 1, "session_hash": "hostile01"}
+    body = {
+        "data": [{"path": path, "meta": {"_type": "gradio.FileData"}, "orig_name": "x.png"}, {}],
+        "event_data": None,
+        "fn_index": 0,
+        "trigger_id": 1,
+        "session_hash": "hostile01",
+    }
     return httpx.post(url + "gradio_api/queue/join", json=body, timeout=30)
 
 
@@ -35,7 +40,9 @@ def test_an_uploaded_file_is_accepted(ui_server, tmp_path):
     png = tmp_path / "disc.png"
     save_png(disc_image()[0], png)
     with open(png, "rb") as f:
-        up = httpx.post(ui_server["url"] + "gradio_api/upload", files={"files": ("disc.png", f, "image/png")}, timeout=30)
+        up = httpx.post(
+            ui_server["url"] + "gradio_api/upload", files={"files": ("disc.png", f, "image/png")}, timeout=30
+        )
     assert up.status_code == 200, up.text
     uploaded = up.json()[0]
     assert _join(ui_server["url"], uploaded).status_code == 200

@@ -6,8 +6,12 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = {"vitron_agent": ROOT / "vitron_agent", "vitron_agent.tools": ROOT / "tools",
-            "vitron_agent.graphs": ROOT / "graphs", "vitron_agent.prompts": ROOT / "prompts"}
+PACKAGES = {
+    "vitron_agent": ROOT / "vitron_agent",
+    "vitron_agent.tools": ROOT / "tools",
+    "vitron_agent.graphs": ROOT / "graphs",
+    "vitron_agent.prompts": ROOT / "prompts",
+}
 
 
 def modules() -> dict[str, Path]:
@@ -37,8 +41,12 @@ def import_graph() -> dict[str, set[str]]:
                 targets = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 # "from pkg import name": the submodule pkg.name when there is one, else pkg
-                targets = [f"{node.module}.{a.name}" if owner(f"{node.module}.{a.name}") == f"{node.module}.{a.name}"
-                           else node.module for a in node.names]
+                targets = [
+                    f"{node.module}.{a.name}"
+                    if owner(f"{node.module}.{a.name}") == f"{node.module}.{a.name}"
+                    else node.module
+                    for a in node.names
+                ]
             for target in targets:
                 t = owner(target)
                 if t and t != mod:

@@ -23,7 +23,9 @@ def _png_header_only(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 16)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 16)) + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
@@ -176,11 +178,16 @@ def test_a_16_bit_bomb_decodes_within_a_bounded_peak(tmp_path):
     path = tmp_path / "bomb16.png"
     Image.fromarray(np.zeros((8000, 8000), np.uint16)).save(path)
     assert path.stat().st_size < 300_000
-    code = ("import resource; from vitron_agent.media import load_image; base = resource.getrusage("
-            f"resource.RUSAGE_SELF).ru_maxrss; a = load_image({str(path)!r}); assert a.shape == (8000, 8000, 3); "
-            "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) // 1024)")
-    grown_mb = int(subprocess.run([sys.executable, "-c", code], check=True, timeout=120, capture_output=True,
-                                  text=True).stdout.strip())
+    code = (
+        "import resource; from vitron_agent.media import load_image; base = resource.getrusage("
+        f"resource.RUSAGE_SELF).ru_maxrss; a = load_image({str(path)!r}); assert a.shape == (8000, 8000, 3); "
+        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) // 1024)"
+    )
+    grown_mb = int(
+        subprocess.run(
+            [sys.executable, "-c", code], check=True, timeout=120, capture_output=True, text=True
+        ).stdout.strip()
+    )
     assert grown_mb < 700, f"decoding grew the process by {grown_mb} MB (it was 1,700 MB before)"
     with pytest.raises(MediaError, match=r"16-bit grayscale image needs about \d+ MB, over the 256 MB budget"):
         load_image(path, max_bytes=256 * 2**20)

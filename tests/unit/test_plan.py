@@ -33,9 +33,15 @@ def problems(toolbox, *steps, inputs=INPUTS):
 
 
 def test_valid_chain(toolbox):
-    p = plan({"id": "s1", "tool": "segment", "args": {"image": "$input.image", "color": "red"}},
-             {"id": "s2", "tool": "edit", "args": {"image": "$input.image", "mask": "$s1.mask", "operation": "recolor", "color": "blue"}},
-             {"id": "s3", "tool": "describe", "args": {"image": "$s2.image", "mask": "$s1.mask"}})
+    p = plan(
+        {"id": "s1", "tool": "segment", "args": {"image": "$input.image", "color": "red"}},
+        {
+            "id": "s2",
+            "tool": "edit",
+            "args": {"image": "$input.image", "mask": "$s1.mask", "operation": "recolor", "color": "blue"},
+        },
+        {"id": "s3", "tool": "describe", "args": {"image": "$s2.image", "mask": "$s1.mask"}},
+    )
     assert validate_plan(p, toolbox, INPUTS) == []
     assert dependencies(p) == {"s1": set(), "s2": {"s1"}, "s3": {"s1", "s2"}}
 
@@ -47,23 +53,34 @@ def test_unknown_tool_lists_valid_names_and_suggests(toolbox):
 
 
 def test_bad_arguments(toolbox):
-    out = problems(toolbox, {"id": "s1", "tool": "edit", "args": {"image": "$input.image", "operation": "explode", "colour": "red"}})
+    out = problems(
+        toolbox,
+        {"id": "s1", "tool": "edit", "args": {"image": "$input.image", "operation": "explode", "colour": "red"}},
+    )
     assert any("no argument 'colour'" in p and "did you mean 'color'" in p for p in out)
     assert any("argument 'operation' = 'explode' is invalid" in p for p in out)
     out = problems(toolbox, {"id": "s1", "tool": "edit", "args": {"operation": "remove"}})
     assert any("missing required argument 'image'" in p for p in out)
-    out = problems(toolbox, {"id": "s1", "tool": "edit", "args": {"image": "$input.image", "operation": "brighten", "amount": 7}})
+    out = problems(
+        toolbox, {"id": "s1", "tool": "edit", "args": {"image": "$input.image", "operation": "brighten", "amount": 7}}
+    )
     assert any("'amount' = 7 is invalid" in p and "less than or equal to 1" in p for p in out)
 
 
 def test_dangling_and_wrong_typed_references(toolbox):
     out = problems(toolbox, {"id": "s1", "tool": "describe", "args": {"image": "$s9.image"}})
     assert out == ["step s1 (describe): refers to $s9.image but there is no step 's9'"]
-    out = problems(toolbox, {"id": "s1", "tool": "segment", "args": {"image": "$input.image"}},
-                   {"id": "s2", "tool": "describe", "args": {"image": "$s1.mask"}})
+    out = problems(
+        toolbox,
+        {"id": "s1", "tool": "segment", "args": {"image": "$input.image"}},
+        {"id": "s2", "tool": "describe", "args": {"image": "$s1.mask"}},
+    )
     assert out == ["step s2 (describe): argument 'image' expects image but $s1.mask is a mask"]
-    out = problems(toolbox, {"id": "s1", "tool": "segment", "args": {"image": "$input.image"}},
-                   {"id": "s2", "tool": "describe", "args": {"image": "$s1.picture"}})
+    out = problems(
+        toolbox,
+        {"id": "s1", "tool": "segment", "args": {"image": "$input.image"}},
+        {"id": "s2", "tool": "describe", "args": {"image": "$s1.picture"}},
+    )
     assert "has no output 'picture'" in out[0] and "mask, box, area, method" in out[0]
 
 
@@ -77,13 +94,19 @@ def test_missing_inputs_and_malformed_references(toolbox):
 
 
 def test_cycles_self_references_duplicates_and_after(toolbox):
-    out = problems(toolbox, {"id": "a", "tool": "edit", "args": {"image": "$b.image", "operation": "brighten"}},
-                   {"id": "b", "tool": "edit", "args": {"image": "$a.image", "operation": "darken"}})
+    out = problems(
+        toolbox,
+        {"id": "a", "tool": "edit", "args": {"image": "$b.image", "operation": "brighten"}},
+        {"id": "b", "tool": "edit", "args": {"image": "$a.image", "operation": "darken"}},
+    )
     assert any("cycle" in p for p in out)
     out = problems(toolbox, {"id": "s1", "tool": "edit", "args": {"image": "$s1.image", "operation": "darken"}})
     assert any("refers to its own output" in p for p in out)
-    out = problems(toolbox, {"id": "s1", "tool": "describe", "args": {"image": "$input.image"}},
-                   {"id": "s1", "tool": "describe", "args": {"image": "$input.image"}})
+    out = problems(
+        toolbox,
+        {"id": "s1", "tool": "describe", "args": {"image": "$input.image"}},
+        {"id": "s1", "tool": "describe", "args": {"image": "$input.image"}},
+    )
     assert any("used twice" in p for p in out)
     out = problems(toolbox, {"id": "s1", "tool": "describe", "args": {"image": "$input.image"}, "after": ["zz"]})
     assert any("'after' names unknown step 'zz'" in p for p in out)
@@ -92,9 +115,11 @@ def test_cycles_self_references_duplicates_and_after(toolbox):
 
 
 def test_every_problem_is_reported_at_once(toolbox):
-    p = plan({"id": "s1", "tool": "nope", "args": {}},
-             {"id": "s2", "tool": "describe", "args": {"image": "$s7.image", "bogus": 1}},
-             {"id": "s3", "tool": "edit", "args": {"image": "$input.image"}})
+    p = plan(
+        {"id": "s1", "tool": "nope", "args": {}},
+        {"id": "s2", "tool": "describe", "args": {"image": "$s7.image", "bogus": 1}},
+        {"id": "s3", "tool": "edit", "args": {"image": "$input.image"}},
+    )
     with pytest.raises(PlanValidationError) as err:
         check_plan(p, toolbox, INPUTS)
     assert len(err.value.problems) == 4
@@ -109,14 +134,25 @@ def test_resolve_args_substitutes_references_in_lists():
 
 
 step_ids = st.sampled_from(["s1", "s2", "s3", "s4", "x", "input"])
-ref_text = st.one_of(st.builds(lambda a, b: f"${a}.{b}", step_ids, st.sampled_from(["image", "mask", "box", "text", "zz"])),
-                     st.text(max_size=12), st.integers(), st.none())
-steps_strategy = st.lists(st.fixed_dictionaries({
-    "id": step_ids,
-    "tool": st.sampled_from(["segment", "edit", "describe", "count", "nope"]),
-    "args": st.dictionaries(st.sampled_from(["image", "mask", "color", "operation", "question", "bogus"]), ref_text, max_size=4),
-    "after": st.lists(step_ids, max_size=2),
-}), max_size=6)
+ref_text = st.one_of(
+    st.builds(lambda a, b: f"${a}.{b}", step_ids, st.sampled_from(["image", "mask", "box", "text", "zz"])),
+    st.text(max_size=12),
+    st.integers(),
+    st.none(),
+)
+steps_strategy = st.lists(
+    st.fixed_dictionaries(
+        {
+            "id": step_ids,
+            "tool": st.sampled_from(["segment", "edit", "describe", "count", "nope"]),
+            "args": st.dictionaries(
+                st.sampled_from(["image", "mask", "color", "operation", "question", "bogus"]), ref_text, max_size=4
+            ),
+            "after": st.lists(step_ids, max_size=2),
+        }
+    ),
+    max_size=6,
+)
 
 
 @settings(max_examples=150, deadline=None)

@@ -6,8 +6,9 @@ from vitron_agent.tools import default_tools
 
 
 def test_planner_prompt_lists_tools_inputs_and_feedback():
-    text = render_planner_prompt(Toolbox(default_tools()), {"input": {"image": "image"}},
-                                 feedback=["step s1: unknown tool 'segmnet'"])
+    text = render_planner_prompt(
+        Toolbox(default_tools()), {"input": {"image": "image"}}, feedback=["step s1: unknown tool 'segmnet'"]
+    )
     assert "- segment:" in text and "- count:" in text
     assert "$input.image (image)" in text and '"$s1.mask"' in text
     assert "unknown tool 'segmnet'" in text and "$tools" not in text

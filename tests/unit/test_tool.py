@@ -12,8 +12,19 @@ from vitron_agent.tools import default_tools
 def test_schemas_come_from_the_pydantic_models():
     box = Toolbox(default_tools())
     schemas = {s["name"]: s for s in box.schemas()}
-    assert list(schemas) == ["segment", "edit", "describe", "count", "track", "edit_video", "describe_video", "frame",
-                             "animate", "detect", "read_text"]
+    assert list(schemas) == [
+        "segment",
+        "edit",
+        "describe",
+        "count",
+        "track",
+        "edit_video",
+        "describe_video",
+        "frame",
+        "animate",
+        "detect",
+        "read_text",
+    ]
     assert schemas["track"]["outputs"]["track"] == "track" and schemas["edit_video"]["outputs"] == {"video": "video"}
     seg = schemas["segment"]
     assert seg["input_schema"]["required"] == ["image"]
@@ -78,7 +89,9 @@ def test_langchain_tools_invoke_directly(store, disc):
     assert all(isinstance(t, StructuredTool) for t in lc.values())
     out = lc["segment"].invoke({"image": ref.model_dump(), "color": "red"})
     assert out["mask"]["type"] == "mask" and 0.1 < out["area"] < 0.2
-    edited = lc["edit"].invoke({"image": ref.model_dump(), "mask": out["mask"], "operation": "recolor", "color": "green"})
+    edited = lc["edit"].invoke(
+        {"image": ref.model_dump(), "mask": out["mask"], "operation": "recolor", "color": "green"}
+    )
     assert edited["image"]["id"] != ref.id
     text = lc["describe"].invoke({"image": edited["image"], "mask": out["mask"]})["text"]
     assert "green" in text

@@ -19,10 +19,19 @@ def _track(store, frames, **args):
     return video, out, store.get_track(out.track)
 
 
-@pytest.mark.parametrize("clip_args", [
-    {}, {"fade": True}, {"cut_at": 12}, {"velocity": (5.0, -3.0)}, {"fade": True, "cut_at": 9, "frames": 30},
-    {"color": (40, 160, 60), "radius": 9}, {"color": (230, 200, 40), "velocity": (-4.0, 2.0), "start": (100.0, 40.0)},
-], ids=["plain", "fade", "cut", "bounce", "fade+cut", "green-small", "yellow-left"])
+@pytest.mark.parametrize(
+    "clip_args",
+    [
+        {},
+        {"fade": True},
+        {"cut_at": 12},
+        {"velocity": (5.0, -3.0)},
+        {"fade": True, "cut_at": 9, "frames": 30},
+        {"color": (40, 160, 60), "radius": 9},
+        {"color": (230, 200, 40), "velocity": (-4.0, 2.0), "start": (100.0, 40.0)},
+    ],
+    ids=["plain", "fade", "cut", "bounce", "fade+cut", "green-small", "yellow-left"],
+)
 def test_tracking_iou_on_every_frame(store, clip_args):
     frames, truth = moving_disc(**clip_args)
     ys, xs = np.nonzero(truth[0])
@@ -46,8 +55,8 @@ def test_textured_target_on_a_photo_and_a_growing_target(store):
     for t in range(30):
         f, m = bg.copy(), np.zeros(bg.shape[:2], bool)
         x, y = 20 + 5 * t, 30 + int(2.5 * t)
-        f[y:y + 40, x:x + 50][shape] = cat[shape]
-        m[y:y + 40, x:x + 50] = shape
+        f[y : y + 40, x : x + 50][shape] = cat[shape]
+        m[y : y + 40, x : x + 50] = shape
         frames.append(f)
         truth.append(m)
     _, _, track = _track(store, frames, mask=store.put_mask(truth[0]).model_dump())
@@ -71,8 +80,9 @@ def test_text_target_and_box_on_a_middle_frame(store):
     _, out, track = _track(store, frames, target="the red ball")
     assert "red" in out.method and min(iou(a, b) for a, b in zip(track, truth, strict=True)) >= 0.8
     x1, y1, x2, y2 = bbox(truth[15])
-    _, out, track = _track(store, frames, box={"type": "box", "x1": x1 - 3, "y1": y1 - 3, "x2": x2 + 3, "y2": y2 + 3},
-                           frame=15)
+    _, out, track = _track(
+        store, frames, box={"type": "box", "x1": x1 - 3, "y1": y1 - 3, "x2": x2 + 3, "y2": y2 + 3}, frame=15
+    )
     assert min(iou(a, b) for a, b in zip(track, truth, strict=True)) >= 0.8  # backward and forward
     assert "frame 15" in out.method
 
@@ -108,8 +118,9 @@ def test_recolor_changes_only_the_tracked_region(store):
     frames, truth = moving_disc()
     video, out, track = _track(store, frames, target="the red ball")
     ctx = ToolContext(store=store)
-    edited = CvEditVideoTool()(ctx, video=video.model_dump(), track=out.track.model_dump(), operation="recolor",
-                               color="blue").video
+    edited = CvEditVideoTool()(
+        ctx, video=video.model_dump(), track=out.track.model_dump(), operation="recolor", color="blue"
+    ).video
     assert (edited.frames, edited.fps, edited.width, edited.height) == (24, 12.0, 128, 96)
     store.cache._items.clear()  # read back from the mp4
     result = list(store.get_video(edited).frames())
@@ -124,8 +135,15 @@ def test_background_edit_and_time_range(store):
     frames, truth = moving_disc()
     video, out, track = _track(store, frames, target="red")
     ctx = ToolContext(store=store)
-    edited = CvEditVideoTool()(ctx, video=video.model_dump(), track=out.track.model_dump(),
-                               operation="replace_background", color="white", smooth=0, start=1.0).video
+    edited = CvEditVideoTool()(
+        ctx,
+        video=video.model_dump(),
+        track=out.track.model_dump(),
+        operation="replace_background",
+        color="white",
+        smooth=0,
+        start=1.0,
+    ).video
     result = list(store.get_video(edited).frames())
     assert all(np.array_equal(a, b) for a, b in zip(result[:12], frames[:12], strict=True))  # before 1 s: untouched
     for t in range(12, 24):

@@ -22,8 +22,18 @@ def _sam_track(tiny_dir, pool, **kw):
     from vitron_agent.tools.segment_sam import sam_arch
     from vitron_agent.tools.track_sam import SamTrackTool
 
-    return SamTrackTool(checkpoint=str(tiny_dir / "sam_tiny.pth"), model_type="custom", arch=dict(TINY_SAM_ARCH),
-                        device="cpu", pool=pool, **kw) if sam_arch else None
+    return (
+        SamTrackTool(
+            checkpoint=str(tiny_dir / "sam_tiny.pth"),
+            model_type="custom",
+            arch=dict(TINY_SAM_ARCH),
+            device="cpu",
+            pool=pool,
+            **kw,
+        )
+        if sam_arch
+        else None
+    )
 
 
 def test_sam_track_encodes_each_frame_once(tiny_dir, pool, ctx, small_clip, monkeypatch):
@@ -31,7 +41,9 @@ def test_sam_track_encodes_each_frame_once(tiny_dir, pool, ctx, small_clip, monk
 
     encoded = []
     original = SamPredictor.set_image
-    monkeypatch.setattr(SamPredictor, "set_image", lambda self, image, *a, **k: (encoded.append(1), original(self, image, *a, **k))[1])
+    monkeypatch.setattr(
+        SamPredictor, "set_image", lambda self, image, *a, **k: (encoded.append(1), original(self, image, *a, **k))[1]
+    )
     frames, truth = small_clip
     video = put_clip(ctx.store, frames)
     tool = _sam_track(tiny_dir, pool)
@@ -64,11 +76,15 @@ def test_sam_track_from_a_seg_embedding(tiny_dir, pool, ctx, small_clip):
     frames, _ = small_clip
     video = put_clip(ctx.store, frames)
     tool = _sam_track(tiny_dir, pool)
-    emb = ctx.store.put_feature(np.random.default_rng(0).normal(size=(1, 32)).astype(np.float32), kind="seg_token_embedding")
+    emb = ctx.store.put_feature(
+        np.random.default_rng(0).normal(size=(1, 32)).astype(np.float32), kind="seg_token_embedding"
+    )
     out = tool(ctx, video=video.model_dump(), prompt_embedding=emb.model_dump(), frame=2)
     assert out.method.startswith("SAM from the prompt embedding on frame 2") and out.track.frames == 6
     bad = ctx.store.put_feature(np.zeros((1, 16), np.float32), kind="seg_token_embedding")
-    with pytest.raises(ToolArgumentError, match="prompt_embedding has shape \\(1, 16\\) but SAM's prompt space is 32 wide"):
+    with pytest.raises(
+        ToolArgumentError, match="prompt_embedding has shape \\(1, 16\\) but SAM's prompt space is 32 wide"
+    ):
         tool(ctx, video=video.model_dump(), prompt_embedding=bad.model_dump())
 
 
@@ -90,9 +106,12 @@ def test_text_to_video_then_describe(agent):
 def test_text_to_video_from_prompt_embeds(tiny_dir, pool, ctx):
     from vitron_agent.tools.video_diffusers import DiffusersVideoGenerateTool
 
-    tool = DiffusersVideoGenerateTool(checkpoint=str(tiny_dir / "t2v"), steps=2, frames=3, fps=6, width=64, height=64,
-                                      device="cpu", pool=pool)
-    emb = ctx.store.put_feature(np.random.default_rng(0).normal(size=(8, 32)).astype(np.float32), kind="gen_token_embedding")
+    tool = DiffusersVideoGenerateTool(
+        checkpoint=str(tiny_dir / "t2v"), steps=2, frames=3, fps=6, width=64, height=64, device="cpu", pool=pool
+    )
+    emb = ctx.store.put_feature(
+        np.random.default_rng(0).normal(size=(8, 32)).astype(np.float32), kind="gen_token_embedding"
+    )
     a = tool(ctx, prompt_embeds=emb.model_dump(), seed=1).video
     assert (a.frames, a.fps) == (3, 6.0)
     assert tool(ctx, prompt_embeds=emb.model_dump(), seed=1).video.id == a.id  # same seed, same video
@@ -117,10 +136,18 @@ def test_inpaint_along_a_track_changes_only_the_track(tiny_dir, pool, ctx, small
     frames, truth = small_clip
     video = put_clip(ctx.store, frames)
     track = ctx.store.put_track(truth, video=video)
-    tool = DiffusersEditVideoTool(checkpoint=str(tiny_dir / "sd-inpaint"), video_checkpoint=str(tiny_dir / "t2v"),
-                                  steps=2, max_side=64, chunk=4, device="cpu", pool=pool)
-    out = tool(ctx, video=video.model_dump(), track=track.model_dump(), operation="inpaint", prompt="a green apple",
-               smooth=0).video
+    tool = DiffusersEditVideoTool(
+        checkpoint=str(tiny_dir / "sd-inpaint"),
+        video_checkpoint=str(tiny_dir / "t2v"),
+        steps=2,
+        max_side=64,
+        chunk=4,
+        device="cpu",
+        pool=pool,
+    )
+    out = tool(
+        ctx, video=video.model_dump(), track=track.model_dump(), operation="inpaint", prompt="a green apple", smooth=0
+    ).video
     assert (out.frames, out.fps, out.width, out.height) == (6, 12.0, 96, 64)
     edited = agent_frames(ctx, out)
     for t in range(6):
@@ -164,10 +191,14 @@ def test_vitron_tags_drive_the_video_tools(agent, small_clip):
         name = "scripted-vitron"
 
         def plan(self, request, toolbox):
-            return parse_vitron_output("Tracking it. <module>E</module><instruction>track: the ball</instruction>"
-                                       "<region>[10, 15, 40, 45]</region><module>F</module>"
-                                       "<instruction>background: a sandy beach</instruction>", toolbox,
-                                       image=None, video="$input.video")
+            return parse_vitron_output(
+                "Tracking it. <module>E</module><instruction>track: the ball</instruction>"
+                "<region>[10, 15, 40, 45]</region><module>F</module>"
+                "<instruction>background: a sandy beach</instruction>",
+                toolbox,
+                image=None,
+                video="$input.video",
+            )
 
     scripted = Agent(toolbox=agent.toolbox, planner=Scripted(), data_dir=agent.data_dir)
     result = scripted.run("track the ball and put it on a beach", video=np.stack(small_clip[0]))

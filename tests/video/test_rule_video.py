@@ -22,28 +22,69 @@ def steps(plan):
     return [(s.tool, {k: v for k, v in s.args.items() if k not in ("target",)}) for s in plan.steps]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("track the red ball, make it blue, then describe it",
-     [("track", {"video": "$input.video", "color": "red"}),
-      ("edit_video", {"video": "$input.video", "track": "$s1.track", "operation": "recolor", "color": "blue"}),
-      ("describe_video", {"video": "$s2.video", "track": "$s1.track"})]),
-    ("follow the person throughout the clip and blur the background",
-     [("track", {"video": "$input.video"}),
-      ("edit_video", {"video": "$input.video", "track": "$s1.track", "operation": "blur_background"})]),
-    ("segment the red car in every frame, then remove it",
-     [("track", {"video": "$input.video", "color": "red"}),
-      ("edit_video", {"video": "$input.video", "track": "$s1.track", "operation": "remove"})]),
-    ("make the background grayscale",
-     [("track", {"video": "$input.video"}),
-      ("edit_video", {"video": "$input.video", "track": "$s1.track", "operation": "grayscale", "where": "outside"})]),
-    ("brighten the video", [("edit_video", {"video": "$input.video", "operation": "brighten"})]),
-    ("what happens in this clip?", [("describe_video", {"video": "$input.video", "question": "what happens in this clip?"})]),
-    ("take the middle frame, then segment the red ball",
-     [("frame", {"video": "$input.video", "position": "middle"}), ("segment", {"image": "$s1.image", "color": "red"})]),
-    ("grab frame 7 and describe it", [("frame", {"video": "$input.video", "index": 7}), ("describe", {"image": "$s1.image"})]),
-    ("how many red things are there",
-     [("frame", {"video": "$input.video", "position": "middle"}), ("count", {"image": "$s1.image", "color": "red"})]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "track the red ball, make it blue, then describe it",
+            [
+                ("track", {"video": "$input.video", "color": "red"}),
+                (
+                    "edit_video",
+                    {"video": "$input.video", "track": "$s1.track", "operation": "recolor", "color": "blue"},
+                ),
+                ("describe_video", {"video": "$s2.video", "track": "$s1.track"}),
+            ],
+        ),
+        (
+            "follow the person throughout the clip and blur the background",
+            [
+                ("track", {"video": "$input.video"}),
+                ("edit_video", {"video": "$input.video", "track": "$s1.track", "operation": "blur_background"}),
+            ],
+        ),
+        (
+            "segment the red car in every frame, then remove it",
+            [
+                ("track", {"video": "$input.video", "color": "red"}),
+                ("edit_video", {"video": "$input.video", "track": "$s1.track", "operation": "remove"}),
+            ],
+        ),
+        (
+            "make the background grayscale",
+            [
+                ("track", {"video": "$input.video"}),
+                (
+                    "edit_video",
+                    {"video": "$input.video", "track": "$s1.track", "operation": "grayscale", "where": "outside"},
+                ),
+            ],
+        ),
+        ("brighten the video", [("edit_video", {"video": "$input.video", "operation": "brighten"})]),
+        (
+            "what happens in this clip?",
+            [("describe_video", {"video": "$input.video", "question": "what happens in this clip?"})],
+        ),
+        (
+            "take the middle frame, then segment the red ball",
+            [
+                ("frame", {"video": "$input.video", "position": "middle"}),
+                ("segment", {"image": "$s1.image", "color": "red"}),
+            ],
+        ),
+        (
+            "grab frame 7 and describe it",
+            [("frame", {"video": "$input.video", "index": 7}), ("describe", {"image": "$s1.image"})],
+        ),
+        (
+            "how many red things are there",
+            [
+                ("frame", {"video": "$input.video", "position": "middle"}),
+                ("count", {"image": "$s1.image", "color": "red"}),
+            ],
+        ),
+    ],
+)
 def test_video_plans(toolbox, text, expected):
     plan = RulePlanner().plan(PlanRequest(text=text, inputs=VID), toolbox)
     assert steps(plan) == expected
@@ -56,14 +97,20 @@ def test_the_track_target_words(toolbox):
 
 
 def test_image_to_video_chain(toolbox):
-    plan = RulePlanner().plan(PlanRequest(text="animate it with a slow zoom out, then describe the video", inputs=IMG), toolbox)
-    assert steps(plan) == [("animate", {"image": "$input.image", "prompt": "a slow zoom out"}),
-                           ("describe_video", {"video": "$s1.video"})]
+    plan = RulePlanner().plan(
+        PlanRequest(text="animate it with a slow zoom out, then describe the video", inputs=IMG), toolbox
+    )
+    assert steps(plan) == [
+        ("animate", {"image": "$input.image", "prompt": "a slow zoom out"}),
+        ("describe_video", {"video": "$s1.video"}),
+    ]
     assert validate_plan(plan, toolbox, IMG) == []
 
 
 def test_generation_needs_configuration(toolbox):
-    plan = RulePlanner().plan(PlanRequest(text="make a video of a dog running on a beach", inputs={"input": {}, "last": {}}), toolbox)
+    plan = RulePlanner().plan(
+        PlanRequest(text="make a video of a dog running on a beach", inputs={"input": {}, "last": {}}), toolbox
+    )
     assert plan.answer == NO_VIDEO_GENERATOR and not plan.steps
 
 
@@ -72,17 +119,25 @@ def test_generate_video_then_track(toolbox):
     from vitron_agent.tools.video_diffusers import DiffusersVideoGenerateTool
 
     gen = DiffusersVideoGenerateTool(checkpoint="/nonexistent")  # not loaded: planning only
-    plan = RulePlanner().plan(PlanRequest(text="generate a video of a red ball bouncing, then track the red ball",
-                                          inputs={"input": {}, "last": {}}), Toolbox([*tools, gen]))
-    assert steps(plan) == [("generate_video", {"prompt": "a red ball bouncing"}),
-                           ("track", {"video": "$s1.video", "color": "red"})]
+    plan = RulePlanner().plan(
+        PlanRequest(
+            text="generate a video of a red ball bouncing, then track the red ball", inputs={"input": {}, "last": {}}
+        ),
+        Toolbox([*tools, gen]),
+    )
+    assert steps(plan) == [
+        ("generate_video", {"prompt": "a red ball bouncing"}),
+        ("track", {"video": "$s1.video", "color": "red"}),
+    ]
 
 
 def test_follow_up_turn_uses_the_last_track(toolbox):
-    plan = RulePlanner().plan(PlanRequest(text="now make it green", inputs={"input": {"video": "video"},
-                                                                           "last": {"track": "track"}}), toolbox)
-    assert steps(plan) == [("edit_video", {"video": "$input.video", "track": "$last.track", "operation": "recolor",
-                                           "color": "green"})]
+    plan = RulePlanner().plan(
+        PlanRequest(text="now make it green", inputs={"input": {"video": "video"}, "last": {"track": "track"}}), toolbox
+    )
+    assert steps(plan) == [
+        ("edit_video", {"video": "$input.video", "track": "$last.track", "operation": "recolor", "color": "green"})
+    ]
 
 
 def test_animate_on_a_video_is_explained(toolbox):

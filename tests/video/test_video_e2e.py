@@ -19,11 +19,28 @@ BIN = Path(sys.executable).parent / "vitron-agent"
 
 def test_cli_track_recolor_describe(tmp_path, clip_file, clip):
     out = tmp_path / "out"
-    p = subprocess.run([str(BIN), "run", "--video", str(clip_file), "--json", "--out", str(out),
-                        "track the red ball, make it blue, then describe it"], capture_output=True, text=True, timeout=180)
+    p = subprocess.run(
+        [
+            str(BIN),
+            "run",
+            "--video",
+            str(clip_file),
+            "--json",
+            "--out",
+            str(out),
+            "track the red ball, make it blue, then describe it",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert p.returncode == 0, p.stderr
     data = json.loads(p.stdout)
-    assert [(s["tool"], s["status"]) for s in data["steps"]] == [("track", "ok"), ("edit_video", "ok"), ("describe_video", "ok")]
+    assert [(s["tool"], s["status"]) for s in data["steps"]] == [
+        ("track", "ok"),
+        ("edit_video", "ok"),
+        ("describe_video", "ok"),
+    ]
     edited = data["steps"][1]["outputs"]["video"]
     assert edited["kind"] == "video" and edited["path"].endswith(".mp4")
     info, frames = open_video(edited["path"])
@@ -42,13 +59,19 @@ def test_cli_track_recolor_describe(tmp_path, clip_file, clip):
 
 
 def test_cli_plan_and_bad_video(tmp_path, clip_file):
-    p = subprocess.run([str(BIN), "plan", "--video", str(clip_file), "--json", "follow the red ball and blur the background"],
-                       capture_output=True, text=True, timeout=60)
+    p = subprocess.run(
+        [str(BIN), "plan", "--video", str(clip_file), "--json", "follow the red ball and blur the background"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert p.returncode == 0, p.stderr
     assert [s["tool"] for s in json.loads(p.stdout)["steps"]] == ["track", "edit_video"]
     bad = tmp_path / "bad.mp4"
     bad.write_text("not a video")
-    p = subprocess.run([str(BIN), "run", "--video", str(bad), "describe it"], capture_output=True, text=True, timeout=60)
+    p = subprocess.run(
+        [str(BIN), "run", "--video", str(bad), "describe it"], capture_output=True, text=True, timeout=60
+    )
     assert p.returncode != 0 and "not a recognised video" in p.stderr and "Traceback" not in p.stderr
 
 

@@ -107,16 +107,19 @@ def _audio_only(path) -> None:
     c.close()
 
 
-@pytest.mark.parametrize("case, message", [
-    ("missing", "no such file"),
-    ("empty", r"empty \(0 bytes\)"),
-    ("text", "not a recognised video"),
-    ("garbage", "not a recognised video"),
-    ("directory", "is a directory"),
-    ("audio", "has no video stream"),
-    ("truncated", "truncated|corrupt|not a recognised video"),
-    ("zero-frames", "no decodable frames|not a recognised video"),
-])
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("missing", "no such file"),
+        ("empty", r"empty \(0 bytes\)"),
+        ("text", "not a recognised video"),
+        ("garbage", "not a recognised video"),
+        ("directory", "is a directory"),
+        ("audio", "has no video stream"),
+        ("truncated", "truncated|corrupt|not a recognised video"),
+        ("zero-frames", "no decodable frames|not a recognised video"),
+    ],
+)
 def test_hostile_files_give_clear_errors(tmp_path, clip_file, case, message):
     path = tmp_path / f"{case}.mp4"
     if case == "empty":
@@ -242,7 +245,7 @@ def test_long_and_hostile_videos_under_a_memory_limit(tmp_path):
     def long_clip():
         for i in range(600):
             f = bg.copy()
-            f[100:130, (i * 2) % 280:(i * 2) % 280 + 30] = (220, 30, 30)
+            f[100:130, (i * 2) % 280 : (i * 2) % 280 + 30] = (220, 30, 30)
             yield f
 
     write_video(long_clip(), tmp_path / "long.mp4", 25.0)
@@ -264,8 +267,13 @@ def test_long_and_hostile_videos_under_a_memory_limit(tmp_path):
         print(json.dumps(out))
     """)
     root = Path(__file__).resolve().parents[2]
-    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
-                       env={**os.environ, "PYTHONPATH": str(root)})
+    p = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
     assert p.returncode == 0, p.stderr[-2000:]
     out = json.loads(p.stdout.strip().splitlines()[-1])
     assert "exceed the limit of 64,000,000" in out["huge"]
@@ -273,10 +281,13 @@ def test_long_and_hostile_videos_under_a_memory_limit(tmp_path):
     assert out["hwm_kb"] < 1024 * 1024, out["hwm_kb"]  # under 1 GiB resident
 
 
-@pytest.mark.parametrize("payload", [
-    "ffconcat version 1.0\nfile {target}\n",
-    "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n{target}\n#EXT-X-ENDLIST\n",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "ffconcat version 1.0\nfile {target}\n",
+        "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n{target}\n#EXT-X-ENDLIST\n",
+    ],
+)
 def test_a_playlist_never_makes_ffmpeg_read_another_file(tmp_path, clip_file, payload):
     """The bytes claim to be a playlist naming a real video elsewhere: whether sent as bytes or
     saved as a file, they are refused as not a video, and the named file is never read."""

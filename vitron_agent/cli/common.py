@@ -65,8 +65,9 @@ def check_paths(db: Any, out: Any) -> None:
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as exc:
-            raise InputError(f"--out {out} cannot be written ({exc.strerror or type(exc).__name__}); "
-                             "choose another folder") from None
+            raise InputError(
+                f"--out {out} cannot be written ({exc.strerror or type(exc).__name__}); choose another folder"
+            ) from None
 
 
 class Progress:
@@ -129,7 +130,11 @@ def print_result(args: argparse.Namespace, result, agent, out_dir: str | None = 
     a plan paused for review adds ``awaiting_review`` and ``plan`` to the JSON."""
     from vitron_agent.export import export_run
 
-    out = out_dir or getattr(args, "out", None) or str(Path("vitron-out") / f"{time.strftime('%Y%m%d-%H%M%S')}-{result.session}")
+    out = (
+        out_dir
+        or getattr(args, "out", None)
+        or str(Path("vitron-out") / f"{time.strftime('%Y%m%d-%H%M%S')}-{result.session}")
+    )
     data = export_run(result, agent.store, out)
     if result.awaiting_review:
         data["awaiting_review"] = True

@@ -26,8 +26,13 @@ def sessions(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps(rows))
             for r in [] if args.json else rows:
-                flag = (" (plan waiting for review: vitron-agent review)" if r["awaiting_review"]
-                        else " (interrupted: resume it)" if r["pending"] else "")
+                flag = (
+                    " (plan waiting for review: vitron-agent review)"
+                    if r["awaiting_review"]
+                    else " (interrupted: resume it)"
+                    if r["pending"]
+                    else ""
+                )
                 print(f"{r['id']}\t{r['turns']} turns\t{(r['last_request'] or '')[:60]}{flag}")
             return 0
         if not args.session:
@@ -38,7 +43,11 @@ def sessions(args: argparse.Namespace) -> int:
                 raise InputError(f"no session {args.session!r} in {args.db}")
             history = state.get("history", [])
             if args.json:
-                print(json.dumps({"session": args.session, "history": history, "last": state.get("last", {})}, default=str))
+                print(
+                    json.dumps(
+                        {"session": args.session, "history": history, "last": state.get("last", {})}, default=str
+                    )
+                )
             for i, turn in enumerate([] if args.json else history, 1):
                 print(f"[{i}] {turn['request']}\n    {turn['answer'].splitlines()[0] if turn['answer'] else ''}")
             return 0
@@ -68,12 +77,17 @@ def review(args: argparse.Namespace) -> int:
         except (OSError, ValueError) as exc:
             raise InputError(f"--plan {args.plan}: {exc}") from None
     agent = agent_from_args(args, db=args.db)
-    return drive(args, agent, lambda on_event: agent.review(args.session, args.action, plan=plan,
-                                                             reason=args.reason, on_event=on_event))
+    return drive(
+        args,
+        agent,
+        lambda on_event: agent.review(args.session, args.action, plan=plan, reason=args.reason, on_event=on_event),
+    )
 
 
-CHAT_HELP = ("commands: /image PATH (use a new picture), /video PATH (use a new video), /session, /quit; "
-             "anything else is an instruction")
+CHAT_HELP = (
+    "commands: /image PATH (use a new picture), /video PATH (use a new video), /session, /quit; "
+    "anything else is an instruction"
+)
 
 
 def chat(args: argparse.Namespace) -> int:
@@ -165,10 +179,17 @@ def serve(args: argparse.Namespace) -> int:
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
     agent = agent_from_args(args, db=args.db or data / "sessions.sqlite", data_dir=data / "artifacts")
-    settings = ServerSettings(token=token, max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
-                              max_running=args.max_running, max_queued=args.max_queued)
-    print(f"vitron-agent serving on http://{args.host}:{args.port} (auth: {'bearer token' if token else 'off'}, "
-          f"artifacts: {agent.store.url}, sessions: {_where(agent)})", file=sys.stderr)
+    settings = ServerSettings(
+        token=token,
+        max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
+        max_running=args.max_running,
+        max_queued=args.max_queued,
+    )
+    print(
+        f"vitron-agent serving on http://{args.host}:{args.port} (auth: {'bearer token' if token else 'off'}, "
+        f"artifacts: {agent.store.url}, sessions: {_where(agent)})",
+        file=sys.stderr,
+    )
     try:
         uvicorn.Server(server_config(create_app(agent, settings), args.host, args.port)).run()
     finally:
@@ -191,8 +212,10 @@ def ui(args: argparse.Namespace) -> int:
 
     token = _token(args)
     if token is None and args.host not in LOOPBACK:
-        raise InputError(f"the UI on {args.host} (not a loopback host) needs --token or VITRON_API_TOKEN: "
-                         "anyone who can reach it could run the agent")
+        raise InputError(
+            f"the UI on {args.host} (not a loopback host) needs --token or VITRON_API_TOKEN: "
+            "anyone who can reach it could run the agent"
+        )
     if args.max_upload_mb <= 0:
         raise InputError("--max-upload-mb must be more than 0")
     data = Path(args.data)
@@ -207,9 +230,13 @@ def ui(args: argparse.Namespace) -> int:
         settings = UISettings(out_dir=data / "ui", token=token, max_upload_bytes=int(args.max_upload_mb * 1024 * 1024))
         app = create_ui_app(agent, settings)
         shown = f"[{args.host}]" if ":" in args.host else args.host
-        print(f"vitron-agent UI: open http://{shown}:{args.port}/ in a browser "
-              f"({'login: any user name, the token as password' if token else 'loopback only, no login'}; "
-              f"artifacts: {agent.store.url}; sessions: {_where(agent)}; Ctrl-C stops it)", file=sys.stderr, flush=True)
+        print(
+            f"vitron-agent UI: open http://{shown}:{args.port}/ in a browser "
+            f"({'login: any user name, the token as password' if token else 'loopback only, no login'}; "
+            f"artifacts: {agent.store.url}; sessions: {_where(agent)}; Ctrl-C stops it)",
+            file=sys.stderr,
+            flush=True,
+        )
         uvicorn.Server(server_config(app, args.host, args.port)).run()
     finally:
         agent.close()
@@ -241,13 +268,17 @@ def serve_models(args: argparse.Namespace) -> int:
     if args.address:
         config.execution.address = args.address
     names = [n.strip() for n in args.tools.split(",")] if args.tools else None
-    toolbox = build_toolbox(config.model_copy(update={"execution": config.execution.model_copy(update={"backend": "ray"})}))
+    toolbox = build_toolbox(
+        config.model_copy(update={"execution": config.execution.model_copy(update={"backend": "ray"})})
+    )
     chosen = [t for t in toolbox if isinstance(t, RemoteTool) and (names is None or t.name in names)]
     if names is not None:
         missing = sorted(set(names) - {t.name for t in chosen})
         if missing:
-            raise ConfigError(f"--tools: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not configured "
-                              "as model tools in this config")
+            raise ConfigError(
+                f"--tools: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not configured "
+                "as model tools in this config"
+            )
     if not chosen:
         raise ConfigError("no model tool to deploy: configure [tools.<name>] backends with checkpoints first")
     executor = RayExecutor(config.execution)

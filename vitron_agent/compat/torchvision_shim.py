@@ -18,8 +18,13 @@ from typing import Any
 
 __all__ = ["import_segment_anything", "torchvision_usable", "resize", "to_pil_image", "batched_nms", "box_area"]
 
-_SHIM_NAMES = ("torchvision", "torchvision.transforms", "torchvision.transforms.functional",
-               "torchvision.ops", "torchvision.ops.boxes")
+_SHIM_NAMES = (
+    "torchvision",
+    "torchvision.transforms",
+    "torchvision.transforms.functional",
+    "torchvision.ops",
+    "torchvision.ops.boxes",
+)
 
 
 def torchvision_usable() -> bool:

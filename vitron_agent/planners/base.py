@@ -81,7 +81,9 @@ class ScriptedPlanner:
 
     name = "scripted"
 
-    def __init__(self, plans: list[Plan | dict[str, Any]] | Callable[[PlanRequest, Toolbox], Plan], react: bool = False):
+    def __init__(
+        self, plans: list[Plan | dict[str, Any]] | Callable[[PlanRequest, Toolbox], Plan], react: bool = False
+    ):
         self.react = react
         if callable(plans):
             self._fn = plans

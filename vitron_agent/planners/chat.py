@@ -21,9 +21,11 @@ from vitron_agent.tool import Toolbox
 
 __all__ = ["ChatModelPlanner", "tool_calls_to_plan", "system_prompt", "with_feedback"]
 
-SYSTEM = ("You plan vision tasks by calling tools. Call the tools in the order they must run; your calls are "
-          "numbered s1, s2, ... and an argument may reference an earlier call's output as \"$s1.mask\" or an input "
-          "as \"$input.image\". Inputs available: {inputs}. If no tool is needed, answer in text.")
+SYSTEM = (
+    "You plan vision tasks by calling tools. Call the tools in the order they must run; your calls are "
+    'numbered s1, s2, ... and an argument may reference an earlier call\'s output as "$s1.mask" or an input '
+    'as "$input.image". Inputs available: {inputs}. If no tool is needed, answer in text.'
+)
 
 
 MAX_CONVERSATIONS = 256
@@ -34,9 +36,11 @@ def with_feedback(request: PlanRequest) -> str:
     the previous attempt when there are any."""
     text = request.text
     if request.results:
-        text += (f"\n\nResults so far:\n{results_summary(request)}\nCall the next tools (your calls are numbered "
-                 f"s{request.first_id}, s{request.first_id + 1}, ...; you may use the outputs above), "
-                 "or answer in text without tool calls when the request is done.")
+        text += (
+            f"\n\nResults so far:\n{results_summary(request)}\nCall the next tools (your calls are numbered "
+            f"s{request.first_id}, s{request.first_id + 1}, ...; you may use the outputs above), "
+            "or answer in text without tool calls when the request is done."
+        )
     if request.feedback:
         problems = "\n".join(f"- {p}" for p in request.feedback)
         text += f"\n\nYour previous plan had these problems; fix every one:\n{problems}"
@@ -104,8 +108,10 @@ class ChatModelPlanner:
         try:
             return future.result(self.deadline)
         except FutureTimeout:
-            raise PlannerError(f"the chat model gave no reply within the {self.deadline:g} s planning deadline "
-                               "(ChatModelPlanner deadline)") from None
+            raise PlannerError(
+                f"the chat model gave no reply within the {self.deadline:g} s planning deadline "
+                "(ChatModelPlanner deadline)"
+            ) from None
         except Exception as exc:
             raise PlannerError(f"the chat model failed: {type(exc).__name__}: {exc}") from None
 
@@ -116,9 +122,14 @@ class ChatModelPlanner:
         problems = "\n".join(f"- {p}" for p in feedback)
         calls = [*(getattr(reply, "tool_calls", None) or []), *(getattr(reply, "invalid_tool_calls", None) or [])]
         # every tool-call id of the reply, valid or not, gets its tool message: strict APIs refuse a gap
-        out = [ToolMessage(content=f"Not run: the plan has problems:\n{problems}", tool_call_id=c["id"])
-               for c in calls if c.get("id")]
-        out.append(HumanMessage(f"Your plan was not valid:\n{problems}\nCall the tools again with every problem fixed."))
+        out = [
+            ToolMessage(content=f"Not run: the plan has problems:\n{problems}", tool_call_id=c["id"])
+            for c in calls
+            if c.get("id")
+        ]
+        out.append(
+            HumanMessage(f"Your plan was not valid:\n{problems}\nCall the tools again with every problem fixed.")
+        )
         return out
 
     def _json_mode(self, messages: list[Any], request: PlanRequest, toolbox: Toolbox) -> Plan:

@@ -29,18 +29,34 @@ from pydantic import ValidationError
 from vitron_agent.errors import PlanValidationError
 from vitron_agent.plan import Plan, Step
 
-__all__ = ["ModelReply", "ToolCall", "split_reasoning", "from_text", "from_openai", "from_langchain",
-           "reply_to_plan", "calls_to_steps", "MAX_TEXT", "MAX_REASONING"]
+__all__ = [
+    "ModelReply",
+    "ToolCall",
+    "split_reasoning",
+    "from_text",
+    "from_openai",
+    "from_langchain",
+    "reply_to_plan",
+    "calls_to_steps",
+    "MAX_TEXT",
+    "MAX_REASONING",
+]
 
 MAX_TEXT = 20_000
 MAX_REASONING = 4_000
 
-CUT_OFF = ("your reply was cut off at the token limit (finish_reason={reason}); write a shorter plan: "
-           "fewer steps and shorter arguments")
-NOT_A_PLAN = ("the reply is a JSON object without \"steps\" (keys: {keys}); answer with "
-              '{{"steps": [{{"id": "s1", "tool": "...", "args": {{...}}}}], "answer": null}}')
-NOT_JSON = ('the output is not a JSON plan; answer with one JSON object '
-            '{"steps": [{"id": "s1", "tool": "...", "args": {...}}], "answer": null}')
+CUT_OFF = (
+    "your reply was cut off at the token limit (finish_reason={reason}); write a shorter plan: "
+    "fewer steps and shorter arguments"
+)
+NOT_A_PLAN = (
+    'the reply is a JSON object without "steps" (keys: {keys}); answer with '
+    '{{"steps": [{{"id": "s1", "tool": "...", "args": {{...}}}}], "answer": null}}'
+)
+NOT_JSON = (
+    "the output is not a JSON plan; answer with one JSON object "
+    '{"steps": [{"id": "s1", "tool": "...", "args": {...}}], "answer": null}'
+)
 INCOMPLETE = "the JSON plan is incomplete (it never closes); write the whole object"
 EMPTY = "the reply was empty{why}; call the tools, or answer in text when no tool is needed"
 
@@ -90,12 +106,12 @@ def split_reasoning(text: str) -> tuple[str, str]:
     text = _THINK_BLOCK.sub(take, text)
     closes = list(_THINK_CLOSE.finditer(text))
     if closes:
-        parts.insert(0, text[:closes[-1].start()].strip())
-        text = text[closes[-1].end():]
+        parts.insert(0, text[: closes[-1].start()].strip())
+        text = text[closes[-1].end() :]
     opened = _THINK_OPEN.search(text)
     if opened:
-        parts.append(text[opened.end():].strip())
-        text = text[:opened.start()]
+        parts.append(text[opened.end() :].strip())
+        text = text[: opened.start()]
     return text.strip(), "\n\n".join(p for p in parts if p)
 
 
@@ -148,7 +164,9 @@ def from_openai(body: Any) -> ModelReply:
         choice = body["choices"][0]
         message = choice.get("message") or choice.get("delta") or {}
     except (KeyError, IndexError, TypeError, AttributeError):
-        raise PlanValidationError([f"the endpoint's reply has no choices[0].message: {json.dumps(body)[:300]}"]) from None
+        raise PlanValidationError(
+            [f"the endpoint's reply has no choices[0].message: {json.dumps(body)[:300]}"]
+        ) from None
     text, reasoning, calls = _blocks(message.get("content"))
     extra = message.get("reasoning_content") or message.get("reasoning") or ""
     reasoning = "\n\n".join(r for r in [extra if isinstance(extra, str) else json.dumps(extra), reasoning] if r)
@@ -167,15 +185,19 @@ def from_langchain(message: Any) -> ModelReply:
     if isinstance(message, dict):
         data = message.get("kwargs", message) if message.get("lc") else message
     else:
-        data = {k: getattr(message, k, None) for k in ("content", "tool_calls", "invalid_tool_calls",
-                                                        "additional_kwargs", "response_metadata")}
+        data = {
+            k: getattr(message, k, None)
+            for k in ("content", "tool_calls", "invalid_tool_calls", "additional_kwargs", "response_metadata")
+        }
     text, reasoning, calls = _blocks(data.get("content"))
     extra = (data.get("additional_kwargs") or {}).get("reasoning_content") or ""
     reasoning = "\n\n".join(r for r in [extra if isinstance(extra, str) else json.dumps(extra), reasoning] if r)
     if data.get("tool_calls"):  # parsed calls win over the content's tool_use blocks (the same calls)
         calls = [ToolCall(c.get("name"), c.get("args"), c.get("id")) for c in data["tool_calls"]]
-    invalid = [ToolCall(c.get("name"), c.get("args"), c.get("id"), str(c.get("error") or "not valid JSON"))
-               for c in data.get("invalid_tool_calls") or []]
+    invalid = [
+        ToolCall(c.get("name"), c.get("args"), c.get("id"), str(c.get("error") or "not valid JSON"))
+        for c in data.get("invalid_tool_calls") or []
+    ]
     meta = data.get("response_metadata") or {}
     reason = meta.get("finish_reason") or meta.get("done_reason") or meta.get("stop_reason")
     return _clip(ModelReply(text=text, reasoning=reasoning, calls=calls, invalid=invalid, finish_reason=reason))
@@ -291,11 +313,12 @@ def _json_to_plan(value: Any, start: int, reasoning: str) -> Plan:
         value = value["tool_calls"]
     if isinstance(value, list):
         if not value or not all(isinstance(v, dict) for v in value):
-            raise PlanValidationError(["the reply is a JSON list that is not a list of steps; answer with "
-                                       '{"steps": [...], "answer": null}'])
+            raise PlanValidationError(
+                ['the reply is a JSON list that is not a list of steps; answer with {"steps": [...], "answer": null}']
+            )
         value = {"steps": value}
     if not isinstance(value, dict):
-        raise PlanValidationError([f"the JSON plan must be an object with \"steps\", got {type(value).__name__}"])
+        raise PlanValidationError([f'the JSON plan must be an object with "steps", got {type(value).__name__}'])
     if "steps" not in value:
         call = _call_shape(value)
         if call is not None:
@@ -307,13 +330,17 @@ def _json_to_plan(value: Any, start: int, reasoning: str) -> Plan:
         raise PlanValidationError([NOT_A_PLAN.format(keys=keys)])
     steps = value["steps"]
     if not isinstance(steps, list):
-        raise PlanValidationError([f"\"steps\" must be a list of steps, got {type(steps).__name__}"])
+        raise PlanValidationError([f'"steps" must be a list of steps, got {type(steps).__name__}'])
     thought = value.get("reasoning") or value.get("thought") or value.get("thoughts")
     reasoning = "\n\n".join(r for r in [reasoning, thought if isinstance(thought, str) else ""] if r)
-    data = {"steps": [_normalise_step(s, i) for i, s in enumerate(steps, start)],
-            "answer": value.get("answer") if isinstance(value.get("answer"), str) else None,
-            "notes": [n for n in value.get("notes") or [] if isinstance(n, str)] if isinstance(value.get("notes"), list) else [],
-            "reasoning": reasoning[:MAX_REASONING] or None}
+    data = {
+        "steps": [_normalise_step(s, i) for i, s in enumerate(steps, start)],
+        "answer": value.get("answer") if isinstance(value.get("answer"), str) else None,
+        "notes": [n for n in value.get("notes") or [] if isinstance(n, str)]
+        if isinstance(value.get("notes"), list)
+        else [],
+        "reasoning": reasoning[:MAX_REASONING] or None,
+    }
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
@@ -344,15 +371,21 @@ def reply_to_plan(reply: ModelReply, start: int = 1, json_only: bool = False) ->
     reasoning = reply.reasoning or None
     if reply.calls or reply.invalid:
         if reply.invalid:
-            raise PlanValidationError([f"tool call {c.name!r} ({c.id}): {c.error}" for c in reply.invalid]
-                                      + ([cut] if cut else []))
+            raise PlanValidationError(
+                [f"tool call {c.name!r} ({c.id}): {c.error}" for c in reply.invalid] + ([cut] if cut else [])
+            )
         return Plan(steps=calls_to_steps(reply.calls, start, cut), reasoning=reasoning)
     text = reply.text
     calls = _text_calls(text)
     if calls is not None:
         if not calls:
-            raise PlanValidationError([cut or "the reply opens a tool-call block with no call in it; write each call "
-                                       'as {"name": "<tool>", "arguments": {...}}'])
+            raise PlanValidationError(
+                [
+                    cut
+                    or "the reply opens a tool-call block with no call in it; write each call "
+                    'as {"name": "<tool>", "arguments": {...}}'
+                ]
+            )
         return Plan(steps=calls_to_steps(calls, start, cut), reasoning=reasoning)
     value, found = _json_candidate(text, anywhere=json_only)
     if found:

@@ -36,7 +36,9 @@ class ProjectionHeads(torch.nn.Module):
     def __init__(self, hidden: int, seg_dim: int, gen_tokens: int, gen_dim: int):
         super().__init__()
         self.dims = {"hidden": hidden, "seg_dim": seg_dim, "gen_tokens": gen_tokens, "gen_dim": gen_dim}
-        self.seg = torch.nn.Sequential(torch.nn.Linear(hidden, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, seg_dim))
+        self.seg = torch.nn.Sequential(
+            torch.nn.Linear(hidden, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, seg_dim)
+        )
         self.gen = torch.nn.Linear(hidden, gen_tokens * gen_dim)
 
     def project_seg(self, h: torch.Tensor) -> torch.Tensor:

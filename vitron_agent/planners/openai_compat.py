@@ -42,9 +42,19 @@ class OpenAICompatPlanner:
 
     name = "openai"
 
-    def __init__(self, base_url: str, model: str, api_key: str | None = None, mode: str = "tools",
-                 timeout: float = 60.0, max_retries: int = 3, backoff: float = 0.5, temperature: float = 0.0,
-                 react: bool = False, deadline: float = 60.0):
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key: str | None = None,
+        mode: str = "tools",
+        timeout: float = 60.0,
+        max_retries: int = 3,
+        backoff: float = 0.5,
+        temperature: float = 0.0,
+        react: bool = False,
+        deadline: float = 60.0,
+    ):
         self.react = react
         if mode not in ("tools", "json"):
             raise ValueError(f"mode must be 'tools' or 'json', got {mode!r}")
@@ -57,8 +67,10 @@ class OpenAICompatPlanner:
         self.deadline = float(deadline)
 
     def plan(self, request: PlanRequest, toolbox: Toolbox) -> Plan:
-        messages: list[dict[str, Any]] = [{"role": "system", "content": system_prompt(request)},
-                                          {"role": "user", "content": with_feedback(request)}]
+        messages: list[dict[str, Any]] = [
+            {"role": "system", "content": system_prompt(request)},
+            {"role": "user", "content": with_feedback(request)},
+        ]
         body: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": self.temperature}
         if self.mode == "tools":
             body["tools"] = toolbox.planning_schemas()
@@ -93,7 +105,7 @@ class OpenAICompatPlanner:
                 wait = 0.0
             except httpx.HTTPError as exc:
                 last = f"cannot connect ({type(exc).__name__}: {exc})"
-                wait = self.backoff * 2 ** attempt
+                wait = self.backoff * 2**attempt
             else:
                 if r.status_code == 200:
                     try:
@@ -105,13 +117,17 @@ class OpenAICompatPlanner:
                     raise PlannerError(f"{self.url} refused the request ({last}); check base_url, model and api_key")
                 asked = _retry_after(r.headers.get("Retry-After"))
                 if asked is not None and asked > end - time.monotonic() and attempt < self.max_retries:
-                    raise PlannerError(f"{self.url}: {last}; it asks to retry after {asked:g} s, past the planning "
-                                       f"deadline ({self.deadline:g} s, [planner] deadline)")
-                wait = asked if asked is not None else self.backoff * 2 ** attempt
+                    raise PlannerError(
+                        f"{self.url}: {last}; it asks to retry after {asked:g} s, past the planning "
+                        f"deadline ({self.deadline:g} s, [planner] deadline)"
+                    )
+                wait = asked if asked is not None else self.backoff * 2**attempt
             if attempt < self.max_retries:
                 time.sleep(max(0.0, min(wait, end - time.monotonic())))
-        raise PlannerError(f"{self.url}: {last} after {attempt + 1} attempt(s) within the {self.deadline:g} s "
-                           "planning deadline ([planner] deadline, timeout, max_retries)")
+        raise PlannerError(
+            f"{self.url}: {last} after {attempt + 1} attempt(s) within the {self.deadline:g} s "
+            "planning deadline ([planner] deadline, timeout, max_retries)"
+        )
 
 
 def _retry_after(value: str | None) -> float | None:

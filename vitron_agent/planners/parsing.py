@@ -32,26 +32,66 @@ from typing import Any
 from vitron_agent.errors import PlanValidationError
 from vitron_agent.plan import Plan, Step
 
-__all__ = ["parse_vitron_output", "parse_json_plan", "MODULES", "MODULE_TOOLS", "extract_json_object", "read_region",
-           "request_context",
-           "REGION_LAYOUTS", "REGION_UNITS"]
+__all__ = [
+    "parse_vitron_output",
+    "parse_json_plan",
+    "MODULES",
+    "MODULE_TOOLS",
+    "extract_json_object",
+    "read_region",
+    "request_context",
+    "REGION_LAYOUTS",
+    "REGION_UNITS",
+]
 
 MODULES = {
-    "A": "image generation", "B": "image segmentation", "C": "image editing", "D": "text to video",
-    "E": "video segmentation", "F": "video editing", "G": "image to video",
+    "A": "image generation",
+    "B": "image segmentation",
+    "C": "image editing",
+    "D": "text to video",
+    "E": "video segmentation",
+    "F": "video editing",
+    "G": "image to video",
 }
 # module -> the tool that serves it
-MODULE_TOOLS = {"A": "generate", "B": "segment", "C": "edit", "D": "generate_video", "E": "track",
-                "F": "edit_video", "G": "animate"}
+MODULE_TOOLS = {
+    "A": "generate",
+    "B": "segment",
+    "C": "edit",
+    "D": "generate_video",
+    "E": "track",
+    "F": "edit_video",
+    "G": "animate",
+}
 _LONG_NAMES = {
-    "image generation": "A", "text to image": "A", "image segmentation": "B", "segmentation": "B",
-    "image editing": "C", "image inpainting": "C", "inpainting": "C", "editing": "C",
-    "video generation": "D", "text to video": "D", "video segmentation": "E", "video tracking": "E", "tracking": "E",
-    "video editing": "F", "image to video": "G", "image animation": "G",
+    "image generation": "A",
+    "text to image": "A",
+    "image segmentation": "B",
+    "segmentation": "B",
+    "image editing": "C",
+    "image inpainting": "C",
+    "inpainting": "C",
+    "editing": "C",
+    "video generation": "D",
+    "text to video": "D",
+    "video segmentation": "E",
+    "video tracking": "E",
+    "tracking": "E",
+    "video editing": "F",
+    "image to video": "G",
+    "image animation": "G",
     # spellings seen in vision-LLM outputs: 2 for "to", singular / other task names
-    "text image": "A", "image synthesis": "A", "referring segmentation": "B", "image edit": "C",
-    "text video": "D", "video synthesis": "D", "video object segmentation": "E", "object tracking": "E",
-    "video edit": "F", "image video": "G", "img to video": "G",
+    "text image": "A",
+    "image synthesis": "A",
+    "referring segmentation": "B",
+    "image edit": "C",
+    "text video": "D",
+    "video synthesis": "D",
+    "video object segmentation": "E",
+    "object tracking": "E",
+    "video edit": "F",
+    "image video": "G",
+    "img to video": "G",
 }
 _TAG = re.compile(r"<\s*(/?)\s*(module|instruction|region)\s*>", re.I)
 _OTHER_TAG_PAIR = re.compile(r"<\s*([A-Za-z_][\w-]{0,20})\s*>(.*?)<\s*/\s*\1\s*>", re.S)
@@ -87,14 +127,14 @@ def _tags(text: str) -> tuple[list[tuple[str, str]], list[str], str]:
             if open_tag is not None:
                 problems.append(f"<{open_tag}> is not closed before <{name}>; write <{open_tag}>...</{open_tag}>")
             else:
-                prose.append(text[pos:m.start()])
+                prose.append(text[pos : m.start()])
             open_tag, open_at = name, m.end()
         else:
             if open_tag != name:
                 problems.append(f"</{name}> has no matching <{name}>")
                 pos = m.end()
                 continue
-            pairs.append((name, text[open_at:m.start()].strip()))
+            pairs.append((name, text[open_at : m.start()].strip()))
             open_tag = None
         pos = m.end()
     if open_tag is not None:
@@ -112,8 +152,13 @@ def _tags(text: str) -> tuple[list[tuple[str, str]], list[str], str]:
     return pairs, problems, answer
 
 
-def read_region(content: str, size: tuple[int, int] | None = None, layout: str = "auto", units: str = "auto",
-                model_frame: int | None = None) -> tuple[dict[str, Any] | None, list[str]]:
+def read_region(
+    content: str,
+    size: tuple[int, int] | None = None,
+    layout: str = "auto",
+    units: str = "auto",
+    model_frame: int | None = None,
+) -> tuple[dict[str, Any] | None, list[str]]:
     """``(box, notes)``: a region the model wrote -> an XYXY box in image pixels (``size`` = W, H).
 
     ``layout``: ``xyxy`` / ``xywh``, or ``auto``: labels decide (``w``/``h``/``width``), else XYXY
@@ -142,7 +187,9 @@ def read_region(content: str, size: tuple[int, int] | None = None, layout: str =
         elif c <= a or d <= b:
             lay = "xywh"
             if c > 0 and d > 0:
-                notes.append(f"I read the region {shown!r} as x, y, width, height (as x1, y1, x2, y2 it would be empty).")
+                notes.append(
+                    f"I read the region {shown!r} as x, y, width, height (as x1, y1, x2, y2 it would be empty)."
+                )
         else:
             lay = "xyxy"
     x1, y1, x2, y2 = (a, b, a + c, b + d) if lay == "xywh" else (a, b, c, d)
@@ -163,8 +210,10 @@ def read_region(content: str, size: tuple[int, int] | None = None, layout: str =
         sx, sy = _unit_scale(unit, size)
         x1, x2, y1, y2 = x1 * sx, x2 * sx, y1 * sy, y2 * sy
         if unit.isdigit() and units == "auto":
-            notes.append(f"I read the region {shown!r} in the model's {unit} x {unit} frame and scaled it to the "
-                         f"{w} x {h} image.")
+            notes.append(
+                f"I read the region {shown!r} in the model's {unit} x {unit} frame and scaled it to the "
+                f"{w} x {h} image."
+            )
     if x2 <= x1 or y2 <= y1:
         return None, notes + [f"I read the region {shown!r} as an empty box; ignored it."]
     if size is not None:
@@ -173,8 +222,10 @@ def read_region(content: str, size: tuple[int, int] | None = None, layout: str =
         if cx2 <= cx1 or cy2 <= cy1:
             return None, notes + [f"I read the region {shown!r} as a box outside the {w} x {h} image; ignored it."]
         if (cx1, cy1, cx2, cy2) != (x1, y1, x2, y2):
-            notes.append(f"I read the region {shown!r} as reaching outside the {w} x {h} image and clipped it to "
-                         f"({cx1:g}, {cy1:g}, {cx2:g}, {cy2:g}).")
+            notes.append(
+                f"I read the region {shown!r} as reaching outside the {w} x {h} image and clipped it to "
+                f"({cx1:g}, {cy1:g}, {cx2:g}, {cy2:g})."
+            )
         x1, y1, x2, y2 = cx1, cy1, cx2, cy2
     elif min(x1, y1) < 0:
         x1, y1 = max(0.0, x1), max(0.0, y1)
@@ -193,14 +244,22 @@ def _unit_scale(unit: str, size: tuple[int, int]) -> tuple[float, float]:
     return (w / float(unit), h / float(unit)) if unit.isdigit() else (1.0, 1.0)
 
 
-def _read_point(raw: str, shown: str, xy: list[float], size: tuple[int, int] | None, units: str,
-                model_frame: int | None) -> tuple[dict[str, Any] | None, list[str]]:
+def _read_point(
+    raw: str, shown: str, xy: list[float], size: tuple[int, int] | None, units: str, model_frame: int | None
+) -> tuple[dict[str, Any] | None, list[str]]:
     """Two numbers: a point, in the same units as boxes (see :func:`read_region`)."""
     x, y = xy
     unit = units
     if unit == "auto":
-        unit = "percent" if "%" in raw else "normalized" if max(abs(x), abs(y)) <= 1.0 else \
-            str(model_frame) if model_frame else "pixels"
+        unit = (
+            "percent"
+            if "%" in raw
+            else "normalized"
+            if max(abs(x), abs(y)) <= 1.0
+            else str(model_frame)
+            if model_frame
+            else "pixels"
+        )
     notes = [f"I read the region {shown!r} as a point."]
     if unit != "pixels":
         if size is None:
@@ -212,11 +271,19 @@ def _read_point(raw: str, shown: str, xy: list[float], size: tuple[int, int] | N
     return {"type": "point", "x": round(x, 2), "y": round(y, 2)}, notes
 
 
-def parse_vitron_output(text: str, toolbox: Any, image: str | None = "$input.image",
-                        features: dict[str, list[dict[str, Any]]] | None = None, start: int = 1,
-                        video: str | None = None, size: tuple[int, int] | None = None, region_layout: str = "auto",
-                        region_units: str = "auto", model_frame: int | None = None,
-                        user_region: dict[str, Any] | None = None) -> Plan:
+def parse_vitron_output(
+    text: str,
+    toolbox: Any,
+    image: str | None = "$input.image",
+    features: dict[str, list[dict[str, Any]]] | None = None,
+    start: int = 1,
+    video: str | None = None,
+    size: tuple[int, int] | None = None,
+    region_layout: str = "auto",
+    region_units: str = "auto",
+    model_frame: int | None = None,
+    user_region: dict[str, Any] | None = None,
+) -> Plan:
     """A plan from a Vitron-format answer (see module docstring).
 
     Args:
@@ -247,8 +314,10 @@ def parse_vitron_output(text: str, toolbox: Any, image: str | None = "$input.ima
         if name == "module":
             letter = _module_letter(content)
             if letter is None:
-                problems.append(f"unknown module {content[:40]!r}; modules are A-G: "
-                                + ", ".join(f"{k} {v}" for k, v in MODULES.items()))
+                problems.append(
+                    f"unknown module {content[:40]!r}; modules are A-G: "
+                    + ", ".join(f"{k} {v}" for k, v in MODULES.items())
+                )
                 groups.append({"letter": None, "instructions": [], "regions": []})
             else:
                 groups.append({"letter": letter, "instructions": [], "regions": []})
@@ -266,11 +335,21 @@ def parse_vitron_output(text: str, toolbox: Any, image: str | None = "$input.ima
         raise PlanValidationError(problems)
     if not groups:
         if not answer:
-            raise PlanValidationError(["the reply was empty; answer in text, or call a module with "
-                                       "<module>X</module><instruction>task: target</instruction>"])
+            raise PlanValidationError(
+                [
+                    "the reply was empty; answer in text, or call a module with "
+                    "<module>X</module><instruction>task: target</instruction>"
+                ]
+            )
         return Plan(answer=answer, reasoning=reasoning[:4000] or None, notes=notes)
-    plan = _groups_to_plan(groups, answer, toolbox, {"image": image, "video": video, "user": dict(user_region or {})},
-                           features or {}, start)
+    plan = _groups_to_plan(
+        groups,
+        answer,
+        toolbox,
+        {"image": image, "video": video, "user": dict(user_region or {})},
+        features or {},
+        start,
+    )
     plan.notes[:0] = notes
     plan.reasoning = reasoning[:4000] or None
     return plan
@@ -295,9 +374,12 @@ def request_context(request: Any) -> dict[str, Any]:
     except Exception:  # noqa: BLE001 -- a size is a nicety for clipping; planning goes on without it
         size = None
     size = size or getattr(request, "size", None)  # plan-only: read from the file's header
-    return {"image": "$input.image" if "image" in kinds else None,
-            "video": "$input.video" if "video" in kinds else None, "size": size,
-            "user_region": {k: f"$input.{k}" for k in ("box", "point", "scribble") if k in kinds}}
+    return {
+        "image": "$input.image" if "image" in kinds else None,
+        "video": "$input.video" if "video" in kinds else None,
+        "size": size,
+        "user_region": {k: f"$input.{k}" for k in ("box", "point", "scribble") if k in kinds},
+    }
 
 
 def _feature(feats: list[Any], tool: str) -> Any:
@@ -338,8 +420,10 @@ def _groups_to_plan(groups, answer, toolbox, media, features, start) -> Plan:
         if len(g["regions"]) > 1:
             notes.append(f"I read only the first of the {len(g['regions'])} regions of module {letter}.")
         if tool not in toolbox and letter != "C":
-            notes.append(f"module {letter} ({MODULES[letter]}) needs the {tool!r} tool, which is not configured; "
-                         f"skipped {text[:80]!r}")
+            notes.append(
+                f"module {letter} ({MODULES[letter]}) needs the {tool!r} tool, which is not configured; "
+                f"skipped {text[:80]!r}"
+            )
             continue
         if not g["instructions"] and letter in "ABCDG":
             notes.append(f"module {letter} ({MODULES[letter]}) came without an <instruction>; nothing ran for it")
@@ -357,8 +441,13 @@ def _groups_to_plan(groups, answer, toolbox, media, features, start) -> Plan:
             if where and len(targets) > 1:
                 targets = [" ".join(t for t in targets if t)]  # one region: one object
             for t in targets:  # several instructions or ";": one segmentation each
-                sid = add("segment", image=image, target=t[:200] if t else None, **where,
-                          prompt_embedding=_feature(seg_feats, "segment"))
+                sid = add(
+                    "segment",
+                    image=image,
+                    target=t[:200] if t else None,
+                    **where,
+                    prompt_embedding=_feature(seg_feats, "segment"),
+                )
                 mask = f"${sid}.mask"
         elif letter == "C":
             image, mask = _inpaint_module(text, box, image, mask, toolbox, add, notes, region_args)
@@ -370,8 +459,10 @@ def _inpaint_module(text, box, image, mask, toolbox, add, notes, region_args):
     earlier B in this answer, else the user's region, else the instruction's targets
     (``;``-separated) segmented."""
     if "edit" not in toolbox or not toolbox.supports("edit", "inpaint"):
-        notes.append("module C (image editing) inpaints a mask with a generative editor: set [tools.edit] backend = "
-                     f"\"diffusers\" in vitron.toml; skipped {text[:80]!r}")
+        notes.append(
+            "module C (image editing) inpaints a mask with a generative editor: set [tools.edit] backend = "
+            f'"diffusers" in vitron.toml; skipped {text[:80]!r}'
+        )
         return image, mask
     if "segment" not in toolbox:
         notes.append(f"module C needs the 'segment' tool to find where to paint; skipped {text[:80]!r}")
@@ -392,20 +483,30 @@ def _inpaint_module(text, box, image, mask, toolbox, add, notes, region_args):
         masks = []
         for t in targets:
             masks.append((f"${add('segment', image=image, target=t[:200])}.mask", t))
-        notes.append(f"I read module C's instruction {text[:80]!r} as what to find and repaint (Vitron segments the "
-                     "instruction text); mark a box or scribble to say where")
+        notes.append(
+            f"I read module C's instruction {text[:80]!r} as what to find and repaint (Vitron segments the "
+            "instruction text); mark a box or scribble to say where"
+        )
         if len(targets) > 1:
-            notes.append("Vitron merges the masks of ';'-separated targets into one inpainting; here each target "
-                         "is inpainted in turn")
+            notes.append(
+                "Vitron merges the masks of ';'-separated targets into one inpainting; here each target "
+                "is inpainted in turn"
+            )
     for m, t in masks:
         image = f"${add('edit', image=image, operation='inpaint', mask=m, prompt=(t or text) or None)}.image"
     return image, masks[-1][0] if masks else mask
 
 
-_CV_VIDEO_EDITS = [(re.compile(p, re.I), op) for p, op in [
-    (r"\b(?:gr[ae]y ?scale|black and white|monochrome)\b", "grayscale"), (r"\bblur", "blur"),
-    (r"\b(?:remove|erase|delete)\b", "remove"), (r"\b(?:brighten|brighter|lighter)\b", "brighten"),
-    (r"\b(?:darken|darker)\b", "darken")]]
+_CV_VIDEO_EDITS = [
+    (re.compile(p, re.I), op)
+    for p, op in [
+        (r"\b(?:gr[ae]y ?scale|black and white|monochrome)\b", "grayscale"),
+        (r"\bblur", "blur"),
+        (r"\b(?:remove|erase|delete)\b", "remove"),
+        (r"\b(?:brighten|brighter|lighter)\b", "brighten"),
+        (r"\b(?:darken|darker)\b", "darken"),
+    ]
+]
 
 
 def _video_module(letter, group, text, box, toolbox, media, image, add, notes, gen_feats, seg_feats) -> None:
@@ -416,8 +517,15 @@ def _video_module(letter, group, text, box, toolbox, media, image, add, notes, g
 
     video = media.get("video")
     if letter == "D":
-        embeds = _feature(gen_feats, "generate_video") if "prompt_embeds" in toolbox.get("generate_video").Input.model_fields else None
-        media["video"], media["track"] = f"${add('generate_video', prompt=text or None, prompt_embeds=embeds)}.video", None
+        embeds = (
+            _feature(gen_feats, "generate_video")
+            if "prompt_embeds" in toolbox.get("generate_video").Input.model_fields
+            else None
+        )
+        media["video"], media["track"] = (
+            f"${add('generate_video', prompt=text or None, prompt_embeds=embeds)}.video",
+            None,
+        )
         return
     if letter == "G":
         if image is None:
@@ -429,10 +537,15 @@ def _video_module(letter, group, text, box, toolbox, media, image, add, notes, g
         notes.append(f"module {letter} ({MODULES[letter]}) needs a video; skipped {text[:80]!r}")
         return
     if letter == "E":
-        embedding = _feature(seg_feats, "track") if "prompt_embedding" in toolbox.get("track").Input.model_fields else None
-        where = {box["type"]: box} if box is not None else \
-            {k: v for k, v in media["user"].items() if k in ("box", "point")}
-        media["track"] = f"${add('track', video=video, target=text[:200] or None, **where, prompt_embedding=embedding)}.track"
+        embedding = (
+            _feature(seg_feats, "track") if "prompt_embedding" in toolbox.get("track").Input.model_fields else None
+        )
+        where = (
+            {box["type"]: box} if box is not None else {k: v for k, v in media["user"].items() if k in ("box", "point")}
+        )
+        media["track"] = (
+            f"${add('track', video=video, target=text[:200] or None, **where, prompt_embedding=embedding)}.track"
+        )
         return
     if box is None and "box" in media["user"]:
         box = media["user"]["box"]
@@ -444,14 +557,21 @@ def _video_module(letter, group, text, box, toolbox, media, image, add, notes, g
         args: dict[str, Any] = {"video": video, "where": where}
         if toolbox.supports("edit_video", "inpaint"):
             args.update(operation="inpaint", prompt=body or None)
-        elif toolbox.supports("edit_video", "instruct") and where == "inside" and media.get("track") is None and box is None:
+        elif (
+            toolbox.supports("edit_video", "instruct")
+            and where == "inside"
+            and media.get("track") is None
+            and box is None
+        ):
             args.update(operation="instruct", prompt=body or None, where=None)
         else:
             color = next((w for w in re.findall(r"[a-z]+", body.lower()) if w in COLORS), None)
             op = "recolor" if color else next((o for pat, o in _CV_VIDEO_EDITS if pat.search(body)), None)
             if op is None:
-                notes.append(f"module F instruction {body[:80]!r} needs a generative video editor: set "
-                             "[tools.edit_video] backend = \"diffusers\" in vitron.toml; skipped it")
+                notes.append(
+                    f"module F instruction {body[:80]!r} needs a generative video editor: set "
+                    '[tools.edit_video] backend = "diffusers" in vitron.toml; skipped it'
+                )
                 continue
             args.update(operation=op, color=color)
         if args.get("where") is not None and media.get("track") is None:

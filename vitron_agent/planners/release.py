@@ -43,17 +43,33 @@ from torch.nn import functional as F
 
 from vitron_agent.errors import ConfigError
 
-__all__ = ["IMAGE_TOKEN_INDEX", "OBJS_TOKEN_INDEX", "SYSTEM", "VitronForCausalLM", "RegionExtractor",
-           "build_projector", "is_release", "llava_v1_prompt", "user_message", "tokenize_with_media",
-           "load_release", "release_pieces", "preprocess_image", "preprocess_video", "region_to_224"]
+__all__ = [
+    "IMAGE_TOKEN_INDEX",
+    "OBJS_TOKEN_INDEX",
+    "SYSTEM",
+    "VitronForCausalLM",
+    "RegionExtractor",
+    "build_projector",
+    "is_release",
+    "llava_v1_prompt",
+    "user_message",
+    "tokenize_with_media",
+    "load_release",
+    "release_pieces",
+    "preprocess_image",
+    "preprocess_video",
+    "region_to_224",
+]
 
 IMAGE_TOKEN_INDEX, OBJS_TOKEN_INDEX = -200, -300
 IMAGE_TOKEN, OBJS_TOKEN, PATCH_TOKEN = "<image>", "<objs>", "<im_patch>"
 # vitron/conversation.py conv_llava_v1 (the conv_mode app.py uses)
-SYSTEM = ("A chat between a curious human and an artificial intelligence assistant. "
-          "The assistant is so powerful and can not only understand text, image and video, but also able to generate "
-          "text, images and videos."
-          "The assistant gives helpful, detailed, and polite answers to the human's questions.")
+SYSTEM = (
+    "A chat between a curious human and an artificial intelligence assistant. "
+    "The assistant is so powerful and can not only understand text, image and video, but also able to generate "
+    "text, images and videos."
+    "The assistant gives helpful, detailed, and polite answers to the human's questions."
+)
 ROLES = ("USER", "ASSISTANT")
 SEPS = (" ", "</s>")
 OPENAI_MEAN = (0.48145466, 0.4578275, 0.40821073)
@@ -165,7 +181,9 @@ def build_projector(kind: str, mm_hidden: int, hidden: int) -> nn.Module:
         return nn.Sequential(*layers)
     if kind == "identity":
         return nn.Identity()
-    raise ConfigError(f"unknown mm_projector_type {kind!r} in the Vitron config; expected linear, mlpNx_gelu or identity")
+    raise ConfigError(
+        f"unknown mm_projector_type {kind!r} in the Vitron config; expected linear, mlpNx_gelu or identity"
+    )
 
 
 class _MLP(nn.Module):
@@ -206,7 +224,7 @@ class RegionExtractor(nn.Module):
         side = int(math.sqrt(n))
         masks = torch.zeros((b, 1, self.image_size, self.image_size), dtype=feats.dtype, device=feats.device)
         for i, (x1, y1, x2, y2) in enumerate(regions):
-            masks[i, 0, int(x1):int(x2), int(y1):int(y2)] = 1
+            masks[i, 0, int(x1) : int(x2), int(y1) : int(y2)] = 1
         grid = feats.reshape(b, side, side, c).permute(0, 3, 1, 2)
         masks = F.interpolate(masks, size=grid.shape[-2:], mode="bilinear", align_corners=False)
         masks = (masks > 0).to(masks.dtype)
@@ -225,8 +243,9 @@ class _Attention(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b, n, d = x.shape
         split = lambda t: t.view(b, n, self.heads, d // self.heads).transpose(1, 2)  # noqa: E731
-        out = F.scaled_dot_product_attention(split(self.q_proj(x)), split(self.k_proj(x)), split(self.v_proj(x)),
-                                             scale=self.scale)
+        out = F.scaled_dot_product_attention(
+            split(self.q_proj(x)), split(self.k_proj(x)), split(self.v_proj(x)), scale=self.scale
+        )
         return self.out_proj(out.transpose(1, 2).reshape(b, n, d))
 
 
@@ -381,8 +400,9 @@ class VitronForCausalLM(_llama_cls()):  # type: ignore[misc]
                 mm_hidden = cfg["hidden_size"]
         if mm_hidden is not None:
             mm_hidden = int(getattr(config, "mm_hidden_size", None) or mm_hidden)
-            self.model.mm_projector = build_projector(getattr(config, "mm_projector_type", "linear"), mm_hidden,
-                                                      config.hidden_size)
+            self.model.mm_projector = build_projector(
+                getattr(config, "mm_projector_type", "linear"), mm_hidden, config.hidden_size
+            )
             self.model.region_extractor = RegionExtractor(mm_hidden, config.hidden_size)
 
     # -- encoding (llava_arch.LlavaMetaForCausalLM) ---------------------------------------------
@@ -399,8 +419,9 @@ class VitronForCausalLM(_llama_cls()):  # type: ignore[misc]
         feats = self.model.mm_projector(self.model.video_tower(pixels[None]))[0]
         return [feats[t] for t in range(feats.shape[0])]
 
-    def embed_media(self, ids: list[int], image: torch.Tensor | None, video: torch.Tensor | None,
-                    region: list[float] | None) -> torch.Tensor:
+    def embed_media(
+        self, ids: list[int], image: torch.Tensor | None, video: torch.Tensor | None, region: list[float] | None
+    ) -> torch.Tensor:
         """Input embeddings of one sequence from preprocessed pixels: the video's frame blocks, then
         the image's block, and the region feature at ``<objs>`` when a region (224 frame) is given."""
         blocks: list[torch.Tensor] = []
@@ -478,13 +499,16 @@ def _vision_config(folder: Path) -> dict[str, Any]:
     try:
         cfg = json.loads((folder / "config.json").read_text())
     except FileNotFoundError:
-        raise ConfigError(f"no config.json in the tower folder {folder}; point image_tower / video_tower at "
-                          "LanguageBind_Image / LanguageBind_Video_merge") from None
+        raise ConfigError(
+            f"no config.json in the tower folder {folder}; point image_tower / video_tower at "
+            "LanguageBind_Image / LanguageBind_Video_merge"
+        ) from None
     return cfg.get("vision_config", cfg)
 
 
-def release_pieces(checkpoint: str | Path, lora: str | None = None, image_tower: str | None = None,
-                   video_tower: str | None = None) -> list[tuple[str, str, bool, str]]:
+def release_pieces(
+    checkpoint: str | Path, lora: str | None = None, image_tower: str | None = None, video_tower: str | None = None
+) -> list[tuple[str, str, bool, str]]:
     """(piece, path, ok, detail) for each part of a release: what ``check-config`` reports."""
     base = Path(checkpoint).expanduser()
     rows: list[tuple[str, str, bool, str]] = []
@@ -495,14 +519,25 @@ def release_pieces(checkpoint: str | Path, lora: str | None = None, image_tower:
         return [("config", str(cfg_path), False, f"cannot read: {exc}")]
     index = base / "pytorch_model.bin.index.json"
     shards = sorted(base.glob("pytorch_model*.bin")) + sorted(base.glob("model*.safetensors"))
-    rows.append(("base", str(base), bool(shards), f"{len(shards)} weight file(s)" + (", index" if index.exists() else "")
-                 if shards else "no pytorch_model*.bin / model*.safetensors"))
+    rows.append(
+        (
+            "base",
+            str(base),
+            bool(shards),
+            f"{len(shards)} weight file(s)" + (", index" if index.exists() else "")
+            if shards
+            else "no pytorch_model*.bin / model*.safetensors",
+        )
+    )
     tok = (base / "tokenizer.model").exists() or (base / "tokenizer.json").exists()
     rows.append(("tokenizer", str(base), tok, "tokenizer.model" if tok else "no tokenizer.model / tokenizer.json"))
     if lora:
         lp = Path(lora).expanduser()
-        have = [f for f in ("adapter_config.json", "adapter_model.bin", "non_lora_trainables.bin") if (lp / f).exists()
-                or (f == "adapter_model.bin" and (lp / "adapter_model.safetensors").exists())]
+        have = [
+            f
+            for f in ("adapter_config.json", "adapter_model.bin", "non_lora_trainables.bin")
+            if (lp / f).exists() or (f == "adapter_model.bin" and (lp / "adapter_model.safetensors").exists())
+        ]
         rows.append(("lora", str(lp), len(have) >= 2 and "adapter_config.json" in have, ", ".join(have) or "empty"))
     rows.append(("projector", cfg.get("mm_projector_type", "linear"), True, "mm_projector_type"))
     for kind, override in (("image", image_tower), ("video", video_tower)):
@@ -512,9 +547,17 @@ def release_pieces(checkpoint: str | Path, lora: str | None = None, image_tower:
             rows.append((f"{kind}_tower", "-", True, "not used by this release"))
             continue
         ok = (folder / "config.json").exists()
-        rows.append((f"{kind}_tower", str(folder), ok, "config.json found" if ok else
-                     f"missing; set [planner] {kind}_tower = \"/path/to/LanguageBind_{kind.capitalize()}"
-                     f"{'_merge' if kind == 'video' else ''}\""))
+        rows.append(
+            (
+                f"{kind}_tower",
+                str(folder),
+                ok,
+                "config.json found"
+                if ok
+                else f'missing; set [planner] {kind}_tower = "/path/to/LanguageBind_{kind.capitalize()}'
+                f'{"_merge" if kind == "video" else ""}"',
+            )
+        )
     return rows
 
 
@@ -534,7 +577,9 @@ def _base_state(base: Path) -> dict[str, torch.Tensor]:
     else:
         paths = sorted(base.glob("pytorch_model*.bin")) or sorted(base.glob("model*.safetensors"))
     if not paths:
-        raise ConfigError(f"no weights in {base}: expected pytorch_model-0000X-of-0000N.bin (+ index) or model.safetensors")
+        raise ConfigError(
+            f"no weights in {base}: expected pytorch_model-0000X-of-0000N.bin (+ index) or model.safetensors"
+        )
     state: dict[str, torch.Tensor] = {}
     for p in paths:
         if not p.exists():
@@ -552,12 +597,16 @@ def _tower_state(folder: Path) -> dict[str, torch.Tensor]:
     for f in files:
         state.update(_torch_load(f))
     if any(".lora_A" in k or ".lora_B" in k for k in state):
-        raise ConfigError(f"{folder} holds an unmerged LoRA (lora_A / lora_B weights); use the merged release "
-                          "(LanguageBind_Video_merge) or merge it first")
+        raise ConfigError(
+            f"{folder} holds an unmerged LoRA (lora_A / lora_B weights); use the merged release "
+            "(LanguageBind_Video_merge) or merge it first"
+        )
     out = {}
     for k, v in state.items():
         if k.startswith("vision_model."):  # a LoRA-wrapped encoder (merged) keeps peft's prefix
-            out[k[len("vision_model."):].replace("encoder.base_model.model.", "encoder.").replace(".base_layer.", ".")] = v
+            out[
+                k[len("vision_model.") :].replace("encoder.base_model.model.", "encoder.").replace(".base_layer.", ".")
+            ] = v
     return out
 
 
@@ -566,8 +615,10 @@ def _assign(model: Any, state: dict[str, torch.Tensor]) -> None:
     own = model.state_dict()
     for k, v in state.items():
         if tuple(own[k].shape) != tuple(v.shape):
-            raise ConfigError(f"{k} has shape {tuple(v.shape)} in the release but {tuple(own[k].shape)} in the model "
-                              "its config describes; are the pieces from the same release?")
+            raise ConfigError(
+                f"{k} has shape {tuple(v.shape)} in the release but {tuple(own[k].shape)} in the model "
+                "its config describes; are the pieces from the same release?"
+            )
     model.load_state_dict(state, strict=False, assign=True)
 
 
@@ -593,17 +644,26 @@ def _tokenizer(base: Path) -> Any:
 def _llama_config(cfg: dict[str, Any], towers: dict[str, Any]) -> Any:
     from transformers import LlamaConfig
 
-    keep = {k: v for k, v in cfg.items() if not k.startswith("_") and k not in ("architectures", "model_type",
-                                                                                   "transformers_version", "auto_map")}
+    keep = {
+        k: v
+        for k, v in cfg.items()
+        if not k.startswith("_") and k not in ("architectures", "model_type", "transformers_version", "auto_map")
+    }
     keep.setdefault("num_key_value_heads", keep.get("num_attention_heads"))
     config = LlamaConfig(**keep)
     config.vitron_towers = towers
     return config
 
 
-def load_release(checkpoint: str | Path, lora: str | None = None, image_tower: str | None = None,
-                 video_tower: str | None = None, dtype: Any = None, log: Any = None,
-                 device: str | None = None) -> tuple[Any, Any, dict[str, Any]]:
+def load_release(
+    checkpoint: str | Path,
+    lora: str | None = None,
+    image_tower: str | None = None,
+    video_tower: str | None = None,
+    dtype: Any = None,
+    log: Any = None,
+    device: str | None = None,
+) -> tuple[Any, Any, dict[str, Any]]:
     """(model, tokenizer, info) from a Vitron release (see the module docstring), on ``device``
     in ``dtype`` (the LoRA is merged there). ``info`` has ``num_frames`` and ``pieces`` (what was
     loaded from where). A weight that no piece provides is a ConfigError naming it."""
@@ -615,7 +675,9 @@ def load_release(checkpoint: str | Path, lora: str | None = None, image_tower: s
         cfg = json.loads(cfg_file.read_text())
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read the Vitron config {cfg_file}: {exc}") from None
-    folders = {k: _tower_folder(cfg.get(f"mm_{k}_tower"), o, base) for k, o in (("image", image_tower), ("video", video_tower))}
+    folders = {
+        k: _tower_folder(cfg.get(f"mm_{k}_tower"), o, base) for k, o in (("image", image_tower), ("video", video_tower))
+    }
     towers = {k: (_vision_config(f) if f is not None else None) for k, f in folders.items()}
     if not any(towers.values()):
         raise ConfigError(f"{cfg_file} names no mm_image_tower / mm_video_tower; this is not a Vitron release")
@@ -657,16 +719,20 @@ def load_release(checkpoint: str | Path, lora: str | None = None, image_tower: s
                 extra = {(k[6:] if k.startswith("model.") else k): v for k, v in extra.items()}
             unknown = sorted(set(extra) - expected)
             if unknown:
-                raise ConfigError(f"{nl} has {len(unknown)} tensors this model does not have (first: {unknown[0]}); "
-                                  "is it a Vitron-lora folder for this base?")
+                raise ConfigError(
+                    f"{nl} has {len(unknown)} tensors this model does not have (first: {unknown[0]}); "
+                    "is it a Vitron-lora folder for this base?"
+                )
             _assign(model, extra)
             loaded |= set(extra)
             pieces["non_lora_trainables"] = f"{nl} ({len(extra)} tensors)"
     missing = sorted(expected - loaded)
     if missing:
         parts = sorted({".".join(k.split(".")[:2]) for k in missing})
-        raise ConfigError(f"the release is incomplete: {len(missing)} weights were found in no piece (e.g. {missing[0]}; "
-                          f"parts: {', '.join(parts[:6])}); check checkpoint, lora, image_tower and video_tower")
+        raise ConfigError(
+            f"the release is incomplete: {len(missing)} weights were found in no piece (e.g. {missing[0]}; "
+            f"parts: {', '.join(parts[:6])}); check checkpoint, lora, image_tower and video_tower"
+        )
     if getattr(config, "tie_word_embeddings", False):
         model.tie_weights()
     if device is not None or dtype is not None:  # merge where the model will run (a 7B merge on CPU is slow)
@@ -692,9 +758,18 @@ def load_release(checkpoint: str | Path, lora: str | None = None, image_tower: s
     return model.eval(), tokenizer, {"num_frames": num_frames, "pieces": pieces}
 
 
-def answer(model: Any, tokenizer: Any, num_frames: int, text: str, image: Any = None, frames: list[Any] | None = None,
-           box: tuple[float, float, float, float] | None = None, max_new_tokens: int = 256, do_sample: bool = False,
-           history: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+def answer(
+    model: Any,
+    tokenizer: Any,
+    num_frames: int,
+    text: str,
+    image: Any = None,
+    frames: list[Any] | None = None,
+    box: tuple[float, float, float, float] | None = None,
+    max_new_tokens: int = 256,
+    do_sample: bool = False,
+    history: list[tuple[str, str]] | None = None,
+) -> dict[str, Any]:
     """One Vitron turn as app.py's ``predict`` runs it: the llava_v1 prompt (``<image>`` per
     video frame, `` <image>`` for the image, ``<objs>`` when ``box`` -- XYXY image pixels -- is
     given), media encoded, region features at ``<objs>``, generation until ``</s>``.
@@ -709,6 +784,7 @@ def answer(model: Any, tokenizer: Any, num_frames: int, text: str, image: Any = 
     if box is not None and use_image:
         h, w = image.shape[:2]
         region = region_to_224(box, w, h)
+
     def plain(t: str) -> str:  # a user typing "<image>" must not make a media slot
         return t.replace(IMAGE_TOKEN, "[image]").replace(OBJS_TOKEN, "[objs]")
 
@@ -716,21 +792,31 @@ def answer(model: Any, tokenizer: Any, num_frames: int, text: str, image: Any = 
     messages: list[tuple[str, str | None]] = []
     for q, a in history or []:
         messages += [(ROLES[0], plain(q)), (ROLES[1], plain(a))]
-    messages += [(ROLES[0], user_message(text, use_image, num_frames if use_frames else 0, region is not None)),
-                 (ROLES[1], None)]
+    messages += [
+        (ROLES[0], user_message(text, use_image, num_frames if use_frames else 0, region is not None)),
+        (ROLES[1], None),
+    ]
     prompt = llava_v1_prompt(messages)
     ids = tokenize_with_media(prompt, tokenizer)
     with torch.inference_mode():
         video = preprocess_video(frames, num_frames).to(device, dtype) if use_frames else None
         pixels = preprocess_image(image).to(device, dtype) if use_image else None
         emb = model.embed_media(ids, pixels, video, region)
-        out = model.generate(inputs_embeds=emb[None], attention_mask=torch.ones((1, emb.shape[0]), dtype=torch.long,
-                                                                                 device=device),
-                             max_new_tokens=max_new_tokens, do_sample=do_sample, eos_token_id=tokenizer.eos_token_id,
-                             pad_token_id=tokenizer.pad_token_id if tokenizer.pad_token_id is not None
-                             else tokenizer.eos_token_id)
+        out = model.generate(
+            inputs_embeds=emb[None],
+            attention_mask=torch.ones((1, emb.shape[0]), dtype=torch.long, device=device),
+            max_new_tokens=max_new_tokens,
+            do_sample=do_sample,
+            eos_token_id=tokenizer.eos_token_id,
+            pad_token_id=tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id,
+        )
     new = out[0].tolist()
     finished = bool(new) and new[-1] == tokenizer.eos_token_id
     text_out = tokenizer.decode(new, skip_special_tokens=True).strip()
-    return {"text": text_out, "prompt": prompt, "region_224": region, "input_ids": ids,
-            "finish_reason": "stop" if finished or len(new) < max_new_tokens else "length"}
+    return {
+        "text": text_out,
+        "prompt": prompt,
+        "region_224": region,
+        "input_ids": ids,
+        "finish_reason": "stop" if finished or len(new) < max_new_tokens else "length",
+    }

@@ -21,53 +21,240 @@ from vitron_agent.planners.base import PlanRequest
 from vitron_agent.tool import Toolbox
 from vitron_agent.tools.colors import COLORS, SYNONYMS
 
-__all__ = ["RulePlanner", "UNDERSTOOD", "NO_GENERATOR", "NEEDS_IMAGE", "NOT_ENGLISH", "split_clauses", "Intent", "INTENTS",
-           "Clause", "parse_clause"]
+__all__ = [
+    "RulePlanner",
+    "UNDERSTOOD",
+    "NO_GENERATOR",
+    "NEEDS_IMAGE",
+    "NOT_ENGLISH",
+    "split_clauses",
+    "Intent",
+    "INTENTS",
+    "Clause",
+    "parse_clause",
+]
 
-NO_GENERATOR = ("Image generation is not configured: no generator ships without weights. Set "
-                "[tools.generate] backend = \"diffusers\" and checkpoint = \"/path/to/local/pipeline\" in vitron.toml.")
-NEEDS_IMAGE = ("This request needs an image or a video: pass --image PATH or --video PATH on the command line, "
-               "or image=... / video=... in Python.")
-NO_VIDEO_GENERATOR = ("Video generation is not configured: no generator ships without weights. Set "
-                      "[tools.generate_video] backend = \"diffusers\" and checkpoint = \"/path/to/local/pipeline\" in vitron.toml.")
+NO_GENERATOR = (
+    "Image generation is not configured: no generator ships without weights. Set "
+    '[tools.generate] backend = "diffusers" and checkpoint = "/path/to/local/pipeline" in vitron.toml.'
+)
+NEEDS_IMAGE = (
+    "This request needs an image or a video: pass --image PATH or --video PATH on the command line, "
+    "or image=... / video=... in Python."
+)
+NO_VIDEO_GENERATOR = (
+    "Video generation is not configured: no generator ships without weights. Set "
+    '[tools.generate_video] backend = "diffusers" and checkpoint = "/path/to/local/pipeline" in vitron.toml.'
+)
 
 _NUM = r"(-?\d+(?:\.\d+)?)"
-_BOX_RE = re.compile(rf"(?:\b(?:in|inside|within)\s+)?(?:the\s+)?(?:box|rectangle|region)?\s*[\(\[]\s*{_NUM}\s*,\s*{_NUM}\s*,\s*{_NUM}\s*,\s*{_NUM}\s*[\)\]]", re.I)
-_POINT_RE = re.compile(rf"(?:\b(?:at|near|around|on)\s+)?(?:the\s+)?(?:point|pixel)?\s*[\(\[]\s*{_NUM}\s*,\s*{_NUM}\s*[\)\]]", re.I)
-_STRONG_SPLIT = re.compile(r"\s*(?:;|\.\s+|\n+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\bafter that\b,?|,?\s*\bafterwards\b,?|,?\s*\bfinally\b,?|,?\s*\band also\b)\s*", re.I)
+_BOX_RE = re.compile(
+    rf"(?:\b(?:in|inside|within)\s+)?(?:the\s+)?(?:box|rectangle|region)?\s*[\(\[]\s*{_NUM}\s*,\s*{_NUM}\s*,\s*{_NUM}\s*,\s*{_NUM}\s*[\)\]]",
+    re.I,
+)
+_POINT_RE = re.compile(
+    rf"(?:\b(?:at|near|around|on)\s+)?(?:the\s+)?(?:point|pixel)?\s*[\(\[]\s*{_NUM}\s*,\s*{_NUM}\s*[\)\]]", re.I
+)
+_STRONG_SPLIT = re.compile(
+    r"\s*(?:;|\.\s+|\n+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\bafter that\b,?|,?\s*\bafterwards\b,?|,?\s*\bfinally\b,?|,?\s*\band also\b)\s*",
+    re.I,
+)
 _WEAK_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)\s*", re.I)
-_FILLER = re.compile(r"^(?:please|pls|can you|could you|would you|now|also|and|then|next|i want you to|i'd like you to|let's|lets|kindly)\b[\s,]*", re.I)
-_PRONOUN = re.compile(r"^(?:it|them|that|this|those|these|the result|the output|the selection|the mask|the region|the selected region|the segmented region|the segmented object|the edited image|the new image|the same)$", re.I)
-_WHOLE = re.compile(r"^(?:the |this |that |my )?(?:whole |entire |full )?(?:image|picture|photo|photograph|scene|frame|video|clip|footage|movie|everything|all)$", re.I)
-_THROUGHOUT = re.compile(r"\s+(?:throughout|across|through|in|over)\s+(?:the\s+|this\s+|every\s+|all\s+|each\s+)?(?:whole\s+|entire\s+)?(?:video|clip|footage|movie|frames?)$", re.I)
+_FILLER = re.compile(
+    r"^(?:please|pls|can you|could you|would you|now|also|and|then|next|i want you to|i'd like you to|let's|lets|kindly)\b[\s,]*",
+    re.I,
+)
+_PRONOUN = re.compile(
+    r"^(?:it|them|that|this|those|these|the result|the output|the selection|the mask|the region|the selected region|the segmented region|the segmented object|the edited image|the new image|the same)$",
+    re.I,
+)
+_WHOLE = re.compile(
+    r"^(?:the |this |that |my )?(?:whole |entire |full )?(?:image|picture|photo|photograph|scene|frame|video|clip|footage|movie|everything|all)$",
+    re.I,
+)
+_THROUGHOUT = re.compile(
+    r"\s+(?:throughout|across|through|in|over)\s+(?:the\s+|this\s+|every\s+|all\s+|each\s+)?(?:whole\s+|entire\s+)?(?:video|clip|footage|movie|frames?)$",
+    re.I,
+)
 _FOREGROUND = re.compile(r"\b(?:foreground|main object|main subject|subject|object|thing)\b", re.I)
 _BACKGROUND = re.compile(r"^(?:the )?(?:background|backdrop|surroundings|rest)$", re.I)
-_COMPLEMENT = re.compile(r"^\s*(?:(?:the\s+)?(?:whole\s+|entire\s+)?(?:image|picture|photo|scene|frame)|everything(?:\s+else)?|all|anything)\s*,?\s+"
-                         r"(?:except(?:\s+for)?|but(?:\s+for)?|other than|apart from|besides|save for|excluding|aside from)\s+(.+)$", re.I)
-_TELL_ME = re.compile(r"^(?:(?:can|could) you\s+)?(?:tell me|let me know|i (?:want|would like|'d like) to know|do you know)\s+"
-                      r"(?=(?:what|which|where|how|if|whether|who)\b)", re.I)
+_COMPLEMENT = re.compile(
+    r"^\s*(?:(?:the\s+)?(?:whole\s+|entire\s+)?(?:image|picture|photo|scene|frame)|everything(?:\s+else)?|all|anything)\s*,?\s+"
+    r"(?:except(?:\s+for)?|but(?:\s+for)?|other than|apart from|besides|save for|excluding|aside from)\s+(.+)$",
+    re.I,
+)
+_TELL_ME = re.compile(
+    r"^(?:(?:can|could) you\s+)?(?:tell me|let me know|i (?:want|would like|'d like) to know|do you know)\s+"
+    r"(?=(?:what|which|where|how|if|whether|who)\b)",
+    re.I,
+)
 _COLOR_WORDS = (*COLORS, *SYNONYMS)  # the tools' colour vocabulary, so every word planned is one they select
 # Verbs a clause may start with, for reading typos ("segmnet", "remvoe", "mak") as the nearest one.
-_VERBS = ("make", "segment", "select", "remove", "mask", "find", "highlight", "isolate", "detect", "locate", "outline", "extract",
-          "recolor", "recolour", "paint", "color", "colour", "turn", "change", "erase", "delete",
-          "blur", "pixelate", "replace", "swap", "keep", "describe", "caption", "count", "track", "follow",
-          "brighten", "lighten", "darken", "crop", "trim", "read", "transcribe", "generate", "draw", "create",
-          "animate", "increase", "decrease", "convert", "take", "extract", "show", "identify", "flip", "rotate",
-          "resize", "sharpen", "denoise", "outline", "label", "scale", "shrink", "enlarge", "pixelate")
+_VERBS = (
+    "make",
+    "segment",
+    "select",
+    "remove",
+    "mask",
+    "find",
+    "highlight",
+    "isolate",
+    "detect",
+    "locate",
+    "outline",
+    "extract",
+    "recolor",
+    "recolour",
+    "paint",
+    "color",
+    "colour",
+    "turn",
+    "change",
+    "erase",
+    "delete",
+    "blur",
+    "pixelate",
+    "replace",
+    "swap",
+    "keep",
+    "describe",
+    "caption",
+    "count",
+    "track",
+    "follow",
+    "brighten",
+    "lighten",
+    "darken",
+    "crop",
+    "trim",
+    "read",
+    "transcribe",
+    "generate",
+    "draw",
+    "create",
+    "animate",
+    "increase",
+    "decrease",
+    "convert",
+    "take",
+    "extract",
+    "show",
+    "identify",
+    "flip",
+    "rotate",
+    "resize",
+    "sharpen",
+    "denoise",
+    "outline",
+    "label",
+    "scale",
+    "shrink",
+    "enlarge",
+    "pixelate",
+)
 # 5+-letter English words that are one letter from a colour name, never "corrected"
-_NOT_TYPOS = {"great", "greet", "while", "write", "range", "fellow", "sliver", "violent", "bellow", "greens", "reds",
-              "scale", "scales", "sharper", "tale", "peace", "mints", "corral", "rusty", "lemon", "cremate", "creams",
-              "indigenous", "navel", "teals", "solver", "salmonella", "limes", "lime"}
+_NOT_TYPOS = {
+    "great",
+    "greet",
+    "while",
+    "write",
+    "range",
+    "fellow",
+    "sliver",
+    "violent",
+    "bellow",
+    "greens",
+    "reds",
+    "scale",
+    "scales",
+    "sharper",
+    "tale",
+    "peace",
+    "mints",
+    "corral",
+    "rusty",
+    "lemon",
+    "cremate",
+    "creams",
+    "indigenous",
+    "navel",
+    "teals",
+    "solver",
+    "salmonella",
+    "limes",
+    "lime",
+}
 # Short words of other languages (English ones such as die, den, van, per are left out): two of them
 # mark a request as not English; one, when nothing in it was understood.
-_FOREIGN = {"al", "au", "bitte", "ce", "cette", "che", "dans", "das", "de", "del", "der", "des", "du", "een",
-            "ein", "eine", "el", "en", "esta", "esto", "faire", "fais", "favor", "gli", "haz", "hazla",
-            "hazlo", "het", "il", "ist", "la", "las", "le", "les", "lo", "los", "mach", "mache", "machen",
-            "mettre", "mir", "mit", "naar", "nicht", "para", "ponla", "ponlo", "por", "pour", "que", "questa",
-            "questo", "rendi", "rendilo", "sil", "una", "und", "une", "vous", "wie", "y"}
-NOT_ENGLISH = ("I understand instructions in English only (for example \"segment the cat, then make it purple\"); "
-               "this looks like another language. Please rephrase it in English.")
+_FOREIGN = {
+    "al",
+    "au",
+    "bitte",
+    "ce",
+    "cette",
+    "che",
+    "dans",
+    "das",
+    "de",
+    "del",
+    "der",
+    "des",
+    "du",
+    "een",
+    "ein",
+    "eine",
+    "el",
+    "en",
+    "esta",
+    "esto",
+    "faire",
+    "fais",
+    "favor",
+    "gli",
+    "haz",
+    "hazla",
+    "hazlo",
+    "het",
+    "il",
+    "ist",
+    "la",
+    "las",
+    "le",
+    "les",
+    "lo",
+    "los",
+    "mach",
+    "mache",
+    "machen",
+    "mettre",
+    "mir",
+    "mit",
+    "naar",
+    "nicht",
+    "para",
+    "ponla",
+    "ponlo",
+    "por",
+    "pour",
+    "que",
+    "questa",
+    "questo",
+    "rendi",
+    "rendilo",
+    "sil",
+    "una",
+    "und",
+    "une",
+    "vous",
+    "wie",
+    "y",
+}
+NOT_ENGLISH = (
+    'I understand instructions in English only (for example "segment the cat, then make it purple"); '
+    "this looks like another language. Please rephrase it in English."
+)
 _COLOR_RE = re.compile(r"\b(" + "|".join(_COLOR_WORDS) + r")\b", re.I)
+
 
 def _protect_regions(text: str) -> tuple[str, dict[str, dict[str, Any]]]:
     regions: dict[str, dict[str, Any]] = {}
@@ -100,8 +287,11 @@ def split_clauses(text: str) -> list[str]:
         for piece in pieces[1:]:
             head = _FILLER.sub("", piece.strip())
             fixed = _fix_verb(head)
-            if _VERB_START.match(head) or (fixed is not None and _VERB_START.match(fixed[0])) \
-                    or any(p.match(head) for _, p in _tool_intents()):
+            if (
+                _VERB_START.match(head)
+                or (fixed is not None and _VERB_START.match(fixed[0]))
+                or any(p.match(head) for _, p in _tool_intents())
+            ):
                 out.append(current)
                 current = piece
             else:
@@ -173,7 +363,9 @@ class RulePlanner:
                     parsed = retry
             clause, intent, rest = parsed.text, parsed.intent, parsed.rest
             kept = None
-            if intent is not None and (ex := _EXCLUSION.match(clause)):  # "brighten the garage but keep the bike unchanged"
+            if intent is not None and (
+                ex := _EXCLUSION.match(clause)
+            ):  # "brighten the garage but keep the bike unchanged"
                 kept = ex.group("kept") or ex.group("kept2")
                 retry = parse_clause(ex.group("main") or ex.group("main2"))
                 if retry.intent is not None:
@@ -239,8 +431,9 @@ def _renumbered(steps: list[Step]) -> list[Step]:
             return [fix(x) for x in v]
         return v
 
-    return [Step(id=ids[s.id], tool=s.tool, args=fix(dict(s.args)), after=[ids.get(a, a) for a in s.after])
-            for s in steps]
+    return [
+        Step(id=ids[s.id], tool=s.tool, args=fix(dict(s.args)), after=[ids.get(a, a) for a in s.after]) for s in steps
+    ]
 
 
 def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, str]) -> None:
@@ -299,8 +492,13 @@ def _fix_colours(clause: str, notes: list[str]) -> str:
         if len(low) < 4 or low in _COLOR_WORDS or low in _NOT_TYPOS or low in _VERBS:
             return word
         close = (difflib.get_close_matches(low, _COLOR_WORDS, n=1, cutoff=0.8) if len(low) >= 5 else []) or [
-            c for c in _COLOR_WORDS if len(c) == len(low) and c != low and sorted(c) == sorted(low)
-            and sum(x != y for x, y in zip(c, low, strict=True)) == 2]  # two letters swapped: "bleu"
+            c
+            for c in _COLOR_WORDS
+            if len(c) == len(low)
+            and c != low
+            and sorted(c) == sorted(low)
+            and sum(x != y for x, y in zip(c, low, strict=True)) == 2
+        ]  # two letters swapped: "bleu"
         if not close:
             return word
         notes.append(f"I read {word!r} as {close[0]!r}.")
@@ -322,22 +520,32 @@ def _intent(clause: str) -> tuple[str | None, str]:
     """(intent name, what the handler gets) for a clause: the words after the verb, or the
     whole clause for intents that read it whole."""
     clause = _TELL_ME.sub("", clause)
-    clause = re.sub(r"^(?:if|whether)\s+(.+?)\s+(is|are)\s+(.+)$", r"\2 \1 \3", clause, flags=re.I)  # "if the cup is red"
-    clause = re.sub(r"^(?:(?:can|could) you\s+)?(?:tell me|show me|give me|what(?:'s| is))\s+the\s+colou?rs?\s+of\s+(.+?)\??$",
-                    r"what colour is \1", clause, flags=re.I)  # "tell me the colour of the car"
-    clause = re.sub(r"^(?!(?:is|are|what|which|where|how|who|does|do)\b)(.+?)\s+(?:should|must|needs? to|has to|have to)\s+be(?:come)?\s+(.+)$",
-                    r"make \1 \2", clause, flags=re.I)  # "the background should be white"
+    clause = re.sub(
+        r"^(?:if|whether)\s+(.+?)\s+(is|are)\s+(.+)$", r"\2 \1 \3", clause, flags=re.I
+    )  # "if the cup is red"
+    clause = re.sub(
+        r"^(?:(?:can|could) you\s+)?(?:tell me|show me|give me|what(?:'s| is))\s+the\s+colou?rs?\s+of\s+(.+?)\??$",
+        r"what colour is \1",
+        clause,
+        flags=re.I,
+    )  # "tell me the colour of the car"
+    clause = re.sub(
+        r"^(?!(?:is|are|what|which|where|how|who|does|do)\b)(.+?)\s+(?:should|must|needs? to|has to|have to)\s+be(?:come)?\s+(.+)$",
+        r"make \1 \2",
+        clause,
+        flags=re.I,
+    )  # "the background should be white"
     for spec, pattern in _tool_intents():  # sentences declared by tool modules come first
         if m := pattern.match(clause):
-            return f"tool:{spec.name}", clause[m.end():].strip()
+            return f"tool:{spec.name}", clause[m.end() :].strip()
     for intent, pattern in _COMPILED:
         m = pattern.match(clause)
         if m:
             if intent.whole:
                 return intent.name, clause
-            if intent.needs_colour and not _COLOR_RE.search(clause[m.end():]):
+            if intent.needs_colour and not _COLOR_RE.search(clause[m.end() :]):
                 continue
-            return intent.name, clause[m.end():].strip()
+            return intent.name, clause[m.end() :].strip()
     return None, clause
 
 
@@ -354,7 +562,9 @@ def _do_tool_intent(b: _Builder, name: str, clause: str) -> None:
 
     spec = next(i for i in registered_intents() if i.name == name)
     if spec.tool not in b.toolbox:
-        b.notes.append(f"{_restore(clause, b.regions)!r} needs the {spec.tool!r} tool, which is not configured; skipped.")
+        b.notes.append(
+            f"{_restore(clause, b.regions)!r} needs the {spec.tool!r} tool, which is not configured; skipped."
+        )
         return
     sid = b.add(spec.tool, **{b.media_arg: b.image}, **spec.args)
     if spec.output in ("image", "video"):
@@ -382,8 +592,14 @@ def parse_clause(text: str) -> Clause:
     intent, rest = _intent(text)
     colours = [c.lower() for c in _COLOR_RE.findall(rest)]
     negated = bool(_COMPLEMENT.match(re.sub(r"^(?:the\s+)?", "", rest.strip(), flags=re.I)))
-    return Clause(text=text, intent=intent, rest=rest, colour=colours[-1] if colours else None,
-                  regions=tuple(re.findall(r"@r\d+@", text)), negated=negated)
+    return Clause(
+        text=text,
+        intent=intent,
+        rest=rest,
+        colour=colours[-1] if colours else None,
+        regions=tuple(re.findall(r"@r\d+@", text)),
+        negated=negated,
+    )
 
 
 def _restore(text: str, regions: dict[str, dict[str, Any]]) -> str:
@@ -399,13 +615,27 @@ def _clean_target(phrase: str) -> str:
     phrase = re.sub(r"@r\d+@", " ", phrase)
     phrase = re.sub(r"^(?:out\s+)?(?:all\s+)?", "", phrase.strip(), flags=re.I)
     phrase = re.sub(r"\s+(?:in|from|of)\s+(?:the|this)\s+(?:image|picture|photo|scene)$", "", phrase, flags=re.I)
-    phrase = re.sub(r"\s+(?:are there|is there|do you see|can you see|are in the (?:image|picture|photo)|in the (?:image|picture|photo))\s*\??$", "", phrase, flags=re.I)
-    phrase = re.sub(r"(?:\s+(?:are|is|were|was|there|here|exist|visible|present|shown|do you see|can you see|"
-                    r"can you find|you can see|i can see|do i have|are there|is there))+\s*\??$", "", phrase, flags=re.I)
+    phrase = re.sub(
+        r"\s+(?:are there|is there|do you see|can you see|are in the (?:image|picture|photo)|in the (?:image|picture|photo))\s*\??$",
+        "",
+        phrase,
+        flags=re.I,
+    )
+    phrase = re.sub(
+        r"(?:\s+(?:are|is|were|was|there|here|exist|visible|present|shown|do you see|can you see|"
+        r"can you find|you can see|i can see|do i have|are there|is there))+\s*\??$",
+        "",
+        phrase,
+        flags=re.I,
+    )
     phrase = re.sub(r"^(?:are|is|were|was)(?:\s+there)?\b\s*", "", phrase.strip(), flags=re.I)
     phrase = _THROUGHOUT.sub("", phrase.strip())
-    phrase = re.sub(r"\s+(?:in (?:one|a single|a few|two|three) (?:sentences?|words?|lines?)|briefly|in detail|for me|please)$", "",
-                    phrase, flags=re.I)
+    phrase = re.sub(
+        r"\s+(?:in (?:one|a single|a few|two|three) (?:sentences?|words?|lines?)|briefly|in detail|for me|please)$",
+        "",
+        phrase,
+        flags=re.I,
+    )
     return re.sub(r"\s+", " ", phrase).strip(" ,.?")
 
 
@@ -486,13 +716,18 @@ def _do_segment(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
 def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     rest = re.sub(r"^(?:the\s+)?colou?r\s+of\s+", "", rest, flags=re.I)
     colors = list(_COLOR_RE.finditer(rest))
-    dest = next((m for m in colors if re.search(r"\b(?:to|into|in|as)\s+$", rest[:m.start()], re.I)), colors[-1])
-    phrase = re.sub(r"\s+(?:to|into|in|as)\s*$", "", rest[:dest.start()], flags=re.I).strip()
-    phrase = re.sub(r"(?:\s+(?:a\s+(?:bit|little|lot)|much|slightly|very|far|even|way|more|less|somewhat|really|too))+\s*$",
-                    "", phrase, flags=re.I).strip()
+    dest = next((m for m in colors if re.search(r"\b(?:to|into|in|as)\s+$", rest[: m.start()], re.I)), colors[-1])
+    phrase = re.sub(r"\s+(?:to|into|in|as)\s*$", "", rest[: dest.start()], flags=re.I).strip()
+    phrase = re.sub(
+        r"(?:\s+(?:a\s+(?:bit|little|lot)|much|slightly|very|far|even|way|more|less|somewhat|really|too))+\s*$",
+        "",
+        phrase,
+        flags=re.I,
+    ).strip()
     color = dest.group(1).lower()
-    if shade := re.search(r"\b(dark|light|pale|deep|bright|vivid|pastel|soft)[ -]?$", rest[:dest.start()].strip() + " ", re.I) \
-            or re.search(r"\b(dark|light|pale|deep|bright|vivid|pastel|soft)\s*$", rest[:dest.start()], re.I):
+    if shade := re.search(
+        r"\b(dark|light|pale|deep|bright|vivid|pastel|soft)[ -]?$", rest[: dest.start()].strip() + " ", re.I
+    ) or re.search(r"\b(dark|light|pale|deep|bright|vivid|pastel|soft)\s*$", rest[: dest.start()], re.I):
         color = f"{shade.group(1).lower()} {color}"  # "make the uniform dark green": dark green, not green
         phrase = re.sub(r"\s*\b(?:dark|light|pale|deep|bright|vivid|pastel|soft)\s*$", "", phrase, flags=re.I).strip()
     kind, mask = _target(b, phrase, last)
@@ -513,7 +748,11 @@ def _do_remove(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
     if kind == "complement":  # "remove everything except the cat" = keep only the cat
         _edit(b, operation="keep_only", mask=mask)
         return
-    _edit(b, operation="remove", mask=mask if mask is not None and kind != "whole" else _segment(b, "the main object", last))
+    _edit(
+        b,
+        operation="remove",
+        mask=mask if mask is not None and kind != "whole" else _segment(b, "the main object", last),
+    )
 
 
 def _do_keep_only(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
@@ -521,7 +760,11 @@ def _do_keep_only(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> 
     if kind == "complement":  # "keep everything except the cat" = remove the cat
         _edit(b, operation="remove", mask=mask)
         return
-    _edit(b, operation="keep_only", mask=mask if mask is not None and kind != "whole" else _segment(b, "the main object", last))
+    _edit(
+        b,
+        operation="keep_only",
+        mask=mask if mask is not None and kind != "whole" else _segment(b, "the main object", last),
+    )
 
 
 def _do_blur(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
@@ -535,7 +778,10 @@ def _do_blur(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
         _edit(b, operation=op, mask=mask)
 
 
-_PUT_ON = re.compile(r"^(?:put|place|paste|set|show)\s+(?P<what>.+?)\s+(?:on|onto|against|in front of|over)\s+(?:a\s+|an\s+|the\s+)?", re.I)
+_PUT_ON = re.compile(
+    r"^(?:put|place|paste|set|show)\s+(?P<what>.+?)\s+(?:on|onto|against|in front of|over)\s+(?:a\s+|an\s+|the\s+)?",
+    re.I,
+)
 
 
 def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
@@ -543,8 +789,13 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
     colors = _COLOR_RE.findall(rest)
     color = colors[-1].lower() if colors else None
     put = _PUT_ON.match(rest)
-    if put and color and b.steps and b.steps[-1].args.get("operation") == "cutout" \
-            and _PRONOUN.match(_clean_target(put.group("what")) or "it"):
+    if (
+        put
+        and color
+        and b.steps
+        and b.steps[-1].args.get("operation") == "cutout"
+        and _PRONOUN.match(_clean_target(put.group("what")) or "it")
+    ):
         cut = b.steps.pop()  # "cut out X and put it on a white background": X kept on white, one step
         b.image = cut.args["image"]
         _edit(b, operation="keep_only", mask=cut.args["mask"], color=color)
@@ -575,14 +826,19 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
     elif re.match(r"^(?:replace|change|swap|remove)\b", low):
         _edit(b, operation="replace_background", mask=mask, color="white")
     else:
-        b.notes.append(f"I did not understand what to do with the background in {_restore(clause, b.regions)!r}; "
-                       "say blur, darken, brighten, grayscale or a colour.")
+        b.notes.append(
+            f"I did not understand what to do with the background in {_restore(clause, b.regions)!r}; "
+            "say blur, darken, brighten, grayscale or a colour."
+        )
 
 
 def _adjust(op: str):
     def handler(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-        m = re.match(r"^(?:make|render|convert|turn|change|increase|boost|enhance|raise|decrease|reduce|lower|add|improve|brighten|lighten|darken|desaturate|contrast|gr[ae]y\s?scale)\s+(.*?)(?:\s+(?:brighter|lighter|darker|more contrasty|(?:to\s+|into\s+|in\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|monochrome)))?\s*$",
-                     rest, re.I)  # the whole clause (as rewritten: "X should be darker" -> "make X darker")
+        m = re.match(
+            r"^(?:make|render|convert|turn|change|increase|boost|enhance|raise|decrease|reduce|lower|add|improve|brighten|lighten|darken|desaturate|contrast|gr[ae]y\s?scale)\s+(.*?)(?:\s+(?:brighter|lighter|darker|more contrasty|(?:to\s+|into\s+|in\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|monochrome)))?\s*$",
+            rest,
+            re.I,
+        )  # the whole clause (as rewritten: "X should be darker" -> "make X darker")
         phrase = m.group(1) if m else ""
         phrase = re.sub(r"^(?:the\s+)?(?:brightness|contrast)\s*(?:of\s+)?", "", phrase, flags=re.I)
         phrase = re.sub(r"\s+", " ", _INTENSITY_WORDS.sub(" ", phrase)).strip()
@@ -599,21 +855,32 @@ def _adjust(op: str):
     return handler
 
 
-_STRONG = re.compile(r"\b(?:much|a lot|lots|very|really|way|far|strongly|heavily|significantly|considerably|a great deal)\b", re.I)
+_STRONG = re.compile(
+    r"\b(?:much|a lot|lots|very|really|way|far|strongly|heavily|significantly|considerably|a great deal)\b", re.I
+)
 _WEAK = re.compile(r"\b(?:a (?:little )?bit|a little|slightly|somewhat|a touch|subtly|gently|a tad|mildly)\b", re.I)
-_TONE_WORDS = re.compile(r"\b(?:make|render|turn|give|add|increase|boost|raise|enhance|improve|reduce|decrease|lower|apply|"
-                         r"sharpen|sharper|crisper|less blurry|sharpness|warm(?:er|th)?(?: up)?|cool(?:er)?(?: down)?|colder|"
-                         r"(?:more|less)\s+(?:saturated|vivid|colou?rful|vibrant)|saturat(?:e|ion)|vibrance|vividness|"
-                         r"denoise|de-noise|(?:the\s+)?(?:noise|grain)|remove|clean up|mute|tone down|(?:the\s+)?colou?rs|"
-                         r"tones?|look|a (?:little )?bit|a little|slightly|somewhat|much|a lot|very|really|way|more|less|"
-                         r"please|up|down)\b", re.I)
+_TONE_WORDS = re.compile(
+    r"\b(?:make|render|turn|give|add|increase|boost|raise|enhance|improve|reduce|decrease|lower|apply|"
+    r"sharpen|sharper|crisper|less blurry|sharpness|warm(?:er|th)?(?: up)?|cool(?:er)?(?: down)?|colder|"
+    r"(?:more|less)\s+(?:saturated|vivid|colou?rful|vibrant)|saturat(?:e|ion)|vibrance|vividness|"
+    r"denoise|de-noise|(?:the\s+)?(?:noise|grain)|remove|clean up|mute|tone down|(?:the\s+)?colou?rs|"
+    r"tones?|look|a (?:little )?bit|a little|slightly|somewhat|much|a lot|very|really|way|more|less|"
+    r"please|up|down)\b",
+    re.I,
+)
 
 
-_INTENSITY_WORDS = re.compile(r"\b(?:a (?:little )?bit|a little|slightly|somewhat|a touch|a tad|much|a lot|very|really|way|far|"
-                              r"even|more|less|too)\b", re.I)
-_EXCLUSION = re.compile(r"^(?P<main>.+?)\s*,?\s+(?:but\s+|and\s+|while\s+)?(?:keep(?:ing)?|leav(?:e|ing))\s+(?P<kept>.+?)\s+"
-                        r"(?:unchanged|untouched|alone|the same|intact|as (?:it is|they are|is)|unedited|as it was)$"
-                        r"|^(?P<main2>.+?)\s+(?:without (?:touching|changing|affecting|editing))\s+(?P<kept2>.+)$", re.I)
+_INTENSITY_WORDS = re.compile(
+    r"\b(?:a (?:little )?bit|a little|slightly|somewhat|a touch|a tad|much|a lot|very|really|way|far|"
+    r"even|more|less|too)\b",
+    re.I,
+)
+_EXCLUSION = re.compile(
+    r"^(?P<main>.+?)\s*,?\s+(?:but\s+|and\s+|while\s+)?(?:keep(?:ing)?|leav(?:e|ing))\s+(?P<kept>.+?)\s+"
+    r"(?:unchanged|untouched|alone|the same|intact|as (?:it is|they are|is)|unedited|as it was)$"
+    r"|^(?P<main2>.+?)\s+(?:without (?:touching|changing|affecting|editing))\s+(?P<kept2>.+)$",
+    re.I,
+)
 
 
 def intensity(clause: str) -> float:
@@ -623,6 +890,7 @@ def intensity(clause: str) -> float:
 
 def _tone(op: str):
     """Handler for whole-image-or-region adjustments named by a word (warmer, sharper ...)."""
+
     def handler(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
         phrase = re.sub(r"\s+", " ", _TONE_WORDS.sub(" ", clause)).strip(" ,.")
         phrase = re.sub(r"^(?:to|of|in|on|for)\s+", "", phrase, flags=re.I)
@@ -641,7 +909,9 @@ def _tone(op: str):
 
 def _geometry(b: _Builder, clause: str, **args: Any) -> None:
     if b.video_mode and args.get("operation") != "flip":
-        b.notes.append(f"{_restore(clause, b.regions)!r}: {args['operation']} works on images; take a frame first. Skipped.")
+        b.notes.append(
+            f"{_restore(clause, b.regions)!r}: {args['operation']} works on images; take a frame first. Skipped."
+        )
         return
     sid = b.add(b.tool("edit"), **{b.media_arg: b.image}, **args)
     b.image, b.last_output = f"${sid}.{b.media_arg}", b.media_arg
@@ -670,7 +940,9 @@ def _do_resize(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
         args["width"], args["height"] = int(m.group(1)), int(m.group(2))
     elif m := re.search(r"(\d+)\s*(?:px|pixels?)?\s*(?:wide|in width|width)\b|\bwidth\s+(?:of\s+|to\s+)?(\d+)", low):
         args["width"] = int(m.group(1) or m.group(2))
-    elif m := re.search(r"(\d+)\s*(?:px|pixels?)?\s*(?:tall|high|in height|height)\b|\bheight\s+(?:of\s+|to\s+)?(\d+)", low):
+    elif m := re.search(
+        r"(\d+)\s*(?:px|pixels?)?\s*(?:tall|high|in height|height)\b|\bheight\s+(?:of\s+|to\s+)?(\d+)", low
+    ):
         args["height"] = int(m.group(1) or m.group(2))
     elif m := re.search(r"(\d+(?:\.\d+)?)\s*%", low):
         args["scale"] = float(m.group(1)) / 100
@@ -691,62 +963,85 @@ def _do_resize(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
         args["scale"] = 2.0
         b.notes.append("No size was given: I doubled it (say '200%', 'twice the size' or '1600 pixels wide').")
     else:
-        b.notes.append(f"{_restore(clause, b.regions)!r}: say the size ('half size', '50%', '800 pixels wide', "
-                       "'1024x768'). Skipped.")
+        b.notes.append(
+            f"{_restore(clause, b.regions)!r}: say the size ('half size', '50%', '800 pixels wide', "
+            "'1024x768'). Skipped."
+        )
         return
     if "scale" in args and not 0 < args["scale"] <= 8:
-        b.notes.append(f"{_restore(clause, b.regions)!r}: a scale of {args['scale']:g} is out of range (0 to 8). Skipped.")
+        b.notes.append(
+            f"{_restore(clause, b.regions)!r}: a scale of {args['scale']:g} is out of range (0 to 8). Skipped."
+        )
         return
     _geometry(b, clause, **args)
 
 
 def _do_cutout(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    """"cut out the cat", "make a transparent png of the cat": an RGBA cut-out (a video: its track)."""
+    """ "cut out the cat", "make a transparent png of the cat": an RGBA cut-out (a video: its track)."""
     rest = re.sub(r"\s+out\s*$", "", rest, flags=re.I)  # "cut the cat out"
-    rest = re.sub(r"\s+(?:as|into|to)\s+(?:a\s+|an\s+)?(?:transparent\s+)?(?:png|cut-?out|sticker|layer|image|file)\b.*$", "",
-                  rest, flags=re.I)
+    rest = re.sub(
+        r"\s+(?:as|into|to)\s+(?:a\s+|an\s+)?(?:transparent\s+)?(?:png|cut-?out|sticker|layer|image|file)\b.*$",
+        "",
+        rest,
+        flags=re.I,
+    )
     rest = re.sub(r"\s+(?:with|on)\s+(?:a\s+)?transparent\s+(?:background|backdrop)\s*$", "", rest, flags=re.I)
     if b.video_mode:
         _do_segment(b, rest, clause, last)
-        b.notes.append("A video has no transparency here: I tracked it; say 'keep only ...' or 'make the background "
-                       "white' to edit its frames.")
+        b.notes.append(
+            "A video has no transparency here: I tracked it; say 'keep only ...' or 'make the background "
+            "white' to edit its frames."
+        )
         return
     kind, mask = _target(b, rest, last)
     if kind == "complement":
         _edit(b, operation="cutout", mask=mask, where="outside")
         return
-    _edit(b, operation="cutout", mask=mask if mask is not None and kind != "whole" else _segment(b, "the main object", last))
+    _edit(
+        b,
+        operation="cutout",
+        mask=mask if mask is not None and kind != "whole" else _segment(b, "the main object", last),
+    )
 
 
 def _do_composite(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    """"put it on this picture": the previous turn's cut-out (or a target segmented in the previous
+    """ "put it on this picture": the previous turn's cut-out (or a target segmented in the previous
     turn's picture) laid over this turn's picture."""
     m = _PASTE.match(clause)
     what = _clean_target(m.group("what")) if m else "it"
     if "image" not in last or b.video_mode:
-        b.answer = ("There is no earlier picture to take it from: first cut the object out ('cut out the cat'), then "
-                    "send the picture to put it on with 'put it on this picture'.")
+        b.answer = (
+            "There is no earlier picture to take it from: first cut the object out ('cut out the cat'), then "
+            "send the picture to put it on with 'put it on this picture'."
+        )
         return
     if _PRONOUN.match(what) or re.match(r"^(?:the\s+)?cut-?out$", what, re.I) or not what:
         b.add("edit", image="$last.image", operation="composite", background=b.image)
     else:  # "put the cat from the last picture on this one"
-        what = re.sub(r"\s+(?:from|in|of)\s+(?:the\s+)?(?:last|previous|other|first|earlier)\s+(?:picture|photo|image|one)\b.*$",
-                      "", what, flags=re.I)
+        what = re.sub(
+            r"\s+(?:from|in|of)\s+(?:the\s+)?(?:last|previous|other|first|earlier)\s+(?:picture|photo|image|one)\b.*$",
+            "",
+            what,
+            flags=re.I,
+        )
         sid = b.add("segment", image="$last.image", target=what)
         b.add("edit", image="$last.image", mask=f"${sid}.mask", operation="composite", background=b.image)
     b.image, b.mask, b.last_output = f"${b.steps[-1].id}.image", None, "image"
 
 
-_PASTE = re.compile(r"^(?:put|place|paste|insert|add|drop|move)\s+(?P<what>.+?)\s+(?:on|onto|into|in|over|to)\s+(?:to\s+)?"
-                    r"(?:this|the\s+new|the\s+other|the\s+second|my|that|the\s+current)\s+(?:new\s+)?"
-                    r"(?:picture|photo|image|scene|background|one|shot)\b", re.I)
+_PASTE = re.compile(
+    r"^(?:put|place|paste|insert|add|drop|move)\s+(?P<what>.+?)\s+(?:on|onto|into|in|over|to)\s+(?:to\s+)?"
+    r"(?:this|the\s+new|the\s+other|the\s+second|my|that|the\s+current)\s+(?:new\s+)?"
+    r"(?:picture|photo|image|scene|background|one|shot)\b",
+    re.I,
+)
 
 
 def _do_outline(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     colors = list(_COLOR_RE.finditer(rest))
-    dest = next((m for m in colors if re.search(r"\b(?:in|with|using)\s+$", rest[:m.start()], re.I)), None)
+    dest = next((m for m in colors if re.search(r"\b(?:in|with|using)\s+$", rest[: m.start()], re.I)), None)
     color = dest.group(1).lower() if dest else "red"
-    phrase = rest[:dest.start()] if dest else rest
+    phrase = rest[: dest.start()] if dest else rest
     phrase = re.sub(r"\s+(?:in|with|using)\s*$", "", phrase.strip(), flags=re.I)
     kind, mask = _target(b, phrase, last)
     if mask is None or kind == "whole":
@@ -763,13 +1058,16 @@ def _do_describe(b: _Builder, rest: str, clause: str, last: dict[str, str], ques
 
 
 def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    m = re.match(r"^(?:what|which)\s+colou?r\s+(?:is|are)\s+(.*)$|^(?:where|how big|how large|how bright|how dark)\s+(?:is|are)\s+(.*)$"
-                 r"|^(?:what|which)\s+colou?rs?\s+(.+?)\s+(?:is|are|has|have)\s*\??$"
-                 r"|^where\s+(.+?)\s+(?:is|are)\s*\??$|^where's\s+(.+?)\s*\??$"
-                 rf"|^(?:is|are)\s+(.+?)\s+(?:{'|'.join(_COLOR_WORDS)})\s+or\s+(?:{'|'.join(_COLOR_WORDS)})\s*\??$"
-                 rf"|^(?:is|are)\s+(.+?)\s+(?:colou?red\s+|mostly\s+|all\s+)?(?:{'|'.join(_COLOR_WORDS)})\s*\??$"
-                 r"|^what\s+(?:is|are)\s+(?:in\s+)?(.*)$|^what's\s+(?:in\s+)?(.*)$",
-                 rest, re.I)
+    m = re.match(
+        r"^(?:what|which)\s+colou?r\s+(?:is|are)\s+(.*)$|^(?:where|how big|how large|how bright|how dark)\s+(?:is|are)\s+(.*)$"
+        r"|^(?:what|which)\s+colou?rs?\s+(.+?)\s+(?:is|are|has|have)\s*\??$"
+        r"|^where\s+(.+?)\s+(?:is|are)\s*\??$|^where's\s+(.+?)\s*\??$"
+        rf"|^(?:is|are)\s+(.+?)\s+(?:{'|'.join(_COLOR_WORDS)})\s+or\s+(?:{'|'.join(_COLOR_WORDS)})\s*\??$"
+        rf"|^(?:is|are)\s+(.+?)\s+(?:colou?red\s+|mostly\s+|all\s+)?(?:{'|'.join(_COLOR_WORDS)})\s*\??$"
+        r"|^what\s+(?:is|are)\s+(?:in\s+)?(.*)$|^what's\s+(?:in\s+)?(.*)$",
+        rest,
+        re.I,
+    )
     phrase = next((g for g in (m.groups() if m else ()) if g), "it" if (b.mask or b.last_output) else "the image")
     _do_describe(b, phrase, clause, last, question=_restore(rest, b.regions) + ("" if rest.endswith("?") else "?"))
 
@@ -784,7 +1082,12 @@ def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
         aspect = f"{m.group(1)}:{m.group(2)}"
     elif re.search(r"\bsquare\b", low):
         aspect = "1:1"
-    phrase = re.sub(r"\b(?:an?\s+)?(?:square|\d+(?:\.\d+)?\s*[:x/]\s*\d+(?:\.\d+)?)(?:\s+(?:aspect(?:\s+ratio)?|ratio|format|shape))?\b", " ", rest, flags=re.I)
+    phrase = re.sub(
+        r"\b(?:an?\s+)?(?:square|\d+(?:\.\d+)?\s*[:x/]\s*\d+(?:\.\d+)?)(?:\s+(?:aspect(?:\s+ratio)?|ratio|format|shape))?\b",
+        " ",
+        rest,
+        flags=re.I,
+    )
     phrase = re.sub(r"^\s*(?:to|around|on|at)\s+", "", phrase.strip(), flags=re.I)
     inline = next((b.regions[k] for k in re.findall(r"@r\d+@", phrase) if b.regions[k]["type"] == "box"), None)
     args: dict[str, Any] = {"operation": "crop", "aspect": aspect}
@@ -806,8 +1109,10 @@ def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
 
 def _do_read(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     if "read_text" not in b.toolbox:
-        b.notes.append("Reading text is not configured: [tools.read_text] needs the embedded OCR weights "
-                       f"(make install); I skipped {_restore(clause, b.regions)!r}.")
+        b.notes.append(
+            "Reading text is not configured: [tools.read_text] needs the embedded OCR weights "
+            f"(make install); I skipped {_restore(clause, b.regions)!r}."
+        )
         return
     image = b.image
     if b.video_mode:
@@ -821,9 +1126,12 @@ def _do_read(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     b.last_output = "text"
 
 
-_ALL_OBJECTS = re.compile(r"^(?:(?:all|every|each|any)\s+)?(?:the\s+)?(?:(?:different|visible|main)\s+)?(?:objects?|things?|items?|"
-                          r"everything|it|them|(?:the\s+)?(?:image|picture|photo|scene))?(?:\s+(?:are there|there are|"
-                          r"you see|in it|and label them|with labels|with boxes))*$", re.I)
+_ALL_OBJECTS = re.compile(
+    r"^(?:(?:all|every|each|any)\s+)?(?:the\s+)?(?:(?:different|visible|main)\s+)?(?:objects?|things?|items?|"
+    r"everything|it|them|(?:the\s+)?(?:image|picture|photo|scene))?(?:\s+(?:are there|there are|"
+    r"you see|in it|and label them|with labels|with boxes))*$",
+    re.I,
+)
 
 
 def _do_detect(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
@@ -857,15 +1165,22 @@ def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None
     b.last_output = "text"
 
 
-NEEDS_DIFFUSERS = ("{what} needs a generative editor: set [tools.edit] backend = \"diffusers\" with checkpoint "
-                   "(inpainting) / instruct_checkpoint (InstructPix2Pix) in vitron.toml; I skipped {clause!r}.")
+NEEDS_DIFFUSERS = (
+    '{what} needs a generative editor: set [tools.edit] backend = "diffusers" with checkpoint '
+    "(inpainting) / instruct_checkpoint (InstructPix2Pix) in vitron.toml; I skipped {clause!r}."
+)
 
 
 def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    m = re.match(r"^(?:replace|swap|substitute|turn|change|transform|convert)\s+(.*?)\s+(?:with|for|by|into)\s+(.+)$",
-                 clause, re.I)
+    m = re.match(
+        r"^(?:replace|swap|substitute|turn|change|transform|convert)\s+(.*?)\s+(?:with|for|by|into)\s+(.+)$",
+        clause,
+        re.I,
+    )
     if not m or not b.toolbox.supports(b.tool("edit"), "inpaint"):
-        b.notes.append(NEEDS_DIFFUSERS.format(what="Replacing a region with new content", clause=_restore(clause, b.regions)))
+        b.notes.append(
+            NEEDS_DIFFUSERS.format(what="Replacing a region with new content", clause=_restore(clause, b.regions))
+        )
         return
     mask = _mask_or_foreground(b, m.group(1), last)
     _edit(b, operation="inpaint", mask=mask, prompt=_restore(m.group(2), b.regions))
@@ -880,7 +1195,9 @@ def _do_restyle(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
 
 def _do_animate(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     if b.video_mode:
-        b.notes.append(f"{_restore(clause, b.regions)!r} asks to animate an image, but this is already a video; skipped.")
+        b.notes.append(
+            f"{_restore(clause, b.regions)!r} asks to animate an image, but this is already a video; skipped."
+        )
         return
     if "animate" not in b.toolbox:
         b.notes.append("Animating an image is not configured: set [tools.animate] backend in vitron.toml.")
@@ -902,7 +1219,9 @@ def _do_frame(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None
     elif m := re.search(r"frame at\s+(\d+(?:\.\d+)?)\s*(?:s|sec|seconds?)?\b", low):
         args["time"] = float(m.group(1))
     else:
-        args["position"] = "middle" if "middle" in low else "last" if re.search(r"\b(?:last|final|closing)\b", low) else "first"
+        args["position"] = (
+            "middle" if "middle" in low else "last" if re.search(r"\b(?:last|final|closing)\b", low) else "first"
+        )
     sid = b.add("frame", **args)
     b.image, b.mask, b.last_output, b.video_mode = f"${sid}.image", None, "image", False
 
@@ -924,68 +1243,320 @@ class Intent:
 
 # The table: order matters (the first pattern that matches a clause wins).
 INTENTS: tuple[Intent, ...] = (
-    Intent("describe", (r"^(?:give|write|generate|make|produce|create|get|add)\s+(?:me\s+|it\s+|this\s+|the (?:image|picture|photo)\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|one-line\s+|quick\s+)?(?:caption|description|summary)\b(?:\s+(?:of|for)\b)?\s*",), _do_describe, ''),
-    Intent("detect", (r"^(?:detect|label|tag|annotate|list)\b\s*(?:and\s+label\s+)?|^(?:draw|put|add)\s+(?:bounding\s+)?boxes\s+(?:around|on|over)\s*"
-                      r"|^(?:box)\s+|^(?:find|show|locate|identify)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?=(?:objects|things|items)\b)"
-                      r"|^what\s+objects\b\s*",), _do_detect, 'detect / label <things> (boxes with labels and scores)'),
-    Intent("count", (r"^(?:how many|count(?: the)?(?: number of)?)\b\s*",), _do_count, 'how many <things> / count <things>'),
-    Intent("crop", (r"^(?:crop|trim|zoom in(?:to)?|zoom)\b\s*(?:it\b|the (?:image|picture|photo)\b)?\s*(?:to|around|down to|on|at|onto)?\s*",), _do_crop, 'crop to <target> / a box / a square / 16:9'),
-    Intent("read", (r"^(?:read|transcribe|ocr)\b\s*(?:out\s+|off\s+)?|^what\s+(?:does|do)\s+(?:it|this|that|they|the\s+.+?)\s+(?:say|read|spell)\b\s*|^what(?:'s|\s+is)\s+written\b\s*|^what\s+(?:text|words?)\b.*\b(?:say|written|there|see|in|on)\b\s*|^(?:extract|get|find)\s+(?:the\s+|all\s+the\s+)?(?:text|words)\b\s*",), _do_read, 'read / transcribe / what does the sign say (text, OCR)'),
-    Intent("outline", (r"^(?:outline|trace|circle)\b\s*|^draw\s+(?:an?\s+)?(?:outline|contour|border|line)\s+(?:around|of|on)\s*",), _do_outline,
-           'outline <target> (in a colour)'),
-    Intent("generate_video", (r"^(?:generate|create|make|render|produce|film|shoot)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+|short\s+)?(?:video|clip|animation|movie|film)\s+(?:of|showing|with|about|where)\s+",), None, 'make a video of <prompt>'),
-    Intent("animate", (r"^(?:animate|bring (?:it|this|that|the \w+) to life)\b\s*|^make (?:it|this|that|the (?:image|picture|photo))\s+(?:move|come alive|into a (?:video|clip))\b\s*|^turn (?:it|this|that|the (?:image|picture|photo))\s+into an? (?:video|clip|animation)\b\s*",), _do_animate, 'animate it'),
-    Intent("frame", (r"^(?:take|extract|grab|get|show|pick|use)\s+(?:me\s+)?(?:the\s+)?(?:(?:first|middle|last|final|opening|closing)\s+frame|frame\s+\d+|frame at\b)",), _do_frame, 'take the first / middle / last frame (of a video)'),
-    Intent("track", (r"^(?:track|follow|trace|keep track of)\b\s*",), _do_segment, 'track / follow <target> (a video)'),
-    Intent("generate", (r"^(?:generate|draw|create|make|paint|render|produce|imagine|sketch)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+)?(?:image|picture|photo|drawing|painting|illustration|render|artwork)\s+(?:of|showing|with)\s+",), None, 'generate / draw / create an image of <prompt>'),
-    Intent("generate", (r"^(?:generate|draw|imagine|sketch)\b\s*",), None, ''),
-    Intent("composite", (_PASTE.pattern,), _do_composite, "put it on this picture (a cut-out from the previous turn)", whole=True),
-    Intent("cutout", (r"^(?:cut|crop|clip)\s*-?\s*out\b\s*(?!.*\bbackground\b)|^cut\b(?=.*\bout\s*$)\s*|^(?:make|create|give me|export|save|produce|get)\s+(?:me\s+)?"
-                      r"(?:a\s+|an\s+)?(?:transparent\s+(?:png|image|picture|cut-?out|sticker|version)|cut-?out|sticker|png)\s*(?:of|for|from|with)?\s*",),
-           _do_cutout, "cut out <target> (a transparent PNG)"),
-    Intent("keep_only", (r"^(?:keep only|keep just|only keep|leave only)\b\s*|^(?:keep|leave)\s+(?=(?:everything|all|the (?:whole |entire )?(?:image|picture|photo|scene))\b)",), _do_keep_only, 'keep only <target>'),
-    Intent("restyle", (r"^(?:make|turn|render|change)\s+(?:it|this|that|the (?:whole )?(?:image|picture|photo|scene))\s+(?:look\s+)?(?:like|as if|into an?\s+\w+\s+(?:painting|drawing|sketch|photo))\b|^(?:apply|give it)\b.*\bstyle\b|.*\bin the style of\b",), _do_restyle, 'make it look like <style> (needs a generative editor)'),
-    Intent("replace", (r"^(?:replace|swap|substitute)\b(?!.*\bbackground\b)(?=.*\b(?:with|for|by)\b)|^(?:turn|change|transform|convert)\b(?=.*\binto\b)(?!.*\b(?:gr[ae]y ?scale|black and white|monochrome)\b)",), _do_replace, 'replace <target> with <thing> (needs a generative editor)'),
-    Intent("background", (r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|brighten|lighten|fill|put|place|paste)\b.*\bbackground\b",), _do_background, 'blur / replace / change / make <colour> the background', whole=True),
-    Intent("flip", (r"^(?:flip|reflect)\b\s*",), _do_flip, 'flip (horizontally / vertically)'),
-    Intent("rotate", (r"^rotate\b\s*|^turn\s+(?:it|this|the (?:image|picture|photo))\s+(?:upside[- ]down|sideways|\d+\s*(?:degrees?|°)|"
-                      r"(?:90|180|270)\b|(?:counter-?|anti-?)?clockwise)",), _do_rotate, 'rotate 90 / 180 / any angle'),
-    Intent("resize", (r"^(?:resize|rescale|scale|shrink|enlarge|upscale|downscale|downsize|halve)\b\s*|^make\s+(?:it|this|the (?:image|picture|photo))\s+"
-                      r"(?:smaller|bigger|larger|half|twice|double)\b",), _do_resize, 'resize (half size, 50%, 800 pixels wide)'),
-    Intent("sharpen", (r"^sharpen\b|^(?:make|render)\b.*\b(?:sharper|crisper|less blurry)\b|^(?:increase|boost|add|improve)\s+(?:the\s+)?sharpness\b",),
-           _tone("sharpen"), 'sharpen', whole=True),
-    Intent("warmer", (r"^(?:make|render)\b.*\bwarmer\b|^warm\b|^(?:add|give)\b.*\bwarm(?:th|er)?\b",), _tone("warmer"),
-           'make it warmer / cooler', whole=True),
-    Intent("cooler", (r"^(?:make|render)\b.*\b(?:cooler|colder)\b|^cool\b",), _tone("cooler"), '', whole=True),
-    Intent("saturate", (r"^(?:make|render)\b.*\bmore\s+(?:saturated|vivid|colou?rful|vibrant)\b|^(?:increase|boost|raise|add|enhance)\s+(?:the\s+)?"
-                        r"(?:saturation|vibrance|vividness|colou?rs)\b|^saturate\b",), _tone("saturate"), 'more / less saturated', whole=True),
-    Intent("desaturate", (r"^(?:make|render)\b.*\bless\s+(?:saturated|vivid|colou?rful|vibrant)\b|^(?:decrease|reduce|lower)\s+(?:the\s+)?"
-                          r"(?:saturation|vibrance)\b|^(?:mute|tone down)\s+(?:the\s+)?colou?rs\b",), _tone("desaturate"), '', whole=True),
-    Intent("denoise", (r"^(?:denoise|de-noise)\b|^(?:reduce|remove|clean up|get rid of)\s+(?:the\s+)?(?:noise|grain)\b",), _tone("denoise"),
-           'denoise', whole=True),
-    Intent("remove", (r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b\s*",), _do_remove, 'remove / erase / delete <target>'),
-    Intent("blur", (r"^(?:blur|pixelate|pixellate|mosaic|censor|obscure|smooth)\b\s*",), _do_blur, 'blur / pixelate <target>'),
-    Intent("grayscale", (r"^(?:convert|turn|make|render|change)?\b.*\b(?:grayscale|greyscale|gray ?scale|grey ?scale|black and white|black-and-white|monochrome)\b|^(?:desaturate)\b\s*",), _adjust("grayscale"), 'grayscale / black and white', whole=True),
-    Intent("brighten", (r"^(?:brighten|lighten)\b\s*|^(?:make|render)\b.*\b(?:brighter|lighter)\b|^(?:increase|raise|boost)\s+(?:the\s+)?brightness\b\s*",), _adjust("brighten"), 'brighten / make brighter', whole=True),
-    Intent("darken", (r"^darken\b\s*|^(?:make|render)\b.*\bdarker\b|^(?:decrease|reduce|lower)\s+(?:the\s+)?brightness\b\s*",), _adjust("darken"), 'darken / make darker', whole=True),
-    Intent("contrast", (r"^(?:increase|boost|enhance|raise|add|improve)\s+(?:the\s+)?contrast\b\s*|^(?:make)\b.*\bmore contrast(?:y|ed)?\b|^contrast\b\s*",), _adjust("contrast"), 'increase contrast', whole=True),
-    Intent("recolor", (r"^(?:recolou?r|paint|colou?r|turn|make|change|dye|tint|repaint)\b\s*",), _do_recolor, 'recolor / make it <colour> / paint / turn <colour>', needs_colour=True),
-    Intent("segment", (r"^(?:segment|select|mask|cut|find|highlight|isolate|detect|locate|extract|pick out|identify|show me|show|get)\b\s*",), _do_segment, 'segment / select / mask / cut out / find / highlight / isolate <target>'),
-    Intent("describe", (r"^(?:describe|caption|summari[sz]e|explain|tell me about|tell me what|analy[sz]e|look at)\b\s*",), _do_describe, 'describe / caption / tell me about'),
-    Intent("question", (r"^(?:what|what's|whats|which|where|who|is|are|does|do|how)\b",), _do_question, 'what colour / where / is it <colour>? / how bright', whole=True),
+    Intent(
+        "describe",
+        (
+            r"^(?:give|write|generate|make|produce|create|get|add)\s+(?:me\s+|it\s+|this\s+|the (?:image|picture|photo)\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|one-line\s+|quick\s+)?(?:caption|description|summary)\b(?:\s+(?:of|for)\b)?\s*",
+        ),
+        _do_describe,
+        "",
+    ),
+    Intent(
+        "detect",
+        (
+            r"^(?:detect|label|tag|annotate|list)\b\s*(?:and\s+label\s+)?|^(?:draw|put|add)\s+(?:bounding\s+)?boxes\s+(?:around|on|over)\s*"
+            r"|^(?:box)\s+|^(?:find|show|locate|identify)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?=(?:objects|things|items)\b)"
+            r"|^what\s+objects\b\s*",
+        ),
+        _do_detect,
+        "detect / label <things> (boxes with labels and scores)",
+    ),
+    Intent(
+        "count", (r"^(?:how many|count(?: the)?(?: number of)?)\b\s*",), _do_count, "how many <things> / count <things>"
+    ),
+    Intent(
+        "crop",
+        (
+            r"^(?:crop|trim|zoom in(?:to)?|zoom)\b\s*(?:it\b|the (?:image|picture|photo)\b)?\s*(?:to|around|down to|on|at|onto)?\s*",
+        ),
+        _do_crop,
+        "crop to <target> / a box / a square / 16:9",
+    ),
+    Intent(
+        "read",
+        (
+            r"^(?:read|transcribe|ocr)\b\s*(?:out\s+|off\s+)?|^what\s+(?:does|do)\s+(?:it|this|that|they|the\s+.+?)\s+(?:say|read|spell)\b\s*|^what(?:'s|\s+is)\s+written\b\s*|^what\s+(?:text|words?)\b.*\b(?:say|written|there|see|in|on)\b\s*|^(?:extract|get|find)\s+(?:the\s+|all\s+the\s+)?(?:text|words)\b\s*",
+        ),
+        _do_read,
+        "read / transcribe / what does the sign say (text, OCR)",
+    ),
+    Intent(
+        "outline",
+        (r"^(?:outline|trace|circle)\b\s*|^draw\s+(?:an?\s+)?(?:outline|contour|border|line)\s+(?:around|of|on)\s*",),
+        _do_outline,
+        "outline <target> (in a colour)",
+    ),
+    Intent(
+        "generate_video",
+        (
+            r"^(?:generate|create|make|render|produce|film|shoot)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+|short\s+)?(?:video|clip|animation|movie|film)\s+(?:of|showing|with|about|where)\s+",
+        ),
+        None,
+        "make a video of <prompt>",
+    ),
+    Intent(
+        "animate",
+        (
+            r"^(?:animate|bring (?:it|this|that|the \w+) to life)\b\s*|^make (?:it|this|that|the (?:image|picture|photo))\s+(?:move|come alive|into a (?:video|clip))\b\s*|^turn (?:it|this|that|the (?:image|picture|photo))\s+into an? (?:video|clip|animation)\b\s*",
+        ),
+        _do_animate,
+        "animate it",
+    ),
+    Intent(
+        "frame",
+        (
+            r"^(?:take|extract|grab|get|show|pick|use)\s+(?:me\s+)?(?:the\s+)?(?:(?:first|middle|last|final|opening|closing)\s+frame|frame\s+\d+|frame at\b)",
+        ),
+        _do_frame,
+        "take the first / middle / last frame (of a video)",
+    ),
+    Intent("track", (r"^(?:track|follow|trace|keep track of)\b\s*",), _do_segment, "track / follow <target> (a video)"),
+    Intent(
+        "generate",
+        (
+            r"^(?:generate|draw|create|make|paint|render|produce|imagine|sketch)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+)?(?:image|picture|photo|drawing|painting|illustration|render|artwork)\s+(?:of|showing|with)\s+",
+        ),
+        None,
+        "generate / draw / create an image of <prompt>",
+    ),
+    Intent("generate", (r"^(?:generate|draw|imagine|sketch)\b\s*",), None, ""),
+    Intent(
+        "composite",
+        (_PASTE.pattern,),
+        _do_composite,
+        "put it on this picture (a cut-out from the previous turn)",
+        whole=True,
+    ),
+    Intent(
+        "cutout",
+        (
+            r"^(?:cut|crop|clip)\s*-?\s*out\b\s*(?!.*\bbackground\b)|^cut\b(?=.*\bout\s*$)\s*|^(?:make|create|give me|export|save|produce|get)\s+(?:me\s+)?"
+            r"(?:a\s+|an\s+)?(?:transparent\s+(?:png|image|picture|cut-?out|sticker|version)|cut-?out|sticker|png)\s*(?:of|for|from|with)?\s*",
+        ),
+        _do_cutout,
+        "cut out <target> (a transparent PNG)",
+    ),
+    Intent(
+        "keep_only",
+        (
+            r"^(?:keep only|keep just|only keep|leave only)\b\s*|^(?:keep|leave)\s+(?=(?:everything|all|the (?:whole |entire )?(?:image|picture|photo|scene))\b)",
+        ),
+        _do_keep_only,
+        "keep only <target>",
+    ),
+    Intent(
+        "restyle",
+        (
+            r"^(?:make|turn|render|change)\s+(?:it|this|that|the (?:whole )?(?:image|picture|photo|scene))\s+(?:look\s+)?(?:like|as if|into an?\s+\w+\s+(?:painting|drawing|sketch|photo))\b|^(?:apply|give it)\b.*\bstyle\b|.*\bin the style of\b",
+        ),
+        _do_restyle,
+        "make it look like <style> (needs a generative editor)",
+    ),
+    Intent(
+        "replace",
+        (
+            r"^(?:replace|swap|substitute)\b(?!.*\bbackground\b)(?=.*\b(?:with|for|by)\b)|^(?:turn|change|transform|convert)\b(?=.*\binto\b)(?!.*\b(?:gr[ae]y ?scale|black and white|monochrome)\b)",
+        ),
+        _do_replace,
+        "replace <target> with <thing> (needs a generative editor)",
+    ),
+    Intent(
+        "background",
+        (
+            r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|brighten|lighten|fill|put|place|paste)\b.*\bbackground\b",
+        ),
+        _do_background,
+        "blur / replace / change / make <colour> the background",
+        whole=True,
+    ),
+    Intent("flip", (r"^(?:flip|reflect)\b\s*",), _do_flip, "flip (horizontally / vertically)"),
+    Intent(
+        "rotate",
+        (
+            r"^rotate\b\s*|^turn\s+(?:it|this|the (?:image|picture|photo))\s+(?:upside[- ]down|sideways|\d+\s*(?:degrees?|°)|"
+            r"(?:90|180|270)\b|(?:counter-?|anti-?)?clockwise)",
+        ),
+        _do_rotate,
+        "rotate 90 / 180 / any angle",
+    ),
+    Intent(
+        "resize",
+        (
+            r"^(?:resize|rescale|scale|shrink|enlarge|upscale|downscale|downsize|halve)\b\s*|^make\s+(?:it|this|the (?:image|picture|photo))\s+"
+            r"(?:smaller|bigger|larger|half|twice|double)\b",
+        ),
+        _do_resize,
+        "resize (half size, 50%, 800 pixels wide)",
+    ),
+    Intent(
+        "sharpen",
+        (
+            r"^sharpen\b|^(?:make|render)\b.*\b(?:sharper|crisper|less blurry)\b|^(?:increase|boost|add|improve)\s+(?:the\s+)?sharpness\b",
+        ),
+        _tone("sharpen"),
+        "sharpen",
+        whole=True,
+    ),
+    Intent(
+        "warmer",
+        (r"^(?:make|render)\b.*\bwarmer\b|^warm\b|^(?:add|give)\b.*\bwarm(?:th|er)?\b",),
+        _tone("warmer"),
+        "make it warmer / cooler",
+        whole=True,
+    ),
+    Intent("cooler", (r"^(?:make|render)\b.*\b(?:cooler|colder)\b|^cool\b",), _tone("cooler"), "", whole=True),
+    Intent(
+        "saturate",
+        (
+            r"^(?:make|render)\b.*\bmore\s+(?:saturated|vivid|colou?rful|vibrant)\b|^(?:increase|boost|raise|add|enhance)\s+(?:the\s+)?"
+            r"(?:saturation|vibrance|vividness|colou?rs)\b|^saturate\b",
+        ),
+        _tone("saturate"),
+        "more / less saturated",
+        whole=True,
+    ),
+    Intent(
+        "desaturate",
+        (
+            r"^(?:make|render)\b.*\bless\s+(?:saturated|vivid|colou?rful|vibrant)\b|^(?:decrease|reduce|lower)\s+(?:the\s+)?"
+            r"(?:saturation|vibrance)\b|^(?:mute|tone down)\s+(?:the\s+)?colou?rs\b",
+        ),
+        _tone("desaturate"),
+        "",
+        whole=True,
+    ),
+    Intent(
+        "denoise",
+        (r"^(?:denoise|de-noise)\b|^(?:reduce|remove|clean up|get rid of)\s+(?:the\s+)?(?:noise|grain)\b",),
+        _tone("denoise"),
+        "denoise",
+        whole=True,
+    ),
+    Intent(
+        "remove",
+        (r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b\s*",),
+        _do_remove,
+        "remove / erase / delete <target>",
+    ),
+    Intent(
+        "blur",
+        (r"^(?:blur|pixelate|pixellate|mosaic|censor|obscure|smooth)\b\s*",),
+        _do_blur,
+        "blur / pixelate <target>",
+    ),
+    Intent(
+        "grayscale",
+        (
+            r"^(?:convert|turn|make|render|change)?\b.*\b(?:grayscale|greyscale|gray ?scale|grey ?scale|black and white|black-and-white|monochrome)\b|^(?:desaturate)\b\s*",
+        ),
+        _adjust("grayscale"),
+        "grayscale / black and white",
+        whole=True,
+    ),
+    Intent(
+        "brighten",
+        (
+            r"^(?:brighten|lighten)\b\s*|^(?:make|render)\b.*\b(?:brighter|lighter)\b|^(?:increase|raise|boost)\s+(?:the\s+)?brightness\b\s*",
+        ),
+        _adjust("brighten"),
+        "brighten / make brighter",
+        whole=True,
+    ),
+    Intent(
+        "darken",
+        (r"^darken\b\s*|^(?:make|render)\b.*\bdarker\b|^(?:decrease|reduce|lower)\s+(?:the\s+)?brightness\b\s*",),
+        _adjust("darken"),
+        "darken / make darker",
+        whole=True,
+    ),
+    Intent(
+        "contrast",
+        (
+            r"^(?:increase|boost|enhance|raise|add|improve)\s+(?:the\s+)?contrast\b\s*|^(?:make)\b.*\bmore contrast(?:y|ed)?\b|^contrast\b\s*",
+        ),
+        _adjust("contrast"),
+        "increase contrast",
+        whole=True,
+    ),
+    Intent(
+        "recolor",
+        (r"^(?:recolou?r|paint|colou?r|turn|make|change|dye|tint|repaint)\b\s*",),
+        _do_recolor,
+        "recolor / make it <colour> / paint / turn <colour>",
+        needs_colour=True,
+    ),
+    Intent(
+        "segment",
+        (
+            r"^(?:segment|select|mask|cut|find|highlight|isolate|detect|locate|extract|pick out|identify|show me|show|get)\b\s*",
+        ),
+        _do_segment,
+        "segment / select / mask / cut out / find / highlight / isolate <target>",
+    ),
+    Intent(
+        "describe",
+        (r"^(?:describe|caption|summari[sz]e|explain|tell me about|tell me what|analy[sz]e|look at)\b\s*",),
+        _do_describe,
+        "describe / caption / tell me about",
+    ),
+    Intent(
+        "question",
+        (r"^(?:what|what's|whats|which|where|who|is|are|does|do|how)\b",),
+        _do_question,
+        "what colour / where / is it <colour>? / how bright",
+        whole=True,
+    ),
 )
 INTENT_HANDLERS = {i.name: i.handler for i in INTENTS if i.handler is not None}
 _COMPILED = [(i, re.compile(p, re.I)) for i in INTENTS for p in i.patterns]
 _VERB_START = re.compile("|".join(p for i in INTENTS for p in i.patterns), re.I)
-TARGETS_HELP = ("Targets: the foreground / main object / subject, colours ('the red car'), positions (left, right, top, "
-                "bottom, center; 'the left side' is the left half), 'the largest object', 'everything except <target>', "
-                "'at (x, y)', 'in box (x1, y1, x2, y2)'. On a video the same verbs work on every frame. Chain steps with "
-                "'then', commas or semicolons; 'it' refers to the previous result.")
-_HELP_ORDER = ("segment", "cutout", "composite", "detect", "flip", "rotate", "resize", "sharpen", "warmer", "saturate", "denoise", "outline", "recolor", "remove", "background", "keep_only", "blur", "brighten", "darken", "contrast",
-               "grayscale", "crop", "describe", "question", "read", "count", "generate", "track", "frame", "animate",
-               "generate_video", "replace", "restyle")
-UNDERSTOOD = "I understand: " + "; ".join(
-    i.help for i in sorted((i for i in INTENTS if i.help), key=lambda i: _HELP_ORDER.index(i.name))) + ". " + TARGETS_HELP
+TARGETS_HELP = (
+    "Targets: the foreground / main object / subject, colours ('the red car'), positions (left, right, top, "
+    "bottom, center; 'the left side' is the left half), 'the largest object', 'everything except <target>', "
+    "'at (x, y)', 'in box (x1, y1, x2, y2)'. On a video the same verbs work on every frame. Chain steps with "
+    "'then', commas or semicolons; 'it' refers to the previous result."
+)
+_HELP_ORDER = (
+    "segment",
+    "cutout",
+    "composite",
+    "detect",
+    "flip",
+    "rotate",
+    "resize",
+    "sharpen",
+    "warmer",
+    "saturate",
+    "denoise",
+    "outline",
+    "recolor",
+    "remove",
+    "background",
+    "keep_only",
+    "blur",
+    "brighten",
+    "darken",
+    "contrast",
+    "grayscale",
+    "crop",
+    "describe",
+    "question",
+    "read",
+    "count",
+    "generate",
+    "track",
+    "frame",
+    "animate",
+    "generate_video",
+    "replace",
+    "restyle",
+)
+UNDERSTOOD = (
+    "I understand: "
+    + "; ".join(i.help for i in sorted((i for i in INTENTS if i.help), key=lambda i: _HELP_ORDER.index(i.name)))
+    + ". "
+    + TARGETS_HELP
+)
 
 
 def understood_help() -> str:
@@ -993,4 +1564,8 @@ def understood_help() -> str:
     from vitron_agent.intents import registered_intents
 
     extra = [i.help for i in registered_intents() if i.help]
-    return UNDERSTOOD if not extra else UNDERSTOOD.replace(". " + TARGETS_HELP, "; " + "; ".join(extra) + ". " + TARGETS_HELP)
+    return (
+        UNDERSTOOD
+        if not extra
+        else UNDERSTOOD.replace(". " + TARGETS_HELP, "; " + "; ".join(extra) + ". " + TARGETS_HELP)
+    )

@@ -39,8 +39,10 @@ from vitron_agent.tool import Toolbox
 __all__ = ["VitronPlanner", "constrained_plan_schema", "ordered_plan_schema", "step_schema"]
 
 SEG, GEN = "[SEG]", "[GEN]"
-RANDOM_HEADS = ("note: the [SEG]/[GEN] projection heads are random-initialised (no heads.safetensors in {ckpt}); "
-                "their embeddings carry no trained meaning")
+RANDOM_HEADS = (
+    "note: the [SEG]/[GEN] projection heads are random-initialised (no heads.safetensors in {ckpt}); "
+    "their embeddings carry no trained meaning"
+)
 
 
 CONSTRAINED_TOKENS = 2048  # enough for the longest document the constrained schema allows
@@ -59,21 +61,40 @@ def constrained_plan_schema(toolbox: Toolbox, max_steps: int = 4, max_string: in
             if "pattern" in prop:
                 prop.pop("maxLength", None)
                 prop["pattern"] = r"^\$(input|last|s[1-9])\.[a-z_]{1,12}$"
-        branches.append({"type": "object", "additionalProperties": False, "required": ["id", "tool", "args"],
-                         "properties": {"id": {"type": "string", "pattern": r"^s[1-9]$"}, "tool": {"const": fn["name"]},
-                                        "args": params}})
+        branches.append(
+            {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "tool", "args"],
+                "properties": {
+                    "id": {"type": "string", "pattern": r"^s[1-9]$"},
+                    "tool": {"const": fn["name"]},
+                    "args": params,
+                },
+            }
+        )
     schema: dict[str, Any] = {
-        "type": "object", "additionalProperties": False, "required": ["steps", "answer"],
-        "properties": {"steps": {"type": "array", "maxItems": max_steps, "items": {"anyOf": branches}},
-                       "answer": {"anyOf": [{"type": "string", "maxLength": 100}, {"type": "null"}]}},
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["steps", "answer"],
+        "properties": {
+            "steps": {"type": "array", "maxItems": max_steps, "items": {"anyOf": branches}},
+            "answer": {"anyOf": [{"type": "string", "maxLength": 100}, {"type": "null"}]},
+        },
     }
     if defs:
         schema["$defs"] = defs
     return schema
 
 
-def step_schema(toolbox: Toolbox, inputs: dict[str, dict[str, str]], i: int, earlier: list[str] | None = None,
-                max_string: int = 32, defs: dict[str, Any] | None = None) -> dict[str, Any]:
+def step_schema(
+    toolbox: Toolbox,
+    inputs: dict[str, dict[str, str]],
+    i: int,
+    earlier: list[str] | None = None,
+    max_string: int = 32,
+    defs: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The schema of step *i* (id ``s<i>``): one branch per tool that can be called with these
     inputs, its artifact arguments enumerated -- the request's inputs of the right kind,
     ``$last.<kind>``, and outputs of that kind of the steps before it (``earlier``: their tools;
@@ -81,13 +102,16 @@ def step_schema(toolbox: Toolbox, inputs: dict[str, dict[str, str]], i: int, ear
     left out. ``defs`` collects the ``$defs`` the branches use."""
     given = inputs.get("input", {})
     last = {k for k in inputs.get("last", {}) if not k.startswith("_")}
-    outputs = [toolbox.get(t).output_kinds() for t in earlier] if earlier is not None else \
-        [tool.output_kinds() for tool in toolbox] * (i - 1)
+    outputs = (
+        [toolbox.get(t).output_kinds() for t in earlier]
+        if earlier is not None
+        else [tool.output_kinds() for tool in toolbox] * (i - 1)
+    )
     available: dict[str, set[str]] = {}  # kind -> references to earlier outputs of that kind
     for j, kinds in enumerate(outputs):
         for out, kind in kinds.items():
             sid = j + 1 if earlier is not None else None
-            for k in ([sid] if sid else range(1, i)):
+            for k in [sid] if sid else range(1, i):
                 available.setdefault(kind, set()).add(f"$s{k}.{out}")
     schemas = {spec["function"]["name"]: spec["function"] for spec in toolbox.planning_schemas(max_string=max_string)}
     branches = []
@@ -100,9 +124,11 @@ def step_schema(toolbox: Toolbox, inputs: dict[str, dict[str, str]], i: int, ear
             ref_kinds = kinds & {"image", "mask", "video", "track", "feature", "scribble"}
             region_kinds = kinds & {"point", "box"}
             if ref_kinds:
-                refs = sorted({f"$input.{n}" for n, k in given.items() if k in ref_kinds}
-                              | {f"$last.{k}" for k in ref_kinds if k in last}
-                              | set().union(*(available.get(k, set()) for k in ref_kinds)))
+                refs = sorted(
+                    {f"$input.{n}" for n, k in given.items() if k in ref_kinds}
+                    | {f"$last.{k}" for k in ref_kinds if k in last}
+                    | set().union(*(available.get(k, set()) for k in ref_kinds))
+                )
                 if refs:
                     props[name] = {"enum": refs}
             elif region_kinds and name in params["properties"]:
@@ -114,24 +140,39 @@ def step_schema(toolbox: Toolbox, inputs: dict[str, dict[str, str]], i: int, ear
             if name in required and name not in props:
                 ok = False  # this tool cannot be called at step i with these inputs
         if ok:
-            args = {"type": "object", "properties": props, "required": sorted(required & set(props)),
-                    "additionalProperties": False}
-            branches.append({"type": "object", "additionalProperties": False, "required": ["id", "tool", "args"],
-                             "properties": {"id": {"const": f"s{i}"}, "tool": {"const": tool.name}, "args": args}})
+            args = {
+                "type": "object",
+                "properties": props,
+                "required": sorted(required & set(props)),
+                "additionalProperties": False,
+            }
+            branches.append(
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["id", "tool", "args"],
+                    "properties": {"id": {"const": f"s{i}"}, "tool": {"const": tool.name}, "args": args},
+                }
+            )
     return {"anyOf": branches}
 
 
-def ordered_plan_schema(toolbox: Toolbox, inputs: dict[str, dict[str, str]], max_steps: int = 4,
-                        max_string: int = 32) -> dict[str, Any]:
+def ordered_plan_schema(
+    toolbox: Toolbox, inputs: dict[str, dict[str, str]], max_steps: int = 4, max_string: int = 32
+) -> dict[str, Any]:
     """A tighter plan schema for constrained decoding when the request's inputs are known:
     :func:`step_schema` for each position, one alternative per plan length."""
     defs: dict[str, Any] = {}
     slots = [step_schema(toolbox, inputs, i, None, max_string, defs) for i in range(1, max_steps + 1)]
     plans = [{"type": "array", "prefixItems": slots[:n], "items": False} for n in range(1, max_steps + 1)]
     schema: dict[str, Any] = {
-        "type": "object", "additionalProperties": False, "required": ["steps", "answer"],
-        "properties": {"steps": {"anyOf": plans},
-                       "answer": {"anyOf": [{"type": "string", "maxLength": 100}, {"type": "null"}]}},
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["steps", "answer"],
+        "properties": {
+            "steps": {"anyOf": plans},
+            "answer": {"anyOf": [{"type": "string", "maxLength": 100}, {"type": "null"}]},
+        },
     }
     if defs:
         schema["$defs"] = defs
@@ -140,8 +181,10 @@ def ordered_plan_schema(toolbox: Toolbox, inputs: dict[str, dict[str, str]], max
 
 def _region_line(kind: str, value: dict[str, Any]) -> str:
     if kind == "box":
-        return (f"The user marked a box ({value['x1']:g}, {value['y1']:g}, {value['x2']:g}, {value['y2']:g}); "
-                "use it as the <region>.")
+        return (
+            f"The user marked a box ({value['x1']:g}, {value['y1']:g}, {value['x2']:g}, {value['y2']:g}); "
+            "use it as the <region>."
+        )
     return f"The user marked a point ({value['x']:g}, {value['y']:g})."
 
 
@@ -149,8 +192,15 @@ class _Lm(Bundle):
     """A loaded planner model: model, tokenizer (or processor), heads, outlines generators;
     ``release`` is set (frames, pieces) when it is a Vitron release."""
 
-    def __init__(self, model: Any, tokenizer: Any, processor: Any, heads: Any, trained_heads: bool,
-                 release: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        processor: Any,
+        heads: Any,
+        trained_heads: bool,
+        release: dict[str, Any] | None = None,
+    ):
         super().__init__(model, tokenizer=tokenizer, processor=processor, heads=heads)
         self.trained_heads = trained_heads
         self.release = release
@@ -184,12 +234,29 @@ class VitronPlanner(ModelBacked):
     name = "vitron"
     family = "planner"
 
-    def __init__(self, checkpoint: str, mode: str = "tags", max_new_tokens: int | None = None, device: str = "auto",
-                 dtype: str = "auto", seg_dim: int | None = None, gen_tokens: int = 77, gen_dim: int | None = None,
-                 do_sample: bool = False, seed: int = 0, react: bool = False, pool=None, lora: str | None = None,
-                 image_tower: str | None = None, video_tower: str | None = None, template: str = "auto",
-                 region_layout: str = "auto", region_units: str = "auto", seg_offset: int | None = None,
-                 gen_offset: int | None = None):
+    def __init__(
+        self,
+        checkpoint: str,
+        mode: str = "tags",
+        max_new_tokens: int | None = None,
+        device: str = "auto",
+        dtype: str = "auto",
+        seg_dim: int | None = None,
+        gen_tokens: int = 77,
+        gen_dim: int | None = None,
+        do_sample: bool = False,
+        seed: int = 0,
+        react: bool = False,
+        pool=None,
+        lora: str | None = None,
+        image_tower: str | None = None,
+        video_tower: str | None = None,
+        template: str = "auto",
+        region_layout: str = "auto",
+        region_units: str = "auto",
+        seg_offset: int | None = None,
+        gen_offset: int | None = None,
+    ):
         from vitron_agent.planners.parsing import REGION_LAYOUTS, REGION_UNITS
 
         self.react = react
@@ -198,8 +265,10 @@ class VitronPlanner(ModelBacked):
         if template not in ("auto", "llava_v1", "project"):
             raise ValueError(f"[planner] template must be auto, llava_v1 or project, got {template!r}")
         if region_layout not in REGION_LAYOUTS or region_units not in REGION_UNITS:
-            raise ValueError(f"[planner] region_layout must be one of {', '.join(REGION_LAYOUTS)} and region_units one "
-                             f"of {', '.join(REGION_UNITS)}; got {region_layout!r}, {region_units!r}")
+            raise ValueError(
+                f"[planner] region_layout must be one of {', '.join(REGION_LAYOUTS)} and region_units one "
+                f"of {', '.join(REGION_UNITS)}; got {region_layout!r}, {region_units!r}"
+            )
         self.lora, self.image_tower, self.video_tower = lora, image_tower, video_tower
         self.template, self.region_layout, self.region_units = template, region_layout, region_units
         self.seg_offset, self.gen_offset = seg_offset, gen_offset
@@ -220,12 +289,15 @@ class VitronPlanner(ModelBacked):
         image and a video generator with different text encoders can both take one."""
         out: dict[str, int] = {}
         field = "prompt_embedding" if kind == "seg" else "prompt_embeds"
-        for name in (self.SEG_TOOLS if kind == "seg" else self.GEN_TOOLS):
+        for name in self.SEG_TOOLS if kind == "seg" else self.GEN_TOOLS:
             if name not in toolbox or field not in toolbox.get(name).Input.model_fields:
                 continue
             tool = toolbox.get(name)
-            width = (self.seg_dim or getattr(tool, "arch", {}).get("prompt_embed_dim")) if kind == "seg" \
+            width = (
+                (self.seg_dim or getattr(tool, "arch", {}).get("prompt_embed_dim"))
+                if kind == "seg"
                 else (self.gen_dim or getattr(tool, "text_width", None))
+            )
             out[name] = int(width or (256 if kind == "seg" else 768))
         return out
 
@@ -244,10 +316,17 @@ class VitronPlanner(ModelBacked):
             from vitron_agent.planners.release import load_release
 
             if self.mode != "tags":
-                raise PlannerError(f"a Vitron release answers in its tag format; set [planner] mode = \"tags\" "
-                                   f"(got {self.mode!r})")
-            model, tokenizer, info = load_release(self.checkpoint, self.lora, self.image_tower, self.video_tower,
-                                                  dtype=self.torch_dtype, device=self.device)
+                raise PlannerError(
+                    f'a Vitron release answers in its tag format; set [planner] mode = "tags" (got {self.mode!r})'
+                )
+            model, tokenizer, info = load_release(
+                self.checkpoint,
+                self.lora,
+                self.image_tower,
+                self.video_tower,
+                dtype=self.torch_dtype,
+                device=self.device,
+            )
             return _Lm(model, tokenizer, None, None, False, release=info)
         from transformers import AutoConfig
 
@@ -274,10 +353,15 @@ class VitronPlanner(ModelBacked):
         if missing:
             tokenizer.add_special_tokens({"additional_special_tokens": missing})
             model.resize_token_embeddings(len(tokenizer))
-        hidden = model.get_output_embeddings().weight.shape[1] if model.get_output_embeddings() is not None \
+        hidden = (
+            model.get_output_embeddings().weight.shape[1]
+            if model.get_output_embeddings() is not None
             else model.config.get_text_config().hidden_size
+        )
         heads, trained = load_heads(self.checkpoint, hidden, 1, self.gen_tokens, 1)
-        lm = _Lm(model.to(self.device).eval(), tokenizer, processor, heads.to(self.device) if trained else None, trained)
+        lm = _Lm(
+            model.to(self.device).eval(), tokenizer, processor, heads.to(self.device) if trained else None, trained
+        )
         lm.hidden = hidden
         return lm
 
@@ -290,10 +374,14 @@ class VitronPlanner(ModelBacked):
         from vitron_agent.prompts import load, render_planner_prompt
 
         if self.mode == "tags":
-            regions = "\n".join(_region_line(k, v) for k, v in request.values.get("input", {}).items()
-                                 if k in ("box", "point"))
+            regions = "\n".join(
+                _region_line(k, v) for k, v in request.values.get("input", {}).items() if k in ("box", "point")
+            )
             return Template(load("vitron")).safe_substitute(request=with_feedback(request), regions=regions)
-        return render_planner_prompt(toolbox, request.inputs, request.feedback) + f"\nRequest: {with_feedback(request)}\nPlan:"
+        return (
+            render_planner_prompt(toolbox, request.inputs, request.feedback)
+            + f"\nRequest: {with_feedback(request)}\nPlan:"
+        )
 
     def _plan(self, lm: _Lm, request: PlanRequest, toolbox: Toolbox) -> Plan:
         import torch
@@ -312,11 +400,19 @@ class VitronPlanner(ModelBacked):
         features = self._features(lm, inputs, out, request, toolbox)
         visible, reasoning = split_reasoning(text.replace(SEG, " ").replace(GEN, " "))
         try:
-            plan = parse_vitron_output(visible, toolbox, features=features, start=request.first_id,
-                                       region_layout=self.region_layout, region_units=self.region_units,
-                                       **request_context(request))
+            plan = parse_vitron_output(
+                visible,
+                toolbox,
+                features=features,
+                start=request.first_id,
+                region_layout=self.region_layout,
+                region_units=self.region_units,
+                **request_context(request),
+            )
         except PlanValidationError as exc:
-            raise PlanValidationError(exc.problems + ([CUT_OFF.format(reason=finish)] if finish == "length" else [])) from None
+            raise PlanValidationError(
+                exc.problems + ([CUT_OFF.format(reason=finish)] if finish == "length" else [])
+            ) from None
         plan.reasoning = reasoning[:MAX_REASONING] or None
         if (features["seg"] or features["gen"]) and not lm.trained_heads:
             plan.notes.append(RANDOM_HEADS.format(ckpt=self.checkpoint))
@@ -325,8 +421,10 @@ class VitronPlanner(ModelBacked):
                 width = lm.heads.dims["seg_dim" if kind == "seg" else "gen_dim"]
                 odd = [t for t, w in self._widths(toolbox, kind).items() if w != width]
                 if features[kind] and odd:
-                    plan.notes.append(f"the trained [{kind.upper()}] head projects to width {width}; "
-                                      f"{', '.join(odd)} take(s) another width, so they get the text, not the embedding")
+                    plan.notes.append(
+                        f"the trained [{kind.upper()}] head projects to width {width}; "
+                        f"{', '.join(odd)} take(s) another width, so they get the text, not the embedding"
+                    )
         return plan
 
     def _plan_release(self, lm: _Lm, request: PlanRequest, toolbox: Toolbox) -> Plan:
@@ -354,23 +452,40 @@ class VitronPlanner(ModelBacked):
         if xyxy is None and given.get("scribble") is not None and request.store is not None:
             xyxy = self._scribble_box(request.store, given["scribble"])  # Vitron: sketch -> its bounding box
         torch.manual_seed(self.seed + request.attempt)
-        history = [(str(t.get("request", "")), str(t.get("answer") or "")) for t in request.history[-4:]
-                   if t.get("request")]
-        turn = answer(lm.model, lm.tokenizer, lm.release["num_frames"], with_feedback(request), image=image,
-                      frames=frames, box=xyxy, max_new_tokens=self.release_tokens, do_sample=self.do_sample,
-                      history=history)
+        history = [
+            (str(t.get("request", "")), str(t.get("answer") or "")) for t in request.history[-4:] if t.get("request")
+        ]
+        turn = answer(
+            lm.model,
+            lm.tokenizer,
+            lm.release["num_frames"],
+            with_feedback(request),
+            image=image,
+            frames=frames,
+            box=xyxy,
+            max_new_tokens=self.release_tokens,
+            do_sample=self.do_sample,
+            history=history,
+        )
         self.last_turn = turn
         visible, reasoning = split_reasoning(turn["text"])
         try:
-            plan = parse_vitron_output(visible, toolbox, start=request.first_id, region_layout=self.region_layout,
-                                       region_units=self.region_units, model_frame=REGION_SIZE,
-                                       **request_context(request))
+            plan = parse_vitron_output(
+                visible,
+                toolbox,
+                start=request.first_id,
+                region_layout=self.region_layout,
+                region_units=self.region_units,
+                model_frame=REGION_SIZE,
+                **request_context(request),
+            )
         except PlanValidationError as exc:
             cut = [CUT_OFF.format(reason="length")] if turn["finish_reason"] == "length" else []
             raise PlanValidationError(exc.problems + cut) from None
         if xyxy is not None and image is None:
-            plan.notes.append("I read your box for the tools only: Vitron's region extractor takes a box on an image, "
-                              "not on a video")
+            plan.notes.append(
+                "I read your box for the tools only: Vitron's region extractor takes a box on an image, not on a video"
+            )
         plan.reasoning = reasoning[:MAX_REASONING] or None
         return plan
 
@@ -419,9 +534,13 @@ class VitronPlanner(ModelBacked):
 
         inputs = self._inputs(lm, prompt, request)
         with torch.inference_mode():
-            out = lm.model.generate(**inputs, max_new_tokens=self.max_new_tokens, do_sample=self.do_sample,
-                                    pad_token_id=lm.tokenizer.pad_token_id or lm.tokenizer.eos_token_id)
-        new = out[0, inputs["input_ids"].shape[1]:]
+            out = lm.model.generate(
+                **inputs,
+                max_new_tokens=self.max_new_tokens,
+                do_sample=self.do_sample,
+                pad_token_id=lm.tokenizer.pad_token_id or lm.tokenizer.eos_token_id,
+            )
+        new = out[0, inputs["input_ids"].shape[1] :]
         specials = {t for t in lm.tokenizer.all_special_tokens if t not in (SEG, GEN)}
         text = lm.tokenizer.decode(new, skip_special_tokens=False)
         for tok in specials:
@@ -439,8 +558,9 @@ class VitronPlanner(ModelBacked):
         if key not in lm.tool_heads:
             from vitron_agent.planners.heads import load_heads
 
-            heads, _ = load_heads(None, lm.hidden, width if kind == "seg" else 1, self.gen_tokens,
-                                  width if kind == "gen" else 1)
+            heads, _ = load_heads(
+                None, lm.hidden, width if kind == "seg" else 1, self.gen_tokens, width if kind == "gen" else 1
+            )
             lm.tool_heads[key] = heads.to(lm.model.device).float()
         return lm.tool_heads[key]
 
@@ -453,8 +573,9 @@ class VitronPlanner(ModelBacked):
         gen = self.gen_offset if self.gen_offset is not None else int(dims.get("gen_offset", 0))
         return {"seg": seg, "gen": gen}
 
-    def _features(self, lm: _Lm, inputs: Any, out: Any, request: PlanRequest,
-                  toolbox: Toolbox | None = None) -> dict[str, list[Any]]:
+    def _features(
+        self, lm: _Lm, inputs: Any, out: Any, request: PlanRequest, toolbox: Toolbox | None = None
+    ) -> dict[str, list[Any]]:
         """Hidden states of generated [SEG]/[GEN] tokens (at the head's offset) -> a projection per
         consuming tool -> FeatureRefs in the session store: ``{"seg": [{tool: ref}, ...], "gen": ...}``."""
         import torch
@@ -463,8 +584,10 @@ class VitronPlanner(ModelBacked):
         seg_id, gen_id = lm.tokenizer.convert_tokens_to_ids(SEG), lm.tokenizer.convert_tokens_to_ids(GEN)
         generated = out[0, start:]
         offsets = self._offsets(lm)
-        positions = {"seg": [start + i + offsets["seg"] for i, t in enumerate(generated.tolist()) if t == seg_id],
-                     "gen": [start + i + offsets["gen"] for i, t in enumerate(generated.tolist()) if t == gen_id]}
+        positions = {
+            "seg": [start + i + offsets["seg"] for i, t in enumerate(generated.tolist()) if t == seg_id],
+            "gen": [start + i + offsets["gen"] for i, t in enumerate(generated.tolist()) if t == gen_id],
+        }
         result: dict[str, list[Any]] = {"seg": [], "gen": []}
         if not (positions["seg"] or positions["gen"]) or request.store is None or toolbox is None:
             return result
@@ -485,22 +608,29 @@ class VitronPlanner(ModelBacked):
                             continue
                         head = head.float()
                         vecs = head.project_seg(h) if kind == "seg" else head.project_gen(h)
-                        by_width[width] = [request.store.put_feature(v.cpu(), kind=f"{kind}_token_embedding",
-                                                                     producer="planner").model_dump(mode="json")
-                                           for v in vecs]
+                        by_width[width] = [
+                            request.store.put_feature(
+                                v.cpu(), kind=f"{kind}_token_embedding", producer="planner"
+                            ).model_dump(mode="json")
+                            for v in vecs
+                        ]
                     for i, ref in enumerate(by_width[width]):
                         per_tool[i][tool] = ref
                 result[kind] = per_tool
         return result
 
-    def _constrained(self, lm: _Lm, prompt: str, toolbox: Toolbox, inputs: dict[str, dict[str, str]] | None = None) -> str:
+    def _constrained(
+        self, lm: _Lm, prompt: str, toolbox: Toolbox, inputs: dict[str, dict[str, str]] | None = None
+    ) -> str:
         try:
             import outlines
             from outlines.types import JsonSchema
         except ImportError:
             raise PlannerError("constrained mode needs outlines: pip install 'vitron-agent[planners]'") from None
-        schema = json.dumps(ordered_plan_schema(toolbox, inputs) if inputs is not None else constrained_plan_schema(toolbox),
-                            sort_keys=True)
+        schema = json.dumps(
+            ordered_plan_schema(toolbox, inputs) if inputs is not None else constrained_plan_schema(toolbox),
+            sort_keys=True,
+        )
         if lm.outlines_model is None:
             lm.outlines_model = outlines.from_transformers(lm.model, lm.tokenizer)
         gen = lm.generators.get(schema)

@@ -35,9 +35,12 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
     from vitron_agent.server.guard import Guard
 
     ctx = ServerContext(agent, settings or ServerSettings())
-    app = FastAPI(title="vitron-agent", version="0.1.0",
-                  description="Agentic vision over HTTP: upload media, run instructions, fetch artifacts; "
-                              "OpenAI-compatible /v1/chat/completions.")
+    app = FastAPI(
+        title="vitron-agent",
+        version="0.1.0",
+        description="Agentic vision over HTTP: upload media, run instructions, fetch artifacts; "
+        "OpenAI-compatible /v1/chat/completions.",
+    )
     app.state.ctx = ctx
     app.state.runs, app.state.decoding = ctx.runs, ctx.decoding
     # auth, Host/Origin and body checks before any body is read (OpenAPI and docs included)
@@ -46,8 +49,10 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         # name what is wrong; never echo the input back
-        problems = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-                    for e in exc.errors()[:10]]
+        problems = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()[:10]
+        ]
         return JSONResponse({"detail": problems}, status_code=422)
 
     @app.exception_handler(VitronError)

@@ -27,6 +27,7 @@ def public_text(text: str, root: Any = None) -> str:
         text = text.replace(str(root), "<data>")
     return text
 
+
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -42,8 +43,9 @@ def store_video(agent, sid: str, data: bytes, name: str):
     from vitron_agent.video import open_video
 
     cfg = agent.config.store
-    info, frames = open_video(data, max_pixels=cfg.max_pixels, max_frames=cfg.max_video_frames,
-                              max_seconds=cfg.max_video_seconds, name=name)
+    info, frames = open_video(
+        data, max_pixels=cfg.max_pixels, max_frames=cfg.max_video_frames, max_seconds=cfg.max_video_seconds, name=name
+    )
     return agent.store_for(sid).put_video(frames, info.fps, producer="input")
 
 
@@ -51,13 +53,14 @@ def data_url_bytes(url: str, medium: str = "image") -> bytes:
     """The bytes of a ``data:<medium>/...;base64,...`` URL (anything else is refused: no fetching)."""
     m = re.match(rf"^data:{medium}/[A-Za-z0-9.+-]+;base64,(.*)$", url, re.S)
     if not m:
-        raise InputError(f"{medium}_url must be a data:{medium}/...;base64 URL or vitron://<artifact id>; "
-                         "the server fetches nothing from the network")
+        raise InputError(
+            f"{medium}_url must be a data:{medium}/...;base64 URL or vitron://<artifact id>; "
+            "the server fetches nothing from the network"
+        )
     try:
         return base64.b64decode(m.group(1), validate=True)
     except ValueError:
         raise InputError(f"{medium}_url data is not valid base64") from None
-
 
 
 def stored_ref(store: Any, artifact: str, kind: str, public: str) -> dict[str, Any]:
@@ -79,8 +82,9 @@ def stored_ref(store: Any, artifact: str, kind: str, public: str) -> dict[str, A
     return {**ref.model_dump(), "session": public}
 
 
-async def stream_turn(run: Callable[[Callable[[dict[str, Any]], None]], Any],
-                      submit: Callable[..., Any] | None = None) -> AsyncIterator[dict[str, Any]]:
+async def stream_turn(
+    run: Callable[[Callable[[dict[str, Any]], None]], Any], submit: Callable[..., Any] | None = None
+) -> AsyncIterator[dict[str, Any]]:
     """Run ``run(on_event)`` (a blocking turn) in a worker thread (``submit(fn, arg)``, an
     admission-controlled pool; default ``asyncio.to_thread``) and yield its events as they
     come, then exactly one last event: ``{"type": "result", "result": ...}`` or ``{"type":
@@ -106,9 +110,14 @@ async def stream_turn(run: Callable[[Callable[[dict[str, Any]], None]], Any],
             await events.put({"type": "error", "status": http_status(exc), "detail": str(exc)})
         except Exception as exc:  # a bug: logged with its traceback here, the client's stream still ends
             logging.getLogger("vitron_agent.server").exception("a streamed turn failed")
-            await events.put({"type": "error", "status": 500,
-                              "detail": f"the run failed with an internal error ({type(exc).__name__}); it is logged "
-                                        "on the server"})
+            await events.put(
+                {
+                    "type": "error",
+                    "status": 500,
+                    "detail": f"the run failed with an internal error ({type(exc).__name__}); it is logged "
+                    "on the server",
+                }
+            )
         finally:
             await events.put(None)
 
@@ -129,5 +138,6 @@ def server_config(app: Any, host: str, port: int) -> Any:
     of any size before authentication: 8 connections x 100 MB took the server 0.9 GB up)."""
     import uvicorn
 
-    return uvicorn.Config(app, host=host, port=port, log_level="warning", http="h11",
-                          h11_max_incomplete_event_size=MAX_HEADER_BYTES)
+    return uvicorn.Config(
+        app, host=host, port=port, log_level="warning", http="h11", h11_max_incomplete_event_size=MAX_HEADER_BYTES
+    )

@@ -56,8 +56,11 @@ class Admission:
     def check(self) -> None:
         """429 now when full (reserves nothing: streams reserve when they start)."""
         if self.inflight >= self.limit:
-            raise HTTPException(429, f"the server is at capacity ({self.limit} {self.what} admitted); retry shortly",
-                                headers={"Retry-After": "2"})
+            raise HTTPException(
+                429,
+                f"the server is at capacity ({self.limit} {self.what} admitted); retry shortly",
+                headers={"Retry-After": "2"},
+            )
 
     def submit(self, fn, *args):
         """Admit ``fn(*args)`` (or 429) and run it on the pool; an awaitable of its result. The slot
@@ -127,7 +130,9 @@ class ServerContext:
             out = {k: self.to_internal(v, sid, public) for k, v in obj.items()}
             if "session" in out and "id" in out:
                 if out["session"] != public:
-                    raise HTTPException(404, f"{out.get('type', 'artifact')} {str(out['id'])[:12]} is not in this session")
+                    raise HTTPException(
+                        404, f"{out.get('type', 'artifact')} {str(out['id'])[:12]} is not in this session"
+                    )
                 out["session"] = sid
             return out
         if isinstance(obj, list):
@@ -156,8 +161,9 @@ class ServerContext:
         image = self.to_internal(body.image, sid, public) if body.image else None
         video = self.to_internal(body.video, sid, public) if body.video else None
         regions = self.to_internal(body.regions, sid, public)
-        return self.agent.run(body.text, image=image, regions=regions, session=sid, on_event=on_event,
-                              review=body.review, video=video)
+        return self.agent.run(
+            body.text, image=image, regions=regions, session=sid, on_event=on_event, review=body.review, video=video
+        )
 
 
 def context(request: Request) -> ServerContext:

@@ -24,15 +24,22 @@ __all__ = ["Guard", "check_token", "LOOPBACK_HOSTS"]
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # curl --data-binary sends application/x-www-form-urlencoded: the bytes are recognised, not the label
-_UPLOAD_TYPES = ("image/", "video/", "multipart/form-data", "application/octet-stream",
-                 "application/x-www-form-urlencoded")
+_UPLOAD_TYPES = (
+    "image/",
+    "video/",
+    "multipart/form-data",
+    "application/octet-stream",
+    "application/x-www-form-urlencoded",
+)
 
 
 def check_token(token: str | None) -> str | None:
     """The token as given, or a ValueError for an empty or blank one (which would turn auth off)."""
     if token is not None and not token.strip():
-        raise ValueError("the API token is empty; set a real token (VITRON_API_TOKEN or --token), "
-                         "or run without one on a loopback host with --no-auth")
+        raise ValueError(
+            "the API token is empty; set a real token (VITRON_API_TOKEN or --token), "
+            "or run without one on a loopback host with --no-auth"
+        )
     return token
 
 
@@ -67,8 +74,11 @@ class Guard:
         length = headers.get("content-length")
         if path.endswith("/media"):
             if ctype and not ctype.startswith(_UPLOAD_TYPES):  # none: the server sniffs the bytes
-                return await _answer(send, 415, f"upload the file as image/*, video/* or multipart/form-data, "
-                                                f"not {ctype or 'no Content-Type'}")
+                return await _answer(
+                    send,
+                    415,
+                    f"upload the file as image/*, video/* or multipart/form-data, not {ctype or 'no Content-Type'}",
+                )
             return await self.app(scope, receive, send)
         if ctype != "application/json" and not (not ctype and length in (None, "0")):
             return await _answer(send, 415, "send the body as JSON with Content-Type: application/json")

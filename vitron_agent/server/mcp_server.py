@@ -62,8 +62,9 @@ def _decode_video(data: str, label: str, store, config) -> Any:
 
     raw = _raw(data, label)
     cfg = config.store
-    info, frames = open_video(raw, max_pixels=cfg.max_pixels, max_frames=cfg.max_video_frames,
-                              max_seconds=cfg.max_video_seconds, name=label)
+    info, frames = open_video(
+        raw, max_pixels=cfg.max_pixels, max_frames=cfg.max_video_frames, max_seconds=cfg.max_video_seconds, name=label
+    )
     return store.put_video(frames, info.fps, producer="mcp")
 
 
@@ -73,8 +74,10 @@ def build_mcp_server(agent, session: str = "mcp"):
     from mcp.server.mcpserver.utilities.types import Image
     from mcp_types import TextContent
 
-    server = MCPServer("vitron-agent", instructions="Agentic vision tools: segment, edit, describe images; "
-                                                   "'run' plans and runs a whole instruction.")
+    server = MCPServer(
+        "vitron-agent",
+        instructions="Agentic vision tools: segment, edit, describe images; 'run' plans and runs a whole instruction.",
+    )
     store = agent.store_for(session)
 
     def outputs_to_content(items: list[tuple[str, str, Any]]) -> list[Any]:
@@ -90,23 +93,38 @@ def build_mcp_server(agent, session: str = "mcp"):
                 content.append(TextContent(type="text", text=f"{label}: {json.dumps(value, default=str)}"))
         return content
 
-    def run(instruction: str, image_base64: str | None = None, session_id: str | None = None,
-            video_base64: str | None = None) -> list[Any]:
+    def run(
+        instruction: str,
+        image_base64: str | None = None,
+        session_id: str | None = None,
+        video_base64: str | None = None,
+    ) -> list[Any]:
         """Plan and run one instruction (e.g. 'segment the cat, then make it purple, then describe it') on an
         image (base64 PNG/JPEG) or a video (base64 mp4/mov/webm); later calls without media continue on the
         latest result. Videos made come back as references (fetch them from the artifact store)."""
         image = _decode(image_base64, "image_base64") if image_base64 else None
-        video = _decode_video(video_base64, "video_base64", agent.store_for(session_id or session), agent.config) \
-            if video_base64 else None
+        video = (
+            _decode_video(video_base64, "video_base64", agent.store_for(session_id or session), agent.config)
+            if video_base64
+            else None
+        )
         result = agent.run(instruction, image=image, session=session_id or session, video=video)
-        items = [(f"{s.id} {s.tool} {name}", o["kind"], o["value"]) for s in result.steps
-                 for name, o in s.outputs.items() if o["kind"] in ARTIFACT_KINDS]
+        items = [
+            (f"{s.id} {s.tool} {name}", o["kind"], o["value"])
+            for s in result.steps
+            for name, o in s.outputs.items()
+            if o["kind"] in ARTIFACT_KINDS
+        ]
         return [TextContent(type="text", text=result.answer), *outputs_to_content(items)]
 
     server.add_tool(_errors_as_tool_errors(run), name="run", description=run.__doc__, structured_output=False)
     for tool in agent.toolbox:
-        server.add_tool(_errors_as_tool_errors(_wrap(tool, store, outputs_to_content, agent.config)), name=tool.name,
-                        description=tool.description, structured_output=False)
+        server.add_tool(
+            _errors_as_tool_errors(_wrap(tool, store, outputs_to_content, agent.config)),
+            name=tool.name,
+            description=tool.description,
+            structured_output=False,
+        )
     return server
 
 
@@ -160,8 +178,17 @@ def _wrap(tool, store, outputs_to_content, config):
             else:
                 args[name] = value
         out = invoke(tool, args, ToolContext(store=store, step_id=f"mcp-{tool.name}"))
-        items = [(name, kind, getattr(out, name).model_dump(mode="json") if hasattr(getattr(out, name), "model_dump")
-                  else getattr(out, name)) for name, kind in tool.output_kinds().items() if getattr(out, name) is not None]
+        items = [
+            (
+                name,
+                kind,
+                getattr(out, name).model_dump(mode="json")
+                if hasattr(getattr(out, name), "model_dump")
+                else getattr(out, name),
+            )
+            for name, kind in tool.output_kinds().items()
+            if getattr(out, name) is not None
+        ]
         return outputs_to_content(items)
 
     call.__name__ = tool.name
@@ -178,11 +205,21 @@ def invalid_params_answer(line: str) -> dict[str, Any] | None:
         msg = json.loads(line)
     except ValueError:
         return None
-    if isinstance(msg, dict) and "id" in msg and "method" in msg and msg.get("params") is not None \
-            and not isinstance(msg["params"], dict):
-        return {"jsonrpc": "2.0", "id": msg["id"],
-                "error": {"code": -32602, "message": f"Invalid params: {msg['method']} takes an object, "
-                                                     f"not {type(msg['params']).__name__}"}}
+    if (
+        isinstance(msg, dict)
+        and "id" in msg
+        and "method" in msg
+        and msg.get("params") is not None
+        and not isinstance(msg["params"], dict)
+    ):
+        return {
+            "jsonrpc": "2.0",
+            "id": msg["id"],
+            "error": {
+                "code": -32602,
+                "message": f"Invalid params: {msg['method']} takes an object, not {type(msg['params']).__name__}",
+            },
+        }
     return None
 
 

@@ -60,8 +60,12 @@ def _last_user(messages: list[Any]) -> tuple[str, list[str], list[str]]:
 
 
 def _links(data: dict[str, Any]) -> str:
-    lines = [f"- {s['id']} {name}: {o['path']}" for s in data["steps"] for name, o in s["outputs"].items()
-             if o["path"] and o["kind"] in ("image", "mask", "video")]
+    lines = [
+        f"- {s['id']} {name}: {o['path']}"
+        for s in data["steps"]
+        for name, o in s["outputs"].items()
+        if o["path"] and o["kind"] in ("image", "mask", "video")
+    ]
     return ("\n\nArtifacts:\n" + "\n".join(lines)) if lines else ""
 
 
@@ -71,6 +75,7 @@ router = APIRouter()
 @router.get("/v1/models")
 def models(caller: str = Depends(owner)) -> dict[str, Any]:
     return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "vitron-agent"}]}
+
 
 def _prepare(ctx: ServerContext, caller: str, request: Request, body: dict[str, Any]) -> tuple[str, str, RunRequest]:
     from vitron_agent.media import load_image
@@ -89,12 +94,14 @@ def _prepare(ctx: ServerContext, caller: str, request: Request, body: dict[str, 
     if images:
         url = images[-1]
         if url.startswith("vitron://"):
-            image = stored_ref(ctx.agent.store_for(sid), url[len("vitron://"):], "image", str(public))
+            image = stored_ref(ctx.agent.store_for(sid), url[len("vitron://") :], "image", str(public))
         else:
             try:
                 data = data_url_bytes(url)
                 if len(data) > ctx.settings.max_upload_bytes:
-                    raise HTTPException(413, f"image of {len(data):,} bytes exceeds the {ctx.settings.max_upload_bytes:,}-byte limit")
+                    raise HTTPException(
+                        413, f"image of {len(data):,} bytes exceeds the {ctx.settings.max_upload_bytes:,}-byte limit"
+                    )
                 arr = load_image(data, ctx.agent.config.store.max_pixels, "image_url")
             except (InputError, MediaError) as exc:
                 raise HTTPException(400, str(exc)) from None
@@ -108,11 +115,13 @@ def _video(ctx: ServerContext, sid: str, public: str, url: str) -> dict[str, Any
     from vitron_agent.server.common import store_video
 
     if url.startswith("vitron://"):
-        return stored_ref(ctx.agent.store_for(sid), url[len("vitron://"):], "video", public)
+        return stored_ref(ctx.agent.store_for(sid), url[len("vitron://") :], "video", public)
     try:
         data = data_url_bytes(url, "video")
         if len(data) > ctx.settings.max_upload_bytes:
-            raise HTTPException(413, f"video of {len(data):,} bytes exceeds the {ctx.settings.max_upload_bytes:,}-byte limit")
+            raise HTTPException(
+                413, f"video of {len(data):,} bytes exceeds the {ctx.settings.max_upload_bytes:,}-byte limit"
+            )
         ref = store_video(ctx.agent, sid, data, "video_url")
     except (InputError, MediaError) as exc:
         raise HTTPException(400, str(exc)) from None
@@ -124,13 +133,29 @@ async def completions(request: Request, caller: str = Depends(owner), ctx: Serve
     try:
         return await _completions(ctx, request, caller)
     except HTTPException as exc:  # OpenAI clients read error.message
-        return JSONResponse({"error": {"message": public_text(exc.detail, ctx.agent.store.root),
-                                       "type": "invalid_request_error", "code": exc.status_code}},
-                            status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse(
+            {
+                "error": {
+                    "message": public_text(exc.detail, ctx.agent.store.root),
+                    "type": "invalid_request_error",
+                    "code": exc.status_code,
+                }
+            },
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
     except VitronError as exc:
         status = http_status(exc)
-        return JSONResponse({"error": {"message": public_text(str(exc), ctx.agent.store.root),
-                                       "type": "invalid_request_error", "code": status}}, status_code=status)
+        return JSONResponse(
+            {
+                "error": {
+                    "message": public_text(str(exc), ctx.agent.store.root),
+                    "type": "invalid_request_error",
+                    "code": status,
+                }
+            },
+            status_code=status,
+        )
 
 
 async def _completions(ctx: ServerContext, request: Request, caller: str):
@@ -141,37 +166,68 @@ async def _completions(ctx: ServerContext, request: Request, caller: str):
     if not isinstance(body, dict):
         raise HTTPException(400, "the body must be a JSON object")
     if "stream" in body and body["stream"] is not None and not isinstance(body["stream"], bool):
-        raise HTTPException(400, f"stream must be true or false (a JSON boolean), not {json.dumps(body['stream'])[:40]}")
+        raise HTTPException(
+            400, f"stream must be true or false (a JSON boolean), not {json.dumps(body['stream'])[:40]}"
+        )
     sid, public, run_body = await ctx.decoding.submit(_prepare, ctx, caller, request, body)
     created, cid = int(time.time()), f"chatcmpl-{uuid.uuid4().hex[:24]}"
     if not body.get("stream"):
         try:
-            result = await asyncio.wait_for(ctx.runs.submit(ctx.run_turn, sid, public, run_body), ctx.settings.run_timeout)
+            result = await asyncio.wait_for(
+                ctx.runs.submit(ctx.run_turn, sid, public, run_body), ctx.settings.run_timeout
+            )
         except TimeoutError:
-            raise HTTPException(504, f"the run took longer than {ctx.settings.run_timeout:g} s; it goes on in the "
-                                     f"background: ask again with the same user/session ({public})") from None
+            raise HTTPException(
+                504,
+                f"the run took longer than {ctx.settings.run_timeout:g} s; it goes on in the "
+                f"background: ask again with the same user/session ({public})",
+            ) from None
         data = ctx.contract(result, sid, public)
-        return {"id": cid, "object": "chat.completion", "created": created, "model": MODEL_ID,
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": data["answer"] + _links(data)}}],
-                "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-                "vitron_session": public, "vitron_result": data}
+        return {
+            "id": cid,
+            "object": "chat.completion",
+            "created": created,
+            "model": MODEL_ID,
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": data["answer"] + _links(data)},
+                }
+            ],
+            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+            "vitron_session": public,
+            "vitron_result": data,
+        }
     from vitron_agent.server.common import stream_turn
 
     ctx.runs.check()  # at capacity: 429 now, not a stream that says so later
 
     def chunk(content: str | None, finish: str | None = None) -> str:
         delta = {"content": content} if content is not None else {}
-        payload = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": MODEL_ID,
-                   "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], "vitron_session": public}
+        payload = {
+            "id": cid,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": MODEL_ID,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            "vitron_session": public,
+        }
         return f"data: {json.dumps(payload)}\n\n"
 
     async def stream():
-        first = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": MODEL_ID,
-                 "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]}
+        first = {
+            "id": cid,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": MODEL_ID,
+            "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}],
+        }
         yield f"data: {json.dumps(first)}\n\n"
         try:
-            async for event in stream_turn(lambda on_event: ctx.run_turn(sid, public, run_body, on_event), ctx.runs.submit):
+            async for event in stream_turn(
+                lambda on_event: ctx.run_turn(sid, public, run_body, on_event), ctx.runs.submit
+            ):
                 if event["type"] == "step_finished":
                     yield chunk(f"[{event['step']} {event['tool']}: {event['status']}]\n")
                 elif event["type"] == "result":

@@ -19,8 +19,14 @@ from vitron_agent.server.context import ServerContext, context, owner
 
 __all__ = ["router"]
 
-MEDIA_TYPES = {".png": "image/png", ".mp4": "video/mp4", ".safetensors": "application/octet-stream",
-               ".npz": "application/octet-stream", ".txt": "text/plain", ".json": "application/json"}
+MEDIA_TYPES = {
+    ".png": "image/png",
+    ".mp4": "video/mp4",
+    ".safetensors": "application/octet-stream",
+    ".npz": "application/octet-stream",
+    ".txt": "text/plain",
+    ".json": "application/json",
+}
 
 router = APIRouter()
 
@@ -43,26 +49,32 @@ def list_all(caller: str = Depends(owner), ctx: ServerContext = Depends(context)
     prefix = f"{caller}-"
     rows = [s.as_dict() for s in list_sessions(ctx.agent) if s.id.startswith(prefix)]
     for r in rows:
-        r["id"] = r["id"][len(prefix):]
+        r["id"] = r["id"][len(prefix) :]
     return rows
 
 
 @router.get("/v1/sessions/{public}")
-def show(public: str,
-        caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
+def show(public: str, caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
     from vitron_agent.sessions import session_state
 
     sid = ctx.internal(caller, public)
     state = session_state(ctx.agent, sid)
     if not state:
         raise HTTPException(404, f"no session {public!r}")
-    return ctx.to_public({"session": public, "history": state.get("history", []), "last": state.get("last", {}),
-                      "pending": ctx.agent.pending(sid)}, sid, public)
+    return ctx.to_public(
+        {
+            "session": public,
+            "history": state.get("history", []),
+            "last": state.get("last", {}),
+            "pending": ctx.agent.pending(sid),
+        },
+        sid,
+        public,
+    )
 
 
 @router.delete("/v1/sessions/{public}")
-def delete(public: str,
-        caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
+def delete(public: str, caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
     from vitron_agent.sessions import delete_session
 
     if not delete_session(ctx.agent, ctx.internal(caller, public)):
@@ -71,8 +83,9 @@ def delete(public: str,
 
 
 @router.post("/v1/sessions/{public}/media")
-async def upload(public: str, request: Request,
-        caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
+async def upload(
+    public: str, request: Request, caller: str = Depends(owner), ctx: ServerContext = Depends(context)
+) -> dict[str, Any]:
     """An image or a video (``Content-Type: video/*``, or a file name ending .mp4/.mov/.mkv/.webm/...)."""
     from vitron_agent.media import load_image
     from vitron_agent.video import VIDEO_SUFFIXES
@@ -80,7 +93,9 @@ async def upload(public: str, request: Request,
     sid = ctx.internal(caller, public)
     declared = int(request.headers.get("content-length") or 0)
     if declared > ctx.settings.max_upload_bytes:
-        raise HTTPException(413, f"upload of {declared:,} bytes exceeds the {ctx.settings.max_upload_bytes:,}-byte limit")
+        raise HTTPException(
+            413, f"upload of {declared:,} bytes exceeds the {ctx.settings.max_upload_bytes:,}-byte limit"
+        )
     data = await _read_limited(request, ctx.settings.max_upload_bytes)
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         try:
@@ -88,14 +103,20 @@ async def upload(public: str, request: Request,
         except HTTPException:
             raise
         except Exception as exc:  # starlette's parser: no boundary, truncated parts ...
-            raise HTTPException(400, f"the multipart body cannot be read ({type(exc).__name__}); send the "
-                                     "file as a multipart form field or as the raw body") from None
+            raise HTTPException(
+                400,
+                f"the multipart body cannot be read ({type(exc).__name__}); send the "
+                "file as a multipart form field or as the raw body",
+            ) from None
     else:
         name = request.headers.get("x-filename", "upload")
     from vitron_agent.video import container_format
 
-    is_video = (request.headers.get("content-type", "").startswith("video/")
-                or name.lower().endswith(VIDEO_SUFFIXES) or container_format(bytes(data[:400])) not in (None, "gif"))
+    is_video = (
+        request.headers.get("content-type", "").startswith("video/")
+        or name.lower().endswith(VIDEO_SUFFIXES)
+        or container_format(bytes(data[:400])) not in (None, "gif")
+    )
     try:
         if is_video:
             ref = await ctx.video_decoding.submit(store_video, ctx.agent, sid, data, name[:100])
@@ -108,20 +129,25 @@ async def upload(public: str, request: Request,
 
 
 @router.post("/v1/sessions/{public}/runs")
-async def run(public: str, body: RunRequest,
-        caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
+async def run(
+    public: str, body: RunRequest, caller: str = Depends(owner), ctx: ServerContext = Depends(context)
+) -> dict[str, Any]:
     sid = ctx.internal(caller, public)
     try:
         result = await asyncio.wait_for(ctx.runs.submit(ctx.run_turn, sid, public, body), ctx.settings.run_timeout)
     except TimeoutError:
-        raise HTTPException(504, f"the run took longer than {ctx.settings.run_timeout:g} s; it goes on in the "
-                                 "background and its result will be in the session history") from None
+        raise HTTPException(
+            504,
+            f"the run took longer than {ctx.settings.run_timeout:g} s; it goes on in the "
+            "background and its result will be in the session history",
+        ) from None
     return ctx.contract(result, sid, public)
 
 
 @router.post("/v1/sessions/{public}/runs/stream")
-async def run_stream(public: str, body: RunRequest,
-        caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> StreamingResponse:
+async def run_stream(
+    public: str, body: RunRequest, caller: str = Depends(owner), ctx: ServerContext = Depends(context)
+) -> StreamingResponse:
     sid = ctx.internal(caller, public)
     ctx.runs.check()  # at capacity: 429 now, not a stream that says so later
 
@@ -144,8 +170,9 @@ async def run_stream(public: str, body: RunRequest,
 
 
 @router.post("/v1/sessions/{public}/review")
-async def review(public: str, body: ReviewRequest,
-        caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
+async def review(
+    public: str, body: ReviewRequest, caller: str = Depends(owner), ctx: ServerContext = Depends(context)
+) -> dict[str, Any]:
     sid = ctx.internal(caller, public)
     plan = ctx.to_internal(body.plan, sid, public) if body.plan else None
 
@@ -156,8 +183,7 @@ async def review(public: str, body: ReviewRequest,
 
 
 @router.post("/v1/sessions/{public}/resume")
-async def resume(public: str,
-        caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
+async def resume(public: str, caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
     """Finish a turn that a server crash interrupted (completed steps are not run again)."""
     sid = ctx.internal(caller, public)
 
@@ -165,8 +191,13 @@ async def resume(public: str,
 
 
 @router.get("/v1/sessions/{public}/artifacts/{artifact}")
-async def artifact(public: str, artifact: str, preview: bool = False,
-        caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> FileResponse:
+async def artifact(
+    public: str,
+    artifact: str,
+    preview: bool = False,
+    caller: str = Depends(owner),
+    ctx: ServerContext = Depends(context),
+) -> FileResponse:
     """The artifact's file. ``?preview=true`` on a video: a yuv420p H.264 copy browsers play
     (the stored file is lossless RGB H.264, exact but not playable everywhere)."""
     sid = ctx.internal(caller, public)

@@ -44,10 +44,12 @@ __all__ = ["UISettings", "create_ui_app", "build_blocks", "sample_files"]
 log = logging.getLogger("vitron_agent.ui")
 
 MARK = {"ok": "✓", "running": "…", "waiting": "·", "skipped": "–"}  # anything else failed: ✗
-STATUS_STYLE = {"ok": "#1b5e20;background:#e8f5e9;border-color:#66bb6a",
-                "warn": "#7a4f01;background:#fff8e1;border-color:#ffb300",
-                "error": "#b71c1c;background:#ffebee;border-color:#e53935",
-                "busy": "#37474f;background:#eceff1;border-color:#90a4ae"}
+STATUS_STYLE = {
+    "ok": "#1b5e20;background:#e8f5e9;border-color:#66bb6a",
+    "warn": "#7a4f01;background:#fff8e1;border-color:#ffb300",
+    "error": "#b71c1c;background:#ffebee;border-color:#e53935",
+    "busy": "#37474f;background:#eceff1;border-color:#90a4ae",
+}
 
 
 @dataclass
@@ -98,7 +100,7 @@ def _ball_clip(photo: np.ndarray, frames: int = 24) -> Iterator[np.ndarray]:
     small = cv2.resize(photo, (480, 480), interpolation=cv2.INTER_AREA)
     for t in range(frames):
         x0 = int(t * (480 - w) / (frames - 1))
-        frame = np.ascontiguousarray(small[100:100 + h, x0:x0 + w])
+        frame = np.ascontiguousarray(small[100 : 100 + h, x0 : x0 + w])
         cv2.circle(frame, (40 + 10 * t, 60 + 3 * t), 14, (230, 20, 20), -1)
         yield frame
 
@@ -130,8 +132,16 @@ class Pictures:
                     from vitron_agent.media import save_png
 
                     mask = store.get_mask(ref)
-                    src = ImageRef(id=ref.image, session=ref.session, width=ref.width, height=ref.height) if ref.image else None
-                    base = store.get_image(src) if src is not None and store.exists(src) else np.zeros((*mask.shape, 3), np.uint8)
+                    src = (
+                        ImageRef(id=ref.image, session=ref.session, width=ref.width, height=ref.height)
+                        if ref.image
+                        else None
+                    )
+                    base = (
+                        store.get_image(src)
+                        if src is not None and store.exists(src)
+                        else np.zeros((*mask.shape, 3), np.uint8)
+                    )
                     save_png(overlay(base, mask), path)
                 return str(path), "image"
             path = self.folder / f"{ref.id[:16]}.preview.mp4"
@@ -144,14 +154,26 @@ class Pictures:
                 else:
                     meta = store._read_meta(ref.video) if ref.video else None
                     frames = meta["shape"][0] if meta else ref.frames
-                    video = VideoRef(id=ref.video, session=ref.session, width=ref.width, height=ref.height,
-                                     frames=frames, fps=meta["fps"] if meta else 24.0) if meta else None
+                    video = (
+                        VideoRef(
+                            id=ref.video,
+                            session=ref.session,
+                            width=ref.width,
+                            height=ref.height,
+                            frames=frames,
+                            fps=meta["fps"] if meta else 24.0,
+                        )
+                        if meta
+                        else None
+                    )
                     if video is not None and store.exists(video):
                         source = store.get_video(video).frames()
                         shown = (overlay(f, store.get_track_frame(ref, i)) for i, f in enumerate(source))
                     else:
-                        shown = (np.repeat(store.get_track_frame(ref, i)[..., None] * np.uint8(255), 3, axis=2)
-                                 for i in range(ref.frames))
+                        shown = (
+                            np.repeat(store.get_track_frame(ref, i)[..., None] * np.uint8(255), 3, axis=2)
+                            for i in range(ref.frames)
+                        )
                     write_preview(shown, path, video.fps if video else 24.0, max_side=640)
             return str(path), "video"
         except (VitronError, OSError) as exc:
@@ -207,8 +229,10 @@ class TurnView:
         for s in self.plan:
             args = ", ".join(f"{k}={_short(v)}" for k, v in (s.get("args") or {}).items())
             st = self.status.get(s["id"], "waiting")
-            rows.append(f"| {MARK.get(st, '✗')} | {s['id']}&nbsp;`{s['tool']}` | {_md_escape(args)} | "
-                        f"{_md_escape(self.detail.get(s['id'], ''))} |")
+            rows.append(
+                f"| {MARK.get(st, '✗')} | {s['id']}&nbsp;`{s['tool']}` | {_md_escape(args)} | "
+                f"{_md_escape(self.detail.get(s['id'], ''))} |"
+            )
         return "\n".join(rows)
 
 
@@ -228,9 +252,12 @@ def _status_box(kind: str, text: str, lines: list[str] | None = None) -> str:
     import html
 
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines or [])
-    return (f'<div class="vitron-status" data-state="{kind}" style="color:{STATUS_STYLE[kind]};border:1px solid;'
-            f'border-radius:6px;padding:6px 10px"><b>{html.escape(text)}</b>'
-            + (f"<ul style='margin:4px 0 0 0'>{items}</ul>" if items else "") + "</div>")
+    return (
+        f'<div class="vitron-status" data-state="{kind}" style="color:{STATUS_STYLE[kind]};border:1px solid;'
+        f'border-radius:6px;padding:6px 10px"><b>{html.escape(text)}</b>'
+        + (f"<ul style='margin:4px 0 0 0'>{items}</ul>" if items else "")
+        + "</div>"
+    )
 
 
 def _status_html(result: Any) -> str:
@@ -238,8 +265,11 @@ def _status_html(result: Any) -> str:
         return _status_box("warn", "The plan is waiting for your review: approve, edit or reject it below.")
     failed = [s for s in result.steps if s.status == "error" or (s.status == "skipped" and s.error_kind != "held")]
     if failed:
-        return _status_box("error", "Not everything worked:",
-                           [f"{s.id} {s.tool}: {s.status}" + (f" ({s.error})" if s.error else "") for s in failed])
+        return _status_box(
+            "error",
+            "Not everything worked:",
+            [f"{s.id} {s.tool}: {s.status}" + (f" ({s.error})" if s.error else "") for s in failed],
+        )
     warnings = [*getattr(result, "warnings", []), *result.problems]
     if warnings:  # what the turn assumed or held back, in amber
         return _status_box("warn", f"Done, with warnings ({len(result.steps)} steps):", warnings)
@@ -268,8 +298,14 @@ def _stream(fn: Callable[[Callable[[dict[str, Any]], None]], Any]) -> Iterator[t
 
 
 def _new_state() -> dict[str, Any]:
-    return {"session": "ui-" + uuid.uuid4().hex[:8], "turn": 0, "regions": [], "corner": None,
-            "pending": None, "scribble": None}
+    return {
+        "session": "ui-" + uuid.uuid4().hex[:8],
+        "turn": 0,
+        "regions": [],
+        "corner": None,
+        "pending": None,
+        "scribble": None,
+    }
 
 
 def _regions_markdown(state: dict[str, Any]) -> str:
@@ -303,9 +339,15 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
             infos = list_sessions(agent)
         except VitronError:
             return []
-        return [(f"{i.id} — {i.turns} turn{'s' * (i.turns != 1)}"
-                 + (" (review pending)" if i.awaiting_review else "")
-                 + (f": {i.last_request[:40]}" if i.last_request else ""), i.id) for i in infos]
+        return [
+            (
+                f"{i.id} — {i.turns} turn{'s' * (i.turns != 1)}"
+                + (" (review pending)" if i.awaiting_review else "")
+                + (f": {i.last_request[:40]}" if i.last_request else ""),
+                i.id,
+            )
+            for i in infos
+        ]
 
     def history_messages(session: str) -> list[dict[str, Any]]:
         msgs: list[dict[str, Any]] = []
@@ -317,6 +359,7 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
     # region marking ---------------------------------------------------------------------------
     def media_changed(kind: str):
         """A new image (or video) is what the next message sends; the marked regions are cleared."""
+
         def changed(path: str | None, state: dict[str, Any]):
             state = dict(state, regions=[], corner=None, scribble=None)
             if path:
@@ -324,6 +367,7 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
             elif state.get("pending") and kind in state["pending"]:
                 state["pending"] = None
             return state, _regions_markdown(state)
+
         return changed
 
     def clicked(evt: gr.SelectData, state: dict[str, Any], mode: str):
@@ -367,8 +411,7 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
         key = uuid.uuid4().hex[:10]
         image_path = save_png(array_to_rgb(np.asarray(value["background"])), folder / f"sketch-{key}.png")
         np.save(folder / f"sketch-{key}.npy", mask)
-        state = dict(state, corner=None, pending={"image": str(image_path)},
-                     scribble=str(folder / f"sketch-{key}.npy"))
+        state = dict(state, corner=None, pending={"image": str(image_path)}, scribble=str(folder / f"sketch-{key}.npy"))
         state["regions"] = [{"type": "scribble", "pixels": int(mask.sum())}]
         return state, _regions_markdown(state)
 
@@ -385,8 +428,12 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
                 objs.append(Scribble(mask=agent.store_for(state["session"]).put_mask(mask, producer="ui-sketch")))
         return objs
 
-    def drive(fn: Callable[[Callable[[dict[str, Any]], None]], Any], chat: list[dict[str, Any]],
-              state: dict[str, Any], on_done: Callable[[Any], None] | None = None):
+    def drive(
+        fn: Callable[[Callable[[dict[str, Any]], None]], Any],
+        chat: list[dict[str, Any]],
+        state: dict[str, Any],
+        on_done: Callable[[Any], None] | None = None,
+    ):
         """Stream one turn (or review decision) into the outputs."""
         session = state["session"]
         view = TurnView(Pictures(agent, out_dir / "pictures" / session))
@@ -395,17 +442,32 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
         chat.append(thinking)
         no_change = gr.update()
 
-        def outputs(status: str, downloads: Any = no_change, review_visible: Any = no_change, plan_json: Any = no_change,
-                    final: bool = False):
+        def outputs(
+            status: str,
+            downloads: Any = no_change,
+            review_visible: Any = no_change,
+            plan_json: Any = no_change,
+            final: bool = False,
+        ):
             sessions_update = no_change
             if final and persistent:
                 choices = session_choices()
-                sessions_update = gr.update(choices=choices, value=session if session in {c[1] for c in choices} else None)
-            return (chat, state, view.plan_markdown(), status,
-                    view.last_image if view.last_image else no_change,
-                    gr.update(value=view.last_video, visible=True) if view.last_video else no_change,
-                    view.gallery, downloads, gr.update(visible=review_visible) if review_visible is not no_change else no_change,
-                    plan_json, sessions_update)
+                sessions_update = gr.update(
+                    choices=choices, value=session if session in {c[1] for c in choices} else None
+                )
+            return (
+                chat,
+                state,
+                view.plan_markdown(),
+                status,
+                view.last_image if view.last_image else no_change,
+                gr.update(value=view.last_video, visible=True) if view.last_video else no_change,
+                view.gallery,
+                downloads,
+                gr.update(visible=review_visible) if review_visible is not no_change else no_change,
+                plan_json,
+                sessions_update,
+            )
 
         yield outputs(_status_box("busy", "Working…"))
         for kind, item in _stream(fn):
@@ -449,8 +511,9 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
             if on_done:
                 on_done(result)
             if result.awaiting_review:
-                yield outputs(status, review_visible=True, final=True,
-                              plan_json=json.dumps(result.plan.model_dump(), indent=2))
+                yield outputs(
+                    status, review_visible=True, final=True, plan_json=json.dumps(result.plan.model_dump(), indent=2)
+                )
                 return
             from vitron_agent.export import export_run
 
@@ -482,8 +545,15 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
             state.update(pending=None, regions=[], corner=None, scribble=None)
 
         def turn(on_event):
-            return agent.run(text, image=media.get("image"), video=media.get("video"), regions=regions,
-                             session=state["session"], on_event=on_event, review=bool(review))
+            return agent.run(
+                text,
+                image=media.get("image"),
+                video=media.get("video"),
+                regions=regions,
+                session=state["session"],
+                on_event=on_event,
+                review=bool(review),
+            )
 
         for out in drive(turn, chat, state, consumed):
             yield ("", *out, _regions_markdown(state))
@@ -495,8 +565,9 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
                 try:
                     plan = json.loads(plan_text or "")
                 except json.JSONDecodeError as exc:
-                    raise gr.Error(f"The edited plan is not JSON ({exc.msg} at line {exc.lineno}); "
-                                   "the review stays pending.") from None
+                    raise gr.Error(
+                        f"The edited plan is not JSON ({exc.msg} at line {exc.lineno}); the review stays pending."
+                    ) from None
             state = dict(state)
             chat = [*chat, {"role": "user", "content": f"*({action} the plan)*"}]
 
@@ -509,8 +580,11 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
 
                     Plan.model_validate(plan)
             except ValueError as exc:
-                raise gr.Error(f"The edited plan is malformed: {str(exc).splitlines()[0]}; the review stays pending.") from None
+                raise gr.Error(
+                    f"The edited plan is malformed: {str(exc).splitlines()[0]}; the review stays pending."
+                ) from None
             yield from drive(turn, chat, state)
+
         return handler
 
     # sessions -----------------------------------------------------------------------------------
@@ -521,9 +595,13 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
         if agent.pending(session):
             plan = agent.graph.get_state(agent._config(session)).values.get("plan") or {}
             plan = plan.model_dump() if hasattr(plan, "model_dump") else plan
-            return (history_messages(session), state,
-                    f"Session **{session}**: a turn is unfinished; its plan is below (approve, edit or reject).",
-                    gr.update(visible=True), json.dumps(plan, indent=2))
+            return (
+                history_messages(session),
+                state,
+                f"Session **{session}**: a turn is unfinished; its plan is below (approve, edit or reject).",
+                gr.update(visible=True),
+                json.dumps(plan, indent=2),
+            )
         return history_messages(session), state, f"Session **{session}**.", gr.update(visible=False), gr.update()
 
     def new_session(state: dict[str, Any]):
@@ -537,81 +615,149 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
         except VitronError as exc:
             raise gr.Error(str(exc)) from None
         state = dict(_new_state(), session=new)
-        return (history_messages(new), state, gr.update(choices=session_choices(), value=new),
-                f"Forked into **{new}**: the original is unchanged.")
+        return (
+            history_messages(new),
+            state,
+            gr.update(choices=session_choices(), value=new),
+            f"Forked into **{new}**: the original is unchanged.",
+        )
 
     def delete(state: dict[str, Any]):
         old = state["session"]
         deleted = delete_session(agent, old)
         state = _new_state()
-        return ([], state, gr.update(choices=session_choices(), value=None),
-                f"Deleted **{old}**." if deleted else f"**{old}** had nothing saved; started a new session.")
+        return (
+            [],
+            state,
+            gr.update(choices=session_choices(), value=None),
+            f"Deleted **{old}**." if deleted else f"**{old}** had nothing saved; started a new session.",
+        )
 
     # layout -------------------------------------------------------------------------------------
     with gr.Blocks(title="vitron-agent") as demo:
         state = gr.State(_new_state)
-        gr.Markdown("## vitron-agent\nUpload an image or a video (or pick a sample), mark a region if you like, "
-                    "and say what to do: *segment this, then make it purple* · *make it brighter* · "
-                    "*track the red disc* · *describe it*.")
+        gr.Markdown(
+            "## vitron-agent\nUpload an image or a video (or pick a sample), mark a region if you like, "
+            "and say what to do: *segment this, then make it purple* · *make it brighter* · "
+            "*track the red disc* · *describe it*."
+        )
         with gr.Row():
             with gr.Column(scale=5):
                 with gr.Tabs():
                     with gr.Tab("Image", id="image-tab"):
-                        image = gr.Image(type="filepath", label="Image — click to mark a point or a box",
-                                         elem_id="inp", sources=["upload", "clipboard"], height=380)
-                        mode = gr.Radio(["point", "background point", "box (two clicks)"], value="point",
-                                        label="A click on the image marks", elem_id="mode")
+                        image = gr.Image(
+                            type="filepath",
+                            label="Image — click to mark a point or a box",
+                            elem_id="inp",
+                            sources=["upload", "clipboard"],
+                            height=380,
+                        )
+                        mode = gr.Radio(
+                            ["point", "background point", "box (two clicks)"],
+                            value="point",
+                            label="A click on the image marks",
+                            elem_id="mode",
+                        )
                         if samples:
-                            gr.Examples([[str(p)] for k, p in samples.items() if p.suffix == ".png"], inputs=[image],
-                                        label="Sample photos (scikit-image)")
+                            gr.Examples(
+                                [[str(p)] for k, p in samples.items() if p.suffix == ".png"],
+                                inputs=[image],
+                                label="Sample photos (scikit-image)",
+                            )
                     with gr.Tab("Sketch", id="sketch-tab"):
-                        editor = gr.ImageEditor(type="numpy", label="Paint over the region with the brush",
-                                                brush=gr.Brush(colors=["#ff0000"], color_mode="fixed"),
-                                                elem_id="editor", height=380)
+                        editor = gr.ImageEditor(
+                            type="numpy",
+                            label="Paint over the region with the brush",
+                            brush=gr.Brush(colors=["#ff0000"], color_mode="fixed"),
+                            elem_id="editor",
+                            height=380,
+                        )
                         use = gr.Button("Use this sketch as the region", elem_id="use_sketch")
                     with gr.Tab("Video", id="video-tab"):
-                        video = gr.Video(label="Video (name the target in words: 'track the red disc', 'follow the person')", elem_id="vid",
-                                         sources=["upload"], height=300)
+                        video = gr.Video(
+                            label="Video (name the target in words: 'track the red disc', 'follow the person')",
+                            elem_id="vid",
+                            sources=["upload"],
+                            height=300,
+                        )
                         if samples:
-                            gr.Examples([[str(p)] for k, p in samples.items() if p.suffix == ".mp4"], inputs=[video],
-                                        label="Sample clip")
+                            gr.Examples(
+                                [[str(p)] for k, p in samples.items() if p.suffix == ".mp4"],
+                                inputs=[video],
+                                label="Sample clip",
+                            )
                 regions_md = gr.Markdown(_regions_markdown(_new_state()), elem_id="regions")
                 clear = gr.Button("Clear the region", size="sm")
                 review = gr.Checkbox(label="Let me review each plan before it runs", elem_id="review")
                 with gr.Accordion("Sessions", open=False, elem_id="sessions"):
-                    sessions = gr.Dropdown(choices=session_choices() if persistent else [], label="Continue a session",
-                                           elem_id="session_pick", interactive=persistent)
+                    sessions = gr.Dropdown(
+                        choices=session_choices() if persistent else [],
+                        label="Continue a session",
+                        elem_id="session_pick",
+                        interactive=persistent,
+                    )
                     with gr.Row():
                         new_btn = gr.Button("New", size="sm", elem_id="new_session")
                         fork_btn = gr.Button("Fork", size="sm", elem_id="fork_session", interactive=persistent)
-                        del_btn = gr.Button("Delete", size="sm", variant="stop", elem_id="delete_session",
-                                            interactive=persistent)
-                    session_md = gr.Markdown("" if persistent else
-                                             "Sessions last while this UI runs; start it with `--data DIR` to keep them.")
+                        del_btn = gr.Button(
+                            "Delete", size="sm", variant="stop", elem_id="delete_session", interactive=persistent
+                        )
+                    session_md = gr.Markdown(
+                        ""
+                        if persistent
+                        else "Sessions last while this UI runs; start it with `--data DIR` to keep them."
+                    )
             with gr.Column(scale=6):
                 chat = gr.Chatbot(label="Conversation", elem_id="chat", height=420, buttons=["copy"])
-                msg = gr.Textbox(placeholder="e.g. segment this, then make it purple — Enter sends", show_label=False,
-                                 elem_id="msg", submit_btn=True, lines=1, max_lines=4)
+                msg = gr.Textbox(
+                    placeholder="e.g. segment this, then make it purple — Enter sends",
+                    show_label=False,
+                    elem_id="msg",
+                    submit_btn=True,
+                    lines=1,
+                    max_lines=4,
+                )
                 status = gr.HTML("", elem_id="status")
                 plan_md = gr.Markdown("*No plan yet.*", elem_id="plan")
                 with gr.Group(visible=False, elem_id="review_box") as review_box:
-                    plan_json = gr.Code(language="json", label="The plan (edit it, then press Run edited)",
-                                        elem_id="plan_json", interactive=True)
+                    plan_json = gr.Code(
+                        language="json",
+                        label="The plan (edit it, then press Run edited)",
+                        elem_id="plan_json",
+                        interactive=True,
+                    )
                     with gr.Row():
                         approve = gr.Button("Approve", variant="primary", elem_id="approve")
                         edit = gr.Button("Run edited", elem_id="edit")
                         reject = gr.Button("Reject", variant="stop", elem_id="reject")
                 with gr.Row():
-                    result_img = gr.Image(label="Result", elem_id="result", interactive=False, height=300,
-                                          type="filepath")
-                    result_vid = gr.Video(label="Result video", elem_id="result_video", interactive=False,
-                                          visible=False, height=300)
+                    result_img = gr.Image(
+                        label="Result", elem_id="result", interactive=False, height=300, type="filepath"
+                    )
+                    result_vid = gr.Video(
+                        label="Result video", elem_id="result_video", interactive=False, visible=False, height=300
+                    )
                 gallery = gr.Gallery(label="Every step's pictures", elem_id="steps", columns=4, height=220)
-                downloads = gr.File(label="Download the artifacts and the report", file_count="multiple",
-                                    elem_id="downloads", interactive=False)
+                downloads = gr.File(
+                    label="Download the artifacts and the report",
+                    file_count="multiple",
+                    elem_id="downloads",
+                    interactive=False,
+                )
 
-        turn_outputs = [chat, state, plan_md, status, result_img, result_vid, gallery, downloads, review_box,
-                        plan_json, sessions]
+        turn_outputs = [
+            chat,
+            state,
+            plan_md,
+            status,
+            result_img,
+            result_vid,
+            gallery,
+            downloads,
+            review_box,
+            plan_json,
+            sessions,
+        ]
         image.change(media_changed("image"), [image, state], [state, regions_md])
         video.change(media_changed("video"), [video, state], [state, regions_md])
         image.select(clicked, [state, mode], [state, regions_md])
@@ -646,8 +792,13 @@ class LoopbackOnly:
                     await send({"type": "websocket.close", "code": 1008})
                     return
                 body = b"this UI runs without a token and answers loopback requests only; start it with --token to serve others"
-                await send({"type": "http.response.start", "status": 403,
-                            "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 403,
+                        "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())],
+                    }
+                )
                 await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)
@@ -666,14 +817,21 @@ def create_ui_app(agent: Any, settings: UISettings) -> Any:
     token = settings.token
     auth = None
     if token is not None:
+
         def auth(_user: str, password: str) -> bool:
             return hmac.compare_digest(password.encode(), token.encode())
 
     demo = build_blocks(agent, settings)
-    app = gr.mount_gradio_app(api, demo.queue(default_concurrency_limit=4), path="/", auth=auth,
-                              auth_message="Enter any user name and the UI's token as the password." if token else None,
-                              max_file_size=settings.max_upload_bytes, ssr_mode=False,
-                              allowed_paths=[str(agent.data_dir), str(settings.out_dir)])
+    app = gr.mount_gradio_app(
+        api,
+        demo.queue(default_concurrency_limit=4),
+        path="/",
+        auth=auth,
+        auth_message="Enter any user name and the UI's token as the password." if token else None,
+        max_file_size=settings.max_upload_bytes,
+        ssr_mode=False,
+        allowed_paths=[str(agent.data_dir), str(settings.out_dir)],
+    )
     app.state.blocks = demo
     from gradio import utils as gr_utils
 

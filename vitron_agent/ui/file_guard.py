@@ -24,8 +24,9 @@ def file_paths(obj: Any) -> list[str]:
     out: list[str] = []
     if isinstance(obj, dict):
         path = obj.get("path")
-        if isinstance(path, str) and ("meta" in obj or "orig_name" in obj or "url" in obj or "mime_type" in obj
-                                      or len(obj) <= 3):
+        if isinstance(path, str) and (
+            "meta" in obj or "orig_name" in obj or "url" in obj or "mime_type" in obj or len(obj) <= 3
+        ):
             out.append(path)
         for v in obj.values():
             out += file_paths(v)
@@ -51,8 +52,12 @@ class FileRefGuard:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or scope.get("method") != "POST" or "/upload" in path or not (
-                "/queue/join" in path or "/run/" in path or "/call/" in path or path.endswith("/run/predict")):
+        if (
+            scope["type"] != "http"
+            or scope.get("method") != "POST"
+            or "/upload" in path
+            or not ("/queue/join" in path or "/run/" in path or "/call/" in path or path.endswith("/run/predict"))
+        ):
             await self.app(scope, receive, send)
             return
         chunks, size, more = [], 0, True
@@ -72,8 +77,11 @@ class FileRefGuard:
             refs = []
         bad = [p for p in refs if not self.allowed(p)]
         if bad:
-            await _refuse(send, 403, f"file reference {bad[0][:80]!r} is not a file you uploaded here or a sample; "
-                                     "upload it instead")
+            await _refuse(
+                send,
+                403,
+                f"file reference {bad[0][:80]!r} is not a file you uploaded here or a sample; upload it instead",
+            )
             return
         sent = False
 
@@ -89,6 +97,11 @@ class FileRefGuard:
 
 async def _refuse(send: Any, status: int, detail: str) -> None:
     data = json.dumps({"detail": detail}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": data})
