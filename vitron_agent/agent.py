@@ -116,9 +116,9 @@ class Agent:
 
     def __init__(
         self,
-        toolbox=None,
-        planner=None,
-        checkpointer=None,
+        toolbox: Any = None,
+        planner: Any = None,
+        checkpointer: Any = None,
         *,
         data_dir: str | os.PathLike[str] | None = None,
         db: str | os.PathLike[str] | None = None,

@@ -241,7 +241,7 @@ def test_stream_must_be_a_json_boolean(open_server, value):
 
 
 def test_the_readmes_curl_uploads_work_as_written(secured, tmp_path):
-    """README's two curl lines, run with the real curl (only the host and token swapped): the
+    """The docs' two curl lines (docs/how-to/serve.md), run with the real curl (only the host and token swapped): the
     first sends curl's default form-urlencoded type, and the bytes are recognised as a PNG."""
     import re
     import shlex
@@ -250,7 +250,7 @@ def test_the_readmes_curl_uploads_work_as_written(secured, tmp_path):
     from vitron_agent.media import save_png
     from vitron_agent.video import write_video
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "how-to" / "serve.md").read_text()
     lines = [ln.split("#")[0].strip() for ln in readme.splitlines() if ln.startswith("curl ") and "/media" in ln]
     assert len(lines) == 2
     save_png(disc_image()[0], tmp_path / "cat.png")
