@@ -312,14 +312,15 @@ class _Nodes:
 
     def _finish(self, state: AgentState, plan: Plan, records: dict[str, Any]) -> dict[str, Any]:
         """When every step has a record: argument errors go back to the planner (repairs
-        left), step-by-step mode lets the planner go on."""
+        left; never for a plan a person edited in review), step-by-step mode lets the planner go on."""
         result: dict[str, Any] = {}
         if not all(s.id in records for s in plan.steps):
             return result
         arg_errors = [
             f"step {r['id']} ({r['tool']}): {r['error']}" for r in records.values() if r.get("error_kind") == "argument"
         ]
-        if arg_errors and state.get("repairs", 0) < state.get("max_repairs", 2):
+        if arg_errors and not state.get("edited") and state.get("repairs", 0) < state.get("max_repairs", 2):
+            # (a person's edited plan is never handed to the planner: its errors are the answer)
             result["problems"] = arg_errors
             result["repairs"] = state.get("repairs", 0) + 1
         elif (

@@ -345,6 +345,7 @@ def run_batch(
             planner=planner,
             artifacts=artifacts,
             out=out,
+            make_agent=_make_agent,
         ):
             _append(results, line)
             progress.update(line["status"] == "ok")

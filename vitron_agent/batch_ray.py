@@ -29,15 +29,14 @@ class _BatchActor:
 
     def __init__(
         self,
+        make_agent: Any,
         config: str | None,
         plan: dict[str, Any] | None,
         planner: str | None,
         artifacts: str | None,
         data_dir: str | None,
     ):
-        from vitron_agent.batch import _make_agent
-
-        self.agent = _make_agent(config, plan, planner, artifacts, data_dir=data_dir)
+        self.agent = make_agent(config, plan, planner, artifacts, data_dir=data_dir)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         out = []
@@ -66,8 +65,11 @@ def ray_lines(
     planner: str | None,
     artifacts: str | None,
     out: Path,
+    make_agent: Any,
 ) -> Iterator[dict[str, Any]]:
-    """Run ``jobs`` on Ray Data; yields each input's results line (as the local batch's ``_one``)."""
+    """Run ``jobs`` on Ray Data; yields each input's results line (as the local batch's ``_one``).
+    ``make_agent(config, plan, planner, artifacts, data_dir=...)`` builds the driver's and each actor's Agent
+    (passed in, so this module does not import the batch module that imports it)."""
     try:
         import ray
         import ray.data  # noqa: F401  (needs pyarrow: the ray extra installs ray[data])
@@ -76,7 +78,6 @@ def ray_lines(
 
         raise InputError(f"--ray needs Ray Data ({exc}); pip install 'vitron-agent[ray]'") from None
     from vitron_agent.agent import RunResult
-    from vitron_agent.batch import _make_agent
     from vitron_agent.export import export_run
 
     data_dir = None if artifacts else str((out / ".artifacts").resolve())  # a folder both sides read
@@ -93,7 +94,7 @@ def ray_lines(
             log_to_driver=False,
             ignore_reinit_error=True,
         )
-    driver = _make_agent(config, plan, planner, artifacts, data_dir=data_dir)
+    driver = make_agent(config, plan, planner, artifacts, data_dir=data_dir)
     try:
         ds = ray.data.from_items(
             [{"job": json.dumps(list(job))} for job in jobs], override_num_blocks=max(1, len(jobs))
@@ -104,6 +105,7 @@ def ray_lines(
             concurrency=max(1, workers),
             num_cpus=1,
             fn_constructor_kwargs={
+                "make_agent": make_agent,
                 "config": config,
                 "plan": plan,
                 "planner": planner,

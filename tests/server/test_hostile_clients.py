@@ -287,3 +287,7 @@ def test_a_review_edit_with_a_forged_ref_names_public_ids_only(secured):
     r = c.post("/v1/sessions/rev/review", json={"action": "edit", "plan": plan})
     assert r.status_code in (200, 400, 404), r.text
     assert not re.search(r"t[0-9a-f]{12}-", r.text), r.text
+    if r.status_code == 200:  # the edited plan ran and failed: the planner did not quietly run its own plan instead
+        steps = r.json()["steps"]
+        assert [s["status"] for s in steps] == ["error"] and steps[0]["args"]["image"]["id"] == "0" * 64, steps
+        assert "does not exist" in steps[0]["error"]
