@@ -57,7 +57,7 @@ def main(arch: str = "vit_b", repeat: int = 4) -> list[str]:
     from vitron_agent.agent import Agent
     from vitron_agent.models import ModelPool
     from vitron_agent.planners.base import ScriptedPlanner
-    from vitron_agent.tiny import TINY_SAM_ARCH
+    from vitron_agent.testing.tiny_checkpoints import TINY_SAM_ARCH
     from vitron_agent.tool import Toolbox
     from vitron_agent.tools.segment_sam import SamSegmentTool, build_sam, sam_arch
 

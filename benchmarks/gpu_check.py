@@ -255,7 +255,7 @@ def _ctx(c: Check) -> Any:
 
 
 def _sam_arch(name: str) -> dict[str, Any]:
-    from vitron_agent.tiny import TINY_SAM_ARCH
+    from vitron_agent.testing.tiny_checkpoints import TINY_SAM_ARCH
     from vitron_agent.tools.segment_sam import sam_arch
 
     return sam_arch("custom", TINY_SAM_ARCH) if name == "tiny" else sam_arch(name)
@@ -406,7 +406,7 @@ def check_inpaint(c: Check, dtype: str) -> Row:
     from PIL import Image
 
     from vitron_agent.models import ModelPool
-    from vitron_agent.tiny import tiny_clip_tokenizer
+    from vitron_agent.testing.tiny_checkpoints import tiny_clip_tokenizer
     from vitron_agent.tool import invoke
     from vitron_agent.tools.edit_diffusers import DiffusersEditTool
 
@@ -472,7 +472,7 @@ def check_t2v(c: Check, dtype: str) -> Row:
     from diffusers import TextToVideoSDPipeline, UNet3DConditionModel
 
     from vitron_agent.models import ModelPool
-    from vitron_agent.tiny import tiny_clip_tokenizer
+    from vitron_agent.testing.tiny_checkpoints import tiny_clip_tokenizer
     from vitron_agent.tool import invoke
     from vitron_agent.tools.video_diffusers import DiffusersVideoGenerateTool
 
@@ -538,7 +538,7 @@ def check_vlm(c: Check, dtype: str) -> Row:
     from transformers import LlavaForConditionalGeneration
 
     from vitron_agent.models import ModelPool
-    from vitron_agent.tiny import llava_parts, tiny_bpe_tokenizer
+    from vitron_agent.testing.tiny_checkpoints import llava_parts, tiny_bpe_tokenizer
     from vitron_agent.tool import invoke
     from vitron_agent.tools.describe_vlm import CAPTION, VlmDescribeTool, _Vlm
 

@@ -35,10 +35,10 @@ def main(calls: int = 20) -> list[str]:
     from ray import serve
 
     from vitron_agent.config import load_config
-    from vitron_agent.execution import DeploymentSettings, ExecutionSection, RayExecutor
+    from vitron_agent.ray_serve import DeploymentSettings, ExecutionSection, RayExecutor
     from vitron_agent.registry import build_tool, tool_config
     from vitron_agent.store import ArtifactStore
-    from vitron_agent.tiny import make_tiny_checkpoints
+    from vitron_agent.testing.tiny_checkpoints import make_tiny_checkpoints
     from vitron_agent.tool import ToolContext
 
     lines = []

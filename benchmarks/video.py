@@ -77,7 +77,7 @@ def sam_fps(arch: str, n: int) -> dict[str, float]:
     import torch
 
     from vitron_agent.store import ArtifactStore
-    from vitron_agent.tiny import TINY_SAM_ARCH
+    from vitron_agent.testing.tiny_checkpoints import TINY_SAM_ARCH
     from vitron_agent.tool import ToolContext
     from vitron_agent.tools.segment_sam import build_sam, sam_arch
     from vitron_agent.tools.track_sam import SamTrackTool

@@ -47,7 +47,7 @@ def write(root: Path, dims: dict[str, int], device: str) -> dict[str, Path]:
     import torch
 
     from vitron_agent.planners.release import VitronForCausalLM, _llama_config
-    from vitron_agent.tiny_release import _llava_config, _tokenizer
+    from vitron_agent.testing.tiny_release import _llava_config, _tokenizer
 
     rel = root / "vitron-release"
     paths = {

@@ -1,5 +1,5 @@
 """LangGraph builders (``vitron_agent.graphs``)."""
 
-from vitron_agent.graphs.agent import AgentState, build_agent_graph
+from vitron_agent.graphs.agent_graph import AgentState, build_agent_graph
 
 __all__ = ["AgentState", "build_agent_graph"]

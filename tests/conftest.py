@@ -54,7 +54,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def tiny_dir(tmp_path_factory):
     """Tiny random checkpoints in the real formats plus a vitron.toml, built once per test run."""
-    from vitron_agent.tiny import make_tiny_checkpoints
+    from vitron_agent.testing.tiny_checkpoints import make_tiny_checkpoints
 
     folder = tmp_path_factory.mktemp("tiny")
     make_tiny_checkpoints(folder)

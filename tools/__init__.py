@@ -37,10 +37,10 @@ def __getattr__(name: str):
         "CvDescribeTool": "describe",
         "CvCountTool": "describe",
         "CvTrackTool": "track",
-        "CvEditVideoTool": "video",
-        "CvDescribeVideoTool": "video",
-        "FrameTool": "video",
-        "CvAnimateTool": "video",
+        "CvEditVideoTool": "video_cv",
+        "CvDescribeVideoTool": "video_cv",
+        "FrameTool": "video_cv",
+        "CvAnimateTool": "video_cv",
     }
     if name in modules:
         return getattr(importlib.import_module(f"vitron_agent.tools.{modules[name]}"), name)

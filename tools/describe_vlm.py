@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from vitron_agent import tiny
 from vitron_agent.errors import ToolFailed
 from vitron_agent.models import Bundle, ModelBacked, quiet_hf
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
 from vitron_agent.tools.describe import CvDescribeTool, DescribeInput, DescribeOutput, region_mask
-from vitron_agent.tools.video import (
+from vitron_agent.tools.video_cv import (
     CvDescribeVideoTool,
     DescribeVideoInput,
     DescribeVideoOutput,
@@ -182,7 +181,7 @@ register(
         "transformers",
         VlmDescribeTool,
         checkpoints={"checkpoint": "folder"},
-        tiny=tiny.vlm_table,
+        tiny="vitron_agent.testing.tiny_checkpoints:vlm_table",
         group="llava",
     )
 )
@@ -192,7 +191,7 @@ register(
         "transformers",
         VlmDescribeVideoTool,
         checkpoints={"checkpoint": "folder"},
-        tiny=tiny.vlm_table,
+        tiny="vitron_agent.testing.tiny_checkpoints:vlm_table",
         group="llava",
     )
 )

@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent import tiny
 from vitron_agent.errors import ToolFailed
 from vitron_agent.models import ModelBacked, ModelKey
 from vitron_agent.registry import Backend, register
@@ -192,7 +191,7 @@ register(
         DiffusersEditTool,
         checkpoints={"checkpoint": "folder?", "instruct_checkpoint": "folder?"},
         one_of=("checkpoint", "instruct_checkpoint"),
-        tiny=tiny.edit_table,
+        tiny="vitron_agent.testing.tiny_checkpoints:edit_table",
         group="diffusers",
     )
 )

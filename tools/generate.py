@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
-from vitron_agent import tiny
 from vitron_agent.errors import ToolArgumentError, ToolFailed
 from vitron_agent.models import ModelBacked, quiet_hf
 from vitron_agent.refs import FeatureRef, ImageRef
@@ -211,7 +210,7 @@ register(
         "diffusers",
         DiffusersGenerateTool,
         checkpoints={"checkpoint": "folder"},
-        tiny=tiny.generate_table,
+        tiny="vitron_agent.testing.tiny_checkpoints:generate_table",
         group="diffusers",
     )
 )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent import tiny
 from vitron_agent.errors import ToolFailed
 from vitron_agent.models import Bundle, ModelBacked, quiet_hf
 from vitron_agent.refs import Box, ImageRef
@@ -97,7 +96,7 @@ register(
         "transformers",
         OwlGroundTool,
         checkpoints={"checkpoint": "folder"},
-        tiny=tiny.owlv2_table,
+        tiny="vitron_agent.testing.tiny_checkpoints:owlv2_table",
         group="owlv2",
     )
 )

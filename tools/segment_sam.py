@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import weakref
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -447,21 +446,13 @@ class SamSegmentTool(ModelBacked, VisionTool):
         return masks[0].cpu().numpy(), iou[0].float().cpu().numpy()
 
 
-def tiny_table(root: Path) -> dict[str, Any]:
-    """A tiny random SAM checkpoint (``sam_tiny.pth``, 256-pixel input) and the table that loads it."""
-    import torch
-
-    from vitron_agent.tiny import TINY_SAM_ARCH
-
-    path = root / "sam_tiny.pth"
-    if not path.exists():
-        torch.manual_seed(0)
-        torch.save(build_sam(sam_arch("custom", TINY_SAM_ARCH)).state_dict(), path)
-    return {"checkpoint": str(path), "model_type": "custom", "arch": dict(TINY_SAM_ARCH), "device": "cpu"}
-
-
 register(
     Backend(
-        "segment", "segment-anything", SamSegmentTool, checkpoints={"checkpoint": "file"}, tiny=tiny_table, group="sam"
+        "segment",
+        "segment-anything",
+        SamSegmentTool,
+        checkpoints={"checkpoint": "file"},
+        tiny="vitron_agent.testing.tiny_checkpoints:sam_table",
+        group="sam",
     )
 )

@@ -21,7 +21,7 @@ from vitron_agent.refs import FeatureRef
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext
 from vitron_agent.tools.masks import bbox
-from vitron_agent.tools.segment_sam import SamSegmentTool, tiny_table
+from vitron_agent.tools.segment_sam import SamSegmentTool
 from vitron_agent.tools.track import (
     TrackInput,
     TrackOutput,
@@ -178,5 +178,12 @@ class SamTrackTool(SamSegmentTool):
 
 
 register(
-    Backend("track", "segment-anything", SamTrackTool, checkpoints={"checkpoint": "file"}, tiny=tiny_table, group="sam")
+    Backend(
+        "track",
+        "segment-anything",
+        SamTrackTool,
+        checkpoints={"checkpoint": "file"},
+        tiny="vitron_agent.testing.tiny_checkpoints:sam_table",
+        group="sam",
+    )
 )

@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent import tiny
 from vitron_agent.errors import ToolFailed
 from vitron_agent.models import ModelBacked, ModelKey
 from vitron_agent.refs import VideoRef
@@ -44,7 +43,7 @@ from vitron_agent.tools.generate import (
     load_pipeline,
     text_encoder_width,
 )
-from vitron_agent.tools.video import (
+from vitron_agent.tools.video_cv import (
     AnimateInput,
     AnimateOutput,
     CvEditVideoTool,
@@ -416,7 +415,7 @@ register(
         "diffusers",
         DiffusersVideoGenerateTool,
         checkpoints={"checkpoint": "folder"},
-        tiny=tiny.t2v_table,
+        tiny="vitron_agent.testing.tiny_checkpoints:t2v_table",
         group="video",
     )
 )
@@ -426,7 +425,7 @@ register(
         "diffusers",
         DiffusersAnimateTool,
         checkpoints={"checkpoint": "folder"},
-        tiny=tiny.i2v_table,
+        tiny="vitron_agent.testing.tiny_checkpoints:i2v_table",
         group="video",
     )
 )
@@ -437,7 +436,7 @@ register(
         DiffusersEditVideoTool,
         checkpoints={"checkpoint": "folder?", "video_checkpoint": "folder?"},
         one_of=("checkpoint", "video_checkpoint"),
-        tiny=tiny.edit_video_table,
+        tiny="vitron_agent.testing.tiny_checkpoints:edit_video_table",
         group="video",
     )
 )

@@ -129,8 +129,8 @@ class Agent:
         (``"rule"``, ``"vitron"``, ``"chat"``, ``"openai"``)."""
         from langgraph.checkpoint.memory import InMemorySaver
 
-        from vitron_agent.graphs.agent import build_agent_graph
-        from vitron_agent.graphs.execution import StepRunner
+        from vitron_agent.graphs.agent_graph import build_agent_graph
+        from vitron_agent.graphs.dataflow import StepRunner
 
         self.config = config or Config()
         db = db or self.config.agent.db
@@ -415,7 +415,7 @@ class Agent:
         self, image: Any = None, regions: list[Any] | None = None, session: str | None = None, video: Any = None
     ) -> dict[str, dict[str, str]]:
         """What ``$input.x`` and ``$last.x`` may name for such a request: namespace -> {name: kind}."""
-        from vitron_agent.graphs.agent import input_kinds
+        from vitron_agent.graphs.agent_graph import input_kinds
 
         last = self._last(session) if session else {}
         kinds = input_kinds({"input": {}, "last": last})

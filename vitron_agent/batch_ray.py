@@ -83,7 +83,7 @@ def ray_lines(
     data_dir = None if artifacts else str((out / ".artifacts").resolve())  # a folder both sides read
     started = not ray.is_initialized()
     if started:
-        from vitron_agent.execution import check_address
+        from vitron_agent.ray_serve import check_address
 
         target = None if address in (None, "", "local") else address
         check_address(target or "local")

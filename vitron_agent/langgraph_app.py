@@ -35,8 +35,8 @@ def build_app_graph(agent=None, checkpointer=None):
     from langgraph.graph import END, START, StateGraph
 
     from vitron_agent.agent import Agent
-    from vitron_agent.graphs.agent import AgentState, build_agent_graph
-    from vitron_agent.server.common import data_url_bytes
+    from vitron_agent.graphs.agent_graph import AgentState, build_agent_graph
+    from vitron_agent.server.transport import data_url_bytes
 
     if agent is None:
         data = os.environ.get("VITRON_DATA", "vitron-data/artifacts")

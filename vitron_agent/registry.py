@@ -5,13 +5,14 @@ registry, a dict of small builders)::
 
     register(Backend("segment", "cv", CvSegmentTool, default=True))
     register(Backend("segment", "segment-anything", SamSegmentTool, checkpoints={"checkpoint": "file"},
-                     tiny=tiny_table, group="sam"))
+                     tiny="vitron_agent.testing.tiny_checkpoints:sam_table", group="sam"))
 
 ``checkpoints`` names the settings that are checkpoint paths (``file``, ``folder``, or
 ``folder?`` when optional; ``one_of`` when at least one of them must be set); every other
 setting must be a parameter of the class's ``__init__`` (``check-config`` reports the rest).
-``tiny(root)`` writes a tiny random checkpoint under ``root`` and returns the
-``[tools.<name>]`` table that loads it (``make-tiny-checkpoints``).
+``tiny`` names (``"module:function"``, imported only when tiny checkpoints are built, so no tool
+module imports the testing package) a ``builder(root)`` that writes a tiny random checkpoint under
+``root`` and returns the ``[tools.<name>]`` table that loads it (``make-tiny-checkpoints``).
 
 Discovery imports the modules of ``vitron_agent.tools`` -- light: they import no model
 library at import time -- and any module named in ``$VITRON_TOOL_MODULES``
@@ -61,7 +62,8 @@ class Backend:
         default: the backend used when the config names none (one per tool at most).
         checkpoints: setting -> ``file`` | ``folder`` | ``folder?`` (optional), resolved to local paths.
         one_of: settings of which at least one must be given (e.g. edit's two pipelines).
-        tiny: ``tiny(root) -> table``: writes a tiny checkpoint, returns the settings that load it.
+        tiny: ``"module:function"`` of ``builder(root) -> table``: writes a tiny checkpoint, returns the
+            settings that load it (resolved by :meth:`tiny_builder`).
         group: ``make-tiny-checkpoints`` group (several tools share one tiny checkpoint).
     """
 
@@ -71,8 +73,17 @@ class Backend:
     default: bool = False
     checkpoints: dict[str, str] = field(default_factory=dict)
     one_of: tuple[str, ...] = ()
-    tiny: Callable[[Path], dict[str, Any]] | None = None
+    tiny: str | Callable[[Path], dict[str, Any]] | None = None
     group: str = ""
+
+    def tiny_builder(self) -> Callable[[Path], dict[str, Any]]:
+        """The tiny-checkpoint builder, imported now (``tiny`` may be a ``"module:function"`` string)."""
+        if self.tiny is None:
+            raise ValueError(f"backend {self.tool}/{self.backend} has no tiny checkpoint builder")
+        if callable(self.tiny):
+            return self.tiny
+        module, _, func = self.tiny.partition(":")
+        return getattr(importlib.import_module(module), func)
 
     @property
     def settings(self) -> list[str]:

@@ -1,7 +1,7 @@
 """Assembling what a config describes: the Toolbox (local tools, or Ray Serve proxies) and
 the planner; ``describe_config`` for ``vitron-agent check-config``.
 
-The pieces come from the registry (tool backends) and from ``vitron_agent.execution``
+The pieces come from the registry (tool backends) and from ``vitron_agent.ray_serve``
 (Ray); :mod:`vitron_agent.config` holds the settings only.
 """
 
@@ -35,7 +35,7 @@ def tool_execution(config: Config, name: str) -> str:
 
 def build_toolbox(config: Config):
     """The Toolbox that ``config`` describes: every known tool whose backend is not "none"; tools
-    that run on Ray (see :func:`tool_execution`) are :class:`~vitron_agent.execution.RemoteTool` s."""
+    that run on Ray (see :func:`tool_execution`) are :class:`~vitron_agent.ray_serve.RemoteTool` s."""
     from vitron_agent.tool import Toolbox
 
     discover(config.agent.tool_modules)
@@ -48,7 +48,7 @@ def build_toolbox(config: Config):
             continue
         tool = build_tool(name, cfg)
         if tool_execution(config, name) == "ray":
-            from vitron_agent.execution import RayExecutor
+            from vitron_agent.ray_serve import RayExecutor
 
             executor = executor or RayExecutor(config.execution)
             tool = executor.remote_tool(tool, cfg.model_dump())
@@ -82,7 +82,7 @@ def describe_config(config: Config) -> list[str]:
         lines.append(f"{tool.name}: {shown.backend}" + (f" ({', '.join(where)})" if where else " (no weights)"))
     remote = [t.name for t in toolbox if hasattr(t, "executor")]
     if remote:
-        from vitron_agent.execution import check_address
+        from vitron_agent.ray_serve import check_address
 
         check_address(config.execution.address)
         lines.append(

@@ -164,7 +164,7 @@ def _env():
 def test_a_ray_replica_reads_and_writes_the_bucket(s3_env, tmp_path):
     """The Serve deployment body, given the store URL with the call, works on the bucket with its own
     local cache: no folder is shared with the agent (the path it is sent does not exist)."""
-    from vitron_agent.execution import Specialist
+    from vitron_agent.ray_serve import Specialist
 
     agent_store = ArtifactStore(tmp_path / "agent", "s", remote=ObjectStore(s3_env))
     ref = agent_store.put_image(data.coffee()[:40, :40])

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from vitron_agent.refs import Box
-from vitron_agent.tiny_release import CONVERSATIONS
+from vitron_agent.testing.tiny_release import CONVERSATIONS
 
 
 @pytest.fixture(scope="module")
@@ -290,7 +290,7 @@ def test_the_cli_with_planner_vitron_and_a_box(tiny_dir, tmp_path, cat):
 def test_a_release_that_did_not_learn_is_refused_loudly(tmp_path):
     """Three steps of training cannot learn the conversations: the build fails naming the loss,
     and no release is left where the next run would take it for a good one."""
-    from vitron_agent.tiny_release import TinyReleaseError, make_tiny_release
+    from vitron_agent.testing.tiny_release import TinyReleaseError, make_tiny_release
 
     with pytest.raises(TinyReleaseError, match=r"mean loss \d+\.\d+ after 3 steps"):
         make_tiny_release(tmp_path, steps=3)

@@ -82,7 +82,7 @@ def test_device_and_dtype_settings():
 def test_a_sam_predictor_is_measured_and_offloaded_through_its_model(tiny_dir):
     """SamPredictor has no .to/.parameters: the pool counted it as 0 bytes and never moved it."""
     from vitron_agent.models import _move
-    from vitron_agent.tiny import TINY_SAM_ARCH
+    from vitron_agent.testing.tiny_checkpoints import TINY_SAM_ARCH
     from vitron_agent.tools.segment_sam import SamSegmentTool
 
     tool = SamSegmentTool(

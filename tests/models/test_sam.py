@@ -14,7 +14,7 @@ from vitron_agent.models import ModelPool
 from vitron_agent.planners.base import ScriptedPlanner
 from vitron_agent.refs import Box, Point
 from vitron_agent.synthetic import disc_image
-from vitron_agent.tiny import TINY_SAM_ARCH
+from vitron_agent.testing.tiny_checkpoints import TINY_SAM_ARCH
 from vitron_agent.tool import Toolbox, ToolContext
 from vitron_agent.tools.segment_sam import EMBEDDING_KIND, SamSegmentTool
 

@@ -20,8 +20,8 @@ ray = pytest.importorskip("ray")
 from vitron_agent.agent import Agent  # noqa: E402
 from vitron_agent.config import load_config  # noqa: E402
 from vitron_agent.errors import ToolArgumentError  # noqa: E402
-from vitron_agent.execution import DeploymentSettings, ExecutionSection, RemoteTool  # noqa: E402
 from vitron_agent.plan import Plan  # noqa: E402
+from vitron_agent.ray_serve import DeploymentSettings, ExecutionSection, RemoteTool  # noqa: E402
 from vitron_agent.synthetic import disc_image  # noqa: E402
 from vitron_agent.tool import ToolContext  # noqa: E402
 

@@ -11,7 +11,7 @@ pytest.importorskip("ray")
 
 from vitron_agent.agent import Agent  # noqa: E402
 from vitron_agent.config import load_config  # noqa: E402
-from vitron_agent.execution import ExecutionSection  # noqa: E402
+from vitron_agent.ray_serve import ExecutionSection  # noqa: E402
 from vitron_agent.synthetic import disc_image  # noqa: E402
 
 pytestmark = [pytest.mark.ray]

@@ -10,7 +10,7 @@ from vitron_agent.synthetic import moving_disc
 from vitron_agent.tool import ToolContext
 from vitron_agent.tools.masks import bbox
 from vitron_agent.tools.track import CvTrackTool
-from vitron_agent.tools.video import CvAnimateTool, CvDescribeVideoTool, CvEditVideoTool, FrameTool
+from vitron_agent.tools.video_cv import CvAnimateTool, CvDescribeVideoTool, CvEditVideoTool, FrameTool
 
 
 def _track(store, frames, **args):
@@ -167,7 +167,7 @@ def test_edit_video_argument_errors(store):
 
 
 def test_temporal_smoothing_removes_a_one_frame_flicker(store):
-    from vitron_agent.tools.video import smoothed_masks
+    from vitron_agent.tools.video_cv import smoothed_masks
 
     masks = [np.zeros((8, 8), bool) for _ in range(5)]
     for m in masks:

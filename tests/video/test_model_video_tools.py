@@ -18,7 +18,7 @@ def small_clip():
 
 
 def _sam_track(tiny_dir, pool, **kw):
-    from vitron_agent.tiny import TINY_SAM_ARCH
+    from vitron_agent.testing.tiny_checkpoints import TINY_SAM_ARCH
     from vitron_agent.tools.segment_sam import sam_arch
     from vitron_agent.tools.track_sam import SamTrackTool
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from vitron_agent.cli.common import DEMO_INSTRUCTION
+from vitron_agent.cli.args import DEMO_INSTRUCTION
 
 __all__ = ["main", "build_parser"]
 
@@ -270,8 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     from vitron_agent.errors import VitronError
 
     try:
-        from vitron_agent.cli import commands as c
-        from vitron_agent.cli import sessions as more
+        from vitron_agent.cli import service_commands as more
+        from vitron_agent.cli import turn_commands as c
 
         commands = {
             "run": c.run,

@@ -102,7 +102,7 @@ class ChatModelPlanner:
         in bounded time (its call is abandoned, not killed: Python cannot interrupt it)."""
         from concurrent.futures import TimeoutError as FutureTimeout
 
-        from vitron_agent.graphs.execution import submit_daemon
+        from vitron_agent.graphs.dataflow import submit_daemon
 
         future = submit_daemon(lambda: model.invoke(messages))
         try:

@@ -20,8 +20,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from vitron_agent.errors import VitronError, http_status
-from vitron_agent.server.common import public_text
 from vitron_agent.server.context import ServerContext, ServerSettings
+from vitron_agent.server.transport import public_text
 
 __all__ = ["ServerSettings", "create_app"]
 

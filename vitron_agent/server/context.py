@@ -120,7 +120,7 @@ class ServerContext:
         if isinstance(obj, list):
             return [self.to_public(v, sid, public) for v in obj]
         if isinstance(obj, str) and "-" in obj:  # answers, errors, problems: public ids only, ever
-            from vitron_agent.server.common import public_text
+            from vitron_agent.server.transport import public_text
 
             return public_text(obj.replace(sid, public))
         return obj

@@ -18,8 +18,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from vitron_agent.errors import InputError, MediaError, VitronError, http_status
-from vitron_agent.server.common import RunRequest, data_url_bytes, public_text, stored_ref
 from vitron_agent.server.context import ServerContext, context, owner
+from vitron_agent.server.transport import RunRequest, data_url_bytes, public_text, stored_ref
 
 __all__ = ["router"]
 
@@ -112,7 +112,7 @@ def _prepare(ctx: ServerContext, caller: str, request: Request, body: dict[str, 
 
 
 def _video(ctx: ServerContext, sid: str, public: str, url: str) -> dict[str, Any]:
-    from vitron_agent.server.common import store_video
+    from vitron_agent.server.transport import store_video
 
     if url.startswith("vitron://"):
         return stored_ref(ctx.agent.store_for(sid), url[len("vitron://") :], "video", public)
@@ -199,7 +199,7 @@ async def _completions(ctx: ServerContext, request: Request, caller: str):
             "vitron_session": public,
             "vitron_result": data,
         }
-    from vitron_agent.server.common import stream_turn
+    from vitron_agent.server.transport import stream_turn
 
     ctx.runs.check()  # at capacity: 429 now, not a stream that says so later
 

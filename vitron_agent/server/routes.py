@@ -14,8 +14,8 @@ from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from vitron_agent.errors import MediaError
-from vitron_agent.server.common import DIGEST, RunRequest, public_text, store_video, stream_turn
 from vitron_agent.server.context import ServerContext, context, owner
+from vitron_agent.server.transport import DIGEST, RunRequest, public_text, store_video, stream_turn
 
 __all__ = ["router"]
 

@@ -16,7 +16,7 @@ __all__ = ["UISettings", "create_ui_app", "build_blocks"]
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from vitron_agent.ui import app
+        from vitron_agent.ui import blocks
 
-        return getattr(app, name)
+        return getattr(blocks, name)
     raise AttributeError(name)

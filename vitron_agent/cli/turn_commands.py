@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vitron_agent.cli.common import DEMO_INSTRUCTION, agent_from_args, drive, regions
+from vitron_agent.cli.args import DEMO_INSTRUCTION, agent_from_args, drive, regions
 
 __all__ = ["run", "plan", "resume", "demo", "tools", "check_config", "make_tiny"]
 
@@ -175,7 +175,7 @@ def check_config(args: argparse.Namespace) -> int:
 
 
 def make_tiny(args: argparse.Namespace) -> int:
-    from vitron_agent.tiny import make_tiny_checkpoints
+    from vitron_agent.testing.tiny_checkpoints import make_tiny_checkpoints
 
     toml = make_tiny_checkpoints(args.folder)
     print(f"wrote tiny checkpoints and {toml}; try: vitron-agent check-config --config {toml}")

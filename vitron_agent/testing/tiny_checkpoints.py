@@ -9,7 +9,7 @@
 * ``owlv2/`` -- an OWLv2 open-vocabulary detector folder;
 * ``planner-llm/`` -- a tiny Llama with ``[SEG]``/``[GEN]`` tokens for ``--planner vitron``;
 * ``vitron-release/`` + ``vitron-release.toml`` -- a tiny Vitron release in the published layout
-  (see :mod:`vitron_agent.tiny_release`);
+  (see :mod:`vitron_agent.testing.tiny_release`);
 * ``t2v/`` -- a text-to-video pipeline (UNet3D, ``TextToVideoSDPipeline``; also loads as
   ``VideoToVideoSDPipeline``) and ``i2v/`` -- an image-to-video pipeline (``I2VGenXLPipeline``);
 * ``vitron.toml`` -- a config that points every tool at them.
@@ -379,6 +379,19 @@ def _owlv2(folder: Path) -> Path:
 
 
 # [tools.<name>] tables that load the tiny checkpoints (the registry's ``tiny`` builders)
+def sam_table(root: Path) -> dict[str, Any]:
+    """A tiny random SAM checkpoint (``sam_tiny.pth``, 256-pixel input) and the table that loads it."""
+    import torch
+
+    from vitron_agent.tools.segment_sam import build_sam, sam_arch
+
+    path = root / "sam_tiny.pth"
+    if not path.exists():
+        torch.manual_seed(0)
+        torch.save(build_sam(sam_arch("custom", TINY_SAM_ARCH)).state_dict(), path)
+    return {"checkpoint": str(path), "model_type": "custom", "arch": dict(TINY_SAM_ARCH), "device": "cpu"}
+
+
 def generate_table(root: Path) -> dict[str, Any]:
     return {"checkpoint": str(_diffusers(root)["sd-txt2img"]), "steps": 2, "height": 64, "width": 64, "device": "cpu"}
 
@@ -470,7 +483,7 @@ def make_tiny_checkpoints(folder: str | Path, which: tuple[str, ...] = GROUPS) -
     for b in sorted(backends().values(), key=lambda b: order.index(b.tool) if b.tool in order else len(order)):
         if b.tiny is None or b.group not in which:
             continue
-        table = b.tiny(root)
+        table = b.tiny_builder()(root)
         lines += [
             f"[tools.{b.tool}]",
             f"backend = {toml_value(b.backend)}",
@@ -490,7 +503,7 @@ def make_tiny_checkpoints(folder: str | Path, which: tuple[str, ...] = GROUPS) -
     toml = root / "vitron.toml"
     toml.write_text("\n".join(lines))
     if "planner" in which:
-        from vitron_agent.tiny_release import make_tiny_release
+        from vitron_agent.testing.tiny_release import make_tiny_release
 
         rel = make_tiny_release(root)
         tools = lines[: lines.index("[planner]")]

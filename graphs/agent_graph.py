@@ -27,7 +27,7 @@ from typing import Annotated, Any, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Overwrite, Send
 
-from vitron_agent.graphs.execution import Dispatcher, StepRunner
+from vitron_agent.graphs.dataflow import Dispatcher, StepRunner
 from vitron_agent.plan import Plan, dependencies, resolve_args, validate_plan
 from vitron_agent.planners.base import PlanRequest
 

@@ -338,7 +338,7 @@ def make_tiny_release(root: Path, steps: int = 400, log: Any = None) -> dict[str
         raise TinyReleaseError(
             f"the tiny Vitron release did not learn its {len(CONVERSATIONS)} conversations: mean loss {loss:.4f} after "
             f"{taken} steps; {len(wrong)} answered wrongly, e.g. {wrong[0][0]!r} -> {wrong[0][1][:80]!r}. Its training "
-            f"is in vitron_agent/tiny_release.py (rate {LEARNING_RATE}, clip {CLIP}); the partial release is in {partial}"
+            f"is in vitron_agent/testing/tiny_release.py (rate {LEARNING_RATE}, clip {CLIP}); the partial release is in {partial}"
         )
     shutil.rmtree(final, ignore_errors=True)
     partial.rename(final)

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from vitron_agent.cli.common import Progress, agent_from_args, drive
+from vitron_agent.cli.args import Progress, agent_from_args, drive
 
 __all__ = ["sessions", "review", "chat", "serve", "mcp", "serve_models"]
 
@@ -174,7 +174,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from vitron_agent.server import ServerSettings, create_app
-    from vitron_agent.server.common import server_config
+    from vitron_agent.server.transport import server_config
 
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
@@ -224,7 +224,7 @@ def ui(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from vitron_agent.server.common import server_config
+        from vitron_agent.server.transport import server_config
         from vitron_agent.ui import UISettings, create_ui_app
 
         settings = UISettings(out_dir=data / "ui", token=token, max_upload_bytes=int(args.max_upload_mb * 1024 * 1024))
@@ -261,7 +261,7 @@ def serve_models(args: argparse.Namespace) -> int:
 
     from vitron_agent.config import load_config
     from vitron_agent.errors import ConfigError
-    from vitron_agent.execution import RayExecutor, RemoteTool
+    from vitron_agent.ray_serve import RayExecutor, RemoteTool
     from vitron_agent.toolset import build_toolbox
 
     config = load_config(args.config)
