@@ -7,9 +7,6 @@ The pieces come from the registry (tool backends) and from ``vitron_agent.ray_se
 
 from __future__ import annotations
 
-import os
-from typing import Any
-
 from vitron_agent.config import Config
 from vitron_agent.errors import ConfigError
 from vitron_agent.registry import (
@@ -17,11 +14,10 @@ from vitron_agent.registry import (
     default_backends,
     discover,
     is_model_backend,
-    resolve_checkpoint,
     tool_config,
 )
 
-__all__ = ["build_toolbox", "build_planner", "tool_execution", "describe_config", "PLANNERS"]
+__all__ = ["build_toolbox", "build_planner", "tool_execution", "describe_config"]
 
 
 def tool_execution(config: Config, name: str) -> str:
@@ -119,75 +115,9 @@ def _release_lines(config: Config) -> list[str]:
     return lines
 
 
-PLANNERS = ("rule", "local", "vitron", "chat", "openai")
-
-
 def build_planner(config: Config, kind: str | None = None):
-    """The planner of ``[planner]`` (``kind`` overrides ``[planner] kind``)."""
-    kind = kind or config.planner.kind
-    settings = dict(config.planner.model_extra or {})
-    if kind == "rule":
-        from vitron_agent.planners.rule import RulePlanner
+    """The planner of ``[planner]`` (``kind`` overrides ``[planner] kind``): see
+    :mod:`vitron_agent.planners.kinds`, one declaration per kind."""
+    from vitron_agent.planners.kinds import build_planner as build
 
-        return RulePlanner()
-    if kind == "vitron":
-        from vitron_agent.planners.vitron import VitronPlanner
-
-        if "checkpoint" not in settings:
-            raise ConfigError('--planner vitron needs [planner] checkpoint = "/path/to/local/model" in vitron.toml')
-        settings["checkpoint"] = resolve_checkpoint(
-            "planner", "checkpoint", str(settings["checkpoint"]), "folder", table="planner"
-        )
-        for key in ("lora", "image_tower", "video_tower"):
-            if settings.get(key):
-                settings[key] = resolve_checkpoint("planner", key, str(settings[key]), "folder", table="planner")
-        return _construct(VitronPlanner, settings, "planner")
-    if kind == "local":
-        from vitron_agent.planners.local import LocalPlanner
-
-        return _construct(LocalPlanner, settings, "planner")
-    if kind == "openai":
-        from vitron_agent.planners.openai_compat import OpenAICompatPlanner
-
-        settings.pop("checkpoint", None)
-        missing = [k for k in ("base_url", "model") if k not in settings]
-        if missing:
-            raise ConfigError(
-                f"--planner openai needs [planner] {' and '.join(missing)} (e.g. base_url = "
-                '"http://localhost:8000/v1", model = "my-model") in vitron.toml'
-            )
-        key_env = settings.pop("api_key_env", None)
-        if key_env:
-            settings["api_key"] = os.environ.get(key_env)
-        return _construct(OpenAICompatPlanner, settings, "planner")
-    if kind == "chat":
-        factory = settings.get("model_factory")
-        if not factory or ":" not in str(factory):
-            raise ConfigError(
-                '--planner chat needs [planner] model_factory = "package.module:function" returning a '
-                "langchain-core chat model (or build ChatModelPlanner(model) in Python)"
-            )
-        import importlib
-
-        from vitron_agent.planners.chat import ChatModelPlanner
-
-        module, _, attr = str(factory).partition(":")
-        try:
-            model = getattr(importlib.import_module(module), attr)()
-        except (ImportError, AttributeError) as exc:
-            raise ConfigError(f"[planner] model_factory = {factory!r} cannot be loaded: {exc}") from None
-        return ChatModelPlanner(model)
-    raise ConfigError(f"[planner] kind = {kind!r} is not available; choose one of: {', '.join(PLANNERS)}")
-
-
-def _construct(cls, settings: dict[str, Any], table: str):
-    import inspect
-
-    params = [p for p in inspect.signature(cls.__init__).parameters if p not in ("self", "pool")]
-    unknown = sorted(set(settings) - set(params))
-    if unknown:
-        raise ConfigError(f"[{table}] unknown setting(s) {', '.join(unknown)}; settings: kind, {', '.join(params)}")
-    try:
-        return cls(**settings)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"[{table}] {exc}") from None
+    return build(config, kind)
