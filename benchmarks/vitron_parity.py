@@ -3,7 +3,7 @@
 
 Imports, from a checkout of SkyworkAI/Vitron given on the command line, its projector builder,
 region extractor, LanguageBind image / video vision transformers, conversation template and
-mm_utils tokenisation, and compares them with vitron_agent.planners.release on the tiny
+mm_utils tokenisation, and compares them with vitron_agent.vitron.release on the tiny
 release (``make-tiny-checkpoints``): same weights, same inputs. Needs ``einops`` (LanguageBind
 imports it); transformers 5 lacks two names LanguageBind imports for its text side, which are
 stubbed (the vision path does not use them); matplotlib is stubbed for mm_utils.
@@ -39,8 +39,8 @@ for name in [
     sys.modules[name] = m
 layer = importlib.import_module("vitron.model.region_extractor.layer")
 proj_builder = importlib.import_module("vitron.model.multimodal_projector.builder")
-from vitron_agent.planners import release as ours
-from vitron_agent.planners.release import load_release
+from vitron_agent.vitron import release as ours
+from vitron_agent.vitron.release import load_release
 
 model, tok, info = load_release(REL / "Vitron-base", lora=str(REL / "Vitron-lora"))
 model = model.float()

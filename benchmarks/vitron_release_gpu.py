@@ -4,7 +4,7 @@ Writes a release-layout checkpoint with *random* weights at Vitron's real sizes 
 (4096 x 32 layers, vocab 32000) in fp16 as two ``pytorch_model-0000X-of-00002.bin`` shards, a
 rank-128 LoRA on every LLM projection (B non-zero, so the merge changes weights), the non-LoRA
 trainables, LanguageBind ViT-L/14 image and video towers (the video one with temporal attention,
-8 frames) -- then loads it through :func:`vitron_agent.planners.release.load_release` exactly as
+8 frames) -- then loads it through :func:`vitron_agent.vitron.release.load_release` exactly as
 ``--planner vitron`` does, and prints what it costs: load time, GPU memory, the time of one turn
 with an image and a box, and one with an 8-frame video. The weights are random, so the text is
 noise; the shapes, dtypes, CUDA paths and memory are the release's.
@@ -46,8 +46,8 @@ SMOKE = {
 def write(root: Path, dims: dict[str, int], device: str) -> dict[str, Path]:
     import torch
 
-    from vitron_agent.planners.release import VitronForCausalLM, _llama_config
     from vitron_agent.testing.tiny_release import _llava_config, _tokenizer
+    from vitron_agent.vitron.release import VitronForCausalLM, _llama_config
 
     rel = root / "vitron-release"
     paths = {
@@ -151,7 +151,7 @@ def main(root: str, smoke: bool = False) -> None:
     import numpy as np
     import torch
 
-    from vitron_agent.planners.release import answer, load_release
+    from vitron_agent.vitron.release import answer, load_release
 
     t0 = time.perf_counter()
     device = "cpu" if smoke else "cuda"

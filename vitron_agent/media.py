@@ -188,8 +188,13 @@ def _read_bytes(source: str | os.PathLike[str] | bytes, label: str) -> bytes:
 
 
 def to_rgb_array(im: Any, label: str = "<image>") -> np.ndarray:
-    """Normalise an opened PIL image to an upright HxWx3 uint8 RGB array."""
+    """The one image normaliser: an opened PIL image (EXIF-upright, palette, 16-bit, alpha on white)
+    or an array (HxW, HxWx3, HxWx4 with alpha on white; float 0..1 or 0..255, other integer types
+    clipped) -> an HxWx3 uint8 RGB array."""
     from PIL import Image, ImageOps
+
+    if isinstance(im, np.ndarray):
+        return _array_to_rgb(im)
 
     if getattr(im, "is_animated", False):
         im.seek(0)
@@ -216,6 +221,28 @@ def to_rgb_array(im: Any, label: str = "<image>") -> np.ndarray:
     if arr.ndim != 3 or arr.shape[2] != 3:
         raise MediaError(label, f"decoded to an unexpected shape {arr.shape}")
     return np.ascontiguousarray(arr)
+
+
+def _array_to_rgb(arr: np.ndarray) -> np.ndarray:
+    from vitron_agent.errors import InputError
+
+    if arr.ndim == 2:
+        arr = np.stack([arr] * 3, axis=-1)
+    if arr.ndim != 3 or arr.shape[2] not in (3, 4):
+        raise InputError(f"image array must be HxW, HxWx3 or HxWx4, got shape {arr.shape}")
+    if arr.dtype != np.uint8:
+        if np.issubdtype(arr.dtype, np.floating) and arr.size and float(np.nanmax(arr)) <= 1.0:
+            arr = np.nan_to_num(arr) * 255.0
+        arr = np.clip(np.nan_to_num(arr), 0, 255).astype(np.uint8)
+    if arr.shape[2] == 4:  # as an uploaded transparent picture: on white
+        arr = on_white(arr)
+    return np.ascontiguousarray(arr)
+
+
+def on_white(rgba: np.ndarray) -> np.ndarray:
+    """HxWx4 uint8 RGBA composited on white -> HxWx3 uint8 RGB."""
+    a = rgba[..., 3:4].astype(np.uint16)
+    return ((rgba[..., :3].astype(np.uint16) * a + 255 * (255 - a) + 127) // 255).astype(np.uint8)
 
 
 def _gray_to_rgb(arr: np.ndarray, mode: str) -> np.ndarray:

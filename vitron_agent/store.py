@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from vitron_agent.errors import RefError, ToolFailed
+from vitron_agent.media import on_white
 from vitron_agent.refs import FeatureRef, ImageRef, MaskRef, MaskTrackRef, TextRef, VideoRef
 
 __all__ = ["ArtifactStore", "ArrayCache", "validate_session_id", "on_white", "open_store"]
@@ -612,12 +613,6 @@ def _image_digest(arr: np.ndarray) -> str:
     h, w, c = arr.shape
     shape = f"{h}x{w}" if c == 3 else f"{h}x{w}x{c}"  # RGB ids are unchanged by RGBA support
     return _digest("image", shape.encode(), np.ascontiguousarray(arr).tobytes())
-
-
-def on_white(rgba: np.ndarray) -> np.ndarray:
-    """HxWx4 uint8 RGBA composited on white -> HxWx3 uint8 RGB."""
-    a = rgba[..., 3:4].astype(np.uint16)
-    return ((rgba[..., :3].astype(np.uint16) * a + 255 * (255 - a) + 127) // 255).astype(np.uint8)
 
 
 def _png_bytes(arr: np.ndarray) -> bytes:

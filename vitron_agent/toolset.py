@@ -96,7 +96,7 @@ def _release_lines(config: Config) -> list[str]:
     settings = dict(config.planner.model_extra or {})
     if config.planner.kind != "vitron" or not settings.get("checkpoint"):
         return []
-    from vitron_agent.planners.release import is_release, release_pieces
+    from vitron_agent.vitron.release import is_release, release_pieces
 
     ckpt, lora = str(settings["checkpoint"]), settings.get("lora")
     if settings.get("template", "auto") == "project" or not is_release(lora or ckpt):

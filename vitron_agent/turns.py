@@ -27,7 +27,6 @@ __all__ = [
     "ref_from_store",
     "turn_state",
     "regions_state",
-    "array_to_rgb",
 ]
 
 
@@ -81,9 +80,7 @@ def ingest_image(image: Any, store: Any, config: Any) -> ImageRef:
         return stored_ref(image, store, "image")
     if isinstance(image, (str, os.PathLike, bytes)):
         arr = load_image(image, max_pixels=config.store.max_pixels, allowed_roots=config.agent.allowed_roots)
-    elif isinstance(image, np.ndarray):
-        arr = array_to_rgb(image)
-    elif type(image).__module__.startswith("PIL."):
+    elif isinstance(image, np.ndarray) or type(image).__module__.startswith("PIL."):
         arr = to_rgb_array(image)
     else:
         raise InputError(
@@ -192,15 +189,3 @@ def regions_state(regions: list[Any], size: tuple[int, int] | None, store: Any) 
         else:
             out.setdefault(r.type, r.model_dump(mode="json"))
     return out
-
-
-def array_to_rgb(arr: np.ndarray) -> np.ndarray:
-    if arr.ndim == 2:
-        arr = np.stack([arr] * 3, axis=-1)
-    if arr.ndim != 3 or arr.shape[2] not in (3, 4):
-        raise InputError(f"image array must be HxW, HxWx3 or HxWx4, got shape {arr.shape}")
-    if arr.dtype != np.uint8:
-        if np.issubdtype(arr.dtype, np.floating) and arr.size and float(np.nanmax(arr)) <= 1.0:
-            arr = np.nan_to_num(arr) * 255.0
-        arr = np.clip(np.nan_to_num(arr), 0, 255).astype(np.uint8)
-    return np.ascontiguousarray(arr[..., :3])

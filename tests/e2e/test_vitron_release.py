@@ -36,7 +36,7 @@ def cat():
 
 
 def test_image_chain_with_the_users_box(release_agent, cat, monkeypatch):
-    from vitron_agent.planners import release
+    from vitron_agent.vitron import release
 
     seen = []
     original = release.RegionExtractor.forward
@@ -116,7 +116,7 @@ def test_text_only_request_generates(release_agent):
 
 def test_the_lora_is_what_makes_it_answer(tiny_dir, cat):
     """The base alone answers noise: the merge (and the non-LoRA trainables) are what was trained."""
-    from vitron_agent.planners.release import answer, load_release
+    from vitron_agent.vitron.release import answer, load_release
 
     rel = tiny_dir / "vitron-release"
     base, tok, info = load_release(rel / "Vitron-base")
@@ -157,7 +157,7 @@ def test_release_layout_and_keys(tiny_dir):
 
 def test_tokenizer_keeps_the_newline_after_image(tiny_dir):
     """AutoTokenizer would pick a backend that drops '\\n' after <image> (config says model_type llava)."""
-    from vitron_agent.planners.release import _tokenizer, tokenize_with_media
+    from vitron_agent.vitron.release import _tokenizer, tokenize_with_media
 
     tok = _tokenizer(tiny_dir / "vitron-release" / "Vitron-base")
     ids = tokenize_with_media("USER: <image>\nhello", tok)
@@ -191,7 +191,7 @@ def test_image_tower_matches_transformers_clip_on_the_same_weights(tiny_dir):
     import torch
     from transformers import CLIPVisionConfig, CLIPVisionModel
 
-    from vitron_agent.planners.release import load_release
+    from vitron_agent.vitron.release import load_release
 
     rel = tiny_dir / "vitron-release"
     model, _, _ = load_release(rel / "Vitron-base", lora=str(rel / "Vitron-lora"), dtype=torch.float32)
@@ -236,7 +236,7 @@ def test_an_unmerged_tower_lora_is_refused_by_name(tiny_dir, tmp_path):
     import torch
 
     from vitron_agent.errors import ConfigError
-    from vitron_agent.planners.release import load_release
+    from vitron_agent.vitron.release import load_release
 
     rel = tiny_dir / "vitron-release"
     tower = tmp_path / "LanguageBind_Image"

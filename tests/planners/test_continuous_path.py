@@ -11,11 +11,11 @@ from vitron_agent.config import load_config
 from vitron_agent.errors import ToolArgumentError
 from vitron_agent.models import ModelPool
 from vitron_agent.planners.base import PlanRequest
-from vitron_agent.planners.heads import load_heads
 from vitron_agent.planners.vitron import VitronPlanner
 from vitron_agent.refs import ref_from_dict
 from vitron_agent.store import ArtifactStore
 from vitron_agent.toolset import build_toolbox
+from vitron_agent.vitron.heads import load_heads
 
 
 @pytest.fixture(scope="module")

@@ -15,13 +15,13 @@ from vitron_agent.config import load_config
 from vitron_agent.models import ModelPool
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.chat import ChatModelPlanner
-from vitron_agent.planners.heads import load_heads, save_heads
 from vitron_agent.planners.openai_compat import OpenAICompatPlanner
 from vitron_agent.planners.vitron import VitronPlanner
 from vitron_agent.synthetic import disc_image
 from vitron_agent.tool import Toolbox
 from vitron_agent.tools import default_tools
 from vitron_agent.toolset import build_toolbox
+from vitron_agent.vitron.heads import load_heads, save_heads
 
 IMG = {"input": {"image": "image"}, "last": {}}
 

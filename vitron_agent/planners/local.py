@@ -78,7 +78,7 @@ class LocalPlanner(VitronPlanner):
         quiet_hf()
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
-        from vitron_agent.planners.heads import load_heads
+        from vitron_agent.vitron.heads import load_heads
 
         path = Path(self.checkpoint)
         try:

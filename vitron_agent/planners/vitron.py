@@ -11,7 +11,7 @@ Modes:
   emits a parseable plan with valid tool names.
 
 Continuous signals: ``[SEG]`` and ``[GEN]`` tokens (added to the tokenizer when absent);
-their last-layer hidden states go through :mod:`~vitron_agent.planners.heads` into SAM's
+their last-layer hidden states go through :mod:`~vitron_agent.vitron.heads` into SAM's
 prompt space and the diffusion text-encoder space, are stored as FeatureRefs, and the
 plan's segment / generate steps carry them (``prompt_embedding`` / ``prompt_embeds``).
 """
@@ -304,7 +304,7 @@ class VitronPlanner(ModelBacked):
     @property
     def is_release(self) -> bool:
         """True when this planner speaks Vitron's own template (a release, or template = llava_v1)."""
-        from vitron_agent.planners.release import is_release
+        from vitron_agent.vitron.release import is_release
 
         if self.template != "auto":
             return self.template == "llava_v1"
@@ -313,7 +313,7 @@ class VitronPlanner(ModelBacked):
     def _load(self, toolbox: Toolbox) -> _Lm:
         quiet_hf()
         if self.is_release:
-            from vitron_agent.planners.release import load_release
+            from vitron_agent.vitron.release import load_release
 
             if self.mode != "tags":
                 raise PlannerError(
@@ -330,7 +330,7 @@ class VitronPlanner(ModelBacked):
             return _Lm(model, tokenizer, None, None, False, release=info)
         from transformers import AutoConfig
 
-        from vitron_agent.planners.heads import load_heads
+        from vitron_agent.vitron.heads import load_heads
 
         dtype = self.torch_dtype
         try:
@@ -434,8 +434,8 @@ class VitronPlanner(ModelBacked):
         import torch
 
         from vitron_agent.planners.chat import with_feedback
-        from vitron_agent.planners.release import REGION_SIZE, answer
         from vitron_agent.refs import ref_from_dict
+        from vitron_agent.vitron.release import REGION_SIZE, answer
 
         given = request.values.get("input", {})
         image = frames = None
@@ -556,7 +556,7 @@ class VitronPlanner(ModelBacked):
             return lm.heads if dims["seg_dim" if kind == "seg" else "gen_dim"] == width else None
         key = (kind, "random", width)
         if key not in lm.tool_heads:
-            from vitron_agent.planners.heads import load_heads
+            from vitron_agent.vitron.heads import load_heads
 
             heads, _ = load_heads(
                 None, lm.hidden, width if kind == "seg" else 1, self.gen_tokens, width if kind == "gen" else 1

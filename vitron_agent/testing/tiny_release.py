@@ -86,7 +86,7 @@ FRAMES = 4
 def _tokenizer(folder: Path) -> Any:
     import sentencepiece as spm
 
-    from vitron_agent.planners.release import SYSTEM
+    from vitron_agent.vitron.release import SYSTEM
 
     folder.mkdir(parents=True, exist_ok=True)
     corpus = folder / "corpus.txt"
@@ -206,7 +206,7 @@ def _tower(folder: Path, kind: str, module: Any) -> None:
 def _samples(tok: Any, rng: Any) -> list[tuple[list[int], dict[str, Any], Any, int]]:
     """(token ids with -200/-300, pixels, region in the 224 frame, answer start) per conversation,
     with fresh random pictures (sizes too) each call, so the answers do not hang on one picture."""
-    from vitron_agent.planners.release import (
+    from vitron_agent.vitron.release import (
         ROLES,
         llava_v1_prompt,
         preprocess_image,
@@ -363,7 +363,7 @@ def verify_release(paths: dict[str, Path], seed: int = 1) -> list[tuple[str, str
     than :data:`CONVERSATIONS` says, on random pictures (a fresh seed) and a box where one is due."""
     import numpy as np
 
-    from vitron_agent.planners.release import answer, load_release
+    from vitron_agent.vitron.release import answer, load_release
 
     model, tok, info = load_release(
         paths["base"], str(paths["lora"]), str(paths["image_tower"]), str(paths["video_tower"])
@@ -394,7 +394,7 @@ def _build(rel: Path, steps: int, log: Any) -> tuple[float, int]:
     """Write every file of the release under ``rel``; returns (last loss, steps taken)."""
     import torch
 
-    from vitron_agent.planners.release import VitronForCausalLM, _llama_config
+    from vitron_agent.vitron.release import VitronForCausalLM, _llama_config
 
     paths = _paths(rel)
     torch.manual_seed(0)

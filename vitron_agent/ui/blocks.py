@@ -394,8 +394,7 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
         return state, _regions_markdown(state)
 
     def use_sketch(value: dict[str, Any] | None, state: dict[str, Any]):
-        from vitron_agent.media import save_png
-        from vitron_agent.turns import array_to_rgb
+        from vitron_agent.media import save_png, to_rgb_array
 
         if not value or value.get("background") is None:
             raise gr.Error("Upload a picture into the sketch pad first, then paint over the region with the brush.")
@@ -409,7 +408,7 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
         folder = out_dir / "uploads"
         folder.mkdir(parents=True, exist_ok=True)
         key = uuid.uuid4().hex[:10]
-        image_path = save_png(array_to_rgb(np.asarray(value["background"])), folder / f"sketch-{key}.png")
+        image_path = save_png(to_rgb_array(np.asarray(value["background"])), folder / f"sketch-{key}.png")
         np.save(folder / f"sketch-{key}.npy", mask)
         state = dict(state, corner=None, pending={"image": str(image_path)}, scribble=str(folder / f"sketch-{key}.npy"))
         state["regions"] = [{"type": "scribble", "pixels": int(mask.sum())}]
