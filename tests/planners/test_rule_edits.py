@@ -141,6 +141,27 @@ ROWS = [  # (instruction, compact plan, {step index: {arg: value}} checked besid
         {0: {"target": "the boat"}},
     ),
     (
+        "isolate the cat on a transparent background",
+        ["segment", "edit:cutout mask=$s1.mask"],
+        {0: {"target": "the cat"}},
+    ),
+    ("erase the background behind the man", ["segment", "edit:cutout mask=$s1.mask"], {0: {"target": "the man"}}),
+    (
+        "blur the background around the dog",
+        ["segment", "edit:blur_background mask=$s1.mask"],
+        {0: {"target": "the dog"}},
+    ),
+    (
+        "place the person on a white backdrop",
+        ["segment", "edit:keep_only:white mask=$s1.mask"],
+        {0: {"target": "the person"}},
+    ),
+    (
+        "remove the background of the photo",
+        ["segment", "edit:cutout mask=$s1.mask"],
+        {0: {"target": "the main object"}},
+    ),
+    (
         "remove the background and make it brighter",
         ["segment", "edit:cutout mask=$s1.mask", "edit:brighten image=$s2.image mask=$s1.mask"],
         {},

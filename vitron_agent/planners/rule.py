@@ -800,8 +800,15 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
         b.image = cut.args["image"]
         _edit(b, operation="keep_only", mask=cut.args["mask"], color=color)
         return
+    behind = re.search(r"\b(?:background|backdrop)\s+(?:behind|around|of|surrounding)\s+(?P<what>.+)$", rest, re.I)
+    if behind and re.match(
+        r"^(?:the\s+)?(?:photo|picture|image|shot|it|this)$", behind.group("what").strip(" .?!"), re.I
+    ):
+        behind = None  # "the background of the photo" is the photo's background
     if put and not _PRONOUN.match(_clean_target(put.group("what")) or "it"):
         mask = _mask_or_foreground(b, put.group("what"), last)  # "put the cat on a blue background"
+    elif behind:  # "erase the background behind the man": the man is what stays
+        mask = _mask_or_foreground(b, behind.group("what"), last)
     else:
         mask = b.mask or ("$last.mask" if "mask" in last else None) or _segment(b, "the main object", last)
     if re.search(r"\bblur(?:red|ry)?\b", low):
@@ -1330,7 +1337,9 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "cutout",
         (
-            r"^(?:cut|crop|clip)\s*-?\s*out\b\s*(?!.*\bbackground\b)|^cut\b(?=.*\bout\s*$)\s*|^(?:make|create|give me|export|save|produce|get)\s+(?:me\s+)?"
+            r"^(?:cut|crop|clip)\s*-?\s*out\b\s*(?!.*\bbackground\b)|^cut\b(?=.*\bout\s*$)\s*"
+            r"|^(?:isolate|extract|separate|select|show|put)\b\s*(?=.*\b(?:on|with|against)\s+(?:a\s+)?transparent\b)"
+            r"|^(?:make|create|give me|export|save|produce|get)\s+(?:me\s+)?"
             r"(?:a\s+|an\s+)?(?:transparent\s+(?:png|image|picture|cut-?out|sticker|version)|cut-?out|sticker|png)\s*(?:of|for|from|with)?\s*",
         ),
         _do_cutout,
@@ -1363,7 +1372,7 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "background",
         (
-            r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|brighten|lighten|fill|put|place|paste)\b.*\bbackground\b",
+            r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|brighten|lighten|fill|put|place|paste)\b.*\b(?:background|backdrop)\b",
         ),
         _do_background,
         "blur / replace / change / make <colour> the background",
