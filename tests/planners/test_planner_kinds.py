@@ -40,3 +40,8 @@ def test_the_key_comes_from_the_named_environment_variable(monkeypatch):
     monkeypatch.setenv("MY_KEY", "sk-test")
     planner = build_planner(config(kind="openai", base_url="http://127.0.0.1:9/v1", model="m", api_key_env="MY_KEY"))
     assert type(planner).__name__ == "OpenAICompatPlanner"
+
+
+def test_the_rule_planner_leaves_another_kinds_settings_alone():
+    """A [planner] table may hold the vitron planner's settings for --planner vitron to switch to."""
+    assert build_planner(config(kind="rule", checkpoint="/nowhere", mode="tags")).name == "rule"

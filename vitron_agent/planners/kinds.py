@@ -34,6 +34,8 @@ class PlannerKind:
         ignored: settings accepted in the table but not passed (shared tables).
         factory: a setting naming ``"module:function"`` whose return value is the class's only argument
             (a LangChain chat model for ``chat``).
+        takes_settings: False for a kind built without settings (``rule``): the ``[planner]`` table may
+            hold another kind's settings for ``--planner`` to switch to, and they are left alone.
     """
 
     name: str
@@ -44,6 +46,7 @@ class PlannerKind:
     from_env: dict[str, str] = field(default_factory=dict)
     ignored: tuple[str, ...] = ()
     factory: str | None = None
+    takes_settings: bool = True
 
     def cls(self) -> type:
         module, _, name = self.target.partition(":")
@@ -59,7 +62,7 @@ def register_planner(kind: PlannerKind) -> PlannerKind:
 
 
 for _kind in (
-    PlannerKind("rule", "vitron_agent.planners.rule:RulePlanner"),
+    PlannerKind("rule", "vitron_agent.planners.rule:RulePlanner", takes_settings=False),
     PlannerKind("local", "vitron_agent.planners.local:LocalPlanner"),
     PlannerKind(
         "vitron",
@@ -75,6 +78,7 @@ for _kind in (
         example='model_factory = "package.module:function" returning a langchain-core chat model (or build '
         "ChatModelPlanner(model) in Python)",
         factory="model_factory",
+        takes_settings=False,
     ),
     PlannerKind(
         "openai",
@@ -114,6 +118,8 @@ def build_planner(config: Any, kind: str | None = None) -> Any:
         if env:
             settings[key] = os.environ.get(env)
     cls = spec.cls()
+    if not spec.takes_settings and spec.factory is None:
+        return cls()
     if spec.factory is not None:
         factory = str(settings.pop(spec.factory))
         module, _, attr = factory.partition(":")
@@ -123,8 +129,6 @@ def build_planner(config: Any, kind: str | None = None) -> Any:
             made = getattr(importlib.import_module(module), attr)()
         except (ImportError, AttributeError) as exc:
             raise ConfigError(f"[planner] {spec.factory} = {factory!r} cannot be loaded: {exc}") from None
-        if settings:
-            raise ConfigError(f"[planner] unknown setting(s) {', '.join(sorted(settings))} for kind {name!r}")
         return cls(made)
     return construct(cls, settings, "planner")
 
