@@ -109,7 +109,9 @@ def load_image(
         raise MediaError(label, "the file is empty (0 bytes); give a PNG, JPEG, WebP, GIF, BMP or TIFF image")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # sizes are checked below against max_pixels and the byte budget; Pillow's own limit may be
+            # lowered by the UI (ui.blocks.guard_decoding) and must not make an allowed picture fail
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             im = Image.open(io.BytesIO(data))
             w, h = im.size
             if w <= 0 or h <= 0:

@@ -212,3 +212,24 @@ def test_float_and_wide_integer_images_keep_their_scaling():
     assert load_image(png_or_tiff(g))[0, :, 0].tolist() == [0, 64, 0, 255]
     w = np.array([[0, 32768, 65535]], np.uint16)
     assert load_image(png_or_tiff(w))[0, :, 0].tolist() == [0, 128, 255]
+
+
+def test_the_ui_makes_pillow_refuse_what_the_store_would(monkeypatch, tmp_path):
+    """Gradio decodes the sketch pad's images itself: in the UI process Pillow refuses anything over
+    max_pixels, while the project's own loader keeps accepting what max_pixels allows."""
+    import io
+
+    from PIL import Image
+
+    from vitron_agent.media import load_image
+    from vitron_agent.ui.blocks import guard_decoding
+
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", Image.MAX_IMAGE_PIXELS)
+    guard_decoding(2_000_000)
+    big = io.BytesIO()
+    Image.new("RGB", (2000, 1500)).save(big, format="PNG")  # 3 MP: over the limit
+    with pytest.raises(Image.DecompressionBombError):
+        Image.open(io.BytesIO(big.getvalue()))
+    ok = io.BytesIO()
+    Image.new("RGB", (1500, 1000), (9, 9, 9)).save(ok, format="PNG")  # 1.5 MP: over Pillow's half, under max_pixels
+    assert load_image(ok.getvalue(), max_pixels=2_000_000).shape == (1000, 1500, 3)

@@ -803,6 +803,18 @@ class LoopbackOnly:
         await self.app(scope, receive, send)
 
 
+def guard_decoding(max_pixels: int) -> None:
+    """Gradio decodes some uploads itself before a handler sees them (the sketch pad's layers and
+    background): make Pillow refuse, in this process, any image over the store's ``max_pixels``
+    (Pillow raises above twice its limit) instead of decoding a bomb. The project's own loader
+    checks sizes and its byte budget before decoding, so its limits stay ``max_pixels``."""
+    from PIL import Image
+
+    limit = max(1, int(max_pixels) // 2)
+    if Image.MAX_IMAGE_PIXELS is None or Image.MAX_IMAGE_PIXELS > limit:
+        Image.MAX_IMAGE_PIXELS = limit
+
+
 def create_ui_app(agent: Any, settings: UISettings) -> Any:
     """A FastAPI app: ``/health`` and the Gradio UI at ``/``."""
     from fastapi import FastAPI
@@ -820,6 +832,7 @@ def create_ui_app(agent: Any, settings: UISettings) -> Any:
         def auth(_user: str, password: str) -> bool:
             return hmac.compare_digest(password.encode(), token.encode())
 
+    guard_decoding(agent.config.store.max_pixels)
     demo = build_blocks(agent, settings)
     app = gr.mount_gradio_app(
         api,
