@@ -94,7 +94,9 @@ def test_two_servers_on_one_database_and_bucket_are_one_service(s3_env, pg_url, 
         t0 = time.monotonic()
         busy = httpx.post(f"{url_b}/v1/sessions/k/runs", json={"text": "go again"}, headers=HEADERS, timeout=60)
         assert busy.status_code == 409 and "another process" in busy.json()["detail"]
-        assert time.monotonic() - t0 < 2.5  # refused at once, not queued behind A's turn
+        assert (
+            time.monotonic() - t0 < 5.0
+        )  # refused at once: queued behind A's turn (3.2 s) and then run would take > 5 s
         t.join(120)
         done = results["a"].json()
         assert [s["status"] for s in done["steps"]] == ["ok"] * 4
