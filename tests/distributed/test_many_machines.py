@@ -21,40 +21,15 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from tests.distributed.conftest import free_port
+from tests.server.test_kill_resume import start_script
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADERS = {"Authorization": "Bearer t"}
 CLI = str(Path(sys.executable).with_name("vitron-agent"))
 
 
-def start_server(db, artifacts, local, markers, env):
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            str(Path(__file__).with_name("serve_shared.py")),
-            db,
-            artifacts,
-            str(local),
-            str(markers),
-            str(port),
-        ],
-        env={**env, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while True:
-        assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        assert time.time() < deadline, "the server did not start"
-        time.sleep(0.2)
+def start_server(db, artifacts, local, markers):  # the AWS variables are in os.environ (s3_env)
+    return start_script(Path(__file__).with_name("serve_shared.py"), db, artifacts, local, markers)
 
 
 def expected_after(img, steps=4):
@@ -72,13 +47,12 @@ def wait_marker(markers, prefix, timeout=60):
 
 
 def test_two_servers_on_one_database_and_bucket_are_one_service(s3_env, pg_url, tmp_path):
-    env = dict(os.environ)
     img = np.arange(24 * 32 * 3, dtype=np.uint32).reshape(24, 32, 3).astype(np.uint8)
     buf = io.BytesIO()
     Image.fromarray(img).save(buf, format="PNG")
     markers = tmp_path / "markers"
-    a, url_a = start_server(pg_url, s3_env, tmp_path / "a", markers, env)
-    b, url_b = start_server(pg_url, s3_env, tmp_path / "b", markers, env)
+    a, url_a = start_server(pg_url, s3_env, tmp_path / "a", markers)
+    b, url_b = start_server(pg_url, s3_env, tmp_path / "b", markers)
     try:
         ref = httpx.post(f"{url_a}/v1/sessions/k/media", content=buf.getvalue(), headers=HEADERS).json()
         results = {}

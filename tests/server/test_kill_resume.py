@@ -20,17 +20,22 @@ HEADERS = {"Authorization": "Bearer t"}
 
 
 def start(data, markers):
+    return start_script(Path(__file__).with_name("serve_slow.py"), data, markers)
+
+
+def start_script(script, *args, timeout=90):
+    """Run ``script ARGS... PORT`` (a uvicorn server) and wait until its /health answers: (process, url)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("serve_slow.py")), str(data), str(markers), str(port)],
+        [sys.executable, str(script), *map(str, args), str(port)],
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+    deadline = time.time() + timeout
     while True:
         assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
         try:
@@ -38,7 +43,7 @@ def start(data, markers):
                 return proc, url
         except httpx.HTTPError:
             pass
-        assert time.time() < deadline
+        assert time.time() < deadline, f"{script} did not start"
         time.sleep(0.1)
 
 
