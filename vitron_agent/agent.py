@@ -15,10 +15,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +28,8 @@ from vitron_agent.errors import InputError
 from vitron_agent.plan import MAX_STEPS, Plan
 from vitron_agent.postgres import is_postgres_url
 from vitron_agent.refs import ref_from_dict
-from vitron_agent.store import ArtifactStore, open_store, validate_session_id
+from vitron_agent.sessions import TurnLocks
+from vitron_agent.store import ArtifactStore, open_store
 from vitron_agent.toolset import build_planner, build_toolbox
 
 __all__ = ["Agent", "RunResult", "StepResult"]
@@ -173,10 +172,7 @@ class Agent:
         timeouts = {n: t.timeout for n, t in self.config.tools.items() if t.timeout}
         settings = {n: t.model_dump() for n, t in self.config.tools.items()}
         self.runner = StepRunner(self.toolbox, self.store, self.config.agent.step_timeout, timeouts, settings)
-        self._session_locks: dict[str, list[Any]] = {}
-        self._locks_guard = threading.Lock()
-        self._turn_depth = threading.local()
-        self._lock_dir = Path(str(db) + ".locks") if db and self._pg is None else None
+        self.locks = TurnLocks(Path(str(db) + ".locks") if db and self._pg is None else None, self._pg)
         self.graph = build_agent_graph(
             self.toolbox,
             self.planner,
@@ -274,7 +270,7 @@ class Agent:
         ``step_started``, ``progress``, ``step_finished`` (these three only with ``progress=True``),
         ``answer`` and finally ``result`` (with the :class:`RunResult`)."""
         session = session or uuid.uuid4().hex[:12]
-        with self._turn(session):  # turns on one session run one after another, never interleaved
+        with self.locks.hold(session):  # turns on one session run one after another, never interleaved
             state_in, config = self._prepare(text, image, regions, session, video)
             if review:
                 if self.checkpointer is None:
@@ -315,7 +311,7 @@ class Agent:
                 ) from None
         if reason:
             decision["reason"] = reason
-        with self._turn(session):
+        with self.locks.hold(session):
             return _consume(self._events(Command(resume=decision), config, progress=on_event is not None), on_event)
 
     def resume(self, session: str, on_event: Callable[[dict[str, Any]], None] | None = None) -> RunResult:
@@ -328,7 +324,7 @@ class Agent:
         snapshot = self.graph.get_state(config)
         if not snapshot.values:
             raise InputError(f"session {session!r} has no saved turn to resume in this database")
-        with self._turn(session):
+        with self.locks.hold(session):
             return _consume(self._events(None, config, progress=on_event is not None), on_event)
 
     def pending(self, session: str) -> bool:
@@ -460,41 +456,6 @@ class Agent:
             warnings=turn_warnings(plan, records),
         )
 
-    @contextmanager
-    def _turn(self, session: str) -> Iterator[None]:
-        """Hold ``session`` for one turn: a lock per session in this process and, with a database,
-        a file lock beside it, so turns from other threads or processes (two CLIs on one --db and
-        --session) wait their turn instead of overwriting each other's history; on PostgreSQL an
-        advisory lock, and a turn another process is running refuses this one at once
-        (:class:`SessionBusy`). Re-entrant in one thread."""
-        try:
-            validate_session_id(session)
-        except ValueError as exc:
-            raise InputError(str(exc)) from None
-        with self._locks_guard:
-            entry = self._session_locks.setdefault(session, [threading.RLock(), 0])
-            entry[1] += 1
-        depth = self._turn_depth.__dict__
-        try:
-            with entry[0]:
-                depth[session] = depth.get(session, 0) + 1
-                try:
-                    if depth[session] == 1 and self._pg is not None:
-                        with self._pg.turn_lock(session):  # another process's turn: SessionBusy at once
-                            yield
-                    elif depth[session] == 1 and self._lock_dir is not None:
-                        with _file_lock(self._lock_dir / f"{session}.lock"):
-                            yield
-                    else:
-                        yield
-                finally:
-                    depth[session] -= 1
-        finally:
-            with self._locks_guard:
-                entry[1] -= 1
-                if entry[1] == 0:
-                    self._session_locks.pop(session, None)
-
     def _config(self, session: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": session}, "recursion_limit": 4 * MAX_STEPS + 40}
 
@@ -505,11 +466,7 @@ class Agent:
             raise InputError("the instruction is empty; say what to do, e.g. 'segment the cat, then make it purple'")
         if len(text) > 10_000:
             raise InputError(f"the instruction is {len(text):,} characters; keep it under 10,000")
-        session = session or uuid.uuid4().hex[:12]
-        try:
-            validate_session_id(session)
-        except ValueError as exc:
-            raise InputError(str(exc)) from None
+        session = session or uuid.uuid4().hex[:12]  # (checked by the turn lock that holds it)
         config = self._config(session)
         store = self.store_for(session)
         current: dict[str, Any] = {}
@@ -534,20 +491,6 @@ def _consume(events: Iterator[dict[str, Any]], on_event: Callable[[dict[str, Any
     if result is None:
         raise RuntimeError("the agent graph ended without a result")
     return result
-
-
-@contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    """An exclusive lock on ``path`` (created), held across processes until the block ends."""
-    import fcntl
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _picture_size(image: Any, video: Any) -> tuple[int, int] | None:

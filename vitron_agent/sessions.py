@@ -8,13 +8,84 @@ every ref rewritten to the new session, so the two branches never share a ref.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from vitron_agent.errors import InputError
 from vitron_agent.store import validate_session_id
 
-__all__ = ["SessionInfo", "list_sessions", "session_state", "delete_session", "fork_session"]
+__all__ = ["SessionInfo", "TurnLocks", "list_sessions", "session_state", "delete_session", "fork_session"]
+
+
+class TurnLocks:
+    """One turn at a time per session. In this process an RLock per session (re-entrant in one
+    thread: a review or resume inside a turn); across processes a file lock beside a SQLite
+    database (turns from two CLIs on one ``--db`` wait their turn), or a PostgreSQL advisory lock
+    (``pg``: a turn another process is running refuses this one at once with ``SessionBusy``).
+    :meth:`hold` is also where a turn's session id is checked."""
+
+    def __init__(self, lock_dir: Path | None = None, pg: Any = None):
+        self.lock_dir, self.pg = lock_dir, pg
+        self._locks: dict[str, list[Any]] = {}
+        self._guard = threading.Lock()
+        self._depth = threading.local()
+
+    @contextmanager
+    def hold(self, session: str) -> Iterator[None]:
+        try:
+            validate_session_id(session)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        with self._guard:
+            entry = self._locks.setdefault(session, [threading.RLock(), 0])
+            entry[1] += 1
+        depth = self._depth.__dict__
+        try:
+            with entry[0]:
+                depth[session] = depth.get(session, 0) + 1
+                try:
+                    if depth[session] == 1 and self.pg is not None:
+                        with self.pg.turn_lock(session):
+                            yield
+                    elif depth[session] == 1 and self.lock_dir is not None:
+                        with _file_lock(self.lock_dir / f"{session}.lock"):
+                            yield
+                    else:
+                        yield
+                finally:
+                    depth[session] -= 1
+        finally:
+            with self._guard:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    self._locks.pop(session, None)
+
+    @property
+    def where(self) -> str:
+        """Where sessions are kept, for messages (a password is hidden)."""
+        from vitron_agent.postgres import redact
+
+        if self.pg is not None:
+            return redact(self.pg.url)
+        return str(self.lock_dir.with_suffix("")) if self.lock_dir is not None else "in memory"
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` (created), held across processes until the block ends."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 @dataclass

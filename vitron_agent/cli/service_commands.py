@@ -199,11 +199,7 @@ def serve(args: argparse.Namespace) -> int:
 
 def _where(agent) -> str:
     """Where the agent keeps its sessions, password hidden."""
-    from vitron_agent.postgres import redact
-
-    if agent._pg is not None:
-        return redact(agent._pg.url)
-    return str(agent._lock_dir.with_suffix("")) if agent._lock_dir is not None else "in memory"
+    return agent.locks.where
 
 
 def ui(args: argparse.Namespace) -> int:
