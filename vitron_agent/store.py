@@ -491,7 +491,8 @@ class ArtifactStore:
 
     def has_alpha(self, ref: ImageRef) -> bool:
         """Whether the stored image is a cut-out with transparent pixels (RGBA)."""
-        return len(self.meta(ref).get("shape") or []) == 3 and self.meta(ref)["shape"][2] == 4
+        shape = self.meta(ref).get("shape") or []  # one metadata read
+        return len(shape) == 3 and shape[2] == 4
 
     def get_mask(self, ref: MaskRef) -> np.ndarray:
         """The mask as a read-only HxW bool array."""
