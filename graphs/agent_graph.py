@@ -25,7 +25,7 @@ from collections import OrderedDict
 from typing import Annotated, Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
-from langgraph.types import Overwrite, Send
+from langgraph.types import Command, Overwrite, Send
 
 from vitron_agent.graphs.dataflow import Dispatcher, StepRunner
 from vitron_agent.plan import Plan, dependencies, resolve_args, validate_plan
@@ -36,7 +36,6 @@ __all__ = [
     "build_agent_graph",
     "dispatch_ready",
     "route_after_validate",
-    "route_after_execute",
     "merge_records",
     "SCHEDULERS",
 ]
@@ -117,14 +116,6 @@ def route_after_review(state: AgentState) -> str:
     return "schedule" if (state.get("plan") or {}).get("steps") else "respond"
 
 
-def route_after_execute(state: AgentState) -> str:
-    """Back to ``execute`` while a step has no record; then respond (or replan)."""
-    if state.get("problems") or state.get("replan"):
-        return "planner"
-    records = state.get("records", {})
-    return "execute" if any(s.id not in records for s in _plan(state).steps) else "respond"
-
-
 def _outputs(state: AgentState, records: dict[str, Any]) -> dict[str, dict[str, Any]]:
     outputs: dict[str, dict[str, Any]] = dict(state.get("inputs", {}))
     for sid, rec in records.items():
@@ -182,6 +173,9 @@ class _Nodes:
         self.max_react_rounds = max_react_rounds
         self.dispatcher = Dispatcher(runner, max_parallel)
         self._plans: OrderedDict[str, tuple[Plan, dict[str, set[str]], dict[str, str]]] = OrderedDict()
+        self._by_id: OrderedDict[int, tuple[dict[str, Any], tuple[Plan, dict[str, set[str]], dict[str, str]]]] = (
+            OrderedDict()
+        )
         self._lock = threading.Lock()
 
     def planner_node(self, state: AgentState) -> dict[str, Any]:
@@ -274,21 +268,31 @@ class _Nodes:
 
     def _parsed(self, state: AgentState) -> tuple[Plan, dict[str, set[str]], dict[str, str]]:
         """The plan, its dependencies and step signatures, computed once per plan (the
-        ``execute`` node runs once per finished step; re-deriving them made a chain O(n²))."""
+        ``execute`` node runs once per finished step; re-deriving them made a chain O(n²)).
+        Found by the plan dict's identity (LangGraph hands the same object to every superstep
+        of a turn), else by its content (after a resume the state is a fresh copy)."""
         import json
 
-        key = json.dumps(state.get("plan") or {}, sort_keys=True, default=str)
+        raw = state.get("plan") or {}
         with self._lock:
-            hit = self._plans.get(key)
-            if hit is not None:
+            hit = self._by_id.get(id(raw))
+            if hit is not None and hit[0] is raw:
+                return hit[1]
+        key = json.dumps(raw, sort_keys=True, default=str)
+        with self._lock:
+            parsed = self._plans.get(key)
+            if parsed is not None:
                 self._plans.move_to_end(key)
-                return hit
-        plan = _plan(state)
-        parsed = (plan, dependencies(plan), {st.id: step_signature(st.model_dump()) for st in plan.steps})
+        if parsed is None:
+            plan = _plan(state)
+            parsed = (plan, dependencies(plan), {st.id: step_signature(st.model_dump()) for st in plan.steps})
         with self._lock:
             self._plans[key] = parsed
+            self._by_id[id(raw)] = (raw, parsed)  # holds ``raw``, so its id is not reused while here
             while len(self._plans) > 64:
                 self._plans.popitem(last=False)
+            while len(self._by_id) > 64:
+                self._by_id.popitem(last=False)
         return parsed
 
     def _mark_skipped(
@@ -296,8 +300,10 @@ class _Nodes:
     ) -> dict[str, Any]:
         """Records for every step whose dependencies failed or were skipped (to a fixpoint);
         ``records`` is updated in place."""
-        deps = deps if deps is not None else dependencies(plan)
         updates: dict[str, Any] = {}
+        if not any(r.get("status") in ("error", "skipped") for r in records.values()):
+            return updates  # nothing failed: nothing to skip (the common case, checked in O(records))
+        deps = deps if deps is not None else dependencies(plan)
         changed = True
         while changed:
             changed = False
@@ -339,7 +345,7 @@ class _Nodes:
         updates = self._mark_skipped(plan, records)
         return {**({"records": updates} if updates else {}), **self._finish(state, plan, records)}
 
-    def execute_node(self, state: AgentState) -> dict[str, Any]:
+    def execute_node(self, state: AgentState) -> Command:
         """Start every ready step, wait until at least one running step finishes, return the
         finished ones' records (LangGraph checkpoints them before the next ``execute``)."""
         plan, deps, sigs = self._parsed(state)
@@ -358,17 +364,43 @@ class _Nodes:
                 ready.append((key, step))
         if len(ready) == 1 and not self.dispatcher.running(keys):  # a chain: run it here, no hand-off
             ((key, step),) = ready
-            record = self.runner.run(session, _with_policy(step, records), resolve_args(step.args, outputs))
-            finished = {key: record}
+            args = resolve_args(step.args, outputs)
+            finished = {key: self.runner.run(session, _with_policy(step, records), args, settle=False)}
         else:
             for key, step in ready:
                 self.dispatcher.start(key, session, _with_policy(step, records), resolve_args(step.args, outputs))
             finished = self.dispatcher.wait_any(self.dispatcher.running(keys))
+        if any("_writes" in r for r in finished.values()):
+            # their artifacts are still being written: start the steps that need them now (they
+            # read them from memory), then wait until the writes are durable before the records
+            # go back to LangGraph to be checkpointed
+            self._start_dependants(plan, deps, sigs, state, records, finished, keys)
         for key, record in finished.items():
+            record = self.runner.settle(record)
             record["sig"] = key[3]
             records[record["id"]] = updates[record["id"]] = record
         updates.update(self._mark_skipped(plan, records, deps))
-        return {**({"records": updates} if updates else {}), **self._finish(state, plan, records)}
+        self.dispatcher.discard([k for k in keys if k[2] in records])
+        update = {**({"records": updates} if updates else {}), **self._finish(state, plan, records)}
+        # the route is decided here, with what the node already knows (a conditional edge
+        # after the node cost LangGraph ~0.1 ms a step to read the state back)
+        if update.get("problems") or update.get("replan") or state.get("replan"):
+            goto = "planner"
+        else:
+            goto = "execute" if any(s.id not in records for s in plan.steps) else "respond"
+        return Command(update=update, goto=goto)
+
+    def _start_dependants(self, plan, deps, sigs, state, records, finished, keys) -> None:
+        trial = dict(records)
+        for record in finished.values():
+            trial[record["id"]] = record
+        outputs = _outputs(state, trial)
+        session, turn = keys[0][0], keys[0][1]
+        for step in plan.steps:
+            if step.id in trial or not all(trial.get(d, {}).get("status") == "ok" for d in deps[step.id]):
+                continue
+            key = (session, turn, step.id, sigs[step.id])
+            self.dispatcher.start(key, session, _with_policy(step, trial), resolve_args(step.args, outputs))
 
     def review_node(self, state: AgentState) -> dict[str, Any]:
         """Pause for a person or program to approve, edit or reject the plan before any tool runs.
@@ -446,8 +478,7 @@ def build_agent_graph(
     )
     g.add_conditional_edges("review", lambda s: _renamed(route_after_review(s), run), ["validate", run, "respond"])
     if scheduler == "dataflow":
-        g.add_node("execute", nodes.execute_node)
-        g.add_conditional_edges("execute", route_after_execute, ["execute", "planner", "respond"])
+        g.add_node("execute", nodes.execute_node, destinations=("execute", "planner", "respond"))
     else:
         g.add_node("schedule", nodes.schedule_node)
         g.add_node("run_step", nodes.run_step_node)

@@ -1,8 +1,10 @@
 """StepRunner: runs one plan step in-process with a timeout and progress events.
 
 It turns the tool's Output into a record of JSON-able values (refs as dicts), so
-the state update that follows holds handles only. Artifacts are written by the
-tool before ``run`` returns, hence before LangGraph commits the update.
+the state update that follows holds handles only. The tool's artifacts are encoded and
+written by the store's background writer while the tool goes on; ``settle`` waits until
+they are durable, and only a settled record is returned to LangGraph, so a checkpoint
+never points at an artifact that is not on disk (or in the object store).
 """
 
 from __future__ import annotations
@@ -86,6 +88,16 @@ def run_with_timeout(fn, timeout: float | None, cancelled: threading.Event) -> A
         raise TimeoutError from None
 
 
+def _stream_writer():
+    """LangGraph's custom stream writer of the running graph (a no-op outside a graph run)."""
+    from langgraph.config import get_stream_writer
+
+    try:
+        return get_stream_writer()
+    except RuntimeError:  # called outside a graph run
+        return lambda event: None
+
+
 def _is_oom(exc: BaseException) -> bool:
     return (
         isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryError" or "out of memory" in str(exc).lower()
@@ -117,6 +129,9 @@ class StepRunner:
     Args:
         timeouts: tool name -> seconds; ``default_timeout`` for the rest (None: no limit).
         settings: tool name -> its vitron.toml table, handed to the tool as ``ctx.settings``.
+        defer_writes: the tool's artifacts are encoded and written by the store's background
+            writer while the tool goes on; :meth:`settle` waits until they are durable, and a
+            step's record is handed on (to be checkpointed) only after that.
     """
 
     def __init__(
@@ -126,41 +141,30 @@ class StepRunner:
         default_timeout: float | None = 300.0,
         timeouts: dict[str, float] | None = None,
         settings: dict[str, dict[str, Any]] | None = None,
+        defer_writes: bool = True,
     ):
         self.toolbox = toolbox
         self.store = store
         self.default_timeout = default_timeout
         self.timeouts = dict(timeouts or {})
         self.settings = dict(settings or {})
+        self.defer_writes = defer_writes
 
     def timeout_for(self, tool) -> float | None:
         if tool.name in self.timeouts:
             return self.timeouts[tool.name]
         return tool.timeout if tool.timeout is not None else self.default_timeout
 
-    def run(self, session: str, step: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
-        from langgraph.config import get_stream_writer
-
-        try:
-            writer = get_stream_writer()
-        except RuntimeError:  # called outside a graph run
-            writer = lambda event: None  # noqa: E731
+    def run(self, session: str, step: dict[str, Any], args: dict[str, Any], settle: bool = True) -> dict[str, Any]:
+        """Run one step; its record (a dict). With ``settle=False`` the record may carry the
+        step's writes in flight (``"_writes"``): pass it to :meth:`settle` before using it."""
         sid, name = step["id"], step["tool"]
         record = StepRecord(id=sid, tool=name, args=step.get("args", {}), after=step.get("after", []))
         if step.get("held"):  # the destructive-edit policy (graphs/policy.py): not run at all
             record.fail("held", step["held"], status="skipped")
-            writer(
-                {
-                    "type": "step_finished",
-                    "step": sid,
-                    "tool": name,
-                    "status": record.status,
-                    "error": record.error,
-                    "seconds": 0.0,
-                    "outputs": {},
-                }
-            )
-            return record.model_dump()
+            result = record.model_dump()
+            return self.settle(result) if settle else result
+        writer = _stream_writer()
         writer({"type": "step_started", "step": sid, "tool": name})
         tool = self.toolbox.get(name)
 
@@ -175,9 +179,10 @@ class StepRunner:
                 }
             )
 
-        ctx = ToolContext(
-            store=self.store.for_session(session), step_id=sid, settings=self.settings.get(name, {}), progress=progress
-        )
+        view = self.store.for_session(session)
+        if self.defer_writes:
+            view = view.deferring()
+        ctx = ToolContext(store=view, step_id=sid, settings=self.settings.get(name, {}), progress=progress)
         timeout = self.timeout_for(tool)
         start = time.perf_counter()
         try:
@@ -194,18 +199,32 @@ class StepRunner:
                 raise
             record.fail("oom", OUT_OF_MEMORY.format(error=exc))
         record.seconds = round(time.perf_counter() - start, 4)
-        writer(
+        result = record.model_dump()
+        if view._deferred and record.status == "ok":  # (a failed step's writes finish on their own)
+            result["_writes"] = view
+        return self.settle(result) if settle else result
+
+    def settle(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Wait until the step's artifacts are durable, then announce it (``step_finished``); a
+        write that failed turns the record into a failed step (its outputs would point at nothing)."""
+        view = record.pop("_writes", None)
+        if view is not None:
+            try:
+                view.settle()
+            except ToolFailed as exc:
+                record.update(status="error", error=str(exc), error_kind="failed", outputs={})
+        _stream_writer()(
             {
                 "type": "step_finished",
-                "step": sid,
-                "tool": name,
-                "status": record.status,
-                "error": record.error,
-                "seconds": record.seconds,
-                "outputs": record.outputs,
+                "step": record["id"],
+                "tool": record["tool"],
+                "status": record["status"],
+                "error": record["error"],
+                "seconds": record["seconds"],
+                "outputs": record["outputs"],
             }
         )
-        return record.model_dump()
+        return record
 
     @staticmethod
     def serialise_outputs(tool, out: BaseModel, store) -> dict[str, dict[str, Any]]:
@@ -255,8 +274,19 @@ class Dispatcher:
             if sum(1 for k in self._running if k[:2] == key[:2]) >= self.max_parallel:
                 return False
             context = contextvars.copy_context()  # LangGraph's stream writer lives in context vars
-            self._running[key] = _WORKERS.submit(lambda: context.run(self.runner.run, session, step, args))
+            self._running[key] = _WORKERS.submit(
+                lambda: context.run(self.runner.run, session, step, args, settle=False)
+            )
             return True
+
+    def discard(self, keys: list[tuple[Any, ...]]) -> None:
+        """Forget running steps whose result is no longer wanted (a dependency failed after they
+        started): their records are never collected, so they must not count against ``max_parallel``."""
+        if not self._running:
+            return
+        with self._lock:
+            for k in keys:
+                self._running.pop(k, None)
 
     def running(self, keys: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         with self._lock:

@@ -171,7 +171,14 @@ class Agent:
         self.store = open_store(self.config, self.data_dir, artifacts)
         timeouts = {n: t.timeout for n, t in self.config.tools.items() if t.timeout}
         settings = {n: t.model_dump() for n, t in self.config.tools.items()}
-        self.runner = StepRunner(self.toolbox, self.store, self.config.agent.step_timeout, timeouts, settings)
+        self.runner = StepRunner(
+            self.toolbox,
+            self.store,
+            self.config.agent.step_timeout,
+            timeouts,
+            settings,
+            defer_writes=self.config.store.deferred_writes,
+        )
         self.locks = TurnLocks(Path(str(db) + ".locks") if db and self._pg is None else None, self._pg)
         self.graph = build_agent_graph(
             self.toolbox,

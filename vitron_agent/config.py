@@ -17,6 +17,7 @@ Example::
     max_pixels = 64000000    # larger images / video frames are rejected (decompression bombs)
     max_video_frames = 20000 # longer videos are rejected with a clear error (never silently cut)
     max_video_seconds = 3600
+    deferred_writes = true   # a step's outputs are written in the background (checkpointed once durable)
 
     [planner]
     kind = "rule"
@@ -128,6 +129,11 @@ class StoreSection(BaseModel):
         default=None, description="S3-compatible endpoint (default: AWS_ENDPOINT_URL or AWS itself)"
     )
     local_cache_mb: float = Field(default=2048, gt=0, description="with url: local read cache of artifacts, bounded")
+    deferred_writes: bool = Field(
+        default=True,
+        description="a step's artifacts are encoded and written in the background while the tool goes on "
+        "(its record is checkpointed only once they are durable); false: written before the tool returns",
+    )
 
 
 class ModelsSection(BaseModel):

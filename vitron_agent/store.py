@@ -99,6 +99,9 @@ class ArrayCache:
     def __len__(self) -> int:
         return len(self._items)
 
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        return key in self._items
+
 
 def _nbytes(value: Any) -> int:
     return int(getattr(value, "nbytes", 0))
@@ -168,6 +171,8 @@ class ArtifactStore:
         *,
         remote: Any = None,
         _cache: ArrayCache | None = None,
+        _views: dict[str, ArtifactStore] | None = None,
+        writer: Any = None,
     ):
         self.root = Path(root)
         self.session = validate_session_id(session)
@@ -175,6 +180,10 @@ class ArtifactStore:
         self.remote = remote
         self.dir = self.root / self.session
         self.dir.mkdir(parents=True, exist_ok=True)
+        self._views = _views if _views is not None else {}  # session -> view, shared by every view
+        self._views.setdefault(self.session, self)
+        self.writer = writer  # ArtifactWriter for deferred writes (a step's view: see deferring())
+        self._deferred: list[tuple[str, Any]] | None = None  # this view's writes in flight, when deferring
 
     @property
     def url(self) -> str:
@@ -182,12 +191,65 @@ class ArtifactStore:
         return self.remote.url if self.remote is not None else str(self.root.resolve())
 
     def for_session(self, session: str) -> ArtifactStore:
-        return ArtifactStore(self.root, session, remote=self.remote, _cache=self.cache)
+        """The view of ``session`` (made once; again when its folder was deleted meanwhile)."""
+        view = self._views.get(session)
+        if view is not None and view.dir.is_dir():
+            return view
+        if len(self._views) >= 4096:  # a long-running server: forget old views (each is cheap to remake)
+            self._views.clear()
+        view = ArtifactStore(
+            self.root, session, remote=self.remote, _cache=self.cache, _views=self._views, writer=self.writer
+        )
+        self._views[session] = view
+        return view
+
+    def deferring(self) -> ArtifactStore:
+        """A view of this session whose writes go to the background writer (a plan step's view):
+        ``put_*`` returns once the content is hashed and cached; :meth:`settle` waits until
+        every write made through this view is durable. Without a writer, the view writes at once."""
+        import copy
+
+        view = copy.copy(self)
+        if view.writer is None:
+            from vitron_agent.artifact_writer import shared_writer
+
+            view.writer = self.writer = shared_writer()
+        view._deferred = []
+        return view
+
+    def settle(self) -> None:
+        """Wait until every write made through this deferring view is on disk (and in the object
+        store); a write that failed is a ToolFailed naming the artifact (a StoreUnreachable as is)."""
+        if not self._deferred:
+            return
+        deferred, self._deferred = self._deferred, []
+        for digest, future in deferred:
+            self._wait_written(digest, future)
+
+    @staticmethod
+    def _wait_written(digest: str, future: Any) -> None:
+        from vitron_agent.object_store import StoreUnreachable
+
+        try:
+            future.result()
+        except StoreUnreachable:
+            raise
+        except Exception as exc:
+            raise ToolFailed(f"artifact {digest[:12]} could not be stored: {type(exc).__name__}: {exc}") from None
+
+    def _settled(self, digest: str) -> None:
+        """Wait for a write of ``digest`` in flight in this session (made by any step's view)."""
+        if self.writer is not None:
+            future = self.writer.pending((str(self.dir), digest))
+            if future is not None:
+                self._wait_written(digest, future)
 
     def delete_session(self) -> bool:
         """Delete every artifact of this session (here and in the object store); False when none."""
         import shutil
 
+        if self.writer is not None:
+            self.writer.flush()
         existed = self.remote.delete_session(self.session) if self.remote is not None else False
         if self.dir.is_dir() and any(self.dir.iterdir()):
             existed = True
@@ -198,6 +260,8 @@ class ArtifactStore:
         """Copy this session's artifacts to ``new_session`` (hard links here when possible)."""
         import shutil
 
+        if self.writer is not None:
+            self.writer.flush()
         dst = self.for_session(new_session)
         if self.remote is not None:
             self.remote.copy_session(self.session, new_session)
@@ -417,6 +481,18 @@ class ArtifactStore:
         return np.stack([self.get_track_frame(ref, i) for i in range(ref.frames)])
 
     def _write(self, digest: str, kind: str, encode, producer, shape, dtype, extra=None) -> None:
+        if self._deferred is not None and encode is not None:  # a step's view: off the tool's thread
+            if self.remote is None and (self.dir / f"{digest}.json").exists():
+                return  # stored before (metadata is written last)
+            future = self.writer.submit(
+                (str(self.dir), digest), lambda: self._write_now(digest, kind, encode, producer, shape, dtype, extra)
+            )
+            self._deferred.append((digest, future))
+            return
+        self._settled(digest)  # the same artifact in flight from a step: its write, then this check
+        self._write_now(digest, kind, encode, producer, shape, dtype, extra)
+
+    def _write_now(self, digest: str, kind: str, encode, producer, shape, dtype, extra=None) -> None:
         data_path = self.dir / f"{digest}{_EXT[kind]}"
         meta_path = self.dir / f"{digest}.json"
         here = data_path.exists() and meta_path.exists()
@@ -525,6 +601,7 @@ class ArtifactStore:
         from the object store when it is not here); None when there is no such artifact."""
         if not re.fullmatch(r"[0-9a-f]{64}", digest):
             return None
+        self._settled(digest)
         for _ in range(2):
             if (self.dir / f"{digest}.json").is_file():
                 for ext in dict.fromkeys(_EXT.values()):
@@ -546,6 +623,7 @@ class ArtifactStore:
         return True
 
     def _read_meta(self, digest: str) -> dict[str, Any] | None:
+        self._settled(digest)
         try:
             return json.loads((self.dir / f"{digest}.json").read_text())
         except FileNotFoundError:
@@ -563,6 +641,10 @@ class ArtifactStore:
             )
         if not re.fullmatch(r"[0-9a-f]{64}", ref.id):
             raise RefError(f"{kind} ref id {ref.id[:80]!r} is not a SHA-256 hex digest")
+        if self.writer is not None and self.writer.pending((str(self.dir), ref.id)) is not None:
+            if not on_disk and (self.session, kind, ref.id) in self.cache:
+                return  # in memory (a step's output whose write is in flight): no need to wait
+            self._settled(ref.id)
         here = (self.dir / f"{ref.id}.json").exists() and (not on_disk or (self.dir / f"{ref.id}{_EXT[kind]}").exists())
         if not here and not self._fetch(ref.id):
             raise RefError(
