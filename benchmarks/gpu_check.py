@@ -20,6 +20,7 @@ CPU tests on tiny checkpoints. Exit status 1 when any check failed (timings neve
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import gc
 import platform
@@ -349,6 +350,81 @@ def check_sam(c: Check, dtype: str) -> list[Row]:
             dtype,
             ok=ok,
             note=f"first tool call {first:.3f} s (image encoder), later ones {later:.3f} s: {first / later:.1f}x faster",
+        ),
+    ]
+
+
+def check_persistence(c: Check, dtype: str) -> list[Row]:
+    """What persisting a step's outputs costs: SAM encode + k point prompts through the tool with
+    its masks written before each call returns, with the writes deferred to the store's writer
+    (settled once at the end of the round, as the agent settles a step before checkpointing it
+    while the next prompt runs), and the direct SamPredictor calls."""
+    from vitron_agent.tool import invoke
+
+    tool, ctx = _sam_tool(c, dtype, c.s["sam"]), _ctx(c)
+    predictor = tool.pool.get(tool.key, tool._load)
+    base = photo(*c.s["sam_image"])
+    h, w = base.shape[:2]
+    rng = np.random.default_rng(1)
+    k = c.s["prompts"]
+    points = list(zip(rng.uniform(0.2, 0.8, k) * w, rng.uniform(0.2, 0.8, k) * h, strict=True))
+    rounds = range(-1, c.s["repeat"])
+    images = {(who, r): base.copy() for who in ("now", "deferred", "direct") for r in rounds}
+    for i, img in enumerate(images.values()):  # a new image each round and side: one encoder pass each
+        img[0, 0, 0], img[0, 0, 1] = i % 256, i // 256
+    refs = {key: ctx.store.put_image(img) for key, img in images.items() if key[0] != "direct"}
+    later: dict[str, list[float]] = {"now": [], "deferred": [], "direct": []}
+
+    def through_tool(who: str, r: int) -> float:
+        view = ctx.store.deferring() if who == "deferred" else ctx.store
+        call = dataclasses.replace(ctx, store=view)
+        t0 = time.perf_counter()
+        for i, (x, y) in enumerate(points):
+            t, _ = c.timed(lambda x=x, y=y: invoke(tool, {"image": refs[(who, r)], "point": {"x": x, "y": y}}, call))
+            if i and r >= 0:
+                later[who].append(t)
+        view.settle() if who == "deferred" else None
+        return time.perf_counter() - t0
+
+    def direct(r: int) -> float:
+        t0 = time.perf_counter()
+        with c.torch.inference_mode():
+            predictor.set_image(images[("direct", r)])
+            for i, (x, y) in enumerate(points):
+                t, _ = c.timed(
+                    lambda x=x, y=y: predictor.predict(
+                        point_coords=np.array([[x, y]]), point_labels=np.array([1]), multimask_output=False
+                    )
+                )
+                if i and r >= 0:
+                    later["direct"].append(t)
+        return time.perf_counter() - t0
+
+    totals: dict[str, list[float]] = {"now": [], "deferred": [], "direct": []}
+    for r in rounds:
+        order = ("now", "deferred", "direct") if r % 2 == 0 else ("direct", "deferred", "now")
+        for who in order:
+            c.sync()
+            t = direct(r) if who == "direct" else through_tool(who, r)
+            if r >= 0:
+                totals[who].append(t)
+    med = {who: statistics.median(v) for who, v in totals.items()}
+    per = {who: statistics.median(v) * 1e3 if v else float("nan") for who, v in later.items()}
+    title = f"persistence: SAM {c.s['sam']} {w}x{h} encode + {k} prompts"
+    return [
+        Row(
+            f"{title}, masks written before each call returns",
+            dtype,
+            med["now"],
+            med["direct"],
+            note=f"a later prompt {per['now']:.1f} ms vs predict {per['direct']:.1f} ms",
+        ),
+        Row(
+            f"{title}, writes deferred (settled at the end)",
+            dtype,
+            med["deferred"],
+            med["direct"],
+            note=f"a later prompt {per['deferred']:.1f} ms vs predict {per['direct']:.1f} ms",
         ),
     ]
 
@@ -687,7 +763,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--device", default="cuda", help="cuda, cuda:N or cpu")
     ap.add_argument("--quick", action="store_true", help="tiny shapes (seconds on a CPU)")
     ap.add_argument("--dtypes", default="float32,float16,bfloat16")
-    ap.add_argument("--only", default="", help="comma-separated subset: sam,inpaint,t2v,vlm,pool,frames")
+    ap.add_argument("--only", default="", help="comma-separated subset: sam,persistence,inpaint,t2v,vlm,pool,frames")
+    ap.add_argument(
+        "--sam", default=None, help="SAM size for the sam/persistence rows (default: vit_h; tiny with --quick)"
+    )
+    ap.add_argument("--repeat", type=int, default=None, help="timed rounds per check (default 5; 1 with --quick)")
     ap.add_argument(
         "--out", default=None, help="results markdown (default benchmarks/GPU_RESULTS.md on CUDA, none on CPU)"
     )
@@ -698,7 +778,11 @@ def main(argv: list[str] | None = None) -> int:
 
     quiet_hf()
     device = resolve_device(a.device)
-    sizes = QUICK if a.quick else REAL
+    sizes = dict(QUICK if a.quick else REAL)
+    if a.sam:
+        sizes["sam"] = a.sam
+    if a.repeat:
+        sizes["repeat"] = a.repeat
     dtypes = [d.strip() for d in a.dtypes.split(",") if d.strip()]
     only = {x.strip() for x in a.only.split(",") if x.strip()}
     out = Path(a.out) if a.out else (ROOT / "GPU_RESULTS.md" if device.startswith("cuda") and not a.quick else None)
@@ -706,7 +790,14 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         c = Check(device, sizes, Path(tmp))
         for dtype in dtypes:
-            for name, fn in (("sam", check_sam), ("inpaint", check_inpaint), ("t2v", check_t2v), ("vlm", check_vlm)):
+            checks = (
+                ("sam", check_sam),
+                ("persistence", check_persistence),
+                ("inpaint", check_inpaint),
+                ("t2v", check_t2v),
+                ("vlm", check_vlm),
+            )
+            for name, fn in checks:
                 if not only or name in only:
                     c.run(name, dtype, lambda f=fn, d=dtype: f(c, d))
         half = "float16" if device.startswith("cuda") else "float32"

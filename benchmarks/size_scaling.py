@@ -66,12 +66,17 @@ def main() -> None:
                     else {"error": out.stderr[-300:]}
                 )
                 rows.append({"mp": mp, "request": text, **res})
-    print(f"{'MP':>5}  {'request':52} {'turn s':>7} {'edit s':>7} {'peak MB':>8}")
+    print("| MP | request | turn s | turn s per MP | edit step s | edit s per MP | peak MB |")
+    print("|---|---|---|---|---|---|---|")
     for r in rows:
         if "error" in r:
-            print(f"{r['mp']:>5g}  {r['request']:52} failed: {r['error'][:80]}")
+            print(f"| {r['mp']:g} | {r['request']} | failed: {r['error'][:80]} | | | | |")
             continue
-        print(f"{r['mp']:>5g}  {r['request']:52} {r['s']:7.2f} {r['edit_s']:7.2f} {r['peak_mb']:8.0f}")
+        print(
+            f"| {r['mp']:g} | {r['request']} | {r['s']:.2f} | {r['s'] / r['mp']:.2f} | {r['edit_s']:.3f} | "
+            f"{r['edit_s'] / r['mp']:.3f} | {r['peak_mb']:.0f} |"
+        )
+    print()
     by = {(r["mp"], r["request"]): r for r in rows if "error" not in r}
     if (4, REQUESTS[0]) in by and (16, REQUESTS[0]) in by:
         ratio = by[(16, REQUESTS[0])]["s"] / by[(4, REQUESTS[0])]["s"]

@@ -353,29 +353,43 @@ def composite(fg: np.ndarray, bg: np.ndarray, box: Box | None = None) -> np.ndar
 
 
 def tone(image: np.ndarray, region: np.ndarray, op: str, amount: float) -> np.ndarray:
-    """sharpen / warmer / cooler / saturate / desaturate / denoise inside ``region``."""
+    """sharpen / warmer / cooler / saturate / desaturate / denoise inside ``region`` (per-value
+    maps as lookup tables: the cost is the pixels', with no float copy of the picture)."""
     import cv2
 
-    f = image.astype(np.float32)
     if op == "sharpen":  # unsharp mask: original + k (original - blurred)
+        f = image.astype(np.float32)
         sigma = max(1.0, min(image.shape[:2]) / 300)
         res = f + (0.6 + 1.6 * amount) * (f - cv2.GaussianBlur(f, (0, 0), sigma))
-    elif op == "denoise":
+        return _paste(image, np.clip(res + 0.5, 0, 255).astype(np.uint8), region)
+    if op == "denoise":
         d = max(5, min(15, round(min(image.shape[:2]) / 80)) | 1)
-        res = cv2.bilateralFilter(image, d, 20 + 60 * amount, d).astype(np.float32)
+        return _paste(image, cv2.bilateralFilter(image, d, 20 + 60 * amount, d), region)
+    if op in ("warmer", "cooler"):
+        sign = 1.0 if op == "warmer" else -1.0
+        da, db = sign * (2 + 6 * amount), sign * (6 + 16 * amount)  # a*: towards red / green; b*: yellow / blue
+        maps = (lambda x: x, lambda x: x + da, lambda x: x + db)
     else:
-        lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
-        if op in ("warmer", "cooler"):
-            sign = 1.0 if op == "warmer" else -1.0
-            lab[..., 1] += sign * (2 + 6 * amount)  # a*: towards red / green
-            lab[..., 2] += sign * (6 + 16 * amount)  # b*: towards yellow / blue
-        else:
-            k = 1.0 + (0.3 + 0.9 * amount) if op == "saturate" else 1.0 - (0.3 + 0.6 * amount)
-            lab[..., 1:] = (lab[..., 1:] - 128) * k + 128
-        res = cv2.cvtColor(np.clip(lab, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB).astype(np.float32)
+        k = 1.0 + (0.3 + 0.9 * amount) if op == "saturate" else 1.0 - (0.3 + 0.6 * amount)
+        maps = (lambda x: x, lambda x: (x - 128) * k + 128, lambda x: (x - 128) * k + 128)
+    x = np.arange(256, dtype=np.float32)
+    lut = np.stack([np.clip(m(x), 0, 255).astype(np.uint8) for m in maps], axis=1).reshape(256, 1, 3)
+    lab = cv2.LUT(cv2.cvtColor(image, cv2.COLOR_RGB2LAB), lut)
+    return _paste(image, cv2.cvtColor(lab, cv2.COLOR_LAB2RGB), region)
+
+
+def _paste(image: np.ndarray, res: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """``res`` (HxWx3 uint8) inside ``region``, ``image`` elsewhere; no gather of the region's pixels."""
+    if region.all():
+        return np.ascontiguousarray(res)
     out = image.copy()
-    out[region] = np.clip(res[region] + 0.5, 0, 255).astype(np.uint8)
+    np.copyto(out, res, where=region[..., None])
     return out
+
+
+def _lut(fn) -> np.ndarray:
+    """A per-value map of uint8 levels as a lookup table (rounded as the float formula would be)."""
+    return np.clip(fn(np.arange(256, dtype=np.float32)) + 0.5, 0, 255).astype(np.uint8)
 
 
 def outline(image: np.ndarray, mask: np.ndarray, rgb: tuple[int, int, int], width: int | None = None) -> np.ndarray:
@@ -510,10 +524,7 @@ def gaussian(image: np.ndarray, sigma: float) -> np.ndarray:
 
 def blur(image: np.ndarray, region: np.ndarray, amount: float) -> np.ndarray:
     sigma = max(1.0, (0.5 + 2.5 * amount) * min(image.shape[:2]) / 100)
-    blurred = gaussian(image, sigma)
-    out = image.copy()
-    out[region] = blurred[region]
-    return out
+    return _paste(image, gaussian(image, sigma), region)
 
 
 def pixelate(image: np.ndarray, region: np.ndarray, amount: float) -> np.ndarray:
@@ -529,9 +540,7 @@ def pixelate(image: np.ndarray, region: np.ndarray, amount: float) -> np.ndarray
     block = max(3, int(round(side * (0.08 + 0.12 * amount))))
     h, w = image.shape[:2]
     small = cv2.resize(image, (max(1, w // block), max(1, h // block)), interpolation=cv2.INTER_AREA)
-    blocks = cv2.resize(small, (w, h), interpolation=cv2.INTER_NEAREST)
-    out[region] = blocks[region]
-    return out
+    return _paste(image, cv2.resize(small, (w, h), interpolation=cv2.INTER_NEAREST), region)
 
 
 def fill(image: np.ndarray, region: np.ndarray, rgb: tuple[int, int, int]) -> np.ndarray:
@@ -542,20 +551,24 @@ def fill(image: np.ndarray, region: np.ndarray, rgb: tuple[int, int, int]) -> np
 
 def adjust(image: np.ndarray, region: np.ndarray, op: str, amount: float) -> np.ndarray:
     """grayscale / brighten / darken / contrast inside ``region``."""
-    out = image.copy()
-    px = image[region].astype(np.float32)
+    import cv2
+
     if op == "grayscale":
-        lum = px @ np.array([0.299, 0.587, 0.114], np.float32)
-        px = np.repeat(lum[:, None], 3, axis=1)
-    elif op == "brighten":
-        px = px + (255.0 - px) * (0.25 + 0.5 * amount)
+        lum = image.reshape(-1, 3).astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+        g = np.clip(lum + 0.5, 0, 255).astype(np.uint8).reshape(image.shape[:2])
+        return _paste(image, cv2.merge([g, g, g]), region)
+    if op == "brighten":
+        k = 0.25 + 0.5 * amount
+        lut = _lut(lambda x: x + (255.0 - x) * k)
     elif op == "darken":
-        px = px * (1.0 - (0.25 + 0.5 * amount))
+        lut = _lut(lambda x: x * (1.0 - (0.25 + 0.5 * amount)))
     elif op == "contrast":
-        mean = px.mean() if len(px) else 0.0
-        px = (px - mean) * (1.0 + 1.5 * amount) + mean
-    out[region] = np.clip(px + 0.5, 0, 255).astype(np.uint8)
-    return out
+        inside = region.astype(np.uint8)
+        mean = float(np.mean(cv2.mean(image, mask=inside)[:3])) if inside.any() else 0.0
+        lut = _lut(lambda x: (x - mean) * (1.0 + 1.5 * amount) + mean)
+    else:
+        return image.copy()
+    return _paste(image, cv2.LUT(image, lut), region)
 
 
 register(Backend("edit", "cv", CvEditTool, default=True))
