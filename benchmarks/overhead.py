@@ -10,30 +10,18 @@ import tempfile
 import time
 from typing import Annotated, TypedDict
 
-from pydantic import BaseModel, Field
-
 from vitron_agent.agent import Agent
 from vitron_agent.planners.base import ScriptedPlanner
-from vitron_agent.refs import ImageRef
-from vitron_agent.tool import Toolbox, VisionTool
+from vitron_agent.testing.stub_tools import stub_tool
+from vitron_agent.tool import Toolbox
 
 
-class _In(BaseModel):
-    image: ImageRef = Field(description="passed through")
+def _noop(inp, ctx):
+    return {"image": inp.image}
 
 
-class _Out(BaseModel):
-    image: ImageRef
-
-
-class NoOp(VisionTool):
-    name = "noop"
-    description = "returns its input"
-    Input = _In
-    Output = _Out
-
-    def run(self, inp, ctx):
-        return _Out(image=inp.image)
+def NoOp():  # noqa: N802 -- reads as the class it was
+    return stub_tool("noop", _noop, description="returns its input")
 
 
 def agent_plan(n: int, chained: bool) -> dict:
@@ -61,7 +49,7 @@ def bare_graph(n: int, chained: bool, checkpointer):
     def node(i):
         def f(state):
             src = state["out"].get(f"s{i - 1}", state["image"]) if chained else state["image"]
-            out = tool.run(_In.model_validate({"image": src}), None)
+            out = tool.run(tool.Input.model_validate({"image": src}), None)
             return {"out": {f"s{i}": out.image.model_dump(mode="json")}}
 
         return f
@@ -163,7 +151,9 @@ def breakdown(n: int = 32) -> list[str]:
         step = {"id": "s1", "tool": "noop", "args": {"image": "$input.image"}, "after": []}
         inline = StepRunner(Toolbox([tool]), store, timeouts={"noop": 0})  # 0: no worker thread
         cancelled = threading.Event()
-        direct = _per_call(lambda: tool.run(_In.model_validate({"image": ref}), None).image.model_dump(mode="json"))
+        direct = _per_call(
+            lambda: tool.run(tool.Input.model_validate({"image": ref}), None).image.model_dump(mode="json")
+        )
         handoff = _per_call(lambda: run_with_timeout(lambda: None, 300.0, cancelled), 2000)
         runner = _per_call(lambda: inline.run("b", step, {"image": ref})) - direct
     parts = [

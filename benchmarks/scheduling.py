@@ -17,22 +17,18 @@ import threading
 import time
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from vitron_agent.refs import ImageRef
+from vitron_agent.testing.stub_tools import ImageIn, ImageOut
 from vitron_agent.tool import VisionTool
 
 UNIT = 0.1  # seconds per duration unit
 
 
-class _In(BaseModel):
-    image: ImageRef = Field(description="passed through")
+class _In(ImageIn):
     units: float = Field(description="how long to sleep, in units")
     after: list[ImageRef] = Field(default_factory=list, description="outputs this step waits for")
-
-
-class _Out(BaseModel):
-    image: ImageRef
 
 
 class Sleep(VisionTool):
@@ -41,18 +37,18 @@ class Sleep(VisionTool):
     name = "sleep"
     description = "sleeps"
     Input = _In
-    Output = _Out
+    Output = ImageOut
 
     def __init__(self) -> None:
         self.spans: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
-    def run(self, inp: _In, ctx) -> _Out:
+    def run(self, inp: _In, ctx) -> ImageOut:
         start = time.perf_counter()
         time.sleep(inp.units * UNIT)
         with self._lock:
             self.spans[ctx.step_id] = (start, time.perf_counter())
-        return _Out(image=inp.image)
+        return ImageOut(image=inp.image)
 
 
 # shape -> {step: (units, [dependencies])}

@@ -5,26 +5,24 @@ import time
 
 import numpy as np
 import pytest
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from vitron_agent.agent import Agent
 from vitron_agent.config import Config
 from vitron_agent.errors import InputError, ToolArgumentError, ToolFailed
 from vitron_agent.plan import Plan
 from vitron_agent.planners.base import ScriptedPlanner
-from vitron_agent.refs import ImageRef
 from vitron_agent.synthetic import disc_image
+from vitron_agent.testing.stub_tools import ImageIn, ImageOut
 from vitron_agent.tool import Toolbox, VisionTool
 from vitron_agent.tools import default_tools
 
 
-class _In(BaseModel):
-    image: ImageRef = Field(description="input image")
+class _In(ImageIn):
     label: str = Field(default="", description="free text")
 
 
-class _Out(BaseModel):
-    image: ImageRef
+class _Out(ImageOut):
     text: str
 
 

@@ -5,23 +5,21 @@ import threading
 
 import numpy as np
 import pytest
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from vitron_agent.agent import Agent
 from vitron_agent.config import Config
 from vitron_agent.errors import ToolFailed
 from vitron_agent.planners.base import ScriptedPlanner
-from vitron_agent.refs import ImageRef
+from vitron_agent.testing.stub_tools import ImageIn, ImageOut
 from vitron_agent.tool import Toolbox, VisionTool
 
 
-class _In(BaseModel):
-    image: ImageRef = Field(description="passed through")
+class _In(ImageIn):
     role: str = Field(description="slow | fast | opener | broken")
 
 
-class _Out(BaseModel):
-    image: ImageRef
+class _Out(ImageOut):
     note: str
 
 

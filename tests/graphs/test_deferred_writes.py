@@ -7,7 +7,7 @@ import threading
 
 import numpy as np
 import pytest
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 import vitron_agent.store as store_mod
 from vitron_agent.agent import Agent
@@ -15,16 +15,12 @@ from vitron_agent.config import Config
 from vitron_agent.planners.base import ScriptedPlanner
 from vitron_agent.refs import ImageRef
 from vitron_agent.store import ArtifactStore
+from vitron_agent.testing.stub_tools import ImageIn, ImageOut
 from vitron_agent.tool import Toolbox, VisionTool
 
 
-class _In(BaseModel):
-    image: ImageRef = Field(description="the picture")
+class _In(ImageIn):
     opens: bool = Field(default=False, description="open the write gate when it runs")
-
-
-class _Out(BaseModel):
-    image: ImageRef
 
 
 class Invert(VisionTool):
@@ -33,15 +29,15 @@ class Invert(VisionTool):
     name = "invert"
     description = "test tool"
     Input = _In
-    Output = _Out
+    Output = ImageOut
 
     def __init__(self, gate: threading.Event):
         self.gate = gate
 
-    def run(self, inp: _In, ctx) -> _Out:
+    def run(self, inp: _In, ctx) -> ImageOut:
         if inp.opens:
             self.gate.set()
-        return _Out(image=ctx.store.put_image(255 - ctx.store.get_image(inp.image), producer=ctx.step_id))
+        return ImageOut(image=ctx.store.put_image(255 - ctx.store.get_image(inp.image), producer=ctx.step_id))
 
 
 CHAIN = {

@@ -8,21 +8,16 @@ import time
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from vitron_agent.agent import Agent
 from vitron_agent.planners.base import ScriptedPlanner
-from vitron_agent.refs import ImageRef
+from vitron_agent.testing.stub_tools import ImageIn, ImageOut
 from vitron_agent.tool import Toolbox, VisionTool
 
 
-class In(BaseModel):
-    image: ImageRef = Field(description="input")
+class In(ImageIn):
     shift: int = Field(description="how far to roll the pixels")
-
-
-class Out(BaseModel):
-    image: ImageRef
 
 
 class SlowRoll(VisionTool):
@@ -31,7 +26,7 @@ class SlowRoll(VisionTool):
     name = "roll"
     description = "roll the image"
     Input = In
-    Output = Out
+    Output = ImageOut
 
     def __init__(self, markers: Path):
         self.markers = markers
@@ -41,7 +36,7 @@ class SlowRoll(VisionTool):
         time.sleep(0.8)
         img = np.roll(ctx.store.get_image(inp.image), inp.shift, axis=1)
         out = np.clip(img.astype(int) + 7, 0, 255).astype(np.uint8)
-        return Out(image=ctx.store.put_image(out, producer=ctx.step_id))
+        return ImageOut(image=ctx.store.put_image(out, producer=ctx.step_id))
 
 
 PLAN = {

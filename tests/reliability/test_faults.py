@@ -6,31 +6,26 @@ import threading
 import numpy as np
 import pytest
 import torch
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from vitron_agent.agent import Agent
 from vitron_agent.config import Config
 from vitron_agent.errors import ToolFailed
 from vitron_agent.planners.base import ScriptedPlanner
-from vitron_agent.refs import ImageRef
 from vitron_agent.synthetic import disc_image
+from vitron_agent.testing.stub_tools import ImageIn, ImageOut
 from vitron_agent.tool import Toolbox, VisionTool
 
 
-class In(BaseModel):
-    image: ImageRef = Field(description="input")
+class In(ImageIn):
     n: int = Field(description="step number")
-
-
-class Out(BaseModel):
-    image: ImageRef
 
 
 class Faulty(VisionTool):
     name = "faulty"
     description = "inverts the image, or fails as told at step `fail_at`"
     Input = In
-    Output = Out
+    Output = ImageOut
 
     def __init__(self, fault: str, fail_at: int):
         self.fault, self.fail_at = fault, fail_at
@@ -47,7 +42,7 @@ class Faulty(VisionTool):
             if self.fault == "oom":
                 raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 9.00 GiB")
         out = 255 - ctx.store.get_image(inp.image)
-        return Out(image=ctx.store.put_image(out, producer=ctx.step_id))
+        return ImageOut(image=ctx.store.put_image(out, producer=ctx.step_id))
 
 
 def chain():
@@ -66,7 +61,7 @@ def chain():
 MESSAGES = {
     "raises": "the specialist crashed",
     "hangs": "timed out after 0.5 s",
-    "wrong_type": "returned dict, expected Out",
+    "wrong_type": "returned dict, expected ImageOut",
     "oom": "ran out of memory",
 }
 

@@ -12,14 +12,13 @@ import httpx
 import numpy as np
 import pytest
 from PIL import Image
-from pydantic import BaseModel, Field
 
 from vitron_agent.agent import Agent
 from vitron_agent.planners.base import ScriptedPlanner
-from vitron_agent.refs import ImageRef
 from vitron_agent.server import ServerSettings, create_app
 from vitron_agent.synthetic import disc_image
-from vitron_agent.tool import Toolbox, VisionTool
+from vitron_agent.testing.stub_tools import stub_tool
+from vitron_agent.tool import Toolbox
 
 TOKEN = "s3cret-token"
 
@@ -182,23 +181,8 @@ def test_limits(server):
     assert r.status_code == 422
 
 
-class _In(BaseModel):
-    image: ImageRef = Field(description="image")
-
-
-class _Out(BaseModel):
-    image: ImageRef
-
-
-class Slow(VisionTool):
-    name = "slow"
-    description = "sleeps"
-    Input = _In
-    Output = _Out
-
-    def run(self, inp, ctx):
-        time.sleep(1.5)
-        return _Out(image=inp.image)
+def Slow():  # noqa: N802 -- reads as the class it was
+    return stub_tool("slow", lambda inp, ctx: time.sleep(1.5) or {"image": inp.image}, description="sleeps")
 
 
 def test_full_queue_answers_429(tmp_path):
