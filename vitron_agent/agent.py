@@ -341,42 +341,11 @@ class Agent:
     def _events(
         self, state_in: dict[str, Any] | None, config: dict[str, Any], progress: bool
     ) -> Iterator[dict[str, Any]]:
-        values: dict[str, Any] = {}
-        # LangGraph's custom stream costs ~0.4 ms a step and the values stream copies the state
-        # every superstep: ask for them only when someone listens / there is no checkpointer.
-        modes = ["updates"] + (["custom"] if progress else []) + ([] if self.checkpointer else ["values"])
-        # "sync": each superstep's checkpoint is on disk before the next starts, so a killed
-        # process resumes after the last completed step.
-        from langgraph.checkpoint.memory import InMemorySaver
+        from vitron_agent.graphs.events import turn_events
 
-        persistent = self.checkpointer is not None and not isinstance(self.checkpointer, InMemorySaver)
-        durability = "sync" if persistent else None
-        for mode, chunk in self.graph.stream(state_in, config, stream_mode=modes, durability=durability):
-            if mode == "custom":
-                yield chunk
-                continue
-            if mode == "values":
-                values = chunk
-                continue
-            for node, update in (chunk or {}).items():
-                if node == "__interrupt__":
-                    for intr in update:
-                        value = getattr(intr, "value", None)
-                        if isinstance(value, dict) and value.get("type") == "review":
-                            yield {"type": "review", "plan": value.get("plan")}
-                    continue
-                if not update:
-                    continue
-                if node == "planner" and update.get("plan") is not None:
-                    yield {"type": "plan", "plan": update["plan"]}
-                elif node in ("validate", "schedule", "execute") and update.get("problems"):
-                    yield {"type": "repair", "problems": update["problems"]}
-                elif node == "respond":
-                    yield {"type": "answer", "answer": update["answer"]}
-        awaiting = False
-        if self.checkpointer is not None:
-            snapshot = self.graph.get_state(config)
-            values, awaiting = snapshot.values, "review" in (snapshot.next or ())
+        values, awaiting = yield from turn_events(
+            self.graph, state_in, config, progress=progress, checkpointer=self.checkpointer
+        )
         result = self._result(values)
         if awaiting:
             result = result.model_copy(

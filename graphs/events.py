@@ -1,0 +1,61 @@
+"""One turn of the agent graph as the agent's events.
+
+LangGraph streams per-node state updates (and the tools' custom events); this module, which knows
+the graph's node names, turns them into what a caller sees: ``plan``, ``repair``, ``review``,
+``step_started`` / ``progress`` / ``step_finished`` (with ``progress``) and ``answer``. The final
+state comes back as the generator's return value (``values, awaiting_review``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = ["turn_events"]
+
+REPAIRING_NODES = ("validate", "schedule", "execute")  # nodes whose "problems" go back to the planner
+
+
+def turn_events(
+    graph: Any, state_in: Any, config: dict[str, Any], *, progress: bool, checkpointer: Any
+) -> Iterator[dict[str, Any]]:
+    """Run (or resume, ``state_in=None`` / a ``Command``) one turn, yielding events; returns
+    ``(values, awaiting_review)``: the state at the end and whether a plan waits for review."""
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    values: dict[str, Any] = {}
+    # LangGraph's custom stream costs ~0.4 ms a step and the values stream copies the state
+    # every superstep: ask for them only when someone listens / there is no checkpointer.
+    modes = ["updates"] + (["custom"] if progress else []) + ([] if checkpointer else ["values"])
+    # "sync": each superstep's checkpoint is on disk before the next starts, so a killed
+    # process resumes after the last completed step.
+    persistent = checkpointer is not None and not isinstance(checkpointer, InMemorySaver)
+    for mode, chunk in graph.stream(state_in, config, stream_mode=modes, durability="sync" if persistent else None):
+        if mode == "custom":
+            yield chunk
+        elif mode == "values":
+            values = chunk
+        else:
+            yield from _node_events(chunk or {})
+    if checkpointer is None:
+        return values, False
+    snapshot = graph.get_state(config)
+    return snapshot.values, "review" in (snapshot.next or ())
+
+
+def _node_events(chunk: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for node, update in chunk.items():
+        if node == "__interrupt__":
+            for intr in update:
+                value = getattr(intr, "value", None)
+                if isinstance(value, dict) and value.get("type") == "review":
+                    yield {"type": "review", "plan": value.get("plan")}
+            continue
+        if not update:
+            continue
+        if node == "planner" and update.get("plan") is not None:
+            yield {"type": "plan", "plan": update["plan"]}
+        elif node in REPAIRING_NODES and update.get("problems"):
+            yield {"type": "repair", "problems": update["problems"]}
+        elif node == "respond":
+            yield {"type": "answer", "answer": update["answer"]}

@@ -1,0 +1,413 @@
+"""The rule planner's words: verbs, typos, colours, foreign words, clause splitting, regions in the
+text ("at (x, y)", "in box (...)"), targets and intensity. Text in, text out: no plans here."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from vitron_agent.tools.colors import COLORS, SYNONYMS
+
+NO_GENERATOR = (
+    "Image generation is not configured: no generator ships without weights. Set "
+    '[tools.generate] backend = "diffusers" and checkpoint = "/path/to/local/pipeline" in vitron.toml.'
+)
+
+
+NEEDS_IMAGE = (
+    "This request needs an image or a video: pass --image PATH or --video PATH on the command line, "
+    "or image=... / video=... in Python."
+)
+
+
+NO_VIDEO_GENERATOR = (
+    "Video generation is not configured: no generator ships without weights. Set "
+    '[tools.generate_video] backend = "diffusers" and checkpoint = "/path/to/local/pipeline" in vitron.toml.'
+)
+
+
+_NUM = r"(-?\d+(?:\.\d+)?)"
+
+
+_BOX_RE = re.compile(
+    rf"(?:\b(?:in|inside|within)\s+)?(?:the\s+)?(?:box|rectangle|region)?\s*[\(\[]\s*{_NUM}\s*,\s*{_NUM}\s*,\s*{_NUM}\s*,\s*{_NUM}\s*[\)\]]",
+    re.I,
+)
+
+
+_POINT_RE = re.compile(
+    rf"(?:\b(?:at|near|around|on)\s+)?(?:the\s+)?(?:point|pixel)?\s*[\(\[]\s*{_NUM}\s*,\s*{_NUM}\s*[\)\]]", re.I
+)
+
+
+_STRONG_SPLIT = re.compile(
+    r"\s*(?:;|\.\s+|\n+|,?\s*\band then\b|,?\s*\bthen\b|,?\s*\bafter that\b,?|,?\s*\bafterwards\b,?|,?\s*\bfinally\b,?|,?\s*\band also\b)\s*",
+    re.I,
+)
+
+
+_WEAK_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)\s*", re.I)
+
+
+_FILLER = re.compile(
+    r"^(?:please|pls|can you|could you|would you|now|also|and|then|next|i want you to|i'd like you to|let's|lets|kindly)\b[\s,]*",
+    re.I,
+)
+
+
+_PRONOUN = re.compile(
+    r"^(?:it|them|that|this|those|these|the result|the output|the selection|the mask|the region|the selected region|the segmented region|the segmented object|the edited image|the new image|the same)$",
+    re.I,
+)
+
+
+_WHOLE = re.compile(
+    r"^(?:the |this |that |my )?(?:whole |entire |full )?(?:image|picture|photo|photograph|scene|frame|video|clip|footage|movie|everything|all)$",
+    re.I,
+)
+
+
+_THROUGHOUT = re.compile(
+    r"\s+(?:throughout|across|through|in|over)\s+(?:the\s+|this\s+|every\s+|all\s+|each\s+)?(?:whole\s+|entire\s+)?(?:video|clip|footage|movie|frames?)$",
+    re.I,
+)
+
+
+_FOREGROUND = re.compile(r"\b(?:foreground|main object|main subject|subject|object|thing)\b", re.I)
+
+
+_BACKGROUND = re.compile(r"^(?:the )?(?:background|backdrop|surroundings|rest)$", re.I)
+
+
+_COMPLEMENT = re.compile(
+    r"^\s*(?:(?:the\s+)?(?:whole\s+|entire\s+)?(?:image|picture|photo|scene|frame)|everything(?:\s+else)?|all|anything)\s*,?\s+"
+    r"(?:except(?:\s+for)?|but(?:\s+for)?|other than|apart from|besides|save for|excluding|aside from)\s+(.+)$",
+    re.I,
+)
+
+
+_TELL_ME = re.compile(
+    r"^(?:(?:can|could) you\s+)?(?:tell me|let me know|i (?:want|would like|'d like) to know|do you know)\s+"
+    r"(?=(?:what|which|where|how|if|whether|who)\b)",
+    re.I,
+)
+
+
+_COLOR_WORDS = (*COLORS, *SYNONYMS)  # the tools' colour vocabulary, so every word planned is one they select
+
+
+# Verbs a clause may start with, for reading typos ("segmnet", "remvoe", "mak") as the nearest one.
+_VERBS = (
+    "make",
+    "segment",
+    "select",
+    "remove",
+    "mask",
+    "find",
+    "highlight",
+    "isolate",
+    "detect",
+    "locate",
+    "outline",
+    "extract",
+    "recolor",
+    "recolour",
+    "paint",
+    "color",
+    "colour",
+    "turn",
+    "change",
+    "erase",
+    "delete",
+    "blur",
+    "pixelate",
+    "replace",
+    "swap",
+    "keep",
+    "describe",
+    "caption",
+    "count",
+    "track",
+    "follow",
+    "brighten",
+    "lighten",
+    "darken",
+    "crop",
+    "trim",
+    "read",
+    "transcribe",
+    "generate",
+    "draw",
+    "create",
+    "animate",
+    "increase",
+    "decrease",
+    "convert",
+    "take",
+    "extract",
+    "show",
+    "identify",
+    "flip",
+    "rotate",
+    "resize",
+    "sharpen",
+    "denoise",
+    "outline",
+    "label",
+    "scale",
+    "shrink",
+    "enlarge",
+    "pixelate",
+)
+
+
+# 5+-letter English words that are one letter from a colour name, never "corrected"
+_NOT_TYPOS = {
+    "great",
+    "greet",
+    "while",
+    "write",
+    "range",
+    "fellow",
+    "sliver",
+    "violent",
+    "bellow",
+    "greens",
+    "reds",
+    "scale",
+    "scales",
+    "sharper",
+    "tale",
+    "peace",
+    "mints",
+    "corral",
+    "rusty",
+    "lemon",
+    "cremate",
+    "creams",
+    "indigenous",
+    "navel",
+    "teals",
+    "solver",
+    "salmonella",
+    "limes",
+    "lime",
+}
+
+
+# Short words of other languages (English ones such as die, den, van, per are left out): two of them
+# mark a request as not English; one, when nothing in it was understood.
+_FOREIGN = {
+    "al",
+    "au",
+    "bitte",
+    "ce",
+    "cette",
+    "che",
+    "dans",
+    "das",
+    "de",
+    "del",
+    "der",
+    "des",
+    "du",
+    "een",
+    "ein",
+    "eine",
+    "el",
+    "en",
+    "esta",
+    "esto",
+    "faire",
+    "fais",
+    "favor",
+    "gli",
+    "haz",
+    "hazla",
+    "hazlo",
+    "het",
+    "il",
+    "ist",
+    "la",
+    "las",
+    "le",
+    "les",
+    "lo",
+    "los",
+    "mach",
+    "mache",
+    "machen",
+    "mettre",
+    "mir",
+    "mit",
+    "naar",
+    "nicht",
+    "para",
+    "ponla",
+    "ponlo",
+    "por",
+    "pour",
+    "que",
+    "questa",
+    "questo",
+    "rendi",
+    "rendilo",
+    "sil",
+    "una",
+    "und",
+    "une",
+    "vous",
+    "wie",
+    "y",
+}
+
+
+NOT_ENGLISH = (
+    'I understand instructions in English only (for example "segment the cat, then make it purple"); '
+    "this looks like another language. Please rephrase it in English."
+)
+
+
+_COLOR_RE = re.compile(r"\b(" + "|".join(_COLOR_WORDS) + r")\b", re.I)
+
+
+def _protect_regions(text: str) -> tuple[str, dict[str, dict[str, Any]]]:
+    regions: dict[str, dict[str, Any]] = {}
+
+    def box(m: re.Match[str]) -> str:
+        key = f"@r{len(regions)}@"
+        x1, y1, x2, y2 = (float(v) for v in m.groups())
+        regions[key] = {"type": "box", "x1": x1, "y1": y1, "x2": x2, "y2": y2}
+        return f" {key} "
+
+    def point(m: re.Match[str]) -> str:
+        key = f"@r{len(regions)}@"
+        regions[key] = {"type": "point", "x": float(m.group(1)), "y": float(m.group(2)), "label": 1}
+        return f" {key} "
+
+    text = _BOX_RE.sub(box, text)
+    text = _POINT_RE.sub(point, text)
+    return text, regions
+
+
+def _fix_verb(clause: str) -> tuple[str, str, str] | None:
+    """(clause with its first word read as the nearest verb, the word, the verb), or None."""
+    import difflib
+
+    m = re.match(r"^([A-Za-z]+)(.*)$", clause, re.S)
+    if not m or m.group(1).lower() in _VERBS or m.group(1).lower() in _COLOR_WORDS or len(m.group(1)) < 3:
+        return None
+    word = m.group(1).lower()
+    # the closest verb; ties go to the earlier (commoner) one: "mak" is "make", not "mask"
+    score, verb = max((difflib.SequenceMatcher(None, word, v).ratio(), -i) for i, v in enumerate(_VERBS))
+    return (_VERBS[-verb] + m.group(2), m.group(1), _VERBS[-verb]) if score >= 0.75 else None
+
+
+def _fix_colours(clause: str, notes: list[str]) -> str:
+    """Colour words with a typo ("purpel", "yelow") read as the nearest colour, with a note."""
+    import difflib
+
+    def sub(m: re.Match[str]) -> str:
+        word = m.group(0)
+        low = word.lower()
+        if len(low) < 4 or low in _COLOR_WORDS or low in _NOT_TYPOS or low in _VERBS:
+            return word
+        close = (difflib.get_close_matches(low, _COLOR_WORDS, n=1, cutoff=0.8) if len(low) >= 5 else []) or [
+            c
+            for c in _COLOR_WORDS
+            if len(c) == len(low)
+            and c != low
+            and sorted(c) == sorted(low)
+            and sum(x != y for x, y in zip(c, low, strict=True)) == 2
+        ]  # two letters swapped: "bleu"
+        if not close:
+            return word
+        notes.append(f"I read {word!r} as {close[0]!r}.")
+        return close[0]
+
+    return re.sub(r"[A-Za-z]+", sub, clause)
+
+
+def _looks_foreign(text: str, hits: int = 2) -> bool:
+    """Mostly non-ASCII letters, or several common function words of other European languages."""
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(not c.isascii() for c in letters) / len(letters) > 0.2:
+        return True
+    words = re.findall(r"[a-zà-ÿ']+", re.sub(r"[\(\[][^\)\]]*[\)\]]", " ", text.lower()))  # not "(x, y)"
+    return sum(w.strip("'") in _FOREIGN for w in words) >= hits
+
+
+def _restore(text: str, regions: dict[str, dict[str, Any]]) -> str:
+    for key, r in regions.items():
+        if r["type"] == "box":
+            text = text.replace(key, f"in box ({r['x1']:g}, {r['y1']:g}, {r['x2']:g}, {r['y2']:g})")
+        else:
+            text = text.replace(key, f"at ({r['x']:g}, {r['y']:g})")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _clean_target(phrase: str) -> str:
+    phrase = re.sub(r"@r\d+@", " ", phrase)
+    phrase = re.sub(r"^(?:out\s+)?(?:all\s+)?", "", phrase.strip(), flags=re.I)
+    phrase = re.sub(r"\s+(?:in|from|of)\s+(?:the|this)\s+(?:image|picture|photo|scene)$", "", phrase, flags=re.I)
+    phrase = re.sub(
+        r"\s+(?:are there|is there|do you see|can you see|are in the (?:image|picture|photo)|in the (?:image|picture|photo))\s*\??$",
+        "",
+        phrase,
+        flags=re.I,
+    )
+    phrase = re.sub(
+        r"(?:\s+(?:are|is|were|was|there|here|exist|visible|present|shown|do you see|can you see|"
+        r"can you find|you can see|i can see|do i have|are there|is there))+\s*\??$",
+        "",
+        phrase,
+        flags=re.I,
+    )
+    phrase = re.sub(r"^(?:are|is|were|was)(?:\s+there)?\b\s*", "", phrase.strip(), flags=re.I)
+    phrase = _THROUGHOUT.sub("", phrase.strip())
+    phrase = re.sub(
+        r"\s+(?:in (?:one|a single|a few|two|three) (?:sentences?|words?|lines?)|briefly|in detail|for me|please)$",
+        "",
+        phrase,
+        flags=re.I,
+    )
+    return re.sub(r"\s+", " ", phrase).strip(" ,.?")
+
+
+_STRONG = re.compile(
+    r"\b(?:much|a lot|lots|very|really|way|far|strongly|heavily|significantly|considerably|a great deal)\b", re.I
+)
+
+
+_WEAK = re.compile(r"\b(?:a (?:little )?bit|a little|slightly|somewhat|a touch|subtly|gently|a tad|mildly)\b", re.I)
+
+
+_TONE_WORDS = re.compile(
+    r"\b(?:make|render|turn|give|add|increase|boost|raise|enhance|improve|reduce|decrease|lower|apply|"
+    r"sharpen|sharper|crisper|less blurry|sharpness|warm(?:er|th)?(?: up)?|cool(?:er)?(?: down)?|colder|"
+    r"(?:more|less)\s+(?:saturated|vivid|colou?rful|vibrant)|saturat(?:e|ion)|vibrance|vividness|"
+    r"denoise|de-noise|(?:the\s+)?(?:noise|grain)|remove|clean up|mute|tone down|(?:the\s+)?colou?rs|"
+    r"tones?|look|a (?:little )?bit|a little|slightly|somewhat|much|a lot|very|really|way|more|less|"
+    r"please|up|down)\b",
+    re.I,
+)
+
+
+_INTENSITY_WORDS = re.compile(
+    r"\b(?:a (?:little )?bit|a little|slightly|somewhat|a touch|a tad|much|a lot|very|really|way|far|"
+    r"even|more|less|too)\b",
+    re.I,
+)
+
+
+_EXCLUSION = re.compile(
+    r"^(?P<main>.+?)\s*,?\s+(?:but\s+|and\s+|while\s+)?(?:keep(?:ing)?|leav(?:e|ing))\s+(?P<kept>.+?)\s+"
+    r"(?:unchanged|untouched|alone|the same|intact|as (?:it is|they are|is)|unedited|as it was)$"
+    r"|^(?P<main2>.+?)\s+(?:without (?:touching|changing|affecting|editing))\s+(?P<kept2>.+)$",
+    re.I,
+)
+
+
+def intensity(clause: str) -> float:
+    """How strong an edit should be (0..1) from words: 'a bit' 0.2, 'much' 0.9, else 0.5."""
+    return 0.9 if _STRONG.search(clause) else 0.2 if _WEAK.search(clause) else 0.5

@@ -1,0 +1,336 @@
+"""The rule planner's whole-picture steps: flip, rotate, resize, crop, cut out, composite,
+outline; the questions (describe, what colour, read, detect, count); and generation (replace,
+restyle, animate, a video frame). The region steps and the builder are in rule_steps."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from vitron_agent.planners.rule_lexicon import (
+    _COLOR_RE,
+    _COLOR_WORDS,
+    _PRONOUN,
+    _clean_target,
+    _restore,
+)
+from vitron_agent.planners.rule_steps import _Builder, _do_segment, _edit, _mask_or_foreground, _segment, _target
+
+
+def _geometry(b: _Builder, clause: str, **args: Any) -> None:
+    if b.video_mode and args.get("operation") != "flip":
+        b.notes.append(
+            f"{_restore(clause, b.regions)!r}: {args['operation']} works on images; take a frame first. Skipped."
+        )
+        return
+    sid = b.add(b.tool("edit"), **{b.media_arg: b.image}, **args)
+    b.image, b.last_output = f"${sid}.{b.media_arg}", b.media_arg
+    if args["operation"] != "flip" or not b.video_mode:
+        b.mask = None  # the picture moved: earlier masks do not fit it
+
+
+def _do_flip(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    vertical = re.search(r"\b(?:vertical(?:ly)?|upside[- ]down|top to bottom|up and down|up-down|over)\b", clause, re.I)
+    _geometry(b, clause, operation="flip", direction="vertical" if vertical else "horizontal")
+
+
+def _do_rotate(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    low = clause.lower()
+    m = re.search(r"(-?\d+(?:\.\d+)?)\s*(?:degrees?|deg|°)?", low)
+    angle = float(m.group(1)) if m else 180.0 if re.search(r"upside[- ]down|half (?:a )?turn", low) else 90.0
+    if re.search(r"\b(?:counter-?clockwise|anti-?clockwise|to the left|left)\b", low):
+        angle = -abs(angle)
+    _geometry(b, clause, operation="rotate", angle=angle)
+
+
+def _do_resize(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    low = clause.lower()
+    args: dict[str, Any] = {"operation": "resize"}
+    if m := re.search(r"(\d+)\s*(?:x|×|by)\s*(\d+)\s*(?:px|pixels?)?\b", low):
+        args["width"], args["height"] = int(m.group(1)), int(m.group(2))
+    elif m := re.search(r"(\d+)\s*(?:px|pixels?)?\s*(?:wide|in width|width)\b|\bwidth\s+(?:of\s+|to\s+)?(\d+)", low):
+        args["width"] = int(m.group(1) or m.group(2))
+    elif m := re.search(
+        r"(\d+)\s*(?:px|pixels?)?\s*(?:tall|high|in height|height)\b|\bheight\s+(?:of\s+|to\s+)?(\d+)", low
+    ):
+        args["height"] = int(m.group(1) or m.group(2))
+    elif m := re.search(r"(\d+(?:\.\d+)?)\s*%", low):
+        args["scale"] = float(m.group(1)) / 100
+    elif m := re.search(r"(\d+(?:\.\d+)?)\s*(?:x|times)\b|\bfactor of\s+(\d+(?:\.\d+)?)", low):
+        args["scale"] = float(m.group(1) or m.group(2))
+    elif re.search(r"\b(?:half|halve|50 ?percent)\b", low):
+        args["scale"] = 0.5
+    elif re.search(r"\b(?:quarter)\b", low):
+        args["scale"] = 0.25
+    elif re.search(r"\bthird\b", low):
+        args["scale"] = 1 / 3
+    elif re.search(r"\b(?:double|twice)\b", low):
+        args["scale"] = 2.0
+    elif re.search(r"\b(?:smaller|shrink|downscale|downsize)\b", low):
+        args["scale"] = 0.5
+        b.notes.append("No size was given: I halved it (say '50%', 'half size' or '800 pixels wide').")
+    elif re.search(r"\b(?:bigger|larger|enlarge|upscale)\b", low):
+        args["scale"] = 2.0
+        b.notes.append("No size was given: I doubled it (say '200%', 'twice the size' or '1600 pixels wide').")
+    else:
+        b.notes.append(
+            f"{_restore(clause, b.regions)!r}: say the size ('half size', '50%', '800 pixels wide', "
+            "'1024x768'). Skipped."
+        )
+        return
+    if "scale" in args and not 0 < args["scale"] <= 8:
+        b.notes.append(
+            f"{_restore(clause, b.regions)!r}: a scale of {args['scale']:g} is out of range (0 to 8). Skipped."
+        )
+        return
+    _geometry(b, clause, **args)
+
+
+def _do_cutout(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    """ "cut out the cat", "make a transparent png of the cat": an RGBA cut-out (a video: its track)."""
+    rest = re.sub(r"\s+out\s*$", "", rest, flags=re.I)  # "cut the cat out"
+    rest = re.sub(
+        r"\s+(?:as|into|to)\s+(?:a\s+|an\s+)?(?:transparent\s+)?(?:png|cut-?out|sticker|layer|image|file)\b.*$",
+        "",
+        rest,
+        flags=re.I,
+    )
+    rest = re.sub(r"\s+(?:with|on)\s+(?:a\s+)?transparent\s+(?:background|backdrop)\s*$", "", rest, flags=re.I)
+    if b.video_mode:
+        _do_segment(b, rest, clause, last)
+        b.notes.append(
+            "A video has no transparency here: I tracked it; say 'keep only ...' or 'make the background "
+            "white' to edit its frames."
+        )
+        return
+    kind, mask = _target(b, rest, last)
+    if kind == "complement":
+        _edit(b, operation="cutout", mask=mask, where="outside")
+        return
+    _edit(
+        b,
+        operation="cutout",
+        mask=mask if mask is not None and kind != "whole" else _segment(b, "the main object", last),
+    )
+
+
+def _do_composite(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    """ "put it on this picture": the previous turn's cut-out (or a target segmented in the previous
+    turn's picture) laid over this turn's picture."""
+    m = _PASTE.match(clause)
+    what = _clean_target(m.group("what")) if m else "it"
+    if "image" not in last or b.video_mode:
+        b.answer = (
+            "There is no earlier picture to take it from: first cut the object out ('cut out the cat'), then "
+            "send the picture to put it on with 'put it on this picture'."
+        )
+        return
+    if _PRONOUN.match(what) or re.match(r"^(?:the\s+)?cut-?out$", what, re.I) or not what:
+        b.add("edit", image="$last.image", operation="composite", background=b.image)
+    else:  # "put the cat from the last picture on this one"
+        what = re.sub(
+            r"\s+(?:from|in|of)\s+(?:the\s+)?(?:last|previous|other|first|earlier)\s+(?:picture|photo|image|one)\b.*$",
+            "",
+            what,
+            flags=re.I,
+        )
+        sid = b.add("segment", image="$last.image", target=what)
+        b.add("edit", image="$last.image", mask=f"${sid}.mask", operation="composite", background=b.image)
+    b.image, b.mask, b.last_output = f"${b.steps[-1].id}.image", None, "image"
+
+
+_PASTE = re.compile(
+    r"^(?:put|place|paste|insert|add|drop|move)\s+(?P<what>.+?)\s+(?:on|onto|into|in|over|to)\s+(?:to\s+)?"
+    r"(?:this|the\s+new|the\s+other|the\s+second|my|that|the\s+current)\s+(?:new\s+)?"
+    r"(?:picture|photo|image|scene|background|one|shot)\b",
+    re.I,
+)
+
+
+def _do_outline(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    colors = list(_COLOR_RE.finditer(rest))
+    dest = next((m for m in colors if re.search(r"\b(?:in|with|using)\s+$", rest[: m.start()], re.I)), None)
+    color = dest.group(1).lower() if dest else "red"
+    phrase = rest[: dest.start()] if dest else rest
+    phrase = re.sub(r"\s+(?:in|with|using)\s*$", "", phrase.strip(), flags=re.I)
+    kind, mask = _target(b, phrase, last)
+    if mask is None or kind == "whole":
+        mask = _segment(b, "the main object", last)
+    _edit(b, operation="outline", mask=mask, color=color)
+
+
+def _do_describe(b: _Builder, rest: str, clause: str, last: dict[str, str], question: str | None = None) -> None:
+    kind, mask = _target(b, rest, last)
+    if kind == "whole":
+        mask = None
+    b.add(b.tool("describe"), **{b.media_arg: b.image, b.mask_arg: mask}, question=question)
+    b.last_output = "text"
+
+
+def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    m = re.match(
+        r"^(?:what|which)\s+colou?r\s+(?:is|are)\s+(.*)$|^(?:where|how big|how large|how bright|how dark)\s+(?:is|are)\s+(.*)$"
+        r"|^(?:what|which)\s+colou?rs?\s+(.+?)\s+(?:is|are|has|have)\s*\??$"
+        r"|^where\s+(.+?)\s+(?:is|are)\s*\??$|^where's\s+(.+?)\s*\??$"
+        rf"|^(?:is|are)\s+(.+?)\s+(?:{'|'.join(_COLOR_WORDS)})\s+or\s+(?:{'|'.join(_COLOR_WORDS)})\s*\??$"
+        rf"|^(?:is|are)\s+(.+?)\s+(?:colou?red\s+|mostly\s+|all\s+)?(?:{'|'.join(_COLOR_WORDS)})\s*\??$"
+        r"|^what\s+(?:is|are)\s+(?:in\s+)?(.*)$|^what's\s+(?:in\s+)?(.*)$",
+        rest,
+        re.I,
+    )
+    phrase = next((g for g in (m.groups() if m else ()) if g), "it" if (b.mask or b.last_output) else "the image")
+    _do_describe(b, phrase, clause, last, question=_restore(rest, b.regions) + ("" if rest.endswith("?") else "?"))
+
+
+def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if b.video_mode:
+        b.notes.append(f"{_restore(clause, b.regions)!r}: crop works on images; take a frame first. Skipped.")
+        return
+    low = rest.lower()
+    aspect = None
+    if m := re.search(r"\b(\d+(?:\.\d+)?)\s*[:x/]\s*(\d+(?:\.\d+)?)\b", low):
+        aspect = f"{m.group(1)}:{m.group(2)}"
+    elif re.search(r"\bsquare\b", low):
+        aspect = "1:1"
+    phrase = re.sub(
+        r"\b(?:an?\s+)?(?:square|\d+(?:\.\d+)?\s*[:x/]\s*\d+(?:\.\d+)?)(?:\s+(?:aspect(?:\s+ratio)?|ratio|format|shape))?\b",
+        " ",
+        rest,
+        flags=re.I,
+    )
+    phrase = re.sub(r"^\s*(?:to|around|on|at)\s+", "", phrase.strip(), flags=re.I)
+    inline = next((b.regions[k] for k in re.findall(r"@r\d+@", phrase) if b.regions[k]["type"] == "box"), None)
+    args: dict[str, Any] = {"operation": "crop", "aspect": aspect}
+    if inline is not None:
+        args["box"] = dict(inline)
+    elif "box" in b.inputs.get("input", {}) and not _clean_target(phrase):
+        args["box"] = "$input.box"
+    elif _clean_target(phrase):
+        kind, mask = _target(b, phrase, last)
+        if kind not in ("whole", "none") and mask is not None:
+            args["mask"] = mask
+    elif aspect is None and b.mask:
+        args["mask"] = b.mask
+    if len(args) == 2 and aspect is None:
+        args["mask"] = _segment(b, "the main object", last)
+    sid = b.add("edit", image=b.image, **args)
+    b.image, b.mask, b.last_output = f"${sid}.image", None, "image"  # a new, smaller picture: old masks do not fit it
+
+
+def _do_read(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if "read_text" not in b.toolbox:
+        b.notes.append(
+            "Reading text is not configured: [tools.read_text] needs the embedded OCR weights "
+            f"(make install); I skipped {_restore(clause, b.regions)!r}."
+        )
+        return
+    image = b.image
+    if b.video_mode:
+        image = f"${b.add('frame', video=b.image, position='middle')}.image"
+        b.notes.append("Reading text works on images: I read the middle frame of the video.")
+    phrase = _clean_target(rest)
+    inline = next((b.regions[k] for k in re.findall(r"@r\d+@", rest) if b.regions[k]["type"] == "box"), None)
+    box = {k: v for k, v in inline.items()} if inline else "$input.box" if "box" in b.inputs.get("input", {}) else None
+    mask = b.mask if box is None and _PRONOUN.match(phrase or "it") and b.mask and not b.video_mode else None
+    b.add("read_text", image=image, mask=mask, box=box)
+    b.last_output = "text"
+
+
+_ALL_OBJECTS = re.compile(
+    r"^(?:(?:all|every|each|any)\s+)?(?:the\s+)?(?:(?:different|visible|main)\s+)?(?:objects?|things?|items?|"
+    r"everything|it|them|(?:the\s+)?(?:image|picture|photo|scene))?(?:\s+(?:are there|there are|"
+    r"you see|in it|and label them|with labels|with boxes))*$",
+    re.I,
+)
+
+
+def _do_detect(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    """Labelled boxes for what ``rest`` names (every object when it names none)."""
+    if "detect" not in b.toolbox or b.video_mode:
+        _do_segment(b, rest, clause, last)
+        return
+    target = _clean_target(re.sub(r"\s+(?:and\s+)?(?:label|box|outline)\s+(?:them|it)$", "", rest, flags=re.I))
+    if _PRONOUN.match(target or "it") and b.steps:  # "find the cars and label them"
+        prev = b.steps[-1]
+        if prev.tool == "detect":
+            return  # already labelled
+        if prev.tool == "segment" and prev.args.get("target"):
+            target = str(prev.args["target"])
+    b.add("detect", image=b.image, target=None if _ALL_OBJECTS.match(target) else target)
+    b.last_output = "text"
+
+
+def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    target = _clean_target(rest) or "objects"
+    color = next((c.lower() for c in _COLOR_RE.findall(target)), None)
+    image = b.image
+    if b.video_mode and re.match(r"^(?:the\s+)?(?:frames?|images?|pictures?)\b", target, re.I):
+        b.add("describe_video", video=b.image, question="how many frames are there?")
+        b.last_output = "text"
+        return
+    if b.video_mode:
+        image = f"${b.add('frame', video=b.image, position='middle')}.image"
+        b.notes.append("Counting works on images: I counted on the middle frame of the video.")
+    b.add("count", image=image, target=target, color=color)
+    b.last_output = "text"
+
+
+NEEDS_DIFFUSERS = (
+    '{what} needs a generative editor: set [tools.edit] backend = "diffusers" with checkpoint '
+    "(inpainting) / instruct_checkpoint (InstructPix2Pix) in vitron.toml; I skipped {clause!r}."
+)
+
+
+def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    m = re.match(
+        r"^(?:replace|swap|substitute|turn|change|transform|convert)\s+(.*?)\s+(?:with|for|by|into)\s+(.+)$",
+        clause,
+        re.I,
+    )
+    if not m or not b.toolbox.supports(b.tool("edit"), "inpaint"):
+        b.notes.append(
+            NEEDS_DIFFUSERS.format(what="Replacing a region with new content", clause=_restore(clause, b.regions))
+        )
+        return
+    mask = _mask_or_foreground(b, m.group(1), last)
+    _edit(b, operation="inpaint", mask=mask, prompt=_restore(m.group(2), b.regions))
+
+
+def _do_restyle(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if not b.toolbox.supports(b.tool("edit"), "instruct"):
+        b.notes.append(NEEDS_DIFFUSERS.format(what="Instruction editing", clause=_restore(clause, b.regions)))
+        return
+    _edit(b, operation="instruct", prompt=_restore(clause, b.regions))
+
+
+def _do_animate(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if b.video_mode:
+        b.notes.append(
+            f"{_restore(clause, b.regions)!r} asks to animate an image, but this is already a video; skipped."
+        )
+        return
+    if "animate" not in b.toolbox:
+        b.notes.append("Animating an image is not configured: set [tools.animate] backend in vitron.toml.")
+        return
+    rest = re.sub(r"^(?:it|this|that|the (?:image|picture|photo|result))\b\s*", "", rest, flags=re.I)
+    prompt = _restore(re.sub(r"^(?:so that|so|with|where|as if|like)\s+", "", rest, flags=re.I), b.regions) or None
+    sid = b.add("animate", image=b.image, prompt=prompt)
+    b.image, b.mask, b.last_output, b.video_mode = f"${sid}.video", None, "video", True
+
+
+def _do_frame(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if not b.video_mode:
+        b.notes.append(f"{_restore(clause, b.regions)!r} needs a video; skipped.")
+        return
+    low = clause.lower()
+    args: dict[str, Any] = {"video": b.image}
+    if m := re.search(r"frame\s+(\d+)", low):
+        args["index"] = int(m.group(1))
+    elif m := re.search(r"frame at\s+(\d+(?:\.\d+)?)\s*(?:s|sec|seconds?)?\b", low):
+        args["time"] = float(m.group(1))
+    else:
+        args["position"] = (
+            "middle" if "middle" in low else "last" if re.search(r"\b(?:last|final|closing)\b", low) else "first"
+        )
+    sid = b.add("frame", **args)
+    b.image, b.mask, b.last_output, b.video_mode = f"${sid}.image", None, "image", False

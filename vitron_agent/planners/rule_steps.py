@@ -1,0 +1,353 @@
+"""The rule planner's step builders: one ``_do_<intent>`` per action, each adding steps to the
+:class:`_Builder` (segment the target, edit it, describe it ...), and the bindings of "it" / "them"
+to the latest mask and picture."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from vitron_agent.plan import Step
+from vitron_agent.planners.rule_lexicon import (
+    _BACKGROUND,
+    _COLOR_RE,
+    _COMPLEMENT,
+    _FOREGROUND,
+    _INTENSITY_WORDS,
+    _PRONOUN,
+    _TONE_WORDS,
+    _WHOLE,
+    _clean_target,
+    _restore,
+    intensity,
+)
+from vitron_agent.tool import Toolbox
+
+
+@dataclass
+class _Builder:
+    toolbox: Toolbox
+    inputs: dict[str, dict[str, str]]
+    regions: dict[str, dict[str, Any]]
+    steps: list[Step] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    image: str | None = None
+    mask: str | None = None
+    box: str | None = None
+    last_output: str | None = None
+    answer: str | None = None  # set by a handler that cannot plan the clause: the plan's whole answer
+    video_mode: bool = False  # ``image`` holds a video reference and ``mask`` a track reference
+
+    def add(self, tool: str, **args: Any) -> str:
+        sid = f"s{len(self.steps) + 1}"
+        self.steps.append(Step(id=sid, tool=tool, args={k: v for k, v in args.items() if v is not None}))
+        return sid
+
+    def tool(self, image_tool: str) -> str:
+        """The tool serving ``image_tool``'s role on the current medium."""
+        return _VIDEO_TOOLS.get(image_tool, image_tool) if self.video_mode else image_tool
+
+    @property
+    def media_arg(self) -> str:
+        return "video" if self.video_mode else "image"
+
+    @property
+    def mask_arg(self) -> str:
+        return "track" if self.video_mode else "mask"
+
+
+_VIDEO_TOOLS = {"segment": "track", "edit": "edit_video", "describe": "describe_video"}
+
+
+def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, str]) -> None:
+    """Make the clause's edit spare ``kept``: it runs outside ``kept``'s mask. When the clause's
+    own target was the scene ("the garage", "the room": nothing a finder names) or the whole
+    image, that target gives way; a real object's mask minus ``kept`` is not supported (said)."""
+    from vitron_agent.tools.detector import named
+    from vitron_agent.tools.recognise import face_part
+    from vitron_agent.tools.stuff import stuff_kind
+
+    added = b.steps[before:]
+    edit = next((s for s in reversed(added) if s.tool in ("edit", "edit_video")), None)
+    if edit is None or edit.args.get("operation") in ("crop", "rotate", "resize", "flip"):
+        return
+    used = str(edit.args.get(b.mask_arg) or "")
+    seg = next((s for s in added if s.tool in ("segment", "track") and used.startswith(f"${s.id}.")), None)
+    target = str(seg.args.get("target", "")) if seg is not None else ""
+    if seg is not None and (named(target) or face_part(target) or stuff_kind(target) or seg.args.get("color")):
+        b.notes.append(f"I cannot subtract {kept!r} from {target!r}: the edit covers {target!r} whole.")
+        return
+    image, b.image = b.image, edit.args[b.media_arg]  # the kept object is found on the picture the edit starts from
+    mask = _segment(b, kept, last)
+    b.image = image
+    new = b.steps.pop()
+    if seg is not None:  # the scene's segment step becomes the kept object's (same id, same place)
+        b.steps[b.steps.index(seg)] = new = Step(id=seg.id, tool=new.tool, args=new.args)
+        mask = f"${seg.id}.{b.mask_arg}"
+    else:
+        b.steps.insert(b.steps.index(edit), new)
+    b.mask = mask
+    edit.args[b.mask_arg] = mask
+    edit.args["where"] = "outside"
+    b.notes.append(f"Everything but {kept} was edited ({edit.id} outside {new.id}'s mask).")
+
+
+def _do_tool_intent(b: _Builder, name: str, clause: str) -> None:
+    """A registered intent: its tool on the current picture, its output "it" for the next clause."""
+    from vitron_agent.intents import registered_intents
+
+    spec = next(i for i in registered_intents() if i.name == name)
+    if spec.tool not in b.toolbox:
+        b.notes.append(
+            f"{_restore(clause, b.regions)!r} needs the {spec.tool!r} tool, which is not configured; skipped."
+        )
+        return
+    sid = b.add(spec.tool, **{b.media_arg: b.image}, **spec.args)
+    if spec.output in ("image", "video"):
+        b.image, b.mask = f"${sid}.{spec.output}", None
+    elif spec.output == "mask":
+        b.mask = f"${sid}.mask"
+    b.last_output = spec.output
+
+
+def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | None]:
+    """Classify a target phrase: ('pronoun'|'whole'|'background'|'none'|'object', mask reference)."""
+    cleaned = _clean_target(phrase)
+    if m := _COMPLEMENT.match(re.sub(r"^(?:the\s+)?", "", phrase.strip(), flags=re.I)):
+        return "complement", _segment(b, m.group(1), last)  # "everything except the person": outside its mask
+    if not cleaned and not re.search(r"@r\d+@", phrase):
+        return "none", b.mask
+    if _PRONOUN.match(cleaned):
+        if b.mask:
+            return "pronoun", b.mask
+        if b.mask_arg in last:
+            return "pronoun", f"$last.{b.mask_arg}"
+        return "pronoun", None
+    if _WHOLE.match(cleaned):
+        return "whole", None
+    if _BACKGROUND.match(cleaned):
+        return "background", b.mask
+    return "object", _segment(b, phrase, last)
+
+
+def _segment(b: _Builder, phrase: str, last: dict[str, str]) -> str:
+    """Add a segment step for ``phrase`` and make its mask current."""
+    from vitron_agent.tools.segment import parse_target
+
+    region = next((b.regions[k] for k in re.findall(r"@r\d+@", phrase)), None)
+    target = _clean_target(phrase) or "the main object"
+    color, position, largest = parse_target(target)
+    args: dict[str, Any] = {b.media_arg: b.image, "target": target}
+    if color:
+        args["color"] = color
+    if position:
+        args["position"] = position
+    if largest:
+        args["largest"] = True
+    given = b.inputs.get("input", {})
+    if b.video_mode:
+        args.pop("largest", None)  # track has no "largest" argument; its target words carry it
+    if region is not None:
+        args[region["type"]] = {k: v for k, v in region.items()}
+    elif not color and not position and not largest:
+        for kind in ("box", "point") if b.video_mode else ("box", "point", "scribble"):
+            if kind in given:
+                args[kind] = f"$input.{kind}"
+                break
+        else:
+            if "ground" in b.toolbox and not _FOREGROUND.search(target) and not b.video_mode:
+                gid = b.add("ground", image=b.image, target=target)
+                args["box"] = f"${gid}.box"
+    sid = b.add(b.tool("segment"), **args)
+    b.mask, b.box, b.last_output = f"${sid}.{b.mask_arg}", f"${sid}.box", b.mask_arg
+    return b.mask
+
+
+def _mask_or_foreground(b: _Builder, phrase: str, last: dict[str, str]) -> str:
+    kind, mask = _target(b, phrase, last)
+    if mask is None or kind == "whole":
+        mask = _segment(b, "the main object", last)
+    return mask
+
+
+def _edit(b: _Builder, mask: str | None = None, **args: Any) -> None:
+    sid = b.add(b.tool("edit"), **{b.media_arg: b.image, b.mask_arg: mask}, **args)
+    b.image, b.last_output = f"${sid}.{b.media_arg}", b.media_arg
+
+
+def _do_segment(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    kind, _ = _target(b, rest, last)
+    if kind in ("pronoun", "none", "whole") and not re.search(r"@r\d+@", rest):
+        _segment(b, "the main object", last)
+    elif kind == "background":
+        _segment(b, "the main object", last)
+        b.notes.append("The mask is of the main object; the background is everything outside it.")
+
+
+def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    rest = re.sub(r"^(?:the\s+)?colou?r\s+of\s+", "", rest, flags=re.I)
+    colors = list(_COLOR_RE.finditer(rest))
+    dest = next((m for m in colors if re.search(r"\b(?:to|into|in|as)\s+$", rest[: m.start()], re.I)), colors[-1])
+    phrase = re.sub(r"\s+(?:to|into|in|as)\s*$", "", rest[: dest.start()], flags=re.I).strip()
+    phrase = re.sub(
+        r"(?:\s+(?:a\s+(?:bit|little|lot)|much|slightly|very|far|even|way|more|less|somewhat|really|too))+\s*$",
+        "",
+        phrase,
+        flags=re.I,
+    ).strip()
+    color = dest.group(1).lower()
+    if shade := re.search(
+        r"\b(dark|light|pale|deep|bright|vivid|pastel|soft)[ -]?$", rest[: dest.start()].strip() + " ", re.I
+    ) or re.search(r"\b(dark|light|pale|deep|bright|vivid|pastel|soft)\s*$", rest[: dest.start()], re.I):
+        color = f"{shade.group(1).lower()} {color}"  # "make the uniform dark green": dark green, not green
+        phrase = re.sub(r"\s*\b(?:dark|light|pale|deep|bright|vivid|pastel|soft)\s*$", "", phrase, flags=re.I).strip()
+    kind, mask = _target(b, phrase, last)
+    if kind == "background" and color in ("white", "black", "gray", "grey"):
+        _edit(b, operation="replace_background", mask=mask or _segment(b, "the main object", last), color=color)
+        return
+    if kind in ("background", "complement"):
+        mask = mask or _segment(b, "the main object", last)
+        _edit(b, operation="recolor", mask=mask, where="outside", color=color)
+        return
+    if mask is None:
+        mask = _segment(b, "the main object", last)
+    _edit(b, operation="recolor", mask=mask, color=color)
+
+
+def _do_remove(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    kind, mask = _target(b, rest, last)
+    if kind == "complement":  # "remove everything except the cat" = keep only the cat
+        _edit(b, operation="keep_only", mask=mask)
+        return
+    _edit(
+        b,
+        operation="remove",
+        mask=mask if mask is not None and kind != "whole" else _segment(b, "the main object", last),
+    )
+
+
+def _do_keep_only(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    kind, mask = _target(b, rest, last)
+    if kind == "complement":  # "keep everything except the cat" = remove the cat
+        _edit(b, operation="remove", mask=mask)
+        return
+    _edit(
+        b,
+        operation="keep_only",
+        mask=mask if mask is not None and kind != "whole" else _segment(b, "the main object", last),
+    )
+
+
+def _do_blur(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    op = "pixelate" if re.match(r"^(?:pixelate|pixellate|mosaic|censor)\b", clause, re.I) else "blur"
+    kind, mask = _target(b, rest, last)
+    if kind == "whole" or (kind in ("none", "pronoun") and mask is None):
+        _edit(b, operation=op)
+    elif kind == "complement":
+        _edit(b, operation=op, mask=mask, where="outside")
+    else:
+        _edit(b, operation=op, mask=mask)
+
+
+_PUT_ON = re.compile(
+    r"^(?:put|place|paste|set|show)\s+(?P<what>.+?)\s+(?:on|onto|against|in front of|over)\s+(?:a\s+|an\s+|the\s+)?",
+    re.I,
+)
+
+
+def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    low = rest.lower()
+    colors = _COLOR_RE.findall(rest)
+    color = colors[-1].lower() if colors else None
+    put = _PUT_ON.match(rest)
+    if (
+        put
+        and color
+        and b.steps
+        and b.steps[-1].args.get("operation") == "cutout"
+        and _PRONOUN.match(_clean_target(put.group("what")) or "it")
+    ):
+        cut = b.steps.pop()  # "cut out X and put it on a white background": X kept on white, one step
+        b.image = cut.args["image"]
+        _edit(b, operation="keep_only", mask=cut.args["mask"], color=color)
+        return
+    behind = re.search(r"\b(?:background|backdrop)\s+(?:behind|around|of|surrounding)\s+(?P<what>.+)$", rest, re.I)
+    if behind and re.match(
+        r"^(?:the\s+)?(?:photo|picture|image|shot|it|this)$", behind.group("what").strip(" .?!"), re.I
+    ):
+        behind = None  # "the background of the photo" is the photo's background
+    if put and not _PRONOUN.match(_clean_target(put.group("what")) or "it"):
+        mask = _mask_or_foreground(b, put.group("what"), last)  # "put the cat on a blue background"
+    elif behind:  # "erase the background behind the man": the man is what stays
+        mask = _mask_or_foreground(b, behind.group("what"), last)
+    else:
+        mask = b.mask or ("$last.mask" if "mask" in last else None) or _segment(b, "the main object", last)
+    if re.search(r"\bblur(?:red|ry)?\b", low):
+        _edit(b, operation="blur_background", mask=mask)
+    elif re.search(r"\btransparent\b", low) or re.match(r"^(?:remove|erase|delete|get rid of)\b", low) and not color:
+        if b.video_mode:  # no transparency in a video here: the background becomes white
+            _edit(b, operation="replace_background", mask=mask, color="white")
+        else:  # "remove the background", as photo tools mean it: a transparent cut-out
+            _edit(b, operation="cutout", mask=mask)
+    elif re.match(r"^(?:remove|erase|delete)\b", low):
+        _edit(b, operation="replace_background", mask=mask, color="white")
+    elif re.search(r"\bdark(?:en|er)\b", low):
+        _edit(b, operation="darken", mask=mask, where="outside")
+    elif re.search(r"\b(?:brighten|brighter|lighten|lighter)\b", low):
+        _edit(b, operation="brighten", mask=mask, where="outside")
+    elif re.search(r"\b(?:gr[ae]y ?scale|black and white|monochrome)\b", low):
+        _edit(b, operation="grayscale", mask=mask, where="outside")
+    elif color and re.match(r"^(?:put|place|paste)\b", low):  # "cut out X and put it on a white background"
+        _edit(b, operation="keep_only", mask=mask, color=color)
+    elif color:  # "make / paint / turn / set / fill the background white": that colour, exactly
+        _edit(b, operation="replace_background", mask=mask, color=color)
+    elif re.match(r"^(?:replace|change|swap|remove)\b", low):
+        _edit(b, operation="replace_background", mask=mask, color="white")
+    else:
+        b.notes.append(
+            f"I did not understand what to do with the background in {_restore(clause, b.regions)!r}; "
+            "say blur, darken, brighten, grayscale or a colour."
+        )
+
+
+def _adjust(op: str):
+    def handler(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+        m = re.match(
+            r"^(?:make|render|convert|turn|change|increase|boost|enhance|raise|decrease|reduce|lower|add|improve|brighten|lighten|darken|desaturate|contrast|gr[ae]y\s?scale)\s+(.*?)(?:\s+(?:brighter|lighter|darker|more contrasty|(?:to\s+|into\s+|in\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|monochrome)))?\s*$",
+            rest,
+            re.I,
+        )  # the whole clause (as rewritten: "X should be darker" -> "make X darker")
+        phrase = m.group(1) if m else ""
+        phrase = re.sub(r"^(?:the\s+)?(?:brightness|contrast)\s*(?:of\s+)?", "", phrase, flags=re.I)
+        phrase = re.sub(r"\s+", " ", _INTENSITY_WORDS.sub(" ", phrase)).strip()
+        kind, mask = _target(b, phrase, last)
+        extra = {} if op == "grayscale" or intensity(clause) == 0.5 else {"amount": intensity(clause)}
+        if kind in ("background", "complement"):
+            mask = mask or _segment(b, "the main object", last)
+            _edit(b, operation=op, mask=mask, where="outside", **extra)
+        elif kind in ("whole", "none") or mask is None:
+            _edit(b, operation=op, **extra)
+        else:
+            _edit(b, operation=op, mask=mask, **extra)
+
+    return handler
+
+
+def _tone(op: str):
+    """Handler for whole-image-or-region adjustments named by a word (warmer, sharper ...)."""
+
+    def handler(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+        phrase = re.sub(r"\s+", " ", _TONE_WORDS.sub(" ", clause)).strip(" ,.")
+        phrase = re.sub(r"^(?:to|of|in|on|for)\s+", "", phrase, flags=re.I)
+        phrase = re.sub(r"^(?:(?:the|a|an|its|of|to|in)\s*)+$", "", phrase, flags=re.I)
+        kind, mask = _target(b, phrase, last)
+        amount = intensity(clause)
+        if kind in ("background", "complement"):
+            _edit(b, operation=op, mask=mask or _segment(b, "the main object", last), where="outside", amount=amount)
+        elif kind in ("whole", "none") or mask is None:
+            _edit(b, operation=op, amount=amount)
+        else:
+            _edit(b, operation=op, mask=mask, amount=amount)
+
+    return handler
