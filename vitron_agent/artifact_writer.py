@@ -20,7 +20,9 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-__all__ = ["ArtifactWriter", "shared_writer"]
+from vitron_agent.errors import ToolFailed
+
+__all__ = ["ArtifactWriter", "DeferredWrites", "shared_writer"]
 
 
 class ArtifactWriter:
@@ -80,6 +82,52 @@ class ArtifactWriter:
 
     def __len__(self) -> int:
         return len(self._pending)
+
+
+class DeferredWrites:
+    """The deferred-write part of :class:`~vitron_agent.store.ArtifactStore` (``writer``,
+    ``_deferred``, ``dir``, ``_views`` are the store's)."""
+
+    def deferring(self) -> Any:
+        """A view of this session whose writes go to the background writer (a plan step's view):
+        ``put_*`` returns once the content is hashed and cached; :meth:`settle` waits until
+        every write made through this view is durable. Without a writer, the view writes at once."""
+        import copy
+
+        view = copy.copy(self)
+        if view.writer is None:
+            from vitron_agent.artifact_writer import shared_writer
+
+            view.writer = self.writer = shared_writer()
+        view._deferred = []
+        return view
+
+    def settle(self) -> None:
+        """Wait until every write made through this deferring view is on disk (and in the object
+        store); a write that failed is a ToolFailed naming the artifact (a StoreUnreachable as is)."""
+        if not self._deferred:
+            return
+        deferred, self._deferred = self._deferred, []
+        for digest, future in deferred:
+            self._wait_written(digest, future)
+
+    @staticmethod
+    def _wait_written(digest: str, future: Any) -> None:
+        from vitron_agent.object_store import StoreUnreachable
+
+        try:
+            future.result()
+        except StoreUnreachable:
+            raise
+        except Exception as exc:
+            raise ToolFailed(f"artifact {digest[:12]} could not be stored: {type(exc).__name__}: {exc}") from None
+
+    def _settled(self, digest: str) -> None:
+        """Wait for a write of ``digest`` in flight in this session (made by any step's view)."""
+        if self.writer is not None:
+            future = self.writer.pending((str(self.dir), digest))
+            if future is not None:
+                self._wait_written(digest, future)
 
 
 _WRITERS: weakref.WeakSet[ArtifactWriter] = weakref.WeakSet()

@@ -17,8 +17,10 @@ verified on first read, as always).
 The id is the SHA-256 of the content (pixels or tensor bytes, with kind, shape and
 dtype), so storing the same thing twice writes nothing new. Every write goes to
 a temporary file, is flushed to disk and renamed into place, data before
-metadata, and ``put_*`` returns only after both are durable: a ref handed to
-the graph always points at a complete artifact, even if the process is killed.
+metadata. ``put_*`` returns after both are durable -- except on a plan step's view
+(``deferring()``), where the encoding and writes run on the background writer and the
+step's record is checkpointed only after ``settle()``: either way a ref in the graph's
+state always points at a complete artifact, even if the process is killed.
 """
 
 from __future__ import annotations
@@ -28,14 +30,27 @@ import io
 import json
 import os
 import re
-import threading
 import time
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from vitron_agent.array_cache import DEFAULT_CACHE_BYTES, ArrayCache
+from vitron_agent.artifact_codecs import (
+    _decode_feature,
+    _decode_image,
+    _decode_mask,
+    _decode_track,
+    _digest,
+    _image_digest,
+    _png_bytes,
+    _png_mask_bytes,
+    _serialise_tensor,
+    atomic_write,
+    write_clip,
+)
+from vitron_agent.artifact_writer import DeferredWrites
 from vitron_agent.errors import RefError, ToolFailed
 from vitron_agent.media import on_white
 from vitron_agent.refs import FeatureRef, ImageRef, MaskRef, MaskTrackRef, TextRef, VideoRef
@@ -47,7 +62,6 @@ _EXT = {"image": ".png", "mask": ".png", "feature": ".safetensors", "text": ".tx
 # a decoded clip up to this size is kept whole in the LRU (re-reads of a short clip do not decode)
 CLIP_CACHE_BYTES = 96 * 1024 * 1024
 CORRUPT = "the stored {kind} {id} is corrupt: {why}; store it again (upload it again, or re-run the step that made it)"
-DEFAULT_CACHE_BYTES = 512 * 1024 * 1024
 
 
 def validate_session_id(session: str) -> str:
@@ -58,53 +72,6 @@ def validate_session_id(session: str) -> str:
             "starting with a letter or digit"
         )
     return session
-
-
-class ArrayCache:
-    """A thread-safe LRU of decoded arrays bounded by their total ``nbytes``."""
-
-    def __init__(self, max_bytes: int = DEFAULT_CACHE_BYTES):
-        if max_bytes < 0:
-            raise ValueError(f"cache budget must be >= 0 bytes, got {max_bytes}")
-        self.max_bytes = max_bytes
-        self.nbytes = 0
-        self._items: OrderedDict[tuple[str, str], Any] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
-
-    def get(self, key: tuple[str, str]) -> Any | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
-            return value
-
-    def put(self, key: tuple[str, str], value: Any, nbytes: int) -> None:
-        if nbytes > self.max_bytes:
-            return
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self.nbytes -= _nbytes(old)
-            self._items[key] = value
-            self.nbytes += nbytes
-            while self.nbytes > self.max_bytes and self._items:
-                _, evicted = self._items.popitem(last=False)
-                self.nbytes -= _nbytes(evicted)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __contains__(self, key: tuple[str, str]) -> bool:
-        return key in self._items
-
-
-def _nbytes(value: Any) -> int:
-    return int(getattr(value, "nbytes", 0))
 
 
 def open_store(config: Any, data_dir: str | os.PathLike[str], url: str | None = None) -> ArtifactStore:
@@ -124,34 +91,10 @@ def open_store(config: Any, data_dir: str | os.PathLike[str], url: str | None = 
     return ArtifactStore(root, "default", cache_bytes=int(config.store.cache_mb * 1024 * 1024), remote=remote)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` as ``path``: a new file (created exclusively, fsynced) renamed over it, so a
-    reader never sees half a file and a symlink planted at ``path`` is replaced, never followed."""
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 _atomic_write = atomic_write
 
 
-def _digest(kind: str, *parts: bytes) -> str:
-    h = hashlib.sha256(kind.encode())
-    for part in parts:
-        h.update(part)
-    return h.hexdigest()
-
-
-class ArtifactStore:
+class ArtifactStore(DeferredWrites):
     """Artifacts of one session under ``root``; ``for_session`` gives a view of another
     session sharing the same in-memory cache.
 
@@ -202,47 +145,6 @@ class ArtifactStore:
         )
         self._views[session] = view
         return view
-
-    def deferring(self) -> ArtifactStore:
-        """A view of this session whose writes go to the background writer (a plan step's view):
-        ``put_*`` returns once the content is hashed and cached; :meth:`settle` waits until
-        every write made through this view is durable. Without a writer, the view writes at once."""
-        import copy
-
-        view = copy.copy(self)
-        if view.writer is None:
-            from vitron_agent.artifact_writer import shared_writer
-
-            view.writer = self.writer = shared_writer()
-        view._deferred = []
-        return view
-
-    def settle(self) -> None:
-        """Wait until every write made through this deferring view is on disk (and in the object
-        store); a write that failed is a ToolFailed naming the artifact (a StoreUnreachable as is)."""
-        if not self._deferred:
-            return
-        deferred, self._deferred = self._deferred, []
-        for digest, future in deferred:
-            self._wait_written(digest, future)
-
-    @staticmethod
-    def _wait_written(digest: str, future: Any) -> None:
-        from vitron_agent.object_store import StoreUnreachable
-
-        try:
-            future.result()
-        except StoreUnreachable:
-            raise
-        except Exception as exc:
-            raise ToolFailed(f"artifact {digest[:12]} could not be stored: {type(exc).__name__}: {exc}") from None
-
-    def _settled(self, digest: str) -> None:
-        """Wait for a write of ``digest`` in flight in this session (made by any step's view)."""
-        if self.writer is not None:
-            future = self.writer.pending((str(self.dir), digest))
-            if future is not None:
-                self._wait_written(digest, future)
 
     def delete_session(self) -> bool:
         """Delete every artifact of this session (here and in the object store); False when none."""
@@ -354,48 +256,9 @@ class ArtifactStore:
 
         Frames stream to disk (lossless) while they are hashed: a long clip is never held
         in memory. The id is the SHA-256 of the frame pixels and the rate."""
-        from vitron_agent.video import VideoWriter, count_frames
+        from vitron_agent.video import count_frames
 
-        if not (fps > 0):
-            raise ValueError(f"fps must be > 0, got {fps}")
-        h = hashlib.sha256(b"video")
-        h.update(repr(round(float(fps), 6)).encode())
-        tmp = self.dir / f".video.{os.getpid()}.{threading.get_ident()}.{time.monotonic_ns()}.tmp.mp4"
-        writer = VideoWriter(str(tmp), fps)
-        keep: list[np.ndarray] | None = []
-        size = None
-        try:
-            for frame in frames:
-                arr = np.ascontiguousarray(frame)
-                writer.add(arr)
-                if size is None:
-                    size = arr.shape[:2]
-                    h.update(f"{size[0]}x{size[1]}".encode())
-                h.update(arr.tobytes())
-                if keep is not None:
-                    keep.append(arr)
-                    if len(keep) * arr.nbytes > min(CLIP_CACHE_BYTES, self.cache.max_bytes // 4):
-                        keep = None
-            if writer.frames == 0:
-                raise ValueError("put_video needs at least one frame")
-            writer.close()
-            writer = None
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            digest = h.hexdigest()
-            data_path = self.dir / f"{digest}.mp4"
-            if data_path.exists():
-                tmp.unlink()
-            else:
-                os.replace(tmp, data_path)
-        finally:
-            if writer is not None:
-                try:
-                    writer.close()
-                except Exception:  # the first error is the one to report
-                    pass
-            if tmp.exists():
-                tmp.unlink()
+        digest, size, keep = write_clip(frames, fps, self.dir, min(CLIP_CACHE_BYTES, self.cache.max_bytes // 4))
         n = len(keep) if keep is not None else None
         count = n if n is not None else count_frames(self.dir / f"{digest}.mp4")
         self._write(
@@ -690,74 +553,3 @@ class ArtifactStore:
     def _cache_put(self, digest: str, arr: np.ndarray, kind: str) -> None:
         arr.flags.writeable = False
         self.cache.put((self.session, kind, digest), arr, arr.nbytes)
-
-
-def _image_digest(arr: np.ndarray) -> str:
-    h, w, c = arr.shape
-    shape = f"{h}x{w}" if c == 3 else f"{h}x{w}x{c}"  # RGB ids are unchanged by RGBA support
-    return _digest("image", shape.encode(), np.ascontiguousarray(arr).tobytes())
-
-
-def _png_bytes(arr: np.ndarray) -> bytes:
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(arr).save(buf, format="PNG", compress_level=1)
-    return buf.getvalue()
-
-
-def _png_mask_bytes(mask: np.ndarray) -> bytes:
-    """An HxW bool mask as a 1-bit greyscale PNG (written directly: ~15x faster than
-    Pillow's 8-bit encoder at 1024x1024, which dominated a cached SAM prompt)."""
-    import struct
-    import zlib
-
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-
-    h, w = mask.shape
-    rows = np.packbits(mask, axis=1)  # MSB first, rows padded to whole bytes, as PNG wants
-    scan = np.concatenate([np.zeros((h, 1), np.uint8), rows], axis=1)  # filter type 0 per row
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(scan.tobytes(), 1))
-        + chunk(b"IEND", b"")
-    )
-
-
-def _decode_image(path: Path) -> np.ndarray:
-    from PIL import Image
-
-    with Image.open(path) as im:
-        return np.asarray(im.convert("RGBA" if im.mode in ("RGBA", "LA", "PA") else "RGB"))
-
-
-def _decode_mask(path: Path) -> np.ndarray:
-    from PIL import Image
-
-    with Image.open(path) as im:
-        return np.asarray(im.convert("L")) > 127
-
-
-def _decode_track(path: Path) -> np.ndarray:
-    with np.load(path) as data:
-        return data["bits"]
-
-
-def _decode_feature(path: Path) -> np.ndarray:
-    from safetensors.numpy import load_file
-
-    return load_file(str(path))["tensor"]
-
-
-def _serialise_tensor(tensor: Any) -> tuple[bytes, tuple[int, ...], str]:
-    if type(tensor).__module__.startswith("torch"):
-        from safetensors.torch import save
-
-        t = tensor.detach().to("cpu").contiguous()
-        return save({"tensor": t}), tuple(t.shape), str(t.dtype).removeprefix("torch.")
-    from safetensors.numpy import save
-
-    arr = np.ascontiguousarray(np.asarray(tensor))
-    return save({"tensor": arr}), arr.shape, str(arr.dtype)

@@ -1,5 +1,5 @@
 """A process the crash-resume test kills: a 4-step chain of slow deterministic steps with a
-SQLite session. Usage: crash_worker.py run|resume DB MARKERS"""
+SQLite session. Usage: crash_worker.py run|resume|committed DB MARKERS"""
 
 import json
 import os
@@ -55,6 +55,10 @@ def main() -> None:
     mode, db, markers = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     markers.mkdir(parents=True, exist_ok=True)
     with Agent(toolbox=Toolbox([SlowRoll(markers)]), planner=ScriptedPlanner([PLAN]), db=db) as agent:
+        if mode == "committed":  # the step records checkpointed so far (nothing runs)
+            records = agent.graph.get_state(agent._config("crash")).values.get("records") or {}
+            print(json.dumps(sorted(sid for sid, r in records.items() if r.get("status") == "ok")))
+            return
         if mode == "run":
             img = np.arange(24 * 32 * 3, dtype=np.uint32).reshape(24, 32, 3).astype(np.uint8)
             result = agent.run("roll four times", image=img, session="crash")

@@ -59,13 +59,21 @@ def test_kill_during_step_k_then_resume(tmp_path, reference, k):
     p.wait(timeout=10)
     before = executions(markers)
     assert before == {f"s{i}": 1 for i in range(1, k + 1)}
+    c = worker("committed", db, markers)
+    out, err = c.communicate(timeout=60)
+    assert c.returncode == 0, err
+    committed = set(json.loads(out))
+    # s{k} started once s{k-1} had computed, while s{k-1}'s picture was being written; s{k-1} is
+    # committed only once that write is durable, so a kill in that window leaves it uncommitted
+    assert committed in ({f"s{i}" for i in range(1, k)}, {f"s{i}" for i in range(1, k - 1)})
 
     r = worker("resume", db, markers)
     out, err = r.communicate(timeout=120)
     assert r.returncode == 0, err
     assert json.loads(out) == reference  # same artifact hashes as the uninterrupted run
     after = executions(markers)
-    assert after == {f"s{i}": (2 if i == k else 1) for i in range(1, 5)}  # only the killed step ran again
+    # a checkpointed step never runs again; the killed step and any not yet checkpointed do
+    assert after == {f"s{i}": (1 if f"s{i}" in committed or i > k else 2) for i in range(1, 5)}
     artifacts = [f for f in (Path(str(db) + ".artifacts") / "crash").iterdir() if f.suffix == ".png"]
     assert len(artifacts) == 5  # the input and four outputs, each stored once
     assert not list((Path(str(db) + ".artifacts") / "crash").glob(".*.tmp"))

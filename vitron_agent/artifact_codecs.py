@@ -1,0 +1,161 @@
+"""How artifacts become files and back: content digests (the ids), PNG encoders (RGB/RGBA, and
+1-bit masks written directly), decoders, tensors as safetensors, and the atomic fsynced write."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["atomic_write"]
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` as ``path``: a new file (created exclusively, fsynced) renamed over it, so a
+    reader never sees half a file and a symlink planted at ``path`` is replaced, never followed."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _digest(kind: str, *parts: bytes) -> str:
+    h = hashlib.sha256(kind.encode())
+    for part in parts:
+        h.update(part)
+    return h.hexdigest()
+
+
+def _image_digest(arr: np.ndarray) -> str:
+    h, w, c = arr.shape
+    shape = f"{h}x{w}" if c == 3 else f"{h}x{w}x{c}"  # RGB ids are unchanged by RGBA support
+    return _digest("image", shape.encode(), np.ascontiguousarray(arr).tobytes())
+
+
+def _png_bytes(arr: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def _png_mask_bytes(mask: np.ndarray) -> bytes:
+    """An HxW bool mask as a 1-bit greyscale PNG (written directly: ~15x faster than
+    Pillow's 8-bit encoder at 1024x1024, which dominated a cached SAM prompt)."""
+    import struct
+    import zlib
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    h, w = mask.shape
+    rows = np.packbits(mask, axis=1)  # MSB first, rows padded to whole bytes, as PNG wants
+    scan = np.concatenate([np.zeros((h, 1), np.uint8), rows], axis=1)  # filter type 0 per row
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(scan.tobytes(), 1))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _decode_image(path: Path) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGBA" if im.mode in ("RGBA", "LA", "PA") else "RGB"))
+
+
+def _decode_mask(path: Path) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return np.asarray(im.convert("L")) > 127
+
+
+def _decode_track(path: Path) -> np.ndarray:
+    with np.load(path) as data:
+        return data["bits"]
+
+
+def _decode_feature(path: Path) -> np.ndarray:
+    from safetensors.numpy import load_file
+
+    return load_file(str(path))["tensor"]
+
+
+def _serialise_tensor(tensor: Any) -> tuple[bytes, tuple[int, ...], str]:
+    if type(tensor).__module__.startswith("torch"):
+        from safetensors.torch import save
+
+        t = tensor.detach().to("cpu").contiguous()
+        return save({"tensor": t}), tuple(t.shape), str(t.dtype).removeprefix("torch.")
+    from safetensors.numpy import save
+
+    arr = np.ascontiguousarray(np.asarray(tensor))
+    return save({"tensor": arr}), arr.shape, str(arr.dtype)
+
+
+def write_clip(frames: Any, fps: float, folder: Path, keep_bytes: int) -> tuple[str, tuple[int, int], list | None]:
+    """Stream ``frames`` (HxWx3 uint8 RGB, one size) into ``folder/<digest>.mp4`` (lossless, fsynced,
+    renamed into place) while hashing them: (digest, (height, width), the frames when they fit in
+    ``keep_bytes``, else None). A long clip is never held in memory."""
+    import threading
+    import time
+
+    from vitron_agent.video import VideoWriter
+
+    if not (fps > 0):
+        raise ValueError(f"fps must be > 0, got {fps}")
+    h = hashlib.sha256(b"video")
+    h.update(repr(round(float(fps), 6)).encode())
+    tmp = folder / f".video.{os.getpid()}.{threading.get_ident()}.{time.monotonic_ns()}.tmp.mp4"
+    writer = VideoWriter(str(tmp), fps)
+    keep: list[np.ndarray] | None = []
+    size = None
+    try:
+        for frame in frames:
+            arr = np.ascontiguousarray(frame)
+            writer.add(arr)
+            if size is None:
+                size = arr.shape[:2]
+                h.update(f"{size[0]}x{size[1]}".encode())
+            h.update(arr.tobytes())
+            if keep is not None:
+                keep.append(arr)
+                if len(keep) * arr.nbytes > keep_bytes:
+                    keep = None
+        if writer.frames == 0:
+            raise ValueError("put_video needs at least one frame")
+        writer.close()
+        writer = None
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        digest = h.hexdigest()
+        data_path = folder / f"{digest}.mp4"
+        if data_path.exists():
+            tmp.unlink()
+        else:
+            os.replace(tmp, data_path)
+    finally:
+        if writer is not None:
+            try:
+                writer.close()
+            except Exception:  # the first error is the one to report
+                pass
+        if tmp.exists():
+            tmp.unlink()
+    return digest, size, keep
