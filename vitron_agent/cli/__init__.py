@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from vitron_agent.cli.args import DEMO_INSTRUCTION
 
@@ -43,35 +44,48 @@ def _floats(n: int, name: str):
     return parse
 
 
+PLANNERS = ["rule", "local", "vitron", "chat", "openai"]
+DB_HELP = "sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="vitron-agent", description="Agentic vision: plan a request into typed vision steps and run them.")
     p.add_argument("--version", action="version", version="vitron-agent 0.1.0")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _turn_commands(sub)
+    _session_commands(sub)
+    _service_commands(sub)
+    _setup_commands(sub)
+    return p
 
-    def common(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--config", metavar="PATH", help="vitron.toml (default: ./vitron.toml if present)")
-        sp.add_argument("--image", metavar="PATH", help="input image")
-        sp.add_argument("--video", metavar="PATH", help="input video (mp4, mov, mkv, webm, avi, gif)")
-        sp.add_argument("--box", type=_floats(4, "--box"), metavar="X1,Y1,X2,Y2", help="a box region (pixels, XYXY)")
-        sp.add_argument("--point", type=_floats(2, "--point"), metavar="X,Y", help="a point region (pixels)")
-        sp.add_argument(
-            "--planner",
-            choices=["rule", "local", "vitron", "chat", "openai"],
-            help="planner (default: [planner] kind in vitron.toml, else rule)",
-        )
 
+def _inputs(sp: argparse.ArgumentParser) -> None:
+    """--config, the media, the regions and the planner (run and plan)."""
+    sp.add_argument("--config", metavar="PATH", help="vitron.toml (default: ./vitron.toml if present)")
+    sp.add_argument("--image", metavar="PATH", help="input image")
+    sp.add_argument("--video", metavar="PATH", help="input video (mp4, mov, mkv, webm, avi, gif)")
+    sp.add_argument("--box", type=_floats(4, "--box"), metavar="X1,Y1,X2,Y2", help="a box region (pixels, XYXY)")
+    sp.add_argument("--point", type=_floats(2, "--point"), metavar="X,Y", help="a point region (pixels)")
+    sp.add_argument("--planner", choices=PLANNERS, help="planner (default: [planner] kind in vitron.toml, else rule)")
+
+
+def _db(sp: argparse.ArgumentParser, required: bool = False, help: str = DB_HELP) -> None:
+    sp.add_argument("--db", metavar="PATH|URL", required=required, help=help)
+
+
+def _artifacts(sp: argparse.ArgumentParser, more: str = "") -> None:
+    sp.add_argument("--artifacts", metavar="URL", help=ART_HELP + more)
+
+
+def _turn_commands(sub: Any) -> None:
     run = sub.add_parser("run", help="plan and run an instruction")
     run.add_argument("instruction", nargs="?", default="")
-    common(run)
+    _inputs(run)
     run.add_argument("--out", metavar="DIR", help="output folder (default: vitron-out/<time>-<session>)")
     run.add_argument("--json", action="store_true", help="print one JSON object (the result contract)")
     run.add_argument("--quiet", action="store_true", help="no progress on the terminal")
-    run.add_argument(
-        "--db",
-        metavar="PATH|URL",
-        help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)",
-    )
-    run.add_argument("--artifacts", metavar="URL", help=ART_HELP)
+    _db(run)
+    _artifacts(run)
     run.add_argument("--session", metavar="ID", help="session id (continue a conversation with the same id)")
     run.add_argument("--review", action="store_true", help="stop after planning; go on with `vitron-agent review`")
     run.add_argument(
@@ -82,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     plan = sub.add_parser("plan", help="show the plan for an instruction (nothing runs)")
     plan.add_argument("instruction")
-    common(plan)
+    _inputs(plan)
     plan.add_argument("--json", action="store_true")
     plan.add_argument(
         "--input",
@@ -101,7 +115,6 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["tags", "json", "text", "openai", "langchain"],
         help='what --replay FILE holds (not needed for a {"format", "reply"} envelope)',
     )
-
     plan.add_argument(
         "--save", metavar="FILE", help="save the plan as a workflow (inputs declared) for `run --workflow` and `batch`"
     )
@@ -115,8 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--workers", type=int, default=1, help="processes (each loads the models once)")
     batch.add_argument("--quiet", action="store_true", help="no progress on stderr")
     batch.add_argument("--config", metavar="PATH", help="vitron.toml (default: $VITRON_CONFIG or ./vitron.toml)")
-    batch.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
-    batch.add_argument("--artifacts", metavar="URL", help=ART_HELP)
+    batch.add_argument("--planner", choices=PLANNERS)
+    _artifacts(batch)
     batch.add_argument(
         "--ray",
         nargs="?",
@@ -126,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
         "instance, 'auto' or ray://head:10001 joins a cluster (use --artifacts s3://... there)",
     )
 
+
+def _session_commands(sub: Any) -> None:
     tools = sub.add_parser("tools", help="list the tools and their schemas")
     tools.add_argument("--config", metavar="PATH")
     tools.add_argument("--json", action="store_true")
@@ -134,25 +149,15 @@ def build_parser() -> argparse.ArgumentParser:
     sessions.add_argument("action", choices=["ls", "show", "rm", "fork"])
     sessions.add_argument("session", nargs="?", help="session id (show, rm, fork)")
     sessions.add_argument("new_session", nargs="?", help="fork: the new session id")
-    sessions.add_argument(
-        "--db",
-        metavar="PATH|URL",
-        required=True,
-        help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)",
-    )
-    sessions.add_argument("--artifacts", metavar="URL", help=ART_HELP)
+    _db(sessions, required=True)
+    _artifacts(sessions)
     sessions.add_argument("--turn", type=int, help="fork: branch after this turn (default: the latest)")
     sessions.add_argument("--json", action="store_true")
 
     review = sub.add_parser("review", help="approve, edit or reject a plan paused by run --review")
     review.add_argument("action", choices=["approve", "edit", "reject"])
-    review.add_argument(
-        "--db",
-        metavar="PATH|URL",
-        required=True,
-        help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)",
-    )
-    review.add_argument("--artifacts", metavar="URL", help=ART_HELP)
+    _db(review, required=True)
+    _artifacts(review)
     review.add_argument("--session", metavar="ID", required=True)
     review.add_argument("--plan", metavar="FILE", help="edit: the edited plan as JSON")
     review.add_argument("--reason", help="reject: why")
@@ -164,31 +169,24 @@ def build_parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="an interactive multi-turn session in the terminal")
     chat.add_argument("--image", metavar="PATH", help="the first image")
     chat.add_argument("--video", metavar="PATH", help="the first video")
-    chat.add_argument(
-        "--db",
-        metavar="PATH|URL",
-        help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)",
-    )
-    chat.add_argument("--artifacts", metavar="URL", help=ART_HELP)
+    _db(chat)
+    _artifacts(chat)
     chat.add_argument("--session", metavar="ID")
     chat.add_argument("--config", metavar="PATH")
-    chat.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
+    chat.add_argument("--planner", choices=PLANNERS)
     chat.add_argument("--out", metavar="DIR", default="vitron-chat")
 
     resume = sub.add_parser("resume", help="finish a turn that a crash or kill interrupted (needs --db)")
-    resume.add_argument(
-        "--db",
-        metavar="PATH|URL",
-        required=True,
-        help="sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)",
-    )
-    resume.add_argument("--artifacts", metavar="URL", help=ART_HELP)
+    _db(resume, required=True)
+    _artifacts(resume)
     resume.add_argument("--session", metavar="ID", required=True)
     resume.add_argument("--config", metavar="PATH")
     resume.add_argument("--out", metavar="DIR")
     resume.add_argument("--json", action="store_true")
     resume.add_argument("--quiet", action="store_true")
 
+
+def _service_commands(sub: Any) -> None:
     serve = sub.add_parser("serve", help="serve the agent over HTTP (FastAPI; OpenAI-compatible /v1/chat/completions)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -196,13 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-auth", action="store_true", help="no token (allowed only on a loopback host)")
     serve.add_argument("--data", metavar="DIR", default="vitron-data", help="sessions.sqlite and artifacts live here")
     serve.add_argument("--config", metavar="PATH")
-    serve.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
-    serve.add_argument(
-        "--db",
-        metavar="PATH|URL",
+    serve.add_argument("--planner", choices=PLANNERS)
+    _db(
+        serve,
         help="sessions: default DIR/sessions.sqlite; postgresql://user:pass@host/db to share them between servers",
     )
-    serve.add_argument("--artifacts", metavar="URL", help=ART_HELP + " (default: DIR/artifacts)")
+    _artifacts(serve, " (default: DIR/artifacts)")
     serve.add_argument("--max-upload-mb", type=float, default=20)
     serve.add_argument("--max-running", type=int, default=2)
     serve.add_argument("--max-queued", type=int, default=8)
@@ -218,16 +215,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--data", metavar="DIR", default="vitron-data", help="sessions.sqlite, artifacts and the UI's exports live here"
     )
     ui.add_argument("--config", metavar="PATH")
-    ui.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
-    ui.add_argument("--db", metavar="PATH|URL", help="sessions: default DIR/sessions.sqlite, or postgresql://...")
-    ui.add_argument("--artifacts", metavar="URL", help=ART_HELP + " (default: DIR/artifacts)")
+    ui.add_argument("--planner", choices=PLANNERS)
+    _db(ui, help="sessions: default DIR/sessions.sqlite, or postgresql://...")
+    _artifacts(ui, " (default: DIR/artifacts)")
     ui.add_argument("--max-upload-mb", type=float, default=20)
 
     mcp = sub.add_parser("mcp", help="serve the tools over MCP (stdio)")
     mcp.add_argument("--config", metavar="PATH")
     mcp.add_argument("--data", metavar="DIR", help="artifact folder (default: a temporary one)")
-    mcp.add_argument("--planner", choices=["rule", "local", "vitron", "chat", "openai"])
-    mcp.add_argument("--artifacts", metavar="URL", help=ART_HELP)
+    mcp.add_argument("--planner", choices=PLANNERS)
+    _artifacts(mcp)
 
     models = sub.add_parser("serve-models", help="deploy the configured model specialists on Ray Serve")
     models.add_argument("--config", metavar="PATH", help="vitron.toml with an [execution] table")
@@ -235,11 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--address",
         help="Ray address (default: [execution] address); 'local' starts one here and keeps it up until Ctrl-C",
     )
-    models.add_argument("--artifacts", metavar="URL", help=ART_HELP + "; the deployments read and write it")
+    _artifacts(models, "; the deployments read and write it")
     models.add_argument(
         "--tools", metavar="NAMES", help="comma-separated tools to deploy (default: every tool that runs on Ray)"
     )
 
+
+def _setup_commands(sub: Any) -> None:
     check = sub.add_parser("check-config", help="validate vitron.toml and print what each tool would load")
     check.add_argument("--config", metavar="PATH", help="vitron.toml (default: $VITRON_CONFIG or ./vitron.toml)")
 
@@ -258,7 +257,6 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", metavar="DIR", default="demo-out")
     demo.add_argument("--json", action="store_true")
     demo.add_argument("--quiet", action="store_true")
-    return p
 
 
 def main(argv: list[str] | None = None) -> int:
