@@ -12,13 +12,12 @@ object, and the output ``method`` says so.
 from __future__ import annotations
 
 import re
-from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
 
 from vitron_agent.errors import ToolFailed
-from vitron_agent.refs import Box, ImageRef, MaskRef, Point
+from vitron_agent.refs import Box, MaskRef
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
 from vitron_agent.tools.colors import (
@@ -41,6 +40,7 @@ from vitron_agent.tools.masks import (
     objectness,
     pick_by_position,
 )
+from vitron_agent.tools.target_spec import OnImage, TargetSpec
 
 __all__ = ["SegmentInput", "SegmentOutput", "CvSegmentTool", "parse_target"]
 
@@ -53,20 +53,8 @@ GRABCUT_MAX_SIDE = 400
 HALF = re.compile(r"\b(left|right|top|bottom|upper|lower)\s+(?:side|half|part|portion|edge)\b", re.I)
 
 
-class SegmentInput(BaseModel):
-    image: ImageRef = Field(description="the image to segment")
-    target: str | None = Field(
-        default=None,
-        max_length=200,
-        description="what to segment in words, e.g. 'the red car on the left', 'the foreground', 'the largest object'",
-    )
-    color: str | None = Field(default=None, max_length=30, description=f"colour of the target: {', '.join(COLORS)}")
-    position: Literal["left", "right", "top", "bottom", "center"] | None = Field(
-        default=None, description="keep the candidate region furthest in this direction"
-    )
+class SegmentInput(TargetSpec, OnImage):  # fields: image, then the target spec, then these
     largest: bool = Field(default=False, description="keep only the largest candidate region")
-    point: Point | None = Field(default=None, description="a pixel on the target (x right, y down)")
-    box: Box | None = Field(default=None, description="a box around the target, XYXY pixels")
     scribble: MaskRef | None = Field(default=None, description="a mask of strokes drawn on the target")
 
 

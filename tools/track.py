@@ -18,36 +18,24 @@ whole frame with the colour model. Model backends (SAM per frame) reuse
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
 
 from vitron_agent.errors import ToolFailed
-from vitron_agent.refs import Box, MaskRef, MaskTrackRef, Point, VideoRef
+from vitron_agent.refs import Box, MaskRef, MaskTrackRef, VideoRef
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.colors import COLORS, check_color
+from vitron_agent.tools.colors import check_color
 from vitron_agent.tools.masks import bbox, components, fill_holes
+from vitron_agent.tools.target_spec import OnVideo, TargetSpec
 
 __all__ = ["TrackInput", "TrackOutput", "CvTrackTool", "CvTracker", "propagate", "track_output", "check_track_inputs"]
 
 StepFn = Callable[[np.ndarray, int], np.ndarray]
 
 
-class TrackInput(BaseModel):
-    video: VideoRef = Field(description="the video to track in")
-    target: str | None = Field(
-        default=None,
-        max_length=200,
-        description="what to track in words, e.g. 'the red ball', 'the person on the left'",
-    )
-    color: str | None = Field(default=None, max_length=30, description=f"colour of the target: {', '.join(COLORS)}")
-    position: Literal["left", "right", "top", "bottom", "center"] | None = Field(
-        default=None, description="on the prompt frame, the candidate furthest in this direction"
-    )
-    point: Point | None = Field(default=None, description="a pixel on the target in the prompt frame")
-    box: Box | None = Field(default=None, description="a box around the target in the prompt frame, XYXY pixels")
+class TrackInput(TargetSpec, OnVideo):  # fields: video, then the target spec (on the prompt frame), then these
     mask: MaskRef | None = Field(default=None, description="the target's mask on the prompt frame")
     frame: int = Field(default=0, ge=0, description="the frame the target, point, box or mask refers to")
 
