@@ -435,7 +435,8 @@ class VitronPlanner(ModelBacked):
 
         from vitron_agent.planners.chat import with_feedback
         from vitron_agent.refs import ref_from_dict
-        from vitron_agent.vitron.release import REGION_SIZE, answer
+        from vitron_agent.vitron.inputs import REGION_SIZE
+        from vitron_agent.vitron.release import answer
 
         given = request.values.get("input", {})
         image = frames = None
