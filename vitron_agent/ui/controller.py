@@ -196,42 +196,46 @@ class UIController:
                 chat.append({"role": "assistant", "content": f"Error: {msg}"})
                 yield outputs(_status_box("error", msg), final=True)
                 return
-            result = item
-            if not view.plan:
-                view.event({"type": "plan", "plan": result.plan.model_dump()})
-            for step in result.steps:  # statuses and pictures also when events were missed
-                view.status[step.id] = step.status
-                if not any(caption.startswith(f"{step.id} ") for _, caption in view.gallery):
-                    view.add_outputs(step.id, step.tool, step.outputs)
-            if not thinking["content"]:
-                thinking["content"] = " → ".join(f"{s.id} {s.tool}" for s in result.plan.steps) or "(no steps)"
-            thinking["metadata"] = {"title": "Plan", "status": "done"}
-            status = _status_html(result)
-            lead = "Warning: " if not result.ok and not result.awaiting_review and not result.warnings else ""
-            chat.append({"role": "assistant", "content": lead + result.answer})
-            if view.last_image and not result.awaiting_review:
-                chat.append({"role": "assistant", "content": {"path": view.last_image}})
-            if view.last_video and not result.awaiting_review:
-                chat.append({"role": "assistant", "content": {"path": view.last_video}})
-            if on_done:
-                on_done(result)
-            if result.awaiting_review:
-                yield outputs(
-                    status, review_visible=True, final=True, plan_json=json.dumps(result.plan.model_dump(), indent=2)
-                )
-                return
-            from vitron_agent.export import export_run
-
-            state["turn"] += 1
-            folder = self.out_dir / "exports" / session / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:4]}"
-            try:
-                export_run(result, self.agent.store, folder)
-                files = sorted(str(p) for p in folder.iterdir() if p.is_file())
-            except (VitronError, OSError) as exc:
-                log.warning("export failed: %s", exc)
-                files = []
-            yield outputs(status, downloads=files, review_visible=False, final=True)
+            yield from self._finish(item, view, chat, thinking, state, on_done, outputs)
             return
+
+    def _finish(self, result: Any, view: TurnView, chat: list, thinking: dict, state: dict, on_done, outputs):
+        """The turn's result into the conversation, the status and the downloads (exported here)."""
+        session = state["session"]
+        if not view.plan:
+            view.event({"type": "plan", "plan": result.plan.model_dump()})
+        for step in result.steps:  # statuses and pictures also when events were missed
+            view.status[step.id] = step.status
+            if not any(caption.startswith(f"{step.id} ") for _, caption in view.gallery):
+                view.add_outputs(step.id, step.tool, step.outputs)
+        if not thinking["content"]:
+            thinking["content"] = " → ".join(f"{s.id} {s.tool}" for s in result.plan.steps) or "(no steps)"
+        thinking["metadata"] = {"title": "Plan", "status": "done"}
+        status = _status_html(result)
+        lead = "Warning: " if not result.ok and not result.awaiting_review and not result.warnings else ""
+        chat.append({"role": "assistant", "content": lead + result.answer})
+        if view.last_image and not result.awaiting_review:
+            chat.append({"role": "assistant", "content": {"path": view.last_image}})
+        if view.last_video and not result.awaiting_review:
+            chat.append({"role": "assistant", "content": {"path": view.last_video}})
+        if on_done:
+            on_done(result)
+        if result.awaiting_review:
+            yield outputs(
+                status, review_visible=True, final=True, plan_json=json.dumps(result.plan.model_dump(), indent=2)
+            )
+            return
+        from vitron_agent.export import export_run
+
+        state["turn"] += 1
+        folder = self.out_dir / "exports" / session / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:4]}"
+        try:
+            export_run(result, self.agent.store, folder)
+            files = sorted(str(p) for p in folder.iterdir() if p.is_file())
+        except (VitronError, OSError) as exc:
+            log.warning("export failed: %s", exc)
+            files = []
+        yield outputs(status, downloads=files, review_visible=False, final=True)
 
     def send(self, text: str, chat: list[dict[str, Any]], state: dict[str, Any], review: bool):
         text = (text or "").strip()
