@@ -293,27 +293,8 @@ def run_batch(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     files = collect_inputs(inputs)
-    medium = "video" if all(f.suffix.lower() in VIDEO_SUFFIXES for f in files) else "image"
-    if any(f.suffix.lower() in VIDEO_SUFFIXES for f in files) and medium == "image":
-        raise InputError("the inputs mix images and videos; run one batch for each (a plan is for one medium)")
-    workflow: Workflow | None = None
-    if target.endswith(".json") and Path(target).is_file():
-        workflow = load_workflow(target)
-        if workflow.medium != medium:
-            raise InputError(f"workflow {target} takes {workflow.medium}s but the inputs are {medium}s")
-        request = workflow.request or "(workflow)"
-    else:
-        request = target
-    if workflow is None and not plan_each:
-        planning = agent or _make_agent(config, None, planner, artifacts)
-        try:
-            plan = planning.plan(request, **({"video": "<video>"} if medium == "video" else {"image": "<image>"}))
-            if not plan.steps:
-                raise InputError(f"{request!r} gives no steps: {plan.answer}")
-            workflow = save_workflow(out / "workflow.json", plan, request, medium, planning)
-        finally:
-            if agent is None:
-                planning.close()
+    medium = _medium(files)
+    workflow, request = _workflow(target, medium, plan_each, out, agent, config, planner, artifacts)
     fingerprint = workflow.sha256 if workflow is not None else hashlib.sha256(f"each:{request}".encode()).hexdigest()
     results = out / "results.jsonl"
     done = {} if force else _done(results)
@@ -323,10 +304,8 @@ def run_batch(
     for f in files:
         sha = _sha256(f)
         key = f"{sha}:{fingerprint[:16]}"
-        if key in done:
-            continue
-        item = out / "items" / f"{f.stem[:40]}-{sha[:8]}"
-        jobs.append((str(f), sha, key, medium, request, str(item)))
+        if key not in done:
+            jobs.append((str(f), sha, key, medium, request, str(out / "items" / f"{f.stem[:40]}-{sha[:8]}")))
     progress = _Progress(len(jobs), quiet, progress_stream)
     if not quiet and len(jobs) < len(files):
         progress.stream.write(
@@ -336,7 +315,7 @@ def run_batch(
     if ray is not None and jobs:
         from vitron_agent.batch_ray import ray_lines
 
-        for line in ray_lines(
+        lines = ray_lines(
             jobs,
             address=ray,
             workers=workers,
@@ -346,49 +325,83 @@ def run_batch(
             artifacts=artifacts,
             out=out,
             make_agent=_make_agent,
-        ):
-            _append(results, line)
-            progress.update(line["status"] == "ok")
-            yield line
+        )
     elif agent is not None or workers <= 1 or len(jobs) <= 1:
-        from vitron_agent.planners.base import ScriptedPlanner
-
-        own = agent is None
-        if own:
-            _worker_init(config, plan_dict, planner, artifacts)
-        else:
-            _WORKER["agent"], saved = agent, agent.planner
-            if plan_dict is not None:
-                agent.planner = ScriptedPlanner([plan_dict])
-        try:
-            for job in jobs:
-                line = _one(job)
-                _append(results, line)
-                progress.update(line["status"] == "ok")
-                yield line
-        finally:
-            used = _WORKER.pop("agent")
-            if own:
-                used.close()
-            else:
-                used.planner = saved
+        lines = _in_process(jobs, agent, config, plan_dict, planner, artifacts)
     else:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        with ProcessPoolExecutor(
-            workers,
-            mp_context=mp.get_context("spawn"),
-            initializer=_worker_init,
-            initargs=(config, plan_dict, planner, artifacts),
-        ) as pool:
-            futures = [pool.submit(_one, job) for job in jobs]
-            for fut in as_completed(futures):
-                line = fut.result()
-                _append(results, line)
-                progress.update(line["status"] == "ok")
-                yield line
+        lines = _in_pool(jobs, workers, config, plan_dict, planner, artifacts)
+    for line in lines:
+        _append(results, line)
+        progress.update(line["status"] == "ok")
+        yield line
     write_gallery(out)
+
+
+def _medium(files: list[Path]) -> str:
+    """ "video" when every input is a video, "image" when none is; a mix is refused."""
+    videos = [f.suffix.lower() in VIDEO_SUFFIXES for f in files]
+    if any(videos) and not all(videos):
+        raise InputError("the inputs mix images and videos; run one batch for each (a plan is for one medium)")
+    return "video" if all(videos) else "image"
+
+
+def _workflow(target, medium, plan_each, out, agent, config, planner, artifacts) -> tuple[Workflow | None, str]:
+    """(the workflow every input runs, the request): a workflow file as given; a request planned
+    once here (saved as out/workflow.json); None with ``plan_each`` (each input is planned anew)."""
+    if target.endswith(".json") and Path(target).is_file():
+        workflow = load_workflow(target)
+        if workflow.medium != medium:
+            raise InputError(f"workflow {target} takes {workflow.medium}s but the inputs are {medium}s")
+        return workflow, workflow.request or "(workflow)"
+    if plan_each:
+        return None, target
+    planning = agent or _make_agent(config, None, planner, artifacts)
+    try:
+        plan = planning.plan(target, **({"video": "<video>"} if medium == "video" else {"image": "<image>"}))
+        if not plan.steps:
+            raise InputError(f"{target!r} gives no steps: {plan.answer}")
+        return save_workflow(out / "workflow.json", plan, target, medium, planning), target
+    finally:
+        if agent is None:
+            planning.close()
+
+
+def _in_process(jobs, agent, config, plan_dict, planner, artifacts) -> Iterator[dict[str, Any]]:
+    """The jobs one after another in this process (on ``agent`` when given: its models stay loaded)."""
+    from vitron_agent.planners.base import ScriptedPlanner
+
+    own = agent is None
+    if own:
+        _worker_init(config, plan_dict, planner, artifacts)
+    else:
+        _WORKER["agent"], saved = agent, agent.planner
+        if plan_dict is not None:
+            agent.planner = ScriptedPlanner([plan_dict])
+    try:
+        for job in jobs:
+            yield _one(job)
+    finally:
+        used = _WORKER.pop("agent")
+        if own:
+            used.close()
+        else:
+            used.planner = saved
+
+
+def _in_pool(jobs, workers, config, plan_dict, planner, artifacts) -> Iterator[dict[str, Any]]:
+    """The jobs on ``workers`` processes (each loads the models once), in the order they finish."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=mp.get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(config, plan_dict, planner, artifacts),
+    ) as pool:
+        futures = [pool.submit(_one, job) for job in jobs]
+        for fut in as_completed(futures):
+            yield fut.result()
 
 
 def _rel(path: str | None, out: Path) -> str | None:
