@@ -172,73 +172,76 @@ async def _completions(ctx: ServerContext, request: Request, caller: str):
     sid, public, run_body = await ctx.decoding.submit(_prepare, ctx, caller, request, body)
     created, cid = int(time.time()), f"chatcmpl-{uuid.uuid4().hex[:24]}"
     if not body.get("stream"):
-        try:
-            result = await asyncio.wait_for(
-                ctx.runs.submit(ctx.run_turn, sid, public, run_body), ctx.settings.run_timeout
-            )
-        except TimeoutError:
-            raise HTTPException(
-                504,
-                f"the run took longer than {ctx.settings.run_timeout:g} s; it goes on in the "
-                f"background: ask again with the same user/session ({public})",
-            ) from None
-        data = ctx.contract(result, sid, public)
-        return {
-            "id": cid,
-            "object": "chat.completion",
-            "created": created,
-            "model": MODEL_ID,
-            "choices": [
-                {
-                    "index": 0,
-                    "finish_reason": "stop",
-                    "message": {"role": "assistant", "content": data["answer"] + _links(data)},
-                }
-            ],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-            "vitron_session": public,
-            "vitron_result": data,
-        }
+        return await _completion(ctx, sid, public, run_body, cid, created)
+    ctx.runs.check()  # at capacity: 429 now, not a stream that says so later
+    return StreamingResponse(
+        _completion_chunks(ctx, sid, public, run_body, cid, created), media_type="text/event-stream"
+    )
+
+
+async def _completion(ctx: ServerContext, sid: str, public: str, run_body: Any, cid: str, created: int) -> dict:
+    """The whole turn as one ``chat.completion`` (504 past the run timeout; the turn goes on)."""
+    try:
+        result = await asyncio.wait_for(ctx.runs.submit(ctx.run_turn, sid, public, run_body), ctx.settings.run_timeout)
+    except TimeoutError:
+        raise HTTPException(
+            504,
+            f"the run took longer than {ctx.settings.run_timeout:g} s; it goes on in the "
+            f"background: ask again with the same user/session ({public})",
+        ) from None
+    data = ctx.contract(result, sid, public)
+    return {
+        "id": cid,
+        "object": "chat.completion",
+        "created": created,
+        "model": MODEL_ID,
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": data["answer"] + _links(data)},
+            }
+        ],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        "vitron_session": public,
+        "vitron_result": data,
+    }
+
+
+async def _completion_chunks(ctx: ServerContext, sid: str, public: str, run_body: Any, cid: str, created: int):
+    """The turn as ``chat.completion.chunk`` server-sent events: a line per finished step, the answer, [DONE]."""
     from vitron_agent.server.transport import stream_turn
 
-    ctx.runs.check()  # at capacity: 429 now, not a stream that says so later
-
-    def chunk(content: str | None, finish: str | None = None) -> str:
-        delta = {"content": content} if content is not None else {}
+    def chunk(content: str | None, finish: str | None = None, delta: dict | None = None) -> str:
         payload = {
             "id": cid,
             "object": "chat.completion.chunk",
             "created": created,
             "model": MODEL_ID,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-            "vitron_session": public,
+            "choices": [
+                {
+                    "index": 0,
+                    "delta": delta or ({"content": content} if content is not None else {}),
+                    "finish_reason": finish,
+                }
+            ],
         }
+        if delta is None:
+            payload["vitron_session"] = public
         return f"data: {json.dumps(payload)}\n\n"
 
-    async def stream():
-        first = {
-            "id": cid,
-            "object": "chat.completion.chunk",
-            "created": created,
-            "model": MODEL_ID,
-            "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}],
-        }
-        yield f"data: {json.dumps(first)}\n\n"
-        try:
-            async for event in stream_turn(
-                lambda on_event: ctx.run_turn(sid, public, run_body, on_event), ctx.runs.submit
-            ):
-                if event["type"] == "step_finished":
-                    yield chunk(f"[{event['step']} {event['tool']}: {event['status']}]\n")
-                elif event["type"] == "result":
-                    data = ctx.contract(event["result"], sid, public)
-                    yield chunk(data["answer"] + _links(data))
-                    yield chunk(None, "stop")
-                elif event["type"] == "error":
-                    yield chunk(f"error: {public_text(event['detail'], ctx.agent.store.root)}", "stop")
-        except Exception as exc:  # writing the answer failed: still end the stream
-            logging.getLogger("vitron_agent.server").exception("a chat stream failed")
-            yield chunk(f"error: internal error ({type(exc).__name__}); it is logged on the server", "stop")
-        yield "data: [DONE]\n\n"
-
-    return StreamingResponse(stream(), media_type="text/event-stream")
+    yield chunk(None, delta={"role": "assistant"})
+    try:
+        async for event in stream_turn(lambda on_event: ctx.run_turn(sid, public, run_body, on_event), ctx.runs.submit):
+            if event["type"] == "step_finished":
+                yield chunk(f"[{event['step']} {event['tool']}: {event['status']}]\n")
+            elif event["type"] == "result":
+                data = ctx.contract(event["result"], sid, public)
+                yield chunk(data["answer"] + _links(data))
+                yield chunk(None, "stop")
+            elif event["type"] == "error":
+                yield chunk(f"error: {public_text(event['detail'], ctx.agent.store.root)}", "stop")
+    except Exception as exc:  # writing the answer failed: still end the stream
+        logging.getLogger("vitron_agent.server").exception("a chat stream failed")
+        yield chunk(f"error: internal error ({type(exc).__name__}); it is logged on the server", "stop")
+    yield "data: [DONE]\n\n"
