@@ -225,6 +225,7 @@ def test_the_ui_makes_pillow_refuse_what_the_store_would(monkeypatch, tmp_path):
     from vitron_agent.ui.blocks import guard_decoding
 
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", Image.MAX_IMAGE_PIXELS)
+    monkeypatch.setattr(Image, "open", Image.open)
     guard_decoding(2_000_000)
     big = io.BytesIO()
     Image.new("RGB", (2000, 1500)).save(big, format="PNG")  # 3 MP: over the limit
@@ -233,3 +234,29 @@ def test_the_ui_makes_pillow_refuse_what_the_store_would(monkeypatch, tmp_path):
     ok = io.BytesIO()
     Image.new("RGB", (1500, 1000), (9, 9, 9)).save(ok, format="PNG")  # 1.5 MP: over Pillow's half, under max_pixels
     assert load_image(ok.getvalue(), max_pixels=2_000_000).shape == (1000, 1500, 3)
+
+
+def test_the_ui_refuses_a_float_picture_gradio_would_decode_into_gigabytes(monkeypatch, tmp_path):
+    """Under max_pixels but over the byte budget: a float TIFF is refused by Gradio's own sketch-pad
+    decoding (``ImageEditor.convert_and_format_image``, the real component) before any pixel is
+    decoded; an 8-bit picture of the same size still goes through, and so does it in the loader."""
+    import gradio as gr
+    from gradio.data_classes import FileData
+    from PIL import Image
+
+    from vitron_agent.media import load_image
+    from vitron_agent.ui.blocks import guard_decoding
+
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", Image.MAX_IMAGE_PIXELS)
+    monkeypatch.setattr(Image, "open", Image.open)
+    guard_decoding(64_000_000, max_bytes=64 * 2**20)
+    floats, rgb = tmp_path / "f.tif", tmp_path / "rgb.png"
+    Image.new("F", (3000, 3000)).save(floats, compression="tiff_deflate")  # 9 MP x 12 B = 103 MB at the peak
+    Image.new("RGB", (3000, 2000), (9, 9, 9)).save(rgb)  # 6 MP x 7 B = 40 MB
+    assert floats.stat().st_size < 2_000_000  # small on disk: the bomb is in the decoding
+    editor = gr.ImageEditor(type="numpy")
+    with pytest.raises(Image.DecompressionBombError, match="over the 64 MB budget"):
+        editor.convert_and_format_image(FileData(path=str(floats), orig_name="f.tif"))
+    assert editor.convert_and_format_image(FileData(path=str(rgb), orig_name="rgb.png")).shape[:2] == (2000, 3000)
+    with pytest.raises(MediaError, match="budget"):
+        load_image(floats, max_bytes=64 * 2**20)

@@ -269,16 +269,37 @@ class LoopbackOnly:
         await self.app(scope, receive, send)
 
 
-def guard_decoding(max_pixels: int) -> None:
+def guard_decoding(max_pixels: int, max_bytes: int | None = None) -> None:
     """Gradio decodes some uploads itself before a handler sees them (the sketch pad's layers and
-    background): make Pillow refuse, in this process, any image over the store's ``max_pixels``
-    (Pillow raises above twice its limit) instead of decoding a bomb. The project's own loader
-    checks sizes and its byte budget before decoding, so its limits stay ``max_pixels``."""
+    background), with no byte budget. In this process, make Pillow refuse any image over the store's
+    ``max_pixels`` (Pillow raises above twice its limit), and any whose decoding would need more than
+    ``max_bytes`` at its peak (a 16-bit or float picture just under ``max_pixels`` costs several GB):
+    ``Image.open`` checks the header's size and mode against the same per-mode table as the
+    project's loader, before a pixel is decoded. The loader's own limits stay as configured."""
     from PIL import Image
+
+    from vitron_agent.media import _PEAK_BYTES_PER_PIXEL, DEFAULT_MAX_DECODE_BYTES
 
     limit = max(1, int(max_pixels) // 2)
     if Image.MAX_IMAGE_PIXELS is None or Image.MAX_IMAGE_PIXELS > limit:
         Image.MAX_IMAGE_PIXELS = limit
+    budget = int(max_bytes or DEFAULT_MAX_DECODE_BYTES)
+    real = getattr(Image.open, "__wrapped__", Image.open)
+
+    def open_within_budget(fp: Any, *args: Any, **kwargs: Any) -> Any:
+        im = real(fp, *args, **kwargs)
+        w, h = im.size
+        need = w * h * _PEAK_BYTES_PER_PIXEL.get(im.mode, 16)
+        if need > budget:
+            im.close()
+            raise Image.DecompressionBombError(
+                f"decoding this {w}x{h} {im.mode} image needs about {need / 2**20:,.0f} MB, over the "
+                f"{budget / 2**20:,.0f} MB budget; downscale it (or save it as 8-bit RGB)"
+            )
+        return im
+
+    open_within_budget.__wrapped__ = real  # type: ignore[attr-defined]
+    Image.open = open_within_budget
 
 
 def create_ui_app(agent: Any, settings: UISettings) -> Any:
