@@ -31,7 +31,7 @@ CASES: list[tuple[str, list[str]]] = [
     ("remove the person", ["segment", "edit"]),
     ("how many coins are there?", ["count"]),
     ("count the red apples", ["count"]),
-    ("cut out the main object", ["segment"]),
+    ("cut out the main object", ["segment", "edit"]),
     ("highlight the dog and describe it", ["segment", "describe"]),
     ("make the car blue", ["segment", "edit"]),
     ("paint the shirt green", ["segment", "edit"]),

@@ -55,6 +55,14 @@ NOT_RUN = {
 }
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+NOISE = re.compile(r"^\((raylet|pid=\d+|ServeController|ProxyActor)[^)]*\)")  # Ray's own log lines on stdout
+
+
+def _clean(line: str) -> str:
+    return ANSI.sub("", line)
+
+
 def machine() -> list[str]:
     import importlib.metadata as md
 
@@ -101,7 +109,7 @@ def run(name: str) -> tuple[str, list[str]]:
             cwd=HERE.parent,
             env={**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(HERE)},
         )
-        body = out.stdout.rstrip().splitlines()
+        body = [_clean(line) for line in out.stdout.rstrip().splitlines() if not NOISE.match(_clean(line))]
         if out.returncode != 0:
             body += [
                 "",

@@ -318,34 +318,9 @@ def load_release(
     del state
     pieces["base"] = f"{base} ({len(loaded)} tensors)"
     say(f"loaded the base from {base}")
-    for kind, folder in folders.items():
-        if folder is None:
-            continue
-        prefix = f"model.{kind}_tower.{kind}_tower."
-        if any(k.startswith(prefix) for k in loaded):
-            pieces[f"{kind}_tower"] = "inside the base checkpoint"
-            continue
-        tstate = {prefix + k: v for k, v in _tower_state(folder).items() if prefix + k in expected}
-        _assign(model, tstate)
-        loaded |= set(tstate)
-        pieces[f"{kind}_tower"] = f"{folder} ({len(tstate)} tensors)"
-        say(f"loaded the {kind} tower from {folder}")
+    loaded |= _load_towers(model, folders, loaded, expected, pieces, say)
     if lp is not None:
-        nl = lp / "non_lora_trainables.bin"
-        if nl.exists():
-            extra = _torch_load(nl)
-            extra = {(k[11:] if k.startswith("base_model.") else k): v for k, v in extra.items()}
-            if any(k.startswith("model.model.") for k in extra):
-                extra = {(k[6:] if k.startswith("model.") else k): v for k, v in extra.items()}
-            unknown = sorted(set(extra) - expected)
-            if unknown:
-                raise ConfigError(
-                    f"{nl} has {len(unknown)} tensors this model does not have (first: {unknown[0]}); "
-                    "is it a Vitron-lora folder for this base?"
-                )
-            _assign(model, extra)
-            loaded |= set(extra)
-            pieces["non_lora_trainables"] = f"{nl} ({len(extra)} tensors)"
+        loaded |= _load_non_lora(model, lp / "non_lora_trainables.bin", expected, pieces)
     missing = sorted(expected - loaded)
     if missing:
         parts = sorted({".".join(k.split(".")[:2]) for k in missing})
@@ -358,15 +333,7 @@ def load_release(
     if device is not None or dtype is not None:  # merge where the model will run (a 7B merge on CPU is slow)
         model = model.to(device=device, dtype=dtype)
     if lp is not None:
-        try:
-            from peft import PeftModel
-        except ImportError:
-            raise ConfigError("merging Vitron-lora needs peft: pip install 'vitron-agent[planners]'") from None
-        if not (lp / "adapter_config.json").exists():
-            raise ConfigError(f"no adapter_config.json in {lp}; lora must be the Vitron-lora folder")
-        say(f"merging the LoRA from {lp}")
-        model = PeftModel.from_pretrained(model, str(lp)).merge_and_unload()
-        pieces["lora"] = f"{lp} (merged)"
+        model = _merge_lora(model, lp, pieces, say)
     tokenizer = _tokenizer(base)
     if getattr(config, "mm_use_im_patch_token", True):
         tokenizer.add_tokens([PATCH_TOKEN], special_tokens=True)
@@ -376,6 +343,55 @@ def load_release(
         model.resize_token_embeddings(len(tokenizer))
     num_frames = model.model.video_tower.num_frames if hasattr(model.model, "video_tower") else 0
     return model.eval(), tokenizer, {"num_frames": num_frames, "pieces": pieces}
+
+
+def _load_towers(model: Any, folders: dict, loaded: set, expected: set, pieces: dict, say: Any) -> set[str]:
+    """Each tower's weights from its folder, unless the base checkpoint already had them."""
+    got: set[str] = set()
+    for kind, folder in folders.items():
+        if folder is None:
+            continue
+        prefix = f"model.{kind}_tower.{kind}_tower."
+        if any(k.startswith(prefix) for k in loaded):
+            pieces[f"{kind}_tower"] = "inside the base checkpoint"
+            continue
+        tstate = {prefix + k: v for k, v in _tower_state(folder).items() if prefix + k in expected}
+        _assign(model, tstate)
+        got |= set(tstate)
+        pieces[f"{kind}_tower"] = f"{folder} ({len(tstate)} tensors)"
+        say(f"loaded the {kind} tower from {folder}")
+    return got
+
+
+def _load_non_lora(model: Any, nl: Path, expected: set, pieces: dict) -> set[str]:
+    """Vitron-lora's non_lora_trainables.bin (``base_model.`` / ``model.`` prefixes stripped) over the model."""
+    if not nl.exists():
+        return set()
+    extra = _torch_load(nl)
+    extra = {(k[11:] if k.startswith("base_model.") else k): v for k, v in extra.items()}
+    if any(k.startswith("model.model.") for k in extra):
+        extra = {(k[6:] if k.startswith("model.") else k): v for k, v in extra.items()}
+    unknown = sorted(set(extra) - expected)
+    if unknown:
+        raise ConfigError(
+            f"{nl} has {len(unknown)} tensors this model does not have (first: {unknown[0]}); "
+            "is it a Vitron-lora folder for this base?"
+        )
+    _assign(model, extra)
+    pieces["non_lora_trainables"] = f"{nl} ({len(extra)} tensors)"
+    return set(extra)
+
+
+def _merge_lora(model: Any, lp: Path, pieces: dict, say: Any) -> Any:
+    try:
+        from peft import PeftModel
+    except ImportError:
+        raise ConfigError("merging Vitron-lora needs peft: pip install 'vitron-agent[planners]'") from None
+    if not (lp / "adapter_config.json").exists():
+        raise ConfigError(f"no adapter_config.json in {lp}; lora must be the Vitron-lora folder")
+    say(f"merging the LoRA from {lp}")
+    pieces["lora"] = f"{lp} (merged)"
+    return PeftModel.from_pretrained(model, str(lp)).merge_and_unload()
 
 
 def answer(
