@@ -61,12 +61,16 @@ def show(public: str, caller: str = Depends(owner), ctx: ServerContext = Depends
     state = session_state(ctx.agent, sid)
     if not state:
         raise HTTPException(404, f"no session {public!r}")
+    pending = ctx.agent.pending(sid)
+    records = (state.get("records") or {}) if pending else {}
     return ctx.to_public(
         {
             "session": public,
             "history": state.get("history", []),
             "last": state.get("last", {}),
-            "pending": ctx.agent.pending(sid),
+            "pending": pending,
+            # of an unfinished turn: the steps already checkpointed (resume does not run them again)
+            "steps_done": sorted(k for k, r in records.items() if r.get("status") == "ok"),
         },
         sid,
         public,
