@@ -188,7 +188,7 @@ def test_a_large_blur_is_computed_at_reduced_scale_and_looks_the_same():
     import cv2
     from skimage import data
 
-    from vitron_agent.tools.edit import PYRAMID_SIGMA, gaussian
+    from vitron_agent.tools.edit_ops import PYRAMID_SIGMA, gaussian
 
     img = cv2.resize(data.astronaut(), (1200, 1200), interpolation=cv2.INTER_CUBIC)
     for sigma in (PYRAMID_SIGMA + 2, 24.0, 48.0):

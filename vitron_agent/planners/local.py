@@ -122,7 +122,7 @@ class LocalPlanner(VitronPlanner):
             from outlines.types import JsonSchema
         except ImportError:
             raise PlannerError("constrained mode needs outlines: pip install 'vitron-agent[planners]'") from None
-        from vitron_agent.planners.vitron import step_schema
+        from vitron_agent.planners.plan_schema import step_schema
 
         if lm.outlines_model is None:
             lm.outlines_model = outlines.from_transformers(lm.model, lm.tokenizer)
