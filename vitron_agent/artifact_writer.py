@@ -95,12 +95,14 @@ class DeferredWrites:
         import copy
 
         view = copy.copy(self)
-        if view.writer is None:
-            from vitron_agent.artifact_writer import shared_writer
-
-            view.writer = self.writer = shared_writer()
+        view.writer = self.writer if self.writer is not None else shared_writer()
         view._deferred = []
         return view
+
+    def _active_writer(self) -> ArtifactWriter | None:
+        """The writer whose writes in flight a read must wait for: this store's, else the process's
+        (every store view of a folder sees the same writes, whichever view made them)."""
+        return self.writer if self.writer is not None else _SHARED
 
     def settle(self) -> None:
         """Wait until every write made through this deferring view is on disk (and in the object
@@ -124,8 +126,9 @@ class DeferredWrites:
 
     def _settled(self, digest: str) -> None:
         """Wait for a write of ``digest`` in flight in this session (made by any step's view)."""
-        if self.writer is not None:
-            future = self.writer.pending((str(self.dir), digest))
+        writer = self._active_writer()
+        if writer is not None:
+            future = writer.pending((str(self.dir), digest))
             if future is not None:
                 self._wait_written(digest, future)
 

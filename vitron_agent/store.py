@@ -150,8 +150,8 @@ class ArtifactStore(DeferredWrites):
         """Delete every artifact of this session (here and in the object store); False when none."""
         import shutil
 
-        if self.writer is not None:
-            self.writer.flush()
+        if (writer := self._active_writer()) is not None:
+            writer.flush()
         existed = self.remote.delete_session(self.session) if self.remote is not None else False
         if self.dir.is_dir() and any(self.dir.iterdir()):
             existed = True
@@ -162,8 +162,8 @@ class ArtifactStore(DeferredWrites):
         """Copy this session's artifacts to ``new_session`` (hard links here when possible)."""
         import shutil
 
-        if self.writer is not None:
-            self.writer.flush()
+        if (writer := self._active_writer()) is not None:
+            writer.flush()
         dst = self.for_session(new_session)
         if self.remote is not None:
             self.remote.copy_session(self.session, new_session)
@@ -504,7 +504,8 @@ class ArtifactStore(DeferredWrites):
             )
         if not re.fullmatch(r"[0-9a-f]{64}", ref.id):
             raise RefError(f"{kind} ref id {ref.id[:80]!r} is not a SHA-256 hex digest")
-        if self.writer is not None and self.writer.pending((str(self.dir), ref.id)) is not None:
+        writer = self._active_writer()
+        if writer is not None and writer.pending((str(self.dir), ref.id)) is not None:
             if not on_disk and (self.session, kind, ref.id) in self.cache:
                 return  # in memory (a step's output whose write is in flight): no need to wait
             self._settled(ref.id)

@@ -170,14 +170,17 @@ def test_store_views_wait_for_writes_in_flight(tmp_path, gated_png):
     ref = step.put_image(photo(1))  # returns while the encoder waits at the gate
     assert not (root.dir / f"{ref.id}.json").exists()
     assert np.array_equal(step.get_image(ref), photo(1))  # from memory, no wait
-    waiter = threading.Thread(target=lambda: paths.append(root.path(ref)))
+    other = ArtifactStore(tmp_path, "s")  # another store object on the same folder (no writer of its own)
     paths: list = []
-    waiter.start()
-    waiter.join(0.2)
-    assert waiter.is_alive() and not paths  # another view's file read waits for the write ...
+    waiters = [threading.Thread(target=lambda v=v: paths.append(v.path(ref))) for v in (root, other)]
+    for w in waiters:
+        w.start()
+    waiters[0].join(0.2)
+    assert all(w.is_alive() for w in waiters) and not paths  # other views' file reads wait for the write ...
     gate.set()
-    waiter.join(5)
-    assert paths and paths[0].is_file()  # ... and then finds the file
+    for w in waiters:
+        w.join(5)
+    assert len(paths) == 2 and all(p.is_file() for p in paths)  # ... and then find the file
     step.settle()
     step.settle()  # idempotent
     assert opened == [True]
