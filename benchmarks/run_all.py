@@ -135,7 +135,10 @@ def sections(text: str) -> dict[str, tuple[str, list[str]]]:
         lines = block.rstrip().splitlines()
         m = re.match(r"`python benchmarks/(\w+)\.py", lines[2] if len(lines) > 2 else "")
         if m:
-            found[m.group(1)] = (lines[0], lines[1:])
+            body = lines[1:]
+            while body and not body[0].strip():
+                body = body[1:]
+            found[m.group(1)] = (lines[0], body)
     return found
 
 
