@@ -95,7 +95,7 @@ def test_two_servers_on_one_database_and_bucket_are_one_service(s3_env, pg_url, 
         # s3 starts once s2 has computed, while s2's picture is still being uploaded; s2's record is
         # checkpointed only once that upload is durable, so a kill in between leaves s2 to run again
         committed = set(info["steps_done"])
-        assert committed in ({"s1", "s2"}, {"s1"})
+        assert committed in ({"s1", "s2"}, {"s1"}, set())  # checkpointed in order, never s3 (in flight)
         resumed = httpx.post(f"{url_b}/v1/sessions/k2/resume", headers=HEADERS, timeout=120).json()
         assert [s["status"] for s in resumed["steps"]] == ["ok"] * 4
         runs = {}
