@@ -383,7 +383,8 @@ def check_persistence(c: Check, dtype: str) -> list[Row]:
             t, _ = c.timed(lambda x=x, y=y: invoke(tool, {"image": refs[(who, r)], "point": {"x": x, "y": y}}, call))
             if i and r >= 0:
                 later[who].append(t)
-        view.settle() if who == "deferred" else None
+        if who == "deferred":
+            view.settle()
         return time.perf_counter() - t0
 
     def direct(r: int) -> float:

@@ -20,7 +20,7 @@ def _noop(inp, ctx):
     return {"image": inp.image}
 
 
-def NoOp():  # noqa: N802 -- reads as the class it was
+def noop_tool():
     return stub_tool("noop", _noop, description="returns its input")
 
 
@@ -44,7 +44,7 @@ class S(TypedDict, total=False):
 def bare_graph(n: int, chained: bool, checkpointer):
     from langgraph.graph import END, START, StateGraph
 
-    tool = NoOp()
+    tool = noop_tool()
 
     def node(i):
         def f(state):
@@ -91,7 +91,7 @@ def measure(n: int, chained: bool, kind: str, repeat: int = 7, scheduler: str = 
     with tempfile.TemporaryDirectory() as d:
         cp = saver(kind, d)
         agent = Agent(
-            toolbox=Toolbox([NoOp()]),
+            toolbox=Toolbox([noop_tool()]),
             planner=ScriptedPlanner([agent_plan(n, chained)]),
             data_dir=d,
             checkpointer=cp if cp is not None else False,
@@ -144,7 +144,7 @@ def breakdown(n: int = 32) -> list[str]:
     agent_step, bare_step = measure(n, True, "none", repeat=9)
     one_turn, _ = measure(1, True, "none", repeat=9)
     fixed = one_turn - agent_step  # planner, validate and respond supersteps, inputs, the result
-    tool = NoOp()
+    tool = noop_tool()
     with tempfile.TemporaryDirectory() as d:
         store = ArtifactStore(d, "b")
         ref = store.put_image(np.zeros((8, 8, 3), np.uint8)).model_dump(mode="json")

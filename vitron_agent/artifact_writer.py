@@ -47,9 +47,13 @@ class ArtifactWriter:
             running = self._pending.get(key)
             if running is not None:
                 return running
-        self._slots.acquire()
+        self._slots.acquire()  # outside the lock: a finishing write takes the lock to give its slot back
         future: Future = Future()
         with self._lock:
+            running = self._pending.get(key)
+            if running is not None:  # the same artifact was submitted while this one waited for a slot
+                self._slots.release()
+                return running
             self._pending[key] = future
 
         def work() -> None:

@@ -76,6 +76,19 @@ _MODE_NAMES = {
 }
 
 
+def over_decode_budget(width: int, height: int, mode: str, max_bytes: int) -> str | None:
+    """Why decoding a ``width`` x ``height`` image of Pillow ``mode`` would exceed ``max_bytes`` at its
+    peak (bit depth, channels, conversions), or None when it fits. From the header alone."""
+    need = width * height * _PEAK_BYTES_PER_PIXEL.get(mode, 16)
+    if need <= max_bytes:
+        return None
+    kind = _MODE_NAMES.get(mode, mode)
+    return (
+        f"decoding this {width}x{height} {kind} image needs about {need / 2**20:,.0f} MB, over "
+        f"the {max_bytes / 2**20:,.0f} MB budget; downscale it (or save it as 8-bit RGB)"
+    )
+
+
 def load_image(
     source: str | os.PathLike[str] | bytes,
     max_pixels: int = DEFAULT_MAX_PIXELS,
@@ -122,14 +135,9 @@ def load_image(
                     f"{w}x{h} = {w * h:,} pixels exceeds the limit of {max_pixels:,} "
                     "(possible decompression bomb); downscale it or raise max_pixels",
                 )
-            need = w * h * _PEAK_BYTES_PER_PIXEL.get(im.mode, 16)
-            if need > max_bytes:
-                kind = _MODE_NAMES.get(im.mode, im.mode)
-                raise MediaError(
-                    label,
-                    f"decoding this {w}x{h} {kind} image needs about {need / 2**20:,.0f} MB, over "
-                    f"the {max_bytes / 2**20:,.0f} MB budget; downscale it (or save it as 8-bit RGB)",
-                )
+            problem = over_decode_budget(w, h, im.mode, max_bytes)
+            if problem:
+                raise MediaError(label, problem)
             im.load()
             return to_rgb_array(im, label)
     except MediaError:
@@ -137,6 +145,8 @@ def load_image(
     except UnidentifiedImageError:
         raise MediaError(label, "not a recognised image format (PNG, JPEG, WebP, GIF, BMP, TIFF)") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        if getattr(exc, "over_budget", False):  # the UI process's Pillow guard (ui.blocks.guard_decoding)
+            raise MediaError(label, str(exc)) from None
         raise MediaError(
             label, f"rejected as a possible decompression bomb ({exc}); the limit is {max_pixels:,} pixels"
         ) from None

@@ -50,12 +50,12 @@ CHAIN = {
 
 @pytest.fixture
 def gated_png(monkeypatch):
-    """PNG encoding of a write waits for the gate (up to 5 s) and notes whether it was opened."""
+    """PNG encoding of a write waits for the gate (up to 30 s) and notes whether it was opened."""
     gate, opened = threading.Event(), []
     real = store_mod._png_bytes
 
     def slow(arr):
-        opened.append(gate.wait(5))
+        opened.append(gate.wait(30))
         return real(arr)
 
     monkeypatch.setattr(store_mod, "_png_bytes", slow)
@@ -179,7 +179,7 @@ def test_store_views_wait_for_writes_in_flight(tmp_path, gated_png):
     assert all(w.is_alive() for w in waiters) and not paths  # other views' file reads wait for the write ...
     gate.set()
     for w in waiters:
-        w.join(5)
+        w.join(30)
     assert len(paths) == 2 and all(p.is_file() for p in paths)  # ... and then find the file
     step.settle()
     step.settle()  # idempotent

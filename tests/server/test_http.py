@@ -181,13 +181,13 @@ def test_limits(server):
     assert r.status_code == 422
 
 
-def Slow():  # noqa: N802 -- reads as the class it was
+def slow_tool():
     return stub_tool("slow", lambda inp, ctx: time.sleep(1.5) or {"image": inp.image}, description="sleeps")
 
 
 def test_full_queue_answers_429(tmp_path):
     agent = Agent(
-        toolbox=Toolbox([Slow()]),
+        toolbox=Toolbox([slow_tool()]),
         planner=ScriptedPlanner([{"steps": [{"id": "s1", "tool": "slow", "args": {"image": "$input.image"}}]}]),
         db=tmp_path / "s.sqlite",
     )

@@ -17,7 +17,6 @@ are capped (``max_file_size``).
 from __future__ import annotations
 
 import hmac
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +28,6 @@ from vitron_agent.ui.gradio_import import gr
 from vitron_agent.ui.turn_view import _new_state, _regions_markdown
 
 __all__ = ["UISettings", "create_ui_app", "build_blocks", "sample_files"]
-
-log = logging.getLogger("vitron_agent.ui")
 
 
 @dataclass
@@ -95,7 +92,7 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
     out_dir = settings.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     samples = sample_files(out_dir / "samples") if settings.samples else {}
-    ctl = UIController(agent, settings, samples)
+    ctl = UIController(agent, settings)
     persistent = ctl.persistent
 
     # layout -------------------------------------------------------------------------------------
@@ -278,7 +275,7 @@ def guard_decoding(max_pixels: int, max_bytes: int | None = None) -> None:
     project's loader, before a pixel is decoded. The loader's own limits stay as configured."""
     from PIL import Image
 
-    from vitron_agent.media import _PEAK_BYTES_PER_PIXEL, DEFAULT_MAX_DECODE_BYTES
+    from vitron_agent.media import DEFAULT_MAX_DECODE_BYTES, over_decode_budget
 
     limit = max(1, int(max_pixels) // 2)
     if Image.MAX_IMAGE_PIXELS is None or Image.MAX_IMAGE_PIXELS > limit:
@@ -288,14 +285,12 @@ def guard_decoding(max_pixels: int, max_bytes: int | None = None) -> None:
 
     def open_within_budget(fp: Any, *args: Any, **kwargs: Any) -> Any:
         im = real(fp, *args, **kwargs)
-        w, h = im.size
-        need = w * h * _PEAK_BYTES_PER_PIXEL.get(im.mode, 16)
-        if need > budget:
+        problem = over_decode_budget(*im.size, im.mode, budget)
+        if problem:
             im.close()
-            raise Image.DecompressionBombError(
-                f"decoding this {w}x{h} {im.mode} image needs about {need / 2**20:,.0f} MB, over the "
-                f"{budget / 2**20:,.0f} MB budget; downscale it (or save it as 8-bit RGB)"
-            )
+            exc = Image.DecompressionBombError(problem)
+            exc.over_budget = True  # type: ignore[attr-defined]  (the loader words it as is)
+            raise exc
         return im
 
     open_within_budget.__wrapped__ = real  # type: ignore[attr-defined]

@@ -33,10 +33,9 @@ __all__ = ["UIController"]
 class UIController:
     """The UI's event handlers on ``agent``; files go under ``settings.out_dir``."""
 
-    def __init__(self, agent: Any, settings: Any, samples: dict[str, Any]):
+    def __init__(self, agent: Any, settings: Any):
         self.agent = agent
         self.out_dir = settings.out_dir
-        self.samples = samples
         self.persistent = agent._conn is not None
 
     def session_choices(self) -> list[tuple[str, str]]:
