@@ -67,8 +67,9 @@ def test_mcp_stdio_server(tmp_path):
 
 def test_a_call_whose_params_is_not_an_object_gets_an_answer(tmp_path):
     """Raw JSON-RPC over the real stdio server: a tools/call with array or string params is
-    answered -32602 at once (the SDK alone dropped it and the client waited forever); the
-    session goes on."""
+    answered -32602 at once, and every other line the SDK alone dropped without an answer (the
+    client waited forever) gets the JSON-RPC error it names: not JSON, a batch, a bad id, jsonrpc
+    or method; the session goes on."""
     import json
     import select
     import subprocess
@@ -105,6 +106,17 @@ def test_a_call_whose_params_is_not_an_object_gets_an_answer(tmp_path):
             send({"jsonrpc": "2.0", "id": i, "method": "tools/call", "params": params})
             answer = recv(10)
             assert answer is not None and answer["id"] == i and answer["error"]["code"] == -32602
+        for line, want_id, code in (
+            ("not json at all", None, -32700),
+            ("[1, 2, 3]", None, -32600),
+            (json.dumps({"jsonrpc": "2.0", "id": {"a": 1}, "method": "tools/list", "params": {}}), None, -32600),
+            (json.dumps({"jsonrpc": "1.0", "id": 16, "method": "tools/list", "params": {}}), 16, -32600),
+            (json.dumps({"jsonrpc": "2.0", "id": 17, "method": 5, "params": {}}), 17, -32600),
+        ):
+            p.stdin.write((line + "\n").encode())
+            p.stdin.flush()
+            answer = recv(10)
+            assert answer is not None and answer["id"] == want_id and answer["error"]["code"] == code, line
         send({"jsonrpc": "2.0", "id": 20, "method": "tools/list", "params": {}})
         assert any(t["name"] == "run" for t in recv(10)["result"]["tools"])
     finally:

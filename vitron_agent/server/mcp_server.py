@@ -198,28 +198,43 @@ def _wrap(tool, store, outputs_to_content, config):
     return call
 
 
-def invalid_params_answer(line: str) -> dict[str, Any] | None:
-    """The JSON-RPC error (-32602) for a request whose ``params`` is not an object, which the MCP
-    SDK's stdio transport would otherwise drop without an answer (a client waits forever)."""
+def _rpc_error(id_: Any, code: int, message: str) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": id_, "error": {"code": code, "message": message}}
+
+
+def _valid_id(value: Any) -> bool:
+    return value is None or isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def malformed_answer(line: str) -> dict[str, Any] | None:
+    """The JSON-RPC error for a line the MCP SDK's stdio transport would drop without an answer
+    (a client waits forever), or None for a line to hand on. A line that is not JSON: -32700; not
+    one request object (a batch, a number), a ``jsonrpc`` other than "2.0", a ``method`` that is not
+    a string or an ``id`` that is not a string or an integer: -32600; a request whose ``params`` is
+    not an object: -32602 (a notification, with no ``id``, gets no answer for that, as JSON-RPC
+    says). Invalid requests are answered with ``id`` null where the id itself is unusable."""
+    if not line.strip():
+        return None
     try:
         msg = json.loads(line)
-    except ValueError:
-        return None
-    if (
-        isinstance(msg, dict)
-        and "id" in msg
-        and "method" in msg
-        and msg.get("params") is not None
-        and not isinstance(msg["params"], dict)
-    ):
-        return {
-            "jsonrpc": "2.0",
-            "id": msg["id"],
-            "error": {
-                "code": -32602,
-                "message": f"Invalid params: {msg['method']} takes an object, not {type(msg['params']).__name__}",
-            },
-        }
+    except (ValueError, RecursionError):
+        return _rpc_error(None, -32700, "Parse error: the line is not JSON (one JSON-RPC message per line)")
+    if not isinstance(msg, dict):
+        what = "a batch (an array)" if isinstance(msg, list) else type(msg).__name__
+        return _rpc_error(None, -32600, f"Invalid Request: one JSON-RPC object per line, not {what}")
+    if "method" not in msg and ("result" in msg or "error" in msg):
+        return None  # the client's answer to a request of ours: the SDK reads it
+    id_ = msg.get("id")
+    if not _valid_id(id_):
+        return _rpc_error(None, -32600, f"Invalid Request: id must be a string or an integer, not {type(id_).__name__}")
+    if msg.get("jsonrpc") != "2.0":
+        return _rpc_error(id_, -32600, 'Invalid Request: "jsonrpc" must be "2.0"')
+    if not isinstance(msg.get("method"), str):
+        return _rpc_error(id_, -32600, 'Invalid Request: "method" must be a string')
+    if "id" in msg and msg.get("params") is not None and not isinstance(msg["params"], dict):
+        return _rpc_error(
+            id_, -32602, f"Invalid params: {msg['method']} takes an object, not {type(msg['params']).__name__}"
+        )
     return None
 
 
@@ -257,7 +272,7 @@ class _StdioGuard:
 
     async def _lines(self) -> Any:
         async for line in self._in:
-            answer = invalid_params_answer(line)
+            answer = malformed_answer(line)
             if answer is not None:
                 await self.write(json.dumps(answer) + "\n")
                 continue
