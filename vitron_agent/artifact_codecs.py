@@ -14,13 +14,30 @@ import numpy as np
 __all__ = ["atomic_write"]
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def _umask() -> int:
+    """The process's umask, read without changing it (``os.umask`` sets it: racy in threads)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
+def atomic_write(path: Path, data: bytes, *, shared: bool = False) -> None:
     """Write ``data`` as ``path``: a new file (created exclusively, fsynced) renamed over it, so a
-    reader never sees half a file and a symlink planted at ``path`` is replaced, never followed."""
+    reader never sees half a file and a symlink planted at ``path`` is replaced, never followed.
+    The file is private to its owner (0600, the artifact store) unless ``shared``: then its mode
+    is what ``open()`` would give (0666 less the umask), for files written for people (a run's
+    ``--out`` folder, a batch's gallery)."""
     import tempfile
 
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        if shared:
+            os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

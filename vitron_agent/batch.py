@@ -85,7 +85,7 @@ def save_workflow(path: str | Path, plan: Any, request: str, medium: str, agent:
         planner=getattr(agent.planner, "name", "custom"),
         tools=tools,
     )
-    Path(path).write_text(json.dumps(wf.to_json(), indent=2))
+    atomic_write(Path(path), json.dumps(wf.to_json(), indent=2).encode("utf-8"), shared=True)
     return wf
 
 
@@ -146,8 +146,24 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def atomic_write(path: Path, data: bytes, shared: bool = False) -> None:
+    """:func:`vitron_agent.artifact_codecs.atomic_write` (imported when first used: numpy)."""
+    from vitron_agent.artifact_codecs import atomic_write as write
+
+    write(path, data, shared=shared)
+
+
+def _no_link(path: Path) -> None:
+    """Remove a symlink planted at ``path`` (a file or folder the batch writes): it is replaced by
+    the batch's own file, never written, appended or truncated through."""
+    if path.is_symlink():
+        path.unlink()
+
+
 def _done(results: Path) -> dict[str, dict[str, Any]]:
-    """key -> line of ``results.jsonl``; a partial last line (a kill mid-write) is cut off."""
+    """key -> line of ``results.jsonl``; a partial last line (a kill mid-write) is cut off. A
+    symlink there is not the batch's results: it is removed, never read or truncated through."""
+    _no_link(results)
     if not results.exists():
         return {}
     raw = results.read_bytes()
@@ -170,7 +186,7 @@ def _done(results: Path) -> dict[str, dict[str, Any]]:
 
 def _append(results: Path, line: dict[str, Any]) -> None:
     data = (json.dumps(line, default=str) + "\n").encode()
-    fd = os.open(results, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = os.open(results, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     try:
         os.write(fd, data)
         os.fsync(fd)
@@ -251,6 +267,7 @@ def _one(job: tuple[str, str, str, str, str, str]) -> dict[str, Any]:
     try:
         kw = {"video": path} if medium == "video" else {"image": path}
         result = agent.run(request, session=f"batch-{sha[:12]}", **kw)
+        _no_link(Path(item_dir))  # a folder link planted in items/ is replaced, never written through
         data = export_run(result, agent.store, item_dir)
         failed = [s for s in result.steps if s.status == "error"]
         line.update(data)
@@ -292,6 +309,7 @@ def run_batch(
     "ray://head:10001" joins a cluster) with ``workers`` actors (see :mod:`vitron_agent.batch_ray`)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    _no_link(out / "items")
     files = collect_inputs(inputs)
     medium = _medium(files)
     workflow, request = _workflow(target, medium, plan_each, out, agent, config, planner, artifacts)
@@ -442,5 +460,5 @@ def write_gallery(out: str | Path) -> Path:
         f"<h1>Batch: {ok} of {len(lines)} ok</h1><div class=grid>{''.join(cards)}</div>"
     )
     path = out / "index.html"
-    path.write_text(page, encoding="utf-8")
+    atomic_write(path, page.encode("utf-8"), shared=True)
     return path

@@ -95,7 +95,7 @@ def export_run(result, store, out_dir: str | Path, report: bool = True) -> dict[
                 src = _artifact_path(store, o["value"])
                 if src is not None:
                     dst = out / f"{s.id}_{name}{src.suffix}"
-                    atomic_write(dst, src.read_bytes())
+                    atomic_write(dst, src.read_bytes(), shared=True)
                     paths[(s.id, name)] = str(dst.resolve())
                     if o["kind"] == "video":
                         preview = out / f"{s.id}_{name}.preview.mp4"
@@ -106,8 +106,8 @@ def export_run(result, store, out_dir: str | Path, report: bool = True) -> dict[
             if ns == "input" and isinstance(value, dict) and value.get("type") in ("image", "video"):
                 src = _artifact_path(store, value)
                 if src is not None:
-                    atomic_write(out / f"input_{name}{src.suffix}", src.read_bytes())
+                    atomic_write(out / f"input_{name}{src.suffix}", src.read_bytes(), shared=True)
     report_path = str(write_report(result, store, out / "report.html").resolve()) if report else None
     data = result_json(result, store, paths, report_path)
-    atomic_write(out / "result.json", json.dumps(data, indent=2, default=str).encode("utf-8"))
+    atomic_write(out / "result.json", json.dumps(data, indent=2, default=str).encode("utf-8"), shared=True)
     return data

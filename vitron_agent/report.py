@@ -290,5 +290,5 @@ def write_report(result, store, path: str | Path) -> Path:
 
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(out, render_report(result, store).encode("utf-8"))
+    atomic_write(out, render_report(result, store).encode("utf-8"), shared=True)
     return out

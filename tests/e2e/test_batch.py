@@ -147,3 +147,45 @@ def test_the_python_api_runs_on_an_agent_and_yields_lines(photos, tmp_path):
             )
         )
         assert [ln["status"] for ln in got] == ["ok", "ok"] and agent.planner.name == "rule"  # planner restored
+
+
+def test_out_links_are_replaced_never_followed(tmp_path):
+    """Links planted in a batch's --out (results, workflow, gallery, the items folder and an item's
+    folder) are replaced by the batch's own files: the files and folder they pointed at are
+    untouched (results.jsonl was appended to, then truncated as a 'partial line'); the files
+    written for people are readable as open() would make them (umask), not private."""
+    from vitron_agent.synthetic import disc_image
+
+    src = tmp_path / "in"
+    src.mkdir()
+    Image.fromarray(disc_image()[0]).save(src / "disc.png")
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    victims = {}
+    for name in ("results.jsonl", "workflow.json", "index.html"):
+        victims[name] = tmp_path / f"victim-{name}"
+        victims[name].write_text("keep me")
+        (out / name).symlink_to(victims[name])
+    (out / "items").symlink_to(elsewhere)
+    p = cli("batch", "make it warmer", str(src), "--out", str(out), "--quiet")
+    assert p.returncode == 0, p.stderr
+    assert all(v.read_text() == "keep me" for v in victims.values())
+    assert list(elsewhere.iterdir()) == []
+    for name in ("results.jsonl", "workflow.json", "index.html", "items"):
+        assert not (out / name).is_symlink()
+    assert len(lines(out)) == 1 and lines(out)[0]["status"] == "ok"
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in ("index.html", "workflow.json"):
+        assert (out / name).stat().st_mode & 0o777 == 0o666 & ~umask  # as open() makes it, not 0600
+
+    # an item's own folder planted as a link (the name is predictable from the input) is replaced too
+    item = Path(lines(out)[0]["folder"])
+    for f in item.iterdir():
+        f.unlink()
+    item.rmdir()
+    item.symlink_to(elsewhere)
+    p = cli("batch", "make it warmer", str(src), "--out", str(out), "--quiet", "--force")
+    assert p.returncode == 0, p.stderr
+    assert list(elsewhere.iterdir()) == [] and not item.is_symlink() and (item / "result.json").exists()

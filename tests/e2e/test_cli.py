@@ -1,6 +1,7 @@
 """The command line end to end, as separate processes, on scikit-image sample photos."""
 
 import json
+import os
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -231,8 +232,11 @@ def test_out_dir_symlinks_are_replaced_never_followed(tmp_path):
     p = cli("run", "--image", str(img), "--out", str(out), "segment the red disc")
     assert p.returncode == 0, p.stderr
     assert victim.read_text() == "keep me"
+    umask = os.umask(0)
+    os.umask(umask)
     for name in ("report.html", "result.json", "s1_mask.png", "input_image.png"):
         assert not (out / name).is_symlink() and (out / name).stat().st_size > 0
+        assert (out / name).stat().st_mode & 0o777 == 0o666 & ~umask  # as open() makes it, not 0600
 
 
 def test_an_unusable_db_path_is_one_line_and_exit_2(tmp_path):
