@@ -240,6 +240,51 @@ def test_stream_must_be_a_json_boolean(open_server, value):
     assert "text/event-stream" not in r.headers.get("content-type", "")
 
 
+@pytest.mark.parametrize(
+    "field, value, says",
+    [
+        ("n", 2, "n must be 1"),
+        ("n", "1", "n must be 1"),
+        ("model", 5, "model must be a string"),
+        ("max_tokens", "10", "max_tokens must be an integer"),
+        ("temperature", "0.2", "temperature must be a number"),
+        ("temperature", True, "temperature must be a number"),
+        ("stream_options", "x", "stream_options must be an object"),
+        ("tools", [{"type": "function", "function": {"name": "f"}}], "tools (client-side function calling)"),
+        ("response_format", {"type": "json_object"}, 'response_format "json_object" is not supported'),
+    ],
+)
+def test_chat_fields_have_strict_types_and_nothing_is_silently_dropped(open_server, field, value, says):
+    """A known OpenAI field of the wrong JSON type, or one asking for what the agent cannot give
+    (n answers, client tools, JSON output), is a 400 that names it: never coerced, never ignored."""
+    body = {"model": "vitron-agent", "messages": [{"role": "user", "content": "hi"}], field: value}
+    r = httpx.post(f"{open_server.url}/v1/chat/completions", timeout=30, json=body)
+    assert r.status_code == 400 and says in r.json()["error"]["message"], r.text
+
+
+def test_a_content_part_the_server_cannot_read_is_refused_not_dropped(open_server):
+    part = {"type": "input_audio", "input_audio": {"data": "AAAA", "format": "wav"}}
+    msg = {"role": "user", "content": [{"type": "text", "text": "describe what you hear"}, part]}
+    r = httpx.post(
+        f"{open_server.url}/v1/chat/completions", timeout=30, json={"model": "vitron-agent", "messages": [msg]}
+    )
+    assert r.status_code == 400 and '"input_audio" part' in r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"text": "describe it", "review": "false"}, "review"),
+        ({"text": "describe it", "review": 1}, "review"),
+        ({"text": "describe it", "reveiw": True}, "reveiw"),  # a typo is not silently ignored
+    ],
+)
+def test_run_bodies_have_strict_types_and_no_unknown_fields(open_server, body, field):
+    """ "review": "false" used to be coerced (and "yes" or 1 ran a review); now each is a 422 naming the field."""
+    r = httpx.post(f"{open_server.url}/v1/sessions/strict/runs", timeout=30, json=body)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", field], r.text
+
+
 def test_the_readmes_curl_uploads_work_as_written(secured, tmp_path):
     """The docs' two curl lines (docs/how-to/serve.md), run with the real curl (only the host and token swapped): the
     first sends curl's default form-urlencoded type, and the bytes are recognised as a PNG."""

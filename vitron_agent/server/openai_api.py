@@ -55,6 +55,12 @@ def _last_user(messages: list[Any]) -> tuple[str, list[str], list[str]]:
                 if not isinstance(url, str):
                     raise HTTPException(400, f"messages[{i}].content[{j}].{kind}.url must be a string")
                 (images if kind == "image_url" else videos).append(url)
+            else:  # audio, files, ...: refused, never run as if the part were not there
+                raise HTTPException(
+                    400,
+                    f"messages[{i}].content[{j}] is a {json.dumps(kind)[:40]} part; this server takes "
+                    "text, image_url and video_url parts",
+                )
         return "\n".join(texts), images, videos
     raise HTTPException(400, "messages has no user message")
 
@@ -158,6 +164,41 @@ async def completions(request: Request, caller: str = Depends(owner), ctx: Serve
         )
 
 
+# The OpenAI fields this server reads or accepts, with the JSON types they must have (None: null
+# or absent is fine). Sampling settings are accepted and have no effect (the planner is not
+# sampled per request); a value of the wrong type is a 400 naming the field, never a guess.
+_FIELD_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "model": ((str,), "a string"),
+    "user": ((str,), "a string (the session id)"),
+    "stream": ((bool,), "true or false (a JSON boolean)"),
+    "stream_options": ((dict,), "an object"),
+    "n": ((int,), "1"),
+    "max_tokens": ((int,), "an integer"),
+    "max_completion_tokens": ((int,), "an integer"),
+    "temperature": ((int, float), "a number"),
+    "top_p": ((int, float), "a number"),
+    "seed": ((int,), "an integer"),
+    "tools": ((list,), "a list"),
+    "response_format": ((dict,), "an object"),
+}
+
+
+def _check_fields(body: dict[str, Any]) -> None:
+    for name, (types, what) in _FIELD_TYPES.items():
+        value = body.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+            raise HTTPException(400, f"{name} must be {what}, not {json.dumps(value)[:40]}")
+    if body.get("n") not in (None, 1):
+        raise HTTPException(400, f"n must be 1: the agent gives one answer per request, not {body['n']}")
+    if body.get("tools"):
+        raise HTTPException(400, "tools (client-side function calling) is not supported: the agent runs its own tools")
+    fmt = (body.get("response_format") or {}).get("type", "text")
+    if fmt != "text":
+        raise HTTPException(400, f"response_format {json.dumps(fmt)[:40]} is not supported: the answer is text")
+
+
 async def _completions(ctx: ServerContext, request: Request, caller: str):
     try:
         body = await request.json()
@@ -165,10 +206,7 @@ async def _completions(ctx: ServerContext, request: Request, caller: str):
         raise HTTPException(400, "the body is not JSON (or nests too deeply)") from None
     if not isinstance(body, dict):
         raise HTTPException(400, "the body must be a JSON object")
-    if "stream" in body and body["stream"] is not None and not isinstance(body["stream"], bool):
-        raise HTTPException(
-            400, f"stream must be true or false (a JSON boolean), not {json.dumps(body['stream'])[:40]}"
-        )
+    _check_fields(body)
     sid, public, run_body = await ctx.decoding.submit(_prepare, ctx, caller, request, body)
     created, cid = int(time.time()), f"chatcmpl-{uuid.uuid4().hex[:24]}"
     if not body.get("stream"):

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from vitron_agent.errors import MediaError
 from vitron_agent.server.context import ServerContext, context, owner
@@ -32,6 +32,8 @@ router = APIRouter()
 
 
 class ReviewRequest(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")  # as RunRequest: no coercion, no unknown fields
+
     action: str = Field(pattern="^(approve|edit|reject)$")
     plan: dict[str, Any] | None = None
     reason: str | None = Field(default=None, max_length=1000)

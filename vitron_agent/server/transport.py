@@ -10,7 +10,7 @@ import re
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from vitron_agent.errors import InputError
 
@@ -32,6 +32,10 @@ DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 
 class RunRequest(BaseModel):
+    # strict: "review": "false" or 1 is a 422 naming the field, not a guess; an unknown field (a
+    # typo such as "reveiw") is a 422 too, never silently ignored
+    model_config = ConfigDict(strict=True, extra="forbid")
+
     text: str = Field(min_length=1, max_length=10_000, description="the instruction")
     image: dict[str, Any] | None = Field(default=None, description="an ImageRef returned by an upload (or null)")
     video: dict[str, Any] | None = Field(default=None, description="a VideoRef returned by an upload (or null)")
