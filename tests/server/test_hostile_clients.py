@@ -173,6 +173,27 @@ def test_error_messages_name_public_ids_only(secured, agent):
     assert not __import__("re").search(r"t[0-9a-f]{12}-", text), text
 
 
+def test_every_refusal_is_scrubbed_whichever_route_raised_it(agent):
+    """The app's handler rewrites any HTTPException detail (a route added later included) to
+    public ids and no data folder: the safety net under each route's own care."""
+    import re
+
+    from fastapi import HTTPException
+    from fastapi.testclient import TestClient
+
+    from vitron_agent.server import create_app
+
+    app = create_app(agent, ServerSettings(token=TOKEN))
+
+    @app.get("/v1/boom")
+    def boom():
+        raise HTTPException(409, f"session t0123456789ab-mine is busy; see {agent.store.root}/x.png")
+
+    r = TestClient(app).get("/v1/boom", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 409 and "session mine is busy" in r.json()["detail"], r.text
+    assert not re.search(r"t[0-9a-f]{12}-", r.text) and str(agent.store.root) not in r.text
+
+
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):

@@ -18,6 +18,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vitron_agent.errors import VitronError, http_status
 from vitron_agent.server.context import ServerContext, ServerSettings
@@ -54,6 +55,12 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
             for e in exc.errors()[:10]
         ]
         return JSONResponse({"detail": problems}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # every refusal, whichever route raised it: public session ids only, never the data folder
+        detail = public_text(exc.detail, agent.store.root) if isinstance(exc.detail, str) else exc.detail
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(VitronError)
     async def vitron_error(request: Request, exc: VitronError) -> JSONResponse:
