@@ -243,3 +243,34 @@ def test_an_unusable_db_path_is_one_line_and_exit_2(tmp_path):
     p = cli("run", "--db", "/proc/x.sqlite", "describe it")
     assert p.returncode == 2 and p.stderr.count("\n") == 1
     assert "cannot open the session database '/proc/x.sqlite'" in p.stderr and "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["run", "--artifacts", "/proc/x", "--image", "IMG", "describe it"], "--artifacts /proc/x cannot be written"),
+        (["batch", "describe it", "IMG", "--out", "/proc/x"], "--out /proc/x cannot be written"),
+        (["batch", "describe it", "IMG", "--out", "IMG"], "is a file, not a folder"),
+        (["run", "--out", "IMG", "--image", "IMG", "describe it"], "is a file, not a folder"),
+        (["mcp", "--data", "/proc/x"], "--data /proc/x cannot be written"),
+        (["serve", "--no-auth", "--port", "1", "--data", "/proc/x"], "--data /proc/x cannot be written"),
+        (["plan", "describe it", "--save", "/proc/x.json"], "--save /proc/x.json cannot be written"),
+    ],
+    ids=[
+        "run --artifacts",
+        "batch --out",
+        "batch --out file",
+        "run --out file",
+        "mcp --data",
+        "serve --data",
+        "plan --save",
+    ],
+)
+def test_every_unusable_path_is_one_line_and_exit_2(tmp_path, args, says):
+    """Each folder or file option a command writes to: a path that cannot be used is named in one
+    line with exit 2 (each of these printed a traceback and exit 1)."""
+    img = tmp_path / "cat.png"
+    save_png(skdata.chelsea(), img)
+    p = cli(*[str(img) if a == "IMG" else a for a in args])
+    assert p.returncode == 2 and p.stderr.count("\n") == 1, p.stderr
+    assert says in p.stderr and "Traceback" not in p.stderr

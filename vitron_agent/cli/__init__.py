@@ -297,3 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("vitron-agent: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a path or the machine said no (permissions, a full disk): one line, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(
+            f"vitron-agent: error: {where}{exc.strerror or exc}; check the path and this user's rights", file=sys.stderr
+        )
+        return 2

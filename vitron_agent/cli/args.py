@@ -37,15 +37,15 @@ def agent_from_args(args: argparse.Namespace, **kw: Any):
     from vitron_agent.agent import Agent
     from vitron_agent.config import load_config
 
-    check_paths(kw.get("db"), getattr(args, "out", None))
     if getattr(args, "artifacts", None):
         kw.setdefault("artifacts", args.artifacts)
+    check_paths(kw.get("db"), getattr(args, "out", None), artifacts=kw.get("artifacts"), data=kw.get("data_dir"))
     return Agent(config=load_config(getattr(args, "config", None)), planner=getattr(args, "planner", None), **kw)
 
 
-def check_paths(db: Any, out: Any) -> None:
-    """A --db that is a folder or not an SQLite file, or an --out that cannot be written, is a
-    one-line usage error before anything runs."""
+def check_paths(db: Any, out: Any, *, artifacts: Any = None, data: Any = None) -> None:
+    """A --db that is a folder or not an SQLite file, or an --out, --data or local --artifacts
+    folder that cannot be written, is a one-line usage error before anything runs."""
     from vitron_agent.errors import InputError
     from vitron_agent.postgres import is_postgres_url
 
@@ -57,17 +57,29 @@ def check_paths(db: Any, out: Any) -> None:
             with open(p, "rb") as fh:
                 if fh.read(16) != b"SQLite format 3\x00":
                     raise InputError(f"--db {db} is not an SQLite database; give a new path or a sessions file")
-    if out is not None:
-        p = Path(out)
-        try:
-            p.mkdir(parents=True, exist_ok=True)
-            probe = p / ".vitron-write-test"
-            probe.write_bytes(b"")
-            probe.unlink()
-        except OSError as exc:
-            raise InputError(
-                f"--out {out} cannot be written ({exc.strerror or type(exc).__name__}); choose another folder"
-            ) from None
+    for flag, folder in (("--out", out), ("--data", data), ("--artifacts", artifacts)):
+        if folder is not None and "://" not in str(folder):
+            writable_folder(flag, folder)
+
+
+def writable_folder(flag: str, folder: Any) -> Path:
+    """``folder`` made (parents too) and checked writable with a probe file; else the one-line
+    usage error naming ``flag`` and why (a file there, no such parent, no permission)."""
+    from vitron_agent.errors import InputError
+
+    p = Path(folder)
+    if p.exists() and not p.is_dir():
+        raise InputError(f"{flag} {folder} is a file, not a folder; choose a folder (it is created when missing)")
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        probe = p / ".vitron-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(
+            f"{flag} {folder} cannot be written ({exc.strerror or type(exc).__name__}); choose another folder"
+        ) from None
+    return p
 
 
 class Progress:

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from vitron_agent.cli.args import Progress, agent_from_args, drive
+from vitron_agent.cli.args import Progress, agent_from_args, drive, writable_folder
 
 __all__ = ["sessions", "review", "chat", "serve", "mcp", "serve_models"]
 
@@ -176,8 +176,7 @@ def serve(args: argparse.Namespace) -> int:
     from vitron_agent.server import ServerSettings, create_app
     from vitron_agent.server.transport import server_config
 
-    data = Path(args.data)
-    data.mkdir(parents=True, exist_ok=True)
+    data = writable_folder("--data", args.data)
     agent = agent_from_args(args, db=args.db or data / "sessions.sqlite", data_dir=data / "artifacts")
     settings = ServerSettings(
         token=token,
@@ -214,8 +213,7 @@ def ui(args: argparse.Namespace) -> int:
         )
     if args.max_upload_mb <= 0:
         raise InputError("--max-upload-mb must be more than 0")
-    data = Path(args.data)
-    data.mkdir(parents=True, exist_ok=True)
+    data = writable_folder("--data", args.data)
     agent = agent_from_args(args, db=args.db or data / "sessions.sqlite", data_dir=data / "artifacts")
     try:
         import uvicorn

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vitron_agent.cli.args import DEMO_INSTRUCTION, agent_from_args, drive, regions
+from vitron_agent.cli.args import DEMO_INSTRUCTION, agent_from_args, drive, regions, writable_folder
 
 __all__ = ["run", "plan", "resume", "demo", "tools", "check_config", "make_tiny"]
 
@@ -121,7 +121,10 @@ def plan(args: argparse.Namespace) -> int:
         if args.save and plan.steps and not problems:
             from vitron_agent.batch import save_workflow
 
-            save_workflow(args.save, plan, args.instruction, "video" if video else "image", agent)
+            try:
+                save_workflow(args.save, plan, args.instruction, "video" if video else "image", agent)
+            except OSError as exc:
+                raise _usage(f"--save {args.save} cannot be written ({exc.strerror or type(exc).__name__})") from None
             print(f"saved the workflow to {args.save}", file=sys.stderr)
         elif args.save:
             raise _usage("nothing saved: the plan has no steps or has problems (see above)")
@@ -188,6 +191,9 @@ def batch(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise _usage("--workers must be 1 or more")
+    writable_folder("--out", args.out)
+    if args.artifacts and "://" not in args.artifacts:
+        writable_folder("--artifacts", args.artifacts)
     failed = total = 0
     for line in run_batch(
         args.target,
