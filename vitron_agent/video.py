@@ -106,7 +106,8 @@ def _open_container(source: Any, label: str, allowed_roots: list[Any] | None) ->
             mode="r",
             format=demuxer,
             metadata_errors="ignore",
-            options={"protocol_whitelist": "file,pipe", "safe": "1"},
+            # no nested protocol but file/pipe; a mov's data references (external files) stay off
+            options={"protocol_whitelist": "file,pipe", "safe": "1", "enable_drefs": "0", "use_absolute_path": "0"},
         )
     except av.FFmpegError as exc:
         raise MediaError(label, NOT_A_VIDEO.format(detail=_short(exc))) from None
