@@ -221,6 +221,8 @@ class EmbeddedDescribeTool(CvDescribeTool):
                 + f"{where} (NanoDet, COCO's 80 classes)."
             )
         said = caption(image, found) + where + "."
+        if not q and inp.mask is not None:
+            said = _selected_as(inp, ctx, image, found) or said
         if q and plain.text == CANNOT_ANSWER and not WHAT_IS.search(q):
             return DescribeOutput(
                 text=said + " I cannot answer more than that without a vision-language model "
@@ -234,6 +236,30 @@ class EmbeddedDescribeTool(CvDescribeTool):
             + re.sub(r"\s*\(cv description:.*\)$", "", plain.text)
             + " (recognition: NanoDet, COCO's 80 classes; colours measured.)"
         )
+
+
+def _selected_as(inp, ctx: ToolContext, image: np.ndarray, found: list) -> str | None:
+    """When the region is a segment step's recognised object ("the cat": NanoDet's cat 0.55) and
+    the detector's first name for it here differs (an edit can make a cat look like a person to
+    it; NanoDet can rank person first on the very picture), both: what was selected, then what the
+    detector sees now. None when they agree or the mask was not found by recognition."""
+    from vitron_agent.tools.detector import COCO80
+    from vitron_agent.tools.recognise import caption
+
+    try:
+        made_by = ctx.store.meta(inp.mask).get("made_by") or ""
+    except Exception:  # no metadata to read (another store): the plain caption
+        return None
+    m = re.match(r"NanoDet recognised (.+?)(?:; the mask|$)", made_by)
+    if m is None:
+        return None
+    phrase = m.group(1)
+    label = max((c for c in COCO80 if phrase.startswith(c + " ")), key=len, default=None)
+    if label is None or (found and found[0].label == label):
+        return None
+    now = caption(image, found).removeprefix("I see ") if found else "none of COCO's 80 classes"
+    step = inp.mask.producer if inp.mask.producer and inp.mask.producer != "direct" else "a segment step"
+    return f"The region is the {label} {step} selected (NanoDet: {phrase}); here the detector sees {now} in it."
 
 
 register(Backend("describe", "embedded", EmbeddedDescribeTool, default=True))

@@ -129,7 +129,7 @@ class CvSegmentTool(VisionTool):
         box = bbox(mask)
         if box is None:
             raise ToolFailed(NOTHING_FOUND.format(what=_what(inp, color, position)))
-        ref = ctx.store.put_mask(mask, producer=ctx.step_id, image=inp.image)
+        ref = ctx.store.put_mask(mask, producer=ctx.step_id, image=inp.image, made_by=method)
         return SegmentOutput(
             mask=ref, box=Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]), area=round(ref.area, 6), method=method
         )

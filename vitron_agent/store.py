@@ -193,8 +193,15 @@ class ArtifactStore(DeferredWrites):
         self._cache_put(digest, arr.copy(), "image")
         return ImageRef(id=digest, session=self.session, producer=producer, width=w, height=h)
 
-    def put_mask(self, mask: np.ndarray, producer: str | None = None, image: ImageRef | str | None = None) -> MaskRef:
-        """Store an HxW mask (bool, or any dtype where non-zero means inside)."""
+    def put_mask(
+        self,
+        mask: np.ndarray,
+        producer: str | None = None,
+        image: ImageRef | str | None = None,
+        made_by: str | None = None,
+    ) -> MaskRef:
+        """Store an HxW mask (bool, or any dtype where non-zero means inside). ``made_by``: how it
+        was found (a segment step's method), kept in its metadata for the tools that read it."""
         arr = np.ascontiguousarray(np.asarray(mask) > 0)
         if arr.ndim != 2:
             raise ValueError(f"put_mask expects an HxW mask, got shape {arr.shape}")
@@ -208,7 +215,7 @@ class ArtifactStore(DeferredWrites):
             producer,
             shape=[h, w],
             dtype="bool",
-            extra={"image": image_id},
+            extra={"image": image_id, **({"made_by": made_by[:500]} if made_by else {})},
         )
         self._cache_put(digest, arr, "mask")
         area = np.count_nonzero(arr) / arr.size if arr.size else 0.0
