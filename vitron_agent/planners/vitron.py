@@ -35,6 +35,7 @@ from vitron_agent.planners.extract import (
 )
 from vitron_agent.planners.parsing import parse_vitron_output, request_context
 from vitron_agent.planners.plan_schema import constrained_plan_schema, ordered_plan_schema, step_schema
+from vitron_agent.planners.vitron_regions import region_line
 from vitron_agent.tool import Toolbox
 
 __all__ = ["VitronPlanner", "constrained_plan_schema", "ordered_plan_schema", "step_schema"]
@@ -47,15 +48,6 @@ RANDOM_HEADS = (
 
 
 CONSTRAINED_TOKENS = 2048  # enough for the longest document the constrained schema allows
-
-
-def _region_line(kind: str, value: dict[str, Any]) -> str:
-    if kind == "box":
-        return (
-            f"The user marked a box ({value['x1']:g}, {value['y1']:g}, {value['x2']:g}, {value['y2']:g}); "
-            "use it as the <region>."
-        )
-    return f"The user marked a point ({value['x']:g}, {value['y']:g})."
 
 
 class _Lm(Bundle):
@@ -245,7 +237,7 @@ class VitronPlanner(ModelBacked):
 
         if self.mode == "tags":
             regions = "\n".join(
-                _region_line(k, v) for k, v in request.values.get("input", {}).items() if k in ("box", "point")
+                region_line(k, v) for k, v in request.values.get("input", {}).items() if k in ("box", "point")
             )
             return Template(load("vitron")).safe_substitute(request=with_feedback(request), regions=regions)
         return (

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["read_region", "REGION_LAYOUTS", "REGION_UNITS"]
+__all__ = ["read_region", "region_line", "REGION_LAYOUTS", "REGION_UNITS"]
 
 _NUM = r"-?\d+(?:\.\d+)?"
 _NUMBER = re.compile(_NUM)
@@ -132,3 +132,13 @@ def _read_point(
     if x < 0 or y < 0 or (size is not None and (x >= size[0] or y >= size[1])):
         return None, notes + [f"I read the point {shown!r} as lying outside the picture; ignored it."]
     return {"type": "point", "x": round(x, 2), "y": round(y, 2)}, notes
+
+
+def region_line(kind: str, value: dict[str, Any]) -> str:
+    """The prompt's sentence for a region the user marked (a box or a point): the other way."""
+    if kind == "box":
+        return (
+            f"The user marked a box ({value['x1']:g}, {value['y1']:g}, {value['x2']:g}, {value['y2']:g}); "
+            "use it as the <region>."
+        )
+    return f"The user marked a point ({value['x']:g}, {value['y']:g})."

@@ -1,0 +1,118 @@
+"""The video side of the ArtifactStore: clips (streamed to disk losslessly while hashed, decoded
+lazily) and mask tracks (per-frame bit-packed masks). A mixin of
+:class:`vitron_agent.store.ArtifactStore`, which provides the write path, the cache and the checks."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import numpy as np
+
+from vitron_agent.artifact_codecs import _decode_track, _digest, write_clip
+from vitron_agent.refs import MaskTrackRef, VideoRef
+
+__all__ = ["VideoArtifacts", "CLIP_CACHE_BYTES"]
+
+# a decoded clip up to this size is kept whole in the LRU (re-reads of a short clip do not decode)
+CLIP_CACHE_BYTES = 96 * 1024 * 1024
+
+
+class VideoArtifacts:
+    """``put_video`` / ``get_video`` and ``put_track`` / ``get_track_frame`` / ``get_track``."""
+
+    dir: Any
+    cache: Any
+    session: str
+
+    def put_video(self, frames: Any, fps: float, producer: str | None = None) -> VideoRef:
+        """Store a clip from an iterable of HxWx3 uint8 RGB frames (all one size) at ``fps``.
+
+        Frames stream to disk (lossless) while they are hashed: a long clip is never held
+        in memory. The id is the SHA-256 of the frame pixels and the rate."""
+        from vitron_agent.video import count_frames
+
+        digest, size, keep = write_clip(frames, fps, self.dir, min(CLIP_CACHE_BYTES, self.cache.max_bytes // 4))
+        n = len(keep) if keep is not None else None
+        count = n if n is not None else count_frames(self.dir / f"{digest}.mp4")
+        self._write(
+            digest,
+            "video",
+            None,
+            producer,
+            shape=[count, size[0], size[1], 3],
+            dtype="uint8",
+            extra={"fps": float(fps)},
+        )
+        if keep is not None:
+            self._cache_put(digest, np.stack(keep), "video")
+        return VideoRef(
+            id=digest,
+            session=self.session,
+            producer=producer,
+            width=size[1],
+            height=size[0],
+            frames=count,
+            fps=float(fps),
+        )
+
+    def get_video(self, ref: VideoRef) -> Any:
+        """A lazy reader of the clip, :class:`vitron_agent.video.VideoClip`: frames decode on demand."""
+        from vitron_agent.video import VideoClip
+
+        self._check(ref, "video")
+        return VideoClip(self, ref)
+
+    def put_track(self, masks: Any, producer: str | None = None, video: VideoRef | str | None = None) -> MaskTrackRef:
+        """Store a per-frame mask sequence: a TxHxW array or a list of HxW masks (non-zero = inside)."""
+        packed, areas, hw = [], [], None
+        for m in masks:
+            arr = np.asarray(m) > 0
+            if arr.ndim != 2 or (hw is not None and arr.shape != hw):
+                raise ValueError(f"put_track expects HxW masks of one size, got {arr.shape} after {hw}")
+            hw = arr.shape
+            packed.append(np.packbits(arr, axis=None))
+            areas.append(float(arr.mean()) if arr.size else 0.0)
+        if hw is None:
+            raise ValueError("put_track needs at least one mask")
+        bits = np.stack(packed)
+        digest = _digest("track", f"{len(packed)}x{hw[0]}x{hw[1]}".encode(), bits.tobytes())
+        video_id = video.id if isinstance(video, VideoRef) else video
+
+        def encode() -> bytes:
+            buf = io.BytesIO()
+            np.savez_compressed(buf, bits=bits, shape=np.array([len(packed), hw[0], hw[1]]))
+            return buf.getvalue()
+
+        self._write(
+            digest,
+            "track",
+            encode,
+            producer,
+            shape=[len(packed), hw[0], hw[1]],
+            dtype="bool",
+            extra={"video": video_id},
+        )
+        self._cache_put(digest, bits, "track")
+        return MaskTrackRef(
+            id=digest,
+            session=self.session,
+            producer=producer,
+            width=hw[1],
+            height=hw[0],
+            frames=len(packed),
+            area=min(1.0, float(np.mean(areas))),
+            present=int(sum(a > 0 for a in areas)),
+            video=video_id,
+        )
+
+    def get_track_frame(self, ref: MaskTrackRef, index: int) -> np.ndarray:
+        """Frame ``index`` of a mask track as an HxW bool array."""
+        if not 0 <= index < ref.frames:
+            raise IndexError(f"frame {index} is outside the {ref.frames}-frame track")
+        bits = self._get(ref, "track", _decode_track)
+        return np.unpackbits(bits[index], count=ref.width * ref.height).reshape(ref.height, ref.width).astype(bool)
+
+    def get_track(self, ref: MaskTrackRef) -> np.ndarray:
+        """The whole mask track as a TxHxW bool array (1 byte a pixel: use get_track_frame for long clips)."""
+        return np.stack([self.get_track_frame(ref, i) for i in range(ref.frames)])
