@@ -259,7 +259,7 @@ def _make_agent(
 def _one(job: tuple[str, str, str, str, str, str]) -> dict[str, Any]:
     """Run one input (in a worker or in-process); returns its results line (never raises)."""
     path, sha, key, medium, request, item_dir = job
-    from vitron_agent.export import export_run
+    from vitron_agent.export import export_item
 
     agent = _WORKER["agent"]
     t0 = time.time()
@@ -267,15 +267,7 @@ def _one(job: tuple[str, str, str, str, str, str]) -> dict[str, Any]:
     try:
         kw = {"video": path} if medium == "video" else {"image": path}
         result = agent.run(request, session=f"batch-{sha[:12]}", **kw)
-        _no_link(Path(item_dir))  # a folder link planted in items/ is replaced, never written through
-        data = export_run(result, agent.store, item_dir)
-        failed = [s for s in result.steps if s.status == "error"]
-        line.update(data)
-        line["status"] = "error" if failed or result.problems else "ok"
-        if failed:
-            line["error"] = f"step {failed[0].id} ({failed[0].tool}) failed: {failed[0].error}"
-        elif result.problems:
-            line["error"] = "; ".join(result.problems)
+        line.update(export_item(result, agent.store, item_dir))
     except Exception as exc:  # one bad input never stops the batch: its line says why
         from vitron_agent.errors import VitronError
 

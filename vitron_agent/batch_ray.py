@@ -78,7 +78,7 @@ def ray_lines(
 
         raise InputError(f"--ray needs Ray Data ({exc}); pip install 'vitron-agent[ray]'") from None
     from vitron_agent.agent import RunResult
-    from vitron_agent.export import export_run
+    from vitron_agent.export import export_item
 
     data_dir = None if artifacts else str((out / ".artifacts").resolve())  # a folder both sides read
     started = not ray.is_initialized()
@@ -121,14 +121,7 @@ def ray_lines(
                 line.update(status="error", error=reply["error"])
             else:
                 try:
-                    result = RunResult.model_validate(reply["result"])
-                    line.update(export_run(result, driver.store, item_dir))
-                    failed = [s for s in result.steps if s.status == "error"]
-                    line["status"] = "error" if failed or result.problems else "ok"
-                    if failed:
-                        line["error"] = f"step {failed[0].id} ({failed[0].tool}) failed: {failed[0].error}"
-                    elif result.problems:
-                        line["error"] = "; ".join(result.problems)
+                    line.update(export_item(RunResult.model_validate(reply["result"]), driver.store, item_dir))
                 except Exception as exc:  # e.g. the driver cannot read the actors' store
                     line.update(status="error", error=f"{type(exc).__name__}: {exc}")
             line["seconds"] = round(reply["seconds"], 3)

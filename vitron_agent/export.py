@@ -111,3 +111,20 @@ def export_run(result, store, out_dir: str | Path, report: bool = True) -> dict[
     data = result_json(result, store, paths, report_path)
     atomic_write(out / "result.json", json.dumps(data, indent=2, default=str).encode("utf-8"), shared=True)
     return data
+
+
+def export_item(result, store, item_dir: str | Path) -> dict[str, Any]:
+    """A batch item's results fields: the run exported into ``item_dir`` (a link planted there is
+    replaced, never written through) and its status -- "error" with the first failed step or the
+    plan's problems, else "ok". One place for the local pool and Ray Data."""
+    folder = Path(item_dir)
+    if folder.is_symlink():
+        folder.unlink()
+    line = dict(export_run(result, store, folder))
+    failed = [s for s in result.steps if s.status == "error"]
+    line["status"] = "error" if failed or result.problems else "ok"
+    if failed:
+        line["error"] = f"step {failed[0].id} ({failed[0].tool}) failed: {failed[0].error}"
+    elif result.problems:
+        line["error"] = "; ".join(result.problems)
+    return line
