@@ -15,7 +15,18 @@ from vitron_agent.cli import build_parser  # noqa: E402
 
 def main() -> None:
     parser = build_parser()
-    out = ["# CLI reference", "", "Generated from `vitron-agent --help` and each command's `--help`.", ""]
+    out = [
+        "# CLI reference",
+        "",
+        "Generated from `vitron-agent --help` and each command's `--help`.",
+        "",
+        "Exit codes: 0 the turn ran (a step that failed is said in the answer, the report and `--json`'s",
+        "`steps`); 1 `batch` with an item that failed (its results line says why), or `plan --replay`",
+        "with no usable plan; 2 a usage error, said in one line before anything runs -- a bad argument, a",
+        "file that cannot be read, a path that cannot be written (`--out`, `--data`, `--artifacts`,",
+        "`--db`, `--save`); 130 interrupted.",
+        "",
+    ]
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     for name, sp in sub.choices.items():
         buf = io.StringIO()
