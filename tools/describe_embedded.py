@@ -255,8 +255,8 @@ def _selected_as(inp, ctx: ToolContext, image: np.ndarray, found: list) -> str |
         return None
     phrase = m.group(1)
     label = max((c for c in COCO80 if phrase.startswith(c + " ")), key=len, default=None)
-    if label is None or (found and found[0].label == label):
-        return None
+    if label is None or any(d.label == label for d in found):
+        return None  # the detector names it so here too: the plain caption says it
     now = caption(image, found).removeprefix("I see ") if found else "none of COCO's 80 classes"
     step = inp.mask.producer if inp.mask.producer and inp.mask.producer != "direct" else "a segment step"
     return f"The region is the {label} {step} selected (NanoDet: {phrase}); here the detector sees {now} in it."

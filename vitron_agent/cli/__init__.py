@@ -11,6 +11,8 @@ after the arguments are parsed, so ``--help`` is instant.
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from typing import Any
 
@@ -259,6 +261,9 @@ def _setup_commands(sub: Any) -> None:
     demo.add_argument("--quiet", action="store_true")
 
 
+_PATH_ERRNOS = {errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EROFS, errno.EEXIST}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -297,9 +302,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("vitron-agent: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `vitron-agent tools --json | head`: the reader left; nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except OSError as exc:  # a path or the machine said no (permissions, a full disk): one line, not a traceback
         where = f"{exc.filename}: " if exc.filename else ""
-        print(
-            f"vitron-agent: error: {where}{exc.strerror or exc}; check the path and this user's rights", file=sys.stderr
-        )
+        hint = "; check the path and this user's rights" if exc.errno in _PATH_ERRNOS else ""
+        print(f"vitron-agent: error: {where}{exc.strerror or exc}{hint}", file=sys.stderr)
         return 2
