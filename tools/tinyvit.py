@@ -34,7 +34,7 @@ def build_tinyvit(
     out_chans: int = 256,
 ) -> Any:
     """A TinyViT (random weights) whose forward maps Bx3xSxS pixels to Bx256x(S/4)x(S/4)."""
-    from vitron_agent.tools.tinyvit_layers import TinyViT
+    from vitron_agent.tinyvit_layers import TinyViT
 
     return TinyViT(
         img_size,

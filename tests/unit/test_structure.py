@@ -41,3 +41,21 @@ def test_tiny_builders_are_named_and_resolve():
     named = [b for b in backends().values() if b.tiny is not None]
     assert named and all(isinstance(b.tiny, str) for b in named)
     assert all(callable(b.tiny_builder()) for b in named)
+
+
+def test_building_the_default_toolbox_imports_no_model_framework():
+    """Discovery imports every tool module: none may import torch, transformers or diffusers at
+    its top (a moved layer file in tools/ once put torch's ~1 s on every `plan` and `run`)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from vitron_agent.config import load_config\n"
+        "from vitron_agent.toolset import build_toolbox\n"
+        "build_toolbox(load_config(None))\n"
+        "print([m for m in ('torch', 'transformers', 'diffusers') if m in sys.modules])\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT / "tests")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip().splitlines()[-1] == "[]"

@@ -1,6 +1,8 @@
 """TinyViT's layers as torch modules (MobileSAM's ``tiny_vit_sam.py`` at LiteMedSAM's shapes):
 imported by :func:`vitron_agent.tools.tinyvit.build_tinyvit` only, so torch loads when a model is
-built, never at ``import vitron_agent``. Attribute names are the checkpoint's keys."""
+built. It lives outside ``tools/`` on purpose: every tool module is imported when a toolbox is
+built (backend discovery), and this one imports torch at the top. Attribute names are the
+checkpoint's keys."""
 
 from __future__ import annotations
 
