@@ -465,16 +465,9 @@ def _vae(c: Check, dtype: Any) -> Any:
 
 
 def _scheduler() -> Any:
-    from diffusers import DDIMScheduler
+    from vitron_agent.testing.tiny_diffusers import tiny_scheduler
 
-    return DDIMScheduler(
-        beta_start=0.00085,
-        beta_end=0.012,
-        beta_schedule="scaled_linear",
-        clip_sample=False,
-        set_alpha_to_one=False,
-        steps_offset=1,
-    )
+    return tiny_scheduler()
 
 
 def check_inpaint(c: Check, dtype: str) -> Row:

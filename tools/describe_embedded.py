@@ -243,12 +243,13 @@ def _selected_as(inp, ctx: ToolContext, image: np.ndarray, found: list) -> str |
     the detector's first name for it here differs (an edit can make a cat look like a person to
     it; NanoDet can rank person first on the very picture), both: what was selected, then what the
     detector sees now. None when they agree or the mask was not found by recognition."""
+    from vitron_agent.errors import RefError
     from vitron_agent.tools.detector import COCO80
     from vitron_agent.tools.recognise import caption
 
     try:
         made_by = ctx.store.meta(inp.mask).get("made_by") or ""
-    except Exception:  # no metadata to read (another store): the plain caption
+    except (RefError, OSError, ValueError):  # not in this session's store, or unreadable: the plain caption
         return None
     m = re.match(r"NanoDet recognised (.+?)(?:; the mask|$)", made_by)
     if m is None:

@@ -156,6 +156,20 @@ class ServerContext:
             data["plan"] = result.plan.model_dump()
         return data
 
+    async def run_turn_in_time(self, sid: str, public: str, body: Any, still: str) -> Any:
+        """:meth:`run_turn` on ``runs``, a 504 past the run timeout (the turn goes on; ``still``
+        says where its result will be)."""
+        import asyncio
+
+        from fastapi import HTTPException
+
+        try:
+            return await asyncio.wait_for(self.runs.submit(self.run_turn, sid, public, body), self.settings.run_timeout)
+        except TimeoutError:
+            raise HTTPException(
+                504, f"the run took longer than {self.settings.run_timeout:g} s; it goes on in the background{still}"
+            ) from None
+
     def run_turn(self, sid: str, public: str, body: Any, on_event: Any = None) -> Any:
         """One turn (blocking: call it on ``runs``); refs in the body are the client's, by public id."""
         image = self.to_internal(body.image, sid, public) if body.image else None

@@ -7,7 +7,6 @@ URLs or ``vitron://<artifact id>`` (an upload of that session). The session is t
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -219,14 +218,7 @@ async def _completions(ctx: ServerContext, request: Request, caller: str):
 
 async def _completion(ctx: ServerContext, sid: str, public: str, run_body: Any, cid: str, created: int) -> dict:
     """The whole turn as one ``chat.completion`` (504 past the run timeout; the turn goes on)."""
-    try:
-        result = await asyncio.wait_for(ctx.runs.submit(ctx.run_turn, sid, public, run_body), ctx.settings.run_timeout)
-    except TimeoutError:
-        raise HTTPException(
-            504,
-            f"the run took longer than {ctx.settings.run_timeout:g} s; it goes on in the "
-            f"background: ask again with the same user/session ({public})",
-        ) from None
+    result = await ctx.run_turn_in_time(sid, public, run_body, f": ask again with the same user/session ({public})")
     data = ctx.contract(result, sid, public)
     return {
         "id": cid,

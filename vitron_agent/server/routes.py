@@ -139,14 +139,7 @@ async def run(
     public: str, body: RunRequest, caller: str = Depends(owner), ctx: ServerContext = Depends(context)
 ) -> dict[str, Any]:
     sid = ctx.internal(caller, public)
-    try:
-        result = await asyncio.wait_for(ctx.runs.submit(ctx.run_turn, sid, public, body), ctx.settings.run_timeout)
-    except TimeoutError:
-        raise HTTPException(
-            504,
-            f"the run took longer than {ctx.settings.run_timeout:g} s; it goes on in the "
-            "background and its result will be in the session history",
-        ) from None
+    result = await ctx.run_turn_in_time(sid, public, body, " and its result will be in the session history")
     return ctx.contract(result, sid, public)
 
 

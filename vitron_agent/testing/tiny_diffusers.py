@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-__all__ = ["sd_parts", "diffusers_pipelines", "video_pipelines", "tiny_clip_tokenizer"]
+__all__ = ["sd_parts", "diffusers_pipelines", "video_pipelines", "tiny_clip_tokenizer", "tiny_scheduler"]
 
 
 def tiny_clip_tokenizer(max_length: int = 77) -> Any:
@@ -26,9 +26,24 @@ def tiny_clip_tokenizer(max_length: int = 77) -> Any:
     return CLIPTokenizer(vocab=vocab, merges=[], model_max_length=max_length)
 
 
+def tiny_scheduler() -> Any:
+    """The DDIM scheduler of Stable Diffusion v1's settings (what the tiny pipelines and the GPU
+    check's real-shape pipelines run with)."""
+    from diffusers import DDIMScheduler
+
+    return DDIMScheduler(
+        beta_start=0.00085,
+        beta_end=0.012,
+        beta_schedule="scaled_linear",
+        clip_sample=False,
+        set_alpha_to_one=False,
+        steps_offset=1,
+    )
+
+
 def sd_parts(in_channels: int) -> dict[str, Any]:
     import torch
-    from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
+    from diffusers import AutoencoderKL, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel
 
     torch.manual_seed(0)
@@ -70,20 +85,12 @@ def sd_parts(in_channels: int) -> dict[str, Any]:
             pad_token_id=tok.pad_token_id,
         )
     )
-    sched = DDIMScheduler(
-        beta_start=0.00085,
-        beta_end=0.012,
-        beta_schedule="scaled_linear",
-        clip_sample=False,
-        set_alpha_to_one=False,
-        steps_offset=1,
-    )
     return {
         "unet": unet,
         "vae": vae,
         "text_encoder": text,
         "tokenizer": tok,
-        "scheduler": sched,
+        "scheduler": tiny_scheduler(),
         "safety_checker": None,
         "feature_extractor": None,
         "requires_safety_checker": False,

@@ -206,7 +206,7 @@ def _tower(folder: Path, kind: str, module: Any) -> None:
 def _samples(tok: Any, rng: Any) -> list[tuple[list[int], dict[str, Any], Any, int]]:
     """(token ids with -200/-300, pixels, region in the 224 frame, answer start) per conversation,
     with fresh random pictures (sizes too) each call, so the answers do not hang on one picture."""
-    from vitron_agent.vitron.release import (
+    from vitron_agent.vitron.inputs import (
         ROLES,
         llava_v1_prompt,
         preprocess_image,
