@@ -7,7 +7,9 @@
   address (DNS rebinding), and a browser's cross-origin request (an ``Origin`` that is not
   loopback) is refused (CSRF).
 * Bodies: JSON endpoints take ``Content-Type: application/json`` only (a web page's form
-  cannot send that cross-origin without a preflight) and at most ``max_json_bytes``;
+  cannot send that cross-origin without a preflight) and at most ``max_json_bytes`` (chat
+  completions, which carry data URLs) or ``SMALL_JSON_BYTES`` (every other route); their
+  nesting is counted in linear time, on a worker thread for a large body;
   uploads take image/*, video/*, multipart/form-data, application/octet-stream, curl's default
   application/x-www-form-urlencoded (the bytes are recognised) or no type
   (the server sniffs the bytes), never text/plain.
@@ -82,18 +84,23 @@ class Guard:
             return await self.app(scope, receive, send)
         if ctype != "application/json" and not (not ctype and length in (None, "0")):
             return await _answer(send, 415, "send the body as JSON with Content-Type: application/json")
-        if length is not None and (not length.isdigit() or int(length) > self.max_json_bytes):
-            return await _answer(send, 413, f"the JSON body exceeds the {self.max_json_bytes:,}-byte limit")
-        body, more = b"", True
+        # only chat completions carry media (data URLs) in JSON; the session routes' bodies are small,
+        # and FastAPI parses those on the event loop, so they get the small cap
+        limit = self.max_json_bytes if path in _MEDIA_JSON_PATHS else min(self.max_json_bytes, SMALL_JSON_BYTES)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            return await _answer(send, 413, f"the JSON body exceeds the {limit:,}-byte limit")
+        chunks, size, more = [], 0, True
         while more:  # read it whole here (it is small), so a body sent without a length is capped too
             message = await receive()
             if message["type"] != "http.request":
                 return
-            body += message.get("body", b"")
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
             more = message.get("more_body", False)
-            if len(body) > self.max_json_bytes:
-                return await _answer(send, 413, f"the JSON body exceeds the {self.max_json_bytes:,}-byte limit")
-        if _nesting(body) > MAX_NESTING:
+            if size > limit:
+                return await _answer(send, 413, f"the JSON body exceeds the {limit:,}-byte limit")
+        body = b"".join(chunks)  # joined once: += per chunk is quadratic in a body sent in small pieces
+        if await nesting(body) > MAX_NESTING:
             return await _answer(send, 400, f"the JSON body nests deeper than {MAX_NESTING} levels")
         sent = False
 
@@ -124,19 +131,55 @@ class Guard:
 
 
 MAX_NESTING = 64
-
-
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+SMALL_JSON_BYTES = 256 * 1024  # session routes (runs, review): text, refs and regions only
+_MEDIA_JSON_PATHS = ("/v1/chat/completions",)
+# a body this large is scanned on a worker thread, never on the event loop (a 4 MB scan is ~30 ms)
+_SCAN_ON_LOOP_BYTES = 64 * 1024
 
 
 def _nesting(body: bytes) -> int:
     """The deepest ``[``/``{`` nesting of a JSON text, strings skipped (a parser would recurse
-    that deep; Python's json raises RecursionError near 1000)."""
+    that deep; Python's json raises RecursionError near 1000).
+
+    Linear time, whatever the bytes (no regular expression: the one this replaces backtracked
+    quadratically on an unterminated string of escaped quotes). A quote ends or starts a string
+    unless an odd run of backslashes precedes it. On a valid prefix of the text this agrees with
+    a JSON parser (backslashes occur only inside strings there), and a parser stops at the first
+    invalid byte, so the depth it could reach is at most the depth counted here."""
     import numpy as np
 
-    arr = np.frombuffer(_STRING.sub(b"", body), np.uint8)
-    steps = (arr == 0x5B).astype(np.int32) + (arr == 0x7B) - (arr == 0x5D) - (arr == 0x7D)
-    return int(np.cumsum(steps).max(initial=0))
+    arr = np.frombuffer(body, np.uint8)
+    quotes = np.flatnonzero(arr == 0x22)
+    slashes = np.flatnonzero(arr == 0x5C)
+    if slashes.size:  # drop the quotes that an odd run of backslashes escapes
+        starts = np.ones(slashes.size, bool)
+        starts[1:] = np.diff(slashes) != 1
+        first = slashes[starts]  # each run's first backslash
+        ends = slashes[np.append(np.flatnonzero(starts)[1:] - 1, slashes.size - 1)]  # each run's last backslash
+        run = np.searchsorted(ends, quotes - 1)  # the run that would end right before each quote
+        found = run < ends.size
+        ending = np.zeros(quotes.size, bool)
+        ending[found] = ends[run[found]] == quotes[found] - 1
+        odd = np.zeros(quotes.size, bool)
+        odd[ending] = (ends[run[ending]] - first[run[ending]] + 1) % 2 == 1
+        quotes = quotes[~odd]
+    opens = np.flatnonzero((arr == 0x5B) | (arr == 0x7B))
+    closes = np.flatnonzero((arr == 0x5D) | (arr == 0x7D))
+    where = np.concatenate([opens, closes])
+    steps = np.concatenate([np.ones(opens.size, np.int64), -np.ones(closes.size, np.int64)])
+    order = np.argsort(where, kind="stable")
+    where, steps = where[order], steps[order]
+    outside = np.searchsorted(quotes, where) % 2 == 0  # an even number of string quotes before it
+    return int(np.cumsum(steps[outside]).max(initial=0))
+
+
+async def nesting(body: bytes) -> int:
+    """:func:`_nesting`, on a worker thread for a large body (the event loop serves everyone)."""
+    if len(body) <= _SCAN_ON_LOOP_BYTES:
+        return _nesting(body)
+    import asyncio
+
+    return await asyncio.to_thread(_nesting, body)
 
 
 async def _answer(send: Any, status: int, detail: str, headers: dict[str, str] | None = None) -> None:

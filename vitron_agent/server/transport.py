@@ -136,12 +136,26 @@ async def stream_turn(
 MAX_HEADER_BYTES = 64 * 1024  # request line + headers; more is refused before any app code runs
 
 
-def server_config(app: Any, host: str, port: int) -> Any:
+def server_config(
+    app: Any, host: str, port: int, head_timeout: float | None = None, max_connections: int | None = None
+) -> Any:
     """The uvicorn configuration every surface runs under: the pure-Python h11 parser, which caps
     an incomplete request head at MAX_HEADER_BYTES (uvicorn's httptools parser buffers headers
-    of any size before authentication: 8 connections x 100 MB took the server 0.9 GB up)."""
+    of any size before authentication: 8 connections x 100 MB took the server 0.9 GB up), with a
+    deadline for each request head and a cap on open connections
+    (:func:`~vitron_agent.server.connections.guarded_protocol`; defaults ``HEAD_TIMEOUT`` s and
+    ``MAX_CONNECTIONS``), and a 5 s keep-alive."""
     import uvicorn
 
+    from vitron_agent.server.connections import HEAD_TIMEOUT, MAX_CONNECTIONS, guarded_protocol
+
+    protocol = guarded_protocol(head_timeout or HEAD_TIMEOUT, max_connections or MAX_CONNECTIONS)
     return uvicorn.Config(
-        app, host=host, port=port, log_level="warning", http="h11", h11_max_incomplete_event_size=MAX_HEADER_BYTES
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        http=protocol,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        timeout_keep_alive=5,
     )
