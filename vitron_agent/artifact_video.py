@@ -25,11 +25,14 @@ class VideoArtifacts:
     cache: Any
     session: str
 
-    def put_video(self, frames: Any, fps: float, producer: str | None = None) -> VideoRef:
+    def put_video(self, frames: Any, fps: float, producer: str | None = None, audio: Any = None) -> VideoRef:
         """Store a clip from an iterable of HxWx3 uint8 RGB frames (all one size) at ``fps``.
 
         Frames stream to disk (lossless) while they are hashed: a long clip is never held
-        in memory. The id is the SHA-256 of the frame pixels and the rate."""
+        in memory. The id is the SHA-256 of the frame pixels and the rate. ``audio``: its sound
+        (:class:`vitron_agent.audio.Audio`), cut or padded here to the clip's exact length and
+        stored beside it (the ref's ``audio``); None = silent."""
+        from vitron_agent.audio import fit, put_audio
         from vitron_agent.video import count_frames
 
         digest, size, keep = write_clip(frames, fps, self.dir, min(CLIP_CACHE_BYTES, self.cache.max_bytes // 4))
@@ -54,6 +57,7 @@ class VideoArtifacts:
             height=size[0],
             frames=count,
             fps=float(fps),
+            audio=None if audio is None else put_audio(self, fit(audio, count / float(fps)), producer),
         )
 
     def get_video(self, ref: VideoRef) -> Any:

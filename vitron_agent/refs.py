@@ -69,6 +69,10 @@ class VideoRef(_Ref):
     height: int = Field(gt=0)
     frames: int = Field(gt=0)
     fps: float = Field(gt=0.0)
+    audio: str | None = Field(
+        default=None,
+        description="id of the clip's sound (a stored 'audio' feature, as long as the video); none = silent",
+    )
 
     @property
     def duration(self) -> float:

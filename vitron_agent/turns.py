@@ -106,7 +106,9 @@ def ingest_video(video: Any, store: Any, config: Any) -> VideoRef:
             max_seconds=cfg.max_video_seconds,
             allowed_roots=config.agent.allowed_roots,
         )
-        return store.put_video(frames, info.fps, producer="input")
+        from vitron_agent.audio import sound_of
+
+        return store.put_video(frames, info.fps, producer="input", audio=sound_of(video))
     if isinstance(video, np.ndarray):
         if video.ndim != 4 or video.shape[-1] != 3 or video.dtype != np.uint8 or not len(video):
             raise InputError(

@@ -1,0 +1,277 @@
+"""Cutting and timing a clip: trim_video, speed_video, reverse_video, loop_video, concat_videos, export_gif.
+
+Every tool here maps output frames to source frames by time and streams them (one decode, one
+frame in memory; reverse spills a long clip to a temporary file), so the result's frame count,
+rate and size are exact and said in its ``text``: a clip of ``n`` frames at ``fps`` lasts
+``n / fps`` seconds. Variable-frame-rate inputs were resampled to a constant rate when they were
+read (:mod:`vitron_agent.video`), so frame ``i`` is at ``i / fps`` seconds here.
+
+The sound (:mod:`vitron_agent.audio`) follows the pictures: trimmed, looped and reversed with
+them, re-timed with FFmpeg's ``atempo`` (pitch kept) on a speed change, and cut or padded to the
+new clip's exact length. A clip without sound says so; a GIF has none (said).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from vitron_agent.errors import ToolFailed
+from vitron_agent.refs import VideoRef
+from vitron_agent.registry import Backend, register
+from vitron_agent.tool import ToolContext, VisionTool
+
+__all__ = [
+    "TrimVideoTool",
+    "SpeedVideoTool",
+    "ReverseVideoTool",
+    "LoopVideoTool",
+    "remapped",
+    "clock",
+    "clip_line",
+]
+
+MAX_OUTPUT_FRAMES = 20_000  # the store's default video cap: a loop or a slow-down never makes more
+
+
+def clock(seconds: float) -> str:
+    """``75.5`` -> ``"1:15.5"``; ``5`` -> ``"0:05"`` (how people write times in a clip)."""
+    m, s = divmod(max(0.0, seconds), 60.0)
+    text = f"{int(m)}:{s:05.2f}".rstrip("0").rstrip(".")
+    return text if "." in text else f"{int(m)}:{int(round(s)):02d}"
+
+
+def clip_line(ref: VideoRef) -> str:
+    """``"60 frames at 30 fps = 2.00 s, 480x270"``."""
+    return f"{ref.frames} frames at {ref.fps:g} fps = {ref.duration:.2f} s, {ref.width}x{ref.height}"
+
+
+def _sound_note(ref: VideoRef, kept: str) -> str:
+    return f"Sound {kept}." if ref.audio else "The clip has no sound."
+
+
+def remapped(store, video: VideoRef, mapping: Sequence[int], ctx: ToolContext | None = None) -> Iterator[np.ndarray]:
+    """The frames ``mapping[0], mapping[1], ...`` of ``video`` (indices non-decreasing; repeats
+    allowed), decoded in one forward pass holding one frame."""
+    if not len(mapping):
+        return
+    clip = store.get_video(video)
+    lo, hi = int(mapping[0]), int(mapping[-1])
+    j, n = 0, len(mapping)
+    for i, frame in zip(range(lo, hi + 1), clip.frames(range(lo, hi + 1)), strict=False):
+        while j < n and mapping[j] == i:
+            yield frame
+            j += 1
+            if ctx is not None and j % 16 == 0:
+                if ctx.cancelled.is_set():
+                    raise ToolFailed("the video operation was cancelled")
+                ctx.progress(0.05 + 0.9 * j / n, f"wrote {j}/{n} frames")
+
+
+def _check_length(n: int, what: str) -> None:
+    if n > MAX_OUTPUT_FRAMES:
+        raise ValueError(
+            f"{what} would make {n:,} frames, over the {MAX_OUTPUT_FRAMES:,}-frame limit of a stored video; "
+            "trim the clip first or ask for less"
+        )
+
+
+class TrimInput(BaseModel):
+    video: VideoRef = Field(description="the video to cut")
+    start: float | None = Field(default=None, ge=0, description="keep from this time (seconds; '1:10' = 70)")
+    end: float | None = Field(default=None, gt=0, description="keep up to this time (seconds)")
+    first: float | None = Field(default=None, gt=0, description="keep only the first N seconds")
+    last: float | None = Field(default=None, gt=0, description="keep only the last N seconds")
+    visible: str | None = Field(
+        default=None, max_length=200, description="keep the part where this target is visible, e.g. 'the dog'"
+    )
+
+
+class VideoResult(BaseModel):
+    video: VideoRef = Field(description="the new clip")
+    text: str = Field(description="what was done: frames, rate, duration, size and the sound")
+
+
+def trim_range(inp: TrimInput) -> tuple[float, float]:
+    """The kept time range in seconds from the arguments (``visible`` is resolved by the tool)."""
+    d = inp.video.duration
+    if inp.first is not None:
+        return 0.0, min(d, inp.first)
+    if inp.last is not None:
+        return max(0.0, d - inp.last), d
+    return inp.start or 0.0, min(d, inp.end if inp.end is not None else d)
+
+
+class TrimVideoTool(VisionTool):
+    name = "trim_video"
+    description = (
+        "Cut a video to a time range: the first or last N seconds, from a start to an end time, or the part "
+        "where a named target is visible. Keeps rate, size and sound."
+    )
+    Input = TrimInput
+    Output = VideoResult
+    backend = "cv"
+
+    def check_inputs(self, inp: TrimInput, ctx: ToolContext) -> None:
+        families = [inp.first is not None, inp.last is not None, inp.start is not None or inp.end is not None]
+        families.append(inp.visible is not None)
+        if sum(families) > 1:
+            raise ValueError("give one of: first, last, start/end, visible (not several)")
+        if not any(families):
+            raise ValueError("say what to keep: first=N, last=N seconds, start/end times, or visible='<target>'")
+        d = inp.video.duration
+        if inp.start is not None and inp.start >= d:
+            raise ValueError(f"start {clock(inp.start)} is past the end of the {d:.2f} s video")
+        if inp.start is not None and inp.end is not None and inp.end <= inp.start:
+            raise ValueError(f"end ({inp.end:g} s) must come after start ({inp.start:g} s)")
+
+    def run(self, inp: TrimInput, ctx: ToolContext) -> VideoResult:
+        from vitron_agent.audio import cut, get_audio
+
+        v, note = inp.video, ""
+        if inp.visible:
+            from vitron_agent.tools.video_time import find_ranges
+
+            found = find_ranges(ctx.store, v, inp.visible, None, ctx)
+            if not found.ranges:
+                raise ToolFailed(f"I did not find {inp.visible} in the video ({found.how}); nothing to keep")
+            start, end = found.ranges[0][0], found.ranges[-1][1]
+            note = f" ({inp.visible} is visible there; {found.how})"
+        else:
+            start, end = trim_range(inp)
+        lo, hi = int(round(start * v.fps)), min(v.frames, int(round(end * v.fps)))
+        hi = max(hi, lo + 1)
+        audio = get_audio(ctx.store, v.audio)
+        sound = None if audio is None else cut(audio, lo / v.fps, hi / v.fps)
+        ref = ctx.store.put_video(remapped(ctx.store, v, range(lo, hi), ctx), v.fps, ctx.step_id, audio=sound)
+        text = (
+            f"Kept {clock(lo / v.fps)} to {clock(hi / v.fps)}{note}: {clip_line(ref)}. "
+            f"{_sound_note(ref, 'kept and cut with it')}"
+        )
+        return VideoResult(video=ref, text=text)
+
+
+class SpeedInput(BaseModel):
+    video: VideoRef = Field(description="the video")
+    factor: float = Field(ge=0.05, le=20, description="how many times as fast: 2 = twice as fast, 0.5 = half speed")
+
+
+def speed_mapping(frames: int, factor: float) -> list[int]:
+    """Source frame of each output frame at the same rate: ``round(frames / factor)`` frames, output
+    frame j shows source frame ``floor(j * factor)`` (every other frame at 2x, each twice at 0.5x)."""
+    n = max(1, int(round(frames / factor)))
+    return [min(frames - 1, int(np.floor(j * factor + 1e-9))) for j in range(n)]
+
+
+class SpeedVideoTool(VisionTool):
+    name = "speed_video"
+    description = (
+        "Change the playback speed of a video by any factor (2 = twice as fast, 0.5 = half speed); same frame "
+        "rate and size, frames dropped or repeated; the sound re-timed with its pitch kept."
+    )
+    Input = SpeedInput
+    Output = VideoResult
+    backend = "cv"
+
+    def check_inputs(self, inp: SpeedInput, ctx: ToolContext) -> None:
+        _check_length(int(round(inp.video.frames / inp.factor)), f"slowing down to {inp.factor:g}x")
+
+    def run(self, inp: SpeedInput, ctx: ToolContext) -> VideoResult:
+        from vitron_agent.audio import get_audio, tempo
+
+        v = inp.video
+        mapping = speed_mapping(v.frames, inp.factor)
+        audio = get_audio(ctx.store, v.audio)
+        sound = None if audio is None else tempo(audio, inp.factor)
+        ref = ctx.store.put_video(remapped(ctx.store, v, mapping, ctx), v.fps, ctx.step_id, audio=sound)
+        how = "every frame shown once" if inp.factor == 1 else "frames dropped" if inp.factor > 1 else "frames repeated"
+        text = (
+            f"Played at {inp.factor:g}x ({how}): {v.duration:.2f} s -> {ref.duration:.2f} s, {clip_line(ref)}. "
+            f"{_sound_note(ref, f're-timed to {inp.factor:g}x with its pitch kept (atempo)')}"
+        )
+        return VideoResult(video=ref, text=text)
+
+
+class ReverseInput(BaseModel):
+    video: VideoRef = Field(description="the video to play backwards")
+
+
+def reversed_frames(store, video: VideoRef, ctx: ToolContext) -> Iterator[np.ndarray]:
+    """The frames last to first. A clip that fits the store's clip cache is read once into memory;
+    a longer one is decoded once into a temporary file (memory-mapped), never held whole in memory."""
+    clip = store.get_video(video)
+    n, shape = video.frames, (video.height, video.width, 3)
+    if n * video.width * video.height * 3 <= store.clip_cache_bytes:
+        arr = clip.array()
+        yield from arr[::-1]
+        return
+    with tempfile.NamedTemporaryFile(dir=store.dir, prefix=".reverse.", suffix=".raw") as tmp:
+        spill = np.memmap(tmp.name, dtype=np.uint8, mode="w+", shape=(n, *shape))
+        for i, frame in enumerate(clip.frames()):
+            spill[i] = frame
+            if i % 32 == 0:
+                ctx.progress(0.05 + 0.45 * i / n, f"read {i}/{n} frames")
+        for k, i in enumerate(range(n - 1, -1, -1)):
+            yield np.array(spill[i])
+            if k % 32 == 0:
+                ctx.progress(0.5 + 0.45 * k / n, f"wrote {k}/{n} frames")
+        del spill
+
+
+class ReverseVideoTool(VisionTool):
+    name = "reverse_video"
+    description = "Play a video backwards (last frame first), sound reversed too; same frames, rate and size."
+    Input = ReverseInput
+    Output = VideoResult
+    backend = "cv"
+
+    def run(self, inp: ReverseInput, ctx: ToolContext) -> VideoResult:
+        from vitron_agent.audio import Audio, get_audio
+
+        v = inp.video
+        audio = get_audio(ctx.store, v.audio)
+        sound = None if audio is None else Audio(np.ascontiguousarray(audio.samples[:, ::-1]), audio.rate)
+        ref = ctx.store.put_video(reversed_frames(ctx.store, v, ctx), v.fps, ctx.step_id, audio=sound)
+        return VideoResult(video=ref, text=f"Reversed: {clip_line(ref)}. {_sound_note(ref, 'reversed too')}")
+
+
+class LoopInput(BaseModel):
+    video: VideoRef = Field(description="the video to repeat")
+    times: int = Field(default=2, ge=2, le=50, description="how many plays in all (2 = the clip twice)")
+
+
+def _chained(parts: Iterable[Iterable[np.ndarray]]) -> Iterator[np.ndarray]:
+    for part in parts:
+        yield from part
+
+
+class LoopVideoTool(VisionTool):
+    name = "loop_video"
+    description = "Repeat a video back to back a number of times (loop); sound repeated with it."
+    Input = LoopInput
+    Output = VideoResult
+    backend = "cv"
+
+    def check_inputs(self, inp: LoopInput, ctx: ToolContext) -> None:
+        _check_length(inp.video.frames * inp.times, f"looping {inp.times} times")
+
+    def run(self, inp: LoopInput, ctx: ToolContext) -> VideoResult:
+        from vitron_agent.audio import Audio, get_audio
+
+        v = inp.video
+        audio = get_audio(ctx.store, v.audio)
+        sound = None if audio is None else Audio(np.tile(audio.samples, (1, inp.times)), audio.rate)
+        parts = (remapped(ctx.store, v, range(v.frames)) for _ in range(inp.times))
+        ref = ctx.store.put_video(_chained(parts), v.fps, ctx.step_id, audio=sound)
+        return VideoResult(
+            video=ref, text=f"Played {inp.times} times in a row: {clip_line(ref)}. {_sound_note(ref, 'repeated')}"
+        )
+
+
+register(Backend("trim_video", "cv", TrimVideoTool, default=True))
+register(Backend("speed_video", "cv", SpeedVideoTool, default=True))
+register(Backend("reverse_video", "cv", ReverseVideoTool, default=True))
+register(Backend("loop_video", "cv", LoopVideoTool, default=True))
