@@ -17,6 +17,7 @@ import sys
 from typing import Any
 
 from vitron_agent.cli.args import DEMO_INSTRUCTION
+from vitron_agent.cli.eval_commands import add_eval_parser, run_eval
 
 __all__ = ["main", "build_parser"]
 
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     _session_commands(sub)
     _service_commands(sub)
     _setup_commands(sub)
+    add_eval_parser(sub)
     return p
 
 
@@ -293,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
             "ui": more.ui,
             "mcp": more.mcp,
             "serve-models": more.serve_models,
+            "eval": run_eval,
         }
         return commands[args.command](args)
     except VitronError as exc:

@@ -1,0 +1,218 @@
+"""What ``vitron-agent eval`` runs and prints (see :mod:`vitron_agent.evaluation` for the figures'
+definitions). Progress goes to stderr; the table or ``--json`` to stdout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vitron_agent.cli.eval_commands import default_set, emit
+from vitron_agent.errors import ConfigError
+
+__all__ = ["recognition", "refcoco", "detections", "fetch", "read_rgb"]
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def read_rgb(path: Path) -> np.ndarray:
+    """HxWx3 uint8 RGB of an image file (grey and RGBA pictures converted)."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGB"))
+
+
+def _set_folder(args: argparse.Namespace) -> Path:
+    folder = Path(args.set) if getattr(args, "set", None) else default_set()
+    if not (folder / "photos.json").is_file():
+        raise ConfigError(f"{folder}: no photos.json here; give the labelled set's folder with --set DIR")
+    return folder
+
+
+def fetch(args: argparse.Namespace) -> int:
+    from vitron_agent.eval_photos import fetch_photos
+
+    paths = fetch_photos(_set_folder(args) / "photos.json", log=_log)
+    print(f"{len(paths)} photos in {next(iter(paths.values())).parent}" if paths else "no photos listed")
+    return 0
+
+
+def _save(folder: Path, half: str, model: str, per_image: dict[int, list]) -> None:
+    from vitron_agent.tools.coco_json import to_coco_results
+
+    items = [r for image_id, found in per_image.items() for r in to_coco_results(found, image_id)]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{half}-{model}.json").write_text(json.dumps(items))
+
+
+def _half(folder: Path, half: str, photos: dict[str, Path], args: argparse.Namespace, agent: Any) -> dict:
+    from vitron_agent.evaluation import (
+        detectors,
+        load_labelled,
+        resolver_method,
+        score_detector,
+        score_expressions,
+        score_naming,
+    )
+    from vitron_agent.refcoco import load_refset
+
+    labelled = load_labelled(folder / half / "instances.json")
+    images = [(im, read_rgb(photos[im.file_name])) for im in labelled]
+    pixels = {im.image_id: px for im, px in images}
+    out: dict[str, Any] = {
+        "photos": len(images),
+        "objects": sum(len(im.objects) for im in labelled),
+        "objects_coco": sum(t.in_coco for im in labelled for t in im.objects),
+    }
+    names = args.detectors.split(",") if args.detectors else list(detectors())
+    out["detectors"] = {}
+    for model in names:
+        _log(f"{half}: detector {model}")
+        score, per_image = score_detector(images, model.strip())
+        out["detectors"][model] = score.summary()
+        if args.save_detections:
+            _save(Path(args.save_detections), half, model, per_image)
+    _log(f"{half}: naming the labelled boxes")
+    out["naming"] = score_naming(images)
+    whole = []
+    from vitron_agent.tools.classifier import classify
+
+    for _im, px in images:
+        t = time.perf_counter()
+        classify(px)
+        whole.append(1000 * (time.perf_counter() - t))
+    out["classify_whole_ms"] = float(np.median(whole))
+    refset = load_refset(folder / half / "refs.json", folder / half / "instances.json")
+    out["sentences"] = len(refset.expressions)
+    methods = {"resolver": resolver_method()}
+    if agent is not None:
+        from vitron_agent.evaluation import agent_method
+
+        methods["agent"] = agent_method(agent)
+    out["referring"] = {}
+    for name, method in methods.items():
+        _log(f"{half}: expressions through the {name}")
+        s = score_expressions(refset.expressions, lambda e: pixels[e.image_id], method)
+        out["referring"][name] = {**s.summary(), "misses": s.misses}
+    return out
+
+
+def _lines(half: str, r: dict) -> list[str]:
+    lines = [
+        f"== {half} half: {r['photos']} photos, {r['objects']} labelled objects ({r['objects_coco']} of COCO's "
+        f"classes), {r['sentences']} referring expressions",
+        f"{'detector':10} {'recall':>7} {'recall COCO':>11} {'any name':>9} {'precision':>9} {'reported':>8} {'ms/pic':>7}",
+    ]
+    for model, d in r["detectors"].items():
+        lines.append(
+            f"{model:10} {d['recall']:7.2f} {d['recall_coco']:11.2f} {d['recall_any_name']:9.2f} "
+            f"{d['precision']:9.2f} {d['reported']:8d} {d['ms']:7.0f}"
+        )
+    n = r["naming"]
+    lines.append(
+        f"naming (classifier on each labelled box{', WordNet kinds' if n['wordnet'] else ', exact names only'}): "
+        f"top-1 {n['top1']:.2f}, top-5 {n['top5']:.2f} of {n['objects']}; {n['ms_per_box']:.0f} ms a box, "
+        f"{r['classify_whole_ms']:.0f} ms a whole picture"
+    )
+    lines.append(f"{'expressions':12} {'hit rate':>8} {'cIoU':>6} {'gIoU':>6} {'refused':>7} {'ms':>6}")
+    for name, s in r["referring"].items():
+        lines.append(
+            f"{name:12} {s['hit_rate']:8.2f} {s['cIoU']:6.3f} {s['gIoU']:6.3f} {s['refused']:7d} {s['ms']:6.0f}"
+        )
+    return lines
+
+
+def recognition(args: argparse.Namespace) -> int:
+    from vitron_agent.eval_photos import fetch_photos, load_manifest
+
+    folder = _set_folder(args)
+    by_id = fetch_photos(folder / "photos.json", log=_log)
+    photos = {p["file"]: by_id[p["id"]] for p in load_manifest(folder / "photos.json")["photos"]}
+    agent = None
+    if not args.no_agent:
+        from vitron_agent.agent import Agent
+
+        agent = Agent.from_config(args.config, checkpointer=False)
+    halves = ["tune", "heldout"] if args.half == "all" else [args.half]
+    result = {half: _half(folder, half, photos, args, agent) for half in halves}
+    lines = [line for half in halves for line in [*_lines(half, result[half]), ""]]
+    default = result[halves[0]]["detectors"]
+    if default:
+        from vitron_agent.tools.detector import DEFAULT_DETECTOR
+
+        for half in halves:
+            r = result[half]
+            ms = r["detectors"].get(DEFAULT_DETECTOR, next(iter(r["detectors"].values())))["ms"]
+            lines.append(
+                f"{half}: detect ({DEFAULT_DETECTOR}) + classify the picture: {ms + r['classify_whole_ms']:.0f} ms"
+            )
+    return emit(result, args.json, lines)
+
+
+def refcoco(args: argparse.Namespace) -> int:
+    from vitron_agent.evaluation import agent_method, resolver_method, score_expressions
+    from vitron_agent.refcoco import load_refset
+
+    refset = load_refset(args.refs, args.instances, None if args.split == "all" else args.split)
+    exprs = refset.expressions[: args.limit] if args.limit else refset.expressions
+    images = Path(args.images)
+    if not images.is_dir():
+        raise ConfigError(f"--images {images}: not a folder")
+    if args.method == "agent":
+        from vitron_agent.agent import Agent
+
+        method = agent_method(Agent.from_config(args.config, checkpointer=False))
+    else:
+        method = resolver_method()
+
+    def load(e: Any) -> np.ndarray:
+        path = images / e.file_name
+        if not path.is_file():
+            raise ConfigError(f"{path}: missing (expression {e.sent_id}); --images is the folder of {e.file_name}")
+        return read_rgb(path)
+
+    _log(f"{len(exprs)} expressions through the {args.method}")
+    s = score_expressions(exprs, load, method)
+    summary = s.summary()
+    lines = [
+        f"{args.refs} ({args.split}): {summary['expressions']} expressions, method {args.method}",
+        f"cIoU {summary['cIoU']:.3f}  gIoU {summary['gIoU']:.3f}  hit rate (box IoU >= 0.5) {summary['hit_rate']:.3f}  "
+        f"refused {summary['refused']}  {summary['ms']:.0f} ms an expression",
+        "(Vitron paper, Table 2: 75.5 cIoU on RefCOCO val)",
+    ]
+    return emit({**summary, "method": args.method, "split": args.split}, args.json, lines)
+
+
+def detections(args: argparse.Namespace) -> int:
+    from vitron_agent.evaluation import load_labelled, match_detections, name_matches
+    from vitron_agent.refcoco import load_instances
+
+    labelled = {im.image_id: im for im in load_labelled(args.instances)}
+    cats = {c["id"]: c["name"] for c in load_instances(args.instances).get("categories", [])}
+    items = json.loads(Path(args.results).read_text("utf-8"))
+    if not isinstance(items, list):
+        raise ConfigError(f"{args.results}: COCO results are a JSON list of detections")
+    per_image: dict[int, list] = {}
+    for it in items:
+        if it.get("score", 1.0) >= args.min_score:
+            x, y, w, h = it["bbox"]
+            label = cats.get(it["category_id"], str(it["category_id"]))
+            per_image.setdefault(it["image_id"], []).append((label, (x, y, x + w, y + h), it.get("score", 1.0)))
+    right = labelled_n = reported = 0
+    for image_id, im in labelled.items():
+        found = per_image.get(image_id, [])
+        r, _ = match_detections(found, im.objects, lambda t, label: name_matches(t, label))
+        right, labelled_n, reported = right + r, labelled_n + len(im.objects), reported + len(found)
+    out = {"recall": right / max(1, labelled_n), "precision": right / max(1, reported), "reported": reported}
+    lines = [
+        f"recall {out['recall']:.3f}  precision {out['precision']:.3f}  ({reported} detections, {labelled_n} labelled)"
+    ]
+    return emit(out, args.json, lines)
