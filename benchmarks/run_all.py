@@ -46,6 +46,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], int]] = {
     "ray_overhead": ("Ray Serve execution vs in-process", [], 1200),
     "segment_quality": ("Segmentation quality: GrabCut vs the embedded models", [], 1800),
     "recognition": ("Recognition: detector, faces, stuff", [], 1800),
+    "recognition_eval": ("Recognition on the labelled photos (tuning and held-out halves)", [], 2400),
     "planner_quality": ("Planner quality: rule vs the local LLM", [], 1800),
 }
 NOT_RUN = {
