@@ -359,3 +359,56 @@ def test_eval_refcoco_runs_the_resolver_on_real_photos(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["expressions"] == 3 and out["refused"] == 1 and out["hit_rate"] == pytest.approx(2 / 3)
     assert 0.5 < out["cIoU"] < 1 and out["gIoU"] < 2 / 3
+
+
+def test_eval_recognition_runs_on_a_set_of_its_layout(tmp_path, capsys, monkeypatch):
+    """The whole command on a two-photo set in the project's layout (photos from scikit-image,
+    pinned): every stage reports, the counts are the set's, and the table names each detector."""
+    from vitron_agent.cli import main
+
+    folder = tmp_path / "set"
+    photos = []
+    for name in ("chelsea", "coffee"):
+        src = Path(__import__("skimage").__file__).parent / "data" / f"{name}.png"
+        digest = hashlib.sha256(src.read_bytes()).hexdigest()
+        photos.append(
+            {"id": name, "file": f"{name}.png", "source": f"python:skimage/data/{name}.png", "sha256": digest}
+        )
+    (folder / "tune").mkdir(parents=True)
+    (folder / "photos.json").write_text(json.dumps({"max_side": 1024, "photos": photos}))
+    inst = {
+        "images": [
+            {"id": 1, "file_name": "chelsea.png", "width": 451, "height": 300},
+            {"id": 2, "file_name": "coffee.png", "width": 600, "height": 400},
+        ],
+        "annotations": [
+            {"id": 1, "image_id": 1, "category_id": 17, "bbox": [0, 0, 451, 300]},
+            {"id": 2, "image_id": 2, "category_id": 47, "bbox": [172, 18, 243, 282]},
+            {"id": 3, "image_id": 2, "category_id": 100, "bbox": [75, 65, 405, 325]},
+        ],
+        "categories": [
+            {"id": 17, "name": "cat", "in_coco": True},
+            {"id": 47, "name": "cup", "in_coco": True},
+            {"id": 100, "name": "saucer", "in_coco": False},
+        ],
+    }
+    refs = [
+        {"ref_id": 1, "ann_id": 1, "image_id": 1, "sentences": [{"sent_id": 1, "sent": "the cat"}]},
+        {"ref_id": 2, "ann_id": 2, "image_id": 2, "sentences": [{"sent_id": 2, "sent": "the cup"}]},
+    ]
+    (folder / "tune" / "instances.json").write_text(json.dumps(inst))
+    (folder / "tune" / "refs.json").write_text(json.dumps(refs))
+    argv = ["eval", "recognition", "--set", str(folder), "--half", "tune", "--no-agent"]
+    monkeypatch.setenv("VITRON_EVAL_DIR", str(tmp_path / "cache"))
+    assert main([*argv, "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)["tune"]
+    assert (r["photos"], r["objects"], r["objects_coco"], r["sentences"]) == (2, 3, 2, 2)
+    assert r["detectors"] and all(
+        0 <= d["recall"] <= 1 and 0 <= d["recall_any_name"] <= 1 for d in r["detectors"].values()
+    )
+    assert all(d["recall"] <= 2 / 3 for d in r["detectors"].values())  # nothing names a saucer
+    assert r["referring"]["resolver"]["expressions"] == 2
+    assert main(argv) == 0
+    table = capsys.readouterr().out
+    assert "== tune half: 2 photos, 3 labelled objects (2 of COCO's classes)" in table
+    assert all(name in table for name in r["detectors"])
