@@ -30,15 +30,18 @@ from vitron_agent.planners.rule_intents import (
 from vitron_agent.planners.rule_lexicon import (
     _EXCLUSION,
     _FILLER,
+    MAX_REQUEST_CHARS,
     NEEDS_IMAGE,
     NO_GENERATOR,
     NO_VIDEO_GENERATOR,
     NOT_ENGLISH,
+    TOO_LONG,
     _fix_colours,
     _fix_verb,
     _looks_foreign,
     _protect_regions,
     _restore,
+    bounded,
 )
 from vitron_agent.planners.rule_steps import _Builder, _do_tool_intent, _exclude
 from vitron_agent.tool import Toolbox
@@ -64,9 +67,12 @@ class RulePlanner:
     name = "rule"
 
     def plan(self, request: PlanRequest, toolbox: Toolbox) -> Plan:
-        if _looks_foreign(request.text):
+        raw = bounded(request.text)  # before any pattern: no run of blanks for one to backtrack over
+        if len(raw) > MAX_REQUEST_CHARS:
+            return Plan(answer=TOO_LONG.format(n=len(raw), cap=MAX_REQUEST_CHARS))
+        if _looks_foreign(raw):
             return Plan(answer=NOT_ENGLISH)
-        text, regions = _protect_regions(request.text)
+        text, regions = _protect_regions(raw)
         text = re.sub(r"\([^()]*\)", " ", text)  # what is left in brackets is an aside ("(again)"), not a target
         clauses = split_clauses(text)
         inp, last = request.inputs.get("input", {}), request.inputs.get("last", {})
@@ -128,9 +134,9 @@ class RulePlanner:
                 return Plan(answer=b.answer)
             understood += 1
         if not understood:
-            if _looks_foreign(request.text, hits=1):
+            if _looks_foreign(raw, hits=1):
                 return Plan(answer=NOT_ENGLISH)
-            return Plan(answer=f"I could not turn {request.text.strip()!r} into steps. {understood_help()}")
+            return Plan(answer=f"I could not turn {raw!r} into steps. {understood_help()}")
         if misunderstood:
             b.notes.append(understood_help())
         return Plan(steps=_renumbered(b.steps), notes=b.notes)

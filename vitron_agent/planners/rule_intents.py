@@ -14,7 +14,9 @@ from vitron_agent.planners.rule_lexicon import (
     _STRONG_SPLIT,
     _TELL_ME,
     _WEAK_SPLIT,
+    MAX_REQUEST_CHARS,
     _fix_verb,
+    bounded,
 )
 from vitron_agent.planners.rule_picture_steps import (
     _PASTE,
@@ -50,6 +52,7 @@ from vitron_agent.planners.rule_steps import (
 def split_clauses(text: str) -> list[str]:
     """Clauses of an instruction, in order ('segment the cat, then make it red' -> 2)."""
     out: list[str] = []
+    text = bounded(text)[:MAX_REQUEST_CHARS]  # linear-time patterns only on bounded text
     for part in _STRONG_SPLIT.split(text):
         part = part.strip(" ,.!?")
         if not part:
@@ -128,6 +131,7 @@ class Clause:
 
 
 def parse_clause(text: str) -> Clause:
+    text = bounded(text)[:MAX_REQUEST_CHARS]
     intent, rest = _intent(text)
     colours = [c.lower() for c in _COLOR_RE.findall(rest)]
     negated = bool(_COMPLEMENT.match(re.sub(r"^(?:the\s+)?", "", rest.strip(), flags=re.I)))

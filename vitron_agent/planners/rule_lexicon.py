@@ -26,6 +26,26 @@ NO_VIDEO_GENERATOR = (
 )
 
 
+# The longest request the planner reads. Every regular expression below runs on text that went
+# through ``bounded`` first (whitespace runs collapsed, length capped), so none of them can backtrack
+# over a long run of blanks: a request of this size plans in milliseconds.
+MAX_REQUEST_CHARS = 2000
+
+
+TOO_LONG = (
+    "This request is {n:,} characters long; I read requests of up to {cap:,} characters. "
+    "Please split it into shorter requests (one or a few actions each)."
+)
+
+
+def bounded(text: str) -> str:
+    """``text`` with every run of blanks collapsed to one space and blank lines dropped (lines kept:
+    a new line ends a clause), without any regular expression, so it is linear in the input; the
+    caller checks the length (``MAX_REQUEST_CHARS``) on the result before any pattern runs."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 _NUM = r"(-?\d+(?:\.\d+)?)"
 
 
