@@ -5,38 +5,53 @@
     vitron-agent batch "blur the faces" 'clips/*.mp4' --out blurred/ --workers 2
 
 Outputs under ``--out``: ``results.jsonl`` (one line per input: the ``--json`` contract plus
-``input``, ``sha256``, ``key``, ``status`` ok | error, ``seconds``), each input's artifacts and
-report in ``items/<name>-<sha8>/``, and ``index.html``, a gallery. Each line is written with one
-``write`` and fsynced as its item finishes, so a kill loses at most the items in flight, a
-partial last line is dropped on the next start, and the file never holds an input twice.
-Running the same command again skips every input whose key (input SHA-256 + workflow SHA-256)
-is already there; ``--force`` redoes them.
+``input`` (the path as found), ``name`` (its path relative to the folder or glob it was found
+under), ``sha256``, ``key``, ``status`` ok | error, ``seconds``, ``folder``), each input's
+artifacts and report in ``items/<name>-<hash8>/`` (an ASCII name), and ``index.html``, a gallery.
+An input's key is its name, its content's SHA-256 and the workflow's SHA-256: identical files in
+two folders are two items; a changed file or workflow runs again.
 
-A request is planned once, on the first input, and that plan runs on every input (it is saved as
-``workflow.json`` in the output folder); ``--plan-each`` plans every input anew. ``--workers N``
-runs N processes, each loading its models once; ``--ray [ADDRESS]`` runs the same batch on Ray Data
-(``--workers`` actors; :mod:`vitron_agent.batch_ray`).
+``results.jsonl`` is an append-only log (:mod:`vitron_agent.batch_log`): each line is written
+with one ``write`` and fsynced as its item finishes, by this process only (workers send their
+lines back); a damaged line is skipped and reported, never the lines after it, and only a
+partial last line (a kill mid-write) is cut off. A lock on ``--out`` refuses a second batch
+there. Running the same command again skips every input already recorded (``--force`` redoes
+them); the exit code still counts the failures it skipped.
+
+A request is planned once and that plan runs on every input (saved as ``workflow.json`` in the
+output folder); ``--plan-each`` plans every input anew. ``--workers N`` runs N processes, each
+loading its models once and using cores / N threads (:mod:`vitron_agent.batch_pool`);
+``--ray [ADDRESS]`` runs the same batch on Ray Data (``--workers`` actors;
+:mod:`vitron_agent.batch_ray`).
 """
 
 from __future__ import annotations
 
 import glob
 import hashlib
-import html
+import itertools
 import json
 import os
+import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vitron_agent import batch_pool
+from vitron_agent.batch_log import ResultsLog, _no_link
+from vitron_agent.batch_pool import Job, printable
 from vitron_agent.errors import InputError
 
 __all__ = [
+    "BatchTally",
     "Workflow",
     "collect_inputs",
+    "named_inputs",
+    "printable",
     "run_batch",
     "save_workflow",
     "load_workflow",
@@ -116,26 +131,48 @@ def load_workflow(path: str | Path) -> Workflow:
 
 def collect_inputs(specs: list[str]) -> list[Path]:
     """Files named, folders (recursively) and glob patterns, images and videos, sorted, each once."""
-    found: dict[str, Path] = {}
+    return [path for path, _ in named_inputs(specs)]
+
+
+def named_inputs(specs: list[str]) -> list[tuple[Path, str]]:
+    """:func:`collect_inputs` with each file's name: its path relative to the folder (or a glob's
+    fixed part) it was found under, or its file name when named directly. Two different files that
+    would share a name keep their full paths, so no two inputs ever share a key."""
+    found: dict[str, tuple[Path, str]] = {}
     for spec in specs:
         p = Path(spec)
         if p.is_dir():
-            paths = [q for q in sorted(p.rglob("*")) if q.is_file()]
+            base, paths = p, [q for q in sorted(p.rglob("*")) if q.is_file()]
         elif p.is_file():
-            paths = [p]
+            base, paths = p.parent, [p]
         else:
+            base = _glob_base(spec)
             paths = [Path(q) for q in sorted(glob.glob(spec, recursive=True)) if Path(q).is_file()]
             if not paths:
                 raise InputError(f"input {spec!r}: no such file, folder or matching files")
         for q in paths:
             if q.suffix.lower() in IMAGE_SUFFIXES + VIDEO_SUFFIXES or p.is_file():
-                found.setdefault(str(q.resolve()), q)
+                found.setdefault(str(q.resolve()), (q, _relative(q, base)))
     if not found:
         raise InputError(
             f"no image or video files among the inputs ({', '.join(specs)}); images: "
             f"{' '.join(IMAGE_SUFFIXES)}; videos: {' '.join(VIDEO_SUFFIXES)}"
         )
-    return list(found.values())
+    names = Counter(name for _, name in found.values())
+    return [(q, name if names[name] == 1 else full) for full, (q, name) in found.items()]
+
+
+def _glob_base(spec: str) -> Path:
+    parts = Path(spec).parts
+    fixed = [part for part in itertools.takewhile(lambda part: not glob.has_magic(part), parts)]
+    return Path(*fixed) if fixed else Path(".")
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _sha256(path: Path) -> str:
@@ -153,45 +190,16 @@ def atomic_write(path: Path, data: bytes, shared: bool = False) -> None:
     write(path, data, shared=shared)
 
 
-def _no_link(path: Path) -> None:
-    """Remove a symlink planted at ``path`` (a file or folder the batch writes): it is replaced by
-    the batch's own file, never written, appended or truncated through."""
-    if path.is_symlink():
-        path.unlink()
+def _item_key(name: str, sha: str, fingerprint: str) -> str:
+    """Content + workflow + the input's name: identical files in two folders are two items."""
+    return f"{sha}:{fingerprint[:16]}:{hashlib.sha256(os.fsencode(name)).hexdigest()[:12]}"
 
 
-def _done(results: Path) -> dict[str, dict[str, Any]]:
-    """key -> line of ``results.jsonl``; a partial last line (a kill mid-write) is cut off. A
-    symlink there is not the batch's results: it is removed, never read or truncated through."""
-    _no_link(results)
-    if not results.exists():
-        return {}
-    raw = results.read_bytes()
-    good, lines = 0, {}
-    for chunk in raw.split(b"\n"):
-        if not chunk.strip():
-            good += len(chunk) + 1
-            continue
-        try:
-            line = json.loads(chunk)
-        except ValueError:
-            break
-        lines[line["key"]] = line
-        good += len(chunk) + 1
-    if good < len(raw):
-        with open(results, "r+b") as f:
-            f.truncate(min(good, len(raw)))
-    return lines
-
-
-def _append(results: Path, line: dict[str, Any]) -> None:
-    data = (json.dumps(line, default=str) + "\n").encode()
-    fd = os.open(results, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _item_folder(out: Path, name: str, key: str) -> str:
+    """``items/<readable ASCII name>-<8 hex of the key>``: no character a URL or a shell minds."""
+    stem = name.rsplit(".", 1)[0] if "." in name.rsplit("/", 1)[-1] else name
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", printable(stem).replace("/", "__")).strip("._")[:40] or "input"
+    return str(out / "items" / f"{slug}-{hashlib.sha256(key.encode()).hexdigest()[:8]}")
 
 
 class _Progress:
@@ -227,54 +235,22 @@ class _Progress:
             self.stream.flush()
 
 
-_WORKER: dict[str, Any] = {}
+@dataclass
+class BatchTally:
+    """What a batch found and did, filled in by :func:`run_batch` as it goes: ``ran`` and
+    ``failed`` this time; ``skipped`` inputs already in ``results.jsonl``, ``skipped_failed`` of
+    them recorded as failed; ``problems``: damaged log lines skipped. ``ok`` is False when any
+    input of this batch -- run now or before -- is recorded as failed (the exit code's rule)."""
 
+    ran: int = 0
+    failed: int = 0
+    skipped: int = 0
+    skipped_failed: int = 0
+    problems: list[str] = field(default_factory=list)
 
-def _worker_init(
-    config_path: str | None, plan: dict[str, Any] | None, planner: str | None, artifacts: str | None = None
-) -> None:
-    _WORKER["agent"] = _make_agent(config_path, plan, planner, artifacts)
-
-
-def _make_agent(
-    config_path: str | None,
-    plan: dict[str, Any] | None,
-    planner: str | None,
-    artifacts: str | None = None,
-    data_dir: str | None = None,
-) -> Any:
-    from vitron_agent.agent import Agent
-    from vitron_agent.config import load_config
-    from vitron_agent.planners.base import ScriptedPlanner
-
-    config = load_config(config_path)
-    return Agent(
-        config=config,
-        planner=ScriptedPlanner([plan]) if plan is not None else planner,
-        artifacts=artifacts,
-        data_dir=data_dir,
-    )
-
-
-def _one(job: tuple[str, str, str, str, str, str]) -> dict[str, Any]:
-    """Run one input (in a worker or in-process); returns its results line (never raises)."""
-    path, sha, key, medium, request, item_dir = job
-    from vitron_agent.export import export_item
-
-    agent = _WORKER["agent"]
-    t0 = time.time()
-    line: dict[str, Any] = {"input": path, "sha256": sha, "key": key}
-    try:
-        kw = {"video": path} if medium == "video" else {"image": path}
-        result = agent.run(request, session=f"batch-{sha[:12]}", **kw)
-        line.update(export_item(result, agent.store, item_dir))
-    except Exception as exc:  # one bad input never stops the batch: its line says why
-        from vitron_agent.errors import VitronError
-
-        line.update(status="error", error=str(exc) if isinstance(exc, VitronError) else f"{type(exc).__name__}: {exc}")
-    line["seconds"] = round(time.time() - t0, 3)
-    line["folder"] = item_dir
-    return line
+    @property
+    def ok(self) -> bool:
+        return not (self.failed or self.skipped_failed)
 
 
 def run_batch(
@@ -292,59 +268,102 @@ def run_batch(
     agent: Any = None,
     artifacts: str | None = None,
     ray: str | None = None,
+    tally: BatchTally | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Run a workflow file or a request over ``inputs`` (files, folders, globs); yields each
     results line as its item finishes (skipped items are not yielded). See the module docstring.
     ``agent``: run in-process on this Agent (its models stay loaded; ``workers`` is then 1).
     ``artifacts``: the store URL every worker uses (``s3://bucket/prefix``; default ``[store] url``).
     ``ray``: run on Ray Data at this address ("local" starts an instance here; "auto" or
-    "ray://head:10001" joins a cluster) with ``workers`` actors (see :mod:`vitron_agent.batch_ray`)."""
+    "ray://head:10001" joins a cluster) with ``workers`` actors (see :mod:`vitron_agent.batch_ray`).
+    ``tally`` (a :class:`BatchTally`): filled in as the batch goes (the CLI's exit code reads it).
+    A second batch on the same ``out`` while this one runs raises :class:`InputError`."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    _no_link(out / "items")
-    files = collect_inputs(inputs)
-    medium = _medium(files)
-    workflow, request = _workflow(target, medium, plan_each, out, agent, config, planner, artifacts)
-    fingerprint = workflow.sha256 if workflow is not None else hashlib.sha256(f"each:{request}".encode()).hexdigest()
-    results = out / "results.jsonl"
-    done = {} if force else _done(results)
-    if force and results.exists():
-        results.unlink()
-    jobs = []
-    for f in files:
-        sha = _sha256(f)
-        key = f"{sha}:{fingerprint[:16]}"
-        if key not in done:
-            jobs.append((str(f), sha, key, medium, request, str(out / "items" / f"{f.stem[:40]}-{sha[:8]}")))
-    progress = _Progress(len(jobs), quiet, progress_stream)
-    if not quiet and len(jobs) < len(files):
-        progress.stream.write(
-            f"skipping {len(files) - len(jobs)} of {len(files)} inputs already in {results} (--force redoes them)\n"
+    tally = tally if tally is not None else BatchTally()
+    log = ResultsLog(out)
+    log.lock()
+    try:
+        yield from _locked_batch(
+            target,
+            inputs,
+            out,
+            log,
+            tally,
+            config,
+            planner,
+            plan_each,
+            force,
+            workers,
+            quiet,
+            progress_stream,
+            agent,
+            artifacts,
+            ray,
         )
-    plan_dict = workflow.plan if workflow is not None else None
-    if ray is not None and jobs:
-        from vitron_agent.batch_ray import ray_lines
+    finally:
+        log.unlock()
 
-        lines = ray_lines(
-            jobs,
-            address=ray,
-            workers=workers,
-            config=config,
-            plan=plan_dict,
-            planner=planner,
-            artifacts=artifacts,
-            out=out,
-            make_agent=_make_agent,
+
+def _locked_batch(
+    target,
+    inputs,
+    out,
+    log,
+    tally,
+    config,
+    planner,
+    plan_each,
+    force,
+    workers,
+    quiet,
+    progress_stream,
+    agent,
+    artifacts,
+    ray,
+) -> Iterator[dict[str, Any]]:
+    """:func:`run_batch` once the folder's lock is held."""
+    stream = progress_stream or sys.stderr
+    _no_link(out / "items")
+    files = named_inputs(inputs)
+    medium = _medium([f for f, _ in files])
+    if force:
+        log.clear()
+    read = log.read()
+    tally.problems.extend(read.problems)
+    for problem in read.problems:  # not progress: said even when quiet
+        stream.write(problem + "\n")
+    runner = _runner(agent, workers, ray, config, planner, artifacts, out, log.token)
+    try:
+        workflow, request = _workflow(target, medium, plan_each, out, runner)
+        fingerprint = (
+            workflow.sha256 if workflow is not None else hashlib.sha256(f"each:{request}".encode()).hexdigest()
         )
-    elif agent is not None or workers <= 1 or len(jobs) <= 1:
-        lines = _in_process(jobs, agent, config, plan_dict, planner, artifacts)
-    else:
-        lines = _in_pool(jobs, workers, config, plan_dict, planner, artifacts)
-    for line in lines:
-        _append(results, line)
-        progress.update(line["status"] == "ok")
-        yield line
-    write_gallery(out)
+        plan = workflow.plan if workflow is not None else None
+        jobs = []
+        for path, name in files:
+            sha = _sha256(path)
+            key = _item_key(name, sha, fingerprint)
+            if key in read.lines:
+                tally.skipped += 1
+                tally.skipped_failed += read.lines[key].get("status") != "ok"
+                continue
+            jobs.append(Job(str(path), name, sha, key, medium, request, _item_folder(out, name, key), plan))
+        progress = _Progress(len(jobs), quiet, stream)
+        if not quiet and tally.skipped:
+            failed = f"; {tally.skipped_failed} of them failed" if tally.skipped_failed else ""
+            stream.write(
+                f"skipping {tally.skipped} of {len(files)} inputs already in {log.path}{failed} (--force redoes them)\n"
+            )
+        for line in runner.lines(jobs) if jobs else ():
+            log.append(line)
+            tally.ran += 1
+            tally.failed += line["status"] != "ok"
+            progress.update(line["status"] == "ok")
+            yield line
+    finally:
+        runner.close()
+    _write_gallery(out, log.read(repair=False))
 
 
 def _medium(files: list[Path]) -> str:
@@ -355,102 +374,107 @@ def _medium(files: list[Path]) -> str:
     return "video" if all(videos) else "image"
 
 
-def _workflow(target, medium, plan_each, out, agent, config, planner, artifacts) -> tuple[Workflow | None, str]:
+def _workflow(target: str, medium: str, plan_each: bool, out: Path, runner: Any) -> tuple[Workflow | None, str]:
     """(the workflow every input runs, the request): a workflow file as given; a request planned
-    once here (saved as out/workflow.json); None with ``plan_each`` (each input is planned anew)."""
-    if target.endswith(".json") and Path(target).is_file():
+    once by ``runner`` (saved as out/workflow.json); None with ``plan_each`` (each input is planned anew)."""
+    if _is_workflow_file(target):
         workflow = load_workflow(target)
         if workflow.medium != medium:
             raise InputError(f"workflow {target} takes {workflow.medium}s but the inputs are {medium}s")
         return workflow, workflow.request or "(workflow)"
     if plan_each:
         return None, target
-    planning = agent or _make_agent(config, None, planner, artifacts)
-    try:
-        plan = planning.plan(target, **({"video": "<video>"} if medium == "video" else {"image": "<image>"}))
-        if not plan.steps:
-            raise InputError(f"{target!r} gives no steps: {plan.answer}")
-        return save_workflow(out / "workflow.json", plan, target, medium, planning), target
-    finally:
-        if agent is None:
-            planning.close()
+    plan, planner_name, tools, _, answer = runner.plan(target, medium)
+    if not plan.get("steps"):
+        raise InputError(f"{target!r} gives no steps: {answer}")
+    wf = Workflow(plan=plan, request=target, medium=medium, planner=planner_name, tools=tools)
+    atomic_write(out / "workflow.json", json.dumps(wf.to_json(), indent=2).encode("utf-8"), shared=True)
+    return wf, target
 
 
-def _in_process(jobs, agent, config, plan_dict, planner, artifacts) -> Iterator[dict[str, Any]]:
-    """The jobs one after another in this process (on ``agent`` when given: its models stay loaded)."""
-    from vitron_agent.planners.base import ScriptedPlanner
+def _is_workflow_file(target: str) -> bool:
+    return target.endswith(".json") and Path(target).is_file()
 
-    own = agent is None
-    if own:
-        _worker_init(config, plan_dict, planner, artifacts)
-    else:
-        _WORKER["agent"], saved = agent, agent.planner
-        if plan_dict is not None:
-            agent.planner = ScriptedPlanner([plan_dict])
-    try:
+
+def _runner(agent, workers, ray, config, planner, artifacts, out, token) -> Any:
+    """Where the jobs run: Ray Data, a process pool (``workers`` > 1), or this process."""
+    if ray is not None:
+        from vitron_agent.batch_ray import RayRunner
+
+        return RayRunner(ray, workers, config, planner, artifacts, out, token)
+    if agent is None and workers > 1:
+        return _PoolRunner(workers, config, planner, artifacts)
+    return _LocalRunner(agent, config, planner, artifacts)
+
+
+class _LocalRunner:
+    """The jobs one after another in this process (on ``agent`` when given: its models stay loaded;
+    its planner is given back at the end)."""
+
+    def __init__(self, agent, config, planner, artifacts):
+        self.own = agent is None
+        self._args = (config, planner, artifacts)
+        self._agent = agent
+
+    def _ready(self) -> None:
+        if self._agent is None:
+            config, planner, artifacts = self._args
+            self._agent = batch_pool.make_agent(config, None, planner, artifacts)
+        batch_pool.use_agent(self._agent)
+
+    def plan(self, request: str, medium: str) -> tuple:
+        self._ready()
+        return batch_pool.plan_in_worker(request, medium)
+
+    def lines(self, jobs: list[Job]) -> Iterator[dict[str, Any]]:
+        self._ready()
         for job in jobs:
-            yield _one(job)
-    finally:
-        used = _WORKER.pop("agent")
-        if own:
-            used.close()
-        else:
-            used.planner = saved
+            yield batch_pool.run_job(job)
+
+    def close(self) -> None:
+        if self._agent is not None:
+            if batch_pool.current_agent() is self._agent:
+                batch_pool.release_agent()
+            if self.own:
+                self._agent.close()
+            self._agent = None
 
 
-def _in_pool(jobs, workers, config, plan_dict, planner, artifacts) -> Iterator[dict[str, Any]]:
-    """The jobs on ``workers`` processes (each loads the models once), in the order they finish."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+class _PoolRunner:
+    """``workers`` processes (each loads the models once, with cores / workers threads; they die
+    with this one); the request is planned on one of them, so this process stays light."""
 
-    with ProcessPoolExecutor(
-        workers,
-        mp_context=mp.get_context("spawn"),
-        initializer=_worker_init,
-        initargs=(config, plan_dict, planner, artifacts),
-    ) as pool:
-        futures = [pool.submit(_one, job) for job in jobs]
-        for fut in as_completed(futures):
-            yield fut.result()
+    def __init__(self, workers, config, planner, artifacts):
+        import multiprocessing as mp
+        import threading
+        from concurrent.futures import ProcessPoolExecutor
 
+        self.workers = workers
+        threads = batch_pool.threads_per_worker(workers)
+        main = threading.current_thread() is threading.main_thread()
+        self.pool = ProcessPoolExecutor(
+            workers,
+            mp_context=mp.get_context("spawn"),
+            initializer=batch_pool.init_worker,
+            initargs=(config, planner, artifacts, threads, os.getpid(), main),
+        )
 
-def _rel(path: str | None, out: Path) -> str | None:
-    if not path:
-        return None
-    try:
-        return os.path.relpath(path, out)
-    except ValueError:
-        return path
+    def plan(self, request: str, medium: str) -> tuple:
+        return self.pool.submit(batch_pool.plan_in_worker, request, medium).result()
+
+    def lines(self, jobs: list[Job]) -> Iterator[dict[str, Any]]:
+        return batch_pool.pool_lines(jobs, self.pool, in_flight=2 * self.workers)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def write_gallery(out: str | Path) -> Path:
-    """``index.html``: a card per input (input, result picture, answer, warnings; failures red)."""
-    out = Path(out)
-    lines = list(_done(out / "results.jsonl").values())
-    cards = []
-    for ln in lines:
-        folder = Path(ln.get("folder") or "")
-        pics = sorted(folder.glob("input_*")) + sorted(p for p in folder.glob("s*_image.png"))
-        inp = _rel(str(pics[0]), out) if pics and pics[0].name.startswith("input_") else None
-        res = _rel(str(pics[-1]), out) if len(pics) > 1 else None
-        bad = ln.get("status") != "ok"
-        report = _rel(ln.get("report"), out)
-        warn = "".join(f"<p class=w>{html.escape(w)}</p>" for w in ln.get("warnings") or [])
-        img = "".join(f'<img src="{html.escape(s)}" alt="">' for s in (inp, res) if s and s.endswith((".png", ".jpg")))
-        cards.append(
-            f'<div class="card{" bad" if bad else ""}"><h3>{html.escape(Path(ln["input"]).name)}</h3>'
-            f"<div class=pics>{img}</div>{warn}<p>{html.escape(str(ln.get('answer') or ln.get('error') or ''))}</p>"
-            + (f'<a href="{html.escape(report)}">report</a>' if report else "")
-            + "</div>"
-        )
-    ok = sum(ln.get("status") == "ok" for ln in lines)
-    page = (
-        "<!doctype html><meta charset=utf-8><title>vitron-agent batch</title><style>"
-        "body{font:14px system-ui;margin:20px}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));"
-        "gap:12px}.card{border:1px solid #ccc;border-radius:8px;padding:10px}.bad{border-color:#d33;background:#fff3f3}"
-        ".pics img{width:48%;margin-right:2%}.w{color:#a60}</style>"
-        f"<h1>Batch: {ok} of {len(lines)} ok</h1><div class=grid>{''.join(cards)}</div>"
-    )
-    path = out / "index.html"
-    atomic_write(path, page.encode("utf-8"), shared=True)
-    return path
+    """``index.html`` from ``out/results.jsonl`` (see :func:`vitron_agent.report.write_gallery`)."""
+    return _write_gallery(Path(out), ResultsLog(out).read(repair=False))
+
+
+def _write_gallery(out: Path, read: Any) -> Path:
+    from vitron_agent.report import write_gallery as render
+
+    return render(out, list(read.lines.values()))

@@ -1,27 +1,33 @@
 """``vitron-agent batch --ray [ADDRESS]``: the same batch on Ray Data.
 
-The inputs become a Ray dataset; ``map_batches`` runs them through a pool of actors, each holding
-one Agent (its models load once per actor, as a ``--workers`` process does) and running the saved
-workflow on one input at a time. An actor sends back the turn's result (the ``--json`` contract:
-refs, not pixels); the driver exports each input's files into ``--out`` from the artifact store,
-appends its ``results.jsonl`` line and keeps the progress -- so resuming, ``--force``, the
-gallery and the exit code are exactly those of a local batch, and the artifact hashes are the
-same.
+The inputs become a Ray dataset of small job records (paths, not pixels: each actor reads its
+input where it is). ``map_batches`` runs them through a fixed pool of ``--workers`` actors
+(:class:`_BatchActor`, a callable class), each holding one Agent for its life (models load once
+per actor, with the threads Ray gave it). An actor that sees the batch's ``--out`` (one machine,
+or a filesystem every node mounts: it checks the run's token in ``--out/.batch.lock``) exports the
+item's files itself and sends back only its results line, so every file is written once, where
+it is made. An actor that cannot see ``--out`` sends back the turn's result (the ``--json``
+contract: refs, not pixels) and the driver exports the item from the shared artifact store. The
+driver is the only writer of ``results.jsonl``: resuming, ``--force``, the lock, the gallery and
+the exit code are exactly those of a local batch, and the artifact hashes are the same.
 
 The store must be one the actors and the driver both reach: an object-store URL (``--artifacts
-s3://bucket/prefix`` or ``[store] url``: any cluster), or, without one, a folder under ``--out``
-(``--out`` on one machine, or on a filesystem every node mounts at the same path).
+s3://bucket/prefix`` or ``[store] url``: any cluster), or, without one, a folder under ``--out``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ray_lines"]
+from vitron_agent import batch_pool
+from vitron_agent.batch_log import ResultsLog
+
+__all__ = ["RayRunner"]
 
 
 class _BatchActor:
@@ -29,105 +35,152 @@ class _BatchActor:
 
     def __init__(
         self,
-        make_agent: Any,
         config: str | None,
-        plan: dict[str, Any] | None,
         planner: str | None,
         artifacts: str | None,
         data_dir: str | None,
+        out: str,
+        token: str,
     ):
-        self.agent = make_agent(config, plan, planner, artifacts, data_dir=data_dir)
+        import ray
+
+        cpus = ray.get_runtime_context().get_assigned_resources().get("CPU", 1)
+        batch_pool.limit_threads(max(1, int(cpus)))
+        batch_pool.use_agent(batch_pool.make_agent(config, None, planner, artifacts, data_dir=data_dir))
+        self.exports = ResultsLog(out).held_by(token)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        out = []
+        replies = []
         for text in batch["job"]:
-            path, sha, key, medium, request, _ = json.loads(text)
-            t0 = time.time()
-            try:
-                kw = {"video": path} if medium == "video" else {"image": path}
-                result = self.agent.run(request, session=f"batch-{sha[:12]}", **kw)
-                out.append(json.dumps({"result": result.model_dump(mode="json"), "seconds": time.time() - t0}))
-            except Exception as exc:  # one bad input never stops the batch: its line says why
-                from vitron_agent.errors import VitronError
-
-                why = str(exc) if isinstance(exc, VitronError) else f"{type(exc).__name__}: {exc}"
-                out.append(json.dumps({"error": why, "seconds": time.time() - t0}))
-        return {"job": list(batch["job"]), "reply": out}
+            job = batch_pool.Job(**json.loads(text))
+            if self.exports:
+                replies.append(json.dumps({"line": batch_pool.run_job(job)}, default=str))
+            else:
+                replies.append(json.dumps(_turn_only(job)))
+        return {"job": list(batch["job"]), "reply": replies}
 
 
-def ray_lines(
-    jobs: list[tuple[str, ...]],
-    *,
-    address: str | None,
-    workers: int,
-    config: str | None,
-    plan: dict[str, Any] | None,
-    planner: str | None,
-    artifacts: str | None,
-    out: Path,
-    make_agent: Any,
-) -> Iterator[dict[str, Any]]:
-    """Run ``jobs`` on Ray Data; yields each input's results line (as the local batch's ``_one``).
-    ``make_agent(config, plan, planner, artifacts, data_dir=...)`` builds the driver's and each actor's Agent
-    (passed in, so this module does not import the batch module that imports it)."""
+def _turn_only(job: batch_pool.Job) -> dict[str, Any]:
+    """The turn's result for the driver to export (an actor that cannot see ``--out``)."""
+    agent = batch_pool.current_agent()
+    t0 = time.time()
     try:
-        import ray
-        import ray.data  # noqa: F401  (needs pyarrow: the ray extra installs ray[data])
-    except ImportError as exc:
-        from vitron_agent.errors import InputError
+        batch_pool.use_plan(agent, job.plan)
+        kw = {"video": job.path} if job.medium == "video" else {"image": job.path}
+        result = agent.run(job.request, session=job.session, **kw)
+        return {"result": result.model_dump(mode="json"), "seconds": time.time() - t0}
+    except Exception as exc:  # one bad input never stops the batch: its line says why
+        return {"error": batch_pool.describe_error(exc), "seconds": time.time() - t0}
 
-        raise InputError(f"--ray needs Ray Data ({exc}); pip install 'vitron-agent[ray]'") from None
-    from vitron_agent.agent import RunResult
-    from vitron_agent.export import export_item
 
-    data_dir = None if artifacts else str((out / ".artifacts").resolve())  # a folder both sides read
-    started = not ray.is_initialized()
-    if started:
-        from vitron_agent.ray_serve import check_address
+class RayRunner:
+    """Plans (a request) on an Agent in the driver, runs the jobs on Ray Data actors."""
 
-        target = None if address in (None, "", "local") else address
-        check_address(target or "local")
-        ray.init(
-            address=target,
-            include_dashboard=False,
-            logging_level="ERROR",
-            log_to_driver=False,
-            ignore_reinit_error=True,
-        )
-    driver = make_agent(config, plan, planner, artifacts, data_dir=data_dir)
-    try:
-        ds = ray.data.from_items(
-            [{"job": json.dumps(list(job))} for job in jobs], override_num_blocks=max(1, len(jobs))
-        )
+    def __init__(
+        self,
+        address: str | None,
+        workers: int,
+        config: str | None,
+        planner: str | None,
+        artifacts: str | None,
+        out: Path,
+        token: str,
+    ):
+        self.address, self.workers, self.out, self.token = address, max(1, workers), out, token
+        self._args = (config, planner, artifacts)
+        self.data_dir = None if artifacts else str((out / ".artifacts").resolve())  # a folder both sides read
+        self._driver: Any = None
+        self._started = False
+
+    def _driver_agent(self) -> Any:
+        if self._driver is None:
+            config, planner, artifacts = self._args
+            self._driver = batch_pool.make_agent(config, None, planner, artifacts, data_dir=self.data_dir)
+        return self._driver
+
+    def plan(self, request: str, medium: str) -> tuple:
+        batch_pool.use_agent(self._driver_agent())
+        try:
+            return batch_pool.plan_in_worker(request, medium)
+        finally:
+            batch_pool.release_agent()
+
+    def _init(self) -> Any:
+        try:
+            import ray
+            import ray.data
+        except ImportError as exc:
+            from vitron_agent.errors import InputError
+
+            raise InputError(f"--ray needs Ray Data ({exc}); pip install 'vitron-agent[ray]'") from None
+        if not ray.is_initialized():
+            from vitron_agent.ray_serve import check_address
+
+            target = None if self.address in (None, "", "local") else self.address
+            check_address(target or "local")
+            local = {"num_cpus": max(os.cpu_count() or 1, self.workers)} if target is None else {}
+            ray.init(
+                address=target,
+                include_dashboard=False,
+                logging_level="ERROR",
+                log_to_driver=False,
+                ignore_reinit_error=True,
+                **local,
+            )
+            self._started = True
+        ray.data.DataContext.get_current().enable_progress_bars = False
+        return ray
+
+    def lines(self, jobs: list[batch_pool.Job]) -> Iterator[dict[str, Any]]:
+        """Each job's results line, in the order they finish on the actors."""
+        ray = self._init()
+        config, planner, artifacts = self._args
+        ds = ray.data.from_items([{"job": json.dumps(job.to_json())} for job in jobs], override_num_blocks=len(jobs))
         ds = ds.map_batches(
             _BatchActor,
             batch_size=1,
-            concurrency=max(1, workers),
+            concurrency=self.workers,
             num_cpus=1,
             fn_constructor_kwargs={
-                "make_agent": make_agent,
                 "config": config,
-                "plan": plan,
                 "planner": planner,
                 "artifacts": artifacts,
-                "data_dir": data_dir,
+                "data_dir": self.data_dir,
+                "out": str(self.out.resolve()),
+                "token": self.token,
             },
         )
         for row in ds.iter_rows():
-            path, sha, key, medium, request, item_dir = json.loads(row["job"])
             reply = json.loads(row["reply"])
-            line: dict[str, Any] = {"input": path, "sha256": sha, "key": key}
-            if "error" in reply:
-                line.update(status="error", error=reply["error"])
+            if "line" in reply:
+                yield reply["line"]
             else:
-                try:
-                    line.update(export_item(RunResult.model_validate(reply["result"]), driver.store, item_dir))
-                except Exception as exc:  # e.g. the driver cannot read the actors' store
-                    line.update(status="error", error=f"{type(exc).__name__}: {exc}")
-            line["seconds"] = round(reply["seconds"], 3)
-            line["folder"] = item_dir
-            yield line
-    finally:
-        driver.close()
-        if started:
+                yield self._export(batch_pool.Job(**json.loads(row["job"])), reply)
+
+    def _export(self, job: batch_pool.Job, reply: dict[str, Any]) -> dict[str, Any]:
+        """The results line of a turn an actor ran but could not export (it cannot see ``--out``)."""
+        from vitron_agent.agent import RunResult
+        from vitron_agent.export import export_item
+
+        line = job.line_head()
+        if "error" in reply:
+            line.update(status="error", error=reply["error"])
+        else:
+            try:
+                result = RunResult.model_validate(reply["result"])
+                line.update(export_item(result, self._driver_agent().store, job.item_dir))
+            except Exception as exc:  # e.g. the driver cannot read the actors' store
+                line.update(status="error", error=batch_pool.describe_error(exc))
+        line["seconds"] = round(reply["seconds"], 3)
+        line["folder"] = job.item_dir
+        return line
+
+    def close(self) -> None:
+        if self._driver is not None:
+            self._driver.close()
+            self._driver = None
+        if self._started:
+            import ray
+
             ray.shutdown()
+            self._started = False

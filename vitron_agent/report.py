@@ -18,7 +18,7 @@ import numpy as np
 from vitron_agent.plan import dependencies, iter_refs
 from vitron_agent.refs import ImageRef, ref_from_dict
 
-__all__ = ["write_report", "render_report", "plan_svg"]
+__all__ = ["write_report", "render_report", "plan_svg", "write_gallery"]
 
 THUMB_MAX = 480
 STRIP_FRAMES = 6
@@ -292,3 +292,65 @@ def write_report(result, store, path: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, render_report(result, store).encode("utf-8"), shared=True)
     return out
+
+
+def _href(path: str | None, out: Path) -> str | None:
+    """A link from ``out/index.html`` to ``path``: relative, URL-encoded from the path's own bytes
+    (``photo #1.png``, a name that is not UTF-8) and then HTML-escaped."""
+    import os
+    from urllib.parse import quote
+
+    if not path:
+        return None
+    try:
+        rel = os.path.relpath(path, out)
+    except ValueError:
+        rel = path
+    return html.escape(quote(os.fsencode(rel)), quote=True)
+
+
+def _shown(text: Any) -> str:
+    """Any text for the page, HTML-escaped; bytes of a file name that are not UTF-8 become U+FFFD."""
+    from vitron_agent.batch_pool import printable
+
+    return html.escape(printable(str(text)))
+
+
+def _gallery_card(ln: dict[str, Any], out: Path) -> str:
+    folder = Path(ln.get("folder") or "")
+    pics = sorted(folder.glob("input_*")) + sorted(folder.glob("s*_image.png")) if ln.get("folder") else []
+    inp = str(pics[0]) if pics and pics[0].name.startswith("input_") else None
+    res = str(pics[-1]) if len(pics) > 1 else None
+    shown = [_href(s, out) for s in (inp, res) if s and s.endswith((".png", ".jpg"))]
+    img = "".join(f'<img src="{s}" alt="">' for s in shown)
+    warn = "".join(f"<p class=w>{_shown(w)}</p>" for w in ln.get("warnings") or [])
+    name = ln.get("name") or Path(str(ln.get("input", ""))).name
+    report = _href(ln.get("report"), out)
+    bad = ln.get("status") != "ok"
+    return (
+        f'<div class="card{" bad" if bad else ""}"><h3>{_shown(name)}</h3>'
+        f"<div class=pics>{img}</div>{warn}<p>{_shown(ln.get('answer') or ln.get('error') or '')}</p>"
+        + (f'<a href="{report}">report</a>' if report else "")
+        + "</div>"
+    )
+
+
+def write_gallery(out: str | Path, lines: list[dict[str, Any]]) -> Path:
+    """``out/index.html`` for a batch's results ``lines``: a card per input (its name, input and
+    result pictures, answer, warnings; failures red). Names and texts are shown safely whatever
+    their bytes; links are URL-encoded and HTML-escaped."""
+    from vitron_agent.store import atomic_write
+
+    out = Path(out)
+    cards = "".join(_gallery_card(ln, out) for ln in lines)
+    ok = sum(ln.get("status") == "ok" for ln in lines)
+    page = (
+        "<!doctype html><meta charset=utf-8><title>vitron-agent batch</title><style>"
+        "body{font:14px system-ui;margin:20px}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));"
+        "gap:12px}.card{border:1px solid #ccc;border-radius:8px;padding:10px}.bad{border-color:#d33;background:#fff3f3}"
+        ".pics img{width:48%;margin-right:2%}.w{color:#a60}</style>"
+        f"<h1>Batch: {ok} of {len(lines)} ok</h1><div class=grid>{cards}</div>"
+    )
+    path = out / "index.html"
+    atomic_write(path, page.encode("utf-8", "replace"), shared=True)
+    return path

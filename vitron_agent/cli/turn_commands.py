@@ -186,8 +186,9 @@ def make_tiny(args: argparse.Namespace) -> int:
 
 
 def batch(args: argparse.Namespace) -> int:
-    """Exit 0 when every input is ok, 1 when some failed, 2 for usage errors."""
-    from vitron_agent.batch import run_batch
+    """Exit 0 when every input is ok, 1 when some failed (now or in a run this one resumes), 2 for
+    usage errors (a second batch into the same --out included)."""
+    from vitron_agent.batch import BatchTally, run_batch
 
     if args.workers < 1:
         raise _usage("--workers must be 1 or more")
@@ -195,6 +196,7 @@ def batch(args: argparse.Namespace) -> int:
     if args.artifacts and "://" not in args.artifacts:
         writable_folder("--artifacts", args.artifacts)
     failed = total = 0
+    tally = BatchTally()
     for line in run_batch(
         args.target,
         args.inputs,
@@ -207,6 +209,7 @@ def batch(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         artifacts=args.artifacts,
         ray=args.ray,
+        tally=tally,
     ):
         total += 1
         failed += line["status"] != "ok"
@@ -216,7 +219,7 @@ def batch(args: argparse.Namespace) -> int:
             f"{done}; results in {Path(args.out) / 'results.jsonl'}, gallery {Path(args.out) / 'index.html'}",
             file=sys.stderr,
         )
-    return 1 if failed else 0
+    return 0 if tally.ok else 1
 
 
 def fetch_weights(args: argparse.Namespace) -> int:

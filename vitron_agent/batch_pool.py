@@ -1,0 +1,234 @@
+"""The worker side of ``vitron-agent batch``: one job, one Agent per worker, the local process pool.
+
+Each worker process (:func:`init_worker`, the pool's initializer) divides the machine's cores
+among the workers *before* any inference library is imported (``OMP_NUM_THREADS`` and friends;
+then torch, OpenCV and onnxruntime read them), dies with the batch that started it
+(``PR_SET_PDEATHSIG`` on Linux, plus a parent watch everywhere), and builds one Agent that it
+keeps for its life: models load once per worker. Jobs stream in a few at a time (never the whole
+list pickled up front) and their results lines stream back to the driver, the only writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Job", "init_worker", "limit_threads", "pool_lines", "run_job", "threads_per_worker"]
+
+_THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+_PARENT_POLL_S = 0.5
+_WORKER: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One input of a batch. ``path``: the file as found; ``name``: its path relative to the input
+    it was found under (shown to people; part of ``key``); ``key``: what ``results.jsonl`` knows it
+    by (name + content SHA-256 + workflow fingerprint); ``plan``: the workflow's plan (None: the
+    worker's planner plans this input); ``item_dir``: where its files are exported."""
+
+    path: str
+    name: str
+    sha: str
+    key: str
+    medium: str
+    request: str
+    item_dir: str
+    plan: dict[str, Any] | None = None
+
+    @property
+    def session(self) -> str:
+        """The input's own session (its name and content: identical files in two folders apart)."""
+        return "batch-" + hashlib.sha256(self.key.encode()).hexdigest()[:12]
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    def line_head(self) -> dict[str, Any]:
+        """The first fields of its results line (``name`` as people read it: see :func:`printable`)."""
+        return {"input": self.path, "name": printable(self.name), "sha256": self.sha, "key": self.key}
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print, encode or show: a file name's bytes that are not UTF-8 become U+FFFD."""
+    try:
+        return os.fsencode(text).decode("utf-8", "replace")
+    except (UnicodeError, TypeError):
+        return str(text).encode("utf-8", "replace").decode("utf-8")
+
+
+def threads_per_worker(workers: int) -> int:
+    """The cores this process may use (its CPU affinity) divided among ``workers``, at least 1."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, cores // max(1, workers))
+
+
+def limit_threads(n: int) -> None:
+    """Run the inference libraries with ``n`` threads: the OpenMP/BLAS variables are set for
+    libraries not imported yet (onnxruntime sessions read ``OMP_NUM_THREADS`` in
+    :func:`vitron_agent.tools.salient.onnx_session`), and torch and OpenCV are told directly."""
+    for var in _THREAD_VARS:
+        os.environ[var] = str(n)
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(n)
+    try:
+        import cv2
+
+        cv2.setNumThreads(n)
+    except ImportError:
+        pass
+
+
+def _die_with_parent(parent: int, pdeathsig: bool) -> None:
+    """Exit when the batch that started this worker dies (kill -9 included): the kernel's parent
+    death signal where the spawning thread is the parent's main thread (it fires when that thread
+    exits), and a watch on the parent's pid everywhere."""
+    if pdeathsig and sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="vitron-batch-parent-watch", daemon=True).start()
+
+
+def init_worker(
+    config: str | None,
+    planner: str | None,
+    artifacts: str | None,
+    threads: int,
+    parent: int | None = None,
+    pdeathsig: bool = False,
+) -> None:
+    """The pool's initializer: threads limited, tied to ``parent``'s life, one Agent built."""
+    if parent is not None:
+        _die_with_parent(parent, pdeathsig)
+    limit_threads(threads)
+    _WORKER["agent"] = make_agent(config, None, planner, artifacts)
+
+
+def make_agent(
+    config_path: str | None,
+    plan: dict[str, Any] | None,
+    planner: str | None,
+    artifacts: str | None = None,
+    data_dir: str | None = None,
+) -> Any:
+    """An Agent for a batch: ``plan`` given, it runs that plan on every input (a ScriptedPlanner)."""
+    from vitron_agent.agent import Agent
+    from vitron_agent.config import load_config
+    from vitron_agent.planners.base import ScriptedPlanner
+
+    return Agent(
+        config=load_config(config_path),
+        planner=ScriptedPlanner([plan]) if plan is not None else planner,
+        artifacts=artifacts,
+        data_dir=data_dir,
+    )
+
+
+def use_agent(agent: Any) -> None:
+    """Make ``agent`` the one :func:`run_job` and :func:`plan_in_worker` use in this process."""
+    _WORKER.clear()
+    _WORKER["agent"] = agent
+
+
+def current_agent() -> Any | None:
+    return _WORKER.get("agent")
+
+
+def release_agent() -> Any:
+    """Stop using this process's Agent (its own planner given back); returns it."""
+    agent = _WORKER.pop("agent")
+    if "own_planner" in _WORKER:
+        agent.planner = _WORKER["own_planner"]
+    _WORKER.clear()
+    return agent
+
+
+def plan_in_worker(request: str, medium: str) -> tuple[dict[str, Any], str, dict[str, str], list[str], str]:
+    """Plan ``request`` once on this worker's Agent: (plan, planner name, tools, problems, answer)."""
+    agent = _WORKER["agent"]
+    plan = agent.plan(request, **({"video": "<video>"} if medium == "video" else {"image": "<image>"}))
+    tools = {t.name: getattr(t, "backend", "") for t in agent.toolbox}
+    problems = list(getattr(plan, "problems", []) or [])
+    return plan.model_dump(mode="json"), getattr(agent.planner, "name", "custom"), tools, problems, plan.answer or ""
+
+
+def use_plan(agent: Any, plan: dict[str, Any] | None) -> None:
+    """Give the agent a ScriptedPlanner for ``plan`` (once per distinct plan), or its own planner."""
+    from vitron_agent.planners.base import ScriptedPlanner
+
+    own = _WORKER.setdefault("own_planner", agent.planner)
+    if plan is None:
+        agent.planner = own
+        _WORKER.pop("plan", None)
+    elif _WORKER.get("plan") != plan:
+        agent.planner = ScriptedPlanner([plan])
+        _WORKER["plan"] = plan
+
+
+def run_job(job: Job) -> dict[str, Any]:
+    """Run one input on this process's Agent and export it; its results line (never raises)."""
+    from vitron_agent.export import export_item
+
+    agent = _WORKER["agent"]
+    t0 = time.time()
+    line = job.line_head()
+    try:
+        use_plan(agent, job.plan)
+        kw = {"video": job.path} if job.medium == "video" else {"image": job.path}
+        result = agent.run(job.request, session=job.session, **kw)
+        line.update(export_item(result, agent.store, job.item_dir))
+    except Exception as exc:  # one bad input never stops the batch: its line says why
+        line.update(status="error", error=describe_error(exc))
+    line["seconds"] = round(time.time() - t0, 3)
+    line["folder"] = job.item_dir
+    return line
+
+
+def describe_error(exc: BaseException) -> str:
+    from vitron_agent.errors import VitronError
+
+    return str(exc) if isinstance(exc, VitronError) else f"{type(exc).__name__}: {exc}"
+
+
+def pool_lines(jobs: Iterable[Job], pool: Any, in_flight: int) -> Iterator[dict[str, Any]]:
+    """``jobs`` on ``pool`` (a ProcessPoolExecutor), at most ``in_flight`` submitted at a time;
+    yields each results line as its job finishes."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    pending: set[Any] = set()
+    source = iter(jobs)
+    exhausted = False
+    while pending or not exhausted:
+        while not exhausted and len(pending) < in_flight:
+            job = next(source, None)
+            if job is None:
+                exhausted = True
+            else:
+                pending.add(pool.submit(run_job, job))
+        if not pending:
+            break
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for fut in finished:
+            yield fut.result()
