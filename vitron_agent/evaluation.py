@@ -323,11 +323,16 @@ def agent_method(agent: Any, template: str = "segment {sentence}") -> Method:
 
     def run(image: np.ndarray, sentence: str) -> tuple[Box4 | None, np.ndarray | None]:
         res = agent.run(template.format(sentence=sentence), image=image)
-        masks = [
-            s.ref(name) for s in res.steps if s.status == "ok" for name, o in s.outputs.items() if o["kind"] == "mask"
-        ]
-        if not masks:
-            return None, None
-        return None, np.asarray(agent.load(masks[-1]), bool)
+        try:
+            masks = [
+                s.ref(name)
+                for s in res.steps
+                if s.status == "ok"
+                for name, o in s.outputs.items()
+                if o["kind"] == "mask"
+            ]
+            return (None, np.asarray(agent.load(masks[-1]), bool)) if masks else (None, None)
+        finally:  # thousands of expressions must not leave thousands of sessions' pictures behind
+            agent.store_for(res.session).delete_session()
 
     return run

@@ -359,6 +359,10 @@ def test_eval_refcoco_runs_the_resolver_on_real_photos(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["expressions"] == 3 and out["refused"] == 1 and out["hit_rate"] == pytest.approx(2 / 3)
     assert 0.5 < out["cIoU"] < 1 and out["gIoU"] < 2 / 3
+    # the whole agent ("segment the cat"), which answers with a mask and no box
+    assert main([*argv, "--images", str(tmp_path), "--method", "agent", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == "agent" and out["expressions"] == 3 and out["refused"] >= 1 and out["hit_rate"] >= 1 / 3
 
 
 def test_eval_recognition_runs_on_a_set_of_its_layout(tmp_path, capsys, monkeypatch):

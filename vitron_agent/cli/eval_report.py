@@ -173,7 +173,8 @@ def refcoco(args: argparse.Namespace) -> int:
     from vitron_agent.refcoco import load_refset
 
     refset = load_refset(args.refs, args.instances, None if args.split == "all" else args.split)
-    exprs = refset.expressions[: args.limit] if args.limit else refset.expressions
+    exprs = sorted(refset.expressions, key=lambda e: e.image_id)  # each image read once
+    exprs = exprs[: args.limit] if args.limit else exprs
     images = Path(args.images)
     if not images.is_dir():
         raise ConfigError(f"--images {images}: not a folder")
