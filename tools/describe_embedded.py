@@ -65,7 +65,7 @@ BLOB_LIKE = re.compile(
 def _detector_ready(*names: str) -> bool:
     from vitron_agent.weights import embedded_available
 
-    return embedded_available(*(names or ("nanodet", "nanodet_weights")))
+    return embedded_available(*(names or ("ssd_mobilenet", "ssd_mobilenet_config")))
 
 
 def _inside(found: list, mask: np.ndarray | None) -> list:
@@ -95,7 +95,7 @@ def _as_asked(d, labels: tuple[str, ...]) -> str:
 class EmbeddedCountTool(CvCountTool):
     description = (
         "Count things in an image: objects by name (people, cars, cups ... COCO's 80 classes) by detection, "
-        "with scores; blob-like things (coins, cells, stars, coloured blobs) as blobs. Embedded NanoDet."
+        "with scores; blob-like things (coins, cells, stars, coloured blobs) as blobs. Embedded SSD-MobileNetV2."
     )
     backend = "embedded"
 
@@ -140,7 +140,7 @@ class EmbeddedCountTool(CvCountTool):
                 out = out.model_copy(update={"text": out.text + f" To count {name.word} by recognition, {NPM_HINT}."})
             return out
         image = ctx.store.get_image(inp.image)
-        ctx.progress(0.2, "recognising objects (NanoDet)")
+        ctx.progress(0.2, "recognising objects (SSD-MobileNetV2)")
         found = detect_objects(image)
         items, _ = select(image, found, Named(name.labels, name.word, True), inp.target, allow_none=True)
         if inp.mask is not None:
@@ -148,7 +148,7 @@ class EmbeddedCountTool(CvCountTool):
         noun = name.labels[0] if len(name.labels) == 1 else re.sub(r"s$", "", name.word)
         listed = ", ".join(d.describe() for d in items)
         unsure = [d for d in items if d.label not in name.labels]
-        text = f"I count {len(items)} {plural(noun, len(items))}" + (f" (NanoDet: {listed})" if items else "")
+        text = f"I count {len(items)} {plural(noun, len(items))}" + (f" (SSD-MobileNetV2: {listed})" if items else "")
         if unsure:
             text += (
                 f"; {len(unsure)} of them {'is' if len(unsure) == 1 else 'are'} uncertain: the detector rates "
@@ -162,7 +162,7 @@ class EmbeddedCountTool(CvCountTool):
             count=len(items),
             mask=mask_ref,
             text=text + ".",
-            method=f"NanoDet detections of {' / '.join(name.labels)} scoring at least 0.3",
+            method=f"SSD-MobileNetV2 detections of {' / '.join(name.labels)} scoring at least 0.3",
         )
 
 
@@ -170,7 +170,7 @@ class EmbeddedDescribeTool(CvDescribeTool):
     description = (
         "Describe an image or a region (mask or box), or answer a question about it: what is recognised "
         "(COCO's 80 classes, where, dominant colour, how sure), colours, brightness, size, position, text. "
-        "Embedded NanoDet + measurements; not a captioning model."
+        "Embedded SSD-MobileNetV2 + measurements; not a captioning model."
     )
     backend = "embedded"
 
@@ -194,7 +194,7 @@ class EmbeddedDescribeTool(CvDescribeTool):
 
         image = ctx.store.get_image(inp.image)
         mask = region_mask(ctx.store, image.shape[:2], inp.mask, inp.box)
-        ctx.progress(0.4, "recognising objects (NanoDet)")
+        ctx.progress(0.4, "recognising objects (SSD-MobileNetV2)")
         found = _inside(detect_objects(image), mask)
         where = " in the region" if mask is not None else ""
         if q and IS_THERE.search(q):
@@ -218,7 +218,7 @@ class EmbeddedDescribeTool(CvDescribeTool):
             return DescribeOutput(
                 text="It looks like "
                 + "; ".join(_as_asked(d, asked.labels) for d in hits)
-                + f"{where} (NanoDet, COCO's 80 classes)."
+                + f"{where} (SSD-MobileNetV2, COCO's 80 classes)."
             )
         said = caption(image, found) + where + "."
         if not q and inp.mask is not None:
@@ -229,12 +229,12 @@ class EmbeddedDescribeTool(CvDescribeTool):
                 "([tools.describe] backend)."
             )
         if q:
-            return DescribeOutput(text=said + " (NanoDet, COCO's 80 classes; it cannot name other things.)")
+            return DescribeOutput(text=said + " (SSD-MobileNetV2, COCO's 80 classes; it cannot name other things.)")
         return DescribeOutput(
             text=said
             + " "
             + re.sub(r"\s*\(cv description:.*\)$", "", plain.text)
-            + " (recognition: NanoDet, COCO's 80 classes; colours measured.)"
+            + " (recognition: SSD-MobileNetV2, COCO's 80 classes; colours measured.)"
         )
 
 
@@ -251,7 +251,7 @@ def _selected_as(inp, ctx: ToolContext, image: np.ndarray, found: list) -> str |
         made_by = ctx.store.meta(inp.mask).get("made_by") or ""
     except (RefError, OSError, ValueError):  # not in this session's store, or unreadable: the plain caption
         return None
-    m = re.match(r"NanoDet recognised (.+?)(?:; the mask|$)", made_by)
+    m = re.match(r"(?:NanoDet|SSD-MobileNetV2) recognised (.+?)(?:; the mask|$)", made_by)
     if m is None:
         return None
     phrase = m.group(1)
@@ -260,7 +260,7 @@ def _selected_as(inp, ctx: ToolContext, image: np.ndarray, found: list) -> str |
         return None  # the detector names it so here too: the plain caption says it
     now = caption(image, found).removeprefix("I see ") if found else "none of COCO's 80 classes"
     step = inp.mask.producer if inp.mask.producer and inp.mask.producer != "direct" else "a segment step"
-    return f"The region is the {label} {step} selected (NanoDet: {phrase}); here the detector sees {now} in it."
+    return f"The region is the {label} {step} selected (SSD-MobileNetV2: {phrase}); here the detector sees {now} in it."
 
 
 register(Backend("describe", "embedded", EmbeddedDescribeTool, default=True))

@@ -1,6 +1,6 @@
 """detect: labelled boxes for the objects in an image (COCO's 80 classes), or for those a phrase names.
 
-embedded backend (the default): NanoDet-m via :mod:`vitron_agent.tools.detector`; what a phrase
+embedded backend (the default): SSD-MobileNetV2 (NanoDet-m as a second opinion) via :mod:`vitron_agent.tools.detector`; what a phrase
 names is resolved by :mod:`vitron_agent.tools.recognise`. The output ``detections`` is a typed
 kind (labels, boxes, scores) the report draws and other steps can count or prompt with.
 """
@@ -41,19 +41,19 @@ class EmbeddedDetectTool(VisionTool):
     name = "detect"
     description = (
         "Find and label objects (COCO's 80 classes: person, car, motorcycle, cat, dog, cup ...) with boxes "
-        "and scores; optionally only those named by target. Embedded NanoDet (real trained weights)."
+        "and scores; optionally only those named by target. Embedded SSD-MobileNetV2 (real trained weights)."
     )
     Input = DetectInput
     Output = DetectOutput
     backend = "embedded"
 
     def run(self, inp: DetectInput, ctx: ToolContext) -> DetectOutput:
-        from vitron_agent.weights import NPM_HINT, embedded_available
+        from vitron_agent.weights import EXTRA_HINT, embedded_available
 
-        if not embedded_available("nanodet", "nanodet_weights"):
-            raise ToolFailed(f"the embedded detector's weights are not installed: {NPM_HINT}")
+        if not embedded_available("ssd_mobilenet", "ssd_mobilenet_config"):
+            raise ToolFailed(f"the embedded detector's weights are not installed: {EXTRA_HINT}")
         image = ctx.store.get_image(inp.image)
-        ctx.progress(0.1, "detecting objects (NanoDet)")
+        ctx.progress(0.1, "detecting objects (SSD-MobileNetV2)")
         found = detect_objects(image, inp.min_score)
         items, said = found, "I found"
         if inp.target:
@@ -62,7 +62,7 @@ class EmbeddedDetectTool(VisionTool):
                 raise not_recognised(inp.target, found)
             items, _ = select(image, found, name, inp.target)
             said = f"For {inp.target.strip()!r} I found"
-        dets = Detections(width=image.shape[1], height=image.shape[0], items=items, model="NanoDet-m (COCO-80)")
+        dets = Detections(width=image.shape[1], height=image.shape[0], items=items, model="SSD-MobileNetV2 (COCO-80)")
         ref = ctx.store.put_image(draw_detections(image, items), producer=ctx.step_id)
         text = f"{said} {len(items)}: {dets.summary()}." if items else f"{said} nothing I can recognise."
         return DetectOutput(detections=dets, count=len(items), image=ref, text=text)

