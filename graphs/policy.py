@@ -141,7 +141,10 @@ def hold_reason(step: dict[str, Any], records: dict[str, dict[str, Any]]) -> str
 
 def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:
     """What the turn assumed or held back, each in a sentence that leads with what happened."""
+    from vitron_agent.graphs.step_phrases import phrases
+
     out: list[str] = []
+    todo = phrases(plan, records, past=False)  # "make it purple": the answer names no step ids
     for step in plan.steps:
         rec = records.get(step.id)
         if rec is None:
@@ -149,20 +152,14 @@ def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:
         found = _assumed(rec)
         if found is not None:
             how, target, did = found
-            out.append(
-                f"{_said(how, target)}, so I {did} ({step.id}) — give a point or a box, or configure [tools.ground]."
-            )
+            out.append(f"{_said(how, target)}, so I {did} — give a point or a box, or configure [tools.ground].")
         if (tiny := tiny_mask({**rec, "tool": step.tool, "args": step.args})) is not None:
             out.append(
-                f"The mask of {tiny[0]!r} ({step.id}) covers only {100 * tiny[1]:.2f}% of the picture: it is "
+                f"The mask of {tiny[0]!r} covers only {100 * tiny[1]:.2f}% of the picture: it is "
                 "probably not what you meant; give a point or a box."
             )
         if rec.get("error_kind") == "held":
-            out.append(
-                f"I did not run {step.id} ({step.tool} {step.args.get('operation', '')}): "
-                + str(rec.get("error", "")).removeprefix("held back: ")
-                + "."
-            )
+            out.append(f"I did not {todo[step.id]}: " + str(rec.get("error", "")).removeprefix("held back: ") + ".")
     for note in plan.notes:
         if note.startswith(("I did not understand", "I read ")):
             out.append(note)

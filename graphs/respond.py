@@ -6,7 +6,7 @@ from typing import Any
 
 from vitron_agent.plan import Plan
 
-__all__ = ["compose_answer", "next_turn_inputs", "summarise_outputs"]
+__all__ = ["compose_answer", "answer_details", "next_turn_inputs", "summarise_outputs"]
 
 
 def summarise_outputs(record: dict[str, Any]) -> str:
@@ -42,8 +42,34 @@ def summarise_outputs(record: dict[str, Any]) -> str:
     return ", ".join(parts or scalars)
 
 
+SELECTING = ("segment", "track", "ground", "frame")  # steps that only pick what a later step looks at
+
+
+def _text_of(record: dict[str, Any]) -> str | None:
+    return next(
+        (o["value"] for n, o in record.get("outputs", {}).items() if n in ("text", "answer") and o["kind"] == "text"),
+        None,
+    )
+
+
+def _joined(items: list[str]) -> str:
+    """'a, b and c'; a phrase said twice or more once, with how often ('run invert twice')."""
+    counts = {i: items.count(i) for i in dict.fromkeys(items)}
+    items = [i if n == 1 else f"{i} {'twice' if n == 2 else f'{n} times'}" for i, n in counts.items()]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", ")")) else text + "."
+
+
 def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: list[str]) -> str:
-    """A reply that leads with what the user asked for and names every failure."""
+    """The answer people read: what the turn had to assume or held back first (an unsure result says
+    so first), then one sentence of what was done ("I selected the cat and made it purple."), then
+    what was found (the tools' own words: a description, a count, the text read), then what failed
+    or was skipped, in words. Step ids, tool and model names and raw scores are not in it: they are
+    in :func:`answer_details` (``--verbose``), the report and ``--json``."""
     if problems:
         listed = "\n".join(f"- {p}" for p in problems)
         return f"I could not make a valid plan for this request. Problems:\n{listed}"
@@ -52,39 +78,51 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
             "\n".join([*([plan.answer] if plan.answer else []), *plan.notes])
             or "There is nothing to do for this request."
         )
+    from vitron_agent.graphs.policy import turn_warnings
+    from vitron_agent.graphs.step_phrases import phrases
+
+    done_words, todo_words = phrases(plan, records, past=True), phrases(plan, records, past=False)
     texts, done, failed, skipped = [], [], [], []
+    selecting_only = True
     for step in plan.steps:
         rec = records.get(step.id)
-        if rec is None:
-            skipped.append(step.id)
-            continue
-        if rec["status"] == "ok":
-            text = next(
-                (o["value"] for n, o in rec["outputs"].items() if n in ("text", "answer") and o["kind"] == "text"), None
-            )
+        if rec is None or rec["status"] not in ("ok", "error") and rec.get("error_kind") != "held":
+            skipped.append(todo_words[step.id])
+        elif rec["status"] == "ok":
+            text = _text_of(rec)
             if text:
                 texts.append(str(text))
             elif step.tool == "read_text":
                 texts.append("I found no readable text.")
-            summary = summarise_outputs(rec)
-            done.append(f"{step.id} {step.tool}" + (f" ({summary})" if summary else ""))
+            else:
+                done.append(done_words[step.id])
+                selecting_only = selecting_only and step.tool in SELECTING
         elif rec["status"] == "error":
-            failed.append(f"Step {step.id} ({step.tool}) failed: {rec['error']}")
-        elif rec.get("error_kind") == "held":
-            continue  # said first, among the warnings
-        else:
-            skipped.append(step.id)
-    from vitron_agent.graphs.policy import turn_warnings
-
+            failed.append(f"I could not {todo_words[step.id]}: {_sentence(str(rec['error']))}")
     warnings = turn_warnings(plan, records)  # what had to be assumed comes first
-    parts = warnings + ([plan.answer] if plan.answer else []) + texts  # then the planner's own words
-    if done:
-        parts.append("Done: " + "; ".join(done) + ".")
-    parts.extend(failed)
+    parts = warnings + ([plan.answer] if plan.answer else [])  # then the planner's own words
+    if done and not (texts and selecting_only):  # a question's answer needs no "I selected the bike." first
+        parts.append(f"I {_joined(done)}.")
+    parts += texts + failed
     if skipped:
-        parts.append(f"Skipped {', '.join(skipped)} because a step they depend on did not complete.")
+        them = "it" if len(skipped) == 1 else "them"
+        parts.append(f"I did not {_joined(skipped)}, because a step before {them} did not complete.")
     parts.extend(n for n in plan.notes if n not in warnings)
     return "\n".join(parts)
+
+
+def answer_details(plan: Plan, records: dict[str, dict[str, Any]]) -> str:
+    """The technical account the plain answer leaves out (``--verbose``): each step's id, tool,
+    arguments, status, what it made (sizes, areas, which model or heuristic) and time."""
+    lines = ["Steps:"]
+    for step in plan.steps:
+        rec = records.get(step.id) or {}
+        args = ", ".join(f"{k}={v!r}" for k, v in step.args.items() if not str(v).startswith("$input"))
+        status = rec.get("status", "not run")
+        what = summarise_outputs(rec) if status == "ok" else str(rec.get("error") or "")
+        took = f" ({rec['seconds']:.2f} s)" if isinstance(rec.get("seconds"), (int, float)) else ""
+        lines.append(f"  {step.id} {step.tool}({args}): {status}" + (f", {what}" if what else "") + took)
+    return "\n".join(lines)
 
 
 def next_turn_inputs(

@@ -86,7 +86,7 @@ def test_run_text_mode_and_sessions_across_processes(tmp_path, photo):
         "segment the main object",
     )
     assert p.returncode == 0, p.stderr
-    assert "Done: s1 segment" in p.stdout and "plan" in p.stderr and "✓ s1 segment" in p.stderr
+    assert "I selected the main object." in p.stdout and "plan" in p.stderr and "✓ s1 segment" in p.stderr
     p = cli("run", "--db", str(db), "--session", "cup", "--out", str(tmp_path / "o2"), "--json", "make it red")
     assert p.returncode == 0, p.stderr
     data = json.loads(p.stdout)

@@ -122,7 +122,7 @@ def test_chat_switches_to_a_video(tmp_path):
     p = cli("chat", "--out", str(tmp_path / "chat"), stdin=script)
     assert p.returncode == 0, p.stderr
     replies = [line for line in p.stdout.splitlines() if line.startswith("vitron> ")]
-    assert len(replies) == 3 and "s1 edit_video" in replies[1] and "8 frames at 8 fps" in replies[2]
+    assert len(replies) == 3 and "I made it blue." in replies[1] and "8 frames at 8 fps" in replies[2]
 
 
 def test_resume_says_when_there_is_nothing_to_resume_or_a_review_waits(tmp_path):

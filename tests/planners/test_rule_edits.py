@@ -312,7 +312,7 @@ def test_a_cut_out_is_transparent_outside_the_mask_and_survives_edits(agent, tmp
     mask = agent.load(r.steps[0].outputs["mask"]["value"])[:, ::-1]
     assert cut.shape == photo.shape[:2] + (4,) and np.array_equal(cut[..., 3] == 255, mask)
     assert np.array_equal(cut[mask][:, :3], photo[:, ::-1][mask])  # colours untouched inside
-    assert "cut-out" in r.answer
+    assert "cut it out (a PNG, transparent around it)" in r.answer
     path = agent.store_for(r.session).path(agent_ref(r.steps[-1].outputs["image"]["value"]))
     with Image.open(path) as im:  # what --out and the server hand out: an RGBA PNG
         assert im.mode == "RGBA" and np.array_equal(np.asarray(im), cut)

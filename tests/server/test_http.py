@@ -232,7 +232,7 @@ def test_openai_client_chat_completions(server):
         ],
     )
     text = reply.choices[0].message.content
-    assert "Done: s1 segment" in text and "Artifacts:" in text and "/v1/sessions/oa1/artifacts/" in text
+    assert "I selected the red disc and made it blue." in text and "Artifacts:" in text and "/v1/sessions/oa1/artifacts/" in text
     follow = oai.chat.completions.create(
         model="vitron-agent", user="oa1", messages=[{"role": "user", "content": "what colour is it?"}]
     )
@@ -297,7 +297,7 @@ def test_openai_client_with_a_video_url(server, tmp_path):
         ],
     )
     text = reply.choices[0].message.content
-    assert "visible on 8 of 8 frames" in text and "s1 track" in text
+    assert "visible on 8 of 8 frames" in text and "I followed the red ball through the video." in text
     c = client(server)
     vid = c.post(
         "/v1/sessions/ov2/media", content=(tmp_path / "c.mp4").read_bytes(), headers={"Content-Type": "video/mp4"}

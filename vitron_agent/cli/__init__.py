@@ -81,6 +81,9 @@ def _artifacts(sp: argparse.ArgumentParser, more: str = "") -> None:
     sp.add_argument("--artifacts", metavar="URL", help=ART_HELP + more)
 
 
+VERBOSE_HELP = "after the answer, each step's id, tool, arguments, outputs, model and time"
+
+
 def _turn_commands(sub: Any) -> None:
     run = sub.add_parser("run", help="plan and run an instruction")
     run.add_argument("instruction", nargs="?", default="")
@@ -88,6 +91,7 @@ def _turn_commands(sub: Any) -> None:
     run.add_argument("--out", metavar="DIR", help="output folder (default: vitron-out/<time>-<session>)")
     run.add_argument("--json", action="store_true", help="print one JSON object (the result contract)")
     run.add_argument("--quiet", action="store_true", help="no progress on the terminal")
+    run.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
     _db(run)
     _artifacts(run)
     run.add_argument("--session", metavar="ID", help="session id (continue a conversation with the same id)")
@@ -169,6 +173,7 @@ def _session_commands(sub: Any) -> None:
     review.add_argument("--out", metavar="DIR")
     review.add_argument("--json", action="store_true")
     review.add_argument("--quiet", action="store_true")
+    review.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
 
     chat = sub.add_parser("chat", help="an interactive multi-turn session in the terminal")
     chat.add_argument("--image", metavar="PATH", help="the first image")
@@ -188,6 +193,7 @@ def _session_commands(sub: Any) -> None:
     resume.add_argument("--out", metavar="DIR")
     resume.add_argument("--json", action="store_true")
     resume.add_argument("--quiet", action="store_true")
+    resume.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
 
 
 def _service_commands(sub: Any) -> None:
@@ -261,6 +267,7 @@ def _setup_commands(sub: Any) -> None:
     demo.add_argument("--out", metavar="DIR", default="demo-out")
     demo.add_argument("--json", action="store_true")
     demo.add_argument("--quiet", action="store_true")
+    demo.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
 
 
 _PATH_ERRNOS = {errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EROFS, errno.EEXIST}

@@ -155,6 +155,11 @@ def print_result(args: argparse.Namespace, result, agent, out_dir: str | None = 
         print(json.dumps(data, default=str))
         return
     print(result.answer)
+    if getattr(args, "verbose", False):
+        from vitron_agent.graphs.respond import answer_details
+
+        records = {s.id: s.model_dump() for s in result.steps}
+        print("\n" + answer_details(result.plan, records))
     if result.awaiting_review:
         for step in result.plan.steps:
             print(f"  {step.id}: {step.tool}({', '.join(f'{k}={json.dumps(v)}' for k, v in step.args.items())})")

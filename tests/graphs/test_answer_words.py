@@ -1,0 +1,129 @@
+"""The answer people read (issue 41 item 5): what was done in one plain sentence first, what was
+found in the tools' own words, failures and skips in words; no step ids, tool or model names or raw
+scores in it (those are in answer_details: --verbose, the report, JSON); an assumed or unsure
+result still says so first."""
+
+from __future__ import annotations
+
+import re
+
+from vitron_agent.graphs.respond import answer_details, compose_answer
+from vitron_agent.plan import Plan, Step
+
+METHOD = "SSD-MobileNetV2 recognised cat 0.91"
+
+
+def ok(outputs: dict | None = None, method: str | None = None) -> dict:
+    outs = dict(outputs or {})
+    if method:
+        outs["method"] = {"kind": "text", "value": method}
+    return {"status": "ok", "outputs": outs, "seconds": 0.25}
+
+
+MASK = {"mask": {"kind": "mask", "value": {"area": 0.65}}}
+IMAGE = {"image": {"kind": "image", "value": {"width": 451, "height": 300}}}
+
+
+def text(value: str) -> dict:
+    return ok({"text": {"kind": "text", "value": value}})
+
+
+def demo_plan() -> Plan:
+    return Plan(
+        steps=[
+            Step(id="s1", tool="segment", args={"image": "$input.image", "target": "the cat"}),
+            Step(
+                id="s2",
+                tool="edit",
+                args={"image": "$input.image", "mask": "$s1.mask", "operation": "recolor", "color": "purple"},
+            ),
+            Step(id="s3", tool="describe", args={"image": "$s2.image", "mask": "$s1.mask"}),
+        ]
+    )
+
+
+def test_the_demo_answer_leads_with_what_was_done_then_what_was_found():
+    records = {"s1": ok(MASK, METHOD), "s2": ok(IMAGE), "s3": text("A purple cat's face fills most of the picture.")}
+    answer = compose_answer(demo_plan(), records, [])
+    assert answer.splitlines() == [
+        "I selected the cat and made it purple.",
+        "A purple cat's face fills most of the picture.",
+    ]
+    assert not re.search(r"\bs\d\b|SSD|MobileNet|0\.91|Done:", answer)
+    details = answer_details(demo_plan(), records)
+    assert "s1 segment(target='the cat'): ok, mask covering 65.0% of the image, by " + METHOD in details
+    assert "s2 edit(" in details and "451x300 image" in details
+
+
+def test_edits_read_as_sentences():
+    cases = [
+        (
+            [Step(id="s1", tool="edit", args={"operation": "rotate", "angle": -90.0})],
+            "I rotated the picture 90° counter-clockwise.",
+        ),
+        (
+            [Step(id="s1", tool="edit", args={"operation": "flip", "direction": "vertical"})],
+            "I flipped the picture upside down.",
+        ),
+        (
+            [
+                Step(id="s1", tool="segment", args={"target": "the bus"}),
+                Step(id="s2", tool="edit", args={"mask": "$s1.mask", "operation": "grayscale", "where": "outside"}),
+            ],
+            "I selected the bus and made everything except the bus black and white.",
+        ),
+        (
+            [
+                Step(id="s1", tool="segment", args={"target": "the main object"}),
+                Step(id="s2", tool="edit", args={"mask": "$s1.mask", "operation": "blur_background"}),
+                Step(id="s3", tool="edit", args={"image": "$s2.image", "operation": "sharpen"}),
+            ],
+            "I selected the main object, blurred the background and sharpened the picture.",
+        ),
+        (
+            [Step(id="s1", tool="edit", args={"mask": "$last.mask", "operation": "recolor", "color": "red"})],
+            "I made it red.",
+        ),
+        ([Step(id="s1", tool="frame", args={"time": 5.0})], "I took the frame at 5 s of the video."),
+        ([Step(id="s1", tool="speed_video", args={"factor": 0.5})], "I slowed the video to 0.5× speed."),
+    ]
+    for steps, want in cases:
+        records = {s.id: ok(IMAGE) for s in steps}
+        assert compose_answer(Plan(steps=steps), records, []) == want
+
+
+def test_failures_and_skips_are_said_in_words():
+    plan = demo_plan()
+    records = {
+        "s1": ok(MASK),
+        "s2": {"status": "error", "error": "the colour 'purplish' is unknown"},
+        "s3": {"status": "skipped"},
+    }
+    answer = compose_answer(plan, records, [])
+    assert answer.splitlines() == [
+        "I selected the cat.",
+        "I could not make it purple: the colour 'purplish' is unknown.",
+        "I did not describe the result, because a step before it did not complete.",
+    ]
+    assert "s2 edit(" in answer_details(plan, records) and "the colour 'purplish' is unknown" in answer_details(
+        plan, records
+    )
+
+
+def test_an_assumed_target_is_still_said_first():
+    plan = Plan(
+        steps=[
+            Step(id="s1", tool="segment", args={"target": "the flag"}),
+            Step(id="s2", tool="edit", args={"mask": "$s1.mask", "operation": "blur"}),
+        ]
+    )
+    method = "cannot recognise 'flag' by name, so it took the red regions"
+    records = {"s1": ok({"mask": {"kind": "mask", "value": {"area": 0.2}}}, method), "s2": ok(IMAGE)}
+    lines = compose_answer(plan, records, []).splitlines()
+    assert lines[0].startswith("I can't recognise 'flag' by name, so I took the red regions")
+    assert "(s1)" not in lines[0] and lines[1] == "I selected the flag and blurred it."
+
+
+def test_plan_free_answers_and_problems_are_unchanged():
+    assert compose_answer(Plan(answer="I could not turn 'x' into steps."), {}, []) == "I could not turn 'x' into steps."
+    assert compose_answer(Plan(), {}, ["s1: unknown tool 'x'"]).startswith("I could not make a valid plan")
