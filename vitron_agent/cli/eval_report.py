@@ -53,6 +53,19 @@ def _save(folder: Path, half: str, model: str, per_image: dict[int, list]) -> No
     (folder / f"{half}-{model}.json").write_text(json.dumps(items))
 
 
+def _agent(config_path: str | None) -> tuple[Any, str]:
+    """The agent of ``config_path`` (no checkpointer) and what it runs on: 'planner rule; segment
+    embedded; ground none' (the backends a segmentation request can reach)."""
+    from vitron_agent.agent import Agent
+    from vitron_agent.config import load_config
+    from vitron_agent.registry import tool_config
+
+    config = load_config(config_path)
+    agent = Agent(config=config, checkpointer=False)
+    tools = "; ".join(f"{t} {tool_config(config, t).backend}" for t in ("segment", "ground", "detect"))
+    return agent, f"planner {config.planner.kind}; {tools}"
+
+
 def _classify_whole(images: list[tuple[Any, np.ndarray]]) -> float:
     """Median ms of the classifier on a whole picture."""
     from vitron_agent.tools.classifier import classify
@@ -149,14 +162,13 @@ def recognition(args: argparse.Namespace) -> int:
     folder = _set_folder(args)
     by_id = fetch_photos(folder / "photos.json", log=_log)
     photos = {p["file"]: by_id[p["id"]] for p in load_manifest(folder / "photos.json")["photos"]}
-    agent = None
-    if not args.no_agent:
-        from vitron_agent.agent import Agent
-
-        agent = Agent.from_config(args.config, checkpointer=False)
+    agent, backends = _agent(args.config) if not args.no_agent else (None, "")
     halves = ["tune", "heldout"] if args.half == "all" else [args.half]
-    result = {half: _half(folder, half, photos, args, agent) for half in halves}
+    result: dict[str, Any] = {half: _half(folder, half, photos, args, agent) for half in halves}
     lines = [line for half in halves for line in [*_lines(half, result[half]), ""]]
+    if agent is not None:
+        result["agent_backends"] = backends
+        lines.append(f"agent: 'segment <expression>' with {backends}")
     from vitron_agent.tools import detector
 
     default = getattr(detector, "DEFAULT_DETECTOR", "default")
@@ -178,10 +190,10 @@ def refcoco(args: argparse.Namespace) -> int:
     images = Path(args.images)
     if not images.is_dir():
         raise ConfigError(f"--images {images}: not a folder")
+    backends = "the embedded resolver"
     if args.method == "agent":
-        from vitron_agent.agent import Agent
-
-        method = agent_method(Agent.from_config(args.config, checkpointer=False))
+        agent, backends = _agent(args.config)
+        method = agent_method(agent)
     else:
         method = resolver_method()
 
@@ -195,12 +207,12 @@ def refcoco(args: argparse.Namespace) -> int:
     s = score_expressions(exprs, load, method)
     summary = s.summary()
     lines = [
-        f"{args.refs} ({args.split}): {summary['expressions']} expressions, method {args.method}",
+        f"{args.refs} ({args.split}): {summary['expressions']} expressions, method {args.method} ({backends})",
         f"cIoU {summary['cIoU']:.3f}  gIoU {summary['gIoU']:.3f}  hit rate (box IoU >= 0.5) {summary['hit_rate']:.3f}  "
         f"refused {summary['refused']}  {summary['ms']:.0f} ms an expression",
         "(Vitron paper, Table 2: 75.5 cIoU on RefCOCO val)",
     ]
-    return emit({**summary, "method": args.method, "split": args.split}, args.json, lines)
+    return emit({**summary, "method": args.method, "backends": backends, "split": args.split}, args.json, lines)
 
 
 def detections(args: argparse.Namespace) -> int:
