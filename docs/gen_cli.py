@@ -33,6 +33,12 @@ def main() -> None:
         with redirect_stdout(buf):
             sp.print_help()
         out += [f"## `vitron-agent {name}`", "", "```text", buf.getvalue().rstrip(), "```", ""]
+        nested = [a for a in sp._actions if isinstance(a, argparse._SubParsersAction)]  # e.g. eval recognition
+        for inner, isp in nested[0].choices.items() if nested else []:
+            buf = io.StringIO()
+            with redirect_stdout(buf):
+                isp.print_help()
+            out += [f"### `vitron-agent {name} {inner}`", "", "```text", buf.getvalue().rstrip(), "```", ""]
     Path(__file__).with_name("reference").joinpath("cli.md").write_text("\n".join(out))
 
 
