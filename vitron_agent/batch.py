@@ -278,7 +278,7 @@ def run_batch(
     "ray://head:10001" joins a cluster) with ``workers`` actors (see :mod:`vitron_agent.batch_ray`).
     ``tally`` (a :class:`BatchTally`): filled in as the batch goes (the CLI's exit code reads it).
     A second batch on the same ``out`` while this one runs raises :class:`InputError`."""
-    out = Path(out)
+    out = Path(out).absolute()  # workers (a Ray actor's working folder is its own) get absolute paths
     out.mkdir(parents=True, exist_ok=True)
     tally = tally if tally is not None else BatchTally()
     log = ResultsLog(out)
@@ -348,7 +348,7 @@ def _locked_batch(
                 tally.skipped += 1
                 tally.skipped_failed += read.lines[key].get("status") != "ok"
                 continue
-            jobs.append(Job(str(path), name, sha, key, medium, request, _item_folder(out, name, key), plan))
+            jobs.append(Job(str(path.absolute()), name, sha, key, medium, request, _item_folder(out, name, key), plan))
         progress = _Progress(len(jobs), quiet, stream)
         if not quiet and tally.skipped:
             failed = f"; {tally.skipped_failed} of them failed" if tally.skipped_failed else ""
