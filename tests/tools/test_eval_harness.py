@@ -404,8 +404,26 @@ def test_eval_recognition_runs_on_a_set_of_its_layout(tmp_path, capsys, monkeypa
     (folder / "tune" / "refs.json").write_text(json.dumps(refs))
     argv = ["eval", "recognition", "--set", str(folder), "--half", "tune", "--no-agent"]
     monkeypatch.setenv("VITRON_EVAL_DIR", str(tmp_path / "cache"))
-    assert main([*argv, "--json"]) == 0
+    assert main([*argv, "--json", "--save-detections", str(tmp_path / "dets")]) == 0
     r = json.loads(capsys.readouterr().out)["tune"]
+    for model, d in r["detectors"].items():  # the saved COCO results score as the table said
+        results = tmp_path / "dets" / f"tune-{model}.json"
+        assert (
+            main(
+                [
+                    "eval",
+                    "detections",
+                    "--results",
+                    str(results),
+                    "--instances",
+                    str(folder / "tune" / "instances.json"),
+                    "--json",
+                ]
+            )
+            == 0
+        )
+        again = json.loads(capsys.readouterr().out)
+        assert (again["recall"], again["precision"], again["reported"]) == (d["recall"], d["precision"], d["reported"])
     assert (r["photos"], r["objects"], r["objects_coco"], r["sentences"]) == (2, 3, 2, 2)
     assert r["detectors"] and all(
         0 <= d["recall"] <= 1 and 0 <= d["recall_any_name"] <= 1 for d in r["detectors"].values()

@@ -218,22 +218,25 @@ def refcoco(args: argparse.Namespace) -> int:
 def detections(args: argparse.Namespace) -> int:
     from vitron_agent.evaluation import load_labelled, match_detections, name_matches
     from vitron_agent.refcoco import load_instances
+    from vitron_agent.tools.coco_json import COCO_CATEGORY_IDS, from_coco_results
 
     labelled = {im.image_id: im for im in load_labelled(args.instances)}
-    cats = {c["id"]: c["name"] for c in load_instances(args.instances).get("categories", [])}
+    cats = {i: name for name, i in COCO_CATEGORY_IDS.items()}  # a detector's other COCO labels are wrong, not unknown
+    cats.update({c["id"]: c["name"] for c in load_instances(args.instances).get("categories", [])})
     items = json.loads(Path(args.results).read_text("utf-8"))
     if not isinstance(items, list):
         raise ConfigError(f"{args.results}: COCO results are a JSON list of detections")
-    per_image: dict[int, list] = {}
+    by_image: dict[int, list[dict]] = {}
     for it in items:
-        if it.get("score", 1.0) >= args.min_score:
-            x, y, w, h = it["bbox"]
-            label = cats.get(it["category_id"], str(it["category_id"]))
-            per_image.setdefault(it["image_id"], []).append((label, (x, y, x + w, y + h), it.get("score", 1.0)))
+        by_image.setdefault(int(it["image_id"]), []).append(it)
     right = labelled_n = reported = 0
     for image_id, im in labelled.items():
-        found = per_image.get(image_id, [])
-        r, _ = match_detections(found, im.objects, lambda t, label: name_matches(t, label))
+        try:
+            found = [d for d in from_coco_results(by_image.get(image_id, []), cats) if d.score >= args.min_score]
+        except ValueError as exc:  # a category the instances file does not list
+            raise ConfigError(f"{args.results}: {exc}") from None
+        boxes = [(d.label, (d.box.x1, d.box.y1, d.box.x2, d.box.y2), d.score) for d in found]
+        r, _ = match_detections(boxes, im.objects, lambda t, label: name_matches(t, label))
         right, labelled_n, reported = right + r, labelled_n + len(im.objects), reported + len(found)
     out = {"recall": right / max(1, labelled_n), "precision": right / max(1, reported), "reported": reported}
     lines = [
