@@ -199,12 +199,14 @@ def score_detector(
 
 
 def score_naming(images: list[tuple[LabelledImage, np.ndarray]], k: int = 5) -> dict[str, Any]:
-    """The classifier on every labelled box: top-1 / top-5 right, ms per box, and each miss
-    (``name -> what it said``)."""
-    from vitron_agent.tools.classifier import classify
+    """The classifier on every labelled box: top-1 / top-5 right, the same over the objects it
+    can name at all (one of its 1,000 classes is the label or a kind of it: no class is a coin),
+    ms per box, and each miss (``name -> what it said``)."""
+    from vitron_agent.tools.classifier import class_name, classify
 
     wordnet = _wordnet_match()
-    top1 = topk = n = 0
+    vocabulary = [class_name(i) for i in range(1000)]
+    top1, topk, known = [], [], []
     ms, misses = [], []
     for im, pixels in images:
         for t in im.objects:
@@ -212,15 +214,19 @@ def score_naming(images: list[tuple[LabelledImage, np.ndarray]], k: int = 5) -> 
             names = [name for name, _p in classify(pixels, t.box, k=k)]
             ms.append(1000 * (time.perf_counter() - start))
             ok = [name_matches(t, name, wordnet) for name in names]
-            n += 1
-            top1 += bool(ok and ok[0])
-            topk += any(ok)
-            if not (ok and ok[0]):
+            top1.append(bool(ok and ok[0]))
+            topk.append(any(ok))
+            known.append(any(name_matches(t, v, wordnet) for v in vocabulary))
+            if not top1[-1]:
                 misses.append(f"{im.file_name}: {t.name} -> {names[0] if names else 'nothing'}")
+    n, n_known = len(top1), sum(known)
     return {
         "objects": n,
-        "top1": top1 / max(1, n),
-        "top5": topk / max(1, n),
+        "top1": sum(top1) / max(1, n),
+        "top5": sum(topk) / max(1, n),
+        "nameable": n_known,
+        "top1_nameable": sum(a for a, kn in zip(top1, known, strict=True) if kn) / max(1, n_known),
+        "top5_nameable": sum(a for a, kn in zip(topk, known, strict=True) if kn) / max(1, n_known),
         "ms_per_box": float(np.median(ms)) if ms else float("nan"),
         "misses": misses,
         "wordnet": wordnet is not None,

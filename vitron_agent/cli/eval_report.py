@@ -144,7 +144,8 @@ def _lines(half: str, r: dict) -> list[str]:
     if n := r.get("naming"):
         lines.append(
             f"naming (classifier on each labelled box{', WordNet kinds' if n['wordnet'] else ', exact names only'}): "
-            f"top-1 {n['top1']:.2f}, top-5 {n['top5']:.2f} of {n['objects']}; {n['ms_per_box']:.0f} ms a box, "
+            f"top-1 {n['top1']:.2f}, top-5 {n['top5']:.2f} of {n['objects']}; of the {n['nameable']} it has a class "
+            f"for: top-1 {n['top1_nameable']:.2f}, top-5 {n['top5_nameable']:.2f}; {n['ms_per_box']:.0f} ms a box, "
             f"{r['classify_whole_ms']:.0f} ms a whole picture"
         )
     lines += [f"{what}: not measured ({why})" for what, why in r["unavailable"].items()]
