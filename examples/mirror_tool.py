@@ -7,7 +7,7 @@ VITRON_TOOL_MODULES=examples/mirror_tool.py vitron-agent run --image photo.jpg "
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.intents import ToolIntent, register_intent
+from vitron_agent.intents import Intent, register_intent
 from vitron_agent.refs import ImageRef
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
@@ -39,4 +39,21 @@ class MirrorTool(VisionTool):
 
 
 register(Backend("mirror", "cv", MirrorTool, default=True))
-register_intent(ToolIntent("mirror", (r"^mirror\b",), tool="mirror", help="mirror it (examples/mirror_tool.py)"))
+# The sentence that calls it: one record of the intent table. ``patterns`` are optional rules;
+# ``examples`` teach the learned matcher the ways people ask for it.
+register_intent(
+    Intent(
+        "mirror",
+        patterns=(r"^mirror\b",),
+        tool="mirror",
+        help="mirror it (examples/mirror_tool.py)",
+        examples=(
+            "mirror it",
+            "mirror the picture",
+            "make a mirror image of this",
+            "show me its mirror image",
+            "give me the mirrored version",
+            "mirror the photo please",
+        ),
+    )
+)

@@ -7,14 +7,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vitron_agent.planners.rule_lexicon import (
+from vitron_agent.planners.rule.lexicon import (
     _COLOR_RE,
     _COLOR_WORDS,
     _PRONOUN,
     _clean_target,
     _restore,
 )
-from vitron_agent.planners.rule_steps import _Builder, _do_segment, _edit, _mask_or_foreground, _segment, _target
+from vitron_agent.planners.rule.step_builders import (
+    _Builder,
+    _do_segment,
+    _edit,
+    _mask_or_foreground,
+    _segment,
+    _target,
+)
 
 
 def _geometry(b: _Builder, clause: str, **args: Any) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vitron_agent.plan import Step
-from vitron_agent.planners.rule_lexicon import (
+from vitron_agent.planners.rule.lexicon import (
     _BACKGROUND,
     _COLOR_RE,
     _COMPLEMENT,
@@ -38,6 +38,7 @@ class _Builder:
     last_output: str | None = None
     answer: str | None = None  # set by a handler that cannot plan the clause: the plan's whole answer
     video_mode: bool = False  # ``image`` holds a video reference and ``mask`` a track reference
+    fresh: bool = False  # a clause made a new picture: the previous turn's mask no longer applies
 
     def add(self, tool: str, **args: Any) -> str:
         sid = f"s{len(self.steps) + 1}"
@@ -91,24 +92,6 @@ def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, s
     edit.args[b.mask_arg] = mask
     edit.args["where"] = "outside"
     b.notes.append(f"Everything but {kept} was edited ({edit.id} outside {new.id}'s mask).")
-
-
-def _do_tool_intent(b: _Builder, name: str, clause: str) -> None:
-    """A registered intent: its tool on the current picture, its output "it" for the next clause."""
-    from vitron_agent.intents import registered_intents
-
-    spec = next(i for i in registered_intents() if i.name == name)
-    if spec.tool not in b.toolbox:
-        b.notes.append(
-            f"{_restore(clause, b.regions)!r} needs the {spec.tool!r} tool, which is not configured; skipped."
-        )
-        return
-    sid = b.add(spec.tool, **{b.media_arg: b.image}, **spec.args)
-    if spec.output in ("image", "video"):
-        b.image, b.mask = f"${sid}.{spec.output}", None
-    elif spec.output == "mask":
-        b.mask = f"${sid}.mask"
-    b.last_output = spec.output
 
 
 def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | None]:

@@ -1,5 +1,6 @@
-"""The rule planner's intents: which phrasings mean which action (the table that maps verbs to
-step builders), clause parsing and the help text listing what it understands."""
+"""The built-in intents, as records of the one intent table (``vitron_agent.intents``): which
+phrasings mean which action (rules: patterns at the start of a clause; the matcher: the records'
+example utterances), clause splitting and parsing, and the help text derived from the table."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from vitron_agent.planners.rule_lexicon import (
+from vitron_agent.intents import Intent, register_intent, registered_intents, table_version
+from vitron_agent.planners.rule.intent_examples import EXAMPLES, SLOTS_OF
+from vitron_agent.planners.rule.lexicon import (
     _COLOR_RE,
     _COMPLEMENT,
     _FILLER,
@@ -15,10 +18,13 @@ from vitron_agent.planners.rule_lexicon import (
     _TELL_ME,
     _WEAK_SPLIT,
     MAX_REQUEST_CHARS,
+    NO_GENERATOR,
+    NO_VIDEO_GENERATOR,
     _fix_verb,
+    _restore,
     bounded,
 )
-from vitron_agent.planners.rule_picture_steps import (
+from vitron_agent.planners.rule.picture_steps import (
     _PASTE,
     _do_animate,
     _do_composite,
@@ -37,7 +43,7 @@ from vitron_agent.planners.rule_picture_steps import (
     _do_restyle,
     _do_rotate,
 )
-from vitron_agent.planners.rule_steps import (
+from vitron_agent.planners.rule.step_builders import (
     _adjust,
     _do_background,
     _do_blur,
@@ -62,11 +68,7 @@ def split_clauses(text: str) -> list[str]:
         for piece in pieces[1:]:
             head = _FILLER.sub("", piece.strip())
             fixed = _fix_verb(head)
-            if (
-                _VERB_START.match(head)
-                or (fixed is not None and _VERB_START.match(fixed[0]))
-                or any(p.match(head) for _, p in _tool_intents())
-            ):
+            if _starts_intent(head) or (fixed is not None and _starts_intent(fixed[0])):
                 out.append(current)
                 current = piece
             else:
@@ -95,10 +97,7 @@ def _intent(clause: str) -> tuple[str | None, str]:
         clause,
         flags=re.I,
     )  # "the background should be white"
-    for spec, pattern in _tool_intents():  # sentences declared by tool modules come first
-        if m := pattern.match(clause):
-            return f"tool:{spec.name}", clause[m.end() :].strip()
-    for intent, pattern in _COMPILED:
+    for intent, pattern in _rules():
         m = pattern.match(clause)
         if m:
             if intent.whole:
@@ -109,11 +108,28 @@ def _intent(clause: str) -> tuple[str | None, str]:
     return None, clause
 
 
-def _tool_intents() -> list[tuple[Any, re.Pattern[str]]]:
-    """(ToolIntent, compiled pattern) for the intents tool modules registered (vitron_agent.intents)."""
-    from vitron_agent.intents import registered_intents
+_CACHE: dict[str, Any] = {}
 
-    return [(i, re.compile(p, re.I)) for i in registered_intents() for p in i.patterns]
+
+def _rules() -> list[tuple[Intent, re.Pattern[str]]]:
+    """(record, compiled pattern) for every pattern of the table, in rule order (tool modules'
+    intents first, then the built-in table); rebuilt when the table changes."""
+    if _CACHE.get("version") != table_version():
+        rules = [(i, re.compile(p, re.I)) for i in registered_intents() for p in i.patterns]
+        _CACHE.update(
+            version=table_version(), rules=rules, start=re.compile("|".join(p.pattern for _, p in rules), re.I)
+        )
+    return _CACHE["rules"]
+
+
+def _starts_intent(head: str) -> bool:
+    """Whether some rule of the table matches the start of ``head`` (a new clause after "and")."""
+    _rules()
+    return bool(_CACHE["start"].match(head))
+
+
+def intent_named(name: str) -> Intent:
+    return next(i for i in registered_intents() if i.name == name)
 
 
 @dataclass(frozen=True)
@@ -145,32 +161,64 @@ def parse_clause(text: str) -> Clause:
     )
 
 
-@dataclass(frozen=True)
-class Intent:
-    """One thing the rule planner understands: the patterns that start a clause (tried in table
-    order), the builder that lowers it into steps (None: handled by the planner itself), and
-    its line of the help text. ``whole``: the builder reads the whole clause; ``needs_colour``:
-    only when a colour word follows the verb."""
+def _do_generate(b: Any, rest: str, clause: str, last: dict[str, str]) -> None:
+    """A new picture from words: it becomes "it"; the previous turn's mask no longer applies."""
+    if "generate" not in b.toolbox:
+        b.answer = NO_GENERATOR
+        return
+    sid = b.add("generate", prompt=_restore(rest, b.regions).strip() or clause)
+    b.image, b.mask, b.last_output, b.video_mode, b.fresh = f"${sid}.image", None, "image", False, True
 
-    name: str
-    patterns: tuple[str, ...]
-    handler: Any
-    help: str = ""
-    whole: bool = False
-    needs_colour: bool = False
+
+def _do_generate_video(b: Any, rest: str, clause: str, last: dict[str, str]) -> None:
+    if "generate_video" not in b.toolbox:
+        b.answer = NO_VIDEO_GENERATOR
+        return
+    sid = b.add("generate_video", prompt=_restore(rest, b.regions).strip() or clause)
+    b.image, b.mask, b.last_output, b.video_mode, b.fresh = f"${sid}.video", None, "video", True, True
+
+
+def _legacy(fn: Any) -> Any:
+    """A built-in step builder ``fn(builder, rest, clause, last)`` as a record's handler."""
+
+    def handler(call: Any) -> None:
+        fn(call.builder, call.rest, call.clause, call.last)
+
+    handler.__name__ = getattr(fn, "__name__", "handler")
+    handler.__doc__ = getattr(fn, "__doc__", None)
+    return handler
+
+
+_MEDIA = {"generate": "none", "generate_video": "none", "track": "video", "frame": "video", "animate": "image"}
+
+
+def _builtin(
+    name: str, patterns: tuple[str, ...], fn: Any, help: str = "", whole: bool = False, needs_colour: bool = False
+) -> Intent:
+    return Intent(
+        name,
+        patterns,
+        help=help,
+        handler=_legacy(fn) if fn is not None else None,
+        examples=EXAMPLES.get(name, ()),
+        slots=SLOTS_OF.get(name, ("target",)),
+        media=_MEDIA.get(name, "any"),
+        whole=whole,
+        needs_colour=needs_colour,
+    )
 
 
 # The table: order matters (the first pattern that matches a clause wins).
 INTENTS: tuple[Intent, ...] = (
-    Intent(
-        "describe",
+    _builtin(
+        "caption",
         (
             r"^(?:give|write|generate|make|produce|create|get|add)\s+(?:me\s+|it\s+|this\s+|the (?:image|picture|photo)\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|one-line\s+|quick\s+)?(?:caption|description|summary)\b(?:\s+(?:of|for)\b)?\s*",
         ),
         _do_describe,
         "",
     ),
-    Intent(
+    _builtin(
         "detect",
         (
             r"^(?:detect|label|tag|annotate|list)\b\s*(?:and\s+label\s+)?|^(?:draw|put|add)\s+(?:bounding\s+)?boxes\s+(?:around|on|over)\s*"
@@ -180,10 +228,10 @@ INTENTS: tuple[Intent, ...] = (
         _do_detect,
         "detect / label <things> (boxes with labels and scores)",
     ),
-    Intent(
+    _builtin(
         "count", (r"^(?:how many|count(?: the)?(?: number of)?)\b\s*",), _do_count, "how many <things> / count <things>"
     ),
-    Intent(
+    _builtin(
         "crop",
         (
             r"^(?:crop|trim|zoom in(?:to)?|zoom)\b\s*(?:it\b|the (?:image|picture|photo)\b)?\s*(?:to|around|down to|on|at|onto)?\s*",
@@ -191,7 +239,7 @@ INTENTS: tuple[Intent, ...] = (
         _do_crop,
         "crop to <target> / a box / a square / 16:9",
     ),
-    Intent(
+    _builtin(
         "read",
         (
             r"^(?:read|transcribe|ocr)\b\s*(?:out\s+|off\s+)?|^what\s+(?:does|do)\s+(?:it|this|that|they|the\s+.+?)\s+(?:say|read|spell)\b\s*|^what(?:'s|\s+is)\s+written\b\s*|^what\s+(?:text|words?)\b.*\b(?:say|written|there|see|in|on)\b\s*|^(?:extract|get|find)\s+(?:the\s+|all\s+the\s+)?(?:text|words)\b\s*",
@@ -199,21 +247,21 @@ INTENTS: tuple[Intent, ...] = (
         _do_read,
         "read / transcribe / what does the sign say (text, OCR)",
     ),
-    Intent(
+    _builtin(
         "outline",
         (r"^(?:outline|trace|circle)\b\s*|^draw\s+(?:an?\s+)?(?:outline|contour|border|line)\s+(?:around|of|on)\s*",),
         _do_outline,
         "outline <target> (in a colour)",
     ),
-    Intent(
+    _builtin(
         "generate_video",
         (
             r"^(?:generate|create|make|render|produce|film|shoot)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+|short\s+)?(?:video|clip|animation|movie|film)\s+(?:of|showing|with|about|where)\s+",
         ),
-        None,
+        _do_generate_video,
         "make a video of <prompt>",
     ),
-    Intent(
+    _builtin(
         "animate",
         (
             r"^(?:animate|bring (?:it|this|that|the \w+) to life)\b\s*|^make (?:it|this|that|the (?:image|picture|photo))\s+(?:move|come alive|into a (?:video|clip))\b\s*|^turn (?:it|this|that|the (?:image|picture|photo))\s+into an? (?:video|clip|animation)\b\s*",
@@ -221,7 +269,7 @@ INTENTS: tuple[Intent, ...] = (
         _do_animate,
         "animate it",
     ),
-    Intent(
+    _builtin(
         "frame",
         (
             r"^(?:take|extract|grab|get|show|pick|use)\s+(?:me\s+)?(?:the\s+)?(?:(?:first|middle|last|final|opening|closing)\s+frame|frame\s+\d+|frame at\b)",
@@ -229,24 +277,26 @@ INTENTS: tuple[Intent, ...] = (
         _do_frame,
         "take the first / middle / last frame (of a video)",
     ),
-    Intent("track", (r"^(?:track|follow|trace|keep track of)\b\s*",), _do_segment, "track / follow <target> (a video)"),
-    Intent(
+    _builtin(
+        "track", (r"^(?:track|follow|trace|keep track of)\b\s*",), _do_segment, "track / follow <target> (a video)"
+    ),
+    _builtin(
         "generate",
         (
             r"^(?:generate|draw|create|make|paint|render|produce|imagine|sketch)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+)?(?:image|picture|photo|drawing|painting|illustration|render|artwork)\s+(?:of|showing|with)\s+",
+            r"^(?:generate|draw|imagine|sketch)\b\s*",
         ),
-        None,
+        _do_generate,
         "generate / draw / create an image of <prompt>",
     ),
-    Intent("generate", (r"^(?:generate|draw|imagine|sketch)\b\s*",), None, ""),
-    Intent(
+    _builtin(
         "composite",
         (_PASTE.pattern,),
         _do_composite,
         "put it on this picture (a cut-out from the previous turn)",
         whole=True,
     ),
-    Intent(
+    _builtin(
         "cutout",
         (
             r"^(?:cut|crop|clip)\s*-?\s*out\b\s*(?!.*\bbackground\b)|^cut\b(?=.*\bout\s*$)\s*"
@@ -257,7 +307,7 @@ INTENTS: tuple[Intent, ...] = (
         _do_cutout,
         "cut out <target> (a transparent PNG)",
     ),
-    Intent(
+    _builtin(
         "keep_only",
         (
             r"^(?:keep only|keep just|only keep|leave only)\b\s*|^(?:keep|leave)\s+(?=(?:everything|all|the (?:whole |entire )?(?:image|picture|photo|scene))\b)",
@@ -265,7 +315,7 @@ INTENTS: tuple[Intent, ...] = (
         _do_keep_only,
         "keep only <target>",
     ),
-    Intent(
+    _builtin(
         "restyle",
         (
             r"^(?:make|turn|render|change)\s+(?:it|this|that|the (?:whole )?(?:image|picture|photo|scene))\s+(?:look\s+)?(?:like|as if|into an?\s+\w+\s+(?:painting|drawing|sketch|photo))\b|^(?:apply|give it)\b.*\bstyle\b|.*\bin the style of\b",
@@ -273,7 +323,7 @@ INTENTS: tuple[Intent, ...] = (
         _do_restyle,
         "make it look like <style> (needs a generative editor)",
     ),
-    Intent(
+    _builtin(
         "replace",
         (
             r"^(?:replace|swap|substitute)\b(?!.*\bbackground\b)(?=.*\b(?:with|for|by)\b)|^(?:turn|change|transform|convert)\b(?=.*\binto\b)(?!.*\b(?:gr[ae]y ?scale|black and white|monochrome)\b)",
@@ -281,7 +331,7 @@ INTENTS: tuple[Intent, ...] = (
         _do_replace,
         "replace <target> with <thing> (needs a generative editor)",
     ),
-    Intent(
+    _builtin(
         "background",
         (
             r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|brighten|lighten|fill|put|place|paste)\b.*\b(?:background|backdrop)\b",
@@ -290,8 +340,8 @@ INTENTS: tuple[Intent, ...] = (
         "blur / replace / change / make <colour> the background",
         whole=True,
     ),
-    Intent("flip", (r"^(?:flip|reflect)\b\s*",), _do_flip, "flip (horizontally / vertically)"),
-    Intent(
+    _builtin("flip", (r"^(?:flip|reflect)\b\s*",), _do_flip, "flip (horizontally / vertically)"),
+    _builtin(
         "rotate",
         (
             r"^rotate\b\s*|^turn\s+(?:it|this|the (?:image|picture|photo))\s+(?:upside[- ]down|sideways|\d+\s*(?:degrees?|°)|"
@@ -300,7 +350,7 @@ INTENTS: tuple[Intent, ...] = (
         _do_rotate,
         "rotate 90 / 180 / any angle",
     ),
-    Intent(
+    _builtin(
         "resize",
         (
             r"^(?:resize|rescale|scale|shrink|enlarge|upscale|downscale|downsize|halve)\b\s*|^make\s+(?:it|this|the (?:image|picture|photo))\s+"
@@ -309,7 +359,7 @@ INTENTS: tuple[Intent, ...] = (
         _do_resize,
         "resize (half size, 50%, 800 pixels wide)",
     ),
-    Intent(
+    _builtin(
         "sharpen",
         (
             r"^sharpen\b|^(?:make|render)\b.*\b(?:sharper|crisper|less blurry)\b|^(?:increase|boost|add|improve)\s+(?:the\s+)?sharpness\b",
@@ -318,15 +368,15 @@ INTENTS: tuple[Intent, ...] = (
         "sharpen",
         whole=True,
     ),
-    Intent(
+    _builtin(
         "warmer",
         (r"^(?:make|render)\b.*\bwarmer\b|^warm\b|^(?:add|give)\b.*\bwarm(?:th|er)?\b",),
         _tone("warmer"),
         "make it warmer / cooler",
         whole=True,
     ),
-    Intent("cooler", (r"^(?:make|render)\b.*\b(?:cooler|colder)\b|^cool\b",), _tone("cooler"), "", whole=True),
-    Intent(
+    _builtin("cooler", (r"^(?:make|render)\b.*\b(?:cooler|colder)\b|^cool\b",), _tone("cooler"), "", whole=True),
+    _builtin(
         "saturate",
         (
             r"^(?:make|render)\b.*\bmore\s+(?:saturated|vivid|colou?rful|vibrant)\b|^(?:increase|boost|raise|add|enhance)\s+(?:the\s+)?"
@@ -336,7 +386,7 @@ INTENTS: tuple[Intent, ...] = (
         "more / less saturated",
         whole=True,
     ),
-    Intent(
+    _builtin(
         "desaturate",
         (
             r"^(?:make|render)\b.*\bless\s+(?:saturated|vivid|colou?rful|vibrant)\b|^(?:decrease|reduce|lower)\s+(?:the\s+)?"
@@ -346,26 +396,26 @@ INTENTS: tuple[Intent, ...] = (
         "",
         whole=True,
     ),
-    Intent(
+    _builtin(
         "denoise",
         (r"^(?:denoise|de-noise)\b|^(?:reduce|remove|clean up|get rid of)\s+(?:the\s+)?(?:noise|grain)\b",),
         _tone("denoise"),
         "denoise",
         whole=True,
     ),
-    Intent(
+    _builtin(
         "remove",
         (r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b\s*",),
         _do_remove,
         "remove / erase / delete <target>",
     ),
-    Intent(
+    _builtin(
         "blur",
         (r"^(?:blur|pixelate|pixellate|mosaic|censor|obscure|smooth)\b\s*",),
         _do_blur,
         "blur / pixelate <target>",
     ),
-    Intent(
+    _builtin(
         "grayscale",
         (
             r"^(?:convert|turn|make|render|change)?\b.*\b(?:grayscale|greyscale|gray ?scale|grey ?scale|black and white|black-and-white|monochrome)\b|^(?:desaturate)\b\s*",
@@ -374,7 +424,7 @@ INTENTS: tuple[Intent, ...] = (
         "grayscale / black and white",
         whole=True,
     ),
-    Intent(
+    _builtin(
         "brighten",
         (
             r"^(?:brighten|lighten)\b\s*|^(?:make|render)\b.*\b(?:brighter|lighter)\b|^(?:increase|raise|boost)\s+(?:the\s+)?brightness\b\s*",
@@ -383,14 +433,14 @@ INTENTS: tuple[Intent, ...] = (
         "brighten / make brighter",
         whole=True,
     ),
-    Intent(
+    _builtin(
         "darken",
         (r"^darken\b\s*|^(?:make|render)\b.*\bdarker\b|^(?:decrease|reduce|lower)\s+(?:the\s+)?brightness\b\s*",),
         _adjust("darken"),
         "darken / make darker",
         whole=True,
     ),
-    Intent(
+    _builtin(
         "contrast",
         (
             r"^(?:increase|boost|enhance|raise|add|improve)\s+(?:the\s+)?contrast\b\s*|^(?:make)\b.*\bmore contrast(?:y|ed)?\b|^contrast\b\s*",
@@ -399,14 +449,14 @@ INTENTS: tuple[Intent, ...] = (
         "increase contrast",
         whole=True,
     ),
-    Intent(
+    _builtin(
         "recolor",
         (r"^(?:recolou?r|paint|colou?r|turn|make|change|dye|tint|repaint)\b\s*",),
         _do_recolor,
         "recolor / make it <colour> / paint / turn <colour>",
         needs_colour=True,
     ),
-    Intent(
+    _builtin(
         "segment",
         (
             r"^(?:segment|select|mask|cut|find|highlight|isolate|detect|locate|extract|pick out|identify|show me|show|get)\b\s*",
@@ -414,13 +464,13 @@ INTENTS: tuple[Intent, ...] = (
         _do_segment,
         "segment / select / mask / cut out / find / highlight / isolate <target>",
     ),
-    Intent(
+    _builtin(
         "describe",
         (r"^(?:describe|caption|summari[sz]e|explain|tell me about|tell me what|analy[sz]e|look at)\b\s*",),
         _do_describe,
         "describe / caption / tell me about",
     ),
-    Intent(
+    _builtin(
         "question",
         (r"^(?:what|what's|whats|which|where|who|is|are|does|do|how)\b",),
         _do_question,
@@ -430,13 +480,9 @@ INTENTS: tuple[Intent, ...] = (
 )
 
 
-INTENT_HANDLERS = {i.name: i.handler for i in INTENTS if i.handler is not None}
-
-
-_COMPILED = [(i, re.compile(p, re.I)) for i in INTENTS for p in i.patterns]
-
-
-_VERB_START = re.compile("|".join(p for i in INTENTS for p in i.patterns), re.I)
+for _order, _record in enumerate(INTENTS):  # the built-in table, after tool modules' intents (order 0)
+    register_intent(Intent(**{**_record.__dict__, "order": 100 + _order}))
+INTENTS = tuple(intent_named(i.name) for i in INTENTS)
 
 
 TARGETS_HELP = (
@@ -447,58 +493,14 @@ TARGETS_HELP = (
 )
 
 
-_HELP_ORDER = (
-    "segment",
-    "cutout",
-    "composite",
-    "detect",
-    "flip",
-    "rotate",
-    "resize",
-    "sharpen",
-    "warmer",
-    "saturate",
-    "denoise",
-    "outline",
-    "recolor",
-    "remove",
-    "background",
-    "keep_only",
-    "blur",
-    "brighten",
-    "darken",
-    "contrast",
-    "grayscale",
-    "crop",
-    "describe",
-    "question",
-    "read",
-    "count",
-    "generate",
-    "track",
-    "frame",
-    "animate",
-    "generate_video",
-    "replace",
-    "restyle",
-)
-
-
-UNDERSTOOD = (
-    "I understand: "
-    + "; ".join(i.help for i in sorted((i for i in INTENTS if i.help), key=lambda i: _HELP_ORDER.index(i.name)))
-    + ". "
-    + TARGETS_HELP
-)
-
-
 def understood_help() -> str:
-    """UNDERSTOOD, with the sentences tool modules registered."""
-    from vitron_agent.intents import registered_intents
+    """The help text, derived from the table: the built-in intents' help lines in table order, then
+    those tool modules registered, then how targets are named."""
+    records = registered_intents()
+    lines = [i.help for i in records if i.help and i.order >= 100] + [
+        i.help for i in records if i.help and i.order < 100
+    ]
+    return "I understand: " + "; ".join(lines) + ". " + TARGETS_HELP
 
-    extra = [i.help for i in registered_intents() if i.help]
-    return (
-        UNDERSTOOD
-        if not extra
-        else UNDERSTOOD.replace(". " + TARGETS_HELP, "; " + "; ".join(extra) + ". " + TARGETS_HELP)
-    )
+
+UNDERSTOOD = understood_help()  # the built-in table's help (tool modules' intents added by understood_help())

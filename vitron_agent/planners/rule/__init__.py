@@ -1,0 +1,145 @@
+"""RulePlanner: the embedded planner (no LLM): one intent table, read by rules and a learned matcher.
+
+It splits an instruction into clauses ("then", "and then", "after that", commas and semicolons,
+"and" before a verb) and finds each clause's intent in the table (``vitron_agent.intents``): by
+its records' patterns ("rules"), by a sentence embedding's similarity to their example
+utterances ("matcher"), or both (the default). The record's handler fills the slots (target,
+colour, amount, time range ...) and emits steps; "it", "them", "that" and "the result" bind to the
+latest mask and picture of the plan (or of the session's previous turn). Explicit regions are read
+from the text: "at (x, y)" and "in box (x1, y1, x2, y2)".
+
+A request it cannot understand gets a plan-free answer listing what it understands; when two
+readings are about as likely, it asks which was meant (naming both); it never raises.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from vitron_agent.plan import Plan, Step
+from vitron_agent.planners.base import PlanRequest
+from vitron_agent.planners.rule.intent_call import RuleCall, declarative
+from vitron_agent.planners.rule.intent_choice import MODES, choose
+from vitron_agent.planners.rule.intent_table import (
+    INTENTS,
+    UNDERSTOOD,
+    Clause,
+    Intent,
+    intent_named,
+    parse_clause,
+    split_clauses,
+    understood_help,
+)
+from vitron_agent.planners.rule.lexicon import (
+    _FILLER,
+    MAX_REQUEST_CHARS,
+    NEEDS_IMAGE,
+    NO_GENERATOR,
+    NO_VIDEO_GENERATOR,
+    NOT_ENGLISH,
+    TOO_LONG,
+    _looks_foreign,
+    _protect_regions,
+    _restore,
+    bounded,
+)
+from vitron_agent.planners.rule.step_builders import _Builder, _exclude
+from vitron_agent.tool import Toolbox
+
+__all__ = [  # the planner; the table (intent_table, intent_examples), choice (intent_choice), words (lexicon)
+    "RulePlanner",
+    "MODES",
+    "UNDERSTOOD",
+    "NO_GENERATOR",
+    "NO_VIDEO_GENERATOR",
+    "NEEDS_IMAGE",
+    "NOT_ENGLISH",
+    "split_clauses",
+    "Intent",
+    "INTENTS",
+    "Clause",
+    "parse_clause",
+]
+
+
+class RulePlanner:
+    """Planner for everyday instructions (see module docstring).
+
+    ``mode``: "rules" (the records' patterns only: the old table), "matcher" (the embedding's
+    similarity to the records' examples decides; patterns only fill slots) or "both" (default:
+    patterns first, the matcher for clauses no pattern reads)."""
+
+    name = "rule"
+
+    def __init__(self, mode: str = "both"):
+        if mode not in MODES:
+            raise ValueError(f"RulePlanner mode must be one of {', '.join(MODES)}, got {mode!r}")
+        self.mode = mode
+
+    def plan(self, request: PlanRequest, toolbox: Toolbox) -> Plan:
+        raw = bounded(request.text)  # before any pattern: no run of blanks for one to backtrack over
+        if len(raw) > MAX_REQUEST_CHARS:
+            return Plan(answer=TOO_LONG.format(n=len(raw), cap=MAX_REQUEST_CHARS))
+        if _looks_foreign(raw):
+            return Plan(answer=NOT_ENGLISH)
+        text, regions = _protect_regions(raw)
+        text = re.sub(r"\([^()]*\)", " ", text)  # what is left in brackets is an aside ("(again)"), not a target
+        last = request.inputs.get("last", {})
+        b = _Builder(toolbox=toolbox, inputs=request.inputs, regions=regions)
+        inp = request.inputs.get("input", {})
+        b.image = "$input.image" if inp.get("image") == "image" else None
+        if b.image is None and inp.get("video") == "video":
+            b.image, b.video_mode = "$input.video", True
+        understood, misunderstood = 0, False
+        for clause in split_clauses(text):
+            clause = _FILLER.sub("", clause.strip()).strip()
+            picked = choose(clause, self.mode, b)
+            if picked.question:
+                return Plan(answer=picked.question)
+            if picked.intent is None:
+                b.notes.append(f"I did not understand {_restore(clause, regions)!r}, so I skipped it.")
+                misunderstood = True
+                continue
+            record = intent_named(picked.intent)
+            if b.image is None and record.media != "none":
+                return Plan(answer=NEEDS_IMAGE)
+            before = len(b.steps)
+            call = RuleCall(b, record, picked.rest, picked.text, last)
+            (record.handler or declarative)(call)
+            if picked.kept is not None:
+                _exclude(b, before, picked.kept, picked.text, last)
+            if b.answer is not None:
+                return Plan(answer=b.answer)
+            if b.fresh:
+                last, b.fresh = {}, False  # a new picture: the previous turn's mask does not apply to it
+            understood += 1
+        if not understood:
+            if _looks_foreign(raw, hits=1):
+                return Plan(answer=NOT_ENGLISH)
+            return Plan(answer=f"I could not turn {raw!r} into steps. {understood_help()}")
+        if misunderstood:
+            b.notes.append(understood_help())
+        return Plan(steps=_renumbered(b.steps), notes=b.notes)
+
+
+def _renumbered(steps: list[Step]) -> list[Step]:
+    """The steps with ids s1, s2 ... in list order (an exclusion inserts a step before its edit),
+    references rewritten."""
+    ids = {s.id: f"s{i + 1}" for i, s in enumerate(steps)}
+    if all(k == v for k, v in ids.items()):
+        return steps
+
+    def fix(v: Any) -> Any:
+        if isinstance(v, str) and v.startswith("$"):
+            head, _, tail = v[1:].partition(".")
+            return f"${ids.get(head, head)}.{tail}" if tail else v
+        if isinstance(v, dict):
+            return {k: fix(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [fix(x) for x in v]
+        return v
+
+    return [
+        Step(id=ids[s.id], tool=s.tool, args=fix(dict(s.args)), after=[ids.get(a, a) for a in s.after]) for s in steps
+    ]

@@ -1,0 +1,109 @@
+"""Which record of the intent table a clause means: the rules (patterns), the learned matcher
+(example utterances), or both; typo repair first, and "but keep X unchanged" split off."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from vitron_agent.planners.rule.intent_table import intent_named, parse_clause
+from vitron_agent.planners.rule.lexicon import _EXCLUSION, _fix_colours, _fix_verb
+
+MODES = ("rules", "matcher", "both")
+
+
+@dataclass
+class Picked:
+    """A clause's reading: ``intent`` (None: not understood), the words its handler reads
+    (``rest``), the clause itself (``text``), what it must leave untouched (``kept``), or a
+    ``question`` to ask instead of planning (two readings about as likely)."""
+
+    intent: str | None
+    rest: str
+    text: str
+    kept: str | None = None
+    question: str | None = None
+
+
+def choose(clause: str, mode: str, b: Any) -> Picked:
+    """The reading of ``clause`` under ``mode`` ("rules", "matcher", "both"); typo notes go to ``b.notes``."""
+    notes: list[str] = []
+    clause = _fix_colours(clause, notes)
+    picked = _by_rules(clause, notes) if mode != "matcher" else Picked(None, clause, clause)
+    if mode != "rules" and (mode == "matcher" or picked.intent is None):
+        picked = _by_matcher(clause, picked, mode, notes)
+    b.notes.extend(notes)
+    return picked
+
+
+def _by_rules(clause: str, notes: list[str]) -> Picked:
+    parsed = parse_clause(clause)
+    if parsed.intent is None and (fixed := _fix_verb(parsed.text)) is not None:
+        retry = parse_clause(fixed[0])
+        if retry.intent is not None:
+            notes.append(f"I read {fixed[1]!r} as {fixed[2]!r}.")
+            parsed = retry
+    picked = Picked(parsed.intent, parsed.rest, parsed.text)
+    if picked.intent is not None and (ex := _EXCLUSION.match(parsed.text)):
+        # "brighten the garage but keep the bike unchanged"
+        retry = parse_clause(ex.group("main") or ex.group("main2"))
+        if retry.intent is not None:
+            return Picked(retry.intent, retry.rest, retry.text, kept=ex.group("kept") or ex.group("kept2"))
+    return picked
+
+
+def _by_matcher(clause: str, ruled: Picked, mode: str, notes: list[str]) -> Picked:
+    """The matcher's reading; slots still come from the rules: the words after the verb phrase
+    (the intent's own pattern when it matches, else the verb phrase the matcher strips)."""
+    from vitron_agent.planners.rule.intent_matcher import match
+
+    kept = None
+    main = clause
+    if ex := _EXCLUSION.match(clause):
+        main, kept = ex.group("main") or ex.group("main2"), ex.group("kept") or ex.group("kept2")
+    verdict = match(main)
+    if verdict.question:
+        return Picked(None, main, main, question=verdict.question)
+    if verdict.intent is None:
+        return ruled if mode == "both" else Picked(None, main, main)
+    if ruled.intent is not None and intent_named(ruled.intent).handler is intent_named(verdict.intent).handler:
+        return ruled  # the same reading: the rules' slots
+    return Picked(verdict.intent, rest_for(verdict.intent, main), main, kept=kept)
+
+
+def rest_for(name: str, clause: str) -> str:
+    """The words the handler of ``name`` reads in ``clause``: the whole clause for records that
+    read it whole, the words after the record's own pattern when one matches, else the clause
+    without its leading verb phrase ("make a mask of the dog" -> "the dog")."""
+    record = intent_named(name)
+    if record.whole:
+        return clause
+    for p in record.patterns:
+        if m := re.match(p, clause, re.I):
+            return clause[m.end() :].strip()
+    return strip_verb_phrase(clause)
+
+
+_LEAD = re.compile(
+    r"^(?:(?:please|kindly|just|now|also|can you|could you|would you|will you|i want you to|i'd like you to|"
+    r"i would like you to|i want to|i'd like to|help me|let's|go ahead and|try to|"
+    r"make|create|produce|give me|get me|show me|give|get|show|do|draw|put|add|apply|run|perform|"
+    r"a|an|some|me|us|please)\s+)+"
+    r"(?:(?:mask|cut-?out|outline|silhouette|selection|segmentation|box|boxes|count|tally|number|list|"
+    r"description|caption|summary|crop|blurred version|version|copy)\s+(?:of|for|around|on)\s+)?",
+    re.I,
+)
+
+
+def strip_verb_phrase(clause: str) -> str:
+    """The clause without its leading verb phrase: polite openers, a leading verb (any word the
+    table's examples start with) and "a mask of" / "a count of" ..."""
+    from vitron_agent.planners.rule.intent_matcher import leading_verbs
+
+    rest = _LEAD.sub("", clause.strip())
+    words = rest.split(" ", 1)
+    if words and words[0].lower() in leading_verbs():
+        rest = words[1] if len(words) > 1 else ""
+        rest = _LEAD.sub("", rest)
+    return rest.strip()

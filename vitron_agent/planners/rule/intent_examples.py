@@ -1,0 +1,2 @@
+EXAMPLES: dict[str, tuple[str, ...]] = {}
+SLOTS_OF: dict[str, tuple[str, ...]] = {}

@@ -1,0 +1,204 @@
+"""Slot readers: the values an intent's handler takes from a clause's words (times, durations,
+factors, angles, counts). Pure functions, text in, value or None out; each runs linear-time
+patterns on text the planner has already bounded (``MAX_REQUEST_CHARS``).
+
+Times are seconds (float). ``time_range`` returns ``(start, end)``: ``end`` None means "to the
+end of the clip"; a negative ``start`` counts from the end ("the last 5 seconds" -> (-5.0, None)).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["number", "timestamp", "duration", "time_range", "factor", "angle", "percent"]
+
+_WORDS = {
+    "zero": 0,
+    "one": 1,
+    "a": 1,
+    "an": 1,
+    "single": 1,
+    "two": 2,
+    "couple": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "ninety": 90,
+    "hundred": 100,
+}
+_NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted((w for w in _WORDS if len(w) > 2), key=len, reverse=True)) + r")"
+_UNIT = r"(h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?|ms|milliseconds?)"
+_CLOCK = r"(\d{1,2}(?::\d{1,2}){1,2}(?:\.\d+)?)"
+
+
+def number(text: str) -> float | None:
+    """The first number in ``text``, in digits or words ("three", "2.5"); None when there is none."""
+    m = re.search(rf"(?<![\w.]){_NUM}\b", text, re.I)
+    if not m:
+        return None
+    v = m.group(1).lower()
+    return float(_WORDS[v]) if v in _WORDS else float(v)
+
+
+def _unit_seconds(unit: str) -> float:
+    u = unit.lower()
+    if u in ("ms", "millisecond", "milliseconds"):
+        return 0.001
+    if u.startswith("h"):
+        return 3600.0
+    if u.startswith("m"):
+        return 60.0
+    return 1.0
+
+
+def _clock(v: str) -> float:
+    parts = [float(p) for p in v.split(":")]
+    total = 0.0
+    for p in parts:
+        total = total * 60 + p
+    return total
+
+
+def timestamp(text: str) -> float | None:
+    """A point in time: "1:10" -> 70, "0:05" -> 5, "1:02:03" -> 3723, "at 12 seconds" / "12s" -> 12,
+    "2 minutes" -> 120; None when ``text`` names none."""
+    if m := re.search(rf"(?<![\d:]){_CLOCK}(?![\d:])", text):
+        return _clock(m.group(1))
+    return duration(text)
+
+
+def duration(text: str) -> float | None:
+    """A length of time: "5 seconds" -> 5, "1 minute 30" / "1m30s" -> 90, "half a second" -> 0.5,
+    "two and a half seconds" -> 2.5, "1:30" -> 90; None when ``text`` names none."""
+    low = text.lower()
+    if re.search(r"\bhalf (?:a|an) (?:second|sec)\b", low):
+        return 0.5
+    if m := re.search(
+        rf"(?<![\w.]){_NUM}\s*{_UNIT}(?![a-z])(?:\s*(?:and\s+)?(\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?)?\b)?", low
+    ):
+        value = number(m.group(1)) or 0.0
+        if re.match(r"\s*and a half\b", low[m.end(1) :]):
+            value += 0.5
+        seconds = value * _unit_seconds(m.group(2))
+        if m.group(3) and _unit_seconds(m.group(2)) == 60.0:
+            seconds += float(m.group(3))
+        return seconds
+    if m := re.search(rf"(?<![\w.]){_NUM} and a half\s*{_UNIT}\b", low):
+        return ((number(m.group(1)) or 0.0) + 0.5) * _unit_seconds(m.group(2))
+    if m := re.search(rf"(?<![\d:]){_CLOCK}(?![\d:])", low):
+        return _clock(m.group(1))
+    return None
+
+
+def time_range(text: str) -> tuple[float, float | None] | None:
+    """(start, end) seconds: "from 1:10 to 1:25" -> (70, 85), "between 5 and 10 seconds" -> (5, 10),
+    "0:05-0:09" -> (5, 9), "the first 5 seconds" -> (0, 5), "the last 3 s" -> (-3, None),
+    "after 10 seconds" / "from 0:10 on" -> (10, None), "until 0:20" -> (0, 20); None otherwise."""
+    low = text.lower()
+    t = rf"({_CLOCK}|{_NUM}(?:\s*{_UNIT})?)"
+    m = re.search(rf"\b(?:from|between)\s+{t}\s*(?:to|and|until|till|through|-)\s*{t}", low)
+    if m:
+        first, second = m.group(1), m.group(m.re.groups // 2 + 1)
+    elif m := re.search(rf"(?<![\d:]){_CLOCK}\s*(?:-|to)\s*{_CLOCK}(?![\d:])", low):
+        first, second = m.group(1), m.group(2)
+    if m:
+        a, b = _point(first), _point(second)
+        unit = re.match(rf"\s*{_UNIT}\b", low[m.end() :])
+        if unit and ":" not in m.group(0) and duration(first) is None:  # "between 5 and 10 seconds"
+            a, b = _as_unit(first, unit.group(1)), _as_unit(second, unit.group(1))
+        if a is not None and b is not None:
+            return (a, b) if b > a else (b, a)
+    if m := re.search(rf"\b(first|opening|last|final|closing)\s+{t}", low):
+        d = duration(m.group(2)) if not re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", m.group(2)) else None
+        d = d if d is not None else _point(m.group(2))
+        if d is not None:
+            return (0.0, d) if m.group(1) in ("first", "opening") else (-d, None)
+    if m := re.search(rf"\b(?:after|from|starting at|starting from|since)\s+{t}(?:\s+on(?:wards)?)?", low):
+        if (a := _point(m.group(1))) is not None:
+            return (a, None)
+    if m := re.search(rf"\b(?:until|till|up to|before)\s+{t}", low):
+        if (b := _point(m.group(1))) is not None:
+            return (0.0, b)
+    return None
+
+
+def _point(v: str) -> float | None:
+    v = v.strip()
+    if re.fullmatch(_CLOCK, v):
+        return _clock(v)
+    if (d := duration(v)) is not None:
+        return d
+    return number(v)
+
+
+def _as_unit(v: str, unit: str) -> float:
+    return _clock(v) if ":" in v else (number(v) or 0.0) * _unit_seconds(unit)
+
+
+_FACTORS = {
+    "twice": 2.0,
+    "double": 2.0,
+    "doubled": 2.0,
+    "triple": 3.0,
+    "tripled": 3.0,
+    "thrice": 3.0,
+    "quadruple": 4.0,
+    "half": 0.5,
+    "halve": 0.5,
+    "halved": 0.5,
+    "a third": 1 / 3,
+    "a quarter": 0.25,
+    "quarter": 0.25,
+}
+
+
+def factor(text: str) -> float | None:
+    """A multiplier: "2x" / "x2" / "2 times" / "twice" / "double" -> 2, "half" -> 0.5, "1.5x" -> 1.5,
+    "50%" -> 0.5, "three times" -> 3; "slow motion" -> 0.5 when nothing more exact is said."""
+    low = text.lower()
+    if m := re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:x|×)(?!\w)|(?<!\w)(?:x|×)\s*(\d+(?:\.\d+)?)\b", low):
+        return float(m.group(1) or m.group(2))
+    if m := re.search(rf"(?<![\w.]){_NUM}\s+times\b", low):
+        return number(m.group(1))
+    if m := re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)", low):
+        return float(m.group(1)) / 100
+    for word, value in sorted(_FACTORS.items(), key=lambda kv: -len(kv[0])):
+        if re.search(rf"\b{word}\b", low):
+            return value
+    if re.search(r"\bslow[- ]?mo(?:tion)?\b", low):
+        return 0.5
+    return None
+
+
+def percent(text: str) -> float | None:
+    """ "50%" / "50 percent" -> 0.5; None otherwise."""
+    m = re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)", text.lower())
+    return float(m.group(1)) / 100 if m else None
+
+
+def angle(text: str) -> float | None:
+    """Degrees: "90 degrees" / "90°" / "a quarter turn" -> 90, "upside down" / "half a turn" -> 180;
+    None otherwise (the direction is the handler's: clockwise or counter-clockwise)."""
+    low = text.lower()
+    if m := re.search(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:°|degrees?|deg)\b", low) or re.search(
+        r"(?<![\w.])(90|180|270)\b", low
+    ):
+        return float(m.group(1))
+    if re.search(r"\b(?:upside[- ]down|half (?:a )?turn)\b", low):
+        return 180.0
+    if re.search(r"\b(?:quarter turn|sideways)\b", low):
+        return 90.0
+    return None
