@@ -84,6 +84,18 @@ def saver(kind: str, d: str):
 
 
 def measure(n: int, chained: bool, kind: str, repeat: int = 7, scheduler: str = "dataflow") -> tuple[float, float]:
+    """(agent µs/step, bare µs/step): medians of ``repeat`` runs each, interleaved."""
+    a, b, _ = measure_paired(n, chained, kind, repeat, scheduler)
+    return a, b
+
+
+def measure_paired(
+    n: int, chained: bool, kind: str, repeat: int = 7, scheduler: str = "dataflow"
+) -> tuple[float, float, float]:
+    """(agent µs/step, bare µs/step, median of the paired ratios): each agent run is followed by
+    a bare run, and the ratio of each pair is taken before the median, so a burst of load from
+    other processes lands on both sides of a pair (on a shared machine a SQLite commit can take
+    1 ms or 10 ms; medians of each side alone drift apart)."""
     import numpy as np
 
     from vitron_agent.config import Config
@@ -115,7 +127,9 @@ def measure(n: int, chained: bool, kind: str, repeat: int = 7, scheduler: str = 
             if i:  # the first round warms caches
                 a_times.append(a)
                 b_times.append(b)
-        return statistics.median(a_times) / n * 1e6, statistics.median(b_times) / n * 1e6
+        agent.close()
+        ratio = statistics.median(x / y for x, y in zip(a_times, b_times, strict=True))
+        return statistics.median(a_times) / n * 1e6, statistics.median(b_times) / n * 1e6, ratio
 
 
 def _per_call(fn, n: int = 3000) -> float:

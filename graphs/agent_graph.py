@@ -1,17 +1,23 @@
 """The agent graph: ``planner -> validate -> [review] -> execute (loop) -> respond``.
 
-* ``planner`` asks the planner for a plan (with the problems of the last attempt).
-* ``validate`` checks it; an invalid plan goes back to the planner (bounded repairs).
+* ``planner`` asks the planner for a plan (with the problems of the last attempt) and
+  validates it in the same superstep; an invalid plan goes back to the planner (bounded
+  repairs). The ``validate`` node does that on its own for an edited plan (review) and
+  counts the repair when the planner itself failed to give a plan.
 * ``execute`` (dataflow, the default) marks steps whose dependencies failed as skipped,
   starts every step whose own dependencies succeeded (the :class:`Dispatcher` keeps them
   running between supersteps) and returns as soon as one finishes, so each finished step
   is checkpointed and its dependants start while unrelated steps are still running. It
-  loops until every step has a record, then goes to ``respond`` (or back to the planner
-  when a tool rejected its arguments and repairs remain, or in step-by-step mode).
+  loops until every step has a record, then answers in that same superstep (what
+  ``respond`` does; or goes back to the planner when a tool rejected its arguments and
+  repairs remain, or in step-by-step mode). Each superstep is a checkpoint: a turn of n
+  chained steps takes n + 3 (input, start, plan, one per step), a bare LangGraph chain of
+  n nodes n + 2.
 * ``scheduler="waves"`` keeps the earlier shape, ``schedule <-> run_step`` with one
   LangGraph ``Send`` per ready step: a round starts only when the whole previous round
   has finished (kept for comparison: ``benchmarks/scheduling.py``).
-* ``respond`` writes the answer and what the next turn may call "it".
+* ``respond`` writes the answer and what the next turn may call "it" (for plans without
+  steps, turns that end in problems, and the waves scheduler).
 
 State holds refs (as dicts), the plan and step records only: never pixels.
 """
@@ -165,9 +171,11 @@ class _Nodes:
         max_react_rounds: int = 4,
         max_parallel: int = 8,
         max_steps: int = 64,
+        run_node: str = "execute",
     ):
         self.toolbox = toolbox
         self.max_steps = max_steps
+        self.run_node = run_node  # "execute" (dataflow) or "schedule" (waves)
         self.planner = planner
         self.runner = runner
         self.max_react_rounds = max_react_rounds
@@ -178,7 +186,18 @@ class _Nodes:
         )
         self._lock = threading.Lock()
 
-    def planner_node(self, state: AgentState) -> dict[str, Any]:
+    def planner_node(self, state: AgentState) -> Command:
+        """Ask the planner, then validate its plan here and route (the ``validate`` node's work in
+        the same superstep: one checkpoint fewer a turn). When the planner itself failed to give a
+        plan (problems of its own), ``validate`` counts the repair as before."""
+        update = self._plan_update(state)
+        if update.get("problems"):
+            return Command(update=update, goto="validate")
+        checked = self.validate_node({**state, **update})
+        view = {**state, **update, **checked}
+        return Command(update={**update, **checked}, goto=_renamed(route_after_validate(view), self.run_node))
+
+    def _plan_update(self, state: AgentState) -> dict[str, Any]:
         from vitron_agent.errors import PlannerError, PlanValidationError
 
         records = state.get("records", {})
@@ -386,8 +405,12 @@ class _Nodes:
         # after the node cost LangGraph ~0.1 ms a step to read the state back)
         if update.get("problems") or update.get("replan") or state.get("replan"):
             goto = "planner"
-        else:
-            goto = "execute" if any(s.id not in records for s in plan.steps) else "respond"
+        elif any(s.id not in records for s in plan.steps):
+            goto = "execute"
+        else:  # every step has a record: answer in this superstep (the respond node's work, one checkpoint fewer)
+            view = {**state, **{k: v for k, v in update.items() if k != "records"}, "records": records}
+            update.update(self.respond_node(view))
+            goto = END
         return Command(update=update, goto=goto)
 
     def _start_dependants(self, plan, deps, sigs, state, records, finished, keys) -> None:
@@ -464,21 +487,20 @@ def build_agent_graph(
     ``max_parallel`` at once) or ``"waves"`` (round by round, see the module docstring)."""
     if scheduler not in SCHEDULERS:
         raise ValueError(f"scheduler must be one of {', '.join(SCHEDULERS)}, got {scheduler!r}")
-    nodes = _Nodes(toolbox, planner, runner, max_react_rounds, max_parallel, max_steps)
+    run = "execute" if scheduler == "dataflow" else "schedule"
+    nodes = _Nodes(toolbox, planner, runner, max_react_rounds, max_parallel, max_steps, run)
     g = StateGraph(AgentState)
-    g.add_node("planner", nodes.planner_node)
+    g.add_node("planner", nodes.planner_node, destinations=("validate", "planner", "review", run, "respond"))
     g.add_node("validate", nodes.validate_node)
     g.add_node("review", nodes.review_node)
     g.add_node("respond", nodes.respond_node)
     g.add_edge(START, "planner")
-    g.add_edge("planner", "validate")
-    run = "execute" if scheduler == "dataflow" else "schedule"
     g.add_conditional_edges(
         "validate", lambda s: _renamed(route_after_validate(s), run), ["planner", "review", run, "respond"]
     )
     g.add_conditional_edges("review", lambda s: _renamed(route_after_review(s), run), ["validate", run, "respond"])
     if scheduler == "dataflow":
-        g.add_node("execute", nodes.execute_node, destinations=("execute", "planner", "respond"))
+        g.add_node("execute", nodes.execute_node, destinations=("execute", "planner", "respond", END))
     else:
         g.add_node("schedule", nodes.schedule_node)
         g.add_node("run_step", nodes.run_step_node)

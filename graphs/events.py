@@ -53,9 +53,12 @@ def _node_events(chunk: dict[str, Any]) -> Iterator[dict[str, Any]]:
             continue
         if not update:
             continue
-        if node == "planner" and update.get("plan") is not None:
-            yield {"type": "plan", "plan": update["plan"]}
+        if node == "planner":
+            if update.get("plan") is not None:
+                yield {"type": "plan", "plan": update["plan"]}
+            if update.get("problems") and "repairs" in update:  # its plan failed validation (checked in the node)
+                yield {"type": "repair", "problems": update["problems"]}
         elif node in REPAIRING_NODES and update.get("problems"):
             yield {"type": "repair", "problems": update["problems"]}
-        elif node == "respond":
+        elif node == "respond" or (node == "execute" and "answer" in update):  # the last execute answers
             yield {"type": "answer", "answer": update["answer"]}

@@ -24,16 +24,17 @@ _lock = threading.Lock()
 
 def onnx_session(path: str) -> Any:
     """One onnxruntime CPU session per model file in this process (sessions are thread-safe); a
-    ``.json`` path is a TF.js graph model, read into ONNX by :mod:`vitron_agent.tfjs`."""
+    ``.json`` path is a TF.js graph model, read into ONNX by :mod:`vitron_agent.tfjs` once and
+    kept on disk (:func:`~vitron_agent.tfjs.cached_onnx`)."""
     with _lock:
         if path not in _sessions:
             import onnxruntime as ort
 
             source: Any = path
             if path.endswith(".json"):
-                from vitron_agent.tfjs import tfjs_to_onnx
+                from vitron_agent.tfjs import cached_onnx
 
-                source = tfjs_to_onnx(path)
+                source = cached_onnx(path)
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
             opts.log_severity_level = 3

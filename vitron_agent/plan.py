@@ -237,18 +237,36 @@ def _ref_kind(
 
 
 def _cycle_problems(plan: Plan) -> list[str]:
-    import networkx as nx
-
-    graph = nx.DiGraph()
+    """A cycle among the steps' dependencies, as one problem naming it (a depth-first search over
+    the steps in plan order; a few lines here instead of importing networkx, ~0.1 s, per run)."""
+    succ: dict[str, list[str]] = {}
     for sid, deps in dependencies(plan).items():
-        graph.add_node(sid)
-        graph.add_edges_from((d, sid) for d in deps)
-    try:
-        cycle = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
-        return []
-    path = " -> ".join([edge[0] for edge in cycle] + [cycle[0][0]])
-    return [f"the steps form a cycle ({path}); a step can only use outputs of steps before it"]
+        succ.setdefault(sid, [])
+        for d in sorted(deps):
+            succ.setdefault(d, []).append(sid)
+    done: set[str] = set()
+    for root in succ:
+        if root in done:
+            continue
+        path, on_path, todo = [root], {root}, [iter(succ[root])]
+        while todo:
+            nxt = next(todo[-1], None)
+            if nxt is None:
+                finished = path.pop()
+                on_path.discard(finished)
+                done.add(finished)
+                todo.pop()
+                continue
+            if nxt in on_path:
+                cycle = [*path[path.index(nxt) :], nxt]
+                return [
+                    f"the steps form a cycle ({' -> '.join(cycle)}); a step can only use outputs of steps before it"
+                ]
+            if nxt not in done:
+                path.append(nxt)
+                on_path.add(nxt)
+                todo.append(iter(succ[nxt]))
+    return []
 
 
 def resolve_args(args: dict[str, Any], outputs: dict[str, dict[str, Any]]) -> dict[str, Any]:

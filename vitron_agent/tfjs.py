@@ -17,13 +17,16 @@ onnxruntime's optimiser folds. Nodes whose inputs are all constant are evaluated
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["TfjsError", "read_tfjs", "tfjs_to_onnx"]
+__all__ = ["TfjsError", "read_tfjs", "tfjs_to_onnx", "cached_onnx", "cache_dir"]
 
 _NP = {
     "float32": np.float32,
@@ -139,6 +142,56 @@ def _fold(op: str, args: list[np.ndarray], attr: dict[str, Any]) -> np.ndarray |
     if op == "Reshape":
         return args[0].reshape(args[1].astype(np.int64))
     return None
+
+
+def cache_dir() -> Path:
+    """Where converted models are kept across processes: ``$VITRON_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/vitron-agent``, else ``~/.cache/vitron-agent``."""
+    root = os.environ.get("VITRON_CACHE_DIR")
+    if root:
+        return Path(root)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vitron-agent"
+
+
+def _cache_key(model_json: Path) -> str:
+    """SHA-256 over the graph file, every weight file it lists and this reader's own source, so a
+    changed model or a changed reader never meets a stale conversion (weight files hashed once
+    per process: :func:`~vitron_agent.weights.sha256_file`, which the SHA-256 pins use too)."""
+    from vitron_agent.weights import sha256_file
+
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    spec_bytes = model_json.read_bytes()
+    h.update(spec_bytes)
+    for group in json.loads(spec_bytes).get("weightsManifest", []):
+        for p in group["paths"]:
+            h.update(sha256_file(model_json.parent / p).encode())
+    return h.hexdigest()
+
+
+def cached_onnx(model_json: str | Path) -> str | bytes:
+    """The ONNX file converted from a TF.js graph model, converted once and kept in
+    :func:`cache_dir` (``onnx/<key>.onnx``, written atomically, so processes converting at the same
+    time never read half a file); the serialised bytes when that folder cannot be written.
+    Converting NanoDet takes about a second and imports ``onnx``; reading the file, milliseconds."""
+    path = Path(model_json)
+    target = cache_dir() / "onnx" / f"{path.stem}-{_cache_key(path)[:32]}.onnx"
+    if target.is_file():
+        return str(target)
+    data = tfjs_to_onnx(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o644)  # a cache of public weights: mkstemp's 0600 would hide it from other users
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return data  # no writable cache: convert in every process, as before
+    return str(target)
 
 
 def tfjs_to_onnx(model_json: str | Path, input_shape: tuple[int, ...] | None = None) -> bytes:

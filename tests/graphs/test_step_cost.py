@@ -1,0 +1,78 @@
+"""What a step costs LangGraph: the agent's turn of n chained steps takes n + 3 supersteps (the
+input, the start, the plan validated in the planner's superstep, one per step with the answer in
+the last), one more than a bare LangGraph chain of n nodes; each superstep is a checkpoint. And the
+events a caller sees are the same as when validate and respond were supersteps of their own."""
+
+import numpy as np
+from langgraph.checkpoint.memory import InMemorySaver
+
+from vitron_agent.agent import Agent
+from vitron_agent.planners.base import ScriptedPlanner
+from vitron_agent.testing.stub_tools import stub_tool
+from vitron_agent.tool import Toolbox
+
+
+class CountingSaver(InMemorySaver):
+    def __init__(self):
+        super().__init__()
+        self.puts = 0
+
+    def put(self, config, checkpoint, metadata, new_versions):
+        self.puts += 1
+        return super().put(config, checkpoint, metadata, new_versions)
+
+
+def _noop():
+    return stub_tool("noop", lambda inp, ctx: {"image": inp.image}, description="returns its input")
+
+
+def _chain(n):
+    return {
+        "steps": [
+            {"id": f"s{i}", "tool": "noop", "args": {"image": "$input.image" if i == 1 else f"$s{i - 1}.image"}}
+            for i in range(1, n + 1)
+        ]
+    }
+
+
+def test_a_chain_of_n_steps_is_n_plus_3_checkpoints(tmp_path):
+    for n in (1, 4):
+        saver = CountingSaver()
+        agent = Agent(Toolbox([_noop()]), ScriptedPlanner([_chain(n)]), saver, data_dir=tmp_path / str(n))
+        result = agent.run("go", image=np.zeros((8, 8, 3), np.uint8), session="c")
+        assert result.ok and len(result.steps) == n
+        assert result.answer  # written in the last step's superstep
+        assert saver.puts == n + 3  # before: n + 5 (validate and respond were supersteps of their own)
+
+
+def test_events_plan_repair_answer_as_before(tmp_path):
+    bad = {"steps": [{"id": "s1", "tool": "nope", "args": {}}]}
+    events = []
+    agent = Agent(Toolbox([_noop()]), ScriptedPlanner([bad, _chain(2)]), data_dir=tmp_path)
+    result = agent.run("go", image=np.zeros((8, 8, 3), np.uint8), on_event=events.append)
+    kinds = [e["type"] for e in events if e["type"] in ("plan", "repair", "answer", "result")]
+    assert kinds == ["plan", "repair", "plan", "answer", "result"]
+    repair = next(e for e in events if e["type"] == "repair")
+    assert any("nope" in p for p in repair["problems"])
+    answer = next(e for e in events if e["type"] == "answer")
+    assert answer["answer"] == result.answer and result.ok
+
+
+def test_a_planner_that_fails_to_give_a_plan_is_repaired_without_a_repair_event(tmp_path):
+    """The planner's own parse problems go back to it through the validate node, as before:
+    a plan event, no repair event (that is for a plan that failed validation)."""
+    from vitron_agent.errors import PlanValidationError
+
+    calls = []
+
+    def plan(request, toolbox):
+        calls.append(request.feedback)
+        if len(calls) == 1:
+            raise PlanValidationError(["the reply is not JSON"])
+        return _chain(1)
+
+    events = []
+    agent = Agent(Toolbox([_noop()]), ScriptedPlanner(plan), data_dir=tmp_path)
+    result = agent.run("go", image=np.zeros((8, 8, 3), np.uint8), on_event=events.append)
+    assert result.ok and calls[1] == ["the reply is not JSON"]
+    assert [e["type"] for e in events].count("repair") == 0
