@@ -157,6 +157,8 @@ class EmbeddedCountTool(CvCountTool):
             )
         if not items:
             text += f". I found: {', '.join(d.describe() for d in found[:6]) or 'nothing I recognise'}"
+        elif inp.mask is None and len(name.labels) == 1:
+            text = _crowd(image, name.labels[0], len(items)) or text
         mask_ref = ctx.store.put_mask(mask_of(image, items), producer=ctx.step_id, image=inp.image) if items else None
         return CountOutput(
             count=len(items),
@@ -164,6 +166,25 @@ class EmbeddedCountTool(CvCountTool):
             text=text + ".",
             method=f"SSD-MobileNetV2 detections of {' / '.join(name.labels)} scoring at least 0.3",
         )
+
+
+def _crowd(image: np.ndarray, label: str, separated: int) -> str | None:
+    """'I see a crowd of dozens of people; I can separate 14 (…)' when the detector half-sees many
+    more of ``label`` than it can tell apart (weaker candidates that are not the same ones):
+    never a precise number it cannot stand behind. None when it is not a crowd."""
+    from vitron_agent.tools.detector import weak_count
+    from vitron_agent.tools.recognise import plural
+
+    weak = weak_count(image, label)
+    if weak < 5 or weak < separated // 2:
+        return None
+    total = separated + weak
+    many = "dozens of" if total >= 24 else f"more than {separated}"
+    group = "a crowd" if label == "person" else "a group"
+    return (
+        f"I see {group} of {many} {plural(label, 2)}; I can separate {separated} (the detector half-sees "
+        f"{weak} more it cannot tell apart, scoring under 0.3)"
+    )
 
 
 class EmbeddedDescribeTool(CvDescribeTool):

@@ -13,8 +13,8 @@ from vitron_agent.errors import ToolFailed
 from vitron_agent.refs import Detections, ImageRef
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.detector import MIN_SCORE, detect_objects, draw_detections, named
-from vitron_agent.tools.recognise import not_recognised, select
+from vitron_agent.tools.detector import MIN_SCORE, detect_objects, draw_detections
+from vitron_agent.tools.recognise import resolve
 
 __all__ = ["DetectInput", "DetectOutput", "EmbeddedDetectTool"]
 
@@ -41,7 +41,8 @@ class EmbeddedDetectTool(VisionTool):
     name = "detect"
     description = (
         "Find and label objects (COCO's 80 classes: person, car, motorcycle, cat, dog, cup ...) with boxes "
-        "and scores; optionally only those named by target. Embedded SSD-MobileNetV2 (real trained weights)."
+        "and scores; optionally only those named by target, which may be any of ImageNet's 1,000 names "
+        "(squirrel, lemon, butterfly ...). Embedded SSD-MobileNetV2 + EfficientNet-Lite2 (real trained weights)."
     )
     Input = DetectInput
     Output = DetectOutput
@@ -57,12 +58,14 @@ class EmbeddedDetectTool(VisionTool):
         found = detect_objects(image, inp.min_score)
         items, said = found, "I found"
         if inp.target:
-            name = named(inp.target)
-            if name is None:
-                raise not_recognised(inp.target, found)
-            items, _ = select(image, found, name, inp.target)
+            items = resolve(image, inp.target, found, with_mask=False).detections
             said = f"For {inp.target.strip()!r} I found"
-        dets = Detections(width=image.shape[1], height=image.shape[0], items=items, model="SSD-MobileNetV2 (COCO-80)")
+        dets = Detections(
+            width=image.shape[1],
+            height=image.shape[0],
+            items=items,
+            model="SSD-MobileNetV2 (COCO-80)" + (" + EfficientNet-Lite2 (ImageNet-1k)" if inp.target else ""),
+        )
         ref = ctx.store.put_image(draw_detections(image, items), producer=ctx.step_id)
         text = f"{said} {len(items)}: {dets.summary()}." if items else f"{said} nothing I can recognise."
         return DetectOutput(detections=dets, count=len(items), image=ref, text=text)

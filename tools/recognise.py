@@ -12,6 +12,7 @@ ever edited in its place.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,6 +21,8 @@ from vitron_agent.refs import Detection
 from vitron_agent.tools.detector import MIN_SCORE, Named, label_score
 
 __all__ = [
+    "resolve",
+    "Resolved",
     "select",
     "mask_of",
     "not_recognised",
@@ -40,20 +43,95 @@ ASK_REGION = (
 )
 
 
-def _found(found: list[Detection]) -> str:
-    return ", ".join(d.describe() for d in found[:6]) if found else "nothing I can recognise"
+def _found(found: list[Detection], image: np.ndarray | None = None) -> str:
+    said = ", ".join(d.describe() for d in found[:6]) if found else "nothing I can recognise"
+    if image is not None:
+        from vitron_agent.tools.name_finder import whole_picture_names
+
+        if names := whole_picture_names(image):
+            said += f"; the classifier sees the whole picture as {names}"
+    return said
 
 
-def not_recognised(target: str, found: list[Detection]) -> ToolFailed:
+def not_recognised(target: str, found: list[Detection], image: np.ndarray | None = None) -> ToolFailed:
     return ToolFailed(
         f"I cannot recognise {target.strip()!r}: the embedded detector knows COCO's 80 object classes "
-        f"(people, vehicles, animals, furniture, tableware ...). In this image I found: {_found(found)}. "
+        f"(people, vehicles, animals, furniture, tableware ...) and the classifier ImageNet's 1,000 "
+        f"(animals, plants, food, objects) through WordNet's words. In this image I found: {_found(found, image)}. "
         f"To work on {target.strip()!r}, {ASK_REGION}."
     )
 
 
-def not_found(what: str, found: list[Detection]) -> ToolFailed:
-    return ToolFailed(f"I found no {what} in this image (I found: {_found(found)}). If it is there, {ASK_REGION}.")
+def not_found(what: str, found: list[Detection], image: np.ndarray | None = None) -> ToolFailed:
+    return ToolFailed(
+        f"I found no {what} in this image (I found: {_found(found, image)}). If it is there, {ASK_REGION}."
+    )
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a phrase means in a picture: the detections chosen (best first), the union of their
+    masks (HxW bool) and how they were found, in words."""
+
+    detections: list[Detection]
+    mask: np.ndarray
+    method: str
+
+
+def resolve(image: np.ndarray, phrase: str, found: list[Detection] | None = None, with_mask: bool = True) -> Resolved:
+    """The things ``phrase`` names in ``image`` and their mask. A COCO class (or a word WordNet
+    puts above one: "animal", "vehicle") is looked for among the detector's objects; a name only
+    the classifier knows ("squirrel", "lemon", "butterfly") on every proposal
+    (:func:`~vitron_agent.tools.name_finder.classifier_proposals`). Qualifiers (colour, position,
+    size, plural) choose among them (:func:`select`). Raises ToolFailed naming what was seen when
+    the thing is not found or the word names nothing either model knows. ``with_mask`` False
+    skips the segmenter (the mask is then all False)."""
+    from vitron_agent.tools.detector import detect_objects, detector_name, named
+    from vitron_agent.tools.name_finder import classifier_proposals, head_noun
+    from vitron_agent.tools.wordnet_names import classes_for, coco_above, wordnet_ready
+
+    found = detect_objects(image) if found is None else found
+    name = named(phrase)
+    head = head_noun(phrase)
+    coco, imagenet = classes_for(head)[:2] if head and wordnet_ready() else (frozenset(), frozenset())
+    labels = tuple(dict.fromkeys((*(name.labels if name else ()), *sorted(coco))))
+    word = name.word if name else (head or phrase).replace("_", " ")
+    plural = name.plural if name else bool(head and head != _singular_word(head))
+    if labels and any(max(label_score(d, lab) for lab in labels) >= MIN_SCORE for d in found):
+        items, note = select(image, found, Named(labels, word, plural), phrase)
+        how = f"{detector_name()} recognised " + ", ".join(d.describe() for d in items)
+        return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""))
+    if imagenet:
+        from vitron_agent.tools.classifier import classifier_ready
+
+        if classifier_ready():
+            hits = classifier_proposals(image, found, imagenet)
+            if hits:
+                items, note = select(image, hits, Named(tuple(d.label for d in hits), word, plural), phrase)
+                how = "the classifier (EfficientNet-Lite2) named " + ", ".join(d.describe() for d in items)
+                return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""))
+    above = coco_above(head) if head and wordnet_ready() else ()
+    kin = [d for d in found if any(label_score(d, lab) >= MIN_SCORE for lab in above)]
+    if kin:  # "the tabby" and a cat the classifier calls an Egyptian cat: the cat, said so
+        items, note = select(image, kin, Named(above, word, plural), phrase)
+        how = (
+            f"{detector_name()} recognised " + ", ".join(d.describe() for d in items) + f"; a {word} is a kind of "
+            f"{items[0].label}, and I cannot tell which kind it is ({_found([], image).split('; ', 1)[-1]})"
+        )
+        return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""))
+    if labels or imagenet:
+        raise not_found(word, found, image)
+    raise not_recognised(phrase, found, image)
+
+
+def _mask(image: np.ndarray, items: list[Detection], with_mask: bool) -> np.ndarray:
+    return mask_of(image, items) if with_mask else np.zeros(image.shape[:2], bool)
+
+
+def _singular_word(word: str) -> str:
+    from vitron_agent.tools.coco_names import _singular
+
+    return _singular(word)
 
 
 def colour_share(image: np.ndarray, d: Detection, color: str) -> float:

@@ -91,20 +91,29 @@ class EmbeddedSegmentTool(CvSegmentTool):
                 ctx.progress(0.2, f"finding the {kind} (colour, texture and place)")
                 return stuff_region(image, kind, detect_objects(image))
             name = named(inp.target)
-            if name is not None:
-                ctx.progress(0.2, "recognising objects (SSD-MobileNetV2)")
+            if name is not None or named_noun(inp.target) is not None:
+                from vitron_agent.errors import ToolFailed
+                from vitron_agent.tools.recognise import resolve
+
+                ctx.progress(0.2, "recognising objects (SSD-MobileNetV2, EfficientNet-Lite2)")
                 found = detect_objects(image)
-                if color and not any(max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE for d in found):
+                if (
+                    name is not None
+                    and color
+                    and not any(max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE for d in found)
+                ):
                     # "the red ball" and no ball: the red regions, said (and destructive edits held)
                     mask, method = super().propose(image, inp, color, position, largest, ctx)
                     method = method.split("; it cannot recognise")[0]
                     return mask, method + f"; it found no {name.word}, so it took the {color} regions"
-                return self._recognised(image, inp.target or "", name, found, ctx)
-            if not (color or position or largest) and named_noun(inp.target) is not None:
-                from vitron_agent.tools.recognise import not_recognised
-
-                ctx.progress(0.2, "looking for what I can recognise (SSD-MobileNetV2)")
-                raise not_recognised(inp.target or "", detect_objects(image))
+                try:
+                    res = resolve(image, inp.target or "", found)
+                except ToolFailed:
+                    if name is not None or not (color or position or largest):
+                        raise
+                else:
+                    ctx.progress(0.5, "segmenting with each box as a prompt (U²-Netp)")
+                    return res.mask, res.method + "; the mask is U²-Netp's object, each box as its prompt"
         if color or position or largest or inp.scribble is not None or HALF.search(inp.target or ""):
             return super().propose(image, inp, color, position, largest, ctx)
         h, w = image.shape[:2]
@@ -139,22 +148,6 @@ class EmbeddedSegmentTool(CvSegmentTool):
             )
         return mask, method
 
-    def _recognised(
-        self, image: np.ndarray, target: str, name: Any, found: list, ctx: ToolContext
-    ) -> tuple[np.ndarray, str]:
-        """The mask of what ``target`` names among the detections ``found``
-        (:mod:`vitron_agent.tools.recognise`)."""
-        from vitron_agent.tools.recognise import mask_of, select
-
-        items, note = select(image, found, name, target)
-        ctx.progress(0.5, "segmenting inside the boxes (U²-Netp)")
-        listed = ", ".join(_as_asked(d, name.labels) for d in items)
-        return mask_of(image, items), (
-            f"SSD-MobileNetV2 recognised {listed}"
-            + (f" ({note})" if note else "")
-            + "; the mask is U²-Netp's object, each box as its prompt"
-        )
-
     def _box(self, image: np.ndarray, inp: SegmentInput, ctx: ToolContext) -> tuple[np.ndarray, str]:
         h, w = image.shape[:2]
         b = inp.box
@@ -177,15 +170,6 @@ class EmbeddedSegmentTool(CvSegmentTool):
 
         ctx.progress(0.3, "salient object map of the box (U²-Netp)")
         return object_in_box(image, x1, y1, x2, y2), "U²-Netp salient object in the box"
-
-
-def _as_asked(d: Any, labels: tuple[str, ...]) -> str:
-    """'cat 0.55 (uncertain: the detector rates it person 0.56 as likely)' when the label asked
-    for is not the detector's first choice for the box."""
-    if d.label in labels:
-        return d.describe()
-    asked = max(labels, key=lambda lab: d.alternatives.get(lab, 0.0))
-    return f"{asked} {d.alternatives.get(asked, 0.0):.2f} (uncertain: the detector rates it {d.label} {d.score:.2f} as likely)"
 
 
 def _foreground(target: str | None) -> bool:

@@ -23,7 +23,7 @@ from functools import lru_cache
 from vitron_agent.tools.coco_names import COCO80
 from vitron_agent.tools.imagenet_classes import IMAGENET
 
-__all__ = ["senses", "kinds_of", "classes_for", "matches", "coco_synset", "wordnet_ready", "Classes"]
+__all__ = ["senses", "kinds_of", "classes_for", "coco_above", "matches", "coco_synset", "wordnet_ready", "Classes"]
 
 _lock = threading.Lock()
 _DATA: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
@@ -180,13 +180,33 @@ def kinds_of(synset: int) -> tuple[frozenset[str], frozenset[int]]:
 @lru_cache(maxsize=1024)
 def classes_for(word: str) -> tuple[frozenset[str], frozenset[int], int | None]:
     """(COCO labels, ImageNet indices, the sense used) that ``word`` names: the first sense (in
-    WordNet's frequency order) that names any class; empty sets and None when none does (a word
-    WordNet lacks, or a thing neither model knows: "flag", "sky")."""
-    for s in senses(word):
-        coco, imagenet = kinds_of(s)
-        if coco or imagenet:
-            return coco, imagenet, s
-    return frozenset(), frozenset(), None
+    WordNet's frequency order) that names any class, joined by the next sense when that one
+    names classes too ("helmet": the armour's and the crash helmet's); empty sets and None when
+    none does (a word WordNet lacks, or a thing neither model knows: "flag", "sky")."""
+    coco: frozenset[str] = frozenset()
+    imagenet: frozenset[int] = frozenset()
+    first = None
+    for rank, s in enumerate(senses(word)):
+        c, i = kinds_of(s)
+        if not (c or i):
+            continue
+        if first is None:
+            first, coco, imagenet = s, c, i
+        elif rank <= 1 or rank == senses(word).index(first) + 1:
+            coco, imagenet = coco | c, imagenet | i
+        else:
+            break
+    return coco, imagenet, first
+
+
+def coco_above(word: str) -> tuple[str, ...]:
+    """The COCO labels ``word`` is a kind of ("tabby" -> cat, "poodle" -> dog, "minivan" -> car):
+    a detector that knows only the label may still have found it."""
+    out = []
+    for s in senses(word)[:2]:
+        above = _ancestors(s)
+        out += [c for c in COCO80 if (cs := coco_synset(c)) is not None and cs in above and cs != s]
+    return tuple(dict.fromkeys(out))
 
 
 def _name_synsets(name: str) -> list[int]:

@@ -1,0 +1,124 @@
+"""Finding what a phrase names when COCO's 80 classes are not enough: the classifier's 1,000
+names, reached through WordNet, on every proposal.
+
+Proposals (DESIGN: "recognition as a pipeline of real models"): the detector's boxes, the
+salient object's box, and the peaks of the classifier's class activation maps for the classes
+the word names. Each proposal is classified (EfficientNet-Lite2, the box grown a tenth a side);
+a proposal whose top-5 names give the wanted classes at least :data:`MIN_NAME_SCORE` together is
+the thing, labelled with the best of those names ("fox squirrel"), its score that probability,
+and the detector's own label as an alternative. :func:`head_noun` finds the word to look up.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from vitron_agent.refs import Box, Detection
+
+__all__ = ["head_noun", "classifier_proposals", "whole_picture_names", "MIN_NAME_SCORE"]
+
+MIN_NAME_SCORE = 0.3  # the wanted classes' share of a proposal's top-5 probability
+_CUT = re.compile(
+    r"\b(?:on|in|at|near|with|behind|under|above|below|beside|next to|by|from|of|inside|over|holding|wearing|"
+    r"that|which|who|except|but)\b.*$"
+)
+
+
+def head_noun(phrase: str | None) -> str | None:
+    """The word (or WordNet compound, "number_plate", "fire_truck") a phrase names: the last
+    word that is not a colour, size, position or article, joined with the word before it when
+    WordNet knows the pair. None when there is none."""
+    from vitron_agent.tools.coco_names import _NOT_HEAD
+    from vitron_agent.tools.wordnet_names import senses
+
+    if not phrase:
+        return None
+    text = _CUT.sub("", re.sub(r"'s\b", "", phrase.lower())).strip() or phrase.lower()
+    words = re.findall(r"[a-z]+", text)
+    for i in range(len(words) - 1, -1, -1):
+        if words[i] in _NOT_HEAD:
+            continue
+        if i > 0 and words[i - 1] not in _NOT_HEAD and senses(f"{words[i - 1]}_{words[i]}"):
+            return f"{words[i - 1]}_{words[i]}"
+        return words[i]
+    return None
+
+
+def _hit(image: np.ndarray, box: Any, wanted: frozenset[int]) -> tuple[int, float] | None:
+    """(best wanted class, the wanted classes' summed probability) when they reach
+    MIN_NAME_SCORE in the box's top 5."""
+    from vitron_agent.tools.classifier import classify_indices
+
+    top = classify_indices(image, box, 5)
+    mine = [(i, p) for i, p in top if i in wanted]
+    total = sum(p for _, p in mine)
+    return (mine[0][0], total) if mine and total >= MIN_NAME_SCORE else None
+
+
+def _as_box(b: Any, w: int, h: int) -> Box | None:
+    x1, y1, x2, y2 = (float(v) for v in b)
+    x1, y1, x2, y2 = max(0.0, x1), max(0.0, y1), min(float(w), x2), min(float(h), y2)
+    return Box(x1=x1, y1=y1, x2=x2, y2=y2) if x2 - x1 >= 2 and y2 - y1 >= 2 else None
+
+
+def _salient_box(image: np.ndarray) -> tuple | None:
+    from vitron_agent.tools.salient import salient_map
+    from vitron_agent.tools.segment_embedded import salient_objects
+
+    m = salient_objects(salient_map(image))
+    if m.sum() < 0.01 * m.size:
+        return None
+    ys, xs = np.nonzero(m)
+    return float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1)
+
+
+def classifier_proposals(image: np.ndarray, found: list[Detection], wanted: frozenset[int]) -> list[Detection]:
+    """The proposals the classifier names as one of ``wanted`` (ImageNet indices), best first:
+    detector boxes, the salient object, the wanted classes' activation peaks (one per peak).
+    Proposals that overlap a better one (IoU >= 0.5) are the same thing."""
+    from vitron_agent.tools.classifier import cam_boxes, class_name, classify_indices
+    from vitron_agent.tools.detector import box_iou
+
+    h, w = image.shape[:2]
+    props: list[tuple[Box, dict[str, float]]] = [(d.box, {d.label: d.score}) for d in found[:12]]
+    if (sb := _salient_box(image)) is not None and (b := _as_box(sb, w, h)) is not None:
+        props.append((b, {}))
+    top = [i for i, _ in classify_indices(image, None, 5) if i in wanted]
+    for cb in cam_boxes(image, top)[:6] if top else []:
+        if (b := _as_box(cb, w, h)) is not None:
+            props.append((b, {}))
+    hits: list[Detection] = []
+    for box, alts in props:
+        got = _hit(image, box, wanted)
+        if got is None:
+            continue
+        xyxy = (box.x1, box.y1, box.x2, box.y2)
+        if any(box_iou(xyxy, (d.box.x1, d.box.y1, d.box.x2, d.box.y2)) >= 0.5 for d in hits):
+            continue
+        index, p = got
+        hits.append(Detection(label=class_name(index), score=round(min(p, 1.0), 3), box=box, alternatives=alts))
+    hits.sort(key=lambda d: -d.score)
+    return [d for d in hits if not any(_holds(d, o) for o in hits if o is not d)]
+
+
+def _holds(big: Detection, small: Detection) -> bool:
+    """Whether ``big`` is a looser box around ``small`` (the table's box around the cup, named
+    "espresso" as well): small lies inside it and is named nearly as surely."""
+    from vitron_agent.tools.detector import _within
+
+    b, s = big.box, small.box
+    inside = _within((s.x1, s.y1, s.x2, s.y2), (b.x1, b.y1, b.x2, b.y2))
+    return inside >= 0.8 and s.width * s.height < 0.6 * b.width * b.height and small.score >= 0.7 * big.score
+
+
+def whole_picture_names(image: np.ndarray, k: int = 3) -> str:
+    """'Egyptian cat 0.65, tiger cat 0.08, tabby 0.07': what the classifier sees in the whole
+    picture (for honest refusals); '' without the classifier."""
+    from vitron_agent.tools.classifier import classifier_ready, classify
+
+    if not classifier_ready():
+        return ""
+    return ", ".join(f"{n} {p:.2f}" for n, p in classify(image, None, k) if p >= 0.05)
