@@ -12,6 +12,12 @@ from vitron_agent.planners.rule.lexicon import _EXCLUSION, _fix_colours, _fix_ve
 
 MODES = ("rules", "matcher", "both")
 
+_ADVERB_FIRST = re.compile(
+    r"^(heavily|strongly|slightly|gently|lightly|subtly|softly|quickly|completely|fully|carefully|totally|"
+    r"really|just|simply|also)\s+(.+)$",
+    re.I,
+)
+
 
 @dataclass
 class Picked:
@@ -30,6 +36,8 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     """The reading of ``clause`` under ``mode`` ("rules", "matcher", "both"); typo notes go to ``b.notes``."""
     notes: list[str] = []
     clause = _fix_colours(clause, notes)
+    if m := _ADVERB_FIRST.match(clause):  # "heavily blur the car": the verb first, the adverb kept for the amount
+        clause = f"{m.group(2)} {m.group(1)}"
     picked = _by_rules(clause, notes) if mode != "matcher" else Picked(None, clause, clause)
     if mode != "rules" and (mode == "matcher" or picked.intent is None):
         picked = _by_matcher(clause, picked, mode, notes)

@@ -211,14 +211,6 @@ def _builtin(
 # The table: order matters (the first pattern that matches a clause wins).
 INTENTS: tuple[Intent, ...] = (
     _builtin(
-        "caption",
-        (
-            r"^(?:give|write|generate|make|produce|create|get|add)\s+(?:me\s+|it\s+|this\s+|the (?:image|picture|photo)\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|one-line\s+|quick\s+)?(?:caption|description|summary)\b(?:\s+(?:of|for)\b)?\s*",
-        ),
-        _do_describe,
-        "",
-    ),
-    _builtin(
         "detect",
         (
             r"^(?:detect|label|tag|annotate|list)\b\s*(?:and\s+label\s+)?|^(?:draw|put|add)\s+(?:bounding\s+)?boxes\s+(?:around|on|over)\s*"
@@ -284,7 +276,8 @@ INTENTS: tuple[Intent, ...] = (
         "generate",
         (
             r"^(?:generate|draw|create|make|paint|render|produce|imagine|sketch)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+)?(?:image|picture|photo|drawing|painting|illustration|render|artwork)\s+(?:of|showing|with)\s+",
-            r"^(?:generate|draw|imagine|sketch)\b\s*",
+            r"^(?:generate|draw|imagine|sketch)\b(?!\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|one-line\s+|quick\s+)?"
+            r"(?:caption|description|summary)\b)\s*",
         ),
         _do_generate,
         "generate / draw / create an image of <prompt>",
@@ -466,7 +459,10 @@ INTENTS: tuple[Intent, ...] = (
     ),
     _builtin(
         "describe",
-        (r"^(?:describe|caption|summari[sz]e|explain|tell me about|tell me what|analy[sz]e|look at)\b\s*",),
+        (
+            r"^(?:describe|caption|summari[sz]e|explain|tell me about|tell me what|analy[sz]e|look at)\b\s*",
+            r"^(?:give|write|generate|make|produce|create|get|add)\s+(?:me\s+|it\s+|this\s+|the (?:image|picture|photo)\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|one-line\s+|quick\s+)?(?:caption|description|summary)\b(?:\s+(?:of|for)\b)?\s*",
+        ),
         _do_describe,
         "describe / caption / tell me about",
     ),

@@ -76,13 +76,37 @@ _FILLER = re.compile(
 
 
 _PRONOUN = re.compile(
-    r"^(?:it|them|that|this|those|these|the result|the output|the selection|the mask|the region|the selected region|the segmented region|the segmented object|the edited image|the new image|the same)$",
+    r"^(?:it|them|that|this|those|these|that one|this one|the result|the output|the selection|the mask|the region|"
+    r"the selected region|the segmented region|the segmented object|the edited image|the new image|the same)"
+    r"(?:\s+(?:now|again|too|as well|instead|please|then|here|there|a (?:little )?bit|a little|a lot|a touch|a tad|"
+    r"slightly|somewhat|much|more|less|very much|strongly|heavily|gently|lightly|subtly|some|right|for me|thanks))*$",
+    re.I,
+)  # a pronoun with trailing words ("it now", "it a bit", "that one slightly") is still the last target
+
+
+# The picture itself, however it is called ("the painting", "the snapshot", "the whole thing"): the whole image.
+_WHOLE = re.compile(
+    r"^(?:the |this |that |my |our |your )?(?:whole |entire |full |complete )?(?:image|picture|pic|photo|photograph|"
+    r"snapshot|shot|scene|frame|video|clip|footage|movie|film|painting|drawing|artwork|illustration|"
+    r"everything|all|thing|lot)$",
     re.I,
 )
 
 
-_WHOLE = re.compile(
-    r"^(?:the |this |that |my )?(?:whole |entire |full )?(?:image|picture|photo|photograph|scene|frame|video|clip|footage|movie|everything|all)$",
+# Nouns that name a quality of the picture, not a thing in it ("boost the exposure", "lower the noise").
+_QUALITY = re.compile(
+    r"^(?:(?:the|its|their|some|all|overall|general|a|an|of|picture's|image's|photo's)\s+)*(?:exposure|sharpness|"
+    r"details?|noise|grain|graininess|colou?rs?|brightness|contrast|saturation|vibrance|white balance|tones?|"
+    r"lighting|light|clarity|focus|hues?|temperature|speckles?|look|feel|mood|vibe|warmth|coolness|definition)"
+    r"(?:\s+(?:of|in|on)\s+(?:the\s+)?(?:image|picture|photo|scene|video|clip|frame))?$",
+    re.I,
+)
+
+
+# "…, except the bus" / "apart from the girl" / "but not the tree" in a clause: the edit spares that target.
+EXCEPT = re.compile(
+    r"\s*,?\s*\b(?:except(?:\s+for)?|apart from|other than|aside from|save for|excluding|but not|leaving out|"
+    r"not including)\s+(?P<kept>.+?)\s*$",
     re.I,
 )
 
@@ -385,6 +409,24 @@ def _clean_target(phrase: str) -> str:
     )
     phrase = re.sub(r"^(?:are|is|were|was)(?:\s+there)?\b\s*", "", phrase.strip(), flags=re.I)
     phrase = _THROUGHOUT.sub("", phrase.strip())
+    phrase = re.sub(  # "make the image feel warmer": the target ends where its description begins
+        r"\s+(?:feel|feels|look|looks|seem|seems|appear|appears|be|become|get|gets)\b.*$", "", phrase, flags=re.I
+    )
+    phrase = re.sub(
+        r"\s+(?:from|in|of|on|out of|across|within)\s+(?:the|this|that|my)\s+(?:video|clip|footage|movie|film|"
+        r"image|picture|photo|snapshot|shot|scene|frame)\s*$",
+        "",
+        phrase,
+        flags=re.I,
+    )
+    phrase = re.sub(r"\s+(?:but|and)\s+not\s+the\s+rest$|\s+(?:only|alone|out)$", "", phrase, flags=re.I)
+    phrase = re.sub(
+        r"(?:\s+(?:now|again|too|as well|instead|then|strongly|heavily|gently|lightly|subtly|a lot|a little|a bit|"
+        r"slightly|somewhat|a touch|a tad|thanks|thank you))+$",
+        "",
+        phrase,
+        flags=re.I,
+    )
     phrase = re.sub(
         r"\s+(?:in (?:one|a single|a few|two|three) (?:sentences?|words?|lines?)|briefly|in detail|for me|please)$",
         "",

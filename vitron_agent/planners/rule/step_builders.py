@@ -16,8 +16,10 @@ from vitron_agent.planners.rule.lexicon import (
     _FOREGROUND,
     _INTENSITY_WORDS,
     _PRONOUN,
+    _QUALITY,
     _TONE_WORDS,
     _WHOLE,
+    EXCEPT,
     _clean_target,
     _restore,
     intensity,
@@ -107,7 +109,7 @@ def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | 
         if b.mask_arg in last:
             return "pronoun", f"$last.{b.mask_arg}"
         return "pronoun", None
-    if _WHOLE.match(cleaned):
+    if _WHOLE.match(cleaned) or _QUALITY.match(cleaned):
         return "whole", None
     if _BACKGROUND.match(cleaned):
         return "background", b.mask
@@ -294,8 +296,27 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
         )
 
 
+def _spared(b: _Builder, op: str, clause: str, last: dict[str, str], extra: dict[str, Any]) -> bool:
+    """ "black and white, except the bus" / "warmer apart from the face": the edit runs outside the
+    spared target's mask (the complement). True when the clause was planned so."""
+    m = EXCEPT.search(clause)
+    if m is None or _PRONOUN.match(m.group("kept").strip()):
+        return False
+    head = _clean_target(re.sub(r"^(?:make|render|turn|convert|change)\s+", "", clause[: m.start()], flags=re.I))
+    words = re.sub(r"\b(?:everything|all|the|whole|entire|image|picture|photo|else|rest)\b", " ", head, flags=re.I)
+    if _TONE_WORDS.sub(" ", _INTENSITY_WORDS.sub(" ", words)).strip(" ,.") and not _WHOLE.match(head):
+        return False  # an object's edit minus another: not this case
+    mask = _segment(b, m.group("kept"), last)
+    _edit(b, operation=op, mask=mask, where="outside", **extra)
+    return True
+
+
 def _adjust(op: str):
     def handler(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+        if _spared(
+            b, op, clause, last, {} if op == "grayscale" or intensity(clause) == 0.5 else {"amount": intensity(clause)}
+        ):
+            return
         m = re.match(
             r"^(?:make|render|convert|turn|change|increase|boost|enhance|raise|decrease|reduce|lower|add|improve|brighten|lighten|darken|desaturate|contrast|gr[ae]y\s?scale)\s+(.*?)(?:\s+(?:brighter|lighter|darker|more contrasty|(?:to\s+|into\s+|in\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|monochrome)))?\s*$",
             rest,
@@ -321,6 +342,8 @@ def _tone(op: str):
     """Handler for whole-image-or-region adjustments named by a word (warmer, sharper ...)."""
 
     def handler(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+        if _spared(b, op, clause, last, {"amount": intensity(clause)}):
+            return
         phrase = re.sub(r"\s+", " ", _TONE_WORDS.sub(" ", clause)).strip(" ,.")
         phrase = re.sub(r"^(?:to|of|in|on|for)\s+", "", phrase, flags=re.I)
         phrase = re.sub(r"^(?:(?:the|a|an|its|of|to|in)\s*)+$", "", phrase, flags=re.I)
