@@ -371,7 +371,6 @@ class _Nodes:
         records = dict(state.get("records", {}))
         updates = self._mark_skipped(plan, records, deps)
         session, turn = state["session"], len(state.get("history", []))
-        outputs = _outputs(state, records)
         keys: list[tuple[Any, ...]] = []
         ready = []
         for step in plan.steps:
@@ -381,6 +380,8 @@ class _Nodes:
             keys.append(key)
             if all(records.get(d, {}).get("status") == "ok" for d in deps[step.id]):
                 ready.append((key, step))
+        # what the ready steps' references can name: the inputs and their own dependencies' outputs
+        outputs = _outputs(state, {d: records[d] for _, step in ready for d in deps[step.id]})
         if len(ready) == 1 and not self.dispatcher.running(keys):  # a chain: run it here, no hand-off
             ((key, step),) = ready
             args = resolve_args(step.args, outputs)
@@ -398,7 +399,8 @@ class _Nodes:
             record = self.runner.settle(record)
             record["sig"] = key[3]
             records[record["id"]] = updates[record["id"]] = record
-        updates.update(self._mark_skipped(plan, records, deps))
+        if any(r.get("status") != "ok" for r in finished.values()):  # (earlier failures' dependants: marked above)
+            updates.update(self._mark_skipped(plan, records, deps))
         self.dispatcher.discard([k for k in keys if k[2] in records])
         update = {**({"records": updates} if updates else {}), **self._finish(state, plan, records)}
         # the route is decided here, with what the node already knows (a conditional edge

@@ -10,6 +10,7 @@ never points at an artifact that is not on disk (or in the object store).
 from __future__ import annotations
 
 import contextvars
+import functools
 import queue
 import threading
 import time
@@ -102,6 +103,12 @@ def _is_oom(exc: BaseException) -> bool:
     return (
         isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryError" or "out of memory" in str(exc).lower()
     )
+
+
+@functools.lru_cache(maxsize=512)
+def _output_kinds(output_cls: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    """(field, kind) of an Output class, read from its annotations once (not at every step)."""
+    return tuple((name, output_kind(info.annotation)) for name, info in output_cls.model_fields.items())
 
 
 class StepRecord(BaseModel):
@@ -229,13 +236,13 @@ class StepRunner:
     @staticmethod
     def serialise_outputs(tool, out: BaseModel, store) -> dict[str, dict[str, Any]]:
         outputs = {}
-        for fname, info in type(out).model_fields.items():
+        for fname, kind in _output_kinds(type(out)):
             value = getattr(out, fname)
             if value is None:
                 continue
             if isinstance(value, BaseModel):
                 value = value.model_dump(mode="json")
-            outputs[fname] = {"kind": output_kind(info.annotation), "value": value}
+            outputs[fname] = {"kind": kind, "value": value}
         return outputs
 
     @staticmethod
