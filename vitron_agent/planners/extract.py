@@ -61,13 +61,38 @@ INCOMPLETE = "the JSON plan is incomplete (it never closes); write the whole obj
 EMPTY = "the reply was empty{why}; call the tools, or answer in text when no tool is needed"
 
 _THINK = "think|thinking|reasoning|thought"
-_THINK_BLOCK = re.compile(rf"<({_THINK})>(.*?)</\1\s*>", re.S | re.I)
 _THINK_OPEN = re.compile(rf"<({_THINK})>", re.I)
 _THINK_CLOSE = re.compile(rf"</({_THINK})\s*>", re.I)
 _HERMES = re.compile(r"<tool_call>\s*(.*?)\s*(?:</tool_call>|$)", re.S | re.I)
 _FUNCTION_TAG = re.compile(r"<function=([A-Za-z_][\w.-]*)>\s*(.*?)\s*(?:</function>|$)", re.S)
 _FENCE = re.compile(r"```[ \t]*(?:json|JSON|jsonc)?[ \t]*\n?(.*?)(?:```|$)", re.S)
 _SPECIAL = re.compile(r"<\|(?:eot_id|eom_id|im_end|end|endoftext)\|>|</s>")
+
+
+def sub_tag_pairs(text: str, opener: re.Pattern[str], closer: re.Pattern[str], repl: Any, fold: bool = False) -> str:
+    """``text`` with each opening tag, the nearest later closing tag of the same name and what
+    lies between them replaced by ``repl(name, inner)``: what ``re.sub(r"<(n)>(.*?)</\\1>")``
+    does, in linear time (that regex scans to the end of the text for every opening tag that
+    never closes: quadratic in a text of many). ``opener`` and ``closer`` capture the tag name
+    in group 1; ``fold``: names compare case-insensitively."""
+    from bisect import bisect_left
+
+    closes: dict[str, tuple[list[int], list[int]]] = {}
+    for m in closer.finditer(text):
+        starts, ends = closes.setdefault(m.group(1).lower() if fold else m.group(1), ([], []))
+        starts.append(m.start())
+        ends.append(m.end())
+    out, pos = [], 0
+    for m in opener.finditer(text) if closes else ():
+        if m.start() < pos:
+            continue
+        starts, ends = closes.get(m.group(1).lower() if fold else m.group(1), ([], []))
+        i = bisect_left(starts, m.end())
+        if i == len(starts):
+            continue
+        out += [text[pos : m.start()], repl(m.group(1), text[m.end() : starts[i]])]
+        pos = ends[i]
+    return "".join(out) + text[pos:]
 
 
 @dataclass
@@ -99,11 +124,11 @@ def split_reasoning(text: str) -> tuple[str, str]:
     and everything before a closing tag that never opened (the chat template opened it)."""
     parts: list[str] = []
 
-    def take(m: re.Match[str]) -> str:
-        parts.append(m.group(2).strip())
+    def take(name: str, inner: str) -> str:
+        parts.append(inner.strip())
         return " "
 
-    text = _THINK_BLOCK.sub(take, text)
+    text = sub_tag_pairs(text, _THINK_OPEN, _THINK_CLOSE, take, fold=True)
     closes = list(_THINK_CLOSE.finditer(text))
     if closes:
         parts.insert(0, text[: closes[-1].start()].strip())
