@@ -48,6 +48,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], int]] = {
     "recognition": ("Recognition: detector, faces, stuff", [], 1800),
     "recognition_eval": ("Recognition on the labelled photos (tuning and held-out halves)", [], 2400),
     "planner_quality": ("Planner quality: rule vs the local LLM", [], 1800),
+    "reading/run": ("Reading paraphrases: plan-exact per mode, tune and held-out halves", ["--misses", "0"], 600),
 }
 NOT_RUN = {
     "gpu_check.py --device cuda": "GPU machine only: writes GPU_RESULTS.md",
@@ -134,7 +135,7 @@ def sections(text: str) -> dict[str, tuple[str, list[str]]]:
         if not block.startswith("## "):
             continue
         lines = block.rstrip().splitlines()
-        m = re.match(r"`python benchmarks/(\w+)\.py", lines[2] if len(lines) > 2 else "")
+        m = re.match(r"`python benchmarks/([\w/]+)\.py", lines[2] if len(lines) > 2 else "")
         if m:
             body = lines[1:]
             while body and not body[0].strip():
