@@ -118,6 +118,10 @@ class RulePlanner:
             if _looks_foreign(raw, hits=1):
                 return Plan(answer=NOT_ENGLISH)
             return Plan(answer=f"I could not turn {raw!r} into steps. {understood_help()}")
+        if not b.steps:  # understood, but nothing could be planned (a tool missing): say why, never an empty plan
+            return Plan(
+                answer=" ".join(b.notes) or f"I could not turn {raw!r} into steps. {understood_help()}", notes=b.notes
+            )
         if misunderstood:
             b.notes.append(understood_help())
         return Plan(steps=_renumbered(b.steps), notes=b.notes)

@@ -39,10 +39,33 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     if m := _ADVERB_FIRST.match(clause):  # "heavily blur the car": the verb first, the adverb kept for the amount
         clause = f"{m.group(2)} {m.group(1)}"
     picked = _by_rules(clause, notes) if mode != "matcher" else Picked(None, clause, clause)
+    if mode == "both" and picked.intent == "segment" and picked.kept is None:  # the catch-all verbs (get, show, find)
+        picked = _overrule(clause, picked, None if b.image is None else b.video_mode)
     if mode != "rules" and (mode == "matcher" or picked.intent is None):
-        picked = _by_matcher(clause, picked, mode, notes)
+        picked = _by_matcher(clause, picked, mode, notes, None if b.image is None else b.video_mode)
     b.notes.extend(notes)
     return picked
+
+
+OVERRULE = (0.8, 0.15)  # the matcher overrules a pattern only when this sure: (score, lead over the pattern's intent)
+
+
+def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
+    """In "both" mode: a pattern's reading stands unless the matcher is very sure of another one
+    (patterns match verbs, so "give it a warmer look" would otherwise be read as a selection)."""
+    from vitron_agent.planners.rule.intent_matcher import match
+
+    verdict = match(clause, video)
+    if verdict.intent is None or not verdict.scores:
+        return ruled
+    mine = intent_named(ruled.intent or "")
+    if intent_named(verdict.intent).handler is mine.handler:
+        return ruled
+    top = verdict.scores[0][0]
+    ruled_score = next((sc for sc, n in verdict.scores if n == ruled.intent), 0.0)
+    if top >= OVERRULE[0] and top - ruled_score >= OVERRULE[1]:
+        return Picked(verdict.intent, rest_for(verdict.intent, clause), clause)
+    return ruled
 
 
 def _by_rules(clause: str, notes: list[str]) -> Picked:
@@ -61,7 +84,7 @@ def _by_rules(clause: str, notes: list[str]) -> Picked:
     return picked
 
 
-def _by_matcher(clause: str, ruled: Picked, mode: str, notes: list[str]) -> Picked:
+def _by_matcher(clause: str, ruled: Picked, mode: str, notes: list[str], video: bool | None) -> Picked:
     """The matcher's reading; slots still come from the rules: the words after the verb phrase
     (the intent's own pattern when it matches, else the verb phrase the matcher strips)."""
     from vitron_agent.planners.rule.intent_matcher import match
@@ -70,7 +93,7 @@ def _by_matcher(clause: str, ruled: Picked, mode: str, notes: list[str]) -> Pick
     main = clause
     if ex := _EXCLUSION.match(clause):
         main, kept = ex.group("main") or ex.group("main2"), ex.group("kept") or ex.group("kept2")
-    verdict = match(main)
+    verdict = match(main, video)
     if verdict.question:
         return Picked(None, main, main, question=verdict.question)
     if verdict.intent is None:

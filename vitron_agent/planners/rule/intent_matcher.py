@@ -142,9 +142,14 @@ def _openers() -> dict[str, set[str]]:
     return _STATE["openers"][1]
 
 
-def match(clause: str) -> Verdict:
-    """The clause's intent by similarity, with the margin test and the polarity lexicon."""
+def match(clause: str, video: bool | None = None) -> Verdict:
+    """The clause's intent by similarity, with the margin test and the polarity lexicon; intents for
+    the other medium (``video``: the current picture is a video; None: no picture) are left out."""
     ranked = scores(clause)
+    if video is not None:
+        media = {r.name: r.media for r in registered_intents()}
+        wrong = "image" if video else "video"
+        ranked = [(s, n) for s, n in ranked if media.get(n) != wrong]
     if not ranked or ranked[0][0] < WEAK:
         return Verdict(None, scores=ranked)
     top, name = ranked[0]

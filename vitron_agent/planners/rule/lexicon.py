@@ -140,105 +140,6 @@ _TELL_ME = re.compile(
 _COLOR_WORDS = (*COLORS, *SYNONYMS)  # the tools' colour vocabulary, so every word planned is one they select
 
 
-# Verbs a clause may start with, for reading typos ("segmnet", "remvoe", "mak") as the nearest one.
-_VERBS = (
-    "make",
-    "segment",
-    "select",
-    "remove",
-    "mask",
-    "find",
-    "highlight",
-    "isolate",
-    "detect",
-    "locate",
-    "outline",
-    "extract",
-    "recolor",
-    "recolour",
-    "paint",
-    "color",
-    "colour",
-    "turn",
-    "change",
-    "erase",
-    "delete",
-    "blur",
-    "pixelate",
-    "replace",
-    "swap",
-    "keep",
-    "describe",
-    "caption",
-    "count",
-    "track",
-    "follow",
-    "brighten",
-    "lighten",
-    "darken",
-    "crop",
-    "trim",
-    "read",
-    "transcribe",
-    "generate",
-    "draw",
-    "create",
-    "animate",
-    "increase",
-    "decrease",
-    "convert",
-    "take",
-    "extract",
-    "show",
-    "identify",
-    "flip",
-    "rotate",
-    "resize",
-    "sharpen",
-    "denoise",
-    "outline",
-    "label",
-    "scale",
-    "shrink",
-    "enlarge",
-    "pixelate",
-)
-
-
-# 5+-letter English words that are one letter from a colour name, never "corrected"
-_NOT_TYPOS = {
-    "great",
-    "greet",
-    "while",
-    "write",
-    "range",
-    "fellow",
-    "sliver",
-    "violent",
-    "bellow",
-    "greens",
-    "reds",
-    "scale",
-    "scales",
-    "sharper",
-    "tale",
-    "peace",
-    "mints",
-    "corral",
-    "rusty",
-    "lemon",
-    "cremate",
-    "creams",
-    "indigenous",
-    "navel",
-    "teals",
-    "solver",
-    "salmonella",
-    "limes",
-    "lime",
-}
-
-
 # Short words of other languages (English ones such as die, den, van, per are left out): two of them
 # mark a request as not English; one, when nothing in it was understood.
 _FOREIGN = {
@@ -335,39 +236,33 @@ def _protect_regions(text: str) -> tuple[str, dict[str, dict[str, Any]]]:
 
 
 def _fix_verb(clause: str) -> tuple[str, str, str] | None:
-    """(clause with its first word read as the nearest verb, the word, the verb), or None."""
-    import difflib
+    """(clause with its first word read as the nearest verb of the table, the word, the verb), or
+    None; a real English word or a colour is never rewritten (see spelling)."""
+    from vitron_agent.planners.rule.spelling import nearest, verb_vocabulary
 
     m = re.match(r"^([A-Za-z]+)(.*)$", clause, re.S)
-    if not m or m.group(1).lower() in _VERBS or m.group(1).lower() in _COLOR_WORDS or len(m.group(1)) < 3:
+    if not m or m.group(1).lower() in _COLOR_WORDS:
         return None
-    word = m.group(1).lower()
-    # the closest verb; ties go to the earlier (commoner) one: "mak" is "make", not "mask"
-    score, verb = max((difflib.SequenceMatcher(None, word, v).ratio(), -i) for i, v in enumerate(_VERBS))
-    return (_VERBS[-verb] + m.group(2), m.group(1), _VERBS[-verb]) if score >= 0.75 else None
+    verb = nearest(m.group(1), verb_vocabulary(), "verbs")  # ties: the verb more examples open with
+    return (verb + m.group(2), m.group(1), verb) if verb else None
 
 
 def _fix_colours(clause: str, notes: list[str]) -> str:
-    """Colour words with a typo ("purpel", "yelow") read as the nearest colour, with a note."""
-    import difflib
+    """Colour words with a typo ("purpel", "yelow", "bleu") read as the nearest colour, with a
+    note; a real English word ("great", "sliver", "lemon") is never rewritten."""
+    from vitron_agent.planners.rule.spelling import nearest
+
+    colours = {c: 1 for c in _COLOR_WORDS}
 
     def sub(m: re.Match[str]) -> str:
         word = m.group(0)
-        low = word.lower()
-        if len(low) < 4 or low in _COLOR_WORDS or low in _NOT_TYPOS or low in _VERBS:
+        if len(word) < 4:
             return word
-        close = (difflib.get_close_matches(low, _COLOR_WORDS, n=1, cutoff=0.8) if len(low) >= 5 else []) or [
-            c
-            for c in _COLOR_WORDS
-            if len(c) == len(low)
-            and c != low
-            and sorted(c) == sorted(low)
-            and sum(x != y for x, y in zip(c, low, strict=True)) == 2
-        ]  # two letters swapped: "bleu"
-        if not close:
+        close = nearest(word, colours, "colours", long=7)  # "blurr" is two edits from "blue": a verb's typo
+        if close is None:
             return word
-        notes.append(f"I read {word!r} as {close[0]!r}.")
-        return close[0]
+        notes.append(f"I read {word!r} as {close!r}.")
+        return close
 
     return re.sub(r"[A-Za-z]+", sub, clause)
 

@@ -1,0 +1,85 @@
+"""Typo repair that never rewrites a real word: a word is repaired only when it is not English
+(symspellpy's 82,765-word frequency dictionary, MIT) and a verb of the intent table (the words the
+records' examples open with) or a colour name lies within a small edit distance (symspellpy's
+lookup; ties go to the verb more examples open with)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+_LOCK = threading.Lock()
+_STATE: dict[str, Any] = {}
+
+
+def english_words() -> frozenset[str]:
+    """The English word list (lower case), loaded once; empty when symspellpy is not installed
+    (then only the table's own words count as words)."""
+    with _LOCK:
+        if "words" not in _STATE:
+            try:
+                import symspellpy
+
+                path = Path(symspellpy.__file__).parent / "frequency_dictionary_en_82_765.txt"
+                with path.open(encoding="utf-8") as f:
+                    _STATE["words"] = frozenset(line.split(" ", 1)[0] for line in f)
+            except (ImportError, OSError):
+                _STATE["words"] = frozenset()
+        return _STATE["words"]
+
+
+def is_word(word: str) -> bool:
+    return word.lower() in english_words()
+
+
+def _speller(key: str, vocabulary: dict[str, int]) -> Any:
+    """A SymSpell over ``vocabulary`` (word -> frequency), cached under ``key``; None without symspellpy."""
+    with _LOCK:
+        cached = _STATE.get(key)
+        if cached is not None and cached[0] == vocabulary:
+            return cached[1]
+    try:
+        from symspellpy import SymSpell
+    except ImportError:
+        return None
+    speller = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+    for word, count in vocabulary.items():
+        speller.create_dictionary_entry(word, count)
+    with _LOCK:
+        _STATE[key] = (vocabulary, speller)
+    return speller
+
+
+def nearest(word: str, vocabulary: dict[str, int], key: str, long: int = 5) -> str | None:
+    """The vocabulary word closest to ``word`` (edit distance 1 for words under ``long`` letters,
+    else 2; a transposition counts 1), or None; never for a real English word or one already known."""
+    low = word.lower()
+    if len(low) < 3 or low in vocabulary or is_word(low):
+        return None
+    speller = _speller(key, vocabulary)
+    distance = 1 if len(low) < long else 2
+    if speller is None:  # without symspellpy: difflib, stricter
+        import difflib
+
+        close = difflib.get_close_matches(low, list(vocabulary), n=1, cutoff=0.8)
+        return close[0] if close else None
+    from symspellpy import Verbosity
+
+    found = speller.lookup(low, Verbosity.CLOSEST, max_edit_distance=distance, transfer_casing=False)
+    return found[0].term if found else None
+
+
+def verb_vocabulary() -> dict[str, int]:
+    """The table's verbs: the first word of every record's examples -> how many examples open with it."""
+    from vitron_agent.intents import registered_intents
+    from vitron_agent.planners.rule.intent_matcher import leading_verbs
+
+    verbs = leading_verbs()
+    counts: dict[str, int] = {}
+    for record in registered_intents():
+        for ex in record.examples:
+            first = ex.split(" ", 1)[0].lower().strip(",.!?")
+            if first in verbs and first.isalpha():
+                counts[first] = counts.get(first, 0) + 1
+    return counts
