@@ -1,34 +1,28 @@
 """vitron-agent: a vision LLM as the planner node of a LangGraph state machine that
 drives typed vision tools over images and videos.
 
-Light to import: torch, transformers, diffusers and OpenCV load only when a
-tool that needs them runs.
+Light to import: every public name loads on first use (``vitron_agent.Agent`` imports
+LangGraph, ``vitron_agent.Plan`` pydantic); torch, transformers, diffusers and OpenCV load
+only when a tool that needs them runs.
 """
 
-from vitron_agent.errors import (
-    ConfigError,
-    InputError,
-    MediaError,
-    PlannerError,
-    PlanValidationError,
-    RefError,
-    ToolArgumentError,
-    ToolFailed,
-    VitronError,
-)
-from vitron_agent.plan import Plan, Step, validate_plan
-from vitron_agent.refs import (
-    Box,
-    FeatureRef,
-    ImageRef,
-    MaskRef,
-    MaskTrackRef,
-    Point,
-    Scribble,
-    TextRef,
-    VideoRef,
-)
-from vitron_agent.tool import Toolbox, ToolContext, VisionTool
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use (below)
+    from vitron_agent.errors import (
+        ConfigError,
+        InputError,
+        MediaError,
+        PlannerError,
+        PlanValidationError,
+        RefError,
+        ToolArgumentError,
+        ToolFailed,
+        VitronError,
+    )
+    from vitron_agent.plan import Plan, Step, validate_plan
+    from vitron_agent.refs import Box, FeatureRef, ImageRef, MaskRef, MaskTrackRef, Point, Scribble, TextRef, VideoRef
+    from vitron_agent.tool import Toolbox, ToolContext, VisionTool
 
 __version__ = "0.1.0"
 
@@ -72,26 +66,36 @@ __all__ = [
 ]
 
 
+# where each public name lives; a name is imported on first use, so that `import vitron_agent`
+# (and with it every subcommand's argument parsing, `vitron-agent --help`) imports no pydantic
+# model, LangGraph or numpy until something needs them
+_HOMES = {
+    "vitron_agent.errors": (
+        "ConfigError InputError MediaError PlannerError PlanValidationError RefError ToolArgumentError "
+        "ToolFailed VitronError"
+    ),
+    "vitron_agent.plan": "Plan Step validate_plan",
+    "vitron_agent.refs": "Box FeatureRef ImageRef MaskRef MaskTrackRef Point Scribble TextRef VideoRef",
+    "vitron_agent.tool": "Toolbox ToolContext VisionTool",
+    "vitron_agent.agent": "Agent RunResult StepResult",
+    "vitron_agent.planners": "PlanRequest ScriptedPlanner ReplayPlanner",
+    "vitron_agent.registry": "Backend register",
+    "vitron_agent.config": "Config load_config",
+    "vitron_agent.store": "ArtifactStore",
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names.split()}
+
+
 def __getattr__(name: str):
-    # Agent pulls in LangGraph; load it on first use so `import vitron_agent` stays light.
-    if name in ("Agent", "RunResult", "StepResult"):
-        from vitron_agent import agent
+    module = _HOME_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vitron_agent' has no attribute {name!r}")
+    import importlib
 
-        return getattr(agent, name)
-    if name in ("PlanRequest", "ScriptedPlanner", "ReplayPlanner"):
-        from vitron_agent import planners
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # the next lookup is a plain attribute
+    return value
 
-        return getattr(planners, name)
-    if name in ("Backend", "register"):
-        from vitron_agent import registry
 
-        return getattr(registry, name)
-    if name in ("Config", "load_config"):
-        from vitron_agent import config
-
-        return getattr(config, name)
-    if name == "ArtifactStore":
-        from vitron_agent.store import ArtifactStore
-
-        return ArtifactStore
-    raise AttributeError(f"module 'vitron_agent' has no attribute {name!r}")
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME_OF})
