@@ -36,6 +36,9 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     """The reading of ``clause`` under ``mode`` ("rules", "matcher", "both"); typo notes go to ``b.notes``."""
     notes: list[str] = []
     clause = _fix_colours(clause, notes)
+    if (fixed := _fix_verb(clause)) is not None:  # a misspelt verb of the table (never a real word)
+        notes.append(f"I read {fixed[1]!r} as {fixed[2]!r}.")
+        clause = fixed[0]
     if m := _ADVERB_FIRST.match(clause):  # "heavily blur the car": the verb first, the adverb kept for the amount
         clause = f"{m.group(2)} {m.group(1)}"
     picked = _by_rules(clause, notes) if mode != "matcher" else Picked(None, clause, clause)

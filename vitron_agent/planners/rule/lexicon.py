@@ -365,6 +365,37 @@ _EXCLUSION = re.compile(
 )
 
 
+_DETERMINERS = {"the", "this", "that", "these", "those", "my", "his", "her", "their", "our", "your", "its"}
+_NP_STOP = set(
+    "is are was were be been being look looks feel feels seem seems appear appears get gets become a an with to into "
+    "less more too much very so bit little lot slightly somewhat and but please now up down as than "
+    "bright brighter dark darker light lighter warm warmer cool cooler cold colder vivid saturated colourful colorful "
+    "sharp sharper crisp crisper clean cleaner noisy grainy richer deeper paler softer stronger weaker".split()
+)
+
+
+def np_target(text: str) -> str | None:
+    """The noun phrase a tone or light edit names as its target: the words after the first
+    determiner up to a verb, article, comparison or quality adjective ("make the sky a bit
+    brighter" -> "the sky"); "the colours of the sky" -> "the sky"; None when no determiner
+    introduces one (then the edit is the whole picture's)."""
+    words = text.replace(",", " , ").split()
+    for i, w in enumerate(words):
+        if w.lower() not in _DETERMINERS:
+            continue
+        np = [w]
+        for x in words[i + 1 :]:
+            if x == "," or x.lower() in _NP_STOP:
+                break
+            np.append(x)
+        phrase = " ".join(np)
+        if m := re.match(r"^(.+?)\s+(?:of|on|in)\s+((?:the|this|that|his|her|their|my)\s+.+)$", phrase, re.I):
+            if _QUALITY.match(m.group(1)):
+                return m.group(2)  # "the colours of the sky"
+        return phrase
+    return None
+
+
 def intensity(clause: str) -> float:
     """How strong an edit should be (0..1) from words: 'a bit' 0.2, 'much' 0.9, else 0.5."""
     return 0.9 if _STRONG.search(clause) else 0.2 if _WEAK.search(clause) else 0.5

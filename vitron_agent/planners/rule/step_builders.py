@@ -23,6 +23,7 @@ from vitron_agent.planners.rule.lexicon import (
     _clean_target,
     _restore,
     intensity,
+    np_target,
 )
 from vitron_agent.tool import Toolbox
 
@@ -296,15 +297,30 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
         )
 
 
+def _pronoun_or_np(phrase: str) -> str:
+    """A tone edit's target words: a pronoun ("it now") or region mark as they are, else the noun
+    phrase a determiner introduces (none: the whole picture)."""
+    if not phrase or re.search(r"@r\d+@", phrase) or _PRONOUN.match(phrase) or _BACKGROUND.match(phrase):
+        return phrase
+    first = phrase.split(" ", 1)[0].lower()
+    if first in ("it", "them", "this", "that", "those", "these") and _PRONOUN.match(_clean_target(phrase)):
+        return phrase
+    if re.match(r"^(?:everything|all|anything)\b", phrase, re.I):
+        return phrase  # "everything except the face" / "everything but X": the complement reads it
+    np = np_target(phrase)
+    if np is None:
+        return "" if not re.search(r"[a-z]{3,}", phrase, re.I) or _QUALITY.match(phrase) else phrase
+    return np
+
+
 def _spared(b: _Builder, op: str, clause: str, last: dict[str, str], extra: dict[str, Any]) -> bool:
     """ "black and white, except the bus" / "warmer apart from the face": the edit runs outside the
     spared target's mask (the complement). True when the clause was planned so."""
     m = EXCEPT.search(clause)
     if m is None or _PRONOUN.match(m.group("kept").strip()):
         return False
-    head = _clean_target(re.sub(r"^(?:make|render|turn|convert|change)\s+", "", clause[: m.start()], flags=re.I))
-    words = re.sub(r"\b(?:everything|all|the|whole|entire|image|picture|photo|else|rest)\b", " ", head, flags=re.I)
-    if _TONE_WORDS.sub(" ", _INTENSITY_WORDS.sub(" ", words)).strip(" ,.") and not _WHOLE.match(head):
+    head = np_target(clause[: m.start()])
+    if head is not None and not (_WHOLE.match(head) or _QUALITY.match(head) or _PRONOUN.match(head)):
         return False  # an object's edit minus another: not this case
     mask = _segment(b, m.group("kept"), last)
     _edit(b, operation=op, mask=mask, where="outside", **extra)
@@ -324,7 +340,7 @@ def _adjust(op: str):
         )  # the whole clause (as rewritten: "X should be darker" -> "make X darker")
         phrase = m.group(1) if m else ""
         phrase = re.sub(r"^(?:the\s+)?(?:brightness|contrast)\s*(?:of\s+)?", "", phrase, flags=re.I)
-        phrase = re.sub(r"\s+", " ", _INTENSITY_WORDS.sub(" ", phrase)).strip()
+        phrase = _pronoun_or_np(re.sub(r"\s+", " ", _INTENSITY_WORDS.sub(" ", phrase)).strip())
         kind, mask = _target(b, phrase, last)
         extra = {} if op == "grayscale" or intensity(clause) == 0.5 else {"amount": intensity(clause)}
         if kind in ("background", "complement"):
@@ -347,6 +363,7 @@ def _tone(op: str):
         phrase = re.sub(r"\s+", " ", _TONE_WORDS.sub(" ", clause)).strip(" ,.")
         phrase = re.sub(r"^(?:to|of|in|on|for)\s+", "", phrase, flags=re.I)
         phrase = re.sub(r"^(?:(?:the|a|an|its|of|to|in)\s*)+$", "", phrase, flags=re.I)
+        phrase = _pronoun_or_np(phrase)
         kind, mask = _target(b, phrase, last)
         amount = intensity(clause)
         if kind in ("background", "complement"):

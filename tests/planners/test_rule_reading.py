@@ -1,0 +1,137 @@
+"""Reading requests as people say them (issue 41): one intent table, a learned matcher over its
+examples (the real wordllama embedding, no mock), typo repair that leaves real words alone,
+targets parsed (pronouns with trailing words, the picture by any name, exclusions)."""
+
+import pytest
+
+from vitron_agent import slots
+from vitron_agent.intents import Intent, register_intent, registered_intents, unregister_intent
+from vitron_agent.planners.base import PlanRequest
+from vitron_agent.planners.rule import MODES, RulePlanner, understood_help
+from vitron_agent.planners.rule.intent_matcher import match
+from vitron_agent.tool import Toolbox
+from vitron_agent.tools import default_tools
+
+IMG = {"input": {"image": "image"}, "last": {}}
+
+
+@pytest.fixture(scope="module")
+def toolbox():
+    return Toolbox(default_tools())
+
+
+def plan(text, toolbox, mode="both", inputs=IMG):
+    return RulePlanner(mode=mode).plan(PlanRequest(text=text, inputs=inputs), toolbox)
+
+
+def ops(p):
+    return [s.args.get("operation", s.tool) for s in p.steps]
+
+
+def test_every_built_in_intent_has_at_least_25_examples():
+    built_in = [r for r in registered_intents() if r.order >= 100 and r.help]
+    assert built_in and all(len(r.examples) >= 25 for r in built_in if r.name != "composite" or r.examples)
+    assert all(len(set(r.examples)) == len(r.examples) for r in built_in)
+
+
+def test_a_new_intent_is_one_record_and_nothing_else(toolbox):
+    """No pattern, no help list, no verb list: the record alone is read by the matcher, listed in
+    the help, and its opening verb is repaired when misspelt."""
+
+    def handler(call):
+        sid = call.add("edit", image=call.picture, operation="flip", direction="vertical")
+        call.set_output(sid, "image")
+
+    examples = tuple(
+        f"{verb} the {what}{tail}"
+        for verb in ("capsize", "keel over")
+        for what in ("picture", "photo", "image", "shot")
+        for tail in ("", " please", " for me")
+    )
+    register_intent(
+        Intent("capsize", examples=examples, handler=handler, help="capsize it (test)", slots=(), media="image")
+    )
+    try:
+        p = plan("could you capsize this snapshot", toolbox, mode="matcher")
+        assert ops(p) == ["flip"] and p.steps[0].args["direction"] == "vertical"
+        assert "capsize it (test)" in understood_help()
+        typo = plan("capsise the photo", toolbox)
+        assert ops(typo) == ["flip"] and "I read 'capsise' as 'capsize'." in typo.notes
+    finally:
+        unregister_intent("capsize")
+    assert "capsize" not in understood_help()
+
+
+@pytest.mark.parametrize(
+    "text,op",
+    [
+        ("lend the photo a warmer glow", "warmer"),
+        ("those colours are far too loud, calm them", "desaturate"),
+        ("make the whole thing less bright", "darken"),
+        ("the shot looks much too dark", "brighten"),
+        ("could the picture get a chillier tone", "cooler"),
+        ("the photo needs stronger, livelier colours", "saturate"),
+    ],
+)
+def test_the_matcher_reads_paraphrases_and_antonyms(toolbox, text, op):
+    assert ops(plan(text, toolbox, mode="matcher")) == [op]
+
+
+def test_two_close_readings_make_a_question_naming_both():
+    register_intent(Intent("twin_a", examples=("zorble the picture",) * 3, tool="edit", help="zorble it"))
+    register_intent(Intent("twin_b", examples=("zorble the picture",) * 3, tool="describe", help="zorble-describe it"))
+    try:
+        verdict = match("zorble the picture")
+        assert verdict.intent is None and "zorble it" in verdict.question and "zorble-describe it" in verdict.question
+    finally:
+        unregister_intent("twin_a")
+        unregister_intent("twin_b")
+
+
+def test_unknown_mode_is_refused_by_name():
+    with pytest.raises(ValueError, match="rules, matcher, both"):
+        RulePlanner(mode="guess")
+    assert MODES == ("rules", "matcher", "both")
+
+
+@pytest.mark.parametrize("text", ["make the great dane purple", "recolour the sliver of cake red"])
+def test_typo_repair_never_rewrites_an_english_word(toolbox, text):
+    p = plan(text, toolbox)
+    assert not [n for n in p.notes if n.startswith("I read")]
+    assert p.steps[0].args["target"].split()[1] in ("great", "sliver")
+
+
+def test_typo_repair_still_reads_misspelt_colours_and_verbs(toolbox):
+    p = plan("segmnet the kite and turn it purpel", toolbox)
+    assert "I read 'purpel' as 'purple'." in p.notes and "I read 'segmnet' as 'segment'." in p.notes
+    assert p.steps[-1].args["color"] == "purple"
+
+
+def test_a_pronoun_with_trailing_words_is_the_last_target(toolbox):
+    inputs = {"input": {"image": "image"}, "last": {"mask": "mask", "image": "image"}}
+    for text in ("brighten it now", "sharpen that one slightly", "blur them a bit more"):
+        p = plan(text, toolbox, inputs=inputs)
+        assert [s.tool for s in p.steps] == ["edit"], text
+        assert p.steps[0].args.get("mask") == "$last.mask", text
+
+
+@pytest.mark.parametrize("text", ["make the painting warmer", "cool down the snapshot", "boost the exposure"])
+def test_the_picture_by_any_name_is_the_whole_image(toolbox, text):
+    p = plan(text, toolbox)
+    assert [s.tool for s in p.steps] == ["edit"] and "mask" not in p.steps[0].args
+
+
+def test_an_exception_spares_its_target(toolbox):
+    p = plan("monochrome, apart from the bus", toolbox)
+    assert [s.tool for s in p.steps] == ["segment", "edit"]
+    assert p.steps[0].args["target"] == "the bus" and p.steps[1].args["where"] == "outside"
+
+
+def test_slot_readers():
+    assert slots.time_range("keep 1:05 to 1:20") == (65.0, 80.0)
+    assert slots.time_range("drop the last 4 seconds") == (-4.0, None)
+    assert slots.time_range("between 2 and 6 seconds") == (2.0, 6.0)
+    assert slots.factor("three times faster") == 3.0 and slots.factor("half speed") == 0.5
+    assert slots.duration("1m30s") == 90.0 and slots.timestamp("at 0:07") == 7.0
+    assert slots.angle("turn it 270°") == 270.0 and slots.number("seven cats") == 7.0
+    assert slots.time_range("make it purple") is None and slots.factor("make it purple") is None
