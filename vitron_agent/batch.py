@@ -441,32 +441,43 @@ class _LocalRunner:
 
 
 class _PoolRunner:
-    """``workers`` processes (each loads the models once, with cores / workers threads; they die
-    with this one); the request is planned on one of them, so this process stays light."""
+    """``workers`` processes, this one among them: ``workers - 1`` helpers (started first, so their
+    imports overlap this process's) and this process, which plans the request, runs jobs between
+    collecting the helpers' lines and writes every line. Each loads the models once and runs its
+    inference libraries with cores / workers threads; the helpers die with this process."""
 
     def __init__(self, workers, config, planner, artifacts):
         import multiprocessing as mp
         import threading
         from concurrent.futures import ProcessPoolExecutor
 
-        self.workers = workers
+        self.helpers = workers - 1
         threads = batch_pool.threads_per_worker(workers)
         main = threading.current_thread() is threading.main_thread()
         self.pool = ProcessPoolExecutor(
-            workers,
+            self.helpers,
             mp_context=mp.get_context("spawn"),
             initializer=batch_pool.init_worker,
             initargs=(config, planner, artifacts, threads, os.getpid(), main),
         )
+        for _ in range(self.helpers):  # start them now: they load while this process plans
+            self.pool.submit(os.getpid)
+        self._restore = batch_pool.limit_threads(threads)
+        self.local = _LocalRunner(None, config, planner, artifacts)
 
     def plan(self, request: str, medium: str) -> tuple:
-        return self.pool.submit(batch_pool.plan_in_worker, request, medium).result()
+        return self.local.plan(request, medium)
 
     def lines(self, jobs: list[Job]) -> Iterator[dict[str, Any]]:
-        return batch_pool.pool_lines(jobs, self.pool, in_flight=2 * self.workers)
+        self.local._ready()
+        return batch_pool.shared_lines(jobs, self.pool, 2 * self.helpers, batch_pool.run_job)
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        try:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.local.close()
+        finally:
+            self._restore()
 
 
 def write_gallery(out: str | Path) -> Path:

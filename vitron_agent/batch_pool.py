@@ -15,11 +15,11 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Job", "init_worker", "limit_threads", "pool_lines", "run_job", "threads_per_worker"]
+__all__ = ["Job", "init_worker", "limit_threads", "run_job", "shared_lines", "threads_per_worker"]
 
 _THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 _PARENT_POLL_S = 0.5
@@ -72,20 +72,38 @@ def threads_per_worker(workers: int) -> int:
     return max(1, cores // max(1, workers))
 
 
-def limit_threads(n: int) -> None:
+def limit_threads(n: int) -> Callable[[], None]:
     """Run the inference libraries with ``n`` threads: the OpenMP/BLAS variables are set for
     libraries not imported yet (onnxruntime sessions read ``OMP_NUM_THREADS`` in
-    :func:`vitron_agent.tools.salient.onnx_session`), and torch and OpenCV are told directly."""
+    :func:`vitron_agent.tools.salient.onnx_session`), and torch and OpenCV are told directly.
+    Returns a function that puts the previous settings back."""
+    saved_env = {var: os.environ.get(var) for var in _THREAD_VARS}
+    torch = sys.modules.get("torch")
+    saved_torch = torch.get_num_threads() if torch is not None else None
     for var in _THREAD_VARS:
         os.environ[var] = str(n)
-    if "torch" in sys.modules:
-        sys.modules["torch"].set_num_threads(n)
+    if torch is not None:
+        torch.set_num_threads(n)
     try:
         import cv2
-
-        cv2.setNumThreads(n)
     except ImportError:
-        pass
+        cv2 = None
+    saved_cv2 = cv2.getNumThreads() if cv2 is not None else None
+    if cv2 is not None:
+        cv2.setNumThreads(n)
+
+    def restore() -> None:
+        for var, value in saved_env.items():
+            if value is None:
+                os.environ.pop(var, None)
+            else:
+                os.environ[var] = value
+        if torch is not None and saved_torch is not None:
+            torch.set_num_threads(saved_torch)
+        if cv2 is not None and saved_cv2 is not None:
+            cv2.setNumThreads(saved_cv2)
+
+    return restore
 
 
 def _die_with_parent(parent: int, pdeathsig: bool) -> None:
@@ -212,23 +230,31 @@ def describe_error(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, VitronError) else f"{type(exc).__name__}: {exc}"
 
 
-def pool_lines(jobs: Iterable[Job], pool: Any, in_flight: int) -> Iterator[dict[str, Any]]:
-    """``jobs`` on ``pool`` (a ProcessPoolExecutor), at most ``in_flight`` submitted at a time;
+def shared_lines(
+    jobs: Iterable[Job], pool: Any, in_flight: int, run_here: Callable[[Job], dict[str, Any]]
+) -> Iterator[dict[str, Any]]:
+    """``jobs`` shared between ``pool`` (a ProcessPoolExecutor kept ``in_flight`` jobs ahead, so a
+    helper never waits for this process) and this process (``run_here``, one job at a time);
     yields each results line as its job finishes."""
-    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures import as_completed
 
     pending: set[Any] = set()
     source = iter(jobs)
     exhausted = False
-    while pending or not exhausted:
-        while not exhausted and len(pending) < in_flight:
-            job = next(source, None)
-            if job is None:
+    while not exhausted:
+        while len(pending) < in_flight:
+            queued = next(source, None)
+            if queued is None:
                 exhausted = True
-            else:
-                pending.add(pool.submit(run_job, job))
-        if not pending:
-            break
-        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                break
+            pending.add(pool.submit(run_job, queued))
+        finished = {fut for fut in pending if fut.done()}
+        pending -= finished
         for fut in finished:
             yield fut.result()
+        mine = None if exhausted else next(source, None)
+        if mine is None:
+            break
+        yield run_here(mine)
+    for fut in as_completed(pending):
+        yield fut.result()

@@ -192,7 +192,7 @@ def test_kill_9_of_a_pool_leaves_no_workers(tmp_path):
     while time.time() < deadline and not ((out / "results.jsonl").exists() and (out / "results.jsonl").read_text()):
         time.sleep(0.05)
     workers = descendants(proc.pid)
-    assert len(workers) >= 2, "the pool's workers were not found"
+    assert workers, "the pool's helper process was not found"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     deadline = time.time() + 30
