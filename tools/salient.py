@@ -22,6 +22,14 @@ _sessions: dict[str, Any] = {}
 _lock = threading.Lock()
 
 
+def _threads() -> int:
+    """``OMP_NUM_THREADS`` when set (a batch worker's share of the cores), else up to 4."""
+    try:
+        return max(1, int(os.environ.get("OMP_NUM_THREADS", "")))
+    except ValueError:
+        return max(1, min(4, os.cpu_count() or 1))
+
+
 def onnx_session(path: str) -> Any:
     """One onnxruntime CPU session per model file in this process (sessions are thread-safe); a
     ``.json`` path is a TF.js graph model, read into ONNX by :mod:`vitron_agent.tfjs` once and
@@ -36,7 +44,7 @@ def onnx_session(path: str) -> Any:
 
                 source = cached_onnx(path)
             opts = ort.SessionOptions()
-            opts.intra_op_num_threads = max(1, min(4, os.cpu_count() or 1))
+            opts.intra_op_num_threads = _threads()
             opts.log_severity_level = 3
             _sessions[path] = ort.InferenceSession(source, sess_options=opts, providers=["CPUExecutionProvider"])
         return _sessions[path]

@@ -111,3 +111,12 @@ def test_links_planted_at_the_log_or_the_lock_are_replaced(tmp_path):
     assert log.read().lines == {}
     log.append({"key": "a", "input": "/in/a.png", "status": "ok"})
     assert victim.read_text() == "keep me" and not log.path.is_symlink() and not log.lock_path.is_symlink()
+
+
+def test_the_lock_names_its_run_for_workers_that_see_the_folder(tmp_path):
+    """A Ray actor exports an item itself only where it sees this run's --out (the token matches)."""
+    log = ResultsLog(tmp_path)
+    assert not log.held_by(log.token)  # not locked yet
+    log.lock()
+    assert ResultsLog(tmp_path).held_by(log.token) and not ResultsLog(tmp_path).held_by("another-run")
+    log.unlock()
