@@ -53,6 +53,21 @@ def py2_pickle(obj) -> bytes:
     return b"\x80\x02" + enc(obj) + b"."
 
 
+def py2_pickle_protocol0(obj) -> bytes:
+    """Python 2's default text protocol: S'...' strings, I ints, (l ... a lists, (d ... s dicts."""
+
+    def enc(o) -> bytes:
+        if isinstance(o, bytes):
+            return b"S'" + o + b"'\n"
+        if isinstance(o, int):
+            return b"I%d\n" % o
+        if isinstance(o, list):
+            return b"(l" + b"".join(enc(v) + b"a" for v in o)
+        return b"(d" + b"".join(enc(k) + enc(v) + b"s" for k, v in o.items())
+
+    return enc(obj) + b"."
+
+
 # pycocotools 2.0 `mask.encode` of these masks (recorded; the reader must agree with it)
 RLE_SMALL = {"size": [7, 9], "counts": "01>3E00000c0M"}
 RLE_DISC = {"size": [24, 30], "counts": "S41c08K2N2N2N2O00000O20N1000001N2N2N2N5Hc02_O00000f0"}
@@ -145,6 +160,18 @@ def test_refcoco_reader_on_the_real_formats(tmp_path):
     assert len(load_refset(refs_path, inst).expressions) == 4
     with pytest.raises(ConfigError, match="splits there: train, val"):
         load_refset(refs_path, inst, "testA")
+    # the same refs written with Python 2's default (text) protocol
+    text = [r for r in refs if r["split"] == "val"]
+    raw = [
+        {
+            **{k.encode(): (v.encode() if isinstance(v, str) else v) for k, v in r.items() if k != "sentences"},
+            b"sentences": [{b"sent": s["sent"].encode(), b"sent_id": s["sent_id"]} for s in r["sentences"]],
+        }
+        for r in text
+    ]
+    (tmp_path / "refs(umd).p").write_bytes(py2_pickle_protocol0(raw))
+    again = load_refset(tmp_path / "refs(umd).p", inst, "val")
+    assert [e.sentence for e in again.expressions] == [e.sentence for e in val.expressions]
 
 
 def test_a_pickle_that_names_code_is_refused_not_run(tmp_path):
