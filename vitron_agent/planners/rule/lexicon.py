@@ -368,6 +368,7 @@ _EXCLUSION = re.compile(
 _DETERMINERS = {"the", "this", "that", "these", "those", "my", "his", "her", "their", "our", "your", "its"}
 _NP_STOP = set(
     "is are was were be been being look looks feel feels seem seems appear appears get gets become a an with to into "
+    "needs need has have had should must could would will can might may does do did "
     "less more too much very so bit little lot slightly somewhat and but please now up down as than "
     "bright brighter dark darker light lighter warm warmer cool cooler cold colder vivid saturated colourful colorful "
     "sharp sharper crisp crisper clean cleaner noisy grainy richer deeper paler softer stronger weaker".split()
