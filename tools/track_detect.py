@@ -25,6 +25,7 @@ from vitron_agent.errors import ToolFailed
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext
 from vitron_agent.tools.track import CvTrackTool, TrackInput, TrackOutput, track_output
+from vitron_agent.tools.track_boxes import detect_every
 
 __all__ = ["EmbeddedTrackTool", "associate"]
 
@@ -90,9 +91,13 @@ class EmbeddedTrackTool(CvTrackTool):
         of_class = [d for d in found if max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE]
         if not of_class and (inp.color or _has_colour(target)):
             return None
+        if name.plural and detect_every(n, inp.video.fps) > 1:  # "the people" of a long clip: they may come later
+            return self._sparse(inp, name, of_class, "", ctx)
         if not of_class:
             raise not_found(f"{name.word} on frame {inp.frame}", found)
         items, note = select(prompt, found, name, target)
+        if detect_every(n, inp.video.fps) > 1:
+            return self._sparse(inp, name, items, note, ctx)
         every = name.plural
         boxes: list[list[tuple]] = [[] for _ in range(n)]
         boxes[inp.frame] = [(d.box.x1, d.box.y1, d.box.x2, d.box.y2) for d in items]
@@ -134,6 +139,17 @@ class EmbeddedTrackTool(CvTrackTool):
             f"frame and {'all kept' if every else 'associated by box overlap'} ({n - gaps}/{n} frames found); "
             "masks: U²-Netp inside each box"
         )
+        return track_output(ctx, inp.video, packed, inp.frame, first, method)
+
+    def _sparse(self, inp: TrackInput, name, items: list, note: str, ctx: ToolContext) -> TrackOutput:
+        """A long clip: detection every k frames (one decode), ByteTrack association, boxes
+        interpolated in between. Every object named ("the people"): the union of their boxes;
+        one object: its U²-Netp mask on its keyframes, moved with its box in between."""
+        from vitron_agent.tools.track_sparse import sparse_track
+
+        packed, first, method = sparse_track(ctx.store, inp.video, inp.frame, name, items, ctx)
+        listed = ", ".join(d.describe() for d in items) or f"no {name.word} yet"
+        method = f"NanoDet recognised {listed}{f' ({note})' if note else ''} on frame {inp.frame}; {method}"
         return track_output(ctx, inp.video, packed, inp.frame, first, method)
 
     def _faces(self, inp: TrackInput, ctx: ToolContext) -> TrackOutput:

@@ -451,6 +451,6 @@ class CvAnimateTool(VisionTool):
 
 
 register(Backend("edit_video", "cv", CvEditVideoTool, default=True))
-register(Backend("describe_video", "cv", CvDescribeVideoTool, default=True))
+register(Backend("describe_video", "cv", CvDescribeVideoTool))  # the default: video_describe.py (embedded)
 register(Backend("frame", "cv", FrameTool, default=True))
 register(Backend("animate", "cv", CvAnimateTool, default=True))

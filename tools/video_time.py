@@ -4,8 +4,10 @@ Recognition runs on frames sampled every ``every`` seconds (NanoDet for COCO's 8
 BlazeFace for faces), in one forward decode. Wherever two neighbouring samples disagree, a
 second pass decodes only the frames between them, keeps them (at the detector's input size) and
 bisects to the first frame that agrees with the later sample: each change is placed to the
-frame, with about log2(frames between samples) more detections. A single missed sample between
-two hits is taken as a detector miss (filled) and said. The answer names how it sampled.
+frame, with about log2(frames between samples) more detections. A gap of one or two frames
+between two sightings (so placed) is taken as a detector miss, closed and said. A target on
+screen for less than the sampling step between two samples that miss it is not seen: the answer
+names how it sampled.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from vitron_agent.tools.video_edit import clock
 
 __all__ = ["FindInVideoTool", "FindInput", "FindOutput", "TimeRange", "find_ranges", "recogniser", "default_step"]
 
+BLINK = 2  # a gap this short (frames), found by refinement between two sightings, is a detector miss
 NOT_RECOGNISABLE = (
     "I can find COCO's 80 kinds of thing (people, cars, dogs, cups ...) and faces in a video by name; "
     "{target!r} is not one of them. Track it from a point or a box instead (track)"
@@ -130,10 +133,6 @@ def find_ranges(store, video: VideoRef, target: str, every: float | None, ctx: T
         present[i] = seen(_small(frame))
         if j % 4 == 0:
             ctx.progress(0.05 + 0.6 * j / len(samples), f"looked at {j + 1}/{len(samples)} sampled frames ({model})")
-    filled = 0
-    for a, b, c in zip(samples, samples[1:], samples[2:], strict=False):
-        if present[a] and present[c] and not present[b]:
-            present[b], filled = True, filled + 1
     changes = [(a, b) for a, b in zip(samples, samples[1:], strict=False) if present[a] != present[b] and b - a > 1]
     wanted = sorted({i for a, b in changes for i in range(a + 1, b)})
     edge: dict[tuple[int, int], int] = {(a, b): b for a, b in zip(samples, samples[1:], strict=False)}
@@ -152,6 +151,7 @@ def find_ranges(store, video: VideoRef, target: str, every: float | None, ctx: T
         timeline[a:cut] = present[a]
         timeline[cut:b] = present[b]
     timeline[samples[-1]] = present[samples[-1]]
+    filled = _fill_blinks(timeline)
     ranges, i, n = [], 0, video.frames
     while i < n:
         if timeline[i]:
@@ -167,8 +167,25 @@ def find_ranges(store, video: VideoRef, target: str, every: float | None, ctx: T
         f"the frame ({extra} more frames)"
     )
     if filled:
-        how += f"; {filled} single missed sample{'s' if filled > 1 else ''} between two sightings filled"
+        how += f"; {filled} gap{'s' if filled > 1 else ''} of at most {BLINK} frames taken as detector misses"
     return Found(ranges, how, filled, timeline.tolist())
+
+
+def _fill_blinks(timeline: np.ndarray) -> int:
+    """Close gaps of at most :data:`BLINK` frames between two sightings (in place); how many."""
+    filled, i, n = 0, 0, len(timeline)
+    while i < n:
+        if not timeline[i] and i > 0 and timeline[i - 1]:
+            j = i
+            while j < n and not timeline[j]:
+                j += 1
+            if j < n and j - i <= BLINK:
+                timeline[i:j] = True
+                filled += 1
+            i = j
+        else:
+            i += 1
+    return filled
 
 
 def answer(target: str, question: str, ranges: list[tuple[float, float]], duration: float, how: str) -> str:

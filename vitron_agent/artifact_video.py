@@ -33,11 +33,16 @@ class VideoArtifacts:
         (:class:`vitron_agent.audio.Audio`), cut or padded here to the clip's exact length and
         stored beside it (the ref's ``audio``); None = silent."""
         from vitron_agent.audio import fit, put_audio
-        from vitron_agent.video import count_frames
 
-        digest, size, keep = write_clip(frames, fps, self.dir, min(CLIP_CACHE_BYTES, self.cache.max_bytes // 4))
-        n = len(keep) if keep is not None else None
-        count = n if n is not None else count_frames(self.dir / f"{digest}.mp4")
+        written = [0]
+
+        def counted() -> Any:  # the frames written, counted on the way (no second decode to count them)
+            for frame in frames:
+                written[0] += 1
+                yield frame
+
+        digest, size, keep = write_clip(counted(), fps, self.dir, min(CLIP_CACHE_BYTES, self.cache.max_bytes // 4))
+        count = written[0]
         self._write(
             digest,
             "video",

@@ -1,0 +1,202 @@
+"""describe_video, embedded backend (the default): what is seen and when.
+
+One forward decode gives the measured facts (duration, motion, colours: the cv backend's) and
+the shots, cut by PySceneDetect's ``ContentDetector`` fed the decoded frames (no second reader);
+up to :data:`MAX_SAMPLES` frames are kept (at most 640 px wide) so each shot can be looked at
+after the pass. Per shot, on the kept frame nearest its middle: COCO objects (the default
+detector), faces (BlazeFace), and text read on screen (PP-OCR, on at most :data:`OCR_SHOTS`
+shots, the longest ones). The sound: whether the clip has a sound track and whether it is
+silent. Each sentence says what it comes from; nothing is guessed beyond the models.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vitron_agent.registry import Backend, register
+from vitron_agent.tool import ToolContext
+from vitron_agent.tools.video_cv import CvDescribeVideoTool, DescribeVideoInput, DescribeVideoOutput
+from vitron_agent.tools.video_edit import clock
+
+__all__ = ["EmbeddedDescribeVideoTool", "shot_cuts", "sound_line"]
+
+MAX_SAMPLES = 48
+MAX_SHOTS = 8
+OCR_SHOTS = 3
+OCR_MIN = 0.8  # a line read less surely than this is not reported (a cat's fur read as "O D" at 0.6)
+
+
+class _Cuts:
+    """PySceneDetect's ContentDetector fed frames one by one (its own reader is not used)."""
+
+    def __init__(self, fps: float):
+        from scenedetect import FrameTimecode
+        from scenedetect.detectors import ContentDetector
+
+        # shots as short as a quarter second count (the default, 15 frames, merges short shots at 10 fps)
+        detector = ContentDetector(min_scene_len=max(2, int(round(fps / 4))))
+        self.detector, self.fps, self.cuts, self.timecode = detector, fps, [], FrameTimecode
+
+    def add(self, i: int, frame: np.ndarray) -> None:
+        found = self.detector.process_frame(self.timecode(i, fps=self.fps), np.ascontiguousarray(frame[:, :, ::-1]))
+        self.cuts += [c.frame_num for c in found]
+
+    def finish(self, n: int) -> list[int]:
+        post = getattr(self.detector, "post_process", None)
+        if post is not None:
+            self.cuts += [c.frame_num for c in (post(self.timecode(n, fps=self.fps)) or [])]
+        return sorted({c for c in self.cuts if 0 < c < n})
+
+
+def shot_cuts(frames, fps: float) -> list[int]:
+    """First frame of every shot after the first (PySceneDetect ContentDetector) of HxWx3 RGB frames."""
+    cuts, n = _Cuts(fps), 0
+    for i, f in enumerate(frames):
+        cuts.add(i, f)
+        n = i + 1
+    return cuts.finish(n)
+
+
+def _small(frame: np.ndarray, side: int) -> np.ndarray:
+    import cv2
+
+    h, w = frame.shape[:2]
+    s = side / max(h, w)
+    return frame if s >= 1 else cv2.resize(frame, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA)
+
+
+def _pass(store, video, k: int, ctx: ToolContext) -> tuple[list[int], dict[int, np.ndarray], dict]:
+    """(shot cuts, kept frames by index, the cv facts: motion, colours and lightness at ``k``
+    sampled frames) in one decode."""
+    from vitron_agent.tools.colors import name_colors, rgb_to_lab
+    from vitron_agent.tools.track import _thumb
+
+    n = video.frames
+    keep = set(np.linspace(0, n - 1, min(n, MAX_SAMPLES)).round().astype(int).tolist())
+    samples = set(store.get_video(video).sample(k=k))
+    cuts, kept, diffs, prev, colors, light = _Cuts(video.fps), {}, [], None, [], []
+    for i, frame in enumerate(store.get_video(video).frames()):
+        cuts.add(i, _small(frame, 320))
+        th = _thumb(frame)
+        if prev is not None:
+            diffs.append(float(np.abs(th - prev).mean()))
+        prev = th
+        if i in keep:
+            kept[i] = _small(frame, 640)
+        if i in samples:
+            colors.append(name_colors(frame.reshape(-1, 3), k=3))
+            light.append(float(rgb_to_lab(frame.reshape(-1, 3)[::7])[:, 0].mean()))
+        if i % 16 == 0:
+            ctx.progress(0.05 + 0.6 * i / n, f"read {i}/{n} frames (shots, motion)")
+    cut_list = cuts.finish(n)
+    facts = {
+        "width": video.width,
+        "height": video.height,
+        "frames": n,
+        "fps": video.fps,
+        "duration": video.duration,
+        "motion": float(np.mean(diffs)) if diffs else 0.0,
+        "cuts": len(cut_list),
+        "colors": colors,
+        "lightness": light,
+    }
+    return cut_list, kept, facts
+
+
+def sound_line(store, video) -> str:
+    """Whether the clip has sound, from its stored sound track."""
+    from vitron_agent.audio import get_audio
+
+    audio = get_audio(store, video.audio)
+    if audio is None:
+        return "It has no sound track."
+    level = float(np.sqrt(np.mean(np.square(audio.samples)))) if audio.samples.size else 0.0
+    if level < 1e-4:
+        return "It has a sound track, but it is silent."
+    db = 20 * np.log10(level)
+    return (
+        f"It has sound ({audio.channels} channel{'s' if audio.channels > 1 else ''}, {audio.rate} Hz, {db:.0f} dBFS)."
+    )
+
+
+def _shot_line(frame: np.ndarray, read: bool) -> tuple[str, int, str]:
+    """(what is recognised, faces, text read) on one frame."""
+    from vitron_agent.tools.detector import detect_objects
+    from vitron_agent.tools.faces import detect_faces
+    from vitron_agent.tools.recognise import plural
+
+    found = detect_objects(frame)
+    counts: dict[str, int] = {}
+    for d in found:
+        counts[d.label] = counts.get(d.label, 0) + 1
+    seen = ", ".join(plural(label, k) for label, k in list(counts.items())[:5]) or "nothing I can name"
+    faces = len(detect_faces(frame))
+    text = ""
+    if read:
+        from vitron_agent.tools.read_text import read_lines
+
+        lines = [line.text for line in read_lines(frame, min_score=OCR_MIN) if sum(c.isalnum() for c in line.text) >= 3]
+        text = " / ".join(lines[:4])
+    return seen, faces, text
+
+
+class EmbeddedDescribeVideoTool(CvDescribeVideoTool):
+    description = (
+        "Describe a video: shots (PySceneDetect), what is recognised in each (COCO objects, people, faces), "
+        "text read on screen, motion, colours, and whether it has sound; or answer a question about it."
+    )
+    backend = "embedded"
+
+    def run(self, inp: DescribeVideoInput, ctx: ToolContext) -> DescribeVideoOutput:
+        from vitron_agent.tools.describe import CANNOT_ANSWER
+        from vitron_agent.tools.video_cv import _video_answer, describe_video_text, track_facts
+
+        v = inp.video
+        cuts, kept, facts = _pass(ctx.store, v, inp.frames, ctx)
+        if inp.track is not None:
+            facts["target"] = track_facts(ctx.store, inp.track, v)
+        base = describe_video_text(facts).replace(
+            " (cv description: motion, colours and geometry only; no object or action recognition.)", ""
+        )
+        starts = [0, *cuts]
+        shots = [(a, b) for a, b in zip(starts, [*cuts, v.frames], strict=True)]
+        longest = sorted(range(len(shots)), key=lambda j: shots[j][0] - shots[j][1])[:OCR_SHOTS]
+        lines, texts, people = [], [], 0
+        for j, (a, b) in enumerate(shots[:MAX_SHOTS]):
+            mid = min(kept, key=lambda i: abs(i - (a + b) // 2))
+            ctx.progress(0.7 + 0.25 * j / min(len(shots), MAX_SHOTS), f"looking at shot {j + 1}")
+            seen, faces, text = _shot_line(kept[mid], read=j in longest)
+            face = f", {faces} face{'s' if faces > 1 else ''}" if faces else ""
+            label = f"Shot {j + 1} ({clock(a / v.fps)}-{clock(b / v.fps)})" if len(shots) > 1 else "Throughout"
+            lines.append(f"{label}: {seen}{face}" + (f'; text on screen: "{text}"' if text else ""))
+            texts += [text] if text else []
+            people = max(people, faces)
+        more = f" ({len(shots) - MAX_SHOTS} more shots not looked at)" if len(shots) > MAX_SHOTS else ""
+        shots_text = f"{len(shots)} shot{'s' if len(shots) > 1 else ''} (PySceneDetect){more}. " + ". ".join(lines)
+        sound = sound_line(ctx.store, v)
+        how = (
+            "(objects: the COCO detector on one frame per shot; faces: BlazeFace; text: PP-OCR on up to "
+            f"{OCR_SHOTS} shots; no action recognition.)"
+        )
+        text = f"{base} {shots_text}. {sound} {how}"
+        if inp.question:
+            text = (
+                _answer(inp.question, facts, sound, texts, lines) or _video_answer(inp.question, facts) or CANNOT_ANSWER
+            )
+        return DescribeVideoOutput(text=text, motion=round(facts["motion"], 3), cuts=len(cuts))
+
+
+def _answer(question: str, facts: dict, sound: str, texts: list[str], lines: list[str]) -> str | None:
+    import re
+
+    q = question.lower()
+    if re.search(r"\b(?:sound|audio|music|noise|hear|silent|voice)\b", q):
+        return sound
+    if re.search(r"\b(?:text|written|writing|say|says|words?|caption|title)\b", q):
+        return "Text on screen: " + "; ".join(f'"{t}"' for t in texts) + "." if texts else "I read no text on screen."
+    if re.search(r"\b(?:what happens|what is in|what's in|who|people|objects?|see)\b", q):
+        return ". ".join(lines) + "."
+    return None
+
+
+register(Backend("describe_video", "embedded", EmbeddedDescribeVideoTool, default=True))
