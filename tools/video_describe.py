@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from vitron_agent.errors import ToolFailed
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext
 from vitron_agent.tools.video_cv import CvDescribeVideoTool, DescribeVideoInput, DescribeVideoOutput
@@ -30,8 +31,14 @@ class _Cuts:
     """PySceneDetect's ContentDetector fed frames one by one (its own reader is not used)."""
 
     def __init__(self, fps: float):
-        from scenedetect import FrameTimecode
-        from scenedetect.detectors import ContentDetector
+        try:
+            from scenedetect import FrameTimecode
+            from scenedetect.detectors import ContentDetector
+        except ImportError as exc:
+            raise ToolFailed(
+                "cutting a video into shots needs PySceneDetect, which is not installed: "
+                "pip install --no-deps scenedetect==0.7.2 (make install does)"
+            ) from exc
 
         # shots as short as a quarter second count (the default, 15 frames, merges short shots at 10 fps)
         detector = ContentDetector(min_scene_len=max(2, int(round(fps / 4))))
