@@ -458,7 +458,11 @@ def test_eval_recognition_runs_on_a_set_of_its_layout(tmp_path, capsys, monkeypa
     assert all(d["recall"] <= 2 / 3 for d in r["detectors"].values())  # nothing names a saucer
     assert r["referring"]["resolver"]["expressions"] == 2
     assert r["naming"]["objects"] == 3 and r["naming"]["nameable"] >= 2  # ImageNet has tabby and cup classes
-    assert main(argv) == 0
+    assert main([*argv, "--misses"]) == 0
     table = capsys.readouterr().out
+    assert (
+        "tune: named wrong (label -> the classifier's top-1):" in table
+        and "tune: expressions the resolver missed:" in table
+    )
     assert "== tune half: 2 photos, 3 labelled objects (2 of COCO's classes)" in table
     assert all(name in table for name in r["detectors"])

@@ -36,6 +36,7 @@ def add_eval_parser(sub: Any) -> None:
     rec.add_argument("--no-agent", action="store_true", help="skip the whole-agent pass over the expressions")
     rec.add_argument("--config", metavar="PATH", help="vitron.toml for the agent pass (default: ./vitron.toml)")
     rec.add_argument("--save-detections", metavar="DIR", help="write each detector's detections as COCO results JSON")
+    rec.add_argument("--misses", action="store_true", help="list what was named wrong and which expressions missed")
     rec.add_argument("--json", action="store_true")
 
     ref = what.add_parser("refcoco", help="cIoU / gIoU / hit rate on RefCOCO-style files (refs pickle + instances)")

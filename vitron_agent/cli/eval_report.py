@@ -130,6 +130,14 @@ def _half(folder: Path, half: str, photos: dict[str, Path], args: argparse.Names
     return out
 
 
+def _misses(half: str, r: dict) -> list[str]:
+    out = [f"{half}: named wrong (label -> the classifier's top-1):"]
+    out += [f"  {m}" for m in r.get("naming", {}).get("misses", [])]
+    for name, s in r["referring"].items():
+        out += [f"{half}: expressions the {name} missed:", *(f"  {m}" for m in s["misses"])]
+    return out
+
+
 def _lines(half: str, r: dict) -> list[str]:
     lines = [
         f"== {half} half: {r['photos']} photos, {r['objects']} labelled objects ({r['objects_coco']} of COCO's "
@@ -167,6 +175,8 @@ def recognition(args: argparse.Namespace) -> int:
     halves = ["tune", "heldout"] if args.half == "all" else [args.half]
     result: dict[str, Any] = {half: _half(folder, half, photos, args, agent) for half in halves}
     lines = [line for half in halves for line in [*_lines(half, result[half]), ""]]
+    if args.misses:
+        lines += [line for half in halves for line in [*_misses(half, result[half]), ""]]
     if agent is not None:
         result["agent_backends"] = backends
         lines.append(f"agent: 'segment <expression>' with {backends}")
