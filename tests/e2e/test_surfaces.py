@@ -149,7 +149,7 @@ def mcp_surface(tmp_path):
     result = anyio.run(calls)
     text = result.content[0].text
     images = [decode(base64.b64decode(c.data)) for c in result.content if c.type == "image"]
-    status = ["ok"] if "Done: s1 edit" in text else [text]
+    status = ["ok"] if "I brightened " in text else [text]
     return ["edit"] if status == ["ok"] else [], None, status, images[-1]
 
 
