@@ -135,3 +135,26 @@ def test_slot_readers():
     assert slots.duration("1m30s") == 90.0 and slots.timestamp("at 0:07") == 7.0
     assert slots.angle("turn it 270°") == 270.0 and slots.number("seven cats") == 7.0
     assert slots.time_range("make it purple") is None and slots.factor("make it purple") is None
+
+
+def test_llm_planners_are_offered_the_same_intents(toolbox):
+    from vitron_agent.planners.intent_tools import MAX_INTENT_TEXT, with_intents
+
+    schemas = {
+        s["function"]["name"]: s["function"]["description"] for s in with_intents(toolbox.planning_schemas(), toolbox)
+    }
+    assert "count: how many <things>" in schemas["count"] and "(slots: target)" in schemas["count"]
+    assert "recolor:" in schemas["edit"] or "…" in schemas["edit"]
+    plain = {s["function"]["name"]: s["function"]["description"] for s in toolbox.planning_schemas()}
+    assert all(len(schemas[n]) <= len(plain[n]) + MAX_INTENT_TEXT + 40 for n in plain)
+    register_intent(
+        Intent("tally_up", examples=("tally up the coins",), handler=None, tool="count", help="tally up <things>")
+    )
+    try:
+        fresh = {
+            s["function"]["name"]: s["function"]["description"]
+            for s in with_intents(toolbox.planning_schemas(), toolbox)
+        }
+        assert "tally_up: tally up <things>" in fresh["count"]
+    finally:
+        unregister_intent("tally_up")

@@ -87,7 +87,9 @@ class ChatModelPlanner:
         else:
             messages = [SystemMessage(system_prompt(request)), HumanMessage(with_feedback(request))]
         try:
-            bound = self.model.bind_tools(toolbox.planning_schemas())
+            from vitron_agent.planners.intent_tools import with_intents  # the rule planner's intents, per tool
+
+            bound = self.model.bind_tools(with_intents(toolbox.planning_schemas(), toolbox))
         except NotImplementedError:
             return self._json_mode(messages, request, toolbox)
         reply = self._invoke(bound, messages)

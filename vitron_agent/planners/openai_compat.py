@@ -73,7 +73,9 @@ class OpenAICompatPlanner:
         ]
         body: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": self.temperature}
         if self.mode == "tools":
-            body["tools"] = toolbox.planning_schemas()
+            from vitron_agent.planners.intent_tools import with_intents  # the rule planner's intents, per tool
+
+            body["tools"] = with_intents(toolbox.planning_schemas(), toolbox)
             body["tool_choice"] = "auto"
         else:
             from vitron_agent.prompts import render_planner_prompt
