@@ -202,10 +202,11 @@ def score_naming(images: list[tuple[LabelledImage, np.ndarray]], k: int = 5) -> 
     """The classifier on every labelled box: top-1 / top-5 right, the same over the objects it
     can name at all (one of its 1,000 classes is the label or a kind of it: no class is a coin),
     ms per box, and each miss (``name -> what it said``)."""
-    from vitron_agent.tools.classifier import class_name, classify
+    from vitron_agent.tools.classifier import classify
+    from vitron_agent.tools.imagenet_classes import IMAGENET
 
     wordnet = _wordnet_match()
-    vocabulary = [class_name(i) for i in range(1000)]
+    vocabulary = [words.split(",")[0].strip() for _offset, words in IMAGENET]  # each class's common name
     top1, topk, known = [], [], []
     ms, misses = [], []
     for im, pixels in images:
