@@ -32,6 +32,8 @@ Normalisation of each kind of argument:
   words must all appear;
 * numbers: ``angle`` modulo 360 within 0.5 degree; ``scale`` within 2 %; ``time`` within 0.05 s;
   ``width``, ``height``, ``index`` exactly; ``aspect``: ``square`` = ``1:1``;
+* a number labelled ``<1`` or ``>1`` (``make it smaller``, ``faster``: no amount said): only the
+  direction is compared (the plan's value below or above the bound);
 * ``amount``: the label says only ``low`` (the plan's amount must be below the default 0.5) or
   ``high`` (above 0.5); a label without ``amount`` accepts any amount;
 * any other string: lower case and ``SPELLING``.
@@ -231,6 +233,9 @@ def _arg_equal(key: str, want: Any, got: Any, operation: str | None) -> bool:
     if key == "prompt":
         w, g = _words(str(want), PROMPT_STOP), _words(str(got), PROMPT_STOP)
         return w <= g if operation == "instruct" else w == g
+    if isinstance(want, str) and want[:1] in "<>" and _num(want[1:]) is not None:
+        g, bound = _num(got), float(want[1:])  # a direction only ("faster": factor > 1)
+        return g is not None and (g < bound if want[0] == "<" else g > bound)
     if key in ("angle", "scale", "time", "start", "end", "first", "last", "factor", "duration", "seconds"):
         w, g = _num(want), _num(got)
         if w is None or g is None:

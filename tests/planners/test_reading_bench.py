@@ -116,6 +116,9 @@ def test_comparison_rules(match):
     )
     assert match.normalise_target("the foreground") == match.normalise_target("main subject")
     assert match.normalise_target("people walk") != match.normalise_target("people")
+    faster = [{"tool": "speed_video", "args": {"factor": ">1"}}]
+    assert match.plan_matches(faster, [{"tool": "speed_video", "args": {"factor": 1.5}}])
+    assert not match.plan_matches(faster, [{"tool": "speed_video", "args": {"factor": 0.5}}])
     gen = [{"tool": "generate", "args": {"prompt": "a red fox in the snow"}}]
     assert match.plan_matches(gen, [{"tool": "generate", "args": {"prompt": "red fox in snow"}}])
     assert not match.plan_matches(gen, [{"tool": "generate", "args": {"prompt": "me a red fox in the snow"}}])
