@@ -69,8 +69,8 @@ def _wrapped(model):
     return WithCam(model).eval()
 
 
-def export_classifier(log: object = print, force: bool = False) -> list[Path]:
-    """Write the ONNX graphs (one per size in :data:`SIZES`) unless they are in place for the
+def export_classifier(log: object = print, force: bool = False, sizes: tuple[int, ...] = SIZES) -> list[Path]:
+    """Write the ONNX graphs (one per size in ``sizes``, default :data:`SIZES`) unless they are in place for the
     pinned weights; returns their paths. Needs torch and ``efficientnet-lite-pytorch``."""
     import torch
 
@@ -78,7 +78,7 @@ def export_classifier(log: object = print, force: bool = False) -> list[Path]:
 
     pin = EMBEDDED["efficientnet_lite2"].sha256
     out = []
-    for size in SIZES:
+    for size in sizes:
         path = onnx_path(size)
         stamp = path.with_suffix(".source")
         if not force and path.is_file() and stamp.is_file() and stamp.read_text().strip() == pin:

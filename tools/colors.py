@@ -25,6 +25,10 @@ __all__ = [
     "rgb_to_lab",
     "parse_color_value",
     "shade_phrase",
+    "light_gains",
+    "against_light",
+    "achromatic_phrase",
+    "object_colour",
 ]
 
 # name -> reference RGB
@@ -329,3 +333,64 @@ def shade_phrase(pixels: np.ndarray, base: str) -> str:
         return base
     family = normalise_color(best) or base
     return best if family == best else f"{best}/{family}"
+
+
+GAIN_LIMITS = (0.6, 1.6)  # the most a channel is scaled to take the light's cast out
+
+
+def light_gains(image: np.ndarray) -> np.ndarray:
+    """Per-channel gains (R, G, B) that make the scene's light neutral: the light's colour is
+    estimated by shades of grey (the Minkowski p=6 mean of the unclipped pixels, Finlayson &
+    Trezzi 2004), and von Kries gains bring it to grey, each kept within GAIN_LIMITS (a scene of
+    one colour is not a coloured light)."""
+    px = np.asarray(image, np.float64).reshape(-1, 3)
+    px = px[(px.max(1) < 250) & (px.max(1) > 10)]
+    if len(px) < 100:
+        return np.ones(3)
+    est = (px**6).mean(0) ** (1 / 6)
+    gains = est.mean() / np.maximum(est, 1e-6)
+    return np.clip(gains, *GAIN_LIMITS)
+
+
+def against_light(pixels: np.ndarray, image: np.ndarray) -> np.ndarray:
+    """``pixels`` (Nx3 uint8 RGB, part of ``image``) as they would look under neutral light: an
+    object's colour judged against the light on it (a silver car in evening light is grey, not
+    brown)."""
+    gains = light_gains(image)
+    return np.clip(np.asarray(pixels, np.float64).reshape(-1, 3) * gains, 0, 255).astype(np.uint8)
+
+
+def achromatic_phrase(pixels: np.ndarray) -> str:
+    """'silver/grey', 'dark grey', 'white' or 'black' for pixels without a hue (Nx3 uint8 RGB),
+    from their median lightness (Lab L: >= 88 white, 55-88 silver/grey, 25-55 dark grey, else black)."""
+    px = np.asarray(pixels, np.uint8).reshape(-1, 3)
+    if not len(px):
+        return "gray"
+    light = float(np.median(rgb_to_lab(px)[:, 0]))
+    return "white" if light >= 88 else "silver/grey" if light >= 55 else "dark grey" if light >= 25 else "black"
+
+
+def object_colour(
+    pixels: np.ndarray, image: np.ndarray, floor: float = 0.12
+) -> tuple[list[tuple[str, float]], str, str]:
+    """(named colours, the colour a person would say, a note) for an object's pixels in ``image``,
+    judged against the light: when the hue the pixels show is the light's cast (under neutral
+    light, :func:`against_light`, no hue covers ``floor`` of them) the object is grey, silver,
+    white or black and the note says so; otherwise the colours as seen, with the shade
+    (:func:`shade_phrase`). A cat's ginger stays ginger: only an object with no hue of its own
+    is turned grey."""
+    achromatic = ("gray", "black", "white")
+    colors = name_colors(pixels)
+    main = next((c for c, f in colors if c not in achromatic and f >= floor), None)
+    if main is None:
+        return colors, colors[0][0] if colors else "no colour", ""
+    neutral = against_light(pixels, image)
+    balanced = name_colors(neutral)
+    if any(c not in achromatic and f >= floor for c, f in balanced):
+        return colors, shade_phrase(pixels, main), ""
+    cast = "warm" if main in ("brown", "orange", "yellow", "red", "pink") else "cool"
+    return (
+        balanced,
+        achromatic_phrase(neutral),
+        f"its {main} tint is the light's {cast} cast: under neutral light it has no colour of its own",
+    )

@@ -116,6 +116,12 @@ def region_facts(image: np.ndarray, mask: np.ndarray | None) -> dict:
     px = image[region]
     facts["colors"] = name_colors(px)
     facts["shade"] = shade_phrase(px, main_colour(facts["colors"])) if len(px) else "no colour"
+    if mask is not None and len(px):  # an object: its colour judged against the light on the scene
+        from vitron_agent.tools.colors import object_colour
+
+        colors, said, note = object_colour(px, image)
+        if note:
+            facts["colors"], facts["shade"], facts["light"] = colors, said, note
     facts["lightness"] = float(rgb_to_lab(px)[:, 0].mean()) if len(px) else 0.0
     if mask is not None:
         ys, xs = np.nonzero(mask)
@@ -159,6 +165,8 @@ def _answer(question: str, facts: dict, has_region: bool) -> str:
     if re.search(r"\bcolou?rs?\b", q):
         chroma = main_colour(facts["colors"])
         shade = facts.get("shade", chroma)
+        if facts.get("light"):
+            return f"{subject} is {shade}: {facts['light']} (colours: {_colors_phrase(facts['colors'])})."
         if chroma != facts["colors"][0][0]:
             return (
                 f"{subject} is {shade}: its main colour besides gray, black and white (shadows, metal, "

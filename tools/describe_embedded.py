@@ -255,7 +255,7 @@ class EmbeddedDescribeTool(CvDescribeTool):
             text=said
             + " "
             + re.sub(r"\s*\(cv description:.*\)$", "", plain.text)
-            + " (recognition: SSD-MobileNetV2, COCO's 80 classes; colours measured.)"
+            + " (recognition: SSD-MobileNetV2, COCO's 80 classes, with EfficientNet-Lite2's 1,000 names; colours measured.)"
         )
 
 

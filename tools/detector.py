@@ -46,6 +46,7 @@ __all__ = [
 
 MIN_SCORE = 0.3  # a detection below this is not reported
 PROBABLY = 0.6  # from here an answer says "probably"; below, "possibly"
+SAME_IOU = 0.5  # two boxes of one label overlapping this much are one object
 ALTERNATIVE = 0.12  # a label within this of the best on one box is an alternative worth saying
 DETECTORS = ("ssd", "nanodet", "ensemble")
 DEFAULT_DETECTOR = "ssd"
@@ -92,7 +93,7 @@ def suppress(cands: list[Candidate], min_score: float = MIN_SCORE) -> list[Detec
         for k in kept:
             iou = box_iou(box, k[0])
             if k[1] == label and (
-                iou >= 0.5 or _within(box, k[0]) >= 0.8 or (_within(k[0], box) >= 0.8 and iou >= 0.3)
+                iou >= SAME_IOU or _within(box, k[0]) >= 0.8 or (_within(k[0], box) >= 0.8 and iou >= 0.3)
             ):
                 same = k
                 break

@@ -18,7 +18,7 @@ import numpy as np
 
 from vitron_agent.refs import Box, Detection
 
-__all__ = ["head_noun", "classifier_proposals", "whole_picture_names", "MIN_NAME_SCORE"]
+__all__ = ["head_noun", "classifier_proposals", "whole_picture_names", "kind_of", "MIN_NAME_SCORE"]
 
 MIN_NAME_SCORE = 0.3  # the wanted classes' share of a proposal's top-5 probability
 _CUT = re.compile(
@@ -122,3 +122,16 @@ def whole_picture_names(image: np.ndarray, k: int = 3) -> str:
     if not classifier_ready():
         return ""
     return ", ".join(f"{n} {p:.2f}" for n, p in classify(image, None, k) if p >= 0.05)
+
+
+def kind_of(image: np.ndarray, d: Detection, min_p: float = 0.2) -> str:
+    """'an Egyptian cat or a tiger cat': which kind of ``d.label`` the classifier sees in the box
+    (its top-3 names that WordNet puts under the label, each >= ``min_p``); '' when it sees no
+    kind of it, or without the classifier or WordNet."""
+    from vitron_agent.tools.classifier import classifier_ready, classify
+    from vitron_agent.tools.wordnet_names import matches, wordnet_ready
+
+    if not (classifier_ready() and wordnet_ready()):
+        return ""
+    names = [n for n, p in classify(image, d.box, 3) if p >= min_p and n.lower() != d.label and matches(d.label, n)]
+    return " or ".join(f"{'an' if n[0].lower() in 'aeiou' else 'a'} {n}" for n in names[:2])
