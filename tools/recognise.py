@@ -78,12 +78,20 @@ class Resolved:
     method: str
 
 
-def resolve(image: np.ndarray, phrase: str, found: list[Detection] | None = None, with_mask: bool = True) -> Resolved:
+def resolve(
+    image: np.ndarray,
+    phrase: str,
+    found: list[Detection] | None = None,
+    with_mask: bool = True,
+    relation: str | None = None,
+    relative_to: str | None = None,
+) -> Resolved:
     """The things ``phrase`` names in ``image`` and their mask. A COCO class (or a word WordNet
     puts above one: "animal", "vehicle") is looked for among the detector's objects; a name only
     the classifier knows ("squirrel", "lemon", "butterfly") on every proposal
     (:func:`~vitron_agent.tools.name_finder.classifier_proposals`). Qualifiers (colour, position,
-    size, plural) choose among them (:func:`select`). Raises ToolFailed naming what was seen when
+    size, plural) choose among them (:func:`select`), and so does a ``relation`` to another thing
+    named ``relative_to`` ("the crowd" behind "the player": TargetSpec). Raises ToolFailed naming what was seen when
     the thing is not found or the word names nothing either model knows. ``with_mask`` False
     skips the segmenter (the mask is then all False)."""
     from vitron_agent.tools.detector import detect_objects, detector_name, named
@@ -98,7 +106,8 @@ def resolve(image: np.ndarray, phrase: str, found: list[Detection] | None = None
     word = name.word if name else (head or phrase).replace("_", " ")
     plural = name.plural if name else bool(head and head != _singular_word(head))
     if labels and any(max(label_score(d, lab) for lab in labels) >= MIN_SCORE for d in found):
-        items, note = select(image, found, Named(labels, word, plural), phrase)
+        anchor = _anchor(found, relation, relative_to)
+        items, note = select(image, found, Named(labels, word, plural), phrase, relation=anchor)
         how = f"{detector_name()} recognised " + ", ".join(d.describe() for d in items)
         return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""))
     if imagenet:
@@ -124,6 +133,19 @@ def resolve(image: np.ndarray, phrase: str, found: list[Detection] | None = None
     raise not_recognised(phrase, found, image)
 
 
+def _anchor(found: list[Detection], relation: str | None, relative_to: str | None) -> tuple[str, Detection] | None:
+    """(relation, the detection ``relative_to`` names), or None when no relation was given or the
+    other thing is not among the detections (then the relation is not used, and not pretended)."""
+    from vitron_agent.tools.detector import named
+
+    other = named(relative_to) if relation and relative_to else None
+    if other is None:
+        return None
+    scored = [(max(label_score(d, lab) for lab in other.labels), d) for d in found]
+    best = max(scored, key=lambda t: t[0], default=(0.0, None))
+    return (relation, best[1]) if best[1] is not None and best[0] >= MIN_SCORE else None
+
+
 def _mask(image: np.ndarray, items: list[Detection], with_mask: bool) -> np.ndarray:
     return mask_of(image, items) if with_mask else np.zeros(image.shape[:2], bool)
 
@@ -145,9 +167,16 @@ def colour_share(image: np.ndarray, d: Detection, color: str) -> float:
 
 
 def select(
-    image: np.ndarray, found: list[Detection], name: Named, phrase: str, allow_none: bool = False
+    image: np.ndarray,
+    found: list[Detection],
+    name: Named,
+    phrase: str,
+    allow_none: bool = False,
+    relation: tuple[str, Detection] | None = None,
 ) -> tuple[list[Detection], str]:
-    """The detections ``phrase`` means (best first) and a note on how they were chosen."""
+    """The detections ``phrase`` means (best first) and a note on how they were chosen;
+    ``relation`` (a TargetSpec relation and the other thing's detection) picks the one placed so
+    (:func:`~vitron_agent.tools.target_spec.order_by_relation`); the other thing itself is never chosen."""
     from vitron_agent.tools.segment import parse_target
 
     what = name.word if name.word not in ("her", "him", "she", "he") else "person"
@@ -170,6 +199,16 @@ def select(
             )
         cands = sorted(coloured, key=lambda d: -shares[id(d)] * d.score)
         notes.append(f"the {color} one{'s' if name.plural else ''}")
+    if relation is not None:
+        from vitron_agent.tools.target_spec import order_by_relation
+
+        rel, other = relation
+        rest = [d for d in cands if d is not other]
+        if rest:
+            order = order_by_relation([(d.box.x1, d.box.y1, d.box.x2, d.box.y2) for d in rest], _xyxy(other), rel)
+            cands = [rest[i] for i in order][: None if name.plural else 1]
+            notes.append(f"the one{'s' if name.plural else ''} {rel.replace('_', ' ')} the {other.label}")
+            return cands, ", ".join(notes)
     if position:
         key = {
             "left": lambda d: d.box.x1 + d.box.x2,
@@ -189,6 +228,10 @@ def select(
     elif not name.plural:
         cands = cands[:1]
     return cands, ", ".join(notes)
+
+
+def _xyxy(d: Detection) -> tuple[float, float, float, float]:
+    return (d.box.x1, d.box.y1, d.box.x2, d.box.y2)
 
 
 def mask_of(image: np.ndarray, items: list[Detection]) -> np.ndarray:
