@@ -25,8 +25,8 @@ from pathlib import Path
 REQUEST = "make it a bit warmer, then sharpen it"
 
 
-def photos(folder: Path, n: int) -> list[Path]:
-    """``n`` distinct photos (≈ 384 px on the long side) made from scikit-image's colour photos."""
+def photos(folder: Path, n: int, side: int = 512) -> list[Path]:
+    """``n`` distinct photos (at most ``side`` px on the long side) from scikit-image's colour photos."""
     import numpy as np
     from PIL import Image
     from skimage import data
@@ -41,7 +41,7 @@ def photos(folder: Path, n: int) -> list[Path]:
         crop = img[(k * 7) % (h // 5) :, (k * 11) % (w // 5) :]
         crop = crop[:, ::-1] if k % 2 else crop
         pic = Image.fromarray(np.ascontiguousarray(crop))
-        pic.thumbnail((384, 384))
+        pic.thumbnail((side, side))
         p = folder / f"p{i:03d}.png"
         pic.save(p)
         out.append(p)
@@ -64,7 +64,7 @@ def measure(inputs: Path, out: Path, workers: int, ray: str | None = None) -> di
     cmd = [sys.executable, __file__, "--one", "--inputs", str(inputs), "--out", str(out), "--workers", str(workers)]
     if ray:
         cmd += ["--ray", ray]
-    t0 = time.time()
+    t0, cpu0 = time.time(), _children_cpu()
     p = subprocess.run(
         [*cmd, "--t0", repr(t0)], capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"}
     )
@@ -74,13 +74,28 @@ def measure(inputs: Path, out: Path, workers: int, ray: str | None = None) -> di
     stamps = got["stamps"]
     wall = time.time() - t0
     steady = (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 1 and stamps[-1] > stamps[0] else 0.0
-    return {"n": len(stamps), "failed": got["failed"], "wall": wall, "rate": len(stamps) / wall, "steady": steady}
+    cpu = _children_cpu() - cpu0  # the process and every helper it waited for (not Ray's actors)
+    return {
+        "n": len(stamps),
+        "failed": got["failed"],
+        "wall": wall,
+        "rate": len(stamps) / wall,
+        "steady": steady,
+        "cpu": cpu,
+    }
+
+
+def _children_cpu() -> float:
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 def row(name: str, r: dict, base: dict) -> str:
     return (
         f"{name:24} {r['wall']:7.1f} s  {r['rate']:5.2f} img/s  {r['rate'] / base['rate']:5.2f}x   "
-        f"steady {r['steady']:5.2f} img/s  {r['steady'] / base['steady']:5.2f}x"
+        f"steady {r['steady']:5.2f} img/s  {r['steady'] / base['steady']:5.2f}x   cpu {r['cpu']:6.1f} s"
         + (f"  ({r['failed']} failed)" if r["failed"] else "")
     )
 
@@ -89,6 +104,7 @@ def cluster_scaling(folder: Path, tmp: Path, sizes: list[int]) -> list[tuple[int
     """Per size k: a fresh simulated cluster (a head with no CPUs + k one-CPU nodes), k actors."""
     from ray.cluster_utils import Cluster
 
+    os.environ.setdefault("RAY_worker_niceness", "0")  # as batch --ray does for its local instance
     rows = []
     for k in sizes:
         cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 0})
@@ -124,7 +140,7 @@ def main() -> None:
         one_w = measure(tmp / "in", tmp / "b1", 1)
         pool = measure(tmp / "in", tmp / "b2", w)
         on_ray = measure(tmp / "in", tmp / "b3", w, ray="local")
-        print(f"{n} photos (≈384 px), {REQUEST!r}, {os.cpu_count()} CPUs, load before {load[0]:.1f}")
+        print(f"{n} photos (≤ 512 px), {REQUEST!r}, {os.cpu_count()} CPUs, load before {load[0]:.1f}")
         print(f"{'':24} {'wall':>9}  {'whole run':>11}  {'vs 1':>5}   {'steady (first→last result)':>27}")
         print(row("batch, 1 worker", one_w, one_w))
         print(row(f"batch, {w} workers", pool, one_w))

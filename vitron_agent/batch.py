@@ -470,7 +470,11 @@ class _PoolRunner:
 
     def lines(self, jobs: list[Job]) -> Iterator[dict[str, Any]]:
         self.local._ready()
-        return batch_pool.shared_lines(jobs, self.pool, 2 * self.helpers, batch_pool.run_job)
+        return batch_pool.shared_lines(jobs, self.pool, 2 * self.helpers, batch_pool.run_job, self._warn)
+
+    @staticmethod
+    def _warn(message: str) -> None:
+        sys.stderr.write(message + "\n")
 
     def close(self) -> None:
         try:

@@ -11,6 +11,7 @@ list pickled up front) and their results lines stream back to the driver, the on
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import sys
 import threading
@@ -231,30 +232,43 @@ def describe_error(exc: BaseException) -> str:
 
 
 def shared_lines(
-    jobs: Iterable[Job], pool: Any, in_flight: int, run_here: Callable[[Job], dict[str, Any]]
+    jobs: Iterable[Job], pool: Any, in_flight: int, run_here: Callable[[Job], dict[str, Any]], warn: Any = None
 ) -> Iterator[dict[str, Any]]:
     """``jobs`` shared between ``pool`` (a ProcessPoolExecutor kept ``in_flight`` jobs ahead, so a
     helper never waits for this process) and this process (``run_here``, one job at a time);
-    yields each results line as its job finishes."""
+    yields each results line as its job finishes. Should a helper die (killed, out of memory),
+    ``warn`` is told and its jobs and all later ones run here: nothing is lost or recorded as
+    failed for it."""
     from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
-    pending: set[Any] = set()
+    pending: dict[Any, Job] = {}
     source = iter(jobs)
-    exhausted = False
-    while not exhausted:
-        while len(pending) < in_flight:
-            queued = next(source, None)
-            if queued is None:
-                exhausted = True
+    exhausted, retry, queued = False, [], None
+    try:
+        while not exhausted:
+            while len(pending) < in_flight:
+                queued = next(source, None)
+                if queued is None:
+                    exhausted = True
+                    break
+                pending[pool.submit(run_job, queued)] = queued
+                queued = None
+            for fut in [f for f in pending if f.done()]:
+                line = fut.result()
+                del pending[fut]
+                yield line
+            mine = None if exhausted else next(source, None)
+            if mine is None:
                 break
-            pending.add(pool.submit(run_job, queued))
-        finished = {fut for fut in pending if fut.done()}
-        pending -= finished
-        for fut in finished:
-            yield fut.result()
-        mine = None if exhausted else next(source, None)
-        if mine is None:
-            break
-        yield run_here(mine)
-    for fut in as_completed(pending):
-        yield fut.result()
+            yield run_here(mine)
+        for fut in as_completed(list(pending)):
+            line = fut.result()
+            del pending[fut]
+            yield line
+    except BrokenProcessPool as exc:
+        retry = ([queued] if queued is not None else []) + list(pending.values())
+        if warn is not None:
+            warn(f"a batch helper process died ({exc}); its {len(retry)} inputs and the rest run in this process")
+    for job in itertools.chain(retry, source):
+        yield run_here(job)

@@ -119,6 +119,8 @@ class RayRunner:
             target = None if self.address in (None, "", "local") else self.address
             check_address(target or "local")
             local = {"num_cpus": max(os.cpu_count() or 1, self.workers)} if target is None else {}
+            if target is None:  # the actors are the batch's work: Ray would run them at niceness 15
+                os.environ.setdefault("RAY_worker_niceness", "0")
             ray.init(
                 address=target,
                 include_dashboard=False,

@@ -212,3 +212,36 @@ def test_a_resumed_run_over_a_failed_item_exits_1(tmp_path):
     assert cli("batch", REQUEST, str(src), "--out", str(out), "--quiet").returncode == 1
     again = cli("batch", REQUEST, str(src), "--out", str(out))
     assert again.returncode == 1 and "skipping 2 of 2" in again.stderr and "1 of them failed" in again.stderr
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_a_helper_that_dies_loses_nothing(tmp_path):
+    """A helper killed mid-batch (the OOM killer, a crash): its inputs run in the batch's own
+    process, every input gets one line, none is recorded as failed for it."""
+    src = tmp_path / "in"
+    for i in range(10):
+        save(src / f"p{i}.png", i)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [EXE, "batch", REQUEST, str(src), "--out", str(out), "--quiet", "--workers", "2"],
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.time() + 180
+    while time.time() < deadline and not ((out / "results.jsonl").exists() and (out / "results.jsonl").read_text()):
+        time.sleep(0.05)
+    helpers = [
+        pid
+        for pid in descendants(proc.pid)
+        if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes() and alive(pid)
+    ]
+    assert helpers, "no helper found"
+    for pid in helpers:
+        os.kill(pid, signal.SIGKILL)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert "helper process died" in err
+    got = lines(out)
+    assert sorted(ln["name"] for ln in got) == sorted(f"p{i}.png" for i in range(10))
+    assert all(ln["status"] == "ok" for ln in got)
