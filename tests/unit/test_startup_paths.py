@@ -1,6 +1,6 @@
-"""Start-up paths: a TF.js graph is converted to ONNX once and read from the cache after; a
-changed weight file is a new conversion; no writable cache means converting in memory. Plan
-validation finds cycles without networkx."""
+"""Start-up paths: `import vitron_agent` and argument parsing stay light; a TF.js graph is
+converted to ONNX once and read from the cache after; a changed weight file is a new conversion;
+no writable cache means converting in memory. Plan validation finds cycles without networkx."""
 
 import json
 import subprocess
@@ -115,3 +115,18 @@ def test_validating_a_plan_imports_no_graph_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
     assert validate_plan  # (the public entry point is what the graph calls)
+
+
+def test_the_package_and_the_parser_import_no_model_or_runtime_library():
+    code = (
+        "import sys, vitron_agent, vitron_agent.cli\n"
+        "vitron_agent.cli.build_parser().parse_args(['run', 'make it grayscale'])\n"
+        "print(sorted(m for m in ('pydantic', 'numpy', 'langgraph', 'PIL', 'cv2') if m in sys.modules))\n"
+        "from vitron_agent import Agent, ImageRef, Plan, ToolFailed, __version__\n"
+        "import vitron_agent as va\n"
+        "assert set(va.__all__) <= set(dir(va)) and va.Plan is Plan and Plan.__module__ == 'vitron_agent.plan'\n"
+        "print(Agent.__name__, ImageRef.__name__, issubclass(ToolFailed, va.VitronError), __version__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[0] == "[]"
+    assert out[1] == "Agent ImageRef True 0.1.0"
