@@ -158,3 +158,10 @@ def test_llm_planners_are_offered_the_same_intents(toolbox):
         assert "tally_up: tally up <things>" in fresh["count"]
     finally:
         unregister_intent("tally_up")
+
+
+def test_a_relation_reaches_the_segmenter(toolbox):
+    p = plan("blur the crowd behind the goalkeeper", toolbox)
+    seg = p.steps[0]
+    assert seg.tool == "segment" and (seg.args["relation"], seg.args["relative_to"]) == ("behind", "the goalkeeper")
+    assert ops(p)[-1] == "blur"

@@ -41,11 +41,12 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         clause = fixed[0]
     if m := _ADVERB_FIRST.match(clause):  # "heavily blur the car": the verb first, the adverb kept for the amount
         clause = f"{m.group(2)} {m.group(1)}"
-    picked = _by_rules(clause, notes) if mode != "matcher" else Picked(None, clause, clause)
+    video = None if b.image is None else b.video_mode
+    picked = _by_rules(clause, notes, video) if mode != "matcher" else Picked(None, clause, clause)
     if mode == "both" and picked.intent == "segment" and picked.kept is None:  # the catch-all verbs (get, show, find)
-        picked = _overrule(clause, picked, None if b.image is None else b.video_mode)
+        picked = _overrule(clause, picked, video)
     if mode != "rules" and (mode == "matcher" or picked.intent is None):
-        picked = _by_matcher(clause, picked, mode, notes, None if b.image is None else b.video_mode)
+        picked = _by_matcher(clause, picked, mode, notes, video)
     b.notes.extend(notes)
     return picked
 
@@ -71,17 +72,17 @@ def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
     return ruled
 
 
-def _by_rules(clause: str, notes: list[str]) -> Picked:
-    parsed = parse_clause(clause)
+def _by_rules(clause: str, notes: list[str], video: bool | None = None) -> Picked:
+    parsed = parse_clause(clause, video)
     if parsed.intent is None and (fixed := _fix_verb(parsed.text)) is not None:
-        retry = parse_clause(fixed[0])
+        retry = parse_clause(fixed[0], video)
         if retry.intent is not None:
             notes.append(f"I read {fixed[1]!r} as {fixed[2]!r}.")
             parsed = retry
     picked = Picked(parsed.intent, parsed.rest, parsed.text)
     if picked.intent is not None and (ex := _EXCLUSION.match(parsed.text)):
         # "brighten the garage but keep the bike unchanged"
-        retry = parse_clause(ex.group("main") or ex.group("main2"))
+        retry = parse_clause(ex.group("main") or ex.group("main2"), video)
         if retry.intent is not None:
             return Picked(retry.intent, retry.rest, retry.text, kept=ex.group("kept") or ex.group("kept2"))
     return picked

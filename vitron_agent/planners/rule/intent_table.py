@@ -78,7 +78,7 @@ def split_clauses(text: str) -> list[str]:
     return [c.strip(" ,.!?") for c in out if c.strip(" ,.!?")]
 
 
-def _intent(clause: str) -> tuple[str | None, str]:
+def _intent(clause: str, video: bool | None = None) -> tuple[str | None, str]:
     """(intent name, what the handler gets) for a clause: the words after the verb, or the
     whole clause for intents that read it whole."""
     clause = _TELL_ME.sub("", clause)
@@ -97,8 +97,9 @@ def _intent(clause: str) -> tuple[str | None, str]:
         clause,
         flags=re.I,
     )  # "the background should be white"
+    wrong = None if video is None else ("image" if video else "video")
     for intent, pattern in _rules():
-        m = pattern.match(clause)
+        m = pattern.match(clause) if intent.media != wrong else None
         if m:
             if intent.whole:
                 return intent.name, clause
@@ -146,9 +147,11 @@ class Clause:
     negated: bool
 
 
-def parse_clause(text: str) -> Clause:
+def parse_clause(text: str, video: bool | None = None) -> Clause:
+    """``text``'s reading by the rules; ``video`` (the current picture is a video; None: unknown)
+    leaves out the records made for the other medium."""
     text = bounded(text)[:MAX_REQUEST_CHARS]
-    intent, rest = _intent(text)
+    intent, rest = _intent(text, video)
     colours = [c.lower() for c in _COLOR_RE.findall(rest)]
     negated = bool(_COMPLEMENT.match(re.sub(r"^(?:the\s+)?", "", rest.strip(), flags=re.I)))
     return Clause(
@@ -189,7 +192,7 @@ def _legacy(fn: Any) -> Any:
     return handler
 
 
-_MEDIA = {"generate": "none", "generate_video": "none", "track": "video", "frame": "video", "animate": "image"}
+_MEDIA = {"generate": "none", "generate_video": "none", "frame": "video", "animate": "image"}
 
 
 def _builtin(

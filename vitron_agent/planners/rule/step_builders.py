@@ -120,6 +120,7 @@ def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | 
 def _segment(b: _Builder, phrase: str, last: dict[str, str]) -> str:
     """Add a segment step for ``phrase`` and make its mask current."""
     from vitron_agent.tools.segment import parse_target
+    from vitron_agent.tools.target_spec import parse_target_phrase
 
     region = next((b.regions[k] for k in re.findall(r"@r\d+@", phrase)), None)
     target = _clean_target(phrase) or "the main object"
@@ -131,6 +132,9 @@ def _segment(b: _Builder, phrase: str, last: dict[str, str]) -> str:
         args["position"] = position
     if largest:
         args["largest"] = True
+    parts = parse_target_phrase(target)
+    if parts.relation and "relation" in _fields(b, b.tool("segment")):  # "the crowd behind the player"
+        args["relation"], args["relative_to"] = parts.relation, parts.relative_to
     given = b.inputs.get("input", {})
     if b.video_mode:
         args.pop("largest", None)  # track has no "largest" argument; its target words carry it
@@ -148,6 +152,11 @@ def _segment(b: _Builder, phrase: str, last: dict[str, str]) -> str:
     sid = b.add(b.tool("segment"), **args)
     b.mask, b.box, b.last_output = f"${sid}.{b.mask_arg}", f"${sid}.box", b.mask_arg
     return b.mask
+
+
+def _fields(b: _Builder, tool: str) -> set[str]:
+    """The argument names ``tool`` takes here (empty when it is not in the toolbox)."""
+    return set(b.toolbox.get(tool).Input.model_fields) if tool in b.toolbox else set()
 
 
 def _mask_or_foreground(b: _Builder, phrase: str, last: dict[str, str]) -> str:
