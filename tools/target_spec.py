@@ -125,6 +125,7 @@ def parse_target_phrase(phrase: str) -> TargetParts:
         (m := _RELATION_RE.match(text))
         and not _WHOLE_RE.match(m.group("head").strip())
         and not _PLACE_RE.match(m.group("other"))  # "on the left" is a position, not a thing
+        and not re.search(r"\b(?:background|backdrop)\b", m.group("other"), re.I)  # "on a black background"
     ):
         rel = m.group("rel").lower()
         relation = next(name for words, name in _RELATION_WORDS if re.fullmatch(words, rel))

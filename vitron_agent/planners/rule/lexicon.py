@@ -315,6 +315,18 @@ def _clean_target(phrase: str) -> str:
         flags=re.I,
     )
     phrase = re.sub(r"\s+(?:but|and)\s+not\s+the\s+rest$|\s+(?:only|alone|out)$", "", phrase, flags=re.I)
+    phrase = re.sub(  # "how many boats", "the number of windows", "like a cut-out of the parrot", "me an owl"
+        r"^(?:how many|the number of|number of|(?:i'd |i would )?like (?:a |an )?(?:cut-?out|sticker|png|mask|copy) of|"
+        r"a (?:mask|cut-?out|sticker|png|selection|segmentation|outline) (?:of|for|around)|me)\s+",
+        "",
+        phrase,
+        flags=re.I,
+    )
+    phrase = re.sub(
+        r"\s+(?:colou?r|colou?rs|holding|wearing|doing|disappear|vanish|go away|gone)$", "", phrase, flags=re.I
+    )
+    phrase = re.sub(r"\s+(?:are|is)(?=\s+(?:on|in|at|near|under|behind|by|next to)\b)", "", phrase, flags=re.I)
+    phrase = re.sub(r"\?.*$", "", phrase)  # "the horse? show me"
     phrase = re.sub(
         r"(?:\s+(?:now|again|too|as well|instead|then|strongly|heavily|gently|lightly|subtly|a lot|a little|a bit|"
         r"slightly|somewhat|a touch|a tad|thanks|thank you))+$",

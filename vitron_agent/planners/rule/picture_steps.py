@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from vitron_agent import slots
 from vitron_agent.planners.rule.lexicon import (
     _COLOR_RE,
     _COLOR_WORDS,
@@ -44,7 +45,17 @@ def _do_flip(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
 def _do_rotate(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     low = clause.lower()
     m = re.search(r"(-?\d+(?:\.\d+)?)\s*(?:degrees?|deg|°)?", low)
-    angle = float(m.group(1)) if m else 180.0 if re.search(r"upside[- ]down|half (?:a )?turn", low) else 90.0
+    words = re.search(r"\b([a-z]+(?:[- ][a-z]+)?)\s+(?:degrees?|°)", low)  # "fifteen degrees"
+    spelt = slots.number(words.group(1)) if words and not m else None
+    angle = (
+        float(m.group(1))
+        if m
+        else spelt
+        if spelt is not None
+        else 180.0
+        if re.search(r"upside[- ]down|half (?:a )?turn", low)
+        else 90.0
+    )
     if re.search(r"\b(?:counter-?clockwise|anti-?clockwise|to the left|left)\b", low):
         angle = -abs(angle)
     _geometry(b, clause, operation="rotate", angle=angle)
@@ -71,6 +82,8 @@ def _do_resize(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
         args["scale"] = 0.25
     elif re.search(r"\bthird\b", low):
         args["scale"] = 1 / 3
+    elif m := re.search(r"\b(fifth|tenth|eighth|sixth|fourth)\b", low):
+        args["scale"] = 1 / {"fifth": 5, "tenth": 10, "eighth": 8, "sixth": 6, "fourth": 4}[m.group(1)]
     elif re.search(r"\b(?:double|twice)\b", low):
         args["scale"] = 2.0
     elif re.search(r"\b(?:smaller|shrink|downscale|downsize)\b", low):

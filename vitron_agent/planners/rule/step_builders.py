@@ -237,12 +237,13 @@ def _do_keep_only(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> 
 def _do_blur(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     op = "pixelate" if re.match(r"^(?:pixelate|pixellate|mosaic|censor)\b", clause, re.I) else "blur"
     kind, mask = _target(b, rest, last)
+    extra = {} if intensity(clause) == 0.5 else {"amount": intensity(clause)}  # "heavily blur the car"
     if kind == "whole" or (kind in ("none", "pronoun") and mask is None):
-        _edit(b, operation=op)
+        _edit(b, operation=op, **extra)
     elif kind == "complement":
-        _edit(b, operation=op, mask=mask, where="outside")
+        _edit(b, operation=op, mask=mask, where="outside", **extra)
     else:
-        _edit(b, operation=op, mask=mask)
+        _edit(b, operation=op, mask=mask, **extra)
 
 
 _PUT_ON = re.compile(
