@@ -78,18 +78,55 @@ def _inside(found: list, mask: np.ndarray | None) -> list:
     ]
 
 
-def _as_asked(d, labels: tuple[str, ...]) -> str:
-    """'a cat (0.55; the detector rates it a person 0.56 about as likely)'."""
+def _as_asked(d, labels: tuple[str, ...], image: np.ndarray | None = None) -> str:
+    """'a cat (0.91; an Egyptian cat by its look)', 'a bird (0.95; the classifier sees a fox
+    squirrel (0.91))', 'a cat (0.55; the detector rates it a person 0.56 about as likely)'."""
     from vitron_agent.tools.recognise import _article
 
+    more = ""
+    if image is not None:
+        from vitron_agent.tools.name_finder import kind_of, second_opinion
+
+        kind = kind_of(image, d)
+        more = f"; {kind} by its look" if kind else (f"; {o}" if (o := second_opinion(image, d)) else "")
     if d.label in labels:
         alt = "".join(f"; or {k} {v:.2f}" for k, v in d.alternatives.items())
-        return f"{_article(d.label)} {d.label} ({d.score:.2f}{alt})"
+        return f"{_article(d.label)} {d.label} ({d.score:.2f}{alt}{more})"
     lab = max(labels, key=lambda x: d.alternatives.get(x, 0.0))
     return (
         f"{_article(lab)} {lab} ({d.alternatives.get(lab, 0.0):.2f}; the detector rates it {_article(d.label)} "
-        f"{d.label} {d.score:.2f} about as likely)"
+        f"{d.label} {d.score:.2f} about as likely{more})"
     )
+
+
+def _seen(refusal: str) -> str:
+    """What a resolver's refusal says was found ("cat 0.91; the classifier sees ...")."""
+    if "(I found: " not in refusal:
+        return "nothing"
+    return refusal.split("(I found: ", 1)[1].split("). If it is there", 1)[0]
+
+
+def _is_there(image: np.ndarray, rest: str, found: list, mask: np.ndarray | None) -> str | None:
+    """The answer to "is there a squirrel?" by the resolver (COCO classes, WordNet kinds, the
+    classifier's names), inside the region when there is one; None when the words name nothing."""
+    from vitron_agent.errors import ToolFailed
+    from vitron_agent.tools.name_finder import head_noun
+    from vitron_agent.tools.recognise import resolve
+
+    word = head_noun(rest)
+    if word is None:
+        return None
+    where = " in the region" if mask is not None else ""
+    try:
+        hits = _inside(resolve(image, rest, found, with_mask=False).detections, mask)
+    except ToolFailed as e:
+        said = str(e)
+        if said.startswith("I cannot recognise"):
+            return None if mask is not None else said.split(" To work on")[0]
+        return f"I see no {word.replace('_', ' ')}{where} (I recognise: {_seen(said)})."
+    if not hits:
+        return f"I see no {word.replace('_', ' ')}{where} (I recognise: {', '.join(d.describe() for d in found[:6]) or 'nothing'})."
+    return f"Yes: I see {', '.join(d.describe() for d in hits)}{where}."
 
 
 class EmbeddedCountTool(CvCountTool):
@@ -132,6 +169,10 @@ class EmbeddedCountTool(CvCountTool):
                 + (f" (BlazeFace: {scores})." if faces else "."),
             )
         name = named(inp.target) if inp.target and not BLOB_LIKE.search(inp.target) else None
+        if name is None and inp.target and not BLOB_LIKE.search(inp.target) and _detector_ready():
+            counted = _count_by_classifier(inp, ctx)
+            if counted is not None:
+                return counted
         if name is None or not _detector_ready():
             out = super().run(inp, ctx)
             if name is not None:  # a detector class, but no detector weights
@@ -166,6 +207,39 @@ class EmbeddedCountTool(CvCountTool):
             text=text + ".",
             method=f"SSD-MobileNetV2 detections of {' / '.join(name.labels)} scoring at least 0.3",
         )
+
+
+def _count_by_classifier(inp: CountInput, ctx: ToolContext) -> CountOutput | None:
+    """Counting what only the classifier names ("the lemons", "squirrels"): the proposals it
+    names so (detector boxes, the salient object, activation peaks), said to be a rough count;
+    None when the words name nothing the classifier knows (the blob counter answers)."""
+    from vitron_agent.errors import ToolFailed
+    from vitron_agent.tools.classifier import classifier_ready
+    from vitron_agent.tools.name_finder import head_noun
+    from vitron_agent.tools.recognise import mask_of, plural, resolve
+    from vitron_agent.tools.wordnet_names import classes_for, wordnet_ready
+
+    word = head_noun(inp.target)
+    if word is None or not (wordnet_ready() and classifier_ready()) or not classes_for(word)[1]:
+        return None
+    image = ctx.store.get_image(inp.image)
+    ctx.progress(0.2, "recognising objects (SSD-MobileNetV2, EfficientNet-Lite2)")
+    noun = re.sub(r"s$", "", word.replace("_", " "))
+    try:
+        items = resolve(image, f"all the {word}", with_mask=False).detections
+    except ToolFailed as e:
+        return CountOutput(count=0, text=f"I count no {plural(noun, 2)} (I found: {_seen(str(e))}).", method="resolver")
+    if inp.mask is not None:
+        items = _inside(items, ctx.store.get_mask(inp.mask))
+    listed = ", ".join(d.describe() for d in items)
+    mask_ref = ctx.store.put_mask(mask_of(image, items), producer=ctx.step_id, image=inp.image) if items else None
+    return CountOutput(
+        count=len(items),
+        mask=mask_ref,
+        text=f"I count {len(items)} {plural(noun, len(items))} ({listed}); a rough count: the classifier names "
+        "proposals one by one and may miss ones close together.",
+        method="EfficientNet-Lite2 names on the detector's boxes, the salient object and activation peaks",
+    )
 
 
 def _crowd(image: np.ndarray, label: str, separated: int) -> str | None:
@@ -219,15 +293,9 @@ class EmbeddedDescribeTool(CvDescribeTool):
         found = _inside(detect_objects(image), mask)
         where = " in the region" if mask is not None else ""
         if q and IS_THERE.search(q):
-            name = named(re.sub(IS_THERE, "", q))
-            if name is not None:
-                hits = [d for d in found if d.label in name.labels or set(d.alternatives) & set(name.labels)]
-                if hits:
-                    return DescribeOutput(text=f"Yes: I see {', '.join(d.describe() for d in hits)}{where}.")
-                return DescribeOutput(
-                    text=f"I see no {name.word}{where} (I recognise: "
-                    f"{', '.join(d.describe() for d in found[:6]) or 'nothing'})."
-                )
+            answer = _is_there(image, re.sub(r"[?!.]+\s*$", "", re.sub(IS_THERE, "", q)), found, mask)
+            if answer is not None:
+                return DescribeOutput(text=answer)
         asked = named(q) if q and WHAT_IS.search(q) else None
         if asked is not None:  # "what animal is this?": the detections of those classes, as asked
             hits = [d for d in found if d.label in asked.labels or set(d.alternatives) & set(asked.labels)]
@@ -238,8 +306,8 @@ class EmbeddedDescribeTool(CvDescribeTool):
                 )
             return DescribeOutput(
                 text="It looks like "
-                + "; ".join(_as_asked(d, asked.labels) for d in hits)
-                + f"{where} (SSD-MobileNetV2, COCO's 80 classes)."
+                + "; ".join(_as_asked(d, asked.labels, image) for d in hits)
+                + f"{where} (SSD-MobileNetV2, COCO's 80 classes; EfficientNet-Lite2 for the kind)."
             )
         said = caption(image, found) + where + "."
         if not q and inp.mask is not None:

@@ -18,7 +18,7 @@ import numpy as np
 
 from vitron_agent.refs import Box, Detection
 
-__all__ = ["head_noun", "classifier_proposals", "whole_picture_names", "kind_of", "MIN_NAME_SCORE"]
+__all__ = ["head_noun", "classifier_proposals", "whole_picture_names", "kind_of", "second_opinion", "MIN_NAME_SCORE"]
 
 MIN_NAME_SCORE = 0.3  # the wanted classes' share of a proposal's top-5 probability
 _CUT = re.compile(
@@ -135,3 +135,18 @@ def kind_of(image: np.ndarray, d: Detection, min_p: float = 0.2) -> str:
         return ""
     names = [n for n, p in classify(image, d.box, 3) if p >= min_p and n.lower() != d.label and matches(d.label, n)]
     return " or ".join(f"{'an' if n[0].lower() in 'aeiou' else 'a'} {n}" for n in names[:2])
+
+
+def second_opinion(image: np.ndarray, d: Detection, min_p: float = 0.5) -> str:
+    """'the classifier sees a fox squirrel (0.91)' when the classifier's first name for the box
+    (at least ``min_p``) is not a kind of the detector's label -- the detector's "bird" that is
+    a squirrel; '' when they agree or the classifier is unsure."""
+    from vitron_agent.tools.classifier import classifier_ready, classify
+    from vitron_agent.tools.wordnet_names import matches, wordnet_ready
+
+    if not (classifier_ready() and wordnet_ready()):
+        return ""
+    name, p = classify(image, d.box, 1)[0]
+    if p < min_p or name.lower() == d.label or matches(d.label, name):
+        return ""
+    return f"the classifier sees {'an' if name[0].lower() in 'aeiou' else 'a'} {name} ({p:.2f})"

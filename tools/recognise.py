@@ -282,7 +282,7 @@ def caption(image: np.ndarray, found: list[Detection]) -> str:
     the light, and how sure the detector is -- not a sentence a captioning model would write.
     Nothing recognised: what the classifier sees in the whole picture, said as its guess."""
     from vitron_agent.tools.colors import object_colour
-    from vitron_agent.tools.name_finder import kind_of, whole_picture_names
+    from vitron_agent.tools.name_finder import kind_of, second_opinion, whole_picture_names
 
     h, w = image.shape[:2]
     if not found:
@@ -303,6 +303,9 @@ def caption(image: np.ndarray, found: list[Detection]) -> str:
             else "unsure"
         )
         kind = kind_of(image, d) if d.score >= 0.45 else ""
+        other = "" if kind else second_opinion(image, d)
+        if other:
+            alt += f"; {other}"
         place = "filling the picture" if d.box.width * d.box.height >= 0.6 * w * h else f"at the {where(d, w, h)}"
         parts.append(
             f"{_article(d.label)} {d.label} {place} ({colour}{f'{kind} by its look, ' if kind else ''}"

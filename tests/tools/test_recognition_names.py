@@ -198,3 +198,21 @@ def test_detections_round_trip_through_coco_results():
     assert [(d.label, round(d.box.x1), round(d.box.y2)) for d in back] == [
         (d.label, round(d.box.x1), round(d.box.y2)) for d in found
     ]
+
+
+# -- through the agent --------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def agent(tmp_path_factory):
+    from vitron_agent.agent import Agent
+
+    return Agent(data_dir=tmp_path_factory.mktemp("names"))
+
+
+@needs_classifier
+def test_questions_are_answered_with_the_classifiers_names(agent):
+    said = agent.run("what animal is this?", image=data.chelsea()).answer
+    assert said.startswith("It looks like a cat") and "by its look" in said
+    said = agent.run("is there a squirrel?", image=data.chelsea()).answer
+    assert said.startswith("I see no squirrel") and "cat 0.9" in said
+    said = agent.run("describe the picture", image=data.chelsea()).answer
+    assert said.startswith("I see a cat filling the picture")
