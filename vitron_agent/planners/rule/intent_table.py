@@ -169,7 +169,8 @@ def _do_generate(b: Any, rest: str, clause: str, last: dict[str, str]) -> None:
     if "generate" not in b.toolbox:
         b.answer = NO_GENERATOR
         return
-    sid = b.add("generate", prompt=_restore(rest, b.regions).strip() or clause)
+    prompt = re.sub(r"^(?:me|us)\s+", "", _restore(rest, b.regions).strip(), flags=re.I)  # "draw me an owl"
+    sid = b.add("generate", prompt=prompt or clause)
     b.image, b.mask, b.last_output, b.video_mode, b.fresh = f"${sid}.image", None, "image", False, True
 
 

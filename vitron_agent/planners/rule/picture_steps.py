@@ -180,6 +180,13 @@ def _do_outline(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
 
 
 def _do_describe(b: _Builder, rest: str, clause: str, last: dict[str, str], question: str | None = None) -> None:
+    rest = re.sub(  # "explain what this image shows", "what is going on here": the picture itself
+        r"^(?:what|what's)\s+(?:(?:this|the|that)\s+(?:image|picture|photo|scene|video|clip)\s+(?:shows|is about|contains)|"
+        r"is (?:going on|happening)(?:\s+(?:here|in (?:it|this|the (?:image|picture|photo))))?|(?:it|this) (?:shows|is))\s*\??$",
+        "",
+        rest.strip(),
+        flags=re.I,
+    )
     kind, mask = _target(b, rest, last)
     if kind == "whole":
         mask = None

@@ -298,6 +298,12 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
         _edit(b, operation="keep_only", mask=mask, color=color)
     elif color:  # "make / paint / turn / set / fill the background white": that colour, exactly
         _edit(b, operation="replace_background", mask=mask, color=color)
+    elif (
+        (scene := re.search(r"\b(?:with|for|by|into|to)\s+(?P<prompt>(?:a|an|some)\s+.+)$", clause, re.I))
+        and re.match(r"^(?:replace|change|swap|turn|make|set)\b", low)
+        and b.toolbox.supports(b.tool("edit"), "inpaint")
+    ):  # "replace the background with a beach": new content outside the subject (a generative editor)
+        _edit(b, operation="inpaint", mask=mask, prompt=_restore(scene.group("prompt"), b.regions), where="outside")
     elif re.match(r"^(?:replace|change|swap|remove)\b", low):
         _edit(b, operation="replace_background", mask=mask, color="white")
     else:
@@ -318,8 +324,12 @@ def _pronoun_or_np(phrase: str) -> str:
     if re.match(r"^(?:everything|all|anything)\b", phrase, re.I):
         return phrase  # "everything except the face" / "everything but X": the complement reads it
     np = np_target(phrase)
-    if np is None:
-        return "" if not re.search(r"[a-z]{3,}", phrase, re.I) or _QUALITY.match(phrase) else phrase
+    if np is None or not re.search(r"\s", np):  # no noun phrase ("pop", "richer", "the"): a thing by name only
+        from vitron_agent.tools.detector import named
+        from vitron_agent.tools.stuff import stuff_kind
+
+        bare = _clean_target(phrase)
+        return bare if bare and (named(bare) is not None or stuff_kind(bare) is not None) else ""
     return np
 
 
@@ -344,7 +354,7 @@ def _adjust(op: str):
         ):
             return
         m = re.match(
-            r"^(?:make|render|convert|turn|change|increase|boost|enhance|raise|decrease|reduce|lower|add|improve|brighten|lighten|darken|desaturate|contrast|gr[ae]y\s?scale)\s+(.*?)(?:\s+(?:brighter|lighter|darker|more contrasty|(?:to\s+|into\s+|in\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|monochrome)))?\s*$",
+            r"^(?:make|render|convert|turn|change|increase|boost|enhance|raise|decrease|reduce|lower|add|improve|brighten|lighten|darken|desaturate|contrast|gr[ae]y\s?scale)\s+(.*?)(?:\s+(?:brighter|lighter|darker|more contrasty|(?:to\s+|into\s+|in\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|b\s?&\s?w|monochrome)))?\s*$",
             rest,
             re.I,
         )  # the whole clause (as rewritten: "X should be darker" -> "make X darker")
