@@ -165,3 +165,9 @@ def test_a_relation_reaches_the_segmenter(toolbox):
     seg = p.steps[0]
     assert seg.tool == "segment" and (seg.args["relation"], seg.args["relative_to"]) == ("behind", "the goalkeeper")
     assert ops(p)[-1] == "blur"
+
+
+def test_everything_else_is_the_complement_of_the_last_selection(toolbox):
+    p = plan("select the woman, then blur everything else", toolbox)
+    assert [s.tool for s in p.steps] == ["segment", "edit"]
+    assert p.steps[1].args["where"] == "outside" and p.steps[1].args["mask"] == "$s1.mask"

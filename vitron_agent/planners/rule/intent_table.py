@@ -252,7 +252,7 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "generate_video",
         (
-            r"^(?:generate|create|make|render|produce|film|shoot)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+|short\s+)?(?:video|clip|animation|movie|film)\s+(?:of|showing|with|about|where)\s+",
+            r"^(?:generate|create|make|render|produce|film|shoot)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+|short\s+)?(?:video|clip|animation|movie|film|footage)\s+(?:of|showing|with|about|where)\s+",
         ),
         _do_generate_video,
         "make a video of <prompt>",
@@ -280,6 +280,7 @@ INTENTS: tuple[Intent, ...] = (
         "generate",
         (
             r"^(?:generate|draw|create|make|paint|render|produce|imagine|sketch)\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:new\s+)?(?:image|picture|photo|drawing|painting|illustration|render|artwork)\s+(?:of|showing|with)\s+",
+            r"^(?:i'd like|i would like|i want|give me|get me)\s+(?:an?\s+)(?:new\s+)?(?:image|picture|photo|drawing|painting|illustration|artwork)\s+(?:of|showing|with)\s+",
             r"^(?:generate|draw|imagine|sketch)\b(?!\s+(?:me\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|one-line\s+|quick\s+)?"
             r"(?:caption|description|summary)\b)\s*",
         ),

@@ -12,6 +12,7 @@ from vitron_agent.planners.rule.lexicon import (
     _COLOR_RE,
     _COLOR_WORDS,
     _PRONOUN,
+    _WHOLE,
     _clean_target,
     _restore,
 )
@@ -314,6 +315,11 @@ def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
         clause,
         re.I,
     )
+    if m and (_WHOLE.match(_clean_target(m.group(1))) or not _clean_target(m.group(1))):
+        # "turn the picture into a cartoon / a short clip": the whole picture restyled or animated
+        if re.search(r"\b(?:video|clip|animation|movie|film|gif)\b", m.group(2), re.I):
+            return _do_animate(b, rest, clause, last)
+        return _do_restyle(b, rest, clause, last)
     if not m or not b.toolbox.supports(b.tool("edit"), "inpaint"):
         b.notes.append(
             NEEDS_DIFFUSERS.format(what="Replacing a region with new content", clause=_restore(clause, b.regions))

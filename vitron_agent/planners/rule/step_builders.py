@@ -112,6 +112,12 @@ def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | 
         return "pronoun", None
     if _WHOLE.match(cleaned) or _QUALITY.match(cleaned):
         return "whole", None
+    if re.match(
+        r"^(?:everything|all|anything) else$|^the rest(?: of (?:it|the (?:image|picture|photo|scene)))?$", cleaned, re.I
+    ):
+        mask = b.mask or (f"$last.{b.mask_arg}" if b.mask_arg in last else None)  # outside what was selected
+        if mask is not None:
+            return "complement", mask
     if _BACKGROUND.match(cleaned):
         return "background", b.mask
     return "object", _segment(b, phrase, last)
