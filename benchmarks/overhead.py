@@ -92,12 +92,13 @@ def measure(n: int, chained: bool, kind: str, repeat: int = 7, scheduler: str = 
 
 
 def measure_paired(
-    n: int, chained: bool, kind: str, repeat: int = 7, scheduler: str = "dataflow"
+    n: int, chained: bool, kind: str, repeat: int = 7, scheduler: str = "dataflow", cpu: list | None = None
 ) -> tuple[float, float, float]:
     """(agent µs/step, bare µs/step, median of the paired ratios): each agent run is followed by
     a bare run, and the ratio of each pair is taken before the median, so a burst of load from
     other processes lands on both sides of a pair (on a shared machine a SQLite commit can take
-    1 ms or 10 ms; medians of each side alone drift apart)."""
+    1 ms or 10 ms; medians of each side alone drift apart). ``cpu``, when given, receives the
+    median CPU µs/step (process time, every thread) of the agent and of the bare graph."""
     import numpy as np
 
     from vitron_agent.config import Config
@@ -114,22 +115,26 @@ def measure_paired(
         img = np.zeros((8, 8, 3), np.uint8)
         ref = agent.store.for_session("b").put_image(img).model_dump(mode="json")
         bare = bare_graph(n, chained, saver(kind, d))
-        a_times, b_times = [], []
+        a_times, b_times, a_cpu, b_cpu = [], [], [], []
         for i in range(repeat + 1):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             agent.run("go", image=ref, session="b")
-            a = time.perf_counter() - t
-            t = time.perf_counter()
+            a, ac = time.perf_counter() - t, time.process_time() - c
+            t, c = time.perf_counter(), time.process_time()
             bare.invoke(
                 {"image": ref, "out": {}},
                 {"configurable": {"thread_id": f"t{i}"}},
                 durability="sync" if kind == "sqlite" else None,
             )  # as the agent does on a persistent saver
-            b = time.perf_counter() - t
+            b, bc = time.perf_counter() - t, time.process_time() - c
             if i:  # the first round warms caches
                 a_times.append(a)
                 b_times.append(b)
+                a_cpu.append(ac)
+                b_cpu.append(bc)
         agent.close()
+        if cpu is not None:
+            cpu[:] = [statistics.median(a_cpu) / n * 1e6, statistics.median(b_cpu) / n * 1e6]
         ratio = statistics.median(x / y for x, y in zip(a_times, b_times, strict=True))
         return statistics.median(a_times) / n * 1e6, statistics.median(b_times) / n * 1e6, ratio
 
@@ -198,19 +203,28 @@ def headline(rounds: int = 3, repeat: int = 21) -> list[str]:
     import os
 
     lines = [
-        "| round | agent µs/step | bare LangGraph µs/step | ratio (median of pairs) | load average |",
-        "|---|---|---|---|---|",
+        "| round | agent µs/step | bare LangGraph µs/step | wall ratio (median of pairs) "
+        "| agent CPU µs/step | bare CPU µs/step | CPU ratio | load average |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    ratios = []
+    ratios, cpu_ratios = [], []
     for r in range(1, rounds + 1):
-        a, b, q = measure_paired(16, True, "sqlite", repeat=repeat)
+        cpu: list[float] = []
+        a, b, q = measure_paired(16, True, "sqlite", repeat=repeat, cpu=cpu)
         ratios.append(q)
-        lines.append(f"| {r} | {a:.0f} | {b:.0f} | {q:.2f}x | {os.getloadavg()[0]:.1f} |")
-    best, mid = min(ratios), statistics.median(ratios)
+        cpu_ratios.append(cpu[0] / cpu[1])
+        lines.append(
+            f"| {r} | {a:.0f} | {b:.0f} | {q:.2f}x | {cpu[0]:.0f} | {cpu[1]:.0f} | {cpu[0] / cpu[1]:.2f}x "
+            f"| {os.getloadavg()[0]:.1f} |"
+        )
+    mid, mid_cpu = statistics.median(ratios), statistics.median(cpu_ratios)
     lines += [
         "",
-        f"16-step chain, SQLite: {mid:.2f}x bare LangGraph (median of {rounds} rounds; best round {best:.2f}x); "
-        f"target <= 1.25x: {'met' if mid <= 1.25 else 'MISSED'}",
+        f"16-step chain, SQLite: {mid:.2f}x bare LangGraph in wall time, {mid_cpu:.2f}x in CPU time (medians of "
+        f"{rounds} rounds); target <= 1.25x: {'met' if mid <= 1.25 else 'MISSED'} in wall time, "
+        f"{'met' if mid_cpu <= 1.25 else 'missed'} in CPU time. Both sides wait for the same SQLite commits (two a "
+        "superstep), which grow with the disk's load: the wall ratio lies between 1 (slow commits) and the CPU "
+        "ratio, the orchestration's own cost (fast commits).",
     ]
     return lines
 
