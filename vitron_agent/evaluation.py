@@ -124,9 +124,10 @@ def name_matches(truth: Truth, name: str, wordnet: Callable[[str, str], bool] | 
 
 
 def match_detections(
-    found: list[tuple[str, Box4, float]], truths: list[Truth], named: Callable[[Truth, str], bool], iou: float = 0.5
+    found: list[tuple[Any, Box4, float]], truths: list[Truth], named: Callable[[Truth, Any], bool], iou: float = 0.5
 ) -> tuple[int, list[bool]]:
-    """Greedy matching, best score first: (right detections, per truth whether it was found)."""
+    """Greedy matching, best score first: (right detections, per truth whether it was found).
+    ``found`` holds (label, XYXY box, score); ``named(truth, label)`` says whether a label names it."""
     hit = [False] * len(truths)
     right = 0
     for label, box, _score in sorted(found, key=lambda f: -f[2]):
@@ -150,6 +151,7 @@ class DetectionScore:
     right: int = 0
     found_coco: int = 0
     found_any_name: int = 0
+    found_with_classifier: int | None = None
     ms: list[float] = field(default_factory=list)
 
     def summary(self) -> dict[str, float]:
@@ -157,6 +159,9 @@ class DetectionScore:
             "recall": self.right / max(1, self.labelled),
             "recall_coco": self.found_coco / max(1, self.labelled_coco),
             "recall_any_name": self.found_any_name / max(1, self.labelled),
+            "recall_with_classifier": (
+                None if self.found_with_classifier is None else self.found_with_classifier / max(1, self.labelled)
+            ),
             "precision": self.right / max(1, self.reported),
             "reported": self.reported,
             "ms": float(np.median(self.ms)) if self.ms else float("nan"),
@@ -171,10 +176,15 @@ def detectors() -> tuple[str, ...]:
 
 
 def score_detector(
-    images: list[tuple[LabelledImage, np.ndarray]], model: str, min_score: float | None = None
+    images: list[tuple[LabelledImage, np.ndarray]],
+    model: str,
+    min_score: float | None = None,
+    classify: Callable[[np.ndarray, Box4], str] | None = None,
 ) -> tuple[DetectionScore, dict[int, list]]:
     """Run one detector over ``images`` (each labelled image with its HxWx3 uint8 RGB pixels);
-    returns its score and its detections per image id (``Detection`` objects)."""
+    returns its score and its detections per image id (``Detection`` objects). With ``classify``
+    (image, box -> a name), a box also counts as named right when that name is: the recall of
+    proposals named by the classifier, as the recogniser combines them."""
     from vitron_agent.tools.detector import MIN_SCORE, detect_objects
 
     wordnet = _wordnet_match()
@@ -195,6 +205,12 @@ def score_detector(
         score.right += right
         score.found_coco += sum(h for h, t in zip(hit, im.objects, strict=True) if t.in_coco)
         score.found_any_name += sum(any_hit)
+        if classify is not None:
+            both = [((label, classify(pixels, box)), box, sc) for label, box, sc in boxes]
+            either = lambda t, names: any(named(t, n) for n in names)  # noqa: E731
+            score.found_with_classifier = (score.found_with_classifier or 0) + sum(
+                match_detections(both, im.objects, either)[1]
+            )
     return score, per_image
 
 

@@ -456,6 +456,7 @@ def test_eval_recognition_runs_on_a_set_of_its_layout(tmp_path, capsys, monkeypa
         0 <= d["recall"] <= 1 and 0 <= d["recall_any_name"] <= 1 for d in r["detectors"].values()
     )
     assert all(d["recall"] <= 2 / 3 for d in r["detectors"].values())  # nothing names a saucer
+    assert all(d["recall"] <= d["recall_with_classifier"] <= 1 for d in r["detectors"].values())
     assert r["referring"]["resolver"]["expressions"] == 2
     assert r["naming"]["objects"] == 3 and r["naming"]["nameable"] >= 2  # ImageNet has tabby and cup classes
     assert main([*argv, "--misses"]) == 0

@@ -66,6 +66,18 @@ def _agent(config_path: str | None) -> tuple[Any, str]:
     return agent, f"planner {config.planner.kind}; {tools}"
 
 
+def _namer(images: list[tuple[Any, np.ndarray]]) -> Any:
+    """(image, box) -> the classifier's top-1 name, or None when the classifier is not installed."""
+    try:
+        from vitron_agent.tools.classifier import classify
+
+        if images:
+            classify(images[0][1], k=1)
+    except (ConfigError, ImportError):
+        return None
+    return lambda pixels, box: classify(pixels, box, k=1)[0][0]
+
+
 def _classify_whole(images: list[tuple[Any, np.ndarray]]) -> float:
     """Median ms of the classifier on a whole picture."""
     from vitron_agent.tools.classifier import classify
@@ -99,10 +111,11 @@ def _half(folder: Path, half: str, photos: dict[str, Path], args: argparse.Names
     }
     names = args.detectors.split(",") if args.detectors else list(detectors())
     out["detectors"], out["unavailable"] = {}, {}
+    namer = _namer(images)
     for model in names:
         _log(f"{half}: detector {model}")
         try:
-            score, per_image = score_detector(images, model.strip())
+            score, per_image = score_detector(images, model.strip(), classify=namer)
         except ConfigError as exc:  # weights not installed: said in the table, the rest goes on
             out["unavailable"][f"detector {model}"] = str(exc)
             continue
@@ -142,11 +155,13 @@ def _lines(half: str, r: dict) -> list[str]:
     lines = [
         f"== {half} half: {r['photos']} photos, {r['objects']} labelled objects ({r['objects_coco']} of COCO's "
         f"classes), {r['sentences']} referring expressions",
-        f"{'detector':10} {'recall':>7} {'recall COCO':>11} {'any name':>9} {'precision':>9} {'reported':>8} {'ms/pic':>7}",
+        f"{'detector':10} {'recall':>7} {'recall COCO':>11} {'any name':>9} {'+classifier':>11} {'precision':>9} "
+        f"{'reported':>8} {'ms/pic':>7}",
     ]
     for model, d in r["detectors"].items():
         lines.append(
             f"{model:10} {d['recall']:7.2f} {d['recall_coco']:11.2f} {d['recall_any_name']:9.2f} "
+            f"{'-' if d['recall_with_classifier'] is None else format(d['recall_with_classifier'], '.2f'):>11} "
             f"{d['precision']:9.2f} {d['reported']:8d} {d['ms']:7.0f}"
         )
     if n := r.get("naming"):
