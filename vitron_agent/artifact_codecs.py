@@ -126,6 +126,48 @@ def _serialise_tensor(tensor: Any) -> tuple[bytes, tuple[int, ...], str]:
     return save({"tensor": arr}), arr.shape, str(arr.dtype)
 
 
+_VERIFIED: set[tuple[Any, ...]] = set()
+
+
+def file_key(path: Path, st: os.stat_result, digest: str) -> tuple[Any, ...]:
+    """What identifies one version of a stored file: a file replaced or rewritten gets a new key."""
+    return (str(path), st.st_ino, st.st_size, st.st_mtime_ns, digest)
+
+
+def verified_before(key: tuple[Any, ...]) -> bool:
+    """Whether this process already checked this version of a file against its id."""
+    return key in _VERIFIED
+
+
+def remember_verified(key: tuple[Any, ...]) -> None:
+    if len(_VERIFIED) >= 65_536:  # bounded: forgetting only costs one more check
+        _VERIFIED.clear()
+    _VERIFIED.add(key)
+
+
+class ClipHash:
+    """A clip's id as it is built: SHA-256 of "video", the rate, the frame size and every frame's
+    pixels in order. :func:`write_clip` names a clip with it and a reader checks a stored clip
+    against its id with it (one definition of a video's id)."""
+
+    def __init__(self, fps: float):
+        self.h = hashlib.sha256(b"video")
+        self.h.update(repr(round(float(fps), 6)).encode())
+        self.size: tuple[int, int] | None = None
+        self.frames = 0
+
+    def add(self, frame: np.ndarray) -> None:
+        """Hash one HxWx3 uint8 frame (the first one fixes the size)."""
+        if self.size is None:
+            self.size = frame.shape[:2]
+            self.h.update(f"{self.size[0]}x{self.size[1]}".encode())
+        self.h.update(np.ascontiguousarray(frame).tobytes())
+        self.frames += 1
+
+    def hexdigest(self) -> str:
+        return self.h.hexdigest()
+
+
 def write_clip(frames: Any, fps: float, folder: Path, keep_bytes: int) -> tuple[str, tuple[int, int], list | None]:
     """Stream ``frames`` (HxWx3 uint8 RGB, one size) into ``folder/<digest>.mp4`` (lossless, fsynced,
     renamed into place) while hashing them: (digest, (height, width), the frames when they fit in
@@ -137,8 +179,7 @@ def write_clip(frames: Any, fps: float, folder: Path, keep_bytes: int) -> tuple[
 
     if not (fps > 0):
         raise ValueError(f"fps must be > 0, got {fps}")
-    h = hashlib.sha256(b"video")
-    h.update(repr(round(float(fps), 6)).encode())
+    h = ClipHash(fps)
     tmp = folder / f".video.{os.getpid()}.{threading.get_ident()}.{time.monotonic_ns()}.tmp.mp4"
     writer = VideoWriter(str(tmp), fps)
     keep: list[np.ndarray] | None = []
@@ -147,10 +188,8 @@ def write_clip(frames: Any, fps: float, folder: Path, keep_bytes: int) -> tuple[
         for frame in frames:
             arr = np.ascontiguousarray(frame)
             writer.add(arr)
-            if size is None:
-                size = arr.shape[:2]
-                h.update(f"{size[0]}x{size[1]}".encode())
-            h.update(arr.tobytes())
+            h.add(arr)
+            size = h.size
             if keep is not None:
                 keep.append(arr)
                 if len(keep) * arr.nbytes > keep_bytes:
@@ -176,3 +215,46 @@ def write_clip(frames: Any, fps: float, folder: Path, keep_bytes: int) -> tuple[
         if tmp.exists():
             tmp.unlink()
     return digest, size, keep
+
+
+def bytes_match_id(suffix: str, data: bytes, digest: str, meta: dict[str, Any], caps: tuple[int, int, float]) -> bool:
+    """Whether a stored file's bytes (``suffix``: its extension) decode to content whose id is
+    ``digest``, decoded under ``caps`` (max pixels, max video frames, max seconds: the upload caps).
+    ``meta`` is the artifact's metadata, read for what the id also covers (a clip's rate, a track's
+    shape, a feature's kind): a forged value there changes the id, so it cannot make a file pass.
+    A keyed feature (a cache entry named by its key, not its content) is checked against its key
+    only. Any decode error is False."""
+    from PIL import Image
+
+    max_pixels, max_frames, max_seconds = caps
+    try:
+        if suffix == ".png":
+            with Image.open(io.BytesIO(data)) as im:
+                if im.size[0] * im.size[1] > max_pixels:
+                    return False
+            if _image_digest(_decode_image(io.BytesIO(data))) == digest:
+                return True
+            mask = _decode_mask(io.BytesIO(data))
+            return _digest("mask", f"{mask.shape[0]}x{mask.shape[1]}".encode(), np.packbits(mask).tobytes()) == digest
+        if suffix == ".txt":
+            return _digest("text", data) == digest
+        if suffix == ".npz":
+            bits = _decode_track(io.BytesIO(data))
+            t, h, w = (meta.get("shape") or [0, 0, 0])[:3]
+            return _digest("track", f"{t}x{h}x{w}".encode(), np.ascontiguousarray(bits).tobytes()) == digest
+        if suffix == ".safetensors":
+            kind, key = str(meta.get("kind", "")).encode(), meta.get("key")
+            if key:
+                return _digest("feature", kind, str(key).encode()) == digest
+            return _digest("feature", kind, data) == digest
+        if suffix == ".mp4":
+            from vitron_agent.video import open_video
+
+            clip = ClipHash(float(meta.get("fps") or 0))
+            _, frames = open_video(data, max_pixels=max_pixels, max_frames=max_frames, max_seconds=max_seconds)
+            for frame in frames:
+                clip.add(frame)
+            return clip.hexdigest() == digest
+    except Exception:  # not decodable: does not match
+        return False
+    return False

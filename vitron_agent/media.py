@@ -143,7 +143,11 @@ def load_image(
     except MediaError:
         raise
     except UnidentifiedImageError:
-        raise MediaError(label, "not a recognised image format (PNG, JPEG, WebP, GIF, BMP, TIFF)") from None
+        if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"heim", b"heis", b"mif1", b"mif2"):
+            raise MediaError(
+                label, "is a HEIC/HEIF picture, which this install cannot decode; convert it to JPEG, PNG or AVIF"
+            ) from None
+        raise MediaError(label, "not a recognised image format (PNG, JPEG, WebP, AVIF, GIF, BMP, TIFF)") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         if getattr(exc, "over_budget", False):  # the UI process's Pillow guard (ui.blocks.guard_decoding)
             raise MediaError(label, str(exc)) from None

@@ -84,7 +84,10 @@ def open_store(config: Any, data_dir: str | os.PathLike[str], url: str | None = 
         root = root / "object-cache" / hashlib.sha256(url.encode()).hexdigest()[:12]
     elif url:
         root = Path(url)
-    return ArtifactStore(root, "default", cache_bytes=int(config.store.cache_mb * 1024 * 1024), remote=remote)
+    store = ArtifactStore(root, "default", cache_bytes=int(config.store.cache_mb * 1024 * 1024), remote=remote)
+    store.max_pixels, store.max_video_frames = config.store.max_pixels, config.store.max_video_frames
+    store.max_video_seconds = config.store.max_video_seconds
+    return store
 
 
 _atomic_write = atomic_write
@@ -101,6 +104,8 @@ class ArtifactStore(VideoArtifacts, DeferredWrites):
     """
 
     clip_cache_bytes = CLIP_CACHE_BYTES  # clips up to this size are decoded once and kept in the LRU
+    # the upload caps ([store] in vitron.toml; open_store sets them): a stored clip decodes under them too
+    max_pixels, max_video_frames, max_video_seconds = 64_000_000, 20_000, 3600.0
 
     def __init__(
         self,
@@ -139,6 +144,8 @@ class ArtifactStore(VideoArtifacts, DeferredWrites):
         view = ArtifactStore(
             self.root, session, remote=self.remote, _cache=self.cache, _views=self._views, writer=self.writer
         )
+        view.max_pixels, view.max_video_frames = self.max_pixels, self.max_video_frames
+        view.max_video_seconds = self.max_video_seconds
         self._views[session] = view
         return view
 
@@ -384,6 +391,29 @@ class ArtifactStore(VideoArtifacts, DeferredWrites):
             if not self._fetch(digest):
                 return None
         return None
+
+    def verified_bytes(self, digest: str) -> tuple[bytes, str] | None:
+        """The bytes of the artifact ``digest``'s file and its extension, checked against the id
+        before they are returned (what a download serves: a file swapped in shared storage is a
+        ToolFailed naming the artifact, never served under the old id); None when there is no
+        such artifact. Checked once per process and file (inode, size, time)."""
+        from vitron_agent.artifact_codecs import bytes_match_id, file_key, remember_verified, verified_before
+
+        path = self.file_of(digest)
+        if path is None:
+            return None
+        with open(path, "rb") as fh:  # the bytes read here are the bytes checked and served
+            st = os.fstat(fh.fileno())
+            data = fh.read()
+        mark = file_key(path, st, digest)
+        if not verified_before(mark):
+            caps = (self.max_pixels, self.max_video_frames, self.max_video_seconds)
+            if not bytes_match_id(path.suffix, data, digest, self._read_meta(digest) or {}, caps):
+                raise ToolFailed(
+                    CORRUPT.format(kind="artifact", id=digest[:12], why="its content does not match its id")
+                )
+            remember_verified(mark)
+        return data, path.suffix
 
     def meta(self, ref: Any) -> dict[str, Any]:
         self._check(ref, ref.type)

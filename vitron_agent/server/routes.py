@@ -10,10 +10,10 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from vitron_agent.errors import MediaError
+from vitron_agent.errors import MediaError, ToolFailed
 from vitron_agent.server.context import ServerContext, context, owner
 from vitron_agent.server.transport import DIGEST, RunRequest, public_text, store_video, stream_turn
 
@@ -93,7 +93,6 @@ async def upload(
     public: str, request: Request, caller: str = Depends(owner), ctx: ServerContext = Depends(context)
 ) -> dict[str, Any]:
     """An image or a video (``Content-Type: video/*``, or a file name ending .mp4/.mov/.mkv/.webm/...)."""
-    from vitron_agent.media import load_image
     from vitron_agent.video import VIDEO_SUFFIXES
 
     sid = ctx.internal(caller, public)
@@ -118,17 +117,19 @@ async def upload(
         name = request.headers.get("x-filename", "upload")
     from vitron_agent.video import container_format
 
-    is_video = (
-        request.headers.get("content-type", "").startswith("video/")
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    # a declared image/* is an image (an AVIF or HEIC still is an ISO-BMFF file, as an mp4 is);
+    # otherwise video/*, a video file name or a video container's bytes make it a video
+    is_video = not ctype.startswith("image/") and (
+        ctype.startswith("video/")
         or name.lower().endswith(VIDEO_SUFFIXES)
         or container_format(bytes(data[:400])) not in (None, "gif")
     )
     try:
         if is_video:
             ref = await ctx.video_decoding.submit(store_video, ctx.agent, sid, data, name[:100])
-        else:
-            arr = await ctx.decoding.submit(load_image, data, ctx.agent.config.store.max_pixels, name[:100])
-            ref = ctx.agent.store_for(sid).put_image(arr, producer="input")
+        else:  # decoded, hashed and PNG-encoded on the pool, never on the event loop
+            ref = await ctx.decoding.submit(_store_image, ctx.agent, sid, data, name[:100])
     except MediaError as exc:
         raise HTTPException(400, str(exc)) from None
     return ctx.to_public(ref.model_dump(mode="json"), sid, public)
@@ -202,13 +203,31 @@ async def artifact(
     sid = ctx.internal(caller, public)
     if not DIGEST.match(artifact):
         raise HTTPException(404, "no such artifact")
-    path = await asyncio.to_thread(ctx.agent.store_for(sid).file_of, artifact)  # fetched from the bucket if need be
-    for suffix, media in MEDIA_TYPES.items():
-        if path is not None and path.suffix == suffix and suffix != ".json":
-            if preview and suffix == ".mp4":
-                return await ctx.video_decoding.submit(_video_preview, ctx.agent, sid, artifact)
-            return FileResponse(path, media_type=media, filename=f"{artifact[:12]}{suffix}")
-    raise HTTPException(404, "no such artifact")
+    store = ctx.agent.store_for(sid)
+    path = await asyncio.to_thread(store.file_of, artifact)  # fetched from the bucket if need be
+    if path is None or path.suffix not in MEDIA_TYPES or path.suffix == ".json":
+        raise HTTPException(404, "no such artifact")
+    pool = ctx.video_decoding if path.suffix == ".mp4" else ctx.decoding
+    if preview and path.suffix == ".mp4":
+        return await pool.submit(_video_preview, ctx.agent, sid, artifact)  # decodes the clip: verified there
+    try:  # the bytes served are the bytes checked against the id (decoded and hashed on a pool thread)
+        found = await pool.submit(store.verified_bytes, artifact)
+    except ToolFailed as exc:
+        raise HTTPException(502, str(exc)) from None
+    if found is None:
+        raise HTTPException(404, "no such artifact")
+    data, suffix = found
+    name = f"{artifact[:12]}{suffix}"
+    return Response(
+        data, media_type=MEDIA_TYPES[suffix], headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+def _store_image(agent, sid: str, data: bytes, name: str) -> Any:
+    from vitron_agent.media import load_image
+
+    arr = load_image(data, agent.config.store.max_pixels, name)
+    return agent.store_for(sid).put_image(arr, producer="input")
 
 
 def _video_preview(agent, sid: str, artifact: str) -> FileResponse:
