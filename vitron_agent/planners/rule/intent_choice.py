@@ -43,7 +43,7 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         clause = f"{m.group(2)} {m.group(1)}"
     video = None if b.image is None else b.video_mode
     picked = _by_rules(clause, notes, video) if mode != "matcher" else Picked(None, clause, clause)
-    if mode == "both" and picked.intent == "segment" and picked.kept is None:  # the catch-all verbs (get, show, find)
+    if mode == "both" and picked.intent is not None and picked.kept is None:
         picked = _overrule(clause, picked, video)
     if mode != "rules" and (mode == "matcher" or picked.intent is None):
         picked = _by_matcher(clause, picked, mode, notes, video)
@@ -51,12 +51,14 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     return picked
 
 
-OVERRULE = (0.8, 0.15)  # the matcher overrules a pattern only when this sure: (score, lead over the pattern's intent)
+OVERRULE = (0.6, 0.2, 0.35)  # the matcher overrules a pattern when this sure (score, lead) and the
+# pattern's intent scores under the third figure (the pattern looks off-topic); always for the catch-all selection
 
 
 def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
-    """In "both" mode: a pattern's reading stands unless the matcher is very sure of another one
-    (patterns match verbs, so "give it a warmer look" would otherwise be read as a selection)."""
+    """In "both" mode: a pattern's reading stands unless the matcher is sure of another one and finds
+    the pattern's intent off-topic ("smooth out the noise" is no blur; "show me the way it looks
+    warmer" is no selection)."""
     from vitron_agent.planners.rule.intent_matcher import match
 
     verdict = match(clause, video)
@@ -67,7 +69,11 @@ def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
         return ruled
     top = verdict.scores[0][0]
     ruled_score = next((sc for sc, n in verdict.scores if n == ruled.intent), 0.0)
-    if top >= OVERRULE[0] and top - ruled_score >= OVERRULE[1]:
+    if (
+        top >= OVERRULE[0]
+        and top - ruled_score >= OVERRULE[1]
+        and (ruled.intent == "segment" or ruled_score < OVERRULE[2])
+    ):
         return Picked(verdict.intent, rest_for(verdict.intent, clause), clause)
     return ruled
 
