@@ -159,8 +159,9 @@ def _scaled_png(rgb, max_side: int) -> bytes:
 
 def fetch_photos(manifest: Path, folder: Path | None = None, log: object = print) -> dict[str, Path]:
     """Every photo of ``manifest`` in ``folder`` (default :func:`photo_cache`): ``{id: path}``.
-    Photos already there are kept (a ``.sha256`` beside each names the source it came from);
-    the rest are fetched, checked against their pin, scaled and written atomically."""
+    Photos already there are kept when the ``.sha256`` beside each names the pinned source and
+    the PNG's own hash (a cached file changed since is fetched again); the rest are fetched,
+    checked against their pin, scaled and written atomically."""
     data = load_manifest(manifest)
     folder = Path(folder or photo_cache())
     folder.mkdir(parents=True, exist_ok=True)
@@ -169,16 +170,19 @@ def fetch_photos(manifest: Path, folder: Path | None = None, log: object = print
     out = {}
     for p in data["photos"]:
         path, stamp = folder / p["file"], folder / (p["file"] + ".sha256")
-        if path.is_file() and stamp.is_file() and stamp.read_text().strip() == f"{p['sha256']} {max_side}":
-            out[p["id"]] = path
-            continue
+        if path.is_file() and stamp.is_file():
+            expected = f"{p['sha256']} {max_side} {hashlib.sha256(path.read_bytes()).hexdigest()}"
+            if stamp.read_text().strip() == expected:
+                out[p["id"]] = path
+                continue
         log(f"fetching {p['id']} from {p['source']}")
         raw = _source_bytes(p["source"], fetched)
         if hashlib.sha256(raw).hexdigest() != p["sha256"]:
             raise ConfigError(f"{p['source']}: SHA-256 differs from the pin in {manifest}; not used")
+        png = _scaled_png(_decode(raw, p["source"]), max_side)
         part = path.with_name(path.name + ".part")
-        part.write_bytes(_scaled_png(_decode(raw, p["source"]), max_side))
+        part.write_bytes(png)
         os.replace(part, path)
-        stamp.write_text(f"{p['sha256']} {max_side}\n")
+        stamp.write_text(f"{p['sha256']} {max_side} {hashlib.sha256(png).hexdigest()}\n")
         out[p["id"]] = path
     return out

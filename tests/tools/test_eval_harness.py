@@ -289,6 +289,9 @@ def test_photos_are_pinned_and_scaled(tmp_path):
     from PIL import Image
 
     assert Image.open(out["cat"]).size == (200, 133)  # 451x300 scaled to 200 on the long side
+    out["cat"].write_bytes(b"not the photo")  # a cached file changed since: fetched again
+    fetch_photos(manifest, tmp_path / "cache", log=lambda m: None)
+    assert Image.open(out["cat"]).size == (200, 133)
     manifest.write_text(json.dumps({"photos": [{**entry, "file": "other.png", "sha256": "0" * 64}]}))
     with pytest.raises(ConfigError, match="SHA-256 differs"):
         fetch_photos(manifest, tmp_path / "cache", log=lambda m: None)
