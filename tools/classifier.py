@@ -21,6 +21,7 @@ from vitron_agent.tools.imagenet_classes import IMAGENET, imagenet_words
 __all__ = [
     "classify",
     "classify_indices",
+    "class_probabilities",
     "class_name",
     "cam_map",
     "cam_boxes",
@@ -90,9 +91,14 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum()
 
 
+def class_probabilities(image: np.ndarray, box: Any = None) -> np.ndarray:
+    """The 1,000 ImageNet class probabilities of the picture or of ``box`` in it."""
+    return _softmax(_run(_square(image, box), 260)[0])
+
+
 def classify_indices(image: np.ndarray, box: Any = None, k: int = 5) -> list[tuple[int, float]]:
     """The top-k ImageNet classes (index, probability) of the picture or of ``box`` in it."""
-    p = _softmax(_run(_square(image, box), 260)[0])
+    p = class_probabilities(image, box)
     top = np.argsort(-p)[:k]
     return [(int(i), float(p[i])) for i in top]
 

@@ -77,41 +77,56 @@ def _salient_box(image: np.ndarray) -> tuple | None:
 
 def classifier_proposals(image: np.ndarray, found: list[Detection], wanted: frozenset[int]) -> list[Detection]:
     """The proposals the classifier names as one of ``wanted`` (ImageNet indices), best first:
-    detector boxes, the salient object, the wanted classes' activation peaks (one per peak).
-    Proposals that overlap a better one (IoU >= 0.5) are the same thing."""
-    from vitron_agent.tools.classifier import cam_boxes, class_name, classify_indices
+    the detector's boxes, the salient object, the whole picture, and the activation peaks of
+    the three wanted classes the whole picture ranks highest (one box per peak). Proposals
+    overlapping a better one (IoU >= 0.5) are the same thing; nested ones are resolved by
+    :func:`_nested`."""
+    from vitron_agent.tools.classifier import cam_boxes, class_name, class_probabilities
     from vitron_agent.tools.detector import box_iou
 
     h, w = image.shape[:2]
     props: list[tuple[Box, dict[str, float]]] = [(d.box, {d.label: d.score}) for d in found[:12]]
+    props.append((Box(x1=0, y1=0, x2=float(w), y2=float(h)), {}))
     if (sb := _salient_box(image)) is not None and (b := _as_box(sb, w, h)) is not None:
         props.append((b, {}))
-    top = [i for i, _ in classify_indices(image, None, 5) if i in wanted]
-    for cb in cam_boxes(image, top)[:6] if top else []:
+    whole = class_probabilities(image)
+    top = sorted(wanted, key=lambda i: -whole[i])[:3]
+    for cb in cam_boxes(image, top)[:6]:
         if (b := _as_box(cb, w, h)) is not None:
             props.append((b, {}))
     hits: list[Detection] = []
     for box, alts in props:
-        got = _hit(image, box, wanted)
-        if got is None:
-            continue
-        xyxy = (box.x1, box.y1, box.x2, box.y2)
-        if any(box_iou(xyxy, (d.box.x1, d.box.y1, d.box.x2, d.box.y2)) >= 0.5 for d in hits):
-            continue
-        index, p = got
-        hits.append(Detection(label=class_name(index), score=round(min(p, 1.0), 3), box=box, alternatives=alts))
-    hits.sort(key=lambda d: -d.score)
-    return [d for d in hits if not any(_holds(d, o) for o in hits if o is not d)]
+        if (got := _hit(image, box, wanted)) is not None:
+            index, p = got
+            hits.append(Detection(label=class_name(index), score=round(min(p, 1.0), 3), box=box, alternatives=alts))
+    hits.sort(key=lambda d: -(d.score + (0.05 if d.alternatives else 0.0)))  # a near tie: the detector's box
+    kept: list[Detection] = []
+    for d in hits:
+        xyxy = (d.box.x1, d.box.y1, d.box.x2, d.box.y2)
+        if all(box_iou(xyxy, (k.box.x1, k.box.y1, k.box.x2, k.box.y2)) < 0.5 for k in kept):
+            kept.append(d)
+    kept = [d for d in kept if not any(_nested(d, o) for o in kept if o is not d)]
+    return sorted(kept, key=lambda d: -d.score)
 
 
-def _holds(big: Detection, small: Detection) -> bool:
-    """Whether ``big`` is a looser box around ``small`` (the table's box around the cup, named
-    "espresso" as well): small lies inside it and is named nearly as surely."""
+def _nested(d: Detection, other: Detection) -> bool:
+    """Whether ``d`` gives way to ``other`` when one box lies inside the other: a detector's box
+    of another thing around a smaller box named as surely gives way (the table's box around the
+    cup, both "espresso"); a smaller box without a detector's label inside an unlabelled larger
+    one named at least half as surely is a part of it (an activation peak on the cheetah's
+    face in a picture the cheetah fills)."""
     from vitron_agent.tools.detector import _within
 
-    b, s = big.box, small.box
-    inside = _within((s.x1, s.y1, s.x2, s.y2), (b.x1, b.y1, b.x2, b.y2))
-    return inside >= 0.8 and s.width * s.height < 0.6 * b.width * b.height and small.score >= 0.7 * big.score
+    def inside(a: Detection, b: Detection) -> bool:
+        a_, b_ = a.box, b.box
+        return (
+            _within((a_.x1, a_.y1, a_.x2, a_.y2), (b_.x1, b_.y1, b_.x2, b_.y2)) >= 0.8
+            and a_.width * a_.height < 0.6 * b_.width * b_.height
+        )
+
+    if d.alternatives and inside(other, d) and other.score >= 0.7 * d.score:
+        return True
+    return not d.alternatives and not other.alternatives and inside(d, other) and other.score >= 0.5 * d.score
 
 
 def whole_picture_names(image: np.ndarray, k: int = 3) -> str:
