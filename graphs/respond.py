@@ -86,7 +86,7 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
     selecting_only = True
     for step in plan.steps:
         rec = records.get(step.id)
-        if rec is None or rec["status"] not in ("ok", "error") and rec.get("error_kind") != "held":
+        if rec is None or (rec["status"] not in ("ok", "error") and rec.get("error_kind") != "held"):
             skipped.append(todo_words[step.id])
         elif rec["status"] == "ok":
             text = _text_of(rec)
