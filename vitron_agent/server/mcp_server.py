@@ -244,16 +244,13 @@ class _StdioGuard:
     from a library can never corrupt the JSON-RPC stream. One lock for every line written."""
 
     def __init__(self) -> None:
-        import io
         import os
         import threading
-
-        import anyio
 
         self._lock = threading.Lock()
         self._out = os.fdopen(os.dup(1), "wb", buffering=0)
         os.dup2(2, 1)
-        self._in = anyio.wrap_file(io.TextIOWrapper(os.fdopen(os.dup(0), "rb"), encoding="utf-8", errors="replace"))
+        self._in = os.fdopen(os.dup(0), "rb")
 
     def _write(self, text: str) -> None:
         with self._lock:
@@ -271,12 +268,39 @@ class _StdioGuard:
         return self._lines()
 
     async def _lines(self) -> Any:
-        async for line in self._in:
-            answer = malformed_answer(line)
+        import anyio
+
+        while (got := await anyio.to_thread.run_sync(read_line, self._in, MAX_LINE_BYTES)) is not None:
+            line, too_long = got
+            answer = (
+                _rpc_error(
+                    None, -32600, f"Invalid Request: the line exceeds the {MAX_LINE_BYTES:,}-byte limit; it was skipped"
+                )
+                if too_long
+                else malformed_answer(line)
+            )
             if answer is not None:
                 await self.write(json.dumps(answer) + "\n")
                 continue
             yield line
+
+
+MAX_LINE_BYTES = 64 * 1024 * 1024  # one JSON-RPC message: a 20 MB upload is ~27 MB as base64
+
+
+def read_line(stream: Any, limit: int) -> tuple[str, bool] | None:
+    """The next line of a binary stream, decoded (UTF-8, bad bytes replaced), and whether it was
+    over ``limit`` bytes; None at the end. A longer line is read on in pieces of 1 MiB and dropped (returned empty), so memory stays bounded by ``limit`` whatever
+    the client sends, and nothing of it is parsed."""
+    data = stream.readline(limit + 1)
+    if not data:
+        return None
+    if len(data) <= limit or data.endswith(b"\n"):
+        return data.decode("utf-8", errors="replace"), False
+    del data
+    while (more := stream.readline(1 << 20)) and not more.endswith(b"\n"):
+        pass
+    return "", True
 
 
 def run_stdio(server: Any) -> None:
