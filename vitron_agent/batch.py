@@ -280,81 +280,59 @@ def run_batch(
     A second batch on the same ``out`` while this one runs raises :class:`InputError`."""
     out = Path(out).absolute()  # workers (a Ray actor's working folder is its own) get absolute paths
     out.mkdir(parents=True, exist_ok=True)
+    opts = _Options(target, inputs, config, planner, plan_each, force, workers, quiet, agent, artifacts, ray)
     tally = tally if tally is not None else BatchTally()
     log = ResultsLog(out)
     log.lock()
     try:
-        yield from _locked_batch(
-            target,
-            inputs,
-            out,
-            log,
-            tally,
-            config,
-            planner,
-            plan_each,
-            force,
-            workers,
-            quiet,
-            progress_stream,
-            agent,
-            artifacts,
-            ray,
-        )
+        yield from _locked_batch(opts, out, log, tally, progress_stream or sys.stderr)
     finally:
         log.unlock()
 
 
-def _locked_batch(
-    target,
-    inputs,
-    out,
-    log,
-    tally,
-    config,
-    planner,
-    plan_each,
-    force,
-    workers,
-    quiet,
-    progress_stream,
-    agent,
-    artifacts,
-    ray,
-) -> Iterator[dict[str, Any]]:
-    """:func:`run_batch` once the folder's lock is held."""
-    stream = progress_stream or sys.stderr
+@dataclass(frozen=True)
+class _Options:
+    """:func:`run_batch`'s arguments, as one value."""
+
+    target: str
+    inputs: list[str]
+    config: str | None
+    planner: str | None
+    plan_each: bool
+    force: bool
+    workers: int
+    quiet: bool
+    agent: Any
+    artifacts: str | None
+    ray: str | None
+
+
+def _locked_batch(opts: _Options, out: Path, log: ResultsLog, tally: BatchTally, stream: Any) -> Iterator[dict]:
+    """:func:`run_batch` once the folder's lock is held. The runner (a pool, Ray) starts only when
+    there is planning or work to do."""
     _no_link(out / "items")
-    files = named_inputs(inputs)
+    files = named_inputs(opts.inputs)
     medium = _medium([f for f, _ in files])
-    if force:
+    if opts.force:
         log.clear()
     read = log.read()
     tally.problems.extend(read.problems)
     for problem in read.problems:  # not progress: said even when quiet
         stream.write(problem + "\n")
-    runner = _runner(agent, workers, ray, config, planner, artifacts, out, log.token)
+    runner = None
     try:
-        workflow, request = _workflow(target, medium, plan_each, out, runner)
-        fingerprint = (
-            workflow.sha256 if workflow is not None else hashlib.sha256(f"each:{request}".encode()).hexdigest()
-        )
-        plan = workflow.plan if workflow is not None else None
-        jobs = []
-        for path, name in files:
-            sha = _sha256(path)
-            key = _item_key(name, sha, fingerprint)
-            if key in read.lines:
-                tally.skipped += 1
-                tally.skipped_failed += read.lines[key].get("status") != "ok"
-                continue
-            jobs.append(Job(str(path.absolute()), name, sha, key, medium, request, _item_folder(out, name, key), plan))
-        progress = _Progress(len(jobs), quiet, stream)
-        if not quiet and tally.skipped:
+        if not (_is_workflow_file(opts.target) or opts.plan_each):
+            runner = _runner(opts, out, log.token)
+        workflow, request = _workflow(opts.target, medium, opts.plan_each, out, runner)
+        jobs = _jobs(files, workflow, request, medium, out, read, tally)
+        progress = _Progress(len(jobs), opts.quiet, stream)
+        if not opts.quiet and tally.skipped:
             failed = f"; {tally.skipped_failed} of them failed" if tally.skipped_failed else ""
             stream.write(
                 f"skipping {tally.skipped} of {len(files)} inputs already in {log.path}{failed} (--force redoes them)\n"
             )
+        if jobs and runner is None:
+            runner = _runner(opts, out, log.token)
         for line in runner.lines(jobs) if jobs else ():
             log.append(line)
             tally.ran += 1
@@ -362,8 +340,25 @@ def _locked_batch(
             progress.update(line["status"] == "ok")
             yield line
     finally:
-        runner.close()
+        if runner is not None:
+            runner.close()
     _write_gallery(out, log.read(repair=False))
+
+
+def _jobs(files, workflow, request, medium, out, read, tally) -> list[Job]:
+    """The inputs not yet in the results (``tally`` counts those skipped, and which failed)."""
+    fingerprint = workflow.sha256 if workflow is not None else hashlib.sha256(f"each:{request}".encode()).hexdigest()
+    plan = workflow.plan if workflow is not None else None
+    jobs = []
+    for path, name in files:
+        sha = _sha256(path)
+        key = _item_key(name, sha, fingerprint)
+        if key in read.lines:
+            tally.skipped += 1
+            tally.skipped_failed += read.lines[key].get("status") != "ok"
+            continue
+        jobs.append(Job(str(path.absolute()), name, sha, key, medium, request, _item_folder(out, name, key), plan))
+    return jobs
 
 
 def _medium(files: list[Path]) -> str:
@@ -396,15 +391,15 @@ def _is_workflow_file(target: str) -> bool:
     return target.endswith(".json") and Path(target).is_file()
 
 
-def _runner(agent, workers, ray, config, planner, artifacts, out, token) -> Any:
+def _runner(opts: _Options, out: Path, token: str) -> Any:
     """Where the jobs run: Ray Data, a process pool (``workers`` > 1), or this process."""
-    if ray is not None:
+    if opts.ray is not None:
         from vitron_agent.batch_ray import RayRunner
 
-        return RayRunner(ray, workers, config, planner, artifacts, out, token)
-    if agent is None and workers > 1:
-        return _PoolRunner(workers, config, planner, artifacts)
-    return _LocalRunner(agent, config, planner, artifacts)
+        return RayRunner(opts.ray, opts.workers, opts.config, opts.planner, opts.artifacts, out, token)
+    if opts.agent is None and opts.workers > 1:
+        return _PoolRunner(opts.workers, opts.config, opts.planner, opts.artifacts)
+    return _LocalRunner(opts.agent, opts.config, opts.planner, opts.artifacts)
 
 
 class _LocalRunner:
