@@ -79,7 +79,7 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
             or "There is nothing to do for this request."
         )
     from vitron_agent.graphs.policy import turn_warnings
-    from vitron_agent.graphs.step_phrases import phrases
+    from vitron_agent.graphs.step_phrases import feeds_a_segment, phrases
 
     done_words, todo_words = phrases(plan, records, past=True), phrases(plan, records, past=False)
     texts, done, failed, skipped = [], [], [], []
@@ -94,7 +94,7 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
                 texts.append(str(text))
             elif step.tool == "read_text":
                 texts.append("I found no readable text.")
-            else:
+            elif not feeds_a_segment(plan, step):  # "found the cat" is said as "selected the cat"
                 done.append(done_words[step.id])
                 selecting_only = selecting_only and step.tool in SELECTING
         elif rec["status"] == "error":

@@ -12,7 +12,7 @@ from typing import Any
 
 from vitron_agent.plan import Plan, Step
 
-__all__ = ["phrases", "target_words"]
+__all__ = ["phrases", "target_words", "feeds_a_segment"]
 
 # operation -> (done, todo); {it} is what the mask selects ("it", "everything except the cat",
 # "the picture"), {colour} the colour, {prompt} the prompt
@@ -67,16 +67,28 @@ def target_words(value: Any) -> str:
     return str(value or "").strip()
 
 
-def _named(step: Step) -> str | None:
-    """What a selecting step names ("the cat"), or None (a step that selects nothing by name)."""
+def _named(step: Step, plan: Plan | None = None) -> str | None:
+    """What a selecting step names ("the cat"), or None (a step that selects nothing by name); a
+    segment prompted by a grounding step's box is named by what was grounded."""
     if step.tool not in ("segment", "track", "ground"):
         return None
     target = target_words(step.args.get("target"))
     if target:
         return target if target.lower().startswith(("the ", "a ", "an ", "my ", "this ")) else f"the {target}"
-    if step.args.get("box") or step.args.get("point") or step.args.get("points"):
+    box = step.args.get("box")
+    source = _producer(plan, box) if plan is not None else None
+    if source is not None and source is not step:
+        return _named(source, plan)
+    if box or step.args.get("point") or step.args.get("points"):
         return "the region you marked"
     return "the main object"
+
+
+def feeds_a_segment(plan: Plan, step: Step) -> bool:
+    """A grounding step whose box a later segment step uses (said once, as that selection)."""
+    return step.tool == "ground" and any(
+        _producer(plan, s.args.get("box")) is step for s in plan.steps if s.tool in ("segment", "track")
+    )
 
 
 def _producer(plan: Plan, ref: Any) -> Step | None:
@@ -96,7 +108,7 @@ def _it(plan: Plan, step: Step, previous: Step | None, medium: str) -> str:
             name = "it" if ref.startswith("$last.") else "the region you marked"
             return f"everything except {name}" if step.args.get("where") == "outside" else name
         return f"the {medium}"
-    name = _named(source) or "the selected region"
+    name = _named(source, plan) or "the selected region"
     if step.args.get("where") == "outside":
         return f"everything except {name}"
     return "it" if source is previous else name
@@ -134,7 +146,7 @@ def _tool_phrase(plan: Plan, step: Step, past: bool) -> str:
         if isinstance(args.get("image"), str) and args["image"].startswith("$s"):
             what = "the result"
         else:
-            what = (_named(source) if source else None) or ("it" if args.get("mask") else "the picture")
+            what = (_named(source, plan) if source else None) or ("it" if args.get("mask") else "the picture")
         return f"{'described' if past else 'describe'} {what}"
     if step.tool == "frame":
         if args.get("time") is not None:
@@ -155,7 +167,7 @@ def _tool_phrase(plan: Plan, step: Step, past: bool) -> str:
     words = TOOL_WORDS.get(step.tool)
     if words is None:
         return f"ran {step.tool}" if past else f"run {step.tool}"
-    target = _named(step) or target_words(args.get("target")) or ("it" if args.get("mask") else "the picture")
+    target = _named(step, plan) or target_words(args.get("target")) or ("it" if args.get("mask") else "the picture")
     return words[0 if past else 1].format(target=target, prompt=args.get("prompt") or "what you described")
 
 

@@ -85,6 +85,14 @@ def test_edits_read_as_sentences():
             "I made it red.",
         ),
         ([Step(id="s1", tool="frame", args={"time": 5.0})], "I took the frame at 5 s of the video."),
+        (
+            [  # a model-backed plan: the grounded box prompts the segmenter; said once
+                Step(id="s1", tool="ground", args={"target": "the cat"}),
+                Step(id="s2", tool="segment", args={"box": "$s1.box"}),
+                Step(id="s3", tool="edit", args={"mask": "$s2.mask", "operation": "inpaint", "prompt": "a dog"}),
+            ],
+            "I selected the cat and replaced it with a dog.",
+        ),
         ([Step(id="s1", tool="speed_video", args={"factor": 0.5})], "I slowed the video to 0.5× speed."),
     ]
     for steps, want in cases:
