@@ -171,3 +171,24 @@ def test_everything_else_is_the_complement_of_the_last_selection(toolbox):
     p = plan("select the woman, then blur everything else", toolbox)
     assert [s.tool for s in p.steps] == ["segment", "edit"]
     assert p.steps[1].args["where"] == "outside" and p.steps[1].args["mask"] == "$s1.mask"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["leave the scarf in colour", "turn the shot monochrome but keep the scarf in full colour"],
+)
+def test_keeping_a_thing_in_colour_greys_the_rest(toolbox, text):
+    p = plan(text, toolbox)
+    assert [s.tool for s in p.steps] == ["segment", "edit"] and p.steps[0].args["target"] == "the scarf"
+    assert p.steps[1].args["operation"] == "grayscale" and p.steps[1].args["where"] == "outside"
+
+
+def test_a_quality_named_with_its_noun_is_the_whole_picture(toolbox):
+    p = plan("lower the colour saturation a little", toolbox)
+    assert ops(p) == ["desaturate"] and "mask" not in p.steps[0].args
+
+
+def test_what_goes_on_is_the_whole_clip():
+    video = {"input": {"video": "video"}, "last": {}}
+    p = RulePlanner().plan(PlanRequest(text="explain what goes on in the clip", inputs=video), Toolbox(default_tools()))
+    assert [s.tool for s in p.steps] == ["describe_video"]

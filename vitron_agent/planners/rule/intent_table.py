@@ -388,7 +388,8 @@ INTENTS: tuple[Intent, ...] = (
         "desaturate",
         (
             r"^(?:make|render)\b.*\bless\s+(?:saturated|vivid|colou?rful|vibrant)\b|^(?:decrease|reduce|lower)\s+(?:the\s+)?"
-            r"(?:saturation|vibrance)\b|^(?:mute|tone down)\s+(?:the\s+)?colou?rs\b",
+            r"(?:saturation|vibrance)\b|^(?:mute|tone down)\s+(?:the\s+)?colou?rs\b"
+            r"|^desaturate\b(?=.*\b(?:slightly|a bit|a little|somewhat|a touch|a tad|partly|partially|gently|mildly)\b)",
         ),
         _tone("desaturate"),
         "",
@@ -416,7 +417,8 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "grayscale",
         (
-            r"^(?:convert|turn|make|render|change)?\b.*\b(?:grayscale|greyscale|gray ?scale|grey ?scale|black and white|black-and-white|monochrome)\b|^(?:desaturate)\b\s*",
+            r"^(?:convert|turn|make|render|change)?\b.*\b(?:grayscale|greyscale|gray ?scale|grey ?scale|black and white|black-and-white|monochrome)\b|^(?:desaturate)\b(?!.*\b(?:slightly|a bit|a little|somewhat|a touch|a tad|partly|partially|gently|mildly)\b)\s*",
+            r"^(?:keep|leave)\s+(?!only\b|just\b).+?\s+in\s+(?:full\s+)?colou?rs?\b(?:\s+and\s+(?:the\s+)?rest\b.*)?$",
         ),
         _adjust("grayscale"),
         "grayscale / black and white",

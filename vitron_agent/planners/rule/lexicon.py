@@ -309,7 +309,9 @@ def _clean_target(phrase: str) -> str:
     )
     phrase = re.sub(
         r"\s+(?:from|in|of|on|out of|across|within)\s+(?:the|this|that|my)\s+(?:video|clip|footage|movie|film|"
-        r"image|picture|photo|snapshot|shot|scene|frame)\s*$",
+        r"image|picture|photo|snapshot|shot|scene|frame)\b(?:\s+(?:white|black|gr[ae]y|"
+        + "|".join(COLORS)
+        + r"))?\s*$",
         "",
         phrase,
         flags=re.I,
@@ -371,7 +373,8 @@ _INTENSITY_WORDS = re.compile(
 
 _EXCLUSION = re.compile(
     r"^(?P<main>.+?)\s*,?\s+(?:but\s+|and\s+|while\s+)?(?:keep(?:ing)?|leav(?:e|ing))\s+(?P<kept>.+?)\s+"
-    r"(?:unchanged|untouched|alone|the same|intact|as (?:it is|they are|is)|unedited|as it was)$"
+    r"(?:unchanged|untouched|alone|the same|intact|as (?:it is|they are|is)|unedited|as it was|in (?:full )?colou?rs?|"
+    r"colou?red|colou?rful)$"
     r"|^(?P<main2>.+?)\s+(?:without (?:touching|changing|affecting|editing))\s+(?P<kept2>.+)$",
     re.I,
 )

@@ -102,8 +102,10 @@ def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | 
     cleaned = _clean_target(phrase)
     if m := _COMPLEMENT.match(re.sub(r"^(?:the\s+)?", "", phrase.strip(), flags=re.I)):
         return "complement", _segment(b, m.group(1), last)  # "everything except the person": outside its mask
-    if not cleaned and not re.search(r"@r\d+@", phrase):
+    if (not cleaned or cleaned.lower() in ("the", "a", "an", "its", "their")) and not re.search(r"@r\d+@", phrase):
         return "none", b.mask
+    if _QUALITY.match(phrase.strip(" ,.?!")):  # "the colour", "the exposure": a quality of the picture
+        return "whole", None
     if _PRONOUN.match(cleaned):
         if b.mask:
             return "pronoun", b.mask
@@ -353,8 +355,14 @@ def _spared(b: _Builder, op: str, clause: str, last: dict[str, str], extra: dict
     return True
 
 
+_IN_COLOUR = re.compile(r"^(?:keep|leave)\s+(?P<kept>.+?)\s+in\s+(?:full\s+)?colou?rs?\b", re.I)
+
+
 def _adjust(op: str):
     def handler(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+        if op == "grayscale" and (kept := _IN_COLOUR.match(clause)):  # "keep the dress in colour": the rest grey
+            _edit(b, operation=op, mask=_segment(b, kept.group("kept"), last), where="outside")
+            return
         if _spared(
             b, op, clause, last, {} if op == "grayscale" or intensity(clause) == 0.5 else {"amount": intensity(clause)}
         ):
