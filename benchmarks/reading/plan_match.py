@@ -16,7 +16,8 @@ A planned request *matches* a labelled plan when (rules, in order):
 3. on ``edit`` / ``edit_video``: ``operation`` and ``where`` (default ``inside``) always; ``direction``
    of a flip (default ``horizontal``) and ``angle`` of a rotate (default 90) always. Two spellings of
    one edit are one edit: ``blur_background`` = ``blur`` outside the mask, ``replace_background`` =
-   ``keep_only`` (colour default white for both).
+   ``keep_only`` (colour default white for both). On ``trim_video``: ``first=N`` = ``start=0, end=N``,
+   ``last=N`` = ``start=-N`` (from the end), and both ends are always compared.
 
 Normalisation of each kind of argument:
 
@@ -273,10 +274,27 @@ def _canonical_edit(args: dict[str, Any]) -> dict[str, Any]:
     return args
 
 
+def _canonical_trim(args: dict[str, Any]) -> dict[str, Any]:
+    """One spelling per cut (rule 3): ``first=N`` = ``start=0, end=N``; ``last=N`` = ``start=-N`` (a
+    negative start counts from the end); ``start`` alone runs to the end. Both ends always compared."""
+    args = dict(args)
+    first, last = args.pop("first", None), args.pop("last", None)
+    if first is not None:
+        args["start"], args["end"] = 0.0, first
+    elif last is not None:
+        args["start"], args["end"] = -float(last), None
+    if not args.get("visible"):
+        args.setdefault("start", 0.0)
+        args.setdefault("end", None)
+    return args
+
+
 def _step_matches(want: dict[str, Any], got: dict[str, Any]) -> bool:
     if want["tool"] != got["tool"]:
         return False
     wargs, gargs = dict(want["args"]), dict(got["args"])
+    if want["tool"] == "trim_video":
+        wargs, gargs = _canonical_trim(wargs), _canonical_trim(gargs)
     if want["tool"] in EDIT_TOOLS:
         wargs, gargs = _canonical_edit(wargs), _canonical_edit(gargs)
     op = wargs.get("operation")

@@ -116,6 +116,13 @@ def test_comparison_rules(match):
     )
     assert match.normalise_target("the foreground") == match.normalise_target("main subject")
     assert match.normalise_target("people walk") != match.normalise_target("people")
+    first = [{"tool": "trim_video", "args": {"first": 5}}]
+    assert match.plan_matches(first, [{"tool": "trim_video", "args": {"start": 0, "end": 5.0}}])
+    assert not match.plan_matches(first, [{"tool": "trim_video", "args": {"start": 5.0}}])
+    last = [{"tool": "trim_video", "args": {"last": 3}}]
+    assert match.plan_matches(last, [{"tool": "trim_video", "args": {"start": -3.0}}])
+    span = [{"tool": "trim_video", "args": {"start": 20, "end": 35}}]
+    assert not match.plan_matches(span, [{"tool": "trim_video", "args": {"start": 20}}])
     faster = [{"tool": "speed_video", "args": {"factor": ">1"}}]
     assert match.plan_matches(faster, [{"tool": "speed_video", "args": {"factor": 1.5}}])
     assert not match.plan_matches(faster, [{"tool": "speed_video", "args": {"factor": 0.5}}])
