@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["TfjsError", "read_tfjs", "tfjs_to_onnx", "cached_onnx", "cache_dir"]
+__all__ = ["TfjsError", "read_tfjs", "tfjs_to_onnx", "cached_onnx", "cache_dir", "weight_path"]
 
 _NP = {
     "float32": np.float32,
@@ -34,6 +34,7 @@ _NP = {
     "int64": np.int64,
     "bool": np.bool_,
     "uint8": np.uint8,
+    "uint16": np.uint16,
     "float16": np.float16,
 }
 _TF_DT = {"DT_FLOAT": np.float32, "DT_INT32": np.int32, "DT_INT64": np.int64, "DT_BOOL": np.bool_}
@@ -44,25 +45,93 @@ class TfjsError(ValueError):
     """The graph uses something this reader does not support, or its files do not match."""
 
 
+MAX_JSON_BYTES = 64 * 1024 * 1024  # model.json
+MAX_WEIGHT_BYTES = 2 * 1024**3  # all the weights a manifest group declares
+MAX_FOLD_ELEMENTS = 16 * 1024 * 1024  # a constant computed here while converting
+
+
+def weight_path(model_json: Path, name: Any) -> Path:
+    """The weight file ``name`` of a manifest, confined to the model's folder: an absolute path,
+    a ``..`` part or a link that leads outside the folder is a TfjsError, never read."""
+    folder = model_json.parent.resolve()
+    if not isinstance(name, str) or not name or Path(name).is_absolute() or ".." in Path(name).parts:
+        raise TfjsError(
+            f"{model_json.name}: weight file {str(name)[:80]!r} is not a plain path inside the model folder"
+        )
+    real = (folder / name).resolve()
+    if folder not in real.parents:
+        raise TfjsError(f"{model_json.name}: weight file {name[:80]!r} leads outside the model folder; not read")
+    return real
+
+
+def _count(path: Path, w: dict[str, Any]) -> int:
+    """The element count of a manifest weight, its shape checked: whole numbers >= 0."""
+    shape = w.get("shape")
+    if not isinstance(shape, list) or not all(isinstance(d, int) and not isinstance(d, bool) for d in shape):
+        raise TfjsError(
+            f"{path.name}: weight {str(w.get('name'))[:80]!r} has shape {str(shape)[:80]}, not a list of ints"
+        )
+    if any(d < 0 for d in shape):
+        raise TfjsError(f"{path.name}: weight {w['name']!r} has a negative dimension in {shape}")
+    count = 1
+    for d in shape:
+        count *= d
+        if count * 8 > MAX_WEIGHT_BYTES:
+            raise TfjsError(f"{path.name}: weight {w['name']!r} declares {shape}: over {MAX_WEIGHT_BYTES:,} bytes")
+    return count
+
+
+def _dequantize(path: Path, w: dict[str, Any], arr: np.ndarray) -> np.ndarray:
+    """A stored weight as its declared dtype: float16 widened; uint8/uint16 affine-quantized
+    values mapped back (``value = q * scale + min``, tfjs-converter's --quantize_uint8/16)."""
+    q = w.get("quantization") or {}
+    want = _NP.get(w.get("dtype"))
+    if want is None:
+        raise TfjsError(f"{path.name}: weight {w['name']!r} has dtype {str(w.get('dtype'))[:40]!r}, not supported")
+    if q.get("dtype") in ("uint8", "uint16"):
+        scale, low = q.get("scale"), q.get("min")
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (scale, low)):
+            raise TfjsError(
+                f"{path.name}: weight {w['name']!r} is {q['dtype']}-quantized without a numeric scale and min; "
+                "its values cannot be recovered"
+            )
+        if not np.issubdtype(want, np.floating):
+            raise TfjsError(f"{path.name}: weight {w['name']!r}: quantized {w['dtype']} weights are not supported")
+        return (arr.astype(np.float32) * np.float32(scale) + np.float32(low)).astype(want)
+    return arr.astype(want)
+
+
 def read_tfjs(model_json: str | Path) -> tuple[list[dict[str, Any]], dict[str, np.ndarray], dict[str, Any]]:
-    """(nodes, constant values by node name, signature) of a TF.js graph model."""
+    """(nodes, constant values by node name, signature) of a TF.js graph model. Every file is
+    bounded before it is read: model.json by MAX_JSON_BYTES, a group's weight files (confined to
+    the model's folder) by the bytes their manifest declares."""
     path = Path(model_json)
+    if path.stat().st_size > MAX_JSON_BYTES:
+        raise TfjsError(f"{path.name} is over {MAX_JSON_BYTES:,} bytes; not read")
     spec = json.loads(path.read_text())
     nodes = spec["modelTopology"]["node"]
     values: dict[str, np.ndarray] = {}
     for group in spec["weightsManifest"]:
-        data = b"".join((path.parent / p).read_bytes() for p in group["paths"])
-        offset = 0
+        files = [weight_path(path, p) for p in group["paths"]]
+        layout = []
         for w in group["weights"]:
             stored = (w.get("quantization") or {}).get("dtype", w["dtype"])
             if stored not in _NP:
                 raise TfjsError(f"{path.name}: weight {w['name']!r} stored as {stored!r}, not supported")
-            count = int(np.prod(w["shape"])) if w["shape"] else 1
-            size = count * np.dtype(_NP[stored]).itemsize
-            if offset + size > len(data):
-                raise TfjsError(f"{path.name}: weight {w['name']!r} runs past the end of the .bin files")
+            count = _count(path, w)
+            layout.append((w, stored, count, count * np.dtype(_NP[stored]).itemsize))
+        declared, present = sum(size for *_, size in layout), sum(f.stat().st_size for f in files)
+        if declared > MAX_WEIGHT_BYTES:
+            raise TfjsError(f"{path.name}: the manifest declares {declared:,} bytes of weights; not read")
+        if present < declared:
+            raise TfjsError(f"{path.name}: the weights run past the end of the .bin files ({present:,} < {declared:,})")
+        if present > declared + 1024 * 1024:
+            raise TfjsError(f"{path.name}: the .bin files hold {present:,} bytes, the manifest {declared:,}; not read")
+        data = b"".join(f.read_bytes() for f in files)
+        offset = 0
+        for w, stored, count, size in layout:
             arr = np.frombuffer(data, _NP[stored], count, offset).reshape(w["shape"])
-            values[w["name"]] = arr.astype(_NP[w["dtype"]])
+            values[w["name"]] = _dequantize(path, w, arr)
             offset += size
     return nodes, values, spec.get("signature") or (spec.get("userDefinedMetadata") or {}).get("signature") or {}
 
@@ -120,8 +189,24 @@ class _Builder:
         self.add("Transpose", [b], [out], perm=NHWC)
 
 
+def _fold_shape(op: str, args: list[np.ndarray]) -> tuple[int, ...] | None:
+    """The shape a fold of ``op`` would allocate, computed before it does; None when unknown."""
+    if op in ("AddV2", "Add", "Mul", "Sub"):
+        return np.broadcast_shapes(args[0].shape, args[1].shape)
+    if op == "SparseToDense":
+        return tuple(int(d) for d in np.asarray(args[1]).reshape(-1))
+    return None
+
+
 def _fold(op: str, args: list[np.ndarray], attr: dict[str, Any]) -> np.ndarray | None:
-    """The value of a node whose inputs are all constant, for the shape ops these graphs use."""
+    """The value of a node whose inputs are all constant, for the shape ops these graphs use.
+    What it would allocate is checked first: at most MAX_FOLD_ELEMENTS, no negative dimension."""
+    try:
+        shape = _fold_shape(op, args)
+    except ValueError as exc:
+        raise TfjsError(f"{op} on constants of shapes {[a.shape for a in args]}: {exc}") from None
+    if shape is not None and (any(d < 0 for d in shape) or int(np.prod(shape, dtype=object)) > MAX_FOLD_ELEMENTS):
+        raise TfjsError(f"{op} on constants would make a {list(shape)[:8]} tensor; refused (a shape op, not a weight)")
     if op in ("AddV2", "Add"):
         return np.asarray(args[0] + args[1])
     if op == "Mul":
@@ -164,7 +249,7 @@ def _cache_key(model_json: Path) -> str:
     h.update(spec_bytes)
     for group in json.loads(spec_bytes).get("weightsManifest", []):
         for p in group["paths"]:
-            h.update(sha256_file(model_json.parent / p).encode())
+            h.update(sha256_file(weight_path(model_json, p)).encode())
     return h.hexdigest()
 
 
