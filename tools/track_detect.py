@@ -85,7 +85,7 @@ class EmbeddedTrackTool(CvTrackTool):
         clip = ctx.store.get_video(inp.video)
         n = len(clip)
         target = inp.target or ""
-        ctx.progress(0.05, f"recognising objects on frame {inp.frame} (NanoDet)")
+        ctx.progress(0.05, f"recognising objects on frame {inp.frame} (SSD-MobileNetV2)")
         prompt = clip.frame(inp.frame)
         found = detect_objects(prompt)
         of_class = [d for d in found if max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE]
@@ -135,7 +135,7 @@ class EmbeddedTrackTool(CvTrackTool):
         first = np.unpackbits(packed[inp.frame], count=h * w).reshape(h, w).astype(bool)
         listed = ", ".join(d.describe() for d in items)
         method = (
-            f"NanoDet recognised {listed}{f' ({note})' if note else ''} on frame {inp.frame}; detected on every "
+            f"SSD-MobileNetV2 recognised {listed}{f' ({note})' if note else ''} on frame {inp.frame}; detected on every "
             f"frame and {'all kept' if every else 'associated by box overlap'} ({n - gaps}/{n} frames found); "
             "masks: U²-Netp inside each box"
         )
@@ -149,7 +149,7 @@ class EmbeddedTrackTool(CvTrackTool):
 
         packed, first, method = sparse_track(ctx.store, inp.video, inp.frame, name, items, ctx)
         listed = ", ".join(d.describe() for d in items) or f"no {name.word} yet"
-        method = f"NanoDet recognised {listed}{f' ({note})' if note else ''} on frame {inp.frame}; {method}"
+        method = f"SSD-MobileNetV2 recognised {listed}{f' ({note})' if note else ''} on frame {inp.frame}; {method}"
         return track_output(ctx, inp.video, packed, inp.frame, first, method)
 
     def _faces(self, inp: TrackInput, ctx: ToolContext) -> TrackOutput:
