@@ -122,6 +122,10 @@ def answer_details(plan: Plan, records: dict[str, dict[str, Any]]) -> str:
         what = summarise_outputs(rec) if status == "ok" else str(rec.get("error") or "")
         took = f" ({rec['seconds']:.2f} s)" if isinstance(rec.get("seconds"), (int, float)) else ""
         lines.append(f"  {step.id} {step.tool}({args}): {status}" + (f", {what}" if what else "") + took)
+        for name, out in (rec.get("outputs") or {}).items():  # how it was found: method, details ...
+            said = name in ("text", "answer") or (name == "method" and " by " in f" {what}")
+            if out.get("kind") == "text" and out.get("value") and not said:
+                lines.append(f"    {name}: {str(out['value'])[:300]}")
     return "\n".join(lines)
 
 

@@ -53,6 +53,9 @@ def test_the_demo_answer_leads_with_what_was_done_then_what_was_found():
     details = answer_details(demo_plan(), records)
     assert "s1 segment(target='the cat'): ok, mask covering 65.0% of the image, by " + METHOD in details
     assert "s2 edit(" in details and "451x300 image" in details
+    records["s3"]["outputs"]["method"] = {"kind": "text", "value": "SSD-MobileNetV2 cat 0.88"}
+    assert "    method: SSD-MobileNetV2 cat 0.88" in answer_details(demo_plan(), records)
+    assert "SSD" not in compose_answer(demo_plan(), records, [])
 
 
 def test_edits_read_as_sentences():
