@@ -109,8 +109,14 @@ class ObjectStore:
             raise self._fail(f"read {session}/{name}", exc) from None
 
     def get_file(self, session: str, name: str, dest: Path) -> bool:
-        """Download the object to ``dest`` (written whole, then renamed); False when it does not exist."""
-        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.part")
+        """Download the object to ``dest`` (written whole, then renamed); False when it does not exist.
+        The temporary file is created exclusively under a random name (a link planted at a name
+        that could be guessed is never written through), and the rename replaces any link at ``dest``."""
+        import tempfile
+
+        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+        os.close(fd)
+        tmp = Path(tmp_name)
         try:
             self.fs.get_file(self.key(session, name), str(tmp))
             with open(tmp, "rb+") as fh:

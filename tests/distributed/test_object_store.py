@@ -221,3 +221,21 @@ def test_the_distributed_benchmark_runs(tmp_path):
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "S3 + PostgreSQL" in out.stdout and "x)" in out.stdout
+
+
+def test_a_download_never_writes_through_a_planted_link(tmp_path):
+    import os
+    import threading
+
+    (tmp_path / "bucket" / "s").mkdir(parents=True)  # a local "bucket" (file://) needs its folders
+    bucket = f"file://{tmp_path / 'bucket'}"
+    img = data.astronaut()[:16, :16]
+    ref = ArtifactStore(tmp_path / "a", "s", remote=ObjectStore(bucket)).put_image(img)
+    b = ArtifactStore(tmp_path / "b", "s", cache_bytes=0, remote=ObjectStore(bucket))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("do not touch")
+    dest = b.dir / f"{ref.id}.png"
+    # the temporary name the download used to write (pid and thread: guessable by a local user)
+    dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.part").symlink_to(victim)
+    np.testing.assert_array_equal(b.get_image(ref), img)
+    assert victim.read_text() == "do not touch" and not dest.is_symlink()
