@@ -144,6 +144,8 @@ def strip_verb_phrase(clause: str) -> str:
 
     rest = _LEAD.sub("", clause.strip())
     words = rest.split(" ", 1)
+    if len(words) > 1 and re.match(r"^(?:out|up|off|away|down|over)\s", words[1], re.I) and words[0].isalpha():
+        return _LEAD.sub("", words[1].split(" ", 1)[1] if " " in words[1] else "").strip()  # "snip out the teapot"
     if words and words[0].lower() in leading_verbs():
         rest = words[1] if len(words) > 1 else ""
         rest = _LEAD.sub("", rest)

@@ -70,6 +70,9 @@ EDIT_EXAMPLES = {
         drop the person in the background from the shot
         remove the text from the image
         erase everything on the table
+        i want the lamp gone
+        the bin has to go
+        make the cable go away
     """),
     "blur": _lines("""
         blur the face
@@ -154,6 +157,8 @@ EDIT_EXAMPLES = {
         only the dog should remain
         retain just the bottle
         delete all but the man
+        give me only the horse
+        just the bike please
     """),
     "grayscale": _lines("""
         make it black and white

@@ -86,7 +86,7 @@ _PRONOUN = re.compile(
 
 # The picture itself, however it is called ("the painting", "the snapshot", "the whole thing"): the whole image.
 _WHOLE = re.compile(
-    r"^(?:the |this |that |my |our |your )?(?:whole |entire |full |complete )?(?:image|picture|pic|photo|photograph|"
+    r"^(?:the |this |that |my |our |your )?(?:whole |entire |full |complete )?(?:[a-z]+ )?(?:image|picture|pic|photo|photograph|"
     r"snapshot|shot|scene|frame|video|clip|footage|movie|film|painting|drawing|artwork|illustration|"
     r"everything|all|thing|lot)$",
     re.I,
@@ -329,6 +329,10 @@ def _clean_target(phrase: str) -> str:
     )
     phrase = re.sub(r"\s+(?:are|is)(?=\s+(?:on|in|at|near|under|behind|by|next to)\b)", "", phrase, flags=re.I)
     phrase = re.sub(r"\?.*$", "", phrase)  # "the horse? show me"
+    phrase = re.sub(r"\s+(?:are|is)\s+[a-z]+ing\b.*$", "", phrase, flags=re.I)  # "ducks are swimming"
+    phrase = re.sub(r"^(?:where|which)\s+(.+?)(?:\s+(?:are|is))?$", r"\1", phrase, flags=re.I)  # "where the keys are"
+    phrase = re.sub(r"\s+as\s+(?:a|an)\s+(?:sticker|png|cut-?out|image|picture|file|mask)$", "", phrase, flags=re.I)
+    phrase = re.sub(r"\s+(?:a|an|the)$", "", phrase, flags=re.I)  # "the front door a (deep green)"
     phrase = re.sub(
         r"(?:\s+(?:now|again|too|as well|instead|then|strongly|heavily|gently|lightly|subtly|a lot|a little|a bit|"
         r"slightly|somewhat|a touch|a tad|thanks|thank you))+$",

@@ -171,8 +171,24 @@ _PASTE = re.compile(
 def _do_outline(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     colors = list(_COLOR_RE.finditer(rest))
     dest = next((m for m in colors if re.search(r"\b(?:in|with|using)\s+$", rest[: m.start()], re.I)), None)
-    color = dest.group(1).lower() if dest else "red"
-    phrase = rest[: dest.start()] if dest else rest
+    # "a yellow border around the bus", "with a blue line": the line's colour, then its target
+    line = re.match(
+        rf"^(?:(?:a|an|the)\s+)?(?:(?P<c1>{_COLOR_RE.pattern[3:-3]})\s+)?(?:thick\s+|thin\s+)?(?:outline|border|line|contour|"
+        r"edge|circle|ring)\s+(?:around|round|on|of|along)\s+(?P<what>.+)$",
+        rest.strip(),
+        re.I,
+    )
+    near = re.search(
+        rf"\s+with\s+(?:a|an)\s+(?P<c2>{_COLOR_RE.pattern[3:-3]})\s+(?:line|outline|border|contour)\s*\??$", rest, re.I
+    )
+    if line:
+        color = (line.group("c1") or (dest.group(1) if dest else "red")).lower()
+        phrase = line.group("what")
+    elif near:
+        color, phrase = near.group("c2").lower(), rest[: near.start()]
+    else:
+        color = dest.group(1).lower() if dest else "red"
+        phrase = rest[: dest.start()] if dest else rest
     phrase = re.sub(r"\s+(?:in|with|using)\s*$", "", phrase.strip(), flags=re.I)
     kind, mask = _target(b, phrase, last)
     if mask is None or kind == "whole":
@@ -208,6 +224,8 @@ def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> N
         re.I,
     )
     phrase = next((g for g in (m.groups() if m else ()) if g), "it" if (b.mask or b.last_output) else "the image")
+    if re.match(r"^(?:going on|happening|that happens|happens)\b", phrase.strip(), re.I):  # "what's going on here?"
+        phrase = "the image"
     _do_describe(b, phrase, clause, last, question=_restore(rest, b.regions) + ("" if rest.endswith("?") else "?"))
 
 
