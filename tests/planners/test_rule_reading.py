@@ -192,3 +192,17 @@ def test_what_goes_on_is_the_whole_clip():
     video = {"input": {"video": "video"}, "last": {}}
     p = RulePlanner().plan(PlanRequest(text="explain what goes on in the clip", inputs=video), Toolbox(default_tools()))
     assert [s.tool for s in p.steps] == ["describe_video"]
+
+
+@pytest.mark.parametrize(
+    "text,op",
+    [
+        ("do not alter the vase, but darken everything else", "darken"),
+        ("leave the statue alone and blur the rest", "blur"),
+        ("don't touch the boat, just sharpen the photo", "sharpen"),
+    ],
+)
+def test_a_thing_spared_first_is_spared(toolbox, text, op):
+    p = plan(text, toolbox)
+    assert [s.tool for s in p.steps] == ["segment", "edit"] and ops(p)[-1] == op
+    assert p.steps[1].args["where"] == "outside" and p.steps[0].args["target"].split()[-1] in ("vase", "statue", "boat")

@@ -32,6 +32,33 @@ class Picked:
     question: str | None = None
 
 
+_SPARE_FIRST = re.compile(
+    r"^(?:please\s+)?(?:(?:don't|do not|dont)\s+(?:change|touch|edit|alter|modify)\s+(?P<kept>[^,;.]+?)"
+    r"|(?:leave|keep)\s+(?P<kept2>[^,;.]+?)\s+(?:alone|as it is|as they are|untouched|unchanged))"
+    r"\s*[,;]?\s*(?:but|and|just|only|then)?\s*(?:just\s+|only\s+)?(?P<main>[^,;.]+?)[.!]?$",
+    re.I,
+)
+
+
+def spare_first(text: str) -> str:
+    """ "don't touch the dog, but brighten everything else" -> "brighten everything except the dog";
+    "leave the sky alone and darken the rest" -> "darken everything except the sky"; other text as it is.
+    Runs before clause splitting (the spared thing comes first, the edit after a comma)."""
+    m = _SPARE_FIRST.match(text.strip())
+    if not m:
+        return text
+    kept, main = (m.group("kept") or m.group("kept2")).strip(), m.group("main").strip()
+    rest = re.sub(
+        r"\s+(?:everything else|the rest(?: of (?:it|the (?:image|picture|photo|scene)))?|all else)$",
+        "",
+        main,
+        flags=re.I,
+    )
+    if rest != main:
+        return f"{rest} everything except {kept}"
+    return f"{main} but keep {kept} unchanged"
+
+
 def choose(clause: str, mode: str, b: Any) -> Picked:
     """The reading of ``clause`` under ``mode`` ("rules", "matcher", "both"); typo notes go to ``b.notes``."""
     notes: list[str] = []

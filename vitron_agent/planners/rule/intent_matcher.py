@@ -170,12 +170,15 @@ def _same_reading(name: str) -> set[str]:
 
 
 def _question(a: str, b: str) -> str:
-    return f"Did you mean {_reading(a)}, or {_reading(b)}? Please say which (or rephrase)."
+    first, second = _reading(a), _reading(b)
+    if first == second:  # two help lines open alike ("blur", "blur / replace … the background"): the whole lines
+        first, second = _reading(a, whole=True), _reading(b, whole=True)
+    return f"Did you mean {first}, or {second}? Please say which (or rephrase)."
 
 
-def _reading(name: str) -> str:
+def _reading(name: str, whole: bool = False) -> str:
     record = next((r for r in registered_intents() if r.name == name), None)
-    line = record.help.split(" / ")[0].split(" (")[0] if record is not None and record.help else ""
+    line = (record.help if whole else record.help.split(" / ")[0].split(" (")[0]) if record and record.help else ""
     return f"“{line}”" if line else f"“{name.replace('_', ' ')}”"
 
 

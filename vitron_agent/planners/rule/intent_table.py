@@ -92,7 +92,7 @@ def _intent(clause: str, video: bool | None = None) -> tuple[str | None, str]:
         flags=re.I,
     )  # "tell me the colour of the car"
     clause = re.sub(
-        r"^(?!(?:is|are|what|which|where|how|who|does|do)\b)(.+?)\s+(?:should|must|needs? to|has to|have to)\s+be(?:come)?\s+(.+)$",
+        r"^(?!(?:is|are|what|which|where|how|who|does|do)\b)(.+?)\s+(?:should|must|needs? to|has to|have to)\s+(?:be(?:come)?|look|get)\s+(.+)$",
         r"make \1 \2",
         clause,
         flags=re.I,
@@ -332,7 +332,7 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "background",
         (
-            r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|brighten|lighten|fill|put|place|paste)\b.*\b(?:background|backdrop)\b",
+            r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|dim|brighten|lighten|fill|put|place|paste)\b.*\b(?:background|backdrop)\b",
         ),
         _do_background,
         "blur / replace / change / make <colour> the background",
@@ -404,7 +404,10 @@ INTENTS: tuple[Intent, ...] = (
     ),
     _builtin(
         "remove",
-        (r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b\s*",),
+        (
+            r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b\s*",
+            r"^(?:get|take|keep|cut)\b(?=.+\bout of (?:the|this|my|that)\s+(?:shot|picture|photo|image|frame|scene|video|clip)\b)\s*",
+        ),
         _do_remove,
         "remove / erase / delete <target>",
     ),

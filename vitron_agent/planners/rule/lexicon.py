@@ -112,7 +112,8 @@ EXCEPT = re.compile(
 
 
 _THROUGHOUT = re.compile(
-    r"\s+(?:throughout|across|through|in|over)\s+(?:the\s+|this\s+|every\s+|all\s+|each\s+)?(?:whole\s+|entire\s+)?(?:video|clip|footage|movie|frames?)$",
+    r"\s+(?:throughout|across|through|in|over|from|on)\s+(?:the\s+|this\s+|every\s+|all\s+|each\s+)?(?:whole\s+|entire\s+)?"
+    r"(?:video|clip|footage|movie|frames?)$",
     re.I,
 )
 

@@ -296,7 +296,7 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
             _edit(b, operation="cutout", mask=mask)
     elif re.match(r"^(?:remove|erase|delete)\b", low):
         _edit(b, operation="replace_background", mask=mask, color="white")
-    elif re.search(r"\bdark(?:en|er)\b", low):
+    elif re.search(r"\b(?:dark(?:en|er)|dim(?:mer)?)\b", low):
         _edit(b, operation="darken", mask=mask, where="outside")
     elif re.search(r"\b(?:brighten|brighter|lighten|lighter)\b", low):
         _edit(b, operation="brighten", mask=mask, where="outside")
