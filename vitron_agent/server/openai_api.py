@@ -7,6 +7,7 @@ URLs or ``vitron://<artifact id>`` (an upload of that session). The session is t
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -199,8 +200,9 @@ def _check_fields(body: dict[str, Any]) -> None:
 
 
 async def _completions(ctx: ServerContext, request: Request, caller: str):
+    raw = await request.body()  # up to the guard's 4 MB: parsed on a pool thread, not on the event loop
     try:
-        body = await request.json()
+        body = await asyncio.to_thread(json.loads, raw)
     except (ValueError, RecursionError):
         raise HTTPException(400, "the body is not JSON (or nests too deeply)") from None
     if not isinstance(body, dict):
@@ -219,7 +221,7 @@ async def _completions(ctx: ServerContext, request: Request, caller: str):
 async def _completion(ctx: ServerContext, sid: str, public: str, run_body: Any, cid: str, created: int) -> dict:
     """The whole turn as one ``chat.completion`` (504 past the run timeout; the turn goes on)."""
     result = await ctx.run_turn_in_time(sid, public, run_body, f": ask again with the same user/session ({public})")
-    data = ctx.contract(result, sid, public)
+    data = await asyncio.to_thread(ctx.contract, result, sid, public)  # reads metadata: off the event loop
     return {
         "id": cid,
         "object": "chat.completion",
@@ -266,7 +268,7 @@ async def _completion_chunks(ctx: ServerContext, sid: str, public: str, run_body
             if event["type"] == "step_finished":
                 yield chunk(f"[{event['step']} {event['tool']}: {event['status']}]\n")
             elif event["type"] == "result":
-                data = ctx.contract(event["result"], sid, public)
+                data = await asyncio.to_thread(ctx.contract, event["result"], sid, public)
                 yield chunk(data["answer"] + _links(data))
                 yield chunk(None, "stop")
             elif event["type"] == "error":

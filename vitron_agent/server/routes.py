@@ -93,6 +93,7 @@ async def upload(
     public: str, request: Request, caller: str = Depends(owner), ctx: ServerContext = Depends(context)
 ) -> dict[str, Any]:
     """An image or a video (``Content-Type: video/*``, or a file name ending .mp4/.mov/.mkv/.webm/...)."""
+    from vitron_agent.media import load_image
     from vitron_agent.video import VIDEO_SUFFIXES
 
     sid = ctx.internal(caller, public)
@@ -128,8 +129,9 @@ async def upload(
     try:
         if is_video:
             ref = await ctx.video_decoding.submit(store_video, ctx.agent, sid, data, name[:100])
-        else:  # decoded, hashed and PNG-encoded on the pool, never on the event loop
-            ref = await ctx.decoding.submit(_store_image, ctx.agent, sid, data, name[:100])
+        else:  # decoded on the admission-controlled pool, hashed and PNG-encoded on a thread: never on the loop
+            arr = await ctx.decoding.submit(load_image, data, ctx.agent.config.store.max_pixels, name[:100])
+            ref = await asyncio.to_thread(ctx.agent.store_for(sid).put_image, arr, "input")
     except MediaError as exc:
         raise HTTPException(400, str(exc)) from None
     return ctx.to_public(ref.model_dump(mode="json"), sid, public)
@@ -141,7 +143,7 @@ async def run(
 ) -> dict[str, Any]:
     sid = ctx.internal(caller, public)
     result = await ctx.run_turn_in_time(sid, public, body, " and its result will be in the session history")
-    return ctx.contract(result, sid, public)
+    return await asyncio.to_thread(ctx.contract, result, sid, public)  # reads metadata: off the event loop
 
 
 @router.post("/v1/sessions/{public}/runs/stream")
@@ -155,7 +157,8 @@ async def run_stream(
         try:
             async for event in stream_turn(lambda on_event: ctx.run_turn(sid, public, body, on_event), ctx.runs.submit):
                 if event["type"] == "result":
-                    event = {"type": "result", "result": ctx.contract(event["result"], sid, public)}
+                    contract = await asyncio.to_thread(ctx.contract, event["result"], sid, public)
+                    event = {"type": "result", "result": contract}
                 else:
                     event = ctx.to_public(_jsonable(event), sid, public)
                     if event["type"] == "error":
@@ -179,7 +182,7 @@ async def review(
     def decide():
         return ctx.agent.review(sid, body.action, plan=plan, reason=body.reason)
 
-    return ctx.contract(await ctx.runs.submit(decide), sid, public)
+    return await asyncio.to_thread(ctx.contract, await ctx.runs.submit(decide), sid, public)
 
 
 @router.post("/v1/sessions/{public}/resume")
@@ -187,7 +190,7 @@ async def resume(public: str, caller: str = Depends(owner), ctx: ServerContext =
     """Finish a turn that a server crash interrupted (completed steps are not run again)."""
     sid = ctx.internal(caller, public)
 
-    return ctx.contract(await ctx.runs.submit(ctx.agent.resume, sid), sid, public)
+    return await asyncio.to_thread(ctx.contract, await ctx.runs.submit(ctx.agent.resume, sid), sid, public)
 
 
 @router.get("/v1/sessions/{public}/artifacts/{artifact}")
@@ -221,13 +224,6 @@ async def artifact(
     return Response(
         data, media_type=MEDIA_TYPES[suffix], headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
-
-
-def _store_image(agent, sid: str, data: bytes, name: str) -> Any:
-    from vitron_agent.media import load_image
-
-    arr = load_image(data, agent.config.store.max_pixels, name)
-    return agent.store_for(sid).put_image(arr, producer="input")
 
 
 def _video_preview(agent, sid: str, artifact: str) -> FileResponse:

@@ -1,0 +1,53 @@
+"""No CPU-heavy work on the server's event loop (issue 40): decoding and storing an upload,
+parsing a chat-completions body, building a run's result and checking a download's bytes all run
+on worker threads, so /health and every other client are never held behind them. Checked by
+recording which thread ran each piece (nothing here is timed)."""
+
+import threading
+
+import httpx
+import pytest
+
+from tests.server.test_http import TOKEN, Server, png_bytes
+from vitron_agent.agent import Agent
+from vitron_agent.server import ServerSettings
+from vitron_agent.server.context import ServerContext
+from vitron_agent.store import ArtifactStore
+from vitron_agent.synthetic import disc_image
+
+
+@pytest.fixture
+def traced(tmp_path, monkeypatch):
+    seen: dict[str, set[int]] = {}
+
+    def trace(cls, name):
+        real = getattr(cls, name)
+
+        def wrapper(*args, **kwargs):
+            seen.setdefault(name, set()).add(threading.get_ident())
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(cls, name, wrapper)
+
+    for cls, name in ((ArtifactStore, "put_image"), (ArtifactStore, "verified_bytes"), (ServerContext, "contract")):
+        trace(cls, name)
+    agent = Agent(db=tmp_path / "sessions.sqlite", data_dir=tmp_path / "artifacts")
+    srv = Server(agent, ServerSettings(token=TOKEN))
+    yield srv, seen
+    srv.close()
+    agent.close()
+
+
+def test_heavy_pieces_run_off_the_event_loop(traced):
+    srv, seen = traced
+    c = httpx.Client(base_url=srv.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=120)
+    sid = c.post("/v1/sessions").json()["session"]
+    image = c.post(
+        f"/v1/sessions/{sid}/media", content=png_bytes(disc_image()[0]), headers={"Content-Type": "image/png"}
+    ).json()
+    assert c.get(f"/v1/sessions/{sid}/artifacts/{image['id']}").status_code == 200
+    run = c.post(f"/v1/sessions/{sid}/runs", json={"text": "describe it", "image": image})
+    assert run.status_code == 200, run.text
+    loop = srv.thread.ident  # uvicorn runs its event loop in this thread
+    assert {"put_image", "verified_bytes", "contract"} <= seen.keys()
+    assert all(loop not in threads for threads in seen.values()), seen
