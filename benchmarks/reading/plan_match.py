@@ -63,7 +63,8 @@ __all__ = [
 HERE = Path(__file__).resolve().parent
 
 # The intent families the cases cover: the rule table's intents (same names), the video tools'
-# sentences, and mixed forms (chains, pronouns bound to the previous turn, the picture named).
+# sentences, and mixed forms (chains, pronouns bound to the previous turn, the picture named, typos
+# in verbs and colours, and real words a typo fixer must leave alone: "bed", "shed", "bold").
 FAMILIES = (
     *("segment", "cutout", "composite", "detect", "flip", "rotate", "resize", "sharpen", "warmer", "cooler"),
     *("saturate", "desaturate", "denoise", "outline", "recolor", "remove", "background", "keep_only", "blur"),
@@ -71,7 +72,7 @@ FAMILIES = (
     *("generate", "replace", "restyle", "animate", "generate_video", "track", "frame"),
     *("video_edit", "describe_video", "count_in_video", "find_in_video", "trim_video", "speed_video"),
     *("reverse_video", "loop_video", "concat_videos", "export_gif"),
-    *("chain", "pronoun", "whole_picture", "video_chain"),
+    *("chain", "pronoun", "whole_picture", "video_chain", "typo", "real_word"),
 )
 EDIT_TOOLS = ("edit", "edit_video")
 QUESTION_KINDS = ("when", "appear", "disappear", "how_long")  # find_in_video's question
