@@ -138,3 +138,19 @@ def test_an_assumed_target_is_still_said_first():
 def test_plan_free_answers_and_problems_are_unchanged():
     assert compose_answer(Plan(answer="I could not turn 'x' into steps."), {}, []) == "I could not turn 'x' into steps."
     assert compose_answer(Plan(), {}, ["s1: unknown tool 'x'"]).startswith("I could not make a valid plan")
+
+
+def test_the_cli_prints_the_plain_answer_and_the_steps_only_with_verbose(tmp_path, capsys):
+    from PIL import Image
+
+    from vitron_agent.cli import main
+
+    photo = tmp_path / "p.png"
+    Image.new("RGB", (64, 48), (120, 140, 160)).save(photo)
+    argv = ["run", "--image", str(photo), "--quiet", "--out", str(tmp_path / "o"), "make it warmer"]
+    assert main(argv) == 0
+    plain = capsys.readouterr().out
+    assert plain.startswith("I made the picture warmer.") and "Steps:" not in plain and "s1" not in plain
+    assert main([*argv[:-1], "--verbose", "make it warmer"]) == 0
+    verbose = capsys.readouterr().out
+    assert verbose.startswith("I made the picture warmer.") and "\nSteps:\n  s1 edit(operation='warmer'" in verbose
