@@ -3,7 +3,7 @@ plan-exact accuracy side by side for the planner's modes (the old rule table, th
 both), per half and per intent family, then the tune half's misses.
 
     .venv/bin/python benchmarks/reading/run.py                 # both halves, tune misses
-    .venv/bin/python benchmarks/reading/run.py --half tune --mode both --misses 40
+    .venv/bin/python benchmarks/reading/run.py --half tune --mode both --misses 40 --intent recolor
 
 The test half's misses are never printed unless ``--show-test-misses`` is given: the test half is
 held out (nobody tunes on it or writes examples from it). How a plan is compared with its label is
@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--half", choices=("tune", "test", "both"), default="both")
     ap.add_argument("--mode", choices=MODES, default=None, help="whose misses to list (default: the last mode run)")
     ap.add_argument("--misses", type=int, default=60, help="how many tune-half misses to list (0: none)")
+    ap.add_argument("--intent", default=None, help="list only this intent family's misses")
     ap.add_argument("--show-test-misses", action="store_true", help="also list the held-out half's misses")
     ap.add_argument("--data", type=Path, default=HERE, help="folder holding tune.jsonl and test.jsonl")
     args = ap.parse_args(argv)
@@ -144,10 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     mode = args.mode or modes[-1]
     if mode not in modes:
         ap.error(f"mode {mode!r} is not available here (planner modes: {', '.join(modes)})")
-    if "tune" in data and args.misses:
-        print_misses(data["tune"], plans, mode, args.misses)
+    pick = [c for c in data.get("tune", []) if args.intent in (None, c["intent"])]
+    if pick and args.misses:
+        print_misses(pick, plans, mode, args.misses)
     if "test" in data and args.show_test_misses:
-        print_misses(data["test"], plans, mode, 10**6)
+        print_misses([c for c in data["test"] if args.intent in (None, c["intent"])], plans, mode, 10**6)
     return 0
 
 
