@@ -206,3 +206,17 @@ def test_a_thing_spared_first_is_spared(toolbox, text, op):
     p = plan(text, toolbox)
     assert [s.tool for s in p.steps] == ["segment", "edit"] and ops(p)[-1] == op
     assert p.steps[1].args["where"] == "outside" and p.steps[0].args["target"].split()[-1] in ("vase", "statue", "boat")
+
+
+@pytest.mark.parametrize(
+    "text,want",
+    [
+        ("everything looks too yellow", "cooler"),
+        ("this looks a little too blue", "warmer"),
+        ("it's fuzzy, could you sharpen it", "sharpen"),
+        ("the colours look too vivid to me", "desaturate"),
+        ("not so dark please", "brighten"),
+    ],
+)
+def test_polarity_words_settle_antonyms(text, want):
+    assert match(text).intent == want

@@ -157,6 +157,8 @@ def match(clause: str, video: bool | None = None) -> Verdict:
     rivals = [(s, n) for s, n in ranked[1:] if n not in same]
     if rivals and (flip := polarity(clause, name, rivals[0][1])) is not None:
         return Verdict(flip, scores=ranked)
+    if (flip := _pair_named(clause, ranked)) is not None:  # "it is too orange": warmth, though darken scored first
+        return Verdict(flip, scores=ranked)
     if rivals and top - rivals[0][0] < MARGIN:
         return Verdict(None, question=_question(name, rivals[0][1]), scores=ranked)
     return Verdict(name, scores=ranked)
@@ -182,31 +184,87 @@ def _reading(name: str, whole: bool = False) -> str:
     return f"“{line}”" if line else f"“{name.replace('_', ' ')}”"
 
 
-# (intent for "more", intent for "less", words of the quality)
+# Antonym pairs: (intent for "more", intent for "less", words that mean more, words that mean less).
 _ANTONYMS = (
-    ("brighten", "darken", r"bright(?:er|ness)?|light(?:er)?|exposure|exposed"),
-    ("warmer", "cooler", r"warm(?:er|th)?|hot|cool(?:er)?|cold(?:er)?"),
-    ("saturate", "desaturate", r"saturat\w*|vivid\w*|vibran\w*|colou?r(?:s|ful)?|intens\w*|strong|punch\w*"),
+    (
+        "brighten",
+        "darken",
+        r"bright\w*|light(?:en|er|ing)?|lift\w*|illuminat\w*|exposure",
+        r"dark\w*|dim\w*|moodier|shad\w*",
+    ),
+    (
+        "warmer",
+        "cooler",
+        r"warm\w*|golden|amber|sunn\w*|co[sz]i\w*|co[sz]y|orange|yellow|hot",
+        r"cool\w*|cold\w*|icy|chill\w*|wintry|blue|bluish",
+    ),
+    (
+        "saturate",
+        "desaturate",
+        r"rich\w*|deep\w*|bold\w*|punch\w*|vivid\w*|vibran\w*|pop|intens\w*|saturat\w*|colou?rful|strong\w*|loud",
+        r"pale\w*|wash\w* out|washed|drain\w*|mut\w*|soft\w*|dull\w*|fad\w*|subdu\w*|calm\w*|desaturat\w*",
+    ),
+    (
+        "sharpen",
+        "blur",
+        r"sharp\w*|crisp\w*|focus\w*|clear\w*|detail\w*|defin\w*",
+        r"blur\w*|smooth\w*|soft\w*|fuzz\w*|pixel+at\w*|censor\w*|obscur\w*",
+    ),
 )
-_MORE = r"\b(?:more|increase|boost|raise|up|higher|add|stronger|enhance|pump|turn up|bump)\b"
-_LESS = r"\b(?:less|decrease|reduce|lower|down|weaker|tone down|dial back|turn down|mute|soften|drop)\b"
-_COLD = r"\b(?:cool(?:er)?|cold(?:er)?|blue|icy)\b"
+_MORE = r"\b(?:more|increase|boost|raise|up|higher|add|stronger|enhance|pump|bump|intensify)\b"
+_LESS = r"\b(?:less|decrease|reduce|lower|down|weaker|tone down|dial back|mute|drop|fewer)\b"
+_ASKED = r"(?:^|\b(?:can|could|would|will) you\s+|\bplease\s+|\bto\s+|\band\s+|,\s*)"
+
+
+def _pair_named(clause: str, ranked: list[tuple[float, str]]) -> str | None:
+    """An antonym pair whose own words the clause uses and that scores within PAIR_NEAR of the best:
+    the side its polarity words ask for (None: no such pair, or the words do not say)."""
+    low, top = clause.lower(), ranked[0][0]
+    tone = any(ranked[0][1] in pair[:2] for pair in _ANTONYMS)  # "crop to the bright window" stays a crop
+    score = {n: sc for sc, n in ranked}
+    for more, less, up, down in _ANTONYMS:
+        complaint = re.search(rf"\btoo\s+(?:\w+\s+)?(?:{up}|{down})\b", low)  # "a little too blue": a tone
+        if not (tone or complaint):
+            continue
+        near = max(score.get(more, -1.0), score.get(less, -1.0)) >= top - PAIR_NEAR
+        if near and re.search(rf"\b(?:{up}|{down})\b", low):
+            return polarity(clause, more, less)
+    return None
+
+
+PAIR_NEAR = 0.1
 
 
 def polarity(clause: str, a: str, b: str) -> str | None:
-    """Between two antonym intents, the one the clause's polarity words ask for ("less bright" ->
-    darken, "too dark" -> brighten, "too cold" -> warmer); None when they are no antonym pair or
-    the words do not say."""
+    """Between two antonym intents, the one the clause's words ask for: "too <more-word>" asks for
+    less ("too loud" -> desaturate), "too <less-word>" for more ("too cold" -> warmer, "too dark"
+    -> brighten); "less <more-word>" for less; then whichever side's words the clause uses (an
+    imperative's word wins when it uses both: "it's blurry, can you sharpen it"). None when the two
+    are no antonym pair or the words do not say."""
     low = clause.lower()
-    for more, less, quality in _ANTONYMS:
+    for more, less, up, down in _ANTONYMS:
         if {a, b} != {more, less}:
             continue
-        if more == "warmer" and (m := re.search(rf"\btoo\s+(?:\w+\s+)?({quality})\b", low)):
-            return more if re.match(_COLD, m.group(1)) else less
-        if re.search(rf"\btoo\s+(?:\w+\s+)?(?:{quality}|bright|light|vivid|strong|loud|intense)\b", low):
-            return less if not re.search(r"\btoo\s+(?:\w+\s+)?(?:dark|dim|dull|flat|pale|washed)\b", low) else more
-        if re.search(r"\btoo\s+(?:\w+\s+)?(?:dark|dim|dull|flat|pale|washed|grey|gray)\b", low):
+        if re.search(rf"\btoo\s+(?:\w+\s+)?(?:{up})\b", low):
+            return less
+        if re.search(rf"\btoo\s+(?:\w+\s+)?(?:{down})\b", low):
             return more
+        if re.search(rf"\b(?:less|not so|not as)\s+(?:{up})\b", low):
+            return less
+        if re.search(rf"\b(?:less|not so|not as)\s+(?:{down})\b", low):
+            return more
+        ups, downs = re.search(rf"\b(?:{up})\b", low), re.search(rf"\b(?:{down})\b", low)
+        if ups and downs:
+            if re.search(rf"{_ASKED}(?:{up})\b", low):
+                return more
+            if re.search(rf"{_ASKED}(?:{down})\b", low):
+                return less
+            return None
+        if ups or downs:
+            side = more if ups else less
+            if re.search(_LESS, low) and not re.search(_MORE, low):
+                return less if side == more else more  # "reduce the vividness", "less dark"
+            return side
         if re.search(_LESS, low):
             return less
         if re.search(_MORE, low):
