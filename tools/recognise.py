@@ -100,6 +100,9 @@ def resolve(
 
     found = detect_objects(image) if found is None else found
     name = named(phrase)
+    special = _face_or_stuff(image, phrase, name, found)
+    if special is not None:
+        return special
     head = head_noun(phrase)
     coco, imagenet = classes_for(head)[:2] if head and wordnet_ready() else (frozenset(), frozenset())
     labels = tuple(dict.fromkeys((*(name.labels if name else ()), *sorted(coco))))
@@ -144,6 +147,22 @@ def _anchor(found: list[Detection], relation: str | None, relative_to: str | Non
     scored = [(max(label_score(d, lab) for lab in other.labels), d) for d in found]
     best = max(scored, key=lambda t: t[0], default=(0.0, None))
     return (relation, best[1]) if best[1] is not None and best[0] >= MIN_SCORE else None
+
+
+def _face_or_stuff(image: np.ndarray, phrase: str, name: Named | None, found: list[Detection]) -> Resolved | None:
+    """Faces and their parts (BlazeFace) and stuff (sky, water, grass, trees, ground), as the
+    segment tool finds them; None for other phrases. Stuff has no box: no detections."""
+    from vitron_agent.tools.stuff import stuff_kind
+    from vitron_agent.weights import embedded_available
+
+    if face_part(phrase) is not None and embedded_available("blazeface", "blazeface_weights"):
+        mask, method, _ = face_region(image, phrase)
+        return Resolved([], mask, method)
+    kind = stuff_kind(phrase)
+    if kind is not None and name is None:
+        mask, method = stuff_region(image, kind, found)
+        return Resolved([], mask, method)
+    return None
 
 
 def _mask(image: np.ndarray, items: list[Detection], with_mask: bool) -> np.ndarray:
@@ -279,9 +298,12 @@ def plural(label: str, n: int) -> str:
 def caption(image: np.ndarray, found: list[Detection]) -> str:
     """An honest caption from what was recognised, in plain words: each object, which kind the
     classifier sees in it, where it is (or that it fills the picture), its colour judged against
-    the light, and how sure the detector is -- not a sentence a captioning model would write.
+    the light, and how sure the detector is ("probably" / "possibly", as measured:
+    :func:`~vitron_agent.tools.detector.confidence_word`) -- not a sentence a captioning model
+    would write.
     Nothing recognised: what the classifier sees in the whole picture, said as its guess."""
     from vitron_agent.tools.colors import object_colour
+    from vitron_agent.tools.detector import confidence_word
     from vitron_agent.tools.name_finder import kind_of, second_opinion, whole_picture_names
 
     h, w = image.shape[:2]
@@ -295,13 +317,7 @@ def caption(image: np.ndarray, found: list[Detection]) -> str:
         crop = image[int(d.box.y1) : int(np.ceil(d.box.y2)), int(d.box.x1) : int(np.ceil(d.box.x2))]
         colour = f"mostly {object_colour(crop.reshape(-1, 3), image, 0.15)[1]}, " if crop.size else ""
         alt = "".join(f" or {k} {v:.2f}" for k, v in d.alternatives.items())
-        sure = (
-            "sure"
-            if d.score >= 0.6 and not d.alternatives
-            else "fairly sure"
-            if d.score >= 0.45 and not alt
-            else "unsure"
-        )
+        sure = confidence_word(d.score) if not d.alternatives else "possibly"
         kind = kind_of(image, d) if d.score >= 0.45 else ""
         other = "" if kind else second_opinion(image, d)
         if other:
