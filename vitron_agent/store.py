@@ -467,6 +467,8 @@ class ArtifactStore(VideoArtifacts, DeferredWrites):
             return cached
         self._check(ref, kind)
         path = self.dir / f"{ref.id}{_EXT[kind]}"
+        if kind in ("image", "mask"):
+            self._check_header(ref, kind, path)
         try:
             arr = decode(path)
         except Exception as exc:
@@ -477,6 +479,26 @@ class ArtifactStore(VideoArtifacts, DeferredWrites):
             raise ToolFailed(CORRUPT.format(kind=kind, id=ref.id[:12], why="its content does not match its id"))
         self._cache_put(ref.id, arr, kind)
         return arr
+
+    def _check_header(self, ref: Any, kind: str, path: Path) -> None:
+        """A stored picture's size from its header, before a pixel is decoded: the ref's size and
+        within the upload cap (a file swapped in shared storage cannot decode into a bomb)."""
+        from PIL import Image
+
+        try:
+            with Image.open(path) as im:
+                w, h = im.size
+        except Exception as exc:
+            raise ToolFailed(
+                CORRUPT.format(kind=kind, id=ref.id[:12], why=f"it does not decode ({type(exc).__name__})")
+            ) from None
+        if (w, h) != (ref.width, ref.height):
+            why = f"its file is {w}x{h}, not the {ref.width}x{ref.height} stored"
+        elif w * h > self.max_pixels:
+            why = f"its file is {w}x{h}, over the {self.max_pixels:,}-pixel cap ([store] max_pixels)"
+        else:
+            return
+        raise ToolFailed(CORRUPT.format(kind=kind, id=ref.id[:12], why=why))
 
     def _verified(self, kind: str, arr: np.ndarray, digest: str, path: Path) -> bool:
         """Whether the decoded content hashes to ``digest`` (as it did when it was stored)."""

@@ -121,3 +121,16 @@ def test_an_avif_still_posted_as_an_image_is_an_image(served):
     heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64  # no HEIC decoder here
     r = c.post(f"/v1/sessions/{sid}/media", content=heic, headers={"Content-Type": "image/heic"})
     assert r.status_code == 400 and "HEIC" in r.json()["detail"] and "video" not in r.json()["detail"]
+
+
+def test_a_swapped_picture_is_refused_from_its_header_before_it_decodes(tmp_path):
+    store = ArtifactStore(tmp_path, "s")
+    ref = store.put_image(disc_image()[0])
+    big = store.put_image(np.zeros((3000, 2000, 3), np.uint8))  # compresses to a few KB
+    (store.dir / f"{ref.id}.png").write_bytes((store.dir / f"{big.id}.png").read_bytes())
+    with pytest.raises(ToolFailed, match="its file is 2000x3000, not the 160x120 stored"):
+        ArtifactStore(tmp_path, "s").get_image(ref)
+    capped = ArtifactStore(tmp_path, "s")
+    capped.max_pixels = 1_000_000  # [store] max_pixels: a stored picture decodes under it too
+    with pytest.raises(ToolFailed, match="its file is 2000x3000, over the 1,000,000-pixel cap"):
+        capped.get_image(big)
