@@ -10,7 +10,15 @@
   sampling 8 frames from it, at 250, 1000 and 2000 frames: it should stay flat,
   because frames stream from the decoder and only the sampled ones are kept.
 
-Run: ``python benchmarks/video.py`` (or ``make bench``). Prints a Markdown table.
+* people blurred through a long clip (80 s, 768x576, 10 fps, 795 frames: people cut from real
+  photos walking across a real photo, ``vitron_agent.testing.walkers``, so every person's box is
+  known on every frame): ``track "the people"`` + ``edit_video blur`` against a plain per-frame
+  filter (``edit_video blur`` on the whole frame) in the same run, the share of each person's
+  frames on which the mask covers at least 90 % of them, and ``count_in_video`` against the truth.
+  ``--clip PATH`` runs the same comparison on a clip of yours (coverage and count need the truth,
+  so only the times are printed).
+
+Run: ``python benchmarks/video.py`` (or ``make bench``; ``--long-only`` for the last part). Prints Markdown.
 """
 
 from __future__ import annotations
@@ -109,6 +117,76 @@ def sam_fps(arch: str, n: int) -> dict[str, float]:
         return out
 
 
+def long_clip(path: str | None = None) -> list[str]:
+    """Tracked blur vs a plain per-frame filter on an 80 s 768x576 clip (or ``path``), side by side."""
+    import os
+
+    import numpy as np
+
+    from vitron_agent.store import ArtifactStore
+    from vitron_agent.testing.walkers import street
+    from vitron_agent.tool import ToolContext
+    from vitron_agent.tools.track_detect import EmbeddedTrackTool
+    from vitron_agent.tools.video_count import CountInVideoTool
+    from vitron_agent.tools.video_cv import CvEditVideoTool
+
+    st = None if path else street()
+    with tempfile.TemporaryDirectory() as root:
+        store = ArtifactStore(root, "bench")
+        ctx = ToolContext(store=store)
+        if path:
+            from vitron_agent.video import open_video
+
+            info, frames = open_video(path)
+            video = store.put_video(frames, info.fps)
+        else:
+            video = store.put_video(st.frames(), st.fps)
+        edit = CvEditVideoTool()
+        t = time.perf_counter()
+        edit(ctx, video=video.model_dump(), operation="blur")
+        plain = time.perf_counter() - t
+        t = time.perf_counter()
+        tracked = EmbeddedTrackTool()(ctx, video=video.model_dump(), target="the people")
+        tracking = time.perf_counter() - t
+        t = time.perf_counter()
+        edit(ctx, video=video.model_dump(), operation="blur", track=tracked.track.model_dump())
+        blurring = time.perf_counter() - t
+        t = time.perf_counter()
+        counted = CountInVideoTool()(ctx, video=video.model_dump(), target="people")
+        counting = time.perf_counter() - t
+        load = os.getloadavg()[0]
+        lines = [
+            f"Clip: {path or 'walkers (vitron_agent.testing.walkers)'}, {video.frames} frames of "
+            f"{video.width}x{video.height} at {video.fps:g} fps; load average {load:.1f} on {os.cpu_count()} cores.",
+            "",
+            "| step | seconds | vs plain filter |",
+            "|---|---|---|",
+            f"| plain per-frame filter (edit_video blur, whole frame) | {plain:.1f} | 1.00x |",
+            f"| track the people (keyframes + optical flow) | {tracking:.1f} | {tracking / plain:.2f}x |",
+            f"| blur inside the track | {blurring:.1f} | {blurring / plain:.2f}x |",
+            f"| **people blurred (track + blur)** | **{tracking + blurring:.1f}** | "
+            f"**{(tracking + blurring) / plain:.2f}x** |",
+            f"| count_in_video (people) | {counting:.1f} | {counting / plain:.2f}x |",
+            "",
+            f"Track: {tracked.method}",
+        ]
+        if st is not None:
+            cover: dict[int, list[bool]] = {}
+            for i in range(video.frames):
+                mask = store.get_track_frame(tracked.track, i)
+                for k, (x1, y1, x2, y2), share in st.people(i):
+                    if share >= 0.3:  # a person at least a third in the picture
+                        cover.setdefault(k, []).append(bool(mask[y1:y2, x1:x2].mean() >= 0.9))
+            shares = [float(np.mean(v)) for v in cover.values()]
+            lines += [
+                "",
+                f"Every person covered (>= 90 % of their box inside the mask) on min {min(shares):.1%}, "
+                f"mean {np.mean(shares):.1%} of their frames ({len(shares)} people).",
+                f"Count: {counted.count} (truth {len(st.walkers)}): {counted.text}",
+            ]
+        return lines
+
+
 def main() -> list[str]:
     lines = ["| tracker | frames/s |", "|---|---|", f"| cv (320x240) | {cv_tracker_fps():.0f} |"]
     ratios = []
@@ -134,4 +212,7 @@ def main() -> list[str]:
 
 
 if __name__ == "__main__":
-    print("\n".join(main()))
+    args = sys.argv[1:]
+    clip = args[args.index("--clip") + 1] if "--clip" in args else None
+    out = [] if "--long-only" in args else main() + [""]
+    print("\n".join(out + long_clip(clip)))

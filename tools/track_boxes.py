@@ -15,8 +15,8 @@ keeping none) and follows every track in between by optical flow (pyramidal Luca
 of points inside its box, at half size; the median shift moves the box), so the next keyframe's
 detections are matched against where each object has moved to, and a track the detector misses for
 a while keeps moving with its object. :func:`boxes_per_frame` gives each frame's boxes; a track is
-also held back to the keyframe before its first sighting, so a person entering between two
-keyframes is covered from the first frame they may be on (what a blur needs).
+also extended back to the keyframe before its first sighting (along its velocity), so a person
+entering between two keyframes is covered from the first frame they may be on (what a blur needs).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ __all__ = ["BoxTracker", "Track", "follow", "boxes_per_frame", "detect_every", "
 HIGH = 0.5  # ByteTrack's split between confident and low-score detections
 
 
-def detect_every(frames: int, fps: float, seconds: float = 0.6) -> int:
+def detect_every(frames: int, fps: float, seconds: float = 0.8) -> int:
     """The detection stride: every frame for short clips (up to 64 frames), else every ``seconds``
     (optical flow follows the boxes in between)."""
     return 1 if frames <= 64 else max(2, int(round(fps * seconds)))
@@ -230,7 +230,8 @@ def follow(
 
 def boxes_per_frame(tracks: list[Track], keys: list[int], frames: int, min_hits: int = 1) -> list[list[tuple]]:
     """Per frame, the (track id, XYXY box) of every track sighted on at least ``min_hits`` keyframes:
-    its path (detected or followed), and its first box held back to the keyframe before its first sighting."""
+    its path (detected or followed), and back to the keyframe before its first sighting its first
+    box moved back along its velocity (a person walking in was already partly there)."""
     out: list[list[tuple]] = [[] for _ in range(frames)]
     pos = {k: j for j, k in enumerate(keys)}
     for t in tracks:
@@ -238,8 +239,9 @@ def boxes_per_frame(tracks: list[Track], keys: list[int], frames: int, min_hits:
             continue
         first = min(t.seen)
         lo = keys[pos[first] - 1] + 1 if pos.get(first, 0) > 0 else 0
-        for i in range(lo, first):
-            out[i].append((t.id, t.seen[first]))
+        v = t.velocity()
+        for i in range(lo, first):  # before its first sighting: where its motion says it was
+            out[i].append((t.id, t.seen[first] - v * (first - i)))
         for i, box in t.path.items():
             out[i].append((t.id, box))
     return out

@@ -1,7 +1,7 @@
 """Tracking a named object (or every one) through a long clip by detecting on keyframes only.
 
 :func:`sparse_track` is the embedded track backend's path for clips longer than 64 frames: NanoDet
-every k frames (:func:`~vitron_agent.tools.track_boxes.detect_every`, about five times a second) in
+every k frames (:func:`~vitron_agent.tools.track_boxes.detect_every`, every 0.8 s) in
 one forward decode, ByteTrack-style association (:class:`~vitron_agent.tools.track_boxes.BoxTracker`),
 boxes interpolated in between. Masks: for every object of a class ("the people"), the union of
 their boxes padded by 6 % (a blur must cover the whole person on every frame they are on); for one

@@ -22,6 +22,8 @@ from vitron_agent.tools.video_edit import clock
 __all__ = ["CountInVideoTool", "CountVideoInput", "CountVideoOutput", "count_tracks", "SURE"]
 
 SURE = 0.4  # an object counts when one of its detections scored this much (weaker ones are listed apart)
+COUNT_STEP = 0.3  # seconds between detections when counting (a blur's track uses 0.8 s)
+MIN_SECONDS = 1.0  # ... and it was followed this long (a quarter of a short clip): shorter ones are fragments
 
 
 class CountVideoInput(BaseModel):
@@ -71,7 +73,7 @@ def count_tracks(store, video: VideoRef, target: str, ctx: ToolContext) -> tuple
         )
     detect, _, model = found
     n = video.frames
-    k = 1 if n <= 64 else max(2, detect_every(n, video.fps) // 2)  # counting wants twice the looks of a blur
+    k = detect_every(n, video.fps, seconds=COUNT_STEP)  # identities must survive crossings: denser than a blur's
     keys = keyframes(n, k)
     tracker = BoxTracker(max_gap=max(2 * k, int(round(video.fps))), high=0.3)
 
@@ -108,8 +110,15 @@ class CountInVideoTool(VisionTool):
         v = inp.video
         tracks, k, model = count_tracks(ctx.store, v, inp.target, ctx)
         word = _detector(inp.target)[1]
-        objects = stitch(tracks, max(2 * k, int(round(v.fps))), v.width, v.height)
-        sure = [g for g in objects if sum(len(t.seen) for t in g) >= 2 and max(s for t in g for s in t.scores) >= SURE]
+        objects = stitch(tracks, max(2 * k, int(round(3 * v.fps))), v.width, v.height)
+        least = min(MIN_SECONDS, v.duration / 4)
+        sure = [
+            g
+            for g in objects
+            if sum(len(t.seen) for t in g) >= 2
+            and max(s for t in g for s in t.scores) >= SURE
+            and (max(g[-1].seen) - min(g[0].seen)) / v.fps >= least
+        ]
         brief = len(objects) - len(sure)
         confidence = len(sure) / len(objects) if objects else 1.0
         spans = [(min(g[0].seen), max(g[-1].seen)) for g in sure]
@@ -119,14 +128,14 @@ class CountInVideoTool(VisionTool):
         else:
             text = f"I counted {len(sure)} distinct {word}"
             if brief:
-                text += f" (and {brief} more seen only once or faintly: between {len(sure)} and {len(objects)} in all)"
+                text += f" (and {brief} more seen briefly or faintly: between {len(sure)} and {len(objects)} in all)"
             text += f"; {across} of them moved across the frame" if sure else ""
             shown = "; ".join(f"{clock(a / v.fps)}-{clock((b + 1) / v.fps)}" for a, b in spans[:12])
             text += f". On screen: {shown}" if shown else ""
         how = (
             f"{model} every {k} frame{'s' if k > 1 else ''} ({len(range(0, v.frames, k))} of {v.frames}), followed "
             "in between by optical flow, matched ByteTrack-style with a colour signature, broken tracks joined; "
-            f"one counts when seen on two looks with a score of {SURE} or more"
+            f"one counts when seen on two looks, followed {least:.1f} s or more, with a score of {SURE} or more"
         )
         sure_word = "sure" if confidence >= 0.8 else "fairly sure" if confidence >= 0.5 else "unsure"
         return CountVideoOutput(

@@ -85,6 +85,7 @@ class TrimInput(BaseModel):
     end: float | None = Field(default=None, gt=0, description="keep up to this time (seconds)")
     first: float | None = Field(default=None, gt=0, description="keep only the first N seconds")
     last: float | None = Field(default=None, gt=0, description="keep only the last N seconds")
+    drop_last: float | None = Field(default=None, gt=0, description="remove the last N seconds (keep the rest)")
     visible: str | None = Field(
         default=None, max_length=200, description="keep the part where this target is visible, e.g. 'the dog'"
     )
@@ -102,6 +103,8 @@ def trim_range(inp: TrimInput) -> tuple[float, float]:
         return 0.0, min(d, inp.first)
     if inp.last is not None:
         return max(0.0, d - inp.last), d
+    if inp.drop_last is not None:
+        return 0.0, max(0.0, d - inp.drop_last)
     return inp.start or 0.0, min(d, inp.end if inp.end is not None else d)
 
 
@@ -117,12 +120,14 @@ class TrimVideoTool(VisionTool):
 
     def check_inputs(self, inp: TrimInput, ctx: ToolContext) -> None:
         families = [inp.first is not None, inp.last is not None, inp.start is not None or inp.end is not None]
-        families.append(inp.visible is not None)
+        families += [inp.visible is not None, inp.drop_last is not None]
         if sum(families) > 1:
-            raise ValueError("give one of: first, last, start/end, visible (not several)")
+            raise ValueError("give one of: first, last, drop_last, start/end, visible (not several)")
         if not any(families):
             raise ValueError("say what to keep: first=N, last=N seconds, start/end times, or visible='<target>'")
         d = inp.video.duration
+        if inp.drop_last is not None and inp.drop_last >= d:
+            raise ValueError(f"removing the last {inp.drop_last:g} s leaves nothing of the {d:.2f} s video")
         if inp.start is not None and inp.start >= d:
             raise ValueError(f"start {clock(inp.start)} is past the end of the {d:.2f} s video")
         if inp.start is not None and inp.end is not None and inp.end <= inp.start:

@@ -1,6 +1,6 @@
 """find_in_video: when is a target on screen ("when does the dog appear", "how long is the cat on screen").
 
-Recognition runs on frames sampled every ``every`` seconds (NanoDet for COCO's 80 classes,
+Recognition runs on frames sampled every ``every`` seconds (the default COCO detector for its 80 classes,
 BlazeFace for faces), in one forward decode. Wherever two neighbouring samples disagree, a
 second pass decodes only the frames between them, keeps them (at the detector's input size) and
 bisects to the first frame that agrees with the later sample: each change is placed to the
@@ -85,7 +85,9 @@ def recogniser(target: str):
             max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE for d in detect_objects(frame, quick=True)
         )
 
-    return seen, "NanoDet"
+    from vitron_agent.tools import detector
+
+    return seen, f"the COCO detector ({getattr(detector, 'DEFAULT_DETECTOR', 'nanodet')})"
 
 
 def default_step(duration: float) -> float:

@@ -32,6 +32,7 @@ __all__ = [
     "cut",
     "tempo",
     "mux",
+    "mux_into",
 ]
 
 AUDIO_KIND = "audio"
@@ -231,3 +232,18 @@ def mux(video_path: str | os.PathLike[str], audio: Audio, out_path: str | os.Pat
                 dst.mux(packet)
         for packet in aout.encode(None):
             dst.mux(packet)
+
+
+def mux_into(video_path: str | os.PathLike[str], audio: Audio | None) -> None:
+    """Add ``audio`` to the mp4 at ``video_path`` in place (its video stream copied); nothing for None."""
+    from pathlib import Path
+
+    if audio is None:
+        return
+    path = Path(video_path)
+    tmp = path.with_name(f".{path.name}.sound.mp4")
+    try:
+        mux(path, audio, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -12,7 +12,7 @@
 For artifacts ``value`` is the ref (a dict with ``id`` and ``session``) and ``path``
 the file; for text, boxes and numbers ``path`` is null. Videos are exported as the
 store keeps them (lossless RGB H.264, exact pixels) plus ``<step>_<name>.preview.mp4``,
-a yuv420p copy that every browser and player opens. Mask tracks are ``.npz``
+a yuv420p copy that every browser and player opens, with the clip's sound when it has one. Mask tracks are ``.npz``
 (``bits``: per-frame ``np.packbits`` of the HxW mask, ``shape``: [T, H, W]).
 """
 
@@ -44,6 +44,10 @@ def _preview(store, value: dict[str, Any], path: Path) -> None:
     ref = ref_from_dict(value)
     clip = store.for_session(ref.session).get_video(ref)
     write_preview(clip.frames(), path, ref.fps, max_side=1920)
+    if ref.audio:  # the clip's sound (kept beside it in the store) goes into the copy people play
+        from vitron_agent.audio import get_audio, mux_into
+
+        mux_into(path, get_audio(store.for_session(ref.session), ref.audio))
 
 
 def result_json(

@@ -1,16 +1,16 @@
 """Cutting and timing on real clips (gradio's b.mp4 with sax.wav's sound, a variable-rate clip, an
-odd-size one; see real_clips.py): every frame count, duration, size and sound length checked exactly."""
+odd-size one; see vitron_agent/testing/sample_clips.py): every frame count, duration, size and sound length checked exactly."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from tests.video.real_clips import odd_size, variable_rate, with_sound
 from vitron_agent.audio import get_audio
 from vitron_agent.config import Config
 from vitron_agent.errors import ToolArgumentError
 from vitron_agent.store import ArtifactStore
+from vitron_agent.testing.sample_clips import odd_size, variable_rate, with_sound
 from vitron_agent.tool import ToolContext
 from vitron_agent.tools.video_edit import (
     LoopVideoTool,

@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.video.real_clips import gradio_file, photo_shots, with_sound
 from vitron_agent.config import Config
 from vitron_agent.errors import ToolArgumentError
 from vitron_agent.store import ArtifactStore
+from vitron_agent.testing.sample_clips import gradio_file, photo_shots, with_sound
 from vitron_agent.testing.walkers import street
 from vitron_agent.tool import ToolContext
 from vitron_agent.tools.track_boxes import BoxTracker

@@ -1,4 +1,4 @@
-"""Real clips for the video tests, built once per session from files other people made.
+"""Real clips for the video tests and the README's video session, built from files other people made.
 
 * ``b.mp4`` (480x270, 30 fps, 150 frames, H.264; its AAC track is digital silence) ships in the
   ``gradio`` wheel (Apache-2.0; ``gradio/media_assets/videos``), which the ``ui`` extra installs;
@@ -105,3 +105,27 @@ def photo_shots() -> list[np.ndarray]:
         img = cv2.resize(getattr(data, name)()[..., :3], (320, 240), interpolation=cv2.INTER_AREA)
         out += [img] * n
     return out
+
+
+def write_all(folder: Path) -> dict[str, Path]:
+    """Write the sample clips into ``folder``: sound.mp4, vfr.mp4, odd.mp4, shots.mp4, street.mp4 (80 s)."""
+    from vitron_agent.testing.walkers import street
+    from vitron_agent.video import write_video
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = {"sound": with_sound(folder), "vfr": variable_rate(folder), "odd": odd_size(folder)}
+    out["shots"] = folder / "shots.mp4"
+    write_video(photo_shots(), out["shots"], 10.0)
+    scene = street()
+    out["street"] = folder / "street.mp4"
+    write_video(scene.frames(), out["street"], scene.fps, lossless=False)
+    (folder / "b_sax.mp4").rename(folder / "sound.mp4")
+    out["sound"] = folder / "sound.mp4"
+    return out
+
+
+if __name__ == "__main__":
+    import sys
+
+    for name, path in write_all(Path(sys.argv[1] if len(sys.argv) > 1 else "clips")).items():
+        print(f"{name}: {path}")

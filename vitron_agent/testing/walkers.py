@@ -59,8 +59,10 @@ class Street:
         return out
 
     def people(self, i: int) -> list[tuple[int, tuple[int, int, int, int], float]]:
-        """(walker index, the person's visible XYXY box, the visible share of it) on frame ``i``."""
+        """(walker index, the person's visible XYXY box, the visible share of it) on frame ``i``: the
+        share inside the picture and not hidden behind a walker drawn over it (a later one)."""
         out = []
+        sprites = dict(self.boxes(i))
         for k, w in enumerate(self.walkers):
             sh, sw = self.sprites[w.sprite].shape[:2]
             x = self._x(w, i)
@@ -69,8 +71,12 @@ class Street:
             vx1, vy1 = int(max(0, px1)), int(max(0, py1))
             vx2, vy2 = int(min(self.width, px2)), int(min(self.height, py2))
             if i >= w.enter and vx2 > vx1 and vy2 > vy1:
-                share = (vx2 - vx1) * (vy2 - vy1) / ((px2 - px1) * (py2 - py1))
-                out.append((k, (vx1, vy1, vx2, vy2), share))
+                seen = np.ones((vy2 - vy1, vx2 - vx1), bool)
+                for j, (a, b, c, d) in sprites.items():
+                    if j > k:
+                        seen[max(0, b - vy1) : max(0, d - vy1), max(0, a - vx1) : max(0, c - vx1)] = False
+                share = seen.sum() / ((px2 - px1) * (py2 - py1))
+                out.append((k, (vx1, vy1, vx2, vy2), float(share)))
         return out
 
     def frame(self, i: int) -> np.ndarray:
