@@ -99,7 +99,8 @@ def _intent(clause: str, video: bool | None = None) -> tuple[str | None, str]:
     )  # "the background should be white"
     wrong = None if video is None else ("image" if video else "video")
     for intent, pattern in _rules():
-        m = pattern.match(clause) if intent.media != wrong else None
+        # a tool module's record for the other medium is skipped; the built-in handlers explain themselves
+        m = pattern.match(clause) if intent.order >= 100 or intent.media != wrong else None
         if m:
             if intent.whole:
                 return intent.name, clause
