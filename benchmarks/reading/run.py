@@ -76,12 +76,29 @@ def plan_case(planner: Any, toolbox: Any, case: dict[str, Any]) -> tuple[list[di
     return steps_of(plan), plan.answer
 
 
-def score(cases, plans) -> dict[str, dict[str, list[int]]]:
-    """half/family -> mode -> [exact, asked (plan-free answer), total]."""
+def example_utterances() -> set[str]:
+    """The planner's example utterances (every intent's ``examples``), normalised."""
+    from vitron_agent.intents import registered_intents
+    from vitron_agent.planners import rule
+
+    intents = [*getattr(rule, "INTENTS", ()), *registered_intents()]
+    return {_norm(e) for i in intents for e in (getattr(i, "examples", None) or ())}
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().strip(" .?!").split())
+
+
+UNSEEN = "(unseen)"  # the row of requests that are not verbatim among the planner's examples
+
+
+def score(cases, plans, examples: set[str]) -> dict[str, dict[str, list[int]]]:
+    """row -> mode -> [exact, asked (plan-free answer), total]; rows: all, UNSEEN, each family."""
     table: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
     for case in cases:
+        rows = ["all", case["intent"]] + ([UNSEEN] if _norm(case["request"]) not in examples else [])
         for mode, (steps, answer) in plans[case["id"]].items():
-            for row in ("all", case["intent"]):
+            for row in rows:
                 cell = table[row][mode]
                 cell[0] += case_matches(case, steps)
                 cell[1] += not steps and answer is not None
@@ -93,8 +110,10 @@ def print_table(title: str, table, modes: list[str]) -> None:
     print(f"\n{title}")
     head = f"{'intent':<16}{'n':>5}" + "".join(f"{LABELS[m]:>13}" for m in MODES)
     print(head + "   (exact %; asked or refused %)")
-    rows = ["all"] + sorted(k for k in table if k != "all")
+    rows = ["all", UNSEEN] + sorted(k for k in table if k not in ("all", UNSEEN))
     for row in rows:
+        if row not in table:
+            continue
         n = next(iter(table[row].values()))[2]
         cells = []
         for m in MODES:
@@ -140,8 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     took = time.perf_counter() - t0
     n = sum(len(c) for c in data.values())
     print(f"{n} requests x {len(modes)} mode(s) planned in {took:.1f} s; modes: {', '.join(LABELS[m] for m in modes)}")
+    examples = example_utterances()
     for half, cases in data.items():
-        print_table(f"{half} half ({len(cases)} requests)", score(cases, plans), modes)
+        print_table(f"{half} half ({len(cases)} requests)", score(cases, plans, examples), modes)
+    print(f"\n{UNSEEN}: requests that are not verbatim among the planner's {len(examples)} example utterances")
     mode = args.mode or modes[-1]
     if mode not in modes:
         ap.error(f"mode {mode!r} is not available here (planner modes: {', '.join(modes)})")

@@ -142,3 +142,20 @@ def test_harness_runs_on_a_few_cases(tmp_path, halves, capsys):
     out = capsys.readouterr().out
     assert "tune half (4 requests)" in out and "test half (2 requests)" in out and "old table" in out
     assert halves["test"][0]["request"] not in out.split("misses")[-1]  # test-half misses are not listed
+
+
+def test_the_held_out_half_is_not_copied_into_the_planners_examples(halves):
+    """Short common requests ("flip it") are also example utterances by chance, in both halves alike;
+    a held-out half that overlaps the examples clearly more than the tuning half means test
+    requests were copied into them. Only counts are said, never the requests."""
+    rule = pytest.importorskip("vitron_agent.planners.rule")
+    from vitron_agent.intents import registered_intents
+
+    intents = [*getattr(rule, "INTENTS", ()), *registered_intents()]
+    examples = {_norm(e) for i in intents for e in (getattr(i, "examples", None) or ())}
+    share = {h: sum(_norm(c["request"]) in examples for c in cases) / len(cases) for h, cases in halves.items()}
+    assert share["test"] <= share["tune"] + 0.05, f"held-out overlap {share['test']:.1%} vs tune {share['tune']:.1%}"
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().strip(" .?!").split())
