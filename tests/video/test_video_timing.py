@@ -173,3 +173,27 @@ def test_too_long_a_result_is_refused():
 
 def test_clock():
     assert [clock(5), clock(70), clock(75.5), clock(0)] == ["0:05", "1:10", "1:15.5", "0:00"]
+
+
+def test_uploads_keep_the_sound_and_exports_play_it(tmp_path, files):
+    import av
+
+    from vitron_agent.agent import Agent
+    from vitron_agent.export import export_run
+    from vitron_agent.server.transport import store_video
+
+    agent = Agent(data_dir=tmp_path / "data")
+    try:
+        up = store_video(agent, "http", files["sound"].read_bytes(), "sound.mp4")  # an HTTP upload
+        assert get_audio(agent.store_for("http"), up.audio).samples.shape[1] == 240000
+        result = agent.run("trim the video to the first 2 seconds, then make it twice as fast", video=files["sound"])
+        assert [s.tool for s in result.plan.steps] == ["trim_video", "speed_video"]
+        export_run(result, agent.store, tmp_path / "out")
+        with av.open(str(tmp_path / "out" / "s2_video.preview.mp4")) as c:
+            kinds = {s.type: s for s in c.streams}
+            assert (
+                kinds["video"].frames == 30
+                and abs(float(kinds["audio"].duration * kinds["audio"].time_base) - 1.0) < 0.03
+            )
+    finally:
+        agent.close()

@@ -65,7 +65,9 @@ def _decode_video(data: str, label: str, store, config) -> Any:
     info, frames = open_video(
         raw, max_pixels=cfg.max_pixels, max_frames=cfg.max_video_frames, max_seconds=cfg.max_video_seconds, name=label
     )
-    return store.put_video(frames, info.fps, producer="mcp")
+    from vitron_agent.audio import sound_of
+
+    return store.put_video(frames, info.fps, producer="mcp", audio=sound_of(raw))
 
 
 def build_mcp_server(agent, session: str = "mcp"):

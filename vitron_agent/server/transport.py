@@ -50,7 +50,9 @@ def store_video(agent, sid: str, data: bytes, name: str):
     info, frames = open_video(
         data, max_pixels=cfg.max_pixels, max_frames=cfg.max_video_frames, max_seconds=cfg.max_video_seconds, name=name
     )
-    return agent.store_for(sid).put_video(frames, info.fps, producer="input")
+    from vitron_agent.audio import sound_of
+
+    return agent.store_for(sid).put_video(frames, info.fps, producer="input", audio=sound_of(data))
 
 
 def data_url_bytes(url: str, medium: str = "image") -> bytes:
