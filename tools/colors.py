@@ -371,22 +371,25 @@ def achromatic_phrase(pixels: np.ndarray) -> str:
 
 
 def object_colour(
-    pixels: np.ndarray, image: np.ndarray, floor: float = 0.12
+    pixels: np.ndarray, image: np.ndarray, floor: float = 0.12, natural: bool = False
 ) -> tuple[list[tuple[str, float]], str, str]:
     """(named colours, the colour a person would say, a note) for an object's pixels in ``image``,
     judged against the light: when the hue the pixels show is the light's cast (under neutral
     light, :func:`against_light`, no hue covers ``floor`` of them) the object is grey, silver,
     white or black and the note says so; otherwise the colours as seen, with the shade
     (:func:`shade_phrase`). A cat's ginger stays ginger: only an object with no hue of its own
-    is turned grey."""
+    is turned grey, and a ``natural`` one (an animal, a person, food, a plant: their browns and
+    tawnies are their own, and the light on a savannah is measured from the same colours) never is."""
     achromatic = ("gray", "black", "white")
     colors = name_colors(pixels)
     main = next((c for c, f in colors if c not in achromatic and f >= floor), None)
     if main is None:
         return colors, colors[0][0] if colors else "no colour", ""
+    if natural:
+        return colors, shade_phrase(pixels, main), ""
     neutral = against_light(pixels, image)
     balanced = name_colors(neutral)
-    if any(c not in achromatic and f >= floor for c, f in balanced):
+    if any(c not in achromatic and f >= floor for c, f in balanced) or _own_hue(pixels, image):
         return colors, shade_phrase(pixels, main), ""
     cast = "warm" if main in ("brown", "orange", "yellow", "red", "pink") else "cool"
     return (
@@ -394,3 +397,16 @@ def object_colour(
         achromatic_phrase(neutral),
         f"its {main} tint is the light's {cast} cast: under neutral light it has no colour of its own",
     )
+
+
+def _own_hue(pixels: np.ndarray, image: np.ndarray) -> bool:
+    """Whether the pixels are more colourful than a grey of their lightness would look under the
+    scene's light (median Lab chroma above that grey's + 2): a tawny lion on a tawny
+    savannah keeps its colour; a grey car in evening light does not."""
+    px = np.asarray(pixels, np.uint8).reshape(-1, 3)
+    lab = rgb_to_lab(px)
+    chroma = float(np.median(np.hypot(lab[:, 1], lab[:, 2])))
+    level = float(np.median(px.astype(np.float64).mean(1)))
+    grey_under = np.clip(np.full(3, level) / light_gains(image), 0, 255).astype(np.uint8)[None]
+    cast = float(np.hypot(*rgb_to_lab(grey_under)[0, 1:]))
+    return chroma > cast + 2

@@ -315,7 +315,8 @@ def caption(image: np.ndarray, found: list[Detection]) -> str:
     parts = []
     for d in found[:6]:
         crop = image[int(d.box.y1) : int(np.ceil(d.box.y2)), int(d.box.x1) : int(np.ceil(d.box.x2))]
-        colour = f"mostly {object_colour(crop.reshape(-1, 3), image, 0.15)[1]}, " if crop.size else ""
+        natural = d.label in _NATURAL
+        colour = f"mostly {object_colour(crop.reshape(-1, 3), image, 0.15, natural)[1]}, " if crop.size else ""
         alt = "".join(f" or {k} {v:.2f}" for k, v in d.alternatives.items())
         sure = confidence_word(d.score) if not d.alternatives else "possibly"
         kind = kind_of(image, d) if d.score >= 0.45 else ""
@@ -328,7 +329,26 @@ def caption(image: np.ndarray, found: list[Detection]) -> str:
             f"{sure}: {d.score:.2f}{alt})"
         )
     more = f" and {len(found) - 6} more objects" if len(found) > 6 else ""
-    return "I see " + "; ".join(parts) + more
+    return "I see " + "; ".join(parts) + more + _crowd_clause(image, found)
+
+
+# COCO labels whose colours are their own (never "the light's cast"): living things and food
+_NATURAL = frozenset(
+    "person bird cat dog horse sheep cow elephant bear zebra giraffe banana apple sandwich orange broccoli "
+    "carrot pizza donut cake".split()
+) | {"hot dog", "potted plant"}
+
+
+def _crowd_clause(image: np.ndarray, found: list[Detection]) -> str:
+    """', in front of a crowd (…)' when the detector half-sees many more people than it reports."""
+    from vitron_agent.tools.detector import weak_count
+
+    people = sum(d.label == "person" for d in found)
+    weak = weak_count(image, "person")
+    if weak < 5 or people + weak < 8:
+        return ""
+    many = "dozens of" if people + weak >= 24 else "many"
+    return f", in front of a crowd ({many} people half-seen; I can separate {people})"
 
 
 _FACE_PARTS = {
