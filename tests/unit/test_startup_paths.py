@@ -130,3 +130,15 @@ def test_the_package_and_the_parser_import_no_model_or_runtime_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[0] == "[]"
     assert out[1] == "Agent ImageRef True 0.1.0"
+
+
+def test_main_in_process_leaves_garbage_collection_on(capsys):
+    """The console command freezes the objects it made just before the process ends (the final
+    collection walk costs ~0.3 s); called in-process, ``main`` must not touch the caller's gc."""
+    import gc
+
+    from vitron_agent.cli import main
+
+    assert main(["tools", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)
+    assert gc.isenabled()
