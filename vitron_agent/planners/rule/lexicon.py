@@ -248,6 +248,20 @@ def _fix_verb(clause: str) -> tuple[str, str, str] | None:
     return (verb + m.group(2), m.group(1), verb) if verb else None
 
 
+_COMPARATIVES = {
+    "greener": "green",
+    "redder": "red",
+    "bluer": "blue",
+    "yellower": "yellow",
+    "pinker": "pink",
+    "browner": "brown",
+    "greyer": "grey",
+    "grayer": "gray",
+    "oranger": "orange",
+    "purpler": "purple",
+}
+
+
 def _fix_colours(clause: str, notes: list[str]) -> str:
     """Colour words with a typo ("purpel", "yelow", "bleu") read as the nearest colour, with a
     note; a real English word ("great", "sliver", "lemon") is never rewritten."""
@@ -259,6 +273,8 @@ def _fix_colours(clause: str, notes: list[str]) -> str:
         word = m.group(0)
         if len(word) < 4:
             return word
+        if (base := _COMPARATIVES.get(word.lower())) is not None:  # "much greener": the colour itself
+            return base
         close = nearest(word, colours, "colours", long=7)  # "blurr" is two edits from "blue": a verb's typo
         if close is None:
             return word
