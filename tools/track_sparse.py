@@ -135,8 +135,9 @@ def sparse_track(
     shown = prompt if packed[prompt].any() else next(i for i, p in enumerate(packed) if p.any())
     first = np.unpackbits(packed[shown], count=h * w).reshape(h, w).astype(bool)
     method = (
-        f"detected every {k} frames ({len(keys)} of {n}, one decode) and associated by ByteTrack-style IoU "
-        f"matching ({len(tracker.tracks)} tracks), boxes interpolated in between "
+        f"detected every {k} frames by {KEYFRAME_DETECTOR} ({len(keys)} of {n}, one decode), followed by optical "
+        "flow in between and associated by ByteTrack-style IoU "
+        f"matching ({len(tracker.tracks)} tracks) "
         f"({found}/{n} frames with {'some' if every else 'it'}); masks: {masks}"
     )
     return packed, first, method

@@ -24,6 +24,7 @@ __all__ = ["EmbeddedDescribeVideoTool", "shot_cuts", "sound_line"]
 MAX_SAMPLES = 48
 MAX_SHOTS = 8
 OCR_SHOTS = 3
+UNSURE = 0.5  # a thing the detector scored below this is named with its score
 OCR_MIN = 0.8  # a line read less surely than this is not reported (a cat's fur read as "O D" at 0.6)
 
 
@@ -134,9 +135,17 @@ def _shot_line(frame: np.ndarray, read: bool) -> tuple[str, int, str]:
 
     found = detect_objects(frame)
     counts: dict[str, int] = {}
+    best: dict[str, float] = {}
     for d in found:
         counts[d.label] = counts.get(d.label, 0) + 1
-    seen = ", ".join(plural(label, k) for label, k in list(counts.items())[:5]) or "nothing I can name"
+        best[d.label] = max(best.get(d.label, 0.0), d.score)
+    seen = (
+        ", ".join(
+            plural(label, k) + (f" (unsure: {best[label]:.2f})" if best[label] < UNSURE else "")
+            for label, k in list(counts.items())[:5]
+        )
+        or "nothing I can name"
+    )
     faces = len(detect_faces(frame))
     text = ""
     if read:
