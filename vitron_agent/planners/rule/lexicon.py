@@ -313,13 +313,15 @@ def _clean_target(phrase: str) -> str:
         flags=re.I,
     )
     phrase = re.sub(
-        r"(?:\s+(?:are|is|were|was|there|here|exist|visible|present|shown|do you see|can you see|"
-        r"can you find|you can see|i can see|do i have|are there|is there))+\s*\??$",
+        r"(?:\s+(?:are|is|were|was|there|here|exist|visible|present|shown|"
+        r"(?:do|can|could) (?:you|i|we) (?:see|find|spot|count|make out|notice)|you can see|i can see|do i have|"
+        r"are there|is there))+\s*\??$",
         "",
         phrase,
         flags=re.I,
     )
     phrase = re.sub(r"^(?:are|is|were|was)(?:\s+there)?\b\s*", "", phrase.strip(), flags=re.I)
+    phrase = re.sub(r"^(?:of|for)\s+(?=\w)", "", phrase, flags=re.I)  # "(number) of bikes"
     phrase = _THROUGHOUT.sub("", phrase.strip())
     phrase = re.sub(  # "make the image feel warmer": the target ends where its description begins
         r"\s+(?:feel|feels|look|looks|seem|seems|appear|appears|be|become|get|gets)\b.*$", "", phrase, flags=re.I
