@@ -249,10 +249,16 @@ def polarity(clause: str, a: str, b: str) -> str | None:
             return less
         if re.search(rf"\btoo\s+(?:\w+\s+)?(?:{down})\b", low):
             return more
-        if re.search(rf"\b(?:less|not so|not as)\s+(?:{up})\b", low):
-            return less
-        if re.search(rf"\b(?:less|not so|not as)\s+(?:{down})\b", low):
-            return more
+        lessen, raise_ = (
+            r"(?:less|not so|not as|reduce|decrease|lower|tone down|dial back)",
+            r"(?:more|increase|boost|raise)",
+        )
+        if re.search(rf"\b{lessen}\s+(?:the\s+)?(?:\w+\s+)?(?:{up})\b", low):
+            return less  # "less bright", "reduce the warmth"
+        if re.search(rf"\b{lessen}\s+(?:the\s+)?(?:\w+\s+)?(?:{down})\b", low):
+            return more  # "less dark"
+        if re.search(rf"\b{raise_}\s+(?:the\s+)?(?:\w+\s+)?(?:{down})\b", low):
+            return less  # "more muted"
         ups, downs = re.search(rf"\b(?:{up})\b", low), re.search(rf"\b(?:{down})\b", low)
         if ups and downs:
             if re.search(rf"{_ASKED}(?:{up})\b", low):
@@ -260,11 +266,8 @@ def polarity(clause: str, a: str, b: str) -> str | None:
             if re.search(rf"{_ASKED}(?:{down})\b", low):
                 return less
             return None
-        if ups or downs:
-            side = more if ups else less
-            if re.search(_LESS, low) and not re.search(_MORE, low):
-                return less if side == more else more  # "reduce the vividness", "less dark"
-            return side
+        if ups or downs:  # "cool it down" is cooler: the phrasal "down" does not flip it
+            return more if ups else less
         if re.search(_LESS, low):
             return less
         if re.search(_MORE, low):
