@@ -151,3 +151,36 @@ def test_connections_beyond_the_cap_are_refused_at_once_and_the_server_recovers(
             sock.close()
     time.sleep(0.5)
     assert httpx.get(f"{server.url}/health", timeout=30).status_code == 200
+
+
+def test_the_serve_command_takes_the_limits(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = str(Path(sys.executable).parent / "vitron-agent")
+    args = ["--head-timeout", "1.5", "--max-connections", "3", "--data", str(tmp_path), "--port", str(port)]
+    proc = subprocess.Popen([exe, "serve", "--token", "t" * 24, *args], stderr=subprocess.DEVNULL)
+    srv = ChildServer.__new__(ChildServer)
+    srv.port, srv.url, srv.proc = port, f"http://127.0.0.1:{port}", proc
+    try:
+        deadline = time.time() + 120
+        while True:
+            assert proc.poll() is None and time.time() < deadline, "the server did not start"
+            try:
+                if httpx.get(f"{srv.url}/health", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        time.sleep(0.5)
+        with _connect(srv) as idle:
+            assert _closed_within(idle, 30).startswith(b"HTTP/1.1 408")
+        held = [_connect(srv) for _ in range(3)]
+        try:
+            with _connect(srv) as extra:
+                extra.settimeout(10)
+                assert extra.recv(4096).startswith(b"HTTP/1.1 503")
+        finally:
+            for sock in held:
+                sock.close()
+    finally:
+        srv.close()

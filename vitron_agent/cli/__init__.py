@@ -51,6 +51,19 @@ PLANNERS = ["rule", "local", "vitron", "chat", "openai"]
 DB_HELP = "sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)"
 
 
+def _connection_limits(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--head-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="a request's head must arrive within this time (408 and closed after; before authentication)",
+    )
+    parser.add_argument(
+        "--max-connections", type=int, default=256, help="open connections; one more is answered 503 and closed"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="vitron-agent", description="Agentic vision: plan a request into typed vision steps and run them.")
     p.add_argument("--version", action="version", version="vitron-agent 0.1.0")
@@ -213,6 +226,7 @@ def _service_commands(sub: Any) -> None:
     serve.add_argument("--max-upload-mb", type=float, default=20)
     serve.add_argument("--max-running", type=int, default=2)
     serve.add_argument("--max-queued", type=int, default=8)
+    _connection_limits(serve)
 
     ui = sub.add_parser("ui", help="a web UI in the browser: upload, mark a region, chat, see every step (Gradio)")
     ui.add_argument("--host", default="127.0.0.1", help="default loopback; another host needs a token")
@@ -229,6 +243,7 @@ def _service_commands(sub: Any) -> None:
     _db(ui, help="sessions: default DIR/sessions.sqlite, or postgresql://...")
     _artifacts(ui, " (default: DIR/artifacts)")
     ui.add_argument("--max-upload-mb", type=float, default=20)
+    _connection_limits(ui)
 
     mcp = sub.add_parser("mcp", help="serve the tools over MCP (stdio)")
     mcp.add_argument("--config", metavar="PATH")

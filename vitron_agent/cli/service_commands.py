@@ -171,6 +171,7 @@ def serve(args: argparse.Namespace) -> int:
         raise InputError("serve needs --token or VITRON_API_TOKEN (or --no-auth on a loopback host)")
     if token is None and args.host not in LOOPBACK:
         raise InputError(f"--no-auth is allowed only on a loopback host, not {args.host}; set a token")
+    limits = _limits(args)
     import uvicorn
 
     from vitron_agent.server import ServerSettings, create_app
@@ -190,10 +191,22 @@ def serve(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     try:
-        uvicorn.Server(server_config(create_app(agent, settings), args.host, args.port)).run()
+        uvicorn.Server(server_config(create_app(agent, settings), args.host, args.port, *limits)).run()
     finally:
         agent.close()
     return 0
+
+
+def _limits(args: argparse.Namespace) -> tuple[float, int]:
+    """--head-timeout and --max-connections, checked (one line, exit 2 when out of range)."""
+    from vitron_agent.errors import InputError
+
+    if not args.head_timeout > 0 or args.max_connections < 1:
+        raise InputError(
+            f"--head-timeout must be more than 0 s and --max-connections at least 1, not {args.head_timeout} "
+            f"and {args.max_connections}"
+        )
+    return args.head_timeout, args.max_connections
 
 
 def _where(agent) -> str:
@@ -213,6 +226,7 @@ def ui(args: argparse.Namespace) -> int:
         )
     if args.max_upload_mb <= 0:
         raise InputError("--max-upload-mb must be more than 0")
+    limits = _limits(args)
     data = writable_folder("--data", args.data)
     agent = agent_from_args(args, db=args.db or data / "sessions.sqlite", data_dir=data / "artifacts")
     try:
@@ -231,7 +245,7 @@ def ui(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
-        uvicorn.Server(server_config(app, args.host, args.port)).run()
+        uvicorn.Server(server_config(app, args.host, args.port, *limits)).run()
     finally:
         agent.close()
     return 0
