@@ -220,3 +220,16 @@ def test_a_thing_spared_first_is_spared(toolbox, text, op):
 )
 def test_polarity_words_settle_antonyms(text, want):
     assert match(text).intent == want
+
+
+def test_a_complaint_and_its_command_are_one_edit_but_again_is_two(toolbox):
+    assert ops(plan("it's far too warm, cool it", toolbox)) == ["cooler"]
+    assert ops(plan("brighten it, then brighten it again", toolbox)) == ["brighten", "brighten"]
+
+
+@pytest.mark.parametrize("text", ["turn everything grey apart from the door", "take the saturation down a notch"])
+def test_the_whole_picture_grey_and_phrasal_downs(toolbox, text):
+    p = plan(text, toolbox)
+    assert ops(p)[-1] in ("grayscale", "desaturate")
+    if "door" in text:
+        assert p.steps[-1].args["where"] == "outside"

@@ -108,6 +108,9 @@ class RulePlanner:
             before = len(b.steps)
             call = RuleCall(b, record, picked.rest, picked.text, last)
             (record.handler or declarative)(call)
+            if _repeats(b.steps, before) and not _AGAIN.search(clause):  # "it's too warm, cool it": one edit
+                del b.steps[before:]
+                continue
             if picked.kept is not None:
                 _exclude(b, before, picked.kept, picked.text, last)
             if b.answer is not None:
@@ -126,6 +129,24 @@ class RulePlanner:
         if misunderstood:
             b.notes.append(understood_help())
         return Plan(steps=_renumbered(b.steps), notes=b.notes)
+
+
+_AGAIN = re.compile(r"\b(?:again|more|even|once more|twice|another|further|still)\b", re.I)
+
+
+def _repeats(steps: list[Step], before: int) -> bool:
+    """Whether the edit steps a clause added (from ``before``) repeat the previous clause's exactly:
+    the same tools with the same arguments, references to the previous steps' outputs aside."""
+    added = steps[before:]
+    if not added or before < len(added):
+        return False
+    previous = steps[before - len(added) : before]
+
+    def key(s: Step) -> tuple[str, str]:
+        args = {k: v for k, v in s.args.items() if k != "amount" and not (isinstance(v, str) and v.startswith("$"))}
+        return s.tool, repr(sorted(args.items()))
+
+    return [key(s) for s in added] == [key(s) for s in previous] and all(s.tool.startswith("edit") for s in added)
 
 
 def _renumbered(steps: list[Step]) -> list[Step]:

@@ -12,6 +12,9 @@ from vitron_agent.planners.rule.lexicon import _EXCLUSION, _fix_colours, _fix_ve
 
 MODES = ("rules", "matcher", "both")
 
+_ALL_GREY = re.compile(
+    r"\b(everything|all|the (?:whole |entire )?(?:image|picture|photo|scene|shot)|it all)\s+gr[ae]y\b(?!\s*scale)", re.I
+)
 _ADVERB_FIRST = re.compile(
     r"^(heavily|strongly|slightly|gently|lightly|subtly|softly|quickly|completely|fully|carefully|totally|"
     r"really|just|simply|also)\s+(.+)$",
@@ -66,6 +69,8 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     if (fixed := _fix_verb(clause)) is not None:  # a misspelt verb of the table (never a real word)
         notes.append(f"I read {fixed[1]!r} as {fixed[2]!r}.")
         clause = fixed[0]
+    # "turn everything grey except the door": the whole picture grey is grayscale, not a grey paint
+    clause = _ALL_GREY.sub(r"\1 grayscale", clause)
     if m := _ADVERB_FIRST.match(clause):  # "heavily blur the car": the verb first, the adverb kept for the amount
         clause = f"{m.group(2)} {m.group(1)}"
     video = None if b.image is None else b.video_mode

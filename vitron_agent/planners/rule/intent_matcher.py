@@ -249,10 +249,12 @@ def polarity(clause: str, a: str, b: str) -> str | None:
             return less
         if re.search(rf"\btoo\s+(?:\w+\s+)?(?:{down})\b", low):
             return more
-        lessen, raise_ = (
-            r"(?:less|not so|not as|reduce|decrease|lower|tone down|dial back)",
-            r"(?:more|increase|boost|raise)",
-        )
+        lessen = r"(?:less|not so|not as|reduce|decrease|lower|tone down|dial back|cut|drop|knock)"
+        raise_ = r"(?:more|increase|boost|raise)"
+        if re.search(
+            rf"\b(?:take|turn|bring|tone|dial|knock|pull)\s+(?:the\s+)?(?:\w+\s+)?(?:{up})\s+(?:down|back)\b", low
+        ):
+            return less  # "take the saturation down a notch"
         if re.search(rf"\b{lessen}\s+(?:the\s+)?(?:\w+\s+)?(?:{up})\b", low):
             return less  # "less bright", "reduce the warmth"
         if re.search(rf"\b{lessen}\s+(?:the\s+)?(?:\w+\s+)?(?:{down})\b", low):

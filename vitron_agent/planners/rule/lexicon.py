@@ -338,6 +338,8 @@ def _clean_target(phrase: str) -> str:
     phrase = re.sub(r"\s+(?:but|and)\s+not\s+the\s+rest$|\s+(?:only|alone|out)$", "", phrase, flags=re.I)
     phrase = re.sub(  # "how many boats", "the number of windows", "like a cut-out of the parrot", "me an owl"
         r"^(?:how many|the number of|number of|(?:i'd |i would )?like (?:a |an )?(?:cut-?out|sticker|png|mask|copy) of|"
+        r"(?:i need|i want|i'd like|i would like|give me|get me|make me) (?:a |an )?(?:mask|cut-?out|sticker|png|copy|"
+        r"selection|outline) (?:of|for)|"
         r"a (?:mask|cut-?out|sticker|png|selection|segmentation|outline) (?:of|for|around)|me)\s+",
         "",
         phrase,

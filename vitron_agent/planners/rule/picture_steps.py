@@ -198,9 +198,9 @@ def _do_outline(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
 
 def _do_describe(b: _Builder, rest: str, clause: str, last: dict[str, str], question: str | None = None) -> None:
     rest = re.sub(  # "explain what this image shows", "what is going on here": the picture itself
-        r"^(?:what|what's)\s+(?:(?:this|the|that)\s+(?:image|picture|photo|scene|video|clip)\s+(?:shows|is about|contains)|"
-        r"(?:is|'s) (?:going on|happening)|happens|happened|goes on|(?:it|this) (?:shows|is))"
-        r"(?:\s+(?:here|in (?:it|this|that|the (?:image|picture|photo|video|clip|footage|movie|scene))))?\s*\??$",
+        r"^(?:what\s+|what's\s+|what(?='s))?(?:(?:this|the|that)\s+(?:image|picture|photo|scene|video|clip)\s+(?:shows|is about|contains)|"
+        r"(?:is|'s) (?:going on|happening)|going on|happening|happens|happened|goes on|takes place|(?:it|this) (?:shows|is))"
+        r"(?:\s+(?:here|in (?:it|(?:this|that|the) (?:image|picture|photo|video|clip|footage|movie|scene)|this|that)))?\s*\??$",
         "",
         rest.strip(),
         flags=re.I,
