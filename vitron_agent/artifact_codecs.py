@@ -217,9 +217,13 @@ def write_clip(frames: Any, fps: float, folder: Path, keep_bytes: int) -> tuple[
     return digest, size, keep
 
 
-def bytes_match_id(suffix: str, data: bytes, digest: str, meta: dict[str, Any], caps: tuple[int, int, float]) -> bool:
-    """Whether a stored file's bytes (``suffix``: its extension) decode to content whose id is
-    ``digest``, decoded under ``caps`` (max pixels, max video frames, max seconds: the upload caps).
+def file_matches_id(
+    suffix: str, source: bytes | Path, digest: str, meta: dict[str, Any], caps: tuple[int, int, float]
+) -> bool:
+    """Whether a stored file (``source``: its bytes, or its path; ``suffix``: its extension)
+    decodes to content whose id is ``digest``, decoded under ``caps`` (max pixels, max video
+    frames, max seconds: the upload caps). A clip is decoded from its path as a stream; other
+    kinds are read whole (they are the size of one picture or tensor).
     ``meta`` is the artifact's metadata, read for what the id also covers (a clip's rate, a track's
     shape, a feature's kind): a forged value there changes the id, so it cannot make a file pass.
     A keyed feature (a cache entry named by its key, not its content) is checked against its key
@@ -228,6 +232,15 @@ def bytes_match_id(suffix: str, data: bytes, digest: str, meta: dict[str, Any], 
 
     max_pixels, max_frames, max_seconds = caps
     try:
+        if suffix == ".mp4":
+            from vitron_agent.video import open_video
+
+            clip = ClipHash(float(meta.get("fps") or 0))
+            _, frames = open_video(source, max_pixels=max_pixels, max_frames=max_frames, max_seconds=max_seconds)
+            for frame in frames:
+                clip.add(frame)
+            return clip.hexdigest() == digest
+        data = source.read_bytes() if isinstance(source, Path) else source
         if suffix == ".png":
             with Image.open(io.BytesIO(data)) as im:
                 if im.size[0] * im.size[1] > max_pixels:
@@ -247,14 +260,6 @@ def bytes_match_id(suffix: str, data: bytes, digest: str, meta: dict[str, Any], 
             if key:
                 return _digest("feature", kind, str(key).encode()) == digest
             return _digest("feature", kind, data) == digest
-        if suffix == ".mp4":
-            from vitron_agent.video import open_video
-
-            clip = ClipHash(float(meta.get("fps") or 0))
-            _, frames = open_video(data, max_pixels=max_pixels, max_frames=max_frames, max_seconds=max_seconds)
-            for frame in frames:
-                clip.add(frame)
-            return clip.hexdigest() == digest
     except Exception:  # not decodable: does not match
         return False
     return False

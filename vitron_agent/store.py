@@ -392,28 +392,37 @@ class ArtifactStore(VideoArtifacts, DeferredWrites):
                 return None
         return None
 
-    def verified_bytes(self, digest: str) -> tuple[bytes, str] | None:
-        """The bytes of the artifact ``digest``'s file and its extension, checked against the id
-        before they are returned (what a download serves: a file swapped in shared storage is a
-        ToolFailed naming the artifact, never served under the old id); None when there is no
-        such artifact. Checked once per process and file (inode, size, time)."""
-        from vitron_agent.artifact_codecs import bytes_match_id, file_key, remember_verified, verified_before
+    def verified_file(self, digest: str) -> tuple[Any, str] | None:
+        """The artifact ``digest``'s file, open for reading at its start, and its extension, the
+        file checked against the id first (what a download serves: a file swapped in shared
+        storage is a ToolFailed naming the artifact, never served under the old id); None when
+        there is no such artifact. Checked once per process and file version (inode, size, time);
+        a clip is decoded as a stream from its path, which must still be the open file after."""
+        from vitron_agent.artifact_codecs import file_key, file_matches_id, remember_verified, verified_before
 
         path = self.file_of(digest)
         if path is None:
             return None
-        with open(path, "rb") as fh:  # the bytes read here are the bytes checked and served
-            st = os.fstat(fh.fileno())
-            data = fh.read()
-        mark = file_key(path, st, digest)
-        if not verified_before(mark):
-            caps = (self.max_pixels, self.max_video_frames, self.max_video_seconds)
-            if not bytes_match_id(path.suffix, data, digest, self._read_meta(digest) or {}, caps):
-                raise ToolFailed(
-                    CORRUPT.format(kind="artifact", id=digest[:12], why="its content does not match its id")
-                )
-            remember_verified(mark)
-        return data, path.suffix
+        fh = open(path, "rb")  # noqa: SIM115 -- handed to the caller, who streams and closes it
+        try:
+            mark = file_key(path, os.fstat(fh.fileno()), digest)
+            if not verified_before(mark):
+                caps = (self.max_pixels, self.max_video_frames, self.max_video_seconds)
+                source = path if path.suffix == ".mp4" else fh.read()
+                if not file_matches_id(path.suffix, source, digest, self._read_meta(digest) or {}, caps):
+                    why = "its content does not match its id"
+                elif file_key(path, os.stat(path), digest) != mark:
+                    why = "its file changed while it was checked; ask again"
+                else:
+                    why = None
+                if why:
+                    raise ToolFailed(CORRUPT.format(kind="artifact", id=digest[:12], why=why))
+                remember_verified(mark)
+            fh.seek(0)
+            return fh, path.suffix
+        except BaseException:
+            fh.close()
+            raise
 
     def meta(self, ref: Any) -> dict[str, Any]:
         self._check(ref, ref.type)

@@ -78,7 +78,7 @@ def test_a_swapped_video_object_is_refused_before_use(s3_env, s3_server, tmp_pat
     with pytest.raises(ToolFailed, match="does not match its id"):
         next(iter(b.get_video(ref).frames([0])))
     with pytest.raises(ToolFailed, match="does not match its id"):
-        b.verified_bytes(ref.id)  # what the download route serves
+        b.verified_file(ref.id)  # what the download route serves
 
 
 def test_nothing_half_written_is_visible(s3_env, tmp_path, monkeypatch):

@@ -29,7 +29,7 @@ def traced(tmp_path, monkeypatch):
 
         monkeypatch.setattr(cls, name, wrapper)
 
-    for cls, name in ((ArtifactStore, "put_image"), (ArtifactStore, "verified_bytes"), (ServerContext, "contract")):
+    for cls, name in ((ArtifactStore, "put_image"), (ArtifactStore, "verified_file"), (ServerContext, "contract")):
         trace(cls, name)
     agent = Agent(db=tmp_path / "sessions.sqlite", data_dir=tmp_path / "artifacts")
     srv = Server(agent, ServerSettings(token=TOKEN))
@@ -49,5 +49,5 @@ def test_heavy_pieces_run_off_the_event_loop(traced):
     run = c.post(f"/v1/sessions/{sid}/runs", json={"text": "describe it", "image": image})
     assert run.status_code == 200, run.text
     loop = srv.thread.ident  # uvicorn runs its event loop in this thread
-    assert {"put_image", "verified_bytes", "contract"} <= seen.keys()
+    assert {"put_image", "verified_file", "contract"} <= seen.keys()
     assert all(loop not in threads for threads in seen.values()), seen

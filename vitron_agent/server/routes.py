@@ -6,11 +6,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import uuid
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import FileResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from vitron_agent.errors import MediaError, ToolFailed
@@ -213,17 +214,23 @@ async def artifact(
     pool = ctx.video_decoding if path.suffix == ".mp4" else ctx.decoding
     if preview and path.suffix == ".mp4":
         return await pool.submit(_video_preview, ctx.agent, sid, artifact)  # decodes the clip: verified there
-    try:  # the bytes served are the bytes checked against the id (decoded and hashed on a pool thread)
-        found = await pool.submit(store.verified_bytes, artifact)
+    try:  # the file served is the file checked against the id (decoded and hashed on a pool thread)
+        found = await pool.submit(store.verified_file, artifact)
     except ToolFailed as exc:
         raise HTTPException(502, str(exc)) from None
     if found is None:
         raise HTTPException(404, "no such artifact")
-    data, suffix = found
+    fh, suffix = found
+    size = os.fstat(fh.fileno()).st_size
+
+    def chunks():
+        with fh:  # the open file that was checked (starlette iterates this on a thread)
+            while data := fh.read(1 << 20):
+                yield data
+
     name = f"{artifact[:12]}{suffix}"
-    return Response(
-        data, media_type=MEDIA_TYPES[suffix], headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Content-Length": str(size)}
+    return StreamingResponse(chunks(), media_type=MEDIA_TYPES[suffix], headers=headers)
 
 
 def _video_preview(agent, sid: str, artifact: str) -> FileResponse:
