@@ -206,6 +206,8 @@ def write_clip(frames: Any, fps: float, folder: Path, keep_bytes: int) -> tuple[
             tmp.unlink()
         else:
             os.replace(tmp, data_path)
+            # hashed frame by frame as it was written: this version of the file is verified already
+            remember_verified(file_key(data_path, data_path.stat(), digest))
     finally:
         if writer is not None:
             try:
