@@ -44,6 +44,7 @@ from typing import Any
 from vitron_agent import batch_pool
 from vitron_agent.batch_log import ResultsLog, _no_link
 from vitron_agent.batch_pool import Job, printable
+from vitron_agent.batch_remote import is_remote, remote_fingerprint, remote_inputs
 from vitron_agent.errors import InputError
 
 __all__ = [
@@ -129,17 +130,22 @@ def load_workflow(path: str | Path) -> Workflow:
     )
 
 
-def collect_inputs(specs: list[str]) -> list[Path]:
+def collect_inputs(specs: list[str]) -> list[Path | str]:
     """Files named, folders (recursively) and glob patterns, images and videos, sorted, each once."""
     return [path for path, _ in named_inputs(specs)]
 
 
-def named_inputs(specs: list[str]) -> list[tuple[Path, str]]:
+def named_inputs(specs: list[str]) -> list[tuple[Path | str, str]]:
     """:func:`collect_inputs` with each file's name: its path relative to the folder (or a glob's
     fixed part) it was found under, or its file name when named directly. Two different files that
-    would share a name keep their full paths, so no two inputs ever share a key."""
-    found: dict[str, tuple[Path, str]] = {}
+    would share a name keep their full paths, so no two inputs ever share a key. An object-store
+    URL (``s3://bucket/prefix/``) gives its objects as URLs (:mod:`vitron_agent.batch_remote`)."""
+    found: dict[str, tuple[Path | str, str]] = {}
     for spec in specs:
+        if is_remote(spec):
+            for url, name in remote_inputs(spec, IMAGE_SUFFIXES + VIDEO_SUFFIXES):
+                found.setdefault(url, (url, name))
+            continue
         p = Path(spec)
         if p.is_dir():
             base, paths = p, [q for q in sorted(p.rglob("*")) if q.is_file()]
@@ -351,19 +357,21 @@ def _jobs(files, workflow, request, medium, out, read, tally) -> list[Job]:
     plan = workflow.plan if workflow is not None else None
     jobs = []
     for path, name in files:
-        sha = _sha256(path)
+        remote = isinstance(path, str)
+        sha = remote_fingerprint(path) if remote else _sha256(path)
         key = _item_key(name, sha, fingerprint)
         if key in read.lines:
             tally.skipped += 1
             tally.skipped_failed += read.lines[key].get("status") != "ok"
             continue
-        jobs.append(Job(str(path.absolute()), name, sha, key, medium, request, _item_folder(out, name, key), plan))
+        where = path if remote else str(path.absolute())
+        jobs.append(Job(where, name, sha, key, medium, request, _item_folder(out, name, key), plan))
     return jobs
 
 
-def _medium(files: list[Path]) -> str:
+def _medium(files: list[Path | str]) -> str:
     """ "video" when every input is a video, "image" when none is; a mix is refused."""
-    videos = [f.suffix.lower() in VIDEO_SUFFIXES for f in files]
+    videos = [Path(str(f)).suffix.lower() in VIDEO_SUFFIXES for f in files]
     if any(videos) and not all(videos):
         raise InputError("the inputs mix images and videos; run one batch for each (a plan is for one medium)")
     return "video" if all(videos) else "image"

@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ _WORKER: dict[str, Any] = {}
 
 @dataclass(frozen=True)
 class Job:
-    """One input of a batch. ``path``: the file as found; ``name``: its path relative to the input
+    """One input of a batch. ``path``: the file as found (absolute) or an object-store URL; ``name``: its path relative to the input
     it was found under (shown to people; part of ``key``); ``key``: what ``results.jsonl`` knows it
     by (name + content SHA-256 + workflow fingerprint); ``plan``: the workflow's plan (None: the
     worker's planner plans this input); ``item_dir``: where its files are exported."""
@@ -215,14 +216,29 @@ def run_job(job: Job) -> dict[str, Any]:
     line = job.line_head()
     try:
         use_plan(agent, job.plan)
-        kw = {"video": job.path} if job.medium == "video" else {"image": job.path}
-        result = agent.run(job.request, session=job.session, **kw)
+        with readable_input(job) as (path, sha):
+            if sha is not None:
+                line["sha256"] = sha  # the bytes this worker read (the key used the listing's ETag)
+            kw = {"video": path} if job.medium == "video" else {"image": path}
+            result = agent.run(job.request, session=job.session, **kw)
         line.update(export_item(result, agent.store, job.item_dir))
     except Exception as exc:  # one bad input never stops the batch: its line says why
         line.update(status="error", error=describe_error(exc))
     line["seconds"] = round(time.time() - t0, 3)
     line["folder"] = job.item_dir
     return line
+
+
+@contextmanager
+def readable_input(job: Job) -> Iterator[tuple[str, str | None]]:
+    """(a local path for the job's input, the SHA-256 of an object-store input's bytes or None)."""
+    if "://" not in job.path:
+        yield job.path, None
+        return
+    from vitron_agent.batch_remote import local_copy
+
+    with local_copy(job.path) as copy:
+        yield copy
 
 
 def describe_error(exc: BaseException) -> str:
