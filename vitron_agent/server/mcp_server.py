@@ -292,17 +292,24 @@ MAX_LINE_BYTES = 64 * 1024 * 1024  # one JSON-RPC message: a 20 MB upload is ~27
 
 def read_line(stream: Any, limit: int) -> tuple[str, bool] | None:
     """The next line of a binary stream, decoded (UTF-8, bad bytes replaced), and whether it was
-    over ``limit`` bytes; None at the end. A longer line is read on in pieces of 1 MiB and dropped (returned empty), so memory stays bounded by ``limit`` whatever
+    over ``limit`` bytes; None at the end. A line is read in pieces of 1 MiB; past ``limit`` the
+    rest is read on and dropped (returned empty), so memory stays bounded by ``limit`` whatever
     the client sends, and nothing of it is parsed."""
-    data = stream.readline(limit + 1)
-    if not data:
+    line = bytearray()
+    while piece := stream.readline(1 << 20):  # 1 MiB at a time: a long line never doubles in memory
+        line += piece
+        if piece.endswith(b"\n"):
+            break
+        if len(line) > limit:
+            del line
+            while (more := stream.readline(1 << 20)) and not more.endswith(b"\n"):
+                pass
+            return "", True
+    if not line:
         return None
-    if len(data) <= limit or data.endswith(b"\n"):
-        return data.decode("utf-8", errors="replace"), False
-    del data
-    while (more := stream.readline(1 << 20)) and not more.endswith(b"\n"):
-        pass
-    return "", True
+    if len(line) > limit + 1:  # the newline came in the piece that went over
+        return "", True
+    return line.decode("utf-8", errors="replace"), False
 
 
 def run_stdio(server: Any) -> None:
