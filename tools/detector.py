@@ -51,7 +51,7 @@ MIN_SCORE = 0.3  # a detection below this is not reported
 # half (SSD-MobileNetV2, a detection right when its box has IoU >= 0.5 with a hand box of that
 # name): 7 of 8 right at >= 0.8; 1 of 4 at 0.6-0.8, 1 of 6 at 0.45-0.6, 1 of 7 at 0.3-0.45.
 PROBABLY = 0.8
-SAME_IOU = 0.5  # two boxes of one label overlapping this much are one object
+SAME_IOU = 0.6  # one label, this much overlap: one object (0.5 merged two of 8 rowing boats in a row)
 ALTERNATIVE = 0.12  # a label within this of the best on one box is an alternative worth saying
 DETECTORS = ("ssd", "nanodet", "ensemble")
 DEFAULT_DETECTOR = "ssd"
@@ -89,7 +89,7 @@ def suppress(cands: list[Candidate], min_score: float = MIN_SCORE) -> list[Detec
     """One detection per object from raw candidates (any detectors, any tiles), best first.
 
     In score order, a candidate is dropped when a kept one (necessarily scoring higher) is the
-    same object: same label and IoU >= 0.5 or the candidate lies >= 80 % inside it (a duplicate,
+    same object: same label and IoU >= SAME_IOU or the candidate lies >= 80 % inside it (a duplicate,
     or a part such as a head inside its person); another label and IoU >= 0.7 (the candidate's
     label becomes an alternative when it scores within ALTERNATIVE of the kept one)."""
     kept: list[tuple[np.ndarray, str, float, dict[str, float]]] = []
