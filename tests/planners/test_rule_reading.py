@@ -233,3 +233,15 @@ def test_the_whole_picture_grey_and_phrasal_downs(toolbox, text):
     assert ops(p)[-1] in ("grayscale", "desaturate")
     if "door" in text:
         assert p.steps[-1].args["where"] == "outside"
+
+
+@pytest.mark.parametrize(
+    "text,op",
+    [
+        ("the snapshot looks rather gloomy", "brighten"),
+        ("this one is so noisy, fix it", "denoise"),
+        ("it feels cold", "warmer"),
+    ],
+)
+def test_a_complaint_asks_for_the_opposite(toolbox, text, op):
+    assert ops(plan(text, toolbox)) == [op]

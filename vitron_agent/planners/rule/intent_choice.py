@@ -12,6 +12,17 @@ from vitron_agent.planners.rule.lexicon import _EXCLUSION, _fix_colours, _fix_ve
 
 MODES = ("rules", "matcher", "both")
 
+_COMPLAINT = re.compile(
+    r"^(?:it|this|that|the (?:image|picture|photo|shot|snapshot|video|clip|footage))(?:'s|\s+is|\s+looks|\s+seems|\s+feels)\s+"
+    r"(?:(?:a bit|a little|very|so|rather|quite|kind of|way|really|pretty|rather|overly)\s+)*"
+    r"(?P<how>blurry|blurred|soft|fuzzy|out of focus|dark|dim|gloomy|underexposed|bright|overexposed|washed out|cold|"
+    r"blue|bluish|warm|orange|yellow|yellowish|grainy|noisy|dull|flat|pale|lifeless|garish|oversaturated|loud)"
+    r"(?:\s*[,;]?\s*(?:(?:can|could) you\s+|please\s+)?(?:fix|correct|sort out|improve|repair)\s+(?:it|that|this)(?:\s+please)?)?"
+    r"\s*[.!?]?$",
+    re.I,
+)
+_SHORT = {"bg": "background", "u": "you", "pls": "please", "plz": "please", "pic": "picture", "img": "image"}
+_SHORTHAND = re.compile(r"\b(?:bg|u|pls|plz|pic|img)\b", re.I)
 _ALL_GREY = re.compile(
     r"\b(everything|all|the (?:whole |entire )?(?:image|picture|photo|scene|shot)|it all)\s+gr[ae]y\b(?!\s*scale)", re.I
 )
@@ -69,6 +80,11 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     if (fixed := _fix_verb(clause)) is not None:  # a misspelt verb of the table (never a real word)
         notes.append(f"I read {fixed[1]!r} as {fixed[2]!r}.")
         clause = fixed[0]
+    clause = _SHORTHAND.sub(lambda m: _SHORT[m.group(0).lower()], clause)  # "blur bg", "can u"
+    if (m := _COMPLAINT.match(clause)) and not re.search(r"\btoo\b", clause, re.I):
+        clause = (
+            f"it is too {m.group('how')}"  # "it's blurry": a complaint asks for the opposite (the matcher's polarity)
+        )
     # "turn everything grey except the door": the whole picture grey is grayscale, not a grey paint
     clause = _ALL_GREY.sub(r"\1 grayscale", clause)
     if m := _ADVERB_FIRST.match(clause):  # "heavily blur the car": the verb first, the adverb kept for the amount

@@ -146,6 +146,12 @@ def match(clause: str, video: bool | None = None) -> Verdict:
     """The clause's intent by similarity, with the margin test and the polarity lexicon; intents for
     the other medium (``video``: the current picture is a video; None: no picture) are left out."""
     ranked = scores(clause)
+    for more, less, up, down in _ANTONYMS:  # "it is too gloomy": the lexicon says it, however weak the embedding
+        if re.search(rf"\btoo\s+(?:\w+\s+)?(?:{up}|{down})\b", clause.lower()) and not re.search(
+            r"^(?:what|which|how|is|are|does|do|where|who)\b", clause.lower()
+        ):
+            if (side := polarity(clause, more, less)) is not None:
+                return Verdict(side, scores=ranked)
     if video is not None:
         media = {r.name: r.media for r in registered_intents()}
         wrong = "image" if video else "video"
@@ -189,8 +195,8 @@ _ANTONYMS = (
     (
         "brighten",
         "darken",
-        r"bright\w*|light(?:en|er|ing)?|lift\w*|illuminat\w*|exposure",
-        r"dark\w*|dim\w*|moodier|shad\w*",
+        r"bright\w*|light(?:en|er|ing)?|lift\w*|illuminat\w*|exposure|overexposed|glar\w*",
+        r"dark\w*|dim\w*|moodier|shad\w*|gloom\w*|murky|underexposed",
     ),
     (
         "warmer",

@@ -68,7 +68,7 @@ def split_clauses(text: str) -> list[str]:
         for piece in pieces[1:]:
             head = _FILLER.sub("", piece.strip())
             fixed = _fix_verb(head)
-            if _starts_intent(head) or (fixed is not None and _starts_intent(fixed[0])):
+            if _starts_intent(head) or (fixed is not None and _starts_intent(fixed[0])) or _matcher_starts(head):
                 out.append(current)
                 current = piece
             else:
@@ -128,6 +128,21 @@ def _starts_intent(head: str) -> bool:
     """Whether some rule of the table matches the start of ``head`` (a new clause after "and")."""
     _rules()
     return bool(_CACHE["start"].match(head))
+
+
+SPLIT_SURE = 0.6  # "… and give it a cooler tone": the matcher this sure of an imperative piece starts a clause
+
+
+def _matcher_starts(head: str) -> bool:
+    """Whether ``head`` (the words after "and") is an imperative the matcher reads as an intent with
+    at least SPLIT_SURE: its first word opens some record's examples, and the reading is clear."""
+    from vitron_agent.planners.rule.intent_matcher import leading_verbs, match
+
+    first = head.split(" ", 1)[0].lower()
+    if first not in leading_verbs() or first in ("the", "a", "an"):
+        return False
+    verdict = match(head)
+    return verdict.intent is not None and bool(verdict.scores) and verdict.scores[0][0] >= SPLIT_SURE
 
 
 def intent_named(name: str) -> Intent:

@@ -76,7 +76,7 @@ _FILLER = re.compile(
 
 
 _PRONOUN = re.compile(
-    r"^(?:it|them|that|this|those|these|that one|this one|the result|the output|the selection|the mask|the region|"
+    r"^(?:it|them|that|this|those|these|that one|this one|him|her|the result|the output|the selection|the mask|the region|"
     r"the selected region|the segmented region|the segmented object|the edited image|the new image|the same)"
     r"(?:\s+(?:now|again|too|as well|instead|please|then|here|there|a (?:little )?bit|a little|a lot|a touch|a tad|"
     r"slightly|somewhat|much|more|less|very much|strongly|heavily|gently|lightly|subtly|some|right|for me|thanks))*$",
@@ -350,6 +350,9 @@ def _clean_target(phrase: str) -> str:
     )
     phrase = re.sub(r"\s+(?:are|is)(?=\s+(?:on|in|at|near|under|behind|by|next to)\b)", "", phrase, flags=re.I)
     phrase = re.sub(r"\?.*$", "", phrase)  # "the horse? show me"
+    phrase = re.sub(
+        r"\s+(?:out of|from|off)\s+(?:it|this|that|them|there)$", "", phrase, flags=re.I
+    )  # "the cat out of it"
     phrase = re.sub(r"\s+(?:are|is)\s+[a-z]+ing\b.*$", "", phrase, flags=re.I)  # "ducks are swimming"
     phrase = re.sub(r"^(?:where|which)\s+(.+?)(?:\s+(?:are|is))?$", r"\1", phrase, flags=re.I)  # "where the keys are"
     phrase = re.sub(r"\s+as\s+(?:a|an)\s+(?:sticker|png|cut-?out|image|picture|file|mask)$", "", phrase, flags=re.I)
