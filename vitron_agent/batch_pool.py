@@ -30,10 +30,11 @@ _WORKER: dict[str, Any] = {}
 
 @dataclass(frozen=True)
 class Job:
-    """One input of a batch. ``path``: the file as found (absolute) or an object-store URL; ``name``: its path relative to the input
-    it was found under (shown to people; part of ``key``); ``key``: what ``results.jsonl`` knows it
-    by (name + content SHA-256 + workflow fingerprint); ``plan``: the workflow's plan (None: the
-    worker's planner plans this input); ``item_dir``: where its files are exported."""
+    """One input of a batch. ``path``: the file as found (absolute) or an object-store URL;
+    ``name``: its path relative to the input it was found under (shown to people; part of
+    ``key``); ``sha``: its content's SHA-256 (an object's: of its ETag and size); ``key``: what
+    ``results.jsonl`` knows it by (name + ``sha`` + workflow fingerprint); ``plan``: the workflow's
+    plan (None: the worker's planner plans this input); ``item_dir``: where its files go."""
 
     path: str
     name: str
@@ -54,7 +55,8 @@ class Job:
 
     def line_head(self) -> dict[str, Any]:
         """The first fields of its results line (``name`` as people read it: see :func:`printable`)."""
-        return {"input": self.path, "name": printable(self.name), "sha256": self.sha, "key": self.key}
+        sha = None if "://" in self.path else self.sha  # an object's is set once its bytes are read
+        return {"input": self.path, "name": printable(self.name), "sha256": sha, "key": self.key}
 
 
 def printable(text: str) -> str:
