@@ -216,3 +216,18 @@ def test_questions_are_answered_with_the_classifiers_names(agent):
     assert said.startswith("I see no squirrel") and "cat 0.9" in said
     said = agent.run("describe the picture", image=data.chelsea()).answer
     assert said.startswith("I see a cat filling the picture")
+
+
+@needs_classifier
+def test_counting_a_name_only_the_classifier_knows(tmp_path):
+    from vitron_agent.store import ArtifactStore
+    from vitron_agent.tool import ToolContext
+    from vitron_agent.tools.describe_embedded import EmbeddedCountTool
+
+    store = ArtifactStore(tmp_path, "count")
+    ref = store.put_image(data.coffee())
+    tool, ctx = EmbeddedCountTool(), ToolContext(store=store, step_id="t")
+    out = tool.run(tool.Input(image=ref, target="espressos"), ctx)
+    assert out.count == 1 and "rough count" in out.text
+    out = tool.run(tool.Input(image=ref, target="squirrels"), ctx)
+    assert out.count == 0 and out.text.startswith("I count no squirrels (I found: cup 0.95")
