@@ -1,4 +1,4 @@
-"""Recognition by the embedded default: what NanoDet finds on real photos, how well a named target's
+"""Recognition by the embedded default: what the default detector (SSD-MobileNetV2) finds on real photos, how well a named target's
 mask matches one traced by hand, counts, and the cost per image -- beside what the default did
 before the detector (the most prominent object, whatever was named).
 
