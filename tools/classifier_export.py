@@ -72,8 +72,11 @@ def _wrapped(model):
 def export_classifier(log: object = print, force: bool = False, sizes: tuple[int, ...] = SIZES) -> list[Path]:
     """Write the ONNX graphs (one per size in ``sizes``, default :data:`SIZES`) unless they are in place for the
     pinned weights; returns their paths. Needs torch and ``efficientnet-lite-pytorch``."""
+    import io
+
     import torch
 
+    from vitron_agent.artifact_codecs import atomic_write
     from vitron_agent.weights import EMBEDDED
 
     pin = EMBEDDED["efficientnet_lite2"].sha256
@@ -86,19 +89,20 @@ def export_classifier(log: object = print, force: bool = False, sizes: tuple[int
             continue
         log(f"exporting EfficientNet-Lite2 ({size} px) to ONNX: {path}")
         path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_name(path.name + ".part")
+        graph = io.BytesIO()
         with torch.no_grad():
             torch.onnx.export(
                 _wrapped(torch_model(size)),
                 (torch.zeros(1, 3, size, size),),
-                str(part),
+                graph,
                 input_names=["image"],
                 output_names=["logits", "cam"],
                 opset_version=17,
                 dynamo=False,
             )
-        os.replace(part, path)
-        stamp.write_text(pin + "\n")
+        # the one safe writer: new files renamed into place, a link planted at either never followed
+        atomic_write(path, graph.getvalue(), shared=True)
+        atomic_write(stamp, (pin + "\n").encode(), shared=True)
         out.append(path)
     return out
 

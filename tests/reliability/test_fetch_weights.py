@@ -106,3 +106,22 @@ def test_the_command_refuses_in_one_line(tmp_path, monkeypatch):
         fetch_weights(argparse.Namespace(quiet=True))
     assert "\n" not in str(err.value) and "is a symbolic link to '/etc/passwd'" in str(err.value)
     assert not any(root.rglob("w.bin"))
+
+
+def test_the_classifier_export_writes_through_no_planted_link(tmp_path, monkeypatch):
+    from vitron_agent.tools.classifier_export import export_classifier, onnx_path
+    from vitron_agent.weights import embedded_available
+
+    if not embedded_available("efficientnet_lite2"):
+        pytest.skip("the EfficientNet-Lite2 weights are not installed (make install fetches them)")
+    monkeypatch.setenv("VITRON_CLASSIFIER_DIR", str(tmp_path / "classifier"))
+    path = onnx_path(64)
+    path.parent.mkdir()
+    victims = []
+    for i, planted in enumerate((path, path.with_name(path.name + ".part"), path.with_suffix(".source"))):
+        victims.append(tmp_path / f"victim{i}.txt")
+        victims[-1].write_text("do not touch")
+        planted.symlink_to(victims[-1])
+    assert export_classifier(log=lambda msg: None, force=True, sizes=(64,)) == [path]
+    assert all(v.read_text() == "do not touch" for v in victims)
+    assert not path.is_symlink() and path.read_bytes()[:2] != b"do" and path.stat().st_size > 1_000_000
