@@ -138,9 +138,10 @@ class CountInVideoTool(VisionTool):
             f"one counts when seen on two looks, followed {least:.1f} s or more, with a score of {SURE} or more"
         )
         sure_word = "sure" if confidence >= 0.8 else "fairly sure" if confidence >= 0.5 else "unsure"
+        said = f"{sure_word}: {confidence:.0%} of what I followed counted; {how}" if objects else how
         return CountVideoOutput(
             count=len(sure),
-            text=f"{text} ({sure_word}: {confidence:.0%} of what I followed counted; {how}).",
+            text=f"{text} ({said}).",
             confidence=round(confidence, 3),
             brief=brief,
         )

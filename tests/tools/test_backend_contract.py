@@ -80,6 +80,14 @@ def sample_args(tool: str, backend: str, m: dict) -> dict:
         "frame": {"video": video, "index": 1},
         "animate": {"image": image, "prompt": "zoom" if model else None, **({} if model else {"motion": "zoom_in"})},
         "generate_video": {"prompt": "a red ball", "seed": 1},
+        "trim_video": {"video": video, "first": 0.5},
+        "speed_video": {"video": video, "factor": 2.0},
+        "reverse_video": {"video": video},
+        "loop_video": {"video": video, "times": 2},
+        "concat_videos": {"video": video, "other": video},
+        "export_gif": {"video": video},
+        "find_in_video": {"video": video, "target": "the ball"},
+        "count_in_video": {"video": video, "target": "balls"},
     }[tool]
 
 

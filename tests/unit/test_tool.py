@@ -24,6 +24,14 @@ def test_schemas_come_from_the_pydantic_models():
         "animate",
         "detect",
         "read_text",
+        "trim_video",
+        "speed_video",
+        "reverse_video",
+        "loop_video",
+        "count_in_video",
+        "concat_videos",
+        "export_gif",
+        "find_in_video",
     ]
     assert schemas["track"]["outputs"]["track"] == "track" and schemas["edit_video"]["outputs"] == {"video": "video"}
     seg = schemas["segment"]
