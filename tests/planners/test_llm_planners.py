@@ -37,6 +37,14 @@ CV_TOOLS = {
     "animate",
     "detect",
     "read_text",
+    "trim_video",
+    "speed_video",
+    "reverse_video",
+    "loop_video",
+    "count_in_video",
+    "concat_videos",
+    "export_gif",
+    "find_in_video",
 }
 
 
