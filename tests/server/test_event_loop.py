@@ -1,5 +1,5 @@
 """No CPU-heavy work on the server's event loop (issue 40): decoding and storing an upload,
-parsing a chat-completions body, building a run's result and checking a download's bytes all run
+parsing a multipart form or a chat-completions body, building a run's result and checking a download's bytes all run
 on worker threads, so /health and every other client are never held behind them. Checked by
 recording which thread ran each piece (nothing here is timed)."""
 
@@ -31,6 +31,15 @@ def traced(tmp_path, monkeypatch):
 
     for cls, name in ((ArtifactStore, "put_image"), (ArtifactStore, "verified_file"), (ServerContext, "contract")):
         trace(cls, name)
+    from starlette.formparsers import MultiPartParser
+
+    parse = MultiPartParser.parse
+
+    async def traced_parse(self):
+        seen.setdefault("multipart", set()).add(threading.get_ident())
+        return await parse(self)
+
+    monkeypatch.setattr(MultiPartParser, "parse", traced_parse)
     agent = Agent(db=tmp_path / "sessions.sqlite", data_dir=tmp_path / "artifacts")
     srv = Server(agent, ServerSettings(token=TOKEN))
     yield srv, seen
@@ -46,8 +55,10 @@ def test_heavy_pieces_run_off_the_event_loop(traced):
         f"/v1/sessions/{sid}/media", content=png_bytes(disc_image()[0]), headers={"Content-Type": "image/png"}
     ).json()
     assert c.get(f"/v1/sessions/{sid}/artifacts/{image['id']}").status_code == 200
+    form = c.post(f"/v1/sessions/{sid}/media", files={"file": ("d.png", png_bytes(disc_image()[0]), "image/png")})
+    assert form.status_code == 200 and form.json()["id"] == image["id"]
     run = c.post(f"/v1/sessions/{sid}/runs", json={"text": "describe it", "image": image})
     assert run.status_code == 200, run.text
     loop = srv.thread.ident  # uvicorn runs its event loop in this thread
-    assert {"put_image", "verified_file", "contract"} <= seen.keys()
+    assert {"put_image", "verified_file", "contract", "multipart"} <= seen.keys()
     assert all(loop not in threads for threads in seen.values()), seen
