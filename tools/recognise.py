@@ -140,11 +140,18 @@ def _anchor(found: list[Detection], relation: str | None, relative_to: str | Non
     """(relation, the detection ``relative_to`` names), or None when no relation was given or the
     other thing is not among the detections (then the relation is not used, and not pretended)."""
     from vitron_agent.tools.detector import named
+    from vitron_agent.tools.name_finder import head_noun
+    from vitron_agent.tools.wordnet_names import classes_for, coco_above, wordnet_ready
 
-    other = named(relative_to) if relation and relative_to else None
-    if other is None:
+    if not (relation and relative_to):
         return None
-    scored = [(max(label_score(d, lab) for lab in other.labels), d) for d in found]
+    name, head = named(relative_to), head_noun(relative_to)
+    coco = classes_for(head)[0] if head and wordnet_ready() else frozenset()
+    above = coco_above(head) if head and wordnet_ready() else ()  # "the speaker" is a kind of person
+    labels = tuple(dict.fromkeys((*(name.labels if name else ()), *sorted(coco), *above)))
+    if not labels:
+        return None
+    scored = [(max(label_score(d, lab) for lab in labels), d) for d in found]
     best = max(scored, key=lambda t: t[0], default=(0.0, None))
     return (relation, best[1]) if best[1] is not None and best[0] >= MIN_SCORE else None
 

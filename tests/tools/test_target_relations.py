@@ -56,3 +56,12 @@ def test_a_relation_picks_the_one_placed_so_never_the_other_thing():
     assert picked == [beside]
     order = order_by_relation([(0, 0, 10, 10), (0, 50, 10, 60)], (0, 20, 10, 40), "above")
     assert order[0] == 0
+
+
+def test_the_other_thing_is_found_among_the_detections_or_the_relation_is_dropped():
+    from vitron_agent.tools.recognise import _anchor
+
+    speaker = person(250, 100, 400, 400, 0.95)
+    assert _anchor([speaker], "behind", "the speaker") == ("behind", speaker)
+    assert _anchor([speaker], "behind", "the lamp post") is None  # not seen: no pretended relation
+    assert _anchor([speaker], None, "the speaker") is None
