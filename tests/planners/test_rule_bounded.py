@@ -11,7 +11,7 @@ import pytest
 
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import RulePlanner, split_clauses
-from vitron_agent.planners.rule_lexicon import MAX_REQUEST_CHARS, bounded
+from vitron_agent.planners.rule.lexicon import MAX_REQUEST_CHARS, bounded
 from vitron_agent.tool import Toolbox
 from vitron_agent.tools import default_tools
 
