@@ -42,6 +42,12 @@ EDIT_EXAMPLES = {
         set the kite's colour to lime
         colour it in crimson
         i want a purple car instead of the grey one
+        the van ought to be white
+        i'd prefer the sofa in green
+        could you make the lamp pink
+        give the wall a yellow colour
+        colour the scarf navy blue
+        make those flowers lilac
     """),
     "remove": _lines("""
         remove the bottle
@@ -159,6 +165,9 @@ EDIT_EXAMPLES = {
         delete all but the man
         give me only the horse
         just the bike please
+        let only the kite remain visible
+        show only the lighthouse
+        remove everything that isn't the cat
     """),
     "grayscale": _lines("""
         make it black and white
@@ -299,6 +308,12 @@ EDIT_EXAMPLES = {
         zoom in on it
         crop to the middle
         crop the sides off
+        crop away the empty sky
+        trim the picture to the cyclist
+        cut the photo down to the boat
+        frame just the face
+        tighten the crop on the dog
+        crop the top off
     """),
     "outline": _lines("""
         outline the cat

@@ -204,6 +204,12 @@ LOOK_EXAMPLES = {
         is the dog on the left or the right
         which colour is the door
         what is the person holding
+        what colour are the shoes
+        is the door open or closed
+        what has the girl got in her hand
+        where can i find the ball
+        how many colours does the flag have
+        which way is the car facing
     """),
     "read": _lines("""
         read the text
@@ -232,6 +238,11 @@ LOOK_EXAMPLES = {
         what is written here
         read the street name
         spell out what the note says
+        what does the note say
+        tell me what's printed on the box
+        what's the text on the mug
+        read the words on the shirt
+        what is the shop called, read the sign
     """),
     "generate": _lines("""
         generate an image of a cat
@@ -260,6 +271,11 @@ LOOK_EXAMPLES = {
         generate an illustration with two cats
         sketch a lighthouse
         draw a cartoon fox
+        i'd like a picture of a dragon
+        paint a picture of a quiet harbour
+        conjure up an image of a castle
+        show me an image of a space whale
+        create a drawing of a fox
     """),
     "generate_video": _lines("""
         generate a video of a cat
