@@ -73,6 +73,10 @@ class IntentCall(Protocol):
         track (video) step and returns its mask/track reference; a pronoun ("it") returns the
         current one; the whole picture ("everything", "the photo") returns None."""
 
+    def target_words(self, phrase: str | None = None) -> str:
+        """The thing ``phrase`` (default: ``rest``) names, cleaned the planner's way ("dogs show up in
+        this clip" -> "dogs", "when a face is visible" -> "a face"); adds no step."""
+
     def note(self, text: str) -> None:
         """A sentence for the answer (e.g. what was assumed)."""
 

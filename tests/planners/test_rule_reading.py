@@ -245,3 +245,11 @@ def test_the_whole_picture_grey_and_phrasal_downs(toolbox, text):
 )
 def test_a_complaint_asks_for_the_opposite(toolbox, text, op):
     assert ops(plan(text, toolbox)) == [op]
+
+
+def test_handlers_get_target_words_cleaned_the_planners_way():
+    from vitron_agent.planners.rule.intent_call import target_words
+
+    assert target_words("cats run past in this clip?") == "cats"
+    assert target_words("at what moments is the bus visible") == "the bus"
+    assert target_words("the girl on the left") == "the girl on the left"
