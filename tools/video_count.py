@@ -17,7 +17,7 @@ from vitron_agent.errors import ToolFailed
 from vitron_agent.refs import VideoRef
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.video_edit import clock
+from vitron_agent.tools.video_time import clock
 
 __all__ = ["CountInVideoTool", "CountVideoInput", "CountVideoOutput", "count_tracks", "SURE"]
 

@@ -17,7 +17,7 @@ from vitron_agent.errors import ToolFailed
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext
 from vitron_agent.tools.video_cv import CvDescribeVideoTool, DescribeVideoInput, DescribeVideoOutput
-from vitron_agent.tools.video_edit import clock
+from vitron_agent.tools.video_time import clock
 
 __all__ = ["EmbeddedDescribeVideoTool", "shot_cuts", "sound_line"]
 

@@ -23,6 +23,7 @@ from vitron_agent.errors import ToolFailed
 from vitron_agent.refs import VideoRef
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.tools.video_time import clock
 
 __all__ = [
     "TrimVideoTool",
@@ -35,13 +36,6 @@ __all__ = [
 ]
 
 MAX_OUTPUT_FRAMES = 20_000  # the store's default video cap: a loop or a slow-down never makes more
-
-
-def clock(seconds: float) -> str:
-    """``75.5`` -> ``"1:15.5"``; ``5`` -> ``"0:05"`` (how people write times in a clip)."""
-    m, s = divmod(max(0.0, seconds), 60.0)
-    text = f"{int(m)}:{s:05.2f}".rstrip("0").rstrip(".")
-    return text if "." in text else f"{int(m)}:{int(round(s)):02d}"
 
 
 def clip_line(ref: VideoRef) -> str:

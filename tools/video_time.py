@@ -22,9 +22,25 @@ from vitron_agent.errors import ToolFailed
 from vitron_agent.refs import VideoRef
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.video_edit import clock
 
-__all__ = ["FindInVideoTool", "FindInput", "FindOutput", "TimeRange", "find_ranges", "recogniser", "default_step"]
+__all__ = [
+    "clock",
+    "FindInVideoTool",
+    "FindInput",
+    "FindOutput",
+    "TimeRange",
+    "find_ranges",
+    "recogniser",
+    "default_step",
+]
+
+
+def clock(seconds: float) -> str:
+    """``75.5`` -> ``"1:15.5"``; ``5`` -> ``"0:05"`` (how people write times in a clip)."""
+    m, s = divmod(max(0.0, seconds), 60.0)
+    text = f"{int(m)}:{s:05.2f}".rstrip("0").rstrip(".")
+    return text if "." in text else f"{int(m)}:{int(round(s)):02d}"
+
 
 BLINK = 2  # a gap this short (frames), found by refinement between two sightings, is a detector miss
 NOT_RECOGNISABLE = (
