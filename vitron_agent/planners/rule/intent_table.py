@@ -413,7 +413,10 @@ INTENTS: tuple[Intent, ...] = (
     ),
     _builtin(
         "denoise",
-        (r"^(?:denoise|de-noise)\b|^(?:reduce|remove|clean up|get rid of)\s+(?:the\s+)?(?:noise|grain)\b",),
+        (
+            r"^(?:denoise|de-noise)\b|^(?:reduce|remove|clean up|get rid of)\s+(?:the\s+|all\s+the\s+)?"
+            r"(?:noise|grain|graininess|speckles?|speckling|artefacts|artifacts)\b",
+        ),
         _tone("denoise"),
         "denoise",
         whole=True,
@@ -421,7 +424,8 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "remove",
         (
-            r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b\s*",
+            r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b"
+            r"(?!\s+(?:all\s+)?(?:the\s+)?colou?rs?\s*$)\s*",  # "remove all the colour" is grayscale
             r"^(?:get|take|keep|cut)\b(?=.+\bout of (?:the|this|my|that)\s+(?:shot|picture|photo|image|frame|scene|video|clip)\b)\s*",
         ),
         _do_remove,
@@ -438,6 +442,7 @@ INTENTS: tuple[Intent, ...] = (
         (
             r"^(?:convert|turn|make|render|change)?\b.*\b(?:grayscale|greyscale|gray ?scale|grey ?scale|black and white|black-and-white|monochrome)\b|^(?:desaturate)\b(?!.*\b(?:slightly|a bit|a little|somewhat|a touch|a tad|partly|partially|gently|mildly)\b)\s*",
             r"^(?:keep|leave)\s+(?!only\b|just\b).+?\s+in\s+(?:full\s+)?colou?rs?\b(?:\s+and\s+(?:the\s+)?rest\b.*)?$",
+            r"^(?:remove|take out|strip|drain|get rid of)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?colou?rs?\s*$",
         ),
         _adjust("grayscale"),
         "grayscale / black and white",
@@ -470,7 +475,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     _builtin(
         "recolor",
-        (r"^(?:recolou?r|paint|colou?r|turn|make|change|dye|tint|repaint)\b\s*",),
+        (r"^(?:recolou?r|paint|colou?r|turn|make|change|dye|tint|repaint|give)\b\s*",),
         _do_recolor,
         "recolor / make it <colour> / paint / turn <colour>",
         needs_colour=True,
