@@ -241,7 +241,10 @@ INTENTS: tuple[Intent, ...] = (
         "detect / label <things> (boxes with labels and scores)",
     ),
     _builtin(
-        "count", (r"^(?:how many|count(?: the)?(?: number of)?)\b\s*",), _do_count, "how many <things> / count <things>"
+        "count",
+        (r"^(?:how many|count(?: the)?(?: number of)?|what(?:'s| is) the (?:number|count|total) of)\b\s*",),
+        _do_count,
+        "how many <things> / count <things>",
     ),
     _builtin(
         "crop",
@@ -254,7 +257,8 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "read",
         (
-            r"^(?:read|transcribe|ocr)\b\s*(?:out\s+|off\s+)?|^what\s+(?:does|do)\s+(?:it|this|that|they|the\s+.+?)\s+(?:say|read|spell)\b\s*|^what(?:'s|\s+is)\s+written\b\s*|^what\s+(?:text|words?)\b.*\b(?:say|written|there|see|in|on)\b\s*|^(?:extract|get|find)\s+(?:the\s+|all\s+the\s+)?(?:text|words)\b\s*",
+            r"^(?:read|transcribe|ocr)\b\s*(?:out\s+|off\s+)?|^what\s+(?:does|do)\s+(?:it|this|that|they|the\s+.+?)\s+(?:say|read|spell)\b\s*|^what(?:'s|\s+is)\s+written\b\s*|^what\s+(?:text|words?)\b.*\b(?:say|written|there|see|in|on)\b\s*|^(?:extract|get|find)\s+(?:the\s+|all\s+the\s+)?(?:text|words)\b\s*"
+            r"|^what\s+(?:it|this|that|the\s+.+?)\s+(?:says|reads|spells)\b\s*",
         ),
         _do_read,
         "read / transcribe / what does the sign say (text, OCR)",
@@ -499,7 +503,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     _builtin(
         "question",
-        (r"^(?:what|what's|whats|which|where|who|is|are|does|do|how)\b",),
+        (r"^(?:what|what's|whats|which|where|whereabouts|who|is|are|does|do|how)\b",),
         _do_question,
         "what colour / where / is it <colour>? / how bright",
         whole=True,

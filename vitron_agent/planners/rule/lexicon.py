@@ -350,6 +350,7 @@ def _clean_target(phrase: str) -> str:
     )
     phrase = re.sub(r"\s+(?:are|is)(?=\s+(?:on|in|at|near|under|behind|by|next to)\b)", "", phrase, flags=re.I)
     phrase = re.sub(r"\?.*$", "", phrase)  # "the horse? show me"
+    phrase = re.sub(r"(?<=\w)'s$", "", phrase.strip())  # "(what's) the van's (colour)"
     phrase = re.sub(
         r"\s+(?:out of|from|off)\s+(?:it|this|that|them|there)$", "", phrase, flags=re.I
     )  # "the cat out of it"

@@ -215,7 +215,7 @@ def _do_describe(b: _Builder, rest: str, clause: str, last: dict[str, str], ques
 def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     m = re.match(
         r"^(?:what|which)\s+colou?r\s+(?:is|are)\s+(.*)$"
-        r"|^(?:where|how big|how large|how bright|how dark)\s+(?:exactly\s+|roughly\s+)?(?:is|are)\s+(.*)$"
+        r"|^(?:where|whereabouts|how big|how large|how bright|how dark)\s+(?:exactly\s+|roughly\s+)?(?:is|are)\s+(.*)$"
         r"|^(?:what|which)\s+colou?rs?\s+(.+?)\s+(?:is|are|has|have)\s*\??$"
         r"|^where\s+(.+?)\s+(?:is|are)\s*\??$|^where's\s+(.+?)\s*\??$"
         rf"|^(?:is|are)\s+(.+?)\s+(?:{'|'.join(_COLOR_WORDS)})\s+or\s+(?:{'|'.join(_COLOR_WORDS)})\s*\??$"
