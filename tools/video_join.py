@@ -122,7 +122,7 @@ class GifInput(BaseModel):
 
 class GifOutput(BaseModel):
     video: VideoRef = Field(description="the GIF's frames as a clip (its rate and size)")
-    gif: str = Field(description="path of the .gif file")
+    gif: str = Field(description="the GIF's file name in the session's store (exported as <step>_gif.gif)")
     text: str = Field(description="frames, rate, duration and size of the GIF")
 
 
@@ -180,7 +180,7 @@ class ExportGifTool(VisionTool):
             f"Saved a GIF: {len(images)} frames at {fps:g} fps = {total:.2f} s, {width}x{height} "
             f"({path.stat().st_size:,} bytes).{sound}"
         )
-        return GifOutput(video=ref, gif=str(path), text=text)
+        return GifOutput(video=ref, gif=path.name, text=text)
 
 
 register(Backend("concat_videos", "cv", ConcatVideosTool, default=True))

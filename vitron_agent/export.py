@@ -105,6 +105,10 @@ def export_run(result, store, out_dir: str | Path, report: bool = True) -> dict[
                         preview = out / f"{s.id}_{name}.preview.mp4"
                         preview.unlink(missing_ok=True)  # a planted link is removed, never written through
                         _preview(store, o["value"], preview)
+                        gif = src.with_suffix(".gif")  # export_gif writes the GIF beside its clip
+                        if gif.is_file() and "gif" in s.outputs:
+                            atomic_write(out / f"{s.id}_gif.gif", gif.read_bytes(), shared=True)
+                            paths[(s.id, "gif")] = str((out / f"{s.id}_gif.gif").resolve())
     for ns, values in result.inputs.items():
         for name, value in values.items():
             if ns == "input" and isinstance(value, dict) and value.get("type") in ("image", "video"):

@@ -139,7 +139,8 @@ def test_gif_export(session):
     store, refs, _ = session
     out = run(ExportGifTool(), store, video=refs["sound"].model_dump())
     assert (out.video.frames, out.video.fps, out.video.width) == (60, 12.0, 480)
-    with Image.open(out.gif) as im:
+    assert out.gif == f"{out.video.id}.gif"  # a name in the store, never a server path
+    with Image.open(store.dir / out.gif) as im:
         assert im.size == (480, 270) and im.n_frames >= 1
         total = 0
         for k in range(im.n_frames):
@@ -195,5 +196,9 @@ def test_uploads_keep_the_sound_and_exports_play_it(tmp_path, files):
                 kinds["video"].frames == 30
                 and abs(float(kinds["audio"].duration * kinds["audio"].time_base) - 1.0) < 0.03
             )
+        gif = agent.run("make a gif of it", video=files["odd"])
+        data = export_run(gif, agent.store, tmp_path / "gif")
+        assert data["steps"][0]["outputs"]["gif"]["path"].endswith("s1_gif.gif")
+        assert (tmp_path / "gif" / "s1_gif.gif").read_bytes()[:6] == b"GIF89a"
     finally:
         agent.close()
