@@ -148,14 +148,14 @@ def test_plan_and_tools_commands(tmp_path):
         "animate",
         "detect",
         "read_text",
+        "find_in_video",
+        "count_in_video",
         "trim_video",
         "speed_video",
         "reverse_video",
         "loop_video",
-        "count_in_video",
         "concat_videos",
         "export_gif",
-        "find_in_video",
     ]
 
 
