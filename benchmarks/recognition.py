@@ -217,8 +217,7 @@ def track_pan() -> dict:
 def main() -> dict:
     from vitron_agent.tools.detector import detect_objects, named
     from vitron_agent.tools.recognise import mask_of, select
-    from vitron_agent.tools.salient import salient_map
-    from vitron_agent.tools.segment_embedded import salient_objects
+    from vitron_agent.tools.salient import salient_map, salient_objects
 
     rows = []
     detect_objects(photo("astronaut"))  # load once

@@ -65,8 +65,7 @@ def _as_box(b: Any, w: int, h: int) -> Box | None:
 
 
 def _salient_box(image: np.ndarray) -> tuple | None:
-    from vitron_agent.tools.salient import salient_map
-    from vitron_agent.tools.segment_embedded import salient_objects
+    from vitron_agent.tools.salient import salient_map, salient_objects
 
     m = salient_objects(salient_map(image))
     if m.sum() < 0.01 * m.size:

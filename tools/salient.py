@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["salient_map", "salient_session", "object_in_box", "SIZE"]
+from vitron_agent.tools.masks import components, fill_holes
+
+__all__ = ["salient_map", "salient_session", "object_in_box", "salient_objects", "SIZE"]
 
 SIZE = 320
 _MEAN = np.array([0.485, 0.456, 0.406], np.float32)
@@ -96,3 +98,12 @@ def object_in_box(
     inside = np.zeros((h, w), bool)
     inside[y1 : y2 + 1, x1 : x2 + 1] = True
     return fill_holes(mask & inside)
+
+
+def salient_objects(prob: np.ndarray, keep: float = 0.15) -> np.ndarray:
+    """The salient mask: components of prob > 0.5 at least ``keep`` of the largest one's size."""
+    comps = components(prob > 0.5, min_pixels=max(4, prob.size // 5000))
+    if not comps:
+        return np.zeros(prob.shape, bool)
+    big = comps[0].sum()
+    return fill_holes(np.logical_or.reduce([c for c in comps if c.sum() >= keep * big]))

@@ -28,7 +28,6 @@ from vitron_agent.tools.colors import (
     normalise_color,
 )
 from vitron_agent.tools.masks import (
-    POSITIONS,
     _downscale,
     _upscale_mask,
     bbox,
@@ -40,7 +39,7 @@ from vitron_agent.tools.masks import (
     objectness,
     pick_by_position,
 )
-from vitron_agent.tools.target_spec import OnImage, TargetSpec
+from vitron_agent.tools.target_spec import OnImage, TargetSpec, parse_target
 
 __all__ = ["SegmentInput", "SegmentOutput", "CvSegmentTool", "parse_target"]
 
@@ -63,36 +62,6 @@ class SegmentOutput(BaseModel):
     box: Box = Field(description="bounding box of the mask, XYXY pixels")
     area: float = Field(description="fraction of the image covered by the mask (0..1)")
     method: str = Field(description="how the mask was found (heuristic used)")
-
-
-def parse_target(target: str | None) -> tuple[str | None, str | None, bool]:
-    """(colour, position, largest) named in free text such as 'the red car on the left'."""
-    if not target:
-        return None, None, False
-    words = re.findall(r"[a-z]+", target.lower())
-    color = next((normalise_color(w) for w in words if normalise_color(w)), None)
-    position = next(
-        (("center" if w in ("centre", "middle") else w) for w in words if w in POSITIONS or w in ("centre", "middle")),
-        None,
-    )
-    if position is None:
-        position = next(
-            (
-                {
-                    "leftmost": "left",
-                    "rightmost": "right",
-                    "upper": "top",
-                    "lower": "bottom",
-                    "topmost": "top",
-                    "bottommost": "bottom",
-                }[w]
-                for w in words
-                if w in ("leftmost", "rightmost", "upper", "lower", "topmost", "bottommost")
-            ),
-            None,
-        )
-    largest = any(w in ("largest", "biggest") for w in words)
-    return color, position, largest
 
 
 class CvSegmentTool(VisionTool):

@@ -25,21 +25,13 @@ from vitron_agent.errors import ConfigError
 from vitron_agent.registry import Backend, register
 from vitron_agent.tool import ToolContext
 from vitron_agent.tools.masks import components, fill_holes
+from vitron_agent.tools.salient import salient_objects
 from vitron_agent.tools.segment import FOREGROUND_WORDS, CvSegmentTool, SegmentInput
 
 __all__ = ["EmbeddedSegmentTool"]
 
 THRESHOLD = 0.5
 WINDOW = 0.5  # side of the window around a click, as a fraction of the image's longer side
-
-
-def salient_objects(prob: np.ndarray, keep: float = 0.15) -> np.ndarray:
-    """The salient mask: components of prob > 0.5 at least ``keep`` of the largest one's size."""
-    comps = components(prob > THRESHOLD, min_pixels=max(4, prob.size // 5000))
-    if not comps:
-        return np.zeros(prob.shape, bool)
-    big = comps[0].sum()
-    return fill_holes(np.logical_or.reduce([c for c in comps if c.sum() >= keep * big]))
 
 
 def component_at(mask: np.ndarray, x: int, y: int) -> np.ndarray | None:

@@ -13,7 +13,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from vitron_agent.refs import Box, ImageRef, Point, VideoRef
-from vitron_agent.tools.colors import COLORS
+from vitron_agent.tools.colors import COLORS, normalise_color
+from vitron_agent.tools.masks import POSITIONS
 
 __all__ = ["TargetSpec", "OnImage", "OnVideo", "TargetParts", "parse_target_phrase", "order_by_relation", "RELATIONS"]
 
@@ -110,12 +111,40 @@ class TargetParts:
         return {k: v for k, v in out.items() if v}
 
 
+def parse_target(target: str | None) -> tuple[str | None, str | None, bool]:
+    """(colour, position, largest) named in free text such as 'the red car on the left'."""
+    if not target:
+        return None, None, False
+    words = re.findall(r"[a-z]+", target.lower())
+    color = next((normalise_color(w) for w in words if normalise_color(w)), None)
+    position = next(
+        (("center" if w in ("centre", "middle") else w) for w in words if w in POSITIONS or w in ("centre", "middle")),
+        None,
+    )
+    if position is None:
+        position = next(
+            (
+                {
+                    "leftmost": "left",
+                    "rightmost": "right",
+                    "upper": "top",
+                    "lower": "bottom",
+                    "topmost": "top",
+                    "bottommost": "bottom",
+                }[w]
+                for w in words
+                if w in ("leftmost", "rightmost", "upper", "lower", "topmost", "bottommost")
+            ),
+            None,
+        )
+    largest = any(w in ("largest", "biggest") for w in words)
+    return color, position, largest
+
+
 def parse_target_phrase(phrase: str) -> TargetParts:
     """Words naming a target -> :class:`TargetParts` ("the crowd behind the player" -> head "the
     crowd", relation "behind", relative_to "the player"; "everything but the bus" -> whole, exclude
     "the bus"). Patterns run on the phrase as given; callers bound its length first."""
-    from vitron_agent.tools.segment import parse_target
-
     text = re.sub(r"\s+", " ", phrase.strip(" ,.?!"))[:400]
     exclude = None
     if (m := _EXCEPT_RE.match(text)) and (not m.group("head") or _WHOLE_RE.match(m.group("head").strip())):

@@ -14,6 +14,9 @@ import numpy as np
 __all__ = ["atomic_write"]
 
 
+CORRUPT = "the stored {kind} {id} is corrupt: {why}; store it again (upload it again, or re-run the step that made it)"
+
+
 def _umask() -> int:
     """The process's umask, read without changing it (``os.umask`` sets it: racy in threads)."""
     try:

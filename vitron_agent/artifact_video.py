@@ -9,7 +9,16 @@ from typing import Any
 
 import numpy as np
 
-from vitron_agent.artifact_codecs import _decode_track, _digest, write_clip
+from vitron_agent.artifact_codecs import (
+    CORRUPT,
+    ClipHash,
+    _decode_track,
+    _digest,
+    file_key,
+    remember_verified,
+    verified_before,
+    write_clip,
+)
 from vitron_agent.refs import MaskTrackRef, VideoRef
 
 __all__ = ["VideoArtifacts", "CLIP_CACHE_BYTES"]
@@ -71,6 +80,39 @@ class VideoArtifacts:
 
         self._check(ref, "video")
         return VideoClip(self, ref)
+
+    def verify_clip(self, clip: Any) -> np.ndarray | None:
+        """Check ``clip``'s file (a :class:`vitron_agent.video.VideoClip` of this store) against its
+        id (every frame hashed, as when it was stored) before any frame is used: once per process and file (its inode, size and time). A mismatch, a
+        decode error or a clip of another length is a ToolFailed naming the artifact. Returns the
+        decoded clip when it is small enough for the store's LRU (kept there), else None."""
+        from vitron_agent.errors import MediaError, ToolFailed
+
+        st, ref = self, clip.ref
+        try:
+            stat = clip.path.stat()
+        except OSError:
+            raise ToolFailed(CORRUPT.format(kind="video", id=ref.id[:12], why="its file is missing")) from None
+        mark = file_key(clip.path, stat, ref.id)
+        small = ref.frames * ref.width * ref.height * 3 <= min(st.clip_cache_bytes, st.cache.max_bytes // 4)
+        if verified_before(mark) and not small:
+            return None
+        digest, keep = ClipHash(ref.fps), []
+        try:
+            for frame in clip._open():
+                digest.add(frame)
+                if small:
+                    keep.append(frame)
+        except MediaError as exc:
+            raise ToolFailed(CORRUPT.format(kind="video", id=ref.id[:12], why=f"it does not decode ({exc})")) from None
+        if digest.frames != ref.frames or digest.hexdigest() != ref.id:
+            raise ToolFailed(CORRUPT.format(kind="video", id=ref.id[:12], why="its content does not match its id"))
+        remember_verified(mark)
+        if not small:
+            return None
+        decoded = np.stack(keep)
+        st._cache_put(ref.id, decoded, "video")
+        return decoded
 
     def put_track(self, masks: Any, producer: str | None = None, video: VideoRef | str | None = None) -> MaskTrackRef:
         """Store a per-frame mask sequence: a TxHxW array or a list of HxW masks (non-zero = inside)."""

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from vitron_agent.report import printable
+
 __all__ = ["Job", "init_worker", "limit_threads", "run_job", "shared_lines", "threads_per_worker"]
 
 _THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
@@ -57,14 +59,6 @@ class Job:
         """The first fields of its results line (``name`` as people read it: see :func:`printable`)."""
         sha = None if "://" in self.path else self.sha  # an object's is set once its bytes are read
         return {"input": self.path, "name": printable(self.name), "sha256": sha, "key": self.key}
-
-
-def printable(text: str) -> str:
-    """``text`` safe to print, encode or show: a file name's bytes that are not UTF-8 become U+FFFD."""
-    try:
-        return os.fsencode(text).decode("utf-8", "replace")
-    except (UnicodeError, TypeError):
-        return str(text).encode("utf-8", "replace").decode("utf-8")
 
 
 def threads_per_worker(workers: int) -> int:

@@ -10,6 +10,7 @@ import base64
 import html
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import numpy as np
 from vitron_agent.plan import dependencies, iter_refs
 from vitron_agent.refs import ImageRef, ref_from_dict
 
-__all__ = ["write_report", "render_report", "plan_svg", "write_gallery"]
+__all__ = ["write_report", "render_report", "plan_svg", "write_gallery", "printable"]
 
 THUMB_MAX = 480
 STRIP_FRAMES = 6
@@ -311,8 +312,6 @@ def _href(path: str | None, out: Path) -> str | None:
 
 def _shown(text: Any) -> str:
     """Any text for the page, HTML-escaped; bytes of a file name that are not UTF-8 become U+FFFD."""
-    from vitron_agent.batch_pool import printable
-
     return html.escape(printable(str(text)))
 
 
@@ -354,3 +353,11 @@ def write_gallery(out: str | Path, lines: list[dict[str, Any]]) -> Path:
     path = out / "index.html"
     atomic_write(path, page.encode("utf-8", "replace"), shared=True)
     return path
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print, encode or show: a file name's bytes that are not UTF-8 become U+FFFD."""
+    try:
+        return os.fsencode(text).decode("utf-8", "replace")
+    except (UnicodeError, TypeError):
+        return str(text).encode("utf-8", "replace").decode("utf-8")

@@ -37,6 +37,7 @@ import numpy as np
 
 from vitron_agent.array_cache import DEFAULT_CACHE_BYTES, ArrayCache
 from vitron_agent.artifact_codecs import (
+    CORRUPT,
     _decode_feature,
     _decode_image,
     _decode_mask,
@@ -57,7 +58,6 @@ __all__ = ["ArtifactStore", "ArrayCache", "validate_session_id", "on_white", "op
 
 _SESSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _EXT = {"image": ".png", "mask": ".png", "feature": ".safetensors", "text": ".txt", "video": ".mp4", "track": ".npz"}
-CORRUPT = "the stored {kind} {id} is corrupt: {why}; store it again (upload it again, or re-run the step that made it)"
 
 
 def validate_session_id(session: str) -> str:

@@ -499,39 +499,10 @@ class VideoClip:
         return stream
 
     def _verify(self) -> np.ndarray | None:
-        """Check the file against the clip's id (every frame hashed, as when it was stored) before
-        any frame is used: once per process and file (its inode, size and time). A mismatch, a
-        decode error or a clip of another length is a ToolFailed naming the artifact. Returns the
-        decoded clip when it is small enough for the store's LRU (kept there), else None."""
-        from vitron_agent.artifact_codecs import ClipHash, file_key, remember_verified, verified_before
-        from vitron_agent.errors import ToolFailed
-        from vitron_agent.store import CORRUPT
-
-        st, ref = self.store, self.ref
-        try:
-            stat = self.path.stat()
-        except OSError:
-            raise ToolFailed(CORRUPT.format(kind="video", id=ref.id[:12], why="its file is missing")) from None
-        mark = file_key(self.path, stat, ref.id)
-        small = ref.frames * ref.width * ref.height * 3 <= min(st.clip_cache_bytes, st.cache.max_bytes // 4)
-        if verified_before(mark) and not small:
-            return None
-        digest, keep = ClipHash(ref.fps), []
-        try:
-            for frame in self._open():
-                digest.add(frame)
-                if small:
-                    keep.append(frame)
-        except MediaError as exc:
-            raise ToolFailed(CORRUPT.format(kind="video", id=ref.id[:12], why=f"it does not decode ({exc})")) from None
-        if digest.frames != ref.frames or digest.hexdigest() != ref.id:
-            raise ToolFailed(CORRUPT.format(kind="video", id=ref.id[:12], why="its content does not match its id"))
-        remember_verified(mark)
-        if not small:
-            return None
-        clip = np.stack(keep)
-        st._cache_put(ref.id, clip, "video")
-        return clip
+        """Check the file against the clip's id before any frame is used (the store's
+        ``verify_clip``: storage checks belong to the store, this module is a codec). Returns the
+        decoded clip when it is small enough for the store's LRU, else None."""
+        return self.store.verify_clip(self)
 
     def frame(self, index: int) -> np.ndarray:
         """One frame (negative indices count from the end)."""
