@@ -253,3 +253,11 @@ def test_handlers_get_target_words_cleaned_the_planners_way():
     assert target_words("cats run past in this clip?") == "cats"
     assert target_words("at what moments is the bus visible") == "the bus"
     assert target_words("the girl on the left") == "the girl on the left"
+
+
+@pytest.mark.parametrize(
+    "text,op",
+    [("would you mind blurring the licence plate", "blur"), ("is it possible to erase the kite", "remove")],
+)
+def test_polite_openers_are_read_through(toolbox, text, op):
+    assert ops(plan(text, toolbox))[-1] == op

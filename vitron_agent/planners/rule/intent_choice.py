@@ -21,6 +21,22 @@ _COMPLAINT = re.compile(
     r"\s*[.!?]?$",
     re.I,
 )
+_MIND = re.compile(r"^(?:(?:would|do|could)\s+you\s+)?mind\s+([a-z]+ing)\b\s*(.*)$", re.I)
+
+
+def _base_form(gerund: str) -> str:
+    """'colouring' -> 'colour', 'removing' -> 'remove', 'blurring' -> 'blur': the form the table's
+    verbs take (checked against the verbs its examples open with), else the word as it came."""
+    from vitron_agent.planners.rule.spelling import verb_vocabulary
+
+    stem = gerund[:-3].lower()
+    verbs = verb_vocabulary()
+    for cand in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem):
+        if cand in verbs:
+            return cand
+    return gerund
+
+
 _SHORT = {"bg": "background", "u": "you", "pls": "please", "plz": "please", "pic": "picture", "img": "image"}
 _SHORTHAND = re.compile(r"\b(?:bg|u|pls|plz|pic|img)\b", re.I)
 _ALL_GREY = re.compile(
@@ -77,6 +93,8 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     """The reading of ``clause`` under ``mode`` ("rules", "matcher", "both"); typo notes go to ``b.notes``."""
     notes: list[str] = []
     clause = _fix_colours(clause, notes)
+    if m := _MIND.match(clause):  # "would you mind colouring the bench teal" -> "colour the bench teal"
+        clause = f"{_base_form(m.group(1))} {m.group(2)}".strip()
     if (fixed := _fix_verb(clause)) is not None:  # a misspelt verb of the table (never a real word)
         notes.append(f"I read {fixed[1]!r} as {fixed[2]!r}.")
         clause = fixed[0]

@@ -70,7 +70,8 @@ _WEAK_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)\s*", re.I)
 
 
 _FILLER = re.compile(
-    r"^(?:please|pls|can you|could you|would you|now|also|and|then|next|i want you to|i'd like you to|let's|lets|kindly)\b[\s,]*",
+    r"^(?:please|pls|can you|could you|would you|now|also|and|then|next|i want you to|i'd like you to|let's|lets|kindly|"
+    r"is it possible to|would it be possible to|i need you to|go ahead and)\b[\s,]*",
     re.I,
 )
 

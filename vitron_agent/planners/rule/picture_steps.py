@@ -67,7 +67,9 @@ def _do_resize(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
     args: dict[str, Any] = {"operation": "resize"}
     if m := re.search(r"(\d+)\s*(?:x|×|by)\s*(\d+)\s*(?:px|pixels?)?\b", low):
         args["width"], args["height"] = int(m.group(1)), int(m.group(2))
-    elif m := re.search(r"(\d+)\s*(?:px|pixels?)?\s*(?:wide|in width|width)\b|\bwidth\s+(?:of\s+|to\s+)?(\d+)", low):
+    elif m := re.search(
+        r"(\d+)\s*(?:px|pixels?)?\s*(?:wide|in width|width|across)\b|\bwidth\s+(?:of\s+|to\s+)?(\d+)", low
+    ):
         args["width"] = int(m.group(1) or m.group(2))
     elif m := re.search(
         r"(\d+)\s*(?:px|pixels?)?\s*(?:tall|high|in height|height)\b|\bheight\s+(?:of\s+|to\s+)?(\d+)", low
