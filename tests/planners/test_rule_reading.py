@@ -261,3 +261,10 @@ def test_handlers_get_target_words_cleaned_the_planners_way():
 )
 def test_polite_openers_are_read_through(toolbox, text, op):
     assert ops(plan(text, toolbox))[-1] == op
+
+
+def test_openers_and_the_cut_out_as_a_pronoun(toolbox):
+    p = plan("first select the horse, next blur it", toolbox)
+    assert [s.tool for s in p.steps] == ["segment", "edit"] and p.steps[0].args["target"] == "the horse"
+    p = plan("cut the heron out and describe the cut-out", toolbox)
+    assert [s.tool for s in p.steps] == ["segment", "edit", "describe"]

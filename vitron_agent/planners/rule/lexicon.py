@@ -71,13 +71,15 @@ _WEAK_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)\s*", re.I)
 
 _FILLER = re.compile(
     r"^(?:please|pls|can you|could you|would you|now|also|and|then|next|i want you to|i'd like you to|let's|lets|kindly|"
-    r"is it possible to|would it be possible to|i need you to|go ahead and)\b[\s,]*",
+    r"is it possible to|would it be possible to|i need you to|go ahead and|first(?: of all)?|ok(?:ay)?|alright|hey|hi|"
+    r"so|to start(?: with)?|lastly|finally)\b[\s,]*",
     re.I,
 )
 
 
 _PRONOUN = re.compile(
     r"^(?:it|them|that|this|those|these|that one|this one|him|her|the result|the output|the selection|the mask|the region|"
+    r"the cut-?out|the sticker|the edited (?:one|version|picture|image)|"
     r"the selected region|the segmented region|the segmented object|the edited image|the new image|the same)"
     r"(?:\s+(?:now|again|too|as well|instead|please|then|here|there|a (?:little )?bit|a little|a lot|a touch|a tad|"
     r"slightly|somewhat|much|more|less|very much|strongly|heavily|gently|lightly|subtly|some|right|for me|thanks))*$",
