@@ -345,11 +345,23 @@ def light_gains(image: np.ndarray) -> np.ndarray:
     one colour is not a coloured light)."""
     px = np.asarray(image, np.float64).reshape(-1, 3)
     px = px[(px.max(1) < 250) & (px.max(1) > 10)]
-    if len(px) < 100:
+    if len(px) < 100 or _surfaces(px) < MIN_SURFACES:
         return np.ones(3)
     est = (px**6).mean(0) ** (1 / 6)
     gains = est.mean() / np.maximum(est, 1e-6)
     return np.clip(gains, *GAIN_LIMITS)
+
+
+MIN_SURFACES = 8  # a light is measured off many surfaces; a flat backdrop and one object tell nothing of it
+
+
+def _surfaces(px: np.ndarray) -> int:
+    """How many distinct colours (16 levels a channel) each cover at least 0.5 % of ``px`` (Nx3):
+    a photo has dozens; a drawn picture of a disc on a flat backdrop has two, and its one hue is
+    the picture's own, not the light's."""
+    bins = (px // 16).astype(np.int64) @ np.array([256, 16, 1])
+    counts = np.bincount(bins, minlength=4096)
+    return int((counts >= 0.005 * len(px)).sum())
 
 
 def against_light(pixels: np.ndarray, image: np.ndarray) -> np.ndarray:

@@ -232,7 +232,11 @@ def test_openai_client_chat_completions(server):
         ],
     )
     text = reply.choices[0].message.content
-    assert "I selected the red disc and made it blue." in text and "Artifacts:" in text and "/v1/sessions/oa1/artifacts/" in text
+    assert (
+        "I selected the red disc and made it blue." in text
+        and "Artifacts:" in text
+        and "/v1/sessions/oa1/artifacts/" in text
+    )
     follow = oai.chat.completions.create(
         model="vitron-agent", user="oa1", messages=[{"role": "user", "content": "what colour is it?"}]
     )
@@ -297,7 +301,11 @@ def test_openai_client_with_a_video_url(server, tmp_path):
         ],
     )
     text = reply.choices[0].message.content
-    assert "visible on 8 of 8 frames" in text and "I followed the red ball through the video." in text
+    # the detector may or may not call a drawn red disc a ball: either it follows the ball, or it says
+    # first that it found none and followed the red regions instead (honest, never a silent swap)
+    followed = "I followed the red ball through the video." in text
+    fallback = text.startswith("I found no ball in the image, so I took the red regions")
+    assert "visible on 8 of 8 frames" in text and (followed or fallback), text
     c = client(server)
     vid = c.post(
         "/v1/sessions/ov2/media", content=(tmp_path / "c.mp4").read_bytes(), headers={"Content-Type": "video/mp4"}
