@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ def atomic_write(path: Path, data: bytes, *, shared: bool = False) -> None:
     ``--out`` folder, a batch's gallery)."""
     import tempfile
 
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp")
     try:
         if shared:
             os.fchmod(fd, 0o666 & ~_umask())
@@ -49,6 +50,45 @@ def atomic_write(path: Path, data: bytes, *, shared: bool = False) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_ORPHAN_RE = re.compile(r"^\.(?:video\.(\d+)\.\d+\.\d+\.tmp\.mp4|.+\.(\d+)\.[A-Za-z0-9_]+\.tmp)$")
+_SWEPT: set[str] = set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process (EPERM): alive
+        return True
+    return True
+
+
+def sweep_orphans(folder: Path) -> int:
+    """Remove the temporary files in ``folder`` that a writer killed mid-write left behind (their
+    name carries the writer's pid; only those of processes that no longer run here are removed,
+    never a live writer's). Once per folder and process; returns how many were removed."""
+    key = str(folder)
+    if key in _SWEPT:
+        return 0
+    _SWEPT.add(key)
+    removed = 0
+    try:
+        names = [e.name for e in os.scandir(folder) if e.name.startswith(".") and ".tmp" in e.name]
+    except OSError:
+        return 0
+    for name in names:
+        m = _ORPHAN_RE.match(name)
+        pid = m and int(m.group(1) or m.group(2))
+        if pid and pid != os.getpid() and not _alive(pid):
+            try:
+                (folder / name).unlink()
+                removed += 1
+            except OSError:
+                pass
+    return removed
 
 
 def _digest(kind: str, *parts: bytes) -> str:

@@ -47,6 +47,7 @@ from vitron_agent.artifact_codecs import (
     _png_mask_bytes,
     _serialise_tensor,
     atomic_write,
+    sweep_orphans,
 )
 from vitron_agent.artifact_video import CLIP_CACHE_BYTES, VideoArtifacts
 from vitron_agent.artifact_writer import DeferredWrites
@@ -124,6 +125,7 @@ class ArtifactStore(VideoArtifacts, DeferredWrites):
         self.remote = remote
         self.dir = self.root / self.session
         self.dir.mkdir(parents=True, exist_ok=True)
+        sweep_orphans(self.dir)  # what a writer killed mid-write left (kill -9): never read, now removed
         self._views = _views if _views is not None else {}  # session -> view, shared by every view
         self._views.setdefault(self.session, self)
         self.writer = writer  # ArtifactWriter for deferred writes (a step's view: see deferring())

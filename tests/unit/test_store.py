@@ -1,4 +1,5 @@
 import json
+import os
 
 import numpy as np
 import pytest
@@ -142,3 +143,23 @@ def test_crash_between_data_and_metadata_leaves_no_usable_ref(store, monkeypatch
     assert not list(store.dir.glob("*.tmp")) and not list(store.dir.glob(".*.tmp"))
     ref = store.put_image(img)  # a retry completes the artifact
     assert store.exists(ref)
+
+
+def test_temporary_files_of_a_killed_writer_are_swept_and_a_live_writers_kept(tmp_path):
+    import subprocess
+    import sys
+
+    from vitron_agent.store import ArtifactStore
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)
+    live_pid = os.getppid()  # the process that started this test: running
+    folder = tmp_path / "s1"
+    folder.mkdir()
+    orphans = [f".abc.png.{dead_pid}.k2j4_x9a.tmp", f".video.{dead_pid}.140.99812.tmp.mp4"]
+    kept = [f".abc.png.{live_pid}.k2j4_x9a.tmp", f".video.{live_pid}.140.99812.tmp.mp4", "notes.tmp"]
+    for name in orphans + kept:
+        (folder / name).write_bytes(b"half")
+    ArtifactStore(tmp_path, "s1")
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == sorted(kept)
