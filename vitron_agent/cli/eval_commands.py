@@ -7,22 +7,11 @@ Parsing imports nothing heavy; each command imports what it runs.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from pathlib import Path
 from typing import Any
 
-__all__ = ["add_eval_parser", "run_eval", "default_set"]
+__all__ = ["add_eval_parser", "run_eval"]
 
 SET_HELP = "the labelled set: a folder with photos.json and tune/ + heldout/ (default: benchmarks/recognition)"
-
-
-def default_set() -> Path:
-    """``./benchmarks/recognition`` when it exists, else the one beside this source checkout."""
-    here = Path("benchmarks/recognition")
-    if (here / "photos.json").is_file():
-        return here
-    return Path(__file__).resolve().parents[2] / "benchmarks" / "recognition"
 
 
 def add_eval_parser(sub: Any) -> None:
@@ -68,11 +57,3 @@ def run_eval(args: argparse.Namespace) -> int:
         "detections": eval_report.detections,
         "fetch-photos": eval_report.fetch,
     }[args.eval_command](args)
-
-
-def emit(result: dict, as_json: bool, lines: list[str]) -> int:
-    if as_json:
-        print(json.dumps(result, indent=2, default=float))
-    else:
-        sys.stdout.write("\n".join(lines) + "\n")
-    return 0

@@ -12,10 +12,25 @@ from typing import Any
 
 import numpy as np
 
-from vitron_agent.cli.eval_commands import default_set, emit
 from vitron_agent.errors import ConfigError
 
 __all__ = ["recognition", "refcoco", "detections", "fetch", "read_rgb"]
+
+
+def default_set() -> Path:
+    """``./benchmarks/recognition`` when it exists, else the one beside this source checkout."""
+    here = Path("benchmarks/recognition")
+    if (here / "photos.json").is_file():
+        return here
+    return Path(__file__).resolve().parents[2] / "benchmarks" / "recognition"
+
+
+def emit(result: dict, as_json: bool, lines: list[str]) -> int:
+    if as_json:
+        print(json.dumps(result, indent=2, default=float))
+    else:
+        sys.stdout.write("\n".join(lines) + "\n")
+    return 0
 
 
 def _log(message: str) -> None:
