@@ -88,7 +88,9 @@ def test_salient_masks_on_real_photos_beat_grabcut(name, segment_tools, store):
         out = invoke(tool, {"image": ref.model_dump(), "target": bench.REFERENCES[name]["target"]}, ctx)
         scores[backend] = iou(store.get_mask(out.mask), truth)
         if backend == "embedded":
-            assert "U²-Netp" in out.method and "SSD-MobileNetV2 recognised" in out.method  # the named object, by detection
+            assert (
+                "U²-Netp" in out.method and "SSD-MobileNetV2 recognised" in out.method
+            )  # the named object, by detection
     assert scores["embedded"] > scores["cv"], scores
     # the astronaut's reference includes the helmet she holds; the detected person does not (0.85)
     assert scores["embedded"] > {"chelsea": 0.8, "astronaut": 0.8, "coffee": 0.7}[name], scores

@@ -53,7 +53,11 @@ def test_mcp_stdio_server(tmp_path):
     assert {"run", "segment", "edit", "describe", "count"} <= set(tools)
     assert tools["segment"].input_schema["properties"]["image"]["type"] == "string"
     kinds = [c.type for c in ran.content]
-    assert kinds[0] == "text" and "I selected the red disc and made it green." in ran.content[0].text and kinds.count("image") == 2
+    assert (
+        kinds[0] == "text"
+        and "I selected the red disc and made it green." in ran.content[0].text
+        and kinds.count("image") == 2
+    )
     pictures = [np.asarray(Image.open(io.BytesIO(base64.b64decode(c.data)))) for c in ran.content if c.type == "image"]
     assert pictures[1].shape == (120, 160, 3) and pictures[1][60, 80, 1] > pictures[1][60, 80, 0]  # green disc
     mask = next(c for c in seg.content if c.type == "image")
