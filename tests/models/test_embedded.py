@@ -192,7 +192,8 @@ def test_the_agent_reads_a_sign_end_to_end():
         assert [s.tool for s in result.steps] == ["read_text"] and result.ok
         assert result.answer.startswith("OPEN 24 HOURS")
         described = agent.run("segment the main object, then describe it", image=data.coffee())
-        assert "U²-Netp" in described.answer  # the answer says which model made the mask
+        # which model made the mask is kept with the step (the report, --json, --verbose), not in the answer
+        assert "U²-Netp" in described.steps[0].outputs["method"]["value"]
 
 
 # -- the local LLM planner (SmolLM2-135M-Instruct, constrained) --------------------------------
