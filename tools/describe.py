@@ -57,6 +57,7 @@ class DescribeInput(BaseModel):
 
 class DescribeOutput(BaseModel):
     text: str = Field(description="the description or the answer")
+    method: str | None = Field(default=None, description="how it was found (models used): for the report and --verbose")
 
 
 def _brightness_word(lightness: float) -> str:

@@ -33,6 +33,8 @@ from vitron_agent.tools.describe import (
     region_mask,
 )
 
+RECOGNITION = "recognition: SSD-MobileNetV2 (COCO's 80 classes) with EfficientNet-Lite2 (1,000 ImageNet names); colours measured against the light"
+
 __all__ = ["EmbeddedCountTool", "EmbeddedDescribeTool", "IDENTITY", "NO_IDENTITY"]
 
 IDENTITY = re.compile(
@@ -79,8 +81,12 @@ def _inside(found: list, mask: np.ndarray | None) -> list:
 
 
 def _as_asked(d, labels: tuple[str, ...], image: np.ndarray | None = None) -> str:
-    """'a cat (0.91; an Egyptian cat by its look)', 'a bird (0.95; the classifier sees a fox
-    squirrel (0.91))', 'a cat (0.55; the detector rates it a person 0.56 about as likely)'."""
+    """In words, no scores (they are in the detections and --verbose): 'a cat (an Egyptian cat by
+    its look)', 'possibly a bird (the classifier sees a fox squirrel)', 'a cat or a person (about
+    as likely)'."""
+    import re
+
+    from vitron_agent.tools.detector import confidence_word
     from vitron_agent.tools.recognise import _article
 
     more = ""
@@ -88,15 +94,14 @@ def _as_asked(d, labels: tuple[str, ...], image: np.ndarray | None = None) -> st
         from vitron_agent.tools.name_finder import kind_of, second_opinion
 
         kind = kind_of(image, d)
-        more = f"; {kind} by its look" if kind else (f"; {o}" if (o := second_opinion(image, d)) else "")
+        other = re.sub(r"\s*\(\d\.\d+\)", "", second_opinion(image, d)) if not kind else ""
+        more = f"{kind} by its look" if kind else other
     if d.label in labels:
-        alt = "".join(f"; or {k} {v:.2f}" for k, v in d.alternatives.items())
-        return f"{_article(d.label)} {d.label} ({d.score:.2f}{alt}{more})"
+        hedge = "" if confidence_word(d.score) == "probably" and not d.alternatives else "possibly "
+        alt = "".join(f" or {_article(k)} {k}" for k in d.alternatives)
+        return f"{hedge}{_article(d.label)} {d.label}{alt}" + (f" ({more})" if more else "")
     lab = max(labels, key=lambda x: d.alternatives.get(x, 0.0))
-    return (
-        f"{_article(lab)} {lab} ({d.alternatives.get(lab, 0.0):.2f}; the detector rates it {_article(d.label)} "
-        f"{d.label} {d.score:.2f} about as likely{more})"
-    )
+    return f"{_article(lab)} {lab} or {_article(d.label)} {d.label} (about as likely" + (f"; {more})" if more else ")")
 
 
 def _seen(refusal: str) -> str:
@@ -305,9 +310,8 @@ class EmbeddedDescribeTool(CvDescribeTool):
                     f"{', '.join(d.describe() for d in found[:6]) or 'nothing I recognise'})."
                 )
             return DescribeOutput(
-                text="It looks like "
-                + "; ".join(_as_asked(d, asked.labels, image) for d in hits)
-                + f"{where} (SSD-MobileNetV2, COCO's 80 classes; EfficientNet-Lite2 for the kind)."
+                text="It looks like " + "; ".join(_as_asked(d, asked.labels, image) for d in hits) + f"{where}.",
+                method=RECOGNITION,
             )
         said = caption(image, found) + where + "."
         if not q and inp.mask is not None:
@@ -318,12 +322,12 @@ class EmbeddedDescribeTool(CvDescribeTool):
                 "([tools.describe] backend)."
             )
         if q:
-            return DescribeOutput(text=said + " (SSD-MobileNetV2, COCO's 80 classes; it cannot name other things.)")
+            return DescribeOutput(
+                text=said + " (I know COCO's 80 kinds of object and 1,000 finer names; I cannot name other things.)",
+                method=RECOGNITION,
+            )
         return DescribeOutput(
-            text=said
-            + " "
-            + re.sub(r"\s*\(cv description:.*\)$", "", plain.text)
-            + " (recognition: SSD-MobileNetV2, COCO's 80 classes, with EfficientNet-Lite2's 1,000 names; colours measured.)"
+            text=said + " " + re.sub(r"\s*\(cv description:.*\)$", "", plain.text), method=RECOGNITION
         )
 
 
@@ -348,8 +352,7 @@ def _selected_as(inp, ctx: ToolContext, image: np.ndarray, found: list) -> str |
     if label is None or any(d.label == label for d in found):
         return None  # the detector names it so here too: the plain caption says it
     now = caption(image, found).removeprefix("I see ") if found else "none of COCO's 80 classes"
-    step = inp.mask.producer if inp.mask.producer and inp.mask.producer != "direct" else "a segment step"
-    return f"The region is the {label} {step} selected (SSD-MobileNetV2: {phrase}); here the detector sees {now} in it."
+    return f"This is the {label} you asked for; here I see {now} in it."
 
 
 register(Backend("describe", "embedded", EmbeddedDescribeTool, default=True))

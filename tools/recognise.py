@@ -308,7 +308,8 @@ def caption(image: np.ndarray, found: list[Detection]) -> str:
     the light, and how sure the detector is ("probably" / "possibly", as measured:
     :func:`~vitron_agent.tools.detector.confidence_word`) -- not a sentence a captioning model
     would write.
-    Nothing recognised: what the classifier sees in the whole picture, said as its guess."""
+    Nothing recognised: what the classifier sees in the whole picture, said as its guess. Scores
+    and model names are not in it (a tool puts them in its ``method``)."""
     from vitron_agent.tools.colors import object_colour
     from vitron_agent.tools.detector import confidence_word
     from vitron_agent.tools.name_finder import kind_of, second_opinion, whole_picture_names
@@ -316,24 +317,24 @@ def caption(image: np.ndarray, found: list[Detection]) -> str:
     h, w = image.shape[:2]
     if not found:
         guess = whole_picture_names(image)
+        guess = re.sub(r"\s+\d\.\d+", "", guess or "")  # the names as a guess, no scores
         return "I recognise none of COCO's 80 object classes in this image" + (
-            f"; the classifier's guess for the whole picture: {guess}" if guess else ""
+            f"; at a guess, the whole picture shows: {guess.replace(', ', ' or ')}" if guess else ""
         )
     parts = []
     for d in found[:6]:
         crop = image[int(d.box.y1) : int(np.ceil(d.box.y2)), int(d.box.x1) : int(np.ceil(d.box.x2))]
         natural = d.label in _NATURAL
         colour = f"mostly {object_colour(crop.reshape(-1, 3), image, 0.15, natural)[1]}, " if crop.size else ""
-        alt = "".join(f" or {k} {v:.2f}" for k, v in d.alternatives.items())
-        sure = confidence_word(d.score) if not d.alternatives else "possibly"
+        alts = "".join(f" or {_article(k)} {k}" for k in d.alternatives)
+        unsure = bool(d.alternatives) or confidence_word(d.score) != "probably"
         kind = kind_of(image, d) if d.score >= 0.45 else ""
-        other = "" if kind else second_opinion(image, d)
-        if other:
-            alt += f"; {other}"
+        other = "" if kind else re.sub(r"\s*\(\d\.\d+\)", "", second_opinion(image, d))  # words, no score
         place = "filling the picture" if d.box.width * d.box.height >= 0.6 * w * h else f"at the {where(d, w, h)}"
+        notes = ", ".join(x for x in (colour.rstrip(", "), f"{kind} by its look" if kind else "", other) if x)
         parts.append(
-            f"{_article(d.label)} {d.label} {place} ({colour}{f'{kind} by its look, ' if kind else ''}"
-            f"{sure}: {d.score:.2f}{alt})"
+            f"{'what may be ' if unsure else ''}{_article(d.label)} {d.label}{alts} {place}"
+            + (f" ({notes})" if notes else "")
         )
     more = f" and {len(found) - 6} more objects" if len(found) > 6 else ""
     return "I see " + "; ".join(parts) + more + _crowd_clause(image, found)
