@@ -85,6 +85,10 @@ def speed_handler(call) -> None:
     if f is None:
         f = 0.5 if slower else 2.0
         call.note(f"I used {f:g}x speed (say a factor, e.g. '3x', to choose).")
+    elif (by := re.search(r"\bby\s+(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)", text)) and f < 1:
+        # "speed it up by 50%" is 1.5x, "slow it down by 25%" is 0.75x: a change, not the new speed
+        change = float(by.group(1)) / 100
+        f = max(0.05, 1 - change) if slower else 1 + change
     elif slower and f > 1:
         f = 1 / f
     _emit(call, "speed_video", factor=round(f, 4))
@@ -114,6 +118,11 @@ def concat_handler(call) -> None:
         first = call.picture
         back = call.add("reverse_video", video=first)
         sid = call.add("concat_videos", video=first, other=f"${back}.video")
+        call.set_output(sid, "video")
+        return
+    sent = [k for k, kind in getattr(call, "inputs", {}).items() if kind == "video" and k != "video"]
+    if sent and call.picture == "$input.video":  # two clips sent together: join them in the order sent
+        sid = call.add("concat_videos", video=call.picture, other=f"$input.{sent[0]}")
         call.set_output(sid, "video")
         return
     if "video" not in getattr(call, "last", {}):
@@ -157,8 +166,9 @@ _WHEN = re.compile(r"\b(?:disappear|vanish|leave|leaves|gone|go away|exit)", re.
 _APPEAR = re.compile(r"\b(?:appear|show up|shows up|come in|comes in|enter|first seen|arrive)", re.I)
 _HOW_LONG = re.compile(r"\bhow long\b|\bhow much time\b|\bhow many seconds\b|\bduration\b", re.I)
 _TARGET = re.compile(
-    r"^(?:when|at what (?:time|point|moment)s?|how long|how much time|how many seconds|what time|"
-    r"find (?:the )?(?:times?|moments?) (?:when|where)|in which (?:part|seconds?))\s+"
+    r"^(?:when|(?:at|in|during) (?:what|which) (?:times?|points?|moments?|parts?|seconds?|frames?)|"
+    r"(?:for )?how long|how much time|how many seconds|what time|"
+    r"find (?:out )?(?:(?:the )?(?:times?|moments?|parts?|frames?) )?(?:when|where))\s+"
     r"(?:(?:does|do|did|is|are|was|were|can (?:we|i|you) see|will)\s+)?(?P<what>.+?)\s*"
     r"(?:\b(?:first\s+)?(?:appears?|disappears?|vanish\w*|show(?:s)? up|come(?:s)? in|enter\w*|leave\w*|"
     r"exit\w*|go(?:es)? away|visible|on screen|in (?:the )?(?:frame|shot|video|picture|view)|seen|there|"
@@ -167,13 +177,40 @@ _TARGET = re.compile(
 )
 
 
+# words that end the thing's name in "how many dogs show up", "the people crossing the street",
+# "when a face is visible": a verb (or any -ing word that is not a noun) starts what it does
+_DOING = set(
+    "is are was were be can could do does did will would should may might has have had show shows showed turn "
+    "turns fly flies flew run runs ran walk walks walked swim swims move moves moved drive drives drove go goes "
+    "went pass passes passed cross crosses crossed come comes came appear appears appeared enter enters entered "
+    "leave leaves left ride rides rode jump jumps jumped play plays sit sits stand stands get gets stay stays "
+    "remain remains exist exists visible seen shown present there".split()
+)
+_ING_NOUNS = set(
+    "building buildings painting paintings ceiling king ring rings thing things wing wings string clothing "
+    "earring earrings swing swings spring wedding lightning evening morning icing sibling siblings "
+    "duckling ducklings seedling railing railings awning".split()
+)
+
+
+def bare_subject(phrase: str) -> str:
+    """The thing's name without what it does: "dogs show up in this clip" -> "dogs", "the people
+    crossing the street" -> "the people", "a face is" -> "a face". The first word always stays."""
+    words = phrase.strip(" ?.!").split()
+    for i, w in enumerate(words[1:], 1):
+        low = w.lower()
+        if low in _DOING or (low.endswith("ing") and len(low) > 5 and low not in _ING_NOUNS):
+            return " ".join(words[:i])
+    return " ".join(words)
+
+
 def when_handler(call) -> None:
     if not _video_or_ask(call, "find_in_video", "Finding when something is on screen"):
         return
     text = call.text.strip()
     m = _TARGET.match(text)
     what = (m.group("what") if m else call.rest).strip(" ?.")
-    what = re.sub(r"^(?:see|spot|notice)\s+", "", what)
+    what = bare_subject(re.sub(r"^(?:see|spot|notice)\s+", "", what))
     if not what:
         call.ask("What should I look for? Say e.g. 'when does the dog appear?'.")
         return
@@ -202,6 +239,7 @@ def count_handler(call) -> None:
     what = re.sub(
         r"\s+(?:that|who|which)\b.*$|\s+(?:in|through|across)\s+(?:the\s+)?(?:video|clip).*$", "", what
     ).strip(" ?.")
+    what = bare_subject(what)
     _emit(call, "count_in_video", output="text", target=what or "people")
 
 
@@ -256,6 +294,7 @@ VIDEO_INTENTS = (
             r"^(?:speed (?:it |the (?:video|clip) )?up|slow (?:it |the (?:video|clip) )?down|play (?:it |the (?:video|clip) )?(?:at|in)\b)",
             r"^make (?:it|the (?:video|clip|footage))\s+(?:\w+\s+)?(?:times\s+)?(?:as\s+)?(?:fast|faster|slow|slower|quicker)\b",
             r"^(?:\d+(?:\.\d+)?x|double|half|quarter|triple)\s+speed\b",
+            r"\btime[- ]?lapse\b",
         ),
         examples=_examples("""
             make the video twice as fast
@@ -294,6 +333,8 @@ VIDEO_INTENTS = (
         patterns=(
             r"^(?:reverse|rewind)\b(?!.*\b(?:colou?rs?|image|photo|picture|order of)\b)",
             r"^play (?:it |the (?:video|clip|footage) )?(?:backwards?|in reverse|reversed)\b",
+            # "flip / turn / invert the clip in time": time words make a flip a reversal, not a mirror
+            r"^(?:flip|turn|invert|mirror|swap)\b.*\b(?:in time|time-?wise|(?:the )?(?:time|playback) direction)\b",
         ),
         examples=_examples("""
             reverse the video

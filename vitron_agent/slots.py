@@ -126,7 +126,11 @@ def time_range(text: str) -> tuple[float, float | None] | None:
         d = d if d is not None else _point(m.group(2))
         if d is not None:
             return (0.0, d) if m.group(1) in ("first", "opening") else (-d, None)
-    if m := re.search(rf"\b(?:after|from|starting at|starting from|since)\s+{t}(?:\s+on(?:wards)?)?", low):
+    if m := re.search(
+        rf"\b(?:after|from|since|(?:start|begin)(?:s|ning|ing)?\s+(?:at|from)|open(?:s|ing)?\s+at)\s+{t}"
+        r"(?:\s+on(?:wards)?)?",
+        low,
+    ):
         if (a := _point(m.group(1))) is not None:
             return (a, None)
     if m := re.search(rf"\b(?:until|till|up to|before)\s+{t}", low):

@@ -35,6 +35,15 @@ VIDEO_CASES = [
     ("when does the person disappear?", [("find_in_video", {"target": "the person", "question": "disappear"})]),
     ("how long is the cat on screen?", [("find_in_video", {"target": "the cat", "question": "how_long"})]),
     ("how many people walk past?", [("count_in_video", {"target": "people"})]),
+    # classes, not sentences: a change by a percentage, a verb tail after the thing's name, a question
+    # head before it, a start said as "starting at", a flip "in time"
+    ("speed the clip up by 25%", [("speed_video", {"factor": 1.25})]),
+    ("slow it down by 20 percent", [("speed_video", {"factor": 0.8})]),
+    ("count the cyclists riding through the park", [("count_in_video", {"target": "the cyclists"})]),
+    ("how many kids jump into the pool in this video?", [("count_in_video", {"target": "kids"})]),
+    ("at what moments are birds visible?", [("find_in_video", {"target": "birds", "question": "when"})]),
+    ("trim it, starting at 0:04", [("trim_video", {"start": 4.0})]),
+    ("turn the clip around in time", [("reverse_video", {})]),
     ("how many frames are there?", [("describe_video", {})]),
     ("describe the video", [("describe_video", {})]),
     (

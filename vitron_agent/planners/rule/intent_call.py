@@ -35,6 +35,11 @@ class RuleCall:
     def mask(self) -> str | None:
         return self.builder.mask
 
+    @property
+    def inputs(self) -> dict[str, str]:
+        """This turn's inputs, name -> kind ("image" / "video"): a second clip sent with the first."""
+        return dict(self.builder.inputs.get("input", {}))
+
     def has_tool(self, name: str) -> bool:
         return name in self.builder.toolbox
 

@@ -339,6 +339,18 @@ def _clean_target(phrase: str) -> str:
         flags=re.I,
     )
     phrase = re.sub(r"\s+(?:but|and)\s+not\s+the\s+rest$|\s+(?:only|alone|out)$", "", phrase, flags=re.I)
+    # what the edit makes of it is not its name: "(make) the cat grayscale", "(keep only) the cat on a
+    # black background", "(nothing) but the lamp should remain"
+    phrase = re.sub(
+        r"\s+(?:gr[ae]yscale|black and white|b&w|monochrome|sepia|blurr?(?:ed|y)|sharp(?:er)?|transparent|"
+        r"invisible)$|\s+(?:on|against|over)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:background|backdrop)$|"
+        r"\s+(?:should|must|shall|will|has to|have to|needs? to|is to|are to)\s+(?:remain|stay|be kept|be left|"
+        r"survive|be visible|be there)\b.*$",
+        "",
+        phrase,
+        flags=re.I,
+    )
+    phrase = re.sub(r"^but\s+(?=\w)", "", phrase, flags=re.I)  # "(nothing) but the lamp"
     phrase = re.sub(  # "how many boats", "the number of windows", "like a cut-out of the parrot", "me an owl"
         r"^(?:how many|the number of|number of|(?:i'd |i would )?like (?:a |an )?(?:cut-?out|sticker|png|mask|copy) of|"
         r"(?:i need|i want|i'd like|i would like|give me|get me|make me) (?:a |an )?(?:mask|cut-?out|sticker|png|copy|"

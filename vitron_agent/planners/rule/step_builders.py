@@ -235,10 +235,14 @@ def _do_keep_only(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> 
     if kind == "complement":  # "keep everything except the cat" = remove the cat
         _edit(b, operation="remove", mask=mask)
         return
+    # "keep only the cat on a black background": the colour is the background's, not the cat's
+    on = re.search(r"\b(?:on|against|over)\s+(?:a|an|the)\s+(?:(?P<c>\w+)\s+)(?:background|backdrop)\b", rest, re.I)
+    color = on.group("c").lower() if on and _COLOR_RE.fullmatch(on.group("c")) else None
     _edit(
         b,
         operation="keep_only",
         mask=mask if mask is not None and kind != "whole" else _segment(b, "the main object", last),
+        color=color,
     )
 
 
