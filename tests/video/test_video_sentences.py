@@ -86,3 +86,11 @@ def test_a_video_verb_on_an_image_plans_nothing(agent):
     for text in ("make the video twice as fast", "loop the video 3 times", "when does the dog appear?"):
         plan = agent.plan(text, image=IMAGE)
         assert not plan.steps and plan.answer, text
+
+
+def test_a_count_asked_of_a_video_counts_through_the_clip(agent):
+    """Any 'how many …' on a video counts distinct tracks through the clip (count_in_video), with the
+    thing's bare name as target -- never blobs on the middle frame, never 'cyclists go past'."""
+    for text, what in [("how many cyclists go past", "cyclists"), ("how many dogs are there", "dogs")]:
+        plan = agent.plan(text, video=CLIP)
+        assert [(s.tool, s.args.get("target")) for s in plan.steps] == [("count_in_video", what)], plan

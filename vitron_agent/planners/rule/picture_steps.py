@@ -318,6 +318,14 @@ def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None
         b.add("describe_video", video=b.image, question="how many frames are there?")
         b.last_output = "text"
         return
+    generic = re.search(r"\b(?:things?|objects?|items?|shapes?|blobs?|ones|regions?|spots?)\b", target, re.I)
+    if b.video_mode and "count_in_video" in b.toolbox and not generic:  # named things: followed through the clip
+        from vitron_agent.tools.video_intents import bare_subject
+
+        what = re.sub(r"\s+(?:in|through|across|during)\s+(?:the\s+|this\s+)?(?:video|clip|footage)\b.*$", "", target)
+        b.add("count_in_video", video=b.image, target=bare_subject(what) or "people")
+        b.last_output = "text"
+        return
     if b.video_mode:
         image = f"${b.add('frame', video=b.image, position='middle')}.image"
         b.notes.append("Counting works on images: I counted on the middle frame of the video.")
