@@ -73,7 +73,7 @@ def test_server_killed_mid_plan_then_resumed(tmp_path):
     proc, url = start(tmp_path / "data", markers)
     try:
         info = httpx.get(f"{url}/v1/sessions/k", headers=HEADERS).json()
-        assert info["pending"] is True
+        assert info["pending"] is True, info
         # s3 starts once s2 has computed, while s2's picture is still being written; s2's record is
         # checkpointed only once that write is durable, so a kill in between leaves s2 to run again
         committed = set(info["steps_done"])
