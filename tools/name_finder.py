@@ -18,7 +18,15 @@ import numpy as np
 
 from vitron_agent.refs import Box, Detection
 
-__all__ = ["head_noun", "classifier_proposals", "whole_picture_names", "kind_of", "second_opinion", "MIN_NAME_SCORE"]
+__all__ = [
+    "head_noun",
+    "classifier_proposals",
+    "whole_picture_names",
+    "kind_of",
+    "second_opinion",
+    "salient_guess",
+    "MIN_NAME_SCORE",
+]
 
 MIN_NAME_SCORE = 0.3  # the wanted classes' share of a proposal's top-5 probability
 _CUT = re.compile(
@@ -84,28 +92,36 @@ def classifier_proposals(image: np.ndarray, found: list[Detection], wanted: froz
     from vitron_agent.tools.detector import box_iou
 
     h, w = image.shape[:2]
-    props: list[tuple[Box, dict[str, float]]] = [(d.box, {d.label: d.score}) for d in found[:12]]
-    props.append((Box(x1=0, y1=0, x2=float(w), y2=float(h)), {}))
+    # (box, the detector's label for it, whether the box bounds an object: the detector's or the salient one)
+    props: list[tuple[Box, dict[str, float], bool]] = [(d.box, {d.label: d.score}, True) for d in found[:12]]
+    props.append((Box(x1=0, y1=0, x2=float(w), y2=float(h)), {}, False))
     if (sb := _salient_box(image)) is not None and (b := _as_box(sb, w, h)) is not None:
-        props.append((b, {}))
+        props.append((b, {}, True))
     whole = class_probabilities(image)
     top = sorted(wanted, key=lambda i: -whole[i])[:3]
     for cb in cam_boxes(image, top)[:6]:
         if (b := _as_box(cb, w, h)) is not None:
-            props.append((b, {}))
+            props.append((b, {}, False))
     hits: list[Detection] = []
-    for box, alts in props:
+    bounded: set[int] = set()
+    for box, alts, bounds in props:
         if (got := _hit(image, box, wanted)) is not None:
             index, p = got
             hits.append(Detection(label=class_name(index), score=round(min(p, 1.0), 3), box=box, alternatives=alts))
-    hits.sort(key=lambda d: -(d.score + (0.05 if d.alternatives else 0.0)))  # a near tie: the detector's box
+            if bounds:
+                bounded.add(id(hits[-1]))
+
+    def rank(d: Detection) -> float:  # a near tie: a box that bounds an object, not a blurred 9x9 peak
+        return -(d.score + (0.05 if id(d) in bounded else 0.0))
+
+    hits.sort(key=rank)
     kept: list[Detection] = []
     for d in hits:
         xyxy = (d.box.x1, d.box.y1, d.box.x2, d.box.y2)
         if all(box_iou(xyxy, (k.box.x1, k.box.y1, k.box.x2, k.box.y2)) < 0.5 for k in kept):
             kept.append(d)
     kept = [d for d in kept if not any(_nested(d, o) for o in kept if o is not d)]
-    return sorted(kept, key=lambda d: -d.score)
+    return sorted(kept, key=rank)
 
 
 def _nested(d: Detection, other: Detection) -> bool:
@@ -164,3 +180,66 @@ def second_opinion(image: np.ndarray, d: Detection, min_p: float = 0.5) -> str:
     if p < min_p or name.lower() == d.label or matches(d.label, name):
         return ""
     return f"the classifier sees {'an' if name[0].lower() in 'aeiou' else 'a'} {name} ({p:.2f})"
+
+
+# the share of a salient component's box the classifier must give one name it trusts to claim it
+_CLAIMED = 0.5
+
+
+def _place_key(words: set[str], box: tuple, w: int, h: int) -> float:
+    """Lower is more where the words say ("top right": up and right), for picking among boxes."""
+    cx, cy = (box[0] + box[2]) / (2 * w), (box[1] + box[3]) / (2 * h)
+    key = 0.0
+    key += cx if "left" in words or "leftmost" in words else 0.0
+    key += 1 - cx if "right" in words or "rightmost" in words else 0.0
+    key += cy if words & {"top", "upper", "topmost"} else 0.0
+    key += 1 - cy if words & {"bottom", "lower", "bottommost"} else 0.0
+    key += abs(cx - 0.5) + abs(cy - 0.5) if words & {"middle", "centre", "center"} else 0.0
+    return key
+
+
+def _claimed(image: np.ndarray, box: tuple, found: list[Detection], word: str) -> str:
+    """What a model confidently calls the thing in ``box`` when that is not a ``word`` (a
+    detection of another label over it, or the classifier's top-1 >= _CLAIMED), else ''."""
+    from vitron_agent.tools.classifier import classify
+    from vitron_agent.tools.detector import PROBABLY, box_iou
+    from vitron_agent.tools.wordnet_names import matches, wordnet_ready
+
+    def other(name: str) -> bool:
+        return name.lower() != word and not (wordnet_ready() and matches(word, name))
+
+    for d in found:
+        if d.score >= PROBABLY and box_iou((d.box.x1, d.box.y1, d.box.x2, d.box.y2), box) >= 0.5:
+            if other(d.label):
+                return f"the detector calls it {d.describe()}"
+    name, p = classify(image, box, 1)[0]
+    return f"the classifier calls it {name} ({p:.2f})" if p >= _CLAIMED and other(name) else ""
+
+
+def salient_guess(
+    image: np.ndarray, phrase: str, word: str, found: list[Detection]
+) -> tuple[Detection, np.ndarray] | None:
+    """An unsure answer for a thing neither model found under its name: the picture's salient
+    objects (U²-Netp; components at least 15 % of the largest), the one the phrase's place words
+    point at (else the largest), as (a Detection labelled ``word`` with score 0 -- no model
+    vouches for it --, its mask). None when nothing is salient, or when the detector or the
+    classifier confidently names that object as something a ``word`` is not (the astronaut is
+    not "the flag"): then the honest answer is a refusal."""
+    from vitron_agent.tools.masks import components, fill_holes
+    from vitron_agent.tools.salient import salient_map
+
+    h, w = image.shape[:2]
+    comps = components(salient_map(image) > 0.5, min_pixels=max(4, h * w // 5000))
+    comps = [c for c in comps if comps and c.sum() >= 0.15 * comps[0].sum()]
+    if not comps or comps[0].sum() < 0.01 * h * w:
+        return None
+    boxes = []
+    for c in comps:
+        ys, xs = np.nonzero(c)
+        boxes.append((float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1)))
+    words = set(re.findall(r"[a-z]+", phrase.lower()))
+    i = min(range(len(comps)), key=lambda j: (_place_key(words, boxes[j], w, h), -int(comps[j].sum())))
+    if _claimed(image, boxes[i], found, word.replace("_", " ")):
+        return None
+    box = Box(x1=boxes[i][0], y1=boxes[i][1], x2=boxes[i][2], y2=boxes[i][3])
+    return Detection(label=word.replace("_", " "), score=0.0, box=box), fill_holes(comps[i])

@@ -71,11 +71,13 @@ def not_found(what: str, found: list[Detection], image: np.ndarray | None = None
 @dataclass(frozen=True)
 class Resolved:
     """What a phrase means in a picture: the detections chosen (best first), the union of their
-    masks (HxW bool) and how they were found, in words."""
+    masks (HxW bool) and how they were found, in words. ``sure`` False: a guess no model vouches
+    for (``resolve(..., guess=True)``), and ``method`` says so."""
 
     detections: list[Detection]
     mask: np.ndarray
     method: str
+    sure: bool = True
 
 
 def resolve(
@@ -85,6 +87,7 @@ def resolve(
     with_mask: bool = True,
     relation: str | None = None,
     relative_to: str | None = None,
+    guess: bool = False,
 ) -> Resolved:
     """The things ``phrase`` names in ``image`` and their mask. A COCO class (or a word WordNet
     puts above one: "animal", "vehicle") is looked for among the detector's objects; a name only
@@ -92,8 +95,11 @@ def resolve(
     (:func:`~vitron_agent.tools.name_finder.classifier_proposals`). Qualifiers (colour, position,
     size, plural) choose among them (:func:`select`), and so does a ``relation`` to another thing
     named ``relative_to`` ("the crowd" behind "the player": TargetSpec). Raises ToolFailed naming what was seen when
-    the thing is not found or the word names nothing either model knows. ``with_mask`` False
-    skips the segmenter (the mask is then all False)."""
+    the thing is not found or the word names nothing either model knows -- unless ``guess``:
+    then the salient object the phrase's place words point at, when no model names it as
+    something else (:func:`~vitron_agent.tools.name_finder.salient_guess`), comes back with
+    ``sure`` False and a method that says it is a guess (for a region to segment; never for
+    counts). ``with_mask`` False skips the segmenter (the mask is then all False)."""
     from vitron_agent.tools.detector import detect_objects, detector_name, named
     from vitron_agent.tools.name_finder import classifier_proposals, head_noun
     from vitron_agent.tools.wordnet_names import classes_for, coco_above, wordnet_ready
@@ -131,9 +137,29 @@ def resolve(
             f"{items[0].label}, and I cannot tell which kind it is ({_found([], image).split('; ', 1)[-1]})"
         )
         return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""))
+    if guess and (got := _guess(image, phrase, word, found, bool(labels or imagenet))) is not None:
+        return got
     if labels or imagenet:
         raise not_found(word, found, image)
     raise not_recognised(phrase, found, image)
+
+
+def _guess(image: np.ndarray, phrase: str, word: str, found: list[Detection], knowable: bool) -> Resolved | None:
+    from vitron_agent.tools.name_finder import salient_guess
+
+    got = salient_guess(image, phrase, word, found)
+    if got is None:
+        return None
+    det, mask = got
+    # worded as graphs/policy.py reads an assumption: the turn warns, destructive edits are held
+    why = f"it found no {word}" if knowable else f"it cannot recognise {word!r} by name"
+    return Resolved(
+        [det],
+        mask,
+        f"a guess, unsure: {why}, so it took the most prominent object the phrase points at (U²-Netp's "
+        "salient object); neither the detector nor the classifier names that as something else",
+        sure=False,
+    )
 
 
 def _anchor(found: list[Detection], relation: str | None, relative_to: str | None) -> tuple[str, Detection] | None:

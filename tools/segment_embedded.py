@@ -99,7 +99,9 @@ class EmbeddedSegmentTool(CvSegmentTool):
                     method = method.split("; it cannot recognise")[0]
                     return mask, method + f"; it found no {name.word}, so it took the {color} regions"
                 try:
-                    res = resolve(image, inp.target or "", found, relation=inp.relation, relative_to=inp.relative_to)
+                    res = resolve(
+                        image, inp.target or "", found, relation=inp.relation, relative_to=inp.relative_to, guess=True
+                    )
                 except ToolFailed:
                     if name is not None or not (color or position or largest):
                         raise

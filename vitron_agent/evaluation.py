@@ -322,7 +322,7 @@ def resolver_method() -> Method:
     def run(image: np.ndarray, sentence: str) -> tuple[Box4 | None, np.ndarray | None]:
         try:
             if hasattr(recognise, "resolve"):
-                res = recognise.resolve(image, sentence)
+                res = recognise.resolve(image, sentence, guess=True)
                 dets, mask = res.detections, res.mask
             else:
                 from vitron_agent.tools.detector import detect_objects, named

@@ -157,6 +157,34 @@ def test_names_not_in_the_picture_are_refused_saying_what_was_seen():
         resolve(data.astronaut(), "the flag")
 
 
+@needs_classifier
+def test_a_name_no_model_has_is_guessed_only_when_asked_and_said_unsure():
+    """The coin in the top right corner (the tuning half's box (305, 16, 364, 72)): no model has
+    coins, so a guess is the salient object the place words point at, unsure; without ``guess``
+    (counts, detection) it is a refusal, and a guess is refused where a model names the
+    prominent thing as something else (the astronaut is not the flag)."""
+    coins = np.repeat(data.coins()[:, :, None], 3, axis=2)
+    with pytest.raises(ToolFailed, match="I cannot recognise"):
+        resolve(coins, "the coin in the top right corner")
+    res = resolve(coins, "the coin in the top right corner", guess=True)
+    b = res.detections[0].box
+    assert not res.sure and res.method.startswith("a guess, unsure") and res.detections[0].score == 0.0
+    assert abs(b.x1 - 305) < 15 and abs(b.y1 - 16) < 15 and abs(b.x2 - 364) < 15 and abs(b.y2 - 72) < 15
+    assert res.mask[44, 334] and not res.mask[150, 50]
+    with pytest.raises(ToolFailed, match=r"I cannot recognise 'the flag'"):
+        resolve(data.astronaut(), "the flag", guess=True)
+
+
+@needs_classifier
+def test_a_box_that_bounds_an_object_beats_a_blurred_activation_peak_at_a_near_tie():
+    """The rocket (tuning half: (303, 125, 338, 410) on the 640x427 photo): its salient box and a
+    wider activation peak are both named missile (0.35 vs 0.38); the box that bounds the object wins."""
+    res = resolve(data.rocket(), "the rocket")
+    b = res.detections[0].box
+    assert res.sure and res.detections[0].label == "missile"
+    assert b.x2 - b.x1 < 60 and b.y2 - b.y1 > 200  # tall and narrow, as the rocket
+
+
 def test_the_astronauts_mask_keeps_her_helmet_whole():
     """The helmet she holds leaves the detector's person box: the box is a prompt, not a crop, so
     the mask goes on past the box edge instead of stopping in a straight line along it."""
