@@ -198,6 +198,20 @@ def _place_key(words: set[str], box: tuple, w: int, h: int) -> float:
     return key
 
 
+def _place_words(words: set[str]) -> int:
+    """How many directions the place words name (each adds at most 1 to :func:`_place_key`)."""
+    return sum(
+        bool(words & group)
+        for group in (
+            {"left", "leftmost"},
+            {"right", "rightmost"},
+            {"top", "upper", "topmost"},
+            {"bottom", "lower", "bottommost"},
+            {"middle", "centre", "center"},
+        )
+    )
+
+
 def _claimed(image: np.ndarray, box: tuple, found: list[Detection], word: str) -> str:
     """What a model confidently calls the thing in ``box`` when that is not a ``word`` (a
     detection of another label over it, or the classifier's top-1 >= _CLAIMED), else ''."""
@@ -221,7 +235,7 @@ def salient_guess(
 ) -> tuple[Detection, np.ndarray] | None:
     """An unsure answer for a thing neither model found under its name: the picture's salient
     objects (U²-Netp; components at least 15 % of the largest), the one the phrase's place words
-    point at (else the largest), as (a Detection labelled ``word`` with score 0 -- no model
+    point at (else the largest; None when it is not in the half they name), as (a Detection labelled ``word`` with score 0 -- no model
     vouches for it --, its mask). None when nothing is salient, or when the detector or the
     classifier confidently names that object as something a ``word`` is not (the astronaut is
     not "the flag"): then the honest answer is a refusal."""
@@ -239,7 +253,9 @@ def salient_guess(
         boxes.append((float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1)))
     words = set(re.findall(r"[a-z]+", phrase.lower()))
     i = min(range(len(comps)), key=lambda j: (_place_key(words, boxes[j], w, h), -int(comps[j].sum())))
-    if _claimed(image, boxes[i], found, word.replace("_", " ")):
-        return None
+    if _place_key(words, boxes[i], w, h) > 0.5 * _place_words(words) or _claimed(
+        image, boxes[i], found, word.replace("_", " ")
+    ):
+        return None  # not where the phrase says (the only salient thing is in the middle, not "on the left")
     box = Box(x1=boxes[i][0], y1=boxes[i][1], x2=boxes[i][2], y2=boxes[i][3])
     return Detection(label=word.replace("_", " "), score=0.0, box=box), fill_holes(comps[i])

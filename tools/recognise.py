@@ -95,8 +95,9 @@ def resolve(
     (:func:`~vitron_agent.tools.name_finder.classifier_proposals`). Qualifiers (colour, position,
     size, plural) choose among them (:func:`select`), and so does a ``relation`` to another thing
     named ``relative_to`` ("the crowd" behind "the player": TargetSpec). Raises ToolFailed naming what was seen when
-    the thing is not found or the word names nothing either model knows -- unless ``guess``:
-    then the salient object the phrase's place words point at, when no model names it as
+    the thing is not found or the word names nothing either model knows -- unless ``guess`` and
+    the classifier has no class for the word: then the salient object the phrase's place words
+    point at, when it lies where they say and no model names it as
     something else (:func:`~vitron_agent.tools.name_finder.salient_guess`), comes back with
     ``sure`` False and a method that says it is a guess (for a region to segment; never for
     counts). ``with_mask`` False skips the segmenter (the mask is then all False)."""
@@ -137,7 +138,9 @@ def resolve(
             f"{items[0].label}, and I cannot tell which kind it is ({_found([], image).split('; ', 1)[-1]})"
         )
         return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""))
-    if guess and (got := _guess(image, phrase, word, found, bool(labels or imagenet))) is not None:
+    # a guess only for a word the classifier has no class for: where it has one, it has looked at the
+    # salient object already and not named it so (on the tuning half every such guess was wrong)
+    if guess and not imagenet and (got := _guess(image, phrase, word, found, bool(labels))) is not None:
         return got
     if labels or imagenet:
         raise not_found(word, found, image)

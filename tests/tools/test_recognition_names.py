@@ -13,6 +13,7 @@ import pytest
 from skimage import data
 
 from vitron_agent.errors import ToolFailed
+from vitron_agent.graphs.policy import assumption
 from vitron_agent.tools.classifier import classifier_ready, classify
 from vitron_agent.tools.detector import detect_objects, suppress
 from vitron_agent.tools.recognise import resolve
@@ -171,6 +172,10 @@ def test_a_name_no_model_has_is_guessed_only_when_asked_and_said_unsure():
     assert not res.sure and res.method.startswith("a guess, unsure") and res.detections[0].score == 0.0
     assert abs(b.x1 - 305) < 15 and abs(b.y1 - 16) < 15 and abs(b.x2 - 364) < 15 and abs(b.y2 - 72) < 15
     assert res.mask[44, 334] and not res.mask[150, 50]
+    step = {"status": "ok", "tool": "segment", "args": {}, "outputs": {"method": {"value": res.method}}}
+    assert assumption(step) == ("coin", res.method.split(", so it ")[1].split(";")[0])  # the turn warns, holds
+    with pytest.raises(ToolFailed):  # no salient thing lies on the left: no guess
+        resolve(data.rocket(), "the pagoda on the left", guess=True)
     with pytest.raises(ToolFailed, match=r"I cannot recognise 'the flag'"):
         resolve(data.astronaut(), "the flag", guess=True)
 
