@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["turn_events"]
+__all__ = ["turn_events", "turn_unfinished"]
 
 REPAIRING_NODES = ("validate", "schedule", "execute")  # nodes whose "problems" go back to the planner
 
@@ -41,6 +41,18 @@ def turn_events(
         return values, False
     snapshot = graph.get_state(config)
     return snapshot.values, "review" in (snapshot.next or ())
+
+
+def turn_unfinished(snapshot: Any) -> bool:
+    """Whether the turn saved in ``snapshot`` (``graph.get_state(config)``, the latest checkpoint)
+    has not ended: a node is still to run, or one waits for review, or a node finished and its
+    writes were saved but the checkpoint after them was not.
+
+    That last case is a process killed between LangGraph's two saves of a superstep (the node's
+    writes, then the checkpoint): the live snapshot applies the writes and drops the node from
+    ``next``, so ``next`` is empty although the graph never reached its end (no node after it was
+    even scheduled). ``resume`` finishes such a turn without running the node again."""
+    return bool(snapshot.next) or any(task.result is not None for task in snapshot.tasks or ())
 
 
 def _node_events(chunk: dict[str, Any]) -> Iterator[dict[str, Any]]:

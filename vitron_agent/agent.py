@@ -336,7 +336,9 @@ class Agent:
 
     def pending(self, session: str) -> bool:
         """Whether ``session`` has an interrupted turn that :meth:`resume` would finish."""
-        return self.checkpointer is not None and bool(self.graph.get_state(self._config(session)).next)
+        from vitron_agent.graphs.events import turn_unfinished
+
+        return self.checkpointer is not None and turn_unfinished(self.graph.get_state(self._config(session)))
 
     def _events(
         self, state_in: dict[str, Any] | None, config: dict[str, Any], progress: bool

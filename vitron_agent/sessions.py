@@ -124,6 +124,8 @@ def session_state(agent, session: str) -> dict[str, Any]:
 
 def list_sessions(agent) -> list[SessionInfo]:
     """Every session in the agent's checkpointer, most recently updated first."""
+    from vitron_agent.graphs.events import turn_unfinished
+
     _need_checkpointer(agent)
     out = []
     for tid in _thread_ids(agent):
@@ -137,7 +139,7 @@ def list_sessions(agent) -> list[SessionInfo]:
                 last_request=last.get("request"),
                 last_answer=last.get("answer"),
                 updated=last.get("at"),
-                pending=bool(snap.next) and "review" not in snap.next,
+                pending=turn_unfinished(snap) and "review" not in snap.next,
                 awaiting_review="review" in (snap.next or ()),
             )
         )

@@ -56,16 +56,19 @@ def test_server_killed_mid_plan_then_resumed(tmp_path):
     proc, url = start(tmp_path / "data", markers)
     ref = httpx.post(f"{url}/v1/sessions/k/media", content=buf.getvalue(), headers=HEADERS).json()
 
+    answered = []  # what the doomed request got, if the server answered it before the kill
+
     def doomed_request():
         try:
-            httpx.post(f"{url}/v1/sessions/k/runs", json={"text": "go", "image": ref}, headers=HEADERS, timeout=60)
+            r = httpx.post(f"{url}/v1/sessions/k/runs", json={"text": "go", "image": ref}, headers=HEADERS, timeout=60)
+            answered.append((r.status_code, r.text[:500]))
         except httpx.HTTPError:  # the server dies under it
             pass
 
     threading.Thread(target=doomed_request, daemon=True).start()
     deadline = time.time() + 60
     while not (markers.exists() and any(m.name.startswith("s3-") for m in markers.iterdir())):
-        assert time.time() < deadline
+        assert time.time() < deadline and not answered, f"s3 never started; the run answered {answered}"
         time.sleep(0.02)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
@@ -75,7 +78,9 @@ def test_server_killed_mid_plan_then_resumed(tmp_path):
         info = httpx.get(f"{url}/v1/sessions/k", headers=HEADERS).json()
         assert info["pending"] is True, info
         # s3 starts once s2 has computed, while s2's picture is still being written; s2's record is
-        # checkpointed only once that write is durable, so a kill in between leaves s2 to run again
+        # checkpointed only once that write is durable, so a kill in between leaves s2 to run again.
+        # (The kill may also land after s2's record was saved but before the checkpoint after it:
+        # the turn is still pending, see test_killed_between_a_steps_writes_and_its_checkpoint.)
         committed = set(info["steps_done"])
         assert committed in ({"s1", "s2"}, {"s1"}, set())  # checkpointed in order, never s3 (in flight)
         done = httpx.post(f"{url}/v1/sessions/k/resume", headers=HEADERS, timeout=60).json()
@@ -93,3 +98,64 @@ def test_server_killed_mid_plan_then_resumed(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+# A process that dies exactly between LangGraph's two saves of a superstep: the node's writes
+# (s2's record) are saved, then SIGKILL as the checkpoint after them is about to be written.
+DIE_IN_CHECKPOINT = """
+import os, signal, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+import numpy as np
+from crash_worker import PLAN, SlowRoll
+from langgraph.checkpoint.sqlite import SqliteSaver
+from vitron_agent.agent import Agent
+from vitron_agent.planners.base import ScriptedPlanner
+from vitron_agent.tool import Toolbox
+import sqlite3
+
+class DiesBeforeCheckpoint(SqliteSaver):
+    def put(self, config, checkpoint, metadata, new_versions):
+        if "s2" in (checkpoint["channel_values"].get("records") or {}):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return super().put(config, checkpoint, metadata, new_versions)
+
+db, markers = Path(sys.argv[1]), Path(sys.argv[2])
+markers.mkdir(parents=True, exist_ok=True)
+saver = DiesBeforeCheckpoint(sqlite3.connect(str(db), check_same_thread=False))
+agent = Agent(toolbox=Toolbox([SlowRoll(markers)]), planner=ScriptedPlanner([PLAN]), checkpointer=saver, db=db)
+img = np.arange(24 * 32 * 3, dtype=np.uint32).reshape(24, 32, 3).astype(np.uint8)
+agent.run("roll four times", image=img, session="crash")
+"""
+
+
+def test_killed_between_a_steps_writes_and_its_checkpoint(tmp_path):
+    """The kill lands after s2's record was saved (LangGraph's pending writes) but before the
+    checkpoint after it: LangGraph's snapshot then lists nothing in ``next``, yet the turn has not
+    ended. The session is pending, resume finishes it and s2 does not run again."""
+    sys.path.insert(0, str(ROOT / "tests" / "reliability"))
+    from crash_worker import PLAN, SlowRoll
+
+    from vitron_agent.agent import Agent
+    from vitron_agent.planners.base import ScriptedPlanner
+    from vitron_agent.sessions import list_sessions
+    from vitron_agent.tool import Toolbox
+
+    db, markers = tmp_path / "s.sqlite", tmp_path / "markers"
+    proc = subprocess.run(
+        [sys.executable, "-c", DIE_IN_CHECKPOINT, str(db), str(markers), str(ROOT / "tests" / "reliability")],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
+    with Agent(toolbox=Toolbox([SlowRoll(markers)]), planner=ScriptedPlanner([PLAN]), db=db) as agent:
+        snapshot = agent.graph.get_state(agent._config("crash"))
+        assert snapshot.next == () and not snapshot.values.get("history")  # the window: nothing "next"
+        assert agent.pending("crash")
+        assert [s.pending for s in list_sessions(agent)] == [True]
+        result = agent.resume("crash")
+    assert [s.status for s in result.steps] == ["ok"] * 4
+    runs = sorted(m.name.split("-")[0] for m in markers.iterdir())
+    # s2's saved record stands (it ran once); s3, started while s2's picture was being written, ran again
+    assert runs == ["s1", "s2", "s3", "s3", "s4"]
