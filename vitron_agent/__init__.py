@@ -22,7 +22,9 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
     )
     from vitron_agent.plan import Plan, Step, validate_plan
     from vitron_agent.refs import Box, FeatureRef, ImageRef, MaskRef, MaskTrackRef, Point, Scribble, TextRef, VideoRef
+    from vitron_agent.sessions import SessionHandle
     from vitron_agent.tool import Toolbox, ToolContext, VisionTool
+    from vitron_agent.turns import TurnRequest
 
 __version__ = "0.1.0"
 
@@ -30,6 +32,8 @@ __all__ = [
     "Agent",
     "RunResult",
     "StepResult",
+    "TurnRequest",
+    "SessionHandle",
     "Config",
     "load_config",
     "ArtifactStore",
@@ -82,6 +86,8 @@ _HOMES = {
     "vitron_agent.registry": "Backend register",
     "vitron_agent.config": "Config load_config",
     "vitron_agent.store": "ArtifactStore",
+    "vitron_agent.turns": "TurnRequest",
+    "vitron_agent.sessions": "SessionHandle",
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names.split()}
 

@@ -12,6 +12,7 @@ across restarts.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 import tempfile
@@ -25,14 +26,15 @@ from pydantic import BaseModel, Field
 from vitron_agent import turns
 from vitron_agent.config import Config, load_config
 from vitron_agent.errors import InputError
-from vitron_agent.plan import MAX_STEPS, Plan
+from vitron_agent.plan import Plan
 from vitron_agent.postgres import is_postgres_url
 from vitron_agent.refs import ref_from_dict
-from vitron_agent.sessions import TurnLocks
+from vitron_agent.sessions import ScopedSession, SessionHandle, TurnLocks, checked_session_id, thread_config
 from vitron_agent.store import ArtifactStore, open_store
 from vitron_agent.toolset import build_planner, build_toolbox
+from vitron_agent.turns import TurnRequest
 
-__all__ = ["Agent", "RunResult", "StepResult"]
+__all__ = ["Agent", "RunResult", "StepResult", "TurnRequest"]
 
 
 class StepResult(BaseModel):
@@ -211,8 +213,32 @@ class Agent:
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
-    def store_for(self, session: str) -> ArtifactStore:
-        return self.store.for_session(session)
+    def store_for(self, session: str | SessionHandle) -> ArtifactStore:
+        """The store view of ``session`` (an id under the one session-id rule, or a handle)."""
+        return self.session(session).store
+
+    def session(self, id: str | SessionHandle | ScopedSession | None = None) -> SessionHandle:
+        """The handle of session ``id`` (None or "": a new session with a random id), checked once here
+        under the one session-id rule (:data:`~vitron_agent.store.SESSION_ID_RULE`): the id, the
+        store view and the turn lock, which :meth:`run_turn` and every other session method take.
+        A :class:`~vitron_agent.sessions.ScopedSession` (a server's owner-scoped id) gives the
+        handle of its ``internal`` id, named ``public`` in messages; that internal id (as a
+        RunResult or a ref of a server session names it) gives the same handle. Raises
+        :class:`InputError` naming the rule and the fix. Nothing is created until a turn or an
+        upload uses it."""
+        if isinstance(id, SessionHandle):
+            return id
+        if isinstance(id, ScopedSession):
+            return SessionHandle(id.internal, self.store, self.locks, public=id.public)
+        if id is None or id == "":  # as before handles: no id (or an empty one) is a new session
+            id = uuid.uuid4().hex[:12]
+        try:
+            return SessionHandle(checked_session_id(id), self.store, self.locks)
+        except InputError:
+            scope = ScopedSession.from_internal(id) if isinstance(id, str) else None
+            if scope is None:
+                raise
+            return self.session(scope)  # a server session's own id (a RunResult's, a ref's): the same handle
 
     def load(self, ref: Any) -> Any:
         """The pixels or tensor of a ref: HxWx3 uint8 image (HxWx4 RGBA for a cut-out), HxW bool
@@ -240,7 +266,7 @@ class Agent:
         text: str,
         image: Any = None,
         regions: list[Any] | None = None,
-        session: str | None = None,
+        session: str | SessionHandle | None = None,
         on_event: Callable[[dict[str, Any]], None] | None = None,
         review: bool = False,
         video: Any = None,
@@ -249,45 +275,64 @@ class Agent:
         PIL image or an ImageRef of this session; ``video``: a path, encoded bytes, a TxHxWx3
         uint8 array (24 fps) or a VideoRef; ``regions``: Point / Box / Scribble (on the image,
         or on the video's first frame). ``review=True`` pauses after planning
-        (``result.awaiting_review``) until :meth:`review`."""
-        return _consume(
-            self.stream(
-                text,
-                image=image,
-                regions=regions,
-                session=session,
-                progress=on_event is not None,
-                review=review,
-                video=video,
-            ),
-            on_event,
-        )
+        (``result.awaiting_review``) until :meth:`review`. The same as :meth:`run_turn` with a
+        :class:`TurnRequest` of these arguments."""
+        request = TurnRequest(text, image=image, video=video, regions=tuple(regions or ()), review=review)
+        return self.run_turn(request, session, on_event)
 
     def stream(
         self,
         text: str,
         image: Any = None,
         regions: list[Any] | None = None,
-        session: str | None = None,
+        session: str | SessionHandle | None = None,
         progress: bool = True,
         review: bool = False,
         video: Any = None,
     ) -> Iterator[dict[str, Any]]:
         """Run one turn, yielding events: ``plan``, ``repair``, ``review`` (paused for approval),
         ``step_started``, ``progress``, ``step_finished`` (these three only with ``progress=True``),
-        ``answer`` and finally ``result`` (with the :class:`RunResult`)."""
-        session = session or uuid.uuid4().hex[:12]
-        with self.locks.hold(session):  # turns on one session run one after another, never interleaved
-            state_in, config = self._prepare(text, image, regions, session, video)
-            if review:
+        ``answer`` and finally ``result`` (with the :class:`RunResult`). The same as
+        :meth:`stream_turn` with a :class:`TurnRequest` of these arguments."""
+        request = TurnRequest(
+            text, image=image, video=video, regions=tuple(regions or ()), review=review, progress=progress
+        )
+        yield from self.stream_turn(request, session)
+
+    def run_turn(
+        self,
+        request: TurnRequest,
+        session: str | SessionHandle | ScopedSession | None = None,
+        on_event: Callable[[dict[str, Any]], None] | None = None,
+    ) -> RunResult:
+        """Plan and run the turn ``request`` on ``session`` (a handle from :meth:`session`, an id,
+        or None for a new session); every event goes to ``on_event`` (progress events only when
+        ``request.progress`` and ``on_event`` is given)."""
+        progress = request.progress and on_event is not None
+        if progress != request.progress:
+            request = dataclasses.replace(request, progress=progress)
+        return _consume(self.stream_turn(request, session), on_event)
+
+    def stream_turn(
+        self, request: TurnRequest, session: str | SessionHandle | ScopedSession | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The events of the turn ``request`` on ``session`` (see :meth:`stream`), ending with
+        ``result`` (a generator: nothing runs, and nothing is checked, before the first event is
+        asked for)."""
+        if not isinstance(request, TurnRequest):
+            raise InputError(f"stream_turn takes a TurnRequest, got {type(request).__name__}")
+        handle = self.session(session)
+        with handle.turn_lock():  # turns on one session run one after another, never interleaved
+            state_in = self._prepare(request, handle)
+            if request.review:
                 if self.checkpointer is None:
                     raise InputError("review needs a checkpointer to pause and resume; do not pass checkpointer=False")
                 state_in["review"] = True
-            yield from self._events(state_in, config, progress)
+            yield from self._events(state_in, handle.config, request.progress)
 
     def review(
         self,
-        session: str,
+        session: str | SessionHandle,
         action: str = "approve",
         plan: Plan | dict[str, Any] | None = None,
         reason: str | None = None,
@@ -302,9 +347,10 @@ class Agent:
             raise InputError(f"action must be approve, edit or reject, got {action!r}")
         if action == "edit" and plan is None:
             raise InputError("action 'edit' needs the edited plan")
-        config = self._config(session)
+        handle = self.session(session)
+        config = handle.config
         if self.checkpointer is None or "review" not in (self.graph.get_state(config).next or ()):
-            raise InputError(f"session {session!r} has no plan waiting for review")
+            raise InputError(f"session {handle.public!r} has no plan waiting for review")
         decision: dict[str, Any] = {"action": action}
         if plan is not None:
             try:  # a malformed edit is refused here, and the review stays pending
@@ -318,27 +364,30 @@ class Agent:
                 ) from None
         if reason:
             decision["reason"] = reason
-        with self.locks.hold(session):
+        with handle.turn_lock():
             return _consume(self._events(Command(resume=decision), config, progress=on_event is not None), on_event)
 
-    def resume(self, session: str, on_event: Callable[[dict[str, Any]], None] | None = None) -> RunResult:
+    def resume(
+        self, session: str | SessionHandle, on_event: Callable[[dict[str, Any]], None] | None = None
+    ) -> RunResult:
         """Finish the turn of ``session`` that a crash or kill interrupted: steps that completed
         are not run again, the interrupted step runs again. A finished turn is returned as is.
         Needs a persistent checkpointer (``db=``)."""
         if self.checkpointer is None:
             raise InputError("resume needs a checkpointer; create the Agent with db=PATH")
-        config = self._config(session)
+        handle = self.session(session)
+        config = handle.config
         snapshot = self.graph.get_state(config)
         if not snapshot.values:
-            raise InputError(f"session {session!r} has no saved turn to resume in this database")
-        with self.locks.hold(session):
+            raise InputError(f"session {handle.public!r} has no saved turn to resume in this database")
+        with handle.turn_lock():
             return _consume(self._events(None, config, progress=on_event is not None), on_event)
 
-    def pending(self, session: str) -> bool:
+    def pending(self, session: str | SessionHandle) -> bool:
         """Whether ``session`` has an interrupted turn that :meth:`resume` would finish."""
         from vitron_agent.graphs.events import turn_unfinished
 
-        return self.checkpointer is not None and turn_unfinished(self.graph.get_state(self._config(session)))
+        return self.checkpointer is not None and turn_unfinished(self.graph.get_state(self.session(session).config))
 
     def _events(
         self, state_in: dict[str, Any] | None, config: dict[str, Any], progress: bool
@@ -372,6 +421,10 @@ class Agent:
         )
         return self.planner.plan(req, self.toolbox)
 
+    def plan_turn(self, request: TurnRequest, session: str | SessionHandle | None = None) -> Plan:
+        """:meth:`plan` for a :class:`TurnRequest` (what ``run_turn(request, session)`` would plan)."""
+        return self.plan(request.text, request.image, list(request.regions), session, request.video)
+
     def validate(
         self,
         plan: Plan,
@@ -386,12 +439,16 @@ class Agent:
         return validate_plan(plan, self.toolbox, self.planning_inputs(image, regions, session, video))
 
     def planning_inputs(
-        self, image: Any = None, regions: list[Any] | None = None, session: str | None = None, video: Any = None
+        self,
+        image: Any = None,
+        regions: list[Any] | None = None,
+        session: str | SessionHandle | None = None,
+        video: Any = None,
     ) -> dict[str, dict[str, str]]:
         """What ``$input.x`` and ``$last.x`` may name for such a request: namespace -> {name: kind}."""
         from vitron_agent.graphs.agent_graph import input_kinds
 
-        last = self._last(session) if session else {}
+        last = self._last(self.session(session)) if session else {}
         kinds = input_kinds({"input": {}, "last": last})
         medium = last.get("_medium", "video" if "video" in last and "image" not in last else "image")
         if video is not None or (image is None and "video" in last and medium == "video"):
@@ -403,16 +460,17 @@ class Agent:
             kinds["input"].setdefault(getattr(r, "type", "value"), getattr(r, "type", "value"))
         return kinds
 
-    def history(self, session: str) -> list[dict[str, Any]]:
+    def history(self, session: str | SessionHandle) -> list[dict[str, Any]]:
         """Earlier turns of ``session``: ``{"request", "answer", "at", "steps"}``, oldest first."""
+        handle = self.session(session)
         if self.checkpointer is None:
             return []
-        return list(self.graph.get_state(self._config(session)).values.get("history", []))
+        return list(self.graph.get_state(handle.config).values.get("history", []))
 
-    def _last(self, session: str) -> dict[str, Any]:
+    def _last(self, handle: SessionHandle) -> dict[str, Any]:
         if self.checkpointer is None:
             return {}
-        return dict(self.graph.get_state(self._config(session)).values.get("last", {}) or {})
+        return dict(self.graph.get_state(handle.config).values.get("last", {}) or {})
 
     def _result(self, values: dict[str, Any]) -> RunResult:
         plan = Plan.model_validate(values.get("plan") or {})
@@ -439,27 +497,12 @@ class Agent:
         )
 
     def _config(self, session: str) -> dict[str, Any]:
-        return {"configurable": {"thread_id": session}, "recursion_limit": 4 * MAX_STEPS + 40}
+        """The LangGraph config of the thread ``session`` (an id already checked; see :meth:`session`)."""
+        return thread_config(session)
 
-    def _prepare(
-        self, text: str, image: Any, regions: list[Any] | None, session: str | None, video: Any = None
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        if not isinstance(text, str) or not text.strip():
-            raise InputError("the instruction is empty; say what to do, e.g. 'segment the cat, then make it purple'")
-        if len(text) > 10_000:
-            raise InputError(f"the instruction is {len(text):,} characters; keep it under 10,000")
-        session = session or uuid.uuid4().hex[:12]  # (checked by the turn lock that holds it)
-        config = self._config(session)
-        store = self.store_for(session)
-        current: dict[str, Any] = {}
-        if image is not None:
-            current["image"] = turns.ingest_image(image, store, self.config).model_dump(mode="json")
-        if video is not None:
-            current["video"] = turns.ingest_video(video, store, self.config).model_dump(mode="json")
-        state_in = turns.turn_state(
-            session, text, current, self._last(session), regions or [], store, self.config.agent.max_repairs
-        )
-        return state_in, config
+    def _prepare(self, request: TurnRequest, handle: SessionHandle) -> dict[str, Any]:
+        """The agent graph's input state for ``request`` on ``handle`` (see :func:`turns.turn_input`)."""
+        return turns.turn_input(request, handle, self._last(handle), self.config)
 
 
 def _consume(events: Iterator[dict[str, Any]], on_event: Callable[[dict[str, Any]], None] | None) -> RunResult:

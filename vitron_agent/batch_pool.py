@@ -19,9 +19,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vitron_agent.report import printable
+
+if TYPE_CHECKING:
+    from vitron_agent.turns import TurnRequest
 
 __all__ = ["Job", "init_worker", "limit_threads", "run_job", "shared_lines", "threads_per_worker"]
 
@@ -51,6 +54,14 @@ class Job:
     def session(self) -> str:
         """The input's own session (its name and content: identical files in two folders apart)."""
         return "batch-" + hashlib.sha256(self.key.encode()).hexdigest()[:12]
+
+    def turn(self, path: str) -> TurnRequest:
+        """This input's turn: its request on ``path`` (a local copy of the input, image or video)."""
+        from vitron_agent.turns import TurnRequest
+
+        return (
+            TurnRequest(self.request, video=path) if self.medium == "video" else TurnRequest(self.request, image=path)
+        )
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -215,8 +226,7 @@ def run_job(job: Job) -> dict[str, Any]:
         with readable_input(job) as (path, sha):
             if sha is not None:
                 line["sha256"] = sha  # the bytes this worker read (the key used the listing's ETag)
-            kw = {"video": path} if job.medium == "video" else {"image": path}
-            result = agent.run(job.request, session=job.session, **kw)
+            result = agent.run_turn(job.turn(path), job.session)
         line.update(export_item(result, agent.store, job.item_dir))
     except Exception as exc:  # one bad input never stops the batch: its line says why
         line.update(status="error", error=describe_error(exc))

@@ -67,8 +67,7 @@ def _turn_only(job: batch_pool.Job) -> dict[str, Any]:
     try:
         batch_pool.use_plan(agent, job.plan)
         with batch_pool.readable_input(job) as (path, _):
-            kw = {"video": path} if job.medium == "video" else {"image": path}
-            result = agent.run(job.request, session=job.session, **kw)
+            result = agent.run_turn(job.turn(path), job.session)
         return {"result": result.model_dump(mode="json"), "seconds": time.time() - t0}
     except Exception as exc:  # one bad input never stops the batch: its line says why
         return {"error": batch_pool.describe_error(exc), "seconds": time.time() - t0}

@@ -57,36 +57,17 @@ def build_app_graph(agent=None, checkpointer=None):
         video: str
 
     def prepare(state: AppState) -> dict[str, Any]:
-        from vitron_agent import turns
-        from vitron_agent.errors import InputError
-        from vitron_agent.store import validate_session_id
+        from vitron_agent.turns import TurnRequest, turn_input
 
         thread = (get_config().get("configurable") or {}).get("thread_id")
-        session = state.get("session") or (str(thread) if thread else "default")
-        try:
-            validate_session_id(session)
-        except ValueError as exc:
-            raise InputError(str(exc)) from None
-        store = agent.store_for(session)
-        current: dict[str, Any] = {}
-        if state.get("image"):
-            current["image"] = turns.ingest_image(data_url_bytes(state["image"]), store, agent.config).model_dump(
-                mode="json"
-            )
-        if state.get("video"):
-            current["video"] = turns.ingest_video(
-                data_url_bytes(state["video"], "video"), store, agent.config
-            ).model_dump(mode="json")
-        # the same turn set-up as Agent.run: a new image drops the last turn's masks, "it" carries over
-        turn = turns.turn_state(
-            session,
+        session = agent.session(state.get("session") or (str(thread) if thread else "default"))
+        request = TurnRequest(
             state.get("request") or "",
-            current,
-            dict(state.get("last") or {}),
-            [],
-            store,
-            agent.config.agent.max_repairs,
+            image=data_url_bytes(state["image"]) if state.get("image") else None,
+            video=data_url_bytes(state["video"], "video") if state.get("video") else None,
         )
+        # the same turn set-up as Agent.run: a new image drops the last turn's masks, "it" carries over
+        turn = turn_input(request, session, dict(state.get("last") or {}), agent.config)
         return {**turn, "image": "", "video": ""}
 
     g = StateGraph(AppState, input_schema=AppInput)

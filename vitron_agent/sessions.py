@@ -4,21 +4,125 @@ A session is a LangGraph thread (its checkpoints) plus a folder of artifacts. Fo
 copies a session as it stood after a given turn into a new session: the state is written
 to the new thread and the artifacts are hard-linked (copied across filesystems), with
 every ref rewritten to the new session, so the two branches never share a ref.
+
+A session is named once: :meth:`Agent.session <vitron_agent.agent.Agent.session>` applies the one
+id rule (:func:`~vitron_agent.store.validate_session_id`) and gives a :class:`SessionHandle` (the
+id, the store view, the turn lock) that every later layer takes. A server's session belongs to
+the token that made it: :class:`ScopedSession` (owner, public) is that typed id, with
+``.internal`` (the thread and folder name) and :meth:`ScopedSession.from_internal` back.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from vitron_agent.errors import InputError
-from vitron_agent.store import validate_session_id
+from vitron_agent.store import ArtifactStore, safe_session_folder, validate_session_id
 
-__all__ = ["SessionInfo", "TurnLocks", "list_sessions", "session_state", "delete_session", "fork_session"]
+__all__ = [
+    "ScopedSession",
+    "SessionHandle",
+    "SessionInfo",
+    "TurnLocks",
+    "checked_session_id",
+    "list_sessions",
+    "session_state",
+    "delete_session",
+    "fork_session",
+]
+
+OWNER_PATTERN = r"t[0-9a-f]{12}|local"  # a server's owner: "t" + its token's hash, or "local"
+OWNER = re.compile(rf"^(?:{OWNER_PATTERN})$")
+
+
+def checked_session_id(session: Any) -> str:
+    """``session`` under the one session-id rule; :class:`InputError` (the rule and the fix) if not."""
+    try:
+        return validate_session_id(session)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class ScopedSession:
+    """A server session: ``public`` is the id its client names (the one session-id rule applies),
+    ``owner`` the token that made it (``"local"`` without a token). ``internal`` is the id the
+    agent keeps it under (checkpointer thread, store folder); another owner's ``public`` of the
+    same name is another session. Built only from checked parts: a bad ``public`` is an
+    :class:`InputError`."""
+
+    owner: str
+    public: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.owner, str) or not OWNER.match(self.owner):
+            raise ValueError(f"owner must be 'local' or 't' + 12 hex digits, got {self.owner!r}")
+        checked_session_id(self.public)
+
+    @property
+    def internal(self) -> str:
+        return f"{self.owner}-{self.public}"
+
+    @classmethod
+    def from_internal(cls, internal: str) -> ScopedSession | None:
+        """The inverse of :attr:`internal` (None when ``internal`` is not an owner-scoped id)."""
+        owner, sep, public = internal.partition("-")
+        if not sep or not OWNER.match(owner):
+            return None
+        try:
+            return cls(owner, public)
+        except InputError:
+            return None
+
+
+@dataclass(frozen=True)
+class SessionHandle:
+    """One session, named and checked once (by :meth:`Agent.session`): what every turn, review,
+    resume, upload and session command takes instead of a bare id.
+
+    Attributes:
+        id: the agent's id of the session (the checkpointer's thread id, the store folder).
+        public: what its caller calls it (a server client's public id; else ``id``): messages name it.
+        store: the session's :class:`~vitron_agent.store.ArtifactStore` view (made on first use, so
+            naming a session that does not exist creates no folder).
+        locks: the agent's :class:`TurnLocks`; :meth:`turn_lock` holds this session's.
+    """
+
+    id: str
+    stores: ArtifactStore = field(repr=False)  # the agent's store, any view: ``store`` is this session's
+    locks: TurnLocks = field(repr=False)
+    public: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.public:
+            object.__setattr__(self, "public", self.id)
+
+    @cached_property
+    def store(self) -> ArtifactStore:
+        return self.stores.for_session(self.id)
+
+    def turn_lock(self) -> AbstractContextManager[None]:
+        """Hold this session's turn lock for the block (turns on one session never interleave)."""
+        return self.locks.hold(self.id)
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """The LangGraph run config of this session (its thread id)."""
+        return thread_config(self.id)
+
+
+def thread_config(thread_id: str) -> dict[str, Any]:
+    """The LangGraph run config of the thread ``thread_id`` (an id already checked)."""
+    from vitron_agent.plan import MAX_STEPS
+
+    return {"configurable": {"thread_id": thread_id}, "recursion_limit": 4 * MAX_STEPS + 40}
 
 
 class TurnLocks:
@@ -26,7 +130,7 @@ class TurnLocks:
     thread: a review or resume inside a turn); across processes a file lock beside a SQLite
     database (turns from two CLIs on one ``--db`` wait their turn), or a PostgreSQL advisory lock
     (``pg``: a turn another process is running refuses this one at once with ``SessionBusy``).
-    :meth:`hold` is also where a turn's session id is checked."""
+    Sessions come checked (:class:`SessionHandle`); :meth:`hold` only guards the lock file's name."""
 
     def __init__(self, lock_dir: Path | None = None, pg: Any = None):
         self.lock_dir, self.pg = lock_dir, pg
@@ -36,10 +140,7 @@ class TurnLocks:
 
     @contextmanager
     def hold(self, session: str) -> Iterator[None]:
-        try:
-            validate_session_id(session)
-        except ValueError as exc:
-            raise InputError(str(exc)) from None
+        safe_session_folder(session)
         with self._guard:
             entry = self._locks.setdefault(session, [threading.RLock(), 0])
             entry[1] += 1
@@ -116,10 +217,14 @@ def _need_checkpointer(agent) -> None:
         raise InputError("this Agent keeps no sessions (checkpointer=False)")
 
 
-def session_state(agent, session: str) -> dict[str, Any]:
+def _handle(agent, session: Any) -> SessionHandle:
+    return session if isinstance(session, SessionHandle) else agent.session(session)
+
+
+def session_state(agent, session: str | SessionHandle) -> dict[str, Any]:
     """The saved state of ``session`` (empty when it does not exist)."""
     _need_checkpointer(agent)
-    return dict(agent.graph.get_state(agent._config(session)).values or {})
+    return dict(agent.graph.get_state(_handle(agent, session).config).values or {})
 
 
 def list_sessions(agent) -> list[SessionInfo]:
@@ -146,13 +251,13 @@ def list_sessions(agent) -> list[SessionInfo]:
     return sorted(out, key=lambda s: -(s.updated or 0))
 
 
-def delete_session(agent, session: str) -> bool:
+def delete_session(agent, session: str | SessionHandle) -> bool:
     """Delete the session's checkpoints and artifacts; False when there was nothing to delete."""
     _need_checkpointer(agent)
-    validate_session_id(session)
-    existed = bool(session_state(agent, session))
-    agent.checkpointer.delete_thread(session)
-    if agent.store.for_session(session).delete_session():
+    handle = _handle(agent, session)
+    existed = bool(session_state(agent, handle))
+    agent.checkpointer.delete_thread(handle.id)
+    if handle.store.delete_session():
         existed = True
     return existed
 
@@ -168,15 +273,15 @@ def _rewrite(value: Any, old: str, new: str) -> Any:
     return value
 
 
-def fork_session(agent, session: str, new_session: str, turn: int | None = None) -> str:
+def fork_session(agent, session: str | SessionHandle, new_session: str | SessionHandle, turn: int | None = None) -> str:
     """Copy ``session`` as it stood after ``turn`` (1-based; default: its latest turn) into
     ``new_session``; returns the new id. Later turns of either branch do not affect the other."""
     _need_checkpointer(agent)
-    validate_session_id(new_session)
-    if session_state(agent, new_session):
-        raise InputError(f"session {new_session!r} already exists; pick another id or delete it first")
+    src, dst = _handle(agent, session), _handle(agent, new_session)
+    if session_state(agent, dst):
+        raise InputError(f"session {dst.public!r} already exists; pick another id or delete it first")
     chosen = None
-    for snap in agent.graph.get_state_history(agent._config(session)):
+    for snap in agent.graph.get_state_history(src.config):
         history = (snap.values or {}).get("history", [])
         if snap.next or not history:
             continue
@@ -184,9 +289,9 @@ def fork_session(agent, session: str, new_session: str, turn: int | None = None)
             chosen = snap
             break
     if chosen is None:
-        raise InputError(f"session {session!r} has no completed turn {turn if turn is not None else ''}".strip())
-    agent.store.for_session(session).copy_session(new_session)
-    values = _rewrite(dict(chosen.values), session, new_session)
-    values["session"] = new_session
-    agent.graph.update_state(agent._config(new_session), values, as_node="respond")
-    return new_session
+        raise InputError(f"session {src.public!r} has no completed turn {turn if turn is not None else ''}".strip())
+    src.store.copy_session(dst.id)
+    values = _rewrite(dict(chosen.values), src.id, dst.id)
+    values["session"] = dst.id
+    agent.graph.update_state(dst.config, values, as_node="respond")
+    return dst.id

@@ -55,19 +55,42 @@ from vitron_agent.errors import RefError, ToolFailed
 from vitron_agent.media import on_white
 from vitron_agent.refs import FeatureRef, ImageRef, MaskRef, TextRef
 
-__all__ = ["ArtifactStore", "ArrayCache", "validate_session_id", "on_white", "open_store"]
+__all__ = [
+    "ArtifactStore",
+    "ArrayCache",
+    "SESSION_ID_RULE",
+    "SESSION_ID_MAX",
+    "validate_session_id",
+    "safe_session_folder",
+    "on_white",
+    "open_store",
+]
 
-_SESSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+SESSION_ID_MAX = 64
+_SESSION_RE = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{SESSION_ID_MAX - 1}}}$")
+SESSION_ID_RULE = f"1-{SESSION_ID_MAX} letters, digits, '.', '_' or '-', starting with a letter or digit (no '..')"
+_FOLDER_RE = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{2 * SESSION_ID_MAX - 1}}}$")  # room for an owner prefix
 _EXT = {"image": ".png", "mask": ".png", "feature": ".safetensors", "text": ".txt", "video": ".mp4", "track": ".npz"}
 
 
 def validate_session_id(session: str) -> str:
-    """Return ``session`` if it is a safe folder name, else raise ``ValueError``."""
+    """The one rule for a session id that anyone names (the Python API, the CLI, every server
+    route, the OpenAI ``user``, MCP, a LangGraph thread): return ``session`` if it is
+    :data:`SESSION_ID_RULE`, else raise ``ValueError`` naming the rule and the fix.
+    :meth:`Agent.session <vitron_agent.agent.Agent.session>` applies it once per turn."""
     if not isinstance(session, str) or not _SESSION_RE.match(session) or ".." in session:
-        raise ValueError(
-            f"invalid session id {session!r}: use 1-128 letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit"
-        )
+        shown = repr(session) if len(repr(session)) <= 80 else repr(session)[:77] + "..."
+        raise ValueError(f"invalid session id {shown}: a session id is {SESSION_ID_RULE}; pick another id")
+    return session
+
+
+def safe_session_folder(session: str) -> str:
+    """``session`` if it is a safe folder name (a store view's guard, not a second rule: every id a
+    user names passed :func:`validate_session_id`, a server's owner-scoped id is longer by its
+    owner prefix; this only refuses what could leave the store's root, such as ``..`` or ``/``)."""
+    if not isinstance(session, str) or not _FOLDER_RE.match(session) or ".." in session:
+        shown = repr(session) if len(repr(session)) <= 80 else repr(session)[:77] + "..."
+        raise ValueError(f"invalid session id {shown}: a session id is {SESSION_ID_RULE}; pick another id")
     return session
 
 
@@ -120,7 +143,7 @@ class ArtifactStore(VideoArtifacts, DeferredWrites):
         writer: Any = None,
     ):
         self.root = Path(root)
-        self.session = validate_session_id(session)
+        self.session = safe_session_folder(session)
         self.cache = _cache if _cache is not None else ArrayCache(cache_bytes)
         self.remote = remote
         self.dir = self.root / self.session

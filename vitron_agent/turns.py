@@ -1,5 +1,7 @@
 """One turn set-up for every surface (Python, CLI, HTTP, OpenAI endpoint, MCP, LangGraph app).
 
+* :class:`TurnRequest` is one turn's request (text, media, regions, review, options), built once
+  by each surface and handed to :meth:`Agent.run_turn <vitron_agent.agent.Agent.run_turn>`;
 * :func:`ingest_image` / :func:`ingest_video` take media from any source -- a path, encoded
   bytes, an array, a PIL image, or a ref a client names -- under the store's limits.
 * A ref that comes from outside is an **id**: :func:`stored_ref` rebuilds it from the store's
@@ -13,6 +15,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,6 +24,9 @@ from vitron_agent.errors import InputError, MediaError, RefError
 from vitron_agent.refs import Box, ImageRef, Point, Scribble, VideoRef, ref_from_dict
 
 __all__ = [
+    "MAX_TEXT_CHARS",
+    "TurnRequest",
+    "turn_input",
     "ingest_image",
     "ingest_video",
     "stored_ref",
@@ -28,6 +34,44 @@ __all__ = [
     "turn_state",
     "regions_state",
 ]
+
+MAX_TEXT_CHARS = 10_000
+EMPTY_TEXT = "the instruction is empty; say what to do, e.g. 'segment the cat, then make it purple'"
+
+
+@dataclass(frozen=True)
+class TurnRequest:
+    """One turn's request, built once by a surface and passed whole to the agent.
+
+    Attributes:
+        text: the instruction (1-10,000 characters, not blank: checked when built).
+        image: a path, encoded bytes, an HxWx3 uint8 RGB array, a PIL image, or an ImageRef (or its
+            dict) of the turn's session; None for none (the last turn's picture carries over).
+        video: a path, encoded bytes, a TxHxWx3 uint8 RGB array (24 fps) or a VideoRef (or its dict).
+        regions: Point / Box / Scribble regions (or their dicts), in pixels of the image or of the
+            video's first frame; a list is kept as a tuple.
+        review: pause after planning until :meth:`Agent.review <vitron_agent.agent.Agent.review>`.
+        progress: emit ``step_started`` / ``progress`` / ``step_finished`` events (streamed turns,
+            or a run with an ``on_event`` callback).
+
+    Raises:
+        InputError: the text is not a string, is blank, or is over 10,000 characters.
+    """
+
+    text: str
+    image: Any = None
+    video: Any = None
+    regions: tuple[Any, ...] = ()
+    review: bool = False
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str) or not self.text.strip():
+            raise InputError(EMPTY_TEXT)
+        if len(self.text) > MAX_TEXT_CHARS:
+            raise InputError(f"the instruction is {len(self.text):,} characters; keep it under {MAX_TEXT_CHARS:,}")
+        if not isinstance(self.regions, tuple):
+            object.__setattr__(self, "regions", tuple(self.regions or ()))
 
 
 def stored_ref(ref: Any, store: Any, kind: str) -> ImageRef | VideoRef:
@@ -122,6 +166,20 @@ def ingest_video(video: Any, store: Any, config: Any) -> VideoRef:
             )
         return store.put_video(iter(video), 24.0, producer="input")
     raise InputError(f"video must be a path, bytes, a TxHxWx3 uint8 array or a VideoRef; got {type(video).__name__}")
+
+
+def turn_input(request: TurnRequest, session: Any, last: dict[str, Any], config: Any) -> dict[str, Any]:
+    """The agent graph's input for ``request`` on ``session`` (a
+    :class:`~vitron_agent.sessions.SessionHandle`): its media ingested into the session's store
+    under ``config``'s limits, its regions checked against them, ``last`` (what the previous turn
+    left) carried over as :func:`turn_state` says. Every surface's turn starts here."""
+    store = session.store
+    current: dict[str, Any] = {}
+    if request.image is not None:
+        current["image"] = ingest_image(request.image, store, config).model_dump(mode="json")
+    if request.video is not None:
+        current["video"] = ingest_video(request.video, store, config).model_dump(mode="json")
+    return turn_state(session.id, request.text, current, last, list(request.regions), store, config.agent.max_repairs)
 
 
 def turn_state(

@@ -1,5 +1,6 @@
 """What every route of the server shares: the settings, the agent, the two bounded pools, and
-the owner/session mapping (a session id is namespaced by the token that made it).
+the owner/session mapping (a session id is namespaced by the token that made it: a
+:class:`~vitron_agent.sessions.ScopedSession`, whose handle carries both ids).
 
 Routes reach it with ``Depends(context)`` (and the caller's owner with ``Depends(owner)``);
 ``create_app`` builds one and keeps it in ``app.state.ctx``.
@@ -10,16 +11,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import HTTPException, Request
 
-__all__ = ["ServerSettings", "ServerContext", "Admission", "context", "owner"]
+from vitron_agent.errors import InputError
+from vitron_agent.sessions import ScopedSession, SessionHandle
+from vitron_agent.turns import TurnRequest
 
-PUBLIC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+__all__ = ["ServerSettings", "ServerContext", "Admission", "context", "owner"]
 
 
 @dataclass
@@ -106,78 +108,76 @@ class ServerContext:
             raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
         return "t" + hashlib.sha256(self.settings.token.encode()).hexdigest()[:12]
 
-    def internal(self, owner: str, public: str) -> str:
-        if not PUBLIC_ID.match(public) or ".." in public:
-            raise HTTPException(422, "session ids are 1-64 letters, digits, '.', '_' or '-' (no '..')")
-        return f"{owner}-{public}"
+    def session(self, owner: str, public: str) -> SessionHandle:
+        """The handle of ``owner``'s session ``public`` (:class:`ScopedSession`: the one session-id
+        rule applies to ``public``; 422 naming the rule when it breaks it)."""
+        try:
+            return self.agent.session(ScopedSession(owner, public))
+        except InputError as exc:
+            raise HTTPException(422, str(exc)) from None
 
-    def to_public(self, obj: Any, sid: str, public: str) -> Any:
+    def to_public(self, obj: Any, session: SessionHandle) -> Any:
+        """``obj`` (JSON: dicts, lists, text) for the client: every ref's ``session`` field is the
+        session's public id; text passes :func:`~vitron_agent.server.transport.public_text`."""
         if isinstance(obj, dict):
-            out = {k: self.to_public(v, sid, public) for k, v in obj.items()}
-            if out.get("session") == sid:
-                out["session"] = public
+            out = {k: self.to_public(v, session) for k, v in obj.items()}
+            if out.get("session") == session.id:
+                out["session"] = session.public
             return out
         if isinstance(obj, list):
-            return [self.to_public(v, sid, public) for v in obj]
+            return [self.to_public(v, session) for v in obj]
         if isinstance(obj, str) and "-" in obj:  # answers, errors, problems: public ids only, ever
             from vitron_agent.server.transport import public_text
 
-            return public_text(obj.replace(sid, public))
+            return public_text(obj)
         return obj
 
-    def to_internal(self, obj: Any, sid: str, public: str) -> Any:
+    def to_internal(self, obj: Any, session: SessionHandle) -> Any:
+        """``obj`` from the client (refs by public id) for the agent; a ref naming another
+        session is a 404."""
         if isinstance(obj, dict):
-            out = {k: self.to_internal(v, sid, public) for k, v in obj.items()}
+            out = {k: self.to_internal(v, session) for k, v in obj.items()}
             if "session" in out and "id" in out:
-                if out["session"] != public:
+                if out["session"] != session.public:
                     raise HTTPException(
                         404, f"{out.get('type', 'artifact')} {str(out['id'])[:12]} is not in this session"
                     )
-                out["session"] = sid
+                out["session"] = session.id
             return out
         if isinstance(obj, list):
-            return [self.to_internal(v, sid, public) for v in obj]
+            return [self.to_internal(v, session) for v in obj]
         return obj
 
-    def contract(self, result: Any, sid: str, public: str) -> dict[str, Any]:
+    def contract(self, result: Any, session: SessionHandle) -> dict[str, Any]:
         """The run's JSON result contract with public session ids and artifact URLs."""
         from vitron_agent.export import result_json
 
         data = result_json(result, self.agent.store)
-        base = f"{self.settings.public_url}/v1/sessions/{public}/artifacts"
+        base = f"{self.settings.public_url}/v1/sessions/{session.public}/artifacts"
         for step in data["steps"]:
             for out in step["outputs"].values():
                 if out["path"] is not None and isinstance(out["value"], dict):
                     out["path"] = f"{base}/{out['value']['id']}"
-        data = self.to_public(data, sid, public)
-        data["session"] = public
+        data = self.to_public(data, session)
+        data["session"] = session.public
         if result.awaiting_review:
             data["awaiting_review"] = True
             data["plan"] = result.plan.model_dump()
         return data
 
-    async def run_turn_in_time(self, sid: str, public: str, body: Any, still: str) -> Any:
+    async def run_turn_in_time(self, session: SessionHandle, turn: TurnRequest, still: str) -> Any:
         """:meth:`run_turn` on ``runs``, a 504 past the run timeout (the turn goes on; ``still``
         says where its result will be)."""
-        import asyncio
-
-        from fastapi import HTTPException
-
         try:
-            return await asyncio.wait_for(self.runs.submit(self.run_turn, sid, public, body), self.settings.run_timeout)
+            return await asyncio.wait_for(self.runs.submit(self.run_turn, session, turn), self.settings.run_timeout)
         except TimeoutError:
             raise HTTPException(
                 504, f"the run took longer than {self.settings.run_timeout:g} s; it goes on in the background{still}"
             ) from None
 
-    def run_turn(self, sid: str, public: str, body: Any, on_event: Any = None) -> Any:
-        """One turn (blocking: call it on ``runs``); refs in the body are the client's, by public id."""
-        image = self.to_internal(body.image, sid, public) if body.image else None
-        video = self.to_internal(body.video, sid, public) if body.video else None
-        regions = self.to_internal(body.regions, sid, public)
-        return self.agent.run(
-            body.text, image=image, regions=regions, session=sid, on_event=on_event, review=body.review, video=video
-        )
+    def run_turn(self, session: SessionHandle, turn: TurnRequest, on_event: Any = None) -> Any:
+        """One turn (blocking: call it on ``runs``); ``turn``'s refs are already the agent's."""
+        return self.agent.run_turn(turn, session, on_event)
 
 
 def context(request: Request) -> ServerContext:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from vitron_agent.tool import ToolContext, field_kinds, invoke
+from vitron_agent.turns import TurnRequest
 
 __all__ = ["build_mcp_server"]
 
@@ -80,7 +81,8 @@ def build_mcp_server(agent, session: str = "mcp"):
         "vitron-agent",
         instructions="Agentic vision tools: segment, edit, describe images; 'run' plans and runs a whole instruction.",
     )
-    store = agent.store_for(session)
+    default = agent.session(session)  # the one rule, once; a call's session_id is checked when named
+    store = default.store
 
     def outputs_to_content(items: list[tuple[str, str, Any]]) -> list[Any]:
         content: list[Any] = []
@@ -104,13 +106,10 @@ def build_mcp_server(agent, session: str = "mcp"):
         """Plan and run one instruction (e.g. 'segment the cat, then make it purple, then describe it') on an
         image (base64 PNG/JPEG) or a video (base64 mp4/mov/webm); later calls without media continue on the
         latest result. Videos made come back as references (fetch them from the artifact store)."""
+        handle = agent.session(session_id) if session_id else default
         image = _decode(image_base64, "image_base64") if image_base64 else None
-        video = (
-            _decode_video(video_base64, "video_base64", agent.store_for(session_id or session), agent.config)
-            if video_base64
-            else None
-        )
-        result = agent.run(instruction, image=image, session=session_id or session, video=video)
+        video = _decode_video(video_base64, "video_base64", handle.store, agent.config) if video_base64 else None
+        result = agent.run_turn(TurnRequest(instruction, image=image, video=video), handle)
         items = [
             (f"{s.id} {s.tool} {name}", o["kind"], o["value"])
             for s in result.steps

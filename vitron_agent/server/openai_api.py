@@ -19,7 +19,9 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from vitron_agent.errors import InputError, MediaError, VitronError, http_status
 from vitron_agent.server.context import ServerContext, context, owner
-from vitron_agent.server.transport import RunRequest, data_url_bytes, public_text, stored_ref
+from vitron_agent.server.transport import data_url_bytes, public_text, stored_ref
+from vitron_agent.sessions import SessionHandle
+from vitron_agent.turns import TurnRequest
 
 __all__ = ["router"]
 
@@ -83,7 +85,10 @@ def models(caller: str = Depends(owner)) -> dict[str, Any]:
     return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "vitron-agent"}]}
 
 
-def _prepare(ctx: ServerContext, caller: str, request: Request, body: dict[str, Any]) -> tuple[str, str, RunRequest]:
+def _prepare(
+    ctx: ServerContext, caller: str, request: Request, body: dict[str, Any]
+) -> tuple[SessionHandle, TurnRequest]:
+    """The caller's session and the turn the request asks for (its media stored in that session)."""
     from vitron_agent.media import load_image
 
     messages = body.get("messages")
@@ -92,7 +97,7 @@ def _prepare(ctx: ServerContext, caller: str, request: Request, body: dict[str, 
     public = request.headers.get("x-vitron-session") or body.get("user") or uuid.uuid4().hex[:12]
     if not isinstance(public, str):
         raise HTTPException(400, "user (the session id) must be a string")
-    sid = ctx.internal(caller, str(public))
+    session = ctx.session(caller, public)
     text, images, videos = _last_user(messages)
     if not text.strip():
         raise HTTPException(400, "the last user message has no text instruction")
@@ -100,7 +105,7 @@ def _prepare(ctx: ServerContext, caller: str, request: Request, body: dict[str, 
     if images:
         url = images[-1]
         if url.startswith("vitron://"):
-            image = stored_ref(ctx.agent.store_for(sid), url[len("vitron://") :], "image", str(public))
+            image = stored_ref(session.store, url[len("vitron://") :], "image")
         else:
             try:
                 data = data_url_bytes(url)
@@ -111,27 +116,26 @@ def _prepare(ctx: ServerContext, caller: str, request: Request, body: dict[str, 
                 arr = load_image(data, ctx.agent.config.store.max_pixels, "image_url")
             except (InputError, MediaError) as exc:
                 raise HTTPException(400, str(exc)) from None
-            ref = ctx.agent.store_for(sid).put_image(arr, producer="input")
-            image = {**ref.model_dump(mode="json"), "session": public}
-    video = _video(ctx, sid, public, videos[-1]) if videos else None
-    return sid, str(public), RunRequest(text=text[:10_000], image=image, video=video)
+            image = session.store.put_image(arr, producer="input").model_dump(mode="json")
+    video = _video(ctx, session, videos[-1]) if videos else None
+    return session, TurnRequest(text[:10_000], image=image, video=video)
 
 
-def _video(ctx: ServerContext, sid: str, public: str, url: str) -> dict[str, Any]:
+def _video(ctx: ServerContext, session: SessionHandle, url: str) -> dict[str, Any]:
     from vitron_agent.server.transport import store_video
 
     if url.startswith("vitron://"):
-        return stored_ref(ctx.agent.store_for(sid), url[len("vitron://") :], "video", public)
+        return stored_ref(session.store, url[len("vitron://") :], "video")
     try:
         data = data_url_bytes(url, "video")
         if len(data) > ctx.settings.max_upload_bytes:
             raise HTTPException(
                 413, f"video of {len(data):,} bytes exceeds the {ctx.settings.max_upload_bytes:,}-byte limit"
             )
-        ref = store_video(ctx.agent, sid, data, "video_url")
+        ref = store_video(ctx.agent, session, data, "video_url")
     except (InputError, MediaError) as exc:
         raise HTTPException(400, str(exc)) from None
-    return {**ref.model_dump(mode="json"), "session": public}
+    return ref.model_dump(mode="json")
 
 
 @router.post("/v1/chat/completions")
@@ -208,20 +212,19 @@ async def _completions(ctx: ServerContext, request: Request, caller: str):
     if not isinstance(body, dict):
         raise HTTPException(400, "the body must be a JSON object")
     _check_fields(body)
-    sid, public, run_body = await ctx.decoding.submit(_prepare, ctx, caller, request, body)
+    session, turn = await ctx.decoding.submit(_prepare, ctx, caller, request, body)
     created, cid = int(time.time()), f"chatcmpl-{uuid.uuid4().hex[:24]}"
     if not body.get("stream"):
-        return await _completion(ctx, sid, public, run_body, cid, created)
+        return await _completion(ctx, session, turn, cid, created)
     ctx.runs.check()  # at capacity: 429 now, not a stream that says so later
-    return StreamingResponse(
-        _completion_chunks(ctx, sid, public, run_body, cid, created), media_type="text/event-stream"
-    )
+    return StreamingResponse(_completion_chunks(ctx, session, turn, cid, created), media_type="text/event-stream")
 
 
-async def _completion(ctx: ServerContext, sid: str, public: str, run_body: Any, cid: str, created: int) -> dict:
+async def _completion(ctx: ServerContext, session: SessionHandle, turn: TurnRequest, cid: str, created: int) -> dict:
     """The whole turn as one ``chat.completion`` (504 past the run timeout; the turn goes on)."""
-    result = await ctx.run_turn_in_time(sid, public, run_body, f": ask again with the same user/session ({public})")
-    data = await asyncio.to_thread(ctx.contract, result, sid, public)  # reads metadata: off the event loop
+    still = f": ask again with the same user/session ({session.public})"
+    result = await ctx.run_turn_in_time(session, turn, still)
+    data = await asyncio.to_thread(ctx.contract, result, session)  # reads metadata: off the event loop
     return {
         "id": cid,
         "object": "chat.completion",
@@ -235,12 +238,12 @@ async def _completion(ctx: ServerContext, sid: str, public: str, run_body: Any, 
             }
         ],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-        "vitron_session": public,
+        "vitron_session": session.public,
         "vitron_result": data,
     }
 
 
-async def _completion_chunks(ctx: ServerContext, sid: str, public: str, run_body: Any, cid: str, created: int):
+async def _completion_chunks(ctx: ServerContext, session: SessionHandle, turn: TurnRequest, cid: str, created: int):
     """The turn as ``chat.completion.chunk`` server-sent events: a line per finished step, the answer, [DONE]."""
     from vitron_agent.server.transport import stream_turn
 
@@ -259,16 +262,16 @@ async def _completion_chunks(ctx: ServerContext, sid: str, public: str, run_body
             ],
         }
         if delta is None:
-            payload["vitron_session"] = public
+            payload["vitron_session"] = session.public
         return f"data: {json.dumps(payload)}\n\n"
 
     yield chunk(None, delta={"role": "assistant"})
     try:
-        async for event in stream_turn(lambda on_event: ctx.run_turn(sid, public, run_body, on_event), ctx.runs.submit):
+        async for event in stream_turn(lambda on_event: ctx.run_turn(session, turn, on_event), ctx.runs.submit):
             if event["type"] == "step_finished":
                 yield chunk(f"[{event['step']} {event['tool']}: {event['status']}]\n")
             elif event["type"] == "result":
-                data = await asyncio.to_thread(ctx.contract, event["result"], sid, public)
+                data = await asyncio.to_thread(ctx.contract, event["result"], session)
                 yield chunk(data["answer"] + _links(data))
                 yield chunk(None, "stop")
             elif event["type"] == "error":

@@ -47,12 +47,13 @@ def create_session(caller: str = Depends(owner), ctx: ServerContext = Depends(co
 
 @router.get("/v1/sessions")
 def list_all(caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> list[dict[str, Any]]:
-    from vitron_agent.sessions import list_sessions
+    from vitron_agent.sessions import ScopedSession, list_sessions
 
-    prefix = f"{caller}-"
-    rows = [s.as_dict() for s in list_sessions(ctx.agent) if s.id.startswith(prefix)]
-    for r in rows:
-        r["id"] = r["id"][len(prefix) :]
+    rows = []
+    for info in list_sessions(ctx.agent):
+        scope = ScopedSession.from_internal(info.id)
+        if scope is not None and scope.owner == caller:
+            rows.append({**info.as_dict(), "id": scope.public})
     return rows
 
 
@@ -60,11 +61,11 @@ def list_all(caller: str = Depends(owner), ctx: ServerContext = Depends(context)
 def show(public: str, caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
     from vitron_agent.sessions import session_state
 
-    sid = ctx.internal(caller, public)
-    state = session_state(ctx.agent, sid)
+    session = ctx.session(caller, public)
+    state = session_state(ctx.agent, session)
     if not state:
         raise HTTPException(404, f"no session {public!r}")
-    pending = ctx.agent.pending(sid)
+    pending = ctx.agent.pending(session)
     records = (state.get("records") or {}) if pending else {}
     return ctx.to_public(
         {
@@ -75,8 +76,7 @@ def show(public: str, caller: str = Depends(owner), ctx: ServerContext = Depends
             # of an unfinished turn: the steps already checkpointed (resume does not run them again)
             "steps_done": sorted(k for k, r in records.items() if r.get("status") == "ok"),
         },
-        sid,
-        public,
+        session,
     )
 
 
@@ -84,7 +84,7 @@ def show(public: str, caller: str = Depends(owner), ctx: ServerContext = Depends
 def delete(public: str, caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
     from vitron_agent.sessions import delete_session
 
-    if not delete_session(ctx.agent, ctx.internal(caller, public)):
+    if not delete_session(ctx.agent, ctx.session(caller, public)):
         raise HTTPException(404, f"no session {public!r}")
     return {"deleted": public}
 
@@ -97,7 +97,7 @@ async def upload(
     from vitron_agent.media import load_image
     from vitron_agent.video import VIDEO_SUFFIXES
 
-    sid = ctx.internal(caller, public)
+    session = ctx.session(caller, public)
     declared = int(request.headers.get("content-length") or 0)
     if declared > ctx.settings.max_upload_bytes:
         raise HTTPException(
@@ -130,39 +130,44 @@ async def upload(
     )
     try:
         if is_video:
-            ref = await ctx.video_decoding.submit(store_video, ctx.agent, sid, data, name[:100])
+            ref = await ctx.video_decoding.submit(store_video, ctx.agent, session, data, name[:100])
         else:  # decoded on the admission-controlled pool, hashed and PNG-encoded on a thread: never on the loop
             arr = await ctx.decoding.submit(load_image, data, ctx.agent.config.store.max_pixels, name[:100])
-            ref = await asyncio.to_thread(ctx.agent.store_for(sid).put_image, arr, "input")
+            ref = await asyncio.to_thread(session.store.put_image, arr, "input")
     except MediaError as exc:
         raise HTTPException(400, str(exc)) from None
-    return ctx.to_public(ref.model_dump(mode="json"), sid, public)
+    return ctx.to_public(ref.model_dump(mode="json"), session)
 
 
 @router.post("/v1/sessions/{public}/runs")
 async def run(
     public: str, body: RunRequest, caller: str = Depends(owner), ctx: ServerContext = Depends(context)
 ) -> dict[str, Any]:
-    sid = ctx.internal(caller, public)
-    result = await ctx.run_turn_in_time(sid, public, body, " and its result will be in the session history")
-    return await asyncio.to_thread(ctx.contract, result, sid, public)  # reads metadata: off the event loop
+    session = ctx.session(caller, public)
+    turn = body.turn(lambda obj: ctx.to_internal(obj, session))
+    result = await ctx.run_turn_in_time(session, turn, " and its result will be in the session history")
+    return await asyncio.to_thread(ctx.contract, result, session)  # reads metadata: off the event loop
 
 
 @router.post("/v1/sessions/{public}/runs/stream")
 async def run_stream(
     public: str, body: RunRequest, caller: str = Depends(owner), ctx: ServerContext = Depends(context)
 ) -> StreamingResponse:
-    sid = ctx.internal(caller, public)
+    session = ctx.session(caller, public)
     ctx.runs.check()  # at capacity: 429 now, not a stream that says so later
 
     async def stream():
         try:
-            async for event in stream_turn(lambda on_event: ctx.run_turn(sid, public, body, on_event), ctx.runs.submit):
+
+            def run(on_event):  # the turn is built on the worker: a refusal is the stream's error event
+                return ctx.run_turn(session, body.turn(lambda obj: ctx.to_internal(obj, session)), on_event)
+
+            async for event in stream_turn(run, ctx.runs.submit):
                 if event["type"] == "result":
-                    contract = await asyncio.to_thread(ctx.contract, event["result"], sid, public)
+                    contract = await asyncio.to_thread(ctx.contract, event["result"], session)
                     event = {"type": "result", "result": contract}
                 else:
-                    event = ctx.to_public(_jsonable(event), sid, public)
+                    event = ctx.to_public(_jsonable(event), session)
                     if event["type"] == "error":
                         event["detail"] = public_text(event["detail"], ctx.agent.store.root)
                 yield f"event: {event['type']}\ndata: {json.dumps(event, default=str)}\n\n"
@@ -178,21 +183,20 @@ async def run_stream(
 async def review(
     public: str, body: ReviewRequest, caller: str = Depends(owner), ctx: ServerContext = Depends(context)
 ) -> dict[str, Any]:
-    sid = ctx.internal(caller, public)
-    plan = ctx.to_internal(body.plan, sid, public) if body.plan else None
+    session = ctx.session(caller, public)
+    plan = ctx.to_internal(body.plan, session) if body.plan else None
 
     def decide():
-        return ctx.agent.review(sid, body.action, plan=plan, reason=body.reason)
+        return ctx.agent.review(session, body.action, plan=plan, reason=body.reason)
 
-    return await asyncio.to_thread(ctx.contract, await ctx.runs.submit(decide), sid, public)
+    return await asyncio.to_thread(ctx.contract, await ctx.runs.submit(decide), session)
 
 
 @router.post("/v1/sessions/{public}/resume")
 async def resume(public: str, caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
     """Finish a turn that a server crash interrupted (completed steps are not run again)."""
-    sid = ctx.internal(caller, public)
-
-    return await asyncio.to_thread(ctx.contract, await ctx.runs.submit(ctx.agent.resume, sid), sid, public)
+    session = ctx.session(caller, public)
+    return await asyncio.to_thread(ctx.contract, await ctx.runs.submit(ctx.agent.resume, session), session)
 
 
 @router.get("/v1/sessions/{public}/artifacts/{artifact}")
@@ -205,16 +209,16 @@ async def artifact(
 ) -> FileResponse:
     """The artifact's file. ``?preview=true`` on a video: a yuv420p H.264 copy browsers play
     (the stored file is lossless RGB H.264, exact but not playable everywhere)."""
-    sid = ctx.internal(caller, public)
+    session = ctx.session(caller, public)
     if not DIGEST.match(artifact):
         raise HTTPException(404, "no such artifact")
-    store = ctx.agent.store_for(sid)
+    store = session.store
     path = await asyncio.to_thread(store.file_of, artifact)  # fetched from the bucket if need be
     if path is None or path.suffix not in MEDIA_TYPES or path.suffix == ".json":
         raise HTTPException(404, "no such artifact")
     pool = ctx.video_decoding if path.suffix == ".mp4" else ctx.decoding
     if preview and path.suffix == ".mp4":
-        return await pool.submit(_video_preview, ctx.agent, sid, artifact)  # decodes the clip: verified there
+        return await pool.submit(_video_preview, ctx.agent, session, artifact)  # decodes the clip: verified there
     try:  # the file served is the file checked against the id (decoded and hashed on a pool thread)
         found = await pool.submit(store.verified_file, artifact)
     except ToolFailed as exc:
@@ -234,7 +238,7 @@ async def artifact(
     return StreamingResponse(chunks(), media_type=MEDIA_TYPES[suffix], headers=headers)
 
 
-def _video_preview(agent, sid: str, artifact: str) -> FileResponse:
+def _video_preview(agent, session: Any, artifact: str) -> FileResponse:
     import os
     import tempfile
     from pathlib import Path
@@ -242,7 +246,7 @@ def _video_preview(agent, sid: str, artifact: str) -> FileResponse:
     from vitron_agent.turns import ref_from_store
     from vitron_agent.video import write_preview
 
-    store = agent.store_for(sid)
+    store = session.store
     ref = ref_from_store(store, artifact, "video")
     cached = Path(agent.store.root) / "previews" / f"{artifact}.mp4"  # content-addressed: made once, served again
     if not cached.is_file():

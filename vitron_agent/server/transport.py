@@ -13,15 +13,20 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from vitron_agent.errors import InputError
+from vitron_agent.sessions import OWNER_PATTERN
+from vitron_agent.turns import TurnRequest
 
 __all__ = ["DIGEST", "RunRequest", "data_url_bytes", "store_video", "stored_ref", "stream_turn", "public_text"]
 
-_INTERNAL_SESSION = re.compile(r"\b(?:t[0-9a-f]{12}|local)-([A-Za-z0-9][A-Za-z0-9._-]*)")
+_INTERNAL_SESSION = re.compile(rf"\b(?:{OWNER_PATTERN})-([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 def public_text(text: str, root: Any = None) -> str:
-    """A message for a client: internal (owner-prefixed) session ids become the public ones and
-    the server's data folder is not named."""
+    """A message for a client: the server's data folder is not named, and an internal
+    (:class:`~vitron_agent.sessions.ScopedSession`) id that a deep layer wrote into it (a store's
+    error names its folder) is shown as its public part. Messages the agent writes name the
+    session's public id already (:attr:`SessionHandle.public <vitron_agent.sessions.SessionHandle>`);
+    this is the last line of defence, not the mapping."""
     text = _INTERNAL_SESSION.sub(r"\1", str(text))
     if root is not None:
         text = text.replace(str(root), "<data>")
@@ -42,8 +47,21 @@ class RunRequest(BaseModel):
     regions: list[dict[str, Any]] = Field(default_factory=list, max_length=16, description="Point / Box regions")
     review: bool = Field(default=False, description="stop after planning for approval")
 
+    def turn(self, to_internal: Callable[[Any], Any]) -> TurnRequest:
+        """The turn this body asks for, its refs mapped by ``to_internal`` (the client's public
+        session id to the agent's; a ref of another session is refused there)."""
+        return TurnRequest(
+            self.text,
+            image=to_internal(self.image) if self.image else None,
+            video=to_internal(self.video) if self.video else None,
+            regions=tuple(to_internal(self.regions)),
+            review=self.review,
+        )
 
-def store_video(agent, sid: str, data: bytes, name: str):
+
+def store_video(agent, session: Any, data: bytes, name: str):
+    """Decode ``data`` (a video file's bytes) under the store's caps into ``session`` (a
+    :class:`~vitron_agent.sessions.SessionHandle` or an id); its VideoRef."""
     from vitron_agent.video import open_video
 
     cfg = agent.config.store
@@ -52,7 +70,7 @@ def store_video(agent, sid: str, data: bytes, name: str):
     )
     from vitron_agent.audio import sound_of
 
-    return agent.store_for(sid).put_video(frames, info.fps, producer="input", audio=sound_of(data))
+    return agent.store_for(session).put_video(frames, info.fps, producer="input", audio=sound_of(data))
 
 
 def data_url_bytes(url: str, medium: str = "image") -> bytes:
@@ -69,7 +87,7 @@ def data_url_bytes(url: str, medium: str = "image") -> bytes:
         raise InputError(f"{medium}_url data is not valid base64") from None
 
 
-def stored_ref(store: Any, artifact: str, kind: str, public: str) -> dict[str, Any]:
+def stored_ref(store: Any, artifact: str, kind: str) -> dict[str, Any]:
     """The ref of a ``kind`` artifact a client named by id (``vitron://<id>``), rebuilt from the
     store's own metadata: the id must be a SHA-256 digest (checked before any file is touched),
     the artifact must exist in this session and be of that kind. Nothing the client says about
@@ -85,7 +103,7 @@ def stored_ref(store: Any, artifact: str, kind: str, public: str) -> dict[str, A
         ref = ref_from_store(store, artifact, kind)
     except RefError:
         raise HTTPException(404, f"no uploaded {kind} with that id in this session") from None
-    return {**ref.model_dump(), "session": public}
+    return ref.model_dump(mode="json")
 
 
 async def stream_turn(

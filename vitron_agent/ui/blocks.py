@@ -20,6 +20,7 @@ import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -93,11 +94,9 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
     out_dir.mkdir(parents=True, exist_ok=True)
     samples = sample_files(out_dir / "samples") if settings.samples else {}
     ctl = UIController(agent, settings)
-    persistent = ctl.persistent
-
-    # layout -------------------------------------------------------------------------------------
+    page = SimpleNamespace()  # the components, by name, for the wiring
     with gr.Blocks(title="vitron-agent") as demo:
-        state = gr.State(_new_state)
+        page.state = gr.State(_new_state)
         gr.Markdown(
             "## vitron-agent\nUpload an image or a video (or pick a sample), mark a region if you like, "
             "and say what to do: *segment this, then make it purple* · *make it brighter* · "
@@ -105,134 +104,160 @@ def build_blocks(agent: Any, settings: UISettings) -> gr.Blocks:
         )
         with gr.Row():
             with gr.Column(scale=5):
-                with gr.Tabs():
-                    with gr.Tab("Image", id="image-tab"):
-                        image = gr.Image(
-                            type="filepath",
-                            label="Image — click to mark a point or a box",
-                            elem_id="inp",
-                            sources=["upload", "clipboard"],
-                            height=380,
-                        )
-                        mode = gr.Radio(
-                            ["point", "background point", "box (two clicks)"],
-                            value="point",
-                            label="A click on the image marks",
-                            elem_id="mode",
-                        )
-                        if samples:
-                            gr.Examples(
-                                [[str(p)] for k, p in samples.items() if p.suffix == ".png"],
-                                inputs=[image],
-                                label="Sample photos (scikit-image)",
-                            )
-                    with gr.Tab("Sketch", id="sketch-tab"):
-                        editor = gr.ImageEditor(
-                            type="numpy",
-                            label="Paint over the region with the brush",
-                            brush=gr.Brush(colors=["#ff0000"], color_mode="fixed"),
-                            elem_id="editor",
-                            height=380,
-                        )
-                        use = gr.Button("Use this sketch as the region", elem_id="use_sketch")
-                    with gr.Tab("Video", id="video-tab"):
-                        video = gr.Video(
-                            label="Video (name the target in words: 'track the red disc', 'follow the person')",
-                            elem_id="vid",
-                            sources=["upload"],
-                            height=300,
-                        )
-                        if samples:
-                            gr.Examples(
-                                [[str(p)] for k, p in samples.items() if p.suffix == ".mp4"],
-                                inputs=[video],
-                                label="Sample clip",
-                            )
-                regions_md = gr.Markdown(_regions_markdown(_new_state()), elem_id="regions")
-                clear = gr.Button("Clear the region", size="sm")
-                review = gr.Checkbox(label="Let me review each plan before it runs", elem_id="review")
-                with gr.Accordion("Sessions", open=False, elem_id="sessions"):
-                    sessions = gr.Dropdown(
-                        choices=ctl.session_choices() if persistent else [],
-                        label="Continue a session",
-                        elem_id="session_pick",
-                        interactive=persistent,
-                    )
-                    with gr.Row():
-                        new_btn = gr.Button("New", size="sm", elem_id="new_session")
-                        fork_btn = gr.Button("Fork", size="sm", elem_id="fork_session", interactive=persistent)
-                        del_btn = gr.Button(
-                            "Delete", size="sm", variant="stop", elem_id="delete_session", interactive=persistent
-                        )
-                    session_md = gr.Markdown(
-                        ""
-                        if persistent
-                        else "Sessions last while this UI runs; start it with `--data DIR` to keep them."
-                    )
+                _media_tabs(page, samples)
+                page.regions_md = gr.Markdown(_regions_markdown(_new_state()), elem_id="regions")
+                page.clear = gr.Button("Clear the region", size="sm")
+                page.review = gr.Checkbox(label="Let me review each plan before it runs", elem_id="review")
+                _sessions_panel(page, ctl)
             with gr.Column(scale=6):
-                chat = gr.Chatbot(label="Conversation", elem_id="chat", height=420, buttons=["copy"])
-                msg = gr.Textbox(
-                    placeholder="e.g. segment this, then make it purple — Enter sends",
-                    show_label=False,
-                    elem_id="msg",
-                    submit_btn=True,
-                    lines=1,
-                    max_lines=4,
+                _conversation(page)
+                _results(page)
+        _wire(page, ctl)
+    return demo
+
+
+def _media_tabs(page: SimpleNamespace, samples: dict[str, Path]) -> None:
+    """The Image (click to mark a point or a box), Sketch (brush a region) and Video tabs."""
+    with gr.Tabs():
+        with gr.Tab("Image", id="image-tab"):
+            page.image = gr.Image(
+                type="filepath",
+                label="Image — click to mark a point or a box",
+                elem_id="inp",
+                sources=["upload", "clipboard"],
+                height=380,
+            )
+            page.mode = gr.Radio(
+                ["point", "background point", "box (two clicks)"],
+                value="point",
+                label="A click on the image marks",
+                elem_id="mode",
+            )
+            if samples:
+                gr.Examples(
+                    [[str(p)] for k, p in samples.items() if p.suffix == ".png"],
+                    inputs=[page.image],
+                    label="Sample photos (scikit-image)",
                 )
-                status = gr.HTML("", elem_id="status")
-                plan_md = gr.Markdown("*No plan yet.*", elem_id="plan")
-                with gr.Group(visible=False, elem_id="review_box") as review_box:
-                    plan_json = gr.Code(
-                        language="json",
-                        label="The plan (edit it, then press Run edited)",
-                        elem_id="plan_json",
-                        interactive=True,
-                    )
-                    with gr.Row():
-                        approve = gr.Button("Approve", variant="primary", elem_id="approve")
-                        edit = gr.Button("Run edited", elem_id="edit")
-                        reject = gr.Button("Reject", variant="stop", elem_id="reject")
-                with gr.Row():
-                    result_img = gr.Image(
-                        label="Result", elem_id="result", interactive=False, height=300, type="filepath"
-                    )
-                    result_vid = gr.Video(
-                        label="Result video", elem_id="result_video", interactive=False, visible=False, height=300
-                    )
-                gallery = gr.Gallery(label="Every step's pictures", elem_id="steps", columns=4, height=220)
-                downloads = gr.File(
-                    label="Download the artifacts and the report",
-                    file_count="multiple",
-                    elem_id="downloads",
-                    interactive=False,
+        with gr.Tab("Sketch", id="sketch-tab"):
+            page.editor = gr.ImageEditor(
+                type="numpy",
+                label="Paint over the region with the brush",
+                brush=gr.Brush(colors=["#ff0000"], color_mode="fixed"),
+                elem_id="editor",
+                height=380,
+            )
+            page.use = gr.Button("Use this sketch as the region", elem_id="use_sketch")
+        with gr.Tab("Video", id="video-tab"):
+            page.video = gr.Video(
+                label="Video (name the target in words: 'track the red disc', 'follow the person')",
+                elem_id="vid",
+                sources=["upload"],
+                height=300,
+            )
+            if samples:
+                gr.Examples(
+                    [[str(p)] for k, p in samples.items() if p.suffix == ".mp4"],
+                    inputs=[page.video],
+                    label="Sample clip",
                 )
 
-        turn_outputs = [
-            chat,
-            state,
-            plan_md,
-            status,
-            result_img,
-            result_vid,
-            gallery,
-            downloads,
-            review_box,
-            plan_json,
-            sessions,
-        ]
-        image.change(ctl.media_changed("image"), [image, state], [state, regions_md])
-        video.change(ctl.media_changed("video"), [video, state], [state, regions_md])
-        image.select(ctl.clicked, [state, mode], [state, regions_md])
-        clear.click(ctl.clear_regions, [state], [state, regions_md])
-        use.click(ctl.use_sketch, [editor, state], [state, regions_md])
-        msg.submit(ctl.send, [msg, chat, state, review], [msg, *turn_outputs, regions_md], show_progress="hidden")
-        for button, action in ((approve, "approve"), (edit, "edit"), (reject, "reject")):
-            button.click(ctl.decide(action), [chat, state, plan_json], turn_outputs, show_progress="hidden")
-        sessions.select(ctl.pick_session, [sessions, state], [chat, state, session_md, review_box, plan_json])
-        new_btn.click(ctl.new_session, [state], [chat, state, sessions, session_md])
-        fork_btn.click(ctl.fork, [state], [chat, state, sessions, session_md])
-        del_btn.click(ctl.delete, [state], [chat, state, sessions, session_md])
-    return demo
+
+def _sessions_panel(page: SimpleNamespace, ctl: Any) -> None:
+    """Continue, start, fork or delete a session (fork and delete need a persistent database)."""
+    persistent = ctl.persistent
+    with gr.Accordion("Sessions", open=False, elem_id="sessions"):
+        page.sessions = gr.Dropdown(
+            choices=ctl.session_choices() if persistent else [],
+            label="Continue a session",
+            elem_id="session_pick",
+            interactive=persistent,
+        )
+        with gr.Row():
+            page.new_btn = gr.Button("New", size="sm", elem_id="new_session")
+            page.fork_btn = gr.Button("Fork", size="sm", elem_id="fork_session", interactive=persistent)
+            page.del_btn = gr.Button(
+                "Delete", size="sm", variant="stop", elem_id="delete_session", interactive=persistent
+            )
+        page.session_md = gr.Markdown(
+            "" if persistent else "Sessions last while this UI runs; start it with `--data DIR` to keep them."
+        )
+
+
+def _conversation(page: SimpleNamespace) -> None:
+    """The chat, the message box, the status line, the plan and the review box."""
+    page.chat = gr.Chatbot(label="Conversation", elem_id="chat", height=420, buttons=["copy"])
+    page.msg = gr.Textbox(
+        placeholder="e.g. segment this, then make it purple — Enter sends",
+        show_label=False,
+        elem_id="msg",
+        submit_btn=True,
+        lines=1,
+        max_lines=4,
+    )
+    page.status = gr.HTML("", elem_id="status")
+    page.plan_md = gr.Markdown("*No plan yet.*", elem_id="plan")
+    with gr.Group(visible=False, elem_id="review_box") as page.review_box:
+        page.plan_json = gr.Code(
+            language="json",
+            label="The plan (edit it, then press Run edited)",
+            elem_id="plan_json",
+            interactive=True,
+        )
+        with gr.Row():
+            page.approve = gr.Button("Approve", variant="primary", elem_id="approve")
+            page.edit = gr.Button("Run edited", elem_id="edit")
+            page.reject = gr.Button("Reject", variant="stop", elem_id="reject")
+
+
+def _results(page: SimpleNamespace) -> None:
+    """The result picture or video, every step's pictures, and the downloads."""
+    with gr.Row():
+        page.result_img = gr.Image(label="Result", elem_id="result", interactive=False, height=300, type="filepath")
+        page.result_vid = gr.Video(
+            label="Result video", elem_id="result_video", interactive=False, visible=False, height=300
+        )
+    page.gallery = gr.Gallery(label="Every step's pictures", elem_id="steps", columns=4, height=220)
+    page.downloads = gr.File(
+        label="Download the artifacts and the report",
+        file_count="multiple",
+        elem_id="downloads",
+        interactive=False,
+    )
+
+
+def _wire(p: SimpleNamespace, ctl: Any) -> None:
+    """Every component's events to the controller's methods."""
+    turn_outputs = [
+        p.chat,
+        p.state,
+        p.plan_md,
+        p.status,
+        p.result_img,
+        p.result_vid,
+        p.gallery,
+        p.downloads,
+        p.review_box,
+        p.plan_json,
+        p.sessions,
+    ]
+    p.image.change(ctl.media_changed("image"), [p.image, p.state], [p.state, p.regions_md])
+    p.video.change(ctl.media_changed("video"), [p.video, p.state], [p.state, p.regions_md])
+    p.image.select(ctl.clicked, [p.state, p.mode], [p.state, p.regions_md])
+    p.clear.click(ctl.clear_regions, [p.state], [p.state, p.regions_md])
+    p.use.click(ctl.use_sketch, [p.editor, p.state], [p.state, p.regions_md])
+    p.msg.submit(
+        ctl.send, [p.msg, p.chat, p.state, p.review], [p.msg, *turn_outputs, p.regions_md], show_progress="hidden"
+    )
+    for button, action in ((p.approve, "approve"), (p.edit, "edit"), (p.reject, "reject")):
+        button.click(ctl.decide(action), [p.chat, p.state, p.plan_json], turn_outputs, show_progress="hidden")
+    session_outputs = [p.chat, p.state, p.sessions, p.session_md]
+    p.sessions.select(
+        ctl.pick_session, [p.sessions, p.state], [p.chat, p.state, p.session_md, p.review_box, p.plan_json]
+    )
+    p.new_btn.click(ctl.new_session, [p.state], session_outputs)
+    p.fork_btn.click(ctl.fork, [p.state], session_outputs)
+    p.del_btn.click(ctl.delete, [p.state], session_outputs)
 
 
 # -- the ASGI app --------------------------------------------------------------------------------

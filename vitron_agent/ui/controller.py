@@ -15,6 +15,7 @@ import numpy as np
 from vitron_agent.errors import VitronError
 from vitron_agent.refs import Box, Point, Scribble
 from vitron_agent.sessions import delete_session, fork_session, list_sessions
+from vitron_agent.turns import TurnRequest
 from vitron_agent.ui.gradio_import import gr
 from vitron_agent.ui.turn_view import (
     Pictures,
@@ -243,7 +244,13 @@ class UIController:
         state = dict(state)
         media = state.get("pending") or {}
         try:
-            regions = self.region_objects(state)
+            request = TurnRequest(
+                text,
+                image=media.get("image"),
+                video=media.get("video"),
+                regions=tuple(self.region_objects(state)),
+                review=bool(review),
+            )
         except VitronError as exc:
             raise gr.Error(str(exc)) from None
         shown = text + (f"  \n*({_regions_markdown(state).removeprefix('**Region:** ')})*" if state["regions"] else "")
@@ -253,15 +260,7 @@ class UIController:
             state.update(pending=None, regions=[], corner=None, scribble=None)
 
         def turn(on_event):
-            return self.agent.run(
-                text,
-                image=media.get("image"),
-                video=media.get("video"),
-                regions=regions,
-                session=state["session"],
-                on_event=on_event,
-                review=bool(review),
-            )
+            return self.agent.run_turn(request, state["session"], on_event)
 
         for out in self.drive(turn, chat, state, consumed):
             yield ("", *out, _regions_markdown(state))
