@@ -234,7 +234,7 @@ def list_sessions(agent) -> list[SessionInfo]:
     _need_checkpointer(agent)
     out = []
     for tid in _thread_ids(agent):
-        snap = agent.graph.get_state(agent._config(tid))
+        snap = agent.graph.get_state(thread_config(tid))  # every thread, as stored (not re-checked)
         history = list((snap.values or {}).get("history", []))
         last = history[-1] if history else {}
         out.append(

@@ -300,7 +300,7 @@ class UIController:
             return gr.update(), state, gr.update(), gr.update(), gr.update()
         state = dict(_new_state(), session=session)
         if self.agent.pending(session):
-            plan = self.agent.graph.get_state(self.agent._config(session)).values.get("plan") or {}
+            plan = self.agent.graph.get_state(self.agent.session(session).config).values.get("plan") or {}
             plan = plan.model_dump() if hasattr(plan, "model_dump") else plan
             return (
                 self.history_messages(session),
