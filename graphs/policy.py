@@ -4,13 +4,18 @@
   most prominent object; a word read as a nearby one -- says so in its ``method`` output.
   :func:`turn_warnings` turns those into the turn's ``warnings`` (the JSON contract's
   ``warnings``, the answer's first sentences, the report's amber box).
-* **Destructive edits on an assumed target are held back.** ``remove``, ``keep_only`` and
-  ``inpaint`` (replace) change or erase content that cannot be got back from the result; when
-  their mask comes from a segment step of this turn that could not recognise its target, the
-  edit does not run: its record is ``skipped`` with ``error_kind = "held"`` and a message that
+* **Destructive edits on an assumed target are held back.** The operations a tool declares
+  ``destructive`` (:class:`~vitron_agent.registry.Traits`: the edit tools' remove, keep only, cut
+  out, replace) change or erase content that cannot be got back from the result; when their mask
+  comes from a selecting step of this turn that could not recognise its target, the edit does not
+  run: its record is ``skipped`` with ``error_kind = "held"`` and a message that
   says how to go on (mark the object with a point or a box, name "the main object", or
   configure a detector). Non-destructive edits (recolor, blur, brighten ...) run, with the
   warning. A marked region, or a foreground word ("the main object"), is never an assumption.
+
+No tool or argument is named here: which tools select or edit, which operations are destructive,
+which arguments name the target, mark a region or carry the mask all come from the tools' own
+declarations (:func:`vitron_agent.registry.traits`), so a new tool is held by the same rules.
 """
 
 from __future__ import annotations
@@ -18,10 +23,11 @@ from __future__ import annotations
 from typing import Any
 
 from vitron_agent.plan import Plan, parse_ref
+from vitron_agent.registry import EDITS, MASK_KINDS, SELECTS, traits
+from vitron_agent.tool import METHOD_OUTPUT
 
-__all__ = ["DESTRUCTIVE", "assumption", "hold_reason", "turn_warnings"]
+__all__ = ["assumption", "hold_reason", "turn_warnings", "tiny_mask"]
 
-DESTRUCTIVE = {"remove": "remove", "keep_only": "keep only", "cutout": "cut out", "inpaint": "replace"}
 ASSUMED = "cannot recognise"
 
 
@@ -39,11 +45,12 @@ def _assumed(record: dict[str, Any]) -> tuple[str, str, str] | None:
 
     if record.get("status") != "ok":
         return None
-    method = str(record.get("outputs", {}).get("method", {}).get("value") or "")
+    method = str(record.get("outputs", {}).get(METHOD_OUTPUT, {}).get("value") or "")
     m = re.search(r"(cannot recognise|found no) (.+?)(?: by name)?, so it ([^;]+)", method)
     if not m:
         return None
-    target = m.group(2).strip().strip("'\"") or str(record.get("args", {}).get("target") or "the target")
+    named = record.get("args", {}).get(traits(str(record.get("tool") or "")).target)
+    target = m.group(2).strip().strip("'\"") or str(named or "the target")
     return m.group(1), target, m.group(3).strip().rstrip(".")
 
 
@@ -91,48 +98,53 @@ SMALL_BY_NATURE = (
 
 
 def tiny_mask(record: dict[str, Any]) -> tuple[str, float] | None:
-    """(target, share) when a finished segment / track step found a named target in under 0.5 %
-    of the image (and the target is not small by nature, and no region was given), else None."""
-    if record.get("status") != "ok" or record.get("tool") not in ("segment", "track"):
+    """(target, share) when a finished selecting step (a tool declared ``role="select"``) found a
+    named target in a mask or track under 0.5 % of the image (and the target is not small by
+    nature, and no region was marked by hand), else None."""
+    if record.get("status") != "ok":
+        return None
+    declared = traits(str(record.get("tool") or ""))
+    if declared.role != SELECTS:
         return None
     args = record.get("args", {})
-    target = str(args.get("target") or "")
-    if not target or any(args.get(k) for k in ("point", "box", "scribble", "mask")):
+    target = str(args.get(declared.target) or "")
+    if not target or any(args.get(k) for k in declared.regions):
         return None
     if any(w in target.lower() for w in SMALL_BY_NATURE):
         return None
-    out = record.get("outputs", {})
-    area = out.get("mask", {}).get("value", {}).get("area") if "mask" in out else None
-    if area is None and "track" in out:
-        area = out["track"].get("value", {}).get("area")
+    outs = record.get("outputs", {}).values()
+    area = next((o.get("value", {}).get("area") for o in outs if o.get("kind") in MASK_KINDS), None)
     return (target, float(area)) if area is not None and float(area) < TINY else None
 
 
 def hold_reason(step: dict[str, Any], records: dict[str, dict[str, Any]]) -> str | None:
-    """Why ``step`` (a plan step, references unresolved) must not run, or None."""
-    op = step.get("args", {}).get("operation")
-    if step.get("tool") not in ("edit", "edit_video"):
+    """Why ``step`` (a plan step, references unresolved) must not run, or None. Only steps of tools
+    declared ``role="edit"`` are held: any of them on a suspiciously tiny mask of a named target,
+    and a ``destructive`` operation on a mask or track that was an assumption."""
+    declared = traits(str(step.get("tool") or ""))
+    if declared.role != EDITS:
         return None
-    for name in ("mask", "track"):  # any edit on a suspiciously tiny mask of a named target waits
-        ref = parse_ref(step["args"].get(name))
-        if ref and ref[0] in records and (tiny := tiny_mask(records[ref[0]])) is not None:
+    args = step.get("args", {})
+    sources = [ref for name in declared.masks if (ref := parse_ref(args.get(name)))]
+    for ref in sources:  # any edit on a suspiciously tiny mask of a named target waits
+        if ref[0] in records and (tiny := tiny_mask(records[ref[0]])) is not None:
             return (
                 f"held back: the mask of {tiny[0]!r} covers only {100 * tiny[1]:.2f}% of the picture, which is "
                 "probably not it. Mark it with a point or a box (--point X,Y / --box X1,Y1,X2,Y2, or a click in "
                 "the UI)"
             )
-    if op not in DESTRUCTIVE:
+    words = declared.destructive.get(str(args.get(declared.operation)))
+    if words is None:
         return None
-    for name in ("mask", "track"):
-        ref = parse_ref(step["args"].get(name))
-        if not ref or ref[0] in ("input", "last") or ref[0] not in records:
+    for ref in sources:
+        if ref[0] in ("input", "last") or ref[0] not in records:
             continue
         found = _assumed(records[ref[0]])
         if found is not None:
             how, target, did = found
             took = did.removeprefix("took ")
             return (
-                f"held back: {_said(how, target)}, and to {DESTRUCTIVE[op]} what I found instead ({took}) could "
+                f"held back: {_said(how, target)}, and to {words} what I found instead ({took}) could "
                 f"destroy the wrong thing. Mark it with a point or a box (--point X,Y / --box X1,Y1,X2,Y2, or a "
                 f'click in the UI), say "the main object", or configure [tools.ground]'
             )

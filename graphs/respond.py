@@ -1,10 +1,16 @@
-"""The answer of a turn, and what the next turn may call "it"."""
+"""The answer of a turn, and what the next turn may call "it".
+
+No tool is named here: how a step's result is said comes from its tool's declaration
+(:class:`~vitron_agent.registry.Traits`: ``role``, ``said_empty``, ``result_words``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from vitron_agent.plan import Plan
+from vitron_agent.registry import SELECTS, traits
+from vitron_agent.tool import ANSWER_OUTPUTS, METHOD_OUTPUT
 
 __all__ = ["compose_answer", "answer_details", "next_turn_inputs", "summarise_outputs"]
 
@@ -18,8 +24,9 @@ def summarise_outputs(record: dict[str, Any]) -> str:
         if kind == "mask":
             parts.append(f"mask covering {100 * value.get('area', 0):.1f}% of the image")
         elif kind == "image":
-            op = (record.get("args") or {}).get("operation")
-            what = {"cutout": "cut-out (a PNG, transparent outside the mask)"}.get(op, "image")
+            declared = traits(str(record.get("tool") or ""))
+            op = (record.get("args") or {}).get(declared.operation)
+            what = declared.result_words.get(str(op), "image")
             parts.append(f"{value['width']}x{value['height']} {what}")
         elif kind == "video":
             parts.append(f"{value.get('frames', '?')}-frame video")
@@ -32,7 +39,7 @@ def summarise_outputs(record: dict[str, Any]) -> str:
             parts.append(f"{len(items)} detection{'s' if len(items) != 1 else ''}")
         elif kind == "number" and not isinstance(value, bool):
             scalars.append(f"{name} {value:g}")
-    method = record.get("outputs", {}).get("method", {})
+    method = record.get("outputs", {}).get(METHOD_OUTPUT, {})
     if (
         method.get("kind") == "text"
         and method.get("value")
@@ -42,12 +49,9 @@ def summarise_outputs(record: dict[str, Any]) -> str:
     return ", ".join(parts or scalars)
 
 
-SELECTING = ("segment", "track", "ground", "frame")  # steps that only pick what a later step looks at
-
-
 def _text_of(record: dict[str, Any]) -> str | None:
     return next(
-        (o["value"] for n, o in record.get("outputs", {}).items() if n in ("text", "answer") and o["kind"] == "text"),
+        (o["value"] for n, o in record.get("outputs", {}).items() if n in ANSWER_OUTPUTS and o["kind"] == "text"),
         None,
     )
 
@@ -92,11 +96,11 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
             text = _text_of(rec)
             if text:
                 texts.append(str(text))
-            elif step.tool == "read_text":
-                texts.append("I found no readable text.")
+            elif (empty := traits(step.tool).said_empty) is not None:
+                texts.append(empty)
             elif not feeds_a_segment(plan, step):  # "found the cat" is said as "selected the cat"
                 done.append(done_words[step.id])
-                selecting_only = selecting_only and step.tool in SELECTING
+                selecting_only = selecting_only and traits(step.tool).role == SELECTS
         elif rec["status"] == "error":
             failed.append(f"I could not {todo_words[step.id]}: {_sentence(str(rec['error']))}")
     warnings = turn_warnings(plan, records)  # what had to be assumed comes first
@@ -119,11 +123,11 @@ def answer_details(plan: Plan, records: dict[str, dict[str, Any]]) -> str:
         rec = records.get(step.id) or {}
         args = ", ".join(f"{k}={v!r}" for k, v in step.args.items() if not str(v).startswith("$input"))
         status = rec.get("status", "not run")
-        what = summarise_outputs(rec) if status == "ok" else str(rec.get("error") or "")
+        what = summarise_outputs({"tool": step.tool, **rec}) if status == "ok" else str(rec.get("error") or "")
         took = f" ({rec['seconds']:.2f} s)" if isinstance(rec.get("seconds"), (int, float)) else ""
         lines.append(f"  {step.id} {step.tool}({args}): {status}" + (f", {what}" if what else "") + took)
         for name, out in (rec.get("outputs") or {}).items():  # how it was found: method, details ...
-            said = name in ("text", "answer") or (name == "method" and " by " in f" {what}")
+            said = name in ANSWER_OUTPUTS or (name == METHOD_OUTPUT and " by " in f" {what}")
             if out.get("kind") == "text" and out.get("value") and not said:
                 lines.append(f"    {name}: {str(out['value'])[:300]}")
     return "\n".join(lines)

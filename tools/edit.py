@@ -39,7 +39,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from vitron_agent.refs import Box, ImageRef, MaskRef
-from vitron_agent.registry import Backend, register
+from vitron_agent.registry import Backend, Traits, declare, register
 from vitron_agent.tool import ToolContext, VisionTool
 from vitron_agent.tools.colors import COLORS, parse_color_value
 from vitron_agent.tools.edit_ops import (
@@ -251,3 +251,12 @@ class CvEditTool(VisionTool):
 
 
 register(Backend("edit", "cv", CvEditTool, default=True))
+# Destructive: what they remove or replace cannot be got back from the result (held on an assumed mask).
+declare(
+    Traits(
+        "edit",
+        role="edit",
+        destructive={"remove": "remove", "keep_only": "keep only", "cutout": "cut out", "inpaint": "replace"},
+        result_words={"cutout": "cut-out (a PNG, transparent outside the mask)"},
+    )
+)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from vitron_agent.errors import ToolFailed
 from vitron_agent.models import Bundle, ModelBacked, quiet_hf
 from vitron_agent.refs import Box, ImageRef
-from vitron_agent.registry import Backend, register
+from vitron_agent.registry import Backend, Traits, declare, register
 from vitron_agent.tool import ToolContext, VisionTool
 
 __all__ = ["GroundInput", "GroundOutput", "OwlGroundTool"]
@@ -100,3 +100,4 @@ register(
         group="owlv2",
     )
 )
+declare(Traits("ground", role="select"))

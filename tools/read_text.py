@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from vitron_agent.errors import ConfigError
 from vitron_agent.refs import Box, ImageRef, MaskRef
-from vitron_agent.registry import Backend, register
+from vitron_agent.registry import Backend, Traits, declare, register
 from vitron_agent.tool import ToolContext, VisionTool
 from vitron_agent.tools.masks import check_same_size
 
@@ -251,3 +251,4 @@ class OcrReadTextTool(VisionTool):
 
 
 register(Backend("read_text", "embedded", OcrReadTextTool, default=True))
+declare(Traits("read_text", said_empty="I found no readable text."))

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from vitron_agent.errors import ToolFailed
 from vitron_agent.refs import Box, MaskRef
-from vitron_agent.registry import Backend, register
+from vitron_agent.registry import Backend, Traits, declare, register
 from vitron_agent.tool import ToolContext, VisionTool
 from vitron_agent.tools.colors import (
     COLORS,
@@ -314,3 +314,4 @@ def grabcut_seeds(image: np.ndarray, strokes: np.ndarray) -> np.ndarray:
 
 
 register(Backend("segment", "cv", CvSegmentTool))
+declare(Traits("segment", role="select"))

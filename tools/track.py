@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from vitron_agent.errors import ToolFailed
 from vitron_agent.refs import Box, MaskRef, MaskTrackRef, VideoRef
-from vitron_agent.registry import Backend, register
+from vitron_agent.registry import Backend, Traits, declare, register
 from vitron_agent.tool import ToolContext, VisionTool
 from vitron_agent.tools.colors import check_color
 from vitron_agent.tools.masks import bbox, components, fill_holes
@@ -318,3 +318,4 @@ def first_mask(clip, inp: TrackInput, ctx: ToolContext) -> tuple[np.ndarray, str
 
 
 register(Backend("track", "cv", CvTrackTool))
+declare(Traits("track", role="select"))

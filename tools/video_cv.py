@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from vitron_agent.errors import ToolFailed
 from vitron_agent.refs import ImageRef, MaskRef, MaskTrackRef, VideoRef
-from vitron_agent.registry import Backend, register
+from vitron_agent.registry import Backend, Traits, declare, register
 from vitron_agent.tool import ToolContext, VisionTool
 from vitron_agent.tools.colors import COLORS, parse_color_value
 from vitron_agent.tools.edit import NEEDS_MASK, EditOperation, apply_edit
@@ -453,4 +453,12 @@ class CvAnimateTool(VisionTool):
 register(Backend("edit_video", "cv", CvEditVideoTool, default=True))
 register(Backend("describe_video", "cv", CvDescribeVideoTool))  # the default: video_describe.py (embedded)
 register(Backend("frame", "cv", FrameTool, default=True))
+declare(
+    Traits(
+        "edit_video",
+        role="edit",
+        destructive={"remove": "remove", "keep_only": "keep only", "cutout": "cut out", "inpaint": "replace"},
+    )
+)
+declare(Traits("frame", role="select"))
 register(Backend("animate", "cv", CvAnimateTool, default=True))

@@ -48,6 +48,12 @@ __all__ = [
     "build_tool",
     "resolve_checkpoint",
     "is_model_backend",
+    "Traits",
+    "declare",
+    "traits",
+    "SELECTS",
+    "EDITS",
+    "MASK_KINDS",
 ]
 
 
@@ -93,7 +99,48 @@ class Backend:
         ]
 
 
+@dataclass(frozen=True)
+class Traits:
+    """What the hold policy and the answer builder must know of a tool, declared once in its module
+    beside its backends (``declare(Traits("edit", role="edit", destructive={"remove": "remove"}))``);
+    a tool that declares nothing gets ``Traits(tool)``: no role, nothing destructive.
+
+    Attributes:
+        tool: the tool's name.
+        role: ``"select"`` -- the step only picks what a later step looks at (a mask, a track, a box,
+            a frame); a mask it made for a named target is checked for being suspiciously small.
+            ``"edit"`` -- the step changes the content under the mask or track it is given: it is held
+            when that mask is suspect. ``""`` -- neither.
+        destructive: operation -> its words ("keep only"): edits that remove or replace content that
+            cannot be got back from the result; held when their mask or track was an assumption.
+        target: the argument that names what the step looks for.
+        operation: the argument that picks the operation (the keys of ``destructive``).
+        said_empty: what the answer says when the step finished without text ("I found no readable
+            text."); None: nothing.
+        result_words: operation -> how the image it made is described ("cut-out (a PNG ...)").
+        regions: the arguments that mark a region by hand (filled from the backends' Input fields of
+            kind point, box, scribble or mask: a marked region is never an assumption).
+        masks: the arguments that carry the mask or track the step works on (Input fields of kind mask
+            or track).
+    """
+
+    tool: str
+    role: str = ""
+    destructive: dict[str, str] = field(default_factory=dict)
+    target: str = "target"
+    operation: str = "operation"
+    said_empty: str | None = None
+    result_words: dict[str, str] = field(default_factory=dict)
+    regions: tuple[str, ...] = ()
+    masks: tuple[str, ...] = ()
+
+
+SELECTS, EDITS = "select", "edit"  # the roles a tool may declare
+ROLES = ("", SELECTS, EDITS)
+REGION_KINDS = {"point", "box", "scribble", "mask"}
+MASK_KINDS = {"mask", "track"}
 _REGISTRY: dict[tuple[str, str], Backend] = {}
+_TRAITS: dict[str, Traits] = {}
 _LOCK = threading.RLock()
 _DISCOVERED: set[str] = set()
 
@@ -118,10 +165,51 @@ def register(backend: Backend) -> Backend:
 
 
 def unregister(tool: str, backend: str) -> None:
-    """Remove a backend (tests and plugins that are unloaded); its module is discovered again on
+    """Remove a backend (tests and plugins that are unloaded), and the tool's traits with its last
+    backend; its module is discovered again on
     the next :func:`discover` only when it is imported afresh."""
     with _LOCK:
         _REGISTRY.pop((tool, backend), None)
+        if not any(t == tool for t, _ in _REGISTRY):  # its last backend: its declaration goes too
+            _TRAITS.pop(tool, None)
+
+
+def declare(declared: Traits) -> Traits:
+    """Declare what the policy and the answer builder need of a tool (called by its module at import,
+    once per tool). Declaring the same traits again is a no-op; different ones for a declared tool,
+    or an unknown role, is an error."""
+    if declared.role not in ROLES:
+        raise ValueError(f"tool {declared.tool!r}: role {declared.role!r} is not one of {ROLES}")
+    with _LOCK:
+        old = _TRAITS.get(declared.tool)
+        if old is not None and old != declared:
+            raise ValueError(f"tool {declared.tool!r} already declared its traits: {old}")
+        _TRAITS[declared.tool] = declared
+    return declared
+
+
+def traits(tool: str) -> Traits:
+    """The declared traits of ``tool`` (``Traits(tool)`` when it declared none), with ``regions``
+    and ``masks`` read from the Input fields of all its registered backends (their types say it)."""
+    from dataclasses import replace
+
+    from vitron_agent.tool import field_kinds
+
+    found = backends()
+    with _LOCK:
+        declared = _TRAITS.get(tool) or Traits(tool)
+    regions: dict[str, None] = {}
+    masks: dict[str, None] = {}
+    for (name, _), b in found.items():
+        if name != tool:
+            continue
+        for arg, info in b.cls.Input.model_fields.items():
+            kinds = field_kinds(info.annotation)
+            if kinds & REGION_KINDS:
+                regions[arg] = None
+            if kinds & MASK_KINDS:
+                masks[arg] = None
+    return replace(declared, regions=tuple(regions), masks=tuple(masks))
 
 
 def discover(extra: list[str] | None = None) -> None:

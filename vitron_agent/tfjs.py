@@ -384,13 +384,21 @@ def _conv(b: _Builder, op: str, name: str, ins: list[str], attr: dict[str, Any],
     b.nchw("Conv", ins[0], out, [b.const(name + "/w", np.ascontiguousarray(filt))], **kw)
 
 
-def _convert(b: _Builder, op: str, name: str, ins: list[str], attr: dict[str, Any]) -> None:  # noqa: C901
+def _convert(b: _Builder, op: str, name: str, ins: list[str], attr: dict[str, Any]) -> None:
     """Append the ONNX nodes computing TF node ``name`` (its outputs ``name``, ``name:1`` …)."""
     if op in _UNARY:
         b.add(_UNARY[op], ins[:1], [name])
     elif op in _BINARY:
         b.add(_BINARY[op], ins[:2], [name])
-    elif op == "AddN":
+    elif op in _CONVERTERS:
+        _CONVERTERS[op](b, op, name, ins, attr)
+    else:
+        raise TfjsError(f"node {name!r}: op {op!r} is not supported by this reader")
+
+
+def _elementwise(b: _Builder, op: str, name: str, ins: list[str], attr: dict[str, Any]) -> None:
+    """Sums, activations with a parameter, and MatMul."""
+    if op == "AddN":
         b.add("Sum", ins, [name])
     elif op == "Relu6":
         _activation(b, "Relu6", ins[0], name, [], name, 0.0)
@@ -398,45 +406,59 @@ def _convert(b: _Builder, op: str, name: str, ins: list[str], attr: dict[str, An
         b.add("LeakyRelu", ins[:1], [name], alpha=float(attr.get("alpha", {}).get("f", 0.2)))
     elif op == "Prelu":
         b.add("PRelu", ins[:2], [name])
-    elif op in ("Conv2D", "DepthwiseConv2dNative"):
-        _conv(b, op, name, ins, attr, name)
-    elif op in ("_FusedConv2D", "FusedDepthwiseConv2dNative"):
-        fused = [base64.b64decode(s).decode() for s in attr.get("fused_ops", {}).get("list", {}).get("s", [])]
-        conv_out = b.tmp(name + "/conv")
-        _conv(b, "DepthwiseConv2dNative" if op.startswith("FusedDepthwise") else "Conv2D", name, ins, attr, conv_out)
-        x, extra = conv_out, ins[2:]
-        if fused and fused[0] == "BiasAdd":
-            y = b.tmp(name + "/bias") if len(fused) > 1 else name
-            b.add("Add", [x, extra[0]], [y])
-            x, extra, fused = y, extra[1:], fused[1:]
-        if len(fused) > 1:
-            raise TfjsError(f"node {name!r}: fused ops {fused} not supported")
-        if fused:
-            _activation(b, fused[0], x, name, extra, name, float(attr.get("leakyrelu_alpha", {}).get("f", 0.2)))
-        elif x != name:
-            b.add("Identity", [x], [name])
-    elif op in ("MaxPool", "AvgPool"):
-        if _s(attr, "data_format", "NHWC") != "NHWC":
-            raise TfjsError(f"node {name!r}: data_format not supported (NHWC only)")
-        kw = {
-            "kernel_shape": _ints(attr, "ksize")[1:3],
-            "strides": _ints(attr, "strides")[1:3],
-            **_pads(_s(attr, "padding"), attr, name),
-        }
-        b.nchw("MaxPool" if op == "MaxPool" else "AveragePool", ins[0], name, **kw)
-    elif op in ("Pad", "PadV2", "MirrorPad"):
-        p = b.values.get(ins[1])
-        if p is None:
-            raise TfjsError(f"node {name!r}: paddings must be constant")
-        p = np.asarray(p, np.int64)
-        extra = [b.const(name + "/pads", np.concatenate([p[:, 0], p[:, 1]]))]
-        if op == "PadV2":
-            extra.append(ins[2])
-        mode = _s(attr, "mode", "REFLECT").lower() if op == "MirrorPad" else "constant"
-        b.add("Pad", [ins[0], *extra], [name], mode=mode)
-    elif op == "ConcatV2":
-        axis = int(b.values[ins[-1]])
-        b.add("Concat", ins[:-1], [name], axis=axis)
+    else:  # MatMul
+        b.add("MatMul", ins[:2], [name])
+
+
+def _plain_conv(b: _Builder, op: str, name: str, ins: list[str], attr: dict[str, Any]) -> None:
+    _conv(b, op, name, ins, attr, name)
+
+
+def _fused_conv(b: _Builder, op: str, name: str, ins: list[str], attr: dict[str, Any]) -> None:
+    """A convolution with its fused bias and activation (``fused_ops``: BiasAdd, then one activation)."""
+    fused = [base64.b64decode(s).decode() for s in attr.get("fused_ops", {}).get("list", {}).get("s", [])]
+    conv_out = b.tmp(name + "/conv")
+    _conv(b, "DepthwiseConv2dNative" if op.startswith("FusedDepthwise") else "Conv2D", name, ins, attr, conv_out)
+    x, extra = conv_out, ins[2:]
+    if fused and fused[0] == "BiasAdd":
+        y = b.tmp(name + "/bias") if len(fused) > 1 else name
+        b.add("Add", [x, extra[0]], [y])
+        x, extra, fused = y, extra[1:], fused[1:]
+    if len(fused) > 1:
+        raise TfjsError(f"node {name!r}: fused ops {fused} not supported")
+    if fused:
+        _activation(b, fused[0], x, name, extra, name, float(attr.get("leakyrelu_alpha", {}).get("f", 0.2)))
+    elif x != name:
+        b.add("Identity", [x], [name])
+
+
+def _pool(b: _Builder, op: str, name: str, ins: list[str], attr: dict[str, Any]) -> None:
+    if _s(attr, "data_format", "NHWC") != "NHWC":
+        raise TfjsError(f"node {name!r}: data_format not supported (NHWC only)")
+    kw = {
+        "kernel_shape": _ints(attr, "ksize")[1:3],
+        "strides": _ints(attr, "strides")[1:3],
+        **_pads(_s(attr, "padding"), attr, name),
+    }
+    b.nchw("MaxPool" if op == "MaxPool" else "AveragePool", ins[0], name, **kw)
+
+
+def _pad(b: _Builder, op: str, name: str, ins: list[str], attr: dict[str, Any]) -> None:
+    p = b.values.get(ins[1])
+    if p is None:
+        raise TfjsError(f"node {name!r}: paddings must be constant")
+    p = np.asarray(p, np.int64)
+    extra = [b.const(name + "/pads", np.concatenate([p[:, 0], p[:, 1]]))]
+    if op == "PadV2":
+        extra.append(ins[2])
+    mode = _s(attr, "mode", "REFLECT").lower() if op == "MirrorPad" else "constant"
+    b.add("Pad", [ins[0], *extra], [name], mode=mode)
+
+
+def _reshape(b: _Builder, op: str, name: str, ins: list[str], attr: dict[str, Any]) -> None:
+    """Shape ops (and the mean) whose shape, axes or sizes are constants of the graph."""
+    if op == "ConcatV2":
+        b.add("Concat", ins[:-1], [name], axis=int(b.values[ins[-1]]))
     elif op == "Transpose":
         b.add("Transpose", ins[:1], [name], perm=[int(v) for v in b.values[ins[1]]])
     elif op == "Reshape":
@@ -451,43 +473,46 @@ def _convert(b: _Builder, op: str, name: str, ins: list[str], attr: dict[str, An
     elif op == "Split":
         axis, k = int(b.values[ins[0]]), int(attr["num_split"]["i"])
         b.add("Split", [ins[1]], [name] + [f"{name}:{i}" for i in range(1, k)], axis=axis)
-    elif op in ("ResizeBilinear", "ResizeNearestNeighbor"):
-        size = b.values.get(ins[1])
-        if size is None:
-            raise TfjsError(f"node {name!r}: the output size must be constant")
-        align = attr.get("align_corners", {}).get("b", False)
-        half = attr.get("half_pixel_centers", {}).get("b", False)
-        linear = op == "ResizeBilinear"
-        mode = (
-            "align_corners" if align else ("half_pixel" if linear else "tf_half_pixel_for_nn") if half else "asymmetric"
-        )
-        sizes_name = b.tmp(name + "/sizes")
-        # sizes = (N, C) of the NCHW input, then the constant (H, W)
-        shape, nc = b.tmp(name + "/shape"), b.tmp(name + "/nc")
-        x_nchw, y = b.tmp(name + "/nchw"), b.tmp(name + "/resized")
-        b.add("Transpose", [ins[0]], [x_nchw], perm=NCHW)
-        b.add("Shape", [x_nchw], [shape])
-        b.add("Slice", [shape, b.const("s0", np.array([0], np.int64)), b.const("s2", np.array([2], np.int64))], [nc])
-        b.add("Concat", [nc, b.const(name + "/hw", np.asarray(size, np.int64))], [sizes_name], axis=0)
-        b.add(
-            "Resize",
-            [x_nchw, "", "", sizes_name],
-            [y],
-            mode="linear" if linear else "nearest",
-            coordinate_transformation_mode=mode,
-            **({} if linear else {"nearest_mode": "floor" if not half else "round_prefer_ceil"}),
-        )
-        b.add("Transpose", [y], [name], perm=NHWC)
-    elif op == "Mean":
+    else:  # Mean
         axes = np.atleast_1d(np.asarray(b.values[ins[1]], np.int64))
-        b.add(
-            "ReduceMean",
-            [ins[0]],
-            [name],
-            axes=[int(a) for a in axes],
-            keepdims=int(attr.get("keep_dims", {}).get("b", False)),
-        )
-    elif op == "MatMul":
-        b.add("MatMul", ins[:2], [name])
-    else:
-        raise TfjsError(f"node {name!r}: op {op!r} is not supported by this reader")
+        keep = int(attr.get("keep_dims", {}).get("b", False))
+        b.add("ReduceMean", [ins[0]], [name], axes=[int(a) for a in axes], keepdims=keep)
+
+
+def _resize(b: _Builder, op: str, name: str, ins: list[str], attr: dict[str, Any]) -> None:
+    """TF's NHWC resize as ONNX Resize on NCHW, to a constant (H, W), with TF's coordinate rules."""
+    size = b.values.get(ins[1])
+    if size is None:
+        raise TfjsError(f"node {name!r}: the output size must be constant")
+    align = attr.get("align_corners", {}).get("b", False)
+    half = attr.get("half_pixel_centers", {}).get("b", False)
+    linear = op == "ResizeBilinear"
+    mode = "align_corners" if align else ("half_pixel" if linear else "tf_half_pixel_for_nn") if half else "asymmetric"
+    sizes_name = b.tmp(name + "/sizes")
+    # sizes = (N, C) of the NCHW input, then the constant (H, W)
+    shape, nc = b.tmp(name + "/shape"), b.tmp(name + "/nc")
+    x_nchw, y = b.tmp(name + "/nchw"), b.tmp(name + "/resized")
+    b.add("Transpose", [ins[0]], [x_nchw], perm=NCHW)
+    b.add("Shape", [x_nchw], [shape])
+    b.add("Slice", [shape, b.const("s0", np.array([0], np.int64)), b.const("s2", np.array([2], np.int64))], [nc])
+    b.add("Concat", [nc, b.const(name + "/hw", np.asarray(size, np.int64))], [sizes_name], axis=0)
+    b.add(
+        "Resize",
+        [x_nchw, "", "", sizes_name],
+        [y],
+        mode="linear" if linear else "nearest",
+        coordinate_transformation_mode=mode,
+        **({} if linear else {"nearest_mode": "floor" if not half else "round_prefer_ceil"}),
+    )
+    b.add("Transpose", [y], [name], perm=NHWC)
+
+
+_CONVERTERS: dict[str, Any] = {
+    **dict.fromkeys(("AddN", "Relu6", "LeakyRelu", "Prelu", "MatMul"), _elementwise),
+    **dict.fromkeys(("Conv2D", "DepthwiseConv2dNative"), _plain_conv),
+    **dict.fromkeys(("_FusedConv2D", "FusedDepthwiseConv2dNative"), _fused_conv),
+    **dict.fromkeys(("MaxPool", "AvgPool"), _pool),
+    **dict.fromkeys(("Pad", "PadV2", "MirrorPad"), _pad),
+    **dict.fromkeys(("ConcatV2", "Transpose", "Reshape", "SplitV", "Split", "Mean"), _reshape),
+    **dict.fromkeys(("ResizeBilinear", "ResizeNearestNeighbor"), _resize),
+}

@@ -39,8 +39,15 @@ __all__ = [
     "field_kinds",
     "output_kind",
     "format_validation_error",
+    "METHOD_OUTPUT",
+    "ANSWER_OUTPUTS",
 ]
 
+# Output names with a meaning to the answer builder and the policy: a text output named in
+# ANSWER_OUTPUTS is the step's answer in words; METHOD_OUTPUT says how the step found its result,
+# and a step that had to assume says so there ("it cannot recognise 'x' by name, so it took ...").
+METHOD_OUTPUT = "method"
+ANSWER_OUTPUTS = ("text", "answer")
 UNKNOWN_TOOL = "unknown tool {name!r}; valid tools: {valid}"
 BAD_ARGUMENTS = "bad arguments for tool {tool!r}: {details}"
 WRONG_OUTPUT = "tool {tool!r} returned {got}, expected {expected}; this is a bug in the tool"

@@ -191,32 +191,7 @@ def parse_vitron_output(
 
     text, reasoning = split_reasoning(text[:MAX_TEXT])
     pairs, problems, answer = _tags(text)
-    groups: list[dict[str, Any]] = []
-    notes: list[str] = []
-    for name, content in pairs:
-        if name == "truncated":
-            notes.append(f"the answer was cut off inside <{content}>; I used what came before the cut")
-            continue
-        if name == "module":
-            letter = _module_letter(content)
-            if letter is None:
-                problems.append(
-                    f"unknown module {content[:40]!r}; modules are A-G: "
-                    + ", ".join(f"{k} {v}" for k, v in MODULES.items())
-                )
-                groups.append({"letter": None, "instructions": [], "regions": []})
-            else:
-                groups.append({"letter": letter, "instructions": [], "regions": []})
-        elif not groups:
-            problems.append(f"<{name}> comes before any <module>; put <module>X</module> first")
-        elif name == "instruction":
-            task, sep, body = content.partition(":")  # "task: body"; a colon inside the body stays
-            groups[-1]["instructions"].append((task.strip(), body.strip()) if sep else ("", content.strip()))
-        else:
-            region, said = read_region(content, size, region_layout, region_units, model_frame)
-            notes += said
-            if region is not None:
-                groups[-1]["regions"].append(region)
+    groups, notes = _module_groups(pairs, problems, (size, region_layout, region_units, model_frame))
     if problems:
         raise PlanValidationError(problems)
     if not groups:
@@ -239,6 +214,40 @@ def parse_vitron_output(
     plan.notes[:0] = notes
     plan.reasoning = reasoning[:4000] or None
     return plan
+
+
+def _module_groups(
+    pairs: list[tuple[str, str]], problems: list[str], reading: tuple[Any, str, str, int | None]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The answer's tags gathered per ``<module>``: ``[{"letter", "instructions": [(task, body)],
+    "regions": [...]}]``, and notes on what was read loosely. What cannot be read is appended to
+    ``problems``. ``reading`` is ``(size, region_layout, region_units, model_frame)`` for
+    :func:`read_region`."""
+    groups: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for name, content in pairs:
+        if name == "truncated":
+            notes.append(f"the answer was cut off inside <{content}>; I used what came before the cut")
+            continue
+        if name == "module":
+            letter = _module_letter(content)
+            if letter is None:
+                problems.append(
+                    f"unknown module {content[:40]!r}; modules are A-G: "
+                    + ", ".join(f"{k} {v}" for k, v in MODULES.items())
+                )
+            groups.append({"letter": letter, "instructions": [], "regions": []})
+        elif not groups:
+            problems.append(f"<{name}> comes before any <module>; put <module>X</module> first")
+        elif name == "instruction":
+            task, sep, body = content.partition(":")  # "task: body"; a colon inside the body stays
+            groups[-1]["instructions"].append((task.strip(), body.strip()) if sep else ("", content.strip()))
+        else:
+            region, said = read_region(content, *reading)
+            notes += said
+            if region is not None:
+                groups[-1]["regions"].append(region)
+    return groups, notes
 
 
 def request_context(request: Any) -> dict[str, Any]:
