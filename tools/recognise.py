@@ -196,7 +196,7 @@ def _face_or_stuff(image: np.ndarray, phrase: str, name: Named | None, found: li
         return Resolved([], mask, method)
     kind = stuff_kind(phrase)
     if kind is not None and name is None:
-        mask, method = stuff_region(image, kind, found)
+        mask, method = stuff_region(image, kind, found, phrase)
         return Resolved([], mask, method)
     return None
 
@@ -487,13 +487,43 @@ def face_region(image: np.ndarray, phrase: str) -> tuple[np.ndarray, str, int]:
     return face_mask(image.shape[:2], chosen, part), method, len(faces)
 
 
-def stuff_region(image: np.ndarray, kind: str, found: list[Detection]) -> tuple[np.ndarray, str]:
+def stuff_region(
+    image: np.ndarray, kind: str, found: list[Detection], phrase: str | None = None
+) -> tuple[np.ndarray, str]:
     """(mask, method) for sky / water / grass / trees / ground (:mod:`vitron_agent.tools.stuff`),
-    with what the detector recognised cut out."""
+    with what the detector recognised cut out. Place words in ``phrase`` ("the tree on the
+    right") keep only the parts lying in the half they name; none there is a ToolFailed, not
+    the stuff elsewhere."""
     from vitron_agent.tools.stuff import stuff_mask
 
     objects = [d for d in found[:5] if d.score >= 0.45]
     mask, method = stuff_mask(image, kind, mask_of(image, objects) if objects else None)
     if mask.mean() < 0.002:
         raise ToolFailed(f"I found no {kind} in this image ({method}). If it is there, {ASK_REGION}.")
+    words = set(re.findall(r"[a-z]+", (phrase or "").lower()))
+    if (placed := _placed(mask, words)) is not mask:
+        mask = placed
+        if not mask.any():
+            raise ToolFailed(
+                f"I found {kind} in this image ({method}), but none where {phrase!r} says. If it is there, {ASK_REGION}."
+            )
+        method += "; only the parts where the phrase says"
     return mask, method
+
+
+def _placed(mask: np.ndarray, words: set[str]) -> np.ndarray:
+    """The mask's parts (components of at least 0.2 % of the picture) whose box lies in the half
+    the place words name; ``mask`` itself when there are none."""
+    from vitron_agent.tools.masks import components
+    from vitron_agent.tools.name_finder import _place_key, _place_words
+
+    n = _place_words(words)
+    if not n:
+        return mask
+    h, w = mask.shape
+    out = np.zeros_like(mask)
+    for c in components(mask, min_pixels=max(4, h * w // 500)):
+        ys, xs = np.nonzero(c)
+        if _place_key(words, (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1), w, h) <= 0.5 * n:
+            out |= c
+    return out

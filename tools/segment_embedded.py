@@ -81,7 +81,7 @@ class EmbeddedSegmentTool(CvSegmentTool):
                 return mask, method
             if (kind := stuff_kind(inp.target)) is not None and named(inp.target) is None:
                 ctx.progress(0.2, f"finding the {kind} (colour, texture and place)")
-                return stuff_region(image, kind, detect_objects(image))
+                return stuff_region(image, kind, detect_objects(image), inp.target)
             name = named(inp.target)
             if name is not None or named_noun(inp.target) is not None:
                 from vitron_agent.errors import ToolFailed

@@ -180,6 +180,17 @@ def test_a_name_no_model_has_is_guessed_only_when_asked_and_said_unsure():
         resolve(data.astronaut(), "the flag", guess=True)
 
 
+def test_place_words_keep_the_stuff_where_they_say_or_refuse():
+    """ "the tree on the right" must not be the trees on the left: stuff (here the camera photo's
+    sky, all in its upper half) is kept only in the half the place words name."""
+    cam = data.camera()
+    cam = np.repeat(cam[:, :, None], 3, axis=2)
+    sky = resolve(cam, "the sky").mask
+    assert resolve(cam, "the sky at the top").mask.sum() == sky.sum() > 0
+    with pytest.raises(ToolFailed, match="but none where 'the sky at the bottom' says"):
+        resolve(cam, "the sky at the bottom")
+
+
 @needs_classifier
 def test_a_box_that_bounds_an_object_beats_a_blurred_activation_peak_at_a_near_tie():
     """The rocket (tuning half: (303, 125, 338, 410) on the 640x427 photo): its salient box and a
