@@ -94,7 +94,8 @@ def resolve(
     the classifier knows ("squirrel", "lemon", "butterfly") on every proposal
     (:func:`~vitron_agent.tools.name_finder.classifier_proposals`). Qualifiers (colour, position,
     size, plural) choose among them (:func:`select`), and so does a ``relation`` to another thing
-    named ``relative_to`` ("the crowd" behind "the player": TargetSpec). Raises ToolFailed naming what was seen when
+    named ``relative_to`` ("the crowd" behind "the player": TargetSpec; read from the phrase by
+    :func:`~vitron_agent.tools.target_spec.parse_target_phrase` when not given). Raises ToolFailed naming what was seen when
     the thing is not found or the word names nothing either model knows -- unless ``guess`` and
     the classifier has no class for the word: then the salient object the phrase's place words
     point at, when it lies where they say and no model names it as
@@ -106,6 +107,12 @@ def resolve(
     from vitron_agent.tools.wordnet_names import classes_for, coco_above, wordnet_ready
 
     found = detect_objects(image) if found is None else found
+    if relation is None and phrase:  # "the dog behind the sofa": the typed target's relation, its head alone
+        from vitron_agent.tools.target_spec import parse_target_phrase
+
+        parts = parse_target_phrase(phrase[:200])
+        if parts.relation and parts.relative_to and not parts.exclude:
+            phrase, relation, relative_to = parts.head, parts.relation, parts.relative_to
     name = named(phrase)
     special = _face_or_stuff(image, phrase, name, found)
     if special is not None:

@@ -191,6 +191,19 @@ def test_place_words_keep_the_stuff_where_they_say_or_refuse():
         resolve(cam, "the sky at the bottom")
 
 
+def test_a_relation_in_the_phrase_picks_the_one_placed_so():
+    """Two cats over a cup under the left one: "the cat" is the surer (right) cat; "the cat
+    above the cup" is read as the typed target's relation and gives the left one."""
+    import cv2
+
+    cat = data.chelsea()
+    cup = cv2.resize(data.coffee(), (cat.shape[1], cat.shape[0]))
+    grid = np.vstack([np.hstack([cat, cat]), np.hstack([cup, np.full_like(cat, 128)])])
+    assert resolve(grid, "the cat", with_mask=False).detections[0].box.x1 > cat.shape[1] - 20
+    res = resolve(grid, "the cat above the cup", with_mask=False)
+    assert res.detections[0].label == "cat" and res.detections[0].box.x1 < 20 and "above the cup" in res.method
+
+
 @needs_classifier
 def test_a_box_that_bounds_an_object_beats_a_blurred_activation_peak_at_a_near_tie():
     """The rocket (tuning half: (303, 125, 338, 410) on the 640x427 photo): its salient box and a
