@@ -148,20 +148,6 @@ def gif_handler(call) -> None:
     )
 
 
-def still_handler(call) -> None:
-    """A frame at a time ("the frame at 0:05") as an image; image verbs after it work on it."""
-    if not _video_or_ask(call, "frame", "Taking a frame"):
-        return
-    text = call.text.lower()
-    t = slots.timestamp(text)
-    position = next((p for p in ("first", "middle", "last") if re.search(rf"\b{p}\b", text)), None)
-    if t is None and position is None:
-        call.ask("Which frame? Say a time ('the frame at 0:05') or first / middle / last.")
-        return
-    sid = call.add("frame", video=call.picture, time=t, position=None if t is not None else position)
-    call.set_output(sid, "image")
-
-
 _WHEN = re.compile(r"\b(?:disappear|vanish|leave|leaves|gone|go away|exit)", re.I)
 _APPEAR = re.compile(r"\b(?:appear|show up|shows up|come in|comes in|enter|first seen|arrive)", re.I)
 _HOW_LONG = re.compile(r"\bhow long\b|\bhow much time\b|\bhow many seconds\b|\bduration\b", re.I)
@@ -177,40 +163,13 @@ _TARGET = re.compile(
 )
 
 
-# words that end the thing's name in "how many dogs show up", "the people crossing the street",
-# "when a face is visible": a verb (or any -ing word that is not a noun) starts what it does
-_DOING = set(
-    "is are was were be can could do does did will would should may might has have had show shows showed turn "
-    "turns fly flies flew run runs ran walk walks walked swim swims move moves moved drive drives drove go goes "
-    "went pass passes passed cross crosses crossed come comes came appear appears appeared enter enters entered "
-    "leave leaves left ride rides rode jump jumps jumped play plays sit sits stand stands get gets stay stays "
-    "remain remains exist exists visible seen shown present there".split()
-)
-_ING_NOUNS = set(
-    "building buildings painting paintings ceiling king ring rings thing things wing wings string clothing "
-    "earring earrings swing swings spring wedding lightning evening morning icing sibling siblings "
-    "duckling ducklings seedling railing railings awning".split()
-)
-
-
-def bare_subject(phrase: str) -> str:
-    """The thing's name without what it does: "dogs show up in this clip" -> "dogs", "the people
-    crossing the street" -> "the people", "a face is" -> "a face". The first word always stays."""
-    words = phrase.strip(" ?.!").split()
-    for i, w in enumerate(words[1:], 1):
-        low = w.lower()
-        if low in _DOING or (low.endswith("ing") and len(low) > 5 and low not in _ING_NOUNS):
-            return " ".join(words[:i])
-    return " ".join(words)
-
-
 def when_handler(call) -> None:
     if not _video_or_ask(call, "find_in_video", "Finding when something is on screen"):
         return
     text = call.text.strip()
     m = _TARGET.match(text)
     what = (m.group("what") if m else call.rest).strip(" ?.")
-    what = bare_subject(re.sub(r"^(?:see|spot|notice)\s+", "", what))
+    what = call.target_words(what)
     if not what:
         call.ask("What should I look for? Say e.g. 'when does the dog appear?'.")
         return
@@ -239,7 +198,7 @@ def count_handler(call) -> None:
     what = re.sub(
         r"\s+(?:that|who|which)\b.*$|\s+(?:in|through|across)\s+(?:the\s+)?(?:video|clip).*$", "", what
     ).strip(" ?.")
-    what = bare_subject(what)
+    what = call.target_words(what)
     _emit(call, "count_in_video", output="text", target=what or "people")
 
 
@@ -476,44 +435,6 @@ VIDEO_INTENTS = (
         """),
         help="export the video as an animated GIF (fps, width)",
         handler=gif_handler,
-        media="video",
-    ),
-    Intent(
-        "video_still",
-        patterns=(
-            r"^(?:take|grab|get|give me|show(?: me)?|extract|capture|save|pull)\b.*\b(?:frame|still|snapshot|screenshot|picture|image)\b.*\bat\b",
-            r"^(?:the )?(?:frame|still|snapshot|screenshot)\s+at\b",
-        ),
-        examples=_examples("""
-            take the frame at 0:05
-            give me a still at 12.5 seconds
-            grab the frame at 1:02
-            the frame at 3 s
-            a snapshot at 0:10
-            extract the picture at 4 seconds
-            screenshot at 0:07
-            capture the frame at the 2 second mark
-            show me the still at 00:15
-            get an image of the frame at 8 s
-            pull out the frame at 0:03
-            save the frame at 6 seconds as a picture
-            the still at 1 minute 5 seconds
-            take a snapshot of the video at 0:09
-            what does the frame at 0:04 look like
-            freeze frame at 2.5 s
-            still image at 0:20
-            give me the picture at 5 seconds in
-            grab a still from 0:11
-            take a frame at twelve seconds
-            a screenshot of second 3
-            frame at 0:01 please
-            get the still at 0:30
-            export the frame at 7 s
-            take the image at 0:06
-        """),
-        slots=("timestamp",),
-        help="take the frame at 0:05 (a still; image steps can follow)",
-        handler=still_handler,
         media="video",
     ),
     Intent(

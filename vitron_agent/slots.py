@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["number", "timestamp", "duration", "time_range", "factor", "angle", "percent"]
+__all__ = ["digits", "frame_index", "number", "timestamp", "duration", "time_range", "factor", "angle", "percent"]
 
 _WORDS = {
     "zero": 0,
@@ -39,6 +39,57 @@ _WORDS = {
     "ninety": 90,
     "hundred": 100,
 }
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split()
+)
+_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join([*_UNITS, *_TENS, "hundred", "thousand"]) + r")\b", re.I)
+_SCALES = {"hundred": 100, "thousand": 1000}
+
+
+def _joins(prev: str, word: str, sep: str) -> bool:
+    """Whether ``word`` continues the spelled number that ``prev`` ends: "forty-five", "eight hundred",
+    "one hundred and twenty"; not "five and ten" or "two three"."""
+    if sep.strip(" -") == "and":
+        return prev in _SCALES and word not in _SCALES
+    if sep.strip(" -"):
+        return False
+    return word in _SCALES or prev in _SCALES or (prev in _TENS and word in _UNITS[1:10])
+
+
+def digits(text: str) -> str:
+    """``text`` with numbers written as words in digits: "forty-five degrees" -> "45 degrees", "eight
+    hundred pixels" -> "800 pixels", "one hundred and twenty" -> "120", "twelve" -> "12". A lone "one"
+    stays a word ("that one", "the edited one"); "a" / "an" are never read as numbers here."""
+    out, pos, run = [], 0, []  # run: [(start, end, word)] of one number being read
+    for m in [*_NUMBER_WORD.finditer(text), None]:
+        if m is not None and run and _joins(run[-1][2], m.group(0).lower(), text[run[-1][1] : m.start()]):
+            run.append((m.start(), m.end(), m.group(0).lower()))
+            continue
+        if run:
+            words = [w for _, _, w in run]
+            out.append(text[pos : run[0][0]])
+            out.append(text[run[0][0] : run[-1][1]] if words == ["one"] else str(_spelled_value(words)))
+            pos = run[-1][1]
+        run = [] if m is None else [(m.start(), m.end(), m.group(0).lower())]
+    return "".join(out) + text[pos:]
+
+
+def _spelled_value(words: list[str]) -> int:
+    total, part = 0, 0
+    for w in words:
+        if w in _TENS:
+            part += _TENS[w]
+        elif w in _SCALES:
+            part = max(part, 1) * _SCALES[w]
+            if w == "thousand":
+                total, part = total + part, 0
+        else:
+            part += _UNITS.index(w)
+    return total + part
+
+
 _NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted((w for w in _WORDS if len(w) > 2), key=len, reverse=True)) + r")"
 _UNIT = r"(h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?|ms|milliseconds?)"
 _CLOCK = r"(\d{1,2}(?::\d{1,2}){1,2}(?:\.\d+)?)"
@@ -46,7 +97,7 @@ _CLOCK = r"(\d{1,2}(?::\d{1,2}){1,2}(?:\.\d+)?)"
 
 def number(text: str) -> float | None:
     """The first number in ``text``, in digits or words ("three", "2.5"); None when there is none."""
-    m = re.search(rf"(?<![\w.]){_NUM}\b", text, re.I)
+    m = re.search(rf"(?<![\w.]){_NUM}\b", digits(text), re.I)
     if not m:
         return None
     v = m.group(1).lower()
@@ -75,6 +126,7 @@ def _clock(v: str) -> float:
 def timestamp(text: str) -> float | None:
     """A point in time: "1:10" -> 70, "0:05" -> 5, "1:02:03" -> 3723, "at 12 seconds" / "12s" -> 12,
     "2 minutes" -> 120; None when ``text`` names none."""
+    text = digits(text)
     if m := re.search(rf"(?<![\d:]){_CLOCK}(?![\d:])", text):
         return _clock(m.group(1))
     return duration(text)
@@ -83,7 +135,7 @@ def timestamp(text: str) -> float | None:
 def duration(text: str) -> float | None:
     """A length of time: "5 seconds" -> 5, "1 minute 30" / "1m30s" -> 90, "half a second" -> 0.5,
     "two and a half seconds" -> 2.5, "1:30" -> 90; None when ``text`` names none."""
-    low = text.lower()
+    low = digits(text.lower())
     if re.search(r"\bhalf (?:a|an) (?:second|sec)\b", low):
         return 0.5
     if m := re.search(
@@ -107,7 +159,7 @@ def time_range(text: str) -> tuple[float, float | None] | None:
     """(start, end) seconds: "from 1:10 to 1:25" -> (70, 85), "between 5 and 10 seconds" -> (5, 10),
     "0:05-0:09" -> (5, 9), "the first 5 seconds" -> (0, 5), "the last 3 s" -> (-3, None),
     "after 10 seconds" / "from 0:10 on" -> (10, None), "until 0:20" -> (0, 20); None otherwise."""
-    low = text.lower()
+    low = digits(text.lower())
     t = rf"({_CLOCK}|{_NUM}(?:\s*{_UNIT})?)"
     m = re.search(rf"\b(?:from|between)\s+{t}\s*(?:to|and|until|till|through|-)\s*{t}", low)
     if m:
@@ -171,9 +223,12 @@ _FACTORS = {
 
 def factor(text: str) -> float | None:
     """A multiplier: "2x" / "x2" / "2 times" / "twice" / "double" -> 2, "half" -> 0.5, "1.5x" -> 1.5,
-    "50%" -> 0.5, "three times" -> 3; "slow motion" -> 0.5 when nothing more exact is said."""
-    low = text.lower()
+    "50%" -> 0.5, "three times" -> 3, "a factor of four" / "4-fold" -> 4; "slow motion" -> 0.5 when
+    nothing more exact is said."""
+    low = digits(text.lower())
     if m := re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:x|×)(?!\w)|(?<!\w)(?:x|×)\s*(\d+(?:\.\d+)?)\b", low):
+        return float(m.group(1) or m.group(2))
+    if m := re.search(r"\bfactor of\s+(\d+(?:\.\d+)?)\b|(?<![\w.])(\d+(?:\.\d+)?)[- ]?fold\b", low):
         return float(m.group(1) or m.group(2))
     if m := re.search(rf"(?<![\w.]){_NUM}\s+times\b", low):
         return number(m.group(1))
@@ -187,16 +242,27 @@ def factor(text: str) -> float | None:
     return None
 
 
+def frame_index(text: str) -> int | None:
+    """A frame named by its number: "frame 250" / "frame number 100" / "frame #7" / "the 30th frame" /
+    "frame one hundred" -> that index; None otherwise (a time such as "the frame at 0:05" is not one)."""
+    low = digits(text.lower())
+    m = re.search(
+        r"\bframe\s+(?:number\s+|no\.?\s*|#\s*)?(\d+)\b(?!\s*(?:s|secs?|seconds?)\b|:)|\b(\d+)(?:st|nd|rd|th)\s+frame\b",
+        low,
+    )
+    return int(m.group(1) or m.group(2)) if m else None
+
+
 def percent(text: str) -> float | None:
     """ "50%" / "50 percent" -> 0.5; None otherwise."""
-    m = re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)", text.lower())
+    m = re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)", digits(text.lower()))
     return float(m.group(1)) / 100 if m else None
 
 
 def angle(text: str) -> float | None:
     """Degrees: "90 degrees" / "90°" / "a quarter turn" -> 90, "upside down" / "half a turn" -> 180;
     None otherwise (the direction is the handler's: clockwise or counter-clockwise)."""
-    low = text.lower()
+    low = digits(text.lower())
     if m := re.search(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:°|degrees?|deg)\b", low) or re.search(
         r"(?<![\w.])(90|180|270)\b", low
     ):

@@ -4,12 +4,12 @@ find a target, note, ask)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from vitron_agent.intents import Intent
-from vitron_agent.planners.rule.lexicon import _clean_target, _restore
+from vitron_agent.planners.rule.lexicon import _restore
 from vitron_agent.planners.rule.step_builders import _Builder, _target
+from vitron_agent.planners.rule.target_words import target_words
 
 _OUTPUTS = ("image", "video", "mask", "track", "text")
 
@@ -71,26 +71,6 @@ class RuleCall:
 
     def ask(self, text: str) -> None:
         self.builder.answer = text
-
-
-_VERB_TAIL = re.compile(
-    r"\s+(?:(?:that|who|which)\s+)?(?:show(?:s|ing)? up|fl(?:y|ies|ying)|walk(?:s|ing)?|cross(?:es|ing)?|pass(?:es|ing)?|"
-    r"go(?:es|ing)?|com(?:e|es|ing)|appear(?:s|ing)?|run(?:s|ning)?|driv(?:e|es|ing)|mov(?:e|es|ing)|enter(?:s|ing)?|"
-    r"leav(?:e|es|ing)|(?:are|is|was|were)\b|can\b|do\b|does\b)\b.*$",
-    re.I,
-)
-_QUESTION_HEAD = re.compile(
-    r"^(?:(?:at |for )?(?:which|what) (?:times?|moments?|points?|part)\s+(?:is|are|does|do)?\s*|(?:for )?how long\s+(?:is|are|does|do|"
-    r"can you see|do you see)?\s*|when\s+(?:is|are|does|do)?\s*|where\s+(?:is|are)?\s*)",
-    re.I,
-)
-
-
-def target_words(phrase: str) -> str:
-    """See :meth:`RuleCall.target_words`."""
-    text = _QUESTION_HEAD.sub("", phrase.strip())
-    text = _VERB_TAIL.sub("", _clean_target(text))
-    return _clean_target(text)
 
 
 def _is_plugin(intent: Intent) -> bool:

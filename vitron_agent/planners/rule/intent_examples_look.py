@@ -360,6 +360,30 @@ LOOK_EXAMPLES = {
         extract the opening still
         screenshot the video at 2 seconds
         get a picture from the clip
+        give me a still at 12.5 seconds
+        grab the frame at 1:02
+        the frame at 3 s
+        a snapshot at 0:10
+        extract the picture at 4 seconds
+        screenshot at 0:07
+        capture the frame at the 2 second mark
+        show me the still at 00:15
+        get an image of the frame at 8 s
+        pull out the frame at 0:03
+        save the frame at 6 seconds as a picture
+        the still at 1 minute 5 seconds
+        take a snapshot of the video at 0:09
+        what does the frame at 0:04 look like
+        freeze frame at 2.5 s
+        still image at 0:20
+        give me the picture at 5 seconds in
+        grab a still from 0:11
+        take a frame at twelve seconds
+        a screenshot of second 3
+        frame at 0:01 please
+        get the still at 0:30
+        export the frame at 7 s
+        take the image at 0:06
     """),
     "track": _lines("""
         track the car

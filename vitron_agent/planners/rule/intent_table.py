@@ -288,10 +288,15 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "frame",
         (
-            r"^(?:take|extract|grab|get|show|pick|use)\s+(?:me\s+)?(?:the\s+)?(?:(?:first|middle|last|final|opening|closing)\s+frame|frame\s+\d+|frame at\b)",
+            r"^(?:take|extract|grab|get|show|pick|use|export|save|pull(?: out)?)\s+(?:me\s+)?(?:the\s+)?"
+            r"(?:(?:first|middle|last|final|opening|closing)\s+frame|frame\s+(?:number\s+|no\.?\s*|#\s*)?\w+|"
+            r"frame at\b|\w+(?:st|nd|rd|th)\s+frame\b)",
+            r"^(?:take|grab|get|give me|show(?: me)?|extract|capture|save|pull)\b.*\b(?:frame|still|snapshot|screenshot|"
+            r"picture|image)\b.*\bat\b",
+            r"^(?:the )?(?:frame|still|snapshot|screenshot)\s+at\b",
         ),
         _do_frame,
-        "take the first / middle / last frame (of a video)",
+        "take a frame of a video (first / middle / last, frame 250, the frame at 0:05)",
     ),
     _builtin(
         "track", (r"^(?:track|follow|trace|keep track of)\b\s*",), _do_segment, "track / follow <target> (a video)"

@@ -114,13 +114,6 @@ EXCEPT = re.compile(
 )
 
 
-_THROUGHOUT = re.compile(
-    r"\s+(?:throughout|across|through|in|over|from|on)\s+(?:the\s+|this\s+|every\s+|all\s+|each\s+)?(?:whole\s+|entire\s+)?"
-    r"(?:video|clip|footage|movie|frames?)$",
-    re.I,
-)
-
-
 _FOREGROUND = re.compile(r"\b(?:foreground|main object|main subject|subject|object|thing)\b", re.I)
 
 
@@ -303,90 +296,6 @@ def _restore(text: str, regions: dict[str, dict[str, Any]]) -> str:
         else:
             text = text.replace(key, f"at ({r['x']:g}, {r['y']:g})")
     return re.sub(r"\s+", " ", text).strip()
-
-
-def _clean_target(phrase: str) -> str:
-    phrase = re.sub(r"@r\d+@", " ", phrase)
-    phrase = re.sub(r"^(?:out\s+)?(?:all\s+)?", "", phrase.strip(), flags=re.I)
-    phrase = re.sub(r"\s+(?:in|from|of)\s+(?:the|this)\s+(?:image|picture|photo|scene)$", "", phrase, flags=re.I)
-    phrase = re.sub(
-        r"\s+(?:are there|is there|do you see|can you see|are in the (?:image|picture|photo)|in the (?:image|picture|photo))\s*\??$",
-        "",
-        phrase,
-        flags=re.I,
-    )
-    phrase = re.sub(
-        r"(?:\s+(?:are|is|were|was|there|here|exist|visible|present|shown|"
-        r"(?:do|can|could) (?:you|i|we) (?:see|find|spot|count|make out|notice)|you can see|i can see|do i have|"
-        r"are there|is there))+\s*\??$",
-        "",
-        phrase,
-        flags=re.I,
-    )
-    phrase = re.sub(r"^(?:are|is|were|was)(?:\s+there)?\b\s*", "", phrase.strip(), flags=re.I)
-    phrase = re.sub(r"^(?:of|for)\s+(?=\w)", "", phrase, flags=re.I)  # "(number) of bikes"
-    phrase = _THROUGHOUT.sub("", phrase.strip())
-    phrase = re.sub(  # "make the image feel warmer": the target ends where its description begins
-        r"\s+(?:feel|feels|look|looks|seem|seems|appear|appears|be|become|get|gets)\b.*$", "", phrase, flags=re.I
-    )
-    phrase = re.sub(
-        r"\s+(?:from|in|of|on|out of|across|within)\s+(?:the|this|that|my)\s+(?:video|clip|footage|movie|film|"
-        r"image|picture|photo|snapshot|shot|scene|frame)\b(?:\s+(?:white|black|gr[ae]y|"
-        + "|".join(COLORS)
-        + r"))?\s*$",
-        "",
-        phrase,
-        flags=re.I,
-    )
-    phrase = re.sub(r"\s+(?:but|and)\s+not\s+the\s+rest$|\s+(?:only|alone|out)$", "", phrase, flags=re.I)
-    # what the edit makes of it is not its name: "(make) the cat grayscale", "(keep only) the cat on a
-    # black background", "(nothing) but the lamp should remain"
-    phrase = re.sub(
-        r"\s+(?:gr[ae]yscale|black and white|b&w|monochrome|sepia|blurr?(?:ed|y)|sharp(?:er)?|transparent|"
-        r"invisible)$|\s+(?:on|against|over)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:background|backdrop)$|"
-        r"\s+(?:should|must|shall|will|has to|have to|needs? to|is to|are to)\s+(?:remain|stay|be kept|be left|"
-        r"survive|be visible|be there)\b.*$",
-        "",
-        phrase,
-        flags=re.I,
-    )
-    phrase = re.sub(r"^but\s+(?=\w)", "", phrase, flags=re.I)  # "(nothing) but the lamp"
-    phrase = re.sub(  # "how many boats", "the number of windows", "like a cut-out of the parrot", "me an owl"
-        r"^(?:how many|the number of|number of|(?:i'd |i would )?like (?:a |an )?(?:cut-?out|sticker|png|mask|copy) of|"
-        r"(?:i need|i want|i'd like|i would like|give me|get me|make me) (?:a |an )?(?:mask|cut-?out|sticker|png|copy|"
-        r"selection|outline) (?:of|for)|"
-        r"a (?:mask|cut-?out|sticker|png|selection|segmentation|outline) (?:of|for|around)|me)\s+",
-        "",
-        phrase,
-        flags=re.I,
-    )
-    phrase = re.sub(
-        r"\s+(?:colou?r|colou?rs|holding|wearing|doing|disappear|vanish|go away|gone)$", "", phrase, flags=re.I
-    )
-    phrase = re.sub(r"\s+(?:are|is)(?=\s+(?:on|in|at|near|under|behind|by|next to)\b)", "", phrase, flags=re.I)
-    phrase = re.sub(r"\?.*$", "", phrase)  # "the horse? show me"
-    phrase = re.sub(r"(?<=\w)'s$", "", phrase.strip())  # "(what's) the van's (colour)"
-    phrase = re.sub(
-        r"\s+(?:out of|from|off)\s+(?:it|this|that|them|there)$", "", phrase, flags=re.I
-    )  # "the cat out of it"
-    phrase = re.sub(r"\s+(?:are|is)\s+[a-z]+ing\b.*$", "", phrase, flags=re.I)  # "ducks are swimming"
-    phrase = re.sub(r"^(?:where|which)\s+(.+?)(?:\s+(?:are|is))?$", r"\1", phrase, flags=re.I)  # "where the keys are"
-    phrase = re.sub(r"\s+as\s+(?:a|an)\s+(?:sticker|png|cut-?out|image|picture|file|mask)$", "", phrase, flags=re.I)
-    phrase = re.sub(r"\s+(?:a|an|the)$", "", phrase, flags=re.I)  # "the front door a (deep green)"
-    phrase = re.sub(
-        r"(?:\s+(?:now|again|too|as well|instead|then|strongly|heavily|gently|lightly|subtly|a lot|a little|a bit|"
-        r"slightly|somewhat|a touch|a tad|thanks|thank you))+$",
-        "",
-        phrase,
-        flags=re.I,
-    )
-    phrase = re.sub(
-        r"\s+(?:in (?:one|a single|a few|two|three) (?:sentences?|words?|lines?)|briefly|in detail|for me|please)$",
-        "",
-        phrase,
-        flags=re.I,
-    )
-    return re.sub(r"\s+", " ", phrase).strip(" ,.?")
 
 
 _STRONG = re.compile(

@@ -13,7 +13,6 @@ from vitron_agent.planners.rule.lexicon import (
     _COLOR_WORDS,
     _PRONOUN,
     _WHOLE,
-    _clean_target,
     _restore,
 )
 from vitron_agent.planners.rule.step_builders import (
@@ -24,6 +23,7 @@ from vitron_agent.planners.rule.step_builders import (
     _segment,
     _target,
 )
+from vitron_agent.planners.rule.target_words import clean_target, target_words
 
 
 def _geometry(b: _Builder, clause: str, **args: Any) -> None:
@@ -44,7 +44,7 @@ def _do_flip(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
 
 
 def _do_rotate(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    low = clause.lower()
+    low = slots.digits(clause.lower())
     m = re.search(r"(-?\d+(?:\.\d+)?)\s*(?:degrees?|deg|°)?", low)
     words = re.search(r"\b([a-z]+(?:[- ][a-z]+)?)\s+(?:degrees?|°)", low)  # "fifteen degrees"
     spelt = slots.number(words.group(1)) if words and not m else None
@@ -63,7 +63,7 @@ def _do_rotate(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
 
 
 def _do_resize(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    low = clause.lower()
+    low = slots.digits(clause.lower())
     args: dict[str, Any] = {"operation": "resize"}
     if m := re.search(r"(\d+)\s*(?:x|×|by)\s*(\d+)\s*(?:px|pixels?)?\b", low):
         args["width"], args["height"] = int(m.group(1)), int(m.group(2))
@@ -141,7 +141,7 @@ def _do_composite(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> 
     """ "put it on this picture": the previous turn's cut-out (or a target segmented in the previous
     turn's picture) laid over this turn's picture."""
     m = _PASTE.match(clause)
-    what = _clean_target(m.group("what")) if m else "it"
+    what = clean_target(m.group("what")) if m else "it"
     if "image" not in last or b.video_mode:
         b.answer = (
             "There is no earlier picture to take it from: first cut the object out ('cut out the cat'), then "
@@ -253,9 +253,9 @@ def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     args: dict[str, Any] = {"operation": "crop", "aspect": aspect}
     if inline is not None:
         args["box"] = dict(inline)
-    elif "box" in b.inputs.get("input", {}) and not _clean_target(phrase):
+    elif "box" in b.inputs.get("input", {}) and not clean_target(phrase):
         args["box"] = "$input.box"
-    elif _clean_target(phrase):
+    elif clean_target(phrase):
         kind, mask = _target(b, phrase, last)
         if kind not in ("whole", "none") and mask is not None:
             args["mask"] = mask
@@ -278,7 +278,7 @@ def _do_read(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     if b.video_mode:
         image = f"${b.add('frame', video=b.image, position='middle')}.image"
         b.notes.append("Reading text works on images: I read the middle frame of the video.")
-    phrase = _clean_target(rest)
+    phrase = clean_target(rest)
     inline = next((b.regions[k] for k in re.findall(r"@r\d+@", rest) if b.regions[k]["type"] == "box"), None)
     box = {k: v for k, v in inline.items()} if inline else "$input.box" if "box" in b.inputs.get("input", {}) else None
     mask = b.mask if box is None and _PRONOUN.match(phrase or "it") and b.mask and not b.video_mode else None
@@ -299,7 +299,7 @@ def _do_detect(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
     if "detect" not in b.toolbox or b.video_mode:
         _do_segment(b, rest, clause, last)
         return
-    target = _clean_target(re.sub(r"\s+(?:and\s+)?(?:label|box|outline)\s+(?:them|it)$", "", rest, flags=re.I))
+    target = clean_target(re.sub(r"\s+(?:and\s+)?(?:label|box|outline)\s+(?:them|it)$", "", rest, flags=re.I))
     if _PRONOUN.match(target or "it") and b.steps:  # "find the cars and label them"
         prev = b.steps[-1]
         if prev.tool == "detect":
@@ -311,7 +311,7 @@ def _do_detect(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
 
 
 def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    target = _clean_target(rest) or "objects"
+    target = clean_target(rest) or "objects"
     color = next((c.lower() for c in _COLOR_RE.findall(target)), None)
     image = b.image
     if b.video_mode and re.match(r"^(?:the\s+)?(?:frames?|images?|pictures?)\b", target, re.I):
@@ -320,10 +320,8 @@ def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None
         return
     generic = re.search(r"\b(?:things?|objects?|items?|shapes?|blobs?|ones|regions?|spots?)\b", target, re.I)
     if b.video_mode and "count_in_video" in b.toolbox and not generic:  # named things: followed through the clip
-        from vitron_agent.tools.video_intents import bare_subject
-
         what = re.sub(r"\s+(?:in|through|across|during)\s+(?:the\s+|this\s+)?(?:video|clip|footage)\b.*$", "", target)
-        b.add("count_in_video", video=b.image, target=bare_subject(what) or "people")
+        b.add("count_in_video", video=b.image, target=target_words(what) or "people")
         b.last_output = "text"
         return
     if b.video_mode:
@@ -345,7 +343,7 @@ def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
         clause,
         re.I,
     )
-    if m and (_WHOLE.match(_clean_target(m.group(1))) or not _clean_target(m.group(1))):
+    if m and (_WHOLE.match(clean_target(m.group(1))) or not clean_target(m.group(1))):
         # "turn the picture into a cartoon / a short clip": the whole picture restyled or animated
         if re.search(r"\b(?:video|clip|animation|movie|film|gif)\b", m.group(2), re.I):
             return _do_animate(b, rest, clause, last)
@@ -382,18 +380,20 @@ def _do_animate(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
 
 
 def _do_frame(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    """One frame of the video as an image: by number ("frame 250", "the 30th frame"), by time ("the
+    still at 0:05", "at twelve seconds") or by place (first / middle / last; the first when none is said)."""
     if not b.video_mode:
         b.notes.append(f"{_restore(clause, b.regions)!r} needs a video; skipped.")
         return
-    low = clause.lower()
+    low = slots.digits(clause.lower())
     args: dict[str, Any] = {"video": b.image}
-    if m := re.search(r"frame\s+(\d+)", low):
-        args["index"] = int(m.group(1))
-    elif m := re.search(r"frame at\s+(\d+(?:\.\d+)?)\s*(?:s|sec|seconds?)?\b", low):
-        args["time"] = float(m.group(1))
+    if (index := slots.frame_index(low)) is not None:
+        args["index"] = index
+    elif (t := slots.timestamp(low)) is not None:
+        args["time"] = t
     else:
         args["position"] = (
-            "middle" if "middle" in low else "last" if re.search(r"\b(?:last|final|closing)\b", low) else "first"
+            "middle" if "middle" in low else "last" if re.search(r"\b(?:last|final|closing|end)\b", low) else "first"
         )
     sid = b.add("frame", **args)
     b.image, b.mask, b.last_output, b.video_mode = f"${sid}.image", None, "image", False

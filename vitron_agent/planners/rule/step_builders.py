@@ -20,11 +20,11 @@ from vitron_agent.planners.rule.lexicon import (
     _TONE_WORDS,
     _WHOLE,
     EXCEPT,
-    _clean_target,
     _restore,
     intensity,
     np_target,
 )
+from vitron_agent.planners.rule.target_words import clean_target
 from vitron_agent.tool import Toolbox
 
 
@@ -99,7 +99,7 @@ def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, s
 
 def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | None]:
     """Classify a target phrase: ('pronoun'|'whole'|'background'|'none'|'object', mask reference)."""
-    cleaned = _clean_target(phrase)
+    cleaned = clean_target(phrase)
     if m := _COMPLEMENT.match(re.sub(r"^(?:the\s+)?", "", phrase.strip(), flags=re.I)):
         return "complement", _segment(b, m.group(1), last)  # "everything except the person": outside its mask
     if (not cleaned or cleaned.lower() in ("the", "a", "an", "its", "their")) and not re.search(r"@r\d+@", phrase):
@@ -131,7 +131,7 @@ def _segment(b: _Builder, phrase: str, last: dict[str, str]) -> str:
     from vitron_agent.tools.target_spec import parse_target_phrase
 
     region = next((b.regions[k] for k in re.findall(r"@r\d+@", phrase)), None)
-    target = _clean_target(phrase) or "the main object"
+    target = clean_target(phrase) or "the main object"
     color, position, largest = parse_target(target)
     args: dict[str, Any] = {b.media_arg: b.image, "target": target}
     if color:
@@ -274,7 +274,7 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
         and color
         and b.steps
         and b.steps[-1].args.get("operation") == "cutout"
-        and _PRONOUN.match(_clean_target(put.group("what")) or "it")
+        and _PRONOUN.match(clean_target(put.group("what")) or "it")
     ):
         cut = b.steps.pop()  # "cut out X and put it on a white background": X kept on white, one step
         b.image = cut.args["image"]
@@ -285,7 +285,7 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
         r"^(?:the\s+)?(?:photo|picture|image|shot|it|this)$", behind.group("what").strip(" .?!"), re.I
     ):
         behind = None  # "the background of the photo" is the photo's background
-    if put and not _PRONOUN.match(_clean_target(put.group("what")) or "it"):
+    if put and not _PRONOUN.match(clean_target(put.group("what")) or "it"):
         mask = _mask_or_foreground(b, put.group("what"), last)  # "put the cat on a blue background"
     elif behind:  # "erase the background behind the man": the man is what stays
         mask = _mask_or_foreground(b, behind.group("what"), last)
@@ -331,7 +331,7 @@ def _pronoun_or_np(phrase: str) -> str:
     if not phrase or re.search(r"@r\d+@", phrase) or _PRONOUN.match(phrase) or _BACKGROUND.match(phrase):
         return phrase
     first = phrase.split(" ", 1)[0].lower()
-    if first in ("it", "them", "this", "that", "those", "these") and _PRONOUN.match(_clean_target(phrase)):
+    if first in ("it", "them", "this", "that", "those", "these") and _PRONOUN.match(clean_target(phrase)):
         return phrase
     if re.match(r"^(?:everything|all|anything)\b", phrase, re.I):
         return phrase  # "everything except the face" / "everything but X": the complement reads it
@@ -340,7 +340,7 @@ def _pronoun_or_np(phrase: str) -> str:
         from vitron_agent.tools.detector import named
         from vitron_agent.tools.stuff import stuff_kind
 
-        bare = _clean_target(phrase)
+        bare = clean_target(phrase)
         return bare if bare and (named(bare) is not None or stuff_kind(bare) is not None) else ""
     return np
 

@@ -1,0 +1,188 @@
+"""The words of a target: what a clause names as the thing to select, segment, count or track,
+with the words around it dropped: question tails ("are there?"), the picture named as the place
+("in the photo", "throughout the clip"), what the edit makes of it ("the cat grayscale"), request
+wrappers ("how many", "a mask of", "just"), trailing adverbs, and what the thing does ("dogs show up",
+"people crossing the street"). Text in, text out, no plans: :func:`clean_target` for a phrase,
+:func:`target_words` for a phrase that may also carry a "when / how long" question head and a verb."""
+
+from __future__ import annotations
+
+import re
+
+from vitron_agent.tools.colors import COLORS
+
+__all__ = ["clean_target", "target_words", "bare_subject"]
+
+_I = re.I
+_PICTURE = r"(?:image|picture|photo|scene)"
+_MEDIUM = r"(?:video|clip|footage|movie|film|image|picture|photo|snapshot|shot|scene|frame)"
+
+THROUGHOUT = re.compile(
+    r"\s+(?:throughout|across|through|in|over|from|on)\s+(?:the\s+|this\s+|every\s+|all\s+|each\s+)?(?:whole\s+|entire\s+)?"
+    r"(?:video|clip|footage|movie|frames?)$",
+    _I,
+)
+
+# (pattern, replacement) in the order they run; each stage is one concept.
+_PLACE = (  # the picture itself named as the place, and question tails ("are there", "do you see")
+    (re.compile(r"^(?:out\s+)?(?:all\s+)?", _I), ""),
+    (re.compile(rf"\s+(?:in|from|of)\s+(?:the|this)\s+{_PICTURE}$", _I), ""),
+    (
+        re.compile(
+            rf"\s+(?:are there|is there|do you see|can you see|are in the {_PICTURE}|in the {_PICTURE})\s*\??$", _I
+        ),
+        "",
+    ),
+    (
+        re.compile(
+            r"(?:\s+(?:are|is|were|was|there|here|exist|visible|present|shown|"
+            r"(?:do|can|could) (?:you|i|we) (?:see|find|spot|count|make out|notice)|you can see|i can see|do i have|"
+            r"are there|is there))+\s*\??$",
+            _I,
+        ),
+        "",
+    ),
+    (
+        re.compile(r"\s+(?:does|do|did)\s+(?:the|this|that|it|they)\b.*\bhave\s*\??$", _I),
+        "",
+    ),  # "windows does the house have"
+    (re.compile(r"^(?:are|is|were|was)(?:\s+there)?\b\s*", _I), ""),
+    (re.compile(r"^(?:of|for)\s+(?=\w)", _I), ""),  # "(number) of bikes"
+    (THROUGHOUT, ""),
+    (re.compile(r"\s+(?:feel|feels|look|looks|seem|seems|appear|appears|be|become|get|gets)\b.*$", _I), ""),
+    (
+        re.compile(
+            rf"\s+(?:from|in|of|on|out of|across|within)\s+(?:the|this|that|my)\s+{_MEDIUM}\b"
+            r"(?:\s+(?:white|black|gr[ae]y|" + "|".join(COLORS) + r"))?\s*$",
+            _I,
+        ),
+        "",
+    ),
+)
+
+_RESULT = (  # what the edit makes of the thing is not its name: "the cat grayscale", "... should remain"
+    (re.compile(r"\s+(?:but|and)\s+not\s+the\s+rest$|\s+(?:only|alone|out)$", _I), ""),
+    (
+        re.compile(
+            r"\s+(?:gr[ae]yscale|black and white|b&w|monochrome|sepia|blurr?(?:ed|y)|sharp(?:er)?|transparent|"
+            r"invisible)$|\s+(?:on|against|over)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:background|backdrop)$|"
+            r"\s+(?:should|must|shall|will|has to|have to|needs? to|is to|are to)\s+(?:remain|stay|be kept|be left|"
+            r"survive|be visible|be there)\b.*$",
+            _I,
+        ),
+        "",
+    ),
+    (re.compile(r"^but\s+(?=\w)", _I), ""),  # "(nothing) but the lamp"
+)
+
+_WRAPPER = (  # "how many boats", "the number of windows", "a mask of the parrot", "just the dog"
+    (
+        re.compile(
+            r"^(?:how many|the number of|number of|(?:i'd |i would )?like (?:a |an )?(?:cut-?out|sticker|png|mask|copy) of|"
+            r"(?:i need|i want|i'd like|i would like|give me|get me|make me) (?:a |an )?(?:mask|cut-?out|sticker|png|copy|"
+            r"selection|outline) (?:of|for)|"
+            r"a (?:mask|cut-?out|sticker|png|selection|segmentation|outline) (?:of|for|around)|me)\s+",
+            _I,
+        ),
+        "",
+    ),
+    (re.compile(r"^(?:just|only|simply|solely)\s+(?=\w)", _I), ""),
+    # the thing's edge named instead of the thing: "the edges of the horse", "the outline of the tree"
+    (
+        re.compile(
+            r"^(?:the\s+|its\s+)?(?:edges?|outlines?|contours?|silhouette|shape|borders?|perimeter|outer edge)\s+"
+            r"(?:of|around|round)\s+(?=\w)",
+            _I,
+        ),
+        "",
+    ),
+    (re.compile(r"\s+(?:colou?r|colou?rs|holding|wearing|doing|disappear|vanish|go away|gone)$", _I), ""),
+    (re.compile(r"\s+(?:are|is)(?=\s+(?:on|in|at|near|under|behind|by|next to)\b)", _I), ""),
+    (re.compile(r"\?.*$"), ""),  # "the horse? show me"
+)
+
+_TAIL = (  # possessives, "out of it", what the thing is doing, and trailing adverbs
+    (re.compile(r"(?<=\w)'s$"), ""),  # "(what's) the van's (colour)"
+    (re.compile(r"\s+(?:out of|from|off)\s+(?:it|this|that|them|there)$", _I), ""),  # "the cat out of it"
+    # where the thing is taken out of is not the thing: "the wires out of the sky", "the bin from the yard"
+    (re.compile(r"\s+(?:out of|from|off of|off)\s+(?:the|this|that|my|our|his|her|their)\s+\w+$", _I), ""),
+    (re.compile(r"\s+(?:are|is)\s+[a-z]+ing\b.*$", _I), ""),  # "ducks are swimming"
+    (re.compile(r"^(?:where|which)\s+(.+?)(?:\s+(?:are|is))?$", _I), r"\1"),  # "where the keys are"
+    (re.compile(r"\s+as\s+(?:a|an)\s+(?:sticker|png|cut-?out|image|picture|file|mask)$", _I), ""),
+    (re.compile(r"\s+(?:a|an|the)$", _I), ""),  # "the front door a (deep green)"
+    (
+        re.compile(
+            r"(?:\s+(?:now|again|too|as well|instead|then|strongly|heavily|gently|lightly|subtly|a lot|a little|a bit|"
+            r"slightly|somewhat|a touch|a tad|thanks|thank you))+$",
+            _I,
+        ),
+        "",
+    ),
+    (
+        re.compile(
+            r"\s+(?:in (?:one|a single|a few|two|three) (?:sentences?|words?|lines?)|briefly|in detail|for me|please)$",
+            _I,
+        ),
+        "",
+    ),
+)
+
+
+def _run(stage: tuple, phrase: str) -> str:
+    for pattern, replacement in stage:
+        phrase = pattern.sub(replacement, phrase.strip())
+    return phrase
+
+
+def clean_target(phrase: str) -> str:
+    """The thing ``phrase`` names, its surrounding words dropped ("how many dogs are there?" ->
+    "dogs", "the cat grayscale" -> "the cat", "the edges of the horse" -> "the horse", "the wires
+    out of the sky" -> "the wires"); region marks (``@r0@``) removed; "" when nothing is left."""
+    phrase = re.sub(r"@r\d+@", " ", phrase)
+    for stage in (_PLACE, _RESULT, _WRAPPER, _TAIL):
+        phrase = _run(stage, phrase)
+    return re.sub(r"\s+", " ", phrase).strip(" ,.?")
+
+
+# words that end the thing's name in "how many dogs show up", "the people crossing the street",
+# "when a face is visible": a verb (or any -ing word that is not a noun) starts what it does
+_DOING = set(
+    "is are was were be can could do does did will would should may might has have had show shows showed turn "
+    "turns fly flies flew run runs ran walk walks walked swim swims move moves moved drive drives drove go goes "
+    "went pass passes passed cross crosses crossed come comes came appear appears appeared enter enters entered "
+    "leave leaves ride rides rode jump jumps jumped play plays sit sits stand stands get gets stay stays "
+    "remain remains exist exists visible seen shown present there that who which".split()
+)
+_ING_NOUNS = set(
+    "building buildings painting paintings ceiling king ring rings thing things wing wings string clothing "
+    "earring earrings swing swings spring wedding lightning evening morning icing sibling siblings "
+    "duckling ducklings seedling railing railings awning".split()
+)
+
+
+def bare_subject(phrase: str) -> str:
+    """The thing's name without what it does: "dogs show up in this clip" -> "dogs", "the people
+    crossing the street" -> "the people", "a face is" -> "a face". The first word always stays."""
+    words = phrase.strip(" ?.!").split()
+    for i, w in enumerate(words[1:], 1):
+        low = w.lower()
+        if low in _DOING or (low.endswith("ing") and len(low) > 5 and low not in _ING_NOUNS):
+            return " ".join(words[:i])
+    return " ".join(words)
+
+
+_QUESTION_HEAD = re.compile(
+    r"^(?:(?:at |for |in |during )?(?:which|what) (?:times?|moments?|points?|parts?|seconds?|frames?)\s+"
+    r"(?:is|are|does|do|did|was|were)?\s*|(?:for )?how long\s+(?:is|are|does|do|can you see|do you see)?\s*|"
+    r"how much time\s+(?:is|are|does|do)?\s*|when\s+(?:is|are|does|do|did)?\s*|where\s+(?:is|are)?\s*|"
+    r"(?:see|spot|notice)\s+)",
+    _I,
+)
+
+
+def target_words(phrase: str) -> str:
+    """The thing a phrase names for a video question or count: :func:`clean_target` after the
+    question head ("at which times are", "for how long can you see") and before what the thing does
+    ("dogs show up in this clip?" -> "dogs", "when a face is visible" -> "a face"). Adds no step."""
+    text = _QUESTION_HEAD.sub("", phrase.strip())
+    return clean_target(bare_subject(clean_target(text)))
