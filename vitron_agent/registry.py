@@ -24,7 +24,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
-import os
 import pkgutil
 import re
 import threading
@@ -35,6 +34,7 @@ from typing import Any
 
 from vitron_agent.config import Config, ToolConfig
 from vitron_agent.errors import ConfigError
+from vitron_agent.plugins import import_plugin, plugin_names
 
 __all__ = [
     "Backend",
@@ -218,34 +218,17 @@ def discover(extra: list[str] | None = None) -> None:
     spec = importlib.util.find_spec("vitron_agent.tools")
     folders = list(spec.submodule_search_locations or []) if spec else []
     names = [f"vitron_agent.tools.{m.name}" for m in pkgutil.iter_modules(folders)]
-    names += [m.strip() for m in os.environ.get("VITRON_TOOL_MODULES", "").split(",") if m.strip()]
+    names += plugin_names("VITRON_TOOL_MODULES")
     names += list(extra or [])
     for name in names:
         if name in _DISCOVERED:
             continue
         try:
-            if name.endswith(".py"):  # a file path: examples/mirror_tool.py
-                _import_file(name)
-            else:
-                importlib.import_module(name)
+            import_plugin(name)  # a module name, or a file path: examples/mirror_tool.py
         except (ImportError, OSError) as exc:
             raise ConfigError(f"tool module {name!r} cannot be imported: {exc}") from None
         with _LOCK:
             _DISCOVERED.add(name)
-
-
-def _import_file(path: str) -> None:
-    """Import a tool module given as a file path (``VITRON_TOOL_MODULES=examples/mirror_tool.py``)."""
-    import sys
-
-    p = Path(path).expanduser().resolve()
-    if not p.is_file():
-        raise ImportError(f"no such file {path}")
-    name = f"vitron_agent_plugin_{p.stem}"
-    spec = importlib.util.spec_from_file_location(name, p)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
 
 
 def backends() -> dict[tuple[str, str], Backend]:

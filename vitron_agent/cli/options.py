@@ -1,0 +1,79 @@
+"""Argument groups several commands share (``--config``, the media and regions, ``--planner``,
+``--db``, ``--artifacts``, connection limits). Light: the parser of every command uses them."""
+
+from __future__ import annotations
+
+import argparse
+
+__all__ = [
+    "ART_HELP",
+    "DB_HELP",
+    "VERBOSE_HELP",
+    "floats",
+    "add_inputs",
+    "add_planner",
+    "add_db",
+    "add_artifacts",
+    "add_connection_limits",
+]
+
+ART_HELP = (
+    "artifacts in object storage every machine reads: s3://bucket/prefix (endpoint and credentials from "
+    "AWS_ENDPOINT_URL / AWS_ACCESS_KEY_ID ..., or [store] endpoint_url); default [store] url, else a local folder"
+)
+DB_HELP = "sessions across runs: an SQLite file, or postgresql://user:pass@host/db (many machines)"
+VERBOSE_HELP = "after the answer, each step's id, tool, arguments, outputs, model and time"
+
+
+def floats(n: int, name: str):
+    """An argparse type: ``n`` comma-separated numbers (``--box 1,2,3,4``)."""
+
+    def parse(text: str) -> list[float]:
+        parts = [p for p in text.replace(" ", "").split(",") if p]
+        try:
+            values = [float(p) for p in parts]
+        except ValueError:
+            values = []
+        if len(values) != n:
+            raise argparse.ArgumentTypeError(f"{name} takes {n} comma-separated numbers, got {text!r}")
+        return values
+
+    return parse
+
+
+def add_planner(sp: argparse.ArgumentParser, help: str | None = None) -> None:
+    """``--planner``: one of the kinds in the planner registry (built-in and plugin ones)."""
+    from vitron_agent.planners.kinds import planner_names
+
+    sp.add_argument("--planner", choices=planner_names(), help=help)
+
+
+def add_inputs(sp: argparse.ArgumentParser) -> None:
+    """--config, the media, the regions and the planner (run and plan)."""
+    sp.add_argument("--config", metavar="PATH", help="vitron.toml (default: ./vitron.toml if present)")
+    sp.add_argument("--image", metavar="PATH", help="input image")
+    sp.add_argument("--video", metavar="PATH", help="input video (mp4, mov, mkv, webm, avi, gif)")
+    sp.add_argument("--box", type=floats(4, "--box"), metavar="X1,Y1,X2,Y2", help="a box region (pixels, XYXY)")
+    sp.add_argument("--point", type=floats(2, "--point"), metavar="X,Y", help="a point region (pixels)")
+    add_planner(sp, help="planner (default: [planner] kind in vitron.toml, else rule)")
+
+
+def add_db(sp: argparse.ArgumentParser, required: bool = False, help: str = DB_HELP) -> None:
+    sp.add_argument("--db", metavar="PATH|URL", required=required, help=help)
+
+
+def add_artifacts(sp: argparse.ArgumentParser, more: str = "") -> None:
+    sp.add_argument("--artifacts", metavar="URL", help=ART_HELP + more)
+
+
+def add_connection_limits(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--head-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="a request's head must arrive within this time (408 and closed after; before authentication)",
+    )
+    parser.add_argument(
+        "--max-connections", type=int, default=256, help="open connections; one more is answered 503 and closed"
+    )
