@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from vitron_agent.errors import ConfigError
+from vitron_agent.picture_memo import per_picture
 from vitron_agent.tools.imagenet_classes import IMAGENET, imagenet_words
 
 __all__ = [
@@ -75,7 +76,10 @@ def _square(image: np.ndarray, box: Any, pad: float = 0.1) -> np.ndarray:
     return crop if crop.size else image
 
 
+@per_picture(maxsize=16)
 def _run(image: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(logits, class activation maps) of the picture at ``size`` px: once per picture and size
+    (describe's caption and its second opinion ask for the same picture)."""
     import cv2
 
     x = cv2.resize(

@@ -11,6 +11,8 @@ import re
 
 import numpy as np
 
+from vitron_agent.picture_memo import per_picture
+
 __all__ = [
     "check_color",
     "COLORS",
@@ -283,6 +285,7 @@ def _nearest_names(lab: np.ndarray) -> list[str]:
     return [names[i] for i in d.argmin(1)]
 
 
+@per_picture()
 def name_colors(pixels: np.ndarray, k: int = 4, max_samples: int = 20000) -> list[tuple[str, float]]:
     """Dominant named colours of Nx3 uint8 RGB ``pixels``: k-means in Lab (fixed seed),
     each centre named by its nearest reference colour; returns (name, fraction) pairs,
@@ -338,6 +341,7 @@ def shade_phrase(pixels: np.ndarray, base: str) -> str:
 GAIN_LIMITS = (0.6, 1.6)  # the most a channel is scaled to take the light's cast out
 
 
+@per_picture()
 def light_gains(image: np.ndarray) -> np.ndarray:
     """Per-channel gains (R, G, B) that make the scene's light neutral: the light's colour is
     estimated by shades of grey (the Minkowski p=6 mean of the unclipped pixels, Finlayson &
