@@ -98,6 +98,7 @@ def chat(args: argparse.Namespace) -> int:
     import uuid
 
     from vitron_agent.errors import VitronError
+    from vitron_agent.turns import TurnRequest
 
     agent = agent_from_args(args, db=args.db) if args.db else agent_from_args(args)
     session = args.session or uuid.uuid4().hex[:12]
@@ -135,7 +136,8 @@ def chat(args: argparse.Namespace) -> int:
                 print(CHAT_HELP)
                 continue
             try:
-                result = agent.run(line, image=image, session=session, on_event=Progress(interactive), video=video)
+                request = TurnRequest(line, image=image, video=video)
+                result = agent.run_turn(request, session, Progress(interactive))
             except VitronError as exc:  # a bad path or region: say so and keep the session
                 print(f"error: {exc}")
                 image = video = None

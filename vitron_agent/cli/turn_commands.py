@@ -18,27 +18,28 @@ __all__ = ["run", "plan", "resume", "demo", "tools", "check_config", "make_tiny"
 
 
 def _execute(args: argparse.Namespace, instruction: str, image: Any, out_dir: str | None) -> int:
+    """One turn: the arguments made into one TurnRequest, run with terminal progress, exported."""
     db = getattr(args, "db", None)
     agent = agent_from_args(args, db=db) if db else agent_from_args(args)
-    return drive(
-        args,
-        agent,
-        lambda on_event: agent.run(
+
+    def turn(on_event: Any) -> Any:
+        from vitron_agent.turns import TurnRequest
+
+        request = TurnRequest(
             instruction,
             image=image,
-            regions=regions(args),
-            session=getattr(args, "session", None),
-            on_event=on_event,
-            review=getattr(args, "review", False),
             video=getattr(args, "video", None),
-        ),
-        out_dir,
-    )
+            regions=tuple(regions(args)),
+            review=getattr(args, "review", False),
+        )
+        return agent.run_turn(request, getattr(args, "session", None), on_event)
+
+    return drive(args, agent, turn, out_dir)
 
 
 def resume(args: argparse.Namespace) -> int:
     agent = agent_from_args(args, db=args.db)
-    state = agent.graph.get_state(agent._config(args.session)) if agent.checkpointer is not None else None
+    state = agent.graph.get_state(agent.session(args.session).config) if agent.checkpointer is not None else None
     if state is not None and "review" in (state.next or ()):
         agent.close()
         print(
