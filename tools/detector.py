@@ -223,11 +223,18 @@ def detect_objects(
     per object. ``model``: one of :data:`DETECTORS` or "default" (:data:`DEFAULT_DETECTOR`).
     ``quick``: no tiling, one NanoDet reading (for frames after the first of a track). The last
     few answers are kept by the pixels' hash: a turn's segment, count and describe steps on one
-    picture detect once."""
+    picture detect once. A grey (HxW) or RGBA picture is read as RGB."""
     model = DEFAULT_DETECTOR if model == "default" else model
     if model not in DETECTORS:
         raise ValueError(f"unknown detector {model!r}; choose one of {', '.join(DETECTORS)}")
-    return list(_cached(image, min_score, quick, model)[0])
+    return list(_cached(_rgb(image), min_score, quick, model)[0])
+
+
+def _rgb(image: np.ndarray) -> np.ndarray:
+    """HxWx3: a grey picture repeated over three channels, an alpha channel dropped."""
+    if image.ndim == 2:
+        return np.repeat(image[:, :, None], 3, axis=2)
+    return image[:, :, :3] if image.ndim == 3 and image.shape[2] > 3 else image
 
 
 def weak_count(image: np.ndarray, label: str, model: str = "default") -> int:

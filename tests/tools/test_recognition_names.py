@@ -132,6 +132,8 @@ def test_the_default_detector_calls_the_demo_cat_a_cat():
     top = detect_objects(data.chelsea())[0]
     assert top.label == "cat" and top.score > 0.8
     assert [d.label for d in detect_objects(data.coffee())][:2] == ["cup", "dining table"]
+    grey = data.camera()  # HxW: read as RGB (it raised IndexError in the SSD's blob)
+    assert detect_objects(grey)[0].label == "person"
 
 
 # -- names found where they are -----------------------------------------------------------------
