@@ -54,6 +54,10 @@ def trim_handler(call) -> None:
         _emit(call, "trim_video", visible=seen.group("what").strip())
         return
     span = slots.time_range(call.rest) or slots.time_range(text)
+    if span is None and (length := re.search(r"\b(?:down\s+)?to\s+(?:just\s+|only\s+)?(.+)$", text, re.I)):
+        if (d := slots.duration(length.group(1))) is not None:  # "cut the clip down to 5 seconds": its first 5 s
+            call.note(f"I kept the first {d:g} seconds (say 'the last {d:g} seconds' for the end).")
+            span = (0.0, d)
     if span is None:
         call.ask("Which part should I keep? Say e.g. 'the first 5 seconds', 'the last 3 s' or 'from 0:10 to 0:25'.")
         return
@@ -213,7 +217,7 @@ VIDEO_INTENTS = (
             r"^(?:trim|shorten)\b" + _TIME,
             r"^(?:cut|clip|chop|keep|remove|drop|delete|get rid of|lose|skip)\b" + _TIME,
             r"^(?:trim|cut|clip|keep)\s+(?:it\s+|the (?:video|clip|footage)\s+)?(?:down\s+)?(?:to\s+)?(?:only\s+|just\s+)?"
-            r"(?:the\s+)?(?:part|bit|section|portion|moments?)\s+(?:where|when|with)\b",
+            r"(?:(?:the\s+)?(?:part|bit|section|portion|moments?)\s+)?(?:where|when|while)\b",
         ),
         examples=_examples("""
             trim the clip to its first three seconds
@@ -253,7 +257,8 @@ VIDEO_INTENTS = (
             r"^(?:speed (?:it |the (?:video|clip) )?up|slow (?:it |the (?:video|clip) )?down|play (?:it |the (?:video|clip) )?(?:at|in)\b)",
             r"^make (?:it|the (?:video|clip|footage))\s+(?:\w+\s+)?(?:times\s+)?(?:as\s+)?(?:fast|faster|slow|slower|quicker)\b",
             r"^(?:\d+(?:\.\d+)?x|double|half|quarter|triple)\s+speed\b",
-            r"\btime[- ]?lapse\b",
+            r"^(?=.*\btime[- ]?lapse\b)",  # "10x timelapse", "turn it into a time-lapse"
+            r"^\d+(?:\.\d+)?\s*x\b(?!\s*\d)",  # a bare factor on a clip: "4x please"
         ),
         examples=_examples("""
             make the video twice as fast

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from vitron_agent.planners.rule.intent_table import intent_named, parse_clause
-from vitron_agent.planners.rule.lexicon import _EXCLUSION, _fix_colours, _fix_verb
+from vitron_agent.planners.rule.lexicon import _COLOR_WORDS, _EXCLUSION, _fix_colours, _fix_verb
 
 MODES = ("rules", "matcher", "both")
 
 _COMPLAINT = re.compile(
-    r"^(?:it|this|that|the (?:image|picture|photo|shot|snapshot|video|clip|footage))(?:'s|\s+is|\s+looks|\s+seems|\s+feels)\s+"
+    r"^(?:it|this|that|the (?:image|picture|photo|shot|snapshot|video|clip|footage|colou?rs))(?:'s|\s+is|\s+are|\s+looks?|\s+seems?|\s+feels?)\s+"
     r"(?:(?:a bit|a little|very|so|rather|quite|kind of|way|really|pretty|rather|overly)\s+)*"
     r"(?P<how>blurry|blurred|soft|fuzzy|out of focus|dark|dim|gloomy|underexposed|bright|overexposed|washed out|cold|"
     r"blue|bluish|warm|orange|yellow|yellowish|grainy|noisy|dull|flat|pale|lifeless|garish|oversaturated|loud)"
@@ -37,6 +37,27 @@ def _base_form(gerund: str) -> str:
     return gerund
 
 
+_WISH = re.compile(  # "i want the van in blue", "i'd like the sky to be brighter": a wish is a request to make it so
+    r"^(?:i\s*(?:'d|would) (?:like|love|prefer)|i want|i need|i wish|id like)\s+"
+    r"(?P<np>(?:the|this|that|my|his|her|their|its|these|those|it)\b.*?)\s+"
+    r"(?:to be|to look|to become|to get|to turn|to appear|in)\s+(?P<what>(?:a |an |much |way |slightly |more |less |"
+    r"a (?:little )?bit |a little |a lot )*[a-z-]+(?:\s+[a-z-]+)?(?:\s+(?:please|instead|now))?)$",
+    re.I,
+)
+_PASSIVE = re.compile(  # "can the sky be made bluer?", "could the car be recoloured green?": a request in the passive
+    r"^(?:can|could|would|will|should|may)\s+(?P<np>(?:the|this|that|my|his|her|their|its|it)\b.*?)\s+be\s+"
+    r"(?:made|turned|changed(?:\s+to)?|recolou?red|colou?red|painted|rendered)\s+(?P<what>[^?]+?)\s*\??$",
+    re.I,
+)
+_FOR_THING = re.compile(
+    r"^(?P<colour>[a-z]+)\s+for\s+(?P<np>(?:the|this|that|my|his|her|their)\s+[^,]+?)\s*(?:,?\s*(?:and\s+)?please)?$",
+    re.I,
+)
+_PARTIAL = re.compile(
+    r"\b(?:some of|a bit of|a little of|part of|a touch of|a little|a bit|slightly|somewhat|partly|partially|half)\b",
+    re.I,
+)
+_LESSER = {"grayscale": "desaturate"}  # an intent that takes all of something -> the one that takes some of it
 _SHORT = {"bg": "background", "u": "you", "pls": "please", "plz": "please", "pic": "picture", "img": "image"}
 _SHORTHAND = re.compile(r"\b(?:bg|u|pls|plz|pic|img)\b", re.I)
 _ALL_GREY = re.compile(
@@ -99,6 +120,10 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         notes.append(f"I read {fixed[1]!r} as {fixed[2]!r}.")
         clause = fixed[0]
     clause = _SHORTHAND.sub(lambda m: _SHORT[m.group(0).lower()], clause)  # "blur bg", "can u"
+    if m := _WISH.match(clause) or _PASSIVE.match(clause):
+        clause = f"make {m.group('np')} {m.group('what')}"
+    if (m := _FOR_THING.match(clause)) and m.group("colour").lower() in _COLOR_WORDS:  # "red for the bike, please"
+        clause = f"make {m.group('np')} {m.group('colour')}"
     if (m := _COMPLAINT.match(clause)) and not re.search(r"\btoo\b", clause, re.I):
         clause = (
             f"it is too {m.group('how')}"  # "it's blurry": a complaint asks for the opposite (the matcher's polarity)
@@ -113,6 +138,8 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         picked = _overrule(clause, picked, video)
     if mode != "rules" and (mode == "matcher" or picked.intent is None):
         picked = _by_matcher(clause, picked, mode, notes, video)
+    if picked.intent in _LESSER and _PARTIAL.search(clause):  # "drain some of the colour" is no grayscale
+        picked = Picked(_LESSER[picked.intent], picked.rest, picked.text, picked.kept, picked.question)
     b.notes.extend(notes)
     return picked
 

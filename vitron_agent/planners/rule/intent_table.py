@@ -209,7 +209,7 @@ def _legacy(fn: Any) -> Any:
     return handler
 
 
-_MEDIA = {"generate": "none", "generate_video": "none", "frame": "video", "animate": "image"}
+_MEDIA = {"generate": "none", "generate_video": "none", "frame": "video", "animate": "image", "crop": "image"}
 
 
 def _builtin(
@@ -250,6 +250,7 @@ INTENTS: tuple[Intent, ...] = (
         "crop",
         (
             r"^(?:crop|trim|zoom in(?:to)?|zoom)\b\s*(?:it\b|the (?:image|picture|photo)\b)?\s*(?:to|around|down to|on|at|onto)?\s*",
+            r"^(?:cut|trim|frame)\s+(?:it|the (?:image|picture|photo|shot))\s+(?:down\s+)?to\s+(?:just\s+|only\s+)?(?=\w)",
         ),
         _do_crop,
         "crop to <target> / a box / a square / 16:9",
@@ -265,7 +266,10 @@ INTENTS: tuple[Intent, ...] = (
     ),
     _builtin(
         "outline",
-        (r"^(?:outline|trace|circle)\b\s*|^draw\s+(?:an?\s+)?(?:outline|contour|border|line)\s+(?:around|of|on)\s*",),
+        (
+            r"^(?:outline|trace|circle)\b\s*|^(?:draw|put|add|give)\s+(?=(?:an?\s+|the\s+)?(?:[a-z]+\s+){0,2}"
+            r"(?:outline|contour|border|line|stroke|edge)s?\s+(?:a?round|of|on|to)\b)",
+        ),
         _do_outline,
         "outline <target> (in a colour)",
     ),
@@ -451,7 +455,9 @@ INTENTS: tuple[Intent, ...] = (
         (
             r"^(?:convert|turn|make|render|change)?\b.*\b(?:grayscale|greyscale|gray ?scale|grey ?scale|black and white|black-and-white|monochrome)\b|^(?:desaturate)\b(?!.*\b(?:slightly|a bit|a little|somewhat|a touch|a tad|partly|partially|gently|mildly)\b)\s*",
             r"^(?:keep|leave)\s+(?!only\b|just\b).+?\s+in\s+(?:full\s+)?colou?rs?\b(?:\s+and\s+(?:the\s+)?rest\b.*)?$",
-            r"^(?:remove|take out|strip|drain|get rid of)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?colou?rs?\s*$",
+            # "strip the colour" is grayscale; "take some of the colour out" is a lesser desaturate (intent_choice)
+            r"^(?:remove|take|take out|strip|drain|get rid of)\s+(?:all\s+|(?:some|a bit|a little|part|a touch|most)\s+)?"
+            r"(?:of\s+)?(?:the\s+)?colou?rs?(?:\s+out)?(?:\s*,?\s*please)?\s*$",
         ),
         _adjust("grayscale"),
         "grayscale / black and white",

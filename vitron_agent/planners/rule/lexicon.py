@@ -69,10 +69,14 @@ _STRONG_SPLIT = re.compile(
 _WEAK_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)\s*", re.I)
 
 
-_FILLER = re.compile(
-    r"^(?:please|pls|can you|could you|would you|now|also|and|then|next|i want you to|i'd like you to|let's|lets|kindly|"
+_FILLER = re.compile(  # politeness and openers, any number of them: "hi, could you possibly please ..."
+    r"^(?:(?:please|pls|can you|could you|would you|will you|now|also|and|then|next|i want you to|i'd like you to|"
+    r"i would like you to|let's|lets|kindly|possibly|perhaps|maybe|just|"
     r"is it possible to|would it be possible to|i need you to|go ahead and|first(?: of all)?|ok(?:ay)?|alright|hey|hi|"
-    r"so|to start(?: with)?|lastly|finally)\b[\s,]*",
+    r"so|to start(?: with)?|lastly|finally|do you think you could|be so kind as to|"
+    r"i'd (?:love|like) it if you (?:could|would)|i would (?:love|like) it if you (?:could|would)|"
+    r"if you (?:could|would|can|don't mind)|i was wondering if you could|"
+    r"(?:can|could|would) you help me)\b[\s,]*)+",
     re.I,
 )
 

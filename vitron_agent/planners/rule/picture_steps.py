@@ -175,7 +175,8 @@ def _do_outline(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
     dest = next((m for m in colors if re.search(r"\b(?:in|with|using)\s+$", rest[: m.start()], re.I)), None)
     # "a yellow border around the bus", "with a blue line": the line's colour, then its target
     line = re.match(
-        rf"^(?:(?:a|an|the)\s+)?(?:(?P<c1>{_COLOR_RE.pattern[3:-3]})\s+)?(?:thick\s+|thin\s+)?(?:outline|border|line|contour|"
+        rf"^(?:(?:a|an|the)\s+)?(?:thick\s+|thin\s+)?(?:(?P<c1>{_COLOR_RE.pattern[3:-3]})\s+)?(?:thick\s+|thin\s+)?"
+        r"(?:outline|border|line|contour|"
         r"edge|circle|ring)\s+(?:around|round|on|of|along)\s+(?P<what>.+)$",
         rest.strip(),
         re.I,
@@ -186,6 +187,8 @@ def _do_outline(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
     if line:
         color = (line.group("c1") or (dest.group(1) if dest else "red")).lower()
         phrase = line.group("what")
+        if dest and not line.group("c1"):  # "an outline around the car in green": the colour is the line's
+            phrase = phrase[: max(0, dest.start() - line.start("what"))]
     elif near:
         color, phrase = near.group("c2").lower(), rest[: near.start()]
     else:
@@ -243,12 +246,21 @@ def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     elif re.search(r"\bsquare\b", low):
         aspect = "1:1"
     phrase = re.sub(
-        r"\b(?:an?\s+)?(?:square|\d+(?:\.\d+)?\s*[:x/]\s*\d+(?:\.\d+)?)(?:\s+(?:aspect(?:\s+ratio)?|ratio|format|shape))?\b",
+        r"\b(?:an?\s+)?(?:(?:portrait|landscape|vertical|horizontal|wide|tall)\s+)*(?:square|portrait|landscape|"
+        r"\d+(?:\.\d+)?\s*[:x/]\s*\d+(?:\.\d+)?)(?:\s+(?:aspect(?:\s+ratio)?|ratio|format|shape|orientation))?\b",
         " ",
         rest,
         flags=re.I,
     )
     phrase = re.sub(r"^\s*(?:to|around|on|at)\s+", "", phrase.strip(), flags=re.I)
+    # "crop out everything except the plate", "(cut) the picture down to the house": a crop keeps the named thing
+    phrase = re.sub(
+        r"^(?:out\s+|away\s+)?(?:everything|all|the (?:rest|image|picture|photo))\s+(?:except(?:\s+for)?|but|apart from|"
+        r"other than|around|down to|to)\s+|^(?:the (?:image|picture|photo)\s+)?(?:down\s+)?to\s+",
+        "",
+        phrase.strip(),
+        flags=re.I,
+    )
     inline = next((b.regions[k] for k in re.findall(r"@r\d+@", phrase) if b.regions[k]["type"] == "box"), None)
     args: dict[str, Any] = {"operation": "crop", "aspect": aspect}
     if inline is not None:
@@ -284,6 +296,15 @@ def _do_read(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     mask = b.mask if box is None and _PRONOUN.match(phrase or "it") and b.mask and not b.video_mode else None
     b.add("read_text", image=image, mask=mask, box=box)
     b.last_output = "text"
+    if mask is None and box is None and phrase and not _PRONOUN.match(phrase) and not _TEXT_WORDS.match(phrase):
+        b.named = phrase  # "read the sign and then blur it": a later "it" is the sign
+
+
+_TEXT_WORDS = re.compile(  # what is read, not a thing to select: "read the text", "what the words say"
+    r"^(?:(?:the|any|all|some)\s+)?(?:text|writing|words?|letters|characters|numbers?|captions?|everything|it|this|that|"
+    r"them|image|picture|photo)$|^what\b",
+    re.I,
+)
 
 
 _ALL_OBJECTS = re.compile(
@@ -311,7 +332,14 @@ def _do_detect(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
 
 
 def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    from vitron_agent.tools.target_spec import parse_target_phrase
+
     target = clean_target(rest) or "objects"
+    if (parts := parse_target_phrase(target)).relation:  # "windows on the house": the count tool counts the things
+        target = parts.head
+    target = re.sub(  # "apples in the bowl": where they are is no part of what is counted
+        r"\s+(?:in|inside|within|at)\s+(?:the|this|that|a|an|my|his|her|their|our)\s+[a-z ]+$", "", target, flags=re.I
+    )
     color = next((c.lower() for c in _COLOR_RE.findall(target)), None)
     image = b.image
     if b.video_mode and re.match(r"^(?:the\s+)?(?:frames?|images?|pictures?)\b", target, re.I):

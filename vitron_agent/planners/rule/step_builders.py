@@ -42,6 +42,7 @@ class _Builder:
     answer: str | None = None  # set by a handler that cannot plan the clause: the plan's whole answer
     video_mode: bool = False  # ``image`` holds a video reference and ``mask`` a track reference
     fresh: bool = False  # a clause made a new picture: the previous turn's mask no longer applies
+    named: str | None = None  # a thing a text step named ("read the sign"): what "it" means next, while no mask is
 
     def add(self, tool: str, **args: Any) -> str:
         sid = f"s{len(self.steps) + 1}"
@@ -109,6 +110,9 @@ def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | 
     if _PRONOUN.match(cleaned):
         if b.mask:
             return "pronoun", b.mask
+        if b.named:  # "read the sign and then blur it": it is the sign, selected now
+            named, b.named = b.named, None
+            return "object", _segment(b, named, last)
         if b.mask_arg in last:
             return "pronoun", f"$last.{b.mask_arg}"
         return "pronoun", None
