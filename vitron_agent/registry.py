@@ -143,6 +143,8 @@ _REGISTRY: dict[tuple[str, str], Backend] = {}
 _TRAITS: dict[str, Traits] = {}
 _LOCK = threading.RLock()
 _DISCOVERED: set[str] = set()
+_VERSION = [0]  # bumped by every register / unregister / declare: what traits() remembers is of one version
+_TRAIT_CACHE: dict[str, tuple[int, Traits]] = {}
 
 
 def register(backend: Backend) -> Backend:
@@ -161,6 +163,7 @@ def register(backend: Backend) -> Backend:
         ):
             raise ValueError(f"tool {backend.tool!r} already has a default backend")
         _REGISTRY[key] = backend
+        _VERSION[0] += 1
     return backend
 
 
@@ -170,6 +173,7 @@ def unregister(tool: str, backend: str) -> None:
     the next :func:`discover` only when it is imported afresh."""
     with _LOCK:
         _REGISTRY.pop((tool, backend), None)
+        _VERSION[0] += 1
         if not any(t == tool for t, _ in _REGISTRY):  # its last backend: its declaration goes too
             _TRAITS.pop(tool, None)
 
@@ -185,18 +189,25 @@ def declare(declared: Traits) -> Traits:
         if old is not None and old != declared:
             raise ValueError(f"tool {declared.tool!r} already declared its traits: {old}")
         _TRAITS[declared.tool] = declared
+        _VERSION[0] += 1
     return declared
 
 
 def traits(tool: str) -> Traits:
     """The declared traits of ``tool`` (``Traits(tool)`` when it declared none), with ``regions``
-    and ``masks`` read from the Input fields of all its registered backends (their types say it)."""
+    and ``masks`` read from the Input fields of all its registered backends (their types say it).
+    Worked out once per tool and registry version (the policy asks several times a plan step)."""
     from dataclasses import replace
 
     from vitron_agent.tool import field_kinds
 
-    found = backends()
-    with _LOCK:
+    discover()
+    with _LOCK:  # the version, the backends and the declaration read together
+        version = _VERSION[0]
+        hit = _TRAIT_CACHE.get(tool)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        found = dict(_REGISTRY)
         declared = _TRAITS.get(tool) or Traits(tool)
     regions: dict[str, None] = {}
     masks: dict[str, None] = {}
@@ -209,15 +220,36 @@ def traits(tool: str) -> Traits:
                 regions[arg] = None
             if kinds & MASK_KINDS:
                 masks[arg] = None
-    return replace(declared, regions=tuple(regions), masks=tuple(masks))
+    result = replace(declared, regions=tuple(regions), masks=tuple(masks))
+    with _LOCK:
+        _TRAIT_CACHE[tool] = (version, result)
+    return result
+
+
+_LISTED: dict[tuple[tuple[str, int], ...], list[str]] = {}  # the tools folder's modules, by (folder, mtime)
+
+
+def _tool_modules() -> list[str]:
+    """The modules of the ``vitron_agent.tools`` folder, listed again only when the folder changed
+    (its mtime): listing it cost ~1.4 ms, and ``traits()`` (several calls a plan step) discovers."""
+    import os
+
+    # the package's folder, found without importing the package (tool modules import this one)
+    spec = importlib.util.find_spec("vitron_agent.tools")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    key = tuple((f, os.stat(f).st_mtime_ns if os.path.isdir(f) else -1) for f in folders)
+    names = _LISTED.get(key)
+    if names is None:
+        names = [f"vitron_agent.tools.{m.name}" for m in pkgutil.iter_modules(folders)]
+        with _LOCK:
+            _LISTED.clear()
+            _LISTED[key] = names
+    return names
 
 
 def discover(extra: list[str] | None = None) -> None:
     """Import the tool modules (once each) so their backends are registered."""
-    # the package's folder, found without importing the package (tool modules import this one)
-    spec = importlib.util.find_spec("vitron_agent.tools")
-    folders = list(spec.submodule_search_locations or []) if spec else []
-    names = [f"vitron_agent.tools.{m.name}" for m in pkgutil.iter_modules(folders)]
+    names = list(_tool_modules())
     names += plugin_names("VITRON_TOOL_MODULES")
     names += list(extra or [])
     for name in names:
