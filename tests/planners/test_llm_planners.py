@@ -17,6 +17,7 @@ from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.chat import ChatModelPlanner
 from vitron_agent.planners.openai_compat import OpenAICompatPlanner
 from vitron_agent.planners.vitron import VitronPlanner
+from vitron_agent.registry import default_backends
 from vitron_agent.synthetic import disc_image
 from vitron_agent.tool import Toolbox
 from vitron_agent.tools import default_tools
@@ -25,27 +26,7 @@ from vitron_agent.vitron.heads import load_heads, save_heads
 
 IMG = {"input": {"image": "image"}, "last": {}}
 
-CV_TOOLS = {
-    "segment",
-    "edit",
-    "describe",
-    "count",
-    "track",
-    "edit_video",
-    "describe_video",
-    "frame",
-    "animate",
-    "detect",
-    "read_text",
-    "trim_video",
-    "speed_video",
-    "reverse_video",
-    "loop_video",
-    "count_in_video",
-    "concat_videos",
-    "export_gif",
-    "find_in_video",
-}
+CV_TOOLS = {t for t, b in default_backends().items() if b != "none"}  # the tools with a built-in default
 
 
 @pytest.fixture(scope="module")
