@@ -1,4 +1,4 @@
-"""Add a command (a surface) in one module (README: "Add a surface"): a parser-and-run pair
+"""Add a command (a surface) in one module (docs/how-to/add-a-planner-or-command.md): a parser-and-run pair
 declared as a Surface. ``vitron-agent --help`` lists it, ``vitron-agent answer ...`` runs it.
 
 VITRON_SURFACE_MODULES=examples/answer_surface.py vitron-agent answer --image photo.jpg "what is in the picture"

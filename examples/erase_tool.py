@@ -1,4 +1,4 @@
-"""A tool that declares what the hold policy must know of it (README: "Add a tool").
+"""A tool that declares what the hold policy must know of it (docs/how-to/add-a-tool.md).
 
 ``erase`` blanks the pixels under a mask: what it erases cannot be got back from the result, so it
 declares that operation destructive. The policy then holds it, like the built-in edits, when its

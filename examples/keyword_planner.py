@@ -1,4 +1,4 @@
-"""Add a planner backend in one module (README: "Add a planner"): a class with ``name`` and
+"""Add a planner backend in one module (docs/how-to/add-a-planner-or-command.md): a class with ``name`` and
 ``plan(request, toolbox) -> Plan``, and its declaration in the planner registry. Nothing else
 lists planners: ``--planner``, ``[planner] kind`` and ``Agent(planner="keyword")`` read the
 registry.

@@ -1,4 +1,4 @@
-"""Adding a planner backend or a command is one module (README "Add a planner", "Add a surface"):
+"""Adding a planner backend or a command is one module (docs/how-to/add-a-planner-or-command.md):
 the planner registry and the surface registry are what the CLI and the Agent read, so an example
 module named in the environment appears in `--help`, is accepted by `--planner`, and runs."""
 
