@@ -175,6 +175,7 @@ def make_agent(
 
 def use_agent(agent: Any) -> None:
     """Make ``agent`` the one :func:`run_job` and :func:`plan_in_worker` use in this process."""
+    _restore_planner()
     _WORKER.clear()
     _WORKER["agent"] = agent
 
@@ -184,10 +185,9 @@ def current_agent() -> Any | None:
 
 
 def release_agent() -> Any:
-    """Stop using this process's Agent (its own planner given back); returns it."""
+    """Stop using this process's Agent (its planner's own ``plan`` given back); returns it."""
+    _restore_planner()
     agent = _WORKER.pop("agent")
-    if "own_planner" in _WORKER:
-        agent.planner = _WORKER["own_planner"]
     _WORKER.clear()
     return agent
 
@@ -202,16 +202,46 @@ def plan_in_worker(request: str, medium: str) -> tuple[dict[str, Any], str, dict
 
 
 def use_plan(agent: Any, plan: dict[str, Any] | None) -> None:
-    """Give the agent a ScriptedPlanner for ``plan`` (once per distinct plan), or its own planner."""
-    from vitron_agent.planners.base import ScriptedPlanner
+    """Make ``agent`` run ``plan`` on every input (validated once per distinct plan), or plan each
+    input with its own planner (``plan`` None).
 
-    own = _WORKER.setdefault("own_planner", agent.planner)
+    The agent's graph holds the planner object it was built with (replacing ``agent.planner``
+    changes nothing there: every input was planned anew, and a workflow file's plan was ignored),
+    so the plan is given to that object: its ``plan`` method is overridden on the instance (and
+    ``react`` set off: a workflow is one plan) until :func:`release_agent` or the next call."""
+    from vitron_agent.errors import InputError
+    from vitron_agent.plan import Plan
+
+    planner = agent.planner
+    if _WORKER.get("plan") == plan and _WORKER.get("planner") is planner:
+        return
+    _restore_planner()
     if plan is None:
-        agent.planner = own
-        _WORKER.pop("plan", None)
-    elif _WORKER.get("plan") != plan:
-        agent.planner = ScriptedPlanner([plan])
-        _WORKER["plan"] = plan
+        return
+    fixed = Plan.model_validate(plan)
+    saved = {name: planner.__dict__[name] for name in ("plan", "react") if name in getattr(planner, "__dict__", {})}
+    try:
+        planner.plan = lambda request, toolbox: fixed
+        planner.react = False
+    except (AttributeError, TypeError):
+        raise InputError(
+            f"the agent's planner ({type(planner).__name__}) cannot be given a workflow's plan; "
+            "run the batch without agent= (it builds its own)"
+        ) from None
+    _WORKER.update(plan=plan, planner=planner, saved=saved)
+
+
+def _restore_planner() -> None:
+    """Give the planner :func:`use_plan` overrode its own ``plan`` and ``react`` back."""
+    planner, saved = _WORKER.pop("planner", None), _WORKER.pop("saved", {})
+    _WORKER.pop("plan", None)
+    if planner is None:
+        return
+    for name in ("plan", "react"):
+        if name in saved:
+            setattr(planner, name, saved[name])
+        else:
+            planner.__dict__.pop(name, None)
 
 
 def run_job(job: Job) -> dict[str, Any]:

@@ -245,3 +245,29 @@ def test_a_helper_that_dies_loses_nothing(tmp_path):
     got = lines(out)
     assert sorted(ln["name"] for ln in got) == sorted(f"p{i}.png" for i in range(10))
     assert all(ln["status"] == "ok" for ln in got)
+
+
+def test_an_edited_workflow_runs_its_own_plan_not_a_new_one(agent, tmp_path):
+    """A workflow's plan runs on every input as it is: the agent's planner is not asked again (its
+    graph holds the planner object, so swapping ``agent.planner`` used to change nothing: each
+    input was planned anew from the request's words, here 'warmer', and the edited plan ignored)."""
+    from vitron_agent.batch import save_workflow
+
+    gray = agent.plan("make it grayscale", image="<image>")
+    wf = save_workflow(tmp_path / "wf.json", gray, "make it a bit warmer", "image", agent)
+    calls = []
+    own_plan = type(agent.planner).plan
+    type(agent.planner).plan = lambda self, *a: calls.append(a) or own_plan(self, *a)
+    try:
+        got = list(run_batch(str(tmp_path / "wf.json"), [str(save(tmp_path / "in" / "c.png"))], tmp_path / "o"))
+        got += batch(agent, [save(tmp_path / "in2" / "d.png", 3)], tmp_path / "o2")
+        ran = list(
+            run_batch(str(tmp_path / "wf.json"), [str(tmp_path / "in2")], tmp_path / "o3", agent=agent, quiet=True)
+        )
+    finally:
+        type(agent.planner).plan = own_plan
+    ops = [ln["steps"][0]["args"].get("operation") for ln in ran]
+    assert ops == [wf.plan["steps"][0]["args"].get("operation")] and ops != ["warmer"], ran
+    assert got[0]["status"] == "ok" and got[1]["steps"][0]["args"]["operation"] == "warmer"  # a request: planned
+    assert "plan" not in vars(agent.planner) and "react" not in vars(agent.planner)  # given back
+    assert len(calls) == 1  # the request's batch planned once (itself); the workflow's never
