@@ -1,5 +1,4 @@
-"""The sentences that call the video tools (trim, speed, reverse, loop, join, GIF, a still at a time,
-"when does X appear", "how many people walk past"): records of the intent table
+"""The sentences that edit a clip in time (trim, speed, reverse, loop, join, GIF): records of the intent table
 (:mod:`vitron_agent.intents`), each with its examples for the learned matcher, a few rules for
 phrasings that must win, and a handler that reads the slots (:mod:`vitron_agent.slots`).
 """
@@ -11,7 +10,7 @@ import re
 from vitron_agent import slots
 from vitron_agent.intents import Intent, register_intent
 
-__all__ = ["VIDEO_INTENTS"]
+__all__ = ["VIDEO_INTENTS", "video_or_ask", "emit_step", "example_lines"]
 
 NEEDS_VIDEO = "{what} works on a video: pass one (--video PATH, or upload a clip)."
 # a time in a clause ("2 seconds", "1:10", "5 s", "half a minute"): the trim rules need one, so
@@ -29,7 +28,8 @@ _VISIBLE = re.compile(
 )
 
 
-def _video_or_ask(call, tool: str, what: str) -> bool:
+def video_or_ask(call, tool: str, what: str) -> bool:
+    """Whether the clause can run ``tool``: on an image it asks for a video; without the tool it notes so."""
     if not call.video:
         call.ask(NEEDS_VIDEO.format(what=what))
         return False
@@ -39,19 +39,20 @@ def _video_or_ask(call, tool: str, what: str) -> bool:
     return True
 
 
-def _emit(call, tool: str, output: str = "video", **args) -> None:
+def emit_step(call, tool: str, output: str = "video", **args) -> None:
+    """Add ``tool`` on the current clip; its ``output`` becomes "it" for the next clause."""
     sid = call.add(tool, video=call.picture, **args)
     call.set_output(sid, output)
 
 
 def trim_handler(call) -> None:
     """first / last N s, from A to B, drop the first / last N s, or the part where X is visible."""
-    if not _video_or_ask(call, "trim_video", "Trimming"):
+    if not video_or_ask(call, "trim_video", "Trimming"):
         return
     text = call.text
     seen = _VISIBLE.search(text)
     if seen and not slots.time_range(text):
-        _emit(call, "trim_video", visible=seen.group("what").strip())
+        emit_step(call, "trim_video", visible=seen.group("what").strip())
         return
     span = slots.time_range(call.rest) or slots.time_range(text)
     if span is None and (length := re.search(r"\b(?:down\s+)?to\s+(?:just\s+|only\s+)?(.+)$", text, re.I)):
@@ -64,24 +65,24 @@ def trim_handler(call) -> None:
     start, end = span
     if _REMOVE.search(text):  # what to cut away: keep the rest
         if start < 0:
-            _emit(call, "trim_video", drop_last=-start)
+            emit_step(call, "trim_video", drop_last=-start)
         elif start == 0 and end is not None:
-            _emit(call, "trim_video", start=end)
+            emit_step(call, "trim_video", start=end)
         elif end is None:
-            _emit(call, "trim_video", end=start)
+            emit_step(call, "trim_video", end=start)
         else:
             call.ask("Cutting a piece out of the middle is not supported; keep a part instead ('from 0:10 to 0:25').")
         return
     if start < 0:
-        _emit(call, "trim_video", last=-start)
+        emit_step(call, "trim_video", last=-start)
     elif start == 0 and end is not None:
-        _emit(call, "trim_video", first=end)
+        emit_step(call, "trim_video", first=end)
     else:
-        _emit(call, "trim_video", start=start, end=end)
+        emit_step(call, "trim_video", start=start, end=end)
 
 
 def speed_handler(call) -> None:
-    if not _video_or_ask(call, "speed_video", "Changing the speed"):
+    if not video_or_ask(call, "speed_video", "Changing the speed"):
         return
     text = call.text.lower()
     f = slots.factor(text)
@@ -95,27 +96,27 @@ def speed_handler(call) -> None:
         f = max(0.05, 1 - change) if slower else 1 + change
     elif slower and f > 1:
         f = 1 / f
-    _emit(call, "speed_video", factor=round(f, 4))
+    emit_step(call, "speed_video", factor=round(f, 4))
 
 
 def reverse_handler(call) -> None:
-    if _video_or_ask(call, "reverse_video", "Playing backwards"):
-        _emit(call, "reverse_video")
+    if video_or_ask(call, "reverse_video", "Playing backwards"):
+        emit_step(call, "reverse_video")
 
 
 def loop_handler(call) -> None:
-    if not _video_or_ask(call, "loop_video", "Looping"):
+    if not video_or_ask(call, "loop_video", "Looping"):
         return
     text = call.text.lower()
     n = slots.number(text)
     n = 2 if n is None else n
     n = {"twice": 2, "thrice": 3}.get(next((w for w in ("twice", "thrice") if w in text), ""), n)
-    _emit(call, "loop_video", times=int(max(2, min(50, round(n)))))
+    emit_step(call, "loop_video", times=int(max(2, min(50, round(n)))))
 
 
 def concat_handler(call) -> None:
     """A boomerang (the clip, then itself reversed), or this turn's clip after the previous turn's."""
-    if not _video_or_ask(call, "concat_videos", "Joining clips"):
+    if not video_or_ask(call, "concat_videos", "Joining clips"):
         return
     text = call.text.lower()
     if re.search(r"\bboomerang\b|\brevers|\bbackwards?\b", text) and call.has_tool("reverse_video"):
@@ -139,12 +140,12 @@ def concat_handler(call) -> None:
 
 
 def gif_handler(call) -> None:
-    if not _video_or_ask(call, "export_gif", "A GIF"):
+    if not video_or_ask(call, "export_gif", "A GIF"):
         return
     text = call.text.lower()
     fps = re.search(r"(\d+(?:\.\d+)?)\s*(?:fps|frames? (?:a|per) second)", text)
     width = re.search(r"(\d{2,4})\s*(?:px|pixels?)\s*(?:wide|across|width)?", text)
-    _emit(
+    emit_step(
         call,
         "export_gif",
         fps=float(fps.group(1)) if fps else None,
@@ -152,61 +153,8 @@ def gif_handler(call) -> None:
     )
 
 
-_WHEN = re.compile(r"\b(?:disappear|vanish|leave|leaves|gone|go away|exit)", re.I)
-_APPEAR = re.compile(r"\b(?:appear|show up|shows up|come in|comes in|enter|first seen|arrive)", re.I)
-_HOW_LONG = re.compile(r"\bhow long\b|\bhow much time\b|\bhow many seconds\b|\bduration\b", re.I)
-_TARGET = re.compile(
-    r"^(?:when|(?:at|in|during) (?:what|which) (?:times?|points?|moments?|parts?|seconds?|frames?)|"
-    r"(?:for )?how long|how much time|how many seconds|what time|"
-    r"find (?:out )?(?:(?:the )?(?:times?|moments?|parts?|frames?) )?(?:when|where))\s+"
-    r"(?:(?:does|do|did|is|are|was|were|can (?:we|i|you) see|will)\s+)?(?P<what>.+?)\s*"
-    r"(?:\b(?:first\s+)?(?:appears?|disappears?|vanish\w*|show(?:s)? up|come(?:s)? in|enter\w*|leave\w*|"
-    r"exit\w*|go(?:es)? away|visible|on screen|in (?:the )?(?:frame|shot|video|picture|view)|seen|there|"
-    r"stay\w*|remain\w*)\b.*)?\??$",
-    re.I,
-)
-
-
-def when_handler(call) -> None:
-    if not _video_or_ask(call, "find_in_video", "Finding when something is on screen"):
-        return
-    text = call.text.strip()
-    m = _TARGET.match(text)
-    what = (m.group("what") if m else call.rest).strip(" ?.")
-    what = call.target_words(what)
-    if not what:
-        call.ask("What should I look for? Say e.g. 'when does the dog appear?'.")
-        return
-    question = (
-        "how_long"
-        if _HOW_LONG.search(text)
-        else "disappear"
-        if _WHEN.search(text)
-        else "appear"
-        if _APPEAR.search(text)
-        else "when"
-    )
-    _emit(call, "find_in_video", output="text", target=what, question=question)
-
-
-def count_handler(call) -> None:
-    if not _video_or_ask(call, "count_in_video", "Counting through a clip"):
-        return
-    m = re.search(
-        r"\bhow many\s+(?:different\s+|distinct\s+|separate\s+)?(?P<what>[a-z ]+?)(?:\s+(?:are|is|walk|pass|go|come|drive|appear|cross|can|do|were|in|on|through|there)\b|\?|$)",
-        call.text.lower(),
-    )
-    what = (
-        m.group("what").strip() if m else re.sub(r"^(?:count|number of)\s+(?:the\s+)?", "", call.rest.strip().lower())
-    )
-    what = re.sub(
-        r"\s+(?:that|who|which)\b.*$|\s+(?:in|through|across)\s+(?:the\s+)?(?:video|clip).*$", "", what
-    ).strip(" ?.")
-    what = call.target_words(what)
-    _emit(call, "count_in_video", output="text", target=what or "people")
-
-
-def _examples(block: str) -> tuple[str, ...]:
+def example_lines(block: str) -> tuple[str, ...]:
+    """One example utterance per non-blank line of ``block``."""
     return tuple(line.strip() for line in block.strip().splitlines() if line.strip())
 
 
@@ -219,7 +167,7 @@ VIDEO_INTENTS = (
             r"^(?:trim|cut|clip|keep)\s+(?:it\s+|the (?:video|clip|footage)\s+)?(?:down\s+)?(?:to\s+)?(?:only\s+|just\s+)?"
             r"(?:(?:the\s+)?(?:part|bit|section|portion|moments?)\s+)?(?:where|when|while)\b",
         ),
-        examples=_examples("""
+        examples=example_lines("""
             trim the clip to its first three seconds
             shorten the video to 4 seconds
             keep only the opening 2 s
@@ -260,7 +208,7 @@ VIDEO_INTENTS = (
             r"^(?=.*\btime[- ]?lapse\b)",  # "10x timelapse", "turn it into a time-lapse"
             r"^\d+(?:\.\d+)?\s*x\b(?!\s*\d)",  # a bare factor on a clip: "4x please"
         ),
-        examples=_examples("""
+        examples=example_lines("""
             make the video twice as fast
             speed it up 3x
             play it at double speed
@@ -300,7 +248,7 @@ VIDEO_INTENTS = (
             # "flip / turn / invert the clip in time": time words make a flip a reversal, not a mirror
             r"^(?:flip|turn|invert|mirror|swap)\b.*\b(?:in time|time-?wise|(?:the )?(?:time|playback) direction)\b",
         ),
-        examples=_examples("""
+        examples=example_lines("""
             reverse the video
             play it backwards
             run the clip in reverse
@@ -334,7 +282,7 @@ VIDEO_INTENTS = (
     Intent(
         "loop_video",
         patterns=(r"^loop\b", r"^repeat\b(?=.*\b(?:times|twice|thrice|video|clip|footage|loop)\b)"),
-        examples=_examples("""
+        examples=example_lines("""
             loop the video 3 times
             repeat it twice
             make it loop
@@ -373,7 +321,7 @@ VIDEO_INTENTS = (
             r"(?=.*\b(?:clips?|videos?|footage|previous|last one|them|both)\b)",
             r"^(?:make )?(?:a )?boomerang\b",
         ),
-        examples=_examples("""
+        examples=example_lines("""
             join the two clips
             put this clip after the previous one
             concatenate it with the last video
@@ -411,7 +359,7 @@ VIDEO_INTENTS = (
             r"^gifs?\b",
             r"^(?:a |an )?(?:animated )?gif\b",
         ),
-        examples=_examples("""
+        examples=example_lines("""
             export the video as a gif
             make a gif of it
             turn it into an animated gif
@@ -440,85 +388,6 @@ VIDEO_INTENTS = (
         """),
         help="export the video as an animated GIF (fps, width)",
         handler=gif_handler,
-        media="video",
-    ),
-    Intent(
-        "find_in_video",
-        patterns=(
-            r"^(?:when|at what (?:time|point|moment)s?|what time)\b",
-            r"^how (?:long|much time|many seconds)\s+(?:is|are|does|do|did|was|were)\s+(?!the (?:video|clip|footage)\b)",
-            r"^find (?:the )?(?:times?|moments?)\b",
-        ),
-        examples=_examples("""
-            when does the dog appear?
-            when does the person disappear?
-            when is a car visible?
-            how long is the cat on screen?
-            at what time do we see people?
-            when do the people show up?
-            at which point does the bus leave the frame
-            what time does the bicycle come in
-            when can we see a face?
-            how long does the man stay in the shot?
-            find the moments where a dog is visible
-            when does the horse enter the picture
-            at what point does the truck go away
-            how much time is the person visible
-            when is there a car in the video
-            tell me when the cat shows up
-            when do we first see the bird
-            how many seconds is the ball on screen
-            when does the woman leave
-            find the times when people are in the frame
-            at what moment does the motorbike appear
-            when are the cars visible?
-            when does the dog vanish?
-            how long is someone on camera
-            when is the boat in view
-        """),
-        slots=("target",),
-        help="when does <target> appear / disappear / is visible; how long is <target> on screen",
-        handler=when_handler,
-        media="video",
-    ),
-    Intent(
-        "count_in_video",
-        # rules only where the words speak of a clip (they run on images too): the rest is the matcher's
-        patterns=(
-            r"^(?:how many|count)\b(?!.*\b(?:frames?|seconds?|shots?|scenes?|cuts?|photo|picture|image)\b)"
-            r"(?=.*\b(?:walk\w*|pass\w*|cross\w*|go(?:es)? by|drive\w*|come|comes|video|clip|footage|through|"
-            r"distinct|different|in total)\b)",
-        ),
-        examples=_examples("""
-            how many people walk past?
-            count the cars that drive through
-            how many different people are in the clip?
-            how many dogs appear in the video?
-            number of faces in the video
-            how many people cross the street
-            count everyone who walks by
-            how many cars pass in the footage
-            count the people in the video
-            how many distinct persons show up
-            how many bikes go by?
-            count how many birds fly through
-            how many people are there over the whole clip
-            how many pedestrians pass?
-            tally the people walking past
-            count the number of cars in the video
-            how many buses drive by
-            how many faces can be seen in the clip
-            how many people come in and out
-            count all the dogs in the footage
-            how many different cars appear
-            how many people are in this video in total
-            count the walkers
-            how many trucks pass through the frame
-            how many persons cross the scene
-        """),
-        slots=("target", "count"),
-        help="how many people (cars, dogs ...) pass through the video (distinct, followed over time)",
-        handler=count_handler,
         media="video",
     ),
 )

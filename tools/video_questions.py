@@ -1,0 +1,152 @@
+"""The questions asked of a clip ("when does the dog appear?", "for how long is the cat on screen?",
+"how many people walk past?"): records of the intent table (:mod:`vitron_agent.intents`) whose
+handlers answer in text through ``find_in_video`` and ``count_in_video``. The thing asked about is
+read by the planner's one reader of target words (``call.target_words``)."""
+
+from __future__ import annotations
+
+import re
+
+from vitron_agent.intents import Intent, register_intent
+from vitron_agent.tools.video_intents import emit_step, example_lines, video_or_ask
+
+__all__ = ["VIDEO_QUESTIONS"]
+
+_WHEN = re.compile(r"\b(?:disappear|vanish|leave|leaves|gone|go away|exit)", re.I)
+_APPEAR = re.compile(r"\b(?:appear|show up|shows up|come in|comes in|enter|first seen|arrive)", re.I)
+_HOW_LONG = re.compile(r"\bhow long\b|\bhow much time\b|\bhow many seconds\b|\bduration\b", re.I)
+_TARGET = re.compile(
+    r"^(?:when|(?:at|in|during) (?:what|which) (?:times?|points?|moments?|parts?|seconds?|frames?)|"
+    r"(?:for )?how long|how much time|how many seconds|what time|"
+    r"find (?:out )?(?:(?:the )?(?:times?|moments?|parts?|frames?) )?(?:when|where))\s+"
+    r"(?:(?:does|do|did|is|are|was|were|can (?:we|i|you) see|will)\s+)?(?P<what>.+?)\s*"
+    r"(?:\b(?:first\s+)?(?:appears?|disappears?|vanish\w*|show(?:s)? up|come(?:s)? in|enter\w*|leave\w*|"
+    r"exit\w*|go(?:es)? away|visible|on screen|in (?:the )?(?:frame|shot|video|picture|view)|seen|there|"
+    r"stay\w*|remain\w*)\b.*)?\??$",
+    re.I,
+)
+
+
+def when_handler(call) -> None:
+    if not video_or_ask(call, "find_in_video", "Finding when something is on screen"):
+        return
+    text = call.text.strip()
+    m = _TARGET.match(text)
+    what = (m.group("what") if m else call.rest).strip(" ?.")
+    what = call.target_words(what)
+    if not what:
+        call.ask("What should I look for? Say e.g. 'when does the dog appear?'.")
+        return
+    question = (
+        "how_long"
+        if _HOW_LONG.search(text)
+        else "disappear"
+        if _WHEN.search(text)
+        else "appear"
+        if _APPEAR.search(text)
+        else "when"
+    )
+    emit_step(call, "find_in_video", output="text", target=what, question=question)
+
+
+def count_handler(call) -> None:
+    if not video_or_ask(call, "count_in_video", "Counting through a clip"):
+        return
+    m = re.search(
+        r"\bhow many\s+(?:different\s+|distinct\s+|separate\s+)?(?P<what>[a-z ]+?)(?:\s+(?:are|is|walk|pass|go|come|drive|appear|cross|can|do|were|in|on|through|there)\b|\?|$)",
+        call.text.lower(),
+    )
+    what = (
+        m.group("what").strip() if m else re.sub(r"^(?:count|number of)\s+(?:the\s+)?", "", call.rest.strip().lower())
+    )
+    what = re.sub(
+        r"\s+(?:that|who|which)\b.*$|\s+(?:in|through|across)\s+(?:the\s+)?(?:video|clip).*$", "", what
+    ).strip(" ?.")
+    what = call.target_words(what)
+    emit_step(call, "count_in_video", output="text", target=what or "people")
+
+
+VIDEO_QUESTIONS = (
+    Intent(
+        "find_in_video",
+        patterns=(
+            r"^(?:when|at what (?:time|point|moment)s?|what time)\b",
+            r"^how (?:long|much time|many seconds)\s+(?:is|are|does|do|did|was|were)\s+(?!the (?:video|clip|footage)\b)",
+            r"^find (?:the )?(?:times?|moments?)\b",
+        ),
+        examples=example_lines("""
+            when does the dog appear?
+            when does the person disappear?
+            when is a car visible?
+            how long is the cat on screen?
+            at what time do we see people?
+            when do the people show up?
+            at which point does the bus leave the frame
+            what time does the bicycle come in
+            when can we see a face?
+            how long does the man stay in the shot?
+            find the moments where a dog is visible
+            when does the horse enter the picture
+            at what point does the truck go away
+            how much time is the person visible
+            when is there a car in the video
+            tell me when the cat shows up
+            when do we first see the bird
+            how many seconds is the ball on screen
+            when does the woman leave
+            find the times when people are in the frame
+            at what moment does the motorbike appear
+            when are the cars visible?
+            when does the dog vanish?
+            how long is someone on camera
+            when is the boat in view
+        """),
+        slots=("target",),
+        help="when does <target> appear / disappear / is visible; how long is <target> on screen",
+        handler=when_handler,
+        media="video",
+    ),
+    Intent(
+        "count_in_video",
+        # rules only where the words speak of a clip (they run on images too): the rest is the matcher's
+        patterns=(
+            r"^(?:how many|count)\b(?!.*\b(?:frames?|seconds?|shots?|scenes?|cuts?|photo|picture|image)\b)"
+            r"(?=.*\b(?:walk\w*|pass\w*|cross\w*|go(?:es)? by|drive\w*|come|comes|video|clip|footage|through|"
+            r"distinct|different|in total)\b)",
+        ),
+        examples=example_lines("""
+            how many people walk past?
+            count the cars that drive through
+            how many different people are in the clip?
+            how many dogs appear in the video?
+            number of faces in the video
+            how many people cross the street
+            count everyone who walks by
+            how many cars pass in the footage
+            count the people in the video
+            how many distinct persons show up
+            how many bikes go by?
+            count how many birds fly through
+            how many people are there over the whole clip
+            how many pedestrians pass?
+            tally the people walking past
+            count the number of cars in the video
+            how many buses drive by
+            how many faces can be seen in the clip
+            how many people come in and out
+            count all the dogs in the footage
+            how many different cars appear
+            how many people are in this video in total
+            count the walkers
+            how many trucks pass through the frame
+            how many persons cross the scene
+        """),
+        slots=("target", "count"),
+        help="how many people (cars, dogs ...) pass through the video (distinct, followed over time)",
+        handler=count_handler,
+        media="video",
+    ),
+)
+
+for _intent in VIDEO_QUESTIONS:
+    register_intent(_intent)
