@@ -6,8 +6,7 @@ Each command is a surface: one parser-and-run pair its module declares
 batches, tools, setup), ``service_commands`` (sessions, review, chat and the servers: serve, ui,
 mcp, serve-models) and ``eval_commands``; the arguments several share are in ``options``, what
 their runs share (building the Agent, progress, printing the result) in ``args``. A plugin adds a
-command with one module (``$VITRON_SURFACE_MODULES`` or the ``vitron_agent.surfaces`` entry-point
-group; ``examples/hello_surface.py``).
+command with one module named in ``$VITRON_SURFACE_MODULES`` (``examples/answer_surface.py``).
 
 Exit codes: 0 when the run completed (even with failed steps), 2 for usage
 errors or unreadable input (one line on stderr). Heavy libraries load only

@@ -12,9 +12,10 @@ is one parser-and-run pair that its module declares, the way a tool module decla
 
     register_surface(Surface("hello", add_parser, run))
 
-Discovery imports the built-in command modules, the modules named in ``$VITRON_SURFACE_MODULES``
-(module names or ``.py`` paths, comma-separated) and those of the ``vitron_agent.surfaces``
-entry-point group: adding a surface is adding one module (``examples/hello_surface.py``).
+Discovery imports the built-in command modules and the modules named in ``$VITRON_SURFACE_MODULES``
+(module names or ``.py`` paths, comma-separated), as tools are found: adding a surface is adding one
+module (``examples/answer_surface.py``). There is no entry-point group: scanning the installed
+packages' metadata (importlib.metadata) cost 50-150 ms on every ``vitron-agent`` call.
 Surface modules stay light at import (``vitron-agent --help`` parses every one of them): heavy
 libraries load inside ``run``.
 """
@@ -26,9 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Surface", "register_surface", "unregister_surface", "surfaces", "discover_surfaces", "ENTRY_POINTS"]
+__all__ = ["Surface", "register_surface", "unregister_surface", "surfaces", "discover_surfaces"]
 
-ENTRY_POINTS = "vitron_agent.surfaces"
 BUILTIN_MODULES = (
     "vitron_agent.cli.turn_commands",
     "vitron_agent.cli.service_commands",
@@ -110,20 +110,6 @@ def discover_surfaces(extra: list[str] | None = None) -> None:
         except (ImportError, OSError) as exc:
             raise ConfigError(f"surface module {name!r} cannot be imported: {exc}") from None
         _DISCOVERED.add(name)
-    for point in _entry_points():
-        if point.value in _DISCOVERED:
-            continue
-        try:
-            point.load()
-        except (ImportError, AttributeError) as exc:
-            raise ConfigError(f"surface entry point {point.name} = {point.value!r} cannot be loaded: {exc}") from None
-        _DISCOVERED.add(point.value)
-
-
-def _entry_points() -> list[Any]:
-    from importlib.metadata import entry_points
-
-    return list(entry_points(group=ENTRY_POINTS))
 
 
 def surfaces() -> dict[str, Surface]:
