@@ -33,7 +33,9 @@ def __getattr__(name: str):
         return value
     try:  # a submodule by attribute (``planners.rule``), as a package's plain import would give
         return importlib.import_module(f"{__name__}.{name}")
-    except ModuleNotFoundError:
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{name}":  # the submodule exists; something it imports is missing
+            raise
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
 
 
