@@ -33,6 +33,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], int]] = {
     "scheduling": ("Scheduling: dataflow vs waves", [], 900),
     "checkpoint_size": ("Checkpoint size", [], 600),
     "server": ("HTTP server under load", [], 900),
+    "server_speed": ("Server at the tools' speed", [], 600),
     "encode_once": ("Encode once, prompt many (SAM vit_b)", ["--arch", "vit_b", "--repeat", "3"], 1800),
     "gpu_check": (
         "Persistence on the CPU: SAM vit_b at real size, writes now vs deferred vs direct",
