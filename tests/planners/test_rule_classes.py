@@ -105,7 +105,11 @@ def test_classes_read_right(text, want):
 
 
 def test_a_count_names_the_things_not_where_they_are():
-    for text, thing in (("how many plates are on the table?", "plates"), ("count the fish in the tank", "fish")):
+    for text, thing in (
+        ("how many plates are on the table?", "plates"),
+        ("count the fish in the tank", "fish"),
+        ("select the geese and count them", "the geese"),  # "them": the thing just selected
+    ):
         steps, plan = _plan(text)
         assert steps[-1][0] == "count" and steps[-1][2] == thing, (text, steps, plan.answer)
 

@@ -335,6 +335,9 @@ def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None
     from vitron_agent.tools.target_spec import parse_target_phrase
 
     target = clean_target(rest) or "objects"
+    if _PRONOUN.match(target) or target.lower() in ("there", "they", "there are"):
+        named = next((st.args["target"] for st in reversed(b.steps) if isinstance(st.args.get("target"), str)), None)
+        target = named or target  # "segment the people and count them": count the people
     if (parts := parse_target_phrase(target)).relation:  # "windows on the house": the count tool counts the things
         target = parts.head
     target = re.sub(  # "apples in the bowl": where they are is no part of what is counted
