@@ -97,7 +97,7 @@ def resolve(
     named ``relative_to`` ("the crowd" behind "the player": TargetSpec; read from the phrase by
     :func:`~vitron_agent.tools.target_spec.parse_target_phrase` when not given). Raises ToolFailed naming what was seen when
     the thing is not found or the word names nothing either model knows -- unless ``guess`` and
-    the classifier has no class for the word: then the salient object the phrase's place words
+    neither model has a class for the word: then the salient object the phrase's place words
     point at, when it lies where they say and no model names it as
     something else (:func:`~vitron_agent.tools.name_finder.salient_guess`), comes back with
     ``sure`` False and a method that says it is a guess (for a region to segment; never for
@@ -145,16 +145,17 @@ def resolve(
             f"{items[0].label}, and I cannot tell which kind it is ({_found([], image).split('; ', 1)[-1]})"
         )
         return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""))
-    # a guess only for a word the classifier has no class for: where it has one, it has looked at the
-    # salient object already and not named it so (on the tuning half every such guess was wrong)
-    if guess and not imagenet and (got := _guess(image, phrase, word, found, bool(labels))) is not None:
+    # a guess only for a word neither model has a class for: where the classifier has one, it has looked
+    # at the salient object already and not named it so (on the tuning half every such guess was wrong);
+    # where the detector has one ("the person" in a landscape), its silence is evidence too
+    if guess and not (labels or imagenet) and (got := _guess(image, phrase, word, found)) is not None:
         return got
     if labels or imagenet:
         raise not_found(word, found, image)
     raise not_recognised(phrase, found, image)
 
 
-def _guess(image: np.ndarray, phrase: str, word: str, found: list[Detection], knowable: bool) -> Resolved | None:
+def _guess(image: np.ndarray, phrase: str, word: str, found: list[Detection]) -> Resolved | None:
     from vitron_agent.tools.name_finder import salient_guess
 
     got = salient_guess(image, phrase, word, found)
@@ -162,7 +163,7 @@ def _guess(image: np.ndarray, phrase: str, word: str, found: list[Detection], kn
         return None
     det, mask = got
     # worded as graphs/policy.py reads an assumption: the turn warns, destructive edits are held
-    why = f"it found no {word}" if knowable else f"it cannot recognise {word!r} by name"
+    why = f"it cannot recognise {word!r} by name"
     return Resolved(
         [det],
         mask,
