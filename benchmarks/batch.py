@@ -90,7 +90,11 @@ def measure(inputs: Path, out: Path, workers: int, ray: str | None = None) -> di
         "cpu": cpu,
         # the busiest process's CPU seconds: the wall on an idle machine with a core per process and
         # no I/O waits (an estimate for scaling, not a measurement; Ray's actors are not counted)
-        "busiest": max(got["cpu"]["main"], got["cpu"]["helpers"] / max(1, workers - 1) if workers > 1 else 0.0),
+        # (with workers > 1 the pool is ``workers`` helpers and this process only lists, hands out
+        # and writes: its CPU and a helper's average are printed apart)
+        "busiest": max(got["cpu"]["main"], got["cpu"]["helpers"] / workers if workers > 1 else 0.0),
+        "main": got["cpu"]["main"],
+        "per_helper": got["cpu"]["helpers"] / workers if workers > 1 else 0.0,
     }
 
 

@@ -315,7 +315,8 @@ class _Options:
 
 def _locked_batch(opts: _Options, out: Path, log: ResultsLog, tally: BatchTally, stream: Any) -> Iterator[dict]:
     """:func:`run_batch` once the folder's lock is held. The runner (a pool, Ray) starts only when
-    there is planning or work to do."""
+    there is planning or work to do, and then before the inputs are hashed (its helpers load their
+    models meanwhile): at once for a request (it plans it) or when no results are recorded yet."""
     _no_link(out / "items")
     files = named_inputs(opts.inputs)
     medium = _medium([f for f, _ in files])
@@ -327,8 +328,8 @@ def _locked_batch(opts: _Options, out: Path, log: ResultsLog, tally: BatchTally,
         stream.write(problem + "\n")
     runner = None
     try:
-        if not (_is_workflow_file(opts.target) or opts.plan_each):
-            runner = _runner(opts, out, log.token)
+        if not (_is_workflow_file(opts.target) or opts.plan_each) or not read.lines:
+            runner = _runner(opts, out, log.token)  # work is sure: start it before the inputs are hashed
         workflow, request = _workflow(opts.target, medium, opts.plan_each, out, runner)
         jobs = _jobs(files, workflow, request, medium, out, read, tally)
         progress = _Progress(len(jobs), opts.quiet, stream)
@@ -444,36 +445,52 @@ class _LocalRunner:
 
 
 class _PoolRunner:
-    """``workers`` processes, this one among them: ``workers - 1`` helpers (started first, so their
-    imports overlap this process's) and this process, which plans the request, runs jobs between
-    collecting the helpers' lines and writes every line. Each loads the models once and runs its
-    inference libraries with cores / workers threads; the helpers die with this process."""
+    """``workers`` helper processes, started at once (their imports and model loading overlap this
+    process's listing and hashing), each loading the models once and running its inference
+    libraries with cores / workers threads; they plan the request and run, export and report their
+    items. This process only hands out jobs and writes the lines: it builds no Agent (unless every
+    helper dies: then the rest run here). The helpers die with this process."""
 
     def __init__(self, workers, config, planner, artifacts):
         import multiprocessing as mp
         import threading
         from concurrent.futures import ProcessPoolExecutor
 
-        self.helpers = workers - 1
+        self.workers = workers
         threads = batch_pool.threads_per_worker(workers)
         main = threading.current_thread() is threading.main_thread()
         self.pool = ProcessPoolExecutor(
-            self.helpers,
+            workers,
             mp_context=mp.get_context("spawn"),
             initializer=batch_pool.init_worker,
             initargs=(config, planner, artifacts, threads, os.getpid(), main),
         )
-        for _ in range(self.helpers):  # start them now: they load while this process plans
+        for _ in range(workers):  # start them all now: they load while this process lists and hashes
             self.pool.submit(os.getpid)
-        self._restore = batch_pool.limit_threads(threads)
-        self.local = _LocalRunner(None, config, planner, artifacts)
+        self.threads = threads
+        self.local = _LocalRunner(None, config, planner, artifacts)  # only should the pool break
 
     def plan(self, request: str, medium: str) -> tuple:
-        return self.local.plan(request, medium)
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.pool.submit(batch_pool.plan_in_worker, request, medium).result()
+        except BrokenProcessPool as exc:
+            self._warn(f"a batch helper process died ({exc}); planning in this process")
+            return self._here().plan(request, medium)
 
     def lines(self, jobs: list[Job]) -> Iterator[dict[str, Any]]:
+        return batch_pool.pool_lines(jobs, self.pool, 2 * self.workers, self._run_here, self._warn)
+
+    def _here(self) -> _LocalRunner:
+        if self.local._agent is None:
+            batch_pool.limit_threads(self.threads)
         self.local._ready()
-        return batch_pool.shared_lines(jobs, self.pool, 2 * self.helpers, batch_pool.run_job, self._warn)
+        return self.local
+
+    def _run_here(self, job: Job) -> dict[str, Any]:
+        self._here()
+        return batch_pool.run_job(job)
 
     @staticmethod
     def _warn(message: str) -> None:
@@ -482,9 +499,8 @@ class _PoolRunner:
     def close(self) -> None:
         try:
             self.pool.shutdown(wait=True, cancel_futures=True)
-            self.local.close()
         finally:
-            self._restore()
+            self.local.close()
 
 
 def write_gallery(out: str | Path) -> Path:

@@ -26,7 +26,7 @@ from vitron_agent.report import printable
 if TYPE_CHECKING:
     from vitron_agent.turns import TurnRequest
 
-__all__ = ["Job", "init_worker", "limit_threads", "run_job", "shared_lines", "threads_per_worker"]
+__all__ = ["Job", "init_worker", "limit_threads", "pool_lines", "run_job", "threads_per_worker"]
 
 _THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 _PARENT_POLL_S = 0.5
@@ -283,44 +283,45 @@ def describe_error(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, VitronError) else f"{type(exc).__name__}: {exc}"
 
 
-def shared_lines(
+def pool_lines(
     jobs: Iterable[Job], pool: Any, in_flight: int, run_here: Callable[[Job], dict[str, Any]], warn: Any = None
 ) -> Iterator[dict[str, Any]]:
-    """``jobs`` shared between ``pool`` (a ProcessPoolExecutor kept ``in_flight`` jobs ahead, so a
-    helper never waits for this process) and this process (``run_here``, one job at a time);
-    yields each results line as its job finishes. Should a helper die (killed, out of memory),
-    ``warn`` is told and its jobs and all later ones run here: nothing is lost or recorded as
-    failed for it."""
-    from concurrent.futures import as_completed
+    """``jobs`` run on ``pool`` (a ProcessPoolExecutor), kept ``in_flight`` jobs ahead so no helper
+    waits for this process (never the whole list pickled up front); yields each results line as
+    its job finishes, in the order they finish. Should a helper die (killed, out of memory),
+    ``warn`` is told and its jobs and all later ones run here (``run_here``): nothing is lost or
+    recorded as failed for it."""
+    from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
     pending: dict[Any, Job] = {}
     source = iter(jobs)
-    exhausted, retry, queued = False, [], None
+    queued: list[Job] = []  # taken from ``source``, not yet submitted
     try:
-        while not exhausted:
+        while True:
             while len(pending) < in_flight:
-                queued = next(source, None)
-                if queued is None:
-                    exhausted = True
+                if not queued:
+                    queued = [job for job in [next(source, None)] if job is not None]
+                if not queued:
                     break
-                pending[pool.submit(run_job, queued)] = queued
-                queued = None
-            for fut in [f for f in pending if f.done()]:
+                pending[pool.submit(run_job, queued[0])] = queued[0]  # raises when the pool is broken
+                queued.clear()
+            if not pending:
+                break
+            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            for fut in done:
                 line = fut.result()
                 del pending[fut]
                 yield line
-            mine = None if exhausted else next(source, None)
-            if mine is None:
-                break
-            yield run_here(mine)
-        for fut in as_completed(list(pending)):
-            line = fut.result()
-            del pending[fut]
-            yield line
     except BrokenProcessPool as exc:
-        retry = ([queued] if queued is not None else []) + list(pending.values())
+        finished = [f for f in pending if f.done() and not f.cancelled() and f.exception() is None]
+        for fut in finished:  # lines that came back before the helper died
+            del pending[fut]
+            yield fut.result()
         if warn is not None:
-            warn(f"a batch helper process died ({exc}); its {len(retry)} inputs and the rest run in this process")
-    for job in itertools.chain(retry, source):
+            warn(
+                f"a batch helper process died ({exc}); its {len(queued) + len(pending)} inputs "
+                "and the rest run in this process"
+            )
+    for job in itertools.chain(queued, list(pending.values()), source):
         yield run_here(job)

@@ -1,0 +1,55 @@
+"""The local pool of ``vitron-agent batch --workers N``: N helper processes plan and run every
+item; the batch's own process builds no Agent (it lists, hands out and writes), and the helpers
+are started before the inputs are hashed, so their start-up overlaps it."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+from PIL import Image
+from skimage import data
+
+from vitron_agent import batch, batch_pool
+from vitron_agent.batch import run_batch
+
+REQUEST = "make it warmer"
+
+
+def photos(folder: Path, n: int) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        Image.fromarray(data.coffee()[i : i + 120 : 2, i : i + 160 : 2]).save(folder / f"p{i}.png")
+    return [str(folder)]
+
+
+def test_the_batch_process_builds_no_agent_and_helpers_start_before_hashing(tmp_path, monkeypatch):
+    def no_agent(*args, **kwargs):
+        raise AssertionError("the batch's own process built an Agent")
+
+    monkeypatch.setattr(batch_pool, "make_agent", no_agent)  # the helpers are fresh interpreters
+    helpers_at_hash = []
+    own_sha = batch._sha256
+
+    def sha(path):
+        helpers_at_hash.append(len(multiprocessing.active_children()))
+        return own_sha(path)
+
+    monkeypatch.setattr(batch, "_sha256", sha)
+    inputs = photos(tmp_path / "in", 4)
+    got = list(run_batch(REQUEST, inputs, tmp_path / "out", workers=2, quiet=True))
+    assert sorted(ln["name"] for ln in got) == [f"p{i}.png" for i in range(4)]
+    assert all(ln["status"] == "ok" for ln in got), got
+    assert json.loads((tmp_path / "out" / "workflow.json").read_text())["plan"]["steps"]  # a helper planned it
+    assert helpers_at_hash and min(helpers_at_hash) >= 2  # both helpers were started before any hashing
+    assert (tmp_path / "out" / "index.html").exists()
+
+    helpers_at_hash.clear()  # a workflow file over a fresh --out: work is sure, the pool starts first
+    wf = tmp_path / "out" / "workflow.json"
+    more = list(run_batch(str(wf), inputs, tmp_path / "out2", workers=2, quiet=True))
+    assert len(more) == 4 and all(ln["status"] == "ok" for ln in more)
+    assert min(helpers_at_hash) >= 2
+    helpers_at_hash.clear()  # ... and over one where everything is done, no pool at all
+    assert list(run_batch(str(wf), inputs, tmp_path / "out2", workers=2, quiet=True)) == []
+    assert helpers_at_hash == [0] * 4
