@@ -88,6 +88,9 @@ def _plan(text: str, media: str = "image", toolbox=None):
         ("drain the colour", [("edit", "grayscale")]),
         ("can the curtains be made green?", [("segment", None, "the curtains", None), ("edit", "recolor")]),
         ("the colours look dull", [("edit", "saturate")]),
+        ("could we get the car blurred?", [("segment", None, "the car", None), ("edit", "blur")]),
+        ("the kettle, make it blue", [("segment", None, "the kettle", None), ("edit", "recolor")]),
+        ("brighten everything around the statue", [("segment", None, "the statue", None), ("edit", "brighten")]),
         (
             "read the street sign and then blur it",
             [("read_text", None), ("segment", None, "the street sign", None), ("edit", "blur")],

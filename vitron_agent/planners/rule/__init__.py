@@ -20,7 +20,7 @@ from typing import Any
 from vitron_agent.plan import Plan, Step
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule.intent_call import RuleCall, declarative
-from vitron_agent.planners.rule.intent_choice import MODES, choose, spare_first
+from vitron_agent.planners.rule.intent_choice import MODES, choose, spare_first, topic_first
 from vitron_agent.planners.rule.intent_table import (
     INTENTS,
     UNDERSTOOD,
@@ -86,6 +86,7 @@ class RulePlanner:
         text, regions = _protect_regions(raw)
         text = re.sub(r"\([^()]*\)", " ", text)  # what is left in brackets is an aside ("(again)"), not a target
         text = spare_first(text)  # "don't touch the dog, but brighten everything else"
+        text = topic_first(text)  # "the car, make it red"
         last = request.inputs.get("last", {})
         b = _Builder(toolbox=toolbox, inputs=request.inputs, regions=regions)
         inp = request.inputs.get("input", {})

@@ -49,6 +49,13 @@ _PASSIVE = re.compile(  # "can the sky be made bluer?", "could the car be recolo
     r"(?:made|turned|changed(?:\s+to)?|recolou?red|colou?red|painted|rendered)\s+(?P<what>[^?]+?)\s*\??$",
     re.I,
 )
+_CAUSATIVE = re.compile(  # "could we get the background blurred?", "(let's) have the sky a bit darker"
+    r"^(?:(?:can|could|may) (?:we|you|i)\s+)?(?:get|have)\s+(?P<np>(?:the|this|that|my|his|her|their|its|it)\b.*?)\s+"
+    r"(?P<what>(?:a |much |way |slightly |a (?:little )?bit |a little |a lot )*(?:[a-z]+(?:ed|er)|"
+    + "|".join(_COLOR_WORDS)
+    + r"))\s*\??$",
+    re.I,
+)
 _FOR_THING = re.compile(
     r"^(?P<colour>[a-z]+)\s+for\s+(?P<np>(?:the|this|that|my|his|her|their)\s+[^,]+?)\s*(?:,?\s*(?:and\s+)?please)?$",
     re.I,
@@ -91,6 +98,21 @@ _SPARE_FIRST = re.compile(
 )
 
 
+_TOPIC_FIRST = re.compile(
+    r"^(?P<np>(?:the|this|that|these|those|my|his|her|their|our)\s+[a-z][a-z' -]{0,40}?)\s*[,:]\s*"
+    r"(?:(?:please|now|just)\s+)?(?P<verb>[a-z]+)\s+(?:it|them)\b(?P<rest>[^,;.]*)$",
+    re.I,
+)
+
+
+def topic_first(text: str) -> str:
+    """ "the car, make it red" -> "make the car red": a thing named first and then called "it" is the
+    clause's target; other text as it is. Runs before clause splitting (the comma would split it)."""
+    if m := _TOPIC_FIRST.match(text.strip()):
+        return f"{m.group('verb')} {m.group('np')}{m.group('rest')}"
+    return text
+
+
 def spare_first(text: str) -> str:
     """ "don't touch the dog, but brighten everything else" -> "brighten everything except the dog";
     "leave the sky alone and darken the rest" -> "darken everything except the sky"; other text as it is.
@@ -120,7 +142,7 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         notes.append(f"I read {fixed[1]!r} as {fixed[2]!r}.")
         clause = fixed[0]
     clause = _SHORTHAND.sub(lambda m: _SHORT[m.group(0).lower()], clause)  # "blur bg", "can u"
-    if m := _WISH.match(clause) or _PASSIVE.match(clause):
+    if m := _WISH.match(clause) or _PASSIVE.match(clause) or _CAUSATIVE.match(clause):
         clause = f"make {m.group('np')} {m.group('what')}"
     if (m := _FOR_THING.match(clause)) and m.group("colour").lower() in _COLOR_WORDS:  # "red for the bike, please"
         clause = f"make {m.group('np')} {m.group('colour')}"

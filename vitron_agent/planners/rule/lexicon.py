@@ -126,7 +126,8 @@ _BACKGROUND = re.compile(r"^(?:the )?(?:background|backdrop|surroundings|rest)$"
 
 _COMPLEMENT = re.compile(
     r"^\s*(?:(?:the\s+)?(?:whole\s+|entire\s+)?(?:image|picture|photo|scene|frame)|everything(?:\s+else)?|all|anything)\s*,?\s+"
-    r"(?:except(?:\s+for)?|but(?:\s+for)?|other than|apart from|besides|save for|excluding|aside from)\s+(.+)$",
+    r"(?:except(?:\s+for)?|but(?:\s+for)?|other than|apart from|besides|save for|excluding|aside from|around|surrounding)\s+"
+    r"(.+)$",
     re.I,
 )
 
