@@ -97,6 +97,10 @@ def per_picture(maxsize: int = 32) -> Callable[[F], F]:
             if found is None:
                 return fn(picture, *args, **kwargs)
             key = (found[0], args, tuple(sorted(kwargs.items())))
+            try:
+                hash(key)
+            except TypeError:  # an argument that cannot be a key: computed, not remembered
+                return fn(picture, *args, **kwargs)
             with lock:
                 hit = items.get(key)
                 if hit is not None and (hit[0] is None or hit[0]() is found[1]):

@@ -65,6 +65,14 @@ def test_a_writable_array_is_keyed_by_its_content():
     assert np.allclose(fn(px), 200) and len(calls) == 2
 
 
+def test_an_argument_that_cannot_be_a_key_is_computed_not_remembered():
+    fn, calls = counting()
+    pic = frozen(np.ones((4, 4, 3), np.uint8))
+    assert np.allclose(fn(pic, scale=np.array([1.0, 2.0, 3.0])), [1, 2, 3])
+    fn(pic, scale=np.array([1.0, 2.0, 3.0]))
+    assert len(calls) == 2
+
+
 def test_a_large_writable_array_is_not_remembered():
     fn, calls = counting()
     big = np.zeros((MAX_HASHED_BYTES // 3 + 10, 3), np.uint8)
