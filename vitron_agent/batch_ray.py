@@ -74,7 +74,8 @@ def _turn_only(job: batch_pool.Job) -> dict[str, Any]:
 
 
 class RayRunner:
-    """Plans (a request) on an Agent in the driver, runs the jobs on Ray Data actors."""
+    """Plans (a request) on an Agent in the driver while Ray starts, runs the jobs on Ray Data
+    actors."""
 
     def __init__(
         self,
@@ -99,11 +100,31 @@ class RayRunner:
         return self._driver
 
     def plan(self, request: str, medium: str) -> tuple:
-        batch_pool.use_agent(self._driver_agent())
+        """The request planned on an Agent in the driver, built on a thread while this thread
+        starts Ray (or joins the cluster): the two start-ups overlap."""
+        import threading
+
+        got: dict[str, Any] = {}
+
+        def plan_here() -> None:
+            try:
+                batch_pool.use_agent(self._driver_agent())
+                try:
+                    got["plan"] = batch_pool.plan_in_worker(request, medium)
+                finally:
+                    batch_pool.release_agent()
+            except BaseException as exc:  # raised in the caller's thread below
+                got["error"] = exc
+
+        planner = threading.Thread(target=plan_here, name="vitron-batch-plan", daemon=True)
+        planner.start()
         try:
-            return batch_pool.plan_in_worker(request, medium)
+            self._init()
         finally:
-            batch_pool.release_agent()
+            planner.join()
+        if "error" in got:
+            raise got["error"]
+        return got["plan"]
 
     def _init(self) -> Any:
         try:
