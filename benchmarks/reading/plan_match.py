@@ -74,6 +74,10 @@ FAMILIES = (
     *("reverse_video", "loop_video", "concat_videos", "export_gif"),
     *("chain", "pronoun", "whole_picture", "video_chain", "typo", "real_word"),
 )
+# Requests for things the agent cannot do (sepia, sound, stabilising ...): the right answer is a
+# refusal or a question with no steps, labelled ``"plan": []``. Tune half only so far (not a FAMILY:
+# the held-out half has none, and FAMILIES must have cases in both halves).
+CANNOT = "cannot"
 EDIT_TOOLS = ("edit", "edit_video")
 QUESTION_KINDS = ("when", "appear", "disappear", "how_long")  # find_in_video's question
 
@@ -144,12 +148,16 @@ def load_cases(path: str | Path) -> list[dict[str, Any]]:
         for key in ("id", "request", "input", "intent", "plan"):
             if key not in case:
                 raise ValueError(f"{path}:{n}: case lacks {key!r}")
-        if case["intent"] not in FAMILIES:
+        if case["intent"] not in (*FAMILIES, CANNOT):
             raise ValueError(f"{path}:{n}: unknown intent family {case['intent']!r} (see FAMILIES)")
         if case["input"] not in ("image", "video"):
             raise ValueError(f"{path}:{n}: input must be image or video, not {case['input']!r}")
+        if case["intent"] == CANNOT and case["plan"]:
+            raise ValueError(f"{path}:{n}: a {CANNOT!r} case is labelled with an empty plan (a refusal)")
         for plan in [case["plan"], *case.get("alternatives", [])]:
-            if not plan or any(not isinstance(s.get("tool"), str) or not isinstance(s.get("args"), dict) for s in plan):
+            if (not plan and case["intent"] != CANNOT) or any(
+                not isinstance(s.get("tool"), str) or not isinstance(s.get("args"), dict) for s in plan
+            ):
                 raise ValueError(f"{path}:{n}: a plan must be a non-empty list of {{tool, args}} steps")
         cases.append(case)
     return cases

@@ -19,6 +19,7 @@ from typing import Any
 
 from vitron_agent.plan import Plan, Step
 from vitron_agent.planners.base import PlanRequest
+from vitron_agent.planners.rule import cannot_do as _cannot_do  # noqa: F401  (registers the refusals)
 from vitron_agent.planners.rule.intent_call import RuleCall, declarative
 from vitron_agent.planners.rule.intent_choice import MODES, choose, spare_first, topic_first
 from vitron_agent.planners.rule.intent_table import (

@@ -1,0 +1,66 @@
+"""Requests for things the agent cannot do (sound, sepia, grain, red-eye, stabilising, text on a
+picture ...) are refused with no steps and an answer naming what it can do instead; they used to
+plan the nearest wrong intent ("mute the video" -> desaturate, "add film grain" -> denoise). Their
+neighbours that the agent can do still plan."""
+
+import pytest
+
+from vitron_agent.planners.base import PlanRequest
+from vitron_agent.planners.rule import RulePlanner
+from vitron_agent.planners.rule.cannot_do import limit_for
+from vitron_agent.tool import Toolbox
+from vitron_agent.tools import default_tools
+
+IMG = {"input": {"image": "image"}, "last": {}}
+VID = {"input": {"video": "video"}, "last": {}}
+
+
+@pytest.fixture(scope="module")
+def toolbox():
+    return Toolbox(default_tools())
+
+
+def plan(text, toolbox, inputs=IMG):
+    return RulePlanner().plan(PlanRequest(text=text, inputs=inputs), toolbox)
+
+
+@pytest.mark.parametrize(
+    "text, inputs, says",
+    [
+        ("mute the video", VID, "sound"),
+        ("turn the sound off", VID, "sound"),
+        ("remove the audio track", VID, "sound"),
+        ("add film grain", IMG, "grain"),
+        ("make it grainy like film", IMG, "grain"),
+        ("straighten the horizon", IMG, "angle"),
+        ("remove the red eye", IMG, "red-eye"),
+        ("make the image sepia", IMG, "sepia"),
+        ("add a watermark", IMG, "watermark"),
+        ("cut the video in half", VID, "split"),
+        ("stabilize this video please", VID, "stabilise"),
+        ("make the bus stand out", IMG, "blur the background"),
+    ],
+)
+def test_what_cannot_be_done_is_refused_not_misread(text, inputs, says, toolbox):
+    p = plan(text, toolbox, inputs)
+    assert p.steps == [], (text, [s.tool for s in p.steps])
+    assert says in p.answer
+
+
+@pytest.mark.parametrize(
+    "text, op",
+    [
+        ("it's very grainy, fix that", "denoise"),
+        ("remove the grain", "denoise"),
+        ("rotate it 3 degrees clockwise", "rotate"),
+        ("make the eyes black", "recolor"),
+    ],
+)
+def test_neighbours_that_can_be_done_still_plan(text, op, toolbox):
+    p = plan(text, toolbox)
+    assert op in [s.args.get("operation") for s in p.steps], (text, p.answer)
+
+
+def test_limit_for_leaves_ordinary_edits_alone():
+    for text in ("blur the background", "make it warmer", "trim the first 5 seconds", "denoise it", "read the sign"):
+        assert limit_for(text) is None, text
