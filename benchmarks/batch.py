@@ -110,6 +110,11 @@ def row(name: str, r: dict, base: dict, local: bool = True) -> str:
         f"{name:24} {r['wall']:7.1f} s  {r['rate']:5.2f} img/s  {r['rate'] / base['rate']:5.2f}x   "
         f"steady {r['steady']:5.2f} img/s  {r['steady'] / base['steady']:5.2f}x   "
         + (f"cpu {r['cpu']:6.1f} s  busiest process {r['busiest']:5.1f} s" if local else "cpu: actors not counted")
+        + (
+            f" (batch's own {r['main']:.1f} s, helpers {r['per_helper']:.1f} s each)"
+            if local and r["per_helper"]
+            else ""
+        )
         + (f"  ({r['failed']} failed)" if r["failed"] else "")
     )
 
@@ -166,7 +171,8 @@ def main() -> None:
         )
         print(
             f"idle-machine estimate from CPU seconds (busiest process, 1 worker / {w} workers): "
-            f"{one_w['busiest'] / pool['busiest']:.2f}x (assumes a free core per process and no I/O waits)"
+            f"{one_w['busiest'] / pool['busiest']:.2f}x (assumes a free core per helper, helpers given equal "
+            "shares by the pull queue, and no I/O waits)"
         )
         sizes = [int(s) for s in args.cluster.split(",") if s.strip()]
         if sizes:
