@@ -467,7 +467,7 @@ class _PoolRunner:
         )
         for _ in range(workers):  # start them all now: they load while this process lists and hashes
             self.pool.submit(os.getpid)
-        self.threads = threads
+        self.threads, self._restore = threads, None
         self.local = _LocalRunner(None, config, planner, artifacts)  # only should the pool break
 
     def plan(self, request: str, medium: str) -> tuple:
@@ -483,8 +483,8 @@ class _PoolRunner:
         return batch_pool.pool_lines(jobs, self.pool, 2 * self.workers, self._run_here, self._warn)
 
     def _here(self) -> _LocalRunner:
-        if self.local._agent is None:
-            batch_pool.limit_threads(self.threads)
+        if self._restore is None:
+            self._restore = batch_pool.limit_threads(self.threads)
         self.local._ready()
         return self.local
 
@@ -501,6 +501,8 @@ class _PoolRunner:
             self.pool.shutdown(wait=True, cancel_futures=True)
         finally:
             self.local.close()
+            if self._restore is not None:
+                self._restore()
 
 
 def write_gallery(out: str | Path) -> Path:
