@@ -267,8 +267,8 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "outline",
         (
-            r"^(?:outline|trace|circle)\b\s*|^(?:draw|put|add|give)\s+(?=(?:an?\s+|the\s+)?(?:[a-z]+\s+){0,2}"
-            r"(?:outline|contour|border|line|stroke|edge)s?\s+(?:a?round|of|on|to)\b)",
+            r"^(?:outline|trace|circle)\b\s*|^(?:draw|put|add|give)\s+(?:me\s+)?(?=(?:an?\s+|the\s+)?(?:[a-z]+\s+){0,2}"
+            r"(?:outline|contour|border|line|stroke|edge|circle|ring)s?\s+(?:a?round|of|on|to)\b)",
         ),
         _do_outline,
         "outline <target> (in a colour)",
@@ -345,7 +345,16 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "restyle",
         (
-            r"^(?:make|turn|render|change)\s+(?:it|this|that|the (?:whole )?(?:image|picture|photo|scene))\s+(?:look\s+)?(?:like|as if|into an?\s+\w+\s+(?:painting|drawing|sketch|photo))\b|^(?:apply|give it)\b.*\bstyle\b|.*\bin the style of\b",
+            r"^(?:make|turn|render|change)\s+(?:it|this|that|the (?:whole )?(?:image|picture|photo|pic|scene))\s+(?:look\s+)?(?:like|as if|into an?\s+\w+\s+(?:painting|drawing|sketch|photo))\b|^(?:apply|give it)\b.*\bstyle\b|.*\bin the style of\b",
+            # "turn this into a cartoon": the whole picture restyled (not the subject replaced)
+            r"^(?:make|turn|change|convert|transform)\s+(?:it|this|that|the (?:whole )?(?:image|picture|photo|pic|scene))\s+into\s+"
+            r"(?:an?\s+)?(?:\w+\s+)?(?:cartoon|anime|comic|watercolou?r|painting|drawing|sketch|illustration|pixel art|manga|"
+            r"pop art|oil painting|pencil drawing|caricature|mosaic|vector art|3d render)\b",
+            # "put a hat on the dog", "add a rainbow to the sky": new things drawn in (an instruction edit)
+            r"^(?:put|add|place|draw)\s+(?!(?:it|this|that|them|him|her|me|the)\b)(?:an?\s+|some\s+|two\s+|a\s+pair\s+of\s+)?(?!(?:\w+\s+){0,3}(?:outline|border|line|contour|"
+            r"circle|ring|box(?:es)?|background|backdrop|caption|description|summary|label|tag|title|text|"
+            r"warmth|contrast|saturation|sharpness|brightness|colou?r|blur|noise|grain|filter|frame|tint|glow)s?\b)"
+            r"(?:\w+\s+){1,3}(?:on|onto|to|in|into)\s+(?:the|his|her|its|their)\s+(?=\w)",
         ),
         _do_restyle,
         "make it look like <style> (needs a generative editor)",
@@ -438,8 +447,11 @@ INTENTS: tuple[Intent, ...] = (
         "remove",
         (
             r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b"
-            r"(?!\s+(?:all\s+)?(?:the\s+)?colou?rs?\s*$)\s*",  # "remove all the colour" is grayscale
+            r"(?!\s+(?:all\s+|(?:some|a bit|a little|part|a touch|most)\s+)?(?:of\s+)?(?:the\s+)?colou?rs?"
+            r"(?:\s+out)?(?:\s*,?\s*please)?\s*$)\s*",  # "remove (some of) the colour" is grayscale (desaturate)
             r"^(?:get|take|keep|cut)\b(?=.+\bout of (?:the|this|my|that)\s+(?:shot|picture|photo|image|frame|scene|video|clip)\b)\s*",
+            r"^(?:clean|strip|scrub|wipe)\b(?!\s+(?:it|this|that|the\s+(?:image|picture|photo))?\s*up\b)"
+            r"(?=.+\b(?:off|out of|from)\s+(?:the|this|my|that|a)\b)\s*",  # "clean the graffiti off the wall"
         ),
         _do_remove,
         "remove / erase / delete <target>",

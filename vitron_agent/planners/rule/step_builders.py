@@ -203,6 +203,8 @@ def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
         phrase,
         flags=re.I,
     ).strip()
+    if re.match(r"^give\b", clause, re.I):  # "give the car a metallic blue finish": the car, not "the car a metallic"
+        phrase = re.sub(r"\s+(?:a|an|some)\b.*$", "", phrase, flags=re.I).strip()
     color = dest.group(1).lower()
     if shade := re.search(
         r"\b(dark|light|pale|deep|bright|vivid|pastel|soft)[ -]?$", rest[: dest.start()].strip() + " ", re.I
@@ -286,7 +288,9 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
         return
     behind = re.search(r"\b(?:background|backdrop)\s+(?:behind|around|of|surrounding)\s+(?P<what>.+)$", rest, re.I)
     if behind and re.match(
-        r"^(?:the\s+)?(?:photo|picture|image|shot|it|this)$", behind.group("what").strip(" .?!"), re.I
+        r"^(?:the\s+)?(?:photo|picture|image|shot|pic|clip|video|footage|film|movie|scene|it|this)\b(?!\s+(?:of|with)\b)",
+        behind.group("what").strip(" .?!"),
+        re.I,
     ):
         behind = None  # "the background of the photo" is the photo's background
     if put and not _PRONOUN.match(clean_target(put.group("what")) or "it"):

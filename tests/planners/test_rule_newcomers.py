@@ -1,0 +1,86 @@
+"""Classes of misreading found by writing requests the way a newcomer types them (issue 41,
+reading3): each case here planned the wrong thing before its fix (noted per case)."""
+
+import pytest
+
+from vitron_agent.planners.base import PlanRequest
+from vitron_agent.planners.rule import RulePlanner
+from vitron_agent.tool import Toolbox
+from vitron_agent.tools import default_tools
+from vitron_agent.tools.edit_diffusers import DiffusersEditTool
+
+IMG = {"input": {"image": "image"}, "last": {}}
+VID = {"input": {"video": "video"}, "last": {}}
+
+
+@pytest.fixture(scope="module")
+def toolbox():
+    return Toolbox(default_tools())
+
+
+@pytest.fixture(scope="module")
+def generative():
+    """The embedded tools with an instruction editor declared (nothing is loaded by planning)."""
+    ckpt = "/nonexistent/test-only"
+    edit = DiffusersEditTool(checkpoint=ckpt, instruct_checkpoint=ckpt)
+    return Toolbox([t for t in default_tools() if t.name != edit.name] + [edit])
+
+
+def plan(text, toolbox, inputs=IMG):
+    return RulePlanner().plan(PlanRequest(text=text, inputs=inputs), toolbox)
+
+
+def summary(p):
+    return [(s.tool, s.args.get("operation"), s.args.get("target")) for s in p.steps]
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        # was remove(main object): "remove" won before the colour reading
+        ("remove some of the colour please", [("edit", "desaturate", None)]),
+        ("remove a bit of the colour", [("edit", "desaturate", None)]),
+        # was denoise (clean) on the wires
+        ("clean the wires out of the sky", [("segment", None, "the wires"), ("edit", "remove", None)]),
+        ("clean the graffiti off the wall", [("segment", None, "the graffiti"), ("edit", "remove", None)]),
+        ("clean it up", [("edit", "denoise", None)]),
+        # was generate(prompt="a circle around the cat")
+        ("draw a circle around the cat", [("segment", None, "the cat"), ("edit", "outline", None)]),
+        # was segment("an outline of the horse")
+        ("give me an outline of the horse", [("segment", None, "the horse"), ("edit", "outline", None)]),
+        # was segment("the car a metallic")
+        ("give the car a metallic blue finish", [("segment", None, "the car"), ("edit", "recolor", None)]),
+        ("give the door a fresh coat of red paint", [("segment", None, "the door"), ("edit", "recolor", None)]),
+    ],
+)
+def test_image_readings(text, want, toolbox):
+    assert summary(plan(text, toolbox)) == want
+
+
+def test_the_background_of_the_clip_is_the_clips_background(toolbox):
+    """Was: track('the clip white')."""
+    p = plan("make the background of the clip white", toolbox, VID)
+    assert [s.tool for s in p.steps] == ["track", "edit_video"]
+    assert p.steps[0].args["target"] == "the main object"
+    assert p.steps[1].args["operation"] == "replace_background" and p.steps[1].args["color"] == "white"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["turn this into a cartoon", "put a hat on the dog", "add a rainbow to the sky", "put sunglasses on the man"],
+)
+def test_drawing_new_things_in_is_an_instruction_edit(text, generative, toolbox):
+    """Was: inpaint the main object with 'a cartoon'; describe('put a hat on the dog?'); nothing."""
+    p = plan(text, generative)
+    assert [(s.tool, s.args.get("operation")) for s in p.steps] == [("edit", "instruct")]
+    bare = plan(text, toolbox)  # no generative editor: says so, runs nothing
+    assert bare.steps == []
+    assert "generative" in bare.answer.lower() or "diffusers" in bare.answer.lower()
+
+
+@pytest.mark.parametrize(
+    "text", ["put it on this picture", "add some warmth to the photo", "put a red border on the car"]
+)
+def test_the_instruction_edit_leaves_other_put_and_add_requests_alone(text, generative):
+    p = plan(text, generative)
+    assert "instruct" not in [s.args.get("operation") for s in p.steps], text
