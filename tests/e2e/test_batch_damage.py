@@ -181,7 +181,7 @@ def alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
 def test_kill_9_of_a_pool_leaves_no_workers(tmp_path):
     src = tmp_path / "in"
-    for i in range(12):
+    for i in range(40):  # enough that the kill lands mid-batch
         save(src / f"p{i}.png", i)
     out = tmp_path / "out"
     proc = subprocess.Popen(
@@ -201,7 +201,7 @@ def test_kill_9_of_a_pool_leaves_no_workers(tmp_path):
     assert not [w for w in workers if alive(w)], "workers outlived their batch"
     p = cli("batch", REQUEST, str(src), "--out", str(out), "--quiet")  # and the lock went with it
     assert p.returncode == 0, p.stderr
-    assert sorted(ln["name"] for ln in lines(out)) == sorted(f"p{i}.png" for i in range(12))
+    assert sorted(ln["name"] for ln in lines(out)) == sorted(f"p{i}.png" for i in range(40))
 
 
 def test_a_resumed_run_over_a_failed_item_exits_1(tmp_path):
@@ -217,9 +217,10 @@ def test_a_resumed_run_over_a_failed_item_exits_1(tmp_path):
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
 def test_a_helper_that_dies_loses_nothing(tmp_path):
     """A helper killed mid-batch (the OOM killer, a crash): its inputs run in the batch's own
-    process, every input gets one line, none is recorded as failed for it."""
+    process, every input gets one line, none is recorded as failed for it. 40 inputs: two warm
+    helpers finish small ones fast, and the kill must land while some are left."""
     src = tmp_path / "in"
-    for i in range(10):
+    for i in range(40):
         save(src / f"p{i}.png", i)
     out = tmp_path / "out"
     proc = subprocess.Popen(
@@ -243,7 +244,7 @@ def test_a_helper_that_dies_loses_nothing(tmp_path):
     assert proc.returncode == 0, err
     assert "helper process died" in err
     got = lines(out)
-    assert sorted(ln["name"] for ln in got) == sorted(f"p{i}.png" for i in range(10))
+    assert sorted(ln["name"] for ln in got) == sorted(f"p{i}.png" for i in range(40))
     assert all(ln["status"] == "ok" for ln in got)
 
 
