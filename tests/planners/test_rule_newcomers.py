@@ -84,3 +84,31 @@ def test_drawing_new_things_in_is_an_instruction_edit(text, generative, toolbox)
 def test_the_instruction_edit_leaves_other_put_and_add_requests_alone(text, generative):
     p = plan(text, generative)
     assert "instruct" not in [s.args.get("operation") for s in p.steps], text
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("how many ppl are there", [("count", None, "people")]),  # was count('ppl')
+        ("how many birds r in the tree", [("count", None, "birds")]),  # was count('birds r')
+        ("make the letter r red", [("segment", None, "the letter r"), ("edit", "recolor", None)]),
+        ("i cant see anything, its so dark", [("edit", "brighten", None)]),  # was darken
+    ],
+)
+def test_texting_shorthand_and_remarks_before_a_complaint(text, want, toolbox):
+    got = summary(plan(text, toolbox))
+    assert [(t, o) for t, o, _ in got] == [(t, o) for t, o, _ in want]
+    assert [g for _, _, g in got if g] == [w for _, _, w in want if w]
+
+
+@pytest.mark.parametrize("text", ["add the reversed version to the end", "stick the reversed clip on the end"])
+def test_the_reversed_clip_added_at_the_end_is_a_boomerang(text, toolbox):
+    """Was: reverse_video alone (the clip lost)."""
+    p = plan(text, toolbox, VID)
+    assert [s.tool for s in p.steps] == ["reverse_video", "concat_videos"]
+
+
+def test_keep_it_after_a_trim_keeps_the_trimmed_clip(toolbox):
+    """Was: trim, then track the main object and blank everything else ('keep it' as keep-only)."""
+    p = plan("cut out the bit from 0:05 to 0:10 and keep it", toolbox, VID)
+    assert [s.tool for s in p.steps] == ["trim_video"]

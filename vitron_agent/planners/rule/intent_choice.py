@@ -13,7 +13,7 @@ from vitron_agent.planners.rule.lexicon import _COLOR_WORDS, _EXCLUSION, _fix_co
 MODES = ("rules", "matcher", "both")
 
 _COMPLAINT = re.compile(
-    r"^(?:it|this|that|the (?:image|picture|photo|shot|snapshot|video|clip|footage|colou?rs))(?:'s|\s+is|\s+are|\s+looks?|\s+seems?|\s+feels?)\s+"
+    r"^(?:its|(?:it|this|that|the (?:image|picture|photo|shot|snapshot|video|clip|footage|colou?rs))(?:'s|\s+is|\s+are|\s+looks?|\s+seems?|\s+feels?))\s+"
     r"(?:(?:a bit|a little|very|so|rather|quite|kind of|way|really|pretty|rather|overly)\s+)*"
     r"(?P<how>blurry|blurred|soft|fuzzy|out of focus|dark|dim|gloomy|underexposed|bright|overexposed|washed out|cold|"
     r"blue|bluish|warm|orange|yellow|yellowish|grainy|noisy|dull|flat|pale|lifeless|garish|oversaturated|loud)"
@@ -65,8 +65,22 @@ _PARTIAL = re.compile(
     re.I,
 )
 _LESSER = {"grayscale": "desaturate"}  # an intent that takes all of something -> the one that takes some of it
+_PREFACE = re.compile(
+    r"^(?:i|oh|ugh|hmm+|wow|well|sorry|honestly|hey|hi|so|argh|yikes|meh)\b[^,;]*?(?:[,;]|\s+(?:and|but|because|as)\b)\s*(?P<rest>.+)$",
+    re.I,
+)
+_BOOMERANG = re.compile(
+    r"^(?:add|stick|put|tack|attach|glue|append|play)\s+(?:on\s+)?(?:a\s+|the\s+|it\s+)?(?:reversed|reverse|backwards?|rewound)\s*"
+    r"(?:version|copy|clip|video|one|footage)?\s*(?:of it\s+|of the (?:clip|video)\s+)?(?:on\s+|to\s+|at\s+|onto\s+)?"
+    r"(?:the\s+)?(?:end|after(?:wards)?)\b.*$",
+    re.I,
+)
 _SHORT = {"bg": "background", "u": "you", "pls": "please", "plz": "please", "pic": "picture", "img": "image"}
-_SHORTHAND = re.compile(r"\b(?:bg|u|pls|plz|pic|img)\b", re.I)
+_SHORT |= {"ppl": "people", "r": "are", "ur": "your", "vid": "video", "pics": "pictures", "thru": "through"}
+_SHORTHAND = re.compile(
+    r"\b(?:bg|u|pls|plz|pic|img|ppl|ur|vid|pics|thru)\b|(?:(?<=s )|(?<=they )|(?<=we )|(?<=you )|(?<=u ))r\b(?= \w)",
+    re.I,
+)
 _ALL_GREY = re.compile(
     r"\b(everything|all|the (?:whole |entire )?(?:image|picture|photo|scene|shot)|it all)\s+gr[ae]y\b(?!\s*scale)", re.I
 )
@@ -146,6 +160,11 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         clause = f"make {m.group('np')} {m.group('what')}"
     if (m := _FOR_THING.match(clause)) and m.group("colour").lower() in _COLOR_WORDS:  # "red for the bike, please"
         clause = f"make {m.group('np')} {m.group('colour')}"
+    if _BOOMERANG.match(clause):  # "add the reversed version to the end": the clip, then itself reversed
+        clause = "make a boomerang"
+    if m := _PREFACE.match(clause):  # "i cant see anything, its so dark": the complaint after a remark
+        if _COMPLAINT.match(m.group("rest")):
+            clause = m.group("rest")
     if (m := _COMPLAINT.match(clause)) and not re.search(r"\btoo\b", clause, re.I):
         clause = (
             f"it is too {m.group('how')}"  # "it's blurry": a complaint asks for the opposite (the matcher's polarity)

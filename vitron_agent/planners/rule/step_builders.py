@@ -238,6 +238,8 @@ def _do_remove(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
 
 def _do_keep_only(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     kind, mask = _target(b, rest, last)
+    if kind == "pronoun" and mask is None and b.steps:  # "cut out 0:05 to 0:10 and keep it": it is kept already
+        return
     if kind == "complement":  # "keep everything except the cat" = remove the cat
         _edit(b, operation="remove", mask=mask)
         return
