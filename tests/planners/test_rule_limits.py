@@ -64,3 +64,40 @@ def test_neighbours_that_can_be_done_still_plan(text, op, toolbox):
 def test_limit_for_leaves_ordinary_edits_alone():
     for text in ("blur the background", "make it warmer", "trim the first 5 seconds", "denoise it", "read the sign"):
         assert limit_for(text) is None, text
+
+
+def test_every_example_phrasing_is_refused_by_the_rules(toolbox):
+    from vitron_agent.planners.rule.cannot_do import EXAMPLES
+
+    for text in EXAMPLES:
+        assert limit_for(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text, inputs",
+    [
+        ("go back to the first frame", VID),
+        ("put a box around the sign that says stop", IMG),
+        ("add a caption to the photo", IMG),
+        ("add a filter to reduce noise", IMG),
+        ("make it less grainy", IMG),
+        ("level the horizon by rotating 5 degrees", IMG),
+        ("make the details stand out", IMG),
+        ("make the colours more muted", IMG),
+        ("when does the dog shake its head", VID),
+        ("remove the watermark", IMG),
+    ],
+)
+def test_words_near_a_limit_are_not_refused(text, inputs, toolbox):
+    """Each of these names a limit's word ('back', 'says', 'noise', 'grainy', 'horizon', 'stand out',
+    'muted', 'shake', 'watermark') but asks for something the agent does."""
+    assert limit_for(text) is None, text
+
+
+def test_sepia_goes_to_a_configured_instruction_editor():
+    from vitron_agent.tools.edit_diffusers import DiffusersEditTool
+
+    edit = DiffusersEditTool(checkpoint="/nonexistent/x", instruct_checkpoint="/nonexistent/x")
+    box = Toolbox([t for t in default_tools() if t.name != edit.name] + [edit])
+    p = plan("make the image sepia", box)
+    assert [(s.tool, s.args.get("operation")) for s in p.steps] == [("edit", "instruct")]

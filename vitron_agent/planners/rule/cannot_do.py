@@ -5,8 +5,9 @@ Without it "mute the video" planned a colour desaturate, "add film grain" a deno
 "straighten the horizon" a 90-degree turn and "remove the red eye" erased the eye: wrong results
 reported as success. Each entry of ``LIMITS`` is (rule, answer): the rule is a regular expression
 searched in the clause (lower case); the first that matches gives the answer, which ends planning
-with no steps. The record's patterns are tried before the built-in table (order 50), and its
-examples let the matcher send paraphrases here too.
+with no steps. The record's patterns are tried before the built-in table (order 50) and the
+matcher never overrules them; its examples let the matcher send paraphrases here too (the
+handler then refuses in general terms when no rule names the limit).
 """
 
 from __future__ import annotations
@@ -16,30 +17,32 @@ from typing import Any
 
 from vitron_agent.intents import Intent, register_intent
 
-__all__ = ["LIMITS", "limit_for", "CANNOT_DO"]
+__all__ = ["LIMITS", "EXAMPLES", "limit_for", "CANNOT_DO"]
 
 _PICTURE = r"(?:it|this|that|the\s+(?:image|picture|photo|pic|video|clip|footage|movie|film))"
 
 # (rule, answer); the answer says what cannot be done and what can be done instead.
 LIMITS: tuple[tuple[str, str], ...] = (
     (
-        r"\b(?:mute|unmute|sound|audio|volume|louder|quieter|music|soundtrack|voice-?over|narration)\b",
+        r"\b(?:mute|unmute)\b(?!\s+(?:the\s+|all\s+the\s+)?colou?rs?\b)"
+        r"|\b(?:sound|audio|volume|louder|quieter|music|soundtrack|voice-?over|narration)\b(?!.*\bcolou?rs?\b)",
         "I cannot change sound: the video tools work on the pictures only (the audio is kept as it is, "
         "or dropped by some tools). I can trim, speed up, reverse, loop, recolour or blur the video.",
     ),
     (
-        r"\bsubtitles?\b|\b(?:add|put|write|type|overlay|stamp)\b.*\b(?:text|words?|caption|title|label|watermark)s?\b"
-        r".*\b(?:on|onto|over|to|that says|saying)\b|\bwrite\b.+\b(?:on|onto|across|over)\s+"
-        + _PICTURE
-        + r"|\bwatermark\b",
+        r"\bsubtitles?\b|^(?:add|put|type|overlay|stamp|place)\s+(?:(?:some|the|a|an|my|our)\s+)?(?:\w+\s+)?"
+        r"(?:(?:text|words?|watermark|logo)(?:\s*$|\s+(?:on|onto|over|to|across|at|saying|that says|which says)\b)"
+        r"|(?:caption|title|label|subtitle)\s+(?:saying|that says|which says|reading)\b)"
+        r"|^write\b(?!.*\b(?:caption|description|summary|story|poem|sentence|paragraph|list)\b).+\b(?:on|onto|across|over)\s+"
+        + _PICTURE,
         "I cannot draw text, titles or watermarks onto a picture. I can read the text that is in it "
         "('read the sign') or describe it.",
     ),
     (
         r"\bsepia\b",
-        "I have no sepia tint. I can make it black and white ('make it grayscale') and then warmer "
-        "('then make it warmer'), which comes close; or, with a generative editor configured, "
-        "'make it look like an old photo'.",
+        'I have no sepia tint without a generative editor (set [tools.edit] backend = "diffusers" with an '
+        "instruct_checkpoint). I can make it black and white ('make it grayscale') and then warmer "
+        "('then make it warmer'), which comes close.",
     ),
     (
         r"\bvignett(?:e|ing)\b",
@@ -47,7 +50,7 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "('darken everything around the subject').",
     ),
     (
-        r"\b(?:make|render|look)\b.*\bgrain(?:y|ier)\b|^(?:add|put|give|apply)\b(?!.*\b(?:less|no)\b).*\b(?:grain|noise)\b",
+        r"^(?!.*\b(?:less|not|no|fewer|reduce|remove)\b).*\b(?:make|render|look)\b.*\bgrain(?:y|ier)\b|^(?:add|put|give|apply)\b(?!.*\b(?:less|no|fewer|reduce|remove|without|clean|cut)\b).*\b(?:grain|noise)\b",
         "I cannot add grain or noise, only remove it ('denoise').",
     ),
     (
@@ -55,21 +58,24 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "I have no red-eye fix. I can select the eyes and recolour them ('make the eyes black').",
     ),
     (
-        r"\b(?:straighten|level)\b.*\bhorizon\b|\bhorizon\b.*\b(?:straight|level|crooked|tilted|wonky)\b",
+        r"^(?!.*(?:\d|\bdegrees?\b))(?:.*\b(?:straighten|level)\b.*\bhorizon\b|.*\bhorizon\b.*\b(?:straight|level|crooked|tilted|wonky)\b)",
         "I cannot find the horizon's tilt by myself. Tell me the angle and I will rotate it "
         "('rotate it 3 degrees clockwise').",
     ),
     (
-        r"\b(?:stabili[sz]e|stabili[sz]ation|shaky|shake|jitter|wobbly)\b",
+        r"\b(?:stabili[sz]e|stabili[sz]ation|de-?shake|camera shake)\b|\b(?:shaky|wobbly|jittery)\s+(?:video|clip|footage)\b"
+        r"|^(?:the\s+)?(?:video|clip|footage|it)(?:'s|\s+is)\s+(?:(?:so|too|very|really|a bit)\s+)?(?:shaky|wobbly|jittery)\b",
         "I cannot stabilise a video. I can trim it, change its speed, reverse or loop it.",
     ),
     (
-        r"\b(?:cut|split|chop|divide)\b.*\b(?:in(?:to)?\s+(?:half|halves|two|2|pieces|parts|segments))\b",
+        r"\b(?:cut|split|chop|divide)\s+(?:it|(?:the|this)\s+(?:video|clip|footage|film|movie))\s+"
+        r"in(?:to)?\s+(?:half|halves|two|2|pieces|parts|segments)\b",
         "I cannot split a video into several clips (a request makes one result). I can keep one part: "
         "'keep the first half' is 'trim it to the first N seconds', or 'from 0:10 to 0:25'.",
     ),
     (
-        r"^(?:undo|revert|go back|take (?:that|it) back)\b",
+        r"^(?:undo|revert)\b|^go back to (?:the\s+)?(?:original|previous|last version|way it was|before)\b"
+        r"|^take (?:that|it) back\b",
         "I cannot undo: every request starts again from the picture you send. Send the original again.",
     ),
     (
@@ -77,13 +83,14 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "I cannot translate. I can read the text in the picture ('read the sign').",
     ),
     (
-        r"\bstand out\b|\bpop out\b",
+        r"(?<!details )(?<!detail )(?<!edges )(?<!texture )(?<!textures )(?<!colours )(?<!colors )"
+        r"\b(?:stand|pop)\s+out\b(?!.*\b(?:by|with|using)\b)",
         "How should it stand out? I can blur the background ('blur the background'), darken everything "
         "around it ('darken everything except the bus'), or make the rest black and white "
         "('black and white except the bus').",
     ),
     (
-        r"\b(?:higher|better|more)\s+(?:resolution|quality|definition)\b|\b(?:4k|hd|1080p)\b",
+        r"^(?!.*\d)(?:.*\b(?:higher|better|more)\s+(?:resolution|quality|definition)\b)",
         "I cannot add detail that is not there. I can resize a picture ('make it twice as big') or sharpen it.",
     ),
 )
@@ -98,11 +105,25 @@ def limit_for(clause: str) -> str | None:
 
 
 def _refuse(call: Any) -> None:
+    if GENERATIVE.search(call.text.lower()) and _can_instruct(call):
+        from vitron_agent.planners.rule.intent_table import intent_named
+
+        intent_named("restyle").handler(call)  # a look the generative editor can give (an instruction edit)
+        return
     answer = limit_for(call.text)
     call.ask(answer or f"I cannot do {call.text!r} with the tools I have.")
 
 
-_EXAMPLES = (
+# Limits a configured generative (instruction) editor lifts: the request goes to it as said.
+GENERATIVE = re.compile(r"\bsepia\b")
+
+
+def _can_instruct(call: Any) -> bool:
+    b = getattr(call, "builder", None)
+    return b is not None and b.toolbox.supports(b.tool("edit"), "instruct")
+
+
+EXAMPLES = (
     "mute the video",
     "turn the sound off",
     "take the audio out of the clip",
@@ -129,13 +150,13 @@ _EXAMPLES = (
     "undo the last change",
     "translate the sign into spanish",
     "make the cat stand out",
-    "make it 4k",
+    "give the video a higher resolution",
 )
 
 CANNOT_DO = Intent(
     "cannot_do",
     (r"^(?=.*(?:" + "|".join(f"(?:{rule})" for rule, _ in LIMITS) + "))",),
-    examples=_EXAMPLES,
+    examples=EXAMPLES,
     slots=(),
     help="",
     handler=_refuse,

@@ -195,6 +195,8 @@ def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
     warmer" is no selection)."""
     from vitron_agent.planners.rule.intent_matcher import match
 
+    if ruled.intent == "cannot_do":  # a refusal's rule is specific; no near match overrules it
+        return ruled
     verdict = match(clause, video)
     if verdict.intent is None or not verdict.scores:
         return ruled

@@ -57,6 +57,8 @@ def _examples() -> tuple[list[str], Any, list[str]]:
             texts.append(ex)
     spread: dict[str, set[str]] = {}
     for name, text in zip(names, texts, strict=True):
+        if name in UNCOUNTED:
+            continue
         for w in set(_WORD.findall(text.lower())):
             spread.setdefault(w, set()).add(name)
     common = {w for w, owners in spread.items() if len(owners) >= COMMON}
@@ -79,6 +81,7 @@ class Verdict:
 
 
 COMMON = 12  # a word in the examples of this many intents or more says nothing about the intent
+UNCOUNTED = frozenset({"cannot_do"})  # refusals' examples leave the common words (and so every other reading) alone
 _WORD = re.compile(r"[a-z']+|\d+")
 
 

@@ -268,7 +268,7 @@ INTENTS: tuple[Intent, ...] = (
         "outline",
         (
             r"^(?:outline|trace|circle)\b\s*|^(?:draw|put|add|give)\s+(?:me\s+)?(?=(?:an?\s+|the\s+)?(?:[a-z]+\s+){0,2}"
-            r"(?:outline|contour|border|line|stroke|edge|circle|ring)s?\s+(?:a?round|of|on|to)\b)",
+            r"(?:(?:outline|contour|border|line|stroke|edge)s?\s+(?:a?round|of|on|to)|(?:circle|ring)s?\s+a?round)\b)",
         ),
         _do_outline,
         "outline <target> (in a colour)",
@@ -353,7 +353,9 @@ INTENTS: tuple[Intent, ...] = (
             # "put a hat on the dog", "add a rainbow to the sky": new things drawn in (an instruction edit)
             r"^(?:put|add|place|draw)\s+(?!(?:it|this|that|them|him|her|me|the)\b)(?:an?\s+|some\s+|two\s+|a\s+pair\s+of\s+)?(?!(?:\w+\s+){0,3}(?:outline|border|line|contour|"
             r"circle|ring|box(?:es)?|background|backdrop|caption|description|summary|label|tag|title|text|"
-            r"warmth|contrast|saturation|sharpness|brightness|colou?r|blur|noise|grain|filter|frame|tint|glow)s?\b)"
+            r"warmth|contrast|saturation|sharpness|brightness|colou?r|blur|noise|grain|filter|frame|tint|glow|light|lighting|"
+            r"shadow|detail|depth|focus|drama|vibrance|life|pop|punch|clarity|exposure|texture|gradient|effect|mask|"
+            r"selection|highlight|bounding|bokeh|number|count|emphasis)s?\b)"
             r"(?:\w+\s+){1,3}(?:on|onto|to|in|into)\s+(?:the|his|her|its|their)\s+(?=\w)",
         ),
         _do_restyle,
@@ -451,7 +453,7 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:\s+out)?(?:\s*,?\s*please)?\s*$)\s*",  # "remove (some of) the colour" is grayscale (desaturate)
             r"^(?:get|take|keep|cut)\b(?=.+\bout of (?:the|this|my|that)\s+(?:shot|picture|photo|image|frame|scene|video|clip)\b)\s*",
             r"^(?:clean|strip|scrub|wipe)\b(?!\s+(?:it|this|that|the\s+(?:image|picture|photo))?\s*up\b)"
-            r"(?=.+\b(?:off|out of|from)\s+(?:the|this|my|that|a)\b)\s*",  # "clean the graffiti off the wall"
+            r"(?!.*\b(?:colou?rs?|noise|grain|graininess|background|backdrop)\b)(?=.+\b(?:off|out of|from)\s+(?:the|this|my|that|a)\b)\s*",  # "clean the graffiti off the wall"
         ),
         _do_remove,
         "remove / erase / delete <target>",
