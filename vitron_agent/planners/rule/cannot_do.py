@@ -6,8 +6,9 @@ Without it "mute the video" planned a colour desaturate, "add film grain" a deno
 reported as success. Each entry of ``LIMITS`` is (rule, answer): the rule is a regular expression
 searched in the clause (lower case); the first that matches gives the answer, which ends planning
 with no steps. The record's patterns are tried before the built-in table (order 50) and the
-matcher never overrules them; its examples let the matcher send paraphrases here too (the
-handler then refuses in general terms when no rule names the limit).
+matcher never overrules them. The record has no examples: the matcher never sends a clause here
+by similarity (a near match would refuse a request the agent can do); ``EXAMPLES`` are the
+phrasings the rules are tested with.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ LIMITS: tuple[tuple[str, str], ...] = (
         r"\bsubtitles?\b|^(?:add|put|type|overlay|stamp|place)\s+(?:(?:some|the|a|an|my|our)\s+)?(?:\w+\s+)?"
         r"(?:(?:text|words?|watermark|logo)(?:\s*$|\s+(?:on|onto|over|to|across|at|saying|that says|which says)\b)"
         r"|(?:caption|title|label|subtitle)\s+(?:saying|that says|which says|reading)\b)"
-        r"|^write\b(?!.*\b(?:caption|description|summary|story|poem|sentence|paragraph|list)\b).+\b(?:on|onto|across|over)\s+"
+        r"|^write\b(?!\s+(?:down|out|up|me)\b)(?!.*\b(?:caption|description|summary|story|poem|sentence|paragraph|list)\b).+\b(?:on|onto|across|over)\s+"
         + _PICTURE,
         "I cannot draw text, titles or watermarks onto a picture. I can read the text that is in it "
         "('read the sign') or describe it.",
@@ -50,7 +51,7 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "('darken everything around the subject').",
     ),
     (
-        r"^(?!.*\b(?:less|not|no|fewer|reduce|remove)\b).*\b(?:make|render|look)\b.*\bgrain(?:y|ier)\b|^(?:add|put|give|apply)\b(?!.*\b(?:less|no|fewer|reduce|remove|without|clean|cut)\b).*\b(?:grain|noise)\b",
+        r"^(?:make|render)\b(?!.*\b(?:less|not|no|fewer|reduce|remove)\b).*\bgrain(?:y|ier)\b|^(?:add|put|give|apply)\b(?!.*\b(?:less|no|fewer|reduce|remove|without|clean|cut)\b).*\b(?:grain|noise)\b",
         "I cannot add grain or noise, only remove it ('denoise').",
     ),
     (
@@ -68,7 +69,7 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "I cannot stabilise a video. I can trim it, change its speed, reverse or loop it.",
     ),
     (
-        r"\b(?:cut|split|chop|divide)\s+(?:it|(?:the|this)\s+(?:video|clip|footage|film|movie))\s+"
+        r"\b(?:cut|split|chop|divide)\s+(?:the|this)\s+(?:video|clip|footage|film|movie)\s+"
         r"in(?:to)?\s+(?:half|halves|two|2|pieces|parts|segments)\b",
         "I cannot split a video into several clips (a request makes one result). I can keep one part: "
         "'keep the first half' is 'trim it to the first N seconds', or 'from 0:10 to 0:25'.",
@@ -90,7 +91,7 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "('black and white except the bus').",
     ),
     (
-        r"^(?!.*\d)(?:.*\b(?:higher|better|more)\s+(?:resolution|quality|definition)\b)",
+        r"^(?!.*\d)(?:.*\b(?:higher|better|more)\s+(?:resolution|definition)\b)",
         "I cannot add detail that is not there. I can resize a picture ('make it twice as big') or sharpen it.",
     ),
 )
@@ -138,14 +139,14 @@ EXAMPLES = (
     "give it a sepia tint",
     "add a vignette",
     "add film grain",
-    "make it look grainy",
+    "make it grainy",
     "fix the red eye",
     "remove red-eye from the photo",
     "straighten the horizon",
     "the horizon is crooked",
     "stabilise the footage",
     "stabilize this shaky video",
-    "split the clip in two",
+    "split the clip into two",
     "cut the video into pieces",
     "undo the last change",
     "translate the sign into spanish",
@@ -156,7 +157,7 @@ EXAMPLES = (
 CANNOT_DO = Intent(
     "cannot_do",
     (r"^(?=.*(?:" + "|".join(f"(?:{rule})" for rule, _ in LIMITS) + "))",),
-    examples=EXAMPLES,
+    examples=(),  # rules only: a near match never refuses a request the agent can do
     slots=(),
     help="",
     handler=_refuse,
