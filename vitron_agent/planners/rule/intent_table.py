@@ -351,7 +351,7 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:an?\s+)?(?:\w+\s+)?(?:cartoon|anime|comic|watercolou?r|painting|drawing|sketch|illustration|pixel art|manga|"
             r"pop art|oil painting|pencil drawing|caricature|mosaic|vector art|3d render)\b",
             # "put a hat on the dog", "add a rainbow to the sky": new things drawn in (an instruction edit)
-            r"^(?:put|add|place|draw)\s+(?!(?:it|this|that|them|him|her|me|the)\b)(?:an?\s+|some\s+|two\s+|a\s+pair\s+of\s+)?(?!(?:\w+\s+){0,3}(?:outline|border|line|contour|"
+            r"^(?:put|add|place)\s+(?!(?:it|this|that|them|him|her|me|the)\b)(?:an?\s+|some\s+|two\s+|a\s+pair\s+of\s+)?(?!(?:\w+\s+){0,3}(?:outline|border|line|contour|"
             r"circle|ring|box(?:es)?|background|backdrop|caption|description|summary|label|tag|title|text|"
             r"warmth|contrast|saturation|sharpness|brightness|colou?r|blur|noise|grain|filter|frame|tint|glow|light|lighting|"
             r"shadow|detail|depth|focus|drama|vibrance|life|pop|punch|clarity|exposure|texture|gradient|effect|mask|"
