@@ -355,7 +355,7 @@ INTENTS: tuple[Intent, ...] = (
             r"circle|ring|box(?:es)?|background|backdrop|caption|description|summary|label|tag|title|text|"
             r"warmth|contrast|saturation|sharpness|brightness|colou?r|blur|noise|grain|filter|frame|tint|glow|light|lighting|"
             r"shadow|detail|depth|focus|drama|vibrance|life|pop|punch|clarity|exposure|texture|gradient|effect|mask|"
-            r"selection|highlight|bounding|bokeh|number|count|emphasis)s?\b)"
+            r"selection|highlight|bounding|bokeh|number|count|emphasis|motion|movement|animation|video|clip)s?\b)"
             r"(?:\w+\s+){1,3}(?:on|onto|to|in|into)\s+(?:the|his|her|its|their)\s+(?=\w)",
         ),
         _do_restyle,
