@@ -101,3 +101,10 @@ def test_sepia_goes_to_a_configured_instruction_editor():
     box = Toolbox([t for t in default_tools() if t.name != edit.name] + [edit])
     p = plan("make the image sepia", box)
     assert [(s.tool, s.args.get("operation")) for s in p.steps] == [("edit", "instruct")]
+
+
+@pytest.mark.parametrize("text", ["mute it a bit", "mute this colours", "mute the colors"])
+def test_mute_on_a_still_picture_is_a_desaturate(text, toolbox):
+    """Sound limits are video-only records: on an image 'mute' means the colours."""
+    p = plan(text, toolbox)
+    assert [s.args.get("operation") for s in p.steps] == ["desaturate"], p.answer

@@ -18,14 +18,14 @@ from typing import Any
 
 from vitron_agent.intents import Intent, register_intent
 
-__all__ = ["LIMITS", "EXAMPLES", "limit_for", "CANNOT_DO"]
+__all__ = ["LIMITS", "EXAMPLES", "VIDEO_ONLY", "REFUSALS", "limit_for", "CANNOT_DO", "CANNOT_DO_VIDEO"]
 
 _PICTURE = r"(?:it|this|that|the\s+(?:image|picture|photo|pic|video|clip|footage|movie|film))"
 
 # (rule, answer); the answer says what cannot be done and what can be done instead.
 LIMITS: tuple[tuple[str, str], ...] = (
     (
-        r"\b(?:mute|unmute)\b(?!\s+(?:the\s+|all\s+the\s+)?colou?rs?\b)"
+        r"\b(?:mute|unmute)\s+(?:(?:the|this|that|my)\s+)?(?:video|clip|footage|film|movie|sound|audio|it)\b|^(?:un)?mute\b\s*$"
         r"|\b(?:sound|audio|volume|louder|quieter|music|soundtrack|voice-?over|narration)\b(?!.*\bcolou?rs?\b)",
         "I cannot change sound: the video tools work on the pictures only (the audio is kept as it is, "
         "or dropped by some tools). I can trim, speed up, reverse, loop, recolour or blur the video.",
@@ -154,14 +154,26 @@ EXAMPLES = (
     "give the video a higher resolution",
 )
 
-CANNOT_DO = Intent(
-    "cannot_do",
-    (r"^(?=.*(?:" + "|".join(f"(?:{rule})" for rule, _ in LIMITS) + "))",),
-    examples=(),  # rules only: a near match never refuses a request the agent can do
-    slots=(),
-    help="",
-    handler=_refuse,
-    media="any",
-    order=50,
-)
+# Limits that only a video has (sound, shaking, several clips): on a still picture these words mean
+# something else ("mute it" is a desaturate), so their rules are skipped there.
+VIDEO_ONLY = ("I cannot change sound", "I cannot stabilise", "I cannot split")
+
+
+def _record(name: str, media: str, limits: list[tuple[str, str]]) -> Intent:
+    return Intent(
+        name,
+        (r"^(?=.*(?:" + "|".join(f"(?:{rule})" for rule, _ in limits) + "))",),
+        examples=(),  # rules only: a near match never refuses a request the agent can do
+        slots=(),
+        help="",
+        handler=_refuse,
+        media=media,
+        order=50,
+    )
+
+
+CANNOT_DO = _record("cannot_do", "any", [lim for lim in LIMITS if not lim[1].startswith(VIDEO_ONLY)])
+CANNOT_DO_VIDEO = _record("cannot_do_video", "video", [lim for lim in LIMITS if lim[1].startswith(VIDEO_ONLY)])
+REFUSALS = frozenset({CANNOT_DO.name, CANNOT_DO_VIDEO.name})
 register_intent(CANNOT_DO)
+register_intent(CANNOT_DO_VIDEO)

@@ -195,7 +195,7 @@ def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
     warmer" is no selection)."""
     from vitron_agent.planners.rule.intent_matcher import match
 
-    if ruled.intent == "cannot_do":  # a refusal's rule is specific; no near match overrules it
+    if ruled.intent in ("cannot_do", "cannot_do_video"):  # a refusal's rule is specific; no near match overrules it
         return ruled
     verdict = match(clause, video)
     if verdict.intent is None or not verdict.scores:

@@ -81,7 +81,9 @@ class Verdict:
 
 
 COMMON = 12  # a word in the examples of this many intents or more says nothing about the intent
-UNCOUNTED = frozenset({"cannot_do"})  # refusals' examples leave the common words (and so every other reading) alone
+UNCOUNTED = frozenset(
+    {"cannot_do", "cannot_do_video"}
+)  # refusals' examples leave the common words (and so every other reading) alone
 _WORD = re.compile(r"[a-z']+|\d+")
 
 
