@@ -86,6 +86,10 @@ def test_every_example_phrasing_is_refused_by_the_rules(toolbox):
         ("make the colours more muted", IMG),
         ("when does the dog shake its head", VID),
         ("remove the watermark", IMG),
+        ("make the grainy photo sharper", IMG),
+        ("make the red eyes black", IMG),
+        ("upscale it to a higher resolution", IMG),
+        ("darken the corners like a vignette", IMG),
     ],
 )
 def test_words_near_a_limit_are_not_refused(text, inputs, toolbox):

@@ -46,16 +46,18 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "('then make it warmer'), which comes close.",
     ),
     (
-        r"\bvignett(?:e|ing)\b",
+        r"^(?!(?:darken|brighten|dim|lighten|blur)\b).*\bvignett(?:e|ing)\b",
         "I have no vignette effect. I can darken everything except the main subject "
         "('darken everything around the subject').",
     ),
     (
-        r"^(?:make|render)\b(?!.*\b(?:less|not|no|fewer|reduce|remove)\b).*\bgrain(?:y|ier)\b|^(?:add|put|give|apply)\b(?!.*\b(?:less|no|fewer|reduce|remove|without|clean|cut)\b).*\b(?:grain|noise)\b",
+        r"^(?:make|render)\s+(?:it|this|that|the\s+(?:image|picture|photo|pic|shot|video|clip))\s+"
+        r"(?:(?:look|more|a bit|a little|slightly|really|very)\s+)*grain(?:y|ier)\b|^(?:add|put|give|apply)\b(?!.*\b(?:less|no|fewer|reduce|remove|without|clean|cut)\b).*\b(?:grain|noise)\b",
         "I cannot add grain or noise, only remove it ('denoise').",
     ),
     (
-        r"\bred[- ]?eyes?\b",
+        r"\b(?:fix|remove|correct|reduce|get rid of|eliminate|take out)\b.*\bred[- ]?eyes?\b(?!\s+(?:black|brown|blue|green|grey|gray))"
+        r"|\bred[- ]?eye\s+(?:removal|correction|fix|reduction)\b",
         "I have no red-eye fix. I can select the eyes and recolour them ('make the eyes black').",
     ),
     (
@@ -91,7 +93,8 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "('black and white except the bus').",
     ),
     (
-        r"^(?!.*\d)(?:.*\b(?:higher|better|more)\s+(?:resolution|definition)\b)",
+        r"^(?!.*\d)(?!.*\b(?:upscale|enlarge|resize|rescale|scale|bigger|larger|twice|double)\b)"
+        r"(?:.*\b(?:higher|better|more)\s+(?:resolution|definition)\b)",
         "I cannot add detail that is not there. I can resize a picture ('make it twice as big') or sharpen it.",
     ),
 )
