@@ -90,6 +90,7 @@ def test_every_example_phrasing_is_refused_by_the_rules(toolbox):
         ("make the red eyes black", IMG),
         ("upscale it to a higher resolution", IMG),
         ("darken the corners like a vignette", IMG),
+        ("apply some noise reduction", IMG),
     ],
 )
 def test_words_near_a_limit_are_not_refused(text, inputs, toolbox):

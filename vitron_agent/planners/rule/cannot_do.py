@@ -52,7 +52,7 @@ LIMITS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"^(?:make|render)\s+(?:it|this|that|the\s+(?:image|picture|photo|pic|shot|video|clip))\s+"
-        r"(?:(?:look|more|a bit|a little|slightly|really|very)\s+)*grain(?:y|ier)\b|^(?:add|put|give|apply)\b(?!.*\b(?:less|no|fewer|reduce|remove|without|clean|cut)\b).*\b(?:grain|noise)\b",
+        r"(?:(?:look|more|a bit|a little|slightly|really|very)\s+)*grain(?:y|ier)\b|^(?:add|put|give|apply)\b(?!.*\b(?:less|no|fewer|reduce|reduction|remove|removal|without|clean|cut|denoise|denoising|filter)\b).*\b(?:grain|noise)\b",
         "I cannot add grain or noise, only remove it ('denoise').",
     ),
     (
