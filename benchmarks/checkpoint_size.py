@@ -39,7 +39,7 @@ def _image(megapixels: float) -> np.ndarray:
 
 
 def main(repeat: int = 3) -> list[str]:
-    from vitron_agent.agent import Agent
+    from vitron_agent.runtime.agent import Agent
 
     lines = ["| image | checkpoints per turn | bytes per checkpoint (median) | vs 0.25 MP |", "|---|---|---|---|"]
     base = None

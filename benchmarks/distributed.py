@@ -48,7 +48,7 @@ def main() -> None:
     from skimage.transform import resize
 
     from tests.distributed.conftest import PostgresCluster, S3Server
-    from vitron_agent.agent import Agent
+    from vitron_agent.runtime.agent import Agent
 
     photo = (resize(data.astronaut(), (args.size, args.size), anti_aliasing=True) * 255).astype("uint8")
     s3, pg = S3Server(), PostgresCluster()

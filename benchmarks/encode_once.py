@@ -54,11 +54,11 @@ def _through_agent(agent, img: np.ndarray) -> float:
 def main(arch: str = "vit_b", repeat: int = 4) -> list[str]:
     import torch
 
-    from vitron_agent.agent import Agent
-    from vitron_agent.models import ModelPool
+    from vitron_agent.loading.models import ModelPool
     from vitron_agent.planners.base import ScriptedPlanner
+    from vitron_agent.runtime.agent import Agent
     from vitron_agent.testing.tiny_checkpoints import TINY_SAM_ARCH
-    from vitron_agent.tool import Toolbox
+    from vitron_agent.toolkit.tool import Toolbox
     from vitron_agent.tools.segment_sam import SamSegmentTool, build_sam, sam_arch
 
     torch.set_num_threads(max(1, torch.get_num_threads()))

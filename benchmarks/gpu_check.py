@@ -203,7 +203,7 @@ class Check:
         return statistics.median(times["agent"]), statistics.median(times["direct"]), outs["agent"], outs["direct"]
 
     def store(self) -> Any:
-        from vitron_agent.store import ArtifactStore
+        from vitron_agent.storage.store import ArtifactStore
 
         self.stores += 1
         return ArtifactStore(self.tmp / f"store{self.stores}", session="gpu")
@@ -250,7 +250,7 @@ def finite(a: Any) -> bool:
 
 
 def _ctx(c: Check) -> Any:
-    from vitron_agent.tool import ToolContext
+    from vitron_agent.toolkit.tool import ToolContext
 
     return ToolContext(store=c.store(), step_id="s1")
 
@@ -264,7 +264,7 @@ def _sam_arch(name: str) -> dict[str, Any]:
 
 def _sam_tool(c: Check, dtype: str, name: str, cls: Any = None, **kw: Any) -> Any:
     """A SAM tool whose model is built in memory and placed in its pool under its own key."""
-    from vitron_agent.models import ModelPool
+    from vitron_agent.loading.models import ModelPool
     from vitron_agent.tools.segment_sam import SamSegmentTool, build_sam
 
     cls = cls or SamSegmentTool
@@ -278,7 +278,7 @@ def _sam_tool(c: Check, dtype: str, name: str, cls: Any = None, **kw: Any) -> An
 
 def check_sam(c: Check, dtype: str) -> list[Row]:
     """SAM: one image encoder pass then k point prompts; tool calls vs SamPredictor."""
-    from vitron_agent.tool import invoke
+    from vitron_agent.toolkit.tool import invoke
 
     tool, ctx = _sam_tool(c, dtype, c.s["sam"]), _ctx(c)
     predictor = tool.pool.get(tool.key, tool._load)
@@ -359,7 +359,7 @@ def check_persistence(c: Check, dtype: str) -> list[Row]:
     its masks written before each call returns, with the writes deferred to the store's writer
     (settled once at the end of the round, as the agent settles a step before checkpointing it
     while the next prompt runs), and the direct SamPredictor calls."""
-    from vitron_agent.tool import invoke
+    from vitron_agent.toolkit.tool import invoke
 
     tool, ctx = _sam_tool(c, dtype, c.s["sam"]), _ctx(c)
     predictor = tool.pool.get(tool.key, tool._load)
@@ -475,9 +475,9 @@ def check_inpaint(c: Check, dtype: str) -> Row:
     from diffusers import StableDiffusionInpaintPipeline, UNet2DConditionModel
     from PIL import Image
 
-    from vitron_agent.models import ModelPool
+    from vitron_agent.loading.models import ModelPool
     from vitron_agent.testing.tiny_checkpoints import tiny_clip_tokenizer
-    from vitron_agent.tool import invoke
+    from vitron_agent.toolkit.tool import invoke
     from vitron_agent.tools.edit_diffusers import DiffusersEditTool
 
     tool = DiffusersEditTool(
@@ -541,9 +541,9 @@ def check_t2v(c: Check, dtype: str) -> Row:
     """ZeroScope-shaped text-to-video (UNet3D, OpenCLIP-H-wide text encoder) at its real frame size."""
     from diffusers import TextToVideoSDPipeline, UNet3DConditionModel
 
-    from vitron_agent.models import ModelPool
+    from vitron_agent.loading.models import ModelPool
     from vitron_agent.testing.tiny_checkpoints import tiny_clip_tokenizer
-    from vitron_agent.tool import invoke
+    from vitron_agent.toolkit.tool import invoke
     from vitron_agent.tools.video_diffusers import DiffusersVideoGenerateTool
 
     (h, w), frames, steps = c.s["t2v_size"], c.s["t2v_frames"], c.s["t2v_steps"]
@@ -607,9 +607,9 @@ def check_vlm(c: Check, dtype: str) -> Row:
     from PIL import Image
     from transformers import LlavaForConditionalGeneration
 
-    from vitron_agent.models import ModelPool
+    from vitron_agent.loading.models import ModelPool
     from vitron_agent.testing.tiny_checkpoints import llava_parts, tiny_bpe_tokenizer
-    from vitron_agent.tool import invoke
+    from vitron_agent.toolkit.tool import invoke
     from vitron_agent.tools.describe_vlm import CAPTION, VlmDescribeTool, _Vlm
 
     n = c.s["vlm_tokens"]
@@ -656,7 +656,7 @@ def check_vlm(c: Check, dtype: str) -> Row:
 
 def check_frame_cache(c: Check, dtype: str) -> Row:
     """Two SAM tracks on one clip: the second reuses every frame's stored embedding."""
-    from vitron_agent.tool import invoke
+    from vitron_agent.toolkit.tool import invoke
     from vitron_agent.tools.track_sam import SamTrackTool
 
     tool, ctx = _sam_tool(c, dtype, c.s["sam"], SamTrackTool), _ctx(c)
@@ -679,9 +679,9 @@ def check_frame_cache(c: Check, dtype: str) -> Row:
 
 def check_pool(c: Check) -> list[Row]:
     """The ModelPool on the device: LRU offload under a budget and back; a real out-of-memory."""
-    from vitron_agent.errors import ToolFailed
-    from vitron_agent.models import ModelPool, model_bytes
-    from vitron_agent.tool import invoke
+    from vitron_agent.core.errors import ToolFailed
+    from vitron_agent.loading.models import ModelPool, model_bytes
+    from vitron_agent.toolkit.tool import invoke
     from vitron_agent.tools.segment_sam import SamSegmentTool, build_sam
 
     torch = c.torch
@@ -768,7 +768,7 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     import torch
 
-    from vitron_agent.models import quiet_hf, resolve_device
+    from vitron_agent.loading.models import quiet_hf, resolve_device
 
     quiet_hf()
     device = resolve_device(a.device)

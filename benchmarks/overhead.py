@@ -12,10 +12,10 @@ import tempfile
 import time
 from typing import Annotated, TypedDict
 
-from vitron_agent.agent import Agent
 from vitron_agent.planners.base import ScriptedPlanner
+from vitron_agent.runtime.agent import Agent
 from vitron_agent.testing.stub_tools import stub_tool
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.tool import Toolbox
 
 
 def _noop(inp, ctx):
@@ -109,7 +109,7 @@ def measure_paired(
     every turn, and its history, checkpointed at every step, grows by a turn each run)."""
     import numpy as np
 
-    from vitron_agent.config import Config
+    from vitron_agent.toolkit.config import Config
 
     with tempfile.TemporaryDirectory() as d:
         cp = saver(kind, d)
@@ -170,7 +170,7 @@ def breakdown(n: int = 32) -> list[str]:
     import numpy as np
 
     from vitron_agent.graphs.dataflow import StepRunner, run_with_timeout
-    from vitron_agent.store import ArtifactStore
+    from vitron_agent.storage.store import ArtifactStore
 
     agent_step, bare_step = measure(n, True, "none", repeat=9)
     one_turn, _ = measure(1, True, "none", repeat=9)

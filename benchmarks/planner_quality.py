@@ -54,8 +54,8 @@ CASES: list[tuple[str, list[str]]] = [
 
 
 def main() -> None:
-    from vitron_agent.agent import Agent
-    from vitron_agent.errors import VitronError
+    from vitron_agent.core.errors import VitronError
+    from vitron_agent.runtime.agent import Agent
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--planners", default="rule,local")

@@ -34,12 +34,12 @@ def main(calls: int = 20) -> list[str]:
     import ray
     from ray import serve
 
-    from vitron_agent.config import load_config
-    from vitron_agent.ray_serve import DeploymentSettings, ExecutionSection, RayExecutor
-    from vitron_agent.registry import build_tool, tool_config
-    from vitron_agent.store import ArtifactStore
+    from vitron_agent.runtime.ray_serve import DeploymentSettings, ExecutionSection, RayExecutor
+    from vitron_agent.storage.store import ArtifactStore
     from vitron_agent.testing.tiny_checkpoints import make_tiny_checkpoints
-    from vitron_agent.tool import ToolContext
+    from vitron_agent.toolkit.config import load_config
+    from vitron_agent.toolkit.registry import build_tool, tool_config
+    from vitron_agent.toolkit.tool import ToolContext
 
     lines = []
     with tempfile.TemporaryDirectory() as root:

@@ -187,8 +187,8 @@ def track_pan() -> dict:
     default) against the colour tracker (the default before)."""
     import tempfile
 
-    from vitron_agent.store import ArtifactStore
-    from vitron_agent.tool import ToolContext, invoke
+    from vitron_agent.storage.store import ArtifactStore
+    from vitron_agent.toolkit.tool import ToolContext, invoke
     from vitron_agent.tools.track import CvTrackTool
     from vitron_agent.tools.track_detect import EmbeddedTrackTool
 
@@ -215,9 +215,9 @@ def track_pan() -> dict:
 
 
 def main() -> dict:
-    from vitron_agent.tools.detector import detect_objects, named
-    from vitron_agent.tools.recognise import mask_of, select
-    from vitron_agent.tools.salient import salient_map, salient_objects
+    from vitron_agent.perception.detector import detect_objects, named
+    from vitron_agent.perception.recognise import mask_of, select
+    from vitron_agent.perception.salient import salient_map, salient_objects
 
     rows = []
     detect_objects(photo("astronaut"))  # load once
@@ -241,7 +241,7 @@ def main() -> dict:
             row["iou_detector"] = round(iou(mask_of(img, items), gt), 3)
             row["iou_before"] = round(iou(salient_objects(salient_map(img)), gt), 3)  # the default before: salient
         rows.append(row)
-    from vitron_agent.tools.recognise import face_region, stuff_region
+    from vitron_agent.perception.recognise import face_region, stuff_region
 
     regions = []
     for name, target, ref in (
@@ -274,7 +274,7 @@ def main() -> dict:
         )
     pair = np.concatenate([photo("astronaut"), photo("astronaut")[:, ::-1]], axis=1)
     people = [d for d in detect_objects(pair) if d.label == "person"]
-    from vitron_agent.tools.faces import detect_faces
+    from vitron_agent.perception.faces import detect_faces
 
     out = {
         "rows": rows,

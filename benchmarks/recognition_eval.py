@@ -5,7 +5,7 @@ hit rate, cIoU and gIoU on the referring expressions, milliseconds -- both halve
     python benchmarks/recognition_eval.py            # = vitron-agent eval recognition
     python benchmarks/recognition_eval.py --json --half heldout
 
-The figures' definitions are in vitron_agent/evaluation.py; the set and how it was labelled in
+The figures' definitions are in vitron_agent/evaluation/harness.py; the set and how it was labelled in
 benchmarks/recognition/README.md. The photos are fetched from their packages on first use.
 """
 

@@ -19,9 +19,9 @@ from typing import Any
 
 from pydantic import Field
 
-from vitron_agent.refs import ImageRef
+from vitron_agent.core.refs import ImageRef
 from vitron_agent.testing.stub_tools import ImageIn, ImageOut
-from vitron_agent.tool import VisionTool
+from vitron_agent.toolkit.tool import VisionTool
 
 UNIT = 0.1  # seconds per duration unit
 
@@ -102,10 +102,10 @@ def critical_path(shape: dict[str, tuple[float, list[str]]]) -> float:
 def makespan(shape, scheduler: str, checkpointer: str, d: str, repeat: int = 3) -> float:
     import numpy as np
 
-    from vitron_agent.agent import Agent
-    from vitron_agent.config import Config
     from vitron_agent.planners.base import ScriptedPlanner
-    from vitron_agent.tool import Toolbox
+    from vitron_agent.runtime.agent import Agent
+    from vitron_agent.toolkit.config import Config
+    from vitron_agent.toolkit.tool import Toolbox
 
     tool = Sleep()
     config = Config.model_validate({"agent": {"scheduler": scheduler}})

@@ -144,10 +144,10 @@ def segment_with(backend: str, settings: dict, image: np.ndarray, **prompt) -> t
     cached embedding); (mask, method, seconds). Models are loaded before timing."""
     import tempfile
 
-    from vitron_agent.config import ToolConfig
-    from vitron_agent.registry import build_tool
-    from vitron_agent.store import ArtifactStore
-    from vitron_agent.tool import ToolContext, invoke
+    from vitron_agent.storage.store import ArtifactStore
+    from vitron_agent.toolkit.config import ToolConfig
+    from vitron_agent.toolkit.registry import build_tool
+    from vitron_agent.toolkit.tool import ToolContext, invoke
 
     key = (backend, repr(sorted(settings.items())))
     if key not in _TOOLS:

@@ -47,7 +47,7 @@ def _serve(agent, settings):
 def main(sessions: int = 8, turns: int = 3) -> list[str]:
     import httpx
 
-    from vitron_agent.agent import Agent
+    from vitron_agent.runtime.agent import Agent
     from vitron_agent.server import ServerSettings
 
     lines = []
@@ -122,7 +122,7 @@ def over_capacity(sessions: int = 30) -> list[str]:
     turn, and health answers quickly throughout."""
     import httpx
 
-    from vitron_agent.agent import Agent
+    from vitron_agent.runtime.agent import Agent
     from vitron_agent.server import ServerSettings
 
     with tempfile.TemporaryDirectory() as d:

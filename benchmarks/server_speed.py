@@ -41,7 +41,7 @@ SERVER = """
 import sys
 from pathlib import Path
 import uvicorn
-from vitron_agent.agent import Agent
+from vitron_agent.runtime.agent import Agent
 from vitron_agent.server import ServerSettings, create_app
 d, port = Path(sys.argv[1]), int(sys.argv[2])
 agent = Agent(db=d / "s.sqlite", data_dir=d / "artifacts")
@@ -98,8 +98,8 @@ class Direct:
     """The plan's tools called in this process: the limit the server is measured against."""
 
     def __init__(self, data: Path, img: np.ndarray):
-        from vitron_agent.agent import Agent
         from vitron_agent.graphs.dataflow import StepRunner
+        from vitron_agent.runtime.agent import Agent
 
         self.agent = Agent(checkpointer=False, data_dir=data)
         self.store = self.agent.store.for_session("direct")
@@ -109,8 +109,8 @@ class Direct:
         self.decodes = 0
 
     def turn(self, i: int) -> None:
-        from vitron_agent.plan import resolve_args
-        from vitron_agent.tool import ToolContext, invoke
+        from vitron_agent.toolkit.plan import resolve_args
+        from vitron_agent.toolkit.tool import ToolContext, invoke
 
         plan = self.plans[i % len(self.plans)]
         outputs = {"input": {"image": self.ref}}

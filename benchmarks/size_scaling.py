@@ -20,7 +20,7 @@ REQUESTS = ["segment the main object, then blur the background", "make it warmer
 
 CHILD = r"""
 import json, resource, sys, time
-from vitron_agent.agent import Agent
+from vitron_agent.runtime.agent import Agent
 path, text = sys.argv[1], sys.argv[2]
 agent = Agent()
 agent.run("make it warmer", image=path)  # load models, warm caches

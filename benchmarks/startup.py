@@ -13,7 +13,7 @@ every figure grows, the ratios less so.
 Python's bytecode cache is kept in a temporary folder (PYTHONPYCACHEPREFIX) and warmed first,
 as an installed package has it (PYTHONDONTWRITEBYTECODE, set on some machines, would compile
 the project's modules again in every process). A TF.js model (NanoDet) is read from the
-user's cache as ONNX (converted once, see vitron_agent.tfjs.cached_onnx); a run with an empty cache is
+user's cache as ONNX (converted once, see vitron_agent.loading.tfjs.cached_onnx); a run with an empty cache is
 measured separately. The direct script calls the functions the segment tool calls for a named
 object (detect_objects, then mask_of): what the tool does beyond them (naming, relations,
 colours) counts as the agent's overhead here.
@@ -39,8 +39,8 @@ DIRECT = """\
 import sys
 import numpy as np
 from PIL import Image
-from vitron_agent.tools.detector import detect_objects
-from vitron_agent.tools.recognise import mask_of
+from vitron_agent.perception.detector import detect_objects
+from vitron_agent.perception.recognise import mask_of
 image = np.asarray(Image.open(sys.argv[1]).convert("RGB"))
 found = [d for d in detect_objects(image) if d.label == "cat" or "cat" in d.alternatives]
 Image.fromarray(mask_of(image, found[:1]).astype(np.uint8) * 255).save(sys.argv[2])
@@ -55,12 +55,12 @@ def mark(name):
     marks.append((name, time.perf_counter() - t0, time.process_time() - c0))
 import vitron_agent.cli as cli
 mark("parse the command line (vitron_agent.cli)")
-import vitron_agent.agent
+import vitron_agent.runtime.agent
 mark("import the agent runtime (numpy, pydantic models, store)")
 import langgraph.graph, langgraph.checkpoint.memory, vitron_agent.graphs.agent_graph
 mark("import LangGraph (+ langchain_core, langsmith, httpx)")
-import vitron_agent.agent as agent_mod, vitron_agent.export as export_mod
-import vitron_agent.tools.salient as salient
+import vitron_agent.runtime.agent as agent_mod, vitron_agent.runtime.export as export_mod
+import vitron_agent.perception.salient as salient
 build_toolbox, export_run, onnx_session = agent_mod.build_toolbox, export_mod.export_run, salient.onnx_session
 sessions = [0.0, 0.0]
 def toolbox(*a, **k):
@@ -180,7 +180,7 @@ def main(repeat: int = 5) -> list[str]:
     with tempfile.TemporaryDirectory() as d:
         from skimage import data
 
-        from vitron_agent.media import save_png
+        from vitron_agent.media.images import save_png
 
         img = str(save_png(data.chelsea(), Path(d) / "cat.png"))
         env = _env(PYTHONPYCACHEPREFIX=str(Path(d) / "pycache"))

@@ -31,8 +31,8 @@ from pathlib import Path
 
 _CHILD = r"""
 import sys, numpy as np
-from vitron_agent.store import ArtifactStore
-from vitron_agent.synthetic import texture
+from vitron_agent.storage.store import ArtifactStore
+from vitron_agent.media.synthetic import texture
 n, root = int(sys.argv[1]), sys.argv[2]
 store = ArtifactStore(root, "bench", cache_bytes=8 * 1024 * 1024)   # too small to keep a clip
 bg = texture(240, 320, 0)
@@ -60,14 +60,14 @@ def _peak_kb(frames: int) -> int:
 
 
 def _clip(n: int, size=(240, 320)):
-    from vitron_agent.synthetic import moving_disc
+    from vitron_agent.media.synthetic import moving_disc
 
     return moving_disc(frames=n, size=size, radius=18, start=(60.0, 80.0), velocity=(4.0, 2.5))
 
 
 def cv_tracker_fps(n: int = 120) -> float:
-    from vitron_agent.store import ArtifactStore
-    from vitron_agent.tool import ToolContext
+    from vitron_agent.storage.store import ArtifactStore
+    from vitron_agent.toolkit.tool import ToolContext
     from vitron_agent.tools.track import CvTrackTool
 
     frames, _ = _clip(n)
@@ -84,9 +84,9 @@ def sam_fps(arch: str, n: int) -> dict[str, float]:
     """Frames/s of SamTrackTool with the frame cache cold, warm and off (``arch``: "tiny" or "vit_b")."""
     import torch
 
-    from vitron_agent.store import ArtifactStore
+    from vitron_agent.storage.store import ArtifactStore
     from vitron_agent.testing.tiny_checkpoints import TINY_SAM_ARCH
-    from vitron_agent.tool import ToolContext
+    from vitron_agent.toolkit.tool import ToolContext
     from vitron_agent.tools.segment_sam import build_sam, sam_arch
     from vitron_agent.tools.track_sam import SamTrackTool
 
@@ -123,9 +123,9 @@ def long_clip(path: str | None = None) -> list[str]:
 
     import numpy as np
 
-    from vitron_agent.store import ArtifactStore
+    from vitron_agent.storage.store import ArtifactStore
     from vitron_agent.testing.walkers import street
-    from vitron_agent.tool import ToolContext
+    from vitron_agent.toolkit.tool import ToolContext
     from vitron_agent.tools.track_detect import EmbeddedTrackTool
     from vitron_agent.tools.video_count import CountInVideoTool
     from vitron_agent.tools.video_cv import CvEditVideoTool
@@ -135,7 +135,7 @@ def long_clip(path: str | None = None) -> list[str]:
         store = ArtifactStore(root, "bench")
         ctx = ToolContext(store=store)
         if path:
-            from vitron_agent.video import open_video
+            from vitron_agent.media.video import open_video
 
             info, frames = open_video(path)
             video = store.put_video(frames, info.fps)

@@ -9,8 +9,8 @@ This one knows a few words and maps each to one edit of the whole picture; any o
 answered in words (no steps), as a planner must when it cannot plan.
 """
 
-from vitron_agent.plan import Plan, Step
 from vitron_agent.planners.kinds import PlannerKind, register_planner
+from vitron_agent.toolkit.plan import Plan, Step
 
 WORDS = {"grayscale": "grayscale", "black and white": "grayscale", "blur": "blur", "brighter": "brighten"}
 

@@ -7,10 +7,10 @@ VITRON_TOOL_MODULES=examples/mirror_tool.py vitron-agent run --image photo.jpg "
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.intents import Intent, register_intent
-from vitron_agent.refs import ImageRef
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.core.refs import ImageRef
+from vitron_agent.toolkit.intents import Intent, register_intent
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
 
 class MirrorInput(BaseModel):

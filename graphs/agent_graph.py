@@ -34,8 +34,8 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, Overwrite, Send
 
 from vitron_agent.graphs.dataflow import Dispatcher, StepRunner
-from vitron_agent.plan import Plan, dependencies, resolve_args, validate_plan
 from vitron_agent.planners.base import PlanRequest
+from vitron_agent.toolkit.plan import Plan, dependencies, resolve_args, validate_plan
 
 __all__ = [
     "AgentState",
@@ -198,7 +198,7 @@ class _Nodes:
         return Command(update={**update, **checked}, goto=_renamed(route_after_validate(view), self.run_node))
 
     def _plan_update(self, state: AgentState) -> dict[str, Any]:
-        from vitron_agent.errors import PlannerError, PlanValidationError
+        from vitron_agent.core.errors import PlannerError, PlanValidationError
 
         records = state.get("records", {})
         done = {sid: r for sid, r in records.items() if r.get("status") == "ok"}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import queue
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future
@@ -21,55 +20,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from vitron_agent.errors import ToolArgumentError, ToolFailed
-from vitron_agent.tool import Toolbox, ToolContext, invoke, output_kind
+from vitron_agent.core.daemon import WORKERS, submit_daemon
+from vitron_agent.core.errors import ToolArgumentError, ToolFailed
+from vitron_agent.toolkit.tool import Toolbox, ToolContext, invoke, output_kind
 
 __all__ = ["StepRecord", "StepRunner", "Dispatcher", "run_with_timeout", "submit_daemon"]
 
 TIMED_OUT = "timed out after {seconds:g} s (raise [tools.{tool}] timeout in vitron.toml if it needs longer)"
 OUT_OF_MEMORY = "ran out of memory ({error}); try a smaller image, a smaller model or another device"
-
-
-class _DaemonWorkers:
-    """Reusable daemon threads for step calls (starting a thread per step cost ~0.3 ms).
-
-    A worker stuck in a hung tool stays busy; the next call starts another worker, and
-    daemon threads never block interpreter exit.
-    """
-
-    def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._idle = 0
-
-    def submit(self, fn) -> Future:
-        future: Future = Future()
-        with self._lock:
-            if self._idle == 0:
-                threading.Thread(target=self._work, name="vitron-step", daemon=True).start()
-            else:
-                self._idle -= 1
-        self._jobs.put((fn, future))
-        return future
-
-    def _work(self) -> None:
-        while True:
-            fn, future = self._jobs.get()
-            try:
-                future.set_result(fn())
-            except BaseException as exc:  # handed to the waiting caller
-                future.set_exception(exc)
-            with self._lock:
-                self._idle += 1
-
-
-_WORKERS = _DaemonWorkers()
-
-
-def submit_daemon(fn) -> Future:
-    """Run ``fn()`` on a reusable daemon thread (with the caller's context variables); a future of its result."""
-    context = contextvars.copy_context()
-    return _WORKERS.submit(lambda: context.run(fn))
 
 
 def run_with_timeout(fn, timeout: float | None, cancelled: threading.Event) -> Any:
@@ -81,7 +39,7 @@ def run_with_timeout(fn, timeout: float | None, cancelled: threading.Event) -> A
     if timeout is None or timeout <= 0:
         return fn()
     context = contextvars.copy_context()  # LangGraph's stream writer lives in context vars
-    future = _WORKERS.submit(lambda: context.run(fn))
+    future = WORKERS.submit(lambda: context.run(fn))
     try:
         return future.result(timeout)
     except FutureTimeout:
@@ -281,9 +239,7 @@ class Dispatcher:
             if sum(1 for k in self._running if k[:2] == key[:2]) >= self.max_parallel:
                 return False
             context = contextvars.copy_context()  # LangGraph's stream writer lives in context vars
-            self._running[key] = _WORKERS.submit(
-                lambda: context.run(self.runner.run, session, step, args, settle=False)
-            )
+            self._running[key] = WORKERS.submit(lambda: context.run(self.runner.run, session, step, args, settle=False))
             return True
 
     def discard(self, keys: list[tuple[Any, ...]]) -> None:

@@ -5,7 +5,7 @@
   :func:`turn_warnings` turns those into the turn's ``warnings`` (the JSON contract's
   ``warnings``, the answer's first sentences, the report's amber box).
 * **Destructive edits on an assumed target are held back.** The operations a tool declares
-  ``destructive`` (:class:`~vitron_agent.registry.Traits`: the edit tools' remove, keep only, cut
+  ``destructive`` (:class:`~vitron_agent.toolkit.registry.Traits`: the edit tools' remove, keep only, cut
   out, replace) change or erase content that cannot be got back from the result; when their mask
   comes from a selecting step of this turn that could not recognise its target, the edit does not
   run: its record is ``skipped`` with ``error_kind = "held"`` and a message that
@@ -15,16 +15,16 @@
 
 No tool or argument is named here: which tools select or edit, which operations are destructive,
 which arguments name the target, mark a region or carry the mask all come from the tools' own
-declarations (:func:`vitron_agent.registry.traits`), so a new tool is held by the same rules.
+declarations (:func:`vitron_agent.toolkit.registry.traits`), so a new tool is held by the same rules.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from vitron_agent.plan import Plan, parse_ref
-from vitron_agent.registry import EDITS, MASK_KINDS, SELECTS, traits
-from vitron_agent.tool import METHOD_OUTPUT
+from vitron_agent.toolkit.plan import Plan, parse_ref
+from vitron_agent.toolkit.registry import EDITS, MASK_KINDS, SELECTS, traits
+from vitron_agent.toolkit.tool import METHOD_OUTPUT
 
 __all__ = ["assumption", "hold_reason", "turn_warnings", "tiny_mask"]
 

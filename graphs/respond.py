@@ -1,16 +1,16 @@
 """The answer of a turn, and what the next turn may call "it".
 
 No tool is named here: how a step's result is said comes from its tool's declaration
-(:class:`~vitron_agent.registry.Traits`: ``role``, ``said_empty``, ``result_words``).
+(:class:`~vitron_agent.toolkit.registry.Traits`: ``role``, ``said_empty``, ``result_words``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from vitron_agent.plan import Plan
-from vitron_agent.registry import SELECTS, traits
-from vitron_agent.tool import ANSWER_OUTPUTS, METHOD_OUTPUT
+from vitron_agent.toolkit.plan import Plan
+from vitron_agent.toolkit.registry import SELECTS, traits
+from vitron_agent.toolkit.tool import ANSWER_OUTPUTS, METHOD_OUTPUT
 
 __all__ = ["compose_answer", "answer_details", "next_turn_inputs", "summarise_outputs"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vitron_agent.plan import Plan, Step
+from vitron_agent.toolkit.plan import Plan, Step
 
 __all__ = ["phrases", "target_words", "feeds_a_segment"]
 

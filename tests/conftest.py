@@ -6,8 +6,8 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 import numpy as np
 import pytest
 
-from vitron_agent.store import ArtifactStore
-from vitron_agent.synthetic import disc_image  # noqa: F401  (re-exported for older imports)
+from vitron_agent.media.synthetic import disc_image  # noqa: F401  (re-exported for older imports)
+from vitron_agent.storage.store import ArtifactStore
 
 
 def iou(a: np.ndarray, b: np.ndarray) -> float:
@@ -28,7 +28,7 @@ def disc():
 @pytest.fixture
 def ctx(store):
     """A ToolContext on the test's store (step id "t")."""
-    from vitron_agent.tool import ToolContext
+    from vitron_agent.toolkit.tool import ToolContext
 
     return ToolContext(store=store, step_id="t")
 
@@ -36,7 +36,7 @@ def ctx(store):
 @pytest.fixture(scope="module")
 def pool():
     """A ModelPool per test module (models load once per module, not per test)."""
-    from vitron_agent.models import ModelPool
+    from vitron_agent.loading.models import ModelPool
 
     return ModelPool()
 
@@ -66,8 +66,8 @@ def image_tool(name: str, run):
     (returning None passes the image through)."""
     from pydantic import BaseModel, Field
 
-    from vitron_agent.refs import ImageRef
-    from vitron_agent.tool import VisionTool
+    from vitron_agent.core.refs import ImageRef
+    from vitron_agent.toolkit.tool import VisionTool
 
     class ImageIn(BaseModel):
         image: ImageRef = Field(description="the image")

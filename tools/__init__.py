@@ -22,7 +22,7 @@ def default_tools() -> list:
     """The embedded weight-free toolset: every registered tool's default backend (segment, edit,
     describe, count for images; track, edit_video, describe_video, frame, animate for videos),
     in the registry's order."""
-    from vitron_agent.registry import backends, default_backends
+    from vitron_agent.toolkit.registry import backends, default_backends
 
     found = backends()
     return [found[(tool, backend)].cls() for tool, backend in default_backends().items() if backend != "none"]

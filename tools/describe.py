@@ -15,11 +15,9 @@ import re
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.errors import ToolFailed
-from vitron_agent.refs import Box, ImageRef, MaskRef
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.colors import (
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.core.refs import Box, ImageRef, MaskRef
+from vitron_agent.perception.colors import (
     COLORS,
     check_color,
     color_mask,
@@ -28,7 +26,9 @@ from vitron_agent.tools.colors import (
     rgb_to_lab,
     shade_phrase,
 )
-from vitron_agent.tools.masks import check_same_size, clean, components, position_name
+from vitron_agent.perception.masks import check_same_size, clean, components, position_name
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
 __all__ = [
     "DescribeInput",
@@ -118,7 +118,7 @@ def region_facts(image: np.ndarray, mask: np.ndarray | None) -> dict:
     facts["colors"] = name_colors(px)
     facts["shade"] = shade_phrase(px, main_colour(facts["colors"])) if len(px) else "no colour"
     if mask is not None and len(px):  # an object: its colour judged against the light on the scene
-        from vitron_agent.tools.colors import object_colour
+        from vitron_agent.perception.colors import object_colour
 
         colors, said, note = object_colour(px, image)
         if note:
@@ -194,7 +194,7 @@ TEXT_QUESTION = re.compile(
 
 def _read(image: np.ndarray, mask: np.ndarray | None) -> str | None:
     """The answer to "what does it say" from the embedded OCR (None when it is not installed)."""
-    from vitron_agent.weights import embedded_available
+    from vitron_agent.loading.weights import embedded_available
 
     if not embedded_available("ppocr_det", "ppocr_rec", "ppocr_cls"):
         return None

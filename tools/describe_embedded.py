@@ -5,7 +5,7 @@ of the cv backends' measurements.
   detection, each with its score; blob-like things it does not know (coins, cells, stars) are
   counted as blobs by the cv backend, which says so.
 * describe: a caption made of what was recognised -- the objects, where they are, their dominant
-  colour and how sure the detector is (:func:`vitron_agent.tools.recognise.caption`); questions
+  colour and how sure the detector is (:func:`vitron_agent.perception.recognise.caption`); questions
   on colour, position, size, brightness and text get the cv backend's measured answers;
   "what is in this photo?" / "what animal is this?" / "is there a dog?" are answered from the
   detections; who someone is, is not answered.
@@ -20,8 +20,8 @@ import re
 
 import numpy as np
 
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext
 from vitron_agent.tools.describe import (
     TEXT_QUESTION,
     CountInput,
@@ -65,7 +65,7 @@ BLOB_LIKE = re.compile(
 
 
 def _detector_ready(*names: str) -> bool:
-    from vitron_agent.weights import embedded_available
+    from vitron_agent.loading.weights import embedded_available
 
     return embedded_available(*(names or ("ssd_mobilenet", "ssd_mobilenet_config")))
 
@@ -86,12 +86,12 @@ def _as_asked(d, labels: tuple[str, ...], image: np.ndarray | None = None) -> st
     as likely)'."""
     import re
 
-    from vitron_agent.tools.detector import confidence_word
-    from vitron_agent.tools.recognise import _article
+    from vitron_agent.perception.detector import confidence_word
+    from vitron_agent.perception.recognise import _article
 
     more = ""
     if image is not None:
-        from vitron_agent.tools.name_finder import kind_of, second_opinion
+        from vitron_agent.perception.name_finder import kind_of, second_opinion
 
         kind = kind_of(image, d)
         other = re.sub(r"\s*\(\d\.\d+\)", "", second_opinion(image, d)) if not kind else ""
@@ -114,9 +114,9 @@ def _seen(refusal: str) -> str:
 def _is_there(image: np.ndarray, rest: str, found: list, mask: np.ndarray | None) -> str | None:
     """The answer to "is there a squirrel?" by the resolver (COCO classes, WordNet kinds, the
     classifier's names), inside the region when there is one; None when the words name nothing."""
-    from vitron_agent.errors import ToolFailed
-    from vitron_agent.tools.name_finder import head_noun
-    from vitron_agent.tools.recognise import resolve
+    from vitron_agent.core.errors import ToolFailed
+    from vitron_agent.perception.name_finder import head_noun
+    from vitron_agent.perception.recognise import resolve
 
     word = head_noun(rest)
     if word is None:
@@ -142,11 +142,11 @@ class EmbeddedCountTool(CvCountTool):
     backend = "embedded"
 
     def run(self, inp: CountInput, ctx: ToolContext) -> CountOutput:
-        from vitron_agent.tools.detector import Named, detect_objects, named
-        from vitron_agent.tools.recognise import face_part, mask_of, plural, select
+        from vitron_agent.perception.detector import Named, detect_objects, named
+        from vitron_agent.perception.recognise import face_part, mask_of, plural, select
 
         if inp.target and face_part(inp.target) is not None and _detector_ready("blazeface", "blazeface_weights"):
-            from vitron_agent.tools.faces import detect_faces, face_mask
+            from vitron_agent.perception.faces import detect_faces, face_mask
 
             image = ctx.store.get_image(inp.image)
             faces = detect_faces(image)
@@ -181,7 +181,7 @@ class EmbeddedCountTool(CvCountTool):
         if name is None or not _detector_ready():
             out = super().run(inp, ctx)
             if name is not None:  # a detector class, but no detector weights
-                from vitron_agent.weights import NPM_HINT
+                from vitron_agent.loading.weights import NPM_HINT
 
                 out = out.model_copy(update={"text": out.text + f" To count {name.word} by recognition, {NPM_HINT}."})
             return out
@@ -218,11 +218,11 @@ def _count_by_classifier(inp: CountInput, ctx: ToolContext) -> CountOutput | Non
     """Counting what only the classifier names ("the lemons", "squirrels"): the proposals it
     names so (detector boxes, the salient object, activation peaks), said to be a rough count;
     None when the words name nothing the classifier knows (the blob counter answers)."""
-    from vitron_agent.errors import ToolFailed
-    from vitron_agent.tools.classifier import classifier_ready
-    from vitron_agent.tools.name_finder import head_noun
-    from vitron_agent.tools.recognise import mask_of, plural, resolve
-    from vitron_agent.tools.wordnet_names import classes_for, wordnet_ready
+    from vitron_agent.core.errors import ToolFailed
+    from vitron_agent.perception.classifier import classifier_ready
+    from vitron_agent.perception.name_finder import head_noun
+    from vitron_agent.perception.recognise import mask_of, plural, resolve
+    from vitron_agent.perception.wordnet_names import classes_for, wordnet_ready
 
     word = head_noun(inp.target)
     if word is None or not (wordnet_ready() and classifier_ready()) or not classes_for(word)[1]:
@@ -251,8 +251,8 @@ def _crowd(image: np.ndarray, label: str, separated: int) -> str | None:
     """'I see a crowd of dozens of people; I can separate 14 (…)' when the detector half-sees many
     more of ``label`` than it can tell apart (weaker candidates that are not the same ones):
     never a precise number it cannot stand behind. None when it is not a crowd."""
-    from vitron_agent.tools.detector import weak_count
-    from vitron_agent.tools.recognise import plural
+    from vitron_agent.perception.detector import weak_count
+    from vitron_agent.perception.recognise import plural
 
     weak = weak_count(image, label)
     if weak < 5 or weak < separated // 2:
@@ -289,8 +289,8 @@ class EmbeddedDescribeTool(CvDescribeTool):
             and plain.text != CANNOT_ANSWER
         ):
             return plain  # colour, position, size, brightness, text: measured answers
-        from vitron_agent.tools.detector import detect_objects, named
-        from vitron_agent.tools.recognise import caption
+        from vitron_agent.perception.detector import detect_objects, named
+        from vitron_agent.perception.recognise import caption
 
         image = ctx.store.get_image(inp.image)
         mask = region_mask(ctx.store, image.shape[:2], inp.mask, inp.box)
@@ -336,9 +336,9 @@ def _selected_as(inp, ctx: ToolContext, image: np.ndarray, found: list) -> str |
     the detector's first name for it here differs (an edit can make a cat look like a person to
     it; NanoDet can rank person first on the very picture), both: what was selected, then what the
     detector sees now. None when they agree or the mask was not found by recognition."""
-    from vitron_agent.errors import RefError
-    from vitron_agent.tools.detector import COCO80
-    from vitron_agent.tools.recognise import caption
+    from vitron_agent.core.errors import RefError
+    from vitron_agent.perception.detector import COCO80
+    from vitron_agent.perception.recognise import caption
 
     try:
         made_by = ctx.store.meta(inp.mask).get("made_by") or ""

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from vitron_agent.errors import ToolFailed
-from vitron_agent.models import Bundle, ModelBacked, quiet_hf
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.loading.models import Bundle, ModelBacked, quiet_hf
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 from vitron_agent.tools.describe import CvDescribeTool, DescribeInput, DescribeOutput, region_mask
 from vitron_agent.tools.video_cv import (
     CvDescribeVideoTool,
@@ -152,7 +152,7 @@ class VlmDescribeVideoTool(VlmDescribeTool):
         CvDescribeVideoTool().check_inputs(inp, ctx)
 
     def run(self, inp: DescribeVideoInput, ctx: ToolContext) -> DescribeVideoOutput:
-        from vitron_agent.report import overlay
+        from vitron_agent.media.draw import overlay
 
         clip = ctx.store.get_video(inp.video)
         picks = clip.sample(k=inp.frames)

@@ -1,7 +1,7 @@
 """detect: labelled boxes for the objects in an image (COCO's 80 classes), or for those a phrase names.
 
-embedded backend (the default): SSD-MobileNetV2 (NanoDet-m as a second opinion) via :mod:`vitron_agent.tools.detector`; what a phrase
-names is resolved by :mod:`vitron_agent.tools.recognise`. The output ``detections`` is a typed
+embedded backend (the default): SSD-MobileNetV2 (NanoDet-m as a second opinion) via :mod:`vitron_agent.perception.detector`; what a phrase
+names is resolved by :mod:`vitron_agent.perception.recognise`. The output ``detections`` is a typed
 kind (labels, boxes, scores) the report draws and other steps can count or prompt with.
 """
 
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from vitron_agent.errors import ToolFailed
-from vitron_agent.refs import Detections, ImageRef
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.detector import MIN_SCORE, detect_objects, draw_detections
-from vitron_agent.tools.recognise import resolve
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.core.refs import Detections, ImageRef
+from vitron_agent.perception.detector import MIN_SCORE, detect_objects, draw_detections
+from vitron_agent.perception.recognise import resolve
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
 __all__ = ["DetectInput", "DetectOutput", "EmbeddedDetectTool"]
 
@@ -49,7 +49,7 @@ class EmbeddedDetectTool(VisionTool):
     backend = "embedded"
 
     def run(self, inp: DetectInput, ctx: ToolContext) -> DetectOutput:
-        from vitron_agent.weights import EXTRA_HINT, embedded_available
+        from vitron_agent.loading.weights import EXTRA_HINT, embedded_available
 
         if not embedded_available("ssd_mobilenet", "ssd_mobilenet_config"):
             raise ToolFailed(f"the embedded detector's weights are not installed: {EXTRA_HINT}")

@@ -38,11 +38,9 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.refs import Box, ImageRef, MaskRef
-from vitron_agent.registry import Backend, Traits, declare, register
-from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.colors import COLORS, parse_color_value
-from vitron_agent.tools.edit_ops import (
+from vitron_agent.core.refs import Box, ImageRef, MaskRef
+from vitron_agent.perception.colors import COLORS, parse_color_value
+from vitron_agent.perception.edit_ops import (
     apply_edit,
     composite,
     crop_box,
@@ -53,7 +51,9 @@ from vitron_agent.tools.edit_ops import (
     rotate,
     tone,
 )
-from vitron_agent.tools.masks import check_same_size
+from vitron_agent.perception.masks import check_same_size
+from vitron_agent.toolkit.registry import Backend, Traits, declare, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
 __all__ = [
     "EditInput",

@@ -19,13 +19,13 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.errors import ToolFailed
-from vitron_agent.models import ModelBacked, ModelKey
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.loading.models import ModelBacked, ModelKey
+from vitron_agent.perception.masks import check_same_size
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 from vitron_agent.tools.edit import CvEditTool, EditInput, EditOutput, GenerativeEditOperation
 from vitron_agent.tools.generate import diffusion_callback, load_pipeline, pipeline_output_to_uint8
-from vitron_agent.tools.masks import check_same_size
 
 __all__ = ["DiffusionArgs", "DiffusersEditInput", "DiffusersEditTool", "check_denoising_steps"]
 

@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
-from vitron_agent.errors import ToolArgumentError, ToolFailed
-from vitron_agent.models import ModelBacked, quiet_hf
-from vitron_agent.refs import FeatureRef, ImageRef
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.core.errors import ToolArgumentError, ToolFailed
+from vitron_agent.core.refs import FeatureRef, ImageRef
+from vitron_agent.loading.models import ModelBacked, quiet_hf
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
 __all__ = [
     "GenerateInput",

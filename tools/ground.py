@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.errors import ToolFailed
-from vitron_agent.models import Bundle, ModelBacked, quiet_hf
-from vitron_agent.refs import Box, ImageRef
-from vitron_agent.registry import Backend, Traits, declare, register
-from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.core.refs import Box, ImageRef
+from vitron_agent.loading.models import Bundle, ModelBacked, quiet_hf
+from vitron_agent.toolkit.registry import Backend, Traits, declare, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
 __all__ = ["GroundInput", "GroundOutput", "OwlGroundTool"]
 

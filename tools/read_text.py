@@ -14,11 +14,11 @@ import math
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.errors import ConfigError
-from vitron_agent.refs import Box, ImageRef, MaskRef
-from vitron_agent.registry import Backend, Traits, declare, register
-from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.masks import check_same_size
+from vitron_agent.core.errors import ConfigError
+from vitron_agent.core.refs import Box, ImageRef, MaskRef
+from vitron_agent.perception.masks import check_same_size
+from vitron_agent.toolkit.registry import Backend, Traits, declare, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
 __all__ = ["ReadTextInput", "ReadTextOutput", "TextLine", "OcrReadTextTool", "read_lines"]
 
@@ -47,8 +47,8 @@ class ReadTextOutput(BaseModel):
 
 
 def _sessions():
-    from vitron_agent.tools.salient import onnx_session
-    from vitron_agent.weights import embedded_path
+    from vitron_agent.loading.weights import embedded_path
+    from vitron_agent.perception.salient import onnx_session
 
     return tuple(onnx_session(str(embedded_path(n))) for n in ("ppocr_det", "ppocr_rec", "ppocr_cls"))
 
@@ -212,7 +212,7 @@ class OcrReadTextTool(VisionTool):
     backend = "embedded"
 
     def __init__(self) -> None:
-        from vitron_agent.weights import EXTRA_HINT, embedded_available
+        from vitron_agent.loading.weights import EXTRA_HINT, embedded_available
 
         if not embedded_available("ppocr_det", "ppocr_rec", "ppocr_cls"):
             raise ConfigError(f"read_text needs the PP-OCR weights: {EXTRA_HINT}")

@@ -16,18 +16,16 @@ import re
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.errors import ToolFailed
-from vitron_agent.refs import Box, MaskRef
-from vitron_agent.registry import Backend, Traits, declare, register
-from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.colors import (
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.core.refs import Box, MaskRef
+from vitron_agent.perception.colors import (
     COLORS,
     check_color,
     color_distance,
     color_mask,
     normalise_color,
 )
-from vitron_agent.tools.masks import (
+from vitron_agent.perception.masks import (
     _downscale,
     _upscale_mask,
     bbox,
@@ -39,7 +37,9 @@ from vitron_agent.tools.masks import (
     objectness,
     pick_by_position,
 )
-from vitron_agent.tools.target_spec import OnImage, TargetSpec, parse_target
+from vitron_agent.perception.target_spec import OnImage, TargetSpec, parse_target
+from vitron_agent.toolkit.registry import Backend, Traits, declare, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
 __all__ = ["SegmentInput", "SegmentOutput", "CvSegmentTool", "parse_target"]
 

@@ -11,7 +11,7 @@
   astronaut / cup against LiteMedSAM's 0.88 / 0.21 / 0.71 (it was trained on medical images).
 * Colours, positions, "the largest", scribbles: the cv backend's filters, unchanged.
 
-Weights come from the ``embedded`` install (see :mod:`vitron_agent.weights`); a missing
+Weights come from the ``embedded`` install (see :mod:`vitron_agent.loading.weights`); a missing
 distribution is a ConfigError naming what to install, never a silent fallback.
 """
 
@@ -21,11 +21,11 @@ from typing import Any, Literal
 
 import numpy as np
 
-from vitron_agent.errors import ConfigError
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext
-from vitron_agent.tools.masks import components, fill_holes
-from vitron_agent.tools.salient import salient_objects
+from vitron_agent.core.errors import ConfigError
+from vitron_agent.perception.masks import components, fill_holes
+from vitron_agent.perception.salient import salient_objects
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext
 from vitron_agent.tools.segment import FOREGROUND_WORDS, CvSegmentTool, SegmentInput
 
 __all__ = ["EmbeddedSegmentTool"]
@@ -52,7 +52,7 @@ class EmbeddedSegmentTool(CvSegmentTool):
     backend = "embedded"
 
     def __init__(self, box_model: Literal["salient", "lite_medsam"] = "salient"):
-        from vitron_agent.weights import EXTRA_HINT, embedded_available
+        from vitron_agent.loading.weights import EXTRA_HINT, embedded_available
 
         needed = ("u2netp", "lite_medsam") if box_model == "lite_medsam" else ("u2netp",)
         if not embedded_available(*needed):
@@ -66,14 +66,14 @@ class EmbeddedSegmentTool(CvSegmentTool):
         self.faces = embedded_available("blazeface", "blazeface_weights")
 
     def propose(self, image, inp: SegmentInput, color, position, largest, ctx: ToolContext) -> tuple[np.ndarray, str]:
-        from vitron_agent.tools.salient import salient_map
+        from vitron_agent.perception.salient import salient_map
         from vitron_agent.tools.segment import HALF, named_noun
 
         regionless = inp.box is None and inp.point is None and inp.scribble is None
         if regionless and self.detector and not HALF.search(inp.target or "") and not _foreground(inp.target):
-            from vitron_agent.tools.detector import MIN_SCORE, detect_objects, label_score, named
-            from vitron_agent.tools.recognise import face_part, face_region, stuff_region
-            from vitron_agent.tools.stuff import stuff_kind
+            from vitron_agent.perception.detector import MIN_SCORE, detect_objects, label_score, named
+            from vitron_agent.perception.recognise import face_part, face_region, stuff_region
+            from vitron_agent.perception.stuff import stuff_kind
 
             if face_part(inp.target) is not None and self.faces:
                 ctx.progress(0.2, "finding faces (BlazeFace)")
@@ -84,8 +84,8 @@ class EmbeddedSegmentTool(CvSegmentTool):
                 return stuff_region(image, kind, detect_objects(image), inp.target)
             name = named(inp.target)
             if name is not None or named_noun(inp.target) is not None:
-                from vitron_agent.errors import ToolFailed
-                from vitron_agent.tools.recognise import resolve
+                from vitron_agent.core.errors import ToolFailed
+                from vitron_agent.perception.recognise import resolve
 
                 ctx.progress(0.2, "recognising objects (SSD-MobileNetV2, EfficientNet-Lite2)")
                 found = detect_objects(image)
@@ -160,7 +160,7 @@ class EmbeddedSegmentTool(CvSegmentTool):
             inside = np.zeros((h, w), bool)
             inside[y1 : y2 + 1, x1 : x2 + 1] = True
             return fill_holes(mask & inside), "LiteMedSAM (SAM decoder) from the box"
-        from vitron_agent.tools.salient import object_in_box
+        from vitron_agent.perception.salient import object_in_box
 
         ctx.progress(0.3, "salient object map of the box (U²-Netp)")
         return object_in_box(image, x1, y1, x2, y2), "U²-Netp salient object in the box"

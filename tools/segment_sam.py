@@ -20,12 +20,12 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from vitron_agent.errors import ConfigError, ToolArgumentError, ToolFailed
-from vitron_agent.models import ModelBacked
-from vitron_agent.refs import Box, FeatureRef, MaskRef
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.masks import bbox
+from vitron_agent.core.errors import ConfigError, ToolArgumentError, ToolFailed
+from vitron_agent.core.refs import Box, FeatureRef, MaskRef
+from vitron_agent.loading.models import ModelBacked
+from vitron_agent.perception.masks import bbox
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 from vitron_agent.tools.segment import CvSegmentTool, SegmentInput, SegmentOutput, parse_target
 
 __all__ = ["SAM_ARCHS", "build_sam", "SamSegmentInput", "SamSegmentOutput", "SamSegmentTool", "EMBEDDING_KIND"]
@@ -96,7 +96,7 @@ def build_sam(arch: dict[str, Any]) -> Any:
 
     import torch
 
-    from vitron_agent.compat.torchvision_shim import import_segment_anything
+    from vitron_agent.loading.torchvision_shim import import_segment_anything
 
     import_segment_anything()
     from segment_anything.modeling import (
@@ -110,7 +110,7 @@ def build_sam(arch: dict[str, Any]) -> Any:
     a = arch
     dim = a["prompt_embed_dim"]
     if a.get("encoder") == "tinyvit":
-        from vitron_agent.tools.tinyvit import build_tinyvit
+        from vitron_agent.perception.tinyvit import build_tinyvit
 
         encoder, grid = build_tinyvit(img_size=a["img_size"], out_chans=dim), a["img_size"] // 4
     else:
@@ -216,7 +216,7 @@ class SamSegmentTool(ModelBacked, VisionTool):
         pool=None,
     ):
         if str(checkpoint).startswith("package:"):
-            from vitron_agent.weights import resolve_source
+            from vitron_agent.loading.weights import resolve_source
 
             checkpoint = str(resolve_source(str(checkpoint), where="[tools.segment] checkpoint"))
         self._setup(checkpoint, device, dtype, pool)
@@ -249,7 +249,7 @@ class SamSegmentTool(ModelBacked, VisionTool):
         (a float16 prompt encoder fails on the first point prompt)."""
         import torch
 
-        from vitron_agent.compat.torchvision_shim import import_segment_anything
+        from vitron_agent.loading.torchvision_shim import import_segment_anything
 
         import_segment_anything()
         from segment_anything import SamPredictor

@@ -22,13 +22,13 @@ from collections.abc import Callable, Iterable, Iterator
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.errors import ToolFailed
-from vitron_agent.refs import Box, MaskRef, MaskTrackRef, VideoRef
-from vitron_agent.registry import Backend, Traits, declare, register
-from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.colors import check_color
-from vitron_agent.tools.masks import bbox, components, fill_holes
-from vitron_agent.tools.target_spec import OnVideo, TargetSpec
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.core.refs import Box, MaskRef, MaskTrackRef, VideoRef
+from vitron_agent.perception.colors import check_color
+from vitron_agent.perception.masks import bbox, components, fill_holes
+from vitron_agent.perception.target_spec import OnVideo, TargetSpec
+from vitron_agent.toolkit.registry import Backend, Traits, declare, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
 __all__ = ["TrackInput", "TrackOutput", "CvTrackTool", "CvTracker", "propagate", "track_output", "check_track_inputs"]
 
@@ -287,7 +287,7 @@ class CvTrackTool(VisionTool):
 
 def first_mask(clip, inp: TrackInput, ctx: ToolContext) -> tuple[np.ndarray, str]:
     """The target's HxW bool mask on the prompt frame, found with the cv segment heuristics."""
-    from vitron_agent.tools.colors import normalise_color
+    from vitron_agent.perception.colors import normalise_color
     from vitron_agent.tools.segment import CvSegmentTool, SegmentInput, parse_target
 
     if inp.mask is not None:

@@ -2,7 +2,7 @@
 
 A target that names a COCO class ("the motorcycle", "the person on the left", "the red car") or
 faces ("the faces", "her face") is found on the prompt frame by the same resolver as
-``segment`` (:mod:`vitron_agent.tools.recognise`), then on every other frame by detection plus
+``segment`` (:mod:`vitron_agent.perception.recognise`), then on every other frame by detection plus
 association (ByteTrack's idea, with one object: the detection of that class whose box overlaps
 the last known box most, gated by IoU >= 0.2 and a size ratio within 2x; a frame with none is
 a gap, and the object is picked up again when a detection overlaps its last box). The mask on
@@ -21,11 +21,11 @@ import re
 
 import numpy as np
 
-from vitron_agent.errors import ToolFailed
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.perception.track_boxes import detect_every
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext
 from vitron_agent.tools.track import CvTrackTool, TrackInput, TrackOutput, track_output
-from vitron_agent.tools.track_boxes import detect_every
 
 __all__ = ["EmbeddedTrackTool", "associate"]
 
@@ -34,7 +34,7 @@ GATE_IOU = 0.2
 
 def associate(last: tuple, boxes: list[tuple]) -> int | None:
     """The index of the box that continues ``last`` (most overlap, IoU >= 0.2, area within 2x), or None."""
-    from vitron_agent.tools.detector import box_iou
+    from vitron_agent.perception.detector import box_iou
 
     area = (last[2] - last[0]) * (last[3] - last[1])
     best, best_iou = None, GATE_IOU
@@ -55,9 +55,9 @@ class EmbeddedTrackTool(CvTrackTool):
     backend = "embedded"
 
     def run(self, inp: TrackInput, ctx: ToolContext) -> TrackOutput:
-        from vitron_agent.tools.detector import named
-        from vitron_agent.tools.recognise import face_part
-        from vitron_agent.weights import embedded_available
+        from vitron_agent.loading.weights import embedded_available
+        from vitron_agent.perception.detector import named
+        from vitron_agent.perception.recognise import face_part
 
         regionless = inp.point is None and inp.box is None and inp.mask is None
         if regionless and inp.target:
@@ -79,8 +79,8 @@ class EmbeddedTrackTool(CvTrackTool):
     def _objects(self, inp: TrackInput, name, ctx: ToolContext) -> TrackOutput | None:
         """Detection + association; None when the named class is not on the prompt frame and a
         colour was given (the colour tracker takes it, and says so)."""
-        from vitron_agent.tools.detector import MIN_SCORE, detect_objects, label_score
-        from vitron_agent.tools.recognise import mask_of, not_found, select
+        from vitron_agent.perception.detector import MIN_SCORE, detect_objects, label_score
+        from vitron_agent.perception.recognise import mask_of, not_found, select
 
         clip = ctx.store.get_video(inp.video)
         n = len(clip)
@@ -145,7 +145,7 @@ class EmbeddedTrackTool(CvTrackTool):
         """A long clip: detection every k frames (one decode), ByteTrack association, boxes
         interpolated in between. Every object named ("the people"): the union of their boxes;
         one object: its U²-Netp mask on its keyframes, moved with its box in between."""
-        from vitron_agent.tools.track_sparse import sparse_track
+        from vitron_agent.perception.track_sparse import sparse_track
 
         packed, first, method = sparse_track(ctx.store, inp.video, inp.frame, name, items, ctx)
         listed = ", ".join(d.describe() for d in items) or f"no {name.word} yet"
@@ -153,8 +153,8 @@ class EmbeddedTrackTool(CvTrackTool):
         return track_output(ctx, inp.video, packed, inp.frame, first, method)
 
     def _faces(self, inp: TrackInput, ctx: ToolContext) -> TrackOutput:
-        from vitron_agent.tools.faces import detect_faces, face_mask
-        from vitron_agent.tools.recognise import face_part
+        from vitron_agent.perception.faces import detect_faces, face_mask
+        from vitron_agent.perception.recognise import face_part
 
         part, every = face_part(inp.target) or ("face", True)
         clip = ctx.store.get_video(inp.video)

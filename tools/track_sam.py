@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
-from vitron_agent.refs import FeatureRef
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext
-from vitron_agent.tools.masks import bbox
+from vitron_agent.core.refs import FeatureRef
+from vitron_agent.perception.masks import bbox
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext
 from vitron_agent.tools.segment_sam import SamSegmentTool
 from vitron_agent.tools.track import (
     TrackInput,
@@ -122,7 +122,7 @@ class SamTrackTool(SamSegmentTool):
         mask = np.asarray(masks[int(np.argmax(scores))], bool)
         if not mask.any():
             if seed is None:
-                from vitron_agent.errors import ToolFailed
+                from vitron_agent.core.errors import ToolFailed
 
                 raise ToolFailed(
                     f"segment-anything found nothing at the given prompt on frame {inp.frame}; try another point or box"
@@ -136,7 +136,7 @@ class SamTrackTool(SamSegmentTool):
         """The prompt frame's mask from the embedding (plus a point or box when given)."""
         import torch
 
-        from vitron_agent.errors import ToolFailed
+        from vitron_agent.core.errors import ToolFailed
 
         self._set_frame(predictor, clip.frame(inp.frame), inp.video.id, inp.frame, ctx, stats)
         emb = torch.from_numpy(np.array(ctx.store.get_feature(inp.prompt_embedding), dtype=np.float32))

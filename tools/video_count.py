@@ -2,8 +2,8 @@
 
 Counts objects followed through the clip, not boxes on one frame: the keyframe detector and the
 ByteTrack-style tracker with optical flow in between and a colour signature per track
-(:mod:`vitron_agent.tools.track_boxes`, one decode); tracks broken by an occlusion are joined
-(:func:`~vitron_agent.tools.track_boxes.stitch`). An object seen on two looks or more with one
+(:mod:`vitron_agent.perception.track_boxes`, one decode); tracks broken by an occlusion are joined
+(:func:`~vitron_agent.perception.track_boxes.stitch`). An object seen on two looks or more with one
 confident detection is counted; others are reported apart (a fast pass or a false detection), so
 the answer is a number and a range, with how sure it is.
 """
@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.errors import ToolFailed
-from vitron_agent.refs import VideoRef
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.core.refs import VideoRef
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 from vitron_agent.tools.video_time import clock
 
 __all__ = ["CountInVideoTool", "CountVideoInput", "CountVideoOutput", "count_tracks", "SURE"]
@@ -42,11 +42,11 @@ class CountVideoOutput(BaseModel):
 
 def _detector(target: str):
     """(detect(frame) -> (boxes, scores), the word counted, model name), or None."""
-    from vitron_agent.tools.detector import named
-    from vitron_agent.tools.recognise import face_part
+    from vitron_agent.perception.detector import named
+    from vitron_agent.perception.recognise import face_part
 
     if face_part(target) is not None:
-        from vitron_agent.tools.faces import detect_faces
+        from vitron_agent.perception.faces import detect_faces
 
         def faces(frame: np.ndarray):
             found = detect_faces(frame)
@@ -56,7 +56,7 @@ def _detector(target: str):
     name = named(target)
     if name is None:
         return None
-    from vitron_agent.tools.track_sparse import KEYFRAME_DETECTOR, class_detector
+    from vitron_agent.perception.track_sparse import KEYFRAME_DETECTOR, class_detector
 
     word = name.word if name.plural else f"{name.word}s" if not name.word.endswith("s") else name.word
     return class_detector(name), word, KEYFRAME_DETECTOR
@@ -64,7 +64,7 @@ def _detector(target: str):
 
 def count_tracks(store, video: VideoRef, target: str, ctx: ToolContext) -> tuple[list, int, str]:
     """(the tracks, the detection stride, the model) of ``target`` through ``video``."""
-    from vitron_agent.tools.track_boxes import BoxTracker, detect_every, follow, keyframes
+    from vitron_agent.perception.track_boxes import BoxTracker, detect_every, follow, keyframes
 
     found = _detector(target)
     if found is None:
@@ -105,7 +105,7 @@ class CountInVideoTool(VisionTool):
             )
 
     def run(self, inp: CountVideoInput, ctx: ToolContext) -> CountVideoOutput:
-        from vitron_agent.tools.track_boxes import stitch
+        from vitron_agent.perception.track_boxes import stitch
 
         v = inp.video
         tracks, k, model = count_tracks(ctx.store, v, inp.target, ctx)

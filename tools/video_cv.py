@@ -19,11 +19,11 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.errors import ToolFailed
-from vitron_agent.refs import ImageRef, MaskRef, MaskTrackRef, VideoRef
-from vitron_agent.registry import Backend, Traits, declare, register
-from vitron_agent.tool import ToolContext, VisionTool
-from vitron_agent.tools.colors import COLORS, parse_color_value
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.core.refs import ImageRef, MaskRef, MaskTrackRef, VideoRef
+from vitron_agent.perception.colors import COLORS, parse_color_value
+from vitron_agent.toolkit.registry import Backend, Traits, declare, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 from vitron_agent.tools.edit import NEEDS_MASK, EditOperation, apply_edit
 
 __all__ = [
@@ -186,7 +186,7 @@ class DescribeVideoOutput(BaseModel):
 
 def video_facts(store, video: VideoRef, track: MaskTrackRef | None, k: int, ctx: ToolContext) -> dict:
     """Measured facts: duration, motion, cuts, colours / brightness at sampled frames, target path."""
-    from vitron_agent.tools.colors import name_colors, rgb_to_lab
+    from vitron_agent.perception.colors import name_colors, rgb_to_lab
     from vitron_agent.tools.track import _thumb
 
     clip = store.get_video(video)
@@ -222,7 +222,7 @@ def video_facts(store, video: VideoRef, track: MaskTrackRef | None, k: int, ctx:
 
 
 def track_facts(store, track: MaskTrackRef, video: VideoRef) -> dict:
-    from vitron_agent.tools.masks import position_name
+    from vitron_agent.perception.masks import position_name
 
     cents, areas = [], []
     for i in range(track.frames):

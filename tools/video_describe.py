@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from vitron_agent.errors import ToolFailed
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext
 from vitron_agent.tools.video_cv import CvDescribeVideoTool, DescribeVideoInput, DescribeVideoOutput
 from vitron_agent.tools.video_time import clock
 
@@ -76,7 +76,7 @@ def _small(frame: np.ndarray, side: int) -> np.ndarray:
 def _pass(store, video, k: int, ctx: ToolContext) -> tuple[list[int], dict[int, np.ndarray], dict]:
     """(shot cuts, kept frames by index, the cv facts: motion, colours and lightness at ``k``
     sampled frames) in one decode."""
-    from vitron_agent.tools.colors import name_colors, rgb_to_lab
+    from vitron_agent.perception.colors import name_colors, rgb_to_lab
     from vitron_agent.tools.track import _thumb
 
     n = video.frames
@@ -113,7 +113,7 @@ def _pass(store, video, k: int, ctx: ToolContext) -> tuple[list[int], dict[int, 
 
 def sound_line(store, video) -> str:
     """Whether the clip has sound, from its stored sound track."""
-    from vitron_agent.audio import get_audio
+    from vitron_agent.media.audio import get_audio
 
     audio = get_audio(store, video.audio)
     if audio is None:
@@ -129,9 +129,9 @@ def sound_line(store, video) -> str:
 
 def _shot_line(frame: np.ndarray, read: bool) -> tuple[str, int, str]:
     """(what is recognised, faces, text read) on one frame."""
-    from vitron_agent.tools.detector import detect_objects
-    from vitron_agent.tools.faces import detect_faces
-    from vitron_agent.tools.recognise import plural
+    from vitron_agent.perception.detector import detect_objects
+    from vitron_agent.perception.faces import detect_faces
+    from vitron_agent.perception.recognise import plural
 
     found = detect_objects(frame)
     counts: dict[str, int] = {}

@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.errors import ToolFailed
-from vitron_agent.models import ModelBacked, ModelKey
-from vitron_agent.refs import VideoRef
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.core.refs import VideoRef
+from vitron_agent.loading.models import ModelBacked, ModelKey
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 from vitron_agent.tools.edit import GenerativeEditOperation
 from vitron_agent.tools.edit_diffusers import (
     DiffusersEditInput,

@@ -4,9 +4,9 @@ Every tool here maps output frames to source frames by time and streams them (on
 frame in memory; reverse spills a long clip to a temporary file), so the result's frame count,
 rate and size are exact and said in its ``text``: a clip of ``n`` frames at ``fps`` lasts
 ``n / fps`` seconds. Variable-frame-rate inputs were resampled to a constant rate when they were
-read (:mod:`vitron_agent.video`), so frame ``i`` is at ``i / fps`` seconds here.
+read (:mod:`vitron_agent.media.video`), so frame ``i`` is at ``i / fps`` seconds here.
 
-The sound (:mod:`vitron_agent.audio`) follows the pictures: trimmed, looped and reversed with
+The sound (:mod:`vitron_agent.media.audio`) follows the pictures: trimmed, looped and reversed with
 them, re-timed with FFmpeg's ``atempo`` (pitch kept) on a speed change, and cut or padded to the
 new clip's exact length. A clip without sound says so; a GIF has none (said).
 """
@@ -19,10 +19,10 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.errors import ToolFailed
-from vitron_agent.refs import VideoRef
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.core.refs import VideoRef
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 from vitron_agent.tools.video_time import clock
 
 __all__ = [
@@ -128,7 +128,7 @@ class TrimVideoTool(VisionTool):
             raise ValueError(f"end ({inp.end:g} s) must come after start ({inp.start:g} s)")
 
     def run(self, inp: TrimInput, ctx: ToolContext) -> VideoResult:
-        from vitron_agent.audio import cut, get_audio
+        from vitron_agent.media.audio import cut, get_audio
 
         v, note = inp.video, ""
         if inp.visible:
@@ -179,7 +179,7 @@ class SpeedVideoTool(VisionTool):
         _check_length(int(round(inp.video.frames / inp.factor)), f"slowing down to {inp.factor:g}x")
 
     def run(self, inp: SpeedInput, ctx: ToolContext) -> VideoResult:
-        from vitron_agent.audio import get_audio, tempo
+        from vitron_agent.media.audio import get_audio, tempo
 
         v = inp.video
         mapping = speed_mapping(v.frames, inp.factor)
@@ -228,7 +228,7 @@ class ReverseVideoTool(VisionTool):
     backend = "cv"
 
     def run(self, inp: ReverseInput, ctx: ToolContext) -> VideoResult:
-        from vitron_agent.audio import Audio, get_audio
+        from vitron_agent.media.audio import Audio, get_audio
 
         v = inp.video
         audio = get_audio(ctx.store, v.audio)
@@ -258,7 +258,7 @@ class LoopVideoTool(VisionTool):
         _check_length(inp.video.frames * inp.times, f"looping {inp.times} times")
 
     def run(self, inp: LoopInput, ctx: ToolContext) -> VideoResult:
-        from vitron_agent.audio import Audio, get_audio
+        from vitron_agent.media.audio import Audio, get_audio
 
         v = inp.video
         audio = get_audio(ctx.store, v.audio)

@@ -1,14 +1,14 @@
 """The sentences that edit a clip in time (trim, speed, reverse, loop, join, GIF): records of the intent table
-(:mod:`vitron_agent.intents`), each with its examples for the learned matcher, a few rules for
-phrasings that must win, and a handler that reads the slots (:mod:`vitron_agent.slots`).
+(:mod:`vitron_agent.toolkit.intents`), each with its examples for the learned matcher, a few rules for
+phrasings that must win, and a handler that reads the slots (:mod:`vitron_agent.toolkit.slots`).
 """
 
 from __future__ import annotations
 
 import re
 
-from vitron_agent import slots
-from vitron_agent.intents import Intent, register_intent
+from vitron_agent.toolkit import slots
+from vitron_agent.toolkit.intents import Intent, register_intent
 
 __all__ = ["VIDEO_INTENTS", "video_or_ask", "emit_step", "example_lines"]
 

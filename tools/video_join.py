@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.refs import VideoRef
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.core.refs import VideoRef
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 from vitron_agent.tools.video_edit import VideoResult, _check_length, clip_line, remapped
 
 __all__ = ["ConcatVideosTool", "ExportGifTool", "rate_mapping", "letterboxed", "gif_durations"]
@@ -63,7 +63,7 @@ class ConcatVideosTool(VisionTool):
         _check_length(inp.video.frames + n2, "joining the clips")
 
     def run(self, inp: ConcatInput, ctx: ToolContext) -> VideoResult:
-        from vitron_agent.audio import Audio, fit, get_audio
+        from vitron_agent.media.audio import Audio, fit, get_audio
 
         a, b = inp.video, inp.other
         second = rate_mapping(b.frames, b.fps, a.fps)
@@ -103,7 +103,7 @@ class ConcatVideosTool(VisionTool):
 
 def _resampled(audio, rate: int):
     """``audio`` at ``rate`` samples per second (linear interpolation; only when two clips' rates differ)."""
-    from vitron_agent.audio import Audio
+    from vitron_agent.media.audio import Audio
 
     if audio.rate == rate or audio.samples.shape[1] == 0:
         return audio

@@ -1,5 +1,5 @@
 """The questions asked of a clip ("when does the dog appear?", "for how long is the cat on screen?",
-"how many people walk past?"): records of the intent table (:mod:`vitron_agent.intents`) whose
+"how many people walk past?"): records of the intent table (:mod:`vitron_agent.toolkit.intents`) whose
 handlers answer in text through ``find_in_video`` and ``count_in_video``. The thing asked about is
 read by the planner's one reader of target words (``call.target_words``)."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from vitron_agent.intents import Intent, register_intent
+from vitron_agent.toolkit.intents import Intent, register_intent
 from vitron_agent.tools.video_intents import emit_step, example_lines, video_or_ask
 
 __all__ = ["VIDEO_QUESTIONS"]

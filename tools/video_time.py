@@ -18,10 +18,10 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from vitron_agent.errors import ToolFailed
-from vitron_agent.refs import VideoRef
-from vitron_agent.registry import Backend, register
-from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.core.refs import VideoRef
+from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
 __all__ = [
     "clock",
@@ -85,11 +85,11 @@ class Found:
 
 def recogniser(target: str):
     """``(frame -> bool, model name)`` for a target, or None when it names nothing recognisable."""
-    from vitron_agent.tools.detector import MIN_SCORE, detect_objects, label_score, named
-    from vitron_agent.tools.recognise import face_part
+    from vitron_agent.perception.detector import MIN_SCORE, detect_objects, label_score, named
+    from vitron_agent.perception.recognise import face_part
 
     if face_part(target) is not None:
-        from vitron_agent.tools.faces import detect_faces
+        from vitron_agent.perception.faces import detect_faces
 
         return (lambda frame: bool(detect_faces(frame))), "BlazeFace"
     name = named(target)
@@ -101,7 +101,7 @@ def recogniser(target: str):
             max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE for d in detect_objects(frame, quick=True)
         )
 
-    from vitron_agent.tools import detector
+    from vitron_agent.perception import detector
 
     return seen, f"the COCO detector ({getattr(detector, 'DEFAULT_DETECTOR', 'nanodet')})"
 

@@ -9,7 +9,7 @@ only when a tool that needs them runs.
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use (below)
-    from vitron_agent.errors import (
+    from vitron_agent.core.errors import (
         ConfigError,
         InputError,
         MediaError,
@@ -20,11 +20,21 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         ToolFailed,
         VitronError,
     )
-    from vitron_agent.plan import Plan, Step, validate_plan
-    from vitron_agent.refs import Box, FeatureRef, ImageRef, MaskRef, MaskTrackRef, Point, Scribble, TextRef, VideoRef
-    from vitron_agent.sessions import SessionHandle
-    from vitron_agent.tool import Toolbox, ToolContext, VisionTool
-    from vitron_agent.turns import TurnRequest
+    from vitron_agent.core.refs import (
+        Box,
+        FeatureRef,
+        ImageRef,
+        MaskRef,
+        MaskTrackRef,
+        Point,
+        Scribble,
+        TextRef,
+        VideoRef,
+    )
+    from vitron_agent.runtime.sessions import SessionHandle
+    from vitron_agent.runtime.turns import TurnRequest
+    from vitron_agent.toolkit.plan import Plan, Step, validate_plan
+    from vitron_agent.toolkit.tool import Toolbox, ToolContext, VisionTool
 
 __version__ = "0.1.0"
 
@@ -74,20 +84,20 @@ __all__ = [
 # (and with it every subcommand's argument parsing, `vitron-agent --help`) imports no pydantic
 # model, LangGraph or numpy until something needs them
 _HOMES = {
-    "vitron_agent.errors": (
+    "vitron_agent.core.errors": (
         "ConfigError InputError MediaError PlannerError PlanValidationError RefError ToolArgumentError "
         "ToolFailed VitronError"
     ),
-    "vitron_agent.plan": "Plan Step validate_plan",
-    "vitron_agent.refs": "Box FeatureRef ImageRef MaskRef MaskTrackRef Point Scribble TextRef VideoRef",
-    "vitron_agent.tool": "Toolbox ToolContext VisionTool",
-    "vitron_agent.agent": "Agent RunResult StepResult",
+    "vitron_agent.toolkit.plan": "Plan Step validate_plan",
+    "vitron_agent.core.refs": "Box FeatureRef ImageRef MaskRef MaskTrackRef Point Scribble TextRef VideoRef",
+    "vitron_agent.toolkit.tool": "Toolbox ToolContext VisionTool",
+    "vitron_agent.runtime.agent": "Agent RunResult StepResult",
     "vitron_agent.planners": "PlanRequest ScriptedPlanner ReplayPlanner",
-    "vitron_agent.registry": "Backend register",
-    "vitron_agent.config": "Config load_config",
-    "vitron_agent.store": "ArtifactStore",
-    "vitron_agent.turns": "TurnRequest",
-    "vitron_agent.sessions": "SessionHandle",
+    "vitron_agent.toolkit.registry": "Backend register",
+    "vitron_agent.toolkit.config": "Config load_config",
+    "vitron_agent.storage.store": "ArtifactStore",
+    "vitron_agent.runtime.turns": "TurnRequest",
+    "vitron_agent.runtime.sessions": "SessionHandle",
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names.split()}
 

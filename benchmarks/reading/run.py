@@ -32,7 +32,7 @@ LABELS = {"rules": "old table", "matcher": "matcher", "both": "both"}
 def planning_toolbox():
     """The embedded tools, with generative edit / generate / video backends declared at made-up
     checkpoint paths (constructors only store settings; nothing here loads or runs a model)."""
-    from vitron_agent.tool import Toolbox
+    from vitron_agent.toolkit.tool import Toolbox
     from vitron_agent.tools import default_tools
     from vitron_agent.tools.edit_diffusers import DiffusersEditTool
     from vitron_agent.tools.generate import DiffusersGenerateTool
@@ -78,8 +78,8 @@ def plan_case(planner: Any, toolbox: Any, case: dict[str, Any]) -> tuple[list[di
 
 def example_utterances() -> set[str]:
     """The planner's example utterances (every intent's ``examples``), normalised."""
-    from vitron_agent.intents import registered_intents
     from vitron_agent.planners import rule
+    from vitron_agent.toolkit.intents import registered_intents
 
     intents = [*getattr(rule, "INTENTS", ()), *registered_intents()]
     return {_norm(e) for i in intents for e in (getattr(i, "examples", None) or ())}

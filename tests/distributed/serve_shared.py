@@ -9,10 +9,10 @@ import uvicorn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
 from crash_worker import PLAN, SlowRoll  # noqa: E402
 
-from vitron_agent.agent import Agent  # noqa: E402
 from vitron_agent.planners.base import ScriptedPlanner  # noqa: E402
+from vitron_agent.runtime.agent import Agent  # noqa: E402
 from vitron_agent.server import ServerSettings, create_app  # noqa: E402
-from vitron_agent.tool import Toolbox  # noqa: E402
+from vitron_agent.toolkit.tool import Toolbox  # noqa: E402
 
 db, artifacts, local, markers, port = sys.argv[1], sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), int(sys.argv[5])
 markers.mkdir(parents=True, exist_ok=True)

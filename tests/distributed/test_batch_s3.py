@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from vitron_agent.batch import run_batch
-from vitron_agent.errors import InputError
+from vitron_agent.batch.jobs import run_batch
+from vitron_agent.core.errors import InputError
 
 
 def png(arr) -> bytes:
@@ -24,7 +24,7 @@ def png(arr) -> bytes:
 
 @pytest.fixture(scope="module")
 def agent():
-    from vitron_agent.agent import Agent
+    from vitron_agent.runtime.agent import Agent
 
     with Agent() as a:
         yield a

@@ -166,8 +166,8 @@ def _mk(p):
 
 
 def test_the_database_unreachable_then_restarted(pg_cluster, pg_url, tmp_path):
-    from vitron_agent.agent import Agent
-    from vitron_agent.errors import InputError
+    from vitron_agent.core.errors import InputError
+    from vitron_agent.runtime.agent import Agent
 
     with pytest.raises(InputError, match=r"postgresql://postgres:\*\*\*@127\.0\.0\.1:1/x") as err:
         Agent(db="postgresql://postgres:secret@127.0.0.1:1/x", data_dir=tmp_path / "a")
@@ -179,7 +179,7 @@ def test_the_database_unreachable_then_restarted(pg_cluster, pg_url, tmp_path):
         pg_cluster.restart()  # the database goes down and comes back between two turns
         r = agent.run("make it brighter", session="r")
         assert r.ok and r.inputs["input"]["image"]["id"] == first.steps[-1].outputs["image"]["value"]["id"]
-        from vitron_agent.sessions import list_sessions
+        from vitron_agent.runtime.sessions import list_sessions
 
         assert [s.turns for s in list_sessions(agent) if s.id == "r"] == [2]
     finally:

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from skimage import data
 
-from vitron_agent.errors import RefError, ToolFailed
-from vitron_agent.object_store import ObjectStore, StoreUnreachable
-from vitron_agent.store import ArtifactStore
+from vitron_agent.core.errors import RefError, ToolFailed
+from vitron_agent.storage.object_store import ObjectStore, StoreUnreachable
+from vitron_agent.storage.store import ArtifactStore
 
 
 def s3_client(endpoint):
@@ -93,10 +93,10 @@ def test_nothing_half_written_is_visible(s3_env, tmp_path, monkeypatch):
     with pytest.raises(StoreUnreachable):
         a.put_image(data.camera()[:16, :16, None].repeat(3, 2))
     b = ArtifactStore(tmp_path / "b", "s", remote=ObjectStore(s3_env))
-    from vitron_agent.store import _image_digest
+    from vitron_agent.storage.store import _image_digest
 
     ref_id = _image_digest(np.ascontiguousarray(data.camera()[:16, :16, None].repeat(3, 2)))
-    from vitron_agent.refs import ImageRef
+    from vitron_agent.core.refs import ImageRef
 
     ref = ImageRef(id=ref_id, session="s", width=16, height=16)
     with pytest.raises(RefError, match="does not exist"):
@@ -123,7 +123,7 @@ def test_an_unreachable_store_is_a_clear_error(tmp_path, monkeypatch):
     for k, v in AWS_ENV.items():
         monkeypatch.setenv(k, v)
     url = f"http://127.0.0.1:{free_port()}"
-    from vitron_agent.agent import Agent
+    from vitron_agent.runtime.agent import Agent
 
     with pytest.raises(StoreUnreachable, match=r"s3://nowhere/x could not be written"):
         Agent(artifacts="s3://nowhere/x", data_dir=tmp_path, config=_config(endpoint_url=url))
@@ -148,8 +148,8 @@ def test_an_unreachable_store_is_a_clear_error(tmp_path, monkeypatch):
 
 
 def test_sessions_rm_and_fork_reach_the_bucket(s3_env, s3_server, tmp_path):
-    from vitron_agent.agent import Agent
-    from vitron_agent.sessions import delete_session, fork_session
+    from vitron_agent.runtime.agent import Agent
+    from vitron_agent.runtime.sessions import delete_session, fork_session
 
     agent = Agent(db=tmp_path / "s.sqlite", artifacts=s3_env, data_dir=tmp_path / "cache")
     r = agent.run("make it brighter", image=data.coffee()[:64, :64], session="one")
@@ -163,7 +163,7 @@ def test_sessions_rm_and_fork_reach_the_bucket(s3_env, s3_server, tmp_path):
 
 
 def _config(**store):
-    from vitron_agent.config import Config
+    from vitron_agent.toolkit.config import Config
 
     c = Config()
     for k, v in store.items():
@@ -180,7 +180,7 @@ def _env():
 def test_a_ray_replica_reads_and_writes_the_bucket(s3_env, tmp_path):
     """The Serve deployment body, given the store URL with the call, works on the bucket with its own
     local cache: no folder is shared with the agent (the path it is sent does not exist)."""
-    from vitron_agent.ray_serve import Specialist
+    from vitron_agent.runtime.ray_serve import Specialist
 
     agent_store = ArtifactStore(tmp_path / "agent", "s", remote=ObjectStore(s3_env))
     ref = agent_store.put_image(data.coffee()[:40, :40])
@@ -202,7 +202,7 @@ def test_a_ray_replica_reads_and_writes_the_bucket(s3_env, tmp_path):
 
 
 def ImageRefFrom(value):  # noqa: N802
-    from vitron_agent.refs import ImageRef
+    from vitron_agent.core.refs import ImageRef
 
     return ImageRef.model_validate(value)
 

@@ -48,8 +48,8 @@ def keyword_planner():
 
 
 def test_a_planner_module_is_a_kind_the_agent_builds(keyword_planner, photo):
-    from vitron_agent.agent import Agent
     from vitron_agent.planners.kinds import planner_names
+    from vitron_agent.runtime.agent import Agent
 
     assert planner_names()[-1] == "keyword"
     with Agent(planner="keyword") as agent:

@@ -134,8 +134,8 @@ def test_usage_errors_exit_2(tmp_path):
 
 
 def test_the_python_api_runs_on_an_agent_and_yields_lines(photos, tmp_path):
-    from vitron_agent.agent import Agent
-    from vitron_agent.batch import run_batch
+    from vitron_agent.batch.jobs import run_batch
+    from vitron_agent.runtime.agent import Agent
 
     with Agent() as agent:
         got = list(
@@ -155,7 +155,7 @@ def test_out_links_are_replaced_never_followed(tmp_path):
     folder) are replaced by the batch's own files: the files and folder they pointed at are
     untouched (results.jsonl was appended to, then truncated as a 'partial line'); the files
     written for people are readable as open() would make them (umask), not private."""
-    from vitron_agent.synthetic import disc_image
+    from vitron_agent.media.synthetic import disc_image
 
     src = tmp_path / "in"
     src.mkdir()

@@ -19,8 +19,8 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from vitron_agent.batch import run_batch
-from vitron_agent.errors import InputError
+from vitron_agent.batch.jobs import run_batch
+from vitron_agent.core.errors import InputError
 
 EXE = str(Path(sys.executable).parent / "vitron-agent")
 REQUEST = "make it warmer"
@@ -38,7 +38,7 @@ def lines(out: Path) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def agent():
-    from vitron_agent.agent import Agent
+    from vitron_agent.runtime.agent import Agent
 
     with Agent() as a:
         yield a
@@ -252,7 +252,7 @@ def test_an_edited_workflow_runs_its_own_plan_not_a_new_one(agent, tmp_path):
     """A workflow's plan runs on every input as it is: the agent's planner is not asked again (its
     graph holds the planner object, so swapping ``agent.planner`` used to change nothing: each
     input was planned anew from the request's words, here 'warmer', and the edited plan ignored)."""
-    from vitron_agent.batch import save_workflow
+    from vitron_agent.batch.jobs import save_workflow
 
     gray = agent.plan("make it grayscale", image="<image>")
     wf = save_workflow(tmp_path / "wf.json", gray, "make it a bit warmer", "image", agent)

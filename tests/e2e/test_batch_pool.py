@@ -11,8 +11,9 @@ from pathlib import Path
 from PIL import Image
 from skimage import data
 
-from vitron_agent import batch, batch_pool
-from vitron_agent.batch import run_batch
+from vitron_agent.batch import jobs as batch
+from vitron_agent.batch import pool as batch_pool
+from vitron_agent.batch.jobs import run_batch
 
 REQUEST = "make it warmer"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from skimage import data as skdata
 
-from vitron_agent.media import save_png
-from vitron_agent.registry import default_backends
+from vitron_agent.media.images import save_png
+from vitron_agent.toolkit.registry import default_backends
 
 BIN = Path(sys.executable).parent / "vitron-agent"
 
@@ -178,7 +178,7 @@ def test_plan_needs_no_media_file(capsys):
 def test_readme_python_example_with_a_box_region(tmp_path):
     """README's Python example marks a region with regions=[Box(...)] (Box is what it imports)."""
     from vitron_agent import Agent, Box
-    from vitron_agent.synthetic import disc_image
+    from vitron_agent.media.synthetic import disc_image
 
     r = Agent(data_dir=tmp_path).run("remove this", image=disc_image()[0], regions=[Box(x1=40, y1=30, x2=120, y2=90)])
     assert r.ok and r.steps[0].args.get("box") == "$input.box"
@@ -210,7 +210,7 @@ def test_bad_db_out_and_chat_paths_are_one_line_errors_before_anything_runs(tmp_
 def test_out_dir_symlinks_are_replaced_never_followed(tmp_path):
     """A report.html / result.json link planted in --out is replaced by the new file; the file it
     pointed at is untouched."""
-    from vitron_agent.synthetic import disc_image
+    from vitron_agent.media.synthetic import disc_image
 
     img = tmp_path / "disc.png"
     save_png(disc_image()[0], img)

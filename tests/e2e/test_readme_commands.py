@@ -35,8 +35,8 @@ def _commands() -> list[str]:
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    from vitron_agent.synthetic import moving_disc
-    from vitron_agent.video import write_video
+    from vitron_agent.media.synthetic import moving_disc
+    from vitron_agent.media.video import write_video
 
     d = tmp_path_factory.mktemp("readme")
     Image.fromarray(data.astronaut()).save(d / "photo.jpg")

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from vitron_agent.agent import Agent
-from vitron_agent.errors import InputError
-from vitron_agent.sessions import delete_session, fork_session, list_sessions, session_state
-from vitron_agent.synthetic import disc_image
+from vitron_agent.core.errors import InputError
+from vitron_agent.media.synthetic import disc_image
+from vitron_agent.runtime.agent import Agent
+from vitron_agent.runtime.sessions import delete_session, fork_session, list_sessions, session_state
 
 BIN = Path(sys.executable).parent / "vitron-agent"
 
@@ -114,8 +114,8 @@ def test_chat_repl_driven_by_stdin(tmp_path):
 
 
 def test_chat_switches_to_a_video(tmp_path):
-    from vitron_agent.synthetic import moving_disc
-    from vitron_agent.video import write_video
+    from vitron_agent.media.synthetic import moving_disc
+    from vitron_agent.media.video import write_video
 
     write_video(moving_disc(frames=8)[0], tmp_path / "c.mp4", 8.0)
     script = f"/video {tmp_path / 'c.mp4'}\ntrack the red ball\nmake it blue\ndescribe it\n/quit\n"
@@ -132,7 +132,7 @@ def test_resume_says_when_there_is_nothing_to_resume_or_a_review_waits(tmp_path)
 
     from PIL import Image
 
-    from vitron_agent.synthetic import disc_image
+    from vitron_agent.media.synthetic import disc_image
 
     exe = str(Path(sys.executable).parent / "vitron-agent")
     img = tmp_path / "d.png"

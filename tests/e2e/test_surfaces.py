@@ -1,6 +1,6 @@
 """The same follow-up turn through every surface (Python, CLI, HTTP, OpenAI endpoint, MCP,
 LangGraph app): segment on one image, then "make it brighter" on a *new* image. Every surface
-sets the turn up through vitron_agent/turns.py, so each gives the same plan and the same
+sets the turn up through vitron_agent/runtime/turns.py, so each gives the same plan and the same
 result -- the new image brightened, never the old image's mask applied to it."""
 
 import base64
@@ -17,9 +17,9 @@ import pytest
 from PIL import Image
 
 from tests.server.test_http import TOKEN, Server
-from vitron_agent.agent import Agent
+from vitron_agent.media.synthetic import disc_image
+from vitron_agent.runtime.agent import Agent
 from vitron_agent.server import ServerSettings
-from vitron_agent.synthetic import disc_image
 
 EXE = str(Path(sys.executable).parent / "vitron-agent")
 FIRST, SECOND = "segment the red disc", "make it brighter"
@@ -156,7 +156,7 @@ def mcp_surface(tmp_path):
 def langgraph_surface(tmp_path):
     from langgraph.checkpoint.memory import InMemorySaver
 
-    from vitron_agent.langgraph_app import build_app_graph
+    from vitron_agent.server.langgraph_app import build_app_graph
 
     agent = Agent(data_dir=tmp_path, checkpointer=False)
     graph = build_app_graph(agent, checkpointer=InMemorySaver())

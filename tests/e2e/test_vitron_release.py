@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from vitron_agent.refs import Box
+from vitron_agent.core.refs import Box
 from vitron_agent.testing.tiny_release import CONVERSATIONS
 
 
 @pytest.fixture(scope="module")
 def release_agent(tiny_dir, tmp_path_factory):
-    from vitron_agent.agent import Agent
-    from vitron_agent.config import load_config
+    from vitron_agent.runtime.agent import Agent
+    from vitron_agent.toolkit.config import load_config
 
     return Agent(
         config=load_config(tiny_dir / "vitron-release.toml"),
@@ -82,7 +82,7 @@ def test_video_chain_tracks_then_edits_and_keeps_the_background(release_agent):
 
 
 def test_a_scribble_reaches_the_model_as_its_box_and_the_tool_as_itself(release_agent, cat):
-    from vitron_agent.refs import Scribble
+    from vitron_agent.core.refs import Scribble
 
     store = release_agent.store.for_session("scribble")
     strokes = np.zeros(cat.shape[:2], np.uint8)
@@ -235,7 +235,7 @@ def test_an_unmerged_tower_lora_is_refused_by_name(tiny_dir, tmp_path):
 
     import torch
 
-    from vitron_agent.errors import ConfigError
+    from vitron_agent.core.errors import ConfigError
     from vitron_agent.vitron.release import load_release
 
     rel = tiny_dir / "vitron-release"

@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 from pydantic import Field
 
-from vitron_agent.agent import Agent
-from vitron_agent.config import Config
-from vitron_agent.errors import InputError, ToolArgumentError, ToolFailed
-from vitron_agent.plan import Plan
+from vitron_agent.core.errors import InputError, ToolArgumentError, ToolFailed
+from vitron_agent.media.synthetic import disc_image
 from vitron_agent.planners.base import ScriptedPlanner
-from vitron_agent.synthetic import disc_image
+from vitron_agent.runtime.agent import Agent
 from vitron_agent.testing.stub_tools import ImageIn, ImageOut
-from vitron_agent.tool import Toolbox, VisionTool
+from vitron_agent.toolkit.config import Config
+from vitron_agent.toolkit.plan import Plan
+from vitron_agent.toolkit.tool import Toolbox, VisionTool
 from vitron_agent.tools import default_tools
 
 
@@ -264,7 +264,7 @@ def test_bad_requests_raise_clear_input_errors(tmp_path, img):
         agent.run("   ", image=img)
     with pytest.raises(InputError, match="invalid session id"):
         agent.run("describe it", image=img, session="../etc")
-    from vitron_agent.refs import Box
+    from vitron_agent.core.refs import Box
 
     with pytest.raises(InputError, match="lies outside the 160x120 image"):
         agent.run("segment the object in the box", image=img, regions=[Box(x1=0, y1=0, x2=500, y2=50)])

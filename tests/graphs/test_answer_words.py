@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from vitron_agent.graphs.respond import answer_details, compose_answer
-from vitron_agent.plan import Plan, Step
+from vitron_agent.toolkit.plan import Plan, Step
 
 METHOD = "SSD-MobileNetV2 recognised cat 0.91"
 

@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 from pydantic import Field
 
-from vitron_agent.agent import Agent
-from vitron_agent.config import Config
-from vitron_agent.errors import ToolFailed
+from vitron_agent.core.errors import ToolFailed
 from vitron_agent.planners.base import ScriptedPlanner
+from vitron_agent.runtime.agent import Agent
 from vitron_agent.testing.stub_tools import ImageIn, ImageOut
-from vitron_agent.tool import Toolbox, VisionTool
+from vitron_agent.toolkit.config import Config
+from vitron_agent.toolkit.tool import Toolbox, VisionTool
 
 
 class _In(ImageIn):
@@ -140,7 +140,7 @@ def test_plans_are_capped_with_a_message_that_says_what_to_do(tmp_path):
 
 
 def test_a_malformed_edited_plan_is_refused_and_the_review_stays_pending(tmp_path):
-    from vitron_agent.errors import InputError
+    from vitron_agent.core.errors import InputError
 
     tool = Gate(patience=0)
     agent = Agent(

@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 from pydantic import Field
 
-import vitron_agent.store as store_mod
-from vitron_agent.agent import Agent
-from vitron_agent.config import Config
+import vitron_agent.storage.store as store_mod
+from vitron_agent.core.refs import ImageRef
 from vitron_agent.planners.base import ScriptedPlanner
-from vitron_agent.refs import ImageRef
-from vitron_agent.store import ArtifactStore
+from vitron_agent.runtime.agent import Agent
+from vitron_agent.storage.store import ArtifactStore
 from vitron_agent.testing.stub_tools import ImageIn, ImageOut
-from vitron_agent.tool import Toolbox, VisionTool
+from vitron_agent.toolkit.config import Config
+from vitron_agent.toolkit.tool import Toolbox, VisionTool
 
 
 class _In(ImageIn):

@@ -6,10 +6,10 @@ events a caller sees are the same as when validate and respond were supersteps o
 import numpy as np
 from langgraph.checkpoint.memory import InMemorySaver
 
-from vitron_agent.agent import Agent
 from vitron_agent.planners.base import ScriptedPlanner
+from vitron_agent.runtime.agent import Agent
 from vitron_agent.testing.stub_tools import stub_tool
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.tool import Toolbox
 
 
 class CountingSaver(InMemorySaver):
@@ -61,7 +61,7 @@ def test_events_plan_repair_answer_as_before(tmp_path):
 def test_a_planner_that_fails_to_give_a_plan_is_repaired_without_a_repair_event(tmp_path):
     """The planner's own parse problems go back to it through the validate node, as before:
     a plan event, no repair event (that is for a plan that failed validation)."""
-    from vitron_agent.errors import PlanValidationError
+    from vitron_agent.core.errors import PlanValidationError
 
     calls = []
 

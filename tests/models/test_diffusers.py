@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from vitron_agent.errors import ToolArgumentError
-from vitron_agent.synthetic import disc_image
-from vitron_agent.tool import ToolContext
+from vitron_agent.core.errors import ToolArgumentError
+from vitron_agent.media.synthetic import disc_image
+from vitron_agent.toolkit.tool import ToolContext
 from vitron_agent.tools.edit_diffusers import DiffusersEditTool
 from vitron_agent.tools.generate import DiffusersGenerateTool
 

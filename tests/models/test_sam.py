@@ -6,16 +6,16 @@ import numpy as np
 import pytest
 import torch
 
-from vitron_agent.agent import Agent
-from vitron_agent.compat.torchvision_shim import batched_nms, import_segment_anything
-from vitron_agent.config import load_config
-from vitron_agent.errors import ToolArgumentError
-from vitron_agent.models import ModelPool
+from vitron_agent.core.errors import ToolArgumentError
+from vitron_agent.core.refs import Box, Point
+from vitron_agent.loading.models import ModelPool
+from vitron_agent.loading.torchvision_shim import batched_nms, import_segment_anything
+from vitron_agent.media.synthetic import disc_image
 from vitron_agent.planners.base import ScriptedPlanner
-from vitron_agent.refs import Box, Point
-from vitron_agent.synthetic import disc_image
+from vitron_agent.runtime.agent import Agent
 from vitron_agent.testing.tiny_checkpoints import TINY_SAM_ARCH
-from vitron_agent.tool import Toolbox, ToolContext
+from vitron_agent.toolkit.config import load_config
+from vitron_agent.toolkit.tool import Toolbox, ToolContext
 from vitron_agent.tools.segment_sam import EMBEDDING_KIND, SamSegmentTool
 
 
@@ -53,7 +53,7 @@ def test_shim_imports_segment_anything_without_leaving_torchvision_behind():
 
 
 def test_loads_through_config_and_prompts_matter(tiny_dir, store):
-    from vitron_agent.toolset import build_toolbox
+    from vitron_agent.runtime.toolset import build_toolbox
 
     toolbox = build_toolbox(load_config(tiny_dir / "vitron.toml"))
     seg = toolbox.get("segment")
@@ -127,7 +127,7 @@ def test_feature_prompt_drives_the_decoder_and_wrong_width_is_an_argument_error(
 
 
 def test_wrong_architecture_is_a_clear_failure(tiny_dir, store):
-    from vitron_agent.errors import ToolFailed
+    from vitron_agent.core.errors import ToolFailed
 
     tool = SamSegmentTool(
         checkpoint=str(tiny_dir / "sam_tiny.pth"),

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from vitron_agent.models import ModelPool
-from vitron_agent.refs import Box
-from vitron_agent.synthetic import disc_image
+from vitron_agent.core.refs import Box
+from vitron_agent.loading.models import ModelPool
+from vitron_agent.media.synthetic import disc_image
 from vitron_agent.tools.describe_vlm import VlmDescribeTool, focus_region
 from vitron_agent.tools.ground import OwlGroundTool
 
@@ -20,7 +20,7 @@ def test_ground_returns_a_box_inside_the_image(tiny_dir, ctx):
     assert tool(ctx, image=ref, target="the dog") == a  # deterministic
     b = tool(ctx, image=ref, target="a red umbrella")
     assert (b.box, b.score) != (a.box, a.score)  # the text matters
-    from vitron_agent.errors import ToolFailed
+    from vitron_agent.core.errors import ToolFailed
 
     with pytest.raises(ToolFailed, match="found no 'the dog' above score threshold 1"):
         tool(ctx, image=ref, target="the dog", threshold=1.0)

@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 import torch
 
-from vitron_agent.config import load_config
-from vitron_agent.errors import ToolArgumentError
-from vitron_agent.models import ModelPool
+from vitron_agent.core.errors import ToolArgumentError
+from vitron_agent.core.refs import ref_from_dict
+from vitron_agent.loading.models import ModelPool
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.vitron import VitronPlanner
-from vitron_agent.refs import ref_from_dict
-from vitron_agent.store import ArtifactStore
-from vitron_agent.toolset import build_toolbox
+from vitron_agent.runtime.toolset import build_toolbox
+from vitron_agent.storage.store import ArtifactStore
+from vitron_agent.toolkit.config import load_config
 from vitron_agent.vitron.heads import load_heads
 
 

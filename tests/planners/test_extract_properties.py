@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vitron_agent.errors import PlanValidationError
+from vitron_agent.core.errors import PlanValidationError
 from vitron_agent.planners.extract import from_langchain, from_openai, from_text, reply_to_plan
 
 SECRET = "ZQXJ-reasoning-marker"

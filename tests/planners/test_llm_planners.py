@@ -10,18 +10,18 @@ from pathlib import Path
 import pytest
 import torch
 
-from vitron_agent.agent import Agent
-from vitron_agent.config import load_config
-from vitron_agent.models import ModelPool
+from vitron_agent.loading.models import ModelPool
+from vitron_agent.media.synthetic import disc_image
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.chat import ChatModelPlanner
 from vitron_agent.planners.openai_compat import OpenAICompatPlanner
 from vitron_agent.planners.vitron import VitronPlanner
-from vitron_agent.registry import default_backends
-from vitron_agent.synthetic import disc_image
-from vitron_agent.tool import Toolbox
+from vitron_agent.runtime.agent import Agent
+from vitron_agent.runtime.toolset import build_toolbox
+from vitron_agent.toolkit.config import load_config
+from vitron_agent.toolkit.registry import default_backends
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
-from vitron_agent.toolset import build_toolbox
 from vitron_agent.vitron.heads import load_heads, save_heads
 
 IMG = {"input": {"image": "image"}, "last": {}}
@@ -291,7 +291,7 @@ def test_chat_planner_step_by_step(tmp_path):
 
 def test_vitron_planner_on_a_vlm_sees_the_image_and_the_region(tiny_dir, tmp_path):
     planner = VitronPlanner(str(tiny_dir / "llava"), mode="tags", max_new_tokens=8, device="cpu", pool=ModelPool())
-    from vitron_agent.refs import Box
+    from vitron_agent.core.refs import Box
 
     agent = Agent(planner=planner, data_dir=tmp_path)
     result = agent.run("segment this", image=disc_image()[0], regions=[Box(x1=10, y1=10, x2=60, y2=50)])

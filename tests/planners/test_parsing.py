@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vitron_agent.errors import PlanValidationError
-from vitron_agent.plan import Plan
+from vitron_agent.core.errors import PlanValidationError
 from vitron_agent.planners.chat import tool_calls_to_plan
 from vitron_agent.planners.parsing import parse_json_plan, parse_vitron_output
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.plan import Plan
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 
@@ -23,8 +23,8 @@ def cv_box():
 
 @pytest.fixture(scope="module")
 def full_box(tiny_dir):
-    from vitron_agent.config import load_config
-    from vitron_agent.toolset import build_toolbox
+    from vitron_agent.runtime.toolset import build_toolbox
+    from vitron_agent.toolkit.config import load_config
 
     return build_toolbox(load_config(tiny_dir / "vitron.toml"))
 
@@ -328,7 +328,7 @@ json_like = st.recursive(
     )
 )
 def test_fuzz_json_plans_and_tool_calls(cv_box, data):
-    from vitron_agent.plan import validate_plan
+    from vitron_agent.toolkit.plan import validate_plan
 
     try:
         plan = parse_json_plan(json.dumps(data))

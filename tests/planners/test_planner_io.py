@@ -8,13 +8,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from vitron_agent.agent import Agent
-from vitron_agent.errors import PlannerError
+from vitron_agent.core.errors import PlannerError
+from vitron_agent.media.synthetic import disc_image
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.chat import ChatModelPlanner
 from vitron_agent.planners.openai_compat import OpenAICompatPlanner
-from vitron_agent.synthetic import disc_image
-from vitron_agent.tool import Toolbox
+from vitron_agent.runtime.agent import Agent
+from vitron_agent.toolkit.tool import Toolbox
 
 IMG = {"input": {"image": "image"}, "last": {}}
 GOOD = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vitron_agent.config import Config
-from vitron_agent.errors import ConfigError
+from vitron_agent.core.errors import ConfigError
 from vitron_agent.planners.kinds import PLANNER_KINDS, build_planner
+from vitron_agent.toolkit.config import Config
 
 
 def config(**planner):

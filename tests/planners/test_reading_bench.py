@@ -149,7 +149,7 @@ def test_the_held_out_half_is_not_copied_into_the_planners_examples(halves):
     a held-out half that overlaps the examples clearly more than the tuning half means test
     requests were copied into them. Only counts are said, never the requests."""
     rule = pytest.importorskip("vitron_agent.planners.rule")
-    from vitron_agent.intents import registered_intents
+    from vitron_agent.toolkit.intents import registered_intents
 
     intents = [*getattr(rule, "INTENTS", ()), *registered_intents()]
     examples = {_norm(e) for i in intents for e in (getattr(i, "examples", None) or ())}

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from vitron_agent.errors import PlanValidationError
-from vitron_agent.plan import Plan, validate_plan
+from vitron_agent.core.errors import PlanValidationError
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.chat import ChatModelPlanner
 from vitron_agent.planners.openai_compat import OpenAICompatPlanner
 from vitron_agent.planners.replay import ReplayPlanner
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.plan import Plan, validate_plan
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 CORPUS = sorted((Path(__file__).parent / "replies").glob("*.json"))
@@ -188,8 +188,8 @@ def test_cli_replay_as_a_user_types_it(tmp_path):
 
 
 def test_agent_repairs_a_cut_off_reply_then_runs(tmp_path):
-    from vitron_agent.agent import Agent
-    from vitron_agent.synthetic import disc_image
+    from vitron_agent.media.synthetic import disc_image
+    from vitron_agent.runtime.agent import Agent
 
     cut = {
         "choices": [

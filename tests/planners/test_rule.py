@@ -3,10 +3,10 @@ operations, colours and references (what "it" and "the result" bind to)."""
 
 import pytest
 
-from vitron_agent.plan import validate_plan
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import NEEDS_IMAGE, NO_GENERATOR, RulePlanner, split_clauses
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.plan import validate_plan
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 IMG = {"input": {"image": "image"}, "last": {}}
@@ -160,8 +160,8 @@ def test_generation_without_generator_names_the_setting(toolbox):
 def test_generation_is_planned_when_a_generator_exists():
     from pydantic import BaseModel
 
-    from vitron_agent.refs import ImageRef
-    from vitron_agent.tool import VisionTool
+    from vitron_agent.core.refs import ImageRef
+    from vitron_agent.toolkit.tool import VisionTool
 
     class Gen(VisionTool):
         name = "generate"
@@ -193,8 +193,8 @@ def test_split_clauses_keeps_regions_and_colour_pairs():
 
 
 def test_model_backed_steps_when_configured(tiny_dir):
-    from vitron_agent.config import load_config
-    from vitron_agent.toolset import build_toolbox
+    from vitron_agent.runtime.toolset import build_toolbox
+    from vitron_agent.toolkit.config import load_config
 
     box = build_toolbox(load_config(tiny_dir / "vitron.toml"))
     plan = RulePlanner().plan(

@@ -12,7 +12,7 @@ import pytest
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import RulePlanner, split_clauses
 from vitron_agent.planners.rule.lexicon import MAX_REQUEST_CHARS, bounded
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 IMG = {"input": {"image": "image"}, "last": {}}
@@ -21,7 +21,7 @@ _SCRIPT = """
 import sys
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import RulePlanner
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 text = sys.stdin.read()
 plan = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), Toolbox(default_tools()))

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from vitron_agent import slots
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import RulePlanner
 from vitron_agent.planners.rule.target_words import bare_subject, clean_target, target_words
+from vitron_agent.toolkit import slots
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_one_way_to_the_bare_thing():
 
 
 def _plan(text: str, media: str = "image", toolbox=None):
-    from vitron_agent.tool import Toolbox
+    from vitron_agent.toolkit.tool import Toolbox
     from vitron_agent.tools import default_tools
 
     toolbox = toolbox or Toolbox(default_tools())
@@ -118,7 +118,7 @@ def test_a_count_names_the_things_not_where_they_are():
 
 
 def test_a_frame_by_number_or_time_on_a_video():
-    from vitron_agent.tool import Toolbox
+    from vitron_agent.toolkit.tool import Toolbox
     from vitron_agent.tools import default_tools
 
     box = Toolbox(default_tools())

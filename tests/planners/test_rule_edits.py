@@ -9,10 +9,10 @@ import pytest
 from skimage import data
 
 from tests.planners.test_rule import IMG, compact
-from vitron_agent.plan import validate_plan
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import RulePlanner
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.plan import validate_plan
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 
@@ -212,7 +212,7 @@ def test_at_least_60_new_rows():
 # -- outcomes on real photos ---------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def agent(tmp_path_factory):
-    from vitron_agent.agent import Agent
+    from vitron_agent.runtime.agent import Agent
 
     return Agent(data_dir=tmp_path_factory.mktemp("edits"))
 
@@ -319,7 +319,7 @@ def test_a_cut_out_is_transparent_outside_the_mask_and_survives_edits(agent, tmp
 
 
 def agent_ref(value):
-    from vitron_agent.refs import ref_from_dict
+    from vitron_agent.core.refs import ref_from_dict
 
     return ref_from_dict(value)
 
@@ -345,7 +345,7 @@ def test_a_cut_out_goes_onto_the_next_turns_picture(agent):
 
 
 def test_colour_answers_name_the_shade():
-    from vitron_agent.tools.colors import shade_phrase
+    from vitron_agent.perception.colors import shade_phrase
 
     rng = np.random.default_rng(0)
 

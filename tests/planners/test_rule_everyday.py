@@ -5,10 +5,10 @@ measured in tests/reliability/test_right_or_honest.py."""
 import pytest
 
 from tests.planners.test_rule import IMG, TABLE, compact
-from vitron_agent.plan import validate_plan
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import NOT_ENGLISH, RulePlanner
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.plan import validate_plan
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 VID = {"input": {"video": "video"}, "last": {}}

@@ -8,7 +8,7 @@ import pytest
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import RulePlanner
 from vitron_agent.planners.rule.cannot_do import limit_for
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 IMG = {"input": {"image": "image"}, "last": {}}

@@ -5,7 +5,7 @@ import pytest
 
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import RulePlanner
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 from vitron_agent.tools.edit_diffusers import DiffusersEditTool
 

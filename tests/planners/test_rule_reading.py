@@ -4,12 +4,12 @@ targets parsed (pronouns with trailing words, the picture by any name, exclusion
 
 import pytest
 
-from vitron_agent import slots
-from vitron_agent.intents import Intent, register_intent, registered_intents, unregister_intent
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import MODES, RulePlanner, understood_help
 from vitron_agent.planners.rule.intent_matcher import match
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit import slots
+from vitron_agent.toolkit.intents import Intent, register_intent, registered_intents, unregister_intent
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 IMG = {"input": {"image": "image"}, "last": {}}

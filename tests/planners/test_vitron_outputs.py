@@ -410,8 +410,8 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def full_box(tiny_dir):
-    from vitron_agent.config import load_config
-    from vitron_agent.toolset import build_toolbox
+    from vitron_agent.runtime.toolset import build_toolbox
+    from vitron_agent.toolkit.config import load_config
 
     return build_toolbox(load_config(tiny_dir / "vitron.toml"))
 

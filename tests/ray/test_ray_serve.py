@@ -17,13 +17,13 @@ import pytest
 
 ray = pytest.importorskip("ray")
 
-from vitron_agent.agent import Agent  # noqa: E402
-from vitron_agent.config import load_config  # noqa: E402
-from vitron_agent.errors import ToolArgumentError  # noqa: E402
-from vitron_agent.plan import Plan  # noqa: E402
-from vitron_agent.ray_serve import DeploymentSettings, ExecutionSection, RemoteTool  # noqa: E402
-from vitron_agent.synthetic import disc_image  # noqa: E402
-from vitron_agent.tool import ToolContext  # noqa: E402
+from vitron_agent.core.errors import ToolArgumentError  # noqa: E402
+from vitron_agent.media.synthetic import disc_image  # noqa: E402
+from vitron_agent.runtime.agent import Agent  # noqa: E402
+from vitron_agent.runtime.ray_serve import DeploymentSettings, ExecutionSection, RemoteTool  # noqa: E402
+from vitron_agent.toolkit.config import load_config  # noqa: E402
+from vitron_agent.toolkit.plan import Plan  # noqa: E402
+from vitron_agent.toolkit.tool import ToolContext  # noqa: E402
 
 pytestmark = [pytest.mark.ray, pytest.mark.timeout(600)]
 
@@ -107,10 +107,10 @@ def _in_process_baseline(tiny_dir, tmp_path) -> dict:
     script = textwrap.dedent(f"""
         import json, sys
         sys.path.insert(0, {os.getcwd()!r})
-        from vitron_agent.synthetic import disc_image
+        from vitron_agent.media.synthetic import disc_image
         from tests.ray.test_ray_serve import PLAN, Scripted, _outputs
-        from vitron_agent.agent import Agent
-        from vitron_agent.config import load_config
+        from vitron_agent.runtime.agent import Agent
+        from vitron_agent.toolkit.config import load_config
         agent = Agent(config=load_config({str(tiny_dir / "vitron.toml")!r}), planner=Scripted(PLAN), data_dir={str(tmp_path)!r})
         print(json.dumps(_outputs(agent.run("x", image=disc_image()[0]))))
     """)

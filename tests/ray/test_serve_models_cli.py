@@ -11,8 +11,8 @@ import pytest
 
 pytest.importorskip("ray")
 
-from vitron_agent.media import save_png  # noqa: E402
-from vitron_agent.synthetic import disc_image  # noqa: E402
+from vitron_agent.media.images import save_png  # noqa: E402
+from vitron_agent.media.synthetic import disc_image  # noqa: E402
 
 pytestmark = [pytest.mark.ray, pytest.mark.timeout(600)]
 BIN = Path(sys.executable).parent

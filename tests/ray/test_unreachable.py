@@ -9,10 +9,10 @@ import pytest
 
 pytest.importorskip("ray")
 
-from vitron_agent.agent import Agent  # noqa: E402
-from vitron_agent.config import load_config  # noqa: E402
-from vitron_agent.ray_serve import ExecutionSection  # noqa: E402
-from vitron_agent.synthetic import disc_image  # noqa: E402
+from vitron_agent.media.synthetic import disc_image  # noqa: E402
+from vitron_agent.runtime.agent import Agent  # noqa: E402
+from vitron_agent.runtime.ray_serve import ExecutionSection  # noqa: E402
+from vitron_agent.toolkit.config import load_config  # noqa: E402
 
 pytestmark = [pytest.mark.ray]
 

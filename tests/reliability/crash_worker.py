@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 from pydantic import Field
 
-from vitron_agent.agent import Agent
 from vitron_agent.planners.base import ScriptedPlanner
+from vitron_agent.runtime.agent import Agent
 from vitron_agent.testing.stub_tools import ImageIn, ImageOut
-from vitron_agent.tool import Toolbox, VisionTool
+from vitron_agent.toolkit.tool import Toolbox, VisionTool
 
 
 class In(ImageIn):

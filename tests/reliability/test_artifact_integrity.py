@@ -5,11 +5,11 @@ the memory cache never hands one kind's array to another kind's ref."""
 import numpy as np
 import pytest
 
-from vitron_agent.agent import Agent
-from vitron_agent.errors import RefError, ToolFailed
-from vitron_agent.refs import ImageRef
-from vitron_agent.store import ArtifactStore
-from vitron_agent.synthetic import disc_image, moving_disc
+from vitron_agent.core.errors import RefError, ToolFailed
+from vitron_agent.core.refs import ImageRef
+from vitron_agent.media.synthetic import disc_image, moving_disc
+from vitron_agent.runtime.agent import Agent
+from vitron_agent.storage.store import ArtifactStore
 
 
 def fresh(store: ArtifactStore) -> ArtifactStore:

@@ -2,8 +2,8 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
-from vitron_agent.agent import Agent
-from vitron_agent.synthetic import disc_image
+from vitron_agent.media.synthetic import disc_image
+from vitron_agent.runtime.agent import Agent
 
 COLORS = {"red": (220, 30, 30), "green": (40, 165, 60), "blue": (30, 70, 215), "yellow": (240, 215, 40)}
 
@@ -36,7 +36,7 @@ def test_parallel_turns_on_one_session_are_all_kept(tmp_path):
     """10 threads, one session: every turn lands in the history (they run one after another)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from vitron_agent.synthetic import disc_image
+    from vitron_agent.media.synthetic import disc_image
 
     agent = Agent(db=tmp_path / "s.sqlite", data_dir=tmp_path / "a")
     agent.run("segment the red disc", image=disc_image()[0], session="one")
@@ -56,7 +56,7 @@ def test_two_cli_processes_on_one_session_lose_no_turn(tmp_path):
 
     from PIL import Image
 
-    from vitron_agent.synthetic import disc_image
+    from vitron_agent.media.synthetic import disc_image
 
     exe = str(Path(sys.executable).parent / "vitron-agent")
     img = tmp_path / "d.png"

@@ -8,13 +8,13 @@ import pytest
 import torch
 from pydantic import Field
 
-from vitron_agent.agent import Agent
-from vitron_agent.config import Config
-from vitron_agent.errors import ToolFailed
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.media.synthetic import disc_image
 from vitron_agent.planners.base import ScriptedPlanner
-from vitron_agent.synthetic import disc_image
+from vitron_agent.runtime.agent import Agent
 from vitron_agent.testing.stub_tools import ImageIn, ImageOut
-from vitron_agent.tool import Toolbox, VisionTool
+from vitron_agent.toolkit.config import Config
+from vitron_agent.toolkit.tool import Toolbox, VisionTool
 
 
 class In(ImageIn):

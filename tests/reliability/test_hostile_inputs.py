@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from vitron_agent.agent import Agent
-from vitron_agent.config import Config
-from vitron_agent.errors import MediaError
-from vitron_agent.media import load_image
+from vitron_agent.core.errors import MediaError
+from vitron_agent.media.images import load_image
+from vitron_agent.runtime.agent import Agent
+from vitron_agent.toolkit.config import Config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -110,8 +110,8 @@ def test_memory_stays_bounded_and_nothing_hangs(tmp_path):
     script = textwrap.dedent(f"""
         import resource, json, pathlib
         resource.setrlimit(resource.RLIMIT_AS, (3 * 1024 ** 3, 3 * 1024 ** 3))
-        from vitron_agent.media import load_image
-        from vitron_agent.errors import MediaError
+        from vitron_agent.media.images import load_image
+        from vitron_agent.core.errors import MediaError
         out = {{}}
         for p in sorted(pathlib.Path({str(tmp_path)!r}).iterdir()):
             try:

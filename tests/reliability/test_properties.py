@@ -3,8 +3,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vitron_agent.plan import Plan, Step, dependencies, resolve_args, validate_plan
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.plan import Plan, Step, dependencies, resolve_args, validate_plan
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 TOOLBOX = Toolbox(default_tools())

@@ -44,7 +44,7 @@ def test_the_plan_command_reads_hostile_whitespace_in_bounded_time(text):
 _PARSERS = r"""
 from vitron_agent.planners.extract import from_text, reply_to_plan
 from vitron_agent.planners.parsing import _REPLACE, parse_vitron_output
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 toolbox = Toolbox(default_tools())

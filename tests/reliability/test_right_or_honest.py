@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from skimage import data
 
-from vitron_agent.agent import Agent
-from vitron_agent.export import export_run
+from vitron_agent.runtime.agent import Agent
+from vitron_agent.runtime.export import export_run
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("segment_quality", ROOT / "benchmarks" / "segment_quality.py")
@@ -178,8 +178,8 @@ def test_another_language_gets_a_short_message(agent):
 def test_the_report_plan_graph_wraps_long_plans():
     import re
 
-    from vitron_agent.plan import Plan, Step
-    from vitron_agent.report import plan_svg
+    from vitron_agent.runtime.report import plan_svg
+    from vitron_agent.toolkit.plan import Plan, Step
 
     chain = Plan(
         steps=[

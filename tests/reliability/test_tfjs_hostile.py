@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from vitron_agent.tfjs import TfjsError, read_tfjs, tfjs_to_onnx
+from vitron_agent.loading.tfjs import TfjsError, read_tfjs, tfjs_to_onnx
 
 
 def model(folder: Path, weights: list[dict], data: bytes, nodes: list | None = None, paths=("w.bin",)) -> Path:

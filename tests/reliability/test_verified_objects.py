@@ -11,11 +11,11 @@ import pytest
 from PIL import Image
 
 from tests.server.test_http import TOKEN, Server, png_bytes
-from vitron_agent.agent import Agent
-from vitron_agent.errors import ToolFailed
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.media.synthetic import disc_image, moving_disc
+from vitron_agent.runtime.agent import Agent
 from vitron_agent.server import ServerSettings
-from vitron_agent.store import ArtifactStore
-from vitron_agent.synthetic import disc_image, moving_disc
+from vitron_agent.storage.store import ArtifactStore
 
 
 def clip(frames: int, colour=(220, 30, 30)) -> list[np.ndarray]:
@@ -98,7 +98,7 @@ def test_the_download_serves_only_bytes_that_match_the_id(served):
 
 
 def _mp4(frames) -> bytes:
-    from vitron_agent.video import VideoWriter
+    from vitron_agent.media.video import VideoWriter
 
     buf = io.BytesIO()
     w = VideoWriter(buf, 5.0, lossless=False)

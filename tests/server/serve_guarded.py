@@ -6,7 +6,7 @@ from pathlib import Path
 
 import uvicorn
 
-from vitron_agent.agent import Agent
+from vitron_agent.runtime.agent import Agent
 from vitron_agent.server import ServerSettings, create_app
 from vitron_agent.server.transport import server_config
 

@@ -8,10 +8,10 @@ import uvicorn
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
 from crash_worker import PLAN, SlowRoll  # noqa: E402
 
-from vitron_agent.agent import Agent  # noqa: E402
 from vitron_agent.planners.base import ScriptedPlanner  # noqa: E402
+from vitron_agent.runtime.agent import Agent  # noqa: E402
 from vitron_agent.server import ServerSettings, create_app  # noqa: E402
-from vitron_agent.tool import Toolbox  # noqa: E402
+from vitron_agent.toolkit.tool import Toolbox  # noqa: E402
 
 data, markers, port = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 markers.mkdir(parents=True, exist_ok=True)

@@ -9,11 +9,11 @@ import pytest
 
 from tests.conftest import image_tool
 from tests.server.test_http import TOKEN, Server, png_bytes
-from vitron_agent.agent import Agent
+from vitron_agent.media.synthetic import disc_image
 from vitron_agent.planners.base import ScriptedPlanner
+from vitron_agent.runtime.agent import Agent
 from vitron_agent.server import ServerSettings
-from vitron_agent.synthetic import disc_image
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 GATE = threading.Event()

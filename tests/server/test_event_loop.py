@@ -9,11 +9,11 @@ import httpx
 import pytest
 
 from tests.server.test_http import TOKEN, Server, png_bytes
-from vitron_agent.agent import Agent
+from vitron_agent.media.synthetic import disc_image
+from vitron_agent.runtime.agent import Agent
 from vitron_agent.server import ServerSettings
 from vitron_agent.server.context import ServerContext
-from vitron_agent.store import ArtifactStore
-from vitron_agent.synthetic import disc_image
+from vitron_agent.storage.store import ArtifactStore
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ from langchain_tests.integration_tests import ToolsIntegrationTests
 from langchain_tests.unit_tests import ToolsUnitTests
 from PIL import Image
 
-from vitron_agent.store import ArtifactStore
-from vitron_agent.synthetic import disc_image
-from vitron_agent.tool import Toolbox
+from vitron_agent.media.synthetic import disc_image
+from vitron_agent.storage.store import ArtifactStore
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,8 +53,8 @@ def test_agent_graph_as_a_subgraph_of_a_user_graph(tmp_path):
     from langgraph.checkpoint.memory import InMemorySaver
     from langgraph.graph import END, START, StateGraph
 
-    from vitron_agent.agent import Agent
-    from vitron_agent.langgraph_app import build_app_graph
+    from vitron_agent.runtime.agent import Agent
+    from vitron_agent.server.langgraph_app import build_app_graph
 
     agent = Agent(data_dir=tmp_path, checkpointer=False)
     vision = build_app_graph(agent)
@@ -87,10 +87,10 @@ def test_agent_graph_as_a_subgraph_of_a_user_graph(tmp_path):
 
 
 def test_app_graph_takes_a_video_data_url(tmp_path):
-    from vitron_agent.agent import Agent
-    from vitron_agent.langgraph_app import build_app_graph
-    from vitron_agent.synthetic import moving_disc
-    from vitron_agent.video import write_video
+    from vitron_agent.media.synthetic import moving_disc
+    from vitron_agent.media.video import write_video
+    from vitron_agent.runtime.agent import Agent
+    from vitron_agent.server.langgraph_app import build_app_graph
 
     write_video(moving_disc(frames=8)[0], tmp_path / "c.mp4", 8.0)
     url = "data:video/mp4;base64," + base64.b64encode((tmp_path / "c.mp4").read_bytes()).decode()

@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from tests.server.test_http import TOKEN, Server, png_bytes
-from vitron_agent.agent import Agent
+from vitron_agent.media.synthetic import disc_image
+from vitron_agent.runtime.agent import Agent
 from vitron_agent.server import ServerSettings
-from vitron_agent.synthetic import disc_image
 
 EXE = str(Path(sys.executable).parent / "vitron-agent")
 
@@ -313,8 +313,8 @@ def test_the_readmes_curl_uploads_work_as_written(secured, tmp_path):
     import shlex
 
     from tests.server.test_http import TOKEN
-    from vitron_agent.media import save_png
-    from vitron_agent.video import write_video
+    from vitron_agent.media.images import save_png
+    from vitron_agent.media.video import write_video
 
     readme = (Path(__file__).resolve().parents[2] / "docs" / "how-to" / "serve.md").read_text()
     lines = [ln.split("#")[0].strip() for ln in readme.splitlines() if ln.startswith("curl ") and "/media" in ln]

@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from vitron_agent.agent import Agent
+from vitron_agent.media.synthetic import disc_image
 from vitron_agent.planners.base import ScriptedPlanner
+from vitron_agent.runtime.agent import Agent
 from vitron_agent.server import ServerSettings, create_app
-from vitron_agent.synthetic import disc_image
 from vitron_agent.testing.stub_tools import stub_tool
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.tool import Toolbox
 
 TOKEN = "s3cret-token"
 
@@ -97,8 +97,8 @@ def test_upload_run_and_fetch_artifacts(server):
 
 
 def test_video_upload_run_and_fetch(server, tmp_path):
-    from vitron_agent.synthetic import moving_disc
-    from vitron_agent.video import open_video, write_video
+    from vitron_agent.media.synthetic import moving_disc
+    from vitron_agent.media.video import open_video, write_video
 
     write_video(moving_disc(frames=12)[0], tmp_path / "c.mp4", 12.0)
     c = client(server)
@@ -281,8 +281,8 @@ def test_openai_client_chat_completions(server):
 def test_openai_client_with_a_video_url(server, tmp_path):
     from openai import OpenAI
 
-    from vitron_agent.synthetic import moving_disc
-    from vitron_agent.video import write_video
+    from vitron_agent.media.synthetic import moving_disc
+    from vitron_agent.media.video import write_video
 
     write_video(moving_disc(frames=8)[0], tmp_path / "c.mp4", 8.0)
     url = "data:video/mp4;base64," + base64.b64encode((tmp_path / "c.mp4").read_bytes()).decode()

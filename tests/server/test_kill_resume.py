@@ -109,9 +109,9 @@ sys.path.insert(0, sys.argv[3])
 import numpy as np
 from crash_worker import PLAN, SlowRoll
 from langgraph.checkpoint.sqlite import SqliteSaver
-from vitron_agent.agent import Agent
+from vitron_agent.runtime.agent import Agent
 from vitron_agent.planners.base import ScriptedPlanner
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.tool import Toolbox
 import sqlite3
 
 class DiesBeforeCheckpoint(SqliteSaver):
@@ -136,10 +136,10 @@ def test_killed_between_a_steps_writes_and_its_checkpoint(tmp_path):
     sys.path.insert(0, str(ROOT / "tests" / "reliability"))
     from crash_worker import PLAN, SlowRoll
 
-    from vitron_agent.agent import Agent
     from vitron_agent.planners.base import ScriptedPlanner
-    from vitron_agent.sessions import list_sessions
-    from vitron_agent.tool import Toolbox
+    from vitron_agent.runtime.agent import Agent
+    from vitron_agent.runtime.sessions import list_sessions
+    from vitron_agent.toolkit.tool import Toolbox
 
     db, markers = tmp_path / "s.sqlite", tmp_path / "markers"
     proc = subprocess.run(

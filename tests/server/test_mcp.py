@@ -9,7 +9,7 @@ import anyio
 import numpy as np
 from PIL import Image
 
-from vitron_agent.synthetic import disc_image
+from vitron_agent.media.synthetic import disc_image
 
 BIN = Path(sys.executable).parent / "vitron-agent"
 
@@ -45,8 +45,8 @@ async def _session_calls(tmp_path):
 
 
 def test_mcp_stdio_server(tmp_path):
-    from vitron_agent.synthetic import moving_disc
-    from vitron_agent.video import write_video
+    from vitron_agent.media.synthetic import moving_disc
+    from vitron_agent.media.video import write_video
 
     write_video(moving_disc(frames=8)[0], tmp_path / "clip.mp4", 8.0)
     tools, ran, seg, desc, bad, video_run, tracked = anyio.run(_session_calls, tmp_path)

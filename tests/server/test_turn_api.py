@@ -14,13 +14,13 @@ import httpx
 import pytest
 from PIL import Image
 
-from vitron_agent.agent import Agent
-from vitron_agent.errors import InputError
+from vitron_agent.core.errors import InputError
+from vitron_agent.media.synthetic import disc_image
+from vitron_agent.runtime.agent import Agent
+from vitron_agent.runtime.sessions import ScopedSession, SessionHandle
+from vitron_agent.runtime.turns import TurnRequest
 from vitron_agent.server import ServerSettings, create_app
-from vitron_agent.sessions import ScopedSession, SessionHandle
-from vitron_agent.store import SESSION_ID_RULE
-from vitron_agent.synthetic import disc_image
-from vitron_agent.turns import TurnRequest
+from vitron_agent.storage.store import SESSION_ID_RULE
 
 TOKEN = "turn-api-token"
 BAD_IDS = ["../x", "a/b", ".hidden", "a b", "x" * 65]
@@ -211,7 +211,7 @@ def test_one_session_rule_on_every_server_surface(served, bad):
 def test_one_session_rule_on_mcp_and_the_langgraph_app(tmp_path):
     from mcp.server.mcpserver.exceptions import ToolError
 
-    from vitron_agent.langgraph_app import build_app_graph
+    from vitron_agent.server.langgraph_app import build_app_graph
     from vitron_agent.server.mcp_server import build_mcp_server
 
     agent = Agent(data_dir=tmp_path / "d", checkpointer=False)

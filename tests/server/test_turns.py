@@ -1,4 +1,4 @@
-"""The turn set-up every surface shares (vitron_agent/turns.py): refs from outside are ids,
+"""The turn set-up every surface shares (vitron_agent/runtime/turns.py): refs from outside are ids,
 and a follow-up turn with a new image never reuses the last image's mask."""
 
 import base64
@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from vitron_agent.agent import Agent
-from vitron_agent.errors import RefError
-from vitron_agent.synthetic import disc_image, moving_disc
+from vitron_agent.core.errors import RefError
+from vitron_agent.media.synthetic import disc_image, moving_disc
+from vitron_agent.runtime.agent import Agent
 
 
 def data_url(arr) -> str:
@@ -42,7 +42,7 @@ def test_client_ref_metadata_is_ignored_and_rebuilt_from_the_store(tmp_path):
 def test_langgraph_app_follow_up_with_a_new_image_does_not_reuse_the_old_mask(tmp_path):
     from langgraph.checkpoint.memory import InMemorySaver
 
-    from vitron_agent.langgraph_app import build_app_graph
+    from vitron_agent.server.langgraph_app import build_app_graph
 
     agent = Agent(data_dir=tmp_path, checkpointer=False)
     graph = build_app_graph(agent, checkpointer=InMemorySaver())

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from vitron_agent.agent import Agent
-from vitron_agent.config import Config
 from vitron_agent.planners.base import ScriptedPlanner
+from vitron_agent.runtime.agent import Agent
+from vitron_agent.toolkit.config import Config
 
 ROOT = Path(__file__).resolve().parents[2]
 EXE = str(Path(sys.executable).parent / "vitron-agent")
@@ -28,8 +28,8 @@ def cli(*args, tmp_path):
 def forget_mirror():
     """The registry is process-wide: take the test tool out again, so later tests see the built-ins only."""
     yield
-    from vitron_agent import registry
-    from vitron_agent.intents import unregister_intent
+    from vitron_agent.toolkit import registry
+    from vitron_agent.toolkit.intents import unregister_intent
 
     registry.unregister("mirror", "cv")
     unregister_intent("mirror")

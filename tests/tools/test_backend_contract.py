@@ -7,11 +7,11 @@ import json
 import numpy as np
 import pytest
 
-from vitron_agent.config import ToolConfig, load_config
-from vitron_agent.errors import ToolArgumentError
-from vitron_agent.registry import backends, build_tool
-from vitron_agent.synthetic import disc_image
-from vitron_agent.tool import ToolContext, invoke
+from vitron_agent.core.errors import ToolArgumentError
+from vitron_agent.media.synthetic import disc_image
+from vitron_agent.toolkit.config import ToolConfig, load_config
+from vitron_agent.toolkit.registry import backends, build_tool
+from vitron_agent.toolkit.tool import ToolContext, invoke
 
 ALL = sorted(backends())
 
@@ -132,7 +132,7 @@ def test_backend_contract(key, make, media, store):
 
 
 def store_ref(ref: dict):
-    from vitron_agent.refs import ref_from_dict
+    from vitron_agent.core.refs import ref_from_dict
 
     return ref_from_dict(ref)
 

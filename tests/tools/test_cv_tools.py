@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from tests.conftest import iou
-from vitron_agent.errors import ToolArgumentError, ToolFailed
-from vitron_agent.refs import Box, Point
-from vitron_agent.synthetic import disc_image
-from vitron_agent.tools.colors import rgb_to_lab
+from vitron_agent.core.errors import ToolArgumentError, ToolFailed
+from vitron_agent.core.refs import Box, Point
+from vitron_agent.media.synthetic import disc_image
+from vitron_agent.perception.colors import rgb_to_lab
 from vitron_agent.tools.describe import CvCountTool, CvDescribeTool
 from vitron_agent.tools.edit import CvEditTool
 from vitron_agent.tools.segment import CvSegmentTool, parse_target
@@ -188,7 +188,7 @@ def test_a_large_blur_is_computed_at_reduced_scale_and_looks_the_same():
     import cv2
     from skimage import data
 
-    from vitron_agent.tools.edit_ops import PYRAMID_SIGMA, gaussian
+    from vitron_agent.perception.edit_ops import PYRAMID_SIGMA, gaussian
 
     img = cv2.resize(data.astronaut(), (1200, 1200), interpolation=cv2.INTER_CUBIC)
     for sigma in (PYRAMID_SIGMA + 2, 24.0, 48.0):

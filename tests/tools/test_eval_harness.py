@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from vitron_agent.errors import ConfigError
-from vitron_agent.evaluation import (
+from vitron_agent.core.errors import ConfigError
+from vitron_agent.evaluation.harness import (
     Truth,
     box_iou,
     load_labelled,
@@ -26,7 +26,7 @@ from vitron_agent.evaluation import (
     name_matches,
     score_expressions,
 )
-from vitron_agent.refcoco import Expression, ann_mask, load_refs, load_refset, rle_decode
+from vitron_agent.evaluation.refcoco import Expression, ann_mask, load_refs, load_refset, rle_decode
 
 ROOT = Path(__file__).resolve().parents[2]
 SET = ROOT / "benchmarks" / "recognition"
@@ -280,7 +280,7 @@ def make_deb(files: dict[str, bytes]) -> bytes:
 
 
 def test_a_photo_comes_out_of_a_debian_package():
-    from vitron_agent.eval_photos import deb_member
+    from vitron_agent.evaluation.photos import deb_member
 
     deb = make_deb({"usr/share/backgrounds/a.jpg": b"JPEG!", "usr/share/doc/x/copyright": b"CC0"})
     assert deb_member(deb, "usr/share/backgrounds/a.jpg") == b"JPEG!"
@@ -289,7 +289,7 @@ def test_a_photo_comes_out_of_a_debian_package():
 
 
 def test_photos_are_pinned_and_scaled(tmp_path):
-    from vitron_agent.eval_photos import fetch_photos
+    from vitron_agent.evaluation.photos import fetch_photos
 
     chelsea = Path(__import__("skimage").__file__).parent / "data" / "chelsea.png"
     digest = hashlib.sha256(chelsea.read_bytes()).hexdigest()

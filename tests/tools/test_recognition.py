@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from skimage import data
 
-from vitron_agent.tools.detector import detect_objects, named
+from vitron_agent.perception.detector import detect_objects, named
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +30,7 @@ bench = _bench()
 
 @pytest.fixture(scope="module")
 def agent(tmp_path_factory):
-    from vitron_agent.agent import Agent
+    from vitron_agent.runtime.agent import Agent
 
     return Agent(data_dir=tmp_path_factory.mktemp("recognition"))
 
@@ -148,7 +148,7 @@ def test_tfjs_reader_matches_a_reference_computation(tmp_path):
     import torch
     import torch.nn.functional as F
 
-    from vitron_agent.tfjs import tfjs_to_onnx
+    from vitron_agent.loading.tfjs import tfjs_to_onnx
 
     rng = np.random.default_rng(0)
     w = _tiny_tfjs(tmp_path, rng)
@@ -168,7 +168,7 @@ def test_tfjs_reader_matches_a_reference_computation(tmp_path):
 
 
 def test_tfjs_reader_names_an_unsupported_op(tmp_path):
-    from vitron_agent.tfjs import TfjsError, tfjs_to_onnx
+    from vitron_agent.loading.tfjs import TfjsError, tfjs_to_onnx
 
     _tiny_tfjs(tmp_path, np.random.default_rng(0))
     spec = json.loads((tmp_path / "tiny.json").read_text())
@@ -251,7 +251,7 @@ def test_an_unrecognised_name_edits_nothing_and_says_what_was_found(agent):
 
 
 def test_a_user_box_wins_over_recognition(agent):
-    from vitron_agent.refs import Box
+    from vitron_agent.core.refs import Box
 
     res = agent.run("remove the flag", image=data.astronaut(), regions=[Box(x1=0, y1=0, x2=90, y2=200)])
     assert [s.status for s in res.steps] == ["ok", "ok"]
@@ -304,14 +304,14 @@ def test_faces_and_the_sky_match_hand_traced_masks():
     ],
 )
 def test_face_words(phrase, part, every):
-    from vitron_agent.tools.recognise import face_part
+    from vitron_agent.perception.recognise import face_part
 
     assert face_part(phrase) == (part, every)
 
 
 @pytest.mark.parametrize("phrase", ["the face mask on the table", "the eye drops", "the cat", "the sky"])
 def test_not_face_words(phrase):
-    from vitron_agent.tools.recognise import face_part
+    from vitron_agent.perception.recognise import face_part
 
     assert face_part(phrase) is None
 

@@ -12,16 +12,16 @@ import numpy as np
 import pytest
 from skimage import data
 
-from vitron_agent.errors import ToolFailed
+from vitron_agent.core.errors import ToolFailed
 from vitron_agent.graphs.policy import assumption
-from vitron_agent.tools.classifier import classifier_ready, classify
-from vitron_agent.tools.detector import detect_objects, suppress
-from vitron_agent.tools.recognise import resolve
-from vitron_agent.tools.wordnet_names import classes_for, matches
+from vitron_agent.perception.classifier import classifier_ready, classify
+from vitron_agent.perception.detector import detect_objects, suppress
+from vitron_agent.perception.recognise import resolve
+from vitron_agent.perception.wordnet_names import classes_for, matches
 
 ROOT = Path(__file__).resolve().parents[2]
 needs_classifier = pytest.mark.skipif(
-    not classifier_ready(), reason="classifier not exported: python -m vitron_agent.tools.classifier_export"
+    not classifier_ready(), reason="classifier not exported: python -m vitron_agent.perception.classifier_export"
 )
 
 
@@ -39,8 +39,8 @@ def test_onnx_export_equals_torch(tmp_path, monkeypatch):
     import onnxruntime as ort
     import torch
 
-    from vitron_agent.tools.classifier import _MEAN, _STD
-    from vitron_agent.tools.classifier_export import export_classifier, torch_model
+    from vitron_agent.perception.classifier import _MEAN, _STD
+    from vitron_agent.perception.classifier_export import export_classifier, torch_model
 
     monkeypatch.setenv("VITRON_CLASSIFIER_DIR", str(tmp_path))
     (path,) = export_classifier(log=lambda m: None, sizes=(260,))
@@ -56,8 +56,8 @@ def test_onnx_export_equals_torch(tmp_path, monkeypatch):
 
 
 def test_imagenet_classes_are_wordnet_synsets():
-    from vitron_agent.tools import wordnet_names
-    from vitron_agent.tools.imagenet_classes import IMAGENET
+    from vitron_agent.perception import wordnet_names
+    from vitron_agent.perception.imagenet_classes import IMAGENET
 
     wordnet_names._load()
     offsets = [o for o, _ in IMAGENET]
@@ -232,7 +232,7 @@ def test_the_astronauts_mask_keeps_her_helmet_whole():
 
 # -- colours against the light ------------------------------------------------------------------
 def test_a_silver_thing_in_warm_light_is_grey_and_a_ginger_cat_stays_brown():
-    from vitron_agent.tools.colors import object_colour
+    from vitron_agent.perception.colors import object_colour
 
     img = data.astronaut().astype(np.float64)
     yy, xx = np.mgrid[: img.shape[0], : img.shape[1]]
@@ -248,7 +248,7 @@ def test_a_silver_thing_in_warm_light_is_grey_and_a_ginger_cat_stays_brown():
 
 # -- COCO JSON ----------------------------------------------------------------------------------
 def test_detections_round_trip_through_coco_results():
-    from vitron_agent.tools.coco_json import from_coco_results, to_coco_results
+    from vitron_agent.perception.coco_json import from_coco_results, to_coco_results
 
     found = detect_objects(data.coffee())
     results = to_coco_results(found, image_id=7)
@@ -262,7 +262,7 @@ def test_detections_round_trip_through_coco_results():
 # -- through the agent --------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def agent(tmp_path_factory):
-    from vitron_agent.agent import Agent
+    from vitron_agent.runtime.agent import Agent
 
     return Agent(data_dir=tmp_path_factory.mktemp("names"))
 
@@ -279,8 +279,8 @@ def test_questions_are_answered_with_the_classifiers_names(agent):
 
 @needs_classifier
 def test_counting_a_name_only_the_classifier_knows(tmp_path):
-    from vitron_agent.store import ArtifactStore
-    from vitron_agent.tool import ToolContext
+    from vitron_agent.storage.store import ArtifactStore
+    from vitron_agent.toolkit.tool import ToolContext
     from vitron_agent.tools.describe_embedded import EmbeddedCountTool
 
     store = ArtifactStore(tmp_path, "count")

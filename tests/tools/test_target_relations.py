@@ -4,10 +4,10 @@ of several regions: "the people behind the speaker" is not the speaker."""
 import numpy as np
 import pytest
 
-from vitron_agent.refs import Box, Detection
-from vitron_agent.tools.coco_names import Named
-from vitron_agent.tools.recognise import select
-from vitron_agent.tools.target_spec import TargetSpec, order_by_relation, parse_target_phrase
+from vitron_agent.core.refs import Box, Detection
+from vitron_agent.perception.coco_names import Named
+from vitron_agent.perception.recognise import select
+from vitron_agent.perception.target_spec import TargetSpec, order_by_relation, parse_target_phrase
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,7 @@ def test_a_relation_picks_the_one_placed_so_never_the_other_thing():
 
 
 def test_the_other_thing_is_found_among_the_detections_or_the_relation_is_dropped():
-    from vitron_agent.tools.recognise import _anchor
+    from vitron_agent.perception.recognise import _anchor
 
     speaker = person(250, 100, 400, 400, 0.95)
     assert _anchor([speaker], "behind", "the speaker") == ("behind", speaker)

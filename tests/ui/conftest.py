@@ -21,7 +21,7 @@ MAX_UPLOAD = 1_000_000
 def ui_server(tmp_path_factory):
     import uvicorn
 
-    from vitron_agent.agent import Agent
+    from vitron_agent.runtime.agent import Agent
     from vitron_agent.ui import UISettings, create_ui_app
 
     data = tmp_path_factory.mktemp("ui")

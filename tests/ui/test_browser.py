@@ -196,12 +196,18 @@ def test_sessions_fork_and_delete(page, ui_server, shot):
     expect(page.locator("#sessions")).to_contain_text("Forked into")
     expect(page.locator("#chat")).to_contain_text("make it grayscale")  # the fork has the history
     forked = [
-        s.id for s in __import__("vitron_agent.sessions", fromlist=["list_sessions"]).list_sessions(ui_server["agent"])
+        s.id
+        for s in __import__("vitron_agent.runtime.sessions", fromlist=["list_sessions"]).list_sessions(
+            ui_server["agent"]
+        )
     ]
     shot(page, "9-forked")
     page.locator("#delete_session").click()
     expect(page.locator("#sessions")).to_contain_text("Deleted")
     after = [
-        s.id for s in __import__("vitron_agent.sessions", fromlist=["list_sessions"]).list_sessions(ui_server["agent"])
+        s.id
+        for s in __import__("vitron_agent.runtime.sessions", fromlist=["list_sessions"]).list_sessions(
+            ui_server["agent"]
+        )
     ]
     assert len(after) == len(forked) - 1

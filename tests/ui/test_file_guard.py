@@ -34,8 +34,8 @@ def test_a_data_file_of_the_agent_is_not_reachable_by_path_either(ui_server):
 
 
 def test_an_uploaded_file_is_accepted(ui_server, tmp_path):
-    from vitron_agent.media import save_png
-    from vitron_agent.synthetic import disc_image
+    from vitron_agent.media.images import save_png
+    from vitron_agent.media.synthetic import disc_image
 
     png = tmp_path / "disc.png"
     save_png(disc_image()[0], png)

@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from vitron_agent.batch_log import ResultsLog
-from vitron_agent.errors import InputError
+from vitron_agent.batch.results_log import ResultsLog
+from vitron_agent.core.errors import InputError
 
 
 def line(key: str, status: str = "ok") -> bytes:
@@ -78,7 +78,7 @@ def test_a_second_writer_is_refused_naming_the_first(tmp_path):
 
 def test_the_lock_dies_with_its_holder(tmp_path):
     code = (
-        "import sys, time\nfrom vitron_agent.batch_log import ResultsLog\n"
+        "import sys, time\nfrom vitron_agent.batch.results_log import ResultsLog\n"
         f"ResultsLog({str(tmp_path)!r}).lock()\nprint('locked', flush=True)\ntime.sleep(60)\n"
     )
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)

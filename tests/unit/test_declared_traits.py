@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from vitron_agent import registry
-from vitron_agent.agent import Agent
 from vitron_agent.planners.base import ScriptedPlanner
+from vitron_agent.runtime.agent import Agent
+from vitron_agent.toolkit import registry
 
 ROOT = Path(__file__).resolve().parents[2]
 ERASE = str(ROOT / "examples" / "erase_tool.py")
@@ -89,7 +89,7 @@ def test_an_undeclared_tool_is_never_held():
 def test_policy_and_answer_builder_name_no_tool():
     """No string in them is a tool's name (a value kind such as "track" or "mask" may be: kinds
     are the typed contract of outputs, not a tool)."""
-    from vitron_agent.tool import _KIND_OF_TYPE
+    from vitron_agent.toolkit.tool import _KIND_OF_TYPE
 
     names = {t for t, _ in registry.backends()} - set(_KIND_OF_TYPE.values())
     assert {"segment", "edit", "edit_video", "read_text", "ground", "frame"} <= names

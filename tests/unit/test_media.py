@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from vitron_agent.errors import MediaError
-from vitron_agent.media import load_image
+from vitron_agent.core.errors import MediaError
+from vitron_agent.media.images import load_image
 
 
 def _save(im: Image.Image, path, fmt: str, **kw) -> str:
@@ -172,14 +172,14 @@ def test_a_16_bit_bomb_decodes_within_a_bounded_peak(tmp_path):
     import numpy as np
     from PIL import Image
 
-    from vitron_agent.errors import MediaError
-    from vitron_agent.media import load_image
+    from vitron_agent.core.errors import MediaError
+    from vitron_agent.media.images import load_image
 
     path = tmp_path / "bomb16.png"
     Image.fromarray(np.zeros((8000, 8000), np.uint16)).save(path)
     assert path.stat().st_size < 300_000
     code = (
-        "import resource; from vitron_agent.media import load_image; base = resource.getrusage("
+        "import resource; from vitron_agent.media.images import load_image; base = resource.getrusage("
         f"resource.RUSAGE_SELF).ru_maxrss; a = load_image({str(path)!r}); assert a.shape == (8000, 8000, 3); "
         "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) // 1024)"
     )
@@ -199,7 +199,7 @@ def test_float_and_wide_integer_images_keep_their_scaling():
     import numpy as np
     from PIL import Image
 
-    from vitron_agent.media import load_image
+    from vitron_agent.media.images import load_image
 
     def png_or_tiff(arr):
         buf = io.BytesIO()
@@ -221,7 +221,7 @@ def test_the_ui_makes_pillow_refuse_what_the_store_would(monkeypatch, tmp_path):
 
     from PIL import Image
 
-    from vitron_agent.media import load_image
+    from vitron_agent.media.images import load_image
     from vitron_agent.ui.blocks import guard_decoding
 
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", Image.MAX_IMAGE_PIXELS)
@@ -244,7 +244,7 @@ def test_the_ui_refuses_a_float_picture_gradio_would_decode_into_gigabytes(monke
     from gradio.data_classes import FileData
     from PIL import Image
 
-    from vitron_agent.media import load_image
+    from vitron_agent.media.images import load_image
     from vitron_agent.ui.blocks import guard_decoding
 
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", Image.MAX_IMAGE_PIXELS)

@@ -1,4 +1,4 @@
-"""Work done on a picture once however many tools ask for it (vitron_agent.picture_memo), and the
+"""Work done on a picture once however many tools ask for it (vitron_agent.perception.picture_memo), and the
 rule planner's verb table counted once per version of the intent table."""
 
 import gc
@@ -6,7 +6,7 @@ import gc
 import numpy as np
 import pytest
 
-from vitron_agent.picture_memo import MAX_HASHED_BYTES, per_picture, picture_key
+from vitron_agent.perception.picture_memo import MAX_HASHED_BYTES, per_picture, picture_key
 
 
 def counting():
@@ -102,13 +102,13 @@ def test_a_view_of_memory_someone_may_write_is_keyed_by_content():
 def test_describing_a_picture_runs_the_classifier_once_per_input(monkeypatch, tmp_path):
     """describe's caption and its second opinion both classify the picture: the ONNX graph runs
     once for each distinct input, and the light is measured once per picture."""
-    from vitron_agent.weights import embedded_available
+    from vitron_agent.loading.weights import embedded_available
 
     if not embedded_available("efficientnet_lite2"):
         pytest.skip("the embedded classifier is not installed")
-    import vitron_agent.tools.classifier as classifier
-    import vitron_agent.tools.colors as colors
-    from vitron_agent.agent import Agent
+    import vitron_agent.perception.classifier as classifier
+    import vitron_agent.perception.colors as colors
+    from vitron_agent.runtime.agent import Agent
 
     runs, surfaces = [], []
     session = classifier._session
@@ -140,8 +140,8 @@ def test_describing_a_picture_runs_the_classifier_once_per_input(monkeypatch, tm
 
 
 def test_the_verb_table_is_counted_once_per_table_version():
-    from vitron_agent.intents import table_version
     from vitron_agent.planners.rule import spelling
+    from vitron_agent.toolkit.intents import table_version
 
     first = spelling.verb_vocabulary()
     assert spelling.verb_vocabulary() is first  # not counted again

@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vitron_agent.errors import PlanValidationError
-from vitron_agent.plan import (
+from vitron_agent.core.errors import PlanValidationError
+from vitron_agent.toolkit.plan import (
     Plan,
     Step,
     check_plan,
@@ -13,7 +13,7 @@ from vitron_agent.plan import (
     resolve_args,
     validate_plan,
 )
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 INPUTS = {"input": {"image": "image"}, "last": {}}

@@ -1,7 +1,7 @@
 import pytest
 
 from vitron_agent.prompts import load, render_planner_prompt
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 

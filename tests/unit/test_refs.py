@@ -3,7 +3,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from vitron_agent.refs import Box, FeatureRef, ImageRef, MaskRef, Point, Scribble, ref_from_dict
+from vitron_agent.core.refs import Box, FeatureRef, ImageRef, MaskRef, Point, Scribble, ref_from_dict
 
 SHA = "a" * 64
 

@@ -7,8 +7,8 @@ import pkgutil
 
 from pydantic import BaseModel
 
-from vitron_agent import registry
-from vitron_agent.refs import Box, ImageRef, MaskRef
+from vitron_agent.core.refs import Box, ImageRef, MaskRef
+from vitron_agent.toolkit import registry
 
 
 class _In(BaseModel):

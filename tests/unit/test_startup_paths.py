@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from vitron_agent.plan import Plan, validate_plan
+from vitron_agent.toolkit.plan import Plan, validate_plan
 
 
 def _tiny_graph(folder, bias):
@@ -40,7 +40,7 @@ def _run(source, x):
 
 
 def test_converted_once_then_read_from_the_cache(tmp_path, monkeypatch):
-    from vitron_agent import tfjs
+    from vitron_agent.loading import tfjs
 
     monkeypatch.setenv("VITRON_CACHE_DIR", str(tmp_path / "cache"))
     graph = _tiny_graph(tmp_path, [1.0, 2.0])
@@ -57,7 +57,7 @@ def test_converted_once_then_read_from_the_cache(tmp_path, monkeypatch):
 
 
 def test_changed_weights_are_a_new_conversion(tmp_path, monkeypatch):
-    from vitron_agent import tfjs
+    from vitron_agent.loading import tfjs
 
     monkeypatch.setenv("VITRON_CACHE_DIR", str(tmp_path / "cache"))
     a = tfjs.cached_onnx(_tiny_graph(tmp_path, [1.0, 2.0]))
@@ -67,7 +67,7 @@ def test_changed_weights_are_a_new_conversion(tmp_path, monkeypatch):
 
 
 def test_no_writable_cache_converts_in_memory(tmp_path, monkeypatch):
-    from vitron_agent import tfjs
+    from vitron_agent.loading import tfjs
 
     blocker = tmp_path / "a-file"
     blocker.write_text("")
@@ -92,7 +92,7 @@ def _plan(after):
     ],
 )
 def test_cycles_are_found_and_named(after, cycle):
-    from vitron_agent.plan import _cycle_problems, dependencies
+    from vitron_agent.toolkit.plan import _cycle_problems, dependencies
 
     problems = _cycle_problems(_plan(after))
     if cycle is None:
@@ -107,7 +107,7 @@ def test_cycles_are_found_and_named(after, cycle):
 
 def test_validating_a_plan_imports_no_graph_library():
     code = (
-        "import sys\nfrom vitron_agent.plan import Plan, _cycle_problems\n"
+        "import sys\nfrom vitron_agent.toolkit.plan import Plan, _cycle_problems\n"
         "p = Plan.model_validate({'steps': [{'id': 's1', 'tool': 't', 'args': {}, 'after': ['s2']},"
         " {'id': 's2', 'tool': 't', 'args': {}, 'after': ['s1']}]})\n"
         "assert _cycle_problems(p)\nprint('networkx' in sys.modules)"
@@ -124,7 +124,7 @@ def test_the_package_and_the_parser_import_no_model_or_runtime_library():
         "print(sorted(m for m in ('pydantic', 'numpy', 'langgraph', 'PIL', 'cv2') if m in sys.modules))\n"
         "from vitron_agent import Agent, ImageRef, Plan, ToolFailed, __version__\n"
         "import vitron_agent as va\n"
-        "assert set(va.__all__) <= set(dir(va)) and va.Plan is Plan and Plan.__module__ == 'vitron_agent.plan'\n"
+        "assert set(va.__all__) <= set(dir(va)) and va.Plan is Plan and Plan.__module__ == 'vitron_agent.toolkit.plan'\n"
         "print(Agent.__name__, ImageRef.__name__, issubclass(ToolFailed, va.VitronError), __version__)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")

@@ -4,9 +4,9 @@ import os
 import numpy as np
 import pytest
 
-from vitron_agent.errors import RefError
-from vitron_agent.refs import ImageRef
-from vitron_agent.store import ArrayCache, ArtifactStore
+from vitron_agent.core.errors import RefError
+from vitron_agent.core.refs import ImageRef
+from vitron_agent.storage.store import ArrayCache, ArtifactStore
 
 
 def test_images_are_content_addressed_and_deduplicated(store):
@@ -60,7 +60,7 @@ def test_a_cut_out_is_stored_with_its_alpha_and_read_on_white(tmp_path):
     with Image.open(store.path(ref)) as im:
         assert im.mode == "RGBA"
     Image.fromarray(255 - rgba).save(store.path(ref))  # swapped content: caught, not used
-    from vitron_agent.errors import ToolFailed
+    from vitron_agent.core.errors import ToolFailed
 
     with pytest.raises(ToolFailed, match="does not match its id"):
         ArtifactStore(tmp_path, "s", cache_bytes=0).get_image(ref)
@@ -123,7 +123,7 @@ def test_store_reads_hit_the_cache(tmp_path):
 
 
 def test_crash_between_data_and_metadata_leaves_no_usable_ref(store, monkeypatch):
-    import vitron_agent.store as store_mod
+    import vitron_agent.storage.store as store_mod
 
     real = store_mod._atomic_write
     calls = []
@@ -149,7 +149,7 @@ def test_temporary_files_of_a_killed_writer_are_swept_and_a_live_writers_kept(tm
     import subprocess
     import sys
 
-    from vitron_agent.store import ArtifactStore
+    from vitron_agent.storage.store import ArtifactStore
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead_pid = int(dead.stdout)

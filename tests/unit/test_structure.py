@@ -36,7 +36,7 @@ def test_no_runtime_module_imports_the_testing_package():
 
 
 def test_tiny_builders_are_named_and_resolve():
-    from vitron_agent.registry import backends
+    from vitron_agent.toolkit.registry import backends
 
     named = [b for b in backends().values() if b.tiny is not None]
     assert named and all(isinstance(b.tiny, str) for b in named)
@@ -51,8 +51,8 @@ def test_building_the_default_toolbox_imports_no_model_framework():
 
     code = (
         "import sys\n"
-        "from vitron_agent.config import load_config\n"
-        "from vitron_agent.toolset import build_toolbox\n"
+        "from vitron_agent.toolkit.config import load_config\n"
+        "from vitron_agent.runtime.toolset import build_toolbox\n"
         "build_toolbox(load_config(None))\n"
         "print([m for m in ('torch', 'transformers', 'diffusers') if m in sys.modules])\n"
     )

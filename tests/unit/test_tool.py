@@ -3,10 +3,10 @@ import json
 import pytest
 from pydantic import BaseModel, Field
 
-from vitron_agent.errors import ToolArgumentError, ToolFailed
-from vitron_agent.refs import ImageRef
-from vitron_agent.registry import default_backends
-from vitron_agent.tool import Toolbox, ToolContext, VisionTool, field_kinds
+from vitron_agent.core.errors import ToolArgumentError, ToolFailed
+from vitron_agent.core.refs import ImageRef
+from vitron_agent.toolkit.registry import default_backends
+from vitron_agent.toolkit.tool import Toolbox, ToolContext, VisionTool, field_kinds
 from vitron_agent.tools import default_tools
 
 
@@ -27,7 +27,7 @@ def test_schemas_come_from_the_pydantic_models():
 
 
 def test_field_kinds():
-    from vitron_agent.refs import MaskRef
+    from vitron_agent.core.refs import MaskRef
 
     assert field_kinds(MaskRef | None) == {"mask"}
     assert field_kinds(ImageRef) == {"image"}
@@ -93,7 +93,7 @@ def test_langchain_tools_invoke_directly(store, disc):
 
 
 def test_langchain_tool_reports_foreign_session_refs(tmp_path, disc):
-    from vitron_agent.store import ArtifactStore
+    from vitron_agent.storage.store import ArtifactStore
 
     alice = ArtifactStore(tmp_path, "alice")
     ref = alice.put_image(disc[0])

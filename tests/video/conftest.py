@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from vitron_agent.synthetic import moving_disc
-from vitron_agent.video import write_video
+from vitron_agent.media.synthetic import moving_disc
+from vitron_agent.media.video import write_video
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ import pytest
 
 from tests.conftest import iou
 from tests.video.conftest import put_clip
-from vitron_agent.errors import ToolArgumentError, ToolFailed
-from vitron_agent.synthetic import moving_disc
-from vitron_agent.tool import ToolContext
-from vitron_agent.tools.masks import bbox
+from vitron_agent.core.errors import ToolArgumentError, ToolFailed
+from vitron_agent.media.synthetic import moving_disc
+from vitron_agent.perception.masks import bbox
+from vitron_agent.toolkit.tool import ToolContext
 from vitron_agent.tools.track import CvTrackTool
 from vitron_agent.tools.video_cv import CvAnimateTool, CvDescribeVideoTool, CvEditVideoTool, FrameTool
 
@@ -62,7 +62,7 @@ def test_textured_target_on_a_photo_and_a_growing_target(store):
     _, _, track = _track(store, frames, mask=store.put_mask(truth[0]).model_dump())
     assert min(iou(a, b) for a, b in zip(track, truth, strict=True)) >= 0.8
 
-    from vitron_agent.synthetic import texture
+    from vitron_agent.media.synthetic import texture
 
     frames, truth = [], []
     for t in range(24):

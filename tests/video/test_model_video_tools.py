@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from tests.video.conftest import put_clip
-from vitron_agent.agent import Agent
-from vitron_agent.config import load_config
-from vitron_agent.errors import ToolArgumentError
-from vitron_agent.synthetic import moving_disc
+from vitron_agent.core.errors import ToolArgumentError
+from vitron_agent.media.synthetic import moving_disc
+from vitron_agent.runtime.agent import Agent
+from vitron_agent.toolkit.config import load_config
 
 
 @pytest.fixture

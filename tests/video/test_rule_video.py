@@ -3,10 +3,10 @@ plans cross modalities (video -> frame -> image tools, image -> animate -> video
 
 import pytest
 
-from vitron_agent.plan import validate_plan
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import NO_VIDEO_GENERATOR, RulePlanner
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.plan import validate_plan
+from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
 VID = {"input": {"video": "video"}, "last": {}}

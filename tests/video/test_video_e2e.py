@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from tests.conftest import iou
-from vitron_agent.agent import Agent
-from vitron_agent.errors import MediaError
-from vitron_agent.video import open_video
+from vitron_agent.core.errors import MediaError
+from vitron_agent.media.video import open_video
+from vitron_agent.runtime.agent import Agent
 
 BIN = Path(sys.executable).parent / "vitron-agent"
 
@@ -95,7 +95,7 @@ def test_agent_sessions_follow_up_on_the_video(tmp_path, clip_file, clip):
 
 
 def test_agent_caps_and_array_input(tmp_path, clip):
-    from vitron_agent.config import Config
+    from vitron_agent.toolkit.config import Config
 
     cfg = Config.model_validate({"store": {"max_video_frames": 10}})
     with Agent(config=cfg, data_dir=tmp_path / "d") as agent:

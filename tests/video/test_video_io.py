@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from tests.video.conftest import frames_equal, put_clip
-from vitron_agent.errors import MediaError
-from vitron_agent.store import ArtifactStore
-from vitron_agent.video import open_video, sample_indices, write_preview, write_video
+from vitron_agent.core.errors import MediaError
+from vitron_agent.media.video import open_video, sample_indices, write_preview, write_video
+from vitron_agent.storage.store import ArtifactStore
 
 
 def test_store_roundtrip_is_exact_and_content_addressed(store, clip):
@@ -216,7 +216,7 @@ def test_track_roundtrip(store, clip):
 
 
 def test_refs_are_session_scoped(store, clip):
-    from vitron_agent.errors import RefError
+    from vitron_agent.core.errors import RefError
 
     ref = put_clip(store, clip[0][:2])
     with pytest.raises(RefError, match="cannot be used across sessions"):
@@ -238,7 +238,7 @@ def test_long_and_hostile_videos_under_a_memory_limit(tmp_path):
     import textwrap
     from pathlib import Path
 
-    from vitron_agent.synthetic import texture
+    from vitron_agent.media.synthetic import texture
 
     bg = texture(240, 320, 0)
 
@@ -253,8 +253,8 @@ def test_long_and_hostile_videos_under_a_memory_limit(tmp_path):
     script = textwrap.dedent(f"""
         import json, resource
         resource.setrlimit(resource.RLIMIT_AS, (3 * 1024 ** 3, 3 * 1024 ** 3))
-        from vitron_agent.agent import Agent
-        from vitron_agent.errors import MediaError
+        from vitron_agent.runtime.agent import Agent
+        from vitron_agent.core.errors import MediaError
         out = {{}}
         agent = Agent(data_dir={str(tmp_path / "data")!r})
         try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vitron_agent.agent import Agent
+from vitron_agent.runtime.agent import Agent
 
 CLIP = np.zeros((4, 48, 64, 3), np.uint8)
 IMAGE = np.zeros((48, 64, 3), np.uint8)

@@ -6,12 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vitron_agent.audio import get_audio
-from vitron_agent.config import Config
-from vitron_agent.errors import ToolArgumentError
-from vitron_agent.store import ArtifactStore
+from vitron_agent.core.errors import ToolArgumentError
+from vitron_agent.media.audio import get_audio
+from vitron_agent.runtime.turns import ingest_video
+from vitron_agent.storage.store import ArtifactStore
 from vitron_agent.testing.sample_clips import odd_size, variable_rate, with_sound
-from vitron_agent.tool import ToolContext
+from vitron_agent.toolkit.config import Config
+from vitron_agent.toolkit.tool import ToolContext
 from vitron_agent.tools.video_edit import (
     LoopVideoTool,
     ReverseVideoTool,
@@ -21,7 +22,6 @@ from vitron_agent.tools.video_edit import (
     speed_mapping,
 )
 from vitron_agent.tools.video_join import ConcatVideosTool, ExportGifTool, gif_durations, rate_mapping
-from vitron_agent.turns import ingest_video
 
 
 @pytest.fixture(scope="module")
@@ -179,8 +179,8 @@ def test_clock():
 def test_uploads_keep_the_sound_and_exports_play_it(tmp_path, files):
     import av
 
-    from vitron_agent.agent import Agent
-    from vitron_agent.export import export_run
+    from vitron_agent.runtime.agent import Agent
+    from vitron_agent.runtime.export import export_run
     from vitron_agent.server.transport import store_video
 
     agent = Agent(data_dir=tmp_path / "data")

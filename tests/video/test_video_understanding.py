@@ -8,18 +8,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vitron_agent.config import Config
-from vitron_agent.errors import ToolArgumentError
-from vitron_agent.store import ArtifactStore
+from vitron_agent.core.errors import ToolArgumentError
+from vitron_agent.perception.track_boxes import BoxTracker
+from vitron_agent.runtime.turns import ingest_video
+from vitron_agent.storage.store import ArtifactStore
 from vitron_agent.testing.sample_clips import gradio_file, photo_shots, with_sound
 from vitron_agent.testing.walkers import street
-from vitron_agent.tool import ToolContext
-from vitron_agent.tools.track_boxes import BoxTracker
+from vitron_agent.toolkit.config import Config
+from vitron_agent.toolkit.tool import ToolContext
 from vitron_agent.tools.video_count import CountInVideoTool
 from vitron_agent.tools.video_describe import EmbeddedDescribeVideoTool, shot_cuts
 from vitron_agent.tools.video_edit import TrimVideoTool
 from vitron_agent.tools.video_time import FindInVideoTool, answer
-from vitron_agent.turns import ingest_video
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -90,7 +90,7 @@ def test_describe_names_shots_things_and_sound(session, tmp_path):
 
 
 def test_shot_cuts_on_a_real_clip_without_cuts():
-    from vitron_agent.video import open_video
+    from vitron_agent.media.video import open_video
 
     _, frames = open_video(gradio_file("videos/b.mp4"))
     assert shot_cuts(frames, 30.0) == []

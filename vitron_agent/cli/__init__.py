@@ -63,7 +63,7 @@ def _skip_final_collection() -> None:
 
 
 def _main(argv: list[str] | None) -> int:
-    from vitron_agent.errors import ConfigError, VitronError
+    from vitron_agent.core.errors import ConfigError, VitronError
 
     try:
         parser = build_parser()

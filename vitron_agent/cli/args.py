@@ -16,7 +16,7 @@ DEMO_INSTRUCTION = "segment the cat, then make it purple, then describe the resu
 
 
 def regions(args: argparse.Namespace) -> list[Any]:
-    from vitron_agent.refs import Box, Point
+    from vitron_agent.core.refs import Box, Point
 
     regions: list[Any] = []
     if getattr(args, "box", None):
@@ -25,7 +25,7 @@ def regions(args: argparse.Namespace) -> list[Any]:
         try:
             regions.append(Box(x1=args.box[0], y1=args.box[1], x2=args.box[2], y2=args.box[3]))
         except ValidationError as exc:
-            from vitron_agent.errors import InputError
+            from vitron_agent.core.errors import InputError
 
             raise InputError(f"--box: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
     if getattr(args, "point", None):
@@ -34,8 +34,8 @@ def regions(args: argparse.Namespace) -> list[Any]:
 
 
 def agent_from_args(args: argparse.Namespace, **kw: Any):
-    from vitron_agent.agent import Agent
-    from vitron_agent.config import load_config
+    from vitron_agent.runtime.agent import Agent
+    from vitron_agent.toolkit.config import load_config
 
     if getattr(args, "artifacts", None):
         kw.setdefault("artifacts", args.artifacts)
@@ -46,8 +46,8 @@ def agent_from_args(args: argparse.Namespace, **kw: Any):
 def check_paths(db: Any, out: Any, *, artifacts: Any = None, data: Any = None) -> None:
     """A --db that is a folder or not an SQLite file, or an --out, --data or local --artifacts
     folder that cannot be written, is a one-line usage error before anything runs."""
-    from vitron_agent.errors import InputError
-    from vitron_agent.postgres import is_postgres_url
+    from vitron_agent.core.errors import InputError
+    from vitron_agent.storage.postgres import is_postgres_url
 
     if db is not None and not is_postgres_url(str(db)):
         p = Path(db)
@@ -65,7 +65,7 @@ def check_paths(db: Any, out: Any, *, artifacts: Any = None, data: Any = None) -
 def writable_folder(flag: str, folder: Any) -> Path:
     """``folder`` made (parents too) and checked writable with a probe file; else the one-line
     usage error naming ``flag`` and why (a file there, no such parent, no permission)."""
-    from vitron_agent.errors import InputError
+    from vitron_agent.core.errors import InputError
 
     p = Path(folder)
     if p.exists() and not p.is_dir():
@@ -140,7 +140,7 @@ def drive(args: argparse.Namespace, agent, turn, out_dir: str | None = None) -> 
 def print_result(args: argparse.Namespace, result, agent, out_dir: str | None = None) -> None:
     """Export the run (artifacts, report.html, result.json) and print the answer or the JSON contract;
     a plan paused for review adds ``awaiting_review`` and ``plan`` to the JSON."""
-    from vitron_agent.export import export_run
+    from vitron_agent.runtime.export import export_run
 
     out = (
         out_dir

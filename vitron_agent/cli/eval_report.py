@@ -1,4 +1,4 @@
-"""What ``vitron-agent eval`` runs and prints (see :mod:`vitron_agent.evaluation` for the figures'
+"""What ``vitron-agent eval`` runs and prints (see :mod:`vitron_agent.evaluation.harness` for the figures'
 definitions). Progress goes to stderr; the table or ``--json`` to stdout."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from vitron_agent.errors import ConfigError
+from vitron_agent.core.errors import ConfigError
 
 __all__ = ["recognition", "refcoco", "detections", "fetch", "read_rgb"]
 
@@ -53,7 +53,7 @@ def _set_folder(args: argparse.Namespace) -> Path:
 
 
 def fetch(args: argparse.Namespace) -> int:
-    from vitron_agent.eval_photos import fetch_photos
+    from vitron_agent.evaluation.photos import fetch_photos
 
     paths = fetch_photos(_set_folder(args) / "photos.json", log=_log)
     print(f"{len(paths)} photos in {next(iter(paths.values())).parent}" if paths else "no photos listed")
@@ -61,7 +61,7 @@ def fetch(args: argparse.Namespace) -> int:
 
 
 def _save(folder: Path, half: str, model: str, per_image: dict[int, list]) -> None:
-    from vitron_agent.tools.coco_json import to_coco_results
+    from vitron_agent.perception.coco_json import to_coco_results
 
     items = [r for image_id, found in per_image.items() for r in to_coco_results(found, image_id)]
     folder.mkdir(parents=True, exist_ok=True)
@@ -71,9 +71,9 @@ def _save(folder: Path, half: str, model: str, per_image: dict[int, list]) -> No
 def _agent(config_path: str | None) -> tuple[Any, str]:
     """The agent of ``config_path`` (no checkpointer) and what it runs on: 'planner rule; segment
     embedded; ground none' (the backends a segmentation request can reach)."""
-    from vitron_agent.agent import Agent
-    from vitron_agent.config import load_config
-    from vitron_agent.registry import tool_config
+    from vitron_agent.runtime.agent import Agent
+    from vitron_agent.toolkit.config import load_config
+    from vitron_agent.toolkit.registry import tool_config
 
     config = load_config(config_path)
     agent = Agent(config=config, checkpointer=False)
@@ -84,7 +84,7 @@ def _agent(config_path: str | None) -> tuple[Any, str]:
 def _namer(images: list[tuple[Any, np.ndarray]]) -> Any:
     """(image, box) -> the classifier's top-1 name, or None when the classifier is not installed."""
     try:
-        from vitron_agent.tools.classifier import classify
+        from vitron_agent.perception.classifier import classify
 
         if images:
             classify(images[0][1], k=1)
@@ -95,7 +95,7 @@ def _namer(images: list[tuple[Any, np.ndarray]]) -> Any:
 
 def _classify_whole(images: list[tuple[Any, np.ndarray]]) -> float:
     """Median ms of the classifier on a whole picture."""
-    from vitron_agent.tools.classifier import classify
+    from vitron_agent.perception.classifier import classify
 
     whole = []
     for _im, px in images:
@@ -106,7 +106,7 @@ def _classify_whole(images: list[tuple[Any, np.ndarray]]) -> float:
 
 
 def _half(folder: Path, half: str, photos: dict[str, Path], args: argparse.Namespace, agent: Any) -> dict:
-    from vitron_agent.evaluation import (
+    from vitron_agent.evaluation.harness import (
         detectors,
         load_labelled,
         resolver_method,
@@ -114,7 +114,7 @@ def _half(folder: Path, half: str, photos: dict[str, Path], args: argparse.Names
         score_expressions,
         score_naming,
     )
-    from vitron_agent.refcoco import load_refset
+    from vitron_agent.evaluation.refcoco import load_refset
 
     labelled = load_labelled(folder / half / "instances.json")
     images = [(im, read_rgb(photos[im.file_name])) for im in labelled]
@@ -147,7 +147,7 @@ def _half(folder: Path, half: str, photos: dict[str, Path], args: argparse.Names
     out["sentences"] = len(refset.expressions)
     methods = {"resolver": resolver_method()}
     if agent is not None:
-        from vitron_agent.evaluation import agent_method
+        from vitron_agent.evaluation.harness import agent_method
 
         methods["agent"] = agent_method(agent)
     out["referring"] = {}
@@ -196,7 +196,7 @@ def _lines(half: str, r: dict) -> list[str]:
 
 
 def recognition(args: argparse.Namespace) -> int:
-    from vitron_agent.eval_photos import fetch_photos, load_manifest
+    from vitron_agent.evaluation.photos import fetch_photos, load_manifest
 
     folder = _set_folder(args)
     by_id = fetch_photos(folder / "photos.json", log=_log)
@@ -210,7 +210,7 @@ def recognition(args: argparse.Namespace) -> int:
     if agent is not None:
         result["agent_backends"] = backends
         lines.append(f"agent: 'segment <expression>' with {backends}")
-    from vitron_agent.tools import detector
+    from vitron_agent.perception import detector
 
     default = getattr(detector, "DEFAULT_DETECTOR", "default")
     for half in halves:
@@ -222,8 +222,8 @@ def recognition(args: argparse.Namespace) -> int:
 
 
 def refcoco(args: argparse.Namespace) -> int:
-    from vitron_agent.evaluation import agent_method, resolver_method, score_expressions
-    from vitron_agent.refcoco import load_refset
+    from vitron_agent.evaluation.harness import agent_method, resolver_method, score_expressions
+    from vitron_agent.evaluation.refcoco import load_refset
 
     refset = load_refset(args.refs, args.instances, None if args.split == "all" else args.split)
     exprs = sorted(refset.expressions, key=lambda e: e.image_id)  # each image read once
@@ -257,9 +257,9 @@ def refcoco(args: argparse.Namespace) -> int:
 
 
 def detections(args: argparse.Namespace) -> int:
-    from vitron_agent.evaluation import load_labelled, match_detections, name_matches
-    from vitron_agent.refcoco import load_instances
-    from vitron_agent.tools.coco_json import COCO_CATEGORY_IDS, from_coco_results
+    from vitron_agent.evaluation.harness import load_labelled, match_detections, name_matches
+    from vitron_agent.evaluation.refcoco import load_instances
+    from vitron_agent.perception.coco_json import COCO_CATEGORY_IDS, from_coco_results
 
     labelled = {im.image_id: im for im in load_labelled(args.instances)}
     cats = {i: name for name, i in COCO_CATEGORY_IDS.items()}  # a detector's other COCO labels are wrong, not unknown

@@ -20,8 +20,8 @@ __all__ = ["sessions", "review", "chat", "serve", "mcp", "serve_models"]
 
 
 def sessions(args: argparse.Namespace) -> int:
-    from vitron_agent import sessions as S
-    from vitron_agent.errors import InputError
+    from vitron_agent.core.errors import InputError
+    from vitron_agent.runtime import sessions as S
 
     agent = agent_from_args(args, db=args.db)
     try:
@@ -70,7 +70,7 @@ def sessions(args: argparse.Namespace) -> int:
 
 
 def review(args: argparse.Namespace) -> int:
-    from vitron_agent.errors import InputError
+    from vitron_agent.core.errors import InputError
 
     plan = None
     if args.action == "edit":
@@ -97,8 +97,8 @@ CHAT_HELP = (
 def chat(args: argparse.Namespace) -> int:
     import uuid
 
-    from vitron_agent.errors import VitronError
-    from vitron_agent.turns import TurnRequest
+    from vitron_agent.core.errors import VitronError
+    from vitron_agent.runtime.turns import TurnRequest
 
     agent = agent_from_args(args, db=args.db) if args.db else agent_from_args(args)
     session = args.session or uuid.uuid4().hex[:12]
@@ -143,7 +143,7 @@ def chat(args: argparse.Namespace) -> int:
                 image = video = None
                 continue
             image = video = None  # later turns work on the latest result unless new media are given
-            from vitron_agent.export import export_run
+            from vitron_agent.runtime.export import export_run
 
             data = export_run(result, agent.store, Path(args.out) / f"{session}-{len(agent.history(session))}")
             print(f"vitron> {result.answer}\n        (report: {data['report']})")
@@ -159,7 +159,7 @@ def _token(args: argparse.Namespace) -> str | None:
     """--token, else $VITRON_API_TOKEN; an empty or blank one is a usage error (it would turn auth off)."""
     import os
 
-    from vitron_agent.errors import InputError
+    from vitron_agent.core.errors import InputError
     from vitron_agent.server.guard import check_token
 
     token = args.token if args.token is not None else os.environ.get("VITRON_API_TOKEN")
@@ -170,7 +170,7 @@ def _token(args: argparse.Namespace) -> str | None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from vitron_agent.errors import InputError
+    from vitron_agent.core.errors import InputError
 
     token = _token(args)
     if token is None and not args.no_auth:
@@ -205,7 +205,7 @@ def serve(args: argparse.Namespace) -> int:
 
 def _limits(args: argparse.Namespace) -> tuple[float, int]:
     """--head-timeout and --max-connections, checked (one line, exit 2 when out of range)."""
-    from vitron_agent.errors import InputError
+    from vitron_agent.core.errors import InputError
 
     if not args.head_timeout > 0 or args.max_connections < 1:
         raise InputError(
@@ -222,7 +222,7 @@ def _where(agent) -> str:
 
 def ui(args: argparse.Namespace) -> int:
     """The web UI on the same Agent as the CLI: loopback without a token, a token elsewhere."""
-    from vitron_agent.errors import InputError
+    from vitron_agent.core.errors import InputError
 
     token = _token(args)
     if token is None and args.host not in LOOPBACK:
@@ -273,10 +273,10 @@ def serve_models(args: argparse.Namespace) -> int:
     names. On a local instance (``address = "local"``) the deployments live as long as this command."""
     import time
 
-    from vitron_agent.config import load_config
-    from vitron_agent.errors import ConfigError
-    from vitron_agent.ray_serve import RayExecutor, RemoteTool
-    from vitron_agent.toolset import build_toolbox
+    from vitron_agent.core.errors import ConfigError
+    from vitron_agent.runtime.ray_serve import RayExecutor, RemoteTool
+    from vitron_agent.runtime.toolset import build_toolbox
+    from vitron_agent.toolkit.config import load_config
 
     config = load_config(args.config)
     if args.address:

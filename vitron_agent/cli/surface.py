@@ -64,7 +64,7 @@ class Surface:
         name: the command (``vitron-agent <name>``); ``add_parser`` must add a subparser of it.
         add_parser: ``add_parser(subparsers) -> ArgumentParser``: adds the command's parser.
         run: ``run(args) -> int``: runs the parsed command, returns the exit code. Errors that are
-            a :class:`~vitron_agent.errors.VitronError` become one line on stderr and exit 2.
+            a :class:`~vitron_agent.core.errors.VitronError` become one line on stderr and exit 2.
     """
 
     name: str
@@ -98,8 +98,8 @@ def unregister_surface(name: str) -> None:
 
 def discover_surfaces(extra: list[str] | None = None) -> None:
     """Import the surface modules (once each) so their commands are declared."""
-    from vitron_agent.errors import ConfigError
-    from vitron_agent.plugins import import_plugin, plugin_names
+    from vitron_agent.core.errors import ConfigError
+    from vitron_agent.toolkit.plugins import import_plugin, plugin_names
 
     names = [*BUILTIN_MODULES, *plugin_names("VITRON_SURFACE_MODULES"), *(extra or [])]
     for name in names:

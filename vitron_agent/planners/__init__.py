@@ -1,4 +1,4 @@
-"""Planners turn a request into a :class:`~vitron_agent.plan.Plan`.
+"""Planners turn a request into a :class:`~vitron_agent.toolkit.plan.Plan`.
 
 The planner kinds (``[planner] kind``, ``--planner``) are declared in :mod:`.kinds`, the one
 registry: adding a planner backend is one module that calls ``register_planner`` (built in, or

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from vitron_agent.plan import Plan
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.plan import Plan
+from vitron_agent.toolkit.tool import Toolbox
 
 __all__ = ["PlanRequest", "Planner", "ScriptedPlanner", "results_summary"]
 

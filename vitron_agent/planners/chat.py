@@ -13,11 +13,11 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from vitron_agent.errors import PlannerError
-from vitron_agent.plan import Plan
+from vitron_agent.core.errors import PlannerError
 from vitron_agent.planners.base import PlanRequest, results_summary
 from vitron_agent.planners.extract import from_langchain, reply_to_plan
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.plan import Plan
+from vitron_agent.toolkit.tool import Toolbox
 
 __all__ = ["ChatModelPlanner", "tool_calls_to_plan", "system_prompt", "with_feedback"]
 
@@ -104,7 +104,7 @@ class ChatModelPlanner:
         in bounded time (its call is abandoned, not killed: Python cannot interrupt it)."""
         from concurrent.futures import TimeoutError as FutureTimeout
 
-        from vitron_agent.graphs.dataflow import submit_daemon
+        from vitron_agent.core.daemon import submit_daemon
 
         future = submit_daemon(lambda: model.invoke(messages))
         try:

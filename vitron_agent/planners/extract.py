@@ -26,8 +26,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from vitron_agent.errors import PlanValidationError
-from vitron_agent.plan import Plan, Step
+from vitron_agent.core.errors import PlanValidationError
+from vitron_agent.toolkit.plan import Plan, Step
 
 __all__ = [
     "ModelReply",
@@ -369,7 +369,7 @@ def _json_to_plan(value: Any, start: int, reasoning: str) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        from vitron_agent.tool import format_validation_error
+        from vitron_agent.toolkit.tool import format_validation_error
 
         raise PlanValidationError([f"the JSON plan does not fit the schema: {format_validation_error(exc)}"]) from None
 

@@ -11,7 +11,7 @@ import copy
 import threading
 from typing import Any
 
-from vitron_agent.intents import registered_intents, table_version
+from vitron_agent.toolkit.intents import registered_intents, table_version
 
 __all__ = ["intents_by_tool", "with_intents"]
 

@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from vitron_agent.errors import ConfigError
+from vitron_agent.core.errors import ConfigError
 
 __all__ = [
     "PlannerKind",
@@ -89,7 +89,7 @@ def unregister_planner(name: str) -> None:
 
 def discover_planners(extra: list[str] | None = None) -> None:
     """Import the planner modules of ``$VITRON_PLANNER_MODULES`` and ``extra`` (once each)."""
-    from vitron_agent.plugins import import_plugin, plugin_names
+    from vitron_agent.toolkit.plugins import import_plugin, plugin_names
 
     for name in plugin_names("VITRON_PLANNER_MODULES") + list(extra or []):
         if name in _DISCOVERED:
@@ -140,7 +140,7 @@ for _kind in (
 
 def build_planner(config: Any, kind: str | None = None) -> Any:
     """The planner of ``[planner]`` (``kind`` overrides ``[planner] kind``)."""
-    from vitron_agent.registry import resolve_checkpoint
+    from vitron_agent.toolkit.registry import resolve_checkpoint
 
     name = kind or config.planner.kind
     discover_planners()

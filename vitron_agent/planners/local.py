@@ -15,10 +15,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from vitron_agent.errors import PlannerError
+from vitron_agent.core.errors import PlannerError
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.vitron import VitronPlanner, _Lm
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.tool import Toolbox
 
 __all__ = ["LocalPlanner", "SMOLLM2"]
 
@@ -57,7 +57,7 @@ class LocalPlanner(VitronPlanner):
         pool=None,
         **kw: Any,
     ):
-        from vitron_agent.weights import resolve_source
+        from vitron_agent.loading.weights import resolve_source
 
         if mode not in ("constrained", "json"):
             raise ValueError(f"[planner] mode for the local planner must be constrained or json, got {mode!r}")
@@ -73,7 +73,7 @@ class LocalPlanner(VitronPlanner):
         self.max_steps = max_steps
 
     def _load(self, toolbox: Toolbox) -> _Lm:
-        from vitron_agent.models import quiet_hf
+        from vitron_agent.loading.models import quiet_hf
 
         quiet_hf()
         from transformers import AutoModelForCausalLM, AutoTokenizer

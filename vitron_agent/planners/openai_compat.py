@@ -14,12 +14,12 @@ import os
 import time
 from typing import Any
 
-from vitron_agent.errors import PlannerError, PlanValidationError
-from vitron_agent.plan import Plan
+from vitron_agent.core.errors import PlannerError, PlanValidationError
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.chat import system_prompt, with_feedback
 from vitron_agent.planners.extract import from_openai, reply_to_plan
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.plan import Plan
+from vitron_agent.toolkit.tool import Toolbox
 
 __all__ = ["OpenAICompatPlanner"]
 

@@ -1,7 +1,7 @@
 """Parsers of planner output: Vitron's tag format and JSON plans.
 
-Every parser returns a :class:`~vitron_agent.plan.Plan` or raises
-:class:`~vitron_agent.errors.PlanValidationError` whose problems say what to fix;
+Every parser returns a :class:`~vitron_agent.toolkit.plan.Plan` or raises
+:class:`~vitron_agent.core.errors.PlanValidationError` whose problems say what to fix;
 no other exception escapes, whatever the text.
 
 Vitron's format (the released model's answers)::
@@ -29,10 +29,10 @@ import json
 import re
 from typing import Any
 
-from vitron_agent.errors import PlanValidationError
-from vitron_agent.plan import Plan, Step
+from vitron_agent.core.errors import PlanValidationError
 from vitron_agent.planners.extract import sub_tag_pairs
 from vitron_agent.planners.vitron_regions import REGION_LAYOUTS, REGION_UNITS, read_region
+from vitron_agent.toolkit.plan import Plan, Step
 
 __all__ = [
     "parse_vitron_output",
@@ -253,7 +253,7 @@ def _module_groups(
 def request_context(request: Any) -> dict[str, Any]:
     """What parse_vitron_output needs from a PlanRequest: the image / video references, the
     picture size (for regions; read from the session store) and the user's own region."""
-    from vitron_agent.refs import ref_from_dict
+    from vitron_agent.core.refs import ref_from_dict
 
     kinds = request.inputs.get("input", {})
     given = request.values.get("input", {})
@@ -408,7 +408,7 @@ def _video_module(letter, group, text, box, toolbox, media, image, add, notes, g
     """Steps for the video modules: D text->video (the next [GEN] embedding as prompt_embeds), E tracking
     (the next [SEG] embedding as prompt_embedding, when the track tool takes one), F fore/background
     editing, G image->video. ``media["video"]`` / ``media["track"]`` carry the current video and track."""
-    from vitron_agent.tools.colors import COLORS
+    from vitron_agent.perception.colors import COLORS
 
     video = media.get("video")
     if letter == "D":

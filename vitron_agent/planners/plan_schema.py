@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.tool import Toolbox
 
 __all__ = ["constrained_plan_schema", "ordered_plan_schema", "step_schema"]
 

@@ -15,11 +15,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from vitron_agent.errors import InputError
-from vitron_agent.plan import Plan
+from vitron_agent.core.errors import InputError
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.extract import from_langchain, from_openai, from_text, reply_to_plan
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.plan import Plan
+from vitron_agent.toolkit.tool import Toolbox
 
 __all__ = ["ReplayPlanner", "FORMATS", "load_recording"]
 

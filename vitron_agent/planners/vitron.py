@@ -22,9 +22,8 @@ import json
 from string import Template
 from typing import Any
 
-from vitron_agent.errors import PlannerError, PlanValidationError
-from vitron_agent.models import Bundle, ModelBacked, quiet_hf
-from vitron_agent.plan import Plan
+from vitron_agent.core.errors import PlannerError, PlanValidationError
+from vitron_agent.loading.models import Bundle, ModelBacked, quiet_hf
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.extract import (
     CUT_OFF,
@@ -36,7 +35,8 @@ from vitron_agent.planners.extract import (
 from vitron_agent.planners.parsing import parse_vitron_output, request_context
 from vitron_agent.planners.plan_schema import constrained_plan_schema, ordered_plan_schema, step_schema
 from vitron_agent.planners.vitron_regions import region_line
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.plan import Plan
+from vitron_agent.toolkit.tool import Toolbox
 
 __all__ = ["VitronPlanner", "constrained_plan_schema", "ordered_plan_schema", "step_schema"]
 
@@ -295,8 +295,8 @@ class VitronPlanner(ModelBacked):
         224 x 224 frame, and the user's region handed to the steps that need one."""
         import torch
 
+        from vitron_agent.core.refs import ref_from_dict
         from vitron_agent.planners.chat import with_feedback
-        from vitron_agent.refs import ref_from_dict
         from vitron_agent.vitron.inputs import REGION_SIZE
         from vitron_agent.vitron.release import answer
 
@@ -357,7 +357,7 @@ class VitronPlanner(ModelBacked):
         """The bounding box of a scribble mask (XYXY pixels), as Vitron's demo turns a sketch into a box."""
         import numpy as np
 
-        from vitron_agent.refs import ref_from_dict
+        from vitron_agent.core.refs import ref_from_dict
 
         mask = np.asarray(store.get_mask(ref_from_dict(scribble)))
         ys, xs = np.nonzero(mask)
@@ -381,7 +381,7 @@ class VitronPlanner(ModelBacked):
     def _request_image(request: PlanRequest) -> Any:
         """The request's image (HxWx3 uint8) -- for a video, its first frame -- when there is one
         and a store to read it from."""
-        from vitron_agent.refs import ref_from_dict
+        from vitron_agent.core.refs import ref_from_dict
 
         given = request.values.get("input", {})
         if request.store is None:

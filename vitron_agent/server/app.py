@@ -1,4 +1,4 @@
-"""FastAPI app around an :class:`~vitron_agent.agent.Agent`.
+"""FastAPI app around an :class:`~vitron_agent.runtime.agent.Agent`.
 
 Security:
 
@@ -20,7 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from vitron_agent.errors import VitronError, http_status
+from vitron_agent.core.errors import VitronError, http_status
 from vitron_agent.server.context import ServerContext, ServerSettings
 from vitron_agent.server.transport import public_text
 

@@ -1,6 +1,6 @@
 """What every route of the server shares: the settings, the agent, the two bounded pools, and
 the owner/session mapping (a session id is namespaced by the token that made it: a
-:class:`~vitron_agent.sessions.ScopedSession`, whose handle carries both ids).
+:class:`~vitron_agent.runtime.sessions.ScopedSession`, whose handle carries both ids).
 
 Routes reach it with ``Depends(context)`` (and the caller's owner with ``Depends(owner)``);
 ``create_app`` builds one and keeps it in ``app.state.ctx``.
@@ -17,9 +17,9 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
-from vitron_agent.errors import InputError
-from vitron_agent.sessions import ScopedSession, SessionHandle
-from vitron_agent.turns import TurnRequest
+from vitron_agent.core.errors import InputError
+from vitron_agent.runtime.sessions import ScopedSession, SessionHandle
+from vitron_agent.runtime.turns import TurnRequest
 
 __all__ = ["ServerSettings", "ServerContext", "Admission", "context", "owner"]
 
@@ -150,7 +150,7 @@ class ServerContext:
 
     def contract(self, result: Any, session: SessionHandle) -> dict[str, Any]:
         """The run's JSON result contract with public session ids and artifact URLs."""
-        from vitron_agent.export import result_json
+        from vitron_agent.runtime.export import result_json
 
         data = result_json(result, self.agent.store)
         base = f"{self.settings.public_url}/v1/sessions/{session.public}/artifacts"

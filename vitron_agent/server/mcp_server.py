@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from vitron_agent.tool import ToolContext, field_kinds, invoke
-from vitron_agent.turns import TurnRequest
+from vitron_agent.runtime.turns import TurnRequest
+from vitron_agent.toolkit.tool import ToolContext, field_kinds, invoke
 
 __all__ = ["build_mcp_server"]
 
@@ -53,20 +53,20 @@ def _raw(data: str, label: str) -> bytes:
 
 
 def _decode(data: str, label: str) -> np.ndarray:
-    from vitron_agent.media import load_image
+    from vitron_agent.media.images import load_image
 
     return load_image(_raw(data, label), name=label)
 
 
 def _decode_video(data: str, label: str, store, config) -> Any:
-    from vitron_agent.video import open_video
+    from vitron_agent.media.video import open_video
 
     raw = _raw(data, label)
     cfg = config.store
     info, frames = open_video(
         raw, max_pixels=cfg.max_pixels, max_frames=cfg.max_video_frames, max_seconds=cfg.max_video_seconds, name=label
     )
-    from vitron_agent.audio import sound_of
+    from vitron_agent.media.audio import sound_of
 
     return store.put_video(frames, info.fps, producer="mcp", audio=sound_of(raw))
 
@@ -88,7 +88,7 @@ def build_mcp_server(agent, session: str = "mcp"):
         content: list[Any] = []
         for label, kind, value in items:
             if kind in ARTIFACT_KINDS and isinstance(value, dict):
-                from vitron_agent.refs import ref_from_dict
+                from vitron_agent.core.refs import ref_from_dict
 
                 arr = agent.load(ref_from_dict(value))
                 content.append(Image(data=_png(arr), format="png").to_image_content())
@@ -135,7 +135,7 @@ def _errors_as_tool_errors(fn):
 
     from mcp.server.mcpserver.exceptions import ToolError
 
-    from vitron_agent.errors import VitronError
+    from vitron_agent.core.errors import VitronError
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

@@ -17,11 +17,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from vitron_agent.errors import InputError, MediaError, VitronError, http_status
+from vitron_agent.core.errors import InputError, MediaError, VitronError, http_status
+from vitron_agent.runtime.sessions import SessionHandle
+from vitron_agent.runtime.turns import TurnRequest
 from vitron_agent.server.context import ServerContext, context, owner
 from vitron_agent.server.transport import data_url_bytes, public_text, stored_ref
-from vitron_agent.sessions import SessionHandle
-from vitron_agent.turns import TurnRequest
 
 __all__ = ["router"]
 
@@ -89,7 +89,7 @@ def _prepare(
     ctx: ServerContext, caller: str, request: Request, body: dict[str, Any]
 ) -> tuple[SessionHandle, TurnRequest]:
     """The caller's session and the turn the request asks for (its media stored in that session)."""
-    from vitron_agent.media import load_image
+    from vitron_agent.media.images import load_image
 
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from vitron_agent.errors import MediaError, ToolFailed
+from vitron_agent.core.errors import MediaError, ToolFailed
 from vitron_agent.server.context import ServerContext, context, owner
 from vitron_agent.server.transport import DIGEST, RunRequest, public_text, store_video, stream_turn
 
@@ -47,7 +47,7 @@ def create_session(caller: str = Depends(owner), ctx: ServerContext = Depends(co
 
 @router.get("/v1/sessions")
 def list_all(caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> list[dict[str, Any]]:
-    from vitron_agent.sessions import ScopedSession, list_sessions
+    from vitron_agent.runtime.sessions import ScopedSession, list_sessions
 
     rows = []
     for info in list_sessions(ctx.agent):
@@ -59,7 +59,7 @@ def list_all(caller: str = Depends(owner), ctx: ServerContext = Depends(context)
 
 @router.get("/v1/sessions/{public}")
 def show(public: str, caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
-    from vitron_agent.sessions import session_state
+    from vitron_agent.runtime.sessions import session_state
 
     session = ctx.session(caller, public)
     state = session_state(ctx.agent, session)
@@ -82,7 +82,7 @@ def show(public: str, caller: str = Depends(owner), ctx: ServerContext = Depends
 
 @router.delete("/v1/sessions/{public}")
 def delete(public: str, caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
-    from vitron_agent.sessions import delete_session
+    from vitron_agent.runtime.sessions import delete_session
 
     if not delete_session(ctx.agent, ctx.session(caller, public)):
         raise HTTPException(404, f"no session {public!r}")
@@ -94,8 +94,8 @@ async def upload(
     public: str, request: Request, caller: str = Depends(owner), ctx: ServerContext = Depends(context)
 ) -> dict[str, Any]:
     """An image or a video (``Content-Type: video/*``, or a file name ending .mp4/.mov/.mkv/.webm/...)."""
-    from vitron_agent.media import load_image
-    from vitron_agent.video import VIDEO_SUFFIXES
+    from vitron_agent.media.images import load_image
+    from vitron_agent.media.video import VIDEO_SUFFIXES
 
     session = ctx.session(caller, public)
     declared = int(request.headers.get("content-length") or 0)
@@ -118,7 +118,7 @@ async def upload(
             ) from None
     else:
         name = request.headers.get("x-filename", "upload")
-    from vitron_agent.video import container_format
+    from vitron_agent.media.video import container_format
 
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     # a declared image/* is an image (an AVIF or HEIC still is an ISO-BMFF file, as an mp4 is);
@@ -243,8 +243,8 @@ def _video_preview(agent, session: Any, artifact: str) -> FileResponse:
     import tempfile
     from pathlib import Path
 
-    from vitron_agent.turns import ref_from_store
-    from vitron_agent.video import write_preview
+    from vitron_agent.media.video import write_preview
+    from vitron_agent.runtime.turns import ref_from_store
 
     store = session.store
     ref = ref_from_store(store, artifact, "video")

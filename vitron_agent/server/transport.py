@@ -12,9 +12,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from vitron_agent.errors import InputError
-from vitron_agent.sessions import OWNER_PATTERN
-from vitron_agent.turns import TurnRequest
+from vitron_agent.core.errors import InputError
+from vitron_agent.runtime.sessions import OWNER_PATTERN
+from vitron_agent.runtime.turns import TurnRequest
 
 __all__ = ["DIGEST", "RunRequest", "data_url_bytes", "store_video", "stored_ref", "stream_turn", "public_text"]
 
@@ -23,9 +23,9 @@ _INTERNAL_SESSION = re.compile(rf"\b(?:{OWNER_PATTERN})-([A-Za-z0-9][A-Za-z0-9._
 
 def public_text(text: str, root: Any = None) -> str:
     """A message for a client: the server's data folder is not named, and an internal
-    (:class:`~vitron_agent.sessions.ScopedSession`) id that a deep layer wrote into it (a store's
+    (:class:`~vitron_agent.runtime.sessions.ScopedSession`) id that a deep layer wrote into it (a store's
     error names its folder) is shown as its public part. Messages the agent writes name the
-    session's public id already (:attr:`SessionHandle.public <vitron_agent.sessions.SessionHandle>`);
+    session's public id already (:attr:`SessionHandle.public <vitron_agent.runtime.sessions.SessionHandle>`);
     this is the last line of defence, not the mapping."""
     text = _INTERNAL_SESSION.sub(r"\1", str(text))
     if root is not None:
@@ -61,14 +61,14 @@ class RunRequest(BaseModel):
 
 def store_video(agent, session: Any, data: bytes, name: str):
     """Decode ``data`` (a video file's bytes) under the store's caps into ``session`` (a
-    :class:`~vitron_agent.sessions.SessionHandle` or an id); its VideoRef."""
-    from vitron_agent.video import open_video
+    :class:`~vitron_agent.runtime.sessions.SessionHandle` or an id); its VideoRef."""
+    from vitron_agent.media.video import open_video
 
     cfg = agent.config.store
     info, frames = open_video(
         data, max_pixels=cfg.max_pixels, max_frames=cfg.max_video_frames, max_seconds=cfg.max_video_seconds, name=name
     )
-    from vitron_agent.audio import sound_of
+    from vitron_agent.media.audio import sound_of
 
     return agent.store_for(session).put_video(frames, info.fps, producer="input", audio=sound_of(data))
 
@@ -94,8 +94,8 @@ def stored_ref(store: Any, artifact: str, kind: str) -> dict[str, Any]:
     its size, length or rate is used."""
     from fastapi import HTTPException
 
-    from vitron_agent.errors import RefError
-    from vitron_agent.turns import ref_from_store
+    from vitron_agent.core.errors import RefError
+    from vitron_agent.runtime.turns import ref_from_store
 
     if not DIGEST.match(artifact):  # before any file is touched, and the same refusal for every bad id
         raise HTTPException(400, f"{kind} ids are 64 hex digits (a SHA-256 digest); upload the {kind} first")
@@ -116,7 +116,7 @@ async def stream_turn(
     unexpected error is logged here with its traceback and reported without internals."""
     from fastapi import HTTPException
 
-    from vitron_agent.errors import VitronError, http_status
+    from vitron_agent.core.errors import VitronError, http_status
 
     loop = asyncio.get_running_loop()
     events: asyncio.Queue = asyncio.Queue()

@@ -34,7 +34,7 @@ def gradio_file(rel: str) -> Path:
 def wav(path: Path):
     import av
 
-    from vitron_agent.audio import Audio
+    from vitron_agent.media.audio import Audio
 
     with av.open(str(path)) as c:
         stream = c.streams.audio[0]
@@ -46,7 +46,7 @@ def wav(path: Path):
 
 def with_sound(folder: Path) -> Path:
     """b.mp4's pictures with sax.wav's sound (AAC)."""
-    from vitron_agent.audio import mux
+    from vitron_agent.media.audio import mux
 
     out = folder / "b_sax.mp4"
     mux(gradio_file("videos/b.mp4"), wav(gradio_file("audio/sax.wav")), out)
@@ -83,7 +83,7 @@ def odd_size(folder: Path) -> Path:
     """a.mp4 scaled to 161x97 at 25 fps (its first 2 s), lossless."""
     import cv2
 
-    from vitron_agent.video import open_video, write_video
+    from vitron_agent.media.video import open_video, write_video
 
     _, frames = open_video(gradio_file("videos/a.mp4"), max_pixels=1 << 23)
     small = (cv2.resize(f, (161, 97), interpolation=cv2.INTER_AREA) for _, f in zip(range(60), frames, strict=False))
@@ -109,8 +109,8 @@ def photo_shots() -> list[np.ndarray]:
 
 def write_all(folder: Path) -> dict[str, Path]:
     """Write the sample clips into ``folder``: sound.mp4, vfr.mp4, odd.mp4, shots.mp4, street.mp4 (80 s)."""
+    from vitron_agent.media.video import write_video
     from vitron_agent.testing.walkers import street
-    from vitron_agent.video import write_video
 
     folder.mkdir(parents=True, exist_ok=True)
     out = {"sound": with_sound(folder), "vfr": variable_rate(folder), "odd": odd_size(folder)}

@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, create_model
 
-from vitron_agent.refs import ImageRef
-from vitron_agent.tool import ToolContext, VisionTool
+from vitron_agent.core.refs import ImageRef
+from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
 __all__ = ["ImageIn", "ImageOut", "stub_tool"]
 

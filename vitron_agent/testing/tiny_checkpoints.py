@@ -318,8 +318,8 @@ GROUPS = ("sam", "diffusers", "llava", "owlv2", "planner", "video")
 def make_tiny_checkpoints(folder: str | Path, which: tuple[str, ...] = GROUPS) -> Path:
     """Write a tiny checkpoint for every registered model backend (of the ``which`` groups) and a
     ``vitron.toml`` pointing at them into ``folder``; returns the toml path."""
-    from vitron_agent.models import quiet_hf
-    from vitron_agent.registry import backends, default_backends
+    from vitron_agent.loading.models import quiet_hf
+    from vitron_agent.toolkit.registry import backends, default_backends
 
     quiet_hf()
     root = Path(folder).resolve()

@@ -1,4 +1,4 @@
-"""The Gradio app behind ``vitron-agent ui``, on the same :class:`~vitron_agent.agent.Agent` as
+"""The Gradio app behind ``vitron-agent ui``, on the same :class:`~vitron_agent.runtime.agent.Agent` as
 the CLI and the HTTP server (same config, planners, sessions and artifacts).
 
 A person uploads an image or a video (or picks a bundled sample), marks a point (click), a box
@@ -54,7 +54,7 @@ def sample_files(folder: Path) -> dict[str, Path]:
     panned, a red ball moving), written once into ``folder``."""
     from skimage import data as skdata
 
-    from vitron_agent.media import save_png
+    from vitron_agent.media.images import save_png
 
     folder.mkdir(parents=True, exist_ok=True)
     out: dict[str, Path] = {}
@@ -65,7 +65,7 @@ def sample_files(folder: Path) -> dict[str, Path]:
         out[name] = path
     clip = folder / "red-ball.mp4"
     if not clip.exists():
-        from vitron_agent.video import write_preview
+        from vitron_agent.media.video import write_preview
 
         write_preview(_ball_clip(skdata.astronaut()), clip, fps=12.0, max_side=320)
     out["red-ball clip"] = clip
@@ -300,7 +300,7 @@ def guard_decoding(max_pixels: int, max_bytes: int | None = None) -> None:
     project's loader, before a pixel is decoded. The loader's own limits stay as configured."""
     from PIL import Image
 
-    from vitron_agent.media import DEFAULT_MAX_DECODE_BYTES, over_decode_budget
+    from vitron_agent.media.images import DEFAULT_MAX_DECODE_BYTES, over_decode_budget
 
     limit = max(1, int(max_pixels) // 2)
     if Image.MAX_IMAGE_PIXELS is None or Image.MAX_IMAGE_PIXELS > limit:

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from vitron_agent.errors import VitronError
-from vitron_agent.refs import Box, Point, Scribble
-from vitron_agent.sessions import delete_session, fork_session, list_sessions
-from vitron_agent.turns import TurnRequest
+from vitron_agent.core.errors import VitronError
+from vitron_agent.core.refs import Box, Point, Scribble
+from vitron_agent.runtime.sessions import delete_session, fork_session, list_sessions
+from vitron_agent.runtime.turns import TurnRequest
 from vitron_agent.ui.gradio_import import gr
 from vitron_agent.ui.turn_view import (
     Pictures,
@@ -99,7 +99,7 @@ class UIController:
         return state, _regions_markdown(state)
 
     def use_sketch(self, value: dict[str, Any] | None, state: dict[str, Any]):
-        from vitron_agent.media import save_png, to_rgb_array
+        from vitron_agent.media.images import save_png, to_rgb_array
 
         if not value or value.get("background") is None:
             raise gr.Error("Upload a picture into the sketch pad first, then paint over the region with the brush.")
@@ -225,7 +225,7 @@ class UIController:
                 status, review_visible=True, final=True, plan_json=json.dumps(result.plan.model_dump(), indent=2)
             )
             return
-        from vitron_agent.export import export_run
+        from vitron_agent.runtime.export import export_run
 
         state["turn"] += 1
         folder = self.out_dir / "exports" / session / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:4]}"
@@ -283,7 +283,7 @@ class UIController:
 
             try:
                 if action == "edit":  # a malformed edit is refused before anything runs
-                    from vitron_agent.plan import Plan
+                    from vitron_agent.toolkit.plan import Plan
 
                     Plan.model_validate(plan)
             except ValueError as exc:

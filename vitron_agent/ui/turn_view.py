@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from vitron_agent.errors import VitronError
+from vitron_agent.core.errors import VitronError
 
 log = logging.getLogger("vitron_agent.ui")
 
@@ -38,8 +38,8 @@ class Pictures:
         """(path, "image"|"video") for a ref dict, or None for values that are not pictures."""
         if not isinstance(value, dict) or value.get("type") not in ("image", "mask", "video", "track"):
             return None
-        from vitron_agent.refs import ImageRef, VideoRef, ref_from_dict
-        from vitron_agent.report import overlay
+        from vitron_agent.core.refs import ImageRef, VideoRef, ref_from_dict
+        from vitron_agent.media.draw import overlay
 
         ref = ref_from_dict(value)
         store = self.agent.store_for(ref.session)
@@ -50,7 +50,7 @@ class Pictures:
             if ref.type == "mask":
                 path = self.folder / f"{ref.id[:16]}.overlay.png"
                 if not path.exists():
-                    from vitron_agent.media import save_png
+                    from vitron_agent.media.images import save_png
 
                     mask = store.get_mask(ref)
                     src = (
@@ -67,7 +67,7 @@ class Pictures:
                 return str(path), "image"
             path = self.folder / f"{ref.id[:16]}.preview.mp4"
             if not path.exists():
-                from vitron_agent.video import write_preview
+                from vitron_agent.media.video import write_preview
 
                 if ref.type == "video":
                     clip = store.get_video(ref)

@@ -12,7 +12,7 @@ import torch  # imported only when a Vitron release loads
 from torch import nn
 from torch.nn import functional as F
 
-from vitron_agent.errors import ConfigError
+from vitron_agent.core.errors import ConfigError
 from vitron_agent.vitron.inputs import IMAGE_TOKEN_INDEX, OBJS_TOKEN_INDEX, REGION_SIZE
 
 

@@ -41,7 +41,7 @@ from typing import Any
 
 import torch  # imported only when a Vitron release loads
 
-from vitron_agent.errors import ConfigError
+from vitron_agent.core.errors import ConfigError
 from vitron_agent.vitron.architecture import RegionExtractor, VitronForCausalLM, build_projector
 from vitron_agent.vitron.inputs import (
     IMAGE_TOKEN,

@@ -1,7 +1,7 @@
 """RulePlanner: the embedded planner (no LLM): one intent table, read by rules and a learned matcher.
 
 It splits an instruction into clauses ("then", "and then", "after that", commas and semicolons,
-"and" before a verb) and finds each clause's intent in the table (``vitron_agent.intents``): by
+"and" before a verb) and finds each clause's intent in the table (``vitron_agent.toolkit.intents``): by
 its records' patterns ("rules"), by a sentence embedding's similarity to their example
 utterances ("matcher"), or both (the default). The record's handler fills the slots (target,
 colour, amount, time range ...) and emits steps; "it", "them", "that" and "the result" bind to the
@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vitron_agent.plan import Plan, Step
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import cannot_do as _cannot_do  # noqa: F401  (registers the refusals)
 from vitron_agent.planners.rule.intent_call import RuleCall, declarative
@@ -46,7 +45,8 @@ from vitron_agent.planners.rule.lexicon import (
     bounded,
 )
 from vitron_agent.planners.rule.step_builders import _Builder, _exclude
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.plan import Plan, Step
+from vitron_agent.toolkit.tool import Toolbox
 
 __all__ = [  # the planner; the table (intent_table, intent_examples), choice (intent_choice), words (lexicon)
     "RulePlanner",

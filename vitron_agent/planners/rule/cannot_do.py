@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vitron_agent.intents import Intent, register_intent
+from vitron_agent.toolkit.intents import Intent, register_intent
 
 __all__ = ["LIMITS", "EXAMPLES", "VIDEO_ONLY", "REFUSALS", "limit_for", "CANNOT_DO", "CANNOT_DO_VIDEO"]
 

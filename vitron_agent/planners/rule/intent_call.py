@@ -1,4 +1,4 @@
-"""The rule planner's side of :class:`vitron_agent.intents.IntentCall`: what a record's handler
+"""The rule planner's side of :class:`vitron_agent.toolkit.intents.IntentCall`: what a record's handler
 sees of one clause (its words, the current picture and mask) and may do (add steps, bind "it",
 find a target, note, ask)."""
 
@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from vitron_agent.intents import Intent
 from vitron_agent.planners.rule.lexicon import _restore
 from vitron_agent.planners.rule.step_builders import _Builder, _target
 from vitron_agent.planners.rule.target_words import target_words
+from vitron_agent.toolkit.intents import Intent
 
 _OUTPUTS = ("image", "video", "mask", "track", "text")
 

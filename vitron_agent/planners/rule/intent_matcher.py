@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from vitron_agent.intents import registered_intents, table_version
+from vitron_agent.toolkit.intents import registered_intents, table_version
 
 # Tuned on benchmarks/reading/tune.jsonl (never on the test half): below WEAK nothing is understood;
 # closer than MARGIN to a different reading, the planner asks.
@@ -91,7 +91,7 @@ def _things() -> frozenset[str]:
     """Words that name things (the detector's class names and aliases, a few common nouns): the
     target of a request, not its intent."""
     if "things" not in _STATE:
-        from vitron_agent.tools.coco_names import ALIASES, COCO80
+        from vitron_agent.perception.coco_names import ALIASES, COCO80
 
         words = {w for n in (*COCO80, *ALIASES) for w in n.lower().split()}
         words |= set("man woman kid kids child girl boy people flower tree lamp mug sheep taxi ball".split())

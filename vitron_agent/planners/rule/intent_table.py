@@ -1,4 +1,4 @@
-"""The built-in intents, as records of the one intent table (``vitron_agent.intents``): which
+"""The built-in intents, as records of the one intent table (``vitron_agent.toolkit.intents``): which
 phrasings mean which action (rules: patterns at the start of a clause; the matcher: the records'
 example utterances), clause splitting and parsing, and the help text derived from the table."""
 
@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from vitron_agent.intents import Intent, register_intent, registered_intents, table_version
 from vitron_agent.planners.rule.intent_examples import EXAMPLES, SLOTS_OF
 from vitron_agent.planners.rule.lexicon import (
     _COLOR_RE,
@@ -53,6 +52,7 @@ from vitron_agent.planners.rule.step_builders import (
     _do_segment,
     _tone,
 )
+from vitron_agent.toolkit.intents import Intent, register_intent, registered_intents, table_version
 
 
 def split_clauses(text: str) -> list[str]:

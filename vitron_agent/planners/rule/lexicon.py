@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vitron_agent.tools.colors import COLORS, SYNONYMS
+from vitron_agent.perception.colors import COLORS, SYNONYMS
 
 NO_GENERATOR = (
     "Image generation is not configured: no generator ships without weights. Set "

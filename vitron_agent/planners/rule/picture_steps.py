@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vitron_agent import slots
 from vitron_agent.planners.rule.lexicon import (
     _COLOR_RE,
     _COLOR_WORDS,
@@ -24,6 +23,7 @@ from vitron_agent.planners.rule.step_builders import (
     _target,
 )
 from vitron_agent.planners.rule.target_words import clean_target, target_words
+from vitron_agent.toolkit import slots
 
 
 def _geometry(b: _Builder, clause: str, **args: Any) -> None:
@@ -332,7 +332,7 @@ def _do_detect(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
 
 
 def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    from vitron_agent.tools.target_spec import parse_target_phrase
+    from vitron_agent.perception.target_spec import parse_target_phrase
 
     target = clean_target(rest) or "objects"
     if _PRONOUN.match(target) or target.lower() in ("there", "they", "there are"):

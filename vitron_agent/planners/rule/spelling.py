@@ -74,8 +74,8 @@ def verb_vocabulary() -> dict[str, int]:
     """The table's verbs: the first word of every record's examples -> how many examples open with
     it. Counted once per version of the intent table (it was ~20 ms of every planned turn); the
     dict is shared: read it, never change it."""
-    from vitron_agent.intents import registered_intents, table_version
     from vitron_agent.planners.rule.intent_matcher import leading_verbs
+    from vitron_agent.toolkit.intents import registered_intents, table_version
 
     version = table_version()
     with _LOCK:

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from vitron_agent.plan import Step
 from vitron_agent.planners.rule.lexicon import (
     _BACKGROUND,
     _COLOR_RE,
@@ -25,7 +24,8 @@ from vitron_agent.planners.rule.lexicon import (
     np_target,
 )
 from vitron_agent.planners.rule.target_words import clean_target
-from vitron_agent.tool import Toolbox
+from vitron_agent.toolkit.plan import Step
+from vitron_agent.toolkit.tool import Toolbox
 
 
 @dataclass
@@ -69,9 +69,9 @@ def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, s
     """Make the clause's edit spare ``kept``: it runs outside ``kept``'s mask. When the clause's
     own target was the scene ("the garage", "the room": nothing a finder names) or the whole
     image, that target gives way; a real object's mask minus ``kept`` is not supported (said)."""
-    from vitron_agent.tools.detector import named
-    from vitron_agent.tools.recognise import face_part
-    from vitron_agent.tools.stuff import stuff_kind
+    from vitron_agent.perception.detector import named
+    from vitron_agent.perception.recognise import face_part
+    from vitron_agent.perception.stuff import stuff_kind
 
     added = b.steps[before:]
     edit = next((s for s in reversed(added) if s.tool in ("edit", "edit_video")), None)
@@ -131,8 +131,8 @@ def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | 
 
 def _segment(b: _Builder, phrase: str, last: dict[str, str]) -> str:
     """Add a segment step for ``phrase`` and make its mask current."""
+    from vitron_agent.perception.target_spec import parse_target_phrase
     from vitron_agent.tools.segment import parse_target
-    from vitron_agent.tools.target_spec import parse_target_phrase
 
     region = next((b.regions[k] for k in re.findall(r"@r\d+@", phrase)), None)
     target = clean_target(phrase) or "the main object"
@@ -347,8 +347,8 @@ def _pronoun_or_np(phrase: str) -> str:
         return phrase  # "everything except the face" / "everything but X": the complement reads it
     np = np_target(phrase)
     if np is None or not re.search(r"\s", np):  # no noun phrase ("pop", "richer", "the"): a thing by name only
-        from vitron_agent.tools.detector import named
-        from vitron_agent.tools.stuff import stuff_kind
+        from vitron_agent.perception.detector import named
+        from vitron_agent.perception.stuff import stuff_kind
 
         bare = clean_target(phrase)
         return bare if bare and (named(bare) is not None or stuff_kind(bare) is not None) else ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from vitron_agent.tools.colors import COLORS
+from vitron_agent.perception.colors import COLORS
 
 __all__ = ["clean_target", "target_words", "bare_subject"]
 

@@ -1,1 +1,0 @@
-"""Compatibility shims for third-party packages on machines without some of their deps."""

@@ -1,0 +1,1 @@
+"""Evaluation harnesses: the recognition set, its photos, and RefCOCO-style referring expressions."""

@@ -1,0 +1,1 @@
+"""Media in and out of arrays: safe image decoding, video and audio files, synthetic samples, pixel drawing."""

@@ -1,0 +1,1 @@
+"""The vision library that tools and planners both import: detectors, the classifier and WordNet names, the resolver that finds a named thing, masks, colours, tracking helpers and pixel edits. It registers no tool."""

@@ -1,0 +1,84 @@
+"""An object's mask from its box, the box used as a prompt rather than a crop.
+
+U²-Netp's salient map is read in a window around the box grown by a third a side; the salient
+regions that belong to the box (at least half of each inside it) are kept whole, even where they
+leave the box (a detector's box often cuts a helmet held at arm's length, a wheel, a hand). When
+a kept region still reaches the window's edge where the picture goes on, the window grows once
+(to the box grown by its own size) so the mask does not end in a straight line along a window
+edge unless the object does. No region: the box itself, and :func:`object_mask` says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["object_mask"]
+
+
+def _window(box: tuple[float, float, float, float], pad: float, h: int, w: int) -> tuple[int, int, int, int]:
+    x1, y1, x2, y2 = box
+    px, py = max(4, (x2 - x1) * pad), max(4, (y2 - y1) * pad)
+    return int(max(0, x1 - px)), int(max(0, y1 - py)), int(min(w, x2 + px + 1)), int(min(h, y2 + py + 1))
+
+
+def _regions(image: np.ndarray, box: tuple, win: tuple[int, int, int, int]) -> np.ndarray:
+    """HxW bool: the salient regions of the window that belong to the box."""
+    from vitron_agent.perception.masks import components
+    from vitron_agent.perception.salient import salient_map
+
+    h, w = image.shape[:2]
+    cx1, cy1, cx2, cy2 = win
+    prob = salient_map(image[cy1:cy2, cx1:cx2])
+    inside = np.zeros(prob.shape, bool)
+    bx1, by1 = int(box[0]) - cx1, int(box[1]) - cy1
+    inside[max(0, by1) : int(np.ceil(box[3])) - cy1, max(0, bx1) : int(np.ceil(box[2])) - cx1] = True
+    box_area = max(1, int(inside.sum()))
+    local = np.zeros(prob.shape, bool)
+    for comp in components(prob > 0.5, min_pixels=max(4, prob.size // 5000)):
+        size = int(comp.sum())
+        share_in = (comp & inside).sum() / size
+        if share_in >= 0.5 and (comp & inside).sum() >= 0.02 * box_area:
+            local |= comp
+    mask = np.zeros((h, w), bool)
+    mask[cy1:cy2, cx1:cx2] = local
+    return mask
+
+
+def _touches_open_edge(mask: np.ndarray, win: tuple[int, int, int, int]) -> bool:
+    """Whether the mask runs along a window edge that is not the picture's edge."""
+    h, w = mask.shape
+    x1, y1, x2, y2 = win
+    sides = []
+    if x1 > 0:
+        sides.append(mask[y1:y2, x1])
+    if x2 < w:
+        sides.append(mask[y1:y2, x2 - 1])
+    if y1 > 0:
+        sides.append(mask[y1, x1:x2])
+    if y2 < h:
+        sides.append(mask[y2 - 1, x1:x2])
+    return any(s.sum() >= max(3, 0.05 * len(s)) for s in sides)
+
+
+def object_mask(image: np.ndarray, box: Any) -> tuple[np.ndarray, bool]:
+    """(HxW bool mask, found): the object the box (a Box or XYXY) holds, by the salient segmenter
+    with the box as a prompt; ``found`` False when nothing salient belongs to the box and the
+    mask is the box itself."""
+    from vitron_agent.perception.masks import fill_holes
+
+    h, w = image.shape[:2]
+    b = (box.x1, box.y1, box.x2, box.y2) if hasattr(box, "x1") else tuple(box)
+    win = _window(b, 1 / 3, h, w)
+    mask = _regions(image, b, win)
+    if mask.any() and _touches_open_edge(mask, win):
+        wider = _window(b, 1.0, h, w)
+        grown = _regions(image, b, wider)
+        if grown.sum() >= mask.sum():
+            mask = grown
+    if mask.sum() < 0.05 * (b[2] - b[0]) * (b[3] - b[1]):
+        out = np.zeros((h, w), bool)
+        out[int(b[1]) : int(np.ceil(b[3])), int(b[0]) : int(np.ceil(b[2]))] = True
+        return out, False
+    return fill_holes(mask), True

