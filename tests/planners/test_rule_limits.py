@@ -113,3 +113,12 @@ def test_mute_on_a_still_picture_is_a_desaturate(text, toolbox):
     """Sound limits are video-only records: on an image 'mute' means the colours."""
     p = plan(text, toolbox)
     assert [s.args.get("operation") for s in p.steps] == ["desaturate"], p.answer
+
+
+@pytest.mark.parametrize(
+    "text, tool",
+    [("make a gif without sound", "export_gif"), ("loop it three times, no audio needed", "loop_video")],
+)
+def test_a_sound_word_in_a_side_remark_does_not_refuse(text, tool, toolbox):
+    p = plan(text, toolbox, VID)
+    assert [s.tool for s in p.steps] == [tool], p.answer

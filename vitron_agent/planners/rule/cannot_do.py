@@ -26,7 +26,12 @@ _PICTURE = r"(?:it|this|that|the\s+(?:image|picture|photo|pic|video|clip|footage
 LIMITS: tuple[tuple[str, str], ...] = (
     (
         r"\b(?:mute|unmute)\s+(?:(?:the|this|that|my)\s+)?(?:video|clip|footage|film|movie|sound|audio|it)\b|^(?:un)?mute\b\s*$"
-        r"|\b(?:sound|audio|volume|louder|quieter|music|soundtrack|voice-?over|narration)\b(?!.*\bcolou?rs?\b)",
+        r"|\b(?:louder|quieter|silence)\b|\b(?:turn|switch)\s+(?:(?:the|it|down|up|off|on)\s+)*(?:sound|audio|volume|music)\b"
+        # a sound word as the thing acted on ("remove the audio", "add some music"), not a side remark
+        # ("make a gif without sound": a gif)
+        r"|^(?!.*\b(?:without|no|silent|ignore|ignoring|keep|keeping)\b)(?:.*\b(?:remove|delete|strip|drop|take|get rid of|"
+        r"lower|raise|increase|decrease|reduce|boost|adjust|change|fix|add|put|replace|edit|normali[sz]e|clean up|"
+        r"cut|kill|swap|dub|enhance|amplify)\b.*\b(?:sound|audio|volume|music|soundtrack|voice-?over|narration)s?\b)",
         "I cannot change sound: the video tools work on the pictures only (the audio is kept as it is, "
         "or dropped by some tools). I can trim, speed up, reverse, loop, recolour or blur the video.",
     ),
