@@ -223,8 +223,7 @@ async def _completions(ctx: ServerContext, request: Request, caller: str):
 async def _completion(ctx: ServerContext, session: SessionHandle, turn: TurnRequest, cid: str, created: int) -> dict:
     """The whole turn as one ``chat.completion`` (504 past the run timeout; the turn goes on)."""
     still = f": ask again with the same user/session ({session.public})"
-    result = await ctx.run_turn_in_time(session, turn, still)
-    data = await asyncio.to_thread(ctx.contract, result, session)  # reads metadata: off the event loop
+    data = await ctx.run_turn_in_time(session, turn, still)  # the contract, made on the run's worker
     return {
         "id": cid,
         "object": "chat.completion",

@@ -145,8 +145,7 @@ async def run(
 ) -> dict[str, Any]:
     session = ctx.session(caller, public)
     turn = body.turn(lambda obj: ctx.to_internal(obj, session))
-    result = await ctx.run_turn_in_time(session, turn, " and its result will be in the session history")
-    return await asyncio.to_thread(ctx.contract, result, session)  # reads metadata: off the event loop
+    return await ctx.run_turn_in_time(session, turn, " and its result will be in the session history")
 
 
 @router.post("/v1/sessions/{public}/runs/stream")
@@ -186,17 +185,17 @@ async def review(
     session = ctx.session(caller, public)
     plan = ctx.to_internal(body.plan, session) if body.plan else None
 
-    def decide():
-        return ctx.agent.review(session, body.action, plan=plan, reason=body.reason)
+    def decide():  # the decision and its contract in one job on the run pool
+        return ctx.contract(ctx.agent.review(session, body.action, plan=plan, reason=body.reason), session)
 
-    return await asyncio.to_thread(ctx.contract, await ctx.runs.submit(decide), session)
+    return await ctx.runs.submit(decide)
 
 
 @router.post("/v1/sessions/{public}/resume")
 async def resume(public: str, caller: str = Depends(owner), ctx: ServerContext = Depends(context)) -> dict[str, Any]:
     """Finish a turn that a server crash interrupted (completed steps are not run again)."""
     session = ctx.session(caller, public)
-    return await asyncio.to_thread(ctx.contract, await ctx.runs.submit(ctx.agent.resume, session), session)
+    return await ctx.runs.submit(lambda: ctx.contract(ctx.agent.resume(session), session))
 
 
 @router.get("/v1/sessions/{public}/artifacts/{artifact}")
