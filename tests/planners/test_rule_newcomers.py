@@ -112,3 +112,30 @@ def test_keep_it_after_a_trim_keeps_the_trimmed_clip(toolbox):
     """Was: trim, then track the main object and blank everything else ('keep it' as keep-only)."""
     p = plan("cut out the bit from 0:05 to 0:10 and keep it", toolbox, VID)
     assert [s.tool for s in p.steps] == ["trim_video"]
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        # was: saturate read as its opposite (desaturate the car)
+        ("the car looks washed out", [("segment", None, "the car"), ("edit", "saturate", None)]),
+        # was: blur of "the face is"
+        ("the face is blurry", [("segment", None, "the face"), ("edit", "sharpen", None)]),
+        ("the sky is too bright", [("segment", None, "the sky"), ("edit", "darken", None)]),
+        ("the dog looks too dark", [("segment", None, "the dog"), ("edit", "brighten", None)]),
+        # was: "tone the sky is blown out down a little" (the thing-first reading took the complaint)
+        ("the sky is blown out, tone it down a little", [("segment", None, "the sky"), ("edit", "darken", None)]),
+        # a tone of the picture is no thing to select
+        ("the shadows are too dark, lift them", [("edit", "brighten", None)]),
+    ],
+)
+def test_a_complaint_about_a_named_thing_fixes_that_thing(text, want, toolbox):
+    assert summary(plan(text, toolbox)) == want
+
+
+@pytest.mark.parametrize("text, faster", [("it's too slow", True), ("this video is way too fast", False)])
+def test_a_speed_complaint_asks_for_the_opposite_speed(text, faster, toolbox):
+    """Was: 'too slow' slowed the clip down further (the complaint's own word taken as the edit)."""
+    p = plan(text, toolbox, VID)
+    assert [s.tool for s in p.steps] == ["speed_video"]
+    assert (p.steps[0].args["factor"] > 1) is faster

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from vitron_agent.planners.rule.complaints import part_complaint, speed_complaint
 from vitron_agent.planners.rule.intent_table import intent_named, parse_clause
 from vitron_agent.planners.rule.lexicon import _COLOR_WORDS, _EXCLUSION, _fix_colours, _fix_verb
 
@@ -165,6 +166,8 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     if m := _PREFACE.match(clause):  # "i cant see anything, its so dark": the complaint after a remark
         if _COMPLAINT.match(m.group("rest")):
             clause = m.group("rest")
+    if (fixed := part_complaint(clause) or speed_complaint(clause)) is not None:
+        clause = fixed  # "the car looks washed out" -> "saturate the car"; "it's too slow" -> "speed it up"
     if (m := _COMPLAINT.match(clause)) and not re.search(r"\btoo\b", clause, re.I):
         clause = (
             f"it is too {m.group('how')}"  # "it's blurry": a complaint asks for the opposite (the matcher's polarity)

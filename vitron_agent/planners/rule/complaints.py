@@ -1,0 +1,73 @@
+"""Complaints read as the request they make: a named part that is "too dark" is brightened, a clip
+that is "too slow" is sped up. Without these, the matcher took the complaint's own word as the
+edit ("the car looks washed out" desaturated the car, "it's too slow" slowed the clip down, "the
+face is blurry" blurred "the face is").
+
+``part_complaint(clause)`` rewrites "<the thing> is/looks (a bit / too) <how>[, fix it (a little)]"
+into "<edit> <the thing> [a little]"; ``speed_complaint(clause)`` rewrites "(it / the video) is
+too slow / fast". Both return None for any other clause. The picture itself named as the thing
+("the photo is too dark") or a tone of it ("the shadows are too dark": no thing to select) is left
+to the whole-picture complaint reading.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["part_complaint", "speed_complaint", "FIXES"]
+
+# how it is -> the edit that undoes it (a command the table reads with the thing as its target)
+FIXES: dict[str, str] = {
+    **dict.fromkeys(("dark", "dim", "gloomy", "underexposed", "too dark", "in shadow", "shadowy"), "brighten {np}"),
+    **dict.fromkeys(("bright", "overexposed", "blown out", "blown-out", "too light", "glaring"), "darken {np}"),
+    **dict.fromkeys(("blurry", "blurred", "fuzzy", "out of focus", "soft", "unsharp"), "sharpen {np}"),
+    **dict.fromkeys(("grainy", "noisy", "speckled"), "denoise {np}"),
+    **dict.fromkeys(("dull", "washed out", "washed-out", "pale", "flat", "lifeless", "faded", "drab"), "saturate {np}"),
+    **dict.fromkeys(
+        ("garish", "oversaturated", "over-saturated", "too colourful", "too colorful", "loud"), "desaturate {np}"
+    ),
+    **dict.fromkeys(("cold", "blue", "bluish", "icy"), "make {np} warmer"),
+    **dict.fromkeys(("warm", "orange", "yellow", "yellowish", "orangey"), "make {np} cooler"),
+}
+_HOW = "|".join(sorted((re.escape(h) for h in FIXES), key=len, reverse=True))
+_DEGREE = r"(?:(?:a bit|a little|slightly|somewhat|very|so|rather|quite|kind of|kinda|way|really|pretty|overly|far|too|much)\s+)*"
+_PICTURE = re.compile(
+    r"^(?:the|this|that|my)\s+(?:whole\s+|entire\s+)?(?:image|picture|photo|pic|shot|snapshot|video|clip|footage|"
+    r"colou?rs?|scene|frame|exposure|shadows|highlights|midtones|tones|lighting|light|details?|edges|contrast|"
+    r"white balance|skin tones?|result|output|whole thing)$",
+    re.I,
+)
+_PART = re.compile(
+    r"^(?P<np>(?:the|this|that|these|those|her|his|my|their|its|our|your)\s+[a-z][a-z' -]{0,40}?)\s+"
+    r"(?:is|are|looks?|seems?|appears?|feels?|'s|got|has got|came out|come out|turned out)\s+"
+    + _DEGREE
+    + rf"(?P<how>{_HOW})\b"
+    r"(?:\s*[,;]?\s*(?:so\s+|and\s+)?(?:(?:can|could) you\s+|please\s+)?"
+    r"(?:fix|correct|sort out|improve|repair|tone|lift|brighten|darken|sharpen|boost|warm|cool)\s+(?:it|them|that|this)"
+    r"(?:\s+(?:down|up|out))?(?P<amount>\s+(?:a bit|a little|slightly|a touch|a lot|a tad))?(?:\s+please)?)?\s*[.!?]?$",
+    re.I,
+)
+_SPEED = re.compile(
+    r"^(?:its|(?:it|this|that|(?:the|this|that|my) (?:video|clip|footage|movie|film|playback))"
+    r"(?:'s|\s+is|\s+plays|\s+feels|\s+seems|\s+looks))\s+" + _DEGREE + r"(?P<how>slow|sluggish|fast|quick|rushed)\b"
+    r"(?:\s*[,;]?\s*(?:(?:can|could) you\s+|please\s+)?(?:fix|change|correct)\s+(?:it|that|this)(?:\s+please)?)?\s*[.!?]?$",
+    re.I,
+)
+
+
+def part_complaint(clause: str) -> str | None:
+    """ "the sky is blown out, tone it down a little" -> "darken the sky a little"; None when the
+    clause is no complaint about a named thing (or names the picture itself)."""
+    m = _PART.match(clause.strip())
+    if not m or _PICTURE.match(m.group("np").strip()):
+        return None
+    fix = FIXES[m.group("how").lower()].format(np=m.group("np").strip())
+    return f"{fix}{m.group('amount') or ''}"
+
+
+def speed_complaint(clause: str) -> str | None:
+    """ "it's way too slow" -> "speed it up"; "the clip is too fast" -> "slow it down"; else None."""
+    m = _SPEED.match(clause.strip())
+    if not m:
+        return None
+    return "speed it up" if m.group("how").lower() in ("slow", "sluggish") else "slow it down"
