@@ -27,7 +27,7 @@ from vitron_agent.perception.colors import (
     shade_phrase,
 )
 from vitron_agent.perception.masks import check_same_size, clean, components, position_name
-from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.registry import Backend, StepWords, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
 __all__ = [
@@ -375,5 +375,18 @@ class CvCountTool(VisionTool):
         return CountOutput(count=len(comps), mask=mask_ref, text=text, method=method)
 
 
+def _describe_phrase(step: StepWords) -> str:
+    """ "described the cat" (its mask's selection), "described the result" (an earlier step's
+    image), "described it", "described the picture" """
+    image, mask = step.args.get("image"), step.args.get("mask")
+    if isinstance(image, str) and image.startswith("$s"):
+        what = "the result"
+    else:
+        what = step.named(mask) or ("it" if mask else "the picture")
+    return f"{step.verb('described', 'describe')} {what}"
+
+
 register(Backend("describe", "cv", CvDescribeTool))
 register(Backend("count", "cv", CvCountTool))
+declare(Traits("describe", phrase=_describe_phrase))
+declare(Traits("count", phrase=("counted {target}", "count {target}")))

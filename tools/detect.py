@@ -13,7 +13,7 @@ from vitron_agent.core.errors import ToolFailed
 from vitron_agent.core.refs import Detections, ImageRef
 from vitron_agent.perception.detector import MIN_SCORE, detect_objects, draw_detections
 from vitron_agent.perception.recognise import resolve
-from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.registry import Backend, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
 __all__ = ["DetectInput", "DetectOutput", "EmbeddedDetectTool"]
@@ -72,3 +72,4 @@ class EmbeddedDetectTool(VisionTool):
 
 
 register(Backend("detect", "embedded", EmbeddedDetectTool, default=True))
+declare(Traits("detect", phrase=("looked for {target}", "look for {target}")))

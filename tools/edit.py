@@ -52,7 +52,7 @@ from vitron_agent.perception.edit_ops import (
     tone,
 )
 from vitron_agent.perception.masks import check_same_size
-from vitron_agent.toolkit.registry import Backend, Traits, declare, register
+from vitron_agent.toolkit.registry import Backend, StepWords, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
 __all__ = [
@@ -250,6 +250,60 @@ class CvEditTool(VisionTool):
         return EditOutput(image=ref)
 
 
+# operation -> how the answer says it (done, todo); {it} is what the mask selects ("it", "everything
+# except the cat", "the picture"), {colour} the colour, {prompt} the prompt
+EDIT_WORDS: dict[str, tuple[str, str]] = {
+    "recolor": ("made {it} {colour}", "make {it} {colour}"),
+    "remove": ("removed {it}", "remove {it}"),
+    "blur": ("blurred {it}", "blur {it}"),
+    "pixelate": ("pixelated {it}", "pixelate {it}"),
+    "blur_background": ("blurred the background", "blur the background"),
+    "replace_background": ("made the background {colour}", "make the background {colour}"),
+    "keep_only": ("kept only {it}, on {colour}", "keep only {it}"),
+    "grayscale": ("made {it} black and white", "make {it} black and white"),
+    "brighten": ("brightened {it}", "brighten {it}"),
+    "darken": ("darkened {it}", "darken {it}"),
+    "contrast": ("raised the contrast of {it}", "raise the contrast of {it}"),
+    "sharpen": ("sharpened {it}", "sharpen {it}"),
+    "warmer": ("made {it} warmer", "make {it} warmer"),
+    "cooler": ("made {it} cooler", "make {it} cooler"),
+    "saturate": ("made the colours of {it} stronger", "make the colours of {it} stronger"),
+    "desaturate": ("toned down the colours of {it}", "tone down the colours of {it}"),
+    "denoise": ("reduced the noise in {it}", "reduce the noise in {it}"),
+    "outline": ("outlined {it} in {colour}", "outline {it}"),
+    "cutout": ("cut {it} out (a PNG, transparent around it)", "cut {it} out"),
+    "composite": ("put the cut-out on the picture", "put the cut-out on the picture"),
+    "crop": ("cropped the picture to {it}", "crop the picture"),
+    "inpaint": ("replaced {it} with {prompt}", "replace {it} with {prompt}"),
+    "instruct": ("edited the picture as asked ({prompt!r})", "edit the picture as asked"),
+}
+
+
+def edit_phrase(step: StepWords, medium: str = "picture") -> str:
+    """How the answer says an edit step ("made it purple", "rotated the picture 90° clockwise")."""
+    args = step.args
+    op = str(args.get("operation") or "")
+    if op == "flip":
+        how = "upside down" if args.get("direction") == "vertical" else "left to right"
+        return f"{step.verb('flipped', 'flip')} the {medium} {how}"
+    if op == "rotate":
+        angle = float(args.get("angle", 90.0))
+        way = "clockwise" if angle >= 0 else "counter-clockwise"
+        return f"{step.verb('rotated', 'rotate')} the picture {abs(angle):g}° {way}"
+    if op == "resize":
+        image = (step.record.get("outputs", {}).get("image") or {}).get("value") or {}
+        size = f" to {image['width']}x{image['height']} pixels" if step.past and "width" in image else ""
+        return f"{step.verb('resized', 'resize')} the picture{size}"
+    if op == "crop" and not step.made_by_a_step(args.get("mask")):
+        return step.verb("cropped the picture", "crop the picture")
+    words = EDIT_WORDS.get(op)
+    if words is None:
+        return f"{step.verb('applied', 'apply')} {op or 'the edit'} to the {medium}"
+    colour = str(args.get("color") or ("red" if op == "outline" else "white"))
+    prompt = args.get("prompt") or "something new"
+    return step.verb(*words).format(it=step.it(medium), colour=colour, prompt=prompt)
+
+
 register(Backend("edit", "cv", CvEditTool, default=True))
 # Destructive: what they remove or replace cannot be got back from the result (held on an assumed mask).
 declare(
@@ -258,5 +312,6 @@ declare(
         role="edit",
         destructive={"remove": "remove", "keep_only": "keep only", "cutout": "cut out", "inpaint": "replace"},
         result_words={"cutout": "cut-out (a PNG, transparent outside the mask)"},
+        phrase=edit_phrase,
     )
 )

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, model_validator
 from vitron_agent.core.errors import ToolArgumentError, ToolFailed
 from vitron_agent.core.refs import FeatureRef, ImageRef
 from vitron_agent.loading.models import ModelBacked, quiet_hf
-from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.registry import Backend, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
 __all__ = [
@@ -214,3 +214,4 @@ register(
         group="diffusers",
     )
 )
+declare(Traits("generate", phrase=("made a picture of {prompt}", "make a picture of {prompt}")))

@@ -100,4 +100,4 @@ register(
         group="owlv2",
     )
 )
-declare(Traits("ground", role="select"))
+declare(Traits("ground", role="select", phrase=("found {target}", "find {target}")))

@@ -251,4 +251,4 @@ class OcrReadTextTool(VisionTool):
 
 
 register(Backend("read_text", "embedded", OcrReadTextTool, default=True))
-declare(Traits("read_text", said_empty="I found no readable text."))
+declare(Traits("read_text", said_empty="I found no readable text.", phrase=("read the text", "read the text")))

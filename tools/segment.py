@@ -314,4 +314,4 @@ def grabcut_seeds(image: np.ndarray, strokes: np.ndarray) -> np.ndarray:
 
 
 register(Backend("segment", "cv", CvSegmentTool))
-declare(Traits("segment", role="select"))
+declare(Traits("segment", role="select", phrase=("selected {target}", "select {target}")))

@@ -318,4 +318,10 @@ def first_mask(clip, inp: TrackInput, ctx: ToolContext) -> tuple[np.ndarray, str
 
 
 register(Backend("track", "cv", CvTrackTool))
-declare(Traits("track", role="select"))
+declare(
+    Traits(
+        "track",
+        role="select",
+        phrase=("followed {target} through the video", "follow {target} through the video"),
+    )
+)

@@ -22,9 +22,9 @@ from pydantic import BaseModel, Field
 from vitron_agent.core.errors import ToolFailed
 from vitron_agent.core.refs import ImageRef, MaskRef, MaskTrackRef, VideoRef
 from vitron_agent.perception.colors import COLORS, parse_color_value
-from vitron_agent.toolkit.registry import Backend, Traits, declare, register
+from vitron_agent.toolkit.registry import Backend, StepWords, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
-from vitron_agent.tools.edit import NEEDS_MASK, EditOperation, apply_edit
+from vitron_agent.tools.edit import NEEDS_MASK, EditOperation, apply_edit, edit_phrase
 
 __all__ = [
     "EditVideoInput",
@@ -450,6 +450,23 @@ class CvAnimateTool(VisionTool):
         return AnimateOutput(video=ref)
 
 
+def _video_edit_phrase(step: StepWords) -> str:
+    """An edit of a video, said as the edit of a picture is ("blurred it", "flipped the video ...")."""
+    return edit_phrase(step, medium="video")
+
+
+def _frame_phrase(step: StepWords) -> str:
+    """ "took the frame at 2 s of the video", "took frame 3 ...", "took the middle frame ..." """
+    args = step.args
+    if args.get("time") is not None:
+        which = f"the frame at {float(args['time']):g} s"
+    elif args.get("index") is not None:
+        which = f"frame {args['index']}"
+    else:
+        which = f"the {args.get('position') or 'middle'} frame"
+    return f"{step.verb('took', 'take')} {which} of the video"
+
+
 register(Backend("edit_video", "cv", CvEditVideoTool, default=True))
 register(Backend("describe_video", "cv", CvDescribeVideoTool))  # the default: video_describe.py (embedded)
 register(Backend("frame", "cv", FrameTool, default=True))
@@ -458,7 +475,10 @@ declare(
         "edit_video",
         role="edit",
         destructive={"remove": "remove", "keep_only": "keep only", "cutout": "cut out", "inpaint": "replace"},
+        phrase=_video_edit_phrase,
     )
 )
-declare(Traits("frame", role="select"))
+declare(Traits("frame", role="select", target="", phrase=_frame_phrase))  # selects a frame: names no target
+declare(Traits("describe_video", phrase=("described the video", "describe the video")))
 register(Backend("animate", "cv", CvAnimateTool, default=True))
+declare(Traits("animate", phrase=("animated the picture", "animate the picture")))

@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 from vitron_agent.core.errors import ToolFailed
 from vitron_agent.core.refs import VideoRef
 from vitron_agent.loading.models import ModelBacked, ModelKey
-from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.registry import Backend, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
 from vitron_agent.tools.edit import GenerativeEditOperation
 from vitron_agent.tools.edit_diffusers import (
@@ -419,6 +419,7 @@ register(
         group="video",
     )
 )
+declare(Traits("generate_video", phrase=("made a video of {prompt}", "make a video of {prompt}")))
 register(
     Backend(
         "animate",

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from vitron_agent.core.errors import ToolFailed
 from vitron_agent.core.refs import VideoRef
-from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.registry import Backend, StepWords, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
 from vitron_agent.tools.video_time import clock
 
@@ -270,7 +270,24 @@ class LoopVideoTool(VisionTool):
         )
 
 
+def _speed_phrase(step: StepWords) -> str:
+    """ "sped the video up 2×" / "slowed the video to 0.5× speed" """
+    factor = float(step.args.get("factor") or 1.0)
+    if factor >= 1:
+        return f"{step.verb('sped', 'speed')} the video up {factor:g}×"
+    return f"{step.verb('slowed', 'slow')} the video to {factor:g}× speed"
+
+
+def _loop_phrase(step: StepWords) -> str:
+    """ "looped the video (3 plays)" """
+    return f"{step.verb('looped', 'loop')} the video ({step.args.get('times', 2)} plays)"
+
+
 register(Backend("trim_video", "cv", TrimVideoTool, default=True))
 register(Backend("speed_video", "cv", SpeedVideoTool, default=True))
 register(Backend("reverse_video", "cv", ReverseVideoTool, default=True))
 register(Backend("loop_video", "cv", LoopVideoTool, default=True))
+declare(Traits("trim_video", phrase=("trimmed the video", "trim the video")))
+declare(Traits("speed_video", phrase=_speed_phrase))
+declare(Traits("reverse_video", phrase=("reversed the video", "reverse the video")))
+declare(Traits("loop_video", phrase=_loop_phrase))

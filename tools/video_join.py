@@ -12,7 +12,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from vitron_agent.core.refs import VideoRef
-from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.registry import Backend, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
 from vitron_agent.tools.video_edit import VideoResult, _check_length, clip_line, remapped
 
@@ -185,3 +185,5 @@ class ExportGifTool(VisionTool):
 
 register(Backend("concat_videos", "cv", ConcatVideosTool, default=True))
 register(Backend("export_gif", "cv", ExportGifTool, default=True))
+declare(Traits("concat_videos", phrase=("joined the videos", "join the videos")))
+declare(Traits("export_gif", phrase=("made a GIF", "make a GIF")))

@@ -26,11 +26,12 @@ import importlib.util
 import inspect
 import pkgutil
 import re
+import string
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from vitron_agent.core.errors import ConfigError
 from vitron_agent.toolkit.config import Config, ToolConfig
@@ -49,6 +50,7 @@ __all__ = [
     "resolve_checkpoint",
     "is_model_backend",
     "Traits",
+    "StepWords",
     "declare",
     "traits",
     "SELECTS",
@@ -99,6 +101,39 @@ class Backend:
         ]
 
 
+class StepWords(Protocol):
+    """One plan step as a tool's ``phrase`` function sees it (built by graphs/step_phrases.py).
+
+    Attributes:
+        args: the step's arguments, references unresolved (``"$s1.mask"``).
+        past: True for what the step did ("made it purple"), False for what it was to do ("make it
+            purple": "I could not ...", "I did not ...").
+        record: the step's run record (``outputs`` once it ran; ``{}`` before).
+    """
+
+    args: dict[str, Any]
+    past: bool
+    record: dict[str, Any]
+
+    def verb(self, done: str, todo: str) -> str:
+        """``done`` or ``todo``, by ``past``."""
+        ...
+
+    def it(self, medium: str = "picture") -> str:
+        """What the step's mask or track selects: "it" right after the step that selected it, else
+        its name ("the cat"), "everything except ..." outside it, "the <medium>" without one."""
+        ...
+
+    def named(self, ref: Any) -> str | None:
+        """What the step that made ``ref`` names ("the cat"; "the region you marked"), or None when
+        ``ref`` is no earlier step's output (or that step names nothing)."""
+        ...
+
+    def made_by_a_step(self, ref: Any) -> bool:
+        """Whether ``ref`` is an earlier step's output ("$s1.mask")."""
+        ...
+
+
 @dataclass(frozen=True)
 class Traits:
     """What the hold policy and the answer builder must know of a tool, declared once in its module
@@ -113,7 +148,8 @@ class Traits:
             when that mask is suspect. ``""`` -- neither.
         destructive: operation -> its words ("keep only"): edits that remove or replace content that
             cannot be got back from the result; held when their mask or track was an assumption.
-        target: the argument that names what the step looks for.
+        target: the argument that names what the step looks for ("": none; a selecting step with one
+            is said by what it names: "selected the cat").
         operation: the argument that picks the operation (the keys of ``destructive``).
         said_empty: what the answer says when the step finished without text ("I found no readable
             text."); None: nothing.
@@ -122,6 +158,13 @@ class Traits:
             kind point, box, scribble or mask: a marked region is never an assumption).
         masks: the arguments that carry the mask or track the step works on (Input fields of kind mask
             or track).
+        makes: the kinds of value the step outputs (its backends' Output fields: ``box``, ``mask``,
+            ...); a selecting step that makes no mask or track only finds where something is.
+        phrase: how the answer says the step, in words a person reads (no tool or step name): either
+            ``(done, todo)`` templates (``("selected {target}", "select {target}")``; ``{target}`` is
+            what the step names or works on, ``{it}`` what its mask selects, ``{prompt}`` its prompt)
+            or a function of a :class:`StepWords` (for phrases that need the step's arguments:
+            ``"rotated the picture 90° clockwise"``). None: a generic phrase ("ran <tool>").
     """
 
     tool: str
@@ -133,6 +176,19 @@ class Traits:
     result_words: dict[str, str] = field(default_factory=dict)
     regions: tuple[str, ...] = ()
     masks: tuple[str, ...] = ()
+    makes: tuple[str, ...] = ()
+    phrase: tuple[str, str] | Callable[[StepWords], str] | None = None
+
+
+def _same(a: Traits, b: Traits) -> bool:
+    """Equal declarations; a phrase function counts as the same by its qualified name (a module
+    imported afresh declares a new function object)."""
+
+    def key(t: Traits) -> Traits:
+        f = t.phrase
+        return replace(t, phrase=f"{f.__module__}.{f.__qualname__}") if callable(f) else t  # type: ignore[arg-type]
+
+    return key(a) == key(b)
 
 
 SELECTS, EDITS = "select", "edit"  # the roles a tool may declare
@@ -184,21 +240,40 @@ def declare(declared: Traits) -> Traits:
     or an unknown role, is an error."""
     if declared.role not in ROLES:
         raise ValueError(f"tool {declared.tool!r}: role {declared.role!r} is not one of {ROLES}")
+    _check_phrase(declared)
     with _LOCK:
         old = _TRAITS.get(declared.tool)
-        if old is not None and old != declared:
+        if old is not None and not _same(old, declared):
             raise ValueError(f"tool {declared.tool!r} already declared its traits: {old}")
         _TRAITS[declared.tool] = declared
         _VERSION[0] += 1
     return declared
 
 
+PHRASE_FIELDS = ("target", "it", "prompt")  # what a phrase template may name
+
+
+def _check_phrase(declared: Traits) -> None:
+    """A phrase is a function, or two templates naming only :data:`PHRASE_FIELDS`."""
+    phrase = declared.phrase
+    if phrase is None or callable(phrase):
+        return
+    if not (isinstance(phrase, tuple) and len(phrase) == 2 and all(isinstance(t, str) for t in phrase)):
+        raise ValueError(f"tool {declared.tool!r}: phrase must be (done, todo) templates or a function, got {phrase!r}")
+    for template in phrase:
+        names = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
+        if unknown := sorted(names - set(PHRASE_FIELDS)):
+            raise ValueError(
+                f"tool {declared.tool!r}: phrase {template!r} names {', '.join(unknown)}; a template may name "
+                f"{{{'}, {'.join(PHRASE_FIELDS)}}} (a function of the step can say anything else)"
+            )
+
+
 def traits(tool: str) -> Traits:
     """The declared traits of ``tool`` (``Traits(tool)`` when it declared none), with ``regions``
-    and ``masks`` read from the Input fields of all its registered backends (their types say it).
+    and ``masks`` read from the Input fields of all its registered backends (their types say it),
+    ``makes`` from their Output fields.
     Worked out once per tool and registry version (the policy asks several times a plan step)."""
-    from dataclasses import replace
-
     from vitron_agent.toolkit.tool import field_kinds
 
     discover()
@@ -211,6 +286,7 @@ def traits(tool: str) -> Traits:
         declared = _TRAITS.get(tool) or Traits(tool)
     regions: dict[str, None] = {}
     masks: dict[str, None] = {}
+    makes: dict[str, None] = {}
     for (name, _), b in found.items():
         if name != tool:
             continue
@@ -220,7 +296,9 @@ def traits(tool: str) -> Traits:
                 regions[arg] = None
             if kinds & MASK_KINDS:
                 masks[arg] = None
-    result = replace(declared, regions=tuple(regions), masks=tuple(masks))
+        for info in b.cls.Output.model_fields.values():
+            makes.update(dict.fromkeys(sorted(field_kinds(info.annotation))))
+    result = replace(declared, regions=tuple(regions), masks=tuple(masks), makes=tuple(makes))
     with _LOCK:
         _TRAIT_CACHE[tool] = (version, result)
     return result
