@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from vitron_agent.toolkit.plan import Plan, Step
-from vitron_agent.toolkit.registry import MASK_KINDS, SELECTS, traits
+from vitron_agent.toolkit.registry import MASK_KINDS, SELECTS, Traits, traits
 
 __all__ = ["phrases", "target_words", "feeds_a_segment", "StepView"]
 
@@ -32,50 +32,67 @@ def target_words(value: Any) -> str:
     return str(value or "").strip()
 
 
-def _named(step: Step, plan: Plan | None = None) -> str | None:
-    """What a selecting step names ("the cat"), or None (a step that selects nothing by name: not
-    declared ``role="select"`` or without a target argument); a selection prompted by a grounding
-    step's box is named by what was grounded."""
-    declared = traits(step.tool)
-    if declared.role != SELECTS or not declared.target:
-        return None
-    target = target_words(step.args.get(declared.target))
-    if target:
-        return target if target.lower().startswith(("the ", "a ", "an ", "my ", "this ")) else f"the {target}"
-    box = step.args.get("box")
-    source = _producer(plan, box) if plan is not None else None
-    if source is not None and source is not step:
-        return _named(source, plan)
-    if box or step.args.get("point") or step.args.get("points"):
-        return "the region you marked"
-    return "the main object"
+class _Reading:
+    """A plan with its tools' traits looked up once (a phrase asks several times a step)."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self._traits: dict[str, Traits] = {}
+
+    def traits(self, tool: str) -> Traits:
+        if tool not in self._traits:
+            self._traits[tool] = traits(tool)
+        return self._traits[tool]
+
+    def producer(self, ref: Any) -> Step | None:
+        """The step whose output ``ref`` ("$s1.mask") is, or None."""
+        if not (isinstance(ref, str) and ref.startswith("$s")):
+            return None
+        sid = ref[1:].split(".", 1)[0]
+        return next((s for s in self.plan.steps if s.id == sid), None)
+
+    def named(self, step: Step) -> str | None:
+        """What a selecting step names ("the cat"), or None (a step that selects nothing by name: not
+        declared ``role="select"`` or without a target argument); a selection prompted by a grounding
+        step's box is named by what was grounded."""
+        declared = self.traits(step.tool)
+        if declared.role != SELECTS or not declared.target:
+            return None
+        target = target_words(step.args.get(declared.target))
+        if target:
+            return target if target.lower().startswith(("the ", "a ", "an ", "my ", "this ")) else f"the {target}"
+        box = step.args.get("box")
+        source = self.producer(box)
+        if source is not None and source is not step:
+            return self.named(source)
+        if box or step.args.get("point") or step.args.get("points"):
+            return "the region you marked"
+        return "the main object"
+
+    def feeds_a_selection(self, step: Step) -> bool:
+        """A selecting step that only finds a box (it makes no mask or track) whose box a later
+        selecting step uses ("found the cat" then "selected the cat": said once, as that selection)."""
+        declared = self.traits(step.tool)
+        if declared.role != SELECTS or MASK_KINDS & set(declared.makes):
+            return False
+        return any(
+            self.producer(s.args.get("box")) is step
+            for s in self.plan.steps
+            if s is not step and self.traits(s.tool).role == SELECTS and "box" in self.traits(s.tool).regions
+        )
 
 
 def feeds_a_segment(plan: Plan, step: Step) -> bool:
-    """A selecting step that only finds a box (it makes no mask or track) whose box a later selecting
-    step uses ("found the cat" then "selected the cat": said once, as that selection)."""
-    declared = traits(step.tool)
-    if declared.role != SELECTS or MASK_KINDS & set(declared.makes):
-        return False
-    return any(
-        _producer(plan, s.args.get("box")) is step
-        for s in plan.steps
-        if s is not step and traits(s.tool).role == SELECTS and "box" in traits(s.tool).regions
-    )
-
-
-def _producer(plan: Plan, ref: Any) -> Step | None:
-    if not (isinstance(ref, str) and ref.startswith("$s")):
-        return None
-    sid = ref[1:].split(".", 1)[0]
-    return next((s for s in plan.steps if s.id == sid), None)
+    """A selecting step that only finds a box whose box a later selecting step uses: the answer says
+    it once, as that selection ("found the cat" is said as "selected the cat")."""
+    return _Reading(plan).feeds_a_selection(step)
 
 
 class StepView:
     """One step as its tool's phrase function sees it (:class:`vitron_agent.toolkit.registry.StepWords`)."""
 
-    def __init__(self, plan: Plan, step: Step, previous: Step | None, record: dict[str, Any], past: bool):
-        self.plan, self.step, self.previous = plan, step, previous
+    def __init__(self, reading: _Reading, step: Step, previous: Step | None, record: dict[str, Any], past: bool):
+        self.reading, self.step, self.previous = reading, step, previous
         self.args: dict[str, Any] = step.args
         self.record = record
         self.past = past
@@ -87,30 +104,30 @@ class StepView:
         """What an edit works on, in words: "it" right after the step that selected it, else its
         name; "everything except …" outside a mask; the whole picture or video without one."""
         ref = self.args.get("mask") or self.args.get("track")
-        source = _producer(self.plan, ref)
+        source = self.reading.producer(ref)
         if source is None:
             if isinstance(ref, str) and ref.startswith(("$last.", "$input.")):
                 name = "it" if ref.startswith("$last.") else "the region you marked"
                 return f"everything except {name}" if self.args.get("where") == "outside" else name
             return f"the {medium}"
-        name = _named(source, self.plan) or "the selected region"
+        name = self.reading.named(source) or "the selected region"
         if self.args.get("where") == "outside":
             return f"everything except {name}"
         return "it" if source is self.previous else name
 
     def named(self, ref: Any) -> str | None:
-        source = _producer(self.plan, ref)
-        return _named(source, self.plan) if source is not None else None
+        source = self.reading.producer(ref)
+        return self.reading.named(source) if source is not None else None
 
     def made_by_a_step(self, ref: Any) -> bool:
-        return _producer(self.plan, ref) is not None
+        return self.reading.producer(ref) is not None
 
     def target(self) -> str:
         """What the step names or works on: its selection, its target's words, "it" on a mask, else
         the picture."""
-        declared = traits(self.step.tool)
+        declared = self.reading.traits(self.step.tool)
         return (
-            _named(self.step, self.plan)
+            self.reading.named(self.step)
             or target_words(self.args.get(declared.target) if declared.target else None)
             or ("it" if self.args.get("mask") else "the picture")
         )
@@ -118,7 +135,7 @@ class StepView:
 
 def _phrase(words: StepView) -> str:
     """The step's phrase by its tool's declaration (templates or a function), else the generic one."""
-    declared = traits(words.step.tool).phrase
+    declared = words.reading.traits(words.step.tool).phrase
     if callable(declared):
         return declared(words)
     if declared is None:
@@ -131,7 +148,8 @@ def phrases(plan: Plan, records: dict[str, dict[str, Any]], past: bool = True) -
     """step id -> what the step did (``past``) or was to do, in words."""
     out: dict[str, str] = {}
     previous: Step | None = None
+    reading = _Reading(plan)
     for step in plan.steps:
-        out[step.id] = _phrase(StepView(plan, step, previous, records.get(step.id) or {}, past))
+        out[step.id] = _phrase(StepView(reading, step, previous, records.get(step.id) or {}, past))
         previous = step
     return out
