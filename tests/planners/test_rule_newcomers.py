@@ -139,3 +139,30 @@ def test_a_speed_complaint_asks_for_the_opposite_speed(text, faster, toolbox):
     p = plan(text, toolbox, VID)
     assert [s.tool for s in p.steps] == ["speed_video"]
     assert (p.steps[0].args["factor"] > 1) is faster
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        # was: blur of "thanks! now blur the face" (the aside read as the target)
+        ("thanks! now blur the face", [("segment", None, "the face"), ("edit", "blur", None)]),
+        ("lol make the cat purple", [("segment", None, "the cat"), ("edit", "recolor", None)]),
+        # was: crop to "crooked", then rotate
+        ("it's crooked, rotate it 5 degrees", [("edit", "rotate", None)]),
+        # was: the main object (the remark between the thing and "it" hid the thing)
+        ("omg the dog is so cute, make it blue", [("segment", None, "the dog"), ("edit", "recolor", None)]),
+        # a verb that is also an interjection stays a verb
+        ("cool the picture down", [("edit", "cooler", None)]),
+        ("the photo is flat, fix it", [("edit", "contrast", None)]),
+    ],
+)
+def test_an_aside_before_the_request_is_not_its_target(text, want, toolbox):
+    assert summary(plan(text, toolbox)) == want
+
+
+@pytest.mark.parametrize("text, smaller", [("it's too big", True), ("it's too small", False)])
+def test_a_size_complaint_resizes_the_other_way(text, smaller, toolbox):
+    """Was: a question ('say the size') and 'cooler or resize?'."""
+    p = plan(text, toolbox)
+    assert [s.args.get("operation") for s in p.steps] == ["resize"]
+    assert (p.steps[0].args["scale"] < 1) is smaller

@@ -19,7 +19,7 @@ from typing import Any
 
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import cannot_do as _cannot_do  # noqa: F401  (registers the refusals)
-from vitron_agent.planners.rule.complaints import part_complaint
+from vitron_agent.planners.rule.complaints import part_complaint, strip_remarks
 from vitron_agent.planners.rule.intent_call import RuleCall, declarative
 from vitron_agent.planners.rule.intent_choice import MODES, choose, spare_first, topic_first
 from vitron_agent.planners.rule.intent_table import (
@@ -88,6 +88,7 @@ class RulePlanner:
         text, regions = _protect_regions(raw)
         text = re.sub(r"\([^()]*\)", " ", text)  # what is left in brackets is an aside ("(again)"), not a target
         text = spare_first(text)  # "don't touch the dog, but brighten everything else"
+        text = strip_remarks(text)  # "thanks! now blur the face", "it's crooked, rotate it 5 degrees"
         text = part_complaint(text) or text  # "the sky is blown out, tone it down" (before "X, <verb> it")
         text = topic_first(text)  # "the car, make it red"
         last = request.inputs.get("last", {})

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["part_complaint", "speed_complaint", "FIXES"]
+__all__ = ["part_complaint", "speed_complaint", "size_complaint", "strip_remarks", "FIXES"]
 
 # how it is -> the edit that undoes it (a command the table reads with the thing as its target)
 FIXES: dict[str, str] = {
@@ -71,3 +71,39 @@ def speed_complaint(clause: str) -> str | None:
     if not m:
         return None
     return "speed it up" if m.group("how").lower() in ("slow", "sluggish") else "slow it down"
+
+
+_SIZE = re.compile(
+    r"^(?:its|(?:it|this|that|(?:the|this|my) (?:image|picture|photo|pic|file|shot))(?:'s|\s+is|\s+looks))\s+"
+    + _DEGREE
+    + r"(?P<how>big|large|huge|small|tiny|little)\s*[.!?]?$",
+    re.I,
+)
+# An aside before the request ("thanks! now blur the face", "lol make the cat purple", "it's crooked,
+# rotate it 5 degrees"): dropped, so the request's own words are read (the aside was read as its target).
+_ASIDE = re.compile(
+    r"^(?:(?:thanks|thank you|thx|ty|cheers|lol|omg|wow|ugh|hmm+|oh|ah|yay)\b[!.,]*"
+    # words that are verbs or adjectives too ("cool the picture down") only with their punctuation
+    r"|(?:great|nice|cool|perfect|awesome|ok|okay|sweet|lovely|brilliant|excellent|good|alright|right)[!.,]+"
+    r"|(?:it|this|that)(?:'s|\s+is|\s+looks)\s+" + _DEGREE + r"(?:crooked|tilted|wonky|boring|nice|great|fine|ok|okay|"
+    r"good|lovely|perfect|cute|beautiful|pretty|ugly|weird|odd|cool|amazing|awesome)\s*[,;.!]+)"
+    r"\s+(?:(?:now|then|and|so|but)\s+)?(?=[a-z])",
+    re.I,
+)
+
+
+def size_complaint(clause: str) -> str | None:
+    """ "it's too big" -> "make it smaller"; "the photo is tiny" -> "make it bigger"; else None."""
+    m = _SIZE.match(clause.strip())
+    if not m:
+        return None
+    return "make it smaller" if m.group("how").lower() in ("big", "large", "huge") else "make it bigger"
+
+
+def strip_remarks(text: str) -> str:
+    """The request without a leading aside ("thanks! now blur the face" -> "blur the face"); an
+    aside alone is kept (it is then the whole message)."""
+    out = text
+    while (m := _ASIDE.match(out)) and m.end() < len(out):
+        out = out[m.end() :]
+    return out

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from vitron_agent.planners.rule.complaints import part_complaint, speed_complaint
+from vitron_agent.planners.rule.complaints import part_complaint, size_complaint, speed_complaint
 from vitron_agent.planners.rule.intent_table import intent_named, parse_clause
 from vitron_agent.planners.rule.lexicon import _COLOR_WORDS, _EXCLUSION, _fix_colours, _fix_verb
 
@@ -114,7 +114,8 @@ _SPARE_FIRST = re.compile(
 
 
 _TOPIC_FIRST = re.compile(
-    r"^(?P<np>(?:the|this|that|these|those|my|his|her|their|our)\s+[a-z][a-z' -]{0,40}?)\s*[,:]\s*"
+    r"^(?P<np>(?:the|this|that|these|those|my|his|her|their|our)\s+[a-z][a-z' -]{0,40}?)"
+    r"(?P<remark>\s+(?:is|are|looks?|seems?)\s+(?:(?:so|very|really|too|a bit|kinda|pretty|quite)\s+)*[a-z]+)?\s*[,:]\s*"
     r"(?:(?:please|now|just)\s+)?(?P<verb>[a-z]+)\s+(?:it|them)\b(?P<rest>[^,;.]*)$",
     re.I,
 )
@@ -124,6 +125,8 @@ def topic_first(text: str) -> str:
     """ "the car, make it red" -> "make the car red": a thing named first and then called "it" is the
     clause's target; other text as it is. Runs before clause splitting (the comma would split it)."""
     if m := _TOPIC_FIRST.match(text.strip()):
+        if m.group("remark") and re.match(r"^(?:fix|correct|sort|improve|repair)$", m.group("verb"), re.I):
+            return text  # "the photo is flat, fix it": the complaint says what to do, not "fix"
         return f"{m.group('verb')} {m.group('np')}{m.group('rest')}"
     return text
 
@@ -166,7 +169,7 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     if m := _PREFACE.match(clause):  # "i cant see anything, its so dark": the complaint after a remark
         if _COMPLAINT.match(m.group("rest")):
             clause = m.group("rest")
-    if (fixed := part_complaint(clause) or speed_complaint(clause)) is not None:
+    if (fixed := part_complaint(clause) or speed_complaint(clause) or size_complaint(clause)) is not None:
         clause = fixed  # "the car looks washed out" -> "saturate the car"; "it's too slow" -> "speed it up"
     if (m := _COMPLAINT.match(clause)) and not re.search(r"\btoo\b", clause, re.I):
         clause = (
