@@ -166,3 +166,30 @@ def test_a_size_complaint_resizes_the_other_way(text, smaller, toolbox):
     p = plan(text, toolbox)
     assert [s.args.get("operation") for s in p.steps] == ["resize"]
     assert (p.steps[0].args["scale"] < 1) is smaller
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        # was: segment("this photo black") (the trailing "please" hid the end of the phrase)
+        ("make this photo black and white please", [("edit", "grayscale", None)]),
+        ("could you cut the dog out please", [("segment", None, "the dog"), ("edit", "cutout", None)]),  # "the dog out"
+        ("crop it to a square for me", [("edit", "crop", None)]),  # was: segment("me")
+        ("red for the bike, please", [("segment", None, "the bike"), ("edit", "recolor", None)]),
+        # one way of writing each: "black & white", "counter clockwise", "from red to blue", "colour in"
+        ("change the shirt from red to blue", [("segment", None, "the shirt"), ("edit", "recolor", None)]),
+        ("colour in the sky pink", [("segment", None, "the sky"), ("edit", "recolor", None)]),
+    ],
+)
+def test_trailing_politeness_and_spelling_variants_leave_the_target_alone(text, want, toolbox):
+    assert summary(plan(text, toolbox)) == want
+
+
+def test_counter_clockwise_with_a_space_and_black_ampersand_white(toolbox):
+    """Was: +90 (the direction lost) and a white recolour of 'the clip black &'."""
+    p = plan("turn it 90 degrees counter clockwise", toolbox)
+    assert p.steps[0].args["angle"] == -90
+    v = plan("make the clip black & white", toolbox, VID)
+    assert [s.args.get("operation") for s in v.steps] == ["grayscale"]
+    s = plan("can u make this vid slo mo", toolbox, VID)
+    assert [x.tool for x in s.steps] == ["speed_video"] and s.steps[0].args["factor"] < 1

@@ -87,6 +87,10 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "I cannot undo: every request starts again from the picture you send. Send the original again.",
     ),
     (
+        r"^(?:turn|switch|put)\s+(?:(?:off|on|out)\s+)?(?:the|all the)\s+lights?\b(?:\s+(?:off|on|out))?",
+        "I cannot relight a scene. I can darken or brighten the picture, or a part of it ('darken the room').",
+    ),
+    (
         r"\btranslat(?:e|ion)\b",
         "I cannot translate. I can read the text in the picture ('read the sign').",
     ),
@@ -159,6 +163,7 @@ EXAMPLES = (
     "undo the last change",
     "translate the sign into spanish",
     "make the cat stand out",
+    "turn the lights off",
     "give the video a higher resolution",
 )
 

@@ -70,6 +70,15 @@ _PREFACE = re.compile(
     r"^(?:i|oh|ugh|hmm+|wow|well|sorry|honestly|hey|hi|so|argh|yikes|meh)\b[^,;]*?(?:[,;]|\s+(?:and|but|because|as)\b)\s*(?P<rest>.+)$",
     re.I,
 )
+_POLITE_END = re.compile(
+    r"(?<=\w)\s*,?\s+(?:and\s+)?(?:please|pls|plz|thanks|thank you|thx|ty|for me|if you can|if possible|cheers)\s*[.!?]*$",
+    re.I,
+)
+_SPELLED = (
+    (re.compile(r"\bblack\s*(?:&|\+|n|'n'?)\s*white\b|\bb\s*&\s*w\b", re.I), "black and white"),
+    (re.compile(r"\bslo+w?[- ]?mo(?:tion)?\b", re.I), "slow motion"),
+    (re.compile(r"\b(counter|anti)[- ]+clock[- ]?wise\b", re.I), r"\1clockwise"),
+)
 _BOOMERANG = re.compile(
     r"^(?:add|stick|put|tack|attach|glue|append|play)\s+(?:on\s+)?(?:a\s+|the\s+|it\s+)?(?:reversed|reverse|backwards?|rewound)\s*"
     r"(?:version|copy|clip|video|one|footage)?\s*(?:of it\s+|of the (?:clip|video)\s+)?(?:on\s+|to\s+|at\s+|onto\s+)?"
@@ -160,6 +169,9 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         notes.append(f"I read {fixed[1]!r} as {fixed[2]!r}.")
         clause = fixed[0]
     clause = _SHORTHAND.sub(lambda m: _SHORT[m.group(0).lower()], clause)  # "blur bg", "can u"
+    for pattern, words in _SPELLED:  # "black & white", "slo mo", "counter clockwise": one way of writing each
+        clause = pattern.sub(words, clause)
+    clause = _POLITE_END.sub("", clause) or clause  # "make this photo black and white please"
     if m := _WISH.match(clause) or _PASSIVE.match(clause) or _CAUSATIVE.match(clause):
         clause = f"make {m.group('np')} {m.group('what')}"
     if (m := _FOR_THING.match(clause)) and m.group("colour").lower() in _COLOR_WORDS:  # "red for the bike, please"

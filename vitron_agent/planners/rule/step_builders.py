@@ -203,6 +203,12 @@ def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
         phrase,
         flags=re.I,
     ).strip()
+    # "change the shirt from red to blue": the old colour names no thing; "colour in the sky pink": no "in"
+    phrase = re.sub(
+        rf"\s+from\s+(?:(?:dark|light|pale|bright)\s+)?(?:{_COLOR_RE.pattern[3:-3]})\s*$", "", phrase, flags=re.I
+    )
+    if re.match(r"^colou?r\s+in\b", clause, re.I):
+        phrase = re.sub(r"^in\s+", "", phrase, flags=re.I)
     if re.match(r"^give\b", clause, re.I):  # "give the car a metallic blue finish": the car, not "the car a metallic"
         phrase = re.sub(r"\s+(?:a|an|some)\b.*$", "", phrase, flags=re.I).strip()
     color = dest.group(1).lower()
