@@ -114,9 +114,24 @@ from vitron_agent.planners.base import ScriptedPlanner
 from vitron_agent.toolkit.tool import Toolbox
 import sqlite3
 
+import threading
+s2_saved = threading.Event()
+
+def s2_ok(records):
+    return isinstance(records, dict) and (records.get("s2") or {}).get("status") == "ok"
+
 class DiesBeforeCheckpoint(SqliteSaver):
+    # LangGraph saves a task's writes and the checkpoint after them on two threads, in either
+    # order: wait until s2's record is saved, then die before the checkpoint is
+    def put_writes(self, config, writes, task_id, task_path=""):
+        out = super().put_writes(config, writes, task_id, task_path)
+        if any(channel == "records" and s2_ok(value) for channel, value in writes):
+            s2_saved.set()
+        return out
+
     def put(self, config, checkpoint, metadata, new_versions):
-        if "s2" in (checkpoint["channel_values"].get("records") or {}):
+        if s2_ok(checkpoint["channel_values"].get("records")):
+            assert s2_saved.wait(60), "s2's record was never saved as a write"
             os.kill(os.getpid(), signal.SIGKILL)
         return super().put(config, checkpoint, metadata, new_versions)
 
