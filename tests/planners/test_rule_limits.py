@@ -115,6 +115,15 @@ def test_mute_on_a_still_picture_is_a_desaturate(text, toolbox):
     assert [s.args.get("operation") for s in p.steps] == ["desaturate"], p.answer
 
 
+@pytest.mark.parametrize("text", ["mute the video", "turn the volume down", "remove the audio", "add some music"])
+def test_sound_named_outright_on_a_still_picture_is_refused(text, toolbox):
+    """'mute the video' sent with a picture is about sound, not colours: never a desaturate reported
+    as done (it planned one before)."""
+    p = plan(text, toolbox)
+    assert p.steps == [], (text, [s.args.get("operation") for s in p.steps])
+    assert "sound" in p.answer
+
+
 @pytest.mark.parametrize(
     "text, tool",
     [("make a gif without sound", "export_gif"), ("loop it three times, no audio needed", "loop_video")],

@@ -36,6 +36,17 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "or dropped by some tools). I can trim, speed up, reverse, loop, recolour or blur the video.",
     ),
     (
+        # sound named outright ("mute the video", "turn the volume down") is sound on any input: on a
+        # still picture it must not fall through to the colour reading of "mute"
+        r"\b(?:mute|unmute)\s+(?:(?:the|this|that|my)\s+)?(?:video|clip|footage|film|movie|sound|audio)\b"
+        r"|\b(?:louder|quieter)\b|\b(?:turn|switch)\s+(?:(?:the|it|down|up|off|on)\s+)*(?:sound|audio|volume|music)\b"
+        r"|^(?!.*\b(?:without|no|silent|ignore|ignoring|keep|keeping)\b)(?:.*\b(?:remove|delete|strip|drop|take|get rid of|"
+        r"lower|raise|increase|decrease|reduce|boost|adjust|change|fix|add|put|replace|edit|normali[sz]e|clean up|"
+        r"cut|kill|swap|dub|enhance|amplify)\b.*\b(?:sound|audio|volume|music|soundtrack|voice-?over|narration)s?\b)",
+        "I cannot work on sound: the tools change pictures only (a video's audio is kept as it is, or "
+        "dropped by some tools, and a still picture has none). I can recolour, blur, trim or speed up a video.",
+    ),
+    (
         r"\bsubtitles?\b|^(?:add|put|type|overlay|stamp|place)\s+(?:(?:some|the|a|an|my|our)\s+)?(?:\w+\s+)?"
         r"(?:(?:text|words?|watermark|logo)(?:\s*$|\s+(?:on|onto|over|to|across|at|saying|that says|which says)\b)"
         r"|(?:caption|title|label|subtitle)\s+(?:saying|that says|which says|reading)\b)"
