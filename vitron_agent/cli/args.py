@@ -97,25 +97,27 @@ class Progress:
         c = self.console
         if c is None:
             return
+        from rich.markup import escape  # tools' and planners' words are text, never markup ("[tools.ground]")
+
         kind = event["type"]
         if kind == "plan":
             steps = event["plan"].get("steps", [])
-            chain = "  →  ".join(f"{s['id']} {s['tool']}" for s in steps) or "(no steps)"
+            chain = escape("  →  ".join(f"{s['id']} {s['tool']}" for s in steps) or "(no steps)")
             c.print(f"[bold]plan[/bold]  {chain}")
         elif kind == "repair":
-            c.print(f"[yellow]repairing the plan:[/yellow] {'; '.join(event['problems'])}")
+            c.print(f"[yellow]repairing the plan:[/yellow] {escape('; '.join(event['problems']))}")
         elif kind == "step_started":
             self._stop()
-            self.status = c.status(f"{event['step']} {event['tool']} …")
+            self.status = c.status(escape(f"{event['step']} {event['tool']} …"))
             self.status.start()
         elif kind == "progress" and self.status is not None:
             msg = f" {event['message']}" if event.get("message") else ""
-            self.status.update(f"{event['step']} {event['tool']} {100 * event['fraction']:.0f}%{msg}")
+            self.status.update(escape(f"{event['step']} {event['tool']} {100 * event['fraction']:.0f}%{msg}"))
         elif kind == "step_finished":
             self._stop()
             mark = {"ok": "[green]✓[/green]", "error": "[red]✗[/red]"}.get(event["status"], "·")
-            err = f"  [red]{event['error']}[/red]" if event.get("error") else ""
-            c.print(f"{mark} {event['step']} {event['tool']}  {event['seconds']:.2f} s{err}")
+            err = f"  [red]{escape(str(event['error']))}[/red]" if event.get("error") else ""
+            c.print(f"{mark} {escape(str(event['step']))} {escape(str(event['tool']))}  {event['seconds']:.2f} s{err}")
 
     def _stop(self) -> None:
         if self.status is not None:
