@@ -6,20 +6,18 @@ import asyncio
 import base64
 import dataclasses
 import io
-import socket
-import threading
-import time
 
 import httpx
 import pytest
 from PIL import Image
 
+from tests.server.test_http import Server
 from vitron_agent.core.errors import InputError
 from vitron_agent.media.synthetic import disc_image
 from vitron_agent.runtime.agent import Agent
 from vitron_agent.runtime.sessions import ScopedSession, SessionHandle
 from vitron_agent.runtime.turns import TurnRequest
-from vitron_agent.server import ServerSettings, create_app
+from vitron_agent.server import ServerSettings
 from vitron_agent.storage.store import SESSION_ID_RULE
 
 TOKEN = "turn-api-token"
@@ -37,30 +35,6 @@ class RecordingAgent(Agent):
     def stream_turn(self, request, session=None):
         self.requests.append((request, self.session(session)))
         return super().stream_turn(request, session)
-
-
-# Copied from tests/server/test_http.py (Server): a real uvicorn server on loopback
-class Server:
-    def __init__(self, agent, settings):
-        import uvicorn
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        self.server = uvicorn.Server(
-            uvicorn.Config(create_app(agent, settings), host="127.0.0.1", port=port, log_level="warning")
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.time() + 20
-        while not self.server.started:
-            assert time.time() < deadline, "server did not start"
-            time.sleep(0.05)
-
-    def close(self):
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 @pytest.fixture(scope="module")
