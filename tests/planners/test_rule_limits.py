@@ -131,3 +131,24 @@ def test_sound_named_outright_on_a_still_picture_is_refused(text, toolbox):
 def test_a_sound_word_in_a_side_remark_does_not_refuse(text, tool, toolbox):
     p = plan(text, toolbox, VID)
     assert [s.tool for s in p.steps] == [tool], p.answer
+
+
+@pytest.mark.parametrize(
+    "text, color",
+    [
+        ("swap the colour of the mug to blue", "blue"),
+        ("switch the mug's colour to red", "red"),
+        ("set the colour of the car to green", "green"),
+    ],
+)
+def test_other_verbs_of_a_colour_change_recolour(text, color, toolbox):
+    """'swap the colour of X to Y' is a recolour (it was read as a replace and refused)."""
+    p = plan(text, toolbox)
+    assert [(s.tool, s.args.get("color")) for s in p.steps][-1] == ("edit", color), p.answer
+
+
+@pytest.mark.parametrize("text", ["switch the colours around", "change the colours to something else"])
+def test_a_colour_change_without_a_colour_asks(text, toolbox):
+    """No colour named: a question, never a crash or a guessed colour."""
+    p = plan(text, toolbox)
+    assert not any(s.args.get("operation") == "recolor" for s in p.steps), p.steps

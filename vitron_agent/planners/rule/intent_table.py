@@ -504,7 +504,11 @@ INTENTS: tuple[Intent, ...] = (
     ),
     _builtin(
         "recolor",
-        (r"^(?:recolou?r|paint|colou?r|turn|make|change|dye|tint|repaint|give)\b\s*",),
+        (
+            r"^(?:recolou?r|paint|colou?r|turn|make|change|dye|tint|repaint|give)\b\s*",
+            # other verbs of change when the clause names a colour change ("swap the mug's colour to blue")
+            r"^(?:swap|switch|set|alter|modify)\b\s*(?=.*\bcolou?rs?\b)(?!.*\b(?:with|for|by)\b)",
+        ),
         _do_recolor,
         "recolor / make it <colour> / paint / turn <colour>",
         needs_colour=True,

@@ -195,6 +195,9 @@ def _do_segment(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
 def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     rest = re.sub(r"^(?:the\s+)?colou?r\s+of\s+", "", rest, flags=re.I)
     colors = list(_COLOR_RE.finditer(rest))
+    if not colors:  # read as a colour change, but no colour is named: ask, never guess one
+        b.answer = "Which colour should it be? Say the colour too, e.g. 'make the car blue'."
+        return
     dest = next((m for m in colors if re.search(r"\b(?:to|into|in|as)\s+$", rest[: m.start()], re.I)), colors[-1])
     phrase = re.sub(r"\s+(?:to|into|in|as)\s*$", "", rest[: dest.start()], flags=re.I).strip()
     phrase = re.sub(
