@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from vitron_agent.core.errors import ToolFailed
 from vitron_agent.core.refs import VideoRef
-from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.registry import Backend, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
 from vitron_agent.tools.video_time import clock
 
@@ -154,3 +154,4 @@ def _travel(group: list) -> float:
 
 
 register(Backend("count_in_video", "embedded", CountInVideoTool, default=True))
+declare(Traits("count_in_video", phrase=("counted {target} through the video", "count {target} through the video")))

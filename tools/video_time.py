@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from vitron_agent.core.errors import ToolFailed
 from vitron_agent.core.refs import VideoRef
-from vitron_agent.toolkit.registry import Backend, register
+from vitron_agent.toolkit.registry import Backend, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
 __all__ = [
@@ -264,3 +264,6 @@ class FindInVideoTool(VisionTool):
 
 
 register(Backend("find_in_video", "embedded", FindInVideoTool, default=True))
+declare(
+    Traits("find_in_video", phrase=("looked for {target} through the video", "look for {target} through the video"))
+)
