@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from vitron_agent.loading.disk_cache import cache_dir  # where converted models are kept
+
 __all__ = ["TfjsError", "read_tfjs", "tfjs_to_onnx", "cached_onnx", "cache_dir", "weight_path"]
 
 _NP = {
@@ -227,15 +229,6 @@ def _fold(op: str, args: list[np.ndarray], attr: dict[str, Any]) -> np.ndarray |
     if op == "Reshape":
         return args[0].reshape(args[1].astype(np.int64))
     return None
-
-
-def cache_dir() -> Path:
-    """Where converted models are kept across processes: ``$VITRON_CACHE_DIR``, else
-    ``$XDG_CACHE_HOME/vitron-agent``, else ``~/.cache/vitron-agent``."""
-    root = os.environ.get("VITRON_CACHE_DIR")
-    if root:
-        return Path(root)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vitron-agent"
 
 
 def _cache_key(model_json: Path) -> str:

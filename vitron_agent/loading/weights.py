@@ -43,6 +43,7 @@ __all__ = [
     "EMBEDDED",
     "resolve_source",
     "embedded_path",
+    "embedded_location",
     "sha256_file",
     "embedded_available",
     "npm_root",
@@ -357,6 +358,18 @@ def embedded_path(name: str) -> Path:
     """The verified file of an embedded model (see :data:`EMBEDDED`)."""
     e = EMBEDDED[name]
     return resolve_source(e.source, e.sha256, where=f"embedded weights {name!r}")
+
+
+def embedded_location(name: str) -> Path:
+    """Where an embedded model's file is, without reading it: for a cache keyed by the file's
+    size and time (:func:`vitron_agent.loading.disk_cache.stamp`) that checks the SHA-256 pin with
+    :func:`embedded_path` whenever it builds from the file."""
+    e = EMBEDDED[name]
+    if e.source.startswith("package:"):
+        return _package_file(e.source, f"embedded weights {name!r}")
+    if e.source.startswith("npm:"):
+        return _npm_file(e.source, f"embedded weights {name!r}")
+    return Path(os.path.expanduser(e.source))
 
 
 def embedded_available(*names: str) -> bool:
