@@ -143,7 +143,7 @@ class EmbeddedCountTool(CvCountTool):
 
     def run(self, inp: CountInput, ctx: ToolContext) -> CountOutput:
         from vitron_agent.perception.detector import Named, detect_objects, named
-        from vitron_agent.perception.recognise import face_part, mask_of, plural, select
+        from vitron_agent.perception.recognise import face_part, plural, select
 
         if inp.target and face_part(inp.target) is not None and _detector_ready("blazeface", "blazeface_weights"):
             from vitron_agent.perception.faces import detect_faces, face_mask
@@ -201,17 +201,14 @@ class EmbeddedCountTool(CvCountTool):
                 + ", ".join(f"{d.label} {d.score:.2f}" for d in unsure)
                 + " about as likely"
             )
+        if inp.mask is None and len(name.labels) == 1:
+            text = _crowd(image, name.labels[0], items) or _perhaps(image, name.labels[0], items, noun) or text
         if not items:
             text += f". I found: {', '.join(d.describe() for d in found[:6]) or 'nothing I recognise'}"
-        elif inp.mask is None and len(name.labels) == 1:
-            text = _crowd(image, name.labels[0], len(items)) or text
-        mask_ref = ctx.store.put_mask(mask_of(image, items), producer=ctx.step_id, image=inp.image) if items else None
-        return CountOutput(
-            count=len(items),
-            mask=mask_ref,
-            text=text + ".",
-            method=f"SSD-MobileNetV2 detections of {' / '.join(name.labels)} scoring at least 0.3",
-        )
+        method = f"SSD-MobileNetV2 detections of {' / '.join(name.labels)} scoring at least 0.3"
+        if len(items) > OUTLINED:
+            method += f"; the mask is their boxes (outlines are traced for up to {OUTLINED})"
+        return CountOutput(count=len(items), mask=_count_mask(ctx, inp, image, items), text=text + ".", method=method)
 
 
 def _count_by_classifier(inp: CountInput, ctx: ToolContext) -> CountOutput | None:
@@ -247,22 +244,65 @@ def _count_by_classifier(inp: CountInput, ctx: ToolContext) -> CountOutput | Non
     )
 
 
-def _crowd(image: np.ndarray, label: str, separated: int) -> str | None:
-    """'I see a crowd of dozens of people; I can separate 14 (…)' when the detector half-sees many
-    more of ``label`` than it can tell apart (weaker candidates that are not the same ones):
-    never a precise number it cannot stand behind. None when it is not a crowd."""
-    from vitron_agent.perception.detector import weak_count
+OUTLINED = 8  # a count's mask traces each object's outline up to this many; beyond, their boxes
+
+
+def _count_mask(ctx: ToolContext, inp: CountInput, image: np.ndarray, items: list):
+    """The counted objects' mask: outlines (the recogniser's masks) for a few, boxes for many (an
+    outline costs ~0.3 s: a crowd of 32 took 17 s)."""
+    from vitron_agent.perception.recognise import mask_of
+
+    if not items:
+        return None
+    if len(items) <= OUTLINED:
+        mask = mask_of(image, items)
+    else:
+        mask = np.zeros(image.shape[:2], bool)
+        for d in items:
+            mask[int(d.box.y1) : int(np.ceil(d.box.y2)), int(d.box.x1) : int(np.ceil(d.box.x2))] = True
+    return ctx.store.put_mask(mask, producer=ctx.step_id, image=inp.image)
+
+
+def _crowd(image: np.ndarray, label: str, items: list) -> str | None:
+    """'I see a crowd of dozens of people; I can separate 14 (…)' when there are more of ``label``
+    than the detector can tell apart: it half-sees many more (weaker candidates that are not the
+    same ones), or many of those it separates stand in front of each other (rows of a crowd hide
+    more behind them): never a precise number it cannot stand behind. None when it is not a crowd."""
+    from vitron_agent.perception.detector import overlapped, weak_count
     from vitron_agent.perception.recognise import plural
 
-    weak = weak_count(image, label)
-    if weak < 5 or weak < separated // 2:
+    separated, weak = len(items), weak_count(image, label)
+    hidden = separated >= CROWD and overlapped(items) >= separated / 3
+    if not hidden and (weak < 5 or weak < separated // 2):
         return None
     total = separated + weak
     many = "dozens of" if total >= 24 else f"more than {separated}"
-    group = "a crowd" if label == "person" else "a group"
+    group = GROUPS.get(label, "a group")
+    why = f"the detector half-sees {weak} more it cannot tell apart, scoring under 0.3" if weak >= 5 else ""
+    if hidden:
+        why = "many stand in front of others, who may hide more" + (f"; {why}" if why else "")
+    return f"I see {group} of {many} {plural(label, 2)}; I can separate {separated} ({why})"
+
+
+GROUPS = {"person": "a crowd", "bird": "a flock", "sheep": "a flock", "cow": "a herd", "elephant": "a herd"}
+CROWD = 10  # from this many separated, things in front of each other make a crowd
+PERHAPS = 0.2  # a weaker candidate from this score is a thing the count may have missed
+
+
+def _perhaps(image: np.ndarray, label: str, items: list, noun: str) -> str | None:
+    """'I count 1 dog, perhaps 2 (…)' when the detector half-sees one or two more of ``label`` that
+    are not the ones it reports (scoring PERHAPS to 0.3): a dog half-hidden behind another. None
+    when it sees none."""
+    from vitron_agent.perception.detector import weak_scores
+    from vitron_agent.perception.recognise import plural
+
+    more = [s for s in weak_scores(image, label) if s >= PERHAPS]
+    if not more or len(more) > 2:
+        return None
+    n = len(items)
     return (
-        f"I see {group} of {many} {plural(label, 2)}; I can separate {separated} (the detector half-sees "
-        f"{weak} more it cannot tell apart, scoring under 0.3)"
+        f"I count {n} {plural(noun, n)}, perhaps {n + len(more)} (the detector half-sees {len(more)} more, "
+        f"scoring {', '.join(f'{s:.2f}' for s in more)}, under the 0.3 it reports from)"
     )
 
 

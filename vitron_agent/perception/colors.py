@@ -31,6 +31,8 @@ __all__ = [
     "against_light",
     "achromatic_phrase",
     "object_colour",
+    "figure_pixels",
+    "box_colour",
 ]
 
 # name -> reference RGB
@@ -387,7 +389,7 @@ def achromatic_phrase(pixels: np.ndarray) -> str:
 
 
 def object_colour(
-    pixels: np.ndarray, image: np.ndarray, floor: float = 0.12, natural: bool = False
+    pixels: np.ndarray, image: np.ndarray, floor: float = 0.12, natural: bool = False, vivid: bool = False
 ) -> tuple[list[tuple[str, float]], str, str]:
     """(named colours, the colour a person would say, a note) for an object's pixels in ``image``,
     judged against the light: when the hue the pixels show is the light's cast (under neutral
@@ -395,10 +397,14 @@ def object_colour(
     white or black and the note says so; otherwise the colours as seen, with the shade
     (:func:`shade_phrase`). A cat's ginger stays ginger: only an object with no hue of its own
     is turned grey, and a ``natural`` one (an animal, a person, food, a plant: their browns and
-    tawnies are their own, and the light on a savannah is measured from the same colours) never is."""
+    tawnies are their own, and the light on a savannah is measured from the same colours) never is.
+    ``vivid``: of the hues covering ``floor``, the one people would name is the most striking
+    (share x chroma: a motorcycle's red paint, not the brown of its shadows and the bench behind
+    it), not the largest -- for pixels that still hold some background (:func:`box_colour`)."""
     achromatic = ("gray", "black", "white")
     colors = name_colors(pixels)
-    main = next((c for c, f in colors if c not in achromatic and f >= floor), None)
+    hues = [c for c, f in colors if c not in achromatic and f >= floor]
+    main = (max(hues, key=_salience(pixels)) if vivid and hues else None) or next(iter(hues), None)
     if main is None:
         return colors, colors[0][0] if colors else "no colour", ""
     if natural:
@@ -415,6 +421,21 @@ def object_colour(
     )
 
 
+def _salience(pixels: np.ndarray):
+    """name -> share x median Lab chroma of the pixels nearest that name (how striking it is)."""
+    px = np.asarray(pixels, np.uint8).reshape(-1, 3)
+    nearest = _lut().argmin(1)[_lut_index(px)]
+    lab = rgb_to_lab(px)
+    chroma = np.hypot(lab[:, 1], lab[:, 2])
+    names = list(COLORS)
+
+    def salience(name: str) -> float:
+        own = nearest == names.index(name)
+        return float(own.mean() * np.median(chroma[own])) if own.any() else 0.0
+
+    return salience
+
+
 def _own_hue(pixels: np.ndarray, image: np.ndarray) -> bool:
     """Whether the pixels are more colourful than a grey of their lightness would look under the
     scene's light (median Lab chroma above that grey's + 2): a tawny lion on a tawny
@@ -426,3 +447,73 @@ def _own_hue(pixels: np.ndarray, image: np.ndarray) -> bool:
     grey_under = np.clip(np.full(3, level) / light_gains(image), 0, 255).astype(np.uint8)[None]
     cast = float(np.hypot(*rgb_to_lab(grey_under)[0, 1:]))
     return chroma > cast + 2
+
+
+RIM = 0.1  # the rim: this share of the box's shorter side along each edge
+BACKGROUND_RATIO = 2.0  # a colour this many times commoner on the rim than in the middle is the background's
+
+
+def figure_pixels(image: np.ndarray, box: tuple[float, float, float, float], max_side: int = 96) -> np.ndarray:
+    """The pixels of the thing an XYXY ``box`` bounds (Nx3 uint8 RGB, from a copy of the box at most
+    ``max_side`` px), without the background the box shows around it. The box's colours are
+    clustered (k-means in Lab); a cluster BACKGROUND_RATIO times commoner on the box's rim than in
+    its middle 60 % is background (the grey garage floor around a motorcycle), the others are the
+    thing's (its red tank and black engine; an astronaut's orange suit, which reaches the box's
+    sides but fills its middle too). A side of the box on the picture's edge is not rim: the thing
+    is cut off there. When that leaves under 10 % of the box, the box's middle 60 % is used."""
+    import cv2
+
+    h, w = image.shape[:2]
+    x1, y1 = max(0, int(box[0])), max(0, int(box[1]))
+    x2, y2 = min(w, int(np.ceil(box[2]))), min(h, int(np.ceil(box[3])))
+    crop = np.ascontiguousarray(np.asarray(image, np.uint8)[y1:y2, x1:x2, :3])
+    if crop.size == 0:
+        return np.zeros((0, 3), np.uint8)
+    scale = min(1.0, max_side / max(crop.shape[:2]))
+    if scale < 1.0:
+        size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
+        crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
+    ch, cw = crop.shape[:2]
+    middle = np.zeros((ch, cw), bool)
+    middle[
+        int(ch * 0.2) : max(int(ch * 0.2) + 1, int(ch * 0.8)), int(cw * 0.2) : max(int(cw * 0.2) + 1, int(cw * 0.8))
+    ] = True
+    r = max(1, round(RIM * min(ch, cw)))
+    rim = ~np.pad(np.ones((max(0, ch - 2 * r), max(0, cw - 2 * r)), bool), r)[:ch, :cw]
+    for cut, side in (
+        (y1 == 0, np.s_[:r, :]),
+        (y2 == h, np.s_[-r:, :]),
+        (x1 == 0, np.s_[:, :r]),
+        (x2 == w, np.s_[:, -r:]),
+    ):
+        if cut:  # the thing is cut off by the picture's edge here
+            rim[side] = False
+    if rim.sum() < 0.05 * ch * cw or min(ch, cw) < 8:
+        return crop[middle]
+    labels, k = _clusters(rgb_to_lab(crop).reshape(-1, 3).astype(np.float32))
+    labels = labels.reshape(ch, cw)
+    on_rim = np.bincount(labels[rim], minlength=k) / rim.sum()
+    in_middle = np.bincount(labels[middle], minlength=k) / middle.sum()
+    background = on_rim > BACKGROUND_RATIO * in_middle
+    own = ~background[labels] & ~rim
+    return crop[own] if own.sum() >= 0.1 * ch * cw else crop[middle]
+
+
+def _clusters(lab: np.ndarray, k: int = 6) -> tuple[np.ndarray, int]:
+    """k-means labels (fixed seed) of Nx3 float32 Lab colours, and k."""
+    import cv2
+
+    k = max(1, min(k, len(lab)))
+    cv2.setRNGSeed(0)
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 15, 0.5)
+    _, labels, _ = cv2.kmeans(lab, k, None, criteria, 2, cv2.KMEANS_PP_CENTERS)
+    return labels.ravel(), k
+
+
+def box_colour(
+    image: np.ndarray, box: tuple[float, float, float, float], natural: bool = False, floor: float = 0.1
+) -> str:
+    """The colour a person would say for the thing in an XYXY ``box`` of ``image``: its figure
+    pixels (:func:`figure_pixels`) judged against the light (:func:`object_colour`)."""
+    px = figure_pixels(image, box)
+    return object_colour(px, image, floor, natural, vivid=True)[1] if len(px) else "no colour"
