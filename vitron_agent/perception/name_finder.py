@@ -89,7 +89,7 @@ def classifier_proposals(image: np.ndarray, found: list[Detection], wanted: froz
     overlapping a better one (IoU >= 0.5) are the same thing; nested ones are resolved by
     :func:`_nested`."""
     from vitron_agent.perception.classifier import cam_boxes, class_name, class_probabilities
-    from vitron_agent.perception.detector import box_iou
+    from vitron_agent.perception.detector import PROBABLY, box_iou
 
     h, w = image.shape[:2]
     # (box, the detector's label for it, whether the box bounds an object: the detector's or the salient one)
@@ -104,15 +104,21 @@ def classifier_proposals(image: np.ndarray, found: list[Detection], wanted: froz
             props.append((b, {}, False))
     hits: list[Detection] = []
     bounded: set[int] = set()
+    claimed: set[int] = set()
     for box, alts, bounds in props:
         if (got := _hit(image, box, wanted)) is not None:
             index, p = got
             hits.append(Detection(label=class_name(index), score=round(min(p, 1.0), 3), box=box, alternatives=alts))
             if bounds:
                 bounded.add(id(hits[-1]))
+            if any(s >= PROBABLY and claims(label, wanted) for label, s in alts.items()):
+                claimed.add(id(hits[-1]))
 
-    def rank(d: Detection) -> float:  # a near tie: a box that bounds an object, not a blurred 9x9 peak
-        return -(d.score + (0.05 if id(d) in bounded else 0.0))
+    def rank(d: Detection) -> tuple[bool, float]:
+        # a box the detector surely calls another thing (the photographer's, named "tripod" for the
+        # tripod in front of him) comes after every other; a near tie: a box that bounds an object,
+        # not a blurred 9x9 peak
+        return id(d) in claimed, -(d.score + (0.05 if id(d) in bounded else 0.0))
 
     hits.sort(key=rank)
     kept: list[Detection] = []
@@ -122,6 +128,16 @@ def classifier_proposals(image: np.ndarray, found: list[Detection], wanted: froz
             kept.append(d)
     kept = [d for d in kept if not any(_nested(d, o) for o in kept if o is not d)]
     return sorted(kept, key=rank)
+
+
+def claims(label: str, wanted: frozenset[int]) -> bool:
+    """Whether a sure detection of the COCO ``label`` claims its box from the ImageNet classes
+    ``wanted``: a living thing (a person, an animal) that is not one of them nor a kind of them.
+    A thing in a person's box is beside the person (the tripod in front of the photographer); the
+    espresso in a cup's box is the cup's content, and the cup's box is the espresso's."""
+    from vitron_agent.perception.wordnet_names import classes_for, is_living
+
+    return is_living(label) and not classes_for(label)[1] & wanted
 
 
 def _nested(d: Detection, other: Detection) -> bool:

@@ -102,6 +102,7 @@ def resolve(
     something else (:func:`~vitron_agent.perception.name_finder.salient_guess`), comes back with
     ``sure`` False and a method that says it is a guess (for a region to segment; never for
     counts). ``with_mask`` False skips the segmenter (the mask is then all False)."""
+    from vitron_agent.perception.box_refine import refine_found
     from vitron_agent.perception.detector import detect_objects, detector_name, named
     from vitron_agent.perception.name_finder import classifier_proposals, head_noun
     from vitron_agent.perception.wordnet_names import classes_for, coco_above, wordnet_ready
@@ -124,9 +125,12 @@ def resolve(
     plural = name.plural if name else bool(head and head != _singular_word(head))
     if labels and any(max(label_score(d, lab) for lab in labels) >= MIN_SCORE for d in found):
         anchor = _anchor(found, relation, relative_to)
-        items, note = select(image, found, Named(labels, word, plural), phrase, relation=anchor)
+        pool, masks, refined = refine_found(image, found, labels)
+        items, note = select(image, pool, Named(labels, word, plural), phrase, relation=anchor)
         how = f"{detector_name()} recognised " + ", ".join(d.describe() for d in items)
-        return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""))
+        hows = list(dict.fromkeys(refined[id(d)] for d in items if id(d) in refined))
+        how += "".join(f"; {h}" for h in hows)
+        return Resolved(items, _mask(image, items, with_mask, masks), how + (f" ({note})" if note else ""))
     if imagenet:
         from vitron_agent.perception.classifier import classifier_ready
 
@@ -135,7 +139,11 @@ def resolve(
             if hits:
                 items, note = select(image, hits, Named(tuple(d.label for d in hits), word, plural), phrase)
                 how = "the classifier (EfficientNet-Lite2) named " + ", ".join(d.describe() for d in items)
-                return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""))
+                mixed = _mostly_other(items[0], found, imagenet)
+                if mixed:  # the classifier names what the box holds, not where in it: said, and unsure
+                    how += f"; unsure where: that box is mostly {mixed}'s, and the {word} may be only a part of it"
+                mask = _mask(image, items, with_mask)
+                return Resolved(items, mask, how + (f" ({note})" if note else ""), sure=not mixed)
     above = coco_above(head) if head and wordnet_ready() else ()
     kin = [d for d in found if any(label_score(d, lab) >= MIN_SCORE for lab in above)]
     if kin:  # "the tabby" and a cat the classifier calls an Egyptian cat: the cat, said so
@@ -145,17 +153,38 @@ def resolve(
             f"{items[0].label}, and I cannot tell which kind it is ({_found([], image).split('; ', 1)[-1]})"
         )
         return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""))
-    # a guess only for a word neither model has a class for: where the classifier has one, it has looked
-    # at the salient object already and not named it so (on the tuning half every such guess was wrong);
-    # where the detector has one ("the person" in a landscape), its silence is evidence too
-    if guess and not (labels or imagenet) and (got := _guess(image, phrase, word, found)) is not None:
+    # a guess only for a word the detector has no class for and the classifier one or two kinds of (a
+    # tower: the water tower; a camera: the reflex and the Polaroid): where it knows many kinds of the
+    # thing (every bird), it has looked at the salient object already and not named it so, and that
+    # silence is evidence; where the detector has a class ("the person" in a landscape), its silence is too
+    if guess and not labels and len(imagenet) <= NARROW and (got := _guess(image, phrase, word, found, imagenet)):
         return got
     if labels or imagenet:
         raise not_found(word, found, image)
     raise not_recognised(phrase, found, image)
 
 
-def _guess(image: np.ndarray, phrase: str, word: str, found: list[Detection]) -> Resolved | None:
+def _mostly_other(d: Detection, found: list[Detection], wanted: frozenset[int]) -> str:
+    """'the person' when ``d``'s box is mostly (IoU >= 0.5) the box of a sure (>= PROBABLY)
+    detection that claims it from ``wanted`` (ImageNet indices;
+    :func:`~vitron_agent.perception.name_finder.claims`), else ''."""
+    from vitron_agent.perception.detector import PROBABLY, box_iou
+    from vitron_agent.perception.name_finder import claims
+
+    for o in found:
+        if o.score >= PROBABLY and claims(o.label, wanted) and box_iou(_xyxy(d), _xyxy(o)) >= 0.5:
+            return f"the {o.label}"
+    return ""
+
+
+# a word the classifier knows at most this many kinds of may still be guessed at when it finds none
+NARROW = 2
+
+
+def _guess(
+    image: np.ndarray, phrase: str, word: str, found: list[Detection], imagenet: frozenset[int] = frozenset()
+) -> Resolved | None:
+    from vitron_agent.perception.classifier import class_name
     from vitron_agent.perception.name_finder import salient_guess
 
     got = salient_guess(image, phrase, word, found)
@@ -164,6 +193,9 @@ def _guess(image: np.ndarray, phrase: str, word: str, found: list[Detection]) ->
     det, mask = got
     # worded as graphs/policy.py reads an assumption: the turn warns, destructive edits are held
     why = f"it cannot recognise {word!r} by name"
+    if imagenet:
+        kinds = " and ".join(sorted(class_name(i) for i in imagenet))
+        why = f"it knows only {len(imagenet)} kind{'s' if len(imagenet) > 1 else ''} of {word!r} by name ({kinds}) and found none"
     return Resolved(
         [det],
         mask,
@@ -209,8 +241,18 @@ def _face_or_stuff(image: np.ndarray, phrase: str, name: Named | None, found: li
     return None
 
 
-def _mask(image: np.ndarray, items: list[Detection], with_mask: bool) -> np.ndarray:
-    return mask_of(image, items) if with_mask else np.zeros(image.shape[:2], bool)
+def _mask(
+    image: np.ndarray, items: list[Detection], with_mask: bool, known: dict[int, np.ndarray] | None = None
+) -> np.ndarray:
+    """The union of the items' masks (``known``: masks already found, by ``id`` of the detection)."""
+    if not with_mask:
+        return np.zeros(image.shape[:2], bool)
+    known = known or {}
+    out = mask_of(image, [d for d in items if id(d) not in known])
+    for d in items:
+        if id(d) in known:
+            out |= known[id(d)]
+    return out
 
 
 def _singular_word(word: str) -> str:

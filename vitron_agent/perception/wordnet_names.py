@@ -25,7 +25,17 @@ from pathlib import Path
 from vitron_agent.perception.coco_names import COCO80
 from vitron_agent.perception.imagenet_classes import IMAGENET
 
-__all__ = ["senses", "kinds_of", "classes_for", "coco_above", "matches", "coco_synset", "wordnet_ready", "Classes"]
+__all__ = [
+    "senses",
+    "kinds_of",
+    "classes_for",
+    "coco_above",
+    "matches",
+    "coco_synset",
+    "is_living",
+    "wordnet_ready",
+    "Classes",
+]
 
 _lock = threading.Lock()
 _DATA: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
@@ -206,6 +216,13 @@ def coco_synset(label: str) -> int | None:
         return found[min(nth, len(found)) - 1]
     physical = [o for o in found if {_OBJECT, _ORGANISM} & _ancestors(o)]
     return (physical or found)[0]
+
+
+def is_living(label: str) -> bool:
+    """Whether the COCO ``label`` names a living thing (a person, an animal): what a box of one
+    holds besides it (a tripod in front of the photographer) is not its content, as a cup's is."""
+    s = coco_synset(label)
+    return s is not None and _ORGANISM in _ancestors(s)
 
 
 class Classes(tuple):

@@ -1,0 +1,174 @@
+"""A detector's box refined to the object(s) it holds: the box is a prompt, not the answer.
+
+SSD's boxes are sometimes far larger than their object (a nuthatch on a trunk: the bird's box
+covers the tree) or hold several instances (two spaniels at a door: one "dog" box). The picture's
+salient objects (U²-Netp) that lie mostly in the box are classified (EfficientNet-Lite2); one the
+classifier names as a kind of the detector's label is the object:
+
+* several activation peaks of the label's kinds in that object, each named as surely on its own,
+  are several instances: the object's pixels are split between the peaks (nearest peak);
+* one object much smaller than the box replaces the box (its mask by the box-prompted salient
+  segmenter, :func:`~vitron_agent.perception.object_masks.object_mask`, on the object's box);
+* otherwise the detection stays as it is.
+
+Only labels with ImageNet kinds (dog, bird, boat, car ...) can be refined, and the classifier must
+name each part as a kind of the label on its own (a head and a body are not two dogs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from vitron_agent.core.refs import Box, Detection
+from vitron_agent.perception.picture_memo import per_picture
+
+__all__ = ["Refined", "refine_detection", "refine_found", "REFINE_FIRST", "MIN_PART_NAMED", "SHRINK"]
+
+MIN_OBJECT_NAMED = 0.3  # the label's kinds' probability on a salient object's box to call it the object
+MIN_PART_NAMED = 0.5  # ... on an activation peak's box to call it one instance of several
+SHRINK = 0.5  # an object under this share of the detector's box replaces the box
+_PEAK = 0.6  # the activation map's threshold for instance peaks (at 0.5 two touching dogs are one peak)
+
+
+@dataclass(frozen=True)
+class Refined:
+    """One object a detection holds: the detection (its box the object's), the object's HxW bool
+    mask (None: not computed, use the box prompt) and how it was refined, in words ('' unchanged)."""
+
+    detection: Detection
+    mask: np.ndarray | None
+    how: str = ""
+
+
+@per_picture(maxsize=4)
+def _salient_parts(image: np.ndarray) -> list[np.ndarray]:
+    """The picture's salient components (U²-Netp > 0.5, at least 1/2000 of the picture), largest first."""
+    from vitron_agent.perception.masks import components
+    from vitron_agent.perception.salient import salient_map
+
+    h, w = image.shape[:2]
+    return components(salient_map(image) > 0.5, min_pixels=max(4, h * w // 2000))
+
+
+def _xyxy(mask: np.ndarray) -> tuple[float, float, float, float]:
+    ys, xs = np.nonzero(mask)
+    return float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1)
+
+
+def _named(image: np.ndarray, box: tuple, kinds: frozenset[int]) -> float:
+    """The summed probability of ``kinds`` (ImageNet indices) on ``box``."""
+    from vitron_agent.perception.classifier import class_probabilities
+
+    p = class_probabilities(image, box)
+    return float(sum(p[i] for i in kinds))
+
+
+def _instances(image: np.ndarray, part: np.ndarray, kinds: frozenset[int]) -> list[np.ndarray]:
+    """The salient object ``part`` (HxW bool) split into instances: its pixels shared between the
+    activation peaks of the label's three likeliest kinds that lie in it and are each named
+    (>= MIN_PART_NAMED) on their own; [part] when fewer than two peaks are."""
+    from vitron_agent.perception.classifier import cam_boxes, class_probabilities
+
+    box = _xyxy(part)
+    p = class_probabilities(image, box)
+    top = sorted(kinds, key=lambda i: -p[i])[:3]
+    peaks = []
+    for pb in cam_boxes(image, top, threshold=_PEAK):
+        cx, cy = (pb[0] + pb[2]) / 2, (pb[1] + pb[3]) / 2
+        if (
+            part[int(min(cy, part.shape[0] - 1)), int(min(cx, part.shape[1] - 1))]
+            and _named(image, pb, kinds) >= MIN_PART_NAMED
+        ):
+            peaks.append((cx, cy, max(pb[2] - pb[0], pb[3] - pb[1], 1.0)))
+    if len(peaks) < 2:
+        return [part]
+    ys, xs = np.nonzero(part)
+    dist = np.stack([np.hypot(xs - cx, ys - cy) for cx, cy, _ in peaks])
+    nearest = dist.argmin(0)
+    out = []
+    for k in range(len(peaks)):
+        m = np.zeros_like(part)
+        m[ys[nearest == k], xs[nearest == k]] = True
+        out.append(m)
+    return out
+
+
+def refine_detection(image: np.ndarray, det: Detection, kinds: frozenset[int]) -> list[Refined]:
+    """The object(s) ``det`` holds (see the module docstring), best first; ``kinds`` are the
+    ImageNet indices of its label and the kinds under it (``wordnet_names.classes_for(label)``).
+    ``image`` is HxWx3 uint8 RGB; boxes are XYXY pixels. [Refined(det, None)] when nothing is
+    refined (no kinds, no classifier, no salient object the classifier names so)."""
+    from vitron_agent.perception.classifier import classifier_ready
+    from vitron_agent.perception.object_masks import object_mask
+
+    same = [Refined(det, None)]
+    if not kinds or not classifier_ready():
+        return same
+    b = (det.box.x1, det.box.y1, det.box.x2, det.box.y2)
+    area = max(1.0, (b[2] - b[0]) * (b[3] - b[1]))
+    x1, y1, x2, y2 = int(b[0]), int(b[1]), int(np.ceil(b[2])), int(np.ceil(b[3]))
+    named = []
+    for part in _salient_parts(image):
+        if part[y1:y2, x1:x2].sum() < 0.5 * part.sum():
+            continue
+        if (p := _named(image, _xyxy(part), kinds)) >= MIN_OBJECT_NAMED:
+            named.append((p, part))
+    if not named:
+        return same
+    p, part = max(named, key=lambda t: t[0])
+    pieces = _instances(image, part, kinds)
+    if len(pieces) > 1:
+        how = f"the {det.label}'s box held {len(pieces)}, split at the classifier's activation peaks"
+        return [Refined(_moved(det, _xyxy(m)), m, how) for m in sorted(pieces, key=lambda m: -int(m.sum()))]
+    pb = _xyxy(part)
+    if (pb[2] - pb[0]) * (pb[3] - pb[1]) >= SHRINK * area:
+        return same
+    mask, found = object_mask(image, pb)
+    mask = mask if found else part
+    how = f"the {det.label} is far smaller than the detector's box: its box is the salient object's"
+    return [Refined(_moved(det, _xyxy(mask)), mask, how)]
+
+
+def _moved(det: Detection, box: tuple[float, float, float, float]) -> Detection:
+    return Detection(
+        label=det.label,
+        score=det.score,
+        box=Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]),
+        alternatives=dict(det.alternatives),
+    )
+
+
+# the detections of the wanted labels refined to the objects they hold, best score first (each one
+# classified and segmented: a few, not a crowd's)
+REFINE_FIRST = 3
+
+
+def refine_found(
+    image: np.ndarray, found: list[Detection], labels: tuple[str, ...]
+) -> tuple[list[Detection], dict[int, np.ndarray], dict[int, str]]:
+    """(``found`` with the first few detections of ``labels`` replaced by the objects each holds,
+    :func:`refine_detection`; their masks and how each was
+    refined, by ``id`` of the new detection)."""
+    from vitron_agent.perception.detector import MIN_SCORE, label_score
+    from vitron_agent.perception.wordnet_names import classes_for, wordnet_ready
+
+    if not wordnet_ready():
+        return found, {}, {}
+    out: list[Detection] = []
+    masks: dict[int, np.ndarray] = {}
+    hows: dict[int, str] = {}
+    budget = REFINE_FIRST
+    for d in found:
+        if budget <= 0 or max(label_score(d, lab) for lab in labels) < MIN_SCORE:
+            out.append(d)
+            continue
+        budget -= 1
+        for r in refine_detection(image, d, classes_for(d.label)[1]):
+            out.append(r.detection)
+            if r.mask is not None:
+                masks[id(r.detection)] = r.mask
+            if r.how:
+                hows[id(r.detection)] = r.how
+    return out, masks, hows
