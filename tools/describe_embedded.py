@@ -4,8 +4,9 @@ of the cv backends' measurements.
 * count: objects the detector knows ("how many people", "count the cups") are counted by
   detection, each with its score; blob-like things it does not know (coins, cells, stars) are
   counted as blobs by the cv backend, which says so.
-* describe: a caption made of what was recognised -- the objects, where they are, their dominant
-  colour and how sure the detector is (:func:`vitron_agent.perception.recognise.caption`); questions
+* describe: plain words made of what was recognised -- the objects, their colours as people name
+  them, where they are, what they hold or lie on, and how sure the detector is
+  (:func:`vitron_agent.perception.scene_words.describe_scene`); questions
   on colour, position, size, brightness and text get the cv backend's measured answers;
   "what is in this photo?" / "what animal is this?" / "is there a dog?" are answered from the
   detections; who someone is, is not answered.
@@ -330,7 +331,7 @@ class EmbeddedDescribeTool(CvDescribeTool):
         ):
             return plain  # colour, position, size, brightness, text: measured answers
         from vitron_agent.perception.detector import detect_objects, named
-        from vitron_agent.perception.recognise import caption
+        from vitron_agent.perception.scene_words import describe_scene
 
         image = ctx.store.get_image(inp.image)
         mask = region_mask(ctx.store, image.shape[:2], inp.mask, inp.box)
@@ -353,7 +354,7 @@ class EmbeddedDescribeTool(CvDescribeTool):
                 text="It looks like " + "; ".join(_as_asked(d, asked.labels, image) for d in hits) + f"{where}.",
                 method=RECOGNITION,
             )
-        said = caption(image, found) + where + "."
+        said = describe_scene(image, found) + where + "."
         if not q and inp.mask is not None:
             said = _selected_as(inp, ctx, image, found) or said
         if q and plain.text == CANNOT_ANSWER and not WHAT_IS.search(q):
@@ -378,7 +379,7 @@ def _selected_as(inp, ctx: ToolContext, image: np.ndarray, found: list) -> str |
     detector sees now. None when they agree or the mask was not found by recognition."""
     from vitron_agent.core.errors import RefError
     from vitron_agent.perception.detector import COCO80
-    from vitron_agent.perception.recognise import caption
+    from vitron_agent.perception.scene_words import describe_scene
 
     try:
         made_by = ctx.store.meta(inp.mask).get("made_by") or ""
@@ -391,7 +392,7 @@ def _selected_as(inp, ctx: ToolContext, image: np.ndarray, found: list) -> str |
     label = max((c for c in COCO80 if phrase.startswith(c + " ")), key=len, default=None)
     if label is None or any(d.label == label for d in found):
         return None  # the detector names it so here too: the plain caption says it
-    now = caption(image, found).removeprefix("I see ") if found else "none of COCO's 80 classes"
+    now = describe_scene(image, found).removeprefix("I see ") if found else "none of COCO's 80 classes"
     return f"This is the {label} you asked for; here I see {now} in it."
 
 

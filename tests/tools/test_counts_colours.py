@@ -91,3 +91,22 @@ def test_a_grey_car_in_warm_light_is_grey_and_a_red_one_stays_red(checks):
         lit, _mask, box = checks._synthetic(case, scene)
         said = box_colour(lit, box)
         assert checks.family(said) in case["say"], (case["what"], said)
+
+
+@needs_detector
+def test_descriptions_say_things_in_plain_words():
+    from vitron_agent.perception.detector import detect_objects
+    from vitron_agent.perception.scene_words import colour_words, describe_scene
+
+    moto = data.stereo_motorcycle()[0]
+    assert describe_scene(moto, detect_objects(moto)).startswith("I see a red motorcycle at the center")
+    astronaut = data.astronaut()
+    assert describe_scene(astronaut, detect_objects(astronaut)).startswith(
+        "I see a person in orange filling the picture"
+    )
+    assert [colour_words(c) for c in ("navy/blue", "rust/orange", "silver/grey", "gray")] == [
+        "navy",
+        "orange",
+        "silver/grey",
+        "grey",
+    ]

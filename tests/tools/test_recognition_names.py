@@ -274,7 +274,7 @@ def test_questions_are_answered_with_the_classifiers_names(agent):
     said = agent.run("is there a squirrel?", image=data.chelsea()).answer
     assert said.startswith("I see no squirrel") and "cat 0.9" in said
     said = agent.run("describe the picture", image=data.chelsea()).answer
-    assert said.startswith("I see a cat filling the picture")
+    assert said.startswith("I see a brown cat filling the picture")
 
 
 @needs_classifier

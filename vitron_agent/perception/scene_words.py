@@ -1,0 +1,179 @@
+"""A picture described in plain words from what was recognised (issue 42 item 8).
+
+"I see a red motorcycle at the center." "I see a person in orange filling the picture." "I see a
+brown cat filling the picture (an Egyptian cat by its look)." "I see a person in red with a sports
+ball, in front of a crowd (dozens of people; I can separate 7)."
+
+Each thing is said with its colour as people name it (:func:`~vitron_agent.perception.colors.
+box_colour`: the box's own pixels, judged against the light; a person by what they wear), the
+kind the classifier sees in it, where it is, and how sure the detector is ("what may be" below
+:data:`~vitron_agent.perception.detector.PROBABLY`, or when another label is about as likely). A
+small thing held by or lying on a larger one is said with it ("a person ... with a sports ball",
+"a cup on a dining table"). Scores and model names are not in it (tools put them in ``method``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from vitron_agent.core.refs import Detection
+
+__all__ = ["describe_scene", "NATURAL", "colour_words"]
+
+# COCO labels whose colours are their own (never "the light's cast"): living things and food
+NATURAL = frozenset(
+    "person bird cat dog horse sheep cow elephant bear zebra giraffe banana apple sandwich orange broccoli "
+    "carrot pizza donut cake".split()
+) | {"hot dog", "potted plant"}
+# things one carries or plays with, said with the person they overlap
+_HELD = frozenset(
+    "sports ball frisbee kite umbrella handbag backpack tie suitcase skis snowboard skateboard surfboard "
+    "tennis racket baseball bat baseball glove bottle cup cell phone book remote knife fork spoon bowl "
+    "wine glass teddy bear hair drier toothbrush scissors banana apple donut sandwich".split()
+) | {"sports ball", "tennis racket", "baseball bat", "baseball glove", "cell phone", "wine glass", "teddy bear"}
+# surfaces a smaller thing lies on
+_SURFACES = frozenset({"dining table", "bed", "couch", "bench", "chair", "toilet", "sink", "oven"})
+
+
+# shades people use in everyday words; others are said by their family ('rust/orange' -> 'orange')
+_EVERYDAY_SHADES = frozenset({"navy", "beige", "gold", "golden", "cream", "maroon", "turquoise", "teal", "khaki"})
+
+
+def colour_words(said: str) -> str:
+    """A said colour as an adjective: 'navy/blue' -> 'navy', 'rust/orange' -> 'orange',
+    'silver/grey' stays, 'gray' -> 'grey'."""
+    if said == "silver/grey" or "/" not in said:
+        return said.replace("gray", "grey")
+    shade, family = said.split("/", 1)
+    return (shade if shade in _EVERYDAY_SHADES else family).replace("gray", "grey")
+
+
+def _article(words: str) -> str:
+    return "an" if words[:1] in "aeiou" else "a"
+
+
+def _box(d: Detection) -> tuple[float, float, float, float]:
+    return d.box.x1, d.box.y1, d.box.x2, d.box.y2
+
+
+def _named(image: np.ndarray, d: Detection) -> str:
+    """'a red motorcycle', 'a person in orange', 'a brown cat or a dog'."""
+    from vitron_agent.perception.colors import box_colour
+
+    said = box_colour(image, _box(d), d.label in NATURAL)
+    colour = colour_words(said) if said != "no colour" else ""
+    alts = "".join(f" or {_article(k)} {k}" for k in d.alternatives)
+    if d.label == "person":
+        return f"a person{alts}" + (f" in {colour}" if colour else "")
+    thing = f"{colour} {d.label}".strip()
+    return f"{_article(thing)} {thing}{alts}"
+
+
+def _notes(image: np.ndarray, d: Detection) -> str:
+    """'an Egyptian cat by its look' or 'the classifier sees a tripod' (words, no scores)."""
+    from vitron_agent.perception.name_finder import kind_of, second_opinion
+
+    kind = kind_of(image, d) if d.score >= 0.45 else ""
+    if kind:
+        return f"{kind} by its look"
+    return re.sub(r"\s*\(\d\.\d+\)", "", second_opinion(image, d))
+
+
+def _within(a: tuple, b: tuple) -> float:
+    from vitron_agent.perception.detector import _within as share_inside
+
+    return share_inside(a, b)
+
+
+def _pairs(found: list[Detection]) -> dict[int, tuple[str, int]]:
+    """For a small thing held by a person or lying on a surface: (word, index of the larger one)."""
+    out: dict[int, tuple[str, int]] = {}
+    for i, d in enumerate(found):
+        for j, o in enumerate(found):
+            if i == j or o.box.width * o.box.height <= 2 * d.box.width * d.box.height:
+                continue
+            if d.label in _HELD and o.label == "person" and _within(_box(d), _box(o)) >= 0.3:
+                out[i] = ("with", j)
+                break
+            if o.label in _SURFACES and _within(_box(d), _box(o)) >= 0.5:
+                out[i] = ("on", j)
+                break
+    return out
+
+
+def describe_scene(image: np.ndarray, found: list[Detection], limit: int = 6) -> str:
+    """Plain words for what was recognised in ``image`` (HxWx3 uint8 RGB), best first; with nothing
+    recognised, what the classifier sees in the whole picture, said as its guess."""
+    from vitron_agent.perception.detector import confidence_word
+    from vitron_agent.perception.masks import position_name
+    from vitron_agent.perception.name_finder import whole_picture_names
+
+    h, w = image.shape[:2]
+    if not found:
+        guess = re.sub(r"\s+\d\.\d+", "", whole_picture_names(image) or "")  # the names as a guess, no scores
+        return "I recognise none of COCO's 80 object classes in this image" + (
+            f"; at a guess, the whole picture shows: {guess.replace(', ', ' or ')}" if guess else ""
+        )
+    shown = found[:limit]
+    pairs = _pairs(shown)
+    said: dict[int, str] = {}
+    for i, d in enumerate(shown):
+        unsure = bool(d.alternatives) or confidence_word(d.score) != "probably"
+        said[i] = ("what may be " if unsure else "") + _named(image, d)
+    parts = []
+    for i, d in enumerate(shown):
+        if i in pairs:
+            continue
+        held = [f" {word} {said[k]}" for k, (word, j) in pairs.items() if j == i and word == "with"]
+        under = [f"{said[k]} on " for k, (word, j) in pairs.items() if j == i and word == "on"]
+        big = d.box.width * d.box.height >= 0.6 * w * h
+        place = "filling the picture" if big else f"at the {position_name(*_centre(d), w, h)}"
+        notes = [_notes(image, d)] + [_notes(image, shown[k]) for k, (_, j) in pairs.items() if j == i]
+        notes = list(dict.fromkeys(n for n in notes if n))
+        phrase = "".join(under) + said[i] + "".join(held) + f" {place}" + (f" ({'; '.join(notes)})" if notes else "")
+        parts.append(phrase)
+    more = f" and {len(found) - limit} more objects" if len(found) > limit else ""
+    return "I see " + "; ".join(_grouped(parts)) + more + _crowd_clause(image, found)
+
+
+_NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+
+
+def _grouped(parts: list[str]) -> list[str]:
+    """Identical plain phrases said once with their number: 'a black boat at the center' twice ->
+    'two black boats at the center' (phrases with notes or doubts are kept one by one)."""
+    from vitron_agent.perception.detector import COCO80
+    from vitron_agent.perception.recognise import plural
+
+    labels = "|".join(sorted(map(re.escape, COCO80), key=len, reverse=True))
+    counts: dict[str, int] = {}
+    for p in parts:
+        counts[p] = counts.get(p, 0) + 1
+    out = []
+    for p, n in counts.items():
+        m = re.match(rf"^an? (.*?)\b({labels})( at .*)$", p)
+        if n == 1 or m is None or "(" in p or " or " in p or p.startswith("what may be"):
+            out.extend([p] * n)
+            continue
+        out.append(f"{_NUMBERS.get(n, str(n))} {m.group(1)}{plural(m.group(2), n)}{m.group(3)}")
+    return out
+
+
+def _centre(d: Detection) -> tuple[float, float]:
+    return (d.box.x1 + d.box.x2) / 2, (d.box.y1 + d.box.y2) / 2
+
+
+def _crowd_clause(image: np.ndarray, found: list[Detection]) -> str:
+    """', in front of a crowd (…)' when there are more people than the detector can tell apart: it
+    half-sees many more, or those it separates stand in rows in front of each other."""
+    from vitron_agent.perception.detector import overlapped, weak_count
+
+    people = [d for d in found if d.label == "person"]
+    weak = weak_count(image, "person")
+    hidden = len(people) >= 10 and overlapped(people) >= len(people) / 3
+    if not hidden and (weak < 5 or len(people) + weak < 8):
+        return ""
+    many = "dozens of" if len(people) + weak >= 24 else "many"
+    return f", in front of a crowd ({many} people, some half-seen; I can separate {len(people)})"
