@@ -35,20 +35,18 @@ def _threads() -> int:
 def onnx_session(path: str) -> Any:
     """One onnxruntime CPU session per model file in this process (sessions are thread-safe); a
     ``.json`` path is a TF.js graph model, read into ONNX by :mod:`vitron_agent.loading.tfjs` once and
-    kept on disk (:func:`~vitron_agent.loading.tfjs.cached_onnx`)."""
+    kept on disk (:func:`~vitron_agent.loading.tfjs.cached_onnx`); the graph is optimised once and kept too
+    (:func:`~vitron_agent.loading.onnx_cache.cached_session`: the same outputs, a quarter of the set-up)."""
     with _lock:
         if path not in _sessions:
-            import onnxruntime as ort
+            from vitron_agent.loading.onnx_cache import cached_session
 
             source: Any = path
             if path.endswith(".json"):
                 from vitron_agent.loading.tfjs import cached_onnx
 
                 source = cached_onnx(path)
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = _threads()
-            opts.log_severity_level = 3
-            _sessions[path] = ort.InferenceSession(source, sess_options=opts, providers=["CPUExecutionProvider"])
+            _sessions[path] = cached_session(source, _threads())  # the optimised graph kept on disk
         return _sessions[path]
 
 
