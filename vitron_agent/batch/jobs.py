@@ -45,6 +45,7 @@ from vitron_agent.batch import pool as batch_pool
 from vitron_agent.batch.pool import Job, printable
 from vitron_agent.batch.remote import is_remote, remote_fingerprint, remote_inputs
 from vitron_agent.batch.results_log import ResultsLog, _no_link
+from vitron_agent.batch.timeline import mark
 from vitron_agent.core.errors import InputError
 
 __all__ = [
@@ -315,23 +316,30 @@ class _Options:
 
 def _locked_batch(opts: _Options, out: Path, log: ResultsLog, tally: BatchTally, stream: Any) -> Iterator[dict]:
     """:func:`run_batch` once the folder's lock is held. The runner (a pool, Ray) starts only when
-    there is planning or work to do, and then before the inputs are hashed (its helpers load their
-    models meanwhile): at once for a request (it plans it) or when no results are recorded yet."""
+    there is planning or work to do, and then before the inputs are listed and hashed (its helpers
+    load their models, Ray starts, meanwhile): at once for a request (it plans it) or when no
+    results are recorded yet. Each phase is marked in the batch's timeline
+    (:mod:`vitron_agent.batch.timeline`, off unless ``VITRON_BATCH_TIMELINE`` is set)."""
+    mark("batch start", "driver")
     _no_link(out / "items")
-    files = named_inputs(opts.inputs)
-    medium = _medium([f for f, _ in files])
     if opts.force:
         log.clear()
     read = log.read()
-    tally.problems.extend(read.problems)
-    for problem in read.problems:  # not progress: said even when quiet
-        stream.write(problem + "\n")
     runner = None
     try:
         if not (_is_workflow_file(opts.target) or opts.plan_each) or not read.lines:
-            runner = _runner(opts, out, log.token)  # work is sure: start it before the inputs are hashed
+            runner = _runner(opts, out, log.token)  # work is sure: start it before the inputs are listed
+            mark("runner started", "driver")
+        files = named_inputs(opts.inputs)
+        medium = _medium([f for f, _ in files])
+        mark("inputs listed", "driver")
+        tally.problems.extend(read.problems)
+        for problem in read.problems:  # not progress: said even when quiet
+            stream.write(problem + "\n")
         workflow, request = _workflow(opts.target, medium, opts.plan_each, out, runner)
+        mark("planned", "driver")
         jobs = _jobs(files, workflow, request, medium, out, read, tally)
+        mark("inputs keyed", "driver")
         progress = _Progress(len(jobs), opts.quiet, stream)
         if not opts.quiet and tally.skipped:
             failed = f"; {tally.skipped_failed} of them failed" if tally.skipped_failed else ""
@@ -342,6 +350,7 @@ def _locked_batch(opts: _Options, out: Path, log: ResultsLog, tally: BatchTally,
             runner = _runner(opts, out, log.token)
         for line in runner.lines(jobs) if jobs else ():
             log.append(line)
+            mark("line", "driver")
             tally.ran += 1
             tally.failed += line["status"] != "ok"
             progress.update(line["status"] == "ok")
@@ -349,7 +358,9 @@ def _locked_batch(opts: _Options, out: Path, log: ResultsLog, tally: BatchTally,
     finally:
         if runner is not None:
             runner.close()
+            mark("runner closed", "driver")
     _write_gallery(out, log.read(repair=False))
+    mark("gallery written", "driver")
 
 
 def _jobs(files, workflow, request, medium, out, read, tally) -> list[Job]:
