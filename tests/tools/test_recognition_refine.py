@@ -89,3 +89,16 @@ def test_a_word_the_classifier_knows_many_kinds_of_is_not_guessed():
     coins = np.repeat(data.coins()[:, :, None], 3, axis=2)
     with pytest.raises(ToolFailed, match="I found no bird"):
         resolve(coins, "the bird in the top right corner", guess=True)
+
+
+def test_one_tree_found_by_the_stuff_heuristic_is_said_unsure():
+    """'the fir tree' was answered, sure, with every tree-like pixel (on the meadow photo: the
+    grass). The heuristic finds trees, not one tree: said so; 'the trees' stays sure."""
+    rng = np.random.default_rng(0)
+    img = np.zeros((200, 300, 3), np.uint8)
+    img[:100] = (120, 170, 230)
+    g = rng.integers(0, 90, (100, 300))
+    img[100:, :, 0], img[100:, :, 1], img[100:, :, 2] = 20 + g // 3, 70 + g, 20 + g // 4
+    one, all_ = resolve(img, "the fir tree"), resolve(img, "the trees")
+    assert one.mask[150:].mean() > 0.9 and not one.sure and "unsure: that finds trees, not one tree" in one.method
+    assert all_.sure and (all_.mask == one.mask).all()

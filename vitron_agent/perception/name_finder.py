@@ -25,7 +25,10 @@ __all__ = [
     "kind_of",
     "second_opinion",
     "salient_guess",
+    "confirmed_weak",
+    "claims",
     "MIN_NAME_SCORE",
+    "WEAK",
 ]
 
 MIN_NAME_SCORE = 0.3  # the wanted classes' share of a proposal's top-5 probability
@@ -128,6 +131,34 @@ def classifier_proposals(image: np.ndarray, found: list[Detection], wanted: froz
             kept.append(d)
     kept = [d for d in kept if not any(_nested(d, o) for o in kept if o is not d)]
     return sorted(kept, key=rank)
+
+
+WEAK = 0.2  # the weakest detection the classifier may confirm (single-object photos' strays score <= 0.18)
+
+
+def confirmed_weak(image: np.ndarray, labels: tuple[str, ...], limit: int = 5) -> list[Detection]:
+    """Detections of ``labels`` the detector saw only weakly (WEAK .. MIN_SCORE: not reported)
+    whose box the classifier names as a kind of the label (the label's ImageNet kinds together
+    >= MIN_NAME_SCORE): the second spaniel at 0.29 the classifier calls a cocker spaniel 0.9.
+    Each keeps the detector's label and score, with the classifier's best name and its
+    probability as an alternative; best first. [] for labels with no ImageNet kinds (a person):
+    nothing can confirm them."""
+    from vitron_agent.perception.classifier import class_name, class_probabilities
+    from vitron_agent.perception.detector import MIN_SCORE, detect_objects
+    from vitron_agent.perception.wordnet_names import classes_for
+
+    out = []
+    weak = [d for d in detect_objects(image, min_score=WEAK) if d.label in labels and d.score < MIN_SCORE]
+    for d in weak[:limit]:
+        kinds = classes_for(d.label)[1]
+        if not kinds:
+            continue
+        p = class_probabilities(image, d.box)
+        if (total := float(sum(p[i] for i in kinds))) >= MIN_NAME_SCORE:
+            best = max(kinds, key=lambda i: p[i])
+            alts = {**d.alternatives, class_name(best): round(min(total, 1.0), 3)}
+            out.append(Detection(label=d.label, score=d.score, box=d.box, alternatives=alts))
+    return out
 
 
 def claims(label: str, wanted: frozenset[int]) -> bool:
@@ -246,6 +277,32 @@ def _claimed(image: np.ndarray, box: tuple, found: list[Detection], word: str) -
     return f"the classifier calls it {name} ({p:.2f})" if p >= _CLAIMED and other(name) else ""
 
 
+def _joined(comps: list[np.ndarray]) -> list[np.ndarray]:
+    """Salient components whose boxes overlap, joined into one object (the Eiffel tower's spire
+    and its base, parted by a thin band the segmenter is unsure of), largest first."""
+    groups = [(c.copy(), _box_of(c)) for c in comps]
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(groups)):
+            for j in range(i + 1, len(groups)):
+                a, b = groups[i][1], groups[j][1]
+                if min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1]):
+                    m = groups[i][0] | groups[j][0]
+                    groups[i] = (m, _box_of(m))
+                    del groups[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return sorted((g[0] for g in groups), key=lambda m: -int(m.sum()))
+
+
+def _box_of(mask: np.ndarray) -> tuple[int, int, int, int]:
+    ys, xs = np.nonzero(mask)
+    return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+
+
 def salient_guess(
     image: np.ndarray, phrase: str, word: str, found: list[Detection]
 ) -> tuple[Detection, np.ndarray] | None:
@@ -260,7 +317,7 @@ def salient_guess(
 
     h, w = image.shape[:2]
     comps = components(salient_map(image) > 0.5, min_pixels=max(4, h * w // 5000))
-    comps = [c for c in comps if comps and c.sum() >= 0.15 * comps[0].sum()]
+    comps = _joined([c for c in comps if comps and c.sum() >= 0.15 * comps[0].sum()])
     if not comps or comps[0].sum() < 0.01 * h * w:
         return None
     boxes = []

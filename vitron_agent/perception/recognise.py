@@ -131,6 +131,8 @@ def resolve(
         hows = list(dict.fromkeys(refined[id(d)] for d in items if id(d) in refined))
         how += "".join(f"; {h}" for h in hows)
         return Resolved(items, _mask(image, items, with_mask, masks), how + (f" ({note})" if note else ""))
+    if labels and (weak := _weak(image, found, labels, word, plural, phrase)) is not None:
+        return weak if with_mask else Resolved(weak.detections, np.zeros(image.shape[:2], bool), weak.method, False)
     if imagenet:
         from vitron_agent.perception.classifier import classifier_ready
 
@@ -162,6 +164,33 @@ def resolve(
     if labels or imagenet:
         raise not_found(word, found, image)
     raise not_recognised(phrase, found, image)
+
+
+def _weak(
+    image: np.ndarray, found: list[Detection], labels: tuple[str, ...], word: str, plural: bool, phrase: str
+) -> Resolved | None:
+    """An unsure answer from detections too weak to report that the classifier confirms
+    (:func:`~vitron_agent.perception.name_finder.confirmed_weak`), or None."""
+    from vitron_agent.perception.classifier import classifier_ready
+    from vitron_agent.perception.detector import detector_name
+    from vitron_agent.perception.name_finder import confirmed_weak
+    from vitron_agent.perception.wordnet_names import wordnet_ready
+
+    if not (classifier_ready() and wordnet_ready()):
+        return None
+    weak = confirmed_weak(image, labels)
+    if not weak:
+        return None
+    # select reads reported scores: each weak one stands in at the reporting threshold, and comes back as it is
+    proxies = [d.model_copy(update={"score": max(d.score, MIN_SCORE)}) for d in weak]
+    chosen, note = select(image, proxies, Named(labels, word, plural), phrase)
+    items = [weak[i] for i, p in enumerate(proxies) if any(p is c for c in chosen)]
+    how = (
+        f"unsure: {detector_name()} saw only weakly "
+        + ", ".join(d.describe() for d in items)
+        + "; the classifier confirms the name on that box"
+    )
+    return Resolved(items, mask_of(image, items), how + (f" ({note})" if note else ""), sure=False)
 
 
 def _mostly_other(d: Detection, found: list[Detection], wanted: frozenset[int]) -> str:
@@ -237,8 +266,15 @@ def _face_or_stuff(image: np.ndarray, phrase: str, name: Named | None, found: li
     kind = stuff_kind(phrase)
     if kind is not None and name is None:
         mask, method = stuff_region(image, kind, found, phrase)
-        return Resolved([], mask, method)
+        one = _ONE_OF_STUFF.search(phrase.lower())
+        if one:  # "the fir tree": the heuristic finds tree-like pixels, not one tree
+            method += f"; unsure: that finds {kind}, not one {one.group(1)}"
+        return Resolved([], mask, method, sure=not one)
     return None
+
+
+# one of a stuff that comes in countable pieces, named as one ("the tree", "the fir tree", "a cloud")
+_ONE_OF_STUFF = re.compile(r"\b(?:the|a|an|this|that)\b(?:\s+[a-z-]+){0,2}?\s+(tree|bush|cloud|hedge|plant)\b")
 
 
 def _mask(
