@@ -175,4 +175,6 @@ def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:
     for note in plan.notes:
         if note.startswith(("I did not understand", "I read ")):
             out.append(note)
-    return out
+    # a part of the request refused (the rule planner's PART_REFUSED) leads: the answer must never
+    # read as if it was done
+    return [n for n in plan.notes if n.startswith("I did not do ")] + out

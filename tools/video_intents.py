@@ -17,9 +17,22 @@ NEEDS_VIDEO = "{what} works on a video: pass one (--video PATH, or upload a clip
 # "cut out the dog" (an image verb) is never read as a trim
 _TIME = r"(?=.*(?:\d+\s*(?:s|secs?|seconds?|mins?|minutes?)\b|\d+:\d\d|\b(?:seconds?|minutes?)\b))"
 _REMOVE = re.compile(
+    r"\b(?:cut|trim|chop)\s+(?:out\s+|off\s+|away\s+)?(?:everything|all|anything)\s+(?:after|before|past|until|from)\b|"
     r"\b(?:remove|drop|cut off|cut away|chop(?: off)?|delete|get rid of|lose|skip|trim off|cut)\b.*\boff\b|"
     r"\b(?:remove|drop|chop|delete|get rid of|lose|skip|trim off|cut away|cut off)\b",
     re.I,
+)
+_WISH = (
+    r"^(?:(?:please|ok|okay|so)\s+)?(?:(?:can|could|would) you\s+(?:please\s+)?)?(?:just|only|"
+    r"(?:i|we)(?:'d| would)? (?:only |just )?(?:want|need|like)|give me|let me (?:have|see)|(?:can|could) (?:i|we) "
+    r"(?:have|get)|leave me|show me)\b\s*"
+)
+_SECONDS = r"(?:s|secs?|seconds?|mins?|minutes?)\b"
+# a span of time: "1.5 to 4 seconds", "0:05-0:15", "seconds 3 to 8", "from 2 s to 5 s"
+_SPAN = (
+    r"(?:\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)?\s*(?:to|-|through|till|until)\s*\d+(?:\.\d+)?\s*"
+    + _SECONDS
+    + r"|\d+:\d\d\s*(?:-|to)\s*\d+:\d\d|\bseconds?\s+\w+\s+(?:to|through|till|until|-)\s+\w+)"
 )
 _VISIBLE = re.compile(
     r"\b(?:where|when|while|with)\s+(?P<what>.+?)\s+(?:is|are|appears?|shows?|can be seen)\b"
@@ -126,7 +139,7 @@ def concat_handler(call) -> None:
         call.set_output(sid, "video")
         return
     sent = [k for k, kind in getattr(call, "inputs", {}).items() if kind == "video" and k != "video"]
-    if sent and call.picture == "$input.video":  # two clips sent together: join them in the order sent
+    if sent:  # two clips sent together: the current one (edited or not), then the other one
         sid = call.add("concat_videos", video=call.picture, other=f"$input.{sent[0]}")
         call.set_output(sid, "video")
         return
@@ -144,12 +157,12 @@ def gif_handler(call) -> None:
         return
     text = call.text.lower()
     fps = re.search(r"(\d+(?:\.\d+)?)\s*(?:fps|frames? (?:a|per) second)", text)
-    width = re.search(r"(\d{2,4})\s*(?:px|pixels?)\s*(?:wide|across|width)?", text)
+    width = re.search(r"(\d{2,4})\s*(?:px|pixels?)\s*(?:wide|across|width)?|(\d{2,4})\s+(?:wide|across)\b", text)
     emit_step(
         call,
         "export_gif",
         fps=float(fps.group(1)) if fps else None,
-        width=int(width.group(1)) if width else None,
+        width=int(width.group(1) or width.group(2)) if width else None,
     )
 
 
@@ -163,9 +176,18 @@ VIDEO_INTENTS = (
         "trim_video",
         patterns=(
             r"^(?:trim|shorten)\b" + _TIME,
-            r"^(?:cut|clip|chop|keep|remove|drop|delete|get rid of|lose|skip)\b" + _TIME,
+            r"^(?:(?:only|just)\s+)?(?:cut|clip|chop|keep|remove|drop|delete|get rid of|lose|skip)\b" + _TIME,
             r"^(?:trim|cut|clip|keep)\s+(?:it\s+|the (?:video|clip|footage)\s+)?(?:down\s+)?(?:to\s+)?(?:only\s+|just\s+)?"
             r"(?:(?:the\s+)?(?:part|bit|section|portion|moments?)\s+)?(?:where|when|while)\b",
+            # a wish or a bare span on a clip: "just the first five seconds", "give me 1.5 to 4 seconds of it",
+            # "i want the bit where the dog is on screen"
+            _WISH + r"(?:just\s+|only\s+)?(?:the\s+)?(?:first|last|opening|final|closing)\s+(?:\S+\s+)?" + _SECONDS,
+            r"^(?:only\s+)?(?:the\s+)?(?:first|last|opening|final|closing)\s+(?:\S+\s+)?"
+            + _SECONDS
+            + r"(?:\s+of\s+(?:it|this|the\s+(?:video|clip|footage)))?(?:\s+(?:only|please|pls))?\s*$",
+            _WISH + r"(?=.*" + _SPAN + ")",
+            _WISH + r"(?:just\s+|only\s+)?(?:the\s+)?(?:part|bit|section|portion|moments?|scenes?|clip)\s+"
+            r"(?:where|when|while|with)\b",
         ),
         examples=example_lines("""
             trim the clip to its first three seconds
@@ -320,6 +342,10 @@ VIDEO_INTENTS = (
             r"^(?:join|concatenate|append|combine|merge|splice|stitch)\b"
             r"(?=.*\b(?:clips?|videos?|footage|previous|last one|them|both)\b)",
             r"^(?:make )?(?:a )?boomerang\b",
+            # "stick these videos together", "play one after the other", "add the other clip after it"
+            r"^(?:stick|glue|tape|put|paste|string|chain|bolt)\b(?=.*\b(?:videos|clips|them|both)\b)(?=.*\btogether\b)",
+            r"^(?:play|put|show|run)\s+(?:them|both|the (?:two )?(?:videos|clips))?\s*one after (?:the )?(?:other|another)\b",
+            r"^(?:add|put|attach|tack)\s+(?:on\s+)?the (?:other|second|next) (?:video|clip)\b",
         ),
         examples=example_lines("""
             join the two clips

@@ -13,15 +13,17 @@ from vitron_agent.tools.video_intents import emit_step, example_lines, video_or_
 __all__ = ["VIDEO_QUESTIONS"]
 
 _WHEN = re.compile(r"\b(?:disappear|vanish|leave|leaves|gone|go away|exit)", re.I)
-_APPEAR = re.compile(r"\b(?:appear|show up|shows up|come in|comes in|enter|first seen|arrive)", re.I)
+_APPEAR = re.compile(r"\b(?:appear|show up|shows up|turns? up|pops? up|come in|comes in|enter|first seen|arrive)", re.I)
 _HOW_LONG = re.compile(r"\bhow long\b|\bhow much time\b|\bhow many seconds\b|\bduration\b", re.I)
 _TARGET = re.compile(
-    r"^(?:when|(?:at|in|during) (?:what|which) (?:times?|points?|moments?|parts?|seconds?|frames?)|"
+    r"^(?:when(?:'s|s)?|(?:at|in|during) (?:what|which) (?:times?|points?|moments?|parts?|seconds?|frames?)|"
     r"(?:for )?how long|how much time|how many seconds|what time|"
-    r"find (?:out )?(?:(?:the )?(?:times?|moments?|parts?|frames?) )?(?:when|where))\s+"
+    r"(?:(?:find|show me|tell me)(?: out)?\s+)?(?:the\s+)?(?:times?|moments?|points?|seconds?|instants?)(?:\s+(?:when|that))?|"
+    r"find (?:out )?(?:(?:the )?(?:times?|moments?|parts?|bits?|scenes?|sections?|frames?) )?(?:when|where|with))\s+"
     r"(?:(?:does|do|did|is|are|was|were|can (?:we|i|you) see|will)\s+)?(?P<what>.+?)\s*"
     r"(?:\b(?:first\s+)?(?:appears?|disappears?|vanish\w*|show(?:s)? up|come(?:s)? in|enter\w*|leave\w*|"
-    r"exit\w*|go(?:es)? away|visible|on screen|in (?:the )?(?:frame|shot|video|picture|view)|seen|there|"
+    r"exit\w*|go(?:es)? away|gone|turns? up|pops? up|visible|on screen|in (?:the )?(?:frame|shot|video|picture|view)|"
+    r"in (?:them|it)|seen|there|"
     r"stay\w*|remain\w*)\b.*)?\??$",
     re.I,
 )
@@ -70,7 +72,10 @@ VIDEO_QUESTIONS = (
     Intent(
         "find_in_video",
         patterns=(
-            r"^(?:when|at what (?:time|point|moment)s?|what time)\b",
+            r"^(?:when(?:'s|s)?|at what (?:time|point|moment)s?|what time)\b",
+            r"^(?:find|show me|tell me)\s+(?:out\s+)?(?:when\b|(?:the\s+)?(?:moments?|times?|points?|instants?)\s+(?:when\s+)?"
+            r"(?=.*\b(?:appear|disappear|vanish|leave|gone|show|turn|come|enter|exit|visible|screen|seen)))",
+            r"^find (?:the )?(?:parts?|bits?|scenes?|sections?)\s+(?:with|where|when)\b",
             r"^how (?:long|much time|many seconds)\s+(?:is|are|does|do|did|was|were)\s+(?!the (?:video|clip|footage)\b)",
             r"^find (?:the )?(?:times?|moments?)\b",
         ),
@@ -100,6 +105,8 @@ VIDEO_QUESTIONS = (
             when does the dog vanish?
             how long is someone on camera
             when is the boat in view
+            find the parts with the dog in them
+            show me the bits where the cat is visible
         """),
         slots=("target",),
         help="when does <target> appear / disappear / is visible; how long is <target> on screen",

@@ -160,12 +160,15 @@ def time_range(text: str) -> tuple[float, float | None] | None:
     "0:05-0:09" -> (5, 9), "the first 5 seconds" -> (0, 5), "the last 3 s" -> (-3, None),
     "after 10 seconds" / "from 0:10 on" -> (10, None), "until 0:20" -> (0, 20); None otherwise."""
     low = digits(text.lower())
-    t = rf"({_CLOCK}|{_NUM}(?:\s*{_UNIT})?)"
-    m = re.search(rf"\b(?:from|between)\s+{t}\s*(?:to|and|until|till|through|-)\s*{t}", low)
+    # a point may be named "the 7 second mark"; "seconds 3 to 8" / "1.5 to 4 seconds" need no "from"
+    t = rf"(?:the\s+)?({_CLOCK}|{_NUM}(?:\s*{_UNIT})?)(?:\s*-?\s*(?:second\s+)?mark)?"
+    m = re.search(rf"\b(?:from|between)\s+{t}\s*(?:to|and|until|till|through|thru|-)\s*{t}", low)
     if m:
         first, second = m.group(1), m.group(m.re.groups // 2 + 1)
     elif m := re.search(rf"(?<![\d:]){_CLOCK}\s*(?:-|to)\s*{_CLOCK}(?![\d:])", low):
         first, second = m.group(1), m.group(2)
+    elif m := _bare_span(low, t):
+        first, second = m.group(2), m.group(m.re.groups // 2 + 2)
     if m:
         a, b = _point(first), _point(second)
         unit = re.match(rf"\s*{_UNIT}\b", low[m.end() :])
@@ -189,6 +192,17 @@ def time_range(text: str) -> tuple[float, float | None] | None:
         if (b := _point(m.group(1))) is not None:
             return (0.0, b)
     return None
+
+
+def _bare_span(low: str, t: str) -> re.Match[str] | None:
+    """ "seconds 3 to 8", "secs 20 through 30", "1.5 to 4 seconds", "2s-5s": a span without "from";
+    two bare numbers ("3 to 8") are a span only with a time word before, in or after them."""
+    m = re.search(rf"(?<![\w.:])(seconds?\s+|secs?\s+)?{t}\s*(?:to|until|till|through|thru|-)\s*{t}", low)
+    if m is None:
+        return None
+    ends = (m.group(2), m.group(m.re.groups // 2 + 2))
+    timed = any(":" in v or re.search(rf"\d\s*{_UNIT}$|[a-z]\s+{_UNIT}$", v) for v in ends)
+    return m if m.group(1) or timed or re.match(rf"\s*{_UNIT}\b", low[m.end() :]) else None
 
 
 def _point(v: str) -> float | None:

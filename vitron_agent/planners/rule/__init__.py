@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from vitron_agent.planners.base import PlanRequest
-from vitron_agent.planners.rule import cannot_do as _cannot_do  # noqa: F401  (registers the refusals)
+from vitron_agent.planners.rule.cannot_do import PART_REFUSED, REFUSALS  # (importing it registers the refusals)
 from vitron_agent.planners.rule.complaints import part_complaint, strip_remarks
 from vitron_agent.planners.rule.intent_call import RuleCall, declarative
 from vitron_agent.planners.rule.intent_choice import MODES, choose, spare_first, topic_first
@@ -98,7 +98,9 @@ class RulePlanner:
         if b.image is None and inp.get("video") == "video":
             b.image, b.video_mode = "$input.video", True
         understood, misunderstood = 0, False
-        for clause in split_clauses(text):
+        refused: list[str] = []  # "I did not do 'add film grain': ..." for each clause refused in a chain
+        clauses = split_clauses(text)
+        for clause in clauses:
             clause = _FILLER.sub("", clause.strip()).strip()
             picked = choose(clause, self.mode, b)
             if picked.question:
@@ -118,11 +120,20 @@ class RulePlanner:
                 continue
             if picked.kept is not None:
                 _exclude(b, before, picked.kept, picked.text, last)
+            if b.answer is not None and record.name in REFUSALS and len(clauses) > 1:
+                # one impossible clause of a chain: the possible steps still run, and the answer's
+                # first line says what was not done and why
+                refused.append(PART_REFUSED.format(clause=_restore(clause, regions), why=b.answer))
+                b.answer = None
+                continue
             if b.answer is not None:
                 return Plan(answer=b.answer)
             if b.fresh:
                 last, b.fresh = {}, False  # a new picture: the previous turn's mask does not apply to it
             understood += 1
+        if refused and not b.steps:
+            return Plan(answer="\n".join(refused))
+        b.notes[:0] = refused
         if not understood:
             if _looks_foreign(raw, hits=1):
                 return Plan(answer=NOT_ENGLISH)

@@ -1,14 +1,24 @@
-"""Requests for things the agent cannot do, read as such: one intent record whose handler refuses
-honestly (naming what it can do instead) rather than letting the nearest wrong intent run.
+"""Requests for things the agent cannot do, read as such: two intent records (any picture; video
+only) whose handler refuses honestly (naming what it can do instead) rather than letting the
+nearest wrong intent run.
 
-Without it "mute the video" planned a colour desaturate, "add film grain" a denoise (the opposite),
+Without them "mute the video" planned a colour desaturate, "add film grain" a denoise (the opposite),
 "straighten the horizon" a 90-degree turn and "remove the red eye" erased the eye: wrong results
-reported as success. Each entry of ``LIMITS`` is (rule, answer): the rule is a regular expression
-searched in the clause (lower case); the first that matches gives the answer, which ends planning
-with no steps. The record's patterns are tried before the built-in table (order 50) and the
-matcher never overrules them. The record has no examples: the matcher never sends a clause here
-by similarity (a near match would refuse a request the agent can do); ``EXAMPLES`` are the
-phrasings the rules are tested with.
+reported as success.
+
+Each limit is declared once in ``DECLARED``: the answer (what cannot be done, what can be done
+instead) and example utterances. The examples are the records' examples, scored by the same
+matcher as every other intent (``intent_matcher``), so paraphrases no rule names are refused
+too ("take the soundtrack out as an mp3", "turn the photo into a 3d model"); a near match never
+refuses a request the agent can do: the planner takes a refusal from the matcher only when no
+rule read the clause and the refusal leads the best reading it can do by ``LEAD``
+(``intent_choice``). ``LIMITS`` keeps a regular expression only where the words decide by
+themselves (a sound word as the thing acted on, "sepia", "subtitles", a horizon without an angle),
+searched in the clause; the first that matches gives the answer. The records' rules are tried
+before the built-in table (order 50) and the matcher never overrules them.
+
+In a chain, a refused clause refuses only itself: the possible steps run and the answer's first
+line says what was not done and why (``PART_REFUSED``).
 """
 
 from __future__ import annotations
@@ -18,7 +28,14 @@ from typing import Any
 
 from vitron_agent.toolkit.intents import Intent, register_intent
 
-__all__ = ["LIMITS", "EXAMPLES", "VIDEO_ONLY", "REFUSALS", "limit_for", "CANNOT_DO", "CANNOT_DO_VIDEO"]
+__all__ = [
+    *("LIMITS", "EXAMPLES", "VIDEO_ONLY", "REFUSALS", "limit_for", "CANNOT_DO", "CANNOT_DO_VIDEO"),
+    "PART_REFUSED",
+]
+
+# A chain with one impossible clause ("make it black and white and add film grain"): the possible
+# steps run, and this line leads the answer, so it never reads as if everything was done.
+PART_REFUSED = "I did not do {clause!r}: {why}"
 
 _PICTURE = r"(?:it|this|that|the\s+(?:image|picture|photo|pic|video|clip|footage|movie|film))"
 
@@ -31,7 +48,7 @@ LIMITS: tuple[tuple[str, str], ...] = (
         # ("make a gif without sound": a gif)
         r"|^(?!.*\b(?:without|no|silent|ignore|ignoring|keep|keeping)\b)(?:.*\b(?:remove|delete|strip|drop|take|get rid of|"
         r"lower|raise|increase|decrease|reduce|boost|adjust|change|fix|add|put|replace|edit|normali[sz]e|clean up|"
-        r"cut|kill|swap|dub|enhance|amplify)\b.*\b(?:sound|audio|volume|music|soundtrack|voice-?over|narration)s?\b)",
+        r"cut|kill|swap|dub|enhance|amplify|extract|export|save|rip|pull|isolate|separate|get)\b.*\b(?:sound|audio|volume|music|soundtrack|voice-?over|voices?|narration|speech|dialogue)s?\b)",
         "I cannot change sound: the video tools work on the pictures only (the audio is kept as it is, "
         "or dropped by some tools). I can trim, speed up, reverse, loop, recolour or blur the video.",
     ),
@@ -42,7 +59,7 @@ LIMITS: tuple[tuple[str, str], ...] = (
         r"|\b(?:louder|quieter)\b|\b(?:turn|switch)\s+(?:(?:the|it|down|up|off|on)\s+)*(?:sound|audio|volume|music)\b"
         r"|^(?!.*\b(?:without|no|silent|ignore|ignoring|keep|keeping)\b)(?:.*\b(?:remove|delete|strip|drop|take|get rid of|"
         r"lower|raise|increase|decrease|reduce|boost|adjust|change|fix|add|put|replace|edit|normali[sz]e|clean up|"
-        r"cut|kill|swap|dub|enhance|amplify)\b.*\b(?:sound|audio|volume|music|soundtrack|voice-?over|narration)s?\b)",
+        r"cut|kill|swap|dub|enhance|amplify|extract|export|save|rip|pull|isolate|separate|get)\b.*\b(?:sound|audio|volume|music|soundtrack|voice-?over|voices?|narration|speech|dialogue)s?\b)",
         "I cannot work on sound: the tools change pictures only (a video's audio is kept as it is, or "
         "dropped by some tools, and a still picture has none). I can recolour, blur, trim or speed up a video.",
     ),
@@ -68,7 +85,7 @@ LIMITS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"^(?:make|render)\s+(?:it|this|that|the\s+(?:image|picture|photo|pic|shot|video|clip))\s+"
-        r"(?:(?:look|more|a bit|a little|slightly|really|very)\s+)*grain(?:y|ier)\b|^(?:add|put|give|apply)\b(?!.*\b(?:less|no|fewer|reduce|reduction|remove|removal|without|clean|cut|denoise|denoising|filter)\b).*\b(?:grain|noise)\b",
+        r"(?:(?:look|more|a bit|a little|slightly|really|very)\s+)*grain(?:y|ier)\b|^(?:add|put|give|apply)\b(?!.*\b(?:less|no|fewer|reduce|reduction|remove|removal|without|clean|cut|denoise|denoising|filter)\b).*\b(?:grain|noise|noisy)\b",
         "I cannot add grain or noise, only remove it ('denoise').",
     ),
     (
@@ -88,7 +105,7 @@ LIMITS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"\b(?:cut|split|chop|divide)\s+(?:the|this)\s+(?:video|clip|footage|film|movie)\s+"
-        r"in(?:to)?\s+(?:half|halves|two|2|pieces|parts|segments)\b",
+        r"in(?:to)?\s+(?:half|halves|two|2|(?:\w+\s+)?(?:pieces|parts|segments|clips|scenes))\b",
         "I cannot split a video into several clips (a request makes one result). I can keep one part: "
         "'keep the first half' is 'trim it to the first N seconds', or 'from 0:10 to 0:25'.",
     ),
@@ -113,6 +130,17 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "('black and white except the bus').",
     ),
     (
+        r"\bsuper[- ]?res(?:olution|olve|olved)?\b|\bai[- ]upscal\w*\b|\bupscal\w*\b.*\b(?:ai|neural|super)\b",
+        "I have no super-resolution model: I cannot add detail that is not there. I can resize it "
+        "('make it 4 times bigger', resampled) and sharpen it.",
+    ),
+    (
+        r"^(?:make|turn|convert|render)\s+(?:it|this|that|the\s+(?:image|picture|photo|pic|video|clip))\s+(?:into\s+)?"
+        r"(?:an?\s+)?3-?d\b(?!\s+(?:render|style|cartoon|look))",
+        "I cannot make a picture 3D (no depth or 3D model tool). I can animate it with a camera move "
+        "('animate it with a slow zoom') or describe it.",
+    ),
+    (
         r"^(?!.*\d)(?!.*\b(?:upscale|enlarge|resize|rescale|scale|bigger|larger|twice|double)\b)"
         r"(?:.*\b(?:higher|better|more)\s+(?:resolution|definition)\b)",
         "I cannot add detail that is not there. I can resize a picture ('make it twice as big') or sharpen it.",
@@ -134,8 +162,19 @@ def _refuse(call: Any) -> None:
 
         intent_named("restyle").handler(call)  # a look the generative editor can give (an instruction edit)
         return
-    answer = limit_for(call.text)
+    answer = limit_for(call.text) or nearest_answer(call.text)
     call.ask(answer or f"I cannot do {call.text!r} with the tools I have.")
+
+
+def nearest_answer(clause: str) -> str | None:
+    """The answer of the declared limit whose examples are closest to ``clause`` (the matcher sent
+    it here; no rule named the limit)."""
+    from vitron_agent.planners.rule.intent_matcher import embedder
+
+    texts = [ex for _, examples, _ in DECLARED for ex in examples]
+    answers = [answer for answer, examples, _ in DECLARED for _ in examples]
+    sims = embedder().embed(texts, norm=True) @ embedder().embed([clause.lower()], norm=True)[0]
+    return answers[int(sims.argmax())] if len(texts) else None
 
 
 # Limits a configured generative (instruction) editor lifts: the request goes to it as said.
@@ -146,6 +185,113 @@ def _can_instruct(call: Any) -> bool:
     b = getattr(call, "builder", None)
     return b is not None and b.toolbox.supports(b.tool("edit"), "instruct")
 
+
+def _answer(opening: str) -> str:
+    return next(answer for _, answer in LIMITS if answer.startswith(opening))
+
+
+THREE_D = (
+    "I cannot make a picture 3D (no depth or 3D model tool). I can animate it with a camera move "
+    "('animate it with a slow zoom') or describe it."
+)
+SUPER_RES = (
+    "I have no super-resolution model: I cannot add detail that is not there. I can resize it "
+    "('make it 4 times bigger', resampled) and sharpen it."
+)
+
+# (answer, example utterances, video only): the limits the matcher scores, as people say them
+DECLARED: tuple[tuple[str, tuple[str, ...], bool], ...] = (
+    (
+        _answer("I cannot change sound"),
+        (
+            "mute the video",
+            "turn the sound off",
+            "take the audio out of the clip",
+            "make it louder",
+            "lower the volume",
+            "add some background music",
+            "put a song over the clip",
+            "extract the audio",
+            "save the soundtrack as an mp3",
+            "convert the video to mp3",
+            "remove the voices",
+            "add a voice-over",
+            "make a slideshow with music",
+            "boost the bass",
+            "sync the audio",
+            "add sound effects",
+            "get the audio track out",
+        ),
+        True,
+    ),
+    (
+        _answer("I cannot draw text"),
+        (
+            "add subtitles",
+            "write happy birthday on it",
+            "put a caption that says hello on the picture",
+            "add a title to the video",
+            "stamp the date in the corner",
+            "type my name at the bottom",
+            "put a watermark on it",
+            "add our logo in the corner",
+            "overlay some text on the photo",
+            "write good morning across the top",
+        ),
+        False,
+    ),
+    (
+        _answer("I cannot add grain"),
+        ("add film grain", "make it grainy", "give it a noisy film look", "add some noise to it", "put grain on it"),
+        False,
+    ),
+    (_answer("I have no vignette"), ("add a vignette", "put a vignette on it", "give it a vignette effect"), False),
+    (
+        _answer("I have no red-eye"),
+        ("fix the red eye", "remove red-eye from the photo", "correct the red eyes from the flash"),
+        False,
+    ),
+    (
+        _answer("I cannot find the horizon"),
+        ("straighten the horizon", "level the horizon", "the horizon is crooked, fix it", "auto-straighten the photo"),
+        False,
+    ),
+    (
+        _answer("I cannot stabilise"),
+        ("stabilise the footage", "remove the camera shake", "make the shaky video smooth", "steady the shaky clip"),
+        True,
+    ),
+    (
+        _answer("I cannot split"),
+        ("split the clip into two", "cut the video into three parts", "divide the video into scenes"),
+        True,
+    ),
+    (_answer("I cannot undo"), ("undo", "undo the last change", "go back to the original", "revert it"), False),
+    (_answer("I cannot translate"), ("translate the sign", "translate the text into french"), False),
+    (
+        SUPER_RES,
+        (
+            "give it a higher resolution",
+            "upscale it with ai super resolution",
+            "super-resolve the photo",
+            "enhance the resolution and recover the detail",
+            "make it 4k with more detail",
+        ),
+        False,
+    ),
+    (
+        THREE_D,
+        (
+            "make it 3d",
+            "turn it into a 3d model",
+            "make a 3d version of the photo",
+            "make it stereoscopic",
+            "turn the picture into a 3d scene",
+            "give it depth like a 3d photo",
+        ),
+        False,
+    ),
+)
 
 EXAMPLES = (
     "mute the video",
@@ -187,7 +333,9 @@ def _record(name: str, media: str, limits: list[tuple[str, str]]) -> Intent:
     return Intent(
         name,
         (r"^(?=.*(?:" + "|".join(f"(?:{rule})" for rule, _ in limits) + "))",),
-        examples=(),  # rules only: a near match never refuses a request the agent can do
+        examples=tuple(
+            ex for answer, examples, video_only in DECLARED if video_only == (media == "video") for ex in examples
+        ),
         slots=(),
         help="",
         handler=_refuse,

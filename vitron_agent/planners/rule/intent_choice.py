@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from vitron_agent.planners.rule.cannot_do import REFUSALS
 from vitron_agent.planners.rule.complaints import part_complaint, size_complaint, speed_complaint
 from vitron_agent.planners.rule.intent_table import intent_named, parse_clause
 from vitron_agent.planners.rule.lexicon import _COLOR_WORDS, _EXCLUSION, _fix_colours, _fix_verb
@@ -43,6 +44,43 @@ _WISH = re.compile(  # "i want the van in blue", "i'd like the sky to be brighte
     r"(?P<np>(?:the|this|that|my|his|her|their|its|these|those|it)\b.*?)\s+"
     r"(?:to be|to look|to become|to get|to turn|to appear|in)\s+(?P<what>(?:a |an |much |way |slightly |more |less |"
     r"a (?:little )?bit |a little |a lot )*[a-z-]+(?:\s+[a-z-]+)?(?:\s+(?:please|instead|now))?)$",
+    re.I,
+)
+_DONE = {  # "i want the runner tracked": the participle's verb, applied to the thing named
+    "tracked": "track",
+    "followed": "follow",
+    "counted": "count",
+    "removed": "remove",
+    "erased": "erase",
+    "deleted": "delete",
+    "blurred": "blur",
+    "pixelated": "pixelate",
+    "pixellated": "pixelate",
+    "outlined": "outline",
+    "highlighted": "highlight",
+    "selected": "select",
+    "segmented": "segment",
+    "cropped": "crop",
+    "flipped": "flip",
+    "mirrored": "flip",
+    "rotated": "rotate",
+    "reversed": "reverse",
+    "trimmed": "trim",
+    "looped": "loop",
+    "sharpened": "sharpen",
+    "brightened": "brighten",
+    "darkened": "darken",
+    "described": "describe",
+}
+_WANT_DONE = re.compile(
+    r"^(?:i|we)\s*(?:'d|would)?\s*(?:want|need|like|love)\s+(?P<np>(?:the|this|that|my|his|her|their|its|these|those|it|"
+    r"them|all)\b.*?)\s+(?P<verb>" + "|".join(_DONE) + r")(?P<tail>(?:\s+(?!please\b)\S+)*?)(?:\s*,?\s*please)?\s*$",
+    re.I,
+)
+_WONDER = re.compile(  # "any idea how many chairs there are", "do you know when the dog appears": the question itself
+    r"^(?:any idea|(?:do|would) you (?:know|happen to know)|i (?:wonder|was wondering)|i'?d (?:like|love) to know|"
+    r"i want to know|i'?m (?:curious|wondering)(?: about)?|no idea)\s*,?\s+(?=(?:how|what|when|where|which|who|whether|"
+    r"if|is|are)\b)",
     re.I,
 )
 _PASSIVE = re.compile(  # "can the sky be made bluer?", "could the car be recoloured green?": a request in the passive
@@ -172,7 +210,10 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     for pattern, words in _SPELLED:  # "black & white", "slo mo", "counter clockwise": one way of writing each
         clause = pattern.sub(words, clause)
     clause = _POLITE_END.sub("", clause) or clause  # "make this photo black and white please"
-    if m := _WISH.match(clause) or _PASSIVE.match(clause) or _CAUSATIVE.match(clause):
+    clause = _WONDER.sub("", clause)
+    if m := _WANT_DONE.match(clause):  # "i want the runner tracked" -> "track the runner"
+        clause = f"{_DONE[m.group('verb').lower()]} {m.group('np')}{m.group('tail')}"
+    elif m := _WISH.match(clause) or _PASSIVE.match(clause) or _CAUSATIVE.match(clause):
         clause = f"make {m.group('np')} {m.group('what')}"
     if (m := _FOR_THING.match(clause)) and m.group("colour").lower() in _COLOR_WORDS:  # "red for the bike, please"
         clause = f"make {m.group('np')} {m.group('colour')}"
@@ -213,11 +254,11 @@ def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
     warmer" is no selection)."""
     from vitron_agent.planners.rule.intent_matcher import match
 
-    if ruled.intent in ("cannot_do", "cannot_do_video"):  # a refusal's rule is specific; no near match overrules it
+    if ruled.intent in REFUSALS:  # a refusal's rule is specific; no near match overrules it
         return ruled
     verdict = match(clause, video)
-    if verdict.intent is None or not verdict.scores:
-        return ruled
+    if verdict.intent is None or not verdict.scores or verdict.intent in REFUSALS:
+        return ruled  # a reading the rules found is never overruled into a refusal
     mine = intent_named(ruled.intent or "")
     if intent_named(verdict.intent).handler is mine.handler:
         return ruled
@@ -257,7 +298,7 @@ def _by_matcher(clause: str, ruled: Picked, mode: str, notes: list[str], video: 
     main = clause
     if ex := _EXCLUSION.match(clause):
         main, kept = ex.group("main") or ex.group("main2"), ex.group("kept") or ex.group("kept2")
-    verdict = match(main, video)
+    verdict = _refusal_checked(match(main, video), video)
     if verdict.question:
         return Picked(None, main, main, question=verdict.question)
     if verdict.intent is None:
@@ -265,6 +306,25 @@ def _by_matcher(clause: str, ruled: Picked, mode: str, notes: list[str], video: 
     if ruled.intent is not None and intent_named(ruled.intent).handler is intent_named(verdict.intent).handler:
         return ruled  # the same reading: the rules' slots
     return Picked(verdict.intent, rest_for(verdict.intent, main), main, kept=kept)
+
+
+LEAD = 0.05  # a refusal by similarity must lead the best reading the agent can do by this much
+
+
+def _refusal_checked(verdict: Any, video: bool | None) -> Any:
+    """The matcher's verdict, with a refusal kept only when it clearly leads (``LEAD``) the best
+    reading that can be done; a question between a refusal and such a reading is that reading."""
+    from vitron_agent.planners.rule.intent_matcher import WEAK, Verdict
+
+    ranked = verdict.scores
+    if not ranked or not (verdict.intent in REFUSALS or (verdict.question and ranked[0][1] in REFUSALS)):
+        if verdict.question and len(ranked) > 1 and ranked[1][1] in REFUSALS:
+            return Verdict(ranked[0][1], scores=ranked)  # the refusal is the runner-up: the reading stands
+        return verdict
+    doable = [(sc, n) for sc, n in ranked if n not in REFUSALS]
+    if doable and ranked[0][0] - doable[0][0] < LEAD:
+        return Verdict(doable[0][1] if doable[0][0] >= WEAK else None, scores=ranked)
+    return Verdict(ranked[0][1], scores=ranked)
 
 
 def rest_for(name: str, clause: str) -> str:
@@ -303,4 +363,9 @@ def strip_verb_phrase(clause: str) -> str:
     if words and words[0].lower() in leading_verbs():
         rest = words[1] if len(words) > 1 else ""
         rest = _LEAD.sub("", rest)
+    # "give it an outline", "give them a blur": the pronoun is the target, the noun names the edit
+    if m := re.match(
+        r"^(it|them|this|that|this one|that one)\s+(?:an?|some|more|less|the)\s+\w+\s*$", rest.strip(), re.I
+    ):
+        return m.group(1)
     return rest.strip()

@@ -50,6 +50,7 @@ from vitron_agent.planners.rule.step_builders import (
     _do_recolor,
     _do_remove,
     _do_segment,
+    _do_track,
     _tone,
 )
 from vitron_agent.toolkit.intents import Intent, register_intent, registered_intents, table_version
@@ -303,7 +304,14 @@ INTENTS: tuple[Intent, ...] = (
         "take a frame of a video (first / middle / last, frame 250, the frame at 0:05)",
     ),
     _builtin(
-        "track", (r"^(?:track|follow|trace|keep track of)\b\s*",), _do_segment, "track / follow <target> (a video)"
+        "track",
+        (
+            r"^(?:track|follow|trace|keep track of|keep (?:an |your )?eyes? on|lock on(?:to)?|stay on|tail)\b\s*",
+            # "mark the bus in every frame": a selection through the whole clip
+            r"^(?:mark|highlight|show|select|find)\b(?=.*\b(?:in|on|through) (?:every|each|all(?: the)?) frames?\b)\s*",
+        ),
+        _do_track,
+        "track / follow <target> (a video)",
     ),
     _builtin(
         "generate",

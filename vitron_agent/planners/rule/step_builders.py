@@ -183,7 +183,25 @@ def _edit(b: _Builder, mask: str | None = None, **args: Any) -> None:
     b.image, b.last_output = f"${sid}.{b.media_arg}", b.media_arg
 
 
+# words after a tracked thing that say how long or where it goes, not what it is: "the goalkeeper
+# throughout", "the horse goes", "the bus in every frame", "the ball across the video"
+_TRACK_TAIL = re.compile(
+    r"\s+(?:(?:goes|go|went|moves?|moving|runs?|walks?|is going|travels?)\b.*"
+    r"|(?:throughout|all the way|the whole (?:time|way|clip|video)|all (?:the )?(?:time|along))\b.*"
+    r"|(?:in|on|through|across|over|during|for) (?:every|each|all(?: of)?|the whole|the entire|the)\s*(?:the\s+)?"
+    r"(?:frames?|video|clip|footage|film|movie|shot|time)\b.*)$",
+    re.I,
+)
+
+
+def _do_track(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    """Follow a thing through the clip (a selection on a video is a track)."""
+    _do_segment(b, rest, clause, last)
+
+
 def _do_segment(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if b.video_mode:  # on a clip a selection is a track: "the horse goes", "the goalkeeper throughout"
+        rest = _TRACK_TAIL.sub("", rest).strip() or rest
     kind, _ = _target(b, rest, last)
     if kind in ("pronoun", "none", "whole") and not re.search(r"@r\d+@", rest):
         _segment(b, "the main object", last)
