@@ -113,7 +113,7 @@ _POLITE_END = re.compile(
     re.I,
 )
 _SPELLED = (
-    (re.compile(r"\bblack\s*(?:&|\+|n|'n'?)\s*white\b|\bb\s*&\s*w\b", re.I), "black and white"),
+    (re.compile(r"\bblack\s*(?:&|\+|n|'n'?)\s*white\b|\bb\s*[&/+]\s*w\b|\bbw\b", re.I), "black and white"),
     (re.compile(r"\bslo+w?[- ]?mo(?:tion)?\b", re.I), "slow motion"),
     (re.compile(r"\b(counter|anti)[- ]+clock[- ]?wise\b", re.I), r"\1clockwise"),
 )
@@ -154,7 +154,7 @@ class Picked:
 
 _SPARE_FIRST = re.compile(
     r"^(?:please\s+)?(?:(?:don't|do not|dont)\s+(?:change|touch|edit|alter|modify)\s+(?P<kept>[^,;.]+?)"
-    r"|(?:leave|keep)\s+(?P<kept2>[^,;.]+?)\s+(?:alone|as it is|as they are|untouched|unchanged))"
+    r"|(?:leave|keep)\s+(?P<kept2>[^,;.]+?)\s+(?:alone|as it is|as they are|untouched|unchanged|sharp|in focus|crisp|clear))"
     r"\s*[,;]?\s*(?:but|and|just|only|then)?\s*(?:just\s+|only\s+)?(?P<main>[^,;.]+?)[.!]?$",
     re.I,
 )

@@ -7,6 +7,7 @@ are in intent_examples_look."""
 from __future__ import annotations
 
 from vitron_agent.planners.rule.intent_examples_look import LOOK_EXAMPLES
+from vitron_agent.planners.rule.intent_examples_more import MORE_EXAMPLES
 from vitron_agent.planners.rule.intent_examples_tone import TONE_EXAMPLES
 
 
@@ -440,4 +441,7 @@ SLOTS_OF: dict[str, tuple[str, ...]] = {
     "track": ("target", "colour"),
 }
 
-EXAMPLES: dict[str, tuple[str, ...]] = {**EDIT_EXAMPLES, **TONE_EXAMPLES, **LOOK_EXAMPLES}
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    name: examples + MORE_EXAMPLES.get(name, ())
+    for name, examples in {**EDIT_EXAMPLES, **TONE_EXAMPLES, **LOOK_EXAMPLES}.items()
+}

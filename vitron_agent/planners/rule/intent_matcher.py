@@ -151,6 +151,7 @@ def match(clause: str, video: bool | None = None) -> Verdict:
     """The clause's intent by similarity, with the margin test and the polarity lexicon; intents for
     the other medium (``video``: the current picture is a video; None: no picture) are left out."""
     ranked = scores(clause)
+    clause = _OVER.sub(r"too \1", clause)  # "oversaturated" is "too saturated"
     for more, less, up, down in _ANTONYMS:  # "it is too gloomy": the lexicon says it, however weak the embedding
         if re.search(rf"\btoo\s+(?:\w+\s+)?(?:{up}|{down})\b", clause.lower()) and not re.search(
             r"^(?:what|which|how|is|are|does|do|where|who)\b", clause.lower()
@@ -162,6 +163,10 @@ def match(clause: str, video: bool | None = None) -> Verdict:
         wrong = "image" if video else "video"
         ranked = [(s, n) for s, n in ranked if media.get(n) != wrong]
     if not ranked or ranked[0][0] < WEAK:
+        for more, less, up, down in _ANTONYMS:  # "make it less fuzzy": weak as a sentence, plain in its words
+            if re.search(rf"\b(?:less|more|not so|not as)\s+(?:\w+\s+)?(?:{up}|{down})\b", clause.lower()):
+                if (side := polarity(clause, more, less)) is not None:
+                    return Verdict(side, scores=ranked)
         return Verdict(None, scores=ranked)
     top, name = ranked[0]
     same = _same_reading(name)
@@ -213,7 +218,7 @@ _ANTONYMS = (
         "saturate",
         "desaturate",
         r"rich\w*|deep\w*|bold\w*|punch\w*|vivid\w*|vibran\w*|pop|intens\w*|saturat\w*|colou?rful|strong\w*|loud",
-        r"pale\w*|wash\w* out|washed|drain\w*|mut\w*|soft\w*|dull\w*|fad\w*|subdu\w*|calm\w*|desaturat\w*",
+        r"pale\w*|wash\w* out|washed|drain\w*|mut\w*|dull\w*|fad\w*|subdu\w*|subtle\w*|understated|calm\w*|desaturat\w*",
     ),
     (
         "sharpen",
@@ -222,6 +227,7 @@ _ANTONYMS = (
         r"blur\w*|smooth\w*|soft\w*|fuzz\w*|pixel+at\w*|censor\w*|obscur\w*",
     ),
 )
+_OVER = re.compile(r"\bover-?(saturat\w*|sharpen\w*|warm\w*|bright\w*|colou?red)\b", re.I)
 _MORE = r"\b(?:more|increase|boost|raise|up|higher|add|stronger|enhance|pump|bump|intensify)\b"
 _LESS = r"\b(?:less|decrease|reduce|lower|down|weaker|tone down|dial back|mute|drop|fewer)\b"
 _ASKED = r"(?:^|\b(?:can|could|would|will) you\s+|\bplease\s+|\bto\s+|\band\s+|,\s*)"

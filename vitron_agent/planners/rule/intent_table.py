@@ -237,6 +237,10 @@ INTENTS: tuple[Intent, ...] = (
             r"^(?:detect|label|tag|annotate|list)\b\s*(?:and\s+label\s+)?|^(?:draw|put|add)\s+(?:bounding\s+)?boxes\s+(?:around|on|over)\s*"
             r"|^(?:box)\s+|^(?:find|show|locate|identify)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?=(?:objects|things|items)\b)"
             r"|^what\s+objects\b\s*",
+            # "draw a box around each face", "bounding boxes for every bottle", "show me where the chairs are with boxes"
+            r"^(?:(?:draw|put|add|place|give)\s+(?:me\s+)?)?(?:an?\s+|the\s+)?(?:bounding\s+)?box(?:es)?\s+(?:a?round|on|over|for)\s+"
+            r"|^(?:show|mark|find|locate|spot|highlight|point out|label)\s+(?:me\s+)?(?:where\s+)?"
+            r"(?=.*\bwith\s+(?:an?\s+|bounding\s+)?box(?:es)?\s*$)",
         ),
         _do_detect,
         "detect / label <things> (boxes with labels and scores)",
@@ -252,6 +256,7 @@ INTENTS: tuple[Intent, ...] = (
         (
             r"^(?:crop|trim|zoom in(?:to)?|zoom)\b\s*(?:it\b|the (?:image|picture|photo)\b)?\s*(?:to|around|down to|on|at|onto)?\s*",
             r"^(?:cut|trim|frame)\s+(?:it|the (?:image|picture|photo|shot))\s+(?:down\s+)?to\s+(?:just\s+|only\s+)?(?=\w)",
+            r"^make\s+(?:it|this|the (?:image|picture|photo))\s+(?=\d+\s*(?::|x|/|by)\s*\d+\s*(?:ratio|aspect|format)?\s*$)",
         ),
         _do_crop,
         "crop to <target> / a box / a square / 16:9",
@@ -334,7 +339,9 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "cutout",
         (
-            r"^(?:cut|crop|clip)\s*-?\s*out\b\s*(?!.*\bbackground\b)|^cut\b(?=.*\bout\s*$)\s*"
+            r"^(?:cut|crop|clip|snip)\s*-?\s*out\b\s*(?!.*\bbackground\b)|^(?:cut|snip)\b(?=.*\bout\s*$)\s*"
+            r"|^extract\b(?!\s+(?:the\s+|all\s+(?:the\s+)?)?(?:text|words|writing|frames?|first|last|middle|audio|sound|"
+            r"colou?rs?)\b)\s*"
             r"|^(?:isolate|extract|separate|select|show|put)\b\s*(?=.*\b(?:on|with|against)\s+(?:a\s+)?transparent\b)"
             r"|^(?:make|create|give me|export|save|produce|get)\s+(?:me\s+)?"
             r"(?:a\s+|an\s+)?(?:transparent\s+(?:png|image|picture|cut-?out|sticker|version)|cut-?out|sticker|png)\s*(?:of|for|from|with)?\s*",
@@ -346,6 +353,9 @@ INTENTS: tuple[Intent, ...] = (
         "keep_only",
         (
             r"^(?:keep only|keep just|only keep|leave only)\b\s*|^(?:keep|leave)\s+(?=(?:everything|all|the (?:whole |entire )?(?:image|picture|photo|scene))\b)",
+            # "isolate the car on a black background", "show only the shoe on a grey background"
+            r"^(?:isolate|show|put|place|set|display)\s+(?:only\s+|just\s+)?(?!it\b|them\b)"
+            r"(?=.+\s+(?:on|against|over)\s+(?:a|an)\s+(?:plain\s+|solid\s+)?[a-z]+\s+(?:background|backdrop)\s*$)",
         ),
         _do_keep_only,
         "keep only <target>",
@@ -372,7 +382,13 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "replace",
         (
-            r"^(?:replace|swap|substitute)\b(?!.*\bbackground\b)(?=.*\b(?:with|for|by)\b)|^(?:turn|change|transform|convert)\b(?=.*\binto\b)(?!.*\b(?:gr[ae]y ?scale|black and white|monochrome)\b)",
+            r"^(?:replace|swap|substitute|exchange|trade)\b(?!.*\bbackground\b)(?=.*\b(?:with|for|by)\b)|^(?:turn|change|transform|convert)\b(?=.*\binto\b)(?!.*\b(?:gr[ae]y ?scale|black and white|monochrome)\b)",
+            # "put a lamp where the vase is", "i want a horse instead of the cow", "make the bench a sofa instead"
+            r"^(?:put|place|add|draw|insert|stick|i\s*(?:'d|would)\s+(?:like|prefer|rather have)|i want|i need)\s+"
+            r"(?:an?|some|two|three)\s+[a-z][a-z -]*?\s+(?:instead of|in place of|rather than|where)\s+(?:the|his|her|their|that|this|my)\s+",
+            r"^make\s+(?:the|this|that|his|her|their|my)\s+[a-z]+(?:\s+[a-z]+)?\s+(?:into\s+)?(?:an?)\s+"
+            r"(?!(?:bit|little|lot|touch|tad|different|darker|lighter|brighter|new|nicer|better|[a-z]+er|[a-z]+ish)\b)"
+            r"(?!.*\b(?:colou?r|shade|tone|tint|background|backdrop|size|square|circle)\b)[a-z]+(?:\s+[a-z]+)?(?:\s+instead)?$",
         ),
         _do_replace,
         "replace <target> with <thing> (needs a generative editor)",
@@ -380,7 +396,8 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "background",
         (
-            r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|dim|brighten|lighten|fill|put|place|paste)\b.*\b(?:background|backdrop)\b",
+            r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|dim|brighten|lighten|fill|put|"
+            r"place|paste|soften)\b.*\b(?:background|backdrop)\b",
         ),
         _do_background,
         "blur / replace / change / make <colour> the background",
@@ -456,9 +473,10 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "remove",
         (
-            r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b"
+            r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b(?!\s+(?:the\s+)?(?:background|backdrop)\s*$)"
             r"(?!\s+(?:all\s+|(?:some|a bit|a little|part|a touch|most)\s+)?(?:of\s+)?(?:the\s+)?colou?rs?"
-            r"(?:\s+out)?(?:\s*,?\s*please)?\s*$)\s*",  # "remove (some of) the colour" is grayscale (desaturate)
+            r"(?:\s+out)?(?:\s+(?:from|of|in)\s+(?:it|this|that|the (?:image|picture|photo)))?(?:\s*,?\s*please)?\s*$)\s*",
+            # "remove (some of) the colour (from it)" is grayscale (desaturate)
             r"^(?:get|take|keep|cut)\b(?=.+\bout of (?:the|this|my|that)\s+(?:shot|picture|photo|image|frame|scene|video|clip)\b)\s*",
             r"^(?:clean|strip|scrub|wipe)\b(?!\s+(?:it|this|that|the\s+(?:image|picture|photo))?\s*up\b)"
             r"(?!.*\b(?:colou?rs?|noise|grain|graininess|background|backdrop)\b)(?=.+\b(?:off|out of|from)\s+(?:the|this|my|that|a)\b)\s*",  # "clean the graffiti off the wall"
@@ -478,8 +496,9 @@ INTENTS: tuple[Intent, ...] = (
             r"^(?:convert|turn|make|render|change)?\b.*\b(?:grayscale|greyscale|gray ?scale|grey ?scale|black and white|black-and-white|monochrome)\b|^(?:desaturate)\b(?!.*\b(?:slightly|a bit|a little|somewhat|a touch|a tad|partly|partially|gently|mildly)\b)\s*",
             r"^(?:keep|leave)\s+(?!only\b|just\b).+?\s+in\s+(?:full\s+)?colou?rs?\b(?:\s+and\s+(?:the\s+)?rest\b.*)?$",
             # "strip the colour" is grayscale; "take some of the colour out" is a lesser desaturate (intent_choice)
-            r"^(?:remove|take|take out|strip|drain|get rid of)\s+(?:all\s+|(?:some|a bit|a little|part|a touch|most)\s+)?"
-            r"(?:of\s+)?(?:the\s+)?colou?rs?(?:\s+out)?(?:\s*,?\s*please)?\s*$",
+            r"^(?:remove|take|take out|strip|drain|get rid of|lose)\s+(?:all\s+|(?:some|a bit|a little|part|a touch|most)\s+)?"
+            r"(?:of\s+)?(?:the\s+)?colou?rs?(?:\s+out)?(?:\s+(?:from|of|in)\s+(?:it|this|that|the (?:image|picture|photo)))?"
+            r"(?:\s*,?\s*please)?\s*$",
         ),
         _adjust("grayscale"),
         "grayscale / black and white",

@@ -66,7 +66,11 @@ _STRONG_SPLIT = re.compile(
 )
 
 
-_WEAK_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)\s*", re.I)
+_WEAK_SPLIT = re.compile(  # not before "… and leave the flower in colour": that spares a thing in this clause
+    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)\s*(?!\s*(?:keep|leave)\s+(?!only\b|just\b)[^,;]+?\s+(?:unchanged|untouched|alone|"
+    r"intact|as (?:it is|they are|is)|in (?:full )?colou?rs?|sharp|in focus)\s*[.!]?\s*$|\s*(?:and\s+)?nothing else\s*[.!]?\s*$)",
+    re.I,
+)
 
 
 _FILLER = re.compile(  # politeness and openers, any number of them: "hi, could you possibly please ..."
@@ -104,7 +108,8 @@ _WHOLE = re.compile(
 _QUALITY = re.compile(
     r"^(?:(?:the|its|their|some|all|overall|general|a|an|of|picture's|image's|photo's)\s+)*(?:exposure|sharpness|"
     r"details?|noise|grain|graininess|colou?rs?|brightness|contrast|saturation|vibrance|white balance|tones?|"
-    r"lighting|light|clarity|focus|hues?|temperature|speckles?|look|feel|mood|vibe|warmth|coolness|definition)"
+    r"lighting|light|clarity|focus|hues?|(?:colou?r\s+)?temperature|speckles?|look|feel|mood|vibe|warmth|coolness|definition|"
+    r"(?:colou?r\s+)?(?:tint|cast))"
     r"(?:\s+(?:of|in|on)\s+(?:the\s+)?(?:image|picture|photo|scene|video|clip|frame))?$",
     re.I,
 )
@@ -125,8 +130,10 @@ _BACKGROUND = re.compile(r"^(?:the )?(?:background|backdrop|surroundings|rest)$"
 
 
 _COMPLEMENT = re.compile(
-    r"^\s*(?:(?:the\s+)?(?:whole\s+|entire\s+)?(?:image|picture|photo|scene|frame)|everything(?:\s+else)?|all|anything)\s*,?\s+"
-    r"(?:except(?:\s+for)?|but(?:\s+for)?|other than|apart from|besides|save for|excluding|aside from|around|surrounding)\s+"
+    r"^\s*(?:out\s+)?(?:(?:(?:the\s+)?(?:whole\s+|entire\s+)?(?:image|picture|photo|scene|frame)|everything(?:\s+else)?|all|"
+    r"anything|(?:the\s+)?(?:area|areas|space|scenery|stuff|things|region|part|bits?)|what(?:'s|\s+is|\s+are)|whatever(?:'s|\s+is))"
+    r"\s*,?\s+|(?!but\b))(?:except(?:\s+for)?|but(?:\s+for)?|other than|apart from|besides|save for|excluding|aside from|around|"
+    r"surrounding|behind|that (?:isn't|is not|aren't|are not))\s+"
     r"(.+)$",
     re.I,
 )
@@ -304,11 +311,15 @@ def _restore(text: str, regions: dict[str, dict[str, Any]]) -> str:
 
 
 _STRONG = re.compile(
-    r"\b(?:much|a lot|lots|very|really|way|far|strongly|heavily|significantly|considerably|a great deal)\b", re.I
+    r"\b(?:much|a lot|lots|loads|tons|heaps|very|really|way|far|strongly|heavily|significantly|considerably|a great deal|"
+    r"massively|hugely|dramatically)\b",
+    re.I,
 )
 
 
-_WEAK = re.compile(r"\b(?:a (?:little )?bit|a little|slightly|somewhat|a touch|subtly|gently|a tad|mildly)\b", re.I)
+_WEAK = re.compile(
+    r"\b(?:a (?:little )?bit|a little|slightly|slight|somewhat|a touch|subtly|gently|a tad|mildly|a hint of)\b", re.I
+)
 
 
 _TONE_WORDS = re.compile(
@@ -332,6 +343,7 @@ _INTENSITY_WORDS = re.compile(
 _EXCLUSION = re.compile(
     r"^(?P<main>.+?)\s*,?\s+(?:but\s+|and\s+|while\s+)?(?:keep(?:ing)?|leav(?:e|ing))\s+(?P<kept>.+?)\s+"
     r"(?:unchanged|untouched|alone|the same|intact|as (?:it is|they are|is)|unedited|as it was|in (?:full )?colou?rs?|"
+    r"sharp|in focus|crisp|clear|"
     r"colou?red|colou?rful)$"
     r"|^(?P<main2>.+?)\s+(?:without (?:touching|changing|affecting|editing))\s+(?P<kept2>.+)$",
     re.I,
@@ -344,7 +356,8 @@ _NP_STOP = set(
     "needs need has have had should must could would will can might may does do did "
     "less more too much very so bit little lot slightly somewhat and but please now up down as than "
     "bright brighter dark darker light lighter warm warmer cool cooler cold colder vivid saturated colourful colorful "
-    "sharp sharper crisp crisper clean cleaner noisy grainy richer deeper paler softer stronger weaker".split()
+    "sharp sharper crisp crisper clean cleaner noisy grainy richer deeper paler softer stronger weaker "
+    "fuzzy blurry blurred soft focused faded muted subtle dull pale vivid".split()
 )
 
 

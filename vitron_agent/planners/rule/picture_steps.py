@@ -75,10 +75,14 @@ def _do_resize(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
         r"(\d+)\s*(?:px|pixels?)?\s*(?:tall|high|in height|height)\b|\bheight\s+(?:of\s+|to\s+)?(\d+)", low
     ):
         args["height"] = int(m.group(1) or m.group(2))
-    elif m := re.search(r"(\d+(?:\.\d+)?)\s*%", low):
+    elif m := re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)", low):
         args["scale"] = float(m.group(1)) / 100
     elif m := re.search(r"(\d+(?:\.\d+)?)\s*(?:x|times)\b|\bfactor of\s+(\d+(?:\.\d+)?)", low):
         args["scale"] = float(m.group(1) or m.group(2))
+    elif m := re.search(r"\bby\s+(\d+(?:\.\d+)?)\s*$", low):  # "upscale it by three", "shrink it by 2"
+        factor = float(m.group(1))
+        shrink = re.search(r"\b(?:smaller|shrink|down|downscale|downsize|reduce|decrease)\b", low)
+        args["scale"] = 1 / factor if shrink and factor > 0 else factor
     elif re.search(r"\b(?:half|halve|50 ?percent)\b", low):
         args["scale"] = 0.5
     elif re.search(r"\b(?:quarter)\b", low):
@@ -119,6 +123,15 @@ def _do_cutout(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
         flags=re.I,
     )
     rest = re.sub(r"\s+(?:with|on)\s+(?:a\s+)?transparent\s+(?:background|backdrop)\s*$", "", rest, flags=re.I)
+    rest = re.sub(r"\s+(?:with\s+no|without\s+(?:a|the|any))\s+(?:background|backdrop)\s*$", "", rest, flags=re.I)
+    rest = re.sub(r"\s+(?:cut|snipped|clipped)(?:\s+out)?\s*$", "", rest, flags=re.I)  # "i need the car cut out"
+    # "cut around the girl", "(a transparent) background behind the mug": the thing itself is cut out
+    rest = re.sub(
+        r"^(?:a?round|along)\s+|^(?:a\s+)?(?:background|backdrop)\s+(?:behind|around|for)\s+",
+        "",
+        rest.strip(),
+        flags=re.I,
+    )
     if b.video_mode:
         _do_segment(b, rest, clause, last)
         b.notes.append(
@@ -170,14 +183,31 @@ _PASTE = re.compile(
 )
 
 
+_LINE_OF = re.compile(  # "(give) the house a white outline": the thing, then the line it gets
+    rf"^(?P<what>.+?)\s+(?:an?\s+)(?:(?:thick|thin|bold|neat)\s+)?(?:(?P<c>{_COLOR_RE.pattern[3:-3]})\s+)?"
+    r"(?:(?:thick|thin|bold|neat)\s+)?(?:outline|border|contour|stroke|edge|line)$",
+    re.I,
+)
+
+
 def _do_outline(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    rest = re.sub(
+        r"^(?:i\s*(?:'d|would)?\s*(?:want|need|like)|give me|(?:can|could) i (?:have|get))\s+",
+        "",
+        rest.strip(),
+        flags=re.I,
+    )
+    if (given := _LINE_OF.match(rest.strip(" .!?"))) and not re.search(
+        r"\b(?:a?round|of|on|to|along)\b", given.group("what")
+    ):
+        rest = f"a {given.group('c') or ''} outline around {given.group('what')}"
     colors = list(_COLOR_RE.finditer(rest))
     dest = next((m for m in colors if re.search(r"\b(?:in|with|using)\s+$", rest[: m.start()], re.I)), None)
     # "a yellow border around the bus", "with a blue line": the line's colour, then its target
     line = re.match(
         rf"^(?:(?:a|an|the)\s+)?(?:thick\s+|thin\s+)?(?:(?P<c1>{_COLOR_RE.pattern[3:-3]})\s+)?(?:thick\s+|thin\s+)?"
         r"(?:outline|border|line|contour|"
-        r"edge|circle|ring)\s+(?:around|round|on|of|along)\s+(?P<what>.+)$",
+        r"edge|circle|ring)\s+(?:around|round|on|of|along|to|for)\s+(?P<what>.+)$",
         rest.strip(),
         re.I,
     )
@@ -241,18 +271,27 @@ def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
         return
     low = rest.lower()
     aspect = None
+    low = re.sub(r"\b(\d+)\s+by\s+(\d+)\b", r"\1:\2", slots.digits(low))  # "a 4 by 3 ratio", "four by three"
     if m := re.search(r"\b(\d+(?:\.\d+)?)\s*[:x/]\s*(\d+(?:\.\d+)?)\b", low):
         aspect = f"{m.group(1)}:{m.group(2)}"
     elif re.search(r"\bsquare\b", low):
         aspect = "1:1"
     phrase = re.sub(
         r"\b(?:an?\s+)?(?:(?:portrait|landscape|vertical|horizontal|wide|tall)\s+)*(?:square|portrait|landscape|"
-        r"\d+(?:\.\d+)?\s*[:x/]\s*\d+(?:\.\d+)?)(?:\s+(?:aspect(?:\s+ratio)?|ratio|format|shape|orientation))?\b",
+        r"\d+(?:\.\d+)?\s*(?:[:x/]|by)\s*\d+(?:\.\d+)?)(?:\s+(?:aspect(?:\s+ratio)?|ratio|format|shape|orientation))?\b",
         " ",
-        rest,
+        re.sub(r"\b(\d+)\s+by\s+(\d+)\b", r"\1:\2", slots.digits(rest)) if aspect else rest,
         flags=re.I,
     )
     phrase = re.sub(r"^\s*(?:to|around|on|at)\s+", "", phrase.strip(), flags=re.I)
+    # "crop this into a square", "frame it tighter on the bird": the picture named, then the thing
+    phrase = re.sub(
+        r"^(?:it|this|that|the (?:image|picture|photo|shot))(?:\s+(?:tighter|closer|more tightly|tightly|in|down))?"
+        r"(?:\s+(?:into|to|as|on|around|onto)\b|\s*$)\s*",
+        "",
+        phrase.strip(),
+        flags=re.I,
+    )
     # "crop out everything except the plate", "(cut) the picture down to the house": a crop keeps the named thing
     phrase = re.sub(
         r"^(?:out\s+|away\s+)?(?:everything|all|the (?:rest|image|picture|photo))\s+(?:except(?:\s+for)?|but|apart from|"
@@ -320,6 +359,9 @@ def _do_detect(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
     if "detect" not in b.toolbox or b.video_mode:
         _do_segment(b, rest, clause, last)
         return
+    rest = re.sub(
+        r"\s+(?:with|in|using)\s+(?:an?\s+|bounding\s+)?box(?:es)?\s*$", "", rest, flags=re.I
+    )  # "… with boxes"
     target = clean_target(re.sub(r"\s+(?:and\s+)?(?:label|box|outline)\s+(?:them|it)$", "", rest, flags=re.I))
     if _PRONOUN.match(target or "it") and b.steps:  # "find the cars and label them"
         prev = b.steps[-1]
@@ -368,27 +410,83 @@ NEEDS_DIFFUSERS = (
 )
 
 
-def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    m = re.match(
-        r"^(?:replace|swap|substitute|turn|change|transform|convert)\s+(.*?)\s+(?:with|for|by|into)\s+(.+)$",
-        clause,
+NO_SWAP = (
+    "I could not tell what to replace with what in {clause!r}: say both, e.g. 'replace the dog with a cat'. Skipped."
+)
+_NEW = r"(?P<new>(?:an?|some|two|three|another|the)\s+.+?)"
+_OLD = r"(?P<old>.+?)"
+_SWAPS = (  # (old thing, new thing) as people say a replacement; the first that matches reads the clause
+    # "substitute a teddy bear for the doll": the new thing first (but "substitute the chair with a sofa")
+    re.compile(rf"^substitute\s+{_NEW}\s+for\s+{_OLD}$", re.I),
+    re.compile(
+        r"^(?:replace|swap|switch|substitute|exchange|trade|turn|change|transform|convert)\s+(?:out\s+)?"
+        rf"{_OLD}\s+(?:out\s+)?(?:with|for|by|into|to)\s+(?P<new>.+)$",
         re.I,
-    )
-    if m and (_WHOLE.match(clean_target(m.group(1))) or not clean_target(m.group(1))):
+    ),
+    # "put a lamp where the vase is", "i want a horse instead of the cow", "a boat in place of the car"
+    re.compile(
+        r"^(?:.*?\b(?:put|place|add|draw|insert|stick|paint|want|like|need|prefer|have|see|show|give me)\s+)?"
+        rf"{_NEW}\s+(?:instead of|in place of|rather than|in the place of|(?:on|in|at) the (?:spot|place) where|where)\s+"
+        rf"{_OLD}(?:\s+(?:is|are|was|were|stands|sits|used to be))?$",
+        re.I,
+    ),
+    # "the clock should be a mirror", "make the bench a sofa instead", "make the dog into a wolf"
+    re.compile(
+        r"^(?P<old>(?:the|this|that|his|her|their|my)\s+.+?)\s+(?:should|must|needs? to|has to|ought to)\s+"
+        r"(?:be(?:come)?|turn into)\s+(?P<new>(?:an?|some)\s+.+)$",
+        re.I,
+    ),
+    re.compile(rf"^make\s+{_OLD}\s+(?:into\s+)?(?P<new>(?:an?|some)\s+.+)$", re.I),
+)
+
+
+def swap_parts(clause: str) -> tuple[str, str] | None:
+    """(the thing replaced, what replaces it) in a replacement request, or None when the clause says
+    no such pair: "swap the dog for a cat" -> ("the dog", "a cat"); "substitute a bear for the doll"
+    -> ("the doll", "a bear"); "put a lamp where the vase is" -> ("the vase", "a lamp")."""
+    text = re.sub(r"\s*,?\s*\b(?:instead|please|for me|thanks)\s*[.!?]*$", "", clause.strip(" .!?"), flags=re.I)
+    text = re.sub(r"^(?:can|could|would|will) you\s+|^please\s+", "", text, flags=re.I)
+    for pattern in _SWAPS:
+        if m := pattern.match(text):
+            old, new = m.group("old").strip(), m.group("new").strip()
+            if old and new:
+                return old, new
+    return None
+
+
+def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    parts = swap_parts(clause)
+    if parts and (_WHOLE.match(clean_target(parts[0])) or not clean_target(parts[0])):
         # "turn the picture into a cartoon / a short clip": the whole picture restyled or animated
-        if re.search(r"\b(?:video|clip|animation|movie|film|gif)\b", m.group(2), re.I):
+        if re.search(r"\b(?:video|clip|animation|movie|film|gif)\b", parts[1], re.I):
             return _do_animate(b, rest, clause, last)
         return _do_restyle(b, rest, clause, last)
-    if not m or not b.toolbox.supports(b.tool("edit"), "inpaint"):
+    if not b.toolbox.supports(b.tool("edit"), "inpaint"):
         b.notes.append(
             NEEDS_DIFFUSERS.format(what="Replacing a region with new content", clause=_restore(clause, b.regions))
         )
         return
-    mask = _mask_or_foreground(b, m.group(1), last)
-    _edit(b, operation="inpaint", mask=mask, prompt=_restore(m.group(2), b.regions))
+    if not parts:
+        b.notes.append(NO_SWAP.format(clause=_restore(clause, b.regions)))
+        return
+    mask = _mask_or_foreground(b, parts[0], last)
+    _edit(b, operation="inpaint", mask=mask, prompt=_restore(parts[1], b.regions))
+
+
+_GREY_LOOK = re.compile(  # "make it look like an old black and white photo": a grayscale, no generative edit
+    r"^(?:make|turn|render)\s+(?:it|this|that|the (?:image|picture|photo|pic|scene))\s+(?:look\s+)?like\s+(?:an?\s+)?"
+    r"(?:(?:old|vintage|classic|old-fashioned|retro)\s+)*(?:black and white|gr[ae]y ?scale|monochrome|b&w)"
+    r"(?:\s+(?:photo|photograph|picture|image|film|movie|shot|one))?$",
+    re.I,
+)
 
 
 def _do_restyle(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if _GREY_LOOK.match(clause.strip(" .!?")):
+        _edit(b, operation="grayscale")
+        return
+    if swap_parts(clause) and not re.match(r"^(?:make|turn|render|change)\b", clause.strip(), re.I):
+        return _do_replace(b, rest, clause, last)  # "put a hat on the spot where the ball is": a replacement
     if not b.toolbox.supports(b.tool("edit"), "instruct"):
         b.notes.append(NEEDS_DIFFUSERS.format(what="Instruction editing", clause=_restore(clause, b.regions)))
         return

@@ -102,6 +102,9 @@ def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | 
     """Classify a target phrase: ('pronoun'|'whole'|'background'|'none'|'object', mask reference)."""
     cleaned = clean_target(phrase)
     if m := _COMPLEMENT.match(re.sub(r"^(?:the\s+)?", "", phrase.strip(), flags=re.I)):
+        if _PRONOUN.match(clean_target(m.group(1)) or "it"):  # "blur behind her": outside the last or main selection
+            kept = b.mask or (f"$last.{b.mask_arg}" if b.mask_arg in last else None)
+            return "complement", kept or _segment(b, "the main object", last)
         return "complement", _segment(b, m.group(1), last)  # "everything except the person": outside its mask
     if (not cleaned or cleaned.lower() in ("the", "a", "an", "its", "their")) and not re.search(r"@r\d+@", phrase):
         return "none", b.mask
@@ -203,6 +206,8 @@ def _do_segment(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
     if b.video_mode:  # on a clip a selection is a track: "the horse goes", "the goalkeeper throughout"
         rest = _TRACK_TAIL.sub("", rest).strip() or rest
     kind, _ = _target(b, rest, last)
+    if kind == "pronoun" and b.mask is not None:
+        return  # "find the cat and mask it": selected already
     if kind in ("pronoun", "none", "whole") and not re.search(r"@r\d+@", rest):
         _segment(b, "the main object", last)
     elif kind == "background":
@@ -271,7 +276,11 @@ def _do_keep_only(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> 
         _edit(b, operation="remove", mask=mask)
         return
     # "keep only the cat on a black background": the colour is the background's, not the cat's
-    on = re.search(r"\b(?:on|against|over)\s+(?:a|an|the)\s+(?:(?P<c>\w+)\s+)(?:background|backdrop)\b", rest, re.I)
+    on = re.search(  # "… on a black background", "just the bottle on white"
+        r"\b(?:on|against|over)\s+(?:(?:a|an|the)\s+)?(?:plain\s+|pure\s+|solid\s+)?(?P<c>\w+)(?:\s+(?:background|backdrop)\b|\s*$)",
+        rest,
+        re.I,
+    )
     color = on.group("c").lower() if on and _COLOR_RE.fullmatch(on.group("c")) else None
     _edit(
         b,
@@ -322,14 +331,20 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
         re.I,
     ):
         behind = None  # "the background of the photo" is the photo's background
+    behind = behind or re.search(  # "brighten the background but not the girl": the girl is what stays
+        r"\b(?:background|backdrop)\b.*?\s+(?:but not|except(?:\s+for)?|apart from|other than|and not)\s+(?P<what>.+)$",
+        rest,
+        re.I,
+    )
     if put and not _PRONOUN.match(clean_target(put.group("what")) or "it"):
         mask = _mask_or_foreground(b, put.group("what"), last)  # "put the cat on a blue background"
     elif behind:  # "erase the background behind the man": the man is what stays
         mask = _mask_or_foreground(b, behind.group("what"), last)
     else:
         mask = b.mask or ("$last.mask" if "mask" in last else None) or _segment(b, "the main object", last)
-    if re.search(r"\bblur(?:red|ry)?\b", low):
-        _edit(b, operation="blur_background", mask=mask)
+    extra = {} if intensity(clause) == 0.5 else {"amount": intensity(clause)}  # "darken the background a bit"
+    if re.search(r"\b(?:blur(?:red|ry)?|soften|defocus|bokeh|busy|distracting|clutter(?:ed)?|messy)\b", low):
+        _edit(b, operation="blur_background", mask=mask, **extra)
     elif re.search(r"\btransparent\b", low) or re.match(r"^(?:remove|erase|delete|get rid of)\b", low) and not color:
         if b.video_mode:  # no transparency in a video here: the background becomes white
             _edit(b, operation="replace_background", mask=mask, color="white")
@@ -338,9 +353,9 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
     elif re.match(r"^(?:remove|erase|delete)\b", low):
         _edit(b, operation="replace_background", mask=mask, color="white")
     elif re.search(r"\b(?:dark(?:en|er)|dim(?:mer)?)\b", low):
-        _edit(b, operation="darken", mask=mask, where="outside")
+        _edit(b, operation="darken", mask=mask, where="outside", **extra)
     elif re.search(r"\b(?:brighten|brighter|lighten|lighter)\b", low):
-        _edit(b, operation="brighten", mask=mask, where="outside")
+        _edit(b, operation="brighten", mask=mask, where="outside", **extra)
     elif re.search(r"\b(?:gr[ae]y ?scale|black and white|monochrome)\b", low):
         _edit(b, operation="grayscale", mask=mask, where="outside")
     elif color and re.match(r"^(?:put|place|paste)\b", low):  # "cut out X and put it on a white background"

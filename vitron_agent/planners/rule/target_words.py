@@ -66,6 +66,7 @@ _RESULT = (  # what the edit makes of the thing is not its name: "the cat graysc
         re.compile(
             r"\s+(?:gr[ae]yscale|black and white|b&w|monochrome|sepia|blurr?(?:ed|y)|sharp(?:er)?|transparent|"
             r"invisible)$|\s+(?:on|against|over)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:background|backdrop)$|"
+            r"\s+(?:on|against)\s+(?:plain\s+|pure\s+|solid\s+)?(?:white|black|gr[ae]y|transparent)$|"
             r"\s+(?:should|must|shall|will|has to|have to|needs? to|is to|are to)\s+(?:remain|stay|be kept|be left|"
             r"survive|be visible|be there)\b.*$",
             _I,
@@ -73,6 +74,15 @@ _RESULT = (  # what the edit makes of the thing is not its name: "the cat graysc
         "",
     ),
     (re.compile(r"^but\s+(?=\w)", _I), ""),  # "(nothing) but the lamp"
+    # "the bird and white out the rest", "the horse, nothing else": what happens to the rest is no part of the thing
+    (
+        re.compile(
+            r"\s*,?\s+(?:and\s+)?(?:nothing else|(?:(?:white|blank|black|gr[ae]y|wipe|clear|erase|remove|delete|drop|hide|"
+            r"lose|ditch|get rid of|make)\s+(?:out\s+)?(?:the rest|everything else|all else)\b.*))$",
+            _I,
+        ),
+        "",
+    ),
 )
 
 _WRAPPER = (  # "how many boats", "the number of windows", "a mask of the parrot", "just the dog"
@@ -82,6 +92,25 @@ _WRAPPER = (  # "how many boats", "the number of windows", "a mask of the parrot
             r"(?:i need|i want|i'd like|i would like|give me|get me|make me) (?:a |an )?(?:mask|cut-?out|sticker|png|copy|"
             r"selection|outline) (?:of|for)|"
             r"a (?:mask|cut-?out|sticker|png|selection|segmentation|outline) (?:of|for|around)|me)\s+",
+            _I,
+        ),
+        "",
+    ),
+    # "i only want the baby", "all i need is the dog": a wish names the thing
+    (
+        re.compile(
+            r"^(?:i\s*(?:only\s+|just\s+|really\s+)?(?:want|need|'d like|d like|would like)|id like|all i (?:want|need) is)\s+"
+            r"(?=(?:the|this|that|his|her|my|their|just|only)\b)",
+            _I,
+        ),
+        "",
+    ),
+    # "segmentation of the laptop", "the pixels that are the dog", "(which) part is the road"
+    (
+        re.compile(
+            r"^(?:(?:the|a|an)\s+)?(?:segmentation|selection|mask|cut-?out|outline)\s+(?:of|for)\s+(?=\w)"
+            r"|^(?:the\s+)?(?:pixels?|parts?|areas?|regions?|bits?)\s+(?:(?:that|which)\s+)?(?:is|are|make up|belong to|"
+            r"cover|covers|show|shows)\s+(?=(?:the|this|that|his|her|my)\b)",
             _I,
         ),
         "",
