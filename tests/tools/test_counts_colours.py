@@ -110,3 +110,15 @@ def test_descriptions_say_things_in_plain_words():
         "silver/grey",
         "grey",
     ]
+
+
+@needs_detector
+def test_finer_tiles_only_where_many_small_things_are(checks):
+    from vitron_agent.perception.detector import _flock, _tiled
+    from vitron_agent.perception.detector_ssd import ssd_candidates
+
+    photos = {"astronaut.png": data.astronaut(), "camera.png": np.stack([data.camera()] * 3, -1)}
+    crowd = checks.montage("crowd", photos, checks._annotations())
+    assert _flock(crowd, _tiled(crowd, ssd_candidates))  # far people in the back rows
+    for photo in (data.stereo_motorcycle()[0], data.coffee(), data.chelsea()):
+        assert not _flock(photo, _tiled(photo, ssd_candidates))  # one picture's cost stays two readings
