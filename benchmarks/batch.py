@@ -1,14 +1,18 @@
-"""Batch throughput side by side in one run: 1 worker, N workers (a local process pool), and Ray
-Data with N actors on a local instance, over the same photos (scikit-image's colour photos,
-cropped, flipped and resized into distinct files); then a scaling run on a local Ray cluster of
-simulated one-CPU nodes (``ray.cluster_utils.Cluster``) with 1, 2, 4 ... actors.
+"""Batch throughput side by side in one run: 1 worker, N workers (a local process pool), Ray Data
+with N actors started cold (``--ray``: a new local instance, ``ray.init`` included in the time)
+and attached (``--ray HOST:PORT``: a local cluster started once with ``ray start --head`` before
+the timing and stopped after, the way a real cluster is used), over the same photos (scikit-image's
+colour photos, cropped, flipped and resized into distinct files); then a scaling run on a local
+Ray cluster of simulated one-CPU nodes (``ray.cluster_utils.Cluster``) with 1, 2, 4 ... actors.
 
     python benchmarks/batch.py [--n 64] [--workers 2] [--cluster 1,2,4] [--cluster-n 24]
 
 Every configuration runs in a fresh process (imports, model loading and pool or Ray start-up
 included) through :func:`vitron_agent.batch.jobs.run_batch`, as ``vitron-agent batch`` does. Printed
-per configuration: wall time (process start to the last result), images/s over the whole run,
-and the steady rate (images/s between the first and the last result: start-up left out).
+per configuration: wall time (process start to its end), images/s over the whole run, the steady
+rate (images/s between the first and the last result: start-up left out), then a timeline of its
+phases (``VITRON_BATCH_TIMELINE``: seconds from the process's start) and the CPU seconds of each
+process (the batch's own, each helper or actor).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 REQUEST = "make it a bit warmer, then sharpen it"
@@ -70,10 +75,10 @@ def measure(inputs: Path, out: Path, workers: int, ray: str | None = None) -> di
     cmd = [sys.executable, __file__, "--one", "--inputs", str(inputs), "--out", str(out), "--workers", str(workers)]
     if ray:
         cmd += ["--ray", ray]
+    trace = out.parent / f"{out.name}.timeline.jsonl"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "VITRON_BATCH_TIMELINE": str(trace)}
     t0, cpu0 = time.time(), _children_cpu()
-    p = subprocess.run(
-        [*cmd, "--t0", repr(t0)], capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"}
-    )
+    p = subprocess.run([*cmd, "--t0", repr(t0)], capture_output=True, text=True, env=env)
     if p.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{p.stderr[-3000:]}")
     got = json.loads(p.stdout.strip().splitlines()[-1])
@@ -88,14 +93,66 @@ def measure(inputs: Path, out: Path, workers: int, ray: str | None = None) -> di
         "rate": len(stamps) / wall,
         "steady": steady,
         "cpu": cpu,
-        # the busiest process's CPU seconds: the wall on an idle machine with a core per process and
-        # no I/O waits (an estimate for scaling, not a measurement; Ray's actors are not counted)
-        # (with workers > 1 the pool is ``workers`` helpers and this process only lists, hands out
-        # and writes: its CPU and a helper's average are printed apart)
-        "busiest": max(got["cpu"]["main"], got["cpu"]["helpers"] / workers if workers > 1 else 0.0),
         "main": got["cpu"]["main"],
-        "per_helper": got["cpu"]["helpers"] / workers if workers > 1 else 0.0,
+        "phases": phases(trace, t0, stamps, wall),
     }
+
+
+def phases(trace: Path, t0: float, stamps: list[float], wall: float) -> dict:
+    """Points of the run's timeline (seconds from the process's start) and each process's CPU
+    seconds, from the ``VITRON_BATCH_TIMELINE`` file its processes wrote."""
+    from vitron_agent.batch.timeline import read
+
+    recs = read(str(trace))
+
+    def at(who: str, phase: str) -> list[float]:
+        return sorted(r["t"] - t0 for r in recs if r["who"] == who and r["phase"] == phase)
+
+    workers = [w for w in ("helper", "actor") if any(r["who"] == w for r in recs)]
+    who = workers[0] if workers else "driver"
+    cpu: dict[str, dict[int, float]] = {}
+    for r in recs:  # the last mark of each process: its CPU seconds by then
+        cpu.setdefault(r["who"], {})[r["pid"]] = r["cpu"]
+    return {
+        "worker processes started": at(who, "started" if who == "helper" else "actor started") if workers else [],
+        "models loaded (Agent built)": at(who, "agent built") if workers else at("driver", "plan start")[:1],
+        "Ray ready (ray.init returned)": at("driver", "ray ready"),
+        "inputs listed": at("driver", "inputs listed"),
+        "plan ready": at("driver", "planned"),
+        "inputs keyed (hashed)": at("driver", "inputs keyed"),
+        "first item taken": at(who, "job start")[:1],
+        "first result": stamps[:1],
+        "last result": stamps[-1:],
+        "workers closed": at("driver", "runner closed"),
+        "process end": [wall],
+        "cpu": {w: sorted(v.values()) for w, v in cpu.items() if w in ("driver", "helper", "actor")},
+        "who": who,
+    }
+
+
+def timeline_table(runs: list[tuple[str, dict]]) -> list[str]:
+    """The phases of every run side by side (two workers: both times)."""
+    names = [name for name, _ in runs]
+    lines = [f"{'phase (s from process start)':32}" + "".join(f"{n:>20}" for n in names)]
+    keys = [k for k in runs[0][1]["phases"] if k not in ("cpu", "who")]
+    for key in keys:
+        cells = []
+        for _, r in runs:
+            v = r["phases"].get(key) or []
+            cells.append("-" if not v else ", ".join(f"{x:.2f}" for x in (v if len(v) <= 2 else [v[0], v[-1]])))
+        lines.append(f"{key:32}" + "".join(f"{c:>20}" for c in cells))
+    for label, who in (("CPU s, the batch's own process", "driver"), ("CPU s, each helper / actor", "")):
+        cells = []
+        for _, r in runs:
+            cpu = r["phases"]["cpu"]
+            v = cpu.get(who) if who else cpu.get(r["phases"]["who"]) if r["phases"]["who"] != "driver" else None
+            cells.append("-" if not v else ", ".join(f"{x:.2f}" for x in v))
+        lines.append(f"{label:32}" + "".join(f"{c:>20}" for c in cells))
+    lines.append(
+        "(a helper's CPU is counted to its exit; an actor's to its last item: its exit and Ray's own "
+        "processes (raylet, GCS, the Ray Data executor's threads are in the batch's process) are not)"
+    )
+    return lines
 
 
 def _children_cpu() -> float:
@@ -105,18 +162,59 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def row(name: str, r: dict, base: dict, local: bool = True) -> str:
+def row(name: str, r: dict, base: dict) -> str:
     return (
-        f"{name:24} {r['wall']:7.1f} s  {r['rate']:5.2f} img/s  {r['rate'] / base['rate']:5.2f}x   "
-        f"steady {r['steady']:5.2f} img/s  {r['steady'] / base['steady']:5.2f}x   "
-        + (f"cpu {r['cpu']:6.1f} s  busiest process {r['busiest']:5.1f} s" if local else "cpu: actors not counted")
-        + (
-            f" (batch's own {r['main']:.1f} s, helpers {r['per_helper']:.1f} s each)"
-            if local and r["per_helper"]
-            else ""
-        )
+        f"{name:30} {r['wall']:7.1f} s  {r['rate']:5.2f} img/s  {r['rate'] / base['rate']:5.2f}x   "
+        f"steady {r['steady']:5.2f} img/s  {r['steady'] / base['steady']:5.2f}x"
         + (f"  ({r['failed']} failed)" if r["failed"] else "")
     )
+
+
+@contextmanager
+def attached_cluster(tmp: Path, cpus: int):
+    """A local Ray cluster started with ``ray start --head --block`` (a private port and temp
+    folder, so no other Ray user on this machine finds it with ``ray.init()``); yields its address
+    once it answers; stopped (SIGTERM to that command, which stops what it started) after."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    temp = Path(tempfile.mkdtemp(prefix="vbr-", dir="/tmp"))  # Ray's socket paths must stay short
+    ray_cli = str(Path(sys.executable).parent / "ray")
+    cmd = [ray_cli, "start", "--head", "--block", f"--port={port}", f"--num-cpus={cpus}", "--include-dashboard=false"]
+    cmd += [f"--temp-dir={temp}", "--disable-usage-stats", "--node-ip-address=127.0.0.1"]
+    # RAY_worker_niceness as batch --ray sets it for its local instance; no token authentication
+    # (`ray start` turns it on when ~/.ray/auth_token exists, and a driver given an explicit
+    # address then needs RAY_AUTH_MODE=token too)
+    env = {**os.environ, "RAY_worker_niceness": "0", "RAY_AUTH_MODE": "disabled"}
+    log = open(tmp / "ray-start.log", "w")
+    head = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        address = f"127.0.0.1:{port}"
+        _wait_for_cluster(address, head)
+        yield address
+    finally:
+        head.terminate()
+        try:
+            head.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            head.kill()
+            head.wait()
+        log.close()
+
+
+def _wait_for_cluster(address: str, head: subprocess.Popen, timeout: float = 120) -> None:
+    """Until a driver can connect to ``address`` (checked in a throwaway process)."""
+    probe = f"import ray; ray.init(address={address!r}, logging_level='ERROR'); ray.shutdown()"
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if head.poll() is not None:
+            raise SystemExit(f"ray start --head exited ({head.returncode}); see ray-start.log")
+        if subprocess.run([sys.executable, "-c", probe], capture_output=True).returncode == 0:
+            return
+        time.sleep(1)
+    raise SystemExit(f"the cluster at {address} did not answer in {timeout:.0f} s")
 
 
 def cluster_scaling(folder: Path, tmp: Path, sizes: list[int]) -> list[tuple[int, dict]]:
@@ -158,22 +256,26 @@ def main() -> None:
         load = os.getloadavg()
         one_w = measure(tmp / "in", tmp / "b1", 1)
         pool = measure(tmp / "in", tmp / "b2", w)
-        on_ray = measure(tmp / "in", tmp / "b3", w, ray="local")
+        cold = measure(tmp / "in", tmp / "b3", w, ray="local")
+        with attached_cluster(tmp, os.cpu_count() or 1) as address:
+            attached = measure(tmp / "in", tmp / "b4", w, ray=address)
         print(f"{n} photos (1024 px), {REQUEST!r}, {os.cpu_count()} CPUs, load before {load[0]:.1f}")
-        print(f"{'':24} {'wall':>9}  {'whole run':>11}  {'vs 1':>5}   {'steady (first→last result)':>27}")
+        print(f"{'':30} {'wall':>9}  {'whole run':>11}  {'vs 1':>5}   {'steady (first→last result)':>27}")
         print(row("batch, 1 worker", one_w, one_w))
         print(row(f"batch, {w} workers", pool, one_w))
-        print(row(f"batch --ray, {w} actors", on_ray, one_w, local=False))
+        print(row(f"--ray, {w} actors, cold", cold, one_w))
+        print(row(f"--ray, {w} actors, attached", attached, one_w))
         print(
-            f"goals: {w} workers / 1 worker = {pool['rate'] / one_w['rate']:.2f}x (goal ≥ 1.7x on 2 cores); "
-            f"--ray {w} / pool {w} = {on_ray['rate'] / pool['rate']:.2f}x (goal ≥ 0.8x); steady: "
-            f"{pool['steady'] / one_w['steady']:.2f}x, {on_ray['steady'] / pool['steady']:.2f}x"
+            f"goals: {w} workers / 1 worker = {pool['rate'] / one_w['rate']:.2f}x (goal ≥ 1.7x on 2 cores, "
+            f"steady {pool['steady'] / one_w['steady']:.2f}x)\n"
+            f"       --ray {w} actors / pool of {w}: COLD (a new local Ray instance, ray.init in the time) "
+            f"{cold['rate'] / pool['rate']:.2f}x, ATTACHED (a cluster already running, started once with "
+            f"`ray start --head`) {attached['rate'] / pool['rate']:.2f}x (goal ≥ 0.8x); steady "
+            f"{cold['steady'] / pool['steady']:.2f}x cold, {attached['steady'] / pool['steady']:.2f}x attached"
         )
-        print(
-            f"idle-machine estimate from CPU seconds (busiest process, 1 worker / {w} workers): "
-            f"{one_w['busiest'] / pool['busiest']:.2f}x (assumes a free core per helper, helpers given equal "
-            "shares by the pull queue, and no I/O waits)"
-        )
+        print()
+        runs = [("1 worker", one_w), (f"{w} workers", pool), ("ray cold", cold), ("ray attached", attached)]
+        print("\n".join(timeline_table(runs)))
         sizes = [int(s) for s in args.cluster.split(",") if s.strip()]
         if sizes:
             cn = min(args.cluster_n, n)

@@ -1,21 +1,26 @@
-"""`vitron-agent batch --ray` on a local Ray instance: Ray Data actors hold the models, the driver
-writes results.jsonl and the items; same artifact hashes as the local run, a broken input is an
-error line, and running it again skips what is done."""
+"""`vitron-agent batch --ray` on a local Ray instance and attached to a running cluster: Ray Data
+actors hold the models, the driver writes results.jsonl and the items; the results lines are the
+same as one process's and the local pool's (artifact hashes, answers, item folders; only timings
+differ), a broken input is an error line, and running it again skips what is done."""
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from skimage import data
 
-pytestmark = pytest.mark.ray
-EXE = str(Path(sys.executable).parent / "vitron-agent")
+pytestmark = [pytest.mark.ray, pytest.mark.timeout(900)]
+BIN = Path(sys.executable).parent
+EXE = str(BIN / "vitron-agent")
+REQUEST = "make it a bit warmer, then sharpen it"
 
 
 def cli(*args):
@@ -32,36 +37,105 @@ def lines(out):
     return [json.loads(ln) for ln in (out / "results.jsonl").read_text().splitlines()]
 
 
-def test_batch_on_ray_data_matches_the_local_run(tmp_path):
+def comparable(out: Path) -> dict[str, dict]:
+    """Each input's results line with its timings removed and ``out`` written as <out>: what must
+    not depend on where or how the batch ran."""
+
+    def scrub(value):
+        if isinstance(value, dict):
+            return {k: scrub(v) for k, v in value.items() if k != "seconds"}
+        if isinstance(value, list):
+            return [scrub(v) for v in value]
+        return value.replace(str(out), "<out>") if isinstance(value, str) else value
+
+    return {ln["key"]: scrub(ln) for ln in lines(out)}
+
+
+@pytest.fixture
+def photos(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    Image.fromarray(data.coffee()[::2, ::2]).save(folder / "coffee.png")
+    Image.fromarray(data.chelsea()[::2, ::2]).save(folder / "cat.png")
+    Image.fromarray(data.astronaut()[::2, ::2]).save(folder / "astronaut.png")
+    (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnope")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A cluster started with `ray start --head` on a free port and a private temp folder (no other
+    Ray user here finds it), stopped after by ending that command (never `ray stop`: it would stop
+    every Ray instance on the machine)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    temp = Path(os.path.realpath("/tmp")) / f"vbt-{os.getpid()}-{port}"  # Ray's socket paths stay short
+    cmd = [str(BIN / "ray"), "start", "--head", "--block", f"--port={port}", "--num-cpus=2"]
+    cmd += ["--include-dashboard=false", "--disable-usage-stats", f"--temp-dir={temp}", "--node-ip-address=127.0.0.1"]
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    env["RAY_AUTH_MODE"] = "disabled"  # `ray start` turns token auth on when ~/.ray/auth_token exists
+    logs = tmp_path_factory.mktemp("ray-head")
+    log = open(logs / "ray-start.log", "w")
+    head = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+    address = f"127.0.0.1:{port}"
+    probe = f"import ray; ray.init(address={address!r}, logging_level='ERROR'); ray.shutdown()"
+    try:
+        deadline = time.time() + 180
+        while subprocess.run([sys.executable, "-c", probe], capture_output=True, env=env).returncode != 0:
+            assert head.poll() is None and time.time() < deadline, (logs / "ray-start.log").read_text()[-2000:]
+            time.sleep(1)
+        yield address
+    finally:
+        head.terminate()
+        try:
+            head.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            head.kill()
+        log.close()
+
+
+def test_batch_on_ray_data_matches_one_process_and_the_pool(photos, tmp_path, cluster):
     pytest.importorskip("ray.data")
-    photos = tmp_path / "in"
-    photos.mkdir()
-    Image.fromarray(data.coffee()[::2, ::2]).save(photos / "coffee.png")
-    Image.fromarray(data.chelsea()[::2, ::2]).save(photos / "cat.png")
-    Image.fromarray(data.astronaut()[::2, ::2]).save(photos / "astronaut.png")
-    (photos / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnope")
-    local, on_ray = tmp_path / "local", tmp_path / "ray"
-    assert (
-        cli("batch", "make it a bit warmer, then sharpen it", str(photos), "--out", str(local), "--quiet").returncode
-        == 1
-    )
-    p = cli(
-        "batch", "make it a bit warmer, then sharpen it", str(photos), "--out", str(on_ray), "--ray", "--workers", "2"
-    )
-    assert p.returncode == 1, p.stderr[-3000:]  # the broken input fails; the others are ok
-
-    def ids(out):
-        return {
-            Path(ln["input"]).name: (
-                ln["status"],
-                ln["steps"][-1]["outputs"]["image"]["value"]["id"] if ln["status"] == "ok" else None,
-            )
-            for ln in lines(out)
-        }
-
-    assert ids(on_ray) == ids(local) and sum(s == "ok" for s, _ in ids(on_ray).values()) == 3
+    runs = {
+        "one process": [],
+        "pool of 2": ["--workers", "2"],
+        "ray, local": ["--ray", "--workers", "2"],
+        "ray, attached": ["--ray", cluster, "--workers", "2"],
+    }
+    got = {}
+    for name, extra in runs.items():
+        out = tmp_path / name.replace(" ", "_").replace(",", "")
+        p = cli("batch", REQUEST, str(photos), "--out", str(out), "--quiet", *extra)
+        assert p.returncode == 1, (name, p.stderr[-3000:])  # the broken input fails; the others are ok
+        got[name] = comparable(out)
+    base = got["one process"]
+    assert sorted(ln["status"] for ln in base.values()) == ["error", "ok", "ok", "ok"]
+    for name, result in got.items():
+        assert result == base, name  # the same lines: hashes, answers, steps, item folders
+    on_ray = tmp_path / "ray_local"
     ok = next(ln for ln in lines(on_ray) if ln["status"] == "ok")
     assert Path(ok["steps"][-1]["outputs"]["image"]["path"]).is_file() and (Path(ok["folder"]) / "report.html").exists()
     assert (on_ray / "index.html").exists()
-    again = cli("batch", "make it a bit warmer, then sharpen it", str(photos), "--out", str(on_ray), "--ray")
+    again = cli("batch", REQUEST, str(photos), "--out", str(on_ray), "--ray")
     assert "skipping 4 of 4" in again.stderr and len(lines(on_ray)) == 4  # done is done (--force redoes), no duplicate
+
+
+def test_a_local_ray_run_never_joins_a_running_cluster(photos, tmp_path, cluster):
+    """`--ray` with no address starts its own instance even when RAY_ADDRESS names a cluster (Ray's
+    ray.init() with no address would join it); a timeline shows which instance the actors ran on."""
+    pytest.importorskip("ray.data")
+    timeline = tmp_path / "timeline.jsonl"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "RAY_ADDRESS": cluster, "VITRON_BATCH_TIMELINE": str(timeline)}
+    code = (
+        "import ray, sys; from vitron_agent.batch.ray_data import RayRunner; from pathlib import Path\n"
+        "r = RayRunner(None, 1, None, None, None, Path(sys.argv[1]), 'token')\n"
+        "try:\n    r._init(); print(ray.get_runtime_context().gcs_address)\nfinally:\n    r.close()\n"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert p.returncode == 0, p.stderr[-3000:]
+    gcs = p.stdout.strip().splitlines()[-1]
+    assert gcs and not gcs.endswith(":" + cluster.rsplit(":", 1)[1])  # not the cluster's GCS port
+    assert any(json.loads(ln)["phase"] == "ray ready" for ln in timeline.read_text().splitlines())
