@@ -40,7 +40,8 @@ def agent_from_args(args: argparse.Namespace, **kw: Any):
     if getattr(args, "artifacts", None):
         kw.setdefault("artifacts", args.artifacts)
     check_paths(kw.get("db"), getattr(args, "out", None), artifacts=kw.get("artifacts"), data=kw.get("data_dir"))
-    return Agent(config=load_config(getattr(args, "config", None)), planner=getattr(args, "planner", None), **kw)
+    kw.setdefault("planner", getattr(args, "planner", None))  # (a planner built ahead: the warm-up's)
+    return Agent(config=load_config(getattr(args, "config", None)), **kw)
 
 
 def check_paths(db: Any, out: Any, *, artifacts: Any = None, data: Any = None) -> None:

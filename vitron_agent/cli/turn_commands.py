@@ -18,9 +18,29 @@ __all__ = ["run", "plan", "resume", "demo", "tools", "check_config", "make_tiny"
 
 
 def _execute(args: argparse.Namespace, instruction: str, image: Any, out_dir: str | None) -> int:
-    """One turn: the arguments made into one TurnRequest, run with terminal progress, exported."""
+    """One turn: the arguments made into one TurnRequest, run with terminal progress, exported.
+    With a picture and the rule planner, the models the request will use are built on a second
+    thread while this one imports the runtime (:mod:`vitron_agent.runtime.warmup`: a hint only)."""
+    warm, kw = None, {}
+    if image and not getattr(args, "video", None) and getattr(args, "planner", None) in (None, "rule"):
+        from vitron_agent.runtime.toolset import build_planner, build_toolbox
+        from vitron_agent.runtime.warmup import start_warmup
+        from vitron_agent.toolkit.config import load_config
+
+        config = load_config(getattr(args, "config", None))
+        if config.planner.kind == "rule" or getattr(args, "planner", None) == "rule":
+            kw = {"toolbox": build_toolbox(config), "planner": build_planner(config, "rule")}
+            warm = start_warmup(instruction, kw["toolbox"], kw["planner"])
+    try:
+        return _turn(args, instruction, image, out_dir, **kw)
+    finally:
+        if warm is not None:
+            warm.join(timeout=10)  # never leave it building while the interpreter shuts down
+
+
+def _turn(args: argparse.Namespace, instruction: str, image: Any, out_dir: str | None, **kw: Any) -> int:
     db = getattr(args, "db", None)
-    agent = agent_from_args(args, db=db) if db else agent_from_args(args)
+    agent = agent_from_args(args, db=db, **kw) if db else agent_from_args(args, **kw)
 
     def turn(on_event: Any) -> Any:
         from vitron_agent.runtime.turns import TurnRequest

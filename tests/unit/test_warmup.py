@@ -1,0 +1,83 @@
+"""The command line's warm-up (vitron_agent.runtime.warmup): model sessions built on a second thread
+from the rule planner's reading are a hint, never a result. What the warm-up builds for a request
+is what the turn then uses; a turn gives the same answer and mask with and without it; a warm-up
+that fails changes nothing; it stays off for requests without models, for other planners and
+with VITRON_WARMUP=0."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from vitron_agent.runtime import warmup
+
+
+@pytest.fixture(scope="module")
+def cat(tmp_path_factory):
+    from skimage import data
+
+    from vitron_agent.media.images import save_png
+
+    return str(save_png(data.chelsea(), tmp_path_factory.mktemp("cat") / "cat.png"))
+
+
+@pytest.fixture(scope="module")
+def rule():
+    from vitron_agent.runtime.toolset import build_planner, build_toolbox
+    from vitron_agent.toolkit.config import Config
+
+    return build_toolbox(Config()), build_planner(Config(), "rule")
+
+
+def _names(text, rule):
+    tools = warmup.planned_tools(text, "image", *rule)
+    return [w.__name__ for w in warmup._warmers(tools)]
+
+
+def test_what_is_warmed_follows_the_reading(rule):
+    assert _names("segment the cat", rule) == ["_detector", "_salient", "_classifier", "_names"]
+    assert _names("blur the background", rule) == ["_salient"]  # the main object: U²-Netp alone
+    assert _names("count the cats", rule) == ["_detector", "_salient"]
+    assert _names("make it grayscale", rule) == []  # no model
+    assert warmup.start_warmup("make it grayscale", *rule) is None  # no thread for nothing
+
+
+def test_off_for_other_planners_and_when_asked(rule, monkeypatch):
+    from vitron_agent.planners.base import ScriptedPlanner
+
+    assert warmup.start_warmup("segment the cat", rule[0], ScriptedPlanner([{"steps": []}])) is None
+    monkeypatch.setenv("VITRON_WARMUP", "0")
+    assert warmup.start_warmup("segment the cat", *rule) is None
+
+
+def _run(cat, out, capsys):
+    from vitron_agent.cli import main
+
+    assert main(["run", "--quiet", "--json", "--image", cat, "--out", str(out), "segment the cat"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_same_answer_and_mask_with_and_without_it(cat, tmp_path, capsys, monkeypatch):
+    started = []
+    real = warmup.start_warmup
+    monkeypatch.setattr(warmup, "start_warmup", lambda *a, **k: started.append(real(*a, **k)) or started[-1])
+    warm = _run(cat, tmp_path / "warm", capsys)
+    assert started and started[0] is not None and not started[0].is_alive()  # it ran and was joined
+    monkeypatch.setenv("VITRON_WARMUP", "0")
+    cold = _run(cat, tmp_path / "cold", capsys)
+    assert warm["answer"] == cold["answer"] and "cat" in warm["answer"]
+    assert (tmp_path / "warm" / "s1_mask.png").read_bytes() == (tmp_path / "cold" / "s1_mask.png").read_bytes()
+
+
+@pytest.mark.parametrize("where", ["reading", "building"])
+def test_a_failing_warm_up_changes_nothing(cat, tmp_path, capsys, monkeypatch, where):
+    def broken(*a, **k):
+        raise RuntimeError("no such model")
+
+    if where == "reading":  # on the command's own thread, before the turn
+        monkeypatch.setattr(warmup, "planned_tools", broken)
+    else:  # on the warm-up thread
+        monkeypatch.setattr(warmup, "warmers_for", lambda tool, args: (broken,))
+    out = _run(cat, tmp_path / where, capsys)
+    assert "cat" in out["answer"]
