@@ -79,7 +79,6 @@ MORE_EXAMPLES = {
         show me the bottles with boxes
         put a labelled box on every chair
         give each face a bounding box
-        mark the cats with boxes
         what can you detect here
         object detection please
     """),

@@ -277,6 +277,7 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:(?:outline|contour|border|line|stroke|edge)s?\s+(?:a?round|of|on|to)|(?:circle|ring)s?\s+a?round)\b)",
         ),
         _do_outline,
+            r"^give\s+(?=.+\s+an?\s+(?:[a-z]+\s+){0,2}(?:outline|contour|border|stroke)\s*$)",  # "give the lamp a green outline"
         "outline <target> (in a colour)",
     ),
     _builtin(

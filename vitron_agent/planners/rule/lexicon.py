@@ -109,7 +109,7 @@ _QUALITY = re.compile(
     r"^(?:(?:the|its|their|some|all|overall|general|a|an|of|picture's|image's|photo's)\s+)*(?:exposure|sharpness|"
     r"details?|noise|grain|graininess|colou?rs?|brightness|contrast|saturation|vibrance|white balance|tones?|"
     r"lighting|light|clarity|focus|hues?|(?:colou?r\s+)?temperature|speckles?|look|feel|mood|vibe|warmth|coolness|definition|"
-    r"(?:colou?r\s+)?(?:tint|cast))"
+    r"(?:colou?r\s+)?(?:tint|cast|palette|scheme))"
     r"(?:\s+(?:of|in|on)\s+(?:the\s+)?(?:image|picture|photo|scene|video|clip|frame))?$",
     re.I,
 )
@@ -132,6 +132,7 @@ _BACKGROUND = re.compile(r"^(?:the )?(?:background|backdrop|surroundings|rest)$"
 _COMPLEMENT = re.compile(
     r"^\s*(?:out\s+)?(?:(?:(?:the\s+)?(?:whole\s+|entire\s+)?(?:image|picture|photo|scene|frame)|everything(?:\s+else)?|all|"
     r"anything|(?:the\s+)?(?:area|areas|space|scenery|stuff|things|region|part|bits?)|what(?:'s|\s+is|\s+are)|whatever(?:'s|\s+is))"
+    r"(?:\s+(?:gr[ae]y(?:\s?scale)?|black and white|monochrome|blurr(?:ed|y)|darker|brighter|warmer|cooler|white|black))?"
     r"\s*,?\s+|(?!but\b))(?:except(?:\s+for)?|but(?:\s+for)?|other than|apart from|besides|save for|excluding|aside from|around|"
     r"surrounding|behind|that (?:isn't|is not|aren't|are not))\s+"
     r"(.+)$",

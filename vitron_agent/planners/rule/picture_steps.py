@@ -286,8 +286,8 @@ def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     phrase = re.sub(r"^\s*(?:to|around|on|at)\s+", "", phrase.strip(), flags=re.I)
     # "crop this into a square", "frame it tighter on the bird": the picture named, then the thing
     phrase = re.sub(
-        r"^(?:it|this|that|the (?:image|picture|photo|shot))(?:\s+(?:tighter|closer|more tightly|tightly|in|down))?"
-        r"(?:\s+(?:into|to|as|on|around|onto)\b|\s*$)\s*",
+        r"^(?:(?:it|this|that|the (?:image|picture|photo|shot))(?:\s+(?:tighter|closer|more tightly|tightly|in|down))?)?"
+        r"(?:\s*(?:into|to|as|on|around|onto)\b|\s*$)\s*",
         "",
         phrase.strip(),
         flags=re.I,

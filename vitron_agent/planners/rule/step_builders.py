@@ -244,6 +244,17 @@ def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
         color = f"{shade.group(1).lower()} {color}"  # "make the uniform dark green": dark green, not green
         phrase = re.sub(r"\s*\b(?:dark|light|pale|deep|bright|vivid|pastel|soft)\s*$", "", phrase, flags=re.I).strip()
     kind, mask = _target(b, phrase, last)
+    if kind == "whole" or (kind in ("pronoun", "none") and mask is None):  # the picture itself
+        if color in ("gray", "grey"):  # "turn it grey": the whole picture grey is grayscale, not a grey paint
+            _edit(b, operation="grayscale")
+            return
+        if re.search(r"\b(?:tint|cast|tone|hue|wash)\b", rest, re.I) and (
+            tone := {"blue": "cooler", "cyan": "cooler", "orange": "warmer", "yellow": "warmer", "amber": "warmer"}.get(
+                color
+            )
+        ):  # "give it a cool blue tint": a colour cast over the picture is its temperature
+            _edit(b, operation=tone, amount=intensity(clause))
+            return
     if kind == "background" and color in ("white", "black", "gray", "grey"):
         _edit(b, operation="replace_background", mask=mask or _segment(b, "the main object", last), color=color)
         return

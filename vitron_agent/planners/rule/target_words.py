@@ -67,6 +67,7 @@ _RESULT = (  # what the edit makes of the thing is not its name: "the cat graysc
             r"\s+(?:gr[ae]yscale|black and white|b&w|monochrome|sepia|blurr?(?:ed|y)|sharp(?:er)?|transparent|"
             r"invisible)$|\s+(?:on|against|over)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:background|backdrop)$|"
             r"\s+(?:on|against)\s+(?:plain\s+|pure\s+|solid\s+)?(?:white|black|gr[ae]y|transparent)$|"
+            r"\s+(?:selected|masked|segmented|highlighted|picked out)$|"
             r"\s+(?:should|must|shall|will|has to|have to|needs? to|is to|are to)\s+(?:remain|stay|be kept|be left|"
             r"survive|be visible|be there)\b.*$",
             _I,
@@ -142,7 +143,7 @@ _TAIL = (  # possessives, "out of it", what the thing is doing, and trailing adv
     (
         re.compile(
             r"(?:\s+(?:now|again|too|as well|instead|then|strongly|heavily|gently|lightly|subtly|a lot|a little|a bit|"
-            r"slightly|somewhat|a touch|a tad|thanks|thank you))+$",
+            r"slightly|somewhat|a touch|a tad|thanks|thank you|completely|entirely|fully|totally))+$",
             _I,
         ),
         "",
