@@ -12,10 +12,11 @@ sky; a crowd of 40 people in overlapping rows), plus synthetic scenes under colo
   crowd wording). An answer is *exact*, *honest* (a crowd / "more than N" / an "at least" range
   that holds the truth), or *wrong* (a precise wrong number, or a range that misses the truth).
 - colours: the colour a person would say for each hand-traced object, against the colour named
-  four ways: as seen (the box's dominant colour, no light), the caption's old way (the detector's
-  box judged against the light), the caption's way now (:func:`~vitron_agent.perception.colors.
-  box_colour`: the box's figure pixels against the light), and the traced mask judged against the
-  light (what "what colour is the X?" answers with a perfect mask).
+  five ways: as seen (the box's dominant colour, no light), the caption's old way (the box judged
+  against the light), the caption's way now (:func:`~vitron_agent.perception.colors.box_colour`:
+  the box's figure pixels against the light), and the traced mask judged against the light, the
+  largest hue (old) or the most striking (now) -- what "what colour is the X?" answers with a
+  perfect mask.
 - calibration: precision of the detector's boxes per score bin on the tuning half (a box right at
   IoU >= 0.5 with a hand box it names), the measure behind "probably" / "possibly". Unlabelled far
   or tiny things count as wrong, so these precisions are lower bounds.
@@ -212,7 +213,8 @@ def _ways(image: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, int], n
     }
     if hasattr(colors, "box_colour"):
         out["box, now"] = colors.box_colour(image, box, natural)
-    out["traced mask"] = colors.object_colour(image[mask], image, natural=natural)[1]
+    out["mask, old"] = colors.object_colour(image[mask], image)[1]  # "what colour is the X?" at the session's start
+    out["mask, now"] = colors.object_colour(image[mask], image, vivid=True)[1]  # as describe answers now
     return out
 
 

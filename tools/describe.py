@@ -120,9 +120,12 @@ def region_facts(image: np.ndarray, mask: np.ndarray | None) -> dict:
     if mask is not None and len(px):  # an object: its colour judged against the light on the scene
         from vitron_agent.perception.colors import object_colour
 
-        colors, said, note = object_colour(px, image)
+        # of its hues, the one people name is the most striking (a leaf's red, not its brown veins)
+        colors, said, note = object_colour(px, image, vivid=True)
         if note:
             facts["colors"], facts["shade"], facts["light"] = colors, said, note
+        elif said.split("/")[-1] not in ACHROMATIC:
+            facts["shade"] = said
     facts["lightness"] = float(rgb_to_lab(px)[:, 0].mean()) if len(px) else 0.0
     if mask is not None:
         ys, xs = np.nonzero(mask)
