@@ -12,6 +12,18 @@ def _lines(block: str) -> tuple[str, ...]:
 
 
 MORE_EXAMPLES = {
+    "background": _lines("""
+        add a bokeh effect
+        fake a shallow depth of field
+        give it that portrait-mode look
+        make the backdrop less distracting
+        a blurred backdrop please
+        the background is too busy
+        put a plain grey backdrop behind her
+        blur her background
+        make everything behind the dog soft
+        swap the backdrop for a city at night
+    """),
     "replace": _lines("""
         place a fountain where the statue is
         i'd like a sports car instead of the van
@@ -103,6 +115,8 @@ MORE_EXAMPLES = {
         leave just the car and blank the rest
         only the mug, the rest white
         nothing except the boat
+        only the teapot on a grey backdrop
+        show the vase by itself on a gray background
         keep only the kettle, nothing more
         leave the teapot and nothing else
     """),

@@ -271,20 +271,34 @@ _COMPARATIVES = {
 }
 
 
+# Words that steer a reading though they are no verb or colour: a typo in one ("the backround",
+# "keep ony the cat") lost the background or the exclusion, so they are repaired like colours
+_KEY_WORDS = dict.fromkeys(
+    "background backdrop only except everything transparent saturation brightness contrast sharpness "
+    "grayscale greyscale foreground outline surroundings".split(),
+    1,
+)
+
+
 def _fix_colours(clause: str, notes: list[str]) -> str:
-    """Colour words with a typo ("purpel", "yelow", "bleu") read as the nearest colour, with a
-    note; a real English word ("great", "sliver", "lemon") is never rewritten."""
+    """Colour words with a typo ("purpel", "yelow", "bleu") read as the nearest colour, and the few
+    words that steer a reading (``_KEY_WORDS``: "backround", "ony") as theirs, with a note; a real
+    English word ("great", "sliver", "lemon", "bed") is never rewritten."""
     from vitron_agent.planners.rule.spelling import nearest
 
     colours = {c: 1 for c in _COLOR_WORDS}
 
     def sub(m: re.Match[str]) -> str:
         word = m.group(0)
-        if len(word) < 4:
+        if len(word) < 3:
             return word
         if (base := _COMPARATIVES.get(word.lower())) is not None:  # "much greener": the colour itself
             return base
-        close = nearest(word, colours, "colours", long=7)  # "blurr" is two edits from "blue": a verb's typo
+        close = None
+        if len(word) >= 4:
+            close = nearest(word, colours, "colours", long=7)  # "blurr" is two edits from "blue": a verb's typo
+        if close is None:
+            close = nearest(word, _KEY_WORDS, "key words", long=6)
         if close is None:
             return word
         notes.append(f"I read {word!r} as {close!r}.")

@@ -18,7 +18,6 @@ from vitron_agent.planners.rule.step_builders import (
     _Builder,
     _do_segment,
     _edit,
-    _mask_or_foreground,
     _segment,
     _target,
 )
@@ -75,6 +74,8 @@ def _do_resize(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
         r"(\d+)\s*(?:px|pixels?)?\s*(?:tall|high|in height|height)\b|\bheight\s+(?:of\s+|to\s+)?(\d+)", low
     ):
         args["height"] = int(m.group(1) or m.group(2))
+    elif m := re.search(r"\b(\d{3,4})p\b", low):  # "scale it to 1080p": that many lines tall
+        args["height"] = int(m.group(1))
     elif m := re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)", low):
         args["scale"] = float(m.group(1)) / 100
     elif m := re.search(r"(\d+(?:\.\d+)?)\s*(?:x|times)\b|\bfactor of\s+(\d+(?:\.\d+)?)", low):
@@ -93,10 +94,10 @@ def _do_resize(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
         args["scale"] = 1 / {"fifth": 5, "tenth": 10, "eighth": 8, "sixth": 6, "fourth": 4}[m.group(1)]
     elif re.search(r"\b(?:double|twice)\b", low):
         args["scale"] = 2.0
-    elif re.search(r"\b(?:smaller|shrink|downscale|downsize)\b", low):
+    elif re.search(r"\b(?:smaller|shrink|downscale|downsize|reduce|decrease|lower|down|tiny)\b", low):
         args["scale"] = 0.5
         b.notes.append("No size was given: I halved it (say '50%', 'half size' or '800 pixels wide').")
-    elif re.search(r"\b(?:bigger|larger|enlarge|upscale)\b", low):
+    elif re.search(r"\b(?:bigger|larger|enlarge|upscale|increase|up)\b", low):
         args["scale"] = 2.0
         b.notes.append("No size was given: I doubled it (say '200%', 'twice the size' or '1600 pixels wide').")
     else:
@@ -469,7 +470,13 @@ def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
     if not parts:
         b.notes.append(NO_SWAP.format(clause=_restore(clause, b.regions)))
         return
-    mask = _mask_or_foreground(b, parts[0], last)
+    kind, mask = _target(b, parts[0], last)
+    if kind in ("background", "complement"):  # "turn the background into a night sky": new content around the subject
+        mask = mask or _segment(b, "the main object", last)
+        _edit(b, operation="inpaint", mask=mask, prompt=_restore(parts[1], b.regions), where="outside")
+        return
+    if mask is None or kind == "whole":
+        mask = _segment(b, "the main object", last)
     _edit(b, operation="inpaint", mask=mask, prompt=_restore(parts[1], b.regions))
 
 

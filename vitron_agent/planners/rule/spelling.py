@@ -29,8 +29,15 @@ def english_words() -> frozenset[str]:
         return _STATE["words"]
 
 
+# Photographers' words the general dictionary lacks: real words, never typos ("bokeh" is no "box")
+PHOTO_WORDS = frozenset(
+    "bokeh sepia vignette vignetting selfie hdr png jpg jpeg gif greyscale grayscale monochrome backdrop timelapse "
+    "photobomb photobomber photobombing lowlight denoise deblur unblur upscale downscale".split()
+)
+
+
 def is_word(word: str) -> bool:
-    return word.lower() in english_words()
+    return word.lower() in english_words() or word.lower() in PHOTO_WORDS
 
 
 def _speller(key: str, vocabulary: dict[str, int]) -> Any:

@@ -49,7 +49,14 @@ _PLACE = (  # the picture itself named as the place, and question tails ("are th
     (re.compile(r"^(?:are|is|were|was)(?:\s+there)?\b\s*", _I), ""),
     (re.compile(r"^(?:of|for)\s+(?=\w)", _I), ""),  # "(number) of bikes"
     (THROUGHOUT, ""),
-    (re.compile(r"\s+(?:feel|feels|look|looks|seem|seems|appear|appears|be|become|get|gets)\b.*$", _I), ""),
+    (
+        re.compile(
+            r"\s+(?:(?:should|must|could|would|will|shall|can|may|needs? to|has to|have to|ought to)\s+)?"
+            r"(?:feel|feels|look|looks|seem|seems|appear|appears|be|become|get|gets)\b.*$",
+            _I,
+        ),
+        "",
+    ),
     (
         re.compile(
             rf"\s+(?:from|in|of|on|out of|across|within)\s+(?:the|this|that|my)\s+{_MEDIUM}\b"
