@@ -17,6 +17,7 @@ NEEDS_VIDEO = "{what} works on a video: pass one (--video PATH, or upload a clip
 # "cut out the dog" (an image verb) is never read as a trim
 _TIME = r"(?=.*(?:\d+\s*(?:s|secs?|seconds?|mins?|minutes?)\b|\d+:\d\d|\b(?:seconds?|minutes?)\b))"
 _REMOVE = re.compile(
+    r"^(?:cut|chop)\s+(?:off\s+|away\s+)?the\s+(?:first|last|opening|final|closing)\b(?!.*\b(?:keep|only)\b)|"
     r"\b(?:cut|trim|chop)\s+(?:out\s+|off\s+|away\s+)?(?:everything|all|anything)\s+(?:after|before|past|until|from)\b|"
     r"\b(?:remove|drop|cut off|cut away|chop(?: off)?|delete|get rid of|lose|skip|trim off|cut)\b.*\boff\b|"
     r"\b(?:remove|drop|chop|delete|get rid of|lose|skip|trim off|cut away|cut off)\b",
@@ -32,7 +33,7 @@ _SECONDS = r"(?:s|secs?|seconds?|mins?|minutes?)\b"
 _SPAN = (
     r"(?:\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)?\s*(?:to|-|through|till|until)\s*\d+(?:\.\d+)?\s*"
     + _SECONDS
-    + r"|\d+:\d\d\s*(?:-|to)\s*\d+:\d\d|\bseconds?\s+\w+\s+(?:to|through|till|until|-)\s+\w+)"
+    + r"|\d+:\d\d\s*(?:-|to)\s*\d+:\d\d|\bseconds?\s+\w+(?:\.\d+)?\s*(?:to|through|till|until|-)\s*\w+)"
 )
 _VISIBLE = re.compile(
     r"\b(?:where|when|while|with)\s+(?P<what>.+?)\s+(?:is|are|appears?|shows?|can be seen)\b"
@@ -68,7 +69,11 @@ def trim_handler(call) -> None:
         emit_step(call, "trim_video", visible=seen.group("what").strip())
         return
     span = slots.time_range(call.rest) or slots.time_range(text)
-    if span is None and (length := re.search(r"\b(?:down\s+)?to\s+(?:just\s+|only\s+)?(.+)$", text, re.I)):
+    if (whole := slots.time_range(text)) and whole[0] > 0 and whole[1] is not None:
+        span = whole  # both ends said in the clause ("start at 3 s and end at 7 s"): the most exact reading
+    if span is None and (
+        length := re.search(r"\b(?:(?:down\s+)?to|keep|just|only)\s+(?:just\s+|only\s+)?(.+)$", text, re.I)
+    ):
         if (d := slots.duration(length.group(1))) is not None:  # "cut the clip down to 5 seconds": its first 5 s
             call.note(f"I kept the first {d:g} seconds (say 'the last {d:g} seconds' for the end).")
             span = (0.0, d)
@@ -155,6 +160,8 @@ def concat_handler(call) -> None:
 def gif_handler(call) -> None:
     if not video_or_ask(call, "export_gif", "A GIF"):
         return
+    if slots.time_range(call.text) is not None and call.has_tool("trim_video"):
+        trim_handler(call)  # "a gif of the first 3 seconds": that part, then the GIF
     text = call.text.lower()
     fps = re.search(r"(\d+(?:\.\d+)?)\s*(?:fps|frames? (?:a|per) second)", text)
     width = re.search(r"(\d{2,4})\s*(?:px|pixels?)\s*(?:wide|across|width)?|(\d{2,4})\s+(?:wide|across)\b", text)
@@ -186,8 +193,16 @@ VIDEO_INTENTS = (
             + _SECONDS
             + r"(?:\s+of\s+(?:it|this|the\s+(?:video|clip|footage)))?(?:\s+(?:only|please|pls))?\s*$",
             _WISH + r"(?=.*" + _SPAN + ")",
-            _WISH + r"(?:just\s+|only\s+)?(?:the\s+)?(?:part|bit|section|portion|moments?|scenes?|clip)\s+"
+            "(?:"
+            + _WISH
+            + r")?(?:just\s+|only\s+)?(?:the\s+)?(?:part|bit|section|portion|moments?|scenes?|clip|frames?)\s+"
             r"(?:where|when|while|with)\b",
+            # "the part between 1 and 3 seconds", "show only the bit from 3 to 6 secs"
+            r"^(?:\w+\s+){0,3}(?:the\s+)?(?:part|bit|section|portion|piece|segment|stretch)\s+(?:from|between)\b"
+            + _TIME,
+            # "make it start at 3s and end at 7s", "end the video at 0:09"
+            r"^(?:(?:make|have|let)\s+(?:it|the (?:video|clip))\s+)?(?:start|begin)\s+(?:at|from)\b" + _TIME,
+            r"^(?:end|stop|finish)\s+(?:it|the (?:video|clip|footage))\s+(?:at|by)\b" + _TIME,
         ),
         examples=example_lines("""
             trim the clip to its first three seconds

@@ -12,19 +12,38 @@ from vitron_agent.tools.video_intents import emit_step, example_lines, video_or_
 
 __all__ = ["VIDEO_QUESTIONS"]
 
-_WHEN = re.compile(r"\b(?:disappear|vanish|leave|leaves|gone|go away|exit)", re.I)
-_APPEAR = re.compile(r"\b(?:appear|show up|shows up|turns? up|pops? up|come in|comes in|enter|first seen|arrive)", re.I)
-_HOW_LONG = re.compile(r"\bhow long\b|\bhow much time\b|\bhow many seconds\b|\bduration\b", re.I)
+_MOTION = r"(?:walk|drive|run|fly|flie|ride|step|come|go|get|move|head)s?\s+"
+_WHEN = re.compile(
+    r"\b(?:disappear|vanish|leave|leaves|left|gone|go away|exit|last (?:time|seen|appearance))|\b"
+    + _MOTION
+    + r"(?:off|out|away)\b",
+    re.I,
+)
+_APPEAR = re.compile(
+    r"\b(?:appear|show up|shows up|turns? up|pops? up|come in|comes in|enter|first seen|arriv|first time|"
+    r"ever\b|at any (?:point|time)|entrance)|\b" + _MOTION + r"(?:in|into|on|onto)\b",
+    re.I,
+)
+_HOW_LONG = re.compile(r"\bhow long\b|\bhow much (?:time|of the)\b|\bhow many seconds\b|\bduration\b", re.I)
+_CLIP = r"(?:\s+(?:in|of|during|through) (?:the|this) (?:video|clip|footage|film))?"
 _TARGET = re.compile(
-    r"^(?:when(?:'s|s)?|(?:at|in|during) (?:what|which) (?:times?|points?|moments?|parts?|seconds?|frames?)|"
-    r"(?:for )?how long|how much time|how many seconds|what time|"
-    r"(?:(?:find|show me|tell me)(?: out)?\s+)?(?:the\s+)?(?:times?|moments?|points?|seconds?|instants?)(?:\s+(?:when|that))?|"
+    r"^(?:when (?:is|was) the (?:first|last) time (?:we|you|i) (?:see|saw|spot)|(?:does|do|did)(?=\s+(?:an?|the|any)\s)|"
+    r"when(?:'s|s)?(?:\s+(?:exactly|precisely|roughly|approximately))?|"
+    r"(?:at|in|during) (?:what|which) (?:times?|points?|moments?|parts?|seconds?|frames?)" + _CLIP + "|"
+    r"(?:for\s+)?(?:how long|how much time|how many seconds)|what time|"
+    r"(?:(?:find|show me|tell me)(?: out)?\s+)?(?:the\s+)?(?:times?|moments?|points?|seconds?|instants?|timestamps?|"
+    r"time ?codes?)(?:\s+(?:when|that|where|of))?|"
+    r"(?:which|what) (?:parts?|bits?|sections?|scenes?|moments?) of the (?:video|clip|footage)\s+(?:has|have|shows?|"
+    r"contains?|features?)|how much of the (?:video|clip|footage)\s+(?:has|have|shows?|contains?|features?)|"
+    r"(?:is|are) there (?:ever|at any (?:point|time))(?:\s+(?:an?|any))?|"
+    r"(?:(?:find|show me|tell me|give me)\s+)?(?:the\s+)?(?:first\s+|last\s+)?(?:appearance|entrance|exit) of|"
     r"find (?:out )?(?:(?:the )?(?:times?|moments?|parts?|bits?|scenes?|sections?|frames?) )?(?:when|where|with))\s+"
-    r"(?:(?:does|do|did|is|are|was|were|can (?:we|i|you) see|will)\s+)?(?P<what>.+?)\s*"
-    r"(?:\b(?:first\s+)?(?:appears?|disappears?|vanish\w*|show(?:s)? up|come(?:s)? in|enter\w*|leave\w*|"
-    r"exit\w*|go(?:es)? away|gone|turns? up|pops? up|visible|on screen|in (?:the )?(?:frame|shot|video|picture|view)|"
-    r"in (?:them|it)|seen|there|"
-    r"stay\w*|remain\w*)\b.*)?\??$",
+    r"(?:(?:does|do|did|is|are|was|were|(?:can|do|did|will|could) (?:we|i|you) (?:see|spot|notice)|will)\s+)?"
+    r"(?:(?:we|you|i) (?:see|spot)\s+)?(?P<what>.+?)\s*"
+    r"(?:\b(?:first\s+)?(?:appears?|disappears?|vanish\w*|show(?:s)? up|come(?:s)? in|enter\w*|leave\w*|left|"
+    r"exit\w*|go(?:es)? away|gone|turns? up|pops? up|arriv\w*|visible|on screen|"
+    r"in (?:the )?(?:frame|shot|video|picture|view)|in (?:them|it|this)|at any (?:point|time)|seen|there|"
+    r"stay\w*|remain\w*|" + _MOTION + r"(?:in|into|on|onto|off|out|away|by|past))\b.*)?\??$",
     re.I,
 )
 
@@ -76,6 +95,12 @@ VIDEO_QUESTIONS = (
             r"^(?:find|show me|tell me)\s+(?:out\s+)?(?:when\b|(?:the\s+)?(?:moments?|times?|points?|instants?)\s+(?:when\s+)?"
             r"(?=.*\b(?:appear|disappear|vanish|leave|gone|show|turn|come|enter|exit|visible|screen|seen)))",
             r"^find (?:the )?(?:parts?|bits?|scenes?|sections?)\s+(?:with|where|when)\b",
+            r"^(?:for\s+)?how many seconds\b|^(?:the\s+)?(?:timestamps?|time ?codes?)\s+(?:where|when|of)\b",
+            r"^(?:which|what) (?:parts?|bits?|sections?|scenes?|moments?) of the (?:video|clip|footage)\b"
+            r"|^how much of the (?:video|clip|footage)\s+(?:has|have|shows?|contains?|features?)\b",
+            r"^(?:is|are) there (?:ever|at any (?:point|time))\b"
+            r"|^(?:does|do|did)\s+(?:an?|the|any)\s+(?:\w+\s+){1,3}(?:ever\s+)?(?:show up|appear|turn up|come in|enter)\b",
+            r"^(?:(?:find|show me|tell me|give me)\s+)?(?:the\s+)?(?:first\s+|last\s+)?(?:appearance|entrance|exit)\s+of\b",
             r"^how (?:long|much time|many seconds)\s+(?:is|are|does|do|did|was|were)\s+(?!the (?:video|clip|footage)\b)",
             r"^find (?:the )?(?:times?|moments?)\b",
         ),

@@ -161,7 +161,7 @@ def time_range(text: str) -> tuple[float, float | None] | None:
     "after 10 seconds" / "from 0:10 on" -> (10, None), "until 0:20" -> (0, 20); None otherwise."""
     low = digits(text.lower())
     # a point may be named "the 7 second mark"; "seconds 3 to 8" / "1.5 to 4 seconds" need no "from"
-    t = rf"(?:the\s+)?({_CLOCK}|{_NUM}(?:\s*{_UNIT})?)(?:\s*-?\s*(?:second\s+)?mark)?"
+    t = rf"(?:the\s+)?(?:second\s+|sec\s+)?({_CLOCK}|{_NUM}(?:\s*{_UNIT})?)(?:\s*-?\s*(?:second\s+)?mark)?"
     m = re.search(rf"\b(?:from|between)\s+{t}\s*(?:to|and|until|till|through|thru|-)\s*{t}", low)
     if m:
         first, second = m.group(1), m.group(m.re.groups // 2 + 1)
@@ -176,6 +176,15 @@ def time_range(text: str) -> tuple[float, float | None] | None:
             a, b = _as_unit(first, unit.group(1)), _as_unit(second, unit.group(1))
         if a is not None and b is not None:
             return (a, b) if b > a else (b, a)
+    if m := re.search(r"\b(first|opening|last|final|closing)\s+(half\s+(?:a\s+)?)?(second|minute)\b", low):
+        d = (0.5 if m.group(2) else 1.0) * _unit_seconds(m.group(3))  # "the first second", "the last half second"
+        return (0.0, d) if m.group(1) in ("first", "opening") else (-d, None)
+    if m := re.search(  # "start at 3s and end at 7s", "begin from 0:02, stop at 0:06"
+        rf"\b(?:start|begin)\w*\s+(?:at|from)\s+{t}.*?\b(?:end|stop|finish)\w*\s+(?:at|by|on)\s+{t}", low
+    ):
+        a, b = _point(m.group(1)), _point(m.group(m.re.groups // 2 + 1))
+        if a is not None and b is not None and b > a:
+            return (a, b)
     if m := re.search(rf"\b(first|opening|last|final|closing)\s+{t}", low):
         d = duration(m.group(2)) if not re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", m.group(2)) else None
         d = d if d is not None else _point(m.group(2))
@@ -188,7 +197,7 @@ def time_range(text: str) -> tuple[float, float | None] | None:
     ):
         if (a := _point(m.group(1))) is not None:
             return (a, None)
-    if m := re.search(rf"\b(?:until|till|up to|before)\s+{t}", low):
+    if m := re.search(rf"\b(?:until|till|up to|before|(?:end|stop|finish)\w*\s+(?:\w+\s+){{0,2}}(?:at|by))\s+{t}", low):
         if (b := _point(m.group(1))) is not None:
             return (0.0, b)
     return None

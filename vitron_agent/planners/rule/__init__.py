@@ -91,6 +91,7 @@ class RulePlanner:
         text = strip_remarks(text)  # "thanks! now blur the face", "it's crooked, rotate it 5 degrees"
         text = part_complaint(text) or text  # "the sky is blown out, tone it down" (before "X, <verb> it")
         text = topic_first(text)  # "the car, make it red"
+        text = _BOTH_WAYS.sub("make a boomerang", text)  # one request, though "and then" would split it
         last = request.inputs.get("last", {})
         b = _Builder(toolbox=toolbox, inputs=request.inputs, regions=regions)
         inp = request.inputs.get("input", {})
@@ -147,6 +148,13 @@ class RulePlanner:
         return Plan(steps=_renumbered(b.steps), notes=b.notes)
 
 
+# a clip played forwards then backwards, said as one thing: a boomerang (not two reversals)
+_BOTH_WAYS = re.compile(
+    r"\b(?:(?:make|have|let)\s+it\s+)?(?:play\s+(?:it\s+|the (?:clip|video)\s+)?|go\s+|run\s+)?(?:"
+    r"forwards?\s*,?\s*(?:and\s+)?(?:then\s+)?(?:backwards?|back|in reverse|reversed?)|back and forth|"
+    r"backwards? and forwards?|ping[- ]?pong(?:\s+loop)?)\b",
+    re.I,
+)
 _AGAIN = re.compile(r"\b(?:again|more|even|once more|twice|another|further|still)\b", re.I)
 
 

@@ -79,8 +79,45 @@ _WANT_DONE = re.compile(
 )
 _WONDER = re.compile(  # "any idea how many chairs there are", "do you know when the dog appears": the question itself
     r"^(?:any idea|(?:do|would) you (?:know|happen to know)|i (?:wonder|was wondering)|i'?d (?:like|love) to know|"
-    r"i want to know|i'?m (?:curious|wondering)(?: about)?|no idea)\s*,?\s+(?=(?:how|what|when|where|which|who|whether|"
+    r"(?:i|we) (?:want|need) to know|(?:(?:can|could) you )?(?:tell|let) me|let me know|i'?m (?:curious|wondering)(?: about)?|no idea)\s*,?\s+(?=(?:how|what|when|where|which|who|whether|"
     r"if|is|are)\b)",
+    re.I,
+)
+_COLOUR_OF = re.compile(
+    r"\b(the\s+colou?rs?)\s+(?:from|of|in)\s+(?:the|this)\s+(?:video|clip|footage|film|image|picture|photo|shot)\b",
+    re.I,
+)
+_DRAIN_BUT = re.compile(
+    r"^(?:remove|take|strip|drain|get rid of|suck)\s+(?:all\s+)?(?:the\s+)?colou?rs?\s+(?:out\s+)?(?:(?:from|of|out of|in)\s+)?"
+    r"(?:everything|all|the rest|everywhere)?\s*,?\s*(?:except(?:\s+for)?|but(?:\s+not)?|apart from|other than|besides|save)\s+"
+    r"(?P<kept>.+)$",
+    re.I,
+)
+_THAT_AREA = re.compile(
+    r"\b(?:that|this)\s+(?:same\s+)?(?:area|part|bit|region|spot|section|selection|zone|patch)\b(?!\s+(?:of|where|with|in)\b)",
+    re.I,
+)
+_GIVE_IT = re.compile(
+    r"^give\s+(?P<pro>it|them|this|that|this one|that one)\s+(?:an?|some|a quick|a light)\s+(?P<noun>[a-z]+)\s*$", re.I
+)
+
+
+def _verbs() -> set[str]:
+    from vitron_agent.planners.rule.intent_matcher import leading_verbs
+
+    return leading_verbs()
+
+
+_SAME_BUT = re.compile(r"^(?:the\s+)?same(?:\s+(?:thing|one|again))?\s*,?\s+but\s+(?:make it\s+|in\s+)?(.+)$", re.I)
+_SEE_TAIL = re.compile(
+    r"^((?:how many|count)\b.+?)\s+(?:(?:that|which)\s+)?(?:(?:can|do|could)\s+)?(?:you|we|i)\s+(?:can\s+)?"
+    r"(?:see|spot|find|count|make out)(?:\s+(?:here|there|in (?:it|this|the (?:picture|photo|image|video|clip))))?\s*\??$",
+    re.I,
+)
+_HOW_MANY_ARE = re.compile(
+    r"^how many of (?:the|these|those)\s+(?P<things>[a-z]+(?:\s+[a-z]+)?)\s+(?:are|is)\s+(?P<colour>"
+    + "|".join(_COLOR_WORDS)
+    + r")\s*\??$",
     re.I,
 )
 _PASSIVE = re.compile(  # "can the sky be made bluer?", "could the car be recoloured green?": a request in the passive
@@ -211,6 +248,17 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         clause = pattern.sub(words, clause)
     clause = _POLITE_END.sub("", clause) or clause  # "make this photo black and white please"
     clause = _WONDER.sub("", clause)
+    clause = _THAT_AREA.sub("it", clause)  # "brighten that area": the selection, like "it"
+    clause = _COLOUR_OF.sub(r"\1", clause)  # "remove the colour from the video except the car": the colour
+    if m := _DRAIN_BUT.match(clause):  # "take the colour out of everything but the bus": grey outside the bus
+        clause = f"make everything black and white except {m.group('kept')}"
+    if (m := _GIVE_IT.match(clause)) and m.group("noun").lower() in _verbs():  # "give it an outline": outline it
+        clause = f"{m.group('noun')} {m.group('pro')}"
+    if m := _SAME_BUT.match(clause):  # "the same but blue": the last selection, changed so
+        clause = f"make it {m.group(1)}"
+    clause = _SEE_TAIL.sub(r"\1", clause)  # "how many horses do you see" -> "how many horses"
+    if m := _HOW_MANY_ARE.match(clause):  # "how many of the cups are red" -> "how many red cups"
+        clause = f"how many {m.group('colour')} {m.group('things')}"
     if m := _WANT_DONE.match(clause):  # "i want the runner tracked" -> "track the runner"
         clause = f"{_DONE[m.group('verb').lower()]} {m.group('np')}{m.group('tail')}"
     elif m := _WISH.match(clause) or _PASSIVE.match(clause) or _CAUSATIVE.match(clause):

@@ -210,7 +210,14 @@ def _legacy(fn: Any) -> Any:
     return handler
 
 
-_MEDIA = {"generate": "none", "generate_video": "none", "frame": "video", "animate": "image", "crop": "image"}
+_MEDIA = {
+    "generate": "none",
+    "generate_video": "none",
+    "frame": "video",
+    "animate": "image",
+    "crop": "image",
+    "composite": "image",
+}
 
 
 def _builtin(
@@ -247,7 +254,9 @@ INTENTS: tuple[Intent, ...] = (
     ),
     _builtin(
         "count",
-        (r"^(?:how many|count(?: the)?(?: number of)?|what(?:'s| is) the (?:number|count|total) of)\b\s*",),
+        (
+            r"^(?:how many|count(?: the)?(?: number of)?|what(?:'s|s| is) the (?:total\s+)?(?:number|count|total|amount) of)\b\s*",
+        ),
         _do_count,
         "how many <things> / count <things>",
     ),

@@ -100,6 +100,8 @@ def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, s
 
 def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | None]:
     """Classify a target phrase: ('pronoun'|'whole'|'background'|'none'|'object', mask reference)."""
+    if b.video_mode:  # on a clip: "the horse goes", "the faces throughout" name the horse, the faces
+        phrase = _TRACK_TAIL.sub("", phrase).strip() or phrase
     cleaned = clean_target(phrase)
     if m := _COMPLEMENT.match(re.sub(r"^(?:the\s+)?", "", phrase.strip(), flags=re.I)):
         if _PRONOUN.match(clean_target(m.group(1)) or "it"):  # "blur behind her": outside the last or main selection
@@ -203,8 +205,6 @@ def _do_track(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None
 
 
 def _do_segment(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    if b.video_mode:  # on a clip a selection is a track: "the horse goes", "the goalkeeper throughout"
-        rest = _TRACK_TAIL.sub("", rest).strip() or rest
     kind, _ = _target(b, rest, last)
     if kind == "pronoun" and b.mask is not None:
         return  # "find the cat and mask it": selected already
