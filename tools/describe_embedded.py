@@ -271,6 +271,7 @@ def _crowd(image: np.ndarray, label: str, items: list) -> str | None:
     more behind them): never a precise number it cannot stand behind. None when it is not a crowd."""
     from vitron_agent.perception.detector import overlapped, weak_count
     from vitron_agent.perception.recognise import plural
+    from vitron_agent.perception.scene_words import GROUPS
 
     separated, weak = len(items), weak_count(image, label)
     hidden = separated >= CROWD and overlapped(items) >= separated / 3
@@ -285,7 +286,6 @@ def _crowd(image: np.ndarray, label: str, items: list) -> str | None:
     return f"I see {group} of {many} {plural(label, 2)}; I can separate {separated} ({why})"
 
 
-GROUPS = {"person": "a crowd", "bird": "a flock", "sheep": "a flock", "cow": "a herd", "elephant": "a herd"}
 CROWD = 10  # from this many separated, things in front of each other make a crowd
 PERHAPS = 0.2  # a weaker candidate from this score is a thing the count may have missed
 

@@ -50,6 +50,11 @@ def test_a_crowd_in_rows_is_a_crowd_not_a_precise_wrong_number(ctx, checks):
     assert checks.verdict(out.text, 40)[0] in ("exact", "honest"), out.text  # was "I count 32 people"
     assert out.text.startswith("I see a crowd of dozens of people; I can separate")
     assert out.mask is not None and "boxes" in out.method  # many: boxes, not one outline each (17 s)
+    from vitron_agent.perception.detector import detect_objects
+    from vitron_agent.perception.scene_words import describe_scene
+
+    said = describe_scene(crowd, detect_objects(crowd))  # was six people one by one "and 30 more objects"
+    assert said.startswith("I see a crowd of dozens of people (I can separate"), said
 
 
 @needs_detector

@@ -20,7 +20,7 @@ import numpy as np
 
 from vitron_agent.core.refs import Detection
 
-__all__ = ["describe_scene", "NATURAL", "colour_words"]
+__all__ = ["describe_scene", "NATURAL", "GROUPS", "colour_words"]
 
 # COCO labels whose colours are their own (never "the light's cast"): living things and food
 NATURAL = frozenset(
@@ -116,6 +116,9 @@ def describe_scene(image: np.ndarray, found: list[Detection], limit: int = 6) ->
         return "I recognise none of COCO's 80 object classes in this image" + (
             f"; at a guess, the whole picture shows: {guess.replace(', ', ' or ')}" if guess else ""
         )
+    many = sorted({d.label for d in found if sum(o.label == d.label for o in found) >= MANY})
+    groups = [_group(image, label, [d for d in found if d.label == label]) for label in many]
+    found = [d for d in found if d.label not in many]
     shown = found[:limit]
     pairs = _pairs(shown)
     said: dict[int, str] = {}
@@ -135,7 +138,27 @@ def describe_scene(image: np.ndarray, found: list[Detection], limit: int = 6) ->
         phrase = "".join(under) + said[i] + "".join(held) + f" {place}" + (f" ({'; '.join(notes)})" if notes else "")
         parts.append(phrase)
     more = f" and {len(found) - limit} more objects" if len(found) > limit else ""
-    return "I see " + "; ".join(_grouped(parts)) + more + _crowd_clause(image, found)
+    crowd = "" if "person" in many else _crowd_clause(image, found)
+    return "I see " + "; ".join(groups + _grouped(parts)) + more + crowd
+
+
+MANY = 5  # this many of one kind are said as a group ("a flock of 10 birds"), not one by one
+GROUPS = {"person": "a crowd", "bird": "a flock", "sheep": "a flock", "cow": "a herd", "elephant": "a herd"}
+
+
+def _group(image: np.ndarray, label: str, items: list[Detection]) -> str:
+    """'a crowd of dozens of people (I can separate 36)', 'a flock of 10 birds', 'a group of more than 8
+    boats (I can separate 8)': many of one kind, with no number the detector cannot stand behind."""
+    from vitron_agent.perception.detector import overlapped, weak_count
+    from vitron_agent.perception.recognise import plural
+
+    n, weak = len(items), weak_count(image, label)
+    hidden = n >= 10 and overlapped(items) >= n / 3
+    group = GROUPS.get(label, "a group")
+    if weak < 5 and not hidden:
+        return f"{group} of {_NUMBERS.get(n, str(n))} {plural(label, n)}"
+    size = "dozens of" if n + weak >= 24 else f"more than {n}"
+    return f"{group} of {size} {plural(label, 2)} (I can separate {n})"
 
 
 _NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
