@@ -81,3 +81,29 @@ def test_a_failing_warm_up_changes_nothing(cat, tmp_path, capsys, monkeypatch, w
         monkeypatch.setattr(warmup, "warmers_for", lambda tool, args: (broken,))
     out = _run(cat, tmp_path / where, capsys)
     assert "cat" in out["answer"]
+
+
+def test_the_command_skips_httpx_command_line_client(cat, tmp_path):
+    """The console command does not import httpx's own CLI (click, rich, pygments) that LangGraph's
+    import of httpx would pull in; the run works and httpx keeps its stub ``main``."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cli = str(Path(sys.executable).parent / "vitron-agent")
+    args = [sys.executable, "-X", "importtime", cli, "run", "--quiet", "--json", "--image", cat]
+    proc = subprocess.run([*args, "--out", str(tmp_path), "make it grayscale"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-800:]
+    assert json.loads(proc.stdout)["answer"]
+    imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    assert "httpx" in imported and not {"click", "pygments", "rich"} & imported
+
+
+def test_in_process_main_leaves_httpx_alone(capsys):
+    import sys
+
+    from vitron_agent.cli import main
+
+    assert main(["tools", "--json"]) == 0
+    capsys.readouterr()
+    assert sys.modules.get("httpx._main", "absent") is not None

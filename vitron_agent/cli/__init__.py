@@ -44,10 +44,22 @@ _PATH_ERRNOS = {errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR, errno.EI
 
 
 def main(argv: list[str] | None = None) -> int:
+    command = argv is None and os.path.basename(sys.argv[0]) == "vitron-agent"  # this process is the command
+    if command:
+        _skip_httpx_cli()
     code = _main(argv)
-    if argv is None and os.path.basename(sys.argv[0]) == "vitron-agent":  # this process is the command
+    if command:
         _skip_final_collection()
     return code
+
+
+def _skip_httpx_cli() -> None:
+    """LangGraph imports httpx (through langgraph_sdk), and httpx imports its own command-line
+    client (click, rich, pygments: ~0.04 s of CPU) unless that import fails, when it keeps a stub
+    ``httpx.main`` instead (httpx's documented fallback for installs without its ``cli`` extra).
+    This process never runs httpx's client, so the import is made to fail; only for the console
+    command, never when ``main`` is called in-process."""
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
 def _skip_final_collection() -> None:
