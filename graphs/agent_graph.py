@@ -193,7 +193,10 @@ class _Nodes:
         update = self._plan_update(state)
         if update.get("problems"):
             return Command(update=update, goto="validate")
-        checked = self.validate_node({**state, **update})
+        plan = Plan.model_validate(update.get("plan") or {})  # read once: validated here, run by execute
+        checked = self._validate({**state, **update}, plan)
+        if not checked.get("problems"):
+            self._remember(update.get("plan") or {}, plan)
         view = {**state, **update, **checked}
         return Command(update={**update, **checked}, goto=_renamed(route_after_validate(view), self.run_node))
 
@@ -272,9 +275,13 @@ class _Nodes:
         return {"plan": plan.model_dump(), "problems": [], "records": Overwrite(kept)}
 
     def validate_node(self, state: AgentState) -> dict[str, Any]:
+        return self._validate(state, None)
+
+    def _validate(self, state: AgentState, plan: Plan | None) -> dict[str, Any]:
+        """The validate node's update; ``plan``: the state's plan already read (None: read it here)."""
         if state.get("problems"):  # the planner itself failed to produce a plan
             return {"repairs": state.get("repairs", 0) + 1}
-        plan = _plan(state)
+        plan = plan if plan is not None else _plan(state)
         problems = validate_plan(plan, self.toolbox, input_kinds(state.get("inputs", {})))
         if len(plan.steps) > self.max_steps:
             problems.append(
@@ -303,16 +310,28 @@ class _Nodes:
             if parsed is not None:
                 self._plans.move_to_end(key)
         if parsed is None:
-            plan = _plan(state)
-            parsed = (plan, dependencies(plan), {st.id: step_signature(st.model_dump()) for st in plan.steps})
+            parsed = self._derived(_plan(state))
+        self._keep(raw, key, parsed)
+        return parsed
+
+    @staticmethod
+    def _derived(plan: Plan) -> tuple[Plan, dict[str, set[str]], dict[str, str]]:
+        return plan, dependencies(plan), {st.id: step_signature(st.model_dump()) for st in plan.steps}
+
+    def _remember(self, raw: dict[str, Any], plan: Plan) -> None:
+        """Keep ``plan`` (read from ``raw``, the dict the planner put in the state) for the ``execute``
+        supersteps, found by the dict's identity: the first one need not read the plan again."""
+        self._keep(raw, None, self._derived(plan))
+
+    def _keep(self, raw: dict[str, Any], key: str | None, parsed: tuple[Plan, Any, Any]) -> None:
         with self._lock:
-            self._plans[key] = parsed
+            if key is not None:
+                self._plans[key] = parsed
             self._by_id[id(raw)] = (raw, parsed)  # holds ``raw``, so its id is not reused while here
             while len(self._plans) > 64:
                 self._plans.popitem(last=False)
             while len(self._by_id) > 64:
                 self._by_id.popitem(last=False)
-        return parsed
 
     def _mark_skipped(
         self, plan: Plan, records: dict[str, Any], deps: dict[str, set[str]] | None = None
@@ -320,7 +339,7 @@ class _Nodes:
         """Records for every step whose dependencies failed or were skipped (to a fixpoint);
         ``records`` is updated in place."""
         updates: dict[str, Any] = {}
-        if not any(r.get("status") in ("error", "skipped") for r in records.values()):
+        if all(r.get("status") == "ok" for r in records.values()):
             return updates  # nothing failed: nothing to skip (the common case, checked in O(records))
         deps = deps if deps is not None else dependencies(plan)
         changed = True
@@ -339,8 +358,8 @@ class _Nodes:
         """When every step has a record: argument errors go back to the planner (repairs
         left; never for a plan a person edited in review), step-by-step mode lets the planner go on."""
         result: dict[str, Any] = {}
-        if not all(s.id in records for s in plan.steps):
-            return result
+        if len(records) < len(plan.steps) or not all(s.id in records for s in plan.steps):
+            return result  # (fewer records than steps: a step is still to run, known without a scan)
         arg_errors = [
             f"step {r['id']} ({r['tool']}): {r['error']}" for r in records.values() if r.get("error_kind") == "argument"
         ]
@@ -369,7 +388,9 @@ class _Nodes:
         finished ones' records (LangGraph checkpoints them before the next ``execute``)."""
         plan, deps, sigs = self._parsed(state)
         records = dict(state.get("records", {}))
-        updates = self._mark_skipped(plan, records, deps)
+        ok = {sid for sid, r in records.items() if r.get("status") == "ok"}
+        # a record that is not ok failed or was skipped: its dependants are skipped (none: no scan)
+        updates = self._mark_skipped(plan, records, deps) if len(ok) < len(records) else {}
         session, turn = state["session"], len(state.get("history", []))
         keys: list[tuple[Any, ...]] = []
         ready = []
@@ -378,7 +399,7 @@ class _Nodes:
                 continue
             key = (session, turn, step.id, sigs[step.id])
             keys.append(key)
-            if all(records.get(d, {}).get("status") == "ok" for d in deps[step.id]):
+            if deps[step.id] <= ok:  # every dependency succeeded (a set test, not a scan a step)
                 ready.append((key, step))
         # what the ready steps' references can name: the inputs and their own dependencies' outputs
         outputs = _outputs(state, {d: records[d] for _, step in ready for d in deps[step.id]})
@@ -459,7 +480,7 @@ class _Nodes:
     def respond_node(self, state: AgentState) -> dict[str, Any]:
         from vitron_agent.graphs.respond import compose_answer, next_turn_inputs
 
-        plan = _plan(state)
+        plan = self._parsed(state)[0]  # (the plan as read for execute; read again only when not seen yet)
         records = state.get("records", {})
         answer = compose_answer(plan, records, state.get("problems", []))
         last = next_turn_inputs(plan, records, state.get("inputs", {}))

@@ -156,7 +156,7 @@ def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:
     from vitron_agent.graphs.step_phrases import phrases
 
     out: list[str] = []
-    todo = phrases(plan, records, past=False)  # "make it purple": the answer names no step ids
+    todo: dict[str, str] | None = None  # "make it purple": the answer names no step ids (phrased when needed)
     for step in plan.steps:
         rec = records.get(step.id)
         if rec is None:
@@ -171,6 +171,7 @@ def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:
                 "probably not what you meant; give a point or a box."
             )
         if rec.get("error_kind") == "held":
+            todo = todo if todo is not None else phrases(plan, records, past=False)
             out.append(f"I did not {todo[step.id]}: " + str(rec.get("error", "")).removeprefix("held back: ") + ".")
     for note in plan.notes:
         if note.startswith(("I did not understand", "I read ")):
