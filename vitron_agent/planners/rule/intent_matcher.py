@@ -162,11 +162,11 @@ def match(clause: str, video: bool | None = None) -> Verdict:
         media = {r.name: r.media for r in registered_intents()}
         wrong = "image" if video else "video"
         ranked = [(s, n) for s, n in ranked if media.get(n) != wrong]
+    for more, less, up, down in _ANTONYMS:  # "less orange", "make it less fuzzy": plain in its words
+        if re.search(rf"^(?:\w+\s+){{0,5}}(?:less|more|not so|not as)\s+(?:\w+\s+)?(?:{up}|{down})\b", clause.lower()):
+            if (side := polarity(clause, more, less)) is not None:
+                return Verdict(side, scores=ranked)
     if not ranked or ranked[0][0] < WEAK:
-        for more, less, up, down in _ANTONYMS:  # "make it less fuzzy": weak as a sentence, plain in its words
-            if re.search(rf"\b(?:less|more|not so|not as)\s+(?:\w+\s+)?(?:{up}|{down})\b", clause.lower()):
-                if (side := polarity(clause, more, less)) is not None:
-                    return Verdict(side, scores=ranked)
         return Verdict(None, scores=ranked)
     top, name = ranked[0]
     same = _same_reading(name)

@@ -68,6 +68,10 @@ def split_clauses(text: str) -> list[str]:
         current = pieces[0]
         for piece in pieces[1:]:
             head = _FILLER.sub("", piece.strip())
+            if _BARE_MORE.match(head) and re.match(r"^(?:make|render|get)\s+(?:it|this|that|them)\b", current, re.I):
+                out.append(current)  # "make it warmer and a bit brighter": a second edit of the same thing
+                current = f"make it {head}"
+                continue
             fixed = _fix_verb(head)
             if _starts_intent(head) or (fixed is not None and _starts_intent(fixed[0])) or _matcher_starts(head):
                 out.append(current)
@@ -77,6 +81,15 @@ def split_clauses(text: str) -> list[str]:
                 current = f"{current}{joiner}{piece}"
         out.append(current)
     return [c.strip(" ,.!?") for c in out if c.strip(" ,.!?")]
+
+
+# a comparative alone after "and" ("… and a bit brighter", "and less saturated"): an edit of its own
+_BARE_MORE = re.compile(
+    r"^(?:(?:a\s+)?(?:bit|little|lot|touch|tad|much|slightly|way|far|somewhat|even)\s+)*(?:"
+    r"brighter|darker|sharper|warmer|cooler|colder|lighter|smaller|bigger|larger|crisper|"
+    r"(?:more|less)\s+(?:saturated|vivid|colou?rful|vibrant|contrast(?:y|ed)?))\s*$",
+    re.I,
+)
 
 
 def _intent(clause: str, video: bool | None = None) -> tuple[str | None, str]:
@@ -242,12 +255,12 @@ INTENTS: tuple[Intent, ...] = (
         "detect",
         (
             r"^(?:detect|label|tag|annotate|list)\b\s*(?:and\s+label\s+)?|^(?:draw|put|add)\s+(?:bounding\s+)?boxes\s+(?:around|on|over)\s*"
-            r"|^(?:box)\s+|^(?:find|show|locate|identify)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?=(?:objects|things|items)\b)"
+            r"|^(?:box)\s+|^(?:find|show|locate|identify)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?=(?:objects|things|items|everything)\b)"
             r"|^what\s+objects\b\s*",
             # "draw a box around each face", "bounding boxes for every bottle", "show me where the chairs are with boxes"
             r"^(?:(?:draw|put|add|place|give)\s+(?:me\s+)?)?(?:an?\s+|the\s+)?(?:bounding\s+)?box(?:es)?\s+(?:a?round|on|over|for)\s+"
-            r"|^(?:show|mark|find|locate|spot|highlight|point out|label)\s+(?:me\s+)?(?:where\s+)?"
-            r"(?=.*\bwith\s+(?:an?\s+|bounding\s+)?box(?:es)?\s*$)",
+            r"|^(?:show|mark|find|locate|spot|highlight|point out|label|pick out|identify|indicate|select)\s+(?:me\s+)?(?:where\s+)?"
+            r"(?=.*\bwith\s+(?:an?\s+)?(?:bounding\s+)?box(?:es)?\s*$)",
         ),
         _do_detect,
         "detect / label <things> (boxes with labels and scores)",
@@ -255,7 +268,7 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "count",
         (
-            r"^(?:how many|count(?: the)?(?: number of)?|what(?:'s|s| is) the (?:total\s+)?(?:number|count|total|amount) of)\b\s*",
+            r"^(?:how many|count(?: up)?(?: the)?(?: number of)?|what(?:'s|s| is) the (?:total\s+)?(?:number|count|total|amount) of)\b\s*",
         ),
         _do_count,
         "how many <things> / count <things>",
@@ -284,9 +297,9 @@ INTENTS: tuple[Intent, ...] = (
         (
             r"^(?:outline|trace|circle)\b\s*|^(?:draw|put|add|give)\s+(?:me\s+)?(?=(?:an?\s+|the\s+)?(?:[a-z]+\s+){0,2}"
             r"(?:(?:outline|contour|border|line|stroke|edge)s?\s+(?:a?round|of|on|to)|(?:circle|ring)s?\s+a?round)\b)",
+            r"^give\s+(?=.+\s+an?\s+(?:[a-z]+\s+){0,2}(?:outline|contour|border|stroke)\s*$)",  # "give the lamp a green outline"
         ),
         _do_outline,
-            r"^give\s+(?=.+\s+an?\s+(?:[a-z]+\s+){0,2}(?:outline|contour|border|stroke)\s*$)",  # "give the lamp a green outline"
         "outline <target> (in a colour)",
     ),
     _builtin(
@@ -408,6 +421,9 @@ INTENTS: tuple[Intent, ...] = (
         (
             r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|dim|brighten|lighten|fill|put|"
             r"place|paste|soften)\b.*\b(?:background|backdrop)\b",
+            # "grey background please", "a blurry backdrop", "i want a plain white background": the background named with its look
+            r"^(?:(?:i\s*(?:'d|would)?\s*(?:want|like|need|prefer)|give me|(?:can|could) i (?:have|get)|let's have)\s+)?"
+            r"(?:an?\s+|the\s+)?(?:[a-z]+\s+){1,2}(?:background|backdrop)\s*$",
         ),
         _do_background,
         "blur / replace / change / make <colour> the background",
@@ -428,6 +444,11 @@ INTENTS: tuple[Intent, ...] = (
         (
             r"^(?:resize|rescale|scale|shrink|enlarge|upscale|downscale|downsize|halve)\b\s*|^make\s+(?:it|this|the (?:image|picture|photo))\s+"
             r"(?:smaller|bigger|larger|half|twice|double)\b",
+            # "cut the size in half", "reduce the resolution", "reduce it to 25%"
+            r"^(?:cut|reduce|decrease|lower|increase|double|halve|change|set)\s+(?:the\s+)?(?:image\s+|picture\s+|photo\s+)?"
+            r"(?:size|dimensions|resolution)\b",
+            r"^(?:reduce|decrease|cut|bring|take)\s+(?:it|this|the (?:image|picture|photo))\s+(?:down\s+)?(?:to|by)\s+"
+            r"(?=\d|(?:a\s+)?(?:half|third|quarter)\b)",
         ),
         _do_resize,
         "resize (half size, 50%, 800 pixels wide)",

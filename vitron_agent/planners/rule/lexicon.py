@@ -340,7 +340,7 @@ _WEAK = re.compile(
 _TONE_WORDS = re.compile(
     r"\b(?:make|render|turn|give|add|increase|boost|raise|enhance|improve|reduce|decrease|lower|apply|"
     r"sharpen|sharper|crisper|less blurry|sharpness|warm(?:er|th)?(?: up)?|cool(?:er)?(?: down)?|colder|"
-    r"(?:more|less)\s+(?:saturated|vivid|colou?rful|vibrant)|saturat(?:e|ion)|vibrance|vividness|"
+    r"(?:more|less)\s+(?:saturated|vivid|colou?rful|vibrant|orange|yellow|yellowish|blue|bluish|warm|cold|cool)|saturat(?:e|ion)|vibrance|vividness|"
     r"denoise|de-noise|(?:the\s+)?(?:noise|grain)|remove|clean up|mute|tone down|(?:the\s+)?colou?rs|"
     r"tones?|look|a (?:little )?bit|a little|slightly|somewhat|much|a lot|very|really|way|more|less|"
     r"please|up|down)\b",
@@ -372,7 +372,7 @@ _NP_STOP = set(
     "less more too much very so bit little lot slightly somewhat and but please now up down as than "
     "bright brighter dark darker light lighter warm warmer cool cooler cold colder vivid saturated colourful colorful "
     "sharp sharper crisp crisper clean cleaner noisy grainy richer deeper paler softer stronger weaker "
-    "fuzzy blurry blurred soft focused faded muted subtle dull pale vivid".split()
+    "fuzzy blurry blurred soft focused faded muted subtle dull pale vivid clear clearer".split()
 )
 
 

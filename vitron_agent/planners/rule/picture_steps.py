@@ -349,7 +349,8 @@ _TEXT_WORDS = re.compile(  # what is read, not a thing to select: "read the text
 
 _ALL_OBJECTS = re.compile(
     r"^(?:(?:all|every|each|any)\s+)?(?:the\s+)?(?:(?:different|visible|main)\s+)?(?:objects?|things?|items?|"
-    r"everything|it|them|(?:the\s+)?(?:image|picture|photo|scene))?(?:\s+(?:are there|there are|"
+    r"everything|it|them|(?:the\s+)?(?:image|picture|photo|scene)|what(?:'s|\s+is)?(?:\s+in\s+(?:it|the\s+(?:image|picture|photo|scene)))?)?"
+    r"(?:\s+(?:are there|there are|"
     r"you see|in it|and label them|with labels|with boxes))*$",
     re.I,
 )
@@ -361,7 +362,7 @@ def _do_detect(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
         _do_segment(b, rest, clause, last)
         return
     rest = re.sub(
-        r"\s+(?:with|in|using)\s+(?:an?\s+|bounding\s+)?box(?:es)?\s*$", "", rest, flags=re.I
+        r"\s+(?:with|in|using)\s+(?:an?\s+)?(?:bounding\s+)?box(?:es)?\s*$", "", rest, flags=re.I
     )  # "… with boxes"
     target = clean_target(re.sub(r"\s+(?:and\s+)?(?:label|box|outline)\s+(?:them|it)$", "", rest, flags=re.I))
     if _PRONOUN.match(target or "it") and b.steps:  # "find the cars and label them"

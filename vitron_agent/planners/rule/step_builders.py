@@ -244,6 +244,11 @@ def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
         color = f"{shade.group(1).lower()} {color}"  # "make the uniform dark green": dark green, not green
         phrase = re.sub(r"\s*\b(?:dark|light|pale|deep|bright|vivid|pastel|soft)\s*$", "", phrase, flags=re.I).strip()
     kind, mask = _target(b, phrase, last)
+    if shift := re.search(r"\b(?:less|not so|not as)\s+(blue|bluish|orange|yellow|yellowish)\b", rest, re.I):
+        # "make the sky less blue": less of a colour is no paint in it, but the other temperature
+        op = "cooler" if shift.group(1).lower().startswith(("orange", "yellow")) else "warmer"
+        _edit(b, operation=op, mask=None if kind == "whole" else mask, amount=intensity(clause))
+        return
     if kind == "whole" or (kind in ("pronoun", "none") and mask is None):  # the picture itself
         if color in ("gray", "grey"):  # "turn it grey": the whole picture grey is grayscale, not a grey paint
             _edit(b, operation="grayscale")
@@ -307,8 +312,8 @@ def _do_blur(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     extra = {} if intensity(clause) == 0.5 else {"amount": intensity(clause)}  # "heavily blur the car"
     if kind == "whole" or (kind in ("none", "pronoun") and mask is None):
         _edit(b, operation=op, **extra)
-    elif kind == "complement":
-        _edit(b, operation=op, mask=mask, where="outside", **extra)
+    elif kind in ("complement", "background"):  # "blur the rest of the image": outside the subject
+        _edit(b, operation=op, mask=mask or _segment(b, "the main object", last), where="outside", **extra)
     else:
         _edit(b, operation=op, mask=mask, **extra)
 
@@ -316,6 +321,16 @@ def _do_blur(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
 _PUT_ON = re.compile(
     r"^(?:put|place|paste|set|show)\s+(?P<what>.+?)\s+(?:on|onto|against|in front of|over)\s+(?:a\s+|an\s+|the\s+)?",
     re.I,
+)
+
+
+_BACKGROUND_TONES = (  # a tone edit of the background, by its words (the less-saturated side first)
+    ("desaturate", r"\b(?:desaturat\w*|mute\w*|tone down|fade\w*|less (?:saturated|colou?rful|vivid))\b"),
+    ("saturate", r"\b(?:saturat\w*|more (?:colou?rful|vivid|vibrant))\b"),
+    ("warmer", r"\bwarm(?:er|th)?\b"),
+    ("cooler", r"\b(?:cool(?:er)?|colder)\b"),
+    ("sharpen", r"\bsharpen\w*\b"),
+    ("contrast", r"\bcontrast\b"),
 )
 
 
@@ -342,6 +357,10 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
         re.I,
     ):
         behind = None  # "the background of the photo" is the photo's background
+    # "blur the dog's background", "her backdrop": the owner is what stays
+    behind = behind or re.search(
+        r"(?P<what>(?:the\s+)?\w+(?=')|\bhis|\bher|\btheir)(?:'s?)?\s+(?:background|backdrop)\b", rest, re.I
+    )
     behind = behind or re.search(  # "brighten the background but not the girl": the girl is what stays
         r"\b(?:background|backdrop)\b.*?\s+(?:but not|except(?:\s+for)?|apart from|other than|and not)\s+(?P<what>.+)$",
         rest,
@@ -369,12 +388,14 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
         _edit(b, operation="brighten", mask=mask, where="outside", **extra)
     elif re.search(r"\b(?:gr[ae]y ?scale|black and white|monochrome)\b", low):
         _edit(b, operation="grayscale", mask=mask, where="outside")
+    elif tone := next((op for op, words in _BACKGROUND_TONES if re.search(words, low)), None):
+        _edit(b, operation=tone, mask=mask, where="outside", **extra)  # "desaturate the background"
     elif color and re.match(r"^(?:put|place|paste)\b", low):  # "cut out X and put it on a white background"
         _edit(b, operation="keep_only", mask=mask, color=color)
     elif color:  # "make / paint / turn / set / fill the background white": that colour, exactly
         _edit(b, operation="replace_background", mask=mask, color=color)
     elif (
-        (scene := re.search(r"\b(?:with|for|by|into|to)\s+(?P<prompt>(?:a|an|some)\s+.+)$", clause, re.I))
+        (scene := re.search(r"\b(?:with|for|by|into|to|like)\s+(?P<prompt>(?:a|an|some)\s+.+)$", clause, re.I))
         and re.match(r"^(?:replace|change|swap|turn|make|set)\b", low)
         and b.toolbox.supports(b.tool("edit"), "inpaint")
     ):  # "replace the background with a beach": new content outside the subject (a generative editor)
@@ -435,7 +456,7 @@ def _adjust(op: str):
         ):
             return
         m = re.match(
-            r"^(?:make|render|convert|turn|change|increase|boost|enhance|raise|decrease|reduce|lower|add|improve|brighten|lighten|darken|desaturate|contrast|gr[ae]y\s?scale)\s+(.*?)(?:\s+(?:brighter|lighter|darker|more contrasty|(?:to\s+|into\s+|in\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|b\s?&\s?w|monochrome)))?\s*$",
+            r"^(?:make|render|convert|turn|change|increase|boost|enhance|raise|decrease|reduce|lower|add|improve|brighten|lighten|darken|dim|desaturate|contrast|gr[ae]y\s?scale|gr[ae]y\s+out)\s+(.*?)(?:\s+(?:brighter|lighter|darker|more contrasty|(?:to\s+|into\s+|in\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|b\s?&\s?w|monochrome)))?\s*$",
             rest,
             re.I,
         )  # the whole clause (as rewritten: "X should be darker" -> "make X darker")

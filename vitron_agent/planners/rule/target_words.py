@@ -47,6 +47,7 @@ _PLACE = (  # the picture itself named as the place, and question tails ("are th
         "",
     ),  # "windows does the house have"
     (re.compile(r"^(?:are|is|were|was)(?:\s+there)?\b\s*", _I), ""),
+    (re.compile(r"^(?:can|could|do)\s+(?:you|i|we)\s+(?:see|find|spot|detect|make out|notice)\s*\??$", _I), ""),
     (re.compile(r"^(?:of|for)\s+(?=\w)", _I), ""),  # "(number) of bikes"
     (THROUGHOUT, ""),
     (
