@@ -478,7 +478,7 @@ class _PoolRunner:
         )
         for _ in range(workers):  # start them all now: they load while this process lists and hashes
             self.pool.submit(os.getpid)
-        self.threads, self._restore = threads, None
+        self.threads, self._restore, self.handed_out = threads, None, False
         self.local = _LocalRunner(None, config, planner, artifacts)  # only should the pool break
 
     def plan(self, request: str, medium: str) -> tuple:
@@ -491,6 +491,7 @@ class _PoolRunner:
             return self._here().plan(request, medium)
 
     def lines(self, jobs: list[Job]) -> Iterator[dict[str, Any]]:
+        self.handed_out = True
         return batch_pool.pool_lines(jobs, self.pool, 2 * self.workers, self._run_here, self._warn)
 
     def _here(self) -> _LocalRunner:
@@ -508,7 +509,13 @@ class _PoolRunner:
         sys.stderr.write(message + "\n")
 
     def close(self) -> None:
+        """Waits for the helpers to end. Helpers that were never handed an item (the inputs could
+        not be listed, or every one was done already) are only starting or planning: they are
+        stopped at once rather than waited for while they build an Agent nobody will use."""
         try:
+            if not self.handed_out:
+                for process in list(getattr(self.pool, "_processes", {}).values()):
+                    process.terminate()
             self.pool.shutdown(wait=True, cancel_futures=True)
         finally:
             self.local.close()
