@@ -123,3 +123,89 @@ def test_gif_width_said_without_pixels(toolbox):
 def test_pronoun_and_wondering(text, inputs, expect, toolbox):
     got = steps(text, toolbox, inputs)
     assert [(t, a.get("operation")) for t, a in got] == expect, got
+
+
+@pytest.mark.parametrize(
+    "text, args",
+    [
+        ("the part between 1 and 3 seconds please", {"start": 1.0, "end": 3.0}),
+        ("make it start at 3s and end at 7s", {"start": 3.0, "end": 7.0}),
+        ("end the video at 0:09", {"first": 9.0}),
+        ("clip from second 2 until second 9", {"start": 2.0, "end": 9.0}),
+        ("I want only seconds 5-8", {"start": 5.0, "end": 8.0}),
+        ("lose the first second", {"start": 1.0}),
+        ("cut the first 3 seconds", {"start": 3.0}),
+        ("cut the video to the first 3 seconds", {"first": 3.0}),
+        ("only the frames where the car is visible", {"visible": "the car"}),
+    ],
+)
+def test_more_ways_of_saying_a_trim(text, args, toolbox):
+    got = steps(text, toolbox)
+    assert [t for t, _ in got] == ["trim_video"], got
+    assert {k: v for k, v in got[0][1].items() if v is not None} == args
+
+
+def test_a_gif_of_a_time_span_trims_first(toolbox):
+    got = steps("make a gif out of the first 3 seconds", toolbox)
+    assert [t for t, _ in got] == ["trim_video", "export_gif"] and got[0][1]["first"] == 3.0
+
+
+@pytest.mark.parametrize("text", ["play it forwards and then backwards", "make it go back and forth", "ping-pong loop"])
+def test_forwards_then_backwards_is_one_boomerang(text, toolbox):
+    """'and then' used to split it into two reversals (the clip played backwards twice: the original)."""
+    assert [t for t, _ in steps(text, toolbox)] == ["reverse_video", "concat_videos"]
+
+
+@pytest.mark.parametrize(
+    "text, target, question",
+    [
+        ("is there ever a dog in this?", "dog", "appear"),
+        ("does a car show up at any point", "a car", "appear"),
+        ("find the first appearance of the horse", "the horse", "appear"),
+        ("when is the last time we see the cat", "the cat", "disappear"),
+        ("at what point in the video does the truck drive off", "the truck", "disappear"),
+        ("when exactly does the man walk in", "the man", "appear"),
+        ("how much of the video has the cat in it", "the cat", "how_long"),
+        ("which part of the video has the dog", "the dog", "when"),
+    ],
+)
+def test_more_when_questions(text, target, question, toolbox):
+    assert steps(text, toolbox) == [("find_in_video", {"target": target, "question": question})]
+
+
+@pytest.mark.parametrize(
+    "text, inputs, expect",
+    [
+        ("how many of the cups are red", IMG, [("count", "red cups")]),
+        ("tell me how many horses you see", IMG, [("count", "horses")]),
+        ("whats the total number of bottles", IMG, [("count", "bottles")]),
+    ],
+)
+def test_count_questions_read_the_thing(text, inputs, expect, toolbox):
+    assert [(t, a.get("target")) for t, a in steps(text, toolbox, inputs)] == expect
+
+
+@pytest.mark.parametrize(
+    "text, op",
+    [("brighten that area", "brighten"), ("the same but blue", "recolor"), ("give it a blur", "blur")],
+)
+def test_words_for_the_selection_bind_to_it(text, op, toolbox):
+    plan = RulePlanner().plan(PlanRequest(text=text, inputs=MASKED), toolbox)
+    assert [(s.tool, s.args.get("operation"), s.args.get("mask")) for s in plan.steps] == [("edit", op, "$last.mask")]
+
+
+def test_colour_drained_from_everything_but_a_thing(toolbox):
+    got = steps("remove the colour from the video except the red car", toolbox)
+    assert [(t, a.get("operation"), a.get("where")) for t, a in got][1] == ("edit_video", "grayscale", "outside")
+
+
+@pytest.mark.parametrize(
+    "text, ops",
+    [
+        ("make it warmer and a bit brighter", ["warmer", "brighten"]),
+        ("make it black and white and a lot sharper", ["grayscale", "sharpen"]),
+    ],
+)
+def test_a_comparative_after_and_is_a_second_edit(text, ops, toolbox):
+    """'… and a bit brighter' was folded into the first edit (one warmer step, its amount lowered)."""
+    assert [a.get("operation") for _, a in steps(text, toolbox, IMG)] == ops
