@@ -83,9 +83,9 @@ def test_a_failing_warm_up_changes_nothing(cat, tmp_path, capsys, monkeypatch, w
     assert "cat" in out["answer"]
 
 
-def test_the_command_skips_httpx_command_line_client(cat, tmp_path):
-    """The console command does not import httpx's own CLI (click, rich, pygments) that LangGraph's
-    import of httpx would pull in; the run works and httpx keeps its stub ``main``."""
+def test_the_command_defers_unused_imports(cat, tmp_path):
+    """The console command imports neither langgraph_sdk's HTTP client nor httpx's own CLI (click,
+    rich, pygments), which LangGraph's import would pull in; the run works."""
     import subprocess
     import sys
     from pathlib import Path
@@ -96,7 +96,24 @@ def test_the_command_skips_httpx_command_line_client(cat, tmp_path):
     assert proc.returncode == 0, proc.stderr[-800:]
     assert json.loads(proc.stdout)["answer"]
     imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
-    assert "httpx" in imported and not {"click", "pygments", "rich"} & imported
+    assert not {"click", "pygments", "rich", "langgraph_sdk.client"} & imported
+    assert "langgraph_sdk.auth.types" in imported  # what LangGraph needs of it, imported as usual
+
+
+def test_the_deferred_package_is_whole_when_used():
+    """langgraph_sdk registered without its __init__: its submodules import, and its own names
+    (get_client, __version__) run the __init__ on first use."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom vitron_agent.cli import _defer_unused_imports\n_defer_unused_imports()\n"
+        "import langgraph.graph\nprint('langgraph_sdk.client' in sys.modules)\n"
+        "from langgraph_sdk import get_sync_client\nimport langgraph_sdk\n"
+        "print(callable(get_sync_client), langgraph_sdk.__version__ > '0', 'langgraph_sdk.client' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[0] == "False" and out[1] == "True True True"
 
 
 def test_in_process_main_leaves_httpx_alone(capsys):

@@ -46,20 +46,43 @@ _PATH_ERRNOS = {errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR, errno.EI
 def main(argv: list[str] | None = None) -> int:
     command = argv is None and os.path.basename(sys.argv[0]) == "vitron-agent"  # this process is the command
     if command:
-        _skip_httpx_cli()
+        _defer_unused_imports()
     code = _main(argv)
     if command:
         _skip_final_collection()
     return code
 
 
-def _skip_httpx_cli() -> None:
-    """LangGraph imports httpx (through langgraph_sdk), and httpx imports its own command-line
-    client (click, rich, pygments: ~0.04 s of CPU) unless that import fails, when it keeps a stub
-    ``httpx.main`` instead (httpx's documented fallback for installs without its ``cli`` extra).
-    This process never runs httpx's client, so the import is made to fail; only for the console
-    command, never when ``main`` is called in-process."""
+def _defer_unused_imports() -> None:
+    """Two imports that LangGraph's own import pulls in and a command never uses (~0.1-0.15 s of
+    CPU, a tenth of a no-model ``run``); only for the console command, never when ``main`` is
+    called in-process:
+
+    - ``langgraph_sdk``: ``langgraph.runtime`` needs one protocol class from
+      ``langgraph_sdk.auth.types``, but the package's ``__init__`` first imports its HTTP client
+      (httpx, the streaming and chat-model modules of langchain_core). The package is registered
+      without running its ``__init__``; its submodules import as usual, and the first use of a
+      name of the package itself (``langgraph_sdk.get_client``) runs the ``__init__`` then.
+    - httpx's own command-line client (click, rich, pygments): httpx keeps its documented stub
+      ``httpx.main`` when that import fails, and this process never runs it.
+    """
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+    if "langgraph_sdk" in sys.modules:
+        return
+    import importlib.util
+
+    spec = importlib.util.find_spec("langgraph_sdk")
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return
+    package = importlib.util.module_from_spec(spec)
+
+    def __getattr__(name: str) -> object:  # the package's own names: its __init__ runs now, once
+        del package.__getattr__
+        spec.loader.exec_module(package)
+        return getattr(package, name)
+
+    package.__getattr__ = __getattr__  # type: ignore[attr-defined]
+    sys.modules["langgraph_sdk"] = package
 
 
 def _skip_final_collection() -> None:
