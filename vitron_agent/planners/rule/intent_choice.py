@@ -137,7 +137,8 @@ _FOR_THING = re.compile(
     re.I,
 )
 _PARTIAL = re.compile(
-    r"\b(?:some of|a bit of|a little of|part of|a touch of|a little|a bit|slightly|somewhat|partly|partially|half)\b",
+    r"\b(?:some of|a bit of|a little of|part of|a touch of|a little|a bit|slightly|somewhat|partly|partially|half|"
+    r"some(?=\s+(?:of\s+)?(?:the\s+)?colou?rs?\b))\b",
     re.I,
 )
 _LESSER = {"grayscale": "desaturate"}  # an intent that takes all of something -> the one that takes some of it

@@ -527,6 +527,11 @@ INTENTS: tuple[Intent, ...] = (
             r"^(?:convert|turn|make|render|change)?\b.*\b(?:grayscale|greyscale|gray ?scale|grey ?scale|black and white|black-and-white|monochrome)\b|^(?:desaturate)\b(?!.*\b(?:slightly|a bit|a little|somewhat|a touch|a tad|partly|partially|gently|mildly)\b)\s*",
             r"^(?:keep|leave)\s+(?!only\b|just\b).+?\s+in\s+(?:full\s+)?colou?rs?\b(?:\s+and\s+(?:the\s+)?rest\b.*)?$",
             # "strip the colour" is grayscale; "take some of the colour out" is a lesser desaturate (intent_choice)
+            # "turn off the colour", "drop the colour entirely", "decolourise it": all of the colour, gone
+            r"^(?!.*\b(?:some|a bit|a little|part|slightly|less|a touch|of (?:the|his|her|their|my)\b))"
+            r"(?:turn|switch|take|wash|drop|kill|lose|strip|drain|remove|get rid of)\b.*\bcolou?rs?\b\s*"
+            r"(?:off|away|out|entirely|completely|altogether|fully)\b|^de-?colou?ri[sz]e\b"
+            r"|^(?:turn|switch|take)\s+(?:off|out|away)\s+(?:the\s+|all\s+(?:the\s+)?)?colou?rs?\s*$",
             r"^(?:remove|take|take out|strip|drain|get rid of|lose)\s+(?:all\s+|(?:some|a bit|a little|part|a touch|most)\s+)?"
             r"(?:of\s+)?(?:the\s+)?colou?rs?(?:\s+out)?(?:\s+(?:from|of|in)\s+(?:it|this|that|the (?:image|picture|photo)))?"
             r"(?:\s*,?\s*please)?\s*$",
