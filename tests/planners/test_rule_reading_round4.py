@@ -200,3 +200,68 @@ def test_target_words_drop_wishes_wrappers_and_what_happens_to_the_rest(phrase, 
 def test_selecting_and_then_masking_it_selects_once(toolbox):
     got = steps(plan("find the goat and mask it", toolbox))
     assert got == [("segment", {"target": "the goat"})], got
+
+
+def test_the_outline_record_keeps_its_help_and_reads_the_words_after_its_verb():
+    from vitron_agent.planners.rule.intent_table import intent_named
+
+    record = intent_named("outline")
+    assert record.help == "outline <target> (in a colour)" and not record.whole
+
+
+@pytest.mark.parametrize(
+    ("text", "op"),
+    [
+        ("desaturate the backdrop", "desaturate"),
+        ("warm up the background a little", "warmer"),
+        ("blur the rest of the picture", "blur"),
+        ("grey out the backdrop", "grayscale"),
+    ],
+)
+def test_a_tone_edit_of_the_background_runs_outside_the_subject(text, op, toolbox):
+    got = steps(plan(text, toolbox))
+    assert got[0] == ("segment", {"target": "the main object"}) and got[1][0] == op, got
+    assert got[1][1]["where"] == "outside", got
+
+
+@pytest.mark.parametrize(
+    ("text", "op"),
+    [
+        ("make the grass less yellow", "cooler"),  # less of a colour is the other temperature, no paint
+        ("make the sea less blue", "warmer"),
+        ("switch the colours off", "grayscale"),
+        ("decolourise the picture", "grayscale"),
+        ("take some colour out please", "desaturate"),
+    ],
+)
+def test_less_of_a_colour_and_all_of_it_gone(text, op, toolbox):
+    assert steps(plan(text, toolbox))[-1][0] == op
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("cut the size in half", {"scale": 0.5}),
+        ("reduce it to 40%", {"scale": 0.4}),
+        ("scale it to 720p", {"height": 720}),
+    ],
+)
+def test_size_said_as_a_cut_or_a_percentage_resizes(text, args, toolbox):
+    got = steps(plan(text, toolbox))
+    assert got[0][0] == "resize" and all(got[0][1].get(k) == v for k, v in args.items()), got
+
+
+def test_typos_in_the_words_that_steer_a_reading_are_repaired_and_real_words_kept(toolbox):
+    got = steps(plan("darken the backgound", toolbox))
+    assert got[0] == ("segment", {"target": "the main object"}) and got[1][1]["where"] == "outside", got
+    got = plan("keep ony the kettle", toolbox)
+    assert steps(got) == [("segment", {"target": "the kettle"}), ("keep_only", {})] and any(
+        "'ony'" in n for n in got.notes
+    )
+    assert steps(plan("sharpen the bed", toolbox))[0] == ("segment", {"target": "the bed"})  # "bed" is a word
+    assert steps(plan("add some bokeh", toolbox))[-1][0] == "blur_background"  # "bokeh" is no typo of "box"
+
+
+def test_everything_and_what_you_can_find_are_all_objects(toolbox):
+    assert steps(plan("identify everything in the picture", toolbox)) == [("detect", {})]
+    assert steps(plan("what objects can you see", toolbox)) == [("detect", {})]
