@@ -11,6 +11,7 @@ import pytest
 from skimage import data
 
 from vitron_agent.core.refs import Box, Detection
+from vitron_agent.graphs.policy import assumption
 from vitron_agent.perception.box_refine import refine_detection
 from vitron_agent.perception.classifier import classifier_ready
 from vitron_agent.perception.detector import box_iou, detect_objects
@@ -79,7 +80,9 @@ def test_the_tripod_in_front_of_the_photographer_is_not_said_to_be_his_box_surel
     res = resolve(cam, "the tripod", with_mask=False)
     assert _xyxy(res.detections[0]) != _xyxy(person)
     if box_iou(_xyxy(res.detections[0]), _xyxy(person)) >= 0.5:
-        assert not res.sure and "unsure where" in res.method and "the person" in res.method
+        assert not res.sure and "unsure where: it found no tripod apart from the person" in res.method
+        step = {"status": "ok", "tool": "segment", "args": {}, "outputs": {"method": {"value": res.method}}}
+        assert assumption(step)[0] == "tripod apart from the person"  # the turn warns, holds edits
 
 
 def test_a_word_the_classifier_knows_many_kinds_of_is_not_guessed():
@@ -100,5 +103,7 @@ def test_one_tree_found_by_the_stuff_heuristic_is_said_unsure():
     g = rng.integers(0, 90, (100, 300))
     img[100:, :, 0], img[100:, :, 1], img[100:, :, 2] = 20 + g // 3, 70 + g, 20 + g // 4
     one, all_ = resolve(img, "the fir tree"), resolve(img, "the trees")
-    assert one.mask[150:].mean() > 0.9 and not one.sure and "unsure: that finds trees, not one tree" in one.method
+    assert one.mask[150:].mean() > 0.9 and not one.sure
+    step = {"status": "ok", "tool": "segment", "args": {}, "outputs": {"method": {"value": one.method}}}
+    assert assumption(step) == ("single tree", "took all the trees it found")  # the turn warns, holds edits
     assert all_.sure and (all_.mask == one.mask).all()

@@ -92,16 +92,23 @@ def resolve(
     """The things ``phrase`` names in ``image`` and their mask. A COCO class (or a word WordNet
     puts above one: "animal", "vehicle") is looked for among the detector's objects; a name only
     the classifier knows ("squirrel", "lemon", "butterfly") on every proposal
-    (:func:`~vitron_agent.perception.name_finder.classifier_proposals`). Qualifiers (colour, position,
+    (:func:`~vitron_agent.perception.name_finder.classifier_proposals`). The first few detections
+    of a COCO class are refined to the object(s) each holds
+    (:func:`~vitron_agent.perception.box_refine.refine_found`: a bird far smaller than its box, two
+    dogs in one box). Qualifiers (colour, position,
     size, plural) choose among them (:func:`select`), and so does a ``relation`` to another thing
     named ``relative_to`` ("the crowd" behind "the player": TargetSpec; read from the phrase by
     :func:`~vitron_agent.perception.target_spec.parse_target_phrase` when not given). Raises ToolFailed naming what was seen when
-    the thing is not found or the word names nothing either model knows -- unless ``guess`` and
-    neither model has a class for the word: then the salient object the phrase's place words
+    the thing is not found or the word names nothing either model knows -- unless ``guess``: then a
+    detection of the class too weak to report that the classifier confirms, or, when the detector
+    has no class for the word and the classifier at most :data:`NARROW` kinds of it, the salient object the phrase's place words
     point at, when it lies where they say and no model names it as
     something else (:func:`~vitron_agent.perception.name_finder.salient_guess`), comes back with
     ``sure`` False and a method that says it is a guess (for a region to segment; never for
-    counts). ``with_mask`` False skips the segmenter (the mask is then all False)."""
+    counts). ``sure`` is False too for a classifier's hit that is mostly a sure person's or animal's
+    box, and for one tree (bush, cloud) found by the stuff heuristic; each unsure method reads
+    "... found no X ..., so it ..." as graphs/policy.py reads an assumption. ``with_mask`` False skips
+    the segmenter (the mask is then all False)."""
     from vitron_agent.perception.box_refine import refine_found
     from vitron_agent.perception.detector import detect_objects, detector_name, named
     from vitron_agent.perception.name_finder import classifier_proposals, head_noun
@@ -131,7 +138,7 @@ def resolve(
         hows = list(dict.fromkeys(refined[id(d)] for d in items if id(d) in refined))
         how += "".join(f"; {h}" for h in hows)
         return Resolved(items, _mask(image, items, with_mask, masks), how + (f" ({note})" if note else ""))
-    if labels and (weak := _weak(image, found, labels, word, plural, phrase)) is not None:
+    if guess and labels and (weak := _weak(image, found, labels, word, plural, phrase)) is not None:
         return weak if with_mask else Resolved(weak.detections, np.zeros(image.shape[:2], bool), weak.method, False)
     if imagenet:
         from vitron_agent.perception.classifier import classifier_ready
@@ -143,7 +150,7 @@ def resolve(
                 how = "the classifier (EfficientNet-Lite2) named " + ", ".join(d.describe() for d in items)
                 mixed = _mostly_other(items[0], found, imagenet)
                 if mixed:  # the classifier names what the box holds, not where in it: said, and unsure
-                    how += f"; unsure where: that box is mostly {mixed}'s, and the {word} may be only a part of it"
+                    how += f"; unsure where: it found no {word} apart from {mixed}, so it took a box mostly {mixed}'s"
                 mask = _mask(image, items, with_mask)
                 return Resolved(items, mask, how + (f" ({note})" if note else ""), sure=not mixed)
     above = coco_above(head) if head and wordnet_ready() else ()
@@ -186,9 +193,8 @@ def _weak(
     chosen, note = select(image, proxies, Named(labels, word, plural), phrase)
     items = [weak[i] for i, p in enumerate(proxies) if any(p is c for c in chosen)]
     how = (
-        f"unsure: {detector_name()} saw only weakly "
-        + ", ".join(d.describe() for d in items)
-        + "; the classifier confirms the name on that box"
+        f"unsure: it found no {word} above the detector's reporting score, so it took what "
+        f"{detector_name()} saw only weakly and the classifier confirms: " + ", ".join(d.describe() for d in items)
     )
     return Resolved(items, mask_of(image, items), how + (f" ({note})" if note else ""), sure=False)
 
@@ -222,14 +228,15 @@ def _guess(
     det, mask = got
     # worded as graphs/policy.py reads an assumption: the turn warns, destructive edits are held
     why = f"it cannot recognise {word!r} by name"
+    known = ""
     if imagenet:
         kinds = " and ".join(sorted(class_name(i) for i in imagenet))
-        why = f"it knows only {len(imagenet)} kind{'s' if len(imagenet) > 1 else ''} of {word!r} by name ({kinds}) and found none"
+        known = f"; the classifier knows only {len(imagenet)} kind{'s' if len(imagenet) > 1 else ''} of it ({kinds}), and saw none"
     return Resolved(
         [det],
         mask,
         f"a guess, unsure: {why}, so it took the most prominent object the phrase points at (U²-Netp's "
-        "salient object); neither the detector nor the classifier names that as something else",
+        "salient object); neither the detector nor the classifier names that as something else" + known,
         sure=False,
     )
 
@@ -268,7 +275,7 @@ def _face_or_stuff(image: np.ndarray, phrase: str, name: Named | None, found: li
         mask, method = stuff_region(image, kind, found, phrase)
         one = _ONE_OF_STUFF.search(phrase.lower())
         if one:  # "the fir tree": the heuristic finds tree-like pixels, not one tree
-            method += f"; unsure: that finds {kind}, not one {one.group(1)}"
+            method += f"; unsure: it found no single {one.group(1)}, so it took all the {kind} it found"
         return Resolved([], mask, method, sure=not one)
     return None
 
