@@ -265,3 +265,20 @@ def test_typos_in_the_words_that_steer_a_reading_are_repaired_and_real_words_kep
 def test_everything_and_what_you_can_find_are_all_objects(toolbox):
     assert steps(plan("identify everything in the picture", toolbox)) == [("detect", {})]
     assert steps(plan("what objects can you see", toolbox)) == [("detect", {})]
+
+
+@pytest.mark.parametrize(
+    ("text", "op"),
+    [
+        ("the photo has an orange cast", "cooler"),  # a cast named as the problem: the other temperature
+        ("get rid of the blue tint", "warmer"),
+        ("the colours look lurid", "desaturate"),
+        ("the saturation is a bit much", "desaturate"),
+        ("tone down the vividness", "desaturate"),
+        ("make the photo warmer in feel", "warmer"),
+    ],
+)
+def test_casts_and_excess_read_as_the_fix(text, op, toolbox):
+    got = steps(plan(text, toolbox))
+    assert [o for o, _ in got] == [op], got
+    assert got[0][1].get("amount", 0.5) <= 0.5, got  # "a bit much" is no "much"

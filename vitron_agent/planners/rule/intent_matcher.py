@@ -217,7 +217,7 @@ _ANTONYMS = (
     (
         "saturate",
         "desaturate",
-        r"rich\w*|deep\w*|bold\w*|punch\w*|vivid\w*|vibran\w*|pop|intens\w*|saturat\w*|colou?rful|strong\w*|loud",
+        r"rich\w*|deep\w*|bold\w*|punch\w*|vivid\w*|vibran\w*|pop|intens\w*|saturat\w*|colou?rful|strong\w*|loud|garish|gaudy|lurid",
         r"pale\w*|wash\w* out|washed|drain\w*|mut\w*|dull\w*|fad\w*|subdu\w*|subtle\w*|understated|calm\w*|desaturat\w*",
     ),
     (
@@ -229,7 +229,10 @@ _ANTONYMS = (
 )
 _OVER = re.compile(r"\bover-?(saturat\w*|sharpen\w*|warm\w*|bright\w*|colou?red)\b", re.I)
 _MORE = r"\b(?:more|increase|boost|raise|up|higher|add|stronger|enhance|pump|bump|intensify)\b"
-_LESS = r"\b(?:less|decrease|reduce|lower|down|weaker|tone down|dial back|mute|drop|fewer)\b"
+_LESS = (
+    r"\b(?:less|decrease|reduce|lower|down|weaker|tone down|dial back|mute|drop|fewer|pull back|ease off|rein in|"
+    r"dial down|tame|take the edge off)\b"
+)
 _ASKED = r"(?:^|\b(?:can|could|would|will) you\s+|\bplease\s+|\bto\s+|\band\s+|,\s*)"
 
 
@@ -262,8 +265,12 @@ def polarity(clause: str, a: str, b: str) -> str | None:
     for more, less, up, down in _ANTONYMS:
         if {a, b} != {more, less}:
             continue
-        if re.search(rf"\btoo\s+(?:\w+\s+)?(?:{up})\b", low):
-            return less
+        if more == "saturate" and re.search(r"\b(?:garish|gaudy|lurid|overdone|over the top)\b", low):
+            return less  # words that are complaints in themselves: "the colours look lurid"
+        if re.search(rf"\btoo\s+(?:\w+\s+)?(?:{up})\b", low) or re.search(
+            r"\b(?:too|a bit|a little|way too|far too) much\b", low
+        ):
+            return less  # "too vivid"; "the colours are a bit much"
         if re.search(rf"\btoo\s+(?:\w+\s+)?(?:{down})\b", low):
             return more
         lessen = r"(?:less|not so|not as|reduce|decrease|lower|tone down|dial back|cut|drop|knock)"

@@ -109,7 +109,7 @@ _QUALITY = re.compile(
     r"^(?:(?:the|its|their|some|all|overall|general|a|an|of|picture's|image's|photo's)\s+)*(?:exposure|sharpness|"
     r"details?|noise|grain|graininess|colou?rs?|brightness|contrast|saturation|vibrance|white balance|tones?|"
     r"lighting|light|clarity|focus|hues?|(?:colou?r\s+)?temperature|speckles?|look|feel|mood|vibe|warmth|coolness|definition|"
-    r"(?:colou?r\s+)?(?:tint|cast|palette|scheme))"
+    r"(?:colou?r\s+)?(?:tint|cast|palette|scheme)|vibrancy|vividness|intensity|punch)"
     r"(?:\s+(?:of|in|on)\s+(?:the\s+)?(?:image|picture|photo|scene|video|clip|frame))?$",
     re.I,
 )
@@ -338,7 +338,7 @@ _WEAK = re.compile(
 
 
 _TONE_WORDS = re.compile(
-    r"\b(?:make|render|turn|give|add|increase|boost|raise|enhance|improve|reduce|decrease|lower|apply|"
+    r"\b(?:in\s+(?:tone|colou?r|feel|mood)|make|render|turn|give|add|increase|boost|raise|enhance|improve|reduce|decrease|lower|apply|"
     r"sharpen|sharper|crisper|less blurry|sharpness|warm(?:er|th)?(?: up)?|cool(?:er)?(?: down)?|colder|"
     r"(?:more|less)\s+(?:saturated|vivid|colou?rful|vibrant|orange|yellow|yellowish|blue|bluish|warm|cold|cool)|saturat(?:e|ion)|vibrance|vividness|"
     r"denoise|de-noise|(?:the\s+)?(?:noise|grain)|remove|clean up|mute|tone down|(?:the\s+)?colou?rs|"
@@ -400,4 +400,5 @@ def np_target(text: str) -> str | None:
 
 def intensity(clause: str) -> float:
     """How strong an edit should be (0..1) from words: 'a bit' 0.2, 'much' 0.9, else 0.5."""
+    clause = re.sub(r"\b(?:too|a bit|a little|way too|far too|just too) much\b", " ", clause, flags=re.I)  # a complaint
     return 0.9 if _STRONG.search(clause) else 0.2 if _WEAK.search(clause) else 0.5
