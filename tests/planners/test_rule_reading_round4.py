@@ -282,3 +282,21 @@ def test_casts_and_excess_read_as_the_fix(text, op, toolbox):
     got = steps(plan(text, toolbox))
     assert [o for o, _ in got] == [op], got
     assert got[0][1].get("amount", 0.5) <= 0.5, got  # "a bit much" is no "much"
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("crop in closer to the goat", "the goat"),
+        ("crop it so the kettle is centred", "the kettle"),
+        ("cropped to the tulip please", "the tulip"),
+    ],
+)
+def test_a_crop_reads_its_thing_through_the_framing_words(text, target, toolbox):
+    got = steps(plan(text, toolbox))
+    assert got[0] == ("segment", {"target": target}) and got[1][0] == "crop", got
+
+
+def test_a_square_crop_and_which_part_is_the_thing(toolbox):
+    assert steps(plan("give it a square crop", toolbox)) == [("crop", {"aspect": "1:1"})]
+    assert clean_target("which part is the lawn") == "the lawn"

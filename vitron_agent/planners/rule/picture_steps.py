@@ -284,6 +284,20 @@ def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
         re.sub(r"\b(\d+)\s+by\s+(\d+)\b", r"\1:\2", slots.digits(rest)) if aspect else rest,
         flags=re.I,
     )
+    phrase = re.sub(r"\bcrop(?:ped)?\b(?!\s+(?:to|around|on)\b)", " ", phrase, flags=re.I)  # "make it a square crop"
+    # "cropped to the flower", "closer to the face", "so the bird is centred": the thing itself
+    phrase = re.sub(
+        r"^\s*(?:(?:cropped|trimmed|cut)\s+(?:down\s+)?|(?:(?:closer|tighter|tightly|right|in|a bit|more)\s+){1,2})(?=to\b|around\b|on\b)",
+        "",
+        phrase.strip(),
+        flags=re.I,
+    )
+    if so := re.match(
+        r"^so\s+(?:that\s+)?(?P<x>.+?)\s+(?:is|are)\s+(?:centred|centered|in the (?:middle|centre|center)|in frame|the focus)\b",
+        phrase.strip(),
+        re.I,
+    ):
+        phrase = so.group("x")
     phrase = re.sub(r"^\s*(?:to|around|on|at)\s+", "", phrase.strip(), flags=re.I)
     # "crop this into a square", "frame it tighter on the bird": the picture named, then the thing
     phrase = re.sub(

@@ -118,7 +118,7 @@ _WRAPPER = (  # "how many boats", "the number of windows", "a mask of the parrot
     (
         re.compile(
             r"^(?:(?:the|a|an)\s+)?(?:segmentation|selection|mask|cut-?out|outline)\s+(?:of|for)\s+(?=\w)"
-            r"|^(?:the\s+)?(?:pixels?|parts?|areas?|regions?|bits?)\s+(?:(?:that|which)\s+)?(?:is|are|make up|belong to|"
+            r"|^(?:which\s+|what\s+|the\s+)?(?:pixels?|parts?|areas?|regions?|bits?|one|ones)\s+(?:(?:that|which)\s+)?(?:is|are|make up|belong to|"
             r"cover|covers|show|shows)\s+(?=(?:the|this|that|his|her|my)\b)",
             _I,
         ),
