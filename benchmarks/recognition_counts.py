@@ -199,6 +199,17 @@ def family(said: str) -> str:
     return normalise_color(said.split("/")[-1]) or said
 
 
+def _old_colour(pixels: np.ndarray, image: np.ndarray, floor: float = 0.12, natural: bool = False) -> str:
+    """object_colour as it was at 04:45 on 2026-12-07: the largest hue; an object with no hue named
+    by its largest k-means colour (gray / black / white), not by its lightness against the scene."""
+    from vitron_agent.perception import colors
+
+    named = colors.name_colors(pixels)
+    if not any(c not in ("gray", "black", "white") and f >= floor for c, f in named):
+        return named[0][0] if named else "no colour"
+    return colors.object_colour(pixels, image, floor, natural)[1]
+
+
 def _ways(image: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, int], natural: bool) -> dict[str, str]:
     """The colour said four ways (see the module docstring)."""
     from vitron_agent.perception import colors
@@ -209,11 +220,11 @@ def _ways(image: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, int], n
     seen = colors.name_colors(crop)
     out = {
         "as seen": colors.shade_phrase(crop, main_colour(seen, 0.15)),
-        "box, old": colors.object_colour(crop, image, 0.15, natural)[1],
+        "box, old": _old_colour(crop, image, 0.15, natural),
     }
     if hasattr(colors, "box_colour"):
         out["box, now"] = colors.box_colour(image, box, natural)
-    out["mask, old"] = colors.object_colour(image[mask], image)[1]  # "what colour is the X?" at the session's start
+    out["mask, old"] = _old_colour(image[mask], image)  # "what colour is the X?" at the session's start
     out["mask, now"] = colors.object_colour(image[mask], image, vivid=True)[1]  # as describe answers now
     return out
 

@@ -378,13 +378,19 @@ def against_light(pixels: np.ndarray, image: np.ndarray) -> np.ndarray:
     return np.clip(np.asarray(pixels, np.float64).reshape(-1, 3) * gains, 0, 255).astype(np.uint8)
 
 
-def achromatic_phrase(pixels: np.ndarray) -> str:
+def achromatic_phrase(pixels: np.ndarray, scene: np.ndarray | None = None) -> str:
     """'silver/grey', 'dark grey', 'white' or 'black' for pixels without a hue (Nx3 uint8 RGB),
-    from their median lightness (Lab L: >= 88 white, 55-88 silver/grey, 25-55 dark grey, else black)."""
+    from their median lightness (Lab L: >= 88 white, 55-88 silver/grey, 25-55 dark grey, else black).
+    With ``scene`` (the picture they are in) the lightness is judged against the scene's white, as
+    people judge it (the brightest surfaces look white: a white rocket at dusk, L 50 in a scene whose
+    brightest 5 % are L 45, is white): L x 100 / the scene's 95th percentile (at least 40)."""
     px = np.asarray(pixels, np.uint8).reshape(-1, 3)
     if not len(px):
         return "gray"
     light = float(np.median(rgb_to_lab(px)[:, 0]))
+    if scene is not None:
+        sample = np.asarray(scene, np.uint8).reshape(-1, 3)[::7]
+        light *= 100 / max(40.0, float(np.percentile(rgb_to_lab(sample)[:, 0], 95)))
     return "white" if light >= 88 else "silver/grey" if light >= 55 else "dark grey" if light >= 25 else "black"
 
 
@@ -405,8 +411,8 @@ def object_colour(
     colors = name_colors(pixels)
     hues = [c for c, f in colors if c not in achromatic and f >= floor]
     main = (max(hues, key=_salience(pixels)) if vivid and hues else None) or next(iter(hues), None)
-    if main is None:
-        return colors, colors[0][0] if colors else "no colour", ""
+    if main is None:  # no hue: grey, silver, white or black by its lightness against the scene's white
+        return colors, achromatic_phrase(pixels, image) if colors else "no colour", ""
     if natural:
         return colors, shade_phrase(pixels, main), ""
     neutral = against_light(pixels, image)
