@@ -121,3 +121,16 @@ def test_every_declared_limit_has_examples_the_planner_refuses(toolbox):
         for text in examples:
             p = plan(text, toolbox, VID if video_only else IMG)
             assert p.steps == [], (text, [s.tool for s in p.steps])
+
+
+def test_a_clause_about_a_thing_not_added_is_not_done_either(toolbox):
+    """'make them yellow' after refused subtitles recoloured the picture's main object yellow: a wrong
+    result reported as done. Now it is refused with a reason; an effect's pronoun ('it' = the picture
+    after 'add film grain') still runs, and so does a clause that names its own thing."""
+    p = plan("add subtitles and make them yellow", toolbox)
+    assert p.steps == [] and "make them yellow' either" in p.answer
+    p = plan("add subtitles, then make the car red", toolbox)
+    assert [s.args.get("operation") for s in p.steps if s.tool == "edit"] == ["recolor"]
+    assert [s.args.get("target") for s in p.steps if s.tool == "segment"] == ["the car"]
+    p = plan("add film grain and then make it brighter", toolbox)
+    assert [s.args.get("operation") for s in p.steps] == ["brighten"] and p.notes[0].startswith("I did not do 'add")

@@ -101,8 +101,13 @@ class RulePlanner:
         understood, misunderstood = 0, False
         refused: list[str] = []  # "I did not do 'add film grain': ..." for each clause refused in a chain
         clauses = split_clauses(text)
+        not_added: str | None = None  # the refused clause just before, when it would have added a thing
         for clause in clauses:
             clause = _FILLER.sub("", clause.strip()).strip()
+            if not_added is not None and _about_it(clause, not_added):  # "add subtitles and make them yellow"
+                refused.append(PART_DEPENDS.format(clause=_restore(clause, regions), on=_restore(not_added, regions)))
+                continue
+            not_added = None
             picked = choose(clause, self.mode, b)
             if picked.question:
                 return Plan(answer=picked.question)
@@ -125,7 +130,7 @@ class RulePlanner:
                 # one impossible clause of a chain: the possible steps still run, and the answer's
                 # first line says what was not done and why
                 refused.append(PART_REFUSED.format(clause=_restore(clause, regions), why=b.answer))
-                b.answer = None
+                b.answer, not_added = None, clause if _ADDS_A_THING.match(clause) else None
                 continue
             if b.answer is not None:
                 return Plan(answer=b.answer)
@@ -146,6 +151,31 @@ class RulePlanner:
         if misunderstood:
             b.notes.append(understood_help())
         return Plan(steps=_renumbered(b.steps), notes=b.notes)
+
+
+# A refused clause that would have added a thing ("add subtitles", "put a hat on the dog"): a next clause
+# that names it by a pronoun ("and make them yellow") is about that thing, so it is not done either (it
+# must not recolour the picture's main object instead). Effects ("add film grain") add no thing.
+PART_DEPENDS = "I did not do {clause!r} either: it is about what {on!r} would have added."
+_ADDS_A_THING = re.compile(
+    r"^(?:add|put|place|write|stamp|type|overlay|insert|draw|paint|stick)\b"
+    r"(?!.*\b(?:grain|noise|noisy|vignett\w*|sepia|tint|tone|filter|look|effect|glow|flare|depth|3-?d|resolution)\b)",
+    re.I,
+)
+_PLURAL = re.compile(r"\b(?:them|they|their|those|these)\b", re.I)
+_SINGULAR = re.compile(r"\b(?:it|its|that one|this one)\b", re.I)
+_WHOLE_PICTURE = re.compile(
+    r"^(?:flip|rotate|mirror|resize|crop|scale|shrink|enlarge|turn it (?:upside|sideways|around))\b", re.I
+)
+
+
+def _about_it(clause: str, refused: str) -> bool:
+    """Whether ``clause`` names by a pronoun the thing the refused clause would have added: "them"
+    after any added things; "it" after "add a hat …", unless the clause turns the whole picture."""
+    if _PLURAL.search(clause):
+        return True
+    one_thing = re.match(r"^\w+\s+(?:a|an|one)\s+", refused, re.I)
+    return bool(one_thing and _SINGULAR.search(clause) and not _WHOLE_PICTURE.match(clause))
 
 
 # a clip played forwards then backwards, said as one thing: a boomerang (not two reversals)

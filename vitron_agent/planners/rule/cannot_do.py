@@ -275,7 +275,7 @@ DECLARED: tuple[tuple[str, tuple[str, ...], bool], ...] = (
             "upscale it with ai super resolution",
             "super-resolve the photo",
             "enhance the resolution and recover the detail",
-            "make it 4k with more detail",
+            "recover the lost detail at a higher resolution",
         ),
         False,
     ),
