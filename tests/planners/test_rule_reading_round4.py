@@ -300,3 +300,11 @@ def test_a_crop_reads_its_thing_through_the_framing_words(text, target, toolbox)
 def test_a_square_crop_and_which_part_is_the_thing(toolbox):
     assert steps(plan("give it a square crop", toolbox)) == [("crop", {"aspect": "1:1"})]
     assert clean_target("which part is the lawn") == "the lawn"
+
+
+def test_typos_after_an_opener_and_in_thing_names_are_repaired(toolbox):
+    got = plan("i want to remvoe the kettle", toolbox)
+    assert steps(got) == [("segment", {"target": "the kettle"}), ("remove", {})], steps(got)  # not "remote"
+    assert steps(plan("cut out the hrose", toolbox))[0] == ("segment", {"target": "the horse"})
+    assert steps(plan("flip it vertcally", toolbox)) == [("flip", {"direction": "vertical"})]
+    assert steps(plan("segment Bella", toolbox)) == [("segment", {"target": "Bella"})]  # a name stays

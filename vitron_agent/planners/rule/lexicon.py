@@ -245,16 +245,26 @@ def _protect_regions(text: str) -> tuple[str, dict[str, dict[str, Any]]]:
     return text, regions
 
 
+_OPENER = re.compile(  # what may come before a request's verb
+    r"^(?:(?:please|pls|now|then|and|just|can you|could you|would you|will you|i want to|i'd like to|"
+    r"i would like to|let's|lets|go ahead and|try to)\s+)*",
+    re.I,
+)
+
+
 def _fix_verb(clause: str) -> tuple[str, str, str] | None:
     """(clause with its first word read as the nearest verb of the table, the word, the verb), or
     None; a real English word or a colour is never rewritten (see spelling)."""
     from vitron_agent.planners.rule.spelling import nearest, verb_vocabulary
 
+    # the verb after an opener: "i want to remvoe the car", "please sharpn it", "and then segmnet the cat"
+    opener = _OPENER.match(clause)
+    clause = clause[opener.end() :]
     m = re.match(r"^([A-Za-z]+)(.*)$", clause, re.S)
     if not m or m.group(1).lower() in _COLOR_WORDS:
         return None
     verb = nearest(m.group(1), verb_vocabulary(), "verbs")  # ties: the verb more examples open with
-    return (verb + m.group(2), m.group(1), verb) if verb else None
+    return (verb + m.group(2), m.group(1), verb) if verb else None  # the opener dropped: "remove the car"
 
 
 _COMPARATIVES = {
@@ -275,18 +285,39 @@ _COMPARATIVES = {
 # "keep ony the cat") lost the background or the exclusion, so they are repaired like colours
 _KEY_WORDS = dict.fromkeys(
     "background backdrop only except everything transparent saturation brightness contrast sharpness "
-    "grayscale greyscale foreground outline surroundings".split(),
+    "grayscale greyscale foreground outline surroundings image picture photo vertically horizontally "
+    "clockwise anticlockwise counterclockwise upside".split(),
     1,
 )
 
 
+def _key_vocabulary() -> dict[str, int]:
+    """_KEY_WORDS and the names of things the detector knows, singular and plural ("dgo", "peopel"):
+    built once."""
+    if "vocabulary" not in _KEY_STATE:
+        from vitron_agent.perception.coco_names import ALIASES, COCO80
+
+        words = {w for n in (*COCO80, *ALIASES) for w in n.lower().split() if len(w) >= 3 and w.isalpha()}
+        words |= {w + ("es" if w.endswith(("s", "sh", "ch", "x")) else "s") for w in words} | {"people"}
+        _KEY_STATE["vocabulary"] = {
+            **dict.fromkeys(sorted(words), 1),
+            **dict.fromkeys(_KEY_WORDS, 10),
+        }  # ties: "ony" -> only
+    return _KEY_STATE["vocabulary"]
+
+
+_KEY_STATE: dict[str, dict[str, int]] = {}
+
+
 def _fix_colours(clause: str, notes: list[str]) -> str:
-    """Colour words with a typo ("purpel", "yelow", "bleu") read as the nearest colour, and the few
-    words that steer a reading (``_KEY_WORDS``: "backround", "ony") as theirs, with a note; a real
-    English word ("great", "sliver", "lemon", "bed") is never rewritten."""
-    from vitron_agent.planners.rule.spelling import nearest
+    """Colour words with a typo ("purpel", "yelow", "bleu") read as the nearest colour, the words that
+    steer a reading (``_KEY_WORDS``: "backround", "ony") and the detector's thing names ("dgo",
+    "peopel") as theirs, with a note; a real English word ("great", "sliver", "lemon", "bed"), a
+    capitalised name ("Bella") and a misspelt verb in the verb's place ("remvoe") are never rewritten."""
+    from vitron_agent.planners.rule.spelling import nearest, verb_vocabulary
 
     colours = {c: 1 for c in _COLOR_WORDS}
+    first_word = _OPENER.match(clause).end()
 
     def sub(m: re.Match[str]) -> str:
         word = m.group(0)
@@ -297,8 +328,10 @@ def _fix_colours(clause: str, notes: list[str]) -> str:
         close = None
         if len(word) >= 4:
             close = nearest(word, colours, "colours", long=7)  # "blurr" is two edits from "blue": a verb's typo
-        if close is None:
-            close = nearest(word, _KEY_WORDS, "key words", long=6)
+        verb_slot = m.start() <= first_word and nearest(word, verb_vocabulary(), "verbs") is not None
+        if close is None and not verb_slot and not word[0].isupper():  # "remvoe" is a verb's typo, not "remote";
+            # a capitalised word is a name ("Bella"), never a thing's typo
+            close = nearest(word, _key_vocabulary(), "key words", long=6)
         if close is None:
             return word
         notes.append(f"I read {word!r} as {close!r}.")
