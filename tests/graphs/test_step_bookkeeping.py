@@ -113,3 +113,42 @@ def test_the_final_state_is_the_checkpointed_state(tmp_path):
         assert [s.id for s in result.steps] == list(saved.values["records"])
         assert len(agent.history("f")) == turn + 1
     conn.close()
+
+
+class _Counting(sqlite3.Connection):
+    commits = 0
+
+    def commit(self):
+        type(self).commits += 1
+        return super().commit()
+
+
+def test_a_turn_commits_twice_a_superstep_and_nothing_of_its_own(tmp_path):
+    """Each superstep saves its writes, then its checkpoint: one commit each (one WAL fsync each),
+    the same as a bare LangGraph chain; the agent's only extra superstep is the planner's."""
+    from typing import TypedDict
+
+    from langgraph.graph import END, START, StateGraph
+
+    conn = sqlite3.connect(tmp_path / "a.sqlite", check_same_thread=False, factory=_Counting)
+    agent = Agent(Toolbox([_noop()]), ScriptedPlanner([_chain(4)]), SqliteSaver(conn), data_dir=tmp_path)
+    _Counting.commits = 0
+    assert agent.run("go", image=np.zeros((8, 8, 3), np.uint8), session="c").ok
+    agent_commits = _Counting.commits
+
+    class S(TypedDict, total=False):
+        n: int
+
+    g = StateGraph(S)
+    for i in range(1, 5):
+        g.add_node(f"s{i}", lambda state: {"n": state.get("n", 0) + 1})
+        g.add_edge(START if i == 1 else f"s{i - 1}", f"s{i}")
+    g.add_edge("s4", END)
+    bare_conn = sqlite3.connect(tmp_path / "b.sqlite", check_same_thread=False, factory=_Counting)
+    bare = g.compile(checkpointer=SqliteSaver(bare_conn))
+    _Counting.commits = 0
+    bare.invoke({"n": 0}, {"configurable": {"thread_id": "t"}}, durability="sync")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # one fsync a commit
+    assert agent_commits == _Counting.commits + 2 == 2 * (4 + 3) - 1
+    conn.close()
+    bare_conn.close()
