@@ -152,3 +152,13 @@ def test_a_turn_commits_twice_a_superstep_and_nothing_of_its_own(tmp_path):
     assert agent_commits == _Counting.commits + 2 == 2 * (4 + 3) - 1
     conn.close()
     bare_conn.close()
+
+
+def test_resuming_a_finished_turn_returns_it_from_the_stream(tmp_path):
+    """The final state comes from the values stream: a resume with nothing left to run still gets the
+    whole state (the answer, the steps), not an empty one."""
+    agent = Agent(Toolbox([_noop()]), ScriptedPlanner([_chain(3)]), db=tmp_path / "s.sqlite")
+    first = agent.run("go", image=np.zeros((8, 8, 3), np.uint8), session="r")
+    again = agent.resume("r")
+    assert again.ok and again.answer == first.answer and [s.id for s in again.steps] == ["s1", "s2", "s3"]
+    agent.close()
