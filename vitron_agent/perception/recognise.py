@@ -109,9 +109,8 @@ def resolve(
     box, and for one tree (bush, cloud) found by the stuff heuristic; each unsure method reads
     "... found no X ..., so it ..." as graphs/policy.py reads an assumption. ``with_mask`` False skips
     the segmenter (the mask is then all False)."""
-    from vitron_agent.perception.box_refine import refine_found
     from vitron_agent.perception.detector import detect_objects, detector_name, named
-    from vitron_agent.perception.name_finder import classifier_proposals, head_noun
+    from vitron_agent.perception.name_finder import head_noun
     from vitron_agent.perception.wordnet_names import classes_for, coco_above, wordnet_ready
 
     found = detect_objects(image) if found is None else found
@@ -130,29 +129,13 @@ def resolve(
     labels = tuple(dict.fromkeys((*(name.labels if name else ()), *sorted(coco))))
     word = name.word if name else (head or phrase).replace("_", " ")
     plural = name.plural if name else bool(head and head != _singular_word(head))
+    what = Named(labels, word, plural)
     if labels and any(max(label_score(d, lab) for lab in labels) >= MIN_SCORE for d in found):
-        anchor = _anchor(found, relation, relative_to)
-        pool, masks, refined = refine_found(image, found, labels)
-        items, note = select(image, pool, Named(labels, word, plural), phrase, relation=anchor)
-        how = f"{detector_name()} recognised " + ", ".join(d.describe() for d in items)
-        hows = list(dict.fromkeys(refined[id(d)] for d in items if id(d) in refined))
-        how += "".join(f"; {h}" for h in hows)
-        return Resolved(items, _mask(image, items, with_mask, masks), how + (f" ({note})" if note else ""))
-    if guess and labels and (weak := _weak(image, found, labels, word, plural, phrase)) is not None:
-        return weak if with_mask else Resolved(weak.detections, np.zeros(image.shape[:2], bool), weak.method, False)
-    if imagenet:
-        from vitron_agent.perception.classifier import classifier_ready
-
-        if classifier_ready():
-            hits = classifier_proposals(image, found, imagenet)
-            if hits:
-                items, note = select(image, hits, Named(tuple(d.label for d in hits), word, plural), phrase)
-                how = "the classifier (EfficientNet-Lite2) named " + ", ".join(d.describe() for d in items)
-                mixed = _mostly_other(items[0], found, imagenet)
-                if mixed:  # the classifier names what the box holds, not where in it: said, and unsure
-                    how += f"; unsure where: it found no {word} apart from {mixed}, so it took a box mostly {mixed}'s"
-                mask = _mask(image, items, with_mask)
-                return Resolved(items, mask, how + (f" ({note})" if note else ""), sure=not mixed)
+        return _by_detector(image, found, what, phrase, _anchor(found, relation, relative_to), with_mask)
+    if guess and labels and (weak := _weak(image, what, phrase, with_mask)) is not None:
+        return weak
+    if imagenet and (hit := _by_classifier(image, found, imagenet, what, phrase, with_mask)) is not None:
+        return hit
     above = coco_above(head) if head and wordnet_ready() else ()
     kin = [d for d in found if any(label_score(d, lab) >= MIN_SCORE for lab in above)]
     if kin:  # "the tabby" and a cat the classifier calls an Egyptian cat: the cat, said so
@@ -173,9 +156,46 @@ def resolve(
     raise not_recognised(phrase, found, image)
 
 
-def _weak(
-    image: np.ndarray, found: list[Detection], labels: tuple[str, ...], word: str, plural: bool, phrase: str
+def _by_detector(
+    image: np.ndarray,
+    found: list[Detection],
+    what: Named,
+    phrase: str,
+    anchor: tuple[str, Detection] | None,
+    with_mask: bool,
+) -> Resolved:
+    """The detections of ``what.labels`` the phrase means, each first refined to the object(s)
+    it holds (:func:`~vitron_agent.perception.box_refine.refine_found`)."""
+    from vitron_agent.perception.box_refine import refine_found
+    from vitron_agent.perception.detector import detector_name
+
+    pool, masks, refined = refine_found(image, found, what.labels)
+    items, note = select(image, pool, what, phrase, relation=anchor)
+    how = f"{detector_name()} recognised " + ", ".join(d.describe() for d in items)
+    how += "".join(f"; {h}" for h in dict.fromkeys(refined[id(d)] for d in items if id(d) in refined))
+    return Resolved(items, _mask(image, items, with_mask, masks), how + (f" ({note})" if note else ""))
+
+
+def _by_classifier(
+    image: np.ndarray, found: list[Detection], imagenet: frozenset[int], what: Named, phrase: str, with_mask: bool
 ) -> Resolved | None:
+    """The classifier's proposals named as one of ``imagenet`` that the phrase means, or None
+    (no classifier, or no proposal so named). Unsure when the chosen box is mostly a sure
+    person's or animal's (:func:`_mostly_other`)."""
+    from vitron_agent.perception.classifier import classifier_ready
+    from vitron_agent.perception.name_finder import classifier_proposals
+
+    if not classifier_ready() or not (hits := classifier_proposals(image, found, imagenet)):
+        return None
+    items, note = select(image, hits, Named(tuple(d.label for d in hits), what.word, what.plural), phrase)
+    how = "the classifier (EfficientNet-Lite2) named " + ", ".join(d.describe() for d in items)
+    mixed = _mostly_other(items[0], found, imagenet)
+    if mixed:  # the classifier names what the box holds, not where in it: said, and unsure
+        how += f"; unsure where: it found no {what.word} apart from {mixed}, so it took a box mostly {mixed}'s"
+    return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""), sure=not mixed)
+
+
+def _weak(image: np.ndarray, what: Named, phrase: str, with_mask: bool) -> Resolved | None:
     """An unsure answer from detections too weak to report that the classifier confirms
     (:func:`~vitron_agent.perception.name_finder.confirmed_weak`), or None."""
     from vitron_agent.perception.classifier import classifier_ready
@@ -185,18 +205,18 @@ def _weak(
 
     if not (classifier_ready() and wordnet_ready()):
         return None
-    weak = confirmed_weak(image, labels)
+    weak = confirmed_weak(image, what.labels)
     if not weak:
         return None
     # select reads reported scores: each weak one stands in at the reporting threshold, and comes back as it is
     proxies = [d.model_copy(update={"score": max(d.score, MIN_SCORE)}) for d in weak]
-    chosen, note = select(image, proxies, Named(labels, word, plural), phrase)
+    chosen, note = select(image, proxies, what, phrase)
     items = [weak[i] for i, p in enumerate(proxies) if any(p is c for c in chosen)]
     how = (
-        f"unsure: it found no {word} above the detector's reporting score, so it took what "
+        f"unsure: it found no {what.word} above the detector's reporting score, so it took what "
         f"{detector_name()} saw only weakly and the classifier confirms: " + ", ".join(d.describe() for d in items)
     )
-    return Resolved(items, mask_of(image, items), how + (f" ({note})" if note else ""), sure=False)
+    return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""), sure=False)
 
 
 def _mostly_other(d: Detection, found: list[Detection], wanted: frozenset[int]) -> str:
