@@ -20,7 +20,7 @@ _REMOVE = re.compile(
     r"^(?:cut|chop)\s+(?:off\s+|away\s+)?the\s+(?:first|last|opening|final|closing)\b(?!.*\b(?:keep|only)\b)|"
     r"\b(?:cut|trim|chop)\s+(?:out\s+|off\s+|away\s+)?(?:everything|all|anything)\s+(?:after|before|past|until|from)\b|"
     r"\b(?:remove|drop|cut off|cut away|chop(?: off)?|delete|get rid of|lose|skip|trim off|cut)\b.*\boff\b|"
-    r"\b(?:remove|drop|chop|delete|get rid of|lose|skip|trim off|cut away|cut off)\b",
+    r"\b(?:remove|drop|chop|delete|get rid of|lose|skip|trim off|cut away|cut off|take out|take off|snip|shave off)\b",
     re.I,
 )
 _WISH = (
@@ -71,8 +71,13 @@ def trim_handler(call) -> None:
     span = slots.time_range(call.rest) or slots.time_range(text)
     if (whole := slots.time_range(text)) and whole[0] > 0 and whole[1] is not None:
         span = whole  # both ends said in the clause ("start at 3 s and end at 7 s"): the most exact reading
+    if span is None and (by := re.search(r"^(?:shorten|trim|cut)\b.*\bby\s+(.+)$", text, re.I)):
+        if (d := slots.duration(by.group(1))) is not None:  # "shorten it by 2 seconds": off the end
+            call.note(f"I cut the last {d:g} seconds (say 'cut the first {d:g} seconds' for the start).")
+            emit_step(call, "trim_video", drop_last=d)
+            return
     if span is None and (
-        length := re.search(r"\b(?:(?:down\s+)?to|keep|just|only)\s+(?:just\s+|only\s+)?(.+)$", text, re.I)
+        length := re.search(r"\b(?:(?:down\s+)?to|keep|just|only)\s+(?:just\s+|only\s+)?(.+?)(?:\s+long)?$", text, re.I)
     ):
         if (d := slots.duration(length.group(1))) is not None:  # "cut the clip down to 5 seconds": its first 5 s
             call.note(f"I kept the first {d:g} seconds (say 'the last {d:g} seconds' for the end).")
@@ -183,7 +188,12 @@ VIDEO_INTENTS = (
         "trim_video",
         patterns=(
             r"^(?:trim|shorten)\b" + _TIME,
-            r"^(?:(?:only|just)\s+)?(?:cut|clip|chop|keep|remove|drop|delete|get rid of|lose|skip)\b" + _TIME,
+            r"^(?:(?:only|just)\s+)?(?:cut|clip|chop|keep|remove|drop|delete|get rid of|lose|skip|take out|take off|snip|"
+            r"shave(?: off)?)\b" + _TIME,
+            # "cut this from 2 to 4": bare numbers after "from … to" on a clip are seconds
+            r"^(?:cut|clip|trim|keep)\b(?=.*\bfrom\s+\d+(?:\.\d+)?\s+(?:to|until|till|through)\s+\d+(?:\.\d+)?\s*$)",
+            # "make it only 3 seconds long"
+            r"^make\s+(?:it|the (?:video|clip|footage))\s+(?:only\s+|just\s+)?\S+\s+" + _SECONDS + r"\s+long\b",
             r"^(?:trim|cut|clip|keep)\s+(?:it\s+|the (?:video|clip|footage)\s+)?(?:down\s+)?(?:to\s+)?(?:only\s+|just\s+)?"
             r"(?:(?:the\s+)?(?:part|bit|section|portion|moments?)\s+)?(?:where|when|while)\b",
             # a wish or a bare span on a clip: "just the first five seconds", "give me 1.5 to 4 seconds of it",

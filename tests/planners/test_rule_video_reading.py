@@ -209,3 +209,26 @@ def test_colour_drained_from_everything_but_a_thing(toolbox):
 def test_a_comparative_after_and_is_a_second_edit(text, ops, toolbox):
     """'… and a bit brighter' was folded into the first edit (one warmer step, its amount lowered)."""
     assert [a.get("operation") for _, a in steps(text, toolbox, IMG)] == ops
+
+
+@pytest.mark.parametrize(
+    "text, args",
+    [
+        ("trim from 1m30s to 2m", {"start": 90.0, "end": 120.0}),
+        ("keep from 1 minute 10 to 1 minute 20", {"start": 70.0, "end": 80.0}),
+        ("trimm the frist 5 seconds", {"first": 5.0}),
+        ("can you cut this from 2 to 4", {"start": 2.0, "end": 4.0}),
+        ("make it only 3 seconds long", {"first": 3.0}),
+        ("shorten it by 2 seconds", {"drop_last": 2.0}),
+        ("take out the last 2.5 seconds", {"drop_last": 2.5}),
+    ],
+)
+def test_minutes_with_seconds_typos_and_lengths(text, args, toolbox):
+    """'1 minute 20' was read as '1 m' (60 s): the unit alternatives are tried longest first."""
+    got = steps(text, toolbox)
+    assert [t for t, _ in got] == ["trim_video"], got
+    assert {k: v for k, v in got[0][1].items() if v is not None} == args
+
+
+def test_a_frame_at_a_time_is_no_trim(toolbox):
+    assert [t for t, _ in steps("take a frame at 2 seconds", toolbox)] == ["frame"]

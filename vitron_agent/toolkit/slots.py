@@ -91,7 +91,9 @@ def _spelled_value(words: list[str]) -> int:
 
 
 _NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted((w for w in _WORDS if len(w) > 2), key=len, reverse=True)) + r")"
-_UNIT = r"(h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?|ms|milliseconds?)"
+_UNIT = (
+    r"(hours?|hrs?|h|minutes?|mins?|milliseconds?|ms|m|seconds?|secs?|s)"  # longest first: "1 minute 20" is no "1 m"
+)
 _CLOCK = r"(\d{1,2}(?::\d{1,2}){1,2}(?:\.\d+)?)"
 
 
@@ -161,7 +163,12 @@ def time_range(text: str) -> tuple[float, float | None] | None:
     "after 10 seconds" / "from 0:10 on" -> (10, None), "until 0:20" -> (0, 20); None otherwise."""
     low = digits(text.lower())
     # a point may be named "the 7 second mark"; "seconds 3 to 8" / "1.5 to 4 seconds" need no "from"
-    t = rf"(?:the\s+)?(?:second\s+|sec\s+)?({_CLOCK}|{_NUM}(?:\s*{_UNIT})?)(?:\s*-?\s*(?:second\s+)?mark)?"
+    low = _TYPOS.sub(lambda m: _TYPO_WORDS[m.group(0)], low)  # "the frist 5 seconds"
+    # "1m30s" is one point; "the 7 second mark" too
+    t = (
+        rf"(?:the\s+)?(?:second\s+|sec\s+)?({_CLOCK}|{_NUM}(?:\s*{_UNIT}(?:{_AFTER_MINUTES}\s*\d+(?:\.\d+)?(?:\s*(?:s|secs?|seconds?)\b)?)?)?)"
+        r"(?:\s*-?\s*(?:second\s+)?mark)?"
+    )
     m = re.search(rf"\b(?:from|between)\s+{t}\s*(?:to|and|until|till|through|thru|-)\s*{t}", low)
     if m:
         first, second = m.group(1), m.group(m.re.groups // 2 + 1)
@@ -201,6 +208,20 @@ def time_range(text: str) -> tuple[float, float | None] | None:
         if (b := _point(m.group(1))) is not None:
             return (0.0, b)
     return None
+
+
+# seconds after minutes ("1m30s", "1 minute 10"): only right after a minute unit, so "5 seconds and 10
+# seconds" stays two points
+_AFTER_MINUTES = r"(?:(?<=\dm)|(?<= m)|(?<=min)|(?<=mins)|(?<=minute)|(?<=minutes))"
+_TYPO_WORDS = {
+    "frist": "first",
+    "firts": "first",
+    "fisrt": "first",
+    "lsat": "last",
+    "lats": "last",
+    "secodns": "seconds",
+}
+_TYPOS = re.compile(r"\b(?:" + "|".join(_TYPO_WORDS) + r")\b")
 
 
 def _bare_span(low: str, t: str) -> re.Match[str] | None:
