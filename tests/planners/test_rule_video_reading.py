@@ -232,3 +232,19 @@ def test_minutes_with_seconds_typos_and_lengths(text, args, toolbox):
 
 def test_a_frame_at_a_time_is_no_trim(toolbox):
     assert [t for t, _ in steps("take a frame at 2 seconds", toolbox)] == ["frame"]
+
+
+@pytest.mark.parametrize(
+    "text, op",
+    [
+        ("delete that thing", "remove"),
+        ("change its colour to orange", "recolor"),
+        ("turn them all blue", "recolor"),
+        ("blur the selected area", "blur"),
+        ("make the thing you selected blue", "recolor"),
+    ],
+)
+def test_more_names_for_the_selection(text, op, toolbox):
+    """Each selected a new 'main object' (or 'the thing you') instead of the previous turn's mask."""
+    plan = RulePlanner().plan(PlanRequest(text=text, inputs=MASKED), toolbox)
+    assert [(s.tool, s.args.get("operation"), s.args.get("mask")) for s in plan.steps] == [("edit", op, "$last.mask")]

@@ -94,9 +94,14 @@ _DRAIN_BUT = re.compile(
     re.I,
 )
 _THAT_AREA = re.compile(
-    r"\b(?:that|this)\s+(?:same\s+)?(?:area|part|bit|region|spot|section|selection|zone|patch)\b(?!\s+(?:of|where|with|in)\b)",
+    r"\b(?:(?:that|this)\s+(?:same\s+)?(?:area|part|bit|region|spot|section|selection|zone|patch|thing|object)"
+    r"|the\s+selected\s+(?:area|part|bit|region|object|thing|one|bits|parts|things|objects)"
+    r"|the\s+(?:thing|one|object|part|area)s?\s+(?:that\s+)?(?:you|i)\s+(?:just\s+)?(?:selected|picked|found|masked|segmented)"
+    r"|what\s+(?:you|i)\s+(?:just\s+)?(?:selected|picked|found|masked|segmented)"
+    r"|(?:all\s+of\s+them|them\s+all|both\s+of\s+them))\b(?!\s+(?:of|where|with|in)\b)",
     re.I,
 )
+_ITS_COLOUR = re.compile(r"\b(its|their)\s+(colou?rs?|shade|hue)\b", re.I)
 _GIVE_IT = re.compile(
     r"^give\s+(?P<pro>it|them|this|that|this one|that one)\s+(?:an?|some|a quick|a light)\s+(?P<noun>[a-z]+)\s*$", re.I
 )
@@ -250,6 +255,7 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     clause = _POLITE_END.sub("", clause) or clause  # "make this photo black and white please"
     clause = _WONDER.sub("", clause)
     clause = _THAT_AREA.sub("it", clause)  # "brighten that area": the selection, like "it"
+    clause = _ITS_COLOUR.sub(lambda m: f"the {m.group(2)} of {'it' if m.group(1).lower() == 'its' else 'them'}", clause)
     clause = _COLOUR_OF.sub(r"\1", clause)  # "remove the colour from the video except the car": the colour
     if m := _DRAIN_BUT.match(clause):  # "take the colour out of everything but the bus": grey outside the bus
         clause = f"make everything black and white except {m.group('kept')}"
