@@ -308,3 +308,18 @@ def test_typos_after_an_opener_and_in_thing_names_are_repaired(toolbox):
     assert steps(plan("cut out the hrose", toolbox))[0] == ("segment", {"target": "the horse"})
     assert steps(plan("flip it vertcally", toolbox)) == [("flip", {"direction": "vertical"})]
     assert steps(plan("segment Bella", toolbox)) == [("segment", {"target": "Bella"})]  # a name stays
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("make it 20 percent bigger", {"scale": 1.2}),
+        ("make it 25% smaller", {"scale": 0.75}),
+        ("scale it down by a factor of four", {"scale": 0.25}),
+        ("make it 1024 by 768", {"width": 1024, "height": 768}),  # a size, not an aspect
+        ("grow it to 2x", {"scale": 2.0}),
+    ],
+)
+def test_relative_sizes_and_sizes_said_as_two_numbers(text, args, toolbox):
+    got = steps(plan(text, toolbox))
+    assert got[0][0] == "resize" and all(abs(got[0][1][k] - v) < 1e-6 for k, v in args.items()), got

@@ -278,7 +278,7 @@ INTENTS: tuple[Intent, ...] = (
         (
             r"^(?:crop|trim|zoom in(?:to)?|zoom)\b\s*(?:it\b|the (?:image|picture|photo)\b)?\s*(?:to|around|down to|on|at|onto)?\s*",
             r"^(?:cut|trim|frame)\s+(?:it|the (?:image|picture|photo|shot))\s+(?:down\s+)?to\s+(?:just\s+|only\s+)?(?=\w)",
-            r"^make\s+(?:it|this|the (?:image|picture|photo))\s+(?=\d+\s*(?::|x|/|by)\s*\d+\s*(?:ratio|aspect|format)?\s*$)",
+            r"^make\s+(?:it|this|the (?:image|picture|photo))\s+(?=\d{1,2}\s*(?::|x|/|by)\s*\d{1,2}\s*(?:ratio|aspect|format)?\s*$)",
         ),
         _do_crop,
         "crop to <target> / a box / a square / 16:9",
@@ -442,8 +442,9 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "resize",
         (
-            r"^(?:resize|rescale|scale|shrink|enlarge|upscale|downscale|downsize|halve)\b\s*|^make\s+(?:it|this|the (?:image|picture|photo))\s+"
-            r"(?:smaller|bigger|larger|half|twice|double)\b",
+            r"^(?:resize|rescale|scale|shrink|enlarge|upscale|downscale|downsize|halve|grow)\b\s*|^make\s+(?:it|this|the (?:image|picture|photo))\s+"
+            r"(?:smaller|bigger|larger|half|twice|double|(?:a|one)\s+(?:third|quarter|fifth|tenth)|\d{3,5}\s*(?:x|×|by)\s*\d{3,5})\b"
+            r"|^blow\s+(?:it|this|the (?:image|picture|photo))\s+up\b",
             # "cut the size in half", "reduce the resolution", "reduce it to 25%"
             r"^(?:cut|reduce|decrease|lower|increase|double|halve|change|set)\s+(?:the\s+)?(?:image\s+|picture\s+|photo\s+)?"
             r"(?:size|dimensions|resolution)\b",

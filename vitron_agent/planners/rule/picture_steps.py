@@ -78,8 +78,14 @@ def _do_resize(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
         args["height"] = int(m.group(1))
     elif m := re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)", low):
         args["scale"] = float(m.group(1)) / 100
+        if re.search(r"(?:%|percent|per cent)\s+(?:smaller|less|down)\b", low):  # "50% smaller"
+            args["scale"] = 1 - args["scale"]
+        elif re.search(r"(?:%|percent|per cent)\s+(?:bigger|larger|more|up)\b", low):  # "10 percent bigger"
+            args["scale"] = 1 + args["scale"]
     elif m := re.search(r"(\d+(?:\.\d+)?)\s*(?:x|times)\b|\bfactor of\s+(\d+(?:\.\d+)?)", low):
         args["scale"] = float(m.group(1) or m.group(2))
+        if re.search(r"\b(?:smaller|shrink|down|downscale|downsize|reduce|decrease)\b", low) and args["scale"] > 1:
+            args["scale"] = 1 / args["scale"]  # "scale down by a factor of two", "three times smaller"
     elif m := re.search(r"\bby\s+(\d+(?:\.\d+)?)\s*$", low):  # "upscale it by three", "shrink it by 2"
         factor = float(m.group(1))
         shrink = re.search(r"\b(?:smaller|shrink|down|downscale|downsize|reduce|decrease)\b", low)
@@ -93,7 +99,7 @@ def _do_resize(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
     elif m := re.search(r"\b(fifth|tenth|eighth|sixth|fourth)\b", low):
         args["scale"] = 1 / {"fifth": 5, "tenth": 10, "eighth": 8, "sixth": 6, "fourth": 4}[m.group(1)]
     elif re.search(r"\b(?:double|twice)\b", low):
-        args["scale"] = 2.0
+        args["scale"] = 0.5 if re.search(r"\btwice as (?:small|little|tiny)\b", low) else 2.0
     elif re.search(r"\b(?:smaller|shrink|downscale|downsize|reduce|decrease|lower|down|tiny)\b", low):
         args["scale"] = 0.5
         b.notes.append("No size was given: I halved it (say '50%', 'half size' or '800 pixels wide').")
