@@ -323,3 +323,15 @@ def test_typos_after_an_opener_and_in_thing_names_are_repaired(toolbox):
 def test_relative_sizes_and_sizes_said_as_two_numbers(text, args, toolbox):
     got = steps(plan(text, toolbox))
     assert got[0][0] == "resize" and all(abs(got[0][1][k] - v) < 1e-6 for k, v in args.items()), got
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["find every object", "show me bounding boxes", "detect anything interesting", "do object detection on this"],
+)
+def test_detection_of_everything_names_no_thing(text, toolbox):
+    assert steps(plan(text, toolbox)) == [("detect", {})]
+
+
+def test_rectangles_around_things_are_detections(toolbox):
+    assert steps(plan("draw rectangles around the buses", toolbox)) == [("detect", {"target": "the buses"})]

@@ -255,10 +255,10 @@ INTENTS: tuple[Intent, ...] = (
         "detect",
         (
             r"^(?:detect|label|tag|annotate|list)\b\s*(?:and\s+label\s+)?|^(?:draw|put|add)\s+(?:bounding\s+)?boxes\s+(?:around|on|over)\s*"
-            r"|^(?:box)\s+|^(?:find|show|locate|identify)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?=(?:objects|things|items|everything)\b)"
+            r"|^(?:box)\s+|^(?:find|show|locate|identify)\s+(?:me\s+)?(?:all\s+|every\s+|each\s+)?(?:the\s+)?(?=(?:objects?|things?|items?|everything)\b)"
             r"|^what\s+objects\b\s*",
             # "draw a box around each face", "bounding boxes for every bottle", "show me where the chairs are with boxes"
-            r"^(?:(?:draw|put|add|place|give)\s+(?:me\s+)?)?(?:an?\s+|the\s+)?(?:bounding\s+)?box(?:es)?\s+(?:a?round|on|over|for)\s+"
+            r"^(?:(?:draw|put|add|place|give)\s+(?:me\s+)?)?(?:an?\s+|the\s+)?(?:bounding\s+)?(?:box(?:es)?|rectangles?)\s+(?:a?round|on|over|for)\s+"
             r"|^(?:show|mark|find|locate|spot|highlight|point out|label|pick out|identify|indicate|select)\s+(?:me\s+)?(?:where\s+)?"
             r"(?=.*\bwith\s+(?:an?\s+)?(?:bounding\s+)?box(?:es)?\s*$)",
         ),

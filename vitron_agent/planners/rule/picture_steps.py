@@ -369,7 +369,8 @@ _TEXT_WORDS = re.compile(  # what is read, not a thing to select: "read the text
 
 _ALL_OBJECTS = re.compile(
     r"^(?:(?:all|every|each|any)\s+)?(?:the\s+)?(?:(?:different|visible|main)\s+)?(?:objects?|things?|items?|"
-    r"everything|it|them|(?:the\s+)?(?:image|picture|photo|scene)|what(?:'s|\s+is)?(?:\s+in\s+(?:it|the\s+(?:image|picture|photo|scene)))?)?"
+    r"everything|anything(?:\s+(?:interesting|at all|notable))?|it|them|(?:the\s+)?(?:image|picture|photo|scene)|"
+    r"what(?:'s|\s+is)?(?:\s+in\s+(?:it|(?:the|this|that)\s+(?:image|picture|photo|scene)))?)?"
     r"(?:\s+(?:are there|there are|"
     r"you see|in it|and label them|with labels|with boxes))*$",
     re.I,
@@ -384,6 +385,14 @@ def _do_detect(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
     rest = re.sub(
         r"\s+(?:with|in|using)\s+(?:an?\s+)?(?:bounding\s+)?box(?:es)?\s*$", "", rest, flags=re.I
     )  # "… with boxes"
+    # "with their positions", "(object) detection on this", "bounding boxes": how it is shown, no thing
+    rest = re.sub(r"\s+with\s+(?:their\s+)?(?:positions?|locations?|labels|coordinates)\s*$", "", rest, flags=re.I)
+    rest = re.sub(
+        r"^(?:(?:object\s+)?detection(?:\s+on\s+(?:this|it|the (?:image|picture|photo)))?|(?:bounding\s+)?box(?:es)?)\s*$",
+        "",
+        rest.strip(),
+        flags=re.I,
+    )
     target = clean_target(re.sub(r"\s+(?:and\s+)?(?:label|box|outline)\s+(?:them|it)$", "", rest, flags=re.I))
     if _PRONOUN.match(target or "it") and b.steps:  # "find the cars and label them"
         prev = b.steps[-1]
