@@ -86,6 +86,8 @@ def test_a_request_refused_whole_stays_a_plain_refusal(toolbox):
         ("make a slideshow with music", VID, "sound"),
         ("rip the soundtrack out as a wav", VID, "sound"),
         ("add background music", VID, "sound"),
+        ("invert the video colours", VID, "inversion"),
+        ("make it a negative", IMG, "inversion"),
     ],
 )
 def test_paraphrased_limits_are_refused(text, inputs, says, toolbox):

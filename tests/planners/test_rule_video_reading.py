@@ -248,3 +248,12 @@ def test_more_names_for_the_selection(text, op, toolbox):
     """Each selected a new 'main object' (or 'the thing you') instead of the previous turn's mask."""
     plan = RulePlanner().plan(PlanRequest(text=text, inputs=MASKED), toolbox)
     assert [(s.tool, s.args.get("operation"), s.args.get("mask")) for s in plan.steps] == [("edit", op, "$last.mask")]
+
+
+def test_a_colour_wished_in_the_passive_recolours_the_thing(toolbox):
+    """'could the car be red in the whole video' tracked 'could the car'."""
+    got = steps("could the car be red in the whole video", toolbox)
+    assert [(t, a.get("target"), a.get("operation")) for t, a in got] == [
+        ("track", "the car", None),
+        ("edit_video", None, "recolor"),
+    ]

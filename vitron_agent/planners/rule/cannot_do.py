@@ -130,6 +130,13 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "('black and white except the bus').",
     ),
     (
+        r"\binvert\w*\s+(?:(?:the|all the|its|it'?s)\s+)?(?:(?:video|clip|image|picture|photo)(?:'s)?\s+)?colou?rs?\b"
+        r"|\b(?:photo\s+)?negative\s+(?:effect|image|version|look)\b|^(?:make|turn)\s+(?:it|this|the\s+\w+)\s+(?:into\s+)?"
+        r"(?:an?\s+|its\s+)?negative\s*$",
+        "I have no colour inversion (a negative). I can make it black and white, recolour a part of it "
+        "('make the car blue') or change its warmth.",
+    ),
+    (
         r"\bsuper[- ]?res(?:olution|olve|olved)?\b|\bai[- ]upscal\w*\b|\bupscal\w*\b.*\b(?:ai|neural|super)\b",
         "I have no super-resolution model: I cannot add detail that is not there. I can resize it "
         "('make it 4 times bigger', resampled) and sharpen it.",
@@ -190,6 +197,10 @@ def _answer(opening: str) -> str:
     return next(answer for _, answer in LIMITS if answer.startswith(opening))
 
 
+INVERT = (
+    "I have no colour inversion (a negative). I can make it black and white, recolour a part of it "
+    "('make the car blue') or change its warmth."
+)
 THREE_D = (
     "I cannot make a picture 3D (no depth or 3D model tool). I can animate it with a camera move "
     "('animate it with a slow zoom') or describe it."
@@ -276,6 +287,17 @@ DECLARED: tuple[tuple[str, tuple[str, ...], bool], ...] = (
             "super-resolve the photo",
             "enhance the resolution and recover the detail",
             "recover the lost detail at a higher resolution",
+        ),
+        False,
+    ),
+    (
+        INVERT,
+        (
+            "invert the colours",
+            "make it a negative",
+            "give it a photo negative effect",
+            "invert the video colours",
+            "turn the picture into its negative",
         ),
         False,
     ),

@@ -127,7 +127,11 @@ _HOW_MANY_ARE = re.compile(
 )
 _PASSIVE = re.compile(  # "can the sky be made bluer?", "could the car be recoloured green?": a request in the passive
     r"^(?:can|could|would|will|should|may)\s+(?P<np>(?:the|this|that|my|his|her|their|its|it)\b.*?)\s+be\s+"
-    r"(?:made|turned|changed(?:\s+to)?|recolou?red|colou?red|painted|rendered)\s+(?P<what>[^?]+?)\s*\??$",
+    r"(?:(?:made|turned|changed(?:\s+to)?|recolou?red|colou?red|painted|rendered)\s+)?(?P<what>(?:"
+    + "|".join(_COLOR_WORDS)
+    + r")\b[^?]*?)\s*\??$"  # "could the car be red in the whole video": a colour wished for is a recolour
+    r"|^(?:can|could|would|will|should|may)\s+(?P<np2>(?:the|this|that|my|his|her|their|its|it)\b.*?)\s+be\s+"
+    r"(?:made|turned|changed(?:\s+to)?|recolou?red|colou?red|painted|rendered)\s+(?P<what2>[^?]+?)\s*\??$",
     re.I,
 )
 _CAUSATIVE = re.compile(  # "could we get the background blurred?", "(let's) have the sky a bit darker"
@@ -268,7 +272,9 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         clause = f"how many {m.group('colour')} {m.group('things')}"
     if m := _WANT_DONE.match(clause):  # "i want the runner tracked" -> "track the runner"
         clause = f"{_DONE[m.group('verb').lower()]} {m.group('np')}{m.group('tail')}"
-    elif m := _WISH.match(clause) or _PASSIVE.match(clause) or _CAUSATIVE.match(clause):
+    elif m := _PASSIVE.match(clause):
+        clause = f"make {m.group('np') or m.group('np2')} {m.group('what') or m.group('what2')}"
+    elif m := _WISH.match(clause) or _CAUSATIVE.match(clause):
         clause = f"make {m.group('np')} {m.group('what')}"
     if (m := _FOR_THING.match(clause)) and m.group("colour").lower() in _COLOR_WORDS:  # "red for the bike, please"
         clause = f"make {m.group('np')} {m.group('colour')}"
