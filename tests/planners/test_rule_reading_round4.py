@@ -335,3 +335,19 @@ def test_detection_of_everything_names_no_thing(text, toolbox):
 
 def test_rectangles_around_things_are_detections(toolbox):
     assert steps(plan("draw rectangles around the buses", toolbox)) == [("detect", {"target": "the buses"})]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("monochrome but keep the scooter yellow", "the scooter"),
+        ("keep the tulips red and make the rest black and white", "the tulips"),
+        ("put the photo in greyscale except for the kite", "the kite"),
+    ],
+)
+def test_a_thing_kept_in_its_colour_is_spared_by_the_grayscale(text, kept, toolbox):
+    assert steps(plan(text, toolbox)) == [("segment", {"target": kept}), ("grayscale", {"where": "outside"})]
+
+
+def test_a_named_half_is_a_place_not_a_lesser_grayscale(toolbox):
+    assert steps(plan("turn the right half greyscale", toolbox))[-1][0] == "grayscale"

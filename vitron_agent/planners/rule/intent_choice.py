@@ -146,7 +146,8 @@ _FOR_THING = re.compile(
     re.I,
 )
 _PARTIAL = re.compile(
-    r"\b(?:some of|a bit of|a little of|part of|a touch of|a little|a bit|slightly|somewhat|partly|partially|half|"
+    r"\b(?:some of|a bit of|a little of|part of|a touch of|a little|a bit|slightly|somewhat|partly|partially|"
+    r"(?<!left )(?<!right )(?<!top )(?<!bottom )(?<!upper )(?<!lower )half|"
     r"some(?=\s+(?:of\s+)?(?:the\s+)?colou?rs?\b))\b",
     re.I,
 )
@@ -201,7 +202,8 @@ class Picked:
 
 _SPARE_FIRST = re.compile(
     r"^(?:please\s+)?(?:(?:don't|do not|dont)\s+(?:change|touch|edit|alter|modify)\s+(?P<kept>[^,;.]+?)"
-    r"|(?:leave|keep)\s+(?P<kept2>[^,;.]+?)\s+(?:alone|as it is|as they are|untouched|unchanged|sharp|in focus|crisp|clear))"
+    r"|(?:leave|keep)\s+(?!only\b|just\b)(?P<kept2>[^,;.]+?)\s+(?:alone|as it is|as they are|untouched|unchanged|sharp|in focus|"
+    r"crisp|clear|(?:in colou?r|colou?red|red|blue|green|yellow|orange|pink|purple)(?=\s*(?:[,;]|and\b|but\b|then\b))))"
     r"\s*[,;]?\s*(?:but|and|just|only|then)?\s*(?:just\s+|only\s+)?(?P<main>[^,;.]+?)[.!]?$",
     re.I,
 )

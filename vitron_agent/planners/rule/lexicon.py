@@ -391,7 +391,7 @@ _INTENSITY_WORDS = re.compile(
 _EXCLUSION = re.compile(
     r"^(?P<main>.+?)\s*,?\s+(?:but\s+|and\s+|while\s+)?(?:keep(?:ing)?|leav(?:e|ing))\s+(?P<kept>.+?)\s+"
     r"(?:unchanged|untouched|alone|the same|intact|as (?:it is|they are|is)|unedited|as it was|in (?:full )?colou?rs?|"
-    r"sharp|in focus|crisp|clear|"
+    r"sharp|in focus|crisp|clear|red|blue|green|yellow|orange|pink|purple|"
     r"colou?red|colou?rful)$"
     r"|^(?P<main2>.+?)\s+(?:without (?:touching|changing|affecting|editing))\s+(?P<kept2>.+)$",
     re.I,
@@ -405,7 +405,7 @@ _NP_STOP = set(
     "less more too much very so bit little lot slightly somewhat and but please now up down as than "
     "bright brighter dark darker light lighter warm warmer cool cooler cold colder vivid saturated colourful colorful "
     "sharp sharper crisp crisper clean cleaner noisy grainy richer deeper paler softer stronger weaker "
-    "fuzzy blurry blurred soft focused faded muted subtle dull pale vivid clear clearer".split()
+    "fuzzy blurry blurred soft focused faded muted subtle dull pale vivid clear clearer grayscale greyscale monochrome".split()
 )
 
 
@@ -423,7 +423,7 @@ def np_target(text: str) -> str | None:
             if x == "," or x.lower() in _NP_STOP:
                 break
             np.append(x)
-        phrase = " ".join(np)
+        phrase = re.sub(r"\s+(?:in|to|into|as|at)$", "", " ".join(np), flags=re.I)  # "the image in (grayscale)"
         if m := re.match(r"^(.+?)\s+(?:of|on|in)\s+((?:the|this|that|his|her|their|my)\s+.+)$", phrase, re.I):
             if _QUALITY.match(m.group(1)):
                 return m.group(2)  # "the colours of the sky"
