@@ -25,10 +25,8 @@ __all__ = [
     "kind_of",
     "second_opinion",
     "salient_guess",
-    "confirmed_weak",
     "claims",
     "MIN_NAME_SCORE",
-    "WEAK",
 ]
 
 MIN_NAME_SCORE = 0.3  # the wanted classes' share of a proposal's top-5 probability
@@ -131,34 +129,6 @@ def classifier_proposals(image: np.ndarray, found: list[Detection], wanted: froz
             kept.append(d)
     kept = [d for d in kept if not any(_nested(d, o) for o in kept if o is not d)]
     return sorted(kept, key=rank)
-
-
-WEAK = 0.2  # the weakest detection the classifier may confirm (single-object photos' strays score <= 0.18)
-
-
-def confirmed_weak(image: np.ndarray, labels: tuple[str, ...], limit: int = 5) -> list[Detection]:
-    """Detections of ``labels`` the detector saw only weakly (WEAK .. MIN_SCORE: not reported)
-    whose box the classifier names as a kind of the label (the label's ImageNet kinds together
-    >= MIN_NAME_SCORE): the second spaniel at 0.29 the classifier calls a cocker spaniel 0.9.
-    Each keeps the detector's label and score, with the classifier's best name and its
-    probability as an alternative; best first. [] for labels with no ImageNet kinds (a person):
-    nothing can confirm them."""
-    from vitron_agent.perception.classifier import class_name, class_probabilities
-    from vitron_agent.perception.detector import MIN_SCORE, detect_objects
-    from vitron_agent.perception.wordnet_names import classes_for
-
-    out = []
-    weak = [d for d in detect_objects(image, min_score=WEAK) if d.label in labels and d.score < MIN_SCORE]
-    for d in weak[:limit]:
-        kinds = classes_for(d.label)[1]
-        if not kinds:
-            continue
-        p = class_probabilities(image, d.box)
-        if (total := float(sum(p[i] for i in kinds))) >= MIN_NAME_SCORE:
-            best = max(kinds, key=lambda i: p[i])
-            alts = {**d.alternatives, class_name(best): round(min(total, 1.0), 3)}
-            out.append(Detection(label=d.label, score=d.score, box=d.box, alternatives=alts))
-    return out
 
 
 def claims(label: str, wanted: frozenset[int]) -> bool:

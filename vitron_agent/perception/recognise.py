@@ -99,9 +99,9 @@ def resolve(
     size, plural) choose among them (:func:`select`), and so does a ``relation`` to another thing
     named ``relative_to`` ("the crowd" behind "the player": TargetSpec; read from the phrase by
     :func:`~vitron_agent.perception.target_spec.parse_target_phrase` when not given). Raises ToolFailed naming what was seen when
-    the thing is not found or the word names nothing either model knows -- unless ``guess``: then a
-    detection of the class too weak to report that the classifier confirms, or, when the detector
-    has no class for the word and the classifier at most :data:`NARROW` kinds of it, the salient object the phrase's place words
+    the thing is not found or the word names nothing either model knows -- unless ``guess`` and the
+    detector has no class for the word and the classifier at most :data:`NARROW` kinds of it: then
+    the salient object the phrase's place words
     point at, when it lies where they say and no model names it as
     something else (:func:`~vitron_agent.perception.name_finder.salient_guess`), comes back with
     ``sure`` False and a method that says it is a guess (for a region to segment; never for
@@ -132,8 +132,6 @@ def resolve(
     what = Named(labels, word, plural)
     if labels and any(max(label_score(d, lab) for lab in labels) >= MIN_SCORE for d in found):
         return _by_detector(image, found, what, phrase, _anchor(found, relation, relative_to), with_mask)
-    if guess and labels and (weak := _weak(image, what, phrase, with_mask)) is not None:
-        return weak
     if imagenet and (hit := _by_classifier(image, found, imagenet, what, phrase, with_mask)) is not None:
         return hit
     above = coco_above(head) if head and wordnet_ready() else ()
@@ -193,30 +191,6 @@ def _by_classifier(
     if mixed:  # the classifier names what the box holds, not where in it: said, and unsure
         how += f"; unsure where: it found no {what.word} apart from {mixed}, so it took a box mostly {mixed}'s"
     return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""), sure=not mixed)
-
-
-def _weak(image: np.ndarray, what: Named, phrase: str, with_mask: bool) -> Resolved | None:
-    """An unsure answer from detections too weak to report that the classifier confirms
-    (:func:`~vitron_agent.perception.name_finder.confirmed_weak`), or None."""
-    from vitron_agent.perception.classifier import classifier_ready
-    from vitron_agent.perception.detector import detector_name
-    from vitron_agent.perception.name_finder import confirmed_weak
-    from vitron_agent.perception.wordnet_names import wordnet_ready
-
-    if not (classifier_ready() and wordnet_ready()):
-        return None
-    weak = confirmed_weak(image, what.labels)
-    if not weak:
-        return None
-    # select reads reported scores: each weak one stands in at the reporting threshold, and comes back as it is
-    proxies = [d.model_copy(update={"score": max(d.score, MIN_SCORE)}) for d in weak]
-    chosen, note = select(image, proxies, what, phrase)
-    items = [weak[i] for i, p in enumerate(proxies) if any(p is c for c in chosen)]
-    how = (
-        f"unsure: it found no {what.word} above the detector's reporting score, so it took what "
-        f"{detector_name()} saw only weakly and the classifier confirms: " + ", ".join(d.describe() for d in items)
-    )
-    return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""), sure=False)
 
 
 def _mostly_other(d: Detection, found: list[Detection], wanted: frozenset[int]) -> str:
