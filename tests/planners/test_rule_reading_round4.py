@@ -351,3 +351,7 @@ def test_a_thing_kept_in_its_colour_is_spared_by_the_grayscale(text, kept, toolb
 
 def test_a_named_half_is_a_place_not_a_lesser_grayscale(toolbox):
     assert steps(plan("turn the right half greyscale", toolbox))[-1][0] == "grayscale"
+
+
+def test_grab_selects(toolbox):
+    assert steps(plan("grab the mug on the left", toolbox))[0][0] == "segment"  # it asked: segment or flip?

@@ -580,7 +580,7 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "segment",
         (
-            r"^(?:segment|select|mask|cut|find|highlight|isolate|detect|locate|extract|pick out|identify|show me|show|get)\b\s*",
+            r"^(?:segment|select|mask|cut|find|highlight|isolate|detect|locate|extract|pick out|pick|grab|identify|show me|show|get)\b\s*",
         ),
         _do_segment,
         "segment / select / mask / cut out / find / highlight / isolate <target>",
