@@ -257,3 +257,35 @@ def test_a_colour_wished_in_the_passive_recolours_the_thing(toolbox):
         ("track", "the car", None),
         ("edit_video", None, "recolor"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, target", [("keep track of the red car", "the red car"), ("keep an eye on the blue bus", "the blue bus")]
+)
+def test_keep_track_of_a_coloured_thing_is_no_spared_thing(text, target, toolbox):
+    """'keep track of the red car' was read as 'keep <track of the> red, car' (a thing spared in
+    colour) and counted cars."""
+    assert [(t, a.get("target")) for t, a in steps(text, toolbox)] == [("track", target)]
+
+
+@pytest.mark.parametrize(
+    "text, tools",
+    [
+        ("place the dog onto the earlier picture", ["segment", "edit"]),
+        ("put this on the previous picture", ["edit"]),
+        ("put it on this picture", ["edit"]),
+    ],
+)
+def test_composite_goes_the_way_it_is_said(text, tools, toolbox):
+    """'place the dog onto the earlier picture' laid the previous picture's cut-out over this one (the
+    other way round); now this picture's dog goes over the previous picture. 'put it on this picture'
+    is unchanged: the previous cut-out over this one."""
+    inputs = {"input": {"image": "image"}, "last": {"image": "image"}}
+    plan = RulePlanner().plan(PlanRequest(text=text, inputs=inputs), toolbox)
+    assert [s.tool for s in plan.steps] == tools, plan.answer
+    edit = plan.steps[-1].args
+    assert edit["operation"] == "composite"
+    if "previous" in text or "earlier" in text:
+        assert edit["background"] == "$last.image" and edit["image"] == "$input.image"
+    else:
+        assert edit["background"] == "$input.image" and edit["image"] == "$last.image"

@@ -168,6 +168,9 @@ def _do_composite(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> 
             "send the picture to put it on with 'put it on this picture'."
         )
         return
+    if _ONTO_EARLIER.search(clause):  # "place the dog onto the earlier picture": this one's thing over that one
+        _composite_onto_earlier(b, clause)
+        return
     if _PRONOUN.match(what) or re.match(r"^(?:the\s+)?cut-?out$", what, re.I) or not what:
         b.add("edit", image="$last.image", operation="composite", background=b.image)
     else:  # "put the cat from the last picture on this one"
@@ -179,6 +182,31 @@ def _do_composite(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> 
         )
         sid = b.add("segment", image="$last.image", target=what)
         b.add("edit", image="$last.image", mask=f"${sid}.mask", operation="composite", background=b.image)
+    b.image, b.mask, b.last_output = f"${b.steps[-1].id}.image", None, "image"
+
+
+# the other direction: this picture's thing laid over the previous picture ("drop the cat onto the first photo",
+# "put this on the previous picture")
+_ONTO_EARLIER = re.compile(
+    r"\b(?:on|onto|into|in|over|to|on top of)\s+(?:the\s+)?(?:previous|earlier|last|old|older|first|original|other)\s+"
+    r"(?:picture|photo|image|one|scene|shot|pic)\b|\b(?:on|onto|into|over)\s+the\s+(?:picture|photo|image|one)\s+from\s+before\b",
+    re.I,
+)
+_PASTED = re.compile(
+    r"^(?:put|place|paste|insert|add|drop|move|stick|lay|overlay|set)\s+(?P<what>.+?)\s+(?:on top of|onto|on|into|in|over|to)\s+",
+    re.I,
+)
+
+
+def _composite_onto_earlier(b: _Builder, clause: str) -> None:
+    """This turn's picture (a cut-out, or the thing named, selected in it) laid over the previous turn's."""
+    m = _PASTED.match(clause)
+    what = clean_target(m.group("what")) if m else "it"
+    if _PRONOUN.match(what) or re.match(r"^(?:the\s+)?(?:cut-?out|this|this one|this picture|this image)$", what, re.I):
+        b.add("edit", image=b.image, operation="composite", background="$last.image")
+    else:
+        sid = b.add("segment", image=b.image, target=what)
+        b.add("edit", image=b.image, mask=f"${sid}.mask", operation="composite", background="$last.image")
     b.image, b.mask, b.last_output = f"${b.steps[-1].id}.image", None, "image"
 
 
