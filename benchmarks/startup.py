@@ -59,11 +59,12 @@ marks = []
 def mark(name):
     marks.append((name, time.perf_counter() - t0, time.process_time() - c0))
 import vitron_agent.cli as cli
+cli._defer_unused_imports()  # what the console command does before anything else
 mark("parse the command line (vitron_agent.cli)")
 import vitron_agent.runtime.agent
 mark("import the agent runtime (numpy, pydantic models, store)")
 import langgraph.graph, langgraph.checkpoint.memory, vitron_agent.graphs.agent_graph
-mark("import LangGraph (+ langchain_core, langsmith, httpx)")
+mark("import LangGraph (+ langchain_core, langsmith)")
 import vitron_agent.runtime.agent as agent_mod, vitron_agent.runtime.export as export_mod
 import vitron_agent.runtime.toolset as toolset_mod
 import vitron_agent.perception.salient as salient
