@@ -289,3 +289,12 @@ def test_composite_goes_the_way_it_is_said(text, tools, toolbox):
         assert edit["background"] == "$last.image" and edit["image"] == "$input.image"
     else:
         assert edit["background"] == "$input.image" and edit["image"] == "$last.image"
+
+
+def test_everything_but_a_thing_in_grey(toolbox):
+    """'everything except the dog in grey' tracked 'the dog in grey' (a grey dog)."""
+    got = steps("everything except the dog in grey", toolbox)
+    assert [(t, a.get("target"), a.get("operation"), a.get("where")) for t, a in got] == [
+        ("track", "the dog", None, None),
+        ("edit_video", None, "grayscale", "outside"),
+    ]

@@ -87,6 +87,11 @@ _COLOUR_OF = re.compile(
     r"\b(the\s+colou?rs?)\s+(?:from|of|in)\s+(?:the|this)\s+(?:video|clip|footage|film|image|picture|photo|shot)\b",
     re.I,
 )
+_ALL_BUT_IN_GREY = re.compile(
+    r"^(?:(?:make|turn|put|render)\s+)?(?:everything|all|the rest)\s*,?\s+(?:except(?:\s+for)?|but|apart from|other than|besides)\s+"
+    r"(?P<kept>.+?)\s+(?:in\s+)?(?:gr[ae]y(?:scale)?|black\s+and\s+white|b\s*&\s*w|mono(?:chrome)?)\s*$",
+    re.I,
+)
 _DRAIN_BUT = re.compile(
     r"^(?:remove|take|strip|drain|get rid of|suck)\s+(?:all\s+)?(?:the\s+)?colou?rs?\s+(?:out\s+)?(?:(?:from|of|out of|in)\s+)?"
     r"(?:everything|all|the rest|everywhere)?\s*,?\s*(?:except(?:\s+for)?|but(?:\s+not)?|apart from|other than|besides|save)\s+"
@@ -263,6 +268,8 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     clause = _THAT_AREA.sub("it", clause)  # "brighten that area": the selection, like "it"
     clause = _ITS_COLOUR.sub(lambda m: f"the {m.group(2)} of {'it' if m.group(1).lower() == 'its' else 'them'}", clause)
     clause = _COLOUR_OF.sub(r"\1", clause)  # "remove the colour from the video except the car": the colour
+    if m := _ALL_BUT_IN_GREY.match(clause):  # "everything except the dog in grey": grey outside the dog
+        clause = f"make everything black and white except {m.group('kept')}"
     if m := _DRAIN_BUT.match(clause):  # "take the colour out of everything but the bus": grey outside the bus
         clause = f"make everything black and white except {m.group('kept')}"
     if (m := _GIVE_IT.match(clause)) and m.group("noun").lower() in _verbs():  # "give it an outline": outline it
