@@ -107,3 +107,16 @@ def test_one_tree_found_by_the_stuff_heuristic_is_said_unsure():
     step = {"status": "ok", "tool": "segment", "args": {}, "outputs": {"method": {"value": one.method}}}
     assert assumption(step) == ("single tree", "took all the trees it found")  # the turn warns, holds edits
     assert all_.sure and (all_.mask == one.mask).all()
+
+
+def test_an_animals_face_part_is_refused_as_such_not_as_no_face():
+    """ "the cat's nose" went to the face finder and was refused as "I found no face" with a cat
+    filling the picture. It is refused saying that no model here knows an animal's face parts;
+    a person's stay the face finder's."""
+    from vitron_agent.core.errors import ToolFailed
+
+    with pytest.raises(
+        ToolFailed, match=r"knows people's faces, and no model here knows the parts of a cat's face.*cat 0\.9"
+    ):
+        resolve(data.chelsea(), "the cat's nose")
+    assert resolve(data.astronaut(), "the astronaut's nose").mask.any()

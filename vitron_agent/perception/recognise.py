@@ -261,9 +261,11 @@ def _face_or_stuff(image: np.ndarray, phrase: str, name: Named | None, found: li
     from vitron_agent.loading.weights import embedded_available
     from vitron_agent.perception.stuff import stuff_kind
 
-    if face_part(phrase) is not None and embedded_available("blazeface", "blazeface_weights"):
-        mask, method, _ = face_region(image, phrase)
-        return Resolved([], mask, method)
+    if face_part(phrase) is not None:
+        _animal_face(phrase, found, image)
+        if embedded_available("blazeface", "blazeface_weights"):
+            mask, method, _ = face_region(image, phrase)
+            return Resolved([], mask, method)
     kind = stuff_kind(phrase)
     if kind is not None and name is None:
         mask, method = stuff_region(image, kind, found, phrase)
@@ -272,6 +274,22 @@ def _face_or_stuff(image: np.ndarray, phrase: str, name: Named | None, found: li
             method += f"; unsure: it found no single {one.group(1)}, so it took all the {kind} it found"
         return Resolved([], mask, method, sure=not one)
     return None
+
+
+def _animal_face(phrase: str, found: list[Detection], image: np.ndarray) -> None:
+    """Raise ToolFailed for an animal's face or part of one ("the cat's nose"): the face finder
+    (BlazeFace) knows people's faces, and no model here an animal's; said with what was seen, not
+    "I found no face" (a person's)."""
+    from vitron_agent.perception.detector import named
+
+    owner = re.match(r"\s*(?:the|a|an|this|that|my|your)?\s*([a-z]+)'s?\s", phrase.lower())
+    whose = named(owner.group(1)) if owner else None
+    if whose is not None and "person" not in whose.labels:
+        raise ToolFailed(
+            f"I cannot find {phrase.strip()!r}: the face finder (BlazeFace) knows people's faces, and no model here "
+            f"knows the parts of a {whose.word}'s face. In this image I found: {_found(found, image)}. "
+            f"To work on it, {ASK_REGION}."
+        )
 
 
 # one of a stuff that comes in countable pieces, named as one ("the tree", "the fir tree", "a cloud")
