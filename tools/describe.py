@@ -147,47 +147,82 @@ def main_colour(colors: list[tuple[str, float]], floor: float = 0.12) -> str:
     return chroma or (colors[0][0] if colors else "no colour")
 
 
-def _answer(question: str, facts: dict, has_region: bool) -> str:
+def _plain_colours(colors: list[tuple[str, float]], first: str | None = None) -> str:
+    """'brown, with some black and white' (no percentages: those are in the step's method)."""
+    if not colors:
+        return "of no colour"
+    main = first or colors[0][0]
+    rest = [n for n, f in colors[:4] if f >= 0.1 and n != main][:2]
+    return main + (f", with some {' and '.join(rest)}" if rest else "")
+
+
+_SUBJECT = re.compile(
+    r"\b((?:the|this|that|these|those|his|her|its|their|my|your|our)\s+[a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,3}?)"
+    r"\s*(?=\?|$|[,.;!]|\s+(?:is|are|look|looks|appear|appears|seem|seems|in|on|at|of)\b)",
+    re.I,
+)
+_NOT_A_SUBJECT = re.compile(
+    r"^(?:the|this|that|its)\s+(?:region|selection|area|mask|image|picture|photo|colou?rs?)$", re.I
+)
+
+
+def _subject(question: str, has_region: bool, asked: list[str]) -> tuple[str, str]:
+    """(subject, verb) to say an answer with: the thing the question names ("what colour is the cat?"
+    -> ("The cat", "is")), else "The region" / "The image"."""
+    default = ("The region", "is") if has_region else ("The image", "is")
+    found = _SUBJECT.search(question) if has_region else None  # facts of the whole image name no thing
+    if found is None:
+        return default
+    words = found.group(1).split()
+    while len(words) > 1 and normalise_color(words[-1]) in asked:  # "is the saucer red" -> "the saucer"
+        words.pop()
+    said = " ".join(words)
+    if len(words) < 2 or _NOT_A_SUBJECT.match(said):
+        return default
+    plural = words[-1].endswith("s") and not words[-1].endswith(("ss", "us", "is"))
+    return said[0].upper() + said[1:], "are" if plural else "is"
+
+
+def _answer(question: str, facts: dict, has_region: bool) -> tuple[str, str]:
+    """(the answer in plain words, the measured detail behind it for --verbose and the report)."""
     q = question.lower()
-    subject = "The region" if has_region else "The image"
     asked = [normalise_color(w) for w in re.findall(r"[a-z]+", q) if normalise_color(w)]
+    subject, be = _subject(question, has_region, asked)
+    shares = dict(facts["colors"])
+    detail = f"colours measured: {_colors_phrase(facts['colors'])}"
     if len(set(asked)) >= 2 and re.match(r"^\s*(?:is|are|if|whether)\b", q) and " or " in q:  # "is it red or blue?"
-        shares = dict(facts["colors"])
         pick = max(dict.fromkeys(asked), key=lambda c: shares.get(c, 0.0))
-        listed = ", ".join(f"{c} {shares.get(c, 0.0):.0%}" for c in dict.fromkeys(asked))
-        return f"{pick.capitalize()}: {subject.lower()} is mostly {facts['colors'][0][0]} ({listed})."
+        return f"{pick.capitalize()}: {subject.lower()} {be} mostly {_plain_colours(facts['colors'])}.", detail
     if asked and re.match(r"^\s*(?:is|are|if|whether|does|do)\b", q):  # "is the saucer red?"
-        shares = dict(facts["colors"])
-        share = shares.get(asked[-1], 0.0)
-        main = facts["colors"][0][0]
+        share, main = shares.get(asked[-1], 0.0), facts["colors"][0][0]
         if share >= 0.25 or asked[-1] in (main, main_colour(facts["colors"])):
-            return f"Yes: {subject.lower().replace('the ', 'the ', 1)} is {share:.0%} {asked[-1]} (colours: {_colors_phrase(facts['colors'])})."
-        return (
-            f"No: {subject.lower()} is mostly {main}; {asked[-1]} covers {share:.0%} "
-            f"(colours: {_colors_phrase(facts['colors'])})."
-        )
+            part = "" if share >= 0.5 or asked[-1] == main else "partly "
+            return f"Yes: {subject.lower()} {be} {part}{asked[-1]}.", detail
+        return f"No: {subject.lower()} {be} mostly {_plain_colours(facts['colors'])}.", detail
     if re.search(r"\bcolou?rs?\b", q):
         chroma = main_colour(facts["colors"])
         shade = facts.get("shade", chroma)
         if facts.get("light"):
-            return f"{subject} is {shade}: {facts['light']} (colours: {_colors_phrase(facts['colors'])})."
+            return f"{subject} {be} {shade}: {facts['light']}.", detail
         if chroma != facts["colors"][0][0]:
-            return (
-                f"{subject} is {shade}: its main colour besides gray, black and white (shadows, metal, "
-                f"highlights); colours: {_colors_phrase(facts['colors'])}."
-            )
-        return f"{subject} is mostly {shade}; colours: {_colors_phrase(facts['colors'])}."
+            rest = [n for n, f in facts["colors"][:4] if f >= 0.1 and n != chroma][:2]
+            said = f" (its {' and '.join(rest)} are shadows, metal or highlights)" if rest else ""
+            return f"{subject} {be} {shade}{said}.", detail
+        return f"{subject} {be} mostly {_plain_colours(facts['colors'], shade)}.", detail
     if re.search(r"\bwhere\b|\bposition\b|\blocated\b", q) and has_region:
-        return f"{subject} is at the {facts['position']} of the image, box {facts['box']}."
+        return f"{subject} {be} at the {facts['position']} of the picture.", f"box {facts['box']}"
     if re.search(r"\bhow (big|large)\b|\bsize\b|\barea\b", q):
         if has_region:
-            return f"{subject} covers {100 * facts['area']:.1f}% of the {facts['width']}x{facts['height']} image."
-        return f"The image is {facts['width']}x{facts['height']} pixels."
+            return (
+                f"{subject} {'covers' if be == 'is' else 'cover'} {100 * facts['area']:.0f}% of the picture.",
+                f"{100 * facts['area']:.1f}% of the {facts['width']}x{facts['height']} image",
+            )
+        return f"The image is {facts['width']}x{facts['height']} pixels.", ""
     if re.search(r"\bbright|\bdark|\blight\b", q):
-        return f"{subject} is {_brightness_word(facts['lightness'])} (mean lightness {facts['lightness']:.0f}/100)."
+        return f"{subject} {be} {_brightness_word(facts['lightness'])}.", f"mean lightness {facts['lightness']:.0f}/100"
     if re.search(r"\bshape\b", q) and has_region:
-        return f"{subject} is {facts['shape']}."
-    return CANNOT_ANSWER
+        return f"{subject} {be} {facts['shape']}.", ""
+    return CANNOT_ANSWER, ""
 
 
 TEXT_QUESTION = re.compile(
@@ -260,7 +295,8 @@ class CvDescribeTool(VisionTool):
         if inp.question:
             if TEXT_QUESTION.search(inp.question) and (read := _read(image, mask)) is not None:
                 return DescribeOutput(text=read)
-            return DescribeOutput(text=_answer(inp.question, facts, mask is not None))
+            text, detail = _answer(inp.question, facts, mask is not None)
+            return DescribeOutput(text=text, method=detail or None)
         return DescribeOutput(text=describe_text(facts, mask is not None))
 
 

@@ -112,6 +112,35 @@ def _seen(refusal: str) -> str:
     return refusal.split("(I found: ", 1)[1].split("). If it is there", 1)[0]
 
 
+def _in_words(found: list, limit: int = 6) -> str:
+    """What was recognised, in words, no scores (they are in the step's method and --verbose):
+    'a cat, 2 people and a cup'; 'nothing I recognise'."""
+    from vitron_agent.perception.recognise import _article, plural
+
+    counts: dict[str, int] = {}
+    for d in found[: limit * 2]:
+        counts[d.label] = counts.get(d.label, 0) + 1
+    parts = [f"{_article(k)} {k}" if n == 1 else f"{n} {plural(k, n)}" for k, n in list(counts.items())[:limit]]
+    if not parts:
+        return "nothing I recognise"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _unscored(said: str) -> str:
+    """A model's account with its raw scores taken out ('cup 0.95 (or bowl 0.87)' -> 'cup (or bowl)')."""
+    return re.sub(r"\s+\d\.\d+\b", "", said)
+
+
+def _hit_words(d) -> str:
+    """'a tripod' when the detector is sure, 'possibly a tripod' when not."""
+    from vitron_agent.perception.detector import confidence_word
+    from vitron_agent.perception.recognise import _article
+
+    hedge = "" if confidence_word(d.score) == "probably" else "possibly "
+    alt = "".join(f" or {_article(k)} {k}" for k in d.alternatives)
+    return f"{hedge}{_article(d.label)} {d.label}{alt}"
+
+
 def _is_there(image: np.ndarray, rest: str, found: list, mask: np.ndarray | None) -> str | None:
     """The answer to "is there a squirrel?" by the resolver (COCO classes, WordNet kinds, the
     classifier's names), inside the region when there is one; None when the words name nothing."""
@@ -129,10 +158,12 @@ def _is_there(image: np.ndarray, rest: str, found: list, mask: np.ndarray | None
         said = str(e)
         if said.startswith("I cannot recognise"):
             return None if mask is not None else said.split(" To work on")[0]
-        return f"I see no {word.replace('_', ' ')}{where} (I recognise: {_seen(said)})."
+        return f"I see no {word.replace('_', ' ')}{where}; I recognise {_unscored(_seen(said))}."
     if not hits:
-        return f"I see no {word.replace('_', ' ')}{where} (I recognise: {', '.join(d.describe() for d in found[:6]) or 'nothing'})."
-    return f"Yes: I see {', '.join(d.describe() for d in hits)}{where}."
+        return f"I see no {word.replace('_', ' ')}{where}; I recognise {_in_words(found)}."
+    words = [_hit_words(d) for d in hits]
+    sure = all(not w.startswith("possibly") for w in words)
+    return f"{'Yes' if sure else 'Perhaps'}: I see {', '.join(words)}{where}."
 
 
 class EmbeddedCountTool(CvCountTool):
@@ -170,9 +201,8 @@ class EmbeddedCountTool(CvCountTool):
             return CountOutput(
                 count=len(faces),
                 mask=mask_ref,
-                method="BlazeFace faces scoring at least 0.7",
-                text=f"I count {len(faces)} face{'s' if len(faces) != 1 else ''}"
-                + (f" (BlazeFace: {scores})." if faces else "."),
+                method="BlazeFace faces scoring at least 0.7" + (f": {scores}" if faces else ""),
+                text=f"I count {len(faces)} face{'s' if len(faces) != 1 else ''}.",
             )
         name = named(inp.target) if inp.target and not BLOB_LIKE.search(inp.target) else None
         if name is None and inp.target and not BLOB_LIKE.search(inp.target) and _detector_ready():
@@ -195,18 +225,20 @@ class EmbeddedCountTool(CvCountTool):
         noun = name.labels[0] if len(name.labels) == 1 else re.sub(r"s$", "", name.word)
         listed = ", ".join(d.describe() for d in items)
         unsure = [d for d in items if d.label not in name.labels]
-        text = f"I count {len(items)} {plural(noun, len(items))}" + (f" (SSD-MobileNetV2: {listed})" if items else "")
+        text = f"I count {len(items)} {plural(noun, len(items))}"
         if unsure:
             text += (
-                f"; {len(unsure)} of them {'is' if len(unsure) == 1 else 'are'} uncertain: the detector rates "
-                + ", ".join(f"{d.label} {d.score:.2f}" for d in unsure)
-                + " about as likely"
+                f"; {'one' if len(unsure) == 1 else len(unsure)} of them may instead be "
+                + _in_words(unsure)
+                + " (about as likely)"
             )
         if inp.mask is None and len(name.labels) == 1:
             text = _crowd(image, name.labels[0], items) or _perhaps(image, name.labels[0], items, noun) or text
         if not items:
-            text += f". I found: {', '.join(d.describe() for d in found[:6]) or 'nothing I recognise'}"
-        method = f"SSD-MobileNetV2 detections of {' / '.join(name.labels)} scoring at least 0.3"
+            text += f"; I recognise {_in_words(found)}"
+        method = f"SSD-MobileNetV2 detections of {' / '.join(name.labels)} scoring at least 0.3" + (
+            f": {listed}" if items else ""
+        )
         if len(items) > OUTLINED:
             method += f"; the mask is their boxes (outlines are traced for up to {OUTLINED})"
         return CountOutput(count=len(items), mask=_count_mask(ctx, inp, image, items), text=text + ".", method=method)
@@ -231,7 +263,11 @@ def _count_by_classifier(inp: CountInput, ctx: ToolContext) -> CountOutput | Non
     try:
         items = resolve(image, f"all the {word}", with_mask=False).detections
     except ToolFailed as e:
-        return CountOutput(count=0, text=f"I count no {plural(noun, 2)} (I found: {_seen(str(e))}).", method="resolver")
+        return CountOutput(
+            count=0,
+            text=f"I count no {plural(noun, 2)}; I recognise {_unscored(_seen(str(e)))}.",
+            method=f"resolver: {_seen(str(e))}",
+        )
     if inp.mask is not None:
         items = _inside(items, ctx.store.get_mask(inp.mask))
     listed = ", ".join(d.describe() for d in items)
@@ -239,9 +275,10 @@ def _count_by_classifier(inp: CountInput, ctx: ToolContext) -> CountOutput | Non
     return CountOutput(
         count=len(items),
         mask=mask_ref,
-        text=f"I count {len(items)} {plural(noun, len(items))} ({listed}); a rough count: the classifier names "
+        text=f"I count {len(items)} {plural(noun, len(items))}, roughly: the classifier names "
         "proposals one by one and may miss ones close together.",
-        method="EfficientNet-Lite2 names on the detector's boxes, the salient object and activation peaks",
+        method="EfficientNet-Lite2 names on the detector's boxes, the salient object and activation peaks"
+        + (f": {listed}" if items else ""),
     )
 
 
@@ -280,7 +317,7 @@ def _crowd(image: np.ndarray, label: str, items: list) -> str | None:
     total = separated + weak
     many = "dozens of" if total >= 24 else f"more than {separated}"
     group = GROUPS.get(label, "a group")
-    why = f"the detector half-sees {weak} more it cannot tell apart, scoring under 0.3" if weak >= 5 else ""
+    why = f"the detector half-sees {weak} more it cannot tell apart" if weak >= 5 else ""
     if hidden:
         why = "many stand in front of others, who may hide more" + (f"; {why}" if why else "")
     return f"I see {group} of {many} {plural(label, 2)}; I can separate {separated} ({why})"
@@ -301,10 +338,7 @@ def _perhaps(image: np.ndarray, label: str, items: list, noun: str) -> str | Non
     if not more or len(more) > 2:
         return None
     n = len(items)
-    return (
-        f"I count {n} {plural(noun, n)}, perhaps {n + len(more)} (the detector half-sees {len(more)} more, "
-        f"scoring {', '.join(f'{s:.2f}' for s in more)}, under the 0.3 it reports from)"
-    )
+    return f"I count {n} {plural(noun, n)}, perhaps {n + len(more)} (the detector half-sees {len(more)} more)"
 
 
 class EmbeddedDescribeTool(CvDescribeTool):
@@ -347,14 +381,14 @@ class EmbeddedDescribeTool(CvDescribeTool):
             hits = [d for d in found if d.label in asked.labels or set(d.alternatives) & set(asked.labels)]
             if not hits:
                 return DescribeOutput(
-                    text=f"I recognise no {asked.word}{where} (I see: "
-                    f"{', '.join(d.describe() for d in found[:6]) or 'nothing I recognise'})."
+                    text=f"I recognise no {asked.word}{where}; I see {_in_words(found)}.",
+                    method=RECOGNITION + ": " + (", ".join(d.describe() for d in found[:6]) or "nothing"),
                 )
             return DescribeOutput(
                 text="It looks like " + "; ".join(_as_asked(d, asked.labels, image) for d in hits) + f"{where}.",
                 method=RECOGNITION,
             )
-        said = describe_scene(image, found) + where + "."
+        said = describe_scene(image, found) + "."  # of what lies in the region, when there is one
         if not q and inp.mask is not None:
             said = _selected_as(inp, ctx, image, found) or said
         if q and plain.text == CANNOT_ANSWER and not WHAT_IS.search(q):

@@ -365,4 +365,4 @@ def test_a_tiny_mask_for_a_named_target_holds_the_edit(agent):
 
 def test_the_colour_of_a_red_object_is_red_not_the_metal(agent):
     r = agent.run("what color is the bike?", image=data.stereo_motorcycle()[0])
-    assert r.answer.startswith("The region is red")
+    assert r.answer.startswith("The bike is red")

@@ -62,7 +62,7 @@ def test_mcp_stdio_server(tmp_path):
     assert pictures[1].shape == (120, 160, 3) and pictures[1][60, 80, 1] > pictures[1][60, 80, 0]  # green disc
     mask = next(c for c in seg.content if c.type == "image")
     assert np.asarray(Image.open(io.BytesIO(base64.b64decode(mask.data)))).mean() > 0
-    assert "mostly blue; colours: blue (85%) and red (15%)" in "".join(c.text for c in desc.content if c.type == "text")
+    assert "The image is mostly blue, with some red." in "".join(c.text for c in desc.content if c.type == "text")
     assert bad.is_error and "needs a mask" in bad.content[0].text
     assert not video_run.is_error and "visible on 8 of 8 frames" in video_run.content[0].text
     assert tools["track"].input_schema["properties"]["video"]["type"] == "string"

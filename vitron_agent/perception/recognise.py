@@ -44,21 +44,29 @@ ASK_REGION = (
 
 
 def _found(found: list[Detection], image: np.ndarray | None = None) -> str:
-    said = ", ".join(d.describe() for d in found[:6]) if found else "nothing I can recognise"
+    """What was recognised, in words for the answer ('a cup (or a bowl), a dining table; the whole
+    picture looks like an espresso'): no scores (the step's detections and --verbose keep them)."""
+    said = ", ".join(_in_words(d) for d in found[:6]) if found else "nothing I can recognise"
     if image is not None:
         from vitron_agent.perception.name_finder import whole_picture_names
 
         if names := whole_picture_names(image):
-            said += f"; the classifier sees the whole picture as {names}"
+            guesses = [n for n in re.sub(r"\s+\d\.\d+", "", names).split(", ") if n]
+            said += "; the whole picture looks like " + " or ".join(f"{_article(g)} {g}" for g in guesses)
     return said
+
+
+def _in_words(d: Detection) -> str:
+    """'a cup (or a bowl)'."""
+    alt = "".join(f" or {_article(k)} {k}" for k in d.alternatives)
+    return f"{_article(d.label)} {d.label}" + (f" ({alt.strip()})" if alt else "")
 
 
 def not_recognised(target: str, found: list[Detection], image: np.ndarray | None = None) -> ToolFailed:
     return ToolFailed(
-        f"I cannot recognise {target.strip()!r}: the embedded detector knows COCO's 80 object classes "
-        f"(people, vehicles, animals, furniture, tableware ...) and the classifier ImageNet's 1,000 "
-        f"(animals, plants, food, objects) through WordNet's words. In this image I found: {_found(found, image)}. "
-        f"To work on {target.strip()!r}, {ASK_REGION}."
+        f"I cannot recognise {target.strip()!r}: none of my models has a name for it (the detector knows "
+        f"COCO's 80 kinds of thing, the classifier ImageNet's 1,000, matched through WordNet's words). "
+        f"In this image I see {_found(found, image)}. To work on {target.strip()!r}, {ASK_REGION}."
     )
 
 
@@ -415,7 +423,7 @@ def where(d: Detection, width: int, height: int) -> str:
 
 
 def _article(label: str) -> str:
-    return "an" if label[0] in "aeiou" else "a"
+    return "an" if label[:1].lower() in ("a", "e", "i", "o", "u") else "a"
 
 
 def plural(label: str, n: int) -> str:

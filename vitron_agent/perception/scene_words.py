@@ -51,7 +51,7 @@ def colour_words(said: str) -> str:
 
 
 def _article(words: str) -> str:
-    return "an" if words[:1] in "aeiou" else "a"
+    return "an" if words[:1].lower() in ("a", "e", "i", "o", "u") else "a"
 
 
 def _box(d: Detection) -> tuple[float, float, float, float]:
@@ -113,9 +113,10 @@ def describe_scene(image: np.ndarray, found: list[Detection], limit: int = 6) ->
     h, w = image.shape[:2]
     if not found:
         guess = re.sub(r"\s+\d\.\d+", "", whole_picture_names(image) or "")  # the names as a guess, no scores
-        return "I recognise none of COCO's 80 object classes in this image" + (
-            f"; at a guess, the whole picture shows: {guess.replace(', ', ' or ')}" if guess else ""
-        )
+        if not guess:
+            return "I see no object I can name (the detector knows COCO's 80 kinds of thing)"
+        names = [f"{_article(g)} {g}" for g in guess.split(", ")]
+        return "I see no object I can name for sure; at a guess, the whole picture shows " + " or ".join(names)
     many = sorted({d.label for d in found if sum(o.label == d.label for o in found) >= MANY})
     groups = [_group(image, label, [d for d in found if d.label == label]) for label in many]
     found = [d for d in found if d.label not in many]
