@@ -22,13 +22,31 @@ _LOCK = threading.Lock()
 _STATE: dict[str, Any] = {}
 
 
+def _import_wordllama() -> tuple[Any, Any]:
+    """wordllama's inference module calls ``logging.basicConfig(level=INFO)`` when imported, which
+    would turn on every library's INFO lines on stderr (botocore's "Found credentials ..." before a
+    CLI error) in whatever process first reads a request: the root logger is put back as it was."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        import wordllama
+        from wordllama import WordLlama
+    finally:
+        for h in root.handlers[:]:
+            if h not in handlers:
+                root.removeHandler(h)
+        root.setLevel(level)
+    return wordllama, WordLlama
+
+
 def embedder() -> Any:
     """The wordllama model, loaded once per process from the installed package (no download)."""
     with _LOCK:
         if "model" not in _STATE:
             try:
-                import wordllama
-                from wordllama import WordLlama
+                wordllama, WordLlama = _import_wordllama()
             except ImportError as e:  # pragma: no cover - the dependency is pinned
                 raise RuntimeError(
                     "The rule planner's matcher needs wordllama: pip install --no-deps wordllama==0.4.0.post1 toml"
