@@ -44,9 +44,15 @@ def largest_component(mask: np.ndarray) -> np.ndarray:
 
 
 def fill_holes(mask: np.ndarray) -> np.ndarray:
-    from scipy import ndimage
+    """The mask with its holes filled: background not 4-connected to the picture's border
+    (what ``scipy.ndimage.binary_fill_holes`` does, by OpenCV's flood fill: scipy.ndimage costs
+    ~0.17 s to import in a command-line turn that needs nothing else from it)."""
+    import cv2
 
-    return ndimage.binary_fill_holes(mask)
+    padded = np.pad(np.asarray(mask, bool).astype(np.uint8), 1)
+    flooded = padded.copy()
+    cv2.floodFill(flooded, np.zeros((padded.shape[0] + 2, padded.shape[1] + 2), np.uint8), (0, 0), 1, flags=4)
+    return np.asarray(mask, bool) | (flooded[1:-1, 1:-1] == 0)
 
 
 def clean(mask: np.ndarray, radius: int | None = None) -> np.ndarray:
