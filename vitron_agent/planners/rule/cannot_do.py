@@ -73,6 +73,15 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "('read the sign') or describe it.",
     ),
     (
+        # "fix the white balance": a photographic term, not a white background (it read as keep_only,
+        # which erases the background: a wrong result reported as done)
+        # (a direction said in the clause is read as that tone edit instead)
+        r"^(?!.*\b(?:warm|warmer|cool|cooler|cold|colder|blue|bluer|yellow|yellower|orange)\b)"
+        r".*?(?:\bwhite[\s-]*balanc(?:e|ed|ing)\b|\bcolou?r[\s-]*balance\b)",
+        "I have no automatic white balance. I can make the picture warmer (if it looks too blue) or "
+        "cooler (if it looks too yellow or orange): say which, e.g. 'it's too blue' or 'make it warmer'.",
+    ),
+    (
         r"\bsepia\b",
         'I have no sepia tint without a generative editor (set [tools.edit] backend = "diffusers" with an '
         "instruct_checkpoint). I can make it black and white ('make it grayscale') and then warmer "

@@ -319,7 +319,8 @@ def _do_blur(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
 
 
 _PUT_ON = re.compile(
-    r"^(?:put|place|paste|set|show)\s+(?P<what>.+?)\s+(?:on|onto|against|in front of|over)\s+(?:a\s+|an\s+|the\s+)?",
+    r"^(?:put|place|paste|set|show|(?:give|get|make)\s+me|i(?:'d|\s+would)?\s+(?:want|like|need)|(?:can|could)\s+i\s+"
+    r"(?:have|get)|just|only)\s+(?:(?:just|only)\s+)?(?P<what>.+?)\s+(?:on|onto|against|in front of|over)\s+(?:a\s+|an\s+|the\s+)?",
     re.I,
 )
 
@@ -456,7 +457,7 @@ def _adjust(op: str):
         ):
             return
         m = re.match(
-            r"^(?:make|render|convert|turn|change|increase|boost|enhance|raise|decrease|reduce|lower|add|improve|brighten|lighten|darken|dim|desaturate|contrast|gr[ae]y\s?scale|gr[ae]y\s+out)\s+(.*?)(?:\s+(?:brighter|lighter|darker|more contrasty|(?:to\s+|into\s+|in\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|b\s?&\s?w|monochrome)))?\s*$",
+            r"^(?:make|render|convert|turn|change|put|set|show|have|get|leave|increase|boost|enhance|raise|decrease|reduce|lower|add|improve|brighten|lighten|darken|dim|desaturate|contrast|gr[ae]y\s?scale|gr[ae]y\s+out)\s+(.*?)(?:\s+(?:brighter|lighter|darker|more contrasty|(?:to\s+|into\s+|in\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|b\s?&\s?w|monochrome)))?\s*$",
             rest,
             re.I,
         )  # the whole clause (as rewritten: "X should be darker" -> "make X darker")

@@ -1,0 +1,77 @@
+"""Classes found by the lead's own paraphrases at the end of round 4 (none is a benchmark request):
+"white balance" is a photographic term, not a white background (it planned keep_only, which erases
+the background, reported as done); "put/show/have X in black and white" greys X, not the whole
+picture; "give me / I want just the X on a white background" keeps X, not the main object."""
+
+import pytest
+
+from vitron_agent.planners.base import PlanRequest
+from vitron_agent.planners.rule import RulePlanner
+from vitron_agent.toolkit.tool import Toolbox
+from vitron_agent.tools import default_tools
+
+IMG = {"input": {"image": "image"}, "last": {}}
+
+
+@pytest.fixture(scope="module")
+def toolbox():
+    return Toolbox(default_tools())
+
+
+def plan(text, toolbox):
+    return RulePlanner().plan(PlanRequest(text=text, inputs=IMG), toolbox)
+
+
+def ops(p):
+    return [s.args.get("operation", s.tool) for s in p.steps]
+
+
+@pytest.mark.parametrize(
+    "text", ["fix the white balance", "correct the white-balance please", "the colour balance is off"]
+)
+def test_white_balance_with_no_direction_is_an_honest_answer_not_an_edit(toolbox, text):
+    p = plan(text, toolbox)
+    assert p.steps == [] and "white balance" in p.answer and "warmer" in p.answer
+
+
+@pytest.mark.parametrize(
+    "text, op",
+    [
+        ("fix the white balance, it's too blue", "warmer"),
+        ("adjust the white balance so it looks warmer", "warmer"),
+        ("white balance it a bit cooler", "cooler"),
+    ],
+)
+def test_white_balance_with_a_direction_is_that_tone_edit_and_never_erases(toolbox, text, op):
+    p = plan(text, toolbox)
+    assert ops(p) == [op] and "keep_only" not in ops(p)
+
+
+@pytest.mark.parametrize(
+    "text, target",
+    [
+        ("put the sky in black and white", "the sky"),
+        ("show the car in black and white", "the car"),
+        ("put the dress in black & white", "the dress"),
+    ],
+)
+def test_a_thing_put_in_black_and_white_is_greyed_alone(toolbox, text, target):
+    p = plan(text, toolbox)
+    assert [s.tool for s in p.steps] == ["segment", "edit"]
+    assert p.steps[0].args["target"] == target and p.steps[1].args["operation"] == "grayscale"
+    assert p.steps[1].args.get("where") != "outside"
+
+
+@pytest.mark.parametrize(
+    "text, target, colour",
+    [
+        ("give me just the dog on a white background", "the dog", "white"),
+        ("i want only the cat on a black background", "the cat", "black"),
+        ("only the bird on a plain white background please", "the bird", "white"),
+    ],
+)
+def test_just_the_thing_on_a_background_keeps_that_thing(toolbox, text, target, colour):
+    p = plan(text, toolbox)
+    assert p.steps[0].args["target"] == target
+    assert p.steps[-1].args["operation"] in ("replace_background", "keep_only")
+    assert p.steps[-1].args["color"] == colour
