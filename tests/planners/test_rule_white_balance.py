@@ -75,3 +75,23 @@ def test_just_the_thing_on_a_background_keeps_that_thing(toolbox, text, target, 
     assert p.steps[0].args["target"] == target
     assert p.steps[-1].args["operation"] in ("replace_background", "keep_only")
     assert p.steps[-1].args["color"] == colour
+
+
+@pytest.mark.parametrize(
+    "text, op",
+    [
+        ("tint the picture blue", "cooler"),
+        ("make the whole photo more blue", "cooler"),
+        ("make everything a bit more yellow", "warmer"),
+    ],
+)
+def test_a_colour_over_the_whole_named_picture_is_its_temperature(toolbox, text, op):
+    """It recoloured the main object instead (the cat turned blue), reported as done."""
+    assert ops(plan(text, toolbox)) == [op]
+
+
+def test_a_colour_the_whole_picture_cannot_take_is_said_not_painted_on_the_main_object(toolbox):
+    p = plan("give the whole image a red tint", toolbox)
+    assert p.steps == [] and "cannot" in p.answer and "red" in p.answer
+    p = plan("make the car red", toolbox)  # a thing's colour is still a recolour
+    assert ops(p) == ["segment", "recolor"] and p.steps[0].args["target"] == "the car"

@@ -253,12 +253,20 @@ def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
         if color in ("gray", "grey"):  # "turn it grey": the whole picture grey is grayscale, not a grey paint
             _edit(b, operation="grayscale")
             return
-        if re.search(r"\b(?:tint|cast|tone|hue|wash)\b", rest, re.I) and (
-            tone := {"blue": "cooler", "cyan": "cooler", "orange": "warmer", "yellow": "warmer", "amber": "warmer"}.get(
-                color
-            )
-        ):  # "give it a cool blue tint": a colour cast over the picture is its temperature
+        tone = {"blue": "cooler", "cyan": "cooler", "orange": "warmer", "yellow": "warmer", "amber": "warmer"}.get(
+            color
+        )
+        cast = re.search(r"\b(?:tint|cast|tone|hue|wash)\b", clause, re.I)
+        if tone and (cast or kind == "whole"):
+            # "give it a cool blue tint", "tint the picture blue", "make the whole photo more blue": a colour
+            # over the whole picture is its temperature
             _edit(b, operation=tone, amount=intensity(clause))
+            return
+        if (cast or kind == "whole") and not b.steps:  # "tint the whole picture red": no such edit here
+            b.answer = (
+                f"I cannot wash the whole picture {color}: I can recolour a thing in it ('make the car {color}'), "
+                "make the whole picture warmer or cooler, or black and white."
+            )
             return
     if kind == "background" and color in ("white", "black", "gray", "grey"):
         _edit(b, operation="replace_background", mask=mask or _segment(b, "the main object", last), color=color)
