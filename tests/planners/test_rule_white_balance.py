@@ -95,3 +95,38 @@ def test_a_colour_the_whole_picture_cannot_take_is_said_not_painted_on_the_main_
     assert p.steps == [] and "cannot" in p.answer and "red" in p.answer
     p = plan("make the car red", toolbox)  # a thing's colour is still a recolour
     assert ops(p) == ["segment", "recolor"] and p.steps[0].args["target"] == "the car"
+
+
+@pytest.mark.parametrize(
+    "text, target, op",
+    [
+        ("erase the person in the background", "the person in the background", "remove"),
+        ("delete the van in the background", "the van in the background", "remove"),
+        ("blur the people in the background", "the people in the background", "blur"),
+        ("make the tree in the background green", "the tree in the background", "recolor"),
+    ],
+)
+def test_a_thing_in_the_background_is_that_thing_not_the_background(toolbox, text, target, op):
+    """'erase the person in the background' cut out the main object (erasing the whole background),
+    reported as done."""
+    p = plan(text, toolbox)
+    assert p.steps[0].args["target"] == target and p.steps[-1].args["operation"] == op
+
+
+@pytest.mark.parametrize(
+    "text", ["remove the background", "blur everything in the background", "blur the stuff in the background"]
+)
+def test_the_background_itself_is_still_the_background(toolbox, text):
+    p = plan(text, toolbox)
+    assert p.steps[0].args["target"] == "the main object"
+    assert p.steps[-1].args["operation"] in ("cutout", "blur_background")
+
+
+@pytest.mark.parametrize("text", ["remove the red cast", "it has a reddish cast", "fix the pink tint"])
+def test_a_red_cast_is_made_cooler_not_segmented_and_erased(toolbox, text):
+    assert ops(plan(text, toolbox)) == ["cooler"]
+
+
+def test_a_green_cast_is_said_as_beyond_the_temperature_edits(toolbox):
+    p = plan("remove the green cast", toolbox)
+    assert p.steps == [] and "green" in p.answer

@@ -177,9 +177,34 @@ def _by_detector(
 
     pool, masks, refined = refine_found(image, found, what.labels)
     items, note = select(image, pool, what, phrase, relation=anchor)
+    items, back = _in_the_back(image, pool, items, what, phrase)
     how = f"{detector_name()} recognised " + ", ".join(d.describe() for d in items)
     how += "".join(f"; {h}" for h in dict.fromkeys(refined[id(d)] for d in items if id(d) in refined))
-    return Resolved(items, _mask(image, items, with_mask, masks), how + (f" ({note})" if note else ""))
+    how += f"; {back}" if back else ""
+    return Resolved(items, _mask(image, items, with_mask, masks), how + (f" ({note})" if note else ""), sure=not back)
+
+
+_BACK = re.compile(r"\b(?:in|at|towards?)\s+the\s+(?:background|backdrop|back|distance|far end)\b|\bfar\s+away\b", re.I)
+FRONT_SHARE = 0.5  # a thing at least this share of the largest one of its kind is among those in front
+
+
+def _in_the_back(
+    image: np.ndarray, pool: list[Detection], items: list[Detection], what: Named, phrase: str
+) -> tuple[list[Detection], str]:
+    """("the person in the background") the chosen ones that stand back: the smaller ones of the
+    kind (farther things look smaller), and '' -- or, when every one found is among the largest
+    of its kind (there is no smaller one), the chosen ones with the words of an assumption
+    ("unsure where: it found no person in the background, so it took …") that the turn warns of
+    and that holds destructive edits. ``items`` unchanged when the phrase names no such place."""
+    if not items or not _BACK.search(phrase):
+        return items, ""
+    kind = [d for d in pool if max(label_score(d, lab) for lab in what.labels) >= MIN_SCORE] or items
+    size = {id(d): (d.box.x2 - d.box.x1) * (d.box.y2 - d.box.y1) for d in kind + items}
+    largest = max(size.values())
+    back = [d for d in kind if size[id(d)] < FRONT_SHARE * largest]
+    if back:
+        return (back if what.plural else [min(back, key=lambda d: size[id(d)])]), ""
+    return items, f"unsure where: it found no {what.word} in the background, so it took the one in front"
 
 
 def _by_classifier(

@@ -82,6 +82,12 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "cooler (if it looks too yellow or orange): say which, e.g. 'it's too blue' or 'make it warmer'.",
     ),
     (
+        # a green or magenta cast: the temperature edits move along blue-yellow only
+        r"\b(?:green|greenish|magenta|purple|purplish)\s+(?:colou?r\s+)?(?:cast|tinge)\b",
+        "I cannot correct a green or magenta cast: my colour-temperature edits only make the picture "
+        "warmer (against a blue cast) or cooler (against a yellow, orange or red one).",
+    ),
+    (
         r"\bsepia\b",
         'I have no sepia tint without a generative editor (set [tools.edit] backend = "diffusers" with an '
         "instruct_checkpoint). I can make it black and white ('make it grayscale') and then warmer "

@@ -60,10 +60,14 @@ _CAST = re.compile(
     r"^(?:(?:it|this|the (?:image|picture|photo|shot))\s+(?:has|has got|'s got)|there(?:'s|\s+is)|"
     r"(?:(?:can|could) you\s+)?(?:remove|fix|get rid of|correct|kill|lose|take out|neutrali[sz]e|cancel out))\s+"
     r"(?:the\s+|this\s+|that\s+|an?\s+)?(?:(?:slight|strong|heavy|bit of an?|weird|ugly|nasty)\s+)*"
-    r"(?P<hue>yellow|yellowish|orange|orangey|amber|warm|blue|bluish|cold|cool|cyan)\s+(?:colou?r\s+)?(?:cast|tint|tone|hue)"
+    r"(?P<hue>yellow|yellowish|orange|orangey|amber|warm|red|reddish|pink|pinkish|blue|bluish|cold|cool|cyan)\s+"
+    r"(?:colou?r\s+)?(?:cast|tint|tone|hue)"
     r"(?:\s+(?:to it|in it|on it|over it))?(?:\s*,?\s*please)?\s*[.!?]?$",
     re.I,
 )
+
+
+_WARM_HUES = ("yellow", "yellowish", "orange", "orangey", "amber", "warm", "red", "reddish", "pink", "pinkish")
 
 
 def part_complaint(clause: str) -> str | None:
@@ -71,7 +75,7 @@ def part_complaint(clause: str) -> str | None:
     cast" / "remove the blue tint" -> the other temperature; None when the clause is no complaint
     about a named thing (or names the picture itself)."""
     if cast := _CAST.match(clause.strip()):
-        warm = cast.group("hue").lower() in ("yellow", "yellowish", "orange", "orangey", "amber", "warm")
+        warm = cast.group("hue").lower() in _WARM_HUES
         return "make it cooler" if warm else "make it warmer"
     m = _PART.match(clause.strip())
     if not m or _PICTURE.match(m.group("np").strip()):

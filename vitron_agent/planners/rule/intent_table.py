@@ -419,7 +419,12 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "background",
         (
-            r"^(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|dim|brighten|lighten|fill|put|"
+            # not a thing placed there ("erase the person in the background" is that person, not the
+            # background: it cut out the main object, erasing the background, reported as done)
+            r"^(?!.*\b(?:the|a|an|that|this|those|these|some|two|three|four|both)\s+"
+            r"(?!(?:background|backdrop|stuff|things?|rest|area|everything|scene|clutter|mess)\b)[a-z]+(?:\s+[a-z]+)?"
+            r"\s+(?:in|at)\s+the\s+(?:background|backdrop)\b)"
+            r"(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|dim|brighten|lighten|fill|put|"
             r"place|paste|soften)\b.*\b(?:background|backdrop)\b",
             # "grey background please", "a blurry backdrop", "i want a plain white background": the background named with its look
             r"^(?:(?:i\s*(?:'d|would)?\s*(?:want|like|need|prefer)|give me|(?:can|could) i (?:have|get)|let's have)\s+)?"
