@@ -130,3 +130,18 @@ def test_a_red_cast_is_made_cooler_not_segmented_and_erased(toolbox, text):
 def test_a_green_cast_is_said_as_beyond_the_temperature_edits(toolbox):
     p = plan("remove the green cast", toolbox)
     assert p.steps == [] and "green" in p.answer
+
+
+@pytest.mark.parametrize("text", ["lose the background", "ditch the background", "kill the background"])
+def test_other_verbs_of_removing_the_background_cut_the_subject_out(toolbox, text):
+    """'lose the background' planned a selection and nothing else, reported as 'I selected …'."""
+    assert ops(plan(text, toolbox)) == ["segment", "cutout"]
+
+
+@pytest.mark.parametrize(
+    "text, target",
+    [("lose the person in the background", "the person in the background"), ("ditch the car", "the car")],
+)
+def test_lose_and_ditch_remove_a_thing(toolbox, text, target):
+    p = plan(text, toolbox)
+    assert p.steps[0].args["target"] == target and ops(p)[-1] == "remove"

@@ -425,7 +425,7 @@ INTENTS: tuple[Intent, ...] = (
             r"(?!(?:background|backdrop|stuff|things?|rest|area|everything|scene|clutter|mess)\b)[a-z]+(?:\s+[a-z]+)?"
             r"\s+(?:in|at)\s+the\s+(?:background|backdrop)\b)"
             r"(?:blur|replace|change|swap|remove|erase|delete|make|turn|paint|set|darken|dim|brighten|lighten|fill|put|"
-            r"place|paste|soften)\b.*\b(?:background|backdrop)\b",
+            r"place|paste|soften|lose|ditch|drop|kill|strip)\b.*\b(?:background|backdrop)\b",
             # "grey background please", "a blurry backdrop", "i want a plain white background": the background named with its look
             r"^(?:(?:i\s*(?:'d|would)?\s*(?:want|like|need|prefer)|give me|(?:can|could) i (?:have|get)|let's have)\s+)?"
             r"(?:an?\s+|the\s+)?(?:[a-z]+\s+){1,2}(?:background|backdrop)\s*$",
@@ -510,7 +510,7 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "remove",
         (
-            r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out)\b(?!\s+(?:the\s+)?(?:background|backdrop)\s*$)"
+            r"^(?:remove|erase|delete|get rid of|take out|take away|eliminate|wipe out|lose|ditch)\b(?!\s+(?:the\s+)?(?:background|backdrop)\s*$)"
             r"(?!\s+(?:all\s+|(?:some|a bit|a little|part|a touch|most)\s+)?(?:of\s+)?(?:the\s+)?colou?rs?"
             r"(?:\s+out)?(?:\s+(?:from|of|in)\s+(?:it|this|that|the (?:image|picture|photo)))?(?:\s*,?\s*please)?\s*$)\s*",
             # "remove (some of) the colour (from it)" is grayscale (desaturate)

@@ -384,7 +384,11 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
     extra = {} if intensity(clause) == 0.5 else {"amount": intensity(clause)}  # "darken the background a bit"
     if re.search(r"\b(?:blur(?:red|ry)?|soften|defocus|bokeh|busy|distracting|clutter(?:ed)?|messy)\b", low):
         _edit(b, operation="blur_background", mask=mask, **extra)
-    elif re.search(r"\btransparent\b", low) or re.match(r"^(?:remove|erase|delete|get rid of)\b", low) and not color:
+    elif (
+        re.search(r"\btransparent\b", low)
+        or re.match(r"^(?:remove|erase|delete|get rid of|lose|ditch|drop|kill|strip)\b", low)
+        and not color
+    ):
         if b.video_mode:  # no transparency in a video here: the background becomes white
             _edit(b, operation="replace_background", mask=mask, color="white")
         else:  # "remove the background", as photo tools mean it: a transparent cut-out
