@@ -29,7 +29,6 @@ __all__ = [
     "not_found",
     "ASK_REGION",
     "colour_share",
-    "caption",
     "plural",
     "where",
     "face_part",
@@ -467,63 +466,6 @@ def plural(label: str, n: int) -> str:
         "wine glass": "wine glasses",
         "scissors": "scissors",
     }.get(label, label + "s")
-
-
-def caption(image: np.ndarray, found: list[Detection]) -> str:
-    """An honest caption from what was recognised, in plain words: each object, which kind the
-    classifier sees in it, where it is (or that it fills the picture), its colour judged against
-    the light, and how sure the detector is ("probably" / "possibly", as measured:
-    :func:`~vitron_agent.perception.detector.confidence_word`) -- not a sentence a captioning model
-    would write.
-    Nothing recognised: what the classifier sees in the whole picture, said as its guess. Scores
-    and model names are not in it (a tool puts them in its ``method``)."""
-    from vitron_agent.perception.colors import object_colour
-    from vitron_agent.perception.detector import confidence_word
-    from vitron_agent.perception.name_finder import kind_of, second_opinion, whole_picture_names
-
-    h, w = image.shape[:2]
-    if not found:
-        guess = whole_picture_names(image)
-        guess = re.sub(r"\s+\d\.\d+", "", guess or "")  # the names as a guess, no scores
-        return "I recognise none of COCO's 80 object classes in this image" + (
-            f"; at a guess, the whole picture shows: {guess.replace(', ', ' or ')}" if guess else ""
-        )
-    parts = []
-    for d in found[:6]:
-        crop = image[int(d.box.y1) : int(np.ceil(d.box.y2)), int(d.box.x1) : int(np.ceil(d.box.x2))]
-        natural = d.label in _NATURAL
-        colour = f"mostly {object_colour(crop.reshape(-1, 3), image, 0.15, natural)[1]}, " if crop.size else ""
-        alts = "".join(f" or {_article(k)} {k}" for k in d.alternatives)
-        unsure = bool(d.alternatives) or confidence_word(d.score) != "probably"
-        kind = kind_of(image, d) if d.score >= 0.45 else ""
-        other = "" if kind else re.sub(r"\s*\(\d\.\d+\)", "", second_opinion(image, d))  # words, no score
-        place = "filling the picture" if d.box.width * d.box.height >= 0.6 * w * h else f"at the {where(d, w, h)}"
-        notes = ", ".join(x for x in (colour.rstrip(", "), f"{kind} by its look" if kind else "", other) if x)
-        parts.append(
-            f"{'what may be ' if unsure else ''}{_article(d.label)} {d.label}{alts} {place}"
-            + (f" ({notes})" if notes else "")
-        )
-    more = f" and {len(found) - 6} more objects" if len(found) > 6 else ""
-    return "I see " + "; ".join(parts) + more + _crowd_clause(image, found)
-
-
-# COCO labels whose colours are their own (never "the light's cast"): living things and food
-_NATURAL = frozenset(
-    "person bird cat dog horse sheep cow elephant bear zebra giraffe banana apple sandwich orange broccoli "
-    "carrot pizza donut cake".split()
-) | {"hot dog", "potted plant"}
-
-
-def _crowd_clause(image: np.ndarray, found: list[Detection]) -> str:
-    """', in front of a crowd (…)' when the detector half-sees many more people than it reports."""
-    from vitron_agent.perception.detector import weak_count
-
-    people = sum(d.label == "person" for d in found)
-    weak = weak_count(image, "person")
-    if weak < 5 or people + weak < 8:
-        return ""
-    many = "dozens of" if people + weak >= 24 else "many"
-    return f", in front of a crowd ({many} people half-seen; I can separate {people})"
 
 
 _FACE_PARTS = {
