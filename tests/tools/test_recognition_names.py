@@ -17,7 +17,7 @@ from vitron_agent.graphs.policy import assumption
 from vitron_agent.perception.classifier import classifier_ready, classify
 from vitron_agent.perception.detector import detect_objects, suppress
 from vitron_agent.perception.recognise import resolve
-from vitron_agent.perception.wordnet_names import classes_for, matches
+from vitron_agent.perception.wordnet_names import classes_for, coco_above, matches
 
 ROOT = Path(__file__).resolve().parents[2]
 needs_classifier = pytest.mark.skipif(
@@ -150,6 +150,24 @@ def test_a_name_only_the_classifier_knows_is_found_on_its_box():
 def test_a_kind_of_a_coco_class_is_said_as_such():
     res = resolve(data.chelsea(), "the tabby")
     assert res.detections[0].label == "cat" and "a tabby is a kind of cat" in res.method
+
+
+@pytest.mark.parametrize("word", ["dog", "cat", "fox", "pig", "bear"])
+def test_an_animals_name_is_not_a_person_by_its_slang_sense(word):
+    """'is there a dog?' over a street with people said "Yes: I see a person" (WordNet's dog.n.02 /
+    dog.n.03 are kinds of person; the cat's and the fox's second senses too): a word whose own sense
+    names a class stops there."""
+    assert "person" not in coco_above(word)
+
+
+def test_a_person_word_is_still_a_kind_of_person():
+    assert coco_above("speaker") == ("person",) and "cat" in coco_above("tabby")
+
+
+@needs_classifier
+def test_a_dog_is_not_found_in_a_picture_of_a_person():
+    with pytest.raises(ToolFailed, match=r"I found no dog"):
+        resolve(data.astronaut(), "the dog")
 
 
 @needs_classifier

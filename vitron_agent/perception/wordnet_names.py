@@ -266,11 +266,15 @@ def classes_for(word: str) -> tuple[frozenset[str], frozenset[int], int | None]:
 
 def coco_above(word: str) -> tuple[str, ...]:
     """The COCO labels ``word`` is a kind of ("tabby" -> cat, "poodle" -> dog, "minivan" -> car):
-    a detector that knows only the label may still have found it."""
+    a detector that knows only the label may still have found it. A sense that names a class itself
+    ends the search: "dog" (the animal, a COCO class) is not "a kind of person" by its slang second
+    sense, nor "cat" or "fox" by theirs ("the speaker", a person who speaks, still is one)."""
     out = []
     for s in senses(word)[:2]:
         above = _ancestors(s)
         out += [c for c in COCO80 if (cs := coco_synset(c)) is not None and cs in above and cs != s]
+        if any(kinds_of(s)):
+            break
     return tuple(dict.fromkeys(out))
 
 
