@@ -81,6 +81,29 @@ def _inside(found: list, mask: np.ndarray | None) -> list:
     ]
 
 
+def _doubt(image: np.ndarray | None, d) -> str:
+    """'' unless the detector's animal is one the classifier knows kinds of (118 dogs, 59 birds, 5
+    cats ...) and none of the classifier's five best names for the box is one of them: then
+    'the classifier's nearest names are a wombat or a fox squirrel, none of them a dog'. A quokka
+    the detector calls a dog at 0.92 is not a sure dog when no breed comes near it."""
+    from vitron_agent.perception.classifier import class_name, classifier_ready, classify_indices
+    from vitron_agent.perception.recognise import _article
+    from vitron_agent.perception.wordnet_names import coco_synset, is_living, kinds_of, wordnet_ready
+
+    if image is None or d.label == "person" or not (classifier_ready() and wordnet_ready()) or not is_living(d.label):
+        return ""
+    synset = coco_synset(d.label)
+    kinds = kinds_of(synset)[1] if synset is not None else frozenset()
+    if not kinds:
+        return ""
+    top = classify_indices(image, d.box, 5)
+    if any(i in kinds for i, _ in top):
+        return ""
+    names = [f"{_article(n)} {n}" for n in dict.fromkeys(class_name(i) for i, _ in top[:3])]
+    said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f"the classifier's nearest names are {said}, none of them {_article(d.label)} {d.label}"
+
+
 def _as_asked(d, labels: tuple[str, ...], image: np.ndarray | None = None) -> str:
     """In words, no scores (they are in the detections and --verbose): 'a cat (an Egyptian cat by
     its look)', 'possibly a bird (the classifier sees a fox squirrel)', 'a cat or a person (about
@@ -96,9 +119,11 @@ def _as_asked(d, labels: tuple[str, ...], image: np.ndarray | None = None) -> st
 
         kind = kind_of(image, d)
         other = re.sub(r"\s*\(\d\.\d+\)", "", second_opinion(image, d)) if not kind else ""
-        more = f"{kind} by its look" if kind else other
+        doubt = _doubt(image, d) if not (kind or other) else ""
+        more = f"{kind} by its look" if kind else (other or doubt)
     if d.label in labels:
-        hedge = "" if confidence_word(d.score) == "probably" and not d.alternatives else "possibly "
+        sure = confidence_word(d.score) == "probably" and not d.alternatives and not more.startswith("the classifier")
+        hedge = "" if sure else "possibly "
         alt = "".join(f" or {_article(k)} {k}" for k in d.alternatives)
         return f"{hedge}{_article(d.label)} {d.label}{alt}" + (f" ({more})" if more else "")
     lab = max(labels, key=lambda x: d.alternatives.get(x, 0.0))
@@ -131,14 +156,17 @@ def _unscored(said: str) -> str:
     return re.sub(r"\s+\d\.\d+\b", "", said)
 
 
-def _hit_words(d) -> str:
-    """'a tripod' when the detector is sure, 'possibly a tripod' when not."""
+def _hit_words(d, image: np.ndarray | None = None) -> str:
+    """'a tripod' when the detector is sure, 'possibly a tripod' when not (or when the classifier
+    names no kind of it: 'possibly a dog (the classifier's nearest names are ...)')."""
+    from vitron_agent.perception.coco_names import COCO80
     from vitron_agent.perception.detector import confidence_word
     from vitron_agent.perception.recognise import _article
 
-    hedge = "" if confidence_word(d.score) == "probably" else "possibly "
+    doubt = _doubt(image, d) if d.label in COCO80 else ""
+    hedge = "" if confidence_word(d.score) == "probably" and not doubt else "possibly "
     alt = "".join(f" or {_article(k)} {k}" for k in d.alternatives)
-    return f"{hedge}{_article(d.label)} {d.label}{alt}"
+    return f"{hedge}{_article(d.label)} {d.label}{alt}" + (f" ({doubt})" if doubt else "")
 
 
 def _is_there(image: np.ndarray, rest: str, found: list, mask: np.ndarray | None) -> str | None:
@@ -158,11 +186,14 @@ def _is_there(image: np.ndarray, rest: str, found: list, mask: np.ndarray | None
         said = str(e)
         if said.startswith("I cannot recognise"):
             return None if mask is not None else said.split(" To work on")[0]
-        return f"I see no {word.replace('_', ' ')}{where}; I recognise {_unscored(_seen(said))}."
+        seen = _unscored(_seen(said))
+        whole = "; the whole picture" + seen.split("; the whole picture", 1)[1] if "; the whole picture" in seen else ""
+        return f"I see no {word.replace('_', ' ')}{where}; I recognise {_in_words(found)}{whole}."
     if not hits:
         return f"I see no {word.replace('_', ' ')}{where}; I recognise {_in_words(found)}."
-    words = [_hit_words(d) for d in hits]
+    words = [_hit_words(d, image) for d in hits]
     sure = all(not w.startswith("possibly") for w in words)
+    words = words if sure else [w.removeprefix("possibly ") for w in words]  # not "Perhaps: I see possibly a dog"
     return f"{'Yes' if sure else 'Perhaps'}: I see {', '.join(words)}{where}."
 
 

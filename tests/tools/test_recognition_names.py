@@ -171,6 +171,25 @@ def test_a_dog_is_not_found_in_a_picture_of_a_person():
 
 
 @needs_classifier
+def test_an_animal_no_kind_of_which_the_classifier_sees_is_said_unsure():
+    """A quokka the detector called a dog at 0.92 was answered 'It looks like a dog.': the
+    classifier, which knows 118 dog breeds, named none of them for the box. Here the demo cat's box
+    is labelled 'dog' at 0.95: the answer hedges and says why; as 'cat' it stays sure."""
+    from vitron_agent.tools.describe_embedded import _doubt, _hit_words
+
+    def replace(d, **kw):
+        return d.model_copy(update=kw)
+
+    image = data.chelsea()
+    cat = next(d for d in detect_objects(image) if d.label == "cat")
+    dog = replace(cat, label="dog", score=0.95, alternatives={})
+    assert _doubt(image, replace(cat, alternatives={})) == ""
+    said = _hit_words(dog, image)
+    assert said.startswith("possibly a dog (the classifier's nearest names are") and "none of them a dog" in said
+    assert _hit_words(replace(cat, score=0.95, alternatives={}), image) == "a cat"
+
+
+@needs_classifier
 def test_names_not_in_the_picture_are_refused_saying_what_was_seen():
     with pytest.raises(ToolFailed, match=r"I found no squirrel .*a cat.*the whole picture looks like"):
         resolve(data.chelsea(), "the squirrel")
