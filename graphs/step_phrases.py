@@ -32,6 +32,12 @@ def target_words(value: Any) -> str:
     return str(value or "").strip()
 
 
+# words that already determine a noun phrase: "his face", not "the his face"
+_DETERMINERS = frozenset(
+    "the a an my your his her its our their this that these those every each all both some any".split()
+)
+
+
 class _Reading:
     """A plan with its tools' traits looked up once (a phrase asks several times a step)."""
 
@@ -60,7 +66,7 @@ class _Reading:
             return None
         target = target_words(step.args.get(declared.target))
         if target:
-            return target if target.lower().startswith(("the ", "a ", "an ", "my ", "this ")) else f"the {target}"
+            return target if target.lower().split(" ", 1)[0] in _DETERMINERS else f"the {target}"
         box = step.args.get("box")
         source = self.producer(box)
         if source is not None and source is not step:

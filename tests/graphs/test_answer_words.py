@@ -154,3 +154,15 @@ def test_the_cli_prints_the_plain_answer_and_the_steps_only_with_verbose(tmp_pat
     assert main([*argv[:-1], "--verbose", "make it warmer"]) == 0
     verbose = capsys.readouterr().out
     assert verbose.startswith("I made the picture warmer.") and "\nSteps:\n  s1 edit(operation='warmer'" in verbose
+
+
+def test_a_possessive_target_is_not_given_another_article():
+    """'what colour is its fur?' was answered "I could not select the its fur"."""
+    for target, said in [
+        ("its fur", "its fur"),
+        ("his face", "his face"),
+        ("those cups", "those cups"),
+        ("dog", "the dog"),
+    ]:
+        plan = Plan(steps=[Step(id="s1", tool="segment", args={"image": "$input.image", "target": target})])
+        assert compose_answer(plan, {"s1": ok(MASK, METHOD)}, []).splitlines()[0] == f"I selected {said}."
