@@ -346,8 +346,13 @@ def _crowd(image: np.ndarray, label: str, items: list) -> str | None:
     if not hidden and (weak < 5 or weak < separated // 2):
         return None
     total = separated + weak
-    many = "dozens of" if total >= 24 else f"more than {separated}"
+    many = "dozens of" if total >= 24 else (f"more than {separated}" if separated else "several")
     group = GROUPS.get(label, "a group")
+    if not separated:  # only half-seen ones: perhaps a crowd, perhaps a pattern that looks like one
+        return (
+            f"I may see {group} of {many} {plural(label, 2)}: the detector half-sees {weak} it cannot tell "
+            "apart, and separates none"
+        )
     why = f"the detector half-sees {weak} more it cannot tell apart" if weak >= 5 else ""
     if hidden:
         why = "many stand in front of others, who may hide more" + (f"; {why}" if why else "")

@@ -141,3 +141,16 @@ def test_a_thing_without_hue_is_judged_against_the_scenes_white():
     assert achromatic_phrase(grey) == "dark grey"
     assert achromatic_phrase(grey, dusk) == "white"  # the brightest thing at dusk looks white
     assert achromatic_phrase(grey, day) == "dark grey"
+
+
+def test_a_crowd_none_of_which_is_separated_is_said_as_perhaps(monkeypatch):
+    """A picture of tiny drawn figures: the detector half-saw 32 people and separated none; the count
+    said "I can separate 0" after "a crowd of dozens" as if sure."""
+    import vitron_agent.perception.detector as detector
+    from vitron_agent.tools.describe_embedded import _crowd
+
+    monkeypatch.setattr(detector, "weak_count", lambda image, label: 32)  # what the detector half-saw there
+    said = _crowd(np.zeros((64, 64, 3), np.uint8), "person", [])
+    assert said.startswith("I may see a crowd of dozens of people") and "separate 0" not in said
+    monkeypatch.setattr(detector, "weak_count", lambda image, label: 7)
+    assert _crowd(np.zeros((64, 64, 3), np.uint8), "person", []).startswith("I may see a crowd of several people")
