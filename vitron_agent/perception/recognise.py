@@ -222,7 +222,37 @@ def _by_classifier(
     mixed = _mostly_other(items[0], found, imagenet)
     if mixed:  # the classifier names what the box holds, not where in it: said, and unsure
         how += f"; unsure where: it found no {what.word} apart from {mixed}, so it took a box mostly {mixed}'s"
-    return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""), sure=not mixed)
+        return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""), sure=False)
+    items, masks, refined = _refined(image, items, imagenet)
+    how += "".join(f"; {h}" for h in refined)
+    h, w = image.shape[:2]
+    whole = items[0].box.width * items[0].box.height >= 0.9 * h * w
+    if whole:  # named in the picture as a whole, and no object in it named so: where is a guess
+        how += f"; unsure where: it sees a {what.word} in the picture as a whole but no object in it that it names so"
+    return Resolved(items, _mask(image, items, with_mask, masks), how + (f" ({note})" if note else ""), sure=not whole)
+
+
+def _refined(
+    image: np.ndarray, items: list[Detection], imagenet: frozenset[int]
+) -> tuple[list[Detection], dict[int, np.ndarray], list[str]]:
+    """The classifier's chosen boxes refined to the object each holds, as a detector's are
+    (:func:`~vitron_agent.perception.box_refine.refine_detection`): the classifier names what a box
+    holds, not where in it (the whole picture or a blurred activation peak named "lemon" for the
+    lemon in it). Only the first :data:`~vitron_agent.perception.box_refine.REFINE_FIRST`."""
+    from vitron_agent.perception.box_refine import REFINE_FIRST, refine_detection
+
+    out, masks, hows = [], {}, []
+    for i, d in enumerate(items):
+        if i >= REFINE_FIRST:
+            out.append(d)
+            continue
+        for r in refine_detection(image, d, imagenet)[: 1 if len(items) == 1 else None]:
+            out.append(r.detection)
+            if r.mask is not None:
+                masks[id(r.detection)] = r.mask
+            if r.how:
+                hows.append(r.how.replace(f"the {d.label}'s box", "its box").replace("detector's box", "box named"))
+    return out, masks, list(dict.fromkeys(hows))
 
 
 def _mostly_other(d: Detection, found: list[Detection], wanted: frozenset[int]) -> str:
