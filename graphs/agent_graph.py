@@ -2,7 +2,7 @@
 
 * ``planner`` asks the planner for a plan (with the problems of the last attempt) and
   validates it in the same superstep; an invalid plan goes back to the planner (bounded
-  repairs). The ``validate`` node does that on its own for an edited plan (review) and
+  repairs); a valid one starts running in that superstep too (the first ``execute``'s work). The ``validate`` node does that on its own for an edited plan (review) and
   counts the repair when the planner itself failed to give a plan.
 * ``execute`` (dataflow, the default) marks steps whose dependencies failed as skipped,
   starts every step whose own dependencies succeeded (the :class:`Dispatcher` keeps them
@@ -11,8 +11,8 @@
   loops until every step has a record, then answers in that same superstep (what
   ``respond`` does; or goes back to the planner when a tool rejected its arguments and
   repairs remain, or in step-by-step mode). Each superstep is a checkpoint: a turn of n
-  chained steps takes n + 3 (input, start, plan, one per step), a bare LangGraph chain of
-  n nodes n + 2.
+  chained steps takes n + 2 (input, start, the plan with the first step, one per further
+  step), as many as a bare LangGraph chain of n nodes.
 * ``scheduler="waves"`` keeps the earlier shape, ``schedule <-> run_step`` with one
   LangGraph ``Send`` per ready step: a round starts only when the whole previous round
   has finished (kept for comparison: ``benchmarks/scheduling.py``).
@@ -49,6 +49,17 @@ __all__ = [
 SCHEDULERS = ("dataflow", "waves")
 
 CLEAR = "__clear__"  # the earlier way to replace the records; still read in older checkpoints
+EARLY = "_early"  # marks the plan event the planner's superstep sends before its first steps run
+
+
+def _stream_writer():
+    """LangGraph's custom stream writer of the running graph (a no-op when no one asked for it)."""
+    from langgraph.config import get_stream_writer
+
+    try:
+        return get_stream_writer()
+    except RuntimeError:  # called outside a graph run
+        return lambda event: None
 
 
 def merge_records(left: dict[str, Any] | None, right: dict[str, Any] | None) -> dict[str, Any]:
@@ -197,8 +208,29 @@ class _Nodes:
         checked = self._validate({**state, **update}, plan)
         if not checked.get("problems"):
             self._remember(update.get("plan") or {}, plan)
-        view = {**state, **update, **checked}
-        return Command(update={**update, **checked}, goto=_renamed(route_after_validate(view), self.run_node))
+        update = {**update, **checked}
+        route = _renamed(route_after_validate({**state, **update}), self.run_node)
+        if route == "execute":  # dataflow: the first steps run in this superstep (one checkpoint fewer a turn)
+            return self._plan_and_execute(state, update)
+        return Command(update=update, goto=route)
+
+    def _plan_and_execute(self, state: AgentState, update: dict[str, Any]) -> Command:
+        """The planner's ``update`` (a valid plan) with the first ``execute``'s work done in the same
+        superstep: the plan is checkpointed with the first finished step's record, not before it (a
+        process killed during the first step plans again on resume; nothing it had finished is lost,
+        and no checkpoint points at an artifact that is not durable: ``execute`` settles first).
+        The plan goes to the caller's events before any step starts (the custom stream)."""
+        _stream_writer()({"type": "plan", "plan": update.get("plan"), EARLY: True})
+        given = update.get("records")
+        records = given.value if isinstance(given, Overwrite) else state.get("records", {})
+        command = self.execute_node({**state, **update, "records": records})
+        done = command.update or {}
+        merged = {**update, **{k: v for k, v in done.items() if k != "records"}}
+        if isinstance(given, Overwrite):
+            merged["records"] = Overwrite({**records, **done.get("records", {})})
+        elif "records" in done:
+            merged["records"] = done["records"]
+        return Command(update=merged, goto=command.goto)
 
     def _plan_update(self, state: AgentState) -> dict[str, Any]:
         from vitron_agent.core.errors import PlannerError, PlanValidationError
@@ -513,7 +545,7 @@ def build_agent_graph(
     run = "execute" if scheduler == "dataflow" else "schedule"
     nodes = _Nodes(toolbox, planner, runner, max_react_rounds, max_parallel, max_steps, run)
     g = StateGraph(AgentState)
-    g.add_node("planner", nodes.planner_node, destinations=("validate", "planner", "review", run, "respond"))
+    g.add_node("planner", nodes.planner_node, destinations=("validate", "planner", "review", run, "respond", END))
     g.add_node("validate", nodes.validate_node)
     g.add_node("review", nodes.review_node)
     g.add_node("respond", nodes.respond_node)

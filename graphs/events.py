@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from vitron_agent.graphs.agent_graph import EARLY
+
 __all__ = ["turn_events", "turn_unfinished"]
 
 REPAIRING_NODES = ("validate", "schedule", "execute")  # nodes whose "problems" go back to the planner
@@ -32,15 +34,19 @@ def turn_events(
     # "sync": each superstep's checkpoint is on disk before the next starts, so a killed
     # process resumes after the last completed step.
     persistent = checkpointer is not None and not isinstance(checkpointer, InMemorySaver)
-    paused = False
+    paused = early = False
     for mode, chunk in graph.stream(state_in, config, stream_mode=modes, durability="sync" if persistent else None):
         if mode == "custom":
+            if chunk.get("type") == "plan" and chunk.get(EARLY):  # the planner's, before its first steps ran
+                early = True
+                chunk = {"type": "plan", "plan": chunk.get("plan")}
             yield chunk
         elif mode == "values":
             values = chunk
         else:
             paused = paused or "__interrupt__" in (chunk or {})
-            yield from _node_events(chunk or {})
+            yield from _node_events(chunk or {}, early)
+            early = False
     if checkpointer is None or not paused:
         return values, False
     snapshot = graph.get_state(config)
@@ -59,7 +65,9 @@ def turn_unfinished(snapshot: Any) -> bool:
     return bool(snapshot.next) or any(task.result is not None for task in snapshot.tasks or ())
 
 
-def _node_events(chunk: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def _node_events(chunk: dict[str, Any], early: bool = False) -> Iterator[dict[str, Any]]:
+    """The events of one superstep's node updates; ``early``: the planner's plan event was already
+    sent (the custom stream, before the steps it ran in the same superstep)."""
     for node, update in chunk.items():
         if node == "__interrupt__":
             for intr in update:
@@ -70,10 +78,12 @@ def _node_events(chunk: dict[str, Any]) -> Iterator[dict[str, Any]]:
         if not update:
             continue
         if node == "planner":
-            if update.get("plan") is not None:
+            if update.get("plan") is not None and not early:
                 yield {"type": "plan", "plan": update["plan"]}
-            if update.get("problems") and "repairs" in update:  # its plan failed validation (checked in the node)
-                yield {"type": "repair", "problems": update["problems"]}
+            if update.get("problems") and "repairs" in update:  # its plan failed validation, or its first
+                yield {"type": "repair", "problems": update["problems"]}  # steps' arguments (run in the node)
+            if "answer" in update:  # every step ran in the planner's superstep: it answered
+                yield {"type": "answer", "answer": update["answer"]}
         elif node in REPAIRING_NODES and update.get("problems"):
             yield {"type": "repair", "problems": update["problems"]}
         elif node == "respond" or (node == "execute" and "answer" in update):  # the last execute answers

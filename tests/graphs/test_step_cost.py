@@ -1,6 +1,7 @@
-"""What a step costs LangGraph: the agent's turn of n chained steps takes n + 3 supersteps (the
-input, the start, the plan validated in the planner's superstep, one per step with the answer in
-the last), one more than a bare LangGraph chain of n nodes; each superstep is a checkpoint. And the
+"""What a step costs LangGraph: the agent's turn of n chained steps takes n + 2 supersteps (the
+input, the start, the plan validated and its first step run in the planner's superstep, one per
+further step with the answer in the last), as many as a bare LangGraph chain of n nodes; each
+superstep is a checkpoint. And the
 events a caller sees are the same as when validate and respond were supersteps of their own."""
 
 import numpy as np
@@ -35,14 +36,14 @@ def _chain(n):
     }
 
 
-def test_a_chain_of_n_steps_is_n_plus_3_checkpoints(tmp_path):
+def test_a_chain_of_n_steps_is_n_plus_2_checkpoints(tmp_path):
     for n in (1, 4):
         saver = CountingSaver()
         agent = Agent(Toolbox([_noop()]), ScriptedPlanner([_chain(n)]), saver, data_dir=tmp_path / str(n))
         result = agent.run("go", image=np.zeros((8, 8, 3), np.uint8), session="c")
         assert result.ok and len(result.steps) == n
         assert result.answer  # written in the last step's superstep
-        assert saver.puts == n + 3  # before: n + 5 (validate and respond were supersteps of their own)
+        assert saver.puts == n + 2  # n + 3 with the plan in a superstep of its own; n + 5 before that
 
 
 def test_events_plan_repair_answer_as_before(tmp_path):
@@ -76,3 +77,35 @@ def test_a_planner_that_fails_to_give_a_plan_is_repaired_without_a_repair_event(
     result = agent.run("go", image=np.zeros((8, 8, 3), np.uint8), on_event=events.append)
     assert result.ok and calls[1] == ["the reply is not JSON"]
     assert [e["type"] for e in events].count("repair") == 0
+
+
+def test_the_plan_event_comes_before_the_steps_it_runs_with(tmp_path):
+    """The planner's superstep also runs the first step; its plan still reaches the caller before any
+    step starts (streamed early), exactly once, with and without progress events."""
+    agent = Agent(Toolbox([_noop()]), ScriptedPlanner([_chain(3), _chain(1)]), data_dir=tmp_path)
+    events = list(agent.stream("go", image=np.zeros((8, 8, 3), np.uint8), session="p"))
+    kinds = [e["type"] for e in events if e["type"] != "progress"]
+    assert kinds == ["plan", *["step_started", "step_finished"] * 3, "answer", "result"]
+    assert events[0] == {"type": "plan", "plan": events[-1]["result"].plan.model_dump()}  # no internal marker
+    quiet = [e["type"] for e in agent.stream("go", session="p", progress=False)]
+    assert quiet == ["plan", "answer", "result"]  # a one-step plan answers in the planner's superstep
+
+
+def test_a_first_step_with_bad_arguments_goes_back_to_the_planner(tmp_path):
+    """An argument error of a step run in the planner's superstep is repaired as before: the records of
+    the failed plan are replaced by the new plan's."""
+    from vitron_agent.core.errors import ToolArgumentError
+
+    def picky(inp, ctx):
+        if inp.n != 2:
+            raise ToolArgumentError("n must be 2")
+        return {"image": inp.image}
+
+    tool = stub_tool("picky", picky, inputs={"n": (int, 1)})
+    plans = [{"steps": [{"id": "s1", "tool": "picky", "args": {"image": "$input.image", "n": k}}]} for k in (1, 2)]
+    events = []
+    agent = Agent(Toolbox([tool]), ScriptedPlanner(plans), data_dir=tmp_path)
+    result = agent.run("go", image=np.zeros((8, 8, 3), np.uint8), on_event=events.append)
+    assert result.ok and [s.args["n"] for s in result.steps] == [2]
+    kinds = [e["type"] for e in events if e["type"] in ("plan", "repair", "answer")]
+    assert kinds == ["plan", "repair", "plan", "answer"]
