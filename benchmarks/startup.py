@@ -74,6 +74,7 @@ def mark(name):
     marks.append((name, time.perf_counter() - t0, time.process_time() - c0))
 import vitron_agent.cli as cli
 cli._defer_unused_imports()  # what the console command does before anything else
+cli._pause_collection()  # (and start-up done, collector back on, once its Agent is built)
 mark("parse the command line (vitron_agent.cli)")
 import vitron_agent.runtime.agent
 mark("import the agent runtime (numpy, pydantic models, store)")

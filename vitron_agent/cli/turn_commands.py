@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vitron_agent.cli import start_up_done
 from vitron_agent.cli.args import DEMO_INSTRUCTION, agent_from_args, drive, regions, writable_folder
 from vitron_agent.cli.options import VERBOSE_HELP, add_artifacts, add_db, add_inputs, add_planner
 from vitron_agent.cli.surface import Surface, register_surface
@@ -41,6 +42,7 @@ def _execute(args: argparse.Namespace, instruction: str, image: Any, out_dir: st
 def _turn(args: argparse.Namespace, instruction: str, image: Any, out_dir: str | None, **kw: Any) -> int:
     db = getattr(args, "db", None)
     agent = agent_from_args(args, db=db, **kw) if db else agent_from_args(args, **kw)
+    start_up_done()  # (the console command's garbage collector back on, before the turn makes garbage)
 
     def turn(on_event: Any) -> Any:
         from vitron_agent.runtime.turns import TurnRequest
