@@ -81,6 +81,10 @@ def main(half: str = "tune") -> int:
         if half == "tune":  # the held-out half: the counts only, never an item
             print(f"{reason:15s} box {b:.2f} mask {m:.2f}  {e.file_name[:-4]:16s} {e.sentence!r:34s} {said}")
     print(f"{half}: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
+    for word in ("sure", "unsure"):
+        mine = {k: v for k, v in by_way.items() if f"({word}," in k}
+        right = sum(v for k, v in mine.items() if k.startswith("hit"))
+        print(f"{half}: {word} answers right (box IoU >= 0.5): {right} of {sum(mine.values())}")
     print(f"{half}, answers by how they were found: " + ", ".join(f"{k} {v}" for k, v in sorted(by_way.items())))
     return 0
 

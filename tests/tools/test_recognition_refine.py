@@ -132,3 +132,20 @@ def test_a_classifier_hit_on_the_whole_picture_is_refined_to_the_object():
     assert box_iou(_xyxy(res.detections[0]), (380, 400, 560, 520)) > 0.8
     assert res.mask[460, 470] and not res.mask[100:300, 100:300].any()
     assert "classifier" in res.method and res.sure
+
+
+def test_a_classifier_box_no_outline_bounds_is_said_unsure():
+    """The classifier names what a box holds, not where: a box on the cat's outline (the salient
+    object's) is sure; a box no detection or salient outline bounds (a blurred activation peak
+    half off the cat) is unsure, and the whole picture is unsure."""
+    from vitron_agent.perception.recognise import _unbounded
+
+    img = _field()
+    img[400:520, 380:560] = cv2.resize(data.chelsea(), (180, 120))
+
+    def det(*box):
+        return Detection(label="Egyptian cat", score=0.6, box=Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]))
+
+    assert _unbounded(img, det(380, 400, 560, 520), [], {}) == ""
+    assert "activation map" in _unbounded(img, det(300, 330, 480, 470), [], {})
+    assert "as a whole" in _unbounded(img, det(0, 0, 600, 600), [], {})

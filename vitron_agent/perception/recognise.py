@@ -180,7 +180,13 @@ def _by_detector(
     how = f"{detector_name()} recognised " + ", ".join(d.describe() for d in items)
     how += "".join(f"; {h}" for h in dict.fromkeys(refined[id(d)] for d in items if id(d) in refined))
     how += f"; {back}" if back else ""
-    return Resolved(items, _mask(image, items, with_mask, masks), how + (f" ({note})" if note else ""), sure=not back)
+    mask = _mask(image, items, with_mask, masks)
+    if with_mask:  # the people in front of the bus are not the bus
+        from vitron_agent.perception.object_masks import without_others
+
+        mask, apart = without_others(image, mask, items, pool)
+        how += f"; without the {', '.join(dict.fromkeys(apart))} in front of or beside it" if apart else ""
+    return Resolved(items, mask, how + (f" ({note})" if note else ""), sure=not back)
 
 
 _BACK = re.compile(r"\b(?:in|at|towards?)\s+the\s+(?:background|backdrop|back|distance|far end)\b|\bfar\s+away\b", re.I)
@@ -225,11 +231,31 @@ def _by_classifier(
         return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""), sure=False)
     items, masks, refined = _refined(image, items, imagenet)
     how += "".join(f"; {h}" for h in refined)
+    loose = _unbounded(image, items[0], found, masks)
+    if loose:  # the classifier names what a box holds, not where: a box no outline bounds is a guess of where
+        how += f"; unsure where: it sees a {what.word} {loose}"
+    return Resolved(items, _mask(image, items, with_mask, masks), how + (f" ({note})" if note else ""), sure=not loose)
+
+
+def _unbounded(image: np.ndarray, d: Detection, found: list[Detection], masks: dict[int, np.ndarray]) -> str:
+    """'' when ``d``'s box bounds an object: refined to one (``masks``), or the box of a detection
+    or of the picture's salient object (IoU >= 0.8); else where the classifier saw the thing, in
+    words: 'in the picture as a whole …' or 'where its activation map peaks …'."""
+    from vitron_agent.perception.detector import box_iou
+    from vitron_agent.perception.name_finder import _salient_box
+
+    if id(d) in masks:
+        return ""
     h, w = image.shape[:2]
-    whole = items[0].box.width * items[0].box.height >= 0.9 * h * w
-    if whole:  # named in the picture as a whole, and no object in it named so: where is a guess
-        how += f"; unsure where: it sees a {what.word} in the picture as a whole but no object in it that it names so"
-    return Resolved(items, _mask(image, items, with_mask, masks), how + (f" ({note})" if note else ""), sure=not whole)
+    box = _xyxy(d)
+    if d.box.width * d.box.height >= 0.9 * h * w:
+        return "in the picture as a whole, but no object in it that it names so"
+    outlines = [_xyxy(o) for o in found]
+    if (sb := _salient_box(image)) is not None:
+        outlines.append(sb)
+    if any(box_iou(box, o) >= 0.8 for o in outlines):
+        return ""
+    return "where its activation map peaks, but no object's outline there that it names so"
 
 
 def _refined(
