@@ -6,6 +6,10 @@ leave the box (a detector's box often cuts a helmet held at arm's length, a whee
 a kept region still reaches the window's edge where the picture goes on, the window grows once
 (to the box grown by its own size) so the mask does not end in a straight line along a window
 edge unless the object does. No region: the box itself, and :func:`object_mask` says so.
+
+What stands in front of the object, or beside it inside its box, is not the object:
+:func:`without_others` takes out the masks of other detected things (the people standing in front of
+the bus; the man whose box the other man's pointing arm reaches over).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["object_mask"]
+__all__ = ["object_mask", "without_others"]
 
 
 def _window(box: tuple[float, float, float, float], pad: float, h: int, w: int) -> tuple[int, int, int, int]:
@@ -82,3 +86,72 @@ def object_mask(image: np.ndarray, box: Any) -> tuple[np.ndarray, bool]:
         out[int(b[1]) : int(np.ceil(b[3])), int(b[0]) : int(np.ceil(b[2]))] = True
         return out, False
     return fill_holes(mask), True
+
+
+# at most this many other things are segmented to be taken out of a mask (each costs a U²-Netp pass)
+_MAX_OTHERS = 6
+
+
+def _inside_share(inner: Any, outer: Any) -> float:
+    """The share of box ``inner``'s area that lies inside box ``outer``."""
+    ix = max(0.0, min(inner.x2, outer.x2) - max(inner.x1, outer.x1))
+    iy = max(0.0, min(inner.y2, outer.y2) - max(inner.y1, outer.y1))
+    return ix * iy / max(1e-6, (inner.x2 - inner.x1) * (inner.y2 - inner.y1))
+
+
+def _kept_with(o: Any, chosen: list) -> bool:
+    """Whether ``o`` goes with a chosen thing rather than apart from it: the same thing found twice,
+    or a lifeless thing beside a person or an animal (the bag she carries, the tie he wears, the
+    helmet she holds out -- which the detector may call a mouse: removing the person removes it
+    too), or one the detector is not sure of."""
+    from vitron_agent.perception.wordnet_names import is_living, wordnet_ready
+
+    if o.score < 0.5:
+        return True
+    for c in chosen:
+        if o.label == c.label and _inside_share(o.box, c.box) >= 0.7 and _inside_share(c.box, o.box) >= 0.7:
+            return True
+        if wordnet_ready() and is_living(c.label) and not is_living(o.label):
+            return True
+    return False
+
+
+def without_others(image: np.ndarray, mask: np.ndarray, chosen: list, others: list) -> tuple[np.ndarray, list[str]]:
+    """(``mask`` less the other things' own masks, the labels taken out). Another detected thing
+    (the detector at least even on it, overlapping the mask) is taken out when it is a separate
+    instance: its own mask, found from its own box, covers less than half of ``mask`` (a mask that
+    covers the chosen thing too -- the bus's box prompt, when a person in front is chosen -- says
+    nothing about where one ends). Things that go with a chosen one (:func:`_kept_with`) stay."""
+    from vitron_agent.perception.masks import components
+
+    total = int(mask.sum())
+    if not total or not chosen:
+        return mask, []
+    h, w = mask.shape
+    ids = {id(c) for c in chosen}
+
+    def overlaps(o: Any) -> bool:
+        x1, y1 = max(0, int(o.box.x1)), max(0, int(o.box.y1))
+        x2, y2 = min(w, int(np.ceil(o.box.x2))), min(h, int(np.ceil(o.box.y2)))
+        return x2 > x1 and y2 > y1 and mask[y1:y2, x1:x2].sum() >= 0.01 * total
+
+    cands = [o for o in others if id(o) not in ids and not _kept_with(o, chosen)]
+    cands = sorted((o for o in cands if overlaps(o)), key=lambda o: -o.score)[:_MAX_OTHERS]
+    out, taken, removed = mask.copy(), np.zeros_like(mask), []
+    for o in cands:
+        theirs, found = object_mask(image, o.box)
+        shared = int((theirs & mask).sum())
+        if not found or shared < 0.01 * total or shared >= 0.5 * total:
+            continue
+        out &= ~theirs
+        taken |= theirs
+        removed.append(o.label)
+    if not removed:
+        return mask, []
+    import cv2
+
+    near = cv2.dilate(taken.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    for part in components(out, min_pixels=1):  # crumbs left beside the ones taken out are not the object
+        if part.sum() < 0.02 * total and (part & near).any():
+            out &= ~part
+    return out, removed
