@@ -139,6 +139,8 @@ def resolve(
     what = Named(labels, word, plural)
     if labels and any(max(label_score(d, lab) for lab in labels) >= MIN_SCORE for d in found):
         return _by_detector(image, found, what, phrase, _anchor(found, relation, relative_to), with_mask)
+    if (not labels or "'s " in phrase or " of " in phrase) and (part := _part(image, phrase, head, found, with_mask)):
+        return part  # "the front wheel", "the headlight": the whole's part, or a refusal naming the whole
     if imagenet and (hit := _by_classifier(image, found, imagenet, what, phrase, with_mask)) is not None:
         return hit
     above = coco_above(head) if head and wordnet_ready() else ()
@@ -159,6 +161,14 @@ def resolve(
     if labels or imagenet:
         raise not_found(word, found, image)
     raise not_recognised(phrase, found, image)
+
+
+def _part(image: np.ndarray, phrase: str, head: str | None, found: list[Detection], with_mask: bool) -> Resolved | None:
+    """A part of a whole found (:func:`~vitron_agent.perception.parts.resolve_part`), or None."""
+    from vitron_agent.perception.parts import resolve_part
+    from vitron_agent.perception.wordnet_names import wordnet_ready
+
+    return resolve_part(image, phrase, head, found, with_mask) if head and wordnet_ready() else None
 
 
 def _by_detector(
