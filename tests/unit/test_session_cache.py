@@ -129,3 +129,16 @@ def test_the_embedded_models_outputs_are_unchanged(cache):
     kept = onnx_cache.cached_session(model, 2)  # read back
     for a, b in zip(plain.run(None, {name: x}), kept.run(None, {name: x}), strict=True):
         assert np.array_equal(a, b)
+
+
+def test_sessions_sleep_between_operators_with_the_threads_asked(cache, tmp_path):
+    """Every session (optimised here, read from the kept graph, or from bytes) has the intra-op
+    threads asked for and spinning off; its outputs are onnxruntime's defaults' bit for bit."""
+    model = _model(tmp_path / "m.onnx", 3.0)
+    sessions = [onnx_cache.cached_session(model, 2), onnx_cache.cached_session(model, 2)]  # built, then kept
+    sessions.append(onnx_cache.cached_session(model.read_bytes(), 2))
+    for sess in sessions:
+        opts = sess.get_session_options()
+        assert opts.intra_op_num_threads == 2
+        assert opts.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+        assert np.array_equal(sess.run(None, {"x": X})[0], _plain(model))
