@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vitron_agent.core.errors import ToolFailed
-from vitron_agent.core.refs import Detection
+from vitron_agent.core.refs import Box, Detection
 from vitron_agent.perception.detector import MIN_SCORE, Named, label_score
 
 __all__ = [
@@ -196,7 +196,7 @@ def _by_detector(
 
         mask, apart = without_others(image, mask, items, pool)
         how += f"; without the {', '.join(dict.fromkeys(apart))} in front of or beside it" if apart else ""
-    return Resolved(items, mask, how + (f" ({note})" if note else ""), sure=not back)
+    return Resolved(items, mask, how + (f" ({note})" if note else ""), sure=not back and "unsure which" not in note)
 
 
 _BACK = re.compile(r"\b(?:in|at|towards?)\s+the\s+(?:background|backdrop|back|distance|far end)\b|\bfar\s+away\b", re.I)
@@ -237,7 +237,8 @@ def _by_classifier(
     how = "the classifier (EfficientNet-Lite2) named " + ", ".join(d.describe() for d in items)
     mixed = _mostly_other(items[0], found, imagenet)
     if mixed:  # the classifier names what the box holds, not where in it: said, and unsure
-        how += f"; unsure where: it found no {what.word} apart from {mixed}, so it took a box mostly {mixed}'s"
+        items, where_ = _where_in(image, items, imagenet, mixed)
+        how += f"; unsure where: it found no {what.word} apart from {mixed}, so it took {where_}"
         return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""), sure=False)
     items, masks, refined = _refined(image, items, imagenet)
     how += "".join(f"; {h}" for h in refined)
@@ -266,6 +267,33 @@ def _unbounded(image: np.ndarray, d: Detection, found: list[Detection], masks: d
     if any(box_iou(box, o) >= 0.8 for o in outlines):
         return ""
     return "where its activation map peaks, but no object's outline there that it names so"
+
+
+CAM_WIDE = 0.3  # the activation map's threshold for where in a box a thing the classifier names lies
+
+
+def _where_in(
+    image: np.ndarray, items: list[Detection], imagenet: frozenset[int], other: str
+) -> tuple[list[Detection], str]:
+    """(items, words): the first item's box narrowed to where the activation map of its class
+    lies inside it (the tripod in front of the photographer, in the photographer's box), or the
+    box as it is when no such region is inside it (then 'a box mostly <other>'s')."""
+    from vitron_agent.perception.classifier import cam_boxes, class_name
+
+    d = items[0]
+    index = next((i for i in sorted(imagenet) if class_name(i) == d.label), None)
+    if index is not None:
+        for b in cam_boxes(image, [index], threshold=CAM_WIDE):
+            cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+            if (
+                d.box.x1 <= cx <= d.box.x2
+                and d.box.y1 <= cy <= d.box.y2
+                and (b[2] - b[0]) * (b[3] - b[1]) < (0.8 * d.box.width * d.box.height)
+            ):
+                box = Box(x1=b[0], y1=b[1], x2=b[2], y2=b[3])
+                moved = Detection(label=d.label, score=d.score, box=box, alternatives=dict(d.alternatives))
+                return [moved, *items[1:]], f"where its activation map for {d.label} lies in {other}'s box"
+    return items, f"a box mostly {other}'s"
 
 
 def _refined(
@@ -363,7 +391,7 @@ def _face_or_stuff(image: np.ndarray, phrase: str, name: Named | None, found: li
         _animal_face(phrase, found, image)
         if embedded_available("blazeface", "blazeface_weights"):
             mask, method, _ = face_region(image, phrase)
-            return Resolved([], mask, method)
+            return Resolved([], mask, method, sure="unsure which" not in method)
     kind = stuff_kind(phrase)
     if kind is not None and name is None:
         mask, method = stuff_region(image, kind, found, phrase)
@@ -484,8 +512,28 @@ def select(
         cands = sorted(cands, key=lambda d: -d.box.width * d.box.height)[:1]
         notes.append("the largest")
     elif not name.plural:
+        if len(sure := [d for d in cands if d.score >= SURE_EACH]) >= 2 and not color:
+            notes.append(_which(phrase, name, len(sure)))
         cands = cands[:1]
     return cands, ", ".join(notes)
+
+
+SURE_EACH = 0.5  # several detections of the kind at least this sure, and nothing said picks one: a guess
+# words select() reads past: articles, possessives, the small words around a name
+_PLAIN = frozenset("the a an this that one of in on at with and his her its their my your our".split())
+
+
+def _which(phrase: str, name: Named, n: int) -> str:
+    """The note of a guess among ``n`` sure detections the words do not tell apart, in the words of an
+    assumption (graphs/policy.py): the turn warns of it and holds destructive edits on it. Words
+    nothing here reads ("the older man", "the woman" among people) are named as what it cannot tell."""
+    head = name.word.lower()
+    skip = _PLAIN | {head, *head.split(), *name.labels}
+    unread = [w for w in re.findall(r"[a-z]+", phrase.lower()) if w not in skip and _singular_word(w) not in skip]
+    kind = plural(name.labels[0], n) if name.labels else "of them"
+    if unread:
+        return f"unsure which: it cannot tell which of the {n} {kind} is the {' '.join(unread)} {head}, so it took the most confident"
+    return f"unsure which: it cannot tell which of the {n} {kind} you mean, so it took the most confident"
 
 
 def _xyxy(d: Detection) -> tuple[float, float, float, float]:
@@ -626,11 +674,19 @@ def face_region(image: np.ndarray, phrase: str) -> tuple[np.ndarray, str, int]:
             "the largest" if len(faces) > 1 and not position else f"the one furthest {position}" if position else "it"
         )
     )
+    if which == "the largest" and len(near := _near_in_size(faces)) >= 2:  # "his face" of two alike: a guess
+        which = f"the largest (unsure which: it cannot tell which of the {len(near)} faces you mean, so it took the largest)"
     shape = "an ellipse over each face" if part == "face" else f"discs at the {part}"
     method = (
         f"BlazeFace found {len(faces)} face{'s' if len(faces) != 1 else ''} ({scores}); {which}; the mask is {shape}"
     )
     return face_mask(image.shape[:2], chosen, part), method, len(faces)
+
+
+def _near_in_size(faces: list) -> list:
+    """The faces at least half the largest one's area (a face far smaller stands back: not a rival)."""
+    area = [(f.box[2] - f.box[0]) * (f.box[3] - f.box[1]) for f in faces]
+    return [f for f, a in zip(faces, area) if a >= 0.5 * max(area)]
 
 
 def stuff_region(
