@@ -99,3 +99,32 @@ def test_main_in_process_never_pauses_the_collector(capsys):
     assert main(["tools", "--json"]) == 0
     capsys.readouterr()
     assert gc.isenabled()
+
+
+_BUILT = """
+import json, sys
+from vitron_agent import Agent
+from vitron_agent.runtime import warmup
+Agent(data_dir=sys.argv[2]).run(sys.argv[3], image=sys.argv[1])
+print(json.dumps(warmup.built()))
+"""
+
+
+@pytest.mark.parametrize("text", ["segment the cat", "count the cats", "blur the background", "describe the picture"])
+def test_the_warm_up_table_is_what_a_cold_turn_builds(cat, tmp_path, text, monkeypatch):
+    """warmers_for is a table written by hand: for each request, what it says the planned steps
+    build is exactly what a turn without the warm-up (VITRON_WARMUP=0, a fresh process) builds,
+    so it neither misses a model the turn waits for nor builds one the turn never uses."""
+    import json
+
+    from vitron_agent.runtime import warmup
+    from vitron_agent.runtime.toolset import build_planner, build_toolbox
+    from vitron_agent.toolkit.config import Config
+
+    planned = warmup.planned_tools(text, "image", build_toolbox(Config()), build_planner(Config(), "rule"))
+    said = {w.__name__ for w in warmup._warmers(planned)}
+    monkeypatch.setenv("VITRON_WARMUP", "0")
+    built = set(json.loads(_python(_BUILT, cat, str(tmp_path), text)[-2]))
+    if "_classifier" in built:  # (both sizes built: the names' size is among them)
+        said.discard("_classifier_names")
+    assert said == built, f"{text!r}: the table says {sorted(said)}, the turn built {sorted(built)}"

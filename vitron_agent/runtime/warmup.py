@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["start_warmup", "warmers_for", "planned_tools"]
+__all__ = ["start_warmup", "warmers_for", "planned_tools", "built"]
 
 log = logging.getLogger("vitron_agent.warmup")
 
@@ -65,19 +65,50 @@ def _salient() -> None:
     salient_session()
 
 
+def built() -> list[str]:
+    """The names of the warmers whose work is done in this process (what each would build is
+    built): how a test holds :func:`warmers_for`'s table to what a turn without the warm-up
+    builds for the same request (tests/unit/test_start_up_cuts.py)."""
+    import sys
+
+    done = []
+    ssd = sys.modules.get("vitron_agent.perception.detector_ssd")
+    if ssd is not None and ssd._net is not None:
+        done.append("_detector")
+    names = sys.modules.get("vitron_agent.perception.wordnet_names")
+    if names is not None and names._DATA:
+        done.append("_names")
+    salient = sys.modules.get("vitron_agent.perception.salient")
+    sessions = {p.rsplit("/", 1)[-1] for p in getattr(salient, "_sessions", {})}
+    if "u2netp.onnx" in sessions:
+        done.append("_salient")
+    lite = {p for p in sessions if p.startswith("efficientnet-lite2-")}
+    if len(lite) >= 2:
+        done.append("_classifier")
+    elif lite:
+        done.append("_classifier_names")
+    return done
+
+
 _SALIENT_ONLY = re.compile(r"\b(main|salient|foreground|subject|background)\b")
 
 
 def warmers_for(tool: str, args: dict[str, Any]) -> tuple[Callable[[], None], ...]:
     """What a step of ``tool`` (embedded backend) with ``args`` builds, as measured on the
-    default tools: an object named in words takes the detector, U²-Netp inside its box, the
-    classifier's cross-check (260 and 520 px) and WordNet's names; 'the main object' U²-Netp
-    alone; counting the detector and U²-Netp; describing the detector and the classifier."""
+    default tools (tests/unit/test_start_up_cuts.py holds this table to what a turn without the
+    warm-up builds): an object named in words takes the detector, WordNet's names, U²-Netp
+    inside its box and the classifier's cross-check (260 and 520 px); 'the main object' U²-Netp
+    alone; counting the detector and U²-Netp; describing the detector and the classifier.
+
+    In the order the tool first asks for them, the detector first (the largest build, and
+    C++ work that leaves the interpreter to the imports): a tool that catches up with the
+    warm-up waits only for what it needs next, not for the last item (WordNet's names, which
+    the segment tool reads before anything else, were built last)."""
     target = str(args.get("target") or "").lower()
     if tool == "segment" and target:
         if _SALIENT_ONLY.search(target):
             return (_salient,)
-        return (_detector, _salient, _classifier, _names)
+        return (_detector, _names, _salient, _classifier)
     if tool == "count" and target:
         return (_detector, _salient)
     if tool == "describe":
