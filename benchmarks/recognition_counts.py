@@ -69,7 +69,10 @@ def _cutout(photo: np.ndarray, ann: dict) -> tuple[np.ndarray, np.ndarray]:
     return photo[y : y + h, x : x + w], mask[y : y + h, x : x + w]
 
 
-def _paste(canvas: np.ndarray, crop: np.ndarray, mask: np.ndarray, x: int, y: int, height: int, flip: bool) -> None:
+def _paste(
+    canvas: np.ndarray, crop: np.ndarray, mask: np.ndarray, x: int, y: int, height: int, flip: bool
+) -> tuple[int, int, int, int] | None:
+    """Paste the masked crop at (x, y), ``height`` px tall; the pasted pixels' XYXY box (None: none)."""
     import cv2
 
     scale = height / crop.shape[0]
@@ -82,6 +85,8 @@ def _paste(canvas: np.ndarray, crop: np.ndarray, mask: np.ndarray, x: int, y: in
     h, w = min(h, canvas.shape[0] - y), min(w, canvas.shape[1] - x)
     region = canvas[y : y + h, x : x + w]
     region[m[:h, :w]] = c[:h, :w][m[:h, :w]]
+    ys, xs = np.nonzero(m[:h, :w])
+    return (x + int(xs.min()), y + int(ys.min()), x + int(xs.max()) + 1, y + int(ys.max()) + 1) if len(xs) else None
 
 
 def _sky(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
@@ -92,9 +97,12 @@ def _sky(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
     return np.broadcast_to(sky, (h, w, 3)).clip(0, 255).astype(np.uint8).copy()
 
 
-def montage(kind: str, photos: dict[str, np.ndarray], anns: dict[str, dict]) -> np.ndarray:
+def montage(kind: str, photos: dict[str, np.ndarray], anns: dict[str, dict], boxes: list | None = None) -> np.ndarray:
     """The montage cases: 'two_astronauts', 'flock' (15 nuthatches of 40-70 px on a sky),
-    'crowd' (40 people of 70-130 px in five overlapping rows, nearer rows larger)."""
+    'crowd' (40 people of 70-130 px in five overlapping rows, nearer rows larger). ``boxes``
+    (flock and crowd) receives each pasted thing as (name, XYXY box of its visible pixels at
+    pasting; a later paste may hide part of it)."""
+    keep = boxes.append if boxes is not None else (lambda _item: None)
     rng = np.random.default_rng(0)
     if kind == "two_astronauts":
         a = photos["astronaut.png"]
@@ -107,7 +115,7 @@ def montage(kind: str, photos: dict[str, np.ndarray], anns: dict[str, dict]) -> 
             x, y = int(rng.integers(20, 960)), int(rng.integers(20, 500))
             if all(abs(x - a) > 75 or abs(y - b) > 75 for a, b in spots):
                 spots.append((x, y))
-                _paste(canvas, crop, mask, x, y, int(rng.integers(40, 71)), bool(rng.integers(2)))
+                keep(("bird", _paste(canvas, crop, mask, x, y, int(rng.integers(40, 71)), bool(rng.integers(2)))))
         return canvas
     if kind == "crowd":
         canvas = np.full((600, 1000, 3), (120, 130, 110), np.uint8)
@@ -121,7 +129,8 @@ def montage(kind: str, photos: dict[str, np.ndarray], anns: dict[str, dict]) -> 
             for i in range(n):
                 crop, mask = people[(i + row) % 2]
                 x = int((i + 0.5 * (row % 2)) * 1000 / n + rng.integers(-10, 10))
-                _paste(canvas, crop, mask, max(0, x - 20), y + int(rng.integers(-8, 8)), height, bool(rng.integers(2)))
+                at = (max(0, x - 20), y + int(rng.integers(-8, 8)))
+                keep(("person", _paste(canvas, crop, mask, *at, height, bool(rng.integers(2)))))
         return canvas
     raise ValueError(kind)
 
@@ -273,30 +282,61 @@ def run_colours(photos: dict[str, np.ndarray], anns: dict[str, dict], checks: di
 BINS = (0.1, 0.3, 0.45, 0.6, 0.8, 0.9, 1.01)
 
 
-def run_calibration(photos: dict[str, np.ndarray], half: str = "tune") -> list[dict]:
-    """Precision per score bin of the default detector's boxes on a half (aggregates only: the
-    held-out half's per-photo results are never printed)."""
-    from vitron_agent.evaluation.harness import _wordnet_match, box_iou, load_labelled, name_matches
+def _bins(pairs: list[tuple[np.ndarray, list]]) -> tuple[np.ndarray, np.ndarray]:
+    """(right, reported) per score bin of the default detector over (pixels, [Truth]) pairs: a box
+    is right when it names an unmatched labelled box with IoU >= 0.5 (best score first)."""
+    from vitron_agent.evaluation.harness import _wordnet_match, box_iou, name_matches
     from vitron_agent.perception.detector import detect_objects
 
     wordnet = _wordnet_match()
     right, total = np.zeros(len(BINS) - 1, int), np.zeros(len(BINS) - 1, int)
-    for im in load_labelled(SET / half / "instances.json"):
-        taken = [False] * len(im.objects)
-        for d in detect_objects(photos[im.file_name], min_score=0.1):  # best first
+    for pixels, truths in pairs:
+        taken = [False] * len(truths)
+        for d in detect_objects(pixels, min_score=0.1):  # best first
             b = int(np.searchsorted(BINS, d.score, side="right")) - 1
             total[b] += 1
             box = (d.box.x1, d.box.y1, d.box.x2, d.box.y2)
             hits = [
                 i
-                for i, t in enumerate(im.objects)
+                for i, t in enumerate(truths)
                 if not taken[i] and name_matches(t, d.label, wordnet) and box_iou(box, t.box) >= 0.5
             ]
             if hits:
                 taken[hits[0]] = True
                 right[b] += 1
+    return right, total
+
+
+def _montage_truths(photos: dict[str, np.ndarray], anns: dict[str, dict]) -> list[tuple[np.ndarray, list]]:
+    """The flock and the crowd montages with every pasted thing as a labelled box (57 boxes)."""
+    from vitron_agent.evaluation.harness import Truth
+
+    out = []
+    for kind in ("flock", "crowd"):
+        boxes: list = []
+        canvas = montage(kind, photos, anns, boxes)
+        out.append((canvas, [Truth(name, tuple(float(v) for v in box), (), True) for name, box in boxes if box]))
+    return out
+
+
+def run_calibration(
+    photos: dict[str, np.ndarray], half: str = "tune", anns: dict[str, dict] | None = None
+) -> list[dict]:
+    """Precision per score bin of the default detector's boxes on a half's photos (aggregates
+    only: the held-out half's per-photo results are never printed) and, for the tuning half
+    (``anns`` given), on the montages built from it, and both together."""
+    from vitron_agent.evaluation.harness import load_labelled
+
+    pairs = [(photos[im.file_name], im.objects) for im in load_labelled(SET / half / "instances.json")]
+    sources = {"photos": _bins(pairs)}
+    if half == "tune" and anns is not None:
+        sources["montages"] = _bins(_montage_truths(photos, anns))
+        sources["both"] = (sources["photos"][0] + sources["montages"][0], sources["photos"][1] + sources["montages"][1])
     return [
-        {"scores": f"{BINS[i]:.2f}-{min(BINS[i + 1], 1.0):.2f}", "reported": int(total[i]), "right": int(right[i])}
+        {
+            "scores": f"{BINS[i]:.2f}-{min(BINS[i + 1], 1.0):.2f}",
+            **{f"{src}_{k}": int(v[j][i]) for src, v in sources.items() for j, k in ((0, "right"), (1, "reported"))},
+        }
         for i in range(len(BINS) - 1)
     ]
 
@@ -340,7 +380,7 @@ def main() -> int:
         out["colours"] = run_colours(photos, anns, checks)
     if args.only in (None, "calibration"):
         half = args.calibration_half
-        out["calibration"] = run_calibration(photos if half == "tune" else _photos(half), half)
+        out["calibration"] = run_calibration(photos if half == "tune" else _photos(half), half, anns)
     if args.json:
         print(json.dumps(out, indent=1))
         return 0
@@ -352,10 +392,14 @@ def main() -> int:
         _print_colours(out["colours"])
     if "calibration" in out:
         print(f"\n== calibration: the detector's precision per score bin, {args.calibration_half} half (lower bounds)")
+        sources = [k[: -len("_right")] for k in out["calibration"][0] if k.endswith("_right")]
+        print("scores     " + "".join(f"{src:>22}" for src in sources))
         for r in out["calibration"]:
-            print(
-                f"scores {r['scores']}: {r['right']:>3} right of {r['reported']:>3}  ({r['right'] / max(1, r['reported']):.2f})"
-            )
+            cells = [
+                f"{r[f'{s}_right']:>3} of {r[f'{s}_reported']:>3} ({r[f'{s}_right'] / max(1, r[f'{s}_reported']):.2f})"
+                for s in sources
+            ]
+            print(f"{r['scores']}  " + "".join(f"{c:>22}" for c in cells))
     return 0
 
 
