@@ -59,24 +59,65 @@ def one(args: argparse.Namespace) -> None:
     t0 = float(args.t0)
     from vitron_agent.batch.jobs import run_batch
 
-    stamps, failed = [], 0
+    stamps, failed, tree = [], 0, {}
+    expected = len([p for p in Path(args.inputs).iterdir() if p.suffix == ".png"])
     for line in run_batch(REQUEST, [args.inputs], args.out, quiet=True, workers=args.workers, ray=args.ray):
         stamps.append(time.time() - t0)
         failed += line["status"] != "ok"
+        if len(stamps) == expected:  # every process of the batch still alive: helpers, actors, Ray's own
+            tree = tree_cpu(os.getpid())
+            tree.update(tree_cpu(int(args.cluster_pid)) if args.cluster_pid else {})  # an attached cluster's
     import resource
 
     me = resource.getrusage(resource.RUSAGE_SELF)
     helpers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool's helpers, joined at its end
     cpu = {"main": me.ru_utime + me.ru_stime, "helpers": helpers.ru_utime + helpers.ru_stime}
-    print(json.dumps({"stamps": stamps, "failed": failed, "cpu": cpu}))
+    print(json.dumps({"stamps": stamps, "failed": failed, "cpu": cpu, "tree": tree}))
 
 
-def measure(inputs: Path, out: Path, workers: int, ray: str | None = None) -> dict:
+def tree_cpu(root: int) -> dict[str, tuple[str, float]]:
+    """{pid: (name, CPU seconds)} of ``root`` and every process under it (user + system, the
+    process's own and its waited-for children's; names such as ``ray::MapWorker``, ``raylet``,
+    ``python``), read from /proc now. Empty where /proc is missing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    procs: dict[int, tuple[int, str, float]] = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        try:
+            text = open(f"/proc/{entry}/stat").read()
+        except OSError:
+            continue
+        name, rest = text.split("(", 1)[1].rsplit(")", 1)
+        fields = rest.split()
+        procs[int(entry)] = (int(fields[1]), name, sum(int(f) for f in fields[11:15]) / tick)
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _, _) in procs.items():
+        children.setdefault(parent, []).append(pid)
+    out: dict[str, tuple[str, float]] = {}
+    stack = [root]
+    while stack:
+        pid = stack.pop()
+        if pid in procs:
+            out[str(pid)] = procs[pid][1:]
+            stack.extend(children.get(pid, []))
+    return out
+
+
+def measure(
+    inputs: Path, out: Path, workers: int, ray: str | None = None, cluster_pid: int | None = None, **env_extra: str
+) -> dict:
+    """One configuration in a fresh process (``env_extra``: more environment). ``cluster_pid``: the
+    ``ray start`` process of the cluster it attaches to, whose processes' CPU during the run counts
+    as the run's."""
     cmd = [sys.executable, __file__, "--one", "--inputs", str(inputs), "--out", str(out), "--workers", str(workers)]
     if ray:
         cmd += ["--ray", ray]
+    if cluster_pid:
+        cmd += ["--cluster-pid", str(cluster_pid)]
     trace = out.parent / f"{out.name}.timeline.jsonl"
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "VITRON_BATCH_TIMELINE": str(trace)}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "VITRON_BATCH_TIMELINE": str(trace), **env_extra}
+    before = tree_cpu(cluster_pid) if cluster_pid else {}
     t0, cpu0 = time.time(), _children_cpu()
     p = subprocess.run([*cmd, "--t0", repr(t0)], capture_output=True, text=True, env=env)
     if p.returncode != 0:
@@ -86,6 +127,9 @@ def measure(inputs: Path, out: Path, workers: int, ray: str | None = None) -> di
     wall = time.time() - t0
     steady = (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 1 and stamps[-1] > stamps[0] else 0.0
     cpu = _children_cpu() - cpu0  # the process and every helper it waited for (not Ray's actors)
+    tree: dict[str, float] = {}  # CPU seconds by process name
+    for pid, (name, seconds) in got["tree"].items():  # less what the cluster's processes used before
+        tree[name] = tree.get(name, 0.0) + seconds - (before[pid][1] if pid in before else 0.0)
     return {
         "n": len(stamps),
         "failed": got["failed"],
@@ -94,6 +138,7 @@ def measure(inputs: Path, out: Path, workers: int, ray: str | None = None) -> di
         "steady": steady,
         "cpu": cpu,
         "main": got["cpu"]["main"],
+        "tree": tree,
         "phases": phases(trace, t0, stamps, wall),
     }
 
@@ -127,6 +172,7 @@ def phases(trace: Path, t0: float, stamps: list[float], wall: float) -> dict:
         "process end": [wall],
         "cpu": {w: sorted(v.values()) for w, v in cpu.items() if w in ("driver", "helper", "actor")},
         "who": who,
+        "driver items": sum(1 for r in recs if r["who"] == "driver" and r["phase"] == "job done"),
     }
 
 
@@ -134,7 +180,7 @@ def timeline_table(runs: list[tuple[str, dict]]) -> list[str]:
     """The phases of every run side by side (two workers: both times)."""
     names = [name for name, _ in runs]
     lines = [f"{'phase (s from process start)':32}" + "".join(f"{n:>20}" for n in names)]
-    keys = [k for k in runs[0][1]["phases"] if k not in ("cpu", "who")]
+    keys = [k for k in runs[0][1]["phases"] if k not in ("cpu", "who", "driver items")]
     for key in keys:
         cells = []
         for _, r in runs:
@@ -148,9 +194,35 @@ def timeline_table(runs: list[tuple[str, dict]]) -> list[str]:
             v = cpu.get(who) if who else cpu.get(r["phases"]["who"]) if r["phases"]["who"] != "driver" else None
             cells.append("-" if not v else ", ".join(f"{x:.2f}" for x in v))
         lines.append(f"{label:32}" + "".join(f"{c:>20}" for c in cells))
+    cells = [str(r["phases"]["driver items"]) if r["phases"]["Ray ready (ray.init returned)"] else "-" for _, r in runs]
+    lines.append(f"{'items run by the driver (Ray)':32}" + "".join(f"{c:>20}" for c in cells))
     lines.append(
         "(a helper's CPU is counted to its exit; an actor's to its last item: its exit and Ray's own "
         "processes (raylet, GCS, the Ray Data executor's threads are in the batch's process) are not)"
+    )
+    return lines
+
+
+def cpu_table(runs: list[tuple[str, dict]], cores: int) -> list[str]:
+    """CPU seconds of every process of each run (the batch's, its helpers or actors, and Ray's own:
+    GCS, raylet, agents, Ray Data's actors) up to its last result, and the wall time that CPU
+    allows at best on ``cores`` cores: the floor no overlap can go under."""
+    names = [name for name, _ in runs]
+    total = [sum(r["tree"].values()) for _, r in runs]
+    base = total[1] if len(total) > 1 else total[0]
+    lines = [
+        f"{'CPU s, every process, to the end':32}" + "".join(f"{n:>20}" for n in names),
+        f"{'all processes':32}" + "".join(f"{t:20.2f}" for t in total),
+        f"{f'best wall on {cores} cores (CPU/{cores})':32}" + "".join(f"{t / cores:20.2f}" for t in total),
+        f"{'all CPU vs ' + names[1 if len(names) > 1 else 0]:32}" + "".join(f"{t / base:19.2f}x" for t in total),
+    ]
+    for name, r in runs:
+        top = sorted(r["tree"].items(), key=lambda kv: -kv[1])
+        lines.append(f"  {name}: " + ", ".join(f"{k} {v:.2f}" for k, v in top if v >= 0.05))
+    lines.append(
+        "(each process's user + system CPU from /proc when the last result came back: 'python' is the "
+        "batch's process, a pool's helpers and Ray's Python monitors; an attached cluster's processes "
+        "count what they used during the run)"
     )
     return lines
 
@@ -193,7 +265,7 @@ def attached_cluster(tmp: Path, cpus: int):
     try:
         address = f"127.0.0.1:{port}"
         _wait_for_cluster(address, head)
-        yield address
+        yield address, head.pid
     finally:
         head.terminate()
         try:
@@ -246,6 +318,7 @@ def main() -> None:
     ap.add_argument("--out", help=argparse.SUPPRESS)
     ap.add_argument("--ray", help=argparse.SUPPRESS)
     ap.add_argument("--t0", help=argparse.SUPPRESS)
+    ap.add_argument("--cluster-pid", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
         return one(args)
@@ -257,25 +330,37 @@ def main() -> None:
         one_w = measure(tmp / "in", tmp / "b1", 1)
         pool = measure(tmp / "in", tmp / "b2", w)
         cold = measure(tmp / "in", tmp / "b3", w, ray="local")
-        with attached_cluster(tmp, os.cpu_count() or 1) as address:
-            attached = measure(tmp / "in", tmp / "b4", w, ray=address)
+        no_head = measure(tmp / "in", tmp / "b6", w, ray="local", VITRON_RAY_HEAD_START="0")
+        with attached_cluster(tmp, os.cpu_count() or 1) as (address, head_pid):
+            attached = measure(tmp / "in", tmp / "b4", w, ray=address, cluster_pid=head_pid)
+            # the same cluster's next batch: Ray Data's own actors (stats, autoscaling, actor
+            # locations: detached, one per cluster) were made by the first
+            again = measure(tmp / "in", tmp / "b5", w, ray=address, cluster_pid=head_pid)
         print(f"{n} photos (1024 px), {REQUEST!r}, {os.cpu_count()} CPUs, load before {load[0]:.1f}")
         print(f"{'':30} {'wall':>9}  {'whole run':>11}  {'vs 1':>5}   {'steady (first→last result)':>27}")
         print(row("batch, 1 worker", one_w, one_w))
         print(row(f"batch, {w} workers", pool, one_w))
         print(row(f"--ray, {w} actors, cold", cold, one_w))
+        print(row(f"--ray, {w} actors, cold, no head start", no_head, one_w))
         print(row(f"--ray, {w} actors, attached", attached, one_w))
+        print(row(f"--ray, {w} actors, attached again", again, one_w))
         print(
             f"goals: {w} workers / 1 worker = {pool['rate'] / one_w['rate']:.2f}x (goal ≥ 1.7x on 2 cores, "
             f"steady {pool['steady'] / one_w['steady']:.2f}x)\n"
             f"       --ray {w} actors / pool of {w}: COLD (a new local Ray instance, ray.init in the time) "
             f"{cold['rate'] / pool['rate']:.2f}x, ATTACHED (a cluster already running, started once with "
-            f"`ray start --head`) {attached['rate'] / pool['rate']:.2f}x (goal ≥ 0.8x); steady "
-            f"{cold['steady'] / pool['steady']:.2f}x cold, {attached['steady'] / pool['steady']:.2f}x attached"
+            f"`ray start --head`) {attached['rate'] / pool['rate']:.2f}x, the cluster's next batch "
+            f"{again['rate'] / pool['rate']:.2f}x (goal ≥ 0.8x); steady {cold['steady'] / pool['steady']:.2f}x "
+            f"cold, {attached['steady'] / pool['steady']:.2f}x attached, {again['steady'] / pool['steady']:.2f}x again\n"
+            f"       the driver's head start (VITRON_RAY_HEAD_START=0 turns it off): cold "
+            f"{cold['rate'] / pool['rate']:.2f}x with it, {no_head['rate'] / pool['rate']:.2f}x without"
         )
         print()
         runs = [("1 worker", one_w), (f"{w} workers", pool), ("ray cold", cold), ("ray attached", attached)]
+        runs += [("attached again", again), ("cold, no head start", no_head)]
         print("\n".join(timeline_table(runs)))
+        print()
+        print("\n".join(cpu_table(runs, os.cpu_count() or 1)))
         sizes = [int(s) for s in args.cluster.split(",") if s.strip()]
         if sizes:
             cn = min(args.cluster_n, n)

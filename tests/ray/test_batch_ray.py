@@ -23,13 +23,13 @@ EXE = str(BIN / "vitron-agent")
 REQUEST = "make it a bit warmer, then sharpen it"
 
 
-def cli(*args):
+def cli(*args, **env):
     return subprocess.run(
         [EXE, *args],
         capture_output=True,
         text=True,
         timeout=600,
-        env={**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"},
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1", **env},
     )
 
 
@@ -100,13 +100,15 @@ def test_batch_on_ray_data_matches_one_process_and_the_pool(photos, tmp_path, cl
     runs = {
         "one process": [],
         "pool of 2": ["--workers", "2"],
-        "ray, local": ["--ray", "--workers", "2"],
+        "ray, local": ["--ray", "--workers", "2"],  # every input on the actors (no head start)
         "ray, attached": ["--ray", cluster, "--workers", "2"],
+        "ray, local, head start": ["--ray", "--workers", "2"],  # the driver runs inputs while Ray starts
     }
     got = {}
     for name, extra in runs.items():
         out = tmp_path / name.replace(" ", "_").replace(",", "")
-        p = cli("batch", REQUEST, str(photos), "--out", str(out), "--quiet", *extra)
+        head = {} if "head start" in name else {"VITRON_RAY_HEAD_START": "0"}
+        p = cli("batch", REQUEST, str(photos), "--out", str(out), "--quiet", *extra, **head)
         assert p.returncode == 1, (name, p.stderr[-3000:])  # the broken input fails; the others are ok
         got[name] = comparable(out)
     base = got["one process"]
@@ -139,3 +141,65 @@ def test_a_local_ray_run_never_joins_a_running_cluster(photos, tmp_path, cluster
     gcs = p.stdout.strip().splitlines()[-1]
     assert gcs and not gcs.endswith(":" + cluster.rsplit(":", 1)[1])  # not the cluster's GCS port
     assert any(json.loads(ln)["phase"] == "ray ready" for ln in timeline.read_text().splitlines())
+
+
+def test_the_drivers_head_start_and_the_actors_run_each_input_once(tmp_path, cluster):
+    """With the head start the driver runs inputs from the end of the list while the actors start
+    and take it from the front; each input runs once (the timeline's 'job done' marks of the
+    driver and the actors together) and has one line."""
+    pytest.importorskip("ray.data")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    base = [data.astronaut(), data.coffee(), data.chelsea(), data.rocket()]
+    for i in range(24):
+        Image.fromarray(base[i % 4][i:, i:]).save(folder / f"p{i:02d}.png")
+    timeline = tmp_path / "timeline.jsonl"
+    out = tmp_path / "out"
+    p = cli(
+        "batch",
+        REQUEST,
+        str(folder),
+        "--out",
+        str(out),
+        "--ray",
+        cluster,
+        "--workers",
+        "2",
+        "--quiet",
+        VITRON_BATCH_TIMELINE=str(timeline),
+    )
+    assert p.returncode == 0, p.stderr[-3000:]
+    got = lines(out)
+    assert len(got) == 24 and len({ln["key"] for ln in got}) == 24 and all(ln["status"] == "ok" for ln in got)
+    done = [json.loads(ln) for ln in timeline.read_text().splitlines() if '"job done"' in ln]
+    assert sorted(d["name"] for d in done) == sorted(f"p{i:02d}.png" for i in range(24))  # none ran twice
+    by_driver = {d["name"] for d in done if d["who"] == "driver"}
+    assert by_driver == {f"p{i:02d}.png" for i in range(24 - len(by_driver), 24)}  # the driver took the end
+
+
+def test_claims_give_each_input_to_one_side():
+    """The claims the head start and the actors make in Ray's key-value store (a real local Ray)."""
+    pytest.importorskip("ray.data")
+    code = """
+import ray
+from vitron_agent.batch.head_start import Claims
+driver = Claims("tok")
+assert driver.take("a") and not driver.take("a")  # before Ray is up: claims kept in this process
+ray.init(address="local", num_cpus=1, include_dashboard=False, logging_level="ERROR")
+try:
+    assert driver.publish() == {"a"}
+    actor, other_batch = Claims("tok", shared=True), Claims("tok2", shared=True)
+    assert not actor.actor_runs("a")  # the driver has it: the actor skips it
+    assert other_batch.actor_runs("a")  # another batch's claims are its own
+    assert actor.actor_runs("b") and not driver.take("b")  # an actor has b: the driver stops there
+    assert actor.actor_runs("b")  # Ray Data retrying b after its actor died runs it again
+    assert driver.take("c") and not actor.actor_runs("c")
+    driver.clear()
+    assert actor.actor_runs("a")  # the batch's claims are gone once it ends
+finally:
+    ray.shutdown()
+print("ok")
+"""
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert p.returncode == 0 and p.stdout.strip().endswith("ok"), p.stderr[-3000:]

@@ -17,19 +17,24 @@ s3://bucket/prefix`` or ``[store] url``: any cluster), or, without one, a folder
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import queue
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from vitron_agent.batch import head_start, timeline
 from vitron_agent.batch import pool as batch_pool
-from vitron_agent.batch import timeline
+from vitron_agent.batch.head_start import Claims, HeadStart
 from vitron_agent.batch.results_log import ResultsLog
 
 __all__ = ["RayRunner"]
+
+_NO_LOCK = contextlib.nullcontext()
 
 
 class _BatchActor:
@@ -46,6 +51,7 @@ class _BatchActor:
         out: str,
         token: str,
         timeline_file: str | None = None,
+        claims: bool = False,
     ):
         import ray
 
@@ -57,13 +63,16 @@ class _BatchActor:
         batch_pool.use_agent(batch_pool.make_agent(config, None, planner, artifacts, data_dir=data_dir))
         batch_pool.mark_as("actor")
         self.exports = ResultsLog(out).held_by(token)
+        self.claims = Claims(token, shared=True) if claims else None
         timeline.mark("agent built", "actor")
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         replies = []
         for text in batch["job"]:
             job = batch_pool.Job(**json.loads(text))
-            if self.exports:
+            if self.claims is not None and not self.claims.actor_runs(job.key):
+                replies.append(json.dumps({"skip": True}))  # the driver ran it during its head start
+            elif self.exports:
                 replies.append(json.dumps({"line": batch_pool.run_job(job)}, default=str))
             else:
                 replies.append(json.dumps(_turn_only(job)))
@@ -106,6 +115,8 @@ class RayRunner:
         self._args = (config, planner, artifacts)
         self.data_dir = None if artifacts else str((out / ".artifacts").resolve())  # a folder both sides read
         self._driver: Any = None
+        self._agent_lock = threading.Lock()
+        self._head: HeadStart | None = None
         self._started = False
         self._ray: Any = None
         self._ray_error: BaseException | None = None
@@ -114,10 +125,13 @@ class RayRunner:
         self._starter.start()
 
     def _driver_agent(self) -> Any:
-        if self._driver is None:
-            config, planner, artifacts = self._args
-            self._driver = batch_pool.make_agent(config, None, planner, artifacts, data_dir=self.data_dir)
-        return self._driver
+        """The driver's Agent (it plans the request, runs the head start, exports for actors that
+        cannot see ``--out``); built once, by whichever thread asks first."""
+        with self._agent_lock:
+            if self._driver is None:
+                config, planner, artifacts = self._args
+                self._driver = batch_pool.make_agent(config, None, planner, artifacts, data_dir=self.data_dir)
+            return self._driver
 
     def plan(self, request: str, medium: str) -> tuple:
         """The request planned on an Agent in the driver while Ray starts on its own thread."""
@@ -169,6 +183,9 @@ class RayRunner:
                 **kwargs,
             )
             self._started = True
+        # Ray Data's usage telemetry needs one more actor (a Python process, ~1 CPU-s to start) the
+        # first time a cluster runs a dataset; a batch sends none unless the user asks for it
+        os.environ.setdefault("RAY_DATA_USAGE_DISABLED", "1")
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
         return ray
@@ -181,15 +198,92 @@ class RayRunner:
         return self._ray
 
     def lines(self, jobs: list[batch_pool.Job]) -> Iterator[dict[str, Any]]:
-        """Each job's results line, in the order they finish on the actors."""
-        ray = self._init()
+        """Each job's results line, in the order they finish: on the actors and, while Ray and
+        the actors start, on the driver (:mod:`vitron_agent.batch.head_start`). Each job has one
+        line; a job neither side ran (it cannot happen unless Ray dropped one) runs here at the end."""
+        merged: queue.Queue = queue.Queue()
+        claims = Claims(self.token) if jobs and head_start.enabled(self.address) else None
+        if claims is None:
+            self._init()
+            self._start_rows(jobs, False, merged)
+        else:
+            threads = batch_pool.threads_per_worker(self.workers)
+            self._head = HeadStart(jobs, claims, self._driver_agent, threads, merged)
+            threading.Thread(target=lambda: (self._ready.wait(), merged.put(("ready", None))), daemon=True).start()
+        seen: set[str] = set()
+        try:
+            yield from self._merge(merged, jobs, claims, seen)
+            for job in [job for job in jobs if job.key not in seen]:
+                batch_pool.use_agent(self._driver_agent())
+                try:
+                    yield batch_pool.run_job(job)
+                finally:
+                    batch_pool.release_agent()
+        finally:
+            if claims is not None:
+                claims.clear()
+
+    def _start_rows(self, jobs: list[batch_pool.Job], claims: bool, merged: queue.Queue) -> None:
+        threading.Thread(target=self._ray_rows, args=(jobs, claims, merged), daemon=True).start()
+
+    def _merge(
+        self, merged: queue.Queue, jobs: list[batch_pool.Job], claims: Claims | None, seen: set[str]
+    ) -> Iterator[dict[str, Any]]:
+        """Lines from the driver's head start and the actors' rows as they come, each job's once.
+        With a head start, the dataset is made once Ray is up ("ready") of the jobs the driver
+        has not claimed by then (none left: no dataset, no actors)."""
+        pending = 2 if claims is not None else 1  # sources not done: the head start, "ready", the rows
+        while pending and len(seen) < len(jobs):
+            item = merged.get()
+            if item is None:  # the head start or the rows are done
+                pending -= 1
+                continue
+            kind, value = item
+            if kind == "error":
+                raise value
+            if kind == "ready":
+                pending -= 1
+                self._init()  # raises what ray.init raised
+                taken = claims.publish()
+                todo = [job for job in jobs if job.key not in taken]
+                if todo:
+                    self._start_rows(todo, True, merged)
+                    pending += 1
+                continue
+            if kind == "row":
+                if self._head is not None:
+                    self._head.stop()  # an actor is up: the driver takes no more jobs
+                reply = json.loads(value["reply"])
+                if reply.get("skip"):
+                    continue
+                job = batch_pool.Job(**json.loads(value["job"]))
+                line = reply["line"] if "line" in reply else self._export(job, reply)
+            else:
+                line = value
+            if line["key"] not in seen:
+                seen.add(line["key"])
+                yield line
+
+    def _ray_rows(self, jobs: list[batch_pool.Job], claims: bool, merged: queue.Queue) -> None:
+        """The jobs on Ray Data's actors (this runs on a thread of its own): each row on ``merged``,
+        then None (an exception is put there to be raised in the batch's thread)."""
+        try:
+            for row in self._dataset(jobs, claims).iter_rows():
+                merged.put(("row", row))
+        except BaseException as exc:
+            merged.put(("error", exc))
+        finally:
+            merged.put(None)
+
+    def _dataset(self, jobs: list[batch_pool.Job], claims: bool) -> Any:
+        ray = self._ray
         config, planner, artifacts = self._args
         # One job a block, one a batch: each result comes back, is logged and shown as its item
         # finishes, and a slow item holds no other up. Blocks of 4 were measured (64 photos, 2
         # actors): the driver's CPU for Ray Data went from 1.37 to 1.29 s, not worth results
         # arriving 4 at a time. The items are paths, read by the actor that runs them.
         ds = ray.data.from_items([{"job": json.dumps(job.to_json())} for job in jobs], override_num_blocks=len(jobs))
-        ds = ds.map_batches(
+        return ds.map_batches(
             _BatchActor,
             batch_size=1,
             compute=ray.data.ActorPoolStrategy(size=self.workers),
@@ -202,14 +296,9 @@ class RayRunner:
                 "out": str(self.out.resolve()),
                 "token": self.token,
                 "timeline_file": timeline.path(),
+                "claims": claims,
             },
         )
-        for row in ds.iter_rows():
-            reply = json.loads(row["reply"])
-            if "line" in reply:
-                yield reply["line"]
-            else:
-                yield self._export(batch_pool.Job(**json.loads(row["job"])), reply)
 
     def _export(self, job: batch_pool.Job, reply: dict[str, Any]) -> dict[str, Any]:
         """The results line of a turn an actor ran but could not export (it cannot see ``--out``)."""
@@ -222,7 +311,8 @@ class RayRunner:
         else:
             try:
                 result = RunResult.model_validate(reply["result"])
-                line.update(export_item(result, self._driver_agent().store, job.item_dir))
+                with self._head.lock if self._head is not None else _NO_LOCK:  # the head start's job may be running
+                    line.update(export_item(result, self._driver_agent().store, job.item_dir))
             except Exception as exc:  # e.g. the driver cannot read the actors' store
                 line.update(status="error", error=batch_pool.describe_error(exc))
         line["seconds"] = round(reply["seconds"], 3)
@@ -230,6 +320,9 @@ class RayRunner:
         return line
 
     def close(self) -> None:
+        if self._head is not None:  # its job finishes before the driver's Agent closes
+            self._head.stop()
+            self._head.join()
         if self._driver is not None:
             self._driver.close()
             self._driver = None
