@@ -40,21 +40,29 @@ def assumption(record: dict[str, Any]) -> tuple[str, str] | None:
 
 
 def _assumed(record: dict[str, Any]) -> tuple[str, str, str] | None:
-    """(how: "cannot recognise" | "found no", target, what it did instead), or None."""
+    """(how: "cannot recognise" | "found no" | "cannot tell", target, what it did instead), or None."""
     import re
 
     if record.get("status") != "ok":
         return None
     method = str(record.get("outputs", {}).get(METHOD_OUTPUT, {}).get("value") or "")
-    m = re.search(r"(cannot recognise|found no) (.+?)(?: by name)?, so it ([^;]+)", method)
+    m = re.search(r"(cannot recognise|found no|cannot tell) (.+?)(?: by name)?, so it ([^;]+)", method)
     if not m:
         return None
     named = record.get("args", {}).get(traits(str(record.get("tool") or "")).target)
     target = m.group(2).strip().strip("'\"") or str(named or "the target")
-    return m.group(1), target, m.group(3).strip().rstrip(".")
+    did, depth = m.group(3), 0
+    for i, ch in enumerate(did):  # a note in brackets ends at its own closing bracket
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            did = did[:i]
+            break
+    return m.group(1), target, did.strip().rstrip(".")
 
 
 def _said(how: str, target: str) -> str:
+    if how == "cannot tell":  # "which of the 2 people is the older man"
+        return f"I can't tell {target}"
     return f"I found no {target} in the image" if how == "found no" else f"I can't recognise {target!r} by name"
 
 

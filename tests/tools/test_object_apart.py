@@ -64,3 +64,39 @@ def test_what_a_person_carries_and_unsure_things_stay(scene):
         object_masks.without_others(scene, rect(BUS) | rect(PERSON), [unsure], [unsure, det("person", PERSON, 0.45)])[1]
         == []
     )
+
+
+# -- a pick among several alike is said as a guess ------------------------------------------------
+needs_models = pytest.mark.skipif(not wordnet_ready(), reason="WordNet not installed")
+
+
+@pytest.fixture(scope="module")
+def pair():
+    from skimage import data
+
+    return np.concatenate([data.astronaut(), data.astronaut()[:, ::-1]], axis=1)  # two people alike
+
+
+@needs_models
+def test_a_word_nothing_reads_among_several_is_a_guess_said_so(pair):
+    """'blur the older man' between two men took the most confident one and said 'I selected the
+    older man': no model here tells age, height, mood or sex apart."""
+    from vitron_agent.graphs.policy import assumption
+    from vitron_agent.perception.recognise import resolve
+
+    res = resolve(pair, "the older woman")
+    assert not res.sure and "cannot tell which of the 2 people is the older woman" in res.method
+    step = {"status": "ok", "tool": "segment", "args": {}, "outputs": {"method": {"value": res.method}}}
+    assert assumption(step) == ("which of the 2 people is the older woman", "took the most confident")
+    assert resolve(pair, "the woman on the left").sure  # a place tells them apart
+
+
+@needs_models
+def test_a_destructive_edit_on_a_guess_among_several_is_held(pair, tmp_path):
+    from vitron_agent import Agent
+
+    r = Agent(data_dir=tmp_path).run("remove the tall woman", image=pair)
+    assert r.answer.startswith("I can't tell which of the 2 people is the tall woman")
+    assert [s.status for s in r.steps] == ["ok", "skipped"] and "held" in (r.steps[1].error_kind or "")
+    r = Agent(data_dir=tmp_path).run("blur her face", image=pair)
+    assert r.warnings and "which of the 2 faces" in r.warnings[0]

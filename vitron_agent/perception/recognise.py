@@ -686,7 +686,7 @@ def face_region(image: np.ndarray, phrase: str) -> tuple[np.ndarray, str, int]:
 def _near_in_size(faces: list) -> list:
     """The faces at least half the largest one's area (a face far smaller stands back: not a rival)."""
     area = [(f.box[2] - f.box[0]) * (f.box[3] - f.box[1]) for f in faces]
-    return [f for f, a in zip(faces, area) if a >= 0.5 * max(area)]
+    return [f for f, a in zip(faces, area, strict=True) if a >= 0.5 * max(area)]
 
 
 def stuff_region(
