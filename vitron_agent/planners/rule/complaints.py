@@ -3,6 +3,10 @@ that is "too slow" is sped up. Without these, the matcher took the complaint's o
 edit ("the car looks washed out" desaturated the car, "it's too slow" slowed the clip down, "the
 face is blurry" blurred "the face is").
 
+``part_complaint`` also reads, before clauses split, a request said as what it fixes or as a photo
+effect: a quality taken out ("remove some of the warmth": cooler), contrast said as what it does, one
+thing kept in colour ("colour splash the bus", "monochrome, bar the taxi").
+
 ``part_complaint(clause)`` rewrites "<the thing> is/looks (a bit / too) <how>[, fix it (a little)]"
 into "<edit> <the thing> [a little]"; ``speed_complaint(clause)`` rewrites "(it / the video) is
 too slow / fast". Both return None for any other clause. The picture itself named as the thing
@@ -14,7 +18,17 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["part_complaint", "speed_complaint", "size_complaint", "strip_remarks", "FIXES"]
+from vitron_agent.planners.rule.lexicon import _PRONOUN, _WHOLE
+
+__all__ = [
+    "part_complaint",
+    "speed_complaint",
+    "size_complaint",
+    "strip_remarks",
+    "quality_out",
+    "colour_kept",
+    "FIXES",
+]
 
 # how it is -> the edit that undoes it (a command the table reads with the thing as its target)
 FIXES: dict[str, str] = {
@@ -70,6 +84,93 @@ _CAST = re.compile(
 _WARM_HUES = ("yellow", "yellowish", "orange", "orangey", "amber", "warm", "red", "reddish", "pink", "pinkish")
 
 
+# "make the darks darker and the lights lighter": contrast, said as what it does (one request, before "and" splits it)
+_CONTRAST_IDIOM = re.compile(
+    r"^(?:(?:make|get|have)\s+)?(?:the\s+)?(?:darks|shadows|dark (?:bits|parts|areas))\s+(?:a bit\s+|much\s+)?darker\s*,?\s*"
+    r"(?:and\s+)?(?:the\s+)?(?:lights|highlights|brights|light (?:bits|parts|areas))\s+(?:a bit\s+|much\s+)?"
+    r"(?:lighter|brighter)\s*[.!]?$",
+    re.I,
+)
+
+
+# a quality of the picture taken out: "remove some of the warmth", "take the blur out" -> its opposite edit
+# (the remove tool erases things; a quality is no thing: it erased the main object)
+_QUALITY_OUT = re.compile(
+    r"^(?:remove|take\s+out|take\s+away|reduce|lose|cut|drop|kill|get\s+rid\s+of|strip|take)\s+"
+    r"(?P<part>(?:some|a bit|a little|most|part|a touch)\s+of\s+)?(?:the\s+|that\s+|this\s+)?"
+    r"(?P<q>warmth|warm (?:tones?|look|feel)|orange (?:tones?|look)|coolness|cold(?:ness)?|chill|cool (?:tones?|look|feel)|"
+    r"blue (?:tones?|look)|blur(?:riness)?|fuzziness|softness|haziness|grain(?:iness)?|noise|brightness|glare|darkness|gloom)"
+    r"(?:\s+(?:out|away|off|from (?:it|the (?:image|picture|photo|shot))))?"
+    r"(?P<amount>\s+(?:a bit|a little|slightly|a touch|a lot))?(?:\s*,?\s*please)?\s*[.!]?$",
+    re.I,
+)
+_OPPOSITE = (
+    (r"warm|orange", "make it cooler"),
+    (r"cool|cold|chill|blue", "make it warmer"),
+    (r"blur|fuzz|soft|haz", "sharpen it"),
+    (r"grain|noise", "denoise it"),
+    (r"bright|glare", "darken it"),
+    (r"dark|gloom", "brighten it"),
+)
+
+
+# One thing kept in colour, said as the photo effect or with the exception after a comma ("colour splash the
+# bus", "selective colour on the umbrella", "monochrome, bar the taxi", "only keep the colour on the car"):
+# everything else grey. Read before clauses split, or the comma cut the exception off (it greyed everything).
+_GREY = r"(?:gr[ae]y(?:\s?scale)?|black\s+and\s+white|black-and-white|b\s?&\s?w|mono(?:chrome)?)"
+_BUT = (
+    r"(?:bar|except(?:\s+for)?|apart\s+from|but\s+not|save(?:\s+for)?|other\s+than|besides|excluding|everywhere\s+but)"
+)
+_KEPT_IN_COLOUR = (
+    re.compile(
+        r"^(?:(?:do|add|apply|make)\s+(?:an?\s+)?)?(?:colou?r[- ]?splash(?:ed)?|selective[- ]colou?r(?:ing)?|colou?r[- ]?pop)"
+        r"(?:\s+effect)?\s+(?:on|for|of|to|with)?\s*(?P<kept>.+?)\s*$",
+        re.I,
+    ),
+    re.compile(
+        r"^(?:make|leave|keep|have)\s+(?:only|just)\s+(?P<kept>.+?)\s+(?:colou?rful|in\s+colou?r|colou?red)\s*,?\s*"
+        rf"(?:and|but|with)?\s*(?:make\s+|turn\s+)?(?:the\s+rest|everything\s+else)\s+(?:in\s+)?{_GREY}\s*$",
+        re.I,
+    ),
+    re.compile(
+        r"^(?:only\s+)?keep\s+(?:only\s+|just\s+)?(?:the\s+)?colou?rs?\s+(?:on|of|in|for)\s+(?P<kept>.+?)\s*$", re.I
+    ),
+    re.compile(
+        rf"^(?:(?:make|turn|render|put)\s+)?(?:it\s+|everything\s+|the\s+(?:whole\s+)?(?:thing|picture|image|photo)\s+)?(?:in\s+|to\s+)?"
+        rf"{_GREY}\s*,\s*(?:(?:please|thanks)\s*,\s*)?{_BUT}\s+(?P<kept>.+?)\s*$",
+        re.I,
+    ),
+    re.compile(
+        rf"^(?:turn|switch|take|drain|strip)\s+(?:the\s+)?colou?rs?\s+(?:off|out|away)\s+{_BUT}\s+(?:on\s+|for\s+|in\s+)?"
+        r"(?P<kept>.+?)\s*$",
+        re.I,
+    ),
+)
+
+
+def colour_kept(text: str) -> str | None:
+    """ "colour splash the red bus" -> "make everything black and white except the red bus"; None for
+    any other text."""
+    for pattern in _KEPT_IN_COLOUR:
+        if m := pattern.match(text.strip().rstrip(".!")):
+            kept = re.sub(r"\s*,?\s*(?:please|thanks)$", "", m.group("kept"), flags=re.I)
+            if _WHOLE.match(kept) or _PRONOUN.match(kept):  # "keep the colours of the photo": nothing is spared
+                return None
+            return f"make everything black and white except {kept}"
+    return None
+
+
+def quality_out(clause: str) -> str | None:
+    """ "remove some of the warmth" -> "make it cooler a little"; "take the blur out" -> "sharpen it";
+    None for any other clause."""
+    m = _QUALITY_OUT.match(clause.strip())
+    if not m:
+        return None
+    edit = next(e for words, e in _OPPOSITE if re.match(words, m.group("q"), re.I))
+    amount = m.group("amount") or (" a little" if m.group("part") else "")
+    return f"{edit}{amount}"
+
+
 def part_complaint(clause: str) -> str | None:
     """ "the sky is blown out, tone it down a little" -> "darken the sky a little"; "it has a yellow
     cast" / "remove the blue tint" -> the other temperature; None when the clause is no complaint
@@ -77,7 +178,21 @@ def part_complaint(clause: str) -> str | None:
     if cast := _CAST.match(clause.strip()):
         warm = cast.group("hue").lower() in _WARM_HUES
         return "make it cooler" if warm else "make it warmer"
+    if _CONTRAST_IDIOM.match(clause.strip()):
+        return "add more contrast"
+    if (kept := colour_kept(clause)) is not None:
+        return kept
+    if (out := quality_out(clause)) is not None:
+        return out
     m = _PART.match(clause.strip())
+    if (
+        m
+        and re.match(r"^(?:the|its|their)\s+colou?rs$", m.group("np").strip(), re.I)
+        and "saturate" in FIXES[m.group("how").lower()]
+    ):
+        # "the colours are dull, brighten them up": the colours' strength, not the light
+        less = FIXES[m.group("how").lower()].startswith("desaturate")
+        return f"make the colours {'less' if less else 'more'} vivid{m.group('amount') or ''}"
     if not m or _PICTURE.match(m.group("np").strip()):
         return None
     fix = FIXES[m.group("how").lower()].format(np=m.group("np").strip())
@@ -105,7 +220,13 @@ _ASIDE = re.compile(
     # words that are verbs or adjectives too ("cool the picture down") only with their punctuation
     r"|(?:great|nice|cool|perfect|awesome|ok|okay|sweet|lovely|brilliant|excellent|good|alright|right)[!.,]+"
     r"|(?:it|this|that)(?:'s|\s+is|\s+looks)\s+" + _DEGREE + r"(?:crooked|tilted|wonky|boring|nice|great|fine|ok|okay|"
-    r"good|lovely|perfect|cute|beautiful|pretty|ugly|weird|odd|cool|amazing|awesome)\s*[,;.!]+)"
+    r"good|lovely|perfect|cute|beautiful|pretty|ugly|weird|odd|cool|amazing|awesome)\s*[,;.!]+"
+    # any other remark, when a request with its own verb follows ("it's blinding, darken it"); a bare
+    # "fix it" after it keeps the remark (the remark says what to fix)
+    r"|(?:it|this|that)(?:'s|\s+is|\s+looks)\s+"
+    + _DEGREE
+    + r"[a-z]+\s*[,;.!]+(?=\s+(?:(?:now|then|and|so|but|please)\s+)?"
+    r"(?!(?:can|could|would|will)\b|(?:fix|correct|sort|improve|repair|help)\b)[a-z]+\s+(?:it|this|that|them|the)\b))"
     r"\s+(?:(?:now|then|and|so|but)\s+)?(?=[a-z])",
     re.I,
 )
@@ -119,9 +240,23 @@ def size_complaint(clause: str) -> str | None:
     return "make it smaller" if m.group("how").lower() in ("big", "large", "huge") else "make it bigger"
 
 
+# a dislike that names the thing, then the request on "it": "i hate the background, lose it" -> "lose the
+# background" ("it" was read as the main object, which was removed)
+_DISLIKE = re.compile(
+    r"^(?:i\s+(?:really\s+)?(?:hate|dislike|don'?t like|do not like|can'?t stand|am not keen on|'?m not keen on|"
+    r"'?m not a fan of|am not a fan of)|ugh,?)\s+(?P<np>(?:the|this|that|these|those|his|her|their|my)\s+[^,;.!]+?)\s*[,;.!-]+\s*"
+    r"(?:(?:so|just|please|can you|could you|now)\s+)*(?P<verb>[a-z]+(?:\s+(?:out|off|away|up|down))?)\s+(?:it|them)\b"
+    r"(?P<rest>[^,;.]*)$",
+    re.I,
+)
+
+
 def strip_remarks(text: str) -> str:
     """The request without a leading aside ("thanks! now blur the face" -> "blur the face"); an
-    aside alone is kept (it is then the whole message)."""
+    aside alone is kept (it is then the whole message). A dislike naming the thing the request then
+    calls "it" names the request's target ("i hate the background, lose it" -> "lose the background")."""
+    if m := _DISLIKE.match(text.strip()):
+        return f"{m.group('verb')} {m.group('np')}{m.group('rest')}"
     out = text
     while (m := _ASIDE.match(out)) and m.end() < len(out):
         out = out[m.end() :]

@@ -143,6 +143,18 @@ MORE_EXAMPLES = {
         transparent background around the bottle
         make the area around the mug transparent
         pull the cat out onto transparency
+        give me the cat by itself with no background
+        the mug on its own, transparent around it
+        isolate the vase on a transparent background
+        take the bird out onto a transparent layer
+        separate the dog from its backdrop as a png
+    """),
+    # reading round 5: colour turned up, said as slang
+    "saturate": _lines("""
+        crank the colours up
+        pump up the colour
+        turn the colour up a notch
+        dial up the colour
     """),
     "crop": _lines("""
         make it 4:3

@@ -167,7 +167,144 @@ def _openers() -> dict[str, set[str]]:
 
 def match(clause: str, video: bool | None = None) -> Verdict:
     """The clause's intent by similarity, with the margin test and the polarity lexicon; intents for
-    the other medium (``video``: the current picture is a video; None: no picture) are left out."""
+    the other medium (``video``: the current picture is a video; None: no picture) are left out.
+
+    A reading that hinges on a word the table does not know is no reading: when dropping such a word
+    (one in no record's examples, no colour or thing name) changes the intent, the static embedding
+    decided on the spelling of a word it cannot understand ("turn her hair chartreuse" read as a
+    blur, "chartreuse" sits near "blur"), so the verdict is a question naming the word and the
+    reading, never a silent edit."""
+    verdict = _match(clause, video)
+    if verdict.intent is None or verdict.question or verdict.intent in LOOK_ONLY:
+        return verdict
+    if (word := _decisive_unknown(clause, verdict.intent, video)) is not None:
+        return Verdict(None, question=UNSURE.format(word=word, reading=_reading(verdict.intent)), scores=verdict.scores)
+    return verdict
+
+
+# Intents that only look (a description, a count, boxes, a selection, a still): a guess among them
+# changes nothing, so a reading of one is not held for an unknown word ("sum up this clip").
+LOOK_ONLY = frozenset(
+    "describe question read count detect segment describe_video count_in_video find_in_video frame track".split()
+)
+UNSURE = (
+    "I do not know the word {word!r}, and my reading depends on it: did you mean {reading}? Please say it "
+    "another way (a plain colour, or the edit by name)."
+)
+_MAX_UNKNOWN = 3  # the words tried per clause (each costs one more embedding)
+_ALWAYS_KNOWN = frozenset(
+    "the a an it its this that these those them they their his her him she he my our your me us we you i "
+    "and or but with without from into onto over under behind near next left right top bottom middle centre center "
+    "please pls thanks now just also too very bit little lot some all any every each more less not no nor so as than "
+    "then there here what which who how why when where is are was were be been do does did has have had can could "
+    "would should will shall may might must out off up down again still even ever never yes okay don't dont isn't "
+    "doesn't can't cannot won't".split()
+)
+
+
+def known_words() -> frozenset[str]:
+    """Words the table understands: every word of every record's examples (refusals' too), the
+    colours the tools paint and people's colour words, the names of things, and small function words."""
+    version = table_version()
+    if _STATE.get("known", (None,))[0] != version:
+        from vitron_agent.perception.colors import SHADES, SYNONYMS
+        from vitron_agent.planners.rule.lexicon import _COLOR_WORDS, FOLK_COLOURS
+
+        words = {w for r in registered_intents() for ex in r.examples for w in _WORD.findall(ex.lower())}
+        words |= {w for c in (*_COLOR_WORDS, *SHADES, *SYNONYMS, *FOLK_COLOURS) for w in c.split()}
+        _STATE["known"] = (version, frozenset(words | _things() | _ALWAYS_KNOWN))
+    return _STATE["known"][1]
+
+
+def unknown_words(clause: str) -> list[str]:
+    """The clause's words of three letters or more that the table does not know, in order. Known:
+    :func:`known_words`, the polarity lexicon's words where they stand ("wash out", "paler",
+    "oversaturated"), a known word with an ending ("selection", "fuzzier"), and a known word's typo
+    ("giff": one letter off)."""
+    from vitron_agent.planners.rule.spelling import is_word, nearest
+
+    known, out, low = known_words(), [], clause.lower()
+    lexical = [m.span() for words in _lexicon_words() for m in re.finditer(rf"\b(?:{words})\b", low)]
+    for m in _WORD.finditer(low):
+        base = m.group(0).removesuffix("'s").strip("'")
+        if len(base) < 3 or base.isdigit() or base in out or base in known or _stem_known(base, known):
+            continue
+        if any(a <= m.start() < b for a, b in lexical) and is_word(base):  # "blurple" is no form of "blur"
+            continue
+        if len(base) >= 4 and nearest(base, _known_counts(), "known words", long=99) is not None:
+            continue
+        out.append(base)
+    return out
+
+
+_ENDINGS = (
+    "s",
+    "es",
+    "ed",
+    "d",
+    "ing",
+    "er",
+    "est",
+    "ier",
+    "iest",
+    "ion",
+    "tion",
+    "ness",
+    "ly",
+    "y",
+    "ish",
+    "ful",
+    "ness",
+)
+
+
+def _stem_known(word: str, known: frozenset[str]) -> bool:
+    """``word`` is a known word of four letters or more with an ending ("paler", "selection", "sharpish")."""
+    for end in _ENDINGS:
+        stem = word[: -len(end)] if word.endswith(end) else ""
+        if len(stem) >= 4 and (stem in known or stem + "e" in known or stem + "y" in known or stem[:-1] in known):
+            return True
+    if any(word.endswith(k) or word.startswith(k) for k in _long_known() if len(word) - len(k) >= 3):
+        return True  # a compound of a known word: "headcount", "backdrops"
+    return word.startswith(("over", "under", "de", "un")) and any(
+        word[len(p) :] in known for p in ("over", "under", "de", "un") if word.startswith(p)
+    )
+
+
+def _long_known() -> tuple[str, ...]:
+    """The known words of five letters or more (the parts a compound is read by)."""
+    version = table_version()
+    if _STATE.get("long_known", (None,))[0] != version:
+        _STATE["long_known"] = (version, tuple(w for w in known_words() if len(w) >= 5 and w.isalpha()))
+    return _STATE["long_known"][1]
+
+
+def _known_counts() -> dict[str, int]:
+    """The known words of three letters or more, as a vocabulary for the typo test."""
+    version = table_version()
+    if _STATE.get("known_counts", (None,))[0] != version:
+        _STATE["known_counts"] = (version, {w: 1 for w in known_words() if len(w) >= 3 and w.isalpha()})
+    return _STATE["known_counts"][1]
+
+
+def _lexicon_words() -> list[str]:
+    """The polarity lexicon's word patterns (both sides of every antonym pair), and "over-" words."""
+    return [side for pair in _ANTONYMS for side in pair[2:]] + [_OVER.pattern.removeprefix("\\b")]
+
+
+def _decisive_unknown(clause: str, intent: str, video: bool | None) -> str | None:
+    """The first unknown word whose removal changes the clause's reading away from ``intent`` (to
+    another intent, to a question, or to nothing), or None: the reading does not hinge on one."""
+    same = _same_reading(intent)
+    for word in unknown_words(clause)[:_MAX_UNKNOWN]:
+        rest = re.sub(rf"\b{re.escape(word)}(?:'s)?\b", " ", clause, flags=re.I)
+        rest = re.sub(r"\s+", " ", rest).strip()
+        if _match(rest, video).intent not in same:
+            return word
+    return None
+
+
+def _match(clause: str, video: bool | None = None) -> Verdict:
     ranked = scores(clause)
     clause = _OVER.sub(r"too \1", clause)  # "oversaturated" is "too saturated"
     for more, less, up, down in _ANTONYMS:  # "it is too gloomy": the lexicon says it, however weak the embedding
@@ -241,8 +378,9 @@ _ANTONYMS = (
     (
         "sharpen",
         "blur",
-        r"sharp\w*|crisp\w*|focus\w*|clear\w*|detail\w*|defin\w*",
-        r"blur\w*|smooth\w*|soft\w*|fuzz\w*|pixel+at\w*|censor\w*|obscur\w*",
+        r"sharp\w*|crisp\w*|(?<!of )(?<!un)(?<!de)focus\w*|clear\w*|detail\w*|defin\w*|(?:un|de)-?(?:blur|fuzz)\w*",
+        r"(?<!un)(?<!un-)(?<!de)(?<!de-)(?:blur\w*|fuzz\w*)|smooth\w*|soft\w*|pixel+at\w*|censor\w*|obscur\w*|"
+        r"out of focus|unfocus\w*|defocus\w*",
     ),
 )
 _OVER = re.compile(r"\bover-?(saturat\w*|sharpen\w*|warm\w*|bright\w*|colou?red)\b", re.I)
@@ -251,6 +389,7 @@ _LESS = (
     r"\b(?:less|decrease|reduce|lower|down|weaker|tone down|dial back|mute|drop|fewer|pull back|ease off|rein in|"
     r"dial down|tame|take the edge off)\b"
 )
+_SO = r"(?:(?:a bit|a little|very|so|rather|quite|kind of|kinda|way|really|pretty|all|completely|totally|somewhat)\s+)*"
 _ASKED = r"(?:^|\b(?:can|could|would|will) you\s+|\bplease\s+|\bto\s+|\band\s+|,\s*)"
 
 
@@ -285,6 +424,10 @@ def polarity(clause: str, a: str, b: str) -> str | None:
             continue
         if more == "saturate" and re.search(r"\b(?:garish|gaudy|lurid|overdone|over the top)\b", low):
             return less  # words that are complaints in themselves: "the colours look lurid"
+        if more == "saturate" and (
+            colour := re.search(r"\b(more|extra|add|less|fewer|reduce)\s+(?:some\s+)?colou?rs?\b", low)
+        ):
+            return less if colour.group(1) in ("less", "fewer", "reduce") else more  # "washed out, give it more colour"
         if re.search(rf"\btoo\s+(?:\w+\s+)?(?:{up})\b", low) or re.search(
             r"\b(?:too|a bit|a little|way too|far too) much\b", low
         ):
@@ -294,9 +437,11 @@ def polarity(clause: str, a: str, b: str) -> str | None:
         lessen = r"(?:less|not so|not as|reduce|decrease|lower|tone down|dial back|cut|drop|knock)"
         raise_ = r"(?:more|increase|boost|raise)"
         if re.search(
-            rf"\b(?:take|turn|bring|tone|dial|knock|pull)\s+(?:the\s+)?(?:\w+\s+)?(?:{up})\s+(?:down|back)\b", low
+            rf"\b(?:take|turn|bring|tone|dial|knock|pull|suck|strip)\s+(?:(?:some|a bit|a little|most)\s+of\s+)?(?:the\s+)?"
+            rf"(?:\w+\s+)?(?:{up})\s+(?:down|back|out|away|off)\b",
+            low,
         ):
-            return less  # "take the saturation down a notch"
+            return less  # "take the saturation down a notch", "take some of the warmth out"
         if re.search(rf"\b{lessen}\s+(?:the\s+)?(?:\w+\s+)?(?:{up})\b", low):
             return less  # "less bright", "reduce the warmth"
         if re.search(rf"\b{lessen}\s+(?:the\s+)?(?:\w+\s+)?(?:{down})\b", low):
@@ -310,6 +455,13 @@ def polarity(clause: str, a: str, b: str) -> str | None:
             if re.search(rf"{_ASKED}(?:{down})\b", low):
                 return less
             return None
+        said = rf"(?:'s|\bis|\bare|\blooks|\bseems|\bfeels)\s+{_SO}"  # "it's out of focus and can you fix that"
+        if re.search(r"\b(?:so|until|till)\s+(?:that\s+)?\w+\s+(?:looks|seems|feels|is|are)\b", low):
+            said = r"(?!)"  # "adjust it so it looks warmer": the purpose, no complaint
+        if downs and not re.search(rf"{_ASKED}(?:{down})\b", low) and re.search(rf"{said}(?:{down})\b", low):
+            return more  # a complaint asks for the opposite of what it names
+        if ups and not re.search(rf"{_ASKED}(?:{up})\b", low) and re.search(rf"{said}(?:{up})\b", low):
+            return less
         if ups or downs:  # "cool it down" is cooler: the phrasal "down" does not flip it
             return more if ups else less
         if re.search(_LESS, low):

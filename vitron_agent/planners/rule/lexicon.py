@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vitron_agent.perception.colors import COLORS, SYNONYMS
+from vitron_agent.perception.colors import COLORS, SHADES, SYNONYMS
 
 NO_GENERATOR = (
     "Image generation is not configured: no generator ships without weights. Set "
@@ -97,7 +97,7 @@ _PRONOUN = re.compile(
 
 # The picture itself, however it is called ("the painting", "the snapshot", "the whole thing"): the whole image.
 _WHOLE = re.compile(
-    r"^(?:the |this |that |my |our |your )?(?:whole |entire |full |complete )?(?:[a-z]+ )?(?:image|picture|pic|photo|photograph|"
+    r"^(?:the |this |that |my |our |your )?(?:whole |entire |full |complete )?(?:[a-z]+ ){0,2}(?:image|picture|pic|photo|photograph|"
     r"snapshot|shot|scene|frame|video|clip|footage|movie|film|painting|drawing|artwork|illustration|"
     r"everything|all|thing|lot)$",
     re.I,
@@ -131,7 +131,8 @@ _BACKGROUND = re.compile(r"^(?:the )?(?:background|backdrop|surroundings|rest)$"
 
 _COMPLEMENT = re.compile(
     r"^\s*(?:out\s+)?(?:(?:(?:the\s+)?(?:whole\s+|entire\s+)?(?:image|picture|photo|scene|frame)|everything(?:\s+else)?|all|"
-    r"anything|(?:the\s+)?(?:area|areas|space|scenery|stuff|things|region|part|bits?)|what(?:'s|\s+is|\s+are)|whatever(?:'s|\s+is))"
+    r"anything|(?:the\s+)?(?:area|areas|space|scenery|stuff|things|region|part|bits?|background|backdrop|surroundings)|"
+    r"what(?:'s|\s+is|\s+are)|whatever(?:'s|\s+is))"
     r"(?:\s+(?:gr[ae]y(?:\s?scale)?|black and white|monochrome|blurr(?:ed|y)|darker|brighter|warmer|cooler|white|black))?"
     r"\s*,?\s+|(?!but\b))(?:except(?:\s+for)?|but(?:\s+for)?|other than|apart from|besides|save for|excluding|aside from|around|"
     r"surrounding|behind|that (?:isn't|is not|aren't|are not))\s+"
@@ -309,6 +310,95 @@ def _key_vocabulary() -> dict[str, int]:
 _KEY_STATE: dict[str, dict[str, int]] = {}
 
 
+# Colour words people use for hair, cars, skin and paint that the tools do not know: read as the
+# nearest colour they can paint, with a note ("I read 'blonde' as 'yellow'"). Words that also name
+# things people recolour ("rose", "cherry", "wine", "honey") are left out: "make the rose red".
+FOLK_COLOURS = {
+    **dict.fromkeys(("blonde", "blond", "flaxen"), "yellow"),
+    **dict.fromkeys(("ginger", "coppery"), "orange"),
+    **dict.fromkeys(("auburn", "vermilion", "vermillion", "carmine"), "red"),
+    **dict.fromkeys(("brunette", "chestnut", "mahogany", "taupe"), "brown"),
+    **dict.fromkeys(("mauve", "amethyst"), "purple"),
+    **dict.fromkeys(("cerise",), "pink"),
+    **dict.fromkeys(("azure", "cerulean", "cobalt", "ultramarine"), "blue"),
+    **dict.fromkeys(("chartreuse",), "green"),
+    **dict.fromkeys(("platinum",), "silver"),
+}
+# Words that shade a colour named after them ("cobalt blue", "jet black", "matte black", "fire-engine
+# red", "sage green"): the colour is the last word, so they belong to it, not to the thing before.
+COLOUR_MODIFIERS = frozenset(
+    "matte matt glossy gloss metallic neon fluorescent pastel baby hot electric ice icy midnight pitch jet snow "
+    "powder pearl candy candy-apple apple blood cherry lemon lime forest sea ocean sky royal navy racing bottle "
+    "kelly hunter sage olive mint steel slate ash dusty dusky brick fire-engine cobalt emerald ruby sapphire "
+    "chocolate coffee mocha charcoal canary mustard burnt rusty rich".split()
+)
+_DETERMINER_BEFORE = frozenset("the this that these those a an my his her their our your its".split())
+# Slang for removing, in the verb's place ("yeet the background", "nuke the bin"): the table's verb
+SLANG_VERBS = dict.fromkeys(("yeet", "nuke", "axe", "zap", "scrap", "bin", "junk", "vanish"), "remove")
+# Typos of small words that carry no meaning but break a pattern ("cut out teh horse")
+_SMALL_TYPOS = {"teh": "the", "hte": "the", "th": "the", "adn": "and", "nad": "and", "blk": "black", "wht": "white"}
+
+
+def folk_colours(clause: str, notes: list[str]) -> str:
+    """``clause`` with people's colour words read as a tool colour ("turn her hair blonde" -> "... yellow",
+    noted; after a determiner the word names a thing: "the ginger cat" stays) and a shade word before a
+    colour dropped when it follows the thing ("the bus cobalt blue" -> "the bus blue"; "the sky blue" keeps
+    its sky: the word after a determiner is the thing); small words' typos ("teh") repaired."""
+    words = re.split(r"(\s+)", clause)
+
+    def colour_at(i: int) -> bool:
+        return i < len(words) and (words[i].lower().strip(",.!?") in _COLOR_WORDS or words[i].lower() in FOLK_COLOURS)
+
+    out: list[str] = []
+    start, pos, first = _OPENER.match(clause).end(), 0, None
+    for i, w in enumerate(words):  # the verb's place: the first word after the openers ("can you zap ...")
+        if pos >= start and w.strip():
+            first = i
+            break
+        pos += len(w)
+    for i, w in enumerate(words):
+        low = w.lower()
+        if i == first and low in SLANG_VERBS:
+            notes.append(f"I read {w!r} as {SLANG_VERBS[low]!r}.")
+            out.append(SLANG_VERBS[low])
+            continue
+        if low in _SMALL_TYPOS:
+            out.append(_SMALL_TYPOS[low])
+            continue
+        bare = low.strip(",.!?")
+        prev = next((x.lower() for x in reversed(out) if x.strip()), "")
+        shade = f"{bare} {words[i + 2].lower().strip(',.!?')}" if i + 2 < len(words) else ""
+        if (
+            bare in COLOUR_MODIFIERS
+            and colour_at(i + 2)
+            and prev
+            and prev not in _DETERMINER_BEFORE
+            and shade not in SHADES
+        ):
+            if bare in _COLOR_WORDS:  # "navy blue" is navy: the shade word is itself a colour the tools paint
+                notes.append(f"I read {shade!r} as {bare!r}.")
+                out.append(w)
+                words[i + 2] = words[i + 2].lower().replace(shade.split(" ")[1], "", 1)
+                continue
+            notes.append(f"I read {shade!r} as {_tool_colour(words[i + 2])!r}.")
+            out.append("")
+            continue
+        if bare in FOLK_COLOURS and prev not in _DETERMINER_BEFORE:  # "the ginger cat", "a blonde woman" stay
+            if not any(n.endswith(f"as {FOLK_COLOURS[bare]!r}.") and bare in n for n in notes):
+                notes.append(f"I read {bare!r} as {FOLK_COLOURS[bare]!r} (the nearest colour I can paint).")
+            out.append(
+                w[: len(w) - len(w.lstrip())] + FOLK_COLOURS[bare] + low[len(bare) :] if low.startswith(bare) else w
+            )
+            continue
+        out.append(w)
+    return re.sub(r"\s+(?=[,.!?])", "", re.sub(r"\s{2,}", " ", "".join(out))).strip()
+
+
+def _tool_colour(word: str) -> str:
+    low = word.lower().strip(",.!?")
+    return FOLK_COLOURS.get(low, low)
+
+
 def _fix_colours(clause: str, notes: list[str]) -> str:
     """Colour words with a typo ("purpel", "yelow", "bleu") read as the nearest colour, the words that
     steer a reading (``_KEY_WORDS``: "backround", "ony") and the detector's thing names ("dgo",
@@ -316,6 +406,7 @@ def _fix_colours(clause: str, notes: list[str]) -> str:
     capitalised name ("Bella") and a misspelt verb in the verb's place ("remvoe") are never rewritten."""
     from vitron_agent.planners.rule.spelling import nearest, verb_vocabulary
 
+    clause = folk_colours(clause, notes)
     colours = {c: 1 for c in _COLOR_WORDS}
     first_word = _OPENER.match(clause).end()
 
@@ -360,7 +451,8 @@ def _restore(text: str, regions: dict[str, dict[str, Any]]) -> str:
 
 _STRONG = re.compile(
     r"\b(?:much|a lot|lots|loads|tons|heaps|very|really|way|far|strongly|heavily|significantly|considerably|a great deal|"
-    r"massively|hugely|dramatically)\b",
+    r"massively|hugely|dramatically|a whole lot|heavy|extremely|hugely|seriously|super|crank\w*|max(?:imum|ed)?|"
+    r"big time|to the max|all the way)\b",
     re.I,
 )
 
@@ -374,7 +466,7 @@ _TONE_WORDS = re.compile(
     r"\b(?:in\s+(?:tone|colou?r|feel|mood)|make|render|turn|give|add|increase|boost|raise|enhance|improve|reduce|decrease|lower|apply|"
     r"sharpen|sharper|crisper|less blurry|sharpness|warm(?:er|th)?(?: up)?|cool(?:er)?(?: down)?|colder|"
     r"(?:more|less)\s+(?:saturated|vivid|colou?rful|vibrant|orange|yellow|yellowish|blue|bluish|warm|cold|cool)|saturat(?:e|ion)|vibrance|vividness|"
-    r"denoise|de-noise|(?:the\s+)?(?:noise|grain)|remove|clean up|mute|tone down|(?:the\s+)?colou?rs|"
+    r"denoise|de-noise|(?:the\s+)?(?:(?:sensor|digital|colou?r|iso|high[- ]iso|film|jpe?g|luminance|chroma)\s+)?(?:noise|grain)|remove|clean up|mute|tone down|(?:the\s+)?colou?rs|"
     r"tones?|look|a (?:little )?bit|a little|slightly|somewhat|much|a lot|very|really|way|more|less|"
     r"please|up|down)\b",
     re.I,
@@ -405,8 +497,16 @@ _NP_STOP = set(
     "less more too much very so bit little lot slightly somewhat and but please now up down as than "
     "bright brighter dark darker light lighter warm warmer cool cooler cold colder vivid saturated colourful colorful "
     "sharp sharper crisp crisper clean cleaner noisy grainy richer deeper paler softer stronger weaker "
-    "fuzzy blurry blurred soft focused faded muted subtle dull pale vivid clear clearer grayscale greyscale monochrome".split()
+    "fuzzy blurry blurred soft focused faded muted subtle dull pale vivid clear clearer grayscale greyscale monochrome "
+    # comparatives say what the edit makes of the thing ("make the photo dimmer"), never its name
+    "dimmer duller chillier icier frostier toastier cosier cozier moodier gloomier punchier bolder livelier sunnier "
+    "hotter smoother grainier noisier fuzzier blurrier hazier muddier flatter greyer grayer bluer redder greener "
+    "yellower pinker vivider contrastier toward towards".split()
 )
+
+
+_PICTURE_NOUN = re.compile(r"^(?:image|picture|pic|photo|photograph|snapshot|shot|scene)$")
+_NOT_MODIFIERS = frozenset("is are was were be of in on at to with and or but than as it".split())
 
 
 def np_target(text: str) -> str | None:
@@ -418,6 +518,11 @@ def np_target(text: str) -> str | None:
     for i, w in enumerate(words):
         if w.lower() not in _DETERMINERS:
             continue
+        ahead = [x.lower() for x in words[i + 1 : i + 4]]
+        if (end := next((k for k, x in enumerate(ahead) if _PICTURE_NOUN.match(x)), None)) is not None and all(
+            x.isalpha() and x not in _NOT_MODIFIERS for x in ahead[:end]
+        ):
+            return " ".join(words[i : i + end + 2])  # "this low light shot": the picture itself, however described
         np = [w]
         for x in words[i + 1 :]:
             if x == "," or x.lower() in _NP_STOP:

@@ -38,11 +38,25 @@ def _geometry(b: _Builder, clause: str, **args: Any) -> None:
 
 
 def _do_flip(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if re.search(r"\binvert\w*\b", clause, re.I) and re.search(_NOT_A_SIDE, clause, re.I):
+        b.answer = INVERT_WHAT  # "invert the selection / the mask": no mirror image was asked for
+        return
     vertical = re.search(r"\b(?:vertical(?:ly)?|upside[- ]down|top to bottom|up and down|up-down|over)\b", clause, re.I)
     _geometry(b, clause, operation="flip", direction="vertical" if vertical else "horizontal")
 
 
+# "invert" is a flip only when it names a direction or the picture; of a selection or colours it is no flip
+_NOT_A_SIDE = r"\b(?:selection|selected|mask|region|area|colou?rs?|negative|tones?|brightness|light)\b"
+INVERT_WHAT = (
+    "I cannot invert a selection or the colours. To edit everything but a thing, say the edit with 'except': "
+    "'blur everything except the dog'; to mirror the picture, say 'flip it'."
+)
+
+
 def _do_rotate(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if re.search(r"\bflip(?:ping|ped)?\b", clause, re.I) and re.search(r"upside[- ]down", clause, re.I):
+        _do_flip(b, rest, clause, last)  # "turn it upside down by flipping": a flip, not a half turn
+        return
     low = slots.digits(clause.lower())
     m = re.search(r"(-?\d+(?:\.\d+)?)\s*(?:degrees?|deg|°)?", low)
     words = re.search(r"\b([a-z]+(?:[- ][a-z]+)?)\s+(?:degrees?|°)", low)  # "fifteen degrees"
@@ -161,7 +175,7 @@ def _do_composite(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> 
     """ "put it on this picture": the previous turn's cut-out (or a target segmented in the previous
     turn's picture) laid over this turn's picture."""
     m = _PASTE.match(clause)
-    what = clean_target(m.group("what")) if m else "it"
+    what = clean_target(next((g for g in m.group("what", "what2", "what3", "what4") if g), "it")) if m else "it"
     if "image" not in last or b.video_mode:
         b.answer = (
             "There is no earlier picture to take it from: first cut the object out ('cut out the cat'), then "
@@ -171,7 +185,11 @@ def _do_composite(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> 
     if _ONTO_EARLIER.search(clause):  # "place the dog onto the earlier picture": this one's thing over that one
         _composite_onto_earlier(b, clause)
         return
-    if _PRONOUN.match(what) or re.match(r"^(?:the\s+)?cut-?out$", what, re.I) or not what:
+    if (
+        _PRONOUN.match(what)
+        or re.match(r"^(?:the\s+|that\s+|this\s+|my\s+)?(?:cut-?out|sticker)$", what, re.I)
+        or not what
+    ):
         b.add("edit", image="$last.image", operation="composite", background=b.image)
     else:  # "put the cat from the last picture on this one"
         what = re.sub(
@@ -211,9 +229,17 @@ def _composite_onto_earlier(b: _Builder, clause: str) -> None:
 
 
 _PASTE = re.compile(
-    r"^(?:put|place|paste|insert|add|drop|move)\s+(?P<what>.+?)\s+(?:on|onto|into|in|over|to)\s+(?:to\s+)?"
-    r"(?:this|the\s+new|the\s+other|the\s+second|my|that|the\s+current)\s+(?:new\s+)?"
-    r"(?:picture|photo|image|scene|background|one|shot)\b",
+    r"^(?:(?:put|place|paste|insert|add|drop|move|stick|layer|lay|overlay|set|plonk|pop|slap|superimpose|composite|"
+    r"merge|blend|combine)\s+(?P<what>.+?)|(?:i\s*(?:'d like|would like|want|need)\s+)?(?P<what2>it|that|this|them|"
+    r"the cut-?out|the sticker)\s+(?:pasted|put|placed|dropped|laid|layered|set|stuck|composited|merged))\s+"
+    r"(?:on top of|onto|on|into|in|over|to|against|with|behind)\s+(?:to\s+)?"
+    r"(?:this|the\s+new|the\s+other|the\s+second|my|that|the\s+current)\s+(?:new\s+)?(?:[a-z]+\s+)?"
+    r"(?:picture|photo|image|scene|background|backdrop|one|shot|pic)\b"
+    # "use this as the (new) background for it": this picture is where the earlier cut-out goes
+    r"|^use\s+(?:this|the\s+new|this\s+(?:picture|photo|image|one))\s+as\s+(?:the\s+|its\s+|a\s+)?(?:new\s+)?"
+    r"(?:background|backdrop)\b(?:\s+for\s+(?P<what3>.+))?"
+    # "paste the cat from the last photo here"
+    r"|^(?:put|place|paste|drop|stick)\s+(?P<what4>.+?)\s+(?:in\s+|over\s+|on\s+)?here\s*$",
     re.I,
 )
 
@@ -413,6 +439,14 @@ def _do_detect(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
     rest = re.sub(
         r"\s+(?:with|in|using)\s+(?:an?\s+)?(?:bounding\s+)?box(?:es)?\s*$", "", rest, flags=re.I
     )  # "… with boxes"
+    # "i want boxes around every boat": the boxes asked for are how it is shown, the boats the target
+    rest = re.sub(
+        r"^(?:i\s*(?:'d like|would like|want|need)\s+)?(?:(?:bounding\s+)?box(?:es)?|labels?|rectangles?)\s+"
+        r"(?:around|round|on|over|for)\s+(?:every|each|all(?:\s+(?:of\s+)?the)?|the)?\s*",
+        "",
+        rest.strip(),
+        flags=re.I,
+    )
     # "with their positions", "(object) detection on this", "bounding boxes": how it is shown, no thing
     rest = re.sub(r"\s+with\s+(?:their\s+)?(?:positions?|locations?|labels|coordinates)\s*$", "", rest, flags=re.I)
     rest = re.sub(
@@ -513,7 +547,24 @@ def swap_parts(clause: str) -> tuple[str, str] | None:
     return None
 
 
+_SIDES_SWAPPED = re.compile(
+    r"\b(?:swap|switch|exchange|reverse|trade|flip)\s+(?:the\s+|its\s+)?(?:(?P<lr>left\s+(?:and|with|for)\s+(?:the\s+)?right|"
+    r"right\s+(?:and|with|for)\s+(?:the\s+)?left|sides|left-right)|"
+    r"(?P<tb>top\s+(?:and|with|for)\s+(?:the\s+)?bottom|bottom\s+(?:and|with|for)\s+(?:the\s+)?top))\b",
+    re.I,
+)
+# "swap the backdrop for plain white": a plain colour in the background's place is a colour fill, not new content
+_PLAIN_COLOUR = re.compile(
+    rf"^(?:an?\s+|some\s+)?(?:(?:plain|solid|pure|flat|simple|clean|blank)\s+)*(?P<colour>{'|'.join(_COLOR_WORDS)})"
+    r"(?:\s+(?:one|colou?r|background|backdrop))?$",
+    re.I,
+)
+
+
 def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if m := _SIDES_SWAPPED.search(clause):  # "swap left and right": a mirror image
+        _geometry(b, clause, operation="flip", direction="vertical" if m.group("tb") else "horizontal")
+        return
     parts = swap_parts(clause)
     if parts and (_WHOLE.match(clean_target(parts[0])) or not clean_target(parts[0])):
         # "turn the picture into a cartoon / a short clip": the whole picture restyled or animated
@@ -529,6 +580,10 @@ def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
         b.notes.append(NO_SWAP.format(clause=_restore(clause, b.regions)))
         return
     kind, mask = _target(b, parts[0], last)
+    if kind in ("background", "complement") and (plain := _PLAIN_COLOUR.match(parts[1].strip())):
+        mask = mask or _segment(b, "the main object", last)
+        _edit(b, operation="replace_background", mask=mask, color=plain.group("colour").lower())
+        return
     if kind in ("background", "complement"):  # "turn the background into a night sky": new content around the subject
         mask = mask or _segment(b, "the main object", last)
         _edit(b, operation="inpaint", mask=mask, prompt=_restore(parts[1], b.regions), where="outside")

@@ -382,7 +382,11 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
     else:
         mask = b.mask or ("$last.mask" if "mask" in last else None) or _segment(b, "the main object", last)
     extra = {} if intensity(clause) == 0.5 else {"amount": intensity(clause)}  # "darken the background a bit"
-    if re.search(r"\b(?:blur(?:red|ry)?|soften|defocus|bokeh|busy|distracting|clutter(?:ed)?|messy)\b", low):
+    if re.search(
+        r"\b(?:blur(?:red|ry)?|soften|soft|fuzzy|hazy|dreamy|defocus(?:ed)?|unfocused|out[- ]of[- ]focus|bokeh|busy|"
+        r"distracting|clutter(?:ed)?|messy)\b",
+        low,
+    ):  # reading round 5 added the words of a soft background ("fuzzy", "out-of-focus", "soft background")
         _edit(b, operation="blur_background", mask=mask, **extra)
     elif (
         re.search(r"\btransparent\b", low)

@@ -26,6 +26,12 @@ THROUGHOUT = re.compile(
 # (pattern, replacement) in the order they run; each stage is one concept.
 _PLACE = (  # the picture itself named as the place, and question tails ("are there", "do you see")
     (re.compile(r"^(?:out\s+)?(?:all\s+)?", _I), ""),
+    # a question's modal before the thing: "could the surroundings (be blurred)", "can i get a mask of the bike"
+    (
+        re.compile(r"^(?:can|could|would|should|will|may)\s+(?=(?:the|this|that|these|those|his|her|their|my)\b)", _I),
+        "",
+    ),
+    (re.compile(r"^(?:can|could|may)\s+(?:i|we)\s+(?:get|have|see)\s+", _I), ""),
     (re.compile(rf"\s+(?:in|from|of)\s+(?:the|this)\s+{_PICTURE}$", _I), ""),
     (
         re.compile(
@@ -73,7 +79,9 @@ _RESULT = (  # what the edit makes of the thing is not its name: "the cat graysc
     (
         re.compile(
             r"\s+(?:gr[ae]yscale|black and white|b&w|monochrome|sepia|blurr?(?:ed|y)|sharp(?:er)?|transparent|"
-            r"invisible)$|\s+(?:on|against|over)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:background|backdrop)$|"
+            r"invisible|out of focus|in focus)$|\s+(?:on|against|over)\s+(?:a|an|the)\s+(?:\w+\s+){0,3}(?:background|backdrop)$|"
+            r"(?:\s+(?:on (?:its|his|her|their) own|by (?:itself|himself|herself|themselves)|on (?:a\s+)?transparen\w+|"
+            r"with(?:out)?\s+(?:no|any|a|the)?\s*(?:background|backdrop)|with nothing (?:around|behind) (?:it|them)))+$|"
             r"\s+(?:on|against)\s+(?:plain\s+|pure\s+|solid\s+)?(?:white|black|gr[ae]y|transparent)$|"
             r"\s+(?:selected|masked|segmented|highlighted|picked out)$|"
             r"\s+(?:should|must|shall|will|has to|have to|needs? to|is to|are to)\s+(?:remain|stay|be kept|be left|"
@@ -175,11 +183,16 @@ def _run(stage: tuple, phrase: str) -> str:
 def clean_target(phrase: str) -> str:
     """The thing ``phrase`` names, its surrounding words dropped ("how many dogs are there?" ->
     "dogs", "the cat grayscale" -> "the cat", "the edges of the horse" -> "the horse", "the wires
-    out of the sky" -> "the wires"); region marks (``@r0@``) removed; "" when nothing is left."""
+    out of the sky" -> "the wires", "her hair" -> "hair": whose it is names no thing the tools can
+    find); region marks (``@r0@``) removed; "" when nothing is left."""
     phrase = re.sub(r"@r\d+@", " ", phrase)
     for stage in (_PLACE, _RESULT, _WRAPPER, _TAIL):
         phrase = _run(stage, phrase)
+    phrase = _OWNER.sub("", phrase.strip())
     return re.sub(r"\s+", " ", phrase).strip(" ,.?")
+
+
+_OWNER = re.compile(r"^(?:his|her|their|my|our|your)\s+(?=[a-z])(?!(?:own|self)\b)", _I)
 
 
 # words that end the thing's name in "how many dogs show up", "the people crossing the street",
