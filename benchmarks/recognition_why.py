@@ -56,10 +56,31 @@ def why(e, pixels: np.ndarray) -> tuple[str, float, float, str]:
 
 def _way(said: str) -> str:
     """Which part of the resolver answered, from its method's words."""
-    for key, way in (("guess", "salient guess"), ("classifier", "classifier"), ("stuff", "stuff"), ("face", "face")):
+    for key, way in (
+        ("round lobes", "parts"),
+        ("guess", "salient guess"),
+        ("classifier", "classifier"),
+        ("stuff", "stuff"),
+        ("face", "face"),
+    ):
         if key in said:
             return way
     return "detector"
+
+
+def _refusal(said: str) -> str:
+    """What kind of refusal, from its words."""
+    for key, kind in (
+        ("none of my models has a name", "no model has the name"),
+        ("cannot pick out its", "a part of a whole found"),
+        ("parts of a", "an animal's face part"),
+        ("stuff heuristic", "stuff not found there"),
+        ("I found no", "a name a model knows, not found"),
+        ("face", "no face"),
+    ):
+        if key in said:
+            return kind
+    return "other"
 
 
 def main(half: str = "tune") -> int:
@@ -71,12 +92,15 @@ def main(half: str = "tune") -> int:
     refset = load_refset(SET / half / "refs.json", SET / half / "instances.json")
     counts: Counter[str] = Counter()
     by_way: Counter[str] = Counter()
+    refusals: Counter[str] = Counter()
     cache: dict[str, np.ndarray] = {}
     for e in refset.expressions:
         pixels = cache.setdefault(e.file_name, read_rgb(photos[e.file_name]))
         reason, b, m, said = why(e, pixels)
         counts[reason] += 1
-        if reason != "refused":
+        if reason == "refused":
+            refusals[_refusal(said)] += 1
+        else:
             by_way[f"{reason} ({'unsure' if said.startswith('[unsure]') else 'sure'}, {_way(said)})"] += 1
         if half == "tune":  # the held-out half: the counts only, never an item
             print(f"{reason:15s} box {b:.2f} mask {m:.2f}  {e.file_name[:-4]:16s} {e.sentence!r:34s} {said}")
@@ -85,6 +109,7 @@ def main(half: str = "tune") -> int:
         mine = {k: v for k, v in by_way.items() if f"({word}," in k}
         right = sum(v for k, v in mine.items() if k.startswith("hit"))
         print(f"{half}: {word} answers right (box IoU >= 0.5): {right} of {sum(mine.values())}")
+    print(f"{half}, refusals: " + ", ".join(f"{k} {v}" for k, v in refusals.most_common()))
     print(f"{half}, answers by how they were found: " + ", ".join(f"{k} {v}" for k, v in sorted(by_way.items())))
     return 0
 
