@@ -154,3 +154,13 @@ def test_a_crowd_none_of_which_is_separated_is_said_as_perhaps(monkeypatch):
     assert said.startswith("I may see a crowd of dozens of people") and "separate 0" not in said
     monkeypatch.setattr(detector, "weak_count", lambda image, label: 7)
     assert _crowd(np.zeros((64, 64, 3), np.uint8), "person", []).startswith("I may see a crowd of several people")
+
+
+@needs_detector
+def test_none_found_is_never_said_as_a_sure_absence(ctx):
+    """'is there a bench?' answered 'I see no bench' over a bench the detector missed, and 'how many
+    boxes?' 'I count no boxes' over four: a none found says the detector can miss things."""
+    from vitron_agent.tools.describe_embedded import MISS
+
+    out = _count(ctx, data.chelsea(), "dogs")
+    assert out.count == 0 and out.text.startswith(f"I count no dogs, {MISS}; I recognise a cat")
