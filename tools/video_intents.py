@@ -17,10 +17,17 @@ NEEDS_VIDEO = "{what} works on a video: pass one (--video PATH, or upload a clip
 # "cut out the dog" (an image verb) is never read as a trim
 _TIME = r"(?=.*(?:\d+\s*(?:s|secs?|seconds?|mins?|minutes?)\b|\d+:\d\d|\b(?:seconds?|minutes?)\b))"
 _REMOVE = re.compile(
-    r"^(?:cut|chop)\s+(?:off\s+|away\s+)?the\s+(?:first|last|opening|final|closing)\b(?!.*\b(?:keep|only)\b)|"
+    r"^(?:cut|chop)\s+(?:off\s+|away\s+|out\s+)?the\s+(?:first|last|opening|final|closing)\b(?!.*\b(?:keep|only)\b)|"
     r"\b(?:cut|trim|chop)\s+(?:out\s+|off\s+|away\s+)?(?:everything|all|anything)\s+(?:after|before|past|until|from)\b|"
     r"\b(?:remove|drop|cut off|cut away|chop(?: off)?|delete|get rid of|lose|skip|trim off|cut)\b.*\boff\b|"
     r"\b(?:remove|drop|chop|delete|get rid of|lose|skip|trim off|cut away|cut off|take out|take off|snip|shave off)\b",
+    re.I,
+)
+# "trim the first 5 seconds" (no "to", "down to", "keep" or "only"): the part named is what is trimmed away;
+# "trim it to the first 5 seconds" / "trim the clip down to 5 seconds" keep it
+_TRIM_OFF = re.compile(
+    r"^(?:trim|shave|snip)\s+(?:off\s+|away\s+)?the\s+(?:first|last|opening|final|closing|initial|starting|ending)\b"
+    r"(?!.*\b(?:keep|only|just|leave)\b)",
     re.I,
 )
 _WISH = (
@@ -86,6 +93,20 @@ def trim_handler(call) -> None:
         call.ask("Which part should I keep? Say e.g. 'the first 5 seconds', 'the last 3 s' or 'from 0:10 to 0:25'.")
         return
     start, end = span
+    # "… and keep the rest": the part named is cut away
+    cut = re.sub(
+        r"\s+(?:and\s+)?(?:keep|leave)\s+(?:the rest|everything else|what(?:'s| is) left)\s*$", "", text, flags=re.I
+    )
+    if cut != text:
+        text = re.sub(r"^(?:trim|shave|snip)\b", "cut", cut, flags=re.I)
+    elif _TRIM_OFF.search(text):  # "trim the first 5 seconds": trimmed off, as editors mean it (said so)
+        what = f"first {end:g}" if start == 0 and end is not None else f"last {-start:g}" if start < 0 else ""
+        if what:
+            call.note(
+                f"I read 'trim the {what} seconds' as cutting them off (say 'keep only the {what} seconds' to keep them)."
+            )
+            emit_step(call, "trim_video", **({"start": end} if start == 0 else {"drop_last": -start}))
+            return
     if _REMOVE.search(text):  # what to cut away: keep the rest
         if start < 0:
             emit_step(call, "trim_video", drop_last=-start)
@@ -131,7 +152,8 @@ def loop_handler(call) -> None:
     if not video_or_ask(call, "loop_video", "Looping"):
         return
     text = call.text.lower()
-    n = slots.number(text)
+    said = re.search(r"(\d+)\s*(?:x\b|times\b|plays?\b|loops?\b)", text)
+    n = float(said.group(1)) if said else slots.number(text)
     n = 2 if n is None else n
     n = {"twice": 2, "thrice": 3}.get(next((w for w in ("twice", "thrice") if w in text), ""), n)
     emit_step(call, "loop_video", times=int(max(2, min(50, round(n)))))
@@ -203,6 +225,10 @@ VIDEO_INTENTS = (
             + _SECONDS
             + r"(?:\s+of\s+(?:it|this|the\s+(?:video|clip|footage)))?(?:\s+(?:only|please|pls))?\s*$",
             _WISH + r"(?=.*" + _SPAN + ")",
+            # a bare span on a clip: "seconds 3 through 8 only", "0:04-0:09 please", "2 to 5 s only"
+            r"^(?:only\s+|just\s+)?(?:the\s+)?(?="
+            + _SPAN
+            + r"(?:\s+(?:only|please|pls|of (?:it|the (?:video|clip))))*\s*$)",
             "(?:"
             + _WISH
             + r")?(?:just\s+|only\s+)?(?:the\s+)?(?:part|bit|section|portion|moments?|scenes?|clip|frames?)\s+"
@@ -249,7 +275,10 @@ VIDEO_INTENTS = (
     Intent(
         "speed_video",
         patterns=(
-            r"^(?:speed (?:it |the (?:video|clip) )?up|slow (?:it |the (?:video|clip) )?down|play (?:it |the (?:video|clip) )?(?:at|in)\b)",
+            r"^(?:speed (?:it |the (?:video|clip) )?up|slow (?:it |the (?:video|clip) )?down|"
+            r"play (?:it |the (?:video|clip|footage) )?(?:back )?(?:at|in)\b(?!\s+(?:reverse|rewind|backwards?)\b))",
+            r"^(?:halve|double|triple|quadruple|increase|decrease|reduce|raise|lower|cut|change|set)\s+(?:the\s+)?"
+            r"(?:playback\s+|play\s+|video\s+|clip\s+)?(?:speed|rate|tempo|pace)\b",
             r"^make (?:it|the (?:video|clip|footage))\s+(?:\w+\s+)?(?:times\s+)?(?:as\s+)?(?:fast|faster|slow|slower|quicker)\b",
             r"^(?:\d+(?:\.\d+)?x|double|half|quarter|triple)\s+speed\b",
             r"^(?=.*\btime[- ]?lapse\b)",  # "10x timelapse", "turn it into a time-lapse"
@@ -291,7 +320,9 @@ VIDEO_INTENTS = (
         "reverse_video",
         patterns=(
             r"^(?:reverse|rewind)\b(?!.*\b(?:colou?rs?|image|photo|picture|order of)\b)",
-            r"^play (?:it |the (?:video|clip|footage) )?(?:backwards?|in reverse|reversed)\b",
+            r"^play (?:it |the (?:video|clip|footage) )?(?:backwards?|in reverse|in rewind|reversed)\b",
+            # "show the video from end to start", "play it from the last frame to the first"
+            r"^(?:show|play|run)\b.*\bfrom (?:the )?(?:end|last frame|finish) to (?:the )?(?:start|beginning|first(?: frame)?)\b",
             # "flip / turn / invert the clip in time": time words make a flip a reversal, not a mirror
             r"^(?:flip|turn|invert|mirror|swap)\b.*\b(?:in time|time-?wise|(?:the )?(?:time|playback) direction)\b",
         ),
@@ -328,7 +359,11 @@ VIDEO_INTENTS = (
     ),
     Intent(
         "loop_video",
-        patterns=(r"^loop\b", r"^repeat\b(?=.*\b(?:times|twice|thrice|video|clip|footage|loop)\b)"),
+        patterns=(
+            r"^loop\b",
+            r"^repeat\b(?=.*\b(?:times|twice|thrice|video|clip|footage|loop)\b)",
+            r"^(?:have|make|let)\s+(?:it|the (?:video|clip|footage))\s+(?:play|run|go)\s+(?:over and over|on (?:a )?(?:loop|repeat))\b",
+        ),
         examples=example_lines("""
             loop the video 3 times
             repeat it twice
@@ -371,6 +406,7 @@ VIDEO_INTENTS = (
             r"^(?:stick|glue|tape|put|paste|string|chain|bolt)\b(?=.*\b(?:videos|clips|them|both)\b)(?=.*\btogether\b)",
             r"^(?:play|put|show|run)\s+(?:them|both|the (?:two )?(?:videos|clips))?\s*one after (?:the )?(?:other|another)\b",
             r"^(?:add|put|attach|tack)\s+(?:on\s+)?the (?:other|second|next) (?:video|clip)\b",
+            r"^(?:play|show|run)\s+the (?:other|second|next) (?:video|clip)\s+(?:\w+\s+)?(?:after|before|following)\b",
         ),
         examples=example_lines("""
             join the two clips

@@ -14,13 +14,14 @@ __all__ = ["VIDEO_QUESTIONS"]
 
 _MOTION = r"(?:walk|drive|run|fly|flie|ride|step|come|go|get|move|head)s?\s+"
 _WHEN = re.compile(
-    r"\b(?:disappear|vanish|leave|leaves|left|gone|go away|exit|last (?:time|seen|appearance))|\b"
+    r"\b(?:disappear|vanish|leave|leaves|left|gone|go away|exit|last (?:time|seen|appearance|moment|second|point|frame))|\b"
     + _MOTION
     + r"(?:off|out|away)\b",
     re.I,
 )
 _APPEAR = re.compile(
     r"\b(?:appear|show up|shows up|turns? up|pops? up|come in|comes in|enter|first seen|arriv|first time|"
+    r"first (?:see|spot|notice|moment|second|frame)|"
     r"ever\b|at any (?:point|time)|entrance)|\b" + _MOTION + r"(?:in|into|on|onto)\b",
     re.I,
 )
@@ -34,16 +35,19 @@ _TARGET = re.compile(
     r"(?:(?:find|show me|tell me)(?: out)?\s+)?(?:the\s+)?(?:times?|moments?|points?|seconds?|instants?|timestamps?|"
     r"time ?codes?)(?:\s+(?:when|that|where|of))?|"
     r"(?:which|what) (?:parts?|bits?|sections?|scenes?|moments?) of the (?:video|clip|footage)\s+(?:has|have|shows?|"
-    r"contains?|features?)|how much of the (?:video|clip|footage)\s+(?:has|have|shows?|contains?|features?)|"
+    r"contains?|features?)|(?:for\s+)?how much of the (?:video|clip|footage)(?:\s+(?:has|have|shows?|contains?|features?))?|"
+    r"what(?:'s| is) the (?:first|last|final) (?:moment|time|second|point|frame)(?: (?:when|that|where|in which))?|"
     r"(?:is|are) there (?:ever|at any (?:point|time))(?:\s+(?:an?|any))?|"
     r"(?:(?:find|show me|tell me|give me)\s+)?(?:the\s+)?(?:first\s+|last\s+)?(?:appearance|entrance|exit) of|"
     r"find (?:out )?(?:(?:the )?(?:times?|moments?|parts?|bits?|scenes?|sections?|frames?) )?(?:when|where|with))\s+"
     r"(?:(?:does|do|did|is|are|was|were|(?:can|do|did|will|could) (?:we|i|you) (?:see|spot|notice)|will)\s+)?"
-    r"(?:(?:we|you|i) (?:see|spot)\s+)?(?P<what>.+?)\s*"
+    r"(?:(?:we|you|i) (?:first\s+|last\s+)?(?:see|spot)\s+)?(?P<what>.+?)\s*"
     r"(?:\b(?:first\s+)?(?:appears?|disappears?|vanish\w*|show(?:s)? up|come(?:s)? in|enter\w*|leave\w*|left|"
     r"exit\w*|go(?:es)? away|gone|turns? up|pops? up|arriv\w*|visible|on screen|"
     r"in (?:the )?(?:frame|shot|video|picture|view)|in (?:them|it|this)|at any (?:point|time)|seen|there|"
-    r"stay\w*|remain\w*|" + _MOTION + r"(?:in|into|on|onto|off|out|away|by|past))\b.*)?\??$",
+    r"(?:is|are) in (?:the )?(?:shot|frame|view|picture)|stay\w*|remain\w*|"
+    + _MOTION
+    + r"(?:in|into|on|onto|off|out|away|by|past))\b.*)?\??$",
     re.I,
 )
 
@@ -54,6 +58,7 @@ def when_handler(call) -> None:
     text = call.text.strip()
     m = _TARGET.match(text)
     what = (m.group("what") if m else call.rest).strip(" ?.")
+    what = re.sub(r"^(?:(?:is|are)\s+)?there\s+(?:(?:is|are)\s+)?", "", what, flags=re.I)  # "… is there a horse"
     what = call.target_words(what)
     if not what:
         call.ask("What should I look for? Say e.g. 'when does the dog appear?'.")
@@ -73,12 +78,17 @@ def when_handler(call) -> None:
 def count_handler(call) -> None:
     if not video_or_ask(call, "count_in_video", "Counting through a clip"):
         return
+    if re.search(r"\bhead ?count\b", call.text, re.I):  # "give me a headcount": people
+        emit_step(call, "count_in_video", output="text", target="people")
+        return
     m = re.search(
-        r"\bhow many\s+(?:different\s+|distinct\s+|separate\s+)?(?P<what>[a-z ]+?)(?:\s+(?:are|is|walk|pass|go|come|drive|appear|cross|can|do|were|in|on|through|there)\b|\?|$)",
+        r"\bhow many\s+(?:different\s+|distinct\s+|separate\s+|unique\s+|individual\s+)?(?P<what>[a-z ]+?)(?:\s+(?:are|is|walk|pass|go|come|drive|appear|cross|can|do|were|in|on|through|there)\b|\?|$)",
         call.text.lower(),
     )
     what = (
-        m.group("what").strip() if m else re.sub(r"^(?:count|number of)\s+(?:the\s+)?", "", call.rest.strip().lower())
+        m.group("what").strip()
+        if m
+        else re.sub(r"^(?:count|tally|number of)\s+(?:up\s+)?(?:the\s+)?", "", call.rest.strip().lower())
     )
     what = re.sub(
         r"\s+(?:that|who|which)\b.*$|\s+(?:in|through|across)\s+(?:the\s+)?(?:video|clip).*$", "", what
@@ -97,7 +107,8 @@ VIDEO_QUESTIONS = (
             r"^find (?:the )?(?:parts?|bits?|scenes?|sections?)\s+(?:with|where|when)\b",
             r"^(?:for\s+)?how many seconds\b|^(?:the\s+)?(?:timestamps?|time ?codes?)\s+(?:where|when|of)\b",
             r"^(?:which|what) (?:parts?|bits?|sections?|scenes?|moments?) of the (?:video|clip|footage)\b"
-            r"|^how much of the (?:video|clip|footage)\s+(?:has|have|shows?|contains?|features?)\b",
+            r"|^(?:for\s+)?how much of the (?:video|clip|footage)\s+(?:has|have|shows?|contains?|features?|(?:can|do) (?:we|you|i)\b)",
+            r"^what(?:'s| is) the (?:first|last|final) (?:moment|time|second|point|frame)\b",
             r"^(?:is|are) there (?:ever|at any (?:point|time))\b"
             r"|^(?:does|do|did)\s+(?:an?|the|any)\s+(?:\w+\s+){1,3}(?:ever\s+)?(?:show up|appear|turn up|come in|enter)\b",
             r"^(?:(?:find|show me|tell me|give me)\s+)?(?:the\s+)?(?:first\s+|last\s+)?(?:appearance|entrance|exit)\s+of\b",
@@ -142,9 +153,10 @@ VIDEO_QUESTIONS = (
         "count_in_video",
         # rules only where the words speak of a clip (they run on images too): the rest is the matcher's
         patterns=(
-            r"^(?:how many|count)\b(?!.*\b(?:frames?|seconds?|shots?|scenes?|cuts?|photo|picture|image)\b)"
+            r"^(?:give me\s+)?(?:an?\s+)?head ?count\b",
+            r"^(?:how many|count|tally)\b(?!.*\b(?:frames?|seconds?|shots?|scenes?|cuts?|photo|picture|image)\b)"
             r"(?=.*\b(?:walk\w*|pass\w*|cross\w*|go(?:es)? by|drive\w*|come|comes|video|clip|footage|through|"
-            r"distinct|different|in total)\b)",
+            r"distinct|different|unique|in total)\b)",
         ),
         examples=example_lines("""
             how many people walk past?

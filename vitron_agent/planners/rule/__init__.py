@@ -45,7 +45,7 @@ from vitron_agent.planners.rule.lexicon import (
     _restore,
     bounded,
 )
-from vitron_agent.planners.rule.step_builders import _Builder, _exclude
+from vitron_agent.planners.rule.step_builders import _Builder, _exclude, clause_span
 from vitron_agent.toolkit.plan import Plan, Step
 from vitron_agent.toolkit.tool import Toolbox
 
@@ -109,6 +109,8 @@ class RulePlanner:
                 continue
             not_added = None
             picked = choose(clause, self.mode, b)
+            if (picked.question or picked.intent is None) and len(clauses) > 1 and _REMARK.match(clause):
+                continue  # "it drags, speed it up": a remark beside the request, not a request of its own
             if picked.question:
                 return Plan(answer=picked.question)
             if picked.intent is None:
@@ -119,6 +121,7 @@ class RulePlanner:
             if b.image is None and record.media != "none":
                 return Plan(answer=NEEDS_IMAGE)
             before = len(b.steps)
+            b.span = clause_span(picked.text, b.video_mode)
             call = RuleCall(b, record, picked.rest, picked.text, last)
             (record.handler or declarative)(call)
             if _repeats(b.steps, before) and not _AGAIN.search(clause):  # "it's too warm, cool it": one edit
@@ -176,6 +179,14 @@ def _about_it(clause: str, refused: str) -> bool:
         return True
     one_thing = re.match(r"^\w+\s+(?:a|an|one)\s+", refused, re.I)
     return bool(one_thing and _SINGULAR.search(clause) and not _WHOLE_PICTURE.match(clause))
+
+
+# a statement about the picture or clip ("it drags", "this looks dull", "the clip is long"): a remark
+_REMARK = re.compile(
+    r"^(?:it|this|that|(?:the|this|my) (?:video|clip|footage|film|picture|photo|image|pic|shot))\s*"
+    r"(?:'s|is|was|looks|seems|feels|(?!(?:needs|wants|should|must|has to)\b)[a-z]+s)\b(?!.*\b(?:please|pls)\b)",
+    re.I,
+)
 
 
 # a clip played forwards then backwards, said as one thing: a boomerang (not two reversals)

@@ -314,6 +314,9 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     return picked
 
 
+# verbs that say "a selection" and nothing else (the catch-all selection's other verbs, "show", "get", "find",
+# "highlight", also start other requests)
+_SELECT_VERB = re.compile(r"^(?:segment|select|mask(?!\s+out\b)|isolate|pick out|choose)\b", re.I)
 OVERRULE = (0.6, 0.2, 0.35)  # the matcher overrules a pattern when this sure (score, lead) and the
 # pattern's intent scores under the third figure (the pattern looks off-topic); always for the catch-all selection
 
@@ -326,6 +329,10 @@ def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
 
     if ruled.intent in REFUSALS:  # a refusal's rule is specific; no near match overrules it
         return ruled
+    if video and ruled.intent == "track":  # on a clip, "follow / trace / where does X go" is what tracking is for
+        return ruled
+    if ruled.intent == "segment" and _SELECT_VERB.match(clause):
+        return ruled  # "select what's on the plate": a selection said so (the matcher heard "plate" as a blur)
     verdict = match(clause, video)
     if verdict.intent is None or not verdict.scores or verdict.intent in REFUSALS:
         return ruled  # a reading the rules found is never overruled into a refusal

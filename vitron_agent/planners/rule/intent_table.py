@@ -72,6 +72,11 @@ def split_clauses(text: str) -> list[str]:
                 out.append(current)  # "make it warmer and a bit brighter": a second edit of the same thing
                 current = f"make it {head}"
                 continue
+            if _RIDER.match(head):
+                # "remove the beginning, the first 1.5 seconds": the span says which beginning; "trim the
+                # first 3 seconds and keep the rest": the rest is what a cut keeps; "… and when?": of the same thing
+                current = f"{current} {head}"
+                continue
             fixed = _fix_verb(head)
             if _starts_intent(head) or (fixed is not None and _starts_intent(fixed[0])) or _matcher_starts(head):
                 out.append(current)
@@ -80,7 +85,21 @@ def split_clauses(text: str) -> list[str]:
                 joiner = " and " if not current.endswith(",") else " "
                 current = f"{current}{joiner}{piece}"
         out.append(current)
-    return [c.strip(" ,.!?") for c in out if c.strip(" ,.!?")]
+    out = [_DANGLING.sub("", c.strip(" ,.!?")) for c in out]  # "crop it and after that …": no "and" left over
+    return [c for c in out if c]
+
+
+# a piece after a comma or "and" that belongs to the clause before it, not a clause of its own: a bare time
+# span (an apposition naming the part), "keep the rest" after a cut, a question word alone ("… and when?")
+_RIDER = re.compile(
+    r"^(?:(?:just|only)\s+)?(?:the\s+)?(?:(?:first|last|opening|final|closing|initial)\s+\S+(?:\s+\S+)?\s+"
+    r"(?:s|secs?|seconds?|mins?|minutes?)|\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)?\s*(?:to|-|through|until)\s*"
+    r"\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)|\d+:\d\d\s*(?:-|to)\s*\d+:\d\d)(?:\s+(?:of it|only|please))?\s*$"
+    r"|^(?:and\s+)?(?:keep|leave)\s+(?:the rest|everything else|what(?:'s| is) left)\s*$"
+    r"|^(?:and\s+)?(?:when|where|for how long|how long|how many)\s*\??\s*$",
+    re.I,
+)
+_DANGLING = re.compile(r"(?:\s*,)?\s+(?:and|but|or)\s*$", re.I)
 
 
 # a comparative alone after "and" ("… and a bit brighter", "and less saturated"): an edit of its own
@@ -96,6 +115,9 @@ def _intent(clause: str, video: bool | None = None) -> tuple[str | None, str]:
     """(intent name, what the handler gets) for a clause: the words after the verb, or the
     whole clause for intents that read it whole."""
     clause = _TELL_ME.sub("", clause)
+    clause = _MANNER.sub("", clause) or clause  # "describe the video shot by shot": how, not what
+    if _WHATS_LEFT.match(clause):  # "(tell me) what's left": the picture as it is now, described
+        clause = "describe the picture"
     clause = re.sub(
         r"^(?:if|whether)\s+(.+?)\s+(is|are)\s+(.+)$", r"\2 \1 \3", clause, flags=re.I
     )  # "if the cup is red"
@@ -111,6 +133,8 @@ def _intent(clause: str, video: bool | None = None) -> tuple[str | None, str]:
         clause,
         flags=re.I,
     )  # "the background should be white"
+    if video and re.match(r"^trace\b(?!.*\b(?:outlines?|contours?|edges?|borders?|a?round|lines?)\b)", clause, re.I):
+        clause = "track" + clause[5:]  # on a clip, "trace the bird (across the video)" follows it; an outline says so
     wrong = None if video is None else ("image" if video else "video")
     for intent, pattern in _rules():
         # a tool module's record for the other medium is skipped; the built-in handlers explain themselves
@@ -124,6 +148,16 @@ def _intent(clause: str, video: bool | None = None) -> tuple[str | None, str]:
     return None, clause
 
 
+_MANNER = re.compile(
+    r"\s+(?:shot by shot|scene by scene|step by step|moment by moment|in (?:great |more |full )?detail|briefly|"
+    r"in (?:a few|a couple of|simple|plain) words|in (?:one|a) (?:sentence|line)|for me)\s*\??$",
+    re.I,
+)
+_WHATS_LEFT = re.compile(
+    r"^(?:(?:tell|show) me\s+|describe\s+)?what(?:(?:'s|\s+is)\s+(?:still\s+)?(?:left|remaining)(?:\s+over)?|\s+remains)"
+    r"(?:\s+(?:now|afterwards|after that|in the (?:picture|image|photo)))?\s*\??$",
+    re.I,
+)
 _CACHE: dict[str, Any] = {}
 
 
@@ -210,6 +244,18 @@ def _do_generate_video(b: Any, rest: str, clause: str, last: dict[str, str]) -> 
         return
     sid = b.add("generate_video", prompt=_restore(rest, b.regions).strip() or clause)
     b.image, b.mask, b.last_output, b.video_mode, b.fresh = f"${sid}.video", None, "video", True, True
+
+
+def _rotate_or_half_turn(b: Any, rest: str, clause: str, last: dict[str, str]) -> None:
+    """A rotation; on a clip a half turn ("turn the clip upside down", "rotate the video 180 degrees") is
+    both flips, the same frames exactly (the video edit has flips but no rotation)."""
+    if b.video_mode and re.search(r"upside[- ]down|\b180\b|half (?:a )?turn|one hundred (?:and )?eighty", clause, re.I):
+        for direction in ("vertical", "horizontal"):
+            sid = b.add("edit_video", video=b.image, operation="flip", direction=direction)
+            b.image, b.last_output = f"${sid}.video", "video"
+        b.notes.append("I turned the clip upside down by flipping it both ways (the same frames as a half turn).")
+        return
+    _do_rotate(b, rest, clause, last)
 
 
 def _legacy(fn: Any) -> Any:
@@ -334,7 +380,10 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "track",
         (
-            r"^(?:track|follow|trace|keep track of|keep (?:an |your )?eyes? on|lock on(?:to)?|stay on|tail)\b\s*",
+            r"^(?:track|follow|trace|keep track of|keep (?:an |your )?eyes? on|keep tabs on|lock on(?:to)?|stay on|tail|"
+            r"(?:keep\s+(?:on\s+)?)?(?:following|tracking|tracing))\b\s*",
+            # "where does the cat go (in the video)": its path through the clip
+            r"^where\s+(?:does|do|did)\s+(?=.+?\s+(?:go|goes|move|moves|run|head|travel|wander)\b)",
             # "mark the bus in every frame": a selection through the whole clip
             r"^(?:mark|highlight|show|select|find)\b(?=.*\b(?:in|on|through) (?:every|each|all(?: the)?) frames?\b)\s*",
         ),
@@ -441,7 +490,7 @@ INTENTS: tuple[Intent, ...] = (
             r"^rotate\b\s*|^turn\s+(?:it|this|the (?:image|picture|photo))\s+(?:upside[- ]down|sideways|\d+\s*(?:degrees?|°)|"
             r"(?:90|180|270)\b|(?:counter-?|anti-?)?clockwise)",
         ),
-        _do_rotate,
+        _rotate_or_half_turn,
         "rotate 90 / 180 / any angle",
     ),
     _builtin(
@@ -585,7 +634,7 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "segment",
         (
-            r"^(?:segment|select|mask|cut|find|highlight|isolate|detect|locate|extract|pick out|pick|grab|identify|show me|show|get)\b\s*",
+            r"^(?:segment|select|mask|cut|find|highlight|isolate|detect|locate|extract|pick out|pick|grab|identify|show me|show|get|choose)\b\s*",
         ),
         _do_segment,
         "segment / select / mask / cut out / find / highlight / isolate <target>",
@@ -593,8 +642,13 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "describe",
         (
-            r"^(?:describe|caption|summari[sz]e|explain|tell me about|tell me what|analy[sz]e|look at)\b\s*",
-            r"^(?:give|write|generate|make|produce|create|get|add)\s+(?:me\s+|it\s+|this\s+|the (?:image|picture|photo)\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|one-line\s+|quick\s+)?(?:caption|description|summary)\b(?:\s+(?:of|for)\b)?\s*",
+            r"^(?:describe|caption|summari[sz]e|explain|tell me about|tell me what|analy[sz]e|look at|sum up|recap|"
+            r"walk me through|talk me through|run me through|go through)\b\s*",
+            # "what's this video about", "what are the scenes in this video": the whole clip (or picture) described
+            r"^what(?:'s|\s+is)\s+(?:this|the|that)\s+(?:video|clip|footage|film|movie|picture|image|photo)\s+(?:about|of)\s*\??$"
+            r"|^what\s+are\s+the\s+(?:scenes|shots|parts|main events)\b(?:\s+(?:in|of)\s+(?:this|the|that)\s+"
+            r"(?:video|clip|footage|film|movie))?\s*\??$",
+            r"^(?:give|write|generate|make|produce|create|get|add)\s+(?:me\s+|it\s+|this\s+|the (?:image|picture|photo)\s+)?(?:an?\s+|the\s+)?(?:short\s+|brief\s+|one-line\s+|quick\s+)?(?:caption|description|summary|rundown|run-down|recap|overview|synopsis|breakdown|gist)\b(?:\s+(?:of|for)\b)?\s*",
         ),
         _do_describe,
         "describe / caption / tell me about",

@@ -43,6 +43,7 @@ class _Builder:
     video_mode: bool = False  # ``image`` holds a video reference and ``mask`` a track reference
     fresh: bool = False  # a clause made a new picture: the previous turn's mask no longer applies
     named: str | None = None  # a thing a text step named ("read the sign"): what "it" means next, while no mask is
+    span: tuple[float, float | None] | None = None  # the clause's time span on a clip ("the first 3 seconds")
 
     def add(self, tool: str, **args: Any) -> str:
         sid = f"s{len(self.steps) + 1}"
@@ -83,6 +84,10 @@ def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, s
     if seg is not None and (named(target) or face_part(target) or stuff_kind(target) or seg.args.get("color")):
         b.notes.append(f"I cannot subtract {kept!r} from {target!r}: the edit covers {target!r} whole.")
         return
+    held = b.mask or (f"$last.{b.mask_arg}" if b.mask_arg in last else None)
+    if seg is None and held is not None and _PRONOUN.match(clean_target(kept) or ""):
+        edit.args[b.mask_arg], edit.args["where"] = held, "outside"  # "… leave it in colour": the selection
+        return
     image, b.image = b.image, edit.args[b.media_arg]  # the kept object is found on the picture the edit starts from
     mask = _segment(b, kept, last)
     b.image = image
@@ -100,8 +105,15 @@ def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, s
 
 def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | None]:
     """Classify a target phrase: ('pronoun'|'whole'|'background'|'none'|'object', mask reference)."""
+    phrase = _ALL_OF_IT.sub("everything", _AS_SELECTION.sub("", phrase))  # "all of it except X", "X as a mask"
     if b.video_mode:  # on a clip: "the horse goes", "the faces throughout" name the horse, the faces
-        phrase = _TRACK_TAIL.sub("", phrase).strip() or phrase
+        phrase = _TRACK_TAIL.sub("", _PATH_OF.sub("", phrase.strip())).strip() or phrase
+        if b.span is not None:  # "the first 3 seconds", "the dog for the first 3 seconds": when, not what
+            phrase = _TIME_WORDS.sub("", phrase).strip()
+            if not phrase or re.fullmatch(
+                r"(?:the\s+)?(?:part|bit|section|portion|stretch)(?:\s+of it)?", phrase, re.I
+            ):
+                return "whole", None
     cleaned = clean_target(phrase)
     if m := _COMPLEMENT.match(re.sub(r"^(?:the\s+)?", "", phrase.strip(), flags=re.I)):
         if _PRONOUN.match(clean_target(m.group(1)) or "it"):  # "blur behind her": outside the last or main selection
@@ -118,6 +130,8 @@ def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | 
         if b.named:  # "read the sign and then blur it": it is the sign, selected now
             named, b.named = b.named, None
             return "object", _segment(b, named, last)
+        if counted := _counted(b):  # "count the apples and then outline them": them is the apples
+            return "object", _segment(b, counted, last)
         if b.mask_arg in last:
             return "pronoun", f"$last.{b.mask_arg}"
         return "pronoun", None
@@ -132,6 +146,51 @@ def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | 
     if _BACKGROUND.match(cleaned):
         return "background", b.mask
     return "object", _segment(b, phrase, last)
+
+
+# "the dog as a selection", "the sky as a mask": how the result is wanted, not part of the thing
+_AS_SELECTION = re.compile(
+    r"\s+(?:as|into|for)\s+(?:a|an|the|my)\s+(?:selection|mask|region|layer|cut-?out)\b.*$", re.I
+)
+_ALL_OF_IT = re.compile(r"^(?:all|the whole|the entirety)\s+of\s+(?:it|this|that|the (?:image|picture|photo))\b", re.I)
+
+
+# a time span in a target phrase on a clip (``_Builder.span`` holds its value)
+_SECS = r"(?:s|secs?|seconds?|mins?|minutes?)\b"
+_TIME_WORDS = re.compile(
+    r"(?:^|\s+)(?:(?:for|during|in|over|within|across|of)\s+)?(?:only\s+|just\s+)?(?:the\s+)?"
+    r"(?:(?:first|last|opening|final|closing|initial)\s+(?:\S+\s+)?(?:half\s+(?:a\s+)?)?"
+    + _SECS
+    + r"|(?:first|last|opening|final)\s+(?:second|minute)\b"
+    r"|(?:(?:from|between)\s+)?(?:seconds?\s+)?[\d.:]+\s*(?:s|secs?|seconds?)?\s*(?:to|and|-|until|till|through)\s*[\d.:]+\s*(?:"
+    + _SECS
+    + r")?"
+    r"|(?:after|before|until|till|from|up to)\s+(?:the\s+)?[\d.:]+\s*(?:"
+    + _SECS
+    + r")?(?:\s+mark)?(?:\s+on(?:wards)?)?)"
+    r"(?:\s+of\s+(?:it|the (?:video|clip|footage)))?",
+    re.I,
+)
+_SAYS_TIME = re.compile(r"\d\s*(?:s|secs?|seconds?|mins?|minutes?)\b|\d+:\d\d|\b(?:seconds?|minutes?)\b", re.I)
+
+
+def clause_span(clause: str, video: bool) -> tuple[float, float | None] | None:
+    """The time span a clause on a clip names with a time unit ("the first 3 seconds", "from 0:02 to
+    0:05"); None on a picture or when no time is said ("the first 2 people" is no span)."""
+    from vitron_agent.toolkit import slots
+
+    return slots.time_range(clause) if video and _SAYS_TIME.search(clause) else None
+
+
+def _counted(b: _Builder) -> str | None:
+    """The thing the latest count or detection of this plan named, while no mask is current ("count the
+    apples and then outline them"); None when there is none."""
+    for step in reversed(b.steps):
+        if step.tool in ("count", "detect") and isinstance(step.args.get("target"), str):
+            return step.args["target"]
+        if step.tool not in ("count", "detect"):
+            return None
+    return None
 
 
 def _segment(b: _Builder, phrase: str, last: dict[str, str]) -> str:
@@ -184,6 +243,15 @@ def _mask_or_foreground(b: _Builder, phrase: str, last: dict[str, str]) -> str:
 
 
 def _edit(b: _Builder, mask: str | None = None, **args: Any) -> None:
+    if b.video_mode and b.span is not None and "start" in _fields(b, "edit_video"):
+        start, end = b.span  # "make the first 3 seconds black and white": only that part of the clip
+        if start < 0:
+            b.answer = (
+                f"I can edit a part of the clip given from its start ('from 0:08 to 0:10'), not the last "
+                f"{-start:g} seconds counted from the end; say the times from the start."
+            )
+            return
+        args.update(start=start, end=end)
     sid = b.add(b.tool("edit"), **{b.media_arg: b.image, b.mask_arg: mask}, **args)
     b.image, b.last_output = f"${sid}.{b.media_arg}", b.media_arg
 
@@ -191,11 +259,20 @@ def _edit(b: _Builder, mask: str | None = None, **args: Any) -> None:
 # words after a tracked thing that say how long or where it goes, not what it is: "the goalkeeper
 # throughout", "the horse goes", "the bus in every frame", "the ball across the video"
 _TRACK_TAIL = re.compile(
-    r"\s+(?:(?:goes|go|went|moves?|moving|runs?|walks?|is going|travels?)\b.*"
+    r"(?:'s?\s+(?:movements?|motion|path|trajectory|route|progress|journey)\b.*"
+    r"|\s+(?:as|while|when|until|till|wherever)\s+(?:it|they|he|she|its|their)\b.*"
+    r"|\s+(?:frame by frame|around|about|everywhere|the whole way|from start to (?:finish|end))\s*"
+    r"|\s+(?:(?:goes|go|went|moves?|moving|runs?|walks?|is going|travels?)\b.*"
     r"|(?:throughout|all the way|the whole (?:time|way|clip|video)|all (?:the )?(?:time|along))\b.*"
     r"|(?:in|on|through|across|over|during|for) (?:every|each|all(?: of)?|the whole|the entire|the)\s*(?:the\s+)?"
-    r"(?:frames?|video|clip|footage|film|movie|shot|time)\b.*)$",
+    r"(?:frames?|video|clip|footage|film|movie|shot|time)\b.*))$",
     re.I,
+)
+
+
+# "the path of the boat", "the movement of the players": the thing itself is what is followed
+_PATH_OF = re.compile(
+    r"^(?:the\s+)?(?:path|movements?|motion|trajectory|route|progress|journey|whereabouts)\s+of\s+(?=\w)", re.I
 )
 
 
