@@ -12,7 +12,15 @@ included) through :func:`vitron_agent.batch.jobs.run_batch`, as ``vitron-agent b
 per configuration: wall time (process start to its end), images/s over the whole run, the steady
 rate (images/s between the first and the last result: start-up left out), then a timeline of its
 phases (``VITRON_BATCH_TIMELINE``: seconds from the process's start) and the CPU seconds of each
-process (the batch's own, each helper or actor).
+process (the batch's own, each helper or actor), then the CPU seconds of *every* process of the
+run (Ray's GCS, raylet and agents, Ray Data's own actors included) and the best wall time that
+CPU allows on this machine's cores: a floor that no overlap of start-up can go under.
+
+The Ray rows: cold (a new local instance) with the driver's head start (the driver runs inputs
+while Ray and the actors start: :mod:`vitron_agent.batch.head_start`) and without it
+(``VITRON_RAY_HEAD_START=0``); attached to a new cluster (its first dataset also starts Ray Data's
+own per-cluster actors) and that cluster's next batch. The simulated-cluster table runs the actors
+alone (head start off).
 """
 
 from __future__ import annotations
@@ -290,7 +298,8 @@ def _wait_for_cluster(address: str, head: subprocess.Popen, timeout: float = 120
 
 
 def cluster_scaling(folder: Path, tmp: Path, sizes: list[int]) -> list[tuple[int, dict]]:
-    """Per size k: a fresh simulated cluster (a head with no CPUs + k one-CPU nodes), k actors."""
+    """Per size k: a fresh simulated cluster (a head with no CPUs + k one-CPU nodes), k actors
+    running every input (the driver's head start off)."""
     from ray.cluster_utils import Cluster
 
     os.environ.setdefault("RAY_worker_niceness", "0")  # as batch --ray does for its local instance
@@ -301,7 +310,8 @@ def cluster_scaling(folder: Path, tmp: Path, sizes: list[int]) -> list[tuple[int
             for _ in range(k):
                 cluster.add_node(num_cpus=1)
             cluster.wait_for_nodes()
-            rows.append((k, measure(folder, tmp / f"cluster{k}", k, ray=cluster.address)))
+            # the actors alone (no head start: the driver's inputs are no actor's throughput)
+            rows.append((k, measure(folder, tmp / f"cluster{k}", k, ray=cluster.address, VITRON_RAY_HEAD_START="0")))
         finally:
             cluster.shutdown()
     return rows

@@ -11,6 +11,11 @@ contract: refs, not pixels) and the driver exports the item from the shared arti
 driver is the only writer of ``results.jsonl``: resuming, ``--force``, the lock, the gallery and
 the exit code are exactly those of a local batch, and the artifact hashes are the same.
 
+While Ray and the actors start, the driver (it has an Agent already: it planned the request) runs
+inputs from the end of the list until the first actor answers, each input claimed once, in Ray's
+key-value store, by the driver or an actor (:mod:`vitron_agent.batch.head_start`;
+``VITRON_RAY_HEAD_START=0`` turns it off).
+
 The store must be one the actors and the driver both reach: an object-store URL (``--artifacts
 s3://bucket/prefix`` or ``[store] url``: any cluster), or, without one, a folder under ``--out``.
 """
