@@ -32,6 +32,9 @@ def target_words(value: Any) -> str:
     return str(value or "").strip()
 
 
+# the planner's words for "this" / "it" when the user marked a region
+_MAIN_OBJECT = frozenset({"the main object", "main object", "this", "it", "the object", "the foreground"})
+
 # words that already determine a noun phrase: "his face", not "the his face"
 _DETERMINERS = frozenset(
     "the a an my your his her its our their this that these those every each all both some any".split()
@@ -65,6 +68,9 @@ class _Reading:
         if declared.role != SELECTS or not declared.target:
             return None
         target = target_words(step.args.get(declared.target))
+        marked = step.args.get("box") or step.args.get("point") or step.args.get("points")
+        if marked and target and target.lower() in _MAIN_OBJECT:  # "remove this" with a box: what was marked
+            return "the region you marked"
         if target:
             return target if target.lower().split(" ", 1)[0] in _DETERMINERS else f"the {target}"
         box = step.args.get("box")

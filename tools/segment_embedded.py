@@ -131,6 +131,14 @@ class EmbeddedSegmentTool(CvSegmentTool):
                 mask[y0 : y0 + crop.shape[0], x0 : x0 + crop.shape[1]] = found
                 return mask, "U²-Netp salient object in a window around the point"
             mask, method = super().propose(image, inp, color, position, largest, ctx)
+            if not max(64, 0.0005 * h * w) <= mask.sum() <= 0.9 * h * w:  # a speck, or everything
+                from vitron_agent.core.errors import ToolFailed
+
+                raise ToolFailed(
+                    f"nothing stands out under the point ({x}, {y}): GrabCut's region there is "
+                    f"{100 * mask.mean():.1f}% of the picture. Click the middle of the object, or draw a box "
+                    "around it (--box X1,Y1,X2,Y2, or drag in the UI)"
+                )
             return mask, method + " (no salient object under the point)"
         ctx.progress(0.2, "salient object map (U²-Netp)")
         mask = salient_objects(salient_map(image))
@@ -159,11 +167,25 @@ class EmbeddedSegmentTool(CvSegmentTool):
             mask = ctx.store.get_mask(out.mask)
             inside = np.zeros((h, w), bool)
             inside[y1 : y2 + 1, x1 : x2 + 1] = True
-            return fill_holes(mask & inside), "LiteMedSAM (SAM decoder) from the box"
+            return _or_the_box(fill_holes(mask & inside), inside, "LiteMedSAM (SAM decoder) from the box")
         from vitron_agent.perception.salient import object_in_box
 
         ctx.progress(0.3, "salient object map of the box (U²-Netp)")
-        return object_in_box(image, x1, y1, x2, y2), "U²-Netp salient object in the box"
+        inside = np.zeros((h, w), bool)
+        inside[y1 : y2 + 1, x1 : x2 + 1] = True
+        return _or_the_box(object_in_box(image, x1, y1, x2, y2), inside, "U²-Netp salient object in the box")
+
+
+BOX_SHARE = 0.1  # a segmenter's object under this share of the user's box is not what the box holds
+
+
+def _or_the_box(mask: np.ndarray, box: np.ndarray, method: str) -> tuple[np.ndarray, str]:
+    """The segmenter's object in a box the user drew -- or, when it is a speck of the box (a label on the
+    cardboard box, 5 pixels of a 40x40 box), the box itself, said so: the user's box is what they meant."""
+    share = float(mask.sum()) / max(1, int(box.sum()))
+    if share >= BOX_SHARE:
+        return mask, method
+    return box, f"the box itself: no object stood out in it ({method} covered {100 * share:.1f}% of it)"
 
 
 def _foreground(target: str | None) -> bool:

@@ -166,3 +166,19 @@ def test_a_possessive_target_is_not_given_another_article():
     ]:
         plan = Plan(steps=[Step(id="s1", tool="segment", args={"image": "$input.image", "target": target})])
         assert compose_answer(plan, {"s1": ok(MASK, METHOD)}, []).splitlines()[0] == f"I selected {said}."
+
+
+def test_a_marked_region_is_said_as_marked_not_as_the_main_object():
+    """'remove this' with a box said "I selected the main object and removed it"."""
+    plan = Plan(
+        steps=[
+            Step(
+                id="s1",
+                tool="segment",
+                args={"image": "$input.image", "target": "the main object", "box": "$input.box"},
+            ),
+            Step(id="s2", tool="edit", args={"image": "$input.image", "mask": "$s1.mask", "operation": "remove"}),
+        ]
+    )
+    said = compose_answer(plan, {"s1": ok(MASK, METHOD), "s2": ok(IMAGE)}, []).splitlines()[0]
+    assert said == "I selected the region you marked and removed it."

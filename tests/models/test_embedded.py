@@ -126,6 +126,24 @@ def test_a_box_segments_the_object_inside_it(segment_tools, store):
     assert iou(mask, truth) > 0.75
 
 
+def test_a_box_where_nothing_stands_out_is_the_box_and_a_bare_point_is_refused(segment_tools, store):
+    """'remove this' with a 40x40 box on a cardboard box removed 5 pixels (a label U²-Netp saw) and
+    said it was done; a click on a plain wall gave GrabCut's 0.1 % speck, removed the same way."""
+    from vitron_agent.core.errors import ToolFailed
+
+    wall = np.full((240, 320, 3), 128, np.uint8)
+    wall[100:104, 150:154] = 140  # a faint mark: nothing a segmenter calls an object
+    ref, ctx = store.put_image(wall), ToolContext(store=store, step_id="t")
+    out = invoke(
+        segment_tools["embedded"], {"image": ref.model_dump(), "box": {"x1": 130, "y1": 80, "x2": 170, "y2": 120}}, ctx
+    )
+    mask = store.get_mask(out.mask)
+    assert out.method.startswith("the box itself: no object stood out in it") and mask[80:121, 130:171].all()
+    assert mask.sum() == 41 * 41
+    with pytest.raises(ToolFailed, match=r"nothing stands out under the point \(20, 20\)"):
+        invoke(segment_tools["embedded"], {"image": ref.model_dump(), "point": {"x": 20, "y": 20}}, ctx)
+
+
 # -- LiteMedSAM: real trained SAM-architecture weights through the SAM backend ----------------
 def test_lite_medsam_through_the_sam_backend(store):
     from vitron_agent.tools.segment_sam import LITE_MEDSAM_CHECKPOINT, SamSegmentTool
