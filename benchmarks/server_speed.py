@@ -181,6 +181,36 @@ def decodes_per_turn(direct: Direct, turns: int = 4) -> float:
     return (cache.misses - misses) / turns
 
 
+def commits_per_turn(data: Path, img: np.ndarray, turns: int = 6) -> float:
+    """SQLite commits an agent turn makes on these requests (each one fsync of the WAL: SQLite's
+    default ``synchronous=FULL``): LangGraph's checkpoint and step-write saves, with the same saver
+    the server uses."""
+    import sqlite3
+
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    from vitron_agent.runtime.agent import Agent
+    from vitron_agent.runtime.turns import TurnRequest
+
+    class Counting(sqlite3.Connection):
+        commits = 0
+
+        def commit(self):
+            type(self).commits += 1
+            return super().commit()
+
+    conn = sqlite3.connect(str(data / "count.sqlite"), check_same_thread=False, factory=Counting)
+    with Agent(checkpointer=SqliteSaver(conn), data_dir=data / "count-artifacts") as agent:
+        session = agent.session("count")
+        ref = session.store.put_image(img, producer="input").model_dump(mode="json")
+        agent.run_turn(TurnRequest(REQUESTS[0], image=ref), session)  # (the saver's tables made)
+        Counting.commits = 0
+        for i in range(turns):
+            agent.run_turn(TurnRequest(REQUESTS[i % len(REQUESTS)], image=ref), session)
+    conn.close()
+    return Counting.commits / turns
+
+
 def _quiet():
     import logging
 
@@ -209,15 +239,23 @@ def main(turns: int = 8, rounds: int = 5, side: int = 500) -> list[str]:
                     t = timed(direct.turn, turns)
                     rows.append((s, a, t, os.getloadavg()[0]))
             decodes = decodes_per_turn(direct)
+            commits = commits_per_turn(Path(d), img)
             direct.close()
             agent.close()
         finally:
             proc.terminate()
             proc.wait(10)
-    return report(rows, turns, rounds, side, decodes)
+    return report(rows, turns, rounds, side, decodes, commits)
 
 
-def report(rows: list[tuple[float, float, float, float]], turns: int, rounds: int, side: int, decodes: float):
+def report(
+    rows: list[tuple[float, float, float, float]],
+    turns: int,
+    rounds: int,
+    side: int,
+    decodes: float,
+    commits: float | None = None,
+):
     """The table and verdicts of ``rows`` (server, agent, tools turns/s and the load, per round)."""
     lines = [
         f"{turns} turns a round, alternating '{REQUESTS[0]}' (3 steps) and '{REQUESTS[1]}' (2 steps), "
@@ -244,6 +282,8 @@ def report(rows: list[tuple[float, float, float, float]], turns: int, rounds: in
         f"The picture was decoded from its file {decodes:.2f} times per in-process turn (it stays decoded "
         "in the store's LRU once uploaded).",
     ]
+    if commits is not None:
+        lines[-1] += f" An agent turn made {commits:.1f} SQLite commits (one fsync each)."
     return lines
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from vitron_agent.graphs.agent_graph import EARLY
 
-__all__ = ["turn_events", "turn_unfinished"]
+__all__ = ["start_turn", "turn_events", "turn_unfinished"]
 
 REPAIRING_NODES = ("validate", "schedule", "execute")  # nodes whose "problems" go back to the planner
 
@@ -34,6 +34,9 @@ def turn_events(
     # "sync": each superstep's checkpoint is on disk before the next starts, so a killed
     # process resumes after the last completed step.
     persistent = checkpointer is not None and not isinstance(checkpointer, InMemorySaver)
+    if checkpointer is not None and isinstance(state_in, dict):
+        start_turn(graph, state_in, config)
+        state_in = None  # the turn goes on from the checkpoint just saved: the planner is next
     paused = early = False
     for mode, chunk in graph.stream(state_in, config, stream_mode=modes, durability="sync" if persistent else None):
         if mode == "custom":
@@ -51,6 +54,21 @@ def turn_events(
         return values, False
     snapshot = graph.get_state(config)
     return snapshot.values, "review" in (snapshot.next or ())
+
+
+def start_turn(graph: Any, state_in: dict[str, Any], config: dict[str, Any]) -> None:
+    """Save a new turn's input state as the ``START`` node's update: one checkpoint, durable
+    before the turn runs, whose next task is the planner.
+
+    Given the input instead (``graph.stream(state_in, ...)``), LangGraph saves the input as a
+    checkpoint of its own, then the ``START`` superstep's writes, then that superstep's
+    checkpoint (three commits, each a WAL fsync, before the planner runs, for a superstep that
+    only copies the input into the channels) and bookkeeps every channel of the input twice.
+    What is saved is the same state: a process killed before the planner's checkpoint leaves
+    the turn pending (the planner is next) and ``resume`` runs it, as before."""
+    from langgraph.graph import START
+
+    graph.update_state(config, state_in, as_node=START)
 
 
 def turn_unfinished(snapshot: Any) -> bool:

@@ -1,7 +1,7 @@
-"""What a step costs LangGraph: the agent's turn of n chained steps takes n + 2 supersteps (the
-input, the start, the plan validated and its first step run in the planner's superstep, one per
-further step with the answer in the last), as many as a bare LangGraph chain of n nodes; each
-superstep is a checkpoint. And the
+"""What a step costs LangGraph: the agent's turn of n chained steps takes n + 1 checkpoints (the
+input, saved as the START node's update; the plan validated and its first step run in the planner's
+superstep; one per further step, with the answer in the last), one fewer than a bare LangGraph
+chain of n nodes given its input (which saves the input, then the START superstep). And the
 events a caller sees are the same as when validate and respond were supersteps of their own."""
 
 import numpy as np
@@ -36,14 +36,14 @@ def _chain(n):
     }
 
 
-def test_a_chain_of_n_steps_is_n_plus_2_checkpoints(tmp_path):
+def test_a_chain_of_n_steps_is_n_plus_1_checkpoints(tmp_path):
     for n in (1, 4):
         saver = CountingSaver()
         agent = Agent(Toolbox([_noop()]), ScriptedPlanner([_chain(n)]), saver, data_dir=tmp_path / str(n))
         result = agent.run("go", image=np.zeros((8, 8, 3), np.uint8), session="c")
         assert result.ok and len(result.steps) == n
         assert result.answer  # written in the last step's superstep
-        assert saver.puts == n + 2  # n + 3 with the plan in a superstep of its own; n + 5 before that
+        assert saver.puts == n + 1  # the input saved as one checkpoint; n + 3 with the plan a superstep of its own
 
 
 def test_events_plan_repair_answer_as_before(tmp_path):
