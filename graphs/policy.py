@@ -120,9 +120,21 @@ def tiny_mask(record: dict[str, Any]) -> tuple[str, float] | None:
         return None
     if any(w in target.lower() for w in SMALL_BY_NATURE):
         return None
+    if _recognised_surely(record):  # a kite the detector found at 0.76 is that small: not suspect
+        return None
     outs = record.get("outputs", {}).values()
     area = next((o.get("value", {}).get("area") for o in outs if o.get("kind") in MASK_KINDS), None)
     return (target, float(area)) if area is not None and float(area) < TINY else None
+
+
+def _recognised_surely(record: dict[str, Any]) -> bool:
+    """Whether the step's method says a model recognised its target at 0.5 or more ("SSD-MobileNetV2
+    recognised kite 0.76"), with nothing in it unsure."""
+    import re
+
+    method = str(record.get("outputs", {}).get(METHOD_OUTPUT, {}).get("value") or "")
+    m = re.search(r"\b(?:recognised|named) [A-Za-z' -]+? (\d\.\d+)", method)
+    return bool(m) and float(m.group(1)) >= 0.5 and "unsure" not in method and _assumed(record) is None
 
 
 def hold_reason(step: dict[str, Any], records: dict[str, dict[str, Any]]) -> str | None:

@@ -100,3 +100,26 @@ def test_a_destructive_edit_on_a_guess_among_several_is_held(pair, tmp_path):
     assert [s.status for s in r.steps] == ["ok", "skipped"] and "held" in (r.steps[1].error_kind or "")
     r = Agent(data_dir=tmp_path).run("blur her face", image=pair)
     assert r.warnings and "which of the 2 faces" in r.warnings[0]
+
+
+def test_a_small_thing_the_detector_recognised_is_not_suspect():
+    """'remove the kite' was held ("covers only 0.35 %: probably not what you meant") although the
+    detector found the kite at 0.76 and the mask was exactly it; an unrecognised small mask still is."""
+    from vitron_agent.graphs.policy import tiny_mask
+
+    def record(method: str) -> dict:
+        return {
+            "status": "ok",
+            "tool": "segment",
+            "args": {"target": "the kite"},
+            "outputs": {
+                "method": {"kind": "text", "value": method},
+                "mask": {"kind": "mask", "value": {"area": 0.0035}},
+            },
+        }
+
+    assert tiny_mask(record("SSD-MobileNetV2 recognised kite 0.76; the mask is U²-Netp's object")) is None
+    assert tiny_mask(record("SSD-MobileNetV2 recognised kite 0.41")) == ("the kite", 0.0035)
+    assert (
+        tiny_mask(record("U²-Netp salient object; it cannot recognise 'the kite' by name, so it took it")) is not None
+    )
