@@ -67,6 +67,9 @@ class EditVideoInput(BaseModel):
     )
     start: float | None = Field(default=None, ge=0, description="edit only from this time (seconds)")
     end: float | None = Field(default=None, gt=0, description="edit only up to this time (seconds)")
+    direction: Literal["horizontal", "vertical"] = Field(
+        default="horizontal", description="flip: left-right (horizontal) or upside down (vertical)"
+    )
 
 
 class EditVideoOutput(BaseModel):
@@ -163,7 +166,7 @@ class CvEditVideoTool(VisionTool):
 
     def run(self, inp: EditVideoInput, ctx: ToolContext) -> EditVideoOutput:
         def one(frame: np.ndarray, mask: np.ndarray | None, i: int) -> np.ndarray:
-            return apply_edit(frame, mask, inp.operation, inp.where, inp.color, inp.amount)
+            return apply_edit(frame, mask, inp.operation, inp.where, inp.color, inp.amount, direction=inp.direction)
 
         ref = ctx.store.put_video(edit_frames(ctx.store, inp, ctx, one), inp.video.fps, producer=ctx.step_id)
         return EditVideoOutput(video=ref)
@@ -451,8 +454,15 @@ class CvAnimateTool(VisionTool):
 
 
 def _video_edit_phrase(step: StepWords) -> str:
-    """An edit of a video, said as the edit of a picture is ("blurred it", "flipped the video ...")."""
-    return edit_phrase(step, medium="video")
+    """An edit of a video, said as the edit of a picture is ("blurred it", "flipped the video ..."), with
+    the part of the clip it covered when the step was limited to one ("... from 0:00 to 0:03")."""
+    said = edit_phrase(step, medium="video")
+    start, end = step.args.get("start"), step.args.get("end")
+    if start is None and end is None:
+        return said
+    if end is None:
+        return f"{said} from {float(start):g} s to the end"
+    return f"{said} from {float(start or 0):g} s to {float(end):g} s only"
 
 
 def _frame_phrase(step: StepWords) -> str:
