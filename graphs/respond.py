@@ -78,8 +78,8 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
         listed = "\n".join(f"- {p}" for p in problems)
         return f"I could not make a valid plan for this request. Problems:\n{listed}"
     if not plan.steps:
-        return (
-            "\n".join([*([plan.answer] if plan.answer else []), *plan.notes])
+        return (  # a refusal the planner gives as its answer and as a note is said once
+            "\n".join(dict.fromkeys([*([plan.answer] if plan.answer else []), *plan.notes]))
             or "There is nothing to do for this request."
         )
     from vitron_agent.graphs.policy import turn_warnings
@@ -112,7 +112,7 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
         them = "it" if len(skipped) == 1 else "them"
         parts.append(f"I did not {_joined(skipped)}, because a step before {them} did not complete.")
     parts.extend(n for n in plan.notes if n not in warnings)
-    return "\n".join(parts)
+    return "\n".join(dict.fromkeys(parts))
 
 
 def answer_details(plan: Plan, records: dict[str, dict[str, Any]]) -> str:

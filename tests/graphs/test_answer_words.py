@@ -182,3 +182,9 @@ def test_a_marked_region_is_said_as_marked_not_as_the_main_object():
     )
     said = compose_answer(plan, {"s1": ok(MASK, METHOD), "s2": ok(IMAGE)}, []).splitlines()[0]
     assert said == "I selected the region you marked and removed it."
+
+
+def test_a_refusal_given_as_answer_and_note_is_said_once():
+    """'make it look like autumn' printed the generative-editor refusal twice."""
+    said = "Instruction editing needs a generative editor: set [tools.edit] backend; I skipped 'x'."
+    assert compose_answer(Plan(steps=[], answer=said, notes=[said]), {}, []) == said
