@@ -7,9 +7,10 @@ import pytest
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import RulePlanner
 from vitron_agent.planners.rule.complaints import quality_out
-from vitron_agent.planners.rule.intent_matcher import UNSURE, unknown_words
+from vitron_agent.planners.rule.intent_matcher import UNSURE
 from vitron_agent.planners.rule.lexicon import folk_colours, np_target
 from vitron_agent.planners.rule.target_words import clean_target
+from vitron_agent.planners.rule.word_knowledge import unknown_words
 from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
@@ -222,3 +223,29 @@ def test_a_dislike_names_what_it_is(toolbox):
     assert [o for o, _ in out] == ["segment", "cutout"]  # the background goes, not the main object
     out = steps(plan("I can't stand that bin - remove it", toolbox))
     assert out[0] == ("segment", {"target": "that bin"}) and out[-1][0] == "remove"
+
+
+@pytest.mark.parametrize(
+    "text, op",
+    [
+        ("it's slightly soft, could you fix that?", "sharpen"),  # it asked "desaturate or blur?"
+        ("it looks kinda dull, can you sort that out", "saturate"),  # not understood: the embedding was weak
+        ("pull back the saturation", "desaturate"),
+        ("dial down the warmth a bit", "cooler"),
+    ],
+)
+def test_the_picture_said_to_have_a_quality_is_the_edit_that_undoes_it(toolbox, text, op):
+    assert [o for o, _ in steps(plan(text, toolbox))] == [op]
+
+
+def test_selecting_everything_that_is_a_thing_selects_the_thing():
+    assert clean_target("everything that is the river") == "the river"
+
+
+@pytest.mark.parametrize(
+    "text, args",
+    [("pull a frame from halfway through", {"position": "middle"}), ("the picture at second 9 please", {"time": 9.0})],
+)
+def test_a_frame_by_place_or_second(toolbox, text, args):
+    p = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"video": "video"}, "last": {}}), toolbox)
+    assert steps(p) == [("frame", args)]

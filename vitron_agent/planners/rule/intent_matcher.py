@@ -192,109 +192,13 @@ UNSURE = (
     "another way (a plain colour, or the edit by name)."
 )
 _MAX_UNKNOWN = 3  # the words tried per clause (each costs one more embedding)
-_ALWAYS_KNOWN = frozenset(
-    "the a an it its this that these those them they their his her him she he my our your me us we you i "
-    "and or but with without from into onto over under behind near next left right top bottom middle centre center "
-    "please pls thanks now just also too very bit little lot some all any every each more less not no nor so as than "
-    "then there here what which who how why when where is are was were be been do does did has have had can could "
-    "would should will shall may might must out off up down again still even ever never yes okay don't dont isn't "
-    "doesn't can't cannot won't".split()
-)
-
-
-def known_words() -> frozenset[str]:
-    """Words the table understands: every word of every record's examples (refusals' too), the
-    colours the tools paint and people's colour words, the names of things, and small function words."""
-    version = table_version()
-    if _STATE.get("known", (None,))[0] != version:
-        from vitron_agent.perception.colors import SHADES, SYNONYMS
-        from vitron_agent.planners.rule.lexicon import _COLOR_WORDS, FOLK_COLOURS
-
-        words = {w for r in registered_intents() for ex in r.examples for w in _WORD.findall(ex.lower())}
-        words |= {w for c in (*_COLOR_WORDS, *SHADES, *SYNONYMS, *FOLK_COLOURS) for w in c.split()}
-        _STATE["known"] = (version, frozenset(words | _things() | _ALWAYS_KNOWN))
-    return _STATE["known"][1]
-
-
-def unknown_words(clause: str) -> list[str]:
-    """The clause's words of three letters or more that the table does not know, in order. Known:
-    :func:`known_words`, the polarity lexicon's words where they stand ("wash out", "paler",
-    "oversaturated"), a known word with an ending ("selection", "fuzzier"), and a known word's typo
-    ("giff": one letter off)."""
-    from vitron_agent.planners.rule.spelling import is_word, nearest
-
-    known, out, low = known_words(), [], clause.lower()
-    lexical = [m.span() for words in _lexicon_words() for m in re.finditer(rf"\b(?:{words})\b", low)]
-    for m in _WORD.finditer(low):
-        base = m.group(0).removesuffix("'s").strip("'")
-        if len(base) < 3 or base.isdigit() or base in out or base in known or _stem_known(base, known):
-            continue
-        if any(a <= m.start() < b for a, b in lexical) and is_word(base):  # "blurple" is no form of "blur"
-            continue
-        if len(base) >= 4 and nearest(base, _known_counts(), "known words", long=99) is not None:
-            continue
-        out.append(base)
-    return out
-
-
-_ENDINGS = (
-    "s",
-    "es",
-    "ed",
-    "d",
-    "ing",
-    "er",
-    "est",
-    "ier",
-    "iest",
-    "ion",
-    "tion",
-    "ness",
-    "ly",
-    "y",
-    "ish",
-    "ful",
-    "ness",
-)
-
-
-def _stem_known(word: str, known: frozenset[str]) -> bool:
-    """``word`` is a known word of four letters or more with an ending ("paler", "selection", "sharpish")."""
-    for end in _ENDINGS:
-        stem = word[: -len(end)] if word.endswith(end) else ""
-        if len(stem) >= 4 and (stem in known or stem + "e" in known or stem + "y" in known or stem[:-1] in known):
-            return True
-    if any(word.endswith(k) or word.startswith(k) for k in _long_known() if len(word) - len(k) >= 3):
-        return True  # a compound of a known word: "headcount", "backdrops"
-    return word.startswith(("over", "under", "de", "un")) and any(
-        word[len(p) :] in known for p in ("over", "under", "de", "un") if word.startswith(p)
-    )
-
-
-def _long_known() -> tuple[str, ...]:
-    """The known words of five letters or more (the parts a compound is read by)."""
-    version = table_version()
-    if _STATE.get("long_known", (None,))[0] != version:
-        _STATE["long_known"] = (version, tuple(w for w in known_words() if len(w) >= 5 and w.isalpha()))
-    return _STATE["long_known"][1]
-
-
-def _known_counts() -> dict[str, int]:
-    """The known words of three letters or more, as a vocabulary for the typo test."""
-    version = table_version()
-    if _STATE.get("known_counts", (None,))[0] != version:
-        _STATE["known_counts"] = (version, {w: 1 for w in known_words() if len(w) >= 3 and w.isalpha()})
-    return _STATE["known_counts"][1]
-
-
-def _lexicon_words() -> list[str]:
-    """The polarity lexicon's word patterns (both sides of every antonym pair), and "over-" words."""
-    return [side for pair in _ANTONYMS for side in pair[2:]] + [_OVER.pattern.removeprefix("\\b")]
 
 
 def _decisive_unknown(clause: str, intent: str, video: bool | None) -> str | None:
     """The first unknown word whose removal changes the clause's reading away from ``intent`` (to
     another intent, to a question, or to nothing), or None: the reading does not hinge on one."""
+    from vitron_agent.planners.rule.word_knowledge import unknown_words
+
     same = _same_reading(intent)
     for word in unknown_words(clause)[:_MAX_UNKNOWN]:
         rest = re.sub(rf"\b{re.escape(word)}(?:'s)?\b", " ", clause, flags=re.I)
@@ -321,6 +225,8 @@ def _match(clause: str, video: bool | None = None) -> Verdict:
         if re.search(rf"^(?:\w+\s+){{0,5}}(?:less|more|not so|not as)\s+(?:\w+\s+)?(?:{up}|{down})\b", clause.lower()):
             if (side := polarity(clause, more, less)) is not None:
                 return Verdict(side, scores=ranked)
+    if (not ranked or ranked[0][0] < WEAK) and (side := _said_quality(clause)) is not None:
+        return Verdict(side, scores=ranked)
     if not ranked or ranked[0][0] < WEAK:
         return Verdict(None, scores=ranked)
     top, name = ranked[0]
@@ -389,7 +295,7 @@ _LESS = (
     r"\b(?:less|decrease|reduce|lower|down|weaker|tone down|dial back|mute|drop|fewer|pull back|ease off|rein in|"
     r"dial down|tame|take the edge off)\b"
 )
-_SO = r"(?:(?:a bit|a little|very|so|rather|quite|kind of|kinda|way|really|pretty|all|completely|totally|somewhat)\s+)*"
+_SO = r"(?:(?:a bit|a little|very|so|rather|quite|kind of|kinda|sort of|way|really|pretty|all|completely|totally|somewhat|slightly|a touch|a tad|too)\s+)*"
 _ASKED = r"(?:^|\b(?:can|could|would|will) you\s+|\bplease\s+|\bto\s+|\band\s+|,\s*)"
 
 
@@ -401,15 +307,32 @@ def _pair_named(clause: str, ranked: list[tuple[float, str]]) -> str | None:
     score = {n: sc for sc, n in ranked}
     for more, less, up, down in _ANTONYMS:
         complaint = re.search(rf"\btoo\s+(?:\w+\s+)?(?:{up}|{down})\b", low)  # "a little too blue": a tone
-        if not (tone or complaint):
+        # the picture itself said to be so ("it's slightly soft, could you fix that"): that quality, however
+        # the embedding scored the rest
+        said = _SAID.format(so=_SO, words=f"{up}|{down}")
+        said = re.match(said, low)
+        if not (tone or complaint or said):
             continue
-        near = max(score.get(more, -1.0), score.get(less, -1.0)) >= top - PAIR_NEAR
+        near = said or max(score.get(more, -1.0), score.get(less, -1.0)) >= top - PAIR_NEAR
         if near and re.search(rf"\b(?:{up}|{down})\b", low):
             return polarity(clause, more, less)
     return None
 
 
 PAIR_NEAR = 0.1
+_SAID = (
+    r"^(?:it|this|that|the (?:image|picture|photo|shot|pic))(?:'s|\s+is|\s+looks|\s+seems|\s+feels)\s+{so}(?:{words})\b"
+)
+
+
+def _said_quality(clause: str) -> str | None:
+    """ "it looks kinda dull, can you sort that out": the picture itself said to have a quality of an
+    antonym pair: the side that undoes it, however weak the embedding's score (None: no such remark)."""
+    low = clause.lower()
+    for more, less, up, down in _ANTONYMS:
+        if re.match(_SAID.format(so=_SO, words=f"{up}|{down}"), low):
+            return polarity(clause, more, less)
+    return None
 
 
 def polarity(clause: str, a: str, b: str) -> str | None:
@@ -442,6 +365,11 @@ def polarity(clause: str, a: str, b: str) -> str | None:
             low,
         ):
             return less  # "take the saturation down a notch", "take some of the warmth out"
+        if re.search(
+            rf"\b(?:pull|dial|knock|tone|turn|bring|scale|wind|ease|cut)\s+(?:back|down)\s+(?:on\s+)?(?:the\s+)?(?:\w+\s+)?(?:{up})\b",
+            low,
+        ):
+            return less  # "pull back the saturation", "dial down the warmth"
         if re.search(rf"\b{lessen}\s+(?:the\s+)?(?:\w+\s+)?(?:{up})\b", low):
             return less  # "less bright", "reduce the warmth"
         if re.search(rf"\b{lessen}\s+(?:the\s+)?(?:\w+\s+)?(?:{down})\b", low):

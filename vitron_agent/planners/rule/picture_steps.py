@@ -640,9 +640,12 @@ def _do_frame(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None
         args["index"] = index
     elif (t := slots.timestamp(low)) is not None:
         args["time"] = t
+    elif m := re.search(r"\b(?:second|sec)\s+(\d+(?:\.\d+)?)\b", low):  # "the image at second 6"
+        args["time"] = float(m.group(1))
     else:
+        middle = re.search(r"\b(?:middle|half-?way|midway|mid-?point|cent(?:re|er))\b", low)
         args["position"] = (
-            "middle" if "middle" in low else "last" if re.search(r"\b(?:last|final|closing|end)\b", low) else "first"
+            "middle" if middle else "last" if re.search(r"\b(?:last|final|closing|end)\b", low) else "first"
         )
     sid = b.add("frame", **args)
     b.image, b.mask, b.last_output, b.video_mode = f"${sid}.image", None, "image", False

@@ -133,6 +133,14 @@ _WRAPPER = (  # "how many boats", "the number of windows", "a mask of the parrot
         "",
     ),
     (re.compile(r"^(?:just|only|simply|solely)\s+(?=\w)", _I), ""),
+    # "everything that is the road", "whatever is the sky": the thing itself
+    (
+        re.compile(
+            r"^(?:everything|all|anything|whatever|the bits?|the parts?)\s+(?:that|which)?\s*(?:is|are)\s+(?=(?:the|this|that|his|her|my)\b)",
+            _I,
+        ),
+        "",
+    ),
     # the thing's edge named instead of the thing: "the edges of the horse", "the outline of the tree"
     (
         re.compile(
