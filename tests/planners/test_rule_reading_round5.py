@@ -249,3 +249,32 @@ def test_selecting_everything_that_is_a_thing_selects_the_thing():
 def test_a_frame_by_place_or_second(toolbox, text, args):
     p = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"video": "video"}, "last": {}}), toolbox)
     assert steps(p) == [("frame", args)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "remove the colour from the van",
+            [("segment", {"target": "the van"}), ("grayscale", {})],
+        ),  # erased the main object
+        ("remove the blur from his face", [("segment", {"target": "face"}), ("sharpen", {"amount": 0.5})]),
+        ("strip the colour out completely", [("grayscale", {})]),
+        (
+            "drop all the colour except the kite",
+            [("segment", {"target": "the kite"}), ("grayscale", {"where": "outside"})],
+        ),
+        (
+            "only the tulip in colour please",
+            [("segment", {"target": "the tulip"}), ("grayscale", {"where": "outside"})],
+        ),
+        ("the fountain in black and white", [("segment", {"target": "the fountain"}), ("grayscale", {})]),
+    ],
+)
+def test_colour_taken_from_a_thing_or_kept_on_it(toolbox, text, expected):
+    assert steps(plan(text, toolbox)) == expected
+
+
+def test_reducing_the_colour_is_a_desaturation_not_black_and_white():
+    assert quality_out("reduce the saturation a lot") == "make the colours less vivid a lot"
+    assert quality_out("take some of the colour out of the shirt") == "make the shirt less vivid"

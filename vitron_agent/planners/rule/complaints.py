@@ -96,21 +96,24 @@ _CONTRAST_IDIOM = re.compile(
 # a quality of the picture taken out: "remove some of the warmth", "take the blur out" -> its opposite edit
 # (the remove tool erases things; a quality is no thing: it erased the main object)
 _QUALITY_OUT = re.compile(
-    r"^(?:remove|take\s+out|take\s+away|reduce|lose|cut|drop|kill|get\s+rid\s+of|strip|take)\s+"
+    r"^(?P<verb>remove|take\s+out|take\s+away|reduce|lose|cut|drop|kill|get\s+rid\s+of|strip|take)\s+"
     r"(?P<part>(?:some|a bit|a little|most|part|a touch)\s+of\s+)?(?:the\s+|that\s+|this\s+)?"
     r"(?P<q>warmth|warm (?:tones?|look|feel)|orange (?:tones?|look)|coolness|cold(?:ness)?|chill|cool (?:tones?|look|feel)|"
-    r"blue (?:tones?|look)|blur(?:riness)?|fuzziness|softness|haziness|grain(?:iness)?|noise|brightness|glare|darkness|gloom)"
-    r"(?:\s+(?:out|away|off|from (?:it|the (?:image|picture|photo|shot))))?"
+    r"blue (?:tones?|look)|blur(?:riness)?|fuzziness|softness|haziness|grain(?:iness)?|noise|brightness|glare|darkness|gloom|"
+    r"colou?rs?|saturation)"
+    r"(?:\s+(?:out|away|off))?(?:\s+(?:from|of|in|on)\s+(?P<np>it|them|(?:the|this|that|his|her|my|their)\s+[a-z]+(?:\s+[a-z]+)?))?"
+    r"(?:\s+(?:entirely|completely|totally|altogether|fully))?"
     r"(?P<amount>\s+(?:a bit|a little|slightly|a touch|a lot))?(?:\s*,?\s*please)?\s*[.!]?$",
     re.I,
 )
 _OPPOSITE = (
-    (r"warm|orange", "make it cooler"),
-    (r"cool|cold|chill|blue", "make it warmer"),
-    (r"blur|fuzz|soft|haz", "sharpen it"),
-    (r"grain|noise", "denoise it"),
-    (r"bright|glare", "darken it"),
-    (r"dark|gloom", "brighten it"),
+    (r"warm|orange", "make {np} cooler"),
+    (r"cool|cold|chill|blue", "make {np} warmer"),
+    (r"blur|fuzz|soft|haz", "sharpen {np}"),
+    (r"grain|noise", "denoise {np}"),
+    (r"bright|glare", "darken {np}"),
+    (r"dark|gloom", "brighten {np}"),
+    (r"colou?r|saturation", "make {np} black and white"),  # all of the colour; some of it: a desaturation (below)
 )
 
 
@@ -145,12 +148,28 @@ _KEPT_IN_COLOUR = (
         r"(?P<kept>.+?)\s*$",
         re.I,
     ),
+    re.compile(  # "drop all the colour except the umbrella" (it desaturated around it)
+        r"^(?:remove|take|strip|drain|drop|lose|kill|get\s+rid\s+of|suck|take\s+out)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?"
+        rf"colou?rs?\s+(?:out\s+)?(?:(?:from|of|in)\s+(?:everything|all|the\s+rest|everywhere)\s*)?,?\s*{_BUT}\s+(?P<kept>.+?)\s*$",
+        re.I,
+    ),
+    re.compile(  # "only the rose in colour please" (it saturated the rose)
+        r"^(?:(?:keep|leave|have)\s+)?(?:only|just)\s+(?P<kept>(?:the|this|that|his|her|my|their)\s+.+?)\s+in\s+(?:full\s+)?"
+        r"colou?rs?\s*(?:,?\s*please)?$",
+        re.I,
+    ),
+)
+# a thing named in grey without a verb: "the sky in black and white" (it greyed the whole picture)
+_NAMED_GREY = re.compile(
+    rf"^(?P<np>(?:the|this|that|his|her|my|their)\s+[a-z][a-z' -]*?)\s+in\s+{_GREY}\s*(?:,?\s*please)?$", re.I
 )
 
 
 def colour_kept(text: str) -> str | None:
-    """ "colour splash the red bus" -> "make everything black and white except the red bus"; None for
-    any other text."""
+    """ "colour splash the red bus" -> "make everything black and white except the red bus"; "the sky in
+    black and white" -> "make the sky black and white"; None for any other text."""
+    if (m := _NAMED_GREY.match(text.strip().rstrip(".!"))) and not _WHOLE.match(m.group("np")):
+        return f"make {m.group('np')} black and white"
     for pattern in _KEPT_IN_COLOUR:
         if m := pattern.match(text.strip().rstrip(".!")):
             kept = re.sub(r"\s*,?\s*(?:please|thanks)$", "", m.group("kept"), flags=re.I)
@@ -162,13 +181,19 @@ def colour_kept(text: str) -> str | None:
 
 def quality_out(clause: str) -> str | None:
     """ "remove some of the warmth" -> "make it cooler a little"; "take the blur out" -> "sharpen it";
-    None for any other clause."""
+    "remove the colour from the car" -> "make the car black and white"; None for any other clause."""
     m = _QUALITY_OUT.match(clause.strip())
     if not m:
         return None
+    np = m.group("np") or "it"
+    if _WHOLE.match(np):  # "from the picture": the picture is "it"
+        np = "it"
     edit = next(e for words, e in _OPPOSITE if re.match(words, m.group("q"), re.I))
+    if edit.endswith("black and white") and (m.group("part") or m.group("verb").lower() in ("reduce", "cut")):
+        # "take some of the colour out", "reduce the saturation a lot": some of it
+        return f"make {'the colours' if np == 'it' else np} less vivid{m.group('amount') or ''}"
     amount = m.group("amount") or (" a little" if m.group("part") else "")
-    return f"{edit}{amount}"
+    return f"{edit.format(np=np)}{amount}"
 
 
 def part_complaint(clause: str) -> str | None:

@@ -56,6 +56,8 @@ MORE_EXAMPLES = {
         convert it to black and white
         all grey tones please
         zero colour
+        give it a monochrome filter
+        a mono effect over the whole shot
     """),
     "desaturate": _lines("""
         give it a faded film feel
