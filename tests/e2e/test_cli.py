@@ -50,7 +50,8 @@ def test_run_json_contract_with_three_chained_steps(tmp_path, photo):
     )
     assert p.returncode == 0, p.stderr
     data = json.loads(p.stdout)
-    assert set(data) == {"answer", "warnings", "session", "steps", "report"} and data["warnings"] == []
+    assert set(data) == {"answer", "ok", "warnings", "session", "steps", "report"} and data["warnings"] == []
+    assert data["ok"] is True
     assert [s["tool"] for s in data["steps"]] == ["segment", "edit", "describe"]
     for s in data["steps"]:
         assert set(s) == {"id", "tool", "args", "status", "error", "seconds", "outputs"}

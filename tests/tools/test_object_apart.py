@@ -123,3 +123,16 @@ def test_a_small_thing_the_detector_recognised_is_not_suspect():
     assert (
         tiny_mask(record("U²-Netp salient object; it cannot recognise 'the kite' by name, so it took it")) is not None
     )
+
+
+@needs_models
+def test_a_held_edit_is_not_an_ok_result_nor_an_ok_batch_item(pair, tmp_path):
+    """A batch counted an item whose edit was held back (no image made) as "ok"; --json had no overall
+    status, so a script could not tell."""
+    from vitron_agent import Agent
+    from vitron_agent.runtime.export import export_item
+
+    agent = Agent(data_dir=tmp_path / "d")
+    result = agent.run("remove the tall woman", image=pair)
+    line = export_item(result, agent.store, tmp_path / "item")
+    assert line["ok"] is False and line["status"] == "error" and "held back" in line["error"]

@@ -2,7 +2,8 @@
 
 ``result_json`` gives the stable object that ``vitron-agent run --json`` prints::
 
-    {"answer": str, "session": str,
+    {"answer": str, "ok": bool (every step ran and succeeded: nothing failed, skipped or held back),
+     "warnings": [str], "session": str,
      "steps": [{"id", "tool", "args", "status": "ok"|"error"|"skipped", "error": str|null,
                 "seconds": float,
                 "outputs": {name: {"kind": "image"|"mask"|"video"|"feature"|"text"|"box"|"number",
@@ -77,6 +78,7 @@ def result_json(
         )
     return {
         "answer": result.answer,
+        "ok": bool(getattr(result, "ok", True)),
         "warnings": list(getattr(result, "warnings", [])),
         "session": result.session,
         "steps": steps,
@@ -130,9 +132,12 @@ def export_item(result, store, item_dir: str | Path) -> dict[str, Any]:
         folder.unlink()
     line = dict(export_run(result, store, folder))
     failed = [s for s in result.steps if s.status == "error"]
-    line["status"] = "error" if failed or result.problems else "ok"
+    held = [s for s in result.steps if s.status == "skipped" and s.error_kind == "held"]
+    line["status"] = "error" if failed or held or result.problems else "ok"
     if failed:
         line["error"] = f"step {failed[0].id} ({failed[0].tool}) failed: {failed[0].error}"
+    elif held:  # an edit held back (on a guessed or suspect target) made nothing: not an ok item
+        line["error"] = f"step {held[0].id} ({held[0].tool}) {held[0].error}"
     elif result.problems:
         line["error"] = "; ".join(result.problems)
     return line
