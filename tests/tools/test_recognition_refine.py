@@ -138,7 +138,7 @@ def test_a_classifier_box_no_outline_bounds_is_said_unsure():
     """The classifier names what a box holds, not where: a box on the cat's outline (the salient
     object's) is sure; a box no detection or salient outline bounds (a blurred activation peak
     half off the cat) is unsure, and the whole picture is unsure."""
-    from vitron_agent.perception.recognise import _unbounded
+    from vitron_agent.perception.classifier_hits import _unbounded
 
     img = _field()
     img[400:520, 380:560] = cv2.resize(data.chelsea(), (180, 120))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vitron_agent.core.errors import ToolFailed
-from vitron_agent.core.refs import Box, Detection
+from vitron_agent.core.refs import Detection
 from vitron_agent.perception.detector import MIN_SCORE, Named, label_score
 
 __all__ = [
@@ -116,6 +116,7 @@ def resolve(
     box, and for one tree (bush, cloud) found by the stuff heuristic; each unsure method reads
     "... found no X ..., so it ..." as graphs/policy.py reads an assumption. ``with_mask`` False skips
     the segmenter (the mask is then all False)."""
+    from vitron_agent.perception.classifier_hits import by_classifier
     from vitron_agent.perception.detector import detect_objects, detector_name, named
     from vitron_agent.perception.name_finder import head_noun
     from vitron_agent.perception.wordnet_names import classes_for, coco_above, wordnet_ready
@@ -141,7 +142,7 @@ def resolve(
         return _by_detector(image, found, what, phrase, _anchor(found, relation, relative_to), with_mask)
     if (not labels or "'s " in phrase or " of " in phrase) and (part := _part(image, phrase, head, found, with_mask)):
         return part  # "the front wheel", "the headlight": the whole's part, or a refusal naming the whole
-    if imagenet and (hit := _by_classifier(image, found, imagenet, what, phrase, with_mask)) is not None:
+    if imagenet and (hit := by_classifier(image, found, imagenet, what, phrase, with_mask)) is not None:
         return hit
     above = coco_above(head) if head and wordnet_ready() else ()
     kin = [d for d in found if any(label_score(d, lab) >= MIN_SCORE for lab in above)]
@@ -220,116 +221,6 @@ def _in_the_back(
     if back:
         return (back if what.plural else [min(back, key=lambda d: size[id(d)])]), ""
     return items, f"unsure where: it found no {what.word} in the background, so it took the one in front"
-
-
-def _by_classifier(
-    image: np.ndarray, found: list[Detection], imagenet: frozenset[int], what: Named, phrase: str, with_mask: bool
-) -> Resolved | None:
-    """The classifier's proposals named as one of ``imagenet`` that the phrase means, or None
-    (no classifier, or no proposal so named). Unsure when the chosen box is mostly a sure
-    person's or animal's (:func:`_mostly_other`)."""
-    from vitron_agent.perception.classifier import classifier_ready
-    from vitron_agent.perception.name_finder import classifier_proposals
-
-    if not classifier_ready() or not (hits := classifier_proposals(image, found, imagenet)):
-        return None
-    items, note = select(image, hits, Named(tuple(d.label for d in hits), what.word, what.plural), phrase)
-    how = "the classifier (EfficientNet-Lite2) named " + ", ".join(d.describe() for d in items)
-    mixed = _mostly_other(items[0], found, imagenet)
-    if mixed:  # the classifier names what the box holds, not where in it: said, and unsure
-        items, where_ = _where_in(image, items, imagenet, mixed)
-        how += f"; unsure where: it found no {what.word} apart from {mixed}, so it took {where_}"
-        return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""), sure=False)
-    items, masks, refined = _refined(image, items, imagenet)
-    how += "".join(f"; {h}" for h in refined)
-    loose = _unbounded(image, items[0], found, masks)
-    if loose:  # the classifier names what a box holds, not where: a box no outline bounds is a guess of where
-        how += f"; unsure where: it sees a {what.word} {loose}"
-    return Resolved(items, _mask(image, items, with_mask, masks), how + (f" ({note})" if note else ""), sure=not loose)
-
-
-def _unbounded(image: np.ndarray, d: Detection, found: list[Detection], masks: dict[int, np.ndarray]) -> str:
-    """'' when ``d``'s box bounds an object: refined to one (``masks``), or the box of a detection
-    or of the picture's salient object (IoU >= 0.8); else where the classifier saw the thing, in
-    words: 'in the picture as a whole …' or 'where its activation map peaks …'."""
-    from vitron_agent.perception.detector import box_iou
-    from vitron_agent.perception.name_finder import _salient_box
-
-    if id(d) in masks:
-        return ""
-    h, w = image.shape[:2]
-    box = _xyxy(d)
-    if d.box.width * d.box.height >= 0.9 * h * w:
-        return "in the picture as a whole, but no object in it that it names so"
-    outlines = [_xyxy(o) for o in found]
-    if (sb := _salient_box(image)) is not None:
-        outlines.append(sb)
-    if any(box_iou(box, o) >= 0.8 for o in outlines):
-        return ""
-    return "where its activation map peaks, but no object's outline there that it names so"
-
-
-CAM_WIDE = 0.3  # the activation map's threshold for where in a box a thing the classifier names lies
-
-
-def _where_in(
-    image: np.ndarray, items: list[Detection], imagenet: frozenset[int], other: str
-) -> tuple[list[Detection], str]:
-    """(items, words): the first item's box narrowed to where the activation map of its class
-    lies inside it (the tripod in front of the photographer, in the photographer's box), or the
-    box as it is when no such region is inside it (then 'a box mostly <other>'s')."""
-    from vitron_agent.perception.classifier import cam_boxes, class_name
-
-    d = items[0]
-    index = next((i for i in sorted(imagenet) if class_name(i) == d.label), None)
-    if index is not None:
-        for b in cam_boxes(image, [index], threshold=CAM_WIDE):
-            cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
-            if (
-                d.box.x1 <= cx <= d.box.x2
-                and d.box.y1 <= cy <= d.box.y2
-                and (b[2] - b[0]) * (b[3] - b[1]) < (0.8 * d.box.width * d.box.height)
-            ):
-                box = Box(x1=b[0], y1=b[1], x2=b[2], y2=b[3])
-                moved = Detection(label=d.label, score=d.score, box=box, alternatives=dict(d.alternatives))
-                return [moved, *items[1:]], f"where its activation map for {d.label} lies in {other}'s box"
-    return items, f"a box mostly {other}'s"
-
-
-def _refined(
-    image: np.ndarray, items: list[Detection], imagenet: frozenset[int]
-) -> tuple[list[Detection], dict[int, np.ndarray], list[str]]:
-    """The classifier's chosen boxes refined to the object each holds, as a detector's are
-    (:func:`~vitron_agent.perception.box_refine.refine_detection`): the classifier names what a box
-    holds, not where in it (the whole picture or a blurred activation peak named "lemon" for the
-    lemon in it). Only the first :data:`~vitron_agent.perception.box_refine.REFINE_FIRST`."""
-    from vitron_agent.perception.box_refine import REFINE_FIRST, refine_detection
-
-    out, masks, hows = [], {}, []
-    for i, d in enumerate(items):
-        if i >= REFINE_FIRST:
-            out.append(d)
-            continue
-        for r in refine_detection(image, d, imagenet)[: 1 if len(items) == 1 else None]:
-            out.append(r.detection)
-            if r.mask is not None:
-                masks[id(r.detection)] = r.mask
-            if r.how:
-                hows.append(r.how.replace(f"the {d.label}'s box", "its box").replace("detector's box", "box named"))
-    return out, masks, list(dict.fromkeys(hows))
-
-
-def _mostly_other(d: Detection, found: list[Detection], wanted: frozenset[int]) -> str:
-    """'the person' when ``d``'s box is mostly (IoU >= 0.5) the box of a sure (>= PROBABLY)
-    detection that claims it from ``wanted`` (ImageNet indices;
-    :func:`~vitron_agent.perception.name_finder.claims`), else ''."""
-    from vitron_agent.perception.detector import PROBABLY, box_iou
-    from vitron_agent.perception.name_finder import claims
-
-    for o in found:
-        if o.score >= PROBABLY and claims(o.label, wanted) and box_iou(_xyxy(d), _xyxy(o)) >= 0.5:
-            return f"the {o.label}"
-    return ""
 
 
 # a word the classifier knows at most this many kinds of may still be guessed at when it finds none
