@@ -278,3 +278,20 @@ def test_colour_taken_from_a_thing_or_kept_on_it(toolbox, text, expected):
 def test_reducing_the_colour_is_a_desaturation_not_black_and_white():
     assert quality_out("reduce the saturation a lot") == "make the colours less vivid a lot"
     assert quality_out("take some of the colour out of the shirt") == "make the shirt less vivid"
+
+
+@pytest.mark.parametrize(
+    "text, op",
+    [
+        ("i want the backdrop gone", "cutout"),  # selected the main object and did nothing
+        ("backdrop removal, please", "cutout"),
+        ("hide the backdrop", "cutout"),
+        ("white out the backdrop", "replace_background"),
+    ],
+)
+def test_the_background_gone_in_other_words(toolbox, text, op):
+    assert [o for o, _ in steps(plan(text, toolbox))] == ["segment", op]
+
+
+def test_the_scenery_is_the_background(toolbox):
+    assert steps(plan("blur the scenery a bit", toolbox))[-1][1].get("where") == "outside"

@@ -126,7 +126,7 @@ EXCEPT = re.compile(
 _FOREGROUND = re.compile(r"\b(?:foreground|main object|main subject|subject|object|thing)\b", re.I)
 
 
-_BACKGROUND = re.compile(r"^(?:the )?(?:background|backdrop|surroundings|rest)$", re.I)
+_BACKGROUND = re.compile(r"^(?:the )?(?:background|backdrop|surroundings|scenery|rest)$", re.I)
 
 
 _COMPLEMENT = re.compile(

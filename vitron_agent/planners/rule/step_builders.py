@@ -466,15 +466,15 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
     ):  # reading round 5 added the words of a soft background ("fuzzy", "out-of-focus", "soft background")
         _edit(b, operation="blur_background", mask=mask, **extra)
     elif (
-        re.search(r"\btransparent\b", low)
-        or re.match(r"^(?:remove|erase|delete|get rid of|lose|ditch|drop|kill|strip)\b", low)
+        re.search(r"\b(?:transparent|see-through|gone|removal|removed|hidden|vanish(?:ed)?)\b", low)
+        or re.match(r"^(?:remove|erase|delete|get rid of|lose|ditch|drop|kill|strip|hide)\b", low)
         and not color
     ):
         if b.video_mode:  # no transparency in a video here: the background becomes white
             _edit(b, operation="replace_background", mask=mask, color="white")
         else:  # "remove the background", as photo tools mean it: a transparent cut-out
             _edit(b, operation="cutout", mask=mask)
-    elif re.match(r"^(?:remove|erase|delete)\b", low):
+    elif re.match(r"^(?:remove|erase|delete|blank|white)\b", low):  # "blank out / white out the background"
         _edit(b, operation="replace_background", mask=mask, color="white")
     elif re.search(r"\b(?:dark(?:en|er)|dim(?:mer)?)\b", low):
         _edit(b, operation="darken", mask=mask, where="outside", **extra)
