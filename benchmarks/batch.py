@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -282,6 +283,7 @@ def attached_cluster(tmp: Path, cpus: int):
             head.kill()
             head.wait()
         log.close()
+        shutil.rmtree(temp, ignore_errors=True)  # Ray's session folders and logs of this cluster
 
 
 def _wait_for_cluster(address: str, head: subprocess.Popen, timeout: float = 120) -> None:
