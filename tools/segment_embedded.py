@@ -108,6 +108,9 @@ class EmbeddedSegmentTool(CvSegmentTool):
                 else:
                     ctx.progress(0.5, "segmenting with each box as a prompt (U²-Netp)")
                     return res.mask, res.method + "; the mask is U²-Netp's object, each box as its prompt"
+        generic = regionless and self.detector and _foreground(inp.target) and not HALF.search(inp.target or "")
+        if generic and (position or largest) and not color and (picked := _among_detections(image, inp, ctx)):
+            return picked  # "the biggest object": the largest thing recognised, not a region unlike the border
         if color or position or largest or inp.scribble is not None or HALF.search(inp.target or ""):
             return super().propose(image, inp, color, position, largest, ctx)
         h, w = image.shape[:2]
@@ -186,6 +189,26 @@ def _or_the_box(mask: np.ndarray, box: np.ndarray, method: str) -> tuple[np.ndar
     if share >= BOX_SHARE:
         return mask, method
     return box, f"the box itself: no object stood out in it ({method} covered {100 * share:.1f}% of it)"
+
+
+def _among_detections(image: np.ndarray, inp: SegmentInput, ctx: ToolContext) -> tuple[np.ndarray, str] | None:
+    """("the biggest object", "the thing on the left") the one of the sure detections (>= 0.5) the
+    size or place words pick, its mask from its box as a prompt less what stands in front; None
+    when the detector is sure of nothing (the cv heuristics answer)."""
+    from vitron_agent.perception.detector import Named, detect_objects
+    from vitron_agent.perception.object_masks import without_others
+    from vitron_agent.perception.recognise import mask_of, select
+
+    ctx.progress(0.2, "recognising objects (SSD-MobileNetV2)")
+    found = detect_objects(image)
+    sure = [d for d in found if d.score >= 0.5]
+    if not sure:
+        return None
+    items, note = select(image, sure, Named(tuple(dict.fromkeys(d.label for d in sure)), "object", False), inp.target)
+    mask, apart = without_others(image, mask_of(image, items), items, found)
+    method = f"{note} of the things the detector recognised: " + ", ".join(d.describe() for d in items)
+    method += f"; without the {', '.join(dict.fromkeys(apart))} in front of or beside it" if apart else ""
+    return mask, method + "; the mask is U²-Netp's object, its box as the prompt"
 
 
 def _foreground(target: str | None) -> bool:
