@@ -133,11 +133,14 @@ def classifier_proposals(image: np.ndarray, found: list[Detection], wanted: froz
 
 def claims(label: str, wanted: frozenset[int]) -> bool:
     """Whether a sure detection of the COCO ``label`` claims its box from the ImageNet classes
-    ``wanted``: a living thing (a person, an animal) that is not one of them nor a kind of them.
+    ``wanted``: a living thing (a person, an animal) that is not one of them nor a kind of them --
+    but an animal never claims from animals (the detector's 80 classes name a cheetah "cat").
     A thing in a person's box is beside the person (the tripod in front of the photographer); the
     espresso in a cup's box is the cup's content, and the cup's box is the espresso's."""
-    from vitron_agent.perception.wordnet_names import classes_for, is_living
+    from vitron_agent.perception.wordnet_names import classes_for, imagenet_living, is_living
 
+    if label != "person" and wanted and all(imagenet_living(i) for i in wanted):
+        return False  # an animal the detector calls "cat" that the classifier calls a cheetah: its nearest label
     return is_living(label) and not classes_for(label)[1] & wanted
 
 

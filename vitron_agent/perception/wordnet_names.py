@@ -218,6 +218,12 @@ def coco_synset(label: str) -> int | None:
     return (physical or found)[0]
 
 
+def imagenet_living(index: int) -> bool:
+    """Whether the ImageNet class ``index`` names a living thing (an animal, a person, a plant)."""
+    _load()
+    return _ORGANISM in _ancestors(IMAGENET[index][0])
+
+
 def is_living(label: str) -> bool:
     """Whether the COCO ``label`` names a living thing (a person, an animal): what a box of one
     holds besides it (a tripod in front of the photographer) is not its content, as a cup's is."""
