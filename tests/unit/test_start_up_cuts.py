@@ -45,6 +45,25 @@ print(Run.__name__, langsmith.types is sys.modules["langsmith.types"], "langsmit
     assert out[1] == "Run True True"  # a name of the package itself: its __init__ ran, the package is whole
 
 
+def test_threads_using_the_deferred_package_at_once_all_see_it_whole():
+    code = """
+import sys, threading
+from vitron_agent.cli import _defer_unused_imports
+_defer_unused_imports()
+import langsmith.types.run_select_field
+types = sys.modules["langsmith.types"]
+gate, seen = threading.Barrier(8), []
+def use():
+    gate.wait()
+    seen.append(types.Dataset.__name__)
+threads = [threading.Thread(target=use) for _ in range(8)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(seen)
+"""
+    assert _python(code)[0] == str(["Dataset"] * 8)
+
+
 def test_a_package_that_cannot_be_found_is_left_alone():
     out = _python(
         "import sys\nfrom vitron_agent.cli import _register_without_init\n"

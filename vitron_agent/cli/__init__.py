@@ -90,6 +90,7 @@ def _register_without_init(name: str) -> None:
     if name in sys.modules:
         return
     import importlib.util
+    import threading
 
     try:
         spec = importlib.util.find_spec(name)
@@ -98,11 +99,24 @@ def _register_without_init(name: str) -> None:
     if spec is None or spec.loader is None or spec.submodule_search_locations is None:
         return
     package = importlib.util.module_from_spec(spec)
+    once, ran = threading.RLock(), []
 
     def __getattr__(attr: str) -> object:  # the package's own names: its __init__ runs now, once
-        del package.__getattr__
-        spec.loader.exec_module(package)
-        return getattr(package, attr)
+        with once:  # (another thread asking meanwhile waits here for the whole package)
+            if not ran:
+                ran.append(True)
+                try:
+                    spec.loader.exec_module(package)
+                finally:
+                    if vars(package).get("__getattr__") is __getattr__:  # (not one the __init__ defines)
+                        del package.__getattr__
+        names = vars(package)  # (asked again while the __init__ runs: what it has defined so far)
+        if attr in names:
+            return names[attr]
+        own = names.get("__getattr__")
+        if own is not None and own is not __getattr__:
+            return own(attr)
+        raise AttributeError(f"module {name!r} has no attribute {attr!r}")
 
     package.__getattr__ = __getattr__  # type: ignore[attr-defined]
     sys.modules[name] = package
