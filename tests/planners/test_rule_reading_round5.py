@@ -295,3 +295,14 @@ def test_the_background_gone_in_other_words(toolbox, text, op):
 
 def test_the_scenery_is_the_background(toolbox):
     assert steps(plan("blur the scenery a bit", toolbox))[-1][1].get("where") == "outside"
+
+
+@pytest.mark.parametrize(
+    "text", ["place the sticker onto this", "now drop the cut-out in", "bring it into this picture"]
+)
+def test_the_earlier_cut_out_brought_in_without_naming_the_picture(toolbox, text):
+    assert [o for o, _ in steps(plan(text, toolbox, AFTER_CUT))] == ["composite"]
+
+
+def test_a_new_thing_put_on_the_picture_is_no_composite(toolbox):
+    assert "composite" not in [o for o, _ in steps(plan("put a hat on this", toolbox, AFTER_CUT))]

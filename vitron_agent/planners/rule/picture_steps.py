@@ -229,7 +229,7 @@ def _composite_onto_earlier(b: _Builder, clause: str) -> None:
 
 
 _PASTE = re.compile(
-    r"^(?:(?:put|place|paste|insert|add|drop|move|stick|layer|lay|overlay|set|plonk|pop|slap|superimpose|composite|"
+    r"^(?:(?:put|place|paste|insert|add|drop|move|stick|layer|lay|overlay|set|plonk|pop|slap|superimpose|composite|bring|"
     r"merge|blend|combine)\s+(?P<what>.+?)|(?:i\s*(?:'d like|would like|want|need)\s+)?(?P<what2>it|that|this|them|"
     r"the cut-?out|the sticker)\s+(?:pasted|put|placed|dropped|laid|layered|set|stuck|composited|merged))\s+"
     r"(?:on top of|onto|on|into|in|over|to|against|with|behind)\s+(?:to\s+)?"
@@ -239,7 +239,8 @@ _PASTE = re.compile(
     r"|^use\s+(?:this|the\s+new|this\s+(?:picture|photo|image|one))\s+as\s+(?:the\s+|its\s+|a\s+)?(?:new\s+)?"
     r"(?:background|backdrop)\b(?:\s+for\s+(?P<what3>.+))?"
     # "paste the cat from the last photo here"
-    r"|^(?:put|place|paste|drop|stick)\s+(?P<what4>.+?)\s+(?:in\s+|over\s+|on\s+)?here\s*$",
+    r"|^(?:put|place|paste|drop|stick|bring|slap|layer|overlay)\s+(?P<what4>(?:it|that|them|the|my|those|these)\b.*?)\s+"
+    r"(?:(?:in|into|onto|on|over|on top of)\s+(?:here|this)|here|in)\s*$",
     re.I,
 )
 
