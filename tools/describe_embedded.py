@@ -87,26 +87,10 @@ def _inside(found: list, mask: np.ndarray | None) -> list:
 
 
 def _doubt(image: np.ndarray | None, d) -> str:
-    """'' unless the detector's animal is one the classifier knows kinds of (118 dogs, 59 birds, 5
-    cats ...) and none of the classifier's five best names for the box is one of them: then
-    'the classifier's nearest names are a wombat or a fox squirrel, none of them a dog'. A quokka
-    the detector calls a dog at 0.92 is not a sure dog when no breed comes near it."""
-    from vitron_agent.perception.classifier import class_name, classifier_ready, classify_indices
-    from vitron_agent.perception.recognise import _article
-    from vitron_agent.perception.wordnet_names import coco_synset, is_living, kinds_of, wordnet_ready
+    """:func:`vitron_agent.perception.name_finder.doubt` (the classifier names no kind of the animal)."""
+    from vitron_agent.perception.name_finder import doubt
 
-    if image is None or d.label == "person" or not (classifier_ready() and wordnet_ready()) or not is_living(d.label):
-        return ""
-    synset = coco_synset(d.label)
-    kinds = kinds_of(synset)[1] if synset is not None else frozenset()
-    if not kinds:
-        return ""
-    top = classify_indices(image, d.box, 5)
-    if any(i in kinds for i, _ in top):
-        return ""
-    names = [f"{_article(n)} {n}" for n in dict.fromkeys(class_name(i) for i, _ in top[:3])]
-    said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-    return f"the classifier's nearest names are {said}, none of them {_article(d.label)} {d.label}"
+    return doubt(image, d)
 
 
 def _as_asked(d, labels: tuple[str, ...], image: np.ndarray | None = None) -> str:

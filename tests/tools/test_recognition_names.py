@@ -343,3 +343,14 @@ def test_an_animal_never_claims_a_box_from_the_classifiers_animals():
     assert cheetah and tripod
     assert not claims("cat", cheetah) and not claims("dog", classes_for("wolf")[1])
     assert claims("person", cheetah) and claims("person", tripod) and claims("cat", tripod)
+
+
+@needs_classifier
+def test_a_description_hedges_an_animal_the_classifier_names_no_kind_of():
+    from vitron_agent.perception.scene_words import describe_scene
+
+    image = data.chelsea()
+    cat = next(d for d in detect_objects(image) if d.label == "cat")
+    said = describe_scene(image, [cat.model_copy(update={"label": "dog", "score": 0.95, "alternatives": {}})])
+    assert said.startswith("I see what may be a") and "none of them a dog" in said
+    assert describe_scene(image, [cat]).startswith("I see a brown cat")

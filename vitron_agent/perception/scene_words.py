@@ -73,12 +73,12 @@ def _named(image: np.ndarray, d: Detection) -> str:
 
 def _notes(image: np.ndarray, d: Detection) -> str:
     """'an Egyptian cat by its look' or 'the classifier sees a tripod' (words, no scores)."""
-    from vitron_agent.perception.name_finder import kind_of, second_opinion
+    from vitron_agent.perception.name_finder import doubt, kind_of, second_opinion
 
     kind = kind_of(image, d) if d.score >= 0.45 else ""
     if kind:
         return f"{kind} by its look"
-    return re.sub(r"\s*\(\d\.\d+\)", "", second_opinion(image, d))
+    return re.sub(r"\s*\(\d\.\d+\)", "", second_opinion(image, d)) or doubt(image, d)
 
 
 def _within(a: tuple, b: tuple) -> float:
@@ -108,7 +108,7 @@ def describe_scene(image: np.ndarray, found: list[Detection], limit: int = 6) ->
     recognised, what the classifier sees in the whole picture, said as its guess."""
     from vitron_agent.perception.detector import confidence_word
     from vitron_agent.perception.masks import position_name
-    from vitron_agent.perception.name_finder import whole_picture_names
+    from vitron_agent.perception.name_finder import doubt, whole_picture_names
 
     h, w = image.shape[:2]
     if not found:
@@ -124,7 +124,7 @@ def describe_scene(image: np.ndarray, found: list[Detection], limit: int = 6) ->
     pairs = _pairs(shown)
     said: dict[int, str] = {}
     for i, d in enumerate(shown):
-        unsure = bool(d.alternatives) or confidence_word(d.score) != "probably"
+        unsure = bool(d.alternatives) or confidence_word(d.score) != "probably" or bool(doubt(image, d))
         said[i] = ("what may be " if unsure else "") + _named(image, d)
     parts = []
     for i, d in enumerate(shown):
