@@ -306,3 +306,19 @@ def test_the_earlier_cut_out_brought_in_without_naming_the_picture(toolbox, text
 
 def test_a_new_thing_put_on_the_picture_is_no_composite(toolbox):
     assert "composite" not in [o for o, _ in steps(plan("put a hat on this", toolbox, AFTER_CUT))]
+
+
+@pytest.mark.parametrize(
+    "text, target",
+    [
+        ("which pixels belong to the kettle?", "the kettle"),  # described the picture
+        ("what area does the rug cover?", "the rug"),
+        ("show the region of the scooter", "the scooter"),
+    ],
+)
+def test_a_selection_asked_as_a_question_is_a_selection(toolbox, text, target):
+    assert steps(plan(text, toolbox)) == [("segment", {"target": target})]
+
+
+def test_a_question_about_no_thing_stays_a_question(toolbox):
+    assert [o for o, _ in steps(plan("which part of the image is most interesting?", toolbox))] == ["describe"]

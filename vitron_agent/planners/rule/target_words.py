@@ -144,7 +144,8 @@ _WRAPPER = (  # "how many boats", "the number of windows", "a mask of the parrot
     # the thing's edge named instead of the thing: "the edges of the horse", "the outline of the tree"
     (
         re.compile(
-            r"^(?:the\s+|its\s+)?(?:edges?|outlines?|contours?|silhouette|shape|borders?|perimeter|outer edge)\s+"
+            r"^(?:the\s+|its\s+)?(?:edges?|outlines?|contours?|silhouette|shape|borders?|perimeter|outer edge|region|pixels|"
+            r"mask|selection)\s+"
             r"(?:of|around|round)\s+(?=\w)",
             _I,
         ),
