@@ -91,7 +91,10 @@ def count_handler(call) -> None:
         else re.sub(r"^(?:count|tally|number of)\s+(?:up\s+)?(?:the\s+)?", "", call.rest.strip().lower())
     )
     what = re.sub(
-        r"\s+(?:that|who|which)\b.*$|\s+(?:in|through|across)\s+(?:the\s+)?(?:video|clip).*$", "", what
+        r"\s+(?:that|who|which)\b.*$|\s+(?:in|through|across)\s+(?:the\s+)?(?:video|clip).*$"
+        r"|\s+(?:going|passing|driving|walking|coming|crossing|flying|riding|running|moving)\b.*$",
+        "",
+        what,
     ).strip(" ?.")
     what = call.target_words(what)
     emit_step(call, "count_in_video", output="text", target=what or "people")
@@ -102,6 +105,7 @@ VIDEO_QUESTIONS = (
         "find_in_video",
         patterns=(
             r"^(?:when(?:'s|s)?|at what (?:time|point|moment)s?|what time)\b",
+            r"^(?:at|in|during)\s+(?:what|which)\s+(?:times?|points?|moments?|parts?|bits?|sections?|seconds?|frames?)\b",
             r"^(?:find|show me|tell me)\s+(?:out\s+)?(?:when\b|(?:the\s+)?(?:moments?|times?|points?|instants?)\s+(?:when\s+)?"
             r"(?=.*\b(?:appear|disappear|vanish|leave|gone|show|turn|come|enter|exit|visible|screen|seen)))",
             r"^find (?:the )?(?:parts?|bits?|scenes?|sections?)\s+(?:with|where|when)\b",
