@@ -354,3 +354,11 @@ def test_a_description_hedges_an_animal_the_classifier_names_no_kind_of():
     said = describe_scene(image, [cat.model_copy(update={"label": "dog", "score": 0.95, "alternatives": {}})])
     assert said.startswith("I see what may be a brown dog") and "(the classifier sees an Egyptian cat)" in said
     assert describe_scene(image, [cat]).startswith("I see a brown cat")
+
+
+def test_its_face_over_an_animal_is_said_as_an_animals():
+    """'crop to its face' over a cheetah said "I found no face in this image (I found: a cat)"."""
+    from vitron_agent.perception.recognise import face_region
+
+    with pytest.raises(ToolFailed, match=r"no model here knows the parts of a cat's face"):
+        face_region(data.chelsea(), "its face")

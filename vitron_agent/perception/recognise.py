@@ -301,6 +301,12 @@ def _animal_face(phrase: str, found: list[Detection], image: np.ndarray) -> None
 
     owner = re.match(r"\s*(?:the|a|an|this|that|my|your)?\s*([a-z]+)'s?\s", phrase.lower())
     whose = named(owner.group(1)) if owner else None
+    if whose is None and re.match(r"\s*its\s", phrase.lower()):  # "crop to its face" over a cheetah
+        from vitron_agent.perception.wordnet_names import is_living, wordnet_ready
+
+        animals = [d for d in found if d.label != "person" and wordnet_ready() and is_living(d.label)]
+        if animals and not any(d.label == "person" and d.score >= 0.5 for d in found):
+            whose = named(animals[0].label)
     if whose is not None and "person" not in whose.labels:
         raise ToolFailed(
             f"I cannot find {phrase.strip()!r}: the face finder (BlazeFace) knows people's faces, and no model here "
@@ -543,7 +549,9 @@ def face_region(image: np.ndarray, phrase: str) -> tuple[np.ndarray, str, int]:
     part, every = face_part(phrase) or ("face", False)
     faces = detect_faces(image)
     if not faces:
-        raise not_found("face", detect_objects(image))
+        found = detect_objects(image)
+        _animal_face(phrase, found, image)  # "its face" over a cheetah: said as an animal's, not "no face"
+        raise not_found("face", found)
     _, position, _ = parse_target(phrase)
     chosen = faces
     if position and len(faces) > 1:
@@ -590,7 +598,7 @@ def stuff_region(
     from vitron_agent.perception.stuff import stuff_mask
 
     objects = [d for d in found[:5] if d.score >= 0.45]
-    mask, method = stuff_mask(image, kind, mask_of(image, objects) if objects else None)
+    mask, method = stuff_mask(image, kind, mask_of(image, objects) if objects else None, phrase)
     if mask.mean() < 0.002:
         raise ToolFailed(f"I found no {kind} in this image ({method}). If it is there, {ASK_REGION}.")
     words = set(re.findall(r"[a-z]+", (phrase or "").lower()))
