@@ -32,6 +32,25 @@ def target_words(value: Any) -> str:
     return str(value or "").strip()
 
 
+_PLURALS = frozenset("people men women children mice geese feet teeth".split())
+_MANY = frozenset("all both these those two three four five six seven eight nine ten".split())
+
+
+def _pronoun(name: str) -> str:
+    """'them' for what a plural names ('the people', 'the cup and the saucer', 'the trees'), else 'it'
+    ('the bus', 'the grass')."""
+    words = name.lower().split()
+    if (
+        not words
+        or " and " in f" {name.lower()} "
+        or words[0] in _MANY
+        or (words[0] == "the" and words[1:2] and words[1] in _MANY)
+    ):
+        return "them" if words else "it"
+    last = words[-1]
+    return "them" if last in _PLURALS or (last.endswith("s") and not last.endswith(("ss", "us", "is", "as"))) else "it"
+
+
 # the planner's words for "this" / "it" when the user marked a region
 _MAIN_OBJECT = frozenset({"the main object", "main object", "this", "it", "the object", "the foreground"})
 
@@ -125,7 +144,7 @@ class StepView:
         name = self.reading.named(source) or "the selected region"
         if self.args.get("where") == "outside":
             return f"everything except {name}"
-        return "it" if source is self.previous else name
+        return _pronoun(name) if source is self.previous else name
 
     def named(self, ref: Any) -> str | None:
         source = self.reading.producer(ref)

@@ -188,3 +188,23 @@ def test_a_refusal_given_as_answer_and_note_is_said_once():
     """'make it look like autumn' printed the generative-editor refusal twice."""
     said = "Instruction editing needs a generative editor: set [tools.edit] backend; I skipped 'x'."
     assert compose_answer(Plan(steps=[], answer=said, notes=[said]), {}, []) == said
+
+
+def test_plural_selections_are_them():
+    """'remove the people and the bus' said "I selected the people and the bus and removed it"."""
+    for target, pronoun in [
+        ("the people", "them"),
+        ("the people and the bus", "them"),
+        ("the trees", "them"),
+        ("the bus", "it"),
+        ("the grass", "it"),
+        ("the cat", "it"),
+    ]:
+        plan = Plan(
+            steps=[
+                Step(id="s1", tool="segment", args={"image": "$input.image", "target": target}),
+                Step(id="s2", tool="edit", args={"image": "$input.image", "mask": "$s1.mask", "operation": "remove"}),
+            ]
+        )
+        said = compose_answer(plan, {"s1": ok(MASK, METHOD), "s2": ok(IMAGE)}, []).splitlines()[0]
+        assert said == f"I selected {target} and removed {pronoun}.", said
