@@ -100,10 +100,10 @@ def warmers_for(tool: str, args: dict[str, Any]) -> tuple[Callable[[], None], ..
     inside its box and the classifier's cross-check (260 and 520 px); 'the main object' U²-Netp
     alone; counting the detector and U²-Netp; describing the detector and the classifier.
 
-    In the order the tool first asks for them, the detector first (the largest build, and
-    C++ work that leaves the interpreter to the imports): a tool that catches up with the
-    warm-up waits only for what it needs next, not for the last item (WordNet's names, which
-    the segment tool reads before anything else, were built last)."""
+    Built about in the order the tool asks for them, so that a tool that catches up with the
+    warm-up waits only for what it needs next (WordNet's names, which the segment tool reads
+    first, used to be built last), except that the detector comes first: the largest build, and
+    C++ work that leaves the interpreter to the command's imports."""
     target = str(args.get("target") or "").lower()
     if tool == "segment" and target:
         if _SALIENT_ONLY.search(target):
