@@ -280,9 +280,10 @@ def headline(rounds: int = 3, repeat: int = 21) -> list[str]:
         "",
         f"16-step chain, SQLite, each turn a new session as each bare run is a new thread: {mid:.2f}x bare "
         f"LangGraph in wall time, {mid_cpu:.2f}x in CPU time (medians of {rounds} rounds); target <= 1.25x: {'met' if mid <= 1.25 else 'MISSED'} in wall time, "
-        f"{'met' if mid_cpu <= 1.25 else 'missed'} in CPU time. Both sides wait for the same SQLite commits (two a "
-        "superstep), which grow with the disk's load: the wall ratio lies between 1 (slow commits) and the CPU "
-        "ratio, the orchestration's own cost (fast commits). 'one session': all turns in one session, whose "
+        f"{'met' if mid_cpu <= 1.25 else 'missed'} in CPU time. Both sides wait for SQLite commits (two a "
+        "superstep; the agent saves a turn's input as one checkpoint where LangGraph's input path makes three), "
+        "which grow with the disk's load: the wall ratio lies between the commits' ratio (slow commits) and the "
+        "CPU ratio, the orchestration's own cost (fast commits). 'one session': all turns in one session, whose "
         "history (a line per turn) is in every checkpoint: SQLite's saver writes every channel at every step.",
     ]
     return lines

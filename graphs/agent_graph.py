@@ -11,8 +11,9 @@
   loops until every step has a record, then answers in that same superstep (what
   ``respond`` does; or goes back to the planner when a tool rejected its arguments and
   repairs remain, or in step-by-step mode). Each superstep is a checkpoint: a turn of n
-  chained steps takes n + 2 (input, start, the plan with the first step, one per further
-  step), as many as a bare LangGraph chain of n nodes.
+  chained steps takes n + 1 (the input, saved as the ``START`` node's update by
+  :func:`~vitron_agent.graphs.events.start_turn`; the plan with the first step; one per further
+  step); a bare LangGraph chain of n nodes given its input takes n + 2.
 * ``scheduler="waves"`` keeps the earlier shape, ``schedule <-> run_step`` with one
   LangGraph ``Send`` per ready step: a round starts only when the whole previous round
   has finished (kept for comparison: ``benchmarks/scheduling.py``).
