@@ -322,3 +322,26 @@ def test_a_selection_asked_as_a_question_is_a_selection(toolbox, text, target):
 
 def test_a_question_about_no_thing_stays_a_question(toolbox):
     assert [o for o, _ in steps(plan("which part of the image is most interesting?", toolbox))] == ["describe"]
+
+
+def test_making_the_rest_transparent_keeps_the_thing(toolbox):
+    # the mug itself was made transparent (a cut-out of everything else)
+    assert steps(plan("make everything except the teapot transparent", toolbox))[-1] == ("cutout", {})
+    # after a cut-out, "the rest transparent" is already so: a second, inverted cut-out erased the teapot
+    assert [o for o, _ in steps(plan("cut out the teapot and make the rest transparent", toolbox))] == [
+        "segment",
+        "cutout",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, target",
+    [
+        ("cut out the girl so i can put her on a poster", "the girl"),
+        ("png of the vase with no background", "the vase"),
+        ("remove the background from the sneaker", "the sneaker"),  # the main object was cut out
+    ],
+)
+def test_the_thing_cut_out_is_named_without_its_wrapping(toolbox, text, target):
+    out = steps(plan(text, toolbox))
+    assert out == [("segment", {"target": target}), ("cutout", {})]

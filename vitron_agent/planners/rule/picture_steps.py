@@ -162,7 +162,20 @@ def _do_cutout(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
         return
     kind, mask = _target(b, rest, last)
     if kind == "complement":
-        _edit(b, operation="cutout", mask=mask, where="outside")
+        previous = b.steps[-2] if len(b.steps) > 1 else None  # the complement's own mask step may come last
+        done = next((s for s in reversed(b.steps) if s.args.get("operation") == "cutout"), None)
+        if (
+            done is not None
+            and (done.args.get("mask") == mask or previous is done)
+            and done.args.get("where", "inside") == "inside"
+        ):
+            # "cut out the mug and make the rest transparent": already so (a cut-out of the rest would erase the mug)
+            return
+        if re.search(r"\b(?:transparent|see-through|invisible|clear)\b", clause, re.I):
+            # "make everything except the mug transparent": what turns transparent is the rest; the mug stays
+            _edit(b, operation="cutout", mask=mask)
+            return
+        _edit(b, operation="cutout", mask=mask, where="outside")  # "cut out everything except the bus": all but it
         return
     _edit(
         b,

@@ -436,7 +436,7 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
         b.image = cut.args["image"]
         _edit(b, operation="keep_only", mask=cut.args["mask"], color=color)
         return
-    behind = re.search(r"\b(?:background|backdrop)\s+(?:behind|around|of|surrounding)\s+(?P<what>.+)$", rest, re.I)
+    behind = re.search(r"\b(?:background|backdrop)\s+(?:behind|around|of|surrounding|from)\s+(?P<what>.+)$", rest, re.I)
     if behind and re.match(
         r"^(?:the\s+)?(?:(?:photo|picture|image|shot|pic|clip|video|footage|film|movie|scene)\b(?!\s+(?:of|with)\b)|(?:it|this)$)",
         behind.group("what").strip(" .?!"),

@@ -26,6 +26,8 @@ THROUGHOUT = re.compile(
 # (pattern, replacement) in the order they run; each stage is one concept.
 _PLACE = (  # the picture itself named as the place, and question tails ("are there", "do you see")
     (re.compile(r"^(?:out\s+)?(?:all\s+)?", _I), ""),
+    # why it is wanted is no part of the thing: "the person out so i can use them elsewhere"
+    (re.compile(r"\s+(?:so(?:\s+that)?|because|since)\s+(?:i|we|you|it|they|he|she)\b.*$", _I), ""),
     # a question's modal before the thing: "could the surroundings (be blurred)", "can i get a mask of the bike"
     (
         re.compile(r"^(?:can|could|would|should|will|may)\s+(?=(?:the|this|that|these|those|his|her|their|my)\b)", _I),
@@ -108,7 +110,7 @@ _WRAPPER = (  # "how many boats", "the number of windows", "a mask of the parrot
             r"^(?:how many|the number of|number of|(?:i'd |i would )?like (?:a |an )?(?:cut-?out|sticker|png|mask|copy) of|"
             r"(?:i need|i want|i'd like|i would like|give me|get me|make me) (?:a |an )?(?:mask|cut-?out|sticker|png|copy|"
             r"selection|outline) (?:of|for)|"
-            r"a (?:mask|cut-?out|sticker|png|selection|segmentation|outline) (?:of|for|around)|me)\s+",
+            r"(?:an?\s+)?(?:mask|cut-?out|sticker|png|selection|segmentation|outline) (?:of|for|around)|me)\s+",
             _I,
         ),
         "",
