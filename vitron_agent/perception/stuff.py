@@ -1,21 +1,30 @@
-"""Stuff regions no detector has -- sky, water, grass, trees / foliage, ground / floor / road -- by
-a documented heuristic that says what it did.
+"""Stuff regions no detector has -- sky, clouds, water, grass, trees / foliage, ground / floor / road --
+by a documented heuristic that says what it did.
 
 Method (on a copy at most 320 px wide; masks scaled back):
 1. Measure per pixel: CIE Lab colour, and texture = the local mean of the gradient magnitude of
-   lightness (a 9 x 9 window), normalised by the image's median texture.
+   lightness (a 9 x 9 window), normalised by the image's median texture; ``smooth`` for the sky is
+   judged against that median or an absolute floor (SKY_TEX_FLOOR), whichever is larger, so a
+   picture that is all sky (its median texture is the sky's own) keeps its cirrus streaks.
 2. Candidates by colour and texture:
    - sky: blue (b* < -6, any lightness: day and dusk) or bright and colourless (L > 68, chroma
-     < 18: overcast, haze), smooth (texture below 1.2 x the median);
+     < 18: overcast, haze), smooth; holes inside it (thin cirrus, haze streaks) of a blue or
+     bright colourless tint are filled, as people include them in "the sky";
+   - clouds (:func:`cloud_mask`): bright, low-saturation regions lighter than the blue sky round
+     them and touching it; not the blue sky itself;
    - water: blue-green or blue (b* < -4 or a* < -4 with b* < 8), smooth to moderately textured;
-   - grass: green (a* < -8), textured; trees / foliage: green (a* < -6), any texture;
+   - grass: green (a* < -8), textured, low in the picture;
+   - trees / foliage: textured, of any foliage colour (green, yellow, orange, red, brown, dark
+     trunks and branches; not blue, not bright and colourless), standing up (reaching above the
+     lower 40 %), less low green grass; a colour named in the phrase ("the orange tree") keeps
+     only the pixels of that colour;
    - ground / floor / road: neither blue nor green, smooth to moderately textured.
 3. Place: sky must touch the top border and lie mostly in the upper 60 %; water, grass and
-   ground must touch the bottom or side borders and lie mostly in the lower half; trees may be
-   anywhere. Connected components that do not are dropped, as are specks.
+   ground must touch the bottom or side borders and lie mostly in the lower half. Connected
+   components that do not are dropped, as are specks.
 4. What the detector recognised (people, cars ...) is cut out of every stuff region.
-The ``method`` string returned says this in one line, and the IoU against hand-traced masks is
-measured in ``benchmarks/recognition.py``.
+The ``method`` string returned says this in one line, with "unsure ..." where the heuristic
+guessed; ``benchmarks/stuff_check.py`` and ``benchmarks/recognition.py`` measure it.
 """
 
 from __future__ import annotations
@@ -27,7 +36,8 @@ import numpy as np
 __all__ = ["STUFF", "stuff_kind", "stuff_mask"]
 
 STUFF = {
-    "sky": ("sky", "skies", "clouds", "cloud"),
+    "sky": ("sky", "skies"),
+    "clouds": ("clouds", "cloud", "cirrus", "cumulus"),
     "water": ("water", "sea", "ocean", "lake", "river", "pond", "pool", "waves"),
     "grass": ("grass", "lawn", "meadow", "field", "turf"),
     "trees": (
@@ -64,10 +74,13 @@ STUFF = {
 }
 _WORD = {w: k for k, ws in STUFF.items() for w in ws}
 MAX_SIDE = 320
+SKY_TEX_FLOOR = 7.0  # L units a pixel (at 320 px): below this a region is smooth whatever the picture's median
+AUTUMN_MIN = 0.02  # an autumn-coloured tree against the sky covers this share at least (not a speck of fur)
+STANDS_UP = 0.6  # a tree reaches above this share of the height (from the top); grass lies below it
 
 
 def stuff_kind(phrase: str | None) -> str | None:
-    """'sky', 'water', 'grass', 'trees' or 'ground' when the phrase's head noun names one."""
+    """'sky', 'clouds', 'water', 'grass', 'trees' or 'ground' when the phrase's head noun names one."""
     if not phrase:
         return None
     text = re.sub(r"\b(?:in|on|at|near|with|behind|under|above|below|of|that|which)\b.*$", "", phrase.lower()).strip()
@@ -75,7 +88,8 @@ def stuff_kind(phrase: str | None) -> str | None:
     return next((_WORD[w] for w in reversed(words) if w in _WORD), None)
 
 
-def _features(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _features(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """(L, a, b, texture relative to its median, the median texture in L units a pixel)."""
     import cv2
 
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
@@ -83,67 +97,203 @@ def _features(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     g = cv2.GaussianBlur(L, (3, 3), 0)
     mag = np.hypot(cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1))
     tex = cv2.blur(mag, (9, 9))
-    tex = tex / max(float(np.median(tex)), 1e-3)
-    return L, a, b, tex
+    med = max(float(np.median(tex)), 1e-3)
+    return L, a, b, tex / med, med
 
 
-def stuff_mask(image: np.ndarray, kind: str, exclude: np.ndarray | None = None) -> tuple[np.ndarray, str]:
-    """(HxW bool mask of the ``kind`` of stuff, one line saying how it was found)."""
+def _small(image: np.ndarray) -> tuple[np.ndarray, float]:
     import cv2
-
-    from vitron_agent.perception.masks import components
 
     h, w = image.shape[:2]
     scale = min(1.0, MAX_SIDE / max(h, w))
-    small = (
-        cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
-        if scale < 1
-        else image
-    )
-    sh, sw = small.shape[:2]
-    L, a, b, tex = _features(small)
-    chroma = np.hypot(a, b)
-    blue, green = b < -6, a < -8
-    if kind == "sky":
-        cand = (blue | ((L > 68) & (chroma < 18))) & (tex < 1.2)
-        rule, place = "blue or bright colourless, smooth", "touching the top, in the upper 60 %"
-    elif kind == "water":
-        cand = ((b < -4) | ((a < -4) & (b < 8))) & (tex < 2.5)
-        rule, place = "blue or blue-green, smooth to rippled", "touching the bottom or sides, in the lower half"
-    elif kind == "grass":
-        cand = green & (tex > 0.6)
-        rule, place = "green, textured", "touching the bottom or sides, in the lower half"
-    elif kind == "trees":
-        cand = (a < -6) & (tex > 0.5)
-        rule, place = "green, textured", "anywhere"
-    else:
-        cand = ~blue & ~(a < -8) & (tex < 2.5)
-        rule, place = "neither blue nor green, smooth to moderately textured", "touching the bottom, in the lower half"
-    cand = cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    if scale >= 1:
+        return image, 1.0
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA), scale
+
+
+def _open(mask: np.ndarray, k: int = 3) -> np.ndarray:
+    import cv2
+
+    return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((k, k), np.uint8)) > 0
+
+
+def _close(mask: np.ndarray, k: int = 5) -> np.ndarray:
+    import cv2
+
+    return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((k, k), np.uint8)) > 0
+
+
+def _placed(cand: np.ndarray, kind: str) -> np.ndarray:
+    """The candidate's connected components (no specks) that lie where ``kind`` lies."""
+    from vitron_agent.perception.masks import components
+
+    sh, sw = cand.shape
     keep = np.zeros((sh, sw), bool)
     for c in components(cand, min_pixels=max(8, sh * sw // 400)):
-        ys, xs = np.nonzero(c)
-        top, bottom, sides = c[0].any(), c[-1].any(), c[:, 0].any() or c[:, -1].any()
+        ys, _ = np.nonzero(c)
+        bottom, sides = c[-1].any(), c[:, 0].any() or c[:, -1].any()
         cy = ys.mean() / sh
         if kind == "sky":
-            ok = top and cy < 0.6
+            ok = c[0].any() and cy < 0.6
         elif kind in ("water", "grass"):
             ok = (bottom or sides) and cy > 0.5
         elif kind == "ground":
             ok = bottom and cy > 0.5
-        else:
-            ok = True
+        else:  # trees stand up: they reach above the lower 40 %
+            ok = ys.min() < STANDS_UP * sh
         if ok:
             keep |= c
-    keep = cv2.morphologyEx(keep.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8)) > 0
+    return keep
+
+
+def _fill_holes(region: np.ndarray, tint: np.ndarray, max_share: float = 0.03) -> np.ndarray:
+    """``region`` with its holes (not touching the border, each under ``max_share`` of the picture)
+    filled where most of the hole has the ``tint``: thin cirrus and haze inside a blue sky."""
+    from vitron_agent.perception.masks import components
+
+    sh, sw = region.shape
+    out = region.copy()
+    for hole in components(~region):
+        if hole.sum() > max_share * sh * sw:
+            continue
+        if hole[0].any() or hole[-1].any() or hole[:, 0].any() or hole[:, -1].any():
+            if hole.sum() > 0.004 * sh * sw:  # a bay on the border that is small is still filled
+                continue
+        if tint[hole].mean() >= 0.6:
+            out |= hole
+    return out
+
+
+def _sky(L, a, b, tex, med) -> tuple[np.ndarray, np.ndarray]:
+    """(the sky at the small size, the blue part of it)."""
+    chroma = np.hypot(a, b)
+    blue = b < -6
+    colourless = (L > 68) & (chroma < 18)
+    seed = _placed(_open((blue | colourless) & (tex < 1.2)), "sky")
+    if not seed.any():
+        return seed, blue
+    # a picture that is mostly sky has the sky's own texture as its median: the absolute floor keeps
+    # its streaks, grown only from the strict seed and not below its lowest row (not into a lake)
+    low = int(np.percentile(np.nonzero(seed)[0], 98))
+    loose = _open((blue | colourless) & (tex * med < max(1.2 * med, SKY_TEX_FLOOR)))
+    loose[low + 1 :] = False
+    keep = seed | _touching(loose, seed)
+    keep = _fill_holes(keep, blue | colourless | ((b < -2) & (chroma < 30)))
+    return _close(keep), blue
+
+
+def _touching(mask: np.ndarray, seed: np.ndarray) -> np.ndarray:
+    """The connected components of ``mask`` that overlap ``seed``."""
+    import cv2
+
+    n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    hit = np.unique(labels[seed & mask])
+    return np.isin(labels, hit[hit > 0])
+
+
+def _colour_words(phrase: str | None) -> list[str]:
+    from vitron_agent.perception.colors import normalise_color
+
+    words = re.findall(r"[a-z]+", (phrase or "").lower())
+    return [c for w in words if (c := normalise_color(w)) is not None and w not in _WORD]
+
+
+def _trees(small, L, a, b, tex, phrase) -> tuple[np.ndarray, str, str]:
+    """(foliage at the small size, the rule in words, a note): green textured pixels standing up
+    (less low green grass), autumn-coloured textured regions (orange, red, yellow, brown leaves)
+    where they stand against the sky -- a cat's fur or a coffee cup is warm and textured too, but
+    is not framed by sky -- and dark textured regions (trunks, shade) among those."""
+    sh = L.shape[0]
+    chroma = np.hypot(a, b)
+    textured = tex > 0.7
+    low = np.arange(sh)[:, None] >= STANDS_UP * sh
+    green = (a < -6) & textured & ~((a < -8) & low)  # low and green: grass, not a tree
+    warm = (a >= -6) & (b > 8) & (chroma >= 15) & textured & ~((L > 75) & (chroma < 30))  # not a pastel sky
+    dark = (L < 35) & (b >= -6) & textured  # trunks and shaded leaves (a dark blue sky is not)
+    backdrop = (b < -6) | ((L > 68) & (chroma < 30))  # a sky: blue or pale
+    autumn = _against(_placed(_open(warm), "trees"), backdrop, min_share=AUTUMN_MIN)
+    cand = green | autumn
+    cand |= _against(_placed(_open(dark & ~cand), "trees"), cand)  # among the foliage
+    rule = "green and textured (not low: grass), or autumn-coloured and textured against the sky, or dark among them"
+    colours = _colour_words(phrase)
+    if colours:
+        from vitron_agent.perception.colors import color_mask
+
+        tinted = np.zeros_like(cand)
+        for c in colours:
+            tinted |= color_mask(small, c)
+        cand &= _close(tinted, 7)
+        rule += f", {' or '.join(colours)} as the phrase says"
+    keep = _close(_placed(_open(cand), "trees"), 7)
+    note = ""
+    if keep.any() and float(green[keep].mean()) < 0.5:
+        note = (
+            "unsure: the foliage it found is not green, so it took textured autumn-coloured regions "
+            "standing against the sky"
+        )
+    return keep, rule, note
+
+
+def _against(mask: np.ndarray, backdrop: np.ndarray, share: float = 0.3, min_share: float = 0.0) -> np.ndarray:
+    """The components of ``mask`` (each at least ``min_share`` of the picture) reaching the upper
+    35 % whose surroundings (a 4-px ring at 320 px) are at least ``share`` ``backdrop``."""
+    import cv2
+
+    from vitron_agent.perception.masks import components
+
+    out = np.zeros_like(mask)
+    for c in components(mask, min_pixels=max(1, int(min_share * mask.size))):
+        ring = (cv2.dilate(c.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0) & ~c
+        if np.nonzero(c)[0].min() < 0.35 * mask.shape[0] and ring.any() and backdrop[ring].mean() >= share:
+            out |= c
+    return out
+
+
+def stuff_mask(
+    image: np.ndarray, kind: str, exclude: np.ndarray | None = None, phrase: str | None = None
+) -> tuple[np.ndarray, str]:
+    """(HxW bool mask of the ``kind`` of stuff, one line saying how it was found; "unsure ..." in
+    it where the heuristic had to guess). ``phrase``: the words naming it (a colour in it,
+    "the orange tree", narrows trees to that colour)."""
+    import cv2
+
+    h, w = image.shape[:2]
+    small, scale = _small(image)
+    L, a, b, tex, med = _features(small)
+    blue = b < -6
+    note = ""
+    if kind == "sky":
+        keep, _ = _sky(L, a, b, tex, med)
+        rule, place = "blue or bright colourless, smooth, with the cirrus and haze inside it", "touching the top"
+    elif kind == "clouds":
+        from vitron_agent.perception.clouds import clouds
+
+        keep, rule, note = clouds(L, a, b, tex * med, _sky(L, a, b, tex, med)[0])
+        place = "in or next to the blue sky"
+    elif kind == "trees":
+        keep, rule, note = _trees(small, L, a, b, tex, phrase)
+        place = "standing up (reaching above the lower 40 %)"
+    else:
+        if kind == "water":
+            cand = ((b < -4) | ((a < -4) & (b < 8))) & (tex < 2.5)
+            rule, place = "blue or blue-green, smooth to rippled", "touching the bottom or sides, in the lower half"
+        elif kind == "grass":
+            cand = (a < -8) & (tex > 0.6)
+            rule, place = "green, textured", "touching the bottom or sides, in the lower half"
+        else:
+            cand = ~blue & ~(a < -8) & (tex < 2.5)
+            rule = "neither blue nor green, smooth to moderately textured"
+            place = "touching the bottom, in the lower half"
+        keep = _close(_placed(_open(cand), kind))
     mask = cv2.resize(keep.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0 if scale < 1 else keep
     if exclude is not None:
         mask &= ~exclude
     method = f"stuff heuristic for {kind}: pixels {rule}, connected regions {place}, recognised objects cut out"
-    if kind == "sky" and mask.any() and float(blue[keep].mean()) < 0.5:
+    if kind == "sky" and keep.any() and float(blue[keep].mean()) < 0.5:
         # a gray or white sky looks like a bright wall or ceiling: say it was assumed (edits that destroy wait)
-        method += (
-            "; it cannot recognise 'the sky' by name, so it took the bright smooth regions at the top (not blue: "
+        note = (
+            "it cannot recognise 'the sky' by name, so it took the bright smooth regions at the top (not blue: "
             "they may be a bright wall)"
         )
-    return mask, method
+    return mask, method + (f"; {note}" if note else "")
