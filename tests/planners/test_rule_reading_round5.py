@@ -345,3 +345,10 @@ def test_making_the_rest_transparent_keeps_the_thing(toolbox):
 def test_the_thing_cut_out_is_named_without_its_wrapping(toolbox, text, target):
     out = steps(plan(text, toolbox))
     assert out == [("segment", {"target": target}), ("cutout", {})]
+
+
+def test_which_part_of_a_clip_stays_a_question_about_the_clip(toolbox):
+    p = RulePlanner().plan(
+        PlanRequest(text="which bit is the funniest", inputs={"input": {"video": "video"}, "last": {}}), toolbox
+    )
+    assert [s.tool for s in p.steps] != ["track"]

@@ -307,7 +307,7 @@ def _do_outline(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
 
 
 def _do_describe(b: _Builder, rest: str, clause: str, last: dict[str, str], question: str | None = None) -> None:
-    if question is None and (pixels := _WHICH_PIXELS.match(clause.strip())):
+    if question is None and not b.video_mode and (pixels := _WHICH_PIXELS.match(clause.strip())):
         _do_segment(b, pixels.group("what") or pixels.group("what2"), clause, last)
         return
     rest = re.sub(  # "explain what this image shows", "what is going on here": the picture itself
@@ -328,14 +328,14 @@ def _do_describe(b: _Builder, rest: str, clause: str, last: dict[str, str], ques
 # a question that asks for a selection: "which pixels are the cat?", "what area does the car cover?"
 _WHICH_PIXELS = re.compile(
     r"^(?:which|what)\s+(?:pixels?|parts?|areas?|regions?|bits?)\s+(?:of\s+(?:the|this)\s+(?:image|picture|photo|shot)\s+)?"
-    r"(?:(?:is|are|belong\s+to|make\s+up|show)\s+(?P<what>(?:the|this|that|his|her|my|their|an?)\s+.+?)|"
+    r"(?:(?:is|are|belong\s+to|make\s+up|show)\s+(?P<what>(?:the|this|that|his|her|my|their|an?)\s+(?!\w+est\b|most\b|best\b).+?)|"
     r"does\s+(?P<what2>(?:the|this|that|his|her|my|their)\s+.+?)\s+(?:cover|take\s+up|occupy|fill))\s*\??$",
     re.I,
 )
 
 
 def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    if pixels := _WHICH_PIXELS.match(clause.strip()):  # a selection asked as a question: the mask answers it
+    if not b.video_mode and (pixels := _WHICH_PIXELS.match(clause.strip())):  # a selection asked as a question
         _do_segment(b, pixels.group("what") or pixels.group("what2"), clause, last)
         return
     m = re.match(
