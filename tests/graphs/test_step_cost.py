@@ -5,6 +5,7 @@ chain of n nodes given its input (which saves the input, then the START superste
 events a caller sees are the same as when validate and respond were supersteps of their own."""
 
 import numpy as np
+import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
 from vitron_agent.planners.base import ScriptedPlanner
@@ -109,3 +110,26 @@ def test_a_first_step_with_bad_arguments_goes_back_to_the_planner(tmp_path):
     assert result.ok and [s.args["n"] for s in result.steps] == [2]
     kinds = [e["type"] for e in events if e["type"] in ("plan", "repair", "answer")]
     assert kinds == ["plan", "repair", "plan", "answer"]
+
+
+def test_a_turn_that_dies_before_its_plan_is_pending_and_resumes(tmp_path):
+    """The input is saved as one checkpoint before the planner runs: a process that dies in the
+    planner leaves the session pending with the turn's request, and resume runs the whole turn."""
+    calls = []
+
+    def plan(request, toolbox):
+        calls.append(request.text)
+        if len(calls) == 1:
+            raise RuntimeError("died while planning")
+        return _chain(2)
+
+    db = tmp_path / "s.sqlite"
+    agent = Agent(Toolbox([_noop()]), ScriptedPlanner(plan), db=db)
+    with pytest.raises(RuntimeError, match="died while planning"):
+        agent.run("go", image=np.zeros((8, 8, 3), np.uint8), session="k")
+    agent.close()
+    with Agent(Toolbox([_noop()]), ScriptedPlanner(plan), db=db) as again:
+        assert again.pending("k")
+        result = again.resume("k")
+        assert result.ok and result.request == "go" and [s.id for s in result.steps] == ["s1", "s2"]
+        assert calls == ["go", "go"] and [h["request"] for h in again.history("k")] == ["go"]
