@@ -83,7 +83,8 @@ def test_an_orange_autumn_tree_is_the_tree_and_the_grass_is_not():
         mask, method = stuff_mask(img, "trees", None, phrase)
         assert iou(mask, ref > 0) > 0.7, phrase  # before: 0 (the green grass strip)
         assert mask[470:].mean() < 0.15  # the grass strip along the bottom
-    assert "unsure" in stuff_mask(img, "trees")[1]  # not green: it says it guessed
+    method = stuff_mask(img, "trees", None, "the tree")[1]  # not green: it says it guessed, as the turn reads it
+    assert "cannot recognise 'the tree' by name, so it took" in method
     assert not stuff_mask(img, "trees", None, "the blue tree")[0].any()
 
 
@@ -109,7 +110,8 @@ def test_deep_blue_skies_are_blue():
 
 @pytest.mark.parametrize(
     "rgb, name",
-    [((22, 83, 148), "blue"), ((9, 63, 125), "blue"), ((25, 35, 110), "blue"), ((90, 80, 160), "blue"),
+    [((22, 83, 148), "blue"), ((9, 63, 125), "blue"), ((25, 35, 110), "blue"), ((90, 80, 160), "blue"), ((10, 20, 90), "blue"),
+     ((4, 4, 16), "black"),
      ((140, 60, 200), "purple"), ((75, 0, 130), "purple"), ((128, 128, 128), "gray")],
 )  # fmt: skip
 def test_blue_up_to_blue_violet_is_named_blue(rgb, name):

@@ -38,8 +38,8 @@ def clouds(
     if blue_sky.mean() < MIN_BLUE_SKY:
         cand = sky & (L > 68) & (chroma < 18)
         note = (
-            "unsure: there is little blue sky here, so clouds cannot be told from the sky by colour; "
-            "it took the bright colourless part of the sky"
+            "unsure: it cannot tell the clouds from the sky here (there is little blue sky to tell them by), "
+            "so it took the bright colourless part of the sky"
         )
         return _tidy(cand, sh, sw), "bright and colourless", note
     sky_l, sky_c = float(np.median(L[blue_sky])), float(np.median(chroma[blue_sky]))

@@ -285,15 +285,17 @@ def _nearest_names(lab: np.ndarray) -> list[str]:
     names = list(COLORS)
     d = ((lab[:, None, :] - _REF_LAB[None, :, :]) ** 2).sum(-1)
     found = [names[i] for i in d.argmin(1)]
-    # skies: a deep or greyish blue (a* near 0, the saturated reference's a* is +40) lies nearer grey
-    # or purple than blue by distance, but people name it by its hue: blue up to blue-violet
+    # skies: a deep, dark or greyish blue (a* near 0, the saturated reference's a* is +40) lies nearer
+    # grey, purple or black than blue by distance, but people name it by its hue: blue up to blue-violet
     angle = np.degrees(np.arctan2(lab[:, 2], lab[:, 1])) % 360
     blue = (np.hypot(lab[:, 1], lab[:, 2]) >= BLUE_CHROMA) & (angle >= BLUE_HUES[0]) & (angle <= BLUE_HUES[1])
-    return ["blue" if b and n in ("gray", "purple") else n for n, b in zip(found, blue, strict=True)]
+    blue &= lab[:, 0] >= BLUE_MIN_L  # a deep dusk blue is blue, not black; near black it is black
+    return ["blue" if b and n in ("gray", "purple", "black") else n for n, b in zip(found, blue, strict=True)]
 
 
 BLUE_CHROMA = 20.0  # Lab chroma from which a blue hue is named blue, not grey
 BLUE_HUES = (240.0, 305.0)  # Lab hue angles named blue (blue's reference 298; purple's 316)
+BLUE_MIN_L = 10.0  # Lab L below which a dark blue is named black
 
 
 @per_picture()

@@ -76,6 +76,7 @@ _WORD = {w: k for k, ws in STUFF.items() for w in ws}
 MAX_SIDE = 320
 SKY_TEX_FLOOR = 7.0  # L units a pixel (at 320 px): below this a region is smooth whatever the picture's median
 AUTUMN_MIN = 0.02  # an autumn-coloured tree against the sky covers this share at least (not a speck of fur)
+GROW_STEPS = 3  # the sky grows this many 2-px steps (at 320 px) into blue, not darker, pixels next to it
 STANDS_UP = 0.6  # a tree reaches above this share of the height (from the top); grass lies below it
 
 
@@ -180,7 +181,16 @@ def _sky(L, a, b, tex, med) -> tuple[np.ndarray, np.ndarray]:
     loose[low + 1 :] = False
     keep = seed | _touching(loose, seed)
     keep = _fill_holes(keep, blue | colourless | ((b < -2) & (chroma < 30)))
+    rim = blue & (L >= float(np.median(L[keep])) + 3) if keep.any() else blue
+    for _ in range(GROW_STEPS):  # the blue soft rims of clouds and streaks, textured but still sky (not darker
+        keep |= _dilate(keep, 5) & rim  # than it: a tower or a lake at dusk)
     return _close(keep), blue
+
+
+def _dilate(mask: np.ndarray, k: int) -> np.ndarray:
+    import cv2
+
+    return cv2.dilate(mask.astype(np.uint8), np.ones((k, k), np.uint8)) > 0
 
 
 def _touching(mask: np.ndarray, seed: np.ndarray) -> np.ndarray:
@@ -228,9 +238,10 @@ def _trees(small, L, a, b, tex, phrase) -> tuple[np.ndarray, str, str]:
     keep = _close(_placed(_open(cand), "trees"), 7)
     note = ""
     if keep.any() and float(green[keep].mean()) < 0.5:
+        what = (phrase or "trees").strip()
         note = (
-            "unsure: the foliage it found is not green, so it took textured autumn-coloured regions "
-            "standing against the sky"
+            f"unsure: it cannot recognise {what!r} by name, so it took the textured autumn-coloured regions "
+            "standing against the sky as foliage (what it found is not green)"
         )
     return keep, rule, note
 
