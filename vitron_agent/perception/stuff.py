@@ -241,7 +241,7 @@ def _trees(small, L, a, b, tex, phrase) -> tuple[np.ndarray, str, str]:
         what = (phrase or "trees").strip()
         note = (
             f"unsure: it cannot recognise {what!r} by name, so it took the textured autumn-coloured regions "
-            "standing against the sky as foliage (what it found is not green)"
+            "standing against the sky as foliage, finding nothing green"
         )
     return keep, rule, note
 
