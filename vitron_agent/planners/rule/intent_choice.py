@@ -315,8 +315,8 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
 
 
 # verbs that say "a selection" and nothing else (the catch-all selection's other verbs, "show", "get", "find",
-# "highlight", also start other requests)
-_SELECT_VERB = re.compile(r"^(?:segment|select|mask(?!\s+out\b)|isolate|pick out|choose)\b", re.I)
+# "highlight", also start other requests; "isolate" often means keep only the thing)
+_SELECT_VERB = re.compile(r"^(?:segment|select|mask(?!\s+out\b)|pick out|choose)\b", re.I)
 OVERRULE = (0.6, 0.2, 0.35)  # the matcher overrules a pattern when this sure (score, lead) and the
 # pattern's intent scores under the third figure (the pattern looks off-topic); always for the catch-all selection
 
