@@ -317,11 +317,16 @@ def first_mask(clip, inp: TrackInput, ctx: ToolContext) -> tuple[np.ndarray, str
     return mask, how
 
 
+def _track_phrase(step) -> str:
+    """ "followed the cat through the video"; "... from 0:02.5, where it first appears" when the
+    target was not on screen at the start (the embedded backend's method says so)."""
+    import re
+
+    said = f"{step.verb('followed', 'follow')} {step.target()} through the video"
+    method = str(((step.record or {}).get("outputs") or {}).get("method", {}).get("value") or "")
+    m = re.search(r"first seen at (\S+)", method)
+    return f"{said} from {m.group(1)} (where it first appears)" if m and step.past else said
+
+
 register(Backend("track", "cv", CvTrackTool))
-declare(
-    Traits(
-        "track",
-        role="select",
-        phrase=("followed {target} through the video", "follow {target} through the video"),
-    )
-)
+declare(Traits("track", role="select", phrase=_track_phrase))

@@ -46,6 +46,22 @@ def associate(last: tuple, boxes: list[tuple]) -> int | None:
     return best
 
 
+def _first_seen(inp: TrackInput, target: str, ctx: ToolContext) -> tuple[int, str] | None:
+    """(the first frame where ``target`` is recognised, a note saying so) when it is not on frame 0 but
+    comes later ("track the cat": the cat enters at 2.5 s), found as ``find_in_video`` finds it; None
+    when it is never seen."""
+    from vitron_agent.tools.video_time import clock, find_ranges
+
+    ranges = find_ranges(ctx.store, inp.video, target, None, ctx).ranges
+    start = int(round(ranges[0][0] * inp.video.fps)) if ranges else 0
+    if start <= 0:
+        return None
+    return (
+        start,
+        f"not on screen at the start: first seen at {clock(ranges[0][0])} (frame {start}), followed from there",
+    )
+
+
 class EmbeddedTrackTool(CvTrackTool):
     description = (
         "Track a target through a video: a mask on every frame. Objects by name (COCO's 80 classes: "
@@ -94,7 +110,11 @@ class EmbeddedTrackTool(CvTrackTool):
         if name.plural and detect_every(n, inp.video.fps) > 1:  # "the people" of a long clip: they may come later
             return self._sparse(inp, name, of_class, "", ctx)
         if not of_class:
-            raise not_found(f"{name.word} on frame {inp.frame}", found)
+            later = _first_seen(inp, target, ctx) if inp.frame == 0 else None
+            if later is None:
+                raise not_found(f"{name.word} on frame {inp.frame}", found)
+            out = self._objects(inp.model_copy(update={"frame": later[0]}), name, ctx)
+            return out.model_copy(update={"method": f"{out.method}; {later[1]}"}) if out is not None else None
         items, note = select(prompt, found, name, target)
         if detect_every(n, inp.video.fps) > 1:
             return self._sparse(inp, name, items, note, ctx)

@@ -24,6 +24,7 @@ __all__ = ["CountInVideoTool", "CountVideoInput", "CountVideoOutput", "count_tra
 SURE = 0.4  # an object counts when one of its detections scored this much (weaker ones are listed apart)
 COUNT_STEP = 0.3  # seconds between detections when counting (a blur's track uses 0.8 s)
 MIN_SECONDS = 1.0  # ... and it was followed this long (a quarter of a short clip): shorter ones are fragments
+WHOLE_SHOT = 0.8  # ... or for this share of its shot at least (a cup filling a 1 s shot is no fragment)
 
 
 class CountVideoInput(BaseModel):
@@ -62,9 +63,11 @@ def _detector(target: str):
     return class_detector(name), word, KEYFRAME_DETECTOR
 
 
-def count_tracks(store, video: VideoRef, target: str, ctx: ToolContext) -> tuple[list, int, str]:
-    """(the tracks, the detection stride, the model) of ``target`` through ``video``."""
+def count_tracks(store, video: VideoRef, target: str, ctx: ToolContext) -> tuple[list, int, str, list[int]]:
+    """(the tracks, the detection stride, the model, the shot cuts) of ``target`` through ``video``
+    (one decode: the cuts are found on the frames the tracker reads)."""
     from vitron_agent.perception.track_boxes import BoxTracker, detect_every, follow, keyframes
+    from vitron_agent.tools.video_describe import _Cuts, _small
 
     found = _detector(target)
     if found is None:
@@ -83,8 +86,29 @@ def count_tracks(store, video: VideoRef, target: str, ctx: ToolContext) -> tuple
         if i % 16 == 0:
             ctx.progress(0.05 + 0.9 * i / n, f"followed {i + 1}/{n} frames ({model} every {k})")
 
-    follow(store.get_video(video).frames(), keys, detect, tracker, progress=progress)
-    return tracker.tracks, k, model
+    cuts = _Cuts(video.fps)
+
+    def frames():
+        for i, frame in enumerate(store.get_video(video).frames()):
+            cuts.add(i, _small(frame, 320))
+            yield frame
+
+    follow(frames(), keys, detect, tracker, progress=progress)
+    return tracker.tracks, k, model, cuts.finish(n)
+
+
+def long_enough(first: int, last: int, video: VideoRef, cuts: list[int]) -> bool:
+    """Whether an object seen from frame ``first`` to ``last`` (inclusive) was on screen long enough to
+    count: :data:`MIN_SECONDS` (a quarter of a short clip), or :data:`WHOLE_SHOT` of the shot it is in
+    (a thing filling a short shot is no fragment)."""
+    seen = (last - first + 1) / video.fps
+    if seen >= min(MIN_SECONDS, video.duration / 4):
+        return True
+    bounds = [0, *cuts, video.frames]
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        if a <= first < b:
+            return last < b and (last - first + 1) >= WHOLE_SHOT * (b - a)
+    return False
 
 
 class CountInVideoTool(VisionTool):
@@ -108,7 +132,7 @@ class CountInVideoTool(VisionTool):
         from vitron_agent.perception.track_boxes import stitch
 
         v = inp.video
-        tracks, k, model = count_tracks(ctx.store, v, inp.target, ctx)
+        tracks, k, model, cuts = count_tracks(ctx.store, v, inp.target, ctx)
         word = _detector(inp.target)[1]
         objects = stitch(tracks, max(2 * k, int(round(3 * v.fps))), v.width, v.height)
         least = min(MIN_SECONDS, v.duration / 4)
@@ -117,7 +141,7 @@ class CountInVideoTool(VisionTool):
             for g in objects
             if sum(len(t.seen) for t in g) >= 2
             and max(s for t in g for s in t.scores) >= SURE
-            and (max(g[-1].seen) - min(g[0].seen)) / v.fps >= least
+            and long_enough(min(g[0].seen), max(g[-1].seen), v, cuts)
         ]
         brief = len(objects) - len(sure)
         confidence = len(sure) / len(objects) if objects else 1.0
@@ -126,7 +150,9 @@ class CountInVideoTool(VisionTool):
         if not objects:
             text = f"I saw no {word} in the video"
         else:
-            text = f"I counted {len(sure)} distinct {word}"
+            from vitron_agent.perception.coco_names import _singular
+
+            text = f"I counted {len(sure)} distinct {_singular(word) if len(sure) == 1 else word}"
             if brief:
                 text += f" (and {brief} more seen briefly or faintly: between {len(sure)} and {len(objects)} in all)"
             text += f"; {across} of them moved across the frame" if sure else ""
@@ -135,7 +161,8 @@ class CountInVideoTool(VisionTool):
         how = (
             f"{model} every {k} frame{'s' if k > 1 else ''} ({len(range(0, v.frames, k))} of {v.frames}), followed "
             "in between by optical flow, matched ByteTrack-style with a colour signature, broken tracks joined; "
-            f"one counts when seen on two looks, followed {least:.1f} s or more, with a score of {SURE} or more"
+            f"one counts when seen on two looks, followed {least:.1f} s or more (or {WHOLE_SHOT:.0%} of its shot; "
+            f"{len(cuts) + 1} shot{'s' if cuts else ''}), with a score of {SURE} or more"
         )
         sure_word = "sure" if confidence >= 0.8 else "fairly sure" if confidence >= 0.5 else "unsure"
         said = f"{sure_word}: {confidence:.0%} of what I followed counted; {how}" if objects else how

@@ -11,6 +11,8 @@ silent. Each sentence says what it comes from; nothing is guessed beyond the mod
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from vitron_agent.core.errors import ToolFailed
@@ -197,9 +199,36 @@ class EmbeddedDescribeVideoTool(CvDescribeVideoTool):
         text = f"{base} {shots_text}. {sound} {how}"
         if inp.question:
             text = (
-                _answer(inp.question, facts, sound, texts, lines) or _video_answer(inp.question, facts) or CANNOT_ANSWER
+                _is_there(inp.question, ctx, v)
+                or _answer(inp.question, facts, sound, texts, lines)
+                or _video_answer(inp.question, facts)
+                or CANNOT_ANSWER
             )
         return DescribeVideoOutput(text=text, motion=round(facts["motion"], 3), cuts=len(cuts))
+
+
+_IS_THERE = re.compile(
+    r"\b(?:(?:is|are)\s+there|(?:do|can|did|will)\s+(?:we|you|i)\s+(?:ever\s+)?see|(?:does|do|did)\s+(?=(?:an?|any|the)\s))"
+    r"\s+(?:(?:ever|at any (?:point|time))\s+)?(?P<what>(?:an?|any|some|the)\s+[a-z][a-z -]*?|[a-z][a-z -]*?)"
+    r"(?:\s+(?:in|on|at|anywhere|during|ever|appear\w*|show\w*)\b|[?.,!]|$)",
+    re.I,
+)
+
+
+def _is_there(question: str, ctx: ToolContext, video=None) -> str | None:
+    """ "is there a cat in this video? when?": whether (and when) a thing the detector knows is on screen,
+    answered by ``find_in_video``'s search; None when the question asks no such thing."""
+    from vitron_agent.tools.video_time import answer, find_ranges, recogniser
+
+    m = _IS_THERE.search(question)
+    what = m.group("what").strip() if m else ""
+    if not what or recogniser(what) is None or video is None:
+        return None
+    found = find_ranges(ctx.store, video, what, None, ctx)
+    said = answer(what, "when", found.ranges, video.duration, found.how)
+    if not found.ranges:
+        return f"{said} The detector can miss small or partly hidden things."
+    return f"Yes. {said}"
 
 
 def _answer(question: str, facts: dict, sound: str, texts: list[str], lines: list[str]) -> str | None:

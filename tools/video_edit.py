@@ -1,4 +1,5 @@
-"""Cutting and timing a clip: trim_video, speed_video, reverse_video, loop_video, concat_videos, export_gif.
+"""Cutting and timing a clip: trim_video, speed_video, reverse_video, loop_video, mute_video (concat_videos and
+export_gif live in video_join).
 
 Every tool here maps output frames to source frames by time and streams them (one decode, one
 frame in memory; reverse spills a long clip to a temporary file), so the result's frame count,
@@ -30,6 +31,7 @@ __all__ = [
     "SpeedVideoTool",
     "ReverseVideoTool",
     "LoopVideoTool",
+    "MuteVideoTool",
     "remapped",
     "clock",
     "clip_line",
@@ -270,6 +272,25 @@ class LoopVideoTool(VisionTool):
         )
 
 
+class MuteInput(BaseModel):
+    video: VideoRef = Field(description="the video whose sound is removed")
+
+
+class MuteVideoTool(VisionTool):
+    name = "mute_video"
+    description = "Remove a video's sound (mute it): the same frames, rate and size, no sound track."
+    Input = MuteInput
+    Output = VideoResult
+    backend = "cv"
+
+    def run(self, inp: MuteInput, ctx: ToolContext) -> VideoResult:
+        v = inp.video
+        if not v.audio:
+            return VideoResult(video=v, text=f"The clip has no sound, so there was nothing to remove: {clip_line(v)}.")
+        ref = ctx.store.put_video(remapped(ctx.store, v, range(v.frames), ctx), v.fps, ctx.step_id, audio=None)
+        return VideoResult(video=ref, text=f"Removed the sound: {clip_line(ref)}, no sound track.")
+
+
 def _speed_phrase(step: StepWords) -> str:
     """ "sped the video up 2×" / "slowed the video to 0.5× speed" """
     factor = float(step.args.get("factor") or 1.0)
@@ -287,7 +308,9 @@ register(Backend("trim_video", "cv", TrimVideoTool, default=True))
 register(Backend("speed_video", "cv", SpeedVideoTool, default=True))
 register(Backend("reverse_video", "cv", ReverseVideoTool, default=True))
 register(Backend("loop_video", "cv", LoopVideoTool, default=True))
+register(Backend("mute_video", "cv", MuteVideoTool, default=True))
 declare(Traits("trim_video", phrase=("trimmed the video", "trim the video")))
 declare(Traits("speed_video", phrase=_speed_phrase))
 declare(Traits("reverse_video", phrase=("reversed the video", "reverse the video")))
 declare(Traits("loop_video", phrase=_loop_phrase))
+declare(Traits("mute_video", phrase=("removed the sound", "remove the sound")))

@@ -143,6 +143,17 @@ def speed_handler(call) -> None:
     emit_step(call, "speed_video", factor=round(f, 4))
 
 
+def mute_handler(call) -> None:
+    if not re.search(
+        r"\b(?:mute|silen\w*|soundless|remove|delete|strip|drop|kill|cut|take|get rid|lose|turn|switch|shut)\b",
+        call.text,
+        re.I,
+    ):
+        return  # "..., no audio needed": a side remark, not a request to remove the sound
+    if video_or_ask(call, "mute_video", "Removing the sound"):
+        emit_step(call, "mute_video")
+
+
 def reverse_handler(call) -> None:
     if video_or_ask(call, "reverse_video", "Playing backwards"):
         emit_step(call, "reverse_video")
@@ -355,6 +366,32 @@ VIDEO_INTENTS = (
         """),
         help="reverse the video (play it backwards; sound too)",
         handler=reverse_handler,
+        media="video",
+    ),
+    Intent(
+        "mute_video",
+        # removing the sound is the one sound edit: louder, quieter, music stay refusals (cannot_do)
+        patterns=(
+            r"^(?:mute|silence)\b(?!.*\b(?:colou?rs?|tones?|shades?|palette)\b)",
+            r"^(?:remove|delete|strip|drop|kill|cut|take|get rid of|lose|turn|switch|shut)\s+(?:out\s+|off\s+)?"
+            r"(?:(?:the|all|its|any|of the)\s+)*(?:(?:sound|audio)(?:\s*track)?|soundtrack)s?(?:\s+(?:out|off))?"
+            r"(?:\s+(?:from|of|in|on)\s+(?:the\s+|this\s+)?(?:video|clip|footage|film|movie|it|this))?\s*[.!]*$",
+            r"^make (?:it|this|the (?:video|clip|footage))\s+(?:silent|soundless|mute|muted)\s*[.!]*$",
+        ),
+        examples=example_lines("""
+            remove the sound
+            mute it
+            mute the video
+            take the audio out
+            strip the audio from the clip
+            make it silent
+            turn off the sound
+            get rid of the audio
+            delete the soundtrack
+            drop the sound
+        """),
+        help="remove the sound (mute the video)",
+        handler=mute_handler,
         media="video",
     ),
     Intent(

@@ -12,6 +12,7 @@ names how it sampled.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -47,6 +48,23 @@ NOT_RECOGNISABLE = (
     "I can find COCO's 80 kinds of thing (people, cars, dogs, cups ...) and faces in a video by name; "
     "{target!r} is not one of them. Track it from a point or a box instead (track)"
 )
+
+
+# a target that names the clip itself ("how long is the video?", "how long is this?"): its metadata answers
+THE_CLIP = re.compile(
+    r"^(?:(?:the|this|that|my|your|our)\s+)?(?:whole\s+|entire\s+)?"
+    r"(?:video|clip|footage|film|movie|gif|animation|recording|it|this|that|one)$",
+    re.I,
+)
+
+
+def clip_facts(video: VideoRef) -> str:
+    """The clip's own facts in a sentence: length, frames, frame rate, size, sound."""
+    sound = "with a sound track" if video.audio else "without sound"
+    return (
+        f"The video is {clock(video.duration)} long ({video.duration:.2f} s): {video.frames} frames at "
+        f"{video.fps:g} fps, {video.width}x{video.height} pixels, {sound} (read from the file's metadata)."
+    )
 
 
 class TimeRange(BaseModel):
@@ -248,10 +266,18 @@ class FindInVideoTool(VisionTool):
     backend = "embedded"
 
     def check_inputs(self, inp: FindInput, ctx: ToolContext) -> None:
+        if THE_CLIP.match(inp.target.strip(" ?.")):
+            return
         if recogniser(inp.target) is None:
             raise ValueError(NOT_RECOGNISABLE.format(target=inp.target))
 
     def run(self, inp: FindInput, ctx: ToolContext) -> FindOutput:
+        v = inp.video
+        if THE_CLIP.match(inp.target.strip(" ?.")):  # "how long is the video?": no search, the metadata
+            whole = [TimeRange(start=0.0, end=round(v.duration, 4))]
+            return FindOutput(
+                text=clip_facts(v), ranges=whole, seconds=round(v.duration, 4), first=0.0, last=whole[0].end
+            )
         found = find_ranges(ctx.store, inp.video, inp.target, inp.every, ctx)
         text = answer(inp.target, inp.question, found.ranges, inp.video.duration, found.how)
         return FindOutput(
@@ -264,6 +290,13 @@ class FindInVideoTool(VisionTool):
 
 
 register(Backend("find_in_video", "embedded", FindInVideoTool, default=True))
-declare(
-    Traits("find_in_video", phrase=("looked for {target} through the video", "look for {target} through the video"))
-)
+
+
+def _find_phrase(step) -> str:
+    """ "looked for the cat through the video"; "read the video's length" when the clip itself was asked about."""
+    if THE_CLIP.match(str(step.args.get("target") or "").strip(" ?.")):
+        return f"{step.verb('read', 'read')} the video's length"
+    return f"{step.verb('looked', 'look')} for {step.target()} through the video"
+
+
+declare(Traits("find_in_video", phrase=_find_phrase))

@@ -58,6 +58,13 @@ CASES = [
         "slow the video to 0.5× speed",
     ),
     ("loop_video", {"video": "$input.video", "times": 3}, "looped the video (3 plays)", "loop the video (3 plays)"),
+    ("mute_video", {"video": "$input.video"}, "removed the sound", "remove the sound"),
+    (
+        "find_in_video",
+        {"video": "$input.video", "target": "the video", "question": "how_long"},
+        "read the video's length",
+        "read the video's length",
+    ),
     ("trim_video", {"video": "$input.video", "start": 0, "end": 2}, "trimmed the video", "trim the video"),
     (
         "edit",

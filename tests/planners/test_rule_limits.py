@@ -27,9 +27,8 @@ def plan(text, toolbox, inputs=IMG):
 @pytest.mark.parametrize(
     "text, inputs, says",
     [
-        ("mute the video", VID, "sound"),
-        ("turn the sound off", VID, "sound"),
-        ("remove the audio track", VID, "sound"),
+        ("turn the volume down", VID, "sound"),
+        ("add some background music", VID, "sound"),
         ("add film grain", IMG, "grain"),
         ("make it grainy like film", IMG, "grain"),
         ("straighten the horizon", IMG, "angle"),
@@ -106,6 +105,12 @@ def test_sepia_goes_to_a_configured_instruction_editor():
     box = Toolbox([t for t in default_tools() if t.name != edit.name] + [edit])
     p = plan("make the image sepia", box)
     assert [(s.tool, s.args.get("operation")) for s in p.steps] == [("edit", "instruct")]
+
+
+@pytest.mark.parametrize("text", ["mute the video", "turn the sound off", "remove the audio track", "mute it"])
+def test_removing_the_sound_of_a_video_is_a_mute(text, toolbox):
+    """Removing the sound is the one sound edit (mute_video); louder, quieter, music stay refused."""
+    assert [s.tool for s in plan(text, toolbox, VID).steps] == ["mute_video"]
 
 
 @pytest.mark.parametrize("text", ["mute it a bit", "mute this colours", "mute the colors"])

@@ -84,6 +84,7 @@ def sample_args(tool: str, backend: str, m: dict) -> dict:
         "speed_video": {"video": video, "factor": 2.0},
         "reverse_video": {"video": video},
         "loop_video": {"video": video, "times": 2},
+        "mute_video": {"video": video},
         "concat_videos": {"video": video, "other": video},
         "export_gif": {"video": video},
         "find_in_video": {"video": video, "target": "the ball"},

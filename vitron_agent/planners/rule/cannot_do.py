@@ -49,8 +49,8 @@ LIMITS: tuple[tuple[str, str], ...] = (
         r"|^(?!.*\b(?:without|no|silent|ignore|ignoring|keep|keeping)\b)(?:.*\b(?:remove|delete|strip|drop|take|get rid of|"
         r"lower|raise|increase|decrease|reduce|boost|adjust|change|fix|add|put|replace|edit|normali[sz]e|clean up|"
         r"cut|kill|swap|dub|enhance|amplify|extract|export|save|rip|pull|isolate|separate|get)\b.*\b(?:sound|audio|volume|music|soundtrack|voice-?over|voices?|narration|speech|dialogue)s?\b)",
-        "I cannot change sound: the video tools work on the pictures only (the audio is kept as it is, "
-        "or dropped by some tools). I can trim, speed up, reverse, loop, recolour or blur the video.",
+        "I cannot change sound beyond removing it ('mute it'): the other video tools work on the pictures "
+        "(the audio is kept with them). I can trim, speed up, reverse, loop, recolour or blur the video.",
     ),
     (
         # sound named outright ("mute the video", "turn the volume down") is sound on any input: on a
