@@ -212,7 +212,7 @@ def main() -> None:
     for col, name in ((1, "before"), (2, "after")):
         got = [r[col] for r in rows]
         print(f"  {name}: {got.count('right')} right, {got.count('unsure')} unsure, {got.count('wrong')} wrong")
-    print("\nSky colour: the main colour named")
+    print("\nSky colour: the main colour named (of today's sky mask; before = named by Lab distance only)")
     print(f"{'case':34s} {'expected':>11s} {'before':>8s} {'after':>8s}")
     crows = colour_rows(after)
     for label, exp, b, a, _, _ in crows:
