@@ -228,3 +228,22 @@ def test_split_leaves_no_dangling_and():
         "crop to the cat",
         "make it brighter",
     ]
+
+
+@pytest.mark.parametrize(
+    "text, factor",
+    [("three-quarter speed", 0.75), ("at two thirds of the speed", 2 / 3), ("one and a half times as fast", 1.5)],
+)
+def test_fractions_of_speed(text, factor):
+    from vitron_agent.toolkit import slots
+
+    assert slots.factor(text) == pytest.approx(factor)  # "three-quarter" was a quarter; "one and a half" 0.5
+
+
+def test_a_clip_reading_is_not_overruled_by_a_picture_one(toolbox):
+    # the matcher heard "snip" as a cut-out and selected the main object
+    assert steps("snip the final second", toolbox) == [("trim_video", {"drop_last": 1.0})]
+
+
+def test_a_complaint_restating_the_request_adds_no_step(toolbox):
+    assert steps("slow it down, it is too fast", toolbox) == [("speed_video", {"factor": 0.5})]

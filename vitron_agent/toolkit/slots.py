@@ -262,6 +262,9 @@ _FACTORS = {
     "a third": 1 / 3,
     "a quarter": 0.25,
     "quarter": 0.25,
+    # read after ``digits`` ("three" -> "3"); longest first: "three-quarter speed" is 0.75, not a quarter
+    "3[- ]quarters?": 0.75,
+    "2[- ]thirds?": 2 / 3,
 }
 
 
@@ -274,6 +277,8 @@ def factor(text: str) -> float | None:
         return float(m.group(1) or m.group(2))
     if m := re.search(r"\bfactor of\s+(\d+(?:\.\d+)?)\b|(?<![\w.])(\d+(?:\.\d+)?)[- ]?fold\b", low):
         return float(m.group(1) or m.group(2))
+    if re.search(r"\b(?:one|1) and a half\b|\bhalf again\b", low):  # before "half times" reads as 0.5
+        return 1.5
     if m := re.search(rf"(?<![\w.]){_NUM}\s+times\b", low):
         return number(m.group(1))
     if m := re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)", low):

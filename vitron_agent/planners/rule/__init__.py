@@ -211,7 +211,10 @@ def _repeats(steps: list[Step], before: int) -> bool:
         args = {k: v for k, v in s.args.items() if k != "amount" and not (isinstance(v, str) and v.startswith("$"))}
         return s.tool, repr(sorted(args.items()))
 
-    return [key(s) for s in added] == [key(s) for s in previous] and all(s.tool.startswith("edit") for s in added)
+    return [key(s) for s in added] == [key(s) for s in previous] and all(
+        s.tool.startswith("edit") or s.tool == "speed_video"
+        for s in added  # "speed it up, it's too slow": once
+    )
 
 
 def _renumbered(steps: list[Step]) -> list[Step]:

@@ -329,8 +329,9 @@ def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
 
     if ruled.intent in REFUSALS:  # a refusal's rule is specific; no near match overrules it
         return ruled
-    if video and ruled.intent == "track":  # on a clip, "follow / trace / where does X go" is what tracking is for
-        return ruled
+    if video and (ruled.intent == "track" or intent_named(ruled.intent or "").media == "video"):
+        return ruled  # on a clip, a clip's own reading ("snip the last second", "follow the dog") stands
+
     if ruled.intent == "segment" and _SELECT_VERB.match(clause):
         return ruled  # "select what's on the plate": a selection said so (the matcher heard "plate" as a blur)
     verdict = match(clause, video)

@@ -643,7 +643,7 @@ INTENTS: tuple[Intent, ...] = (
         "describe",
         (
             r"^(?:describe|caption|summari[sz]e|explain|tell me about|tell me what|analy[sz]e|look at|sum up|recap|"
-            r"walk me through|talk me through|run me through|go through)\b\s*",
+            r"walk me through|talk me through|run me through|go through|sum\s+(?:it|this|that|the\s+\w+)\s+up)\b\s*",
             # "what's this video about", "what are the scenes in this video": the whole clip (or picture) described
             r"^what(?:'s|\s+is)\s+(?:this|the|that)\s+(?:video|clip|footage|film|movie|picture|image|photo)\s+(?:about|of)\s*\??$"
             r"|^what\s+are\s+the\s+(?:scenes|shots|parts|main events)\b(?:\s+(?:in|of)\s+(?:this|the|that)\s+"
