@@ -100,7 +100,39 @@ def count_handler(call) -> None:
     emit_step(call, "count_in_video", output="text", target=what or "people")
 
 
+def facts_handler(call) -> None:
+    """ "how long is the video?", "what's the frame rate?": the clip's own facts, from its metadata."""
+    if video_or_ask(call, "find_in_video", "The clip's length and size"):
+        emit_step(call, "find_in_video", output="text", target="the video", question="how_long")
+
+
+_FACTS = r"(?:duration|length|frame ?rate|fps|resolution|size|dimensions?|running time|run ?time|frame count)"
+_CLIP_ITSELF = r"(?:it|this|that|the (?:video|clip|footage|gif|film|movie|recording))"
+
 VIDEO_QUESTIONS = (
+    Intent(
+        "video_facts",
+        patterns=(
+            r"^(?:what(?:'s| is| are)|tell me|give me)\s+(?:the\s+)?(?:(?:video|clip|footage)(?:'s)?\s+)?"
+            + _FACTS
+            + r"\b",
+            r"^what " + _FACTS + r"\b(?!.*\b(?:should|to|would)\b)",
+            r"^how (?:long|big|large|many frames|many seconds)\s+(?:is|are|does|do|has|have|was)\s+"
+            + _CLIP_ITSELF
+            + r"(?:\s+(?:have|has|got|in total|last|run|long|altogether))*\s*\??$",
+        ),
+        examples=example_lines("""
+            how long is the video?
+            what's the duration?
+            what is the frame rate?
+            what resolution is the clip?
+            how many frames does it have?
+        """),
+        slots=(),
+        help="how long is the video; its frames, frame rate and size (from the file's metadata)",
+        handler=facts_handler,
+        media="video",
+    ),
     Intent(
         "find_in_video",
         patterns=(

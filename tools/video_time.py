@@ -295,7 +295,7 @@ register(Backend("find_in_video", "embedded", FindInVideoTool, default=True))
 def _find_phrase(step) -> str:
     """ "looked for the cat through the video"; "read the video's length" when the clip itself was asked about."""
     if THE_CLIP.match(str(step.args.get("target") or "").strip(" ?.")):
-        return f"{step.verb('read', 'read')} the video's length"
+        return f"{step.verb('read', 'read')} the video's length and size"
     return f"{step.verb('looked', 'look')} for {step.target()} through the video"
 
 

@@ -62,8 +62,8 @@ CASES = [
     (
         "find_in_video",
         {"video": "$input.video", "target": "the video", "question": "how_long"},
-        "read the video's length",
-        "read the video's length",
+        "read the video's length and size",
+        "read the video's length and size",
     ),
     ("trim_video", {"video": "$input.video", "start": 0, "end": 2}, "trimmed the video", "trim the video"),
     (

@@ -67,6 +67,35 @@ def test_how_long_is_the_video_is_read_from_the_metadata(agent, clips, text):
     assert "look for" not in result.answer and "through the video" not in result.answer
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how long is the clip",
+        "how long is it?",
+        "what's the duration?",
+        "what is the frame rate?",
+        "what fps is this clip",
+        "what resolution is the video?",
+        "how many frames does the video have?",
+    ],
+)
+def test_questions_about_the_clip_itself_read_its_metadata(text):
+    from vitron_agent.planners.base import PlanRequest
+    from vitron_agent.planners.rule import RulePlanner
+    from vitron_agent.toolkit.tool import Toolbox
+    from vitron_agent.tools import default_tools
+
+    p = RulePlanner().plan(
+        PlanRequest(text=text, inputs={"input": {"video": "video"}, "last": {}}), Toolbox(default_tools())
+    )
+    assert [(s.tool, s.args.get("target")) for s in p.steps] == [("find_in_video", "the video")], text
+
+
+def test_how_long_a_thing_is_on_screen_is_still_searched(agent, clips):
+    result = agent.run("how long is the cat on screen?", video=clips["shots"])
+    assert result.ok and "The cat is on screen for 1.0 s of the 4.2 s clip" in result.answer, result.answer
+
+
 def test_is_there_a_cat_and_when(agent, clips):
     result = agent.run("is there a cat in this video? when?", video=clips["shots"])
     assert result.ok, result.answer
