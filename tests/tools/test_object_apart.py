@@ -136,3 +136,20 @@ def test_a_held_edit_is_not_an_ok_result_nor_an_ok_batch_item(pair, tmp_path):
     result = agent.run("remove the tall woman", image=pair)
     line = export_item(result, agent.store, tmp_path / "item")
     assert line["ok"] is False and line["status"] == "error" and "held back" in line["error"]
+
+
+@needs_models
+def test_a_relation_to_something_not_found_is_a_guess_said_so():
+    """'blur the crowd behind them' blurred the two men in front and said "I selected the crowd behind
+    them"; 'remove the people behind the car' with no car took every person, said as done."""
+    from skimage import data
+
+    from vitron_agent.perception.recognise import resolve
+    from vitron_agent.perception.target_spec import parse_target_phrase
+
+    parts = parse_target_phrase("the crowd behind them")
+    assert (parts.head, parts.relation, parts.relative_to) == ("the crowd", "behind", "them")
+    res = resolve(data.astronaut(), "the person behind the car")
+    assert not res.sure and "cannot tell where the car is, so it took the person found" in res.method
+    res = resolve(data.astronaut(), "the people behind them")
+    assert not res.sure and "cannot tell what 'them' refers to, so it took all the people found" in res.method

@@ -139,7 +139,19 @@ def resolve(
     plural = name.plural if name else bool(head and head != _singular_word(head))
     what = Named(labels, word, plural)
     if labels and any(max(label_score(d, lab) for lab in labels) >= MIN_SCORE for d in found):
-        return _by_detector(image, found, what, phrase, _anchor(found, relation, relative_to), with_mask)
+        anchor = _anchor(found, relation, relative_to)
+        res = _by_detector(image, found, what, phrase, anchor, with_mask)
+        if relation and relative_to and anchor is None:  # "the crowd behind them": behind what is not known
+            from dataclasses import replace
+
+            other = relative_to.strip()
+            which = f"what {other!r} refers to" if other.lower() in _PRONOUNS else f"where {other} is"
+            many = _many(what.labels[0]) if what.labels else what.word
+            took = f"all the {many} found" if what.plural else f"the {what.word} found"
+            return replace(
+                res, method=res.method + f"; unsure where: it cannot tell {which}, so it took {took}", sure=False
+            )
+        return res
     if (not labels or "'s " in phrase or " of " in phrase) and (part := _part(image, phrase, head, found, with_mask)):
         return part  # "the front wheel", "the headlight": the whole's part, or a refusal naming the whole
     if imagenet and (hit := by_classifier(image, found, imagenet, what, phrase, with_mask)) is not None:
@@ -291,6 +303,14 @@ def _face_or_stuff(image: np.ndarray, phrase: str, name: Named | None, found: li
             method += f"; unsure: it found no single {one.group(1)}, so it took all the {kind} it found"
         return Resolved([], mask, method, sure=not one)
     return None
+
+
+_PRONOUNS = frozenset("it them him her this that these those".split())
+
+
+def _many(label: str) -> str:
+    """'people' for 'person' (``plural`` is shadowed inside :func:`resolve`)."""
+    return plural(label, 2)
 
 
 def _animal_face(phrase: str, found: list[Detection], image: np.ndarray) -> None:

@@ -66,7 +66,7 @@ _RELATION_RE = re.compile(
     r"^(?P<head>.+?)\s+(?:(?:that|which|who)\s+(?:is|are)\s+|(?:standing|sitting|lying|parked)\s+)?"
     r"(?P<rel>"
     + "|".join(w for w, _ in _RELATION_WORDS)
-    + r")\s+(?P<other>(?:the|a|an|this|that|his|her|their|my)\s+.+)$",
+    + r")\s+(?P<other>(?:the|a|an|this|that|his|her|their|my)\s+.+|them|him|her|it)$",
     re.I,
 )
 _PLACE_RE = re.compile(
