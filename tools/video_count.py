@@ -148,14 +148,17 @@ class CountInVideoTool(VisionTool):
         spans = [(min(g[0].seen), max(g[-1].seen)) for g in sure]
         across = sum(1 for g in sure if _travel(g) > 0.25 * v.width)
         if not objects:
-            text = f"I saw no {word} in the video"
+            text = f"I saw no {word} in the video (the detector can miss small or partly hidden ones)"
         else:
             from vitron_agent.perception.coco_names import _singular
 
             text = f"I counted {len(sure)} distinct {_singular(word) if len(sure) == 1 else word}"
             if brief:
                 text += f" (and {brief} more seen briefly or faintly: between {len(sure)} and {len(objects)} in all)"
-            text += f"; {across} of them moved across the frame" if sure else ""
+            if across:
+                text += (
+                    "; it moved across the frame" if len(sure) == 1 else f"; {across} of them moved across the frame"
+                )
             shown = "; ".join(f"{clock(a / v.fps)}-{clock((b + 1) / v.fps)}" for a, b in spans[:12])
             text += f". On screen: {shown}" if shown else ""
         how = (

@@ -47,7 +47,7 @@ def test_a_thing_filling_a_whole_short_shot_is_counted(agent, clips):
     result = agent.run("how many cups are in the video", video=clips["shots"])
     assert result.ok, result.answer
     assert result.step("s1").output("count") == 1, result.answer
-    assert "I counted 1 distinct cup;" in result.answer
+    assert "I counted 1 distinct cup. On screen: 0:00-0:01" in result.answer
 
 
 def test_long_enough_by_time_or_by_its_shot():
