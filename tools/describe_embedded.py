@@ -177,9 +177,9 @@ def _is_there(image: np.ndarray, rest: str, found: list, mask: np.ndarray | None
             return None if mask is not None else said.split(" To work on")[0]
         seen = _unscored(_seen(said))
         whole = "; the whole picture" + seen.split("; the whole picture", 1)[1] if "; the whole picture" in seen else ""
-        return f"I see no {word.replace('_', ' ')}{where}, {MISS}; I recognise {_in_words(found)}{whole}."
+        return f"I see no {word.replace('_', ' ')}{where}, {MISS}; I recognise {_in_words(found).replace('nothing I recognise', 'nothing in it')}{whole}."
     if not hits:
-        return f"I see no {word.replace('_', ' ')}{where}, {MISS}; I recognise {_in_words(found)}."
+        return f"I see no {word.replace('_', ' ')}{where}, {MISS}; I recognise {_in_words(found).replace('nothing I recognise', 'nothing in it')}."
     words = [_hit_words(d, image) for d in hits]
     sure = all(not w.startswith("possibly") for w in words)
     words = words if sure else [w.removeprefix("possibly ") for w in words]  # not "Perhaps: I see possibly a dog"
@@ -255,7 +255,7 @@ class EmbeddedCountTool(CvCountTool):
         if inp.mask is None and len(name.labels) == 1:
             text = _crowd(image, name.labels[0], items) or _perhaps(image, name.labels[0], items, noun) or text
         if not items:
-            text = f"I count no {plural(noun, 2)}, {MISS}; I recognise {_in_words(found)}"
+            text = f"I count no {plural(noun, 2)}, {MISS}; I recognise {_in_words(found).replace('nothing I recognise', 'nothing in it')}"
         method = f"SSD-MobileNetV2 detections of {' / '.join(name.labels)} scoring at least 0.3" + (
             f": {listed}" if items else ""
         )

@@ -70,7 +70,11 @@ def test_the_motorcycles_wheels_are_found_on_its_outline(moto):
     left = resolve(moto, "the left wheel").detections[0].box
     assert box_iou((left.x1, left.y1, left.x2, left.y2), REAR) > 0.6
     front = resolve(moto, "the front wheel")
-    assert not front.sure and "unsure which is the front" in front.method  # which way it faces is not measured
+    assert not front.sure and "cannot tell which wheel is the front one" in front.method  # which way it faces
+    from vitron_agent.graphs.policy import assumption
+
+    step = {"status": "ok", "tool": "segment", "args": {}, "outputs": {"method": {"value": front.method}}}
+    assert assumption(step)[1] == "took the nearer (larger) one"  # the turn warns ('make the back wheel green')
     assert front.mask.sum() < 0.5 * resolve(moto, "the motorcycle").mask.sum()
 
 

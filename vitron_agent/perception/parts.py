@@ -194,12 +194,18 @@ def _wheels(image: np.ndarray, phrase: str, part: PartOf, whole: Detection, with
     sure = True
     if _FRONT.search(low) or _BACK.search(low):
         back = bool(_BACK.search(low))
+        took = (
+            "the only one found"
+            if len(dets) == 1
+            else "the farther (smaller) one"
+            if back
+            else "the nearer (larger) one"
+        )
         dets = dets[-1:] if back else dets[:1]
         sure = False
-        how += (
-            f"; unsure which is the {'back' if back else 'front'}: which way the {whole.label} faces is not measured, so "
-            f"it took the {'farther (smaller)' if back else 'nearer (larger)'} one, as vehicles are mostly photographed "
-            "from the front"
+        how += (  # in the words of an assumption: the turn warns of it (graphs/policy.py)
+            f"; unsure: it cannot tell which wheel is the {'back' if back else 'front'} one (which way the "
+            f"{whole.label} faces is not measured), so it took {took}"
         )
     else:
         plural = part.part.endswith("s")
