@@ -63,7 +63,7 @@ def clip_facts(video: VideoRef) -> str:
     sound = "with a sound track" if video.audio else "without sound"
     return (
         f"The video is {clock(video.duration)} long ({video.duration:.2f} s): {video.frames} frames at "
-        f"{video.fps:g} fps, {video.width}x{video.height} pixels, {sound} (read from the file's metadata)."
+        f"{round(video.fps, 2):g} fps, {video.width}x{video.height} pixels, {sound} (read from the file's metadata)."
     )
 
 
