@@ -149,6 +149,9 @@ def mute_handler(call) -> None:
         call.text,
         re.I,
     ):
+        if re.search(r"\?\s*$|^(?:is|are|does|do|did|has|have|any|what|how|can)\b", call.text.strip(), re.I):
+            if call.has_tool("describe_video"):  # "is there any sound?": a question, answered by describe_video
+                emit_step(call, "describe_video", output="text", question=call.text.strip())
         return  # "..., no audio needed": a side remark, not a request to remove the sound
     if video_or_ask(call, "mute_video", "Removing the sound"):
         emit_step(call, "mute_video")

@@ -156,7 +156,7 @@ VIDEO_ROWS = [
     ),
     ("take the middle frame, then segment the red ball", ["frame:middle", "segment:red image=$s1.image"]),
     ("how many frames are there?", ["describe_video"]),
-    ("how many frames does it have", ["describe_video"]),
+    ("how many frames does it have", ["find_in_video"]),  # the clip's metadata (find_in_video on the clip itself)
     ("read the sign", ["frame:middle", "read_text image=$s1.image"]),
     ("crop it to a square", []),
 ]

@@ -125,3 +125,25 @@ def test_a_silent_clip_says_there_was_nothing_to_mute(agent, clips):
 def test_other_sound_edits_are_still_refused(agent, clips):
     result = agent.run("make it louder", video=clips["sound"])
     assert not result.steps and "I cannot change sound beyond removing it ('mute it')" in result.answer
+
+
+@pytest.mark.parametrize(
+    "text, tools",
+    [
+        ("is there any sound?", ["describe_video"]),
+        ("does this video have audio?", ["describe_video"]),
+        ("loop it three times, no audio needed", ["loop_video"]),
+        ("take the sound out", ["mute_video"]),
+        ("remove the sound and make it black and white", ["mute_video", "edit_video"]),
+    ],
+)
+def test_a_sound_question_or_remark_is_no_mute(text, tools):
+    from vitron_agent.planners.base import PlanRequest
+    from vitron_agent.planners.rule import RulePlanner
+    from vitron_agent.toolkit.tool import Toolbox
+    from vitron_agent.tools import default_tools
+
+    p = RulePlanner().plan(
+        PlanRequest(text=text, inputs={"input": {"video": "video"}, "last": {}}), Toolbox(default_tools())
+    )
+    assert [s.tool for s in p.steps] == tools, (text, p.answer)

@@ -230,9 +230,9 @@ DECLARED: tuple[tuple[str, tuple[str, ...], bool], ...] = (
     (
         _answer("I cannot change sound"),
         (
-            "mute the video",
-            "turn the sound off",
-            "take the audio out of the clip",
+            "make the music quieter",
+            "turn the volume up",
+            "replace the soundtrack",
             "make it louder",
             "lower the volume",
             "add some background music",
