@@ -352,3 +352,28 @@ def test_which_part_of_a_clip_stays_a_question_about_the_clip(toolbox):
         PlanRequest(text="which bit is the funniest", inputs={"input": {"video": "video"}, "last": {}}), toolbox
     )
     assert [s.tool for s in p.steps] != ["track"]
+
+
+# -- a comparative for the rest, after a comparative for a thing (lead, probe s7 A22) ------------------
+@pytest.mark.parametrize(
+    "request_, first, second",
+    [
+        ("make the scooter lighter and the rest darker", ("brighten", None), ("darken", "outside")),
+        ("make the horse a bit sharper and everything else a bit darker", ("sharpen", None), ("darken", "outside")),
+        ("render the kettle warmer and the backdrop cooler", ("warmer", None), ("cooler", "outside")),
+    ],
+)
+def test_the_rest_with_a_comparative_is_a_second_edit(request_, first, second, toolbox):
+    p = plan(request_, toolbox)
+    edits = [(s.args["operation"], s.args.get("where")) for s in p.steps if s.tool == "edit"]
+    assert edits == [first, second], p.steps
+
+
+@pytest.mark.parametrize(
+    "request_", ["make everything apart from the kettle cooler", "make everything besides the vase darker"]
+)
+def test_a_comparative_after_the_kept_thing_is_not_its_name(request_, toolbox):
+    p = plan(request_, toolbox)
+    seg = next(s for s in p.steps if s.tool == "segment")
+    assert seg.args["target"] in ("the kettle", "the vase")
+    assert next(s for s in p.steps if s.tool == "edit").args.get("where") == "outside"

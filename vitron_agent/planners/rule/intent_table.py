@@ -72,6 +72,10 @@ def split_clauses(text: str) -> list[str]:
                 out.append(current)  # "make it warmer and a bit brighter": a second edit of the same thing
                 current = f"make it {head}"
                 continue
+            if (rest := _the_rest_more(head, current)) is not None:
+                out.append(current)  # "make the bike brighter and the rest darker": the rest is a second edit
+                current = rest
+                continue
             if _RIDER.match(head):
                 # "remove the beginning, the first 1.5 seconds": the span says which beginning; "trim the
                 # first 3 seconds and keep the rest": the rest is what a cut keeps; "… and when?": of the same thing
@@ -86,7 +90,18 @@ def split_clauses(text: str) -> list[str]:
                 current = f"{current}{joiner}{piece}"
         out.append(current)
     out = [_DANGLING.sub("", c.strip(" ,.!?")) for c in out]  # "crop it and after that …": no "and" left over
-    return [c for c in out if c]
+    return [_except_more(c) for c in out if c]
+
+
+def _except_more(clause: str) -> str:
+    """'make everything except the cat warmer' -> 'make everything but the cat warmer' (the comparative is
+    the edit, not part of the kept thing's name: it read 'the cat warmer' as the target)."""
+    m = _EXCEPT_MORE.match(clause)
+    if m and any(
+        _BARE_MORE.match(" ".join(m.group(2).split()[-k:])) for k in (1, 2, 3, 4) if len(m.group(2).split()) > k
+    ):
+        return f"{m.group(1)} but {m.group(2)}"
+    return clause
 
 
 # a piece after a comma or "and" that belongs to the clause before it, not a clause of its own: a bare time
@@ -107,6 +122,40 @@ _BARE_MORE = re.compile(
     r"^(?:(?:a\s+)?(?:bit|little|lot|touch|tad|much|slightly|way|far|somewhat|even)\s+)*(?:"
     r"brighter|darker|sharper|warmer|cooler|colder|lighter|smaller|bigger|larger|crisper|"
     r"(?:more|less)\s+(?:saturated|vivid|colou?rful|vibrant|contrast(?:y|ed)?))\s*$",
+    re.I,
+)
+
+
+# "… and the rest darker", "… and the background a bit darker": what is around the thing, with a comparative
+_REST_MORE = re.compile(
+    r"^(?:the rest(?: of (?:it|the (?:image|picture|photo|scene)))?|everything else|all else|the background|"
+    r"the backdrop|the surroundings)\s+(?P<more>.+)$",
+    re.I,
+)
+
+
+def _the_rest_more(piece: str, current: str) -> str | None:
+    """'make everything except the bike darker' for the piece 'the rest darker' after 'make the bike
+    brighter' (a comparative edit of a named thing); None otherwise."""
+    m = _REST_MORE.match(piece)
+    said = re.match(r"^(?:make|render|turn|get)\s+(.+)$", current.strip(), re.I)
+    if not (m and _BARE_MORE.match(m.group("more")) and said):
+        return None
+    words = said.group(1).split()
+    for k in (1, 2, 3, 4):  # the comparative at the end of "make the bike (a bit) brighter"
+        if len(words) > k and _BARE_MORE.match(" ".join(words[-k:])):
+            thing = " ".join(words[:-k])
+            if thing.lower() in ("it", "this", "that", "them", "the picture", "the image", "the photo"):
+                return None
+            return f"make everything but {thing} {m.group('more')}"
+    return None
+
+
+# "make everything except the cat warmer": read as "… but the cat warmer" (the comparative is the edit,
+# not part of the kept thing's name)
+_EXCEPT_MORE = re.compile(
+    r"^((?:make|render|turn|get)\s+(?:everything|all|the rest))\s+(?:except(?:\s+for)?|other than|apart from|besides|"
+    r"save)\s+(.+)$",
     re.I,
 )
 
