@@ -117,32 +117,7 @@ class EmbeddedSegmentTool(CvSegmentTool):
         if inp.box is not None:
             return self._box(image, inp, ctx)
         if inp.point is not None:
-            x, y = min(w - 1, int(inp.point.x)), min(h - 1, int(inp.point.y))
-            ctx.progress(0.2, "salient object map (U²-Netp)")
-            whole = salient_objects(salient_map(image))
-            found = component_at(whole, x, y)
-            if found is not None:
-                return found, "U²-Netp salient object under the point"
-            side = int(max(h, w) * WINDOW)
-            x0, y0 = max(0, min(w - side, x - side // 2)), max(0, min(h - side, y - side // 2))
-            crop = image[y0 : y0 + side, x0 : x0 + side]
-            ctx.progress(0.5, "salient object map of a window around the point")
-            local = salient_objects(salient_map(crop), keep=0.0)
-            found = component_at(local, x - x0, y - y0)
-            if found is not None:
-                mask = np.zeros((h, w), bool)
-                mask[y0 : y0 + crop.shape[0], x0 : x0 + crop.shape[1]] = found
-                return mask, "U²-Netp salient object in a window around the point"
-            mask, method = super().propose(image, inp, color, position, largest, ctx)
-            if not max(64, 0.0005 * h * w) <= mask.sum() <= 0.9 * h * w:  # a speck, or everything
-                from vitron_agent.core.errors import ToolFailed
-
-                raise ToolFailed(
-                    f"nothing stands out under the point ({x}, {y}): GrabCut's region there is "
-                    f"{100 * mask.mean():.1f}% of the picture. Click the middle of the object, or draw a box "
-                    "around it (--box X1,Y1,X2,Y2, or drag in the UI)"
-                )
-            return mask, method + " (no salient object under the point)"
+            return self._point(image, inp, color, position, largest, ctx)
         ctx.progress(0.2, "salient object map (U²-Netp)")
         mask = salient_objects(salient_map(image))
         method = "U²-Netp salient object (the most prominent object)"
@@ -152,6 +127,39 @@ class EmbeddedSegmentTool(CvSegmentTool):
                 "object; configure [tools.ground] to find objects by name"
             )
         return mask, method
+
+    def _point(self, image, inp: SegmentInput, color, position, largest, ctx: ToolContext) -> tuple[np.ndarray, str]:
+        """The salient object under the user's click, or in a window around it; else GrabCut seeded there
+        -- refused when that is a speck or everything."""
+        from vitron_agent.perception.salient import salient_map
+
+        h, w = image.shape[:2]
+        x, y = min(w - 1, int(inp.point.x)), min(h - 1, int(inp.point.y))
+        ctx.progress(0.2, "salient object map (U²-Netp)")
+        whole = salient_objects(salient_map(image))
+        found = component_at(whole, x, y)
+        if found is not None:
+            return found, "U²-Netp salient object under the point"
+        side = int(max(h, w) * WINDOW)
+        x0, y0 = max(0, min(w - side, x - side // 2)), max(0, min(h - side, y - side // 2))
+        crop = image[y0 : y0 + side, x0 : x0 + side]
+        ctx.progress(0.5, "salient object map of a window around the point")
+        local = salient_objects(salient_map(crop), keep=0.0)
+        found = component_at(local, x - x0, y - y0)
+        if found is not None:
+            mask = np.zeros((h, w), bool)
+            mask[y0 : y0 + crop.shape[0], x0 : x0 + crop.shape[1]] = found
+            return mask, "U²-Netp salient object in a window around the point"
+        mask, method = super().propose(image, inp, color, position, largest, ctx)
+        if not max(64, 0.0005 * h * w) <= mask.sum() <= 0.9 * h * w:  # a speck, or everything
+            from vitron_agent.core.errors import ToolFailed
+
+            raise ToolFailed(
+                f"nothing stands out under the point ({x}, {y}): GrabCut's region there is "
+                f"{100 * mask.mean():.1f}% of the picture. Click the middle of the object, or draw a box "
+                "around it (--box X1,Y1,X2,Y2, or drag in the UI)"
+            )
+        return mask, method + " (no salient object under the point)"
 
     def _box(self, image: np.ndarray, inp: SegmentInput, ctx: ToolContext) -> tuple[np.ndarray, str]:
         h, w = image.shape[:2]

@@ -6,7 +6,7 @@ import pytest
 
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import MODES, RulePlanner, understood_help
-from vitron_agent.planners.rule.intent_matcher import match
+from vitron_agent.planners.rule.word_knowledge import match
 from vitron_agent.toolkit import slots
 from vitron_agent.toolkit.intents import Intent, register_intent, registered_intents, unregister_intent
 from vitron_agent.toolkit.tool import Toolbox

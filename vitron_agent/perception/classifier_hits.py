@@ -19,7 +19,7 @@ from vitron_agent.core.refs import Box, Detection
 from vitron_agent.perception.detector import Named
 
 if TYPE_CHECKING:
-    from vitron_agent.perception.recognise import Resolved
+    from vitron_agent.perception.resolving import Resolved
 
 __all__ = ["by_classifier", "CAM_WIDE"]
 
@@ -36,7 +36,7 @@ def by_classifier(
     person's or animal's (:func:`_mostly_other`)."""
     from vitron_agent.perception.classifier import classifier_ready
     from vitron_agent.perception.name_finder import classifier_proposals
-    from vitron_agent.perception.recognise import Resolved, _mask, select
+    from vitron_agent.perception.resolving import Resolved, _mask, select
 
     if not classifier_ready() or not (hits := classifier_proposals(image, found, imagenet)):
         return None

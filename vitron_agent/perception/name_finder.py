@@ -314,7 +314,6 @@ def doubt(image: np.ndarray | None, d: Detection) -> str:
     'the classifier's nearest names are a wombat or a fox squirrel, none of them a dog'. A quokka
     the detector calls a dog at 0.92 is not a sure dog when no breed comes near it."""
     from vitron_agent.perception.classifier import class_name, classifier_ready, classify_indices
-    from vitron_agent.perception.recognise import _article
     from vitron_agent.perception.wordnet_names import coco_synset, is_living, kinds_of, wordnet_ready
 
     if image is None or d.label == "person" or not (classifier_ready() and wordnet_ready()) or not is_living(d.label):
@@ -326,6 +325,10 @@ def doubt(image: np.ndarray | None, d: Detection) -> str:
     top = classify_indices(image, d.box, 5)
     if any(i in kinds for i, _ in top):
         return ""
+
+    def _article(word: str) -> str:
+        return "an" if word[:1].lower() in "aeiou" else "a"
+
     names = [f"{_article(n)} {n}" for n in dict.fromkeys(class_name(i) for i, _ in top[:3])]
     said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
     return f"the classifier's nearest names are {said}, none of them {_article(d.label)} {d.label}"

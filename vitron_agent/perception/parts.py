@@ -163,7 +163,7 @@ def resolve_part(image: np.ndarray, phrase: str, head: str | None, found: list[D
     whole = wholes[0]
     if part.part.split()[-1] in _WHEEL and (got := _wheels(image, phrase, part, whole, with_mask)) is not None:
         return got
-    from vitron_agent.perception.recognise import ASK_REGION, _found
+    from vitron_agent.perception.resolving import ASK_REGION, _found
 
     raise ToolFailed(
         f"I found the {whole.label}, but I cannot pick out its {part.part}: no model here locates the parts of "
@@ -175,7 +175,7 @@ def resolve_part(image: np.ndarray, phrase: str, head: str | None, found: list[D
 def _wheels(image: np.ndarray, phrase: str, part: PartOf, whole: Detection, with_mask: bool):
     """The wheel(s) the phrase means on ``whole``'s outline, or None when none is found there."""
     from vitron_agent.perception.object_masks import object_mask
-    from vitron_agent.perception.recognise import Resolved, select
+    from vitron_agent.perception.resolving import Resolved, select
     from vitron_agent.perception.wheels import find_wheels, wheel_mask
 
     outline, ok = object_mask(image, whole.box)

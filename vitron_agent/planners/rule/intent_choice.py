@@ -325,7 +325,7 @@ def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
     """In "both" mode: a pattern's reading stands unless the matcher is sure of another one and finds
     the pattern's intent off-topic ("smooth out the noise" is no blur; "show me the way it looks
     warmer" is no selection)."""
-    from vitron_agent.planners.rule.intent_matcher import match
+    from vitron_agent.planners.rule.word_knowledge import match
 
     if ruled.intent in REFUSALS:  # a refusal's rule is specific; no near match overrules it
         return ruled
@@ -370,7 +370,7 @@ def _by_rules(clause: str, notes: list[str], video: bool | None = None) -> Picke
 def _by_matcher(clause: str, ruled: Picked, mode: str, notes: list[str], video: bool | None) -> Picked:
     """The matcher's reading; slots still come from the rules: the words after the verb phrase
     (the intent's own pattern when it matches, else the verb phrase the matcher strips)."""
-    from vitron_agent.planners.rule.intent_matcher import match
+    from vitron_agent.planners.rule.word_knowledge import match
 
     kept = None
     main = clause

@@ -165,23 +165,6 @@ def _openers() -> dict[str, set[str]]:
     return _STATE["openers"][1]
 
 
-def match(clause: str, video: bool | None = None) -> Verdict:
-    """The clause's intent by similarity, with the margin test and the polarity lexicon; intents for
-    the other medium (``video``: the current picture is a video; None: no picture) are left out.
-
-    A reading that hinges on a word the table does not know is no reading: when dropping such a word
-    (one in no record's examples, no colour or thing name) changes the intent, the static embedding
-    decided on the spelling of a word it cannot understand ("turn her hair chartreuse" read as a
-    blur, "chartreuse" sits near "blur"), so the verdict is a question naming the word and the
-    reading, never a silent edit."""
-    verdict = _match(clause, video)
-    if verdict.intent is None or verdict.question or verdict.intent in LOOK_ONLY:
-        return verdict
-    if (word := _decisive_unknown(clause, verdict.intent, video)) is not None:
-        return Verdict(None, question=UNSURE.format(word=word, reading=_reading(verdict.intent)), scores=verdict.scores)
-    return verdict
-
-
 # Intents that only look (a description, a count, boxes, a selection, a still): a guess among them
 # changes nothing, so a reading of one is not held for an unknown word ("sum up this clip").
 LOOK_ONLY = frozenset(
@@ -191,21 +174,14 @@ UNSURE = (
     "I do not know the word {word!r}, and my reading depends on it: did you mean {reading}? Please say it "
     "another way (a plain colour, or the edit by name)."
 )
-_MAX_UNKNOWN = 3  # the words tried per clause (each costs one more embedding)
 
 
-def _decisive_unknown(clause: str, intent: str, video: bool | None) -> str | None:
-    """The first unknown word whose removal changes the clause's reading away from ``intent`` (to
-    another intent, to a question, or to nothing), or None: the reading does not hinge on one."""
-    from vitron_agent.planners.rule.word_knowledge import unknown_words
-
-    same = _same_reading(intent)
-    for word in unknown_words(clause)[:_MAX_UNKNOWN]:
-        rest = re.sub(rf"\b{re.escape(word)}(?:'s)?\b", " ", clause, flags=re.I)
-        rest = re.sub(r"\s+", " ", rest).strip()
-        if _match(rest, video).intent not in same:
-            return word
-    return None
+def match(clause: str, video: bool | None = None) -> Verdict:
+    """The clause's intent by similarity, with the margin test and the polarity lexicon; intents for
+    the other medium (``video``: the current picture is a video; None: no picture) are left out. The
+    planner reads through :func:`vitron_agent.planners.rule.word_knowledge.match`, which also holds a
+    reading that hinges on a word the table does not know."""
+    return _match(clause, video)
 
 
 def _match(clause: str, video: bool | None = None) -> Verdict:

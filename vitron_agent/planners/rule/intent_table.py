@@ -233,7 +233,8 @@ SPLIT_SURE = 0.6  # "… and give it a cooler tone": the matcher this sure of an
 def _matcher_starts(head: str) -> bool:
     """Whether ``head`` (the words after "and") is an imperative the matcher reads as an intent with
     at least SPLIT_SURE: its first word opens some record's examples, and the reading is clear."""
-    from vitron_agent.planners.rule.intent_matcher import leading_verbs, match
+    from vitron_agent.planners.rule.intent_matcher import leading_verbs
+    from vitron_agent.planners.rule.word_knowledge import match
 
     first = head.split(" ", 1)[0].lower()
     if first not in leading_verbs() or first in ("the", "a", "an"):

@@ -420,6 +420,28 @@ _BACKGROUND_TONES = (  # a tone edit of the background, by its words (the less-s
 )
 
 
+def _background_owner(rest: str) -> re.Match | None:
+    """The match whose group "what" names the thing whose background it is (what stays): "the
+    background behind the man", "the dog's background", "the background but not the girl"; None for
+    the picture's own background ("the background of the photo")."""
+    behind = re.search(r"\b(?:background|backdrop)\s+(?:behind|around|of|surrounding|from)\s+(?P<what>.+)$", rest, re.I)
+    if behind and re.match(
+        r"^(?:the\s+)?(?:(?:photo|picture|image|shot|pic|clip|video|footage|film|movie|scene)\b(?!\s+(?:of|with)\b)|(?:it|this)$)",
+        behind.group("what").strip(" .?!"),
+        re.I,
+    ):
+        behind = None  # "the background of the photo" is the photo's background
+    # "blur the dog's background", "her backdrop": the owner is what stays
+    behind = behind or re.search(
+        r"(?P<what>(?:the\s+)?\w+(?=')|\bhis|\bher|\btheir)(?:'s?)?\s+(?:background|backdrop)\b", rest, re.I
+    )
+    return behind or re.search(  # "brighten the background but not the girl": the girl is what stays
+        r"\b(?:background|backdrop)\b.*?\s+(?:but not|except(?:\s+for)?|apart from|other than|and not)\s+(?P<what>.+)$",
+        rest,
+        re.I,
+    )
+
+
 def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     low = rest.lower()
     colors = _COLOR_RE.findall(rest)
@@ -436,22 +458,7 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
         b.image = cut.args["image"]
         _edit(b, operation="keep_only", mask=cut.args["mask"], color=color)
         return
-    behind = re.search(r"\b(?:background|backdrop)\s+(?:behind|around|of|surrounding|from)\s+(?P<what>.+)$", rest, re.I)
-    if behind and re.match(
-        r"^(?:the\s+)?(?:(?:photo|picture|image|shot|pic|clip|video|footage|film|movie|scene)\b(?!\s+(?:of|with)\b)|(?:it|this)$)",
-        behind.group("what").strip(" .?!"),
-        re.I,
-    ):
-        behind = None  # "the background of the photo" is the photo's background
-    # "blur the dog's background", "her backdrop": the owner is what stays
-    behind = behind or re.search(
-        r"(?P<what>(?:the\s+)?\w+(?=')|\bhis|\bher|\btheir)(?:'s?)?\s+(?:background|backdrop)\b", rest, re.I
-    )
-    behind = behind or re.search(  # "brighten the background but not the girl": the girl is what stays
-        r"\b(?:background|backdrop)\b.*?\s+(?:but not|except(?:\s+for)?|apart from|other than|and not)\s+(?P<what>.+)$",
-        rest,
-        re.I,
-    )
+    behind = _background_owner(rest)
     if put and not _PRONOUN.match(clean_target(put.group("what")) or "it"):
         mask = _mask_or_foreground(b, put.group("what"), last)  # "put the cat on a blue background"
     elif behind:  # "erase the background behind the man": the man is what stays

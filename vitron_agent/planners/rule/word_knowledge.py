@@ -8,10 +8,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vitron_agent.planners.rule.intent_matcher import _ANTONYMS, _OVER, _WORD, _things
+from vitron_agent.planners.rule.intent_matcher import (
+    _ANTONYMS,
+    _OVER,
+    _WORD,
+    LOOK_ONLY,
+    UNSURE,
+    Verdict,
+    _match,
+    _reading,
+    _same_reading,
+    _things,
+)
 from vitron_agent.toolkit.intents import registered_intents, table_version
 
-__all__ = ["known_words", "unknown_words"]
+__all__ = ["known_words", "match", "unknown_words"]
 
 _KNOWN_STATE: dict[str, Any] = {}
 _ALWAYS_KNOWN = frozenset(
@@ -112,3 +123,32 @@ def _known_counts() -> dict[str, int]:
 def _lexicon_words() -> list[str]:
     """The polarity lexicon's word patterns (both sides of every antonym pair), and "over-" words."""
     return [side for pair in _ANTONYMS for side in pair[2:]] + [_OVER.pattern.removeprefix("\\b")]
+
+
+_MAX_UNKNOWN = 3  # the words tried per clause (each costs one more embedding)
+
+
+def match(clause: str, video: bool | None = None) -> Verdict:
+    """:func:`~vitron_agent.planners.rule.intent_matcher.match`, and a reading that hinges on a word
+    the table does not know is no reading: when dropping such a word (one in no record's examples, no
+    colour or thing name) changes the intent, the static embedding decided on the spelling of a word it
+    cannot understand ("turn her hair chartreuse" read as a blur, "chartreuse" sits near "blur"), so
+    the verdict is a question naming the word and the reading, never a silent edit."""
+    verdict = _match(clause, video)
+    if verdict.intent is None or verdict.question or verdict.intent in LOOK_ONLY:
+        return verdict
+    if (word := _decisive_unknown(clause, verdict.intent, video)) is not None:
+        return Verdict(None, question=UNSURE.format(word=word, reading=_reading(verdict.intent)), scores=verdict.scores)
+    return verdict
+
+
+def _decisive_unknown(clause: str, intent: str, video: bool | None) -> str | None:
+    """The first unknown word whose removal changes the clause's reading away from ``intent`` (to
+    another intent, to a question, or to nothing), or None: the reading does not hinge on one."""
+    same = _same_reading(intent)
+    for word in unknown_words(clause)[:_MAX_UNKNOWN]:
+        rest = re.sub(rf"\b{re.escape(word)}(?:'s)?\b", " ", clause, flags=re.I)
+        rest = re.sub(r"\s+", " ", rest).strip()
+        if _match(rest, video).intent not in same:
+            return word
+    return None
