@@ -377,3 +377,20 @@ def test_a_comparative_after_the_kept_thing_is_not_its_name(request_, toolbox):
     seg = next(s for s in p.steps if s.tool == "segment")
     assert seg.args["target"] in ("the kettle", "the vase")
     assert next(s for s in p.steps if s.tool == "edit").args.get("where") == "outside"
+
+
+def test_a_colour_for_each_of_two_things_is_two_recolours(toolbox):
+    """'make the motorbike red and the bench blue' made the red parts blue (one target 'the motorbike
+    red and the bench')."""
+    p = plan("paint the scooter yellow and the wall green", toolbox)
+    segs = [s.args["target"] for s in p.steps if s.tool == "segment"]
+    colours = [s.args["color"] for s in p.steps if s.tool == "edit"]
+    assert segs == ["the scooter", "the wall"] and colours == ["yellow", "green"]
+
+
+def test_the_rest_reuses_the_selection_made(toolbox):
+    """'make the cheetah brighter and the background darker' looked for the cheetah again on the
+    brightened picture, failed, and stopped half done."""
+    p = plan("make the lamp lighter and everything else darker", toolbox)
+    assert [s.tool for s in p.steps] == ["segment", "edit", "edit"]
+    assert p.steps[2].args["mask"] == "$s1.mask" and p.steps[2].args["where"] == "outside"

@@ -72,7 +72,7 @@ def split_clauses(text: str) -> list[str]:
                 out.append(current)  # "make it warmer and a bit brighter": a second edit of the same thing
                 current = f"make it {head}"
                 continue
-            if (rest := _the_rest_more(head, current)) is not None:
+            if (rest := _the_rest_more(head, current) or _and_the_other_colour(head, current)) is not None:
                 out.append(current)  # "make the bike brighter and the rest darker": the rest is a second edit
                 current = rest
                 continue
@@ -147,7 +147,22 @@ def _the_rest_more(piece: str, current: str) -> str | None:
             thing = " ".join(words[:-k])
             if thing.lower() in ("it", "this", "that", "them", "the picture", "the image", "the photo"):
                 return None
-            return f"make everything but {thing} {m.group('more')}"
+            return f"make everything but it {m.group('more')}"  # "it": the selection made, not found again
+    return None
+
+
+def _and_the_other_colour(piece: str, current: str) -> str | None:
+    """'make the bench blue' for the piece 'the bench blue' after 'make the motorbike red' (a colour
+    said for each of two things; it read 'the motorbike red and the bench' as one target); None
+    otherwise."""
+    from vitron_agent.planners.rule.lexicon import _COLOR_WORDS
+
+    colours = "|".join(sorted((re.escape(c) for c in _COLOR_WORDS), key=len, reverse=True))
+    thing = rf"(?:the|a|an|his|her|its|their|this|that|my)\s+[a-z' -]+?\s+(?:{colours})"
+    if re.fullmatch(thing, piece.strip(), re.I) and re.fullmatch(
+        rf"(?:make|paint|turn|colou?r|dye)\s+{thing}", current.strip(), re.I
+    ):
+        return f"make {piece.strip()}"
     return None
 
 
