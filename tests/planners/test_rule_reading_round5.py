@@ -96,9 +96,10 @@ def test_an_unknown_word_that_decides_the_reading_makes_a_question(toolbox, text
 
 def test_the_question_names_the_word_and_the_reading(toolbox, monkeypatch):
     import vitron_agent.planners.rule.intent_matcher as im
+    import vitron_agent.planners.rule.word_knowledge as wk
 
-    monkeypatch.setattr(im, "_decisive_unknown", lambda clause, intent, video: "blorange")
-    verdict = im.match("blur the dog")
+    monkeypatch.setattr(wk, "_decisive_unknown", lambda clause, intent, video: "blorange")
+    verdict = wk.match("blur the dog")
     assert verdict.intent is None and verdict.question == UNSURE.format(word="blorange", reading=im._reading("blur"))
 
 

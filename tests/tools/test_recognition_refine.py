@@ -99,11 +99,11 @@ def test_one_tree_found_by_the_stuff_heuristic_is_said_unsure():
     grass). The heuristic finds trees, not one tree: said so; 'the trees' stays sure."""
     rng = np.random.default_rng(0)
     img = np.zeros((200, 300, 3), np.uint8)
-    img[:100] = (120, 170, 230)
-    g = rng.integers(0, 90, (100, 300))
-    img[100:, :, 0], img[100:, :, 1], img[100:, :, 2] = 20 + g // 3, 70 + g, 20 + g // 4
+    img[:30] = (120, 170, 230)  # the sky; green texture below it standing up to it (trees; its low part is grass)
+    g = rng.integers(0, 90, (170, 300))
+    img[30:, :, 0], img[30:, :, 1], img[30:, :, 2] = 20 + g // 3, 70 + g, 20 + g // 4
     one, all_ = resolve(img, "the fir tree"), resolve(img, "the trees")
-    assert one.mask[150:].mean() > 0.9 and not one.sure
+    assert one.mask[40:110].mean() > 0.9 and not one.mask[:30].any() and not one.sure
     step = {"status": "ok", "tool": "segment", "args": {}, "outputs": {"method": {"value": one.method}}}
     assert assumption(step) == ("single tree", "took all the trees it found")  # the turn warns, holds edits
     assert all_.sure and (all_.mask == one.mask).all()
