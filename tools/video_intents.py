@@ -140,6 +140,7 @@ def speed_handler(call) -> None:
         f = max(0.05, 1 - change) if slower else 1 + change
     elif slower and f > 1:
         f = 1 / f
+    _whole_clip_only(call, "a speed change")
     emit_step(call, "speed_video", factor=round(f, 4))
 
 
@@ -157,8 +158,42 @@ def mute_handler(call) -> None:
         emit_step(call, "mute_video")
 
 
+# a part of the clip named in a clause whose tool works on the whole clip ("speed up the middle part",
+# "reverse the last 3 seconds"): said first, never dropped silently
+_PART = re.compile(
+    r"\b(?:the\s+)?(?:first|last|opening|final|closing|middle|end(?:ing)?|start(?:ing)?|beginning)\s+"
+    r"(?:(?:\S+\s+)?(?:s|secs?|seconds?|mins?|minutes?|frames?)|part|bit|half|section|portion|third|quarter|moments?)\b"
+    r"|\b(?:from|between)\s+(?:\d|the\s+\d)",
+    re.I,
+)
+
+
+def _whole_clip_only(call, what: str) -> None:
+    """A note that leads the answer when the clause names a part of the clip ``what`` cannot be limited to."""
+    if (part := _PART.search(call.text[:300])) is not None:
+        call.note(
+            f"I did not do it on {part.group(0).strip()!r} only: {what} works on the whole clip here, so I did it to "
+            f"all of it. To change only that part, keep it first ('keep {part.group(0).strip()}') and ask again."
+        )
+
+
+def _trimmed_to_span(call) -> None:
+    """Trim the clip to the span the clause names ("a boomerang of the first second"), if one."""
+    span = slots.time_range(call.text)
+    if span is None or not call.has_tool("trim_video"):
+        return
+    start, end = span
+    if start < 0:
+        emit_step(call, "trim_video", last=-start)
+    elif start == 0 and end is not None:
+        emit_step(call, "trim_video", first=end)
+    else:
+        emit_step(call, "trim_video", start=start, end=end)
+
+
 def reverse_handler(call) -> None:
     if video_or_ask(call, "reverse_video", "Playing backwards"):
+        _whole_clip_only(call, "playing backwards")
         emit_step(call, "reverse_video")
 
 
@@ -179,6 +214,7 @@ def concat_handler(call) -> None:
         return
     text = call.text.lower()
     if re.search(r"\bboomerang\b|\brevers|\bbackwards?\b", text) and call.has_tool("reverse_video"):
+        _trimmed_to_span(call)  # "a boomerang of the first second": of that part
         first = call.picture
         back = call.add("reverse_video", video=first)
         sid = call.add("concat_videos", video=first, other=f"${back}.video")
