@@ -42,3 +42,13 @@ def test_a_part_the_tool_cannot_be_limited_to_is_said_first(text, part, toolbox)
 
 def test_the_whole_clip_says_nothing_more(toolbox):
     assert not [n for n in planned("run it backwards", toolbox).notes if n.startswith("I did not do")]
+
+
+def test_a_turn_that_did_only_part_of_the_request_is_not_ok(toolbox):
+    from vitron_agent.runtime.agent import RunResult
+
+    p = planned("slow down the last 2 seconds", toolbox)
+    r = RunResult(answer="", session="s", request="slow down the last 2 seconds", plan=p, steps=[])
+    assert not r.ok  # the speed change was done to the whole clip, said first: not everything asked
+    whole = planned("slow it down", toolbox)
+    assert RunResult(answer="", session="s", request="slow it down", plan=whole, steps=[]).ok

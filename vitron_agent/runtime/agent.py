@@ -79,7 +79,11 @@ class RunResult(BaseModel):
 
     @property
     def ok(self) -> bool:
-        return not self.awaiting_review and not self.problems and all(s.status == "ok" for s in self.steps)
+        """Every step ran and succeeded, and no part of the request was left undone ("I did not do …")."""
+        partial = any(n.startswith("I did not do") for n in self.plan.notes)
+        return (
+            not self.awaiting_review and not self.problems and not partial and all(s.status == "ok" for s in self.steps)
+        )
 
     @property
     def artifacts(self) -> list[Any]:
