@@ -145,7 +145,9 @@ def test_user_given_regions_are_used(toolbox):
 def test_unknown_requests_get_an_answer_not_an_exception(toolbox):
     plan = RulePlanner().plan(PlanRequest(text="fly me to the moon", inputs=IMG), toolbox)
     assert not plan.steps and "I could not turn 'fly me to the moon' into steps" in plan.answer
-    assert "segment" in plan.answer and "recolor" in plan.answer
+    assert "The closest things I can do:" in plan.answer and "Say 'help'" in plan.answer  # not all 2,400 characters
+    full = RulePlanner().plan(PlanRequest(text="help", inputs=IMG), toolbox).answer
+    assert full.startswith("I understand:") and "segment" in full and "recolor" in full
     plan = RulePlanner().plan(PlanRequest(text="segment the cat, then sing a song", inputs=IMG), toolbox)
     assert compact(plan) == ["segment"]
     assert any("sing a song" in n for n in plan.notes)

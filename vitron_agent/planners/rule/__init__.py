@@ -28,6 +28,7 @@ from vitron_agent.planners.rule.intent_table import (
     Clause,
     Intent,
     intent_named,
+    not_understood,
     parse_clause,
     split_clauses,
     understood_help,
@@ -146,11 +147,9 @@ class RulePlanner:
         if not understood:
             if _looks_foreign(raw, hits=1):
                 return Plan(answer=NOT_ENGLISH)
-            return Plan(answer=f"I could not turn {raw!r} into steps. {understood_help()}")
+            return Plan(answer=not_understood(raw, raw))
         if not b.steps:  # understood, but nothing could be planned (a tool missing): say why, never an empty plan
-            return Plan(
-                answer=" ".join(b.notes) or f"I could not turn {raw!r} into steps. {understood_help()}", notes=b.notes
-            )
+            return Plan(answer=" ".join(b.notes) or not_understood(raw, raw), notes=b.notes)
         if misunderstood:
             b.notes.append(understood_help())
         return Plan(steps=_renumbered(b.steps), notes=b.notes)

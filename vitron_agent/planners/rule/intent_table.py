@@ -751,4 +751,27 @@ def understood_help() -> str:
     return "I understand: " + "; ".join(lines) + ". " + TARGETS_HELP
 
 
+_ASKS_HELP = re.compile(
+    r"^\s*(?:help|\?+|what can you do\??|what do you understand\??|commands|options)\s*[.!?]*\s*$", re.I
+)
+
+
+def not_understood(raw: str, said: str) -> str:
+    """The answer to a request nothing in the table reads: the few things it can do that the words come
+    closest to (by the matcher's scores), not the whole list (2,400 characters); the whole list for
+    "help". ``said`` is the request as the user wrote it."""
+    if _ASKS_HELP.match(raw):
+        return understood_help()
+    from vitron_agent.planners.rule.intent_matcher import scores
+
+    helps = {r.name: r.help for r in registered_intents() if r.help}
+    near = list(dict.fromkeys(helps[n] for _, n in scores(raw[:300]) if n in helps))[:4]
+    if not near:
+        return f"I could not turn {said!r} into steps. {understood_help()}"
+    return (
+        f"I could not turn {said!r} into steps. The closest things I can do: " + "; ".join(near) + ". "
+        "Say 'help' for everything I understand."
+    )
+
+
 UNDERSTOOD = understood_help()  # the built-in table's help (tool modules' intents added by understood_help())
