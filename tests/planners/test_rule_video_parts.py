@@ -52,3 +52,10 @@ def test_a_turn_that_did_only_part_of_the_request_is_not_ok(toolbox):
     assert not r.ok  # the speed change was done to the whole clip, said first: not everything asked
     whole = planned("slow it down", toolbox)
     assert RunResult(answer="", session="s", request="slow it down", plan=whole, steps=[]).ok
+
+
+@pytest.mark.parametrize("text, angle", [("turn the photo 450 degrees", 90.0), ("rotate it by 2e9 degrees", 2e9 % 360)])
+def test_whole_turns_are_taken_off_an_angle_and_said(text, angle, toolbox):
+    """'rotate by 1e9 degrees' rotated 1° (the exponent was dropped); 450° was refused by validation."""
+    p = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), toolbox)
+    assert p.steps[0].args["angle"] == angle and any("whole turns change nothing" in n for n in p.notes)

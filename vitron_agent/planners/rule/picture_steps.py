@@ -4,6 +4,7 @@ restyle, animate, a video frame). The region steps and the builder are in rule_s
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -58,7 +59,7 @@ def _do_rotate(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
         _do_flip(b, rest, clause, last)  # "turn it upside down by flipping": a flip, not a half turn
         return
     low = slots.digits(clause.lower())
-    m = re.search(r"(-?\d+(?:\.\d+)?)\s*(?:degrees?|deg|°)?", low)
+    m = re.search(r"(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*(?:degrees?|deg|°)?", low)  # "1e9 degrees" is not 1
     words = re.search(r"\b([a-z]+(?:[- ][a-z]+)?)\s+(?:degrees?|°)", low)  # "fifteen degrees"
     spelt = slots.number(words.group(1)) if words and not m else None
     angle = (
@@ -72,6 +73,11 @@ def _do_rotate(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
     )
     if re.search(r"\b(?:counter-?clockwise|anti-?clockwise|to the left|left)\b", low):
         angle = -abs(angle)
+    if abs(angle) > 360 and math.isfinite(angle):  # full turns change nothing: 450° is 90°, said so
+        turned = math.copysign(abs(angle) % 360, angle)
+        said = f"{int(angle)}" if angle.is_integer() and abs(angle) < 1e15 else f"{angle:g}"
+        b.notes.append(f"I read {said}° as {turned:g}° (whole turns change nothing).")
+        angle = turned
     _geometry(b, clause, operation="rotate", angle=angle)
 
 
