@@ -86,11 +86,9 @@ def _inside(found: list, mask: np.ndarray | None) -> list:
     ]
 
 
-def _doubt(image: np.ndarray | None, d) -> str:
-    """:func:`vitron_agent.perception.name_finder.doubt` (the classifier names no kind of the animal)."""
-    from vitron_agent.perception.name_finder import doubt
-
-    return doubt(image, d)
+def _recognised(found: list) -> str:
+    """'I recognise 3 people and a bus', or 'I recognise nothing in it'."""
+    return "I recognise " + _in_words(found).replace("nothing I recognise", "nothing in it")
 
 
 def _as_asked(d, labels: tuple[str, ...], image: np.ndarray | None = None) -> str:
@@ -104,11 +102,12 @@ def _as_asked(d, labels: tuple[str, ...], image: np.ndarray | None = None) -> st
 
     more = ""
     if image is not None:
+        from vitron_agent.perception.name_finder import doubt as name_doubt
         from vitron_agent.perception.name_finder import kind_of, second_opinion
 
         kind = kind_of(image, d)
         other = re.sub(r"\s*\(\d\.\d+\)", "", second_opinion(image, d)) if not kind else ""
-        doubt = _doubt(image, d) if not (kind or other) else ""
+        doubt = name_doubt(image, d) if not (kind or other) else ""
         more = f"{kind} by its look" if kind else (other or doubt)
     if d.label in labels:
         sure = confidence_word(d.score) == "probably" and not d.alternatives and not more.startswith("the classifier")
@@ -150,9 +149,10 @@ def _hit_words(d, image: np.ndarray | None = None) -> str:
     names no kind of it: 'possibly a dog (the classifier's nearest names are ...)')."""
     from vitron_agent.perception.coco_names import COCO80
     from vitron_agent.perception.detector import confidence_word
+    from vitron_agent.perception.name_finder import doubt as name_doubt
     from vitron_agent.perception.recognise import _article
 
-    doubt = _doubt(image, d) if d.label in COCO80 else ""
+    doubt = name_doubt(image, d) if d.label in COCO80 else ""
     hedge = "" if confidence_word(d.score) == "probably" and not doubt else "possibly "
     alt = "".join(f" or {_article(k)} {k}" for k in d.alternatives)
     return f"{hedge}{_article(d.label)} {d.label}{alt}" + (f" ({doubt})" if doubt else "")
@@ -177,9 +177,9 @@ def _is_there(image: np.ndarray, rest: str, found: list, mask: np.ndarray | None
             return None if mask is not None else said.split(" To work on")[0]
         seen = _unscored(_seen(said))
         whole = "; the whole picture" + seen.split("; the whole picture", 1)[1] if "; the whole picture" in seen else ""
-        return f"I see no {word.replace('_', ' ')}{where}, {MISS}; I recognise {_in_words(found).replace('nothing I recognise', 'nothing in it')}{whole}."
+        return f"I see no {word.replace('_', ' ')}{where}, {MISS}; {_recognised(found)}{whole}."
     if not hits:
-        return f"I see no {word.replace('_', ' ')}{where}, {MISS}; I recognise {_in_words(found).replace('nothing I recognise', 'nothing in it')}."
+        return f"I see no {word.replace('_', ' ')}{where}, {MISS}; {_recognised(found)}."
     words = [_hit_words(d, image) for d in hits]
     sure = all(not w.startswith("possibly") for w in words)
     words = words if sure else [w.removeprefix("possibly ") for w in words]  # not "Perhaps: I see possibly a dog"
@@ -255,7 +255,7 @@ class EmbeddedCountTool(CvCountTool):
         if inp.mask is None and len(name.labels) == 1:
             text = _crowd(image, name.labels[0], items) or _perhaps(image, name.labels[0], items, noun) or text
         if not items:
-            text = f"I count no {plural(noun, 2)}, {MISS}; I recognise {_in_words(found).replace('nothing I recognise', 'nothing in it')}"
+            text = f"I count no {plural(noun, 2)}, {MISS}; {_recognised(found)}"
         method = f"SSD-MobileNetV2 detections of {' / '.join(name.labels)} scoring at least 0.3" + (
             f": {listed}" if items else ""
         )

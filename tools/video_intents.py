@@ -117,6 +117,12 @@ def trim_handler(call) -> None:
         else:
             call.ask("Cutting a piece out of the middle is not supported; keep a part instead ('from 0:10 to 0:25').")
         return
+    _keep_span(call, start, end)
+
+
+def _keep_span(call, start: float, end: float | None) -> None:
+    """A trim step keeping (start, end) as slots.time_range gives it: (-3, None) the last 3 s, (0, 5) the
+    first 5 s, else from start to end."""
     if start < 0:
         emit_step(call, "trim_video", last=-start)
     elif start == 0 and end is not None:
@@ -180,15 +186,8 @@ def _whole_clip_only(call, what: str) -> None:
 def _trimmed_to_span(call) -> None:
     """Trim the clip to the span the clause names ("a boomerang of the first second"), if one."""
     span = slots.time_range(call.text)
-    if span is None or not call.has_tool("trim_video"):
-        return
-    start, end = span
-    if start < 0:
-        emit_step(call, "trim_video", last=-start)
-    elif start == 0 and end is not None:
-        emit_step(call, "trim_video", first=end)
-    else:
-        emit_step(call, "trim_video", start=start, end=end)
+    if span is not None and call.has_tool("trim_video"):
+        _keep_span(call, *span)
 
 
 def reverse_handler(call) -> None:

@@ -175,7 +175,8 @@ def test_an_animal_no_kind_of_which_the_classifier_sees_is_said_unsure():
     """A quokka the detector called a dog at 0.92 was answered 'It looks like a dog.': the
     classifier, which knows 118 dog breeds, named none of them for the box. Here the demo cat's box
     is labelled 'dog' at 0.95: the answer hedges and says why; as 'cat' it stays sure."""
-    from vitron_agent.tools.describe_embedded import _doubt, _hit_words
+    from vitron_agent.perception.name_finder import doubt as _doubt
+    from vitron_agent.tools.describe_embedded import _hit_words
 
     def replace(d, **kw):
         return d.model_copy(update=kw)
