@@ -195,3 +195,19 @@ def test_a_large_blur_is_computed_at_reduced_scale_and_looks_the_same():
         direct = cv2.GaussianBlur(img, (0, 0), sigma).astype(int)
         assert np.abs(direct - gaussian(img, sigma)).mean() < 1.0
     assert np.array_equal(gaussian(img, 3.0), cv2.GaussianBlur(img, (0, 0), 3.0))  # small sigmas: exact
+
+
+def test_brighten_keeps_black_black_and_lifts_a_night_shot():
+    """'brighten' lifted black to mid-grey (0 -> 127 at the default amount): a haze over every dark photo.
+    Black stays black, white stays white, the mid-tones rise; a dark picture is exposed up first."""
+    from skimage import data
+
+    from vitron_agent.perception.edit_ops import adjust
+
+    levels = np.array([[[0, 0, 0], [128, 128, 128], [255, 255, 255]]], np.uint8)
+    out = adjust(levels, np.ones((1, 3), bool), "brighten", 0.5)[0, :, 0]
+    assert out[0] == 0 and out[2] == 255 and 150 < out[1] < 190
+    night = (data.astronaut().astype(np.float32) * 0.2).astype(np.uint8)  # a real photo, under-exposed
+    lifted = adjust(night, np.ones(night.shape[:2], bool), "brighten", 0.5)
+    assert lifted.mean() > night.mean() * 2.5
+    assert np.percentile(lifted, 1) < 10  # the shadows are not hazed
