@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from vitron_agent.core.errors import ToolFailed
 from vitron_agent.core.refs import ImageRef, MaskRef, MaskTrackRef, VideoRef
 from vitron_agent.perception.colors import COLORS, parse_color_value
+from vitron_agent.perception.edit_ops import bright_top
 from vitron_agent.toolkit.registry import Backend, StepWords, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
 from vitron_agent.tools.edit import NEEDS_MASK, EditOperation, apply_edit, edit_phrase
@@ -165,8 +166,14 @@ class CvEditVideoTool(VisionTool):
         check_edit_video(inp)
 
     def run(self, inp: EditVideoInput, ctx: ToolContext) -> EditVideoOutput:
+        first: dict[str, float] = {}
+
         def one(frame: np.ndarray, mask: np.ndarray | None, i: int) -> np.ndarray:
-            return apply_edit(frame, mask, inp.operation, inp.where, inp.color, inp.amount, direction=inp.direction)
+            if "top" not in first:  # brighten exposes every frame as the first: no flicker
+                first["top"] = bright_top(frame) if inp.operation == "brighten" else 255.0
+            return apply_edit(
+                frame, mask, inp.operation, inp.where, inp.color, inp.amount, direction=inp.direction, top=first["top"]
+            )
 
         ref = ctx.store.put_video(edit_frames(ctx.store, inp, ctx, one), inp.video.fps, producer=ctx.step_id)
         return EditVideoOutput(video=ref)

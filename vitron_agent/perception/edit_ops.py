@@ -22,9 +22,11 @@ def apply_edit(
     amount: float = 0.5,
     direction: str = "horizontal",
     width: int | None = None,
+    top: float | None = None,
 ) -> np.ndarray:
     """One cv edit of an HxWx3 uint8 RGB image that keeps its size; ``mask`` HxW bool (None =
-    whole image)."""
+    whole image). ``top``: the brightest level brighten exposes up from (None: measured in the region; a
+    clip passes its first frame's :func:`bright_top` so the frames do not flicker)."""
     if op == "flip":
         return np.ascontiguousarray(image[:, ::-1] if direction == "horizontal" else image[::-1])
     if op == "outline":
@@ -49,7 +51,7 @@ def apply_edit(
         return fill(image, ~mask, parse_color_value(color or "white"))
     if op in ("sharpen", "warmer", "cooler", "saturate", "desaturate", "denoise"):
         return tone(image, region, op, amount)
-    return adjust(image, region, op, amount)
+    return adjust(image, region, op, amount, top=top)
 
 
 def resized_size(w: int, h: int, scale: float | None, width: int | None, height: int | None) -> tuple[int, int]:
@@ -322,7 +324,13 @@ def fill(image: np.ndarray, region: np.ndarray, rgb: tuple[int, int, int]) -> np
     return out
 
 
-def adjust(image: np.ndarray, region: np.ndarray, op: str, amount: float) -> np.ndarray:
+def bright_top(image: np.ndarray, region: np.ndarray | None = None) -> float:
+    """The level of the brightest 1 % of ``region`` (the whole picture when None or empty)."""
+    inside = image[region] if region is not None and region.any() else image.reshape(-1, 3)
+    return float(np.percentile(inside.max(axis=-1), 99)) if inside.size else 255.0
+
+
+def adjust(image: np.ndarray, region: np.ndarray, op: str, amount: float, top: float | None = None) -> np.ndarray:
     """grayscale / brighten / darken / contrast inside ``region``."""
     import cv2
 
@@ -336,8 +344,7 @@ def adjust(image: np.ndarray, region: np.ndarray, op: str, amount: float) -> np.
         # made 0 -> 127, a haze over every dark picture.) amount 0.5 moves 128 to about 166 and 30 to 67.
         # A region whose brightest tones are well below white (a night shot) is first exposed up, at most
         # 1 + 2 * amount times, so its brightest 1 % reach white: gamma alone barely lifts near-black.
-        inside = image[region] if region.any() else image.reshape(-1, 3)
-        top = float(np.percentile(inside.max(axis=-1), 99)) if inside.size else 255.0
+        top = bright_top(image, region) if top is None else top
         gain = min(255.0 / max(top, 1.0), 1.0 + 2.0 * amount) if top < 250 else 1.0
         gamma = 1.0 / (1.0 + 1.2 * amount)
         lut = _lut(lambda x: 255.0 * np.clip(x * gain / 255.0, 0.0, 1.0) ** gamma)
