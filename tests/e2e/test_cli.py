@@ -116,7 +116,9 @@ def test_usage_and_input_errors_exit_2_with_one_line(tmp_path):
     )
 
 
-def test_failed_steps_still_exit_0(tmp_path):
+def test_failed_steps_exit_1_with_the_whole_result(tmp_path):
+    """A turn that did not do what was asked exits 1 (it exited 0: `run … && next` went on with the picture
+    unchanged); the JSON result and the report are still written."""
     img = tmp_path / "plain.png"
     from PIL import Image
 
@@ -124,8 +126,9 @@ def test_failed_steps_still_exit_0(tmp_path):
     p = cli(
         "run", "--image", str(img), "--out", str(tmp_path / "o"), "--json", "segment the yellow object, then remove it"
     )
-    assert p.returncode == 0, p.stderr
+    assert p.returncode == 1, p.stderr
     data = json.loads(p.stdout)
+    assert data["ok"] is False and (tmp_path / "o" / "report.html").exists()
     assert [s["status"] for s in data["steps"]] == ["error", "skipped"]
     assert "found no yellow region" in data["answer"]
 

@@ -137,7 +137,10 @@ def drive(args: argparse.Namespace, agent, turn, out_dir: str | None = None) -> 
         print_result(args, result, agent, out_dir)
     finally:
         agent.close()
-    return 0
+    # 1 when the request was not carried out (a step failed, an edit was held back, part was left undone),
+    # as a batch item's error line: a script's `run … && next` must not go on with an unchanged picture.
+    # A plan paused for review is not a failure.
+    return 0 if result.ok or result.awaiting_review else 1
 
 
 def print_result(args: argparse.Namespace, result, agent, out_dir: str | None = None) -> None:
