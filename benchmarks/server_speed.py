@@ -183,14 +183,13 @@ def decodes_per_turn(direct: Direct, turns: int = 4) -> float:
 
 def commits_per_turn(data: Path, img: np.ndarray, turns: int = 6) -> float:
     """SQLite commits an agent turn makes on these requests (each one fsync of the WAL: SQLite's
-    default ``synchronous=FULL``): LangGraph's checkpoint and step-write saves, with the same saver
-    the server uses."""
+    default ``synchronous=FULL``): LangGraph's checkpoint and step-write saves, with the saver the
+    server uses (``Agent(db=...)``'s: the group commit, a superstep's writes with its checkpoint)."""
     import sqlite3
-
-    from langgraph.checkpoint.sqlite import SqliteSaver
 
     from vitron_agent.runtime.agent import Agent
     from vitron_agent.runtime.turns import TurnRequest
+    from vitron_agent.storage.group_commit import GroupCommitSaver
 
     class Counting(sqlite3.Connection):
         commits = 0
@@ -200,7 +199,7 @@ def commits_per_turn(data: Path, img: np.ndarray, turns: int = 6) -> float:
             return super().commit()
 
     conn = sqlite3.connect(str(data / "count.sqlite"), check_same_thread=False, factory=Counting)
-    with Agent(checkpointer=SqliteSaver(conn), data_dir=data / "count-artifacts") as agent:
+    with Agent(checkpointer=GroupCommitSaver(conn), data_dir=data / "count-artifacts") as agent:
         session = agent.session("count")
         ref = session.store.put_image(img, producer="input").model_dump(mode="json")
         agent.run_turn(TurnRequest(REQUESTS[0], image=ref), session)  # (the saver's tables made)

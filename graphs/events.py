@@ -38,18 +38,25 @@ def turn_events(
         start_turn(graph, state_in, config)
         state_in = None  # the turn goes on from the checkpoint just saved: the planner is next
     paused = early = False
-    for mode, chunk in graph.stream(state_in, config, stream_mode=modes, durability="sync" if persistent else None):
-        if mode == "custom":
-            if chunk.get("type") == "plan" and chunk.get(EARLY):  # the planner's, before its first steps ran
-                early = True
-                chunk = {"type": "plan", "plan": chunk.get("plan")}
-            yield chunk
-        elif mode == "values":
-            values = chunk
-        else:
-            paused = paused or "__interrupt__" in (chunk or {})
-            yield from _node_events(chunk or {}, early)
-            early = False
+    try:
+        for mode, chunk in graph.stream(state_in, config, stream_mode=modes, durability="sync" if persistent else None):
+            if mode == "custom":
+                if chunk.get("type") == "plan" and chunk.get(EARLY):  # the planner's, before its first steps ran
+                    early = True
+                    chunk = {"type": "plan", "plan": chunk.get("plan")}
+                yield chunk
+            elif mode == "values":
+                values = chunk
+            else:
+                paused = paused or "__interrupt__" in (chunk or {})
+                yield from _node_events(chunk or {}, early)
+                early = False
+    finally:
+        # writes no checkpoint followed (a review's interrupt, a node that raised, writes saved
+        # after their checkpoint) are committed before the turn's result goes out
+        flush = getattr(checkpointer, "flush", None)
+        if flush is not None:
+            flush()
     if checkpointer is None or not paused:
         return values, False
     snapshot = graph.get_state(config)

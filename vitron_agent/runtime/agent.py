@@ -154,11 +154,15 @@ class Agent:
         elif checkpointer is None and db:
             from langgraph.checkpoint.sqlite import SqliteSaver
 
+            from vitron_agent.storage.group_commit import GroupCommitSaver
+
             try:
                 Path(db).parent.mkdir(parents=True, exist_ok=True)
                 self._conn = sqlite3.connect(str(db), check_same_thread=False)
                 self._conn.execute("PRAGMA schema_version").fetchone()  # opening is lazy: touch the file now
-                checkpointer = SqliteSaver(self._conn)
+                # one commit (one fsync) a superstep when each superstep runs one node (dataflow)
+                saver = GroupCommitSaver if self.config.agent.scheduler == "dataflow" else SqliteSaver
+                checkpointer = saver(self._conn)
             except (OSError, sqlite3.Error) as exc:
                 raise InputError(
                     f"cannot open the session database {str(db)!r}: {exc}; give a writable file path "
@@ -205,6 +209,7 @@ class Agent:
 
     def close(self) -> None:
         if self._conn is not None:
+            getattr(self.checkpointer, "flush", lambda: None)()  # (writes a turn left held: see GroupCommitSaver)
             self._conn.close()
             self._conn = None
         if self._pg is not None:
