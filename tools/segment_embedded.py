@@ -41,6 +41,26 @@ def component_at(mask: np.ndarray, x: int, y: int) -> np.ndarray | None:
     return None
 
 
+NEAR = 0.04  # a click this share of the longer side off an object is taken as meant for it (said so)
+
+
+def component_near(mask: np.ndarray, x: int, y: int) -> tuple[np.ndarray, int] | None:
+    """(the component of ``mask`` nearest the point, its distance in pixels) when one lies within
+    ``NEAR`` of the image's longer side -- a click that landed just off a thin or small object."""
+    h, w = mask.shape
+    reach = max(6, int(NEAR * max(h, w)))
+    y0, y1, x0, x1 = max(0, y - reach), min(h, y + reach + 1), max(0, x - reach), min(w, x + reach + 1)
+    ys, xs = np.nonzero(mask[y0:y1, x0:x1])
+    if not len(ys):
+        return None
+    d = np.hypot(ys + y0 - y, xs + x0 - x)
+    i = int(np.argmin(d))
+    if d[i] > reach:
+        return None
+    found = component_at(mask, int(xs[i] + x0), int(ys[i] + y0))
+    return (found, round(float(d[i]))) if found is not None else None
+
+
 class EmbeddedSegmentTool(CvSegmentTool):
     description = (
         "Segment a target in an image and return its mask. Target by words (an object by name: 'the "
@@ -140,6 +160,12 @@ class EmbeddedSegmentTool(CvSegmentTool):
         found = component_at(whole, x, y)
         if found is not None:
             return found, "U²-Netp salient object under the point"
+        near = component_near(whole, x, y)
+        if near is not None:  # a click just off the object: taken, and said as an assumption first
+            return near[0], (
+                f"U²-Netp salient object near the point; it cannot tell what the click at ({x}, {y}) meant, "
+                f"so it took the object nearest to it ({near[1]} px away)"
+            )
         side = int(max(h, w) * WINDOW)
         x0, y0 = max(0, min(w - side, x - side // 2)), max(0, min(h - side, y - side // 2))
         crop = image[y0 : y0 + side, x0 : x0 + side]

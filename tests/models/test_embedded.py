@@ -110,6 +110,28 @@ def test_a_click_on_the_cat_selects_the_cat_and_not_the_corners(segment_tools, s
     assert iou(mask, bench.reference_mask("chelsea", cat.shape[:2])) > 0.8
 
 
+def test_a_click_just_off_the_cat_takes_the_cat_and_says_so(segment_tools, store):
+    """A click a few pixels outside the cat took whatever GrabCut grew there, said as found: the nearest
+    salient object within 4 % of the picture is taken, as an assumption the answer leads with."""
+    from graphs.policy import assumption
+
+    cat = data.chelsea()
+    truth = bench.reference_mask("chelsea", cat.shape[:2])
+    cols = np.nonzero(truth[150])[0]
+    x = int(cols.max()) + 9  # 9 px right of the cat's outline on row 150
+    assert not truth[150, x]
+    ref = store.put_image(cat)
+    out = invoke(
+        segment_tools["embedded"],
+        {"image": ref.model_dump(), "point": {"x": x, "y": 150}},
+        ToolContext(store=store, step_id="t"),
+    )
+    assert iou(store.get_mask(out.mask), truth) > 0.8
+    record = {"status": "ok", "tool": "segment", "args": {}, "outputs": {"method": {"value": out.method}}}
+    got = assumption(record)
+    assert got is not None and "the click at" in got[0] and got[1].startswith("took the object nearest to it")
+
+
 def test_a_box_segments_the_object_inside_it(segment_tools, store):
     cup = data.coffee()
     truth = bench.reference_mask("coffee", cup.shape[:2])
