@@ -195,6 +195,7 @@ class EmbeddedCountTool(CvCountTool):
 
     def run(self, inp: CountInput, ctx: ToolContext) -> CountOutput:
         from vitron_agent.perception.detector import Named, detect_objects, named
+        from vitron_agent.perception.picture_kind import made_picture_note
         from vitron_agent.perception.recognise import face_part, plural, select
 
         if inp.target and face_part(inp.target) is not None and _detector_ready("blazeface", "blazeface_weights"):
@@ -256,6 +257,7 @@ class EmbeddedCountTool(CvCountTool):
             text = _crowd(image, name.labels[0], items) or _perhaps(image, name.labels[0], items, noun) or text
         if not items:
             text = f"I count no {plural(noun, 2)}, {MISS}; {_recognised(found)}"
+        text = _hedged(made_picture_note(image), text)
         method = f"SSD-MobileNetV2 detections of {' / '.join(name.labels)} scoring at least 0.3" + (
             f": {listed}" if items else ""
         )
@@ -391,6 +393,7 @@ class EmbeddedDescribeTool(CvDescribeTool):
         ):
             return plain  # colour, position, size, brightness, text: measured answers
         from vitron_agent.perception.detector import detect_objects, named
+        from vitron_agent.perception.picture_kind import made_picture_note
         from vitron_agent.perception.scene_words import describe_scene
 
         image = ctx.store.get_image(inp.image)
@@ -398,10 +401,11 @@ class EmbeddedDescribeTool(CvDescribeTool):
         ctx.progress(0.4, "recognising objects (SSD-MobileNetV2)")
         found = _inside(detect_objects(image), mask)
         where = " in the region" if mask is not None else ""
+        note = made_picture_note(image)  # not a photograph: what the models name there is a guess
         if q and IS_THERE.search(q):
             answer = _is_there(image, re.sub(r"[?!.]+\s*$", "", re.sub(IS_THERE, "", q)), found, mask)
             if answer is not None:
-                return DescribeOutput(text=answer)
+                return DescribeOutput(text=_hedged(note, answer), method=RECOGNITION + _kind_method(image))
         asked = named(q) if q and WHAT_IS.search(q) else None
         if asked is not None:  # "what animal is this?": the detections of those classes, as asked
             hits = [d for d in found if d.label in asked.labels or set(d.alternatives) & set(asked.labels)]
@@ -411,8 +415,10 @@ class EmbeddedDescribeTool(CvDescribeTool):
                     method=RECOGNITION + ": " + (", ".join(d.describe() for d in found[:6]) or "nothing"),
                 )
             return DescribeOutput(
-                text="It looks like " + "; ".join(_as_asked(d, asked.labels, image) for d in hits) + f"{where}.",
-                method=RECOGNITION,
+                text=_hedged(
+                    note, "It looks like " + "; ".join(_as_asked(d, asked.labels, image) for d in hits) + f"{where}."
+                ),
+                method=RECOGNITION + _kind_method(image),
             )
         said = describe_scene(image, found) + "."  # of what lies in the region, when there is one
         if not q and inp.mask is not None:
@@ -425,11 +431,27 @@ class EmbeddedDescribeTool(CvDescribeTool):
         if q:
             return DescribeOutput(
                 text=said + " (I know COCO's 80 kinds of object and 1,000 finer names; I cannot name other things.)",
-                method=RECOGNITION,
+                method=RECOGNITION + _kind_method(image),
             )
         return DescribeOutput(
-            text=said + " " + re.sub(r"\s*\(cv description:.*\)$", "", plain.text), method=RECOGNITION
+            text=said + " " + re.sub(r"\s*\(cv description:.*\)$", "", plain.text),
+            method=RECOGNITION + _kind_method(image),
         )
+
+
+def _hedged(note: str, answer: str) -> str:
+    """``answer`` after the not-a-photograph ``note`` ('' for a photograph), a "Yes" softened to
+    "Perhaps" (the detector's yes holds for photographs)."""
+    if not note:
+        return answer
+    return f"{note} {re.sub(r'^Yes:', 'Perhaps:', answer)}"
+
+
+def _kind_method(image: np.ndarray) -> str:
+    """'; picture kind: ..., p(photo) 0.04 (noise 0.01, ...)' for the step's method."""
+    from vitron_agent.perception.picture_kind import picture_kind
+
+    return "; " + picture_kind(image).describe()
 
 
 def _selected_as(inp, ctx: ToolContext, image: np.ndarray, found: list) -> str | None:

@@ -105,7 +105,20 @@ def _pairs(found: list[Detection]) -> dict[int, tuple[str, int]]:
 
 def describe_scene(image: np.ndarray, found: list[Detection], limit: int = 6) -> str:
     """Plain words for what was recognised in ``image`` (HxWx3 uint8 RGB), best first; with nothing
-    recognised, what the classifier sees in the whole picture, said as its guess."""
+    recognised, what the classifier sees in the whole picture, said as its guess. A picture that
+    is not a photograph (:func:`~vitron_agent.perception.picture_kind.made_picture_note`: a
+    screenshot, a chart, a drawing or a render, by measured cues) is said to be one first, and
+    every thing in it is said as a guess ("what may be"): the models learnt from photographs."""
+    from vitron_agent.perception.picture_kind import made_picture_note
+
+    note = made_picture_note(image)
+    said = _scene(image, found, limit, made=bool(note))
+    return f"{note} {said}" if note else said
+
+
+def _scene(image: np.ndarray, found: list[Detection], limit: int, made: bool) -> str:
+    """describe_scene's words for the things; ``made``: the picture is not a photograph, so each
+    thing is said as a guess."""
     from vitron_agent.perception.detector import confidence_word
     from vitron_agent.perception.masks import position_name
     from vitron_agent.perception.name_finder import doubt, whole_picture_names
@@ -113,18 +126,23 @@ def describe_scene(image: np.ndarray, found: list[Detection], limit: int = 6) ->
     h, w = image.shape[:2]
     if not found:
         guess = re.sub(r"\s+\d\.\d+", "", whole_picture_names(image) or "")  # the names as a guess, no scores
+        if made:  # on a made picture only a name the classifier is fairly sure of is worth a guess
+            guess = ", ".join(n for n, p in _names_scored(whole_picture_names(image)) if p >= MADE_GUESS)
         if not guess:
             return "I see no object I can name (the detector knows COCO's 80 kinds of thing)"
         names = [f"{_article(g)} {g}" for g in guess.split(", ")]
         return "I see no object I can name for sure; at a guess, the whole picture shows " + " or ".join(names)
     many = sorted({d.label for d in found if sum(o.label == d.label for o in found) >= MANY})
-    groups = [_group(image, label, [d for d in found if d.label == label]) for label in many]
+    groups = [
+        ("what may be " if made else "") + _group(image, label, [d for d in found if d.label == label])
+        for label in many
+    ]
     found = [d for d in found if d.label not in many]
     shown = found[:limit]
     pairs = _pairs(shown)
     said: dict[int, str] = {}
     for i, d in enumerate(shown):
-        unsure = bool(d.alternatives) or confidence_word(d.score) != "probably" or bool(doubt(image, d))
+        unsure = made or bool(d.alternatives) or confidence_word(d.score) != "probably" or bool(doubt(image, d))
         said[i] = ("what may be " if unsure else "") + _named(image, d)
     parts = []
     for i, d in enumerate(shown):
@@ -141,6 +159,18 @@ def describe_scene(image: np.ndarray, found: list[Detection], limit: int = 6) ->
     more = f" and {len(found) - limit} more objects" if len(found) > limit else ""
     crowd = "" if "person" in many else _crowd_clause(image, found)
     return "I see " + "; ".join(groups + _grouped(parts)) + more + crowd
+
+
+MADE_GUESS = 0.2  # on a picture that is not a photograph, whole-picture names from this probability
+
+
+def _names_scored(said: str) -> list[tuple[str, float]]:
+    """'web site 0.50, envelope 0.14' -> [('web site', 0.5), ('envelope', 0.14)]."""
+    out = []
+    for part in filter(None, (p.strip() for p in said.split(","))):
+        name, _, score = part.rpartition(" ")
+        out.append((name, float(score)))
+    return out
 
 
 MANY = 5  # this many of one kind are said as a group ("a flock of 10 birds"), not one by one
