@@ -164,12 +164,21 @@ def server_turn(client, ref: dict, i: int) -> None:
         raise RuntimeError(f"a server turn failed: {r.status_code} {r.text[:500]}")
 
 
-def timed(fn, n: int) -> float:
-    """Turns per second of ``n`` calls ``fn(i)``."""
-    start = time.perf_counter()
+def timed(fn, n: int, cpu=time.process_time) -> tuple[float, float]:
+    """Turns per second of ``n`` calls ``fn(i)``, and the CPU seconds ``cpu()`` counted meanwhile."""
+    c, start = cpu(), time.perf_counter()
     for i in range(n):
         fn(i)
-    return n / (time.perf_counter() - start)
+    return n / (time.perf_counter() - start), cpu() - c
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system, every thread) process ``pid`` has used (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def decodes_per_turn(direct: Direct, turns: int = 4) -> float:
@@ -231,12 +240,13 @@ def main(turns: int = 8, rounds: int = 5, side: int = 500) -> list[str]:
                     server_turn(client, ref, i)
                     agent.turn(i)
                     direct.turn(i)
-                rows = []
+                rows, cpu = [], [0.0, 0.0, 0.0]
                 for _ in range(rounds):
-                    s = timed(lambda i: server_turn(client, ref, i), turns)
-                    a = timed(agent.turn, turns)
-                    t = timed(direct.turn, turns)
+                    s, cs = timed(lambda i: server_turn(client, ref, i), turns, lambda: process_cpu(proc.pid))
+                    a, ca = timed(agent.turn, turns)
+                    t, ct = timed(direct.turn, turns)
                     rows.append((s, a, t, os.getloadavg()[0]))
+                    cpu = [cpu[0] + cs, cpu[1] + ca, cpu[2] + ct]
             decodes = decodes_per_turn(direct)
             commits = commits_per_turn(Path(d), img)
             direct.close()
@@ -244,7 +254,7 @@ def main(turns: int = 8, rounds: int = 5, side: int = 500) -> list[str]:
         finally:
             proc.terminate()
             proc.wait(10)
-    return report(rows, turns, rounds, side, decodes, commits)
+    return report(rows, turns, rounds, side, decodes, commits, [c / (turns * rounds) for c in cpu])
 
 
 def report(
@@ -254,8 +264,10 @@ def report(
     side: int,
     decodes: float,
     commits: float | None = None,
+    cpu: list[float] | None = None,
 ):
-    """The table and verdicts of ``rows`` (server, agent, tools turns/s and the load, per round)."""
+    """The table and verdicts of ``rows`` (server, agent, tools turns/s and the load, per round);
+    ``cpu``: CPU seconds a turn of the server process, the in-process agent and the tools."""
     lines = [
         f"{turns} turns a round, alternating '{REQUESTS[0]}' (3 steps) and '{REQUESTS[1]}' (2 steps), "
         f"{side}x{side} picture, one client, turns one after another",
@@ -277,12 +289,18 @@ def report(
         f"target <= 1.3x: {'met' if mid <= 1.3 else 'MISSED'}. Against the same agent in-process with the "
         f"same SQLite checkpointer (the same durability; only HTTP, guard, JSON and hand-offs differ) they "
         f"take {own:.2f}x: {'met' if own <= 1.3 else 'MISSED'}. The agent in-process takes {agent:.2f}x the "
-        "tools (planner, graph, a fsynced checkpoint commit per superstep and per finished step). "
+        "tools (planner, graph, one fsynced checkpoint commit a superstep). "
         f"The picture was decoded from its file {decodes:.2f} times per in-process turn (it stays decoded "
         "in the store's LRU once uploaded).",
     ]
     if commits is not None:
         lines[-1] += f" An agent turn made {commits:.1f} SQLite commits (one fsync each)."
+    if cpu is not None and cpu[2] > 0:
+        lines[-1] += (
+            f" CPU a turn (every thread; the server's process alone, without the client): server "
+            f"{cpu[0] * 1e3:.1f} ms, agent {cpu[1] * 1e3:.1f} ms, tools {cpu[2] * 1e3:.1f} ms "
+            f"({cpu[0] / cpu[2]:.2f}x and {cpu[1] / cpu[2]:.2f}x the tools')."
+        )
     return lines
 
 
