@@ -247,10 +247,11 @@ def test_a_relation_in_the_phrase_picks_the_one_placed_so():
 @needs_classifier
 def test_a_box_that_bounds_an_object_beats_a_blurred_activation_peak_at_a_near_tie():
     """The rocket (tuning half: (303, 125, 338, 410) on the 640x427 photo): its salient box and a
-    wider activation peak are both named missile (0.35 vs 0.38); the box that bounds the object wins."""
+    wider activation peak are both named missile (0.35 vs 0.38); the box that bounds the object wins
+    (said unsure: the classifier alone at 0.35, no detection agreeing, is short of sure)."""
     res = resolve(data.rocket(), "the rocket")
     b = res.detections[0].box
-    assert res.sure and res.detections[0].label == "missile"
+    assert not res.sure and res.detections[0].label == "missile"
     assert b.x2 - b.x1 < 60 and b.y2 - b.y1 > 200  # tall and narrow, as the rocket
 
 

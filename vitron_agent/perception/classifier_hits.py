@@ -37,7 +37,9 @@ def by_classifier(
     from vitron_agent.perception.classifier import classifier_ready
     from vitron_agent.perception.name_finder import classifier_proposals
     from vitron_agent.perception.resolving import Resolved, _mask, select
+    from vitron_agent.perception.sureness import classifier_doubt
 
+    why = ""
     if not classifier_ready() or not (hits := classifier_proposals(image, found, imagenet)):
         return None
     items, note = select(image, hits, Named(tuple(d.label for d in hits), what.word, what.plural), phrase)
@@ -52,7 +54,21 @@ def by_classifier(
     loose = _unbounded(image, items[0], found, masks)
     if loose:  # the classifier names what a box holds, not where: a box no outline bounds is a guess of where
         how += f"; unsure where: it sees a {what.word} {loose}"
-    return Resolved(items, _mask(image, items, with_mask, masks), how + (f" ({note})" if note else ""), sure=not loose)
+    elif why := classifier_doubt(
+        _on_its_box(image, items[0], imagenet), found, what.word
+    ):  # one model, short of sure: an assumption
+        how += f"; unsure: it cannot tell surely that this is the {what.word} ({why}), so it took the classifier's find"
+    sure = not loose and not why
+    return Resolved(items, _mask(image, items, with_mask, masks), how + (f" ({note})" if note else ""), sure=sure)
+
+
+def _on_its_box(image: np.ndarray, d: Detection, imagenet: frozenset[int]) -> Detection:
+    """``d`` scored with the wanted classes' probability on its own (refined) box: the proposal that
+    found it may have been the whole picture, where a small cat is named 0.35 and its own box 0.9."""
+    from vitron_agent.perception.classifier import class_probabilities
+
+    p = class_probabilities(image, d.box)
+    return Detection(label=d.label, score=round(float(sum(p[i] for i in imagenet)), 3), box=d.box)
 
 
 def _unbounded(image: np.ndarray, d: Detection, found: list[Detection], masks: dict[int, np.ndarray]) -> str:

@@ -80,7 +80,12 @@ def resolve(
     point at, when it lies where they say and no model names it as
     something else (:func:`~vitron_agent.perception.name_finder.salient_guess`), comes back with
     ``sure`` False and a method that says it is a guess (for a region to segment; never for
-    counts). ``sure`` is False too for a classifier's hit that is mostly a sure person's or animal's
+    counts). When the cheap ways miss a name a model knows, the detector's weak candidates of a
+    COCO label (:func:`~vitron_agent.perception.weak_finds.by_weak_find`) and then selective search's
+    regions classified one by one (:func:`~vitron_agent.perception.region_search.by_region_search`)
+    are looked at; their answers are unsure. A detector's or classifier's answer is sure only as
+    :mod:`~vitron_agent.perception.sureness` allows (two models agreeing, or one past its doubt).
+    ``sure`` is False too for a classifier's hit that is mostly a sure person's or animal's
     box, and for one tree (bush, cloud) found by the stuff heuristic; each unsure method reads
     "... found no X ..., so it ..." as graphs/policy.py reads an assumption. ``with_mask`` False skips
     the segmenter (the mask is then all False)."""
@@ -121,6 +126,10 @@ def resolve(
             f"{items[0].label}, and I cannot tell which kind it is ({_found([], image).split('; ', 1)[-1]})"
         )
         return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""))
+    if labels and (hit := _weak(image, what, phrase, with_mask)) is not None:
+        return hit  # a COCO thing the detector saw only weakly (under MIN_SCORE), confirmed where it can be: unsure
+    if imagenet and (hit := _searched(image, found, imagenet, what, phrase, with_mask)) is not None:
+        return hit  # the cheap proposals missed a name the classifier knows: selective search's regions, unsure
     # a guess only for a word the detector has no class for and the classifier one or two kinds of (a
     # tower: the water tower; a camera: the reflex and the Polaroid): where it knows many kinds of the
     # thing (every bird), it has looked at the salient object already and not named it so, and that
@@ -157,6 +166,20 @@ def _placed_by(
     return replace(res, method=res.method + f"; unsure where: it cannot tell {which}, so it took {took}", sure=False)
 
 
+def _weak(image: np.ndarray, what: Named, phrase: str, with_mask: bool) -> Resolved | None:
+    from vitron_agent.perception.weak_finds import by_weak_find
+
+    return by_weak_find(image, what, phrase, with_mask)
+
+
+def _searched(
+    image: np.ndarray, found: list[Detection], imagenet: frozenset[int], what: Named, phrase: str, with_mask: bool
+) -> Resolved | None:
+    from vitron_agent.perception.region_search import by_region_search
+
+    return by_region_search(image, found, imagenet, what, phrase, with_mask)
+
+
 def _part(image: np.ndarray, phrase: str, head: str | None, found: list[Detection], with_mask: bool) -> Resolved | None:
     """A part of a whole found (:func:`~vitron_agent.perception.parts.resolve_part`), or None."""
     from vitron_agent.perception.parts import resolve_part
@@ -190,7 +213,20 @@ def _by_detector(
 
         mask, apart = without_others(image, mask, items, pool)
         how += f"; without the {', '.join(dict.fromkeys(apart))} in front of or beside it" if apart else ""
-    return Resolved(items, mask, how + (f" ({note})" if note else ""), sure=not back and "unsure which" not in note)
+    sure = not back and "unsure which" not in note
+    if sure and (why := _doubted(image, items, what)):  # one model, short of sure: said as an assumption
+        how += f"; unsure: it cannot tell surely that this is the {what.word} ({why}), so it took the detector's find"
+        sure = False
+    return Resolved(items, mask, how + (f" ({note})" if note else ""), sure=sure)
+
+
+def _doubted(image: np.ndarray, items: list[Detection], what: Named) -> str:
+    """Why the detector's chosen items are not sure (:func:`~vitron_agent.perception.sureness.detector_doubt`
+    of the first; of several, the best of them), or ''."""
+    from vitron_agent.perception.sureness import detector_doubt
+
+    doubts = [detector_doubt(image, d, what.word) for d in items[: 1 if not what.plural else 3]]
+    return "" if any(not w for w in doubts) else doubts[0]
 
 
 _BACK = re.compile(r"\b(?:in|at|towards?)\s+the\s+(?:background|backdrop|back|distance|far end)\b|\bfar\s+away\b", re.I)
