@@ -97,3 +97,24 @@ def test_an_unsure_answer_reads_as_an_assumption_to_the_turn():
     record = {"status": "ok", "tool": "segment", "args": {}, "outputs": {"method": {"value": res.method}}}
     got = assumption(record)
     assert got is not None and got[0].startswith("surely that this is the rocket")
+
+
+@needs_models
+def test_a_named_coco_thing_seen_only_weakly_is_taken_unsure_when_the_classifier_confirms_it():
+    """The cat with the left 60 % of the photo painted over: the detector reports no cat (its best
+    candidate scores 0.21, under the 0.3 it reports from); asked for by name, that weak candidate is
+    looked at again, the classifier names its box as a cat, and it is the answer -- said as an
+    assumption. A dog, which the detector does not even weakly see there, is not made up."""
+    from vitron_agent.perception.detector import Named, detect_objects
+    from vitron_agent.perception.weak_finds import by_weak_find
+
+    img = data.chelsea().copy()
+    img[:, : int(img.shape[1] * 0.6)] = (90, 110, 140)
+    assert not [d for d in detect_objects(img) if d.label == "cat"]
+    res = by_weak_find(img, Named(("cat",), "cat", False), "the cat", with_mask=False)
+    assert res is not None and not res.sure
+    d = res.detections[0]
+    assert d.label == "cat" and d.score < 0.3 and d.box.x1 >= 0.45 * img.shape[1]
+    record = {"status": "ok", "tool": "segment", "args": {}, "outputs": {"method": {"value": res.method}}}
+    assert assumption(record)[0] == "surely that this is the cat you mean"
+    assert by_weak_find(img, Named(("dog",), "dog", False), "the dog", with_mask=False) is None
