@@ -20,7 +20,7 @@ _REMOVE = re.compile(
     r"^(?:cut|chop)\s+(?:off\s+|away\s+|out\s+)?the\s+(?:first|last|opening|final|closing)\b(?!.*\b(?:keep|only)\b)|"
     r"\b(?:cut|trim|chop)\s+(?:out\s+|off\s+|away\s+)?(?:everything|all|anything)\s+(?:after|before|past|until|from)\b|"
     r"\b(?:remove|drop|cut off|cut away|chop(?: off)?|delete|get rid of|lose|skip|trim off|cut)\b.*\boff\b|"
-    r"\b(?:remove|drop|chop|delete|get rid of|lose|skip|trim off|cut away|cut off|take out|take off|snip|shave off)\b",
+    r"\b(?:remove|drop|chop|delete|get rid of|lose|skip|trim off|cut away|cut off|cut out(?!.*\bkeep (?:it|that|this|them)\b)|take out|take off|snip|shave off)\b",
     re.I,
 )
 # "trim the first 5 seconds" (no "to", "down to", "keep" or "only"): the part named is what is trimmed away;
@@ -46,6 +46,12 @@ _VISIBLE = re.compile(
     r"\b(?:where|when|while|with)\s+(?P<what>.+?)\s+(?:is|are|appears?|shows?|can be seen)\b"
     r"(?:\s+(?:visible|on screen|in (?:the )?(?:frame|shot|view|picture)|seen|shown))?",
     re.I,
+)
+
+
+# "no audio please", "without sound": the request is the silence itself ("no audio needed" is a remark)
+_NO_SOUND = (
+    r"^(?:no|without|with no|zero)\s+(?:sound|audio)(?:\s+(?:at all|track))?(?:\s+(?:please|pls|thanks))?\s*[.!]*$"
 )
 
 
@@ -152,7 +158,8 @@ def speed_handler(call) -> None:
 
 def mute_handler(call) -> None:
     if not re.search(
-        r"\b(?:mute|silen\w*|soundless|remove|delete|strip|drop|kill|cut|take|get rid|lose|turn|switch|shut)\b",
+        r"\b(?:mute|silen\w*|soundless|remove|delete|strip|drop|kill|cut|take|get rid|lose|turn|switch|shut)\b|"
+        + _NO_SOUND,
         call.text,
         re.I,
     ):
@@ -267,6 +274,9 @@ VIDEO_INTENTS = (
             r"^make\s+(?:it|the (?:video|clip|footage))\s+(?:only\s+|just\s+)?\S+\s+" + _SECONDS + r"\s+long\b",
             r"^(?:trim|cut|clip|keep)\s+(?:it\s+|the (?:video|clip|footage)\s+)?(?:down\s+)?(?:to\s+)?(?:only\s+|just\s+)?"
             r"(?:(?:the\s+)?(?:part|bit|section|portion|moments?)\s+)?(?:where|when|while)\b",
+            # "trim the video so only the part with the horse is left"
+            r"^(?:trim|cut|edit|shorten|clip)\s+(?:it|the (?:video|clip|footage))\s+(?:so|so that)\s+(?:only|just)\s+(?:the\s+)?"
+            r"(?:part|bit|section|portion|scenes?|moments?)\s+(?:where|when|while|with)\b",
             # a wish or a bare span on a clip: "just the first five seconds", "give me 1.5 to 4 seconds of it",
             # "i want the bit where the dog is on screen"
             _WISH + r"(?:just\s+|only\s+)?(?:the\s+)?(?:first|last|opening|final|closing)\s+(?:\S+\s+)?" + _SECONDS,
@@ -286,7 +296,12 @@ VIDEO_INTENTS = (
             r"^(?:\w+\s+){0,3}(?:the\s+)?(?:part|bit|section|portion|piece|segment|stretch)\s+(?:from|between)\b"
             + _TIME,
             # "make it start at 3s and end at 7s", "end the video at 0:09"
-            r"^(?:(?:make|have|let)\s+(?:it|the (?:video|clip))\s+)?(?:start|begin)\s+(?:at|from)\b" + _TIME,
+            r"^(?:(?:make|have|let)\s+(?:it|the (?:video|clip))\s+)?(?:start|begin)\s+(?:it\s+|the (?:video|clip|footage)\s+)?"
+            r"(?:at|from)\b" + _TIME,
+            # "make it start 1.5s in", "have the clip begin 2 seconds in"
+            r"^(?:(?:make|have|let)\s+(?:it|the (?:video|clip|footage))\s+)?(?:start|begin)\s+\S+\s*"
+            + _SECONDS
+            + r"\s*in\b",
             r"^(?:end|stop|finish)\s+(?:it|the (?:video|clip|footage))\s+(?:at|by)\b" + _TIME,
         ),
         examples=example_lines("""
@@ -371,9 +386,13 @@ VIDEO_INTENTS = (
             r"^(?:reverse|rewind)\b(?!.*\b(?:colou?rs?|image|photo|picture|order of)\b)",
             r"^play (?:it |the (?:video|clip|footage) )?(?:backwards?|in reverse|in rewind|reversed)\b",
             # "show the video from end to start", "play it from the last frame to the first"
-            r"^(?:show|play|run)\b.*\bfrom (?:the )?(?:end|last frame|finish) to (?:the )?(?:start|beginning|first(?: frame)?)\b",
-            # "flip / turn / invert the clip in time": time words make a flip a reversal, not a mirror
-            r"^(?:flip|turn|invert|mirror|swap)\b.*\b(?:in time|time-?wise|(?:the )?(?:time|playback) direction)\b",
+            r"^(?:show|play|run|make|have|get|let)\b.*\bfrom (?:the )?(?:end|last frame|finish) to (?:the )?"
+            r"(?:start|beginning|first(?: frame)?)\b",
+            # "flip / turn / invert the clip in time": time words make a flip a reversal, not a mirror ("flip it
+            # so it plays from the end to the start" too)
+            r"^(?:flip|turn|invert|mirror|swap)\b.*\b(?:in time|time-?wise|(?:the )?(?:time|playback) direction|"
+            r"(?:plays?|runs?|goes)\s+(?:from\s+)?(?:the\s+)?(?:end|last frame|finish)\s+to\s+(?:the\s+)?"
+            r"(?:start|beginning|first(?: frame)?))\b",
         ),
         examples=example_lines("""
             reverse the video
@@ -415,6 +434,7 @@ VIDEO_INTENTS = (
             r"(?:(?:the|all|its|any|of the)\s+)*(?:(?:sound|audio)(?:\s*track)?|soundtrack)s?(?:\s+(?:out|off))?"
             r"(?:\s+(?:from|of|in|on)\s+(?:the\s+|this\s+)?(?:video|clip|footage|film|movie|it|this))?\s*[.!]*$",
             r"^make (?:it|this|the (?:video|clip|footage))\s+(?:silent|soundless|mute|muted)\s*[.!]*$",
+            _NO_SOUND,
         ),
         examples=example_lines("""
             remove the sound

@@ -25,12 +25,19 @@ _APPEAR = re.compile(
     r"ever\b|at any (?:point|time)|entrance)|\b" + _MOTION + r"(?:in|into|on|onto)\b",
     re.I,
 )
+# "when is the bottle missing?": the times it is not on screen
+_ABSENT = re.compile(
+    r"\b(?:missing|absent|off ?screen|out of (?:the )?(?:frame|shot|view|picture)|not (?:there|visible|on screen|seen))\b",
+    re.I,
+)
 _HOW_LONG = re.compile(r"\bhow long\b|\bhow much (?:time|of the)\b|\bhow many seconds\b|\bduration\b", re.I)
 _CLIP = r"(?:\s+(?:in|of|during|through) (?:the|this) (?:video|clip|footage|film))?"
 _TARGET = re.compile(
     r"^(?:when (?:is|was) the (?:first|last) time (?:we|you|i) (?:see|saw|spot)|(?:does|do|did)(?=\s+(?:an?|the|any)\s)|"
-    r"when(?:'s|s)?(?:\s+(?:exactly|precisely|roughly|approximately))?|"
+    r"when(?:'s|s)?(?:\s+(?:exactly|precisely|roughly|approximately))?"
+    r"(?:\s+(?:is\s+)?the\s+(?:first|last|next)\s+(?:time|moment)(?:\s+(?:that|when))?)?|"
     r"(?:at|in|during) (?:what|which) (?:times?|points?|moments?|parts?|seconds?|frames?)" + _CLIP + "|"
+    r"(?:what|which) (?:seconds?|minutes?|moments?|points?|frames?|timestamps?)" + _CLIP + "|"
     r"(?:for\s+)?(?:how long|how much time|how many seconds)|what time|"
     r"(?:(?:find|show me|tell me)(?: out)?\s+)?(?:the\s+)?(?:times?|moments?|points?|seconds?|instants?|timestamps?|"
     r"time ?codes?)(?:\s+(?:when|that|where|of))?|"
@@ -44,6 +51,7 @@ _TARGET = re.compile(
     r"(?:(?:we|you|i) (?:first\s+|last\s+)?(?:see|spot)\s+)?(?P<what>.+?)\s*"
     r"(?:\b(?:first\s+)?(?:appears?|disappears?|vanish\w*|show(?:s)? up|come(?:s)? in|enter\w*|leave\w*|left|"
     r"exit\w*|go(?:es)? away|gone|turns? up|pops? up|arriv\w*|visible|on screen|"
+    r"missing|absent|off ?screen|out of (?:the )?(?:frame|shot|view|picture)|not (?:there|visible|on screen|seen)|"
     r"in (?:the )?(?:frame|shot|video|picture|view)|in (?:them|it|this)|at any (?:point|time)|seen|there|"
     r"(?:is|are) in (?:the )?(?:shot|frame|view|picture)|stay\w*|remain\w*|"
     + _MOTION
@@ -56,6 +64,13 @@ def when_handler(call) -> None:
     if not video_or_ask(call, "find_in_video", "Finding when something is on screen"):
         return
     text = call.text.strip()
+    if asked := re.match(
+        r"^(?:is|are) there\s+(.+?)(?:\s+(?:in|during) (?:the|this) (?:video|clip|footage))?"
+        r"(?:\s*,)?(?:\s+(?:and|but))?(?:\s+if so)?\s+when\s*\??$",
+        text,
+        re.I,
+    ):
+        text = f"when is {asked.group(1)} there"  # "is there a bicycle in the video and when"
     m = _TARGET.match(text)
     what = (m.group("what") if m else call.rest).strip(" ?.")
     what = re.sub(r"^(?:(?:is|are)\s+)?there\s+(?:(?:is|are)\s+)?", "", what, flags=re.I)  # "… is there a horse"
@@ -64,7 +79,9 @@ def when_handler(call) -> None:
         call.ask("What should I look for? Say e.g. 'when does the dog appear?'.")
         return
     question = (
-        "how_long"
+        "absent"
+        if _ABSENT.search(text)
+        else "how_long"
         if _HOW_LONG.search(text)
         else "disappear"
         if _WHEN.search(text)
@@ -77,6 +94,11 @@ def when_handler(call) -> None:
 
 def count_handler(call) -> None:
     if not video_or_ask(call, "count_in_video", "Counting through a clip"):
+        return
+    if re.search(r"\b(?:shots?|scenes?|cuts?|camera angles?|edits?)\b", call.text, re.I) and call.has_tool(
+        "describe_video"
+    ):  # "how many shots are in this video?": the shots describe_video cuts the clip into, not a COCO thing
+        emit_step(call, "describe_video", output="text", question=call.text.strip())
         return
     if re.search(r"\bhead ?count\b", call.text, re.I):  # "give me a headcount": people
         emit_step(call, "count_in_video", output="text", target="people")
@@ -150,6 +172,9 @@ VIDEO_QUESTIONS = (
             r"^(?:(?:find|show me|tell me|give me)\s+)?(?:the\s+)?(?:first\s+|last\s+)?(?:appearance|entrance|exit)\s+of\b",
             r"^how (?:long|much time|many seconds)\s+(?:is|are|does|do|did|was|were)\s+(?!the (?:video|clip|footage)\b)",
             r"^find (?:the )?(?:times?|moments?)\b",
+            # "what second does the bird fly away", "is there a bicycle in the video and when"
+            r"^(?:what|which)\s+(?:second|minute|moment|point|frame|timestamp)\s+(?:does|do|did|is|are|was|were)\b",
+            r"^(?:is|are) there\b.*\bwhen\s*\??$",
         ),
         examples=example_lines("""
             when does the dog appear?

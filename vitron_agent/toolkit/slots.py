@@ -198,11 +198,16 @@ def time_range(text: str) -> tuple[float, float | None] | None:
         if d is not None:
             return (0.0, d) if m.group(1) in ("first", "opening") else (-d, None)
     if m := re.search(
-        rf"\b(?:after|from|since|(?:start|begin)(?:s|ning|ing)?\s+(?:at|from)|open(?:s|ing)?\s+at)\s+{t}"
-        r"(?:\s+on(?:wards)?)?",
+        rf"\b(?:after|from|since|(?:start|begin)(?:s|ning|ing)?\s+(?:it\s+|the\s+(?:video|clip|footage)\s+)?(?:at|from)|"
+        rf"open(?:s|ing)?\s+at)\s+{t}(?:\s+on(?:wards)?)?",
         low,
     ):
         if (a := _point(m.group(1))) is not None:
+            return (a, None)
+    if m := re.search(rf"\b(?:start|begin)(?:s|ning|ing)?\s+{t}\s+in\b", low):  # "make it start 1.5 s in"
+        if (a := _point(m.group(1))) is not None and re.search(
+            r"\d\s*(?:s|secs?|seconds?|m|mins?|minutes?)\b|:", m.group(0)
+        ):
             return (a, None)
     if m := re.search(rf"\b(?:until|till|up to|before|(?:end|stop|finish)\w*\s+(?:\w+\s+){{0,2}}(?:at|by))\s+{t}", low):
         if (b := _point(m.group(1))) is not None:

@@ -20,6 +20,7 @@ from typing import Any
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule.cannot_do import PART_REFUSED, REFUSALS  # (importing it registers the refusals)
 from vitron_agent.planners.rule.complaints import part_complaint, strip_remarks
+from vitron_agent.planners.rule.follow_up import follow_up
 from vitron_agent.planners.rule.intent_call import RuleCall, declarative
 from vitron_agent.planners.rule.intent_choice import MODES, choose, spare_first, topic_first
 from vitron_agent.planners.rule.intent_table import (
@@ -86,6 +87,8 @@ class RulePlanner:
             return Plan(answer=TOO_LONG.format(n=len(raw), cap=MAX_REQUEST_CHARS))
         if _looks_foreign(raw):
             return Plan(answer=NOT_ENGLISH)
+        if (followed := follow_up(self, request, toolbox, raw)) is not None:  # "a bit more", "the cat too"
+            return followed
         text, regions = _protect_regions(raw)
         text = re.sub(r"\([^()]*\)", " ", text)  # what is left in brackets is an aside ("(again)"), not a target
         text = spare_first(text)  # "don't touch the dog, but brighten everything else"

@@ -125,9 +125,10 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "'keep the first half' is 'trim it to the first N seconds', or 'from 0:10 to 0:25'.",
     ),
     (
-        r"^(?:undo|revert)\b|^go back to (?:the\s+)?(?:original|previous|last version|way it was|before)\b"
+        r"^(?:undo|revert)\b|^go back to (?:the\s+)?(?:original|previous|last version|way it was|how it was|before)\b"
         r"|^take (?:that|it) back\b",
-        "I cannot undo: every request starts again from the picture you send. Send the original again.",
+        "I cannot undo: a session keeps only the latest result, and a request without a new picture works on it. "
+        "Send the original again to start from it.",
     ),
     (
         r"^(?:turn|switch|put)\s+(?:(?:off|on|out)\s+)?(?:the|all the)\s+lights?\b(?:\s+(?:off|on|out))?",

@@ -10,7 +10,7 @@ from typing import Any
 from vitron_agent.planners.rule.cannot_do import REFUSALS
 from vitron_agent.planners.rule.complaints import part_complaint, size_complaint, speed_complaint
 from vitron_agent.planners.rule.intent_table import intent_named, parse_clause
-from vitron_agent.planners.rule.lexicon import _COLOR_WORDS, _EXCLUSION, _fix_colours, _fix_verb
+from vitron_agent.planners.rule.lexicon import _COLOR_WORDS, _EXCLUSION, _FILLER, _fix_colours, _fix_verb
 
 MODES = ("rules", "matcher", "both")
 
@@ -173,13 +173,23 @@ _SPELLED = (
 _BOOMERANG = re.compile(
     r"^(?:add|stick|put|tack|attach|glue|append|play)\s+(?:on\s+)?(?:a\s+|the\s+|it\s+)?(?:reversed|reverse|backwards?|rewound)\s*"
     r"(?:version|copy|clip|video|one|footage)?\s*(?:of it\s+|of the (?:clip|video)\s+)?(?:on\s+|to\s+|at\s+|onto\s+)?"
-    r"(?:the\s+)?(?:end|after(?:wards)?)\b.*$",
+    r"(?:the\s+)?(?:end|after(?:wards)?)\b.*$"
+    # "turn it into a boomerang loop": the clip (a pronoun or its name) made a boomerang, no picture edit
+    r"|^(?:turn|make|convert|change)\s+(?:it|this|that|the (?:video|clip|footage))\s+(?:into\s+|to\s+)?(?:a\s+)?"
+    r"boomerang(?:\s+(?:loop|effect|style|version))?\s*$",
+    re.I,
+)
+# a thing named with "in it" / "in this" after it (the current picture or clip): where, not part of its name
+_IN_IT = re.compile(
+    r"^((?!(?:put|place|add|insert|paste|drop|stick|write|draw|type)\b).*\b(?:the|all|any|every|each)\s+\w+(?:\s+\w+)?)"
+    r"\s+(?:in|on|inside|within)\s+(?:it|this|them|that|there)\s*([?.!]?)\s*$",
     re.I,
 )
 _SHORT = {"bg": "background", "u": "you", "pls": "please", "plz": "please", "pic": "picture", "img": "image"}
 _SHORT |= {"ppl": "people", "r": "are", "ur": "your", "vid": "video", "pics": "pictures", "thru": "through"}
+_SHORT |= {"whats": "what's", "wheres": "where's"}  # "whats going on here": no apostrophe typed
 _SHORTHAND = re.compile(
-    r"\b(?:bg|u|pls|plz|pic|img|ppl|ur|vid|pics|thru)\b|(?:(?<=s )|(?<=they )|(?<=we )|(?<=you )|(?<=u ))r\b(?= \w)",
+    r"\b(?:bg|u|pls|plz|pic|img|ppl|ur|vid|pics|thru|whats|wheres)\b|(?:(?<=s )|(?<=they )|(?<=we )|(?<=you )|(?<=u ))r\b(?= \w)",
     re.I,
 )
 _ALL_GREY = re.compile(
@@ -261,6 +271,8 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         notes.append(f"I read {fixed[1]!r} as {fixed[2]!r}.")
         clause = fixed[0]
     clause = _SHORTHAND.sub(lambda m: _SHORT[m.group(0).lower()], clause)  # "blur bg", "can u"
+    clause = _FILLER.sub("", clause).strip() or clause  # "can u cut it …": the opener spelled out, then dropped
+    clause = _IN_IT.sub(r"\1\2", clause)  # "count the people in it": "in it" says where (the picture), not what
     for pattern, words in _SPELLED:  # "black & white", "slo mo", "counter clockwise": one way of writing each
         clause = pattern.sub(words, clause)
     clause = _POLITE_END.sub("", clause) or clause  # "make this photo black and white please"

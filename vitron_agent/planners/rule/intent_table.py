@@ -53,6 +53,7 @@ from vitron_agent.planners.rule.step_builders import (
     _do_track,
     _tone,
 )
+from vitron_agent.toolkit import slots
 from vitron_agent.toolkit.intents import Intent, register_intent, registered_intents, table_version
 
 
@@ -76,7 +77,7 @@ def split_clauses(text: str) -> list[str]:
                 out.append(current)  # "make the bike brighter and the rest darker": the rest is a second edit
                 current = rest
                 continue
-            if _RIDER.match(head):
+            if _RIDER.match(head) or (_KEEP_IT.match(head) and slots.time_range(current) is not None):
                 # "remove the beginning, the first 1.5 seconds": the span says which beginning; "trim the
                 # first 3 seconds and keep the rest": the rest is what a cut keeps; "… and when?": of the same thing
                 current = f"{current} {head}"
@@ -111,9 +112,13 @@ _RIDER = re.compile(
     r"(?:s|secs?|seconds?|mins?|minutes?)|\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)?\s*(?:to|-|through|until)\s*"
     r"\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)|\d+:\d\d\s*(?:-|to)\s*\d+:\d\d)(?:\s+(?:of it|only|please))?\s*$"
     r"|^(?:and\s+)?(?:keep|leave)\s+(?:the rest|everything else|what(?:'s| is) left)\s*$"
-    r"|^(?:and\s+)?(?:when|where|for how long|how long|how many)\s*\??\s*$",
+    r"|^(?:and\s+)?(?:when|where|for how long|how long|how many)\s*\??\s*$"
+    # a bare factor after a speed or loop ("timelapse it, 4x"; "loop it, 3 times"): how much, not a second edit
+    r"|^(?:at\s+|by\s+)?(?:x\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:x|times)(?:\s+(?:speed|faster|slower|over))?)\s*$",
     re.I,
 )
+# "cut out the bit from 0:05 to 0:10 and keep it": after a span, "keep it" says the span is kept, not cut away
+_KEEP_IT = re.compile(r"^(?:keep|save)\s+(?:it|that|this|them|that (?:part|bit|section))(?:\s+only)?\s*$", re.I)
 _DANGLING = re.compile(r"(?:\s*,)?\s+(?:and|but|or)\s*$", re.I)
 
 
@@ -438,6 +443,11 @@ INTENTS: tuple[Intent, ...] = (
             r"^(?:take|grab|get|give me|show(?: me)?|extract|capture|save|pull)\b.*\b(?:frame|still|snapshot|screenshot|"
             r"picture|image)\b.*\bat\b",
             r"^(?:the )?(?:frame|still|snapshot|screenshot)\s+at\b",
+            # "export a still from the middle of the clip", "i want a thumbnail from the start of the video"
+            r"^(?:(?:i|we)(?:'d| would)? (?:want|need|like)\s+|give me\s+|(?:take|grab|get|extract|export|capture|save|"
+            r"pull(?: out)?|make|show(?: me)?)\s+)(?:me\s+)?(?:an?\s+|the\s+)?(?:still|snapshot|screenshot|thumbnail|"
+            r"frame|(?:still\s+)?(?:image|picture|photo))\s+(?:from|of|at)\s+(?:the\s+)?(?:very\s+)?"
+            r"(?:start|beginning|middle|end|opening|ending|first|last)\b",
         ),
         _do_frame,
         "take a frame of a video (first / middle / last, frame 250, the frame at 0:05)",

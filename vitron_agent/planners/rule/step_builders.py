@@ -103,9 +103,17 @@ def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, s
     b.notes.append(f"Everything but {kept} was edited ({edit.id} outside {new.id}'s mask).")
 
 
+_EVERYONES = re.compile(
+    r"\b(?:every(?:one|body|\s+person)'?s|all (?:the )?(?:people|persons)'?s?|(?:the\s+)?people'?s)\s+"
+    r"(face|head|eye|hand|plate)s?\b",
+    re.I,
+)
+
+
 def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | None]:
     """Classify a target phrase: ('pronoun'|'whole'|'background'|'none'|'object', mask reference)."""
     phrase = _ALL_OF_IT.sub("everything", _AS_SELECTION.sub("", phrase))  # "all of it except X", "X as a mask"
+    phrase = _EVERYONES.sub(lambda m: f"{m.group(1)}s", phrase)  # "everyone's face": all the faces
     if b.video_mode:  # on a clip: "the horse goes", "the faces throughout" name the horse, the faces
         phrase = _TRACK_TAIL.sub("", _PATH_OF.sub("", phrase.strip())).strip() or phrase
         if b.span is not None:  # "the first 3 seconds", "the dog for the first 3 seconds": when, not what

@@ -1,0 +1,288 @@
+"""Follow-ups in a session: "again", "a bit more", "less", "do the same to the cat", "and the background
+too", "same but blue", "no, the other one", read against the session's previous turns.
+
+A follow-up names no edit of its own: it points at the previous request. It is grounded by the
+session's history (:attr:`PlanRequest.history`, oldest first, each turn's ``request`` and ``steps``)
+and turned into a whole request the rule planner reads as usual:
+
+* "again" / "do it again": the previous request once more, on its result;
+* "more" / "a bit more": the same, when its edit has a strength (brighten, blur, speed ...); "a bit"
+  halves the amount. An edit done in full (a recolour, black and white, a cut-out) has no "more": asked;
+* "less" / "too much": the opposite edit where one exists (brighten <-> darken, warmer <-> cooler,
+  saturate <-> desaturate), gently; otherwise asked (a blur cannot be taken back from its result);
+* "do the same to X" / "now X" / "and X too": the previous request with its target replaced by X;
+* "no, the other one": always asked (which one is not in the words).
+
+The previous result is what the turn works on (the session carries it), and the thing the previous
+turn selected is ``$last.mask`` / ``$last.track``, so "more" edits that thing again without
+selecting it anew (its colour may have changed). A follow-up with nothing to follow asks
+"the same as what?"; none edits something silently.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from vitron_agent.planners.base import PlanRequest
+from vitron_agent.toolkit.plan import Plan, Step
+
+__all__ = ["follow_up", "is_follow_up", "NOTHING_TO_FOLLOW"]
+
+_LEAD = r"^(?:(?:ok(?:ay)?|now|and|yes|yeah|great|nice|good|cool|thanks?|hmm+|oh|also|then|perfect|hm)\b[,!. ]*)*"
+_END = r"[,!. ]*(?:please|pls|thanks?|thank you)?[!. ]*$"
+_AGAIN = re.compile(
+    _LEAD + r"(?:(?:do|apply|repeat)\s+(?:it|that|this|the same(?: thing)?)\s+(?:again|once more|one more time)|"
+    r"again|once more|one more time|repeat (?:that|the last (?:step|change|edit))|same again|(?:do|apply) (?:it|that) twice)"
+    + _END,
+    re.I,
+)
+_MORE = re.compile(
+    _LEAD
+    + r"(?P<bit>(?:just\s+)?(?:a\s+)?(?:(?:little|tiny|wee)\s+)?(?:bit|little|tad|touch|smidge|notch)\s+|slightly\s+)?"
+    r"(?:even\s+|much\s+|way\s+|a lot\s+|lots\s+|some\s+|still\s+)?(?:more|stronger|further|harder)"
+    r"(?:\s+(?:of (?:it|that)|than that|again))?" + _END,
+    re.I,
+)
+_LESS = re.compile(
+    _LEAD
+    + r"(?:(?:that(?:'s| is)|it(?:'s| is)|way|far|a bit|a little|bit)\s+)*too (?:much|strong)(?:[,!. ]+(?:less|tone it down))?"
+    + _END
+    + "|"
+    + _LEAD
+    + r"(?P<bit>(?:just\s+)?(?:a\s+)?(?:(?:little|tiny)\s+)?(?:bit|little|tad|touch|notch)\s+|slightly\s+)?"
+    r"(?:less|weaker|not so much|not as much)(?:\s+(?:of (?:it|that)|than that))?" + _END,
+    re.I,
+)
+# "do the same to the cat", "now the background", "and the background too", "the dog as well"
+_SAME_TO = re.compile(
+    _LEAD + r"(?:(?:do|apply|try)\s+(?:the same(?: thing)?|that|it|this)(?: again)?\s+(?:to|on|for|with)\s+|"
+    r"(?:the\s+)?same\s+(?:thing\s+)?(?:to|for|on|with)\s+)(?P<what>.+?)(?:\s+(?:too|as well|also))?" + _END,
+    re.I,
+)
+_X_TOO = re.compile(
+    r"^(?:(?:and|now|also|ok(?:ay)?|then)\b[,!. ]*)+(?P<what>(?:the|his|her|my|their|that|those)\s+[\w' -]+?)"
+    r"(?:\s+(?:too|as well|also))?"
+    + _END
+    + r"|^(?P<what2>(?:the|his|her|my|their)\s+[\w' -]+?)\s+(?:too|as well)"
+    + _END,
+    re.I,
+)
+_SAME_BUT = re.compile(_LEAD + r"(?:the\s+)?same\s+(?:thing\s+)?(?:but|in|with)\b", re.I)
+_OTHER_ONE = re.compile(
+    r"^(?:no+\b[,!. ]*|nope[,!. ]*|wrong one[,!. ]*|not (?:that|this) one[,!. ]*)*(?:i meant |i mean )?"
+    r"(?:the other (?:one|ones|\w+)|not (?:that|this) one|wrong one|(?:that's|that is) the wrong (?:one|\w+))" + _END,
+    re.I,
+)
+_THIS_ONE = re.compile(
+    r"^(?:this|that|it|these|the new|the next|the other)(?:\s+(?:one|ones|picture|image|photo|pic|clip|video|shot))?$",
+    re.I,
+)
+# words that say a turn, not a thing: "now the same" is no target
+_NOT_A_THING = re.compile(r"^(?:same|it|that|this|them|more|less|again|one|other one|rest)$", re.I)
+
+NOTHING_TO_FOLLOW = (
+    "{what}? There is no earlier request in this session to follow. Say the whole request, "
+    "e.g. 'brighten the picture' or 'make the car blue'."
+)
+OTHER_ONE = (
+    "Which one did you mean? 'The other one' does not say which: name it by position, colour or size "
+    "('the cat on the left', 'the smaller dog') or mark it with a point."
+)
+LAST_CHANGE = "The last change ({base!r}) is in the picture now: send the original again to start from it."
+NO_MORE = (
+    "More of what? {base!r} is already done in full, so doing it again changes nothing. Say what to change, "
+    "e.g. 'make it darker', 'more contrast' or another colour."
+)
+NO_LESS = (
+    "I cannot take back part of {base!r} from its result. Send the original again and ask for a lighter "
+    "version (e.g. '{base} a little'), or say what to change now."
+)
+NO_TARGET = (
+    "The same as what, on {what!r}? I could not find what {base!r} was done to; say the whole request for {what!r}."
+)
+# edits with a strength: "more" does them again on the result (a recolour or a cut-out has no "more")
+_STRENGTH = {
+    *("brighten", "darken", "contrast", "sharpen", "blur", "pixelate", "blur_background"),
+    *("warmer", "cooler", "saturate", "desaturate", "denoise"),
+}
+_OPPOSITE = {"brighten": "darken", "darken": "brighten", "warmer": "cooler", "cooler": "warmer"}
+_OPPOSITE |= {"saturate": "desaturate", "desaturate": "saturate"}
+_SELECTORS = {"segment": "mask", "track": "track"}
+
+
+def is_follow_up(text: str) -> bool:
+    """Whether ``text`` only points at the previous request ("again", "a bit more", "do the same to the cat")."""
+    t = text.strip()
+    return any(p.match(t) for p in (_AGAIN, _MORE, _LESS, _SAME_TO, _OTHER_ONE)) or _x_too(t) is not None
+
+
+def _x_too(text: str) -> str | None:
+    m = _X_TOO.match(text.strip())
+    what = m and (m.group("what") or m.group("what2") or "").strip()
+    return what if what and not _NOT_A_THING.match(re.sub(r"^the\s+", "", what, flags=re.I)) else None
+
+
+def previous_request(history: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]] | None:
+    """The latest earlier request that did something (a turn that only asked or refused is skipped) and
+    the history before it; None when there is none."""
+    for k in range(len(history) - 1, -1, -1):
+        turn = history[k]
+        if turn.get("request") and any(s.get("status", "ok") == "ok" for s in turn.get("steps") or []):
+            return str(turn["request"]), history[:k]
+    return None
+
+
+def _kind(text: str) -> tuple[str | None, str, bool]:
+    """(kind, target, a-bit) of a follow-up: kind in again / more / less / same / other / same_but, or None."""
+    t = text.strip()
+    if _OTHER_ONE.match(t):
+        return "other", "", False
+    for kind, pattern in (("again", _AGAIN), ("more", _MORE), ("less", _LESS), ("same", _SAME_TO)):
+        if m := pattern.match(t):
+            what = m.group("what").strip() if kind == "same" else ""
+            return kind, what, bool(m.groupdict().get("bit"))
+    if what := _x_too(t):
+        return "same", what, False
+    return ("same_but" if _SAME_BUT.match(t) else None), "", False
+
+
+def follow_up(planner: Any, request: PlanRequest, toolbox: Any, text: str) -> Plan | None:
+    """The plan for a follow-up ``text`` read against ``request.history`` (module docstring), or None
+    when ``text`` is no follow-up (the planner reads it as usual)."""
+    kind, target, bit = _kind(text)
+    if kind is None:
+        return None
+    if kind == "same" and _THIS_ONE.match(target):  # "do the same to this one" (a new picture): the request again
+        kind = "again"
+    base = _base(planner, request, toolbox, request.history, 0)
+    if kind == "other":
+        return Plan(answer=OTHER_ONE + (f" {LAST_CHANGE.format(base=base)}" if base else ""))
+    if base is None:
+        if request.inputs.get("last") and kind in ("again", "more", "less", "same_but"):
+            return None  # no history but a previous result (a plan read alone): the usual reading binds "it"
+        what = {"less": "Less of what", "more": "More of what", "again": "Do what again"}.get(kind, "The same as what")
+        return Plan(answer=NOTHING_TO_FOLLOW.format(what=what))
+    if kind == "same_but":
+        return None  # "same but blue" after a request: the usual reading ("it" is the last mask)
+    if kind == "same":
+        return _same_to(planner, request, toolbox, base, target)
+    plan = planner.plan(dataclasses.replace(request, text=base, history=[]), toolbox)
+    if not plan.steps:
+        return plan
+    steps = _reuse_selection(plan.steps, request.inputs.get("last", {}))
+    said = text.strip()
+    if kind == "more":
+        return _more(steps, base, bit, said)
+    if kind == "less":
+        return _less(steps, base, bit, said)
+    return Plan(steps=steps, notes=[f"I did {base!r} again, on its result ({said!r})."])
+
+
+def _base(planner: Any, request: PlanRequest, toolbox: Any, history: list[dict[str, Any]], depth: int) -> str | None:
+    """The request the latest turn of ``history`` amounts to, as words the planner reads ("more" after
+    "brighten it" is "brighten it"; "the cat too" after "make the dog red" is "make the cat red")."""
+    found = previous_request(history) if depth < 4 else None
+    if found is None:
+        return None
+    text, earlier = found
+    kind, target, _ = _kind(text)
+    if kind in (None, "same_but", "other"):
+        return text
+    base = _base(planner, request, toolbox, earlier, depth + 1)
+    if base is None or kind in ("again", "more"):
+        return base
+    if kind == "same":
+        return _swap_target(planner, request, toolbox, base, target)
+    plan = planner.plan(dataclasses.replace(request, text=base, history=[]), toolbox)
+    ops = [s.args.get("operation") for s in plan.steps if s.tool.startswith("edit")]
+    return _OPPOSITE_WORDS.get(_OPPOSITE.get(ops[-1] if ops else "", ""))
+
+
+_OPPOSITE_WORDS = {
+    "brighten": "brighten it",
+    "darken": "darken it",
+    "warmer": "make it warmer",
+    "cooler": "make it cooler",
+    "saturate": "make it more colourful",
+    "desaturate": "make it less colourful",
+}
+_PRONOUN = re.compile(r"\b(?:it|them|this|that|the (?:picture|image|photo|video|clip))\b", re.I)
+
+
+def _swap_target(planner: Any, request: PlanRequest, toolbox: Any, base: str, what: str) -> str | None:
+    """``base`` with what it was done to replaced by ``what`` (None: no target to replace)."""
+    plan = planner.plan(dataclasses.replace(request, text=base, history=[]), toolbox)
+    said = next((s.args["target"] for s in plan.steps if isinstance(s.args.get("target"), str)), None)
+    if isinstance(said, str) and (m := re.search(re.escape(said), base, re.I)):
+        return base[: m.start()] + what + base[m.end() :]
+    if m := _PRONOUN.search(base):
+        return base[: m.start()] + what + base[m.end() :]
+    return None
+
+
+def _same_to(planner: Any, request: PlanRequest, toolbox: Any, base: str, what: str) -> Plan:
+    """ "do the same to the cat": the previous request with its target replaced, read afresh."""
+    text = _swap_target(planner, request, toolbox, base, what)
+    if text is None:
+        return Plan(answer=NO_TARGET.format(what=what, base=base))
+    plan = planner.plan(dataclasses.replace(request, text=text, history=[]), toolbox)
+    if plan.steps:
+        plan.notes.insert(0, f"I read {request.text.strip()!r} as {text!r}.")
+    return plan
+
+
+def _reuse_selection(steps: list[Step], last: dict[str, Any]) -> list[Step]:
+    """The steps with their one selection (segment / track) replaced by the previous turn's mask or
+    track: the thing was selected before (and may look different now). Unchanged when there are
+    several selections or the previous turn left none."""
+    chosen = [s for s in steps if s.tool in _SELECTORS]
+    if len(chosen) != 1 or _SELECTORS[chosen[0].tool] not in last:
+        return steps
+    sel = chosen[0]
+    ref = f"$last.{_SELECTORS[sel.tool]}"
+
+    def fix(v: Any) -> Any:
+        return ref if isinstance(v, str) and v.startswith(f"${sel.id}.") else v
+
+    return [
+        Step(
+            id=s.id, tool=s.tool, args={k: fix(v) for k, v in s.args.items()}, after=[a for a in s.after if a != sel.id]
+        )
+        for s in steps
+        if s is not sel
+    ]
+
+
+def _more(steps: list[Step], base: str, bit: bool, said: str) -> Plan:
+    ops = [(s.tool, s.args.get("operation")) for s in steps]
+    if not all(op in _STRENGTH if tool.startswith("edit") else tool == "speed_video" for tool, op in ops):
+        return Plan(answer=NO_MORE.format(base=base))
+    if bit:
+        steps = [_gentle(s, 0.25) for s in steps]
+    return Plan(steps=steps, notes=[f"I did {base!r} again on its result ({said!r})."])
+
+
+def _less(steps: list[Step], base: str, bit: bool, said: str) -> Plan:
+    edits = [s for s in steps if s.tool.startswith("edit")]
+    if len(edits) != len(steps) or not all(s.args.get("operation") in _OPPOSITE for s in edits):
+        return Plan(answer=NO_LESS.format(base=base))
+    amount = 0.1 if bit else 0.25
+    out = [
+        Step(
+            id=s.id,
+            tool=s.tool,
+            args={**s.args, "operation": _OPPOSITE[s.args["operation"]], "amount": amount},
+            after=s.after,
+        )
+        for s in steps
+    ]
+    what = ", ".join(_OPPOSITE[s.args["operation"]] for s in edits)
+    return Plan(steps=out, notes=[f"I read {said!r} as taking some of {base!r} back: {what}, gently."])
+
+
+def _gentle(step: Step, amount: float) -> Step:
+    if not step.tool.startswith("edit"):
+        return step
+    return Step(id=step.id, tool=step.tool, args={**step.args, "amount": amount}, after=step.after)
