@@ -302,7 +302,8 @@ VIDEO_INTENTS = (
             r"^(?:(?:make|have|let)\s+(?:it|the (?:video|clip|footage))\s+)?(?:start|begin)\s+\S+\s*"
             + _SECONDS
             + r"\s*in\b",
-            r"^(?:end|stop|finish)\s+(?:it|the (?:video|clip|footage))\s+(?:at|by)\b" + _TIME,
+            r"^(?:(?:make|have|let)\s+(?:it|the (?:video|clip|footage))\s+(?:end|stop|finish)|"
+            r"(?:end|stop|finish)\s+(?:it|the (?:video|clip|footage)))\s+(?:at|by)\b" + _TIME,
         ),
         examples=example_lines("""
             trim the clip to its first three seconds

@@ -104,7 +104,8 @@ def count_handler(call) -> None:
         emit_step(call, "count_in_video", output="text", target="people")
         return
     m = re.search(
-        r"\bhow many\s+(?:different\s+|distinct\s+|separate\s+|unique\s+|individual\s+)?(?P<what>[a-z ]+?)(?:\s+(?:are|is|walk|pass|go|come|drive|appear|cross|can|do|were|in|on|through|there)\b|\?|$)",
+        r"\bhow many\s+(?:different\s+|distinct\s+|separate\s+|unique\s+|individual\s+)?(?P<what>[a-z ]+?)(?:\s+(?:are|is|walk|pass|go|come|drive|appear|cross|can|do|were|in|on|through|there|sail|fly|ride|swim|run|"
+        r"roll|float|drift|race|jog|cycle|travel|move|show|enter|leave)\b|\?|$)",
         call.text.lower(),
     )
     what = (
@@ -217,7 +218,7 @@ VIDEO_QUESTIONS = (
             r"^(?:give me\s+)?(?:an?\s+)?head ?count\b",
             r"^(?:how many|count|tally)\b(?!.*\b(?:frames?|seconds?|shots?|scenes?|cuts?|photo|picture|image)\b)"
             r"(?=.*\b(?:walk\w*|pass\w*|cross\w*|go(?:es)? by|drive\w*|come|comes|video|clip|footage|through|"
-            r"distinct|different|unique|in total)\b)",
+            r"distinct|different|unique|in total|(?:sail|fly|flie|ride|swim|run|race|cycle|float|drift)s?\s+(?:past|by))\b)",
         ),
         examples=example_lines("""
             how many people walk past?

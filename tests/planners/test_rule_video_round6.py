@@ -57,6 +57,8 @@ def steps(text, toolbox):
             [("frame", {"position": "first"}), ("count", {"target": "cars"})],
         ),
         ("pixelate everyone's face", [("track", {"target": "faces"}), ("edit_video", {"operation": "pixelate"})]),
+        ("let the video stop at 0:06", [("trim_video", {"first": 6.0})]),
+        ("how many kayaks float past", [("count_in_video", {"target": "kayaks"})]),
     ],
 )
 def test_video_request_reads(text, want, toolbox):
