@@ -18,7 +18,8 @@ CPU allows on this machine's cores: a floor that no overlap of start-up can go u
 
 The Ray rows: cold (a new local instance) with the driver's head start (the driver runs inputs
 while Ray and the actors start: :mod:`vitron_agent.batch.head_start`) and without it
-(``VITRON_RAY_HEAD_START=0``); attached to a new cluster (its first dataset also starts Ray Data's
+(``VITRON_RAY_HEAD_START=0``); cold with the same actors run through Ray Data
+(``VITRON_RAY_EXECUTOR=data``) instead of the default fixed pool of plain actors; attached to a new cluster (its first dataset also starts Ray Data's
 own per-cluster actors) and that cluster's next batch. The simulated-cluster table runs the actors
 alone (head start off).
 """
@@ -182,6 +183,7 @@ def phases(trace: Path, t0: float, stamps: list[float], wall: float) -> dict:
         "cpu": {w: sorted(v.values()) for w, v in cpu.items() if w in ("driver", "helper", "actor")},
         "who": who,
         "driver items": sum(1 for r in recs if r["who"] == "driver" and r["phase"] == "job done"),
+        "threads": [r.get("threads") for r in recs if r["who"] == who and r["phase"] == "agent built"],
     }
 
 
@@ -189,7 +191,7 @@ def timeline_table(runs: list[tuple[str, dict]]) -> list[str]:
     """The phases of every run side by side (two workers: both times)."""
     names = [name for name, _ in runs]
     lines = [f"{'phase (s from process start)':32}" + "".join(f"{n:>20}" for n in names)]
-    keys = [k for k in runs[0][1]["phases"] if k not in ("cpu", "who", "driver items")]
+    keys = [k for k in runs[0][1]["phases"] if k not in ("cpu", "who", "driver items", "threads")]
     for key in keys:
         cells = []
         for _, r in runs:
@@ -205,11 +207,18 @@ def timeline_table(runs: list[tuple[str, dict]]) -> list[str]:
         lines.append(f"{label:32}" + "".join(f"{c:>20}" for c in cells))
     cells = [str(r["phases"]["driver items"]) if r["phases"]["Ray ready (ray.init returned)"] else "-" for _, r in runs]
     lines.append(f"{'items run by the driver (Ray)':32}" + "".join(f"{c:>20}" for c in cells))
+    cells = [", ".join(_threads(t) for t in r["phases"]["threads"] if t) or "-" for _, r in runs]
+    lines.append(f"{'threads a worker: omp/torch/cv2':32}" + "".join(f"{c:>20}" for c in cells))
     lines.append(
         "(a helper's CPU is counted to its exit; an actor's to its last item: its exit and Ray's own "
         "processes (raylet, GCS, the Ray Data executor's threads are in the batch's process) are not)"
     )
     return lines
+
+
+def _threads(t: dict) -> str:
+    """A worker's inference threads as omp/torch/cv2 ('-': that library not loaded)."""
+    return "/".join("-" if t.get(k) is None else str(t[k]) for k in ("omp", "torch", "cv2"))
 
 
 def cpu_table(runs: list[tuple[str, dict]], cores: int) -> list[str]:
@@ -343,6 +352,7 @@ def main() -> None:
         pool = measure(tmp / "in", tmp / "b2", w)
         cold = measure(tmp / "in", tmp / "b3", w, ray="local")
         no_head = measure(tmp / "in", tmp / "b6", w, ray="local", VITRON_RAY_HEAD_START="0")
+        on_data = measure(tmp / "in", tmp / "b7", w, ray="local", VITRON_RAY_EXECUTOR="data")
         with attached_cluster(tmp, os.cpu_count() or 1) as (address, head_pid):
             attached = measure(tmp / "in", tmp / "b4", w, ray=address, cluster_pid=head_pid)
             # the same cluster's next batch: Ray Data's own actors (stats, autoscaling, actor
@@ -354,6 +364,7 @@ def main() -> None:
         print(row(f"batch, {w} workers", pool, one_w))
         print(row(f"--ray, {w} actors, cold", cold, one_w))
         print(row(f"--ray, {w} actors, cold, no head start", no_head, one_w))
+        print(row(f"--ray, {w} actors, cold, Ray Data", on_data, one_w))
         print(row(f"--ray, {w} actors, attached", attached, one_w))
         print(row(f"--ray, {w} actors, attached again", again, one_w))
         print(
@@ -365,11 +376,13 @@ def main() -> None:
             f"{again['rate'] / pool['rate']:.2f}x (goal ≥ 0.8x); steady {cold['steady'] / pool['steady']:.2f}x "
             f"cold, {attached['steady'] / pool['steady']:.2f}x attached, {again['steady'] / pool['steady']:.2f}x again\n"
             f"       the driver's head start (VITRON_RAY_HEAD_START=0 turns it off): cold "
-            f"{cold['rate'] / pool['rate']:.2f}x with it, {no_head['rate'] / pool['rate']:.2f}x without"
+            f"{cold['rate'] / pool['rate']:.2f}x with it, {no_head['rate'] / pool['rate']:.2f}x without\n"
+            f"       the same actors through Ray Data (VITRON_RAY_EXECUTOR=data), cold: "
+            f"{on_data['rate'] / pool['rate']:.2f}x the pool"
         )
         print()
         runs = [("1 worker", one_w), (f"{w} workers", pool), ("ray cold", cold), ("ray attached", attached)]
-        runs += [("attached again", again), ("cold, no head start", no_head)]
+        runs += [("attached again", again), ("cold, no head start", no_head), ("cold, Ray Data", on_data)]
         print("\n".join(timeline_table(runs)))
         print()
         print("\n".join(cpu_table(runs, os.cpu_count() or 1)))

@@ -8,6 +8,13 @@
   1 and 2 replicas of the deployment.
 
 Starts a local Ray instance with 2 CPUs. Run: ``python benchmarks/ray_overhead.py``.
+
+``python benchmarks/ray_overhead.py --batch [--n 64]``: the machinery of ``batch --ray`` alone, with
+trivial jobs (20 ms of sleep each, no models), two actors: the CPU seconds of every process of a
+new local Ray (the driver, GCS, raylet, agents, workers, Ray Data's own actors: psutil over the
+driver's process tree) for ``ray.init``, the first run and a second run in the same instance,
+through Ray Data (``map_batches`` with an ``ActorPoolStrategy``) and through the fixed pool of plain
+actors ``batch --ray`` uses (:mod:`vitron_agent.batch.ray_actors`). Each in a fresh process.
 """
 
 from __future__ import annotations
@@ -91,5 +98,110 @@ def main(calls: int = 20) -> list[str]:
     return lines
 
 
+class _Trivial:
+    """A stand-in for the batch's actor: 20 ms a job, no models."""
+
+    def __init__(self, **_):
+        pass
+
+    def __call__(self, batch):
+        time.sleep(0.02)
+        return {"job": list(batch["job"]), "reply": list(batch["job"])}
+
+
+def _tree_cpu() -> dict[int, tuple[str, float]]:
+    import psutil
+
+    out = {}
+    me = psutil.Process()
+    for p in [me, *me.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+            out[p.pid] = (p.name(), t.user + t.system)
+        except psutil.Error:
+            pass
+    return out
+
+
+def _by_name(before: dict, after: dict) -> dict[str, float]:
+    agg: dict[str, float] = {}
+    for pid, (name, cpu) in after.items():
+        agg[name] = agg.get(name, 0.0) + cpu - before.get(pid, (name, 0.0))[1]
+    return {k: v for k, v in sorted(agg.items(), key=lambda kv: -kv[1]) if v >= 0.01}
+
+
+def _batch_child(executor: str, n: int) -> None:
+    """Child mode: one executor in a new local Ray; prints its CPU by phase and process as JSON."""
+    import json
+    import os
+    import queue
+
+    os.environ.setdefault("RAY_DATA_USAGE_DISABLED", "1")  # as batch --ray sets it
+    s0 = _tree_cpu()
+    import ray
+
+    ray.init(address="local", num_cpus=2, include_dashboard=False, logging_level="ERROR", log_to_driver=False)
+    s1 = _tree_cpu()
+    records = [json.dumps({"i": i}) for i in range(n)]
+
+    def one_run() -> None:
+        if executor == "data":
+            import ray.data
+
+            ray.data.DataContext.get_current().enable_progress_bars = False
+            ds = ray.data.from_items([{"job": r} for r in records], override_num_blocks=n)
+            compute = ray.data.ActorPoolStrategy(size=2)
+            assert len(list(ds.map_batches(_Trivial, batch_size=1, compute=compute, num_cpus=1).iter_rows())) == n
+        else:
+            from vitron_agent.batch.ray_actors import ActorRows
+
+            rows, merged = ActorRows(ray, _Trivial, {}, 2), queue.Queue()
+            rows.run(records, merged)
+            assert len([x for x in iter(merged.get, None) if x[0] == "row"]) == n
+            rows.stop()
+
+    times = []
+    for _ in range(2):
+        t = time.perf_counter()
+        one_run()
+        times.append(time.perf_counter() - t)
+    s2 = _tree_cpu()
+    ray.shutdown()
+    print(json.dumps({"init": _by_name(s0, s1), "runs": _by_name(s1, s2), "times": times}))
+
+
+def batch_machinery(n: int = 64) -> list[str]:
+    """The CPU seconds of ``batch --ray``'s machinery, Ray Data against the plain actor pool."""
+    import json
+    import subprocess
+    import sys
+
+    lines = [f"batch --ray machinery, {n} trivial jobs (20 ms each), 2 actors, a new local Ray each (CPU s)"]
+    got = {}
+    for executor in ("data", "actors"):
+        cmd = [sys.executable, __file__, "--batch-child", executor, "--n", str(n)]
+        p = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        got[executor] = json.loads(p.stdout.strip().splitlines()[-1])
+    for executor, r in got.items():
+        init, runs = sum(r["init"].values()), sum(r["runs"].values())
+        lines.append(
+            f"{executor:7} ray.init {init:5.2f}  two runs {runs:5.2f}  (walls {r['times'][0]:.1f} s, "
+            f"{r['times'][1]:.1f} s)  runs by process: " + ", ".join(f"{k} {v:.2f}" for k, v in r["runs"].items())
+        )
+    a, d = (sum(got[e]["runs"].values()) for e in ("actors", "data"))
+    lines.append(f"Ray Data's machinery over the plain pool: {d - a:+.2f} CPU-s for the two runs ({d / a:.1f}x)")
+    return lines
+
+
 if __name__ == "__main__":
-    print("\n".join(main()))
+    import argparse
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--batch", action="store_true", help="the machinery of batch --ray (Ray Data vs actors)")
+    ap.add_argument("--n", type=int, default=64)
+    ap.add_argument("--batch-child", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.batch_child:
+        _batch_child(args.batch_child, args.n)
+    else:
+        print("\n".join(batch_machinery(args.n) if args.batch else main()))

@@ -1,5 +1,5 @@
-"""`vitron-agent batch --ray` on a local Ray instance and attached to a running cluster: Ray Data
-actors hold the models, the driver writes results.jsonl and the items; the results lines are the
+"""`vitron-agent batch --ray` on a local Ray instance and attached to a running cluster: Ray actors
+(a fixed pool of plain actors, or Ray Data's with VITRON_RAY_EXECUTOR=data) hold the models, the driver writes results.jsonl and the items; the results lines are the
 same as one process's and the local pool's (artifact hashes, answers, item folders; only timings
 differ), a broken input is an error line, and running it again skips what is done."""
 
@@ -103,14 +103,26 @@ def test_batch_on_ray_data_matches_one_process_and_the_pool(photos, tmp_path, cl
         "ray, local": ["--ray", "--workers", "2"],  # every input on the actors (no head start)
         "ray, attached": ["--ray", cluster, "--workers", "2"],
         "ray, local, head start": ["--ray", "--workers", "2"],  # the driver runs inputs while Ray starts
+        "ray, local, Ray Data": ["--ray", "--workers", "2"],  # the same actors through Ray Data's map_batches
     }
     got = {}
     for name, extra in runs.items():
         out = tmp_path / name.replace(" ", "_").replace(",", "")
-        head = {} if "head start" in name else {"VITRON_RAY_HEAD_START": "0"}
-        p = cli("batch", REQUEST, str(photos), "--out", str(out), "--quiet", *extra, **head)
-        assert p.returncode == 1, (name, p.stderr[-3000:])  # the broken input fails; the others are ok
+        env = {} if "head start" in name else {"VITRON_RAY_HEAD_START": "0"}
+        if "Ray Data" in name:
+            env["VITRON_RAY_EXECUTOR"] = "data"
+        if name == "ray, attached":
+            env["VITRON_BATCH_TIMELINE"] = str(tmp_path / "attached.timeline.jsonl")
+        p = cli("batch", REQUEST, str(photos), "--out", str(out), "--quiet", *extra, **env)
+        # the broken input fails; the others are ok (a batch that failed as a whole has no results)
+        assert p.returncode == 1 and (out / "results.jsonl").exists(), (name, p.stderr[-3000:])
         got[name] = comparable(out)
+    # each actor (one CPU each) runs its inference libraries on one thread: cores / workers (the
+    # batch may end, its actors with it, before the second actor is built)
+    built = [json.loads(ln) for ln in (tmp_path / "attached.timeline.jsonl").read_text().splitlines()]
+    actors = [b["threads"] for b in built if b["who"] == "actor" and b["phase"] == "agent built"]
+    assert 1 <= len(actors) <= 2, built
+    assert all(t["omp"] == 1 and t["torch"] in (None, 1) and t["cv2"] in (None, 1) for t in actors), actors
     base = got["one process"]
     assert sorted(ln["status"] for ln in base.values()) == ["error", "ok", "ok", "ok"]
     for name, result in got.items():

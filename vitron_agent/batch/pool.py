@@ -116,6 +116,24 @@ def limit_threads(n: int) -> Callable[[], None]:
     return restore
 
 
+def thread_counts() -> dict[str, int | None]:
+    """The threads this process's inference libraries were given (what :func:`limit_threads`
+    set: torch's and OpenCV's own counts, ``OMP_NUM_THREADS`` that onnxruntime sessions read) and
+    the OS threads it has now (Linux; None elsewhere). For the batch's timeline."""
+    torch, cv2 = sys.modules.get("torch"), sys.modules.get("cv2")
+    omp = os.environ.get("OMP_NUM_THREADS", "")
+    try:
+        alive: int | None = len(os.listdir("/proc/self/task"))
+    except OSError:
+        alive = None
+    return {
+        "torch": torch.get_num_threads() if torch is not None else None,
+        "cv2": cv2.getNumThreads() if cv2 is not None else None,
+        "omp": int(omp) if omp.isdigit() else None,
+        "os_threads": alive,
+    }
+
+
 def _die_with_parent(parent: int, pdeathsig: bool) -> None:
     """Exit when the batch that started this worker dies (kill -9 included): the kernel's parent
     death signal where the spawning thread is the parent's main thread (it fires when that thread
@@ -154,7 +172,7 @@ def init_worker(
     limit_threads(threads)
     _WORKER["agent"] = make_agent(config, None, planner, artifacts)
     _WORKER["who"] = "helper"
-    mark("agent built", "helper")
+    mark("agent built", "helper", threads=thread_counts())
     from multiprocessing import util
 
     util.Finalize(None, _exit_quickly, exitpriority=-100)  # the last thing the helper's process does

@@ -1,9 +1,11 @@
-"""``vitron-agent batch --ray [ADDRESS]``: the same batch on Ray Data.
+"""``vitron-agent batch --ray [ADDRESS]``: the same batch on Ray actors.
 
-The inputs become a Ray dataset of small job records (paths, not pixels: each actor reads its
-input where it is). ``map_batches`` runs them through a fixed pool of ``--workers`` actors
-(:class:`_BatchActor`, a callable class), each holding one Agent for its life (models load once
-per actor, with the threads Ray gave it). An actor that sees the batch's ``--out`` (one machine,
+The inputs become small job records (paths, not pixels: each actor reads its input where it is)
+run by a fixed pool of ``--workers`` actors (:class:`_BatchActor`, a callable class), each holding
+one Agent for its life (models load once per actor, with the threads Ray gave it): plain Ray
+actors fed by the driver (:mod:`vitron_agent.batch.ray_actors`, the default) or Ray Data's
+``map_batches`` with an ``ActorPoolStrategy`` (``VITRON_RAY_EXECUTOR=data``; on one machine its
+machinery costs more CPU than the actors: see that module). An actor that sees the batch's ``--out`` (one machine,
 or a filesystem every node mounts: it checks the run's token in ``--out/.batch.lock``) exports the
 item's files itself and sends back only its results line, so every file is written once, where
 it is made. An actor that cannot see ``--out`` sends back the turn's result (the ``--json``
@@ -32,7 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from vitron_agent.batch import head_start, timeline
+from vitron_agent.batch import head_start, ray_actors, timeline
 from vitron_agent.batch import pool as batch_pool
 from vitron_agent.batch.head_start import Claims, HeadStart
 from vitron_agent.batch.results_log import ResultsLog
@@ -69,7 +71,7 @@ class _BatchActor:
         batch_pool.mark_as("actor")
         self.exports = ResultsLog(out).held_by(token)
         self.claims = Claims(token, shared=True) if claims else None
-        timeline.mark("agent built", "actor")
+        timeline.mark("agent built", "actor", threads=batch_pool.thread_counts())
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         replies = []
@@ -122,6 +124,7 @@ class RayRunner:
         self._driver: Any = None
         self._agent_lock = threading.Lock()
         self._head: HeadStart | None = None
+        self._pool: ray_actors.ActorRows | None = None
         self._started = False
         self._ray: Any = None
         self._ray_error: BaseException | None = None
@@ -163,13 +166,16 @@ class RayRunner:
             self._started = False
 
     def _connect(self) -> Any:
+        data = ray_actors.use_ray_data()
         try:
             import ray
-            import ray.data
+
+            if data:
+                import ray.data
         except ImportError as exc:
             from vitron_agent.core.errors import InputError
 
-            raise InputError(f"--ray needs Ray Data ({exc}); pip install 'vitron-agent[ray]'") from None
+            raise InputError(f"--ray needs Ray ({exc}); pip install 'vitron-agent[ray]'") from None
         if not ray.is_initialized():
             from vitron_agent.runtime.ray_serve import check_address
 
@@ -188,11 +194,11 @@ class RayRunner:
                 **kwargs,
             )
             self._started = True
-        # Ray Data's usage telemetry needs one more actor (a Python process, ~1 CPU-s to start) the
-        # first time a cluster runs a dataset; a batch sends none unless the user asks for it
-        os.environ.setdefault("RAY_DATA_USAGE_DISABLED", "1")
-        ctx = ray.data.DataContext.get_current()
-        ctx.enable_progress_bars = False
+        if data:
+            # Ray Data's usage telemetry needs one more actor (a Python process, ~1 CPU-s to start)
+            # the first time a cluster runs a dataset; a batch sends none unless the user asks for it
+            os.environ.setdefault("RAY_DATA_USAGE_DISABLED", "1")
+            ray.data.DataContext.get_current().enable_progress_bars = False
         return ray
 
     def _init(self) -> Any:
@@ -270,8 +276,13 @@ class RayRunner:
                 yield line
 
     def _ray_rows(self, jobs: list[batch_pool.Job], claims: bool, merged: queue.Queue) -> None:
-        """The jobs on Ray Data's actors (this runs on a thread of its own): each row on ``merged``,
-        then None (an exception is put there to be raised in the batch's thread)."""
+        """The jobs on the actors (this runs on a thread of its own): each row on ``merged``, then
+        None (an exception is put there to be raised in the batch's thread). A fixed pool of plain
+        actors (:mod:`vitron_agent.batch.ray_actors`), or Ray Data's with ``VITRON_RAY_EXECUTOR=data``."""
+        if not ray_actors.use_ray_data():
+            self._pool = ray_actors.ActorRows(self._ray, _BatchActor, self._actor_kwargs(claims), self.workers)
+            self._pool.run([json.dumps(job.to_json()) for job in jobs], merged)
+            return
         try:
             for row in self._dataset(jobs, claims).iter_rows():
                 merged.put(("row", row))
@@ -280,9 +291,22 @@ class RayRunner:
         finally:
             merged.put(None)
 
+    def _actor_kwargs(self, claims: bool) -> dict[str, Any]:
+        """What each actor is built with (:class:`_BatchActor`'s arguments)."""
+        config, planner, artifacts = self._args
+        return {
+            "config": config,
+            "planner": planner,
+            "artifacts": artifacts,
+            "data_dir": self.data_dir,
+            "out": str(self.out.resolve()),
+            "token": self.token,
+            "timeline_file": timeline.path(),
+            "claims": claims,
+        }
+
     def _dataset(self, jobs: list[batch_pool.Job], claims: bool) -> Any:
         ray = self._ray
-        config, planner, artifacts = self._args
         # One job a block, one a batch: each result comes back, is logged and shown as its item
         # finishes, and a slow item holds no other up. Blocks of 4 were measured (64 photos, 2
         # actors): the driver's CPU for Ray Data went from 1.37 to 1.29 s, not worth results
@@ -293,16 +317,7 @@ class RayRunner:
             batch_size=1,
             compute=ray.data.ActorPoolStrategy(size=self.workers),
             num_cpus=1,
-            fn_constructor_kwargs={
-                "config": config,
-                "planner": planner,
-                "artifacts": artifacts,
-                "data_dir": self.data_dir,
-                "out": str(self.out.resolve()),
-                "token": self.token,
-                "timeline_file": timeline.path(),
-                "claims": claims,
-            },
+            fn_constructor_kwargs=self._actor_kwargs(claims),
         )
 
     def _export(self, job: batch_pool.Job, reply: dict[str, Any]) -> dict[str, Any]:
@@ -328,6 +343,8 @@ class RayRunner:
         if self._head is not None:  # its job finishes before the driver's Agent closes
             self._head.stop()
             self._head.join()
+        if self._pool is not None:  # the actors end now (they would die with the driver anyway)
+            self._pool.stop()
         if self._driver is not None:
             self._driver.close()
             self._driver = None
