@@ -29,8 +29,18 @@ from vitron_agent.perception.masks import bbox, components, fill_holes
 from vitron_agent.perception.target_spec import OnVideo, TargetSpec
 from vitron_agent.toolkit.registry import Backend, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
+from vitron_agent.tools.video_time import clock
 
-__all__ = ["TrackInput", "TrackOutput", "CvTrackTool", "CvTracker", "propagate", "track_output", "check_track_inputs"]
+__all__ = [
+    "TrackInput",
+    "TrackOutput",
+    "CvTrackTool",
+    "CvTracker",
+    "propagate",
+    "track_output",
+    "check_track_inputs",
+    "seen_note",
+]
 
 StepFn = Callable[[np.ndarray, int], np.ndarray]
 
@@ -317,15 +327,54 @@ def first_mask(clip, inp: TrackInput, ctx: ToolContext) -> tuple[np.ndarray, str
     return mask, how
 
 
+SEEN = "; followed only {spans} of the {length} clip"
+BRIDGE = 0.3  # seconds: a shorter gap between two spans is a detector's miss, not worth a word
+
+
+def seen_note(present: list[bool], fps: float, cuts: list[int] = ()) -> str:
+    """``"; followed only 0:01.2-0:03.04 of the 0:10 clip (ended by a shot cut at 0:03.04)"`` when the
+    target was found on part of the clip only (its spans, gaps under :data:`BRIDGE` bridged; spans that
+    end at a shot cut in ``cuts`` said so), or "" when it was followed on every frame."""
+    n = len(present)
+    runs: list[list[int]] = []
+    for i, p in enumerate(present):
+        if not p:
+            continue
+        if runs and i - runs[-1][1] <= BRIDGE * fps:
+            runs[-1][1] = i + 1
+        else:
+            runs.append([i, i + 1])
+    if not runs or (len(runs) == 1 and runs[0][0] <= 1 and runs[0][1] >= n - 1):
+        return ""
+    said = [f"{clock(a / fps)}-{clock(b / fps)}" for a, b in runs[:6]]
+    more = f" and {len(runs) - 6} more spans" if len(runs) > 6 else ""
+    ends = [clock(b / fps) for _, b in runs if b in cuts]
+    cut = f" (ended by a shot cut at {', '.join(ends)})" if ends else ""
+    return SEEN.format(spans=", ".join(said) + more, length=clock(n / fps)) + cut
+
+
 def _track_phrase(step) -> str:
     """ "followed the cat through the video"; "... from 0:02.5, where it first appears" when the
-    target was not on screen at the start (the embedded backend's method says so)."""
+    target was not on screen at the start; "followed the cyclist from 0:01.2 to 0:03.04 (ended by a
+    shot cut; not found in the rest of the 0:10 clip)" when it was followed on part of the clip only
+    (the embedded backend's method says both)."""
     import re
 
     said = f"{step.verb('followed', 'follow')} {step.target()} through the video"
     method = str(((step.record or {}).get("outputs") or {}).get("method", {}).get("value") or "")
+    if not step.past:
+        return said
+    part = re.search(r"followed only (.+?) of the (\S+) clip( \(ended by a shot cut at [^)]*\))?", method)
+    if part:
+        spans = re.sub(r"(\d+:[\d.]+)-(\d+:[\d.]+)", r"\1 to \2", part.group(1))
+        spans = f"from {spans}" if "," not in spans and " and " not in spans else f"over {spans}"
+        cut = f"{part.group(3)[2:-1]}; " if part.group(3) else ""
+        return (
+            f"{step.verb('followed', 'follow')} {step.target()} {spans} ({cut}not found in the rest of the "
+            f"{part.group(2)} clip)"
+        )
     m = re.search(r"first seen at (\S+)", method)
-    return f"{said} from {m.group(1)} (where it first appears)" if m and step.past else said
+    return f"{said} from {m.group(1)} (where it first appears)" if m else said
 
 
 register(Backend("track", "cv", CvTrackTool))

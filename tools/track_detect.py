@@ -25,9 +25,9 @@ from vitron_agent.core.errors import ToolFailed
 from vitron_agent.perception.track_boxes import detect_every
 from vitron_agent.toolkit.registry import Backend, register
 from vitron_agent.toolkit.tool import ToolContext
-from vitron_agent.tools.track import CvTrackTool, TrackInput, TrackOutput, track_output
+from vitron_agent.tools.track import BRIDGE, CvTrackTool, TrackInput, TrackOutput, seen_note, track_output
 
-__all__ = ["EmbeddedTrackTool", "associate"]
+__all__ = ["EmbeddedTrackTool", "associate", "bridge_gaps"]
 
 GATE_IOU = 0.2
 
@@ -84,13 +84,31 @@ class EmbeddedTrackTool(CvTrackTool):
                 out = self._objects(inp, name, ctx)
                 if out is not None:
                     return out
-                out = super().run(inp, ctx)  # "the red ball" and no ball: the red regions, said
+                try:
+                    out = super().run(inp, ctx)  # "the red ball" and no ball: the red regions, said
+                except ToolFailed:
+                    later = self._coloured_later(inp, name, ctx)  # "the red car" and none red on frame 0
+                    if later is None:
+                        raise
+                    return later
                 return out.model_copy(
                     update={
                         "method": re.sub(r"it cannot recognise '[^']*' by name", f"it found no {name.word}", out.method)
                     }
                 )
         return super().run(inp, ctx)
+
+    def _coloured_later(self, inp: TrackInput, name, ctx: ToolContext) -> TrackOutput | None:
+        """ "the red car" when nothing red is on the first frame: followed from where the detector
+        first sees a car of that colour (None when it never does)."""
+        if inp.frame != 0:
+            return None
+        target = _with_colour(inp.target or "", inp.color)
+        later = _first_seen(inp, target, ctx)
+        if later is None:
+            return None
+        out = self._objects(inp.model_copy(update={"frame": later[0]}), name, ctx)
+        return out.model_copy(update={"method": f"{out.method}; {later[1]}"}) if out is not None else None
 
     def _objects(self, inp: TrackInput, name, ctx: ToolContext) -> TrackOutput | None:
         """Detection + association; None when the named class is not on the prompt frame and a
@@ -103,7 +121,7 @@ class EmbeddedTrackTool(CvTrackTool):
         target = inp.target or ""
         ctx.progress(0.05, f"recognising objects on frame {inp.frame} (SSD-MobileNetV2)")
         prompt = clip.frame(inp.frame)
-        found = detect_objects(prompt)
+        found = _riders_only(detect_objects(prompt), target)
         of_class = [d for d in found if max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE]
         if not of_class and (inp.color or _has_colour(target)):
             return None
@@ -159,6 +177,7 @@ class EmbeddedTrackTool(CvTrackTool):
             f"frame and {'all kept' if every else 'associated by box overlap'} ({n - gaps}/{n} frames found); "
             "masks: U²-Netp inside each box"
         )
+        method += seen_note([bool(p.any()) for p in packed], inp.video.fps)
         return track_output(ctx, inp.video, packed, inp.frame, first, method)
 
     def _sparse(self, inp: TrackInput, name, items: list, note: str, ctx: ToolContext) -> TrackOutput:
@@ -167,9 +186,10 @@ class EmbeddedTrackTool(CvTrackTool):
         one object: its U²-Netp mask on its keyframes, moved with its box in between."""
         from vitron_agent.perception.track_sparse import sparse_track
 
-        packed, first, method = sparse_track(ctx.store, inp.video, inp.frame, name, items, ctx)
+        packed, first, method, cuts = sparse_track(ctx.store, inp.video, inp.frame, name, items, ctx)
         listed = ", ".join(d.describe() for d in items) or f"no {name.word} yet"
         method = f"SSD-MobileNetV2 recognised {listed}{f' ({note})' if note else ''} on frame {inp.frame}; {method}"
+        method += seen_note([bool(p.any()) for p in packed], inp.video.fps, cuts)
         return track_output(ctx, inp.video, packed, inp.frame, first, method)
 
     def _faces(self, inp: TrackInput, ctx: ToolContext) -> TrackOutput:
@@ -180,7 +200,7 @@ class EmbeddedTrackTool(CvTrackTool):
         clip = ctx.store.get_video(inp.video)
         n = len(clip)
         packed: list[np.ndarray | None] = [None] * n
-        found_on, first = 0, None
+        found_on, first, best = 0, None, 0.0
         last = None
         for i, frame in enumerate(clip.frames()):
             if ctx.cancelled.is_set():
@@ -195,6 +215,7 @@ class EmbeddedTrackTool(CvTrackTool):
                 if faces:
                     last = faces[0].box
             found_on += bool(faces)
+            best = max([best, *(f.score for f in faces)])
             mask = face_mask(frame.shape[:2], faces, part)
             packed[i] = np.packbits(mask)
             if i == inp.frame:
@@ -211,12 +232,53 @@ class EmbeddedTrackTool(CvTrackTool):
                 for p in packed
                 if p is not None and p.any()
             )
+        bridged = bridge_gaps(packed, int(round(BRIDGE * inp.video.fps)))
         method = (
-            f"BlazeFace on every frame ({found_on}/{n} frames with {'faces' if every else 'the face'}); "
+            f"BlazeFace recognised {'faces' if every else 'the face'} {best:.2f} at best; on every frame "
+            f"({found_on}/{n} frames with {'faces' if every else 'the face'}"
+            f"{f'; {bridged} short misses covered by the masks on both sides' if bridged else ''}); "
             f"{'every face' if every else 'one face, associated by box overlap'}; masks: "
             f"{'ellipses over the faces' if part == 'face' else f'discs at the {part}'}"
         )
+        method += seen_note([bool(p.any()) for p in packed], inp.video.fps)
         return track_output(ctx, inp.video, packed, inp.frame, first, method)
+
+
+def bridge_gaps(packed: list[np.ndarray], most: int) -> int:
+    """Fill runs of at most ``most`` empty frames between two non-empty ones (packed masks, in place)
+    with the union of the masks on both sides: a face the detector misses for a frame or two stays
+    blurred. How many runs were filled."""
+    filled, i, n = 0, 0, len(packed)
+    while i < n:
+        if packed[i].any() or i == 0 or not packed[i - 1].any():
+            i += 1
+            continue
+        j = i
+        while j < n and not packed[j].any():
+            j += 1
+        if j < n and j - i <= most:
+            both = packed[i - 1] | packed[j]
+            for k in range(i, j):
+                packed[k] = both
+            filled += 1
+        i = j
+    return filled
+
+
+def _riders_only(found: list, target: str) -> list:
+    """``found`` without the people who ride nothing when ``target`` names a rider ("the cyclist": only
+    a person on a bicycle is one; the man in a suit beside the road is not)."""
+    from vitron_agent.tools.video_time import rides, riding
+
+    vehicles = rides(target)
+    if vehicles is None:
+        return found
+    return [d for d in found if d.label != "person" or riding(d, found, vehicles)]
+
+
+def _with_colour(target: str, color: str | None) -> str:
+    """The target words with the colour given apart ("car", "red" -> "red car")."""
+    return f"{color} {target}" if color and color.lower() not in target.lower() else target
 
 
 def _has_colour(text: str) -> bool:

@@ -24,7 +24,7 @@ from vitron_agent.tools.video_time import clock
 __all__ = ["EmbeddedDescribeVideoTool", "shot_cuts", "sound_line"]
 
 MAX_SAMPLES = 48
-MAX_SHOTS = 8
+MAX_SHOTS = 12  # shots looked at (a detection, faces and maybe text each): a trailer has 10
 OCR_SHOTS = 3
 UNSURE = 0.5  # a thing the detector scored below this is named with its score
 OCR_MIN = 0.8  # a line read less surely than this is not reported (a cat's fur read as "O D" at 0.6)
@@ -235,6 +235,13 @@ def _answer(question: str, facts: dict, sound: str, texts: list[str], lines: lis
     import re
 
     q = question.lower()
+    if re.search(r"\b(?:shots?|scenes?|cuts?|camera angles?|edits?)\b", q) and re.search(r"\bhow many\b|\bcount\b", q):
+        shots = len(lines)
+        more = f" ({facts['cuts'] + 1 - shots} more not described)" if facts["cuts"] + 1 > shots else ""
+        return (
+            f"{facts['cuts'] + 1} shot{'s' if facts['cuts'] else ''} ({facts['cuts']} cut"
+            f"{'s' if facts['cuts'] != 1 else ''}, found by PySceneDetect){more}. " + ". ".join(lines) + "."
+        )
     if re.search(r"\b(?:sound|audio|music|noise|hear|silent|voice)\b", q):
         return sound
     if re.search(r"\b(?:text|written|writing|say|says|words?|caption|title)\b", q):

@@ -104,6 +104,27 @@ def trim_range(inp: TrimInput) -> tuple[float, float]:
     return inp.start or 0.0, min(d, inp.end if inp.end is not None else d)
 
 
+PAST_END = "The video is only {length} long, so I kept {kept} (not {asked}). "
+
+
+def past_end_note(inp: TrimInput) -> str:
+    """The sentence that says a span asked past the clip's end was cut short ("trim it from 8 to 15
+    seconds" of a 10 s clip keeps 0:08 to 0:10, said first), or "" when the span fits. Half a
+    frame of slack: "the first 10 seconds" of a 9.98 s clip is the whole clip, not worth a word."""
+    d, slack = inp.video.duration, 0.5 / max(inp.video.fps, 1e-6)
+    length = clock(d)
+    if inp.first is not None and inp.first > d + slack:
+        return PAST_END.format(length=length, kept="all of it", asked=f"the first {inp.first:g} s")
+    if inp.last is not None and inp.last > d + slack:
+        return PAST_END.format(length=length, kept="all of it", asked=f"the last {inp.last:g} s")
+    if inp.end is not None and inp.end > d + slack:
+        start = clock(inp.start or 0.0)
+        return PAST_END.format(
+            length=length, kept=f"{start} to its end ({length})", asked=f"{start} to {clock(inp.end)}"
+        )
+    return ""
+
+
 class TrimVideoTool(VisionTool):
     name = "trim_video"
     description = (
@@ -149,6 +170,7 @@ class TrimVideoTool(VisionTool):
         sound = None if audio is None else cut(audio, lo / v.fps, hi / v.fps)
         ref = ctx.store.put_video(remapped(ctx.store, v, range(lo, hi), ctx), v.fps, ctx.step_id, audio=sound)
         text = (
+            f"{'' if inp.visible else past_end_note(inp)}"
             f"Kept {clock(lo / v.fps)} to {clock(hi / v.fps)}{note}: {clip_line(ref)}. "
             f"{_sound_note(ref, 'kept and cut with it')}"
         )

@@ -75,8 +75,9 @@ class TimeRange(BaseModel):
 class FindInput(BaseModel):
     video: VideoRef = Field(description="the video")
     target: str = Field(max_length=200, description="what to look for: 'the dog', 'people', 'a face', 'a car'")
-    question: Literal["when", "appear", "disappear", "how_long"] = Field(
-        default="when", description="what is asked: when visible, when it appears, when it disappears, how long"
+    question: Literal["when", "appear", "disappear", "how_long", "absent"] = Field(
+        default="when",
+        description="what is asked: when visible, when it appears, when it disappears, how long, when it is not there",
     )
     every: float | None = Field(
         default=None, gt=0, le=30, description="sampling step in seconds (default from the clip length)"
@@ -101,8 +102,79 @@ class Found:
     present: list[bool] = field(default_factory=list)
 
 
+# people named by what they ride: a person counts only on (overlapping) one of these
+RIDES = {
+    "cyclist": ("bicycle",),
+    "cyclists": ("bicycle",),
+    "biker": ("bicycle", "motorcycle"),
+    "bikers": ("bicycle", "motorcycle"),
+    "rider": ("bicycle", "motorcycle", "horse"),
+    "riders": ("bicycle", "motorcycle", "horse"),
+    "skier": ("skis",),
+    "skiers": ("skis",),
+    "surfer": ("surfboard",),
+    "surfers": ("surfboard",),
+}
+COLOURED = 0.15  # the share of a box's middle in a colour that makes it "the red car" (as the resolver's select)
+# words narrower than the COCO class they are searched as: the detector cannot tell them apart
+NARROWER = frozenset(
+    """man men woman women guy guys girl girls boy boys child children kid kids baby lady ladies gentleman
+astronaut player players cameraman photographer worker workers toddler teenager driver drivers soldier soldiers
+athlete athletes taxi taxis cab cabs suv scooter moped kitten kittens puppy puppies teacup jet yacht canoe""".split()
+)
+
+
+def rides(target: str) -> tuple[str, ...] | None:
+    """The COCO classes a rider word rides on ("the cyclist": bicycle), or None."""
+    from vitron_agent.perception.detector import named
+
+    name = named(target)
+    return RIDES.get(name.word) if name is not None and name.labels == ("person",) else None
+
+
+def riding(person, found: list, vehicles: tuple[str, ...]) -> bool:
+    """Whether detection ``person`` is on one of ``vehicles`` among ``found``: the vehicle's box lies
+    at least 30 % inside the person's (a cyclist's box holds most of the bicycle)."""
+    from vitron_agent.perception.detector import MIN_SCORE, label_score
+
+    p = person.box
+    for d in found:
+        if max(label_score(d, lab) for lab in vehicles) < MIN_SCORE * 0.8:
+            continue
+        b = d.box
+        inter = max(0.0, min(p.x2, b.x2) - max(p.x1, b.x1)) * max(0.0, min(p.y2, b.y2) - max(p.y1, b.y1))
+        if inter >= 0.3 * max(1e-6, (b.x2 - b.x1) * (b.y2 - b.y1)):
+            return True
+    return False
+
+
+def narrower(target: str) -> tuple[str, str] | None:
+    """(the class searched; the sentence that says so) for a word narrower than the COCO class it is
+    searched as ("the taxi": ("a car", "I can only look for cars (the detector does not tell a taxi
+    from other cars).")), or None."""
+    from vitron_agent.perception.coco_names import _singular
+    from vitron_agent.perception.detector import named
+
+    name = named(target)
+    if name is None or name.word not in NARROWER:
+        return None
+    label = name.labels[0]
+    many = "people" if label == "person" else _plural(label)
+    one = _singular(name.word) if name.word not in ("children", "men", "women", "ladies") else name.word
+    one = {"children": "child", "men": "man", "women": "woman", "ladies": "lady"}.get(one, one)
+    article = "an" if one[0] in "aeiou" else "a"
+    said = f"I can only look for {many} (the detector does not tell {article} {one} from other {many})."
+    return f"{'an' if label[0] in 'aeiou' else 'a'} {label}", said
+
+
+def _plural(label: str) -> str:
+    return label if label.endswith("s") else f"{label}es" if label.endswith(("s", "sh", "ch", "x")) else f"{label}s"
+
+
 def recogniser(target: str):
-    """``(frame -> bool, model name)`` for a target, or None when it names nothing recognisable."""
+    """``(frame -> bool, model name)`` for a target, or None when it names nothing recognisable.
+    A rider word ("the cyclist") is seen only where a person is on what they ride (:data:`RIDES`); a
+    colour ("the red car") only where a detection's middle is at least :data:`COLOURED` that colour."""
     from vitron_agent.perception.detector import MIN_SCORE, detect_objects, label_score, named
     from vitron_agent.perception.recognise import face_part
 
@@ -113,15 +185,24 @@ def recogniser(target: str):
     name = named(target)
     if name is None:
         return None
+    vehicles = rides(target)
+    from vitron_agent.perception.resolving import colour_share
+    from vitron_agent.perception.target_spec import parse_target
+
+    color = parse_target(target)[0]
 
     def seen(frame: np.ndarray) -> bool:
-        return any(
-            max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE for d in detect_objects(frame, quick=True)
-        )
+        found = detect_objects(frame, quick=True)
+        ones = [d for d in found if max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE]
+        if color:
+            ones = [d for d in ones if colour_share(frame, d, color) >= COLOURED]
+        return any(riding(d, found, vehicles) for d in ones) if vehicles else bool(ones)
 
     from vitron_agent.perception import detector
 
-    return seen, f"the COCO detector ({getattr(detector, 'DEFAULT_DETECTOR', 'nanodet')})"
+    model = f"the COCO detector ({getattr(detector, 'DEFAULT_DETECTOR', 'nanodet')})"
+    model += f": a person on a {' or '.join(vehicles)}" if vehicles else ""
+    return seen, f"{model}, {color} in the middle of its box" if color else model
 
 
 def default_step(duration: float) -> float:
@@ -224,34 +305,94 @@ def _fill_blinks(timeline: np.ndarray) -> int:
     return filled
 
 
+def _gaps(ranges: list[tuple[float, float]], duration: float, least: float = 1e-6) -> list[tuple[float, float]]:
+    """The times between ``ranges`` (sorted (start, end) seconds) within ``[0, duration]``."""
+    out, t = [], 0.0
+    for a, b in ranges:
+        if a - t > least:
+            out.append((t, a))
+        t = max(t, b)
+    if duration - t > least:
+        out.append((t, duration))
+    return out
+
+
+def _is_plural(what: str) -> bool:
+    from vitron_agent.perception.detector import named
+
+    name = named(what)
+    return name.plural if name is not None else bool(re.search(r"[^s]s$", what.strip().lower()))
+
+
 def answer(target: str, question: str, ranges: list[tuple[float, float]], duration: float, how: str) -> str:
-    """The sentence for ``question`` from the ranges (the way it sampled in brackets)."""
-    what = target.strip() or "it"
-    cap = what[0].upper() + what[1:]
+    """The sentence for ``question`` from the ranges (the way it sampled in brackets); "cars appear",
+    "a car appears"."""
+    kind = narrower(target)
+    if kind is not None:  # "is there a taxi?": cars were looked for, and the answer says so first
+        return f"{kind[1]} {answer(kind[0], question, ranges, duration, how)}"
+    apart = _kept_apart(target)
+    what = apart[0] if apart else (target.strip() or "it")
     if not ranges:
-        return f"I did not see {what} in the video ({how})."
+        return f"{apart[1] if apart else ''}I did not see {what} in the video ({how})."
+    return (apart[1] if apart else "") + _said(what, question, ranges, duration, how)
+
+
+def _kept_apart(target: str) -> tuple[str, str] | None:
+    """("a bottle", "I can't keep to 'the bottle on the left' through the clip ... ") when the target is
+    placed or chosen among several ("the bottle on the left", "the second car"): the search finds any
+    of them, and the answer says so first; None otherwise."""
+    from vitron_agent.perception.detector import named
+    from vitron_agent.perception.target_spec import parse_target
+
+    name = named(target)
+    if name is None or name.plural:
+        return None
+    position = parse_target(target)[1]
+    if position is None and not re.search(r"\b(?:first|second|third|last|other|biggest|smallest|nearest)\b", target):
+        return None
+    one = f"{'an' if name.word[0] in 'aeiou' else 'a'} {name.word}"
+    return one, (
+        f"I can't keep to {target.strip()!r} through the clip (one {name.word} is not told from another), so I "
+        f"looked for any {name.word}. "
+    )
+
+
+def _said(what: str, question: str, ranges: list[tuple[float, float]], duration: float, how: str) -> str:
+    """The sentence for ``question`` about ``what`` seen over ``ranges``."""
+    cap = what[0].upper() + what[1:]
+    many = _is_plural(what)
+    is_, s_, it = ("are", "", "They are") if many else ("is", "s", "It is")
     spans = ", ".join(f"{clock(a)} to {clock(b)}" for a, b in ranges)
     total = sum(b - a for a, b in ranges)
     whole = ranges[0][0] <= 1e-9 and abs(ranges[-1][1] - duration) < 1e-6 and len(ranges) == 1
     if question == "appear":
         text = (
-            f"{cap} is there from the start (0:00)."
+            f"{cap} {is_} there from the start (0:00)."
             if ranges[0][0] <= 1e-9
-            else f"{cap} first appears at {clock(ranges[0][0])}."
+            else f"{cap} first appear{s_} at {clock(ranges[0][0])}."
         )
         if len(ranges) > 1:
-            text += f" It is on screen {spans}."
+            text += f" {it} on screen {spans}."
     elif question == "disappear":
         end = ranges[-1][1]
         text = (
-            f"{cap} is still there at the end." if abs(end - duration) < 1e-6 else f"{cap} disappears at {clock(end)}."
+            f"{cap} {is_} still there at the end."
+            if abs(end - duration) < 1e-6
+            else f"{cap} disappear{s_} at {clock(end)}."
         )
         if len(ranges) > 1:
-            text += f" It is on screen {spans}."
+            text += f" {it} on screen {spans}."
+    elif question == "absent":
+        gaps = ", ".join(f"{clock(a)} to {clock(b)}" for a, b in _gaps(ranges, duration))
+        some = re.match(r"^an? (.+)$", what)  # "a bottle" (any of them): "no bottle is on screen ..."
+        if not gaps:
+            text = f"{cap} {is_} on screen throughout ({spans})."
+        else:
+            text = f"No {some.group(1)} is on screen {gaps}." if some else f"{cap} {is_} out of view {gaps}."
     elif question == "how_long":
-        text = f"{cap} is on screen for {total:.1f} s of the {duration:.1f} s clip ({spans})."
+        text = f"{cap} {is_} on screen for {total:.1f} s of the {duration:.1f} s clip ({spans})."
     else:
-        text = f"{cap} is visible throughout ({spans})." if whole else f"{cap} is visible from {spans}."
+        text = f"{cap} {is_} visible throughout ({spans})." if whole else f"{cap} {is_} visible from {spans}."
     return f"{text} ({how}.)"
 
 

@@ -93,8 +93,9 @@ def _object_masks(store, video: VideoRef, track, label: str) -> dict[int, np.nda
 
 def sparse_track(
     store, video: VideoRef, prompt: int, name, items: list[Detection], ctx: ToolContext
-) -> tuple[list[np.ndarray], np.ndarray, str]:
-    """(per-frame packed masks, the prompt frame's mask, how) for ``name`` from ``items`` on ``prompt``."""
+) -> tuple[list[np.ndarray], np.ndarray, str, list[int]]:
+    """(per-frame packed masks, the prompt frame's mask, how, the shot cuts found) for ``name`` from
+    ``items`` on ``prompt``. No track crosses a shot cut (:func:`~vitron_agent.perception.track_boxes.follow`)."""
     n, h, w = video.frames, video.height, video.width
     k = detect_every(n, video.fps)
     keys = keyframes(n, k, also=[prompt])
@@ -107,7 +108,7 @@ def sparse_track(
             ctx.progress(0.05 + 0.75 * i / n, f"detected on keyframes up to frame {i + 1}/{n} (every {k} frames)")
 
     follow(store.get_video(video).frames(), keys, class_detector(name), tracker, progress=progress)
-    per_frame = boxes_per_frame(tracker.tracks, keys, n)
+    per_frame = boxes_per_frame(tracker.tracks, keys, n, cuts=tracker.cuts)
     every = name.plural
     chosen = None if every else _chosen_id(tracker, prompt, items[0].box)
     packed: list[np.ndarray] = []
@@ -144,4 +145,6 @@ def sparse_track(
         f"matching ({len(tracker.tracks)} tracks) "
         f"({found}/{n} frames with {'some' if every else 'it'}); masks: {masks}"
     )
-    return packed, first, method
+    if tracker.cuts:
+        method += f"; {len(tracker.cuts)} shot cut{'s' if len(tracker.cuts) > 1 else ''} (no track crosses one)"
+    return packed, first, method, list(tracker.cuts)
