@@ -519,6 +519,10 @@ def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None
         b.add("describe_video", video=b.image, question="how many frames are there?")
         b.last_output = "text"
         return
+    if b.video_mode and re.match(r"^(?:the\s+)?(?:shots?|scenes?|cuts?|camera angles?)\b", target, re.I):
+        b.add("describe_video", video=b.image, question="how many shots are there?")  # PySceneDetect's shots
+        b.last_output = "text"
+        return
     generic = re.search(r"\b(?:things?|objects?|items?|shapes?|blobs?|ones|regions?|spots?)\b", target, re.I)
     if b.video_mode and "count_in_video" in b.toolbox and not generic:  # named things: followed through the clip
         what = re.sub(r"\s+(?:in|through|across|during)\s+(?:the\s+|this\s+)?(?:video|clip|footage)\b.*$", "", target)
