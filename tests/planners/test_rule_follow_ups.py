@@ -1,8 +1,9 @@
 """Follow-ups in a session ("again", "a bit more", "less", "do the same to X", "and X too", "no, the other
 one"), through the real multi-turn API: each scenario is one session of an Agent on a synthetic picture
-or clip, and the last turn's plan (or its question) is checked. Before follow_up.py 9 of these 28 read
+or clip, and the last turn's plan (or its question) is checked. Before follow_up.py 9 of the first 28 read
 right; "no, the other one" kept only a region called "and the other one", "a little more" after
-"sharpen it" brightened, "again" after a speed-up looped the clip."""
+"sharpen it" brightened, "again" after a speed-up looped the clip, "no, I meant the background" cut
+out a region called "and I meant the background"."""
 
 import re
 
@@ -48,6 +49,23 @@ SCENARIOS = [
     (["speed it up 2x", "even more"], "video", [("speed_video", {"factor": 2})]),
     (["blur the red disc", "more"], "video", [("edit_video", {"operation": "blur", "track": "$last.track"})]),
     (["reverse it", "now loop it 3 times"], "video", [("loop_video", {"times": 3})]),
+    # written after the first fixes (5 of these 12 read right then): corrections, qualities, openers
+    (["make the red disc green", "no, I meant the background"], "image", BACKGROUND),
+    (["make the red disc green", "not the disc, the background"], "image", BACKGROUND),
+    (["blur the background", "more blur"], "image", [("edit", {"operation": "blur_background", "mask": "$last.mask"})]),
+    (["blur the background", "less blur please"], "image", REFUSE),
+    (["brighten the red disc", "even brighter"], "image", [("edit", {"operation": "brighten", "mask": "$last.mask"})]),
+    (["brighten the red disc", "a bit darker"], "image", [("edit", {"operation": "darken", "amount": "low"})]),
+    (["make the red disc green", "perfect, now do it to the background"], "image", BACKGROUND),
+    (["make the red disc green", "try it on the background"], "image", BACKGROUND),
+    (["make the red disc green", "now also the background"], "image", BACKGROUND),
+    (["blur the background", "do that again but stronger"], "image", [("edit", {"operation": "blur_background"})]),
+    (["brighten it", "a lot more"], "image", [("edit", {"operation": "brighten"})]),
+    (
+        ["make the red disc green", "actually make it blue"],
+        "image",
+        [("edit", {"operation": "recolor", "color": "blue"})],
+    ),
 ]
 
 

@@ -41,6 +41,7 @@ _AGAIN = re.compile(
 _MORE = re.compile(
     _LEAD
     + r"(?P<bit>(?:just\s+)?(?:a\s+)?(?:(?:little|tiny|wee)\s+)?(?:bit|little|tad|touch|smidge|notch)\s+|slightly\s+)?"
+    r"(?:(?:do|apply|repeat)\s+(?:it|that|this)\s+again\s*,?\s*(?:but\s+|only\s+|just\s+)?)?"
     r"(?:even\s+|much\s+|way\s+|a lot\s+|lots\s+|some\s+|still\s+)?(?:more|stronger|further|harder)"
     r"(?:\s+(?:of (?:it|that)|than that|again))?" + _END,
     re.I,
@@ -69,6 +70,33 @@ _X_TOO = re.compile(
     + _END,
     re.I,
 )
+# "no, I meant the background", "not the disc, the background": the last request was meant for another thing
+_MEANT = re.compile(
+    r"^(?:(?:no+|nope|sorry|oops|wait|actually)\b[,!. ]*)*(?:i\s+(?:meant|mean|said|wanted)\s+(?:it\s+(?:on|for)\s+)?|"
+    r"not\s+(?:the\s+|that\s+|this\s+)?[\w' -]+?\s*[,;]\s*(?:but\s+|i meant\s+)?)(?P<what>(?:the|his|her|my|their)\s+[\w' -]+?)"
+    r"(?:\s+instead)?" + _END,
+    re.I,
+)
+# "more blur", "even brighter", "a bit less warmth": a quality of the last edit, more or less of it
+_QUALITY_MORE = re.compile(
+    _LEAD + r"(?P<bit>(?:just\s+)?(?:a\s+)?(?:(?:little|tiny)\s+)?(?:bit|little|tad|touch|notch)\s+|slightly\s+)?"
+    r"(?:(?:even|much|way|a lot|still)\s+)?(?:(?P<dir>more|less)\s+)?(?P<q>[a-z]+)" + _END,
+    re.I,
+)
+_QUALITIES = {
+    "brighten": "bright|brighter|brightness|light|lighter|exposure",
+    "darken": "dark|darker|darkness|dim|dimmer",
+    "blur": "blur|blurry|blurrier|blurred|soft|softer|fuzzier",
+    "blur_background": "blur|blurry|blurrier|blurred|soft|softer|fuzzier",
+    "sharpen": "sharp|sharper|sharpness|crisp|crisper|detail",
+    "contrast": "contrast|contrasty|punchier",
+    "warmer": "warm|warmer|warmth",
+    "cooler": "cool|cooler|cold|colder",
+    "saturate": "saturated|saturation|colour|color|colourful|colorful|vivid|vivider|vibrant",
+    "desaturate": "muted|duller|dull|pale|paler|desaturated",
+    "pixelate": "pixelated|pixels|pixelation|blocky|blockier|pixelly",
+    "denoise": "smooth|smoother|cleaner",
+}
 _SAME_BUT = re.compile(_LEAD + r"(?:the\s+)?same\s+(?:thing\s+)?(?:but|in|with)\b", re.I)
 _OTHER_ONE = re.compile(
     r"^(?:no+\b[,!. ]*|nope[,!. ]*|wrong one[,!. ]*|not (?:that|this) one[,!. ]*)*(?:i meant |i mean )?"
@@ -90,7 +118,7 @@ OTHER_ONE = (
     "Which one did you mean? 'The other one' does not say which: name it by position, colour or size "
     "('the cat on the left', 'the smaller dog') or mark it with a point."
 )
-LAST_CHANGE = "The last change ({base!r}) is in the picture now: send the original again to start from it."
+LAST_CHANGE = "The last change ({base!r}) is still in the picture: send the original again to start from it."
 NO_MORE = (
     "More of what? {base!r} is already done in full, so doing it again changes nothing. Say what to change, "
     "e.g. 'make it darker', 'more contrast' or another colour."
@@ -153,7 +181,7 @@ def follow_up(planner: Any, request: PlanRequest, toolbox: Any, text: str) -> Pl
     when ``text`` is no follow-up (the planner reads it as usual)."""
     kind, target, bit = _kind(text)
     if kind is None:
-        return None
+        return _quality_or_meant(planner, request, toolbox, text)
     if kind == "same" and _THIS_ONE.match(target):  # "do the same to this one" (a new picture): the request again
         kind = "again"
     base = _base(planner, request, toolbox, request.history, 0)
@@ -178,6 +206,43 @@ def follow_up(planner: Any, request: PlanRequest, toolbox: Any, text: str) -> Pl
     if kind == "less":
         return _less(steps, base, bit, said)
     return Plan(steps=steps, notes=[f"I did {base!r} again, on its result ({said!r})."])
+
+
+def _quality_or_meant(planner: Any, request: PlanRequest, toolbox: Any, text: str) -> Plan | None:
+    """ "more blur" / "even brighter" after an edit of that quality: more (or, for the opposite quality or
+    "less", some back) of it on the same thing; "no, I meant the background": the last request on that
+    thing, said to leave the last change in. None when the words say no such thing (the usual reading)."""
+    t = text.strip()
+    meant, quality = _MEANT.match(t), _QUALITY_MORE.match(t)
+    if not (meant or quality) or not request.history:
+        return None
+    base = _base(planner, request, toolbox, request.history, 0)
+    if base is None:
+        return None
+    if meant:
+        plan = _same_to(planner, request, toolbox, base, meant.group("what").strip())
+        if plan.steps:
+            plan.notes.insert(0, LAST_CHANGE.format(base=base))
+        return plan
+    plan = planner.plan(dataclasses.replace(request, text=base, history=[]), toolbox)
+    ops = {s.args.get("operation") for s in plan.steps if s.tool.startswith("edit")}
+    if len(ops) != 1 or not plan.steps:
+        return None
+    op = ops.pop()
+    q = quality.group("q").lower()
+    said_more = quality.group("dir") is None and not re.match(r"^(?:even|much|way|a lot|still)\b", t, re.I)
+    same = re.fullmatch(_QUALITIES.get(op, "(?!)"), q) is not None
+    opposite = _OPPOSITE.get(op) and re.fullmatch(_QUALITIES[_OPPOSITE[op]], q) is not None
+    if said_more and not (same or opposite):
+        return None  # a bare word ("blur"): the usual reading
+    less = (quality.group("dir") or "").lower() == "less"
+    if not (same or opposite):
+        return None
+    steps = _reuse_selection(plan.steps, request.inputs.get("last", {}))
+    bit = bool(quality.group("bit"))
+    if same != less:  # "more blur", "even brighter"
+        return _more(steps, base, bit, t)
+    return _less(steps, base, bit, t)  # "less blur", "a bit darker" after brightening
 
 
 def _base(planner: Any, request: PlanRequest, toolbox: Any, history: list[dict[str, Any]], depth: int) -> str | None:

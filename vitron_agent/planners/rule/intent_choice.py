@@ -179,6 +179,11 @@ _BOOMERANG = re.compile(
     r"boomerang(?:\s+(?:loop|effect|style|version))?\s*$",
     re.I,
 )
+# a word that turns to the request ("actually make it blue", "no, blur it"): no part of it ("no" only with a comma)
+_OPENER = re.compile(
+    r"^(?:(?:actually|wait|hmm+|oops|um+|uh+)\b[,!. ]*|(?:well)\s*[,!.]+\s*|(?:no|nah|nope|oh|sorry|right|yes|yeah)\s*[,!.]+\s*)+",
+    re.I,
+)
 # a thing named with "in it" / "in this" after it (the current picture or clip): where, not part of its name
 _IN_IT = re.compile(
     r"^((?!(?:put|place|add|insert|paste|drop|stick|write|draw|type)\b).*\b(?:the|all|any|every|each)\s+\w+(?:\s+\w+)?)"
@@ -271,7 +276,7 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         notes.append(f"I read {fixed[1]!r} as {fixed[2]!r}.")
         clause = fixed[0]
     clause = _SHORTHAND.sub(lambda m: _SHORT[m.group(0).lower()], clause)  # "blur bg", "can u"
-    clause = _FILLER.sub("", clause).strip() or clause  # "can u cut it …": the opener spelled out, then dropped
+    clause = _FILLER.sub("", _OPENER.sub("", clause)).strip() or clause  # "can u …", "actually, make it blue"
     clause = _IN_IT.sub(r"\1\2", clause)  # "count the people in it": "in it" says where (the picture), not what
     for pattern, words in _SPELLED:  # "black & white", "slo mo", "counter clockwise": one way of writing each
         clause = pattern.sub(words, clause)
