@@ -313,6 +313,8 @@ def name_colors(pixels: np.ndarray, k: int = 4, max_samples: int = 20000) -> lis
         px = px[idx]
     lab = rgb_to_lab(px).astype(np.float32)
     k = max(1, min(k, len(np.unique(px, axis=0))))
+    if k == 1:  # one colour (a 1x1 picture: cv2.kmeans reads a single row as 3 one-value samples)
+        return [(_nearest_names(lab.mean(axis=0, keepdims=True))[0], 1.0)]
     cv2.setRNGSeed(0)
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     _, labels, centres = cv2.kmeans(lab, k, None, criteria, 3, cv2.KMEANS_PP_CENTERS)
