@@ -32,16 +32,23 @@ LOOK_AT = 5  # weak candidates classified
 
 
 def weak_candidates(image: np.ndarray, labels: tuple[str, ...]) -> list[Detection]:
-    """The detector's candidates of ``labels`` scoring WEAK..MIN_SCORE (whole picture and 2x2
-    tiles), one per object (:func:`~vitron_agent.perception.detector.suppress`), best first.
+    """The detector's candidates of ``labels`` it did not report: scoring WEAK..MIN_SCORE in the
+    whole picture, or from WEAK up in 2x2 tiles (which its own reading looks at only when the
+    picture shows small or many things), one per object
+    (:func:`~vitron_agent.perception.detector.suppress`), best first.
     ``image`` HxWx3 uint8 RGB; boxes XYXY pixels."""
     from vitron_agent.perception.detector import MIN_SCORE, _cached, _rgb, _tiled, suppress
     from vitron_agent.perception.detector_ssd import ssd_candidates
 
     rgb = _rgb(image)
-    _, cands = _cached(rgb, MIN_SCORE, False, "ssd")
-    cands = list(cands) + (_tiled(rgb, ssd_candidates) if min(rgb.shape[:2]) >= 300 else [])
+    found, cands = _cached(rgb, MIN_SCORE, False, "ssd")
     mine = [c for c in cands if c[1] in labels and c[2] < MIN_SCORE]
+    if min(rgb.shape[:2]) >= 300:  # the tiles' finds at any score, unless the detector's own reading tiled
+        tiled = _tiled(rgb, ssd_candidates)
+        reported = {(round(float(d.box.x1)), round(float(d.box.y1)), d.label) for d in found}
+        mine += [
+            c for c in tiled if c[1] in labels and (round(float(c[0][0])), round(float(c[0][1])), c[1]) not in reported
+        ]
     return suppress(mine, WEAK)
 
 
@@ -60,6 +67,12 @@ def _confirmation(image: np.ndarray, d: Detection) -> tuple[str, float] | None:
     return (class_name(mine[0][0]) if mine else "", sum(p for _, p in mine))
 
 
+def _how(d: Detection) -> str:
+    from vitron_agent.perception.detector import MIN_SCORE
+
+    return "weakly" if d.score < MIN_SCORE else "looking closer, in a tile"
+
+
 def by_weak_find(image: np.ndarray, what: Named, phrase: str, with_mask: bool) -> Resolved | None:
     """The weak candidate of ``what.labels`` the phrase means, as an unsure Resolved, or None.
     A label with ImageNet kinds needs the classifier's confirmation (:data:`CONFIRMED`); one
@@ -73,11 +86,11 @@ def by_weak_find(image: np.ndarray, what: Named, phrase: str, with_mask: bool) -
         if seen is None:
             if d.score >= 0.2:
                 kept.append(d)
-                said[id(d)] = f"the detector sees {d.label} only weakly ({d.score:.2f})"
+                said[id(d)] = f"the detector sees {d.label} only {_how(d)} ({d.score:.2f})"
         elif seen[1] >= CONFIRMED:
             kept.append(d)
             said[id(d)] = (
-                f"the detector sees {d.label} only weakly ({d.score:.2f}); the classifier sees {seen[0]} ({seen[1]:.2f})"
+                f"the detector sees {d.label} only {_how(d)} ({d.score:.2f}); the classifier sees {seen[0]} ({seen[1]:.2f})"
             )
     if not kept:
         return None
