@@ -144,6 +144,30 @@ def test_a_read_sees_the_writes_held_before_it(tmp_path):
     conn.close()
 
 
+def test_the_rows_are_the_stock_savers(tmp_path):
+    """The same saves through either saver leave the same rows (the statements are copied from
+    langgraph-checkpoint-sqlite: a change there fails here), and either saver reads the other's."""
+    checkpoint = {"v": 4, "id": "1f0", "ts": "2026-12-07T00:00:00+00:00", "channel_values": {"n": 1, "h": ["a"]},
+                  "channel_versions": {"n": 1, "h": 1}, "versions_seen": {}, "updated_channels": None}  # fmt: skip
+    tables = {}
+    for saver_cls in (SqliteSaver, GroupCommitSaver):
+        conn = sqlite3.connect(tmp_path / f"{saver_cls.__name__}.sqlite", check_same_thread=False)
+        saver = saver_cls(conn)
+        config = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
+        saved = saver.put(config, checkpoint, {"source": "input", "step": -1}, {"n": 1, "h": 1})
+        saver.put_writes(saved, [("n", 2), ("h", ["b"])], "task-1", "~path")
+        saver.put_writes(saved, [("__interrupt__", "x")], "task-2")
+        saver.put({**saved}, {**checkpoint, "id": "1f1"}, {"source": "loop", "step": 0}, {"n": 2})
+        tables[saver_cls] = [
+            conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3, 4, 5").fetchall()
+            for table in ("checkpoints", "writes")
+        ]
+        other = (GroupCommitSaver if saver_cls is SqliteSaver else SqliteSaver)(conn)
+        assert other.get_tuple(config).checkpoint["id"] == "1f1"
+        conn.close()
+    assert tables[SqliteSaver] == tables[GroupCommitSaver]
+
+
 # A process killed inside the group commit of s2's superstep: s2's record and the checkpoint after
 # it are written in one transaction, and SIGKILL lands before it commits.
 DIE_IN_COMMIT = """

@@ -42,6 +42,8 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 
 __all__ = ["GroupCommitSaver"]
 
+# Copied from langgraph-checkpoint-sqlite 3.1.2 (SqliteSaver.put_writes / put): the same rows, so either
+# saver reads what the other wrote (tests/reliability/test_group_commit.py compares the tables).
 _REPLACE = (
     "INSERT OR REPLACE INTO writes (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, "
     "type, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
