@@ -309,7 +309,9 @@ class MuteVideoTool(VisionTool):
         v = inp.video
         if not v.audio:
             return VideoResult(video=v, text=f"The clip has no sound, so there was nothing to remove: {clip_line(v)}.")
-        ref = ctx.store.put_video(remapped(ctx.store, v, range(v.frames), ctx), v.fps, ctx.step_id, audio=None)
+        # the same frames (a clip's id is the hash of its pixels and rate: re-encoding them would give this
+        # very id after minutes of work on a long HD clip), without the sound kept beside them
+        ref = v.model_copy(update={"audio": None, "producer": ctx.step_id})
         return VideoResult(video=ref, text=f"Removed the sound: {clip_line(ref)}, no sound track.")
 
 

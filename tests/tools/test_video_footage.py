@@ -152,3 +152,20 @@ def test_small_faces_a_face_detector_recognised_are_blurred_not_held():
     said = "BlazeFace recognised faces 0.93 at best; on every frame (13/250 frames with faces); every face"
     assert policy.tiny_mask(record(said)) is None
     assert policy.tiny_mask(record("BlazeFace on every frame (13/250 frames with faces)")) is not None
+
+
+def test_muting_keeps_the_very_frames_without_encoding_them_again(agent, tmp_path, monkeypatch):
+    """'remove the sound' of a 55 s HD trailer took 116 s re-encoding frames whose id (the hash of their
+    pixels) came out the same: the muted clip is the input's frames with no sound beside them."""
+    from vitron_agent.testing.sample_clips import with_sound
+    from vitron_agent.tools import video_edit
+
+    def no_frames(*args, **kwargs):
+        raise AssertionError("muting decoded and re-encoded the frames")
+
+    monkeypatch.setattr(video_edit, "remapped", no_frames)
+    result = agent.run("remove the sound", video=str(with_sound(tmp_path)))
+    assert result.ok, result.answer
+    muted = result.step("s1").output("video")
+    assert muted.audio is None and muted.id == result.inputs["input"]["video"]["id"]
+    assert "Removed the sound" in result.answer
