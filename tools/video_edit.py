@@ -153,28 +153,56 @@ class TrimVideoTool(VisionTool):
     def run(self, inp: TrimInput, ctx: ToolContext) -> VideoResult:
         from vitron_agent.media.audio import cut, get_audio
 
-        v, note = inp.video, ""
         if inp.visible:
-            from vitron_agent.tools.video_time import find_ranges
-
-            found = find_ranges(ctx.store, v, inp.visible, None, ctx)
-            if not found.ranges:
-                raise ToolFailed(f"I did not find {inp.visible} in the video ({found.how}); nothing to keep")
-            start, end = found.ranges[0][0], found.ranges[-1][1]
-            note = f" ({inp.visible} is visible there; {found.how})"
-        else:
-            start, end = trim_range(inp)
+            return self._visible(inp, ctx)
+        v = inp.video
+        start, end = trim_range(inp)
         lo, hi = int(round(start * v.fps)), min(v.frames, int(round(end * v.fps)))
         hi = max(hi, lo + 1)
         audio = get_audio(ctx.store, v.audio)
         sound = None if audio is None else cut(audio, lo / v.fps, hi / v.fps)
         ref = ctx.store.put_video(remapped(ctx.store, v, range(lo, hi), ctx), v.fps, ctx.step_id, audio=sound)
         text = (
-            f"{'' if inp.visible else past_end_note(inp)}"
-            f"Kept {clock(lo / v.fps)} to {clock(hi / v.fps)}{note}: {clip_line(ref)}. "
+            f"{past_end_note(inp)}Kept {clock(lo / v.fps)} to {clock(hi / v.fps)}: {clip_line(ref)}. "
             f"{_sound_note(ref, 'kept and cut with it')}"
         )
         return VideoResult(video=ref, text=text)
+
+    def _visible(self, inp: TrimInput, ctx: ToolContext) -> VideoResult:
+        """The parts where ``inp.visible`` is on screen, joined in order (the parts between them
+        dropped: "keep the part where the person is visible" of people walking in one at a time)."""
+        from vitron_agent.media.audio import Audio, cut, get_audio
+        from vitron_agent.tools.video_time import find_ranges
+
+        v = inp.video
+        found = find_ranges(ctx.store, v, inp.visible, None, ctx)
+        if not found.ranges:
+            raise ToolFailed(f"I did not find {inp.visible} in the video ({found.how}); nothing to keep")
+        parts: list[list[int]] = []
+        for a, b in found.ranges:  # frame spans; a gap under half a second is kept (a cut would only jolt)
+            lo, hi = int(round(a * v.fps)), max(int(round(a * v.fps)) + 1, min(v.frames, int(round(b * v.fps))))
+            if parts and lo - parts[-1][1] < 0.5 * v.fps:
+                parts[-1][1] = hi
+            else:
+                parts.append([lo, hi])
+        mapping = [i for lo, hi in parts for i in range(lo, hi)]
+        audio = get_audio(ctx.store, v.audio)
+        sound = None
+        if audio is not None:
+            pieces = [cut(audio, lo / v.fps, hi / v.fps).samples for lo, hi in parts]
+            sound = Audio(np.concatenate(pieces, axis=1), audio.rate)
+        ref = ctx.store.put_video(remapped(ctx.store, v, mapping, ctx), v.fps, ctx.step_id, audio=sound)
+        spans = ", ".join(f"{clock(lo / v.fps)} to {clock(hi / v.fps)}" for lo, hi in parts)
+        kept = (
+            f"Kept {spans}" if len(parts) == 1 else f"Kept the {len(parts)} parts where it is visible ({spans}), joined"
+        )
+        return VideoResult(
+            video=ref,
+            text=(
+                f"{kept} ({inp.visible} is visible there; {found.how}): {clip_line(ref)}. "
+                f"{_sound_note(ref, 'kept and cut with it')}"
+            ),
+        )
 
 
 class SpeedInput(BaseModel):

@@ -169,3 +169,20 @@ def test_muting_keeps_the_very_frames_without_encoding_them_again(agent, tmp_pat
     muted = result.step("s1").output("video")
     assert muted.audio is None and muted.id == result.inputs["input"]["video"]["id"]
     assert "Removed the sound" in result.answer
+
+
+def test_the_parts_where_a_thing_is_visible_are_kept_not_the_gaps_between(tmp_path):
+    """'keep just the part where the person is visible' of people walking in one at a time kept from the
+    first entrance to the last exit, empty room included: the parts are kept and joined."""
+    from vitron_agent.storage.store import ArtifactStore
+    from vitron_agent.toolkit.tool import ToolContext
+    from vitron_agent.tools.video_edit import TrimVideoTool
+
+    store = ArtifactStore(tmp_path / "store", "parts")
+    frames = photo_shots()  # a person 1.0-2.5 s and 3.5-4.2 s at 10 fps, a cat between
+    video = store.put_video(iter(frames), 10.0)
+    out = TrimVideoTool()(ToolContext(store=store), video=video.model_dump(), visible="the person")
+    assert out.video.frames == 15 + 7, out.text  # before: 32 frames, 1.0-4.2 s with the cat's shot
+    assert out.text.startswith("Kept the 2 parts where it is visible (0:01 to 0:02.5, 0:03.5 to 0:04.2), joined")
+    kept = store.get_video(out.video)
+    assert np.array_equal(kept.frame(0), frames[10]) and np.array_equal(kept.frame(15), frames[35])
