@@ -18,6 +18,7 @@ from vitron_agent.runtime.agent import Agent
 from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
+BLUE_BACKGROUND = [("edit", {"operation": "replace_background", "color": "blue", "mask": "$last.mask"})]
 BACKGROUND = [("edit", {"operation": "replace_background", "color": "green", "mask": "$last.mask"})]
 ASK, REFUSE = "ask", "refuse"  # no steps, and a question / no steps, and a reason
 SCENARIOS = [
@@ -66,6 +67,15 @@ SCENARIOS = [
         "image",
         [("edit", {"operation": "recolor", "color": "blue"})],
     ),
+    # a third set (13 of 15 read right on first reading; the two misses are the first two here)
+    (["make the red disc blue", "can you do that to the background too"], "image", BLUE_BACKGROUND),
+    (["make the red disc blue", "hmm no, the other one"], "image", ASK),
+    (["make it warmer", "ok thats too warm"], "image", [("edit", {"operation": "cooler"})]),
+    (["make the red disc blue", "the same for the background please"], "image", BLUE_BACKGROUND),
+    (["make the red disc blue", "revert to the original please"], "image", REFUSE),
+    (["speed it up 2x", "do it once more"], "video", [("speed_video", {"factor": 2})]),
+    (["trim it to the first 2 seconds", "more"], "video", ASK),
+    (["pixelate the red disc", "more pixelated"], "image", [("edit", {"operation": "pixelate", "mask": "$last.mask"})]),
 ]
 
 

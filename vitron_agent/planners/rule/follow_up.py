@@ -30,7 +30,10 @@ from vitron_agent.toolkit.plan import Plan, Step
 
 __all__ = ["follow_up", "is_follow_up", "NOTHING_TO_FOLLOW"]
 
-_LEAD = r"^(?:(?:ok(?:ay)?|now|and|yes|yeah|great|nice|good|cool|thanks?|hmm+|oh|also|then|perfect|hm)\b[,!. ]*)*"
+_LEAD = (
+    r"^(?:(?:ok(?:ay)?|now|and|yes|yeah|great|nice|good|cool|thanks?|hmm+|oh|also|then|perfect|hm|ugh|wait|actually|um+|"
+    r"please|pls|(?:can|could|would|will) (?:you|u)(?: please)?)\b[,!. ]*)*"
+)
 _END = r"[,!. ]*(?:please|pls|thanks?|thank you)?[!. ]*$"
 _AGAIN = re.compile(
     _LEAD + r"(?:(?:do|apply|repeat)\s+(?:it|that|this|the same(?: thing)?)\s+(?:again|once more|one more time)|"
@@ -99,7 +102,7 @@ _QUALITIES = {
 }
 _SAME_BUT = re.compile(_LEAD + r"(?:the\s+)?same\s+(?:thing\s+)?(?:but|in|with)\b", re.I)
 _OTHER_ONE = re.compile(
-    r"^(?:no+\b[,!. ]*|nope[,!. ]*|wrong one[,!. ]*|not (?:that|this) one[,!. ]*)*(?:i meant |i mean )?"
+    _LEAD + r"(?:no+\b[,!. ]*|nope[,!. ]*|wrong one[,!. ]*|not (?:that|this) one[,!. ]*)*(?:i meant |i mean )?"
     r"(?:the other (?:one|ones|\w+)|not (?:that|this) one|wrong one|(?:that's|that is) the wrong (?:one|\w+))" + _END,
     re.I,
 )
