@@ -61,9 +61,27 @@ def _detector(target: str):
     if name is None:
         return None
     from vitron_agent.perception.track_sparse import KEYFRAME_DETECTOR, class_detector
+    from vitron_agent.tools.video_time import rides
 
     word = name.word if name.plural else f"{name.word}s" if not name.word.endswith("s") else name.word
+    vehicles = rides(target)
+    if vehicles is not None:  # "how many cyclists": the people on a bicycle, not every passer-by
+        return _riders(vehicles, KEYFRAME_DETECTOR), word, f"{KEYFRAME_DETECTOR} (people on a {' or '.join(vehicles)})"
     return class_detector(name), word, KEYFRAME_DETECTOR
+
+
+def _riders(vehicles: tuple[str, ...], model: str):
+    """``frame -> (Nx4 boxes, N scores)`` of the people riding one of ``vehicles`` (one quick reading)."""
+    from vitron_agent.perception.detector import MIN_SCORE, detect_objects, label_score
+    from vitron_agent.tools.video_time import riding
+
+    def detect(frame: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        found = detect_objects(frame, MIN_SCORE * 0.8, quick=True, model=model)
+        people = [d for d in found if label_score(d, "person") >= MIN_SCORE * 0.8 and riding(d, found, vehicles)]
+        boxes = [(d.box.x1, d.box.y1, d.box.x2, d.box.y2) for d in people]
+        return np.array(boxes, float).reshape(-1, 4), np.array([label_score(d, "person") for d in people], float)
+
+    return detect
 
 
 def count_tracks(store, video: VideoRef, target: str, ctx: ToolContext) -> tuple[list, int, str, list[int]]:
@@ -184,9 +202,12 @@ class CountInVideoTool(VisionTool):
             "unsure" if lower < len(sure) or confidence < 0.5 else "sure" if confidence >= 0.8 else "fairly sure"
         )
         said = f"{sure_word}: {confidence:.0%} of what I followed counted; {how}" if objects else how
+        from vitron_agent.tools.video_time import narrower
+
+        kind = narrower(inp.target)  # "how many men": people were counted, and the answer says so first
         return CountVideoOutput(
             count=len(sure),
-            text=f"{text} ({said}).",
+            text=f"{kind[1].replace('look for', 'count') + ' ' if kind else ''}{text} ({said}).",
             confidence=round(confidence, 3),
             brief=brief,
         )

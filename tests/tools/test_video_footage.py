@@ -186,3 +186,9 @@ def test_the_parts_where_a_thing_is_visible_are_kept_not_the_gaps_between(tmp_pa
     assert out.text.startswith("Kept the 2 parts where it is visible (0:01 to 0:02.5, 0:03.5 to 0:04.2), joined")
     kept = store.get_video(out.video)
     assert np.array_equal(kept.frame(0), frames[10]) and np.array_equal(kept.frame(15), frames[35])
+
+
+def test_a_count_of_a_narrower_word_says_what_was_counted(agent, shots):
+    result = agent.run("how many men are in the video?", video=shots)
+    assert result.ok, result.answer
+    assert result.answer.startswith("I can only count people (the detector does not tell a man from other people).")
