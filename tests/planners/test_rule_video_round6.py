@@ -73,3 +73,15 @@ def test_cutting_a_span_out_of_the_middle_says_so(toolbox):
     """It kept the span it was asked to cut away, and said it was done."""
     plan = planned("cut out seconds 4 to 6", toolbox)
     assert not plan.steps and "middle" in plan.answer
+
+
+def test_they_after_a_detection_is_the_things_detected(toolbox):
+    """ "they" was taken as a name and segmented ("I cannot recognise 'they'")."""
+    plan = RulePlanner().plan(
+        PlanRequest(
+            text="find the boats, then tell me what colour they are", inputs={"input": {"image": "image"}, "last": {}}
+        ),
+        toolbox,
+    )
+    targets = [s.args.get("target") for s in plan.steps if s.tool == "segment"]
+    assert targets and all("they" not in t for t in targets), [(s.tool, s.args) for s in plan.steps]

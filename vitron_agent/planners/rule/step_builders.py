@@ -129,10 +129,12 @@ def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | 
             return "complement", kept or _segment(b, "the main object", last)
         return "complement", _segment(b, m.group(1), last)  # "everything except the person": outside its mask
     if (not cleaned or cleaned.lower() in ("the", "a", "an", "its", "their")) and not re.search(r"@r\d+@", phrase):
+        if b.mask is None and _marked(b):  # "blur" with a box drawn: the marked thing, not the whole picture
+            return "object", _segment(b, "the main object", last)
         return "none", b.mask
     if _QUALITY.match(phrase.strip(" ,.?!")):  # "the colour", "the exposure": a quality of the picture
         return "whole", None
-    if _PRONOUN.match(cleaned):
+    if _PRONOUN.match(cleaned) or cleaned.lower() == "they":  # "what colour they are": the things just named
         if b.mask:
             return "pronoun", b.mask
         if b.named:  # "read the sign and then blur it": it is the sign, selected now
@@ -140,6 +142,8 @@ def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | 
             return "object", _segment(b, named, last)
         if counted := _counted(b):  # "count the apples and then outline them": them is the apples
             return "object", _segment(b, counted, last)
+        if _marked(b):  # "blur this", "what colour is it?" with a box or a click: the marked thing
+            return "object", _segment(b, "the main object", last)
         if b.mask_arg in last:
             return "pronoun", f"$last.{b.mask_arg}"
         return "pronoun", None
@@ -188,6 +192,16 @@ def clause_span(clause: str, video: bool) -> tuple[float, float | None] | None:
     from vitron_agent.toolkit import slots
 
     return slots.time_range(clause) if video and _SAYS_TIME.search(clause) else None
+
+
+def _marked(b: _Builder) -> bool:
+    """The request came with a box, a click or a scribble that no step of this plan has used yet: "this",
+    "it" or no target at all then mean the marked thing (a box drawn around a sign and "blur this" had
+    blurred the whole picture; "what colour is this?" had described the whole picture)."""
+    given = b.inputs.get("input", {})
+    kinds = [k for k in ("box", "point", "scribble") if k in given]
+    used = {f"$input.{k}" for k in kinds}
+    return bool(kinds) and not any(v in used for step in b.steps for v in step.args.values() if isinstance(v, str))
 
 
 def _counted(b: _Builder) -> str | None:
