@@ -12,7 +12,7 @@ from skimage import data
 from vitron_agent.core.refs import Box, Detection
 from vitron_agent.graphs.policy import assumption
 from vitron_agent.perception.classifier import classifier_ready
-from vitron_agent.perception.detector import box_iou
+from vitron_agent.perception.detector import box_iou, detect_objects
 from vitron_agent.perception.region_proposals import region_proposals
 from vitron_agent.perception.wordnet_names import classes_for, wordnet_ready
 
@@ -63,8 +63,9 @@ def test_a_small_thing_off_centre_is_found_by_searching_regions():
 @needs_models
 def test_a_detection_is_sure_only_past_its_doubt_or_confirmed():
     """The cat's box (tuning photo): 'cat' at 0.6 is confirmed by the classifier (a tabby), so
-    sure; 'dog' at 0.6 on the same box is not confirmed, so unsure; a person at 0.6 has no second
-    model to confirm it, so unsure, and at 0.85 is sure on its own."""
+    sure; 'dog' at 0.6 on the same box is not confirmed, so unsure; a 'person' at 0.6 there has no
+    second model to confirm it (no face in the box), so unsure, and at 0.85 is sure on its own. The
+    astronaut's box as a person at 0.6: the face finder sees her face in it, so sure."""
     from vitron_agent.perception.sureness import detector_doubt
 
     img = data.chelsea()
@@ -74,6 +75,8 @@ def test_a_detection_is_sure_only_past_its_doubt_or_confirmed():
     person = Detection(label="person", score=0.6, box=box)
     assert detector_doubt(img, person, "person") == "the detector rates it 0.60 and the classifier does not confirm it"
     assert detector_doubt(img, Detection(label="person", score=0.85, box=box), "person") == ""
+    her = next(d for d in detect_objects(data.astronaut()) if d.label == "person")
+    assert detector_doubt(data.astronaut(), Detection(label="person", score=0.6, box=her.box), "woman") == ""
 
 
 def test_a_classifier_answer_is_sure_only_when_it_names_it_surely_or_a_detection_agrees():
@@ -105,7 +108,7 @@ def test_a_named_coco_thing_seen_only_weakly_is_taken_unsure_when_the_classifier
     candidate scores 0.21, under the 0.3 it reports from); asked for by name, that weak candidate is
     looked at again, the classifier names its box as a cat, and it is the answer -- said as an
     assumption. A dog, which the detector does not even weakly see there, is not made up."""
-    from vitron_agent.perception.detector import Named, detect_objects
+    from vitron_agent.perception.detector import Named
     from vitron_agent.perception.weak_finds import by_weak_find
 
     img = data.chelsea().copy()

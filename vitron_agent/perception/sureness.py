@@ -9,8 +9,9 @@ under those levels is a sure answer. So:
 * a detector's answer is sure when it scores at least :data:`~vitron_agent.perception.detector.PROBABLY`
   (0.8), unless it is an animal whose kinds the classifier knows and none of its five best names
   for the box is one (:func:`~vitron_agent.perception.name_finder.doubt`) nor what the phrase names;
-  or at least :data:`~vitron_agent.perception.resolving.SURE_EACH` (0.5) when the classifier
-  confirms it (kinds of the label among its five best names for the box, :data:`CONFIRMS` together).
+  or at least :data:`~vitron_agent.perception.resolving.SURE_EACH` (0.5) when a second model
+  confirms it: the classifier (kinds of the label among its five best names for the box,
+  :data:`CONFIRMS` together), or for a person the face finder (BlazeFace: a face in the box's top part).
   A person's box, a car's, a cup's hold clothes, street and coffee: the classifier's first name there
   is no contradiction;
 * a classifier's answer is sure when its wanted classes hold at least :data:`NAMED_SURELY` of the
@@ -51,6 +52,22 @@ def _kinds_share(image: np.ndarray, d: Detection) -> tuple[float, str] | None:
     return sum(p for i, p in top if i in kinds), class_name(top[0][0])
 
 
+def _a_face_in(image: np.ndarray, d: Detection) -> bool:
+    """Whether BlazeFace finds a face in the top part (60 %) of the person's box, looked at on its own
+    (a face a few pixels wide in the whole picture is one the finder sees in the box); False without it."""
+    from vitron_agent.loading.weights import embedded_available
+    from vitron_agent.perception.faces import detect_faces
+
+    if not embedded_available("blazeface", "blazeface_weights"):
+        return False
+    x1, y1, x2, y2 = (int(round(v)) for v in _xyxy(d))
+    top = y1 + max(1, int(0.6 * (y2 - y1)))
+    crop = image[max(0, y1) : top, max(0, x1) : x2]
+    if min(crop.shape[:2]) < 16:
+        return False
+    return bool(detect_faces(np.ascontiguousarray(crop)))
+
+
 def _first_names(image: np.ndarray, d: Detection) -> list[str]:
     from vitron_agent.perception.classifier import classify
 
@@ -73,6 +90,8 @@ def detector_doubt(image: np.ndarray, d: Detection, word: str) -> str:
         if not against or (wordnet_ready() and any(matches(word, n) for n in _first_names(image, d))):
             return ""
         return f"the detector rates it {d.score:.2f}, but {against}"
+    if d.label == "person" and d.score >= SURE_EACH and _a_face_in(image, d):
+        return ""  # two models: the face finder sees a face in the person's box
     seen = _kinds_share(image, d)
     confirmed = seen is not None and seen[0] >= CONFIRMS
     if d.score >= SURE_EACH and confirmed:
