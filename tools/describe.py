@@ -231,27 +231,33 @@ TEXT_QUESTION = re.compile(
 
 
 def _read(image: np.ndarray, mask: np.ndarray | None) -> str | None:
-    """The answer to "what does it say" from the embedded OCR (None when it is not installed)."""
+    """The answer to "what does it say" from the embedded OCR (None when it is not installed): the
+    lines read, a line with letters read unsurely marked "(?)", and the lines found but not read
+    surely said, never dropped silently."""
     from vitron_agent.loading.weights import embedded_available
 
     if not embedded_available("ppocr_det", "ppocr_rec", "ppocr_cls"):
         return None
-    from vitron_agent.tools.read_text import read_lines
+    from vitron_agent.tools.read_text import UNSURE_MARK, read_all, unread_words
 
-    lines = read_lines(image)
-    if mask is not None:
-        lines = [
+    def inside(lines: list) -> list:
+        if mask is None:
+            return lines
+        h, w = mask.shape
+        return [
             ln
             for ln in lines
-            if mask[
-                min(mask.shape[0] - 1, int((ln.box.y1 + ln.box.y2) / 2)),
-                min(mask.shape[1] - 1, int((ln.box.x1 + ln.box.x2) / 2)),
-            ]
+            if mask[min(h - 1, int((ln.box.y1 + ln.box.y2) / 2)), min(w - 1, int((ln.box.x1 + ln.box.x2) / 2))]
         ]
+
+    lines, unread = (inside(group) for group in read_all(image))
+    where = " in the region" if mask is not None else " in the image"
     if not lines:
-        return "I found no readable text" + (" in the region." if mask is not None else " in the image.")
-    quoted = "; ".join(f'"{ln.text}"' for ln in lines)
-    return f"It says: {quoted} (read with PP-OCRv4)."
+        return unread_words(unread, more=False) or f"I found no readable text{where}."
+    quoted = "; ".join(f'"{ln.text}"' + (f" {UNSURE_MARK}" if ln.unsure else "") for ln in lines)
+    said = f"It says: {quoted} (read with PP-OCRv4"
+    said += f"; {UNSURE_MARK}: some letters unsure)." if any(ln.unsure for ln in lines) else ")."
+    return said + (" " + unread_words(unread) if unread else "")
 
 
 def describe_text(facts: dict, has_region: bool) -> str:
