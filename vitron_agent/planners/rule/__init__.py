@@ -46,6 +46,7 @@ from vitron_agent.planners.rule.lexicon import (
     _protect_regions,
     _restore,
     bounded,
+    two_colours,
 )
 from vitron_agent.planners.rule.step_builders import _Builder, _exclude, clause_span
 from vitron_agent.toolkit.plan import Plan, Step
@@ -95,6 +96,8 @@ class RulePlanner:
         text = strip_remarks(text)  # "thanks! now blur the face", "it's crooked, rotate it 5 degrees"
         text = part_complaint(text) or text  # "the sky is blown out, tone it down" (before "X, <verb> it")
         text = topic_first(text)  # "the car, make it red"
+        if (ask := two_colours(text)) is not None:  # "make the dog brown and white": one colour a thing; ask which
+            return Plan(answer=ask)
         text = _BOTH_WAYS.sub("make a boomerang", text)  # one request, though "and then" would split it
         last = request.inputs.get("last", {})
         b = _Builder(toolbox=toolbox, inputs=request.inputs, regions=regions)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from vitron_agent.planners.rule.lexicon import _PRONOUN, _WHOLE
+from vitron_agent.planners.rule.lexicon import _COLOR_WORDS, _PRONOUN, _WHOLE
 
 __all__ = [
     "part_complaint",
@@ -88,7 +88,7 @@ _WARM_HUES = ("yellow", "yellowish", "orange", "orangey", "amber", "warm", "red"
 _CONTRAST_IDIOM = re.compile(
     r"^(?:(?:make|get|have)\s+)?(?:the\s+)?(?:darks|shadows|dark (?:bits|parts|areas))\s+(?:a bit\s+|much\s+)?darker\s*,?\s*"
     r"(?:and\s+)?(?:the\s+)?(?:lights|highlights|brights|light (?:bits|parts|areas))\s+(?:a bit\s+|much\s+)?"
-    r"(?:lighter|brighter)\s*[.!]?$",
+    r"(?:lighter|brighter)(?:\s*,?\s*(?:please|pls|thanks))?\s*[.!]?$",
     re.I,
 )
 
@@ -96,7 +96,7 @@ _CONTRAST_IDIOM = re.compile(
 # a quality of the picture taken out: "remove some of the warmth", "take the blur out" -> its opposite edit
 # (the remove tool erases things; a quality is no thing: it erased the main object)
 _QUALITY_OUT = re.compile(
-    r"^(?P<verb>remove|take\s+out|take\s+away|reduce|lose|cut|drop|kill|get\s+rid\s+of|strip|take)\s+"
+    r"^(?P<verb>remove|take\s+out|take\s+away|reduce|lose|cut|drop|kill|get\s+rid\s+of|strip|drain|suck|bleed|take)\s+"
     r"(?P<part>(?:some|a bit|a little|most|part|a touch)\s+of\s+)?(?:the\s+|that\s+|this\s+)?"
     r"(?P<q>warmth|warm (?:tones?|look|feel)|orange (?:tones?|look)|coolness|cold(?:ness)?|chill|cool (?:tones?|look|feel)|"
     r"blue (?:tones?|look)|blur(?:riness)?|fuzziness|softness|haziness|grain(?:iness)?|noise|brightness|glare|darkness|gloom|"
@@ -196,6 +196,83 @@ def quality_out(clause: str) -> str | None:
     return f"{edit.format(np=np)}{amount}"
 
 
+# A removal said as a wish, not as a command: "I don't want the car in the shot", "without the person on the left
+# please", "the sign should go", "just the tree, get rid of everything else" (each read nothing, or the wrong thing:
+# "everything but the teapot should go" erased the teapot).
+_THING = r"(?:the|this|that|these|those|his|her|their|my|any|everything|all)\b(?:(?!\bto\b)[^,;.!?])+?"
+_IN_SHOT = r"(?:\s+(?:in|from)\s+(?:the|this|my)\s+(?:shot|picture|photo|image|frame|pic|scene))?"
+_UNWANTED = (
+    re.compile(
+        rf"^i\s+(?:really\s+)?(?:don'?t|do not|dont)\s+(?:want|need)\s+(?P<np>{_THING}){_IN_SHOT}"
+        r"(?:\s+(?:any\s*more|anymore|there|here|please))*\s*[.!]?$",
+        re.I,
+    ),
+    re.compile(rf"^(?:(?:and|but|now)\s+)?without\s+(?P<np>{_THING}){_IN_SHOT}(?:\s*,?\s*please)?\s*[.!]?$", re.I),
+    re.compile(
+        rf"^(?P<np>{_THING})\s+(?:should|must|has to|have to|needs? to|can)\s+(?:go|disappear|vanish|be removed|be gone|"
+        r"be deleted|be erased)(?:\s*,?\s*please)?\s*[.!]?$",
+        re.I,
+    ),
+)
+_JUST_THIS = re.compile(
+    r"^(?:(?:i\s+want\s+)?(?:just|only))\s+(?P<np>(?:the|this|that|his|her|their|my)\s+[^,;.!?]+?)(?:\s+please)?\s*[,;.!-]+\s*"
+    r"(?:and\s+)?(?:(?:please|just)\s+)?(?:get rid of|remove|erase|delete|lose|ditch|drop|clear|cut|hide|bin)\s+"
+    r"(?:everything|all|anything)\s+else(?:\s+please)?\s*[.!]?$",
+    re.I,
+)
+
+
+# the picture itself said to be too much of something: "it's way too orange" (the colour word was read as a
+# thing to select: "it's too orange"), "this looks far too dark, fix it"
+_TOO = re.compile(
+    r"^(?:it|this|that|the\s+(?:whole\s+)?(?:image|picture|photo|pic|shot))(?:'s|\s+is|\s+looks|\s+seems|\s+feels)\s+"
+    r"(?P<degree>(?:(?:a bit|a little|slightly|somewhat|way|far|much|really|just|a tad)\s+)*)too\s+(?P<how>"
+    + _HOW
+    + r")\b"
+    r"(?:\s*[,;]?\s*(?:so\s+|please\s+)?(?:(?:can|could) you\s+)?(?:fix|correct|sort out|sort)\s+(?:it|that|this)(?:\s+out)?)?"
+    r"(?:\s*,?\s*please)?\s*[.!?]?$",
+    re.I,
+)
+# a colour wished for without "to be": "I want the car red", "i'd like her dress green please"
+_WANT_COLOUR = re.compile(
+    r"^i\s*(?:really\s+)?(?:want|need|'d like|would like|'d prefer|would prefer)\s+(?P<np>(?:the|this|that|his|her|their|my|its)\s+"
+    r"[a-z][a-z' -]{0,40}?)\s+(?P<colour>" + "|".join(_COLOR_WORDS) + r")(?:\s+(?:instead|now|please))*\s*[.!]?$",
+    re.I,
+)
+
+
+def picture_too(clause: str) -> str | None:
+    """ "it's way too orange" -> "make it cooler a lot"; "it looks a bit too dark" -> "brighten it a little";
+    None for any other clause."""
+    m = _TOO.match(clause.strip())
+    if not m:
+        return None
+    degree = m.group("degree").lower()
+    amount = " a lot" if re.search(r"\b(?:way|far|much|really)\b", degree) else ""
+    amount = " a little" if re.search(r"\b(?:bit|little|slightly|somewhat|tad)\b", degree) else amount
+    return FIXES[m.group("how").lower()].format(np="it") + amount
+
+
+# the picture itself (or its colours), however it goes on: "the photo in colour" is no thing to remove
+_PICTURE_NAMED = re.compile(
+    r"^(?:the|this|that|my|all|everything)\b(?:\s+(?:whole|entire))?(?:\s+(?:image|picture|photo|pic|shot|colou?rs?|thing|else))?"
+    r"(?:\s+(?:in|so|too|to|this|that|at all|any\s*more)\b.*)?$",
+    re.I,
+)
+
+
+def unwanted(clause: str) -> str | None:
+    """ "I don't want the car in the shot" / "without the car please" / "the car should go" -> "remove the
+    car"; "just the tree, get rid of everything else" -> "keep only the tree"; None for any other clause."""
+    text = clause.strip()
+    if m := _JUST_THIS.match(text):
+        return f"keep only {m.group('np')}"
+    for pattern in _UNWANTED:
+        if (m := pattern.match(text)) and not _PRONOUN.match(m.group("np")) and not _PICTURE_NAMED.match(m.group("np")):
+            return f"remove {m.group('np').strip()}"
+    return None
+
+
 def part_complaint(clause: str) -> str | None:
     """ "the sky is blown out, tone it down a little" -> "darken the sky a little"; "it has a yellow
     cast" / "remove the blue tint" -> the other temperature; None when the clause is no complaint
@@ -209,6 +286,12 @@ def part_complaint(clause: str) -> str | None:
         return kept
     if (out := quality_out(clause)) is not None:
         return out
+    if (wish := unwanted(clause)) is not None:
+        return wish
+    if (too := picture_too(clause)) is not None:
+        return too
+    if m := _WANT_COLOUR.match(clause.strip()):
+        return f"make {m.group('np')} {m.group('colour')}"
     m = _PART.match(clause.strip())
     if (
         m
@@ -279,10 +362,81 @@ _DISLIKE = re.compile(
 def strip_remarks(text: str) -> str:
     """The request without a leading aside ("thanks! now blur the face" -> "blur the face"); an
     aside alone is kept (it is then the whole message). A dislike naming the thing the request then
-    calls "it" names the request's target ("i hate the background, lose it" -> "lose the background")."""
+    calls "it" names the request's target ("i hate the background, lose it" -> "lose the background").
+    A sentence that only sets the scene goes (:func:`context_first`), and so does a remark after the
+    request ("more detail please, it looks soft": the remark was read into the request)."""
     if m := _DISLIKE.match(text.strip()):
         return f"{m.group('verb')} {m.group('np')}{m.group('rest')}"
-    out = text
+    out = context_first(labelled(text))
     while (m := _ASIDE.match(out)) and m.end() < len(out):
         out = out[m.end() :]
+    if (
+        (m := _AFTER_REMARK.match(out.strip()))
+        and not re.match(
+            r"^(?:it|this|that|its|fix|correct|adjust|sort|improve|tweak|help|balance)\b", m.group("req"), re.I
+        )
+        and not re.search(
+            r"\btoo\b", out[len(m.group("req")) :], re.I
+        )  # "fix the white balance, it's too blue": the way
+    ):
+        out = m.group("req")
     return out
+
+
+# a request said as a label and its content: "a new image: a robot reading a book", "text to video: a rocket at night"
+_LABELLED = re.compile(
+    r"^(?:(?:i\s+(?:want|need|'d like|would like)|give me|make me|please)\s+)?(?:an?\s+)?(?:(?:new|fresh|brand new)\s+)?"
+    r"(?P<kind>image|picture|photo|drawing|illustration|painting|video|clip|animation|text[- ]to[- ](?:image|video))"
+    r"(?:\s+please)?\s*:\s*(?P<prompt>\S.*)$",
+    re.I,
+)
+
+
+def labelled(text: str) -> str:
+    """ "a new image: a robot reading a book" -> "generate an image of a robot reading a book"; "text to
+    video: a rocket" -> "make a video of a rocket"; the text unchanged when it is no such label."""
+    m = _LABELLED.match(text.strip())
+    if not m:
+        return text
+    moving = re.search(r"video|clip|animation", m.group("kind"), re.I)
+    return f"{'make a video' if moving else 'generate an image'} of {m.group('prompt')}"
+
+
+# a remark after the request, saying why: "more detail please, it looks soft", "crop it, it's too wide"
+_AFTER_REMARK = re.compile(
+    r"^(?P<req>[a-z][^.!?;]{4,}?)\s*[,;.!-]+\s*(?:(?:as|since|because|cause|cos)\s+)?(?:it|this|that)(?:'s|\s+is|\s+looks|\s+seems|"
+    r"\s+feels)\s+" + _DEGREE + r"(?!(?:the|a|an|my|his|her|their|not|no)\b)[a-z-]+\s*[.!]?$",
+    re.I,
+)
+# A first sentence that only sets the scene: "This is a picture of my car.", "This is my dog.", "I took this at the
+# beach.", "My cat
+# is in the middle." It was read as a request of its own (a video of "I took this at the beach"); the thing it
+# names is what "her", "him", "them" (and "it" before a colour) mean in the request after it.
+_SCENE = re.compile(
+    r"^(?:(?:this|it|that|here)(?:'s|\s+is)\s+(?:a|an|my|the|our)\s+(?:picture|photo|pic|shot|image|snap|photograph)\s+"
+    r"(?:of|from|with)\s+(?P<np>(?:my|our|the|a|an|his|her|their)\s+[a-z][a-z' -]{0,40}?)"
+    r"|(?:this|it|here)(?:'s|\s+is)\s+(?P<np3>(?:my|our)\s+[a-z]+(?:\s+[a-z]+)?)"
+    r"|i\s+(?:took|shot|snapped|made|found|got)\s+(?:this|it|the (?:picture|photo))\b[^.!?]*"
+    r"|(?P<np2>(?:my|our|the|his|her|their)\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:is|are|sits|stands)\s+(?:right\s+)?(?:in|at|on|near)\s+"
+    r"(?:the\s+)?(?:middle|centre|center|left|right|front|back|foreground|corner|top|bottom)\b[^.!?]*)"
+    r"\s*[.!]\s+(?P<rest>\S.*)$",
+    re.I,
+)
+_PERSONAL = re.compile(r"\b(?:her|him|them|he|she|they)\b(?!\s+(?:own|self))", re.I)
+_IT_COLOUR = re.compile(r"\bit(?=\s+(?:(?:to be|in|to)\s+)?(?:" + "|".join(_COLOR_WORDS) + r")\b)", re.I)
+
+
+def context_first(text: str) -> str:
+    """The request after a scene-setting first sentence, with the thing that sentence named put where
+    the request calls it "her", "him", "them" (or "it" before a colour): "My cat is in the middle. Could
+    you blur everything around her?" -> "Could you blur everything around the cat?"; the text unchanged
+    when it opens with no such sentence."""
+    m = _SCENE.match(text.strip())
+    if not m:
+        return text
+    rest, np = m.group("rest"), m.group("np") or m.group("np2") or m.group("np3")
+    if np:
+        np = re.sub(r"^(?:my|our|his|her|their|a|an)\s+", "the ", np.strip(), flags=re.I)
+        rest = _PERSONAL.sub(np, rest, count=1)
+        rest = _IT_COLOUR.sub(np, rest, count=1)
+    return rest

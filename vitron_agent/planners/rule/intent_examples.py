@@ -9,6 +9,7 @@ from __future__ import annotations
 from vitron_agent.planners.rule.intent_examples_look import LOOK_EXAMPLES
 from vitron_agent.planners.rule.intent_examples_more import MORE_EXAMPLES
 from vitron_agent.planners.rule.intent_examples_tone import TONE_EXAMPLES
+from vitron_agent.planners.rule.intent_examples_wish import WISH_EXAMPLES
 
 
 def _lines(block: str) -> tuple[str, ...]:
@@ -442,6 +443,6 @@ SLOTS_OF: dict[str, tuple[str, ...]] = {
 }
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
-    name: examples + MORE_EXAMPLES.get(name, ())
+    name: examples + MORE_EXAMPLES.get(name, ()) + WISH_EXAMPLES.get(name, ())
     for name, examples in {**EDIT_EXAMPLES, **TONE_EXAMPLES, **LOOK_EXAMPLES}.items()
 }

@@ -359,8 +359,10 @@ def polarity(clause: str, a: str, b: str) -> str | None:
             if re.search(rf"{_ASKED}(?:{down})\b", low):
                 return less
             return None
-        said = rf"(?:'s|\bis|\bare|\blooks|\bseems|\bfeels)\s+{_SO}"  # "it's out of focus and can you fix that"
-        if re.search(r"\b(?:so|until|till)\s+(?:that\s+)?\w+\s+(?:looks|seems|feels|is|are)\b", low):
+        said = rf"(?:'s|\bis|\bare|\blooks?|\bseems?|\bfeels?)\s+{_SO}"  # "it's out of focus and can you fix that"
+        if re.search(r"\b(?:so|until|till)\s+(?:that\s+)?\w+\s+(?:looks|seems|feels|is|are)\b", low) or re.search(
+            r"\b(?:make|makes|making|let|have|get)\s+(?:it|this|them|the\s+\w+)\s+(?:look|feel|seem)\b", low
+        ):
             said = r"(?!)"  # "adjust it so it looks warmer": the purpose, no complaint
         if downs and not re.search(rf"{_ASKED}(?:{down})\b", low) and re.search(rf"{said}(?:{down})\b", low):
             return more  # a complaint asks for the opposite of what it names

@@ -540,3 +540,32 @@ def intensity(clause: str) -> float:
     """How strong an edit should be (0..1) from words: 'a bit' 0.2, 'much' 0.9, else 0.5."""
     clause = re.sub(r"\b(?:too|a bit|a little|way too|far too|just too) much\b", " ", clause, flags=re.I)  # a complaint
     return 0.9 if _STRONG.search(clause) else 0.2 if _WEAK.search(clause) else 0.5
+
+
+# Two colours said for one thing ("make the dog brown and white", "paint the bird red and yellow", "give the
+# shirt blue and white stripes"): the recolour edit paints a thing one colour, so it asks which (it painted the
+# dog white and called "the dog brown" the target). Black and white together is a grayscale, not two paints.
+_TWO_COLOURS = re.compile(
+    r"\b(?:make|paint|colou?r|turn|recolou?r|change|give|dye|tint|do)\s+"
+    r"(?P<np>(?:the|this|that|his|her|their|my|its|our|your)\s+[a-z][a-z' -]{0,40}?)\s+(?:(?:to|into|in)\s+)?"
+    r"(?:(?:both|half)\s+)?(?P<c1>" + "|".join(_COLOR_WORDS) + r")\s*(?:,|and|&|\+|with|or)\s*(?:a\s+bit\s+of\s+)?"
+    r"(?P<c2>" + "|".join(_COLOR_WORDS) + r")(?:\s+(?:stripes|striped|stripy|spots|spotted|spotty|checks|checked|"
+    r"squares|patches|patterned|pattern))?\b(?!\s*(?:-|')|\s+(?:the|this|that|his|her|their|my|a|an)\b)",
+    re.I,
+)
+TWO_COLOURS = (
+    "I can paint {np} one colour, not {c1} and {c2} together: which should it be, {c1} or {c2}? "
+    "(To colour its parts differently, name each part in a request of its own.)"
+)
+
+
+def two_colours(text: str) -> str | None:
+    """The question to ask when ``text`` asks for two colours on one thing ("make the dog brown and
+    white"); None otherwise, and for black and white together (a grayscale)."""
+    m = _TWO_COLOURS.search(text)
+    if not m:
+        return None
+    c1, c2 = m.group("c1").lower(), m.group("c2").lower()
+    if c1 == c2 or {c1, c2} <= {"black", "white"}:
+        return None
+    return TWO_COLOURS.format(np=m.group("np").strip(), c1=c1, c2=c2)

@@ -102,6 +102,16 @@ def _do_resize(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
             args["scale"] = 1 - args["scale"]
         elif re.search(r"(?:%|percent|per cent)\s+(?:bigger|larger|more|up)\b", low):  # "10 percent bigger"
             args["scale"] = 1 + args["scale"]
+        elif re.search(
+            r"\bby\s+\d+(?:\.\d+)?\s*(?:%|percent|per cent)", low
+        ):  # "blow it up by 50%": a change by that much
+            if re.search(
+                r"\b(?:enlarge|blow\w*\s+(?:it\s+|this\s+|the \w+\s+)?up|upscale|grow|expand|increase|bigger|larger|up)\b",
+                low,
+            ):
+                args["scale"] = 1 + args["scale"]
+            elif re.search(r"\b(?:shrink|reduce|decrease|smaller|downscale|downsize|down|cut)\b", low):
+                args["scale"] = 1 - args["scale"]
     elif m := re.search(r"(\d+(?:\.\d+)?)\s*(?:x|times)\b|\bfactor of\s+(\d+(?:\.\d+)?)", low):
         args["scale"] = float(m.group(1) or m.group(2))
         if re.search(r"\b(?:smaller|shrink|down|downscale|downsize|reduce|decrease)\b", low) and args["scale"] > 1:
@@ -340,9 +350,20 @@ _WHICH_PIXELS = re.compile(
 )
 
 
+# whether there is text at all: reading it answers that ("is there any text in the image?" was a description)
+_TEXT_THERE = re.compile(
+    r"^(?:is|are)\s+there\s+(?:any\s+)?(?:text|writing|words?|letters|lettering|captions?)\b"
+    r"(?:\s+(?:in|on)\s+(?:it|this|the\s+(?:image|picture|photo|shot|pic)))?\s*\??$",
+    re.I,
+)
+
+
 def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     if not b.video_mode and (pixels := _WHICH_PIXELS.match(clause.strip())):  # a selection asked as a question
         _do_segment(b, pixels.group("what") or pixels.group("what2"), clause, last)
+        return
+    if _TEXT_THERE.match(clause.strip()):
+        _do_read(b, "the text", clause, last)
         return
     m = re.match(
         r"^(?:what|which)\s+colou?r\s+(?:is|are)\s+(.*)$"
@@ -600,12 +621,27 @@ _PLAIN_COLOUR = re.compile(
 )
 
 
+# what a picture is turned into when it is restyled, not a thing put in a thing's place
+_STYLE_WORDS = re.compile(
+    r"\b(?:painting|drawing|sketch|cartoon|anime|manga|comic|watercolou?r|oil|illustration|poster|mosaic|pixel art|"
+    r"style|van gogh|monet|picasso|impressionis\w*|pop art|charcoal|pastel|engraving|woodcut|stained glass|render)\b",
+    re.I,
+)
+
+
 def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     if m := _SIDES_SWAPPED.search(clause):  # "swap left and right": a mirror image
         _geometry(b, clause, operation="flip", direction="vertical" if m.group("tb") else "horizontal")
         return
     parts = swap_parts(clause)
-    if parts and (_WHOLE.match(clean_target(parts[0])) or not clean_target(parts[0])):
+    it_is_the_picture = (
+        parts and _PRONOUN.match(clean_target(parts[0]) or "it") and b.mask is None and not last.get("mask")
+    )
+    if parts and (
+        _WHOLE.match(clean_target(parts[0]))
+        or not clean_target(parts[0])
+        or (it_is_the_picture and _STYLE_WORDS.search(parts[1]))  # "turn it into a van gogh painting", nothing selected
+    ):
         # "turn the picture into a cartoon / a short clip": the whole picture restyled or animated
         if re.search(r"\b(?:video|clip|animation|movie|film|gif)\b", parts[1], re.I):
             return _do_animate(b, rest, clause, last)
@@ -634,7 +670,7 @@ def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
 
 _GREY_LOOK = re.compile(  # "make it look like an old black and white photo": a grayscale, no generative edit
     r"^(?:make|turn|render)\s+(?:it|this|that|the (?:image|picture|photo|pic|scene))\s+(?:look\s+)?like\s+(?:an?\s+)?"
-    r"(?:(?:old|vintage|classic|old-fashioned|retro)\s+)*(?:black and white|gr[ae]y ?scale|monochrome|b&w)"
+    r"(?:(?:old|vintage|classic|old-fashioned|retro)\s+)*(?:black[- ]and[- ]white|gr[ae]y ?scale|monochrome|b&w)"
     r"(?:\s+(?:photo|photograph|picture|image|film|movie|shot|one))?$",
     re.I,
 )

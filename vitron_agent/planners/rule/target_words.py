@@ -26,6 +26,15 @@ THROUGHOUT = re.compile(
 # (pattern, replacement) in the order they run; each stage is one concept.
 _PLACE = (  # the picture itself named as the place, and question tails ("are there", "do you see")
     (re.compile(r"^(?:out\s+)?(?:all\s+)?", _I), ""),
+    # a purpose that names the thing: "(trim) the edges so only the house is left" -> "the house"
+    (
+        re.compile(
+            r"^.*?\bso\s+(?:that\s+)?(?:only|just)\s+(?P<thing>.+?)\s+(?:is|are|remains?|stays?)\s+"
+            r"(?:left|visible|showing|kept|in (?:the )?(?:frame|shot|picture))?\s*$",
+            _I,
+        ),
+        r"\g<thing>",
+    ),
     # why it is wanted is no part of the thing: "the person out so i can use them elsewhere"
     (re.compile(r"\s+(?:so(?:\s+that)?|because|since)\s+(?:i|we|you|it|they|he|she)\b.*$", _I), ""),
     # a question's modal before the thing: "could the surroundings (be blurred)", "can i get a mask of the bike"
@@ -77,6 +86,17 @@ _PLACE = (  # the picture itself named as the place, and question tails ("are th
 )
 
 _RESULT = (  # what the edit makes of the thing is not its name: "the cat grayscale", "... should remain"
+    (re.compile(r"\s*,?\s+(?:and|or)$", _I), ""),  # a joiner left where a rider was taken off ("... and (as a png)")
+    # the file it should become, or the layer it goes on: "the sneaker ... as a png", "the scooter onto a clear layer"
+    (
+        re.compile(
+            r"(?:\s*,?\s+(?:and\s+)?(?:as|in)\s+(?:a|an)\s+(?:transparent\s+)?(?:png|sticker|file|cut-?out|layer)|"
+            r"\s+(?:onto|on|into|to)\s+(?:a|an|its own)\s+(?:(?:transparent|clear|new|separate|empty|blank)\s+)+"
+            r"(?:layer|canvas|background|png|image))+$",
+            _I,
+        ),
+        "",
+    ),
     (re.compile(r"\s+(?:but|and)\s+not\s+the\s+rest$|\s+(?:only|alone|out)$", _I), ""),
     (
         re.compile(
@@ -93,6 +113,15 @@ _RESULT = (  # what the edit makes of the thing is not its name: "the cat graysc
         "",
     ),
     (re.compile(r"^but\s+(?=\w)", _I), ""),  # "(nothing) but the lamp"
+    # what should happen to the thing: "(everything but) the teapot should go", "the sign has to disappear"
+    (
+        re.compile(
+            r"\s+(?:should|must|can|has to|have to|needs? to|is to|are to)\s+(?:go|disappear|vanish|be removed|be gone|"
+            r"be deleted|be erased)\b.*$",
+            _I,
+        ),
+        "",
+    ),
     # "the bird and white out the rest", "the horse, nothing else": what happens to the rest is no part of the thing
     (
         re.compile(
@@ -167,6 +196,8 @@ _TAIL = (  # possessives, "out of it", what the thing is doing, and trailing adv
     (re.compile(r"^(?:where|which)\s+(.+?)(?:\s+(?:are|is))?$", _I), r"\1"),  # "where the keys are"
     (re.compile(r"\s+as\s+(?:a|an)\s+(?:sticker|png|cut-?out|image|picture|file|mask)$", _I), ""),
     (re.compile(r"\s+(?:a|an|the)$", _I), ""),  # "the front door a (deep green)"
+    # how tight a frame is: "(frame) the woman tighter", "(crop) the boat closer"
+    (re.compile(r"\s+(?:more\s+)?(?:tighter|tightly|closer|closely|in close|up close)$", _I), ""),
     (
         re.compile(
             r"(?:\s+(?:now|again|too|as well|instead|then|strongly|heavily|gently|lightly|subtly|a lot|a little|a bit|"
@@ -200,7 +231,45 @@ def clean_target(phrase: str) -> str:
     for stage in (_PLACE, _RESULT, _WRAPPER, _TAIL):
         phrase = _run(stage, phrase)
     phrase = _OWNER.sub("", phrase.strip())
+    phrase = _POSTURE.sub(" ", phrase)
+    if m := _ONE_OF.match(phrase.strip()):  # "the smaller of the two dogs" -> "the smaller dog"
+        phrase = f"the {m.group('which')} {_singular(m.group('kind'))}"
     return re.sub(r"\s+", " ", phrase).strip(" ,.?")
+
+
+# a relative clause before where the thing is: "the bird that's sitting on the fence" -> "the bird sitting on
+# the fence", "the cup which is on the table" -> "the cup on the table" (the relation reader takes it from there)
+_POSTURE = re.compile(
+    r"\s+(?:that|which|who)(?:'s|\s+is|\s+are|\s+was|\s+were)?(?=\s+(?:(?:standing|sitting|lying|laying|parked|perched|"
+    r"resting|hanging|leaning|sleeping|waiting|placed|located|positioned)\s+)?"
+    r"(?:behind|in front of|on top of|on|next to|beside|near|under|underneath|beneath|below|above|to the left of|"
+    r"to the right of|left of|right of)\s)",
+    _I,
+)
+# one of a group picked by a comparative: "the smaller of the two dogs", "the biggest of the boats"
+_ONE_OF = re.compile(
+    r"^(?:the\s+)?(?P<which>(?:small|big|larg|tall|short|dark|light|bright|old|young)(?:er|est)|nearer|nearest|"
+    r"further|furthest|farther|farthest|left|right|top|bottom|leftmost|rightmost|front|back)\s+(?:one\s+)?of\s+"
+    r"(?:the\s+|these\s+|those\s+)?(?:two|three|four|both|all|\d+)?\s*(?P<kind>[a-z]+)$",
+    _I,
+)
+
+
+_US_ES = frozenset(("houses", "blouses", "mouses", "causes", "fuses", "muses"))
+
+
+def _singular(word: str) -> str:
+    """A plural noun's singular, by its regular endings ("dogs" -> "dog", "buses" -> "bus")."""
+    low = word.lower()
+    if low in ("people", "men", "women", "children"):
+        return {"people": "person", "men": "man", "women": "woman", "children": "child"}[low]
+    if low.endswith(("sses", "xes", "ches", "shes", "zzes")) or (low.endswith("uses") and low not in _US_ES):
+        return word[:-2]
+    if low.endswith("ies") and len(low) > 4:
+        return word[:-3] + "y"
+    if low.endswith("s") and not low.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 _OWNER = re.compile(r"^(?:his|her|their|my|our|your)\s+(?=[a-z])(?!(?:own|self)\b)", _I)

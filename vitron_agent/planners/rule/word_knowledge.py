@@ -31,7 +31,7 @@ _ALWAYS_KNOWN = frozenset(
     "please pls thanks now just also too very bit little lot some all any every each more less not no nor so as than "
     "then there here what which who how why when where is are was were be been do does did has have had can could "
     "would should will shall may might must out off up down again still even ever never yes okay don't dont isn't "
-    "doesn't can't cannot won't".split()
+    "doesn't can't cannot won't seem seems seemed appear appears looked felt me".split()
 )
 
 
