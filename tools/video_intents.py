@@ -19,7 +19,7 @@ _TIME = r"(?=.*(?:\d+\s*(?:s|secs?|seconds?|mins?|minutes?)\b|\d+:\d\d|\b(?:seco
 _REMOVE = re.compile(
     r"^(?:cut|chop)\s+(?:off\s+|away\s+|out\s+)?the\s+(?:first|last|opening|final|closing)\b(?!.*\b(?:keep|only)\b)|"
     r"\b(?:cut|trim|chop)\s+(?:out\s+|off\s+|away\s+)?(?:everything|all|anything)\s+(?:after|before|past|until|from)\b|"
-    r"\b(?:remove|drop|cut off|cut away|chop(?: off)?|delete|get rid of|lose|skip|trim off|cut)\b.*\boff\b|"
+    r"\b(?:remove|drop|cut off|cut away|chop(?: off)?|delete|get rid of|lose|skip|trim off|cut|shave|trim|snip|take|knock)\b.*\boff\b|"
     r"\b(?:remove|drop|chop|delete|get rid of|lose|skip|trim off|cut away|cut off|cut out(?!.*\bkeep (?:it|that|this|them)\b)|take out|take off|snip|shave off)\b",
     re.I,
 )
@@ -40,7 +40,7 @@ _SECONDS = r"(?:s|secs?|seconds?|mins?|minutes?)\b"
 _SPAN = (
     r"(?:\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)?\s*(?:to|-|through|till|until)\s*\d+(?:\.\d+)?\s*"
     + _SECONDS
-    + r"|\d+:\d\d\s*(?:-|to)\s*\d+:\d\d|\bseconds?\s+\w+(?:\.\d+)?\s*(?:to|through|till|until|-)\s*\w+)"
+    + r"|\d+:\d\d\s*(?:-|to|through|thru|till|until)\s*\d+:\d\d|\bseconds?\s+\w+(?:\.\d+)?\s*(?:to|through|till|until|-)\s*\w+)"
 )
 _VISIBLE = re.compile(
     r"\b(?:where|when|while|with)\s+(?P<what>.+?)\s+(?:is|are|appears?|shows?|can be seen)\b"
@@ -91,6 +91,7 @@ def trim_handler(call) -> None:
             return
     if span is None and (
         length := re.search(r"\b(?:(?:down\s+)?to|keep|just|only)\s+(?:just\s+|only\s+)?(.+?)(?:\s+long)?$", text, re.I)
+        or re.search(r"^make\s+(?:it|the (?:video|clip|footage))\s+(?:only\s+|just\s+)?(.+?)\s+long$", text, re.I)
     ):
         if (d := slots.duration(length.group(1))) is not None:  # "cut the clip down to 5 seconds": its first 5 s
             call.note(f"I kept the first {d:g} seconds (say 'the last {d:g} seconds' for the end).")
@@ -268,6 +269,10 @@ VIDEO_INTENTS = (
             r"^(?:trim|shorten)\b" + _TIME,
             r"^(?:(?:only|just)\s+)?(?:cut|clip|chop|keep|remove|drop|delete|get rid of|lose|skip|take out|take off|snip|"
             r"shave(?: off)?)\b" + _TIME,
+            # "take 3 s off the start", "shave 2 seconds off the end"
+            "^"
+            + _TIME
+            + r"(?:take|shave|cut|trim|chop|snip|knock)\s+.*\boff\s+(?:of\s+)?the\s+(?:end|ending|start|beginning|front|back)\b",
             # "cut this from 2 to 4": bare numbers after "from … to" on a clip are seconds
             r"^(?:cut|clip|trim|keep)\b(?=.*\bfrom\s+\d+(?:\.\d+)?\s+(?:to|until|till|through)\s+\d+(?:\.\d+)?\s*$)",
             # "make it only 3 seconds long"

@@ -59,6 +59,11 @@ def steps(text, toolbox):
         ("pixelate everyone's face", [("track", {"target": "faces"}), ("edit_video", {"operation": "pixelate"})]),
         ("let the video stop at 0:06", [("trim_video", {"first": 6.0})]),
         ("how many kayaks float past", [("count_in_video", {"target": "kayaks"})]),
+        ("keep 0:03 thru 0:07 only", [("trim_video", {"start": 3.0, "end": 7.0})]),
+        ("knock 4 seconds off the end", [("trim_video", {"drop_last": 4.0})]),
+        ("take 2 secs off the beginning", [("trim_video", {"start": 2.0})]),
+        ("make the video 6 seconds long", [("trim_video", {"first": 6.0})]),
+        ("lose the ending (last 2 seconds)", [("trim_video", {"drop_last": 2.0})]),
     ],
 )
 def test_video_request_reads(text, want, toolbox):

@@ -172,7 +172,7 @@ def time_range(text: str) -> tuple[float, float | None] | None:
     m = re.search(rf"\b(?:from|between)\s+{t}\s*(?:to|and|until|till|through|thru|-)\s*{t}", low)
     if m:
         first, second = m.group(1), m.group(m.re.groups // 2 + 1)
-    elif m := re.search(rf"(?<![\d:]){_CLOCK}\s*(?:-|to)\s*{_CLOCK}(?![\d:])", low):
+    elif m := re.search(rf"(?<![\d:]){_CLOCK}\s*(?:-|to|through|thru|till|until)\s*{_CLOCK}(?![\d:])", low):
         first, second = m.group(1), m.group(2)
     elif m := _bare_span(low, t):
         first, second = m.group(2), m.group(m.re.groups // 2 + 2)
@@ -183,6 +183,11 @@ def time_range(text: str) -> tuple[float, float | None] | None:
             a, b = _as_unit(first, unit.group(1)), _as_unit(second, unit.group(1))
         if a is not None and b is not None:
             return (a, b) if b > a else (b, a)
+    if m := re.search(  # "shave 2 seconds off the end", "take 3 s off the start": from that end
+        rf"{t}\s+off\s+(?:of\s+)?the\s+(?P<side>end|ending|finish|back|start|beginning|front|opening)\b", low
+    ):
+        if (d := duration(m.group(1))) is not None:
+            return (-d, None) if m.group("side") in ("end", "ending", "finish", "back") else (0.0, d)
     if m := re.search(r"\b(first|opening|last|final|closing)\s+(half\s+(?:a\s+)?)?(second|minute)\b", low):
         d = (0.5 if m.group(2) else 1.0) * _unit_seconds(m.group(3))  # "the first second", "the last half second"
         return (0.0, d) if m.group(1) in ("first", "opening") else (-d, None)

@@ -49,6 +49,7 @@ from vitron_agent.planners.rule.lexicon import (
     two_colours,
 )
 from vitron_agent.planners.rule.step_builders import _Builder, _exclude, clause_span
+from vitron_agent.toolkit import slots
 from vitron_agent.toolkit.plan import Plan, Step
 from vitron_agent.toolkit.tool import Toolbox
 
@@ -91,7 +92,7 @@ class RulePlanner:
         if (followed := follow_up(self, request, toolbox, raw)) is not None:  # "a bit more", "the cat too"
             return followed
         text, regions = _protect_regions(raw)
-        text = re.sub(r"\([^()]*\)", " ", text)  # what is left in brackets is an aside ("(again)"), not a target
+        text = re.sub(r"\(([^()]*)\)", _aside, text)  # what is left in brackets is an aside ("(again)"), not a target
         text = spare_first(text)  # "don't touch the dog, but brighten everything else"
         text = strip_remarks(text)  # "thanks! now blur the face", "it's crooked, rotate it 5 degrees"
         text = part_complaint(text) or text  # "the sky is blown out, tone it down" (before "X, <verb> it")
@@ -159,6 +160,11 @@ class RulePlanner:
         if misunderstood:
             b.notes.append(understood_help())
         return Plan(steps=_renumbered(b.steps), notes=b.notes)
+
+
+def _aside(m: re.Match[str]) -> str:
+    """A bracket's words dropped as an aside, unless they say a time ("drop the intro (first 3 s)": which part)."""
+    return f", {m.group(1)}" if slots.time_range(m.group(1)) is not None else " "
 
 
 # A refused clause that would have added a thing ("add subtitles", "put a hat on the dog"): a next clause
