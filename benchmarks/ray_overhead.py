@@ -146,11 +146,11 @@ def _batch_child(executor: str, n: int) -> None:
 
     def one_run() -> None:
         if executor == "data":
-            import ray.data
+            import ray.data as ray_data
 
-            ray.data.DataContext.get_current().enable_progress_bars = False
-            ds = ray.data.from_items([{"job": r} for r in records], override_num_blocks=n)
-            compute = ray.data.ActorPoolStrategy(size=2)
+            ray_data.DataContext.get_current().enable_progress_bars = False
+            ds = ray_data.from_items([{"job": r} for r in records], override_num_blocks=n)
+            compute = ray_data.ActorPoolStrategy(size=2)
             assert len(list(ds.map_batches(_Trivial, batch_size=1, compute=compute, num_cpus=1).iter_rows())) == n
         else:
             from vitron_agent.batch.ray_actors import ActorRows

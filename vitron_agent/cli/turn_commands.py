@@ -353,7 +353,7 @@ def add_batch_parser(sub: Any) -> argparse.ArgumentParser:
         nargs="?",
         const="local",
         metavar="ADDRESS",
-        help="run on Ray Data: --workers actors each holding the models; no ADDRESS starts a local "
+        help="run on Ray: --workers actors each holding the models; no ADDRESS starts a local "
         "instance, 'auto' or ray://head:10001 joins a cluster (use --artifacts s3://... there)",
     )
     return batch
