@@ -193,3 +193,37 @@ def test_a_relative_clause_before_a_relation_still_gives_the_relation(toolbox):
 @pytest.mark.parametrize("text", ["are there any letters on it?", "is there writing in the picture"])
 def test_whether_there_is_text_is_read(toolbox, text):
     assert ops(plan(text, toolbox)) == ["read_text"]
+
+
+# -- requests said as a label, a fraction of a turn, where it faces, a fix then the request, a need ---
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("turn this a half turn please", [("rotate", {"angle": 180.0})]),  # "half" was a resize
+        ("give the photo a quarter turn to the left", [("rotate", {"angle": -90.0})]),
+        ("have it face the opposite way", [("flip", {"direction": "horizontal"})]),
+        ("its tilted, could you fix that? rotate it 3 degrees", [("rotate", {"angle": 3.0})]),  # it rotated twice
+        ("the photo looks murky and dim, needs more light", [("brighten", {})]),
+    ],
+)
+def test_turns_faces_fixes_and_needs(toolbox, text, want):
+    got = [
+        (op, {k: v for k, v in args.items() if k in ("angle", "direction")}) for op, args in steps(plan(text, toolbox))
+    ]
+    assert got == want
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("a new picture: a fox reading under a lamp", "generate an image of a fox reading under a lamp"),
+        ("text-to-video: boats in a storm", "make a video of boats in a storm"),
+        ("make the cat grey: it is too orange", "make the cat grey: it is too orange"),  # no label: unchanged
+    ],
+)
+def test_a_label_and_its_content_is_that_request(text, want):
+    from vitron_agent.planners.rule.complaints import labelled
+
+    assert labelled(text) == want

@@ -392,9 +392,51 @@ _LABELLED = re.compile(
 )
 
 
+# a turn said as a fraction ("turn it a half turn": half was read as a resize) and a mirror said as where it faces
+_TURN = re.compile(
+    r"^(?:(?:can|could|would) you\s+|please\s+)?(?:turn|spin|rotate|give)\s+(?P<what>it|this|the\s+(?:image|picture|photo|pic))\s+"
+    r"(?:by\s+|through\s+)?(?:a|one)\s+(?P<part>half|quarter)(?:[- ]turn|\s+(?:of\s+a\s+)?turn)"
+    r"(?P<way>\s+(?:to the\s+)?(?:left|right|clockwise|anti-?clockwise|counter-?clockwise))?(?:\s*,?\s*please)?\s*[.!?]?$",
+    re.I,
+)
+_FACE = re.compile(
+    r"^(?:(?:can|could|would) you\s+|please\s+)?(?:make|have|turn|get)\s+(?:it|this|him|her|them|the\s+[a-z]+)\s+(?:to\s+)?face\s+"
+    r"(?:the\s+)?(?:other|opposite)\s+(?:way|direction|side)(?:\s*,?\s*please)?\s*[.!?]?$",
+    re.I,
+)
+# how it is, then what it needs: "the picture is kind of dull and grey, needs more contrast" (the need is the request;
+# the remark's words were read as edits of their own)
+_NEEDS = re.compile(
+    r"^(?:it|this|the\s+(?:whole\s+)?(?:image|picture|photo|pic|shot))(?:'s|\s+is|\s+looks|\s+seems|\s+feels)\s+[^,;.!?]+[,;.!-]+\s*"
+    r"(?:and\s+|so\s+|but\s+)?(?:it\s+)?(?:needs|wants|could use|could do with|would benefit from)\s+"
+    r"(?P<need>(?:more|less|a bit more|a little more|some|extra)\s+[a-z]+(?:\s+[a-z]+)?)(?:\s*,?\s*please)?\s*[.!]?$",
+    re.I,
+)
+# "it's sideways, can you fix it? rotate it anticlockwise": the fix is the request that follows (it rotated twice)
+_FIX_THEN = re.compile(
+    r"^(?:it|its|this|that)(?:'s|\s+is|\s+looks|\s+seems)?\s+" + _DEGREE + r"[a-z-]+\s*[,;.!-]+\s*"
+    r"(?:(?:can|could|would) you\s+|please\s+)?(?:fix|correct|sort out|sort|straighten)\s+(?:it|that|this)(?:\s+out)?"
+    r"(?:\s+please)?\s*[?.!,;]+\s*(?P<req>[a-z].+)$",
+    re.I,
+)
+
+
 def labelled(text: str) -> str:
     """ "a new image: a robot reading a book" -> "generate an image of a robot reading a book"; "text to
-    video: a rocket" -> "make a video of a rocket"; the text unchanged when it is no such label."""
+    video: a rocket" -> "make a video of a rocket"; "turn it a half turn" -> "rotate it 180 degrees";
+    "make it face the other way" -> "flip it horizontally"; "it's sideways, can you fix it? rotate it
+    left" -> "rotate it left"; "the photo is dull, needs more contrast" -> "add more contrast"; the text
+    unchanged when it is none of these."""
+    if m := _TURN.match(text.strip()):
+        way = (m.group("way") or "").strip()
+        angle = 180 if m.group("part").lower() == "half" else 90
+        return f"rotate {m.group('what')} {angle} degrees{(' ' + way) if way and angle == 90 else ''}"
+    if _FACE.match(text.strip()):
+        return "flip it horizontally"
+    if m := _FIX_THEN.match(text.strip()):
+        return m.group("req")
+    if m := _NEEDS.match(text.strip()):
+        return f"add {m.group('need')}"
     m = _LABELLED.match(text.strip())
     if not m:
         return text
