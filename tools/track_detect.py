@@ -30,6 +30,11 @@ from vitron_agent.tools.track import BRIDGE, CvTrackTool, TrackInput, TrackOutpu
 __all__ = ["EmbeddedTrackTool", "associate", "bridge_gaps"]
 
 GATE_IOU = 0.2
+NONE_COLOURED = (
+    "I found no {what} in the video: not on the first frame (by colour) nor anywhere after it (the COCO detector "
+    "on frames sampled through the clip; it can miss small or unusual views). If it is there, give a point or a "
+    "box on the first frame"
+)
 
 
 def associate(last: tuple, boxes: list[tuple]) -> int | None:
@@ -86,10 +91,12 @@ class EmbeddedTrackTool(CvTrackTool):
                     return out
                 try:
                     out = super().run(inp, ctx)  # "the red ball" and no ball: the red regions, said
-                except ToolFailed:
+                except ToolFailed as exc:
                     later = self._coloured_later(inp, name, ctx)  # "the red car" and none red on frame 0
                     if later is None:
-                        raise
+                        raise ToolFailed(
+                            NONE_COLOURED.format(what=_bare(_with_colour(inp.target or name.word, inp.color)))
+                        ) from exc
                     return later
                 return out.model_copy(
                     update={
@@ -279,6 +286,11 @@ def _riders_only(found: list, target: str) -> list:
 def _with_colour(target: str, color: str | None) -> str:
     """The target words with the colour given apart ("car", "red" -> "red car")."""
     return f"{color} {target}" if color and color.lower() not in target.lower() else target
+
+
+def _bare(words: str) -> str:
+    """ "the red car" -> "red car" (to follow "no")."""
+    return re.sub(r"^(?:the|a|an|this|that)\s+", "", words.strip(), flags=re.I)
 
 
 def _has_colour(text: str) -> bool:

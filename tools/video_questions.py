@@ -14,9 +14,8 @@ __all__ = ["VIDEO_QUESTIONS"]
 
 _MOTION = r"(?:walk|drive|run|fly|flie|ride|step|come|go|get|move|head)s?\s+"
 _WHEN = re.compile(
-    r"\b(?:disappear|vanish|leave|leaves|left|gone|go away|exit|last (?:time|seen|appearance|moment|second|point|frame))|\b"
-    + _MOTION
-    + r"(?:off|out|away)\b",
+    r"\b(?:disappear|vanish|leave|leaves|(?<!the )(?<!to )left|gone|go away|exit|"  # not "on the left"
+    r"last (?:time|seen|appearance|moment|second|point|frame))|\b" + _MOTION + r"(?:off|out|away)\b",
     re.I,
 )
 _APPEAR = re.compile(
@@ -47,9 +46,9 @@ _TARGET = re.compile(
     r"(?:is|are) there (?:ever|at any (?:point|time))(?:\s+(?:an?|any))?|"
     r"(?:(?:find|show me|tell me|give me)\s+)?(?:the\s+)?(?:first\s+|last\s+)?(?:appearance|entrance|exit) of|"
     r"find (?:out )?(?:(?:the )?(?:times?|moments?|parts?|bits?|scenes?|sections?|frames?) )?(?:when|where|with))\s+"
-    r"(?:(?:does|do|did|is|are|was|were|(?:can|do|did|will|could) (?:we|i|you) (?:see|spot|notice)|will)\s+)?"
+    r"(?:(?:does|do|did|is|are|was|were|has|have|had|(?:can|do|did|will|could) (?:we|i|you) (?:see|spot|notice)|will)\s+)?"
     r"(?:(?:we|you|i) (?:first\s+|last\s+)?(?:see|spot)\s+)?(?P<what>.+?)\s*"
-    r"(?:\b(?:first\s+)?(?:appears?|disappears?|vanish\w*|show(?:s)? up|come(?:s)? in|enter\w*|leave\w*|left|"
+    r"(?:\b(?:first\s+)?(?:appears?|disappears?|vanish\w*|show(?:s)? up|come(?:s)? in|enter\w*|leave\w*|(?<!the )(?<!to )left|"
     r"exit\w*|go(?:es)? away|gone|turns? up|pops? up|arriv\w*|visible|on screen|"
     r"missing|absent|off ?screen|out of (?:the )?(?:frame|shot|view|picture)|not (?:there|visible|on screen|seen)|"
     r"in (?:the )?(?:frame|shot|video|picture|view)|in (?:them|it|this)|at any (?:point|time)|seen|there|"

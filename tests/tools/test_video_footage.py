@@ -192,3 +192,45 @@ def test_a_count_of_a_narrower_word_says_what_was_counted(agent, shots):
     result = agent.run("how many men are in the video?", video=shots)
     assert result.ok, result.answer
     assert result.answer.startswith("I can only count people (the detector does not tell a man from other people).")
+
+
+@pytest.mark.parametrize(
+    "text, target, question",
+    [
+        ("when is the bottle on the left missing?", "the bottle on the left", "absent"),  # was 'the bottle on'
+        ("when does the person on the left appear?", "the person on the left", "appear"),  # was 'disappear'
+        ("when is the car to the left visible?", "the car to the left", "when"),
+        ("when has the dog left?", "the dog", "disappear"),  # was 'has the dog'
+        ("when does the cat leave", "the cat", "disappear"),
+    ],
+)
+def test_on_the_left_is_a_place_not_a_leaving(text, target, question):
+    from vitron_agent.planners.base import PlanRequest
+    from vitron_agent.planners.rule import RulePlanner
+    from vitron_agent.toolkit.tool import Toolbox
+    from vitron_agent.tools import default_tools
+
+    p = RulePlanner().plan(
+        PlanRequest(text=text, inputs={"input": {"video": "video"}, "last": {}}), Toolbox(default_tools())
+    )
+    assert [(s.tool, s.args.get("target"), s.args.get("question")) for s in p.steps] == [
+        ("find_in_video", target, question)
+    ]
+
+
+def test_a_placed_target_is_said_to_be_any_of_its_kind():
+    said = answer("the bottle on the left", "absent", [(0.0, 7.0), (13.0, 39.85)], 39.85, "sampled")
+    assert said.startswith(
+        "I can't keep to 'the bottle on the left' through the clip (one bottle is not told from another), so I "
+        "looked for any bottle. No bottle is on screen 0:07 to 0:13."
+    )
+
+
+def test_a_coloured_thing_not_on_the_first_frame_is_looked_for_after_it(agent, shots):
+    """'track the red car' said 'found no red target on frame 0' when the red car came at 16 s: the clip is
+    searched for it; when it is nowhere, the answer says the whole clip was looked through."""
+    result = agent.run("track the purple cat", video=shots)
+    assert not result.ok
+    assert "I found no purple cat in the video: not on the first frame (by colour) nor anywhere after it" in (
+        result.answer
+    ), result.answer
