@@ -76,6 +76,17 @@ SCENARIOS = [
     (["speed it up 2x", "do it once more"], "video", [("speed_video", {"factor": 2})]),
     (["trim it to the first 2 seconds", "more"], "video", ASK),
     (["pixelate the red disc", "more pixelated"], "image", [("edit", {"operation": "pixelate", "mask": "$last.mask"})]),
+    # a fourth set (11 of 14 read right on first reading; the misses are the first three here)
+    (["brighten it", "tone it down a bit"], "image", [("edit", {"operation": "darken", "amount": "low"})]),
+    (
+        ["blur the red disc", "can you make it stronger"],
+        "image",
+        [("edit", {"operation": "blur", "mask": "$last.mask"})],
+    ),
+    (["make the red disc green", "actually no, blue"], "image", [("edit", {"operation": "recolor", "color": "blue"})]),
+    (["blur the red disc", "same again please"], "image", [("edit", {"operation": "blur", "mask": "$last.mask"})]),
+    (["make it cooler", "way too blue now"], "image", [("edit", {"operation": "warmer"})]),
+    (["no, red"], "image", ASK),
 ]
 
 

@@ -26,6 +26,7 @@ import re
 from typing import Any
 
 from vitron_agent.planners.base import PlanRequest
+from vitron_agent.planners.rule.lexicon import _COLOR_WORDS
 from vitron_agent.toolkit.plan import Plan, Step
 
 __all__ = ["follow_up", "is_follow_up", "NOTHING_TO_FOLLOW"]
@@ -57,6 +58,26 @@ _LESS = re.compile(
     + _LEAD
     + r"(?P<bit>(?:just\s+)?(?:a\s+)?(?:(?:little|tiny)\s+)?(?:bit|little|tad|touch|notch)\s+|slightly\s+)?"
     r"(?:less|weaker|not so much|not as much)(?:\s+(?:of (?:it|that)|than that))?" + _END,
+    re.I,
+)
+# said of the last change only in a session ("make it stronger", "tone it down a bit", "actually no, blue");
+# alone, the usual reading stands ("tone it down" is a desaturation, "blue" a question)
+_SOFT_MORE = re.compile(
+    _LEAD
+    + r"(?:make|do)\s+(?:it|that|this)\s+(?:(?:a\s+)?(?:bit|little|tad|touch)\s+|even\s+|much\s+)?(?:stronger|more intense|"
+    r"heavier|more)(?P<bit>\s+(?:a\s+)?(?:bit|little|tad|touch))?" + _END,
+    re.I,
+)
+_SOFT_LESS = re.compile(
+    _LEAD + r"(?:tone|dial|pull|take|turn|bring|back)\s+(?:it|that|this)\s+(?:down|back|off)(?:\s+a\s+notch)?"
+    r"(?P<bit>\s+(?:a\s+)?(?:bit|little|tad|touch|notch))?|" + _LEAD[1:] + r"(?:make|do)\s+(?:it|that|this)\s+"
+    r"(?P<bit2>(?:a\s+)?(?:bit|little|tad|touch)\s+)?(?:weaker|subtler|lighter|softer|less intense|less strong|gentler)"
+    + _END,
+    re.I,
+)
+_BARE_COLOUR = re.compile(
+    r"^(?:(?:actually|no+|nope|wait|hmm+|sorry|oops|or|maybe|try)\b[,!. ]*)+(?:make it\s+|in\s+|try\s+)?(?P<what>[a-z]+)"
+    + _END,
     re.I,
 )
 # "do the same to the cat", "now the background", "and the background too", "the dog as well"
@@ -176,6 +197,11 @@ def _kind(text: str) -> tuple[str | None, str, bool]:
             return kind, what, bool(m.groupdict().get("bit"))
     if what := _x_too(t):
         return "same", what, False
+    for kind, pattern in (("soft_more", _SOFT_MORE), ("soft_less", _SOFT_LESS), ("colour", _BARE_COLOUR)):
+        if m := pattern.match(t):
+            what = m.group("what") if kind == "colour" else ""
+            if kind != "colour" or what.lower() in _COLOR_WORDS:
+                return kind, what, bool(m.groupdict().get("bit") or m.groupdict().get("bit2"))
     return ("same_but" if _SAME_BUT.match(t) else None), "", False
 
 
@@ -185,6 +211,14 @@ def follow_up(planner: Any, request: PlanRequest, toolbox: Any, text: str) -> Pl
     kind, target, bit = _kind(text)
     if kind is None:
         return _quality_or_meant(planner, request, toolbox, text)
+    if kind == "colour":  # "actually no, blue": the last thing in that colour; with none, asked
+        if previous_request(request.history) is None and not request.inputs.get("last"):
+            return Plan(answer=NOTHING_TO_FOLLOW.format(what=f"{target.capitalize()} for what"))
+        return planner.plan(dataclasses.replace(request, text=f"make it {target}", history=[]), toolbox)
+    if kind in ("soft_more", "soft_less"):
+        if previous_request(request.history) is None:
+            return None  # alone: the usual reading
+        kind = kind[5:]
     if kind == "same" and _THIS_ONE.match(target):  # "do the same to this one" (a new picture): the request again
         kind = "again"
     base = _base(planner, request, toolbox, request.history, 0)
@@ -258,6 +292,9 @@ def _base(planner: Any, request: PlanRequest, toolbox: Any, history: list[dict[s
     kind, target, _ = _kind(text)
     if kind in (None, "same_but", "other"):
         return text
+    if kind == "colour":
+        return f"make it {target}"
+    kind = {"soft_more": "more", "soft_less": "less"}.get(kind, kind)
     base = _base(planner, request, toolbox, earlier, depth + 1)
     if base is None or kind in ("again", "more"):
         return base
