@@ -135,6 +135,28 @@ def test_pronouns_bind_to_the_previous_turn(toolbox):
     assert compact(plan) == ["edit:recolor:red mask=$last.mask", "describe image=$s1.image mask=$last.mask"]
 
 
+@pytest.mark.parametrize(
+    "text, op",
+    [
+        ("blur this", "edit:blur"),
+        ("pixelate it", "edit:pixelate"),
+        ("make it grayscale", "edit:grayscale"),
+        ("what colour is this?", "describe"),
+        ("what is this?", "describe"),
+    ],
+)
+@pytest.mark.parametrize("region", ["box", "point"])
+def test_this_with_a_marked_region_is_the_marked_thing(toolbox, text, op, region):
+    """A box drawn around a sign and "blur this" blurred the whole picture; "what colour is this?" with
+    a box described the whole picture: "this", "it" or no target with a region is the region's thing."""
+    inputs = {"input": {"image": "image", region: region}, "last": {"mask": "m"}}
+    plan = RulePlanner().plan(PlanRequest(text=text, inputs=inputs), toolbox)
+    assert plan.steps[0].tool == "segment" and plan.steps[0].args[region] == f"$input.{region}"
+    assert compact(plan)[1].startswith(op) and plan.steps[1].args["mask"] == "$s1.mask"
+    plain = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), toolbox)
+    assert plain.steps[0].tool != "segment"  # without a region: the picture, as before
+
+
 def test_user_given_regions_are_used(toolbox):
     inputs = {"input": {"image": "image", "box": "box"}, "last": {}}
     plan = RulePlanner().plan(PlanRequest(text="segment the object in the box, then remove it", inputs=inputs), toolbox)
