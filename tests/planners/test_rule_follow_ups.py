@@ -87,6 +87,17 @@ SCENARIOS = [
     (["blur the red disc", "same again please"], "image", [("edit", {"operation": "blur", "mask": "$last.mask"})]),
     (["make it cooler", "way too blue now"], "image", [("edit", {"operation": "warmer"})]),
     (["no, red"], "image", ASK),
+    # three turns: a follow-up of a follow-up is read through both
+    (
+        ["brighten the red disc", "no, I meant the background", "more"],
+        "image",
+        [("edit", {"operation": "brighten", "where": "outside"})],
+    ),
+    (
+        ["brighten the red disc", "even brighter", "even brighter"],
+        "image",
+        [("edit", {"operation": "brighten", "mask": "$last.mask"})],
+    ),
 ]
 
 

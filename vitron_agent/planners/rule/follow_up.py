@@ -261,25 +261,33 @@ def _quality_or_meant(planner: Any, request: PlanRequest, toolbox: Any, text: st
         if plan.steps:
             plan.notes.insert(0, LAST_CHANGE.format(base=base))
         return plan
+    said = _quality_side(planner, request, toolbox, base, quality)
+    if said is None:
+        return None  # a quality the last edit does not change ("more contrast" after a blur): the usual reading
+    plan = planner.plan(dataclasses.replace(request, text=base, history=[]), toolbox)
+    steps = _reuse_selection(plan.steps, request.inputs.get("last", {}))
+    bit = bool(quality.group("bit"))
+    if said == "same":  # "more blur", "even brighter"
+        return _more(steps, base, bit, t)
+    return _less(steps, base, bit, t)  # "less blur", "a bit darker" after brightening
+
+
+def _quality_side(planner: Any, request: PlanRequest, toolbox: Any, base: str, quality: re.Match[str]) -> str | None:
+    """ "same" when the quality words ask for more of ``base``'s one edit ("more blur" after a blur), its
+    opposite edit's name when they ask for less ("a bit darker" after brightening: "darken"), None when
+    they are about another quality or ``base`` is no single edit."""
     plan = planner.plan(dataclasses.replace(request, text=base, history=[]), toolbox)
     ops = {s.args.get("operation") for s in plan.steps if s.tool.startswith("edit")}
     if len(ops) != 1 or not plan.steps:
         return None
     op = ops.pop()
     q = quality.group("q").lower()
-    said_more = quality.group("dir") is None and not re.match(r"^(?:even|much|way|a lot|still)\b", t, re.I)
     same = re.fullmatch(_QUALITIES.get(op, "(?!)"), q) is not None
-    opposite = _OPPOSITE.get(op) and re.fullmatch(_QUALITIES[_OPPOSITE[op]], q) is not None
-    if said_more and not (same or opposite):
-        return None  # a bare word ("blur"): the usual reading
-    less = (quality.group("dir") or "").lower() == "less"
+    opposite = op in _OPPOSITE and re.fullmatch(_QUALITIES[_OPPOSITE[op]], q) is not None
     if not (same or opposite):
         return None
-    steps = _reuse_selection(plan.steps, request.inputs.get("last", {}))
-    bit = bool(quality.group("bit"))
-    if same != less:  # "more blur", "even brighter"
-        return _more(steps, base, bit, t)
-    return _less(steps, base, bit, t)  # "less blur", "a bit darker" after brightening
+    less = (quality.group("dir") or "").lower() == "less"
+    return "same" if same != less else _OPPOSITE.get(op, "")
 
 
 def _base(planner: Any, request: PlanRequest, toolbox: Any, history: list[dict[str, Any]], depth: int) -> str | None:
@@ -290,6 +298,13 @@ def _base(planner: Any, request: PlanRequest, toolbox: Any, history: list[dict[s
         return None
     text, earlier = found
     kind, target, _ = _kind(text)
+    if kind is None and (meant := _MEANT.match(text.strip())):  # "no, I meant the background": that request
+        before = _base(planner, request, toolbox, earlier, depth + 1)
+        return before and _swap_target(planner, request, toolbox, before, meant.group("what").strip())
+    if kind is None and (quality := _QUALITY_MORE.match(text.strip())):  # "even brighter": the request it built on
+        before = _base(planner, request, toolbox, earlier, depth + 1)
+        if before is not None and (said := _quality_side(planner, request, toolbox, before, quality)) is not None:
+            return before if said == "same" else _OPPOSITE_WORDS.get(said)
     if kind in (None, "same_but", "other"):
         return text
     if kind == "colour":
