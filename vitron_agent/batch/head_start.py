@@ -1,7 +1,7 @@
 """A head start for ``batch --ray``: the driver runs inputs while Ray and its actors start.
 
-Starting Ray (``ray.init``: 3-4 s for a new local instance on 2 idle cores) and then Ray Data's
-actors (a new Python process each, Ray's and the runtime's imports, the Agent) leaves the
+Starting Ray (``ray.init``: 3-4 s for a new local instance on 2 idle cores) and then the batch's
+actors (a Python process each, Ray's and the runtime's imports, the Agent) leaves the
 machine partly idle for seconds, and that start-up cannot begin before Ray is up. The driver has
 an Agent already (it planned the request), so it runs inputs itself, from the *end* of the list,
 until the first reply comes back from an actor; the actors take the list from the front. Each
@@ -77,7 +77,7 @@ class Claims:
 
     def actor_runs(self, key: str) -> bool:
         """An actor claims input ``key``: False only when the driver has it. A claim an actor made
-        (a task Ray Data retries after its actor died) does not stop another actor running it."""
+        (a job retried after its actor died) does not stop another actor running it."""
         kv = self._kv()
         if not kv._internal_kv_put(self._key(key), b"actor", overwrite=False, namespace=_NAMESPACE):
             return True

@@ -8,9 +8,9 @@ Ray Data: on one 2-core machine its machinery costs more CPU than the pool of ac
 (``benchmarks/batch.py`` prints every process's CPU seconds): its per-cluster actors (stats,
 autoscaling coordinator, actor locations: three more Python processes, ~2.4 CPU-s on a cluster's
 first dataset), the streaming executor's loop in the driver (~1 CPU-s for 64 inputs) and its
-import (pyarrow, pandas) in the driver and in every actor; and its own actors cannot take the
-workers Ray prestarts. A 64-input batch of trivial jobs used 5.7 CPU-s through Ray Data against
-0.6 here (``benchmarks/ray_overhead.py --batch``).
+import (pyarrow, pandas) in the driver and in every actor. (The plain actors take the workers
+``ray.init`` prestarts, Ray already imported.) Two runs of 64 trivial jobs in a new local Ray used 7.5 CPU-s through Ray
+Data against 1.6 here, every process counted (``benchmarks/ray_overhead.py --batch``).
 
 Actors are spread over the cluster's nodes (``SPREAD``), one CPU each; an actor whose process dies
 is restarted and its jobs retried (at most :data:`RETRIES` times), as Ray Data did; an error that
