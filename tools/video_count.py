@@ -176,12 +176,13 @@ class CountInVideoTool(VisionTool):
         else:
             from vitron_agent.perception.coco_names import _singular
 
-            text = f"I counted {len(sure)} distinct {_singular(word) if len(sure) == 1 else word}"
+            one = {"people": "person", "men": "man", "women": "woman", "children": "child"}.get(word, _singular(word))
+            text = f"I counted {len(sure)} distinct {one if len(sure) == 1 else word}"
             if lower < len(sure):
                 text = (
-                    f"I saw {word} come into view {len(sure)} times, at most {at_once(spans)} at once: between "
-                    f"{lower} and {len(sure)} distinct {word} (ones that look alike may be the same one coming "
-                    "back; I can't tell them apart)"
+                    f"I saw {word} come into view {len(sure)} times, at most {at_once(spans)} at once: "
+                    f"{len(sure)} distinct {word} if each was a new one, at least {lower} (ones that look alike "
+                    "may be the same one coming back; I can't tell them apart)"
                 )
             if brief:
                 upto = f"between {len(sure)} and {len(objects)} in all" if lower == len(sure) else "maybe more"
@@ -190,7 +191,7 @@ class CountInVideoTool(VisionTool):
                 text += (
                     "; it moved across the frame" if len(sure) == 1 else f"; {across} of them moved across the frame"
                 )
-            shown = "; ".join(f"{clock(a / v.fps)}-{clock((b + 1) / v.fps)}" for a, b in spans[:12])
+            shown = "; ".join(_on_screen(g, v.fps, k) for g in sure[:12])
             text += f". On screen: {shown}" if shown else ""
         how = (
             f"{model} every {k} frame{'s' if k > 1 else ''} ({len(range(0, v.frames, k))} of {v.frames}), followed "
@@ -211,6 +212,19 @@ class CountInVideoTool(VisionTool):
             confidence=round(confidence, 3),
             brief=brief,
         )
+
+
+def _on_screen(group: list, fps: float, k: int) -> str:
+    """When one counted object was on screen: its tracks' spans, those a detection stride apart merged
+    ("0:01-0:02.5 and 0:03.5-0:04.2": the same person in two shots, not on screen in between)."""
+    parts: list[list[int]] = []
+    for t in group:
+        a, b = min(t.seen), max(t.seen) + 1
+        if parts and a - parts[-1][1] <= k:
+            parts[-1][1] = max(parts[-1][1], b)
+        else:
+            parts.append([a, b])
+    return " and ".join(f"{clock(a / fps)}-{clock(b / fps)}" for a, b in parts)
 
 
 def fewest(spans: list[tuple[int, int]], looks: list) -> int:

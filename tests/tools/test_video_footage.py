@@ -234,3 +234,13 @@ def test_a_coloured_thing_not_on_the_first_frame_is_looked_for_after_it(agent, s
     assert "I found no purple cat in the video: not on the first frame (by colour) nor anywhere after it" in (
         result.answer
     ), result.answer
+
+
+def test_one_person_in_two_shots_is_one_person_on_screen_twice(agent, shots):
+    """The astronaut in shots 2 and 4: 'I counted 1 distinct people. On screen: 0:01-0:04.2' (the cat's shot
+    between included, 'people' for one)."""
+    result = agent.run("how many people are in the video?", video=shots)
+    assert result.ok, result.answer
+    assert result.answer.startswith("I counted 1 distinct person. On screen: 0:01-0:02.5 and 0:03.5-0:04.2 ("), (
+        result.answer
+    )
