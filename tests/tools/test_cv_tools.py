@@ -211,3 +211,20 @@ def test_brighten_keeps_black_black_and_lifts_a_night_shot():
     lifted = adjust(night, np.ones(night.shape[:2], bool), "brighten", 0.5)
     assert lifted.mean() > night.mean() * 2.5
     assert np.percentile(lifted, 1) < 10  # the shadows are not hazed
+
+
+@pytest.mark.parametrize("color", ["white", "red", "brown", "yellow", "blue"])
+def test_recolor_of_a_black_thing_comes_out_the_colour_asked(color):
+    """'make the horse white' on a black horse gave mid-grey (L 77), 'red' a near-black maroon, both said
+    done: the lightness moves toward the colour's when the thing is far darker or lighter than it."""
+    from skimage import data
+
+    from vitron_agent.perception.colors import name_colors, parse_color_value
+    from vitron_agent.perception.edit_ops import recolor
+
+    horse = ~data.horse()  # scikit-image's black horse silhouette (True = horse here)
+    img = np.where(horse[..., None], 25, 240).astype(np.uint8).repeat(3, axis=2)
+    img = img + np.random.default_rng(0).integers(0, 12, img.shape).astype(np.uint8)  # a little texture
+    out = recolor(img, horse, parse_color_value(color))
+    assert name_colors(out[horse])[0][0] == color
+    assert (out[~horse] == img[~horse]).all()

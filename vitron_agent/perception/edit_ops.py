@@ -227,6 +227,9 @@ def _is_shade(color: str | None) -> bool:
     return key in SHADES or key.split(" ")[0] in SHADE_WORDS
 
 
+LIGHTNESS_SLACK = 15.0  # Lab L by which a recoloured thing may differ from its colour's own lightness
+
+
 def recolor(image: np.ndarray, region: np.ndarray, rgb: tuple[int, int, int], lightness: bool = False) -> np.ndarray:
     """Set hue and chroma inside ``region`` to those of ``rgb``, keeping Lab lightness -- or, with
     ``lightness`` (a shade: 'dark green', 'navy'), moving the region's mean lightness to the
@@ -240,17 +243,22 @@ def recolor(image: np.ndarray, region: np.ndarray, rgb: tuple[int, int, int], li
     lab = rgb_to_lab(px)
     target = rgb_to_lab(np.array([rgb], np.uint8))[0]
     t_chroma = float(np.hypot(target[1], target[2]))
-    if t_chroma < 8:  # black, white, gray: drop chroma, lightness mostly the target's (texture kept faintly)
+    mean = float(lab[:, 0].mean())
+    if t_chroma < 8:  # black, white, gray: no chroma, the mean lightness the target's, texture kept at half
+        # (a share of the old lightness was kept: a black horse made "white" came out mid-grey, L 77)
         lab[:, 1:] = 0
-        keep = 0.5 if 20 < target[0] < 80 else 0.25
-        lab[:, 0] = keep * lab[:, 0] + (1 - keep) * target[0]
+        lab[:, 0] = np.clip(float(np.clip(target[0], 8, 93)) + 0.5 * (lab[:, 0] - mean), 0, 100)
     else:
         chroma = np.hypot(lab[:, 1], lab[:, 2])
         new_c = np.maximum(chroma, 0.75 * t_chroma)
         lab[:, 1] = target[1] / t_chroma * new_c
         lab[:, 2] = target[2] / t_chroma * new_c
         if lightness:
-            lab[:, 0] = np.clip(lab[:, 0] + (target[0] - lab[:, 0].mean()), 0, 100)
+            lab[:, 0] = np.clip(lab[:, 0] + (target[0] - mean), 0, 100)
+        else:  # a hue on a far darker or lighter thing: moved toward the colour's lightness, texture kept
+            # ("make the black horse red" gave a near-black maroon; a white car "red" a pale pink)
+            d = float(target[0]) - mean
+            lab[:, 0] = np.clip(lab[:, 0] + np.sign(d) * max(0.0, abs(d) - LIGHTNESS_SLACK), 0, 100)
     rgbf = cv2.cvtColor(lab.reshape(-1, 1, 3).astype(np.float32), cv2.COLOR_Lab2RGB).reshape(-1, 3)
     out[region] = np.clip(rgbf * 255.0 + 0.5, 0, 255).astype(np.uint8)
     return out
