@@ -194,14 +194,13 @@ class TrimVideoTool(VisionTool):
         ref = ctx.store.put_video(remapped(ctx.store, v, mapping, ctx), v.fps, ctx.step_id, audio=sound)
         spans = ", ".join(f"{clock(lo / v.fps)} to {clock(hi / v.fps)}" for lo, hi in parts)
         kept = (
-            f"Kept {spans}" if len(parts) == 1 else f"Kept the {len(parts)} parts where it is visible ({spans}), joined"
+            f"Kept {spans}, where {inp.visible} is visible"
+            if len(parts) == 1
+            else f"Kept the {len(parts)} parts where {inp.visible} is visible ({spans}), joined"
         )
         return VideoResult(
             video=ref,
-            text=(
-                f"{kept} ({inp.visible} is visible there; {found.how}): {clip_line(ref)}. "
-                f"{_sound_note(ref, 'kept and cut with it')}"
-            ),
+            text=(f"{kept} ({found.how}): {clip_line(ref)}. {_sound_note(ref, 'kept and cut with it')}"),
         )
 
 

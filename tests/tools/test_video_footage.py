@@ -183,7 +183,9 @@ def test_the_parts_where_a_thing_is_visible_are_kept_not_the_gaps_between(tmp_pa
     video = store.put_video(iter(frames), 10.0)
     out = TrimVideoTool()(ToolContext(store=store), video=video.model_dump(), visible="the person")
     assert out.video.frames == 15 + 7, out.text  # before: 32 frames, 1.0-4.2 s with the cat's shot
-    assert out.text.startswith("Kept the 2 parts where it is visible (0:01 to 0:02.5, 0:03.5 to 0:04.2), joined")
+    assert out.text.startswith(
+        "Kept the 2 parts where the person is visible (0:01 to 0:02.5, 0:03.5 to 0:04.2), joined (the COCO detector"
+    ), out.text
     kept = store.get_video(out.video)
     assert np.array_equal(kept.frame(0), frames[10]) and np.array_equal(kept.frame(15), frames[35])
 
