@@ -57,7 +57,9 @@ def why(e, pixels: np.ndarray) -> tuple[str, float, float, str]:
 def _way(said: str) -> str:
     """Which part of the resolver answered, from its method's words."""
     first = said.removeprefix("[unsure] ").split(";")[0]
-    if "recognised" in first:  # the detector's answer, whatever the rest says of the classifier
+    if (
+        "recognised" in first and "stuff" not in first
+    ):  # the detector's answer, whatever the rest says of the classifier
         return "detector"
     for key, way in (
         ("round lobes", "parts"),

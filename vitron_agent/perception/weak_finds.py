@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from vitron_agent.core.refs import Detection
+from vitron_agent.core.refs import Box, Detection
 from vitron_agent.perception.detector import Named
 
 if TYPE_CHECKING:
@@ -28,16 +28,15 @@ __all__ = ["weak_candidates", "by_weak_find", "WEAK", "CONFIRMED", "LOOK_AT"]
 
 WEAK = 0.12  # a candidate under this is noise, even for a named thing
 CONFIRMED = 0.3  # the label's ImageNet kinds' top-5 probability on a weak box to call it confirmed
-LOOK_AT = 5  # weak candidates classified
+LOOK_AT = 8  # weak candidates classified
 
 
 def weak_candidates(image: np.ndarray, labels: tuple[str, ...]) -> list[Detection]:
     """The detector's candidates of ``labels`` it did not report: scoring WEAK..MIN_SCORE in the
     whole picture, or from WEAK up in 2x2 tiles (which its own reading looks at only when the
-    picture shows small or many things), one per object
-    (:func:`~vitron_agent.perception.detector.suppress`), best first.
+    picture shows small or many things), near duplicates once (:func:`_apart`), best first.
     ``image`` HxWx3 uint8 RGB; boxes XYXY pixels."""
-    from vitron_agent.perception.detector import MIN_SCORE, _cached, _rgb, _tiled, suppress
+    from vitron_agent.perception.detector import MIN_SCORE, _cached, _rgb, _tiled
     from vitron_agent.perception.detector_ssd import ssd_candidates
 
     rgb = _rgb(image)
@@ -49,7 +48,24 @@ def weak_candidates(image: np.ndarray, labels: tuple[str, ...]) -> list[Detectio
         mine += [
             c for c in tiled if c[1] in labels and (round(float(c[0][0])), round(float(c[0][1])), c[1]) not in reported
         ]
-    return suppress(mine, WEAK)
+    return _apart(mine)
+
+
+def _apart(cands: list) -> list[Detection]:
+    """Candidates from WEAK up, best first, a near duplicate (IoU >= SAME_IOU) once. Unlike the
+    detector's own suppression a smaller box inside a larger one is kept: a tile's box over a tie and
+    the shirt around it must not hide the whole picture's weaker box on the tie alone."""
+    from vitron_agent.perception.detector import SAME_IOU, box_iou
+
+    kept: list[Detection] = []
+    for box, label, score in sorted(cands, key=lambda c: -c[2]):
+        if score < WEAK or any(box_iou(box, (k.box.x1, k.box.y1, k.box.x2, k.box.y2)) >= SAME_IOU for k in kept):
+            continue
+        b = Box(
+            x1=float(box[0]), y1=float(box[1]), x2=float(max(box[2], box[0] + 1)), y2=float(max(box[3], box[1] + 1))
+        )
+        kept.append(Detection(label=label, score=round(float(score), 3), box=b))
+    return kept
 
 
 def _confirmation(image: np.ndarray, d: Detection) -> tuple[str, float] | None:
@@ -80,9 +96,11 @@ def by_weak_find(image: np.ndarray, what: Named, phrase: str, with_mask: bool) -
     from vitron_agent.perception.resolving import Resolved, _mask
 
     said: dict[int, str] = {}
-    kept = []
+    kept: list[Detection] = []
+    weight: dict[int, float] = {}  # the stronger evidence first: the classifier's where it confirms
     for d in weak_candidates(image, what.labels)[:LOOK_AT]:
         seen = _confirmation(image, d)
+        weight[id(d)] = d.score if seen is None else seen[1]
         if seen is None:
             if d.score >= 0.2:
                 kept.append(d)
@@ -94,6 +112,7 @@ def by_weak_find(image: np.ndarray, what: Named, phrase: str, with_mask: bool) -
             )
     if not kept:
         return None
+    kept.sort(key=lambda d: -weight[id(d)])
     items, note = _select_weak(image, kept, what, phrase)
     how = (
         f"{said[id(items[0])]}; unsure: it cannot tell surely that this is the {what.word} you mean, so it took "
