@@ -20,6 +20,7 @@ _REMOVE = re.compile(
     r"^(?:cut|chop)\s+(?:off\s+|away\s+|out\s+)?the\s+(?:first|last|opening|final|closing)\b(?!.*\b(?:keep|only)\b)|"
     r"\b(?:cut|trim|chop)\s+(?:out\s+|off\s+|away\s+)?(?:everything|all|anything)\s+(?:after|before|past|until|from)\b|"
     r"\b(?:remove|drop|cut off|cut away|chop(?: off)?|delete|get rid of|lose|skip|trim off|cut|shave|trim|snip|take|knock)\b.*\boff\b|"
+    r"\b(?:trim|cut|shave|chop|snip|take|knock|remove)\b.*\bfrom\s+the\s+(?:start|beginning|end|front|back)\b|"
     r"\b(?:remove|drop|chop|delete|get rid of|lose|skip|trim off|cut away|cut off|cut out(?!.*\bkeep (?:it|that|this|them)\b)|take out|take off|snip|shave off)\b",
     re.I,
 )
@@ -55,6 +56,11 @@ _NO_SOUND = (
 )
 
 
+_BOTH_ENDS = re.compile(
+    r"\bthe\s+first\s+and\s+(?:the\s+)?last\s+(\S+\s+(?:s|secs?|seconds?)\b|(?=(?:second|sec)\b))", re.I
+)
+
+
 def video_or_ask(call, tool: str, what: str) -> bool:
     """Whether the clause can run ``tool``: on an image it asks for a video; without the tool it notes so."""
     if not call.video:
@@ -77,6 +83,12 @@ def trim_handler(call) -> None:
     if not video_or_ask(call, "trim_video", "Trimming"):
         return
     text = call.text
+    if both := _BOTH_ENDS.search(text):  # "cut the first and last second": off each end
+        d = slots.duration(both.group(1) or "1 second")
+        if d is not None:
+            emit_step(call, "trim_video", start=d)
+            emit_step(call, "trim_video", drop_last=d)
+            return
     seen = _VISIBLE.search(text)
     if seen and not slots.time_range(text):
         emit_step(call, "trim_video", visible=seen.group("what").strip())
@@ -90,7 +102,11 @@ def trim_handler(call) -> None:
             emit_step(call, "trim_video", drop_last=d)
             return
     if span is None and (
-        length := re.search(r"\b(?:(?:down\s+)?to|keep|just|only)\s+(?:just\s+|only\s+)?(.+?)(?:\s+long)?$", text, re.I)
+        length := re.search(
+            r"\b(?:(?:down\s+)?to|keep|just|only|shorter(?:\s+to)?)\s+(?:just\s+|only\s+)?(.+?)(?:\s+long)?$",
+            text,
+            re.I,
+        )
         or re.search(r"^make\s+(?:it|the (?:video|clip|footage))\s+(?:only\s+|just\s+)?(.+?)\s+long$", text, re.I)
     ):
         if (d := slots.duration(length.group(1))) is not None:  # "cut the clip down to 5 seconds": its first 5 s
@@ -269,6 +285,14 @@ VIDEO_INTENTS = (
             r"^(?:trim|shorten)\b" + _TIME,
             r"^(?:(?:only|just)\s+)?(?:cut|clip|chop|keep|remove|drop|delete|get rid of|lose|skip|take out|take off|snip|"
             r"shave(?: off)?)\b" + _TIME,
+            # "the last 4 secs are all i need", "the first 10 seconds will do"
+            r"^(?:the\s+)?(?:first|last|opening|final|closing)\s+(?:\S+\s+)?"
+            + _SECONDS
+            + r"(?=.*\b(?:need|want|keep|enough|do|matter)\b)",
+            # "cut the clip at 8 seconds": where it ends
+            r"^cut\s+(?:it|the (?:clip|video|footage))\s+(?:off\s+)?at\b" + _TIME,
+            # "can you cut the first and last second": both ends
+            r"^(?:cut|trim|remove|drop|chop)\s+(?:off\s+)?the\s+first\s+and\s+(?:the\s+)?last\b" + _TIME,
             # "take 3 s off the start", "shave 2 seconds off the end"
             "^"
             + _TIME

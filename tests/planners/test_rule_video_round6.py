@@ -64,6 +64,14 @@ def steps(text, toolbox):
         ("take 2 secs off the beginning", [("trim_video", {"start": 2.0})]),
         ("make the video 6 seconds long", [("trim_video", {"first": 6.0})]),
         ("lose the ending (last 2 seconds)", [("trim_video", {"drop_last": 2.0})]),
+        ("cut the video at 0:07", [("trim_video", {"first": 7.0})]),
+        ("trim 2 seconds from the end", [("trim_video", {"drop_last": 2.0})]),
+        ("cut 1.5 seconds from the beginning", [("trim_video", {"start": 1.5})]),
+        ("get rid of everything past 6 seconds", [("trim_video", {"end": 6.0})]),
+        ("the first 3 seconds are enough", [("trim_video", {"first": 3.0})]),
+        ("trim off the first and last 2 seconds", [("trim_video", {"start": 2.0}), ("trim_video", {"drop_last": 2.0})]),
+        ("crop the clip to seconds 2 to 4", [("trim_video", {"start": 2.0, "end": 4.0})]),
+        ("make it shorter, about 4 seconds", [("trim_video", {"first": 4.0})]),
     ],
 )
 def test_video_request_reads(text, want, toolbox):

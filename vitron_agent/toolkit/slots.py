@@ -184,7 +184,8 @@ def time_range(text: str) -> tuple[float, float | None] | None:
         if a is not None and b is not None:
             return (a, b) if b > a else (b, a)
     if m := re.search(  # "shave 2 seconds off the end", "take 3 s off the start": from that end
-        rf"{t}\s+off\s+(?:of\s+)?the\s+(?P<side>end|ending|finish|back|start|beginning|front|opening)\b", low
+        rf"{t}\s+(?:off\s+(?:of\s+)?|from\s+)the\s+(?P<side>end|ending|finish|back|start|beginning|front|opening)\b",
+        low,
     ):
         if (d := duration(m.group(1))) is not None:
             return (-d, None) if m.group("side") in ("end", "ending", "finish", "back") else (0.0, d)
@@ -203,7 +204,7 @@ def time_range(text: str) -> tuple[float, float | None] | None:
         if d is not None:
             return (0.0, d) if m.group(1) in ("first", "opening") else (-d, None)
     if m := re.search(
-        rf"\b(?:after|from|since|(?:start|begin)(?:s|ning|ing)?\s+(?:it\s+|the\s+(?:video|clip|footage)\s+)?(?:at|from)|"
+        rf"\b(?:after|from|since|past|beyond|(?:start|begin)(?:s|ning|ing)?\s+(?:it\s+|the\s+(?:video|clip|footage)\s+)?(?:at|from)|"
         rf"open(?:s|ing)?\s+at)\s+{t}(?:\s+on(?:wards)?)?",
         low,
     ):
@@ -214,7 +215,11 @@ def time_range(text: str) -> tuple[float, float | None] | None:
             r"\d\s*(?:s|secs?|seconds?|m|mins?|minutes?)\b|:", m.group(0)
         ):
             return (a, None)
-    if m := re.search(rf"\b(?:until|till|up to|before|(?:end|stop|finish)\w*\s+(?:\w+\s+){{0,2}}(?:at|by))\s+{t}", low):
+    if m := re.search(
+        rf"\b(?:until|till|up to|before|(?:end|stop|finish)\w*\s+(?:\w+\s+){{0,2}}(?:at|by)|"
+        rf"cut\s+(?:it|the (?:clip|video|footage))\s+(?:off\s+)?at)\s+{t}",
+        low,
+    ):
         if (b := _point(m.group(1))) is not None:
             return (0.0, b)
     return None

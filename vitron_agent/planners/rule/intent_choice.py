@@ -11,6 +11,7 @@ from vitron_agent.planners.rule.cannot_do import REFUSALS
 from vitron_agent.planners.rule.complaints import part_complaint, size_complaint, speed_complaint
 from vitron_agent.planners.rule.intent_table import intent_named, parse_clause
 from vitron_agent.planners.rule.lexicon import _COLOR_WORDS, _EXCLUSION, _FILLER, _fix_colours, _fix_verb
+from vitron_agent.toolkit import slots
 
 MODES = ("rules", "matcher", "both")
 
@@ -320,6 +321,8 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     if m := _ADVERB_FIRST.match(clause):  # "heavily blur the car": the verb first, the adverb kept for the amount
         clause = f"{m.group(2)} {m.group(1)}"
     video = None if b.image is None else b.video_mode
+    if video and re.match(r"^(?:crop|cut down|shorten)\b", clause, re.I) and slots.time_range(clause) is not None:
+        clause = re.sub(r"^(?:crop|cut down|shorten)", "trim", clause, flags=re.I)  # "crop the video to the first 5 s"
     picked = _by_rules(clause, notes, video) if mode != "matcher" else Picked(None, clause, clause)
     if mode == "both" and picked.intent is not None and picked.kept is None:
         picked = _overrule(clause, picked, video)

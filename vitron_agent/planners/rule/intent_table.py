@@ -77,6 +77,9 @@ def split_clauses(text: str) -> list[str]:
                 out.append(current)  # "make the bike brighter and the rest darker": the rest is a second edit
                 current = rest
                 continue
+            if re.search(r"\bthe\s+first\s*$", current, re.I) and re.match(r"(?:the\s+)?last\b", head, re.I):
+                current = f"{current} and {head}"  # "cut the first and last second": one span at each end
+                continue
             if _RIDER.match(head) or (_KEEP_IT.match(head) and slots.time_range(current) is not None):
                 # "remove the beginning, the first 1.5 seconds": the span says which beginning; "trim the
                 # first 3 seconds and keep the rest": the rest is what a cut keeps; "… and when?": of the same thing
@@ -112,6 +115,7 @@ _RIDER = re.compile(
     r"(?:s|secs?|seconds?|mins?|minutes?)|\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)?\s*(?:to|-|through|until)\s*"
     r"\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)|\d+:\d\d\s*(?:-|to)\s*\d+:\d\d)(?:\s+(?:of it|only|please))?\s*$"
     r"|^(?:and\s+)?(?:keep|leave)\s+(?:the rest|everything else|what(?:'s| is) left)\s*$"
+    r"|^(?:about\s+|like\s+|around\s+)?\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)\s*(?:long|or so)?\s*$"
     r"|^(?:and\s+)?(?:when|where|for how long|how long|how many)\s*\??\s*$"
     # a bare factor after a speed or loop ("timelapse it, 4x"; "loop it, 3 times"): how much, not a second edit
     r"|^(?:at\s+|by\s+)?(?:x\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:x|times)(?:\s+(?:speed|faster|slower|over))?)\s*$",
