@@ -259,7 +259,7 @@ def _synthetic(case: dict, scene: np.ndarray) -> tuple[np.ndarray, np.ndarray, t
 
 def run_colours(photos: dict[str, np.ndarray], anns: dict[str, dict], checks: dict) -> list[dict]:
     from vitron_agent.evaluation.refcoco import ann_mask
-    from vitron_agent.perception.recognise import _NATURAL
+    from vitron_agent.perception.scene_words import NATURAL as _NATURAL
 
     rows = []
     living = {"cat", "dog", "person", "bird", "leaf", "dandelion"}

@@ -48,13 +48,16 @@ def test_a_crowd_in_rows_is_a_crowd_not_a_precise_wrong_number(ctx, checks):
     crowd = checks.montage("crowd", photos, checks._annotations())  # 40 people in five overlapping rows
     out = _count(ctx, crowd, "people")
     assert checks.verdict(out.text, 40)[0] in ("exact", "honest"), out.text  # was "I count 32 people"
-    assert out.text.startswith("I see a crowd of dozens of people; I can separate")
+    # the montage (people pasted on a flat ground) is a made picture: said so first, as a guess
+    assert "I see a crowd of dozens of people; I can separate" in out.text, out.text
     assert out.mask is not None and "boxes" in out.method  # many: boxes, not one outline each (17 s)
     from vitron_agent.perception.detector import detect_objects
     from vitron_agent.perception.scene_words import describe_scene
 
     said = describe_scene(crowd, detect_objects(crowd))  # was six people one by one "and 30 more objects"
-    assert said.startswith("I see a crowd of dozens of people (I can separate"), said
+    assert "I see what may be a crowd of dozens of people (I can separate" in said or said.startswith(
+        "I see a crowd of dozens of people (I can separate"
+    ), said
 
 
 @needs_detector
