@@ -99,7 +99,7 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
             elif (empty := traits(step.tool).said_empty) is not None:
                 texts.append(empty)
             elif not feeds_a_segment(plan, step):  # "found the cat" is said as "selected the cat"
-                done.append(done_words[step.id])
+                done.append(_as_taken(done_words[step.id], rec))
                 selecting_only = selecting_only and traits(step.tool).role == SELECTS
         elif rec["status"] == "error":
             failed.append(f"I could not {todo_words[step.id]}: {_sentence(str(rec['error']))}")
@@ -113,6 +113,21 @@ def compose_answer(plan: Plan, records: dict[str, dict[str, Any]], problems: lis
         parts.append(f"I did not {_joined(skipped)}, because a step before {them} did not complete.")
     parts.extend(n for n in plan.notes if n not in warnings)
     return "\n".join(dict.fromkeys(parts))
+
+
+def _as_taken(phrase: str, record: dict[str, Any]) -> str:
+    """A selection made on an assumption is said as what was taken: "took the most prominent object as
+    the circuit board", not "selected the circuit board" right after "I can't recognise 'circuit board'"
+    (a red chip read as a red board)."""
+    from vitron_agent.graphs.policy import _assumed
+
+    found = _assumed(record)
+    if found is None or found[0] == "cannot tell" or not phrase.startswith("selected "):
+        return phrase
+    import re
+
+    did = re.sub(r"\s*\([^()]*\)", "", found[2])  # the model's name in brackets is for the warning, not here
+    return f"{did} as {phrase[len('selected ') :]}"
 
 
 def answer_details(plan: Plan, records: dict[str, dict[str, Any]]) -> str:

@@ -126,6 +126,10 @@ class EmbeddedSegmentTool(CvSegmentTool):
                     if name is not None or not (color or position or largest):
                         raise
                 else:
+                    if name is None and color and "so it took the most prominent" in res.method:
+                        # "the white label" no model names: the white regions (as documented), not the
+                        # salient object, which ignored the colour (a black chip kept sharp as the white label)
+                        return super().propose(image, inp, color, position, largest, ctx)
                     ctx.progress(0.5, "segmenting with each box as a prompt (U²-Netp)")
                     return res.mask, res.method + "; the mask is U²-Netp's object, each box as its prompt"
         generic = regionless and self.detector and _foreground(inp.target) and not HALF.search(inp.target or "")

@@ -132,7 +132,7 @@ def test_an_assumed_target_is_still_said_first():
     records = {"s1": ok({"mask": {"kind": "mask", "value": {"area": 0.2}}}, method), "s2": ok(IMAGE)}
     lines = compose_answer(plan, records, []).splitlines()
     assert lines[0].startswith("I can't recognise 'flag' by name, so I took the red regions")
-    assert "(s1)" not in lines[0] and lines[1] == "I selected the flag and blurred it."
+    assert "(s1)" not in lines[0] and lines[1] == "I took the red regions as the flag and blurred it."
 
 
 def test_plan_free_answers_and_problems_are_unchanged():
@@ -208,3 +208,28 @@ def test_plural_selections_are_them():
         )
         said = compose_answer(plan, {"s1": ok(MASK, METHOD), "s2": ok(IMAGE)}, []).splitlines()[0]
         assert said == f"I selected {target} and removed {pronoun}.", said
+
+
+def test_a_selection_made_on_an_assumption_is_said_as_what_was_taken():
+    """'I can't recognise 'circuit board' …, so I took the most prominent object' was followed by 'I selected
+    the circuit board and made it red': a red chip read as a red board. The selection is said as taken."""
+    plan = Plan(
+        steps=[
+            Step(id="s1", tool="segment", args={"image": "$input.image", "target": "the circuit board"}),
+            Step(
+                id="s2",
+                tool="edit",
+                args={"image": "$input.image", "mask": "$s1.mask", "operation": "recolor", "color": "red"},
+            ),
+        ]
+    )
+    guessed = (
+        "U²-Netp salient object; it cannot recognise 'circuit board' by name, so it took the most prominent "
+        "object the phrase points at (U²-Netp's salient object)"
+    )
+    answer = compose_answer(plan, {"s1": ok(MASK, guessed), "s2": ok(IMAGE)}, [])
+    assert answer.splitlines()[0].startswith("I can't recognise 'circuit board' by name")
+    assert "I took the most prominent object the phrase points at as the circuit board and made it red." in answer
+    assert "selected the circuit board" not in answer and "U²-Netp" not in answer.splitlines()[-1]
+    sure = compose_answer(plan, {"s1": ok(MASK, METHOD), "s2": ok(IMAGE)}, [])
+    assert sure == "I selected the circuit board and made it red."

@@ -132,6 +132,39 @@ def test_a_click_just_off_the_cat_takes_the_cat_and_says_so(segment_tools, store
     assert got is not None and "the click at" in got[0] and got[1].startswith("took the object nearest to it")
 
 
+def test_a_colour_with_a_name_no_model_knows_takes_that_colours_regions(segment_tools, store, monkeypatch):
+    """'blur everything except the white label' kept the salient black chip sharp as 'the white label': a
+    colour and a noun no model names take the regions of that colour (as documented), said as assumed."""
+    from vitron_agent.perception import recognise
+
+    scene = np.full((240, 320, 3), 90, np.uint8)
+    scene[60:180, 110:230] = 15  # a big dark chip in the middle: the salient object
+    scene[190:225, 20:110] = 245  # a white label in a corner
+    chip = np.zeros(scene.shape[:2], bool)
+    chip[60:180, 110:230] = True
+    from vitron_agent.perception.resolving import Resolved
+
+    def guessing(image, phrase, found, **kw):  # the resolver's salient guess, as it gave on the board photo
+        return Resolved(
+            [],
+            chip,
+            "a guess, unsure: it cannot recognise 'label' by name, so it took the most "
+            "prominent object the phrase points at (U²-Netp's salient object)",
+            sure=False,
+        )
+
+    monkeypatch.setattr(recognise, "resolve", guessing)
+    ref = store.put_image(scene)
+    out = invoke(
+        segment_tools["embedded"],
+        {"image": ref.model_dump(), "target": "the white label", "color": "white"},
+        ToolContext(store=store, step_id="t"),
+    )
+    mask = store.get_mask(out.mask)
+    assert mask[200:215, 30:100].all() and not mask[60:180, 110:230].any()
+    assert "so it took the white regions" in out.method
+
+
 def test_a_box_segments_the_object_inside_it(segment_tools, store):
     cup = data.coffee()
     truth = bench.reference_mask("coffee", cup.shape[:2])
