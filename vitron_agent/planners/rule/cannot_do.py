@@ -153,6 +153,17 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "('make the car blue') or change its warmth.",
     ),
     (
+        # "move the horse to the left": a thing moved within the picture (it planned a zoom animation of
+        # the whole picture, said as done); a colour or tone shifted ("shift the colours to blue") is not this
+        r"^(?:(?:please|can you|could you)\s+)?(?:move|shift|drag|slide|reposition|relocate|nudge|push)\s+"
+        r"(?!.*\b(?:colou?rs?|hues?|tones?|tint|temperature|white balance|camera|focus|crop|frame)\b)"
+        r"(?:it|them|him|her|this|that|the\s+\w+(?:\s+\w+)?)\s+(?:(?:a\s+(?:bit|little)|slightly|further|more)\s+)?"
+        r"(?:to|towards?|over|up|down|left|right|into|closer|away|across)\b",
+        "I cannot move a thing within a picture (nothing would fill the place it leaves). I can cut it out "
+        "and put it on another picture ('cut out the horse', then 'put it on this picture'), remove it "
+        "('remove the horse') or crop around it ('crop to the horse').",
+    ),
+    (
         r"\bsuper[- ]?res(?:olution|olve|olved)?\b|\bai[- ]upscal\w*\b|\bupscal\w*\b.*\b(?:ai|neural|super)\b",
         "I have no super-resolution model: I cannot add detail that is not there. I can resize it "
         "('make it 4 times bigger', resampled) and sharpen it.",
@@ -264,6 +275,17 @@ DECLARED: tuple[tuple[str, tuple[str, ...], bool], ...] = (
             "add our logo in the corner",
             "overlay some text on the photo",
             "write good morning across the top",
+        ),
+        False,
+    ),
+    (
+        _answer("I cannot move a thing"),
+        (
+            "move the dog to the left",
+            "shift the car a bit to the right",
+            "drag the person into the middle",
+            "put the cat further up",
+            "reposition the bottle in the corner",
         ),
         False,
     ),
