@@ -246,3 +246,18 @@ def test_one_person_in_two_shots_is_one_person_on_screen_twice(agent, shots):
     assert result.answer.startswith("I counted 1 distinct person. On screen: 0:01-0:02.5 and 0:03.5-0:04.2 ("), (
         result.answer
     )
+
+
+def test_before_its_first_sighting_a_box_covers_where_it_was_first_seen_too():
+    """A woman walking in close to the camera stayed sharp in a blur of the people: the frames before her
+    first detection had her box moved back along a straight line only, beside her."""
+    from vitron_agent.perception.track_boxes import Track
+
+    t = Track(id=0)
+    t.add(8, np.array([100.0, 50.0, 160.0, 200.0]), 0.9)
+    t.add(16, np.array([140.0, 50.0, 200.0, 200.0]), 0.9)  # 5 px a frame to the right
+    per_frame = boxes_per_frame([t], [0, 8, 16], 20)
+    for i in range(1, 8):
+        ((_, box),) = per_frame[i]
+        assert box[0] <= 100 - 5 * (8 - i) + 1e-6 and box[2] >= 160  # where the motion says, and where first seen
+    assert not per_frame[0]  # not before the keyframe before its first sighting

@@ -281,8 +281,8 @@ def boxes_per_frame(
 ) -> list[list[tuple]]:
     """Per frame, the (track id, XYXY box) of every track sighted on at least ``min_hits`` keyframes:
     its path (detected or followed), and back to the keyframe before its first sighting (never
-    across a shot cut in ``cuts``) its first box moved back along its velocity (a person walking in
-    was already partly there)."""
+    across a shot cut in ``cuts``) its first box joined with that box moved back along its velocity
+    (a person walking in was already partly there, and a straight line is only a guess of where)."""
     out: list[list[tuple]] = [[] for _ in range(frames)]
     keys = sorted(set(keys) | set(cuts))
     pos = {k: j for j, k in enumerate(keys)}
@@ -293,9 +293,10 @@ def boxes_per_frame(
         first = min(t.seen)
         lo = keys[pos[first] - 1] + 1 if pos.get(first, 0) > 0 else 0
         lo = max([lo, *(c for c in cuts if c <= first)])
-        v = t.velocity()
-        for i in range(lo, first):  # before its first sighting: where its motion says it was
-            out[i].append((t.id, t.seen[first] - v * (first - i)))
+        v, box = t.velocity(), t.seen[first]
+        for i in range(lo, first):  # before its first sighting: where its motion says it was, and where it was
+            back = box - v * (first - i)  # first seen (someone walking in fast, or turning, is not where a
+            out[i].append((t.id, np.concatenate([np.minimum(back[:2], box[:2]), np.maximum(back[2:], box[2:])])))
         for i, box in t.path.items():
             out[i].append((t.id, box))
     return out

@@ -29,6 +29,7 @@ PAD = 0.1
 # prompt frame is read by the default detector, as for images
 KEYFRAME_DETECTOR = "nanodet"
 MIN_START = 0.3  # a track starts from a detection this sure (the detector's reporting threshold)
+EVERY_STEP = 0.3  # seconds between detections when every object of a kind is followed (a blur of them all)
 
 
 def class_detector(name, model: str = KEYFRAME_DETECTOR):
@@ -97,7 +98,9 @@ def sparse_track(
     """(per-frame packed masks, the prompt frame's mask, how, the shot cuts found) for ``name`` from
     ``items`` on ``prompt``. No track crosses a shot cut (:func:`~vitron_agent.perception.track_boxes.follow`)."""
     n, h, w = video.frames, video.height, video.width
-    k = detect_every(n, video.fps)
+    # every one of a kind ("blur the people"): as dense as a count, so one walking in fast is boxed
+    # within 0.3 s (at 0.8 s a woman entering close to the camera stayed sharp for half a second)
+    k = detect_every(n, video.fps, seconds=EVERY_STEP if name.plural else 0.8)
     keys = keyframes(n, k, also=[prompt])
     tracker = BoxTracker(max_gap=max(2 * k, int(round(video.fps))), high=MIN_START)
 
