@@ -252,3 +252,19 @@ def test_generative_edits_without_a_generative_editor_say_what_to_configure(tool
         PlanRequest(text="segment the cat, then make it look like a painting", inputs=IMG), toolbox
     )
     assert compact(plan) == ["segment"] and "Instruction editing needs a generative editor" in plan.notes[0]
+
+
+@pytest.mark.parametrize(
+    "text, whole",
+    [
+        ("make the white thing red", False),
+        ("blur the round thing", False),
+        ("make the whole thing black and white", True),
+        ("make the entire thing warmer", True),
+    ],
+)
+def test_a_described_thing_is_not_the_whole_picture(toolbox, text, whole):
+    """'make the white thing red' answered 'I cannot wash the whole picture red': '<words> thing' was read
+    as 'the whole thing'."""
+    plan = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), toolbox)
+    assert (plan.steps[0].tool != "segment") is whole, compact(plan)

@@ -147,7 +147,7 @@ def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | 
         if b.mask_arg in last:
             return "pronoun", f"$last.{b.mask_arg}"
         return "pronoun", None
-    if _WHOLE.match(cleaned) or _QUALITY.match(cleaned):
+    if (_WHOLE.match(cleaned) and not _A_THING.match(cleaned)) or _QUALITY.match(cleaned):
         return "whole", None
     if re.match(
         r"^(?:everything|all|anything) else$|^the rest(?: of (?:it|the (?:image|picture|photo|scene)))?$", cleaned, re.I
@@ -192,6 +192,12 @@ def clause_span(clause: str, video: bool) -> tuple[float, float | None] | None:
     from vitron_agent.toolkit import slots
 
     return slots.time_range(clause) if video and _SAYS_TIME.search(clause) else None
+
+
+# "the white thing", "that round object": a thing described, not "the whole thing" (it washed the picture)
+_A_THING = re.compile(
+    r"^(?!.*\b(?:whole|entire|full|complete|same)\b)(?:the |a |an |that |this )?(?:[a-z]+ ){1,2}(?:thing|object)$", re.I
+)
 
 
 def _marked(b: _Builder) -> bool:
