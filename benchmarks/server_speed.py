@@ -15,8 +15,9 @@ against the same tools called in-process on the same picture (the limit), side b
   graph, no checkpoint. The server / tools ratio is the issue's goal (<= 1.3x); what the agent
   adds over the tools (planning, the graph's checkpoint commits, each fsynced) is in it too.
 
-Rounds alternate (server turns, agent turns, tools turns) and each ratio is the median of the
-rounds' ratios, so a burst of load from other processes lands on every side. Also printed: how many
+Rounds alternate (server turns, agent turns, tools turns, then the agent on LangGraph's stock saver)
+and each ratio is the median of the rounds' ratios, so a burst of load from other processes lands on
+every side. Also printed: how many
 times the picture was decoded from its file per direct turn (the store's LRU keeps a decoded
 picture; the goal is once per turn at most, however many tools read it).
 Usage: python benchmarks/server_speed.py [--turns 8] [--rounds 5] [--side 500]
@@ -138,12 +139,22 @@ class Direct:
 
 class InProcessAgent:
     """The same turns through an Agent in this process, with the server's checkpointer (SQLite) and
-    store: the server without HTTP."""
+    store: the server without HTTP. ``stock``: on LangGraph's own ``SqliteSaver`` instead of the
+    group commit ``Agent(db=...)`` uses (two commits a superstep: the agent before that change)."""
 
-    def __init__(self, data: Path, img: np.ndarray):
+    def __init__(self, data: Path, img: np.ndarray, stock: bool = False):
         from vitron_agent.runtime.agent import Agent
 
-        self.agent = Agent(db=data / "s.sqlite", data_dir=data / "artifacts")
+        if stock:
+            import sqlite3
+
+            from langgraph.checkpoint.sqlite import SqliteSaver
+
+            data.mkdir(parents=True, exist_ok=True)
+            saver = SqliteSaver(sqlite3.connect(str(data / "s.sqlite"), check_same_thread=False))
+            self.agent = Agent(checkpointer=saver, data_dir=data / "artifacts")
+        else:
+            self.agent = Agent(db=data / "s.sqlite", data_dir=data / "artifacts")
         self.session = self.agent.session("speed")
         self.ref = self.session.store.put_image(img, producer="input").model_dump(mode="json")
 
@@ -234,27 +245,38 @@ def main(turns: int = 8, rounds: int = 5, side: int = 500) -> list[str]:
         proc, url = start_server(Path(d) / "server")
         try:
             direct, agent = Direct(Path(d) / "direct", img), InProcessAgent(Path(d) / "agent", img)
+            stock = InProcessAgent(Path(d) / "stock", img, stock=True)
             with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=300) as client:
                 ref = client.post("/v1/sessions/speed/media", content=png(img)).json()
                 for i in range(2 * len(REQUESTS)):  # warm every side (models, caches, first-turn imports)
                     server_turn(client, ref, i)
                     agent.turn(i)
                     direct.turn(i)
-                rows, cpu = [], [0.0, 0.0, 0.0]
+                    stock.turn(i)
+                rows, cpu, stock_ratios = [], [0.0, 0.0, 0.0], []
                 for _ in range(rounds):
                     s, cs = timed(lambda i: server_turn(client, ref, i), turns, lambda: process_cpu(proc.pid))
                     a, ca = timed(agent.turn, turns)
                     t, ct = timed(direct.turn, turns)
+                    stock_ratios.append(t / timed(stock.turn, turns)[0])
                     rows.append((s, a, t, os.getloadavg()[0]))
                     cpu = [cpu[0] + cs, cpu[1] + ca, cpu[2] + ct]
             decodes = decodes_per_turn(direct)
             commits = commits_per_turn(Path(d), img)
             direct.close()
             agent.close()
+            stock.close()
         finally:
             proc.terminate()
             proc.wait(10)
-    return report(rows, turns, rounds, side, decodes, commits, [c / (turns * rounds) for c in cpu])
+    lines = report(rows, turns, rounds, side, decodes, commits, [c / (turns * rounds) for c in cpu])
+    return [
+        *lines,
+        "",
+        f"The same agent in-process on LangGraph's stock SqliteSaver (two commits a superstep, the agent before "
+        f"the group commit) takes {statistics.median(stock_ratios):.2f}x the tools (median of the rounds; "
+        f"{min(stock_ratios):.2f}-{max(stock_ratios):.2f}x), measured in each round after the tools.",
+    ]
 
 
 def report(
