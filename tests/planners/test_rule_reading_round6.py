@@ -227,3 +227,17 @@ def test_a_label_and_its_content_is_that_request(text, want):
     from vitron_agent.planners.rule.complaints import labelled
 
     assert labelled(text) == want
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("make the horse ginger and black", []),  # a people's colour word is a colour too
+        ("strip all the colour out of the river", ["segment", "grayscale"]),
+        ("what is this a photograph of?", ["describe"]),  # the picture, not "this a photograph of" selected
+        ("the hat - make it purple", ["segment", "recolor"]),  # a dash is a comma
+        ("the skin tones look too yellow, fix it", ["cooler"]),  # a cast of the whole picture, no thing selected
+    ],
+)
+def test_second_batch_classes(toolbox, text, want):
+    assert ops(plan(text, toolbox)) == want

@@ -81,6 +81,7 @@ _CAST = re.compile(
 )
 
 
+_CASTS = frozenset(("cold", "blue", "bluish", "icy", "warm", "orange", "yellow", "yellowish", "orangey"))
 _WARM_HUES = ("yellow", "yellowish", "orange", "orangey", "amber", "warm", "red", "reddish", "pink", "pinkish")
 
 
@@ -97,7 +98,7 @@ _CONTRAST_IDIOM = re.compile(
 # (the remove tool erases things; a quality is no thing: it erased the main object)
 _QUALITY_OUT = re.compile(
     r"^(?P<verb>remove|take\s+out|take\s+away|reduce|lose|cut|drop|kill|get\s+rid\s+of|strip|drain|suck|bleed|take)\s+"
-    r"(?P<part>(?:some|a bit|a little|most|part|a touch)\s+of\s+)?(?:the\s+|that\s+|this\s+)?"
+    r"(?P<part>(?:some|a bit|a little|most|part|a touch)\s+of\s+)?(?:all\s+(?:of\s+)?)?(?:the\s+|that\s+|this\s+)?"
     r"(?P<q>warmth|warm (?:tones?|look|feel)|orange (?:tones?|look)|coolness|cold(?:ness)?|chill|cool (?:tones?|look|feel)|"
     r"blue (?:tones?|look)|blur(?:riness)?|fuzziness|softness|haziness|grain(?:iness)?|noise|brightness|glare|darkness|gloom|"
     r"colou?rs?|saturation)"
@@ -301,6 +302,9 @@ def part_complaint(clause: str) -> str | None:
         # "the colours are dull, brighten them up": the colours' strength, not the light
         less = FIXES[m.group("how").lower()].startswith("desaturate")
         return f"make the colours {'less' if less else 'more'} vivid{m.group('amount') or ''}"
+    if m and _PICTURE.match(m.group("np").strip()) and m.group("how").lower() in _CASTS:
+        # "the skin tones look a bit blue": a colour cast of the whole picture (the colour was read as a thing)
+        return FIXES[m.group("how").lower()].format(np="it") + (m.group("amount") or "")
     if not m or _PICTURE.match(m.group("np").strip()):
         return None
     fix = FIXES[m.group("how").lower()].format(np=m.group("np").strip())
@@ -367,7 +371,7 @@ def strip_remarks(text: str) -> str:
     request ("more detail please, it looks soft": the remark was read into the request)."""
     if m := _DISLIKE.match(text.strip()):
         return f"{m.group('verb')} {m.group('np')}{m.group('rest')}"
-    out = context_first(labelled(text))
+    out = context_first(labelled(_DASH.sub(r"\1, ", text.strip())))
     while (m := _ASIDE.match(out)) and m.end() < len(out):
         out = out[m.end() :]
     if (
@@ -444,6 +448,11 @@ def labelled(text: str) -> str:
     return f"{'make a video' if moving else 'generate an image'} of {m.group('prompt')}"
 
 
+# a thing named, a dash, then the request about it: "the jacket - make it orange" (a comma, for the topic reading);
+# a dash elsewhere stays ("rewind effect - play it backward" is one request, "0:05 - 0:10" a span)
+_DASH = re.compile(
+    r"^((?:the|this|that|my|his|her|their|our)\s+[a-z][a-z' ]{0,40}?)\s+[-\u2013\u2014]\s+(?=[a-z])", re.I
+)
 # a remark after the request, saying why: "more detail please, it looks soft", "crop it, it's too wide"
 _AFTER_REMARK = re.compile(
     r"^(?P<req>[a-z][^.!?;]{4,}?)\s*[,;.!-]+\s*(?:(?:as|since|because|cause|cos)\s+)?(?:it|this|that)(?:'s|\s+is|\s+looks|\s+seems|"

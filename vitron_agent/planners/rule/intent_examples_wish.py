@@ -44,12 +44,14 @@ WISH_EXAMPLES = {
         bathe it in warm light
         add some sunshine warmth
     """),
+    "keep_only": _lines("""
+        nothing but the lamp, please
+        nothing but the horse
+    """),
     "restyle": _lines("""
         make it feel cinematic
         cinematic colour grading please
-        make it moody and filmic
         dreamy and soft-focus, like a daydream
-        make it look like a movie scene
         make the photo a cartoon
     """),
     "generate": _lines("""

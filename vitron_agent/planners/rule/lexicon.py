@@ -545,11 +545,12 @@ def intensity(clause: str) -> float:
 # Two colours said for one thing ("make the dog brown and white", "paint the bird red and yellow", "give the
 # shirt blue and white stripes"): the recolour edit paints a thing one colour, so it asks which (it painted the
 # dog white and called "the dog brown" the target). Black and white together is a grayscale, not two paints.
+_ANY_COLOUR = "|".join((*_COLOR_WORDS, *FOLK_COLOURS))
 _TWO_COLOURS = re.compile(
     r"\b(?:make|paint|colou?r|turn|recolou?r|change|give|dye|tint|do)\s+"
     r"(?P<np>(?:the|this|that|his|her|their|my|its|our|your)\s+[a-z][a-z' -]{0,40}?)\s+(?:(?:to|into|in)\s+)?"
-    r"(?:(?:both|half)\s+)?(?P<c1>" + "|".join(_COLOR_WORDS) + r")\s*(?:,|and|&|\+|with|or)\s*(?:a\s+bit\s+of\s+)?"
-    r"(?P<c2>" + "|".join(_COLOR_WORDS) + r")(?:\s+(?:stripes|striped|stripy|spots|spotted|spotty|checks|checked|"
+    r"(?:(?:both|half)\s+)?(?P<c1>" + _ANY_COLOUR + r")\s*(?:,|and|&|\+|with|or)\s*(?:a\s+bit\s+of\s+)?"
+    r"(?P<c2>" + _ANY_COLOUR + r")(?:\s+(?:stripes|striped|stripy|spots|spotted|spotty|checks|checked|"
     r"squares|patches|patterned|pattern))?\b(?!\s*(?:-|')|\s+(?:the|this|that|his|her|their|my|a|an)\b)",
     re.I,
 )

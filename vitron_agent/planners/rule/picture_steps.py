@@ -379,6 +379,10 @@ def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> N
     phrase = next((g for g in (m.groups() if m else ()) if g), "it" if (b.mask or b.last_output) else "the image")
     if re.match(r"^(?:going on|happening|that happens|happens)\b", phrase.strip(), re.I):  # "what's going on here?"
         phrase = "the image"
+    if re.match(
+        r"^(?:this|it|that)\s+(?:an?\s+)?(?:picture|photo|image|shot|pic|photograph)\s+of\s*\??$", phrase.strip(), re.I
+    ):
+        phrase = "the image"  # "what's this a picture of?": the picture described, not "this a picture of" selected
     _do_describe(b, phrase, clause, last, question=_restore(rest, b.regions) + ("" if rest.endswith("?") else "?"))
 
 
