@@ -50,6 +50,19 @@ NOTHING_FOUND = (
 FOREGROUND_WORDS = ("foreground", "main object", "subject", "main subject", "object", "thing")
 GRABCUT_MAX_SIDE = 400
 HALF = re.compile(r"\b(left|right|top|bottom|upper|lower)\s+(?:side|half|part|portion|edge)\b", re.I)
+# a corner of the picture named alone ("the top right", "in the bottom-left corner"): that quarter of it; a
+# thing in a corner ("the person in the top right") is a thing, not this
+QUARTER = re.compile(
+    r"^(?:(?:what(?:'s| is)\s+)?(?:in|at)\s+)?(?:the\s+)?(?:very\s+)?(top|upper|bottom|lower)[\s-]*(left|right)"
+    r"(?:[\s-]+(?:hand\s+)?(?:corner|quarter|part|area|bit|side|section))?(?:\s+of\s+(?:it|the\s+(?:image|picture|photo)))?$",
+    re.I,
+)
+
+
+def geometric(target: str | None) -> bool:
+    """A part of the picture by place alone (a half, a side, a corner), not a thing."""
+    text = (target or "").strip()
+    return bool(HALF.search(text) or QUARTER.match(text))
 
 
 class SegmentInput(TargetSpec, OnImage):  # fields: image, then the target spec, then these
@@ -120,6 +133,14 @@ class CvSegmentTool(VisionTool):
         if inp.scribble is not None:
             strokes = ctx.store.get_mask(inp.scribble)
             return grabcut_seeds(image, strokes), "GrabCut seeded by the scribble"
+        if quarter := QUARTER.match((inp.target or "").strip()):
+            row = {"upper": "top", "lower": "bottom"}.get(quarter.group(1).lower(), quarter.group(1).lower())
+            col = quarter.group(2).lower()
+            rows = slice(0, h // 2) if row == "top" else slice(h - h // 2, h)
+            cols = slice(0, w // 2) if col == "left" else slice(w - w // 2, w)
+            mask = np.zeros((h, w), bool)
+            mask[rows, cols] = True
+            return mask, f"the {row}-{col} quarter of the image"
         if half := HALF.search(inp.target or ""):
             side = {"upper": "top", "lower": "bottom"}.get(half.group(1).lower(), half.group(1).lower())
             mask = np.zeros((h, w), bool)

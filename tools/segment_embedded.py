@@ -87,10 +87,10 @@ class EmbeddedSegmentTool(CvSegmentTool):
 
     def propose(self, image, inp: SegmentInput, color, position, largest, ctx: ToolContext) -> tuple[np.ndarray, str]:
         from vitron_agent.perception.salient import salient_map
-        from vitron_agent.tools.segment import HALF, named_noun
+        from vitron_agent.tools.segment import geometric, named_noun
 
         regionless = inp.box is None and inp.point is None and inp.scribble is None
-        if regionless and self.detector and not HALF.search(inp.target or "") and not _foreground(inp.target):
+        if regionless and self.detector and not geometric(inp.target) and not _foreground(inp.target):
             from vitron_agent.perception.detector import MIN_SCORE, detect_objects, label_score, named
             from vitron_agent.perception.recognise import face_part, face_region, stuff_region
             from vitron_agent.perception.stuff import stuff_kind
@@ -132,10 +132,10 @@ class EmbeddedSegmentTool(CvSegmentTool):
                         return super().propose(image, inp, color, position, largest, ctx)
                     ctx.progress(0.5, "segmenting with each box as a prompt (U²-Netp)")
                     return res.mask, res.method + "; the mask is U²-Netp's object, each box as its prompt"
-        generic = regionless and self.detector and _foreground(inp.target) and not HALF.search(inp.target or "")
+        generic = regionless and self.detector and _foreground(inp.target) and not geometric(inp.target)
         if generic and (position or largest) and not color and (picked := _among_detections(image, inp, ctx)):
             return picked  # "the biggest object": the largest thing recognised, not a region unlike the border
-        if color or position or largest or inp.scribble is not None or HALF.search(inp.target or ""):
+        if color or position or largest or inp.scribble is not None or geometric(inp.target):
             return super().propose(image, inp, color, position, largest, ctx)
         h, w = image.shape[:2]
         if inp.box is not None:

@@ -228,3 +228,23 @@ def test_recolor_of_a_black_thing_comes_out_the_colour_asked(color):
     out = recolor(img, horse, parse_color_value(color))
     assert name_colors(out[horse])[0][0] == color
     assert (out[~horse] == img[~horse]).all()
+
+
+@pytest.mark.parametrize(
+    "target, rows, cols",
+    [
+        ("the top right", slice(0, 60), slice(80, 160)),
+        ("in the bottom-left corner", slice(60, 120), slice(0, 80)),
+        ("the upper left quarter of the image", slice(0, 60), slice(0, 80)),
+    ],
+)
+def test_a_corner_named_alone_is_that_quarter(ctx, target, rows, cols):
+    """'what colour is in the top right?' took 'top' only (the whole colour wheel, said 'lime/green')."""
+    from vitron_agent.tools.segment import geometric
+
+    img = np.random.default_rng(0).integers(0, 255, (120, 160, 3)).astype(np.uint8)
+    _, out, mask = _seg(ctx, img, target=target)
+    want = np.zeros((120, 160), bool)
+    want[rows, cols] = True
+    assert (mask == want).all() and out.method.endswith("quarter of the image")
+    assert not geometric("the person in the top right") and geometric(target)
