@@ -59,6 +59,12 @@ QUARTER = re.compile(
 )
 
 
+# words that ask for all of a colour, not one thing of it
+EVERY_PART = re.compile(
+    r"\b(?:parts|areas|bits|regions|patches|spots|pixels|zones|sections|everything|all)\b|\banything\b", re.I
+)
+
+
 def geometric(target: str | None) -> bool:
     """A part of the picture by place alone (a half, a side, a corner), not a thing."""
     text = (target or "").strip()
@@ -152,6 +158,12 @@ class CvSegmentTool(VisionTool):
             }[side]
             mask[sl] = True
             return mask, f"the {side} half of the image"
+        if color and EVERY_PART.search(inp.target or "") and not position and not largest:
+            # "the brown parts", "all the green areas": every region of the colour, not only its purest
+            # (the purest took a quarter of a slide's brown stain, said done)
+            every = components(clean(color_mask(image, color)), min_pixels=max(4, h * w // 5000))
+            if every:
+                return fill_holes(np.logical_or.reduce(every)), f"Lab colour model for {color}, every region of it"
         if color:
             comps = purest_regions(image, color, min_pixels=max(4, h * w // 5000))
             if not comps:

@@ -248,3 +248,15 @@ def test_a_corner_named_alone_is_that_quarter(ctx, target, rows, cols):
     want[rows, cols] = True
     assert (mask == want).all() and out.method.endswith("quarter of the image")
     assert not geometric("the person in the top right") and geometric(target)
+
+
+def test_the_brown_parts_are_every_brown_region_not_only_the_purest(ctx):
+    """'make the brown parts purple' on a stained slide recoloured a quarter of the brown (the purest
+    regions): a plural of parts or areas takes every region of the colour."""
+    img = np.full((120, 160, 3), (200, 210, 230), np.uint8)  # pale blue-grey tissue
+    img[10:50, 10:70] = (120, 80, 50)  # brown
+    img[60:110, 90:150] = (170, 120, 80)  # a lighter, less pure brown
+    _, out, mask = _seg(ctx, img, target="the brown parts", color="brown")
+    assert mask[15:45, 15:65].all() and mask[65:105, 95:145].all() and not mask[:, 75:85].any()
+    _, one, single = _seg(ctx, img, target="the brown box", color="brown")
+    assert single.sum() < mask.sum()  # one thing of a colour: the purest region, as before
