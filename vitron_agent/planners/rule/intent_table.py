@@ -408,6 +408,11 @@ INTENTS: tuple[Intent, ...] = (
         (
             r"^(?:read|transcribe|ocr)\b\s*(?:out\s+|off\s+)?|^what\s+(?:does|do)\s+(?:it|this|that|they|the\s+.+?)\s+(?:say|read|spell)\b\s*|^what(?:'s|\s+is)\s+written\b\s*|^what\s+(?:text|words?)\b.*\b(?:say|written|there|see|in|on)\b\s*|^(?:extract|get|find)\s+(?:the\s+|all\s+the\s+)?(?:text|words)\b\s*"
             r"|^what\s+(?:it|this|that|the\s+.+?)\s+(?:says|reads|spells)\b\s*",
+            # a question whose answer is written there: "what's the phone number?" (it counted blobs)
+            r"^(?:what|which)(?:'s|\s+is|\s+are|\s+was)?\s+(?=(?:the|his|her|their|its|this|that|my|our)\s+(?:[a-z]+\s+)?"
+            r"(?:(?:tele)?phone(?:\s+number)?|number\s+plate|licen[cs]e\s+plate|(?:plate|registration|serial|house|flight|"
+            r"bus|jersey|shirt|room|model|part|order|tracking)\s+number|(?:e-?mail|web|street|postal)?\s*address|e-?mail|website|"
+            r"url|web\s*site|headline|slogan|password|wi-?fi|hashtag|caption|brand\s+name|title)s?\b)",
         ),
         _do_read,
         "read / transcribe / what does the sign say (text, OCR)",

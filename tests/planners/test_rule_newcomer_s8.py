@@ -1,5 +1,5 @@
-"""Moving a thing within a picture is refused with what can be done; it had planned a zoom animation of the
-whole picture, said as done ("move it to the right" after "select the horse")."""
+"""Newcomer cases of round s8: moving a thing within a picture is refused with what can be done (it planned a
+zoom animation of the whole picture, said as done); a question whose answer is written reads the text."""
 
 import pytest
 
@@ -27,3 +27,19 @@ def test_moving_a_thing_is_refused(toolbox, text):
 def test_other_moves_are_not_refused(toolbox, text, tool):
     plan = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), toolbox)
     assert [s.tool for s in plan.steps] == [tool]
+
+
+@pytest.mark.parametrize(
+    "text", ["what's the phone number?", "what is the licence plate", "whats the number plate", "what's the website"]
+)
+def test_a_question_whose_answer_is_written_reads_the_text(toolbox, text):
+    """'what's the phone number?' on a note counted 54 blobs ('number' read as a count)."""
+    plan = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), toolbox)
+    assert [s.tool for s in plan.steps] == ["read_text"]
+
+
+def test_the_number_of_things_is_still_a_count(toolbox):
+    plan = RulePlanner().plan(
+        PlanRequest(text="what is the number of people", inputs={"input": {"image": "image"}, "last": {}}), toolbox
+    )
+    assert [s.tool for s in plan.steps] == ["count"]
