@@ -158,7 +158,27 @@ def _scene(image: np.ndarray, found: list[Detection], limit: int, made: bool) ->
         parts.append(phrase)
     more = f" and {len(found) - limit} more objects" if len(found) > limit else ""
     crowd = "" if "person" in many else _crowd_clause(image, found)
-    return "I see " + "; ".join(groups + _grouped(parts)) + more + crowd
+    said = "I see " + "; ".join(groups + _grouped(parts)) + more + crowd
+    return said + _as_a_whole(image, found, said)
+
+
+WHOLE_SURE = 0.5  # the classifier's first name for the whole picture, from this probability, is worth saying
+
+
+def _as_a_whole(image: np.ndarray, found: list[Detection], said: str) -> str:
+    """'; the picture as a whole looks like a modem to the classifier' when the classifier is fairly
+    sure what the whole picture is (>= :data:`WHOLE_SURE`) and that is none of the things found nor
+    said already (a circuit board's round part is "a white clock" to the detector, surely); ''
+    otherwise. A hint for the user, not a correction: the detections are said as they are."""
+    from vitron_agent.perception.classifier import classifier_ready, classify
+    from vitron_agent.perception.wordnet_names import matches, wordnet_ready
+
+    if not (classifier_ready() and wordnet_ready()):
+        return ""
+    name, p = classify(image, None, 1)[0]
+    if p < WHOLE_SURE or name.lower() in said.lower() or any(matches(d.label, name) for d in found):
+        return ""
+    return f"; the picture as a whole looks like {_article(name)} {name} to the classifier"
 
 
 MADE_GUESS = 0.2  # on a picture that is not a photograph, whole-picture names from this probability
