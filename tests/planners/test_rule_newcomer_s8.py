@@ -43,3 +43,21 @@ def test_the_number_of_things_is_still_a_count(toolbox):
         PlanRequest(text="what is the number of people", inputs={"input": {"image": "image"}, "last": {}}), toolbox
     )
     assert [s.tool for s in plan.steps] == ["count"]
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        ("what is written on the yellow bottle?", "segment"),
+        ("read the text on the bus", "segment"),
+        ("what's written on the label?", "read_text"),
+        ("read the sign", "read_text"),
+    ],
+)
+def test_text_on_a_thing_is_read_on_that_thing(toolbox, text, first):
+    """'what is written on the yellow bottle?' read the whole picture (the motorbike's badge): text on a
+    named thing is read inside its mask; a sign, a label or a poster is mostly text and read as it is."""
+    plan = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), toolbox)
+    assert plan.steps[0].tool == first and plan.steps[-1].tool == "read_text"
+    if first == "segment":
+        assert plan.steps[-1].args["mask"] == "$s1.mask"

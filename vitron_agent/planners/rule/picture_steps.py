@@ -468,11 +468,40 @@ def _do_read(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     inline = next((b.regions[k] for k in re.findall(r"@r\d+@", rest) if b.regions[k]["type"] == "box"), None)
     box = {k: v for k, v in inline.items()} if inline else "$input.box" if "box" in b.inputs.get("input", {}) else None
     mask = b.mask if box is None and _PRONOUN.match(phrase or "it") and b.mask and not b.video_mode else None
+    on = _ON_A_THING.match(rest.strip(" ?.!"))
+    if on and box is None and mask is None and not b.video_mode:
+        thing = clean_target(on.group("x"))
+        if (
+            thing
+            and not _PRONOUN.match(thing)
+            and not _WHOLE.match(thing)
+            and not _TEXT_WORDS.match(thing)
+            and not _TEXT_SURFACE.search(thing)
+        ):
+            # "what is written on the yellow bottle?": the bottle's text, not the whole picture's (it read
+            # the motorbike's badge); a thing not found is said, not read around
+            mask = _segment(b, on.group("x"), last)
+            phrase = ""
     b.add("read_text", image=image, mask=mask, box=box)
     b.last_output = "text"
     if mask is None and box is None and phrase and not _PRONOUN.match(phrase) and not _TEXT_WORDS.match(phrase):
         b.named = phrase  # "read the sign and then blur it": a later "it" is the sign
 
+
+# "on the bottle", "the text on the sign", "written across his shirt": where the text is
+_ON_A_THING = re.compile(
+    r"^(?:(?:the|any|all|some)\s+)?(?:(?:text|writing|words?|letters|label|numbers?)\s+)?(?:written\s+)?"
+    r"(?:on|across|along|upon|printed on)\s+(?P<x>.+)$",
+    re.I,
+)
+
+# things that are mostly text (the picture's text is theirs; no model here outlines them): read as they are
+_TEXT_SURFACE = re.compile(
+    r"\b(?:signs?|signboards?|posters?|boards?|whiteboards?|blackboards?|billboards?|labels?|stickers?|pages?|papers?|"
+    r"notes?|notices?|screens?|monitors?|banners?|cards?|menus?|documents?|receipts?|tickets?|letters?|envelopes?|"
+    r"covers?|plates?|placards?|plaques?|slides?|forms?|books?|magazines?|newspapers?|maps?|charts?|tags?)$",
+    re.I,
+)
 
 _TEXT_WORDS = re.compile(  # what is read, not a thing to select: "read the text", "what the words say"
     r"^(?:(?:the|any|all|some)\s+)?(?:text|writing|words?|letters|characters|numbers?|captions?|everything|it|this|that|"
