@@ -175,7 +175,7 @@ def _recognise(rec, crops: list[np.ndarray]) -> list[tuple[str, float, int]]:
 
 
 # a space: a blank run this many times the median run between letters, and this share of the line's height
-WORD_GAP, WORD_GAP_FLOOR = 2.4, 0.12
+WORD_GAP, WORD_GAP_FLOOR = 2.4, 0.18
 
 
 def _latin(ch: str) -> bool:
@@ -187,7 +187,9 @@ def _word_gaps(line: np.ndarray, steps: list[int], n_steps: int, spaces: frozens
     """Indices n (into the kept characters) before which the line's picture has a word gap: between
     character n-1 and n, a run of ink-free columns at least :data:`WORD_GAP` times the line's median
     such run between letters and :data:`WORD_GAP_FLOOR` of its height (measured on made lines:
-    letters 0.00-0.17 of the height apart, about 0.06-0.08 in the median; words 0.21-0.35).
+    letters 0.00-0.17 of the height apart, about 0.06-0.08 in the median, words 0.17-0.35; the
+    floor was 0.12 first: scikit-image's scanned page read "t he", "pi xels", "g rey", whose thin
+    strokes leave gaps; at 0.18 it reads "seg mentation" only, and the made tuning pages as well).
     ``line``: the 3xHxW normalised recogniser input; ``steps``: each kept character's CTC time step;
     ``spaces``: indices of characters that are spaces already (left out of the median)."""
     filled = np.flatnonzero(np.abs(line).sum((0, 1)) > 0)  # the batch pads short lines with zeros on the right
