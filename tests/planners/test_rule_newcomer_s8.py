@@ -61,3 +61,39 @@ def test_text_on_a_thing_is_read_on_that_thing(toolbox, text, first):
     assert plan.steps[0].tool == first and plan.steps[-1].tool == "read_text"
     if first == "segment":
         assert plan.steps[-1].args["mask"] == "$s1.mask"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is the horse white?",
+        "is the horse black?",
+        "is the image blurry?",
+        "is the picture upside down?",
+        "does it need more contrast?",
+        "is it too warm?",
+        "is the background white?",
+    ],
+)
+def test_a_yes_no_question_changes_nothing(toolbox, text):
+    """'is the horse white?' kept only the white horse (destructive), 'is the image blurry?' blurred it,
+    'is the picture upside down?' turned an upright horse over: each said done, nothing asked to change."""
+    plan = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), toolbox)
+    assert plan.steps and plan.steps[-1].tool == "describe" and plan.steps[-1].args["question"]
+    assert all(s.tool in ("segment", "describe") for s in plan.steps)
+    assert all(v.startswith("$input.") for s in plan.steps for k, v in s.args.items() if k == "image")
+
+
+@pytest.mark.parametrize("text", ["can you make it brighter?", "is it possible to blur the background?"])
+def test_a_request_in_question_form_is_still_done(toolbox, text):
+    plan = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), toolbox)
+    assert plan.steps[-1].tool == "edit"
+
+
+def test_a_yes_no_question_about_a_clip_changes_nothing(toolbox):
+    """'is this video playing backwards?' reversed the clip and said 'Reversed: 42 frames'."""
+    inputs = {"input": {"video": "video"}, "last": {}}
+    plan = RulePlanner().plan(PlanRequest(text="is this video playing backwards?", inputs=inputs), toolbox)
+    assert [s.tool for s in plan.steps] == ["describe_video"]
+    plan = RulePlanner().plan(PlanRequest(text="is the video too long? trim it to 3 seconds", inputs=inputs), toolbox)
+    assert [s.tool for s in plan.steps] == ["trim_video"]  # a question, then a request: the request is done

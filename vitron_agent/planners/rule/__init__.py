@@ -131,7 +131,15 @@ class RulePlanner:
             before = len(b.steps)
             b.span = clause_span(picked.text, b.video_mode)
             call = RuleCall(b, record, picked.rest, picked.text, last)
+            kept = (b.image, b.mask, b.box, b.last_output)
             (record.handler or declarative)(call)
+            if _YES_NO.match(clause) and not re.search(r"\?\s*\w", clause) and _edits(b.steps[before:]):
+                # "is the horse white?", "is the image blurry?": a question, not a request to change it (it
+                # kept only the white horse, blurred the picture, said done): answered, nothing changed
+                del b.steps[before:]
+                b.answer, (b.image, b.mask, b.box, b.last_output) = None, kept
+                asked = intent_named("question")
+                (asked.handler or declarative)(RuleCall(b, asked, picked.text, picked.text, last))
             if _repeats(b.steps, before) and not _AGAIN.search(clause):  # "it's too warm, cool it": one edit
                 del b.steps[before:]
                 continue
@@ -160,6 +168,27 @@ class RulePlanner:
         if misunderstood:
             b.notes.append(understood_help())
         return Plan(steps=_renumbered(b.steps), notes=b.notes)
+
+
+# a yes/no question about the picture ("is the horse white?", "does it need more contrast?"); a polite
+# request in question form ("can you …", "is it possible to …", "would you …") is not one
+_YES_NO = re.compile(
+    r"^(?:is|are|was|were|isn'?t|aren'?t|does|doesn'?t|did|didn'?t|has|hasn'?t)\s+"
+    r"(?!(?:it|there)\s+(?:possible|a\s+way|any\s+way)\b)(?!you\b|u\b)\S",
+    re.I,
+)
+
+
+def _edits(steps: list[Any]) -> bool:
+    """Whether a step changes the picture or clip (an edit, or a tool that makes a new video or image
+    without only selecting: reverse, speed, trim, animate, a GIF)."""
+    from vitron_agent.toolkit.registry import EDITS, SELECTS, traits
+
+    def changes(tool: str) -> bool:
+        declared = traits(tool)
+        return declared.role == EDITS or (declared.role != SELECTS and bool({"image", "video"} & set(declared.makes)))
+
+    return any(changes(step.tool) or step.tool in ("make_gif", "join_videos") for step in steps)
 
 
 def _aside(m: re.Match[str]) -> str:
