@@ -148,3 +148,18 @@ def test_a_sound_question_or_remark_is_no_mute(text, tools):
         PlanRequest(text=text, inputs={"input": {"video": "video"}, "last": {}}), Toolbox(default_tools())
     )
     assert [s.tool for s in p.steps] == tools, (text, p.answer)
+
+
+def test_an_exported_clip_carries_its_sound_in_both_files(agent, clips, tmp_path):
+    """The answer said 'Sound kept', but the exported full-quality s1_video.mp4 had no sound (only the
+    preview copy had it)."""
+    import av
+
+    from vitron_agent.runtime.export import export_run
+
+    result = agent.run("make it twice as fast", video=clips["sound"])
+    assert result.ok, result.answer
+    export_run(result, agent.store, tmp_path / "out", report=False)
+    for name in ("s1_video.mp4", "s1_video.preview.mp4"):
+        with av.open(str(tmp_path / "out" / name)) as f:
+            assert [s.type for s in f.streams] == ["video", "audio"], name

@@ -38,17 +38,22 @@ def _artifact_path(store, value: dict[str, Any]) -> Path | None:
         return None
 
 
-def _preview(store, value: dict[str, Any], path: Path) -> None:
-    """A browser/player-friendly yuv420p copy next to the lossless (RGB H.264) stored video."""
+def _preview(store, value: dict[str, Any], path: Path, lossless: Path | None = None) -> None:
+    """A browser/player-friendly yuv420p copy next to the lossless (RGB H.264) stored video; the clip's
+    sound (kept beside it in the store) goes into both exported files (the lossless copy had none while
+    the answer said "Sound kept")."""
     from vitron_agent.media.video import write_preview
 
     ref = ref_from_dict(value)
     clip = store.for_session(ref.session).get_video(ref)
     write_preview(clip.frames(), path, ref.fps, max_side=1920)
-    if ref.audio:  # the clip's sound (kept beside it in the store) goes into the copy people play
+    if ref.audio:
         from vitron_agent.media.audio import get_audio, mux_into
 
-        mux_into(path, get_audio(store.for_session(ref.session), ref.audio))
+        sound = get_audio(store.for_session(ref.session), ref.audio)
+        mux_into(path, sound)
+        if lossless is not None:
+            mux_into(lossless, sound)
 
 
 def result_json(
@@ -106,7 +111,7 @@ def export_run(result, store, out_dir: str | Path, report: bool = True) -> dict[
                     if o["kind"] == "video":
                         preview = out / f"{s.id}_{name}.preview.mp4"
                         preview.unlink(missing_ok=True)  # a planted link is removed, never written through
-                        _preview(store, o["value"], preview)
+                        _preview(store, o["value"], preview, lossless=dst)
                         gif = src.with_suffix(".gif")  # export_gif writes the GIF beside its clip
                         if gif.is_file() and "gif" in s.outputs:
                             atomic_write(out / f"{s.id}_gif.gif", gif.read_bytes(), shared=True)
