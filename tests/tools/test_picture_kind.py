@@ -45,6 +45,7 @@ def _jpeg(image: np.ndarray) -> np.ndarray:
 
 
 def test_photographs_and_made_pictures_are_told_apart(bench):
+    from vitron_agent.perception.classifier import classifier_ready
     from vitron_agent.perception.picture_kind import picture_kind
 
     photos = {"astronaut": data.astronaut(), "chelsea": data.chelsea(), "coffee": data.coffee()}
@@ -57,7 +58,8 @@ def test_photographs_and_made_pictures_are_told_apart(bench):
     for name, image in made.items():
         kind = picture_kind(image)
         assert not kind.photo and kind.words(), (name, kind.describe())
-    assert picture_kind(made["form"]).kind == "a screenshot or a page of text" or not picture_kind(made["form"]).sure
+    if classifier_ready():  # "web site" tells a form from a chart
+        assert picture_kind(made["form"]).kind == "a screenshot or a page of text"
     assert picture_kind(made["bar_chart"]).kind == "a chart, a diagram or a drawing"
 
 
