@@ -66,13 +66,13 @@ def test_the_same_tool_runs_an_operation_it_did_not_declare_destructive(erase_to
         r = agent.run("dim the red flag", image=_picture())
     assert [s.status for s in r.steps] == ["ok", "ok"] and r.steps[1].outputs["image"]
     assert r.warnings  # it still says what it assumed
-    assert r.answer.endswith("I selected the red flag and dimmed it.")  # its declared phrase
+    assert r.answer.endswith("I took the red regions as the red flag and dimmed it.")  # its declared phrase
 
 
 def test_a_held_step_is_said_by_its_declared_phrase(erase_tool):
     with Agent(planner=ScriptedPlanner([_plan("red flag", "erase")])) as agent:
         r = agent.run("erase the red flag", image=_picture())
-    assert "\nI did not erase it: " in r.answer and r.answer.endswith("I selected the red flag.")
+    assert "\nI did not erase it: " in r.answer and r.answer.endswith("I took the red regions as the red flag.")
 
 
 def test_step_phrases_read_the_declarations():

@@ -90,9 +90,9 @@ def resolve(
     "... found no X ..., so it ..." as graphs/policy.py reads an assumption. ``with_mask`` False skips
     the segmenter (the mask is then all False)."""
     from vitron_agent.perception.classifier_hits import by_classifier
-    from vitron_agent.perception.detector import detect_objects, detector_name, named
+    from vitron_agent.perception.detector import detect_objects, named
     from vitron_agent.perception.name_finder import head_noun
-    from vitron_agent.perception.wordnet_names import classes_for, coco_above, wordnet_ready
+    from vitron_agent.perception.wordnet_names import classes_for, wordnet_ready
 
     found = detect_objects(image) if found is None else found
     if relation is None and phrase:  # "the dog behind the sofa": the typed target's relation, its head alone
@@ -117,15 +117,8 @@ def resolve(
         return part  # "the front wheel", "the headlight": the whole's part, or a refusal naming the whole
     if imagenet and (hit := by_classifier(image, found, imagenet, what, phrase, with_mask)) is not None:
         return hit
-    above = coco_above(head) if head and wordnet_ready() else ()
-    kin = [d for d in found if any(label_score(d, lab) >= MIN_SCORE for lab in above)]
-    if kin:  # "the tabby" and a cat the classifier calls an Egyptian cat: the cat, said so
-        items, note = select(image, kin, Named(above, word, plural), phrase)
-        how = (
-            f"{detector_name()} recognised " + ", ".join(d.describe() for d in items) + f"; a {word} is a kind of "
-            f"{items[0].label}, and I cannot tell which kind it is ({_found([], image).split('; ', 1)[-1]})"
-        )
-        return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""))
+    if (kin := _a_kind_of(image, found, head, Named((), word, plural), phrase, with_mask)) is not None:
+        return kin  # "the tabby" and a cat the classifier calls an Egyptian cat: the cat, said so
     if labels and (hit := _weak(image, what, phrase, with_mask)) is not None:
         return hit  # a COCO thing the detector saw only weakly (under MIN_SCORE), confirmed where it can be: unsure
     if imagenet and (hit := _searched(image, found, imagenet, what, phrase, with_mask)) is not None:
@@ -139,6 +132,26 @@ def resolve(
     if labels or imagenet:
         raise not_found(word, found, image)
     raise not_recognised(phrase, found, image)
+
+
+def _a_kind_of(
+    image: np.ndarray, found: list[Detection], head: str | None, what: Named, phrase: str, with_mask: bool
+) -> Resolved | None:
+    """The detections of a COCO class WordNet puts above ``head`` ("the tabby": the cat), said as a kind
+    of it the models cannot tell apart; None when there is none."""
+    from vitron_agent.perception.detector import detector_name
+    from vitron_agent.perception.wordnet_names import coco_above, wordnet_ready
+
+    above = coco_above(head) if head and wordnet_ready() else ()
+    kin = [d for d in found if any(label_score(d, lab) >= MIN_SCORE for lab in above)]
+    if not kin:
+        return None
+    items, note = select(image, kin, Named(above, what.word, what.plural), phrase)
+    how = (
+        f"{detector_name()} recognised " + ", ".join(d.describe() for d in items) + f"; a {what.word} is a kind of "
+        f"{items[0].label}, and I cannot tell which kind it is ({_found([], image).split('; ', 1)[-1]})"
+    )
+    return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""))
 
 
 def _placed_by(

@@ -152,22 +152,7 @@ class Agent:
             self._pg = PostgresSessions(str(db))
             checkpointer = self._pg.saver
         elif checkpointer is None and db:
-            from langgraph.checkpoint.sqlite import SqliteSaver
-
-            from vitron_agent.storage.group_commit import GroupCommitSaver
-
-            try:
-                Path(db).parent.mkdir(parents=True, exist_ok=True)
-                self._conn = sqlite3.connect(str(db), check_same_thread=False)
-                self._conn.execute("PRAGMA schema_version").fetchone()  # opening is lazy: touch the file now
-                # one commit (one fsync) a superstep when each superstep runs one node (dataflow)
-                saver = GroupCommitSaver if self.config.agent.scheduler == "dataflow" else SqliteSaver
-                checkpointer = saver(self._conn)
-            except (OSError, sqlite3.Error) as exc:
-                raise InputError(
-                    f"cannot open the session database {str(db)!r}: {exc}; give a writable file path "
-                    "(e.g. --db sessions.sqlite)"
-                ) from None
+            checkpointer = self._sqlite_saver(db)
         if checkpointer is None:
             checkpointer = InMemorySaver()
         self.checkpointer = checkpointer or None
@@ -200,6 +185,25 @@ class Agent:
             self.config.agent.max_parallel_steps,
             self.config.agent.max_plan_steps,
         )
+
+    def _sqlite_saver(self, db: str | os.PathLike[str]) -> Any:
+        """The session checkpointer on the SQLite file ``db`` (its connection kept in ``_conn``): one
+        commit (one fsync) a superstep when each superstep runs one node (the dataflow scheduler)."""
+        from langgraph.checkpoint.sqlite import SqliteSaver
+
+        from vitron_agent.storage.group_commit import GroupCommitSaver
+
+        try:
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(str(db), check_same_thread=False)
+            self._conn.execute("PRAGMA schema_version").fetchone()  # opening is lazy: touch the file now
+            saver = GroupCommitSaver if self.config.agent.scheduler == "dataflow" else SqliteSaver
+            return saver(self._conn)
+        except (OSError, sqlite3.Error) as exc:
+            raise InputError(
+                f"cannot open the session database {str(db)!r}: {exc}; give a writable file path "
+                "(e.g. --db sessions.sqlite)"
+            ) from None
 
     @classmethod
     def from_config(cls, path: str | os.PathLike[str] | Config | None = None, **overrides: Any) -> Agent:

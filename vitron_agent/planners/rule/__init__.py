@@ -130,16 +130,7 @@ class RulePlanner:
                 return Plan(answer=NEEDS_IMAGE)
             before = len(b.steps)
             b.span = clause_span(picked.text, b.video_mode)
-            call = RuleCall(b, record, picked.rest, picked.text, last)
-            kept = (b.image, b.mask, b.box, b.last_output)
-            (record.handler or declarative)(call)
-            if _YES_NO.match(clause) and not re.search(r"\?\s*\w", clause) and _edits(b.steps[before:]):
-                # "is the horse white?", "is the image blurry?": a question, not a request to change it (it
-                # kept only the white horse, blurred the picture, said done): answered, nothing changed
-                del b.steps[before:]
-                b.answer, (b.image, b.mask, b.box, b.last_output) = None, kept
-                asked = intent_named("question")
-                (asked.handler or declarative)(RuleCall(b, asked, picked.text, picked.text, last))
+            _handle(b, record, picked, clause, last)
             if _repeats(b.steps, before) and not _AGAIN.search(clause):  # "it's too warm, cool it": one edit
                 del b.steps[before:]
                 continue
@@ -168,6 +159,19 @@ class RulePlanner:
         if misunderstood:
             b.notes.append(understood_help())
         return Plan(steps=_renumbered(b.steps), notes=b.notes)
+
+
+def _handle(b: _Builder, record: Any, picked: Any, clause: str, last: dict[str, str]) -> None:
+    """Run the intent's handler for the clause -- except that a yes/no question whose reading would
+    change the picture ("is the horse white?", "is the image blurry?": it kept only the white horse,
+    blurred the picture, each said done) is answered by the question intent and changes nothing."""
+    before, kept = len(b.steps), (b.image, b.mask, b.box, b.last_output)
+    (record.handler or declarative)(RuleCall(b, record, picked.rest, picked.text, last))
+    if _YES_NO.match(clause) and not re.search(r"\?\s*\w", clause) and _edits(b.steps[before:]):
+        del b.steps[before:]
+        b.answer, (b.image, b.mask, b.box, b.last_output) = None, kept
+        asked = intent_named("question")
+        (asked.handler or declarative)(RuleCall(b, asked, picked.text, picked.text, last))
 
 
 # a yes/no question about the picture ("is the horse white?", "does it need more contrast?"); a polite
