@@ -97,3 +97,27 @@ def test_a_yes_no_question_about_a_clip_changes_nothing(toolbox):
     assert [s.tool for s in plan.steps] == ["describe_video"]
     plan = RulePlanner().plan(PlanRequest(text="is the video too long? trim it to 3 seconds", inputs=inputs), toolbox)
     assert [s.tool for s in plan.steps] == ["trim_video"]  # a question, then a request: the request is done
+
+
+@pytest.mark.parametrize(
+    "text, thing",
+    [
+        ("rotate the horse 90 degrees", "the horse"),
+        ("flip the dog", "the dog"),
+        ("make the horse twice as big", "the horse"),
+    ],
+)
+def test_turning_one_thing_turns_the_picture_and_says_so_first(toolbox, text, thing):
+    """'rotate the horse 90°' rotated the whole picture without a word: it is said first (and the turn is
+    not ok) that only the whole picture can be turned."""
+    plan = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), toolbox)
+    assert [s.tool for s in plan.steps] == ["edit"]
+    assert plan.notes and plan.notes[0].startswith(f"I did not do it on {thing!r} only")
+
+
+@pytest.mark.parametrize(
+    "text", ["rotate it 90 degrees", "rotate the picture 90 degrees", "flip the image upside down"]
+)
+def test_turning_the_picture_says_nothing_more(toolbox, text):
+    plan = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), toolbox)
+    assert not any(n.startswith("I did not do") for n in plan.notes)
