@@ -183,6 +183,11 @@ def _subject(question: str, has_region: bool, asked: list[str]) -> tuple[str, st
     return said[0].upper() + said[1:], "are" if plural else "is"
 
 
+_NO_COLOUR = re.compile(
+    r"\b(?:black[- ]and[- ]white|black\s*&\s*white|b\s*&\s*w|gr[ae]y\s*scale|monochrome|colou?rless)\b"
+)
+
+
 def _answer(question: str, facts: dict, has_region: bool) -> tuple[str, str]:
     """(the answer in plain words, the measured detail behind it for --verbose and the report)."""
     q = question.lower()
@@ -193,6 +198,18 @@ def _answer(question: str, facts: dict, has_region: bool) -> tuple[str, str]:
     if len(set(asked)) >= 2 and re.match(r"^\s*(?:is|are|if|whether)\b", q) and " or " in q:  # "is it red or blue?"
         pick = max(dict.fromkeys(asked), key=lambda c: shares.get(c, 0.0))
         return f"{pick.capitalize()}: {subject.lower()} {be} mostly {_plain_colours(facts['colors'])}.", detail
+    if _NO_COLOUR.search(q) and re.match(r"^\s*(?:is|are|was|were|if|whether|does|do)\b", q):
+        # "is this picture black and white?": whether it has colour, not whether it is black (it answered
+        # "No: this picture black and is mostly black.")
+        grey = sum(v for k, v in shares.items() if k in ("black", "white", "gray"))
+        named = re.match(r"^\s*(?:is|are|was|were)\s+(.+?)\s+(?:in\s+)?" + _NO_COLOUR.pattern, q)
+        it = named.group(1).strip() if named else "it"
+        it = "it" if re.fullmatch(r"(?:it|this|that|(?:the|this|that)\s+(?:image|picture|photo|pic|shot))", it) else it
+        be = "are" if it.endswith("s") and not it.endswith(("ss", "us", "is")) else "is"
+        if grey >= 0.97:
+            return f"Yes: {it} {be} black and white (no colour in it).", detail
+        hues = [k for k, _ in facts["colors"] if k not in ("black", "white", "gray")]
+        return f"No: {it} {be} in colour ({', '.join(hues[:3]) or 'a little'}).", detail
     if asked and re.match(r"^\s*(?:is|are|if|whether|does|do)\b", q):  # "is the saucer red?"
         share, main = shares.get(asked[-1], 0.0), facts["colors"][0][0]
         if share >= 0.25 or asked[-1] in (main, main_colour(facts["colors"])):

@@ -121,3 +121,22 @@ def test_turning_one_thing_turns_the_picture_and_says_so_first(toolbox, text, th
 def test_turning_the_picture_says_nothing_more(toolbox, text):
     plan = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), toolbox)
     assert not any(n.startswith("I did not do") for n in plan.notes)
+
+
+def test_is_it_black_and_white_asks_about_colour():
+    """'is this picture black and white?' answered 'No: this picture black and is mostly black.'"""
+    from vitron_agent.tools.describe import _answer
+
+    grey = {"colors": [("gray", 0.7), ("black", 0.3)]}
+    colour = {"colors": [("gray", 0.6), ("blue", 0.3), ("black", 0.1)]}
+    assert (
+        _answer("is this picture black and white?", grey, False)[0] == "Yes: it is black and white (no colour in it)."
+    )
+    assert _answer("is the bus black and white?", colour, True)[0] == "No: the bus is in colour (blue)."
+
+
+def test_is_it_black_and_white_is_about_the_picture(toolbox):
+    plan = RulePlanner().plan(
+        PlanRequest(text="is this picture black and white?", inputs={"input": {"image": "image"}, "last": {}}), toolbox
+    )
+    assert [s.tool for s in plan.steps] == ["describe"]

@@ -396,6 +396,13 @@ def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> N
     if _TEXT_THERE.match(clause.strip()):
         _do_read(b, "the text", clause, last)
         return
+    if bw := re.match(  # "is this picture black and white?": whether it has colour, about what the words name
+        r"^(?:is|are|was|were)\s+(.+?)\s+(?:in\s+)?(?:black[- ]and[- ]white|b\s*&\s*w|gr[ae]y\s*scale|monochrome)\s*\??$",
+        rest.strip(),
+        re.I,
+    ):
+        _do_describe(b, bw.group(1), clause, last, question=_restore(rest, b.regions))
+        return
     m = re.match(
         r"^(?:what|which)\s+colou?r\s+(?:is|are)\s+(.*)$"
         r"|^(?:where|whereabouts|how big|how large|how bright|how dark)\s+(?:exactly\s+|roughly\s+)?(?:is|are)\s+(.*)$"
