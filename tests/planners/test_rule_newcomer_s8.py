@@ -140,3 +140,18 @@ def test_is_it_black_and_white_is_about_the_picture(toolbox):
         PlanRequest(text="is this picture black and white?", inputs={"input": {"image": "image"}, "last": {}}), toolbox
     )
     assert [s.tool for s in plan.steps] == ["describe"]
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ("colourize it", "I cannot colourise"),
+        ("colorize this old photo", "I cannot colourise"),
+        ("compare it with the original", "I cannot compare"),
+        ("compare the left half with the right half", "I cannot compare"),
+    ],
+)
+def test_verbs_with_no_tool_are_refused_not_run_as_the_nearest_edit(toolbox, text, said):
+    """'colourize it' made the picture cooler and 'compare the left half …' rotated it, each said done."""
+    plan = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), toolbox)
+    assert not plan.steps and plan.answer.startswith(said)

@@ -153,6 +153,20 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "('make the car blue') or change its warmth.",
     ),
     (
+        # "colourize it": no colourisation model (it made the picture cooler, said done)
+        r"\b(?:colou?ri[sz](?:e|ed|ing|ation)|re-?colou?r\s+(?:the\s+)?(?:old\s+)?(?:black[- ]and[- ]white|b&w|gr[ae]yscale)|"
+        r"(?:add|put|bring)\s+(?:back\s+)?(?:the\s+)?colou?rs?\s+(?:back\s+)?(?:in|into|to)\s+(?:it|this|the\s+\w+))\b",
+        "I cannot colourise a black-and-white picture (no colourisation model). I can recolour a part of it "
+        "('make the car red') or make it warmer.",
+    ),
+    (
+        # "compare it with the original", "compare the left half with the right": no comparison tool (it
+        # rotated the picture or raised its contrast, said done)
+        r"^(?:(?:please|can you|could you)\s+)?compare\b|\bwhat(?:'s| is) the difference between\b|\bspot the difference",
+        "I cannot compare two pictures or two parts of one. I can describe each ('describe the left half', "
+        "'what colour is the car?') or answer a question about one.",
+    ),
+    (
         # "move the horse to the left": a thing moved within the picture (it planned a zoom animation of
         # the whole picture, said as done); a colour or tone shifted ("shift the colours to blue") is not this
         r"^(?:(?:please|can you|could you)\s+)?(?:move|shift|drag|slide|reposition|relocate|nudge|push)\s+"
@@ -275,6 +289,20 @@ DECLARED: tuple[tuple[str, tuple[str, ...], bool], ...] = (
             "add our logo in the corner",
             "overlay some text on the photo",
             "write good morning across the top",
+        ),
+        False,
+    ),
+    (
+        _answer("I cannot colourise"),
+        ("colourize this old photo", "colorise it", "add colour back into the black and white picture"),
+        False,
+    ),
+    (
+        _answer("I cannot compare"),
+        (
+            "compare it with the original",
+            "compare the left half with the right half",
+            "what is the difference between them",
         ),
         False,
     ),
