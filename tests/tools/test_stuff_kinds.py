@@ -117,3 +117,9 @@ def test_deep_blue_skies_are_blue():
 def test_blue_up_to_blue_violet_is_named_blue(rgb, name):
     name_colors.memo_clear()
     assert name_colors(np.full((16, 3), rgb, np.uint8))[0][0] == name
+
+
+def test_stuff_is_named_by_the_head_noun():
+    """'blur the background behind the tree creature' took 'trees' from the modifier and blurred Groot."""
+    assert stuff_kind("the tree creature") is None and stuff_kind("the sky monster") is None
+    assert stuff_kind("the grass area") == "grass" and stuff_kind("the tree line") == "trees"

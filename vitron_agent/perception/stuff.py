@@ -84,9 +84,21 @@ def stuff_kind(phrase: str | None) -> str | None:
     """'sky', 'clouds', 'water', 'grass', 'trees' or 'ground' when the phrase's head noun names one."""
     if not phrase:
         return None
-    text = re.sub(r"\b(?:in|on|at|near|with|behind|under|above|below|of|that|which)\b.*$", "", phrase.lower()).strip()
+    text = re.sub(
+        r"\b(?:in|on|at|near|with|behind|under|above|below|of|that|which|to|into|for)\b.*$", "", phrase.lower()
+    ).strip()
     words = re.findall(r"[a-z]+", text or phrase.lower())
-    return next((_WORD[w] for w in reversed(words) if w in _WORD), None)
+    while len(words) > 1 and words[-1] in _PART_WORDS:  # "the grass area", "the tree line": the stuff's part
+        words.pop()
+    # the head noun (the last word) names it: "the tree creature" is a creature, not trees (it blurred Groot
+    # as the background behind "the trees")
+    return _WORD.get(words[-1]) if words else None
+
+
+_PART_WORDS = frozenset(
+    "area areas region regions part parts bit bits section sections surface patch patches line lines top edge "
+    "edges zone zones portion bits stuff cover".split()
+)
 
 
 def _features(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
