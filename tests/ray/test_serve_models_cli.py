@@ -83,7 +83,7 @@ def test_serve_models_then_run(head, tiny_dir, tmp_path):
         timeout=300,
         env=head,
     )
-    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.returncode == 1, run.stderr[-2000:]  # the describe step fails (not served): the turn is not ok
     steps = json.loads(run.stdout)["steps"]
     assert [(s["tool"], s["status"]) for s in steps] == [("segment", "ok"), ("describe", "error")]
     assert steps[0]["outputs"]["mask"]["path"].endswith(".png")
@@ -110,7 +110,7 @@ def test_serve_models_then_run(head, tiny_dir, tmp_path):
         timeout=300,
         env=head,
     )
-    assert stale.returncode == 0, stale.stderr[-2000:]
+    assert stale.returncode == 1, stale.stderr[-2000:]  # the step fails: the turn is not ok
     error = json.loads(stale.stdout)["steps"][0]["error"]
     assert "'vitron-segment' runs another configuration of the tool" in error and "serve-models" in error
     bad = subprocess.run(
