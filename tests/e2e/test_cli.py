@@ -16,8 +16,8 @@ from vitron_agent.toolkit.registry import default_backends
 BIN = Path(sys.executable).parent / "vitron-agent"
 
 
-def cli(*args, cwd=None, timeout=120):
-    return subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=timeout, cwd=cwd)
+def cli(*args, cwd=None, timeout=120, env=None):
+    return subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env)
 
 
 class _Collect(HTMLParser):
@@ -271,3 +271,20 @@ def test_every_unusable_path_is_one_line_and_exit_2(tmp_path, args, says):
     p = cli(*[str(img) if a == "IMG" else a for a in args])
     assert p.returncode == 2 and p.stderr.count("\n") == 1, p.stderr
     assert says in p.stderr and "Traceback" not in p.stderr
+
+
+def test_a_run_leaves_no_store_in_the_temporary_folder(tmp_path):
+    """Every `vitron-agent run` without --db left its artifact store (the input, every step's output) in a
+    new /tmp/vitron-agent-* folder, never removed: 8,000 of them, 22 GB, filled this machine's disk."""
+    import os
+
+    from PIL import Image
+
+    img, scratch = tmp_path / "p.png", tmp_path / "tmp"
+    scratch.mkdir()
+    Image.new("RGB", (64, 48), (30, 60, 200)).save(img)
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    p = cli("run", "--image", str(img), "--out", str(tmp_path / "o"), "make it grayscale", env=env)
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "o" / "s1_image.png").is_file()  # the result is exported before the store goes
+    assert not [d for d in scratch.iterdir() if d.name.startswith("vitron-agent-")]

@@ -137,6 +137,10 @@ def drive(args: argparse.Namespace, agent, turn, out_dir: str | None = None) -> 
         print_result(args, result, agent, out_dir)
     finally:
         agent.close()
+        if agent.scratch is not None:  # a store in a temporary folder, exported to --out: nothing else reads it
+            import shutil
+
+            shutil.rmtree(agent.scratch, ignore_errors=True)  # (every run had left ~1-100 MB in /tmp)
     # 1 when the request was not carried out (a step failed, an edit was held back, part was left undone),
     # as a batch item's error line: a script's `run … && next` must not go on with an unchanged picture.
     # A plan paused for review is not a failure.

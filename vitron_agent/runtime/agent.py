@@ -156,12 +156,12 @@ class Agent:
         if checkpointer is None:
             checkpointer = InMemorySaver()
         self.checkpointer = checkpointer or None
+        self.scratch: Path | None = None  # a temporary data dir this Agent made (the CLI removes it after export)
         if data_dir is None:
-            data_dir = (
-                Path(str(db) + ".artifacts")
-                if db and self._pg is None
-                else Path(tempfile.mkdtemp(prefix="vitron-agent-"))
-            )
+            if db and self._pg is None:
+                data_dir = Path(str(db) + ".artifacts")
+            else:
+                data_dir = self.scratch = Path(tempfile.mkdtemp(prefix="vitron-agent-"))
         self.data_dir = Path(data_dir)
         self.store = open_store(self.config, self.data_dir, artifacts)
         timeouts = {n: t.timeout for n, t in self.config.tools.items() if t.timeout}
