@@ -155,3 +155,10 @@ def test_verbs_with_no_tool_are_refused_not_run_as_the_nearest_edit(toolbox, tex
     """'colourize it' made the picture cooler and 'compare the left half …' rotated it, each said done."""
     plan = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), toolbox)
     assert not plan.steps and plan.answer.startswith(said)
+
+
+def test_a_question_keeps_none_of_the_undone_edits_notes(toolbox):
+    """'is the horse rotated 450 degrees?' answered the question but still said 'I read 450° as 90°'."""
+    text = "is the horse rotated 450 degrees?"
+    plan = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), toolbox)
+    assert [s.tool for s in plan.steps] == ["describe"] and not plan.notes

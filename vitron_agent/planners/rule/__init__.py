@@ -165,10 +165,10 @@ def _handle(b: _Builder, record: Any, picked: Any, clause: str, last: dict[str, 
     """Run the intent's handler for the clause -- except that a yes/no question whose reading would
     change the picture ("is the horse white?", "is the image blurry?": it kept only the white horse,
     blurred the picture, each said done) is answered by the question intent and changes nothing."""
-    before, kept = len(b.steps), (b.image, b.mask, b.box, b.last_output)
+    before, noted, kept = len(b.steps), len(b.notes), (b.image, b.mask, b.box, b.last_output)
     (record.handler or declarative)(RuleCall(b, record, picked.rest, picked.text, last))
     if _YES_NO.match(clause) and not re.search(r"\?\s*\w", clause) and _edits(b.steps[before:]):
-        del b.steps[before:]
+        del b.steps[before:], b.notes[noted:]  # the edit's own notes ("I read 450° as 90°") go with it
         b.answer, (b.image, b.mask, b.box, b.last_output) = None, kept
         asked = intent_named("question")
         (asked.handler or declarative)(RuleCall(b, asked, picked.text, picked.text, last))
