@@ -21,8 +21,9 @@ them); the exit code still counts the failures it skipped.
 A request is planned once and that plan runs on every input (saved as ``workflow.json`` in the
 output folder); ``--plan-each`` plans every input anew. ``--workers N`` runs N processes, each
 loading its models once and using cores / N threads (:mod:`vitron_agent.batch.pool`);
-``--ray [ADDRESS]`` runs the same batch on Ray Data (``--workers`` actors;
-:mod:`vitron_agent.batch.ray_data`).
+``--ray [ADDRESS]`` runs the same batch on Ray (``--workers`` actors;
+:mod:`vitron_agent.batch.ray_data`); attached to a cluster its actors stay warm for the next batch
+(``--ray-keep`` idle seconds; ``--ray-release ADDRESS`` ends them: :mod:`vitron_agent.batch.ray_actors`).
 """
 
 from __future__ import annotations
@@ -216,6 +217,7 @@ class _Progress:
         self.total, self.quiet, self.stream = total, quiet, stream or sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.start, self.last, self.done, self.failed = time.time(), 0.0, 0, 0
+        self.tag: Any = None  # a callable giving a note for the line (how Ray's actors came)
 
     def update(self, ok: bool) -> None:
         self.done += 1
@@ -226,6 +228,8 @@ class _Progress:
         rate = self.done / elapsed
         eta = (self.total - self.done) / rate if rate else 0.0
         failed = f", {self.failed} failed" if self.failed else ""
+        note = self.tag() if self.tag is not None else ""
+        failed += f"; {note}" if note else ""
         if self.tty:
             width = 30
             filled = int(width * self.done / max(1, self.total))
@@ -276,6 +280,7 @@ def run_batch(
     artifacts: str | None = None,
     ray: str | None = None,
     tally: BatchTally | None = None,
+    ray_keep: float | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Run a workflow file or a request over ``inputs`` (files, folders, globs); yields each
     results line as its item finishes (skipped items are not yielded). See the module docstring.
@@ -283,11 +288,13 @@ def run_batch(
     ``artifacts``: the store URL every worker uses (``s3://bucket/prefix``; default ``[store] url``).
     ``ray``: run on Ray Data at this address ("local" starts an instance here; "auto" or
     "ray://head:10001" joins a cluster) with ``workers`` actors (see :mod:`vitron_agent.batch.ray_data`).
+    ``ray_keep``: idle seconds a cluster's warm actors wait for the next batch (default
+    ``$VITRON_RAY_KEEP_S`` or 600; 0: none, they end with the batch).
     ``tally`` (a :class:`BatchTally`): filled in as the batch goes (the CLI's exit code reads it).
     A second batch on the same ``out`` while this one runs raises :class:`InputError`."""
     out = Path(out).absolute()  # workers (a Ray actor's working folder is its own) get absolute paths
     out.mkdir(parents=True, exist_ok=True)
-    opts = _Options(target, inputs, config, planner, plan_each, force, workers, quiet, agent, artifacts, ray)
+    opts = _Options(target, inputs, config, planner, plan_each, force, workers, quiet, agent, artifacts, ray, ray_keep)
     tally = tally if tally is not None else BatchTally()
     log = ResultsLog(out)
     log.lock()
@@ -312,6 +319,7 @@ class _Options:
     agent: Any
     artifacts: str | None
     ray: str | None
+    ray_keep: float | None = None
 
 
 def _locked_batch(opts: _Options, out: Path, log: ResultsLog, tally: BatchTally, stream: Any) -> Iterator[dict]:
@@ -341,6 +349,7 @@ def _locked_batch(opts: _Options, out: Path, log: ResultsLog, tally: BatchTally,
         jobs = _jobs(files, workflow, request, medium, out, read, tally)
         mark("inputs keyed", "driver")
         progress = _Progress(len(jobs), opts.quiet, stream)
+        progress.tag = getattr(runner, "status", None)
         if not opts.quiet and tally.skipped:
             failed = f"; {tally.skipped_failed} of them failed" if tally.skipped_failed else ""
             stream.write(
@@ -416,7 +425,7 @@ def _runner(opts: _Options, out: Path, token: str) -> Any:
     if opts.ray is not None:
         from vitron_agent.batch.ray_data import RayRunner
 
-        return RayRunner(opts.ray, opts.workers, opts.config, opts.planner, opts.artifacts, out, token)
+        return RayRunner(opts.ray, opts.workers, opts.config, opts.planner, opts.artifacts, out, token, opts.ray_keep)
     if opts.agent is None and opts.workers > 1:
         return _PoolRunner(opts.workers, opts.config, opts.planner, opts.artifacts)
     return _LocalRunner(opts.agent, opts.config, opts.planner, opts.artifacts)

@@ -14,22 +14,39 @@ Data against 1.6 here, every process counted (``benchmarks/ray_overhead.py --bat
 
 Actors are spread over the cluster's nodes (``SPREAD``), one CPU each; an actor whose process dies
 is restarted and its jobs retried (at most :data:`RETRIES` times), as Ray Data did; an error that
-outlasts the retries ends the batch with that error. The actors are owned by the driver: they die
-with it, and :meth:`ActorRows.stop` ends them at once.
+outlasts the retries ends the batch with that error.
+
+Two lifetimes. *Owned* (a local instance, ``--ray-keep 0``, tests): the driver owns the actors,
+they die with it, and :meth:`ActorRows.stop` ends them at once. *Warm* (a batch attached to a
+cluster): detached actors named by :func:`warm_name` (the configuration, planner, artifact store
+and package version, and the worker slot) in the namespace :data:`NAMESPACE`; the next batch on
+that cluster with the same configuration takes them (``ray.get_actor``) with their models loaded,
+and a changed configuration gets new ones. A warm actor ends itself after ``keep_s`` idle seconds
+(:data:`KEEP_ENV`, ``--ray-keep``; default :data:`KEEP_S`), and :func:`release` (``vitron-agent
+batch --ray-release ADDRESS``) ends them at once (:mod:`vitron_agent.batch.batch_actor`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import queue
 import threading
+import time
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ENV", "RETRIES", "ActorRows", "use_ray_data"]
+__all__ = ["ENV", "KEEP_ENV", "KEEP_S", "NAMESPACE", "RETRIES", "ActorRows", "Warm", "keep_seconds", "release"]
+__all__ += ["use_ray_data", "warm_name"]
 
 ENV = "VITRON_RAY_EXECUTOR"
+KEEP_ENV = "VITRON_RAY_KEEP_S"
+KEEP_S = 600.0  # a warm actor's idle seconds before it ends itself
+NAMESPACE = "vitron_batch"
 RETRIES = 3
 _WAIT_S = 1.0  # how often the feeding loop looks at its stop flag while every actor is busy
+_TOUCH_S = 600.0  # how long a reused actor may take to answer (it may be finishing another batch's item)
 
 
 def use_ray_data() -> bool:
@@ -42,25 +59,157 @@ def use_ray_data() -> bool:
     return value == "data"
 
 
+def keep_seconds(value: float | str | None = None) -> float:
+    """A warm actor's idle limit: ``value`` (``--ray-keep``), else ``$VITRON_RAY_KEEP_S``, else
+    :data:`KEEP_S`; 0 means no warm actors (they end with the batch)."""
+    raw = value if value is not None else os.environ.get(KEEP_ENV, "")
+    if raw in ("", None):
+        return KEEP_S
+    try:
+        keep = float(raw)
+    except ValueError:
+        keep = -1.0
+    if keep < 0:
+        from vitron_agent.core.errors import InputError
+
+        raise InputError(f"{KEEP_ENV} / --ray-keep {raw!r}: say a number of seconds (0: actors end with the batch)")
+    return keep
+
+
+def warm_name(config: str | None, planner: str | None, artifacts: str | None) -> str:
+    """The name prefix of the warm actors for this configuration: ``vitron-batch-<16 hex>`` of
+    the package version, the configuration as loaded here (a changed file: new actors), the
+    planner and the artifact store."""
+    from vitron_agent import __version__
+    from vitron_agent.toolkit.config import load_config
+
+    what = [__version__, config and os.path.abspath(config), load_config(config).model_dump_json(), planner, artifacts]
+    return "vitron-batch-" + hashlib.sha256(json.dumps(what).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Warm:
+    """Warm actors: ``name``-<slot> in :data:`NAMESPACE`, ending after ``keep_s`` idle seconds."""
+
+    name: str
+    keep_s: float
+
+
+def release(ray: Any) -> list[str]:
+    """End every warm batch actor of the cluster ``ray`` is connected to; their names."""
+    ended = []
+    for entry in ray.util.list_named_actors(all_namespaces=True):
+        if entry.get("namespace") != NAMESPACE or not entry.get("name", "").startswith("vitron-batch-"):
+            continue
+        try:
+            ray.kill(ray.get_actor(entry["name"], namespace=NAMESPACE), no_restart=True)
+            ended.append(entry["name"])
+        except ValueError:  # it ended meanwhile
+            pass
+    return sorted(ended)
+
+
 class ActorRows:
     """``workers`` actors of ``actor_cls`` (built with ``kwargs``) running job records.
 
     :meth:`run` feeds the jobs and puts ``("row", {"job": record, "reply": reply})`` on ``merged``
     for each one as it finishes (the rows Ray Data's ``map_batches`` gave), then ``None``; an
-    error goes on ``merged`` as ``("error", exc)``. ``in_flight`` jobs are queued on each actor."""
+    error goes on ``merged`` as ``("error", exc)``. ``in_flight`` jobs are queued on each actor;
+    ``call``: more keys every call carries (the batch's context). ``warm``: take or make warm
+    actors (see the module) instead of owned ones. :meth:`start` makes the actors early (it may
+    be called on another thread before :meth:`run`)."""
 
-    def __init__(self, ray: Any, actor_cls: type, kwargs: dict[str, Any], workers: int, in_flight: int = 2):
-        self.ray, self.workers, self.in_flight = ray, max(1, workers), max(1, in_flight)
+    def __init__(
+        self,
+        ray: Any,
+        actor_cls: type,
+        kwargs: dict[str, Any],
+        workers: int,
+        in_flight: int = 2,
+        warm: Warm | None = None,
+        call: dict[str, Any] | None = None,
+    ):
+        self.ray, self.workers, self.in_flight, self.warm = ray, max(1, workers), max(1, in_flight), warm
         remote = ray.remote(num_cpus=1, max_restarts=RETRIES, max_task_retries=RETRIES, scheduling_strategy="SPREAD")
         self._cls = remote(actor_cls)
         self._kwargs = kwargs
+        self.call = call or {}  # more keys every call carries (set before run)
         self._actors: list[Any] = []
+        self._pending: dict[Any, tuple[Any, str]] = {}
         self._stop = threading.Event()
+        self._start_lock = threading.Lock()
+        self._error: BaseException | None = None
+        self.reused = self.started = 0
+
+    def start(self) -> None:
+        """Make (or, warm, take) the actors; idempotent. An error is kept for :meth:`run`."""
+        with self._start_lock:
+            if self._actors or self._error is not None:
+                return
+            try:
+                if self.warm is None:
+                    self._actors = [self._cls.remote(**self._kwargs) for _ in range(self.workers)]
+                    self.started = self.workers
+                else:
+                    self._actors = self._warm_actors(self.warm)
+            except BaseException as exc:
+                self._error = exc
+
+    def _warm_actors(self, warm: Warm) -> list[Any]:
+        """One warm actor a slot: the running one (its idle clock started again), else a new one.
+        An actor that ends (idle) just as it is taken is made anew."""
+        ray = self.ray
+        from ray.exceptions import RayActorError, RayTaskError
+
+        named = {entry["name"] for entry in ray.util.list_named_actors(all_namespaces=True)}
+        names = [f"{warm.name}-{slot}" for slot in range(self.workers)]
+        handles: dict[str, Any] = {}
+        touched: dict[str, Any] = {}
+        for name in names:
+            if name in named:
+                try:
+                    handles[name] = ray.get_actor(name, namespace=NAMESPACE)
+                    touched[name] = handles[name].touch.remote(warm.keep_s)
+                except ValueError:  # ended since the listing
+                    pass
+        for name, ref in touched.items():
+            try:
+                ray.get(ref, timeout=_TOUCH_S)
+                self.reused += 1
+            except (RayActorError, RayTaskError):  # it is ending (idle), or cannot be built: make it anew
+                del handles[name]
+                self._wait_gone(name)
+        for name in names:
+            if name not in handles:
+                handles[name] = self._new_warm(name, warm)
+                self.started += 1
+        return [handles[name] for name in names]
+
+    def _wait_gone(self, name: str, timeout: float = 30.0) -> None:
+        """Until no actor holds ``name`` (one ending frees it within a second or two)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                self.ray.get_actor(name, namespace=NAMESPACE)
+            except ValueError:
+                return
+            time.sleep(0.2)
+
+    def _new_warm(self, name: str, warm: Warm) -> Any:
+        options = {"name": name, "namespace": NAMESPACE, "lifetime": "detached", "get_if_exists": True}
+        for attempt in range(3):
+            try:
+                return self._cls.options(**options).remote(**self._kwargs, keep_s=warm.keep_s)
+            except ValueError:  # the name is still held by an actor that is ending
+                time.sleep(0.5 * (attempt + 1))
+        return self._cls.options(**options).remote(**self._kwargs, keep_s=warm.keep_s)
 
     def run(self, records: list[str], merged: queue.Queue) -> None:
         """Every record through the actors (call it on a thread of its own)."""
         try:
-            self._actors = [self._cls.remote(**self._kwargs) for _ in range(self.workers)]
+            self.start()
+            if self._error is not None:
+                raise self._error
             self._feed(list(reversed(records)), merged)
         except BaseException as exc:
             merged.put(("error", exc))
@@ -69,12 +218,12 @@ class ActorRows:
 
     def _feed(self, todo: list[str], merged: queue.Queue) -> None:
         ray = self.ray
-        pending: dict[Any, tuple[Any, str]] = {}  # task ref -> (actor, record)
+        pending = self._pending  # task ref -> (actor, record)
         free = [actor for _ in range(self.in_flight) for actor in self._actors]  # round robin
         while (todo or pending) and not self._stop.is_set():
             while todo and free:
                 actor, record = free.pop(0), todo.pop()
-                pending[actor.__call__.remote({"job": [record]})] = (actor, record)
+                pending[actor.__call__.remote({"job": [record], **self.call})] = (actor, record)
             ready, _ = ray.wait(list(pending), num_returns=1, timeout=_WAIT_S)
             for ref in ready:
                 actor, record = pending.pop(ref)
@@ -83,12 +232,28 @@ class ActorRows:
                 merged.put(("row", {"job": record, "reply": reply["reply"][0]}))
 
     def stop(self) -> None:
-        """Feed nothing more and end the actors (their running job is abandoned; nothing of it
-        is recorded)."""
+        """Feed nothing more. Owned actors end now (their running job is abandoned; nothing of it
+        is recorded); warm ones stay, their queued jobs cancelled (a running one finishes unrecorded)."""
         self._stop.set()
+        if self.warm is not None:
+            for ref in list(self._pending):
+                try:
+                    self.ray.cancel(ref)
+                except Exception:  # done already, or Ray is gone
+                    pass
+            self._actors = []
+            return
         for actor in self._actors:
             try:
                 self.ray.kill(actor, no_restart=True)
             except Exception:  # already gone, or Ray is
                 pass
         self._actors = []
+
+    def status(self) -> str:
+        """How the actors came: 'Ray actors: 2 reused (warm)', '... 2 started (kept warm 600 s idle)'."""
+        if not (self.reused or self.started):
+            return ""
+        parts = [f"{n} {what}" for n, what in ((self.reused, "reused (warm)"), (self.started, "started")) if n]
+        kept = f"; kept warm {self.warm.keep_s:g} s idle" if self.warm is not None else ""
+        return f"Ray actors: {', '.join(parts)}{kept}"

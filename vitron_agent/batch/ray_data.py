@@ -29,74 +29,21 @@ import json
 import os
 import queue
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from vitron_agent.batch import head_start, ray_actors, timeline
 from vitron_agent.batch import pool as batch_pool
+from vitron_agent.batch.batch_actor import BatchActor, batch_context
 from vitron_agent.batch.head_start import Claims, HeadStart
-from vitron_agent.batch.results_log import ResultsLog
 
 __all__ = ["RayRunner"]
 
 _NO_LOCK = contextlib.nullcontext()
 
 
-class _BatchActor:
-    """A Ray Data actor: one Agent for the actor's life (built in the constructor, so the pool's
-    actors import the runtime and load concurrently before any input reaches them), one input
-    per call."""
-
-    def __init__(
-        self,
-        config: str | None,
-        planner: str | None,
-        artifacts: str | None,
-        data_dir: str | None,
-        out: str,
-        token: str,
-        timeline_file: str | None = None,
-        claims: bool = False,
-    ):
-        import ray
-
-        if timeline_file:  # this actor's run_job marks its items in the batch's timeline too
-            os.environ[timeline.ENV] = timeline_file
-        timeline.mark("actor started", "actor")
-        cpus = ray.get_runtime_context().get_assigned_resources().get("CPU", 1)
-        batch_pool.limit_threads(max(1, int(cpus)))
-        batch_pool.use_agent(batch_pool.make_agent(config, None, planner, artifacts, data_dir=data_dir))
-        batch_pool.mark_as("actor")
-        self.exports = ResultsLog(out).held_by(token)
-        self.claims = Claims(token, shared=True) if claims else None
-        timeline.mark("agent built", "actor", threads=batch_pool.thread_counts())
-
-    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        replies = []
-        for text in batch["job"]:
-            job = batch_pool.Job(**json.loads(text))
-            if self.claims is not None and not self.claims.actor_runs(job.key):
-                replies.append(json.dumps({"skip": True}))  # the driver ran it during its head start
-            elif self.exports:
-                replies.append(json.dumps({"line": batch_pool.run_job(job)}, default=str))
-            else:
-                replies.append(json.dumps(_turn_only(job)))
-        return {"job": list(batch["job"]), "reply": replies}
-
-
-def _turn_only(job: batch_pool.Job) -> dict[str, Any]:
-    """The turn's result for the driver to export (an actor that cannot see ``--out``)."""
-    agent = batch_pool.current_agent()
-    t0 = time.time()
-    try:
-        batch_pool.use_plan(agent, job.plan)
-        with batch_pool.readable_input(job) as (path, _):
-            result = agent.run_turn(job.turn(path), job.session)
-        return {"result": result.model_dump(mode="json"), "seconds": time.time() - t0}
-    except Exception as exc:  # one bad input never stops the batch: its line says why
-        return {"error": batch_pool.describe_error(exc), "seconds": time.time() - t0}
+_BatchActor = BatchActor  # the name earlier code and benchmarks used
 
 
 class RayRunner:
@@ -117,8 +64,10 @@ class RayRunner:
         artifacts: str | None,
         out: Path,
         token: str,
+        keep_s: float | None = None,
     ):
         self.address, self.workers, self.out, self.token = address, max(1, workers), out, token
+        self.keep_s = ray_actors.keep_seconds(keep_s)
         self._args = (config, planner, artifacts)
         self.data_dir = None if artifacts else str((out / ".artifacts").resolve())  # a folder both sides read
         self._driver: Any = None
@@ -156,14 +105,40 @@ class RayRunner:
         death signal is per thread), and the driver with them."""
         try:
             self._ray = self._connect()
+            if not ray_actors.use_ray_data():  # the actors now: they load while the driver lists and plans
+                self._pool = ray_actors.ActorRows(
+                    self._ray, BatchActor, self._actor_kwargs(False), self.workers, warm=self._warm()
+                )
         except BaseException as exc:  # raised in the caller's thread by _init
             self._ray_error = exc
         timeline.mark("ray ready", "driver")
         self._ready.set()
+        if self._pool is not None:
+            self._pool.start()  # an error is raised where the rows run
+            timeline.mark("actors taken", "driver", status=self._pool.status())
         self._stop.wait()
         if self._started:
             self._ray.shutdown()
             self._started = False
+
+    def _warm(self) -> ray_actors.Warm | None:
+        """Warm actors (see :mod:`vitron_agent.batch.ray_actors`) on a cluster this batch joins
+        (a local instance ends with the batch, and ``--ray-keep 0`` asks for none)."""
+        if self.address in (None, "", "local") or not self.keep_s:
+            return None
+        return ray_actors.Warm(ray_actors.warm_name(*self._args), self.keep_s)
+
+    def _warm_ready(self) -> bool:
+        """Whether every actor was taken warm already (no head start then: the actors answer at once)."""
+        pool = self._pool
+        if pool is None or not self._ready.is_set():
+            return False
+        pool.start()  # taking warm actors is a round trip: wait for it rather than start a head start
+        return pool.reused == self.workers
+
+    def status(self) -> str:
+        """How the batch's actors came (for the progress line): reused warm, or started."""
+        return self._pool.status() if self._pool is not None else ""
 
     def _connect(self) -> Any:
         data = ray_actors.use_ray_data()
@@ -213,7 +188,7 @@ class RayRunner:
         the actors start, on the driver (:mod:`vitron_agent.batch.head_start`). Each job has one
         line; a job neither side ran (it cannot happen unless Ray dropped one) runs here at the end."""
         merged: queue.Queue = queue.Queue()
-        claims = Claims(self.token) if jobs and head_start.enabled(self.address) else None
+        claims = Claims(self.token) if jobs and head_start.enabled(self.address) and not self._warm_ready() else None
         if claims is None:
             self._init()
             self._start_rows(jobs, False, merged)
@@ -279,8 +254,8 @@ class RayRunner:
         """The jobs on the actors (this runs on a thread of its own): each row on ``merged``, then
         None (an exception is put there to be raised in the batch's thread). A fixed pool of plain
         actors (:mod:`vitron_agent.batch.ray_actors`), or Ray Data's with ``VITRON_RAY_EXECUTOR=data``."""
-        if not ray_actors.use_ray_data():
-            self._pool = ray_actors.ActorRows(self._ray, _BatchActor, self._actor_kwargs(claims), self.workers)
+        if self._pool is not None:  # made when Ray came up
+            self._pool.call = {"batch": self._actor_kwargs(claims)["batch"]}
             self._pool.run([json.dumps(job.to_json()) for job in jobs], merged)
             return
         try:
@@ -292,18 +267,13 @@ class RayRunner:
             merged.put(None)
 
     def _actor_kwargs(self, claims: bool) -> dict[str, Any]:
-        """What each actor is built with (:class:`_BatchActor`'s arguments)."""
+        """What each actor is built with (:class:`BatchActor`'s arguments; ``batch``: the context
+        every call carries too)."""
         config, planner, artifacts = self._args
-        return {
-            "config": config,
-            "planner": planner,
-            "artifacts": artifacts,
-            "data_dir": self.data_dir,
-            "out": str(self.out.resolve()),
-            "token": self.token,
-            "timeline_file": timeline.path(),
-            "claims": claims,
-        }
+        client = (self.address or "").startswith("ray://")  # the driver is not on a cluster node
+        driver = {"node": None if client else self._ray.get_runtime_context().get_node_id(), "pid": os.getpid()}
+        ctx = batch_context(str(self.out.resolve()), self.token, self.data_dir, timeline.path(), claims, driver)
+        return {"config": config, "planner": planner, "artifacts": artifacts, "batch": ctx}
 
     def _dataset(self, jobs: list[batch_pool.Job], claims: bool) -> Any:
         ray = self._ray
@@ -350,3 +320,24 @@ class RayRunner:
             self._driver = None
         self._stop.set()  # the starter thread shuts down the Ray it started (once it has), then ends
         self._starter.join()
+
+
+def release_actors(address: str) -> list[str]:
+    """``vitron-agent batch --ray-release ADDRESS``: end the warm batch actors of the cluster at
+    ``address`` ("auto", "host:port", "ray://host:10001"); the names of those ended."""
+    from vitron_agent.core.errors import InputError
+
+    if address in (None, "", "local"):
+        raise InputError("--ray-release needs the cluster's address ('auto', HOST:PORT or ray://HOST:10001)")
+    try:
+        import ray
+    except ImportError as exc:
+        raise InputError(f"--ray-release needs Ray ({exc}); pip install 'vitron-agent[ray]'") from None
+    from vitron_agent.runtime.ray_serve import check_address
+
+    check_address(address)
+    ray.init(address=address, include_dashboard=False, logging_level="ERROR", log_to_driver=False)
+    try:
+        return ray_actors.release(ray)
+    finally:
+        ray.shutdown()

@@ -221,6 +221,14 @@ def batch(args: argparse.Namespace) -> int:
     usage errors (a second batch into the same --out included)."""
     from vitron_agent.batch.jobs import BatchTally, run_batch
 
+    if args.ray_release is not None:  # `batch --ray-release ADDRESS`: end a cluster's warm actors
+        from vitron_agent.batch.ray_data import release_actors
+
+        ended = release_actors(args.ray_release)
+        print(f"ended {len(ended)} warm batch actors" + (f": {', '.join(ended)}" if ended else ""), file=sys.stderr)
+        return 0
+    if not args.target or not args.inputs or not args.out:
+        raise _usage("batch needs a workflow or request, inputs and --out (or --ray-release ADDRESS)")
     if args.workers < 1:
         raise _usage("--workers must be 1 or more")
     writable_folder("--out", args.out)
@@ -241,6 +249,7 @@ def batch(args: argparse.Namespace) -> int:
         artifacts=args.artifacts,
         ray=args.ray,
         tally=tally,
+        ray_keep=args.ray_keep,
     ):
         total += 1
         failed += line["status"] != "ok"
@@ -338,9 +347,9 @@ def add_plan_parser(sub: Any) -> argparse.ArgumentParser:
 
 def add_batch_parser(sub: Any) -> argparse.ArgumentParser:
     batch = sub.add_parser("batch", help="run a workflow or a request over many images or videos (resumable)")
-    batch.add_argument("target", help="a workflow file (plan --save) or a request in quotes")
-    batch.add_argument("inputs", nargs="+", help="files, folders (recursive) or glob patterns")
-    batch.add_argument("--out", metavar="DIR", required=True, help="results.jsonl, items/, index.html go here")
+    batch.add_argument("target", nargs="?", help="a workflow file (plan --save) or a request in quotes")
+    batch.add_argument("inputs", nargs="*", help="files, folders (recursive) or glob patterns")
+    batch.add_argument("--out", metavar="DIR", help="results.jsonl, items/, index.html go here (required)")
     batch.add_argument("--plan-each", action="store_true", help="plan every input anew (default: plan once)")
     batch.add_argument("--force", action="store_true", help="redo inputs already in results.jsonl")
     batch.add_argument("--workers", type=int, default=1, help="processes (each loads the models once)")
@@ -355,6 +364,18 @@ def add_batch_parser(sub: Any) -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="run on Ray: --workers actors each holding the models; no ADDRESS starts a local "
         "instance, 'auto' or ray://head:10001 joins a cluster (use --artifacts s3://... there)",
+    )
+    batch.add_argument(
+        "--ray-keep",
+        type=float,
+        metavar="SECONDS",
+        help="on a cluster, the actors stay warm (models loaded) for the next batch with the same "
+        "configuration until idle this long (default $VITRON_RAY_KEEP_S or 600; 0: they end with the batch)",
+    )
+    batch.add_argument(
+        "--ray-release",
+        metavar="ADDRESS",
+        help="end the warm batch actors on the cluster at ADDRESS now, and run nothing",
     )
     return batch
 
