@@ -39,6 +39,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from vitron_agent.core.refs import Box, ImageRef, MaskRef
+from vitron_agent.media.images import DEFAULT_MAX_PIXELS as MAX_OUTPUT_PIXELS
 from vitron_agent.perception.colors import COLORS, parse_color_value
 from vitron_agent.perception.edit_ops import (
     apply_edit,
@@ -49,6 +50,7 @@ from vitron_agent.perception.edit_ops import (
     resize,
     resized_size,
     rotate,
+    rotated_size,
     tone,
 )
 from vitron_agent.perception.masks import check_same_size
@@ -184,8 +186,19 @@ class CvEditTool(VisionTool):
             if inp.scale is None and inp.width is None and inp.height is None:
                 raise ValueError("resize needs a scale (e.g. 0.5 for half size) or a width and/or height in pixels")
             w, h = resized_size(inp.image.width, inp.image.height, inp.scale, inp.width, inp.height)
-            if w * h > 64_000_000:
-                raise ValueError(f"resize to {w}x{h} would make a {w * h / 1e6:.0f}-megapixel image; the limit is 64")
+            if w * h > MAX_OUTPUT_PIXELS:
+                raise ValueError(
+                    f"resize to {w}x{h} would make a {w * h / 1e6:.0f}-megapixel image; "
+                    f"the limit is {MAX_OUTPUT_PIXELS // 1_000_000}"
+                )
+        if inp.operation == "rotate":
+            w, h = rotated_size(inp.image.width, inp.image.height, inp.angle)
+            if w * h > MAX_OUTPUT_PIXELS:  # the canvas grows to hold the turned picture (a thin strip: hugely)
+                raise ValueError(
+                    f"rotating this {inp.image.width}x{inp.image.height} picture {inp.angle:g} degrees needs a "
+                    f"{w}x{h} canvas ({w * h / 1e6:,.0f} megapixels), over the limit of "
+                    f"{MAX_OUTPUT_PIXELS // 1_000_000}; turn it by a multiple of 90 degrees or crop it first"
+                )
         if inp.operation == "crop":
             if inp.box is None and inp.mask is None and inp.aspect is None:
                 raise ValueError("crop needs a box, a mask (crop to the object) or an aspect such as '1:1'")

@@ -171,12 +171,13 @@ def _skip_final_collection() -> None:
 
 
 def _main(argv: list[str] | None) -> int:
+    from vitron_agent.cli.terminal_text import for_terminal
     from vitron_agent.core.errors import ConfigError, VitronError
 
     try:
         parser = build_parser()
     except ConfigError as exc:  # a plugin module named in the environment cannot be imported
-        print(f"vitron-agent: error: {exc}", file=sys.stderr)
+        print(f"vitron-agent: error: {for_terminal(exc)}", file=sys.stderr)
         return 2
     args = parser.parse_args(argv)
     if args.command not in _START_UP_IN_RUN:
@@ -187,7 +188,7 @@ def _main(argv: list[str] | None) -> int:
         return surfaces()[args.command].run(args)
     except VitronError as exc:
         lines = [line.strip().removeprefix("- ") for line in str(exc).splitlines() if line.strip()]
-        print(f"vitron-agent: error: {'; '.join(lines)}", file=sys.stderr)
+        print(f"vitron-agent: error: {for_terminal('; '.join(lines))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("vitron-agent: interrupted", file=sys.stderr)
@@ -198,5 +199,5 @@ def _main(argv: list[str] | None) -> int:
     except OSError as exc:  # a path or the machine said no (permissions, a full disk): one line, not a traceback
         where = f"{exc.filename}: " if exc.filename else ""
         hint = "; check the path and this user's rights" if exc.errno in _PATH_ERRNOS else ""
-        print(f"vitron-agent: error: {where}{exc.strerror or exc}{hint}", file=sys.stderr)
+        print(f"vitron-agent: error: {for_terminal(where)}{for_terminal(exc.strerror or exc)}{hint}", file=sys.stderr)
         return 2

@@ -98,7 +98,12 @@ class Progress:
         c = self.console
         if c is None:
             return
-        from rich.markup import escape  # tools' and planners' words are text, never markup ("[tools.ground]")
+        from rich.markup import escape as markup_escape
+
+        from vitron_agent.cli.terminal_text import for_terminal
+
+        def escape(text: str) -> str:  # tools' and planners' words are text: never markup, never control codes
+            return markup_escape(for_terminal(text))
 
         kind = event["type"]
         if kind == "plan":
@@ -150,6 +155,7 @@ def drive(args: argparse.Namespace, agent, turn, out_dir: str | None = None) -> 
 def print_result(args: argparse.Namespace, result, agent, out_dir: str | None = None) -> None:
     """Export the run (artifacts, report.html, result.json) and print the answer or the JSON contract;
     a plan paused for review adds ``awaiting_review`` and ``plan`` to the JSON."""
+    from vitron_agent.cli.terminal_text import for_terminal
     from vitron_agent.runtime.export import export_run
 
     out = (
@@ -164,14 +170,18 @@ def print_result(args: argparse.Namespace, result, agent, out_dir: str | None = 
     if args.json:
         print(json.dumps(data, default=str))
         return
-    print(result.answer)
+    print(for_terminal(result.answer))
     if getattr(args, "verbose", False):
         from vitron_agent.graphs.respond import answer_details
 
         records = {s.id: s.model_dump() for s in result.steps}
-        print("\n" + answer_details(result.plan, records))
+        print("\n" + for_terminal(answer_details(result.plan, records)))
     if result.awaiting_review:
         for step in result.plan.steps:
-            print(f"  {step.id}: {step.tool}({', '.join(f'{k}={json.dumps(v)}' for k, v in step.args.items())})")
+            print(
+                for_terminal(
+                    f"  {step.id}: {step.tool}({', '.join(f'{k}={json.dumps(v)}' for k, v in step.args.items())})"
+                )
+            )
         print(f"then: vitron-agent review approve|edit|reject --db DB --session {result.session}")
-    print(f"\nreport: {data['report']}", file=sys.stderr)
+    print(f"\nreport: {for_terminal(data['report'])}", file=sys.stderr)

@@ -15,6 +15,7 @@ from typing import Any
 from vitron_agent.cli.args import Progress, agent_from_args, drive, writable_folder
 from vitron_agent.cli.options import VERBOSE_HELP, add_artifacts, add_connection_limits, add_db, add_planner
 from vitron_agent.cli.surface import Surface, register_surface
+from vitron_agent.cli.terminal_text import for_terminal
 
 __all__ = ["sessions", "review", "chat", "serve", "mcp", "serve_models"]
 
@@ -37,7 +38,7 @@ def sessions(args: argparse.Namespace) -> int:
                     if r["pending"]
                     else ""
                 )
-                print(f"{r['id']}\t{r['turns']} turns\t{(r['last_request'] or '')[:60]}{flag}")
+                print(for_terminal(f"{r['id']}\t{r['turns']} turns\t{(r['last_request'] or '')[:60]}{flag}"))
             return 0
         if not args.session:
             raise InputError(f"sessions {args.action} needs a session id")
@@ -53,7 +54,8 @@ def sessions(args: argparse.Namespace) -> int:
                     )
                 )
             for i, turn in enumerate([] if args.json else history, 1):
-                print(f"[{i}] {turn['request']}\n    {turn['answer'].splitlines()[0] if turn['answer'] else ''}")
+                first = turn["answer"].splitlines()[0] if turn["answer"] else ""
+                print(for_terminal(f"[{i}] {turn['request']}\n    {first}"))
             return 0
         if args.action == "rm":
             if not S.delete_session(agent, args.session):
@@ -124,13 +126,15 @@ def chat(args: argparse.Namespace) -> int:
                 if not path:
                     print(f"usage: /{kind} PATH")
                 elif not Path(path).expanduser().is_file():
-                    print(f"error: {path} is not a file; nothing changed")  # said now, not at the next request
+                    print(
+                        f"error: {for_terminal(path)} is not a file; nothing changed"
+                    )  # said now, not at the next request
                 elif kind == "image":
                     image, video = path, None
-                    print(f"image: {image}")
+                    print(f"image: {for_terminal(image)}")
                 else:
                     video, image = path, None
-                    print(f"video: {video}")
+                    print(f"video: {for_terminal(video)}")
                 continue
             if line.startswith("/"):
                 print(CHAT_HELP)
@@ -139,14 +143,14 @@ def chat(args: argparse.Namespace) -> int:
                 request = TurnRequest(line, image=image, video=video)
                 result = agent.run_turn(request, session, Progress(interactive))
             except VitronError as exc:  # a bad path or region: say so and keep the session
-                print(f"error: {exc}")
+                print(f"error: {for_terminal(exc)}")
                 image = video = None
                 continue
             image = video = None  # later turns work on the latest result unless new media are given
             from vitron_agent.runtime.export import export_run
 
             data = export_run(result, agent.store, Path(args.out) / f"{session}-{len(agent.history(session))}")
-            print(f"vitron> {result.answer}\n        (report: {data['report']})")
+            print(for_terminal(f"vitron> {result.answer}\n        (report: {data['report']})"))
     finally:
         agent.close()
     return 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import warnings
 from pathlib import Path
 from typing import Any
@@ -176,18 +177,23 @@ def check_allowed(path: str | os.PathLike[str], roots: list[str | os.PathLike[st
 
 
 def file_size(path: Path, label: str, what: str = "image") -> int:
-    """The size of the file at ``path``, or MediaError for a directory, a missing, unreadable or
-    unusable path (``what`` names the expected kind of file in the message)."""
+    """The size of the regular file at ``path``, or MediaError for a directory, a FIFO, a device,
+    a socket, a missing, unreadable or unusable path (``what`` names the expected kind of file in
+    the message). A FIFO or a device reports 0 bytes and reads forever (``/dev/zero``) or blocks
+    (a named pipe): it is refused here, before anything opens it."""
     try:
-        if path.is_dir():
-            raise MediaError(label, f"is a directory, not {'an' if what[0] in 'aeiou' else 'a'} {what} file")
-        return path.stat().st_size
+        st = path.stat()
     except FileNotFoundError:
         raise MediaError(label, "no such file") from None
     except OSError as exc:
         raise MediaError(label, f"cannot be read ({exc.strerror or exc})") from None
     except ValueError as exc:  # embedded NUL bytes and the like
         raise MediaError(label, f"is not a usable path ({exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise MediaError(label, f"is a directory, not {'an' if what[0] in 'aeiou' else 'a'} {what} file")
+    if not stat.S_ISREG(st.st_mode):
+        raise MediaError(label, not_regular(st.st_mode, what))
+    return st.st_size
 
 
 def _read_bytes(source: str | os.PathLike[str] | bytes, label: str) -> bytes:
@@ -197,10 +203,46 @@ def _read_bytes(source: str | os.PathLike[str] | bytes, label: str) -> bytes:
     size = file_size(path, label)
     if size > MAX_FILE_BYTES:
         raise MediaError(label, f"the file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
+    return read_regular(path, label, MAX_FILE_BYTES)
+
+
+def not_regular(mode: int, what: str = "image") -> str:
+    """Why a path whose ``st_mode`` is ``mode`` is not read as a ``what`` file."""
+    kind = (
+        "a named pipe (FIFO)"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
+    return f"is {kind}, not {'an' if what[0] in 'aeiou' else 'a'} {what} file; give the path of a saved file"
+
+
+def read_regular(path: Path, label: str, max_bytes: int, what: str = "image") -> bytes:
+    """The bytes of the regular file at ``path``, at most ``max_bytes`` of them. The file is opened
+    without blocking and checked on its descriptor (a FIFO or a device swapped in after
+    :func:`file_size` looked is refused, never read), and read bounded (a file that grows, or a
+    ``/proc`` file that reports 0 bytes, cannot make this read more)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        return path.read_bytes()
+        fd = os.open(path, flags)
     except OSError as exc:
         raise MediaError(label, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise MediaError(label, not_regular(mode, what))
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        raise MediaError(label, f"cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise MediaError(label, f"the file is over the {max_bytes:,}-byte limit")
+    return data
 
 
 def to_rgb_array(im: Any, label: str = "<image>") -> np.ndarray:

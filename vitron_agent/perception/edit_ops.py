@@ -73,6 +73,20 @@ def resize(image: np.ndarray, width: int, height: int) -> np.ndarray:
     return cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
 
 
+def rotated_size(w: int, h: int, angle: float) -> tuple[int, int]:
+    """(width, height) of a ``w`` x ``h`` picture turned ``angle`` degrees by :func:`rotate`: the
+    canvas that holds every pixel (quarter turns swap or keep the sides). A 200000x1 strip turned
+    45 degrees needs a 141422x141422 canvas: callers check this before anything is allocated."""
+    quarter = angle % 360
+    if quarter in (0, 180):
+        return w, h
+    if quarter in (90, 270):
+        return h, w
+    rad = np.deg2rad(angle)
+    cos, sin = abs(float(np.cos(rad))), abs(float(np.sin(rad)))
+    return int(np.ceil(h * sin + w * cos)), int(np.ceil(h * cos + w * sin))
+
+
 def rotate(image: np.ndarray, angle: float, color: str | None = None) -> np.ndarray:
     """``image`` turned ``angle`` degrees clockwise; quarter turns are exact, other angles grow the
     canvas to hold every pixel (corners filled with ``color``, default black)."""
@@ -83,8 +97,7 @@ def rotate(image: np.ndarray, angle: float, color: str | None = None) -> np.ndar
         return np.ascontiguousarray(np.rot90(image, k=-int(quarter) // 90))
     h, w = image.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
-    cos, sin = abs(m[0, 0]), abs(m[0, 1])
-    nw, nh = int(np.ceil(h * sin + w * cos)), int(np.ceil(h * cos + w * sin))
+    nw, nh = rotated_size(w, h, angle)
     m[0, 2] += nw / 2 - w / 2
     m[1, 2] += nh / 2 - h / 2
     fill_rgb = parse_color_value(color) if color else (0, 0, 0)

@@ -225,6 +225,33 @@ def turn_state(
     }
 
 
+REGION_FORMS = (
+    'a region is {"type": "point", "x": X, "y": Y}, {"type": "box", "x1": X1, "y1": Y1, "x2": X2, "y2": Y2} '
+    '(pixels, x1 < x2, y1 < y2) or {"type": "scribble", "mask": <a mask ref>}'
+)
+
+
+def region_problem(exc: Exception) -> str:
+    """What is wrong with a region, field by field (``point.y: Input should be greater than or
+    equal to 0 (got nan)``), from pydantic's errors; never the model's internal union name."""
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):
+        return str(exc).splitlines()[0][:200]
+    parts = []
+    for err in errors()[:4]:
+        where = ".".join(str(x) for x in err.get("loc", ()))
+        got = err.get("input")
+        shown = (
+            ""
+            if isinstance(got, (dict, list))
+            else f" (got {str(got)[:40]!r})"
+            if isinstance(got, str)
+            else f" (got {got})"
+        )
+        parts.append(f"{where + ': ' if where else ''}{str(err.get('msg', ''))[:200]}{shown}")
+    return "; ".join(parts) or str(exc).splitlines()[0][:200]
+
+
 def regions_state(regions: list[Any], size: tuple[int, int] | None, store: Any) -> dict[str, Any]:
     """Point / Box / Scribble regions as input values, checked to lie on the media."""
     out: dict[str, Any] = {}
@@ -232,7 +259,7 @@ def regions_state(regions: list[Any], size: tuple[int, int] | None, store: Any) 
         try:
             r = ref_from_dict(region) if isinstance(region, dict) else region
         except (ValueError, TypeError) as exc:
-            raise InputError(f"a region is malformed: {str(exc).splitlines()[0][:200]}") from None
+            raise InputError(f"a region is malformed: {region_problem(exc)}; {REGION_FORMS}") from None
         if not isinstance(r, (Point, Box, Scribble)):
             raise InputError(f"regions take Point, Box or Scribble, got {type(region).__name__}")
         coords = [r.x, r.y] if isinstance(r, Point) else [r.x1, r.y1, r.x2, r.y2] if isinstance(r, Box) else []

@@ -1,0 +1,149 @@
+"""Hostile round 4: each test is a finding of the probe (see docs/reliability.md), and each fails on
+the code before its fix: a FIFO or a device named as a picture, a rotation whose canvas explodes, a
+malformed region answered with pydantic's internal union name, and terminal control sequences from
+file names and other clients' requests printed raw."""
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vitron_agent.cli.terminal_text import for_terminal
+from vitron_agent.core.errors import InputError, MediaError, ToolArgumentError
+from vitron_agent.media.images import load_image
+from vitron_agent.media.video import open_video
+from vitron_agent.perception.edit_ops import rotate, rotated_size
+from vitron_agent.runtime.turns import regions_state
+from vitron_agent.tools.edit import CvEditTool
+
+ROOT = Path(__file__).resolve().parents[2]
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+
+
+def _within(seconds: float, fn, unblock) -> BaseException | None:
+    """Run ``fn`` on a thread; if it is still running after ``seconds``, call ``unblock`` (so the
+    thread ends) and fail. Returns what ``fn`` raised."""
+    raised: list[BaseException] = []
+
+    def target():
+        try:
+            fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            raised.append(exc)
+
+    t = threading.Thread(target=target, daemon=True)
+    t.start()
+    t.join(seconds)
+    if t.is_alive():
+        unblock()
+        t.join(10)
+        pytest.fail(f"still blocked after {seconds} s")
+    return raised[0] if raised else None
+
+
+@needs_fifo
+@pytest.mark.parametrize("opener", [load_image, open_video], ids=["image", "video"])
+def test_a_named_pipe_is_refused_not_read(tmp_path, opener):
+    # before: load_image blocked forever in read_bytes (stat says 0 bytes, the cap passed);
+    # open_video called it "empty (0 bytes)"
+    fifo = tmp_path / "photo.png"
+    os.mkfifo(fifo)
+
+    def unblock():
+        fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        os.close(fd)
+
+    exc = _within(10, lambda: opener(str(fifo)), unblock)
+    assert isinstance(exc, MediaError) and "named pipe" in str(exc) and "photo.png" in str(exc), exc
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
+def test_a_device_is_refused_by_kind():
+    # before: /dev/null was "empty (0 bytes)", and /dev/zero was read until the memory ran out
+    for opener in (load_image, open_video):
+        with pytest.raises(MediaError, match="is a device"):
+            opener("/dev/null")
+
+
+def test_a_symlink_to_a_device_is_refused(tmp_path):
+    link = tmp_path / "zero.png"
+    link.symlink_to("/dev/null")
+    with pytest.raises(MediaError, match="is a device"):
+        load_image(str(link))
+
+
+def test_rotated_size_matches_rotate():
+    img = np.zeros((30, 70, 3), np.uint8)
+    for angle in (0, 90, 180, 270, -90, 45, 33.3, -12, 359):
+        h, w = rotate(img, angle).shape[:2]
+        assert rotated_size(70, 30, angle) == (w, h), angle
+
+
+def test_rotating_a_thin_strip_is_refused_before_the_canvas_is_made(ctx):
+    # before: a 200000x1 strip turned 45 degrees asked OpenCV for a 141423x141423 canvas (60 GB):
+    # a cv2.error traceback, or the machine's memory gone
+    ref = ctx.store.put_image(np.full((1, 200_000, 3), 120, np.uint8))
+    with pytest.raises(ToolArgumentError, match=r"141423x141423 canvas .* over the limit of 64"):
+        CvEditTool()(ctx, image=ref, operation="rotate", angle=45)
+    out = CvEditTool()(ctx, image=ref, operation="rotate", angle=90)  # a quarter turn stays exact and small
+    assert (out.image.width, out.image.height) == (1, 200_000)
+
+
+@pytest.mark.parametrize(
+    "region, says",
+    [
+        (
+            {"type": "point", "x": float("inf"), "y": float("nan")},
+            "point.y: Input should be greater than or equal to 0",
+        ),
+        ({"kind": "point", "x": 1, "y": 2}, "discriminator 'type'"),
+        ({"type": "box", "x1": 9, "y1": 9, "x2": 5, "y2": 20}, "box: Value error, box (9.0, 9.0, 5.0, 20.0) is empty"),
+        ({"type": "point", "x": "left", "y": 1}, "point.x: Input should be a valid number"),
+        ({"type": "scribble", "points": [[0, 0]]}, "scribble.mask: Field required"),
+    ],
+)
+def test_a_malformed_region_names_its_field_and_the_forms(region, says):
+    # before: "a region is malformed: 1 validation error for tagged-union[ImageRef,MaskRef,...]"
+    with pytest.raises(InputError) as info:
+        regions_state([region], (100, 100), None)
+    text = str(info.value)
+    assert says in text and '{"type": "box", "x1": X1' in text and "tagged-union" not in text, text
+
+
+def test_for_terminal_shows_control_sequences_as_escapes():
+    assert for_terminal("a\x1b]0;PWNED\x07b\x1b[2J\r\x9b\u202egpj.exe\x00") == (
+        "a\\x1b]0;PWNED\\x07b\\x1b[2J\\x0d\\x9b\\u202egpj.exe\\x00"
+    )
+    assert for_terminal("two lines\n\tand a tab, émigré, 猫") == "two lines\n\tand a tab, émigré, 猫"
+
+
+def test_the_command_line_never_prints_a_file_names_control_sequences(tmp_path):
+    # before: `run --image` with such a name printed "\x1b]0;PWNED\x07" raw: the terminal's title
+    # changed, the screen cleared (any name in a downloaded folder, any request in a shared database)
+    name = tmp_path / "x\x1b]0;PWNED\x07\x1b[2Jy.png"
+    name.write_bytes(b"not a picture")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "vitron-agent"),
+            "run",
+            "--quiet",
+            "--out",
+            str(tmp_path / "out"),
+            "--image",
+            str(name),
+            "describe it",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "\x1b" not in proc.stderr + proc.stdout and "\x07" not in proc.stderr
+    assert "x\\x1b]0;PWNED\\x07\\x1b[2Jy.png: not a recognised image format" in proc.stderr
