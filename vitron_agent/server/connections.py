@@ -11,10 +11,12 @@ returns an ``H11Protocol`` subclass that
   bytes; past it the connection gets ``408`` and is closed;
 * after a response, gives the rest of an unread request body (a refused upload) the same
   deadline, so a client cannot dribble a body the app never reads;
-* refuses a connection beyond ``max_connections`` open ones with ``503`` and closes it at once.
-
-A request body the app reads (after the guard has checked the token) is not under the head
-deadline: the app reads it under its own size caps.
+* refuses a connection beyond ``max_connections`` open ones with ``503`` and closes it at once;
+* gives a request body the app reads a minimum rate, as Apache's ``mod_reqtimeout``
+  (``body=20,MinRate=500``): ``2 x head_timeout`` seconds, one more for every ``MIN_BODY_RATE``
+  bytes received; slower, it gets ``408`` and is closed. Before this, a body dribbled one byte every
+  few seconds held its connection forever (256 of them lock everyone out). Time while the app
+  holds the body back (flow control) is not counted against the client.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-__all__ = ["HEAD_TIMEOUT", "MAX_CONNECTIONS", "guarded_protocol"]
+__all__ = ["HEAD_TIMEOUT", "MAX_CONNECTIONS", "MIN_BODY_RATE", "guarded_protocol"]
 
 HEAD_TIMEOUT = 10.0  # seconds from waiting for a request head to its end
 MAX_CONNECTIONS = 256  # open connections; one more is answered 503 and closed
+MIN_BODY_RATE = 500  # bytes a second a request body must keep up after its grace (2 x head_timeout)
 
 _CLOSE = b"connection: close\r\ncontent-type: text/plain; charset=utf-8\r\n"
 
@@ -49,6 +52,7 @@ def guarded_protocol(head_timeout: float = HEAD_TIMEOUT, max_connections: int = 
         def connection_made(self, transport: Any) -> None:  # type: ignore[override]
             super().connection_made(transport)
             self._deadline: asyncio.TimerHandle | None = None
+            self._body_timer: asyncio.TimerHandle | None = None
             self._waiting_after: Any = None  # the cycle whose head is complete (None: none yet)
             if len(self.connections) > max_connections:
                 transport.write(_refusal(b"503 Service Unavailable", b"too many open connections; retry shortly\n"))
@@ -78,9 +82,44 @@ def guarded_protocol(head_timeout: float = HEAD_TIMEOUT, max_connections: int = 
             super().data_received(data)
             if self._deadline is not None and self.cycle is not self._waiting_after:
                 self._disarm()  # a new request head is complete: the app has it now
+            if self.conn.their_state is h11.SEND_BODY and not self.transport.is_closing():
+                if self._body_timer is None:
+                    self._body_bytes, self._body_charged, self._body_seen = 0, 0.0, self.loop.time()
+                    self._body_timer = self.loop.call_later(2 * head_timeout, self._check_body)
+                else:
+                    self._body_bytes += len(data)
+
+        def _check_body(self) -> None:
+            """Close a connection whose body falls behind ``2 x head_timeout`` s + 1 s per
+            ``MIN_BODY_RATE`` bytes (seconds the app's flow control paused reading are not counted)."""
+            self._body_timer = None
+            if self.transport.is_closing() or self.conn.their_state is not h11.SEND_BODY:
+                return
+            now = self.loop.time()
+            if not self.flow.read_paused:
+                self._body_charged += now - self._body_seen
+            self._body_seen = now
+            allowed = 2 * head_timeout + self._body_bytes / MIN_BODY_RATE
+            if self._body_charged > allowed:
+                text = (
+                    f"the request body came too slowly ({self._body_bytes:,} bytes in "
+                    f"{self._body_charged:.0f} s; at least {MIN_BODY_RATE} bytes a second after "
+                    f"the first {2 * head_timeout:g} s)\n"
+                )
+                self.transport.write(_refusal(b"408 Request Timeout", text.encode()))
+                self.transport.close()
+                return
+            wait = 1.0 if self.flow.read_paused else max(0.5, allowed - self._body_charged)
+            self._body_timer = self.loop.call_later(wait, self._check_body)
+
+        def _disarm_body(self) -> None:
+            if getattr(self, "_body_timer", None) is not None:
+                self._body_timer.cancel()
+                self._body_timer = None
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
+            self._disarm_body()  # an unread rest of the body is under the head deadline below
             # the next head, or the rest of a body nobody reads, under the deadline (unless a
             # pipelined request already started: that one is the app's now)
             if not self.transport.is_closing() and self.cycle.response_complete:
@@ -92,6 +131,7 @@ def guarded_protocol(head_timeout: float = HEAD_TIMEOUT, max_connections: int = 
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._disarm()
+            self._disarm_body()
             super().connection_lost(exc)
 
     return GuardedH11Protocol
