@@ -332,6 +332,12 @@ class CountInput(BaseModel):
         default=None, max_length=200, description="what to count, in words (colour words are used)"
     )
     mask: MaskRef | None = Field(default=None, description="count only inside this region")
+    box: Box | None = Field(default=None, description="count only what lies in this box the user gave, XYXY pixels")
+    place: str | None = Field(
+        default=None,
+        max_length=40,
+        description="count only in this part of the picture: 'top left', 'bottom right', 'left', 'top', 'center' ...",
+    )
     min_area: float = Field(
         default=0.0005, ge=0.0, le=0.5, description="ignore blobs smaller than this fraction of the image"
     )
@@ -351,48 +357,62 @@ GENERIC = re.compile(
 )
 
 
-def blob_masks(foreground: np.ndarray, min_pixels: int) -> list[np.ndarray]:
-    """Object-like blobs of a foreground mask: touching ones split by a watershed on the distance
-    transform (one seed per local maximum), specks under a quarter of the median blob dropped."""
-    import cv2
-    from scipy import ndimage as ndi
-    from skimage.feature import peak_local_max
-    from skimage.segmentation import watershed
-
-    h, w = foreground.shape
-    fg = foreground.astype(np.uint8)
-    dist = cv2.distanceTransform(fg, cv2.DIST_L2, 5)
-    labels, _ = ndi.label(fg)
-    peaks = peak_local_max(dist, min_distance=max(5, int(min(h, w) / 40)), labels=labels, exclude_border=False)
-    markers = np.zeros(labels.shape, np.int32)
-    markers[tuple(peaks.T)] = np.arange(1, len(peaks) + 1)
-    ws = watershed(-dist, markers, mask=fg > 0)
-    areas = np.bincount(ws.ravel())
-    ids = [i for i in range(1, len(areas)) if areas[i] >= min_pixels]
-    if not ids:
-        return []
-    median = float(np.median(areas[ids]))
-    return [ws == i for i in ids if areas[i] >= 0.25 * median]
+_PLACES = {  # a part of the picture as fractions (x1, y1, x2, y2) of its width and height
+    "top left": (0, 0, 0.5, 0.5),
+    "top right": (0.5, 0, 1, 0.5),
+    "bottom left": (0, 0.5, 0.5, 1),
+    "bottom right": (0.5, 0.5, 1, 1),
+    "left": (0, 0, 0.5, 1),
+    "right": (0.5, 0, 1, 1),
+    "top": (0, 0, 1, 0.5),
+    "bottom": (0, 0.5, 1, 1),
+    "center": (0.25, 0.25, 0.75, 0.75),
+}
 
 
-def standout_foreground(image: np.ndarray) -> np.ndarray:
-    """Pixels brighter (or darker) than their surroundings, whichever is the minority: coins on
-    a table, stars on the sky, nuclei on tissue. Adaptive mean threshold, opened and filled."""
-    import cv2
-    from scipy import ndimage as ndi
+_PLACE_WORDS = {
+    "left": "left half",
+    "right": "right half",
+    "top": "top half",
+    "bottom": "bottom half",
+    "center": "middle",
+}
+_PLACE_WORDS.update({k: k.replace(" ", "-") + " quarter" for k in _PLACES if " " in k})
 
-    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    h, w = gray.shape
-    blur = cv2.GaussianBlur(gray, (5, 5), 0)
-    block = max(31, (min(h, w) // 6) | 1)
-    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
-    best = None
-    for kind, c in ((cv2.THRESH_BINARY, -5), (cv2.THRESH_BINARY_INV, 5)):
-        m = cv2.adaptiveThreshold(blur, 255, cv2.ADAPTIVE_THRESH_MEAN_C, kind, block, c)
-        m = ndi.binary_fill_holes(cv2.morphologyEx(cv2.morphologyEx(m, cv2.MORPH_OPEN, k), cv2.MORPH_CLOSE, k))
-        if best is None or m.mean() < best.mean():
-            best = m
-    return best
+
+def place_box(place: str, shape: tuple[int, int]) -> tuple[str, Box] | None:
+    """('top left', its XYXY box) for place words ('the upper left corner', 'in the middle'), or None."""
+    words = re.sub(r"\bupper\b", "top", re.sub(r"\blower\b", "bottom", place.lower()))
+    words = re.sub(r"\b(?:middle|centre)\b", "center", words)
+    v = next((k for k in ("top", "bottom") if re.search(rf"\b{k}\b", words)), "")
+    u = next((k for k in ("left", "right") if re.search(rf"\b{k}\b", words)), "")
+    key = f"{v} {u}".strip() or ("center" if re.search(r"\bcenter\b", words) else "")
+    if not key:
+        return None
+    h, w = shape
+    x1, y1, x2, y2 = _PLACES[key]
+    return key, Box(x1=x1 * w, y1=y1 * h, x2=x2 * w, y2=y2 * h)
+
+
+def count_region(ctx: ToolContext, inp, shape: tuple[int, int]) -> tuple[np.ndarray | None, str]:
+    """(HxW bool region a count is limited to, the words that name it: 'the box you gave (4,0)-(80,42)',
+    'the top left of the picture'), from the count's ``mask``, the user's ``box`` and ``place``
+    (both: where they overlap); (None, '') for the whole picture ('' too for a mask alone: the step
+    that made it says what it is)."""
+    region = ctx.store.get_mask(inp.mask) if inp.mask is not None else None
+    said = []
+    boxes = []
+    if inp.box is not None:
+        boxes.append(inp.box)
+        said.append(f"the box you gave ({int(inp.box.x1)},{int(inp.box.y1)})-({int(inp.box.x2)},{int(inp.box.y2)})")
+    if inp.place and (placed := place_box(inp.place, shape)) is not None:
+        boxes.append(placed[1])
+        said.append(f"the {_PLACE_WORDS.get(placed[0], placed[0])} of the picture")
+    for b in boxes:
+        m = np.zeros(shape, bool)
+        m[int(b.y1) : int(np.ceil(b.y2)), int(b.x1) : int(np.ceil(b.x2))] = True
+        region = m if region is None else region & m
+    return region, " and ".join(said)
 
 
 class CvCountTool(VisionTool):
@@ -409,6 +429,8 @@ class CvCountTool(VisionTool):
         check_color(inp.color)
 
     def run(self, inp: CountInput, ctx: ToolContext) -> CountOutput:
+        from vitron_agent.perception.blob_count import count_blobs, standout_foreground
+
         image = ctx.store.get_image(inp.image)
         h, w = image.shape[:2]
         color = normalise_color(inp.color) if inp.color else None
@@ -417,24 +439,75 @@ class CvCountTool(VisionTool):
                 (normalise_color(t) for t in re.findall(r"[a-z]+", inp.target.lower()) if normalise_color(t)), None
             )
         candidates = clean(color_mask(image, color)) if color else standout_foreground(image)
-        if inp.mask is not None:
-            candidates &= ctx.store.get_mask(inp.mask)
+        region, where = count_region(ctx, inp, (h, w))
+        if region is not None:
+            candidates &= region
         ctx.progress(0.5, "splitting touching blobs")
-        comps = blob_masks(candidates, min_pixels=max(1, int(inp.min_area * h * w)))
+        found = count_blobs(image, candidates, min_pixels=max(1, int(inp.min_area * h * w)))
         what = f"{color} blobs" if color else "blobs that stand out from their surroundings"
         noun = re.sub(r"\b(?:" + "|".join(COLORS) + r")\b", "", (inp.target or "").strip(), flags=re.I).strip()
-        method = f"{what}: adaptive threshold, touching blobs split by a watershed"
-        if noun and not GENERIC.match(noun):
-            method += f"; it cannot recognise {noun!r} by name, so it counted every {'such blob' if color else 'blob'}"
-        text = (
-            f"I count {len(comps)} {what}"
-            + (f" (for {inp.target.strip()!r})" if inp.target else "")
-            + ". (cv count: object-like blobs, not recognised objects.)"
+        unknown = bool(noun) and not GENERIC.match(noun)
+        method = (
+            f"{what}: {'pixels of that colour' if color else 'adaptive threshold'}, touching blobs split by a watershed"
         )
+        method += f"; {_blob_facts(found)}"
+        if unknown:
+            method += f"; it cannot recognise {noun!r} by name, so it counted every {'such blob' if color else 'blob'}"
+        text = blob_words(found, what, inp.target.strip() if inp.target else None, unknown)
+        text += f" I counted only what lies in {where}." if where else ""
         mask_ref = None
-        if comps:
-            mask_ref = ctx.store.put_mask(np.logical_or.reduce(comps), producer=ctx.step_id, image=inp.image)
-        return CountOutput(count=len(comps), mask=mask_ref, text=text, method=method)
+        if found.masks:
+            mask_ref = ctx.store.put_mask(np.logical_or.reduce(found.masks), producer=ctx.step_id, image=inp.image)
+        return CountOutput(count=found.count if found.verdict != "mass" else 0, mask=mask_ref, text=text, method=method)
+
+
+def _blob_facts(found) -> str:
+    """The measured facts behind a blob count, for the step's method."""
+    return (
+        f"{found.count} clear blobs {found.across[0]}-{found.across[1]} px across (range {found.low}-{found.high}); "
+        f"{found.faint} faint left out, {found.merged} perhaps merged, {found.split} pieces of one thing, "
+        f"{found.small} specks too small to count; verdict {found.verdict}"
+    )
+
+
+def blob_words(found, what: str, target: str | None, unknown: bool) -> str:
+    """A blob count in words, as sure as the blobs allow: a plain "I count 3 red blobs." for clean
+    blobs of a colour or shape; for a name no model knows ("cells") a guess with how it was made;
+    a range when touching blobs may be merged; "at least" for a field of specks; no number when
+    what stands out is not separate blobs."""
+    named = repr(target) if target else "them"
+    how = f" I can't recognise {target!r} by name: this is a guess from blobs that stand out." if unknown else ""
+    lo, hi = found.across
+    size = (f"{lo} px across" if lo == hi else f"{lo}-{hi} px across") if hi else ""
+    if found.verdict == "mass":
+        return f"I cannot count {named} by blobs: {found.reason}. Give a box around one, or a clearer picture."
+    if found.verdict == "none":
+        faint = f" ({found.faint} faint ones I would not count)" if found.faint else ""
+        return f"I see no {what} clearly{faint}.{how}"
+    if found.verdict == "field":
+        many = "hundreds" if found.high >= 200 else f"{found.high}"
+        return (
+            f"There are more than I can separate: I count {found.count} larger {what} ({size}) and see about "
+            f"{found.small} smaller specks, so at least {found.count}, perhaps {many}.{how}"
+        )
+    notes = [size] if size else []
+    if found.merged:
+        notes.append(f"{found.merged} may be touching ones merged")
+    if found.faint:
+        notes.append(f"I left out {found.faint} faint ones")
+    if found.split:
+        notes.append(f"I took {found.split} piece{'s' if found.split > 1 else ''} as parts of larger things")
+    tail = f" ({'; '.join(notes)})" if notes and (unknown or len(notes) > 1) else ""
+    if found.verdict == "unsure":
+        return (
+            f"I cannot count {named} surely: I see {found.count} {what}, but it could be anywhere from "
+            f"{found.low} to {found.high}{tail}.{how}"
+        )
+    upto = f", perhaps up to {found.high}" if found.high > found.count else ""
+    if unknown:
+        return f"At a guess, {found.count}{upto}{tail}.{how}"
+    for_ = f" (for {target!r})" if target else ""
+    return f"I count {found.count} {what}{for_}{upto}{tail}. (cv count: object-like blobs, not recognised objects.)"
 
 
 def _describe_phrase(step: StepWords) -> str:

@@ -31,6 +31,7 @@ from vitron_agent.tools.describe import (
     CvDescribeTool,
     DescribeInput,
     DescribeOutput,
+    count_region,
     region_mask,
 )
 
@@ -203,8 +204,8 @@ class EmbeddedCountTool(CvCountTool):
 
             image = ctx.store.get_image(inp.image)
             faces = detect_faces(image)
-            if inp.mask is not None:
-                region = ctx.store.get_mask(inp.mask)
+            region, where = count_region(ctx, inp, image.shape[:2])
+            if region is not None:
                 faces = [
                     f
                     for f in faces
@@ -223,7 +224,7 @@ class EmbeddedCountTool(CvCountTool):
                 count=len(faces),
                 mask=mask_ref,
                 method="BlazeFace faces scoring at least 0.7" + (f": {scores}" if faces else ""),
-                text=f"I count {len(faces)} face{'s' if len(faces) != 1 else ''}.",
+                text=f"I count {len(faces)} face{'s' if len(faces) != 1 else ''}." + _only_in(where),
             )
         name = named(inp.target) if inp.target and not BLOB_LIKE.search(inp.target) else None
         if name is None and inp.target and not BLOB_LIKE.search(inp.target) and _detector_ready():
@@ -241,8 +242,9 @@ class EmbeddedCountTool(CvCountTool):
         ctx.progress(0.2, "recognising objects (SSD-MobileNetV2)")
         found = detect_objects(image)
         items, _ = select(image, found, Named(name.labels, name.word, True), inp.target, allow_none=True)
-        if inp.mask is not None:
-            items = _inside(items, ctx.store.get_mask(inp.mask))
+        region, where = count_region(ctx, inp, image.shape[:2])
+        if region is not None:  # the user's region itself, not a mask found in it (a crowd's box)
+            items = _inside(items, region)
         noun = name.labels[0] if len(name.labels) == 1 else re.sub(r"s$", "", name.word)
         listed = ", ".join(d.describe() for d in items)
         unsure = [d for d in items if d.label not in name.labels]
@@ -253,17 +255,17 @@ class EmbeddedCountTool(CvCountTool):
                 + _in_words(unsure)
                 + " (about as likely)"
             )
-        if inp.mask is None and len(name.labels) == 1:
+        if region is None and len(name.labels) == 1:
             text = _crowd(image, name.labels[0], items) or _perhaps(image, name.labels[0], items, noun) or text
         if not items:
             text = f"I count no {plural(noun, 2)}, {MISS}; {_recognised(found)}"
-        text = _hedged(made_picture_note(image), text)
+        text = _hedged(made_picture_note(image), text) + "." + _only_in(where)
         method = f"SSD-MobileNetV2 detections of {' / '.join(name.labels)} scoring at least 0.3" + (
             f": {listed}" if items else ""
         )
         if len(items) > OUTLINED:
             method += f"; the mask is their boxes (outlines are traced for up to {OUTLINED})"
-        return CountOutput(count=len(items), mask=_count_mask(ctx, inp, image, items), text=text + ".", method=method)
+        return CountOutput(count=len(items), mask=_count_mask(ctx, inp, image, items), text=text, method=method)
 
 
 def _count_by_classifier(inp: CountInput, ctx: ToolContext) -> CountOutput | None:
@@ -291,18 +293,24 @@ def _count_by_classifier(inp: CountInput, ctx: ToolContext) -> CountOutput | Non
             f"{_unscored(_seen(str(e)))}.",
             method=f"resolver: {_seen(str(e))}",
         )
-    if inp.mask is not None:
-        items = _inside(items, ctx.store.get_mask(inp.mask))
+    region, where = count_region(ctx, inp, image.shape[:2])
+    if region is not None:
+        items = _inside(items, region)
     listed = ", ".join(d.describe() for d in items)
     mask_ref = ctx.store.put_mask(mask_of(image, items), producer=ctx.step_id, image=inp.image) if items else None
     return CountOutput(
         count=len(items),
         mask=mask_ref,
         text=f"I count {len(items)} {plural(noun, len(items))}, roughly: the classifier names "
-        "proposals one by one and may miss ones close together.",
+        "proposals one by one and may miss ones close together." + _only_in(where),
         method="EfficientNet-Lite2 names on the detector's boxes, the salient object and activation peaks"
         + (f": {listed}" if items else ""),
     )
+
+
+def _only_in(where: str) -> str:
+    """' I counted only those whose centre lies in the box you gave (…).' ('' for the whole picture)."""
+    return f" I counted only those whose centre lies in {where}." if where else ""
 
 
 OUTLINED = 8  # a count's mask traces each object's outline up to this many; beyond, their boxes
