@@ -1,6 +1,8 @@
 """The rule planner's whole-picture steps: flip, rotate, resize, crop, cut out, composite,
-outline; the questions (describe, what colour, read, detect, count); and generation (replace,
-restyle, animate, a video frame). The region steps and the builder are in rule_steps."""
+outline. The looking steps (describe, what colour, read, detect, count) are in
+:mod:`picture_questions`, the generative ones (replace, restyle, animate, a video frame) in
+:mod:`picture_generation` (importable from here too); the region steps and the builder in
+:mod:`step_builders`."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from typing import Any
 
 from vitron_agent.planners.rule.lexicon import (
     _COLOR_RE,
-    _COLOR_WORDS,
     _PRONOUN,
     _WHOLE,
     _restore,
@@ -22,7 +23,7 @@ from vitron_agent.planners.rule.step_builders import (
     _segment,
     _target,
 )
-from vitron_agent.planners.rule.target_words import clean_target, target_words
+from vitron_agent.planners.rule.target_words import clean_target
 from vitron_agent.toolkit import slots
 
 
@@ -353,77 +354,6 @@ def _do_outline(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
     _edit(b, operation="outline", mask=mask, color=color)
 
 
-def _do_describe(b: _Builder, rest: str, clause: str, last: dict[str, str], question: str | None = None) -> None:
-    if question is None and not b.video_mode and (pixels := _WHICH_PIXELS.match(clause.strip())):
-        _do_segment(b, pixels.group("what") or pixels.group("what2"), clause, last)
-        return
-    rest = re.sub(  # "explain what this image shows", "what is going on here": the picture itself
-        r"^(?:what\s+|what's\s+|what(?='s))?(?:(?:this|the|that)\s+(?:image|picture|photo|scene|video|clip)\s+(?:shows|is about|contains)|"
-        r"(?:is|'s) (?:going on|happening)|going on|happening|happens|happened|goes on|takes place|(?:it|this) (?:shows|is))"
-        r"(?:\s+(?:here|in (?:it|(?:this|that|the) (?:image|picture|photo|video|clip|footage|movie|scene)|this|that)))?\s*\??$",
-        "",
-        rest.strip(),
-        flags=re.I,
-    )
-    kind, mask = _target(b, rest, last)
-    if kind == "whole":
-        mask = None
-    b.add(b.tool("describe"), **{b.media_arg: b.image, b.mask_arg: mask}, question=question)
-    b.last_output = "text"
-
-
-# a question that asks for a selection: "which pixels are the cat?", "what area does the car cover?"
-_WHICH_PIXELS = re.compile(
-    r"^(?:which|what)\s+(?:pixels?|parts?|areas?|regions?|bits?)\s+(?:of\s+(?:the|this)\s+(?:image|picture|photo|shot)\s+)?"
-    r"(?:(?:is|are|belong\s+to|make\s+up|show)\s+(?P<what>(?:the|this|that|his|her|my|their|an?)\s+(?!\w+est\b|most\b|best\b).+?)|"
-    r"does\s+(?P<what2>(?:the|this|that|his|her|my|their)\s+.+?)\s+(?:cover|take\s+up|occupy|fill))\s*\??$",
-    re.I,
-)
-
-
-# whether there is text at all: reading it answers that ("is there any text in the image?" was a description)
-_TEXT_THERE = re.compile(
-    r"^(?:is|are)\s+there\s+(?:any\s+)?(?:text|writing|words?|letters|lettering|captions?)\b"
-    r"(?:\s+(?:in|on)\s+(?:it|this|the\s+(?:image|picture|photo|shot|pic)))?\s*\??$",
-    re.I,
-)
-
-
-def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    if not b.video_mode and (pixels := _WHICH_PIXELS.match(clause.strip())):  # a selection asked as a question
-        _do_segment(b, pixels.group("what") or pixels.group("what2"), clause, last)
-        return
-    if _TEXT_THERE.match(clause.strip()):
-        _do_read(b, "the text", clause, last)
-        return
-    if bw := re.match(  # "is this picture black and white?": whether it has colour, about what the words name
-        r"^(?:is|are|was|were)\s+(.+?)\s+(?:in\s+)?(?:black[- ]and[- ]white|b\s*&\s*w|gr[ae]y\s*scale|monochrome)\s*\??$",
-        rest.strip(),
-        re.I,
-    ):
-        _do_describe(b, bw.group(1), clause, last, question=_restore(rest, b.regions))
-        return
-    m = re.match(
-        r"^(?:what|which)\s+colou?r\s+(?:is|are)\s+(.*)$"
-        r"|^(?:where|whereabouts|how big|how large|how bright|how dark)\s+(?:exactly\s+|roughly\s+)?(?:is|are)\s+(.*)$"
-        r"|^(?:what|which)\s+colou?rs?\s+(.+?)\s+(?:is|are|has|have)\s*\??$"
-        r"|^where\s+(.+?)\s+(?:is|are)\s*\??$|^where's\s+(.+?)\s*\??$"
-        rf"|^(?:is|are)\s+(.+?)\s+(?:{'|'.join(_COLOR_WORDS)})\s+or\s+(?:{'|'.join(_COLOR_WORDS)})\s*\??$"
-        rf"|^(?:is|are)\s+(.+?)\s+(?:colou?red\s+|mostly\s+|all\s+)?(?:{'|'.join(_COLOR_WORDS)})\s*\??$"
-        r"|^what\s+(?:is|are)\s+(?:in\s+)?(.*)$|^what's\s+(?:in\s+)?(.*)$",
-        rest,
-        re.I,
-    )
-    phrase = next((g for g in (m.groups() if m else ()) if g), "it" if (b.mask or b.last_output) else "the image")
-    if re.match(r"^(?:going on|happening|that happens|happens)\b", phrase.strip(), re.I):  # "what's going on here?"
-        phrase = "the image"
-    if re.match(
-        r"^(?:this|it|that)\s+(?:an?\s+)?(?:picture|photo|image|shot|pic|photograph)\s+of\s*\??$", phrase.strip(), re.I
-    ):
-        phrase = "the image"  # "what's this a picture of?": the picture described, not "this a picture of" selected
-    _do_describe(b, phrase, clause, last, question=_restore(rest, b.regions) + ("" if rest.endswith("?") else "?"))
-
-
 def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     if b.video_mode:
         b.notes.append(f"{_restore(clause, b.regions)!r}: crop works on images; take a frame first. Skipped.")
@@ -491,307 +421,45 @@ def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     b.image, b.mask, b.last_output = f"${sid}.image", None, "image"  # a new, smaller picture: old masks do not fit it
 
 
-def _do_read(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    if "read_text" not in b.toolbox:
-        b.notes.append(
-            "Reading text is not configured: [tools.read_text] needs the embedded OCR weights "
-            f"(make install); I skipped {_restore(clause, b.regions)!r}."
-        )
-        return
-    image = b.image
-    if b.video_mode:
-        image = f"${b.add('frame', video=b.image, position='middle')}.image"
-        b.notes.append("Reading text works on images: I read the middle frame of the video.")
-    phrase = clean_target(rest)
-    inline = next((b.regions[k] for k in re.findall(r"@r\d+@", rest) if b.regions[k]["type"] == "box"), None)
-    box = {k: v for k, v in inline.items()} if inline else "$input.box" if "box" in b.inputs.get("input", {}) else None
-    mask = b.mask if box is None and _PRONOUN.match(phrase or "it") and b.mask and not b.video_mode else None
-    on = _ON_A_THING.match(rest.strip(" ?.!"))
-    if on and box is None and mask is None and not b.video_mode:
-        thing = clean_target(on.group("x"))
-        if (
-            thing
-            and not _PRONOUN.match(thing)
-            and not _WHOLE.match(thing)
-            and not _TEXT_WORDS.match(thing)
-            and not _TEXT_SURFACE.search(thing)
-        ):
-            # "what is written on the yellow bottle?": the bottle's text, not the whole picture's (it read
-            # the motorbike's badge); a thing not found is said, not read around
-            mask = _segment(b, on.group("x"), last)
-            phrase = ""
-    b.add("read_text", image=image, mask=mask, box=box)
-    b.last_output = "text"
-    if mask is None and box is None and phrase and not _PRONOUN.match(phrase) and not _TEXT_WORDS.match(phrase):
-        b.named = phrase  # "read the sign and then blur it": a later "it" is the sign
-
-
-# "on the bottle", "the text on the sign", "written across his shirt": where the text is
-_ON_A_THING = re.compile(
-    r"^(?:(?:the|any|all|some)\s+)?(?:(?:text|writing|words?|letters|label|numbers?)\s+)?(?:written\s+)?"
-    r"(?:on|across|along|upon|printed on)\s+(?P<x>.+)$",
-    re.I,
+# The looking and generative handlers live in their own modules (split by concept); their names are
+# importable from here as before.
+from vitron_agent.planners.rule.picture_generation import (  # noqa: E402
+    NEEDS_DIFFUSERS,
+    NO_SWAP,
+    _do_animate,
+    _do_frame,
+    _do_replace,
+    _do_restyle,
+    swap_parts,
+)
+from vitron_agent.planners.rule.picture_questions import (  # noqa: E402
+    _do_count,
+    _do_describe,
+    _do_detect,
+    _do_question,
+    _do_read,
 )
 
-# things that are mostly text (the picture's text is theirs; no model here outlines them): read as they are
-_TEXT_SURFACE = re.compile(
-    r"\b(?:signs?|signboards?|posters?|boards?|whiteboards?|blackboards?|billboards?|labels?|stickers?|pages?|papers?|"
-    r"notes?|notices?|screens?|monitors?|banners?|cards?|menus?|documents?|receipts?|tickets?|letters?|envelopes?|"
-    r"covers?|plates?|placards?|plaques?|slides?|forms?|books?|magazines?|newspapers?|maps?|charts?|tags?)$",
-    re.I,
-)
-
-_TEXT_WORDS = re.compile(  # what is read, not a thing to select: "read the text", "what the words say"
-    r"^(?:(?:the|any|all|some)\s+)?(?:text|writing|words?|letters|characters|numbers?|captions?|everything|it|this|that|"
-    r"them|image|picture|photo)$|^what\b",
-    re.I,
-)
-
-
-_ALL_OBJECTS = re.compile(
-    r"^(?:(?:all|every|each|any)\s+)?(?:the\s+)?(?:(?:different|visible|main)\s+)?(?:objects?|things?|items?|"
-    r"everything|anything(?:\s+(?:interesting|at all|notable))?|it|them|(?:the\s+)?(?:image|picture|photo|scene)|"
-    r"what(?:'s|\s+is)?(?:\s+in\s+(?:it|(?:the|this|that)\s+(?:image|picture|photo|scene)))?)?"
-    r"(?:\s+(?:are there|there are|"
-    r"you see|in it|and label them|with labels|with boxes))*$",
-    re.I,
-)
-
-
-def _do_detect(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    """Labelled boxes for what ``rest`` names (every object when it names none)."""
-    if "detect" not in b.toolbox or b.video_mode:
-        _do_segment(b, rest, clause, last)
-        return
-    rest = re.sub(
-        r"\s+(?:with|in|using)\s+(?:an?\s+)?(?:bounding\s+)?box(?:es)?\s*$", "", rest, flags=re.I
-    )  # "… with boxes"
-    # "i want boxes around every boat": the boxes asked for are how it is shown, the boats the target
-    rest = re.sub(
-        r"^(?:i\s*(?:'d like|would like|want|need)\s+)?(?:(?:bounding\s+)?box(?:es)?|labels?|rectangles?)\s+"
-        r"(?:around|round|on|over|for)\s+(?:every|each|all(?:\s+(?:of\s+)?the)?|the)?\s*",
-        "",
-        rest.strip(),
-        flags=re.I,
-    )
-    # "with their positions", "(object) detection on this", "bounding boxes": how it is shown, no thing
-    rest = re.sub(r"\s+with\s+(?:their\s+)?(?:positions?|locations?|labels|coordinates)\s*$", "", rest, flags=re.I)
-    rest = re.sub(
-        r"^(?:(?:object\s+)?detection(?:\s+on\s+(?:this|it|the (?:image|picture|photo)))?|(?:bounding\s+)?box(?:es)?)\s*$",
-        "",
-        rest.strip(),
-        flags=re.I,
-    )
-    target = clean_target(re.sub(r"\s+(?:and\s+)?(?:label|box|outline)\s+(?:them|it)$", "", rest, flags=re.I))
-    if _PRONOUN.match(target or "it") and b.steps:  # "find the cars and label them"
-        prev = b.steps[-1]
-        if prev.tool == "detect":
-            return  # already labelled
-        if prev.tool == "segment" and prev.args.get("target"):
-            target = str(prev.args["target"])
-    b.add("detect", image=b.image, target=None if _ALL_OBJECTS.match(target) else target)
-    b.last_output = "text"
-
-
-def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    from vitron_agent.perception.target_spec import parse_target_phrase
-
-    target = clean_target(rest) or "objects"
-    if _PRONOUN.match(target) or target.lower() in ("there", "they", "there are"):
-        named = next((st.args["target"] for st in reversed(b.steps) if isinstance(st.args.get("target"), str)), None)
-        target = named or target  # "segment the people and count them": count the people
-    if (parts := parse_target_phrase(target)).relation:  # "windows on the house": the count tool counts the things
-        target = parts.head
-    target = re.sub(  # "apples in the bowl": where they are is no part of what is counted
-        r"\s+(?:in|inside|within|at)\s+(?:the|this|that|a|an|my|his|her|their|our)\s+[a-z ]+$", "", target, flags=re.I
-    )
-    color = next((c.lower() for c in _COLOR_RE.findall(target)), None)
-    image = b.image
-    if b.video_mode and re.match(r"^(?:the\s+)?(?:frames?|images?|pictures?)\b", target, re.I):
-        b.add("describe_video", video=b.image, question="how many frames are there?")
-        b.last_output = "text"
-        return
-    if b.video_mode and re.match(r"^(?:the\s+)?(?:shots?|scenes?|cuts?|camera angles?)\b", target, re.I):
-        b.add("describe_video", video=b.image, question="how many shots are there?")  # PySceneDetect's shots
-        b.last_output = "text"
-        return
-    generic = re.search(r"\b(?:things?|objects?|items?|shapes?|blobs?|ones|regions?|spots?)\b", target, re.I)
-    if b.video_mode and "count_in_video" in b.toolbox and not generic:  # named things: followed through the clip
-        what = re.sub(r"\s+(?:in|through|across|during)\s+(?:the\s+|this\s+)?(?:video|clip|footage)\b.*$", "", target)
-        b.add("count_in_video", video=b.image, target=target_words(what) or "people")
-        b.last_output = "text"
-        return
-    if b.video_mode:
-        image = f"${b.add('frame', video=b.image, position='middle')}.image"
-        b.notes.append("Counting works on images: I counted on the middle frame of the video.")
-    b.add("count", image=image, target=target, color=color)
-    b.last_output = "text"
-
-
-NEEDS_DIFFUSERS = (
-    '{what} needs a generative editor: set [tools.edit] backend = "diffusers" with checkpoint '
-    "(inpainting) / instruct_checkpoint (InstructPix2Pix) in vitron.toml; I skipped {clause!r}."
-)
-
-
-NO_SWAP = (
-    "I could not tell what to replace with what in {clause!r}: say both, e.g. 'replace the dog with a cat'. Skipped."
-)
-_NEW = r"(?P<new>(?:an?|some|two|three|another|the)\s+.+?)"
-_OLD = r"(?P<old>.+?)"
-_SWAPS = (  # (old thing, new thing) as people say a replacement; the first that matches reads the clause
-    # "substitute a teddy bear for the doll": the new thing first (but "substitute the chair with a sofa")
-    re.compile(rf"^substitute\s+{_NEW}\s+for\s+{_OLD}$", re.I),
-    re.compile(
-        r"^(?:replace|swap|switch|substitute|exchange|trade|turn|change|transform|convert)\s+(?:out\s+)?"
-        rf"{_OLD}\s+(?:out\s+)?(?:with|for|by|into|to)\s+(?P<new>.+)$",
-        re.I,
-    ),
-    # "put a lamp where the vase is", "i want a horse instead of the cow", "a boat in place of the car"
-    re.compile(
-        r"^(?:.*?\b(?:put|place|add|draw|insert|stick|paint|want|like|need|prefer|have|see|show|give me)\s+)?"
-        rf"{_NEW}\s+(?:instead of|in place of|rather than|in the place of|(?:on|in|at) the (?:spot|place) where|where)\s+"
-        rf"{_OLD}(?:\s+(?:is|are|was|were|stands|sits|used to be))?$",
-        re.I,
-    ),
-    # "the clock should be a mirror", "make the bench a sofa instead", "make the dog into a wolf"
-    re.compile(
-        r"^(?P<old>(?:the|this|that|his|her|their|my)\s+.+?)\s+(?:should|must|needs? to|has to|ought to)\s+"
-        r"(?:be(?:come)?|turn into)\s+(?P<new>(?:an?|some)\s+.+)$",
-        re.I,
-    ),
-    re.compile(rf"^make\s+{_OLD}\s+(?:into\s+)?(?P<new>(?:an?|some)\s+.+)$", re.I),
-)
-
-
-def swap_parts(clause: str) -> tuple[str, str] | None:
-    """(the thing replaced, what replaces it) in a replacement request, or None when the clause says
-    no such pair: "swap the dog for a cat" -> ("the dog", "a cat"); "substitute a bear for the doll"
-    -> ("the doll", "a bear"); "put a lamp where the vase is" -> ("the vase", "a lamp")."""
-    text = re.sub(r"\s*,?\s*\b(?:instead|please|for me|thanks)\s*[.!?]*$", "", clause.strip(" .!?"), flags=re.I)
-    text = re.sub(r"^(?:can|could|would|will) you\s+|^please\s+", "", text, flags=re.I)
-    for pattern in _SWAPS:
-        if m := pattern.match(text):
-            old, new = m.group("old").strip(), m.group("new").strip()
-            if old and new:
-                return old, new
-    return None
-
-
-_SIDES_SWAPPED = re.compile(
-    r"\b(?:swap|switch|exchange|reverse|trade|flip)\s+(?:the\s+|its\s+)?(?:(?P<lr>left\s+(?:and|with|for)\s+(?:the\s+)?right|"
-    r"right\s+(?:and|with|for)\s+(?:the\s+)?left|sides|left-right)|"
-    r"(?P<tb>top\s+(?:and|with|for)\s+(?:the\s+)?bottom|bottom\s+(?:and|with|for)\s+(?:the\s+)?top))\b",
-    re.I,
-)
-# "swap the backdrop for plain white": a plain colour in the background's place is a colour fill, not new content
-_PLAIN_COLOUR = re.compile(
-    rf"^(?:an?\s+|some\s+)?(?:(?:plain|solid|pure|flat|simple|clean|blank)\s+)*(?P<colour>{'|'.join(_COLOR_WORDS)})"
-    r"(?:\s+(?:one|colou?r|background|backdrop))?$",
-    re.I,
-)
-
-
-# what a picture is turned into when it is restyled, not a thing put in a thing's place
-_STYLE_WORDS = re.compile(
-    r"\b(?:painting|drawing|sketch|cartoon|anime|manga|comic|watercolou?r|oil|illustration|poster|mosaic|pixel art|"
-    r"style|van gogh|monet|picasso|impressionis\w*|pop art|charcoal|pastel|engraving|woodcut|stained glass|render)\b",
-    re.I,
-)
-
-
-def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    if m := _SIDES_SWAPPED.search(clause):  # "swap left and right": a mirror image
-        _geometry(b, clause, operation="flip", direction="vertical" if m.group("tb") else "horizontal")
-        return
-    parts = swap_parts(clause)
-    it_is_the_picture = (
-        parts and _PRONOUN.match(clean_target(parts[0]) or "it") and b.mask is None and not last.get("mask")
-    )
-    if parts and (
-        _WHOLE.match(clean_target(parts[0]))
-        or not clean_target(parts[0])
-        or (it_is_the_picture and _STYLE_WORDS.search(parts[1]))  # "turn it into a van gogh painting", nothing selected
-    ):
-        # "turn the picture into a cartoon / a short clip": the whole picture restyled or animated
-        if re.search(r"\b(?:video|clip|animation|movie|film|gif)\b", parts[1], re.I):
-            return _do_animate(b, rest, clause, last)
-        return _do_restyle(b, rest, clause, last)
-    if not b.toolbox.supports(b.tool("edit"), "inpaint"):
-        b.notes.append(
-            NEEDS_DIFFUSERS.format(what="Replacing a region with new content", clause=_restore(clause, b.regions))
-        )
-        return
-    if not parts:
-        b.notes.append(NO_SWAP.format(clause=_restore(clause, b.regions)))
-        return
-    kind, mask = _target(b, parts[0], last)
-    if kind in ("background", "complement") and (plain := _PLAIN_COLOUR.match(parts[1].strip())):
-        mask = mask or _segment(b, "the main object", last)
-        _edit(b, operation="replace_background", mask=mask, color=plain.group("colour").lower())
-        return
-    if kind in ("background", "complement"):  # "turn the background into a night sky": new content around the subject
-        mask = mask or _segment(b, "the main object", last)
-        _edit(b, operation="inpaint", mask=mask, prompt=_restore(parts[1], b.regions), where="outside")
-        return
-    if mask is None or kind == "whole":
-        mask = _segment(b, "the main object", last)
-    _edit(b, operation="inpaint", mask=mask, prompt=_restore(parts[1], b.regions))
-
-
-_GREY_LOOK = re.compile(  # "make it look like an old black and white photo": a grayscale, no generative edit
-    r"^(?:make|turn|render)\s+(?:it|this|that|the (?:image|picture|photo|pic|scene))\s+(?:look\s+)?like\s+(?:an?\s+)?"
-    r"(?:(?:old|vintage|classic|old-fashioned|retro)\s+)*(?:black[- ]and[- ]white|gr[ae]y ?scale|monochrome|b&w)"
-    r"(?:\s+(?:photo|photograph|picture|image|film|movie|shot|one))?$",
-    re.I,
-)
-
-
-def _do_restyle(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    if _GREY_LOOK.match(clause.strip(" .!?")):
-        _edit(b, operation="grayscale")
-        return
-    if swap_parts(clause) and not re.match(r"^(?:make|turn|render|change)\b", clause.strip(), re.I):
-        return _do_replace(b, rest, clause, last)  # "put a hat on the spot where the ball is": a replacement
-    if not b.toolbox.supports(b.tool("edit"), "instruct"):
-        b.notes.append(NEEDS_DIFFUSERS.format(what="Instruction editing", clause=_restore(clause, b.regions)))
-        return
-    _edit(b, operation="instruct", prompt=_restore(clause, b.regions))
-
-
-def _do_animate(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    if b.video_mode:
-        b.notes.append(
-            f"{_restore(clause, b.regions)!r} asks to animate an image, but this is already a video; skipped."
-        )
-        return
-    if "animate" not in b.toolbox:
-        b.notes.append("Animating an image is not configured: set [tools.animate] backend in vitron.toml.")
-        return
-    rest = re.sub(r"^(?:it|this|that|the (?:image|picture|photo|result))\b\s*", "", rest, flags=re.I)
-    prompt = _restore(re.sub(r"^(?:so that|so|with|where|as if|like)\s+", "", rest, flags=re.I), b.regions) or None
-    sid = b.add("animate", image=b.image, prompt=prompt)
-    b.image, b.mask, b.last_output, b.video_mode = f"${sid}.video", None, "video", True
-
-
-def _do_frame(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    """One frame of the video as an image: by number ("frame 250", "the 30th frame"), by time ("the
-    still at 0:05", "at twelve seconds") or by place (first / middle / last; the first when none is said)."""
-    if not b.video_mode:
-        b.notes.append(f"{_restore(clause, b.regions)!r} needs a video; skipped.")
-        return
-    low = slots.digits(clause.lower())
-    args: dict[str, Any] = {"video": b.image}
-    if (index := slots.frame_index(low)) is not None:
-        args["index"] = index
-    elif (t := slots.timestamp(low)) is not None:
-        args["time"] = t
-    elif m := re.search(r"\b(?:second|sec)\s+(\d+(?:\.\d+)?)\b", low):  # "the image at second 6"
-        args["time"] = float(m.group(1))
-    else:
-        middle = re.search(r"\b(?:middle|half-?way|midway|mid-?point|cent(?:re|er))\b", low)
-        args["position"] = (
-            "middle" if middle else "last" if re.search(r"\b(?:last|final|closing|end)\b", low) else "first"
-        )
-    sid = b.add("frame", **args)
-    b.image, b.mask, b.last_output, b.video_mode = f"${sid}.image", None, "image", False
+__all__ = [
+    "NEEDS_DIFFUSERS",
+    "NO_SWAP",
+    "swap_parts",
+    "_do_animate",
+    "_do_frame",
+    "_do_replace",
+    "_do_restyle",
+    "_do_count",
+    "_do_describe",
+    "_do_detect",
+    "_do_question",
+    "_do_read",
+    "_do_crop",
+    "_do_cutout",
+    "_do_composite",
+    "_do_outline",
+    "_do_flip",
+    "_do_rotate",
+    "_do_resize",
+    "_geometry",
+    "_PASTE",
+]
