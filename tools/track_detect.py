@@ -67,6 +67,9 @@ def _first_seen(inp: TrackInput, target: str, ctx: ToolContext) -> tuple[int, st
     )
 
 
+EVERYONE = re.compile(r"(?:every|any|all)(?:one|body)|all (?:of )?(?:them|the people)|(?:the )?whole crowd", re.I)
+
+
 class EmbeddedTrackTool(CvTrackTool):
     description = (
         "Track a target through a video: a mask on every frame. Objects by name (COCO's 80 classes: "
@@ -81,6 +84,8 @@ class EmbeddedTrackTool(CvTrackTool):
         from vitron_agent.perception.recognise import face_part
 
         regionless = inp.point is None and inp.box is None and inp.mask is None
+        if regionless and inp.target and EVERYONE.fullmatch(inp.target.strip(" .!")):  # "blur everyone": the people
+            inp = inp.model_copy(update={"target": "people"})
         if regionless and inp.target:
             if face_part(inp.target) is not None and embedded_available("blazeface", "blazeface_weights"):
                 return self._faces(inp, ctx)
@@ -122,6 +127,8 @@ class EmbeddedTrackTool(CvTrackTool):
         colour was given (the colour tracker takes it, and says so)."""
         from vitron_agent.perception.detector import MIN_SCORE, detect_objects, label_score
         from vitron_agent.perception.recognise import mask_of, not_found, select
+        from vitron_agent.perception.track_sparse import depth_word
+        from vitron_agent.tools.video_time import coloured
 
         clip = ctx.store.get_video(inp.video)
         n = len(clip)
@@ -140,10 +147,22 @@ class EmbeddedTrackTool(CvTrackTool):
                 raise not_found(f"{name.word} on frame {inp.frame}", found)
             out = self._objects(inp.model_copy(update={"frame": later[0]}), name, ctx)
             return out.model_copy(update={"method": f"{out.method}; {later[1]}"}) if out is not None else None
-        items, note = select(prompt, found, name, target)
+        color, phrase = _colour(target), target
+        if color and "person" in name.labels:  # people by what their torso wears (a box's middle is the wall)
+            found = [d for d in found if d.label != "person" or coloured(prompt, d, color)]
+            phrase = re.sub(rf"\b{re.escape(color)}\b", "", target, flags=re.I)  # judged here, not again
+        # none of that colour on frame 0 ("the girl in the blue shirt" comes later): looked for later
+        items, note = select(prompt, found, name, phrase, allow_none=bool(color) and inp.frame == 0)
+        note = f"the {color} one" + (f", {note}" if note else "") if color and phrase != target else note
+        if not items:  # "the girl in the blue shirt": a girl on frame 0, the blue one comes later
+            later = self._coloured_later(inp, name, ctx)
+            if later is None:
+                raise ToolFailed(NONE_COLOURED.format(what=_bare(_with_colour(target or name.word, inp.color))))
+            return later
         if detect_every(n, inp.video.fps) > 1:
             return self._sparse(inp, name, items, note, ctx)
         every = name.plural
+        depth = depth_word(target) if every else None
         boxes: list[list[tuple]] = [[] for _ in range(n)]
         boxes[inp.frame] = [(d.box.x1, d.box.y1, d.box.x2, d.box.y2) for d in items]
         packed: list[np.ndarray | None] = [None] * n
@@ -158,7 +177,7 @@ class EmbeddedTrackTool(CvTrackTool):
                 last = boxes[inp.frame][0]  # going backward: start again from the prompt frame
             frame = prompt if i == inp.frame else clip.frame(i)
             if i == inp.frame:
-                chosen = items
+                chosen = _at_depth(items, depth, h) if every else items
             else:
                 cands = [
                     d
@@ -166,7 +185,7 @@ class EmbeddedTrackTool(CvTrackTool):
                     if max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE * 0.8
                 ]
                 if every:
-                    chosen = cands
+                    chosen = _at_depth(cands, depth, h)
                 else:
                     j = associate(last, [(d.box.x1, d.box.y1, d.box.x2, d.box.y2) for d in cands])
                     chosen = [cands[j]] if j is not None else []
@@ -184,6 +203,8 @@ class EmbeddedTrackTool(CvTrackTool):
             f"frame and {'all kept' if every else 'associated by box overlap'} ({n - gaps}/{n} frames found); "
             "masks: U²-Netp inside each box"
         )
+        if depth is not None:
+            method += f"; only those in the {depth} (height stands for nearness)"
         method += seen_note([bool(p.any()) for p in packed], inp.video.fps)
         return track_output(ctx, inp.video, packed, inp.frame, first, method)
 
@@ -191,9 +212,10 @@ class EmbeddedTrackTool(CvTrackTool):
         """A long clip: detection every k frames (one decode), ByteTrack association, boxes
         interpolated in between. Every object named ("the people"): the union of their boxes;
         one object: its U²-Netp mask on its keyframes, moved with its box in between."""
-        from vitron_agent.perception.track_sparse import sparse_track
+        from vitron_agent.perception.track_sparse import depth_word, sparse_track
 
-        packed, first, method, cuts = sparse_track(ctx.store, inp.video, inp.frame, name, items, ctx)
+        depth = depth_word(inp.target or "") if name.plural else None
+        packed, first, method, cuts = sparse_track(ctx.store, inp.video, inp.frame, name, items, ctx, depth)
         listed = ", ".join(d.describe() for d in items) or f"no {name.word} yet"
         method = f"SSD-MobileNetV2 recognised {listed}{f' ({note})' if note else ''} on frame {inp.frame}; {method}"
         method += seen_note([bool(p.any()) for p in packed], inp.video.fps, cuts)
@@ -293,10 +315,22 @@ def _bare(words: str) -> str:
     return re.sub(r"^(?:the|a|an|this|that)\s+", "", words.strip(), flags=re.I)
 
 
-def _has_colour(text: str) -> bool:
+def _at_depth(found: list, depth: str | None, height: int) -> list:
+    """The detections in the background / foreground (:func:`~vitron_agent.perception.track_sparse.by_depth`)."""
+    from vitron_agent.perception.track_sparse import by_depth
+
+    kept = by_depth([(k, (d.box.x1, d.box.y1, d.box.x2, d.box.y2)) for k, d in enumerate(found)], depth, height)
+    return [found[k] for k, _ in kept]
+
+
+def _colour(text: str) -> str | None:
     from vitron_agent.tools.segment import parse_target
 
-    return parse_target(text)[0] is not None
+    return parse_target(text)[0]
+
+
+def _has_colour(text: str) -> bool:
+    return _colour(text) is not None
 
 
 register(Backend("track", "embedded", EmbeddedTrackTool, default=True))

@@ -166,7 +166,6 @@ class EmbeddedDescribeVideoTool(CvDescribeVideoTool):
     backend = "embedded"
 
     def run(self, inp: DescribeVideoInput, ctx: ToolContext) -> DescribeVideoOutput:
-        from vitron_agent.tools.describe import CANNOT_ANSWER
         from vitron_agent.tools.video_cv import _video_answer, describe_video_text, track_facts
 
         v = inp.video
@@ -199,12 +198,60 @@ class EmbeddedDescribeVideoTool(CvDescribeVideoTool):
         text = f"{base} {shots_text}. {sound} {how}"
         if inp.question:
             text = (
-                _is_there(inp.question, ctx, v)
+                _at_time(inp.question, shots, lines, v)
+                or _cuts_answer(inp.question, cuts, v)
+                or _is_there(inp.question, ctx, v)
                 or _answer(inp.question, facts, sound, texts, lines)
                 or _video_answer(inp.question, facts)
-                or CANNOT_ANSWER
+                or CANNOT_SEE.format(seen=". ".join(lines))
             )
         return DescribeVideoOutput(text=text, motion=round(facts["motion"], 3), cuts=len(cuts))
+
+
+CANNOT_SEE = (
+    "I can't recognise actions or events (waving, winning, scoring): the embedded models find things (COCO's 80 "
+    "kinds), faces and text on screen, and when they are seen. What is seen: {seen}."
+)
+# questions about what someone does or what happens: answered by what is seen, with that limit said first
+_ACTION = re.compile(
+    r"\b(?:what(?:'s| is| are)? (?:happening|going on)|what happens|what (?:do|does|did) (?:they|he|she|it|the \w+) do|"
+    r"who (?:wins?|won|loses?|lost|scores?|scored)|(?:does|do|did) (?:any ?one|someone|somebody|they|he|she|anybody)\s+\w+)",
+    re.I,
+)
+
+
+def _at_time(question: str, shots: list[tuple[int, int]], lines: list[str], video) -> str | None:
+    """ "what happens at 0:07?": the shot on screen then, led by its time; None when no time is asked."""
+    from vitron_agent.toolkit import slots
+
+    m = re.search(r"\b(?:at|around|by)\s+(\d[\d:.]*\s*(?:s|secs?|seconds?)?)", question, re.I)
+    t = slots.timestamp(m.group(1)) if m else None
+    if t is None:
+        return None
+    if t >= video.duration:
+        return f"{clock(t)} is past the end of the {clock(video.duration)} clip."
+    j = next((k for k, (a, b) in enumerate(shots) if a / video.fps <= t < b / video.fps), len(shots) - 1)
+    if j >= len(lines):
+        return f"At {clock(t)}: shot {j + 1}, past the {len(lines)} shots I looked at."
+    seen = lines[j].split(": ", 1)[-1]
+    where = f"shot {j + 1} of {len(shots)}, " if len(shots) > 1 else ""
+    a, b = shots[j]
+    return (
+        f"At {clock(t)} ({where}{clock(a / video.fps)}-{clock(b / video.fps)}): {seen}. (What is seen on one frame "
+        "of that shot: the COCO detector, BlazeFace and PP-OCR; no action recognition.)"
+    )
+
+
+def _cuts_answer(question: str, cuts: list[int], video) -> str | None:
+    """ "when does the scene change?": the times of the shot cuts; None when not asked."""
+    if not re.search(r"\b(?:when|what time|at what|where)\b", question, re.I) or not re.search(
+        r"\b(?:scenes?|shots?|cuts?|camera (?:angle|view)s?)\b(?!\s+(?:of|with)\b)", question, re.I
+    ):
+        return None
+    if not cuts:
+        return "I found no scene change: it is one shot (PySceneDetect)."
+    times = ", ".join(clock(c / video.fps) for c in cuts)
+    return f"The scene changes {len(cuts)} time{'s' if len(cuts) > 1 else ''}: at {times} (shot cuts found by PySceneDetect)."
 
 
 _IS_THERE = re.compile(
@@ -246,7 +293,9 @@ def _answer(question: str, facts: dict, sound: str, texts: list[str], lines: lis
         return sound
     if re.search(r"\b(?:text|written|writing|say|says|words?|caption|title)\b", q):
         return "Text on screen: " + "; ".join(f'"{t}"' for t in texts) + "." if texts else "I read no text on screen."
-    if re.search(r"\b(?:what happens|what is in|what's in|who|people|objects?|see)\b", q):
+    if _ACTION.search(q):
+        return CANNOT_SEE.format(seen=". ".join(lines))
+    if re.search(r"\b(?:what is in|what's in|who|people|objects?|see)\b", q):
         return ". ".join(lines) + "."
     return None
 

@@ -59,6 +59,27 @@ _TARGET = re.compile(
 )
 
 
+_SCENE = re.compile(
+    r"\b(?:scenes?|shots?|camera (?:angles?|views?))\s+(?:change|changes|switch\w*|cut\w*|end\w*)\b|"
+    r"\b(?:scene|shot) (?:changes?|cuts?|transitions?|switch\w*)\b|\b(?:cuts?|transitions?)\b(?=.*\b(?:video|clip|film)\b)|"
+    r"^when\s+(?:are|is)\s+(?:there\s+)?(?:the\s+)?(?:cuts?|edits?|transitions?)\b",
+    re.I,
+)
+# "does anyone wave?", "did the man jump?": an action asked of someone, not whether they are there
+_DOES = re.compile(
+    r"^(?:does|do|did)\s+(?:any ?one|some ?one|somebody|anybody|he|she|they|the \w+|an? \w+)\s+(?!"
+    r"(?:ever\s+)?(?:appear|show|turn|come|enter|leave|exit|disappear|vanish|go|get|stay|remain|pop|arriv)\w*\b)"
+    r"(?:\w+)\b",
+    re.I,
+)
+# an event the detector cannot see (only the thing in it): "the ball goes in the hoop", "she scores"
+_EVENT = re.compile(
+    r"\b(?:go(?:es)?|went|get(?:s)?|fall(?:s)?|drop(?:s)?)\s+(?:in|into|through)\s+(?:the\s+)?"
+    r"(?:hoop|basket|net|goal|hole|water|pool)\b|\bscores?\b|\b(?:wins?|loses?|falls? (?:down|over))\b",
+    re.I,
+)
+
+
 def when_handler(call) -> None:
     if not video_or_ask(call, "find_in_video", "Finding when something is on screen"):
         return
@@ -70,6 +91,14 @@ def when_handler(call) -> None:
         re.I,
     ):
         text = f"when is {asked.group(1)} there"  # "is there a bicycle in the video and when"
+    if (_SCENE.search(text) or _DOES.search(text)) and call.has_tool("describe_video"):
+        # "when does the scene change?": the shot cuts; "does anyone wave?": no action recognition, said
+        emit_step(call, "describe_video", output="text", question=text)
+        return
+    if event := _EVENT.search(text):  # "when does the ball go in the hoop?": the ball is looked for, said first
+        call.note(
+            f"I can't see events such as {event.group(0).strip()!r}; I looked for when the thing itself is on screen."
+        )
     m = _TARGET.match(text)
     what = (m.group("what") if m else call.rest).strip(" ?.")
     what = re.sub(r"^(?:(?:is|are)\s+)?there\s+(?:(?:is|are)\s+)?", "", what, flags=re.I)  # "… is there a horse"

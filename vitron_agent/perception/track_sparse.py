@@ -22,7 +22,7 @@ from vitron_agent.perception.track_boxes import BoxTracker, boxes_per_frame, det
 if TYPE_CHECKING:  # a type only: the perception library sits below the tool contract
     from vitron_agent.toolkit.tool import ToolContext
 
-__all__ = ["sparse_track", "class_detector", "PAD"]
+__all__ = ["sparse_track", "class_detector", "PAD", "depth_word", "by_depth"]
 
 PAD = 0.1
 # keyframes use NanoDet (one quick reading: ~0.65x the time of SSD's on the same frames); the
@@ -46,6 +46,39 @@ def class_detector(name, model: str = KEYFRAME_DETECTOR):
         return np.array(boxes, float).reshape(-1, 4), np.array(scores, float)
 
     return detect
+
+
+_DEPTH = {
+    "background": "background",
+    "back": "background",
+    "distance": "background",
+    "foreground": "foreground",
+    "front": "foreground",
+}
+NEAR = 0.5  # a box under half the height of the frame's tallest one of its kind is in the background
+
+
+def depth_word(phrase: str) -> str | None:
+    """ "background" / "foreground" when ``phrase`` places what it names so ("the people in the
+    background", "the ones at the back", "the person in front"), else None."""
+    import re
+
+    m = re.search(r"\b(?:in|at)\s+the\s+(background|back|distance|foreground|front)\b|\bin\s+(front)\b", phrase, re.I)
+    return _DEPTH[(m.group(1) or m.group(2)).lower()] if m else None
+
+
+def by_depth(boxes: list, depth: str | None, frame_height: int) -> list:
+    """The XYXY ``boxes`` (or items whose last element is one) ``depth`` keeps: "background" those under
+    :data:`NEAR` of the tallest box's height (a lone box: under a third of the frame's height),
+    "foreground" the others; all of them when ``depth`` is None. Height stands for nearness: people
+    far away look short."""
+    if depth is None or not boxes:
+        return list(boxes)
+    xyxy = [b[1] if len(b) == 2 else b for b in boxes]  # (track id, box) pairs or boxes
+    heights = [float(b[3] - b[1]) for b in xyxy]
+    tallest = max(heights)
+    limit = NEAR * tallest if len(boxes) > 1 else frame_height / 3
+    return [b for b, hh in zip(boxes, heights, strict=True) if (hh < limit) == (depth == "background")]
 
 
 def _box_mask(h: int, w: int, boxes: list[np.ndarray], pad: float = PAD) -> np.ndarray:
@@ -93,10 +126,11 @@ def _object_masks(store, video: VideoRef, track, label: str) -> dict[int, np.nda
 
 
 def sparse_track(
-    store, video: VideoRef, prompt: int, name, items: list[Detection], ctx: ToolContext
+    store, video: VideoRef, prompt: int, name, items: list[Detection], ctx: ToolContext, depth: str | None = None
 ) -> tuple[list[np.ndarray], np.ndarray, str, list[int]]:
     """(per-frame packed masks, the prompt frame's mask, how, the shot cuts found) for ``name`` from
-    ``items`` on ``prompt``. No track crosses a shot cut (:func:`~vitron_agent.perception.track_boxes.follow`)."""
+    ``items`` on ``prompt``; every one of a kind is kept to ``depth`` ("background": :func:`by_depth`).
+    No track crosses a shot cut (:func:`~vitron_agent.perception.track_boxes.follow`)."""
     n, h, w = video.frames, video.height, video.width
     # every one of a kind ("blur the people"): as dense as a count, so one walking in fast is boxed
     # within 0.3 s (at 0.8 s a woman entering close to the camera stayed sharp for half a second)
@@ -119,8 +153,13 @@ def sparse_track(
         if not every:  # the selected box was not kept by the tracker (a low score): follow the class
             every = True
         for i in range(n):
-            packed.append(np.packbits(_box_mask(h, w, [b for _, b in per_frame[i]])))
+            packed.append(np.packbits(_box_mask(h, w, [b for _, b in by_depth(per_frame[i], depth, h)])))
         masks = f"the boxes padded by {PAD:.0%}"
+        if depth is not None:
+            masks += (
+                f"; only those in the {depth} (a box {'under' if depth == 'background' else 'at least'} "
+                f"{NEAR:.0%} of the tallest one's height on its frame: height stands for nearness)"
+            )
     else:
         track = tracker.tracks[chosen]
         ctx.progress(0.82, "outlining the object on its keyframes (U²-Netp)")
@@ -139,6 +178,11 @@ def sparse_track(
     if not found:
         raise ToolFailed(
             f"I found no {name.word} in the video (NanoDet every {k} frames, {len(keys)} frames looked at)"
+        )
+    if depth is not None and not any(p.any() for p in packed):
+        raise ToolFailed(
+            f"I found {name.word} in the video but none in the {depth} (a box under {NEAR:.0%} of the tallest "
+            "one's height on its frame); give a point or a box on the one you mean"
         )
     shown = prompt if packed[prompt].any() else next(i for i, p in enumerate(packed) if p.any())
     first = np.unpackbits(packed[shown], count=h * w).reshape(h, w).astype(bool)
