@@ -38,6 +38,8 @@ __all__ = [
 AUDIO_KIND = "audio"
 # 20 minutes of 48 kHz stereo float32 is 460 MB; longer sound is dropped (and said), not stored
 MAX_AUDIO_SECONDS = 1200.0
+# sound is kept at most at this rate (higher rates are resampled down), so the bound above holds
+MAX_AUDIO_RATE = 48_000
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,16 @@ class Audio:
         return int(self.samples.shape[0])
 
 
-def read_audio(source: str | os.PathLike[str] | bytes, offset: float = 0.0) -> Audio | None:
-    """The first audio stream of a video file (path or bytes) as float32, or None when it has no
-    sound, the sound cannot be decoded, or it is longer than :data:`MAX_AUDIO_SECONDS`.
+def read_audio(
+    source: str | os.PathLike[str] | bytes, offset: float = 0.0, seconds: float | None = None
+) -> Audio | None:
+    """The first audio stream of a video file (path or bytes) as float32 at its rate (at most
+    :data:`MAX_AUDIO_RATE`), or None when it has no sound, the sound cannot be decoded, it is
+    longer than :data:`MAX_AUDIO_SECONDS`, or it starts after ``seconds``.
     ``offset``: seconds of sound to skip (or, negative, silence to put) at the start, so that
-    sample 0 plays with the first picture (the video stream may start later than the audio)."""
+    sample 0 plays with the first picture (the video stream may start later than the audio).
+    ``seconds``: the clip's length; no more sound than that is decoded or made (a 5 KB file whose
+    sound starts an hour after its one picture asked for 10 GiB of silence)."""
     import av
 
     from vitron_agent.media.video import _open_container
@@ -75,9 +82,12 @@ def read_audio(source: str | os.PathLike[str] | bytes, offset: float = 0.0) -> A
             return None
         stream = container.streams.audio[0]
         layout = "mono" if (stream.codec_context.channels or 1) == 1 else "stereo"
-        rate = int(stream.codec_context.sample_rate or 0)
+        rate = min(int(stream.codec_context.sample_rate or 0), MAX_AUDIO_RATE)
         if rate <= 0:
             return None
+        skip, pad, keep = _window(offset, seconds, rate)
+        if keep is not None and keep <= 0:
+            return None  # the sound starts after the last picture: nothing of it plays with the clip
         resampler = av.AudioResampler(format="fltp", layout=layout, rate=rate)
         chunks, total = [], 0
         for frame in container.decode(stream):
@@ -85,28 +95,43 @@ def read_audio(source: str | os.PathLike[str] | bytes, offset: float = 0.0) -> A
                 arr = out.to_ndarray()
                 chunks.append(arr)
                 total += arr.shape[1]
-            if total > MAX_AUDIO_SECONDS * rate:
+            if pad + total - skip > MAX_AUDIO_SECONDS * rate:
                 return None
-        for out in resampler.resample(None):
-            chunks.append(out.to_ndarray())
+            if keep is not None and total >= skip + keep:
+                break  # the rest plays after the last picture
+        else:
+            for out in resampler.resample(None):
+                chunks.append(out.to_ndarray())
     except (av.FFmpegError, ValueError, OSError):
         return None
     finally:
         container.close()
     if not chunks:
         return None
-    samples = np.ascontiguousarray(np.concatenate(chunks, axis=1), dtype=np.float32)
-    skip = int(round(offset * rate))
-    if skip > 0:
-        samples = samples[:, skip:]
-    elif skip < 0:
-        samples = np.concatenate([np.zeros((samples.shape[0], -skip), np.float32), samples], axis=1)
-    return Audio(samples, rate) if samples.shape[1] else None
+    end = None if keep is None else skip + keep
+    samples = np.concatenate(chunks, axis=1)[:, skip:end].astype(np.float32, copy=False)
+    if pad:
+        samples = np.concatenate([np.zeros((samples.shape[0], pad), np.float32), samples], axis=1)
+    return Audio(np.ascontiguousarray(samples), rate) if samples.shape[1] else None
 
 
-def sound_of(source: str | os.PathLike[str] | bytes) -> Audio | None:
-    """The sound of an uploaded video, aligned so that sample 0 plays with its first picture."""
-    return read_audio(source, offset=stream_offset(source))
+def _window(offset: float, seconds: float | None, rate: int) -> tuple[int, int, int | None]:
+    """Samples to skip at the start of the decoded sound, of silence to put before it, and of the
+    sound to keep (None: all of it; 0: none plays with the clip), for a clip of ``seconds`` (None:
+    unknown) whose first picture plays ``offset`` s into the sound (negative: before the sound
+    starts). Silence past the clip's end or past :data:`MAX_AUDIO_SECONDS` is never made."""
+    skip = max(0, int(round(offset * rate)))
+    pad = max(0, int(round(-offset * rate)))
+    clip = None if seconds is None else int(round(seconds * rate))
+    if pad >= MAX_AUDIO_SECONDS * rate or (clip is not None and pad >= clip):
+        return skip, 0, 0
+    return skip, pad, None if clip is None else clip - pad
+
+
+def sound_of(source: str | os.PathLike[str] | bytes, seconds: float | None = None) -> Audio | None:
+    """The sound of an uploaded video, aligned so that sample 0 plays with its first picture, at
+    most ``seconds`` long (the clip's length: pass it, as ``put_video(audio=...)`` does)."""
+    return read_audio(source, offset=stream_offset(source), seconds=seconds)
 
 
 def stream_offset(source: str | os.PathLike[str] | bytes) -> float:

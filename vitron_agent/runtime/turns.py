@@ -152,7 +152,7 @@ def ingest_video(video: Any, store: Any, config: Any) -> VideoRef:
         )
         from vitron_agent.media.audio import sound_of
 
-        return store.put_video(frames, info.fps, producer="input", audio=sound_of(video))
+        return store.put_video(frames, info.fps, producer="input", audio=lambda s: sound_of(video, s))
     if isinstance(video, np.ndarray):
         if video.ndim != 4 or video.shape[-1] != 3 or video.dtype != np.uint8 or not len(video):
             raise InputError(

@@ -68,7 +68,7 @@ def _decode_video(data: str, label: str, store, config) -> Any:
     )
     from vitron_agent.media.audio import sound_of
 
-    return store.put_video(frames, info.fps, producer="mcp", audio=sound_of(raw))
+    return store.put_video(frames, info.fps, producer="mcp", audio=lambda s: sound_of(raw, s))
 
 
 def build_mcp_server(agent, session: str = "mcp"):

@@ -70,7 +70,7 @@ def store_video(agent, session: Any, data: bytes, name: str):
     )
     from vitron_agent.media.audio import sound_of
 
-    return agent.store_for(session).put_video(frames, info.fps, producer="input", audio=sound_of(data))
+    return agent.store_for(session).put_video(frames, info.fps, producer="input", audio=lambda s: sound_of(data, s))
 
 
 def data_url_bytes(url: str, medium: str = "image") -> bytes:

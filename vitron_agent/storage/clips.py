@@ -40,7 +40,9 @@ class VideoArtifacts:
         Frames stream to disk (lossless) while they are hashed: a long clip is never held
         in memory. The id is the SHA-256 of the frame pixels and the rate. ``audio``: its sound
         (:class:`vitron_agent.media.audio.Audio`), cut or padded here to the clip's exact length and
-        stored beside it (the ref's ``audio``); None = silent."""
+        stored beside it (the ref's ``audio``); None = silent; or a function of the clip's length in
+        seconds that reads it (``lambda s: sound_of(data, s)``), called once the frames are counted,
+        so an uploaded file's sound is never read past its pictures."""
         from vitron_agent.media.audio import fit, put_audio
 
         written = [0]
@@ -52,6 +54,7 @@ class VideoArtifacts:
 
         digest, size, keep = write_clip(counted(), fps, self.dir, min(CLIP_CACHE_BYTES, self.cache.max_bytes // 4))
         count = written[0]
+        sound = audio(count / float(fps)) if callable(audio) else audio
         self._write(
             digest,
             "video",
@@ -71,7 +74,7 @@ class VideoArtifacts:
             height=size[0],
             frames=count,
             fps=float(fps),
-            audio=None if audio is None else put_audio(self, fit(audio, count / float(fps)), producer),
+            audio=None if sound is None else put_audio(self, fit(sound, count / float(fps)), producer),
         )
 
     def get_video(self, ref: VideoRef) -> Any:
