@@ -18,10 +18,12 @@ NEEDS_VIDEO = "{what} works on a video: pass one (--video PATH, or upload a clip
 _TIME = r"(?=.*(?:\d+\s*(?:s|secs?|seconds?|mins?|minutes?)\b|\d+:\d\d|\b(?:seconds?|minutes?)\b))"
 _REMOVE = re.compile(
     r"^(?:cut|chop)\s+(?:off\s+|away\s+|out\s+)?the\s+(?:first|last|opening|final|closing)\b(?!.*\b(?:keep|only)\b)|"
-    r"\b(?:cut|trim|chop)\s+(?:out\s+|off\s+|away\s+)?(?:everything|all|anything)\s+(?:after|before|past|until|from)\b|"
+    r"^(?:cut|chop|trim|snip|clip)\s+(?:off\s+|away\s+|out\s+)?the\s+(?:end|ending|outro|intro|opening|beginning|start)\b"
+    r"(?!\s*:)(?!.*\b(?:keep|only|(?:begin|start)\w*\s+(?:at|from))\b)|"
+    r"\b(?:cut|trim|chop|clip)\s+(?:out\s+|off\s+|away\s+)?(?:everything|all|anything)\s+(?:after|before|past|until|from)\b|"
     r"\b(?:remove|drop|cut off|cut away|chop(?: off)?|delete|get rid of|lose|skip|trim off|cut|shave|trim|snip|take|knock)\b.*\boff\b|"
     r"\b(?:trim|cut|shave|chop|snip|take|knock|remove)\b.*\bfrom\s+the\s+(?:start|beginning|end|front|back)\b|"
-    r"\b(?:remove|drop|chop|delete|get rid of|lose|skip|trim off|cut away|cut off|cut out(?!.*\bkeep (?:it|that|this|them)\b)|take out|take off|snip|shave off)\b",
+    r"\b(?:remove|drop|chop|delete|get rid of|lose|skip|trim off|cut away|cut off|cut out(?!.*\bkeep (?:it|that|this|them)\b)|take out|take off|snip|shave off|clip off|clip out)\b",
     re.I,
 )
 # "trim the first 5 seconds" (no "to", "down to", "keep" or "only"): the part named is what is trimmed away;
@@ -61,6 +63,21 @@ _BOTH_ENDS = re.compile(
 )
 
 
+# a part named by what it is, not by its times ("the boring bit at the start", "the intro"): which seconds is asked
+_PART_WITHOUT_TIME = re.compile(
+    r"^(?:cut|trim|remove|drop|delete|get rid of|lose|skip|chop|snip|clip)\s+(?:off\s+|out\s+|away\s+)?(?:the\s+)?"
+    r"(?:\w+\s+){0,2}(?:intro|outro|opening|ending|beginning|start|end|bit|part|section|stretch|piece)\b",
+    re.I,
+)
+# "everything except the middle", "cut out the middle part": a piece out of the middle (not supported)
+_MIDDLE_CUT = re.compile(
+    r"\b(?:except|but|apart from|other than|without)\s+(?:for\s+)?the\s+middle\b(?!\s+(?:frame|one)\b)|"
+    r"^(?:cut|remove|drop|delete|get rid of|lose|skip)\s+(?:out\s+)?the\s+middle\b(?!\s+(?:frame|one)\b)",
+    re.I,
+)
+MIDDLE_CUT = "Cutting a piece out of the middle is not supported; keep a part instead ('from 0:10 to 0:25')."
+
+
 def video_or_ask(call, tool: str, what: str) -> bool:
     """Whether the clause can run ``tool``: on an image it asks for a video; without the tool it notes so."""
     if not call.video:
@@ -83,6 +100,9 @@ def trim_handler(call) -> None:
     if not video_or_ask(call, "trim_video", "Trimming"):
         return
     text = call.text
+    if _MIDDLE_CUT.search(text):
+        call.ask(MIDDLE_CUT)
+        return
     if both := _BOTH_ENDS.search(text):  # "cut the first and last second": off each end
         d = slots.duration(both.group(1) or "1 second")
         if d is not None:
@@ -112,6 +132,16 @@ def trim_handler(call) -> None:
         if (d := slots.duration(length.group(1))) is not None:  # "cut the clip down to 5 seconds": its first 5 s
             call.note(f"I kept the first {d:g} seconds (say 'the last {d:g} seconds' for the end).")
             span = (0.0, d)
+    part = _PART_WITHOUT_TIME.match(text)
+    if span is None and part and (d := slots.duration(text[part.end() :])) is not None:
+        end_side = re.search(r"\b(?:end|ending|outro|finish)\b", part.group(0), re.I)  # "remove the start, about 2 s"
+        span = (-d, None) if end_side else (0.0, d)
+    if span is None and part:  # "cut the boring bit at the start"
+        call.ask(
+            f"Which seconds are {part.group(0).split(None, 1)[1]!r}? Say e.g. 'cut the first 3 seconds' or "
+            "'keep from 0:05 to the end'."
+        )
+        return
     if span is None:
         call.ask("Which part should I keep? Say e.g. 'the first 5 seconds', 'the last 3 s' or 'from 0:10 to 0:25'.")
         return
@@ -138,7 +168,7 @@ def trim_handler(call) -> None:
         elif end is None:
             emit_step(call, "trim_video", end=start)
         else:
-            call.ask("Cutting a piece out of the middle is not supported; keep a part instead ('from 0:10 to 0:25').")
+            call.ask(MIDDLE_CUT)
         return
     _keep_span(call, start, end)
 
@@ -289,6 +319,18 @@ VIDEO_INTENTS = (
             r"^(?:the\s+)?(?:first|last|opening|final|closing)\s+(?:\S+\s+)?"
             + _SECONDS
             + r"(?=.*\b(?:need|want|keep|enough|do|matter)\b)",
+            # "take seconds 3 to 6", "grab 0:02-0:05": a span taken is a part kept (a frame is named so)
+            r"^(?:take|grab|get|pull|use)\b(?!.*\b(?:frames?|still|snapshot|screenshot|picture|image|photo|thumbnail)\b)"
+            + r"(?=.*"
+            + _SPAN
+            + ")",
+            # "cut the boring bit at the start", "remove the intro": a part without its times (asked which)
+            _PART_WITHOUT_TIME.pattern,
+            # "everything except the middle": a middle cut (said not supported)
+            r"^(?:(?:keep|leave)\s+)?(?:everything|all(?: of it)?)\s+(?:except|but|apart from|other than)\s+the\s+middle\b",
+            r"^(?:cut|remove|drop|delete|get rid of|lose|skip)\s+(?:out\s+)?the\s+middle\b(?!\s+(?:frame|one)\b)",
+            # "from the 3 second mark to the end please": kept from there on
+            r"^(?:\w+\s+){0,3}from\b" + _TIME + r"(?=.*\b(?:to|till|until)\s+the\s+(?:very\s+)?(?:end|finish)\b)",
             # "cut the clip at 8 seconds": where it ends
             r"^cut\s+(?:it|the (?:clip|video|footage))\s+(?:off\s+)?at\b" + _TIME,
             # "can you cut the first and last second": both ends
@@ -377,6 +419,7 @@ VIDEO_INTENTS = (
             r"^(?:\d+(?:\.\d+)?x|double|half|quarter|triple)\s+speed\b",
             r"^(?=.*\btime[- ]?lapse\b)",  # "10x timelapse", "turn it into a time-lapse"
             r"^\d+(?:\.\d+)?\s*x\b(?!\s*\d)",  # a bare factor on a clip: "4x please"
+            r"^(?:hurry|rush|quicken|hasten|pick up)\s+(?:it|the (?:video|clip|footage|pace))\b",  # "hurry it up"
         ),
         examples=example_lines("""
             make the video twice as fast
@@ -404,6 +447,7 @@ VIDEO_INTENTS = (
             it should play three times as fast
             make it run at a third of the speed
             slow motion at 25 percent
+            hurry it up
         """),
         slots=("factor",),
         help="speed up / slow down the video (2x, half speed, any factor; the sound re-timed)",

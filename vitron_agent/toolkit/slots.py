@@ -210,6 +210,9 @@ def time_range(text: str) -> tuple[float, float | None] | None:
     ):
         if (a := _point(m.group(1))) is not None:
             return (a, None)
+    if m := re.search(rf"{t}\s+(?:on(?:wards?)?|and (?:after|beyond|later)|to the (?:very )?end)\b", low):
+        if (a := _point(m.group(1))) is not None:  # "keep 0:05 onwards", "3 s to the end"
+            return (a, None)
     if m := re.search(rf"\b(?:start|begin)(?:s|ning|ing)?\s+{t}\s+in\b", low):  # "make it start 1.5 s in"
         if (a := _point(m.group(1))) is not None and re.search(
             r"\d\s*(?:s|secs?|seconds?|m|mins?|minutes?)\b|:", m.group(0)

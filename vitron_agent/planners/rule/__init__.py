@@ -19,6 +19,7 @@ from typing import Any
 
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule.cannot_do import PART_REFUSED, REFUSALS  # (importing it registers the refusals)
+from vitron_agent.planners.rule.clip_questions import clip_question, earlier_state
 from vitron_agent.planners.rule.complaints import part_complaint, strip_remarks
 from vitron_agent.planners.rule.follow_up import follow_up
 from vitron_agent.planners.rule.intent_call import RuleCall, declarative
@@ -116,6 +117,9 @@ class RulePlanner:
                 refused.append(PART_DEPENDS.format(clause=_restore(clause, regions), on=_restore(not_added, regions)))
                 continue
             not_added = None
+            if (earlier := earlier_state(clause)) is not None:  # "what colour was it before?"
+                return Plan(answer=earlier)
+            clause = clip_question(b, clause)  # "how many cars in the first 20 seconds": that part first
             picked = choose(clause, self.mode, b)
             if (picked.question or picked.intent is None) and len(clauses) > 1 and _REMARK.match(clause):
                 continue  # "it drags, speed it up": a remark beside the request, not a request of its own

@@ -155,7 +155,8 @@ _KEPT_IN_COLOUR = (
         re.I,
     ),
     re.compile(  # "only the rose in colour please" (it saturated the rose)
-        r"^(?:(?:keep|leave|have)\s+)?(?:only|just)\s+(?P<kept>(?:the|this|that|his|her|my|their)\s+.+?)\s+in\s+(?:full\s+)?"
+        r"^(?:(?:only|just)\s+(?:keep|leave|have)\s+|(?:(?:keep|leave|have)\s+)?(?:only|just)\s+)"  # "only keep the cat …"
+        r"(?P<kept>(?:the|this|that|his|her|my|their)\s+.+?)\s+in\s+(?:full\s+)?"
         r"colou?rs?\s*(?:,?\s*please)?$",
         re.I,
     ),

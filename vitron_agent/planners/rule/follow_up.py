@@ -197,6 +197,8 @@ def _kind(text: str) -> tuple[str | None, str, bool]:
             return kind, what, bool(m.groupdict().get("bit"))
     if what := _x_too(t):
         return "same", what, False
+    if m := _WHAT_ABOUT.match(t):  # "what about the background?": the same for it
+        return "same", m.group("what").strip(), False
     for kind, pattern in (("soft_more", _SOFT_MORE), ("soft_less", _SOFT_LESS), ("colour", _BARE_COLOUR)):
         if m := pattern.match(t):
             what = m.group("what") if kind == "colour" else ""
@@ -208,6 +210,8 @@ def _kind(text: str) -> tuple[str | None, str, bool]:
 def follow_up(planner: Any, request: PlanRequest, toolbox: Any, text: str) -> Plan | None:
     """The plan for a follow-up ``text`` read against ``request.history`` (module docstring), or None
     when ``text`` is no follow-up (the planner reads it as usual)."""
+    if (asked := _about_span(planner, request, toolbox, text)) is not None:  # "what about the first 5 seconds?"
+        return asked
     kind, target, bit = _kind(text)
     if kind is None:
         return _quality_or_meant(planner, request, toolbox, text)
@@ -243,6 +247,39 @@ def follow_up(planner: Any, request: PlanRequest, toolbox: Any, text: str) -> Pl
     if kind == "less":
         return _less(steps, base, bit, said)
     return Plan(steps=steps, notes=[f"I did {base!r} again, on its result ({said!r})."])
+
+
+# "what about the first 5 seconds?", "and in the last 3 s?", "only between 0:02 and 0:04?": the last question again,
+# asked of that part of the clip
+_ABOUT = re.compile(
+    r"^(?:(?:and|ok(?:ay)?|now|so)\b[,!. ]*)*(?:(?:what|how)\s+about\s+|and\s+|only\s+|just\s+)(?:only\s+|just\s+)?"
+    r"(?P<part>(?:in|for|during|within|over|from|between|after|before)?\s*.+?)\s*\??$",
+    re.I,
+)
+_WHAT_ABOUT = re.compile(
+    r"^(?:(?:and|ok(?:ay)?|now|so)\b[,!. ]*)*(?:what|how)\s+about\s+(?P<what>(?:the|his|her|my|their)\s+[\w' -]+?)\s*\??$",
+    re.I,
+)
+
+
+def _about_span(planner: Any, request: PlanRequest, toolbox: Any, text: str) -> Plan | None:
+    """The previous question about the clip asked again of the part of it ``text`` names ("how many cars?" then
+    "what about the first 10 seconds?"); None when ``text`` names no time or no question came before."""
+    from vitron_agent.planners.rule.clip_questions import is_clip_question
+    from vitron_agent.planners.rule.step_builders import _TIME_WORDS, clause_span
+
+    m = _ABOUT.match(text.strip())
+    if m is None or "video" not in request.inputs.get("input", {}):
+        return None
+    part = m.group("part")
+    if clause_span(part, True) is None or _TIME_WORDS.sub("", part).strip(" ,.?"):
+        return None  # no time said, or more than a time ("and the dog in the first 5 s")
+    asked = str(request.history[-1].get("request") or "") if request.history else ""  # answered or not
+    if not is_clip_question(asked):
+        return None
+    question = _TIME_WORDS.sub("", asked.strip().rstrip("?")).strip()
+    part = part if re.match(r"^(?:in|for|during|within|over|from|between|after|before)\b", part, re.I) else f"in {part}"
+    return planner.plan(dataclasses.replace(request, text=f"{question} {part}", history=[]), toolbox)
 
 
 def _quality_or_meant(planner: Any, request: PlanRequest, toolbox: Any, text: str) -> Plan | None:

@@ -321,6 +321,8 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     if m := _ADVERB_FIRST.match(clause):  # "heavily blur the car": the verb first, the adverb kept for the amount
         clause = f"{m.group(2)} {m.group(1)}"
     video = None if b.image is None else b.video_mode
+    if video is False:  # "tally the cups": a count (on a clip, clip_questions reads "tally")
+        clause = re.sub(r"^tally(?:\s+up)?\b", "count", clause, flags=re.I)
     if video and re.match(r"^(?:crop|cut down|shorten)\b", clause, re.I) and slots.time_range(clause) is not None:
         clause = re.sub(r"^(?:crop|cut down|shorten)", "trim", clause, flags=re.I)  # "crop the video to the first 5 s"
     picked = _by_rules(clause, notes, video) if mode != "matcher" else Picked(None, clause, clause)

@@ -80,10 +80,12 @@ def split_clauses(text: str) -> list[str]:
             if re.search(r"\bthe\s+first\s*$", current, re.I) and re.match(r"(?:the\s+)?last\b", head, re.I):
                 current = f"{current} and {head}"  # "cut the first and last second": one span at each end
                 continue
+            head = _SAYS_WHICH.sub("", head)  # "remove the intro, it's the first 3 seconds": the span says which part
             if _RIDER.match(head) or (_KEEP_IT.match(head) and slots.time_range(current) is not None):
                 # "remove the beginning, the first 1.5 seconds": the span says which beginning; "trim the
                 # first 3 seconds and keep the rest": the rest is what a cut keeps; "… and when?": of the same thing
-                current = f"{current} {head}"
+                between = re.search(r"\bbetween\s+\S+\s*$", current, re.I)  # "between 4 and 7 seconds": keep the "and"
+                current = f"{current} and {head}" if between else f"{current} {head}"
                 continue
             fixed = _fix_verb(head)
             if _starts_intent(head) or (fixed is not None and _starts_intent(fixed[0])) or _matcher_starts(head):
@@ -95,6 +97,13 @@ def split_clauses(text: str) -> list[str]:
         out.append(current)
     out = [_DANGLING.sub("", c.strip(" ,.!?")) for c in out]  # "crop it and after that …": no "and" left over
     return [_except_more(c) for c in out if c]
+
+
+_SAYS_WHICH = re.compile(
+    r"^(?:it'?s|its|that'?s|thats|which is|which are|they'?re|i\.?e\.?|namely)\s+(?=(?:just\s+|only\s+|about\s+|around\s+|"
+    r"roughly\s+)?(?:the\s+)?(?:first|last|opening|final|closing|initial|\d))",
+    re.I,
+)
 
 
 def _except_more(clause: str) -> str:

@@ -122,6 +122,8 @@ def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | 
                 r"(?:the\s+)?(?:part|bit|section|portion|stretch)(?:\s+of it)?", phrase, re.I
             ):
                 return "whole", None
+    if _WHAT_IS_SEEN.match(phrase.strip()):  # "describe what you see in the video": the whole clip or picture
+        return "whole", None
     cleaned = clean_target(phrase)
     if m := _COMPLEMENT.match(re.sub(r"^(?:the\s+)?", "", phrase.strip(), flags=re.I)):
         if _PRONOUN.match(clean_target(m.group(1)) or "it"):  # "blur behind her": outside the last or main selection
@@ -158,6 +160,13 @@ def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | 
     if _BACKGROUND.match(cleaned):
         return "background", b.mask
     return "object", _segment(b, phrase, last)
+
+
+_WHAT_IS_SEEN = re.compile(
+    r"^(?:what|everything|anything)\s+(?:(?:you|we|i)\s+(?:can\s+)?(?:see|spot|notice)|(?:is|'s)\s+(?:there|in (?:it|here|there)|"
+    r"going on|happening)|happens|goes on|is shown)\b",
+    re.I,
+)
 
 
 # "the dog as a selection", "the sky as a mask": how the result is wanted, not part of the thing
