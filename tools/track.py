@@ -369,12 +369,15 @@ def _track_phrase(step) -> str:
         spans = re.sub(r"(\d+:[\d.]+)-(\d+:[\d.]+)", r"\1 to \2", part.group(1))
         spans = f"from {spans}" if "," not in spans and " and " not in spans else f"over {spans}"
         cut = f"{part.group(3)[2:-1]}; " if part.group(3) else ""
+        missed = re.search(r"; (more people than faces on .*? may be left sharp)", method)
         return (
             f"{step.verb('followed', 'follow')} {step.target()} {spans} ({cut}not found in the rest of the "
-            f"{part.group(2)} clip)"
+            f"{part.group(2)} clip{'; ' + missed.group(1) if missed else ''})"
         )
+    missed = re.search(r"; (more people than faces on .*? may be left sharp)", method)
     m = re.search(r"first seen at (\S+)", method)
-    return f"{said} from {m.group(1)} (where it first appears)" if m else said
+    said = f"{said} from {m.group(1)} (where it first appears)" if m else said
+    return f"{said} ({missed.group(1)})" if missed else said
 
 
 register(Backend("track", "cv", CvTrackTool))

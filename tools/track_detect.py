@@ -230,11 +230,13 @@ class EmbeddedTrackTool(CvTrackTool):
         n = len(clip)
         packed: list[np.ndarray | None] = [None] * n
         found_on, first, best = 0, None, 0.0
-        last = None
+        last, looks, look_every = None, [], max(1, int(round(inp.video.fps)))
         for i, frame in enumerate(clip.frames()):
             if ctx.cancelled.is_set():
                 raise ToolFailed("tracking was cancelled")
             faces = detect_faces(frame)
+            if every and i % look_every == 0 and len(looks) < MAX_LOOKS:
+                looks.append((i, _people_on(frame), len(faces)))
             if faces and not every:
                 if last is None:
                     faces = faces[:1]
@@ -269,8 +271,34 @@ class EmbeddedTrackTool(CvTrackTool):
             f"{'every face' if every else 'one face, associated by box overlap'}; masks: "
             f"{'ellipses over the faces' if part == 'face' else f'discs at the {part}'}"
         )
-        method += seen_note([bool(p.any()) for p in packed], inp.video.fps)
+        method += seen_note([bool(p.any()) for p in packed], inp.video.fps) + _faces_missed(looks, inp.video.fps)
         return track_output(ctx, inp.video, packed, inp.frame, first, method)
+
+
+MAX_LOOKS = 20  # frames (one a second) where the people seen are set against the faces found
+FACES_MISSED = "; more people than faces on {k} of {m} frames looked at ({example}): a face turned away, small or dark may be left sharp"
+
+
+def _people_on(frame: np.ndarray) -> int:
+    """People the COCO detector is sure of (0.5) and large enough (a fifth of the frame's height) for a face to show."""
+    from vitron_agent.perception.detector import detect_objects, label_score
+
+    h = frame.shape[0]
+    return sum(
+        1 for d in detect_objects(frame, quick=True) if label_score(d, "person") >= 0.5 and d.box.y2 - d.box.y1 >= h / 5
+    )
+
+
+def _faces_missed(looks: list[tuple[int, int, int]], fps: float) -> str:
+    """The sentence that says faces were likely missed (more people than faces on some frames), or ""."""
+    from vitron_agent.tools.video_time import clock
+
+    short = [(i, p, f) for i, p, f in looks if p > f]
+    if not short:
+        return ""
+    i, p, f = max(short, key=lambda x: x[1] - x[2])
+    example = f"{p} {'people' if p > 1 else 'person'}, {f} face{'s' if f != 1 else ''} at {clock(i / fps)}"
+    return FACES_MISSED.format(k=len(short), m=len(looks), example=example)
 
 
 def bridge_gaps(packed: list[np.ndarray], most: int) -> int:

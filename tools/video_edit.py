@@ -149,6 +149,11 @@ class TrimVideoTool(VisionTool):
             raise ValueError(f"start {clock(inp.start)} is past the end of the {d:.2f} s video")
         if inp.start is not None and inp.end is not None and inp.end <= inp.start:
             raise ValueError(f"end ({inp.end:g} s) must come after start ({inp.start:g} s)")
+        if inp.visible is not None:  # "the part where the audience is shown": said before any work, never a crash
+            from vitron_agent.tools.video_time import NOT_RECOGNISABLE, recogniser
+
+            if recogniser(inp.visible) is None:
+                raise ValueError(NOT_RECOGNISABLE.format(target=inp.visible))
 
     def run(self, inp: TrimInput, ctx: ToolContext) -> VideoResult:
         from vitron_agent.media.audio import cut, get_audio

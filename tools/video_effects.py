@@ -150,9 +150,9 @@ class FreezeFrameTool(VisionTool):
         said = "silence under the held frame" if sound is not None else "the clip has no sound"
         return VideoResult(
             video=ref,
-            text=f"Held the frame at {clock(index / v.fps)} for {hold / v.fps:.2f} s, then played on: "
+            text=f"Held the frame at {clock(inp.time)} (frame {index}) for {hold / v.fps:.2f} s, then played on: "
             f"{clip_line(ref)} ({v.duration:.2f} s before); {said}. (For a still image: 'take the frame at "
-            f"{clock(index / v.fps)}'.)",
+            f"{clock(inp.time)}'.)",
         )
 
 
@@ -176,9 +176,12 @@ def motion_per_frame(store, video: VideoRef, ctx: ToolContext) -> np.ndarray:
 
 def busiest_window(motion: np.ndarray, window: int) -> int:
     """The first frame of the ``window``-frame span whose frame changes add up the most (the earliest
-    of equal ones); ``motion[i]`` is the change from frame i to i + 1."""
+    of equal ones); ``motion[i]`` is the change from frame i to i + 1. Shot cuts do not count."""
     if len(motion) + 1 <= window:
         return 0
+    if len(motion) >= 3:  # a shot cut is a one-frame jump, not motion: a 3-frame median drops it
+        padded = np.concatenate([motion[:1], motion, motion[-1:]])
+        motion = np.median(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
     sums = np.convolve(motion, np.ones(window - 1, np.float32), mode="valid")
     return int(np.argmax(sums))
 

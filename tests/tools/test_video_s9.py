@@ -92,7 +92,7 @@ def test_a_freeze_frame_holds_the_frame_then_plays_on(store):
     clip = store.get_video(out.video)
     assert out.video.frames == 15
     assert [int(clip.frame(i)[0, 0, 0]) for i in range(3, 10)] == [30] * 6 + [40]
-    assert "Held the frame at 0:00.3 for 0.50 s" in out.text
+    assert "Held the frame at 0:00.3 (frame 3) for 0.50 s" in out.text
 
 
 def test_a_highlight_keeps_the_seconds_with_the_most_motion_and_says_so(store):
@@ -104,6 +104,9 @@ def test_a_highlight_keeps_the_seconds_with_the_most_motion_and_says_so(store):
         frames.append(f)
     motion = np.array([float(np.abs(frames[i + 1].astype(int) - frames[i]).mean()) for i in range(49)], np.float32)
     assert busiest_window(motion, 10) in (19, 20, 21)
+    cut = motion.copy()
+    cut[5] = 120.0  # a shot cut: one frame that changes everything
+    assert busiest_window(cut, 10) in (19, 20, 21)
     video = store.put_video(iter(frames), 10.0)
     out = HighlightVideoTool()(ToolContext(store=store), video=video.model_dump(), seconds=1.0)
     assert out.video.frames == 10
@@ -211,3 +214,24 @@ def test_blur_everyone_follows_the_people(agent, shots):
     track = result.step("s1")
     assert "GrabCut" not in str(track.outputs), track.outputs
     assert "can't recognise 'everyone'" not in result.answer
+
+
+def test_keeping_the_part_with_an_unknown_thing_is_refused_not_a_crash(agent, shots):
+    """'keep only the part where the audience is shown' raised a ValueError out of the trim step's run:
+    the CLI printed a traceback and no answer."""
+    result = agent.run("keep only the part where the audience is shown", video=shots)
+    assert not result.ok
+    assert "'the audience' is not one of them" in result.answer, result.answer
+
+
+def test_faces_likely_missed_are_said_with_the_blur():
+    """'blur the faces' of an audience shot blurred one face of three (BlazeFace misses faces turned
+    aside) and said it had followed the faces: the people seen against the faces found are said."""
+    from vitron_agent.tools.track_detect import _faces_missed
+
+    assert _faces_missed([(0, 1, 1), (30, 2, 2)], 30.0) == ""
+    said = _faces_missed([(0, 1, 1), (240, 3, 1), (270, 2, 1)], 30.0)
+    assert said == (
+        "; more people than faces on 2 of 3 frames looked at (3 people, 1 face at 0:08): a face turned away, "
+        "small or dark may be left sharp"
+    )
