@@ -26,6 +26,7 @@ from vitron_agent.server.transport import data_url_bytes, public_text, stored_re
 __all__ = ["router"]
 
 MODEL_ID = "vitron-agent"
+MAX_INSTRUCTION = 10_000  # characters, as the session routes' RunRequest and MCP's run
 
 
 def _last_user(messages: list[Any]) -> tuple[str, list[str], list[str]]:
@@ -101,6 +102,17 @@ def _prepare(
     text, images, videos = _last_user(messages)
     if not text.strip():
         raise HTTPException(400, "the last user message has no text instruction")
+    if len(text) > MAX_INSTRUCTION:  # said, never cut: a cut request is another request
+        raise HTTPException(
+            400, f"the instruction is {len(text):,} characters; keep it under {MAX_INSTRUCTION:,} (split it into turns)"
+        )
+    for kind, urls in (("image_url", images), ("video_url", videos)):
+        if len(urls) > 1:  # one would be used and the others dropped without a word
+            raise HTTPException(
+                400,
+                f"the last user message has {len(urls)} {kind} parts; a turn takes one picture or one clip: "
+                "send one per message (earlier results stay in the session)",
+            )
     image = None
     if images:
         url = images[-1]
@@ -118,7 +130,7 @@ def _prepare(
                 raise HTTPException(400, str(exc)) from None
             image = session.store.put_image(arr, producer="input").model_dump(mode="json")
     video = _video(ctx, session, videos[-1]) if videos else None
-    return session, TurnRequest(text[:10_000], image=image, video=video)
+    return session, TurnRequest(text, image=image, video=video)
 
 
 def _video(ctx: ServerContext, session: SessionHandle, url: str) -> dict[str, Any]:
