@@ -147,3 +147,21 @@ def test_the_command_line_never_prints_a_file_names_control_sequences(tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert "\x1b" not in proc.stderr + proc.stdout and "\x07" not in proc.stderr
     assert "x\\x1b]0;PWNED\\x07\\x1b[2Jy.png: not a recognised image format" in proc.stderr
+
+
+@needs_fifo
+def test_a_config_that_is_a_pipe_or_a_device_is_a_config_error(tmp_path):
+    # before: --config FIFO hung in read_text, --config /dev/zero read until MemoryError
+    from vitron_agent.core.errors import ConfigError
+    from vitron_agent.toolkit.config import load_config
+
+    fifo = tmp_path / "vitron.toml"
+    os.mkfifo(fifo)
+
+    def unblock():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    exc = _within(10, lambda: load_config(fifo), unblock)
+    assert isinstance(exc, ConfigError) and "named pipe" in str(exc), exc
+    with pytest.raises(ConfigError, match="is a device, not a config file"):
+        load_config("/dev/null")

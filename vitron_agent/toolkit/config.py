@@ -157,6 +157,9 @@ class Config(BaseModel):
     source: str | None = Field(default=None, exclude=True)
 
 
+MAX_CONFIG_BYTES = 1 << 20  # a vitron.toml is a few KB
+
+
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """Read ``path`` (or ``$VITRON_CONFIG``, or ``./vitron.toml`` when it exists; defaults otherwise)."""
     if path is None and os.environ.get("VITRON_CONFIG"):
@@ -167,10 +170,18 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
             return Config()
         path = candidate
     p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text("utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file {p} does not exist") from None
+    if not p.exists():
+        raise ConfigError(f"config file {p} does not exist")
+    from vitron_agent.core.errors import MediaError
+    from vitron_agent.media.images import file_size, read_regular
+
+    try:  # a regular file, read bounded: a FIFO or /dev/zero named by mistake neither hangs nor fills memory
+        file_size(p, str(p), "config")
+        data = tomllib.loads(read_regular(p, str(p), MAX_CONFIG_BYTES, "config").decode("utf-8"))
+    except MediaError as exc:
+        raise ConfigError(f"config file {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{p} is not UTF-8 text; a vitron.toml is a TOML text file") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{p} is not valid TOML: {exc}") from None
     try:
