@@ -165,3 +165,31 @@ def test_a_config_that_is_a_pipe_or_a_device_is_a_config_error(tmp_path):
     assert isinstance(exc, ConfigError) and "named pipe" in str(exc), exc
     with pytest.raises(ConfigError, match="is a device, not a config file"):
         load_config("/dev/null")
+
+
+@pytest.mark.parametrize(
+    "array, says",
+    [
+        (np.zeros((0, 5, 3), np.uint8), "image array is empty"),  # before: PIL's 'cannot write empty image'
+        (np.full((4, 4, 3), np.nan, np.float32), "48 values that are NaN or infinite"),  # before: a black picture
+        (np.full((4, 4, 3), np.inf), "values that are NaN or infinite"),
+        (np.empty((4, 4, 3), object), "dtype object"),  # before: TypeError from numpy
+        (np.ones((4, 4, 3), np.complex64), "complex dtype"),  # before: imaginary part dropped with a warning
+    ],
+)
+def test_an_array_that_is_no_picture_is_refused_by_name(array, says):
+    from vitron_agent.media.images import to_rgb_array
+
+    with pytest.raises(InputError, match=says):
+        to_rgb_array(array)
+
+
+def test_a_bool_array_is_a_white_on_black_picture_and_an_empty_pil_image_is_refused():
+    from PIL import Image
+
+    from vitron_agent.media.images import to_rgb_array
+
+    out = to_rgb_array(np.eye(3, dtype=bool))
+    assert out.dtype == np.uint8 and out[0, 0].tolist() == [255, 255, 255] and out[0, 1].tolist() == [0, 0, 0]
+    with pytest.raises(MediaError, match="the image is empty"):
+        to_rgb_array(Image.new("RGB", (0, 0)))

@@ -248,7 +248,8 @@ def read_regular(path: Path, label: str, max_bytes: int, what: str = "image") ->
 def to_rgb_array(im: Any, label: str = "<image>") -> np.ndarray:
     """The one image normaliser: an opened PIL image (EXIF-upright, palette, 16-bit, alpha on white)
     or an array (HxW, HxWx3, HxWx4 with alpha on white; float 0..1 or 0..255, other integer types
-    clipped) -> an HxWx3 uint8 RGB array."""
+    clipped) -> an HxWx3 uint8 RGB array. An empty array or picture, a non-numeric or complex
+    dtype and NaN or infinite values are refused (InputError / MediaError), never guessed."""
     from PIL import Image, ImageOps
 
     if isinstance(im, np.ndarray):
@@ -278,6 +279,8 @@ def to_rgb_array(im: Any, label: str = "<image>") -> np.ndarray:
     arr = np.asarray(im, dtype=np.uint8)
     if arr.ndim != 3 or arr.shape[2] != 3:
         raise MediaError(label, f"decoded to an unexpected shape {arr.shape}")
+    if not arr.size:
+        raise MediaError(label, f"the image is empty ({im.size[0]}x{im.size[1]} pixels)")
     return np.ascontiguousarray(arr)
 
 
@@ -288,6 +291,20 @@ def _array_to_rgb(arr: np.ndarray) -> np.ndarray:
         arr = np.stack([arr] * 3, axis=-1)
     if arr.ndim != 3 or arr.shape[2] not in (3, 4):
         raise InputError(f"image array must be HxW, HxWx3 or HxWx4, got shape {arr.shape}")
+    if not arr.shape[0] or not arr.shape[1]:
+        raise InputError(f"image array is empty (shape {arr.shape}); a picture needs at least 1x1 pixels")
+    if arr.dtype != np.uint8 and not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise InputError(f"image array has dtype {arr.dtype}; give numbers (uint8 0..255, or float 0..1)")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise InputError(f"image array has complex dtype {arr.dtype}; take its real part or magnitude first")
+    if np.issubdtype(arr.dtype, np.floating) and not np.isfinite(arr).all():
+        bad = int((~np.isfinite(arr)).sum())
+        raise InputError(
+            f"image array has {bad:,} values that are NaN or infinite (of {arr.size:,}); "
+            "replace them first (e.g. np.nan_to_num) so the picture is what you mean"
+        )
+    if arr.dtype == bool:  # a mask given as a picture: white where True, not 0/1 (black)
+        arr = arr.astype(np.uint8) * 255
     if arr.dtype != np.uint8:
         if np.issubdtype(arr.dtype, np.floating) and arr.size and float(np.nanmax(arr)) <= 1.0:
             arr = np.nan_to_num(arr) * 255.0
