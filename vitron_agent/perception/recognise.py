@@ -81,9 +81,14 @@ def resolve(
     something else (:func:`~vitron_agent.perception.name_finder.salient_guess`), comes back with
     ``sure`` False and a method that says it is a guess (for a region to segment; never for
     counts). When the cheap ways miss a name a model knows, the detector's weak candidates of a
-    COCO label (:func:`~vitron_agent.perception.weak_finds.by_weak_find`) and then selective search's
-    regions classified one by one (:func:`~vitron_agent.perception.region_search.by_region_search`)
-    are looked at; their answers are unsure. A detector's or classifier's answer is sure only as
+    COCO label (:func:`~vitron_agent.perception.weak_finds.by_weak_find`), then closer looks where the
+    asked classes' activation points (:func:`~vitron_agent.perception.name_zoom.by_zoom`: sure only
+    when two looks agree and an outline bounds the find), then selective search's regions classified
+    one by one (:func:`~vitron_agent.perception.region_search.by_region_search`) are looked at; the
+    weak finds' and the search's answers are unsure. "The X between the A and the B" chooses among
+    the X found by the two others (:mod:`~vitron_agent.perception.between`); "the tree on the right",
+    "the fir tree" is one piece of foliage by colour and texture
+    (:func:`~vitron_agent.perception.stuff_pieces.one_piece`), unsure. A detector's or classifier's answer is sure only as
     :mod:`~vitron_agent.perception.sureness` allows (two models agreeing, or one past its doubt).
     ``sure`` is False too for a classifier's hit that is mostly a sure person's or animal's
     box, and for one tree (bush, cloud) found by the stuff heuristic; each unsure method reads
@@ -95,6 +100,8 @@ def resolve(
     from vitron_agent.perception.wordnet_names import classes_for, wordnet_ready
 
     found = detect_objects(image) if found is None else found
+    if relation is None and phrase and (btw := _parse_between(phrase[:200])) is not None:
+        return _between(image, found, btw, with_mask, guess)  # "the cup between the plate and the bottle"
     if relation is None and phrase:  # "the dog behind the sofa": the typed target's relation, its head alone
         from vitron_agent.perception.target_spec import parse_target_phrase
 
@@ -121,6 +128,8 @@ def resolve(
         return kin  # "the tabby" and a cat the classifier calls an Egyptian cat: the cat, said so
     if labels and (hit := _weak(image, what, phrase, with_mask)) is not None:
         return hit  # a COCO thing the detector saw only weakly (under MIN_SCORE), confirmed where it can be: unsure
+    if imagenet and (hit := _zoomed(image, found, imagenet, what, phrase, with_mask)) is not None:
+        return hit  # the cheap proposals missed a name the classifier knows: where its map points, closer
     if imagenet and (hit := _searched(image, found, imagenet, what, phrase, with_mask)) is not None:
         return hit  # the cheap proposals missed a name the classifier knows: selective search's regions, unsure
     # a guess only for a word the detector has no class for and the classifier one or two kinds of (a
@@ -132,6 +141,65 @@ def resolve(
     if labels or imagenet:
         raise not_found(word, found, image)
     raise not_recognised(phrase, found, image)
+
+
+def _parse_between(phrase: str):
+    from vitron_agent.perception.between import parse_between
+
+    return parse_between(phrase)
+
+
+def _labels_of(words: str) -> tuple[str, ...]:
+    """The COCO labels ``words`` name (the detector's synonyms, WordNet's classes and what WordNet puts above)."""
+    from vitron_agent.perception.detector import named
+    from vitron_agent.perception.name_finder import head_noun
+    from vitron_agent.perception.wordnet_names import classes_for, coco_above, wordnet_ready
+
+    name, head = named(words), head_noun(words)
+    coco = classes_for(head)[0] if head and wordnet_ready() else frozenset()
+    above = coco_above(head) if head and wordnet_ready() else ()
+    return tuple(dict.fromkeys((*(name.labels if name else ()), *sorted(coco), *above)))
+
+
+def _best_of(found: list[Detection], words: str, besides: Detection | None = None) -> Detection | None:
+    labels = _labels_of(words)
+    scored = [(max(label_score(d, lab) for lab in labels), d) for d in found if d is not besides] if labels else []
+    best = max(scored, key=lambda t: t[0], default=(0.0, None))
+    return best[1] if best[1] is not None and best[0] >= MIN_SCORE else None
+
+
+def _between(image: np.ndarray, found: list[Detection], btw, with_mask: bool, guess: bool) -> Resolved:
+    """The head's detection nearest the line joining the two others
+    (:func:`~vitron_agent.perception.between.order_between`), said with what was assumed; when the
+    head is not among the detections or the two others are not both found, the head resolved alone
+    with an assumption's words (unsure)."""
+    from dataclasses import replace
+
+    from vitron_agent.perception.between import order_between
+    from vitron_agent.perception.detector import detector_name
+
+    a = _best_of(found, btw.first)
+    b = _best_of(found, btw.second, besides=a) if a is not None else None
+    labels = _labels_of(btw.head)
+    cands = [
+        d for d in found if labels and d is not a and d is not b and max(label_score(d, x) for x in labels) >= MIN_SCORE
+    ]
+    if a is None or b is None or not cands:
+        res = resolve(image, btw.head, found, with_mask=with_mask, guess=guess)
+        missing = btw.first if a is None else btw.second if b is None else ""
+        why = f"where to find {missing}" if missing else f"which {btw.head.removeprefix('the ')} is between them"
+        took = "the one found" if missing else "the one the resolver found first"
+        return replace(res, method=res.method + f"; unsure where: it cannot tell {why}, so it took {took}", sure=False)
+    order = order_between([_xyxy(d) for d in cands], _xyxy(a), _xyxy(b))
+    chosen = cands[order[0]]
+    how = (
+        f"{detector_name()} recognised {chosen.describe()}; the one between the {a.label} ({a.score:.2f}) and the "
+        f"{b.label} ({b.score:.2f}), read as the one nearest the line joining their centres"
+    )
+    sure = not _doubted(image, [chosen], Named(labels, btw.head, False))
+    if not sure:
+        how += f"; unsure: it cannot tell surely that this is the {btw.head.removeprefix('the ')} between them, so it took the nearest"
+    return Resolved([chosen], _mask(image, [chosen], with_mask), how, sure=sure)
 
 
 def _a_kind_of(
@@ -183,6 +251,14 @@ def _weak(image: np.ndarray, what: Named, phrase: str, with_mask: bool) -> Resol
     from vitron_agent.perception.weak_finds import by_weak_find
 
     return by_weak_find(image, what, phrase, with_mask)
+
+
+def _zoomed(
+    image: np.ndarray, found: list[Detection], imagenet: frozenset[int], what: Named, phrase: str, with_mask: bool
+) -> Resolved | None:
+    from vitron_agent.perception.name_zoom import by_zoom
+
+    return by_zoom(image, found, imagenet, what, phrase, with_mask)
 
 
 def _searched(
@@ -327,12 +403,24 @@ def _face_or_stuff(image: np.ndarray, phrase: str, name: Named | None, found: li
             return Resolved([], mask, method, sure="unsure which" not in method)
     kind = stuff_kind(phrase)
     if kind is not None and name is None:
-        mask, method = stuff_region(image, kind, found, phrase)
         one = _ONE_OF_STUFF.search(phrase.lower())
+        if kind == "trees" and one and (piece := _one_piece(image, phrase, found)) is not None:
+            return piece  # "the tree on the right", "the fir tree": one piece of foliage where the words say
+        mask, method = stuff_region(image, kind, found, phrase)
         if one:  # "the fir tree": the heuristic finds tree-like pixels, not one tree
             method += f"; unsure: it found no single {one.group(1)}, so it took all the {kind} it found"
         return Resolved([], mask, method, sure=not one)
     return None
+
+
+def _one_piece(image: np.ndarray, phrase: str, found: list[Detection]) -> Resolved | None:
+    """One tree (bush, hedge) by colour and texture at the place the words name
+    (:func:`~vitron_agent.perception.stuff_pieces.one_piece`), unsure; None when none is found there."""
+    from vitron_agent.perception.stuff_pieces import one_piece
+
+    objects = [d for d in found[:5] if d.score >= 0.45]
+    got = one_piece(image, phrase, mask_of(image, objects) if objects else None)
+    return Resolved([], got[0], got[1], sure=False) if got is not None else None
 
 
 _PRONOUNS = frozenset("it them him her this that these those".split())
