@@ -16,7 +16,8 @@ rotation). Each true line is matched to the best line the reader gave (difflib r
 
 "before" is the reader as it was: one look for lines (no second look on a contrast-enhanced copy),
 no spaces found from gaps, no "(?)" marks, lines under the confidence floor dropped silently (so an
-unread line counts as *dropped silently*).
+unread line counts as *dropped silently*). "two looks" is the reader before the third look (14:30,
+2026-12-07): the places the detector half-sees, looked at again twice as large; "after" has it.
 """
 
 from __future__ import annotations
@@ -116,15 +117,15 @@ def _judge(truth: list[str], read: list, unread: list, honest_marks: bool) -> di
 def run(seeds: range) -> dict[str, dict[str, int]]:
     import vitron_agent.tools.read_text as rt
 
-    totals: dict[str, dict[str, int]] = {"before": {}, "after": {}}
+    totals: dict[str, dict[str, int]] = {"before": {}, "two looks": {}, "after": {}}
     real_gaps = rt._word_gaps
     try:
         for seed in seeds:
             image, truth, _ = make_page(seed)
-            for version in ("before", "after"):
-                rt._word_gaps = real_gaps if version == "after" else (lambda *a: set())
-                read, unread = rt.read_all(image, second_look=version == "after")
-                for k, v in _judge(truth, read, unread, honest_marks=version == "after").items():
+            for version in totals:
+                rt._word_gaps = real_gaps if version != "before" else (lambda *a: set())
+                read, unread = rt.read_all(image, second_look=version != "before", third_look=version == "after")
+                for k, v in _judge(truth, read, unread, honest_marks=version != "before").items():
                     totals[version][k] = totals[version].get(k, 0) + v
     finally:
         rt._word_gaps = real_gaps
@@ -148,10 +149,10 @@ def main() -> None:
         return
     for half, totals in results.items():
         print(f"{half}: {len(HALVES[half])} made pictures, {sum(totals['after'].values())} true lines")
-        print(f"  {'':8s} " + " ".join(f"{h:>{max(7, len(h))}s}" for h in HEAD))
+        print(f"  {'':10s} " + " ".join(f"{h:>{max(7, len(h))}s}" for h in HEAD))
         for version, t in totals.items():
             print(
-                f"  {version:8s} "
+                f"  {version:10s} "
                 + " ".join(f"{t.get(k, 0):{max(7, len(h))}d}" for k, h in zip(KEYS, HEAD, strict=True))
             )
 

@@ -87,9 +87,21 @@ def _inside(found: list, mask: np.ndarray | None) -> list:
     ]
 
 
-def _recognised(found: list) -> str:
-    """'I recognise 3 people and a bus', or 'I recognise nothing in it'."""
-    return "I recognise " + _in_words(found).replace("nothing I recognise", "nothing in it")
+def _recognised(found: list, made: bool = False) -> str:
+    """'I recognise 3 people and a bus', 'I recognise a cat and what may be a cup' (the detector unsure
+    of the cup), 'I recognise nothing surely; what I see may be a stop sign' (every name a guess: a
+    weak score, or ``made``: a drawing, a chart, a screenshot, where models trained on photographs
+    guess), or 'I recognise nothing in it'."""
+    from vitron_agent.perception.detector import confidence_word
+
+    if not found:
+        return "I recognise nothing in it"
+    sure = [] if made else [d for d in found if confidence_word(d.score) == "probably"]
+    unsure = [d for d in found if d not in sure]
+    said = f"I recognise {_in_words(sure)}" if sure else "I recognise nothing surely"
+    if unsure:
+        said += (" and what may be " if sure else "; what I see may be ") + _in_words(unsure)
+    return said
 
 
 def _as_asked(d, labels: tuple[str, ...], image: np.ndarray | None = None) -> str:
@@ -159,7 +171,7 @@ def _hit_words(d, image: np.ndarray | None = None) -> str:
     return f"{hedge}{_article(d.label)} {d.label}{alt}" + (f" ({doubt})" if doubt else "")
 
 
-def _is_there(image: np.ndarray, rest: str, found: list, mask: np.ndarray | None) -> str | None:
+def _is_there(image: np.ndarray, rest: str, found: list, mask: np.ndarray | None, made: bool = False) -> str | None:
     """The answer to "is there a squirrel?" by the resolver (COCO classes, WordNet kinds, the
     classifier's names), inside the region when there is one; None when the words name nothing."""
     from vitron_agent.core.errors import ToolFailed
@@ -174,13 +186,19 @@ def _is_there(image: np.ndarray, rest: str, found: list, mask: np.ndarray | None
         hits = _inside(resolve(image, rest, found, with_mask=False).detections, mask)
     except ToolFailed as e:
         said = str(e)
-        if said.startswith("I cannot recognise"):
-            return None if mask is not None else said.split(" To work on")[0]
+        if said.startswith("I cannot recognise"):  # what it does see, each name as sure as it is
+            if mask is not None:
+                return None
+            head, seen = said.split(" To work on")[0].split(" In this image I see ", 1)
+            whole = (
+                "; the whole picture" + seen.split("; the whole picture", 1)[1] if "; the whole picture" in seen else ""
+            )
+            return f"{head} {_recognised(found, made)}{whole.rstrip('.')}."
         seen = _unscored(_seen(said))
         whole = "; the whole picture" + seen.split("; the whole picture", 1)[1] if "; the whole picture" in seen else ""
-        return f"I see no {word.replace('_', ' ')}{where}, {MISS}; {_recognised(found)}{whole}."
+        return f"I see no {word.replace('_', ' ')}{where}, {MISS}; {_recognised(found, made)}{whole}."
     if not hits:
-        return f"I see no {word.replace('_', ' ')}{where}, {MISS}; {_recognised(found)}."
+        return f"I see no {word.replace('_', ' ')}{where}, {MISS}; {_recognised(found, made)}."
     words = [_hit_words(d, image) for d in hits]
     sure = all(not w.startswith("possibly") for w in words)
     words = words if sure else [w.removeprefix("possibly ") for w in words]  # not "Perhaps: I see possibly a dog"
@@ -411,15 +429,17 @@ class EmbeddedDescribeTool(CvDescribeTool):
         where = " in the region" if mask is not None else ""
         note = made_picture_note(image)  # not a photograph: what the models name there is a guess
         if q and IS_THERE.search(q):
-            answer = _is_there(image, re.sub(r"[?!.]+\s*$", "", re.sub(IS_THERE, "", q)), found, mask)
+            answer = _is_there(image, re.sub(r"[?!.]+\s*$", "", re.sub(IS_THERE, "", q)), found, mask, bool(note))
             if answer is not None:
                 return DescribeOutput(text=_hedged(note, answer), method=RECOGNITION + _kind_method(image))
         asked = named(q) if q and WHAT_IS.search(q) else None
         if asked is not None:  # "what animal is this?": the detections of those classes, as asked
             hits = [d for d in found if d.label in asked.labels or set(d.alternatives) & set(asked.labels)]
             if not hits:
+                seen = _recognised(found, bool(note)).replace("I recognise nothing surely; ", "")
+                seen = f"; {seen.replace('I recognise', 'I see', 1)}" if found else ", nor anything else"
                 return DescribeOutput(
-                    text=f"I recognise no {asked.word}{where}; I see {_in_words(found)}.",
+                    text=_hedged(note, f"I recognise no {asked.word}{where}{seen}."),
                     method=RECOGNITION + ": " + (", ".join(d.describe() for d in found[:6]) or "nothing"),
                 )
             return DescribeOutput(

@@ -30,6 +30,7 @@ __all__ = ["ReadTextInput", "ReadTextOutput", "TextLine", "OcrReadTextTool", "re
 
 DET_MIN_SIDE, DET_MAX_SIDE = 736, 2000  # rapidocr's settings: short side up to 736, long side at most 2000
 DB_THRESH, BOX_THRESH, UNCLIP = 0.3, 0.5, 1.6
+WEAK_BOX_THRESH = 0.35  # a box scoring from here to BOX_THRESH is looked at again, closer (the third look)
 REC_HEIGHT, REC_MIN_WIDTH = 48, 320
 CHAR_SURE = 0.5  # a character read with less confidence is counted unsure (its line is marked "(?)")
 
@@ -41,6 +42,10 @@ class TextLine(BaseModel):
         default=0, description=f"how many of its characters were read with less than {CHAR_SURE} confidence"
     )
     box: Box = Field(description="the line's bounding box, XYXY pixels")
+    maybe: bool = Field(
+        default=False,
+        description="a place that looks like text (the detector half-sees a line) where no look could read one",
+    )
 
 
 class ReadTextInput(BaseModel):
@@ -71,8 +76,10 @@ def _sessions():
     return tuple(onnx_session(str(embedded_path(n))) for n in ("ppocr_det", "ppocr_rec", "ppocr_cls"))
 
 
-def _detect(det, image: np.ndarray) -> list[np.ndarray]:
-    """Quadrilaterals (4x2 float, image pixels) of text lines: DB probability map -> boxes."""
+def _detect(det, image: np.ndarray, weak: list[np.ndarray] | None = None) -> list[np.ndarray]:
+    """Quadrilaterals (4x2 float, image pixels) of text lines: DB probability map -> boxes. Boxes
+    the detector half-sees (mean probability from WEAK_BOX_THRESH to BOX_THRESH: a photographed
+    page's curved line, small or faint print) are appended to ``weak`` when it is given."""
     import cv2
 
     h, w = image.shape[:2]
@@ -92,7 +99,8 @@ def _detect(det, image: np.ndarray) -> list[np.ndarray]:
         pts = cv2.boxPoints(rect)
         m = np.zeros_like(binary)
         cv2.fillPoly(m, [pts.astype(np.int32)], 1)
-        if not m.any() or float(prob[m > 0].mean()) < BOX_THRESH:
+        score = float(prob[m > 0].mean()) if m.any() else 0.0
+        if score < BOX_THRESH and (weak is None or score < WEAK_BOX_THRESH):
             continue
         (cx, cy), (bw, bh), angle = rect
         d = bw * bh * UNCLIP / max(2 * (bw + bh), 1e-6)  # DB's unclip distance for a rectangle
@@ -101,7 +109,7 @@ def _detect(det, image: np.ndarray) -> list[np.ndarray]:
             continue
         pts[:, 0] = np.clip(pts[:, 0] * w / rw, 0, w - 1)
         pts[:, 1] = np.clip(pts[:, 1] * h / rh, 0, h - 1)
-        quads.append(_order(pts))
+        (quads if score >= BOX_THRESH else weak).append(_order(pts))
     return sorted(quads, key=lambda q: (round(q[:, 1].mean() / 10), q[:, 0].min()))
 
 
@@ -220,31 +228,94 @@ def read_lines(image: np.ndarray, min_score: float = 0.5) -> list[TextLine]:
 
 
 def read_all(
-    image: np.ndarray, min_score: float = 0.5, second_look: bool = True
+    image: np.ndarray, min_score: float = 0.5, second_look: bool = True, third_look: bool = True
 ) -> tuple[list[TextLine], list[TextLine]]:
     """(lines read, lines found but not read surely) of an HxWx3 uint8 image, each in reading
     order. A line not read surely has confidence below ``min_score`` or no character made out
     (its text is then ''); pieces of one row are joined (read ones with read ones). Lines are
-    looked for twice: on the picture, and on its local-contrast-enhanced copy (CLAHE), where faint
+    looked for three times: on the picture; on its local-contrast-enhanced copy (CLAHE), where faint
     or low-contrast lines the first look missed show (on made pages, 20 % of the lines were not
     found by the first look); a line only the second look finds is read from the enhanced copy and
-    kept unread only when the recogniser made out something (confidence >= SECOND_LOOK_MIN)."""
+    kept unread only when the recogniser made out something (confidence >= SECOND_LOOK_MIN). The
+    third look goes only where the detector half-saw a line that neither look found (a photographed
+    page's curved line): that place, twice as large. A place where it still reads nothing comes
+    back unread with ``maybe`` set ("there may be more text I could not read")."""
     det, rec, cls = _sessions()
-    quads = _detect(det, image)
+    weak: list[np.ndarray] = []
+    quads = _detect(det, image, weak)
     enhanced = _enhanced(image)
-    extra = [q for q in _detect(det, enhanced) if not any(_overlaps(q, o) for o in quads)] if second_look else []
-    crops = _upright(cls, [_crop(image, q) for q in quads] + [_crop(enhanced, q) for q in extra])
-    read, doubtful = [], []
-    for n, (q, (text, score, unsure)) in enumerate(zip(quads + extra, _recognise(rec, crops), strict=True)):
+    extra = [q for q in _detect(det, enhanced, weak) if not any(_overlaps(q, o) for o in quads)] if second_look else []
+    looks = [(1, -1, q, _crop(image, q)) for q in quads] + [(2, -1, q, _crop(enhanced, q)) for q in extra]
+    found = quads + extra
+    places = _places(weak, found) if third_look else []
+    for n, place in enumerate(places):  # lines the first two looks found are not read again
+        looks += [(3, n, q, c) for q, c in _closer_look(det, image, place) if not any(_same_line(q, o) for o in found)]
+    first = [crop for look, *_, crop in looks if look < 3]
+    closer = [crop for look, *_, crop in looks if look == 3]
+    # the angle classifier turned a third look's long, scaled-up line over: both ways, the better read
+    both = _recognise(rec, closer + [np.rot90(c, 2) for c in closer])
+    texts = _recognise(rec, _upright(cls, first)) + [
+        max(a, b, key=lambda r: r[1]) for a, b in zip(both[: len(closer)], both[len(closer) :], strict=True)
+    ]
+    read, doubtful, seen = [], [], set()
+    for (look, place, q, _), (text, score, unsure) in zip(looks, texts, strict=True):
         box = Box(
             x1=float(q[:, 0].min()), y1=float(q[:, 1].min()), x2=float(q[:, 0].max()) + 1, y2=float(q[:, 1].max()) + 1
         )
         line = TextLine(text=text, score=round(score, 4), unsure=unsure, box=box)
         if text and score >= min_score:
             read.append(line)
-        elif n < len(quads) or score >= SECOND_LOOK_MIN:
+            seen.add(place)
+        elif look == 1 or (score >= SECOND_LOOK_MIN and sum(c.isalnum() for c in text) >= 2):
             doubtful.append(line)
+            seen.add(place)
+    for n, place in enumerate(places):
+        if n not in seen:
+            (x1, y1), (x2, y2) = place.min(0), place.max(0)
+            box = Box(x1=float(x1), y1=float(y1), x2=float(x2) + 1, y2=float(y2) + 1)
+            doubtful.append(TextLine(text="", score=0.0, box=box, maybe=True))
     return _join_rows(read), _reading_order(doubtful)
+
+
+def _places(weak: list[np.ndarray], found: list[np.ndarray]) -> list[np.ndarray]:
+    """The half-seen boxes no found line overlaps, each once (both looks half-see the same line)."""
+    out: list[np.ndarray] = []
+    for q in weak:
+        if not any(_same_line(q, o) for o in found + out):
+            out.append(q)
+    return out[:MAX_PLACES]
+
+
+def _same_line(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two boxes are one line: centres within a third of the smaller height of each other
+    and overlapping across half the narrower width (a line's unclipped box reaches into the lines
+    above and below it on a tightly set page, so overlap alone says nothing)."""
+    (ax1, ay1), (ax2, ay2) = a.min(0), a.max(0)
+    (bx1, by1), (bx2, by2) = b.min(0), b.max(0)
+    rows = abs((ay1 + ay2) - (by1 + by2)) / 2 < min(ay2 - ay1, by2 - by1) / 3
+    return bool(rows and min(ax2, bx2) - max(ax1, bx1) > min(ax2 - ax1, bx2 - bx1) / 2)
+
+
+MAX_PLACES = 12  # a third look costs a detection each: a busy photo's half-seen texture is not all read
+
+
+def _closer_look(det, image: np.ndarray, quad: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(quad in the picture's pixels, line crop) of the lines found again in ``quad``'s place, padded
+    by half its height and scaled up 2x (the half-seen box itself, read from the larger copy, when
+    none is found there)."""
+    import cv2
+
+    h, w = image.shape[:2]
+    (x1, y1), (x2, y2) = quad.min(0), quad.max(0)
+    pad = 0.5 * (y2 - y1)
+    x0, y0 = int(max(0, x1 - pad)), int(max(0, y1 - pad))
+    xe, ye = int(min(w, x2 + pad + 1)), int(min(h, y2 + pad + 1))
+    up = cv2.resize(np.ascontiguousarray(image[y0:ye, x0:xe]), None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    offset = np.array([x0, y0], np.float32)
+    half_seen: list[np.ndarray] = []  # larger, a line is often still half-seen, and read well
+    found = [(q / 2 + offset, _crop(up, q)) for q in _detect(det, up, half_seen) + half_seen]
+    found = [(q, crop) for q, crop in found if _same_line(q, quad)]  # not the neighbours the padding shows
+    return found or [(quad, _crop(up, (quad - offset) * 2))]
 
 
 SECOND_LOOK_MIN = 0.3  # a line only the enhanced look finds, read with less, is texture, not said
@@ -273,7 +344,13 @@ def _overlaps(q: np.ndarray, other: np.ndarray) -> bool:
 def unread_words(unread: list[TextLine], more: bool = True) -> str:
     """'' for none; else 'I could not read 2 more lines surely: one perhaps says "Contcat"; one I
     cannot make out.' (guesses with at least two letters or digits are quoted; ``more``: some lines
-    were read, so these are more; without, 'I found 2 lines of text but could not read them surely: ...')."""
+    were read, so these are more; without, 'I found 2 lines of text but could not read them surely: ...'),
+    then 'There may be more text I could not read.' when some are places that only look like text."""
+    maybe = sum(ln.maybe for ln in unread)
+    unread = [ln for ln in unread if not ln.maybe]
+    if maybe:  # places that look like text where no look read a line
+        tail = "There may be more text I could not read." if more or unread else "There may be text I could not read."
+        return (unread_words(unread, more) + " " + tail).strip()
     if not unread:
         return ""
     guesses = [ln.text for ln in unread if sum(c.isalnum() for c in ln.text) >= 2]

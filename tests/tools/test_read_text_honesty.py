@@ -88,3 +88,34 @@ def test_unread_words():
         == "I found a line of text but could not read it surely: I cannot make it out."
     )
     assert unread_words([]) == ""
+
+
+def test_a_half_seen_line_is_read_by_a_closer_look():
+    """scikit-image's photographed page: its fourth line, slightly curved, is only half-seen by the
+    detector (box score 0.40 under 0.5) and was dropped without a word; the third look reads it."""
+    from skimage import data
+
+    from vitron_agent.tools.read_text import read_all
+
+    page = np.stack([data.page()] * 3, -1)
+    missing = "the markers are found at the two extreme parts of the"
+    two_looks, _ = read_all(page, third_look=False)
+    assert missing not in [ln.text for ln in two_looks]
+    read, unread = read_all(page)
+    assert missing in [ln.text for ln in read], [ln.text for ln in read]
+    assert len(read) == len(two_looks) + 1 and not [ln for ln in unread if ln.maybe]
+
+
+def test_places_that_look_like_text_but_are_not_read_are_said():
+    from vitron_agent.core.refs import Box
+    from vitron_agent.tools.read_text import TextLine, unread_words
+
+    box = Box(x1=0, y1=0, x2=10, y2=10)
+    maybe = TextLine(text="", score=0.0, box=box, maybe=True)
+    assert unread_words([maybe], more=False) == "There may be text I could not read."
+    assert unread_words([maybe]) == "There may be more text I could not read."
+    both = unread_words([TextLine(text="Contcat", score=0.3, box=box), maybe])
+    assert (
+        both
+        == 'I could not read 1 more line surely: it perhaps says "Contcat". There may be more text I could not read.'
+    )
