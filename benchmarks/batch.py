@@ -19,9 +19,13 @@ CPU allows on this machine's cores: a floor that no overlap of start-up can go u
 The Ray rows: cold (a new local instance) with the driver's head start (the driver runs inputs
 while Ray and the actors start: :mod:`vitron_agent.batch.head_start`) and without it
 (``VITRON_RAY_HEAD_START=0``); cold with the same actors run through Ray Data
-(``VITRON_RAY_EXECUTOR=data``) instead of the default fixed pool of plain actors; attached to a new cluster (its first dataset also starts Ray Data's
-own per-cluster actors) and that cluster's next batch. The simulated-cluster table runs the actors
-alone (head start off).
+(``VITRON_RAY_EXECUTOR=data``) instead of the default fixed pool of plain actors; attached to a new
+cluster (its first batch starts the actors, which stay warm: detached, named by the configuration)
+and that cluster's next batch, which reuses the warm actors (models loaded; one of them plans the
+request, so the driver builds no Agent). "CPU ms a worker item" splits a helper's or actor's CPU
+into its jobs' own work and the machinery between them (from the timeline's job marks); a warm
+actor's "CPU s" mark counts its earlier batches too (the every-process table counts only the run).
+The simulated-cluster table runs the actors alone (head start off).
 """
 
 from __future__ import annotations
@@ -184,14 +188,38 @@ def phases(trace: Path, t0: float, stamps: list[float], wall: float) -> dict:
         "who": who,
         "driver items": sum(1 for r in recs if r["who"] == "driver" and r["phase"] == "job done"),
         "threads": [r.get("threads") for r in recs if r["who"] == who and r["phase"] == "agent built"],
+        "job cpu": _job_cpu(recs, who),
+        "actors": next((r.get("status") for r in recs if r["phase"] == "actors taken"), "") or "-",
     }
+
+
+def _job_cpu(recs: list[dict], who: str) -> tuple[float, float, int]:
+    """(CPU s inside the workers' jobs, CPU s of the workers between their jobs, jobs) from the
+    'job start' / 'job done' marks: an item's own work apart from the machinery around it."""
+    inside = between = 0.0
+    n = 0
+    last: dict[int, dict] = {}
+    start: dict[int, dict] = {}
+    for r in recs:
+        if r["who"] != who:
+            continue
+        if r["phase"] == "job start":
+            start[r["pid"]] = r
+            if r["pid"] in last:
+                between += r["cpu"] - last[r["pid"]]["cpu"]
+        elif r["phase"] == "job done" and r["pid"] in start:
+            inside += r["cpu"] - start.pop(r["pid"])["cpu"]
+            last[r["pid"]] = r
+            n += 1
+    return inside, between, n
 
 
 def timeline_table(runs: list[tuple[str, dict]]) -> list[str]:
     """The phases of every run side by side (two workers: both times)."""
     names = [name for name, _ in runs]
     lines = [f"{'phase (s from process start)':32}" + "".join(f"{n:>20}" for n in names)]
-    keys = [k for k in runs[0][1]["phases"] if k not in ("cpu", "who", "driver items", "threads")]
+    skip = ("cpu", "who", "driver items", "threads", "actors", "job cpu")
+    keys = [k for k in runs[0][1]["phases"] if k not in skip]
     for key in keys:
         cells = []
         for _, r in runs:
@@ -207,6 +235,11 @@ def timeline_table(runs: list[tuple[str, dict]]) -> list[str]:
         lines.append(f"{label:32}" + "".join(f"{c:>20}" for c in cells))
     cells = [str(r["phases"]["driver items"]) if r["phases"]["Ray ready (ray.init returned)"] else "-" for _, r in runs]
     lines.append(f"{'items run by the driver (Ray)':32}" + "".join(f"{c:>20}" for c in cells))
+    cells = []
+    for _, r in runs:
+        inside, between, n = r["phases"]["job cpu"]
+        cells.append(f"{1000 * inside / n:.0f} / {1000 * between / n:.0f}" if n else "-")
+    lines.append(f"{'CPU ms a worker item: in/between':32}" + "".join(f"{c:>20}" for c in cells))
     cells = [", ".join(_threads(t) for t in r["phases"]["threads"] if t) or "-" for _, r in runs]
     lines.append(f"{'threads a worker: omp/torch/cv2':32}" + "".join(f"{c:>20}" for c in cells))
     lines.append(
@@ -365,14 +398,15 @@ def main() -> None:
         print(row(f"--ray, {w} actors, cold", cold, one_w))
         print(row(f"--ray, {w} actors, cold, no head start", no_head, one_w))
         print(row(f"--ray, {w} actors, cold, Ray Data", on_data, one_w))
-        print(row(f"--ray, {w} actors, attached", attached, one_w))
-        print(row(f"--ray, {w} actors, attached again", again, one_w))
+        print(row(f"--ray, {w} actors, attached (started)", attached, one_w))
+        print(row(f"--ray, {w} actors, again (warm actors)", again, one_w))
         print(
             f"goals: {w} workers / 1 worker = {pool['rate'] / one_w['rate']:.2f}x (goal ≥ 1.7x on 2 cores, "
             f"steady {pool['steady'] / one_w['steady']:.2f}x)\n"
             f"       --ray {w} actors / pool of {w}: COLD (a new local Ray instance, ray.init in the time) "
             f"{cold['rate'] / pool['rate']:.2f}x, ATTACHED (a cluster already running, started once with "
-            f"`ray start --head`) {attached['rate'] / pool['rate']:.2f}x, the cluster's next batch "
+            f"`ray start --head`; its actors started) {attached['rate'] / pool['rate']:.2f}x, the cluster's next "
+            f"batch (the warm actors reused: {again['phases']['actors']}) "
             f"{again['rate'] / pool['rate']:.2f}x (goal ≥ 0.8x); steady {cold['steady'] / pool['steady']:.2f}x "
             f"cold, {attached['steady'] / pool['steady']:.2f}x attached, {again['steady'] / pool['steady']:.2f}x again\n"
             f"       the driver's head start (VITRON_RAY_HEAD_START=0 turns it off): cold "

@@ -178,6 +178,8 @@ def test_the_drivers_head_start_and_the_actors_run_each_input_once(tmp_path, clu
         "--workers",
         "2",
         "--quiet",
+        "--ray-keep",
+        "0",  # actors of its own (warm ones left by the test above would answer at once: no head start)
         VITRON_BATCH_TIMELINE=str(timeline),
     )
     assert p.returncode == 0, p.stderr[-3000:]

@@ -120,6 +120,8 @@ def test_the_next_batch_reuses_warm_actors_and_release_ends_them(photos, tmp_pat
     assert p.returncode == 0 and "Ray actors: 2 reused (warm)" in p.stderr, p.stderr[-3000:]
     marks = [json.loads(ln) for ln in timeline.read_text().splitlines()]
     assert not [m for m in marks if m["phase"] == "actor started"]  # nothing was built again
+    planned = [m["who"] for m in marks if m["phase"] == "plan start"]
+    assert planned == ["actor"]  # a warm actor planned the request: the driver built no Agent
     assert len([m for m in marks if m["phase"] == "job done"]) == 3  # each input once
     assert comparable(first) == comparable(base) and comparable(second) == comparable(base)
     assert warm_actors(cluster) == names

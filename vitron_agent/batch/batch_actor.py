@@ -103,6 +103,16 @@ class BatchActor:
         finally:
             self._last, self._busy = time.monotonic(), False
 
+    def plan(self, request: str, medium: str, batch: dict[str, Any] | None = None) -> tuple:
+        """Plan ``request`` once on this actor's Agent (a warm actor plans for a driver that then
+        builds no Agent of its own): :func:`vitron_agent.batch.pool.plan_in_worker`'s tuple."""
+        self._set_timeline(batch)
+        agent = batch_pool.current_agent()
+        batch_pool.use_agent(agent)  # the planner's own ``plan`` back (a workflow's plan may be set)
+        batch_pool.mark_as("actor")
+        self._last = time.monotonic()
+        return batch_pool.plan_in_worker(request, medium)
+
     def _run(self, text: str, ctx: dict[str, Any], claims: Claims | None, exports: bool) -> dict[str, Any]:
         job = batch_pool.Job(**json.loads(text))
         if self._driver_gone(ctx):

@@ -204,6 +204,13 @@ class ActorRows:
                 time.sleep(0.5 * (attempt + 1))
         return self._cls.options(**options).remote(**self._kwargs, keep_s=warm.keep_s)
 
+    def plan(self, request: str, medium: str, batch: dict[str, Any] | None = None) -> tuple:
+        """``request`` planned on the first actor (see :meth:`BatchActor.plan`; ``batch``: its context)."""
+        self.start()
+        if self._error is not None:
+            raise self._error
+        return tuple(self.ray.get(self._actors[0].plan.remote(request, medium, batch)))
+
     def run(self, records: list[str], merged: queue.Queue) -> None:
         """Every record through the actors (call it on a thread of its own)."""
         try:

@@ -91,7 +91,16 @@ class RayRunner:
             return self._driver
 
     def plan(self, request: str, medium: str) -> tuple:
-        """The request planned on an Agent in the driver while Ray starts on its own thread."""
+        """The request planned on an Agent in the driver while Ray starts on its own thread; on a
+        cluster whose warm actors this batch takes, on one of them (the driver then builds no
+        Agent: its imports and build were ~1.5 CPU-s of a warm batch's driver)."""
+        if self._may_be_warm() and not ray_actors.use_ray_data():
+            self._ready.wait()  # joining a running cluster: about a second, mostly Ray's import
+            if self._ray_error is None and self._warm_ready():
+                try:
+                    return self._pool.plan(request, medium, self._actor_kwargs(False)["batch"])
+                except Exception:  # planned again here, where its error (if any) is raised plainly
+                    pass
         batch_pool.use_agent(self._driver_agent())
         try:
             return batch_pool.plan_in_worker(request, medium)
@@ -121,10 +130,13 @@ class RayRunner:
             self._ray.shutdown()
             self._started = False
 
+    def _may_be_warm(self) -> bool:
+        return self.address not in (None, "", "local") and bool(self.keep_s)
+
     def _warm(self) -> ray_actors.Warm | None:
         """Warm actors (see :mod:`vitron_agent.batch.ray_actors`) on a cluster this batch joins
         (a local instance ends with the batch, and ``--ray-keep 0`` asks for none)."""
-        if self.address in (None, "", "local") or not self.keep_s:
+        if not self._may_be_warm():
             return None
         return ray_actors.Warm(ray_actors.warm_name(*self._args), self.keep_s)
 
