@@ -78,6 +78,23 @@ _MIDDLE_CUT = re.compile(
 MIDDLE_CUT = "Cutting a piece out of the middle is not supported; keep a part instead ('from 0:10 to 0:25')."
 
 
+# "trim 1 second off each end", "shave half a second from both ends"
+_EACH_END = re.compile(
+    r"\b((?:\S+\s+)?(?:s|secs?|seconds?)|a\s+second|half\s+a\s+second)\s+(?:off|from)\s+(?:each|both|either)\s+ends?\b",
+    re.I,
+)
+# a share of the clip ("the first 10 percent", "the second half"): trims go by seconds (asked)
+_SHARE = re.compile(
+    r"\b(?:the\s+)?(?:first|last|second|final|opening|closing|middle|other)\s+(?:half|third|quarter|fifth|tenth|"
+    r"\d+(?:\.\d+)?\s*(?:%|percent|per cent))\b",
+    re.I,
+)
+SHARE = (
+    "I cut by seconds, not by shares of the clip: say which seconds, e.g. 'keep the first 5 seconds' or "
+    "'keep from 0:10 to the end' (the clip's length is in the answer to 'how long is the video?')."
+)
+
+
 def video_or_ask(call, tool: str, what: str) -> bool:
     """Whether the clause can run ``tool``: on an image it asks for a video; without the tool it notes so."""
     if not call.video:
@@ -103,7 +120,10 @@ def trim_handler(call) -> None:
     if _MIDDLE_CUT.search(text):
         call.ask(MIDDLE_CUT)
         return
-    if both := _BOTH_ENDS.search(text):  # "cut the first and last second": off each end
+    if _SHARE.search(text) and not re.search(r"\d\s*(?:s|secs?|seconds?|mins?|minutes?)\b|\d:\d\d", text, re.I):
+        call.ask(SHARE)
+        return
+    if both := _BOTH_ENDS.search(text) or _EACH_END.search(text):  # "cut the first and last second": off each end
         d = slots.duration(both.group(1) or "1 second")
         if d is not None:
             emit_step(call, "trim_video", start=d)
@@ -199,8 +219,9 @@ def speed_handler(call) -> None:
         f = max(0.05, 1 - change) if slower else 1 + change
     elif slower and f > 1:
         f = 1 / f
-    _whole_clip_only(call, "a speed change")
-    emit_step(call, "speed_video", factor=round(f, 4))
+    if not _on_part(call, "speed_video", "sped up" if f > 1 else "slowed down", factor=round(f, 4)):
+        _whole_clip_only(call, "a speed change")
+        emit_step(call, "speed_video", factor=round(f, 4))
 
 
 def mute_handler(call) -> None:
@@ -237,6 +258,49 @@ def _whole_clip_only(call, what: str) -> None:
         )
 
 
+_CLOCK_SPAN = re.compile(r"\d+:\d\d\s*(?:-|to|through|thru|until|till)\s*\d+:\d\d")
+
+
+def _on_part(call, tool: str, done: str, **args) -> bool:
+    """``tool`` on only the part of the clip the clause names ("speed up the first 4 seconds", "reverse the
+    last 3 s"): the clip cut into the part before, the part, and the part after, ``tool`` on the part, and the
+    pieces joined in order; a note says so. False (nothing added) when no part is named or a tool is missing."""
+    named = _PART.search(call.text[:300]) or _CLOCK_SPAN.search(call.text[:300])
+    span = slots.time_range(call.text) if named else None
+    if span is None or not all(call.has_tool(t) for t in ("trim_video", "concat_videos")):
+        return False
+    start, end = span
+    if start == 0 and end is None:  # the whole clip named
+        return False
+    if start < 0:
+        before, part, after = {"drop_last": -start}, {"last": -start}, None
+    elif start == 0:
+        before, part, after = None, {"first": end}, {"start": end}
+    else:
+        before, part = {"end": start}, {"start": start, "end": end}
+        after = {"start": end} if end is not None else None
+    source = call.picture
+    pieces = [call.add("trim_video", video=source, **before)] if before else []
+    pieces.append(call.add(tool, video=f"${call.add('trim_video', video=source, **part)}.video", **args))
+    if after:
+        pieces.append(call.add("trim_video", video=source, **after))
+    joined = pieces[0]
+    for piece in pieces[1:]:
+        joined = call.add("concat_videos", video=f"${joined}.video", other=f"${piece}.video")
+    call.set_output(joined, "video")
+    said = (
+        f"the last {-start:g} s"
+        if start < 0
+        else f"the first {end:g} s"
+        if start == 0
+        else f"{start:g} s to {end:g} s"
+        if end is not None
+        else f"from {start:g} s on"
+    )
+    call.note(f"I {done} only {said} and joined the rest back around it.")
+    return True
+
+
 def _trimmed_to_span(call) -> None:
     """Trim the clip to the span the clause names ("a boomerang of the first second"), if one."""
     span = slots.time_range(call.text)
@@ -245,7 +309,7 @@ def _trimmed_to_span(call) -> None:
 
 
 def reverse_handler(call) -> None:
-    if video_or_ask(call, "reverse_video", "Playing backwards"):
+    if video_or_ask(call, "reverse_video", "Playing backwards") and not _on_part(call, "reverse_video", "reversed"):
         _whole_clip_only(call, "playing backwards")
         emit_step(call, "reverse_video")
 
@@ -253,7 +317,8 @@ def reverse_handler(call) -> None:
 def loop_handler(call) -> None:
     if not video_or_ask(call, "loop_video", "Looping"):
         return
-    text = call.text.lower()
+    _trimmed_to_span(call)  # "loop the first 2 seconds": that part, looped
+    text = re.sub(r"\d+(?::\d\d)?(?:\.\d+)?\s*(?:s|secs?|seconds?|mins?|minutes?)\b|\d+:\d\d", " ", call.text.lower())
     said = re.search(r"(\d+)\s*(?:x\b|times\b|plays?\b|loops?\b)", text)
     n = float(said.group(1)) if said else slots.number(text)
     n = 2 if n is None else n
@@ -326,6 +391,9 @@ VIDEO_INTENTS = (
             + ")",
             # "cut the boring bit at the start", "remove the intro": a part without its times (asked which)
             _PART_WITHOUT_TIME.pattern,
+            # "lose the first 10 percent", "keep the second half": a share of the clip (asked in seconds)
+            r"^(?:(?:just|only)\s+)?(?:cut|trim|remove|drop|delete|get rid of|lose|skip|chop|snip|keep|leave|take)\s+(?:off\s+|out\s+)?"
+            + _SHARE.pattern,
             # "everything except the middle": a middle cut (said not supported)
             r"^(?:(?:keep|leave)\s+)?(?:everything|all(?: of it)?)\s+(?:except|but|apart from|other than)\s+the\s+middle\b",
             r"^(?:cut|remove|drop|delete|get rid of|lose|skip)\s+(?:out\s+)?the\s+middle\b(?!\s+(?:frame|one)\b)",

@@ -117,7 +117,7 @@ class RulePlanner:
                 refused.append(PART_DEPENDS.format(clause=_restore(clause, regions), on=_restore(not_added, regions)))
                 continue
             not_added = None
-            if (earlier := earlier_state(clause)) is not None:  # "what colour was it before?"
+            if not b.video_mode and (earlier := earlier_state(clause)) is not None:  # "what colour was it before?"
                 return Plan(answer=earlier)
             clause = clip_question(b, clause)  # "how many cars in the first 20 seconds": that part first
             picked = choose(clause, self.mode, b)

@@ -24,7 +24,8 @@ __all__ = ["clip_question", "earlier_state", "is_clip_question", "EARLIER_STATE"
 # a question (or a count or description) about the clip, as opposed to an edit of a part of it
 _QUESTION = re.compile(
     r"^(?:how many|how long|how much|what|what's|whats|which|who|when|where|is|are|was|were|does|do|did|any|"
-    r"anyone|anybody|someone|somebody|count|tally|number of|describe|summari[sz]e|sum up|tell me)\b",
+    r"anyone|anybody|someone|somebody|count|tally|number of|describe|summari[sz]e|sum up|tell me|"
+    r"(?:can|could|do|did|will) (?:you|we|i) (?:ever\s+)?(?:see|spot|find)|(?:see|spot)(?=\s+(?:an?|any|the|some)\s))\b",
     re.I,
 )
 # presence verbs: "does the dog appear?" asks whether it is there, which the find tool answers itself
@@ -35,6 +36,19 @@ _PRESENCE = (
 _PASSING = re.compile(
     r"\b(?:walk\w*|pass\w*|past|going|cross\w*|go(?:es|ing)? by|driv\w*|com(?:e|es|ing)|through|distinct|different|unique|in total|"
     r"(?:sail|fly|flie|ride|swim|run|race|cycle|float|drift)s?\s+(?:past|by))\b",
+    re.I,
+)
+_ANYWHERE = re.compile(r"\s+(?:anywhere|at all|somewhere)(?=\s*\??$)", re.I)
+_HOW_MANY = re.compile(r"^(?:how many|count|number of)\b", re.I)
+_IN_IT = re.compile(r"\s+(?:(?:are|is)\s+)?(?:in|on)\s+(?:it|there|this|that|them|here)\s*\??$", re.I)
+_CAN_YOU_SEE = re.compile(
+    r"^(?:(?:can|could|do|did|will) (?:you|we|i) (?:ever\s+)?)?(?:see|spot)\s+(?P<what>(?:an?|any|the|some)\s+[a-z][a-z ]*?)\s*\??$",
+    re.I,
+)
+_SOMEONE_THERE = re.compile(
+    r"^(?:(?:is|was)\s+there\s+(?:anyone|anybody|someone|somebody|a person|any people)|"
+    r"(?:is|was)\s+(?:anyone|anybody|someone|somebody)\s+(?:there|here|in (?:it|there|the (?:video|clip))|visible|on screen))"
+    r"\s*\??$",
     re.I,
 )
 _GOING = re.compile(
@@ -64,6 +78,9 @@ _ANY_THERE = re.compile(
     r"(?P<who>anyone|anybody|someone|somebody))\s+(?:in (?:there|here|it|this|the (?:video|clip|footage))|at all)\s*\??$",
     re.I,
 )
+_THERE_ANY = re.compile(  # "are there any birds" (its time cut off before): whether they are ever there
+    r"^(?:are|is) there\s+any\s+(?P<what>(?!" + _NOT_SEEN + r")[a-z]+(?:\s+[a-z]+)?)\s*\??$", re.I
+)
 _ANY_HEARD = re.compile(
     r"^any\s+(?P<what>" + _NOT_SEEN + r")(?:\s+(?:in (?:there|here|it|this|the (?:video|clip))))?\s*\??$", re.I
 )
@@ -77,7 +94,7 @@ EARLIER_STATE = (
 )
 _EARLIER = re.compile(
     r"^(?:what|which|how)\b.*\b(?:was|were|did)\b(?:.*\b(?:before|at first|to begin with|earlier|previously)\s*\??$|"
-    r".*\boriginal(?:ly)?\b)|\b(?:used to be|in the original (?:picture|photo|image|one))\b.*\?",
+    r".*\boriginal(?:ly)?\b)|\b(?:used to be|in the original (?:picture|photo|image|one))\b",
     re.I,
 )
 
@@ -109,10 +126,17 @@ def clip_question(b: Any, clause: str) -> str:
         if rest and rest != clause:
             _keep_part(b, span)
             clause = rest
+    clause = _ANYWHERE.sub("", clause)  # "can you see a bike anywhere": where is no part of the thing
+    if _HOW_MANY.match(clause):  # "how many people are in it": in the clip (or the part just kept)
+        clause = _IN_IT.sub("", clause)
+    if m := _CAN_YOU_SEE.match(clause):  # "can you spot a dog?": whether it is ever on screen
+        clause = f"when does {m.group('what')} first appear"
+    if m := _SOMEONE_THERE.match(clause):  # "is there anyone …", "is anybody there": a person
+        return "when does a person first appear"
     if m := _ANY_HEARD.match(clause):  # "any music in it?": a question about the clip, not a sound edit
         return f"is there any {m.group('what')}"
-    if m := _ANY_THERE.match(clause):
-        what = m.group("what") or _PEOPLE[m.group("who").lower()]
+    if m := _ANY_THERE.match(clause) or _THERE_ANY.match(clause):
+        what = m.group("what") or _PEOPLE[m.groupdict()["who"].lower()]
         return f"when does {_article(what)} first appear"
     if m := _EVER_SHOW.match(clause):  # "does a car ever show up": whether, and when
         return f"{m.group('lead')} {m.group('verb')}"
