@@ -137,12 +137,15 @@ def collect_inputs(specs: list[str]) -> list[Path | str]:
     return [path for path, _ in named_inputs(specs)]
 
 
-def named_inputs(specs: list[str]) -> list[tuple[Path | str, str]]:
+def named_inputs(specs: list[str], exclude: Path | None = None) -> list[tuple[Path | str, str]]:
     """:func:`collect_inputs` with each file's name: its path relative to the folder (or a glob's
     fixed part) it was found under, or its file name when named directly. Two different files that
     would share a name keep their full paths, so no two inputs ever share a key. An object-store
-    URL (``s3://bucket/prefix/``) gives its objects as URLs (:mod:`vitron_agent.batch.remote`)."""
+    URL (``s3://bucket/prefix/``) gives its objects as URLs (:mod:`vitron_agent.batch.remote`).
+    Files under ``exclude`` (the batch's ``--out``) are never inputs: with ``--out`` inside an input
+    folder, every run took the last run's results as new inputs (2 pictures, 14 results by the third)."""
     found: dict[str, tuple[Path | str, str]] = {}
+    skip = exclude.resolve() if exclude is not None else None
     for spec in specs:
         if is_remote(spec):
             for url, name in remote_inputs(spec, IMAGE_SUFFIXES + VIDEO_SUFFIXES):
@@ -159,8 +162,11 @@ def named_inputs(specs: list[str]) -> list[tuple[Path | str, str]]:
             if not paths:
                 raise InputError(f"input {spec!r}: no such file, folder or matching files")
         for q in paths:
+            real = q.resolve()
+            if skip is not None and (real == skip or skip in real.parents):
+                continue
             if q.suffix.lower() in IMAGE_SUFFIXES + VIDEO_SUFFIXES or p.is_file():
-                found.setdefault(str(q.resolve()), (q, _relative(q, base)))
+                found.setdefault(str(real), (q, _relative(q, base)))
     if not found:
         raise InputError(
             f"no image or video files among the inputs ({', '.join(specs)}); images: "
@@ -338,7 +344,7 @@ def _locked_batch(opts: _Options, out: Path, log: ResultsLog, tally: BatchTally,
         if not (_is_workflow_file(opts.target) or opts.plan_each) or not read.lines:
             runner = _runner(opts, out, log.token)  # work is sure: start it before the inputs are listed
             mark("runner started", "driver")
-        files = named_inputs(opts.inputs)
+        files = named_inputs(opts.inputs, exclude=out)
         medium = _medium([f for f, _ in files])
         mark("inputs listed", "driver")
         tally.problems.extend(read.problems)
