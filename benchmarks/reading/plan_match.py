@@ -104,6 +104,10 @@ SPELLING = {
 SYNONYMS = {  # one word for words that name the same thing in a target
     "biggest": "largest",
     "smallest": "smallest",
+    # of two or more, the bigger one is the biggest: the planner hands the tools the superlative they read
+    "bigger": "largest",
+    "larger": "largest",
+    "smaller": "smallest",
     "middle": "center",
     "upper": "top",
     "lower": "bottom",

@@ -42,6 +42,22 @@ _PICTURE = r"(?:it|this|that|the\s+(?:image|picture|photo|pic|video|clip|footage
 # (rule, answer); the answer says what cannot be done and what can be done instead.
 LIMITS: tuple[tuple[str, str], ...] = (
     (
+        # a graphic drawn onto the picture: "draw an arrow pointing at the dog" (it generated a new picture of
+        # an arrow), "give it a polaroid border" (it outlined "it a polaroid border"), "put a frame around the
+        # photo" (it cropped). A line round a thing is an outline ("put a yellow border round the dog"), and
+        # boxes round things are detections: those stay theirs.
+        r"^(?:(?:please|can you|could you|would you|i'd like you to|i want you to)\s+)?"
+        r"(?:add|put|draw|place|stick|insert|overlay|paint|slap|pop|give\s+(?:it|this|that|the\s+(?:photo|picture|image|pic|shot)))\s+"
+        r"(?:(?:a|an|some|two|three|little|small|big|large|nice|cute|thin|thick|fancy|simple|white|black|red|gold|golden|"
+        r"wooden|polaroid|decorative|rounded|curved|hand-?drawn|[a-z]+-?style)\s+)*"
+        r"(?:(?:arrows?|speech\s+bubbles?|thought\s+bubbles?|bubbles?|emojis?|smiley(?:\s+faces?)?|stars?|hearts?|doodles?|"
+        r"scribbles?|crosshairs?|check\s*marks?|ticks?|crosses|x\s+marks?|pointers?|callouts?|stickers?|confetti)\b"
+        r"|(?:frames?|borders?|edges?|margins?|mounts?|mats?|passe-?partouts?)\b(?!\s+(?:round|around|on|to)\s+(?!(?:it|this|that|the\s+"
+        r"(?:photo|picture|image|pic|shot|edges?|outside))\b)(?:the|his|her|their|my|each|every|all)\b))",
+        "I cannot draw graphics onto a picture (frames, borders, arrows, speech bubbles, stickers). I can outline "
+        "a thing in a colour ('outline the dog in red'), box what I find ('detect the dogs') or crop it.",
+    ),
+    (
         r"\b(?:mute|unmute)\s+(?:(?:the|this|that|my)\s+)?(?:video|clip|footage|film|movie|sound|audio|it)\b|^(?:un)?mute\b\s*$"
         r"|\b(?:louder|quieter|silence)\b|\b(?:turn|switch)\s+(?:(?:the|it|down|up|off|on)\s+)*(?:sound|audio|volume|music)\b"
         # a sound word as the thing acted on ("remove the audio", "add some music"), not a side remark
@@ -192,6 +208,22 @@ LIMITS: tuple[tuple[str, str], ...] = (
         r"^(?!.*\d)(?!.*\b(?:upscale|enlarge|resize|rescale|scale|bigger|larger|twice|double)\b)"
         r"(?:.*\b(?:higher|better|more)\s+(?:resolution|definition)\b)",
         "I cannot add detail that is not there. I can resize a picture ('make it twice as big') or sharpen it.",
+    ),
+    (
+        # motion blur or camera shake undone: no deblurring model (it segmented "the motion blur" and erased it)
+        r"\b(?:remove|undo|fix|correct|reverse|get rid of|take out|eliminate|clean up|reduce|repair|sort out)\b.*"
+        r"\b(?:motion[- ]blur\w*|camera[- ]shake|shak(?:e|y|iness)|blur\s+from\s+(?:the\s+)?(?:movement|motion|moving)|"
+        r"ghosting)\b|\bde-?blur\w*\b",
+        "I cannot undo motion blur or camera shake (no deblurring model). 'sharpen it' makes edges crisper, "
+        "but it does not bring back detail the movement smeared.",
+    ),
+    (
+        # a named photographic effect the tools lack: "give it a tilt-shift effect" (it rotated the picture by
+        # 'tilt'), "apply a fisheye", "a double exposure", "a glitch effect"
+        r"\b(?:tilt[- ]?shift|miniature\s+(?:effect|look|style)|fish[- ]?eye|double[- ]exposure|glitch(?:y)?|long[- ]exposure|"
+        r"chromatic\s+aberration|light\s+leaks?|halftone|duotone|cross[- ]process\w*|infra-?red|thermal)\b",
+        "I have no such effect (tilt-shift, fisheye, double exposure, glitch ...): my edits are colour and tone "
+        "(warmer, contrast, black and white), blur and sharpen, and the geometry (crop, rotate, flip, resize).",
     ),
 )
 
@@ -376,6 +408,48 @@ DECLARED: tuple[tuple[str, tuple[str, ...], bool], ...] = (
             "make it stereoscopic",
             "turn the picture into a 3d scene",
             "give it depth like a 3d photo",
+        ),
+        False,
+    ),
+    (
+        _answer("I cannot draw graphics"),
+        (
+            "add a border to the picture",
+            "put a white frame round it",
+            "give the photo a thin black border",
+            "draw a circle on the picture",
+            "stick an emoji on his face",
+            "add some hearts and stars",
+            "put a speech bubble next to her",
+            "draw an arrow to the exit",
+            "add a decorative frame",
+            "doodle on it",
+        ),
+        False,
+    ),
+    (
+        _answer("I cannot undo motion blur"),
+        (
+            "remove the motion blur",
+            "fix the camera shake",
+            "it's blurry from movement, fix it",
+            "deblur the photo",
+            "undo the shake",
+            "the car is smeared from moving, correct it",
+        ),
+        False,
+    ),
+    (
+        _answer("I have no such effect"),
+        (
+            "give it a tilt shift effect",
+            "make it look like a miniature model",
+            "apply a fisheye lens effect",
+            "double exposure with the sky",
+            "add a glitch effect",
+            "add light leaks",
+            "make it look like a long exposure",
+            "halftone it",
         ),
         False,
     ),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from vitron_agent.planners.rule.lexicon import _COLOR_WORDS, _PRONOUN, _WHOLE
+from vitron_agent.planners.rule.rephrase import plain_request
 
 __all__ = [
     "part_complaint",
@@ -332,14 +333,22 @@ _ASIDE = re.compile(
     r"^(?:(?:thanks|thank you|thx|ty|cheers|lol|omg|wow|ugh|hmm+|oh|ah|yay)\b[!.,]*"
     # words that are verbs or adjectives too ("cool the picture down") only with their punctuation
     r"|(?:great|nice|cool|perfect|awesome|ok|okay|sweet|lovely|brilliant|excellent|good|alright|right)[!.,]+"
+    # a question that is a complaint, then the request: "why is it so dark?? brighten pls" (its "dark" was
+    # read as the edit: it darkened); "I can barely see anything, it's underexposed"
+    r"|(?:why|how come|what(?:'s| is) (?:up|wrong) with)\b[^?!]*[?!]*\?[?!]*"
+    r"|i\s+(?:can'?t|cannot|can\s+(?:barely|hardly|not))\s+(?:see|make out|tell)\s+(?:anything|a thing|much|properly|clearly|"
+    r"well|what'?s (?:going on|happening|there)|what is (?:going on|happening|there))(?:\s+(?:at all|in it|here))?\s*[,;.!?]+"
     r"|(?:it|this|that)(?:'s|\s+is|\s+looks)\s+" + _DEGREE + r"(?:crooked|tilted|wonky|boring|nice|great|fine|ok|okay|"
     r"good|lovely|perfect|cute|beautiful|pretty|ugly|weird|odd|cool|amazing|awesome)\s*[,;.!]+"
     # any other remark, when a request with its own verb follows ("it's blinding, darken it"); a bare
     # "fix it" after it keeps the remark (the remark says what to fix)
     r"|(?:it|this|that)(?:'s|\s+is|\s+looks)\s+"
     + _DEGREE
-    + r"[a-z]+\s*[,;.!]+(?=\s+(?:(?:now|then|and|so|but|please)\s+)?"
-    r"(?!(?:can|could|would|will)\b|(?:fix|correct|sort|improve|repair|help)\b)[a-z]+\s+(?:it|this|that|them|the)\b))"
+    + r"[a-z]+(?:\s+and\s+[a-z]+)?\s*[,;.!]+(?=\s+(?:(?:now|then|and|so|but|please)\s+)?"
+    # "it's a bit dull and flat, can you increase the contrast": the request has its own verb
+    r"(?:(?:can|could|would|will)\s+you\s+(?=(?:increase|add|boost|raise|reduce|lower|make|give|turn|bump|up|sharpen|"
+    r"brighten|darken|warm|cool|crop|rotate|flip|blur|remove)\b))?"
+    r"(?!(?:can|could|would|will)\b|(?:fix|correct|sort|improve|repair|help)\b)[a-z]+\s+(?:it|this|that|them|the|up)\b))"
     r"\s+(?:(?:now|then|and|so|but)\s+)?(?=[a-z])",
     re.I,
 )
@@ -364,14 +373,34 @@ _DISLIKE = re.compile(
 )
 
 
+# a dislike of how the picture looks: "i hate how orange this looks", "i don't like how dark it is" (nothing was read)
+_DISLIKE_HOW = re.compile(
+    r"^(?:i\s+(?:really\s+)?(?:hate|dislike|don'?t like|do not like|can'?t stand)|ugh,?\s+i\s+hate)\s+how\s+"
+    r"(?:(?:so|very|really|too)\s+)?(?P<how>[a-z]+)\s+(?P<np>it|this|that|the\s+(?:image|picture|photo|pic|shot|colou?rs|sky|\w+))\s+"
+    r"(?:looks|is|seems|feels|are|came out|turned out)\s*[.!]*$",
+    re.I,
+)
+
+
+# a complaint asked as a question: "why is it so dark?", "how come the photo looks so blurry?"
+_WHY_SO = re.compile(
+    r"^(?:why|how come)\s+(?:(?:is|does)\s+)?(?P<np>it|this|that|the\s+(?:image|picture|photo|pic|shot|colou?rs))"
+    r"(?:'s|\s+is|\s+are|\s+looks?|\s+seems?)?\s+(?:look\s+|seem\s+)?(?:so|this|that|such a|really|soo+)\s+(?P<how>[a-z]+)\s*[?!.]*$",
+    re.I,
+)
+
+
 def strip_remarks(text: str) -> str:
     """The request without a leading aside ("thanks! now blur the face" -> "blur the face"); an
     aside alone is kept (it is then the whole message). A dislike naming the thing the request then
     calls "it" names the request's target ("i hate the background, lose it" -> "lose the background").
     A sentence that only sets the scene goes (:func:`context_first`), and so does a remark after the
     request ("more detail please, it looks soft": the remark was read into the request)."""
+    text = plain_request(text)  # "the shirt should be purple, not green", "way too yellow, fix the colour" ...
     if m := _DISLIKE.match(text.strip()):
         return f"{m.group('verb')} {m.group('np')}{m.group('rest')}"
+    if m := _DISLIKE_HOW.match(text.strip()) or _WHY_SO.match(text.strip()):  # "i hate how orange this looks",
+        return f"{m.group('np')} is too {m.group('how')}"  # "why is it so dark?": it is too orange, too dark
     out = context_first(labelled(_DASH.sub(r"\1, ", text.strip())))
     while (m := _ASIDE.match(out)) and m.end() < len(out):
         out = out[m.end() :]

@@ -6,6 +6,7 @@ are in intent_examples_look."""
 
 from __future__ import annotations
 
+from vitron_agent.planners.rule.intent_examples_fresh import FRESH_EXAMPLES
 from vitron_agent.planners.rule.intent_examples_look import LOOK_EXAMPLES
 from vitron_agent.planners.rule.intent_examples_more import MORE_EXAMPLES
 from vitron_agent.planners.rule.intent_examples_tone import TONE_EXAMPLES
@@ -443,6 +444,6 @@ SLOTS_OF: dict[str, tuple[str, ...]] = {
 }
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
-    name: examples + MORE_EXAMPLES.get(name, ()) + WISH_EXAMPLES.get(name, ())
+    name: examples + MORE_EXAMPLES.get(name, ()) + WISH_EXAMPLES.get(name, ()) + FRESH_EXAMPLES.get(name, ())
     for name, examples in {**EDIT_EXAMPLES, **TONE_EXAMPLES, **LOOK_EXAMPLES}.items()
 }

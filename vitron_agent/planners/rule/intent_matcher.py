@@ -125,6 +125,21 @@ def _content(text: str) -> str:
     return " ".join(words) or text.lower()
 
 
+# Intents a slot word alone may name: a colour said of a thing is a recolour ("the door in blue"), a fill
+# ("just the bottle on white", "a black background"), "black and white" a grayscale.
+SLOT_READINGS = frozenset({"recolor", "keep_only", "background", "grayscale"})
+
+
+def _slots_only(clause: str) -> bool:
+    """Whether every word the matcher scores in ``clause`` (:func:`_content`) is a colour (a slot's
+    value). Then the similarity says nothing about the operation (the target and the
+    common words were dropped), and a reading by it would be the colour's favourite intent."""
+    from vitron_agent.perception.colors import normalise_color
+
+    words = _content(clause).split()
+    return bool(words) and all(normalise_color(w) is not None for w in words)
+
+
 TOP_K = 3  # an intent's score: the mean of its TOP_K most similar examples (one lucky example is noise)
 VERB_BONUS = 0.08  # shared among the intents whose examples open with the clause's first word
 
@@ -205,6 +220,8 @@ def _match(clause: str, video: bool | None = None) -> Verdict:
         return Verdict(side, scores=ranked)
     if not ranked or ranked[0][0] < WEAK:
         return Verdict(None, scores=ranked)
+    if ranked[0][1] not in SLOT_READINGS and _slots_only(clause):
+        return Verdict(None, scores=ranked)  # "make a picture of a red bicycle": only "red" was scored (an outline)
     top, name = ranked[0]
     same = _same_reading(name)
     rivals = [(s, n) for s, n in ranked[1:] if n not in same]
@@ -255,7 +272,8 @@ _ANTONYMS = (
         "saturate",
         "desaturate",
         r"rich\w*|deep\w*|bold\w*|punch\w*|vivid\w*|vibran\w*|pop|intens\w*|saturat\w*|colou?rful|strong\w*|loud|garish|gaudy|lurid",
-        r"pale\w*|wash\w* out|washed|drain\w*|mut\w*|dull\w*|fad\w*|subdu\w*|subtle\w*|understated|calm\w*|desaturat\w*",
+        r"pale\w*|wash\w* out|washed|drain\w*|mut\w*|dull\w*|fad\w*|subdu\w*|subtle\w*|understated|calm\w*|desaturat\w*|"
+        r"sad|drab|lifeless|lacklust\w*|bland|insipid",
     ),
     (
         "sharpen",

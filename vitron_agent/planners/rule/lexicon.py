@@ -109,7 +109,8 @@ _QUALITY = re.compile(
     r"^(?:(?:the|its|their|some|all|overall|general|a|an|of|picture's|image's|photo's)\s+)*(?:exposure|sharpness|"
     r"details?|noise|grain|graininess|colou?rs?|brightness|contrast|saturation|vibrance|white balance|tones?|"
     r"lighting|light|clarity|focus|hues?|(?:colou?r\s+)?temperature|speckles?|look|feel|mood|vibe|warmth|coolness|definition|"
-    r"(?:colou?r\s+)?(?:tint|cast|palette|scheme)|vibrancy|vividness|intensity|punch)"
+    r"(?:colou?r\s+)?(?:tint|cast|palette|scheme|intensity|strength|depth|balance)|vibrancy|vividness|intensity|punch|"
+    r"(?:(?:high|low)[- ])?iso(?:\s+noise)?)"
     r"(?:\s+(?:of|in|on)\s+(?:the\s+)?(?:image|picture|photo|scene|video|clip|frame))?$",
     re.I,
 )

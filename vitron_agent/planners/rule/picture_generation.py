@@ -87,10 +87,33 @@ _PLAIN_COLOUR = re.compile(
 )
 
 
+# a colour with a word of taste or shade: "a nice blue", "a lovely deep green", "bright red"
+_TASTE = (
+    r"(?:nice|lovely|pretty|beautiful|cool|deep|bright|pale|light|dark|rich|soft|vivid|warm|bold|strong|gentle|subtle)"
+)
+_A_COLOUR = re.compile(  # with an article, a taste word or "colour" must say it is the colour ("an orange" is a fruit)
+    rf"^(?:(?:an?\s+|some\s+)(?:{_TASTE}\s+)+(?P<c>{'|'.join(_COLOR_WORDS)})(?:\s+(?:colou?r|shade|tone|one))?"
+    rf"|(?:an?\s+|some\s+)?(?:{_TASTE}\s+)*(?P<c2>{'|'.join(_COLOR_WORDS)})\s+(?:colou?r|shade|tone)"
+    rf"|(?:{_TASTE}\s+)*(?P<c3>{'|'.join(_COLOR_WORDS)}))\s*(?:instead|please)?$",
+    re.I,
+)
+
+
 # what a picture is turned into when it is restyled, not a thing put in a thing's place
 _STYLE_WORDS = re.compile(
     r"\b(?:painting|drawing|sketch|cartoon|anime|manga|comic|watercolou?r|oil|illustration|poster|mosaic|pixel art|"
     r"style|van gogh|monet|picasso|impressionis\w*|pop art|charcoal|pastel|engraving|woodcut|stained glass|render)\b",
+    re.I,
+)
+
+
+# a time, season or weather of the whole scene: no thing to select ("turn the day into night" had segmented
+# "the day" and inpainted night there); changing it is a restyle of the picture
+_CONDITION = re.compile(
+    r"^(?:the\s+|this\s+|a\s+)?(?:(?:sunny|rainy|cloudy|grey|gray|bright|dull|snowy|foggy|summer|winter|autumn|spring|"
+    r"summery|wintry)\s+)?(?:day(?:time|light)?|night(?:time)?|"
+    r"morning|evening|afternoon|dusk|dawn|sunset|sunrise|twilight|summer|winter|autumn|fall|spring|season|weather|"
+    r"sunshine|rain|snow)(?:\s+(?:scene|time|shot|photo|picture))?$",
     re.I,
 )
 
@@ -106,6 +129,7 @@ def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
     if parts and (
         _WHOLE.match(clean_target(parts[0]))
         or not clean_target(parts[0])
+        or _CONDITION.match(clean_target(parts[0]))  # "turn the day into night": the whole scene's time or season
         or (it_is_the_picture and _STYLE_WORDS.search(parts[1]))  # "turn it into a van gogh painting", nothing selected
     ):
         # "turn the picture into a cartoon / a short clip": the whole picture restyled or animated
@@ -120,6 +144,13 @@ def _do_replace(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
     if not parts:
         b.notes.append(NO_SWAP.format(clause=_restore(clause, b.regions)))
         return
+    if (paint := _A_COLOUR.match(parts[1].strip())) and not re.match(r"^(?:replace|swap|substitute)\b", clause, re.I):
+        # "make the front door a nice blue": a colour said as what it becomes is a recolour, not new content
+        kind, mask = _target(b, parts[0], last)
+        if kind not in ("background", "complement"):
+            colour = (paint.group("c") or paint.group("c2") or paint.group("c3")).lower()
+            _edit(b, operation="recolor", mask=mask or _segment(b, "the main object", last), color=colour)
+            return
     kind, mask = _target(b, parts[0], last)
     if kind in ("background", "complement") and (plain := _PLAIN_COLOUR.match(parts[1].strip())):
         mask = mask or _segment(b, "the main object", last)

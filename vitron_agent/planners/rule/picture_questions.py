@@ -190,8 +190,16 @@ def _do_detect(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
             return  # already labelled
         if prev.tool == "segment" and prev.args.get("target"):
             target = str(prev.args["target"])
+            if not _used(b, prev.id):  # "find all the traffic lights and box them": the boxes are the finding
+                b.steps.pop()
+                b.mask = b.box = None
     b.add("detect", image=b.image, target=None if _ALL_OBJECTS.match(target) else target)
     b.last_output = "text"
+
+
+def _used(b: _Builder, step_id: str) -> bool:
+    """Whether a later step of the plan reads an output of ``step_id``."""
+    return any(str(v).startswith(f"${step_id}.") for st in b.steps for v in st.args.values())
 
 
 def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from vitron_agent.planners.rule.lexicon import (
     _COLOR_RE,
+    _COLOR_WORDS,
     _PRONOUN,
     _WHOLE,
     _restore,
@@ -182,6 +183,37 @@ def _do_resize(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
     _geometry(b, clause, **args)
 
 
+# room asked for around the thing a crop keeps: "with a bit of margin", "leave some space around it"
+_ROOM = re.compile(
+    r"\s*,?\s*\b(?:with|leave|leaving|keep|keeping|and|plus|but)\s+(?P<much>a\s+(?:little\s+)?bit\s+(?:of\s+)?|a\s+little\s+|"
+    r"some\s+|a\s+touch\s+of\s+|a\s+lot\s+of\s+|lots\s+of\s+|plenty\s+of\s+|more\s+|extra\s+|generous\s+)?"
+    r"(?:margin|room|space|padding|breathing\s+(?:room|space)|air)\b(?:\s+(?:around|round|on all sides|at the edges?)"
+    r"(?:\s+(?:it|him|her|them|the\s+\w+))?)?",
+    re.I,
+)
+# none asked for: "crop close to the bird, no extra space", "a tight crop on the face"
+_NO_ROOM = re.compile(
+    r"\s*,?\s*\b(?:(?:(?:with|and|but)\s+)?no\s+(?:extra\s+|spare\s+)?(?:margin|room|space|padding|border)s?(?:\s+around(?:\s+(?:it|him|her|them))?)?"
+    r"|without\s+(?:any\s+)?(?:margin|space|padding|border)s?|(?:as\s+)?tight(?:ly)?(?:\s+as\s+(?:possible|you can))?)\b"
+    r"|^\s*(?:close|right)\s+(?=to\b)",
+    re.I,
+)
+CROP_MARGIN = {"none": 0.0, "some": 0.15, "lots": 0.3}  # of the thing's size on each side (the tool's default: 0.05)
+
+
+def _crop_margin(rest: str) -> tuple[float | None, str]:
+    """(margin, the words left) for a crop: the room said around the thing (``CROP_MARGIN``; None when
+    nothing is said: the tool's default), those words taken off the phrase."""
+    if m := _ROOM.search(rest):
+        much = (m.group("much") or "").lower()
+        margin = CROP_MARGIN["lots"] if re.search(r"lot|plenty|generous", much) else CROP_MARGIN["some"]
+        return margin, (rest[: m.start()] + rest[m.end() :]).strip()
+    if _NO_ROOM.search(rest):
+        rest = re.sub(r"\s+(?:and|but)\s*$", "", _NO_ROOM.sub(" ", rest).strip(), flags=re.I)
+        return CROP_MARGIN["none"], rest.strip()
+    return None, rest
+
+
 def _do_cutout(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     """ "cut out the cat", "make a transparent png of the cat": an RGBA cut-out (a video: its track)."""
     rest = re.sub(r"\s+out\s*$", "", rest, flags=re.I)  # "cut the cat out"
@@ -237,6 +269,9 @@ def _do_composite(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> 
     turn's picture) laid over this turn's picture."""
     m = _PASTE.match(clause)
     what = clean_target(next((g for g in m.group("what", "what2", "what3", "what4") if g), "it")) if m else "it"
+    if not b.video_mode and (scene := _ONTO_A_SCENE.match(clause.strip(" .!?"))):
+        _new_scene(b, scene.group("who"), scene.group("scene"), clause, last)  # "put him on a beach": a new background
+        return
     if "image" not in last or b.video_mode:
         b.answer = (
             "There is no earlier picture to take it from: first cut the object out ('cut out the cat'), then "
@@ -246,12 +281,14 @@ def _do_composite(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> 
     if _ONTO_EARLIER.search(clause):  # "place the dog onto the earlier picture": this one's thing over that one
         _composite_onto_earlier(b, clause)
         return
+    box = _placed(b, clause)
+    what = re.sub(r"\s+(?:in|at|on|into|to|towards?)\s+the\s+" + _PLACE_WORDS + r"$", "", what, flags=re.I)
     if (
         _PRONOUN.match(what)
         or re.match(r"^(?:the\s+|that\s+|this\s+|my\s+)?(?:cut-?out|sticker)$", what, re.I)
         or not what
     ):
-        b.add("edit", image="$last.image", operation="composite", background=b.image)
+        b.add("edit", image="$last.image", operation="composite", background=b.image, box=box)
     else:  # "put the cat from the last picture on this one"
         what = re.sub(
             r"\s+(?:from|in|of)\s+(?:the\s+)?(?:last|previous|other|first|earlier)\s+(?:picture|photo|image|one)\b.*$",
@@ -260,8 +297,39 @@ def _do_composite(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> 
             flags=re.I,
         )
         sid = b.add("segment", image="$last.image", target=what)
-        b.add("edit", image="$last.image", mask=f"${sid}.mask", operation="composite", background=b.image)
+        b.add("edit", image="$last.image", mask=f"${sid}.mask", operation="composite", background=b.image, box=box)
     b.image, b.mask, b.last_output = f"${b.steps[-1].id}.image", None, "image"
+
+
+def _placed(b: _Builder, clause: str) -> Any:
+    """Where the cut-out goes: the box the user marked on this picture (``$input.box``, or a box
+    written in the request), else None (centred, scaled to fit). A place or size said only in words
+    ("in the bottom left", "a bit smaller") cannot be honoured: a note says so, never dropped silently."""
+    inline = next((b.regions[k] for k in re.findall(r"@r\d+@", clause) if b.regions[k]["type"] == "box"), None)
+    if inline is not None:
+        return dict(inline)
+    if "box" in b.inputs.get("input", {}):
+        return "$input.box"
+    if (m := _PLACE_SAID.search(clause)) and not re.fullmatch(
+        r"(?:the\s+)?(?:middle|centre|center)", (m.group("place") or "").strip(), re.I
+    ):
+        b.notes.append(PLACE_NOT_HONOURED.format(said=m.group(0)))
+    return None
+
+
+def _new_scene(b: _Builder, who: str, scene: str, clause: str, last: dict[str, str]) -> None:
+    """The subject kept and a new scene painted around it (a generative background); said when no
+    generative editor is configured."""
+    from vitron_agent.planners.rule.picture_generation import NEEDS_DIFFUSERS
+
+    if not b.toolbox.supports(b.tool("edit"), "inpaint"):
+        b.notes.append(
+            NEEDS_DIFFUSERS.format(what="A new scene around the subject", clause=_restore(clause, b.regions))
+        )
+        return
+    phrase = "the main object" if _PRONOUN.match(who) else who
+    mask = _segment(b, phrase, last)
+    _edit(b, operation="inpaint", mask=mask, prompt=_restore(scene, b.regions), where="outside")
 
 
 # the other direction: this picture's thing laid over the previous picture ("drop the cat onto the first photo",
@@ -289,11 +357,41 @@ def _composite_onto_earlier(b: _Builder, clause: str) -> None:
     b.image, b.mask, b.last_output = f"${b.steps[-1].id}.image", None, "image"
 
 
+# a thing put somewhere that is no picture of this session: "put him on a beach", "place the dog in a forest"
+_ONTO_A_SCENE = re.compile(
+    r"^(?:(?:can|could|would) you\s+|please\s+)?(?:put|place|set|stick|drop|move|transport|take)\s+"
+    r"(?P<who>him|her|them|it|(?:the|my|this|that)\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:on|in|at|onto|into|to|in front of)\s+"
+    r"(?P<scene>(?:an?|some)\s+(?!(?:new\s+)?(?:picture|photo|image|pic|shot|one)\b)"
+    # a plain colour is a fill, not a scene: "put it on a white background" keeps it on white
+    r"(?!(?:(?:plain|solid|pure|flat|simple|clean|blank|transparent|clear)\s+)*(?:(?:"
+    + "|".join(_COLOR_WORDS)
+    + r"|transparent|clear)\s*)+(?:(?:background|backdrop|one|colou?r)\b)?\s*$).+)$",
+    re.I,
+)
+
+
+# a place on the picture named in words ("the bottom left", "the top right corner", "the middle")
+_PLACE_WORDS = (
+    r"(?:(?:very|far)\s+)?(?:(?:top|bottom|upper|lower|left|right|middle|centre|center|front)(?:[\s-]+hand)?"
+    r"(?:[\s-]+(?:left|right|middle|centre|center))?)(?:\s+(?:corner|side|edge|half|part|bit|area))?"
+)
+_PLACE_SAID = re.compile(
+    r"\b(?:in|at|on|into|to|towards?)\s+the\s+(?P<place>" + _PLACE_WORDS + r")\b"
+    r"|\b(?P<size>smaller|bigger|larger|tiny|huge|half (?:the )?size|(?:a )?(?:bit|little|lot) (?:smaller|bigger|larger))\b",
+    re.I,
+)
+PLACE_NOT_HONOURED = (
+    "I put it in the middle, scaled to fit: I cannot place or size a cut-out by words ({said!r}). "
+    "Mark a box where it should go and ask again: it is fitted into the box."
+)
+
+
 _PASTE = re.compile(
     r"^(?:(?:put|place|paste|insert|add|drop|move|stick|layer|lay|overlay|set|plonk|pop|slap|superimpose|composite|bring|"
     r"merge|blend|combine)\s+(?P<what>.+?)|(?:i\s*(?:'d like|would like|want|need)\s+)?(?P<what2>it|that|this|them|"
     r"the cut-?out|the sticker)\s+(?:pasted|put|placed|dropped|laid|layered|set|stuck|composited|merged))\s+"
-    r"(?:on top of|onto|on|into|in|over|to|against|with|behind)\s+(?:to\s+)?"
+    r"(?:on top of|onto|on|into|in|over|to|against|with|behind|at)\s+(?:to\s+)?"
+    r"(?:(?:the\s+)?" + _PLACE_WORDS + r"\s+(?:of|in|on)\s+)?"  # "in the bottom left of this one": where on it
     r"(?:this|the\s+new|the\s+other|the\s+second|my|that|the\s+current)\s+(?:new\s+)?(?:[a-z]+\s+)?"
     r"(?:picture|photo|image|scene|background|backdrop|one|shot|pic)\b"
     # "use this as the (new) background for it": this picture is where the earlier cut-out goes
@@ -301,7 +399,9 @@ _PASTE = re.compile(
     r"(?:background|backdrop)\b(?:\s+for\s+(?P<what3>.+))?"
     # "paste the cat from the last photo here"
     r"|^(?:put|place|paste|drop|stick|bring|slap|layer|overlay)\s+(?P<what4>(?:it|that|them|the|my|those|these)\b.*?)\s+"
-    r"(?:(?:in|into|onto|on|over|on top of)\s+(?:here|this)|here|in)\s*$",
+    r"(?:(?:in|into|onto|on|over|on top of)\s+(?:here|this)|here|in)\s*$"
+    # "put him on a beach": a new scene around the subject (:func:`_new_scene`)
+    r"|" + _ONTO_A_SCENE.pattern,
     re.I,
 )
 
@@ -358,6 +458,7 @@ def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     if b.video_mode:
         b.notes.append(f"{_restore(clause, b.regions)!r}: crop works on images; take a frame first. Skipped.")
         return
+    margin, rest = _crop_margin(rest)
     low = rest.lower()
     aspect = None
     low = re.sub(r"\b(\d+)\s+by\s+(\d+)\b", r"\1:\2", slots.digits(low))  # "a 4 by 3 ratio", "four by three"
@@ -404,7 +505,7 @@ def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
         flags=re.I,
     )
     inline = next((b.regions[k] for k in re.findall(r"@r\d+@", phrase) if b.regions[k]["type"] == "box"), None)
-    args: dict[str, Any] = {"operation": "crop", "aspect": aspect}
+    args: dict[str, Any] = {"operation": "crop", "aspect": aspect, "margin": margin}
     if inline is not None:
         args["box"] = dict(inline)
     elif "box" in b.inputs.get("input", {}) and not clean_target(phrase):
@@ -415,7 +516,7 @@ def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
             args["mask"] = mask
     elif aspect is None and b.mask:
         args["mask"] = b.mask
-    if len(args) == 2 and aspect is None:
+    if "mask" not in args and "box" not in args and aspect is None:
         args["mask"] = _segment(b, "the main object", last)
     sid = b.add("edit", image=b.image, **args)
     b.image, b.mask, b.last_output = f"${sid}.image", None, "image"  # a new, smaller picture: old masks do not fit it

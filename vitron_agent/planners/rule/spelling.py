@@ -74,7 +74,17 @@ def nearest(word: str, vocabulary: dict[str, int], key: str, long: int = 5) -> s
     from symspellpy import Verbosity
 
     found = speller.lookup(low, Verbosity.CLOSEST, max_edit_distance=distance, transfer_casing=False)
-    return found[0].term if found else None
+    if not found:
+        return None
+    # among equally close words, a letter left out ("cout": count) is likelier than one typed twice or in
+    # excess ("cut"): the word that holds every typed letter in order first, then the more frequent
+    return max(found, key=lambda s: (_holds(s.term, low), s.count)).term
+
+
+def _holds(word: str, typed: str) -> bool:
+    """Whether ``typed`` is ``word`` with letters left out (its letters appear in ``word`` in order)."""
+    rest = iter(word)
+    return all(ch in rest for ch in typed)
 
 
 def verb_vocabulary() -> dict[str, int]:

@@ -410,8 +410,12 @@ def _do_keep_only(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> 
     kind, mask = _target(b, rest, last)
     if kind == "pronoun" and mask is None and b.steps:  # "cut out 0:05 to 0:10 and keep it": it is kept already
         return
-    if kind == "complement":  # "keep everything except the cat" = remove the cat
-        _edit(b, operation="remove", mask=mask)
+    if kind == "complement":  # "keep everything except the cat" = remove the cat; but "hide / white out
+        # everything but the cake" (read as keep-only by its meaning) keeps only the cake
+        hides = not re.match(
+            r"^(?:(?:please|just|only)\s+)?(?:keep|leave|retain|preserve|save)\b", clause.strip(), re.I
+        )
+        _edit(b, operation="keep_only" if hides else "remove", mask=mask)
         return
     # "keep only the cat on a black background": the colour is the background's, not the cat's
     on = re.search(  # "… on a black background", "just the bottle on white"

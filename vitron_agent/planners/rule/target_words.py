@@ -36,7 +36,14 @@ _PLACE = (  # the picture itself named as the place, and question tails ("are th
         r"\g<thing>",
     ),
     # why it is wanted is no part of the thing: "the person out so i can use them elsewhere"
-    (re.compile(r"\s+(?:so(?:\s+that)?|because|since)\s+(?:i|we|you|it|they|he|she)\b.*$", _I), ""),
+    (
+        re.compile(
+            r"\s+(?:so(?:\s+that)?|because|since)\s+(?:i|we|you|it|they|he|she|nobody|no one|no-one|noone|nothing|"
+            r"people|everyone|everybody|someone|somebody|anyone|anybody)\b.*$",
+            _I,
+        ),
+        "",
+    ),
     # a question's modal before the thing: "could the surroundings (be blurred)", "can i get a mask of the bike"
     (
         re.compile(r"^(?:can|could|would|should|will|may)\s+(?=(?:the|this|that|these|those|his|her|their|my)\b)", _I),
@@ -100,7 +107,8 @@ _RESULT = (  # what the edit makes of the thing is not its name: "the cat graysc
     (re.compile(r"\s+(?:but|and)\s+not\s+the\s+rest$|\s+(?:only|alone|out)$", _I), ""),
     (
         re.compile(
-            r"\s+(?:gr[ae]yscale|black and white|b&w|monochrome|sepia|blurr?(?:ed|y)|sharp(?:er)?|transparent|"
+            r"\s+(?:gr[ae]yscale|black and white|b&w|monochrome|sepia|blurr?(?:ed|y)|sharp(?:er)?|transparent|fuzzy|hazy|"
+            r"unreadable|illegible|unrecogni[sz]able|anonymous|"
             r"invisible|out of focus|in focus)$|\s+(?:on|against|over)\s+(?:a|an|the)\s+(?:\w+\s+){0,3}(?:background|backdrop)$|"
             r"(?:\s+(?:on (?:its|his|her|their) own|by (?:itself|himself|herself|themselves)|on (?:a\s+)?transparen\w+|"
             r"with(?:out)?\s+(?:no|any|a|the)?\s*(?:background|backdrop)|with nothing (?:around|behind) (?:it|them)))+$|"
@@ -191,11 +199,26 @@ _TAIL = (  # possessives, "out of it", what the thing is doing, and trailing adv
     (re.compile(r"(?<=\w)'s$"), ""),  # "(what's) the van's (colour)"
     (re.compile(r"\s+(?:out of|from|off)\s+(?:it|this|that|them|there)$", _I), ""),  # "the cat out of it"
     # where the thing is taken out of is not the thing: "the wires out of the sky", "the bin from the yard"
-    (re.compile(r"\s+(?:out of|from|off of|off)\s+(?:the|this|that|my|our|his|her|their)\s+\w+$", _I), ""),
+    (re.compile(r"\s+(?:out of|from|off of|off)\s+(?:the|this|that|my|our|his|her|their)\s+\w+(?:\s+\w+)?$", _I), ""),
+    # how it is done is no part of the thing: "(censor) the screen with pixels", "(blur) the plate using a mosaic"
+    (
+        re.compile(
+            r"\s+(?:with|using|in|by)\s+(?:(?:big|large|small|chunky|coarse|fine)\s+)?(?:pixels|blocks|squares|a\s+mosaic|mosaic|"
+            r"a\s+blur|blur|pixelation)$",
+            _I,
+        ),
+        "",
+    ),
     (re.compile(r"\s+(?:are|is)\s+[a-z]+ing\b.*$", _I), ""),  # "ducks are swimming"
     (re.compile(r"^(?:where|which)\s+(.+?)(?:\s+(?:are|is))?$", _I), r"\1"),  # "where the keys are"
     (re.compile(r"\s+as\s+(?:a|an)\s+(?:sticker|png|cut-?out|image|picture|file|mask)$", _I), ""),
-    (re.compile(r"\s+(?:a|an|the)$", _I), ""),  # "the front door a (deep green)"
+    # "the front door a (deep green)", "the bench a nice (green)"
+    (
+        re.compile(
+            r"\s+(?:a|an|the)(?:\s+(?:nice|lovely|pretty|beautiful|deep|bright|pale|light|dark|rich|soft))*$", _I
+        ),
+        "",
+    ),
     # how tight a frame is: "(frame) the woman tighter", "(crop) the boat closer"
     (re.compile(r"\s+(?:more\s+)?(?:tighter|tightly|closer|closely|in close|up close)$", _I), ""),
     (
@@ -234,7 +257,24 @@ def clean_target(phrase: str) -> str:
     phrase = _POSTURE.sub(" ", phrase)
     if m := _ONE_OF.match(phrase.strip()):  # "the smaller of the two dogs" -> "the smaller dog"
         phrase = f"the {m.group('which')} {_singular(m.group('kind'))}"
+    if (m := _NAMED.match(phrase.strip())) and m.group("noun").lower() in _NAMEABLE:
+        phrase = m.group(1)  # "my dog Biscuit": the dog (no tool knows its name)
+    phrase = _BOTH.sub("the ", phrase)  # "both bottles": the bottles
+    # of two or more, the bigger one is the biggest: the tools read superlatives ("the bigger balloon")
+    phrase = _COMPARATIVE.sub(lambda m: _SUPERLATIVE[m.group(0).lower()], phrase)
     return re.sub(r"\s+", " ", phrase).strip(" ,.?")
+
+
+_NAMED = re.compile(r"^((?:(?:the|my|our|his|her|their|this|that)\s+)?(?P<noun>[a-z]+))\s+[A-Z][a-z]+$")
+# the kinds of thing people give names to (a capitalised word after another noun is a brand or a place)
+_NAMEABLE = frozenset(
+    "dog cat horse puppy kitten pup kitty bird parrot rabbit bunny hamster pony cow sheep goat pig duck fish tortoise "
+    "turtle boy girl baby son daughter kid child brother sister friend mum mom dad husband wife grandma grandpa "
+    "nephew niece cousin teddy doll".split()
+)
+_BOTH = re.compile(r"^(?:the\s+)?both\s+(?:of\s+(?:the\s+)?)?(?=[a-z]+s\b)", _I)
+_SUPERLATIVE = {"bigger": "biggest", "larger": "largest", "smaller": "smallest", "tinier": "tiniest"}
+_COMPARATIVE = re.compile(r"\b(?:bigger|larger|smaller|tinier)\b(?!\s+(?:than|one of)\b)", _I)
 
 
 # a relative clause before where the thing is: "the bird that's sitting on the fence" -> "the bird sitting on
@@ -248,7 +288,7 @@ _POSTURE = re.compile(
 )
 # one of a group picked by a comparative: "the smaller of the two dogs", "the biggest of the boats"
 _ONE_OF = re.compile(
-    r"^(?:the\s+)?(?P<which>(?:small|big|larg|tall|short|dark|light|bright|old|young)(?:er|est)|nearer|nearest|"
+    r"^(?:the\s+)?(?P<which>(?:small|bigg?|larg|tall|short|dark|light|bright|old|young)(?:er|est)|nearer|nearest|"
     r"further|furthest|farther|farthest|left|right|top|bottom|leftmost|rightmost|front|back)\s+(?:one\s+)?of\s+"
     r"(?:the\s+|these\s+|those\s+)?(?:two|three|four|both|all|\d+)?\s*(?P<kind>[a-z]+)$",
     _I,
