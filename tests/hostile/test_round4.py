@@ -193,3 +193,20 @@ def test_a_bool_array_is_a_white_on_black_picture_and_an_empty_pil_image_is_refu
     assert out.dtype == np.uint8 and out[0, 0].tolist() == [255, 255, 255] and out[0, 1].tolist() == [0, 0, 0]
     with pytest.raises(MediaError, match="the image is empty"):
         to_rgb_array(Image.new("RGB", (0, 0)))
+
+
+@needs_fifo
+def test_a_workflow_that_is_a_pipe_or_a_device_is_an_input_error(tmp_path):
+    # before: `run --workflow FIFO` hung in read_text, `--workflow /dev/zero` read until MemoryError
+    from vitron_agent.batch.jobs import load_workflow
+
+    fifo = tmp_path / "flow.json"
+    os.mkfifo(fifo)
+
+    def unblock():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    exc = _within(10, lambda: load_workflow(fifo), unblock)
+    assert isinstance(exc, InputError) and "named pipe" in str(exc), exc
+    with pytest.raises(InputError, match="is a device, not a workflow file"):
+        load_workflow("/dev/null")

@@ -109,10 +109,15 @@ def save_workflow(path: str | Path, plan: Any, request: str, medium: str, agent:
 
 def load_workflow(path: str | Path) -> Workflow:
     """A workflow file written by :func:`save_workflow` (``plan --save``); clear errors otherwise."""
+    from vitron_agent.core.errors import MediaError
+    from vitron_agent.media.images import file_size, read_regular
     from vitron_agent.toolkit.plan import Plan
 
-    try:
-        data = json.loads(Path(path).read_text())
+    try:  # a regular file, read bounded: a FIFO or /dev/zero named by mistake neither hangs nor fills memory
+        file_size(Path(path), str(path), "workflow")
+        data = json.loads(read_regular(Path(path), str(path), 16 << 20, "workflow"))
+    except MediaError as exc:
+        raise InputError(f"workflow {exc}") from None
     except (OSError, ValueError) as exc:
         raise InputError(f"workflow {path}: cannot be read as JSON ({exc})") from None
     if not isinstance(data, dict) or "plan" not in data or data.get("version") != WORKFLOW_VERSION:
