@@ -75,6 +75,29 @@ def test_a_name_that_is_not_there_is_never_found_surely(photo: str, word: str):
     assert res is None or (not res.sure and _assumed(res.method) is not None)
 
 
+def _gradio_photo(name: str) -> np.ndarray | None:
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("gradio")
+    path = Path(spec.origin).parent / "test_data" / name if spec and spec.origin else None
+    return cv2.imread(str(path))[..., ::-1].copy() if path is not None and path.is_file() else None
+
+
+@needs_models
+def test_a_part_of_a_thing_named_otherwise_is_not_found_as_the_name():
+    """gradio's cheetah photo asked for 'the cat': crops of its flank read 'Egyptian cat' (0.41-0.64)
+    and were found surely; the salient object they lie in is named a cheetah (0.86), so they are
+    parts of the cheetah, not cats."""
+    from vitron_agent.perception.name_zoom import zoom_find
+
+    img = _gradio_photo("cheetah2.jpg")
+    if img is None:
+        pytest.skip("gradio's test_data/cheetah2.jpg is not installed (the ui extra)")
+    assert zoom_find(img, classes_for("cat")[1])[0] == []
+    assert zoom_find(img, classes_for("cheetah")[1])[0]
+
+
 def test_between_is_read_with_its_two_others():
     assert parse_between("the cup between the plate and the bottle") == parse_between(
         "the cup that is between the plate and the bottle"

@@ -226,7 +226,8 @@ def zoom_find(image: np.ndarray, wanted: frozenset[int]) -> tuple[list[ZoomFind]
     """(the places where looks find a name of ``wanted``, most agreed and surest first; how many crops
     were classified; the milliseconds it took). A find's box is its peak's region of winning cells;
     a place whose widest look (the thing in its surroundings) the classifier names as something else
-    at least :data:`VETO` is a part of that other thing (a cat's face read as a dog's) and is dropped."""
+    at least :data:`VETO` is a part of that other thing (a cat's face read as a dog's) and is dropped,
+    as is a find inside a larger salient object named so (:func:`_part_of_other`)."""
     t0 = time.perf_counter()
     h, w = image.shape[:2]
     peaks = pointed_peaks(image, wanted)
@@ -245,9 +246,30 @@ def zoom_find(image: np.ndarray, wanted: frozenset[int]) -> tuple[list[ZoomFind]
         best = max(hits, key=lambda lk: lk.p)
         agree = sum(1 for lk in every if lk.box[0] <= pk.x <= lk.box[2] and lk.box[1] <= pk.y <= lk.box[3])
         box, bounded = _object_at(image, pk, best.box, wanted)
+        if _part_of_other(image, box, wanted):
+            continue
         window = Box(x1=best.box[0], y1=best.box[1], x2=best.box[2], y2=best.box[3])
         finds.append(ZoomFind(Detection(label=best.label, score=round(best.p, 3), box=box), agree, bounded, window))
     return _apart(finds), sum(len(at) for at in looks), (time.perf_counter() - t0) * 1000
+
+
+def _part_of_other(image: np.ndarray, box: Box, wanted: frozenset[int]) -> bool:
+    """Whether ``box`` lies in a salient object (U²-Netp) at least twice its size that the classifier
+    names, first and at least :data:`VETO`, as a class not in ``wanted``: a cheetah's flank read as an
+    Egyptian cat is a part of the cheetah."""
+    from vitron_agent.perception.box_refine import _salient_parts, _xyxy
+    from vitron_agent.perception.classifier import classify_indices
+    from vitron_agent.perception.detector import _within
+
+    b = (box.x1, box.y1, box.x2, box.y2)
+    area = max(1.0, (b[2] - b[0]) * (b[3] - b[1]))
+    for part in _salient_parts(image)[:4]:
+        o = _xyxy(part)
+        if _within(b, o) >= 0.8 and (o[2] - o[0]) * (o[3] - o[1]) >= 2 * area:
+            first, p = classify_indices(image, o, 1)[0]
+            if first not in wanted and p >= VETO:
+                return True
+    return False
 
 
 def _zoom_in(image: np.ndarray, look: Look, wanted: frozenset[int]) -> tuple[Peak, list[Look]] | None:
