@@ -41,6 +41,9 @@ _PASSING = re.compile(
 _ANYWHERE = re.compile(r"\s+(?:anywhere|at all|somewhere)(?=\s*\??$)", re.I)
 _HOW_MANY = re.compile(r"^(?:how many|count|number of)\b", re.I)
 _IN_IT = re.compile(r"\s+(?:(?:are|is)\s+)?(?:in|on)\s+(?:it|there|this|that|them|here)\s*\??$", re.I)
+_LENGTH_NOW = re.compile(
+    r"^(?:is|was)\s+(?:it|the (?:video|clip))\s+(?:now\s+|still\s+)?(?:any\s+)?(?:shorter|longer)\b", re.I
+)
 _CAN_YOU_SEE = re.compile(
     r"^(?:(?:can|could|do|did|will) (?:you|we|i) (?:ever\s+)?)?(?:see|spot)\s+(?P<what>(?:an?|any|the|some)\s+[a-z][a-z ]*?)\s*\??$",
     re.I,
@@ -85,6 +88,11 @@ _ANY_HEARD = re.compile(
     r"^any\s+(?P<what>" + _NOT_SEEN + r")(?:\s+(?:in (?:there|here|it|this|the (?:video|clip))))?\s*\??$", re.I
 )
 _EVER_SHOW = re.compile(r"^(?P<lead>(?:does|do|did)\s+.+?)\s+ever\s+(?P<verb>(?:" + _PRESENCE + r")\b.*)$", re.I)
+_DOES_COME_GO = re.compile(
+    r"^(?:does|did)\s+(?P<what>(?:the|a|an|any|that|this)\s+[a-z][a-z ]*?)\s+(?P<verb>leave|appear|disappear|vanish|exit|"
+    r"enter|come back|come in|show up|turn up|pop up|go away)\b(?P<tail>.*)$",
+    re.I,
+)
 _PEOPLE = {"anyone": "person", "anybody": "person", "someone": "person", "somebody": "person"}
 SPAN_NOTE = "I looked only at {part} of the clip{rel}."
 
@@ -129,6 +137,8 @@ def clip_question(b: Any, clause: str) -> str:
     clause = _ANYWHERE.sub("", clause)  # "can you see a bike anywhere": where is no part of the thing
     if _HOW_MANY.match(clause):  # "how many people are in it": in the clip (or the part just kept)
         clause = _IN_IT.sub("", clause)
+    if _LENGTH_NOW.match(clause):  # "is it shorter now?": the clip's length, from its details
+        return "how long is the video"
     if m := _CAN_YOU_SEE.match(clause):  # "can you spot a dog?": whether it is ever on screen
         clause = f"when does {m.group('what')} first appear"
     if m := _SOMEONE_THERE.match(clause):  # "is there anyone …", "is anybody there": a person
@@ -139,7 +149,9 @@ def clip_question(b: Any, clause: str) -> str:
         what = m.group("what") or _PEOPLE[m.groupdict()["who"].lower()]
         return f"when does {_article(what)} first appear"
     if m := _EVER_SHOW.match(clause):  # "does a car ever show up": whether, and when
-        return f"{m.group('lead')} {m.group('verb')}"
+        clause = f"{m.group('lead')} {m.group('verb')}"
+    if m := _DOES_COME_GO.match(clause):  # "does the red disc leave?": when it leaves (none: said so)
+        return f"when does {m.group('what')} {m.group('verb')}{m.group('tail')}"
     if m := _action(clause):
         what = m.group("what") or m.group("many")
         thing = _PEOPLE.get(what.lower(), re.sub(r"^(?:any|that|this)\s+", "the ", what, flags=re.I))

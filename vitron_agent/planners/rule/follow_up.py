@@ -26,6 +26,7 @@ import re
 from typing import Any
 
 from vitron_agent.planners.base import PlanRequest
+from vitron_agent.planners.rule.clip_questions import EARLIER_STATE
 from vitron_agent.planners.rule.lexicon import _COLOR_WORDS
 from vitron_agent.toolkit.plan import Plan, Step
 
@@ -212,6 +213,10 @@ def follow_up(planner: Any, request: PlanRequest, toolbox: Any, text: str) -> Pl
     when ``text`` is no follow-up (the planner reads it as usual)."""
     if (asked := _about_span(planner, request, toolbox, text)) is not None:  # "what about the first 5 seconds?"
         return asked
+    if (asked := _about_it(planner, request, toolbox, text)) is not None:  # "when does it leave?" after "track X"
+        return asked
+    if _PAST_COLOUR.match(text.strip()) and _edited_before(planner, request, toolbox):
+        return Plan(answer=EARLIER_STATE)  # "and what colour was the disc?" after an edit: not kept to look at
     kind, target, bit = _kind(text)
     if kind is None:
         return _quality_or_meant(planner, request, toolbox, text)
@@ -260,6 +265,42 @@ _WHAT_ABOUT = re.compile(
     r"^(?:(?:and|ok(?:ay)?|now|so)\b[,!. ]*)*(?:what|how)\s+about\s+(?P<what>(?:the|his|her|my|their)\s+[\w' -]+?)\s*\??$",
     re.I,
 )
+
+
+# a question about "it" on a clip ("when does it leave?", "does it ever come back?", "how long is it on screen?")
+_IT_ASKED = re.compile(
+    r"^(?:(?:and|so|ok(?:ay)?|now)\b[,!. ]*)*(?:when|does|did|is|was|how long|for how long|at what)\b.*?\b(?P<it>it|they|them)\b",
+    re.I,
+)
+_CLIP_ITSELF = re.compile(r"\b(?:it|they)\s+(?:is|are|was)\s+(?:shorter|longer|faster|slower|silent|muted)\b", re.I)
+# a colour in the past tense after an edit: how it was before the edit
+_PAST_COLOUR = re.compile(r"^(?:(?:and|so|but|ok(?:ay)?)\b[,!. ]*)*(?:what|which)\s+colou?rs?\s+(?:was|were)\b", re.I)
+
+
+def _edited_before(planner: Any, request: PlanRequest, toolbox: Any) -> bool:
+    """Whether the session's previous request edited a picture (on a clip, a past tense is about the clip's time)."""
+    found = previous_request(request.history)
+    if found is None or "image" not in request.inputs.get("input", {}):
+        return False
+    before = planner.plan(dataclasses.replace(request, text=found[0], history=[]), toolbox)
+    return any(s.tool == "edit" for s in before.steps)
+
+
+def _about_it(planner: Any, request: PlanRequest, toolbox: Any, text: str) -> Plan | None:
+    """A question about "it" on a clip read as a question about the thing the previous turn tracked ("track the
+    dog" then "when does it leave?": when the dog leaves); None when nothing was tracked or no "it" is asked of."""
+    m = _IT_ASKED.match(text.strip())
+    found = previous_request(request.history)
+    if m is None or found is None or _CLIP_ITSELF.search(text) or "video" not in request.inputs.get("input", {}):
+        return None
+    before = planner.plan(dataclasses.replace(request, text=found[0], history=[]), toolbox)
+    target = next(
+        (s.args.get("target") for s in before.steps if s.tool in ("track", "find_in_video", "count_in_video")), None
+    )
+    if not isinstance(target, str) or not target.strip():
+        return None
+    asked = text.strip()[: m.start("it")] + target.strip() + text.strip()[m.end("it") :]
+    return planner.plan(dataclasses.replace(request, text=asked, history=[]), toolbox)
 
 
 def _about_span(planner: Any, request: PlanRequest, toolbox: Any, text: str) -> Plan | None:
