@@ -86,7 +86,7 @@ _EACH_END = re.compile(
 # a share of the clip ("the first 10 percent", "the second half"): trims go by seconds (asked)
 _SHARE = re.compile(
     r"\b(?:the\s+)?(?:first|last|second|final|opening|closing|middle|other)\s+(?:half|third|quarter|fifth|tenth|"
-    r"\d+(?:\.\d+)?\s*(?:%|percent|per cent))\b",
+    r"\d+(?:\.\d+)?\s*(?:%|percent|per cent))\b(?!\s+(?:of\s+)?(?:an?\s+)?(?:s|secs?|seconds?|mins?|minutes?)\b)",
     re.I,
 )
 SHARE = (

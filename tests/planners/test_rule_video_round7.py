@@ -85,6 +85,7 @@ def steps(text, toolbox, inputs=VID):
         ("trim the start: begin at 0:03", [("trim_video", {"start": 3.0})]),
         ("take the frame at 3 seconds", [("frame", {"time": 3.0})]),
         ("keep the last 4 seconds", [("trim_video", {"last": 4.0})]),
+        ("cut the first half second", [("trim_video", {"start": 0.5})]),  # a time, not a share of the clip
     ],
 )
 def test_clip_reading(toolbox, text, want):
