@@ -21,6 +21,7 @@ from vitron_agent.perception.colors import (
     COLORS,
     check_color,
     color_mask,
+    exposed,
     name_colors,
     normalise_color,
     rgb_to_lab,
@@ -115,8 +116,9 @@ def region_facts(image: np.ndarray, mask: np.ndarray | None) -> dict:
     facts: dict = {"width": w, "height": h}
     region = mask if mask is not None else np.ones((h, w), bool)
     px = image[region]
-    facts["colors"] = name_colors(px)
-    facts["shade"] = shade_phrase(px, main_colour(facts["colors"])) if len(px) else "no colour"
+    seen = exposed(px, image) if mask is not None else px  # an object in a night shot: as adapted eyes see it
+    facts["colors"] = name_colors(seen)
+    facts["shade"] = shade_phrase(seen, main_colour(facts["colors"])) if len(px) else "no colour"
     if mask is not None and len(px):  # an object: its colour judged against the light on the scene
         from vitron_agent.perception.colors import object_colour
 
@@ -440,10 +442,9 @@ class CvCountTool(VisionTool):
             )
         candidates = clean(color_mask(image, color)) if color else standout_foreground(image)
         region, where = count_region(ctx, inp, (h, w))
-        if region is not None:
-            candidates &= region
+        inside = _centred_in(candidates, region) if region is not None else candidates
         ctx.progress(0.5, "splitting touching blobs")
-        found = count_blobs(image, candidates, min_pixels=max(1, int(inp.min_area * h * w)))
+        found = count_blobs(image, inside, max(1, int(inp.min_area * h * w)), standing_out=candidates)
         what = f"{color} blobs" if color else "blobs that stand out from their surroundings"
         noun = re.sub(r"\b(?:" + "|".join(COLORS) + r")\b", "", (inp.target or "").strip(), flags=re.I).strip()
         unknown = bool(noun) and not GENERIC.match(noun)
@@ -459,6 +460,20 @@ class CvCountTool(VisionTool):
         if found.masks:
             mask_ref = ctx.store.put_mask(np.logical_or.reduce(found.masks), producer=ctx.step_id, image=inp.image)
         return CountOutput(count=found.count if found.verdict != "mass" else 0, mask=mask_ref, text=text, method=method)
+
+
+def _centred_in(foreground: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """The connected parts of ``foreground`` whose centre lies in ``region`` (both HxW bool), whole: a
+    coin across the box's edge is counted once or not at all, never as a cut piece."""
+    from scipy import ndimage as ndi
+
+    labels, n = ndi.label(foreground)
+    if not n:
+        return foreground & region
+    centres = ndi.center_of_mass(foreground, labels, range(1, n + 1))
+    h, w = region.shape
+    keep = [i + 1 for i, (y, x) in enumerate(centres) if region[min(h - 1, int(y)), min(w - 1, int(x))]]
+    return np.isin(labels, keep)
 
 
 def _blob_facts(found) -> str:
@@ -494,7 +509,7 @@ def blob_words(found, what: str, target: str | None, unknown: bool) -> str:
     if found.merged:
         notes.append(f"{found.merged} may be touching ones merged")
     if found.faint:
-        notes.append(f"I left out {found.faint} faint ones")
+        notes.append(f"I left out {found.faint} faint one{'s' if found.faint > 1 else ''}")
     if found.split:
         notes.append(f"I took {found.split} piece{'s' if found.split > 1 else ''} as parts of larger things")
     tail = f" ({'; '.join(notes)})" if notes and (unknown or len(notes) > 1) else ""

@@ -56,6 +56,12 @@ def test_one_cell_among_fringes_is_one_and_said_as_a_guess(ctx):
     assert "faint" in out.text and "faint left out" in out.method
 
 
+def test_a_count_in_a_part_of_the_picture_takes_whole_blobs_centred_there(ctx):
+    coins = np.stack([data.coins()] * 3, -1)  # 24 coins in 4 rows of 5-7; 6 in the top-left quarter
+    out = _count(ctx, coins, target="coins", place="top left")
+    assert out.count == 6 and "top-left quarter" in out.text, out.text  # clipped at its edges: 4, 3 faint
+
+
 def test_a_deep_field_is_at_least_not_a_precise_number(ctx):
     out = _count(ctx, data.hubble_deep_field()[..., :3], target="galaxies")
     assert "more than I can separate" in out.text and "at least" in out.text and "hundreds" in out.text, out.text

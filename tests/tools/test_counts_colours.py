@@ -167,3 +167,19 @@ def test_none_found_is_never_said_as_a_sure_absence(ctx):
 
     out = _count(ctx, data.chelsea(), "dogs")
     assert out.count == 0 and out.text.startswith(f"I count no dogs, {MISS}; I recognise a cat")
+
+
+@needs_detector
+def test_a_thing_in_a_night_shot_has_its_colour_not_black():
+    """Probe s8 (fresh material): a red motorbike at 18 % brightness was "mostly black"; eyes adapted to
+    the dark see it red, a ginger cat brown."""
+    from vitron_agent.perception.colors import box_colour, exposure_gain
+    from vitron_agent.perception.detector import detect_objects
+
+    moto, cat = data.stereo_motorcycle()[1], data.chelsea()  # the right-eye motorbike: not a benchmark photo
+    for photo, label, family in ((moto, "motorcycle", "red"), (cat, "cat", "brown")):
+        d = next(x for x in detect_objects(photo) if x.label == label)
+        box = (d.box.x1, d.box.y1, d.box.x2, d.box.y2)
+        night = (photo * 0.18).astype(np.uint8)
+        assert exposure_gain(night) > 3 and exposure_gain(photo) == 1.0
+        assert family in box_colour(night, box, natural=label == "cat"), (label, box_colour(night, box))

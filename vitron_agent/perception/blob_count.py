@@ -169,14 +169,17 @@ def _solidity(mask: np.ndarray) -> float:
     return float(cv2.contourArea(c) / hull) if hull else 0.0
 
 
-def count_blobs(image: np.ndarray, foreground: np.ndarray, min_pixels: int) -> BlobCount:
+def count_blobs(
+    image: np.ndarray, foreground: np.ndarray, min_pixels: int, standing_out: np.ndarray | None = None
+) -> BlobCount:
     """Count the blobs of ``foreground`` (HxW bool, e.g. :func:`standout_foreground` or a colour's
     pixels) in ``image`` (HxWx3 uint8 RGB), blobs under ``min_pixels`` too small to count, and
-    judge the count (see the module's docstring)."""
+    judge the count (see the module's docstring). ``standing_out``: all that stands out when
+    ``foreground`` is only part of it (the blobs in a box): the rest is not background."""
     import cv2
 
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    background = gray[~foreground]
+    background = gray[~(foreground if standing_out is None else standing_out | foreground)]
     spread = (1.4826 * float(np.median(np.abs(background - np.median(background)))) if background.size else 0.0) + 1.0
     blobs = blob_masks(foreground, min_pixels)
     contrast = [_contrast(gray, b, foreground, spread) for b in blobs]

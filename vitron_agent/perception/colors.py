@@ -391,6 +391,26 @@ def against_light(pixels: np.ndarray, image: np.ndarray) -> np.ndarray:
     return np.clip(np.asarray(pixels, np.float64).reshape(-1, 3) * gains, 0, 255).astype(np.uint8)
 
 
+DARK_TOP = 130  # a scene whose bright end (99th percentile of its pixels' brightest channel) is under this is dark
+
+
+@per_picture()
+def exposure_gain(image: np.ndarray) -> float:
+    """How much brighter a dark picture (a night shot, an underexposed one) must be for its bright
+    end to look white, as eyes adapted to it see it (1 for a picture that is not dark; at most 5)."""
+    top = float(np.percentile(np.asarray(image, np.uint8).reshape(-1, 3).max(1), 99))
+    return 1.0 if top >= DARK_TOP else min(5.0, 230.0 / max(top, 10.0))
+
+
+def exposed(pixels: np.ndarray, image: np.ndarray) -> np.ndarray:
+    """``pixels`` (uint8 RGB, part of ``image``) as seen with eyes adapted to the picture's light:
+    brightened by :func:`exposure_gain` (the same array when the picture is not dark)."""
+    gain = exposure_gain(image)
+    if gain == 1.0:
+        return pixels
+    return np.clip(np.asarray(pixels, np.float64) * gain, 0, 255).astype(np.uint8)
+
+
 def achromatic_phrase(pixels: np.ndarray, scene: np.ndarray | None = None) -> str:
     """'silver/grey', 'dark grey', 'white' or 'black' for pixels without a hue (Nx3 uint8 RGB),
     from their median lightness (Lab L: >= 88 white, 55-88 silver/grey, 25-55 dark grey, else black).
@@ -421,6 +441,7 @@ def object_colour(
     (share x chroma: a motorcycle's red paint, not the brown of its shadows and the bench behind
     it), not the largest -- for pixels that still hold some background (:func:`box_colour`)."""
     achromatic = ("gray", "black", "white")
+    pixels, image = exposed(pixels, image), exposed(image, image)  # a night shot: as adapted eyes see it
     colors = name_colors(pixels)
     hues = [c for c, f in colors if c not in achromatic and f >= floor]
     main = (max(hues, key=_salience(pixels)) if vivid and hues else None) or next(iter(hues), None)
