@@ -66,7 +66,7 @@ def ops(p):
         ("give the photo a white border", "draw graphics"),  # it outlined "the photo a white border"
         ("draw a red arrow pointing at the cat", "draw graphics"),  # it generated a new picture
         ("stick a heart emoji on her face", "draw graphics"),
-        ("please deblur it, the dog moved", "motion blur"),
+        ("please take out the blur from the movement", "motion blur"),  # "de-blur it" stays a sharpen
         ("get rid of the motion blur on the car", "motion blur"),
         ("make it look like a tilt shift miniature", "no such effect"),  # it rotated ("tilt")
         ("add a fisheye effect", "no such effect"),

@@ -213,7 +213,7 @@ LIMITS: tuple[tuple[str, str], ...] = (
         # motion blur or camera shake undone: no deblurring model (it segmented "the motion blur" and erased it)
         r"\b(?:remove|undo|fix|correct|reverse|get rid of|take out|eliminate|clean up|reduce|repair|sort out)\b.*"
         r"\b(?:motion[- ]blur\w*|camera[- ]shake|shak(?:e|y|iness)|blur\s+from\s+(?:the\s+)?(?:movement|motion|moving)|"
-        r"ghosting)\b|\bde-?blur\w*\b",
+        r"ghosting)\b",
         "I cannot undo motion blur or camera shake (no deblurring model). 'sharpen it' makes edges crisper, "
         "but it does not bring back detail the movement smeared.",
     ),
@@ -432,8 +432,6 @@ DECLARED: tuple[tuple[str, tuple[str, ...], bool], ...] = (
         (
             "remove the motion blur",
             "fix the camera shake",
-            "it's blurry from movement, fix it",
-            "deblur the photo",
             "undo the shake",
             "the car is smeared from moving, correct it",
         ),

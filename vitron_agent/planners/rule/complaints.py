@@ -186,8 +186,10 @@ def quality_out(clause: str) -> str | None:
     """ "remove some of the warmth" -> "make it cooler a little"; "take the blur out" -> "sharpen it";
     "remove the colour from the car" -> "make the car black and white"; None for any other clause."""
     m = _QUALITY_OUT.match(clause.strip())
-    if not m:
-        return None
+    if not m or re.match(
+        r"^(?:the\s+)?(?:movement|motion|moving|shake|shaking|camera\s+shake)\b", m.group("np") or "", re.I
+    ):
+        return None  # "take out the blur from the movement": motion blur, which no edit undoes (a declared limit)
     np = m.group("np") or "it"
     if _WHOLE.match(np):  # "from the picture": the picture is "it"
         np = "it"
