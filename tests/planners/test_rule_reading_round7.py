@@ -161,6 +161,7 @@ def test_crop_with_room_plans_the_margin(toolbox):
         ("i really hate how yellow this looks", "cooler"),  # nothing was read
         ("the colours seem drab", "saturate"),
         ("i can't see a thing, it is way too dark", "brighten"),
+        ("this is the wrong way round, flip it", "flip"),  # the remark selected "the main object" first
     ],
 )
 def test_complaints_ask_for_the_opposite(text, op, toolbox):

@@ -346,7 +346,8 @@ _ASIDE = re.compile(
     # "fix it" after it keeps the remark (the remark says what to fix)
     r"|(?:it|this|that)(?:'s|\s+is|\s+looks)\s+"
     + _DEGREE
-    + r"[a-z]+(?:\s+and\s+[a-z]+)?\s*[,;.!]+(?=\s+(?:(?:now|then|and|so|but|please)\s+)?"
+    + r"[a-z]+(?:\s+(?:and|to|the|way|round|around|down|up|wrong|side)\b(?:\s+[a-z]+)?){0,2}\s*[,;.!]+"
+    r"(?=\s+(?:(?:now|then|and|so|but|please)\s+)?"
     # "it's a bit dull and flat, can you increase the contrast": the request has its own verb
     r"(?:(?:can|could|would|will)\s+you\s+(?=(?:increase|add|boost|raise|reduce|lower|make|give|turn|bump|up|sharpen|"
     r"brighten|darken|warm|cool|crop|rotate|flip|blur|remove)\b))?"
