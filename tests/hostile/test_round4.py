@@ -210,3 +210,24 @@ def test_a_workflow_that_is_a_pipe_or_a_device_is_an_input_error(tmp_path):
     assert isinstance(exc, InputError) and "named pipe" in str(exc), exc
     with pytest.raises(InputError, match="is a device, not a workflow file"):
         load_workflow("/dev/null")
+
+
+def test_scientific_notation_is_read_as_one_number():
+    # before: the slot readers took a part of "1e1" / "2e3" for the number
+    from vitron_agent.toolkit.slots import digits, duration, number
+
+    assert digits("make a gif at 1e9 fps") == "make a gif at 1000000000 fps"
+    assert number("make it 1e1 times bigger") == 10.0 and duration("keep the first 2.5E-1 seconds") == 0.25
+    assert number("keep the first 1e308 seconds") == 1e308
+    assert digits("IMG_2e4.png v1.2e3 1e999") == "IMG_2e4.png v1.2e3 1e999"  # names, versions, past a float: as written
+
+
+def test_a_resize_written_in_scientific_notation_is_that_size(tmp_path):
+    from vitron_agent.runtime.agent import Agent
+
+    agent = Agent(data_dir=tmp_path / "a")
+    try:
+        plan = agent.plan("resize it to 2e3 pixels wide", image="<image>")
+    finally:
+        agent.close()
+    assert [(s.tool, s.args.get("width")) for s in plan.steps] == [("edit", 2000)]

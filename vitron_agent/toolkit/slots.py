@@ -58,10 +58,24 @@ def _joins(prev: str, word: str, sep: str) -> bool:
     return word in _SCALES or prev in _SCALES or (prev in _TENS and word in _UNITS[1:10])
 
 
+# a number in scientific notation ("1e9", "2.5E-3"): the readers' patterns took its mantissa or its
+# exponent for the number ("make a gif at 1e9 fps" ran at 9 fps, "keep the first 1e308 seconds" kept 1 s)
+_SCIENTIFIC = re.compile(r"(?<![\w.])(\d{1,20}(?:\.\d{1,20})?[eE][+-]?\d{1,3})(?![\w.])")
+
+
+def _positional(m: re.Match[str]) -> str:
+    from decimal import Decimal
+
+    value = Decimal(m.group(1))
+    return format(value, "f") if abs(value) <= Decimal("1e308") else m.group(1)  # past a float: as written
+
+
 def digits(text: str) -> str:
     """``text`` with numbers written as words in digits: "forty-five degrees" -> "45 degrees", "eight
     hundred pixels" -> "800 pixels", "one hundred and twenty" -> "120", "twelve" -> "12". A lone "one"
-    stays a word ("that one", "the edited one"); "a" / "an" are never read as numbers here."""
+    stays a word ("that one", "the edited one"); "a" / "an" are never read as numbers here. A number
+    in scientific notation is written out ("1e9" -> "1000000000"), so no reader takes a part of it."""
+    text = _SCIENTIFIC.sub(_positional, text)
     out, pos, run = [], 0, []  # run: [(start, end, word)] of one number being read
     for m in [*_NUMBER_WORD.finditer(text), None]:
         if m is not None and run and _joins(run[-1][2], m.group(0).lower(), text[run[-1][1] : m.start()]):
