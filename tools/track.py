@@ -360,7 +360,8 @@ def _track_phrase(step) -> str:
     (the embedded backend's method says both)."""
     import re
 
-    said = f"{step.verb('followed', 'follow')} {step.target()} through the video"
+    who = re.sub(r"^the ((?:every|any)(?:one|body))$", r"\1", step.target())  # "followed everyone", not "the everyone"
+    said = f"{step.verb('followed', 'follow')} {who} through the video"
     method = str(((step.record or {}).get("outputs") or {}).get("method", {}).get("value") or "")
     if not step.past:
         return said
@@ -371,7 +372,7 @@ def _track_phrase(step) -> str:
         cut = f"{part.group(3)[2:-1]}; " if part.group(3) else ""
         missed = re.search(r"; (more people than faces on .*? may be left sharp)", method)
         return (
-            f"{step.verb('followed', 'follow')} {step.target()} {spans} ({cut}not found in the rest of the "
+            f"{step.verb('followed', 'follow')} {who} {spans} ({cut}not found in the rest of the "
             f"{part.group(2)} clip{'; ' + missed.group(1) if missed else ''})"
         )
     missed = re.search(r"; (more people than faces on .*? may be left sharp)", method)

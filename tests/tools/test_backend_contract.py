@@ -89,6 +89,11 @@ def sample_args(tool: str, backend: str, m: dict) -> dict:
         "export_gif": {"video": video},
         "find_in_video": {"video": video, "target": "the ball"},
         "count_in_video": {"video": video, "target": "balls"},
+        "fade_video": {"video": video, "fade": "out", "seconds": 0.1},
+        "freeze_frame": {"video": video, "time": 0.0, "seconds": 0.2},
+        "highlight_video": {"video": video, "seconds": 0.2},
+        "frame_sheet": {"video": video, "every": 2},
+        "sharpest_frame": {"video": video},
     }[tool]
 
 

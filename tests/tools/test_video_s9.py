@@ -213,7 +213,7 @@ def test_blur_everyone_follows_the_people(agent, shots):
     assert result.ok, result.answer
     track = result.step("s1")
     assert "GrabCut" not in str(track.outputs), track.outputs
-    assert "can't recognise 'everyone'" not in result.answer
+    assert "can't recognise 'everyone'" not in result.answer and "the everyone" not in result.answer
 
 
 def test_keeping_the_part_with_an_unknown_thing_is_refused_not_a_crash(agent, shots):
