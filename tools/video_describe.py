@@ -289,6 +289,12 @@ def _answer(question: str, facts: dict, sound: str, texts: list[str], lines: lis
             f"{facts['cuts'] + 1} shot{'s' if facts['cuts'] else ''} ({facts['cuts']} cut"
             f"{'s' if facts['cuts'] != 1 else ''}, found by PySceneDetect){more}. " + ". ".join(lines) + "."
         )
+    if re.search(
+        r"\b(?:said|saying|speech|spoken|talk\w*|dialog(?:ue)?|lyrics|sings?|singing|transcri\w*|words? spoken)\b|"
+        r"\bwhat (?:do|does|did) (?:he|she|they|\w+) say\b",
+        q,
+    ):  # "what is said in the video?": no speech recognition here, and the sound track is said
+        return f"I can't make out speech or lyrics (no speech recognition here). {sound}"
     if re.search(r"\b(?:sound|audio|music|noise|hear|silent|voice)\b", q):
         return sound
     if re.search(r"\b(?:text|written|writing|say|says|words?|caption|title)\b", q):

@@ -202,7 +202,8 @@ def recogniser(target: str):
 
     model = f"the COCO detector ({getattr(detector, 'DEFAULT_DETECTOR', 'nanodet')})"
     model += f": a person on a {' or '.join(vehicles)}" if vehicles else ""
-    return seen, f"{model}, {color} in the middle of its box" if color else model
+    worn = "person" in name.labels
+    return seen, f"{model}, {color} {'on their torso' if worn else 'in the middle of its box'}" if color else model
 
 
 def worn_share(frame: np.ndarray, d, color: str) -> float:
@@ -351,7 +352,12 @@ def answer(target: str, question: str, ranges: list[tuple[float, float]], durati
     "a car appears"."""
     kind = narrower(target)
     if kind is not None:  # "is there a taxi?": cars were looked for, and the answer says so first
-        return f"{kind[1]} {answer(kind[0], question, ranges, duration, how)}"
+        from vitron_agent.perception.target_spec import parse_target
+
+        color, searched = parse_target(target)[0], kind[0]
+        if color:  # "the girl in white": a person in white, not any person
+            searched = f"{searched} in {color}" if searched.endswith("person") else f"a {color} {searched[2:]}"
+        return f"{kind[1]} {answer(searched, question, ranges, duration, how)}"
     if re.fullmatch(r"\s*(?:she|he|her|him)\s*", target, re.I):  # one person named by a pronoun: any person found
         return ONE_PERSON.format(who=target.strip().lower()) + answer("a person", question, ranges, duration, how)
     apart = _kept_apart(target)

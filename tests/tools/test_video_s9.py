@@ -235,3 +235,25 @@ def test_faces_likely_missed_are_said_with_the_blur():
         "; more people than faces on 2 of 3 frames looked at (3 people, 1 face at 0:08): a face turned away, "
         "small or dark may be left sharp"
     )
+
+
+def test_a_narrower_word_keeps_its_colour_in_the_answer():
+    """'how long is the girl in white on screen?' answered 'A person is on screen ...' though only people
+    in white were looked for."""
+    from vitron_agent.tools.video_time import answer
+
+    said = answer("the girl in white", "how_long", [(0.0, 3.37)], 10.0, "sampled")
+    assert "A person in white is on screen for 3.4 s" in said, said
+    assert "A red car is visible" in answer("the red taxi", "when", [(0.0, 3.0)], 10.0, "sampled")
+
+
+def test_what_is_said_is_not_answered_with_what_is_seen(agent, tmp_path):
+    """'what is said in the video?' was answered with the shots' objects under 'I can't recognise actions'."""
+    from vitron_agent.testing.sample_clips import with_sound
+
+    result = agent.run("what is said in the video?", video=str(with_sound(tmp_path)))
+    said = [s for s in result.steps if s.tool == "describe_video"]
+    assert said, [s.tool for s in result.steps]
+    assert "I can't make out speech or lyrics (no speech recognition here). It has sound" in result.answer, (
+        result.answer
+    )
