@@ -9,199 +9,22 @@ import re
 
 from vitron_agent.toolkit import slots
 from vitron_agent.toolkit.intents import Intent, register_intent
+from vitron_agent.tools.video_clip_parts import (  # the trim record and the readers of a part of a clip
+    emit_step,
+    example_lines,
+    on_part,
+    trim_handler,
+    trimmed_to_span,
+    video_or_ask,
+    whole_clip_only,
+)
 
 __all__ = ["VIDEO_INTENTS", "video_or_ask", "emit_step", "example_lines"]
-
-NEEDS_VIDEO = "{what} works on a video: pass one (--video PATH, or upload a clip)."
-# a time in a clause ("2 seconds", "1:10", "5 s", "half a minute"): the trim rules need one, so
-# "cut out the dog" (an image verb) is never read as a trim
-_TIME = r"(?=.*(?:\d+\s*(?:s|secs?|seconds?|mins?|minutes?)\b|\d+:\d\d|\b(?:seconds?|minutes?)\b))"
-_REMOVE = re.compile(
-    r"^(?:cut|chop)\s+(?:off\s+|away\s+|out\s+)?the\s+(?:first|last|opening|final|closing)\b(?!.*\b(?:keep|only)\b)|"
-    r"^(?:cut|chop|trim|snip|clip)\s+(?:off\s+|away\s+|out\s+)?the\s+(?:end|ending|outro|intro|opening|beginning|start)\b"
-    r"(?!\s*:)(?!.*\b(?:keep|only|(?:begin|start)\w*\s+(?:at|from))\b)|"
-    r"\b(?:cut|trim|chop|clip)\s+(?:out\s+|off\s+|away\s+)?(?:everything|all|anything)\s+(?:after|before|past|until|from)\b|"
-    r"\b(?:remove|drop|cut off|cut away|chop(?: off)?|delete|get rid of|lose|skip|trim off|cut|shave|trim|snip|take|knock)\b.*\boff\b|"
-    r"\b(?:trim|cut|shave|chop|snip|take|knock|remove)\b.*\bfrom\s+the\s+(?:start|beginning|end|front|back)\b|"
-    r"\b(?:remove|drop|chop|delete|get rid of|lose|skip|trim off|cut away|cut off|cut out(?!.*\bkeep (?:it|that|this|them)\b)|take out|take off|snip|shave off|clip off|clip out)\b",
-    re.I,
-)
-# "trim the first 5 seconds" (no "to", "down to", "keep" or "only"): the part named is what is trimmed away;
-# "trim it to the first 5 seconds" / "trim the clip down to 5 seconds" keep it
-_TRIM_OFF = re.compile(
-    r"^(?:trim|shave|snip)\s+(?:off\s+|away\s+)?the\s+(?:first|last|opening|final|closing|initial|starting|ending)\b"
-    r"(?!.*\b(?:keep|only|just|leave)\b)",
-    re.I,
-)
-_WISH = (
-    r"^(?:(?:please|ok|okay|so)\s+)?(?:(?:can|could|would) you\s+(?:please\s+)?)?(?:just|only|"
-    r"(?:i|we)(?:'d| would)? (?:only |just )?(?:want|need|like)|give me|let me (?:have|see)|(?:can|could) (?:i|we) "
-    r"(?:have|get)|leave me|show me)\b\s*"
-)
-_SECONDS = r"(?:s|secs?|seconds?|mins?|minutes?)\b"
-# a span of time: "1.5 to 4 seconds", "0:05-0:15", "seconds 3 to 8", "from 2 s to 5 s"
-_SPAN = (
-    r"(?:\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)?\s*(?:to|-|through|till|until)\s*\d+(?:\.\d+)?\s*"
-    + _SECONDS
-    + r"|\d+:\d\d\s*(?:-|to|through|thru|till|until)\s*\d+:\d\d|\bseconds?\s+\w+(?:\.\d+)?\s*(?:to|through|till|until|-)\s*\w+)"
-)
-_VISIBLE = re.compile(
-    r"\b(?:where|when|while|with)\s+(?P<what>.+?)\s+(?:is|are|appears?|shows?|can be seen)\b"
-    r"(?:\s+(?:visible|on screen|in (?:the )?(?:frame|shot|view|picture)|seen|shown))?",
-    re.I,
-)
-
 
 # "no audio please", "without sound": the request is the silence itself ("no audio needed" is a remark)
 _NO_SOUND = (
     r"^(?:no|without|with no|zero)\s+(?:sound|audio)(?:\s+(?:at all|track))?(?:\s+(?:please|pls|thanks))?\s*[.!]*$"
 )
-
-
-_BOTH_ENDS = re.compile(
-    r"\bthe\s+first\s+and\s+(?:the\s+)?last\s+(\S+\s+(?:s|secs?|seconds?)\b|(?=(?:second|sec)\b))", re.I
-)
-
-
-# a part named by what it is, not by its times ("the boring bit at the start", "the intro"): which seconds is asked
-_PART_WITHOUT_TIME = re.compile(
-    r"^(?:cut|trim|remove|drop|delete|get rid of|lose|skip|chop|snip|clip)\s+(?:off\s+|out\s+|away\s+)?(?:the\s+)?"
-    r"(?:\w+\s+){0,2}(?:intro|outro|opening|ending|beginning|start|end|bit|part|section|stretch|piece)\b",
-    re.I,
-)
-# "everything except the middle", "cut out the middle part": a piece out of the middle (not supported)
-_MIDDLE_CUT = re.compile(
-    r"\b(?:except|but|apart from|other than|without)\s+(?:for\s+)?the\s+middle\b(?!\s+(?:frame|one)\b)|"
-    r"^(?:cut|remove|drop|delete|get rid of|lose|skip)\s+(?:out\s+)?the\s+middle\b(?!\s+(?:frame|one)\b)",
-    re.I,
-)
-MIDDLE_CUT = "Cutting a piece out of the middle is not supported; keep a part instead ('from 0:10 to 0:25')."
-
-
-# "trim 1 second off each end", "shave half a second from both ends"
-_EACH_END = re.compile(
-    r"\b((?:\S+\s+)?(?:s|secs?|seconds?)|a\s+second|half\s+a\s+second)\s+(?:off|from)\s+(?:each|both|either)\s+ends?\b",
-    re.I,
-)
-# a share of the clip ("the first 10 percent", "the second half"): trims go by seconds (asked)
-_SHARE = re.compile(
-    r"\b(?:the\s+)?(?:first|last|second|final|opening|closing|middle|other)\s+(?:half|third|quarter|fifth|tenth|"
-    r"\d+(?:\.\d+)?\s*(?:%|percent|per cent))\b(?!\s+(?:of\s+)?(?:an?\s+)?(?:s|secs?|seconds?|mins?|minutes?)\b)",
-    re.I,
-)
-SHARE = (
-    "I cut by seconds, not by shares of the clip: say which seconds, e.g. 'keep the first 5 seconds' or "
-    "'keep from 0:10 to the end' (the clip's length is in the answer to 'how long is the video?')."
-)
-
-
-def video_or_ask(call, tool: str, what: str) -> bool:
-    """Whether the clause can run ``tool``: on an image it asks for a video; without the tool it notes so."""
-    if not call.video:
-        call.ask(NEEDS_VIDEO.format(what=what))
-        return False
-    if not call.has_tool(tool):
-        call.note(f"{call.text!r} needs the {tool} tool, which is not configured; skipped.")
-        return False
-    return True
-
-
-def emit_step(call, tool: str, output: str = "video", **args) -> None:
-    """Add ``tool`` on the current clip; its ``output`` becomes "it" for the next clause."""
-    sid = call.add(tool, video=call.picture, **args)
-    call.set_output(sid, output)
-
-
-def trim_handler(call) -> None:
-    """first / last N s, from A to B, drop the first / last N s, or the part where X is visible."""
-    if not video_or_ask(call, "trim_video", "Trimming"):
-        return
-    text = call.text
-    if _MIDDLE_CUT.search(text):
-        call.ask(MIDDLE_CUT)
-        return
-    if _SHARE.search(text) and not re.search(r"\d\s*(?:s|secs?|seconds?|mins?|minutes?)\b|\d:\d\d", text, re.I):
-        call.ask(SHARE)
-        return
-    if both := _BOTH_ENDS.search(text) or _EACH_END.search(text):  # "cut the first and last second": off each end
-        d = slots.duration(both.group(1) or "1 second")
-        if d is not None:
-            emit_step(call, "trim_video", start=d)
-            emit_step(call, "trim_video", drop_last=d)
-            return
-    seen = _VISIBLE.search(text)
-    if seen and not slots.time_range(text):
-        emit_step(call, "trim_video", visible=seen.group("what").strip())
-        return
-    span = slots.time_range(call.rest) or slots.time_range(text)
-    if (whole := slots.time_range(text)) and whole[0] > 0 and whole[1] is not None:
-        span = whole  # both ends said in the clause ("start at 3 s and end at 7 s"): the most exact reading
-    if span is None and (by := re.search(r"^(?:shorten|trim|cut)\b.*\bby\s+(.+)$", text, re.I)):
-        if (d := slots.duration(by.group(1))) is not None:  # "shorten it by 2 seconds": off the end
-            call.note(f"I cut the last {d:g} seconds (say 'cut the first {d:g} seconds' for the start).")
-            emit_step(call, "trim_video", drop_last=d)
-            return
-    if span is None and (
-        length := re.search(
-            r"\b(?:(?:down\s+)?to|keep|just|only|shorter(?:\s+to)?)\s+(?:just\s+|only\s+)?(.+?)(?:\s+long)?$",
-            text,
-            re.I,
-        )
-        or re.search(r"^make\s+(?:it|the (?:video|clip|footage))\s+(?:only\s+|just\s+)?(.+?)\s+long$", text, re.I)
-    ):
-        if (d := slots.duration(length.group(1))) is not None:  # "cut the clip down to 5 seconds": its first 5 s
-            call.note(f"I kept the first {d:g} seconds (say 'the last {d:g} seconds' for the end).")
-            span = (0.0, d)
-    part = _PART_WITHOUT_TIME.match(text)
-    if span is None and part and (d := slots.duration(text[part.end() :])) is not None:
-        end_side = re.search(r"\b(?:end|ending|outro|finish)\b", part.group(0), re.I)  # "remove the start, about 2 s"
-        span = (-d, None) if end_side else (0.0, d)
-    if span is None and part:  # "cut the boring bit at the start"
-        call.ask(
-            f"Which seconds are {part.group(0).split(None, 1)[1]!r}? Say e.g. 'cut the first 3 seconds' or "
-            "'keep from 0:05 to the end'."
-        )
-        return
-    if span is None:
-        call.ask("Which part should I keep? Say e.g. 'the first 5 seconds', 'the last 3 s' or 'from 0:10 to 0:25'.")
-        return
-    start, end = span
-    # "… and keep the rest": the part named is cut away
-    cut = re.sub(
-        r"\s+(?:and\s+)?(?:keep|leave)\s+(?:the rest|everything else|what(?:'s| is) left)\s*$", "", text, flags=re.I
-    )
-    if cut != text:
-        text = re.sub(r"^(?:trim|shave|snip)\b", "cut", cut, flags=re.I)
-    elif _TRIM_OFF.search(text):  # "trim the first 5 seconds": trimmed off, as editors mean it (said so)
-        what = f"first {end:g}" if start == 0 and end is not None else f"last {-start:g}" if start < 0 else ""
-        if what:
-            call.note(
-                f"I read 'trim the {what} seconds' as cutting them off (say 'keep only the {what} seconds' to keep them)."
-            )
-            emit_step(call, "trim_video", **({"start": end} if start == 0 else {"drop_last": -start}))
-            return
-    if _REMOVE.search(text):  # what to cut away: keep the rest
-        if start < 0:
-            emit_step(call, "trim_video", drop_last=-start)
-        elif start == 0 and end is not None:
-            emit_step(call, "trim_video", start=end)
-        elif end is None:
-            emit_step(call, "trim_video", end=start)
-        else:
-            call.ask(MIDDLE_CUT)
-        return
-    _keep_span(call, start, end)
-
-
-def _keep_span(call, start: float, end: float | None) -> None:
-    """A trim step keeping (start, end) as slots.time_range gives it: (-3, None) the last 3 s, (0, 5) the
-    first 5 s, else from start to end."""
-    if start < 0:
-        emit_step(call, "trim_video", last=-start)
-    elif start == 0 and end is not None:
-        emit_step(call, "trim_video", first=end)
-    else:
-        emit_step(call, "trim_video", start=start, end=end)
 
 
 def speed_handler(call) -> None:
@@ -219,8 +42,8 @@ def speed_handler(call) -> None:
         f = max(0.05, 1 - change) if slower else 1 + change
     elif slower and f > 1:
         f = 1 / f
-    if not _on_part(call, "speed_video", "sped up" if f > 1 else "slowed down", factor=round(f, 4)):
-        _whole_clip_only(call, "a speed change")
+    if not on_part(call, "speed_video", "sped up" if f > 1 else "slowed down", factor=round(f, 4)):
+        whole_clip_only(call, "a speed change")
         emit_step(call, "speed_video", factor=round(f, 4))
 
 
@@ -239,85 +62,16 @@ def mute_handler(call) -> None:
         emit_step(call, "mute_video")
 
 
-# a part of the clip named in a clause whose tool works on the whole clip ("speed up the middle part",
-# "reverse the last 3 seconds"): said first, never dropped silently
-_PART = re.compile(
-    r"\b(?:the\s+)?(?:first|last|opening|final|closing|middle|end(?:ing)?|start(?:ing)?|beginning)\s+"
-    r"(?:(?:\S+\s+)?(?:s|secs?|seconds?|mins?|minutes?|frames?)|part|bit|half|section|portion|third|quarter|moments?)\b"
-    r"|\b(?:from|between)\s+(?:\d|the\s+\d)",
-    re.I,
-)
-
-
-def _whole_clip_only(call, what: str) -> None:
-    """A note that leads the answer when the clause names a part of the clip ``what`` cannot be limited to."""
-    if (part := _PART.search(call.text[:300])) is not None:
-        call.note(
-            f"I did not do it on {part.group(0).strip()!r} only: {what} works on the whole clip here, so I did it to "
-            f"all of it. To change only that part, keep it first ('keep {part.group(0).strip()}') and ask again."
-        )
-
-
-_CLOCK_SPAN = re.compile(r"\d+:\d\d\s*(?:-|to|through|thru|until|till)\s*\d+:\d\d")
-
-
-def _on_part(call, tool: str, done: str, **args) -> bool:
-    """``tool`` on only the part of the clip the clause names ("speed up the first 4 seconds", "reverse the
-    last 3 s"): the clip cut into the part before, the part, and the part after, ``tool`` on the part, and the
-    pieces joined in order; a note says so. False (nothing added) when no part is named or a tool is missing."""
-    named = _PART.search(call.text[:300]) or _CLOCK_SPAN.search(call.text[:300])
-    span = slots.time_range(call.text) if named else None
-    if span is None or not all(call.has_tool(t) for t in ("trim_video", "concat_videos")):
-        return False
-    start, end = span
-    if start == 0 and end is None:  # the whole clip named
-        return False
-    if start < 0:
-        before, part, after = {"drop_last": -start}, {"last": -start}, None
-    elif start == 0:
-        before, part, after = None, {"first": end}, {"start": end}
-    else:
-        before, part = {"end": start}, {"start": start, "end": end}
-        after = {"start": end} if end is not None else None
-    source = call.picture
-    pieces = [call.add("trim_video", video=source, **before)] if before else []
-    pieces.append(call.add(tool, video=f"${call.add('trim_video', video=source, **part)}.video", **args))
-    if after:
-        pieces.append(call.add("trim_video", video=source, **after))
-    joined = pieces[0]
-    for piece in pieces[1:]:
-        joined = call.add("concat_videos", video=f"${joined}.video", other=f"${piece}.video")
-    call.set_output(joined, "video")
-    said = (
-        f"the last {-start:g} s"
-        if start < 0
-        else f"the first {end:g} s"
-        if start == 0
-        else f"{start:g} s to {end:g} s"
-        if end is not None
-        else f"from {start:g} s on"
-    )
-    call.note(f"I {done} only {said} and joined the rest back around it.")
-    return True
-
-
-def _trimmed_to_span(call) -> None:
-    """Trim the clip to the span the clause names ("a boomerang of the first second"), if one."""
-    span = slots.time_range(call.text)
-    if span is not None and call.has_tool("trim_video"):
-        _keep_span(call, *span)
-
-
 def reverse_handler(call) -> None:
-    if video_or_ask(call, "reverse_video", "Playing backwards") and not _on_part(call, "reverse_video", "reversed"):
-        _whole_clip_only(call, "playing backwards")
+    if video_or_ask(call, "reverse_video", "Playing backwards") and not on_part(call, "reverse_video", "reversed"):
+        whole_clip_only(call, "playing backwards")
         emit_step(call, "reverse_video")
 
 
 def loop_handler(call) -> None:
     if not video_or_ask(call, "loop_video", "Looping"):
         return
-    _trimmed_to_span(call)  # "loop the first 2 seconds": that part, looped
+    trimmed_to_span(call)  # "loop the first 2 seconds": that part, looped
     text = re.sub(r"\d+(?::\d\d)?(?:\.\d+)?\s*(?:s|secs?|seconds?|mins?|minutes?)\b|\d+:\d\d", " ", call.text.lower())
     said = re.search(r"(\d+)\s*(?:x\b|times\b|plays?\b|loops?\b)", text)
     n = float(said.group(1)) if said else slots.number(text)
@@ -332,7 +86,7 @@ def concat_handler(call) -> None:
         return
     text = call.text.lower()
     if re.search(r"\bboomerang\b|\brevers|\bbackwards?\b", text) and call.has_tool("reverse_video"):
-        _trimmed_to_span(call)  # "a boomerang of the first second": of that part
+        trimmed_to_span(call)  # "a boomerang of the first second": of that part
         first = call.picture
         back = call.add("reverse_video", video=first)
         sid = call.add("concat_videos", video=first, other=f"${back}.video")
@@ -368,114 +122,7 @@ def gif_handler(call) -> None:
     )
 
 
-def example_lines(block: str) -> tuple[str, ...]:
-    """One example utterance per non-blank line of ``block``."""
-    return tuple(line.strip() for line in block.strip().splitlines() if line.strip())
-
-
 VIDEO_INTENTS = (
-    Intent(
-        "trim_video",
-        patterns=(
-            r"^(?:trim|shorten)\b" + _TIME,
-            r"^(?:(?:only|just)\s+)?(?:cut|clip|chop|keep|remove|drop|delete|get rid of|lose|skip|take out|take off|snip|"
-            r"shave(?: off)?)\b" + _TIME,
-            # "the last 4 secs are all i need", "the first 10 seconds will do"
-            r"^(?:the\s+)?(?:first|last|opening|final|closing)\s+(?:\S+\s+)?"
-            + _SECONDS
-            + r"(?=.*\b(?:need|want|keep|enough|do|matter)\b)",
-            # "take seconds 3 to 6", "grab 0:02-0:05": a span taken is a part kept (a frame is named so)
-            r"^(?:take|grab|get|pull|use)\b(?!.*\b(?:frames?|still|snapshot|screenshot|picture|image|photo|thumbnail)\b)"
-            + r"(?=.*"
-            + _SPAN
-            + ")",
-            # "cut the boring bit at the start", "remove the intro": a part without its times (asked which)
-            _PART_WITHOUT_TIME.pattern,
-            # "lose the first 10 percent", "keep the second half": a share of the clip (asked in seconds)
-            r"^(?:(?:just|only)\s+)?(?:cut|trim|remove|drop|delete|get rid of|lose|skip|chop|snip|keep|leave|take)\s+(?:off\s+|out\s+)?"
-            + _SHARE.pattern,
-            # "everything except the middle": a middle cut (said not supported)
-            r"^(?:(?:keep|leave)\s+)?(?:everything|all(?: of it)?)\s+(?:except|but|apart from|other than)\s+the\s+middle\b",
-            r"^(?:cut|remove|drop|delete|get rid of|lose|skip)\s+(?:out\s+)?the\s+middle\b(?!\s+(?:frame|one)\b)",
-            # "from the 3 second mark to the end please": kept from there on
-            r"^(?:\w+\s+){0,3}from\b" + _TIME + r"(?=.*\b(?:to|till|until)\s+the\s+(?:very\s+)?(?:end|finish)\b)",
-            # "cut the clip at 8 seconds": where it ends
-            r"^cut\s+(?:it|the (?:clip|video|footage))\s+(?:off\s+)?at\b" + _TIME,
-            # "can you cut the first and last second": both ends
-            r"^(?:cut|trim|remove|drop|chop)\s+(?:off\s+)?the\s+first\s+and\s+(?:the\s+)?last\b" + _TIME,
-            # "take 3 s off the start", "shave 2 seconds off the end"
-            "^"
-            + _TIME
-            + r"(?:take|shave|cut|trim|chop|snip|knock)\s+.*\boff\s+(?:of\s+)?the\s+(?:end|ending|start|beginning|front|back)\b",
-            # "cut this from 2 to 4": bare numbers after "from … to" on a clip are seconds
-            r"^(?:cut|clip|trim|keep)\b(?=.*\bfrom\s+\d+(?:\.\d+)?\s+(?:to|until|till|through)\s+\d+(?:\.\d+)?\s*$)",
-            # "make it only 3 seconds long"
-            r"^make\s+(?:it|the (?:video|clip|footage))\s+(?:only\s+|just\s+)?\S+\s+" + _SECONDS + r"\s+long\b",
-            r"^(?:trim|cut|clip|keep)\s+(?:it\s+|the (?:video|clip|footage)\s+)?(?:down\s+)?(?:to\s+)?(?:only\s+|just\s+)?"
-            r"(?:(?:the\s+)?(?:part|bit|section|portion|moments?)\s+)?(?:where|when|while)\b",
-            # "trim the video so only the part with the horse is left"
-            r"^(?:trim|cut|edit|shorten|clip)\s+(?:it|the (?:video|clip|footage))\s+(?:so|so that)\s+(?:only|just)\s+(?:the\s+)?"
-            r"(?:part|bit|section|portion|scenes?|moments?)\s+(?:where|when|while|with)\b",
-            # a wish or a bare span on a clip: "just the first five seconds", "give me 1.5 to 4 seconds of it",
-            # "i want the bit where the dog is on screen"
-            _WISH + r"(?:just\s+|only\s+)?(?:the\s+)?(?:first|last|opening|final|closing)\s+(?:\S+\s+)?" + _SECONDS,
-            r"^(?:only\s+)?(?:the\s+)?(?:first|last|opening|final|closing)\s+(?:\S+\s+)?"
-            + _SECONDS
-            + r"(?:\s+of\s+(?:it|this|the\s+(?:video|clip|footage)))?(?:\s+(?:only|please|pls))?\s*$",
-            _WISH + r"(?=.*" + _SPAN + ")",
-            # a bare span on a clip: "seconds 3 through 8 only", "0:04-0:09 please", "2 to 5 s only"
-            r"^(?:only\s+|just\s+)?(?:the\s+)?(?="
-            + _SPAN
-            + r"(?:\s+(?:only|please|pls|of (?:it|the (?:video|clip))))*\s*$)",
-            "(?:"
-            + _WISH
-            + r")?(?:just\s+|only\s+)?(?:the\s+)?(?:part|bit|section|portion|moments?|scenes?|clip|frames?)\s+"
-            r"(?:where|when|while|with)\b",
-            # "the part between 1 and 3 seconds", "show only the bit from 3 to 6 secs"
-            r"^(?:\w+\s+){0,3}(?:the\s+)?(?:part|bit|section|portion|piece|segment|stretch)\s+(?:from|between)\b"
-            + _TIME,
-            # "make it start at 3s and end at 7s", "end the video at 0:09"
-            r"^(?:(?:make|have|let)\s+(?:it|the (?:video|clip))\s+)?(?:start|begin)\s+(?:it\s+|the (?:video|clip|footage)\s+)?"
-            r"(?:at|from)\b" + _TIME,
-            # "make it start 1.5s in", "have the clip begin 2 seconds in"
-            r"^(?:(?:make|have|let)\s+(?:it|the (?:video|clip|footage))\s+)?(?:start|begin)\s+\S+\s*"
-            + _SECONDS
-            + r"\s*in\b",
-            r"^(?:(?:make|have|let)\s+(?:it|the (?:video|clip|footage))\s+(?:end|stop|finish)|"
-            r"(?:end|stop|finish)\s+(?:it|the (?:video|clip|footage)))\s+(?:at|by)\b" + _TIME,
-        ),
-        examples=example_lines("""
-            trim the clip to its first three seconds
-            shorten the video to 4 seconds
-            keep only the opening 2 s
-            cut it down to the first ten seconds
-            just the last 5 seconds please
-            keep the final 3 s of the clip
-            trim from 0:12 to 0:20
-            cut the footage between 1:05 and 1:30
-            keep from 5 s to 9 s
-            only keep the part from 00:03 to 00:07
-            chop off the first two seconds
-            remove the last 4 seconds
-            drop everything before 0:15
-            delete everything after the 20 second mark
-            cut the intro, the first 3 seconds
-            get rid of the final second
-            keep just the part where the dog is visible
-            only the section where the car is on screen
-            trim it to when the person is in the frame
-            clip the bit where the cat shows up
-            can you shorten this clip to the first 6 seconds?
-            I only need seconds 2 to 5
-            make it just the first half minute
-            trim the beginning off, the first 1.5 seconds
-            shorten it so it ends at 0:08
-        """),
-        slots=("time_range", "target"),
-        help="trim the video: the first / last N seconds, from 1:10 to 1:25, the part where <target> is visible",
-        handler=trim_handler,
-        media="video",
-    ),
     Intent(
         "speed_video",
         patterns=(

@@ -31,9 +31,11 @@ def test_a_boomerang_of_a_span_is_made_of_that_span(toolbox):
 
 @pytest.mark.parametrize(
     "text, part",
-    [("speed up the closing 4 seconds", "the closing 4 seconds"), ("play the middle bit backwards", "the middle bit")],
+    [("speed up the closing part", "the closing part"), ("play the middle bit backwards", "the middle bit")],
 )
 def test_a_part_the_tool_cannot_be_limited_to_is_said_first(text, part, toolbox):
+    """A part said without its times stays a whole-clip edit, said first; a part with its times ("speed up
+    the closing 4 seconds") is cut out, edited and joined back (test_rule_video_round7)."""
     p = planned(text, toolbox)
     assert p.steps and p.steps[0].tool in ("speed_video", "reverse_video")
     said = turn_warnings(p, {})
@@ -47,8 +49,8 @@ def test_the_whole_clip_says_nothing_more(toolbox):
 def test_a_turn_that_did_only_part_of_the_request_is_not_ok(toolbox):
     from vitron_agent.runtime.agent import RunResult
 
-    p = planned("slow down the last 2 seconds", toolbox)
-    r = RunResult(answer="", session="s", request="slow down the last 2 seconds", plan=p, steps=[])
+    p = planned("slow down the last bit", toolbox)
+    r = RunResult(answer="", session="s", request="slow down the last bit", plan=p, steps=[])
     assert not r.ok  # the speed change was done to the whole clip, said first: not everything asked
     whole = planned("slow it down", toolbox)
     assert RunResult(answer="", session="s", request="slow it down", plan=whole, steps=[]).ok
