@@ -224,3 +224,10 @@ def test_hide_everything_but_keeps_only_it(toolbox):
 def test_find_and_box_them_is_one_detection(toolbox):
     p = plan("find every bicycle and put boxes on them", toolbox)
     assert [s.tool for s in p.steps] == ["detect"], steps(p)
+
+
+def test_a_colour_imagined_on_a_thing_is_shown(toolbox):
+    p = plan("how would the sofa look in yellow?", toolbox)  # it described the sofa as it is
+    assert steps(p) == [("segment", {"target": "the sofa"}), ("recolor", {"color": "yellow"})]
+    assert any("original picture is unchanged" in n for n in p.notes)
+    assert ops(plan("what colour is the sofa?", toolbox)) == ["segment", "describe"]

@@ -15,6 +15,7 @@ from vitron_agent.planners.rule.lexicon import (
 from vitron_agent.planners.rule.step_builders import (
     _Builder,
     _do_segment,
+    _edit,
     _segment,
     _target,
 )
@@ -49,6 +50,15 @@ _WHICH_PIXELS = re.compile(
 )
 
 
+# a colour imagined on a thing: "what would the bike look like in green?", "how would the door look painted red?"
+_WOULD_LOOK = re.compile(
+    r"^(?:what|how)\s+would\s+(?P<np>(?:the|this|that|my|his|her|their)\s+.+?)\s+look(?:\s+like)?\s+"
+    r"(?:in|if\s+(?:it|they|he|she)\s+(?:were|was)|painted|colou?red|with|as)\s+(?:an?\s+)?"
+    rf"(?P<c>{'|'.join(_COLOR_WORDS)})(?:\s+(?:colou?r|paint|one|instead))?\s*\??$",
+    re.I,
+)
+
+
 # whether there is text at all: reading it answers that ("is there any text in the image?" was a description)
 _TEXT_THERE = re.compile(
     r"^(?:is|are)\s+there\s+(?:any\s+)?(?:text|writing|words?|letters|lettering|captions?)\b"
@@ -61,6 +71,13 @@ def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> N
     if not b.video_mode and (pixels := _WHICH_PIXELS.match(clause.strip())):  # a selection asked as a question
         _do_segment(b, pixels.group("what") or pixels.group("what2"), clause, last)
         return
+    if not b.video_mode and (seen := _WOULD_LOOK.match(clause.strip())):
+        # "what would the bike look like in green?": shown by painting a copy (it was described as it is)
+        kind, mask = _target(b, seen.group("np"), last)
+        if kind not in ("whole", "none", "background", "complement") and mask is not None:
+            _edit(b, operation="recolor", mask=mask, color=seen.group("c").lower())
+            b.notes.append("To show it, I recoloured a copy; the original picture is unchanged.")
+            return
     if _TEXT_THERE.match(clause.strip()):
         _do_read(b, "the text", clause, last)
         return
