@@ -143,6 +143,22 @@ def test_an_idle_warm_actor_ends_itself_and_keep_0_leaves_none(photos, tmp_path,
     assert warm_actors(cluster) == []  # it ended itself, idle for 4 s
 
 
+def test_another_configuration_on_a_full_cluster_ends_the_idle_warm_actors(photos, tmp_path, cluster):
+    """Warm actors hold the cluster's CPUs (one each): a batch with another configuration asks the
+    idle ones to end rather than wait for CPUs until their idle limit (the cluster has 2 CPUs)."""
+    two = ("--ray", cluster, "--workers", "2", "--ray-keep", "3000")  # without asking them, b would wait that long
+    p = cli("batch", REQUEST, str(photos), "--out", str(tmp_path / "a"), *two, **ALONE)
+    assert p.returncode == 0 and "2 started" in p.stderr, p.stderr[-2000:]
+    before = warm_actors(cluster)
+    assert len(before) == 2
+    p = cli("batch", REQUEST, str(photos), "--out", str(tmp_path / "b"), *two, "--planner", "rule", **ALONE)
+    assert p.returncode == 0 and "Ray actors: 2 started" in p.stderr, p.stderr[-2000:]
+    after = warm_actors(cluster)
+    assert len(after) == 2 and not set(after) & set(before), (before, after)  # the new configuration's
+    assert comparable(tmp_path / "b") == comparable(tmp_path / "a")
+    assert cli("batch", "--ray-release", cluster).returncode == 0
+
+
 def test_a_changed_configuration_gets_new_actors(tmp_path):
     from vitron_agent.batch.ray_actors import warm_name
 

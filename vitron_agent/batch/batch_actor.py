@@ -172,22 +172,39 @@ class BatchActor:
                 self.keep_s = keep_s
         return {"pid": os.getpid(), "node": self._node, "keep_s": self.keep_s}
 
+    def end_if_idle(self, idle_s: float = 1.0) -> bool:
+        """End this actor now if no call has come for ``idle_s`` seconds and none runs (another
+        batch needs its CPU: :meth:`ActorRows.make_room`). True when it is ending; the kill comes
+        from a thread a moment after this reply (a caller may see the actor die instead)."""
+        with self._life:
+            if self._busy or self._ending or time.monotonic() - self._last < idle_s:
+                return False
+            self._ending = True
+        threading.Thread(target=self._end, name="vitron-batch-end", daemon=True).start()
+        return True
+
     def _watch(self) -> None:
-        """End this actor once it has been idle ``keep_s`` seconds: its Agents closed, then Ray
-        asked to kill it for good (no restart; its name is free again). A touch or a call first
-        keeps it (the check and the touch take the same lock)."""
+        """End this actor once it has been idle ``keep_s`` seconds (a touch or a call first keeps
+        it: the check and the touch take the same lock)."""
         while True:
             keep = self.keep_s
             time.sleep(max(0.2, min(5.0, (keep or 20.0) / 4)))
             with self._life:
+                if self._ending:
+                    return
                 if keep is None or self._busy or time.monotonic() - self._last < keep:
                     continue
                 self._ending = True
-            self._close_agents()
-            import ray
-
-            ray.kill(ray.get_runtime_context().current_actor, no_restart=True)
+            self._end()
             return
+
+    def _end(self) -> None:
+        """Its Agents closed, then Ray asked to kill it for good (no restart; its name freed)."""
+        time.sleep(0.05)  # end_if_idle's reply goes first
+        self._close_agents()
+        import ray
+
+        ray.kill(ray.get_runtime_context().current_actor, no_restart=True)
 
     def _close_agents(self) -> None:
         for agent in self._agents.values():

@@ -23,7 +23,9 @@ and package version, and the worker slot) in the namespace :data:`NAMESPACE`; th
 that cluster with the same configuration takes them (``ray.get_actor``) with their models loaded,
 and a changed configuration gets new ones. A warm actor ends itself after ``keep_s`` idle seconds
 (:data:`KEEP_ENV`, ``--ray-keep``; default :data:`KEEP_S`), and :func:`release` (``vitron-agent
-batch --ray-release ADDRESS``) ends them at once (:mod:`vitron_agent.batch.batch_actor`).
+batch --ray-release ADDRESS``) ends them at once (:mod:`vitron_agent.batch.batch_actor`). A warm
+actor holds one CPU of the cluster while it waits: a batch that finds too few free asks the idle
+warm actors of other configurations to end first (:meth:`ActorRows.make_room`).
 """
 
 from __future__ import annotations
@@ -148,12 +150,46 @@ class ActorRows:
                 return
             try:
                 if self.warm is None:
+                    self.make_room(self.workers)
                     self._actors = [self._cls.remote(**self._kwargs) for _ in range(self.workers)]
                     self.started = self.workers
                 else:
                     self._actors = self._warm_actors(self.warm)
             except BaseException as exc:
                 self._error = exc
+
+    def make_room(self, need: int, wait_s: float = 10.0) -> list[str]:
+        """Idle warm actors of *other* configurations hold the cluster's CPUs (one each) until they
+        end: when fewer than ``need`` CPUs are free, ask them to end now (those idle a second or
+        more; a busy one stays) and wait, up to ``wait_s``, for their CPUs. Their names."""
+        ray = self.ray
+        if need <= 0 or ray.available_resources().get("CPU", 0) >= need:
+            return []
+        mine = f"{self.warm.name}-" if self.warm is not None else None
+        others = [
+            entry["name"]
+            for entry in ray.util.list_named_actors(all_namespaces=True)
+            if entry.get("namespace") == NAMESPACE
+            and entry.get("name", "").startswith("vitron-batch-")
+            and not (mine and entry["name"].startswith(mine))
+        ]
+        asked = {}
+        for name in others:
+            try:
+                asked[name] = ray.get_actor(name, namespace=NAMESPACE).end_if_idle.remote()
+            except ValueError:  # ended meanwhile
+                pass
+        ended = []
+        for name, ref in asked.items():
+            try:
+                if ray.get(ref, timeout=wait_s):
+                    ended.append(name)
+            except Exception:  # it died answering (it was ending), or it is busy past wait_s
+                ended.append(name)
+        deadline = time.monotonic() + wait_s
+        while ended and ray.available_resources().get("CPU", 0) < need and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return ended
 
     def _warm_actors(self, warm: Warm) -> list[Any]:
         """One warm actor a slot: the running one (its idle clock started again), else a new one.
@@ -179,6 +215,7 @@ class ActorRows:
             except (RayActorError, RayTaskError):  # it is ending (idle), or cannot be built: make it anew
                 del handles[name]
                 self._wait_gone(name)
+        self.make_room(len(names) - len(handles))
         for name in names:
             if name not in handles:
                 handles[name] = self._new_warm(name, warm)
