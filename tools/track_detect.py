@@ -126,9 +126,8 @@ class EmbeddedTrackTool(CvTrackTool):
         """Detection + association; None when the named class is not on the prompt frame and a
         colour was given (the colour tracker takes it, and says so)."""
         from vitron_agent.perception.detector import MIN_SCORE, detect_objects, label_score
-        from vitron_agent.perception.recognise import mask_of, not_found, select
+        from vitron_agent.perception.recognise import mask_of, not_found
         from vitron_agent.perception.track_sparse import depth_word
-        from vitron_agent.tools.video_time import coloured
 
         clip = ctx.store.get_video(inp.video)
         n = len(clip)
@@ -147,13 +146,7 @@ class EmbeddedTrackTool(CvTrackTool):
                 raise not_found(f"{name.word} on frame {inp.frame}", found)
             out = self._objects(inp.model_copy(update={"frame": later[0]}), name, ctx)
             return out.model_copy(update={"method": f"{out.method}; {later[1]}"}) if out is not None else None
-        color, phrase = _colour(target), target
-        if color and "person" in name.labels:  # people by what their torso wears (a box's middle is the wall)
-            found = [d for d in found if d.label != "person" or coloured(prompt, d, color)]
-            phrase = re.sub(rf"\b{re.escape(color)}\b", "", target, flags=re.I)  # judged here, not again
-        # none of that colour on frame 0 ("the girl in the blue shirt" comes later): looked for later
-        items, note = select(prompt, found, name, phrase, allow_none=bool(color) and inp.frame == 0)
-        note = f"the {color} one" + (f", {note}" if note else "") if color and phrase != target else note
+        items, note = _chosen(prompt, found, name, target, inp.frame)
         if not items:  # "the girl in the blue shirt": a girl on frame 0, the blue one comes later
             later = self._coloured_later(inp, name, ctx)
             if later is None:
@@ -341,6 +334,20 @@ def _with_colour(target: str, color: str | None) -> str:
 def _bare(words: str) -> str:
     """ "the red car" -> "red car" (to follow "no")."""
     return re.sub(r"^(?:the|a|an|this|that)\s+", "", words.strip(), flags=re.I)
+
+
+def _chosen(prompt: np.ndarray, found: list, name, target: str, frame: int) -> tuple[list, str]:
+    """(the detections ``target`` means on the prompt frame, a note); none when a colour is asked and none of
+    that colour is on frame 0 ("the girl in the blue shirt" comes later: the caller looks later)."""
+    from vitron_agent.perception.recognise import select
+    from vitron_agent.tools.video_time import coloured
+
+    color, phrase = _colour(target), target
+    if color and "person" in name.labels:  # people by what their torso wears (a box's middle is the wall)
+        found = [d for d in found if d.label != "person" or coloured(prompt, d, color)]
+        phrase = re.sub(rf"\b{re.escape(color)}\b", "", target, flags=re.I)  # judged here, not again
+    items, note = select(prompt, found, name, phrase, allow_none=bool(color) and frame == 0)
+    return items, f"the {color} one" + (f", {note}" if note else "") if color and phrase != target else note
 
 
 def _at_depth(found: list, depth: str | None, height: int) -> list:

@@ -25,6 +25,7 @@ SURE = 0.4  # an object counts when one of its detections scored this much (weak
 COUNT_STEP = 0.3  # seconds between detections when counting (a blur's track uses 0.8 s)
 MIN_SECONDS = 1.0  # ... and it was followed this long (a quarter of a short clip): shorter ones are fragments
 WHOLE_SHOT = 0.8  # ... or for this share of its shot at least (a cup filling a 1 s shot is no fragment)
+CROWD = 10  # this many at once is a crowd: small, far-off and overlapping ones are missed (13 counted of ~40)
 # colour signatures this close (Bhattacharyya) may be one object seen again after it left (the joining
 # threshold of track_boxes.stitch; three alike bottles taken away and put back measured 0.13-0.43 apart)
 ALIKE = 0.45
@@ -171,6 +172,7 @@ class CountInVideoTool(VisionTool):
         if lower < len(sure):  # some may be the same one coming back: a range, and no more than unsure
             confidence = min(confidence, lower / len(sure))
         across = sum(1 for g in sure if _travel(g) > 0.25 * v.width)
+        crowd = bool(spans) and at_once(spans) >= CROWD
         if not objects:
             text = f"I saw no {word} in the video (the detector can miss small or partly hidden ones)"
         else:
@@ -191,7 +193,10 @@ class CountInVideoTool(VisionTool):
                 text += (
                     "; it moved across the frame" if len(sure) == 1 else f"; {across} of them moved across the frame"
                 )
-            shown = "; ".join(_on_screen(g, v.fps, k) for g in sure[:12])
+            if crowd:
+                text += f"; a crowd ({at_once(spans)} at once): the detector misses small, far-off or overlapping {word}, so there are likely more"
+            each = [_on_screen(g, v.fps, k) for g in sure[:12]]
+            shown = f"all of them {each[0]}" if len(each) > 1 and len(set(each)) == 1 else "; ".join(each)
             text += f". On screen: {shown}" if shown else ""
         how = (
             f"{model} every {k} frame{'s' if k > 1 else ''} ({len(range(0, v.frames, k))} of {v.frames}), followed "
@@ -200,7 +205,11 @@ class CountInVideoTool(VisionTool):
             f"{len(cuts) + 1} shot{'s' if cuts else ''}), with a score of {SURE} or more"
         )
         sure_word = (
-            "unsure" if lower < len(sure) or confidence < 0.5 else "sure" if confidence >= 0.8 else "fairly sure"
+            "unsure"
+            if lower < len(sure) or confidence < 0.5 or crowd
+            else "sure"
+            if confidence >= 0.8
+            else "fairly sure"
         )
         said = f"{sure_word}: {confidence:.0%} of what I followed counted; {how}" if objects else how
         from vitron_agent.tools.video_time import narrower

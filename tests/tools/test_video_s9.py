@@ -257,3 +257,23 @@ def test_what_is_said_is_not_answered_with_what_is_seen(agent, tmp_path):
     assert "I can't make out speech or lyrics (no speech recognition here). It has sound" in result.answer, (
         result.answer
     )
+
+
+def test_a_crowd_count_is_unsure_and_says_more_are_likely(store, monkeypatch):
+    """'how many people are walking?' on a crowded street (about 40 small pedestrians) said 'I counted 13
+    distinct people ... fairly sure', each '0:00-0:02.67' listed twelve times."""
+    from vitron_agent.perception.track_boxes import Track
+    from vitron_agent.tools import video_count
+
+    video = store.put_video(iter([np.zeros((60, 400, 3), np.uint8)] * 8), 3.0)
+    tracks = []
+    for j in range(14):  # fourteen people side by side on all eight frames, each its own colour
+        t = Track(id=j)
+        for i in range(8):
+            t.add(i, np.array([25.0 * j, 10, 25.0 * j + 12, 50]), 0.8, np.eye(14, dtype=np.float32)[j])
+        tracks.append(t)
+    monkeypatch.setattr(video_count, "count_tracks", lambda *a: (tracks, 1, "test", []))
+    out = video_count.CountInVideoTool()(ToolContext(store=store), video=video.model_dump(), target="people")
+    assert out.count == 14
+    assert "a crowd (14 at once): the detector misses small, far-off or overlapping people" in out.text, out.text
+    assert "On screen: all of them 0:00-0:02.67" in out.text and "(unsure" in out.text
