@@ -63,6 +63,8 @@ def _way(said: str) -> str:
         return "detector"
     for key, way in (
         ("round lobes", "parts"),
+        ("colour and texture", "stuff piece"),
+        ("closer look", "zoom"),
         ("guess", "salient guess"),
         ("only weakly", "weak detector find"),
         ("selective search", "region search"),
