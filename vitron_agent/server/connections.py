@@ -37,6 +37,54 @@ def _refusal(status: bytes, text: bytes) -> bytes:
     return b"HTTP/1.1 " + status + b"\r\n" + _CLOSE + b"content-length: %d\r\n\r\n" % len(text) + text
 
 
+class _BodyRate:
+    """The body-rate half of the guarded h11 protocol (a mixin over uvicorn's ``H11Protocol``): a
+    body being received must keep ``body_grace`` s + 1 s per ``MIN_BODY_RATE`` bytes; seconds the
+    app's flow control paused reading are not counted. ``body_grace`` is set by
+    :func:`guarded_protocol` (2 x its head deadline)."""
+
+    body_grace = 2 * HEAD_TIMEOUT
+    _body_timer: asyncio.TimerHandle | None = None
+
+    def _track_body(self, data: bytes) -> None:
+        import h11
+
+        if self.conn.their_state is not h11.SEND_BODY or self.transport.is_closing():
+            return
+        if self._body_timer is None:
+            self._body_bytes, self._body_charged, self._body_seen = 0, 0.0, self.loop.time()
+            self._body_timer = self.loop.call_later(self.body_grace, self._check_body)
+        else:
+            self._body_bytes += len(data)
+
+    def _check_body(self) -> None:
+        import h11
+
+        self._body_timer = None
+        if self.transport.is_closing() or self.conn.their_state is not h11.SEND_BODY:
+            return
+        now = self.loop.time()
+        if not self.flow.read_paused:
+            self._body_charged += now - self._body_seen
+        self._body_seen = now
+        allowed = self.body_grace + self._body_bytes / MIN_BODY_RATE
+        if self._body_charged > allowed:
+            text = (
+                f"the request body came too slowly ({self._body_bytes:,} bytes in {self._body_charged:.0f} s; "
+                f"at least {MIN_BODY_RATE} bytes a second after the first {self.body_grace:g} s)\n"
+            )
+            self.transport.write(_refusal(b"408 Request Timeout", text.encode()))
+            self.transport.close()
+            return
+        wait = 1.0 if self.flow.read_paused else max(0.5, allowed - self._body_charged)
+        self._body_timer = self.loop.call_later(wait, self._check_body)
+
+    def _disarm_body(self) -> None:
+        if self._body_timer is not None:
+            self._body_timer.cancel()
+            self._body_timer = None
+
+
 def guarded_protocol(head_timeout: float = HEAD_TIMEOUT, max_connections: int = MAX_CONNECTIONS) -> type:
     """An h11 protocol class for ``uvicorn.Config(http=...)`` with a head deadline of
     ``head_timeout`` seconds and at most ``max_connections`` open connections."""
@@ -48,11 +96,10 @@ def guarded_protocol(head_timeout: float = HEAD_TIMEOUT, max_connections: int = 
             f"head_timeout must be > 0 s and max_connections >= 1, not {head_timeout} and {max_connections}"
         )
 
-    class GuardedH11Protocol(H11Protocol):
+    class GuardedH11Protocol(_BodyRate, H11Protocol):
         def connection_made(self, transport: Any) -> None:  # type: ignore[override]
             super().connection_made(transport)
             self._deadline: asyncio.TimerHandle | None = None
-            self._body_timer: asyncio.TimerHandle | None = None
             self._waiting_after: Any = None  # the cycle whose head is complete (None: none yet)
             if len(self.connections) > max_connections:
                 transport.write(_refusal(b"503 Service Unavailable", b"too many open connections; retry shortly\n"))
@@ -82,40 +129,7 @@ def guarded_protocol(head_timeout: float = HEAD_TIMEOUT, max_connections: int = 
             super().data_received(data)
             if self._deadline is not None and self.cycle is not self._waiting_after:
                 self._disarm()  # a new request head is complete: the app has it now
-            if self.conn.their_state is h11.SEND_BODY and not self.transport.is_closing():
-                if self._body_timer is None:
-                    self._body_bytes, self._body_charged, self._body_seen = 0, 0.0, self.loop.time()
-                    self._body_timer = self.loop.call_later(2 * head_timeout, self._check_body)
-                else:
-                    self._body_bytes += len(data)
-
-        def _check_body(self) -> None:
-            """Close a connection whose body falls behind ``2 x head_timeout`` s + 1 s per
-            ``MIN_BODY_RATE`` bytes (seconds the app's flow control paused reading are not counted)."""
-            self._body_timer = None
-            if self.transport.is_closing() or self.conn.their_state is not h11.SEND_BODY:
-                return
-            now = self.loop.time()
-            if not self.flow.read_paused:
-                self._body_charged += now - self._body_seen
-            self._body_seen = now
-            allowed = 2 * head_timeout + self._body_bytes / MIN_BODY_RATE
-            if self._body_charged > allowed:
-                text = (
-                    f"the request body came too slowly ({self._body_bytes:,} bytes in "
-                    f"{self._body_charged:.0f} s; at least {MIN_BODY_RATE} bytes a second after "
-                    f"the first {2 * head_timeout:g} s)\n"
-                )
-                self.transport.write(_refusal(b"408 Request Timeout", text.encode()))
-                self.transport.close()
-                return
-            wait = 1.0 if self.flow.read_paused else max(0.5, allowed - self._body_charged)
-            self._body_timer = self.loop.call_later(wait, self._check_body)
-
-        def _disarm_body(self) -> None:
-            if getattr(self, "_body_timer", None) is not None:
-                self._body_timer.cancel()
-                self._body_timer = None
+            self._track_body(data)
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
@@ -134,4 +148,5 @@ def guarded_protocol(head_timeout: float = HEAD_TIMEOUT, max_connections: int = 
             self._disarm_body()
             super().connection_lost(exc)
 
+    GuardedH11Protocol.body_grace = 2 * head_timeout
     return GuardedH11Protocol
