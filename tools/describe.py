@@ -489,21 +489,21 @@ def blob_words(found, what: str, target: str | None, unknown: bool) -> str:
     """A blob count in words, as sure as the blobs allow: a plain "I count 3 red blobs." for clean
     blobs of a colour or shape; for a name no model knows ("cells") a guess with how it was made;
     a range when touching blobs may be merged; "at least" for a field of specks; no number when
-    what stands out is not separate blobs."""
+    what stands out is not separate blobs. That a name was not recognised is in the method (the
+    turn's warning says it first), not repeated here."""
     named = repr(target) if target else "them"
-    how = f" I can't recognise {target!r} by name: this is a guess from blobs that stand out." if unknown else ""
     lo, hi = found.across
     size = (f"{lo} px across" if lo == hi else f"{lo}-{hi} px across") if hi else ""
     if found.verdict == "mass":
         return f"I cannot count {named} by blobs: {found.reason}. Give a box around one, or a clearer picture."
     if found.verdict == "none":
         faint = f" ({found.faint} faint ones I would not count)" if found.faint else ""
-        return f"I see no {what} clearly{faint}.{how}"
+        return f"I see no {what} clearly{faint}."
     if found.verdict == "field":
         many = "hundreds" if found.high >= 200 else f"{found.high}"
         return (
             f"There are more than I can separate: I count {found.count} larger {what} ({size}) and see about "
-            f"{found.small} smaller specks, so at least {found.count}, perhaps {many}.{how}"
+            f"{found.small} smaller specks, so at least {found.count}, perhaps {many}."
         )
     notes = [size] if size else []
     if found.merged:
@@ -516,11 +516,11 @@ def blob_words(found, what: str, target: str | None, unknown: bool) -> str:
     if found.verdict == "unsure":
         return (
             f"I cannot count {named} surely: I see {found.count} {what}, but it could be anywhere from "
-            f"{found.low} to {found.high}{tail}.{how}"
+            f"{found.low} to {found.high}{tail}."
         )
     upto = f", perhaps up to {found.high}" if found.high > found.count else ""
     if unknown:
-        return f"At a guess, {found.count}{upto}{tail}.{how}"
+        return f"At a guess, {found.count}{upto}{tail}."
     for_ = f" (for {target!r})" if target else ""
     return f"I count {found.count} {what}{for_}{upto}{tail}. (cv count: object-like blobs, not recognised objects.)"
 

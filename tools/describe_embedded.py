@@ -275,9 +275,10 @@ class EmbeddedCountTool(CvCountTool):
             )
         if region is None and len(name.labels) == 1:
             text = _crowd(image, name.labels[0], items) or _perhaps(image, name.labels[0], items, noun) or text
+        note = made_picture_note(image)
         if not items:
-            text = f"I count no {plural(noun, 2)}, {MISS}; {_recognised(found)}"
-        text = _hedged(made_picture_note(image), text) + "." + _only_in(where)
+            text = f"I count no {plural(noun, 2)}, {MISS}; {_recognised(found, bool(note))}"
+        text = _hedged(note, text) + "." + _only_in(where)
         method = f"SSD-MobileNetV2 detections of {' / '.join(name.labels)} scoring at least 0.3" + (
             f": {listed}" if items else ""
         )

@@ -52,7 +52,7 @@ def test_one_cell_among_fringes_is_one_and_said_as_a_guess(ctx):
     cell = data.cell()
     out = _count(ctx, np.stack([cell] * 3, -1) if cell.ndim == 2 else cell[..., :3], target="cells")
     assert out.count == 1, out.text  # was 42: the interference fringes' specks
-    assert out.text.startswith("At a guess, 1") and "can't recognise 'cells'" in out.text, out.text
+    assert out.text.startswith("At a guess, 1 (") and "cannot recognise 'cells'" in out.method, out.text
     assert "faint" in out.text and "faint left out" in out.method
 
 

@@ -141,9 +141,12 @@ def _scene(image: np.ndarray, found: list[Detection], limit: int, made: bool) ->
     shown = found[:limit]
     pairs = _pairs(shown)
     said: dict[int, str] = {}
+    led: dict[int, str] = {}  # the detector's name, where the classifier's leads
     for i, d in enumerate(shown):
         unsure = made or bool(d.alternatives) or confidence_word(d.score) != "probably" or bool(doubt(image, d))
         said[i] = ("what may be " if unsure else "") + _named(image, d)
+        if unsure and (sure := _classifier_leads(image, d)):  # not "a brown dog (the classifier sees a cheetah)"
+            said[i], led[i] = f"what may be {_article(sure)} {sure}", f"the detector says {_article(d.label)} {d.label}"
     parts = []
     for i, d in enumerate(shown):
         if i in pairs:
@@ -152,7 +155,9 @@ def _scene(image: np.ndarray, found: list[Detection], limit: int, made: bool) ->
         under = [f"{said[k]} on " for k, (word, j) in pairs.items() if j == i and word == "on"]
         big = d.box.width * d.box.height >= 0.6 * w * h
         place = "filling the picture" if big else f"at the {position_name(*_centre(d), w, h)}"
-        notes = [_notes(image, d)] + [_notes(image, shown[k]) for k, (_, j) in pairs.items() if j == i]
+        notes = [led.get(i) or _notes(image, d)] + [
+            led.get(k) or _notes(image, shown[k]) for k, (_, j) in pairs.items() if j == i
+        ]
         notes = list(dict.fromkeys(n for n in notes if n))
         phrase = "".join(under) + said[i] + "".join(held) + f" {place}" + (f" ({'; '.join(notes)})" if notes else "")
         parts.append(phrase)
@@ -160,6 +165,16 @@ def _scene(image: np.ndarray, found: list[Detection], limit: int, made: bool) ->
     crowd = "" if "person" in many else _crowd_clause(image, found)
     said = "I see " + "; ".join(groups + _grouped(parts)) + more + crowd
     return said + _as_a_whole(image, found, said)
+
+
+def _classifier_leads(image: np.ndarray, d: Detection) -> str:
+    """The classifier's name for the box when it is fairly sure (>= 0.5) and names no kind of the
+    detector's unsure label (a cheetah cub the detector calls a dog): what the description leads
+    with; '' otherwise."""
+    from vitron_agent.perception.name_finder import second_opinion
+
+    other = second_opinion(image, d)
+    return re.sub(r"^the classifier sees an? |\s*\(\d\.\d+\)$", "", other) if other else ""
 
 
 WHOLE_SURE = 0.5  # the classifier's first name for the whole picture, from this probability, is worth saying
