@@ -33,8 +33,9 @@ FIELD = 20  # this many small specks (and at least twice the count) make a field
 @dataclass
 class BlobCount:
     """A blob count and its honesty: ``count`` clear blobs, ``low``..``high`` the range the truth
-    likely lies in, ``verdict`` one of "count" (a number, perhaps a range), "field" (at least
-    ``count``: many more small ones), "mass" (not separable: no number), "none"; ``across`` the
+    likely lies in, ``verdict`` one of "count" (a number, perhaps a range), "unsure" (a range
+    more than twice the count: no number stood behind), "field" (at least ``count``: many more
+    small ones), "mass" (not separable: no number), "none"; ``across`` the
     typical blob's diameter range in pixels (10th-90th percentile), ``faint`` / ``merged`` /
     ``split`` / ``small`` how many blobs were left out, may be several, were one thing cut in
     pieces, or were too small to count; ``masks`` the counted blobs (HxW bool each)."""
