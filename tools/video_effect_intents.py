@@ -10,6 +10,7 @@ import re
 
 from vitron_agent.toolkit import slots
 from vitron_agent.toolkit.intents import Intent, register_intent
+from vitron_agent.tools.video_clip_parts import whole_clip_only
 from vitron_agent.tools.video_intents import emit_step, example_lines, video_or_ask
 
 __all__ = ["VIDEO_EFFECT_INTENTS", "sheet_every"]
@@ -73,6 +74,7 @@ def highlight_handler(call) -> None:
     seconds = slots.duration(call.text)
     if seconds is None:
         call.note("I made it 5 s long (say e.g. 'a 10 second highlight' to choose).")
+    whole_clip_only(call, "a highlight")
     emit_step(call, "highlight_video", seconds=seconds or 5.0)
 
 
@@ -100,11 +102,13 @@ def sheet_handler(call) -> None:
     every, count = sheet_every(call.text)
     if every is None and count is None:
         call.note("I put 12 frames, evenly spread, on one sheet (say e.g. 'every 10th frame' to choose).")
+    whole_clip_only(call, "a contact sheet")
     emit_step(call, "frame_sheet", output="image", every=every, count=min(count, 60) if count else None)
 
 
 def sharpest_handler(call) -> None:
     if video_or_ask(call, "sharpest_frame", "Finding the sharpest frame"):
+        whole_clip_only(call, "finding the sharpest frame")
         emit_step(call, "sharpest_frame", output="image")
 
 

@@ -277,3 +277,20 @@ def test_a_crowd_count_is_unsure_and_says_more_are_likely(store, monkeypatch):
     assert out.count == 14
     assert "a crowd (14 at once): the detector misses small, far-off or overlapping people" in out.text, out.text
     assert "On screen: all of them 0:00-0:02.67" in out.text and "(unsure" in out.text
+
+
+def test_a_sheet_of_a_part_says_it_covers_the_whole_clip():
+    """'extract every 10th frame from 0:02 to 0:05' must not drop the span silently."""
+    from vitron_agent.planners.base import PlanRequest
+    from vitron_agent.planners.rule import RulePlanner
+    from vitron_agent.toolkit.tool import Toolbox
+    from vitron_agent.tools import default_tools
+
+    p = RulePlanner().plan(
+        PlanRequest(
+            text="extract every 10th frame from 0:02 to 0:05", inputs={"input": {"video": "video"}, "last": {}}
+        ),
+        Toolbox(default_tools()),
+    )
+    assert [s.tool for s in p.steps] == ["frame_sheet"]
+    assert any("a contact sheet works on the whole clip here" in n for n in p.notes), p.notes
