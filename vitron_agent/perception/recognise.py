@@ -149,57 +149,10 @@ def _parse_between(phrase: str):
     return parse_between(phrase)
 
 
-def _labels_of(words: str) -> tuple[str, ...]:
-    """The COCO labels ``words`` name (the detector's synonyms, WordNet's classes and what WordNet puts above)."""
-    from vitron_agent.perception.detector import named
-    from vitron_agent.perception.name_finder import head_noun
-    from vitron_agent.perception.wordnet_names import classes_for, coco_above, wordnet_ready
-
-    name, head = named(words), head_noun(words)
-    coco = classes_for(head)[0] if head and wordnet_ready() else frozenset()
-    above = coco_above(head) if head and wordnet_ready() else ()
-    return tuple(dict.fromkeys((*(name.labels if name else ()), *sorted(coco), *above)))
-
-
-def _best_of(found: list[Detection], words: str, besides: Detection | None = None) -> Detection | None:
-    labels = _labels_of(words)
-    scored = [(max(label_score(d, lab) for lab in labels), d) for d in found if d is not besides] if labels else []
-    best = max(scored, key=lambda t: t[0], default=(0.0, None))
-    return best[1] if best[1] is not None and best[0] >= MIN_SCORE else None
-
-
 def _between(image: np.ndarray, found: list[Detection], btw, with_mask: bool, guess: bool) -> Resolved:
-    """The head's detection nearest the line joining the two others
-    (:func:`~vitron_agent.perception.between.order_between`), said with what was assumed; when the
-    head is not among the detections or the two others are not both found, the head resolved alone
-    with an assumption's words (unsure)."""
-    from dataclasses import replace
+    from vitron_agent.perception.between import resolve_between
 
-    from vitron_agent.perception.between import order_between
-    from vitron_agent.perception.detector import detector_name
-
-    a = _best_of(found, btw.first)
-    b = _best_of(found, btw.second, besides=a) if a is not None else None
-    labels = _labels_of(btw.head)
-    cands = [
-        d for d in found if labels and d is not a and d is not b and max(label_score(d, x) for x in labels) >= MIN_SCORE
-    ]
-    if a is None or b is None or not cands:
-        res = resolve(image, btw.head, found, with_mask=with_mask, guess=guess)
-        missing = btw.first if a is None else btw.second if b is None else ""
-        why = f"where to find {missing}" if missing else f"which {btw.head.removeprefix('the ')} is between them"
-        took = "the one found" if missing else "the one the resolver found first"
-        return replace(res, method=res.method + f"; unsure where: it cannot tell {why}, so it took {took}", sure=False)
-    order = order_between([_xyxy(d) for d in cands], _xyxy(a), _xyxy(b))
-    chosen = cands[order[0]]
-    how = (
-        f"{detector_name()} recognised {chosen.describe()}; the one between the {a.label} ({a.score:.2f}) and the "
-        f"{b.label} ({b.score:.2f}), read as the one nearest the line joining their centres"
-    )
-    sure = not _doubted(image, [chosen], Named(labels, btw.head, False))
-    if not sure:
-        how += f"; unsure: it cannot tell surely that this is the {btw.head.removeprefix('the ')} between them, so it took the nearest"
-    return Resolved([chosen], _mask(image, [chosen], with_mask), how, sure=sure)
+    return resolve_between(image, found, btw, with_mask, guess)
 
 
 def _a_kind_of(
