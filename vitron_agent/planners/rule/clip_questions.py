@@ -41,6 +41,18 @@ _PASSING = re.compile(
 _ANYWHERE = re.compile(r"\s+(?:anywhere|at all|somewhere)(?=\s*\??$)", re.I)
 _HOW_MANY = re.compile(r"^(?:how many|count|number of)\b", re.I)
 _IN_IT = re.compile(r"\s+(?:(?:are|is)\s+)?(?:in|on)\s+(?:it|there|this|that|them|here)\s*\??$", re.I)
+# a part of the picture in a count or a "when" over a clip: the clip's counter and finder look at the whole frame
+_PLACE = re.compile(
+    r"\s+(?:on|in|at|along|across|to)\s+(?:the\s+)?(?:far\s+|very\s+)?(?:left|right|top|bottom|upper|lower|middle|"
+    r"centre|center|background|foreground)(?:\s+(?:left|right|hand|side|half|corner|part|edge|third))*"
+    r"(?:\s+of\s+(?:the\s+)?(?:video|clip|frame|screen|picture|shot))?",
+    re.I,
+)
+_WHEN_MANY = re.compile(r"^when\s+(?:do|did|are|were)\b", re.I)  # plural things: the finder keeps to no place
+PLACE_NOTE = (
+    "I read {place!r} as the whole frame: counting or finding through a clip does not keep to a part of the "
+    "picture. To look only there, take a frame ('the frame at 0:05') and ask about it."
+)
 _LENGTH_NOW = re.compile(
     r"^(?:is|was)\s+(?:it|the (?:video|clip))\s+(?:now\s+|still\s+)?(?:any\s+)?(?:shorter|longer)\b", re.I
 )
@@ -94,7 +106,7 @@ _DOES_COME_GO = re.compile(
     re.I,
 )
 _PEOPLE = {"anyone": "person", "anybody": "person", "someone": "person", "somebody": "person"}
-SPAN_NOTE = "I looked only at {part} of the clip{rel}."
+SPAN_NOTE = "I read the question over {part} of the clip only (that part kept first){rel}."
 
 EARLIER_STATE = (
     "I can't look at how it was before: each turn works on the latest result, and I don't keep the "
@@ -137,6 +149,9 @@ def clip_question(b: Any, clause: str) -> str:
     clause = _ANYWHERE.sub("", clause)  # "can you see a bike anywhere": where is no part of the thing
     if _HOW_MANY.match(clause):  # "how many people are in it": in the clip (or the part just kept)
         clause = _IN_IT.sub("", clause)
+    if (_HOW_MANY.match(clause) or _WHEN_MANY.match(clause)) and (place := _PLACE.search(clause)):
+        clause = (clause[: place.start()] + clause[place.end() :]).strip()  # said, not silently dropped
+        b.notes.append(PLACE_NOTE.format(place=place.group(0).strip()))
     if _LENGTH_NOW.match(clause):  # "is it shorter now?": the clip's length, from its details
         return "how long is the video"
     if m := _CAN_YOU_SEE.match(clause):  # "can you spot a dog?": whether it is ever on screen
@@ -156,8 +171,8 @@ def clip_question(b: Any, clause: str) -> str:
         what = m.group("what") or m.group("many")
         thing = _PEOPLE.get(what.lower(), re.sub(r"^(?:any|that|this)\s+", "the ", what, flags=re.I))
         b.notes.append(
-            f"I can't judge {clause.rstrip(' ?')!r}: nothing here recognises actions, only what is on screen. "
-            f"Here is when {thing} is on screen."
+            f"I read {clause.rstrip(' ?')!r} as when {thing} is on screen: nothing here recognises actions, so I "
+            "can't tell whether it happens."
         )
         return f"when is {_article(thing)} visible"
     return clause
