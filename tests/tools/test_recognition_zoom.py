@@ -182,3 +182,16 @@ def test_the_resolver_answers_one_tree_unsure():
     img, _, fir = _trees_scene(1)
     res = resolve(img, "the tree on the right")
     assert not res.sure and (res.mask & fir).sum() / max(1, (res.mask | fir).sum()) >= 0.8
+
+
+def test_stuff_in_front_is_the_lower_part_and_in_the_background_the_upper():
+    """Grass lies on the ground: 'the grass in front' is found (the lower half), 'the grass in the
+    background' is refused in a picture whose only grass is in front, not answered with it."""
+    from vitron_agent.core.errors import ToolFailed
+    from vitron_agent.perception.recognise import stuff_region
+
+    img, _, _ = _trees_scene()
+    mask, method = stuff_region(img, "grass", [], "the grass in front")
+    assert mask[300:].mean() > 0.5 and "only the parts where the phrase says" in method
+    with pytest.raises(ToolFailed, match="none where"):
+        stuff_region(img, "grass", [], "the grass in the background")

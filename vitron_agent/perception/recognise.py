@@ -524,7 +524,8 @@ def stuff_region(
 ) -> tuple[np.ndarray, str]:
     """(mask, method) for sky / water / grass / trees / ground (:mod:`vitron_agent.perception.stuff`),
     with what the detector recognised cut out. Place words in ``phrase`` ("the tree on the
-    right") keep only the parts lying in the half they name; none there is a ToolFailed, not
+    right") keep only the parts lying in the half they name ("in front", "in the foreground": the
+    lower half; "in the background", "in the distance": the upper); none there is a ToolFailed, not
     the stuff elsewhere."""
     from vitron_agent.perception.stuff import stuff_mask
 
@@ -533,6 +534,9 @@ def stuff_region(
     if mask.mean() < 0.002:
         raise ToolFailed(f"I found no {kind} in this image ({method}). If it is there, {ASK_REGION}.")
     words = set(re.findall(r"[a-z]+", (phrase or "").lower()))
+    # stuff lies on the ground plane: what is in front is lower in the picture, what is far back higher
+    words |= {"bottom"} if words & {"front", "foreground", "nearest"} else set()
+    words |= {"top"} if words & {"background", "distance", "back"} else set()
     if (placed := _placed(mask, words)) is not mask:
         mask = placed
         if not mask.any():
