@@ -79,8 +79,9 @@ class RunResult(BaseModel):
 
     @property
     def ok(self) -> bool:
-        """Every step ran and succeeded, and no part of the request was left undone ("I did not do …")."""
-        partial = any(n.startswith("I did not do") for n in self.plan.notes)
+        """Every step ran and succeeded, and no part of the request was left undone ("I did not do …", or
+        the whole request refused or answered with a question back: ``plan.declined``)."""
+        partial = self.plan.declined or any(n.startswith("I did not do") for n in self.plan.notes)
         return (
             not self.awaiting_review and not self.problems and not partial and all(s.status == "ok" for s in self.steps)
         )

@@ -138,11 +138,14 @@ def export_item(result, store, item_dir: str | Path) -> dict[str, Any]:
     line = dict(export_run(result, store, folder))
     failed = [s for s in result.steps if s.status == "error"]
     held = [s for s in result.steps if s.status == "skipped" and s.error_kind == "held"]
-    line["status"] = "error" if failed or held or result.problems else "ok"
+    declined = result.plan.declined and not result.steps  # refused, or a question back: nothing was done
+    line["status"] = "error" if failed or held or result.problems or declined else "ok"
     if failed:
         line["error"] = f"step {failed[0].id} ({failed[0].tool}) failed: {failed[0].error}"
     elif held:  # an edit held back (on a guessed or suspect target) made nothing: not an ok item
         line["error"] = f"step {held[0].id} ({held[0].tool}) {held[0].error}"
     elif result.problems:
         line["error"] = "; ".join(result.problems)
+    elif declined:
+        line["error"] = "not done: " + (result.answer.strip().splitlines() or ["(no answer)"])[0]
     return line

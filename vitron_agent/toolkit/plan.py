@@ -63,6 +63,11 @@ class Plan(BaseModel):
     steps: list[Step] = Field(default_factory=list)
     answer: str | None = Field(default=None, description="a reply that needs no tool (or a note on the plan)")
     notes: list[str] = Field(default_factory=list, description="what the planner could not use from the request")
+    declined: bool = Field(
+        default=False,
+        description="the planner refused the request or asked a question back (no steps): nothing it asked "
+        "for was done, so the turn is not ok",
+    )
     reasoning: str | None = Field(
         default=None, max_length=8000, description="the model's reasoning, kept for debugging; never part of an answer"
     )

@@ -29,6 +29,7 @@ from vitron_agent.planners.rule.intent_table import (
     UNDERSTOOD,
     Clause,
     Intent,
+    asks_help,
     intent_named,
     not_understood,
     parse_clause,
@@ -49,6 +50,7 @@ from vitron_agent.planners.rule.lexicon import (
     bounded,
     two_colours,
 )
+from vitron_agent.planners.rule.shorthand import arrows, onto_colour, percent_words
 from vitron_agent.planners.rule.step_builders import _Builder, _exclude, clause_span
 from vitron_agent.toolkit import slots
 from vitron_agent.toolkit.plan import Plan, Step
@@ -85,9 +87,19 @@ class RulePlanner:
         self.mode = mode
 
     def plan(self, request: PlanRequest, toolbox: Toolbox) -> Plan:
+        """The steps for ``request``; with none, the answer is a refusal or a question back (``declined``:
+        the turn is not ok, a batch item is not done), except the list of what it understands ("help")."""
+        made = self._read(request, toolbox)
+        if not made.steps and made.answer and not asks_help(bounded(request.text)):
+            made.declined = True
+        return made
+
+    def _read(self, request: PlanRequest, toolbox: Toolbox) -> Plan:
         raw = bounded(request.text)  # before any pattern: no run of blanks for one to backtrack over
         if len(raw) > MAX_REQUEST_CHARS:
             return Plan(answer=TOO_LONG.format(n=len(raw), cap=MAX_REQUEST_CHARS))
+        if asks_help(raw):  # "what can you do?" asks for the list, with or without a picture
+            return Plan(answer=understood_help())
         if _looks_foreign(raw):
             return Plan(answer=NOT_ENGLISH)
         if (followed := follow_up(self, request, toolbox, raw)) is not None:  # "a bit more", "the cat too"
@@ -98,11 +110,13 @@ class RulePlanner:
         text = strip_remarks(text)  # "thanks! now blur the face", "it's crooked, rotate it 5 degrees"
         text = part_complaint(text) or text  # "the sky is blown out, tone it down" (before "X, <verb> it")
         text = topic_first(text)  # "the car, make it red"
+        text, amount_notes = percent_words(onto_colour(arrows(text)))  # "owl -> black and white", "20% brighter"
         if (ask := two_colours(text)) is not None:  # "make the dog brown and white": one colour a thing; ask which
             return Plan(answer=ask)
         text = _BOTH_WAYS.sub("make a boomerang", text)  # one request, though "and then" would split it
         last = request.inputs.get("last", {})
         b = _Builder(toolbox=toolbox, inputs=request.inputs, regions=regions)
+        b.notes.extend(amount_notes)
         inp = request.inputs.get("input", {})
         b.image = "$input.image" if inp.get("image") == "image" else None
         if b.image is None and inp.get("video") == "video":

@@ -56,6 +56,18 @@ from vitron_agent.planners.rule.step_builders import (
 from vitron_agent.toolkit import slots
 from vitron_agent.toolkit.intents import Intent, register_intent, registered_intents, table_version
 
+# "..., rest stays", "and leave the rest alone", "keep everything else in colour": said of an edit of a named
+# thing, which leaves the rest as it is anyway (kept in the clause, it became part of the target)
+_LEAVE_BODY = (
+    r"(?:(?:keep|leave)\s+(?:the\s+rest|everything\s+else|all\s+else|the\s+others?)"
+    r"(?:\s+(?:as\s+it\s+is|as\s+is|alone|unchanged|untouched|the\s+same|in\s+colou?r|intact|as\s+it\s+was))?"
+    r"|(?:the\s+)?rest\s+(?:stays?|remains?|unchanged|untouched|as\s+is)(?:\s+(?:the\s+same|in\s+colou?r|as\s+it\s+is|"
+    r"unchanged|as\s+is))?|(?:don'?t|do\s+not)\s+touch\s+(?:the\s+rest|anything\s+else))\s*[.!]*"
+)
+_LEAVE_REST = re.compile(r"^(?:but\s+|and\s+)?" + _LEAVE_BODY + "$", re.I)
+_LEAVE_REST_TAIL = re.compile(r"(?:\s*,\s*|\s+)(?:and\s+|but\s+)?" + _LEAVE_BODY + "$", re.I)
+_WHOLE_EDIT = re.compile(r"^\s*\w+\s+(?:it|this|that|the\s+(?:picture|image|photo|whole))\b", re.I)
+
 
 def split_clauses(text: str) -> list[str]:
     """Clauses of an instruction, in order ('segment the cat, then make it red' -> 2)."""
@@ -80,6 +92,8 @@ def split_clauses(text: str) -> list[str]:
             if re.search(r"\bthe\s+first\s*$", current, re.I) and re.match(r"(?:the\s+)?last\b", head, re.I):
                 current = f"{current} and {head}"  # "cut the first and last second": one span at each end
                 continue
+            if _LEAVE_REST.match(head) and not _WHOLE_EDIT.match(current):
+                continue  # "make the owl black and white, rest stays": an edit of a named thing leaves the rest
             head = _SAYS_WHICH.sub("", head)  # "remove the intro, it's the first 3 seconds": the span says which part
             if _RIDER.match(head) or (_KEEP_IT.match(head) and slots.time_range(current) is not None):
                 # "remove the beginning, the first 1.5 seconds": the span says which beginning; "trim the
@@ -96,6 +110,7 @@ def split_clauses(text: str) -> list[str]:
                 current = f"{current}{joiner}{piece}"
         out.append(current)
     out = [_DANGLING.sub("", c.strip(" ,.!?")) for c in out]  # "crop it and after that …": no "and" left over
+    out = [c if _WHOLE_EDIT.match(c) else _LEAVE_REST_TAIL.sub("", c) for c in out]
     return [_except_more(c) for c in out if c]
 
 
@@ -782,6 +797,11 @@ def understood_help() -> str:
 _ASKS_HELP = re.compile(
     r"^\s*(?:help|\?+|what can you do\??|what do you understand\??|commands|options)\s*[.!?]*\s*$", re.I
 )
+
+
+def asks_help(raw: str) -> bool:
+    """Whether ``raw`` asks what the agent understands ("help", "what can you do?")."""
+    return bool(_ASKS_HELP.match(raw))
 
 
 def not_understood(raw: str, said: str) -> str:

@@ -485,6 +485,7 @@ def _background_owner(rest: str) -> re.Match | None:
 
 def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     low = rest.lower()
+    before, mask_before = len(b.steps), b.mask  # (a skipped clause leaves no selection step behind)
     colors = _COLOR_RE.findall(rest)
     color = colors[-1].lower() if colors else None
     put = _PUT_ON.match(rest)
@@ -507,6 +508,7 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
     else:
         mask = b.mask or ("$last.mask" if "mask" in last else None) or _segment(b, "the main object", last)
     extra = {} if intensity(clause) == 0.5 else {"amount": intensity(clause)}  # "darken the background a bit"
+    scene = re.search(r"\b(?:with|for|by|into|to|like)\s+(?P<prompt>(?:a|an|some)\s+.+)$", clause, re.I)
     if re.search(
         r"\b(?:blur(?:red|ry)?|soften|soft|fuzzy|hazy|dreamy|defocus(?:ed)?|unfocused|out[- ]of[- ]focus|bokeh|busy|"
         r"distracting|clutter(?:ed)?|messy)\b",
@@ -523,7 +525,10 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
         else:  # "remove the background", as photo tools mean it: a transparent cut-out
             _edit(b, operation="cutout", mask=mask)
     elif re.match(r"^(?:remove|erase|delete|blank|white)\b", low):  # "blank out / white out the background"
-        _edit(b, operation="replace_background", mask=mask, color="white")
+        # "remove the background and put the parrot on black": the colour it goes on, else white
+        onto = re.search(r"\b(?:on|onto|to|with|into|against)\s+(?:(?:a|an|plain|solid|pure)\s+)*(\w+)\b", low)
+        dest = onto.group(1) if onto and _COLOR_RE.fullmatch(onto.group(1)) else "white"
+        _edit(b, operation="replace_background", mask=mask, color=dest)
     elif re.search(r"\b(?:dark(?:en|er)|dim(?:mer)?)\b", low):
         _edit(b, operation="darken", mask=mask, where="outside", **extra)
     elif re.search(r"\b(?:brighten|brighter|lighten|lighter)\b", low):
@@ -537,11 +542,20 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
     elif color:  # "make / paint / turn / set / fill the background white": that colour, exactly
         _edit(b, operation="replace_background", mask=mask, color=color)
     elif (
-        (scene := re.search(r"\b(?:with|for|by|into|to|like)\s+(?P<prompt>(?:a|an|some)\s+.+)$", clause, re.I))
+        scene
         and re.match(r"^(?:replace|change|swap|turn|make|set)\b", low)
         and b.toolbox.supports(b.tool("edit"), "inpaint")
     ):  # "replace the background with a beach": new content outside the subject (a generative editor)
         _edit(b, operation="inpaint", mask=mask, prompt=_restore(scene.group("prompt"), b.regions), where="outside")
+    elif scene and re.match(r"^(?:replace|change|swap|turn|make|set|put)\b", low):
+        # "replace the background with a beach" and no generative editor: said, never a white one instead
+        del b.steps[before:]
+        b.mask = mask_before
+        b.notes.append(
+            f"I did not do {_restore(clause, b.regions)!r}: putting {_restore(scene.group('prompt'), b.regions)!r} "
+            'behind the subject needs a generative editor (set [tools.edit] backend = "diffusers" with an inpainting '
+            "checkpoint in vitron.toml). I can make the background a plain colour, blur, darken or remove it."
+        )
     elif re.match(r"^(?:replace|change|swap|remove)\b", low):
         _edit(b, operation="replace_background", mask=mask, color="white")
     else:
