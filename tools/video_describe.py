@@ -296,7 +296,8 @@ def _answer(question: str, facts: dict, sound: str, texts: list[str], lines: lis
     ):  # "what is said in the video?": no speech recognition here, and the sound track is said
         return f"I can't make out speech or lyrics (no speech recognition here). {sound}"
     if re.search(r"\b(?:sound|audio|music|noise|hear|silent|voice)\b", q):
-        return sound
+        kind = " I can't tell music from speech or noise." if re.search(r"\bmusic|\bsongs?\b|\binstrument", q) else ""
+        return sound + kind
     if re.search(r"\b(?:text|written|writing|say|says|words?|caption|title)\b", q):
         return "Text on screen: " + "; ".join(f'"{t}"' for t in texts) + "." if texts else "I read no text on screen."
     if _ACTION.search(q):

@@ -257,6 +257,8 @@ def test_what_is_said_is_not_answered_with_what_is_seen(agent, tmp_path):
     assert "I can't make out speech or lyrics (no speech recognition here). It has sound" in result.answer, (
         result.answer
     )
+    music = agent.run("is there music?", video=str(with_sound(tmp_path)))  # 'It has sound' alone read as a yes
+    assert "I can't tell music from speech or noise." in music.answer, music.answer
 
 
 def test_a_crowd_count_is_unsure_and_says_more_are_likely(store, monkeypatch):
