@@ -334,7 +334,7 @@ class SharpestFrameTool(VisionTool):
             index=best_i,
             text=f"The sharpest frame is #{best_i} at {clock(best_i / v.fps)} (fine detail {best:.0f}, the clip's "
             f"median {median:.0f}; variance of the Laplacian on frames {MEASURE_SIDE} px wide). Sharp means least "
-            "blurred, not best composed.",
+            "blurred, not best composed; across shots a busier picture scores higher than an equally sharp plain one.",
         )
 
 
