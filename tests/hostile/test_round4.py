@@ -231,3 +231,19 @@ def test_a_resize_written_in_scientific_notation_is_that_size(tmp_path):
     finally:
         agent.close()
     assert [(s.tool, s.args.get("width")) for s in plan.steps] == [("edit", 2000)]
+
+
+def test_the_plan_command_never_prints_control_sequences(tmp_path):
+    # before: its notes quoted the request raw ("I did not understand 'PWNED<BEL> thing'")
+    exe = str(Path(sys.executable).parent / "vitron-agent")
+    proc = subprocess.run(
+        [exe, "plan", "segment the \x1b]0;PWNED\x07 thing"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b" not in proc.stdout + proc.stderr and "\x07" not in proc.stdout + proc.stderr
+    assert "PWNED\\x07" in proc.stdout

@@ -14,6 +14,7 @@ from vitron_agent.cli import start_up_done
 from vitron_agent.cli.args import DEMO_INSTRUCTION, agent_from_args, drive, regions, writable_folder
 from vitron_agent.cli.options import VERBOSE_HELP, add_artifacts, add_db, add_inputs, add_planner
 from vitron_agent.cli.surface import Surface, register_surface
+from vitron_agent.cli.terminal_text import for_terminal
 
 __all__ = ["run", "plan", "resume", "demo", "tools", "check_config", "make_tiny"]
 
@@ -165,17 +166,18 @@ def plan(args: argparse.Namespace) -> int:
         print(json.dumps({**plan.model_dump(), "problems": problems, "repair": False}))
         return 0
     if plan.reasoning:
-        print(f"reasoning (kept out of answers): {plan.reasoning[:300]}{'...' if len(plan.reasoning) > 300 else ''}")
+        shown = for_terminal(plan.reasoning[:300]) + ("..." if len(plan.reasoning) > 300 else "")
+        print(f"reasoning (kept out of answers): {shown}")  # a model's words: never control codes
     if not plan.steps:
-        print(plan.answer)
+        print(for_terminal(plan.answer))
         return 0
     for step in plan.steps:
         args_text = ", ".join(f"{k}={json.dumps(v)}" for k, v in step.args.items())
         print(f"{step.id}: {step.tool}({args_text})")
     for note in plan.notes:
-        print(f"note: {note}")
+        print(f"note: {for_terminal(note)}")
     for p in problems:
-        print(f"problem: {p}")
+        print(f"problem: {for_terminal(p)}")
     return 0
 
 
@@ -189,7 +191,7 @@ def _print_repair(args: argparse.Namespace, problems: list[str]) -> int:
     else:
         print("not a usable plan; a live planner would send the model this repair message:")
         for p in problems:
-            print(f"repair: {p}")
+            print(f"repair: {for_terminal(p)}")
     return 1
 
 
