@@ -476,6 +476,9 @@ INTENTS: tuple[Intent, ...] = (
             r"^(?:take|grab|get|give me|show(?: me)?|extract|capture|save|pull)\b.*\b(?:frame|still|snapshot|screenshot|"
             r"picture|image)\b.*\bat\b",
             r"^(?:the )?(?:frame|still|snapshot|screenshot)\s+at\b",
+            # "the picture at second 9 please": a still of the clip at a time
+            r"^(?:the\s+)?(?:picture|image|photo|pic|shot)\s+(?:at|from)\s+(?:the\s+)?(?:second\s+\w+|\d[\d:.]*\s*"
+            r"(?:s|secs?|seconds?)?(?:\s+mark)?)(?:\s+please)?\s*$",
             # "export a still from the middle of the clip", "i want a thumbnail from the start of the video"
             r"^(?:(?:i|we)(?:'d| would)? (?:want|need|like)\s+|give me\s+|(?:take|grab|get|extract|export|capture|save|"
             r"pull(?: out)?|make|show(?: me)?)\s+)(?:me\s+)?(?:an?\s+|the\s+)?(?:still|snapshot|screenshot|thumbnail|"
