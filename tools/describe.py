@@ -429,6 +429,13 @@ class CvCountTool(VisionTool):
 
     def check_inputs(self, inp: CountInput, ctx: ToolContext) -> None:
         check_color(inp.color)
+        if inp.place and place_box(inp.place, (1, 1)) is None:
+            raise ValueError(
+                f"place {inp.place!r} is no part of the picture I know: say 'top left', 'bottom right', 'left', "
+                "'top', 'center' ... or give a box"
+            )
+        if inp.box is not None and (inp.box.x1 >= inp.image.width or inp.box.y1 >= inp.image.height):
+            raise ValueError(f"box starts outside the {inp.image.width}x{inp.image.height} image")
 
     def run(self, inp: CountInput, ctx: ToolContext) -> CountOutput:
         from vitron_agent.perception.blob_count import count_blobs, standout_foreground

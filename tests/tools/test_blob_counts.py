@@ -99,6 +99,16 @@ def test_place_words_name_parts_of_the_picture():
     assert place_box("the bowl", (100, 200)) is None
 
 
+def test_a_place_or_box_the_count_cannot_use_is_an_error_that_says_what_works(ctx):
+    from vitron_agent.core.errors import ToolArgumentError
+
+    img = np.full((100, 300, 3), 255, np.uint8)
+    with pytest.raises(ToolArgumentError, match="say 'top left'"):
+        _count(ctx, img, place="near the door")
+    with pytest.raises(ToolArgumentError, match="outside the 300x100 image"):
+        _count(ctx, img, box={"x1": 400, "y1": 0, "x2": 500, "y2": 50})
+
+
 @pytest.mark.skipif(not embedded_available("ssd_mobilenet", "ssd_mobilenet_config"), reason="SSD weights not installed")
 def test_a_box_limits_a_count_of_named_things_to_it(ctx):
     from vitron_agent.tools.describe_embedded import EmbeddedCountTool
