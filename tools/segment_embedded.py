@@ -163,6 +163,8 @@ class EmbeddedSegmentTool(CvSegmentTool):
         whole = salient_objects(salient_map(image))
         found = component_at(whole, x, y)
         if found is not None:
+            if self.detector and (one := _one_of_several(image, found, x, y, ctx)) is not None:
+                return one
             return found, "U²-Netp salient object under the point"
         near = component_near(whole, x, y)
         if near is not None:  # a click just off the object: taken, and said as an assumption first
@@ -247,6 +249,57 @@ def _among_detections(image: np.ndarray, inp: SegmentInput, ctx: ToolContext) ->
     method = f"{note} of the things the detector recognised: " + ", ".join(d.describe() for d in items)
     method += f"; without the {', '.join(dict.fromkeys(apart))} in front of or beside it" if apart else ""
     return mask, method + "; the mask is U²-Netp's object, its box as the prompt"
+
+
+def _one_of_several(
+    image: np.ndarray, region: np.ndarray, x: int, y: int, ctx: ToolContext
+) -> tuple[np.ndarray, str] | None:
+    """The one thing clicked when the salient region under the click holds several things the detector
+    is sure of (a herd of horses is one salient region: a click on the foal took all four, and removed
+    them): the smallest sure detection whose box holds the click, its mask from its box as a prompt, kept
+    to the region, less the others. None when the region holds fewer than two sure things. When the click
+    lies in none of their boxes, the whole region is kept and said."""
+    from vitron_agent.perception.detector import detect_objects
+    from vitron_agent.perception.object_masks import object_mask, without_others
+
+    ctx.progress(0.3, "is it one thing? (SSD-MobileNetV2)")
+    found = detect_objects(image)
+    h, w = region.shape
+
+    def centre_in(d: Any) -> bool:
+        cx = min(w - 1, max(0, int((d.box.x1 + d.box.x2) / 2)))
+        cy = min(h - 1, max(0, int((d.box.y1 + d.box.y2) / 2)))
+        return bool(region[cy, cx])
+
+    inside = [d for d in found if d.score >= 0.5 and centre_in(d)]
+    if len(inside) < 2:
+        return None
+    names = ", ".join(d.describe() for d in inside[:6])
+    hit = [d for d in inside if d.box.x1 <= x <= d.box.x2 and d.box.y1 <= y <= d.box.y2]
+    if not hit:
+        return region, (
+            f"U²-Netp salient object under the point; it cannot tell which of the {len(inside)} things there "
+            f"({names}) the click meant, so it took all of them"
+        )
+
+    def area(d: Any) -> float:
+        return (d.box.x2 - d.box.x1) * (d.box.y2 - d.box.y1)
+
+    masks = {id(d): object_mask(image, d.box)[0] & region for d in sorted(hit, key=area)[:4]}
+    under = [d for d in hit if id(d) in masks and masks[id(d)][y, x]]  # its own outline holds the click
+    chosen = min(under or hit, key=area)
+    mask = masks.get(id(chosen))
+    if mask is None or mask.sum() < 64:
+        return None
+    mask, apart = without_others(image, mask, [chosen], found)
+    method = (
+        f"the {chosen.label} under the point ({chosen.describe()}): the salient object there held "
+        f"{len(inside)} things ({names}), so it took the one whose outline holds the click"
+    )
+    if len(under) != 1:
+        which = f"{len(under)} things whose outlines" if under else f"{len(hit)} things whose boxes"
+        method += f"; it cannot tell which of the {which} hold the click it meant, so it took the smallest"
+    return mask, method + (f"; without the {', '.join(dict.fromkeys(apart))} beside it" if apart else "")
 
 
 def _foreground(target: str | None) -> bool:
