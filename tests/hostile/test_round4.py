@@ -247,3 +247,22 @@ def test_the_plan_command_never_prints_control_sequences(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "\x1b" not in proc.stdout + proc.stderr and "\x07" not in proc.stdout + proc.stderr
     assert "PWNED\\x07" in proc.stdout
+
+
+def test_a_full_disk_is_said_with_where_the_command_writes(monkeypatch, capsys):
+    # before: "vitron-agent: error: No space left on device" and nothing else (no file is named)
+    import errno
+
+    import vitron_agent.cli.surface as surface
+    from vitron_agent.cli import main
+
+    def full(args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    import dataclasses
+
+    tools = surface.surfaces()["tools"]
+    monkeypatch.setitem(surface._SURFACES, "tools", dataclasses.replace(tools, run=full))
+    assert main(["tools"]) == 2
+    err = capsys.readouterr().err
+    assert "No space left on device; the disk is full: free space where this command writes (--out, --db" in err

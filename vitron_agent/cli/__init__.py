@@ -199,5 +199,10 @@ def _main(argv: list[str] | None) -> int:
     except OSError as exc:  # a path or the machine said no (permissions, a full disk): one line, not a traceback
         where = f"{exc.filename}: " if exc.filename else ""
         hint = "; check the path and this user's rights" if exc.errno in _PATH_ERRNOS else ""
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):  # no file named: say where this command writes
+            hint = (
+                "; the disk is full: free space where this command writes (--out, --db, the artifact "
+                "folder) and run it again (`vitron-agent sessions show` lists the turns that were kept)"
+            )
         print(f"vitron-agent: error: {for_terminal(where)}{for_terminal(exc.strerror or exc)}{hint}", file=sys.stderr)
         return 2
