@@ -118,3 +118,17 @@ def test_a_selective_edit_with_a_rider_on_the_rest(toolbox, text):
     """'owl -> black and white, rest stays' made the whole picture grey; '… and leave the rest alone' selected
     'the owl black' (the rider split 'black and white')."""
     assert _steps(_plan(toolbox, text)) == [("segment", None, "the owl", None), ("edit", "grayscale", None, None)]
+
+
+@pytest.mark.parametrize(
+    "text, colour",
+    [
+        ("make the red panda a bit brighter", None),  # a kind's name (WordNet: red panda), no colour to select by
+        ("select the black bear", None),
+        ("make the red car blue", "red"),
+        ("make the black horse red", "black"),
+    ],
+)
+def test_a_colour_that_begins_a_kinds_name_is_no_colour(toolbox, text, colour):
+    """'the red panda' was segmented as the red pixels of 'panda' (a rectangle over its eyes, brightened)."""
+    assert _plan(toolbox, text).steps[0].args.get("color") == colour

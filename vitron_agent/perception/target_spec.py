@@ -111,12 +111,28 @@ class TargetParts:
         return {k: v for k, v in out.items() if v}
 
 
+def _a_kind_named(words: list[str], i: int) -> bool:
+    """Whether the colour word ``words[i]`` begins the name of a kind ("red panda", "black bear", "blue jay",
+    "golden retriever": WordNet has the two words as one noun), so that it is no colour to select by (a red
+    panda was taken as the red pixels of 'panda')."""
+    if i + 1 >= len(words):
+        return False
+    try:
+        from vitron_agent.perception.wordnet_names import senses
+
+        return bool(senses(f"{words[i]} {words[i + 1]}"))
+    except Exception:  # no WordNet here: the colour is read as a colour, as before
+        return False
+
+
 def parse_target(target: str | None) -> tuple[str | None, str | None, bool]:
     """(colour, position, largest) named in free text such as 'the red car on the left'."""
     if not target:
         return None, None, False
     words = re.findall(r"[a-z]+", target.lower())
-    color = next((normalise_color(w) for w in words if normalise_color(w)), None)
+    color = next(
+        (normalise_color(w) for i, w in enumerate(words) if normalise_color(w) and not _a_kind_named(words, i)), None
+    )
     position = next(
         (("center" if w in ("centre", "middle") else w) for w in words if w in POSITIONS or w in ("centre", "middle")),
         None,
