@@ -177,7 +177,7 @@ class TrimVideoTool(VisionTool):
         """The parts where ``inp.visible`` is on screen, joined in order (the parts between them
         dropped: "keep the part where the person is visible" of people walking in one at a time)."""
         from vitron_agent.media.audio import Audio, cut, get_audio
-        from vitron_agent.tools.video_time import find_ranges
+        from vitron_agent.tools.video_time import find_ranges, narrower
 
         v = inp.video
         found = find_ranges(ctx.store, v, inp.visible, None, ctx)
@@ -203,9 +203,13 @@ class TrimVideoTool(VisionTool):
             if len(parts) == 1
             else f"Kept the {len(parts)} parts where {inp.visible} is visible ({spans}), joined"
         )
+        kind = narrower(inp.visible)  # "where the audience is shown": people were looked for, said first
         return VideoResult(
             video=ref,
-            text=(f"{kept} ({found.how}): {clip_line(ref)}. {_sound_note(ref, 'kept and cut with it')}"),
+            text=(
+                f"{kind[1] + ' ' if kind else ''}{kept} ({found.how}): {clip_line(ref)}. "
+                f"{_sound_note(ref, 'kept and cut with it')}"
+            ),
         )
 
 

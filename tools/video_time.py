@@ -149,6 +149,23 @@ def riding(person, found: list, vehicles: tuple[str, ...]) -> bool:
     return False
 
 
+# people named by what they do or are, words the detector does not know ("the audience": h12, probe s9)
+PEOPLE_ROLES = frozenset(
+    """audience spectators spectator fans passers-by passersby onlookers dancer dancers singer singers pianist
+pianists performer performers musician musicians guitarist drummer actor actors actress presenter speaker
+audience-members""".split()
+)
+
+
+def people_role(target: str) -> str | None:
+    """The word of ``target`` that names people by a role the detector has no name for ("the singer on
+    stage": "singer"), or None."""
+    for word in re.findall(r"[a-z-]+", target.lower()):
+        if word in PEOPLE_ROLES:
+            return word
+    return None
+
+
 def narrower(target: str) -> tuple[str, str] | None:
     """(the class searched; the sentence that says so) for a word narrower than the COCO class it is
     searched as ("the taxi": ("a car", "I can only look for cars (the detector does not tell a taxi
@@ -156,6 +173,12 @@ def narrower(target: str) -> tuple[str, str] | None:
     from vitron_agent.perception.coco_names import _singular
     from vitron_agent.perception.detector import named
 
+    if (role := people_role(target)) is not None:  # "the audience", "the singer": people the detector has no word for
+        article = "an" if role[0] in "aeiou" else "a"
+        return (
+            "a person",
+            f"I can only look for people (the detector does not tell {article} {role} from other people).",
+        )
     name = named(target)
     if name is None or name.word not in NARROWER:
         return None
@@ -183,7 +206,7 @@ def recogniser(target: str):
         from vitron_agent.perception.faces import detect_faces
 
         return (lambda frame: bool(detect_faces(frame))), "BlazeFace"
-    name = named(target)
+    name = named(target) or (named("people") if people_role(target) else None)
     if name is None:
         return None
     vehicles = rides(target)

@@ -219,9 +219,23 @@ def test_blur_everyone_follows_the_people(agent, shots):
 def test_keeping_the_part_with_an_unknown_thing_is_refused_not_a_crash(agent, shots):
     """'keep only the part where the audience is shown' raised a ValueError out of the trim step's run:
     the CLI printed a traceback and no answer."""
-    result = agent.run("keep only the part where the audience is shown", video=shots)
+    result = agent.run("keep only the part where the fireworks are shown", video=shots)
     assert not result.ok
-    assert "'the audience' is not one of them" in result.answer, result.answer
+    assert "'the fireworks' is not one of them" in result.answer, result.answer
+
+
+def test_the_audience_is_looked_for_as_people_and_said_so(agent, shots):
+    """'the audience', 'the singer' are people the detector has no word for: looked for as people, said first."""
+    result = agent.run("keep only the part where the audience is shown", video=shots)
+    assert result.ok, result.answer
+    assert result.answer.startswith(
+        "I can only look for people (the detector does not tell an audience from other people). Kept the 2 parts "
+        "where the audience is visible (0:01 to 0:02.5, 0:03.5 to 0:04.2)"
+    ), result.answer
+    from vitron_agent.tools.video_time import answer
+
+    said = answer("the singer", "how_long", [(0.0, 7.04)], 9.18, "sampled")
+    assert said.startswith("I can only look for people (the detector does not tell a singer from other people).")
 
 
 def test_faces_likely_missed_are_said_with_the_blur():
