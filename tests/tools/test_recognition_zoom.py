@@ -172,6 +172,9 @@ def test_one_tree_is_the_piece_of_foliage_where_the_words_point():
         assert got is not None and iou(got[0], truth) >= 0.8, phrase
         assert got[1].startswith("a guess by colour and texture") and _assumed(got[1]) is not None
     assert one_piece(img, "the sky on the right") is None  # not a piece of foliage
+    wall = img.copy()  # a hedge across the whole picture is foliage, not one tree on the left
+    wall[120:300] = np.random.default_rng(2).normal((40, 90, 40), 25, (180, 640, 3)).clip(0, 255).astype(np.uint8)
+    assert one_piece(wall, "the tree on the left") is None
     assert one_piece(data.coffee(), "the tree on the left") is None
 
 

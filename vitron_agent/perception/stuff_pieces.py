@@ -16,7 +16,9 @@ Method (on a copy at most 320 px wide; the mask scaled back):
    lower 40 %), the grass below them cut off (light green, low and touching the bottom), at least
    :data:`GREEN_SHARE` of each green unless autumn colours were asked (a cup's dark shadow is no tree);
 4. the piece the place words point at (:func:`~vitron_agent.perception.name_finder._place_key`); with
-   no place word, the tallest piece for an evergreen (a fir is taller than wide), else the largest.
+   no place word, the tallest piece for an evergreen (a fir is taller than wide), else the largest;
+   none when that piece spans :data:`WIDE` of the picture's width (a wall of foliage, not one tree:
+   the stuff heuristic's "all the trees it found" is the answer then).
 
 The answer is never sure: it says it is a guess by colour and texture.
 """
@@ -35,6 +37,7 @@ EVERGREEN = frozenset(
 _AUTUMN = frozenset("autumn autumnal fall maple orange red yellow golden brown".split())
 TEXTURED = 0.8  # a pixel's texture over the picture's median for foliage
 MIN_PIECE = 0.004  # a piece's share of the picture, at least
+WIDE = 0.6  # a piece at least this share of the picture's width is a mass of foliage, not one tree
 GREEN_SHARE = 0.3  # a piece's share of green pixels (a* < -2), at least, unless autumn colours are asked
 _PIECES = re.compile(r"\b(tree|bush|shrub|hedge|plant|fir|pine|spruce|conifer|cypress|cedar)\b")
 
@@ -161,6 +164,9 @@ def one_piece(image: np.ndarray, phrase: str, exclude: np.ndarray | None = None)
         i = max(range(len(pieces)), key=lambda j: int(pieces[j].sum()))
         how = "the largest piece"
     mask = _crown(pieces[i]) if n and boxes[i][2] - boxes[i][0] > boxes[i][3] - boxes[i][1] else pieces[i]
+    cols = np.nonzero(mask.any(0))[0]
+    if cols.max() + 1 - cols.min() >= WIDE * sw:
+        return None  # a wall of foliage across the picture, not one tree: the stuff heuristic's answer
     if scale < 1:
         mask = cv2.resize(mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
     what = m.group(1)
