@@ -179,12 +179,16 @@ class ActorRows:
                 asked[name] = ray.get_actor(name, namespace=NAMESPACE).end_if_idle.remote()
             except ValueError:  # ended meanwhile
                 pass
+        from ray.exceptions import GetTimeoutError
+
         ended = []
         for name, ref in asked.items():
             try:
                 if ray.get(ref, timeout=wait_s):
                     ended.append(name)
-            except Exception:  # it died answering (it was ending), or it is busy past wait_s
+            except GetTimeoutError:  # busy with a long item of another batch: it stays
+                pass
+            except Exception:  # it died answering: it was ending
                 ended.append(name)
         deadline = time.monotonic() + wait_s
         while ended and ray.available_resources().get("CPU", 0) < need and time.monotonic() < deadline:
