@@ -69,7 +69,7 @@ _BOTH_ENDS = re.compile(
 
 # a part named by what it is, not by its times ("the boring bit at the start", "the intro"): which seconds is asked
 _PART_WITHOUT_TIME = re.compile(
-    r"^(?:cut|trim|remove|drop|delete|get rid of|lose|skip|chop|snip|clip)\s+(?:off\s+|out\s+|away\s+)?(?:the\s+)?"
+    r"^(?:cut|trim|remove|drop|delete|get rid of|lose|skip|chop|snip|clip|shave)\s+(?:off\s+|out\s+|away\s+)?(?:the\s+)?"
     r"(?:\w+\s+){0,2}(?:intro|outro|opening|ending|beginning|start|end|bit|part|section|stretch|piece)\b",
     re.I,
 )
@@ -89,8 +89,8 @@ _EACH_END = re.compile(
 )
 # a share of the clip ("the first 10 percent", "the second half"): trims go by seconds (asked)
 _SHARE = re.compile(
-    r"\b(?:the\s+)?(?:first|last|second|final|opening|closing|middle|other)\s+(?:half|third|quarter|fifth|tenth|"
-    r"\d+(?:\.\d+)?\s*(?:%|percent|per cent))\b(?!\s+(?:of\s+)?(?:an?\s+)?(?:s|secs?|seconds?|mins?|minutes?)\b)",
+    r"\b(?:the\s+)?(?:first|last|second|final|opening|closing|middle|other)\s+(?:(?:half|third|quarter|fifth|tenth)\b"
+    r"(?!\s+(?:of\s+)?(?:an?\s+)?(?:s|secs?|seconds?|mins?|minutes?)\b)|\d+(?:\.\d+)?\s*(?:%|percent\b|per cent\b))",
     re.I,
 )
 SHARE = (

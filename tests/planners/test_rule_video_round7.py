@@ -234,3 +234,24 @@ def test_a_place_the_clip_tools_cannot_keep_to_is_said(toolbox, text, place):
     assert plan.steps[-1].tool in ("count_in_video", "find_in_video")
     assert place not in plan.steps[-1].args["target"]
     assert any(n.startswith(f"I read {place!r} as the whole frame") for n in plan.notes)
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [  # a probe written after all the fixes above (11/15 read right on first sight)
+        (
+            "what's going on from 0:12 on",
+            [("trim_video", {"start": 12.0}), ("describe_video", {"question": "what's going on?"})],
+        ),
+        ("shave off the intro, about 2 seconds", [("trim_video", {"start": 2.0})]),
+        ("any buses?", [("find_in_video", {"target": "buses", "question": "appear"})]),
+    ],
+)
+def test_clip_reading_probe(toolbox, text, want):
+    assert steps(text, toolbox) == want
+
+
+def test_a_percentage_is_no_number_of_seconds(toolbox):
+    """ "drop the last 25%" cut the last 25 seconds; a share is asked in seconds."""
+    plan = planned("drop the last 25%", toolbox)
+    assert not plan.steps and "by seconds, not by shares" in plan.answer

@@ -96,6 +96,7 @@ _ANY_THERE = re.compile(
 _THERE_ANY = re.compile(  # "are there any birds" (its time cut off before): whether they are ever there
     r"^(?:are|is) there\s+any\s+(?P<what>(?!" + _NOT_SEEN + r")[a-z]+(?:\s+[a-z]+)?)\s*\??$", re.I
 )
+_ANY_BARE = re.compile(r"^any\s+(?P<what>[a-z]+s)\s*\??$", re.I)  # "any trucks?": a thing the finder names
 _ANY_HEARD = re.compile(
     r"^any\s+(?P<what>" + _NOT_SEEN + r")(?:\s+(?:in (?:there|here|it|this|the (?:video|clip))))?\s*\??$", re.I
 )
@@ -142,7 +143,8 @@ def clip_question(b: Any, clause: str) -> str:
         clause = re.sub(r"^tally\b", "count", clause, flags=re.I)
     span = clause_span(clause, True)
     if span is not None and "trim_video" in b.toolbox:
-        rest = re.sub(r"\s{2,}", " ", _TIME_WORDS.sub("", clause)).strip(" ,?")
+        rest = re.sub(r"\s{2,}", " ", _TIME_WORDS.sub(" ", clause)).strip(" ,?")
+        rest = re.sub(r"\s+on(?:wards?)?$", "", rest, flags=re.I)  # "what's happening from 0:20 on"
         if rest and rest != clause:
             _keep_part(b, span)
             clause = rest
@@ -163,6 +165,8 @@ def clip_question(b: Any, clause: str) -> str:
     if m := _ANY_THERE.match(clause) or _THERE_ANY.match(clause):
         what = m.group("what") or _PEOPLE[m.groupdict()["who"].lower()]
         return f"when does {_article(what)} first appear"
+    if (m := _ANY_BARE.match(clause)) and _names_a_thing(m.group("what")):  # "any trucks?"
+        return f"when does {m.group('what')} first appear"
     if m := _EVER_SHOW.match(clause):  # "does a car ever show up": whether, and when
         clause = f"{m.group('lead')} {m.group('verb')}"
     if m := _DOES_COME_GO.match(clause):  # "does the red disc leave?": when it leaves (none: said so)
@@ -176,6 +180,12 @@ def clip_question(b: Any, clause: str) -> str:
         )
         return f"when is {_article(thing)} visible"
     return clause
+
+
+def _names_a_thing(word: str) -> bool:
+    from vitron_agent.perception.coco_names import named
+
+    return named(word) is not None
 
 
 def _action(clause: str) -> re.Match[str] | None:
