@@ -251,15 +251,19 @@ def _by_detector(
     how += f"; {back}" if back else ""
     mask = _mask(image, items, with_mask, masks)
     if with_mask:  # the people in front of the bus are not the bus
+        from vitron_agent.perception.instance_split import apart_from_its_kind
         from vitron_agent.perception.object_masks import without_others
 
         mask, apart = without_others(image, mask, items, pool)
         how += f"; without the {', '.join(dict.fromkeys(apart))} in front of or beside it" if apart else ""
-    sure = not back and "unsure which" not in note
+        mask, split = apart_from_its_kind(mask, items, pool)  # two giraffes, one behind the other
+    else:
+        split = ""
+    sure = not back and "unsure which" not in note and not split
     if sure and (why := _doubted(image, items, what)):  # one model, short of sure: said as an assumption
         how += f"; unsure: it cannot tell surely that this is the {what.word} ({why}), so it took the detector's find"
         sure = False
-    return Resolved(items, mask, how + (f" ({note})" if note else ""), sure=sure)
+    return Resolved(items, mask, how + (f" ({note})" if note else "") + (f"; {split}" if split else ""), sure=sure)
 
 
 def _doubted(image: np.ndarray, items: list[Detection], what: Named) -> str:
