@@ -266,3 +266,22 @@ def test_a_full_disk_is_said_with_where_the_command_writes(monkeypatch, capsys):
     assert main(["tools"]) == 2
     err = capsys.readouterr().err
     assert "No space left on device; the disk is full: free space where this command writes (--out, --db" in err
+
+
+def test_plan_and_chat_leave_no_temporary_store(tmp_path):
+    # before: every `plan` and every `chat` without --db left a /tmp/vitron-agent-* folder
+    from PIL import Image
+
+    Image.new("RGB", (24, 16), "red").save(tmp_path / "red.png")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TMPDIR": str(tmp)}
+    exe = str(Path(sys.executable).parent / "vitron-agent")
+    for cmd, stdin in (
+        ([exe, "plan", "--image", "red.png", "flip it"], None),
+        ([exe, "chat", "--out", "chat", "--image", "red.png"], "flip it\n/quit\n"),
+    ):
+        proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+    assert [p.name for p in tmp.iterdir() if p.name.startswith("vitron-agent-")] == []
+    assert any((tmp_path / "chat").iterdir())  # the chat's turn was exported before its store went

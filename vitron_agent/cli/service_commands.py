@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vitron_agent.cli.args import Progress, agent_from_args, drive, writable_folder
+from vitron_agent.cli.args import Progress, agent_from_args, close_agent, drive, writable_folder
 from vitron_agent.cli.options import VERBOSE_HELP, add_artifacts, add_connection_limits, add_db, add_planner
 from vitron_agent.cli.surface import Surface, register_surface
 from vitron_agent.cli.terminal_text import for_terminal
@@ -152,7 +152,7 @@ def chat(args: argparse.Namespace) -> int:
             data = export_run(result, agent.store, Path(args.out) / f"{session}-{len(agent.history(session))}")
             print(for_terminal(f"vitron> {result.answer}\n        (report: {data['report']})"))
     finally:
-        agent.close()
+        close_agent(agent)
     return 0
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from vitron_agent.cli import start_up_done
-from vitron_agent.cli.args import DEMO_INSTRUCTION, agent_from_args, drive, regions, writable_folder
+from vitron_agent.cli.args import DEMO_INSTRUCTION, agent_from_args, close_agent, drive, regions, writable_folder
 from vitron_agent.cli.options import VERBOSE_HELP, add_artifacts, add_db, add_inputs, add_planner
 from vitron_agent.cli.surface import Surface, register_surface
 from vitron_agent.cli.terminal_text import for_terminal
@@ -161,7 +161,7 @@ def plan(args: argparse.Namespace) -> int:
         elif args.save:
             raise _usage("nothing saved: the plan has no steps or has problems (see above)")
     finally:
-        agent.close()
+        close_agent(agent)
     if args.json:
         print(json.dumps({**plan.model_dump(), "problems": problems, "repair": False}))
         return 0
