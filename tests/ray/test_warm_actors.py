@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -83,7 +84,9 @@ def cluster(tmp_path_factory):
             head.wait(timeout=120)
         except subprocess.TimeoutExpired:
             head.kill()
+            head.wait()
         log.close()
+        shutil.rmtree(temp, ignore_errors=True)  # Ray's session folders and logs of this cluster
 
 
 @pytest.fixture(scope="module")
