@@ -161,18 +161,19 @@ def sparse_track(
                 f"{NEAR:.0%} of the tallest one's height on its frame: height stands for nearness)"
             )
     else:
-        track = tracker.tracks[chosen]
+        later, again = after_cuts(tracker, chosen, name.word, video.fps)  # the dog again in a later shot
         ctx.progress(0.82, "outlining the object on its keyframes (U²-Netp)")
-        key_masks = _object_masks(store, video, track, name.word)
-        seen = np.array(sorted(key_masks))
+        key_masks = {t: _object_masks(store, video, tracker.tracks[t], name.word) for t in [chosen, *later]}
+        seen = {t: np.array(sorted(km)) for t, km in key_masks.items() if km}
         for i in range(n):
-            mine = [b for t, b in per_frame[i] if t == chosen]
-            if not mine:
-                packed.append(np.packbits(np.zeros((h, w), bool)))
-                continue
-            near = int(seen[np.argmin(np.abs(seen - i))])
-            base = np.unpackbits(key_masks[near], count=h * w).reshape(h, w).astype(bool)
-            packed.append(np.packbits(base if near == i else _moved(base, track.seen[near], mine[0])))
+            mask = np.zeros((h, w), bool)
+            for t, b in per_frame[i]:
+                if t not in seen:
+                    continue
+                near = int(seen[t][np.argmin(np.abs(seen[t] - i))])
+                base = np.unpackbits(key_masks[t][near], count=h * w).reshape(h, w).astype(bool)
+                mask |= base if near == i else _moved(base, tracker.tracks[t].seen[near], b)
+            packed.append(np.packbits(mask))
         masks = "U²-Netp on its keyframes, moved with its box in between"
     found = sum(1 for p in per_frame if p)
     if not found:
@@ -194,4 +195,33 @@ def sparse_track(
     )
     if tracker.cuts:
         method += f"; {len(tracker.cuts)} shot cut{'s' if len(tracker.cuts) > 1 else ''} (no track crosses one)"
+    if not every and chosen is not None and again:
+        method += f"; {again}"
     return packed, first, method, list(tracker.cuts)
+
+
+def after_cuts(tracker: BoxTracker, chosen: int, word: str, fps: float) -> tuple[list[int], str]:
+    """(the tracks taken as the chosen thing in the shots after its own, and how that was said). No track
+    crosses a shot cut, so "blur the dog" stopped at the first cut and said the dog was not in the rest
+    of the clip while it came back two shots later, unblurred. In each later shot the one of its kind seen
+    longest is taken as the same thing -- every one of them when several are there (an edit then covers
+    too much, never too little) -- and said as an assumption: no model here tells one dog from another."""
+    end = max(tracker.tracks[chosen].seen)
+    cuts = sorted(c for c in tracker.cuts if c > end)
+    if not cuts:
+        return [], ""
+    ids, said = [], []
+    for a, b in zip(cuts, [*cuts[1:], 1 << 62], strict=True):
+        there = [t for t in tracker.tracks if t.seen and a <= min(t.seen) < b]
+        if not there:
+            continue
+        longest = max(len(t.seen) for t in there)
+        took = [t for t in there if len(t.seen) == longest] if len(there) == 1 else there
+        ids += [t.id for t in took]
+        said.append(f"{a / max(fps, 1e-6):.1f} s" + (f" (all {len(took)} there)" if len(took) > 1 else ""))
+    if not ids:
+        return [], ""
+    return ids, (
+        f"it cannot tell surely that the {word} in the shots after a cut is the same one, so it took the "
+        f"{word} there as it (after the cut{'s' if len(said) > 1 else ''} at {', '.join(said)})"
+    )
