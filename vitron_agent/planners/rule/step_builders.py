@@ -23,7 +23,7 @@ from vitron_agent.planners.rule.lexicon import (
     intensity,
     np_target,
 )
-from vitron_agent.planners.rule.target_words import clean_target
+from vitron_agent.planners.rule.target_words import clean_target, split_exclusion
 from vitron_agent.toolkit.plan import Step
 from vitron_agent.toolkit.tool import Toolbox
 
@@ -237,6 +237,10 @@ def _segment(b: _Builder, phrase: str, last: dict[str, str]) -> str:
 
     region = next((b.regions[k] for k in re.findall(r"@r\d+@", phrase)), None)
     target = clean_target(phrase) or "the main object"
+    if (left_out := split_exclusion(re.sub(r"@r\d+@", " ", phrase))[1]) is not None:  # "the swans but not the babies"
+        b.notes.append(
+            f"I selected {target} only; I cannot cut {left_out} out of it, so any of {left_out} inside it stays in."
+        )
     color, position, largest = parse_target(target)
     args: dict[str, Any] = {b.media_arg: b.image, "target": target}
     if color:

@@ -11,7 +11,7 @@ import re
 
 from vitron_agent.perception.colors import COLORS
 
-__all__ = ["clean_target", "target_words", "bare_subject"]
+__all__ = ["clean_target", "target_words", "bare_subject", "split_exclusion"]
 
 _I = re.I
 _PICTURE = r"(?:image|picture|photo|scene)"
@@ -104,6 +104,8 @@ _RESULT = (  # what the edit makes of the thing is not its name: "the cat graysc
         ),
         "",
     ),
+    # "make the panda pop": popping is the edit (stand out), not part of the name
+    (re.compile(r"\s+(?:pop|pop out|stand out|stick out|come forward|shine)$", _I), ""),
     (re.compile(r"\s+(?:but|and)\s+not\s+the\s+rest$|\s+(?:only|alone|out)$", _I), ""),
     (
         re.compile(
@@ -121,6 +123,31 @@ _RESULT = (  # what the edit makes of the thing is not its name: "the cat graysc
         "",
     ),
     (re.compile(r"^but\s+(?=\w)", _I), ""),  # "(nothing) but the lamp"
+    # a colour it should have instead of another: "(make) the it green instead of (pink)"
+    (
+        re.compile(
+            r"\s+(?:" + "|".join(COLORS) + r"|gr[ae]y|colou?red)?\s*(?:instead of|rather than|not)(?:\s+\w+)?$", _I
+        ),
+        "",
+    ),
+    # a second request after the thing: "(count) the meerkats and tell me which one is tallest"
+    (
+        re.compile(
+            r"\s*,?\s+(?:and|then|and then)\s+(?:tell|show|say|let|give|point|find|mark|circle|outline|describe|"
+            r"name|list|explain|see|check|work out|figure out|which|what|where|who|how)\b.*$",
+            _I,
+        ),
+        "",
+    ),
+    # how the thing is lying or standing is no part of its name: "the foal lying down", "the dog sitting up"
+    (
+        re.compile(
+            r"\s+(?:(?:that|which|who)(?:'s|\s+is|\s+are)\s+)?(?:lying|laying|sitting|standing|sleeping|resting|"
+            r"curled|crouching|kneeling|rolling)(?:\s+(?:down|up|still|around|about|asleep))?$",
+            _I,
+        ),
+        "",
+    ),
     # what should happen to the thing: "(everything but) the teapot should go", "the sign has to disappear"
     (
         re.compile(
@@ -245,12 +272,43 @@ def _run(stage: tuple, phrase: str) -> str:
     return phrase
 
 
+# a thing named with what it leaves out: "the big swans but not the babies", "the dogs except the puppy",
+# "the people without the child". The whole picture before the exception ("everything but the bus") is a
+# complement, read elsewhere; a background after "without" is a cut-out ("the cat without the background").
+_LEFT_OUT = re.compile(
+    r"^(?P<head>.+?)\s*,?\s+(?:but\s+not|except(?:\s+for)?|excluding|apart\s+from|other\s+than|minus|without|"
+    r"leaving\s+out|not\s+including)\s+(?P<out>(?:the|a|an|any|his|her|their|its|my|those|these|that|this)\s+.+)$",
+    _I,
+)
+_WHOLE_HEAD = re.compile(
+    r"^(?:(?:make|turn|put)\s+)?(?:the\s+|this\s+|all\s+)?(?:whole\s+|entire\s+)?(?:everything|everyone|everybody|all|"
+    r"anything|nothing|rest|image|picture|photo|scene|frame|video|clip|background|surroundings|thing)(?:\s+else)?$|"
+    r"^(?:all|the whole|the entirety|the rest)\s+of\s+(?:it|this|that|them|the (?:image|picture|photo))$|^(?:it|them|this|that)$",
+    _I,
+)
+
+
+def split_exclusion(phrase: str) -> tuple[str, str | None]:
+    """(what is named, what it leaves out): "the big swans but not the babies" -> ("the big swans",
+    "the babies"); (phrase, None) when nothing is left out, when the head is the whole picture
+    ("everything but the bus" is a complement) or when what is left out is the background."""
+    m = _LEFT_OUT.match(phrase.strip(" ,.?!"))
+    if m is None or _WHOLE_HEAD.match(m.group("head").strip()):
+        return phrase, None
+    out = m.group("out").strip()
+    if re.search(r"\b(?:background|backdrop|rest|surroundings)\b", out, _I):
+        return phrase, None
+    return m.group("head").strip(), out
+
+
 def clean_target(phrase: str) -> str:
     """The thing ``phrase`` names, its surrounding words dropped ("how many dogs are there?" ->
     "dogs", "the cat grayscale" -> "the cat", "the edges of the horse" -> "the horse", "the wires
     out of the sky" -> "the wires", "her hair" -> "hair": whose it is names no thing the tools can
-    find); region marks (``@r0@``) removed; "" when nothing is left."""
+    find; "the swans but not the babies" -> "the swans": what is left out is no part of the
+    thing, see :func:`split_exclusion`); region marks (``@r0@``) removed; "" when nothing is left."""
     phrase = re.sub(r"@r\d+@", " ", phrase)
+    phrase = split_exclusion(phrase)[0]
     for stage in (_PLACE, _RESULT, _WRAPPER, _TAIL):
         phrase = _run(stage, phrase)
     phrase = _OWNER.sub("", phrase.strip())

@@ -1,0 +1,72 @@
+"""Newcomer cases of round s9, second set, by class: a thing named with what it leaves out ("the big
+swans but not the babies" took the whole phrase and said the opposite of what it selected); riders kept
+in the target ("the panda pop", "the foal lying down", "the it green instead of"); a count whose
+target ran on into a second request ("count the meerkats and tell me which one is tallest")."""
+
+import pytest
+
+from vitron_agent.planners.base import PlanRequest
+from vitron_agent.planners.rule import RulePlanner
+from vitron_agent.planners.rule.target_words import clean_target, split_exclusion
+from vitron_agent.toolkit.tool import Toolbox
+from vitron_agent.tools import default_tools
+
+
+@pytest.fixture(scope="module")
+def toolbox():
+    return Toolbox(default_tools())
+
+
+def _plan(toolbox, text):
+    return RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), toolbox)
+
+
+def _targets(plan):
+    return [s.args.get("target") for s in plan.steps if s.tool in ("segment", "count", "detect")]
+
+
+@pytest.mark.parametrize(
+    "text, target, left_out",
+    [
+        ("segment the big swans but not the babies", "the big swans", "the babies"),
+        ("select the dogs except the puppy", "the dogs", "the puppy"),
+        ("remove the people without the child", "the people", "the child"),
+        ("outline the cars excluding the red one", "the cars", "the red one"),
+    ],
+)
+def test_a_thing_named_with_what_it_leaves_out(toolbox, text, target, left_out):
+    plan = _plan(toolbox, text)
+    assert _targets(plan) == [target]
+    assert any(left_out in n and "cannot" in n for n in plan.notes)
+
+
+@pytest.mark.parametrize(
+    "phrase", ["everything but the bus", "the cat without the background", "all of it except the dog"]
+)
+def test_a_complement_or_a_cut_out_is_no_exclusion(phrase):
+    assert split_exclusion(phrase) == (phrase, None)
+
+
+@pytest.mark.parametrize(
+    "phrase, thing",
+    [
+        ("the panda pop", "the panda"),
+        ("the motorbike stand out", "the motorbike"),
+        ("the foal lying down", "the foal"),
+        ("the dog sitting up", "the dog"),
+        ("the car green instead of pink", "the car"),
+        ("meerkats and tell me which one is tallest", "meerkats"),
+        ("the apples and then show me the biggest", "the apples"),
+    ],
+)
+def test_riders_are_no_part_of_the_thing(phrase, thing):
+    assert clean_target(phrase) == thing
+
+
+def test_a_relation_after_a_posture_stays():
+    assert clean_target("the dog lying on the sofa") == "the dog lying on the sofa"
+
+
+def test_a_count_stops_at_a_second_request(toolbox):
+    assert _targets(_plan(toolbox, "count the meerkats and tell me which one is tallest")) == ["meerkats"]
+    assert _targets(_plan(toolbox, "make the panda pop, darken everything else"))[0] == "the panda"
