@@ -13,6 +13,7 @@ joining them".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -114,15 +115,24 @@ def _best_of(found: list[Detection], words: str, besides: Detection | None = Non
     return best[1] if best[1] is not None and best[0] >= MIN_SCORE else None
 
 
-def resolve_between(image: np.ndarray, found: list[Detection], btw: Between, with_mask: bool, guess: bool) -> Resolved:
+def resolve_between(
+    image: np.ndarray,
+    found: list[Detection],
+    btw: Between,
+    with_mask: bool,
+    guess: bool,
+    *,
+    resolve: Callable[..., Resolved],
+    doubted: Callable[..., str],
+) -> Resolved:
     """The head's detection nearest the line joining the two others
     (:func:`~vitron_agent.perception.between.order_between`), said with what was assumed; when the
     head is not among the detections or the two others are not both found, the head resolved alone
-    with an assumption's words (unsure)."""
+    with an assumption's words (unsure). ``resolve`` and ``doubted`` are the resolver's own
+    (:func:`~vitron_agent.perception.recognise.resolve`, ``_doubted``), passed in: no import cycle."""
     from dataclasses import replace
 
     from vitron_agent.perception.detector import MIN_SCORE, Named, detector_name, label_score
-    from vitron_agent.perception.recognise import _doubted, resolve
     from vitron_agent.perception.resolving import Resolved, _mask, _xyxy
 
     a = _best_of(found, btw.first)
@@ -143,7 +153,7 @@ def resolve_between(image: np.ndarray, found: list[Detection], btw: Between, wit
         f"{detector_name()} recognised {chosen.describe()}; the one between the {a.label} ({a.score:.2f}) and the "
         f"{b.label} ({b.score:.2f}), read as the one nearest the line joining their centres"
     )
-    sure = not _doubted(image, [chosen], Named(labels, btw.head, False))
+    sure = not doubted(image, [chosen], Named(labels, btw.head, False))
     if not sure:
         how += f"; unsure: it cannot tell surely that this is the {btw.head.removeprefix('the ')} between them, so it took the nearest"
     return Resolved([chosen], _mask(image, [chosen], with_mask), how, sure=sure)

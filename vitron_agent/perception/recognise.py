@@ -94,10 +94,7 @@ def resolve(
     box, and for one tree (bush, cloud) found by the stuff heuristic; each unsure method reads
     "... found no X ..., so it ..." as graphs/policy.py reads an assumption. ``with_mask`` False skips
     the segmenter (the mask is then all False)."""
-    from vitron_agent.perception.classifier_hits import by_classifier
-    from vitron_agent.perception.detector import detect_objects, named
-    from vitron_agent.perception.name_finder import head_noun
-    from vitron_agent.perception.wordnet_names import classes_for, wordnet_ready
+    from vitron_agent.perception.detector import detect_objects
 
     found = detect_objects(image) if found is None else found
     if relation is None and phrase and (btw := _parse_between(phrase[:200])) is not None:
@@ -108,6 +105,24 @@ def resolve(
         parts = parse_target_phrase(phrase[:200])
         if parts.relation and parts.relative_to and not parts.exclude:
             phrase, relation, relative_to = parts.head, parts.relation, parts.relative_to
+    return _by_name(image, phrase, found, with_mask, relation, relative_to, guess)
+
+
+def _by_name(
+    image: np.ndarray,
+    phrase: str,
+    found: list[Detection],
+    with_mask: bool,
+    relation: str | None,
+    relative_to: str | None,
+    guess: bool,
+) -> Resolved:
+    """:func:`resolve` once the phrase is read: the looks in their order, cheapest first."""
+    from vitron_agent.perception.classifier_hits import by_classifier
+    from vitron_agent.perception.detector import named
+    from vitron_agent.perception.name_finder import head_noun
+    from vitron_agent.perception.wordnet_names import classes_for, wordnet_ready
+
     name = named(phrase)
     special = _face_or_stuff(image, phrase, name, found)
     if special is not None:
@@ -152,7 +167,7 @@ def _parse_between(phrase: str):
 def _between(image: np.ndarray, found: list[Detection], btw, with_mask: bool, guess: bool) -> Resolved:
     from vitron_agent.perception.between import resolve_between
 
-    return resolve_between(image, found, btw, with_mask, guess)
+    return resolve_between(image, found, btw, with_mask, guess, resolve=resolve, doubted=_doubted)
 
 
 def _a_kind_of(

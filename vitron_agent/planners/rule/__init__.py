@@ -104,13 +104,7 @@ class RulePlanner:
             return Plan(answer=NOT_ENGLISH)
         if (followed := follow_up(self, request, toolbox, raw)) is not None:  # "a bit more", "the cat too"
             return followed
-        text, regions = _protect_regions(raw)
-        text = re.sub(r"\(([^()]*)\)", _aside, text)  # what is left in brackets is an aside ("(again)"), not a target
-        text = spare_first(text)  # "don't touch the dog, but brighten everything else"
-        text = strip_remarks(text)  # "thanks! now blur the face", "it's crooked, rotate it 5 degrees"
-        text = part_complaint(text) or text  # "the sky is blown out, tone it down" (before "X, <verb> it")
-        text = topic_first(text)  # "the car, make it red"
-        text, amount_notes = percent_words(onto_colour(arrows(text)))  # "owl -> black and white", "20% brighter"
+        text, regions, amount_notes = _normalised(raw)
         if (ask := two_colours(text)) is not None:  # "make the dog brown and white": one colour a thing; ask which
             return Plan(answer=ask)
         text = _BOTH_WAYS.sub("make a boomerang", text)  # one request, though "and then" would split it
@@ -177,6 +171,19 @@ class RulePlanner:
         if misunderstood:
             b.notes.append(understood_help())
         return Plan(steps=_renumbered(b.steps), notes=b.notes)
+
+
+def _normalised(raw: str) -> tuple[str, dict[str, Any], list[str]]:
+    """(the request as the clauses are read from, its marked regions, notes on what was read as what):
+    regions protected, asides and remarks dropped, things named first put in place, shorthand in words."""
+    text, regions = _protect_regions(raw)
+    text = re.sub(r"\(([^()]*)\)", _aside, text)  # what is left in brackets is an aside ("(again)"), not a target
+    text = spare_first(text)  # "don't touch the dog, but brighten everything else"
+    text = strip_remarks(text)  # "thanks! now blur the face", "it's crooked, rotate it 5 degrees"
+    text = part_complaint(text) or text  # "the sky is blown out, tone it down" (before "X, <verb> it")
+    text = topic_first(text)  # "the car, make it red"
+    text, notes = percent_words(onto_colour(arrows(text)))  # "owl -> black and white", "20% brighter"
+    return text, regions, notes
 
 
 def _handle(b: _Builder, record: Any, picked: Any, clause: str, last: dict[str, str]) -> None:

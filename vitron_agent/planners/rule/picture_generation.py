@@ -13,7 +13,7 @@ from vitron_agent.planners.rule.lexicon import (
     _WHOLE,
     _restore,
 )
-from vitron_agent.planners.rule.picture_steps import _geometry
+from vitron_agent.planners.rule.picture_geometry import _geometry
 from vitron_agent.planners.rule.step_builders import (
     _Builder,
     _edit,

@@ -1,0 +1,56 @@
+"""The rule planner's geometry step (flip, rotate, resize of the whole picture), and the thing named in
+one ("rotate the horse 90 degrees": the whole picture turns, said first). Its own module so that the
+generative handlers (:mod:`picture_generation`) and the whole-picture ones (:mod:`picture_steps`) both
+use it without importing each other."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from vitron_agent.planners.rule.lexicon import _WHOLE, _restore
+from vitron_agent.planners.rule.step_builders import _Builder
+from vitron_agent.planners.rule.target_words import clean_target
+
+
+def _geometry(b: _Builder, clause: str, **args: Any) -> None:
+    if b.video_mode and args.get("operation") != "flip":
+        b.notes.append(
+            f"{_restore(clause, b.regions)!r}: {args['operation']} works on images; take a frame first. Skipped."
+        )
+        return
+    if (thing := _one_thing(clause)) is not None:  # "rotate the horse 90°": the whole picture turns, said first
+        verb = {"rotate": "rotate", "flip": "flip", "resize": "resize"}[args["operation"]]
+        b.notes.append(
+            f"I did not do it on {thing!r} only: I can {verb} only the whole picture, so I did that "
+            f"(to change one thing alone, cut it out first: 'cut out {thing}')."
+        )
+    sid = b.add(b.tool("edit"), **{b.media_arg: b.image}, **args)
+    b.image, b.last_output = f"${sid}.{b.media_arg}", b.media_arg
+    if args["operation"] != "flip" or not b.video_mode:
+        b.mask = None  # the picture moved: earlier masks do not fit it
+
+
+# "rotate the horse 90 degrees", "make the dog twice as big", "flip the car": a thing named, not the picture
+_THING_OF_GEOMETRY = re.compile(
+    r"^(?:please\s+)?(?:rotate|turn|spin|tilt|flip|mirror|resize|scale|shrink|enlarge|make)\s+"
+    r"(?P<x>(?:the|his|her|their|that|this)\s+[a-z]+(?:\s+[a-z]+)?)\b",
+    re.I,
+)
+
+
+def _one_thing(clause: str) -> str | None:
+    m = _THING_OF_GEOMETRY.match(clause.strip())
+    if m is None:
+        return None
+    words = re.sub(
+        r"\s+(?:by|to|through|around|upside|sideways|clockwise|counter\w*|anti\w*|left|right|over|twice|half|"
+        r"bigger|smaller|larger|up|down|horizontally|vertically|\d.*)(?:\s.*)?$",
+        "",
+        m.group("x"),
+        flags=re.I,
+    )
+    thing = clean_target(words)
+    if not thing or _WHOLE.match(thing) or re.fullmatch(r"(?:the\s+)?(?:way|other way|right way)", thing, re.I):
+        return None
+    return words
