@@ -268,15 +268,20 @@ class Named:
 
 
 def _singular(word: str) -> str:
+    """The singular of a plural noun; of the forms a plural may come from ("horses": "hors" or "horse";
+    "buses": "bus"), the one that is a COCO class or an alias when one is ("horses" was read as "hors", so
+    "how many horses are in this video?" was refused as not a COCO kind)."""
     if word in _IRREGULAR:
         return _IRREGULAR[word]
+    forms = []
     if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("ses") or word.endswith("xes") or word.endswith("ches") or word.endswith("shes"):
-        return word[:-2]
+        forms.append(word[:-3] + "y")
+    if word.endswith(("ses", "xes", "ches", "shes", "zes")):
+        forms.append(word[:-2])
     if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        return word[:-1]
-    return word
+        forms.append(word[:-1])
+    known = [f for f in forms if f in COCO80 or f in ALIASES]
+    return (known or forms or [word])[0]
 
 
 def named(phrase: str | None) -> Named | None:
