@@ -228,6 +228,14 @@ class CvEditTool(VisionTool):
             return EditOutput(image=ctx.store.put_image(composite(fg, bg, inp.box), producer=ctx.step_id))
         if alpha:  # a cut-out: edit its colours, carry its transparency along
             image = ctx.store.get_image_rgba(inp.image)
+        if alpha and inp.operation in ("keep_only", "replace_background"):
+            # a cut-out put on a colour: what is transparent is background too, so the result is the cut-out
+            # laid on that colour, opaque (it kept the cut-out's alpha: "put the parrot on black" came out
+            # transparent, shown on white by every viewer)
+            under = np.array(parse_color_value(inp.color or "white"), np.float32)
+            share = image[..., 3:4].astype(np.float32) / 255.0
+            image = np.clip(image[..., :3] * share + under * (1.0 - share) + 0.5, 0, 255).astype(np.uint8)
+            alpha = False
         if inp.operation == "crop":
             x1, y1, x2, y2 = crop_box(image.shape[:2], inp.box, mask, inp.aspect, inp.margin)
             return EditOutput(
