@@ -70,3 +70,40 @@ def test_a_relation_after_a_posture_stays():
 def test_a_count_stops_at_a_second_request(toolbox):
     assert _targets(_plan(toolbox, "count the meerkats and tell me which one is tallest")) == ["meerkats"]
     assert _targets(_plan(toolbox, "make the panda pop, darken everything else"))[0] == "the panda"
+
+
+@pytest.mark.parametrize(
+    "text, read, tool, target",
+    [
+        ("make teh horse brigther", ("'teh' as 'the'", "'brigther' as 'brighter'"), "edit", "the horse"),
+        ("wat colr r the kittens eyes", ("'wat' as 'what'", "'colr' as 'color'", "'r' as 'are'"), "describe", None),
+        ("how many swans r there", ("'r' as 'are'",), "count", "swans"),
+        ("can u darken hte sky", ("'u' as 'you'", "'hte' as 'the'"), "edit", "the sky"),
+    ],
+)
+def test_everyday_typos_and_chat_shorthand_are_read_and_said(toolbox, text, read, tool, target):
+    """They were refused: "I could not turn 'make teh horse brigther' into steps"."""
+    plan = _plan(toolbox, text)
+    assert tool in [s.tool for s in plan.steps]
+    if target:
+        assert target in _targets(plan) or target.removeprefix("the ") in _targets(plan)
+    note = " ".join(plan.notes)
+    assert all(r in note for r in read)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "make Bella brighter",
+        "select the meerkats",
+        "make the bokeh stronger",
+        "blur the wat in the photo",
+        "point r",
+        "keep 0:05 onwards",
+        "lol make the cat purple",
+    ],
+)
+def test_real_words_names_and_letters_are_never_repaired(text):
+    from vitron_agent.planners.rule.shorthand import chat_words
+
+    assert chat_words(text) == (text, [])

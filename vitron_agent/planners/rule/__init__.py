@@ -50,7 +50,7 @@ from vitron_agent.planners.rule.lexicon import (
     bounded,
     two_colours,
 )
-from vitron_agent.planners.rule.shorthand import arrows, onto_colour, percent_words
+from vitron_agent.planners.rule.shorthand import arrows, chat_words, onto_colour, percent_words
 from vitron_agent.planners.rule.step_builders import _Builder, _exclude, clause_span
 from vitron_agent.toolkit import slots
 from vitron_agent.toolkit.plan import Plan, Step
@@ -177,13 +177,14 @@ def _normalised(raw: str) -> tuple[str, dict[str, Any], list[str]]:
     """(the request as the clauses are read from, its marked regions, notes on what was read as what):
     regions protected, asides and remarks dropped, things named first put in place, shorthand in words."""
     text, regions = _protect_regions(raw)
+    text, typed = chat_words(text)  # "wat colr r the kittens eyes", "make teh horse brigther pls"
     text = re.sub(r"\(([^()]*)\)", _aside, text)  # what is left in brackets is an aside ("(again)"), not a target
     text = spare_first(text)  # "don't touch the dog, but brighten everything else"
     text = strip_remarks(text)  # "thanks! now blur the face", "it's crooked, rotate it 5 degrees"
     text = part_complaint(text) or text  # "the sky is blown out, tone it down" (before "X, <verb> it")
     text = topic_first(text)  # "the car, make it red"
     text, notes = percent_words(onto_colour(arrows(text)))  # "owl -> black and white", "20% brighter"
-    return text, regions, notes
+    return text, regions, typed + notes
 
 
 def _handle(b: _Builder, record: Any, picked: Any, clause: str, last: dict[str, str]) -> None:

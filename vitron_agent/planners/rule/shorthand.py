@@ -1,5 +1,6 @@
 """Shorthand people type that the table's readings do not take as it is: exact percentages on a tone edit
-("make the kitten 20% brighter", "brighten it by 20%") and arrows ("owl -> black and white").
+("make the kitten 20% brighter", "brighten it by 20%"), arrows ("owl -> black and white"), chat
+shorthands and everyday typos ("wat colr r the kittens eyes", "make teh horse brigther pls").
 
 The tone edits take a strength (a little / moderate / a lot), not an exact percentage: a percentage left
 in the request became part of the target ("the kitten 20%") and hid the clause after it ("and the rest 20%
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["arrows", "onto_colour", "percent_words"]
+__all__ = ["arrows", "chat_words", "onto_colour", "percent_words"]
 
 _TONE = (
     r"(?:brighter|darker|lighter|dimmer|warmer|cooler|colder|sharper|blurrier|softer|more\s+\w+|less\s+\w+|"
@@ -107,3 +108,110 @@ _ONTO = re.compile(
     r"(?:\s+(?:background|backdrop|bg))?(?=\s*(?:[,.;!?]|$|\band\b|\bthen\b))",
     re.I,
 )
+
+
+# Chat shorthands: (pattern, the word it stands for). "r" and "u" only where a word of that kind stands
+# ("how many swans r there", "can u blur it"), "wat" only where a question opens ("wat colr is it")
+_CHAT = (
+    (re.compile(r"\b(?:pls|plz|plse|pleez|plox)\b", re.I), "please"),
+    (re.compile(r"\b(?:thx|thnx|thanx|tnx)\b", re.I), "thanks"),
+    (
+        re.compile(
+            r"(?<![@\w])r(?=\s+(?:the|there|they|these|those|it|its|you|u|my|all|any|both|in|on|its|his|her|their)\b)",
+            re.I,
+        ),
+        "are",
+    ),
+    (
+        re.compile(
+            r"(?<![@\w])u(?=\s+(?:blur|make|remove|see|count|tell|show|help|crop|select|find|read|describe|"
+            r"turn|change|fix|edit|put|cut|erase|delete|brighten|darken|give|get|know|zoom|rotate)\b)",
+            re.I,
+        ),
+        "you",
+    ),
+    (re.compile(r"(?<![@\w])ur(?=\s+(?:picture|photo|image|pic|video|clip)\b)", re.I), "your"),
+    (re.compile(r"(?:^|(?<=[,.;!?]\s))(?:wat|wut|wht|whta)\b", re.I), "what"),
+    (re.compile(r"\b(?:wats|whats)\b", re.I), "what's"),
+    (re.compile(r"\b(?:abt)\b", re.I), "about"),
+    (re.compile(r"\b(?:cuz|coz|bc)\b", re.I), "because"),
+)
+_QUIET = {"please", "thanks"}  # a polite word read back needs no note
+
+
+def chat_words(text: str) -> tuple[str, list[str]]:
+    """``text`` with chat shorthands written out ("r" -> "are", "pls" -> "please") and everyday typos
+    repaired ("teh" -> "the", "brigther" -> "brighter", "colr" -> "color"), and one note saying what
+    was read as what. A typo is repaired only when the word is not English (symspellpy's dictionary)
+    and a word the intent table knows lies one edit away (two for words of 7 letters or more); a real
+    word, a capitalised name and a marked region (``@r0@``) are never changed."""
+    from vitron_agent.planners.rule.spelling import english_counts, nearest, verb_vocabulary
+    from vitron_agent.planners.rule.word_knowledge import _known_counts
+
+    said: list[tuple[str, str]] = []
+    for pattern, word in _CHAT:
+
+        def swap(m: re.Match[str], word: str = word) -> str:
+            if word not in _QUIET:
+                said.append((m.group(0), word))
+            return word
+
+        text = pattern.sub(swap, text)
+    counts = english_counts()
+    vocabulary = {w: counts.get(w, 1) for w in _known_counts()}
+
+    def repair(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if word[0].isupper() and m.start() > 0:  # a name ("Bella"), never a typo
+            return word
+        before = re.search(
+            r"(?:^|[,.;:!?]|\b(?:and|then|please|you|to|lets|let's|just|now|also))\s*$", text[: m.start()], re.I
+        )
+        if before is not None and nearest(word, verb_vocabulary(), "verbs") is not None:
+            return word  # a verb's typo where a verb stands ("blurr the sky") is the verb reading's to repair
+        if word.lower() in _INTERJECTIONS or _later(word):
+            return word
+        close = nearest(word, vocabulary, "chat words", long=7)
+        if close is None or _real_form(word) or not _same_start(word.lower(), close):
+            return word
+        said.append((word, close))
+        return close
+
+    text = re.sub(r"(?<![@\w'])[A-Za-z]{3,}(?![\w@'])", repair, text)
+    if not said:
+        return text, []
+    read = ", ".join(f"{a!r} as {b!r}" for a, b in dict.fromkeys(said))
+    return text, [f"I read {read}."]
+
+
+# chat words that stand for no word of a request ("lol make the cat purple"): never repaired into one
+_INTERJECTIONS = frozenset(
+    "lol lmao lmfao rofl omg btw tbh idk imo imho haha hahaha hehe hmm hmmm ok okk kk ty np pls".split()
+)
+
+
+def _later(word: str) -> bool:
+    """Whether the colour and thing-name repair of the clause reading takes this word ("purpel", "dgo"):
+    it is left to that repair, which says it where the clause is read."""
+    from vitron_agent.planners.rule.lexicon import _COLOR_WORDS, _key_vocabulary
+    from vitron_agent.planners.rule.spelling import nearest
+
+    if len(word) >= 4 and nearest(word, {c: 1 for c in _COLOR_WORDS}, "colours", long=7) is not None:
+        return True
+    return nearest(word, _key_vocabulary(), "key words", long=6) is not None
+
+
+def _same_start(typed: str, word: str) -> bool:
+    """A typo keeps the first letter, or swaps the first two ("hte"): "onwards" is no "towards"."""
+    return typed[0] == word[0] or (len(typed) > 1 and typed[:2] == word[1::-1][:2])
+
+
+def _real_form(word: str) -> bool:
+    """Whether ``word`` is an English word with an ending the dictionary leaves out ("onwards": onward)."""
+    from vitron_agent.planners.rule.spelling import is_word
+
+    low = word.lower()
+    return any(low.endswith(e) and len(low) - len(e) >= 3 and is_word(low[: -len(e)]) for e in _FORMS)
+
+
+_FORMS = ("s", "es", "ed", "d", "ing", "ly", "er", "est", "ness", "ful")

@@ -29,6 +29,22 @@ def english_words() -> frozenset[str]:
         return _STATE["words"]
 
 
+def english_counts() -> dict[str, int]:
+    """The English word list with each word's frequency (symspellpy's dictionary), loaded once; empty
+    without symspellpy. Used to break ties between equally close repairs ("teh": the, not tea)."""
+    with _LOCK:
+        if "counts" not in _STATE:
+            try:
+                import symspellpy
+
+                path = Path(symspellpy.__file__).parent / "frequency_dictionary_en_82_765.txt"
+                with path.open(encoding="utf-8") as f:
+                    _STATE["counts"] = {w: int(n) for w, n in (line.split() for line in f if line.strip())}
+            except (ImportError, OSError, ValueError):
+                _STATE["counts"] = {}
+        return _STATE["counts"]
+
+
 # Photographers' words the general dictionary lacks: real words, never typos ("bokeh" is no "box")
 PHOTO_WORDS = frozenset(
     "bokeh sepia vignette vignetting selfie hdr png jpg jpeg gif greyscale grayscale monochrome backdrop timelapse "
