@@ -132,3 +132,18 @@ def test_a_selective_edit_with_a_rider_on_the_rest(toolbox, text):
 def test_a_colour_that_begins_a_kinds_name_is_no_colour(toolbox, text, colour):
     """'the red panda' was segmented as the red pixels of 'panda' (a rectangle over its eyes, brightened)."""
     assert _plan(toolbox, text).steps[0].args.get("color") == colour
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "make the kitten black and white for the whole video",
+        "make the kitten black and white throughout",
+        "make the kitten black and white the whole time",
+    ],
+)
+def test_words_after_black_and_white_are_when_not_what(toolbox, text):
+    """'make the kitten black and white for the whole video' tracked 'the kitten black' by the colour black."""
+    plan = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"video": "video"}, "last": {}}), toolbox)
+    assert [(s.tool, s.args.get("target"), s.args.get("color")) for s in plan.steps][0] == ("track", "the kitten", None)
+    assert plan.steps[1].args["operation"] == "grayscale"

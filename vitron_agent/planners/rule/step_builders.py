@@ -606,6 +606,14 @@ def _spared(b: _Builder, op: str, clause: str, last: dict[str, str], extra: dict
 _IN_COLOUR = re.compile(r"^(?:keep|leave)\s+(?P<kept>.+?)\s+in\s+(?:full\s+)?colou?rs?\b", re.I)
 
 
+# the grayscale words and what follows them ("... black and white for the whole video", "... throughout", "...
+# the whole time"): what follows is when, not what ("the kitten black" was tracked by the colour black)
+_AFTER_GREY = re.compile(
+    r"(?P<grey>\s+(?:(?:to|into|in)\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|b\s?&\s?w|monochrome))\s+\S.*$",
+    re.I,
+)
+
+
 def _adjust(op: str):
     def handler(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
         if op == "grayscale" and (kept := _IN_COLOUR.match(clause)):  # "keep the dress in colour": the rest grey
@@ -615,6 +623,8 @@ def _adjust(op: str):
             b, op, clause, last, {} if op == "grayscale" or intensity(clause) == 0.5 else {"amount": intensity(clause)}
         ):
             return
+        if op == "grayscale":  # "make the kitten black and white for the whole video": nothing after it is the target
+            rest = _AFTER_GREY.sub(r"\g<grey>", rest)
         m = re.match(
             r"^(?:make|render|convert|turn|change|put|set|show|have|get|leave|increase|boost|enhance|raise|decrease|reduce|lower|add|improve|brighten|lighten|darken|dim|desaturate|contrast|gr[ae]y\s?scale|gr[ae]y\s+out)\s+(.*?)(?:\s+(?:brighter|lighter|darker|more contrasty|(?:to\s+|into\s+|in\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|b\s?&\s?w|monochrome)))?\s*$",
             rest,
