@@ -65,10 +65,32 @@ EVERY_PART = re.compile(
 )
 
 
+# a strip along one edge by its share ("the top 80%", "the left 25 percent of the picture"): that strip
+STRIP = re.compile(
+    r"^(?:the\s+)?(top|upper|bottom|lower|left|right)\s+(\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b)"
+    r"(?:\s+of\s+(?:it|the\s+(?:image|picture|photo|frame)))?$",
+    re.I,
+)
+
+
 def geometric(target: str | None) -> bool:
-    """A part of the picture by place alone (a half, a side, a corner), not a thing."""
+    """A part of the picture by place alone (a half, a side, a corner, an edge's strip), not a thing."""
     text = (target or "").strip()
-    return bool(HALF.search(text) or QUARTER.match(text))
+    return bool(HALF.search(text) or QUARTER.match(text) or STRIP.match(text))
+
+
+def strip_mask(h: int, w: int, side: str, share: float) -> np.ndarray:
+    """The strip along ``side`` ("top", "bottom", "left", "right") covering ``share`` (0..1] of the picture."""
+    mask = np.zeros((h, w), bool)
+    rows, cols = max(1, round(h * share)), max(1, round(w * share))
+    sl = {
+        "top": np.s_[:rows, :],
+        "bottom": np.s_[h - rows :, :],
+        "left": np.s_[:, :cols],
+        "right": np.s_[:, w - cols :],
+    }
+    mask[sl[side]] = True
+    return mask
 
 
 class SegmentInput(TargetSpec, OnImage):  # fields: image, then the target spec, then these
@@ -147,6 +169,10 @@ class CvSegmentTool(VisionTool):
             mask = np.zeros((h, w), bool)
             mask[rows, cols] = True
             return mask, f"the {row}-{col} quarter of the image"
+        if (strip := STRIP.match((inp.target or "").strip())) and 0 < float(strip.group(2)) <= 100:
+            side = {"upper": "top", "lower": "bottom"}.get(strip.group(1).lower(), strip.group(1).lower())
+            share = float(strip.group(2)) / 100
+            return strip_mask(h, w, side, share), f"the {side} {strip.group(2)}% of the image"
         if half := HALF.search(inp.target or ""):
             side = {"upper": "top", "lower": "bottom"}.get(half.group(1).lower(), half.group(1).lower())
             mask = np.zeros((h, w), bool)

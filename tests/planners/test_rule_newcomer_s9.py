@@ -147,3 +147,30 @@ def test_words_after_black_and_white_are_when_not_what(toolbox, text):
     plan = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"video": "video"}, "last": {}}), toolbox)
     assert [(s.tool, s.args.get("target"), s.args.get("color")) for s in plan.steps][0] == ("track", "the kitten", None)
     assert plan.steps[1].args["operation"] == "grayscale"
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("crop out the bottom 20%", "the top 80%"),
+        ("cut off the bottom 20%", "the top 80%"),
+        ("crop the top 10% off", "the bottom 90%"),
+        ("remove the left 25 percent of the picture", "the right 75%"),
+    ],
+)
+def test_a_strip_taken_off_an_edge_is_a_crop_to_the_rest(toolbox, text, kept):
+    """'crop out the bottom 20%' selected 'the bottom 20%' as a region and cropped to it (the bottom kept)."""
+    plan = _plan(toolbox, text)
+    assert [(s.tool, s.args.get("target"), s.args.get("operation")) for s in plan.steps] == [
+        ("segment", kept, None),
+        ("edit", None, "crop"),
+    ]
+    assert plan.steps[1].args["margin"] == 0.0
+
+
+def test_an_edge_strip_is_that_share_of_the_picture():
+    from vitron_agent.tools.segment import geometric, strip_mask
+
+    assert geometric("the top 80%") and geometric("the left 25 percent of the image") and not geometric("the top dog")
+    m = strip_mask(100, 50, "top", 0.8)
+    assert m[:80].all() and not m[80:].any()

@@ -50,7 +50,7 @@ from vitron_agent.planners.rule.lexicon import (
     bounded,
     two_colours,
 )
-from vitron_agent.planners.rule.shorthand import arrows, chat_words, onto_colour, percent_words
+from vitron_agent.planners.rule.shorthand import arrows, chat_words, edge_strips, onto_colour, percent_words
 from vitron_agent.planners.rule.step_builders import _Builder, _exclude, clause_span
 from vitron_agent.toolkit import slots
 from vitron_agent.toolkit.plan import Plan, Step
@@ -183,7 +183,7 @@ def _normalised(raw: str) -> tuple[str, dict[str, Any], list[str]]:
     text = strip_remarks(text)  # "thanks! now blur the face", "it's crooked, rotate it 5 degrees"
     text = part_complaint(text) or text  # "the sky is blown out, tone it down" (before "X, <verb> it")
     text = topic_first(text)  # "the car, make it red"
-    text, notes = percent_words(onto_colour(arrows(text)))  # "owl -> black and white", "20% brighter"
+    text, notes = percent_words(onto_colour(arrows(edge_strips(text))))  # "owl -> black and white", "20% brighter"
     return text, regions, typed + notes
 
 

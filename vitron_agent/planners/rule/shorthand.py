@@ -215,3 +215,27 @@ def _real_form(word: str) -> bool:
 
 
 _FORMS = ("s", "es", "ed", "d", "ing", "ly", "er", "est", "ness", "ful")
+
+
+_OPPOSITE = {"top": "bottom", "upper": "bottom", "bottom": "top", "lower": "top", "left": "right", "right": "left"}
+# "crop out the bottom 20%", "cut off the top 10 percent", "trim the left 15% off", "remove the bottom 20% of
+# the picture": a strip along an edge taken away, which is a crop to the rest (it cropped to a region near
+# the bottom, or selected "the bottom 20%" as a thing)
+_STRIP_OFF = re.compile(
+    r"^(?P<lead>\s*(?:please\s+)?)(?:crop|cut|trim|chop|shave|slice|take|remove|lose|drop|get rid of)\s+"
+    r"(?:(?:out|off|away)\s+)?(?:the\s+)?(?P<side>top|upper|bottom|lower|left|right)\s+"
+    r"(?P<n>\d{1,2}(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b)"
+    r"(?:\s+of\s+(?:it|the\s+(?:image|picture|photo)))?(?:\s+(?:off|away|out))?(?P<tail>\s*(?:[,;.]|\band\b|\bthen\b|$).*)$",
+    re.I | re.S,
+)
+
+
+def edge_strips(text: str) -> str:
+    """ "crop out the bottom 20%" -> "crop to the top 80%": a strip along an edge taken away is a crop to the
+    rest; anything else comes back as it was."""
+    m = _STRIP_OFF.match(text)
+    if m is None:
+        return text
+    keep = 100 - float(m.group("n"))
+    side = _OPPOSITE[m.group("side").lower()]
+    return f"{m.group('lead')}crop to the {side} {keep:g}% with no margin{m.group('tail')}"
