@@ -156,7 +156,7 @@ class CountInVideoTool(VisionTool):
         v = inp.video
         tracks, k, model, cuts = count_tracks(ctx.store, v, inp.target, ctx)
         word = _detector(inp.target)[1]
-        objects = stitch(tracks, max(2 * k, int(round(3 * v.fps))), v.width, v.height)
+        objects = stitch(tracks, max(2 * k, int(round(3 * v.fps))), v.width, v.height, cuts)
         least = min(MIN_SECONDS, v.duration / 4)
         sure = [
             g

@@ -302,18 +302,22 @@ def boxes_per_frame(
     return out
 
 
-def stitch(tracks: list[Track], max_gap: int, width: int, height: int) -> list[list[Track]]:
+def stitch(
+    tracks: list[Track], max_gap: int, width: int, height: int, cuts: list[int] | tuple[int, ...] = ()
+) -> list[list[Track]]:
     """Tracklets joined into objects: a track that starts at most ``max_gap`` frames after another
     ended, within two box widths of where that one's motion puts it by then (still inside the
     ``width`` x ``height`` frame: one that walked out is not back) and alike in colour, continues
-    it (an occlusion or a bad box broke it). Each object is its tracks in time order."""
+    it (an occlusion or a bad box broke it). Never across a shot cut in ``cuts`` (first frames of
+    shots): a dog that ends at a cut and a kitten where the next shot starts are two things (they were
+    joined, and "how many animals" said 2 for 3, sure). Each object is its tracks in time order."""
     groups: list[list[Track]] = []
     for t in sorted((t for t in tracks if t.seen), key=lambda t: min(t.seen)):
         start, box = min(t.seen), t.seen[min(t.seen)]
         best, best_d = None, 2.0
         for g in groups:
             end = max(g[-1].seen)
-            if not 0 < start - end <= max_gap:
+            if not 0 < start - end <= max_gap or any(end < c <= start for c in cuts):
                 continue
             guess = g[-1].seen[end] + g[-1].velocity() * (start - end)
             cx, cy = (guess[0] + guess[2]) / 2, (guess[1] + guess[3]) / 2
