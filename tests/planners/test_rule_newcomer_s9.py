@@ -174,3 +174,13 @@ def test_an_edge_strip_is_that_share_of_the_picture():
     assert geometric("the top 80%") and geometric("the left 25 percent of the image") and not geometric("the top dog")
     m = strip_mask(100, 50, "top", 0.8)
     assert m[:80].all() and not m[80:].any()
+
+
+def test_the_others_after_a_named_thing_are_what_is_not_it(toolbox):
+    """'... make the foal brighter, darken the others' selected a thing named 'the others' (every horse)."""
+    plan = _plan(toolbox, "make the foal brighter and darken the others")
+    assert [(s.tool, s.args.get("target"), s.args.get("operation"), s.args.get("where")) for s in plan.steps] == [
+        ("segment", "the foal", None, None),
+        ("edit", None, "brighten", None),
+        ("edit", None, "darken", "outside"),
+    ]

@@ -127,7 +127,13 @@ EXCEPT = re.compile(
 _FOREGROUND = re.compile(r"\b(?:foreground|main object|main subject|subject|object|thing)\b", re.I)
 
 
-_BACKGROUND = re.compile(r"^(?:the )?(?:background|backdrop|surroundings|scenery|rest)$", re.I)
+# ... and "the others" / "everyone else" after a thing is named ("make the foal brighter and darken the others"):
+# what is not the selection (it was selected as a thing named "the others": every horse, the foal too)
+_BACKGROUND = re.compile(
+    r"^(?:(?:the )?(?:background|backdrop|surroundings|scenery|rest)|(?:all )?the others|the other ones|"
+    r"every(?:one|body) else)$",
+    re.I,
+)
 
 
 _COMPLEMENT = re.compile(
