@@ -107,3 +107,42 @@ def test_real_words_names_and_letters_are_never_repaired(text):
     from vitron_agent.planners.rule.shorthand import chat_words
 
     assert chat_words(text) == (text, [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what time does it open on saturday?",
+        "how much are the eggs",
+        "what letters are on the blocks",
+        "what's the price of the bread",
+        "what does the coffee cost?",
+    ],
+)
+def test_a_question_whose_answer_is_written_is_read(toolbox, text):
+    """They were described ("I see what may be a white laptop"); the sign's OCR reads them perfectly."""
+    plan = _plan(toolbox, text)
+    assert [s.tool for s in plan.steps] == ["read_text"]
+    assert any("written" in n for n in plan.notes)
+
+
+def test_a_comparison_is_no_price(toolbox):
+    assert "read_text" not in [s.tool for s in _plan(toolbox, "how much is the dog bigger than the cat").steps]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is this a painting or a photo?",
+        "is it a photo or a drawing",
+        "is this picture a painting?",
+        "is this photo taken at night?",
+        "was this taken during the day?",
+    ],
+)
+def test_a_question_about_the_pictures_kind_or_light_is_answered_not_an_edit(toolbox, text):
+    """'is this a painting or a photo?' was read as a style edit and refused for want of a generative editor."""
+    plan = _plan(toolbox, text)
+    assert [s.tool for s in plan.steps] == ["describe"]
+    assert plan.steps[0].args.get("question") and not plan.declined
+    assert not any("generative" in n or "not configured" in n for n in plan.notes)

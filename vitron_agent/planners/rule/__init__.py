@@ -193,7 +193,10 @@ def _handle(b: _Builder, record: Any, picked: Any, clause: str, last: dict[str, 
     blurred the picture, each said done) is answered by the question intent and changes nothing."""
     before, noted, kept = len(b.steps), len(b.notes), (b.image, b.mask, b.box, b.last_output)
     (record.handler or declarative)(RuleCall(b, record, picked.rest, picked.text, last))
-    if _YES_NO.match(clause) and not re.search(r"\?\s*\w", clause) and _edits(b.steps[before:]):
+    refused = (
+        not b.steps[before:] and (len(b.notes) > noted or b.answer) and record.name != "question"
+    )  # "is this a painting?"
+    if _YES_NO.match(clause) and not re.search(r"\?\s*\w", clause) and (_edits(b.steps[before:]) or refused):
         del b.steps[before:], b.notes[noted:]  # the edit's own notes ("I read 450° as 90°") go with it
         b.answer, (b.image, b.mask, b.box, b.last_output) = None, kept
         asked = intent_named("question")

@@ -210,6 +210,11 @@ LOOK_EXAMPLES = {
         where can i find the ball
         how many colours does the flag have
         which way is the car facing
+        is this a painting or a photo
+        is it a drawing or a real photo
+        was this photo taken at night
+        was this taken during the day
+        what time of day is it in the picture
     """),
     "read": _lines("""
         read the text

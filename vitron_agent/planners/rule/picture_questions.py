@@ -67,6 +67,22 @@ _TEXT_THERE = re.compile(
 )
 
 
+# a question whose answer is written: opening times, prices, what letters or numbers something shows
+_WRITTEN_ANSWER = re.compile(
+    r"^(?:(?:what|which)\s+(?:time|times|hours|days?)\s+(?:does|do|is|are|will)\s+.*\b(?:open|close|closed|opens|closes|"
+    r"shut|start|end)\b.*|when\s+(?:does|do|is|are|will)\s+(?:it|they|the\s+\w+(?:\s+\w+)?)\s+(?:open|close|closed|shut)\b.*|"
+    r"what\s+(?:are|is|'re)\s+(?:the|their|its)\s+(?:opening|business|shop|store)\s+(?:hours|times)\b.*|"
+    r"how\s+much\s+(?:is|are|does|do|for|was|were)\b(?!.*\b(?:than|bigger|smaller|larger|taller|shorter|brighter|"
+    r"darker|more|less)\b).*|(?:what(?:'s|\s+is|\s+are)?|tell me)\s+(?:the\s+)?prices?\b.*|"
+    r"what\s+(?:does|do)\s+.+\s+cost\b.*|"
+    r"(?:what|which)\s+(?:letters?|words?|numbers?|digits?|name|names|phone number|number|address|date|website|email)"
+    r"\s+(?:is|are|does|do|'s)\s+(?:on|written|printed|shown|spelled|spelt|in|it|the|there)\b.*|"
+    r"what(?:'s|\s+is)\s+(?:the|their|its)\s+(?:phone number|number|address|website|email|name of the (?:shop|store|cafe|"
+    r"restaurant|street|place))\b.*)\??$",
+    re.I,
+)
+
+
 def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     if not b.video_mode and (pixels := _WHICH_PIXELS.match(clause.strip())):  # a selection asked as a question
         _do_segment(b, pixels.group("what") or pixels.group("what2"), clause, last)
@@ -80,6 +96,12 @@ def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> N
             return
     if _TEXT_THERE.match(clause.strip()):
         _do_read(b, "the text", clause, last)
+        return
+    if not b.video_mode and _WRITTEN_ANSWER.match(clause.strip(" .!")):
+        # "what time does it open on saturday?", "how much are the eggs": the answer is written on the
+        # picture (a sign, a price tag, letter blocks); reading it answers, describing did not
+        _do_read(b, "the text", clause, last)
+        b.notes.append("The answer to that is written in the picture: I read all its text.")
         return
     if bw := re.match(  # "is this picture black and white?": whether it has colour, about what the words name
         r"^(?:is|are|was|were)\s+(.+?)\s+(?:in\s+)?(?:black[- ]and[- ]white|b\s*&\s*w|gr[ae]y\s*scale|monochrome)\s*\??$",
