@@ -146,3 +146,28 @@ def test_a_question_about_the_pictures_kind_or_light_is_answered_not_an_edit(too
     assert [s.tool for s in plan.steps] == ["describe"]
     assert plan.steps[0].args.get("question") and not plan.declined
     assert not any("generative" in n or "not configured" in n for n in plan.notes)
+
+
+@pytest.mark.parametrize(
+    "text, whole, part",
+    [
+        ("make the hammer handle blue", "the hammer", "handle"),
+        ("blur the kitten's tail", "the kitten", "tail"),
+        ("select the handle of the mug", "the mug", "handle"),
+        ("make the butterfly's wings yellow", "the butterfly", "wings"),
+    ],
+)
+def test_a_part_no_tool_outlines_selects_the_named_whole_and_says_so(toolbox, text, whole, part):
+    """'the hammer handle' fell to the salient object (the kitten turned blue), said as the hammer handle."""
+    plan = _plan(toolbox, text)
+    assert _targets(plan) == [whole]
+    assert any(f"cannot pick out the {part} of {whole}" in n for n in plan.notes)
+
+
+@pytest.mark.parametrize(
+    "phrase", ["the door", "the red door", "the front wheel", "the cat's eyes", "the tennis racket", "the hot dog"]
+)
+def test_a_thing_named_alone_or_a_face_part_is_no_part_of_a_whole(phrase):
+    from vitron_agent.planners.rule.target_words import part_of_whole
+
+    assert part_of_whole(phrase) is None

@@ -23,7 +23,7 @@ from vitron_agent.planners.rule.lexicon import (
     intensity,
     np_target,
 )
-from vitron_agent.planners.rule.target_words import clean_target, split_exclusion
+from vitron_agent.planners.rule.target_words import clean_target, part_of_whole, split_exclusion
 from vitron_agent.toolkit.plan import Step
 from vitron_agent.toolkit.tool import Toolbox
 
@@ -241,6 +241,9 @@ def _segment(b: _Builder, phrase: str, last: dict[str, str]) -> str:
         b.notes.append(
             f"I selected {target} only; I cannot cut {left_out} out of it, so any of {left_out} inside it stays in."
         )
+    if (part := part_of_whole(target)) is not None:  # "the hammer handle": no tool outlines a handle
+        target = part[0]
+        b.notes.append(f"I cannot pick out the {part[1]} of {target}; I selected {target} whole.")
     color, position, largest = parse_target(target)
     args: dict[str, Any] = {b.media_arg: b.image, "target": target}
     if color:

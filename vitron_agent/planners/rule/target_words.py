@@ -11,7 +11,7 @@ import re
 
 from vitron_agent.perception.colors import COLORS
 
-__all__ = ["clean_target", "target_words", "bare_subject", "split_exclusion"]
+__all__ = ["clean_target", "target_words", "bare_subject", "split_exclusion", "part_of_whole"]
 
 _I = re.I
 _PICTURE = r"(?:image|picture|photo|scene)"
@@ -415,3 +415,38 @@ def target_words(phrase: str) -> str:
     ("dogs show up in this clip?" -> "dogs", "when a face is visible" -> "a face"). Adds no step."""
     text = _QUESTION_HEAD.sub("", phrase.strip())
     return clean_target(bare_subject(clean_target(text)))
+
+
+# parts of a thing that no tool here outlines (faces, eyes and hair have their own finder): "the hammer
+# handle", "the kitten's tail", "the handle of the mug", "the wheels of the bike"
+_PARTS = (
+    r"handles?|tails?|legs?|paws?|feet|foot|hooves|hoof|wings?|wheels?|tyres?|tires?|blades?|beaks?|horns?|"
+    r"antlers?|manes?|fins?|claws?|spouts?|straps?|laces?|soles?|sleeves?|collars?|petals?|stems?|"
+    r"bumpers?|headlights?|handlebars?|pedals?|spokes?|lens|lenses|necks?|bellies|belly"
+)
+_PART_AFTER = re.compile(
+    rf"^(?P<the>the\s+|a\s+|its\s+)?(?P<whole>[a-z]+(?:\s+[a-z]+)?)(?:'s|s')?\s+(?P<part>{_PARTS})$", _I
+)
+_PART_OF = re.compile(rf"^(?:the\s+|its\s+)?(?P<part>{_PARTS})\s+of\s+(?P<whole>(?:the|this|that|a|an|my)\s+.+)$", _I)
+# words before a part that are no thing: "the left handle", "the front wheel", "the red door"
+_NO_WHOLE = re.compile(
+    r"^(?:left|right|top|bottom|front|back|rear|upper|lower|middle|long|short|big|small|little|main|wooden|metal|"
+    r"plastic|inner|outer|side|whole|entire|other|first|second|last|" + "|".join(COLORS) + r")$",
+    _I,
+)
+
+
+def part_of_whole(phrase: str) -> tuple[str, str] | None:
+    """(the whole, the part) for a part of a named thing that no tool outlines: "the hammer handle" ->
+    ("the hammer", "handle"), "the kitten's tail" -> ("the kitten", "tail"), "the handle of the mug" ->
+    ("the mug", "handle"); None for a thing named alone ("the door", "the red door") or a face part."""
+    text = re.sub(r"\s+", " ", phrase.strip(" ,.?!"))
+    if m := _PART_OF.match(text):
+        return m.group("whole"), m.group("part").lower()
+    m = _PART_AFTER.match(text)
+    if m is None:
+        return None
+    whole = m.group("whole")
+    if any(_NO_WHOLE.match(w) or w.lower() in ("the", "a", "an", "its", "this", "that") for w in whole.split()):
+        return None
+    return f"the {whole}", m.group("part").lower()
