@@ -171,3 +171,40 @@ def test_a_thing_named_alone_or_a_face_part_is_no_part_of_a_whole(phrase):
     from vitron_agent.planners.rule.target_words import part_of_whole
 
     assert part_of_whole(phrase) is None
+
+
+_COUNTED = [
+    {
+        "request": "how many chickens are in this photo?",
+        "answer": "I count 4 chickens.",
+        "steps": [{"id": "s1", "tool": "count", "args": {"target": "chickens"}, "status": "ok"}],
+    }
+]
+
+
+def _session(toolbox, text, history):
+    request = PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}, history=history)
+    return RulePlanner().plan(request, toolbox)
+
+
+@pytest.mark.parametrize(
+    "text, target",
+    [
+        ("make the brown one white", "the brown chicken"),
+        ("select the one on the left", "the chicken on the left"),
+        ("blur the big ones", "the big chickens"),
+    ],
+)
+def test_the_adjective_one_is_one_of_the_kind_named_before(toolbox, text, target):
+    """After 'how many chickens are in this photo?', 'make the brown one white' painted white blotches on
+    every brown patch of all four hens."""
+    assert _targets(_session(toolbox, text, _COUNTED)) == [target]
+
+
+def test_the_adjective_one_in_the_same_request_is_of_the_kind_counted(toolbox):
+    assert _targets(_plan(toolbox, "count the hens and make the brown one white")) == ["hens", "the brown hen"]
+
+
+def test_the_adjective_one_with_nothing_named_asks(toolbox):
+    plan = _session(toolbox, "make the brown one white", [])
+    assert not plan.steps and plan.declined and "the brown one" in plan.answer

@@ -52,6 +52,7 @@ from vitron_agent.planners.rule.lexicon import (
 )
 from vitron_agent.planners.rule.shorthand import arrows, chat_words, edge_strips, onto_colour, percent_words
 from vitron_agent.planners.rule.step_builders import _Builder, _exclude, clause_span
+from vitron_agent.planners.rule.target_words import named_kind, one_of_kind, one_unnamed
 from vitron_agent.toolkit import slots
 from vitron_agent.toolkit.plan import Plan, Step
 from vitron_agent.toolkit.tool import Toolbox
@@ -102,6 +103,10 @@ class RulePlanner:
             return Plan(answer=understood_help())
         if _looks_foreign(raw):
             return Plan(answer=NOT_ENGLISH)
+        if (kind := named_kind(request.history)) is not None:  # "make the brown one white" after counting chickens
+            raw = one_of_kind(raw, kind)
+        elif (which := one_unnamed(raw)) is not None and not request.inputs.get("last"):
+            return Plan(answer=which)
         if (followed := follow_up(self, request, toolbox, raw)) is not None:  # "a bit more", "the cat too"
             return followed
         text, regions, amount_notes = _normalised(raw)

@@ -23,7 +23,13 @@ from vitron_agent.planners.rule.lexicon import (
     intensity,
     np_target,
 )
-from vitron_agent.planners.rule.target_words import clean_target, part_of_whole, split_exclusion
+from vitron_agent.planners.rule.target_words import (
+    ONE_OF_A_KIND,
+    clean_target,
+    one_of_kind,
+    part_of_whole,
+    split_exclusion,
+)
 from vitron_agent.toolkit.plan import Step
 from vitron_agent.toolkit.tool import Toolbox
 
@@ -237,6 +243,8 @@ def _segment(b: _Builder, phrase: str, last: dict[str, str]) -> str:
 
     region = next((b.regions[k] for k in re.findall(r"@r\d+@", phrase)), None)
     target = clean_target(phrase) or "the main object"
+    if ONE_OF_A_KIND.search(target) and (kind := _counted(b) or b.named):  # "count the hens, make the brown one white"
+        target = one_of_kind(target, kind)
     if (left_out := split_exclusion(re.sub(r"@r\d+@", " ", phrase))[1]) is not None:  # "the swans but not the babies"
         b.notes.append(
             f"I selected {target} only; I cannot cut {left_out} out of it, so any of {left_out} inside it stays in."

@@ -11,7 +11,17 @@ import re
 
 from vitron_agent.perception.colors import COLORS
 
-__all__ = ["clean_target", "target_words", "bare_subject", "split_exclusion", "part_of_whole"]
+__all__ = [
+    "clean_target",
+    "target_words",
+    "bare_subject",
+    "split_exclusion",
+    "part_of_whole",
+    "one_of_kind",
+    "named_kind",
+    "ONE_OF_A_KIND",
+    "one_unnamed",
+]
 
 _I = re.I
 _PICTURE = r"(?:image|picture|photo|scene)"
@@ -450,3 +460,75 @@ def part_of_whole(phrase: str) -> tuple[str, str] | None:
     if any(_NO_WHOLE.match(w) or w.lower() in ("the", "a", "an", "its", "this", "that") for w in whole.split()):
         return None
     return f"the {whole}", m.group("part").lower()
+
+
+# "the brown one", "the big ones", "the one on the left": one of the things named before, picked by a word
+_PICKER = (
+    r"(?:" + "|".join(COLORS) + r"|gr[ae]y|dark|light|pale|bright|big|small|large|little|tiny|huge|tall|short|long|"
+    r"fat|thin|skinny|round|square|old|young|baby|striped|spotted|fluffy|top|bottom|left|middle|front|back|"
+    r"left-hand|right-hand|[a-z]+est|[a-z]+ish)"
+)
+ONE_OF_A_KIND = re.compile(
+    rf"\bthe\s+(?:(?P<adj>{_PICKER}(?:\s+{_PICKER})?)\s+(?P<one>ones?)\b(?!\s+of\b)|(?P<bare>one|ones)(?=\s+(?:on|in|at|to|"
+    r"near|by|behind|next|furthest|nearest|closest|with|that|which|who)\s+(?:the|a|an|its|his|her|their)\b))",
+    _I,
+)
+_COLOUR_ONE = re.compile(r"^(?:" + "|".join(COLORS) + r"|gr[ae]y)\b", _I)
+
+
+def _plural(word: str) -> str:
+    low = word.lower()
+    if low.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    return word[:-1] + "ies" if low.endswith("y") and low[-2:-1] not in "aeiou" else word + "s"
+
+
+def one_of_kind(text: str, kind: str | None) -> str:
+    """``text`` with "the <word> one(s)" read as that kind ("the brown one", "hens" -> "the brown hen";
+    "the one on the left" -> "the hen on the left"); unchanged without a kind."""
+    if not kind:
+        return text
+    kind = _singular(re.sub(r"^(?:the|a|an|all|every|some)\s+", "", kind.strip(), flags=_I))
+    if not re.fullmatch(r"[a-z]+(?: [a-z]+)?", kind, _I):
+        return text
+
+    def sub(m: re.Match[str]) -> str:
+        one = m.group("one") or m.group("bare")
+        noun = _plural(kind) if one.lower() == "ones" else kind
+        return f"the {m.group('adj')} {noun}" if m.group("adj") else f"the {noun}"
+
+    return ONE_OF_A_KIND.sub(sub, text)
+
+
+def named_kind(history: list[dict] | None) -> str | None:
+    """The kind of thing the session's latest turn named as a target (a count, a selection, a
+    detection: "how many chickens are in this photo?" -> "chickens"), or None."""
+    for turn in reversed(history or []):
+        for step in reversed(turn.get("steps") or []):
+            args = step.get("args") or {}
+            target = (
+                args.get("target") if step.get("tool") in ("count", "segment", "detect", "track", "ground") else None
+            )
+            if isinstance(target, str) and target.strip():
+                kind = clean_target(target)
+                if kind and not ONE_OF_A_KIND.search(kind) and len(kind.split()) <= 3:
+                    return kind.split()[-1] if not kind.lower().startswith("the main") else None
+    return None
+
+
+def one_unnamed(text: str) -> str | None:
+    """The question back for "the brown one" when nothing was named before it, in the session or in the
+    request ("make the brown one white" alone: it painted every brown patch), or None. A place or a size
+    ("the one on the right", "the big one") picks among the main things found, without a question."""
+    m = ONE_OF_A_KIND.search(text)
+    if (
+        m is None
+        or not _COLOUR_ONE.match(m.group("adj") or "")
+        or re.search(r"\b(?:the|a|an|all|every|some|how many|count|these|those|them|they)\b", text[: m.start()], _I)
+    ):
+        return None
+    said = m.group(0)
+    return (
+        f"Which thing is {said!r}? I have nothing named yet to pick it from: name the kind "
+        f"(e.g. '{said.replace(m.group('one') or m.group('bare'), 'dog')}'), or count or select the things first."
+    )
