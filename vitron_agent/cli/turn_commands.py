@@ -88,6 +88,9 @@ def run(args: argparse.Namespace) -> int:
         if usage is not None:
             usage("the following arguments are required: instruction (or --workflow FILE)")  # exits 2
         raise _usage("the following arguments are required: instruction (or --workflow FILE)")
+    if getattr(args, "review", False) and not getattr(args, "db", None):
+        # the plan waits in the session store, which a run without --db removes when it ends: never approvable
+        raise _usage("--review keeps the plan for `vitron-agent review`, which needs the session kept: add --db FILE")
     if args.workflow:
         from vitron_agent.batch.jobs import load_workflow
 
