@@ -208,3 +208,16 @@ def test_the_adjective_one_in_the_same_request_is_of_the_kind_counted(toolbox):
 def test_the_adjective_one_with_nothing_named_asks(toolbox):
     plan = _session(toolbox, "make the brown one white", [])
     assert not plan.steps and plan.declined and "the brown one" in plan.answer
+
+
+def test_a_question_after_a_count_is_said_not_dropped(toolbox):
+    plan = _plan(toolbox, "count the meerkats and tell me which one is tallest")
+    assert _targets(plan) == ["meerkats"]
+    assert any("tell me which one is tallest" in n for n in plan.notes)
+
+
+def test_a_joiner_before_a_sessions_topic_keeps_the_topic(toolbox):
+    """B7: 'and the background, make it green instead of pink' -> 'I could not select the it green instead of'."""
+    plan = _plan(toolbox, "and the background, make it green instead of pink")
+    edits = [s for s in plan.steps if s.tool == "edit"]
+    assert edits and edits[0].args.get("color") == "green" and "background" in edits[0].args["operation"]

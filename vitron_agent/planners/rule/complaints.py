@@ -393,6 +393,13 @@ _WHY_SO = re.compile(
 )
 
 
+# a session's next message may open with a joiner before its topic ("and the background, make it green
+# instead of pink", "also the sky, darken it"): the joiner hid the topic from the "X, <verb> it" reading
+_TOPIC_JOINER = re.compile(
+    r"^(?:(?:oh|ok|okay)\s*,?\s+)?(?:and|also|plus)\s*,?\s+(?=(?:the|this|that|his|her|their|my)\s+[^,]+,)", re.I
+)
+
+
 def strip_remarks(text: str) -> str:
     """The request without a leading aside ("thanks! now blur the face" -> "blur the face"); an
     aside alone is kept (it is then the whole message). A dislike naming the thing the request then
@@ -405,6 +412,7 @@ def strip_remarks(text: str) -> str:
     if m := _DISLIKE_HOW.match(text.strip()) or _WHY_SO.match(text.strip()):  # "i hate how orange this looks",
         return f"{m.group('np')} is too {m.group('how')}"  # "why is it so dark?": it is too orange, too dark
     out = context_first(labelled(_DASH.sub(r"\1, ", text.strip())))
+    out = _TOPIC_JOINER.sub("", out)  # "and the background, make it green": the topic, not "and the background"
     while (m := _ASIDE.match(out)) and m.end() < len(out):
         out = out[m.end() :]
     if (

@@ -241,10 +241,18 @@ def _used(b: _Builder, step_id: str) -> bool:
     return any(str(v).startswith(f"${step_id}.") for st in b.steps for v in st.args.values())
 
 
+_ASKED_AFTER = re.compile(
+    r"\s*,?\s+(?:and|then|and then)\s+(?P<ask>(?:tell|show|say|let|give|point|which|what|where|who|how)\b.+?)\s*[?.!]*$",
+    re.I,
+)
+
+
 def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     from vitron_agent.perception.target_spec import parse_target_phrase
 
     target = clean_target(rest) or "objects"
+    if more := _ASKED_AFTER.search(rest):  # "count the meerkats and tell me which one is tallest"
+        b.notes.append(f"I counted; {more.group('ask')!r} is a question of its own: ask it after the count.")
     if _PRONOUN.match(target) or target.lower() in ("there", "they", "there are"):
         named = next((st.args["target"] for st in reversed(b.steps) if isinstance(st.args.get("target"), str)), None)
         target = named or target  # "segment the people and count them": count the people
