@@ -169,8 +169,8 @@ def chat_words(text: str) -> tuple[str, list[str]]:
         )
         if before is not None and nearest(word, verb_vocabulary(), "verbs") is not None:
             return word  # a verb's typo where a verb stands ("blurr the sky") is the verb reading's to repair
-        if word.lower() in _INTERJECTIONS or _later(word):
-            return word
+        if word.lower() in _INTERJECTIONS or _later(word) or re.match(r"\s+\d", text[m.end() :]):
+            return word  # before a number: the time and size readings repair their own words ("the frist 5 seconds")
         close = nearest(word, vocabulary, "chat words", long=7)
         if close is None or _real_form(word) or not _same_start(word.lower(), close):
             return word
