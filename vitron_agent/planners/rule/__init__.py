@@ -114,12 +114,7 @@ class RulePlanner:
             return Plan(answer=ask)
         text = _BOTH_WAYS.sub("make a boomerang", text)  # one request, though "and then" would split it
         last = request.inputs.get("last", {})
-        b = _Builder(toolbox=toolbox, inputs=request.inputs, regions=regions)
-        b.notes.extend(amount_notes)
-        inp = request.inputs.get("input", {})
-        b.image = "$input.image" if inp.get("image") == "image" else None
-        if b.image is None and inp.get("video") == "video":
-            b.image, b.video_mode = "$input.video", True
+        b = _builder(toolbox, request, regions, amount_notes)
         understood, misunderstood = 0, False
         refused: list[str] = []  # "I did not do 'add film grain': ..." for each clause refused in a chain
         clauses = split_clauses(text)
@@ -176,6 +171,17 @@ class RulePlanner:
         if misunderstood:
             b.notes.append(understood_help())
         return Plan(steps=_renumbered(b.steps), notes=b.notes)
+
+
+def _builder(toolbox: Toolbox, request: PlanRequest, regions: dict[str, Any], notes: list[str]) -> _Builder:
+    """A plan builder on the request's picture (or clip), with the notes already made."""
+    b = _Builder(toolbox=toolbox, inputs=request.inputs, regions=regions)
+    b.notes.extend(notes)
+    inp = request.inputs.get("input", {})
+    b.image = "$input.image" if inp.get("image") == "image" else None
+    if b.image is None and inp.get("video") == "video":
+        b.image, b.video_mode = "$input.video", True
+    return b
 
 
 def _normalised(raw: str) -> tuple[str, dict[str, Any], list[str]]:
