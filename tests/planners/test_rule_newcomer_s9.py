@@ -127,6 +127,7 @@ def test_a_selective_edit_with_a_rider_on_the_rest(toolbox, text):
         ("select the black bear", None),
         ("make the red car blue", "red"),
         ("make the black horse red", "black"),
+        ("erase the red flag", "red"),  # a compound no model knows (a warning sign): the colour stays
     ],
 )
 def test_a_colour_that_begins_a_kinds_name_is_no_colour(toolbox, text, colour):

@@ -112,15 +112,17 @@ class TargetParts:
 
 
 def _a_kind_named(words: list[str], i: int) -> bool:
-    """Whether the colour word ``words[i]`` begins the name of a kind ("red panda", "black bear", "blue jay",
-    "golden retriever": WordNet has the two words as one noun), so that it is no colour to select by (a red
-    panda was taken as the red pixels of 'panda')."""
+    """Whether the colour word ``words[i]`` begins the name of a kind a model here knows ("red panda",
+    "black bear", "golden retriever", "red fox": WordNet has the two words as one noun, and it names one of
+    the classifier's or detector's classes), so that it is no colour to select by (a red panda was taken as
+    the red pixels of 'panda'). A compound no model knows ("red flag", "white house") keeps its colour."""
     if i + 1 >= len(words):
         return False
     try:
-        from vitron_agent.perception.wordnet_names import senses
+        from vitron_agent.perception.wordnet_names import classes_for
 
-        return bool(senses(f"{words[i]} {words[i + 1]}"))
+        coco, imagenet = classes_for(f"{words[i]} {words[i + 1]}")[:2]
+        return bool(coco or imagenet)
     except Exception:  # no WordNet here: the colour is read as a colour, as before
         return False
 
