@@ -369,6 +369,23 @@ ORDER = (
     "frame",
     "animate",
     "generate_video",
+    # the rest of the built-in tools, so that their order never depends on which module was imported first
+    "detect",
+    "read_text",
+    "find_in_video",
+    "count_in_video",
+    "trim_video",
+    "speed_video",
+    "reverse_video",
+    "loop_video",
+    "mute_video",
+    "fade_video",
+    "freeze_frame",
+    "highlight_video",
+    "frame_sheet",
+    "sharpest_frame",
+    "concat_videos",
+    "export_gif",
 )
 
 
