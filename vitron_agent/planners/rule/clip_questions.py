@@ -195,8 +195,13 @@ def _action(clause: str) -> re.Match[str] | None:
 
     for pattern in _ACTIONS:
         if (m := pattern.match(clause)) and named(m.group("verb")) is None and not _GOING.match(m.group("tail")):
+            if _THE_CLIP.match(m.group("what") or "") or re.search(r"\b" + _NOT_SEEN, m.group("tail"), re.I):
+                return None  # "does this video have audio?": about the clip itself, not what a thing does
             return m
     return None
+
+
+_THE_CLIP = re.compile(r"^(?:the|this|that|a|an)\s+(?:video|clip|footage|film|movie|recording)$", re.I)
 
 
 def _article(what: str) -> str:
