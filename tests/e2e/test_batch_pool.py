@@ -42,9 +42,9 @@ def test_the_batch_process_builds_no_agent_and_helpers_start_before_hashing(tmp_
     helpers_at_listing = []
     own_listing = batch.named_inputs
 
-    def listing(specs):
+    def listing(specs, **kw):
         helpers_at_listing.append(len(multiprocessing.active_children()))
-        return own_listing(specs)
+        return own_listing(specs, **kw)
 
     monkeypatch.setattr(batch, "named_inputs", listing)
     inputs = photos(tmp_path / "in", 4)
