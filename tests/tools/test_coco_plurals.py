@@ -24,6 +24,6 @@ def test_a_plural_names_its_coco_class(phrase, label):
 
 
 def test_count_in_video_takes_a_plural_coco_name():
-    from tools.video_count import _detector
+    from vitron_agent.tools.video_count import _detector
 
     assert _detector("horses") is not None and _detector("the horses") is not None
