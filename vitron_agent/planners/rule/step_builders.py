@@ -620,7 +620,8 @@ _IN_COLOUR = re.compile(r"^(?:keep|leave)\s+(?P<kept>.+?)\s+in\s+(?:full\s+)?col
 # the grayscale words and what follows them ("... black and white for the whole video", "... throughout", "...
 # the whole time"): what follows is when, not what ("the kitten black" was tracked by the colour black)
 _AFTER_GREY = re.compile(
-    r"(?P<grey>\s+(?:(?:to|into|in)\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|b\s?&\s?w|monochrome))\s+\S.*$",
+    r"(?P<grey>\s+(?:(?:to|into|in)\s+)?(?:gr[ae]y\s?scale|black and white|black-and-white|b\s?&\s?w|monochrome))"
+    r"\s+(?!(?:but|except|apart|other|save|besides|excluding|aside|not|without)\b)\S.*$",
     re.I,
 )
 
