@@ -1,8 +1,6 @@
 """A cut-out put on a colour is opaque, on that colour: 'remove the background and put the parrot on black'
 kept the cut-out's transparency (72 % of the pixels alpha 0), so every viewer showed it on white."""
 
-import numpy as np
-
 
 def test_a_cut_out_put_on_black_is_opaque_black_around_it(tmp_path):
     from skimage import data
