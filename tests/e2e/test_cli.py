@@ -288,3 +288,27 @@ def test_a_run_leaves_no_store_in_the_temporary_folder(tmp_path):
     assert p.returncode == 0, p.stderr
     assert (tmp_path / "o" / "s1_image.png").is_file()  # the result is exported before the store goes
     assert not [d for d in scratch.iterdir() if d.name.startswith("vitron-agent-")]
+
+
+def test_a_scripts_agent_removes_its_temporary_store_at_exit(tmp_path):
+    """A Python script's ``Agent()`` (no db, no data_dir) left its store in /tmp for good; now it is
+    readable while the script runs and gone once the process exits."""
+    import os
+    import subprocess
+    import sys
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    script = (
+        "import numpy as np, pathlib\n"
+        "from vitron_agent import Agent\n"
+        "a = Agent()\n"
+        "r = a.run('make it grayscale', image=np.full((40, 50, 3), 90, np.uint8))\n"
+        "assert r.ok, r.answer\n"
+        "print(a.load(r.artifacts[-1]).shape, any(pathlib.Path(a.data_dir).rglob('*.png')))\n"
+    )
+    env = {**os.environ, "TMPDIR": str(scratch), "HF_HUB_OFFLINE": "1"}
+    p = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split()[-1] == "True"  # the store was there while the script ran
+    assert not [d for d in scratch.iterdir() if d.name.startswith("vitron-agent-")]

@@ -104,6 +104,19 @@ class RunResult(BaseModel):
         raise KeyError(f"no step {step_id!r}; steps: {', '.join(s.id for s in self.steps)}")
 
 
+def _scratch_folder() -> Path:
+    """A temporary artifact folder for an Agent made without ``db`` or ``data_dir``, removed when the
+    Python process exits (the CLI and batch remove theirs as soon as they are done). Until round 4 a
+    script's ``Agent()`` left one folder in /tmp per Agent for good. Results stay readable
+    (``Agent.load``) for the life of the process; give ``data_dir`` (or ``db``) to keep them."""
+    import atexit
+    import shutil
+
+    path = Path(tempfile.mkdtemp(prefix="vitron-agent-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
 class Agent:
     """A planner and a toolbox wired into the LangGraph agent graph.
 
@@ -112,7 +125,8 @@ class Agent:
         planner: the planner (default: from ``config``: the rule planner).
         checkpointer: a LangGraph saver; default InMemorySaver, or SqliteSaver when ``db`` is set;
             ``False`` for none (every run is a fresh session: no multi-turn).
-        data_dir: where artifacts are stored (default: next to ``db``, else a temporary folder); with
+        data_dir: where artifacts are stored (default: next to ``db``, else a temporary folder removed
+            when the process exits); with
             ``artifacts`` an object-store URL, the folder of its local read cache.
         db: where sessions are kept across restarts: a SQLite file, or a ``postgresql://`` URL.
         artifacts: an object-store URL for the artifacts (``s3://bucket/prefix``; default ``[store] url``)
@@ -162,7 +176,7 @@ class Agent:
             if db and self._pg is None:
                 data_dir = Path(str(db) + ".artifacts")
             else:
-                data_dir = self.scratch = Path(tempfile.mkdtemp(prefix="vitron-agent-"))
+                data_dir = self.scratch = _scratch_folder()
         self.data_dir = Path(data_dir)
         self.store = open_store(self.config, self.data_dir, artifacts)
         timeouts = {n: t.timeout for n, t in self.config.tools.items() if t.timeout}
