@@ -354,3 +354,30 @@ def test_twenty_concurrent_sessions_no_cross_talk(tmp_path):
     finally:
         srv.close()
         agent.close()
+
+
+def test_a_video_preview_has_the_clips_sound_when_asked(server, tmp_path):
+    """The server's preview of a video was silent although the turn kept the sound (the stored file holds
+    the pictures; the sound is stored beside it, named by the ref's ``audio``)."""
+    import av
+
+    from vitron_agent.testing.sample_clips import with_sound
+
+    c = client(server)
+    sid = c.post("/v1/sessions").json()["session"]
+    ref = c.post(
+        f"/v1/sessions/{sid}/media", content=with_sound(tmp_path).read_bytes(), headers={"Content-Type": "video/mp4"}
+    ).json()
+    assert ref["type"] == "video" and ref["audio"], ref
+    url = f"/v1/sessions/{sid}/artifacts/{ref['id']}"
+    silent = c.get(url, params={"preview": "true"})
+    loud = c.get(url, params={"preview": "true", "audio": ref["audio"]})
+    assert silent.status_code == 200 and loud.status_code == 200, loud.text
+    for name, resp, streams in (("silent", silent, 0), ("loud", loud, 1)):
+        (tmp_path / f"{name}.mp4").write_bytes(resp.content)
+        with av.open(str(tmp_path / f"{name}.mp4")) as container:
+            assert len(container.streams.audio) == streams
+    wrong = c.get(url, params={"preview": "true", "audio": ref["id"]})  # a video's id is no sound
+    assert wrong.status_code == 404 and "no stored sound" in wrong.json()["detail"]
+    bare = c.get(url, params={"audio": ref["audio"]})
+    assert bare.status_code == 422 and "preview=true" in bare.json()["detail"]

@@ -203,21 +203,32 @@ async def artifact(
     public: str,
     artifact: str,
     preview: bool = False,
+    audio: str | None = None,
     caller: str = Depends(owner),
     ctx: ServerContext = Depends(context),
 ) -> FileResponse:
     """The artifact's file. ``?preview=true`` on a video: a yuv420p H.264 copy browsers play
-    (the stored file is lossless RGB H.264, exact but not playable everywhere)."""
+    (the stored file is lossless RGB H.264, exact but not playable everywhere); with
+    ``&audio=ID`` (the video ref's ``audio``, as a turn's result gives it) the copy has its sound.
+    The stored file holds the pictures only: its id is theirs, the sound is stored beside it."""
     session = ctx.session(caller, public)
     if not DIGEST.match(artifact):
         raise HTTPException(404, "no such artifact")
+    if audio is not None and not (preview and DIGEST.match(audio)):
+        raise HTTPException(
+            422,
+            "audio= takes the 64-hex-digit id in a video ref's 'audio' field and goes with preview=true "
+            "(a playable copy with the sound); the stored file itself has the pictures only",
+        )
     store = session.store
     path = await asyncio.to_thread(store.file_of, artifact)  # fetched from the bucket if need be
     if path is None or path.suffix not in MEDIA_TYPES or path.suffix == ".json":
         raise HTTPException(404, "no such artifact")
     pool = ctx.video_decoding if path.suffix == ".mp4" else ctx.decoding
     if preview and path.suffix == ".mp4":
-        return await pool.submit(_video_preview, ctx.agent, session, artifact)  # decodes the clip: verified there
+        return await pool.submit(
+            _video_preview, ctx.agent, session, artifact, audio
+        )  # decodes the clip: verified there
     try:  # the file served is the file checked against the id (decoded and hashed on a pool thread)
         found = await pool.submit(store.verified_file, artifact)
     except ToolFailed as exc:
@@ -237,7 +248,7 @@ async def artifact(
     return StreamingResponse(chunks(), media_type=MEDIA_TYPES[suffix], headers=headers)
 
 
-def _video_preview(agent, session: Any, artifact: str) -> FileResponse:
+def _video_preview(agent, session: Any, artifact: str, audio: str | None = None) -> FileResponse:
     import os
     import tempfile
     from pathlib import Path
@@ -247,13 +258,28 @@ def _video_preview(agent, session: Any, artifact: str) -> FileResponse:
 
     store = session.store
     ref = ref_from_store(store, artifact, "video")
-    cached = Path(agent.store.root) / "previews" / f"{artifact}.mp4"  # content-addressed: made once, served again
+    sound = None
+    if audio is not None:
+        from vitron_agent.media.audio import get_audio
+
+        try:
+            sound = get_audio(store, audio)
+        except (ValueError, KeyError, TypeError):
+            sound = None
+        if sound is None:
+            raise HTTPException(404, f"there is no stored sound {audio[:12]} in this session")
+    name = f"{artifact}.{audio}.mp4" if audio else f"{artifact}.mp4"
+    cached = Path(agent.store.root) / "previews" / name  # content-addressed: made once, served again
     if not cached.is_file():
         cached.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(suffix=".mp4", dir=cached.parent)
         os.close(fd)
         try:
             write_preview(store.get_video(ref).frames(), tmp, ref.fps, max_side=1920)
+            if sound is not None:
+                from vitron_agent.media.audio import mux_into
+
+                mux_into(tmp, sound)
             os.replace(tmp, cached)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -65,13 +65,18 @@ class Pictures:
                     )
                     save_png(overlay(base, mask), path)
                 return str(path), "image"
-            path = self.folder / f"{ref.id[:16]}.preview.mp4"
+            sound = getattr(ref, "audio", None)
+            path = self.folder / f"{ref.id[:16]}{'.' + sound[:8] if sound else ''}.preview.mp4"
             if not path.exists():
                 from vitron_agent.media.video import write_preview
 
                 if ref.type == "video":
                     clip = store.get_video(ref)
                     write_preview(clip.frames(), path, ref.fps, max_side=640)
+                    if sound:  # the clip's sound, kept beside it in the store (the preview was silent)
+                        from vitron_agent.media.audio import get_audio, mux_into
+
+                        mux_into(path, get_audio(store, sound))
                 else:
                     meta = store._read_meta(ref.video) if ref.video else None
                     frames = meta["shape"][0] if meta else ref.frames
