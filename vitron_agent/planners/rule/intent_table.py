@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from vitron_agent.planners.rule.compiled_patterns import compile_patterns
 from vitron_agent.planners.rule.intent_examples import EXAMPLES, SLOTS_OF
 from vitron_agent.planners.rule.lexicon import (
     _COLOR_RE,
@@ -262,9 +263,10 @@ def _rules() -> list[tuple[Intent, re.Pattern[str]]]:
     """(record, compiled pattern) for every pattern of the table, in rule order (tool modules'
     intents first, then the built-in table); rebuilt when the table changes."""
     if _CACHE.get("version") != table_version():
-        rules = [(i, re.compile(p, re.I)) for i in registered_intents() for p in i.patterns]
+        records = [(i, p) for i in registered_intents() for p in i.patterns]
+        *compiled, start = compile_patterns([(p, re.I) for _, p in records] + [("|".join(p for _, p in records), re.I)])
         _CACHE.update(
-            version=table_version(), rules=rules, start=re.compile("|".join(p.pattern for _, p in rules), re.I)
+            version=table_version(), rules=[(i, c) for (i, _), c in zip(records, compiled, strict=True)], start=start
         )
     return _CACHE["rules"]
 
