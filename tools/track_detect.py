@@ -25,7 +25,7 @@ from vitron_agent.core.errors import ToolFailed
 from vitron_agent.perception.track_boxes import detect_every
 from vitron_agent.toolkit.registry import Backend, register
 from vitron_agent.toolkit.tool import ToolContext
-from vitron_agent.tools.track import BRIDGE, CvTrackTool, TrackInput, TrackOutput, seen_note, track_output
+from vitron_agent.tools.track import CvTrackTool, TrackInput, TrackOutput, seen_note, track_output
 
 __all__ = ["EmbeddedTrackTool", "associate", "bridge_gaps"]
 
@@ -215,57 +215,96 @@ class EmbeddedTrackTool(CvTrackTool):
         return track_output(ctx, inp.video, packed, inp.frame, first, method)
 
     def _faces(self, inp: TrackInput, ctx: ToolContext) -> TrackOutput:
-        from vitron_agent.perception.faces import detect_faces, face_mask
+        """Faces: detected on every frame, looked for again where expected, carried across short misses,
+        padded (:mod:`vitron_agent.perception.face_track`); "her face" is the one on the prompt frame."""
+        from vitron_agent.perception.face_track import follow_faces, run_masks
         from vitron_agent.perception.recognise import face_part
 
         part, every = face_part(inp.target) or ("face", True)
         clip = ctx.store.get_video(inp.video)
         n = len(clip)
-        packed: list[np.ndarray | None] = [None] * n
-        found_on, first, best = 0, None, 0.0
-        last, looks, look_every = None, [], max(1, int(round(inp.video.fps)))
-        for i, frame in enumerate(clip.frames()):
-            if ctx.cancelled.is_set():
-                raise ToolFailed("tracking was cancelled")
-            faces = detect_faces(frame)
-            if every and i % look_every == 0 and len(looks) < MAX_LOOKS:
-                looks.append((i, _people_on(frame), len(faces)))
-            if faces and not every:
-                if last is None:
-                    faces = faces[:1]
-                else:
-                    j = associate(last, [f.box for f in faces])
-                    faces = [faces[j]] if j is not None else []
-                if faces:
-                    last = faces[0].box
-            found_on += bool(faces)
-            best = max([best, *(f.score for f in faces)])
-            mask = face_mask(frame.shape[:2], faces, part)
-            packed[i] = np.packbits(mask)
-            if i == inp.frame:
-                first = mask
+        looks: list[tuple[int, int, int]] = []
+        look_every = max(1, int(round(inp.video.fps)))
+
+        def frames():
+            for i, frame in enumerate(clip.frames()):
+                if every and i % look_every == 0 and len(looks) < MAX_LOOKS:
+                    looks.append((i, _people_on(frame), -1))
+                yield frame
+
+        def progress(i: int) -> None:
             if i % 4 == 0:
                 ctx.progress(0.05 + 0.9 * (i + 1) / n, f"found faces on {i + 1}/{n} frames")
-        if not found_on or first is None or not first.any():
-            if not found_on:
-                raise ToolFailed(
-                    f"I found no face in the video (BlazeFace, {n} frames). If there is one, give a box on a frame."
-                )
-            first = next(
-                np.unpackbits(p, count=first.size).reshape(first.shape).astype(bool)
-                for p in packed
-                if p is not None and p.any()
+
+        try:
+            run = follow_faces(frames(), n, inp.video.fps, progress, ctx.cancelled.is_set)
+        except RuntimeError as exc:
+            raise ToolFailed("tracking was cancelled") from exc
+        if not run.tracks:
+            raise ToolFailed(
+                f"I found no face in the video (BlazeFace, {n} frames). If there is one, give a box on a frame."
             )
-        bridged = bridge_gaps(packed, int(round(BRIDGE * inp.video.fps)))
-        method = (
-            f"BlazeFace recognised {'faces' if every else 'the face'} {best:.2f} at best; on every frame "
-            f"({found_on}/{n} frames with {'faces' if every else 'the face'}"
-            f"{f'; {bridged} short misses covered by the masks on both sides' if bridged else ''}); "
-            f"{'every face' if every else 'one face, associated by box overlap'}; masks: "
-            f"{'ellipses over the faces' if part == 'face' else f'discs at the {part}'}"
+        if not every:
+            run.tracks = [_the_face(run, inp.frame)]
+        looks = [(i, p, len(run.faces_on(i))) for i, p, _ in looks]
+        packed = [np.packbits(m) for m in run_masks(run, (inp.video.height, inp.video.width), part)]
+        first = next(
+            (m for i, m in _unpacked_from(packed, inp.frame, inp.video) if m.any()),
+            np.zeros((inp.video.height, inp.video.width), bool),
         )
-        method += seen_note([bool(p.any()) for p in packed], inp.video.fps) + _faces_missed(looks, inp.video.fps)
+        method = face_method(run, every, part)
+        method += seen_note([bool(p.any()) for p in packed], inp.video.fps, run.cuts) + _faces_missed(
+            looks, inp.video.fps
+        )
         return track_output(ctx, inp.video, packed, inp.frame, first, method)
+
+
+def _unpacked_from(packed: list[np.ndarray], start: int, video):
+    """(index, HxW bool mask) from frame ``start`` on, then the frames before it (the prompt frame first)."""
+    count = video.height * video.width
+    for i in [*range(start, len(packed)), *range(start - 1, -1, -1)]:
+        yield i, np.unpackbits(packed[i], count=count).reshape(video.height, video.width).astype(bool)
+
+
+def _the_face(run, frame: int):
+    """ "her face": the largest face on the prompt frame, else the face seen longest."""
+    on = [t for t in run.tracks if frame in t.faces]
+    if on:
+        return max(on, key=lambda t: t.faces[frame][0].width)
+    return max(run.tracks, key=lambda t: len(t.seen))
+
+
+def face_method(run, every: bool, part: str) -> str:
+    """The faces track's method: BlazeFace's best score, then frames found / looked for again / carried /
+    blurred, doubtful faces, and the mask. Its opening ("BlazeFace recognised faces 0.93 at best; on
+    every frame (k/n frames with faces") is what the policy reads as recognised."""
+    from vitron_agent.perception.face_track import EDGE_S, GAP_S, LOW
+
+    c = run.counts()
+    what = "faces" if every else "the face"
+    best = max(t.best for t in run.tracks)
+    extra = []
+    if c["again"]:
+        extra.append(f"{c['again']} more by a second look where a face was expected")
+    if c["carried"]:
+        extra.append(
+            f"{c['carried']} carried across a miss of up to {GAP_S:g} s or past where it was last seen "
+            f"(up to {EDGE_S:g} s; the box moved between the sightings)"
+        )
+    said = f"; {', '.join(extra)}" if extra else ""
+    doubt = ""
+    if run.doubtful:
+        k = sum(len(t.seen) for t in run.doubtful)
+        doubt = (
+            f"; {len(run.doubtful)} more that may be a face (BlazeFace {LOW:g}-{max(t.best for t in run.doubtful):.2f}"
+            f" on {k} frames) covered too: a blur errs on the side of privacy"
+        )
+    mask = "padded ellipses over the faces, turned with the eyes" if part == "face" else f"discs at the {part}"
+    return (
+        f"BlazeFace recognised {what} {best:.2f} at best; on every frame ({c['found']}/{run.frames} frames with "
+        f"{what}{said}; {what} covered on {c['blurred']}/{run.frames} frames){doubt}; "
+        f"{'every face' if every else 'one face, associated by motion and overlap'}; masks: {mask}"
+    )
 
 
 MAX_LOOKS = 20  # frames (one a second) where the people seen are set against the faces found

@@ -107,9 +107,13 @@ def detect_faces(image: np.ndarray, min_score: float = MIN_FACE) -> list[Face]:
     return faces
 
 
-def face_mask(shape: tuple[int, int], faces: list[Face], part: str = "face") -> np.ndarray:
+def face_mask(
+    shape: tuple[int, int], faces: list[Face], part: str = "face", pad: float = 0.0, turn: bool = False
+) -> np.ndarray:
     """HxW bool: an ellipse over each face (hairline to chin, cheek to cheek: measured against
-    hand-traced faces in benchmarks/recognition.py), or only the ``part`` ("eyes", "mouth", "nose", "ears") as discs at its keypoints."""
+    hand-traced faces in benchmarks/recognition.py), or only the ``part`` ("eyes", "mouth", "nose", "ears") as discs at its keypoints.
+    ``pad`` grows the ellipse by that share (a blur in a clip: the box is a guess on some frames);
+    ``turn`` turns it with the line of the eyes (a tilted head)."""
     import cv2
 
     m = np.zeros(shape, np.uint8)
@@ -118,11 +122,18 @@ def face_mask(shape: tuple[int, int], faces: list[Face], part: str = "face") -> 
         fw, fh = x2 - x1, y2 - y1
         if part == "face":
             centre = (int(round((x1 + x2) / 2)), int(round((y1 + y2) / 2)))
-            axes = (max(1, int(round(0.47 * fw))), max(1, int(round(0.55 * fh))))
-            cv2.ellipse(m, centre, axes, 0, 0, 360, 1, -1)
+            axes = (max(1, int(round(0.47 * fw * (1 + pad)))), max(1, int(round(0.55 * fh * (1 + pad)))))
+            cv2.ellipse(m, centre, axes, _roll(f) if turn else 0.0, 0, 360, 1, -1)
             continue
         idx = {"eyes": (0, 1), "eye": (0, 1), "mouth": (3,), "nose": (2,), "ears": (4, 5), "ear": (4, 5)}[part]
         radius = max(1, int(round((0.16 if part in ("eyes", "eye") else 0.2) * fw)))
         for k in idx:
             cv2.circle(m, (int(round(f.keypoints[k][0])), int(round(f.keypoints[k][1]))), radius, 1, -1)
     return m.astype(bool)
+
+
+def _roll(face: Face) -> float:
+    """Degrees the head is turned in the picture's plane: the line from the right eye to the left
+    (clockwise positive, as cv2.ellipse turns), kept within +-60 (keypoints of a blurred face stray)."""
+    (rx, ry), (lx, ly) = face.keypoints[0], face.keypoints[1]
+    return float(np.clip(np.degrees(np.arctan2(ly - ry, lx - rx)), -60.0, 60.0))

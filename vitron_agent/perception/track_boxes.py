@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["BoxTracker", "Track", "follow", "boxes_per_frame", "detect_every", "keyframes", "stitch", "appearance"]
+__all__ = ["BoxTracker", "Track", "follow", "boxes_per_frame", "detect_every", "keyframes", "stitch", "appearance", "CutTest"]
 
 HIGH = 0.5  # ByteTrack's split between confident and low-score detections
 # a shot cut: the mean change of the 32x32 grey thumbnail (0-255) is over this and 5x its running median
@@ -235,7 +235,7 @@ def follow(
     import cv2
 
     wanted, n, prev = set(keys), 0, None
-    cuts = _CutTest()
+    cuts = CutTest()
     for i, frame in enumerate(frames):
         n = i + 1
         small = cv2.resize(frame, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
@@ -254,7 +254,7 @@ def follow(
     return n
 
 
-class _CutTest:
+class CutTest:
     """Whether each next frame (grey, any size) starts a new shot: its 32x32 thumbnail differs from the
     previous one by more than :data:`CUT_JUMP` and 5x the median of the last 30 changes within the shot."""
 
