@@ -447,8 +447,10 @@ class CvCountTool(VisionTool):
             color = next(
                 (normalise_color(t) for t in re.findall(r"[a-z]+", inp.target.lower()) if normalise_color(t)), None
             )
-        candidates = clean(color_mask(image, color)) if color else standout_foreground(image)
         region, where = count_region(ctx, inp, (h, w))
+        if (shaped := _by_shape(ctx, inp, image, color, region, where)) is not None:
+            return shaped
+        candidates = clean(color_mask(image, color)) if color else standout_foreground(image)
         inside = _centred_in(candidates, region) if region is not None else candidates
         ctx.progress(0.5, "splitting touching blobs")
         found = count_blobs(image, inside, max(1, int(inp.min_area * h * w)), standing_out=candidates)
@@ -462,11 +464,36 @@ class CvCountTool(VisionTool):
         if unknown:
             method += f"; it cannot recognise {noun!r} by name, so it counted every {'such blob' if color else 'blob'}"
         text = blob_words(found, what, inp.target.strip() if inp.target else None, unknown)
+        text = _photo_shape_note(inp.target) + text
         text += f" I counted only what lies in {where}." if where else ""
         mask_ref = None
         if found.masks:
             mask_ref = ctx.store.put_mask(np.logical_or.reduce(found.masks), producer=ctx.step_id, image=inp.image)
         return CountOutput(count=found.count if found.verdict != "mass" else 0, mask=mask_ref, text=text, method=method)
+
+
+def _by_shape(ctx: ToolContext, inp, image: np.ndarray, color: str | None, region, where: str) -> CountOutput | None:
+    """A count of drawn shapes ("how many circles / squares / stars / shapes") read by their outlines
+    (:func:`~vitron_agent.perception.shapes.shape_answer`); None when the target names no shape or the
+    picture is no drawing."""
+    from vitron_agent.perception.shapes import shape_answer
+
+    if not inp.target or (got := shape_answer(image, inp.target, color, region)) is None:
+        return None
+    count, masks, text, method = got
+    text += f" I counted only what lies in {where}." if where else ""
+    mask = ctx.store.put_mask(np.logical_or.reduce(masks), producer=ctx.step_id, image=inp.image) if masks else None
+    return CountOutput(count=count, mask=mask, text=text, method=method)
+
+
+def _photo_shape_note(target: str | None) -> str:
+    """'This looks like a photograph ...: ' before a blob count asked as shapes on a photograph."""
+    from vitron_agent.perception.shapes import PHOTO_NOTE, PHOTO_NOTE_ANGULAR, shape_word
+
+    kind = shape_word(target)
+    if kind is None or kind in ("shape", "star"):  # stars in a night sky are stars
+        return ""
+    return (PHOTO_NOTE if kind in ("circle", "oval") else PHOTO_NOTE_ANGULAR) + " "
 
 
 def _centred_in(foreground: np.ndarray, region: np.ndarray) -> np.ndarray:

@@ -244,6 +244,8 @@ class EmbeddedCountTool(CvCountTool):
                 method="BlazeFace faces scoring at least 0.7" + (f": {scores}" if faces else ""),
                 text=f"I count {len(faces)} face{'s' if len(faces) != 1 else ''}." + _only_in(where),
             )
+        if _drawn_shapes(inp, ctx):  # "how many triangles" on a drawing: geometry, no model's name
+            return super().run(inp, ctx)
         name = named(inp.target) if inp.target and not BLOB_LIKE.search(inp.target) else None
         if name is None and inp.target and not BLOB_LIKE.search(inp.target) and _detector_ready():
             counted = _count_by_classifier(inp, ctx)
@@ -285,6 +287,13 @@ class EmbeddedCountTool(CvCountTool):
         if len(items) > OUTLINED:
             method += f"; the mask is their boxes (outlines are traced for up to {OUTLINED})"
         return CountOutput(count=len(items), mask=_count_mask(ctx, inp, image, items), text=text, method=method)
+
+
+def _drawn_shapes(inp: CountInput, ctx: ToolContext) -> bool:
+    """Whether the count asks for drawn shapes (circles, squares, stars ...) on a drawing."""
+    from vitron_agent.perception.shapes import is_drawing, shape_word
+
+    return shape_word(inp.target) is not None and is_drawing(ctx.store.get_image(inp.image))
 
 
 def _count_by_classifier(inp: CountInput, ctx: ToolContext) -> CountOutput | None:
