@@ -64,7 +64,7 @@ def test_bad_arguments(toolbox):
     out = problems(
         toolbox, {"id": "s1", "tool": "edit", "args": {"image": "$input.image", "operation": "brighten", "amount": 7}}
     )
-    assert any("'amount' = 7 is invalid" in p and "less than or equal to 1" in p for p in out)
+    assert any("'amount' = 7 is invalid" in p and "it takes a number from 0 to 1" in p for p in out)
 
 
 def test_dangling_and_wrong_typed_references(toolbox):

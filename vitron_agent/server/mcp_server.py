@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 
 from vitron_agent.runtime.turns import TurnRequest
-from vitron_agent.toolkit.tool import ToolContext, field_kinds, invoke
+from vitron_agent.toolkit.arguments import argument_problems, unknown_argument_problems
+from vitron_agent.toolkit.tool import BAD_ARGUMENTS, ToolContext, field_kinds, invoke
 
 __all__ = ["build_mcp_server"]
 
@@ -77,10 +78,11 @@ def build_mcp_server(agent, session: str = "mcp"):
     from mcp.server.mcpserver.utilities.types import Image
     from mcp_types import TextContent
 
-    server = MCPServer(
+    server = _checked_server_class(MCPServer)(
         "vitron-agent",
         instructions="Agentic vision tools: segment, edit, describe images; 'run' plans and runs a whole instruction.",
     )
+    server.toolbox = agent.toolbox
     default = agent.session(session)  # the one rule, once; a call's session_id is checked when named
     store = default.store
 
@@ -118,6 +120,7 @@ def build_mcp_server(agent, session: str = "mcp"):
         ]
         return [TextContent(type="text", text=result.answer), *outputs_to_content(items)]
 
+    server.known["run"] = list(inspect.signature(run).parameters)
     server.add_tool(_errors_as_tool_errors(run), name="run", description=run.__doc__, structured_output=False)
     for tool in agent.toolbox:
         server.add_tool(
@@ -127,6 +130,40 @@ def build_mcp_server(agent, session: str = "mcp"):
             structured_output=False,
         )
     return server
+
+
+def _checked_server_class(base: type) -> type:
+    """``base`` (the SDK's ``MCPServer``) whose ``call_tool`` checks the raw arguments first: the SDK's
+    argument model drops a name it does not know ("amout") and reads ``true`` as 1, so without this a
+    typo ran with the default. The check is :func:`~vitron_agent.toolkit.arguments.argument_problems`,
+    the one a plan step and a direct call get."""
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    class CheckedMCPServer(base):
+        toolbox: Any = None
+        known: dict[str, list[str]]
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.known = {}
+
+        async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+            problems = _mcp_argument_problems(self.toolbox, self.known, name, arguments)
+            if problems:
+                raise ToolError(BAD_ARGUMENTS.format(tool=name, details="; ".join(problems)))
+            return await super().call_tool(name, arguments, context)
+
+    return CheckedMCPServer
+
+
+def _mcp_argument_problems(toolbox: Any, known: dict[str, list[str]], name: str, arguments: Any) -> list[str]:
+    if not isinstance(arguments, dict):
+        return []  # the SDK answers a non-object itself
+    if name in known:
+        return unknown_argument_problems(arguments, known[name])
+    if toolbox is not None and name in toolbox:
+        return argument_problems(toolbox.get(name).Input, arguments)
+    return []
 
 
 def _errors_as_tool_errors(fn):

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from vitron_agent.core.errors import PlanValidationError
+from vitron_agent.toolkit.arguments import number_problem, unknown_argument_problems
 from vitron_agent.toolkit.tool import Toolbox, format_validation_error
 
 __all__ = [
@@ -154,12 +155,7 @@ def _step_problems(
     tool = toolbox.get(step.tool)
     fields = tool.Input.model_fields
     accepted = tool.input_kinds()
-    problems = []
-    for name in step.args:
-        if name not in fields:
-            hint = difflib.get_close_matches(name, list(fields), n=1)
-            did = f" did you mean {hint[0]!r}?" if hint else ""
-            problems.append(f"{where}: no argument {name!r};{did} arguments are: {', '.join(fields)}")
+    problems = [f"{where}: {p}" for p in unknown_argument_problems(step.args, fields)]
     for name, info in fields.items():
         if info.is_required() and name not in step.args:
             problems.append(f"{where}: missing required argument {name!r} ({info.description or 'no description'})")
@@ -198,6 +194,9 @@ def _value_problems(
                 f"{where}: argument {name!r} expects {' or '.join(sorted(accepted))} but ${src}.{out} is a {kind}"
             )
     if not refs:
+        bad_number = number_problem(name, toolbox.get(step.tool).Input.model_fields[name], value)
+        if bad_number:
+            return [f"{where}: {bad_number}"]
         try:
             toolbox.field_adapter(step.tool, name).validate_python(value)
         except ValidationError as exc:

@@ -31,6 +31,7 @@ from vitron_agent.core.refs import (
     TextRef,
     VideoRef,
 )
+from vitron_agent.toolkit.arguments import strict_input
 
 __all__ = [
     "ToolContext",
@@ -121,6 +122,9 @@ def format_validation_error(exc: ValidationError) -> str:
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "(arguments)"
         msg = err["msg"]
+        if err["type"] == "value_error" and not err["loc"]:  # a model's own check: its message says it all
+            parts.append(str(err.get("ctx", {}).get("error", msg)))
+            continue
         if err["type"] == "extra_forbidden":
             msg = "is not an argument of this tool"
         parts.append(f"{loc}: {msg}")
@@ -194,7 +198,7 @@ class VisionTool:
 def invoke(tool: VisionTool, args: dict[str, Any], ctx: ToolContext) -> BaseModel:
     """Validate, check and run one tool call, mapping errors onto the three kinds."""
     try:
-        inp = tool.Input.model_validate(args)
+        inp = strict_input(tool.Input).model_validate(args)
     except ValidationError as exc:
         raise ToolArgumentError(BAD_ARGUMENTS.format(tool=tool.name, details=format_validation_error(exc))) from None
     try:
@@ -303,8 +307,9 @@ class Toolbox:
         """langchain-core ``StructuredTool``s that run these tools against ``store``.
 
         Each returns its Output as a JSON-able dict (refs as dicts); argument
-        errors come back as a message string the calling model can act on, a
-        ToolFailed as a message too (``handle_tool_error``).
+        errors (an unknown argument, a bad number: the checks of
+        :mod:`~vitron_agent.toolkit.arguments`) come back as a message string the calling model can
+        act on, a ToolFailed as a message too (``handle_tool_error``).
         """
         from langchain_core.tools import StructuredTool, ToolException
 
@@ -317,12 +322,17 @@ class Toolbox:
                     raise ToolException(str(exc)) from None
                 return out.model_dump(mode="json")
 
+            # the strict input: LangChain validates with args_schema before ``call`` and would drop
+            # an unknown argument ("amout") silently; a bad argument comes back as the message
             return StructuredTool.from_function(
                 func=call,
                 name=tool.name,
                 description=tool.description,
-                args_schema=tool.Input,
+                args_schema=strict_input(tool.Input),
                 handle_tool_error=True,
+                handle_validation_error=lambda exc: BAD_ARGUMENTS.format(
+                    tool=tool.name, details=format_validation_error(exc)
+                ),
             )
 
         return [make(tool) for tool in self]
