@@ -56,7 +56,7 @@ class DiffusersEditInput(EditInput, DiffusionArgs):
     prompt: str | None = Field(
         default=None, max_length=1000, description="inpaint: what to paint in the mask; instruct: the edit instruction"
     )
-    seed: int = Field(default=0, ge=0, description="random seed")
+    seed: int = Field(default=0, ge=0, le=2**32 - 1, description="random seed")
     strength: float = Field(default=1.0, gt=0.0, le=1.0, description="inpaint strength (1 = repaint fully)")
     image_guidance: float = Field(
         default=1.5, ge=0.0, le=10.0, description="instruct: how closely to follow the input image"

@@ -39,7 +39,7 @@ class GenerateInput(BaseModel):
         default=None, description="text-encoder-space embedding (T, D) instead of a prompt"
     )
     negative_prompt: str | None = Field(default=None, max_length=1000, description="what to avoid")
-    seed: int = Field(default=0, ge=0, description="random seed (same seed, same image)")
+    seed: int = Field(default=0, ge=0, le=2**32 - 1, description="random seed (same seed, same image)")
     steps: int | None = Field(default=None, ge=1, le=200, description="denoising steps (default from config)")
     guidance: float | None = Field(default=None, ge=0.0, le=30.0, description="classifier-free guidance scale")
     width: int | None = Field(default=None, ge=64, le=2048, multiple_of=8, description="pixels, multiple of 8")

@@ -403,7 +403,7 @@ class AnimateInput(BaseModel):
     )
     frames: int | None = Field(default=None, ge=2, le=256, description="number of frames (default from config)")
     fps: float | None = Field(default=None, gt=0, le=120, description="frames per second (default from config)")
-    seed: int = Field(default=0, ge=0, description="random seed (model backends)")
+    seed: int = Field(default=0, ge=0, le=2**32 - 1, description="random seed (model backends)")
 
 
 class AnimateOutput(BaseModel):

@@ -106,7 +106,7 @@ def _call(pipe: Any, ctx: ToolContext, steps: int, seed: int = 0, **kwargs: Any)
 
 class GenerateVideoInput(GenerateInput):
     prompt: str | None = Field(default=None, max_length=1000, description="what the video shows")
-    seed: int = Field(default=0, ge=0, description="random seed (same seed, same video)")
+    seed: int = Field(default=0, ge=0, le=2**32 - 1, description="random seed (same seed, same video)")
     frames: int | None = Field(default=None, ge=1, le=256, description="number of frames (default from config)")
     fps: float | None = Field(
         default=None, gt=0, le=120, description="frames per second of the result (default from config)"
@@ -245,7 +245,7 @@ class DiffusersEditVideoInput(EditVideoInput, DiffusionArgs):
         max_length=1000,
         description="inpaint: what to paint in the track; instruct: the edit (video-to-video)",
     )
-    seed: int = Field(default=0, ge=0, description="random seed (the same on every frame)")
+    seed: int = Field(default=0, ge=0, le=2**32 - 1, description="random seed (the same on every frame)")
     strength: float | None = Field(
         default=None,
         gt=0.0,
