@@ -280,7 +280,14 @@ _BOTH_WAYS = re.compile(
     r"backwards? and forwards?|ping[- ]?pong(?:\s+loop)?)\b",
     re.I,
 )
-_AGAIN = re.compile(r"\b(?:again|more|even|once more|twice|another|further|still)\b", re.I)
+# "more" says again ("brighten it, then more"), but "more contrast" / "more warmth" only names the edit
+# ("add some punch, more contrast" is one contrast edit)
+_AGAIN = re.compile(
+    r"\b(?:again|more(?!\s+(?:contrast|warmth|colou?rs?|saturation|saturated|brightness|light|sharpness|detail|"
+    r"blur|blurry|punch|pop|vivid|vibrant|vibrance|colou?rful|contrasty|definition|clarity)\b)|even|once more|"
+    r"twice|another|further|still)\b",
+    re.I,
+)
 
 
 def _repeats(steps: list[Step], before: int) -> bool:
