@@ -10,7 +10,7 @@ from typing import Any
 from vitron_agent.planners.rule.cannot_do import REFUSALS
 from vitron_agent.planners.rule.complaints import part_complaint, size_complaint, speed_complaint
 from vitron_agent.planners.rule.intent_table import intent_named, parse_clause
-from vitron_agent.planners.rule.lexicon import _COLOR_WORDS, _EXCLUSION, _FILLER, _fix_colours, _fix_verb
+from vitron_agent.planners.rule.lexicon import _COLOR_RE, _COLOR_WORDS, _EXCLUSION, _FILLER, _fix_colours, _fix_verb
 from vitron_agent.toolkit import slots
 
 MODES = ("rules", "matcher", "both")
@@ -356,7 +356,7 @@ def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
 
     if ruled.intent == "segment" and _SELECT_VERB.match(clause):
         return ruled  # "select what's on the plate": a selection said so (the matcher heard "plate" as a blur)
-    verdict = match(clause, video)
+    verdict = match(plain_colours(clause), video)
     if verdict.intent is None or not verdict.scores or verdict.intent in REFUSALS:
         return ruled  # a reading the rules found is never overruled into a refusal
     mine = intent_named(ruled.intent or "")
@@ -371,6 +371,18 @@ def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
     ):
         return Picked(verdict.intent, rest_for(verdict.intent, clause), clause)
     return ruled
+
+
+_SHADE = re.compile(
+    r"\b(?:bright|brighter|dark|darker|light|lighter|pale|paler|deep|deeper|vivid|pastel|soft)[ -]+(?=(\w+))", re.I
+)
+
+
+def plain_colours(clause: str) -> str:
+    """The clause as the matcher reads it: a shade word before a colour dropped ("turn the car bright red"
+    is a colour change, and the shade stays in the colour the rules read; the matcher heard "bright" and
+    overruled it into a brighten)."""
+    return _SHADE.sub(lambda m: "" if _COLOR_RE.fullmatch(m.group(1)) else m.group(0), clause)
 
 
 def _by_rules(clause: str, notes: list[str], video: bool | None = None) -> Picked:
@@ -398,7 +410,7 @@ def _by_matcher(clause: str, ruled: Picked, mode: str, notes: list[str], video: 
     main = clause
     if ex := _EXCLUSION.match(clause):
         main, kept = ex.group("main") or ex.group("main2"), ex.group("kept") or ex.group("kept2")
-    verdict = _refusal_checked(match(main, video), video)
+    verdict = _refusal_checked(match(plain_colours(main), video), video)
     if verdict.question:
         return Picked(None, main, main, question=verdict.question)
     if verdict.intent is None:

@@ -250,7 +250,7 @@ _ASKED_AFTER = re.compile(
 def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     from vitron_agent.perception.target_spec import parse_target_phrase
 
-    target = clean_target(rest) or "objects"
+    target = clean_target(_counted_thing(b, rest)) or "objects"
     if more := _ASKED_AFTER.search(rest):  # "count the meerkats and tell me which one is tallest"
         b.notes.append(f"I counted; {more.group('ask')!r} is a question of its own: ask it after the count.")
     if _PRONOUN.match(target) or target.lower() in ("there", "they", "there are"):
@@ -289,6 +289,37 @@ def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None
     regions = {k: v for k, v in regions.items() if v and not b.video_mode}
     b.add("count", image=image, target=target, color=color, **regions)
     b.last_output = "text"
+
+
+# "how many cars are parked here", "how many dogs are there in the park", "how many people are sitting down":
+# the things counted, then what they are doing or where they are
+_STATE = re.compile(r"^(?P<thing>.+?)\s+(?:(?:who|that|which)\s+)?(?:are|is)(?:\s+(?P<state>.*))?$", re.I)
+_THERE = re.compile(
+    r"^(?:there|here|visible|shown|pictured|present|in (?:it|this|view|shot|the (?:picture|photo|image|shot)))\b\s*",
+    re.I,
+)
+_WHERE = re.compile(
+    r"^(?:in|on|at|inside|within|near|by|under|over|above|below|behind|beside|next to|around|along)\b", re.I
+)
+
+
+def _counted_thing(b: _Builder, target: str) -> str:
+    """The things a count counts in ``target`` ("cars are parked here" -> "cars", "dogs are there in the park"
+    -> "dogs in the park"). A state the count cannot check ("parked", "sitting down", "smiling") is not
+    counted by: every one of the things is, and a note says so (the state had become part of the name)."""
+    m = _STATE.match(target.strip())
+    if m is None or _PRONOUN.match(m.group("thing")) or m.group("thing").lower() in ("there", "they"):
+        return target
+    thing, state = m.group("thing").strip(), _THERE.sub("", (m.group("state") or "").strip(" ?.!")).strip()
+    state = re.sub(r"\s+(?:here|there|in (?:it|this|the (?:picture|photo|image|shot)))$", "", state, flags=re.I)
+    if not state:
+        return thing
+    if _WHERE.match(state):
+        return f"{thing} {state}"
+    if _COLOR_RE.fullmatch(state):
+        return f"{state} {thing}"
+    b.notes.append(f"I counted all the {thing}: I cannot tell which of them are {state}.")
+    return thing
 
 
 # "in the top left (corner)", "on the right", "in the middle of the picture": where a count looks

@@ -135,8 +135,19 @@ _CHAT = (
     (re.compile(r"\b(?:wats|whats)\b", re.I), "what's"),
     (re.compile(r"\b(?:abt)\b", re.I), "about"),
     (re.compile(r"\b(?:cuz|coz|bc)\b", re.I), "because"),
+    # small amounts said many ways ("a smidge", "a wee bit", "a hair warmer"): the strength word the edits
+    # read; "smidge" is in no dictionary, and the typo repair made it a thing ("the a fridge")
+    (
+        re.compile(
+            r"\b(?:(?:just\s+)?a\s+(?:smidge[no]?n?|smidgeon|hair|notch|skosh|whisker|(?:wee|tiny|teeny|teensy|weeny|"
+            r"teeny[- ]tiny|little tiny|tiny little)\s+bit)|ever\s+so\s+(?:slightly|little|lightly|gently)|marginally)\b"
+            r"(?=\s*(?:$|[,.;!?)]|and\b|then\b|please\b|pls\b|more\b|less\b|too\b|\w+er\b))",
+            re.I,
+        ),
+        "a little",
+    ),
 )
-_QUIET = {"please", "thanks"}  # a polite word read back needs no note
+_QUIET = {"please", "thanks", "a little"}  # a polite word or a strength read back needs no note
 
 
 def chat_words(text: str) -> tuple[str, list[str]]:

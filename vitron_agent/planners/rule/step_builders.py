@@ -447,9 +447,18 @@ def _do_keep_only(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> 
     )
 
 
+# "more blur on the background", "add blur to the face", "some blur on the plate": the blur named as a noun;
+# the thing is after "on" / "to" (it had become the target "blur", or "to the face")
+_BLUR_NOUN = re.compile(
+    r"^(?:(?:more|some|extra|a bit of|a little|a little bit of|heavy|strong|light|a lot of|lots of)\s+)*"
+    r"(?:(?:blur|blurring|pixelation|pixels)\s+)?(?:on|to|onto|over|across)\s+(?=\S)",
+    re.I,
+)
+
+
 def _do_blur(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     op = "pixelate" if re.match(r"^(?:pixelate|pixellate|mosaic|censor)\b", clause, re.I) else "blur"
-    kind, mask = _target(b, rest, last)
+    kind, mask = _target(b, _BLUR_NOUN.sub("", rest), last)
     extra = {} if intensity(clause) == 0.5 else {"amount": intensity(clause)}  # "heavily blur the car"
     if kind == "whole" or (kind in ("none", "pronoun") and mask is None):
         _edit(b, operation=op, **extra)
@@ -626,6 +635,11 @@ _AFTER_GREY = re.compile(
 )
 
 
+_QUALITY_ON = re.compile(
+    r"\b(?:contrast|brightness|exposure|darkness|light(?:ing)?|shadows?)\s+(?:on|in|to|for|across|over)\s+(.+)$", re.I
+)
+
+
 def _adjust(op: str):
     def handler(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
         if op == "grayscale" and (kept := _IN_COLOUR.match(clause)):  # "keep the dress in colour": the rest grey
@@ -642,7 +656,9 @@ def _adjust(op: str):
             rest,
             re.I,
         )  # the whole clause (as rewritten: "X should be darker" -> "make X darker")
-        phrase = m.group(1) if m else ""
+        # "more contrast on the mountains only", "a bit more brightness in the faces": no verb, the place after the noun
+        on = None if m else _QUALITY_ON.search(rest)
+        phrase = m.group(1) if m else on.group(1) if on else ""
         phrase = re.sub(r"^(?:the\s+)?(?:brightness|contrast)\s*(?:of\s+)?", "", phrase, flags=re.I)
         phrase = _pronoun_or_np(re.sub(r"\s+", " ", _INTENSITY_WORDS.sub(" ", phrase)).strip())
         kind, mask = _target(b, phrase, last)
