@@ -103,7 +103,7 @@ def sheet_handler(call) -> None:
     if every is None and count is None:
         call.note("I put 12 frames, evenly spread, on one sheet (say e.g. 'every 10th frame' to choose).")
     whole_clip_only(call, "a contact sheet")
-    emit_step(call, "frame_sheet", output="image", every=every, count=min(count, 60) if count else None)
+    emit_step(call, "frame_sheet", output="image", every=every, count=count or None)  # > 60: refused naming the range
 
 
 def sharpest_handler(call) -> None:

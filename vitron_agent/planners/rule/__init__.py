@@ -50,6 +50,7 @@ from vitron_agent.planners.rule.lexicon import (
     bounded,
     two_colours,
 )
+from vitron_agent.planners.rule.numerals import impossible_number, numbers_written_out
 from vitron_agent.planners.rule.shorthand import arrows, chat_words, edge_strips, onto_colour, percent_words
 from vitron_agent.planners.rule.step_builders import _Builder, _exclude, clause_span
 from vitron_agent.planners.rule.target_words import named_kind, one_of_kind, one_unnamed
@@ -109,6 +110,8 @@ class RulePlanner:
             return Plan(answer=which)
         if (followed := follow_up(self, request, toolbox, raw)) is not None:  # "a bit more", "the cat too"
             return followed
+        if (impossible := impossible_number(raw)) is not None:  # "loop it NaN times", "trim from -5 s"
+            return Plan(answer=impossible)
         text, regions, amount_notes = _normalised(raw)
         if (ask := two_colours(text)) is not None:  # "make the dog brown and white": one colour a thing; ask which
             return Plan(answer=ask)
@@ -188,6 +191,7 @@ def _normalised(raw: str) -> tuple[str, dict[str, Any], list[str]]:
     """(the request as the clauses are read from, its marked regions, notes on what was read as what):
     regions protected, asides and remarks dropped, things named first put in place, shorthand in words."""
     text, regions = _protect_regions(raw)
+    text = numbers_written_out(text)  # "1e9", "1,5x", "1,000 times": read whole by every slot reader
     text, typed = chat_words(text)  # "wat colr r the kittens eyes", "make teh horse brigther pls"
     text = re.sub(r"\(([^()]*)\)", _aside, text)  # what is left in brackets is an aside ("(again)"), not a target
     text = spare_first(text)  # "don't touch the dog, but brighten everything else"
