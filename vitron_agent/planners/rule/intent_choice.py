@@ -248,10 +248,28 @@ def topic_first(text: str) -> str:
     return text
 
 
+# one thing kept and the rest filled with a colour ("keep the cat and black out everything else", "keep just the
+# logo, white out the rest", "leave the dog and make everything else black"): the thing kept, on that colour
+_ELSE = r"(?:everything\s+else|all\s+else|the\s+rest(?:\s+of\s+(?:it|the\s+(?:image|picture|photo|scene)))?)"
+_KEEP_ON_COLOUR = re.compile(
+    r"^(?:please\s+)?(?:keep|leave)\s+(?:only\s+|just\s+)?(?P<kept>[^,;.]+?)\s*(?:,|;|\band\b|\bbut\b)\s*(?:then\s+)?"
+    r"(?:(?P<colour>black|white)[- ]?out\s+"
+    + _ELSE
+    + r"|(?:make|turn|paint|fill|colou?r)\s+"
+    + _ELSE
+    + r"\s+(?:in\s+)?"
+    r"(?P<colour2>black|white))(?P<tail>\s*(?:[,;.]|\bthen\b).*)?$",
+    re.I | re.S,
+)
+
+
 def spare_first(text: str) -> str:
     """ "don't touch the dog, but brighten everything else" -> "brighten everything except the dog";
     "leave the sky alone and darken the rest" -> "darken everything except the sky"; other text as it is.
     Runs before clause splitting (the spared thing comes first, the edit after a comma)."""
+    if fill := _KEEP_ON_COLOUR.match(text.strip()):  # "keep the cat and black out everything else"
+        colour = (fill.group("colour") or fill.group("colour2")).lower()
+        return f"keep only {fill.group('kept')} on {colour}{fill.group('tail') or ''}"
     m = _SPARE_FIRST.match(text.strip())
     if not m:
         return text
@@ -278,6 +296,8 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         clause = fixed[0]
     clause = _SHORTHAND.sub(lambda m: _SHORT[m.group(0).lower()], clause)  # "blur bg", "can u"
     clause = _FILLER.sub("", _OPENER.sub("", clause)).strip() or clause  # "can u …", "actually, make it blue"
+    clause = _BARE_BACKGROUND.sub(r"make the background \g<what>", clause)  # "Background: grey", "background in b&w"
+    clause = _blacked_out(clause)  # "black out the face": made black (it kept only the face)
     clause = _IN_IT.sub(r"\1\2", clause)  # "count the people in it": "in it" says where (the picture), not what
     for pattern, words in _SPELLED:  # "black & white", "slo mo", "counter clockwise": one way of writing each
         clause = pattern.sub(words, clause)
@@ -356,6 +376,12 @@ def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
 
     if ruled.intent == "segment" and _SELECT_VERB.match(clause):
         return ruled  # "select what's on the plate": a selection said so (the matcher heard "plate" as a blur)
+    if (
+        ruled.intent == "recolor"
+        and _ENDS_IN_COLOUR.search(clause)
+        and not re.search(r"\bblack\s+and\s+white\b", clause, re.I)
+    ):
+        return ruled  # "make the license plate black": the colour said last (the matcher heard the plate as a blur)
     verdict = match(plain_colours(clause), video)
     if verdict.intent is None or not verdict.scores or verdict.intent in REFUSALS:
         return ruled  # a reading the rules found is never overruled into a refusal
@@ -371,6 +397,42 @@ def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
     ):
         return Picked(verdict.intent, rest_for(verdict.intent, clause), clause)
     return ruled
+
+
+# the background named with what it should be and no verb ("Background: grey, please.", "background in black and
+# white", "the background darker"): made so (the colour word alone had greyed the whole picture)
+_BARE_BACKGROUND = re.compile(
+    r"^(?:the\s+|this\s+|my\s+)?(?:background|backdrop)\s*(?::|-+>|=>|,)?\s*(?:(?:in|to|into|as|should be|must be)\s+)?"
+    r"(?P<what>(?:(?:a|an|all|completely|totally|fully|plain|pure|solid|just|a bit|a little|much|way|slightly)\s+)*(?:"
+    r"black\s+and\s+white|b\s*&\s*w|mono(?:chrome)?|gr[ae]y\s?scale|"
+    + "|".join(_COLOR_WORDS)
+    + r"|[a-z]+er|blurr?(?:ed|y)|transparent|out of focus)\b.*)$",
+    re.I,
+)
+_ENDS_IN_COLOUR = re.compile(
+    r"\b(?:" + "|".join(_COLOR_WORDS) + r")\s*(?:,?\s*(?:please|pls|instead|now|for me|thanks|too))*\s*[.!?]*$", re.I
+)
+_BLACK_OUT = re.compile(r"^(?P<colour>black|white)[- ]?out\s+(?P<what>.+)$", re.I)
+_ALL_BUT = re.compile(
+    r"^(?:everything|all|the rest)(?:\s+else|\s+of\s+(?:it|the\s+(?:image|picture|photo|scene)))?\s*(?:,?\s*(?:except(?:\s+for)?"
+    r"|but|apart from|other than|besides|save)\s+(?P<kept>.+))?$",
+    re.I,
+)
+
+
+def _blacked_out(clause: str) -> str:
+    """ "black out the face" -> "make the face black"; "white out everything except the logo" -> "keep only the
+    logo on white"; "black out the rest" -> "keep only it on black" (what was named before); other text as it is.
+    ("black out X" had kept only X, on white, and "black out everything but the dog" greyed the picture.)"""
+    m = _BLACK_OUT.match(clause.strip())
+    if m is None:
+        return clause
+    colour, what = m.group("colour").lower(), m.group("what").strip()
+    if (rest := _ALL_BUT.match(what)) is not None:
+        return f"keep only {rest.group('kept') or 'it'} on {colour}"
+    if re.match(r"^(?:the\s+)?(?:background|backdrop|surroundings)\b", what, re.I):
+        return f"make the background {colour}"
+    return f"make {what} {colour}"
 
 
 _SHADE = re.compile(

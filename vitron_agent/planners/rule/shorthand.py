@@ -146,8 +146,15 @@ _CHAT = (
         ),
         "a little",
     ),
+    # the usual name of the 16:9 shape ("crop it to widescreen", "make it widescreen 16:9"): the ratio
+    (
+        re.compile(
+            r"\bwide[- ]?screen(?:\s+(?:format|ratio|aspect(?:\s+ratio)?|shape))?(?:\s*\(?\s*16\s*:\s*9\s*\)?)?", re.I
+        ),
+        "16:9",
+    ),
 )
-_QUIET = {"please", "thanks", "a little"}  # a polite word or a strength read back needs no note
+_QUIET = {"please", "thanks", "a little", "16:9"}  # a polite word or a strength read back needs no note
 
 
 def chat_words(text: str) -> tuple[str, list[str]]:
@@ -230,12 +237,12 @@ _FORMS = ("s", "es", "ed", "d", "ing", "ly", "er", "est", "ness", "ful")
 
 _OPPOSITE = {"top": "bottom", "upper": "bottom", "bottom": "top", "lower": "top", "left": "right", "right": "left"}
 # "crop out the bottom 20%", "cut off the top 10 percent", "trim the left 15% off", "remove the bottom 20% of
-# the picture": a strip along an edge taken away, which is a crop to the rest (it cropped to a region near
-# the bottom, or selected "the bottom 20%" as a thing)
+# the picture", "chop off the bottom half", "lose the top third": a strip along an edge taken away, which is a
+# crop to the rest (it cropped to a region near the bottom, or selected "the bottom 20%" as a thing)
 _STRIP_OFF = re.compile(
     r"^(?P<lead>\s*(?:please\s+)?)(?:crop|cut|trim|chop|shave|slice|take|remove|lose|drop|get rid of)\s+"
     r"(?:(?:out|off|away)\s+)?(?:the\s+)?(?P<side>top|upper|bottom|lower|left|right)\s+"
-    r"(?P<n>\d{1,2}(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b)"
+    r"(?:(?P<n>\d{1,2}(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b)|(?P<part>half|third|quarter|fifth|tenth)\b)"
     r"(?:\s+of\s+(?:it|the\s+(?:image|picture|photo)))?(?:\s+(?:off|away|out))?(?P<tail>\s*(?:[,;.]|\band\b|\bthen\b|$).*)$",
     re.I | re.S,
 )
@@ -247,6 +254,9 @@ def edge_strips(text: str) -> str:
     m = _STRIP_OFF.match(text)
     if m is None:
         return text
-    keep = 100 - float(m.group("n"))
+    keep = 100 - (float(m.group("n")) if m.group("n") else _PART[m.group("part").lower()])
     side = _OPPOSITE[m.group("side").lower()]
-    return f"{m.group('lead')}crop to the {side} {keep:g}% with no margin{m.group('tail')}"
+    return f"{m.group('lead')}crop to the {side} {keep:.3g}% with no margin{m.group('tail')}"
+
+
+_PART = {"half": 50.0, "third": 100 / 3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}  # of the picture, in %
