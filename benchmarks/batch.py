@@ -254,18 +254,19 @@ def _threads(t: dict) -> str:
     return "/".join("-" if t.get(k) is None else str(t[k]) for k in ("omp", "torch", "cv2"))
 
 
-def cpu_table(runs: list[tuple[str, dict]], cores: int) -> list[str]:
+def cpu_table(runs: list[tuple[str, dict]], cores: int, base_row: int = 1) -> list[str]:
     """CPU seconds of every process of each run (the batch's, its helpers or actors, and Ray's own:
     GCS, raylet, agents, Ray Data's actors) up to its last result, and the wall time that CPU
     allows at best on ``cores`` cores: the floor no overlap can go under."""
     names = [name for name, _ in runs]
     total = [sum(r["tree"].values()) for _, r in runs]
-    base = total[1] if len(total) > 1 else total[0]
+    base_row = base_row if len(total) > base_row else 0
+    base = total[base_row]
     lines = [
         f"{'CPU s, every process, to the end':32}" + "".join(f"{n:>20}" for n in names),
         f"{'all processes':32}" + "".join(f"{t:20.2f}" for t in total),
         f"{f'best wall on {cores} cores (CPU/{cores})':32}" + "".join(f"{t / cores:20.2f}" for t in total),
-        f"{'all CPU vs ' + names[1 if len(names) > 1 else 0]:32}" + "".join(f"{t / base:19.2f}x" for t in total),
+        f"{'all CPU vs ' + names[base_row]:32}" + "".join(f"{t / base:19.2f}x" for t in total),
     ]
     for name, r in runs:
         top = sorted(r["tree"].items(), key=lambda kv: -kv[1])
@@ -361,12 +362,54 @@ def cluster_scaling(folder: Path, tmp: Path, sizes: list[int]) -> list[tuple[int
     return rows
 
 
+ROWS = {  # --only's names: (workers: 1 or N, --ray, more environment)
+    "one": (1, None, {}),
+    "pool": (0, None, {}),
+    "cold": (0, "local", {}),
+    "no-head-start": (0, "local", {"VITRON_RAY_HEAD_START": "0"}),
+    "data": (0, "local", {"VITRON_RAY_EXECUTOR": "data"}),
+    "full-ray": (0, "local", {"VITRON_RAY_LEAN": "0"}),
+}
+
+
+def only(args: argparse.Namespace) -> None:
+    """``--only pool,cold``: those rows alone, side by side in one run, with their timelines and the
+    CPU seconds of every process (quick checks; the goals need every row: run without ``--only``)."""
+    names = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = [name for name in names if name not in ROWS]
+    if unknown:
+        raise SystemExit(f"--only: unknown rows {unknown}; say some of {sorted(ROWS)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        photos(tmp / "in", args.n)
+        load = os.getloadavg()
+        runs = []
+        for i, name in enumerate(names):
+            workers, ray, env = ROWS[name]
+            runs.append((name, measure(tmp / "in", tmp / f"o{i}", workers or args.workers, ray=ray, **env)))
+        print(f"{args.n} photos (1024 px), {REQUEST!r}, {os.cpu_count()} CPUs, load before {load[0]:.1f}")
+        base = runs[0][1]
+        for name, r in runs:
+            print(row(name, r, base))
+        print()
+        print("\n".join(timeline_table(runs)))
+        print()
+        print("\n".join(cpu_table(runs, os.cpu_count() or 1, base_row=0)))
+        print(f"load after {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=64)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--cluster", default="1,2,4", help="simulated node counts ('' skips the cluster run)")
     ap.add_argument("--cluster-n", type=int, default=24, help="photos for each cluster run")
+    ap.add_argument(
+        "--only",
+        default="",
+        help="run only these rows, side by side (comma-separated: pool, cold, ...; see ROWS); "
+        "the goals' table needs them all",
+    )
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--inputs", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
@@ -376,6 +419,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.one:
         return one(args)
+    if args.only:
+        return only(args)
     n, w = args.n, args.workers
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

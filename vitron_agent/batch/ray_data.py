@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from vitron_agent.batch import head_start, ray_actors, timeline
+from vitron_agent.batch import head_start, local_ray, ray_actors, timeline
 from vitron_agent.batch import pool as batch_pool
 from vitron_agent.batch.batch_actor import BatchActor, batch_context
 from vitron_agent.batch.head_start import Claims, HeadStart
@@ -76,6 +76,7 @@ class RayRunner:
         self._pool: ray_actors.ActorRows | None = None
         self._started = False
         self._ray: Any = None
+        self._local: local_ray.LocalRay | None = None  # a lean local instance this batch started
         self._ray_error: BaseException | None = None
         self._ready, self._stop = threading.Event(), threading.Event()
         self._starter = threading.Thread(target=self._start_ray, name="vitron-batch-ray", daemon=True)
@@ -127,7 +128,10 @@ class RayRunner:
             timeline.mark("actors taken", "driver", status=self._pool.status())
         self._stop.wait()
         if self._started:
-            self._ray.shutdown()
+            if self._ray is not None:
+                self._ray.shutdown()
+            if self._local is not None:  # the lean instance's processes (ray.shutdown ends only its own)
+                self._local.stop()
             self._started = False
 
     def _may_be_warm(self) -> bool:
@@ -169,18 +173,18 @@ class RayRunner:
             local = self.address in (None, "", "local")
             check_address("local" if local else self.address)
             kwargs: dict[str, Any] = {}
+            address = self.address
             if local:  # a new instance here (None would join a cluster `ray start` left on this machine)
-                kwargs["num_cpus"] = max(os.cpu_count() or 1, self.workers)
                 os.environ.setdefault("RAY_worker_niceness", "0")  # the actors are the batch's work, not 15
-            ray.init(
-                address="local" if local else self.address,
-                include_dashboard=False,
-                logging_level="ERROR",
-                log_to_driver=False,
-                ignore_reinit_error=True,
-                **kwargs,
-            )
+                cpus = max(os.cpu_count() or 1, self.workers)
+                self._local = local_ray.start(cpus)  # without Ray's processes a batch never uses
+                address = self._local.address if self._local is not None else "local"
+                if self._local is None:
+                    kwargs = {"num_cpus": cpus, "include_dashboard": False}
+            else:
+                kwargs["include_dashboard"] = False
             self._started = True
+            ray.init(address=address, logging_level="ERROR", log_to_driver=False, ignore_reinit_error=True, **kwargs)
         if data:
             # Ray Data's usage telemetry needs one more actor (a Python process, ~1 CPU-s to start)
             # the first time a cluster runs a dataset; a batch sends none unless the user asks for it
