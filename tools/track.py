@@ -371,14 +371,43 @@ def _track_phrase(step) -> str:
         spans = f"from {spans}" if "," not in spans and " and " not in spans else f"over {spans}"
         cut = f"{part.group(3)[2:-1]}; " if part.group(3) else ""
         missed = re.search(r"; (more people than faces on .*? may be left sharp)", method)
+        notes = "".join(f"; {n}" for n in (face_frames(method), missed.group(1) if missed else "") if n)
         return (
             f"{step.verb('followed', 'follow')} {who} {spans} ({cut}not found in the rest of the "
-            f"{part.group(2)} clip{'; ' + missed.group(1) if missed else ''})"
+            f"{part.group(2)} clip{notes})"
         )
     missed = re.search(r"; (more people than faces on .*? may be left sharp)", method)
     m = re.search(r"first seen at (\S+)", method)
     said = f"{said} from {m.group(1)} (where it first appears)" if m else said
-    return f"{said} ({missed.group(1)})" if missed else said
+    notes = [n for n in (face_frames(method), missed.group(1) if missed else "") if n]
+    return f"{said} ({'; '.join(notes)})" if notes else said
+
+
+def face_frames(method: str) -> str:
+    """ "a face found on 32 of 40 frames and covered on 39: 2 by a second look where one was expected,
+    5 carried across short misses; 1 more that may be a face covered too" from a faces track's
+    method, or "" for any other track (or when BlazeFace found a face on every frame it covered)."""
+    import re
+
+    m = re.search(
+        r"on every frame \((\d+)/(\d+) frames with (?:faces|the face)(.*?); (?:faces|the face) covered on (\d+)/",
+        method,
+    )
+    if not m:
+        return ""
+    found, n, covered = int(m.group(1)), int(m.group(2)), int(m.group(4))
+    again = re.search(r"(\d+) more by a second look", m.group(3))
+    carried = re.search(r"(\d+) carried across", m.group(3))
+    doubt = re.search(r"; (\d+ more that may be a faces?) \(", method)
+    how = [
+        f"{again.group(1)} by a second look where one was expected" if again else "",
+        f"{carried.group(1)} carried across short misses" if carried else "",
+    ]
+    how = [h for h in how if h]
+    said = f"a face found on {found} of {n} frames and covered on {covered}" + (f": {', '.join(how)}" if how else "")
+    if doubt:
+        said += f"; {doubt.group(1)} covered too"
+    return said if (found < covered or doubt) else ""
 
 
 register(Backend("track", "cv", CvTrackTool))

@@ -123,6 +123,8 @@ def _faces_in(image: np.ndarray, origin=(0, 0), scale: float = 1.0) -> list[Face
 
     ox, oy = origin
     out = []
+    if image.size == 0:
+        return out
     for f in detect_faces(image, LOW):
         x1, y1, x2, y2 = f.box
         box = (ox + x1 / scale, oy + y1 / scale, ox + x2 / scale, oy + y2 / scale)
@@ -137,6 +139,8 @@ def _crop(frame: np.ndarray, x1: float, y1: float, x2: float, y2: float) -> tupl
 
     h, w = frame.shape[:2]
     a, b, c, d = int(max(0, x1)), int(max(0, y1)), int(min(w, x2)), int(min(h, y2))
+    if c - a < 16 or d - b < 16:  # (nearly) off the frame: nothing to look at
+        return np.zeros((0, 0, 3), np.uint8), (a, b), 1.0
     crop = frame[b:d, a:c]
     scale = 256.0 / max(1, max(crop.shape[:2]))
     if scale > 1.0:
