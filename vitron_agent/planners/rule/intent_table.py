@@ -573,7 +573,12 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:an?|some|two|three)\s+[a-z][a-z -]*?\s+(?:instead of|in place of|rather than|where)\s+(?:the|his|her|their|that|this|my)\s+",
             r"^make\s+(?:the|this|that|his|her|their|my)\s+[a-z]+(?:\s+[a-z]+)?\s+(?:into\s+)?(?:an?)\s+"
             r"(?!(?:bit|little|lot|touch|tad|different|darker|lighter|brighter|new|nicer|better|[a-z]+er|[a-z]+ish)\b)"
-            r"(?!.*\b(?:colou?r|shade|tone|tint|background|backdrop|size|square|circle)\b)[a-z]+(?:\s+[a-z]+)?(?:\s+instead)?$",
+            r"(?!.*\b(?:colou?r|shade|tone|tint|background|backdrop|size|square|circle)\b)"
+            # "make the bus a bright yellow": a colour with its shade, not a thing to put there ("an orange" may be)
+            r"(?!(?:bright|dark|light|pale|deep|vivid|pastel|soft|rich|warm|cool)\s+(?:"
+            + _COLOR_RE.pattern[3:-3]
+            + r")\b)"
+            r"[a-z]+(?:\s+[a-z]+)?(?:\s+instead)?$",
         ),
         _do_replace,
         "replace <target> with <thing> (needs a generative editor)",
