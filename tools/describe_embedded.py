@@ -213,6 +213,16 @@ class EmbeddedCountTool(CvCountTool):
     backend = "embedded"
 
     def run(self, inp: CountInput, ctx: ToolContext) -> CountOutput:
+        if inp.mask is None and inp.box is None and not inp.place and not _drawn_shapes(inp, ctx):
+            from vitron_agent.perception.tiles import find_tiles
+
+            tiles = find_tiles(ctx.store.get_image(inp.image))
+            if tiles is not None:  # a collage: each photo counted as a photo
+                return _count_tiles(self, inp, ctx, tiles)
+        return self._count_whole(inp, ctx)
+
+    def _count_whole(self, inp: CountInput, ctx: ToolContext) -> CountOutput:
+        """The count over one picture (a photo, a drawing, or one tile of a collage)."""
         from vitron_agent.perception.detector import Named, detect_objects, named
         from vitron_agent.perception.picture_kind import made_picture_note
         from vitron_agent.perception.recognise import face_part, plural, select
@@ -287,6 +297,59 @@ class EmbeddedCountTool(CvCountTool):
         if len(items) > OUTLINED:
             method += f"; the mask is their boxes (outlines are traced for up to {OUTLINED})"
         return CountOutput(count=len(items), mask=_count_mask(ctx, inp, image, items), text=text, method=method)
+
+
+HEDGES = re.compile(
+    r"\b(?:perhaps|at least|at a guess|roughly|may|cannot|possibly|unsure|about as likely|crowd)\b", re.I
+)
+
+
+def _count_tiles(tool: EmbeddedCountTool, inp: CountInput, ctx: ToolContext, tiles: list) -> CountOutput:
+    """A count over a collage: each tile counted as a picture of its own, summed; the sum is "at
+    least" when a tile's count is, and said with the count per tile."""
+    from vitron_agent.perception.tiles import grid_words
+
+    image = ctx.store.get_image(inp.image)
+    counts, unsure, methods = [], [], []
+    mask = np.zeros(image.shape[:2], bool)
+    for i, (x1, y1, x2, y2) in enumerate(tiles, 1):
+        ctx.progress(0.1 + 0.8 * i / len(tiles), f"counting in picture {i} of {len(tiles)}")
+        ref = ctx.store.put_image(np.ascontiguousarray(image[y1:y2, x1:x2]), producer=ctx.step_id)
+        out = tool._count_whole(inp.model_copy(update={"image": ref}), ctx)
+        named_whole = _tile_named(image[y1:y2, x1:x2], inp.target) if out.count == 0 else ""
+        counts.append(1 if named_whole else out.count)
+        methods.append(f"picture {i}: {out.method}" + (f"; {named_whole}" if named_whole else ""))
+        if named_whole:
+            unsure.append(f"picture {i} I took as one, as {named_whole}")
+        elif HEDGES.search(out.text):
+            unsure.append(f"picture {i}: {out.text.rstrip('.')}")
+        if out.mask is not None:
+            mask[y1:y2, x1:x2] |= ctx.store.get_mask(out.mask)
+    total, what = sum(counts), (inp.target or "things").strip()
+    each = ", ".join(str(c) for c in counts)
+    text = f"This picture is {grid_words(tiles)}; I counted in each on its own ({each}): "
+    text += f"{'at least ' if unsure else ''}{total} {what} in all."
+    if unsure:
+        text += " Unsure: " + "; ".join(unsure[:3]) + ("; ..." if len(unsure) > 3 else "") + "."
+    mask_ref = ctx.store.put_mask(mask, producer=ctx.step_id, image=inp.image) if mask.any() else None
+    method = f"{grid_words(tiles)} found by its grid lines (gutters or seams); " + "; ".join(methods)
+    return CountOutput(count=total, mask=mask_ref, text=text, method=method)
+
+
+def _tile_named(tile: np.ndarray, target: str | None) -> str:
+    """'the classifier names it a cheetah (0.81)' when the classifier's first name for a whole tile
+    (HxWx3 uint8 RGB) is a kind of what is counted (a photo of one animal the detector does not
+    know), else ''."""
+    from vitron_agent.perception.classifier import class_name, classifier_ready, classify_indices
+    from vitron_agent.perception.name_finder import head_noun
+    from vitron_agent.perception.wordnet_names import classes_for, wordnet_ready
+
+    word = head_noun(target or "")
+    if word is None or not (wordnet_ready() and classifier_ready()):
+        return ""
+    kinds = classes_for(word)[1]
+    (index, p), *_ = classify_indices(tile, k=1)
+    return f"the classifier names it a {class_name(index)} ({p:.2f})" if index in kinds and p >= 0.3 else ""
 
 
 def _drawn_shapes(inp: CountInput, ctx: ToolContext) -> bool:
