@@ -57,7 +57,10 @@ _SPAN = (
 )
 _VISIBLE = re.compile(
     r"\b(?:where|when|while|with)\s+(?P<what>.+?)\s+(?:is|are|appears?|shows?|can be seen)\b"
-    r"(?:\s+(?:visible|on screen|in (?:the )?(?:frame|shot|view|picture)|seen|shown))?",
+    r"(?:\s+(?:visible|on screen|in (?:the )?(?:frame|shot|view|picture)|seen|shown))?"
+    # "the bit with the cat in it", "the part with the dog in view"
+    r"|\b(?:part|bit|section|portion|piece|scenes?|moments?)\s+with\s+(?P<what2>.+?)(?:\s+in\s+"
+    r"(?:it|them|(?:the\s+)?(?:frame|shot|view|picture))|\s+(?:is|are)\s+(?:left|kept|remaining))?\s*$",
     re.I,
 )
 
@@ -135,7 +138,7 @@ def trim_handler(call) -> None:
             return
     seen = _VISIBLE.search(text)
     if seen and not slots.time_range(text):
-        emit_step(call, "trim_video", visible=seen.group("what").strip())
+        emit_step(call, "trim_video", visible=(seen.group("what") or seen.group("what2")).strip())
         return
     span = slots.time_range(call.rest) or slots.time_range(text)
     if (whole := slots.time_range(text)) and whole[0] > 0 and whole[1] is not None:
@@ -298,6 +301,10 @@ TRIM_INTENT = register_intent(
             + r"(?=.*"
             + _SPAN
             + ")",
+            # "take the last 3 seconds and play them backwards": a part taken is a part kept
+            r"^(?:take|grab|use)\s+(?:just\s+|only\s+)?the\s+(?:first|last|opening|final|closing)\s+(?:\S+\s+)?"
+            + _SECONDS
+            + r"(?!.*\b(?:off|away|out)\b)",
             # "cut the boring bit at the start", "remove the intro": a part without its times (asked which)
             _PART_WITHOUT_TIME.pattern,
             # "lose the first 10 percent", "keep the second half": a share of the clip (asked in seconds)
@@ -322,6 +329,8 @@ TRIM_INTENT = register_intent(
             r"^make\s+(?:it|the (?:video|clip|footage))\s+(?:only\s+|just\s+)?\S+\s+" + _SECONDS + r"\s+long\b",
             r"^(?:trim|cut|clip|keep)\s+(?:it\s+|the (?:video|clip|footage)\s+)?(?:down\s+)?(?:to\s+)?(?:only\s+|just\s+)?"
             r"(?:(?:the\s+)?(?:part|bit|section|portion|moments?)\s+)?(?:where|when|while)\b",
+            r"^(?:trim|cut|clip|keep)\s+(?:it\s+|the (?:video|clip|footage)\s+)?(?:down\s+)?(?:to\s+)?(?:only\s+|just\s+)?"
+            r"(?:the\s+)?(?:part|bit|section|portion|moments?)\s+with\b",
             # "trim the video so only the part with the horse is left"
             r"^(?:trim|cut|edit|shorten|clip)\s+(?:it|the (?:video|clip|footage))\s+(?:so|so that)\s+(?:only|just)\s+(?:the\s+)?"
             r"(?:part|bit|section|portion|scenes?|moments?)\s+(?:where|when|while|with)\b",
@@ -333,7 +342,7 @@ TRIM_INTENT = register_intent(
             + r"(?:\s+of\s+(?:it|this|the\s+(?:video|clip|footage)))?(?:\s+(?:only|please|pls))?\s*$",
             _WISH + r"(?=.*" + _SPAN + ")",
             # a bare span on a clip: "seconds 3 through 8 only", "0:04-0:09 please", "2 to 5 s only"
-            r"^(?:only\s+|just\s+)?(?:the\s+)?(?="
+            r"^(?:only\s+|just\s+)?(?:the\s+)?(?:from\s+)?(?="
             + _SPAN
             + r"(?:\s+(?:only|please|pls|of (?:it|the (?:video|clip))))*\s*$)",
             "(?:"

@@ -139,8 +139,11 @@ def count_handler(call) -> None:
     what = (
         m.group("what").strip()
         if m
-        else re.sub(r"^(?:count|tally|number of)\s+(?:up\s+)?(?:the\s+)?", "", call.rest.strip().lower())
+        else re.sub(r"^(?:count|tally|number of|of)\s+(?:up\s+)?(?:the\s+)?", "", call.rest.strip().lower())
     )
+    what = re.sub(
+        r"^(?:the\s+)?(?:different|distinct|separate|unique|individual)\s+", "", what
+    )  # "number of different faces"
     what = re.sub(
         r"\s+(?:that|who|which)\b.*$|\s+(?:in|through|across)\s+(?:the\s+)?(?:video|clip).*$"
         r"|\s+(?:going|passing|driving|walking|coming|crossing|flying|riding|running|moving)\b.*$",

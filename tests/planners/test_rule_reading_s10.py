@@ -1,10 +1,7 @@
-"""Reading, session 10 (readA): the classes behind fresh image requests that read wrong -- a shade before a
-colour ("bright red" was a brighten), small amounts said many ways ("a smidge" became a fridge), a count of
-things in a state ("cars are parked" was the name), a quality with no verb ("more contrast on the
-mountains" was the whole picture), "more contrast" after another edit of it (two edits), "black out X"
-(it kept only X), the background named with no verb ("Background: grey" greyed the picture), a colour
-said last after a thing the matcher links with blurring, "widescreen", and a half or third taken off an
-edge. Requests are worded afresh (none is a benchmark request). Real planner, real embedding."""
+"""Session 10 (readB): classes of misreading found by fresh requests written before any was planned
+(benchmarks/reading/fresh_s10.jsonl, tune half), each checked on the class, not the one example, and
+what must stay as it was beside it. Follow-ups are read after their session's earlier requests, each
+planned first and passed as a turn that did something, as a session does."""
 
 import pytest
 
@@ -13,155 +10,128 @@ from vitron_agent.planners.rule import RulePlanner
 from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 
-IMG = {"input": {"image": "image"}, "last": {}}
+ASK = "ask"
 
 
 @pytest.fixture(scope="module")
-def toolbox():
-    return Toolbox(default_tools())
+def reader():
+    return RulePlanner(), Toolbox(default_tools())
 
 
-def plan(text, toolbox):
-    return RulePlanner().plan(PlanRequest(text=text, inputs=IMG), toolbox)
+def _plan(reader, text, medium="image", history=()):
+    planner, toolbox = reader
+    last = {medium: medium, "mask": "mask"} if history and medium == "image" else ({medium: medium} if history else {})
+    turns = []
+    for said in history:
+        inputs = {"input": {medium: medium}, "last": dict(last)}
+        plan = planner.plan(PlanRequest(text=said, inputs=inputs, history=list(turns)), toolbox)
+        steps = [{"tool": s.tool, "args": dict(s.args), "status": "ok"} for s in plan.steps]
+        turns.append({"request": said, "answer": plan.answer or "", "steps": steps})
+    inputs = {"input": {medium: medium}, "last": dict(last)}
+    return planner.plan(PlanRequest(text=text, inputs=inputs, history=turns), toolbox)
 
 
-def steps(p):
-    """[(tool or operation, args without refs and images)] of a plan."""
-    out = []
-    for s in p.steps:
-        args = {k: v for k, v in s.args.items() if v is not None and not (isinstance(v, str) and v.startswith("$"))}
-        args.pop("image", None)
-        out.append((args.pop("operation", s.tool), args))
-    return out
+def _shape(plan):
+    return [(s.tool, {k: v for k, v in s.args.items() if not str(v).startswith("$")}) for s in plan.steps]
 
 
-def ops(p):
-    return [op for op, _ in steps(p)]
+FOLLOW_UPS = [
+    # a question asked again of another thing: "and the cats?" had been described as a question "the cats?"
+    (["count the dogs"], "and the cats?", "image", [("count", {"target": "the cats"})]),
+    (["count the dogs"], "and cats?", "image", [("count", {"target": "cats"})]),
+    (["how many cars are there?"], "and people?", "video", [("count_in_video", {"target": "people"})]),
+    (
+        ["when does the dog appear?"],
+        "what about cats?",
+        "video",
+        [("find_in_video", {"target": "cats", "question": "appear"})],
+    ),
+    # "the other one" said as a question is still which-one (it recoloured, or kept only 'the other one')
+    (["make the cat green"], "what about the other one?", "image", ASK),
+    (["make the cat green"], "and the other one?", "image", ASK),
+]
 
 
-def target(p):
-    return next(a["target"] for op, a in steps(p) if op in ("segment", "count"))
+@pytest.mark.parametrize(("history", "text", "medium", "want"), FOLLOW_UPS)
+def test_follow_ups(reader, history, text, medium, want):
+    plan = _plan(reader, text, medium, history)
+    if want == ASK:
+        assert not plan.steps and "which one" in plan.answer.lower()
+    else:
+        assert _shape(plan) == want
+
+
+def test_a_bare_word_after_an_edit_is_no_question_follow_up(reader):
+    # "and blue?" after a recolour is not "the same question of 'blue'" (it is the usual reading)
+    plan = _plan(reader, "and blue?", "image", ["make the cat green"])
+    assert all(s.args.get("target") != "blue" for s in plan.steps)
+    plan = _plan(reader, "and now?", "image", ["how many people are there?"])
+    assert all(s.args.get("target") != "now" for s in plan.steps)
+
+
+CLIP_READINGS = [
+    ("from 0:12 to 0:30 only", [("trim_video", {"start": 12.0, "end": 30.0})]),
+    ("from 2 to 5 seconds", [("trim_video", {"start": 2.0, "end": 5.0})]),
+    ("take the last 3 seconds and play them backwards", [("trim_video", {"last": 3.0}), ("reverse_video", {})]),
+    ("grab the first 4 seconds", [("trim_video", {"first": 4.0})]),
+    ("cut it down to the bit with the cat in it", [("trim_video", {"visible": "the cat"})]),
+    ("keep the part with the dog in view", [("trim_video", {"visible": "the dog"})]),
+    ("trim the video so only the part with the horse is left", [("trim_video", {"visible": "the horse"})]),
+    ("number of different faces in the video?", [("count_in_video", {"target": "faces"})]),
+    ("count the unique people in this clip", [("count_in_video", {"target": "people"})]),
+    # beside them, as before
+    ("make a gif at 10 fps", [("export_gif", {"fps": 10.0})]),
+    ("take off the last second", [("trim_video", {"drop_last": 1.0})]),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), CLIP_READINGS)
+def test_clip_readings(reader, text, want):
+    assert _shape(_plan(reader, text, "video")) == want
+
+
+REFUSED = [
+    ("write hello at the bottom", "image", "cannot draw text"),  # it read the picture's text
+    ("type the date in the corner", "image", "cannot draw text"),
+    ("make it 60 fps by interpolating frames", "video", "in-between frames"),  # it took the first frame
+    ("increase the frame rate", "video", "in-between frames"),
+    ("tell me who this person is", "image", "who a person is"),  # it described the picture
+    ("who is that woman?", "image", "who a person is"),
+    ("what will happen next in the video?", "video", "cannot predict"),
+    ("add a laugh track", "video", "sound"),  # it tracked a thing called 'laugh track'
+    ("add some sound effects", "video", "sound"),
+]
+
+
+@pytest.mark.parametrize(("text", "medium", "said"), REFUSED)
+def test_refused_with_the_reason(reader, text, medium, said):
+    plan = _plan(reader, text, medium)
+    assert not plan.steps and said in plan.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "medium", "tool"),
+    [
+        ("who is holding the cup?", "image", "describe"),
+        ("what happens in this video?", "video", "describe_video"),
+        ("write a caption for it", "image", "describe"),
+    ],
+)
+def test_near_them_still_answered(reader, text, medium, tool):
+    plan = _plan(reader, text, medium)
+    assert plan.steps and plan.steps[-1].tool == tool
 
 
 @pytest.mark.parametrize(
     ("text", "thing", "colour"),
     [
-        ("make the scooter bright red", "scooter", "bright red"),
-        ("turn the kettle bright green", "kettle", "bright green"),
-        ("make the mailbox a bright yellow", "mailbox", "bright yellow"),
+        ("mark the kite with a circle", "kite", "red"),
+        ("ring the goalkeeper with a thick blue line", "goalkeeper", "blue"),
+        ("draw around the lamp with a green line", "lamp", "green"),
+        ("draw round the jug in white", "jug", "white"),
     ],
 )
-def test_a_shade_before_a_colour_is_a_recolour(toolbox, text, thing, colour):
+def test_what_a_thing_is_outlined_with_is_no_part_of_it(toolbox, text, thing, colour):
     p = plan(text, toolbox)
-    assert ops(p) == ["segment", "recolor"], steps(p)
-    assert thing in target(p) and steps(p)[1][1]["color"] == colour
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "warm the tones up a smidge",
-        "darken it a wee bit",
-        "sharpen it a teeny bit",
-        "cool it down a hair",
-        "turn the saturation up a notch",
-    ],
-)
-def test_small_amounts_said_many_ways_are_a_little(toolbox, text):
-    p = plan(text, toolbox)
-    assert len(p.steps) == 1 and p.steps[0].tool == "edit", steps(p)  # no thing selected ("the a fridge")
-    assert p.steps[0].args["amount"] < 0.5
-
-
-@pytest.mark.parametrize(
-    ("text", "counted", "state"),
-    [
-        ("how many bikes are locked up here?", "bikes", "locked up"),
-        ("how many kids are sitting down", "kids", None),
-        ("count the people who are waving", "people", "waving"),
-        ("how many ducks are there on the pond", "ducks", None),
-    ],
-)
-def test_a_count_of_things_in_a_state_counts_the_things_and_says_so(toolbox, text, counted, state):
-    p = plan(text, toolbox)
-    assert ops(p) == ["count"] and target(p) == counted, steps(p)
-    if state:
-        assert any(state in n and "cannot tell" in n for n in p.notes), p.notes
-
-
-@pytest.mark.parametrize(
-    ("text", "op", "thing"),
-    [
-        ("more contrast on the hills only", "contrast", "hills"),
-        ("a bit more brightness in her face", "brighten", "face"),
-        ("more blur on the fence", "blur", "fence"),
-        ("add blur to the poster", "blur", "poster"),
-    ],
-)
-def test_a_quality_named_with_no_verb_edits_the_thing_after_it(toolbox, text, op, thing):
-    p = plan(text, toolbox)
-    assert ops(p) == ["segment", op] and thing in target(p), steps(p)
-
-
-def test_more_of_a_quality_after_its_edit_is_one_edit(toolbox):
-    assert ops(plan("give it some punch, more contrast", toolbox)) == ["contrast"]
-    assert ops(plan("brighten it, then brighten it more", toolbox)) == ["brighten", "brighten"]
-
-
-@pytest.mark.parametrize(
-    ("text", "want"),
-    [
-        ("black out the name tag", ("recolor", "black")),
-        ("white out the date stamp", ("recolor", "white")),
-        ("black out everything apart from the vase", ("keep_only", "black")),
-        ("keep the teapot and white out the rest", ("keep_only", "white")),
-        ("leave the parrot, make everything else black", ("keep_only", "black")),
-    ],
-)
-def test_black_out_fills_what_is_named_and_never_keeps_only_it(toolbox, text, want):
-    p = plan(text, toolbox)
-    op, args = steps(p)[-1]
-    assert (op, args.get("color")) == want, steps(p)
-
-
-@pytest.mark.parametrize(
-    ("text", "op"),
-    [
-        ("Backdrop: white, please.", "keep_only"),
-        ("background in monochrome", "grayscale"),
-        ("the background a bit darker", "darken"),
-    ],
-)
-def test_the_background_named_with_no_verb_is_edited_not_the_picture(toolbox, text, op):
-    p = plan(text, toolbox)
-    assert ops(p)[0] == "segment", steps(p)
-    edit_op, args = steps(p)[-1]
-    assert edit_op in (op, "replace_background") and (
-        edit_op != op or args.get("where") == "outside" or op == "keep_only"
-    )
-
-
-def test_a_colour_said_last_is_a_recolour_even_of_a_thing_often_blurred(toolbox):
-    p = plan("make the number plate yellow", toolbox)
-    assert steps(p)[-1] == ("recolor", {"color": "yellow"}), steps(p)
-
-
-@pytest.mark.parametrize(
-    ("text", "aspect"), [("crop it to widescreen", "16:9"), ("make this widescreen please", "16:9")]
-)
-def test_widescreen_is_sixteen_by_nine(toolbox, text, aspect):
-    p = plan(text, toolbox)
-    assert [(op, a.get("aspect")) for op, a in steps(p)] == [("crop", aspect)], steps(p)
-
-
-@pytest.mark.parametrize(
-    ("text", "kept"),
-    [
-        ("chop off the top half", "the bottom 50%"),
-        ("cut off the right third", "the left 66.7%"),
-        ("lose the bottom quarter of the picture", "the top 75%"),
-    ],
-)
-def test_a_part_taken_off_an_edge_is_a_crop_to_the_rest(toolbox, text, kept):
-    p = plan(text, toolbox)
-    assert ops(p) == ["segment", "crop"] and target(p) == kept, steps(p)
+    assert ops(p) == ["segment", "outline"], steps(p)  # "draw around" had generated a picture
+    assert target(p) == f"the {thing}" and steps(p)[1][1]["color"] == colour

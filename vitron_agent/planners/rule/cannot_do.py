@@ -64,7 +64,7 @@ LIMITS: tuple[tuple[str, str], ...] = (
         # ("make a gif without sound": a gif)
         r"|^(?!.*\b(?:without|no|silent|ignore|ignoring|keep|keeping)\b)(?:.*\b(?:remove|delete|strip|drop|take|get rid of|"
         r"lower|raise|increase|decrease|reduce|boost|adjust|change|fix|add|put|replace|edit|normali[sz]e|clean up|"
-        r"cut|kill|swap|dub|enhance|amplify|extract|export|save|rip|pull|isolate|separate|get)\b.*\b(?:sound|audio|volume|music|soundtrack|voice-?over|voices?|narration|speech|dialogue)s?\b)",
+        r"cut|kill|swap|dub|enhance|amplify|extract|export|save|rip|pull|isolate|separate|get)\b.*\b(?:sound|audio|volume|music|soundtrack|voice-?over|voices?|narration|speech|dialogue|laugh[- ]?track|laughter|sound[- ]?effect|sfx)s?\b)",
         "I cannot change sound beyond removing it ('mute it'): the other video tools work on the pictures "
         "(the audio is kept with them). I can trim, speed up, reverse, loop, recolour or blur the video.",
     ),
@@ -75,7 +75,7 @@ LIMITS: tuple[tuple[str, str], ...] = (
         r"|\b(?:louder|quieter)\b|\b(?:turn|switch)\s+(?:(?:the|it|down|up|off|on)\s+)*(?:sound|audio|volume|music)\b"
         r"|^(?!.*\b(?:without|no|silent|ignore|ignoring|keep|keeping)\b)(?:.*\b(?:remove|delete|strip|drop|take|get rid of|"
         r"lower|raise|increase|decrease|reduce|boost|adjust|change|fix|add|put|replace|edit|normali[sz]e|clean up|"
-        r"cut|kill|swap|dub|enhance|amplify|extract|export|save|rip|pull|isolate|separate|get)\b.*\b(?:sound|audio|volume|music|soundtrack|voice-?over|voices?|narration|speech|dialogue)s?\b)",
+        r"cut|kill|swap|dub|enhance|amplify|extract|export|save|rip|pull|isolate|separate|get)\b.*\b(?:sound|audio|volume|music|soundtrack|voice-?over|voices?|narration|speech|dialogue|laugh[- ]?track|laughter|sound[- ]?effect|sfx)s?\b)",
         "I cannot work on sound: the tools change pictures only (a video's audio is kept as it is, or "
         "dropped by some tools, and a still picture has none). I can recolour, blur, trim or speed up a video.",
     ),
@@ -153,6 +153,40 @@ LIMITS: tuple[tuple[str, str], ...] = (
     (
         r"\btranslat(?:e|ion)\b",
         "I cannot translate. I can read the text in the picture ('read the sign').",
+    ),
+    (
+        # "write hello at the bottom": text placed on the picture by its place (it read the picture's text)
+        r"^(?:write|type|stamp|overlay)\b(?!\s+(?:down|out|up|me)\b)(?!.*\b(?:caption|description|summary|story|poem|"
+        r"sentence|paragraph|list)\b).+\b(?:at|along|across|in|on|to)\s+the\s+(?:very\s+)?(?:top|bottom|corner|side|middle|"
+        r"cent(?:er|re)|left|right)\b",
+        "I cannot draw text, titles or watermarks onto a picture. I can read the text that is in it "
+        "('read the sign') or describe it.",
+    ),
+    (
+        # "make it 60 fps by interpolating frames": no in-between frames (it took the first frame, said done)
+        r"\binterpolat\w*\b|\b(?:optical\s+flow|frame\s+blending|motion\s+smoothing)\b"
+        r"|^(?!.*\bgif\b).*\b(?:48|50|60|90|120|240)\s*(?:fps|frames (?:per|a) second)\b"
+        r"|^(?!.*\bgif\b).*\b(?:increase|raise|boost|double|higher|smoother)\b.*\b(?:frame[- ]?rate|fps)\b",
+        "I cannot make in-between frames (no frame-interpolation model), so I cannot raise a video's frame rate. "
+        "I can slow it down ('half speed': frames repeated) or speed it up, at the clip's own frame rate.",
+    ),
+    (
+        # "who is this person?": no one is named from a face (it described the picture as an answer)
+        r"\bwho\s+(?:is|are|'s)\s+(?:this|that|these|those|he|she|they|the\s+(?:person|man|woman|guy|girl|boy|lady|kid|child|"
+        r"people|men|women|actor|actress|player|celebrity))\b(?!\s+(?:on the|in the)\s+(?:left|right|middle|cent(?:er|re)))"
+        r"(?!.*\b(?:wearing|holding|doing|standing|sitting|looking|on the left|on the right)\b)"
+        r"|\b(?:identify|recogni[sz]e|name)\s+(?:this|that|the)\s+(?:person|man|woman|guy|girl|boy|face|people|celebrity|actor|player)\b"
+        r"|\bwhat(?:'s|\s+is)\s+(?:his|her|their)\s+name\b"
+        r"|\bwho\s+(?:(?:this|that|the)\s+(?:person|man|woman|guy|girl|boy|lady)|he|she|this|that)\s+(?:is|was)\s*[?.!]*$",  # "tell me who this person is"
+        "I cannot tell who a person is (no one is named from a face). I can say whether there are people, "
+        "where, how many, and what they look like ('describe the person on the left').",
+    ),
+    (
+        # "what will happen next?": nothing after the clip's last frame is known
+        r"\bwhat\s+(?:will|would|is going to|'s going to|might)\s+happen\b|\bpredict\b|\bforecast\b"
+        r"|\bwhat\s+happens\s+(?:next|after (?:the|this) (?:video|clip) ends)\s*\??$",
+        "I cannot predict what happens after the clip: I can only say what is in it ('what happens in this "
+        "video?', 'when does the dog leave?').",
     ),
     (
         r"(?<!details )(?<!detail )(?<!edges )(?<!texture )(?<!textures )(?<!colours )(?<!colors )"

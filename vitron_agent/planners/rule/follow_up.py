@@ -36,7 +36,7 @@ _LEAD = (
     r"^(?:(?:ok(?:ay)?|now|and|yes|yeah|great|nice|good|cool|thanks?|hmm+|oh|also|then|perfect|hm|ugh|wait|actually|um+|"
     r"please|pls|(?:can|could|would|will) (?:you|u)(?: please)?)\b[,!. ]*)*"
 )
-_END = r"[,!. ]*(?:please|pls|thanks?|thank you)?[!. ]*$"
+_END = r"[,!.? ]*(?:please|pls|thanks?|thank you)?[!.? ]*$"  # "and the cats?": a follow-up asked
 _AGAIN = re.compile(
     _LEAD + r"(?:(?:do|apply|repeat)\s+(?:it|that|this|the same(?: thing)?)\s+(?:again|once more|one more time)|"
     r"again|once more|one more time|repeat (?:that|the last (?:step|change|edit))|same again|(?:do|apply) (?:it|that) twice)"
@@ -95,6 +95,12 @@ _X_TOO = re.compile(
     + _END,
     re.I,
 )
+# "and people?", "what about cats?" after a question: the question asked again of them (after an edit: no follow-up)
+_ASKED_OF = re.compile(r"^(?:and|what about|how about)\s+(?P<what>[a-z]+(?:\s+[a-z]+)?)\s*\?\s*$", re.I)
+_NOT_ASKED_OF = re.compile(
+    r"\b(?:now|then|so|why|how|where|when|what|who|else|yes|no|ok|okay|after|before|later)\b", re.I
+)
+_QUESTION_TOOLS = {"count", "count_in_video", "find_in_video", "describe", "describe_video", "detect", "read_text"}
 # "no, I meant the background", "not the disc, the background": the last request was meant for another thing
 _MEANT = re.compile(
     r"^(?:(?:no+|nope|sorry|oops|wait|actually)\b[,!. ]*)*(?:i\s+(?:meant|mean|said|wanted)\s+(?:it\s+(?:on|for)\s+)?|"
@@ -124,7 +130,8 @@ _QUALITIES = {
 }
 _SAME_BUT = re.compile(_LEAD + r"(?:the\s+)?same\s+(?:thing\s+)?(?:but|in|with)\b", re.I)
 _OTHER_ONE = re.compile(
-    _LEAD + r"(?:no+\b[,!. ]*|nope[,!. ]*|wrong one[,!. ]*|not (?:that|this) one[,!. ]*)*(?:i meant |i mean )?"
+    _LEAD
+    + r"(?:no+\b[,!. ]*|nope[,!. ]*|wrong one[,!. ]*|not (?:that|this) one[,!. ]*)*(?:(?:what|how) about |i meant |i mean )?"
     r"(?:the other (?:one|ones|\w+)|not (?:that|this) one|wrong one|(?:that's|that is) the wrong (?:one|\w+))" + _END,
     re.I,
 )
@@ -200,6 +207,8 @@ def _kind(text: str) -> tuple[str | None, str, bool]:
         return "same", what, False
     if m := _WHAT_ABOUT.match(t):  # "what about the background?": the same for it
         return "same", m.group("what").strip(), False
+    if (m := _ASKED_OF.match(t)) and not (_NOT_A_THING.match(m.group("what")) or _NOT_ASKED_OF.search(m.group("what"))):
+        return "asked_of", m.group("what"), False
     for kind, pattern in (("soft_more", _SOFT_MORE), ("soft_less", _SOFT_LESS), ("colour", _BARE_COLOUR)):
         if m := pattern.match(t):
             what = m.group("what") if kind == "colour" else ""
@@ -231,6 +240,10 @@ def follow_up(planner: Any, request: PlanRequest, toolbox: Any, text: str) -> Pl
     if kind == "same" and _THIS_ONE.match(target):  # "do the same to this one" (a new picture): the request again
         kind = "again"
     base = _base(planner, request, toolbox, request.history, 0)
+    if kind == "asked_of":  # "and people?": only after a question (after an edit it is no follow-up)
+        if base is None or not _was_question(planner, request, toolbox, base):
+            return None
+        kind = "same"
     if kind == "other":
         return Plan(answer=OTHER_ONE + (f" {LAST_CHANGE.format(base=base)}" if base else ""))
     if base is None:
@@ -418,6 +431,12 @@ def _swap_target(planner: Any, request: PlanRequest, toolbox: Any, base: str, wh
     if m := _PRONOUN.search(base):
         return base[: m.start()] + what + base[m.end() :]
     return None
+
+
+def _was_question(planner: Any, request: PlanRequest, toolbox: Any, base: str) -> bool:
+    """Whether the previous request ``base`` was a question (its plan only counts, finds, describes or reads)."""
+    plan = planner.plan(dataclasses.replace(request, text=base, history=[]), toolbox)
+    return bool(plan.steps) and plan.steps[-1].tool in _QUESTION_TOOLS
 
 
 def _same_to(planner: Any, request: PlanRequest, toolbox: Any, base: str, what: str) -> Plan:
