@@ -158,7 +158,7 @@ VIDEO_ROWS = [
     ("how many frames are there?", ["describe_video"]),
     ("how many frames does it have", ["find_in_video"]),  # the clip's metadata (find_in_video on the clip itself)
     ("read the sign", ["frame:middle", "read_text image=$s1.image"]),
-    ("crop it to a square", []),
+    ("crop it to a square", ["transform_video:crop"]),  # every frame cropped alike (was refused)
 ]
 
 

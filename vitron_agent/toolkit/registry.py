@@ -386,6 +386,7 @@ ORDER = (
     "sharpest_frame",
     "concat_videos",
     "export_gif",
+    "transform_video",
 )
 
 

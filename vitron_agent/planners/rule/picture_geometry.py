@@ -15,9 +15,7 @@ from vitron_agent.planners.rule.target_words import clean_target
 
 def _geometry(b: _Builder, clause: str, **args: Any) -> None:
     if b.video_mode and args.get("operation") != "flip":
-        b.notes.append(
-            f"{_restore(clause, b.regions)!r}: {args['operation']} works on images; take a frame first. Skipped."
-        )
+        _video_geometry(b, clause, args)
         return
     if (thing := _one_thing(clause)) is not None:  # "rotate the horse 90°": the whole picture turns, said first
         verb = {"rotate": "rotate", "flip": "flip", "resize": "resize"}[args["operation"]]
@@ -29,6 +27,23 @@ def _geometry(b: _Builder, clause: str, **args: Any) -> None:
     b.image, b.last_output = f"${sid}.{b.media_arg}", b.media_arg
     if args["operation"] != "flip" or not b.video_mode:
         b.mask = None  # the picture moved: earlier masks do not fit it
+
+
+def _video_geometry(b: _Builder, clause: str, args: dict[str, Any]) -> None:
+    """Rotate or resize every frame of the clip (``transform_video``); a toolbox without that tool
+    says so (the clause is skipped, never done as something else)."""
+    if "transform_video" not in b.toolbox:
+        b.notes.append(
+            f"{_restore(clause, b.regions)!r}: {args['operation']} works on images here; take a frame first. Skipped."
+        )
+        return
+    if (thing := _one_thing(clause)) is not None:
+        b.notes.append(
+            f"I did not do it on {thing!r} only: I can {args['operation']} only the whole video, so I did that."
+        )
+    args = {k: v for k, v in args.items() if k in ("operation", "angle", "scale", "width", "height")}
+    sid = b.add("transform_video", video=b.image, **args)
+    b.image, b.last_output, b.mask = f"${sid}.video", "video", None  # the frames moved: earlier tracks do not fit
 
 
 # "rotate the horse 90 degrees", "make the dog twice as big", "flip the car": a thing named, not the picture

@@ -391,8 +391,11 @@ def _do_outline(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
         rest.strip(),
         re.I,
     )
-    near = re.search(
-        rf"\s+with\s+(?:a|an)\s+(?P<c2>{_COLOR_RE.pattern[3:-3]})\s+(?:line|outline|border|contour)\s*\??$", rest, re.I
+    near = re.search(  # "with a red line", "with a circle", "with a thick ring": what it is drawn with, not the thing
+        rf"\s+with\s+(?:a|an)\s+(?:(?:thick|thin|bold|neat)\s+)?(?:(?P<c2>{_COLOR_RE.pattern[3:-3]})\s+)?"
+        r"(?:(?:thick|thin|bold|neat)\s+)?(?:line|outline|border|contour|circle|ring|stroke)\s*\??$",
+        rest,
+        re.I,
     )
     if line:
         color = (line.group("c1") or (dest.group(1) if dest else "red")).lower()
@@ -400,7 +403,7 @@ def _do_outline(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
         if dest and not line.group("c1"):  # "an outline around the car in green": the colour is the line's
             phrase = phrase[: max(0, dest.start() - line.start("what"))]
     elif near:
-        color, phrase = near.group("c2").lower(), rest[: near.start()]
+        color, phrase = (near.group("c2") or (dest.group(1) if dest else "red")).lower(), rest[: near.start()]
     else:
         color = dest.group(1).lower() if dest else "red"
         phrase = rest[: dest.start()] if dest else rest
@@ -411,9 +414,39 @@ def _do_outline(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
     _edit(b, operation="outline", mask=mask, color=color)
 
 
+# "crop it to 9:16 for instagram", "for my profile picture": what the crop is for, never a thing to find
+_CROP_PURPOSE = re.compile(
+    r"\s*\bfor\s+(?:an?\s+|my\s+|the\s+|our\s+|a\s+)?(?:instagram|tiktok|youtube|stories|story|reels?|shorts|"
+    r"phones?|mobile|profile|avatar|thumbnail|banner|cover|post|print|twitter|facebook|social|web|website|wallpaper)"
+    r"\b.*$",
+    re.I,
+)
+
+
+def _crop_phrase(b: _Builder, phrase: str, args: dict[str, Any]) -> str:
+    """The thing a crop keeps, from its phrase: what the crop is for is dropped; on a clip, "the video" is
+    the picture, not a thing, and a place by words ("the left half") goes to ``args["part"]``."""
+    phrase = _CROP_PURPOSE.sub("", phrase.strip())  # "to 9:16 for instagram stories": what it is for, not a thing
+    if not b.video_mode:
+        return phrase
+    from vitron_agent.tools.segment import geometric
+    from vitron_agent.tools.video_transform import place_mask
+
+    phrase = re.sub(
+        r"^(?:the\s+)?(?:video|clip|footage|film|movie)\b\s*(?:(?:in)?to|down to|on|around)?\s*",
+        "",
+        phrase.strip(),
+        flags=re.I,
+    )
+    if geometric(phrase) or place_mask(4, 4, phrase) is not None:  # "crop to the left half": a place, not a thing
+        args["part"] = phrase.strip()
+        return ""
+    return phrase
+
+
 def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
-    if b.video_mode:
-        b.notes.append(f"{_restore(clause, b.regions)!r}: crop works on images; take a frame first. Skipped.")
+    if b.video_mode and "transform_video" not in b.toolbox:
+        b.notes.append(f"{_restore(clause, b.regions)!r}: crop works on images here; take a frame first. Skipped.")
         return
     margin, rest = _crop_margin(rest)
     low = rest.lower()
@@ -463,6 +496,7 @@ def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     )
     inline = next((b.regions[k] for k in re.findall(r"@r\d+@", phrase) if b.regions[k]["type"] == "box"), None)
     args: dict[str, Any] = {"operation": "crop", "aspect": aspect, "margin": margin}
+    phrase = _crop_phrase(b, phrase, args)
     if inline is not None:
         args["box"] = dict(inline)
     elif "box" in b.inputs.get("input", {}) and not clean_target(phrase):
@@ -473,8 +507,14 @@ def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
             args["mask"] = mask
     elif aspect is None and b.mask:
         args["mask"] = b.mask
-    if "mask" not in args and "box" not in args and aspect is None:
+    if "mask" not in args and "box" not in args and "part" not in args and aspect is None:
         args["mask"] = _segment(b, "the main object", last)
+    if b.video_mode:  # every frame cropped alike; a thing named is followed first, the crop holds it throughout
+        if "mask" in args:
+            args["track"] = args.pop("mask")
+        sid = b.add("transform_video", video=b.image, **args)
+        b.image, b.mask, b.last_output = f"${sid}.video", None, "video"
+        return
     sid = b.add("edit", image=b.image, **args)
     b.image, b.mask, b.last_output = f"${sid}.image", None, "image"  # a new, smaller picture: old masks do not fit it
 
