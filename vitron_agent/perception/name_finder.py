@@ -42,6 +42,7 @@ def head_noun(phrase: str | None) -> str | None:
     word that is not a colour, size, position or article, joined with the word before it when
     WordNet knows the pair. None when there is none."""
     from vitron_agent.perception.coco_names import _NOT_HEAD
+    from vitron_agent.perception.target_spec import own_kind as _own_kind
     from vitron_agent.perception.wordnet_names import senses
 
     if not phrase:
@@ -51,10 +52,30 @@ def head_noun(phrase: str | None) -> str | None:
     for i in range(len(words) - 1, -1, -1):
         if words[i] in _NOT_HEAD:
             continue
-        if i > 0 and words[i - 1] not in _NOT_HEAD and senses(f"{words[i - 1]}_{words[i]}"):
-            return f"{words[i - 1]}_{words[i]}"
+        if (
+            i > 0
+            and senses(pair := f"{words[i - 1]}_{words[i]}")
+            and (words[i - 1] not in _NOT_HEAD or _own_kind(pair))
+        ):
+            return pair  # "fire truck"; "big cat": a size word that begins the name of another kind
         return words[i]
     return None
+
+
+def imagenet_kinds(head: str | None, labels: tuple[str, ...]) -> frozenset[int]:
+    """The classifier's classes to look for when ``head`` names none itself but is a kind of (or
+    another word for) a COCO label in ``labels`` ("the puppy": a puppy is a young dog, so every dog
+    breed; "the kitty": the cat's breeds): the ImageNet kinds of those labels. Empty when there are
+    none; never a person's (the classifier's people are trades: a groom, a scuba diver)."""
+    from vitron_agent.perception.wordnet_names import classes_for, coco_above, wordnet_ready
+
+    if not wordnet_ready():
+        return frozenset()
+    above = tuple(dict.fromkeys((*labels, *(coco_above(head) if head else ()))))
+    out: frozenset[int] = frozenset()
+    for label in (lab for lab in above if lab != "person"):  # its classes are trades (a groom, a diver)
+        out |= classes_for(label)[1]
+    return out
 
 
 def _hit(image: np.ndarray, box: Any, wanted: frozenset[int]) -> tuple[int, float] | None:
@@ -282,7 +303,7 @@ def salient_guess(
 ) -> tuple[Detection, np.ndarray] | None:
     """An unsure answer for a thing neither model found under its name: the picture's salient
     objects (U²-Netp; components at least 15 % of the largest), the one the phrase's place words
-    point at (else the largest; None when it is not in the half they name), as (a Detection labelled ``word`` with score 0 -- no model
+    point at (else the largest, or the smallest when the phrase says so; None when it is not in the half they name), as (a Detection labelled ``word`` with score 0 -- no model
     vouches for it --, its mask). None when nothing is salient, or when the detector or the
     classifier confidently names that object as something a ``word`` is not (the astronaut is
     not "the flag"): then the honest answer is a refusal."""
@@ -298,8 +319,11 @@ def salient_guess(
     for c in comps:
         ys, xs = np.nonzero(c)
         boxes.append((float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1)))
+    from vitron_agent.perception.target_spec import size_word
+
     words = set(re.findall(r"[a-z]+", phrase.lower()))
-    i = min(range(len(comps)), key=lambda j: (_place_key(words, boxes[j], w, h), -int(comps[j].sum())))
+    sign = 1 if size_word(phrase) in ("smallest", "shortest") else -1  # "the smallest coin": the least of them
+    i = min(range(len(comps)), key=lambda j: (_place_key(words, boxes[j], w, h), sign * int(comps[j].sum())))
     if _place_key(words, boxes[i], w, h) > 0.5 * _place_words(words) or _claimed(
         image, boxes[i], found, word.replace("_", " ")
     ):

@@ -133,6 +133,10 @@ def _by_name(
     word = name.word if name else (head or phrase).replace("_", " ")
     plural = name.plural if name else bool(head and head != _singular_word(head))
     what = Named(labels, word, plural)
+    if not imagenet and head and labels:  # "the puppy", "the kitty": the classifier's kinds of the dog, the cat
+        from vitron_agent.perception.name_finder import imagenet_kinds
+
+        imagenet = imagenet_kinds(head, labels)
     if labels and any(max(label_score(d, lab) for lab in labels) >= MIN_SCORE for d in found):
         return _placed_by(image, found, what, phrase, relation, relative_to, with_mask)
     if (not labels or "'s " in phrase or " of " in phrase) and (part := _part(image, phrase, head, found, with_mask)):

@@ -121,7 +121,7 @@ def select(
     """The detections ``phrase`` means (best first) and a note on how they were chosen;
     ``relation`` (a TargetSpec relation and the other thing's detection) picks the one placed so
     (:func:`~vitron_agent.perception.target_spec.order_by_relation`); the other thing itself is never chosen."""
-    from vitron_agent.perception.target_spec import parse_target
+    from vitron_agent.perception.target_spec import SIZE_KEYS, parse_target, size_word
 
     what = name.word if name.word not in ("her", "him", "she", "he") else "person"
     cands = [d for d in found if max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE]
@@ -166,9 +166,9 @@ def select(
         }[position]
         cands = sorted(cands, key=key)[:1]
         notes.append(f"the one furthest {position}" if position != "center" else "the one nearest the centre")
-    elif largest:
-        cands = sorted(cands, key=lambda d: -d.box.width * d.box.height)[:1]
-        notes.append("the largest")
+    elif (size := size_word(phrase, largest)) and len(cands) > 1:
+        cands = sorted(cands, key=SIZE_KEYS[size])[: None if name.plural else 1]
+        notes.append(f"the {size}")
     elif not name.plural:
         if len(sure := [d for d in cands if d.score >= SURE_EACH]) >= 2 and not color:
             notes.append(_which(phrase, name, len(sure)))

@@ -16,7 +16,18 @@ from vitron_agent.core.refs import Box, ImageRef, Point, VideoRef
 from vitron_agent.perception.colors import COLORS, normalise_color
 from vitron_agent.perception.masks import POSITIONS
 
-__all__ = ["TargetSpec", "OnImage", "OnVideo", "TargetParts", "parse_target_phrase", "order_by_relation", "RELATIONS"]
+__all__ = [
+    "SIZE_KEYS",
+    "own_kind",
+    "size_word",
+    "TargetSpec",
+    "OnImage",
+    "OnVideo",
+    "TargetParts",
+    "parse_target_phrase",
+    "order_by_relation",
+    "RELATIONS",
+]
 
 RELATIONS = ("behind", "in_front_of", "on", "under", "next_to", "left_of", "right_of", "above", "below")
 Relation = Literal["behind", "in_front_of", "on", "under", "next_to", "left_of", "right_of", "above", "below"]
@@ -125,6 +136,53 @@ def _a_kind_named(words: list[str], i: int) -> bool:
         return bool(coco or imagenet)
     except Exception:  # no WordNet here: the colour is read as a colour, as before
         return False
+
+
+def own_kind(pair: str) -> bool:
+    """Whether a WordNet compound that begins with a size or colour word ("big_cat", "small_boat")
+    names model classes that are not all kinds of its last word: a big cat (a lion, a cheetah) is no
+    kind of cat (the house cat), so "big cat" is a name; every small boat is a boat, so "small" says
+    which boat."""
+    from vitron_agent.perception.wordnet_names import classes_for, wordnet_ready
+
+    if not wordnet_ready():
+        return False
+    coco, imagenet = classes_for(pair)[:2]
+    base_coco, base_imagenet = classes_for(pair.rsplit("_", 1)[-1])[:2]
+    return bool(coco or imagenet) and not (coco <= base_coco and imagenet <= base_imagenet)
+
+
+# size words, comparative and superlative, and the plain adjective said of one among several ("the small
+# dog" of two is the smaller): the size they pick; "nearest" is the largest (nearer things look larger)
+_SIZE_WORDS = {
+    **dict.fromkeys("largest biggest larger bigger big large huge giant nearest closest".split(), "largest"),
+    **dict.fromkeys("smallest tiniest littlest smaller tinier small little tiny".split(), "smallest"),
+    **dict.fromkeys("tallest taller tall".split(), "tallest"),
+    **dict.fromkeys("shortest shorter".split(), "shortest"),
+}
+SIZE_KEYS = {
+    "largest": lambda d: -d.box.width * d.box.height,
+    "smallest": lambda d: d.box.width * d.box.height,
+    "tallest": lambda d: -d.box.height,
+    "shortest": lambda d: d.box.height,
+}
+
+
+def size_word(phrase: str, largest: bool = False) -> str | None:
+    """The size a phrase picks one thing of several by ("the smallest dog", "the larger of the boats",
+    "the little cat", "the nearest boat"): "largest", "smallest", "tallest" or "shortest"; None when it
+    names none. A size word that begins the name of another kind ("big cat": a lion, no house cat;
+    :func:`own_kind`) is the name, not a size."""
+    if largest:
+        return "largest"
+    words = re.findall(r"[a-z]+", phrase.lower())
+    for i, w in enumerate(words):
+        if w not in _SIZE_WORDS:
+            continue
+        if i + 1 < len(words) and own_kind(f"{w}_{words[i + 1]}"):
+            continue
+        return _SIZE_WORDS[w]
+    return None
 
 
 def parse_target(target: str | None) -> tuple[str | None, str | None, bool]:
