@@ -120,18 +120,3 @@ def test_refused_with_the_reason(reader, text, medium, said):
 def test_near_them_still_answered(reader, text, medium, tool):
     plan = _plan(reader, text, medium)
     assert plan.steps and plan.steps[-1].tool == tool
-
-
-@pytest.mark.parametrize(
-    ("text", "thing", "colour"),
-    [
-        ("mark the kite with a circle", "kite", "red"),
-        ("ring the goalkeeper with a thick blue line", "goalkeeper", "blue"),
-        ("draw around the lamp with a green line", "lamp", "green"),
-        ("draw round the jug in white", "jug", "white"),
-    ],
-)
-def test_what_a_thing_is_outlined_with_is_no_part_of_it(toolbox, text, thing, colour):
-    p = plan(text, toolbox)
-    assert ops(p) == ["segment", "outline"], steps(p)  # "draw around" had generated a picture
-    assert target(p) == f"the {thing}" and steps(p)[1][1]["color"] == colour
