@@ -446,7 +446,7 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "outline",
         (
-            r"^(?:outline|trace|circle)\b\s*|^(?:draw|put|add|give)\s+(?:me\s+)?(?=(?:an?\s+|the\s+)?(?:[a-z]+\s+){0,2}"
+            r"^(?:outline|trace|circle|(?:draw|trace|sketch)\s+(?:a\s+(?:[a-z]+\s+)?line\s+)?a?round)\b\s*|^(?:draw|put|add|give)\s+(?:me\s+)?(?=(?:an?\s+|the\s+)?(?:[a-z]+\s+){0,2}"
             r"(?:(?:outline|contour|border|line|stroke|edge)s?\s+(?:a?round|of|on|to)|(?:circle|ring)s?\s+a?round)\b)",
             r"^give\s+(?=.+\s+an?\s+(?:[a-z]+\s+){0,2}(?:outline|contour|border|stroke)\s*$)",  # "give the lamp a green outline"
         ),
