@@ -312,3 +312,21 @@ def test_a_scripts_agent_removes_its_temporary_store_at_exit(tmp_path):
     assert p.returncode == 0, p.stderr
     assert p.stdout.split()[-1] == "True"  # the store was there while the script ran
     assert not [d for d in scratch.iterdir() if d.name.startswith("vitron-agent-")]
+
+
+def test_the_picture_may_follow_the_instruction_without_a_flag(tmp_path):
+    """`vitron-agent run "make it grayscale" photo.png` (the form a newcomer types first) was "unrecognized
+    arguments"; now the file is the input by its extension, either order, and a wrong name says the form."""
+    from PIL import Image
+
+    img = tmp_path / "my photo.png"
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(img)
+    p = cli("run", "make it grayscale", str(img), "--out", str(tmp_path / "a"), "--json")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["steps"][0]["args"]["operation"] == "grayscale"
+    p = cli("run", str(img), "make it grayscale", "--out", str(tmp_path / "b"), "--quiet")
+    assert p.returncode == 0 and (tmp_path / "b" / "s1_image.png").is_file(), p.stderr
+    p = cli("plan", "track the dog", str(tmp_path / "clip.mp4"))
+    assert p.returncode == 2 and "is not a file" in p.stderr and 'run "make it grayscale" photo.png' in p.stderr
+    p = cli("run", "make it grayscale", str(img), "--image", str(img))
+    assert p.returncode == 2 and "give the input once" in p.stderr

@@ -50,6 +50,12 @@ def add_planner(sp: argparse.ArgumentParser, help: str | None = None) -> None:
 
 def add_inputs(sp: argparse.ArgumentParser) -> None:
     """--config, the media, the regions and the planner (run and plan)."""
+    sp.add_argument(
+        "media",
+        nargs="?",
+        metavar="PICTURE_OR_CLIP",
+        help="the input file after the instruction: an image, or a video by its extension (= --image / --video)",
+    )
     sp.add_argument("--config", metavar="PATH", help="vitron.toml (default: ./vitron.toml if present)")
     sp.add_argument("--image", metavar="PATH", help="input image")
     sp.add_argument("--video", metavar="PATH", help="input video (mp4, mov, mkv, webm, avi, gif)")
@@ -77,3 +83,32 @@ def add_connection_limits(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-connections", type=int, default=256, help="open connections; one more is answered 503 and closed"
     )
+
+
+def take_media(args: argparse.Namespace) -> str | None:
+    """Move the positional file (``run "make it grayscale" photo.png``, the form people type first) to
+    --image or --video by its extension; the two words the other way round (``run photo.png "make it
+    grayscale"``) are put right. Returns a usage problem to say, or None."""
+    import os
+
+    media = getattr(args, "media", None)
+    instruction = getattr(args, "instruction", "") or ""
+    if media and not os.path.exists(media) and os.path.isfile(instruction):  # the file came first
+        args.instruction, media = media, instruction
+    if not media:
+        return None
+    if args.image or args.video:
+        return f"give the input once: {media!r} after the instruction, or --image/--video, not both"
+    if not os.path.exists(media):
+        return (
+            f"{media!r} is not a file (the instruction goes in quotes, then the picture or clip: "
+            'vitron-agent run "make it grayscale" photo.png)'
+        )
+    from vitron_agent.media.video import VIDEO_SUFFIXES
+
+    if os.path.splitext(media)[1].lower() in VIDEO_SUFFIXES:
+        args.video = media
+    else:
+        args.image = media
+    args.media = None
+    return None

@@ -12,7 +12,7 @@ from typing import Any
 
 from vitron_agent.cli import start_up_done
 from vitron_agent.cli.args import DEMO_INSTRUCTION, agent_from_args, close_agent, drive, regions, writable_folder
-from vitron_agent.cli.options import VERBOSE_HELP, add_artifacts, add_db, add_inputs, add_planner
+from vitron_agent.cli.options import VERBOSE_HELP, add_artifacts, add_db, add_inputs, add_planner, take_media
 from vitron_agent.cli.surface import Surface, register_surface
 from vitron_agent.cli.terminal_text import for_terminal
 
@@ -83,6 +83,8 @@ def resume(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if problem := take_media(args):
+        raise _usage(problem)
     if not args.instruction and not args.workflow:
         usage = getattr(args, "usage_error", None)
         if usage is not None:
@@ -130,6 +132,8 @@ def plan(args: argparse.Namespace) -> int:
     not a usable plan (the repair message a live planner would send back is printed)."""
     from vitron_agent.core.errors import PlanValidationError
 
+    if problem := take_media(args):
+        raise _usage(problem)
     if args.format and not args.replay:
         raise _usage("--format goes with --replay FILE")
     if args.replay:
