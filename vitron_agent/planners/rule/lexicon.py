@@ -512,7 +512,7 @@ _NP_STOP = set(
 )
 
 
-_PICTURE_NOUN = re.compile(r"^(?:image|picture|pic|photo|photograph|snapshot|shot|scene)$")
+_PICTURE_NOUN = re.compile(r"^(?:image|picture|pic|photo|photograph|snapshot|shot|scene|video|clip|footage|film|movie)$")
 _NOT_MODIFIERS = frozenset("is are was were be of in on at to with and or but than as it".split())
 
 
