@@ -55,6 +55,14 @@ MAX_GAP_FRAMES = 300
 DEFAULT_MAX_SECONDS = 3600.0
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".gif", ".mpg", ".mpeg", ".ts")
 NOT_A_VIDEO = "not a recognised video (mp4, mov, mkv, webm, avi, gif): {detail}"
+CONTAINER_NAMES = {"mov": "mp4 / mov", "matroska": "mkv / webm", "mpegts": "mpeg-ts", "mpeg": "mpeg-ps"}
+ENDS_BEFORE_A_FRAME = (
+    "has no decodable frames: the {container} file ends after its header (nothing was recorded, or it was cut); "
+    "send a clip with at least one frame"
+)
+CUT_OR_CORRUPT = (
+    "the {container} video is truncated or corrupt ({detail}): send the whole file, or re-encode it (e.g. as mp4)"
+)
 
 
 @dataclass(frozen=True)
@@ -109,8 +117,11 @@ def _open_container(source: Any, label: str, allowed_roots: list[Any] | None) ->
             # no nested protocol but file/pipe; a mov's data references (external files) stay off
             options={"protocol_whitelist": "file,pipe", "safe": "1", "enable_drefs": "0", "use_absolute_path": "0"},
         )
-    except av.FFmpegError as exc:
-        raise MediaError(label, NOT_A_VIDEO.format(detail=_short(exc))) from None
+    except av.FFmpegError as exc:  # the magic named the container: its data is what is wrong
+        said = CONTAINER_NAMES.get(demuxer, demuxer)
+        if isinstance(exc, av.EOFError):  # the data ends where the first frame would be
+            raise MediaError(label, ENDS_BEFORE_A_FRAME.format(container=said)) from None
+        raise MediaError(label, CUT_OR_CORRUPT.format(container=said, detail=_short(exc))) from None
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise MediaError(label, NOT_A_VIDEO.format(detail=_short(exc))) from None
 
@@ -153,7 +164,8 @@ def container_format(head: bytes) -> str | None:
 
 
 def _short(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
+    """The error's own words: FFmpeg's reason without its errno and "'<none>'" file name."""
+    text = (getattr(exc, "strerror", None) or str(exc)).strip() or type(exc).__name__
     return text if len(text) < 200 else text[:197] + "..."
 
 

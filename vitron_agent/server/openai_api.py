@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import time
 import uuid
 from typing import Any
@@ -198,6 +199,15 @@ _FIELD_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "response_format": ((dict,), "an object"),
 }
 
+# The ranges OpenAI's API takes for the numbers above (NaN, 1e30 tokens, a 40-digit seed were taken)
+_FIELD_RANGES: dict[str, tuple[float, float]] = {
+    "temperature": (0, 2),
+    "top_p": (0, 1),
+    "max_tokens": (1, 2**31 - 1),
+    "max_completion_tokens": (1, 2**31 - 1),
+    "seed": (-(2**63), 2**63 - 1),
+}
+
 
 def _check_fields(body: dict[str, Any]) -> None:
     for name, (types, what) in _FIELD_TYPES.items():
@@ -206,6 +216,10 @@ def _check_fields(body: dict[str, Any]) -> None:
             continue
         if isinstance(value, bool) and bool not in types or not isinstance(value, types):
             raise HTTPException(400, f"{name} must be {what}, not {json.dumps(value)[:40]}")
+    for name, (low, high) in _FIELD_RANGES.items():  # no effect here, but a value no client means is a 400 too
+        value = body.get(name)
+        if value is not None and not ((isinstance(value, int) or math.isfinite(value)) and low <= value <= high):
+            raise HTTPException(400, f"{name} must be from {low} to {high} (OpenAI's range), not {str(value)[:40]}")
     if body.get("n") not in (None, 1):
         raise HTTPException(400, f"n must be 1: the agent gives one answer per request, not {body['n']}")
     if body.get("tools"):
@@ -219,8 +233,9 @@ async def _completions(ctx: ServerContext, request: Request, caller: str):
     raw = await request.body()  # up to the guard's 4 MB: parsed on a pool thread, not on the event loop
     try:
         body = await asyncio.to_thread(json.loads, raw)
-    except (ValueError, RecursionError):
-        raise HTTPException(400, "the body is not JSON (or nests too deeply)") from None
+    except (ValueError, RecursionError) as exc:
+        why = "a number has over 4,300 digits" if "digits" in str(exc) else "or it nests too deeply"
+        raise HTTPException(400, f"the body is not JSON ({why})") from None
     if not isinstance(body, dict):
         raise HTTPException(400, "the body must be a JSON object")
     _check_fields(body)
