@@ -119,11 +119,36 @@ def emit_step(call, tool: str, output: str = "video", **args) -> None:
     call.set_output(sid, output)
 
 
+# "the busiest 6 seconds", "the most action-packed 10 s": the seconds with the most motion (highlight_video)
+_LIVELIEST = re.compile(
+    r"\b(?:busiest|liveliest|most\s+(?:action(?:[- ]packed)?|motion|movement|active|lively)|"
+    r"action[- ]packed)\s+(?:\S+\s+)?(?:s|secs?|seconds?|mins?|minutes?)\b",
+    re.I,
+)
+
+
+_JUDGED = re.compile(
+    r"\b(best|good|nicest|funniest|coolest|most (?:exciting|interesting|important|beautiful)|prettiest)\s+(?:\S+\s+)?"
+    r"(?:s|secs?|seconds?|mins?|minutes?|bits?|parts?|moments?)\b",
+    re.I,
+)
+JUDGED = (
+    "I can't tell which part is the {what}: I measure motion, not interest. I can keep the seconds with the most "
+    "motion ('make a 5 second highlight') or a span you name ('keep 0:03 to 0:08')."
+)
+
+
 def trim_handler(call) -> None:
     """first / last N s, from A to B, drop the first / last N s, or the part where X is visible."""
     if not video_or_ask(call, "trim_video", "Trimming"):
         return
     text = call.text
+    if _LIVELIEST.search(text) and call.has_tool("highlight_video") and (d := slots.duration(text)) is not None:
+        emit_step(call, "highlight_video", seconds=d)  # "the busiest 6 seconds": by motion (it kept the first 6 s)
+        return
+    if judged := _JUDGED.search(text):  # "the best 5 seconds": which is asked (it kept the first 5 s)
+        call.ask(JUDGED.format(what=judged.group(1).lower()))
+        return
     if _MIDDLE_CUT.search(text):
         call.ask(MIDDLE_CUT)
         return

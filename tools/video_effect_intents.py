@@ -23,12 +23,31 @@ BORING = (
 _ORDINALS = {"other": 2, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "tenth": 10}
 
 
+# "fade it in", "a fade at the start"; "fade the clip out", "fade to black at the end"; "in and out", "both ends"
+_IT = r"(?:[- ]?|\s+(?:it|this|that|the (?:video|clip|footage|movie|film))\s+)"
+_FADE_IN = re.compile(
+    r"\bfade[sd]?"
+    + _IT
+    + r"in\b|\bfrom black\b|\bfade[sd]? up\b|\b(?:at|on|to|from) the (?:very )?(?:start|beginning|opening)\b"
+)
+_FADE_OUT = re.compile(
+    r"\bfade[sd]?"
+    + _IT
+    + r"out\b|\bto black\b|\bfade[sd]? (?:down|away)\b|\b(?:at|on|to) the (?:very )?(?:end|ending|close)\b"
+    r"|\bfade (?:the )?(?:ending|end|outro)\b"
+)
+_FADE_BOTH = re.compile(
+    r"\bin and (?:fade )?out\b|\bout and (?:fade )?in\b|\bboth (?:ends|sides)\b|\beach end\b"
+    r"|\b(?:start|beginning) and (?:the )?end\b"
+)
+
+
 def fade_handler(call) -> None:
     if not video_or_ask(call, "fade_video", "A fade"):
         return
     text = call.text.lower()
-    inward = bool(re.search(r"\bfade[sd]?[- ]?in\b|\bfrom black\b|\bfade[sd]? up\b", text))
-    outward = bool(re.search(r"\bfade[sd]?[- ]?out\b|\bto black\b|\bfade[sd]? (?:down|away)\b", text))
+    inward = bool(_FADE_IN.search(text) or _FADE_BOTH.search(text))
+    outward = bool(_FADE_OUT.search(text) or _FADE_BOTH.search(text))
     if not inward and not outward and re.search(r"\bcolou?rs?\b|\bsaturat|\btones?\b|\bwash", text):
         emit_step(call, "edit_video", operation="desaturate", amount=0.5)  # "fade the colours": not a fade to black
         return
@@ -57,7 +76,9 @@ def freeze_handler(call) -> None:
             "Which moment should I freeze? Say e.g. 'freeze frame at 3 s' (or 'for 2 seconds' to choose how long)."
         )
         return
-    seconds = slots.duration(held.group(1)) if held else None
+    said = re.sub(r"^(?:just\s+)?(?:a|one)\s+(?=sec)", "1 ", held.group(1)) if held else ""  # "for a second"
+    said = re.sub(r"^half\s+a\s+(?=sec)", "0.5 ", said)
+    seconds = slots.duration(said) if held else None
     if seconds is None:
         call.note("I held it for 2 s (say e.g. 'for 3 seconds' to choose).")
     emit_step(call, "freeze_frame", time=time, seconds=seconds or 2.0)

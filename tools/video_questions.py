@@ -24,6 +24,7 @@ _APPEAR = re.compile(
     r"ever\b|at any (?:point|time)|entrance)|\b" + _MOTION + r"(?:in|into|on|onto)\b",
     re.I,
 )
+_MOVES_OFF = re.compile(r"\b" + _MOTION + r"(?:off|out of|away from)\b", re.I)
 # "when is the bottle missing?": the times it is not on screen
 _ABSENT = re.compile(
     r"\b(?:missing|absent|off ?screen|out of (?:the )?(?:frame|shot|view|picture)|not (?:there|visible|on screen|seen))\b",
@@ -107,7 +108,9 @@ def when_handler(call) -> None:
         call.ask("What should I look for? Say e.g. 'when does the dog appear?'.")
         return
     question = (
-        "absent"
+        "disappear"
+        if _MOVES_OFF.search(text)  # "when does the man walk off screen?": when he leaves, not when he is away
+        else "absent"
         if _ABSENT.search(text)
         else "how_long"
         if _HOW_LONG.search(text)

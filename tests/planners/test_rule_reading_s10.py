@@ -91,8 +91,6 @@ def test_clip_readings(reader, text, want):
 
 
 REFUSED = [
-    ("write hello at the bottom", "image", "cannot draw text"),  # it read the picture's text
-    ("type the date in the corner", "image", "cannot draw text"),
     ("make it 60 fps by interpolating frames", "video", "in-between frames"),  # it took the first frame
     ("increase the frame rate", "video", "in-between frames"),
     ("tell me who this person is", "image", "who a person is"),  # it described the picture
@@ -114,9 +112,62 @@ def test_refused_with_the_reason(reader, text, medium, said):
     [
         ("who is holding the cup?", "image", "describe"),
         ("what happens in this video?", "video", "describe_video"),
-        ("write a caption for it", "image", "describe"),
     ],
 )
 def test_near_them_still_answered(reader, text, medium, tool):
     plan = _plan(reader, text, medium)
     assert plan.steps and plan.steps[-1].tool == tool
+
+
+ROUND_TWO = [
+    # fades said by their place or both ends ("fade it in and out" faded out only, "a fade at the start" out)
+    ("fade it in and out", [("fade_video", {"fade": "both", "seconds": 1.0})]),
+    ("fade both ends", [("fade_video", {"fade": "both", "seconds": 1.0})]),
+    ("add a 2 second fade at the start", [("fade_video", {"fade": "in", "seconds": 2.0})]),
+    ("fade the clip in", [("fade_video", {"fade": "in", "seconds": 1.0})]),
+    ("fade to black at the end", [("fade_video", {"fade": "out", "seconds": 1.0})]),
+    # how long a freeze holds, in words ("for a second" held 2 s)
+    ("pause on the frame at 2s for a second", [("freeze_frame", {"time": 2.0, "seconds": 1.0})]),
+    ("freeze at 3 seconds for half a second", [("freeze_frame", {"time": 3.0, "seconds": 0.5})]),
+    # the seconds with most motion are a highlight (it kept the first N s)
+    ("cut it to the busiest 6 seconds", [("highlight_video", {"seconds": 6.0})]),
+    ("keep the most action-packed 10 seconds", [("highlight_video", {"seconds": 10.0})]),
+    # leaving the frame is when it goes, not when it is away
+    ("when does the man walk off screen?", [("find_in_video", {"target": "the man", "question": "disappear"})]),
+    ("when is the man off screen?", [("find_in_video", {"target": "the man", "question": "absent"})]),
+    # the clip named as the thing edited is the clip itself ('the clip black' was tracked by its colour)
+    (
+        "make the clip black and white except the dog",
+        [("track", {"target": "the dog"}), ("edit_video", {"operation": "grayscale", "where": "outside"})],
+    ),
+    (
+        "make the video black and white except the dog",
+        [("track", {"target": "the dog"}), ("edit_video", {"operation": "grayscale", "where": "outside"})],
+    ),
+    ("keep the first 5 seconds", [("trim_video", {"first": 5.0})]),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), ROUND_TWO)
+def test_round_two_clip_readings(reader, text, want):
+    assert _shape(_plan(reader, text, "video")) == want
+
+
+@pytest.mark.parametrize("text", ["keep the best 5 seconds", "trim it to the most interesting 10 seconds"])
+def test_a_judged_part_is_asked(reader, text):
+    plan = _plan(reader, text, "video")  # it kept the first N seconds, said done
+    assert not plan.steps and "motion, not interest" in plan.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "medium"),
+    [("transcribe the dialogue", "video"), ("what are they saying?", "video"), ("what song is playing?", "video")],
+)
+def test_speech_and_music_are_refused(reader, text, medium):
+    plan = _plan(reader, text, medium)  # it read the middle frame's text
+    assert not plan.steps and "speech" in plan.answer
+
+
+@pytest.mark.parametrize("text", ["what does the sign say", "transcribe the text on the sign", "what does it say?"])
+def test_written_words_are_still_read(reader, text):
+    assert [s.tool for s in _plan(reader, text, "image").steps] == ["read_text"]

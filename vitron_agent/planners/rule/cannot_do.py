@@ -182,6 +182,16 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "where, how many, and what they look like ('describe the person on the left').",
     ),
     (
+        # "transcribe the dialogue", "what are they saying?": no speech recognition (it read a frame's text)
+        r"\btranscri\w+\b(?!.*\b(?:text|writing|written|signs?|documents?|labels?|page|notes?|letters?|receipt|menu)\b)"
+        r"|\bwhat\s+(?:are|is|was|were|did|does|do)\s+(?:they|he|she|people|someone|anyone|the\s+(?:man|woman|person|people|guy|girl|boy|kid|child|"
+        r"speaker|narrator|presenter|host|reporter|actors?|actress|teacher|crowd|singer|men|women))\s+"
+        r"(?:saying|say|said|talking about|singing)\b|\blip[- ]?read\w*\b|\bspeech[- ]to[- ]text\b"
+        r"|\b(?:what|which)\s+(?:song|music|tune|piece of music)\b|\b(?:identify|name|recogni[sz]e)\s+the\s+(?:song|music|tune)\b",
+        "I cannot hear speech or music (no speech or audio recognition). I can say whether the clip has sound "
+        "('does it have sound?') and read text shown on screen ('what text shows up in the video?').",
+    ),
+    (
         # "what will happen next?": nothing after the clip's last frame is known
         r"\bwhat\s+(?:will|would|is going to|'s going to|might)\s+happen\b|\bpredict\b|\bforecast\b"
         r"|\bwhat\s+happens\s+(?:next|after (?:the|this) (?:video|clip) ends)\s*\??$",
