@@ -27,11 +27,20 @@ _NO_SOUND = (
 )
 
 
+# a speed said as a bare number: "at 0.75 speed", "0.5 of the normal speed", "set the speed to 1.5"
+_SPEED_SAID = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:x\s*)?(?:of\s+)?(?:(?:the|its)\s+)?(?:(?:normal|original|regular|usual|real)\s+)?speed\b"
+    r"|\bspeed\s+(?:to|of|at)\s+(\d+(?:\.\d+)?)\b(?!\s*(?:%|percent|per cent|s\b|secs?\b|seconds?\b|:))"
+)
+
+
 def speed_handler(call) -> None:
     if not video_or_ask(call, "speed_video", "Changing the speed"):
         return
     text = call.text.lower()
     f = slots.factor(text)
+    if f is None and (said := _SPEED_SAID.search(text)):  # "play at 0.75 speed", "set the speed to 1.5" (read 2x)
+        f = float(said.group(1) or said.group(2))
     slower = bool(re.search(r"\bslow|\bslower\b|\bslow-?mo", text))
     if f is None:
         f = 0.5 if slower else 2.0

@@ -171,3 +171,11 @@ def test_speech_and_music_are_refused(reader, text, medium):
 @pytest.mark.parametrize("text", ["what does the sign say", "transcribe the text on the sign", "what does it say?"])
 def test_written_words_are_still_read(reader, text):
     assert [s.tool for s in _plan(reader, text, "image").steps] == ["read_text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "factor"),
+    [("make it play at 0.75 speed", 0.75), ("set the speed to 1.5", 1.5), ("slow it down to 0.25 speed", 0.25)],
+)
+def test_a_speed_said_as_a_number(reader, text, factor):
+    assert _shape(_plan(reader, text, "video")) == [("speed_video", {"factor": factor})]  # it read 2x
