@@ -25,6 +25,7 @@ __all__ = [
     "PlannerError",
     "SessionBusy",
     "StoreUnreachable",
+    "StorageFull",
     "http_status",
 ]
 
@@ -83,10 +84,17 @@ class StoreUnreachable(ToolFailed):
     """The object store cannot be read or written (network, credentials, missing bucket)."""
 
 
+class StorageFull(VitronError, RuntimeError):
+    """The session database or the artifact folder cannot be written (a full disk, a quota, a
+    read-only or corrupt database file); the message says where and what to do (HTTP 507)."""
+
+
 def http_status(exc: VitronError) -> int:
     """The HTTP status a server answers for ``exc``."""
     if isinstance(exc, SessionBusy):
         return 409
+    if isinstance(exc, StorageFull):
+        return 507
     if isinstance(exc, StoreUnreachable):
         return 503
     return 404 if isinstance(exc, RefError) else 400

@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from vitron_agent.core.errors import InputError
+from vitron_agent.core.errors import InputError, StorageFull
 from vitron_agent.core.refs import ref_from_dict
 from vitron_agent.runtime import turns
 from vitron_agent.runtime.sessions import ScopedSession, SessionHandle, TurnLocks, checked_session_id, thread_config
@@ -35,6 +35,12 @@ from vitron_agent.toolkit.config import Config, load_config
 from vitron_agent.toolkit.plan import Plan
 
 __all__ = ["Agent", "RunResult", "StepResult", "TurnRequest"]
+
+# the checkpointer could not write the turn: the turns before it are kept, this one is not
+DB_NOT_WRITTEN = (
+    "the session database {db} could not be written ({why}): free space there (or make it writable) and send "
+    "the turn again; the session's earlier turns are kept"
+)
 
 
 class StepResult(BaseModel):
@@ -422,15 +428,27 @@ class Agent:
     ) -> Iterator[dict[str, Any]]:
         from vitron_agent.graphs.events import turn_events
 
-        values, awaiting = yield from turn_events(
-            self.graph, state_in, config, progress=progress, checkpointer=self.checkpointer
-        )
+        try:
+            values, awaiting = yield from turn_events(
+                self.graph, state_in, config, progress=progress, checkpointer=self.checkpointer
+            )
+        except sqlite3.DatabaseError as exc:  # "database or disk is full", a read-only or corrupt file
+            raise StorageFull(DB_NOT_WRITTEN.format(db=self._db_name(), why=exc)) from None
         result = self._result(values)
         if awaiting:
             result = result.model_copy(
                 update={"awaiting_review": True, "answer": "The plan is waiting for review (approve, edit or reject)."}
             )
         yield {"type": "result", "result": result}
+
+    def _db_name(self) -> str:
+        saver = self.checkpointer
+        conn = getattr(saver, "conn", None)
+        try:
+            path = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+            return os.path.basename(path) or "(--db)"  # its name only: a server's client never sees its folders
+        except Exception:  # noqa: BLE001 - a name for a message; the database may be what failed
+            return "the session database (--db)"
 
     def plan(
         self,

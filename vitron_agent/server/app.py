@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vitron_agent.core.errors import VitronError, http_status
 from vitron_agent.server.context import ServerContext, ServerSettings
-from vitron_agent.server.transport import public_text
+from vitron_agent.server.transport import os_error_answer, public_text
 
 __all__ = ["ServerSettings", "create_app"]
 
@@ -66,6 +66,11 @@ def create_app(agent, settings: ServerSettings | None = None) -> FastAPI:
     async def vitron_error(request: Request, exc: VitronError) -> JSONResponse:
         status = http_status(exc)
         return JSONResponse({"detail": public_text(str(exc), agent.store.root)}, status_code=status)
+
+    @app.exception_handler(OSError)
+    async def os_error(request: Request, exc: OSError) -> JSONResponse:  # a full disk: 507 saying so
+        status, message = os_error_answer(exc, agent.store.root)
+        return JSONResponse({"detail": message}, status_code=status)
 
     @app.get("/health")
     async def health() -> dict[str, Any]:  # on the event loop: never behind a thread pool

@@ -126,10 +126,10 @@ class ServerContext:
             return out
         if isinstance(obj, list):
             return [self.to_public(v, session) for v in obj]
-        if isinstance(obj, str) and "-" in obj:  # answers, errors, problems: public ids only, ever
+        if isinstance(obj, str):  # answers, errors, problems: public ids only, never the data folder
             from vitron_agent.server.transport import public_text
 
-            return public_text(obj)
+            return public_text(obj, self.agent.store.root)
         return obj
 
     def to_internal(self, obj: Any, session: SessionHandle) -> Any:

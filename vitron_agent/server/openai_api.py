@@ -22,7 +22,7 @@ from vitron_agent.core.errors import InputError, MediaError, VitronError, http_s
 from vitron_agent.runtime.sessions import SessionHandle
 from vitron_agent.runtime.turns import TurnRequest
 from vitron_agent.server.context import ServerContext, context, owner
-from vitron_agent.server.transport import data_url_bytes, public_text, stored_ref
+from vitron_agent.server.transport import data_url_bytes, os_error_answer, public_text, stored_ref
 
 __all__ = ["router"]
 
@@ -167,6 +167,9 @@ async def completions(request: Request, caller: str = Depends(owner), ctx: Serve
             status_code=exc.status_code,
             headers=exc.headers,
         )
+    except OSError as exc:  # a full disk: 507 in OpenAI's error shape
+        status, message = os_error_answer(exc, ctx.agent.store.root)
+        return JSONResponse({"error": {"message": message, "type": "server_error", "code": status}}, status_code=status)
     except VitronError as exc:
         status = http_status(exc)
         return JSONResponse(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import errno
 import logging
 import re
 from collections.abc import AsyncIterator, Callable
@@ -16,7 +17,16 @@ from vitron_agent.core.errors import InputError
 from vitron_agent.runtime.sessions import OWNER_PATTERN
 from vitron_agent.runtime.turns import TurnRequest
 
-__all__ = ["DIGEST", "RunRequest", "data_url_bytes", "store_video", "stored_ref", "stream_turn", "public_text"]
+__all__ = [
+    "os_error_answer",
+    "DIGEST",
+    "RunRequest",
+    "data_url_bytes",
+    "store_video",
+    "stored_ref",
+    "stream_turn",
+    "public_text",
+]
 
 _INTERNAL_SESSION = re.compile(rf"\b(?:{OWNER_PATTERN})-([A-Za-z0-9][A-Za-z0-9._-]*)")
 
@@ -34,6 +44,18 @@ def public_text(text: str, root: Any = None) -> str:
 
 
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+def os_error_answer(exc: OSError, root: Any = None) -> tuple[int, str]:
+    """(status, message) for a read or write the server's machine refused: a full disk or quota is 507
+    with where and what to do; anything else a 500 naming the reason (never a traceback to the client,
+    which had been a plain "Internal Server Error" and a dropped connection)."""
+    from vitron_agent.storage.writer import not_stored_because
+
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return 507, public_text(f"nothing was stored: {not_stored_because(exc)}", root)
+    logging.getLogger("vitron_agent.server").exception("an OSError reached a route")
+    return 500, public_text(f"the server could not read or write its data ({exc.strerror or exc}); it is logged", root)
 
 
 class RunRequest(BaseModel):

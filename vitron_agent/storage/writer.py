@@ -14,6 +14,8 @@ direct library calls write synchronously as before.
 from __future__ import annotations
 
 import atexit
+import errno
+import os
 import threading
 import weakref
 from collections.abc import Callable
@@ -22,7 +24,7 @@ from typing import Any
 
 from vitron_agent.core.errors import ToolFailed
 
-__all__ = ["ArtifactWriter", "DeferredWrites", "shared_writer"]
+__all__ = ["ArtifactWriter", "DeferredWrites", "shared_writer", "not_stored_because"]
 
 
 class ArtifactWriter:
@@ -126,7 +128,7 @@ class DeferredWrites:
         except StoreUnreachable:
             raise
         except Exception as exc:
-            raise ToolFailed(f"artifact {digest[:12]} could not be stored: {type(exc).__name__}: {exc}") from None
+            raise ToolFailed(f"artifact {digest[:12]} could not be stored: {not_stored_because(exc)}") from None
 
     def _settled(self, digest: str) -> None:
         """Wait for a write of ``digest`` in flight in this session (made by any step's view)."""
@@ -135,6 +137,20 @@ class DeferredWrites:
             future = writer.pending((str(self.dir), digest))
             if future is not None:
                 self._wait_written(digest, future)
+
+
+FULL_DISK = (
+    "the disk is full ({strerror}) where the session's artifacts are kept ({folder}); free space there and run "
+    "the turn again (earlier results of the session are kept)"
+)
+
+
+def not_stored_because(exc: BaseException) -> str:
+    """Why a write failed, in words with the fix: a full disk or quota names the folder and what to do."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        folder = os.path.dirname(str(exc.filename)) if exc.filename else "the data folder"
+        return FULL_DISK.format(strerror=exc.strerror or "no space left", folder=folder)
+    return f"{type(exc).__name__}: {exc}"
 
 
 _WRITERS: weakref.WeakSet[ArtifactWriter] = weakref.WeakSet()
