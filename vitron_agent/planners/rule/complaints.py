@@ -400,6 +400,25 @@ _TOPIC_JOINER = re.compile(
 )
 
 
+# a remark on one thing, then a request that names its own target ("the text is soft, sharpen the sign", "the
+# skin looks too blue, warm the faces up"): the remark is the reason, the request says what to do (the remark
+# had become a second edit of the thing it names). Only with an edit verb (not "fix", "sort": then the remark
+# says what to do) and a named target (not "it": "the sky is blown out, tone it down" is one request).
+_REASON_FIRST = re.compile(
+    r"^(?:the|this|that|his|her|their|my|its)\s+[a-z][a-z' -]{0,40}?\s+(?:is|are|looks?|seems?|feels?)\s+"
+    r"(?:(?:too|so|very|really|a bit|a little|kinda|kind of|way|far|pretty|quite|rather)\s+)*[a-z-]+\s*[,;]\s*"
+    r"(?P<req>(?:(?:please|so|now|just|can you|could you)\s+)*(?P<verb>[a-z]+)\s+(?:up\s+|down\s+)?"
+    r"(?:the|his|her|their|my|all the|both)\s+[^,;]+)$",
+    re.I,
+)
+
+
+def _table_verbs() -> set[str]:
+    from vitron_agent.planners.rule.intent_matcher import leading_verbs
+
+    return leading_verbs() - {"fix", "correct", "sort", "improve", "adjust", "tweak", "help", "balance", "repair"}
+
+
 def strip_remarks(text: str) -> str:
     """The request without a leading aside ("thanks! now blur the face" -> "blur the face"); an
     aside alone is kept (it is then the whole message). A dislike naming the thing the request then
@@ -409,6 +428,8 @@ def strip_remarks(text: str) -> str:
     text = plain_request(text)  # "the shirt should be purple, not green", "way too yellow, fix the colour" ...
     if m := _DISLIKE.match(text.strip()):
         return f"{m.group('verb')} {m.group('np')}{m.group('rest')}"
+    if (m := _REASON_FIRST.match(text.strip())) and m.group("verb").lower() in _table_verbs():
+        return m.group("req")  # "the skin looks too blue, warm the faces up": the reason, then the request itself
     if m := _DISLIKE_HOW.match(text.strip()) or _WHY_SO.match(text.strip()):  # "i hate how orange this looks",
         return f"{m.group('np')} is too {m.group('how')}"  # "why is it so dark?": it is too orange, too dark
     out = context_first(labelled(_DASH.sub(r"\1, ", text.strip())))
