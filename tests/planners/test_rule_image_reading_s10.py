@@ -95,7 +95,7 @@ def test_a_count_of_things_in_a_state_counts_the_things_and_says_so(toolbox, tex
         ("more contrast on the hills only", "contrast", "hills"),
         ("a bit more brightness in her face", "brighten", "face"),
         ("more blur on the fence", "blur", "fence"),
-        ("add blur to the poster", "blur", "poster"),
+        ("add blur to the sign", "blur", "sign"),
     ],
 )
 def test_a_quality_named_with_no_verb_edits_the_thing_after_it(toolbox, text, op, thing):
@@ -180,3 +180,69 @@ def test_what_a_thing_is_outlined_with_is_no_part_of_it(toolbox, text, thing, co
     p = plan(text, toolbox)
     assert ops(p) == ["segment", "outline"], steps(p)  # "draw around" had generated a picture
     assert target(p) == f"the {thing}" and steps(p)[1][1]["color"] == colour
+
+
+@pytest.fixture(scope="module")
+def generative():
+    """The embedded tools with a generative editor declared (nothing is loaded: planning runs no tool)."""
+    from vitron_agent.tools.edit_diffusers import DiffusersEditTool
+
+    ckpt = "/nonexistent/planning-only"
+    editor = DiffusersEditTool(checkpoint=ckpt, instruct_checkpoint=ckpt)
+    return Toolbox([t for t in default_tools() if t.name != editor.name] + [editor])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["which camera took this?", "what lens was this shot with", "who took this picture?", "what iso was it shot at"],
+)
+def test_what_the_pixels_cannot_tell_about_the_shot_is_said(toolbox, text):
+    p = plan(text, toolbox)
+    assert not p.steps and "cannot tell" in p.answer, (steps(p), p.answer)
+
+
+@pytest.mark.parametrize("text", ["what camera is the girl holding?", "where was this taken?"])
+def test_a_camera_in_the_picture_and_the_place_are_still_looked_at(toolbox, text):
+    assert plan(text, toolbox).steps[-1].tool == "describe"
+
+
+@pytest.mark.parametrize("text", ["add my logo to the top left", "put my signature at the bottom"])
+def test_the_users_own_logo_is_not_invented(generative, text):
+    p = plan(text, generative)
+    assert not p.steps and "no picture of it" in p.answer, (steps(p), p.answer)
+
+
+@pytest.mark.parametrize("text", ["add some rain", "add falling leaves"])
+def test_something_added_to_the_picture_edits_it_and_makes_no_new_clip(generative, toolbox, text):
+    assert ops(plan(text, generative)) == ["instruct"]
+    assert not plan(text, toolbox).steps  # without a generative editor: said, no new picture or clip
+
+
+@pytest.mark.parametrize(
+    ("text", "op"),
+    [
+        ("not grayscale, just tone the colours down", "desaturate"),
+        ("don't blur it, sharpen it instead", "sharpen"),
+        ("no black and white please, just make it warmer", "warmer"),
+    ],
+)
+def test_what_is_not_wanted_said_first_is_not_done(toolbox, text, op):
+    assert ops(plan(text, toolbox)) == [op]
+
+
+@pytest.mark.parametrize(("text", "thing"), [("what colour's the kite?", "kite"), ("what color's that van", "van")])
+def test_a_colour_question_with_a_contraction_looks_at_the_thing(toolbox, text, thing):
+    p = plan(text, toolbox)
+    assert ops(p) == ["segment", "describe"] and thing in target(p), steps(p)
+
+
+@pytest.mark.parametrize(
+    ("text", "op", "thing"),
+    [
+        ("the grass looks too yellow, cool the lawn down", "cooler", "lawn"),
+        ("the label is blurry, sharpen the bottle", "sharpen", "bottle"),
+    ],
+)
+def test_a_remark_before_a_request_that_names_its_target_is_its_reason(toolbox, text, op, thing):
+    p = plan(text, toolbox)
+    assert ops(p) == ["segment", op] and thing in target(p), steps(p)

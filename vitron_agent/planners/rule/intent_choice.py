@@ -11,6 +11,7 @@ from vitron_agent.planners.rule.cannot_do import REFUSALS
 from vitron_agent.planners.rule.complaints import part_complaint, size_complaint, speed_complaint
 from vitron_agent.planners.rule.intent_table import intent_named, parse_clause
 from vitron_agent.planners.rule.lexicon import _COLOR_RE, _COLOR_WORDS, _EXCLUSION, _FILLER, _fix_colours, _fix_verb
+from vitron_agent.planners.rule.picture_generation import _THEIR_OWN
 from vitron_agent.toolkit import slots
 
 MODES = ("rules", "matcher", "both")
@@ -263,10 +264,23 @@ _KEEP_ON_COLOUR = re.compile(
 )
 
 
+# what is not wanted said first, then what is ("not black and white, sepia please", "don't make it black and white,
+# just mute the colours", "no blur, just sharpen it"): the request after it (the refused edit had been done too).
+# A thing named ("not the dog, the cat") is a correction of a target, left to the follow-up reading.
+_NOT_THAT = re.compile(
+    r"^(?:no|not|don'?t|dont|do not|never)\s+(?:(?:make|turn|render|do|want|go|need)\s+(?:it\s+|this\s+|that\s+)?)?"
+    r"(?!(?:the|this|that|these|those|my|his|her|their|a|an|it|him|them|one)\b)(?P<neg>[^,;]+?)\s*[,;.]\s*"
+    r"(?:(?:but|just|only|rather|instead|please)\s*,?\s+)*(?P<rest>[a-z].+)$",
+    re.I | re.S,
+)
+
+
 def spare_first(text: str) -> str:
     """ "don't touch the dog, but brighten everything else" -> "brighten everything except the dog";
     "leave the sky alone and darken the rest" -> "darken everything except the sky"; other text as it is.
     Runs before clause splitting (the spared thing comes first, the edit after a comma)."""
+    if (neg := _NOT_THAT.match(text.strip())) and not _SPARE_FIRST.match(text.strip()):
+        text = neg.group("rest")  # "not black and white, sepia please": what is not wanted, then what is
     if fill := _KEEP_ON_COLOUR.match(text.strip()):  # "keep the cat and black out everything else"
         colour = (fill.group("colour") or fill.group("colour2")).lower()
         return f"keep only {fill.group('kept')} on {colour}{fill.group('tail') or ''}"
@@ -296,6 +310,7 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         clause = fixed[0]
     clause = _SHORTHAND.sub(lambda m: _SHORT[m.group(0).lower()], clause)  # "blur bg", "can u"
     clause = _FILLER.sub("", _OPENER.sub("", clause)).strip() or clause  # "can u …", "actually, make it blue"
+    clause = _WH_IS.sub(r"\1 is", clause)  # "what colour's that car": "what colour is that car"
     clause = _BARE_BACKGROUND.sub(r"make the background \g<what>", clause)  # "Background: grey", "background in b&w"
     clause = _blacked_out(clause)  # "black out the face": made black (it kept only the face)
     clause = _IN_IT.sub(r"\1\2", clause)  # "count the people in it": "in it" says where (the picture), not what
@@ -345,6 +360,10 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         clause = re.sub(r"^tally(?:\s+up)?\b", "count", clause, flags=re.I)
     if video and re.match(r"^(?:crop|cut down|shorten)\b", clause, re.I) and slots.time_range(clause) is not None:
         clause = re.sub(r"^(?:crop|cut down|shorten)", "trim", clause, flags=re.I)  # "crop the video to the first 5 s"
+    if video is False and _THEIR_OWN.match(clause) and not (getattr(b, "inputs", None) or {}).get("last"):
+        # "add my logo" with no earlier picture it could be: refused by the restyle record, whatever is near
+        b.notes.extend(notes)
+        return Picked("restyle", clause, clause)
     picked = _by_rules(clause, notes, video) if mode != "matcher" else Picked(None, clause, clause)
     if mode == "both" and picked.intent is not None and picked.kept is None:
         picked = _overrule(clause, picked, video)
@@ -407,6 +426,11 @@ _BARE_BACKGROUND = re.compile(
     r"black\s+and\s+white|b\s*&\s*w|mono(?:chrome)?|gr[ae]y\s?scale|"
     + "|".join(_COLOR_WORDS)
     + r"|[a-z]+er|blurr?(?:ed|y)|transparent|out of focus)\b.*)$",
+    re.I,
+)
+# "what colour's the dog", "which kind's best": "'s" after the question's noun is "is" (the thing asked about was lost)
+_WH_IS = re.compile(
+    r"\b((?:what|which)\s+(?:colou?r|kind|type|sort|size|shape|breed|make|model|brand|species|shade|time|day|number))'s\b",
     re.I,
 )
 _ENDS_IN_COLOUR = re.compile(

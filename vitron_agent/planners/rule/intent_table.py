@@ -328,8 +328,27 @@ def parse_clause(text: str, video: bool | None = None) -> Clause:
     )
 
 
+# something added to the picture the user sent ("add falling snow", "put some fog in"): an edit of it, not a new
+# picture or clip (it made a video of falling snow, said done, the picture ignored)
+_ADDED_TO_IT = re.compile(
+    r"^(?:add|put|place|insert|sprinkle|throw|drop)\s+(?:in\s+)?(?!(?:an?\s+)?(?:new\s+)?(?:video|clip|animation|movie|"
+    r"gif|picture|image|photo|drawing|painting)\b)",
+    re.I,
+)
+
+
+def _added_to_it(b: Any, rest: str, clause: str, last: dict[str, str]) -> bool:
+    """Whether ``clause`` adds something to the picture at hand; if so it is planned as an edit of that picture."""
+    if b.image is None or b.video_mode or not _ADDED_TO_IT.match(clause.strip()):
+        return False
+    _do_restyle(b, rest, clause, last)
+    return True
+
+
 def _do_generate(b: Any, rest: str, clause: str, last: dict[str, str]) -> None:
     """A new picture from words: it becomes "it"; the previous turn's mask no longer applies."""
+    if _added_to_it(b, rest, clause, last):
+        return
     if "generate" not in b.toolbox:
         b.answer = NO_GENERATOR
         return
@@ -339,6 +358,8 @@ def _do_generate(b: Any, rest: str, clause: str, last: dict[str, str]) -> None:
 
 
 def _do_generate_video(b: Any, rest: str, clause: str, last: dict[str, str]) -> None:
+    if _added_to_it(b, rest, clause, last):
+        return
     if "generate_video" not in b.toolbox:
         b.answer = NO_VIDEO_GENERATOR
         return
@@ -446,7 +467,7 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "outline",
         (
-            r"^(?:outline|trace|circle|(?:draw|trace|sketch)\s+(?:a\s+(?:[a-z]+\s+)?line\s+)?a?round)\b\s*|^(?:draw|put|add|give)\s+(?:me\s+)?(?=(?:an?\s+|the\s+)?(?:[a-z]+\s+){0,2}"
+            r"^(?:outline|trace|circle|(?:draw|sketch)\s+a?round)\b\s*|^(?:draw|put|add|give)\s+(?:me\s+)?(?=(?:an?\s+|the\s+)?(?:[a-z]+\s+){0,2}"
             r"(?:(?:outline|contour|border|line|stroke|edge)s?\s+(?:a?round|of|on|to)|(?:circle|ring)s?\s+a?round)\b)",
             r"^give\s+(?=.+\s+an?\s+(?:[a-z]+\s+){0,2}(?:outline|contour|border|stroke)\s*$)",  # "give the lamp a green outline"
         ),

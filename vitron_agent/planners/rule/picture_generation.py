@@ -173,7 +173,23 @@ _GREY_LOOK = re.compile(  # "make it look like an old black and white photo": a 
 )
 
 
+# something of the user's own that no picture here shows ("add my logo", "put our signature in the corner"): an
+# editor would invent one (it was planned as an instruction edit, said done)
+_THEIR_OWN = re.compile(
+    r"^(?:add|put|place|stick|insert|overlay|stamp|paste|drop)\s+(?:in\s+)?(?:my|our|the company'?s?|my company'?s?)\s+"
+    r"(?P<what>logo|signature|brand(?:ing)?|emblem|crest|monogram|initials|stamp|seal|qr\s*code|trademark|icon|avatar)\b",
+    re.I,
+)
+THEIR_OWN = (
+    "I cannot add your {what}: I have no picture of it, and an editor would only invent one. Send it as a "
+    "cut-out (a PNG with a transparent background) and ask me to put it on this picture."
+)
+
+
 def _do_restyle(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if own := _THEIR_OWN.match(clause.strip()):
+        b.answer = THEIR_OWN.format(what=own.group("what").lower())
+        return
     if _GREY_LOOK.match(clause.strip(" .!?")):
         _edit(b, operation="grayscale")
         return

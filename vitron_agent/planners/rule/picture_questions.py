@@ -23,6 +23,8 @@ from vitron_agent.planners.rule.target_words import clean_target, target_words
 
 
 def _do_describe(b: _Builder, rest: str, clause: str, last: dict[str, str], question: str | None = None) -> None:
+    if _about_the_shot(b, clause):
+        return
     if question is None and not b.video_mode and (pixels := _WHICH_PIXELS.match(clause.strip())):
         _do_segment(b, pixels.group("what") or pixels.group("what2"), clause, last)
         return
@@ -83,7 +85,36 @@ _WRITTEN_ANSWER = re.compile(
 )
 
 
+_SHOT_NAMED = r"(?:it|(?:this|that|these|the)(?:\s+(?:photo|picture|image|shot|pic|one))?)"
+# the camera, its settings, the date or who took the picture: not in its pixels (a description answered something
+# else). "where / when was this taken?" stay descriptions: the scene and the light answer them in part
+_ABOUT_THE_SHOT = re.compile(
+    r"^(?:what|which)\s+(?:kind\s+of\s+|type\s+of\s+|make\s+of\s+|model\s+of\s+)?(?:camera|lens|phone|device|settings?|"
+    r"iso|shutter\s+speed|aperture|f-?stop|focal\s+length|exposure\s+settings?)\b"
+    r"(?=.*\b(?:taken|shot|used|took|captured|snapped|take|shoot)\b)"
+    r"|^what\s+(?:date|year|month)\s+(?:was|were)\s+" + _SHOT_NAMED + r"\s+(?:taken|shot|made|captured|snapped)\b"
+    r"|^who\s+(?:took|shot|made|photographed|snapped|captured)\s+" + _SHOT_NAMED + r"\b"
+    r"|\b(?:exif|metadata|gps|geo-?tag\w*)\b",
+    re.I,
+)
+ABOUT_THE_SHOT = (
+    "I cannot tell {what!r}: I see only the picture's pixels, not its camera data (EXIF: camera, settings, date) "
+    "nor who took it. I can describe what is in it ('describe the picture') or read its text."
+)
+
+
+def _about_the_shot(b: _Builder, clause: str) -> bool:
+    """Whether ``clause`` asks for the camera, its settings, the date or who took the picture; if so the answer
+    says it cannot be told from the pixels (and no step is planned)."""
+    if b.video_mode or not _ABOUT_THE_SHOT.search(clause.strip()):
+        return False
+    b.answer = ABOUT_THE_SHOT.format(what=_restore(clause.strip(" ?.!"), b.regions))
+    return True
+
+
 def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
+    if _about_the_shot(b, clause):
+        return
     if not b.video_mode and (pixels := _WHICH_PIXELS.match(clause.strip())):  # a selection asked as a question
         _do_segment(b, pixels.group("what") or pixels.group("what2"), clause, last)
         return

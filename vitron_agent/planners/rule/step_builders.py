@@ -370,7 +370,8 @@ def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
     if shade := re.search(
         r"\b(dark|light|pale|deep|bright|vivid|pastel|soft)[ -]?$", rest[: dest.start()].strip() + " ", re.I
     ) or re.search(r"\b(dark|light|pale|deep|bright|vivid|pastel|soft)\s*$", rest[: dest.start()], re.I):
-        color = f"{shade.group(1).lower()} {color}"  # "make the uniform dark green": dark green, not green
+        tone = {"deep": "dark"}.get(shade.group(1).lower(), shade.group(1).lower())  # "a deep red": dark red
+        color = f"{tone} {color}"  # "make the uniform dark green": dark green, not green
         phrase = re.sub(r"\s*\b(?:dark|light|pale|deep|bright|vivid|pastel|soft)\s*$", "", phrase, flags=re.I).strip()
     kind, mask = _target(b, phrase, last)
     if shift := re.search(r"\b(?:less|not so|not as)\s+(blue|bluish|orange|yellow|yellowish)\b", rest, re.I):
