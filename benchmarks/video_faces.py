@@ -89,12 +89,63 @@ def run_faces(seeds, per_clip: bool) -> None:
         )
 
 
+def identity_row(clip, masks: np.ndarray, method: str) -> dict[str, float]:
+    """Per clip: frames the target shows, frames the track is on it, frames it is on the other one, and
+    whether it went to the other one without saying it may be another (a silent switch)."""
+    from vitron_agent.testing.follow_clips import on_box
+
+    shows = on_a = on_b = 0
+    for i, mask in enumerate(masks):
+        a, b = clip.a[i], clip.b[i]
+        shows += a is not None
+        on_a += a is not None and on_box(mask, a)
+        on_b += b is not None and on_box(mask, b) and not on_box(mask, a)
+    said = "may be another" in method
+    return {"shows": shows, "on_a": on_a, "on_b": on_b, "silent": on_b > 0 and not said}
+
+
+def run_identity(seeds, per_clip: bool) -> None:
+    from vitron_agent.core.errors import ToolFailed
+    from vitron_agent.storage.store import ArtifactStore
+    from vitron_agent.testing.follow_clips import follow_clips
+    from vitron_agent.toolkit.tool import ToolContext
+    from vitron_agent.tools.track_detect import EmbeddedTrackTool
+
+    halves: dict[str, list[dict]] = {"tuning (even seeds)": [], "held-out (odd seeds)": []}
+    with tempfile.TemporaryDirectory() as root:
+        store = ArtifactStore(root, "follow")
+        for clip in follow_clips(seeds):
+            video = store.put_video(iter(clip.frames), clip.fps)
+            try:
+                out = EmbeddedTrackTool()(ToolContext(store=store), video=video.model_dump(), target="the cat")
+                masks, method = store.get_track(out.track).astype(bool), out.method
+            except ToolFailed as exc:
+                masks, method = np.zeros((len(clip.frames), 1, 1), bool), f"failed: {exc}"
+            row = identity_row(clip, masks, method)
+            seed = int(clip.name.rsplit("-", 1)[1])
+            halves["tuning (even seeds)" if seed % 2 == 0 else "held-out (odd seeds)"].append(row)
+            if per_clip:
+                print(f"| {clip.name} | {row['shows']} | {row['on_a']} | {row['on_b']} | {row['silent']} |")
+                print(f"|  | {method} |")
+    print("\n| half | target shows (frames) | followed on it | frames on the other one | silent switches (clips) |")
+    print("|---|---|---|---|---|")
+    for name, rows in halves.items():
+        if rows:
+            shows, on_a, on_b = (sum(r[k] for r in rows) for k in ("shows", "on_a", "on_b"))
+            silent = sum(r["silent"] for r in rows)
+            print(f"| {name} | {shows} | {on_a / shows:.1%} | {on_b} | {silent} of {len(rows)} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     ap.add_argument("--per-clip", action="store_true")
+    ap.add_argument("--only", choices=("faces", "identity"))
     args = ap.parse_args()
-    run_faces(args.seeds, args.per_clip)
+    if args.only != "identity":
+        run_faces(args.seeds, args.per_clip)
+    if args.only != "faces":
+        run_identity(args.seeds, args.per_clip)
 
 
 if __name__ == "__main__":
