@@ -127,6 +127,12 @@ _LIVELIEST = re.compile(
 )
 
 
+# "chop the clip so it starts at 0:04", "shorten it so that it ends at 8 s": one end said
+_SO_IT = re.compile(
+    r"\bso(?:\s+that)?\s+(?:it|the (?:video|clip|footage))\s+(?P<side>starts?|begins?|ends?|stops?|finishes)\s+"
+    r"(?:at|from|by)\s+(?P<t>(?:(?!\b(?:and|to|till|until|ends?|stops?|starts?|begins?)\b)[^,;])+?)\s*$",
+    re.I,
+)
 _JUDGED = re.compile(
     r"\b(best|good|nicest|funniest|coolest|most (?:exciting|interesting|important|beautiful)|prettiest)\s+(?:\S+\s+)?"
     r"(?:s|secs?|seconds?|mins?|minutes?|bits?|parts?|moments?)\b",
@@ -148,6 +154,10 @@ def trim_handler(call) -> None:
         return
     if judged := _JUDGED.search(text):  # "the best 5 seconds": which is asked (it kept the first 5 s)
         call.ask(JUDGED.format(what=judged.group(1).lower()))
+        return
+    if (so := _SO_IT.search(text)) and (at := slots.timestamp(so.group("t"))) is not None:
+        start = so.group("side").lower().startswith(("start", "begin"))  # "so it starts at 0:04" (it ended there)
+        emit_step(call, "trim_video", **({"start": at} if start else {"end": at}))
         return
     if _MIDDLE_CUT.search(text):
         call.ask(MIDDLE_CUT)

@@ -179,3 +179,22 @@ def test_written_words_are_still_read(reader, text):
 )
 def test_a_speed_said_as_a_number(reader, text, factor):
     assert _shape(_plan(reader, text, "video")) == [("speed_video", {"factor": factor})]  # it read 2x
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("chop the clip so it starts at 0:04", {"start": 4.0}),  # it ended the clip at 0:04
+        ("trim it so that it begins at 3 seconds", {"start": 3.0}),
+        ("cut the video so it stops at 12s", {"end": 12.0}),
+        ("trim it so it starts at 2 s and ends at 6 s", {"start": 2.0, "end": 6.0}),
+    ],
+)
+def test_one_end_said_with_so_it(reader, text, want):
+    assert _shape(_plan(reader, text, "video")) == [("trim_video", want)]
+
+
+@pytest.mark.parametrize("text", ["who's the guy in the video?", "who's that?"])
+def test_who_is_contracted_is_refused(reader, text):
+    plan = _plan(reader, text, "video")
+    assert not plan.steps and "who a person is" in plan.answer

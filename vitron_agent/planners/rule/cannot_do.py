@@ -172,7 +172,7 @@ LIMITS: tuple[tuple[str, str], ...] = (
     ),
     (
         # "who is this person?": no one is named from a face (it described the picture as an answer)
-        r"\bwho\s+(?:is|are|'s)\s+(?:this|that|these|those|he|she|they|the\s+(?:person|man|woman|guy|girl|boy|lady|kid|child|"
+        r"\bwho(?:\s+is|\s+are|\s+was|'s|\u2019s)\s+(?:this|that|these|those|he|she|they|the\s+(?:person|man|woman|guy|girl|boy|lady|kid|child|"
         r"people|men|women|actor|actress|player|celebrity))\b(?!\s+(?:on the|in the)\s+(?:left|right|middle|cent(?:er|re)))"
         r"(?!.*\b(?:wearing|holding|doing|standing|sitting|looking|on the left|on the right)\b)"
         r"|\b(?:identify|recogni[sz]e|name)\s+(?:this|that|the)\s+(?:person|man|woman|guy|girl|boy|face|people|celebrity|actor|player)\b"
