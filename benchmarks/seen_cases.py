@@ -154,14 +154,36 @@ def photo_case(seed: int) -> tuple[np.ndarray, str, int, str]:
     return crops[i], "how many circles are there?", truths[i], f"photo{seed} coins crop {i}"
 
 
+def overlap_case(seed: int) -> tuple[np.ndarray, str, int, str]:
+    """Cats (scikit-image's chelsea, resized) pasted in a row on a plain ground, each partly covering the one
+    before: the count must not be a sure number short of the truth."""
+    import cv2
+    from skimage import data
+
+    rng = np.random.default_rng(300 + seed)
+    n = int(rng.integers(2, 5))
+    cat = data.chelsea()
+    size = int(rng.integers(150, 230))
+    tile = cv2.resize(cat, (size, int(size * cat.shape[0] / cat.shape[1])), interpolation=cv2.INTER_AREA)
+    th, tw = tile.shape[:2]
+    step = int(tw * rng.uniform(0.45, 0.8))
+    canvas = np.full((th + 40, tw + step * (n - 1) + 40, 3), (200, 190, 170), np.uint8)
+    for i in range(n):
+        y = 20 + int(rng.integers(-15, 16))
+        y = min(max(0, y), canvas.shape[0] - th)
+        canvas[y : y + th, 20 + i * step : 20 + i * step + tw] = tile if i % 2 == 0 else tile[:, ::-1]
+    return canvas, "count the cats", n, f"overlap{seed} {n} cats, step {step}/{tw}"
+
+
 CASES = [("shape", s) for s in range(16)] + [("grid", s) for s in range(10)] + [("photo", s) for s in range(2)]
+CASES += [("overlap", s) for s in range(8)]
 
 
 def answer(kind: str, seed: int, ctx) -> tuple[str, int, str, str]:
     """(name, truth, the count tool's text, its verdict)."""
     from vitron_agent.tools.describe_embedded import EmbeddedCountTool
 
-    make = {"shape": shape_case, "grid": grid_case, "photo": photo_case}[kind]
+    make = {"shape": shape_case, "grid": grid_case, "photo": photo_case, "overlap": overlap_case}[kind]
     img, question, truth, name = make(seed)
     target = re.sub(r"^(?:how many|count the)\s+|\s+(?:are there|are in this drawing)\?$", "", question)
     out = EmbeddedCountTool()(ctx, image=ctx.store.put_image(img), target=target)

@@ -287,6 +287,9 @@ class EmbeddedCountTool(CvCountTool):
             )
         if region is None and len(name.labels) == 1:
             text = _crowd(image, name.labels[0], items) or _perhaps(image, name.labels[0], items, noun) or text
+        if text.startswith(f"I count {len(items)} "):  # no crowd nor half-seen one: is every one seen?
+            text = _hidden_behind(items, noun) or _missed(image, items, name.labels, noun) or text
+            text += _low_scores(items)
         note = made_picture_note(image)
         if not items:
             text = f"I count no {plural(noun, 2)}, {MISS}; {_recognised(found, bool(note))}"
@@ -448,6 +451,54 @@ def _crowd(image: np.ndarray, label: str, items: list) -> str | None:
     if hidden:
         why = "many stand in front of others, who may hide more" + (f"; {why}" if why else "")
     return f"I see {group} of {many} {plural(label, 2)}; I can separate {separated} ({why})"
+
+
+LOW = 0.45  # a count whose every object scores under this is said unsure of them
+
+
+def _hidden_behind(items: list, noun: str) -> str | None:
+    """'I count at least 3 hens: 2 of them overlap others, and one more may hide behind them' when
+    some of the (2 to CROWD) counted things stand in front of others: a hen behind two others is the
+    one a detector misses, so the number is a lower bound. None when none overlap."""
+    from vitron_agent.perception.detector import overlapped
+    from vitron_agent.perception.recognise import plural
+
+    n, k = len(items), overlapped(items) if 2 <= len(items) < CROWD else 0
+    if not k:
+        return None
+    return (
+        f"I count at least {n} {plural(noun, n)}: {k} of them overlap others, and one more may be hidden behind "
+        "them (a detector misses what is mostly covered)"
+    )
+
+
+def _missed(image: np.ndarray, items: list, labels: tuple[str, ...], noun: str) -> str | None:
+    """'I count at least 2 cats: the classifier sees another where the detector found none, at (…)' when
+    windows the size of the counted things, away from them, are named as kinds of them
+    (:func:`~vitron_agent.perception.count_checks.missed_like`); None when none is."""
+    from vitron_agent.perception.count_checks import missed_like
+    from vitron_agent.perception.recognise import plural
+    from vitron_agent.perception.wordnet_names import classes_for, wordnet_ready
+
+    if not wordnet_ready() or len(items) >= CROWD:
+        return None
+    kinds = frozenset().union(*(classes_for(label)[1] for label in labels))
+    more = missed_like(image, items, kinds)
+    if not more:
+        return None
+    n, where = len(items), "; ".join(f"({int(b[0])},{int(b[1])})-({int(b[2])},{int(b[3])})" for b in more[:3])
+    return (
+        f"I count at least {n} {plural(noun, n)}, perhaps {n + len(more)}: the classifier sees "
+        f"{'another' if len(more) == 1 else f'{len(more)} more'} where the detector found none, at {where}"
+    )
+
+
+def _low_scores(items: list) -> str:
+    """', unsure of it: the detector scores it only 0.33' when every counted thing scores under LOW."""
+    if not items or max(d.score for d in items) >= LOW:
+        return ""
+    which = "it" if len(items) == 1 else "them"
+    return f", unsure of {which}: the detector scores {which} only {max(d.score for d in items):.2f}"
 
 
 CROWD = 10  # from this many separated, things in front of each other make a crowd

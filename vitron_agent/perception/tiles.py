@@ -22,9 +22,8 @@ SEAM_SHARE = 0.6  # share of a column's pixels that jump at a seam
 MIN_TILE = 0.12  # a tile is at least this share of the side
 
 
-def _gutters(img: np.ndarray, axis: int) -> list[tuple[int, int]]:
-    """(start, end) runs of lines (columns for axis 0, rows for axis 1) of one colour, 2 px or wider,
-    not touching the picture's edge."""
+def _flat_runs(img: np.ndarray, axis: int) -> list[tuple[int, int]]:
+    """(start, end) runs of lines (columns for axis 0, rows for axis 1) of one colour, 2 px or wider."""
     std = img.std(axis=axis).max(axis=-1)  # per line, the largest channel spread along it
     flat = std < GUTTER_STD
     runs, start = [], None
@@ -32,10 +31,25 @@ def _gutters(img: np.ndarray, axis: int) -> list[tuple[int, int]]:
         if f and start is None:
             start = i
         elif not f and start is not None:
-            if i - start >= 2 and start > 0 and i < len(flat):
+            if i - start >= 2:
                 runs.append((start, i))
             start = None
     return runs
+
+
+def _gutters(img: np.ndarray, axis: int) -> list[tuple[int, int]]:
+    """The flat runs not touching the picture's edge (those that do are its frame)."""
+    side = img.shape[1 - axis]
+    return [(a, b) for a, b in _flat_runs(img, axis) if a > 0 and b < side]
+
+
+def _frame(img: np.ndarray, axis: int) -> tuple[int, int]:
+    """(first, last) line inside a flat frame along ``axis`` ((0, side) when there is none)."""
+    side = img.shape[1 - axis]
+    runs = _flat_runs(img, axis)
+    first = next((b for a, b in runs if a == 0), 0)
+    last = next((a for a, b in runs if b == side), side)
+    return (first, last) if first < last else (0, side)
 
 
 def _seams(img: np.ndarray, axis: int) -> list[int]:
@@ -59,11 +73,13 @@ def _cuts(img: np.ndarray, axis: int) -> tuple[list[tuple[int, int]], bool]:
     if not gutters:  # a collage has gutters or seams; with gutters, a seam is an edge inside a photo
         lines += [(s, s) for s in _seams(img, axis)]
     lines.sort()
-    edges, pos = [], 0
+    first, last = _frame(img, axis)
+    edges, pos = [], first
     for a, b in lines:
-        edges.append((pos, a))
-        pos = b
-    edges.append((pos, side))
+        if first < a and b < last:
+            edges.append((pos, a))
+            pos = b
+    edges.append((pos, last))
     tiles = [(a, b) for a, b in edges if b - a >= MIN_TILE * side]
     if len(tiles) != len(edges):  # a thin strip: a border or a caption band, not a tile
         lead = _outer_margins(edges, side)
@@ -100,7 +116,29 @@ def find_tiles(image: np.ndarray) -> list[tuple[int, int, int, int]] | None:
     # the tiles are most of the picture, and each is a picture (not a flat panel)
     if covered < 0.7 or any(img[y1:y2, x1:x2].std() < 8.0 for x1, y1, x2, y2 in tiles):
         return None
+    if (col_gutter or row_gutter) and _framed_by_ground(img, tiles):
+        return None  # things on a plain ground with empty bands between them, not pictures side by side
     return tiles
+
+
+def _framed_by_ground(img: np.ndarray, tiles: list[tuple[int, int, int, int]]) -> bool:
+    """Whether a tile's own edge is mostly the gutters' colour: a photo in a collage fills its tile to
+    the edge; cut-outs on a plain ground (a montage of people) leave the ground at the tile's edges."""
+    ground = np.median(img[_gutter_pixels(img, tiles)], axis=0)
+    for x1, y1, x2, y2 in tiles:
+        t = img[y1:y2, x1:x2]
+        edge = np.concatenate([t[0], t[-1], t[:, 0], t[:, -1]])
+        if (np.abs(edge - ground).max(axis=1) < GUTTER_STD).mean() > 0.6:
+            return True
+    return False
+
+
+def _gutter_pixels(img: np.ndarray, tiles: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """HxW bool: what lies in no tile (gutters and frame)."""
+    out = np.ones(img.shape[:2], bool)
+    for x1, y1, x2, y2 in tiles:
+        out[y1:y2, x1:x2] = False
+    return out
 
 
 def grid_words(tiles: list[tuple[int, int, int, int]]) -> str:
