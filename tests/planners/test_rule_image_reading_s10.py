@@ -246,3 +246,23 @@ def test_a_colour_question_with_a_contraction_looks_at_the_thing(toolbox, text, 
 def test_a_remark_before_a_request_that_names_its_target_is_its_reason(toolbox, text, op, thing):
     p = plan(text, toolbox)
     assert ops(p) == ["segment", op] and thing in target(p), steps(p)
+
+
+@pytest.mark.parametrize(
+    ("text", "op", "low"),
+    [
+        ("darken it but not too much", "darken", True),
+        ("saturate the photo but not overboard", "saturate", True),
+        ("tone down the colours but not monochrome", "desaturate", False),
+    ],
+)
+def test_a_limit_after_but_not_is_no_thing_left_out(toolbox, text, op, low):
+    p = plan(text, toolbox)
+    assert ops(p) == [op], steps(p)  # it selected "too much" and edited everything else
+    assert (p.steps[0].args.get("amount", 0.5) < 0.5) is low
+
+
+@pytest.mark.parametrize("text", ["get rid of the background entirely", "delete the backdrop completely"])
+def test_the_background_removed_whatever_the_adverb_keeps_the_subject(toolbox, text):
+    p = plan(text, toolbox)
+    assert ops(p) == ["segment", "cutout"], steps(p)  # it erased the subject ("remove" of the main object)

@@ -310,6 +310,7 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         clause = fixed[0]
     clause = _SHORTHAND.sub(lambda m: _SHORT[m.group(0).lower()], clause)  # "blur bg", "can u"
     clause = _FILLER.sub("", _OPENER.sub("", clause)).strip() or clause  # "can u …", "actually, make it blue"
+    clause = _NOT_SO.sub(_less_than_that, clause)  # "brighten it but not too much": a little, no thing left out
     clause = _WH_IS.sub(r"\1 is", clause)  # "what colour's that car": "what colour is that car"
     clause = _BARE_BACKGROUND.sub(r"make the background \g<what>", clause)  # "Background: grey", "background in b&w"
     clause = _blacked_out(clause)  # "black out the face": made black (it kept only the face)
@@ -390,6 +391,8 @@ def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
 
     if ruled.intent in REFUSALS:  # a refusal's rule is specific; no near match overrules it
         return ruled
+    if not intent_named(ruled.intent or "").examples:  # a rules-only record (tools/look_intents.py): the
+        return ruled  # matcher has no sentence of it to compare with, so it cannot judge the rule off-topic
     if video and (ruled.intent == "track" or intent_named(ruled.intent or "").media == "video"):
         return ruled  # on a clip, a clip's own reading ("snip the last second", "follow the dog") stands
 
@@ -433,6 +436,28 @@ _WH_IS = re.compile(
     r"\b((?:what|which)\s+(?:colou?r|kind|type|sort|size|shape|breed|make|model|brand|species|shade|time|day|number))'s\b",
     re.I,
 )
+# a limit on the edit, not a thing left out ("brighten it but not too much", "desaturate it but not completely",
+# "less intense but not black and white", "warmer but not orange"): it had selected "too much" and edited the rest
+_NOT_SO = re.compile(
+    r"\s*,?\s*\b(?:but|though|just|only|yet)\s+not\s+(?P<deg>(?:(?:too|so|very|overly|that|super|crazy)\s+)\w+(?:\s+\w+)?"
+    r"|completely|entirely|fully|totally|all\s+the\s+way|overboard|over\s+the\s+top|crazy|extreme(?:ly)?|a\s+lot|much|"
+    r"black\s+and\s+white|b\s*&\s*w|gr[ae]y\s?scale|mono(?:chrome)?|" + "|".join(_COLOR_WORDS) + r")"
+    r"(?:\s*,?\s*(?:please|pls|thanks))?\s*[.!]?$",
+    re.I,
+)
+
+
+def _less_than_that(m: re.Match[str]) -> str:
+    """ "but not too much" -> " a little" (a limit on how much); "but not black and white" -> "" (what the edit
+    must not become, which it does not)."""
+    over = re.match(
+        r"(?:too|so|very|overly|that|super|crazy|completely|entirely|fully|totally|all|overboard|over|extreme|a lot|much)\b",
+        m.group("deg"),
+        re.I,
+    )
+    return " a little" if over else ""
+
+
 _ENDS_IN_COLOUR = re.compile(
     r"\b(?:" + "|".join(_COLOR_WORDS) + r")\s*(?:,?\s*(?:please|pls|instead|now|for me|thanks|too))*\s*[.!?]*$", re.I
 )

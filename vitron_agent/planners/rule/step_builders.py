@@ -415,6 +415,9 @@ def _do_remove(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> Non
     if kind == "complement":  # "remove everything except the cat" = keep only the cat
         _edit(b, operation="keep_only", mask=mask)
         return
+    if kind == "background":  # "get rid of the background completely": the subject cut out (it erased the subject)
+        _edit(b, operation="cutout", mask=mask or _segment(b, "the main object", last))
+        return
     _edit(
         b,
         operation="remove",
