@@ -54,8 +54,35 @@ def _in_words(d: Detection) -> str:
     return f"{_article(d.label)} {d.label}" + (f" ({alt.strip()})" if alt else "")
 
 
+# the models that name things, in the words a user needs: when one is not installed, a name they
+# would know is "unrecognised" only because of that, and the answer says so first, with the fix
+NAMING_MODELS = {
+    "ssd_mobilenet": "the object detector (SSD-MobileNetV2)",
+    "efficientnet_lite2": "the 1,000-name classifier (EfficientNet-Lite2)",
+    "blazeface": "the face detector (BlazeFace)",
+    "blazeface_weights": "the face detector (BlazeFace)",
+    "wordnet_data_noun": "WordNet's names",
+}
+MODELS_MISSING = (
+    "{models} {are} not installed, so I may not know {target!r} for that reason: run `vitron-agent fetch-weights` "
+    "(or `make install`) and ask again. "
+)
+
+
+def missing_models(target: str) -> str:
+    """The sentence naming the naming models that are not installed ("" when all are)."""
+    from vitron_agent.loading.weights import embedded_available
+
+    gone = [said for name, said in NAMING_MODELS.items() if not embedded_available(name)]
+    gone = list(dict.fromkeys(gone))
+    if not gone:
+        return ""
+    return MODELS_MISSING.format(models=" and ".join(gone), are="is" if len(gone) == 1 else "are", target=target)
+
+
 def not_recognised(target: str, found: list[Detection], image: np.ndarray | None = None) -> ToolFailed:
     return ToolFailed(
+        f"{missing_models(target.strip())}"
         f"I cannot recognise {target.strip()!r}: none of my models has a name for it (the detector knows "
         f"COCO's 80 kinds of thing, the classifier ImageNet's 1,000, matched through WordNet's words). "
         f"In this image I see {_found(found, image)}. To work on {target.strip()!r}, {ASK_REGION}."
