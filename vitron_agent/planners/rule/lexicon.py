@@ -14,9 +14,10 @@ NO_GENERATOR = (
 )
 
 
-NEEDS_IMAGE = (
-    "This request needs an image or a video: pass --image PATH or --video PATH on the command line, "
-    "or image=... / video=... in Python."
+NEEDS_IMAGE = (  # every door's way to send one: the planner does not know which door this turn came through
+    "This request needs an image or a video: send one with it (--image PATH or --video PATH on the command line, "
+    "image=... / video=... in Python, an upload or an image_url / video_url part over HTTP, image_base64 / "
+    "video_base64 over MCP)."
 )
 
 
