@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 SET = Path(__file__).resolve().parent / "recognition"
 
 
@@ -51,53 +52,63 @@ def named_on_own_box(pixels: np.ndarray, sentence: str, box: tuple) -> bool:
 
 
 def _answer(pixels: np.ndarray, sentence: str):
-    """(box or None, mask or None, sure) of the resolver as the evaluation runs it."""
+    """(box or None, mask or None, sure, how it was found) of the resolver as the evaluation runs it."""
     from vitron_agent.core.errors import ToolFailed
     from vitron_agent.perception import recognise
 
     try:
         res = recognise.resolve(pixels, sentence, guess=True)
     except ToolFailed:
-        return None, None, None
+        return None, None, None, ""
+    from recognition_why import _way
+
     mask = np.asarray(res.mask, bool)
+    way = _way(("" if res.sure else "[unsure] ") + res.method)
     if res.detections:
         d = res.detections[0].box
-        return (d.x1, d.y1, d.x2, d.y2), mask, res.sure
+        return (d.x1, d.y1, d.x2, d.y2), mask, res.sure, way
     ys, xs = np.nonzero(mask)
-    return ((xs.min(), ys.min(), xs.max() + 1, ys.max() + 1) if len(xs) else None), mask, res.sure
+    return ((xs.min(), ys.min(), xs.max() + 1, ys.max() + 1) if len(xs) else None), mask, res.sure, way
 
 
-def classify_miss(e, pixels: np.ndarray, same_kind: list[tuple]) -> tuple[str, float, float, bool | None]:
-    """(class, box IoU, mask IoU, sure) of one expression; ``same_kind``: the boxes of the other
-    labelled things of its category in its picture."""
+def _overlap(box: tuple, truth: tuple) -> str:
+    """How an answer's box that overlaps the labelled box misses it: 'too big' (it holds most of the
+    thing), 'too small' (a part of it), or 'shifted'."""
+    ix = max(0.0, min(box[2], truth[2]) - max(box[0], truth[0])) * max(
+        0.0, min(box[3], truth[3]) - max(box[1], truth[1])
+    )
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    t_area = (truth[2] - truth[0]) * (truth[3] - truth[1])
+    if ix >= 0.8 * t_area:
+        return "too big"
+    return "too small" if ix >= 0.8 * area else "shifted"
+
+
+def classify_miss(e, pixels: np.ndarray, same_kind: list[tuple]) -> tuple[str, float, float, bool | None, str]:
+    """(class, box IoU, mask IoU, sure, detail: how it was found and, for a right place, how the box
+    misses) of one expression; ``same_kind``: the boxes of the other labelled things of its category
+    in its picture."""
     from vitron_agent.evaluation.harness import box_iou
 
     truth = e.mask()
-    box, mask, sure = _answer(pixels, e.sentence)
+    box, mask, sure, way = _answer(pixels, e.sentence)
     if box is None:
-        return (
-            (
-                "d refused, a model names it"
-                if named_on_own_box(pixels, e.sentence, e.box)
-                else "a refused, no model names it"
-            ),
-            0.0,
-            0.0,
-            None,
-        )
+        named = named_on_own_box(pixels, e.sentence, e.box)
+        return ("d refused, a model names it" if named else "a refused, no model names it"), 0.0, 0.0, None, ""
     m = mask if mask is not None and mask.shape == truth.shape else np.zeros_like(truth)
     inter, union = int((m & truth).sum()), int((m | truth).sum())
     m_iou = inter / union if union else 0.0
     b_iou = box_iou(box, e.box)
+    how = f"{'sure' if sure else 'unsure'} {way}"
     if b_iou >= 0.5:
-        return ("hit" if m_iou >= 0.5 else "hit, c poor mask"), b_iou, m_iou, sure
+        return ("hit" if m_iou >= 0.5 else "hit, c poor mask"), b_iou, m_iou, sure, how
     if any(box_iou(box, o) >= 0.5 for o in same_kind):
-        return "b wrong instance", b_iou, m_iou, sure
+        return "b wrong instance", b_iou, m_iou, sure, how
     if inter and (inter >= 0.5 * truth.sum() or inter >= 0.5 * max(1, m.sum())):
-        return "c right place, poor mask or box", b_iou, m_iou, sure
+        return "c right place, poor mask or box", b_iou, m_iou, sure, f"{how}, {_overlap(box, e.box)}"
     if not named_on_own_box(pixels, e.sentence, e.box):
-        return "a wrong place, no model names it", b_iou, m_iou, sure
-    return "e wrong place, a model names it", b_iou, m_iou, sure
+        return "a wrong place, no model names it", b_iou, m_iou, sure, how
+    return "e wrong place, a model names it", b_iou, m_iou, sure, how
 
 
 def _others(half: str) -> dict[int, list[tuple[int, int, tuple]]]:
@@ -124,18 +135,25 @@ def main(half: str = "tune") -> int:
     anns = {a["id"]: a for a in json.loads((SET / half / "instances.json").read_text())["annotations"]}
     others = _others(half)
     counts: Counter[str] = Counter()
+    details: Counter[str] = Counter()
     cache: dict[str, np.ndarray] = {}
     for e in refset.expressions:
         pixels = cache.setdefault(e.file_name, read_rgb(photos[e.file_name]))
         cat = anns[e.ann_id]["category_id"]
         same = [b for i, c, b in others[e.image_id] if c == cat and i != e.ann_id]
-        cls, b, m, sure = classify_miss(e, pixels, same)
+        cls, b, m, sure, how = classify_miss(e, pixels, same)
         counts[cls] += 1
+        if cls != "hit" and how:
+            details[f"{cls[:1]}: {how}"] += 1
         if half == "tune":  # the held-out half: counts only
             said = "" if sure is None else ("sure" if sure else "unsure")
-            print(f"{cls:34s} box {b:.2f} mask {m:.2f} {said:6s} {e.file_name[:-4]:14s} {e.sentence!r}", flush=True)
+            print(
+                f"{cls:34s} box {b:.2f} mask {m:.2f} {said:6s} {e.file_name[:-4]:14s} {e.sentence!r} ({how})",
+                flush=True,
+            )
     n = sum(counts.values())
     print(f"{half}: {n} expressions; " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    print(f"{half}, misses by how they were found: " + ", ".join(f"{k} {v}" for k, v in sorted(details.items())))
     hits = counts["hit"] + counts["hit, c poor mask"]
     print(
         f"{half}: hit rate {hits / max(1, n):.2f}; the most a fix of b, c, d and e could add: "

@@ -11,6 +11,8 @@ Kinds (the classes the judges try more of):
   "the biggest dog", "the cup next to the bird");
 - mask: one thing pasted large on a busy background: is the mask the thing (legs, a tripod's thin
   legs, no straight cut along a box edge, no neighbour swallowed)?
+- named: a thing only the classifier names (no COCO class), pasted large: is the answer the whole
+  thing, not a part where the activation peaks (added at 17:40, before the growing fix);
 - real: one of several labelled things of a kind in a tuning photo, chosen by place or size (the
   truth is the labelled thing the words' rule picks: the leftmost, the largest ...);
 - words: a thing asked by a word above or beside its model name ("the animal", "the vehicle",
@@ -110,6 +112,14 @@ CASES = [
     ("mask", "stream", [("cheetah_head", 0.6, 0.3, 0.2, 0)], "the cheetah", 0),
     ("mask", "brick", [("astro_person", 0.85, 0.3, 0.1, 0)], "the woman", 0),
     ("mask", "sunset", [("dog_low", 0.6, 0.35, 0.3, 0)], "the dog", 0),
+    ("named", "meadow", [("astro_shuttle", 0.9, 0.4, 0.05, 0)], "the space shuttle", 0),
+    ("named", "gravel", [("sundial", 0.6, 0.3, 0.3, 0)], "the sundial", 0),
+    ("named", "stream", [("rocket", 0.9, 0.45, 0.05, 0)], "the rocket", 0),
+    ("named", "brick", [("tripod", 0.9, 0.35, 0.05, 0)], "the tripod", 0),
+    ("named", "sunset", [("cheetah_head", 0.8, 0.3, 0.1, 0)], "the cheetah", 0),
+    ("named", "gravel", [("astro_helmet", 0.7, 0.2, 0.2, 0)], "the helmet", 0),
+    ("named", "meadow", [("cheetah_head", 0.35, 0.1, 0.5, 0), ("tripod", 0.8, 0.6, 0.1, 0)], "the tripod", 1),
+    ("named", "stream", [("sundial", 0.4, 0.05, 0.5, 0), ("cat", 0.4, 0.55, 0.5, 0)], "the sundial", 0),
     ("words", "meadow", [("cat", 0.5, 0.3, 0.3, 0)], "the animal", 0),
     ("words", "stream", [("moto", 0.45, 0.2, 0.35, 0)], "the vehicle", 0),
     ("words", "sunset", [("cat", 0.45, 0.4, 0.3, 1)], "the kitty", 0),
@@ -242,7 +252,7 @@ def score(kind: str, phrase: str, image: np.ndarray, truth: np.ndarray) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--kind", choices=("which", "mask", "words", "real"))
+    ap.add_argument("--kind", choices=("which", "mask", "words", "real", "named"))
     ap.add_argument("--save", help="write each case's picture here (PNG) to look at")
     args = ap.parse_args(argv)
     photos, anns = _photos("tune"), _annotations()

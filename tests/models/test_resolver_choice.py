@@ -74,3 +74,41 @@ def test_the_one_a_size_word_picks(phrase, which):
     got = (d.x1, d.y1, d.x2, d.y2)
     assert box_iou(got, boxes[which]) > box_iou(got, boxes[1 - which])
     assert "unsure which" not in res.method
+
+
+@pytest.mark.parametrize(
+    "name, label, box, word",
+    [("chelsea", "tabby", (100, 30, 250, 150), "cat"), ("rocket", "missile", (310, 130, 336, 200), "rocket")],
+)
+def test_a_classifier_box_on_a_part_grows_to_the_thing(name, label, box, word):
+    """A classifier's find on the cat's face or the rocket's nose (a crop, an activation peak) is
+    grown to the salient object it lies on, which the classifier names so (answers 'too small')."""
+    from skimage import data
+
+    from vitron_agent.core.refs import Box, Detection
+    from vitron_agent.perception.box_refine import refine_detection
+    from vitron_agent.perception.detector import box_iou
+    from vitron_agent.perception.wordnet_names import classes_for
+
+    image = getattr(data, name)()
+    d = Detection(label=label, score=0.4, box=Box(x1=box[0], y1=box[1], x2=box[2], y2=box[3]))
+    got = refine_detection(image, d, classes_for(word)[1])[0].detection.box
+    whole = {"chelsea": (0, 0, 451, 300), "rocket": (310, 125, 338, 365)}[name]
+    assert box_iou((got.x1, got.y1, got.x2, got.y2), whole) >= 0.7 > box_iou(box, whole)
+
+
+def test_one_cat_is_not_cut_in_two():
+    """scikit-image's cat on its gravel stays one cat: its two eyes peak apart in the classifier's
+    activation map, but the detector saw no second cat (it had been split in two at its eyes)."""
+    import cv2
+    from skimage import data
+
+    from vitron_agent.perception.box_refine import refine_found
+    from vitron_agent.perception.detector import detect_objects
+
+    gravel = cv2.resize(np.stack([data.gravel()] * 3, -1), (768, 576))
+    cat = cv2.resize(data.chelsea(), (519, 345))
+    gravel[115:460, 150:669] = cat
+    pool, _, hows = refine_found(gravel, detect_objects(gravel), ("cat",))
+    assert len([d for d in pool if d.label == "cat"]) == 1
+    assert not any("split" in h for h in hows.values())

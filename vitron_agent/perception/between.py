@@ -24,7 +24,7 @@ from vitron_agent.core.refs import Detection
 if TYPE_CHECKING:
     from vitron_agent.perception.resolving import Resolved
 
-__all__ = ["Between", "parse_between", "order_between", "resolve_between"]
+__all__ = ["Between", "anchor_by_name", "parse_between", "order_between", "resolve_between"]
 
 _BETWEEN = re.compile(
     r"^(?P<head>.+?)\s+(?:(?:that|which|who)\s+(?:is|are|stands?|sits?)\s+)?(?:standing\s+|sitting\s+|lying\s+)?"
@@ -157,3 +157,23 @@ def resolve_between(
     if not sure:
         how += f"; unsure: it cannot tell surely that this is the {btw.head.removeprefix('the ')} between them, so it took the nearest"
     return Resolved([chosen], _mask(image, [chosen], with_mask), how, sure=sure)
+
+
+def anchor_by_name(image: np.ndarray, found: list[Detection], words: str) -> tuple[Detection, bool] | None:
+    """(the other thing of a relation, sure) when the detector has no detection of it ("the cup next
+    to the lemon", "the cat by the rocket"): the classifier's best proposal named as ``words``' head
+    noun (:func:`~vitron_agent.perception.name_finder.classifier_proposals`: the detector's boxes, the
+    salient object, the activation peaks; a few classifications, no closer looks), sure only at 0.5 or
+    more. None when the classifier knows no kind of it or finds none."""
+    from vitron_agent.perception.classifier import classifier_ready
+    from vitron_agent.perception.detector import named
+    from vitron_agent.perception.name_finder import classifier_proposals, head_noun, imagenet_kinds
+    from vitron_agent.perception.wordnet_names import classes_for, wordnet_ready
+
+    head = head_noun(words)
+    if not (head and wordnet_ready() and classifier_ready()):
+        return None
+    name = named(words)
+    wanted = classes_for(head)[1] or imagenet_kinds(head, name.labels if name else ())
+    hits = classifier_proposals(image, found, wanted) if wanted else []
+    return (hits[0], hits[0].score >= 0.5) if hits else None

@@ -206,11 +206,19 @@ def _placed_by(
     """The detector's answer (:func:`_by_detector`), placed by ``relation`` to ``relative_to`` when that
     is among the detections; when it is not ("the crowd behind them", "the people behind the car" with
     no car), the answer is unsure and says so in the words of an assumption."""
+    from dataclasses import replace
+
     anchor = _anchor(found, relation, relative_to)
+    if anchor is None and relation and relative_to and relative_to.strip().lower() not in _PRONOUNS:
+        from vitron_agent.perception.between import anchor_by_name  # "next to the lemon": no detector class
+
+        if (other := anchor_by_name(image, found, relative_to)) is not None:
+            res = _by_detector(image, found, what, phrase, (relation, other[0]), with_mask)
+            doubt = f"; unsure where: it cannot tell surely where {relative_to.strip()} is, so it took the one found"
+            return res if other[1] else replace(res, method=res.method + doubt, sure=False)
     res = _by_detector(image, found, what, phrase, anchor, with_mask)
     if not (relation and relative_to and anchor is None):
         return res
-    from dataclasses import replace
 
     other = relative_to.strip()
     which = f"what {other!r} refers to" if other.lower() in _PRONOUNS else f"where {other} is"
