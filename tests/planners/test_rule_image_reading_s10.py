@@ -266,3 +266,41 @@ def test_a_limit_after_but_not_is_no_thing_left_out(toolbox, text, op, low):
 def test_the_background_removed_whatever_the_adverb_keeps_the_subject(toolbox, text):
     p = plan(text, toolbox)
     assert ops(p) == ["segment", "cutout"], steps(p)  # it erased the subject ("remove" of the main object)
+
+
+@pytest.mark.parametrize(
+    ("text", "op", "thing"),
+    [
+        ("make the jacket look less green", "desaturate", "jacket"),
+        ("make the clouds less grey", "saturate", "clouds"),
+    ],
+)
+def test_less_of_a_colour_is_never_a_paint_in_it(toolbox, text, op, thing):
+    p = plan(text, toolbox)
+    assert ops(p) == ["segment", op] and thing in target(p), steps(p)  # "less red" painted it red
+
+
+@pytest.mark.parametrize(
+    ("text", "colour"),
+    [("make the pond a deeper blue", "dark blue"), ("make the scarf a lighter pink", "light pink")],
+)
+def test_a_comparative_shade_is_part_of_the_colour(toolbox, text, colour):
+    p = plan(text, toolbox)
+    assert steps(p)[-1] == ("recolor", {"color": colour}), steps(p)
+    assert " a" not in target(p)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("alright so basically I want the horse cut out so I can put it on a poster", ["segment", "cutout"]),
+        ("would it be at all possible to pixelate the plate", ["segment", "pixelate"]),
+        ("crop it so it's just the lighthouse", ["segment", "crop"]),
+        ("make the greens pop", ["segment", "saturate"]),
+        ("turn it black and white, can you do that?", ["grayscale"]),
+        ("what's the poster on the wall say", ["read_text"]),
+    ],
+)
+def test_everyday_wrappers_around_a_request(toolbox, text, want):
+    p = plan(text, toolbox)
+    assert ops(p) == want, steps(p)

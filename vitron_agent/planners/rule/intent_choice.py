@@ -73,6 +73,8 @@ _DONE = {  # "i want the runner tracked": the participle's verb, applied to the 
     "brightened": "brighten",
     "darkened": "darken",
     "described": "describe",
+    "cut out": "cut out",
+    "cropped out": "cut out",
 }
 _WANT_DONE = re.compile(
     r"^(?:i|we)\s*(?:'d|would)?\s*(?:want|need|like|love)\s+(?P<np>(?:the|this|that|my|his|her|their|its|these|those|it|"
@@ -253,7 +255,7 @@ def topic_first(text: str) -> str:
 # logo, white out the rest", "leave the dog and make everything else black"): the thing kept, on that colour
 _ELSE = r"(?:everything\s+else|all\s+else|the\s+rest(?:\s+of\s+(?:it|the\s+(?:image|picture|photo|scene)))?)"
 _KEEP_ON_COLOUR = re.compile(
-    r"^(?:please\s+)?(?:keep|leave)\s+(?:only\s+|just\s+)?(?P<kept>[^,;.]+?)\s*(?:,|;|\band\b|\bbut\b)\s*(?:then\s+)?"
+    r"^(?:please\s+)?(?:only\s+|just\s+)?(?:keep|leave)\s+(?:only\s+|just\s+)?(?P<kept>[^,;.]+?)\s*(?:,|;|\band\b|\bbut\b)\s*(?:then\s+)?"
     r"(?:(?P<colour>black|white)[- ]?out\s+"
     + _ELSE
     + r"|(?:make|turn|paint|fill|colou?r)\s+"
@@ -264,6 +266,12 @@ _KEEP_ON_COLOUR = re.compile(
 )
 
 
+_CAN_YOU_DO_IT = re.compile(
+    r"\s*[,;.!]?\s*(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:do|manage)\s+(?:that|this|it)(?:\s+for\s+me)?"
+    r"|is\s+that\s+(?:possible|ok(?:ay)?|doable)|if\s+(?:that'?s|that\s+is|it'?s|it\s+is)\s+(?:possible|ok(?:ay)?|doable))"
+    r"(?:\s*,?\s*(?:please|thanks|thank you|cheers))?\s*[?.!]*\s*$",
+    re.I,
+)
 # what is not wanted said first, then what is ("not black and white, sepia please", "don't make it black and white,
 # just mute the colours", "no blur, just sharpen it"): the request after it (the refused edit had been done too).
 # A thing named ("not the dog, the cat") is a correction of a target, left to the follow-up reading.
@@ -279,6 +287,7 @@ def spare_first(text: str) -> str:
     """ "don't touch the dog, but brighten everything else" -> "brighten everything except the dog";
     "leave the sky alone and darken the rest" -> "darken everything except the sky"; other text as it is.
     Runs before clause splitting (the spared thing comes first, the edit after a comma)."""
+    text = _CAN_YOU_DO_IT.sub("", text) or text  # "…, can you do that?": the request was said before it
     if (neg := _NOT_THAT.match(text.strip())) and not _SPARE_FIRST.match(text.strip()):
         text = neg.group("rest")  # "not black and white, sepia please": what is not wanted, then what is
     if fill := _KEEP_ON_COLOUR.match(text.strip()):  # "keep the cat and black out everything else"
@@ -318,6 +327,13 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     for pattern, words in _SPELLED:  # "black & white", "slo mo", "counter clockwise": one way of writing each
         clause = pattern.sub(words, clause)
     clause = _POLITE_END.sub("", clause) or clause  # "make this photo black and white please"
+    clause = _PURPOSE.sub("", clause) or clause  # "cut the dog out so i can use it elsewhere": why, not what
+    clause = _HUES.sub(lambda m: f"the {m.group(1)} colours", clause)  # "make the blues pop": blue colours, no blur
+    clause = _BY_HALF.sub("", clause)  # "reduce the saturation by half": how much, not a thing
+    if m := _POP.match(clause):  # "make the blues pop": their colour stronger (the matcher heard "blues" as blur)
+        clause = f"saturate {m.group('np')}{m.group('more') or ''}"
+    if m := _SO_JUST.match(clause):  # "crop it so it's just her face": crop to her face
+        clause = f"{m.group('verb') or m.group('verb2')} to {m.group('what') or m.group('what2')}"
     clause = _WONDER.sub("", clause)
     clause = _THAT_AREA.sub("it", clause)  # "brighten that area": the selection, like "it"
     clause = _ITS_COLOUR.sub(lambda m: f"the {m.group(2)} of {'it' if m.group(1).lower() == 'its' else 'them'}", clause)
@@ -458,6 +474,23 @@ def _less_than_that(m: re.Match[str]) -> str:
     return " a little" if over else ""
 
 
+# why the user wants it, after the request ("so i can use it somewhere else", "so that we can print it")
+_PURPOSE = re.compile(r"\s*,?\s+so\s+(?:that\s+)?(?:i|we|you|they|he|she)\s+(?:can|could|may|might|will)\b.*$", re.I)
+# a colour's hue named in the plural ("the reds", "the blues"): those colours in the picture
+_HUES = re.compile(r"\bthe\s+(red|blue|green|yellow|orange|purple|pink)s\b(?!\s+(?:team|side|band)\b)", re.I)
+_POP = re.compile(
+    r"^(?:make|let|have)\s+(?P<np>(?:the|his|her|their|my|these|those)\s+(?!colou?rs?\b)[a-z][a-z ]{0,40}?)\s+pop"
+    r"(?:\s+out)?(?P<more>(?:\s+(?:a bit|a little|more|a lot|a touch|slightly))*)\s*$",
+    re.I,
+)
+_BY_HALF = re.compile(r"\s+by\s+(?:(?:a|one)\s+)?(?:half|third|quarter)\b", re.I)
+# "crop it so it's just her face", "trim it so that only the boat is in it": a crop to that thing
+_SO_JUST = re.compile(
+    r"^(?P<verb>crop|trim|cut)\s+(?:it|this|the\s+(?:image|picture|photo))\s+(?:down\s+)?so\s+(?:that\s+)?"
+    r"(?:it'?s|it\s+is|there'?s|there\s+is|you\s+(?:only\s+)?see)\s+(?:just|only)\s+(?P<what>.+?)(?:\s+(?:left|in\s+it|showing))?$"
+    r"|^(?P<verb2>crop|trim|cut)\s+(?:it|this)\s+so\s+(?:that\s+)?only\s+(?P<what2>.+?)\s+(?:is|are)\s+(?:left|in\s+(?:it|the\s+shot|frame))$",
+    re.I,
+)
 _ENDS_IN_COLOUR = re.compile(
     r"\b(?:" + "|".join(_COLOR_WORDS) + r")\s*(?:,?\s*(?:please|pls|instead|now|for me|thanks|too))*\s*[.!?]*$", re.I
 )

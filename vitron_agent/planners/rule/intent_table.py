@@ -345,6 +345,10 @@ def _added_to_it(b: Any, rest: str, clause: str, last: dict[str, str]) -> bool:
     return True
 
 
+# "make the dress a lighter pink", "a darker green": a shade of a colour, which the recolour reads
+_NOT_A_SHADE = r"(?!\s+(?:shade\s+of\s+)?(?:" + _COLOR_RE.pattern[3:-3] + r")\b)"
+
+
 def _do_generate(b: Any, rest: str, clause: str, last: dict[str, str]) -> None:
     """A new picture from words: it becomes "it"; the previous turn's mask no longer applies."""
     if _added_to_it(b, rest, clause, last):
@@ -737,7 +741,8 @@ INTENTS: tuple[Intent, ...] = (
     _builtin(
         "brighten",
         (
-            r"^(?:brighten|lighten)\b\s*|^(?:make|render)\b.*\b(?:brighter|lighter)\b|^(?:increase|raise|boost)\s+(?:the\s+)?brightness\b\s*",
+            r"^(?:brighten|lighten)\b\s*|^(?:make|render)\b.*\b(?:brighter|lighter)\b" + _NOT_A_SHADE + r"|"
+            r"^(?:increase|raise|boost)\s+(?:the\s+)?brightness\b\s*",
         ),
         _adjust("brighten"),
         "brighten / make brighter",
@@ -745,7 +750,10 @@ INTENTS: tuple[Intent, ...] = (
     ),
     _builtin(
         "darken",
-        (r"^darken\b\s*|^(?:make|render)\b.*\bdarker\b|^(?:decrease|reduce|lower)\s+(?:the\s+)?brightness\b\s*",),
+        (
+            r"^darken\b\s*|^(?:make|render)\b.*\bdarker\b" + _NOT_A_SHADE + r"|"
+            r"^(?:decrease|reduce|lower)\s+(?:the\s+)?brightness\b\s*",
+        ),
         _adjust("darken"),
         "darken / make darker",
         whole=True,

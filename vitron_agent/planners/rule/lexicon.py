@@ -77,7 +77,8 @@ _WEAK_SPLIT = re.compile(  # not before "… and leave the flower in colour": th
 _FILLER = re.compile(  # politeness and openers, any number of them: "hi, could you possibly please ..."
     r"^(?:(?:please|pls|can you|could you|would you|will you|now|also|and|then|next|i want you to|i'd like you to|"
     r"i would like you to|let's|lets|kindly|possibly|perhaps|maybe|just|"
-    r"is it possible to|would it be possible to|i need you to|go ahead and|first(?: of all)?|ok(?:ay)?|alright|hey|hi|"
+    r"is it (?:at all )?possible (?:for you )?to|would it be (?:at all )?possible (?:for you )?to|i need you to|go ahead and|"
+    r"first(?: of all)?|ok(?:ay)?|alright|hey|hi|basically|honestly|literally|right|"
     r"so|to start(?: with)?|lastly|finally|do you think you could|be so kind as to|"
     r"i'd (?:love|like) it if you (?:could|would)|i would (?:love|like) it if you (?:could|would)|"
     r"if you (?:could|would|can|don't mind)|i was wondering if you could|"
@@ -513,7 +514,9 @@ _NP_STOP = set(
 )
 
 
-_PICTURE_NOUN = re.compile(r"^(?:image|picture|pic|photo|photograph|snapshot|shot|scene|video|clip|footage|film|movie)$")
+_PICTURE_NOUN = re.compile(
+    r"^(?:image|picture|pic|photo|photograph|snapshot|shot|scene|video|clip|footage|film|movie)$"
+)
 _NOT_MODIFIERS = frozenset("is are was were be of in on at to with and or but than as it".split())
 
 

@@ -103,6 +103,10 @@ ABOUT_THE_SHOT = (
 )
 
 
+# what a thing says, however the question is put ("whats the text on the sign say", "what's the banner saying")
+_SAYS = re.compile(r"^what(?:'s|s|\s+is|\s+does|\s+do)?\b.*\b(?:say|says|saying|read|reads)\s*\??$", re.I)
+
+
 def _about_the_shot(b: _Builder, clause: str) -> bool:
     """Whether ``clause`` asks for the camera, its settings, the date or who took the picture; if so the answer
     says it cannot be told from the pixels (and no step is planned)."""
@@ -125,7 +129,7 @@ def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> N
             _edit(b, operation="recolor", mask=mask, color=seen.group("c").lower())
             b.notes.append("To show it, I recoloured a copy; the original picture is unchanged.")
             return
-    if _TEXT_THERE.match(clause.strip()):
+    if _TEXT_THERE.match(clause.strip()) or _SAYS.match(clause.strip()):  # "whats the text on the sign say"
         _do_read(b, "the text", clause, last)
         return
     if not b.video_mode and _WRITTEN_ANSWER.match(clause.strip(" .!")):
@@ -324,7 +328,7 @@ def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None
 
 # "how many cars are parked here", "how many dogs are there in the park", "how many people are sitting down":
 # the things counted, then what they are doing or where they are
-_STATE = re.compile(r"^(?P<thing>.+?)\s+(?:(?:who|that|which)\s+)?(?:are|is)(?:\s+(?P<state>.*))?$", re.I)
+_STATE = re.compile(r"^(?P<thing>.+?)\s+(?:there\s+)?(?:(?:who|that|which)\s+)?(?:are|is)(?:\s+(?P<state>.*))?$", re.I)
 _THERE = re.compile(
     r"^(?:there|here|visible|shown|pictured|present|in (?:it|this|view|shot|the (?:picture|photo|image|shot)))\b\s*",
     re.I,

@@ -344,6 +344,17 @@ def _do_segment(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
         b.notes.append("The mask is of the main object; the background is everything outside it.")
 
 
+_SHADES = r"dark|darker|light|lighter|pale|paler|deep|deeper|bright|brighter|vivid|pastel|soft"
+_SHADE_OF = {
+    "deep": "dark",
+    "deeper": "dark",
+    "darker": "dark",
+    "lighter": "light",
+    "paler": "pale",
+    "brighter": "bright",
+}
+
+
 def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     rest = re.sub(r"^(?:the\s+)?colou?r\s+of\s+", "", rest, flags=re.I)
     colors = list(_COLOR_RE.finditer(rest))
@@ -367,17 +378,26 @@ def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
     if re.match(r"^give\b", clause, re.I):  # "give the car a metallic blue finish": the car, not "the car a metallic"
         phrase = re.sub(r"\s+(?:a|an|some)\b.*$", "", phrase, flags=re.I).strip()
     color = dest.group(1).lower()
-    if shade := re.search(
-        r"\b(dark|light|pale|deep|bright|vivid|pastel|soft)[ -]?$", rest[: dest.start()].strip() + " ", re.I
-    ) or re.search(r"\b(dark|light|pale|deep|bright|vivid|pastel|soft)\s*$", rest[: dest.start()], re.I):
-        tone = {"deep": "dark"}.get(shade.group(1).lower(), shade.group(1).lower())  # "a deep red": dark red
+    if shade := re.search(rf"\b({_SHADES})[ -]?$", rest[: dest.start()].strip() + " ", re.I) or re.search(
+        rf"\b({_SHADES})\s*$", rest[: dest.start()], re.I
+    ):
+        tone = _SHADE_OF.get(shade.group(1).lower(), shade.group(1).lower())  # "a deep red", "a deeper red": dark red
         color = f"{tone} {color}"  # "make the uniform dark green": dark green, not green
-        phrase = re.sub(r"\s*\b(?:dark|light|pale|deep|bright|vivid|pastel|soft)\s*$", "", phrase, flags=re.I).strip()
+        phrase = re.sub(rf"\s*\b(?:(?:a|an)\s+)?(?:{_SHADES})\s*$", "", phrase, flags=re.I).strip()
     kind, mask = _target(b, phrase, last)
     if shift := re.search(r"\b(?:less|not so|not as)\s+(blue|bluish|orange|yellow|yellowish)\b", rest, re.I):
         # "make the sky less blue": less of a colour is no paint in it, but the other temperature
         op = "cooler" if shift.group(1).lower().startswith(("orange", "yellow")) else "warmer"
         _edit(b, operation=op, mask=None if kind == "whole" else mask, amount=intensity(clause))
+        return
+    if less := re.search(rf"\b(?:less|not so|not as)\s+({_COLOR_RE.pattern[3:-3]})(?:ish)?\b", rest, re.I):
+        # "make the car look less red": less of that colour, which no paint gives ("less red" painted it red);
+        # "the sky less grey": more colour
+        grey = less.group(1).lower() in ("gray", "grey", "black", "white", "silver")
+        _edit(b, operation="saturate" if grey else "desaturate", mask=None if kind == "whole" else mask)
+        b.notes.append(
+            f"I cannot take out one colour: I made {'it more colourful' if grey else 'its colours weaker'} instead."
+        )
         return
     if kind == "whole" or (kind in ("pronoun", "none") and mask is None):  # the picture itself
         if color in ("gray", "grey"):  # "turn it grey": the whole picture grey is grayscale, not a grey paint
