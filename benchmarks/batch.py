@@ -16,7 +16,8 @@ process (the batch's own, each helper or actor), then the CPU seconds of *every*
 run (Ray's GCS, raylet and agents, Ray Data's own actors included) and the best wall time that
 CPU allows on this machine's cores: a floor that no overlap of start-up can go under.
 
-The Ray rows: cold (a new local instance) with the driver's head start (the driver runs inputs
+The Ray rows: cold (a new lean local instance: :mod:`vitron_agent.batch.local_ray`; and on plain
+``ray.init``'s, ``VITRON_RAY_LEAN=0``) with the driver's head start (the driver runs inputs
 while Ray and the actors start: :mod:`vitron_agent.batch.head_start`) and without it
 (``VITRON_RAY_HEAD_START=0``); cold with the same actors run through Ray Data
 (``VITRON_RAY_EXECUTOR=data``) instead of the default fixed pool of plain actors; attached to a new
@@ -431,6 +432,7 @@ def main() -> None:
         cold = measure(tmp / "in", tmp / "b3", w, ray="local")
         no_head = measure(tmp / "in", tmp / "b6", w, ray="local", VITRON_RAY_HEAD_START="0")
         on_data = measure(tmp / "in", tmp / "b7", w, ray="local", VITRON_RAY_EXECUTOR="data")
+        full = measure(tmp / "in", tmp / "b8", w, ray="local", VITRON_RAY_LEAN="0")  # every process ray.init starts
         with attached_cluster(tmp, os.cpu_count() or 1) as (address, head_pid):
             attached = measure(tmp / "in", tmp / "b4", w, ray=address, cluster_pid=head_pid)
             # the same cluster's next batch: Ray Data's own actors (stats, autoscaling, actor
@@ -443,6 +445,7 @@ def main() -> None:
         print(row(f"--ray, {w} actors, cold", cold, one_w))
         print(row(f"--ray, {w} actors, cold, no head start", no_head, one_w))
         print(row(f"--ray, {w} actors, cold, Ray Data", on_data, one_w))
+        print(row(f"--ray, {w} actors, cold, plain ray.init", full, one_w))
         print(row(f"--ray, {w} actors, attached (started)", attached, one_w))
         print(row(f"--ray, {w} actors, again (warm actors)", again, one_w))
         print(
@@ -457,11 +460,15 @@ def main() -> None:
             f"       the driver's head start (VITRON_RAY_HEAD_START=0 turns it off): cold "
             f"{cold['rate'] / pool['rate']:.2f}x with it, {no_head['rate'] / pool['rate']:.2f}x without\n"
             f"       the same actors through Ray Data (VITRON_RAY_EXECUTOR=data), cold: "
-            f"{on_data['rate'] / pool['rate']:.2f}x the pool"
+            f"{on_data['rate'] / pool['rate']:.2f}x the pool\n"
+            f"       cold on a lean local instance (the default) {cold['rate'] / pool['rate']:.2f}x, on plain "
+            f"ray.init's (VITRON_RAY_LEAN=0: dashboard head, autoscaler and log monitors too) "
+            f"{full['rate'] / pool['rate']:.2f}x"
         )
         print()
         runs = [("1 worker", one_w), (f"{w} workers", pool), ("ray cold", cold), ("ray attached", attached)]
         runs += [("attached again", again), ("cold, no head start", no_head), ("cold, Ray Data", on_data)]
+        runs += [("cold, plain init", full)]
         print("\n".join(timeline_table(runs)))
         print()
         print("\n".join(cpu_table(runs, os.cpu_count() or 1)))

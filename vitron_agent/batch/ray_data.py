@@ -52,8 +52,9 @@ class RayRunner:
     runs the jobs on Ray Data actors.
 
     ``address``: None or "local" start a new local instance (never a cluster that happens to run
-    on this machine: ``ray.init(address="local")``); "auto" joins the cluster ``ray start`` made
-    here; "host:port" or "ray://host:10001" join that cluster."""
+    on this machine), lean: without the dashboard head and the monitors (:mod:`vitron_agent.batch.local_ray`;
+    ``ray.init(address="local")`` where that cannot start); "auto" joins the cluster ``ray start``
+    made here; "host:port" or "ray://host:10001" join that cluster."""
 
     def __init__(
         self,
