@@ -55,28 +55,82 @@ def build_app_graph(agent=None, checkpointer=None):
     class AppState(AgentState, total=False):
         image: str
         video: str
+        given: dict[str, Any]
 
     def prepare(state: AppState) -> dict[str, Any]:
         from vitron_agent.runtime.turns import TurnRequest, turn_input
 
+        given = state.get("given") or {}
+        _check_input(given)
         thread = (get_config().get("configurable") or {}).get("thread_id")
-        session = agent.session(state.get("session") or (str(thread) if thread else "default"))
+        session = agent.session(given.get("session") or (str(thread) if thread else "default"))
         request = TurnRequest(
-            state.get("request") or "",
-            image=data_url_bytes(state["image"]) if state.get("image") else None,
-            video=data_url_bytes(state["video"], "video") if state.get("video") else None,
+            given.get("request") or "",
+            image=data_url_bytes(given["image"]) if given.get("image") else None,
+            video=data_url_bytes(given["video"], "video") if given.get("video") else None,
         )
         # the same turn set-up as Agent.run: a new image drops the last turn's masks, "it" carries over
         turn = turn_input(request, session, dict(state.get("last") or {}), agent.config)
         return {**turn, "image": "", "video": ""}
 
     g = StateGraph(AppState, input_schema=AppInput)
+    g.add_node("take", _take_input)
     g.add_node("prepare", prepare)
     g.add_node("agent", inner)
-    g.add_edge(START, "prepare")
+    g.add_edge(START, "take")
+    g.add_edge("take", "prepare")
+    g.add_node("done", _turn_done)
     g.add_edge("prepare", "agent")
-    g.add_edge("agent", END)
+    g.add_edge("agent", "done")
+    g.add_edge("done", END)
     return g.compile(checkpointer=checkpointer)
+
+
+NO_REQUEST = (
+    'the input has no "request" (the instruction): send {"request": "...", "image": "data:image/png;base64,..."} '
+    "with each turn; a thread keeps its pictures and results, not its last request"
+)
+NOT_TEXT = 'the input\'s "{name}" must be a string ({what}), not {got}'
+_WHAT = {
+    "request": "the instruction",
+    "image": "a data:image/...;base64 URL",
+    "video": "a data:video/...;base64 URL",
+    "session": "a session id",
+}
+
+
+def _take_input(state: dict[str, Any]) -> dict[str, Any]:
+    """This turn's input, taken out of the thread's state before anything can fail: the state outlives
+    the turn, so a next input without "request" ran this one again (said done), and a refused request
+    or session id was refused again on every later turn of the thread. A valid session id stays."""
+    from vitron_agent.runtime.sessions import validate_session_id
+
+    given = {name: state.get(name) for name in _WHAT}
+    session = given["session"]
+    try:
+        kept = validate_session_id(session) if isinstance(session, str) and session else ""
+    except ValueError:
+        kept = ""
+    return {"given": given, "request": "", "image": "", "video": "", "session": kept}
+
+
+def _turn_done(state: dict[str, Any]) -> dict[str, Any]:
+    """The request leaves the thread's state with its turn (a next input without one is refused, not
+    run again); the answer, records and session stay for the client to read."""
+    return {"request": ""}
+
+
+def _check_input(state: dict[str, Any]) -> None:
+    """Each input field is text, and a turn has a request (a number as the image had been a TypeError,
+    a turn without "request" had run the thread's previous request again, said done)."""
+    from vitron_agent.core.errors import InputError
+
+    for name, what in _WHAT.items():
+        value = state.get(name)
+        if value is not None and not isinstance(value, str):
+            raise InputError(NOT_TEXT.format(name=name, what=what, got=type(value).__name__))
+    if not (state.get("request") or "").strip():
+        raise InputError(NO_REQUEST)
 
 
 _GRAPH = None
