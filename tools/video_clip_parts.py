@@ -144,23 +144,31 @@ JUDGED = (
 )
 
 
+def _part_by_kind(call, text: str) -> bool:
+    """A part named by its motion ("the busiest 6 seconds": a highlight), by a judgement ("the best 5 seconds":
+    asked), by one end ("so it starts at 0:04") or as a middle cut (asked); True when planned or asked so."""
+    if _LIVELIEST.search(text) and call.has_tool("highlight_video") and (d := slots.duration(text)) is not None:
+        emit_step(call, "highlight_video", seconds=d)  # (it kept the first 6 s)
+        return True
+    if judged := _JUDGED.search(text):  # (it kept the first 5 s)
+        call.ask(JUDGED.format(what=judged.group(1).lower()))
+        return True
+    if (so := _SO_IT.search(text)) and (at := slots.timestamp(so.group("t"))) is not None:
+        start = so.group("side").lower().startswith(("start", "begin"))  # (it ended the clip at 0:04)
+        emit_step(call, "trim_video", **({"start": at} if start else {"end": at}))
+        return True
+    if _MIDDLE_CUT.search(text):  # "everything except the middle": no middle cut
+        call.ask(MIDDLE_CUT)
+        return True
+    return False
+
+
 def trim_handler(call) -> None:
     """first / last N s, from A to B, drop the first / last N s, or the part where X is visible."""
     if not video_or_ask(call, "trim_video", "Trimming"):
         return
     text = call.text
-    if _LIVELIEST.search(text) and call.has_tool("highlight_video") and (d := slots.duration(text)) is not None:
-        emit_step(call, "highlight_video", seconds=d)  # "the busiest 6 seconds": by motion (it kept the first 6 s)
-        return
-    if judged := _JUDGED.search(text):  # "the best 5 seconds": which is asked (it kept the first 5 s)
-        call.ask(JUDGED.format(what=judged.group(1).lower()))
-        return
-    if (so := _SO_IT.search(text)) and (at := slots.timestamp(so.group("t"))) is not None:
-        start = so.group("side").lower().startswith(("start", "begin"))  # "so it starts at 0:04" (it ended there)
-        emit_step(call, "trim_video", **({"start": at} if start else {"end": at}))
-        return
-    if _MIDDLE_CUT.search(text):
-        call.ask(MIDDLE_CUT)
+    if _part_by_kind(call, text):
         return
     if _SHARE.search(text) and not re.search(r"\d\s*(?:s|secs?|seconds?|mins?|minutes?)\b|\d:\d\d", text, re.I):
         call.ask(SHARE)
