@@ -53,6 +53,7 @@ from vitron_agent.perception.edit_ops import (
     rotated_size,
     tone,
 )
+from vitron_agent.perception.looks import border
 from vitron_agent.perception.masks import check_same_size
 from vitron_agent.toolkit.registry import Backend, StepWords, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
@@ -105,13 +106,27 @@ OPERATIONS = (
     "crop",
     "cutout",
     "composite",
+    # looks that need no model (vitron_agent.perception.looks), and drawing on the picture
+    "sepia",
+    "vignette",
+    "grain",
+    "invert",
+    "sketch",
+    "cartoon",
+    "posterize",
+    "emboss",
+    "border",
+    "text",
 )
-IMAGE_ONLY = ("crop", "rotate", "resize", "cutout", "composite")
-GEOMETRIC = ("flip", "rotate", "resize", "crop")
+IMAGE_ONLY = ("crop", "rotate", "resize", "cutout", "composite", "border")
+GEOMETRIC = ("flip", "rotate", "resize", "crop", "border")
 GENERATIVE_OPERATIONS = ("inpaint", "instruct", *OPERATIONS)
 EditOperation = Literal[OPERATIONS]  # type: ignore[valid-type]
 GenerativeEditOperation = Literal[GENERATIVE_OPERATIONS]  # type: ignore[valid-type]
 NEEDS_MASK = ("recolor", "remove", "blur_background", "replace_background", "keep_only", "outline", "cutout")
+
+
+TextPlace = Literal["bottom", "top", "center", "top_left", "top_right", "bottom_left", "bottom_right"]
 
 
 class EditInput(BaseModel):
@@ -145,6 +160,10 @@ class EditInput(BaseModel):
         default=None,
         description="composite: the picture to lay the cut-out over (none: a plain ``color``, default white)",
     )
+    text: str | None = Field(default=None, max_length=300, description="text: the words to write on the picture")
+    place: TextPlace = Field(
+        default="bottom", description="text: where (a caption at the bottom, a title at the top, ...)"
+    )
 
 
 class EditOutput(BaseModel):
@@ -166,6 +185,8 @@ class CvEditTool(VisionTool):
     def check_inputs(self, inp: EditInput, ctx: ToolContext) -> None:
         if inp.operation in NEEDS_MASK and inp.mask is None:
             raise ValueError(f"operation {inp.operation!r} needs a mask; segment the target first and pass its mask")
+        if inp.operation == "text" and not (inp.text or "").strip():
+            raise ValueError("text needs the words to write, e.g. text='Happy birthday'")
         if inp.operation == "recolor" and not inp.color:
             raise ValueError("recolor needs a color, e.g. color='purple' or '#8040c0'")
         if inp.color is not None and parse_color_value(inp.color) is None:
@@ -241,6 +262,9 @@ class CvEditTool(VisionTool):
             return EditOutput(
                 image=ctx.store.put_image(np.ascontiguousarray(image[y1:y2, x1:x2]), producer=ctx.step_id)
             )
+        if inp.operation == "border":
+            out = border(image, parse_color_value(inp.color or "white"), inp.width, inp.amount)
+            return EditOutput(image=ctx.store.put_image(out, producer=ctx.step_id))
         if inp.operation in ("rotate", "resize"):
             out = (
                 rotate(image, inp.angle, inp.color)
@@ -264,6 +288,8 @@ class CvEditTool(VisionTool):
             inp.amount,
             direction=inp.direction,
             width=inp.width,
+            text=inp.text,
+            place=inp.place,
         )
         if alpha:
             out = np.dstack([out, image[..., 3]])
@@ -295,6 +321,16 @@ EDIT_WORDS: dict[str, tuple[str, str]] = {
     "cutout": ("cut {it} out (a PNG, transparent around it)", "cut {it} out"),
     "composite": ("put the cut-out on the picture", "put the cut-out on the picture"),
     "crop": ("cropped the picture to {it}", "crop the picture"),
+    "sepia": ("gave {it} a sepia tone", "give {it} a sepia tone"),
+    "vignette": ("darkened the edges of the {medium} (a vignette)", "add a vignette"),
+    "grain": ("added film grain to {it}", "add film grain to {it}"),
+    "invert": ("inverted the colours of {it} (a negative)", "invert the colours of {it}"),
+    "sketch": ("made {it} a pencil sketch", "make {it} a pencil sketch"),
+    "cartoon": ("made {it} look like a cartoon", "make {it} look like a cartoon"),
+    "posterize": ("posterized {it} (few colour levels)", "posterize {it}"),
+    "emboss": ("embossed {it} (a grey relief)", "emboss {it}"),
+    "border": ("put a {colour} border around the {medium}", "put a border around the {medium}"),
+    "text": ("wrote {text!r} on the {medium} ({place})", "write {text!r} on the {medium}"),
     "inpaint": ("replaced {it} with {prompt}", "replace {it} with {prompt}"),
     "instruct": ("edited the picture as asked ({prompt!r})", "edit the picture as asked"),
 }
@@ -322,7 +358,10 @@ def edit_phrase(step: StepWords, medium: str = "picture") -> str:
         return f"{step.verb('applied', 'apply')} {op or 'the edit'} to the {medium}"
     colour = str(args.get("color") or ("red" if op == "outline" else "white"))
     prompt = args.get("prompt") or "something new"
-    return step.verb(*words).format(it=step.it(medium), colour=colour, prompt=prompt)
+    place = str(args.get("place") or "bottom").replace("_", " ")
+    return step.verb(*words).format(
+        it=step.it(medium), colour=colour, prompt=prompt, medium=medium, text=str(args.get("text") or ""), place=place
+    )
 
 
 register(Backend("edit", "cv", CvEditTool, default=True))

@@ -25,7 +25,7 @@ from vitron_agent.perception.colors import COLORS, parse_color_value
 from vitron_agent.perception.edit_ops import bright_top
 from vitron_agent.toolkit.registry import Backend, StepWords, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
-from vitron_agent.tools.edit import NEEDS_MASK, EditOperation, apply_edit, edit_phrase
+from vitron_agent.tools.edit import NEEDS_MASK, EditOperation, TextPlace, apply_edit, edit_phrase
 
 __all__ = [
     "EditVideoInput",
@@ -71,6 +71,10 @@ class EditVideoInput(BaseModel):
     direction: Literal["horizontal", "vertical"] = Field(
         default="horizontal", description="flip: left-right (horizontal) or upside down (vertical)"
     )
+    text: str | None = Field(default=None, max_length=300, description="text: the words to write on every frame")
+    place: TextPlace = Field(
+        default="bottom", description="text: where (a caption at the bottom, a title at the top, ...)"
+    )
 
 
 class EditVideoOutput(BaseModel):
@@ -79,10 +83,13 @@ class EditVideoOutput(BaseModel):
 
 def check_edit_video(inp: EditVideoInput, operations_needing_mask: tuple[str, ...] = NEEDS_MASK) -> None:
     v = inp.video
-    if inp.operation in ("crop", "rotate", "resize"):
+    if inp.operation in ("crop", "rotate", "resize", "border"):
         raise ValueError(
-            f"{inp.operation} works on images (a video keeps its frame size here); take a frame first (frame)"
+            f"{inp.operation} changes the frame size, which edit_video keeps: use transform_video (rotate, "
+            "resize, crop), or take a frame first (frame)"
         )
+    if inp.operation == "text" and not (inp.text or "").strip():
+        raise ValueError("text needs the words to write, e.g. text='Happy birthday'")
     if inp.operation in ("cutout", "composite"):
         raise ValueError(
             f"{inp.operation} works on images (videos here have no transparency); take a frame first "
@@ -172,7 +179,16 @@ class CvEditVideoTool(VisionTool):
             if "top" not in first:  # brighten exposes every frame as the first: no flicker
                 first["top"] = bright_top(frame) if inp.operation == "brighten" else 255.0
             return apply_edit(
-                frame, mask, inp.operation, inp.where, inp.color, inp.amount, direction=inp.direction, top=first["top"]
+                frame,
+                mask,
+                inp.operation,
+                inp.where,
+                inp.color,
+                inp.amount,
+                direction=inp.direction,
+                top=first["top"],
+                text=inp.text,
+                place=inp.place,
             )
 
         ref = ctx.store.put_video(edit_frames(ctx.store, inp, ctx, one), inp.video.fps, producer=ctx.step_id)

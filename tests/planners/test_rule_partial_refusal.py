@@ -38,10 +38,10 @@ def plan(text, toolbox, inputs=IMG):
 
 
 def test_the_possible_steps_run_and_the_first_line_says_what_was_not_done(agent):
-    result = agent.run("make it black and white and add film grain", image=PICTURE)
+    result = agent.run("make it black and white and make it 3d", image=PICTURE)
     assert [(s.tool, s.args.get("operation"), s.status) for s in result.steps] == [("edit", "grayscale", "ok")]
     first = result.answer.splitlines()[0]
-    assert first.startswith("I did not do 'add film grain'") and "grain" in first.split(":", 1)[1], result.answer
+    assert first.startswith("I did not do 'make it 3d'") and "3D" in first.split(":", 1)[1], result.answer
     out = np.asarray(agent.load(result.steps[-1].output("image")))
     assert out.shape[:2] == PICTURE.shape[:2]
     assert np.abs(out[..., 0].astype(int) - out[..., 2].astype(int)).max() <= 1  # it is grey
@@ -57,8 +57,8 @@ def test_a_refused_first_clause_leaves_the_rest(agent):
 @pytest.mark.parametrize(
     "text, ops",
     [
-        ("add a vignette and brighten it", ["brighten"]),
-        ("sharpen it, then give it a sepia tone, then rotate it 90 degrees", ["sharpen", "rotate"]),
+        ("fix the red eye and brighten it", ["brighten"]),
+        ("sharpen it, then colourize it, then rotate it 90 degrees", ["sharpen", "rotate"]),
         ("make it 3d and then make it warmer", ["warmer"]),
     ],
 )
@@ -69,8 +69,8 @@ def test_partial_chains_plan_the_possible_steps(text, ops, toolbox):
 
 
 def test_a_request_refused_whole_stays_a_plain_refusal(toolbox):
-    p = plan("add film grain and a vignette", toolbox)
-    assert p.steps == [] and "grain" in p.answer
+    p = plan("make it 3d and stabilise it", toolbox)
+    assert p.steps == [] and "3D" in p.answer
 
 
 @pytest.mark.parametrize(
@@ -79,15 +79,13 @@ def test_a_request_refused_whole_stays_a_plain_refusal(toolbox):
         ("turn the photo into a 3d model", IMG, "3D"),
         ("make it 3D", IMG, "3D"),
         ("upscale it 4x with AI super resolution", IMG, "super-resolution"),
-        ("put a vignette on it", IMG, "vignette"),
-        ("add a caption that says hello", IMG, "text"),
+        ("colorise the black and white photo", IMG, "colour"),
+        ("add closed captions to the video", VID, "subtitles"),
         ("extract the audio", VID, "sound"),
         ("convert it to mp3", VID, "sound"),
         ("make a slideshow with music", VID, "sound"),
         ("rip the soundtrack out as a wav", VID, "sound"),
         ("add background music", VID, "sound"),
-        ("invert the video colours", VID, "inversion"),
-        ("make it a negative", IMG, "inversion"),
     ],
 )
 def test_paraphrased_limits_are_refused(text, inputs, says, toolbox):
@@ -134,5 +132,5 @@ def test_a_clause_about_a_thing_not_added_is_not_done_either(toolbox):
     p = plan("add subtitles, then make the car red", toolbox)
     assert [s.args.get("operation") for s in p.steps if s.tool == "edit"] == ["recolor"]
     assert [s.args.get("target") for s in p.steps if s.tool == "segment"] == ["the car"]
-    p = plan("add film grain and then make it brighter", toolbox)
-    assert [s.args.get("operation") for s in p.steps] == ["brighten"] and p.notes[0].startswith("I did not do 'add")
+    p = plan("make it 3d and then make it brighter", toolbox)
+    assert [s.args.get("operation") for s in p.steps] == ["brighten"] and p.notes[0].startswith("I did not do 'make")

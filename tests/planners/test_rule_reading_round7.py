@@ -62,8 +62,7 @@ def ops(p):
 @pytest.mark.parametrize(
     "text, says",
     [
-        ("add a thin gold frame around the picture", "draw graphics"),  # it cropped
-        ("give the photo a white border", "draw graphics"),  # it outlined "the photo a white border"
+        ("put a speech bubble next to her", "draw graphics"),  # (borders and frames are drawn now: look_intents)
         ("draw a red arrow pointing at the cat", "draw graphics"),  # it generated a new picture
         ("stick a heart emoji on her face", "draw graphics"),
         ("please take out the blur from the movement", "motion blur"),  # "de-blur it" stays a sharpen

@@ -13,6 +13,9 @@ from vitron_agent.perception.colors import parse_color_value, rgb_to_lab
 INPAINT_MAX_SIDE = 1024  # the cv inpainting works on a copy at most this long (the result is scaled back)
 
 
+LOOK_OPERATIONS = ("sepia", "vignette", "grain", "invert", "sketch", "cartoon", "posterize", "emboss")
+
+
 def apply_edit(
     image: np.ndarray,
     mask: np.ndarray | None,
@@ -23,6 +26,8 @@ def apply_edit(
     direction: str = "horizontal",
     width: int | None = None,
     top: float | None = None,
+    text: str | None = None,
+    place: str = "bottom",
 ) -> np.ndarray:
     """One cv edit of an HxWx3 uint8 RGB image that keeps its size; ``mask`` HxW bool (None =
     whole image). ``top``: the brightest level brighten exposes up from (None: measured in the region; a
@@ -36,9 +41,21 @@ def apply_edit(
             parse_color_value(color or "red"),
             width,
         )
+    if op == "text":  # drawn on the whole picture, at a place (a mask does not bound it)
+        from vitron_agent.perception.looks import draw_text
+
+        return draw_text(image, text or "", place, parse_color_value(color or "white"), amount)
     h, w = image.shape[:2]
+    if mask is None and op in LOOK_OPERATIONS:
+        from vitron_agent.perception.looks import apply_look
+
+        return apply_look(image, None, op, amount)
     mask = np.ones((h, w), bool) if mask is None else mask
     region = ~mask if where == "outside" else mask
+    if op in LOOK_OPERATIONS:
+        from vitron_agent.perception.looks import apply_look
+
+        return apply_look(image, region, op, amount)
     if op == "recolor":
         return recolor(image, region, parse_color_value(color), lightness=_is_shade(color))
     if op == "remove":

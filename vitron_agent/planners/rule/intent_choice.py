@@ -409,6 +409,8 @@ def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
         return ruled
     if not intent_named(ruled.intent or "").examples:  # a rules-only record (tools/look_intents.py): the
         return ruled  # matcher has no sentence of it to compare with, so it cannot judge the rule off-topic
+    if not intent_named(ruled.intent or "").examples:  # a rules-only record (tools/look_intents.py): the
+        return ruled  # matcher has no sentence of it to compare with, so it cannot judge the rule off-topic
     if video and (ruled.intent == "track" or intent_named(ruled.intent or "").media == "video"):
         return ruled  # on a clip, a clip's own reading ("snip the last second", "follow the dog") stands
 

@@ -1,0 +1,286 @@
+"""The sentences that ask for a look that needs no model (:mod:`vitron_agent.perception.looks`) -- sepia, a
+vignette, film grain, a negative, a pencil sketch, a cartoon, posterized, embossed -- for text written on a
+picture or a clip (a caption, a title, a watermark), and for a border round a picture. Each was refused
+("I have no sepia tint without a generative editor", "I cannot draw text ...", "I cannot add grain") or
+sent to an instruction-following model that is not configured by default. Records of the intent table,
+tried before the table's refusals (order 40 < 50). Rules only, no example sentences for the learned
+matcher: each look has its own word, and examples moved the matcher's other readings ("are there any
+words on the poster?" heard "posterize"; "too much grain" is a denoise).
+
+A look applies to the whole picture, or to a thing named ("make the background a pencil sketch", "sepia
+everything except the dog"), through the planner's own target reading. Text needs its words: in quotes,
+or after "saying", "that says", "reading", "with the words"; without them the planner asks what to write.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from vitron_agent.planners.rule.lexicon import _COLOR_RE, intensity
+from vitron_agent.planners.rule.step_builders import _edit, _pronoun_or_np, _segment, _spared, _target
+from vitron_agent.toolkit.intents import Intent, register_intent
+
+__all__ = ["LOOK_INTENTS", "text_of", "place_of"]
+
+_RESTYLES = ("sepia", "sketch", "cartoon")  # looks a configured instruction editor gives better (whole picture)
+ORDER = 40  # before the refusals (50): "add film grain" was "I cannot add grain"
+
+# The words that name each look; what is left of the clause names where (a thing, or the whole picture).
+_LOOK_WORDS = {
+    "sepia": r"sepia(?:[- ]ton(?:ed|e))?|vintage|old[- ]timey|old[- ]fashioned|antique|retro|aged?|old(?=\s+(?:photo|picture|look|film))",
+    "vignette": r"vignett(?:e|ing)",
+    "grain": r"(?:film\s+)?grain(?:y|ier)?|noise|noisy",
+    "invert": r"invert(?:ed)?|inverse|negative|reverse the colou?rs",
+    "sketch": r"(?:pencil\s+|charcoal\s+|line\s+)?(?:sketch(?:ed|y)?|drawing)|drawn in pencil",
+    "cartoon": r"cartoon(?:ish|y|ify|i[sz]e|ified)?|comic(?:[- ]book)?|toon",
+    "posterize": r"posteri[sz](?:e|ed|ation)|poster(?:ised|ized)?(?=\s+(?:effect|look|style))",
+    "emboss": r"emboss(?:ed)?|relief",
+}
+_FILLER = re.compile(
+    r"\b(?:make|turn|convert|render|change|give|add|apply|put|use|do|please|look(?:ing|s)?|like|style|styled|effect|"
+    r"filter|version|into|in|to|with|as|an?|some|more|heavy|heavily|strong|strongly|light|lightly|subtle|slight|bit|"
+    r"little|touch|tone|tint|toned|kind|sort|of|on|it|this|that|me|for|photo|image|picture|pic|tones?|feel|vibe|"
+    r"film|colou?rs?|thin|thick|nice|cool|the)\b",
+    re.I,
+)
+
+
+def _look_handler(look: str):
+    words = re.compile(rf"\b(?:{_LOOK_WORDS[look]})\b", re.I)
+
+    def handler(call: Any) -> None:
+        b, clause, last = call.builder, call.clause, call.last
+        amount = intensity(clause)
+        extra = {} if amount == 0.5 else {"amount": amount}
+        if look == "vignette" or _spared(b, look, clause, last, extra):
+            if look == "vignette":
+                _edit(b, operation=look, **extra)
+            return
+        left = words.sub(" ", clause)
+        phrase = _pronoun_or_np(re.sub(r"\s+", " ", _FILLER.sub(" ", left)).strip(" ,.'\""))
+        if look in _RESTYLES and not phrase and b.toolbox.supports(b.tool("edit"), "instruct"):
+            from vitron_agent.planners.rule.intent_table import intent_named
+
+            intent_named("restyle").handler(call)  # a configured instruction editor paints the look as asked
+            return
+        kind, mask = _target(b, phrase, last) if phrase else ("whole", None)
+        if kind in ("background", "complement"):
+            _edit(b, operation=look, mask=mask or _segment(b, "the main object", last), where="outside", **extra)
+        elif kind in ("whole", "none") or mask is None:
+            _edit(b, operation=look, **extra)
+        else:
+            _edit(b, operation=look, mask=mask, **extra)
+
+    handler.__name__ = f"{look}_handler"
+    return handler
+
+
+# the words to write: quoted, or after a word that introduces them, up to where they go
+_QUOTED = re.compile(r"[\"“”‘’«](?P<t>[^\"“”‘’«»]{1,300})[\"“”‘’»]|(?<![a-z])'(?P<t2>[^']{1,300})'(?![a-z])", re.I)
+_PLACE_WORDS = (
+    r"(?:\s+(?:at|in|on|across|along|to|near|into)\s+(?:the\s+)?(?:very\s+)?(?:top|bottom|middle|centre|center|"
+    r"upper|lower|corner|left|right|it|this|that|the (?:image|picture|photo|video|clip))\b.*$)"
+)
+_SAID = re.compile(
+    r"\b(?:saying|that says|which says|that reads|reading|with the words?|the words?|with the text|the text|"
+    r"that said|says)\s*:?\s*(?P<t>.+?)(?:" + _PLACE_WORDS + r"|\s*$)",
+    re.I,
+)
+_WRITE = re.compile(
+    r"^(?:please\s+)?(?:write|type|print|stamp|put|add|overlay)\s+(?P<t>(?!(?:a|an|the|some|my|our)\s)\S.*?)\s+"
+    r"(?:on|onto|over|across|at|in)\s+(?:top of\s+)?(?:the\s+)?(?:it|this|that|image|picture|photo|video|clip|bottom|top|"
+    r"corner|middle|centre|center|upper|lower)\b",
+    re.I,
+)
+
+
+def text_of(clause: str) -> str | None:
+    """The words a clause asks to write on the picture, or None when it does not say them."""
+    if m := _QUOTED.search(clause):
+        return (m.group("t") or m.group("t2")).strip() or None
+    if m := _SAID.search(clause):
+        return m.group("t").strip(" ,.:;") or None
+    if m := _WRITE.match(clause.strip()):
+        return m.group("t").strip(" ,.:;") or None
+    return None
+
+
+def place_of(clause: str) -> str:
+    """Where the text goes: a corner, the top, the middle, the bottom (a caption's place); a watermark's
+    default is the bottom-right corner, a title's the top."""
+    low = _QUOTED.sub(" ", clause.lower())
+    row = (
+        "top"
+        if re.search(r"\b(?:top|upper|above)\b", low)
+        else "bottom"
+        if re.search(r"\b(?:bottom|lower|below)\b", low)
+        else None
+    )
+    col = "left" if re.search(r"\bleft\b", low) else "right" if re.search(r"\bright\b", low) else None
+    if row and col:
+        return f"{row}_{col}"
+    if re.search(r"\bcorner\b", low) or (re.search(r"\bwatermark\b", low) and not row):
+        return f"{row or 'bottom'}_{col or 'right'}"
+    if row:
+        return row
+    if re.search(r"\b(?:middle|centre|center|centred|centered)\b", low):
+        return "center"
+    return "top" if re.search(r"\b(?:title|heading|headline)\b", low) else "bottom"
+
+
+def _text_handler(call: Any) -> None:
+    b, clause = call.builder, call.clause
+    words = text_of(clause)
+    if not words:
+        call.ask(
+            "What should the text say? Put the words in quotes, e.g. 'add a caption \"Summer 2026\" at the bottom' "
+            "or 'write \"© Ana\" in the corner'."
+        )
+        return
+    colour = _COLOR_RE.search(_QUOTED.sub(" ", clause.split(words)[-1] if words in clause else clause))
+    args: dict[str, Any] = {"operation": "text", "text": words, "place": place_of(clause)}
+    if colour:
+        args["color"] = colour.group(1).lower()
+    if re.search(r"\b(?:big|large|huge|bold|giant)\b", _QUOTED.sub(" ", clause), re.I):
+        args["amount"] = 0.9
+    elif re.search(r"\b(?:small|tiny|little|discreet|subtle)\b", _QUOTED.sub(" ", clause), re.I):
+        args["amount"] = 0.2
+    _edit(b, **args)
+
+
+def _border_handler(call: Any) -> None:
+    b, clause = call.builder, call.clause
+    if b.video_mode:
+        call.ask("I can put a border round a picture, not a video; take a frame first ('take the frame at 0:02').")
+        return
+    colour = _COLOR_RE.search(clause)
+    low = clause.lower()
+    width = None
+    if m := re.search(r"\b(\d{1,3})\s*(?:px|pixels?)\b", low):
+        width = int(m.group(1))
+    args: dict[str, Any] = {"operation": "border", "color": colour.group(1).lower() if colour else None}
+    if width:
+        args["width"] = width
+    elif re.search(r"\b(?:thick|wide|big|heavy|fat)\b", low):
+        args["amount"] = 0.9
+    elif re.search(r"\b(?:thin|narrow|slim|fine|hairline)\b", low):
+        args["amount"] = 0.2
+    _edit(b, **args)
+
+
+_NOT_LESS = r"(?!.*\b(?:less|remove|reduce|fix|clean|without|get rid|too|denoise|no)\b)"
+LOOK_INTENTS = (
+    Intent(
+        "sepia",
+        patterns=(
+            r"^(?=.*\bsepia\b)",
+            r"^(?=.*\b(?:vintage|old[- ]timey|old[- ]fashioned|antique|retro)\b)(?=.*\b(?:look|feel|style|effect|filter|tone|make|give|turn)\b)",
+        ),
+        slots=("target", "amount"),
+        help="sepia / a vintage look (everything, or a thing named)",
+        handler=_look_handler("sepia"),
+        order=ORDER,
+    ),
+    Intent(
+        "vignette",
+        patterns=(r"^(?=.*\bvignett(?:e|ing)\b)" + _NOT_LESS,),
+        slots=("amount",),
+        help="a vignette (the edges darkened)",
+        handler=_look_handler("vignette"),
+        order=ORDER,
+    ),
+    Intent(
+        "grain",
+        patterns=(
+            r"^(?:add|put|give|apply|make|sprinkle)\b"
+            + _NOT_LESS
+            + r"(?=.*\b(?:grain|grainy|film grain|noise|noisy)\b)",
+        ),
+        slots=("target", "amount"),
+        help="film grain",
+        handler=_look_handler("grain"),
+        order=ORDER,
+    ),
+    Intent(
+        "invert",
+        patterns=(
+            r"^(?=.*\binvert\w*\b)(?!.*\b(?:selection|mask|masks|tracks?|region)\b)",
+            r"^(?=.*\b(?:photo\s+)?negative\b)(?=.*\b(?:make|turn|give|effect|look|into|as|convert)\b)",
+        ),
+        slots=("target",),
+        help="invert the colours (a negative)",
+        handler=_look_handler("invert"),
+        order=ORDER,
+    ),
+    Intent(
+        "sketch",
+        patterns=(
+            r"^(?=.*\b(?:pencil|charcoal)\s+(?:sketch|drawing)\b)",
+            r"^(?=.*\b(?:sketch|drawing|line art)\b)(?=.*\b(?:look|like|into|as|turn|make|convert|style|effect)\b)"
+            r"(?!.*\b(?:of\s+an?|draw\s+me|generate|create)\b)",
+        ),
+        slots=("target",),
+        help="a pencil sketch",
+        handler=_look_handler("sketch"),
+        order=ORDER,
+    ),
+    Intent(
+        "cartoon",
+        patterns=(
+            r"^(?=.*\b(?:cartoon\w*|comic(?:[- ]book)?|toon)\b)(?!.*\b(?:of\s+an?|draw\s+me|generate|create)\b)",
+        ),
+        slots=("target",),
+        help="a cartoon look (flat colours, dark outlines)",
+        handler=_look_handler("cartoon"),
+        order=ORDER,
+    ),
+    Intent(
+        "posterize",
+        patterns=(r"^(?=.*\bposteri[sz]\w*\b)",),
+        slots=("target", "amount"),
+        help="posterize (few colour levels)",
+        handler=_look_handler("posterize"),
+        order=ORDER,
+    ),
+    Intent(
+        "emboss",
+        patterns=(r"^(?=.*\bemboss\w*\b)",),
+        slots=("target",),
+        help="emboss (a grey relief)",
+        handler=_look_handler("emboss"),
+        order=ORDER,
+    ),
+    Intent(
+        "text",
+        patterns=(
+            # the words given (quoted, or after "saying"), or a caption / title / watermark named
+            r"^(?!.*\b(?:subtitles?|(?:speech|thought)\s+bubbles?)\b)(?:please\s+)?(?:add|put|write|type|overlay|stamp|"
+            r"place|print|insert|caption)\b(?=.*(?:[\"“‘]|(?<![a-z])'|\b(?:saying|that says|which says|that reads|"
+            r"reading|with the words?|with the text)\b))",
+            r"^(?!.*\bsubtitles?\b)(?:please\s+)?(?:add|put|write|type|overlay|stamp|place|print|insert)\s+"
+            r"(?:(?:an?|the|some|my|our|a\s+little|a\s+small|a\s+big)\s+)?(?:\w+\s+)?(?:caption|title|heading|headline|watermark)\b",
+            r"^(?!.*\bsubtitles?\b)(?:please\s+)?(?:write|type|print|stamp)\s+(?!down\b|out\b|up\b|me\b)\S.*\b(?:on|onto|over|across|at)\s+",
+            r"^(?:please\s+)?(?:add|put|write|type|overlay|insert)\s+(?:some\s+|a\s+(?:line\s+of\s+|bit\s+of\s+)?)?text\b",
+        ),
+        slots=("text",),
+        help='write text on it: a caption, title or watermark ("...", at the top / bottom / in a corner)',
+        handler=_text_handler,
+        order=ORDER,
+    ),
+    Intent(
+        "border",
+        patterns=(
+            r"^(?:add|put|give|draw|place)\b(?=.*\b(?:border|frame|margin|matte?|passe-?partout)\b)"
+            r"(?!.*\b(?:a?round|on|to)\s+(?!(?:the\s+)?(?:it|this|that|photo|picture|image|pic|edges?)\b)\w)",
+        ),
+        slots=("colour",),
+        help="a border round the picture (a colour, thin or thick)",
+        handler=_border_handler,
+        media="image",
+        order=ORDER,
+    ),
+)
+
+for _intent in LOOK_INTENTS:
+    register_intent(_intent)

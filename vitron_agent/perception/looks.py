@@ -1,0 +1,188 @@
+"""Looks that need no model: classic image-processing effects people ask of a photo or a clip, each a
+known formula, applied inside a region (or the whole picture) and keeping the size:
+
+* ``sepia`` -- the standard sepia colour matrix (Microsoft's, as every editor uses), blended by strength;
+* ``vignette`` -- the edges darkened by a radial falloff (the whole frame: a vignette has no region);
+* ``grain`` -- film grain: monochrome Gaussian noise on the brightness, seeded by the picture itself
+  (the same picture gets the same grain; each frame of a clip its own);
+* ``invert`` -- the negative;
+* ``sketch`` -- a pencil sketch: the grey picture "colour-dodged" by its blurred negative;
+* ``cartoon`` -- flat colours (edge-preserving smoothing, then few levels) with dark outlines;
+* ``posterize`` -- few levels per channel (2 to 8 by strength);
+* ``emboss`` -- a grey relief (the emboss kernel, lit from the top left).
+
+And two that draw: ``border`` (a frame of a colour around the picture: the size grows) and ``text`` (a
+caption, title or watermark in a place, white with a dark outline by default; long text is wrapped and
+shrunk to fit). Text is drawn with Pillow's bundled font (DejaVu-like FreeType), no system font needed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["LOOKS", "apply_look", "border", "draw_text", "TEXT_PLACES"]
+
+LOOKS = ("sepia", "vignette", "grain", "invert", "sketch", "cartoon", "posterize", "emboss")
+TEXT_PLACES = ("bottom", "top", "center", "top_left", "top_right", "bottom_left", "bottom_right")
+
+_SEPIA = np.array([[0.393, 0.769, 0.189], [0.349, 0.686, 0.168], [0.272, 0.534, 0.131]], np.float32)
+
+
+def _gray(image: np.ndarray) -> np.ndarray:
+    return image[..., :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+
+
+def _as_rgb(gray: np.ndarray) -> np.ndarray:
+    return np.repeat(np.clip(gray, 0, 255)[..., None], 3, axis=2)
+
+
+def _sepia(image: np.ndarray, amount: float) -> np.ndarray:
+    toned = image.astype(np.float32) @ _SEPIA.T
+    s = min(1.0, 0.4 + 1.2 * amount)  # the default strength (0.5) is full sepia
+    return image * (1 - s) + toned * s
+
+
+def _vignette(image: np.ndarray, amount: float) -> np.ndarray:
+    h, w = image.shape[:2]
+    y, x = np.ogrid[:h, :w]
+    r2 = ((x - (w - 1) / 2) / (w / 2)) ** 2 + ((y - (h - 1) / 2) / (h / 2)) ** 2  # 0 centre, 2 at corners
+    strength = 0.25 + 0.7 * amount
+    gain = np.clip(1 - strength * (np.clip(r2 - 0.25, 0, None) / 1.75) ** 0.9, 0, 1).astype(np.float32)
+    return image.astype(np.float32) * gain[..., None]
+
+
+def _grain(image: np.ndarray, amount: float) -> np.ndarray:
+    import zlib
+
+    seed = zlib.crc32(np.ascontiguousarray(image[::7, ::7]).tobytes())
+    noise = np.random.default_rng(seed).normal(0, 4 + 30 * amount, image.shape[:2]).astype(np.float32)
+    return image.astype(np.float32) + noise[..., None]
+
+
+def _sketch(image: np.ndarray, amount: float) -> np.ndarray:
+    import cv2
+
+    gray = _gray(image)
+    sigma = 2 + 10 * amount
+    blurred_negative = cv2.GaussianBlur(255 - gray, (0, 0), sigma)
+    dodge = gray * 255 / np.maximum(1, 255 - blurred_negative)
+    return _as_rgb(dodge)
+
+
+def _cartoon(image: np.ndarray, amount: float) -> np.ndarray:
+    import cv2
+
+    rgb = np.ascontiguousarray(image[..., :3])
+    smooth = rgb
+    for _ in range(2):
+        smooth = cv2.bilateralFilter(smooth, 9, 60, 7)
+    step = 256 // (4 + int(round(4 * (1 - amount))))  # stronger: fewer colours
+    flat = (smooth // step) * step + step // 2
+    gray = cv2.medianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), 7)
+    block = max(3, (min(rgb.shape[:2]) // 60) | 1)
+    edges = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, 4)
+    return np.where(edges[..., None] > 0, flat, flat // 4).astype(np.float32)
+
+
+def _posterize(image: np.ndarray, amount: float) -> np.ndarray:
+    levels = int(round(8 - 6 * amount))  # 0.5 -> 5 levels; strong -> 2
+    step = 256.0 / max(2, levels)
+    return (np.floor(image.astype(np.float32) / step) + 0.5) * step
+
+
+def _emboss(image: np.ndarray, amount: float) -> np.ndarray:
+    import cv2
+
+    kernel = np.array([[-2, -1, 0], [-1, 0, 1], [0, 1, 2]], np.float32) * (0.5 + amount)  # sums to 0: relief only
+    return _as_rgb(128 + cv2.filter2D(_gray(image), -1, kernel))
+
+
+_FUNCS = {
+    "sepia": _sepia,
+    "vignette": _vignette,
+    "grain": _grain,
+    "invert": lambda image, amount: 255.0 - image.astype(np.float32),
+    "sketch": _sketch,
+    "cartoon": _cartoon,
+    "posterize": _posterize,
+    "emboss": _emboss,
+}
+
+
+def apply_look(image: np.ndarray, region: np.ndarray | None, look: str, amount: float = 0.5) -> np.ndarray:
+    """``look`` (one of :data:`LOOKS`) on an HxWx3 uint8 RGB image, inside ``region`` (HxW bool; None or a
+    vignette: the whole picture). Same size and dtype out."""
+    out = np.clip(_FUNCS[look](image[..., :3], float(amount)), 0, 255).astype(np.uint8)
+    if region is None or look == "vignette" or region.all():
+        return out
+    return np.where(region[..., None], out, image[..., :3])
+
+
+def border(image: np.ndarray, rgb: tuple[int, int, int], width: int | None = None, amount: float = 0.5) -> np.ndarray:
+    """``image`` inside a frame of colour ``rgb``, ``width`` pixels wide (default by ``amount``: 1.6 % of the
+    shorter side when thin (0.2), 4.5 % by default, 7.3 % when thick (0.9))."""
+    h, w = image.shape[:2]
+    t = max(1, int(width) if width else round((0.01 + 0.07 * amount) * min(h, w)))
+    out = np.empty((h + 2 * t, w + 2 * t, image.shape[2]), image.dtype)
+    out[...] = (*rgb, 255)[: image.shape[2]]
+    out[t : t + h, t : t + w] = image
+    return out
+
+
+def _font(size: int):
+    from PIL import ImageFont
+
+    return ImageFont.load_default(size=max(8, int(size)))
+
+
+def _wrapped(draw, text: str, size: int, max_width: int) -> tuple[str, object]:
+    """The text broken into lines that fit ``max_width`` at ``size`` (shrunk down to 8 px if a word alone
+    does not fit), and its font."""
+    while True:
+        font = _font(size)
+        lines, line = [], ""
+        for word in text.split():
+            trial = f"{line} {word}".strip()
+            if draw.textlength(trial, font=font) <= max_width or not line:
+                line = trial
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+        if size <= 8 or all(draw.textlength(x, font=font) <= max_width for x in lines) and len(lines) <= 4:
+            return "\n".join(lines), font
+        size = int(size * 0.85)
+
+
+def draw_text(
+    image: np.ndarray,
+    text: str,
+    place: str = "bottom",
+    rgb: tuple[int, int, int] = (255, 255, 255),
+    amount: float = 0.5,
+) -> np.ndarray:
+    """``text`` drawn on ``image`` at ``place`` (:data:`TEXT_PLACES`), in colour ``rgb`` with a dark (or, for
+    dark text, light) outline so that it reads on any picture; its height ~4-12 % of the picture's by ``amount``."""
+    from PIL import Image, ImageDraw
+
+    h, w = image.shape[:2]
+    pil = Image.fromarray(np.ascontiguousarray(image[..., :3]))
+    draw = ImageDraw.Draw(pil)
+    margin = max(4, round(0.03 * min(h, w)))
+    small = place not in ("bottom", "top", "center")  # a corner: a watermark, smaller
+    size = round(h * (0.04 + 0.08 * amount) * (0.6 if small else 1.0))
+    body, font = _wrapped(draw, " ".join(text.split()), size, w - 2 * margin)
+    stroke = max(1, round(font.size / 12))
+    x1, y1, x2, y2 = draw.multiline_textbbox((0, 0), body, font=font, stroke_width=stroke, align="center")
+    tw, th = x2 - x1, y2 - y1
+    col = {"left": margin, "right": w - margin - tw}.get(place.split("_")[-1], (w - tw) // 2)
+    row = {"top": margin, "bottom": h - margin - th, "center": (h - th) // 2}[place.split("_")[0]]
+    light = sum(rgb) > 384
+    outline = (0, 0, 0) if light else (255, 255, 255)
+    draw.multiline_text(
+        (col - x1, row - y1), body, font=font, fill=tuple(rgb), stroke_width=stroke, stroke_fill=outline, align="center"
+    )
+    out = np.asarray(pil)
+    if image.shape[2] == 4:
+        out = np.dstack([out, image[..., 3]])
+    return out
