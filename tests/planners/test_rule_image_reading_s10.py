@@ -304,3 +304,24 @@ def test_a_comparative_shade_is_part_of_the_colour(toolbox, text, colour):
 def test_everyday_wrappers_around_a_request(toolbox, text, want):
     p = plan(text, toolbox)
     assert ops(p) == want, steps(p)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("rotate only the lamp 10 degrees", "alone"),
+        ("how tall is the lighthouse in feet", "no real sizes"),
+        ("how much does the pumpkin weigh", "no real sizes"),
+        ("how many calories are in this pizza", "no real sizes"),
+        ("what's that dog's name", "name"),
+        ("convert it to a jpg", "PNG"),
+    ],
+)
+def test_what_cannot_be_done_is_said_not_done_as_something_else(toolbox, text, said):
+    p = plan(text, toolbox)
+    assert not p.steps and said in p.answer, (steps(p), p.answer)
+
+
+@pytest.mark.parametrize("text", ["rotate the lamp 10 degrees", "how tall is the boy compared to the fence"])
+def test_near_them_still_planned(toolbox, text):
+    assert plan(text, toolbox).steps

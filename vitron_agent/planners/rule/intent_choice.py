@@ -377,6 +377,9 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         clause = re.sub(r"^tally(?:\s+up)?\b", "count", clause, flags=re.I)
     if video and re.match(r"^(?:crop|cut down|shorten)\b", clause, re.I) and slots.time_range(clause) is not None:
         clause = re.sub(r"^(?:crop|cut down|shorten)", "trim", clause, flags=re.I)  # "crop the video to the first 5 s"
+    if video is False and (fmt := _FILE_FORMAT.match(clause)):  # "convert it to a jpeg": it was greyed
+        b.notes.extend(notes)
+        return Picked(None, clause, clause, question=FILE_FORMAT.format(fmt=fmt.group("fmt").upper()))
     if video is False and _THEIR_OWN.match(clause) and not (getattr(b, "inputs", None) or {}).get("last"):
         # "add my logo" with no earlier picture it could be: refused by the restyle record, whatever is near
         b.notes.extend(notes)
@@ -407,8 +410,6 @@ def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
 
     if ruled.intent in REFUSALS:  # a refusal's rule is specific; no near match overrules it
         return ruled
-    if not intent_named(ruled.intent or "").examples:  # a rules-only record (tools/look_intents.py): the
-        return ruled  # matcher has no sentence of it to compare with, so it cannot judge the rule off-topic
     if not intent_named(ruled.intent or "").examples:  # a rules-only record (tools/look_intents.py): the
         return ruled  # matcher has no sentence of it to compare with, so it cannot judge the rule off-topic
     if video and (ruled.intent == "track" or intent_named(ruled.intent or "").media == "video"):
@@ -476,6 +477,16 @@ def _less_than_that(m: re.Match[str]) -> str:
     return " a little" if over else ""
 
 
+# a picture's file format ("convert it to a jpeg", "save this as a webp"): no edit of it (it was made grayscale)
+_FILE_FORMAT = re.compile(
+    r"^(?:convert|save|export|change|turn|make|output|give\s+me)\s+(?:it|this|that|the\s+(?:image|picture|photo|pic|file|result))?\s*"
+    r"(?:(?:in)?to|as|in)\s+(?:an?\s+)?(?P<fmt>jpe?g|gif|webp|pdf|tiff?|bmp|heic|svg|raw)\b(?:\s+(?:file|format|image))?\s*$",
+    re.I,
+)
+FILE_FORMAT = (
+    "I cannot convert the file to {fmt}: the pictures I make are saved as PNG (any viewer or editor can save a "
+    "copy as {fmt}). I can resize it ('make it 800 pixels wide') if the file should be smaller."
+)
 # why the user wants it, after the request ("so i can use it somewhere else", "so that we can print it")
 _PURPOSE = re.compile(r"\s*,?\s+so\s+(?:that\s+)?(?:i|we|you|they|he|she)\s+(?:can|could|may|might|will)\b.*$", re.I)
 # a colour's hue named in the plural ("the reds", "the blues"): those colours in the picture

@@ -17,7 +17,16 @@ def _geometry(b: _Builder, clause: str, **args: Any) -> None:
     if b.video_mode and args.get("operation") != "flip":
         _video_geometry(b, clause, args)
         return
-    if (thing := _one_thing(clause)) is not None:  # "rotate the horse 90°": the whole picture turns, said first
+    if (thing := _one_thing(clause)) is not None and _ONLY_IT.match(clause.strip()):
+        # "rotate only the sign 20 degrees", "tilt just the bottle": the thing alone was asked for; turning the
+        # whole picture is not that (it turned the picture, said nothing)
+        thing = re.sub(r"\s+(?:only|alone)$", "", thing, flags=re.I)
+        b.answer = (
+            f"I cannot {args['operation']} {thing!r} alone: I can only {args['operation']} the whole picture. To change "
+            f"one thing alone, cut it out first ('cut out {thing}') and then {args['operation']} the cut-out."
+        )
+        return
+    if thing is not None:  # "rotate the horse 90°": the whole picture turns, said first
         verb = {"rotate": "rotate", "flip": "flip", "resize": "resize"}[args["operation"]]
         b.notes.append(
             f"I did not do it on {thing!r} only: I can {verb} only the whole picture, so I did that "
@@ -48,8 +57,13 @@ def _video_geometry(b: _Builder, clause: str, args: dict[str, Any]) -> None:
 
 # "rotate the horse 90 degrees", "make the dog twice as big", "flip the car": a thing named, not the picture
 _THING_OF_GEOMETRY = re.compile(
-    r"^(?:please\s+)?(?:rotate|turn|spin|tilt|flip|mirror|resize|scale|shrink|enlarge|make)\s+"
+    r"^(?:please\s+)?(?:rotate|turn|spin|tilt|flip|mirror|resize|scale|shrink|enlarge|make)\s+(?:only\s+|just\s+)?"
     r"(?P<x>(?:the|his|her|their|that|this)\s+[a-z]+(?:\s+[a-z]+)?)\b",
+    re.I,
+)
+_ONLY_IT = re.compile(
+    r"^(?:please\s+)?(?:rotate|turn|spin|tilt|flip|mirror|resize|scale|shrink|enlarge|make)\s+(?:only|just)\s+"
+    r"|.*\b(?:only|alone|on its own|by itself|and nothing else)\s*[.!?]?$",
     re.I,
 )
 

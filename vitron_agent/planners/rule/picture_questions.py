@@ -97,6 +97,31 @@ _ABOUT_THE_SHOT = re.compile(
     r"|\b(?:exif|metadata|gps|geo-?tag\w*)\b",
     re.I,
 )
+# a real size, weight, distance, age or amount of food: not in the pixels (no scale or depth is known); it was
+# described, counted ("calories") or read as text
+_MEASURED = re.compile(
+    r"^(?:how\s+(?:tall|high|wide|long|deep|heavy|far|old|much\s+(?:does|do|did|would)\b.*\bweigh)\b"
+    r"(?=.*\b(?:in\s+)?(?:met(?:re|er)s?|cm|centimet\w+|mm|millimet\w+|inch(?:es)?|feet|foot|ft|km|kilomet\w+|miles?|yards?|"
+    r"kilos?|kg|grams?|pounds?|lbs?|tons?|years?|months?|weigh\w*)?)"
+    r"|how\s+(?:heavy|far\s+away|far|old)\b"
+    r"|how\s+much\s+(?:does|do|did|would)\b.*\bweigh\b"
+    r"|how\s+many\s+(?:calories|kcal|grams|kilos|pounds|metres|meters|miles|km)\b"
+    r"|what(?:'s|\s+is|\s+are)?\s+(?:the\s+)?(?:real\s+)?(?:height|width|length|weight|distance|age|calorie\s+count)\s+of\b)",
+    re.I,
+)
+MEASURED = (
+    "I cannot tell {what!r}: a picture holds no real sizes, distances, weights or ages (no scale or depth is known). "
+    "I can say what is there, where, and how big it looks in the picture ('describe it', 'how many ...')."
+)
+_NAME_OF = re.compile(
+    r"^what(?:'s|\s+is|\s+was)\s+(?:(?:his|her|their|its)\s+name|(?:the|this|that)\s+[a-z]+'s\s+name|the\s+name\s+of\s+"
+    r"(?:the|this|that)\s+(?:man|woman|person|guy|girl|boy|lady|kid|child|baby|dog|cat|horse|pet|puppy|kitten))\b",
+    re.I,
+)
+NAME_OF = (
+    "I cannot know a name from a picture (no one and no pet is named from how they look). I can say what kind of "
+    "person or animal it is and what they look like ('describe the dog'), or read a name written in it ('read the text')."
+)
 ABOUT_THE_SHOT = (
     "I cannot tell {what!r}: I see only the picture's pixels, not its camera data (EXIF: camera, settings, date) "
     "nor who took it. I can describe what is in it ('describe the picture') or read its text."
@@ -108,12 +133,20 @@ _SAYS = re.compile(r"^what(?:'s|s|\s+is|\s+does|\s+do)?\b.*\b(?:say|says|saying|
 
 
 def _about_the_shot(b: _Builder, clause: str) -> bool:
-    """Whether ``clause`` asks for the camera, its settings, the date or who took the picture; if so the answer
-    says it cannot be told from the pixels (and no step is planned)."""
-    if b.video_mode or not _ABOUT_THE_SHOT.search(clause.strip()):
+    """Whether ``clause`` asks what the pixels cannot tell: the camera, its settings, the date or who took the
+    picture; a real size, weight, distance or age; a person's or pet's name. If so the answer says so and why
+    (and no step is planned)."""
+    said = clause.strip()
+    if b.video_mode:
         return False
-    b.answer = ABOUT_THE_SHOT.format(what=_restore(clause.strip(" ?.!"), b.regions))
-    return True
+    what = _restore(said.strip(" ?.!"), b.regions)
+    if _ABOUT_THE_SHOT.search(said):
+        b.answer = ABOUT_THE_SHOT.format(what=what)
+    elif _MEASURED.match(said) and not re.search(r"\b(?:compared\s+(?:to|with)|than|relative\s+to)\b", said, re.I):
+        b.answer = MEASURED.format(what=what)
+    elif _NAME_OF.match(said):
+        b.answer = NAME_OF
+    return b.answer is not None
 
 
 def _do_question(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
@@ -285,6 +318,8 @@ _ASKED_AFTER = re.compile(
 def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     from vitron_agent.perception.target_spec import parse_target_phrase
 
+    if _about_the_shot(b, clause):  # "how many calories are in this burger": no count of a thing
+        return
     target = clean_target(_counted_thing(b, rest)) or "objects"
     if more := _ASKED_AFTER.search(rest):  # "count the meerkats and tell me which one is tallest"
         b.notes.append(f"I counted; {more.group('ask')!r} is a question of its own: ask it after the count.")
