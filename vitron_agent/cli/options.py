@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 __all__ = [
     "ART_HELP",
@@ -26,7 +27,8 @@ VERBOSE_HELP = "after the answer, each step's id, tool, arguments, outputs, mode
 
 
 def floats(n: int, name: str):
-    """An argparse type: ``n`` comma-separated numbers (``--box 1,2,3,4``)."""
+    """An argparse type: ``n`` comma-separated finite numbers (``--box 1,2,3,4``; "nan" had been
+    called "less than 0")."""
 
     def parse(text: str) -> list[float]:
         parts = [p for p in text.replace(" ", "").split(",") if p]
@@ -34,9 +36,27 @@ def floats(n: int, name: str):
             values = [float(p) for p in parts]
         except ValueError:
             values = []
-        if len(values) != n:
-            raise argparse.ArgumentTypeError(f"{name} takes {n} comma-separated numbers, got {text!r}")
+        if len(values) != n or not all(math.isfinite(v) for v in values):
+            raise argparse.ArgumentTypeError(f"{name} takes {n} comma-separated finite numbers, got {text!r}")
         return values
+
+    return parse
+
+
+def bounded(kind: type, low: float, high: float, name: str):
+    """An argparse type: one number of ``kind`` from ``low`` to ``high``, or the error naming the
+    option, its range and an example (``--workers 1000000`` had tried to start a million processes,
+    ``--max-upload-mb nan`` was a traceback, ``--max-running 0`` a server that never runs a turn)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text) if kind is float else int(text)
+        except ValueError:
+            value = None
+        if value is None or not math.isfinite(value) or not low <= value <= high:
+            what = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"{name} takes {what} from {low:g} to {high:g}, got {text[:40]!r}")
+        return value
 
     return parse
 
@@ -75,13 +95,16 @@ def add_artifacts(sp: argparse.ArgumentParser, more: str = "") -> None:
 def add_connection_limits(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--head-timeout",
-        type=float,
+        type=bounded(float, 0.1, 3600, "--head-timeout"),
         default=10.0,
         metavar="SECONDS",
         help="a request's head must arrive within this time (408 and closed after; before authentication)",
     )
     parser.add_argument(
-        "--max-connections", type=int, default=256, help="open connections; one more is answered 503 and closed"
+        "--max-connections",
+        type=bounded(int, 1, 100_000, "--max-connections"),
+        default=256,
+        help="open connections; one more is answered 503 and closed",
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from vitron_agent.cli.args import Progress, agent_from_args, close_agent, drive, writable_folder
-from vitron_agent.cli.options import VERBOSE_HELP, add_artifacts, add_connection_limits, add_db, add_planner
+from vitron_agent.cli.options import VERBOSE_HELP, add_artifacts, add_connection_limits, add_db, add_planner, bounded
 from vitron_agent.cli.surface import Surface, register_surface
 from vitron_agent.cli.terminal_text import for_terminal
 
@@ -324,7 +324,9 @@ def add_sessions_parser(sub: Any) -> argparse.ArgumentParser:
     sessions.add_argument("new_session", nargs="?", help="fork: the new session id")
     add_db(sessions, required=True)
     add_artifacts(sessions)
-    sessions.add_argument("--turn", type=int, help="fork: branch after this turn (default: the latest)")
+    sessions.add_argument(
+        "--turn", type=bounded(int, 0, 1_000_000, "--turn"), help="fork: branch after this turn (default: the latest)"
+    )
     sessions.add_argument("--json", action="store_true")
     return sessions
 
@@ -361,7 +363,7 @@ def add_chat_parser(sub: Any) -> argparse.ArgumentParser:
 def add_serve_parser(sub: Any) -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the agent over HTTP (FastAPI; OpenAI-compatible /v1/chat/completions)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=bounded(int, 0, 65535, "--port"), default=8000)
     serve.add_argument("--token", help="bearer token clients must send (default: $VITRON_API_TOKEN)")
     serve.add_argument("--no-auth", action="store_true", help="no token (allowed only on a loopback host)")
     serve.add_argument("--data", metavar="DIR", default="vitron-data", help="sessions.sqlite and artifacts live here")
@@ -372,9 +374,9 @@ def add_serve_parser(sub: Any) -> argparse.ArgumentParser:
         help="sessions: default DIR/sessions.sqlite; postgresql://user:pass@host/db to share them between servers",
     )
     add_artifacts(serve, " (default: DIR/artifacts)")
-    serve.add_argument("--max-upload-mb", type=float, default=20)
-    serve.add_argument("--max-running", type=int, default=2)
-    serve.add_argument("--max-queued", type=int, default=8)
+    serve.add_argument("--max-upload-mb", type=bounded(float, 0.001, 10_240, "--max-upload-mb"), default=20)
+    serve.add_argument("--max-running", type=bounded(int, 1, 256, "--max-running"), default=2)
+    serve.add_argument("--max-queued", type=bounded(int, 0, 100_000, "--max-queued"), default=8)
     add_connection_limits(serve)
     return serve
 
@@ -382,7 +384,7 @@ def add_serve_parser(sub: Any) -> argparse.ArgumentParser:
 def add_ui_parser(sub: Any) -> argparse.ArgumentParser:
     ui = sub.add_parser("ui", help="a web UI in the browser: upload, mark a region, chat, see every step (Gradio)")
     ui.add_argument("--host", default="127.0.0.1", help="default loopback; another host needs a token")
-    ui.add_argument("--port", type=int, default=7860)
+    ui.add_argument("--port", type=bounded(int, 0, 65535, "--port"), default=7860)
     ui.add_argument(
         "--token",
         help="the password of the UI's login page (default: $VITRON_API_TOKEN; required when --host is not loopback)",
@@ -394,7 +396,7 @@ def add_ui_parser(sub: Any) -> argparse.ArgumentParser:
     add_planner(ui)
     add_db(ui, help="sessions: default DIR/sessions.sqlite, or postgresql://...")
     add_artifacts(ui, " (default: DIR/artifacts)")
-    ui.add_argument("--max-upload-mb", type=float, default=20)
+    ui.add_argument("--max-upload-mb", type=bounded(float, 0.001, 10_240, "--max-upload-mb"), default=20)
     add_connection_limits(ui)
     return ui
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from vitron_agent.cli import start_up_done
 from vitron_agent.cli.args import DEMO_INSTRUCTION, agent_from_args, close_agent, drive, regions, writable_folder
-from vitron_agent.cli.options import VERBOSE_HELP, add_artifacts, add_db, add_inputs, add_planner, take_media
+from vitron_agent.cli.options import VERBOSE_HELP, add_artifacts, add_db, add_inputs, add_planner, bounded, take_media
 from vitron_agent.cli.surface import Surface, register_surface
 from vitron_agent.cli.terminal_text import for_terminal
 
@@ -361,7 +361,9 @@ def add_batch_parser(sub: Any) -> argparse.ArgumentParser:
     batch.add_argument("--out", metavar="DIR", help="results.jsonl, items/, index.html go here (required)")
     batch.add_argument("--plan-each", action="store_true", help="plan every input anew (default: plan once)")
     batch.add_argument("--force", action="store_true", help="redo inputs already in results.jsonl")
-    batch.add_argument("--workers", type=int, default=1, help="processes (each loads the models once)")
+    batch.add_argument(
+        "--workers", type=bounded(int, 1, 256, "--workers"), default=1, help="processes (each loads the models once)"
+    )
     batch.add_argument("--quiet", action="store_true", help="no progress on stderr")
     batch.add_argument("--config", metavar="PATH", help="vitron.toml (default: $VITRON_CONFIG or ./vitron.toml)")
     add_planner(batch)
@@ -376,7 +378,7 @@ def add_batch_parser(sub: Any) -> argparse.ArgumentParser:
     )
     batch.add_argument(
         "--ray-keep",
-        type=float,
+        type=bounded(float, 0, 7 * 86_400, "--ray-keep"),
         metavar="SECONDS",
         help="on a cluster, the actors stay warm (models loaded) for the next batch with the same "
         "configuration until idle this long (default $VITRON_RAY_KEEP_S or 600; 0: they end with the batch)",
