@@ -1,7 +1,10 @@
-"""Session 10's fresh reading cases (``fresh_s10.jsonl``): 222 video requests, chains, questions and
-multi-turn follow-ups and things the agent cannot do, written before any of them was planned, each
-marked ``tune`` or ``heldout`` (alternate cases). A follow-up carries the session's earlier requests
-(``history``): each is planned first and passed on as a turn that did something, as a session does.
+"""Session 10's fresh reading cases (``fresh_s10.jsonl``): video requests, chains, questions and
+multi-turn follow-ups and things the agent cannot do, in three rounds (``s10-`` 222, ``s10b-`` 92, ``s10c-``
+54), each round written before any of its cases was planned and before the fixes it led to, each case
+marked ``tune`` or ``heldout`` (alternate cases; only tune misses were read to find classes). A follow-up
+carries the session's earlier requests (``history``): each is planned first and passed on as a turn that
+did something, as a session does. Figures before and after each round's fixes: benchmarks/RESULTS.md
+is the lead's; the commits that added each round say its before figures.
 
     .venv/bin/python benchmarks/reading/fresh_s10.py [--half tune|heldout|both] [--misses N]
 
