@@ -285,6 +285,19 @@ ALTERNATIVES = {
     "put a heart sticker on her cheek": [I("heart")],
     "add a gradient overlay from top to bottom": [I("gradient")],
     "remove the glare off his glasses": [I("glare")],
+    # a strip off an edge, as the project labels it (lead's d8c819d): the rest selected by its share, then cropped
+    "chop off the bottom half": [[S("top 50%"), E("crop")]],
+}
+# Widened once the looks without a model landed (4e4f3b4, another engineer's work during this session): what was
+# impossible when the cases were written is now an edit the agent has.
+ALTERNATIVES_LOOKS = {
+    "emboss the picture": [[E("emboss")]],
+    "posterize it": [[E("posterize")]],
+    "not black and white, sepia please": [[E("sepia")]],
+    "brighten the photo by 2 stops and add a vignette": [[E("brighten"), E("vignette")]],
+    "turn it into a cartoon": [[E("cartoon")]],
+    "make the photo look like a comic book": [[E("cartoon")]],
+    "make it look like an oil painting": [],
 }
 
 
@@ -296,8 +309,9 @@ def main() -> None:
         counts[family] = k + 1
         half = "tune" if k % 2 == 0 else "test"
         case = {"id": f"reading8-{family}-{k:03d}", "request": request, "input": "image", "intent": family, "plan": plan}
-        if request in ALTERNATIVES:
-            case["alternatives"] = ALTERNATIVES[request]
+        alternatives = ALTERNATIVES.get(request, []) + ALTERNATIVES_LOOKS.get(request, [])
+        if alternatives:
+            case["alternatives"] = alternatives
         halves[half].append(case)
     for half, cases in halves.items():
         with open(HERE / f"{half}.jsonl", "w") as f:
