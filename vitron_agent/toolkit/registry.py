@@ -387,6 +387,7 @@ ORDER = (
     "concat_videos",
     "export_gif",
     "transform_video",
+    "shot_video",
 )
 
 
