@@ -64,11 +64,54 @@ def _named(image: np.ndarray, d: Detection) -> str:
 
     said = box_colour(image, _box(d), d.label in NATURAL)
     colour = colour_words(said) if said != "no colour" else ""
+    if colour and _claims_a_kind(image, d, colour):  # a panda is no "black bear": the colour names a species
+        colour = ""
     alts = "".join(f" or {_article(k)} {k}" for k in d.alternatives)
     if d.label == "person":
         return f"a person{alts}" + (f" in {colour}" if colour else "")
     thing = f"{colour} {d.label}".strip()
     return f"{_article(thing)} {thing}{alts}"
+
+
+def _claims_a_kind(image: np.ndarray, d: Detection, colour: str) -> bool:
+    """Whether "<colour> <label>" names a kind the classifier does not see in the box ("black bear"
+    for a giant panda, "brown bear" for a grizzly it calls an ice bear): the colour is then left out."""
+    from vitron_agent.perception.classifier import classifier_ready, classify_indices
+    from vitron_agent.perception.wordnet_names import named_kinds, wordnet_ready
+
+    if not (classifier_ready() and wordnet_ready()):
+        return False
+    kinds = named_kinds(colour.split()[-1], d.label)
+    return bool(kinds) and not any(i in kinds and p >= 0.2 for i, p in classify_indices(image, d.box, 3))
+
+
+LEAD_KIND = 0.8  # the classifier's kind of the detector's label, from this probability, is the name said
+LEAD_SIBLING = 0.5  # its near relative (a panda to a bear), from this, is said beside the detector's as a guess
+
+
+def _lead(image: np.ndarray, d: Detection) -> tuple[str, str] | None:
+    """(what is said, the note) when the classifier's first name for the box should lead: a kind of
+    the detector's label it is very sure of ("an American black bear", note "a kind of bear"), or, when
+    it is fairly sure of a name that conflicts with the detector's -- a near relative (a giant panda to
+    the detector's bear) or another animal (a lion to its dog) -- both, as a guess ("what may be a giant
+    panda or a bear", note "the classifier sees a giant panda, the detector a bear"); None otherwise."""
+    from vitron_agent.perception.classifier import class_name, classifier_ready, classify_indices
+    from vitron_agent.perception.wordnet_names import imagenet_living, is_living, relation, wordnet_ready
+
+    if not (classifier_ready() and wordnet_ready()) or d.label == "person":
+        return None
+    index, p = classify_indices(image, d.box, 1)[0]
+    name = class_name(index)
+    if name.lower() == d.label:
+        return None
+    how = relation(d.label, name)
+    a, b = f"{_article(name)} {name}", f"{_article(d.label)} {d.label}"
+    if how == "kind" and p >= LEAD_KIND:
+        return a, f"a kind of {d.label}"
+    conflict = how == "sibling" or (not how and is_living(d.label) and imagenet_living(index))
+    if conflict and p >= LEAD_SIBLING:
+        return f"what may be {a} or {b}", f"the classifier sees {a}, the detector {b}"
+    return None
 
 
 def _notes(image: np.ndarray, d: Detection) -> str:
@@ -142,11 +185,16 @@ def _scene(image: np.ndarray, found: list[Detection], limit: int, made: bool) ->
     pairs = _pairs(shown)
     said: dict[int, str] = {}
     led: dict[int, str] = {}  # the detector's name, where the classifier's leads
+    taken: set[str] = set()
     for i, d in enumerate(shown):
         unsure = made or bool(d.alternatives) or confidence_word(d.score) != "probably" or bool(doubt(image, d))
         said[i] = ("what may be " if unsure else "") + _named(image, d)
-        if unsure and (sure := _classifier_leads(image, d)):  # not "a brown dog (the classifier sees a cheetah)"
+        sure = _classifier_leads(image, d) if unsure else ""
+        if sure and sure not in taken:  # not "a brown dog (the classifier sees a cheetah)"; a name leads once
             said[i], led[i] = f"what may be {_article(sure)} {sure}", f"the detector says {_article(d.label)} {d.label}"
+            taken.add(sure)  # the table under the espresso is not a second espresso
+        elif not made and (lead := _lead(image, d)) is not None:  # a giant panda, not "a black bear"
+            said[i], led[i] = lead
     parts = []
     for i, d in enumerate(shown):
         if i in pairs:

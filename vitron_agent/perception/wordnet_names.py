@@ -302,3 +302,33 @@ def matches(word: str, name: str) -> bool:
         return True
     low = name.lower()
     return any(low in (w.strip().lower() for w in IMAGENET[i][1].split(",")) for i in imagenet)
+
+
+SIBLING_KINDS = 250  # a shared parent with more ImageNet kinds than this (vertebrate, organism) relates nothing
+
+
+def relation(label: str, name: str) -> str:
+    """How a classifier's ImageNet ``name`` stands to a detector's COCO ``label``: "kind" (it is the
+    label or a kind of it: "Egyptian cat" to cat), "sibling" (a kind of the label's parent, when that
+    parent is not too broad: "giant panda" to bear, WordNet putting the panda among the procyonids
+    beside the bears under the carnivores; "cheetah" to cat), or "" (unrelated: a tripod to a
+    person, a squirrel to a bird)."""
+    if matches(label, name):
+        return "kind"
+    s = coco_synset(label)
+    if s is None:
+        return ""
+    parents = [h for h in _DATA.get(s, ((), ()))[1] if len(kinds_of(h)[1]) <= SIBLING_KINDS]
+    return "sibling" if any(set(parents) & _ancestors(o) for o in _name_synsets(name)) else ""
+
+
+def named_kinds(colour: str, label: str) -> frozenset[int]:
+    """The ImageNet classes that "<colour> <label>" names as a kind of the label ("black bear": the
+    American black bear; "brown bear"; "red fox" for a fox): a colour word before a detector's label
+    that would claim a species the classifier must confirm. Empty for a plain colour ("brown cat")."""
+    _load()
+    s = coco_synset(label)
+    found = set(senses(f"{colour} {label}"))
+    if s is None or not found:
+        return frozenset()
+    return frozenset(i for i, (off, _) in enumerate(IMAGENET) if off in found and s in _ancestors(off))
