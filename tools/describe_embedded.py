@@ -548,6 +548,11 @@ class EmbeddedDescribeTool(CvDescribeTool):
 
         image = ctx.store.get_image(inp.image)
         mask = region_mask(ctx.store, image.shape[:2], inp.mask, inp.box)
+        if mask is None and (not q or (WHAT_IS.search(q) and not IS_THERE.search(q))):
+            from vitron_agent.perception.tiles import find_tiles
+
+            if (tiles := find_tiles(image)) is not None:  # a collage: each photo described as a photo
+                return _describe_tiles(ctx, image, tiles)
         ctx.progress(0.4, "recognising objects (SSD-MobileNetV2)")
         found = _inside(detect_objects(image), mask)
         where = " in the region" if mask is not None else ""
@@ -589,6 +594,38 @@ class EmbeddedDescribeTool(CvDescribeTool):
             text=said + " " + re.sub(r"\s*\(cv description:.*\)$", "", plain.text),
             method=RECOGNITION + _kind_method(image),
         )
+
+
+def _describe_tiles(ctx: ToolContext, image: np.ndarray, tiles: list) -> DescribeOutput:
+    """'This picture is a grid of 4 pictures (2 rows of 2). Row 1, left: I see a brown cat ...; ...':
+    each tile of a collage described as a picture of its own (a detector and a classifier run on the
+    whole grid see a few of its photos, and name the mixture)."""
+    from vitron_agent.perception.detector import detect_objects
+    from vitron_agent.perception.scene_words import describe_scene
+    from vitron_agent.perception.tiles import grid_words
+
+    rows = sorted({t[1] for t in tiles})
+    cols = sorted({t[0] for t in tiles})
+    parts = []
+    for i, (x1, y1, x2, y2) in enumerate(tiles, 1):
+        ctx.progress(0.1 + 0.8 * i / len(tiles), f"recognising picture {i} of {len(tiles)}")
+        tile = np.ascontiguousarray(image[y1:y2, x1:x2])
+        where = _tile_place(rows.index(y1), len(rows), cols.index(x1), len(cols))
+        parts.append(f"{where}: {describe_scene(tile, detect_objects(tile))}")
+    text = f"This picture is {grid_words(tiles)}. " + ". ".join(p[0].upper() + p[1:] for p in parts) + "."
+    return DescribeOutput(
+        text=text, method=RECOGNITION + f"; {grid_words(tiles)} found by its grid lines, each described"
+    )
+
+
+def _tile_place(row: int, rows: int, col: int, cols: int) -> str:
+    """'top left', 'middle row, right', 'picture 2' for a tile of a grid."""
+    across = {1: [""], 2: ["left", "right"], 3: ["left", "middle", "right"]}.get(cols)
+    down = {1: [""], 2: ["top", "bottom"], 3: ["top", "middle row", "bottom"]}.get(rows)
+    if across is None or down is None:
+        return f"picture {row * cols + col + 1}"
+    said = " ".join(w for w in (down[row], across[col]) if w)
+    return said.replace("middle row middle", "centre").replace("middle row ", "middle row, ")
 
 
 def _hedged(note: str, answer: str) -> str:

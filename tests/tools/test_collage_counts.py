@@ -54,3 +54,18 @@ def test_animals_in_a_grid_are_counted_per_tile(tmp_path):
     out = EmbeddedCountTool()(ctx, image=ctx.store.put_image(img), target="animals")
     assert out.count == 2 and "grid of 4 pictures" in out.text and "(1, 0, 1, 0)" in out.text, out.text
     assert "grid lines" in out.method
+
+
+@pytest.mark.skipif(not embedded_available("ssd_mobilenet", "ssd_mobilenet_config"), reason="detector weights")
+def test_a_grid_is_described_picture_by_picture(tmp_path):
+    from vitron_agent.storage.store import ArtifactStore
+    from vitron_agent.toolkit.tool import ToolContext
+    from vitron_agent.tools.describe_embedded import EmbeddedDescribeTool
+
+    ctx = ToolContext(store=ArtifactStore(tmp_path))
+    img = _grid([data.chelsea(), data.coffee(), data.astronaut(), data.chelsea()[:, ::-1]], 2, 8)
+    said = EmbeddedDescribeTool()(ctx, image=ctx.store.put_image(img)).text
+    assert said.startswith("This picture is a grid of 4 pictures (2 rows of 2). Top left: I see a brown cat"), said
+    assert "Top right: " in said and "cup" in said.split("Top right: ")[1].split(". Bottom left")[0]
+    assert "person" in said.split("Bottom left: ")[1].split(". Bottom right")[0]
+    assert "Bottom right: I see a brown cat" in said
