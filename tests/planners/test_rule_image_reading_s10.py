@@ -325,3 +325,24 @@ def test_what_cannot_be_done_is_said_not_done_as_something_else(toolbox, text, s
 @pytest.mark.parametrize("text", ["rotate the lamp 10 degrees", "how tall is the boy compared to the fence"])
 def test_near_them_still_planned(toolbox, text):
     assert plan(text, toolbox).steps
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("change the colour of the fence to a lovely dark green", ("fence", "dark green")),
+        ("blacken the sign", ("sign", "black")),
+        ("can we get rid of the bin on the left", ("bin", None)),
+    ],
+)
+def test_more_everyday_wordings_of_an_edit(toolbox, text, want):
+    p = plan(text, toolbox)
+    thing, colour = want
+    assert ops(p)[0] == "segment" and target(p).endswith(thing) or thing in target(p), steps(p)
+    if colour:
+        assert steps(p)[-1] == ("recolor", {"color": colour}), steps(p)
+
+
+def test_the_right_way_up_asks_which_way(toolbox):
+    p = plan("turn the photo the right way up", toolbox)
+    assert not p.steps and "Which way" in p.answer, (steps(p), p.answer)

@@ -42,7 +42,7 @@ def _base_form(gerund: str) -> str:
 
 
 _WISH = re.compile(  # "i want the van in blue", "i'd like the sky to be brighter": a wish is a request to make it so
-    r"^(?:i\s*(?:'d|would) (?:like|love|prefer)|i want|i need|i wish|id like)\s+"
+    r"^(?:i\s*(?:'d|would) (?:(?:quite|really|rather|so|very much)\s+)?(?:like|love|prefer)|i want|i need|i wish|id like)\s+"
     r"(?P<np>(?:the|this|that|my|his|her|their|its|these|those|it)\b.*?)\s+"
     r"(?:to be|to look|to become|to get|to turn|to appear|in)\s+(?P<what>(?:a |an |much |way |slightly |more |less |"
     r"a (?:little )?bit |a little |a lot )*[a-z-]+(?:\s+[a-z-]+)?(?:\s+(?:please|instead|now))?)$",
@@ -377,6 +377,9 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         clause = re.sub(r"^tally(?:\s+up)?\b", "count", clause, flags=re.I)
     if video and re.match(r"^(?:crop|cut down|shorten)\b", clause, re.I) and slots.time_range(clause) is not None:
         clause = re.sub(r"^(?:crop|cut down|shorten)", "trim", clause, flags=re.I)  # "crop the video to the first 5 s"
+    if _RIGHT_WAY_UP.match(clause):  # "turn it round the right way up": which way is not said (it outlined "it")
+        b.notes.extend(notes)
+        return Picked(None, clause, clause, question=RIGHT_WAY_UP)
     if video is False and (fmt := _FILE_FORMAT.match(clause)):  # "convert it to a jpeg": it was greyed
         b.notes.extend(notes)
         return Picked(None, clause, clause, question=FILE_FORMAT.format(fmt=fmt.group("fmt").upper()))
@@ -477,6 +480,15 @@ def _less_than_that(m: re.Match[str]) -> str:
     return " a little" if over else ""
 
 
+_RIGHT_WAY_UP = re.compile(
+    r"^(?:turn|put|get|set|rotate|flip|make)\s+(?:it|this|that|the\s+(?:image|picture|photo|pic|video|clip))\s+"
+    r"(?:a?round\s+)?(?:back\s+)?(?:to\s+)?(?:the\s+)?(?:right|correct|proper)\s+way\s+(?:up|round|around)\s*$",
+    re.I,
+)
+RIGHT_WAY_UP = (
+    "Which way should it turn to be the right way up: 90 degrees clockwise, 90 degrees counter-clockwise, or 180 "
+    "degrees (upside down)? Say 'rotate it 90 degrees clockwise', for example."
+)
 # a picture's file format ("convert it to a jpeg", "save this as a webp"): no edit of it (it was made grayscale)
 _FILE_FORMAT = re.compile(
     r"^(?:convert|save|export|change|turn|make|output|give\s+me)\s+(?:it|this|that|the\s+(?:image|picture|photo|pic|file|result))?\s*"
@@ -507,7 +519,7 @@ _SO_JUST = re.compile(
 _ENDS_IN_COLOUR = re.compile(
     r"\b(?:" + "|".join(_COLOR_WORDS) + r")\s*(?:,?\s*(?:please|pls|instead|now|for me|thanks|too))*\s*[.!?]*$", re.I
 )
-_BLACK_OUT = re.compile(r"^(?P<colour>black|white)[- ]?out\s+(?P<what>.+)$", re.I)
+_BLACK_OUT = re.compile(r"^(?:(?P<colour>black|white)[- ]?out|(?P<verb>blacken|whiten))\s+(?P<what>.+)$", re.I)
 _ALL_BUT = re.compile(
     r"^(?:everything|all|the rest)(?:\s+else|\s+of\s+(?:it|the\s+(?:image|picture|photo|scene)))?\s*(?:,?\s*(?:except(?:\s+for)?"
     r"|but|apart from|other than|besides|save)\s+(?P<kept>.+))?$",
@@ -522,7 +534,8 @@ def _blacked_out(clause: str) -> str:
     m = _BLACK_OUT.match(clause.strip())
     if m is None:
         return clause
-    colour, what = m.group("colour").lower(), m.group("what").strip()
+    colour = (m.group("colour") or {"blacken": "black", "whiten": "white"}[m.group("verb").lower()]).lower()
+    what = m.group("what").strip()
     if (rest := _ALL_BUT.match(what)) is not None:
         return f"keep only {rest.group('kept') or 'it'} on {colour}"
     if re.match(r"^(?:the\s+)?(?:background|backdrop|surroundings)\b", what, re.I):

@@ -82,7 +82,7 @@ _FILLER = re.compile(  # politeness and openers, any number of them: "hi, could 
     r"so|to start(?: with)?|lastly|finally|do you think you could|be so kind as to|"
     r"i'd (?:love|like) it if you (?:could|would)|i would (?:love|like) it if you (?:could|would)|"
     r"if you (?:could|would|can|don't mind)|i was wondering if you could|"
-    r"(?:can|could|would) you help me)\b[\s,]*)+",
+    r"(?:can|could|would) you help me|(?:can|could|shall) we)\b[\s,]*)+",
     re.I,
 )
 

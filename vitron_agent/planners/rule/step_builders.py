@@ -362,7 +362,9 @@ def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
         b.answer = "Which colour should it be? Say the colour too, e.g. 'make the car blue'."
         return
     dest = next((m for m in colors if re.search(r"\b(?:to|into|in|as)\s+$", rest[: m.start()], re.I)), colors[-1])
-    phrase = re.sub(r"\s+(?:to|into|in|as)\s*$", "", rest[: dest.start()], flags=re.I).strip()
+    # "change the colour of the walls to a nice sage green": what comes after "to a" describes the colour
+    before = re.sub(r"\s+(?:to|into|as)\s+(?:a|an|some)\s+(?:[a-z-]+\s+){0,3}$", " ", rest[: dest.start()], flags=re.I)
+    phrase = re.sub(r"\s+(?:to|into|in|as)\s*$", "", before, flags=re.I).strip()
     phrase = re.sub(
         r"(?:\s+(?:a\s+(?:bit|little|lot)|much|slightly|very|far|even|way|more|less|somewhat|really|too))+\s*$",
         "",
