@@ -112,3 +112,26 @@ def test_one_cat_is_not_cut_in_two():
     pool, _, hows = refine_found(gravel, detect_objects(gravel), ("cat",))
     assert len([d for d in pool if d.label == "cat"]) == 1
     assert not any("split" in h for h in hows.values())
+
+
+def test_grabcut_gives_the_objects_shape_not_the_box():
+    """Where the salient segmenter sees nothing in a box, GrabCut seeded by the box gives the thing's
+    own outline: scikit-image's coffee cup (a disc of crema on gravel here), not a box-shaped mask."""
+    import cv2
+    from skimage import data
+
+    from vitron_agent.perception.object_masks import grabcut_in_box
+
+    image = cv2.resize(np.stack([data.gravel()] * 3, -1), (400, 300))
+    disc = np.zeros(image.shape[:2], np.uint8)
+    cv2.ellipse(disc, (200, 150), (90, 70), 0, 0, 360, 1, -1)
+    cup = cv2.resize(data.coffee(), (400, 300))
+    image[disc > 0] = cup[disc > 0]
+    got = grabcut_in_box(image, (100, 70, 300, 230))
+    assert got is not None
+    truth = disc > 0
+    iou = (got & truth).sum() / (got | truth).sum()
+    box = np.zeros_like(truth)
+    box[70:230, 100:300] = True
+    assert iou >= 0.8 > (box & truth).sum() / (box | truth).sum()
+    assert not got[72, 102] and not got[228, 298]  # the box's corners are not the thing

@@ -5,7 +5,8 @@ regions that belong to the box (at least half of each inside it) are kept whole,
 leave the box (a detector's box often cuts a helmet held at arm's length, a wheel, a hand). When
 a kept region still reaches the window's edge where the picture goes on, the window grows once
 (to the box grown by its own size) so the mask does not end in a straight line along a window
-edge unless the object does. No region: the box itself, and :func:`object_mask` says so.
+edge unless the object does. No region: GrabCut's object seeded by the box (not a box-shaped mask),
+else the box itself, and :func:`object_mask` says so.
 
 What stands in front of the object, or beside it inside its box, is not the object:
 :func:`without_others` takes out the masks of other detected things (the people standing in front of
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["object_mask", "without_others"]
+__all__ = ["grabcut_in_box", "object_mask", "without_others"]
 
 
 def _window(box: tuple[float, float, float, float], pad: float, h: int, w: int) -> tuple[int, int, int, int]:
@@ -69,7 +70,8 @@ def _touches_open_edge(mask: np.ndarray, win: tuple[int, int, int, int]) -> bool
 def object_mask(image: np.ndarray, box: Any) -> tuple[np.ndarray, bool]:
     """(HxW bool mask, found): the object the box (a Box or XYXY) holds, by the salient segmenter
     with the box as a prompt; ``found`` False when nothing salient belongs to the box and the
-    mask is the box itself."""
+    mask is GrabCut's object in the box (:func:`grabcut_in_box`), or the box itself when that has no
+    shape either."""
     from vitron_agent.perception.masks import fill_holes
 
     h, w = image.shape[:2]
@@ -82,10 +84,60 @@ def object_mask(image: np.ndarray, box: Any) -> tuple[np.ndarray, bool]:
         if grown.sum() >= mask.sum():
             mask = grown
     if mask.sum() < 0.05 * (b[2] - b[0]) * (b[3] - b[1]):
+        cut = grabcut_in_box(image, b)
+        if cut is not None:
+            return cut, False
         out = np.zeros((h, w), bool)
         out[int(b[1]) : int(np.ceil(b[3])), int(b[0]) : int(np.ceil(b[2]))] = True
         return out, False
     return fill_holes(mask), True
+
+
+GRABCUT_SIDE = 192  # GrabCut runs on the window scaled to at most this side (a fallback: 0.1-0.3 s idle)
+
+
+def grabcut_in_box(image: np.ndarray, b: tuple[float, float, float, float]) -> np.ndarray | None:
+    """HxW bool: GrabCut's foreground in the box (its largest part, holes filled), seeded by the box
+    as a rectangle (outside it: background) in a window a quarter larger -- an object's own shape where
+    the salient segmenter sees nothing in the box (a red panda among leaves came out box-shaped); None
+    when GrabCut's object is under a fifth or over 95 % of the box (no shape: the box says as much)."""
+    import cv2
+
+    from vitron_agent.perception.masks import fill_holes, largest_component
+
+    h, w = image.shape[:2]
+    x1, y1, x2, y2 = _window(b, 0.25, h, w)
+    crop = np.ascontiguousarray(image[y1:y2, x1:x2, :3])
+    scale = min(1.0, GRABCUT_SIDE / max(crop.shape[:2]))
+    small = cv2.resize(crop, (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale))))
+    rx, ry = int((b[0] - x1) * scale), int((b[1] - y1) * scale)
+    rw, rh = max(2, int((b[2] - b[0]) * scale)), max(2, int((b[3] - b[1]) * scale))
+    if rw < 8 or rh < 8 or rx + rw > small.shape[1] or ry + rh > small.shape[0]:
+        return None
+    gc = np.zeros(small.shape[:2], np.uint8)
+    try:
+        cv2.grabCut(
+            small[:, :, ::-1].copy(),
+            gc,
+            (rx, ry, rw, rh),
+            np.zeros((1, 65)),
+            np.zeros((1, 65)),
+            3,
+            cv2.GC_INIT_WITH_RECT,
+        )
+    except cv2.error:
+        return None
+    fg = (gc == cv2.GC_FGD) | (gc == cv2.GC_PR_FGD)
+    if not fg.any():
+        return None
+    fg = fill_holes(largest_component(fg))
+    share = float(fg.sum()) / (rw * rh)
+    if not 0.2 <= share <= 0.95:
+        return None
+    big = cv2.resize(fg.astype(np.uint8), (x2 - x1, y2 - y1), interpolation=cv2.INTER_NEAREST).astype(bool)
+    out = np.zeros((h, w), bool)
+    out[y1:y2, x1:x2] = big
+    return out
 
 
 # at most this many other things are segmented to be taken out of a mask (each costs a U²-Netp pass)

@@ -194,13 +194,30 @@ def select(
         cands = sorted(cands, key=key)[:1]
         notes.append(f"the one furthest {position}" if position != "center" else "the one nearest the centre")
     elif (size := size_word(phrase, largest)) and len(cands) > 1:
-        cands = sorted(cands, key=SIZE_KEYS[size])[: None if name.plural else 1]
+        ranked = sorted(cands, key=SIZE_KEYS[size])
+        cands = ranked[: None if name.plural else 1]
         notes.append(f"the {size}")
+        if not name.plural and _about_the_same(ranked[0], ranked[1], size):  # "the tall woman" of two alike
+            notes.append(_which(phrase, name, len(ranked)).replace("the most confident", f"the {size} by a little"))
     elif not name.plural:
         if len(sure := [d for d in cands if d.score >= SURE_EACH]) >= 2 and not color:
             notes.append(_which(phrase, name, len(sure)))
         cands = cands[:1]
     return cands, ", ".join(notes)
+
+
+SAME_SIZE = 1.25  # the one a size word picks measures less than this times the next: a guess, said so
+
+
+def _about_the_same(first: Detection, second: Detection, size: str) -> bool:
+    """Whether the two first of a size ranking are within :data:`SAME_SIZE` of each other (area for
+    largest / smallest, height for tallest / shortest): then the size word does not tell them apart."""
+    a, b = (
+        (first.box.height, second.box.height)
+        if size in ("tallest", "shortest")
+        else (first.box.width * first.box.height, second.box.width * second.box.height)
+    )
+    return max(a, b) < SAME_SIZE * max(1e-6, min(a, b))
 
 
 SURE_EACH = 0.5  # several detections of the kind at least this sure, and nothing said picks one: a guess
