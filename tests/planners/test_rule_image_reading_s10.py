@@ -346,3 +346,27 @@ def test_more_everyday_wordings_of_an_edit(toolbox, text, want):
 def test_the_right_way_up_asks_which_way(toolbox):
     p = plan("turn the photo the right way up", toolbox)
     assert not p.steps and "Which way" in p.answer, (steps(p), p.answer)
+
+
+@pytest.mark.parametrize(
+    ("text", "op", "amount"),
+    [
+        ("sharpen it abit", "sharpen", "low"),
+        ("warm it up alot", "warmer", "high"),
+        ("boost the contrast hugely", "contrast", "high"),
+    ],
+)
+def test_chat_spellings_and_strong_adverbs_set_the_amount_not_the_target(toolbox, text, op, amount):
+    p = plan(text, toolbox)
+    assert ops(p) == [op], steps(p)
+    assert (p.steps[0].args["amount"] < 0.5) if amount == "low" else (p.steps[0].args["amount"] > 0.5)
+
+
+def test_hw_many_is_how_many(toolbox):
+    p = plan("hw many cows", toolbox)
+    assert steps(p) == [("count", {"target": "cows"})], steps(p)
+
+
+def test_room_around_a_crop_said_apart_is_its_margin(toolbox):
+    p = plan("crop to the horse, leave some space around it", toolbox)
+    assert ops(p) == ["segment", "crop"] and p.steps[-1].args["margin"] > 0.05, steps(p)

@@ -266,6 +266,13 @@ _KEEP_ON_COLOUR = re.compile(
 )
 
 
+# the room left round a crop, said as a clause of its own (it kept only "bit of room around him")
+_ROOM_AROUND = re.compile(
+    r"\s*[,;]\s*(?:and\s+|but\s+|just\s+)*(?:leave|leaving|keep|keeping|give\s+it|with)\s+"
+    r"(?P<room>(?:a\s+(?:little\s+)?bit\s+of\s+|a\s+little\s+|some\s+|plenty\s+of\s+|lots\s+of\s+|a\s+lot\s+of\s+|more\s+)?"
+    r"(?:room|space|margin|breathing\s+room|border))\s+(?:a?round|round)\s+(?:him|her|it|them|the\s+\w+)\s*(?=$|[,;.])",
+    re.I,
+)
 _CAN_YOU_DO_IT = re.compile(
     r"\s*[,;.!]?\s*(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:do|manage)\s+(?:that|this|it)(?:\s+for\s+me)?"
     r"|is\s+that\s+(?:possible|ok(?:ay)?|doable)|if\s+(?:that'?s|that\s+is|it'?s|it\s+is)\s+(?:possible|ok(?:ay)?|doable))"
@@ -288,6 +295,7 @@ def spare_first(text: str) -> str:
     "leave the sky alone and darken the rest" -> "darken everything except the sky"; other text as it is.
     Runs before clause splitting (the spared thing comes first, the edit after a comma)."""
     text = _CAN_YOU_DO_IT.sub("", text) or text  # "…, can you do that?": the request was said before it
+    text = _ROOM_AROUND.sub(r" with \g<room> around it", text)  # "crop to the dog, leave a bit of room around him"
     if (neg := _NOT_THAT.match(text.strip())) and not _SPARE_FIRST.match(text.strip()):
         text = neg.group("rest")  # "not black and white, sepia please": what is not wanted, then what is
     if fill := _KEEP_ON_COLOUR.match(text.strip()):  # "keep the cat and black out everything else"

@@ -135,6 +135,12 @@ _CHAT = (
     (re.compile(r"\b(?:wats|whats)\b", re.I), "what's"),
     (re.compile(r"\b(?:abt)\b", re.I), "about"),
     (re.compile(r"\b(?:cuz|coz|bc)\b", re.I), "because"),
+    (re.compile(r"\babit\b", re.I), "a bit"),  # "incrase contrast abit"
+    (re.compile(r"\balot\b", re.I), "a lot"),
+    (
+        re.compile(r"(?:^|(?<=[,.;!?]\s))hw(?=\s+(?:many|much|big|long|old|do|does|is|are)\b)", re.I),
+        "how",
+    ),  # "hw many dogs"
     # small amounts said many ways ("a smidge", "a wee bit", "a hair warmer"): the strength word the edits
     # read; "smidge" is in no dictionary, and the typo repair made it a thing ("the a fridge")
     (
@@ -154,7 +160,14 @@ _CHAT = (
         "16:9",
     ),
 )
-_QUIET = {"please", "thanks", "a little", "16:9"}  # a polite word or a strength read back needs no note
+_QUIET = {
+    "please",
+    "thanks",
+    "a little",
+    "16:9",
+    "a bit",
+    "a lot",
+}  # a polite word or a strength read back needs no note
 
 
 def chat_words(text: str) -> tuple[str, list[str]]:

@@ -261,7 +261,8 @@ _TAIL = (  # possessives, "out of it", what the thing is doing, and trailing adv
     (
         re.compile(
             r"(?:\s+(?:now|again|too|as well|instead|then|strongly|heavily|gently|lightly|subtly|a lot|a little|a bit|"
-            r"slightly|somewhat|a touch|a tad|thanks|thank you|completely|entirely|fully|totally))+$",
+            r"slightly|somewhat|a touch|a tad|thanks|thank you|completely|entirely|fully|totally|massively|hugely|"
+            r"dramatically|significantly|considerably|loads|tons|heaps|a ton|big time|to the max|way more))+$",
             _I,
         ),
         "",
