@@ -105,3 +105,19 @@ def test_numbers_json_allows_but_no_client_means(server, number, says):
         timeout=60,
     )
     assert r.status_code == 400 and says in r.json()["error"]["message"], r.text
+
+
+def test_an_unknown_openai_field_is_named_not_ignored(server):
+    """OpenAI's own API answers 400 for a field it does not know; this server ignored "temprature"."""
+    from openai import BadRequestError, OpenAI
+
+    client = OpenAI(base_url=f"{server.url}/v1", api_key=TOKEN, max_retries=0)
+    with pytest.raises(BadRequestError) as err:
+        client.chat.completions.create(
+            model="vitron-agent", messages=[{"role": "user", "content": "help"}], extra_body={"temprature": 0.2}
+        )
+    assert "unknown field 'temprature'; did you mean 'temperature'?" in str(err.value)
+    ok = client.chat.completions.create(
+        model="vitron-agent", messages=[{"role": "user", "content": "help"}], frequency_penalty=0.5, stop=["x"]
+    )
+    assert ok.choices[0].message.content  # OpenAI's other fields are taken (and change nothing)

@@ -8,6 +8,7 @@ URLs or ``vitron://<artifact id>`` (an upload of that session). The session is t
 from __future__ import annotations
 
 import asyncio
+import difflib
 import json
 import logging
 import math
@@ -212,7 +213,30 @@ _FIELD_RANGES: dict[str, tuple[float, float]] = {
 }
 
 
+# Every other field of OpenAI's chat completions request: accepted (they change nothing here); a name
+# in neither list is a typo ("temprature") and a 400 naming it, as OpenAI's own API answers
+_OTHER_OPENAI_FIELDS = frozenset(
+    "messages frequency_penalty presence_penalty logit_bias logprobs top_logprobs stop parallel_tool_calls "
+    "tool_choice functions function_call metadata store service_tier reasoning_effort modalities prediction "
+    "audio web_search_options safety_identifier prompt_cache_key verbosity".split()
+)
+
+
+def _unknown_fields(body: dict[str, Any]) -> None:
+    known = [*_FIELD_TYPES, *sorted(_OTHER_OPENAI_FIELDS)]
+    unknown = [str(k) for k in body if k not in _FIELD_TYPES and k not in _OTHER_OPENAI_FIELDS]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise HTTPException(
+            400,
+            f"unknown field {unknown[0][:40]!r}{hint} (the fields of OpenAI's chat completions request: "
+            f"{', '.join(known)})",
+        )
+
+
 def _check_fields(body: dict[str, Any]) -> None:
+    _unknown_fields(body)
     for name, (types, what) in _FIELD_TYPES.items():
         value = body.get(name)
         if value is None:
