@@ -371,7 +371,9 @@ def _track_phrase(step) -> str:
         spans = f"from {spans}" if "," not in spans and " and " not in spans else f"over {spans}"
         cut = f"{part.group(3)[2:-1]}; " if part.group(3) else ""
         missed = re.search(r"; (more people than faces on .*? may be left sharp)", method)
-        notes = "".join(f"; {n}" for n in (face_frames(method), missed.group(1) if missed else "") if n)
+        notes = "".join(
+            f"; {n}" for n in (face_frames(method), missed.group(1) if missed else "", *identity_notes(method)) if n
+        )
         return (
             f"{step.verb('followed', 'follow')} {who} {spans} ({cut}not found in the rest of the "
             f"{part.group(2)} clip{notes})"
@@ -379,8 +381,24 @@ def _track_phrase(step) -> str:
     missed = re.search(r"; (more people than faces on .*? may be left sharp)", method)
     m = re.search(r"first seen at (\S+)", method)
     said = f"{said} from {m.group(1)} (where it first appears)" if m else said
-    notes = [n for n in (face_frames(method), missed.group(1) if missed else "") if n]
+    notes = [n for n in (*identity_notes(method), face_frames(method), missed.group(1) if missed else "") if n]
     return f"{said} ({'; '.join(notes)})" if notes else said
+
+
+def identity_notes(method: str) -> list[str]:
+    """What a one-object track's method says about its identity through gaps, for the answer: "lost at
+    0:01.5, found something similar at 0:03.1 (may be another one)", "hidden 0:01.5-0:02, picked up again
+    where its motion put it, looking the same", "another cat at 0:02.4 was not taken for it (it looks
+    different)" (:func:`~vitron_agent.perception.identity.events_said`)."""
+    import re
+
+    found = re.findall(
+        r"(lost at \S+, found something similar at \S+ \(may be another one\)|seen from \S+; before a gap, "
+        r"something similar at \S+ \(may be another one\)|hidden \S+, picked up again [^;]*|another [^;]*? at \S+ "
+        r"was not taken for it \(it looks different\))",
+        method,
+    )
+    return found
 
 
 def face_frames(method: str) -> str:

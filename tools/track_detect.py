@@ -22,6 +22,7 @@ import re
 import numpy as np
 
 from vitron_agent.core.errors import ToolFailed
+from vitron_agent.perception.identity import events_said
 from vitron_agent.perception.track_boxes import detect_every
 from vitron_agent.toolkit.registry import Backend, register
 from vitron_agent.toolkit.tool import ToolContext
@@ -126,7 +127,7 @@ class EmbeddedTrackTool(CvTrackTool):
         """Detection + association; None when the named class is not on the prompt frame and a
         colour was given (the colour tracker takes it, and says so)."""
         from vitron_agent.perception.detector import MIN_SCORE, detect_objects, label_score
-        from vitron_agent.perception.recognise import mask_of, not_found
+        from vitron_agent.perception.recognise import not_found
         from vitron_agent.perception.track_sparse import depth_word
 
         clip = ctx.store.get_video(inp.video)
@@ -156,49 +157,19 @@ class EmbeddedTrackTool(CvTrackTool):
             return self._sparse(inp, name, items, note, ctx)
         every = name.plural
         depth = depth_word(target) if every else None
-        boxes: list[list[tuple]] = [[] for _ in range(n)]
-        boxes[inp.frame] = [(d.box.x1, d.box.y1, d.box.x2, d.box.y2) for d in items]
-        packed: list[np.ndarray | None] = [None] * n
         h, w = prompt.shape[:2]
-        order = list(range(inp.frame, n)) + list(range(inp.frame - 1, -1, -1))
-        last = boxes[inp.frame][0]
-        gaps = 0
-        for k, i in enumerate(order):
-            if ctx.cancelled.is_set():
-                raise ToolFailed("tracking was cancelled")
-            if i == inp.frame - 1:
-                last = boxes[inp.frame][0]  # going backward: start again from the prompt frame
-            frame = prompt if i == inp.frame else clip.frame(i)
-            if i == inp.frame:
-                chosen = _at_depth(items, depth, h) if every else items
-            else:
-                cands = [
-                    d
-                    for d in detect_objects(frame, MIN_SCORE * 0.8, quick=True)
-                    if max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE * 0.8
-                ]
-                if every:
-                    chosen = _at_depth(cands, depth, h)
-                else:
-                    j = associate(last, [(d.box.x1, d.box.y1, d.box.x2, d.box.y2) for d in cands])
-                    chosen = [cands[j]] if j is not None else []
-            if chosen and not every:
-                last = (chosen[0].box.x1, chosen[0].box.y1, chosen[0].box.x2, chosen[0].box.y2)
-            gaps += not chosen
-            mask = mask_of(frame, chosen) if chosen else np.zeros((h, w), bool)
-            packed[i] = np.packbits(mask)
-            if k % 4 == 0:
-                ctx.progress(0.1 + 0.85 * (k + 1) / n, f"tracked {k + 1}/{n} frames")
+        packed, gaps, events = _follow_frames(clip, inp, prompt, items, name, depth if every else False, ctx)
         first = np.unpackbits(packed[inp.frame], count=h * w).reshape(h, w).astype(bool)
         listed = ", ".join(d.describe() for d in items)
         method = (
             f"SSD-MobileNetV2 recognised {listed}{f' ({note})' if note else ''} on frame {inp.frame}; detected on every "
-            f"frame and {'all kept' if every else 'associated by box overlap'} ({n - gaps}/{n} frames found); "
+            f"frame and {'all kept' if every else 'followed as the same one by motion and look'} ({n - gaps}/{n} frames found); "
             "masks: U²-Netp inside each box"
         )
         if depth is not None:
             method += f"; only those in the {depth} (height stands for nearness)"
         method += seen_note([bool(p.any()) for p in packed], inp.video.fps)
+        method += events_said(events, inp.video.fps, name.word)
         return track_output(ctx, inp.video, packed, inp.frame, first, method)
 
     def _sparse(self, inp: TrackInput, name, items: list, note: str, ctx: ToolContext) -> TrackOutput:
@@ -305,6 +276,50 @@ def face_method(run, every: bool, part: str) -> str:
         f"{what}{said}; {what} covered on {c['blurred']}/{run.frames} frames){doubt}; "
         f"{'every face' if every else 'one face, associated by motion and overlap'}; masks: {mask}"
     )
+
+
+def _follow_frames(clip, inp: TrackInput, prompt: np.ndarray, items: list, name, depth, ctx: ToolContext):
+    """(packed masks per frame, frames without it, identity events): the named object(s) on every frame
+    from the prompt frame forward, then backward. Every one of a kind (``depth`` not False: the
+    background / foreground ones or all) is each frame's detections; one object is followed as the
+    same one by motion and look (:class:`~vitron_agent.perception.identity.Identity`)."""
+    from vitron_agent.perception.detector import MIN_SCORE, detect_objects, label_score
+    from vitron_agent.perception.identity import Identity
+    from vitron_agent.perception.recognise import mask_of
+
+    n = len(clip)
+    every = depth is not False
+    h, w = prompt.shape[:2]
+    packed: list[np.ndarray | None] = [None] * n
+    order = list(range(inp.frame, n)) + list(range(inp.frame - 1, -1, -1))
+    ident = Identity.start(prompt, items[0], inp.frame, inp.video.fps)
+    events, gaps = ident.events, 0
+    for k, i in enumerate(order):
+        if ctx.cancelled.is_set():
+            raise ToolFailed("tracking was cancelled")
+        if i == inp.frame - 1:  # going backward: start again from the prompt frame
+            ident = Identity.start(prompt, items[0], inp.frame, inp.video.fps)
+            ident.events = events
+        frame = prompt if i == inp.frame else clip.frame(i)
+        if i == inp.frame:
+            chosen = _at_depth(items, depth, h) if every else items
+        else:
+            cands = [
+                d
+                for d in detect_objects(frame, MIN_SCORE * 0.8, quick=True)
+                if max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE * 0.8
+            ]
+            if every:
+                chosen = _at_depth(cands, depth, h)
+            else:
+                j = ident.choose(frame, i, cands)
+                chosen = [cands[j]] if j is not None else []
+        gaps += not chosen
+        mask = mask_of(frame, chosen) if chosen else np.zeros((h, w), bool)
+        packed[i] = np.packbits(mask)
+        if k % 4 == 0:
+            ctx.progress(0.1 + 0.85 * (k + 1) / n, f"tracked {k + 1}/{n} frames")
+    return packed, gaps, events
 
 
 MAX_LOOKS = 20  # frames (one a second) where the people seen are set against the faces found
