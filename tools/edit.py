@@ -38,6 +38,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
+from vitron_agent.core.errors import ToolFailed
 from vitron_agent.core.refs import Box, ImageRef, MaskRef
 from vitron_agent.media.images import DEFAULT_MAX_PIXELS as MAX_OUTPUT_PIXELS
 from vitron_agent.perception.colors import COLORS, parse_color_value
@@ -45,6 +46,7 @@ from vitron_agent.perception.edit_ops import (
     apply_edit,
     composite,
     crop_box,
+    crop_without,
     outline,
     parse_aspect,
     resize,
@@ -257,6 +259,18 @@ class CvEditTool(VisionTool):
             share = image[..., 3:4].astype(np.float32) / 255.0
             image = np.clip(image[..., :3] * share + under * (1.0 - share) + 0.5, 0, 255).astype(np.uint8)
             alpha = False
+        if inp.operation == "crop" and inp.where == "outside" and mask is not None:  # "crop out the logo"
+            kept = crop_without(mask)
+            if kept is None:
+                raise ToolFailed(
+                    "the thing to crop out lies in the middle of the picture: any crop that leaves it out keeps "
+                    "under a third of it. Say which side to keep ('crop to the left half'), or remove it instead "
+                    "('remove the logo')"
+                )
+            x1, y1, x2, y2 = kept
+            return EditOutput(
+                image=ctx.store.put_image(np.ascontiguousarray(image[y1:y2, x1:x2]), producer=ctx.step_id)
+            )
         if inp.operation == "crop":
             x1, y1, x2, y2 = crop_box(image.shape[:2], inp.box, mask, inp.aspect, inp.margin)
             return EditOutput(
@@ -353,6 +367,9 @@ def edit_phrase(step: StepWords, medium: str = "picture") -> str:
         return f"{step.verb('resized', 'resize')} the picture{size}"
     if op == "crop" and not step.made_by_a_step(args.get("mask")):
         return step.verb("cropped the picture", "crop the picture")
+    if op == "crop" and args.get("where") == "outside":
+        thing = step.named(args.get("mask")) or "it"
+        return step.verb(f"cropped {thing} out of the picture", f"crop {thing} out of the picture")
     words = EDIT_WORDS.get(op)
     if words is None:
         return f"{step.verb('applied', 'apply')} {op or 'the edit'} to the {medium}"

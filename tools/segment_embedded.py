@@ -17,6 +17,7 @@ distribution is a ConfigError naming what to install, never a silent fallback.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 import numpy as np
@@ -94,7 +95,17 @@ class EmbeddedSegmentTool(CvSegmentTool):
             from vitron_agent.perception.detector import MIN_SCORE, detect_objects, label_score, named
             from vitron_agent.perception.recognise import face_part, face_region, stuff_region
             from vitron_agent.perception.stuff import stuff_kind
+            from vitron_agent.perception.text_regions import text_region, text_target
 
+            if text_target(inp.target):  # "blur the text", "crop out the writing": the OCR model's lines
+                ctx.progress(0.2, "finding the text (PP-OCRv4)")
+                mask, method = text_region(image, inp.target or "")
+                if not mask.any():
+                    from vitron_agent.core.errors import ToolFailed
+
+                    what = re.sub(r"^(?:the|all the|any|some)\s+", "", (inp.target or "text").strip(), flags=re.I)
+                    raise ToolFailed(f"I found no {what} in the picture: {method}")
+                return mask, method
             if face_part(inp.target) is not None and self.faces:
                 ctx.progress(0.2, "finding faces (BlazeFace)")
                 mask, method, _ = face_region(image, inp.target or "")

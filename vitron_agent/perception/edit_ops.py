@@ -249,6 +249,22 @@ def crop_box(
     return x1, y1, x2, y2
 
 
+def crop_without(mask: np.ndarray, least: float = 0.3) -> tuple[int, int, int, int] | None:
+    """The crop (x1, y1, x2, y2) that leaves the thing ``mask`` marks out: the largest of the four strips
+    beside its bounding box (above, below, left, right of it); None when that keeps under ``least`` of the
+    picture (the thing is in the middle: no crop can leave it out and keep much)."""
+    h, w = mask.shape
+    ys, xs = np.nonzero(mask)
+    if not len(xs):
+        return None
+    x1, x2, y1, y2 = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
+    strips = [(0, 0, w, y1), (0, y2, w, h), (0, 0, x1, h), (x2, 0, w, h)]
+    best = max(strips, key=lambda s: (s[2] - s[0]) * (s[3] - s[1]))
+    if (best[2] - best[0]) * (best[3] - best[1]) < least * h * w:
+        return None
+    return best
+
+
 def _is_shade(color: str | None) -> bool:
     """A colour named with its lightness ('dark green', 'navy', 'pale pink'): paint that lightness too."""
     from vitron_agent.perception.colors import SHADE_WORDS, SHADES

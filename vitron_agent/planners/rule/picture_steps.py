@@ -423,6 +423,16 @@ _CROP_PURPOSE = re.compile(
 )
 
 
+# "crop out the logo", "crop the text out", "crop away the sky": a crop that leaves the thing out (it cropped
+# TO the thing: the opposite); "crop out everything but the plate" and a strip by its share are not this
+_CROP_OUT = re.compile(
+    r"^(?:please\s+)?crop\s+(?:(?:out|away|off)\s+(?!(?:everything|all|the\s+(?:rest|image|picture|photo|edges?|borders?))\b)"
+    r"(?P<x>(?!.*\b(?:transparent|png|cut-?out)\b)(?!.*\d\s*(?:%|percent|per cent)).+?)"
+    r"|(?P<y>(?:the|that|this|his|her|their)\s+[a-z ]+?)\s+(?:out|away|off))\s*(?:of\s+(?:it|the\s+(?:image|picture|photo)))?[.!]?$",
+    re.I,
+)
+
+
 def _crop_phrase(b: _Builder, phrase: str, args: dict[str, Any]) -> str:
     """The thing a crop keeps, from its phrase: what the crop is for is dropped; on a clip, "the video" is
     the picture, not a thing, and a place by words ("the left half") goes to ``args["part"]``."""
@@ -448,6 +458,12 @@ def _do_crop(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     if b.video_mode and "transform_video" not in b.toolbox:
         b.notes.append(f"{_restore(clause, b.regions)!r}: crop works on images here; take a frame first. Skipped.")
         return
+    if not b.video_mode and (out := _CROP_OUT.match(clause.strip())):  # "crop out the logo": crop it away
+        kind, mask = _target(b, out.group("x") or out.group("y"), last)
+        if kind not in ("whole", "none", "background", "complement") and mask is not None:
+            sid = b.add("edit", image=b.image, operation="crop", mask=mask, where="outside")
+            b.image, b.mask, b.last_output = f"${sid}.image", None, "image"
+            return
     margin, rest = _crop_margin(rest)
     low = rest.lower()
     aspect = None
