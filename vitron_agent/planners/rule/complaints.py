@@ -413,6 +413,18 @@ _REASON_FIRST = re.compile(
 )
 
 
+# the same with the picture as the subject and the request naming its edit ("it looks washed out and flat,
+# increase contrast": the remark had become a saturate before the contrast)
+_IT_REASON_FIRST = re.compile(
+    r"^(?:it|this|that)(?:'s|s|\s+is|\s+looks?|\s+seems?|\s+feels?)\s+(?:(?:too|so|very|really|a bit|a little|kinda|"
+    r"kind of|way|pretty|quite|rather)\s+)*[a-z-]+(?:\s+(?:out|and\s+[a-z-]+))*\s*[,;]\s*"
+    r"(?P<req>(?:(?:please|so|now|just|can you|could you)\s+)*(?P<verb>increase|boost|add|reduce|lower|raise|decrease|"
+    r"bump)\s+(?:up\s+)?(?:the\s+|some\s+|more\s+)?(?:contrast|brightness|saturation|colou?rs?|exposure|warmth|"
+    r"sharpness|vibrance)\b[^,;]*)$",
+    re.I,
+)
+
+
 def _table_verbs() -> set[str]:
     from vitron_agent.planners.rule.intent_matcher import leading_verbs
 
@@ -428,7 +440,9 @@ def strip_remarks(text: str) -> str:
     text = plain_request(text)  # "the shirt should be purple, not green", "way too yellow, fix the colour" ...
     if m := _DISLIKE.match(text.strip()):
         return f"{m.group('verb')} {m.group('np')}{m.group('rest')}"
-    if (m := _REASON_FIRST.match(text.strip())) and m.group("verb").lower() in _table_verbs():
+    if (m := _REASON_FIRST.match(text.strip()) or _IT_REASON_FIRST.match(text.strip())) and m.group(
+        "verb"
+    ).lower() in _table_verbs():
         return m.group("req")  # "the skin looks too blue, warm the faces up": the reason, then the request itself
     if m := _DISLIKE_HOW.match(text.strip()) or _WHY_SO.match(text.strip()):  # "i hate how orange this looks",
         return f"{m.group('np')} is too {m.group('how')}"  # "why is it so dark?": it is too orange, too dark
