@@ -370,3 +370,13 @@ def test_hw_many_is_how_many(toolbox):
 def test_room_around_a_crop_said_apart_is_its_margin(toolbox):
     p = plan("crop to the horse, leave some space around it", toolbox)
     assert ops(p) == ["segment", "crop"] and p.steps[-1].args["margin"] > 0.05, steps(p)
+
+
+def test_a_remark_on_the_picture_before_a_request_naming_its_edit_is_its_reason(toolbox):
+    assert ops(plan("it looks dull and flat, boost the contrast", toolbox)) == ["contrast"]
+    assert ops(plan("it's too dark, brighten it", toolbox)) == ["brighten"]
+
+
+def test_show_me_after_a_would_look_question_shows_it(toolbox):
+    p = plan("what would the door look like in red? show me", toolbox)
+    assert steps(p)[-1] == ("recolor", {"color": "red"}), steps(p)

@@ -335,6 +335,7 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     for pattern, words in _SPELLED:  # "black & white", "slo mo", "counter clockwise": one way of writing each
         clause = pattern.sub(words, clause)
     clause = _POLITE_END.sub("", clause) or clause  # "make this photo black and white please"
+    clause = _SHOW_ME_END.sub("?", clause)  # "what would the bike look like in green? show me": the question asks it
     clause = _PURPOSE.sub("", clause) or clause  # "cut the dog out so i can use it elsewhere": why, not what
     clause = _HUES.sub(lambda m: f"the {m.group(1)} colours", clause)  # "make the blues pop": blue colours, no blur
     clause = _BY_HALF.sub("", clause)  # "reduce the saturation by half": how much, not a thing
@@ -506,6 +507,9 @@ _FILE_FORMAT = re.compile(
 FILE_FORMAT = (
     "I cannot convert the file to {fmt}: the pictures I make are saved as PNG (any viewer or editor can save a "
     "copy as {fmt}). I can resize it ('make it 800 pixels wide') if the file should be smaller."
+)
+_SHOW_ME_END = re.compile(
+    r"\?\s*(?:(?:can you|could you|please|just|go on and)\s+)*(?:show me|let me see|go on)\s*[.!?]*$", re.I
 )
 # why the user wants it, after the request ("so i can use it somewhere else", "so that we can print it")
 _PURPOSE = re.compile(r"\s*,?\s+so\s+(?:that\s+)?(?:i|we|you|they|he|she)\s+(?:can|could|may|might|will)\b.*$", re.I)
