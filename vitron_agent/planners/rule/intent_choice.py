@@ -316,6 +316,29 @@ def spare_first(text: str) -> str:
     return f"{main} but keep {kept} unchanged"
 
 
+def _everyday_forms(clause: str) -> str:
+    """The clause with everyday forms said plainly (session 10): a limit after "but not", "what colour's",
+    the background named with no verb, "black out X"."""
+    clause = _NOT_SO.sub(_less_than_that, clause)  # "brighten it but not too much": a little, no thing left out
+    clause = _WH_IS.sub(r"\1 is", clause)  # "what colour's that car": "what colour is that car"
+    clause = _BARE_BACKGROUND.sub(r"make the background \g<what>", clause)  # "Background: grey", "background in b&w"
+    return _blacked_out(clause)  # "black out the face": made black (it kept only the face)
+
+
+def _everyday_tails(clause: str) -> str:
+    """The clause without what follows the request itself (session 10): "? show me", "so I can ...", "by half";
+    "the blues", "make X pop", "crop it so it's just X" said plainly."""
+    clause = _SHOW_ME_END.sub("?", clause)  # "what would the bike look like in green? show me": the question asks it
+    clause = _PURPOSE.sub("", clause) or clause  # "cut the dog out so i can use it elsewhere": why, not what
+    clause = _HUES.sub(lambda m: f"the {m.group(1)} colours", clause)  # "make the blues pop": blue colours, no blur
+    clause = _BY_HALF.sub("", clause)  # "reduce the saturation by half": how much, not a thing
+    if m := _POP.match(clause):  # "make the blues pop": their colour stronger (the matcher heard "blues" as blur)
+        clause = f"saturate {m.group('np')}{m.group('more') or ''}"
+    if m := _SO_JUST.match(clause):  # "crop it so it's just her face": crop to her face
+        clause = f"{m.group('verb') or m.group('verb2')} to {m.group('what') or m.group('what2')}"
+    return clause
+
+
 def choose(clause: str, mode: str, b: Any) -> Picked:
     """The reading of ``clause`` under ``mode`` ("rules", "matcher", "both"); typo notes go to ``b.notes``."""
     notes: list[str] = []
@@ -327,22 +350,12 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         clause = fixed[0]
     clause = _SHORTHAND.sub(lambda m: _SHORT[m.group(0).lower()], clause)  # "blur bg", "can u"
     clause = _FILLER.sub("", _OPENER.sub("", clause)).strip() or clause  # "can u …", "actually, make it blue"
-    clause = _NOT_SO.sub(_less_than_that, clause)  # "brighten it but not too much": a little, no thing left out
-    clause = _WH_IS.sub(r"\1 is", clause)  # "what colour's that car": "what colour is that car"
-    clause = _BARE_BACKGROUND.sub(r"make the background \g<what>", clause)  # "Background: grey", "background in b&w"
-    clause = _blacked_out(clause)  # "black out the face": made black (it kept only the face)
+    clause = _everyday_forms(clause)
     clause = _IN_IT.sub(r"\1\2", clause)  # "count the people in it": "in it" says where (the picture), not what
     for pattern, words in _SPELLED:  # "black & white", "slo mo", "counter clockwise": one way of writing each
         clause = pattern.sub(words, clause)
     clause = _POLITE_END.sub("", clause) or clause  # "make this photo black and white please"
-    clause = _SHOW_ME_END.sub("?", clause)  # "what would the bike look like in green? show me": the question asks it
-    clause = _PURPOSE.sub("", clause) or clause  # "cut the dog out so i can use it elsewhere": why, not what
-    clause = _HUES.sub(lambda m: f"the {m.group(1)} colours", clause)  # "make the blues pop": blue colours, no blur
-    clause = _BY_HALF.sub("", clause)  # "reduce the saturation by half": how much, not a thing
-    if m := _POP.match(clause):  # "make the blues pop": their colour stronger (the matcher heard "blues" as blur)
-        clause = f"saturate {m.group('np')}{m.group('more') or ''}"
-    if m := _SO_JUST.match(clause):  # "crop it so it's just her face": crop to her face
-        clause = f"{m.group('verb') or m.group('verb2')} to {m.group('what') or m.group('what2')}"
+    clause = _everyday_tails(clause)
     clause = _WONDER.sub("", clause)
     clause = _THAT_AREA.sub("it", clause)  # "brighten that area": the selection, like "it"
     clause = _ITS_COLOUR.sub(lambda m: f"the {m.group(2)} of {'it' if m.group(1).lower() == 'its' else 'them'}", clause)
