@@ -184,8 +184,13 @@ def events_said(events: list[Event], fps: float, word: str) -> str:
     "; another cat at 0:02.4 was not taken for it (it looks different)"."""
     from vitron_agent.tools.video_time import clock
 
-    said = []
-    for e in sorted(events, key=lambda e: e.frame)[:6]:
+    said: list[str] = []
+    shown = sorted(events, key=lambda e: e.frame)
+    similar = [e for e in shown if e.kind == "similar"]
+    shown = [e for e in shown if e.kind != "similar" or e is similar[0]][
+        :4
+    ]  # the first doubt says it; the rest are counted
+    for e in shown:
         lost, now = clock(e.lost / fps), clock(e.frame / fps)
         if e.kind == "again":
             a, b = sorted((e.lost, e.frame))
@@ -203,4 +208,8 @@ def events_said(events: list[Event], fps: float, word: str) -> str:
             )
         else:
             said.append(f"another {word} at {now} was not taken for it (it looks different)")
+    if len(similar) > 1:
+        said.append(
+            f"{len(similar) - 1} more such gap{'s' if len(similar) > 2 else ''} after it, each may be another one"
+        )
     return "".join(f"; {s}" for s in said)
