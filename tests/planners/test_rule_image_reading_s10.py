@@ -380,3 +380,9 @@ def test_a_remark_on_the_picture_before_a_request_naming_its_edit_is_its_reason(
 def test_show_me_after_a_would_look_question_shows_it(toolbox):
     p = plan("what would the door look like in red? show me", toolbox)
     assert steps(p)[-1] == ("recolor", {"color": "red"}), steps(p)
+
+
+@pytest.mark.parametrize("text", ["blur the sound", "turn the music down"])
+def test_a_picture_has_no_sound(toolbox, text):
+    p = plan(text, toolbox)
+    assert not p.steps and "no sound" in p.answer, (steps(p), p.answer)  # "blur the sound" selected "the sound"

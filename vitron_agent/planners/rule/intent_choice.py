@@ -339,6 +339,20 @@ def _everyday_tails(clause: str) -> str:
     return clause
 
 
+def _said_plainly(clause: str, video: bool | None, b: Any) -> Picked | None:
+    """A reading decided by the words alone, before any rule or the matcher (session 10): a question back or a
+    refusal where the nearest reading would do something else; None otherwise."""
+    if _RIGHT_WAY_UP.match(clause):  # "turn it round the right way up": which way is not said (it outlined "it")
+        return Picked(None, clause, clause, question=RIGHT_WAY_UP)
+    if video is False and _SOUND_OF_A_PICTURE.match(clause):  # "blur the sound": it selected "the sound"
+        return Picked(None, clause, clause, question=NO_SOUND)
+    if video is False and (fmt := _FILE_FORMAT.match(clause)):  # "convert it to a jpeg": it was greyed
+        return Picked(None, clause, clause, question=FILE_FORMAT.format(fmt=fmt.group("fmt").upper()))
+    if video is False and _THEIR_OWN.match(clause) and not (getattr(b, "inputs", None) or {}).get("last"):
+        return Picked("restyle", clause, clause)  # "add my logo" with no earlier picture it could be: refused
+    return None
+
+
 def choose(clause: str, mode: str, b: Any) -> Picked:
     """The reading of ``clause`` under ``mode`` ("rules", "matcher", "both"); typo notes go to ``b.notes``."""
     notes: list[str] = []
@@ -399,16 +413,9 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         clause = re.sub(r"^tally(?:\s+up)?\b", "count", clause, flags=re.I)
     if video and re.match(r"^(?:crop|cut down|shorten)\b", clause, re.I) and slots.time_range(clause) is not None:
         clause = re.sub(r"^(?:crop|cut down|shorten)", "trim", clause, flags=re.I)  # "crop the video to the first 5 s"
-    if _RIGHT_WAY_UP.match(clause):  # "turn it round the right way up": which way is not said (it outlined "it")
+    if (said := _said_plainly(clause, video, b)) is not None:
         b.notes.extend(notes)
-        return Picked(None, clause, clause, question=RIGHT_WAY_UP)
-    if video is False and (fmt := _FILE_FORMAT.match(clause)):  # "convert it to a jpeg": it was greyed
-        b.notes.extend(notes)
-        return Picked(None, clause, clause, question=FILE_FORMAT.format(fmt=fmt.group("fmt").upper()))
-    if video is False and _THEIR_OWN.match(clause) and not (getattr(b, "inputs", None) or {}).get("last"):
-        # "add my logo" with no earlier picture it could be: refused by the restyle record, whatever is near
-        b.notes.extend(notes)
-        return Picked("restyle", clause, clause)
+        return said
     picked = _by_rules(clause, notes, video) if mode != "matcher" else Picked(None, clause, clause)
     if mode == "both" and picked.intent is not None and picked.kept is None:
         picked = _overrule(clause, picked, video)
@@ -511,6 +518,13 @@ RIGHT_WAY_UP = (
     "Which way should it turn to be the right way up: 90 degrees clockwise, 90 degrees counter-clockwise, or 180 "
     "degrees (upside down)? Say 'rotate it 90 degrees clockwise', for example."
 )
+# the sound of a still picture ("blur the sound", "make the music louder", "mute the audio")
+_SOUND_OF_A_PICTURE = re.compile(
+    r"^(?:[a-z]+\s+){1,3}(?:the\s+|its\s+|some\s+)?(?:sound|audio|soundtrack|music|volume|voices?)(?:\s+track)?"
+    r"(?:\s+(?:up|down|louder|quieter|softer|out|off))?\s*[.!?]*$",
+    re.I,
+)
+NO_SOUND = "A picture has no sound, so there is nothing to change there. I can edit what it shows ('help' lists how)."
 # a picture's file format ("convert it to a jpeg", "save this as a webp"): no edit of it (it was made grayscale)
 _FILE_FORMAT = re.compile(
     r"^(?:convert|save|export|change|turn|make|output|give\s+me)\s+(?:it|this|that|the\s+(?:image|picture|photo|pic|file|result))?\s*"
