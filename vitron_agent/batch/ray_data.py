@@ -122,7 +122,7 @@ class RayRunner:
                 )
         except BaseException as exc:  # raised in the caller's thread by _init
             self._ray_error = exc
-        timeline.mark("ray ready", "driver")
+        timeline.mark("ray ready", "driver", lean=self._local is not None)  # which start (local_ray)
         self._ready.set()
         if self._pool is not None:
             self._pool.start()  # an error is raised where the rows run
