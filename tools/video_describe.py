@@ -137,15 +137,13 @@ def _shot_line(frame: np.ndarray, read: bool) -> tuple[str, int, str]:
 
     found = detect_objects(frame)
     counts: dict[str, int] = {}
-    best: dict[str, float] = {}
+    best: dict[str, object] = {}
     for d in found:
         counts[d.label] = counts.get(d.label, 0) + 1
-        best[d.label] = max(best.get(d.label, 0.0), d.score)
+        if d.label not in best or d.score > best[d.label].score:
+            best[d.label] = d
     seen = (
-        ", ".join(
-            plural(label, k) + (f" (unsure: {best[label]:.2f})" if best[label] < UNSURE else "")
-            for label, k in list(counts.items())[:5]
-        )
+        ", ".join(plural(label, k) + _hedge(frame, best[label]) for label, k in list(counts.items())[:5])
         or "nothing I can name"
     )
     faces = len(detect_faces(frame))
@@ -156,6 +154,18 @@ def _shot_line(frame: np.ndarray, read: bool) -> tuple[str, int, str]:
         lines = [line.text for line in read_lines(frame, min_score=OCR_MIN) if sum(c.isalnum() for c in line.text) >= 3]
         text = " / ".join(lines[:4])
     return seen, faces, text
+
+
+def _hedge(frame: np.ndarray, d) -> str:
+    """ " (unsure: 0.62)" after a shot's name when the detector's best box of it is not sure: under
+    :data:`UNSURE`, or under "probably" with no second model confirming it
+    (:func:`~vitron_agent.perception.sureness.detector_doubt`); "" when it is sure."""
+    from vitron_agent.perception.detector import PROBABLY
+    from vitron_agent.perception.sureness import detector_doubt
+
+    if d.score < UNSURE or (d.score < PROBABLY and detector_doubt(frame, d, d.label)):
+        return f" (unsure: {d.score:.2f})"
+    return ""
 
 
 class EmbeddedDescribeVideoTool(CvDescribeVideoTool):
