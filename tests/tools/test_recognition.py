@@ -391,4 +391,7 @@ def test_a_sky_that_is_not_blue_is_said_to_be_assumed(agent):
     assert res.warnings and res.warnings[0].startswith("I can't recognise 'the sky' by name")
     held = agent.run("remove the sky", image=gray)
     assert held.steps[1].error_kind == "held"
-    assert agent.run("make the sky more blue", image=data.rocket()).warnings == []  # a blue sky is not assumed
+    blue = agent.run("make the sky more blue", image=data.rocket()).warnings  # a blue sky is not assumed, but
+    assert len(blue) == 1 and blue[0].startswith(
+        "I found the sky by colour, texture and place"
+    )  # its extent may be off
