@@ -27,6 +27,7 @@ from vitron_agent.perception.track_boxes import detect_every
 from vitron_agent.toolkit.registry import Backend, register
 from vitron_agent.toolkit.tool import ToolContext
 from vitron_agent.tools.track import CvTrackTool, TrackInput, TrackOutput, seen_note, track_output
+from vitron_agent.tools.video_time import clock
 
 __all__ = ["EmbeddedTrackTool", "associate", "bridge_gaps"]
 
@@ -169,7 +170,7 @@ class EmbeddedTrackTool(CvTrackTool):
         if depth is not None:
             method += f"; only those in the {depth} (height stands for nearness)"
         method += seen_note([bool(p.any()) for p in packed], inp.video.fps)
-        method += events_said(events, inp.video.fps, name.word)
+        method += events_said(events, inp.video.fps, name.word, clock)
         return track_output(ctx, inp.video, packed, inp.frame, first, method)
 
     def _sparse(self, inp: TrackInput, name, items: list, note: str, ctx: ToolContext) -> TrackOutput:

@@ -12,6 +12,7 @@ import pytest
 
 from vitron_agent.perception.identity import Event, events_said
 from vitron_agent.testing.follow_clips import follow_clips, on_box
+from vitron_agent.tools.video_time import clock
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -44,11 +45,11 @@ def test_a_cat_found_after_a_gap_is_said_as_maybe_another(tmp_path):
 
 
 def test_the_events_in_words():
-    said = events_said([Event("similar", 15, 25), Event("other", 15, 29), Event("similar", 28, 33)], 10.0, "cat")
+    said = events_said([Event("similar", 15, 25), Event("other", 15, 29), Event("similar", 28, 33)], 10.0, "cat", clock)
     assert said.startswith("; lost at 0:01.5, found something similar at 0:02.5 (may be another one); cannot tell")
     assert "another cat at 0:02.9 was not taken for it (it looks different)" in said
     assert said.endswith("1 more such gap after it, each may be another one")
-    assert events_said([], 10.0, "cat") == ""
+    assert events_said([], 10.0, "cat", clock) == ""
 
 
 def test_the_answer_says_the_doubt():
@@ -56,7 +57,7 @@ def test_the_answer_says_the_doubt():
 
     method = (
         "SSD-MobileNetV2 recognised cat 0.68 on frame 0; detected on every frame; followed only 0:00-0:01.6 of the "
-        "0:04.8 clip" + events_said([Event("similar", 15, 25), Event("other", 15, 29)], 10.0, "cat")
+        "0:04.8 clip" + events_said([Event("similar", 15, 25), Event("other", 15, 29)], 10.0, "cat", clock)
     )
     assert identity_notes(method) == [
         "lost at 0:01.5, found something similar at 0:02.5 (may be another one)",

@@ -21,6 +21,7 @@ close, so a clip whose object stays in view costs nothing more.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -177,13 +178,11 @@ class Identity:
             self._learn_names(image, box)
 
 
-def events_said(events: list[Event], fps: float, word: str) -> str:
+def events_said(events: list[Event], fps: float, word: str, clock: Callable[[float], str]) -> str:
     """The events in words for a track's method, "" when none: "; hidden 0:01.5-0:02, picked up again
     where its motion put it, looking the same"; "; lost at 0:01.5, found something similar at 0:03.1 (may
     be another one); cannot tell whether the cat at 0:03.1 is the same one, so it followed that one too";
-    "; another cat at 0:02.4 was not taken for it (it looks different)"."""
-    from vitron_agent.tools.video_time import clock
-
+    "; another cat at 0:02.4 was not taken for it (it looks different)". ``clock`` writes a time in seconds."""
     said: list[str] = []
     shown = sorted(events, key=lambda e: e.frame)
     similar = [e for e in shown if e.kind == "similar"]

@@ -33,7 +33,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["BoxTracker", "Track", "follow", "boxes_per_frame", "detect_every", "keyframes", "stitch", "appearance", "CutTest"]
+__all__ = [
+    "BoxTracker",
+    "Track",
+    "follow",
+    "boxes_per_frame",
+    "detect_every",
+    "keyframes",
+    "stitch",
+    "appearance",
+    "CutTest",
+]
 
 HIGH = 0.5  # ByteTrack's split between confident and low-score detections
 # a shot cut: the mean change of the 32x32 grey thumbnail (0-255) is over this and 5x its running median
