@@ -95,7 +95,7 @@ class EmbeddedSegmentTool(CvSegmentTool):
             from vitron_agent.perception.detector import MIN_SCORE, detect_objects, label_score, named
             from vitron_agent.perception.recognise import face_part, face_region, stuff_region
             from vitron_agent.perception.stuff import stuff_kind
-            from vitron_agent.perception.text_regions import text_region, text_target
+            from vitron_agent.tools.read_text import text_region, text_target
 
             if text_target(inp.target):  # "blur the text", "crop out the writing": the OCR model's lines
                 ctx.progress(0.2, "finding the text (PP-OCRv4)")

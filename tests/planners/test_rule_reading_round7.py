@@ -62,7 +62,7 @@ def ops(p):
 @pytest.mark.parametrize(
     "text, says",
     [
-        ("put a speech bubble next to her", "draw graphics"),  # (borders and frames are drawn now: look_intents)
+        ("put a speech bubble next to her", "draw graphics"),  # (borders and frames are drawn now: rule/looks.py)
         ("draw a red arrow pointing at the cat", "draw graphics"),  # it generated a new picture
         ("stick a heart emoji on her face", "draw graphics"),
         ("please take out the blur from the movement", "motion blur"),  # "de-blur it" stays a sharpen

@@ -9,8 +9,8 @@ import pytest
 import skimage.data as skdata
 
 from vitron_agent.perception.looks import draw_text
-from vitron_agent.perception.text_regions import text_region, text_target
 from vitron_agent.runtime.agent import Agent
+from vitron_agent.tools.read_text import text_region, text_target
 
 
 @pytest.fixture(scope="module")

@@ -364,8 +364,9 @@ def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None
 # "how many cars are parked here", "how many dogs are there in the park", "how many people are sitting down":
 # the things counted, then what they are doing or where they are
 _STATE = re.compile(r"^(?P<thing>.+?)\s+(?:there\s+)?(?:(?:who|that|which)\s+)?(?:are|is)(?:\s+(?P<state>.*))?$", re.I)
-_THERE = re.compile(
-    r"^(?:there|here|visible|shown|pictured|present|in (?:it|this|view|shot|the (?:picture|photo|image|shot)))\b\s*",
+_THERE = re.compile(  # where the count looks, or when ("now"): no state of the things ("in this drawing" was one)
+    r"^(?:(?:there|here|now|visible|shown|pictured|present|in (?:it|view|shot|(?:this|the|that|my) (?:picture|photo|"
+    r"image|shot|drawing|sketch|painting|video|clip|footage|frame|scene|pic|one|collage|grid)|this))\b\s*)+",
     re.I,
 )
 _WHERE = re.compile(
@@ -381,7 +382,12 @@ def _counted_thing(b: _Builder, target: str) -> str:
     if m is None or _PRONOUN.match(m.group("thing")) or m.group("thing").lower() in ("there", "they"):
         return target
     thing, state = m.group("thing").strip(), _THERE.sub("", (m.group("state") or "").strip(" ?.!")).strip()
-    state = re.sub(r"\s+(?:here|there|in (?:it|this|the (?:picture|photo|image|shot)))$", "", state, flags=re.I)
+    state = re.sub(
+        r"\s+(?:here|there|now|in (?:it|this|(?:this|the) (?:picture|photo|image|shot|drawing|video|clip)))$",
+        "",
+        state,
+        flags=re.I,
+    )
     if not state:
         return thing
     if _WHERE.match(state):

@@ -1,4 +1,4 @@
-"""The sentences that ask for a look that needs no model (:mod:`vitron_agent.perception.looks`) -- sepia, a
+"""The rule planner's records for a look that needs no model (:mod:`vitron_agent.perception.looks`) -- sepia, a
 vignette, film grain, a negative, a pencil sketch, a cartoon, posterized, embossed -- for text written on a
 picture or a clip (a caption, a title, a watermark), and for a border round a picture. Each was refused
 ("I have no sepia tint without a generative editor", "I cannot draw text ...", "I cannot add grain") or
@@ -175,7 +175,11 @@ LOOK_INTENTS = (
         "sepia",
         patterns=(
             r"^(?=.*\bsepia\b)",
-            r"^(?=.*\b(?:vintage|old[- ]timey|old[- ]fashioned|antique|retro)\b)(?=.*\b(?:look|feel|style|effect|filter|tone|make|give|turn)\b)",
+            r"^(?=.*\b(?:look|make|turn)\b)(?=.*\b(?:an?\s+)?(?:old|aged|old[- ]fashioned)\s+(?:photo|photograph|picture|print|postcard)\b)"
+            r"(?!.*(?:\bblack[- ]and[- ]white\b|\bb\s*/\s*w\b|gr[ae]y|monochrome))",
+            # "vintage black and white" is grey, not sepia (the grayscale reading, or an instruction model)
+            r"^(?=.*\b(?:vintage|old[- ]timey|old[- ]fashioned|antique|retro)\b)(?=.*\b(?:look|feel|style|effect|filter|"
+            r"tone|make|give|turn)\b)(?!.*(?:\bblack[- ]and[- ]white\b|\bb\s*/\s*w\b|\bb&w\b|gr[ae]y|monochrome|mono\b))",
         ),
         slots=("target", "amount"),
         help="sepia / a vintage look (everything, or a thing named)",
@@ -258,7 +262,8 @@ LOOK_INTENTS = (
             r"^(?!.*\b(?:subtitles?|(?:speech|thought)\s+bubbles?)\b)(?:please\s+)?(?:add|put|write|type|overlay|stamp|"
             r"place|print|insert|caption)\b(?=.*(?:[\"“‘]|(?<![a-z])'|\b(?:saying|that says|which says|that reads|"
             r"reading|with the words?|with the text)\b))",
-            r"^(?!.*\bsubtitles?\b)(?:please\s+)?(?:add|put|write|type|overlay|stamp|place|print|insert)\s+"
+            # ("write a short caption" with no words given asks for a description, not text on the picture)
+            r"^(?!.*\bsubtitles?\b)(?:please\s+)?(?:add|put|overlay|stamp|place|insert)\s+"
             r"(?:(?:an?|the|some|my|our|a\s+little|a\s+small|a\s+big)\s+)?(?:\w+\s+)?(?:caption|title|heading|headline|watermark)\b",
             r"^(?!.*\bsubtitles?\b)(?:please\s+)?(?:write|type|print|stamp)\s+(?!down\b|out\b|up\b|me\b)\S.*\b(?:on|onto|over|across|at)\s+",
             r"^(?:please\s+)?(?:add|put|write|type|overlay|insert)\s+(?:some\s+|a\s+(?:line\s+of\s+|bit\s+of\s+)?)?text\b",
