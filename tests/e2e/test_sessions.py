@@ -176,3 +176,13 @@ def test_resume_says_when_there_is_nothing_to_resume_or_a_review_waits(tmp_path)
     ls = subprocess.run([exe, "sessions", "ls", "--db", db], capture_output=True, text=True, timeout=120).stdout
     held_line = next(line for line in ls.splitlines() if line.startswith("held"))
     assert "waiting for review" in held_line and "resume it" not in held_line
+
+
+def test_chat_ends_on_the_bare_word_quit(tmp_path):
+    """A newcomer types "quit" (or "exit"): it ended nothing ("exit" selected 'the exit' and held a keep-only)."""
+    img = tmp_path / "disc.png"
+    Image.fromarray(disc_image()[0]).save(img)
+    for word in ("quit", "Exit", "bye"):
+        p = cli("chat", "--image", str(img), "--out", str(tmp_path / word), stdin=f"{word}\nmake it green\n")
+        assert p.returncode == 0, p.stderr
+        assert not [line for line in p.stdout.splitlines() if line.startswith("vitron> ")], p.stdout

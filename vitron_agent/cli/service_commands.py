@@ -116,8 +116,8 @@ def chat(args: argparse.Namespace) -> int:
             line = line.strip()
             if not line:
                 continue
-            if line in ("/quit", "/exit"):
-                break
+            if line.lower().strip(" .!") in ("/quit", "/exit", "quit", "exit", "bye", "goodbye", "q", ":q"):
+                break  # the bare word too: "quit" was read as a request (a keep-only on 'the exit')
             if line == "/session":
                 print(f"session {session}")
                 continue
