@@ -28,6 +28,16 @@ _COMPLAINT = re.compile(
 _MIND = re.compile(r"^(?:(?:would|do|could)\s+you\s+)?mind\s+([a-z]+ing)\b\s*(.*)$", re.I)
 
 
+# "make the cheetah stand out by blurring everything else", "make the pagoda pop by desaturating the rest": the
+# edit is the means, done to everything but the thing (it blurred the cheetah, said done)
+_BY_DOING = re.compile(
+    r"^(?:make|get|let|have|help)\s+(?P<x>.+?)\s+(?:stand\s+out|pop(?:\s+out)?|the\s+focus|more\s+(?:visible|noticeable|"
+    r"prominent)|catch the eye|jump out)\s+by\s+(?P<doing>[a-z]+ing)\s+(?:(?:the|all the)\s+)?(?:everything\s+else|the\s+rest|"
+    r"rest|background|surroundings|everything\s+around\s+(?:it|him|her|them)|all\s+else)(?:\s+(?:of the (?:image|picture|photo)))?\s*$",
+    re.I,
+)
+
+
 def _base_form(gerund: str) -> str:
     """'colouring' -> 'colour', 'removing' -> 'remove', 'blurring' -> 'blur': the form the table's
     verbs take (checked against the verbs its examples open with), else the word as it came."""
@@ -393,6 +403,8 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
         clause = f"make {m.group('np')} {m.group('what')}"
     if (m := _FOR_THING.match(clause)) and m.group("colour").lower() in _COLOR_WORDS:  # "red for the bike, please"
         clause = f"make {m.group('np')} {m.group('colour')}"
+    if m := _BY_DOING.match(clause):  # "make the cheetah stand out by blurring everything else": the means, outside it
+        clause = f"{_base_form(m.group('doing'))} everything except {m.group('x')}"
     if _BOOMERANG.match(clause):  # "add the reversed version to the end": the clip, then itself reversed
         clause = "make a boomerang"
     if m := _PREFACE.match(clause):  # "i cant see anything, its so dark": the complaint after a remark
