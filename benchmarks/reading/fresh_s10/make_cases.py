@@ -72,7 +72,11 @@ CASES = [
     ("desaturate", "the jacket is too bright a red, desaturate it", [S("jacket"), E("desaturate")]),
     ("grayscale", "turn this into a black & white photo", [E("grayscale")]),
     ("grayscale", "monochrome please", [E("grayscale")]),
-    ("grayscale", "make the background greyscale but keep the dog in colour", [S("dog"), E("grayscale", where="outside")]),
+    (
+        "grayscale",
+        "make the background greyscale but keep the dog in colour",
+        [S("dog"), E("grayscale", where="outside")],
+    ),
     ("grayscale", "can u do it in b&w", [E("grayscale")]),
     ("grayscale", "remove all colour from the picture", [E("grayscale")]),
     ("grayscale", "grayscale the car", [S("car"), E("grayscale")]),
@@ -80,7 +84,11 @@ CASES = [
     ("recolor", "turn the car bright red", [S("car"), E("recolor", color="bright red")]),
     ("recolor", "make her dress pink instead of blue", [S("dress"), E("recolor", color="pink")]),
     ("recolor", "i want the door to be yellow", [S("door"), E("recolor", color="yellow")]),
-    ("recolor", "could you change the colour of the umbrella to purple please", [S("umbrella"), E("recolor", color="purple")]),
+    (
+        "recolor",
+        "could you change the colour of the umbrella to purple please",
+        [S("umbrella"), E("recolor", color="purple")],
+    ),
     ("recolor", "recolour the walls grey", [S("walls"), E("recolor", color="gray")]),
     ("recolor", "what would the bike look like in green? show me", [S("bike"), E("recolor", color="green")]),
     ("recolor", "paint the fence white but not the gate", [S("fence"), E("recolor", color="white")]),
@@ -173,8 +181,16 @@ CASES = [
     ("restyle", "turn it into a cartoon", [E("instruct", prompt="cartoon")]),
     ("restyle", "make the photo look like a comic book", [E("instruct", prompt="comic book")]),
     ("generate", "draw me a kitten in a top hat", [{"tool": "generate", "args": {"prompt": "a kitten in a top hat"}}]),
-    ("generate", "can you make a picture of a castle on a hill", [{"tool": "generate", "args": {"prompt": "a castle on a hill"}}]),
-    ("generate", "generate a mountain lake at dawn", [{"tool": "generate", "args": {"prompt": "a mountain lake at dawn"}}]),
+    (
+        "generate",
+        "can you make a picture of a castle on a hill",
+        [{"tool": "generate", "args": {"prompt": "a castle on a hill"}}],
+    ),
+    (
+        "generate",
+        "generate a mountain lake at dawn",
+        [{"tool": "generate", "args": {"prompt": "a mountain lake at dawn"}}],
+    ),
     # look: segment / detect / count / describe / read / questions
     ("segment", "select the dog", [S("dog")]),
     ("segment", "give me a mask of the car", [S("car")]),
@@ -255,7 +271,7 @@ CASES = [
 ]
 
 
-def I(prompt=None):
+def I(prompt=None):  # noqa: E743 (the labels' shorthand: E for edit, I for instruct)
     return [{"tool": "edit", "args": {"operation": "instruct", **({"prompt": prompt} if prompt else {})}}]
 
 
@@ -308,7 +324,13 @@ def main() -> None:
         k = counts.get(family, 0)
         counts[family] = k + 1
         half = "tune" if k % 2 == 0 else "test"
-        case = {"id": f"reading8-{family}-{k:03d}", "request": request, "input": "image", "intent": family, "plan": plan}
+        case = {
+            "id": f"reading8-{family}-{k:03d}",
+            "request": request,
+            "input": "image",
+            "intent": family,
+            "plan": plan,
+        }
         alternatives = ALTERNATIVES.get(request, []) + ALTERNATIVES_LOOKS.get(request, [])
         if alternatives:
             case["alternatives"] = alternatives
