@@ -62,6 +62,12 @@ class ShotVideoTool(VisionTool):
         n = len(spans)
         index = inp.shot - 1 if inp.shot > 0 else n + inp.shot
         listed = ", ".join(f"{i + 1}: {clock(a / v.fps)}-{clock(b / v.fps)}" for i, (a, b) in enumerate(spans))
+        if n == 1 and inp.keep and inp.shot in (1, -1):  # the only shot is the clip itself
+            sound = get_audio(ctx.store, v.audio)
+            ref = ctx.store.put_video(remapped(ctx.store, v, range(v.frames), ctx), v.fps, ctx.step_id, audio=sound)
+            return VideoResult(
+                video=ref, text=f"I found no cut: the clip is one shot, so I kept it whole ({clip_line(ref)})."
+            )
         if n == 1:
             raise ToolFailed(
                 f"I found no cut in this {clock(v.frames / v.fps)} clip: it is one shot, so there is no "

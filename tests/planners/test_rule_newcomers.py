@@ -74,7 +74,9 @@ def test_drawing_new_things_in_is_an_instruction_edit(text, generative, toolbox)
     p = plan(text, generative)
     assert [(s.tool, s.args.get("operation")) for s in p.steps] == [("edit", "instruct")]
     bare = plan(text, toolbox)  # no generative editor: says so, runs nothing
-    if text == "turn this into a cartoon":  # a cartoon look needs no model (rule/looks.py): flat colours, outlines
+    if (
+        text == "turn this into a cartoon"
+    ):  # a cartoon look needs no model (rule/look_records.py): flat colours, outlines
         assert [(s.tool, s.args.get("operation")) for s in bare.steps] == [("edit", "cartoon")]
         return
     assert bare.steps == []

@@ -62,7 +62,10 @@ def ops(p):
 @pytest.mark.parametrize(
     "text, says",
     [
-        ("put a speech bubble next to her", "draw graphics"),  # (borders and frames are drawn now: rule/looks.py)
+        (
+            "put a speech bubble next to her",
+            "draw graphics",
+        ),  # (borders and frames are drawn now: rule/look_records.py)
         ("draw a red arrow pointing at the cat", "draw graphics"),  # it generated a new picture
         ("stick a heart emoji on her face", "draw graphics"),
         ("please take out the blur from the movement", "motion blur"),  # "de-blur it" stays a sharpen

@@ -94,6 +94,8 @@ def sample_args(tool: str, backend: str, m: dict) -> dict:
         "highlight_video": {"video": video, "seconds": 0.2},
         "frame_sheet": {"video": video, "every": 2},
         "sharpest_frame": {"video": video},
+        "transform_video": {"video": video, "operation": "rotate", "angle": 90},
+        "shot_video": {"video": video, "shot": 1, "keep": True},
     }[tool]
 
 

@@ -11,7 +11,7 @@ import skimage.data as skdata
 from vitron_agent.perception.looks import LOOKS, apply_look, border, draw_text
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import RulePlanner
-from vitron_agent.planners.rule.looks import place_of, text_of
+from vitron_agent.planners.rule.look_records import place_of, text_of
 from vitron_agent.toolkit.tool import Toolbox
 from vitron_agent.tools import default_tools
 

@@ -272,8 +272,8 @@ def test_what_is_in_the_photo_is_answered_from_recognition(agent):
     )
     res = agent.run("what animal is this?", image=data.chelsea())
     assert res.answer.startswith("It looks like a cat") and "person" not in res.answer  # NanoDet's doubt is gone
-    res = agent.run("who is this?", image=data.astronaut())
-    assert "I don't identify people" in res.answer
+    res = agent.run("who is this?", image=data.astronaut())  # refused by the planner now, with what it can say
+    assert "I cannot tell who a person is" in res.answer and not res.steps, res.answer
 
 
 def test_detect_draws_labelled_boxes(agent, moto):

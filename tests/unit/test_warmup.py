@@ -36,9 +36,9 @@ def _names(text, rule):
 
 
 def test_what_is_warmed_follows_the_reading(rule):
-    assert _names("segment the cat", rule) == ["_detector", "_names", "_salient", "_classifier"]
+    assert _names("segment the cat", rule) == ["_detector", "_names", "_salient", "_classifier_names"]
     assert _names("blur the background", rule) == ["_salient"]  # the main object: U²-Netp alone
-    assert _names("count the cats", rule) == ["_detector", "_classifier_names", "_salient"]
+    assert _names("count the cats", rule) == ["_detector", "_classifier_names", "_salient", "_names"]
     assert _names("make it grayscale", rule) == []  # no model
     assert warmup.start_warmup("make it grayscale", *rule) is None  # no thread for nothing
 

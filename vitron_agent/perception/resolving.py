@@ -193,7 +193,9 @@ def select(
         }[position]
         cands = sorted(cands, key=key)[:1]
         notes.append(f"the one furthest {position}" if position != "center" else "the one nearest the centre")
-    elif (size := size_word(phrase, largest)) and len(cands) > 1:
+    elif (size := size_word(phrase, largest)) and len(cands) == 1:
+        notes.append(f"the {size}")  # the only one is the largest too (the method said " of the things ...")
+    elif size and len(cands) > 1:
         ranked = sorted(cands, key=SIZE_KEYS[size])
         cands = ranked[: None if name.plural else 1]
         notes.append(f"the {size}")

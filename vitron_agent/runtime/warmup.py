@@ -97,8 +97,9 @@ def warmers_for(tool: str, args: dict[str, Any]) -> tuple[Callable[[], None], ..
     """What a step of ``tool`` (embedded backend) with ``args`` builds, as measured on the
     default tools (tests/unit/test_start_up_cuts.py holds this table to what a turn without the
     warm-up builds): an object named in words takes the detector, WordNet's names, U²-Netp
-    inside its box and the classifier's cross-check (260 and 520 px); 'the main object' U²-Netp
-    alone; counting the detector, the classifier (260 px) and U²-Netp; describing the detector and the classifier.
+    inside its box and the classifier's cross-check (260 px; its 520 px maps only where a name is
+    looked for again); 'the main object' U²-Netp alone; counting the detector, the classifier (260 px),
+    U²-Netp and WordNet's names (a missed one of the kind); describing the detector and the classifier.
 
     Built about in the order the tool asks for them, so that a tool that catches up with the
     warm-up waits only for what it needs next (WordNet's names, which the segment tool reads
@@ -108,9 +109,9 @@ def warmers_for(tool: str, args: dict[str, Any]) -> tuple[Callable[[], None], ..
     if tool == "segment" and target:
         if _SALIENT_ONLY.search(target):
             return (_salient,)
-        return (_detector, _names, _salient, _classifier)
-    if tool == "count" and target:  # (the classifier checks what the detector counts: sure or not)
-        return (_detector, _classifier_names, _salient)
+        return (_detector, _names, _salient, _classifier_names)
+    if tool == "count" and target:  # (the classifier checks what the detector counts, and WordNet its kinds)
+        return (_detector, _classifier_names, _salient, _names)
     if tool == "describe":
         return (_detector, _classifier_names, _names)
     return ()

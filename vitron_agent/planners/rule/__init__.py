@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from vitron_agent.planners.base import PlanRequest
-from vitron_agent.planners.rule import looks as _looks  # noqa: F401 (importing it registers the looks, text and border)
+from vitron_agent.planners.rule import look_records as _looks  # noqa: F401 (importing it registers the looks, text and border)
 from vitron_agent.planners.rule.cannot_do import PART_REFUSED, REFUSALS  # (importing it registers the refusals)
 from vitron_agent.planners.rule.clip_questions import clip_question, earlier_state
 from vitron_agent.planners.rule.complaints import part_complaint, strip_remarks

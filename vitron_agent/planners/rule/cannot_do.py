@@ -79,7 +79,7 @@ LIMITS: tuple[tuple[str, str], ...] = (
         "dropped by some tools, and a still picture has none). I can recolour, blur, trim or speed up a video.",
     ),
     (
-        # subtitles are what is said, written out: that needs speech recognition (text given is written: rule/looks.py)
+        # subtitles are what is said, written out: that needs speech recognition (text given is written: rule/look_records.py)
         r"\bsubtitles?\b|\bclosed[- ]captions?\b|\btranscri(?:be|pt)\w*\b.*\b(?:speech|audio|sound|what (?:they|he|she|people) says?|dialogue|voices?)\b",
         "I cannot make subtitles: that needs speech recognition, which I do not have. I can write a line of "
         "text you give me on the picture or video ('add the caption \"Summer 2026\" at the bottom').",

@@ -454,7 +454,7 @@ def _overrule(clause: str, ruled: Picked, video: bool | None) -> Picked:
 
     if ruled.intent in REFUSALS:  # a refusal's rule is specific; no near match overrules it
         return ruled
-    if not intent_named(ruled.intent or "").examples:  # a rules-only record (rule/looks.py): the
+    if not intent_named(ruled.intent or "").examples:  # a rules-only record (rule/look_records.py): the
         return ruled  # matcher has no sentence of it to compare with, so it cannot judge the rule off-topic
     if video and (ruled.intent == "track" or intent_named(ruled.intent or "").media == "video"):
         return ruled  # on a clip, a clip's own reading ("snip the last second", "follow the dog") stands
