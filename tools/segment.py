@@ -37,11 +37,23 @@ from vitron_agent.perception.masks import (
     objectness,
     pick_by_position,
 )
+from vitron_agent.perception.places import HALF, QUARTER, STRIP, geometric, place_region, strip_mask
 from vitron_agent.perception.target_spec import OnImage, TargetSpec, parse_target
 from vitron_agent.toolkit.registry import Backend, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
-__all__ = ["SegmentInput", "SegmentOutput", "CvSegmentTool", "parse_target"]
+# the place words live in perception.places (the video tools read them too); still importable from here
+__all__ = [
+    "SegmentInput",
+    "SegmentOutput",
+    "CvSegmentTool",
+    "parse_target",
+    "HALF",
+    "QUARTER",
+    "STRIP",
+    "geometric",
+    "strip_mask",
+]
 
 NOTHING_FOUND = (
     "found no {what} in the image; try another colour or position, or give a point "
@@ -49,48 +61,10 @@ NOTHING_FOUND = (
 )
 FOREGROUND_WORDS = ("foreground", "main object", "subject", "main subject", "object", "thing")
 GRABCUT_MAX_SIDE = 400
-HALF = re.compile(r"\b(left|right|top|bottom|upper|lower)\s+(?:side|half|part|portion|edge)\b", re.I)
-# a corner of the picture named alone ("the top right", "in the bottom-left corner"): that quarter of it; a
-# thing in a corner ("the person in the top right") is a thing, not this
-QUARTER = re.compile(
-    r"^(?:(?:what(?:'s| is)\s+)?(?:in|at)\s+)?(?:the\s+)?(?:very\s+)?(top|upper|bottom|lower)[\s-]*(left|right)"
-    r"(?:[\s-]+(?:hand\s+)?(?:corner|quarter|part|area|bit|side|section))?(?:\s+of\s+(?:it|the\s+(?:image|picture|photo)))?$",
-    re.I,
-)
-
-
 # words that ask for all of a colour, not one thing of it
 EVERY_PART = re.compile(
     r"\b(?:parts|areas|bits|regions|patches|spots|pixels|zones|sections|everything|all)\b|\banything\b", re.I
 )
-
-
-# a strip along one edge by its share ("the top 80%", "the left 25 percent of the picture"): that strip
-STRIP = re.compile(
-    r"^(?:the\s+)?(top|upper|bottom|lower|left|right)\s+(\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b|per\s*cent\b)"
-    r"(?:\s+of\s+(?:it|the\s+(?:image|picture|photo|frame)))?$",
-    re.I,
-)
-
-
-def geometric(target: str | None) -> bool:
-    """A part of the picture by place alone (a half, a side, a corner, an edge's strip), not a thing."""
-    text = (target or "").strip()
-    return bool(HALF.search(text) or QUARTER.match(text) or STRIP.match(text))
-
-
-def strip_mask(h: int, w: int, side: str, share: float) -> np.ndarray:
-    """The strip along ``side`` ("top", "bottom", "left", "right") covering ``share`` (0..1] of the picture."""
-    mask = np.zeros((h, w), bool)
-    rows, cols = max(1, round(h * share)), max(1, round(w * share))
-    sl = {
-        "top": np.s_[:rows, :],
-        "bottom": np.s_[h - rows :, :],
-        "left": np.s_[:, :cols],
-        "right": np.s_[:, w - cols :],
-    }
-    mask[sl[side]] = True
-    return mask
 
 
 class SegmentInput(TargetSpec, OnImage):  # fields: image, then the target spec, then these
@@ -161,29 +135,9 @@ class CvSegmentTool(VisionTool):
         if inp.scribble is not None:
             strokes = ctx.store.get_mask(inp.scribble)
             return grabcut_seeds(image, strokes), "GrabCut seeded by the scribble"
-        if quarter := QUARTER.match((inp.target or "").strip()):
-            row = {"upper": "top", "lower": "bottom"}.get(quarter.group(1).lower(), quarter.group(1).lower())
-            col = quarter.group(2).lower()
-            rows = slice(0, h // 2) if row == "top" else slice(h - h // 2, h)
-            cols = slice(0, w // 2) if col == "left" else slice(w - w // 2, w)
-            mask = np.zeros((h, w), bool)
-            mask[rows, cols] = True
-            return mask, f"the {row}-{col} quarter of the image"
-        if (strip := STRIP.match((inp.target or "").strip())) and 0 < float(strip.group(2)) <= 100:
-            side = {"upper": "top", "lower": "bottom"}.get(strip.group(1).lower(), strip.group(1).lower())
-            share = float(strip.group(2)) / 100
-            return strip_mask(h, w, side, share), f"the {side} {strip.group(2)}% of the image"
-        if half := HALF.search(inp.target or ""):
-            side = {"upper": "top", "lower": "bottom"}.get(half.group(1).lower(), half.group(1).lower())
-            mask = np.zeros((h, w), bool)
-            sl = {
-                "left": np.s_[:, : w // 2],
-                "right": np.s_[:, w - w // 2 :],
-                "top": np.s_[: h // 2, :],
-                "bottom": np.s_[h - h // 2 :, :],
-            }[side]
-            mask[sl] = True
-            return mask, f"the {side} half of the image"
+        if placed := place_region(h, w, inp.target):
+            mask, said = placed
+            return mask, said + " of the image"
         if color and EVERY_PART.search(inp.target or "") and not position and not largest:
             # "the brown parts", "all the green areas": every region of the colour, not only its purest
             # (the purest took a quarter of a slide's brown stain, said done)

@@ -14,7 +14,6 @@ Every frame is transformed once, in one forward pass; the sound is kept as it is
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Literal
 
@@ -72,28 +71,10 @@ def output_size(v: VideoRef, inp: TransformInput, crop: tuple[int, int, int, int
 def place_mask(h: int, w: int, words: str) -> np.ndarray | None:
     """The part of an ``h`` x ``w`` frame that ``words`` name by place alone (a half, a corner's quarter,
     an edge's strip, the centre), as the picture's segment tool reads them; None when they name no place."""
-    from vitron_agent.tools.segment import HALF, QUARTER, STRIP, strip_mask
+    from vitron_agent.perception.places import place_region
 
-    text = re.sub(r"^(?:the\s+)?", "", words.strip().lower())
-    mask = np.zeros((h, w), bool)
-    if quarter := QUARTER.match(text):
-        row = "top" if quarter.group(1) in ("top", "upper") else "bottom"
-        rows = slice(0, h // 2) if row == "top" else slice(h - h // 2, h)
-        cols = slice(0, w // 2) if quarter.group(2) == "left" else slice(w - w // 2, w)
-        mask[rows, cols] = True
-        return mask
-    if (strip := STRIP.match(text)) and 0 < float(strip.group(2)) <= 100:
-        side = {"upper": "top", "lower": "bottom"}.get(strip.group(1), strip.group(1))
-        return strip_mask(h, w, side, float(strip.group(2)) / 100)
-    if half := HALF.search(text):
-        side = {"upper": "top", "lower": "bottom"}.get(half.group(1), half.group(1))
-        return strip_mask(h, w, side, 0.5)
-    if re.fullmatch(
-        r"(?:very\s+)?(?:centre|center|middle)(?:\s+(?:part|area|bit|of it|of the (?:frame|video)))?", text
-    ):
-        mask[h // 4 : h - h // 4, w // 4 : w - w // 4] = True  # the middle half each way
-        return mask
-    return None
+    placed = place_region(h, w, words, centre=True)
+    return None if placed is None else placed[0]
 
 
 def track_box(store, track: MaskTrackRef) -> tuple[np.ndarray | None, int]:
