@@ -170,10 +170,17 @@ def _border_handler(call: Any) -> None:
 
 
 _NOT_LESS = r"(?!.*\b(?:less|remove|reduce|fix|clean|without|get rid|too|denoise|no)\b)"
+
+
+def _look(name: str, patterns: tuple[str, ...], slots: tuple[str, ...], help: str) -> Intent:
+    """One look's record: its patterns and slots; the handler and the order are the same for every look."""
+    return Intent(name, patterns=patterns, slots=slots, help=help, handler=_look_handler(name), order=ORDER)
+
+
 LOOK_INTENTS = (
-    Intent(
+    _look(
         "sepia",
-        patterns=(
+        (
             r"^(?=.*\bsepia\b)",
             r"^(?=.*\b(?:look|make|turn)\b)(?=.*\b(?:an?\s+)?(?:old|aged|old[- ]fashioned)\s+(?:photo|photograph|picture|print|postcard)\b)"
             r"(?!.*(?:\bblack[- ]and[- ]white\b|\bb\s*/\s*w\b|gr[ae]y|monochrome))",
@@ -181,79 +188,61 @@ LOOK_INTENTS = (
             r"^(?=.*\b(?:vintage|old[- ]timey|old[- ]fashioned|antique|retro)\b)(?=.*\b(?:look|feel|style|effect|filter|"
             r"tone|make|give|turn)\b)(?!.*(?:\bblack[- ]and[- ]white\b|\bb\s*/\s*w\b|\bb&w\b|gr[ae]y|monochrome|mono\b))",
         ),
-        slots=("target", "amount"),
-        help="sepia / a vintage look (everything, or a thing named)",
-        handler=_look_handler("sepia"),
-        order=ORDER,
+        ("target", "amount"),
+        "sepia / a vintage look (everything, or a thing named)",
     ),
-    Intent(
+    _look(
         "vignette",
-        patterns=(r"^(?=.*\bvignett(?:e|ing)\b)" + _NOT_LESS,),
-        slots=("amount",),
-        help="a vignette (the edges darkened)",
-        handler=_look_handler("vignette"),
-        order=ORDER,
+        (r"^(?=.*\bvignett(?:e|ing)\b)" + _NOT_LESS,),
+        ("amount",),
+        "a vignette (the edges darkened)",
     ),
-    Intent(
+    _look(
         "grain",
-        patterns=(
+        (
             r"^(?:add|put|give|apply|make|sprinkle)\b"
             + _NOT_LESS
             + r"(?=.*\b(?:grain|grainy|film grain|noise|noisy)\b)",
         ),
-        slots=("target", "amount"),
-        help="film grain",
-        handler=_look_handler("grain"),
-        order=ORDER,
+        ("target", "amount"),
+        "film grain",
     ),
-    Intent(
+    _look(
         "invert",
-        patterns=(
+        (
             r"^(?=.*\binvert\w*\b)(?!.*\b(?:selection|mask|masks|tracks?|region)\b)",
             r"^(?=.*\b(?:photo\s+)?negative\b)(?=.*\b(?:make|turn|give|effect|look|into|as|convert)\b)",
         ),
-        slots=("target",),
-        help="invert the colours (a negative)",
-        handler=_look_handler("invert"),
-        order=ORDER,
+        ("target",),
+        "invert the colours (a negative)",
     ),
-    Intent(
+    _look(
         "sketch",
-        patterns=(
+        (
             r"^(?=.*\b(?:pencil|charcoal)\s+(?:sketch|drawing)\b)",
             r"^(?=.*\b(?:sketch|drawing|line art)\b)(?=.*\b(?:look|like|into|as|turn|make|convert|style|effect)\b)"
             r"(?!.*\b(?:of\s+an?|draw\s+me|generate|create)\b)",
         ),
-        slots=("target",),
-        help="a pencil sketch",
-        handler=_look_handler("sketch"),
-        order=ORDER,
+        ("target",),
+        "a pencil sketch",
     ),
-    Intent(
+    _look(
         "cartoon",
-        patterns=(
-            r"^(?=.*\b(?:cartoon\w*|comic(?:[- ]book)?|toon)\b)(?!.*\b(?:of\s+an?|draw\s+me|generate|create)\b)",
-        ),
-        slots=("target",),
-        help="a cartoon look (flat colours, dark outlines)",
-        handler=_look_handler("cartoon"),
-        order=ORDER,
+        (r"^(?=.*\b(?:cartoon\w*|comic(?:[- ]book)?|toon)\b)(?!.*\b(?:of\s+an?|draw\s+me|generate|create)\b)",),
+        ("target",),
+        "a cartoon look (flat colours, dark outlines)",
     ),
-    Intent(
+    _look(
         "posterize",
-        patterns=(r"^(?=.*\bposteri[sz]\w*\b)",),
-        slots=("target", "amount"),
-        help="posterize (few colour levels)",
-        handler=_look_handler("posterize"),
-        order=ORDER,
+        (r"^(?=.*\bposteri[sz]\w*\b)",),
+        ("target", "amount"),
+        "posterize (few colour levels)",
     ),
-    Intent(
+    _look(
         "emboss",
-        patterns=(r"^(?=.*\bemboss\w*\b)",),
-        slots=("target",),
-        help="emboss (a grey relief)",
-        handler=_look_handler("emboss"),
-        order=ORDER,
+        (r"^(?=.*\bemboss\w*\b)",),
+        ("target",),
+        "emboss (a grey relief)",
     ),
     Intent(
         "text",
