@@ -1,0 +1,482 @@
+"""Session 11's fresh image reading cases (readA), written before any of them was planned: scope words,
+references after a question, everyday requests and things the agent cannot do. Writes
+``fresh_s11.jsonl`` (alternate cases ``tune`` / ``heldout``). Plans in shorthand:
+``segment(target=dog) > edit(operation=recolor,color=blue)``; ``|`` separates alternatives; ``-`` is an
+empty plan (a refusal or a question back). A history item ``Q => A`` is an earlier turn and its answer.
+
+    .venv/bin/python benchmarks/reading/fresh_s11_cases.py && \
+    .venv/bin/python benchmarks/reading/fresh_s11.py
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+M = "segment(target=main object)"
+
+SCOPE = [
+    (
+        "make the flower yellow and leave the tower alone",
+        "segment(target=flower) > edit(operation=recolor,color=yellow)",
+    ),
+    ("turn the car red but don't touch the sky", "segment(target=car) > edit(operation=recolor,color=red)"),
+    (
+        "brighten the picture but keep the face as it is",
+        "segment(target=face) > edit(operation=brighten,where=outside)",
+    ),
+    ("blur only the car, nothing else", "segment(target=car) > edit(operation=blur)"),
+    ("make everything but the dog black and white", "segment(target=dog) > edit(operation=grayscale,where=outside)"),
+    ("darken everything except the lamp", "segment(target=lamp) > edit(operation=darken,where=outside)"),
+    ("sharpen the bird and leave the background as it is", "segment(target=bird) > edit(operation=sharpen)"),
+    (
+        "blur the background but leave the person sharp",
+        f"segment(target=person) > edit(operation=blur,where=outside) | {M} > edit(operation=blur,where=outside)",
+    ),
+    ("make it warmer, but not the sky", "segment(target=sky) > edit(operation=warmer,where=outside)"),
+    (
+        "recolour the bus green and don't change anything else",
+        "segment(target=bus) > edit(operation=recolor,color=green)",
+    ),
+    (
+        "desaturate everything apart from the red umbrella",
+        "segment(target=red umbrella) > edit(operation=desaturate,where=outside)",
+    ),
+    (
+        "keep the cat untouched and make the rest grayscale",
+        "segment(target=cat) > edit(operation=grayscale,where=outside)",
+    ),
+    (
+        "apply the blur to the whole photo except for the sign",
+        "segment(target=sign) > edit(operation=blur,where=outside)",
+    ),
+    ("only brighten the face", "segment(target=face) > edit(operation=brighten)"),
+    (
+        "make the sky bluer, leave everything else",
+        "segment(target=sky) > edit(operation=cooler) | segment(target=sky) > edit(operation=saturate)",
+    ),
+    (
+        "I want the whole picture in black and white except the roses",
+        "segment(target=roses) > edit(operation=grayscale,where=outside)",
+    ),
+    ("paint the wall white but not the door", "segment(target=wall) > edit(operation=recolor,color=white)"),
+    ("leave the boat alone and blur the rest", "segment(target=boat) > edit(operation=blur,where=outside)"),
+    (
+        "don't touch the dog, just make the grass greener",
+        "segment(target=grass) > edit(operation=saturate) | segment(target=grass) > edit(operation=recolor,color=green)",
+    ),
+    ("everything except the cake should be darker", "segment(target=cake) > edit(operation=darken,where=outside)"),
+    (
+        "Could you make only the shirt blue? Nothing else should change.",
+        "segment(target=shirt) > edit(operation=recolor,color=blue)",
+    ),
+    (
+        "turn the background black and white, keep the kid in colour",
+        f"segment(target=kid) > edit(operation=grayscale,where=outside) | {M} > edit(operation=grayscale,where=outside)",
+    ),
+    ("make the apple red and keep the rest the same", "segment(target=apple) > edit(operation=recolor,color=red)"),
+    ("brighten all of it except the window", "segment(target=window) > edit(operation=brighten,where=outside)"),
+    (
+        "give the whole photo more contrast apart from the face",
+        "segment(target=face) > edit(operation=contrast,where=outside)",
+    ),
+    (
+        "just the hat in purple please, everything else untouched",
+        "segment(target=hat) > edit(operation=recolor,color=purple)",
+    ),
+    ("the tower stays as is, make the flowers pink", "segment(target=flowers) > edit(operation=recolor,color=pink)"),
+    ("blur everything, the cat included", "edit(operation=blur)"),
+    ("make it all grayscale except the girl", "segment(target=girl) > edit(operation=grayscale,where=outside)"),
+    ("warm up the picture but leave the snow white", "segment(target=snow) > edit(operation=warmer,where=outside)"),
+    ("cool it down everywhere but on the fire", "segment(target=fire) > edit(operation=cooler,where=outside)"),
+    ("remove everything apart from the horse", "segment(target=horse) > edit(operation=keep_only)"),
+    ("make the car blue without changing the road", "segment(target=car) > edit(operation=recolor,color=blue)"),
+    ("blur the faces, leave the rest", "segment(target=faces) > edit(operation=blur)"),
+    (
+        "the dog should stay in colour, the rest black and white",
+        "segment(target=dog) > edit(operation=grayscale,where=outside)",
+    ),
+    ("make the jacket red and nothing else", "segment(target=jacket) > edit(operation=recolor,color=red)"),
+    ("sharpen everything apart from the background", f"{M} > edit(operation=sharpen)"),
+    ("pixelate the whole thing except the logo", "segment(target=logo) > edit(operation=pixelate,where=outside)"),
+]
+
+Q_ALL = "what's in this picture?"
+REFER = [
+    (
+        [f"{Q_ALL} => I see a brown dog in the middle; a red ball at the bottom-left."],
+        "make them blue",
+        "segment(target=dog) > edit(operation=recolor,color=blue) > segment(target=ball) > edit(operation=recolor,color=blue)",
+    ),
+    (
+        [f"{Q_ALL} => I see a brown dog in the middle; a red ball at the bottom-left."],
+        "remove it",
+        "- | segment(target=ball) > edit(operation=remove)",
+    ),
+    (
+        [f"{Q_ALL} => I see a brown dog in the middle; a red ball at the bottom-left."],
+        "the second one, make it yellow",
+        "segment(target=ball) > edit(operation=recolor,color=yellow)",
+    ),
+    (
+        [f"{Q_ALL} => I see a brown dog in the middle; a red ball at the bottom-left."],
+        "remove both",
+        "segment(target=dog) > edit(operation=remove) > segment(target=ball) > edit(operation=remove)",
+    ),
+    (
+        [f"{Q_ALL} => I see a brown dog in the middle; a red ball at the bottom-left."],
+        "make the first one black",
+        "segment(target=dog) > edit(operation=recolor,color=black)",
+    ),
+    (
+        ["what's this? => I see a grey cat filling the picture."],
+        "remove it",
+        "segment(target=cat) > edit(operation=remove)",
+    ),
+    (
+        ["what's this? => I see a grey cat filling the picture."],
+        "crop to that",
+        "segment(target=cat) > edit(operation=crop)",
+    ),
+    (
+        ["what's this? => I see a grey cat filling the picture."],
+        "cut it out",
+        "segment(target=cat) > edit(operation=cutout)",
+    ),
+    (
+        ["what animal is that? => I see a giraffe in the middle."],
+        "make it purple",
+        "segment(target=giraffe) > edit(operation=recolor,color=purple)",
+    ),
+    (
+        ["is there a car in the photo? => Yes: a red car on the left."],
+        "paint it blue",
+        "segment(target=car) > edit(operation=recolor,color=blue)",
+    ),
+    (
+        ["how many birds are there? => I count 3 birds."],
+        "remove them",
+        "segment(target=birds) > edit(operation=remove)",
+    ),
+    (
+        ["what's on the table? => I see a laptop in the middle; a white cup on the right."],
+        "make the second one green",
+        "segment(target=cup) > edit(operation=recolor,color=green)",
+    ),
+    (
+        ["what's on the table? => I see a laptop in the middle; a white cup on the right."],
+        "blur the other one",
+        "- | segment(target=laptop) > edit(operation=blur)",
+    ),
+    (
+        [f"{Q_ALL} => I see a woman in blue in the middle; what may be an umbrella at the top."],
+        "remove her",
+        "segment(target=woman) > edit(operation=remove)",
+    ),
+    (
+        ["what do you see? => I see a bicycle on the left; a white wall filling the picture."],
+        "make the first one red",
+        "segment(target=bicycle) > edit(operation=recolor,color=red)",
+    ),
+    (
+        ["what's that on the left? => I see what may be a bicycle on the left."],
+        "remove it",
+        "segment(target=bicycle) > edit(operation=remove)",
+    ),
+    (
+        ["what colour is the car? => The car is red."],
+        "make it blue",
+        "segment(target=car) > edit(operation=recolor,color=blue)",
+    ),
+    (
+        ["is there a dog? => Yes: a black dog at the bottom-right."],
+        "cut it out",
+        "segment(target=dog) > edit(operation=cutout)",
+    ),
+    (
+        [f"{Q_ALL} => I see a cat on the left; a dog on the right."],
+        "make the first one grey and the second one white",
+        "segment(target=cat) > edit(operation=recolor,color=gray) > segment(target=dog) > edit(operation=recolor,color=white)",
+    ),
+    (
+        [f"{Q_ALL} => I see a cat on the left; a dog on the right."],
+        "blur both of them",
+        "segment(target=cat) > edit(operation=blur) > segment(target=dog) > edit(operation=blur)",
+    ),
+    (
+        ["what's on the plate? => I see a cake in the middle; a fork on the right."],
+        "crop to that cake",
+        "segment(target=cake) > edit(operation=crop)",
+    ),
+    (
+        ["what's on the plate? => I see a cake in the middle; a fork on the right."],
+        "get rid of the latter",
+        "segment(target=fork) > edit(operation=remove)",
+    ),
+    (["how many people are there? => I count 2 people."], "blur them", "segment(target=people) > edit(operation=blur)"),
+    (
+        ["what's in the corner? => I see what may be a potted plant at the top-right."],
+        "erase that",
+        "segment(target=potted plant) > edit(operation=remove)",
+    ),
+]
+
+EVERYDAY = [
+    (
+        "recolor",
+        "can u make the car bright red pls",
+        "segment(target=car) > edit(operation=recolor,color=red) | segment(target=car) > edit(operation=recolor,color=bright red)",
+    ),
+    ("recolor", "I'd like the jumper in navy, please", "segment(target=jumper) > edit(operation=recolor,color=navy)"),
+    ("recolor", "make the bike's colour orange", "segment(target=bike) > edit(operation=recolor,color=orange)"),
+    ("recolor", "change the colour of the door to green", "segment(target=door) > edit(operation=recolor,color=green)"),
+    (
+        "recolor",
+        "the tulips should be purple instead of red",
+        "segment(target=tulips) > edit(operation=recolor,color=purple)",
+    ),
+    (
+        "recolor",
+        "colour the umbrella yellow, thanks!",
+        "segment(target=umbrella) > edit(operation=recolor,color=yellow)",
+    ),
+    ("recolor", "turn her dress from blue to red", "segment(target=dress) > edit(operation=recolor,color=red)"),
+    ("recolor", "make the kettle grey", "segment(target=kettle) > edit(operation=recolor,color=gray)"),
+    ("tone", "make it a tiny bit brighter", "edit(operation=brighten,amount=low)"),
+    ("tone", "way brighter please", "edit(operation=brighten,amount=high)"),
+    ("tone", "its too bright, tone it down a little", "edit(operation=darken,amount=low)"),
+    ("tone", "could you darken the photo slightly for my linkedin", "edit(operation=darken,amount=low)"),
+    ("tone", "more contrast, a lot more", "edit(operation=contrast,amount=high)"),
+    ("tone", "bump the saturation way up", "edit(operation=saturate,amount=high)"),
+    ("tone", "the colours are a bit too strong, calm them down slightly", "edit(operation=desaturate,amount=low)"),
+    ("tone", "make the colours pop", "edit(operation=saturate)"),
+    ("tone", "warm it up a touch", "edit(operation=warmer,amount=low)"),
+    ("tone", "too warm, cool it down", "edit(operation=cooler)"),
+    ("tone", "make it look less yellow", "edit(operation=cooler)"),
+    ("tone", "it looks a bit blue, can you warm it up?", "edit(operation=warmer)"),
+    ("tone", "sharpen it up a lot", "edit(operation=sharpen,amount=high)"),
+    ("tone", "it's blurry, can you make it crisper", "edit(operation=sharpen)"),
+    ("tone", "clean up the noise", "edit(operation=denoise)"),
+    ("tone", "remove the grain please", "edit(operation=denoise)"),
+    ("tone", "make it brighter but only a little", "edit(operation=brighten,amount=low)"),
+    ("tone", "black and white please", "edit(operation=grayscale)"),
+    ("tone", "convert it to monochrome", "edit(operation=grayscale)"),
+    ("tone", "make it greyscale for the newsletter", "edit(operation=grayscale)"),
+    ("tone", "take some of the colour out", "edit(operation=desaturate)"),
+    ("tone", "could you pls make it less dark", "edit(operation=brighten)"),
+    ("tone", "a little less saturated would be nice", "edit(operation=desaturate,amount=low)"),
+    ("geometry", "mirror the picture left to right", "edit(operation=flip,direction=horizontal)"),
+    ("geometry", "flip it upside down", "edit(operation=flip,direction=vertical)"),
+    ("geometry", "turn it 90 degrees anticlockwise", "edit(operation=rotate,angle=-90)"),
+    ("geometry", "rotate it clockwise a quarter turn", "edit(operation=rotate,angle=90)"),
+    ("geometry", "rotate by 180", "edit(operation=rotate,angle=180)"),
+    ("geometry", "it's sideways, rotate it to the right", "edit(operation=rotate,angle=90)"),
+    ("geometry", "make it half as big", "edit(operation=resize,scale=0.5)"),
+    ("geometry", "resize to 1080 wide for instagram", "edit(operation=resize,width=1080)"),
+    ("geometry", "make the image twice as large", "edit(operation=resize,scale=2)"),
+    ("geometry", "shrink it down a bit", "edit(operation=resize,scale=<1)"),
+    ("geometry", "crop it to a square for my profile picture", "edit(operation=crop,aspect=1:1)"),
+    ("geometry", "crop to 16:9", "edit(operation=crop,aspect=16:9)"),
+    ("geometry", "crop in on the dog", "segment(target=dog) > edit(operation=crop)"),
+    ("geometry", "zoom in on the face", "segment(target=face) > edit(operation=crop)"),
+    ("geometry", "crop it tight around the mug", "segment(target=mug) > edit(operation=crop)"),
+    ("geometry", "make it square for insta", "edit(operation=crop,aspect=1:1)"),
+    ("things", "get rid of the bin on the right", "segment(target=bin on the right) > edit(operation=remove)"),
+    ("things", "can you erase the power lines", "segment(target=power lines) > edit(operation=remove)"),
+    ("things", "take the person out of the photo", "segment(target=person) > edit(operation=remove)"),
+    ("things", "cut out the dog and give it a transparent background", "segment(target=dog) > edit(operation=cutout)"),
+    (
+        "things",
+        "I need the shoe on its own with no background, for my shop",
+        "segment(target=shoe) > edit(operation=cutout) | segment(target=shoe) > edit(operation=keep_only)",
+    ),
+    ("things", "blur the background a lot", f"{M} > edit(operation=blur,where=outside,amount=high)"),
+    ("things", "make the background white", f"{M} > edit(operation=keep_only,color=white)"),
+    (
+        "things",
+        "swap the background for a beach at sunset",
+        f"{M} > edit(operation=inpaint,prompt=a beach at sunset,where=outside)",
+    ),
+    ("things", "blur the backdrop so she stands out", f"{M} > edit(operation=blur,where=outside)"),
+    ("things", "only keep the bird", "segment(target=bird) > edit(operation=keep_only)"),
+    ("things", "select the bike", "segment(target=bike)"),
+    ("things", "draw a box around every car", "detect(target=cars)"),
+    ("things", "outline the dog in red", "segment(target=dog) > edit(operation=outline,color=red)"),
+    ("things", "swap the cat for a rabbit", "segment(target=cat) > edit(operation=inpaint,prompt=a rabbit)"),
+    ("things", "pixelate the number plate", "segment(target=number plate) > edit(operation=pixelate)"),
+    ("things", "could you please darken the sky a little", "segment(target=sky) > edit(operation=darken,amount=low)"),
+    ("ask", "how many ppl are in this pic", "count(target=people)"),
+    ("ask", "count the sheep please", "count(target=sheep)"),
+    ("ask", "what's going on in this photo?", "describe()"),
+    ("ask", "tell me about this image", "describe()"),
+    ("ask", "what colour is her coat?", "describe()"),
+    ("ask", "what does the sign say", "read_text()"),
+    ("ask", "any text in this?", "read_text()"),
+    ("ask", "where's the cat?", "segment(target=cat) | detect(target=cat)"),
+    ("ask", "is there a dog in this photo?", "describe() | detect(target=dog) | count(target=dog)"),
+    ("make", "make it look like an oil painting", "edit(operation=instruct,prompt=oil painting)"),
+    ("make", "draw me a lighthouse on a cliff at night", "generate(prompt=a lighthouse on a cliff at night)"),
+    ("make", "generate a picture of two cats playing chess", "generate(prompt=two cats playing chess)"),
+    ("make", "bring this photo to life", "animate()"),
+    (
+        "chain",
+        "crop to the dog then make it black and white",
+        "segment(target=dog) > edit(operation=crop) > edit(operation=grayscale)",
+    ),
+    ("chain", "brighten it a bit and then sharpen", "edit(operation=brighten,amount=low) > edit(operation=sharpen)"),
+    (
+        "chain",
+        "remove the car and then describe the picture",
+        "segment(target=car) > edit(operation=remove) > describe()",
+    ),
+    (
+        "chain",
+        "flip it, then rotate 90 degrees to the left",
+        "edit(operation=flip,direction=horizontal) > edit(operation=rotate,angle=-90)",
+    ),
+    (
+        "chain",
+        "make it smaller and convert to black and white",
+        "edit(operation=resize,scale=<1) > edit(operation=grayscale)",
+    ),
+    (
+        "chain",
+        "count the apples and make them red",
+        "count(target=apples) > segment(target=apples) > edit(operation=recolor,color=red)",
+    ),
+    (
+        "chain",
+        "cut out the cat then put it on a blue background",
+        "segment(target=cat) > edit(operation=cutout) > edit(operation=composite,color=blue)",
+    ),
+    (
+        "chain",
+        "sharpen it, then make it a little warmer",
+        "edit(operation=sharpen) > edit(operation=warmer,amount=low)",
+    ),
+    ("typo", "brigthen the phto", "edit(operation=brighten)"),
+    ("typo", "remvoe the dog", "segment(target=dog) > edit(operation=remove)"),
+    ("typo", "blurr the backgrund", f"{M} > edit(operation=blur,where=outside)"),
+    ("typo", "crop too the car", "segment(target=car) > edit(operation=crop)"),
+    ("typo", "make it black adn white", "edit(operation=grayscale)"),
+    ("typo", "rotaet it 90", "edit(operation=rotate,angle=90)"),
+    ("typo", "colour the hosue blue", "segment(target=house) > edit(operation=recolor,color=blue)"),
+    ("typo", "sharpne it a bit", "edit(operation=sharpen,amount=low)"),
+    (
+        "ramble",
+        "So I took this on holiday last summer and honestly it came out way too dark, could you brighten it a lot? Thanks so much",
+        "edit(operation=brighten,amount=high)",
+    ),
+    (
+        "ramble",
+        "hey, my mum wants this for her birthday card, can you make it look warmer and a little brighter",
+        "edit(operation=warmer) > edit(operation=brighten,amount=low)",
+    ),
+    (
+        "ramble",
+        "I'm putting this on my LinkedIn and the background is messy, blur it please",
+        f"{M} > edit(operation=blur,where=outside)",
+    ),
+    (
+        "ramble",
+        "this is for a presentation tomorrow, the colours look really washed out, can you make them more vivid?",
+        "edit(operation=saturate)",
+    ),
+    (
+        "ramble",
+        "ok so there's a guy walking past on the left that ruins it, could you remove him?",
+        "segment(target=guy on the left) > edit(operation=remove) | segment(target=guy) > edit(operation=remove)",
+    ),
+    ("negation", "don't make it black and white, just take some of the colour out", "edit(operation=desaturate)"),
+    ("negation", "not too much, just slightly sharpen it", "edit(operation=sharpen,amount=low)"),
+    ("negation", "I don't want the car in the picture", "segment(target=car) > edit(operation=remove)"),
+    ("negation", "no need to crop, just rotate it 90 degrees", "edit(operation=rotate,angle=90)"),
+    ("negation", "don't blur the dog, blur the background", "segment(target=dog) > edit(operation=blur,where=outside)"),
+    ("negation", "it shouldn't be so dark", "edit(operation=brighten)"),
+    ("purpose", "I need a headshot crop of the man for LinkedIn", "segment(target=man) > edit(operation=crop)"),
+    ("purpose", "make it black and white for a poster", "edit(operation=grayscale)"),
+    (
+        "purpose",
+        "hide the kids' faces before I post it",
+        "segment(target=faces) > edit(operation=blur) | segment(target=faces) > edit(operation=pixelate)",
+    ),
+]
+
+CANNOT = [
+    "make me look ten years younger",
+    "remove the reflection from his glasses",
+    "make the photo 3D",
+    "who is this guy?",
+    "what is this worth on ebay?",
+    "translate the sign into French",
+    "print this photo for me",
+    "email this to my boss",
+    "tell me where this photo was taken",
+    "what camera took this?",
+    "add a drop shadow under the text",
+    "draw a speech bubble saying hi",
+    "put a sticker on her face",
+    "open his eyes",
+    "remove the motion blur from the car",
+    "add a tilt shift effect",
+    "send it to instagram",
+    "what's the date in the photo's metadata?",
+    "show me the photo from another angle",
+    "what's the weather going to be tomorrow?",
+    "make the photo smell like roses",
+    "add a fisheye effect",
+    "fix the lens distortion",
+    "undo the camera shake",
+    "give it a double exposure look",
+    "put a frame around it",
+    "add an arrow pointing at the cat",
+    "count the calories in this meal",
+    "zoom out so we see more of the room",
+    "make it louder",
+    "speed it up",
+]
+
+
+def parse_plan(text: str) -> list[dict]:
+    """``tool(k=v,...) > tool()`` -> the tune.jsonl plan form; ``-`` is the empty plan."""
+    if text.strip() == "-":
+        return []
+    steps = []
+    for part in text.split(" > "):
+        m = re.fullmatch(r"\s*(\w+)\((.*)\)\s*", part)
+        args = {}
+        for kv in filter(None, re.split(r",(?=\w+=)", m.group(2))):
+            k, v = kv.split("=", 1)
+            args[k] = float(v) if re.fullmatch(r"-?\d+(?:\.\d+)?", v) else v
+            if isinstance(args[k], float) and args[k].is_integer():
+                args[k] = int(args[k])
+        steps.append({"tool": m.group(1), "args": args})
+    return steps
+
+
+def case(n: int, family: str, request: str, plans: str, history: list[str] | None = None) -> dict:
+    """One case in the fresh_s10.jsonl form; the first plan is the label, the rest alternatives."""
+    first, *more = [parse_plan(p) for p in plans.split(" | ")]
+    out = {"id": f"s11-{family}-{n:03d}", "request": request, "input": "image", "intent": family, "plan": first}
+    if more:
+        out["alternatives"] = more
+    if history:
+        out["history"] = [dict(zip(("request", "answer"), h.split(" => ", 1), strict=False)) for h in history]
+    out["half"] = "tune" if n % 2 == 0 else "heldout"
+    return out
+
+
+def all_cases() -> list[dict]:
+    rows = [("scope", r, p, None) for r, p in SCOPE]
+    rows += [("refer", r, p, h) for h, r, p in REFER]
+    rows += [(f, r, p, None) for f, r, p in EVERYDAY]
+    rows += [("cannot", r, "-", None) for r in CANNOT]
+    return [case(n, f, r, p, h) for n, (f, r, p, h) in enumerate(rows)]
+
+
+if __name__ == "__main__":
+    cases = all_cases()
+    (HERE / "fresh_s11.jsonl").write_text("".join(json.dumps(c) + "\n" for c in cases))
+    print(len(cases), "cases,", sum(c["half"] == "heldout" for c in cases), "held out")
