@@ -32,8 +32,10 @@ def test_a_turn_without_a_request_is_refused_not_run_again(app):
     config = {"configurable": {"thread_id": "t"}}
     first = app.invoke({"request": "make it brighter", "image": _url()}, config)
     assert first["answer"].startswith("I brightened")
-    with pytest.raises(InputError, match='the input has no "request"'):
+    with pytest.raises(InputError, match='unknown input key "reqest" \\(did you mean "request"'):
         app.invoke({"reqest": "make it darker"}, config)
+    with pytest.raises(InputError, match='the input has no "request"'):
+        app.invoke({"image": _url()}, config)
     follow = app.invoke({"request": "make it darker"}, config)  # "it" is still the brighter picture
     assert follow["answer"].startswith("I darkened")
 

@@ -56,6 +56,7 @@ def build_app_graph(agent=None, checkpointer=None):
         image: str
         video: str
         given: dict[str, Any]
+        unknown: list[str]
 
     def prepare(state: AppState) -> dict[str, Any]:
         from vitron_agent.runtime.turns import TurnRequest, turn_input
@@ -83,7 +84,7 @@ def build_app_graph(agent=None, checkpointer=None):
     g.add_edge("prepare", "agent")
     g.add_edge("agent", "done")
     g.add_edge("done", END)
-    return g.compile(checkpointer=checkpointer)
+    return _refuse_unknown_keys(g.compile(checkpointer=checkpointer))
 
 
 NO_REQUEST = (
@@ -99,6 +100,33 @@ _WHAT = {
 }
 
 
+UNKNOWN_KEY = 'unknown input key "{key}"{hint}: the app\'s input keys are "request", "image", "video" and "session"'
+
+
+def _unknown_keys(value: Any) -> tuple[tuple[str, Any], ...]:
+    """The input's keys that are not the app's (LangGraph maps only the input schema's keys, so a
+    misspelt "imgae" was dropped and the turn ran without the picture, said done)."""
+    if not isinstance(value, dict):
+        return ()
+    return (("unknown", sorted(str(key) for key in value if key not in _WHAT)),)
+
+
+def _refuse_unknown_keys(app):
+    """Let the graph's entry see the whole input: one more writer on LangGraph's START node notes the
+    keys its input schema drops, and ``prepare`` refuses them by name. If LangGraph's internals move,
+    the app still runs (the refusal of a turn without "request" lists the keys)."""
+    try:
+        from langgraph.constants import START
+        from langgraph.pregel._write import ChannelWrite, ChannelWriteTupleEntry
+
+        node = app.nodes[START]
+        extra = ChannelWrite((ChannelWriteTupleEntry(mapper=_unknown_keys),))
+        app.nodes[START] = node.copy({"writers": [*node.writers, extra]})
+    except (ImportError, AttributeError, KeyError, TypeError):  # pragma: no cover - other LangGraph
+        pass
+    return app
+
+
 def _take_input(state: dict[str, Any]) -> dict[str, Any]:
     """This turn's input, taken out of the thread's state before anything can fail: the state outlives
     the turn, so a next input without "request" ran this one again (said done), and a refused request
@@ -106,12 +134,13 @@ def _take_input(state: dict[str, Any]) -> dict[str, Any]:
     from vitron_agent.runtime.sessions import validate_session_id
 
     given = {name: state.get(name) for name in _WHAT}
+    given["unknown"] = list(state.get("unknown") or [])
     session = given["session"]
     try:
         kept = validate_session_id(session) if isinstance(session, str) and session else ""
     except ValueError:
         kept = ""
-    return {"given": given, "request": "", "image": "", "video": "", "session": kept}
+    return {"given": given, "request": "", "image": "", "video": "", "session": kept, "unknown": []}
 
 
 def _turn_done(state: dict[str, Any]) -> dict[str, Any]:
@@ -123,8 +152,14 @@ def _turn_done(state: dict[str, Any]) -> dict[str, Any]:
 def _check_input(state: dict[str, Any]) -> None:
     """Each input field is text, and a turn has a request (a number as the image had been a TypeError,
     a turn without "request" had run the thread's previous request again, said done)."""
+    import difflib
+
     from vitron_agent.core.errors import InputError
 
+    for key in state.get("unknown") or []:
+        close = difflib.get_close_matches(key.lower(), list(_WHAT), n=1, cutoff=0.6)
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        raise InputError(UNKNOWN_KEY.format(key=key[:60], hint=hint))
     for name, what in _WHAT.items():
         value = state.get(name)
         if value is not None and not isinstance(value, str):
