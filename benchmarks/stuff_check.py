@@ -115,7 +115,7 @@ def mask_table(before, after, per_case: bool) -> None:
 def absent_table(before, after) -> None:
     print("\nAbsent stuff: refused (mask < 0.2 %) or said unsure is right; a mask said sure is wrong")
     counts = {"before": defaultdict(int), "after": defaultdict(int)}
-    for name, kind, phrase in ABSENT:
+    for name, _kind, phrase in ABSENT:
         img = picture(name)
         row = []
         for label, mod in (("before", before), ("after", after)):
