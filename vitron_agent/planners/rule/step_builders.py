@@ -24,6 +24,7 @@ from vitron_agent.planners.rule.lexicon import (
     np_target,
 )
 from vitron_agent.planners.rule.target_words import (
+    _PARTS,
     ONE_OF_A_KIND,
     clean_target,
     one_of_kind,
@@ -69,16 +70,22 @@ class _Builder:
         return "track" if self.video_mode else "mask"
 
 
+# a target that is the place a kept thing stands in ("brighten the garage but keep the motorcycle unchanged"):
+# it gives way to everything but the kept thing
+_SCENE = re.compile(
+    r"\b(?:room|garage|kitchen|bedroom|bathroom|hall|office|shop|street|road|garden|yard|park|field|landscape|scene|"
+    r"view|city|town|beach|forest|woods|interior|background|backdrop|foreground|surroundings|setting|place|area)s?$",
+    re.I,
+)
 _VIDEO_TOOLS = {"segment": "track", "edit": "edit_video", "describe": "describe_video"}
 
 
 def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, str]) -> None:
     """Make the clause's edit spare ``kept``: it runs outside ``kept``'s mask. When the clause's
-    own target was the scene ("the garage", "the room": nothing a finder names) or the whole
-    image, that target gives way; a real object's mask minus ``kept`` is not supported (said)."""
-    from vitron_agent.perception.detector import named
+    own target was the scene ("the garage", "the room", ``_SCENE``) or the whole image, that target
+    gives way; a thing the user named is edited alone and ``kept`` is left as it is (said); a part of
+    it ("the wheels") cannot be taken out of its mask (said)."""
     from vitron_agent.perception.recognise import face_part
-    from vitron_agent.perception.stuff import stuff_kind
 
     added = b.steps[before:]
     edit = next((s for s in reversed(added) if s.tool in ("edit", "edit_video")), None)
@@ -87,8 +94,15 @@ def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, s
     used = str(edit.args.get(b.mask_arg) or "")
     seg = next((s for s in added if s.tool in ("segment", "track") and used.startswith(f"${s.id}.")), None)
     target = str(seg.args.get("target", "")) if seg is not None else ""
-    if seg is not None and (named(target) or face_part(target) or stuff_kind(target) or seg.args.get("color")):
-        b.notes.append(f"I cannot subtract {kept!r} from {target!r}: the edit covers {target!r} whole.")
+    if seg is not None and not _SCENE.search(target):
+        # "make the flower yellow and leave the tower alone": a thing the user named is edited alone, so the
+        # other thing is left as it is anyway (it had edited everything but the tower); a part of the thing
+        # ("the car red but keep the wheels") cannot be taken out of its mask, and is said
+        part = face_part(kept) or re.search(rf"\b(?:{_PARTS})$", clean_target(kept) or "", re.I)
+        if part:
+            b.notes.append(f"I cannot subtract {kept!r} from {target!r}: the edit covers {target!r} whole.")
+        else:
+            b.notes.append(f"I left {kept} as it is: the edit covers {target} only.")
         return
     held = b.mask or (f"$last.{b.mask_arg}" if b.mask_arg in last else None)
     if seg is None and held is not None and _PRONOUN.match(clean_target(kept) or ""):
