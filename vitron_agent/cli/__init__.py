@@ -24,8 +24,38 @@ __all__ = ["main", "build_parser"]
 
 
 class _Parser(argparse.ArgumentParser):
+    """One-line errors (exit 2) that say how to pass a value beginning with '-'."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        import re
+
+        super().__init__(*args, **kwargs)
+        # "-5,3" (a point or box with a negative number) is a value, not an option: argparse's own
+        # pattern knows only one number, so `--point -5,3` was "expected one argument"
+        self._negative_number_matcher = re.compile(r"^-\d*\.?\d+(e[-+]?\d+)?(\s*,\s*-?\d*\.?\d+(e[-+]?\d+)?)*$", re.I)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._given = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> None:  # one line, exit 2
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, f"{self.prog}: error: {message}{_dash_hint(message, getattr(self, '_given', []))}\n")
+
+
+def _dash_hint(message: str, given: list[str]) -> str:
+    """How to pass a value or a file whose name begins with '-' (argparse takes it for an option)."""
+    import re
+
+    option = re.match(r"argument (--[\w-]+)(/-\w)?: expected one argument", message)
+    if option:
+        name = option.group(1)
+        after = [given[i + 1] for i, word in enumerate(given[:-1]) if word == name and given[i + 1][:1] == "-"]
+        return f" (a value that begins with '-' goes after '=': {name}={after[0]})" if after else ""
+    if message.startswith("unrecognized arguments: "):
+        named = [w for w in message.split(": ", 1)[1].split(" ") if w.startswith("-") and os.path.exists(w)]
+        if named:
+            return f" (a file whose name begins with '-' is written ./{named[0]}, or after --: -- {named[0]})"
+    return ""
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,6 +19,8 @@ def regions(args: argparse.Namespace) -> list[Any]:
     from vitron_agent.core.refs import Box, Point
 
     regions: list[Any] = []
+    for name in ("box", "point"):
+        _from_the_corner(name, getattr(args, name, None))
     if getattr(args, "box", None):
         from pydantic import ValidationError
 
@@ -31,6 +33,19 @@ def regions(args: argparse.Namespace) -> list[Any]:
     if getattr(args, "point", None):
         regions.append(Point(x=args.point[0], y=args.point[1]))
     return regions
+
+
+def _from_the_corner(name: str, values: list[float] | None) -> None:
+    """A region's numbers are pixels from the top-left corner: a negative one is refused in words
+    (``--point -5,3`` had been pydantic's ValidationError as a traceback; ``--box`` its bare text)."""
+    if values and min(values) < 0:
+        from vitron_agent.core.errors import InputError
+
+        example = "120,80" if name == "point" else "10,20,200,160"
+        raise InputError(
+            f"--{name} {','.join(f'{v:g}' for v in values)}: a {name} is in pixels from the picture's top-left "
+            f"corner, 0 or more (for example --{name} {example})"
+        )
 
 
 def agent_from_args(args: argparse.Namespace, **kw: Any):
