@@ -213,6 +213,11 @@ class EmbeddedCountTool(CvCountTool):
     backend = "embedded"
 
     def run(self, inp: CountInput, ctx: ToolContext) -> CountOutput:
+        from vitron_agent.perception.count_kinds import split_kinds
+
+        kinds = split_kinds(inp.target, BLOB_LIKE)
+        if kinds:  # "motorbikes and bottles": each kind counted, none dropped
+            return _count_kinds(self, inp, ctx, kinds)
         if inp.mask is None and inp.box is None and not inp.place and not _drawn_shapes(inp, ctx):
             from vitron_agent.perception.tiles import find_tiles
 
@@ -337,6 +342,22 @@ def _count_tiles(tool: EmbeddedCountTool, inp: CountInput, ctx: ToolContext, til
     mask_ref = ctx.store.put_mask(mask, producer=ctx.step_id, image=inp.image) if mask.any() else None
     method = f"{grid_words(tiles)} found by its grid lines (gutters or seams); " + "; ".join(methods)
     return CountOutput(count=total, mask=mask_ref, text=text, method=method)
+
+
+def _count_kinds(tool: EmbeddedCountTool, inp: CountInput, ctx: ToolContext, kinds: list[str]) -> CountOutput:
+    """A count of several kinds: each kind counted as its own request, their sentences in the
+    user's order; ``count`` is the sum and the mask their union."""
+    outs = [tool.run(inp.model_copy(update={"target": kind}), ctx) for kind in kinds]
+    masks = [ctx.store.get_mask(o.mask) for o in outs if o.mask is not None]
+    mask_ref = None
+    if masks:
+        mask_ref = ctx.store.put_mask(np.logical_or.reduce(masks), producer=ctx.step_id, image=inp.image)
+    return CountOutput(
+        count=sum(o.count for o in outs),
+        mask=mask_ref,
+        text=" ".join(o.text for o in outs),
+        method="; ".join(f"{kind}: {o.method}" for kind, o in zip(kinds, outs, strict=True)),
+    )
 
 
 def _tile_named(tile: np.ndarray, target: str | None) -> str:
