@@ -49,18 +49,20 @@ def test_a_word_below_a_coco_label_looks_for_its_kinds():
     assert not imagenet_kinds("man", ("person",))  # the classifier's people are trades, never looked for
 
 
-def _two_cats() -> tuple[np.ndarray, tuple, tuple]:
-    """scikit-image's cat twice on a grey wall, the left one smaller: (picture, left box, right box)."""
+def _two_cats(width: int = 900) -> tuple[np.ndarray, tuple, tuple]:
+    """scikit-image's cat twice on a grey wall, the left one smaller: (picture, left box, right box);
+    at the default ``width`` the two touch."""
     import cv2
     from skimage import data
 
     cat = data.chelsea()
-    canvas = np.full((420, 900, 3), 128, np.uint8)
+    canvas = np.full((420, width, 3), 128, np.uint8)
     small = cv2.resize(cat, (cat.shape[1] * 200 // cat.shape[0], 200))
     big = cv2.resize(cat, (cat.shape[1] * 380 // cat.shape[0], 380))
     canvas[200:400, 20 : 20 + small.shape[1]] = small
-    canvas[20:400, 880 - big.shape[1] : 880] = big
-    return canvas, (20, 200, 20 + small.shape[1], 400), (880 - big.shape[1], 20, 880, 400)
+    right = width - 20
+    canvas[20:400, right - big.shape[1] : right] = big
+    return canvas, (20, 200, 20 + small.shape[1], 400), (right - big.shape[1], 20, right, 400)
 
 
 @pytest.mark.parametrize("phrase, which", [("the smaller cat", 0), ("the biggest cat", 1), ("the little cat", 0)])
@@ -135,3 +137,22 @@ def test_grabcut_gives_the_objects_shape_not_the_box():
     box[70:230, 100:300] = True
     assert iou >= 0.8 > (box & truth).sum() / (box | truth).sum()
     assert not got[72, 102] and not got[228, 298]  # the box's corners are not the thing
+
+
+def test_a_box_holding_two_named_objects_gives_each_when_asked():
+    """A classifier's box (here the whole picture) holding two cats gives both when a phrase picks
+    one by size or place (``several``): each its own box, so 'the bigger' is chosen among objects,
+    not among proposals (the bigger cheetah had come out as the smaller one); without it, one."""
+    from vitron_agent.core.refs import Box, Detection
+    from vitron_agent.perception.box_refine import refine_detection
+    from vitron_agent.perception.detector import box_iou
+    from vitron_agent.perception.wordnet_names import classes_for
+
+    image, *boxes = _two_cats(1000)  # apart: two salient objects
+    whole = Detection(label="tabby", score=0.4, box=Box(x1=0, y1=0, x2=image.shape[1], y2=image.shape[0]))
+    kinds = classes_for("cat")[1]
+    got = [r.detection.box for r in refine_detection(image, whole, kinds, several=True)]
+    assert len(got) == 2
+    for truth in boxes:
+        assert max(box_iou((b.x1, b.y1, b.x2, b.y2), truth) for b in got) >= 0.7
+    assert len(refine_detection(image, whole, kinds)) == 1

@@ -170,11 +170,13 @@ def _another_seen(image: np.ndarray, det: Detection) -> bool:
     return False
 
 
-def refine_detection(image: np.ndarray, det: Detection, kinds: frozenset[int]) -> list[Refined]:
+def refine_detection(image: np.ndarray, det: Detection, kinds: frozenset[int], several: bool = False) -> list[Refined]:
     """The object(s) ``det`` holds (see the module docstring), best first; ``kinds`` are the
     ImageNet indices of its label and the kinds under it (``wordnet_names.classes_for(label)``).
     ``image`` is HxWx3 uint8 RGB; boxes are XYXY pixels. [Refined(det, None)] when nothing is
-    refined (no kinds, no classifier, no salient object the classifier names so)."""
+    refined (no kinds, no classifier, no salient object the classifier names so). ``several``: every
+    salient object in the box the classifier names so is one (:func:`_each_named`), not only the
+    best named -- for a phrase that picks one by size or place among them ("the bigger cheetah")."""
     from vitron_agent.perception.classifier import classifier_ready
     from vitron_agent.perception.object_masks import object_mask
 
@@ -195,6 +197,8 @@ def refine_detection(image: np.ndarray, det: Detection, kinds: frozenset[int]) -
             return same
         how = f"the {det.label}'s box is a part of the salient object it lies on, which the classifier names so: its box is that object's"
         return [Refined(_moved(det, _xyxy(whole)), fill_holes(whole), how)]
+    if several and len(named) > 1:
+        return _each_named(image, det, named)
     p, part = max(named, key=lambda t: t[0])
     pieces = _instances(image, part, kinds) if _another_seen(image, det) else [part]
     if len(pieces) > 1:
@@ -207,6 +211,20 @@ def refine_detection(image: np.ndarray, det: Detection, kinds: frozenset[int]) -
     mask = mask if found else part
     how = f"the {det.label} is far smaller than the detector's box: its box is the salient object's"
     return [Refined(_moved(det, _xyxy(mask)), mask, how)]
+
+
+def _each_named(image: np.ndarray, det: Detection, named: list[tuple[float, np.ndarray]]) -> list[Refined]:
+    """Each salient object of ``named`` ((probability, HxW bool mask)) as one find, best named first,
+    its mask the box-prompted segmenter's on its own box (the salient part where that finds nothing)."""
+    from vitron_agent.perception.object_masks import object_mask
+
+    out = []
+    for _, part in sorted(named, key=lambda t: -t[0]):
+        mask, found = object_mask(image, _xyxy(part))
+        mask = mask if found else part
+        how = f"the {det.label}'s box held {len(named)} objects the classifier names so, each taken apart"
+        out.append(Refined(_moved(det, _xyxy(mask)), mask, how))
+    return out
 
 
 def _moved(det: Detection, box: tuple[float, float, float, float]) -> Detection:

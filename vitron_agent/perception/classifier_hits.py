@@ -42,6 +42,10 @@ def by_classifier(
     why = ""
     if not classifier_ready() or not (hits := classifier_proposals(image, found, imagenet)):
         return None
+    known: tuple[dict[int, np.ndarray], list[str]] | None = None
+    if _picks_among(phrase):  # "the bigger cheetah": each object apart first, then the one the words pick
+        hits, masks, hows = _refined(image, hits, imagenet, several=True)
+        known = (masks, hows)
     items, note = select(image, hits, Named(tuple(d.label for d in hits), what.word, what.plural), phrase)
     how = "the classifier (EfficientNet-Lite2) named " + ", ".join(d.describe() for d in items)
     mixed = _mostly_other(items[0], found, imagenet)
@@ -49,7 +53,7 @@ def by_classifier(
         items, where_ = _where_in(image, items, imagenet, mixed)
         how += f"; unsure where: it found no {what.word} apart from {mixed}, so it took {where_}"
         return Resolved(items, _mask(image, items, with_mask), how + (f" ({note})" if note else ""), sure=False)
-    items, masks, refined = _refined(image, items, imagenet)
+    items, masks, refined = _refined(image, items, imagenet) if known is None else (items, *known)
     how += "".join(f"; {h}" for h in refined)
     loose = _unbounded(image, items[0], found, masks)
     if loose:  # the classifier names what a box holds, not where: a box no outline bounds is a guess of where
@@ -60,6 +64,15 @@ def by_classifier(
         how += f"; unsure: it cannot tell surely that this is the {what.word} ({why}), so it took the classifier's find"
     sure = not loose and not why
     return Resolved(items, _mask(image, items, with_mask, masks), how + (f" ({note})" if note else ""), sure=sure)
+
+
+def _picks_among(phrase: str) -> bool:
+    """Whether the phrase picks one of several by place or size ("the cat on the left", "the
+    bigger cheetah"): then every object the classifier names so is found before one is chosen."""
+    from vitron_agent.perception.target_spec import parse_target, size_word
+
+    _, position, largest = parse_target(phrase)
+    return bool(position or size_word(phrase, largest))
 
 
 def _on_its_box(image: np.ndarray, d: Detection, imagenet: frozenset[int]) -> Detection:
@@ -120,12 +133,14 @@ def _where_in(
 
 
 def _refined(
-    image: np.ndarray, items: list[Detection], imagenet: frozenset[int]
+    image: np.ndarray, items: list[Detection], imagenet: frozenset[int], several: bool = False
 ) -> tuple[list[Detection], dict[int, np.ndarray], list[str]]:
     """The classifier's chosen boxes refined to the object each holds, as a detector's are
     (:func:`~vitron_agent.perception.box_refine.refine_detection`): the classifier names what a box
     holds, not where in it (the whole picture or a blurred activation peak named "lemon" for the
-    lemon in it). Only the first :data:`~vitron_agent.perception.box_refine.REFINE_FIRST`."""
+    lemon in it). Only the first :data:`~vitron_agent.perception.box_refine.REFINE_FIRST`.
+    ``several``: every object a box holds that the classifier names so, not only the best named;
+    the same object found from two proposals is kept once."""
     from vitron_agent.perception.box_refine import REFINE_FIRST, refine_detection
 
     out, masks, hows = [], {}, []
@@ -133,13 +148,22 @@ def _refined(
         if i >= REFINE_FIRST:
             out.append(d)
             continue
-        for r in refine_detection(image, d, imagenet)[: 1 if len(items) == 1 else None]:
+        for r in refine_detection(image, d, imagenet, several)[: 1 if len(items) == 1 and not several else None]:
+            if several and _seen(r.detection, out):
+                continue
             out.append(r.detection)
             if r.mask is not None:
                 masks[id(r.detection)] = r.mask
             if r.how:
                 hows.append(r.how.replace(f"the {d.label}'s box", "its box").replace("detector's box", "box named"))
     return out, masks, list(dict.fromkeys(hows))
+
+
+def _seen(d: Detection, out: list[Detection]) -> bool:
+    """Whether ``d``'s box is one already in ``out`` (IoU >= 0.7)."""
+    from vitron_agent.perception.detector import box_iou
+
+    return any(box_iou(_xyxy(d), _xyxy(o)) >= 0.7 for o in out)
 
 
 def _mostly_other(d: Detection, found: list[Detection], wanted: frozenset[int]) -> str:
