@@ -11,7 +11,8 @@ photos, ``vitron-agent eval fetch``, and scikit-image's; :mod:`photos`) and 45 m
 scenes (skies of six kinds, hills, tree lines, lakes with reflections, sand, snow, roads, rooms;
 :mod:`composed`). The halves were fixed before any tuning: a case is held out when the CRC-32 of its id
 is odd. Absent stuff ("the sky" in a room): right when refused (a mask under 0.2 % of the picture, which
-the segment tool refuses) or said "unsure"; wrong when a mask is said sure.
+the segment tool refuses) or said unsure ("unsure", or "cannot recognise ... so it took", which the
+turn warns of and holds destructive edits on); wrong when a mask is said sure.
 """
 
 from __future__ import annotations
@@ -83,22 +84,27 @@ def run(mod, img: np.ndarray, phrase: str) -> tuple[np.ndarray, str]:
     return mod.stuff_mask(img, kind, None, phrase)
 
 
+def unsure(method: str) -> bool:
+    """The method says it guessed: "unsure", or what the turn warns of (graphs/policy.ASSUMED ...)."""
+    return any(w in method for w in ("unsure", "cannot recognise", "cannot tell"))
+
+
 def iou(a: np.ndarray, b: np.ndarray) -> float:
     return float((a & b).sum() / max(1, (a | b).sum()))
 
 
 def mask_table(before, after, per_case: bool) -> None:
     scores: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-    unsure = defaultdict(int)
+    guessed = defaultdict(int)
     for cid, kind, phrase, img, ref in all_cases():
         b = iou(run(before, img, phrase)[0], ref)
         mask, method = run(after, img, phrase)
         a = iou(mask, ref)
         half = "held-out" if held_out(cid) else "tune"
         scores[(kind, half)].append((b, a))
-        unsure[(kind, half)] += "unsure" in method
+        guessed[(kind, half)] += unsure(method)
         if per_case:
-            print(f"  {half:8s} {cid:34s} {phrase:12s} {b:6.3f} {a:6.3f} {'unsure' if 'unsure' in method else ''}")
+            print(f"  {half:8s} {cid:34s} {phrase:12s} {b:6.3f} {a:6.3f} {'unsure' if unsure(method) else ''}")
     print(f"{'kind':8s} {'half':9s} {'n':>3s} {'before':>7s} {'after':>7s} {'unsure':>7s}")
     for half in ("tune", "held-out"):
         rows = []
@@ -107,7 +113,7 @@ def mask_table(before, after, per_case: bool) -> None:
             if got:
                 b, a = np.mean(got, 0)
                 rows += got
-                print(f"{kind:8s} {half:9s} {len(got):3d} {b:7.3f} {a:7.3f} {unsure[(kind, half)]:7d}")
+                print(f"{kind:8s} {half:9s} {len(got):3d} {b:7.3f} {a:7.3f} {guessed[(kind, half)]:7d}")
         b, a = np.mean(rows, 0)
         print(f"{'all':8s} {half:9s} {len(rows):3d} {b:7.3f} {a:7.3f}")
 
@@ -120,7 +126,7 @@ def absent_table(before, after) -> None:
         row = []
         for label, mod in (("before", before), ("after", after)):
             mask, method = run(mod, img, phrase)
-            verdict = "refused" if mask.mean() < 0.002 else "unsure" if "unsure" in method else "WRONG"
+            verdict = "refused" if mask.mean() < 0.002 else "unsure" if unsure(method) else "WRONG"
             counts[label][verdict] += 1
             row.append(f"{verdict} {100 * mask.mean():5.1f}%")
         print(f"  {name + ': ' + phrase:34s} {row[0]:>16s} {row[1]:>16s}")

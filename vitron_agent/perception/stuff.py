@@ -196,7 +196,36 @@ def _sky(L, a, b, tex, med) -> tuple[np.ndarray, np.ndarray]:
     rim = blue & (L >= float(np.median(L[keep])) + 3) if keep.any() else blue
     for _ in range(GROW_STEPS):  # the blue soft rims of clouds and streaks, textured but still sky (not darker
         keep |= _dilate(keep, 5) & rim  # than it: a tower or a lake at dusk)
+    keep = _down_the_gradient(keep, L, a, b, tex, med)
     return _close(keep), blue
+
+
+def _down_the_gradient(keep: np.ndarray, L, a, b, tex, med) -> np.ndarray:
+    """The sky grown from its blue or pale part down its smooth gradient (a sunset's orange and
+    yellow near the horizon, a haze): smooth pixels reached across small colour steps, never a
+    horizon's edge; its enclosed holes (dark clouds) filled."""
+    from vitron_agent.perception.stuff_grow import fill_holes, grow_smooth
+
+    smooth = tex * med < max(1.5 * med, SKY_TEX_FLOOR)
+    top = keep.copy()
+    top[max(2, int(0.15 * keep.shape[0])) :] = False  # seeds high in the sky, not on blue-grey hills
+    grown = grow_smooth(L, a, b, top, smooth)
+    return fill_holes(_placed(_open(grown), "sky") | keep)
+
+
+def _from_the_bottom(allowed: np.ndarray, cand: np.ndarray, L, a, b) -> np.ndarray:
+    """The ground, floor or road: the ``allowed`` pixels (neither blue nor green) of the colours found
+    along the bottom edge, connected to it -- not the wall above a floor nor the houses beside a road,
+    which differ in colour; a textured carpet or gravel is ground too. ``cand`` (the smooth ones) where
+    the bottom edge holds too little of it."""
+    from vitron_agent.perception.stuff_grow import fill_holes, grow_alike
+
+    seed = np.zeros_like(allowed)
+    seed[-max(2, int(0.08 * allowed.shape[0])) :] = True
+    seed &= _open(allowed)
+    if seed.sum() < 0.02 * allowed.size:
+        return cand
+    return fill_holes(grow_alike(L, a, b, seed, allowed), 0.02)
 
 
 def _dilate(mask: np.ndarray, k: int) -> np.ndarray:
@@ -297,17 +326,21 @@ def stuff_mask(
     elif kind == "trees":
         keep, rule, note = _trees(small, L, a, b, tex, phrase)
         place = "standing up (reaching above the lower 40 %)"
+    elif kind == "water":
+        from vitron_agent.perception.stuff_water import water
+
+        keep, note = water(L, a, b, tex, _sky(L, a, b, tex, med)[0], med)
+        rule = "blue or blue-green, or of the sky's colours (its reflection), or rippled; smooth to rippled"
+        place = "touching the bottom or sides, under the horizon"
     else:
-        if kind == "water":
-            cand = ((b < -4) | ((a < -4) & (b < 8))) & (tex < 2.5)
-            rule, place = "blue or blue-green, smooth to rippled", "touching the bottom or sides, in the lower half"
-        elif kind == "grass":
+        if kind == "grass":
             cand = (a < -8) & (tex > 0.6)
             rule, place = "green, textured", "touching the bottom or sides, in the lower half"
         else:
             cand = ~blue & ~(a < -8) & (tex < 2.5)
-            rule = "neither blue nor green, smooth to moderately textured"
+            rule = "neither blue nor green, smooth to moderately textured, of the colours along the bottom edge"
             place = "touching the bottom, in the lower half"
+            cand = _from_the_bottom(~blue & ~(a < -8), cand, L, a, b)
         keep = _close(_placed(_open(cand), kind))
     mask = cv2.resize(keep.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0 if scale < 1 else keep
     if exclude is not None:
