@@ -6,7 +6,9 @@ meadow), so each case's mask is exact. Three kinds, as issue 42's misses split:
              name a model gives (class d);
     pair     two pastes of one thing, of different size and place ("the cat on the left", "the
              bigger cup"): the wrong one of several (class b);
-    among    a thing beside another kind ("the cup next to the cat", "the dog" beside a bird).
+    among    a thing beside another kind ("the cup next to the cat", "the dog" beside a bird);
+    touch    a thing only the classifier names lying on or touching a bigger salient thing (the
+             helmet on the man): the thing, not the two (a part's box grown to too big a whole).
 
 Cases are built with a fixed seed and split in two halves by their index: ``fit`` (even) may be
 looked at while changing the resolver, ``held`` (odd) is the half to report. Written before the
@@ -44,6 +46,8 @@ THINGS = {
     "man": 6,
     "pagoda": 55,
     "dog2": 92,
+    "tripod": 8,
+    "rocket": 25,
 }
 
 
@@ -174,6 +178,20 @@ def build_cases() -> list[Case]:
         [("bird", 0.35, 0.2, 0.5), ("dog", 0.35, 0.5, 0.5), ("dog2", 0.35, 0.85, 0.5)],
         1,
     )
+    # a thing only the classifier names touching or lying on a bigger salient thing (added at 20:37,
+    # before the change to the part-grown-to-its-whole rule): the answer is the thing, not both
+    for a, b, size_a, size_b, dx in (
+        ("helmet", "man", 0.3, 0.8, 0.2),
+        ("cheetah", "motorcycle", 0.3, 0.7, 0.15),
+        ("helmet", "dog", 0.3, 0.7, 0.2),
+        ("cheetah", "man", 0.3, 0.8, 0.16),
+        ("helmet", "motorcycle", 0.28, 0.75, 0.1),
+        ("cheetah", "dog", 0.32, 0.7, 0.22),
+        ("tripod", "dog", 0.6, 0.6, 0.2),
+        ("rocket", "man", 0.8, 0.7, 0.15),
+    ):
+        cx = float(rng.uniform(0.4, 0.6))
+        scene("touch", f"the {a}", [(b, size_b, cx, 0.5), (a, size_a, cx + dx, 0.55)], 1)
     return cases
 
 
