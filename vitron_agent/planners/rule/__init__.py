@@ -19,6 +19,7 @@ from typing import Any
 
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import look_records as _looks  # noqa: F401 (importing it registers the looks, text and border)
+from vitron_agent.planners.rule.answer_refs import after_answer
 from vitron_agent.planners.rule.cannot_do import PART_REFUSED, REFUSALS  # (importing it registers the refusals)
 from vitron_agent.planners.rule.clip_questions import clip_question, earlier_state
 from vitron_agent.planners.rule.complaints import part_complaint, strip_remarks
@@ -97,6 +98,16 @@ class RulePlanner:
             made.declined = True
         return made
 
+    def _in_session(self, request: PlanRequest, toolbox: Toolbox, raw: str) -> tuple[str, Plan | None]:
+        """(the request with "the brown one" named, the plan the session's earlier turns decide, or None)."""
+        if (kind := named_kind(request.history)) is not None:  # "make the brown one white" after counting chickens
+            raw = one_of_kind(raw, kind)
+        elif (which := one_unnamed(raw)) is not None and not request.inputs.get("last"):
+            return raw, Plan(answer=which)
+        if (answered := after_answer(self, request, toolbox, raw)) is not None:  # "make them blue" after "I see …"
+            return raw, answered
+        return raw, follow_up(self, request, toolbox, raw)  # "a bit more", "the cat too"
+
     def _read(self, request: PlanRequest, toolbox: Toolbox) -> Plan:
         raw = bounded(request.text)  # before any pattern: no run of blanks for one to backtrack over
         if len(raw) > MAX_REQUEST_CHARS:
@@ -105,12 +116,9 @@ class RulePlanner:
             return Plan(answer=understood_help())
         if _looks_foreign(raw):
             return Plan(answer=NOT_ENGLISH)
-        if (kind := named_kind(request.history)) is not None:  # "make the brown one white" after counting chickens
-            raw = one_of_kind(raw, kind)
-        elif (which := one_unnamed(raw)) is not None and not request.inputs.get("last"):
-            return Plan(answer=which)
-        if (followed := follow_up(self, request, toolbox, raw)) is not None:  # "a bit more", "the cat too"
-            return followed
+        raw, in_session = self._in_session(request, toolbox, raw)
+        if in_session is not None:
+            return in_session
         if (impossible := impossible_number(raw)) is not None:  # "loop it NaN times", "trim from -5 s"
             return Plan(answer=impossible)
         text, regions, amount_notes = _normalised(raw)

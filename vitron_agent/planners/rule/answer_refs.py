@@ -1,0 +1,157 @@
+"""References to what the previous answer named: "what's in this picture?" -> "I see a brown dog in the
+middle; a red ball at the bottom-left." -> "make them blue", "remove the second one", "crop to that".
+
+The user read the answer, so "it", "them", "the first one", "the latter", "both" mean the things it named,
+in its order, not the picture's main object (which is what "it" had selected: the newcomer's "remove it"
+after a description erased the main object instead of the one thing named). Only the session's latest turn
+counts, and only when it answered a question (a description, a count, a detection, a yes/no) and named
+something. A selection that turn left ("count the discs" -> "make them purple") is what a pronoun means, as
+usual; the answer's order still picks "the second one". A singular reference to one of several things named asks which one ("the dog or the ball?");
+a reference the usual reading already binds elsewhere (the picture: "make it brighter") is left alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from vitron_agent.perception.colors import COLORS
+from vitron_agent.planners.base import PlanRequest
+from vitron_agent.toolkit.plan import Plan
+
+__all__ = ["named_in_answer", "after_answer"]
+
+_I = re.IGNORECASE
+_ASKING_TOOLS = {"describe", "count", "detect", "read_text"}  # a turn that answered and changed nothing
+_COLOUR = "|".join([*COLORS, "grey", "gray", "dark", "light", "pale", "bright", "small", "large", "big", "little"])
+_HEDGE = re.compile(r"^(?:and\s+)?(?:what\s+(?:may|might)\s+be\s+|probably\s+|maybe\s+|perhaps\s+)?", _I)
+_COUNTED = re.compile(
+    r"^(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|\d+|some|several|many|a\s+few)\s+", _I
+)
+# where the thing's name ends: its place, what it does, what it is in or on ("a woman in blue in the middle")
+_NAME_ENDS = re.compile(
+    r"\s+(?:in|at|on|filling|holding|near|next|beside|behind|under|over|with|from|to|of|by|against|leaning|"
+    r"sitting|standing|lying|and|that|which|who|is|are|\(|,)\b.*$",
+    _I,
+)
+_SEEN = re.compile(r"\bI\s+(?:see|can\s+see|found|spot)\s+(?P<list>[^.]+)", _I)
+_COUNT = re.compile(
+    r"\bI\s+count(?:ed)?\s+(?:at\s+least\s+)?(?:\d+|one|two|three|four|five|six)\s+(?P<kind>[a-z]+(?:\s+[a-z]+)?)", _I
+)
+_YES = re.compile(r"^\s*yes\b[:,.!]?\s*(?:there\s+(?:is|are)\s+)?(?P<list>[^.]+)", _I)
+_THE_X_IS = re.compile(r"^\s*(?:the|a|an)\s+(?P<thing>[a-z]+(?:\s+[a-z]+)?)\s+(?:is|are|looks?|seems?)\b", _I)
+_SHE_HOLDS = re.compile(
+    r"^\s*(?:she|he|it|they)\s+(?:is|are)\s+(?:holding|carrying|wearing|eating)\s+(?P<list>[^.]+)", _I
+)
+
+# references: "the first one", "the 2nd one", "the latter"; "both", "them"; "it", "that", "her"
+_ORDINALS = {"first": 0, "1st": 0, "former": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1, "latter": -1}
+_ORDINAL = re.compile(r"\bthe\s+(?P<n>first|1st|second|2nd|third|3rd|last|former|latter)(?:\s+one)?\b", _I)
+_BOTH = re.compile(r"\b(?:both(?:\s+of\s+them)?|all\s+of\s+them|them\s+both|them\s+all|them|they|those|these)\b", _I)
+_ONE = re.compile(r"\b(?:it|that|this|that\s+one|this\s+one|her|him)\b(?!\s+(?:is|was|'s)\b)", _I)
+_OTHER = re.compile(r"\bthe\s+other(?:\s+one)?\b", _I)
+_PEOPLE = re.compile(r"^(?:woman|man|girl|boy|person|lady|guy|child|kid|baby)$", _I)
+_MAIN = re.compile(r"^(?:the\s+)?main\s+object$", _I)
+
+
+def _name(item: str) -> str | None:
+    """The thing an answer's item names ("what may be a brown dog at the bottom-left" -> "dog"), or None."""
+    words = _COUNTED.sub("", _HEDGE.sub("", item.strip()))
+    words = _NAME_ENDS.sub("", words).strip()
+    words = re.sub(rf"^(?:(?:{_COLOUR})\s+)+", "", words, flags=_I)
+    return words.lower() if re.fullmatch(r"[a-z]+(?:\s+[a-z]+)?", words, _I) else None
+
+
+def named_in_answer(answer: str) -> list[str]:
+    """The things an answer named, in its order: "I see a cat on the left; a dog on the right." ->
+    ["cat", "dog"]; "I count 3 birds." -> ["birds"]; "The car is red." -> ["car"]; [] for none."""
+    text = re.sub(r"\([^()]*\)", " ", answer or "")
+    for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
+        for pattern in (_SEEN, _YES, _SHE_HOLDS):
+            if m := pattern.search(sentence):
+                items = re.split(r"\s*;\s*|\s*,\s*(?:and\s+)?|\s+and\s+", m.group("list"))
+                names = [n for n in (_name(item) for item in items) if n]
+                if names:
+                    return list(dict.fromkeys(names))
+        if m := _COUNT.search(sentence):
+            return [_NAME_ENDS.sub("", m.group("kind")).lower()]
+        if m := _THE_X_IS.match(sentence):
+            return [m.group("thing").lower()]
+    return []
+
+
+def _answered(history: list[dict[str, Any]]) -> list[str]:
+    """What the session's latest turn named, when it answered a question without changing the picture."""
+    if not history:
+        return []
+    turn = history[-1]
+    tools = {str(s.get("tool")) for s in turn.get("steps") or []}
+    if not tools & _ASKING_TOOLS or not tools <= _ASKING_TOOLS | {"segment"}:  # "what colour is the car?" selects it
+        return []
+    return named_in_answer(str(turn.get("answer") or ""))
+
+
+def _each(text: str, ref: re.Match[str], names: list[str]) -> str:
+    """The request once for each thing named ("make them blue" -> "make the dog blue and make the ball blue")."""
+    return " and then ".join(f"{text[: ref.start()]}the {n}{text[ref.end() :]}" for n in names)
+
+
+def _nth(names: list[str], m: re.Match[str]) -> str:
+    """ "the second one" -> "the ball" when the answer named a second thing; else the words as they are."""
+    k = _ORDINALS[m.group("n").lower()]
+    return f"the {names[k]}" if k < len(names) else m.group(0)
+
+
+def _one_of(names: list[str], word: str) -> str | None:
+    """The one thing a singular reference means: the only one named, or the only person for "her" / "him"."""
+    if word.lower() in ("her", "him"):
+        people = [n for n in names if _PEOPLE.match(n)]
+        return people[0] if len(people) == 1 else None
+    return names[0] if len(names) == 1 else None
+
+
+def _targets_main(plan: Plan) -> bool:
+    """Whether the plan selected the picture's main object (what "it" falls back to)."""
+    return any(s.tool == "segment" and _MAIN.match(str(s.args.get("target") or "")) for s in plan.steps)
+
+
+def after_answer(planner: Any, request: PlanRequest, toolbox: Any, raw: str) -> Plan | None:
+    """The plan for ``raw`` read against what the latest answer named (module docstring), or None for the
+    usual reading."""
+    names = _answered(request.history)
+    if not names:
+        return None
+    again = dataclasses.replace(request, history=[])
+
+    def plan(text: str) -> Plan:
+        return planner.plan(dataclasses.replace(again, text=text), toolbox)
+
+    if _ORDINAL.search(raw):
+        picked = _ORDINAL.sub(lambda o: _nth(names, o), raw)
+        if picked != raw:
+            return plan(picked)
+    if _OTHER.search(raw) and len(names) > 1:
+        listed = " or ".join(f"the {n}" for n in names)
+        return Plan(
+            answer=f"Which one is 'the other one': {listed}? Name it, e.g. '{_OTHER.sub(f'the {names[-1]}', raw)}'."
+        )
+    if request.inputs.get("last", {}).get("mask"):
+        return None  # "count the discs" -> "make them purple": the count's own selection, as the usual reading has it
+    if (m := _BOTH.search(raw)) and len(names) > 1:
+        return plan(_each(raw, m, names))
+    if m := _BOTH.search(raw):
+        return plan(f"{raw[: m.start()]}the {names[0]}{raw[m.end() :]}")
+    m = _ONE.search(raw)
+    if m is None:
+        return None
+    usual = plan(raw)
+    if not _targets_main(usual):
+        return None  # "make it brighter": the picture, as the usual reading has it
+    one = _one_of(names, m.group(0))
+    if one is None:
+        listed = " or ".join(f"the {n}" for n in names)
+        return Plan(
+            answer=f"Which one do you mean by {m.group(0)!r}: {listed}? Name it, e.g. '{raw[: m.start()]}the {names[-1]}{raw[m.end() :]}'."
+        )
+    return plan(f"{raw[: m.start()]}the {one}{raw[m.end() :]}")
