@@ -55,7 +55,7 @@ from vitron_agent.perception.edit_ops import (
     rotated_size,
     tone,
 )
-from vitron_agent.perception.looks import border
+from vitron_agent.perception.looks import border, undrawable
 from vitron_agent.perception.masks import check_same_size
 from vitron_agent.toolkit.registry import Backend, StepWords, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
@@ -189,6 +189,8 @@ class CvEditTool(VisionTool):
             raise ValueError(f"operation {inp.operation!r} needs a mask; segment the target first and pass its mask")
         if inp.operation == "text" and not (inp.text or "").strip():
             raise ValueError("text needs the words to write, e.g. text='Happy birthday'")
+        if inp.operation == "text" and (problem := undrawable(inp.text or "")):
+            raise ValueError(problem)
         if inp.operation == "recolor" and not inp.color:
             raise ValueError("recolor needs a color, e.g. color='purple' or '#8040c0'")
         if inp.color is not None and parse_color_value(inp.color) is None:
@@ -213,6 +215,14 @@ class CvEditTool(VisionTool):
                 raise ValueError(
                     f"resize to {w}x{h} would make a {w * h / 1e6:.0f}-megapixel image; "
                     f"the limit is {MAX_OUTPUT_PIXELS // 1_000_000}"
+                )
+        if inp.operation == "border" and inp.width:  # the canvas grows by twice the width each way
+            w, h = inp.image.width + 2 * inp.width, inp.image.height + 2 * inp.width
+            if w * h > MAX_OUTPUT_PIXELS:
+                raise ValueError(
+                    f"a {inp.width}-pixel border round this {inp.image.width}x{inp.image.height} picture makes a "
+                    f"{w}x{h} image ({w * h / 1e6:,.0f} megapixels), over the limit of "
+                    f"{MAX_OUTPUT_PIXELS // 1_000_000}; ask for a thinner border"
                 )
         if inp.operation == "rotate":
             w, h = rotated_size(inp.image.width, inp.image.height, inp.angle)

@@ -90,6 +90,11 @@ def check_edit_video(inp: EditVideoInput, operations_needing_mask: tuple[str, ..
         )
     if inp.operation == "text" and not (inp.text or "").strip():
         raise ValueError("text needs the words to write, e.g. text='Happy birthday'")
+    if inp.operation == "text":
+        from vitron_agent.perception.looks import undrawable
+
+        if problem := undrawable(inp.text or ""):
+            raise ValueError(problem)
     if inp.operation in ("cutout", "composite"):
         raise ValueError(
             f"{inp.operation} works on images (videos here have no transparency); take a frame first "

@@ -13,14 +13,18 @@ known formula, applied inside a region (or the whole picture) and keeping the si
 
 And two that draw: ``border`` (a frame of a colour around the picture: the size grows) and ``text`` (a
 caption, title or watermark in a place, white with a dark outline by default; long text is wrapped and
-shrunk to fit). Text is drawn with Pillow's bundled font (DejaVu-like FreeType), no system font needed.
+shrunk to fit). Text is drawn with a wide font where one is installed (DejaVu Sans, Noto Sans, ... or
+``$VITRON_FONT``), else Pillow's bundled ASCII-only font; letters a font cannot draw are refused by name
+(:func:`undrawable`), never drawn as empty boxes.
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-__all__ = ["LOOKS", "apply_look", "border", "draw_text", "TEXT_PLACES"]
+__all__ = ["LOOKS", "apply_look", "border", "draw_text", "undrawable", "TEXT_PLACES"]
 
 LOOKS = ("sepia", "vignette", "grain", "invert", "sketch", "cartoon", "posterize", "emboss")
 TEXT_PLACES = ("bottom", "top", "center", "top_left", "top_right", "bottom_left", "bottom_right")
@@ -129,10 +133,70 @@ def border(image: np.ndarray, rgb: tuple[int, int, int], width: int | None = Non
     return out
 
 
+# fonts with more than ASCII (accents, Greek, Cyrillic, Hebrew, Arabic, symbols), used where installed;
+# Pillow's bundled font has ASCII only: "Café", "Jürgen", "©" and emoji came out as empty boxes, said done
+_WIDE_FONTS = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/Library/Fonts/Arial Unicode.ttf",
+    "C:/Windows/Fonts/arial.ttf",
+)
+_NO_GLYPH = "\U0010fffd"  # a private-use character no font draws: what a missing letter looks like
+
+
+def _font_path() -> str | None:
+    """``$VITRON_FONT`` or the first wide font installed (None: Pillow's bundled one)."""
+    import os
+
+    named = os.environ.get("VITRON_FONT")
+    for path in ((named,) if named else ()) + _WIDE_FONTS:
+        if path and os.path.isfile(path):
+            return path
+    return None
+
+
+@functools.lru_cache(maxsize=32)
 def _font(size: int):
     from PIL import ImageFont
 
+    path = _font_path()
+    if path:
+        try:
+            return ImageFont.truetype(path, max(8, int(size)))
+        except OSError:
+            pass
     return ImageFont.load_default(size=max(8, int(size)))
+
+
+def undrawable(text: str) -> str:
+    """Why ``text`` cannot be drawn as given, or "": invisible control characters (a NUL, a bell, a
+    right-to-left override that reverses what follows) and letters the font has no glyph for (drawn
+    as empty boxes). Said before drawing, so that the answer never claims words it did not write."""
+    import unicodedata
+
+    controls = sorted({c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs") and c not in "\n\t"})
+    if controls:
+        named = ", ".join(f"U+{ord(c):04X}" for c in controls[:5])
+        return f"the text has invisible control characters ({named}) that cannot be drawn: send it without them"
+    font = _font(24)
+    blank = _glyph(font, _NO_GLYPH)
+    missing = [c for c in dict.fromkeys(text) if not c.isspace() and _glyph(font, c) == blank]
+    if not missing:
+        return ""
+    shown = " ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")
+    return (
+        f"the font here has no letters for {shown} (they would be drawn as empty boxes): write the text without "
+        "them, or install a font that has them (fonts-dejavu or fonts-noto) or set VITRON_FONT to such a .ttf file"
+    )
+
+
+def _glyph(font, char: str) -> tuple:
+    """A character's rendered bitmap, to compare with the missing-glyph box."""
+    mask = font.getmask(char)
+    return (mask.size, bytes(mask))
 
 
 def _wrapped(draw, text: str, size: int, max_width: int) -> tuple[str, object]:

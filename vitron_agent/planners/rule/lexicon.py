@@ -440,8 +440,18 @@ def _fix_colours(clause: str, notes: list[str]) -> str:
     return re.sub(r"[A-Za-z]+", sub, clause)
 
 
+_WORDS_TO_WRITE = re.compile(
+    r"[\"“”«»„「『][^\"“”«»„」』]*[\"“”«»„」』]|(?<!\w)['‘’][^'‘’]*['‘’](?!\w)"
+    r"|\b(?:saying|that says|which says|that reads|reading|with the words?)\b.*$",
+    re.I,
+)
+
+
 def _looks_foreign(text: str, hits: int = 2) -> bool:
-    """Mostly non-ASCII letters, or several common function words of other European languages."""
+    """Mostly non-ASCII letters, or several common function words of other European languages. Words in
+    quotes or after "saying" are the words to write, not the instruction ("add the caption 'Привет мир'"
+    had been refused as another language)."""
+    text = _WORDS_TO_WRITE.sub(" ", text)
     letters = [c for c in text if c.isalpha()]
     if letters and sum(not c.isascii() for c in letters) / len(letters) > 0.2:
         return True

@@ -129,6 +129,13 @@ def place_of(clause: str) -> str:
     return "top" if re.search(r"\b(?:title|heading|headline)\b", low) else "bottom"
 
 
+_FONT_SIZE = re.compile(
+    r"\b(?:font[- ]?size|size|font|text\s+size|point\s+size)\s*(?:of\s+|=\s*|:\s*)?(?P<n>[-+]?\d[\d,.]*)"
+    r"|(?P<m>[-+]?\d[\d,.]*)\s*-?\s*(?:pt|points?|px|pixels?)\b",
+    re.I,
+)
+
+
 def _text_handler(call: Any) -> None:
     b, clause = call.builder, call.clause
     words = text_of(clause)
@@ -142,6 +149,11 @@ def _text_handler(call: Any) -> None:
     args: dict[str, Any] = {"operation": "text", "text": words, "place": place_of(clause)}
     if colour:
         args["color"] = colour.group(1).lower()
+    if size := _FONT_SIZE.search(_QUOTED.sub(" ", clause)):  # "font size 10000" had been dropped without a word
+        call.note(
+            f"I cannot set the font size to {size.group('n') or size.group('m')}: the text is sized to the picture "
+            "(say 'big' or 'small' text)."
+        )
     if re.search(r"\b(?:big|large|huge|bold|giant)\b", _QUOTED.sub(" ", clause), re.I):
         args["amount"] = 0.9
     elif re.search(r"\b(?:small|tiny|little|discreet|subtle)\b", _QUOTED.sub(" ", clause), re.I):
@@ -157,8 +169,16 @@ def _border_handler(call: Any) -> None:
     colour = _COLOR_RE.search(clause)
     low = clause.lower()
     width = None
-    if m := re.search(r"\b(\d{1,3})\s*(?:px|pixels?)\b", low):
-        width = int(m.group(1))
+    if m := re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*-?\s*(?:px|pixels?)\b", low):
+        width = round(float(m.group(1)))  # "10000 px" had been read as no width (the default border, said done)
+        if width < 1:
+            call.ask(f"A {m.group(1)}-pixel border is no border: say how wide, e.g. 'add a 20 px white border'.")
+            return
+        if width > 16384:
+            call.ask(f"A {width:,}-pixel border is wider than any picture here: ask for at most a few hundred pixels.")
+            return
+    elif re.search(r"\d\s*(?:%|percent\b|per cent\b)", low):
+        call.note("I cannot size a border in per cent; I used the default width (say 'thin', 'thick' or '20 px').")
     args: dict[str, Any] = {"operation": "border", "color": colour.group(1).lower() if colour else None}
     if width:
         args["width"] = width
