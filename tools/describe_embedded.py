@@ -218,6 +218,9 @@ class EmbeddedCountTool(CvCountTool):
         kinds = split_kinds(inp.target, BLOB_LIKE)
         if kinds:  # "motorbikes and bottles": each kind counted, none dropped
             return _count_kinds(self, inp, ctx, kinds)
+        parts = _count_parts(inp, ctx)
+        if parts is not None:  # "how many wheels does the motorbike have?": seen, and by kind
+            return parts
         if inp.mask is None and inp.box is None and not inp.place and not _drawn_shapes(inp, ctx):
             from vitron_agent.perception.tiles import find_tiles
 
@@ -357,6 +360,32 @@ def _count_kinds(tool: EmbeddedCountTool, inp: CountInput, ctx: ToolContext, kin
         mask=mask_ref,
         text=" ".join(o.text for o in outs),
         method="; ".join(f"{kind}: {o.method}" for kind, o in zip(kinds, outs, strict=True)),
+    )
+
+
+def _count_parts(inp: CountInput, ctx: ToolContext) -> CountOutput | None:
+    """A count of a part of a thing found (wheels of a motorbike, legs of a cat): what is visible,
+    and how many it has by kind, said apart; None when the target names no part, or names no owner
+    and no whole of it is found (the part is then counted as a thing of its own)."""
+    from vitron_agent.perception.detector import detect_objects
+    from vitron_agent.perception.part_counts import count_parts, part_question
+
+    q = part_question(inp.target)
+    if q is None or inp.mask is not None or inp.box is not None or inp.place or not _detector_ready():
+        return None
+    image = ctx.store.get_image(inp.image)
+    ctx.progress(0.2, "recognising objects (SSD-MobileNetV2)")
+    got = count_parts(image, q, detect_objects(image))
+    if got is None:
+        return None
+    n, text, mask = got
+    mask_ref = ctx.store.put_mask(mask, producer=ctx.step_id, image=inp.image) if mask is not None else None
+    return CountOutput(
+        count=n,
+        mask=mask_ref,
+        text=text,
+        method=f"the {q.part}s of the thing found by SSD-MobileNetV2; wheels as round lobes of its outline "
+        "(U²-Netp); how many it has by kind is common knowledge (perception/part_counts.py), not measured",
     )
 
 

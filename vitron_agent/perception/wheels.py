@@ -54,6 +54,14 @@ def _arc(b: np.ndarray, xc: int, step: int, tol: float) -> int:
     return x
 
 
+def _top_beyond(b: np.ndarray, end: int, step: int, reach: int) -> float:
+    """The highest edge row (smallest row) from an arc's ``end`` up to ``reach`` columns past it,
+    going ``step``: an arc that stops where the tyre's side turns vertical has risen by its side
+    too (a one-column step in the mask's edge had stopped the rear wheel's arc half-way up)."""
+    cols = [end + step * k for k in range(reach + 1) if 0 <= end + step * k < len(b) and b[end + step * k] >= 0]
+    return float(min(b[c] for c in cols))
+
+
 def find_wheels(mask: np.ndarray) -> list[tuple[float, float, float, float]]:
     """The wheels' boxes (XYXY pixels, left to right) of the vehicle whose HxW bool ``mask`` is
     given; [] when its bottom edge shows no wheel-sized arc (a vehicle seen from the front, a
@@ -76,7 +84,10 @@ def find_wheels(mask: np.ndarray) -> list[tuple[float, float, float, float]]:
         taken[max(left - 1, 0) : right + 2] = True
         w = right - left + 1
         # a wheel-sized arc that curves up at both ends (a flat underside does not)
-        if w < MIN_WIDTH * width or min(b[xc] - b[left], b[xc] - b[right]) < _CURVED * w / 2:
+        reach = max(3, min(12, w // 8))
+        if w < MIN_WIDTH * width or min(
+            b[xc] - _top_beyond(b, left, -1, reach), b[xc] - _top_beyond(b, right, 1, reach)
+        ) < (_CURVED * w / 2):
             continue
         out.append((float(left), float(max(top, b[xc] + 1 - w)), float(right + 1), float(b[xc] + 1)))
     return sorted(out)
