@@ -236,6 +236,35 @@ LIMITS: tuple[tuple[str, str], ...] = (
     ),
 )
 
+LIMITS += (
+    (
+        # the result sent, posted or printed somewhere (session 11: "send it to instagram" selected a region
+        # called "send it to instagram"): nothing here reaches outside the session
+        r"^(?:(?:please|can you|could you|would you|pls)\s+)*(?:send|e-?mail|post|upload|share|tweet|whatsapp|forward|"
+        r"print)\s+(?:it|this|that|them|the\s+(?:image|picture|photo|pic|result|edit|video|clip)|me\s+(?:it|this|a\s+copy))?"
+        r"\s*(?:$|\b(?:to|on|onto|with|via|for|out)\b)",
+        "I cannot send, post, share or print anything: I only change and read pictures and clips in this session, "
+        "and give the result back here (save it from the answer, or with the command line's --out).",
+    ),
+    (
+        # what a thing is worth, where or when a photo was taken, what took it: nothing in the pixels says
+        r"\b(?:worth|valuation|apprais\w+|resale\s+value)\b|\bhow\s+much\s+(?:is|are|would|does|do|could|can)\s+"
+        r"(?:it|this|that|they|these|those|the\s+[a-z]+)\s+(?:cost|sell|go\s+for|fetch)\b"
+        r"|\bwhere\b.*\b(?:taken|shot|photographed|filmed)\b|\bwhen\s+was\b.*\b(?:taken|shot|filmed)\b"
+        r"|\bwhat\s+(?:camera|phone|lens)\b|\b(?:metadata|exif|geotag\w*|gps)\b",
+        "I cannot tell what something is worth, where or when a photo was taken, or what took it: I see only the "
+        "pixels (no prices, no places, no file metadata). I can describe what is in it ('describe the picture').",
+    ),
+    (
+        # more than the frame holds: another viewpoint, zoomed out, un-cropped (it cropped to "so we see more")
+        r"\bzoom(?:ed|ing)?\s+(?:it\s+|this\s+)?out\b|\bun-?crop\b|\b(?:from|at)\s+(?:another|a\s+different|a\s+new|the\s+other|"
+        r"a\s+(?:higher|lower|side))\s+(?:angle|side|viewpoint|point\s+of\s+view|perspective|view)\b"
+        r"|\b(?:outside|beyond)\s+(?:of\s+)?the\s+(?:frame|edges?|picture|photo)\b|\bextend\s+the\s+(?:picture|photo|image|canvas)\b",
+        "I cannot show more than the picture holds (no other viewpoint, no painting beyond its edges). I can crop, "
+        "resize or rotate it, or generate a new picture from a description.",
+    ),
+)
+
 _RULES = tuple((re.compile(rule), answer) for rule, answer in LIMITS)
 
 
@@ -290,6 +319,21 @@ SUPER_RES = (
 
 # (answer, example utterances, video only): the limits the matcher scores, as people say them
 DECLARED: tuple[tuple[str, tuple[str, ...], bool], ...] = (
+    (
+        _answer("I cannot send, post"),
+        ("email the photo to my friend", "post this on facebook", "upload it to my drive", "print two copies"),
+        False,
+    ),
+    (
+        _answer("I cannot tell what something is worth"),
+        ("how much is this car worth", "where was this picture taken", "what phone took this photo", "read the exif"),
+        False,
+    ),
+    (
+        _answer("I cannot show more than the picture holds"),
+        ("zoom out a bit", "show what's outside the frame", "the same scene from a different angle", "uncrop it"),
+        False,
+    ),
     (
         _answer("I cannot change sound"),
         (
