@@ -196,7 +196,11 @@ class CvEditVideoTool(VisionTool):
                 place=inp.place,
             )
 
-        ref = ctx.store.put_video(edit_frames(ctx.store, inp, ctx, one), inp.video.fps, producer=ctx.step_id)
+        from vitron_agent.media.audio import get_audio
+
+        # the same frames at the same rate: the clip's sound is kept (it had been dropped without a word)
+        sound = get_audio(ctx.store, inp.video.audio)
+        ref = ctx.store.put_video(edit_frames(ctx.store, inp, ctx, one), inp.video.fps, ctx.step_id, audio=sound)
         return EditVideoOutput(video=ref)
 
 
