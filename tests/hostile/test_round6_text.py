@@ -92,3 +92,9 @@ def test_a_border_in_pixels_has_that_width(agent):
     out = agent.load(_images(result)[0])
     h, w = COFFEE.shape[:2]
     assert out.shape[:2] == (h + 40, w + 40) and out[:20].max() == 0 and out[-20:].max() == 0
+
+
+@pytest.mark.parametrize("request_", ["write '' on it", 'write "" at the top'])
+def test_empty_quotes_are_no_words(agent, request_):
+    result = _run(agent, request_)
+    assert result.answer.startswith("What should the text say?") and not _images(result), result.answer

@@ -101,8 +101,9 @@ def text_of(clause: str) -> str | None:
         return (m.group("t") or m.group("t2")).strip() or None
     if m := _SAID.search(clause):
         return m.group("t").strip(" ,.:;") or None
-    if m := _WRITE.match(clause.strip()):
-        return m.group("t").strip(" ,.:;") or None
+    if m := _WRITE.match(clause.strip()):  # empty quotes are no words ("write '' on it" had written the marks)
+        words = m.group("t").strip(" ,.:;")
+        return words if words.strip("'\"‘’“”«» ") else None
     return None
 
 
