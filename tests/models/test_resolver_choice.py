@@ -156,3 +156,26 @@ def test_a_box_holding_two_named_objects_gives_each_when_asked():
     for truth in boxes:
         assert max(box_iou((b.x1, b.y1, b.x2, b.y2), truth) for b in got) >= 0.7
     assert len(refine_detection(image, whole, kinds)) == 1
+
+
+def test_a_part_is_not_grown_to_another_thing_it_touches():
+    """A classifier's box on a thing that touches a bigger one (scikit-image's rocket laid on the cat:
+    one salient blob) is not grown to the blob when the detector finds the bigger thing there (the
+    cat's box is the blob's): the rocket is no part of the cat."""
+    import cv2
+    from skimage import data
+
+    from vitron_agent.core.refs import Box, Detection
+    from vitron_agent.perception.box_refine import refine_detection
+    from vitron_agent.perception.detector import detect_objects
+    from vitron_agent.perception.wordnet_names import classes_for
+
+    image = cv2.resize(np.stack([data.gravel()] * 3, -1), (800, 500))
+    cat = cv2.resize(data.chelsea(), (451, 300))
+    image[100:400, 100:551] = cat
+    rocket = data.rocket()[125:410, 300:340]  # the rocket alone, on its sky
+    image[150:435, 540:580] = rocket
+    assert any(d.label == "cat" for d in detect_objects(image))
+    d = Detection(label="missile", score=0.4, box=Box(x1=540, y1=150, x2=580, y2=300))
+    got = refine_detection(image, d, classes_for("rocket")[1])[0].detection.box
+    assert got.x1 >= 500  # not grown over the cat

@@ -104,12 +104,14 @@ def _whole_of(image: np.ndarray, b: tuple[float, float, float, float], kinds: fr
     least :data:`GROW` times the box's area whose box holds most of the box (80 %) and whose pixels
     cover at least half of it (as much as the component fills its own box), unless the classifier
     names that object as something else (its top class at :data:`CLAIMED` or more, not one of
-    ``kinds``). The classifier names a sundial on its dial's face and a rocket on its nose, not on the
+    ``kinds``) or the detector finds something else there (:func:`_detected_else`). The classifier
+    names a sundial on its dial's face and a rocket on its nose, not on the
     whole (0.02-0.13): the box it gives is a part of the thing (issue 42: answers 'too small'). The
     answer stays unsure where the whole is not named so (classifier_hits' doubt)."""
     from vitron_agent.perception.detector import box_iou, detect_objects
 
-    if any(box_iou((d.box.x1, d.box.y1, d.box.x2, d.box.y2), b) >= 0.7 for d in detect_objects(image)):
+    found = detect_objects(image)
+    if any(box_iou((d.box.x1, d.box.y1, d.box.x2, d.box.y2), b) >= 0.7 for d in found):
         return None  # the box bounds an object the detector found (the helmet she holds, called a mouse)
     x1, y1, x2, y2 = int(b[0]), int(b[1]), int(np.ceil(b[2])), int(np.ceil(b[3]))
     area = max(1, (x2 - x1) * (y2 - y1))
@@ -121,9 +123,23 @@ def _whole_of(image: np.ndarray, b: tuple[float, float, float, float], kinds: fr
         if big and ix >= 0.8 * area and part[y1:y2, x1:x2].sum() >= 0.5 * area * _fill(part):
             wholes.append(part)
     for part in sorted(wholes, key=lambda m: int(m.sum())):
-        if not _named_else(image, _xyxy(part), kinds):
+        if not _named_else(image, _xyxy(part), kinds) and not _detected_else(_xyxy(part), found, kinds):
             return part
     return None
+
+
+def _detected_else(whole: tuple, found: list[Detection], kinds: frozenset[int]) -> str:
+    """The label of a detection whose box is ``whole``'s (IoU >= 0.5) and that is none of ``kinds``
+    (its label's ImageNet kinds share none with them), or '': the salient object is that other thing
+    the part lies on or touches (a helmet on a dog: the dog and the helmet make one salient blob, and
+    the dog's box is the blob's), so the part is not grown to it."""
+    from vitron_agent.perception.detector import box_iou
+    from vitron_agent.perception.wordnet_names import classes_for
+
+    for d in found:
+        if box_iou((d.box.x1, d.box.y1, d.box.x2, d.box.y2), whole) >= 0.5 and not classes_for(d.label)[1] & kinds:
+            return d.label
+    return ""
 
 
 CLAIMED = 0.5  # the classifier's top class at this or more, not a wanted one: the object is something else
