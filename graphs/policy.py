@@ -185,6 +185,18 @@ def _by_heuristic(record: dict[str, Any]) -> str | None:
     return m.group(1) if m else None
 
 
+def _by_layout(record: dict[str, Any]) -> str | None:
+    """The person's part (shirt, trousers, hair ...) a finished step placed by the body's pose (its method
+    says "body layout for <part>:"), else None: no model here knows clothes, so the edges are a guess."""
+    import re
+
+    if record.get("status") != "ok":
+        return None
+    method = str(record.get("outputs", {}).get(METHOD_OUTPUT, {}).get("value") or "")
+    m = re.search(r"body layout for ([a-z -]+?):", method)
+    return m.group(1) if m else None
+
+
 def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:
     """What the turn assumed or held back, each in a sentence that leads with what happened."""
     from vitron_agent.graphs.step_phrases import phrases
@@ -204,6 +216,12 @@ def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:
                 f"I found the {kind} by colour, texture and place (no model here knows the {kind} by name), so the "
                 "selection may hold only part of it, or something next to it: check the result, and give a "
                 "point or a box if it is wrong."
+            )
+        elif (part := _by_layout(rec)) is not None:
+            out.append(
+                f"I placed the {part} by the person's pose (no model here knows clothes or hair by name): the "
+                "selection follows the body's joints and the colour, so its edges may be off; check the result, "
+                "and give a box if it is wrong."
             )
         if (tiny := tiny_mask({**rec, "tool": step.tool, "args": step.args})) is not None:
             out.append(

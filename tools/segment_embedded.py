@@ -93,6 +93,7 @@ class EmbeddedSegmentTool(CvSegmentTool):
         regionless = inp.box is None and inp.point is None and inp.scribble is None
         if regionless and self.detector and not geometric(inp.target) and not _foreground(inp.target):
             from vitron_agent.perception.detector import MIN_SCORE, detect_objects, label_score, named
+            from vitron_agent.perception.person_parts import person_part, person_part_region
             from vitron_agent.perception.recognise import face_part, face_region, stuff_region
             from vitron_agent.perception.stuff import stuff_kind
             from vitron_agent.tools.read_text import text_region, text_target
@@ -110,6 +111,8 @@ class EmbeddedSegmentTool(CvSegmentTool):
                 ctx.progress(0.2, "finding faces (BlazeFace)")
                 mask, method, _ = face_region(image, inp.target or "")
                 return mask, method
+            if person_part(inp.target) and (worn := person_part_region(image, inp.target or "", detect_objects(image))):
+                return worn  # "his shirt", "her hair": placed by MoveNet's joints on the person's mask
             if (kind := stuff_kind(inp.target)) is not None and named(inp.target) is None:
                 ctx.progress(0.2, f"finding the {kind} (colour, texture and place)")
                 return stuff_region(image, kind, detect_objects(image), inp.target)

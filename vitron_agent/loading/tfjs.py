@@ -246,16 +246,17 @@ def _cache_key(model_json: Path) -> str:
     return h.hexdigest()
 
 
-def cached_onnx(model_json: str | Path) -> str | bytes:
+def cached_onnx(model_json: str | Path, cut: tuple[str, tuple[str, ...]] | None = None) -> str | bytes:
     """The ONNX file converted from a TF.js graph model, converted once and kept in
     :func:`cache_dir` (``onnx/<key>.onnx``, written atomically, so processes converting at the same
     time never read half a file); the serialised bytes when that folder cannot be written.
     Converting NanoDet takes about a second and imports ``onnx``; reading the file, milliseconds."""
     path = Path(model_json)
-    target = cache_dir() / "onnx" / f"{path.stem}-{_cache_key(path)[:32]}.onnx"
+    key = _cache_key(path) if cut is None else hashlib.sha256((_cache_key(path) + repr(cut)).encode()).hexdigest()
+    target = cache_dir() / "onnx" / f"{path.stem}-{key[:32]}.onnx"
     if target.is_file():
         return str(target)
-    data = tfjs_to_onnx(path)
+    data = tfjs_to_onnx(path, cut=cut)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -272,12 +273,41 @@ def cached_onnx(model_json: str | Path) -> str | bytes:
     return str(target)
 
 
-def tfjs_to_onnx(model_json: str | Path, input_shape: tuple[int, ...] | None = None) -> bytes:
+def _cut(nodes: list[dict[str, Any]], start: str, ends: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The nodes that compute ``ends`` from ``start``, with ``start`` made the graph's (float) input:
+    a graph's own pre- and post-processing (an int32 image resized in the graph; an argmax decode with
+    ops this reader does not have) is left to the caller, which does it in numpy."""
+    by_name = {n["name"]: n for n in nodes}
+    missing = [x for x in (start, *ends) if x not in by_name]
+    if missing:
+        raise TfjsError(f"the graph has no node {missing[0]!r}")
+    keep, todo = set(), list(ends)
+    while todo:
+        name = todo.pop()
+        if name in keep:
+            continue
+        keep.add(name)
+        if name != start:
+            todo += [i.lstrip("^").split(":")[0] for i in by_name[name].get("input", [])]
+    nhwc = {"dim": [{"size": "-1"}] * 4}  # an image tensor of any size (the graphs this reads are NHWC)
+    placeholder = {"name": start, "op": "Placeholder", "attr": {"shape": {"shape": nhwc}}}
+    return [placeholder if n["name"] == start else n for n in nodes if n["name"] in keep]
+
+
+def tfjs_to_onnx(
+    model_json: str | Path,
+    input_shape: tuple[int, ...] | None = None,
+    cut: tuple[str, tuple[str, ...]] | None = None,
+) -> bytes:
     """The ONNX model (serialised bytes) equivalent to a TF.js graph model. Input and output
-    names are the signature's (``input_1``, ``Identity_2``, …; without ``:0``)."""
+    names are the signature's (``input_1``, ``Identity_2``, …; without ``:0``); with ``cut`` =
+    (an inner node, (inner nodes …)), only the part between them, named by those nodes."""
     import onnx
 
     nodes, values, signature = read_tfjs(model_json)
+    if cut is not None:
+        nodes = _cut(nodes, cut[0], cut[1])
+        signature = {"outputs": {o: {"name": o} for o in cut[1]}}
     b = _Builder(values)
     inputs, seen_out = [], []
     for n in nodes:

