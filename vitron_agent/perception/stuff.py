@@ -77,6 +77,9 @@ MAX_SIDE = 320
 SKY_TEX_FLOOR = 7.0  # L units a pixel (at 320 px): below this a region is smooth whatever the picture's median
 AUTUMN_MIN = 0.02  # an autumn-coloured tree against the sky covers this share at least (not a speck of fur)
 GROW_STEPS = 3  # the sky grows this many 2-px steps (at 320 px) into blue, not darker, pixels next to it
+FOLIAGE_TEX = 8.0  # L units a pixel (at 320 px): foliage is at least this textured
+FOLIAGE_REL = 0.7  # ... and at least this share of the picture's median texture
+DARK_AMONG = 0.15  # the share of foliage round a dark textured region (shade, trunks) to be foliage
 STANDS_UP = 0.6  # a tree reaches above this share of the height (from the top); grass lies below it
 
 
@@ -213,6 +216,25 @@ def _down_the_gradient(keep: np.ndarray, L, a, b, tex, med) -> np.ndarray:
     return fill_holes(_placed(_open(grown), "sky") | keep)
 
 
+def _lawn(L, a, b, tex, sky: np.ndarray) -> np.ndarray:
+    """The grass grown from the green textured pixels along the bottom edge through greens of their
+    own colours (empty when the bottom edge holds too little green): a tree line behind a lawn is a
+    darker green and stays out."""
+    from vitron_agent.perception.stuff_grow import fill_holes, nearer
+
+    green = (a < -8) & (tex > 0.6)
+    seed = np.zeros_like(green)
+    seed[-max(2, int(0.08 * green.shape[0])) :] = True
+    seed &= _open(green)
+    if seed.sum() < 0.02 * green.size:
+        return np.zeros_like(green)
+    # the tree line's own greens: those just under the sky
+    crowns = _dilate(sky, 9) & ~sky & (a < -6) & (tex > 0.6) & ~seed
+    if crowns.sum() < 0.01 * crowns.size:  # a lawn reaching the sky here and there: no tree line
+        crowns[:] = False
+    return fill_holes(nearer(L, a, b, seed, crowns, green | ((a < -6) & (tex > 0.6))), 0.01)
+
+
 def _from_the_bottom(allowed: np.ndarray, cand: np.ndarray, L, a, b) -> np.ndarray:
     """The ground, floor or road: the ``allowed`` pixels (neither blue nor green) of the colours found
     along the bottom edge, connected to it -- not the wall above a floor nor the houses beside a road,
@@ -250,22 +272,26 @@ def _colour_words(phrase: str | None) -> list[str]:
     return [c for w in words if (c := normalise_color(w)) is not None and w not in _WORD]
 
 
-def _trees(small, L, a, b, tex, phrase) -> tuple[np.ndarray, str, str]:
+def _trees(small, L, a, b, tex, med, phrase, sky: np.ndarray) -> tuple[np.ndarray, str, str]:
     """(foliage at the small size, the rule in words, a note): green textured pixels standing up
     (less low green grass), autumn-coloured textured regions (orange, red, yellow, brown leaves)
     where they stand against the sky -- a cat's fur or a coffee cup is warm and textured too, but
     is not framed by sky -- and dark textured regions (trunks, shade) among those."""
     sh = L.shape[0]
     chroma = np.hypot(a, b)
-    textured = tex > 0.7
+    # leaves have edges in L units whatever the picture's median (a smooth green wall has none);
+    # a frame full of leaves has their texture as its median
+    textured = tex * med > max(FOLIAGE_REL * med, FOLIAGE_TEX)
     low = np.arange(sh)[:, None] >= STANDS_UP * sh
-    green = (a < -6) & textured & ~((a < -8) & low)  # low and green: grass, not a tree
+    # green, olive or sunlit yellow-green leaves (not the blue-green of a sky); low and green, or the
+    # lawn grown from the bottom edge: grass, not a tree
+    green = ((a < -6) | ((a < -2) & (b > 8))) & textured & ~((a < -8) & low) & ~_lawn(L, a, b, tex, sky)
     warm = (a >= -6) & (b > 8) & (chroma >= 15) & textured & ~((L > 75) & (chroma < 30))  # not a pastel sky
     dark = (L < 35) & (b >= -6) & textured  # trunks and shaded leaves (a dark blue sky is not)
     backdrop = (b < -6) | ((L > 68) & (chroma < 30))  # a sky: blue or pale
     autumn = _against(_placed(_open(warm), "trees"), backdrop, min_share=AUTUMN_MIN)
     cand = green | autumn
-    cand |= _against(_placed(_open(dark & ~cand), "trees"), cand)  # among the foliage
+    cand |= _against(_placed(_open(dark & ~cand), "trees"), cand, share=DARK_AMONG)  # among the foliage
     rule = "green and textured (not low: grass), or autumn-coloured and textured against the sky, or dark among them"
     colours = _colour_words(phrase)
     if colours:
@@ -324,7 +350,7 @@ def stuff_mask(
         keep, rule, note = clouds(L, a, b, tex * med, _sky(L, a, b, tex, med)[0])
         place = "in or next to the blue sky"
     elif kind == "trees":
-        keep, rule, note = _trees(small, L, a, b, tex, phrase)
+        keep, rule, note = _trees(small, L, a, b, tex, med, phrase, _sky(L, a, b, tex, med)[0])
         place = "standing up (reaching above the lower 40 %)"
     elif kind == "water":
         from vitron_agent.perception.stuff_water import water
@@ -334,8 +360,11 @@ def stuff_mask(
         place = "touching the bottom or sides, under the horizon"
     else:
         if kind == "grass":
-            cand = (a < -8) & (tex > 0.6)
-            rule, place = "green, textured", "touching the bottom or sides, in the lower half"
+            cand = _lawn(L, a, b, tex, _sky(L, a, b, tex, med)[0])
+            if not cand.any():
+                cand = (a < -8) & (tex > 0.6)
+            rule = "green, textured, of the greens along the bottom edge (not the darker trees behind)"
+            place = "touching the bottom or sides, in the lower half"
         else:
             cand = ~blue & ~(a < -8) & (tex < 2.5)
             rule = "neither blue nor green, smooth to moderately textured, of the colours along the bottom edge"

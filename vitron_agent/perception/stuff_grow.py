@@ -88,3 +88,33 @@ def fill_holes(region: np.ndarray, max_share: float = 0.05) -> np.ndarray:
             continue
         out |= hole
     return out
+
+
+def _centres(lab: np.ndarray, seed: np.ndarray, k: int = 4) -> np.ndarray:
+    import cv2
+
+    px = lab[seed].astype(np.float32)
+    k = min(k, len(px))
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    return cv2.kmeans(px, k, None, crit, 2, cv2.KMEANS_PP_CENTERS)[2]
+
+
+def nearer(L, a, b, seed: np.ndarray, rival: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """The ``allowed`` pixels whose colour lies nearer the ``seed``'s colours (k-means centres) than
+    the ``rival``'s, in components touching ``seed``: two stuffs that touch and share a hue (a lawn and
+    the darker tree line behind it) told apart by their own colours. ``seed`` grown alike when the
+    rival has too few pixels."""
+    import cv2
+
+    if rival.sum() < 20 or seed.sum() < 20:
+        return grow_alike(L, a, b, seed, allowed)
+    lab = _lab8(L, a, b)
+
+    def dist(m: np.ndarray) -> np.ndarray:
+        c = _centres(lab, m)
+        return np.min(np.linalg.norm(lab[..., None, :] - c[None, None], axis=-1), -1)
+
+    cand = (dist(seed) < dist(rival)) & allowed
+    _, cc = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
+    hit = np.unique(cc[seed & cand])
+    return np.isin(cc, hit[hit > 0]) | seed
