@@ -13,6 +13,9 @@ from vitron_agent.toolkit.intents import Intent, register_intent
 
 __all__ = [
     "TRIM_INTENT",
+    "backwards_span",
+    "visible_mode",
+    "visible_target",
     "video_or_ask",
     "emit_step",
     "example_lines",
@@ -55,14 +58,111 @@ _SPAN = (
     + _SECONDS
     + r"|\d+:\d\d\s*(?:-|to|through|thru|till|until)\s*\d+:\d\d|\bseconds?\s+\w+(?:\.\d+)?\s*(?:to|through|till|until|-)\s*\w+)"
 )
+_PARTS = r"(?:parts?|bits?|sections?|portions?|pieces?|scenes?|moments?|shots?|segments?|stretch(?:es)?)"
+_SHOWS = (
+    r"(?:is|are|appears?|shows?(?:\s+up)?|turns?\s+up|pops?\s+up|comes?\s+(?:in|on|into view)|enters?|"
+    r"can be seen|gets?\s+in)"
+)
 _VISIBLE = re.compile(
-    r"\b(?:where|when|while|with)\s+(?P<what>.+?)\s+(?:is|are|appears?|shows?|can be seen)\b"
-    r"(?:\s+(?:visible|on screen|in (?:the )?(?:frame|shot|view|picture)|seen|shown))?"
-    # "the bit with the cat in it", "the part with the dog in view"
-    r"|\b(?:part|bit|section|portion|piece|scenes?|moments?)\s+with\s+(?P<what2>.+?)(?:\s+in\s+"
-    r"(?:it|them|(?:the\s+)?(?:frame|shot|view|picture))|\s+(?:is|are)\s+(?:left|kept|remaining))?\s*$",
+    r"\b(?:where|when|while|with|(?:moment|point|time|second|instant)\s+(?:that\s+|when\s+)?)\s*(?P<what>.+?)\s+"
+    + _SHOWS
+    + r"\b(?:\s+(?:visible|on screen|in (?:the )?(?:frame|shot|view|picture)|seen|shown))?"
+    # "the bit with the cat in it", "the part with the dog in view", "the scenes showing the cup"
+    r"|\b" + _PARTS + r"\s+(?:with|showing|featuring|containing|of)\s+(?P<what2>.+?)(?:\s+in\s+"
+    r"(?:it|them|(?:the\s+)?(?:frame|shot|view|picture))|\s+(?:is|are)\s+(?:left|kept|remaining))?"
+    r"(?:\s+(?:into|as|to)\s+an?\s+(?:animated\s+)?gifs?|\s+(?:and|then)\b.*)?\s*$",
     re.I,
 )
+# "the motorbike part", "the bits with people": a part named by its thing ahead of the word part (read only
+# where the words name something the detector knows: "the boring bit" and "the first part" are not things)
+_THING_PART = re.compile(r"\bthe\s+(?P<what>(?:[a-z-]+\s+){0,2}?[a-z-]+)\s+" + _PARTS + r"\b", re.I)
+# "skip to when the car shows up", "jump ahead to the part with the dog", "start it when the cat appears"
+_SKIP_TO = re.compile(
+    r"^(?:(?:please|just)\s+)?(?:skip|jump|fast[- ]forward|go|forward|advance|move)\s+(?:straight\s+|right\s+)?"
+    r"(?:ahead\s+|forward\s+)?to\b|^(?:start|begin)\s+(?:it\s+|the (?:video|clip|footage)\s+)?(?:when|where|at the)\b",
+    re.I,
+)
+# "get rid of the part with …", "cut the bit where …", "lose the scenes with …": the parts seen are cut away
+_CUT_PART = re.compile(
+    r"^(?:cut|chop|snip)\s+(?:out\s+|away\s+)?(?:the|any|all(?:\s+the)?|every)\s+" + _PARTS + r"\b|"
+    r"\b(?:without|except(?:\s+for)?|but not)\s+(?:the\s+)?" + _PARTS + r"\b",
+    re.I,
+)
+
+
+def visible_target(text: str) -> str | None:
+    """The thing whose stretch of the clip the clause names ("the part with the motorbike", "the motorbike
+    part", "when the cat shows up", "the moment the cat is visible"), or None. "The X part" counts only where
+    X names something the video search knows (not "the boring part")."""
+    from vitron_agent.tools.video_time import recogniser
+
+    if m := _VISIBLE.search(text):
+        what = (m.group("what") or m.group("what2")).strip()
+        if not re.match(r"^(?:it|this|that|there|the (?:video|clip|footage))$", what, re.I):
+            return what
+    for m in _THING_PART.finditer(text):
+        what = m.group("what").strip()
+        if re.match(
+            r"^(?:first|last|middle|next|other|second|third|final|opening|same|whole|best|boring)\b", what, re.I
+        ):
+            continue
+        if recogniser(f"the {what}") is not None:
+            return f"the {what}"
+    return None
+
+
+_SPAN_ENDS = re.compile(
+    r"(?P<a>\d+:\d\d(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<ua>s|secs?|seconds?|m|mins?|minutes?)?\s*"
+    r"(?:to|-|until|till|through|thru)\s*(?P<b>\d+:\d\d(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<ub>s|secs?|seconds?|m|mins?|minutes?)?\b",
+    re.I,
+)
+BACKWARDS = (
+    "The range you gave runs backwards: it starts at {a} and ends at {b}, before its start. Did you mean from {b} "
+    "to {a}? Say e.g. 'trim from {b} to {a}'."
+)
+
+
+def _seconds(value: str, unit: str | None) -> float:
+    if ":" in value:
+        m, s = value.split(":", 1)
+        return 60 * float(m) + float(s)
+    return float(value) * (60.0 if unit and unit.lower().startswith("m") else 1.0)
+
+
+def visible_mode(text: str) -> dict[str, str]:
+    """trim_video's ``visible_part`` for a clause naming a part by what is in it: kept (no argument), removed
+    ("get rid of the part with the motorbike", "cut the bit where the dog appears", "without the scenes with
+    the cup"), or kept from its first appearance ("skip to when the car shows up")."""
+    if _SKIP_TO.search(text):
+        return {"visible_part": "from_first"}
+    if re.search(
+        r"\b(?:everything|all(?: of it)?|the rest)\s+(?:except|but|apart from|other than|besides)\b", text, re.I
+    ):
+        return {}  # "delete everything except the part with the cat": that part kept
+    if re.search(r"\b(?:keep|leave|only|just)\b", text, re.I) and not _CUT_PART.search(text):
+        return {}
+    if _CUT_PART.search(text) or _REMOVE.search(text):
+        return {"visible_part": "remove"}
+    return {}
+
+
+def backwards_span(call) -> bool:
+    """Asks back (True) when the clause names a time range whose end comes before its start ("trim from 5 s
+    to 2 s", "cut 0:04-0:01"): never silently swapped, never run."""
+    from vitron_agent.tools.video_time import clock
+
+    span = slots.time_range(call.text)
+    if span is None or span[1] is None:
+        return False
+    for m in _SPAN_ENDS.finditer(slots.digits(call.text.lower())):
+        unit = m.group("ub") or m.group("ua")
+        a, b = _seconds(m.group("a"), m.group("ua") or unit), _seconds(m.group("b"), unit)
+        # the two ends as the time reader reads them, in the other order ("1 minute 10 to 1 minute 20" is no
+        # "10 to 1")
+        if b < a and abs(a - span[1]) < 1e-6 and abs(b - span[0]) < 1e-6:
+            call.ask(BACKWARDS.format(a=clock(a), b=clock(b)))
+            return True
+    return False
 
 
 _BOTH_ENDS = re.compile(
@@ -168,7 +268,7 @@ def trim_handler(call) -> None:
     if not video_or_ask(call, "trim_video", "Trimming"):
         return
     text = call.text
-    if _part_by_kind(call, text):
+    if backwards_span(call) or _part_by_kind(call, text):
         return
     if _SHARE.search(text) and not re.search(r"\d\s*(?:s|secs?|seconds?|mins?|minutes?)\b|\d:\d\d", text, re.I):
         call.ask(SHARE)
@@ -179,9 +279,9 @@ def trim_handler(call) -> None:
             emit_step(call, "trim_video", start=d)
             emit_step(call, "trim_video", drop_last=d)
             return
-    seen = _VISIBLE.search(text)
-    if seen and not slots.time_range(text):
-        emit_step(call, "trim_video", visible=(seen.group("what") or seen.group("what2")).strip())
+    what = visible_target(text)
+    if what and not slots.time_range(text):
+        emit_step(call, "trim_video", visible=what, **visible_mode(text))
         return
     span = slots.time_range(call.rest) or slots.time_range(text)
     if (whole := slots.time_range(text)) and whole[0] > 0 and whole[1] is not None:
@@ -281,6 +381,8 @@ def on_part(call, tool: str, done: str, **args) -> bool:
     last 3 s"): the clip cut into the part before, the part, and the part after, ``tool`` on the part, and the
     pieces joined in order; a note says so. False (nothing added) when no part is named or a tool is missing."""
     named = _PART.search(call.text[:300]) or _CLOCK_SPAN.search(call.text[:300])
+    if named and backwards_span(call):  # "speed up from 0:05 to 0:02": asked, never swapped
+        return True
     span = slots.time_range(call.text) if named else None
     if span is None or not all(call.has_tool(t) for t in ("trim_video", "concat_videos")):
         return False
@@ -362,6 +464,29 @@ TRIM_INTENT = register_intent(
             r"^cut\s+(?:it|the (?:clip|video|footage))\s+(?:off\s+)?at\b" + _TIME,
             # "can you cut the first and last second": both ends
             r"^(?:cut|trim|remove|drop|chop)\s+(?:off\s+)?the\s+first\s+and\s+(?:the\s+)?last\b" + _TIME,
+            # "get rid of the part with the motorbike", "lose the scenes where the cup is", "cut out the bits with
+            # people": the parts where a thing is seen, removed
+            r"^(?:(?:please|now|ok|so)\s+)?(?:remove|delete|drop|lose|skip|cut|chop|snip|get rid of|take out|edit out|"
+            r"throw away|trim|clip)\s+(?:out\s+|away\s+|off\s+)?(?:the|any|all(?:\s+the)?|every)\s+"
+            + _PARTS
+            + r"\s+(?:with|where|when|while|showing|featuring|containing|that\s+(?:show|have|contain))\b",
+            # "delete everything except the part with the cat": that part kept
+            r"^(?:remove|delete|drop|cut|lose|get rid of|trim)\s+(?:out\s+|away\s+)?(?:everything|all(?: of it)?)\s+"
+            r"(?:except|but|apart from|other than|besides)\s+(?:for\s+)?the\s+"
+            + _PARTS
+            + r"\s+(?:with|where|when|while)\b",
+            # "keep only the parts with people", "leave just the scenes showing the cat"
+            r"^(?:(?:please|now|ok|so)\s+)?(?:(?:only|just)\s+)?(?:keep|leave|show|give me|save)\s+(?:me\s+)?"
+            r"(?:only\s+|just\s+)?(?:the\s+)?"
+            + _PARTS
+            + r"\s+(?:with|where|when|while|showing|featuring|containing)\b",
+            # "get rid of the motorbike part", "keep only the cat scenes": the part named by its thing
+            r"^(?:(?:please|now|ok|so)\s+)?(?:(?:only|just)\s+)?(?:remove|delete|drop|lose|skip|cut|get rid of|take out|"
+            r"edit out|keep|leave)\s+(?:out\s+)?(?:only\s+|just\s+)?the\s+(?!(?:first|second|third|fourth|fifth|last|final|"
+            r"opening|closing|middle|next|other|\d+\w*)\b)(?:[a-z-]+\s+){1,2}(?:parts?|bits?|scenes?|"
+            r"sections?|shots?|moments?)\s*$",
+            # "skip to when the car shows up", "jump ahead to the part with the dog"
+            "(?:" + _SKIP_TO.pattern + r")(?=.*\b(?:when|where|while|part|bit|moment|scene|section|point)\b)",
             # "take 3 s off the start", "shave 2 seconds off the end"
             "^"
             + _TIME

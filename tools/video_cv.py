@@ -382,11 +382,18 @@ class FrameInput(BaseModel):
     index: int | None = Field(default=None, ge=0, description="frame number (0 = first)")
     time: float | None = Field(default=None, ge=0, description="time in seconds (instead of index)")
     position: Literal["first", "middle", "last"] | None = Field(default=None, description="instead of index or time")
+    visible: str | None = Field(
+        default=None,
+        max_length=200,
+        description="instead of index or time: a frame where this target is visible ('a still of the cat'), "
+        "the middle of the longest stretch it is seen",
+    )
 
 
 class FrameOutput(BaseModel):
     image: ImageRef = Field(description="the frame as an image")
     index: int = Field(description="which frame it is")
+    text: str | None = Field(default=None, description="which frame was taken and why, when chosen by what is seen")
 
 
 class FrameTool(VisionTool):
@@ -398,6 +405,13 @@ class FrameTool(VisionTool):
 
     def check_inputs(self, inp: FrameInput, ctx: ToolContext) -> None:
         n = inp.video.frames
+        if inp.visible is not None:
+            from vitron_agent.tools.video_time import NOT_RECOGNISABLE, recogniser
+
+            if sum(x is not None for x in (inp.index, inp.time, inp.position)):
+                raise ValueError("give visible='<target>' or a frame index, time or position, not both")
+            if recogniser(inp.visible) is None:
+                raise ValueError(NOT_RECOGNISABLE.format(target=inp.visible))
         if inp.index is not None and inp.index >= n:
             raise ValueError(f"frame {inp.index} is outside the {n}-frame video (0..{n - 1})")
         if inp.time is not None and inp.time >= n / inp.video.fps:
@@ -405,6 +419,8 @@ class FrameTool(VisionTool):
 
     def run(self, inp: FrameInput, ctx: ToolContext) -> FrameOutput:
         n = inp.video.frames
+        if inp.visible is not None:
+            return self._visible(inp, ctx)
         if inp.index is not None:
             i = inp.index
         elif inp.time is not None:
@@ -413,6 +429,26 @@ class FrameTool(VisionTool):
             i = {"first": 0, "middle": n // 2, "last": n - 1}[inp.position or "first"]
         frame = ctx.store.get_video(inp.video).frame(i)
         return FrameOutput(image=ctx.store.put_image(np.ascontiguousarray(frame), producer=ctx.step_id), index=i)
+
+    def _visible(self, inp: FrameInput, ctx: ToolContext) -> FrameOutput:
+        """The middle frame of the longest stretch where ``inp.visible`` is seen (the thing well inside the
+        stretch, not at a cut or an edge); none found is a failure that says how it looked."""
+        from vitron_agent.tools.video_time import clock, find_ranges
+
+        v = inp.video
+        found = find_ranges(ctx.store, v, inp.visible, None, ctx)
+        if not found.ranges:
+            raise ToolFailed(f"I did not find {inp.visible} in the video ({found.how}); no still taken")
+        a, b = max(found.ranges, key=lambda r: r[1] - r[0])
+        i = min(v.frames - 1, int((a + b) / 2 * v.fps))
+        frame = ctx.store.get_video(v).frame(i)
+        spans = ", ".join(f"{clock(x)} to {clock(y)}" for x, y in found.ranges)
+        text = (
+            f"I took frame {i} (at {clock(i / v.fps)}), in the middle of the longest stretch where {inp.visible} "
+            f"is visible (seen {spans}; {found.how})."
+        )
+        image = ctx.store.put_image(np.ascontiguousarray(frame), producer=ctx.step_id)
+        return FrameOutput(image=image, index=i, text=text)
 
 
 class AnimateInput(BaseModel):

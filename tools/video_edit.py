@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -85,6 +86,11 @@ class TrimInput(BaseModel):
     visible: str | None = Field(
         default=None, max_length=200, description="keep the part where this target is visible, e.g. 'the dog'"
     )
+    visible_part: Literal["keep", "remove", "from_first"] = Field(
+        default="keep",
+        description="with visible: keep the parts where it is seen, remove them (keep the rest), or keep from its "
+        "first appearance to the end ('skip to when the car shows up')",
+    )
 
 
 class VideoResult(BaseModel):
@@ -142,6 +148,8 @@ class TrimVideoTool(VisionTool):
             raise ValueError("give one of: first, last, drop_last, start/end, visible (not several)")
         if not any(families):
             raise ValueError("say what to keep: first=N, last=N seconds, start/end times, or visible='<target>'")
+        if inp.visible_part != "keep" and inp.visible is None:
+            raise ValueError(f"visible_part={inp.visible_part!r} needs visible='<target>' (what to look for)")
         d = inp.video.duration
         if inp.drop_last is not None and inp.drop_last >= d:
             raise ValueError(f"removing the last {inp.drop_last:g} s leaves nothing of the {d:.2f} s video")
@@ -175,21 +183,24 @@ class TrimVideoTool(VisionTool):
 
     def _visible(self, inp: TrimInput, ctx: ToolContext) -> VideoResult:
         """The parts where ``inp.visible`` is on screen, joined in order (the parts between them
-        dropped: "keep the part where the person is visible" of people walking in one at a time)."""
+        dropped: "keep the part where the person is visible" of people walking in one at a time); or
+        those parts removed ("get rid of the part with the motorbike"); or the clip from its first
+        appearance on ("skip to when the car shows up"). The ranges found are said, and the sampling."""
         from vitron_agent.media.audio import Audio, cut, get_audio
         from vitron_agent.tools.video_time import find_ranges, narrower
 
         v = inp.video
         found = find_ranges(ctx.store, v, inp.visible, None, ctx)
         if not found.ranges:
-            raise ToolFailed(f"I did not find {inp.visible} in the video ({found.how}); nothing to keep")
-        parts: list[list[int]] = []
-        for a, b in found.ranges:  # frame spans; a gap under half a second is kept (a cut would only jolt)
-            lo, hi = int(round(a * v.fps)), max(int(round(a * v.fps)) + 1, min(v.frames, int(round(b * v.fps))))
-            if parts and lo - parts[-1][1] < 0.5 * v.fps:
-                parts[-1][1] = hi
-            else:
-                parts.append([lo, hi])
+            nothing = {"keep": "nothing to keep", "remove": "nothing removed", "from_first": "nothing skipped"}
+            raise ToolFailed(f"I did not find {inp.visible} in the video ({found.how}); {nothing[inp.visible_part]}")
+        seen = _frame_spans(found.ranges, v)
+        parts = _kept_spans(seen, v.frames, inp.visible_part)
+        if not parts:
+            raise ToolFailed(
+                f"{inp.visible} is visible throughout the video ({_spans_said(seen, v.fps)}): removing the parts with "
+                "it leaves nothing; nothing removed"
+            )
         mapping = [i for lo, hi in parts for i in range(lo, hi)]
         audio = get_audio(ctx.store, v.audio)
         sound = None
@@ -197,20 +208,62 @@ class TrimVideoTool(VisionTool):
             pieces = [cut(audio, lo / v.fps, hi / v.fps).samples for lo, hi in parts]
             sound = Audio(np.concatenate(pieces, axis=1), audio.rate)
         ref = ctx.store.put_video(remapped(ctx.store, v, mapping, ctx), v.fps, ctx.step_id, audio=sound)
-        spans = ", ".join(f"{clock(lo / v.fps)} to {clock(hi / v.fps)}" for lo, hi in parts)
-        kept = (
-            f"Kept {spans}, where {inp.visible} is visible"
-            if len(parts) == 1
-            else f"Kept the {len(parts)} parts where {inp.visible} is visible ({spans}), joined"
-        )
         kind = narrower(inp.visible)  # "where the audience is shown": people were looked for, said first
+        done = _visible_said(inp, seen, parts, v.fps)
         return VideoResult(
             video=ref,
             text=(
-                f"{kind[1] + ' ' if kind else ''}{kept} ({found.how}): {clip_line(ref)}. "
+                f"{kind[1] + ' ' if kind else ''}{done} ({found.how}): {clip_line(ref)}. "
                 f"{_sound_note(ref, 'kept and cut with it')}"
             ),
         )
+
+
+def _frame_spans(ranges: list[tuple[float, float]], v: VideoRef) -> list[list[int]]:
+    """Seconds ranges as [lo, hi) frame spans; a gap under half a second is bridged (a cut would only jolt)."""
+    spans: list[list[int]] = []
+    for a, b in ranges:
+        lo = int(round(a * v.fps))
+        hi = max(lo + 1, min(v.frames, int(round(b * v.fps))))
+        if spans and lo - spans[-1][1] < 0.5 * v.fps:
+            spans[-1][1] = hi
+        else:
+            spans.append([lo, hi])
+    return spans
+
+
+def _kept_spans(seen: list[list[int]], frames: int, part: str) -> list[list[int]]:
+    """The frame spans kept: those ``seen`` ("keep"), the frames between them ("remove"), or from the first
+    one to the clip's end ("from_first")."""
+    if part == "keep":
+        return seen
+    if part == "from_first":
+        return [[seen[0][0], frames]]
+    gaps, t = [], 0
+    for lo, hi in seen:
+        if lo > t:
+            gaps.append([t, lo])
+        t = max(t, hi)
+    if frames > t:
+        gaps.append([t, frames])
+    return gaps
+
+
+def _spans_said(spans: list[list[int]], fps: float) -> str:
+    return ", ".join(f"{clock(lo / fps)} to {clock(hi / fps)}" for lo, hi in spans)
+
+
+def _visible_said(inp: TrimInput, seen: list[list[int]], parts: list[list[int]], fps: float) -> str:
+    """What was kept, in words, with where the thing was seen."""
+    what, where = inp.visible, _spans_said(seen, fps)
+    if inp.visible_part == "from_first":
+        return f"Kept from {clock(parts[0][0] / fps)}, where {what} first appears, to the end (seen {where})"
+    if inp.visible_part == "remove":
+        joined = "" if len(parts) == 1 else f", the {len(parts)} remaining parts joined"
+        return f"Removed {where}, where {what} is visible; kept {_spans_said(parts, fps)}{joined}"
+    if len(parts) == 1:
+        return f"Kept {where}, where {what} is visible"
+    return f"Kept the {len(parts)} parts where {what} is visible ({where}), joined"
 
 
 class SpeedInput(BaseModel):

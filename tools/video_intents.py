@@ -10,12 +10,15 @@ import re
 from vitron_agent.toolkit import slots
 from vitron_agent.toolkit.intents import Intent, register_intent
 from vitron_agent.tools.video_clip_parts import (  # the trim record and the readers of a part of a clip
+    backwards_span,
     emit_step,
     example_lines,
     on_part,
     trim_handler,
     trimmed_to_span,
     video_or_ask,
+    visible_mode,
+    visible_target,
     whole_clip_only,
 )
 
@@ -118,10 +121,12 @@ def concat_handler(call) -> None:
 
 
 def gif_handler(call) -> None:
-    if not video_or_ask(call, "export_gif", "A GIF"):
+    if not video_or_ask(call, "export_gif", "A GIF") or backwards_span(call):
         return
     if slots.time_range(call.text) is not None and call.has_tool("trim_video"):
         trim_handler(call)  # "a gif of the first 3 seconds": that part, then the GIF
+    elif (what := visible_target(call.text)) is not None and call.has_tool("trim_video"):
+        emit_step(call, "trim_video", visible=what, **visible_mode(call.text))  # "a gif of the motorbike part"
     text = call.text.lower()
     fps = re.search(r"(\d+(?:\.\d+)?)\s*(?:fps|frames? (?:a|per) second)", text)
     width = re.search(r"(\d{2,4})\s*(?:px|pixels?)\s*(?:wide|across|width)?|(\d{2,4})\s+(?:wide|across)\b", text)

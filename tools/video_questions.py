@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from vitron_agent.toolkit.intents import Intent, register_intent
+from vitron_agent.tools.video_clip_parts import visible_target
 from vitron_agent.tools.video_intents import emit_step, example_lines, video_or_ask
 
 __all__ = ["VIDEO_QUESTIONS"]
@@ -81,10 +82,21 @@ _EVENT = re.compile(
 )
 
 
+# "a still of the moment the cat is visible", "grab a frame of when the car is on screen": a picture asked
+_STILL = re.compile(
+    r"\b(?:stills?|frames?|snapshots?|screen\s*shots?|screen\s*grabs?|screen\s*caps?|pictures?|images?|photos?|"
+    r"thumbnails?|freeze[- ]frames?)\b(?!\s+(?:rate|count|number))",
+    re.I,
+)
+
+
 def when_handler(call) -> None:
     if not video_or_ask(call, "find_in_video", "Finding when something is on screen"):
         return
     text = call.text.strip()
+    if _STILL.search(text) and call.has_tool("frame") and (what := visible_target(text)) is not None:
+        emit_step(call, "frame", output="image", visible=what)  # a still where it is seen, not a time in words
+        return
     if asked := re.match(
         r"^(?:is|are) there\s+(.+?)(?:\s+(?:in|during) (?:the|this) (?:video|clip|footage))?"
         r"(?:\s*,)?(?:\s+(?:and|but))?(?:\s+if so)?\s+when\s*\??$",
