@@ -142,13 +142,18 @@ def collect_inputs(specs: list[str]) -> list[Path | str]:
     return [path for path, _ in named_inputs(specs)]
 
 
-def named_inputs(specs: list[str], exclude: Path | None = None) -> list[tuple[Path | str, str]]:
+def named_inputs(
+    specs: list[str], exclude: Path | None = None, skipped: list[str] | None = None
+) -> list[tuple[Path | str, str]]:
     """:func:`collect_inputs` with each file's name: its path relative to the folder (or a glob's
     fixed part) it was found under, or its file name when named directly. Two different files that
     would share a name keep their full paths, so no two inputs ever share a key. An object-store
     URL (``s3://bucket/prefix/``) gives its objects as URLs (:mod:`vitron_agent.batch.remote`).
     Files under ``exclude`` (the batch's ``--out``) are never inputs: with ``--out`` inside an input
-    folder, every run took the last run's results as new inputs (2 pictures, 14 results by the third)."""
+    folder, every run took the last run's results as new inputs (2 pictures, 14 results by the third).
+    ``skipped`` (when given) gets each file left out and why: in a folder, a file that is no image or
+    video and a link to nothing; anywhere, a second name of a file already listed (a link, the same
+    path twice): these had been left out without a word ("1 of 1 ok" for three names)."""
     found: dict[str, tuple[Path | str, str]] = {}
     skip = exclude.resolve() if exclude is not None else None
     for spec in specs:
@@ -158,7 +163,9 @@ def named_inputs(specs: list[str], exclude: Path | None = None) -> list[tuple[Pa
             continue
         p = Path(spec)
         if p.is_dir():
-            base, paths = p, [q for q in sorted(p.rglob("*")) if q.is_file()]
+            listed = sorted(p.rglob("*"))
+            base, paths = p, [q for q in listed if q.is_file()]
+            _note(skipped, [f"{q} ({why})" for q in listed if (why := _not_listed(q))])
         elif p.is_file():
             base, paths = p.parent, [p]
         else:
@@ -170,8 +177,12 @@ def named_inputs(specs: list[str], exclude: Path | None = None) -> list[tuple[Pa
             real = q.resolve()
             if skip is not None and (real == skip or skip in real.parents):
                 continue
-            if q.suffix.lower() in IMAGE_SUFFIXES + VIDEO_SUFFIXES or p.is_file():
-                found.setdefault(str(real), (q, _relative(q, base)))
+            if not (q.suffix.lower() in IMAGE_SUFFIXES + VIDEO_SUFFIXES or p.is_file()):
+                _note(skipped, [f"{q} (not an image or video)"])
+            elif str(real) in found:
+                _note(skipped, [f"{q} (the same file as {found[str(real)][0]}: done once)"])
+            else:
+                found[str(real)] = (q, _relative(q, base))
     if not found:
         raise InputError(
             f"no image or video files among the inputs ({', '.join(specs)}); images: "
@@ -179,6 +190,28 @@ def named_inputs(specs: list[str], exclude: Path | None = None) -> list[tuple[Pa
         )
     names = Counter(name for _, name in found.values())
     return [(q, name if names[name] == 1 else full) for full, (q, name) in found.items()]
+
+
+def _not_listed(path: Path) -> str:
+    """Why a folder's entry that is no file is left out ("" for a plain folder)."""
+    if path.is_symlink() and not path.exists():
+        return "a link to nothing"
+    if path.is_symlink() and path.is_dir():
+        return "a link to a folder: not followed"
+    if path.exists() and not path.is_file() and not path.is_dir():
+        return "not a regular file"
+    return ""
+
+
+def _note(skipped: list[str] | None, lines: list[str]) -> None:
+    if skipped is not None:
+        skipped.extend(lines)
+
+
+def skipped_line(skipped: list[str], shown: int = 5) -> str:
+    """One line naming the inputs left out (the first ``shown`` and how many more)."""
+    more = f"; and {len(skipped) - shown} more" if len(skipped) > shown else ""
+    return f"left out {len(skipped)} of the inputs: {'; '.join(skipped[:shown])}{more}"
 
 
 def _glob_base(spec: str) -> Path:
@@ -349,7 +382,10 @@ def _locked_batch(opts: _Options, out: Path, log: ResultsLog, tally: BatchTally,
         if not (_is_workflow_file(opts.target) or opts.plan_each) or not read.lines:
             runner = _runner(opts, out, log.token)  # work is sure: start it before the inputs are listed
             mark("runner started", "driver")
-        files = named_inputs(opts.inputs, exclude=out)
+        left_out: list[str] = []
+        files = named_inputs(opts.inputs, exclude=out, skipped=left_out)
+        if left_out:  # not progress: said even when quiet
+            stream.write(skipped_line(left_out) + "\n")
         medium = _medium([f for f, _ in files])
         mark("inputs listed", "driver")
         tally.problems.extend(read.problems)
