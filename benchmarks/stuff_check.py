@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import re
 import subprocess
 import sys
 import tempfile
@@ -89,6 +90,11 @@ def unsure(method: str) -> bool:
     return any(w in method for w in ("unsure", "cannot recognise", "cannot tell"))
 
 
+def level(method: str) -> str:
+    m = re.search(r"how sure: (\w+)", method)
+    return m.group(1) if m else "none"
+
+
 def iou(a: np.ndarray, b: np.ndarray) -> float:
     return float((a & b).sum() / max(1, (a | b).sum()))
 
@@ -96,6 +102,7 @@ def iou(a: np.ndarray, b: np.ndarray) -> float:
 def mask_table(before, after, per_case: bool) -> None:
     scores: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     guessed = defaultdict(int)
+    levels: dict[tuple[str, str], list[float]] = defaultdict(list)
     for cid, kind, phrase, img, ref in all_cases():
         b = iou(run(before, img, phrase)[0], ref)
         mask, method = run(after, img, phrase)
@@ -103,6 +110,7 @@ def mask_table(before, after, per_case: bool) -> None:
         half = "held-out" if held_out(cid) else "tune"
         scores[(kind, half)].append((b, a))
         guessed[(kind, half)] += unsure(method)
+        levels[(level(method), half)].append(a)
         if per_case:
             print(f"  {half:8s} {cid:34s} {phrase:12s} {b:6.3f} {a:6.3f} {'unsure' if unsure(method) else ''}")
     print(f"{'kind':8s} {'half':9s} {'n':>3s} {'before':>7s} {'after':>7s} {'unsure':>7s}")
@@ -116,6 +124,11 @@ def mask_table(before, after, per_case: bool) -> None:
                 print(f"{kind:8s} {half:9s} {len(got):3d} {b:7.3f} {a:7.3f} {guessed[(kind, half)]:7d}")
         b, a = np.mean(rows, 0)
         print(f"{'all':8s} {half:9s} {len(rows):3d} {b:7.3f} {a:7.3f}")
+    print("\nIoU (after) by the level the method says ('how sure: ...')")
+    for lev in ("high", "fair", "low", "none"):
+        cells = [f"{h} n={len(v)} IoU {np.mean(v):.3f}" for h in ("tune", "held-out") if (v := levels.get((lev, h)))]
+        if cells:
+            print(f"  {lev:5s} " + ";  ".join(cells))
 
 
 def absent_table(before, after) -> None:

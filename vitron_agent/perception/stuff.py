@@ -381,4 +381,8 @@ def stuff_mask(
             "it cannot recognise 'the sky' by name, so it took the bright smooth regions at the top (not blue: "
             "they may be a bright wall)"
         )
+    if keep.any():
+        from vitron_agent.perception.stuff_sure import how_sure
+
+        method += f"; how sure: {how_sure(keep, L, a, b, bool(note))}"
     return mask, method + (f"; {note}" if note else "")
