@@ -185,6 +185,16 @@ def _by_heuristic(record: dict[str, Any]) -> str | None:
     return m.group(1) if m else None
 
 
+def _how_sure(record: dict[str, Any]) -> str:
+    """' How sure: low (it blends into what is round it: 8 Lab units).' from the stuff heuristic's
+    method ("how sure: <level> (<why>)", vitron_agent.perception.stuff_sure), else ''."""
+    import re
+
+    method = str(record.get("outputs", {}).get(METHOD_OUTPUT, {}).get("value") or "")
+    m = re.search(r"how sure: (high|fair|low) \(([^)]*)\)", method)
+    return f" How sure: {m.group(1)} ({m.group(2)})." if m else ""
+
+
 def _by_layout(record: dict[str, Any]) -> str | None:
     """The person's part (shirt, trousers, hair ...) a finished step placed by the body's pose (its method
     says "body layout for <part>:"), else None: no model here knows clothes, so the edges are a guess."""
@@ -215,7 +225,7 @@ def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:
             out.append(
                 f"I found the {kind} by colour, texture and place (no model here knows the {kind} by name), so the "
                 "selection may hold only part of it, or something next to it: check the result, and give a "
-                "point or a box if it is wrong."
+                "point or a box if it is wrong." + _how_sure(rec)
             )
         elif (part := _by_layout(rec)) is not None:
             out.append(
