@@ -179,3 +179,58 @@ def test_a_part_is_not_grown_to_another_thing_it_touches():
     d = Detection(label="missile", score=0.4, box=Box(x1=540, y1=150, x2=580, y2=300))
     got = refine_detection(image, d, classes_for("rocket")[1])[0].detection.box
     assert got.x1 >= 500  # not grown over the cat
+
+
+@pytest.mark.parametrize(
+    "phrase, n",
+    [("the second cup from the left", 2), ("the last boat", -1), ("the 3rd dog", 3), ("the first aid kit", None)],
+)
+def test_ordinal_words(phrase, n):
+    from vitron_agent.perception.target_spec import ordinal
+
+    assert ordinal(phrase) == n
+
+
+def _three_cups() -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """scikit-image's cup three times in a row on gravel (middle one biggest): (picture, x spans)."""
+    import cv2
+    from skimage import data
+
+    image = cv2.resize(np.stack([data.gravel()] * 3, -1), (1000, 400))
+    cup = data.coffee()[20:300, 170:420]
+    spans = []
+    for x0, s in ((30, 0.8), (380, 1.0), (720, 0.7)):
+        c = cv2.resize(cup, None, fx=s, fy=s)
+        image[380 - c.shape[0] : 380, x0 : x0 + c.shape[1]] = c
+        spans.append((x0, x0 + c.shape[1]))
+    return image, spans
+
+
+@pytest.mark.parametrize(
+    "phrase, which",
+    [
+        ("the second cup from the left", 1),
+        ("the second cup from the right", 1),
+        ("the last cup", 2),
+        ("the first cup", 0),
+        ("the second largest cup", 0),
+    ],
+)
+def test_an_ordinal_picks_its_place_in_the_row(phrase, which):
+    """'the second cup from the left' is the middle one, not the leftmost (the place word alone had
+    picked the one furthest left, said surely)."""
+    from vitron_agent.perception.recognise import resolve
+
+    image, spans = _three_cups()
+    d = resolve(image, phrase, with_mask=False).detections[0].box
+    centre = (d.x1 + d.x2) / 2
+    assert spans[which][0] <= centre <= spans[which][1]
+
+
+def test_an_ordinal_past_the_row_is_refused():
+    from vitron_agent.core.errors import ToolFailed
+    from vitron_agent.perception.recognise import resolve
+
+    image, _ = _three_cups()
+    with pytest.raises(ToolFailed, match="found 3 cups.*no fourth"):
+        resolve(image, "the fourth cup", with_mask=False)

@@ -148,7 +148,7 @@ def select(
     """The detections ``phrase`` means (best first) and a note on how they were chosen;
     ``relation`` (a TargetSpec relation and the other thing's detection) picks the one placed so
     (:func:`~vitron_agent.perception.target_spec.order_by_relation`); the other thing itself is never chosen."""
-    from vitron_agent.perception.target_spec import SIZE_KEYS, parse_target, size_word
+    from vitron_agent.perception.target_spec import SIZE_KEYS, ordinal, parse_target, size_word
 
     what = name.word if name.word not in ("her", "him", "she", "he") else "person"
     cands = [d for d in found if max(label_score(d, lab) for lab in name.labels) >= MIN_SCORE]
@@ -180,6 +180,8 @@ def select(
             cands = [rest[i] for i in order][: None if name.plural else 1]
             notes.append(f"the one{'s' if name.plural else ''} {rel.replace('_', ' ')} the {other.label}")
             return cands, ", ".join(notes)
+    if (nth := ordinal(phrase)) is not None:
+        return _nth(image, cands, what, nth, position, size_word(phrase, largest), notes, allow_none)
     if position:
         key = {
             "left": lambda d: d.box.x1 + d.box.x2,
@@ -206,6 +208,51 @@ def select(
             notes.append(_which(phrase, name, len(sure)))
         cands = cands[:1]
     return cands, ", ".join(notes)
+
+
+def _row_key(position: str | None, size: str | None, image: np.ndarray):
+    """How a row is read for an ordinal: by the place word (from the left unless it names another
+    side), else by the size word, else from the left."""
+    from vitron_agent.perception.target_spec import SIZE_KEYS
+
+    if size and not position:
+        return SIZE_KEYS[size], size
+    side = position if position in ("left", "right", "top", "bottom") else "left"
+    sign = -1 if side in ("right", "bottom") else 1
+    if side in ("left", "right"):
+        return (lambda d: sign * (d.box.x1 + d.box.x2)), f"from the {side}"
+    return (lambda d: sign * (d.box.y1 + d.box.y2)), f"from the {side}"
+
+
+_PLACES = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
+
+
+def _nth(
+    image: np.ndarray,
+    cands: list[Detection],
+    what: str,
+    nth: int,
+    position: str | None,
+    size: str | None,
+    notes: list[str],
+    allow_none: bool,
+) -> tuple[list[Detection], str]:
+    """The ``nth`` (1-based; -1 the last) of ``cands`` in the row the words give (:func:`_row_key`):
+    "the second cup from the left". Fewer than ``nth``: a refusal that says how many were found
+    (never another one in its place)."""
+    key, how = _row_key(position, size, image)
+    ranked = sorted(cands, key=key)
+    if nth > len(ranked):
+        if allow_none:
+            return [], f"only {len(ranked)} {what} found"
+        raise ToolFailed(
+            f"I found {len(ranked)} {plural(what, len(ranked))} ({_found(ranked)}), so there is no "
+            f"{_PLACES[nth]} one. If the one you mean is there, {ASK_REGION}."
+        )
+    pick = ranked[nth - 1] if nth > 0 else ranked[-1]
+    if size and position:
+        how = f"{how} (by place; the size word was not used to order them)"
+    return [pick], ", ".join([*notes, f"the {_PLACES[nth]} {how} of {len(ranked)}"])
 
 
 SAME_SIZE = 1.25  # the one a size word picks measures less than this times the next: a guess, said so

@@ -20,6 +20,7 @@ __all__ = [
     "SIZE_KEYS",
     "own_kind",
     "size_word",
+    "ordinal",
     "TargetSpec",
     "OnImage",
     "OnVideo",
@@ -183,6 +184,27 @@ def size_word(phrase: str, largest: bool = False) -> str | None:
             continue
         return _SIZE_WORDS[w]
     return None
+
+
+_ORDINALS = {
+    **dict.fromkeys(("first", "1st"), 1),
+    **dict.fromkeys(("second", "2nd"), 2),
+    **dict.fromkeys(("third", "3rd"), 3),
+    **dict.fromkeys(("fourth", "4th"), 4),
+    **dict.fromkeys(("fifth", "5th"), 5),
+    "last": -1,
+}
+_ORDINAL_RE = re.compile(
+    r"\b(" + "|".join(_ORDINALS) + r")\b(?!\s+(?:aid|class|floor|edition|place|prize|lady|mate)\b)"
+)
+
+
+def ordinal(phrase: str | None) -> int | None:
+    """The place in a row a phrase picks ("the second cup from the left": 2, "the last boat": -1), or
+    None. A row is read by the phrase's place word (from the left unless it says otherwise) or its
+    size word ("the second largest")."""
+    m = _ORDINAL_RE.search((phrase or "").lower())
+    return _ORDINALS[m.group(1)] if m else None
 
 
 def parse_target(target: str | None) -> tuple[str | None, str | None, bool]:
