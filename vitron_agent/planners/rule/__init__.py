@@ -53,6 +53,7 @@ from vitron_agent.planners.rule.lexicon import (
     two_colours,
 )
 from vitron_agent.planners.rule.numerals import impossible_number, numbers_written_out
+from vitron_agent.planners.rule.scope_words import scope_said
 from vitron_agent.planners.rule.shorthand import arrows, chat_words, edge_strips, onto_colour, percent_words
 from vitron_agent.planners.rule.step_builders import _Builder, _exclude, clause_span
 from vitron_agent.planners.rule.target_words import named_kind, one_of_kind, one_unnamed
@@ -203,6 +204,7 @@ def _normalised(raw: str) -> tuple[str, dict[str, Any], list[str]]:
     text = numbers_written_out(text)  # "1e9", "1,5x", "1,000 times": read whole by every slot reader
     text, typed = chat_words(text)  # "wat colr r the kittens eyes", "make teh horse brigther pls"
     text = re.sub(r"\(([^()]*)\)", _aside, text)  # what is left in brackets is an aside ("(again)"), not a target
+    text = scope_said(text)  # "the dog stays in colour, the rest black and white", "everything but the background"
     text = spare_first(text)  # "don't touch the dog, but brighten everything else"
     text = strip_remarks(text)  # "thanks! now blur the face", "it's crooked, rotate it 5 degrees"
     text = part_complaint(text) or text  # "the sky is blown out, tone it down" (before "X, <verb> it")

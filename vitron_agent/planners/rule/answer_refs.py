@@ -49,7 +49,9 @@ _SHE_HOLDS = re.compile(
 _ORDINALS = {"first": 0, "1st": 0, "former": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1, "latter": -1}
 _ORDINAL = re.compile(r"\bthe\s+(?P<n>first|1st|second|2nd|third|3rd|last|former|latter)(?:\s+one)?\b", _I)
 _BOTH = re.compile(r"\b(?:both(?:\s+of\s+them)?|all\s+of\s+them|them\s+both|them\s+all|them|they|those|these)\b", _I)
-_ONE = re.compile(r"\b(?:it|that|this|that\s+one|this\s+one|her|him)\b(?!\s+(?:is|was|'s)\b)", _I)
+_ONE = re.compile(
+    r"\b(?:(?:that|this|the)\s+(?:one|thing|object|animal)|it|that|this|her|him)\b(?!\s+(?:is|was|'s)\b)", _I
+)
 _OTHER = re.compile(r"\bthe\s+other(?:\s+one)?\b", _I)
 _PEOPLE = re.compile(r"^(?:woman|man|girl|boy|person|lady|guy|child|kid|baby)$", _I)
 _MAIN = re.compile(r"^(?:the\s+)?main\s+object$", _I)

@@ -242,23 +242,25 @@ LIMITS += (
         # called "send it to instagram"): nothing here reaches outside the session
         r"^(?:(?:please|can you|could you|would you|pls)\s+)*(?:send|e-?mail|post|upload|share|tweet|whatsapp|forward|"
         r"print)\s+(?:it|this|that|them|the\s+(?:image|picture|photo|pic|result|edit|video|clip)|me\s+(?:it|this|a\s+copy))?"
-        r"\s*(?:$|\b(?:to|on|onto|with|via|for|out)\b)",
+        r"\s*(?:$|\b(?:to|on|onto|with|via|for|out)\b)|^tag\s+(?:my|me|him|her|them|people|friends|everyone|us)\b",
         "I cannot send, post, share or print anything: I only change and read pictures and clips in this session, "
         "and give the result back here (save it from the answer, or with the command line's --out).",
     ),
     (
         # what a thing is worth, where or when a photo was taken, what took it: nothing in the pixels says
         r"\b(?:worth|valuation|apprais\w+|resale\s+value)\b|\bhow\s+much\s+(?:is|are|would|does|do|could|can)\s+"
-        r"(?:it|this|that|they|these|those|the\s+[a-z]+)\s+(?:cost|sell|go\s+for|fetch)\b"
-        r"|\bwhere\b.*\b(?:taken|shot|photographed|filmed)\b|\bwhen\s+was\b.*\b(?:taken|shot|filmed)\b"
-        r"|\bwhat\s+(?:camera|phone|lens)\b|\b(?:metadata|exif|geotag\w*|gps)\b",
-        "I cannot tell what something is worth, where or when a photo was taken, or what took it: I see only the "
-        "pixels (no prices, no places, no file metadata). I can describe what is in it ('describe the picture').",
+        r"(?:it|this|that|they|these|those|(?:the|this|that|these|those|my|our)\s+[a-z]+)\s+(?:cost|sell|go\s+for|fetch)\b"
+        r"|\bexact\s+(?:location|address|coordinates)\b"
+        r"|\bwhen\s+was\b.*\b(?:taken|shot|filmed)\b|\b(?:metadata|exif|geotag\w*|gps)\b",
+        "I cannot tell what something is worth, the exact place or the date a photo was taken: I see only the "
+        "pixels (no prices, no map, no file metadata). I can describe what is in it, and what kind of place it "
+        "looks like ('describe the picture').",
     ),
     (
         # more than the frame holds: another viewpoint, zoomed out, un-cropped (it cropped to "so we see more")
         r"\bzoom(?:ed|ing)?\s+(?:it\s+|this\s+)?out\b|\bun-?crop\b|\b(?:from|at)\s+(?:another|a\s+different|a\s+new|the\s+other|"
         r"a\s+(?:higher|lower|side))\s+(?:angle|side|viewpoint|point\s+of\s+view|perspective|view)\b"
+        r"|\b(?:show|see)\b.*\b(?:the\s+)?(?:back|other\s+side|underside|far\s+side|rear)\s+of\b"
         r"|\b(?:outside|beyond)\s+(?:of\s+)?the\s+(?:frame|edges?|picture|photo)\b|\bextend\s+the\s+(?:picture|photo|image|canvas)\b",
         "I cannot show more than the picture holds (no other viewpoint, no painting beyond its edges). I can crop, "
         "resize or rotate it, or generate a new picture from a description.",
@@ -326,7 +328,7 @@ DECLARED: tuple[tuple[str, tuple[str, ...], bool], ...] = (
     ),
     (
         _answer("I cannot tell what something is worth"),
-        ("how much is this car worth", "where was this picture taken", "what phone took this photo", "read the exif"),
+        ("how much is this car worth", "when was this picture taken", "what are its gps coordinates", "read the exif"),
         False,
     ),
     (

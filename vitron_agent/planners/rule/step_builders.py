@@ -82,8 +82,8 @@ _VIDEO_TOOLS = {"segment": "track", "edit": "edit_video", "describe": "describe_
 
 def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, str]) -> None:
     """Make the clause's edit spare ``kept``: it runs outside ``kept``'s mask. When the clause's
-    own target was the scene ("the garage", "the room", ``_SCENE``) or the whole image, that target
-    gives way; a thing the user named is edited alone and ``kept`` is left as it is (said); a part of
+    own target was the scene ("the garage", "the room", ``_SCENE``), the background (an edit outside the
+    main object) or the whole image, that target gives way; a thing the user named is edited alone and ``kept`` is left as it is (said); a part of
     it ("the wheels") cannot be taken out of its mask (said)."""
     from vitron_agent.perception.recognise import face_part
 
@@ -94,7 +94,7 @@ def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, s
     used = str(edit.args.get(b.mask_arg) or "")
     seg = next((s for s in added if s.tool in ("segment", "track") and used.startswith(f"${s.id}.")), None)
     target = str(seg.args.get("target", "")) if seg is not None else ""
-    if seg is not None and not _SCENE.search(target):
+    if seg is not None and not _SCENE.search(target) and edit.args.get("where", "inside") != "outside":
         # "make the flower yellow and leave the tower alone": a thing the user named is edited alone, so the
         # other thing is left as it is anyway (it had edited everything but the tower); a part of the thing
         # ("the car red but keep the wheels") cannot be taken out of its mask, and is said

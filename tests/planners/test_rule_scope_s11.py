@@ -1,0 +1,89 @@
+"""The scope of an edit in everyday forms, purposes and three declared limits (session 11, readA). Before:
+"blur everything except the background" blurred the background (inside out), "the dog should stay in
+colour, the rest black and white" greyed the dog too, "cool it down everywhere but on the fire" cooled the
+fire, "brighten it for my linkedin profile" selected "linkedin profile", "it shouldn't be so dark" darkened
+it, "send it to instagram" selected a region of that name. Phrasings here are not in the fresh set."""
+
+import pytest
+
+from vitron_agent.planners.base import PlanRequest
+from vitron_agent.planners.rule import RulePlanner
+from vitron_agent.planners.rule.scope_words import scope_said
+from vitron_agent.toolkit.tool import Toolbox
+from vitron_agent.tools import default_tools
+
+
+@pytest.fixture(scope="module")
+def planning():
+    return RulePlanner(), Toolbox(default_tools())
+
+
+def _steps(planning, text):
+    planner, toolbox = planning
+    plan = planner.plan(PlanRequest(text=text, inputs={"input": {"image": "image"}}), toolbox)
+    return plan, [
+        (s.tool, s.args.get("target"), s.args.get("operation"), s.args.get("where", "inside")) for s in plan.steps
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("darken everything apart from the backdrop", "darken the main object"),
+        ("apply a heavy blur to the picture except the bottle", "blur the picture except the bottle"),
+        ("warm it up everywhere except in the shade", "warm up everything except the shade"),
+        ("the bride must stay sharp, blur the rest", "blur everything except the bride"),
+        ("the roses remain in colour, everything else grey", "make everything grey except the roses"),
+        ("it isn't supposed to be this noisy", "it is too noisy"),
+        ("sharpen it for my cv", "sharpen it"),
+        ("make it brighter, it's for my wedding album", "make it brighter"),
+        ("swap the background for a forest", "swap the background for a forest"),
+    ],
+)
+def test_scope_said_plainly(text, want):
+    assert scope_said(text) == want
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        (
+            "pixelate everything other than the backdrop",
+            [("segment", "the main object", None, "inside"), ("edit", None, "pixelate", "inside")],
+        ),
+        (
+            "the boy should stay in colour, the rest black and white",
+            [("segment", "the boy", None, "inside"), ("edit", None, "grayscale", "outside")],
+        ),
+        ("just the horse in focus", [("segment", "the horse", None, "inside"), ("edit", None, "blur", "outside")]),
+        (
+            "darken it but not the lamp, the lamp is fine",
+            [("segment", "the lamp", None, "inside"), ("edit", None, "darken", "outside")],
+        ),
+        ("it shouldn't be this dark", [("edit", None, "brighten", "inside")]),
+    ],
+)
+def test_scope_planned(planning, text, want):
+    assert _steps(planning, text)[1] == want
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("share it on facebook", "cannot send"),
+        ("could you print this for me", "cannot send"),
+        ("how much is that bike worth", "worth"),
+        ("show me the other side of the building", "more than the picture holds"),
+        ("zoom out a little", "more than the picture holds"),
+    ],
+)
+def test_declared_limits(planning, text, says):
+    plan, steps = _steps(planning, text)
+    assert not steps and says in plan.answer, (steps, plan.answer)
+
+
+@pytest.mark.parametrize(
+    "text", ["print the word 'hello' on it", "what's the price on the label?", "where is the dog?"]
+)
+def test_near_the_limits_still_planned(planning, text):
+    assert _steps(planning, text)[1]

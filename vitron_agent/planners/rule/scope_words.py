@@ -1,0 +1,150 @@
+"""The scope of an edit said in everyday forms, put in the words the clause readers know (session 11).
+
+An edit covers a thing, everything but a thing, or the whole picture; people say which in many ways, and
+read word by word several of them came out inside out or lost:
+
+- "blur everything except the background" / "make everything but the background darker": everything but
+  the background is the subject (it blurred the background, the opposite);
+- "apply the blur to the whole photo except for the sign": the effect named as a noun (it selected "the blur
+  to the whole photo");
+- "cool it down everywhere but on the fire": the place after "everywhere but" (the fire was cooled);
+- "the dog should stay in colour, the rest black and white" / "the cat stays sharp, blur the rest": what is
+  spared said first as a state, then the edit of the rest (the whole picture was greyed);
+- "brighten it up but not the sky, the sky is fine" (the remark became part of the target); "the car is
+  fine, just brighten the background" (the car is spared); "I want only the person in focus" (the rest
+  blurred; it sharpened the person);
+- "it shouldn't be so dark": the complaint in a negated wish (it was darkened);
+- "make it square for insta", "brighten it for my linkedin profile", "…, it's for my dating profile", "so I
+  can email it", "for a school project": what the picture is for, never a thing to find (it selected
+  "linkedin profile").
+
+Runs on the whole request before clauses are split (the comma of "X stays, the rest …" would split it).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["scope_said"]
+
+_I = re.IGNORECASE
+_EXCEPT = r"(?:but|except(?:\s+for)?|apart\s+from|other\s+than|besides|save(?:\s+for)?|bar|excluding)"
+_WHOLE = r"(?:everything|all|all\s+of\s+it|the\s+whole\s+(?:thing|picture|photo|image|pic)|everywhere)"
+_BACKGROUND = r"(?:the\s+)?(?:background|backdrop|surroundings|scenery\s+behind)"
+_REST = r"(?:the\s+rest(?:\s+of\s+(?:it|the\s+(?:picture|photo|image|pic)))?|everything\s+else|all\s+else)"
+_NP = r"(?:the|this|that|these|those|my|his|her|their|our)\s+[a-z][a-z' -]{0,40}?"
+
+_ALL_BUT_BACKGROUND = re.compile(rf"\b{_WHOLE}\s+{_EXCEPT}\s+{_BACKGROUND}\b", _I)
+_EVERYWHERE_BUT_ON = re.compile(rf"\beverywhere\s+{_EXCEPT}\s+(?:on|in|at|around|over)\s+", _I)
+_IT_EVERYWHERE = re.compile(r"\b(?P<verb>[a-z]+)\s+it(?P<adv>\s+(?:down|up|out|off))?\s+(?=everywhere\b)", _I)
+
+# "apply the blur to …", "add a sharpening effect on …": the effect as a noun, then where it goes
+_EFFECTS = {
+    "blur": "blur {rest}",
+    "blurring": "blur {rest}",
+    "sharpening": "sharpen {rest}",
+    "pixelation": "pixelate {rest}",
+    "pixelate": "pixelate {rest}",
+    "pixel": "pixelate {rest}",
+    "brightening": "brighten {rest}",
+    "darkening": "darken {rest}",
+    "black and white": "make {rest} black and white",
+    "grayscale": "make {rest} black and white",
+    "greyscale": "make {rest} black and white",
+    "warm": "warm up {rest}",
+    "warming": "warm up {rest}",
+    "cool": "cool down {rest}",
+    "cooling": "cool down {rest}",
+}
+_APPLY = re.compile(
+    r"^(?:(?:please|can you|could you|would you|pls)\s+)*(?:apply|add|use|put|give)\s+(?:a|an|the|some)\s+(?:(?:slight|strong|"
+    r"heavy|light|little|subtle|gentle)\s+)?(?P<effect>"
+    + "|".join(sorted(map(re.escape, _EFFECTS), key=len, reverse=True))
+    + r")(?:\s+(?:effect|filter|look|tone))?\s+(?:to|on|onto|over|across)\s+(?P<rest>.+)$",
+    _I,
+)
+
+# "the dog should stay in colour, the rest black and white"; "the cat stays sharp, blur the rest"
+_STATE = (
+    r"(?:in\s+colou?r|colou?red|sharp|in\s+focus|clear|crisp|as\s+(?:it\s+is|is|they\s+are)|the\s+same|untouched|"
+    r"unchanged|alone|intact|bright|normal|original|how\s+it\s+is)"
+)
+_SPARED_FIRST = re.compile(
+    rf"^(?P<kept>{_NP})\s+(?:should|must|can|has\s+to|needs\s+to|is\s+to|will|to)?\s*(?:stays?|remains?|be\s+kept|is\s+kept|"
+    rf"keeps?|be\s+left|is\s+left|be)\s+{_STATE}\s*[,;.]\s*(?:and\s+|but\s+|while\s+)?(?:(?P<verb>[a-z]+(?:\s+(?:up|down|out))?)\s+"
+    rf"{_REST}(?P<tail>[^,;.]*)|(?:make\s+|turn\s+)?{_REST}\s+(?:in\s+|to\s+)?(?P<state>[^,;.]+))\s*[.!]?$",
+    _I,
+)
+
+# "it shouldn't be so dark", "the photo isn't supposed to be this blurry": a complaint, said as a negated wish
+_SHOULD_NOT = re.compile(
+    r"^(?P<np>it|this|that|the\s+(?:photo|picture|image|pic|shot)|the\s+[a-z]+)\s+(?:shouldn'?t|should\s+not|mustn'?t|"
+    r"isn'?t\s+supposed\s+to|is\s+not\s+supposed\s+to|doesn'?t\s+have\s+to|does\s+not\s+have\s+to|needn'?t)\s+be\s+"
+    r"(?:so|this|that|as|quite\s+so)\s+(?P<how>[a-z]+)\s*[.!]?$",
+    _I,
+)
+
+# what the picture is for: "for insta", "for my linkedin profile", "for my cv"
+_PURPOSE = re.compile(
+    r"\s*,?\s*\b(?:for|to\s+(?:post|put|use)\s+(?:it\s+)?on)\s+(?:my\s+|the\s+|a\s+|an\s+|our\s+|her\s+|his\s+)?"
+    r"(?:insta(?:gram)?|ig|linked-?in|facebook|fb|twitter|tiktok|snapchat|whatsapp|pinterest|cv|resume|résumé|"
+    r"profile\s+pic(?:ture)?|dating\s+(?:profile|app)|work\s+profile)"
+    r"(?:\s+(?:profile|page|post|story|stories|feed|bio|banner|header|account|grid|pic(?:ture)?|photo))*\b",
+    _I,
+)
+
+
+# what the picture is for, said as a remark of its own: ", it's for my insta profile", ", it's going on my dating
+# profile", "so I can email it", "for printing"
+_FOR_REMARK = re.compile(
+    r"\s*(?:[,;.]\s*(?:it'?s|it\s+is|this\s+is|that'?s|this'?s)\s+(?:for|going\s+(?:on|in|to|into)|to\s+go\s+(?:on|in)|meant\s+for)"
+    r"\s+[^,;.]+|\s*,?\s*so\s+(?:that\s+)?(?:i|we)\s+can\s+(?:e-?mail|post|print|send|share|upload|use)\s+it(?:\s+[^,;.]+)?"
+    r"|\s*,?\s+for\s+(?:printing|print|the\s+web|web|email(?:ing)?|sharing|posting))\s*[.!]?$",
+    _I,
+)
+_PURPOSE_NOUN = re.compile(
+    r"\s*,?\s+for\s+(?:my|our|her|his|their|a|an|the)\s+(?:[a-z]+(?:'s)?\s+){0,2}(?:profile|card|project|presentation|"
+    r"slides?|website|blog|newsletter|poster|flyer|listing|portfolio|album|headshot|wedding|invitation|report|"
+    r"assignment|thesis|shop|store)\b[^,;.]*$",
+    _I,
+)
+# a thing said to be fine: "…, the sky is fine" after the edit says nothing more; before it, it is spared
+_FINE = (
+    r"(?:is|are|looks?|seems?)\s+(?:fine|ok(?:ay)?|good|great|perfect|alright|all\s+right)(?:\s+as\s+(?:it\s+is|is))?"
+)
+_FINE_AFTER = re.compile(rf"\s*[,;.]\s*(?:but\s+)?(?:{_NP}|it|that|this)\s+{_FINE}\s*[.!]?$", _I)
+_FINE_FIRST = re.compile(rf"^(?P<kept>{_NP})\s+{_FINE}\s*[,;.]\s*(?:but\s+|so\s+)?(?:just\s+|only\s+)?(?P<req>.+)$", _I)
+# "only the person in focus": the rest blurred
+_ONLY_IN_FOCUS = re.compile(
+    r"^(?:i\s+(?:want|need|would\s+like)\s+|i'?d\s+like\s+|(?:make|keep|have|leave)\s+)?(?:only|just)\s+(?P<np>.+?)\s+"
+    r"(?:in\s+focus|sharp\s+and\s+the\s+rest\s+blurr?(?:ed|y))\s*(?:,?\s*please)?[.!]?$",
+    _I,
+)
+
+
+def _spared(m: re.Match[str]) -> str:
+    kept = m.group("kept").strip()
+    if m.group("verb"):
+        return f"{m.group('verb')} everything except {kept}{m.group('tail') or ''}"
+    return f"make everything {m.group('state').strip()} except {kept}"
+
+
+def scope_said(text: str) -> str:
+    """The request with the scope of its edit said in the forms the clause readers know (module docstring)."""
+    out = _FOR_REMARK.sub("", text).strip() or text
+    out = _PURPOSE_NOUN.sub("", _PURPOSE.sub("", out)).strip() or out
+    out = _FINE_AFTER.sub("", out).strip() or out
+    if m := _FINE_FIRST.match(out.strip()):
+        out = f"{m.group('req')} but keep {m.group('kept')} unchanged"
+    if m := _ONLY_IN_FOCUS.match(out.strip()):
+        out = f"blur everything except {m.group('np')}"
+    out = _ALL_BUT_BACKGROUND.sub("the main object", out)
+    out = _IT_EVERYWHERE.sub(lambda m: f"{m.group('verb')}{m.group('adv') or ''} ", out)
+    out = _EVERYWHERE_BUT_ON.sub("everything except ", out)
+    if m := _APPLY.match(out.strip()):
+        out = _EFFECTS[m.group("effect").lower()].format(rest=m.group("rest"))
+    if m := _SPARED_FIRST.match(out.strip()):
+        out = _spared(m)
+    if m := _SHOULD_NOT.match(out.strip()):
+        out = f"{m.group('np')} is too {m.group('how')}"
+    return out
