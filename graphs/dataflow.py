@@ -221,6 +221,10 @@ class StepRunner:
                 continue
             if isinstance(value, BaseModel):
                 value = value.model_dump(mode="json")
+            elif isinstance(value, (list, tuple)) and any(isinstance(v, BaseModel) for v in value):
+                # read_text's lines, find_times' ranges: plain data in the checkpoint, as one model is (a
+                # model class there is "unregistered" to LangGraph's msgpack: warned now, blocked in strict mode)
+                value = [v.model_dump(mode="json") if isinstance(v, BaseModel) else v for v in value]
             outputs[fname] = {"kind": kind, "value": value}
         return outputs
 
