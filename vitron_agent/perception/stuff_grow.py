@@ -21,6 +21,7 @@ __all__ = ["grow_smooth", "grow_alike", "fill_holes"]
 
 STEP = 2.2  # Lab units between neighbours (blurred): a sky's gradient steps less, a horizon more
 SEEDS = 60  # flood seeds sampled in the seed region
+SAMPLE = 4000  # seed pixels the k-means centres are found from, at most
 
 
 def _lab8(L: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -61,11 +62,7 @@ def grow_alike(L, a, b, seed: np.ndarray, allowed: np.ndarray, k: int = 4, slack
     if seed.sum() < 20:
         return seed
     lab = _lab8(L, a, b)
-    px = lab[seed].astype(np.float32)
-    k = min(k, len(px))
-    _, labels, centres = cv2.kmeans(
-        px, k, None, (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5), 2, cv2.KMEANS_PP_CENTERS
-    )
+    centres = _centres(lab, seed, k)
     dist = np.min(np.linalg.norm(lab[..., None, :] - centres[None, None], axis=-1), -1)
     tol = float(np.percentile(dist[seed], 90)) * slack + 4.0
     cand = (dist <= tol) & allowed
@@ -77,23 +74,21 @@ def grow_alike(L, a, b, seed: np.ndarray, allowed: np.ndarray, k: int = 4, slack
 def fill_holes(region: np.ndarray, max_share: float = 0.05) -> np.ndarray:
     """``region`` with its enclosed holes (not touching the border) under ``max_share`` of the picture
     filled: a cloud in the sky, a leaf on the lawn."""
-    from vitron_agent.perception.masks import components
+    import cv2
 
     sh, sw = region.shape
-    out = region.copy()
-    for hole in components(~region):
-        if hole.sum() > max_share * sh * sw:
-            continue
-        if hole[0].any() or hole[-1].any() or hole[:, 0].any() or hole[:, -1].any():
-            continue
-        out |= hole
-    return out
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((~region).astype(np.uint8), connectivity=8)
+    x, y, w, h, area = (stats[:, i] for i in range(5))
+    inside = (x > 0) & (y > 0) & (x + w < sw) & (y + h < sh) & (area <= max_share * sh * sw)
+    inside[0] = False  # the region itself
+    return region | np.isin(labels, np.nonzero(inside)[0])
 
 
 def _centres(lab: np.ndarray, seed: np.ndarray, k: int = 4) -> np.ndarray:
     import cv2
 
     px = lab[seed].astype(np.float32)
+    px = px[:: max(1, len(px) // SAMPLE)]  # the centres of a few thousand pixels are as good
     k = min(k, len(px))
     crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     return cv2.kmeans(px, k, None, crit, 2, cv2.KMEANS_PP_CENTERS)[2]
