@@ -99,3 +99,16 @@ def test_scope_of_an_edit_of_a_named_thing(planning, text, target, where):
     plan = _plan(planning, text)
     seg, edit = plan.steps
     assert target in seg.args["target"] and edit.args.get("where", "inside") == where
+
+
+def test_a_question_back_in_between_is_passed_over(planning):
+    planner, toolbox = planning
+    asked = {
+        "request": "what's in this picture?",
+        "answer": TWO,
+        "steps": [{"id": "s1", "tool": "describe", "status": "ok"}],
+    }
+    which = {"request": "remove it", "answer": "Which one do you mean by 'it': the horse or the goat?", "steps": []}
+    request = PlanRequest(text="make the second one red", inputs={"input": {"image": "image"}}, history=[asked, which])
+    plan = planner.plan(request, toolbox)
+    assert _shape(plan) == [("segment", "the goat"), ("edit", "recolor")]

@@ -84,10 +84,11 @@ def named_in_answer(answer: str) -> list[str]:
 
 
 def _answered(history: list[dict[str, Any]]) -> list[str]:
-    """What the session's latest turn named, when it answered a question without changing the picture."""
-    if not history:
+    """What the session's latest turn that ran named, when it answered a question without changing the
+    picture (a question back in between, "which one: the person or the mouse?", runs nothing: passed over)."""
+    turn = next((t for t in reversed(history or []) if t.get("steps")), None)
+    if turn is None:
         return []
-    turn = history[-1]
     tools = {str(s.get("tool")) for s in turn.get("steps") or []}
     if not tools & _ASKING_TOOLS or not tools <= _ASKING_TOOLS | {"segment"}:  # "what colour is the car?" selects it
         return []
