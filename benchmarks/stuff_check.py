@@ -79,7 +79,7 @@ def old_stuff(rev: str):
 
 
 def run(mod, img: np.ndarray, phrase: str) -> tuple[np.ndarray, str]:
-    kind = mod.stuff_kind(phrase) or {"the snow": "ground"}.get(phrase)
+    kind = mod.stuff_kind(phrase) or {"the snow": "ground"}.get(phrase)  # before: 'snow' was no stuff word
     if kind is None:
         return np.zeros(img.shape[:2], bool), "no stuff kind"
     return mod.stuff_mask(img, kind, None, phrase)

@@ -9,22 +9,30 @@ Method (on a copy at most 320 px wide; masks scaled back):
 2. Candidates by colour and texture:
    - sky: blue (b* < -6, any lightness: day and dusk) or bright and colourless (L > 68, chroma
      < 18: overcast, haze), smooth; holes inside it (thin cirrus, haze streaks) of a blue or
-     bright colourless tint are filled, as people include them in "the sky";
+     bright colourless tint are filled, as people include them in "the sky"; then grown from its
+     part high in the picture down its smooth gradient (:func:`~vitron_agent.perception.stuff_grow.grow_smooth`:
+     a sunset's orange, a haze's white; a horizon's edge stops it), dark clouds inside filled;
    - clouds (:func:`cloud_mask`): bright, low-saturation regions lighter than the blue sky round
      them and touching it; not the blue sky itself;
-   - water: blue-green or blue (b* < -4 or a* < -4 with b* < 8), smooth to moderately textured;
-   - grass: green (a* < -8), textured, low in the picture;
-   - trees / foliage: textured, of any foliage colour (green, yellow, orange, red, brown, dark
-     trunks and branches; not blue, not bright and colourless), standing up (reaching above the
-     lower 40 %), less low green grass; a colour named in the phrase ("the orange tree") keeps
-     only the pixels of that colour;
-   - ground / floor / road: neither blue nor green, smooth to moderately textured.
-3. Place: sky must touch the top border and lie mostly in the upper 60 %; water, grass and
-   ground must touch the bottom or side borders and lie mostly in the lower half. Connected
-   components that do not are dropped, as are specks.
+   - water (:mod:`vitron_agent.perception.stuff_water`): under the horizon, blue or blue-green, or of
+     the sky's own colours (its reflection) or rippled while calm; "unsure" when mostly not blue;
+   - grass: green (a* < -8), textured, grown from the greens along the bottom edge and told from the
+     darker tree line behind it by its own colours (:func:`~vitron_agent.perception.stuff_grow.nearer`);
+   - trees / foliage: textured (in L units: a smooth green wall is none), of any foliage colour (green,
+     olive, sunlit yellow-green; yellow, orange, red, brown against the sky; dark trunks and shade
+     among them; not blue, not bright and colourless), standing up (reaching above the lower 40 %),
+     less the lawn; a colour named in the phrase ("the orange tree") keeps only that colour;
+   - ground / floor / road: neither blue nor green, of the colours found along the bottom edge and
+     connected to it (:func:`~vitron_agent.perception.stuff_grow.grow_alike`): a carpet or gravel however
+     textured, not the wall above a floor nor the houses beside a road.
+3. Place: sky must touch the top border and lie mostly in the upper 60 %; grass and ground must
+   touch the bottom or side borders and lie mostly in the lower half. Connected components that do
+   not are dropped, as are specks.
 4. What the detector recognised (people, cars ...) is cut out of every stuff region.
-The ``method`` string returned says this in one line, with "unsure ..." where the heuristic
-guessed; ``benchmarks/stuff_check.py`` and ``benchmarks/recognition.py`` measure it.
+The ``method`` string returned says this in one line, with "how sure: high|fair|low (why)"
+(:mod:`vitron_agent.perception.stuff_sure`: how far the mask's edge stands out of what is round it)
+and "unsure ..." where the heuristic guessed; ``benchmarks/stuff_check.py`` (a hand-labelled set,
+IoU per kind and half) and ``benchmarks/recognition.py`` measure it.
 """
 
 from __future__ import annotations
@@ -70,6 +78,8 @@ STUFF = {
         "asphalt",
         "tarmac",
         "carpet",
+        "snow",
+        "gravel",
     ),
 }
 _WORD = {w: k for k, ws in STUFF.items() for w in ws}
