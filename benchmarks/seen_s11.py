@@ -277,13 +277,14 @@ def _recolour(img: np.ndarray, mask: np.ndarray, rgb: tuple[int, int, int]) -> n
 
 
 def _suit() -> tuple[np.ndarray, np.ndarray]:
-    """The astronaut photo and her white suit's mask (bright, grey pixels below the face)."""
+    """The astronaut photo and her orange suit's mask (saturated orange pixels below her neck ring).
+    (The first version took the white pixels below her face -- the helmet and the badges -- and
+    recoloured no clothes: corrected before any colour fix.)"""
     img = data.astronaut()
     hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
-    m = (hsv[..., 1] < 50) & (hsv[..., 2] > 120)
-    m[:260] = False
-    m[:, :60] = False
-    m[:, 440:] = False
+    m = ((hsv[..., 0] < 22) | (hsv[..., 0] > 172)) & (hsv[..., 1] > 120) & (hsv[..., 2] > 60)
+    m[:215] = False
+    m[:, 330:] = False
     return img, m
 
 
@@ -315,7 +316,8 @@ def colour_cases() -> list[Case]:
             q,
             colour_judge({"beige", "cream", "tan"}, {"white", "brown", "yellow"}),
         ),
-        Case("suit white dim", dark(img), q, colour_judge({"white", "grey", "silver", "light grey"}, {"black"})),
+        # truth corrected with the mask: the suit is orange, dimmed (first labelled white)
+        Case("suit orange dim", dark(img), q, colour_judge({"orange", "rust", "dark orange"}, {"brown", "red"})),
         Case(
             "suit maroon dim",
             dark(_recolour(img, suit, maroon)),

@@ -446,7 +446,8 @@ def object_colour(
     hues = [c for c, f in colors if c not in achromatic and f >= floor]
     main = (max(hues, key=_salience(pixels)) if vivid and hues else None) or next(iter(hues), None)
     if main is None:  # no hue: grey, silver, white or black by its lightness against the scene's white
-        return colors, achromatic_phrase(pixels, image) if colors else "no colour", ""
+        pale = _pale(against_light(pixels, image)) if colors and not natural else None
+        return colors, pale or (achromatic_phrase(pixels, image) if colors else "no colour"), ""
     if natural:
         return colors, shade_phrase(pixels, main), ""
     neutral = against_light(pixels, image)
@@ -459,6 +460,26 @@ def object_colour(
         achromatic_phrase(neutral),
         f"its {main} tint is the light's {cast} cast: under neutral light it has no colour of its own",
     )
+
+
+PALE = ("beige", "cream", "khaki", "tan", "peach", "lavender", "mint", "sky blue", "lilac")
+PALE_CHROMA = 9.0  # Lab chroma of the median colour under neutral light: a pale colour, not a grey
+
+
+def _pale(neutral: np.ndarray) -> str | None:
+    """The pale colour people would name ("beige", "cream", "khaki") for pixels that no base colour
+    claims (Nx3 uint8 RGB, under neutral light, :func:`against_light`): one whose median colour
+    keeps a hue of Lab chroma at least :data:`PALE_CHROMA` and is light (L >= 45); None for a grey,
+    a white or a black (a beige suit had been said "silver/grey": k-means names its centres
+    white and grey, the nearest base colours)."""
+    px = np.asarray(neutral, np.uint8).reshape(-1, 3)
+    if len(px) < 20:
+        return None
+    lab = rgb_to_lab(np.median(px, axis=0).astype(np.uint8)[None])[0]
+    if lab[0] < 45 or float(np.hypot(lab[1], lab[2])) < PALE_CHROMA:
+        return None
+    refs = rgb_to_lab(np.array([SHADES[n] for n in PALE], dtype=np.uint8))
+    return PALE[int(np.sqrt(((refs - lab) ** 2).sum(1)).argmin())]
 
 
 def _salience(pixels: np.ndarray):
