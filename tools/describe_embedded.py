@@ -425,9 +425,12 @@ def _count_by_classifier(inp: CountInput, ctx: ToolContext) -> CountOutput | Non
     word = head_noun(inp.target)
     if word is None or not (wordnet_ready() and classifier_ready()) or not classes_for(word)[1]:
         return None
+    from vitron_agent.perception.coco_names import _singular
+    from vitron_agent.perception.wordnet_names import singular
+
     image = ctx.store.get_image(inp.image)
     ctx.progress(0.2, "recognising objects (SSD-MobileNetV2, EfficientNet-Lite2)")
-    noun = re.sub(r"s$", "", word.replace("_", " "))
+    noun = singular(word) or _singular(word.replace("_", " "))  # "brushes": "brush" (it said "1 brushe")
     try:
         items = resolve(image, f"all the {word}", with_mask=False).detections
     except ToolFailed as e:

@@ -183,6 +183,17 @@ def _base_forms(word: str) -> list[str]:
     return forms
 
 
+def singular(word: str) -> str | None:
+    """A plural noun's singular as WordNet knows it ("leaves" -> "leaf", "brushes" -> "brush", "wolves" ->
+    "wolf"): its exception list first, then the longest regular ending that gives a noun; None when no form
+    is a noun."""
+    _load()
+    w = word.lower().strip().replace(" ", "_").replace("-", "_")
+    forms = [_EXC[w]] if w in _EXC else []
+    forms += sorted(_base_forms(w)[1 + len(forms) :], key=len)
+    return next((f.replace("_", " ") for f in forms if f in _INDEX), None)
+
+
 def senses(word: str) -> tuple[int, ...]:
     """The noun synsets (offsets) ``word`` may name, most frequent sense first."""
     _load()
