@@ -43,6 +43,7 @@ def test_the_floor_is_not_the_wall_nor_the_boxes_on_it(name):
     mask, method = mask_of(img, "the floor")
     assert iou(mask, ref["ground"]) > 0.9, method  # before: 0.0, 0.01, 0.0
     assert not mask[: int(0.4 * mask.shape[0])].any()  # the wall
+    assert method.startswith("stuff heuristic for floor:")  # the turn says "I found the floor", as asked
 
 
 def test_the_grass_is_not_the_tree_line_behind_it_and_back():

@@ -95,6 +95,12 @@ STANDS_UP = 0.6  # a tree reaches above this share of the height (from the top);
 
 def stuff_kind(phrase: str | None) -> str | None:
     """'sky', 'clouds', 'water', 'grass', 'trees' or 'ground' when the phrase's head noun names one."""
+    word = _head(phrase)
+    return _WORD.get(word) if word else None
+
+
+def _head(phrase: str | None) -> str | None:
+    """The phrase's head noun ("floor" in "the floor area"), None for no phrase."""
     if not phrase:
         return None
     text = re.sub(
@@ -105,7 +111,7 @@ def stuff_kind(phrase: str | None) -> str | None:
         words.pop()
     # the head noun (the last word) names it: "the tree creature" is a creature, not trees (it blurred Groot
     # as the background behind "the trees")
-    return _WORD.get(words[-1]) if words else None
+    return words[-1] if words else None
 
 
 _PART_WORDS = frozenset(
@@ -384,12 +390,13 @@ def stuff_mask(
     mask = cv2.resize(keep.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0 if scale < 1 else keep
     if exclude is not None:
         mask &= ~exclude
-    method = f"stuff heuristic for {kind}: pixels {rule}, connected regions {place}, recognised objects cut out"
+    said = _head(phrase) if _WORD.get(_head(phrase) or "") == kind else kind  # "the floor", not "the ground"
+    method = f"stuff heuristic for {said}: pixels {rule}, connected regions {place}, recognised objects cut out"
     if kind == "sky" and keep.any() and float(blue[keep].mean()) < 0.5:
         # a gray or white sky looks like a bright wall or ceiling: say it was assumed (edits that destroy wait)
         note = (
-            "it cannot recognise 'the sky' by name, so it took the bright smooth regions at the top (not blue: "
-            "they may be a bright wall)"
+            "it cannot recognise 'the sky' by name, so it took the smooth regions at the top (mostly not blue: "
+            "they may be a wall or a ceiling)"
         )
     if keep.any():
         from vitron_agent.perception.stuff_sure import how_sure
