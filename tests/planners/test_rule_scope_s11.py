@@ -38,6 +38,9 @@ def _steps(planning, text):
         ("sharpen it for my cv", "sharpen it"),
         ("make it brighter, it's for my wedding album", "make it brighter"),
         ("swap the background for a forest", "swap the background for a forest"),
+        ("we're using it for the church newsletter and the sky is dull, brighten it", "the sky is dull, brighten it"),
+        ("so there's a cone on the right in the way, can you erase it?", "can you erase the cone on the right?"),
+        ("turn the photo round", "rotate the photo 180 degrees"),
     ],
 )
 def test_scope_said_plainly(text, want):
@@ -61,6 +64,15 @@ def test_scope_said_plainly(text, want):
             [("segment", "the lamp", None, "inside"), ("edit", None, "darken", "outside")],
         ),
         ("it shouldn't be this dark", [("edit", None, "brighten", "inside")]),
+        (
+            "so there's a bike on the right that spoils it, erase it",
+            [("segment", "the bike on the right", None, "inside"), ("edit", None, "remove", "inside")],
+        ),
+        (
+            "cut the kettle out and give it a clear background",
+            [("segment", "the kettle", None, "inside"), ("edit", None, "cutout", "inside")],
+        ),
+        ("turn the picture round", [("edit", None, "rotate", "inside")]),
     ],
 )
 def test_scope_planned(planning, text, want):

@@ -14,9 +14,13 @@ read word by word several of them came out inside out or lost:
   fine, just brighten the background" (the car is spared); "I want only the person in focus" (the rest
   blurred; it sharpened the person);
 - "it shouldn't be so dark": the complaint in a negated wish (it was darkened);
-- "make it square for insta", "brighten it for my linkedin profile", "…, it's for my dating profile", "so I
+- "make it square for insta", "brighten it for my linkedin profile", "I'm putting this on my LinkedIn and …", "…, it's for my dating profile", "so I
   can email it", "for a school project": what the picture is for, never a thing to find (it selected
   "linkedin profile").
+
+And two forms that hid the request's own words: a thing pointed out first ("there's a guy on the left that
+ruins it, could you remove him?": the main object was removed) and "turn it round" (a half turn; it outlined
+"it round"), "give it a transparent background" (a cut-out; it selected "it a transparent background").
 
 Runs on the whole request before clauses are split (the comma of "X stays, the rest …" would split it).
 """
@@ -122,6 +126,46 @@ _ONLY_IN_FOCUS = re.compile(
 )
 
 
+# what the picture is for, said first as what the user is doing: "I'm putting this on my LinkedIn and the
+# background is messy, blur it" (the purpose hid the topic the request's "it" names)
+_DOING_FIRST = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|well|hey|hi)[,\s]+)*(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:putting|posting|using|sending|printing|"
+    r"uploading|sharing)\s+(?:this|it)\s+(?:on|in|to|for|as)\s+[^,;.]+?(?:\s*[,;.]\s*(?:and\s+|so\s+)?|\s+and\s+(?:so\s+)?)",
+    _I,
+)
+# a thing pointed out first, then called "him" / "her" / "them" / "it": "ok so there's a guy walking past on
+# the left that ruins it, could you remove him?" (the main object was removed)
+_THERE_IS = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|well|hey|hi|and)[,\s]+)*there(?:'s|\s+is|\s+are)\s+(?:a|an|this|that|some|two|three)\s+"
+    r"(?P<noun>[a-z]+)\b(?P<said>[^,;.!?]*)[,;.!]\s*(?P<rest>.*\b(?:him|her|them|it)\b.*)$",
+    _I,
+)
+_PLACE = re.compile(
+    r"\b(?:on|in|at)\s+the\s+(?:left|right|top|bottom|middle|centre|center|back|front|background|foreground)\b", _I
+)
+_PRONOUN = re.compile(
+    r"\b(?:him|her|them)\b|\bit\b(?=[^a-z]*$|\s+(?:out|away|off|please|pls|for\s+me)\b|\s+[a-z]+[^a-z]*$)", _I
+)
+# "give it a transparent background": a cut-out of it (it selected "it a transparent background")
+_CLEAR_BACKGROUND = re.compile(
+    r"\b(?:give|put)\s+(?P<np>it|him|her|them|the\s+[a-z]+(?:\s+(?!on\b)[a-z]+)?)\s+(?:a|an|on\s+a|on\s+an)\s+(?:transparent|clear|"
+    r"see-?through|invisible|empty|alpha)\s+(?:background|backdrop|bg|layer)\b",
+    _I,
+)
+# "turn it round": a half turn (it outlined "it round")
+_TURN_ROUND = re.compile(
+    r"\bturn\s+(it|this|the\s+(?:photo|picture|image|pic))\s+(?:a)?round\b(?!\s+(?:the|a|an|to)\b)", _I
+)
+
+
+def _pointed_out(m: re.Match[str]) -> str:
+    """The request with the thing pointed out first put where it calls it by a pronoun."""
+    place = _PLACE.search(m.group("said") or "")
+    thing = f"the {m.group('noun')}" + (f" {place.group(0)}" if place else "")
+    rest = m.group("rest")
+    return _PRONOUN.sub(thing, rest, count=1) if _PRONOUN.search(rest) else m.group(0)
+
+
 def _spared(m: re.Match[str]) -> str:
     kept = m.group("kept").strip()
     if m.group("verb"):
@@ -131,7 +175,12 @@ def _spared(m: re.Match[str]) -> str:
 
 def scope_said(text: str) -> str:
     """The request with the scope of its edit said in the forms the clause readers know (module docstring)."""
-    out = _FOR_REMARK.sub("", text).strip() or text
+    out = _DOING_FIRST.sub("", text).strip() or text
+    if m := _THERE_IS.match(out.strip()):
+        out = _pointed_out(m)
+    out = _TURN_ROUND.sub(r"rotate \1 180 degrees", out)
+    out = _CLEAR_BACKGROUND.sub(lambda m: f"cut out {m.group('np')}", out)
+    out = _FOR_REMARK.sub("", out).strip() or out
     out = _PURPOSE_NOUN.sub("", _PURPOSE.sub("", out)).strip() or out
     out = _FINE_AFTER.sub("", out).strip() or out
     if m := _FINE_FIRST.match(out.strip()):
