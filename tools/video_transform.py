@@ -68,6 +68,25 @@ def output_size(v: VideoRef, inp: TransformInput, crop: tuple[int, int, int, int
     return x2 - x1, y2 - y1
 
 
+def _size_notes(v: VideoRef, inp: TransformInput, size: tuple[int, int]) -> list[str]:
+    """What a resize could not do as asked (a crop says it in ``_crop``): an H.264 frame's sides are even
+    and at least 2 pixels ("resize to 1x1" made 2x2, "crop the left half" of a 2x2 clip kept it whole,
+    both said done without a word)."""
+    from vitron_agent.perception.edit_ops import resized_size
+
+    if inp.operation != "resize":
+        return []
+    asked = resized_size(v.width, v.height, inp.scale, inp.width, inp.height)
+    return [] if tuple(asked) == tuple(size) else [_not_as_asked(size, asked)]
+
+
+def _not_as_asked(size: tuple[int, int], asked: tuple[int, int]) -> str:
+    return (
+        f"I made it {size[0]}x{size[1]}, not {asked[0]}x{asked[1]}: an H.264 frame's sides are even and at "
+        "least 2 pixels."
+    )
+
+
 def place_mask(h: int, w: int, words: str) -> np.ndarray | None:
     """The part of an ``h`` x ``w`` frame that ``words`` name by place alone (a half, a corner's quarter,
     an edge's strip, the centre), as the picture's segment tool reads them; None when they name no place."""
@@ -136,6 +155,7 @@ class TransformVideoTool(VisionTool):
         v, notes = inp.video, []
         crop = self._crop(inp, ctx, notes) if inp.operation == "crop" else None
         size = output_size(v, inp, crop)
+        notes.extend(_size_notes(v, inp, size))
         ref = ctx.store.put_video(
             self._frames(inp, ctx, crop, size), v.fps, ctx.step_id, audio=get_audio(ctx.store, v.audio)
         )
@@ -167,6 +187,8 @@ class TransformVideoTool(VisionTool):
         x1, y1, x2, y2 = crop_box((v.height, v.width), inp.box, mask, inp.aspect, margin)
         w, h = _even(x2 - x1), _even(y2 - y1)  # H.264 players want even sides: shrink by a pixel when odd
         w, h = min(w, v.width - v.width % 2 or 2), min(h, v.height - v.height % 2 or 2)
+        if (w, h) != (x2 - x1, y2 - y1):
+            notes.append(_not_as_asked((w, h), (x2 - x1, y2 - y1)))
         x1, y1 = min(x1, v.width - w), min(y1, v.height - h)
         return max(0, x1), max(0, y1), max(0, x1) + w, max(0, y1) + h
 

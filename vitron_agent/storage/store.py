@@ -488,7 +488,7 @@ class ArtifactStore(VideoArtifacts, DeferredWrites):
         if not here and not self._fetch(ref.id):
             raise RefError(
                 f"{kind} artifact {ref.id[:12]} does not exist in session '{self.session}': "
-                "it was never stored here or the folder was deleted"
+                "it was never stored here or the folder was deleted; send the picture or clip again"
             )
 
     def _get(self, ref: Any, kind: str, decode) -> np.ndarray:
