@@ -22,6 +22,23 @@ import numpy as np
 __all__ = ["grabcut_in_box", "object_mask", "without_others"]
 
 
+def _seeded(seed: np.ndarray | None, win: tuple[int, int, int, int], shape: tuple[int, int], rect: tuple) -> np.ndarray:
+    """GrabCut's starting labels on the scaled window: zeros (the rectangle starts it) without a
+    seed; else background outside the rectangle, probable foreground in it, sure foreground on
+    the seed (eroded a pixel, so its rim may still go either way)."""
+    import cv2
+
+    gc = np.zeros(shape, np.uint8)
+    if seed is None:
+        return gc
+    x1, y1, x2, y2 = win
+    rx, ry, rw, rh = rect
+    gc[ry : ry + rh, rx : rx + rw] = cv2.GC_PR_FGD
+    small = cv2.resize(seed[y1:y2, x1:x2].astype(np.uint8), (shape[1], shape[0]), interpolation=cv2.INTER_NEAREST)
+    gc[cv2.erode(small, np.ones((3, 3), np.uint8)) > 0] = cv2.GC_FGD
+    return gc
+
+
 def _window(box: tuple[float, float, float, float], pad: float, h: int, w: int) -> tuple[int, int, int, int]:
     x1, y1, x2, y2 = box
     px, py = max(4, (x2 - x1) * pad), max(4, (y2 - y1) * pad)
@@ -83,7 +100,10 @@ def object_mask(image: np.ndarray, box: Any) -> tuple[np.ndarray, bool]:
         grown = _regions(image, b, wider)
         if grown.sum() >= mask.sum():
             mask = grown
-    if mask.sum() < 0.05 * (b[2] - b[0]) * (b[3] - b[1]):
+    area = (b[2] - b[0]) * (b[3] - b[1])
+    if 0.05 * area <= mask.sum() < THIN * area and (cut := _grown_by_grabcut(image, b, mask)) is not None:
+        return cut, True
+    if mask.sum() < 0.05 * area:
         cut = grabcut_in_box(image, b)
         if cut is not None:
             return cut, False
@@ -93,14 +113,34 @@ def object_mask(image: np.ndarray, box: Any) -> tuple[np.ndarray, bool]:
     return fill_holes(mask), True
 
 
+THIN = 0.45  # a salient mask filling less of its box than this may have missed part of the thing
+KEEPS = 0.7  # GrabCut's object must hold this share of the salient mask to replace it
+
+
+def _grown_by_grabcut(image: np.ndarray, b: tuple, salient: np.ndarray) -> np.ndarray | None:
+    """GrabCut's object in the box, seeded by the box and by the salient mask (HxW bool) as sure
+    foreground, when it holds most of the salient mask (:data:`KEEPS`): it grows a salient mask that
+    caught only part of the thing (a lattice tower's top, a towel's bright half) to the edges
+    GrabCut finds; None when it does not agree with the salient mask (it is then another thing)."""
+    from vitron_agent.perception.masks import fill_holes
+
+    cut = grabcut_in_box(image, b, seed=salient)
+    if cut is None or (cut & salient).sum() < KEEPS * salient.sum() or cut.sum() <= salient.sum():
+        return None
+    return fill_holes(cut | salient)
+
+
 GRABCUT_SIDE = 192  # GrabCut runs on the window scaled to at most this side (a fallback: 0.1-0.3 s idle)
 
 
-def grabcut_in_box(image: np.ndarray, b: tuple[float, float, float, float]) -> np.ndarray | None:
+def grabcut_in_box(
+    image: np.ndarray, b: tuple[float, float, float, float], seed: np.ndarray | None = None
+) -> np.ndarray | None:
     """HxW bool: GrabCut's foreground in the box (its largest part, holes filled), seeded by the box
     as a rectangle (outside it: background) in a window a quarter larger -- an object's own shape where
     the salient segmenter sees nothing in the box (a red panda among leaves came out box-shaped); None
-    when GrabCut's object is under a fifth or over 95 % of the box (no shape: the box says as much)."""
+    when GrabCut's object is under a fifth or over 95 % of the box (no shape: the box says as much).
+    ``seed`` (HxW bool): pixels known to be the thing (a salient mask), marked sure foreground."""
     import cv2
 
     from vitron_agent.perception.masks import fill_holes, largest_component
@@ -114,7 +154,7 @@ def grabcut_in_box(image: np.ndarray, b: tuple[float, float, float, float]) -> n
     rw, rh = max(2, int((b[2] - b[0]) * scale)), max(2, int((b[3] - b[1]) * scale))
     if rw < 8 or rh < 8 or rx + rw > small.shape[1] or ry + rh > small.shape[0]:
         return None
-    gc = np.zeros(small.shape[:2], np.uint8)
+    gc = _seeded(seed, (x1, y1, x2, y2), small.shape[:2], (rx, ry, rw, rh))
     try:
         cv2.grabCut(
             small[:, :, ::-1].copy(),
@@ -123,7 +163,7 @@ def grabcut_in_box(image: np.ndarray, b: tuple[float, float, float, float]) -> n
             np.zeros((1, 65)),
             np.zeros((1, 65)),
             3,
-            cv2.GC_INIT_WITH_RECT,
+            cv2.GC_INIT_WITH_RECT if seed is None else cv2.GC_INIT_WITH_MASK,
         )
     except cv2.error:
         return None
