@@ -234,10 +234,18 @@ SCENES = [
     ("street_clear", lambda: street(18, "clear")),
     ("street_overcast", lambda: street(19, "overcast")),
     ("street_sunset", lambda: street(20, "sunset")),
+    # added after the fixes of session s11 (21:05): a second seed of six kinds, written before they were run
+    ("dusk_trees_lake", lambda: landscape(21, "dusk", "grass", trees="trees", water=True)),
+    ("overcast_autumn_road", lambda: landscape(22, "overcast", "road", trees="autumn")),
+    ("sunset_trees_snow", lambda: landscape(23, "sunset", "snow", trees="trees")),
+    ("haze_grass", lambda: landscape(24, "haze", "grass")),
+    ("room_beige_tile", lambda: room(25, (210, 190, 160), "tile", 2)),
+    ("street_haze", lambda: street(26, "haze")),
 ]
 PHRASES = {"sky": "the sky", "grass": "the grass", "trees": "the trees", "water": "the water"}
 GROUND = {"haze_sand": "the sand", "overcast_snow": "the snow", "dusk_autumn_road": "the road",
-          "sunset_lake": "the beach", "haze_lake_sand": "the sand"}  # fmt: skip
+          "sunset_lake": "the beach", "haze_lake_sand": "the sand", "overcast_autumn_road": "the road",
+          "sunset_trees_snow": "the snow"}  # fmt: skip
 
 
 def composed_cases() -> list[tuple[str, str, str, np.ndarray, np.ndarray]]:

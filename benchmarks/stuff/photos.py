@@ -1,5 +1,7 @@
-"""Hand-made stuff masks on real photos: the recognition evaluation's photos (``vitron-agent eval
-fetch`` puts them in :func:`~vitron_agent.evaluation.photos.photo_cache`) and scikit-image's.
+"""Hand-made stuff masks on real photos: the recognition evaluation's *tuning-half* photos
+(benchmarks/recognition/tune/instances.json; ``vitron-agent eval fetch`` puts them in
+:func:`~vitron_agent.evaluation.photos.photo_cache`) and scikit-image's. Never a photo of its held-out
+half (the cache holds those too).
 
 Every photo is scaled to at most 640 px on its longer side; polygons are (x, y) at that size, traced on
 a 40-px grid and checked by eye on overlays (``python benchmarks/stuff/cases.py --show DIR``). Where the
@@ -25,14 +27,6 @@ POLYS = {
                                  (490, 195), (510, 196), (530, 168), (550, 170), (575, 150), (600, 128), (640, 118),
                                  (640, 322), (600, 318), (560, 312), (520, 306), (480, 299), (440, 293), (400, 289),
                                  (320, 283), (240, 276), (160, 270), (80, 262), (0, 256)])],
-    ("mountain_path", "sky"): [("+", [(0, 0), (640, 0), (640, 72), (620, 70), (600, 82), (580, 86), (560, 96),
-                                      (540, 100), (520, 100), (480, 106), (440, 110), (420, 112), (400, 100),
-                                      (380, 96), (360, 98), (340, 110), (320, 120), (300, 128), (282, 134),
-                                      (262, 176), (240, 190), (212, 214), (190, 200), (160, 170), (120, 166),
-                                      (80, 150), (40, 100), (20, 90), (0, 90)])],
-    ("mountain_path", "ground"): [("+", [(262, 282), (220, 296), (180, 318), (150, 350), (120, 390), (92, 430),
-                                         (62, 480), (272, 480), (246, 440), (226, 400), (214, 360), (222, 320),
-                                         (262, 296)])],
     ("rowing_boats", "sky"): [("+", [(0, 0), (640, 0), (640, 96), (600, 102), (560, 112), (520, 122), (480, 130),
                                      (440, 126), (400, 123), (360, 126), (300, 128), (240, 126), (200, 120),
                                      (160, 115), (120, 110), (80, 108), (40, 112), (0, 118)])],
@@ -48,12 +42,6 @@ POLYS = {
                (302, 376), (302, 332), (350, 326), (420, 322), (440, 360), (480, 386), (540, 392), (580, 372),
                (596, 322), (582, 270), (552, 240), (520, 230), (450, 230), (410, 240), (400, 200), (300, 200),
                (200, 190), (120, 180)]),
-    ],
-    ("wine_room", "ground"): [
-        ("+", [(0, 296), (427, 290), (427, 640), (0, 640)]),
-        ("-", [(20, 470), (8, 530), (30, 612), (80, 632), (200, 632), (300, 622), (336, 580), (330, 500),
-               (300, 440), (272, 400), (262, 350), (232, 318), (150, 318), (110, 350), (60, 390), (8, 420)]),
-        ("-", [(120, 190), (402, 190), (402, 372), (362, 372), (332, 332), (250, 322), (150, 322), (128, 300)]),
     ],
 }  # fmt: skip
 
@@ -85,40 +73,6 @@ def eiffel_sky(img: np.ndarray) -> np.ndarray:
 
     lab = rgb_to_lab(img)
     return _clean((lab[..., 2] < -12) & (lab[..., 0] > 30))
-
-
-def dragonfly_leaves(img: np.ndarray) -> np.ndarray:
-    """The leaves and branches: everything not the blue sky, less the dragonfly and its twig."""
-    from vitron_agent.perception.colors import rgb_to_lab
-
-    lab = rgb_to_lab(img)
-    sky = _clean((lab[..., 2] < -20) & (lab[..., 0] > 35))
-    fly = poly([(270, 150), (380, 150), (500, 180), (500, 230), (400, 240), (330, 250), (300, 250), (270, 200)], img)
-    twig = poly([(398, 200), (420, 210), (500, 210), (505, 260), (470, 290), (468, 480), (440, 480), (430, 300),
-                 (420, 270), (410, 240)], img)  # fmt: skip
-    return ~sky & ~fly & ~twig
-
-
-def bridge_parts(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(the sky above the far shore at y 292, the sand below y 312): less the two white pipes and the
-    dark cables."""
-    import cv2
-
-    from vitron_agent.perception.colors import rgb_to_lab
-
-    bridge = np.zeros(img.shape[:2], np.uint8)
-    cv2.line(bridge, (0, 152), (318, 4), 1, 14)
-    cv2.line(bridge, (150, 362), (640, 100), 1, 16)
-    cv2.rectangle(bridge, (296, 0), (326, 22), 1, -1)
-    cv2.rectangle(bridge, (398, 210), (432, 232), 1, -1)
-    dark = rgb_to_lab(img)[..., 0] < 45
-    cables = cv2.dilate((dark & (np.arange(img.shape[1])[None] > 290)).astype(np.uint8), np.ones((3, 3))) > 0
-    not_bridge = (bridge == 0) & ~cables
-    sky = np.zeros(img.shape[:2], bool)
-    sky[:292] = True
-    sand = np.zeros(img.shape[:2], bool)
-    sand[312:] = True
-    return sky & not_bridge, sand & not_bridge
 
 
 def camera_grass(img: np.ndarray) -> np.ndarray:
@@ -209,18 +163,15 @@ def photo_cases() -> list[tuple[str, str, str, np.ndarray, np.ndarray]]:
             m = m | poly(pts, img) if sign == "+" else m & ~poly(pts, img)
         out.append((f"{name}/{kind}", kind, NAMED.get(f"{name}/{kind}", PHRASE[kind]), img, m))
     for name, kind, fn in [("china", "sky", china_sky), ("china", "water", china_water),
-                           ("eiffel", "sky", eiffel_sky), ("dragonfly", "trees", dragonfly_leaves),
+                           ("eiffel", "sky", eiffel_sky),
                            ("rocket", "sky", rocket_sky), ("camera", "sky", camera_sky),
                            ("camera", "grass", camera_grass)]:  # fmt: skip
         img = load(name)
-        out.append((f"{name}/{kind}", kind, PHRASE[kind] if name != "dragonfly" else "the leaves", img, fn(img)))
-    img = load("bridge")
-    sky, sand = bridge_parts(img)
-    out += [("bridge/sky", "sky", "the sky", img, sky), ("bridge/ground", "ground", "the sand", img, sand)]
+        out.append((f"{name}/{kind}", kind, PHRASE[kind], img, fn(img)))
     return out
 
 
-NAMED = {"motorcycle/ground": "the floor", "wine_room/ground": "the floor", "mountain_path/ground": "the path"}
+NAMED = {"motorcycle/ground": "the floor"}
 PHRASE = {
     "sky": "the sky",
     "grass": "the grass",

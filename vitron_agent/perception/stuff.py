@@ -18,9 +18,9 @@ Method (on a copy at most 320 px wide; masks scaled back):
      the sky's own colours (its reflection) or rippled while calm; "unsure" when mostly not blue;
    - grass: green (a* < -8), textured, grown from the greens along the bottom edge and told from the
      darker tree line behind it by its own colours (:func:`~vitron_agent.perception.stuff_grow.nearer`);
-   - trees / foliage: textured (in L units: a smooth green wall is none), of any foliage colour (green,
-     olive, sunlit yellow-green; yellow, orange, red, brown against the sky; dark trunks and shade
-     among them; not blue, not bright and colourless), standing up (reaching above the lower 40 %),
+   - trees / foliage: textured (in L units: a smooth green wall is none), of any foliage colour (green;
+     yellow, orange, red, brown against the sky; dark trunks and shade among them; not blue, not
+     bright and colourless), standing up (reaching above the lower 40 %),
      less the lawn; a colour named in the phrase ("the orange tree") keeps only that colour;
    - ground / floor / road: neither blue nor green, of the colours found along the bottom edge and
      connected to it (:func:`~vitron_agent.perception.stuff_grow.grow_alike`): a carpet or gravel however
@@ -89,7 +89,6 @@ AUTUMN_MIN = 0.02  # an autumn-coloured tree against the sky covers this share a
 GROW_STEPS = 3  # the sky grows this many 2-px steps (at 320 px) into blue, not darker, pixels next to it
 FOLIAGE_TEX = 8.0  # L units a pixel (at 320 px): foliage is at least this textured
 FOLIAGE_REL = 0.7  # ... and at least this share of the picture's median texture
-DARK_AMONG = 0.15  # the share of foliage round a dark textured region (shade, trunks) to be foliage
 STANDS_UP = 0.6  # a tree reaches above this share of the height (from the top); grass lies below it
 
 
@@ -299,15 +298,14 @@ def _trees(small, L, a, b, tex, med, phrase, sky: np.ndarray) -> tuple[np.ndarra
     # a frame full of leaves has their texture as its median
     textured = tex * med > max(FOLIAGE_REL * med, FOLIAGE_TEX)
     low = np.arange(sh)[:, None] >= STANDS_UP * sh
-    # green, olive or sunlit yellow-green leaves (not the blue-green of a sky); low and green, or the
-    # lawn grown from the bottom edge: grass, not a tree
-    green = ((a < -6) | ((a < -2) & (b > 8))) & textured & ~((a < -8) & low) & ~_lawn(L, a, b, tex, sky)
+    # low and green, or the lawn grown from the bottom edge: grass, not a tree
+    green = (a < -6) & textured & ~((a < -8) & low) & ~_lawn(L, a, b, tex, sky)
     warm = (a >= -6) & (b > 8) & (chroma >= 15) & textured & ~((L > 75) & (chroma < 30))  # not a pastel sky
     dark = (L < 35) & (b >= -6) & textured  # trunks and shaded leaves (a dark blue sky is not)
     backdrop = (b < -6) | ((L > 68) & (chroma < 30))  # a sky: blue or pale
     autumn = _against(_placed(_open(warm), "trees"), backdrop, min_share=AUTUMN_MIN)
     cand = green | autumn
-    cand |= _against(_placed(_open(dark & ~cand), "trees"), cand, share=DARK_AMONG)  # among the foliage
+    cand |= _against(_placed(_open(dark & ~cand), "trees"), cand)  # among the foliage
     rule = "green and textured (not low: grass), or autumn-coloured and textured against the sky, or dark among them"
     colours = _colour_words(phrase)
     if colours:
