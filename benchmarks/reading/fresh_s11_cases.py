@@ -617,6 +617,129 @@ SECOND_CANNOT = [
     "what is the exact location of this?",
 ]
 
+# A third batch (ids s11c-), written after the second batch's fixes and before planning any of it.
+THIRD = [
+    (
+        "scope",
+        "make the shirt green and the rest of the picture stays the same",
+        "segment(target=shirt) > edit(operation=recolor,color=green)",
+    ),
+    ("scope", "I only want the sky darker", "segment(target=sky) > edit(operation=darken)"),
+    ("scope", "darken only the sky please, not the buildings", "segment(target=sky) > edit(operation=darken)"),
+    (
+        "scope",
+        "can everything except the flowers be black and white?",
+        "segment(target=flowers) > edit(operation=grayscale,where=outside)",
+    ),
+    (
+        "scope",
+        "make all the picture blurry except the baby",
+        "segment(target=baby) > edit(operation=blur,where=outside)",
+    ),
+    (
+        "scope",
+        "exclude the dog and brighten everything",
+        "segment(target=dog) > edit(operation=brighten,where=outside)",
+    ),
+    (
+        "scope",
+        "brighten everything, excluding the window",
+        "segment(target=window) > edit(operation=brighten,where=outside)",
+    ),
+    ("scope", "leave the moon as is and darken the sky", "segment(target=sky) > edit(operation=darken)"),
+    (
+        "scope",
+        "make the jacket black but keep the face untouched",
+        "segment(target=jacket) > edit(operation=recolor,color=black)",
+    ),
+    (
+        "scope",
+        "everything should be blurred apart from the cyclist",
+        "segment(target=cyclist) > edit(operation=blur,where=outside)",
+    ),
+    (
+        "scope",
+        "the whole thing in black and white except the couple",
+        "segment(target=couple) > edit(operation=grayscale,where=outside)",
+    ),
+    (
+        "scope",
+        "grey everything out but keep the flag in colour",
+        "segment(target=flag) > edit(operation=grayscale,where=outside)",
+    ),
+    ("scope", "blur out everything that isn't the cat", "segment(target=cat) > edit(operation=blur,where=outside)"),
+    (
+        "scope",
+        "make the rest of the photo darker, not the singer",
+        "segment(target=singer) > edit(operation=darken,where=outside)",
+    ),
+    (
+        "scope",
+        "apart from the dog, make it all black and white",
+        "segment(target=dog) > edit(operation=grayscale,where=outside)",
+    ),
+    ("scope", "sharpen the eyes and nothing more", "segment(target=eyes) > edit(operation=sharpen)"),
+    ("scope", "warm up just the faces", "segment(target=faces) > edit(operation=warmer)"),
+    (
+        "scope",
+        "colour the umbrella red, don't change the sky",
+        "segment(target=umbrella) > edit(operation=recolor,color=red)",
+    ),
+    (
+        "scope",
+        "cool everything down except for the sunset",
+        "segment(target=sunset) > edit(operation=cooler,where=outside)",
+    ),
+    ("purpose", "make it brighter so it looks good on my website", "edit(operation=brighten)"),
+    ("purpose", "crop it 4:5, posting to instagram", "edit(operation=crop,aspect=4:5)"),
+    ("purpose", "convert to grayscale, it's for a newspaper", "edit(operation=grayscale)"),
+    ("purpose", "can you make it smaller, it needs to fit in an email", "edit(operation=resize,scale=<1)"),
+    ("purpose", "blur the background, it's my new profile photo", f"{M2} > edit(operation=blur,where=outside)"),
+    ("everyday", "pls make the colours less boring", "edit(operation=saturate)"),
+    ("everyday", "can you fix the lighting, it's super dark", "edit(operation=brighten)"),
+    ("everyday", "flip it the other way", "edit(operation=flip,direction=horizontal)"),
+    ("everyday", "give it more punch", "edit(operation=contrast) | edit(operation=saturate)"),
+    ("everyday", "I want it in colour but less bright", "edit(operation=darken)"),
+    ("everyday", "could you lighten the shadows a touch", "edit(operation=brighten,amount=low)"),
+]
+DOG_CAT = "what's in this picture? => I see a brown dog on the left; a cat on the right."
+DESK = "what's on the desk? => I see a laptop in the middle; a lamp on the left; a cup on the right."
+THIRD_REFER = [
+    ([DOG_CAT], "make the first thing you mentioned blue", "segment(target=dog) > edit(operation=recolor,color=blue)"),
+    ([DOG_CAT], "delete the last one", "segment(target=cat) > edit(operation=remove)"),
+    (
+        ["how many apples are there? => I count 5 apples."],
+        "make them green",
+        "segment(target=apples) > edit(operation=recolor,color=green)",
+    ),
+    (
+        ["what is that? => I see what may be a kite at the top."],
+        "make it orange",
+        "segment(target=kite) > edit(operation=recolor,color=orange)",
+    ),
+    (["what's he holding? => He is holding a guitar."], "remove it", "segment(target=guitar) > edit(operation=remove)"),
+    ([DESK], "make the third one blue", "segment(target=cup) > edit(operation=recolor,color=blue)"),
+    (
+        [DESK],
+        "remove all three",
+        "segment(target=laptop) > edit(operation=remove) > segment(target=lamp) > edit(operation=remove) > segment(target=cup) > edit(operation=remove)",
+    ),
+    (
+        ["what do you see? => I see a woman in the middle; a dog on the left."],
+        "cut her out",
+        "segment(target=woman) > edit(operation=cutout)",
+    ),
+]
+THIRD_CANNOT = [
+    "make the people in the photo talk",
+    "sell this picture for me",
+    "post it on my story",
+    "fax this to the office",
+    "what's behind the wall?",
+    "show the car from above",
+    "delete the photo from my phone",
+]
+
 PLACE_DESCRIBED = ("tell me where this photo was taken", "where is this place?")
 
 
@@ -661,6 +784,13 @@ def all_cases() -> list[dict]:
     second = [case(n, f, r, p, h) for n, (f, r, p, h) in enumerate(rows)]
     for c in second:
         c["id"] = c["id"].replace("s11-", "s11b-", 1)
+    rows = [(f, r, p, None) for f, r, p in THIRD]
+    rows += [("refer", r, p, h) for h, r, p in THIRD_REFER]
+    rows += [("cannot", r, "-", None) for r in THIRD_CANNOT]
+    third = [case(n, f, r, p, h) for n, (f, r, p, h) in enumerate(rows)]
+    for c in third:
+        c["id"] = c["id"].replace("s11-", "s11c-", 1)
+    second += third
     for c in first + second:  # the place is described (test_rule_image_reading_s10), labelled after the first run
         if c["request"] in PLACE_DESCRIBED:
             c["alternatives"] = [parse_plan("describe()")]

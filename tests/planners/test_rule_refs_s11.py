@@ -66,6 +66,8 @@ def test_named_in_answer(answer, names):
             [("segment", "the teddy bear"), ("edit", "cutout")],
         ),
         ("make it brighter", "I see what may be a teddy bear in the middle.", [("edit", "brighten")]),
+        ("recolour the second thing you named purple", TWO, [("segment", "the goat"), ("edit", "recolor")]),
+        ("blur all two", TWO, [("segment", "the horse"), ("edit", "blur"), ("segment", "the goat"), ("edit", "blur")]),
     ],
 )
 def test_reference_to_what_the_answer_named(planning, text, answer, want):

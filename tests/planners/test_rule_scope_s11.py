@@ -73,6 +73,15 @@ def test_scope_said_plainly(text, want):
             [("segment", "the kettle", None, "inside"), ("edit", None, "cutout", "inside")],
         ),
         ("turn the picture round", [("edit", None, "rotate", "inside")]),
+        (
+            "except for the horse, make it all grey",
+            [("segment", "the horse", None, "inside"), ("edit", None, "grayscale", "outside")],
+        ),
+        (
+            "make the entire photo darker apart from the lamp",
+            [("segment", "the lamp", None, "inside"), ("edit", None, "darken", "outside")],
+        ),
+        ("the colours are muddy, make them less boring", [("edit", None, "saturate", "inside")]),
     ],
 )
 def test_scope_planned(planning, text, want):
@@ -87,6 +96,7 @@ def test_scope_planned(planning, text, want):
         ("how much is that bike worth", "worth"),
         ("show me the other side of the building", "more than the picture holds"),
         ("zoom out a little", "more than the picture holds"),
+        ("erase this picture from my camera roll", "cannot send"),
     ],
 )
 def test_declared_limits(planning, text, says):

@@ -47,8 +47,16 @@ _SHE_HOLDS = re.compile(
 
 # references: "the first one", "the 2nd one", "the latter"; "both", "them"; "it", "that", "her"
 _ORDINALS = {"first": 0, "1st": 0, "former": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1, "latter": -1}
-_ORDINAL = re.compile(r"\bthe\s+(?P<n>first|1st|second|2nd|third|3rd|last|former|latter)(?:\s+one)?\b", _I)
-_BOTH = re.compile(r"\b(?:both(?:\s+of\s+them)?|all\s+of\s+them|them\s+both|them\s+all|them|they|those|these)\b", _I)
+_ORDINAL = re.compile(
+    r"\bthe\s+(?P<n>first|1st|second|2nd|third|3rd|last|former|latter)(?:\s+(?:one|thing|object|item|animal)"
+    r"(?:\s+(?:that\s+)?(?:you|u)\s+(?:mentioned|named|said|listed|saw|found|described))?)?\b",
+    _I,
+)
+_BOTH = re.compile(
+    r"\b(?:both(?:\s+of\s+them)?|all\s+(?:of\s+them|(?:two|three|four|five|\d)(?:\s+of\s+them)?)|the\s+(?:two|three|four)\s+of\s+them|"
+    r"them\s+both|them\s+all|them|they|those|these)\b",
+    _I,
+)
 _ONE = re.compile(
     r"\b(?:(?:that|this|the)\s+(?:one|thing|object|animal)|it|that|this|her|him)\b(?!\s+(?:is|was|'s)\b)", _I
 )

@@ -242,7 +242,11 @@ LIMITS += (
         # called "send it to instagram"): nothing here reaches outside the session
         r"^(?:(?:please|can you|could you|would you|pls)\s+)*(?:send|e-?mail|post|upload|share|tweet|whatsapp|forward|"
         r"print)\s+(?:it|this|that|them|the\s+(?:image|picture|photo|pic|result|edit|video|clip)|me\s+(?:it|this|a\s+copy))?"
-        r"\s*(?:$|\b(?:to|on|onto|with|via|for|out)\b)|^tag\s+(?:my|me|him|her|them|people|friends|everyone|us)\b",
+        r"\s*(?:$|\b(?:to|on|onto|with|via|for|out)\b)|^tag\s+(?:my|me|him|her|them|people|friends|everyone|us)\b"
+        r"|^(?:(?:please|can you|could you|pls)\s+)*(?:delete|erase|wipe)\s+"
+        r"(?:it|this|that|(?:the|this|that|my)\s+(?:photo|picture|image|pic|file|video|clip|original))\s+(?:from|to|on|onto|off|in|into)\s+"
+        r"(?:my|the|our)\s+(?:phone|computer|laptop|pc|mac|camera|drive|desktop|gallery|camera\s+roll|cloud|icloud|"
+        r"google\s+photos|dropbox|folder|disk)\b|\b(?:on|to)\s+my\s+(?:story|feed|wall|timeline)\b",
         "I cannot send, post, share or print anything: I only change and read pictures and clips in this session, "
         "and give the result back here (save it from the answer, or with the command line's --out).",
     ),

@@ -273,7 +273,7 @@ _ANTONYMS = (
         "desaturate",
         r"rich\w*|deep\w*|bold\w*|punch\w*|vivid\w*|vibran\w*|pop|intens\w*|saturat\w*|colou?rful|strong\w*|loud|garish|gaudy|lurid",
         r"pale\w*|wash\w* out|washed|drain\w*|mut\w*|dull\w*|fad\w*|subdu\w*|subtle\w*|understated|calm\w*|desaturat\w*|"
-        r"sad|drab|lifeless|lacklust\w*|bland|insipid",
+        r"sad|drab|lifeless|lacklust\w*|bland|insipid|boring|muddy",
     ),
     (
         "sharpen",

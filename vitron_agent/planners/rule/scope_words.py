@@ -103,6 +103,7 @@ _PURPOSE = re.compile(
 _FOR_REMARK = re.compile(
     r"\s*(?:[,;.]\s*(?:it'?s|it\s+is|this\s+is|that'?s|this'?s)\s+(?:for|going\s+(?:on|in|to|into)|to\s+go\s+(?:on|in)|meant\s+for)"
     r"\s+[^,;.]+|\s*,?\s*so\s+(?:that\s+)?(?:i|we)\s+can\s+(?:e-?mail|post|print|send|share|upload|use)\s+it(?:\s+[^,;.]+)?"
+    r"|\s*[,;]\s*(?:(?:it'?s|i'?m|we'?re)\s+)?(?:posting|uploading|sharing|putting)\s+(?:it\s+)?(?:to|on|onto|in)\s+[^,;.]+"
     r"|\s*,?\s+for\s+(?:printing|print|the\s+web|web|email(?:ing)?|sharing|posting))\s*[.!]?$",
     _I,
 )
@@ -158,6 +159,28 @@ _TURN_ROUND = re.compile(
 )
 
 
+# the whole picture said in other words before an exception: "make all the picture blurry except the baby",
+# "the whole thing in black and white except the couple" (the exception was dropped)
+_ALL_THE_PICTURE = re.compile(
+    r"\b(?:all\s+(?:of\s+)?the|the\s+whole|the\s+entire|the\s+rest\s+of\s+the)\s+(?:picture|photo|image|pic|thing|scene|shot)\b"
+    rf"(?=.*\b{_EXCEPT}\s)",
+    _I,
+)
+# the exception said first: "apart from the dog, make it all black and white"
+_EXCEPT_FIRST = re.compile(
+    r"^(?:(?:but|and)\s+)?(?:apart\s+from|except(?:\s+for)?|other\s+than|besides|excluding|save\s+for)\s+"
+    rf"(?P<kept>{_NP})\s*,\s*(?P<req>.+?)\s*[.!]?$",
+    _I,
+)
+_IT_ALL = re.compile(r"\b(?:it\s+all|all\s+of\s+it|everything|the\s+rest|it)\b", _I)
+
+
+def _except_first(m: re.Match[str]) -> str:
+    """ "apart from the dog, make it all black and white" -> "make everything black and white except the dog"."""
+    req = _IT_ALL.sub("everything", m.group("req"), count=1)
+    return f"{req} except {m.group('kept').strip()}"
+
+
 def _pointed_out(m: re.Match[str]) -> str:
     """The request with the thing pointed out first put where it calls it by a pronoun."""
     place = _PLACE.search(m.group("said") or "")
@@ -187,6 +210,9 @@ def scope_said(text: str) -> str:
         out = f"{m.group('req')} but keep {m.group('kept')} unchanged"
     if m := _ONLY_IN_FOCUS.match(out.strip()):
         out = f"blur everything except {m.group('np')}"
+    if m := _EXCEPT_FIRST.match(out.strip()):
+        out = _except_first(m)
+    out = _ALL_THE_PICTURE.sub("everything", out)
     out = _ALL_BUT_BACKGROUND.sub("the main object", out)
     out = _IT_EVERYWHERE.sub(lambda m: f"{m.group('verb')}{m.group('adv') or ''} ", out)
     out = _EVERYWHERE_BUT_ON.sub("everything except ", out)
