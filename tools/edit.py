@@ -55,7 +55,7 @@ from vitron_agent.perception.edit_ops import (
     rotated_size,
     tone,
 )
-from vitron_agent.perception.looks import border, undrawable
+from vitron_agent.perception.looks import border, text_misfit, undrawable
 from vitron_agent.perception.masks import check_same_size
 from vitron_agent.toolkit.registry import Backend, StepWords, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
@@ -189,7 +189,10 @@ class CvEditTool(VisionTool):
             raise ValueError(f"operation {inp.operation!r} needs a mask; segment the target first and pass its mask")
         if inp.operation == "text" and not (inp.text or "").strip():
             raise ValueError("text needs the words to write, e.g. text='Happy birthday'")
-        if inp.operation == "text" and (problem := undrawable(inp.text or "")):
+        if inp.operation == "text" and (
+            problem := undrawable(inp.text or "")
+            or text_misfit(inp.image.width, inp.image.height, inp.text or "", inp.place, inp.amount)
+        ):
             raise ValueError(problem)
         if inp.operation == "recolor" and not inp.color:
             raise ValueError("recolor needs a color, e.g. color='purple' or '#8040c0'")

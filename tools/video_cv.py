@@ -91,9 +91,12 @@ def check_edit_video(inp: EditVideoInput, operations_needing_mask: tuple[str, ..
     if inp.operation == "text" and not (inp.text or "").strip():
         raise ValueError("text needs the words to write, e.g. text='Happy birthday'")
     if inp.operation == "text":
-        from vitron_agent.perception.looks import undrawable
+        from vitron_agent.perception.looks import text_misfit, undrawable
 
-        if problem := undrawable(inp.text or ""):
+        v = inp.video
+        if problem := undrawable(inp.text or "") or text_misfit(
+            v.width, v.height, inp.text or "", inp.place, inp.amount
+        ):
             raise ValueError(problem)
     if inp.operation in ("cutout", "composite"):
         raise ValueError(

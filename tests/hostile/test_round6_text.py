@@ -98,3 +98,11 @@ def test_a_border_in_pixels_has_that_width(agent):
 def test_empty_quotes_are_no_words(agent, request_):
     result = _run(agent, request_)
     assert result.answer.startswith("What should the text say?") and not _images(result), result.answer
+
+
+def test_text_that_does_not_fit_the_picture_is_refused_not_cut_off(agent):
+    small = np.full((48, 64, 3), 90, np.uint8)
+    words = ("lorem ipsum " * 30)[:290]
+    result = agent.run(f"write '{words}' on it", image=small, session="fit")
+    assert "the text does not fit this 64x48 picture" in result.answer and not _images(result), result.answer
+    assert agent.run("write 'Hi' on it", image=small, session="fit").answer.startswith("I wrote 'Hi'")

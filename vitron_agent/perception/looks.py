@@ -24,7 +24,7 @@ import functools
 
 import numpy as np
 
-__all__ = ["LOOKS", "apply_look", "border", "draw_text", "undrawable", "TEXT_PLACES"]
+__all__ = ["LOOKS", "apply_look", "border", "draw_text", "undrawable", "text_misfit", "TEXT_PLACES"]
 
 LOOKS = ("sepia", "vignette", "grain", "invert", "sketch", "cartoon", "posterize", "emboss")
 TEXT_PLACES = ("bottom", "top", "center", "top_left", "top_right", "bottom_left", "bottom_right")
@@ -218,6 +218,34 @@ def _wrapped(draw, text: str, size: int, max_width: int) -> tuple[str, object]:
         size = int(size * 0.85)
 
 
+def text_misfit(width: int, height: int, text: str, place: str = "bottom", amount: float = 0.5) -> str:
+    """Why ``text`` does not fit a ``width`` x ``height`` picture even at the smallest size, or "": the
+    lines beyond the picture's edge were cut off (300 characters on a 64x48 picture: 2 lines of 30 seen),
+    said written."""
+    from PIL import Image, ImageDraw
+
+    body, font, (tw, th) = _layout(ImageDraw.Draw(Image.new("RGB", (1, 1))), width, height, text, place, amount)
+    margin = max(4, round(0.03 * min(height, width)))
+    if tw <= width and th <= height - margin:
+        return ""
+    lines = body.count("\n") + 1
+    return (
+        f"the text does not fit this {width}x{height} picture: even at {font.size} px it needs {round(tw)}x{round(th)} "
+        f"pixels ({lines} line{'s' if lines > 1 else ''}); write fewer words, or enlarge the picture first"
+    )
+
+
+def _layout(draw, w: int, h: int, text: str, place: str, amount: float):
+    """The wrapped text, its font and its size (with its outline) on a ``w`` x ``h`` picture."""
+    margin = max(4, round(0.03 * min(h, w)))
+    small = place not in ("bottom", "top", "center")  # a corner: a watermark, smaller
+    size = round(h * (0.04 + 0.08 * amount) * (0.6 if small else 1.0))
+    body, font = _wrapped(draw, " ".join(text.split()), size, w - 2 * margin)
+    stroke = max(1, round(font.size / 12))
+    x1, y1, x2, y2 = draw.multiline_textbbox((0, 0), body, font=font, stroke_width=stroke, align="center")
+    return body, font, (x2 - x1, y2 - y1)
+
+
 def draw_text(
     image: np.ndarray,
     text: str,
@@ -233,12 +261,9 @@ def draw_text(
     pil = Image.fromarray(np.ascontiguousarray(image[..., :3]))
     draw = ImageDraw.Draw(pil)
     margin = max(4, round(0.03 * min(h, w)))
-    small = place not in ("bottom", "top", "center")  # a corner: a watermark, smaller
-    size = round(h * (0.04 + 0.08 * amount) * (0.6 if small else 1.0))
-    body, font = _wrapped(draw, " ".join(text.split()), size, w - 2 * margin)
+    body, font, (tw, th) = _layout(draw, w, h, text, place, amount)
     stroke = max(1, round(font.size / 12))
-    x1, y1, x2, y2 = draw.multiline_textbbox((0, 0), body, font=font, stroke_width=stroke, align="center")
-    tw, th = x2 - x1, y2 - y1
+    x1, y1, _, _ = draw.multiline_textbbox((0, 0), body, font=font, stroke_width=stroke, align="center")
     col = {"left": margin, "right": w - margin - tw}.get(place.split("_")[-1], (w - tw) // 2)
     row = {"top": margin, "bottom": h - margin - th, "center": (h - th) // 2}[place.split("_")[0]]
     light = sum(rgb) > 384
