@@ -19,6 +19,7 @@ from typing import Any
 
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import look_records as _looks  # noqa: F401 (importing it registers the looks, text and border)
+from vitron_agent.planners.rule import save_records as _save  # noqa: F401 ("save it": already kept, said where)
 from vitron_agent.planners.rule import written_orders as _orders  # noqa: F401 (instructions in a picture: never done)
 from vitron_agent.planners.rule.answer_refs import after_answer
 from vitron_agent.planners.rule.cannot_do import PART_REFUSED, REFUSALS  # (importing it registers the refusals)
