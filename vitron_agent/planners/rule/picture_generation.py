@@ -224,7 +224,15 @@ def _do_frame(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None
         return
     low = slots.digits(clause.lower())
     args: dict[str, Any] = {"video": b.image}
-    if (index := slots.frame_index(low)) is not None:
+    from vitron_agent.tools.video_clip_parts import visible_target  # "a still of when the cat is visible"
+
+    if (
+        slots.timestamp(low) is None
+        and (what := visible_target(clause)) is not None
+        and "visible" in b.toolbox.get("frame").Input.model_fields
+    ):
+        args["visible"] = what
+    elif (index := slots.frame_index(low)) is not None:
         args["index"] = index
     elif (t := slots.timestamp(low)) is not None:
         args["time"] = t
