@@ -89,6 +89,8 @@ class EmbeddedTrackTool(CvTrackTool):
         if regionless and inp.target and EVERYONE.fullmatch(inp.target.strip(" .!")):  # "blur everyone": the people
             inp = inp.model_copy(update={"target": "people"})
         if regionless and inp.target:
+            if face_part(inp.target) is not None and (animal := animal_named(inp.target)) is not None:
+                raise ToolFailed(ANIMAL_FACE.format(animal=animal))  # "the cat's face": BlazeFace knows people only
             if face_part(inp.target) is not None and embedded_available("blazeface", "blazeface_weights"):
                 return self._faces(inp, ctx)
             name = named(inp.target)
@@ -198,10 +200,13 @@ class EmbeddedTrackTool(CvTrackTool):
         looks: list[tuple[int, int, int]] = []
         look_every = max(1, int(round(inp.video.fps)))
 
+        animals: set[str] = set()
+
         def frames():
             for i, frame in enumerate(clip.frames()):
                 if every and i % look_every == 0 and len(looks) < MAX_LOOKS:
                     looks.append((i, _people_on(frame), -1))
+                    animals.update(_animals_on(frame))
                 yield frame
 
         def progress(i: int) -> None:
@@ -212,10 +217,9 @@ class EmbeddedTrackTool(CvTrackTool):
             run = follow_faces(frames(), n, inp.video.fps, progress, ctx.cancelled.is_set)
         except RuntimeError as exc:
             raise ToolFailed("tracking was cancelled") from exc
+        animal_faces = _drop_animal_faces(run, clip)
         if not run.tracks:
-            raise ToolFailed(
-                f"I found no face in the video (BlazeFace, {n} frames). If there is one, give a box on a frame."
-            )
+            raise ToolFailed(_no_face(n, animals | animal_faces))
         if not every:
             run.tracks = [_the_face(run, inp.frame)]
         looks = [(i, p, len(run.faces_on(i))) for i, p, _ in looks]
@@ -225,6 +229,8 @@ class EmbeddedTrackTool(CvTrackTool):
             np.zeros((inp.video.height, inp.video.width), bool),
         )
         method = face_method(run, every, part)
+        if animal_faces:  # said, never silently unblurred
+            method += f"; a face found on the {' and the '.join(sorted(animal_faces))} was left out (an animal's, not a person's)"
         method += seen_note([bool(p.any()) for p in packed], inp.video.fps, run.cuts) + _faces_missed(
             looks, inp.video.fps
         )
@@ -325,6 +331,75 @@ def _follow_frames(clip, inp: TrackInput, prompt: np.ndarray, items: list, name,
 
 MAX_LOOKS = 20  # frames (one a second) where the people seen are set against the faces found
 FACES_MISSED = "; more people than faces on {k} of {m} frames looked at ({example}): a face turned away, small or dark may be left sharp"
+
+
+ANIMALS = ("cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe", "bird")
+ANIMAL_FACE = (
+    "I can't place the {animal}'s face: the face finder (BlazeFace) finds people's faces only, and no model here "
+    "finds an animal's head. Say 'blur the {animal}' to blur the whole {animal}, or draw a box on its face (a box "
+    "is followed through the clip)."
+)
+
+
+def animal_named(target: str) -> str | None:
+    """The animal word of a face phrase ("the cat's face": "cat", "the face of the dog": "dog", "the animals'
+    faces": "animals"), or None for people's faces ("her face", "the faces", "the man's face")."""
+    from vitron_agent.perception.detector import named
+
+    for word in re.findall(r"[a-z]+", re.sub(r"'s?\b", "", target.lower())):
+        name = named(word)
+        if name is not None and "person" not in name.labels and set(name.labels) <= set(ANIMALS):
+            return word
+    return None
+
+
+def _animals_on(frame: np.ndarray) -> set[str]:
+    """The animals the COCO detector is sure of (0.5) on ``frame`` (the detector's answer is cached by pixels)."""
+    from vitron_agent.perception.detector import detect_objects
+
+    return {d.label for d in detect_objects(frame, quick=True) if d.label in ANIMALS and d.score >= 0.5}
+
+
+def _no_face(n: int, animals: set[str]) -> str:
+    """The failure when no face is found: with the animals seen, where the faces asked for may be theirs."""
+    said = f"I found no face in the video (BlazeFace, {n} frames; it finds people's faces only)."
+    if not animals:
+        return f"{said} If there is one, give a box on a frame."
+    seen = " and ".join(f"a {a}" for a in sorted(animals))
+    one = sorted(animals)[0]
+    return f"{said} I saw {seen}, with no person: say 'blur the {one}' to blur it whole, or give a box on its face."
+
+
+def _drop_animal_faces(run, clip, looks: int = 3) -> set[str]:
+    """Take out of ``run`` (in place) the face tracks that are an animal's (BlazeFace fires on a cat's face):
+    on most of up to ``looks`` of its frames the face's centre lies in an animal the detector is sure of and in
+    no person. The animals whose faces were dropped."""
+    from vitron_agent.perception.detector import detect_objects
+
+    dropped: set[str] = set()
+    kept = []
+    for t in run.tracks:
+        frames = sorted(i for i, (_, away) in t.faces.items() if away == 0) or sorted(t.faces)
+        picks = frames[:: max(1, len(frames) // looks)][:looks]
+        votes = []
+        for i in picks:
+            face = t.faces[i][0]
+            cx, cy = (face.box[0] + face.box[2]) / 2, (face.box[1] + face.box[3]) / 2
+            inside = [
+                d
+                for d in detect_objects(clip.frame(i), quick=True)
+                if d.box.x1 <= cx <= d.box.x2 and d.box.y1 <= cy <= d.box.y2
+            ]
+            person = any(d.label == "person" and d.score >= 0.3 for d in inside)
+            animal = next((d.label for d in inside if d.label in ANIMALS and d.score >= 0.5), None)
+            votes.append(None if person else animal)
+        found = [v for v in votes if v]
+        if votes and len(found) * 2 > len(votes):
+            dropped.add(found[0])
+        else:
+            kept.append(t)
+    run.tracks = kept
+    return dropped
 
 
 def _people_on(frame: np.ndarray) -> int:

@@ -371,6 +371,11 @@ def whole_clip_only(call, what: str) -> None:
             f"I did not do it on {part.group(0).strip()!r} only: {what} works on the whole clip here, so I did it to "
             f"all of it. To change only that part, keep it first ('keep {part.group(0).strip()}') and ask again."
         )
+    elif (thing := visible_target(call.text[:300])) is not None:  # "slow down the part with the cat"
+        call.note(
+            f"I did not do it on the part with {thing} only: {what} works on the whole clip here, so I did it to all "
+            f"of it. To change only that part, keep it first ('keep the part with {thing}') and ask again."
+        )
 
 
 _CLOCK_SPAN = re.compile(r"\d+:\d\d\s*(?:-|to|through|thru|until|till)\s*\d+:\d\d")

@@ -255,15 +255,18 @@ def _spans_said(spans: list[list[int]], fps: float) -> str:
 
 def _visible_said(inp: TrimInput, seen: list[list[int]], parts: list[list[int]], fps: float) -> str:
     """What was kept, in words, with where the thing was seen."""
+    from vitron_agent.tools.video_time import _is_plural
+
     what, where = inp.visible, _spans_said(seen, fps)
+    is_ = "are" if _is_plural(what) else "is"
     if inp.visible_part == "from_first":
         return f"Kept from {clock(parts[0][0] / fps)}, where {what} first appears, to the end (seen {where})"
     if inp.visible_part == "remove":
         joined = "" if len(parts) == 1 else f", the {len(parts)} remaining parts joined"
-        return f"Removed {where}, where {what} is visible; kept {_spans_said(parts, fps)}{joined}"
+        return f"Removed {where}, where {what} {is_} visible; kept {_spans_said(parts, fps)}{joined}"
     if len(parts) == 1:
-        return f"Kept {where}, where {what} is visible"
-    return f"Kept the {len(parts)} parts where {what} is visible ({where}), joined"
+        return f"Kept {where}, where {what} {is_} visible"
+    return f"Kept the {len(parts)} parts where {what} {is_} visible ({where}), joined"
 
 
 class SpeedInput(BaseModel):

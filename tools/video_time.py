@@ -301,8 +301,9 @@ def find_ranges(store, video: VideoRef, target: str, every: float | None, ctx: T
         timeline, more = _timeline(clip, video, samples, small, look, model, ctx)
         if timeline.any():
             how += (
-                f"; not seen at that size, found only by looking again, zoomed in on what moves against the still "
-                f"background ({len(samples)} frames, {more} more to place each change): small on screen, so less sure"
+                f"; not seen at that size, found only by looking again, zoomed in on the salient object and on what "
+                f"moves against a still background ({len(samples)} frames, {more} more to place each change): "
+                "small on screen, so less sure"
             )
     filled = _fill_blinks(timeline)
     ranges, i, n = [], 0, video.frames
@@ -355,25 +356,47 @@ MOVED = 30  # a pixel differs from the still background by more than this (0-255
 
 
 def zoomed(seen, frames: list[np.ndarray]):
-    """A second ``seen`` (frame -> bool) that also looks, zoomed in, at each compact region where a frame
-    differs from the clip's still background (the per-pixel median of ``frames``, all one size): a thing
-    70 px wide on a 640 px frame is 45 px at the detector's input and missed, but named in its own crop.
-    None when the clip has no still background (cuts, pans: most of every frame changes)."""
+    """A second ``seen`` (frame -> bool) that also looks, zoomed in, at the salient object (U²-Netp) and at
+    each compact region where a frame differs from the clip's still background (the per-pixel median of
+    ``frames``, all one size; none where the camera moves or cuts): a thing 70 px wide on a 640 px frame is
+    45 px at the detector's input and missed, but named in its own crop. None for fewer than 5 frames."""
     if len(frames) < 5 or len({f.shape for f in frames}) != 1:
         return None
     background = np.median(np.stack(frames[:: max(1, len(frames) // 24)]), axis=0).astype(np.int16)
     still = [(np.abs(f.astype(np.int16) - background).max(-1) > MOVED).mean() for f in frames]
-    if np.median(still) > 0.2:
-        return None
+    moving = float(np.median(still)) <= 0.2
 
     def look(frame: np.ndarray) -> bool:
         if seen(frame):
             return True
-        if frame.shape != background.shape:
-            return False
-        return any(seen(crop) for crop in _moving_crops(frame, background))
+        crops = _moving_crops(frame, background) if moving and frame.shape == background.shape else []
+        return any(seen(crop) for crop in [*crops, *_salient_crop(frame)])
 
     return look
+
+
+def _salient_crop(frame: np.ndarray) -> list[np.ndarray]:
+    """The crop around U²-Netp's salient object (twice its size, longer side 320 px) when it is small (under a
+    sixth of the frame's width and height), else none: a large salient thing was already seen whole."""
+    import cv2
+
+    from vitron_agent.perception.salient import salient_map
+
+    ys, xs = np.nonzero(salient_map(frame) > 0.5)
+    h, w = frame.shape[:2]
+    if not len(ys) or (xs.max() - xs.min()) > w / 6 or (ys.max() - ys.min()) > h / 6:
+        return []
+    return [_crop_around(frame, xs.min(), ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1, cv2)]
+
+
+def _crop_around(frame: np.ndarray, x: int, y: int, bw: int, bh: int, cv2) -> np.ndarray:
+    """A square crop twice the box's longer side around its centre, scaled so its longer side is 320 px."""
+    side = int(max(bw, bh) * 2)
+    cx, cy = x + bw // 2, y + bh // 2
+    x1, y1 = max(0, cx - side // 2), max(0, cy - side // 2)
+    crop = frame[y1 : y1 + side, x1 : x1 + side]
+    s = 320 / max(crop.shape[:2])
+    return cv2.resize(crop, (max(1, round(crop.shape[1] * s)), max(1, round(crop.shape[0] * s))))
 
 
 def _moving_crops(frame: np.ndarray, background: np.ndarray, most: int = 3) -> list[np.ndarray]:
@@ -386,15 +409,7 @@ def _moving_crops(frame: np.ndarray, background: np.ndarray, most: int = 3) -> l
     n, _, stats, _ = cv2.connectedComponentsWithStats(moved)
     h, w = frame.shape[:2]
     regions = sorted((s for s in stats[1:n] if 60 <= s[4] <= 0.25 * h * w), key=lambda s: -s[4])[:most]
-    crops = []
-    for x, y, bw, bh, _ in regions:
-        side = int(max(bw, bh) * 2)
-        cx, cy = x + bw // 2, y + bh // 2
-        x1, y1 = max(0, cx - side // 2), max(0, cy - side // 2)
-        crop = frame[y1 : y1 + side, x1 : x1 + side]
-        s = 320 / max(crop.shape[:2])
-        crops.append(cv2.resize(crop, (max(1, round(crop.shape[1] * s)), max(1, round(crop.shape[0] * s)))))
-    return crops
+    return [_crop_around(frame, x, y, bw, bh, cv2) for x, y, bw, bh, _ in regions]
 
 
 def _fill_blinks(timeline: np.ndarray) -> int:

@@ -133,3 +133,65 @@ def test_a_small_thing_lost_at_the_detector_size_is_found_zoomed_in_and_said_les
     truth = np.array(["motorcycle" in s for s in c.labels])
     assert (seen == truth).mean() >= 0.9, found.ranges
     assert "less sure" in found.how
+
+
+@pytest.fixture(scope="module")
+def cat_clip(tmp_path_factory):
+    """One second of the cat photo panning (10 frames, no person), and its store."""
+    from vitron_agent.storage.store import ArtifactStore
+    from vitron_agent.testing.part_clips import Segment, build
+
+    store = ArtifactStore(tmp_path_factory.mktemp("cat"), "cat")
+    c = build("cat", [Segment("chelsea", 1.0)])
+    return store, store.put_video(iter(c.frames), c.fps)
+
+
+def _track(store, ref, target):
+    from vitron_agent.tools.track_detect import EmbeddedTrackTool
+
+    return EmbeddedTrackTool()(ToolContext(store=store), video=ref.model_dump(), target=target)
+
+
+@pytest.mark.parametrize("target", ["the cat's face", "the face of the cat"])
+def test_an_animals_face_is_refused_with_what_would_do(cat_clip, target):
+    """BlazeFace finds people's faces only: an animal's face is neither guessed nor blurred as a person's."""
+    store, ref = cat_clip
+    with pytest.raises(ToolFailed, match=r"can't place the cat's face.*'blur the cat'"):
+        _track(store, ref, target)
+
+
+def test_the_faces_of_a_clip_with_only_a_cat_say_the_cat(cat_clip):
+    store, ref = cat_clip
+    with pytest.raises(ToolFailed, match=r"no face in the video.*people's faces only.*I saw a cat"):
+        _track(store, ref, "the faces")
+
+
+def test_a_persons_face_is_no_animal():
+    from vitron_agent.tools.track_detect import animal_named
+
+    assert [animal_named(t) for t in ("her face", "the faces", "the man's face", "the dog's eyes")] == [
+        None,
+        None,
+        None,
+        "dog",
+    ]
+
+
+def test_a_small_thing_in_a_panning_shot_is_found_by_its_salient_crop(tmp_path):
+    """No still background while the camera pans: the salient object's crop is what is looked at again."""
+    from vitron_agent.storage.store import ArtifactStore
+    from vitron_agent.testing.part_clips import Segment, build
+    from vitron_agent.tools.video_time import find_ranges
+
+    store = ArtifactStore(tmp_path, "pan")
+    c = build("pan", [Segment("brick", 2.0, "pan", sprite="motorcycle_left", sprite_px=70)], size=(640, 480))
+    ref = store.put_video(iter(c.frames), c.fps)
+    found = find_ranges(store, ref, "the motorcycle", 0.5, ToolContext(store=store))
+    assert found.ranges and sum(b - a for a, b in found.ranges) >= 1.0, found.ranges
+    assert "salient object" in found.how and "less sure" in found.how
+
+
+@pytest.mark.parametrize("text", ["slow down the part with the cat", "reverse the bit where the dog appears"])
+def test_a_whole_clip_edit_of_a_part_named_by_content_says_so_first(agent, text):
+    plan = agent.plan(text, video=CLIP)
+    assert any(n.startswith("I did not do it on the part with the") for n in plan.notes), plan.notes
