@@ -58,3 +58,15 @@ def test_the_same_file_named_twice_is_said_on_stderr_even_when_quiet(tmp_path):
     assert p.returncode == 0, p.stderr
     assert "left out 1 of the inputs: in/a.png (the same file as in/a.png: done once)" in p.stderr, p.stderr
     assert src.exists()
+
+
+def test_a_request_after_the_inputs_is_told_where_it_goes(tmp_path):
+    _folder(tmp_path)
+    p = subprocess.run(
+        [str(BIN), "batch", "in/a.png", "make it grayscale", "--out", "out", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert p.returncode == 2 and 'the request goes first: vitron-agent batch "make it grayscale"' in p.stderr, p.stderr

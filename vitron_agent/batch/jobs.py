@@ -172,7 +172,9 @@ def named_inputs(
             base = _glob_base(spec)
             paths = [Path(q) for q in sorted(glob.glob(spec, recursive=True)) if Path(q).is_file()]
             if not paths:
-                raise InputError(f"input {spec!r}: no such file, folder or matching files")
+                words = " " in spec.strip() and not any(c in spec for c in "/\\*?[")
+                hint = f' (the request goes first: vitron-agent batch "{spec[:60]}" INPUTS --out DIR)' if words else ""
+                raise InputError(f"input {spec[:200]!r}: no such file, folder or matching files{hint}")
         for q in paths:
             real = q.resolve()
             if skip is not None and (real == skip or skip in real.parents):
