@@ -48,6 +48,18 @@ CASES = [
     ("pasted", "trim from 7 s to 9 s", ("error", r"past|end|long|only")),
 ]
 
+# written after the fixes, never tuned on: the same classes in words and a clip not used above (--fresh)
+FRESH = [
+    ("farm", "remove every scene that has the horse in it", ("remove", "horse")),
+    ("farm", "can you make a gif out of the horse bit", ("gif", "horse")),
+    ("farm", "fast forward to where the horse appears", ("skip", "horse")),
+    ("farm", "screenshot of the horse", ("still", "horse")),
+    ("farm", "drop the parts showing the cup", ("remove", "cup")),
+    ("farm", "keep only the bits where someone is on screen", ("keep", "person")),
+    ("people", "trim 0:05 - 0:03", ("error", r"before|after|revers|order|swap|backwards")),
+    ("farm", "cut out the zebra part", ("none", "zebra")),
+]
+
 
 def _outputs(res, kind: str) -> list:
     return [o["value"] for s in res.steps for o in s.outputs.values() if o["kind"] == kind]
@@ -112,12 +124,13 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--show", action="store_true", help="print each case's outcome and answer")
     ap.add_argument("--half", choices=("tune", "heldout", "both"), default="both")
+    ap.add_argument("--fresh", action="store_true", help="run the cases written after the fixes instead")
     args = ap.parse_args()
     tally = {"tune": {"right": 0, "honest": 0, "wrong": 0}, "heldout": {"right": 0, "honest": 0, "wrong": 0}}
     with tempfile.TemporaryDirectory() as root, Agent(data_dir=Path(root) / "data") as agent:
         clips = {}
-        for k, (name, text, expect) in enumerate(CASES):
-            half = "heldout" if k % 2 else "tune"
+        for k, (name, text, expect) in enumerate(FRESH if args.fresh else CASES):
+            half = "heldout" if k % 2 or args.fresh else "tune"
             if args.half not in ("both", half):
                 continue
             if name not in clips:
@@ -126,7 +139,7 @@ def main() -> int:
             c, path = clips[name]
             outcome, why = score(agent, c, path, text, expect)
             tally[half][outcome] += 1
-            if args.show and half == "tune":
+            if args.show and (half == "tune" or args.fresh):
                 res_line = f"[{half}] {outcome:6} {text!r} ({name}): {why}"
                 print(res_line, file=sys.stderr)
     print("| half | right | honest | wrong |\n|---|---|---|---|")

@@ -155,6 +155,11 @@ def _clips() -> dict[str, list[Segment]]:
             Segment("brick", 2.0, "still", sprite="motorcycle_left", sprite_px=70),
             Segment("brick", 2.0, "still"),
         ],
+        "farm": [
+            Segment("coffee", 1.5),
+            Segment("gravel", 2.0, "still", sprite="horse", sprite_px=150),
+            Segment("camera", 1.5, "zoom"),
+        ],
         "small_horse": [
             Segment("gravel", 3.0, "still"),
             Segment("gravel", 2.0, "still", sprite="horse", sprite_px=60),
