@@ -89,3 +89,20 @@ def test_how_sure_is_low_for_a_region_that_blends_in():
     assert how_sure(half, L, a, b, False).startswith("high")
     assert how_sure(half, L, a, b, True).startswith("fair")  # a guess is at most fair
     assert how_sure(np.zeros_like(half), L, a, b, False).startswith("low (it covers only")
+
+
+@pytest.mark.parametrize("seed", [31, 32])
+def test_the_leaves_are_not_a_streaky_blue_green_sky(seed):
+    """'the leaves' took the sky's blue-green (a newcomer's case): a teal sky with cirrus streaks
+    above a tree line."""
+    import composed
+
+    composed.SKIES.setdefault("teal", [(30, 120, 140), (120, 200, 205)])
+    img, ref = composed.landscape(seed, "teal", "grass", trees="trees")
+    streaks = composed._noise(np.random.default_rng(seed), 1.2, 6)
+    img = img.astype(float)
+    img[ref["sky"]] *= (1 + 0.12 * streaks[ref["sky"]])[:, None]
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    mask, _ = mask_of(img, "the leaves")
+    assert (mask & ref["sky"]).mean() < 0.005  # before: 3-6 % of the picture, the streaky sky
+    assert iou(mask, ref["trees"]) > 0.8  # before: 0.41-0.57

@@ -299,7 +299,7 @@ def _trees(small, L, a, b, tex, med, phrase, sky: np.ndarray) -> tuple[np.ndarra
     textured = tex * med > max(FOLIAGE_REL * med, FOLIAGE_TEX)
     low = np.arange(sh)[:, None] >= STANDS_UP * sh
     # low and green, or the lawn grown from the bottom edge: grass, not a tree
-    green = (a < -6) & textured & ~((a < -8) & low) & ~_lawn(L, a, b, tex, sky)
+    green = (a < -6) & (b > -6) & textured & ~((a < -8) & low) & ~_lawn(L, a, b, tex, sky)
     warm = (a >= -6) & (b > 8) & (chroma >= 15) & textured & ~((L > 75) & (chroma < 30))  # not a pastel sky
     dark = (L < 35) & (b >= -6) & textured  # trunks and shaded leaves (a dark blue sky is not)
     backdrop = (b < -6) | ((L > 68) & (chroma < 30))  # a sky: blue or pale
