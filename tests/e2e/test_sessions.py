@@ -99,6 +99,12 @@ def test_sessions_and_review_cli(tmp_path):
     assert cli("sessions", "rm", "c1", "--db", db).stdout.strip() == "deleted c1"
     p = cli("sessions", "show", "c1", "--db", db)
     assert p.returncode == 2 and "no session 'c1'" in p.stderr
+    # the id after the options, and "list" for "ls" (newcomer s11: "unrecognized arguments: c2")
+    p = cli("sessions", "show", "--db", db, "c2", "--json")
+    assert p.returncode == 0 and json.loads(p.stdout)["session"] == "c2"
+    assert cli("sessions", "list", "--db", db).stdout.startswith("c2\t")
+    p = cli("sessions", "show", "--db", db, "c2", "c3")
+    assert p.returncode == 2 and "unrecognized arguments: c3" in p.stderr
 
 
 def test_chat_repl_driven_by_stdin(tmp_path):

@@ -209,7 +209,14 @@ def _main(argv: list[str] | None) -> int:
     except ConfigError as exc:  # a plugin module named in the environment cannot be imported
         print(f"vitron-agent: error: {for_terminal(exc)}", file=sys.stderr)
         return 2
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    late = ("session", "new_session") if getattr(args, "action", None) == "fork" else ("session",)
+    for name in late if args.command == "sessions" else ():
+        # `sessions show --db s.sqlite d1`: the id after an option (argparse had "unrecognized arguments: d1")
+        if getattr(args, name, None) is None and extra and not extra[0].startswith("-"):
+            setattr(args, name, extra.pop(0))
+    if extra:
+        parser.error("unrecognized arguments: " + " ".join(extra))
     if args.command not in _START_UP_IN_RUN:
         start_up_done()
     from vitron_agent.cli.surface import surfaces

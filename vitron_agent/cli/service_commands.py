@@ -24,6 +24,7 @@ def sessions(args: argparse.Namespace) -> int:
     from vitron_agent.core.errors import InputError
     from vitron_agent.runtime import sessions as S
 
+    args.action = {"list": "ls", "delete": "rm"}.get(args.action, args.action)
     agent = agent_from_args(args, db=args.db)
     try:
         if args.action == "ls":
@@ -319,7 +320,11 @@ def serve_models(args: argparse.Namespace) -> int:
 
 def add_sessions_parser(sub: Any) -> argparse.ArgumentParser:
     sessions = sub.add_parser("sessions", help="list, show, fork or delete the sessions in a database")
-    sessions.add_argument("action", choices=["ls", "show", "rm", "fork"])
+    sessions.add_argument(
+        "action",
+        choices=["ls", "list", "show", "rm", "delete", "fork"],
+        help="ls (or list), show, rm (or delete), fork",
+    )
     sessions.add_argument("session", nargs="?", help="session id (show, rm, fork)")
     sessions.add_argument("new_session", nargs="?", help="fork: the new session id")
     add_db(sessions, required=True)
