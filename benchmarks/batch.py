@@ -17,9 +17,9 @@ run (Ray's GCS, raylet and agents, Ray Data's own actors included) and the best 
 CPU allows on this machine's cores: a floor that no overlap of start-up can go under.
 
 The Ray rows: cold (a new lean local instance: :mod:`vitron_agent.batch.local_ray`; and on plain
-``ray.init``'s, ``VITRON_RAY_LEAN=0``) with the driver's head start (the driver runs inputs
-while Ray and the actors start: :mod:`vitron_agent.batch.head_start`) and without it
-(``VITRON_RAY_HEAD_START=0``); cold with the same actors run through Ray Data
+``ray.init``'s, ``VITRON_RAY_LEAN=0``) with its workers preloading the runtime and an actor
+planning, and with the driver planning and running inputs while Ray and the actors start (its
+head start: :mod:`vitron_agent.batch.head_start`; ``VITRON_RAY_PRELOAD=0``); cold with the same actors run through Ray Data
 (``VITRON_RAY_EXECUTOR=data``) instead of the default fixed pool of plain actors; attached to a new
 cluster (its first batch starts the actors, which stay warm: detached, named by the configuration)
 and that cluster's next batch, which reuses the warm actors (models loaded; one of them plans the
@@ -27,6 +27,11 @@ request, so the driver builds no Agent). "CPU ms a worker item" splits a helper'
 into its jobs' own work and the machinery between them (from the timeline's job marks); a warm
 actor's "CPU s" mark counts its earlier batches too (the every-process table counts only the run).
 The simulated-cluster table runs the actors alone (head start off).
+
+A cold run's workers preload the runtime while ``ray.init`` ends and an actor plans, the driver
+building no Agent (:mod:`vitron_agent.batch.worker_preload`); ``--only pool,cold,no-preload,head-start``
+puts it beside the driver planning with its head start (``VITRON_RAY_PRELOAD=0``) and beside
+preloaded actors with the head start (``VITRON_RAY_HEAD_START=1``).
 """
 
 from __future__ import annotations
@@ -370,6 +375,8 @@ ROWS = {  # --only's names: (workers: 1 or N, --ray, more environment)
     "no-head-start": (0, "local", {"VITRON_RAY_HEAD_START": "0"}),
     "data": (0, "local", {"VITRON_RAY_EXECUTOR": "data"}),
     "full-ray": (0, "local", {"VITRON_RAY_LEAN": "0"}),
+    "no-preload": (0, "local", {"VITRON_RAY_PRELOAD": "0"}),  # the driver plans and has its head start
+    "head-start": (0, "local", {"VITRON_RAY_HEAD_START": "1"}),  # preloaded actors, and the head start
 }
 
 
@@ -430,7 +437,8 @@ def main() -> None:
         one_w = measure(tmp / "in", tmp / "b1", 1)
         pool = measure(tmp / "in", tmp / "b2", w)
         cold = measure(tmp / "in", tmp / "b3", w, ray="local")
-        no_head = measure(tmp / "in", tmp / "b6", w, ray="local", VITRON_RAY_HEAD_START="0")
+        # the driver plans and runs inputs while Ray starts (its head start), the actors not preloaded
+        no_head = measure(tmp / "in", tmp / "b6", w, ray="local", VITRON_RAY_PRELOAD="0")
         on_data = measure(tmp / "in", tmp / "b7", w, ray="local", VITRON_RAY_EXECUTOR="data")
         full = measure(tmp / "in", tmp / "b8", w, ray="local", VITRON_RAY_LEAN="0")  # every process ray.init starts
         with attached_cluster(tmp, os.cpu_count() or 1) as (address, head_pid):
@@ -443,7 +451,7 @@ def main() -> None:
         print(row("batch, 1 worker", one_w, one_w))
         print(row(f"batch, {w} workers", pool, one_w))
         print(row(f"--ray, {w} actors, cold", cold, one_w))
-        print(row(f"--ray, {w} actors, cold, no head start", no_head, one_w))
+        print(row(f"--ray, {w} actors, cold, head start, no preload", no_head, one_w))
         print(row(f"--ray, {w} actors, cold, Ray Data", on_data, one_w))
         print(row(f"--ray, {w} actors, cold, plain ray.init", full, one_w))
         print(row(f"--ray, {w} actors, attached (started)", attached, one_w))
@@ -457,8 +465,8 @@ def main() -> None:
             f"batch (the warm actors reused: {again['phases']['actors']}) "
             f"{again['rate'] / pool['rate']:.2f}x (goal ≥ 0.8x); steady {cold['steady'] / pool['steady']:.2f}x "
             f"cold, {attached['steady'] / pool['steady']:.2f}x attached, {again['steady'] / pool['steady']:.2f}x again\n"
-            f"       the driver's head start (VITRON_RAY_HEAD_START=0 turns it off): cold "
-            f"{cold['rate'] / pool['rate']:.2f}x with it, {no_head['rate'] / pool['rate']:.2f}x without\n"
+            f"       preloaded actors, one of them planning (the default): cold {cold['rate'] / pool['rate']:.2f}x; "
+            f"the driver planning with its head start (VITRON_RAY_PRELOAD=0) {no_head['rate'] / pool['rate']:.2f}x\n"
             f"       the same actors through Ray Data (VITRON_RAY_EXECUTOR=data), cold: "
             f"{on_data['rate'] / pool['rate']:.2f}x the pool\n"
             f"       cold on a lean local instance (the default) {cold['rate'] / pool['rate']:.2f}x, on plain "
@@ -467,7 +475,7 @@ def main() -> None:
         )
         print()
         runs = [("1 worker", one_w), (f"{w} workers", pool), ("ray cold", cold), ("ray attached", attached)]
-        runs += [("attached again", again), ("cold, no head start", no_head), ("cold, Ray Data", on_data)]
+        runs += [("attached again", again), ("cold, no preload", no_head), ("cold, Ray Data", on_data)]
         runs += [("cold, plain init", full)]
         print("\n".join(timeline_table(runs)))
         print()

@@ -100,7 +100,8 @@ def test_batch_on_ray_data_matches_one_process_and_the_pool(photos, tmp_path, cl
     runs = {
         "one process": [],
         "pool of 2": ["--workers", "2"],
-        "ray, local": ["--ray", "--workers", "2"],  # every input on the actors (no head start)
+        "ray, local": ["--ray", "--workers", "2"],  # every input on the actors (no head start), one plans
+        "ray, local, no preload": ["--ray", "--workers", "2"],  # the driver plans; its actors import as they start
         "ray, attached": ["--ray", cluster, "--workers", "2"],
         "ray, local, head start": ["--ray", "--workers", "2"],  # the driver runs inputs while Ray starts
         "ray, local, Ray Data": ["--ray", "--workers", "2"],  # the same actors through Ray Data's map_batches
@@ -108,7 +109,9 @@ def test_batch_on_ray_data_matches_one_process_and_the_pool(photos, tmp_path, cl
     got = {}
     for name, extra in runs.items():
         out = tmp_path / name.replace(" ", "_").replace(",", "")
-        env = {} if "head start" in name else {"VITRON_RAY_HEAD_START": "0"}
+        env = {"VITRON_RAY_HEAD_START": "1" if "head start" in name else "0"}
+        if "no preload" in name:
+            env["VITRON_RAY_PRELOAD"] = "0"
         if "Ray Data" in name:
             env["VITRON_RAY_EXECUTOR"] = "data"
         if name == "ray, attached":

@@ -111,3 +111,105 @@ def test_a_killed_cold_batch_leaves_no_ray_process(tmp_path):
     finally:
         if driver.poll() is None:
             driver.kill()
+
+
+# A driver whose lean instance preloads ``n`` workers; its actors (a class that imports nothing of
+# vitron_agent) say whether the runtime was imported in their process before they were built.
+_PRELOAD_CHILD = """
+import json, os, sys, ray
+from vitron_agent.batch import local_ray
+lean = local_ray.start(2, (int(sys.argv[1]), None, None))
+ray.init(address=lean.address, logging_level="ERROR", log_to_driver=False)
+
+@ray.remote(num_cpus=1)
+class Probe:
+    def __init__(self):
+        self.had = "vitron_agent.runtime.agent" in sys.modules and "vitron_agent.planners.rule" in sys.modules
+
+    def had_runtime(self):
+        return self.had
+
+actors = [Probe.remote() for _ in range(2)]
+print(json.dumps({"had": sorted(ray.get([a.had_runtime.remote() for a in actors])), "slots": lean.slots}))
+ray.shutdown()
+lean.stop()
+"""
+
+
+@pytest.mark.parametrize(("n", "env", "expected"), [(2, {}, [True, True]), (1, {}, [False, True])])
+def test_prestarted_workers_import_the_runtime_before_their_actor(n, env, expected):
+    """The raylet's prestarted workers run the preload hook (vitron_agent.batch.worker_preload):
+    the first n import the runtime an actor's Agent is built from, the others nothing."""
+    p = subprocess.run(
+        [sys.executable, "-c", _PRELOAD_CHILD, str(n)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "RAY_worker_niceness": "0", **env},
+    )
+    assert p.returncode == 0, p.stderr[-3000:]
+    got = json.loads(p.stdout.strip().splitlines()[-1])
+    assert got["had"] == expected
+    assert got["slots"] and not os.path.exists(got["slots"])  # its slot folder went with the instance
+
+
+def test_no_preload_when_turned_off():
+    p = subprocess.run(
+        [sys.executable, "-c", _PRELOAD_CHILD, "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "RAY_worker_niceness": "0", "VITRON_RAY_PRELOAD": "0"},
+    )
+    assert p.returncode == 0, p.stderr[-3000:]
+    got = json.loads(p.stdout.strip().splitlines()[-1])
+    assert got == {"had": [False, False], "slots": None}
+
+
+def test_the_preload_hook_claims_each_slot_once_and_never_raises(tmp_path, monkeypatch):
+    from vitron_agent.batch import worker_preload
+
+    env = worker_preload.environment(str(tmp_path), 2, str(tmp_path / "missing.toml"), None)
+    assert env[worker_preload.HOOK_ENV] == "vitron_agent.batch.worker_preload.preload"
+    monkeypatch.setenv(worker_preload.ENV, env[worker_preload.ENV])
+    assert [worker_preload._claim_slot(env[worker_preload.ENV]) for _ in range(3)] == [True, True, False]
+    assert sorted(os.listdir(tmp_path)) == ["0", "1"]
+    monkeypatch.setenv(worker_preload.ENV, f"{tmp_path / 'other'}:1")
+    (tmp_path / "other").mkdir()
+    monkeypatch.setenv("VITRON_RAY_PRELOAD_CONFIG", str(tmp_path / "missing.toml"))
+    worker_preload.preload()  # a config that cannot load: nothing raised (the actor reports it itself)
+    assert os.listdir(tmp_path / "other") == ["0"]
+
+
+def test_a_cold_batch_plans_on_a_preloaded_actor_and_runs_every_input_there(tmp_path):
+    """Cold, with the head start on auto: the actors' workers imported the runtime before them
+    (their 'preloaded' mark, in the actor's own process), one actor plans the request and the
+    driver runs no input; with VITRON_RAY_PRELOAD=0 the driver plans and has its head start."""
+    from PIL import Image
+    from skimage import data
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(6):
+        Image.fromarray(data.astronaut()[i : 300 + i, i : 300 + i]).save(folder / f"p{i:02d}.png")
+    marks = {}
+    for name, extra in (("preloaded", {}), ("not preloaded", {"VITRON_RAY_PRELOAD": "0"})):
+        timeline = tmp_path / f"{name}.jsonl"
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "VITRON_BATCH_TIMELINE": str(timeline), **extra}
+        env.pop("VITRON_RAY_HEAD_START", None)
+        out = tmp_path / name.replace(" ", "_")
+        cmd = [str(BIN / "vitron-agent"), "batch", REQUEST, str(folder), "--out", str(out), "--quiet"]
+        p = subprocess.run([*cmd, "--ray", "--workers", "2"], env=env, capture_output=True, text=True, timeout=600)
+        assert p.returncode == 0, p.stderr[-3000:]
+        lines = [json.loads(ln) for ln in (out / "results.jsonl").read_text().splitlines()]
+        assert len(lines) == 6 and all(ln["status"] == "ok" for ln in lines)
+        marks[name] = [json.loads(ln) for ln in timeline.read_text().splitlines()]
+    recs = marks["preloaded"]
+    preloaded = {r["pid"] for r in recs if r["who"] == "actor" and r["phase"] == "preloaded"}
+    built = {r["pid"] for r in recs if r["who"] == "actor" and r["phase"] == "agent built"}
+    assert built and built <= preloaded, recs
+    assert [r["who"] for r in recs if r["phase"] == "plan start"] == ["actor"]
+    assert not [r for r in recs if r["who"] == "driver" and r["phase"] == "job start"]
+    recs = marks["not preloaded"]
+    assert not [r for r in recs if r["phase"] == "preloaded"]
+    assert [r["who"] for r in recs if r["phase"] == "plan start"] == ["driver"]

@@ -11,8 +11,13 @@ too (:meth:`Claims.take`). The dataset is made only of the inputs the driver has
 the time Ray is up, so an actor skips (answers ``{"skip": true}`` at once) only the few the driver
 claims after that.
 
-``VITRON_RAY_HEAD_START=0`` turns it off (every input then runs on an actor). It is off under Ray
-Client (``ray://``), whose driver is outside the cluster and should not run work.
+``VITRON_RAY_HEAD_START=0`` turns it off (every input then runs on an actor), ``1`` on. Unset
+(``auto``), it is on unless the batch's actors are preloaded (a lean local instance whose workers
+import the runtime while ``ray.init`` ends: :mod:`vitron_agent.batch.worker_preload`): those
+actors are ready about when Ray is, so the driver builds no Agent (~1.8 CPU-s on a 2-core machine
+where every process competes for the cores) and an actor plans the request, as on a cluster's
+warm actors. It is off under Ray Client (``ray://``), whose driver is outside the cluster and
+should not run work.
 """
 
 from __future__ import annotations
@@ -32,11 +37,13 @@ _NAMESPACE = "vitron_batch_claims"
 _DRIVER = b"driver"
 
 
-def enabled(address: str | None) -> bool:
-    """Whether a batch on Ray at ``address`` gives its driver a head start (see the module)."""
-    if os.environ.get(ENV, "1").strip().lower() in ("0", "false", "no", "off"):
+def enabled(address: str | None, preloaded: bool = False) -> bool:
+    """Whether a batch on Ray at ``address`` gives its driver a head start (see the module;
+    ``preloaded``: its actors' workers imported the runtime before them)."""
+    value = os.environ.get(ENV, "auto").strip().lower()
+    if value in ("0", "false", "no", "off") or (address or "").startswith("ray://"):
         return False
-    return not (address or "").startswith("ray://")
+    return value in ("1", "true", "yes", "on") or not preloaded
 
 
 class Claims:

@@ -19,12 +19,21 @@ API: if anything of it is missing or fails, :func:`start` returns None and the c
 with plain ``ray.init(address="local")``. ``VITRON_RAY_LEAN=0`` asks for plain ``ray.init`` (every
 process Ray starts). ``ray status``, the dashboard and ``ray logs`` need what is left out; a batch's
 private instance serves none of them, and a cluster (``--ray ADDRESS``) is untouched.
+
+Two more savings, both measured on a cold batch (``benchmarks/batch.py --only``): the raylet's
+dashboard agent runs *minimal* (``--minimal``, what Ray does when its dashboard's dependencies are
+not installed: no gRPC metrics server, no HTTP server, no reporter polling every process's stats;
+about 0.5 CPU-s less a batch), and the workers the raylet prestarts import the runtime while
+``ray.init`` finishes (:mod:`vitron_agent.batch.worker_preload`: ``preload``; off with
+``VITRON_RAY_PRELOAD=0``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 from typing import Any
 
 __all__ = ["ENV", "LocalRay", "enabled", "start"]
@@ -42,13 +51,17 @@ def enabled() -> bool:
 class LocalRay:
     """A running lean instance: ``address`` for ``ray.init``, :meth:`stop` ends its processes."""
 
-    def __init__(self, node: Any):
+    def __init__(self, node: Any, slots: str | None = None):
         self.node = node
         self.address: str = node.address
+        self.slots = slots  # the preload's slot folder (removed by stop)
 
     def stop(self) -> None:
         """End every process the instance started (call it after ``ray.shutdown()``)."""
         node, self.node = self.node, None
+        if self.slots:
+            shutil.rmtree(self.slots, ignore_errors=True)
+            self.slots = None
         if node is None:
             return
         try:
@@ -57,34 +70,49 @@ class LocalRay:
             node.kill_all_processes(check_alive=False, allow_graceful=True, wait=False)
 
 
-def start(num_cpus: int) -> LocalRay | None:
+def start(num_cpus: int, preload: tuple[int, str | None, str | None] | None = None) -> LocalRay | None:
     """A new lean local instance with ``num_cpus`` CPUs, or None when it cannot be started that
-    way (the caller then uses ``ray.init(address="local")``). Call it on the thread that lives as
-    long as the instance: on Linux the GCS and the raylet die with the thread that started them."""
+    way (the caller then uses ``ray.init(address="local")``). ``preload``: (actors, config path,
+    planner) whose runtime that many of its workers import before their actor comes
+    (:mod:`vitron_agent.batch.worker_preload`). Call it on the thread that lives as long as the
+    instance: on Linux the GCS and the raylet die with the thread that started them."""
     if not enabled():
         return None
     logging.getLogger("ray").setLevel(logging.ERROR)  # as ray.init(logging_level="ERROR") does first
+    from vitron_agent.batch import worker_preload
+
+    slots = None
+    env: dict[str, str] = {}
+    if preload is not None and preload[0] > 0 and worker_preload.enabled():
+        slots = tempfile.mkdtemp(prefix="vitron-ray-preload-")
+        env = worker_preload.environment(slots, *preload)
     try:
-        node_cls, params = _node_parts(num_cpus)
+        node_cls, params = _node_parts(num_cpus, env)
     except Exception as exc:  # another Ray version: its private API moved
         _log.info("lean local Ray unavailable (%s); plain ray.init", exc)
+        if slots:
+            shutil.rmtree(slots, ignore_errors=True)
         return None
     node = None
     try:
         node = node_cls(params, head=True, shutdown_at_exit=False, spawn_reaper=True, ray_init_cluster=True)
-        return LocalRay(node)
+        return LocalRay(node, slots)
     except Exception as exc:
         _log.info("lean local Ray failed to start (%s); plain ray.init", exc)
         if node is not None:
-            LocalRay(node).stop()
+            LocalRay(node, slots).stop()
+        elif slots:
+            shutil.rmtree(slots, ignore_errors=True)
         return None
 
 
-def _node_parts(num_cpus: int) -> tuple[type, Any]:
+def _node_parts(num_cpus: int, env: dict[str, str]) -> tuple[type, Any]:
     """Ray's node class without an API server, and the node's parameters: what
     ``ray.init(address="local", include_dashboard=False)`` gives, less the autoscaler monitor and
-    the log monitor. Token authentication and usage stats are set up as ``ray.init`` does."""
+    the log monitor, with a minimal dashboard agent; ``env``: more environment for the raylet and
+    the workers it starts. Token authentication and usage stats are set up as ``ray.init`` does."""
     from ray._common.usage import usage_lib
+    from ray._private import utils as ray_utils
     from ray._private.authentication.authentication_token_setup import (
         enable_token_auth_by_default,
         ensure_token_if_auth_enabled,
@@ -92,16 +120,37 @@ def _node_parts(num_cpus: int) -> tuple[type, Any]:
     from ray._private.node import Node
     from ray._private.parameter import RayParams
 
-    if not callable(getattr(Node, "start_api_server", None)):
-        raise AttributeError("ray._private.node.Node.start_api_server")
+    for owner, name in (
+        (Node, "start_api_server"),
+        (Node, "start_raylet"),
+        (ray_utils, "get_dashboard_dependency_error"),
+    ):
+        if not callable(getattr(owner, name, None)):
+            raise AttributeError(f"{owner.__name__}.{name}")
 
     class _LeanNode(Node):
         def start_api_server(self, *args: Any, **kwargs: Any) -> None:
             """No dashboard head: nothing of a batch's private instance uses it."""
 
-    params = RayParams(num_cpus=num_cpus, include_dashboard=False, no_monitor=True, include_log_monitor=False)
+        def start_raylet(self, *args: Any, **kwargs: Any) -> None:
+            """The raylet, its dashboard agent told ``--minimal`` (Ray adds it when the dashboard's
+            dependencies are missing: the check is answered so for this call only)."""
+            check = ray_utils.get_dashboard_dependency_error
+            ray_utils.get_dashboard_dependency_error = _minimal_agent
+            try:
+                super().start_raylet(*args, **kwargs)
+            finally:
+                ray_utils.get_dashboard_dependency_error = check
+
+    params = RayParams(
+        num_cpus=num_cpus, include_dashboard=False, no_monitor=True, include_log_monitor=False, env_vars=env or None
+    )
     enable_token_auth_by_default()
     ensure_token_if_auth_enabled({}, create_token_if_missing=True)
     if not usage_lib.is_nightly_wheel():
         usage_lib.set_usage_stats_enabled_via_env_var(False)
     return _LeanNode, params
+
+
+def _minimal_agent() -> str:
+    return "a batch's private instance runs the minimal dashboard agent"

@@ -16,7 +16,10 @@ the exit code are exactly those of a local batch, and the artifact hashes are th
 While Ray and the actors start, the driver (it has an Agent already: it planned the request) runs
 inputs from the end of the list until the first actor answers, each input claimed once, in Ray's
 key-value store, by the driver or an actor (:mod:`vitron_agent.batch.head_start`;
-``VITRON_RAY_HEAD_START=0`` turns it off).
+``VITRON_RAY_HEAD_START=0`` turns it off). On a new local instance the workers Ray prestarts
+import the runtime while ``ray.init`` ends (:mod:`vitron_agent.batch.worker_preload`), so the
+actors are ready about when Ray is: then an actor plans and the driver builds no Agent and runs no
+input (``VITRON_RAY_HEAD_START=1`` gives it its head start anyway).
 
 The store must be one the actors and the driver both reach: an object-store URL (``--artifacts
 s3://bucket/prefix`` or ``[store] url``: any cluster), or, without one, a folder under ``--out``.
@@ -94,11 +97,12 @@ class RayRunner:
 
     def plan(self, request: str, medium: str) -> tuple:
         """The request planned on an Agent in the driver while Ray starts on its own thread; on a
-        cluster whose warm actors this batch takes, on one of them (the driver then builds no
-        Agent: its imports and build were ~1.5 CPU-s of a warm batch's driver)."""
-        if self._may_be_warm() and not ray_actors.use_ray_data():
+        cluster whose warm actors this batch takes, or on a new local instance whose workers
+        preload the runtime (with the head start on auto), on one of the actors (the driver then
+        builds no Agent: its imports and build were ~1.5 CPU-s of a warm batch's driver)."""
+        if (self._may_be_warm() or self._may_plan_on_actor()) and not ray_actors.use_ray_data():
             self._ready.wait()  # joining a running cluster: about a second, mostly Ray's import
-            if self._ray_error is None and self._warm_ready():
+            if self._ray_error is None and (self._warm_ready() or self._actors_plan()):
                 try:
                     return self._pool.plan(request, medium, self._actor_kwargs(False)["batch"])
                 except Exception:  # planned again here, where its error (if any) is raised plainly
@@ -137,6 +141,23 @@ class RayRunner:
 
     def _may_be_warm(self) -> bool:
         return self.address not in (None, "", "local") and bool(self.keep_s)
+
+    def _may_plan_on_actor(self) -> bool:
+        """Whether this batch may start a lean local instance whose workers preload the runtime,
+        and then plan on an actor with no head start (see :meth:`_actors_plan`)."""
+        from vitron_agent.batch import worker_preload
+
+        local = self.address in (None, "", "local")
+        return local and local_ray.enabled() and worker_preload.enabled() and not head_start.enabled(self.address, True)
+
+    def _preloaded(self) -> bool:
+        """Whether Ray is up on a lean local instance whose workers preload the actors' runtime."""
+        return self._ready.is_set() and self._local is not None and self._local.slots is not None
+
+    def _actors_plan(self) -> bool:
+        """Whether an actor plans the request and every input runs on the actors (no head start:
+        :func:`vitron_agent.batch.head_start.enabled`)."""
+        return self._pool is not None and self._preloaded() and not head_start.enabled(self.address, True)
 
     def _warm(self) -> ray_actors.Warm | None:
         """Warm actors (see :mod:`vitron_agent.batch.ray_actors`) on a cluster this batch joins
@@ -178,7 +199,9 @@ class RayRunner:
             if local:  # a new instance here (None would join a cluster `ray start` left on this machine)
                 os.environ.setdefault("RAY_worker_niceness", "0")  # the actors are the batch's work, not 15
                 cpus = max(os.cpu_count() or 1, self.workers)
-                self._local = local_ray.start(cpus)  # without Ray's processes a batch never uses
+                config, planner, _ = self._args  # the actors' runtime imported while ray.init ends
+                preload = None if data else (self.workers, config, planner)
+                self._local = local_ray.start(cpus, preload)  # without Ray's processes a batch never uses
                 address = self._local.address if self._local is not None else "local"
                 if self._local is None:
                     kwargs = {"num_cpus": cpus, "include_dashboard": False}
@@ -205,7 +228,8 @@ class RayRunner:
         the actors start, on the driver (:mod:`vitron_agent.batch.head_start`). Each job has one
         line; a job neither side ran (it cannot happen unless Ray dropped one) runs here at the end."""
         merged: queue.Queue = queue.Queue()
-        claims = Claims(self.token) if jobs and head_start.enabled(self.address) and not self._warm_ready() else None
+        head = head_start.enabled(self.address, self._preloaded()) and not self._warm_ready()
+        claims = Claims(self.token) if jobs and head else None
         if claims is None:
             self._init()
             self._start_rows(jobs, False, merged)
