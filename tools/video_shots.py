@@ -94,8 +94,9 @@ class ShotVideoTool(VisionTool):
 
 
 def _phrase(step: StepWords) -> str:
-    n = int(step.args.get("shot") or 1)
-    which = "the last shot" if n == -1 else f"shot {n}" if n > 0 else f"shot {n} from the end"
+    shot = step.args.get("shot")
+    n = 1 if shot is None else int(shot)  # "remove shot 0" had been said as "I could not remove shot 1"
+    which = "the last shot" if n == -1 else f"shot {n}" if n >= 0 else f"shot {-n} from the end"
     if step.args.get("keep"):
         return step.verb(f"kept only {which}", f"keep only {which}")
     return step.verb(f"removed {which}", f"remove {which}")

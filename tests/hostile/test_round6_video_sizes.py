@@ -55,3 +55,12 @@ def test_a_size_made_as_asked_has_no_note(clips, args):
     store, refs = clips
     out = TransformVideoTool()(ToolContext(store=store), video=refs["small"], **args)
     assert "I made it" not in out.text, out.text
+
+
+def test_shot_zero_is_said_as_asked(tmp_path):
+    from vitron_agent.runtime.agent import Agent
+
+    clip = tmp_path / "c.mp4"
+    write_video([np.full((48, 64, 3), 40 * i, np.uint8) for i in range(4)], clip, 8.0)
+    answer = Agent(data_dir=tmp_path / "d").run("remove shot 0", video=clip, session="s").answer
+    assert answer.startswith("I could not remove shot 0:") and "counted from 1" in answer, answer
