@@ -740,6 +740,102 @@ THIRD_CANNOT = [
     "delete the photo from my phone",
 ]
 
+# A fourth batch (ids s11d-), written after the third batch's fixes and before planning any of it.
+FOURTH = [
+    ("scope", "turn the car blue, but only the car", "segment(target=car) > edit(operation=recolor,color=blue)"),
+    (
+        "scope",
+        "can you brighten the picture without brightening the sky",
+        "segment(target=sky) > edit(operation=brighten,where=outside)",
+    ),
+    (
+        "scope",
+        "blur the people in the back but not the couple in front",
+        "segment(target=people in the back) > edit(operation=blur) | segment(target=people) > edit(operation=blur)",
+    ),
+    (
+        "scope",
+        "everything gets darker except the candle",
+        "segment(target=candle) > edit(operation=darken,where=outside)",
+    ),
+    ("scope", "make the image sharper, but don't sharpen the background", f"{M2} > edit(operation=sharpen)"),
+    ("scope", "black and white background, colour subject", f"{M2} > edit(operation=grayscale,where=outside)"),
+    (
+        "scope",
+        "i'd like everything in grey apart from the red bus",
+        "segment(target=red bus) > edit(operation=grayscale,where=outside)",
+    ),
+    (
+        "scope",
+        "only the left half should be brighter",
+        "segment(target=left half) > edit(operation=brighten) | edit(operation=brighten,part=left half)",
+    ),
+    (
+        "scope",
+        "can you blur every part of the photo that isn't the dog",
+        "segment(target=dog) > edit(operation=blur,where=outside)",
+    ),
+    (
+        "scope",
+        "warm the photo up; the snowman stays as it is",
+        "segment(target=snowman) > edit(operation=warmer,where=outside)",
+    ),
+    ("scope", "make the hat yellow - nothing else", "segment(target=hat) > edit(operation=recolor,color=yellow)"),
+    (
+        "scope",
+        "don't change the colours of the flowers, desaturate the rest",
+        "segment(target=flowers) > edit(operation=desaturate,where=outside) | segment(target=flowers) > edit(operation=grayscale,where=outside)",
+    ),
+    (
+        "scope",
+        "pixelate the licence plate and leave the car alone",
+        "segment(target=licence plate) > edit(operation=pixelate)",
+    ),
+    ("scope", "brighten the room but not the lamp", "segment(target=lamp) > edit(operation=brighten,where=outside)"),
+    ("scope", "the background's fine, just sharpen the bird", "segment(target=bird) > edit(operation=sharpen)"),
+    ("scope", "blur everything behind her", f"{M2} > edit(operation=blur,where=outside)"),
+    ("purpose", "square crop for my twitter avatar please", "edit(operation=crop,aspect=1:1)"),
+    ("purpose", "make it black and white, my teacher wants it that way", "edit(operation=grayscale)"),
+    ("purpose", "could you brighten it before I send it to my mum", "edit(operation=brighten)"),
+    ("purpose", "shrink it so it loads faster on my site", "edit(operation=resize,scale=<1)"),
+]
+HORSE_DOG = "what's in this picture? => I see a white horse in the middle; a black dog at the bottom-left."
+FOURTH_REFER = [
+    (
+        [HORSE_DOG],
+        "paint the horse brown and remove the other one",
+        "segment(target=horse) > edit(operation=recolor,color=brown) > segment(target=dog) > edit(operation=remove)",
+    ),
+    ([HORSE_DOG], "get rid of the 2nd", "segment(target=dog) > edit(operation=remove)"),
+    (
+        [HORSE_DOG],
+        "both should be grey",
+        "segment(target=horse) > edit(operation=recolor,color=gray) > segment(target=dog) > edit(operation=recolor,color=gray)",
+    ),
+    (
+        ["how many cups are on the table? => I count 2 cups."],
+        "make them red",
+        "segment(target=cups) > edit(operation=recolor,color=red)",
+    ),
+    (
+        ["what's that thing in the corner? => I see what may be a backpack at the bottom-right."],
+        "cut it out please",
+        "segment(target=backpack) > edit(operation=cutout)",
+    ),
+    (
+        ["what's she wearing? => She is wearing a red coat."],
+        "make it green",
+        "segment(target=coat) > edit(operation=recolor,color=green)",
+    ),
+]
+FOURTH_CANNOT = [
+    "set this as my wallpaper",
+    "how old is this building?",
+    "show me what the dog looks like from the front",
+    "make this into a jigsaw puzzle",
+    "text it to my brother",
+]
+
 PLACE_DESCRIBED = ("tell me where this photo was taken", "where is this place?")
 
 
@@ -791,6 +887,13 @@ def all_cases() -> list[dict]:
     for c in third:
         c["id"] = c["id"].replace("s11-", "s11c-", 1)
     second += third
+    rows = [(f, r, p, None) for f, r, p in FOURTH]
+    rows += [("refer", r, p, h) for h, r, p in FOURTH_REFER]
+    rows += [("cannot", r, "-", None) for r in FOURTH_CANNOT]
+    fourth = [case(n, f, r, p, h) for n, (f, r, p, h) in enumerate(rows)]
+    for c in fourth:
+        c["id"] = c["id"].replace("s11-", "s11d-", 1)
+    second += fourth
     for c in first + second:  # the place is described (test_rule_image_reading_s10), labelled after the first run
         if c["request"] in PLACE_DESCRIBED:
             c["alternatives"] = [parse_plan("describe()")]

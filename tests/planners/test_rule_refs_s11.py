@@ -67,6 +67,11 @@ def test_named_in_answer(answer, names):
         ),
         ("make it brighter", "I see what may be a teddy bear in the middle.", [("edit", "brighten")]),
         ("recolour the second thing you named purple", TWO, [("segment", "the goat"), ("edit", "recolor")]),
+        (
+            "make the goat black and blur the other one",
+            TWO,
+            [("segment", "the goat"), ("edit", "recolor"), ("segment", "the horse"), ("edit", "blur")],
+        ),
         ("blur all two", TWO, [("segment", "the horse"), ("edit", "blur"), ("segment", "the goat"), ("edit", "blur")]),
     ],
 )

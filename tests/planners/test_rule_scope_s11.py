@@ -36,6 +36,8 @@ def _steps(planning, text):
         ("the roses remain in colour, everything else grey", "make everything grey except the roses"),
         ("it isn't supposed to be this noisy", "it is too noisy"),
         ("sharpen it for my cv", "sharpen it"),
+        ("crop it for my youtube thumbnail", "crop it"),
+        ("brighten it before I post it on facebook", "brighten it"),
         ("make it brighter, it's for my wedding album", "make it brighter"),
         ("swap the background for a forest", "swap the background for a forest"),
         ("we're using it for the church newsletter and the sky is dull, brighten it", "the sky is dull, brighten it"),
@@ -82,6 +84,22 @@ def test_scope_said_plainly(text, want):
             [("segment", "the lamp", None, "inside"), ("edit", None, "darken", "outside")],
         ),
         ("the colours are muddy, make them less boring", [("edit", None, "saturate", "inside")]),
+        (
+            "make it brighter, but don't brighten the background",
+            [("segment", "the main object", None, "inside"), ("edit", None, "brighten", "inside")],
+        ),
+        (
+            "darken the photo without darkening the lamp",
+            [("segment", "the lamp", None, "inside"), ("edit", None, "darken", "outside")],
+        ),
+        (
+            "pixelate every part of the picture that isn't the logo",
+            [("segment", "the logo", None, "inside"), ("edit", None, "pixelate", "outside")],
+        ),
+        (
+            "the sky's fine, just warm up the sand",
+            [("segment", "the sand", None, "inside"), ("edit", None, "warmer", "inside")],
+        ),
     ],
 )
 def test_scope_planned(planning, text, want):
@@ -97,6 +115,8 @@ def test_scope_planned(planning, text, want):
         ("show me the other side of the building", "more than the picture holds"),
         ("zoom out a little", "more than the picture holds"),
         ("erase this picture from my camera roll", "cannot send"),
+        ("text this to my sister", "cannot send"),
+        ("show me how the house looks from behind", "more than the picture holds"),
     ],
 )
 def test_declared_limits(planning, text, says):

@@ -142,6 +142,8 @@ def after_answer(planner: Any, request: PlanRequest, toolbox: Any, raw: str) -> 
         picked = _ORDINAL.sub(lambda o: _nth(names, o), raw)
         if picked != raw:
             return plan(picked)
+    if _OTHER.search(raw) and len(rest := [n for n in names if not re.search(rf"\b{re.escape(n)}\b", raw, _I)]) == 1:
+        return plan(_OTHER.sub(f"the {rest[0]}", raw))  # "paint the horse brown and remove the other one"
     if _OTHER.search(raw) and len(names) > 1:
         listed = " or ".join(f"the {n}" for n in names)
         return Plan(

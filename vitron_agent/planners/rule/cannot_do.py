@@ -243,6 +243,7 @@ LIMITS += (
         r"^(?:(?:please|can you|could you|would you|pls)\s+)*(?:send|e-?mail|post|upload|share|tweet|whatsapp|forward|"
         r"print)\s+(?:it|this|that|them|the\s+(?:image|picture|photo|pic|result|edit|video|clip)|me\s+(?:it|this|a\s+copy))?"
         r"\s*(?:$|\b(?:to|on|onto|with|via|for|out)\b)|^tag\s+(?:my|me|him|her|them|people|friends|everyone|us)\b"
+        r"|^text\s+(?:it|this|that|the\s+\w+)\s+to\b"
         r"|^(?:(?:please|can you|could you|pls)\s+)*(?:delete|erase|wipe)\s+"
         r"(?:it|this|that|(?:the|this|that|my)\s+(?:photo|picture|image|pic|file|video|clip|original))\s+(?:from|to|on|onto|off|in|into)\s+"
         r"(?:my|the|our)\s+(?:phone|computer|laptop|pc|mac|camera|drive|desktop|gallery|camera\s+roll|cloud|icloud|"
@@ -265,6 +266,7 @@ LIMITS += (
         r"\bzoom(?:ed|ing)?\s+(?:it\s+|this\s+)?out\b|\bun-?crop\b|\b(?:from|at)\s+(?:another|a\s+different|a\s+new|the\s+other|"
         r"a\s+(?:higher|lower|side))\s+(?:angle|side|viewpoint|point\s+of\s+view|perspective|view)\b"
         r"|\b(?:show|see)\b.*\b(?:the\s+)?(?:back|other\s+side|underside|far\s+side|rear)\s+of\b"
+        r"|\b(?:show|see|look)\w*\b.*\bfrom\s+(?:the\s+)?(?:front|back|side|above|below|behind|top|underneath|left|right)\s*[?.!]?$"
         r"|\b(?:outside|beyond)\s+(?:of\s+)?the\s+(?:frame|edges?|picture|photo)\b|\bextend\s+the\s+(?:picture|photo|image|canvas)\b",
         "I cannot show more than the picture holds (no other viewpoint, no painting beyond its edges). I can crop, "
         "resize or rotate it, or generate a new picture from a description.",

@@ -91,9 +91,10 @@ _SHOULD_NOT = re.compile(
 # what the picture is for: "for insta", "for my linkedin profile", "for my cv"
 _PURPOSE = re.compile(
     r"\s*,?\s*\b(?:for|to\s+(?:post|put|use)\s+(?:it\s+)?on)\s+(?:my\s+|the\s+|a\s+|an\s+|our\s+|her\s+|his\s+)?"
-    r"(?:insta(?:gram)?|ig|linked-?in|facebook|fb|twitter|tiktok|snapchat|whatsapp|pinterest|cv|resume|résumé|"
+    r"(?:insta(?:gram)?|ig|linked-?in|facebook|fb|twitter|tiktok|snapchat|whatsapp|pinterest|youtube|reddit|cv|resume|résumé|"
     r"profile\s+pic(?:ture)?|dating\s+(?:profile|app)|work\s+profile)"
-    r"(?:\s+(?:profile|page|post|story|stories|feed|bio|banner|header|account|grid|pic(?:ture)?|photo))*\b",
+    r"(?:\s+(?:profile|page|post|story|stories|feed|bio|banner|header|account|grid|pic(?:ture)?|photo|avatar|icon|pfp|"
+    r"cover|thumbnail))*\b",
     _I,
 )
 
@@ -104,6 +105,8 @@ _FOR_REMARK = re.compile(
     r"\s*(?:[,;.]\s*(?:it'?s|it\s+is|this\s+is|that'?s|this'?s)\s+(?:for|going\s+(?:on|in|to|into)|to\s+go\s+(?:on|in)|meant\s+for)"
     r"\s+[^,;.]+|\s*,?\s*so\s+(?:that\s+)?(?:i|we)\s+can\s+(?:e-?mail|post|print|send|share|upload|use)\s+it(?:\s+[^,;.]+)?"
     r"|\s*[,;]\s*(?:(?:it'?s|i'?m|we'?re)\s+)?(?:posting|uploading|sharing|putting)\s+(?:it\s+)?(?:to|on|onto|in)\s+[^,;.]+"
+    r"|\s*,?\s+(?:before|so\s+(?:that\s+)?|when|then)\s+(?:i|we)\s+(?:can\s+)?(?:send|post|print|share|upload|e-?mail|"
+    r"give|show)\s+it\b[^,;.]*"
     r"|\s*,?\s+for\s+(?:printing|print|the\s+web|web|email(?:ing)?|sharing|posting))\s*[.!]?$",
     _I,
 )
@@ -118,7 +121,30 @@ _FINE = (
     r"(?:is|are|looks?|seems?)\s+(?:fine|ok(?:ay)?|good|great|perfect|alright|all\s+right)(?:\s+as\s+(?:it\s+is|is))?"
 )
 _FINE_AFTER = re.compile(rf"\s*[,;.]\s*(?:but\s+)?(?:{_NP}|it|that|this)\s+{_FINE}\s*[.!]?$", _I)
-_FINE_FIRST = re.compile(rf"^(?P<kept>{_NP})\s+{_FINE}\s*[,;.]\s*(?:but\s+|so\s+)?(?:just\s+|only\s+)?(?P<req>.+)$", _I)
+_FINE_FIRST = re.compile(
+    rf"^(?P<kept>{_NP})(?:'s|'re)?\s+(?:{_FINE}|(?:fine|ok(?:ay)?|good|great|perfect|alright)(?:\s+as\s+(?:it\s+is|is))?)\s*[,;.]\s*"
+    r"(?:but\s+|so\s+)?(?:just\s+|only\s+)?(?P<req>.+)$",
+    _I,
+)
+# the thing spared by its verb: "make it sharper, but don't sharpen the background", "brighten it without
+# brightening the sky" (the exception was dropped)
+_BUT_DONT = re.compile(
+    rf"^(?P<req>.+?)\s*,?\s+(?:but\s+)?(?:(?:please\s+)?(?:don'?t|do\s+not|never)\s+[a-z]+|without\s+[a-z]+ing)\s+(?P<kept>{_NP})\s*[.!]?$",
+    _I,
+)
+_WHOLE_WORDS = re.compile(r"\b(?:the\s+(?:whole\s+)?(?:image|picture|photo|pic|shot)|it|this|everything)\b", _I)
+
+
+def _spare(req: str, kept: str) -> str:
+    """``req`` sparing ``kept``: the background spared is the subject edited ("sharpen it but not the background"
+    -> "sharpen the main object"); anything else is kept unchanged, as the clause readers say it."""
+    if re.fullmatch(_BACKGROUND, kept.strip(), _I):
+        if _WHOLE_WORDS.search(req):
+            return _WHOLE_WORDS.sub("the main object", req, count=1)
+        return req  # "the background's fine, just sharpen the bird": the edit names its own thing
+    return f"{req} but keep {kept.strip()} unchanged"
+
+
 # "only the person in focus": the rest blurred
 _ONLY_IN_FOCUS = re.compile(
     r"^(?:i\s+(?:want|need|would\s+like)\s+|i'?d\s+like\s+|(?:make|keep|have|leave)\s+)?(?:only|just)\s+(?P<np>.+?)\s+"
@@ -172,6 +198,12 @@ _EXCEPT_FIRST = re.compile(
     rf"(?P<kept>{_NP})\s*,\s*(?P<req>.+?)\s*[.!]?$",
     _I,
 )
+# "every part of the photo that isn't the dog", "anything that is not the cat": everything except it
+_THAT_ISNT = re.compile(
+    r"\b(?:every\s+(?:part|bit|area)|all\s+(?:the\s+)?(?:parts?|areas?|bits?)|everything|anything|the\s+(?:parts?|areas?|bits?))"
+    r"(?:\s+of\s+(?:the\s+|this\s+)?(?:photo|picture|image|pic|shot))?\s+(?:that|which)\s+(?:isn'?t|is\s+not|aren'?t|are\s+not)\s+",
+    _I,
+)
 _IT_ALL = re.compile(r"\b(?:it\s+all|all\s+of\s+it|everything|the\s+rest|it)\b", _I)
 
 
@@ -207,11 +239,14 @@ def scope_said(text: str) -> str:
     out = _PURPOSE_NOUN.sub("", _PURPOSE.sub("", out)).strip() or out
     out = _FINE_AFTER.sub("", out).strip() or out
     if m := _FINE_FIRST.match(out.strip()):
-        out = f"{m.group('req')} but keep {m.group('kept')} unchanged"
+        out = _spare(m.group("req"), m.group("kept"))
+    elif (m := _BUT_DONT.match(out.strip())) and not re.match(r"^(?:no|not|don'?t|do\s+not)\b", out.strip(), _I):
+        out = _spare(m.group("req"), m.group("kept"))
     if m := _ONLY_IN_FOCUS.match(out.strip()):
         out = f"blur everything except {m.group('np')}"
     if m := _EXCEPT_FIRST.match(out.strip()):
         out = _except_first(m)
+    out = _THAT_ISNT.sub("everything except ", out)
     out = _ALL_THE_PICTURE.sub("everything", out)
     out = _ALL_BUT_BACKGROUND.sub("the main object", out)
     out = _IT_EVERYWHERE.sub(lambda m: f"{m.group('verb')}{m.group('adv') or ''} ", out)
