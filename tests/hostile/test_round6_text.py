@@ -106,3 +106,24 @@ def test_text_that_does_not_fit_the_picture_is_refused_not_cut_off(agent):
     result = agent.run(f"write '{words}' on it", image=small, session="fit")
     assert "the text does not fit this 64x48 picture" in result.answer and not _images(result), result.answer
     assert agent.run("write 'Hi' on it", image=small, session="fit").answer.startswith("I wrote 'Hi'")
+
+
+@pytest.mark.parametrize(
+    ("request_", "amount", "says"),
+    [
+        ("make it 30% sepia", 0.3, ""),
+        ("posterize it to 4 colours", (8 - 4) / 6, ""),
+        ("add film grain at 200%", 1.0, "I read 200% as full strength"),
+        ("add a 0% vignette", None, "A 0% vignette changes nothing"),
+        ("make it sepia at -50%", None, "A -50% sepia changes nothing"),
+        ("posterize it to 1000 levels", None, "Posterize keeps 2 to 8 levels per colour, not 1000"),
+    ],
+)
+def test_a_look_strength_in_numbers_is_used_or_refused(agent, request_, amount, says):
+    result = _run(agent, request_)
+    assert says in result.answer, result.answer
+    steps = result.plan.steps
+    if amount is None:
+        assert not steps and not _images(result)
+    else:
+        assert steps[-1].args.get("amount") == pytest.approx(amount), steps

@@ -46,12 +46,42 @@ _FILLER = re.compile(
 )
 
 
+_PERCENT = re.compile(r"(?:\bat\s+|\bby\s+)?(?<![\w.])(-?\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)", re.I)
+_LEVELS = re.compile(r"\b(?:with\s+|to\s+|in\s+)?(\d+)\s*(?:levels?|colou?rs?|tones?|shades?)\b", re.I)
+
+
+def _strength_said(call: Any, look: str, clause: str) -> tuple[bool, float | None]:
+    """(go on, amount) from a strength in numbers: "50% sepia", "posterize to 4 levels". They had been
+    dropped without a word ("add a 0% vignette" darkened the edges, "posterize to 1000 levels" made 5)."""
+    if look == "posterize" and (m := _LEVELS.search(clause)):
+        n = int(m.group(1))
+        if 2 <= n <= 8:
+            return True, (8 - n) / 6
+        call.ask(
+            f"Posterize keeps 2 to 8 levels per colour, not {n}: say a number from 2 to 8, or 'strong' / 'slight'."
+        )
+        return False, None
+    if m := _PERCENT.search(clause):
+        pct = float(m.group(1))
+        if pct <= 0:
+            call.ask(f"A {m.group(1)}% {look} changes nothing: say how strong, e.g. '50% {look}' or 'a little {look}'.")
+            return False, None
+        if pct > 100:
+            call.note(f"I read {m.group(1)}% as full strength (100%), the most a {look} has.")
+        return True, min(pct, 100.0) / 100
+    return True, None
+
+
 def _look_handler(look: str):
     words = re.compile(rf"\b(?:{_LOOK_WORDS[look]})\b", re.I)
 
     def handler(call: Any) -> None:
         b, clause, last = call.builder, call.clause, call.last
-        amount = intensity(clause)
+        go_on, said = _strength_said(call, look, clause)
+        if not go_on:
+            return
+        clause = _LEVELS.sub(" ", _PERCENT.sub(" ", clause)) if said is not None else clause
+        amount = intensity(clause) if said is None else said
         extra = {} if amount == 0.5 else {"amount": amount}
         if look == "vignette" or _spared(b, look, clause, last, extra):
             if look == "vignette":
