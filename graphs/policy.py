@@ -207,6 +207,22 @@ def _by_layout(record: dict[str, Any]) -> str | None:
     return m.group(1) if m else None
 
 
+LARGE_FILL = 0.12  # a removal over this share of the picture is filled mostly by invention
+
+
+def large_fill(step: Any, records: dict[str, dict[str, Any]]) -> float | None:
+    """The share of the picture a finished ``remove`` filled, when it is over LARGE_FILL, else None ("erase
+    the grass": a third of the picture smeared into streaks by the inpainting, said done)."""
+    rec = records.get(step.id) or {}
+    if step.tool != "edit" or step.args.get("operation") != "remove" or rec.get("status") != "ok":
+        return None
+    ref = parse_ref(step.args.get("mask"))
+    source = records.get(ref[0]) if ref else None
+    outs = (source or {}).get("outputs", {}).values()
+    area = next((o.get("value", {}).get("area") for o in outs if o.get("kind") in MASK_KINDS), None)
+    return float(area) if area is not None and float(area) > LARGE_FILL else None
+
+
 def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:
     """What the turn assumed or held back, each in a sentence that leads with what happened."""
     from vitron_agent.graphs.step_phrases import phrases
@@ -232,6 +248,12 @@ def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:
                 f"I placed the {part} by the person's pose (no model here knows clothes or hair by name): the "
                 "selection follows the body's joints and the colour, so its edges may be off; check the result, "
                 "and give a box if it is wrong."
+            )
+        if (share := large_fill(step, records)) is not None:
+            out.append(
+                f"What I removed covers {100 * share:.0f}% of the picture: a fill that large is mostly made up from "
+                "its surroundings (the classical inpainting smears it into streaks), so check the result; blurring it "
+                "or replacing the background may suit better."
             )
         if (tiny := tiny_mask({**rec, "tool": step.tool, "args": step.args})) is not None:
             out.append(
