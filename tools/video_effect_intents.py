@@ -122,7 +122,7 @@ def sheet_handler(call) -> None:
         return
     every, count = sheet_every(call.text)
     if every is None and count is None:
-        call.note("I put 12 frames, evenly spread, on one sheet (say e.g. 'every 10th frame' to choose).")
+        call.note("I put up to 12 frames, evenly spread, on one sheet (say e.g. 'every 10th frame' to choose).")
     whole_clip_only(call, "a contact sheet")
     emit_step(call, "frame_sheet", output="image", every=every, count=count or None)  # > 60: refused naming the range
 

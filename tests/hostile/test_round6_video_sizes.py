@@ -64,3 +64,12 @@ def test_shot_zero_is_said_as_asked(tmp_path):
     write_video([np.full((48, 64, 3), 40 * i, np.uint8) for i in range(4)], clip, 8.0)
     answer = Agent(data_dir=tmp_path / "d").run("remove shot 0", video=clip, session="s").answer
     assert answer.startswith("I could not remove shot 0:") and "counted from 1" in answer, answer
+
+
+def test_a_sheet_of_a_one_frame_clip_does_not_claim_twelve(tmp_path):
+    from vitron_agent.runtime.agent import Agent
+
+    clip = tmp_path / "one.mp4"
+    write_video([np.full((48, 64, 3), 90, np.uint8)], clip, 12.0)
+    answer = Agent(data_dir=tmp_path / "d").run("make a contact sheet", video=clip, session="s").answer
+    assert "Put 1 frames" in answer and "I put 12 frames" not in answer, answer
