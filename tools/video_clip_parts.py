@@ -68,7 +68,9 @@ _VISIBLE = re.compile(
     + _SHOWS
     + r"\b(?:\s+(?:visible|on screen|in (?:the )?(?:frame|shot|view|picture)|seen|shown))?"
     # "the bit with the cat in it", "the part with the dog in view", "the scenes showing the cup"
-    r"|\b" + _PARTS + r"\s+(?:with|showing|featuring|containing|of)\s+(?P<what2>.+?)(?:\s+in\s+"
+    r"|\b"
+    + _PARTS
+    + r"\s+(?:with|showing|featuring|containing|of|(?:that|which)\s+(?:shows?|has|have|contains?|features?|includes?))\s+(?P<what2>.+?)(?:\s+in\s+"
     r"(?:it|them|(?:the\s+)?(?:frame|shot|view|picture))|\s+(?:is|are)\s+(?:left|kept|remaining))?"
     r"(?:\s+(?:into|as|to)\s+an?\s+(?:animated\s+)?gifs?|\s+(?:and|then)\b.*)?\s*$",
     re.I,
@@ -90,6 +92,15 @@ _CUT_PART = re.compile(
 )
 
 
+# "a screenshot of the horse", "a still with the cat": a picture of a thing taken from the clip
+_STILL_OF = re.compile(
+    r"\b(?:stills?|frames?|screen\s*shots?|snap\s*shots?|screen\s*grabs?|screen\s*caps?|pictures?|images?|photos?|"
+    r"thumbnails?)\s+(?:of|with|showing|featuring)\s+(?P<what>(?:an?|the|some|my|our)\s+[a-z -]+?)"
+    r"(?=\s+(?:in|from|on|out of)\s+(?:it|this|the (?:video|clip|footage))\b|\s*(?:[,.?!]|$|\s+(?:please|pls)\b))",
+    re.I,
+)
+
+
 def visible_target(text: str) -> str | None:
     """The thing whose stretch of the clip the clause names ("the part with the motorbike", "the motorbike
     part", "when the cat shows up", "the moment the cat is visible"), or None. "The X part" counts only where
@@ -100,6 +111,8 @@ def visible_target(text: str) -> str | None:
         what = (m.group("what") or m.group("what2")).strip()
         if not re.match(r"^(?:it|this|that|there|the (?:video|clip|footage))$", what, re.I):
             return what
+    if (m := _STILL_OF.search(text)) and recogniser(m.group("what")) is not None:  # "a screenshot of the horse"
+        return m.group("what").strip()
     for m in _THING_PART.finditer(text):
         what = m.group("what").strip()
         if re.match(
@@ -474,7 +487,7 @@ TRIM_INTENT = register_intent(
             r"^(?:(?:please|now|ok|so)\s+)?(?:remove|delete|drop|lose|skip|cut|chop|snip|get rid of|take out|edit out|"
             r"throw away|trim|clip)\s+(?:out\s+|away\s+|off\s+)?(?:the|any|all(?:\s+the)?|every)\s+"
             + _PARTS
-            + r"\s+(?:with|where|when|while|showing|featuring|containing|that\s+(?:show|have|contain))\b",
+            + r"\s+(?:with|where|when|while|showing|featuring|containing|(?:that|which)\s+(?:shows?|has|have|contains?|features?|includes?))\b",
             # "delete everything except the part with the cat": that part kept
             r"^(?:remove|delete|drop|cut|lose|get rid of|trim)\s+(?:out\s+|away\s+)?(?:everything|all(?: of it)?)\s+"
             r"(?:except|but|apart from|other than|besides)\s+(?:for\s+)?the\s+"
@@ -484,7 +497,7 @@ TRIM_INTENT = register_intent(
             r"^(?:(?:please|now|ok|so)\s+)?(?:(?:only|just)\s+)?(?:keep|leave|show|give me|save)\s+(?:me\s+)?"
             r"(?:only\s+|just\s+)?(?:the\s+)?"
             + _PARTS
-            + r"\s+(?:with|where|when|while|showing|featuring|containing)\b",
+            + r"\s+(?:with|where|when|while|showing|featuring|containing|(?:that|which)\s+(?:shows?|has|have|contains?|features?|includes?))\b",
             # "get rid of the motorbike part", "keep only the cat scenes": the part named by its thing
             r"^(?:(?:please|now|ok|so)\s+)?(?:(?:only|just)\s+)?(?:remove|delete|drop|lose|skip|cut|get rid of|take out|"
             r"edit out|keep|leave)\s+(?:out\s+)?(?:only\s+|just\s+)?the\s+(?!(?:first|second|third|fourth|fifth|last|final|"

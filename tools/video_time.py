@@ -301,8 +301,8 @@ def find_ranges(store, video: VideoRef, target: str, every: float | None, ctx: T
         timeline, more = _timeline(clip, video, samples, small, look, model, ctx)
         if timeline.any():
             how += (
-                f"; not seen at that size, found only by looking again, zoomed in on the salient object and on what "
-                f"moves against a still background ({len(samples)} frames, {more} more to place each change): "
+                f"; not seen at that size, found only by looking again, zoomed in on what moves against a still "
+                f"background or on the salient object ({len(samples)} frames, {more} more to place each change): "
                 "small on screen, so less sure"
             )
     filled = _fill_blinks(timeline)
@@ -356,10 +356,10 @@ MOVED = 30  # a pixel differs from the still background by more than this (0-255
 
 
 def zoomed(seen, frames: list[np.ndarray]):
-    """A second ``seen`` (frame -> bool) that also looks, zoomed in, at the salient object (U²-Netp) and at
-    each compact region where a frame differs from the clip's still background (the per-pixel median of
-    ``frames``, all one size; none where the camera moves or cuts): a thing 70 px wide on a 640 px frame is
-    45 px at the detector's input and missed, but named in its own crop. None for fewer than 5 frames."""
+    """A second ``seen`` (frame -> bool) that also looks, zoomed in, at each compact region where a frame
+    differs from the clip's still background (the per-pixel median of ``frames``, all one size), then (the
+    camera moves or cuts, or nothing moving was it) at the salient object (U²-Netp): a thing 70 px wide on a 640 px frame is 45 px at
+    the detector's input and missed, but named in its own crop. None for fewer than 5 frames."""
     if len(frames) < 5 or len({f.shape for f in frames}) != 1:
         return None
     background = np.median(np.stack(frames[:: max(1, len(frames) // 24)]), axis=0).astype(np.int16)
@@ -369,8 +369,9 @@ def zoomed(seen, frames: list[np.ndarray]):
     def look(frame: np.ndarray) -> bool:
         if seen(frame):
             return True
-        crops = _moving_crops(frame, background) if moving and frame.shape == background.shape else []
-        return any(seen(crop) for crop in [*crops, *_salient_crop(frame)])
+        if moving and frame.shape == background.shape and any(seen(c) for c in _moving_crops(frame, background)):
+            return True  # a still background: what moves is the proposal
+        return any(seen(crop) for crop in _salient_crop(frame))  # else (a pan, a plain texture) the salient object
 
     return look
 

@@ -30,6 +30,12 @@ PLANS = [
     ("cut to the part where the bus is visible", [("trim_video", {"visible": "the bus", "visible_part": None})]),
     ("remove the first shot", [("shot_video", {"shot": 1, "keep": False})]),
     ("take the frame at 0:03", [("frame", {"time": 3.0, "visible": None})]),
+    (
+        "remove every scene that has the horse in it",
+        [("trim_video", {"visible": "the horse", "visible_part": "remove"})],
+    ),
+    ("screenshot of the horse", [("frame", {"visible": "the horse"})]),
+    ("give me a still of the first frame", [("frame", {"position": "first", "visible": None})]),
 ]
 
 
