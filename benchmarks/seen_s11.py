@@ -338,7 +338,138 @@ def _warm(img: np.ndarray) -> np.ndarray:
     return np.clip(img.astype(np.float32) * np.array([1.15, 0.95, 0.7]), 0, 255).astype(np.uint8)
 
 
-GROUPS = {"counts": count_cases, "parts": parts_cases, "made": made_cases, "colours": colour_cases}
+def _marble() -> np.ndarray:
+    """A marble-like texture drawn: smooth noise bands in greys and a warm tint."""
+    rng = np.random.default_rng(11)
+    n = cv2.resize(rng.random((24, 32)).astype(np.float32), (640, 480), interpolation=cv2.INTER_CUBIC)
+    y, x = np.mgrid[0:480, 0:640]
+    v = 0.5 + 0.5 * np.sin(x / 40.0 + 6 * n)
+    img = np.stack([200 + 40 * v, 190 + 40 * v, 175 + 45 * v], -1) * (0.85 + 0.15 * n[..., None])
+    return np.clip(img + rng.normal(0, 4, img.shape), 0, 255).astype(np.uint8)
+
+
+def _fabric() -> np.ndarray:
+    """A woven fabric drawn: warp and weft in two blues, with grain."""
+    rng = np.random.default_rng(5)
+    img = np.zeros((400, 400, 3), np.uint8)
+    for y in range(0, 400, 10):
+        for x in range(0, 400, 10):
+            c = (40, 60, 120) if (x // 10 + y // 10) % 2 else (70, 90, 160)
+            cv2.rectangle(img, (x, y), (x + 9, y + 9), c, -1)
+    return np.clip(img + rng.normal(0, 6, img.shape), 0, 255).astype(np.uint8)
+
+
+def _on_canvas(img: np.ndarray, scale: float) -> np.ndarray:
+    small = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    out = np.full((img.shape[0], img.shape[1], 3), 128, np.uint8)
+    out[40 : 40 + small.shape[0], 60 : 60 + small.shape[1]] = small
+    return out
+
+
+def fresh_cases() -> list[Case]:
+    """Written after the fixes, never tuned on: one more of each class."""
+    moto, right, cat, astro, cup = (
+        _motorcycle(),
+        data.stereo_motorcycle()[1],
+        data.chelsea(),
+        data.astronaut(),
+        data.coffee(),
+    )
+    img, suit = _suit()
+    q = "what colour is the astronaut's suit?"
+    return [
+        Case("c: coffee|cat", _side(cup, cat), "how many cats and cups?", kinds_judge({"cat": 1, "cup": 1})),
+        Case(
+            "c: astro 3 kinds",
+            astro,
+            "count the people, the cats and the dogs",
+            kinds_judge({"(?:people|person)": 1, "cat": 0, "dog": 0}),
+        ),
+        Case(
+            "c: moto|moto|astro",
+            _side(moto, right[:, ::-1], astro),
+            "how many motorcycles and people?",
+            kinds_judge({"motor": 2, "(?:people|person)": 1}),
+        ),
+        Case(
+            "c: cat|cat",
+            _side(cat, cat[:, ::-1]),
+            "how many cats and dogs are there",
+            kinds_judge({"cat": 2, "dog": 0}),
+        ),
+        Case(
+            "p: right view rear",
+            np.ascontiguousarray(right[:, :400]),
+            "how many wheels does the motorbike have?",
+            parts_judge(1, 2, "wheel"),
+        ),
+        Case(
+            "p: right view front",
+            np.ascontiguousarray(right[:, 350:]),
+            "how many wheels does the motorcycle have?",
+            parts_judge(1, 2, "wheel"),
+        ),
+        Case(
+            "p: small on canvas",
+            _on_canvas(moto, 0.5),
+            "how many wheels has the motorbike got?",
+            parts_judge(2, 2, "wheel"),
+        ),
+        Case("p: person legs", astro, "how many legs does the person have?", parts_judge(0, 2, "leg")),
+        Case("p: cat paws", cat, "how many paws does the cat have?", parts_judge(0, 4, "paw")),
+        Case("m: fabric", _fabric(), "describe the picture", made_judge()),
+        Case("m: marble", _marble(), "what is in this picture?", made_judge()),
+        Case(
+            "m: microaneurysms",
+            np.ascontiguousarray(cv2.resize(_texture("microaneurysms"), (408, 408))),
+            "describe the picture",
+            made_judge(),
+        ),
+        Case(
+            "m: brick crop",
+            np.ascontiguousarray(cv2.resize(_texture("brick")[100:356, 50:306], (512, 512))),
+            "what do you see?",
+            made_judge(),
+        ),
+        Case("m: hubble", data.hubble_deep_field(), "describe this image", made_judge()),
+        Case("k: olive", _recolour(img, suit, (110, 120, 35)), q, colour_judge({"olive", "green"}, {"brown", "khaki"})),
+        Case(
+            "k: burgundy",
+            _recolour(img, suit, (128, 0, 32)),
+            q,
+            colour_judge({"maroon", "burgundy", "red", "crimson"}, {"brown", "purple"}),
+        ),
+        Case(
+            "k: cream",
+            _recolour(img, suit, (240, 232, 205)),
+            q,
+            colour_judge({"cream", "beige", "white", "ivory"}, {"grey"}),
+        ),
+        Case(
+            "k: charcoal", _recolour(img, suit, (54, 60, 66)), q, colour_judge({"charcoal", "grey", "black"}, {"blue"})
+        ),
+        Case(
+            "k: sky blue",
+            _recolour(img, suit, (135, 200, 235)),
+            q,
+            colour_judge({"sky blue", "blue", "cyan", "turquoise"}, {"grey", "white"}),
+        ),
+        Case(
+            "k: khaki warm",
+            _warm(_recolour(img, suit, (195, 176, 145))),
+            q,
+            colour_judge({"khaki", "tan", "beige"}, {"brown", "orange", "yellow"}),
+        ),
+    ]
+
+
+GROUPS = {
+    "counts": count_cases,
+    "parts": parts_cases,
+    "made": made_cases,
+    "colours": colour_cases,
+    "fresh": fresh_cases,
+}
 
 
 def main() -> None:

@@ -654,6 +654,7 @@ def _describe_tiles(ctx: ToolContext, image: np.ndarray, tiles: list) -> Describ
     each tile of a collage described as a picture of its own (a detector and a classifier run on the
     whole grid see a few of its photos, and name the mixture)."""
     from vitron_agent.perception.detector import detect_objects
+    from vitron_agent.perception.picture_kind import made_picture_note
     from vitron_agent.perception.scene_words import describe_scene
     from vitron_agent.perception.tiles import grid_words
 
@@ -664,8 +665,12 @@ def _describe_tiles(ctx: ToolContext, image: np.ndarray, tiles: list) -> Describ
         ctx.progress(0.1 + 0.8 * i / len(tiles), f"recognising picture {i} of {len(tiles)}")
         tile = np.ascontiguousarray(image[y1:y2, x1:x2])
         where = _tile_place(rows.index(y1), len(rows), cols.index(x1), len(cols))
-        parts.append(f"{where}: {describe_scene(tile, detect_objects(tile))}")
-    text = f"This picture is {grid_words(tiles)}. " + ". ".join(p[0].upper() + p[1:] for p in parts) + "."
+        parts.append((where, describe_scene(tile, detect_objects(tile)), made_picture_note(tile)))
+    notes = {note for _, _, note in parts}
+    common = notes.pop() if len(notes) == 1 else ""  # the same kind of picture in every tile: said once
+    said = [f"{where}: {text.removeprefix(common).strip()}" for where, text, _ in parts]
+    text = f"This picture is {grid_words(tiles)}. " + (f"{common} " if common else "")
+    text += ". ".join(p[0].upper() + p[1:] for p in said) + "."
     return DescribeOutput(
         text=text, method=RECOGNITION + f"; {grid_words(tiles)} found by its grid lines, each described"
     )

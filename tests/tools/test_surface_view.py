@@ -68,3 +68,16 @@ def test_what_the_detector_names_on_a_microscope_field_is_said_as_a_guess(tmp_pa
     ctx = ToolContext(store=ArtifactStore(tmp_path))
     out = EmbeddedDescribeTool()(ctx, image=ctx.store.put_image(data.immunohistochemistry()))
     assert out.text.startswith(SURFACE_NOTE), out.text
+
+
+@pytest.mark.skipif(not embedded_available("ssd_mobilenet", "ssd_mobilenet_config"), reason="SSD weights")
+def test_a_grid_of_textures_says_what_kind_of_picture_once(tmp_path):
+    from vitron_agent.storage.store import ArtifactStore
+    from vitron_agent.toolkit.tool import ToolContext
+    from vitron_agent.tools.describe_embedded import EmbeddedDescribeTool
+
+    tile = _rgb(data.gravel())[:200, :200]
+    ctx = ToolContext(store=ArtifactStore(tmp_path))
+    out = EmbeddedDescribeTool()(ctx, image=ctx.store.put_image(np.ascontiguousarray(np.tile(tile, (2, 3, 1)))))
+    assert out.text.startswith("This picture is a grid of 6 pictures"), out.text
+    assert out.text.count(SURFACE_NOTE) == 1, out.text

@@ -62,7 +62,8 @@ def _named(image: np.ndarray, d: Detection) -> str:
     """'a red motorcycle', 'a person in orange', 'a brown cat or a dog'."""
     from vitron_agent.perception.colors import box_colour
 
-    said = box_colour(image, _box(d), d.label in NATURAL)
+    person = d.label == "person"  # what they wear: clothes have no natural colours, the light is judged
+    said = box_colour(image, _clothes(d) if person else _box(d), d.label in NATURAL and not person)
     colour = colour_words(said) if said != "no colour" else ""
     if colour and _claims_a_kind(image, d, colour):  # a panda is no "black bear": the colour names a species
         colour = ""
@@ -71,6 +72,18 @@ def _named(image: np.ndarray, d: Detection) -> str:
         return f"a person{alts}" + (f" in {colour}" if colour else "")
     thing = f"{colour} {d.label}".strip()
     return f"{_article(thing)} {thing}{alts}"
+
+
+HEAD_SHARE = 0.3  # the top of a person's box that is head and hair, not what they wear
+
+
+def _clothes(d: Detection) -> tuple[float, float, float, float]:
+    """The part of a person's box that holds what they wear (XYXY): below the head, without the
+    box's outer tenth each side. "A person in orange" had been said of a woman in a navy suit:
+    her face and hair, in the box, outshone the suit."""
+    x1, y1, x2, y2 = _box(d)
+    w, h = x2 - x1, y2 - y1
+    return x1 + 0.1 * w, y1 + HEAD_SHARE * h, x2 - 0.1 * w, y2
 
 
 def _claims_a_kind(image: np.ndarray, d: Detection, colour: str) -> bool:
