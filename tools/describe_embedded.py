@@ -358,9 +358,22 @@ def _count_kinds(tool: EmbeddedCountTool, inp: CountInput, ctx: ToolContext, kin
     return CountOutput(
         count=sum(o.count for o in outs),
         mask=mask_ref,
-        text=" ".join(o.text for o in outs),
+        text=_kinds_text([o.text for o in outs]),
         method="; ".join(f"{kind}: {o.method}" for kind, o in zip(kinds, outs, strict=True)),
     )
+
+
+def _kinds_text(texts: list[str]) -> str:
+    """The kinds' sentences joined; the kinds none was found of said in one sentence ("I count no
+    cats and no dogs, though the detector can miss ...; I recognise a person."), not each with the
+    same doubt and the same list of what was seen."""
+    nones = [t for t in texts if t.startswith("I count no ") and f", {MISS};" in t]
+    if len(nones) < 2:
+        return " ".join(texts)
+    heads = [t.removeprefix("I count ").split(f", {MISS};")[0] for t in nones]
+    merged = f"I count {', '.join(heads[:-1])} and {heads[-1]}, {MISS};" + nones[-1].split(f", {MISS};", 1)[1]
+    kept = [t for t in texts if t not in nones]
+    return " ".join([*kept, merged])
 
 
 def _count_parts(inp: CountInput, ctx: ToolContext) -> CountOutput | None:

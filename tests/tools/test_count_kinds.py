@@ -53,3 +53,12 @@ def test_every_kind_asked_for_is_counted_in_the_users_order(ctx):
     assert out.count == 1 and out.mask is not None
     out = tool(ctx, image=ctx.store.put_image(astro), target="people and the dogs")
     assert out.text.startswith("I count 1 person") and "no dogs" in out.text and out.count == 1, out.text
+
+
+@pytest.mark.skipif(not embedded_available("ssd_mobilenet", "ssd_mobilenet_config"), reason="detector weights")
+def test_kinds_none_was_found_of_are_said_together_with_one_doubt(ctx):
+    from vitron_agent.tools.describe_embedded import MISS, EmbeddedCountTool
+
+    out = EmbeddedCountTool()(ctx, image=ctx.store.put_image(data.astronaut()), target="people, the cats and the dogs")
+    assert out.text.startswith("I count 1 person") and "I count no cats and no dogs, " in out.text, out.text
+    assert out.text.count(MISS) == 1 and out.count == 1
