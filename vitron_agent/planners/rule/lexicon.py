@@ -341,6 +341,26 @@ COLOUR_MODIFIERS = frozenset(
     "kelly hunter sage olive mint steel slate ash dusty dusky brick fire-engine cobalt emerald ruby sapphire "
     "chocolate coffee mocha charcoal canary mustard burnt rusty rich".split()
 )
+# a season before a colour is its mood, not a thing ("make the trees autumn orange" took 'autumn' as the name)
+_SEASONS = frozenset("autumn autumnal fall spring springtime summer summery summertime winter wintry wintery".split())
+
+
+def colour_modifier(word: str) -> bool:
+    """Whether ``word`` shades a colour after it: a listed shade word, a season, or an adjective made from a
+    noun by -y that is not itself a noun ("snowy", "creamy", "sunny", "rosy"; "pony" and "puppy" are nouns)."""
+    if word in COLOUR_MODIFIERS or word in _SEASONS:
+        return True
+    if len(word) < 4 or not word.endswith("y"):
+        return False
+    from vitron_agent.perception.wordnet_names import senses, wordnet_ready
+
+    if not wordnet_ready() or senses(word):
+        return False
+    stem = word[:-1]
+    forms = (stem, stem + "e", stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else stem)
+    return any(senses(f) for f in forms)
+
+
 _DETERMINER_BEFORE = frozenset("the this that these those a an my his her their our your its".split())
 # Slang for removing, in the verb's place ("yeet the background", "nuke the bin"): the table's verb
 SLANG_VERBS = dict.fromkeys(("yeet", "nuke", "axe", "zap", "scrap", "bin", "junk", "vanish"), "remove")
@@ -378,8 +398,8 @@ def folk_colours(clause: str, notes: list[str]) -> str:
         prev = next((x.lower() for x in reversed(out) if x.strip()), "")
         shade = f"{bare} {words[i + 2].lower().strip(',.!?')}" if i + 2 < len(words) else ""
         if (
-            bare in COLOUR_MODIFIERS
-            and colour_at(i + 2)
+            colour_at(i + 2)
+            and colour_modifier(bare)
             and prev
             and prev not in _DETERMINER_BEFORE
             and shade not in SHADES

@@ -369,6 +369,22 @@ _SHADE_OF = {
 }
 
 
+def _named_shade(color: str, phrase: str) -> tuple[str, str]:
+    """A shade the edit paints by its two-word name ("make it sky blue", "the car royal blue"): the colour is
+    the shade and its first word leaves the thing ("it sky" was the target). After a bare determiner the
+    word is the thing ("make the sky blue")."""
+    from vitron_agent.perception.colors import SHADES
+
+    m = re.search(r"(?:^|\s)([a-z]+)$", phrase, re.I)
+    if m is None or f"{m.group(1).lower()} {color}" not in SHADES:
+        return color, phrase
+    left = phrase[: m.start()].strip()
+    before = left.lower().split()[-1] if left else ""
+    if before in ("", "the", "a", "an", "this", "that", "these", "those", "my", "your", "our", "and", "then"):
+        return color, phrase
+    return f"{m.group(1).lower()} {color}", left
+
+
 def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     rest = re.sub(r"^(?:the\s+)?colou?r\s+of\s+", "", rest, flags=re.I)
     colors = list(_COLOR_RE.finditer(rest))
@@ -400,6 +416,7 @@ def _do_recolor(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
         tone = _SHADE_OF.get(shade.group(1).lower(), shade.group(1).lower())  # "a deep red", "a deeper red": dark red
         color = f"{tone} {color}"  # "make the uniform dark green": dark green, not green
         phrase = re.sub(rf"\s*\b(?:(?:a|an)\s+)?(?:{_SHADES})\s*$", "", phrase, flags=re.I).strip()
+    color, phrase = _named_shade(color, phrase)
     kind, mask = _target(b, phrase, last)
     if shift := re.search(r"\b(?:less|not so|not as)\s+(blue|bluish|orange|yellow|yellowish)\b", rest, re.I):
         # "make the sky less blue": less of a colour is no paint in it, but the other temperature
