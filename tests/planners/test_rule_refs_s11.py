@@ -119,3 +119,15 @@ def test_a_question_back_in_between_is_passed_over(planning):
     request = PlanRequest(text="make the second one red", inputs={"input": {"image": "image"}}, history=[asked, which])
     plan = planner.plan(request, toolbox)
     assert _shape(plan) == [("segment", "the goat"), ("edit", "recolor")]
+
+
+def test_the_brown_one_after_a_count_recorded_without_arguments(planning):
+    """The graph records a turn's steps as tool and status only: the kind counted is read from its answer."""
+    planner, toolbox = planning
+    counted = {
+        "request": "how many hens are there?",
+        "answer": "I count 4 hens.",
+        "steps": [{"id": "s1", "tool": "count", "status": "ok"}],
+    }
+    request = PlanRequest(text="make the brown one white", inputs={"input": {"image": "image"}}, history=[counted])
+    assert _shape(planner.plan(request, toolbox)) == [("segment", "the brown hen"), ("edit", "recolor")]

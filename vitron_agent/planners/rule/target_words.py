@@ -227,7 +227,7 @@ _WRAPPER = (  # "how many boats", "the number of windows", "a mask of the parrot
         ),
         "",
     ),
-    (re.compile(r"\s+(?:colou?r|colou?rs|holding|wearing|doing|disappear|vanish|go away|gone)$", _I), ""),
+    (re.compile(r"\s+(?:colou?r|colou?rs|holding|wearing|doing|disappear|vanish|go away|gone|invisible)$", _I), ""),
     (re.compile(r"\s+(?:are|is)(?=\s+(?:on|in|at|near|under|behind|by|next to)\b)", _I), ""),
     (re.compile(r"\?.*$"), ""),  # "the horse? show me"
 )
@@ -505,6 +505,8 @@ def named_kind(history: list[dict] | None) -> str | None:
     """The kind of thing the session's latest turn named as a target (a count, a selection, a
     detection: "how many chickens are in this photo?" -> "chickens"), or None."""
     for turn in reversed(history or []):
+        if (said := _counted_in_answer(turn)) is not None:
+            return said
         for step in reversed(turn.get("steps") or []):
             args = step.get("args") or {}
             target = (
@@ -515,6 +517,21 @@ def named_kind(history: list[dict] | None) -> str | None:
                 if kind and not ONE_OF_A_KIND.search(kind) and len(kind.split()) <= 3:
                     return kind.split()[-1] if not kind.lower().startswith("the main") else None
     return None
+
+
+def _counted_in_answer(turn: dict) -> str | None:
+    """The one kind a count, detection or selection turn's answer named, where the turn's steps carry no
+    arguments (the agent graph records a turn's steps as tool and status only: "I count 4 chickens." ->
+    "chickens"), or None."""
+    steps = turn.get("steps") or []
+    if not steps or any(step.get("args") for step in steps):
+        return None
+    if not {str(step.get("tool")) for step in steps} <= {"count", "detect", "segment", "track"}:
+        return None
+    from vitron_agent.planners.rule.answer_refs import named_in_answer
+
+    names = named_in_answer(str(turn.get("answer") or ""))
+    return names[0].split()[-1] if len(names) == 1 else None
 
 
 def one_unnamed(text: str) -> str | None:
