@@ -154,10 +154,9 @@ def count_parts(image: np.ndarray, q: PartQuestion, found: list) -> tuple[int, s
 
 def _wheel_answer(image: np.ndarray, whole, label: str, rule: str, cut: str) -> tuple[int, str, np.ndarray | None]:
     """Wheels seen on the vehicle's outline, said with the number it has by kind where they differ."""
-    from vitron_agent.perception.object_masks import object_mask
-    from vitron_agent.perception.wheels import find_wheels, wheel_mask
+    from vitron_agent.perception.wheels import find_wheels, vehicle_outline, wheel_mask
 
-    outline, ok = object_mask(image, whole.box)
+    outline, ok = vehicle_outline(image, whole.box)
     boxes = find_wheels(outline) if ok else []
     n = len(boxes)
     mask = np.zeros(image.shape[:2], bool)

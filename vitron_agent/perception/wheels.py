@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["find_wheels", "wheel_mask", "MIN_WIDTH"]
+__all__ = ["find_wheels", "wheel_mask", "vehicle_outline", "MIN_WIDTH"]
 
 MIN_WIDTH = 0.12  # an arc at least this share of the vehicle's width is a wheel
 _NEAR_BOTTOM = 0.25  # its lowest point within this share of the vehicle's height of the bottom
@@ -100,3 +100,23 @@ def wheel_mask(mask: np.ndarray, box: tuple[float, float, float, float]) -> np.n
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     rx, ry = max(1.0, (box[2] - box[0]) / 2), max(1.0, (box[3] - box[1]) / 2)
     return mask & (((xx - cx) / rx) ** 2 + ((yy - cy) / ry) ** 2 <= 1.0)
+
+
+def vehicle_outline(image: np.ndarray, box) -> tuple[np.ndarray, bool]:
+    """(HxW bool, found): the vehicle's outline to find wheels on -- the salient segmenter's mask with
+    the box as a prompt, not grown by GrabCut (:func:`~vitron_agent.perception.object_masks.object_mask`
+    grows a thin mask to the box's edges, filling the gap under a motorcycle between its wheels, and
+    the wheels' arcs with it); the object mask where nothing salient belongs to the box."""
+    from vitron_agent.perception.masks import fill_holes
+    from vitron_agent.perception.object_masks import _regions, _touches_open_edge, _window, object_mask
+
+    h, w = image.shape[:2]
+    b = (box.x1, box.y1, box.x2, box.y2) if hasattr(box, "x1") else tuple(box)
+    win = _window(b, 1 / 3, h, w)
+    mask = _regions(image, b, win)
+    if mask.any() and _touches_open_edge(mask, win):
+        grown = _regions(image, b, _window(b, 1.0, h, w))
+        mask = grown if grown.sum() >= mask.sum() else mask
+    if mask.sum() < 0.05 * (b[2] - b[0]) * (b[3] - b[1]):
+        return object_mask(image, box)
+    return fill_holes(mask), True
