@@ -213,10 +213,14 @@ LARGE_FILL = 0.12  # a removal over this share of the picture is filled mostly b
 def large_fill(step: Any, records: dict[str, dict[str, Any]]) -> float | None:
     """The share of the picture a finished ``remove`` filled, when it is over LARGE_FILL, else None ("erase
     the grass": a third of the picture smeared into streaks by the inpainting, said done)."""
-    rec = records.get(step.id) or {}
-    if step.tool != "edit" or step.args.get("operation") != "remove" or rec.get("status") != "ok":
+    rec, declared = records.get(step.id) or {}, traits(step.tool)
+    if (
+        declared.role != EDITS
+        or step.args.get(declared.operation or "operation") != "remove"
+        or rec.get("status") != "ok"
+    ):
         return None
-    ref = parse_ref(step.args.get("mask"))
+    ref = next((r for r in (parse_ref(step.args.get(m)) for m in declared.masks) if r), None)
     source = records.get(ref[0]) if ref else None
     outs = (source or {}).get("outputs", {}).values()
     area = next((o.get("value", {}).get("area") for o in outs if o.get("kind") in MASK_KINDS), None)
