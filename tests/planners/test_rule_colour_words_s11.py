@@ -37,3 +37,26 @@ def _recolor(toolbox, text):
 )
 def test_shade_words(toolbox, text, target, color):
     assert _recolor(toolbox, text) == (target, color)
+
+
+def _steps(toolbox, text):
+    plan = RulePlanner().plan(PlanRequest(text=text, inputs={"input": {"image": "image"}, "last": {}}), toolbox)
+    return [(s.tool, s.args.get("target") or s.args.get("operation"), s.args.get("color")) for s in plan.steps]
+
+
+def test_the_background_behind_a_thing_keeps_its_colour_out_of_the_thing(toolbox):
+    """'make the background behind them black' selected 'them black' (newcomer s11 A1)."""
+    assert _steps(toolbox, "make the background behind the cat black") == [
+        ("segment", "the cat", None),
+        ("edit", "replace_background", "black"),
+    ]
+    assert _steps(toolbox, "turn the background behind the man to pure white")[0] == ("segment", "the man", None)
+
+
+def test_invisible_is_gone(toolbox):
+    """'make the lioness invisible' was not understood (newcomer s11 F3)."""
+    assert _steps(toolbox, "make the lioness invisible") == [
+        ("segment", "the lioness", None),
+        ("edit", "remove", None),
+    ]
+    assert _steps(toolbox, "make the background invisible")[-1][1] == "cutout"

@@ -82,6 +82,7 @@ EDIT_EXAMPLES = {
         i want the lamp gone
         the bin has to go
         make the cable go away
+        make the lamp invisible
     """),
     "blur": _lines("""
         blur the face

@@ -585,7 +585,15 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
     if put and not _PRONOUN.match(clean_target(put.group("what")) or "it"):
         mask = _mask_or_foreground(b, put.group("what"), last)  # "put the cat on a blue background"
     elif behind:  # "erase the background behind the man": the man is what stays
-        mask = _mask_or_foreground(b, behind.group("what"), last)
+        # "make the background behind them black": the colour is the background's ('them black' was the thing)
+        what = re.sub(
+            rf"\s+(?:(?:to|into|in|as)\s+)?(?:(?:a|an)\s+)?(?:(?:plain|solid|pure|{_SHADES})\s+)?"
+            rf"(?:{_COLOR_RE.pattern[3:-3]})(?:\s+(?:colou?r|one))?\s*[.!?]*$",
+            "",
+            behind.group("what"),
+            flags=re.I,
+        )
+        mask = _mask_or_foreground(b, what, last)
     else:
         mask = b.mask or ("$last.mask" if "mask" in last else None) or _segment(b, "the main object", last)
     extra = {} if intensity(clause) == 0.5 else {"amount": intensity(clause)}  # "darken the background a bit"
@@ -597,7 +605,7 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
     ):  # reading round 5 added the words of a soft background ("fuzzy", "out-of-focus", "soft background")
         _edit(b, operation="blur_background", mask=mask, **extra)
     elif (
-        re.search(r"\b(?:transparent|see-through|gone|removal|removed|hidden|vanish(?:ed)?)\b", low)
+        re.search(r"\b(?:transparent|see-through|invisible|gone|removal|removed|hidden|vanish(?:ed)?)\b", low)
         or re.match(r"^(?:remove|erase|delete|get rid of|lose|ditch|drop|kill|strip|hide)\b", low)
         and not color
     ):
