@@ -36,6 +36,7 @@ def _steps(planning, text):
         ("the roses remain in colour, everything else grey", "make everything grey except the roses"),
         ("it isn't supposed to be this noisy", "it is too noisy"),
         ("sharpen it for my cv", "sharpen it"),
+        ("I don't want the bin in the picture", "I don't want the bin in the picture"),
         ("crop it for my youtube thumbnail", "crop it"),
         ("brighten it before I post it on facebook", "brighten it"),
         ("make it brighter, it's for my wedding album", "make it brighter"),

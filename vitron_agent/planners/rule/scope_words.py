@@ -129,7 +129,8 @@ _FINE_FIRST = re.compile(
 # the thing spared by its verb: "make it sharper, but don't sharpen the background", "brighten it without
 # brightening the sky" (the exception was dropped)
 _BUT_DONT = re.compile(
-    rf"^(?P<req>.+?)\s*,?\s+(?:but\s+)?(?:(?:please\s+)?(?:don'?t|do\s+not|never)\s+[a-z]+|without\s+[a-z]+ing)\s+(?P<kept>{_NP})\s*[.!]?$",
+    rf"^(?P<req>.+?)(?:\s*,\s*(?:but\s+)?|\s+but\s+)(?:please\s+)?(?:don'?t|do\s+not|never)\s+[a-z]+\s+(?P<kept>{_NP})\s*[.!]?$"
+    rf"|^(?P<req2>.+?)\s+without\s+[a-z]+ing\s+(?P<kept2>{_NP})\s*[.!]?$",
     _I,
 )
 _WHOLE_WORDS = re.compile(r"\b(?:the\s+(?:whole\s+)?(?:image|picture|photo|pic|shot)|it|this|everything)\b", _I)
@@ -240,8 +241,8 @@ def scope_said(text: str) -> str:
     out = _FINE_AFTER.sub("", out).strip() or out
     if m := _FINE_FIRST.match(out.strip()):
         out = _spare(m.group("req"), m.group("kept"))
-    elif (m := _BUT_DONT.match(out.strip())) and not re.match(r"^(?:no|not|don'?t|do\s+not)\b", out.strip(), _I):
-        out = _spare(m.group("req"), m.group("kept"))
+    elif (m := _BUT_DONT.match(out.strip())) and not re.match(r"^(?:no|not|don'?t|do\s+not|i|we)\b", out.strip(), _I):
+        out = _spare(m.group("req") or m.group("req2"), m.group("kept") or m.group("kept2"))
     if m := _ONLY_IN_FOCUS.match(out.strip()):
         out = f"blur everything except {m.group('np')}"
     if m := _EXCEPT_FIRST.match(out.strip()):
