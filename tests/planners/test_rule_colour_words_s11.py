@@ -60,3 +60,11 @@ def test_invisible_is_gone(toolbox):
         ("edit", "remove", None),
     ]
     assert _steps(toolbox, "make the background invisible")[-1][1] == "cutout"
+
+
+def test_how_many_is_no_shade(toolbox):
+    """'how many blue nuclei are there?' read 'many' as a shade like 'snowy'."""
+    plan = RulePlanner().plan(
+        PlanRequest(text="how many blue nuclei are there?", inputs={"input": {"image": "image"}, "last": {}}), toolbox
+    )
+    assert "many" not in str(plan.notes) and plan.steps

@@ -345,12 +345,16 @@ COLOUR_MODIFIERS = frozenset(
 _SEASONS = frozenset("autumn autumnal fall spring springtime summer summery summertime winter wintry wintery".split())
 
 
+# words in -y before a colour that say how much or which, not the colour's shade ("how many blue nuclei")
+_NOT_SHADING = frozenset("many any very every pretty tiny only early".split())
+
+
 def colour_modifier(word: str) -> bool:
     """Whether ``word`` shades a colour after it: a listed shade word, a season, or an adjective made from a
     noun by -y that is not itself a noun ("snowy", "creamy", "sunny", "rosy"; "pony" and "puppy" are nouns)."""
     if word in COLOUR_MODIFIERS or word in _SEASONS:
         return True
-    if len(word) < 4 or not word.endswith("y"):
+    if len(word) < 4 or not word.endswith("y") or word.endswith("ly") or word in _NOT_SHADING:
         return False
     from vitron_agent.perception.wordnet_names import senses, wordnet_ready
 
