@@ -263,7 +263,8 @@ LIMITS += (
     ),
     (
         # more than the frame holds: another viewpoint, zoomed out, un-cropped (it cropped to "so we see more")
-        r"\bzoom(?:ed|ing)?\s+(?:it\s+|this\s+)?out\b|\bun-?crop\b|\b(?:from|at)\s+(?:another|a\s+different|a\s+new|the\s+other|"
+        # (an animation's zoom out is a camera move on the picture: "animate it with a slow zoom out")
+        r"^(?!.*\b(?:animat\w*|ken\s+burns|video|clip|gif|movie)\b).*?\bzoom(?:ed|ing)?\s+(?:it\s+|this\s+)?out\b|\bun-?crop\b|\b(?:from|at)\s+(?:another|a\s+different|a\s+new|the\s+other|"
         r"a\s+(?:higher|lower|side))\s+(?:angle|side|viewpoint|point\s+of\s+view|perspective|view)\b"
         r"|\b(?:show|see)\b.*\b(?:the\s+)?(?:back|other\s+side|underside|far\s+side|rear)\s+of\b"
         r"|\b(?:show|see|look)\w*\b.*\bfrom\s+(?:the\s+)?(?:front|back|side|above|below|behind|top|underneath|left|right)\s*[?.!]?$"
@@ -339,7 +340,12 @@ DECLARED: tuple[tuple[str, tuple[str, ...], bool], ...] = (
     ),
     (
         _answer("I cannot show more than the picture holds"),
-        ("zoom out a bit", "show what's outside the frame", "the same scene from a different angle", "uncrop it"),
+        (
+            "zoom out to show more of the room",
+            "show what's outside the frame",
+            "the same scene from a different angle",
+            "uncrop it",
+        ),
         False,
     ),
     (
