@@ -171,6 +171,34 @@ def _hit_words(d, image: np.ndarray | None = None) -> str:
     return f"{hedge}{_article(d.label)} {d.label}{alt}" + (f" ({doubt})" if doubt else "")
 
 
+def _stuff_there(image: np.ndarray, rest: str, word: str, found: list, mask: np.ndarray | None) -> str | None:
+    """The answer to "is there any water / grass / sky?" by the same colour, texture and place finder the
+    edits use (it said "I see no water" beside a stream, "no grass" on a lawn: no model names stuff);
+    None when the words name no stuff."""
+    import re
+
+    from vitron_agent.core.errors import ToolFailed
+    from vitron_agent.perception.detector import named
+    from vitron_agent.perception.recognise import stuff_region
+    from vitron_agent.perception.stuff import stuff_kind
+
+    if (kind := stuff_kind(rest)) is None or named(rest) is not None:
+        return None
+    try:
+        region, method = stuff_region(image, kind, found, rest)
+    except ToolFailed:
+        return f"I see no {word} by colour, texture and place (no model here knows {kind} by name), so I may miss it."
+    share = float((region & mask).mean() if mask is not None else region.mean())
+    if share < 0.01:
+        return f"I see no {word}{' in the region' if mask is not None else ''} by colour, texture and place, so I may miss it."
+    sure = re.search(r"how sure: (\w+)", method)
+    lead = "Probably" if sure is None or sure.group(1) == "high" else "Perhaps"
+    return (
+        f"{lead}: what looks like {word} covers about {100 * share:.0f}% of the picture, found by colour, texture "
+        f"and place (no model here knows {kind} by name; how sure: {sure.group(1) if sure else 'unsure'})."
+    )
+
+
 def _is_there(image: np.ndarray, rest: str, found: list, mask: np.ndarray | None, made: bool = False) -> str | None:
     """The answer to "is there a squirrel?" by the resolver (COCO classes, WordNet kinds, the
     classifier's names), inside the region when there is one; None when the words name nothing."""
@@ -182,6 +210,8 @@ def _is_there(image: np.ndarray, rest: str, found: list, mask: np.ndarray | None
     if word is None:
         return None
     where = " in the region" if mask is not None else ""
+    if (stuff := _stuff_there(image, rest, word.replace("_", " "), found, mask)) is not None:
+        return stuff
     try:
         hits = _inside(resolve(image, rest, found, with_mask=False).detections, mask)
     except ToolFailed as e:
