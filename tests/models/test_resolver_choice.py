@@ -234,28 +234,3 @@ def test_an_ordinal_past_the_row_is_refused():
     image, _ = _three_cups()
     with pytest.raises(ToolFailed, match="found 3 cups.*no fourth"):
         resolve(image, "the fourth cup", with_mask=False)
-
-
-def test_a_salient_mask_that_caught_part_of_the_thing_is_grown_by_grabcut():
-    """A salient mask holding only the top of the thing (a third of its box) is grown by GrabCut
-    seeded by it and by the box to the thing's own outline (a lattice tower's top had been its mask);
-    GrabCut's object must hold the salient mask, else it is another thing and not taken."""
-    import cv2
-    from skimage import data
-
-    from vitron_agent.perception.object_masks import _grown_by_grabcut
-
-    image = cv2.resize(np.stack([data.gravel()] * 3, -1), (400, 300))
-    disc = np.zeros(image.shape[:2], np.uint8)
-    cv2.ellipse(disc, (200, 150), (90, 70), 0, 0, 360, 1, -1)
-    cup = cv2.resize(data.coffee(), (400, 300))
-    image[disc > 0] = cup[disc > 0]
-    truth = disc > 0
-    part = truth.copy()
-    part[130:] = False  # the top of the disc only
-    got = _grown_by_grabcut(image, (100, 70, 300, 230), part)
-    assert got is not None
-    assert (got & truth).sum() / (got | truth).sum() >= 0.8 > (part & truth).sum() / (part | truth).sum()
-    elsewhere = np.zeros_like(truth)
-    elsewhere[75:90, 105:120] = True  # a corner of gravel, not the thing GrabCut finds
-    assert _grown_by_grabcut(image, (100, 70, 300, 230), elsewhere) is None

@@ -101,8 +101,6 @@ def object_mask(image: np.ndarray, box: Any) -> tuple[np.ndarray, bool]:
         if grown.sum() >= mask.sum():
             mask = grown
     area = (b[2] - b[0]) * (b[3] - b[1])
-    if 0.05 * area <= mask.sum() < THIN * area and (cut := _grown_by_grabcut(image, b, mask)) is not None:
-        return cut, True
     if mask.sum() < 0.05 * area:
         cut = grabcut_in_box(image, b)
         if cut is not None:
@@ -111,23 +109,6 @@ def object_mask(image: np.ndarray, box: Any) -> tuple[np.ndarray, bool]:
         out[int(b[1]) : int(np.ceil(b[3])), int(b[0]) : int(np.ceil(b[2]))] = True
         return out, False
     return fill_holes(mask), True
-
-
-THIN = 0.45  # a salient mask filling less of its box than this may have missed part of the thing
-KEEPS = 0.7  # GrabCut's object must hold this share of the salient mask to replace it
-
-
-def _grown_by_grabcut(image: np.ndarray, b: tuple, salient: np.ndarray) -> np.ndarray | None:
-    """GrabCut's object in the box, seeded by the box and by the salient mask (HxW bool) as sure
-    foreground, when it holds most of the salient mask (:data:`KEEPS`): it grows a salient mask that
-    caught only part of the thing (a lattice tower's top, a towel's bright half) to the edges
-    GrabCut finds; None when it does not agree with the salient mask (it is then another thing)."""
-    from vitron_agent.perception.masks import fill_holes
-
-    cut = grabcut_in_box(image, b, seed=salient)
-    if cut is None or (cut & salient).sum() < KEEPS * salient.sum() or cut.sum() <= salient.sum():
-        return None
-    return fill_holes(cut | salient)
 
 
 GRABCUT_SIDE = 192  # GrabCut runs on the window scaled to at most this side (a fallback: 0.1-0.3 s idle)
