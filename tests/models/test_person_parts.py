@@ -17,6 +17,10 @@ def test_part_words_and_owners():
     assert owner_of("the man's shirt") == "the man" and owner_of("his shirt") == "the person"
     assert owner_of("the shirt of the woman on the left") == "the woman on the left"
     assert owner_of("the dog's legs") is None  # MoveNet knows human bodies only
+    # words that name other things too are a person's only with a person named as their owner (review s11)
+    assert person_part("the top") is None and person_part("the table top") is None and person_part("the suit") is None
+    assert person_part("his top") == "top" and person_part("the legs of the woman") == "legs"
+    assert person_part("the legs of the table") is None and person_part("the chair legs") is None
 
 
 def test_cut_names_a_missing_node(tmp_path):

@@ -13,6 +13,7 @@ not a clothing model: the method says so, and the answer warns that the edges ma
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +47,12 @@ PART_WORDS = {
     "legs": "leg legs",
 }
 _WORD_PART = {w: part for part, words in PART_WORDS.items() for w in words.split()}
+# words that name other things too ("the table top", "a suit of cards", "the chair legs", "the car's boot"):
+# a person's part only when a person is named as its owner ("his top", "the man's legs")
+_AMBIGUOUS = frozenset(
+    "top suit spacesuit vest jersey polo uniform coat arm arms sleeve sleeves leg legs foot feet boot boots".split()
+)
+_OWNED = re.compile(r"\b(?:his|her|their|my|your)\b|'s?\s+\S+$|\bof\s+(?:the|a|an|this|that)\s+", re.I)
 _SAY = {
     "top": "upper-body clothing",
     "bottom": "lower-body clothing",
@@ -81,10 +88,15 @@ def person_part(phrase: str | None) -> str | None:
     if not phrase:
         return None
     text = re.sub(
-        r"\b(?:on|in|at|near|with|behind|under|above|beside|by|from|inside|that|which)\b.*$", "", phrase.lower()
+        r"\b(?:on|in|at|near|with|behind|under|above|beside|by|from|inside|that|which|of)\b.*$", "", phrase.lower()
     )
     words = re.findall(r"[a-z][a-z'-]*", text)
-    return _WORD_PART.get(words[-1]) if words else None
+    if not words or words[-1] not in _WORD_PART:
+        return None
+    if words[-1] in _AMBIGUOUS and not (_OWNED.search(phrase) and owner_of(phrase) not in (None, "the person")):
+        if not re.search(r"\b(?:his|her|their)\b", phrase, re.I):
+            return None  # "the top", "the table top": a thing or a place, not a person's clothes
+    return _WORD_PART[words[-1]]
 
 
 def _session() -> Any:
@@ -98,12 +110,14 @@ def _session() -> Any:
 
 
 _SESSIONS: dict[str, Any] = {}
+_LOCK = threading.Lock()
 
 
 def _cached(make: Any) -> Any:
-    if "movenet" not in _SESSIONS:
-        _SESSIONS["movenet"] = make()
-    return _SESSIONS["movenet"]
+    with _LOCK:  # two segment steps of one turn may ask at once: one session, built once
+        if "movenet" not in _SESSIONS:
+            _SESSIONS["movenet"] = make()
+        return _SESSIONS["movenet"]
 
 
 def pose_of(image: np.ndarray, box: tuple[float, float, float, float] | None = None) -> Pose:
@@ -326,15 +340,18 @@ def person_part_region(image: np.ndarray, phrase: str, found: list) -> tuple[np.
     owner is not a person (the caller's usual reading then says what it can). Raises ToolFailed when no
     person is found, or the joints that place the part are not in the picture."""
     from vitron_agent.core.errors import ToolFailed
+    from vitron_agent.loading.weights import embedded_available
     from vitron_agent.perception.recognise import resolve
 
     owner = owner_of(phrase)
-    if owner is None:
-        return None
+    if owner is None or not embedded_available("movenet"):
+        return None  # (without MoveNet's files the usual reading says what it can)
     part = person_part(phrase) or "top"
     try:
         res = resolve(image, owner, found, guess=True)
     except ToolFailed as exc:
+        if owner == "the person" and not re.search(r"\b(?:his|her|their)\b", phrase, re.I):
+            return None  # "the jeans" with nobody in the picture: perhaps jeans on a chair, the usual reading
         raise ToolFailed(f"I found no person to take the {_SAY[part]} of: {exc}") from None
     chosen = res.detections[0] if res.detections else None
     if chosen is None or chosen.label != "person":

@@ -230,7 +230,22 @@ def _spared(m: re.Match[str]) -> str:
 
 
 def scope_said(text: str) -> str:
-    """The request with the scope of its edit said in the forms the clause readers know (module docstring)."""
+    """The request with the scope of its edit said in the forms the clause readers know (module docstring).
+    Words in quotes are the user's own (a caption to write): they are never rewritten ('add the caption "made
+    for my instagram"' wrote "made")."""
+    from vitron_agent.planners.rule.look_records import _QUOTED
+
+    quoted: list[str] = []
+
+    def hide(m: re.Match[str]) -> str:
+        quoted.append(m.group(0))
+        return f'"@q{len(quoted) - 1}@"'
+
+    out = _scope_said(_QUOTED.sub(hide, text))
+    return re.sub(r'"@q(\d+)@"', lambda m: quoted[int(m.group(1))], out)
+
+
+def _scope_said(text: str) -> str:
     out = _DOING_FIRST.sub("", text).strip() or text
     if m := _THERE_IS.match(out.strip()):
         out = _pointed_out(m)
