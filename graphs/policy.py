@@ -255,9 +255,9 @@ def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:
             )
         if (share := large_fill(step, records)) is not None:
             out.append(
-                f"What I removed covers {100 * share:.0f}% of the picture: a fill that large is mostly made up from "
-                "its surroundings (the classical inpainting smears it into streaks), so check the result; blurring it "
-                "or replacing the background may suit better."
+                f"What I removed covers {100 * share:.0f}% of the picture: a fill that large is mostly made up (the "
+                "classical inpainting smears its surroundings into it; a generative one invents it), so check the "
+                "result; blurring it or replacing the background may suit better."
             )
         if (tiny := tiny_mask({**rec, "tool": step.tool, "args": step.args})) is not None:
             out.append(

@@ -64,7 +64,9 @@ _SHOWS = (
     r"can be seen|gets?\s+in)"
 )
 _VISIBLE = re.compile(
-    r"\b(?:where|when|while|with|(?:moment|point|time|second|instant)\s+(?:that\s+|when\s+)?)\s*(?P<what>.+?)\s+"
+    # ("a second" is the unit: "trim a second off the start because the dog is blurry" cut every dog part)
+    r"\b(?:where|when|while|with|(?:moment|point|instant)\s+(?:that\s+|when\s+)?)\s*"
+    r"(?P<what>(?:the|a|an|my|his|her|their|some|any)\s+[a-z -]{1,40}?|[a-z]+s)\s+"
     + _SHOWS
     + r"\b(?:\s+(?:visible|on screen|in (?:the )?(?:frame|shot|view|picture)|seen|shown))?"
     # "the bit with the cat in it", "the part with the dog in view", "the scenes showing the cup"

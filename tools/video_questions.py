@@ -94,7 +94,10 @@ def when_handler(call) -> None:
     if not video_or_ask(call, "find_in_video", "Finding when something is on screen"):
         return
     text = call.text.strip()
-    if _STILL.search(text) and call.has_tool("frame") and (what := visible_target(text)) is not None:
+    in_frame = re.sub(
+        r"\b(?:in|into|out\s+of|leaves?|enters?|exits?)\s+(?:the\s+)?(?:frame|picture|shot)\b", " ", text, flags=re.I
+    )
+    if _STILL.search(in_frame) and call.has_tool("frame") and (what := visible_target(text)) is not None:
         emit_step(call, "frame", output="image", visible=what)  # a still where it is seen, not a time in words
         return
     if asked := re.match(

@@ -49,7 +49,12 @@ _SHE_HOLDS = re.compile(
 _ORDINALS = {"first": 0, "1st": 0, "former": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1, "latter": -1}
 _ORDINAL = re.compile(
     r"\bthe\s+(?P<n>first|1st|second|2nd|third|3rd|last|former|latter)(?:\s+(?:one|thing|object|item|animal)"
-    r"(?:\s+(?:that\s+)?(?:you|u)\s+(?:mentioned|named|said|listed|saw|found|described))?)?\b",
+    r"(?:\s+(?:that\s+)?(?:you|u)\s+(?:mentioned|named|said|listed|saw|found|described))?\b"
+    # a bare ordinal is the thing, but not before a unit of the picture or clip: "the last frame", "the first 3
+    # seconds", "the first third" (after a description, "save the last frame" took a still of the first)
+    r"|(?!\s+(?:\d|one\b|frames?|seconds?|secs?|minutes?|mins?|half|halves|thirds?|quarters?|shots?|scenes?|parts?|"
+    r"bits?|rows?|columns?|times?|pages?|lines?|words?|letters?|clips?|photos?|pictures?|images?|steps?|edits?|"
+    r"turns?|few|couple|moments?|sections?|segments?)\b))",
     _I,
 )
 _BOTH = re.compile(

@@ -238,6 +238,14 @@ LIMITS: tuple[tuple[str, str], ...] = (
 
 LIMITS += (
     (
+        # "make the watermark nearly invisible", "half transparent": an opacity, not a removal (it erased the
+        # thing, said done, reading 'the watermark nearly' as the thing)
+        r"\b(?:almost|nearly|half|semi|barely|partly|partially|somewhat|slightly|a\s+bit|more|less)[\s-]*"
+        r"(?:invisible|transparent|see-?through|faded)\b",
+        "I cannot make something partly transparent (there is no opacity edit). I can remove it, blur it, make it "
+        "paler ('desaturate the logo') or lighter, or cut it out.",
+    ),
+    (
         # the result sent, posted or printed somewhere (session 11: "send it to instagram" selected a region
         # called "send it to instagram"): nothing here reaches outside the session
         r"^(?:(?:please|can you|could you|would you|pls)\s+)*(?:send|e-?mail|post|upload|share|tweet|whatsapp|forward|"
@@ -266,8 +274,9 @@ LIMITS += (
         # (an animation's zoom out is a camera move on the picture: "animate it with a slow zoom out")
         r"^(?!.*\b(?:animat\w*|ken\s+burns|video|clip|gif|movie)\b).*?\bzoom(?:ed|ing)?\s+(?:it\s+|this\s+)?out\b|\bun-?crop\b|\b(?:from|at)\s+(?:another|a\s+different|a\s+new|the\s+other|"
         r"a\s+(?:higher|lower|side))\s+(?:angle|side|viewpoint|point\s+of\s+view|perspective|view)\b"
-        r"|\b(?:show|see)\b.*\b(?:the\s+)?(?:back|other\s+side|underside|far\s+side|rear)\s+of\b"
-        r"|\b(?:show|see|look)\w*\b.*\bfrom\s+(?:the\s+)?(?:front|back|side|above|below|behind|top|underneath|left|right)\s*[?.!]?$"
+        # ("crop so we see the back of the car" is a crop; "make it look lit from above" a relight)
+        r"|\b(?:show\s+me|i\s+(?:want|would\s+like|'d\s+like)\s+to\s+see|let\s+me\s+see)\b.*\b(?:the\s+)?(?:back|other\s+side|underside|far\s+side|rear)\s+of\b"
+        r"|\b(?:show|see)\w*\b(?!.*\b(?:lit|light|lighting|shadows?|sun)\b).*\bfrom\s+(?:the\s+)?(?:front|back|side|above|below|behind|top|underneath|left|right)\s*[?.!]?$"
         r"|\b(?:outside|beyond)\s+(?:of\s+)?the\s+(?:frame|edges?|picture|photo)\b|\bextend\s+the\s+(?:picture|photo|image|canvas)\b",
         "I cannot show more than the picture holds (no other viewpoint, no painting beyond its edges). I can crop, "
         "resize or rotate it, or generate a new picture from a description.",

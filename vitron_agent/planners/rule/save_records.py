@@ -7,6 +7,7 @@ resize and a thing named ("save the cat as a cut-out") is a cut-out: those words
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from vitron_agent.toolkit.intents import Intent, register_intent
@@ -24,6 +25,16 @@ _TAIL = r"(?:\s+(?:as it is|as is|like (?:this|that)|for me|now|please|thanks|th
 
 
 def _saved(call: Any) -> None:
+    last = call.builder.inputs.get("last", {})
+    held = call.mask or ("$last.mask" if "mask" in last else None)
+    if (
+        held
+        and not call.video
+        and re.match(r"^(?:please\s+)?keep\s+(?:it|them|these|those|that|this)\b", call.clause.strip(), re.I)
+    ):
+        # a selection the last turn left is what "keep them" means: keep only it (as before this record)
+        call.set_output(call.add("edit", image=call.picture, mask=held, operation="keep_only"))
+        return
     call.ask(SAVED)
 
 

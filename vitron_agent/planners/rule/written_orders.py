@@ -11,6 +11,7 @@ the refusals); no example sentences for the matcher.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from vitron_agent.planners.rule.cannot_do import PART_REFUSED
@@ -40,11 +41,14 @@ WRITTEN_ORDERS = Intent(
         rf"^(?:please\s+)?(?:now\s+|then\s+|and\s+)?(?:just\s+)?{_DO}\s+(?:the|its|these|those|all(?:\s+the)?|any)\s+"
         rf"(?:\w+\s+)?{_ORDERS}\s+(?:(?:written|shown|given|printed)\s+)?(?:in|on|from|of)\s+{_SOURCE}",
         # "read it and follow the instructions" (no picture has a thing called "the instructions")
-        rf"^(?:please\s+)?(?:now\s+|then\s+|and\s+)?(?:just\s+)?{_DO}\s+(?:the|its|these|those|all(?:\s+the)?|any)\s+"
-        rf"(?:\w+\s+)?{_ORDERS}\s*[.!]*$",
+        # (not "apply the same steps", "complete the task": a session's own steps; only written orders' words)
+        r"^(?:please\s+)?(?:now\s+|then\s+|and\s+)?(?:just\s+)?(?:do|follow|obey|execute|carry\s+out|act\s+on|comply\s+with)\s+"
+        r"(?:the|its|these|those|all(?:\s+the)?|any)\s+(?:written\s+|printed\s+)?(?:instructions?|commands?|orders?)\s*[.!]*$",
         # "follow the written instructions", "obey the text"
         rf"^(?:please\s+)?(?:now\s+|then\s+|and\s+)?{_DO}\s+the\s+(?:written|printed)\s+{_ORDERS}",
-        r"^(?:please\s+)?(?:now\s+|then\s+|and\s+)?(?:follow|obey|execute)\s+the\s+(?:text|sign|note|writing)\b",
+        # ("follow the sign" on a clip is tracking it: only with what it says)
+        r"^(?:please\s+)?(?:now\s+|then\s+|and\s+)?(?:follow|obey|execute)\s+the\s+(?:text|sign|note|writing)\s*"
+        r"(?:says?|[.!]*$)(?!.*\b(?:video|clip|moves?|moving|across|around)\b)",
     ),
     help="",
     handler=lambda call: _not_followed(call),
@@ -55,6 +59,14 @@ WRITTEN_ORDERS = Intent(
 def _not_followed(call: Any) -> None:
     """Read the text out (once), and say first that what it asks was not done."""
     b = call.builder
+    if call.video and re.match(
+        r"^(?:please\s+)?follow\s+the\s+(?:sign|text|note|writing)\s*[.!]*$", call.clause.strip(), re.I
+    ):
+        from vitron_agent.planners.rule.intent_table import intent_named
+
+        call.rest = re.sub(r"^(?:please\s+)?follow\s+", "", call.clause.strip(), flags=re.I).strip(" .!")
+        intent_named("track").handler(call)  # on a clip, "follow the sign" is tracking it
+        return
     read = any(step.tool == "read_text" for step in b.steps)
     if not read and not call.video and call.picture and call.has_tool("read_text"):
         call.set_output(call.add("read_text", image=call.picture), "text")
