@@ -346,7 +346,11 @@ def animal_named(target: str) -> str | None:
     faces": "animals"), or None for people's faces ("her face", "the faces", "the man's face")."""
     from vitron_agent.perception.detector import named
 
-    for word in re.findall(r"[a-z]+", re.sub(r"'s?\b", "", target.lower())):
+    low = target.lower()
+    # only the face's owner: "the cat's face", "the face of the dog" -- not "the face of the girl holding the cat"
+    owner = re.search(r"([a-z]+)'s?\s+faces?\b|\bfaces?\s+of\s+(?:the\s+|a\s+|an\s+|my\s+|his\s+|her\s+)?([a-z]+)", low)
+    words = [owner.group(1) or owner.group(2)] if owner else re.findall(r"[a-z]+", re.sub(r"'s?\b", "", low))
+    for word in words:
         name = named(word)
         if name is not None and "person" not in name.labels and set(name.labels) <= set(ANIMALS):
             return word

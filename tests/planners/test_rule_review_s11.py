@@ -62,3 +62,19 @@ def test_lit_from_above_is_no_viewpoint_and_almost_invisible_is_no_removal(toolb
 def test_keep_them_keeps_the_selection_the_last_turn_left(toolbox):
     steps = _plan(toolbox, "keep them", last={"mask": "mask"}).steps
     assert [(s.tool, s.args.get("operation")) for s in steps] == [("edit", "keep_only")]
+
+
+def test_the_thing_pointed_out_first_keeps_its_adjective():
+    """'there's a red car on the left …, remove it' removed 'the red on the left' (every red area there)."""
+    from vitron_agent.planners.rule.scope_words import scope_said
+
+    assert scope_said("there's a red car on the left that ruins it, could you remove it?").endswith(
+        "remove the red car on the left?"
+    )
+    assert scope_said("there's a yellow tint, remove it") == "there's a yellow tint, remove it"
+
+
+def test_a_persons_face_near_an_animal_is_a_persons_face():
+    from vitron_agent.tools.track_detect import animal_named
+
+    assert animal_named("the face of the girl holding the cat") is None and animal_named("the cat's face") == "cat"

@@ -165,7 +165,9 @@ _DOING_FIRST = re.compile(
 # the left that ruins it, could you remove him?" (the main object was removed)
 _THERE_IS = re.compile(
     r"^(?:(?:ok(?:ay)?|so|well|hey|hi|and)[,\s]+)*there(?:'s|\s+is|\s+are)\s+(?:a|an|this|that|some|two|three)\s+"
-    r"(?P<noun>[a-z]+)\b(?P<said>[^,;.!?]*)[,;.!]\s*(?P<rest>.*\b(?:him|her|them|it)\b.*)$",
+    # the noun phrase up to a place, a clause or a verb in -ing ("a tall guy walking past", "a red car on the left")
+    r"(?P<noun>(?:[a-z-]+\s+){0,2}?[a-z-]+?)(?=\s+(?:on|in|at|near|by|that|which|who|behind|next)\b|\s+[a-z]+ing\b|\s*[,;.!])"
+    r"(?P<said>[^,;.!?]*)[,;.!]\s*(?P<rest>.*\b(?:him|her|them|it)\b.*)$",
     _I,
 )
 _PLACE = re.compile(
@@ -216,6 +218,8 @@ def _except_first(m: re.Match[str]) -> str:
 
 def _pointed_out(m: re.Match[str]) -> str:
     """The request with the thing pointed out first put where it calls it by a pronoun."""
+    if re.search(r"\b(?:tint|cast|tilt|glare|noise|grain|blur|haze|glow|shadow|reflection)s?$", m.group("noun"), re.I):
+        return m.group(0)  # "there's a yellow tint, remove it": a look to fix, read by the complaints
     place = _PLACE.search(m.group("said") or "")
     thing = f"the {m.group('noun')}" + (f" {place.group(0)}" if place else "")
     rest = m.group("rest")
