@@ -61,7 +61,8 @@ def test_a_destructive_edit_on_an_unrecognised_target_is_held_back(agent, tmp_pa
     assert 'data-state="warn"' in (tmp_path / "report.html").read_text()
     # a marked region, or the foreground words, are not assumptions: the removal runs
     done = agent.run("remove the main object", image=photo)
-    assert done.ok and done.warnings == [] and done.steps[1].outputs
+    assert done.ok and done.steps[1].outputs  # (its only warning: half the picture is filled, said first)
+    assert [w for w in done.warnings if not w.startswith("What I removed covers 55%")] == []
 
 
 def test_a_failed_step_makes_the_report_red(agent, tmp_path):

@@ -102,6 +102,10 @@ def test_one_tree_found_by_the_stuff_heuristic_is_said_unsure():
     img[:30] = (120, 170, 230)  # the sky; green texture below it standing up to it (trees; its low part is grass)
     g = rng.integers(0, 90, (170, 300))
     img[30:, :, 0], img[30:, :, 1], img[30:, :, 2] = 20 + g // 3, 70 + g, 20 + g // 4
+    # a lawn of its own paler green along the bottom (s11: grass is grown from the bottom edge's greens, so a
+    # picture of one green all the way down is a lawn, not trees)
+    lawn = rng.integers(0, 30, (50, 300))
+    img[150:, :, 0], img[150:, :, 1], img[150:, :, 2] = 120 + lawn, 190 + lawn, 60 + lawn // 2
     one, all_ = resolve(img, "the fir tree"), resolve(img, "the trees")
     assert one.mask[40:110].mean() > 0.9 and not one.mask[:30].any() and not one.sure
     step = {"status": "ok", "tool": "segment", "args": {}, "outputs": {"method": {"value": one.method}}}

@@ -564,6 +564,18 @@ def _background_owner(rest: str) -> re.Match | None:
     )
 
 
+def _without_colour(what: str) -> str:
+    """The thing whose background it is, without the colour said after it: "make the background behind them
+    black" is them, with a black background ('them black' was the thing)."""
+    return re.sub(
+        rf"\s+(?:(?:to|into|in|as)\s+)?(?:(?:a|an)\s+)?(?:(?:plain|solid|pure|{_SHADES})\s+)?"
+        rf"(?:{_COLOR_RE.pattern[3:-3]})(?:\s+(?:colou?r|one))?\s*[.!?]*$",
+        "",
+        what,
+        flags=re.I,
+    )
+
+
 def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     low = rest.lower()
     before, mask_before = len(b.steps), b.mask  # (a skipped clause leaves no selection step behind)
@@ -585,15 +597,7 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
     if put and not _PRONOUN.match(clean_target(put.group("what")) or "it"):
         mask = _mask_or_foreground(b, put.group("what"), last)  # "put the cat on a blue background"
     elif behind:  # "erase the background behind the man": the man is what stays
-        # "make the background behind them black": the colour is the background's ('them black' was the thing)
-        what = re.sub(
-            rf"\s+(?:(?:to|into|in|as)\s+)?(?:(?:a|an)\s+)?(?:(?:plain|solid|pure|{_SHADES})\s+)?"
-            rf"(?:{_COLOR_RE.pattern[3:-3]})(?:\s+(?:colou?r|one))?\s*[.!?]*$",
-            "",
-            behind.group("what"),
-            flags=re.I,
-        )
-        mask = _mask_or_foreground(b, what, last)
+        mask = _mask_or_foreground(b, _without_colour(behind.group("what")), last)
     else:
         mask = b.mask or ("$last.mask" if "mask" in last else None) or _segment(b, "the main object", last)
     extra = {} if intensity(clause) == 0.5 else {"amount": intensity(clause)}  # "darken the background a bit"
