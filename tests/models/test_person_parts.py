@@ -68,3 +68,19 @@ def test_legs_out_of_the_picture_are_said(astronaut):
     image, found = astronaut
     with pytest.raises(ToolFailed, match="did not see the joints"):
         person_part_region(image, "her trousers", found)
+
+
+def test_dark_hair_does_not_run_into_a_dark_coat():
+    """On scikit-image's cameraman (a photo this was not written for), 'his hair' grew into his black coat's
+    shoulder (the same colour); hair stops above the shoulders, and 'his coat' needs no owner word."""
+    from skimage import data
+
+    from vitron_agent.perception.detector import detect_objects
+
+    image = np.stack([data.camera()] * 3, -1)
+    found = detect_objects(image)
+    hair, _ = person_part_region(image, "his hair", found)
+    ys, _ = np.nonzero(hair)
+    assert hair.sum() > 2000 and ys.max() < 175
+    coat, _ = person_part_region(image, "the coat", found)
+    assert coat[200:300, 60:200].mean() > 0.5  # his chest and arm

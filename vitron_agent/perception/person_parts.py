@@ -50,7 +50,7 @@ _WORD_PART = {w: part for part, words in PART_WORDS.items() for w in words.split
 # words that name other things too ("the table top", "a suit of cards", "the chair legs", "the car's boot"):
 # a person's part only when a person is named as its owner ("his top", "the man's legs")
 _AMBIGUOUS = frozenset(
-    "top suit spacesuit vest jersey polo uniform coat arm arms sleeve sleeves leg legs foot feet boot boots".split()
+    "top suit arm arms leg legs foot feet boot".split()  # (clothes first: "coat", "jersey" need no owner)
 )
 _OWNED = re.compile(r"\b(?:his|her|their|my|your)\b|'s?\s+\S+$|\bof\s+(?:the|a|an|this|that)\s+", re.I)
 _SAY = {
@@ -274,6 +274,8 @@ def _envelope(shape: tuple[int, int], pose: Pose, part: str, scale: float) -> np
             max(0, cy - int(1.2 * scale)) : cy + int(0.9 * scale), max(0, cx - int(0.9 * scale)) : cx + int(0.9 * scale)
         ] = True
         out[max(0, cy - int(0.1 * scale)) :, max(0, cx - int(0.3 * scale)) : max(0, cx + int(0.3 * scale))] = False
+        if sho is not None:  # never below the shoulders: a dark coat is the colour of dark hair (the cameraman's)
+            out[max(0, int(sho[1] - 0.15 * scale)) :, :] = False
     return out
 
 
