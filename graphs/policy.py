@@ -122,9 +122,16 @@ def tiny_mask(record: dict[str, Any]) -> tuple[str, float] | None:
         return None
     if _recognised_surely(record):  # a kite the detector found at 0.76 is that small: not suspect
         return None
-    outs = record.get("outputs", {}).values()
+    area = _mask_area(record)
+    return (target, area) if area is not None and area < TINY else None
+
+
+def _mask_area(record: dict[str, Any] | None) -> float | None:
+    """The share of the picture the first mask or track among a step record's outputs covers (its
+    ``area``), or None when it has none."""
+    outs = (record or {}).get("outputs", {}).values()
     area = next((o.get("value", {}).get("area") for o in outs if o.get("kind") in MASK_KINDS), None)
-    return (target, float(area)) if area is not None and float(area) < TINY else None
+    return None if area is None else float(area)
 
 
 def _recognised_surely(record: dict[str, Any]) -> bool:
@@ -221,10 +228,8 @@ def large_fill(step: Any, records: dict[str, dict[str, Any]]) -> float | None:
     ):
         return None
     ref = next((r for r in (parse_ref(step.args.get(m)) for m in declared.masks) if r), None)
-    source = records.get(ref[0]) if ref else None
-    outs = (source or {}).get("outputs", {}).values()
-    area = next((o.get("value", {}).get("area") for o in outs if o.get("kind") in MASK_KINDS), None)
-    return float(area) if area is not None and float(area) > LARGE_FILL else None
+    area = _mask_area(records.get(ref[0]) if ref else None)
+    return area if area is not None and area > LARGE_FILL else None
 
 
 def turn_warnings(plan: Plan, records: dict[str, dict[str, Any]]) -> list[str]:

@@ -33,3 +33,17 @@ def test_a_small_removal_or_another_edit_is_not():
     assert large_fill(plan.steps[1], records) is None
     plan, records = _turn(0.5, operation="blur")
     assert large_fill(plan.steps[1], records) is None
+
+
+def test_large_fill_and_tiny_mask_read_one_area():
+    """Both read the selecting step's mask or track area through one lookup (graphs.policy._mask_area):
+    a track's area counts as a mask's does, and a step with no mask output has none."""
+    from vitron_agent.graphs.policy import tiny_mask
+
+    plan, records = _turn(0.4)
+    records["s1"]["outputs"] = {"track": {"kind": "track", "value": {"type": "track", "id": "t1", "area": 0.4}}}
+    assert large_fill(plan.steps[1], records) == 0.4
+    records["s1"]["outputs"]["track"]["value"]["area"] = 0.001
+    assert tiny_mask(records["s1"]) == ("the grass", 0.001)
+    records["s1"]["outputs"] = {"method": {"kind": "text", "value": "colour"}}
+    assert large_fill(plan.steps[1], records) is None and tiny_mask(records["s1"]) is None
