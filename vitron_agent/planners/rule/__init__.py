@@ -53,6 +53,7 @@ from vitron_agent.planners.rule.lexicon import (
     _restore,
     bounded,
     two_colours,
+    visible,
 )
 from vitron_agent.planners.rule.numerals import impossible_number, numbers_written_out
 from vitron_agent.planners.rule.scope_words import scope_said
@@ -115,6 +116,7 @@ class RulePlanner:
         raw = bounded(request.text)  # before any pattern: no run of blanks for one to backtrack over
         if len(raw) > MAX_REQUEST_CHARS:
             return Plan(answer=TOO_LONG.format(n=len(raw), cap=MAX_REQUEST_CHARS))
+        raw = bounded(visible(raw))  # a zero-width space inside a word or a number is no break in it
         if asks_help(raw):  # "what can you do?" asks for the list, with or without a picture
             return Plan(answer=understood_help())
         if _looks_foreign(raw):

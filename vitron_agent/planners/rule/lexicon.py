@@ -39,6 +39,30 @@ TOO_LONG = (
 )
 
 
+# Characters that show nothing and mean nothing to the reading of a request (zero-width space, non-joiner,
+# joiner, word joiner, byte-order mark, soft hyphen, Mongolian vowel separator, direction marks,
+# embeddings, overrides and isolates): text copied from a web page or a chat app, or a file saved with
+# a BOM, brings them inside words and numbers ("rotate it 9<ZWSP>0 degrees" had turned 9 degrees).
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f"), None)
+_INVISIBLE.update(dict.fromkeys(range(0x202A, 0x202F), None))
+_INVISIBLE.update(dict.fromkeys(range(0x2066, 0x206A), None))
+
+
+def visible(text: str) -> str:
+    """``text`` without invisible format characters (``_INVISIBLE``), except in words in quotes: those are
+    the user's own (a caption to write keeps, or is refused for, every character it has)."""
+    from vitron_agent.planners.rule.look_records import _QUOTED
+
+    if not any(ord(c) in _INVISIBLE for c in text):
+        return text
+    out, at = [], 0
+    for m in _QUOTED.finditer(text):
+        out += [text[at : m.start()].translate(_INVISIBLE), m.group(0)]
+        at = m.end()
+    out.append(text[at:].translate(_INVISIBLE))
+    return "".join(out)
+
+
 def bounded(text: str) -> str:
     """``text`` with every run of blanks collapsed to one space and blank lines dropped (lines kept:
     a new line ends a clause), without any regular expression, so it is linear in the input; the
