@@ -138,6 +138,9 @@ def _checked_server_class(base: type) -> type:
     typo ran with the default. The check is :func:`~vitron_agent.toolkit.arguments.argument_problems`,
     the one a plan step and a direct call get."""
     from mcp.server.mcpserver.exceptions import ToolError
+    from pydantic import ValidationError
+
+    from vitron_agent.toolkit.tool import format_validation_error
 
     class CheckedMCPServer(base):
         toolbox: Any = None
@@ -151,7 +154,13 @@ def _checked_server_class(base: type) -> type:
             problems = _mcp_argument_problems(self.toolbox, self.known, name, arguments)
             if problems:
                 raise ToolError(BAD_ARGUMENTS.format(tool=name, details="; ".join(problems)))
-            return await super().call_tool(name, arguments, context)
+            try:
+                return await super().call_tool(name, arguments, context)
+            except ToolError as exc:  # the SDK's argument model: pydantic's words ("1 validation error for ...")
+                if isinstance(exc.__cause__, ValidationError):
+                    details = format_validation_error(exc.__cause__)
+                    raise ToolError(BAD_ARGUMENTS.format(tool=name, details=details)) from None
+                raise
 
     return CheckedMCPServer
 
