@@ -213,3 +213,47 @@ def test_a_cold_batch_plans_on_a_preloaded_actor_and_runs_every_input_there(tmp_
     recs = marks["not preloaded"]
     assert not [r for r in recs if r["phase"] == "preloaded"]
     assert [r["who"] for r in recs if r["phase"] == "plan start"] == ["driver"]
+
+
+# The CLI in a driver that sees ``cores`` cores (os.cpu_count and its CPU affinity): a machine
+# with more cores than --workers, simulated on any machine.
+_MANY_CORES = """
+import os, sys
+cores = int(sys.argv.pop(1))
+os.cpu_count = lambda: cores
+os.sched_getaffinity = lambda pid: set(range(cores))
+from vitron_agent.cli import main
+sys.argv[0] = "vitron-agent"
+sys.exit(main())
+"""
+
+
+def test_a_cold_batch_on_more_cores_than_workers_runs_on_preloaded_actors_with_their_share_of_threads(tmp_path):
+    """On 8 cores with --workers 2, Ray prestarted a worker per core and only 2 of them preloaded:
+    the actors could land on cold ones (the reviewer's finding). The batch's private instance has a
+    CPU per actor (so Ray prestarts one worker per actor, each preloaded), and each actor runs with
+    the threads a local pool's helper would have (8 cores // 2 workers), not the 1 CPU Ray gave it."""
+    from PIL import Image
+    from skimage import data
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(4):
+        Image.fromarray(data.astronaut()[i : 300 + i, i : 300 + i]).save(folder / f"p{i:02d}.png")
+    timeline = tmp_path / "timeline.jsonl"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "VITRON_BATCH_TIMELINE": str(timeline), "RAY_worker_niceness": "0"}
+    for var in ("VITRON_RAY_HEAD_START", "VITRON_RAY_PRELOAD", "VITRON_RAY_LEAN"):
+        env.pop(var, None)
+    cmd = ["batch", REQUEST, str(folder), "--out", str(tmp_path / "out"), "--quiet", "--ray", "--workers", "2"]
+    p = subprocess.run(
+        [sys.executable, "-c", _MANY_CORES, "8", *cmd], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert p.returncode == 0, p.stderr[-3000:]
+    lines = [json.loads(ln) for ln in (tmp_path / "out" / "results.jsonl").read_text().splitlines()]
+    assert len(lines) == 4 and all(ln["status"] == "ok" for ln in lines)
+    recs = [json.loads(ln) for ln in timeline.read_text().splitlines()]
+    preloaded = {r["pid"] for r in recs if r["who"] == "actor" and r["phase"] == "preloaded"}
+    built = [r for r in recs if r["who"] == "actor" and r["phase"] == "agent built"]
+    assert len(built) == 2 and {r["pid"] for r in built} <= preloaded, recs
+    assert not [r for r in recs if r["phase"] == "no preload slot"], recs  # no cold worker started
+    assert [r["threads"]["omp"] for r in built] == [4, 4], built

@@ -52,12 +52,14 @@ def batch_context(
 
 
 class BatchActor:
-    """A callable class: ``BatchActor(config, planner, artifacts, batch=<context>, keep_s=None)``.
+    """A callable class: ``BatchActor(config, planner, artifacts, batch=<context>, keep_s=None, threads=None)``.
 
     The constructor imports the runtime and builds the Agent for ``batch`` (so an actor pool's
     actors load concurrently, before any input reaches them); ``batch`` is also the context of
     calls that carry none (Ray Data's ``map_batches``). ``keep_s``: end this actor after that many
-    idle seconds (None: never; it then ends with its owner, the batch's driver)."""
+    idle seconds (None: never; it then ends with its owner, the batch's driver). ``threads``: the
+    inference libraries' threads (None: the CPUs Ray gave the actor; a batch's private local
+    instance gives each actor one CPU and passes its share of the machine's cores)."""
 
     def __init__(
         self,
@@ -66,13 +68,15 @@ class BatchActor:
         artifacts: str | None,
         batch: dict[str, Any] | None = None,
         keep_s: float | None = None,
+        threads: int | None = None,
     ):
         import ray
 
         self._set_timeline(batch)
         timeline.mark("actor started", "actor")
-        cpus = ray.get_runtime_context().get_assigned_resources().get("CPU", 1)
-        batch_pool.limit_threads(max(1, int(cpus)))
+        if threads is None:
+            threads = int(ray.get_runtime_context().get_assigned_resources().get("CPU", 1))
+        batch_pool.limit_threads(max(1, threads))
         self._args = (config, planner, artifacts)
         self._default = batch
         self._agents: dict[str | None, Any] = {}  # data_dir -> Agent, the last used last

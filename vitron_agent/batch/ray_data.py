@@ -198,7 +198,7 @@ class RayRunner:
             address = self.address
             if local:  # a new instance here (None would join a cluster `ray start` left on this machine)
                 os.environ.setdefault("RAY_worker_niceness", "0")  # the actors are the batch's work, not 15
-                cpus = max(os.cpu_count() or 1, self.workers)
+                cpus = self._local_cpus(data)
                 config, planner, _ = self._args  # the actors' runtime imported while ray.init ends
                 preload = None if data else (self.workers, config, planner)
                 self._local = local_ray.start(cpus, preload)  # without Ray's processes a batch never uses
@@ -215,6 +215,14 @@ class RayRunner:
             os.environ.setdefault("RAY_DATA_USAGE_DISABLED", "1")
             ray.data.DataContext.get_current().enable_progress_bars = False
         return ray
+
+    def _local_cpus(self, data: bool) -> int:
+        """The CPUs of a new local instance. The actors' executor: one per actor, as its actors are
+        all the instance runs (Ray prestarts a worker per CPU and ``--workers`` of them preload the
+        runtime: with a CPU per core, on a machine with more cores than workers, the actors could
+        land on cold workers, and every worker more cost its start). Ray Data: every core (its
+        read and split tasks need CPUs beside the actors')."""
+        return max(os.cpu_count() or 1, self.workers) if data else self.workers
 
     def _init(self) -> Any:
         """Ray, once the starter thread has it (raises what it raised)."""
@@ -314,7 +322,14 @@ class RayRunner:
         client = (self.address or "").startswith("ray://")  # the driver is not on a cluster node
         driver = {"node": None if client else self._ray.get_runtime_context().get_node_id(), "pid": os.getpid()}
         ctx = batch_context(str(self.out.resolve()), self.token, self.data_dir, timeline.path(), claims, driver)
-        return {"config": config, "planner": planner, "artifacts": artifacts, "batch": ctx}
+        kwargs = {"config": config, "planner": planner, "artifacts": artifacts, "batch": ctx}
+        if self._local_instance():  # this machine's cores, shared as the local pool shares them
+            kwargs["threads"] = batch_pool.threads_per_worker(self.workers)
+        return kwargs
+
+    def _local_instance(self) -> bool:
+        """Whether the actors run on a new instance on this machine (private to the batch)."""
+        return self.address in (None, "", "local")
 
     def _dataset(self, jobs: list[batch_pool.Job], claims: bool) -> Any:
         ray = self._ray

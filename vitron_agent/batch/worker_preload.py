@@ -11,7 +11,10 @@ environment: no runtime env). :func:`preload` is that hook: the first ``n`` work
 :class:`vitron_agent.batch.batch_actor.BatchActor` builds its Agent from. The actor's own
 ``__init__`` is unchanged: it builds the same Agent, from modules already loaded (~20 ms). What
 is preloaded is code only: no model, no Agent, no file; a worker that gets no actor has spent
-its import. Any failure is swallowed (the actor then imports as before): a hook that raises
+its import. The batch gives its instance one CPU an actor
+(:meth:`vitron_agent.batch.ray_data.RayRunner._local_cpus`), so the workers Ray prestarts are the
+actors' and all of them preload: with a CPU a core, a machine with more cores than ``--workers``
+prestarted workers that took no slot, and the actors could land on those (cold). Any failure is swallowed (the actor then imports as before): a hook that raises
 would end the worker.
 
 :mod:`vitron_agent.batch.local_ray` sets the environment (:func:`environment`) for the instances
@@ -50,10 +53,11 @@ def preload() -> None:
     """Ray's worker setup hook: import the runtime in the first ``n`` workers (see the module).
     Never raises."""
     try:
-        if not _claim_slot(os.environ.get(ENV, "")):
-            return
         from vitron_agent.batch import timeline
 
+        if not _claim_slot(os.environ.get(ENV, "")):
+            timeline.mark("no preload slot", "actor")  # a worker more than the actors: it stays cold
+            return
         timeline.mark("preload start", "actor")
         _import_runtime(os.environ.get(_CONFIG_ENV) or None, os.environ.get(_PLANNER_ENV) or None)
         timeline.mark("preloaded", "actor")
