@@ -103,20 +103,10 @@ def wheel_mask(mask: np.ndarray, box: tuple[float, float, float, float]) -> np.n
 
 
 def vehicle_outline(image: np.ndarray, box) -> tuple[np.ndarray, bool]:
-    """(HxW bool, found): the vehicle's outline to find wheels on -- the salient segmenter's mask with
-    the box as a prompt, not grown by GrabCut (:func:`~vitron_agent.perception.object_masks.object_mask`
-    grows a thin mask to the box's edges, filling the gap under a motorcycle between its wheels, and
-    the wheels' arcs with it); the object mask where nothing salient belongs to the box."""
-    from vitron_agent.perception.masks import fill_holes
-    from vitron_agent.perception.object_masks import _regions, _touches_open_edge, _window, object_mask
+    """(HxW bool, found): the vehicle's outline to find wheels on: its object mask
+    (:func:`~vitron_agent.perception.object_masks.object_mask`), the salient segmenter's mask with the box as
+    a prompt. (This had its own copy of those steps while object_mask grew a thin mask to the box's edges by
+    GrabCut, filling the gap under a motorcycle between its wheels; cb427c8 took that growth out.)"""
+    from vitron_agent.perception.object_masks import object_mask
 
-    h, w = image.shape[:2]
-    b = (box.x1, box.y1, box.x2, box.y2) if hasattr(box, "x1") else tuple(box)
-    win = _window(b, 1 / 3, h, w)
-    mask = _regions(image, b, win)
-    if mask.any() and _touches_open_edge(mask, win):
-        grown = _regions(image, b, _window(b, 1.0, h, w))
-        mask = grown if grown.sum() >= mask.sum() else mask
-    if mask.sum() < 0.05 * (b[2] - b[0]) * (b[3] - b[1]):
-        return object_mask(image, box)
-    return fill_holes(mask), True
+    return object_mask(image, box)
