@@ -6,6 +6,7 @@ colour photos, cropped, flipped and resized into distinct files); then a scaling
 Ray cluster of simulated one-CPU nodes (``ray.cluster_utils.Cluster``) with 1, 2, 4 ... actors.
 
     python benchmarks/batch.py [--n 64] [--workers 2] [--cluster 1,2,4] [--cluster-n 24]
+    python benchmarks/batch.py --only cluster --n 24   # the simulated-cluster table alone
 
 Every configuration runs in a fresh process (imports, model loading and pool or Ray start-up
 included) through :func:`vitron_agent.batch.jobs.run_batch`, as ``vitron-agent batch`` does. Printed
@@ -368,6 +369,37 @@ def cluster_scaling(folder: Path, tmp: Path, sizes: list[int]) -> list[tuple[int
     return rows
 
 
+def cluster_table(tmp: Path, n: int, args: argparse.Namespace) -> list[str]:
+    """The scaling table on simulated clusters of ``args.cluster`` one-CPU nodes, over the first
+    ``args.cluster_n`` of the ``n`` photos in ``tmp / "in"`` (no lines when ``--cluster ''``)."""
+    sizes = [int(size) for size in args.cluster.split(",") if size.strip()]
+    if not sizes:
+        return []
+    cn = min(args.cluster_n, n)
+    sub = tmp / "cluster_in"
+    sub.mkdir()
+    for p in sorted((tmp / "in").iterdir())[:cn]:
+        (sub / p.name).symlink_to(p)
+    rows = cluster_scaling(sub, tmp, sizes)
+    base = rows[0][1]
+    out = [f"\nsimulated Ray cluster: a head with no CPUs + k one-CPU nodes, k actors, {cn} photos"]
+    out.append(f"{'nodes = actors':>14} {'wall':>8} {'img/s':>7} {'steady':>8} {'steady/actor':>13} {'vs 1 actor':>11}")
+    for k, r in rows:
+        out.append(
+            f"{k:>14} {r['wall']:7.1f}s {r['rate']:7.2f} {r['steady']:8.2f} {r['steady'] / k:13.2f} "
+            f"{r['steady'] / base['steady']:10.2f}x" + (f"  ({r['failed']} failed)" if r.get("failed") else "")
+        )
+    out.append(
+        f"(what it shows: the actors spread over k Ray nodes, one each (a node has one CPU, an actor needs one), "
+        f"and how throughput follows k up to this "
+        f"machine's {os.cpu_count()} cores; what it cannot: every simulated node shares those cores, one disk and "
+        "one object store, so beyond that many actors throughput cannot grow here, and network transfer, inputs "
+        "read from another machine or an object store, a driver far from its actors and node failures are not "
+        "in these figures)"
+    )
+    return out
+
+
 ROWS = {  # --only's names: (workers: 1 or N, --ray, more environment)
     "one": (1, None, {}),
     "pool": (0, None, {}),
@@ -384,13 +416,20 @@ def only(args: argparse.Namespace) -> None:
     """``--only pool,cold``: those rows alone, side by side in one run, with their timelines and the
     CPU seconds of every process (quick checks; the goals need every row: run without ``--only``)."""
     names = [name.strip() for name in args.only.split(",") if name.strip()]
-    unknown = [name for name in names if name not in ROWS]
+    unknown = [name for name in names if name not in ROWS and name != "cluster"]
     if unknown:
-        raise SystemExit(f"--only: unknown rows {unknown}; say some of {sorted(ROWS)}")
+        raise SystemExit(f"--only: unknown rows {unknown}; say some of {sorted(ROWS)} or cluster")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         photos(tmp / "in", args.n)
         load = os.getloadavg()
+        if names == ["cluster"]:  # the simulated-cluster table alone
+            print(f"{os.cpu_count()} CPUs, load before {load[0]:.1f}")
+            print("\n".join(cluster_table(tmp, args.n, args)))
+            print(f"load after {os.getloadavg()[0]:.1f}")
+            return
+        table = "cluster" in names
+        names = [name for name in names if name != "cluster"]
         runs = []
         for i, name in enumerate(names):
             workers, ray, env = ROWS[name]
@@ -403,6 +442,8 @@ def only(args: argparse.Namespace) -> None:
         print("\n".join(timeline_table(runs)))
         print()
         print("\n".join(cpu_table(runs, os.cpu_count() or 1, base_row=0)))
+        if table:
+            print("\n".join(cluster_table(tmp, args.n, args)))
         print(f"load after {os.getloadavg()[0]:.1f}")
 
 
@@ -415,8 +456,8 @@ def main() -> None:
     ap.add_argument(
         "--only",
         default="",
-        help="run only these rows, side by side (comma-separated: pool, cold, ...; see ROWS); "
-        "the goals' table needs them all",
+        help="run only these rows, side by side (comma-separated: pool, cold, ...; see ROWS; cluster: the "
+        "simulated-cluster table); the goals' table needs them all",
     )
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--inputs", help=argparse.SUPPRESS)
@@ -480,29 +521,7 @@ def main() -> None:
         print("\n".join(timeline_table(runs)))
         print()
         print("\n".join(cpu_table(runs, os.cpu_count() or 1)))
-        sizes = [int(s) for s in args.cluster.split(",") if s.strip()]
-        if sizes:
-            cn = min(args.cluster_n, n)
-            sub = tmp / "cluster_in"
-            sub.mkdir()
-            for p in sorted((tmp / "in").iterdir())[:cn]:
-                (sub / p.name).symlink_to(p)
-            rows = cluster_scaling(sub, tmp, sizes)
-            base = rows[0][1]
-            print(f"\nsimulated Ray cluster: a head with no CPUs + k one-CPU nodes, k actors, {cn} photos")
-            print(
-                f"{'nodes = actors':>14} {'wall':>8} {'img/s':>7} {'steady':>8} {'steady/actor':>13} {'vs 1 actor':>11}"
-            )
-            for k, r in rows:
-                print(
-                    f"{k:>14} {r['wall']:7.1f}s {r['rate']:7.2f} {r['steady']:8.2f} {r['steady'] / k:13.2f} "
-                    f"{r['steady'] / base['steady']:10.2f}x"
-                )
-            print(
-                f"(every simulated node shares this machine's {os.cpu_count()} cores, one disk and one "
-                "object store: beyond that many actors throughput cannot grow here, and network transfer, "
-                "remote reads of inputs and a real object store's latency are not in these figures)"
-            )
+        print("\n".join(cluster_table(tmp, n, args)))
         print(f"load after {os.getloadavg()[0]:.1f}")
 
 
