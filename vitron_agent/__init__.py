@@ -8,6 +8,10 @@ only when a tool that needs them runs.
 
 from typing import TYPE_CHECKING
 
+from vitron_agent.loading.pattern_cache import install as _install_pattern_cache
+
+_install_pattern_cache()  # the package's regular expressions compiled once per machine (its docstring)
+
 if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use (below)
     from vitron_agent.core.errors import (
         ConfigError,

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-__all__ = ["cache_dir", "stamp", "cached_tables"]
+__all__ = ["cache_dir", "stamp", "cached_tables", "read_table", "write_table"]
 
 T = TypeVar("T")
 _HEADER = b"vitron-agent table cache 1\n"
@@ -115,3 +115,27 @@ def cached_tables(kind: str, key: str, build: Callable[[], T], valid: Callable[[
     except OSError as exc:  # no writable cache: build in every process
         log.info("vitron-agent: cannot keep the %s tables in %s (%s)", kind, folder, exc)
     return value
+
+
+def read_table(kind: str, key: str, valid: Callable[[Any], bool] = bool) -> Any:
+    """The table kept under ``kind`` and ``key`` by :func:`write_table` or :func:`cached_tables`;
+    None when there is none. One that cannot be read or fails ``valid`` is logged, removed and
+    read as None (for tables that grow across processes, where :func:`cached_tables`' build-once
+    does not fit: :mod:`vitron_agent.loading.pattern_cache`)."""
+    path = cache_dir() / kind / f"{key}.marshal"
+    if not path.is_file():
+        return None
+    try:
+        return _read(path, key, valid)
+    except Exception as exc:
+        log.warning("vitron-agent: the cached %s tables %s cannot be read (%s); building them again", kind, path, exc)
+        path.unlink(missing_ok=True)
+        return None
+
+
+def write_table(kind: str, key: str, value: Any) -> None:
+    """Keep ``value`` (marshal-able) under ``kind`` and ``key``, replacing the file whole (written
+    to a temporary name and renamed) and removing older keys of ``kind``; OSError when the cache
+    folder cannot be written."""
+    folder = cache_dir() / kind
+    _write(folder, folder / f"{key}.marshal", key, value)

@@ -82,10 +82,46 @@ def _examples() -> tuple[list[str], Any, list[str]]:
     common = {w for w, owners in spread.items() if len(owners) >= COMMON}
     with _LOCK:
         _STATE["common"] = common
-    matrix = _embed([_content(t) for t in texts]) if texts else None
+    matrix = _example_matrix([_content(t) for t in texts]) if texts else None
     with _LOCK:
         _STATE["examples"] = (version, names, matrix, texts)
     return names, matrix, texts
+
+
+def _example_matrix(contents: list[str]) -> Any:
+    """The examples' embeddings, kept in the user's cache (:mod:`vitron_agent.loading.disk_cache`)
+    keyed by the scored words of every example and wordllama's version: embedding the table's
+    two thousand examples was a quarter of a no-model request's second, in every process. A cache
+    that cannot be read or written means embedding them here, as before."""
+    import numpy as np
+
+    try:
+        import wordllama
+
+        from vitron_agent.loading.disk_cache import cached_tables, stamp
+
+        key = stamp("matcher examples 1", str(getattr(wordllama, "__version__", "?")), "\n".join(contents))
+
+        def build() -> tuple[tuple[int, ...], str, bytes]:
+            m = np.ascontiguousarray(_embed(contents))
+            return (tuple(int(n) for n in m.shape), str(m.dtype), m.tobytes())
+
+        shape, dtype, data = cached_tables("matcher-examples", key, build, _valid_matrix)
+        return np.frombuffer(data, dtype=np.dtype(dtype)).reshape(shape)
+    except Exception as exc:  # no cache: embedded in this process, as always
+        import logging
+
+        logging.getLogger("vitron_agent.planner").debug("matcher examples embedded without the cache: %s", exc)
+        return _embed(contents)
+
+
+def _valid_matrix(value: Any) -> bool:
+    if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[2], bytes)):
+        return False
+    shape, dtype, data = value
+    import numpy as np
+
+    return len(shape) == 2 and shape[0] * shape[1] * np.dtype(dtype).itemsize == len(data)
 
 
 @dataclass
