@@ -10,7 +10,15 @@ from typing import Any
 from vitron_agent.planners.rule.cannot_do import REFUSALS
 from vitron_agent.planners.rule.complaints import part_complaint, size_complaint, speed_complaint
 from vitron_agent.planners.rule.intent_table import intent_named, parse_clause
-from vitron_agent.planners.rule.lexicon import _COLOR_RE, _COLOR_WORDS, _EXCLUSION, _FILLER, _fix_colours, _fix_verb
+from vitron_agent.planners.rule.lexicon import (
+    _COLOR_RE,
+    _COLOR_WORDS,
+    _EXCLUSION,
+    _FILLER,
+    _SHADES,
+    _fix_colours,
+    _fix_verb,
+)
 from vitron_agent.planners.rule.picture_generation import _THEIR_OWN
 from vitron_agent.toolkit import slots
 
@@ -594,9 +602,7 @@ def _blacked_out(clause: str) -> str:
     return f"make {what} {colour}"
 
 
-_SHADE = re.compile(
-    r"\b(?:bright|brighter|dark|darker|light|lighter|pale|paler|deep|deeper|vivid|pastel|soft)[ -]+(?=(\w+))", re.I
-)
+_SHADE = re.compile(rf"\b(?:{_SHADES})[ -]+(?=(\w+))", re.I)
 
 
 def plain_colours(clause: str) -> str:

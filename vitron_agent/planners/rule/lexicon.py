@@ -258,6 +258,9 @@ NOT_ENGLISH = (
 
 
 _COLOR_RE = re.compile(r"\b(" + "|".join(_COLOR_WORDS) + r")\b", re.I)
+# shade words said before a colour ("a dark green", "bright red", "a deeper blue"): the recolour step reads
+# them into its colour (step_builders), the matcher's clause drops them (intent_choice.plain_colours)
+_SHADES = r"dark|darker|light|lighter|pale|paler|deep|deeper|bright|brighter|vivid|pastel|soft"
 
 
 def _protect_regions(text: str) -> tuple[str, dict[str, dict[str, Any]]]:
