@@ -32,7 +32,7 @@ from vitron_agent.runtime.turns import TurnRequest
 from vitron_agent.storage.postgres import is_postgres_url
 from vitron_agent.storage.store import ArtifactStore, open_store
 from vitron_agent.toolkit.config import Config, load_config
-from vitron_agent.toolkit.plan import Plan
+from vitron_agent.toolkit.plan import Plan, validate_plan
 
 __all__ = ["Agent", "RunResult", "StepResult", "TurnRequest"]
 
@@ -396,10 +396,24 @@ class Agent:
                     '{"steps": [{"id": "s1", "tool": "...", "args": {...}, "after": []}], "answer": null} '
                     "and the review stays pending"
                 ) from None
+            problems = self._edit_problems(config, decision["plan"])
+            if problems:  # refused here too: in the graph, an edit that does not validate ended the turn
+                raise InputError(
+                    "the edited plan cannot run: " + "; ".join(problems) + "; correct it and send it again "
+                    "(the review stays pending)"
+                )
         if reason:
             decision["reason"] = reason
         with handle.turn_lock():
             return _consume(self._events(Command(resume=decision), config, progress=on_event is not None), on_event)
+
+    def _edit_problems(self, config: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+        """What :func:`~vitron_agent.toolkit.plan.validate_plan` finds wrong with a reviewer's edited
+        ``plan`` on the paused turn's inputs (the check the graph's validate node makes)."""
+        from vitron_agent.graphs.agent_graph import input_kinds
+
+        inputs = self.graph.get_state(config).values.get("inputs", {})
+        return validate_plan(Plan.model_validate(plan), self.toolbox, input_kinds(inputs))
 
     def resume(
         self, session: str | SessionHandle, on_event: Callable[[dict[str, Any]], None] | None = None
