@@ -13,7 +13,6 @@ Every call works in one MCP session of the agent (``session`` of ``run`` picks a
 
 from __future__ import annotations
 
-import base64
 import inspect
 import io
 import json
@@ -47,8 +46,10 @@ def _raw(data: str, label: str) -> bytes:
     body = data.split(",", 1)[1] if data.startswith("data:") else data
     if len(body) * 3 // 4 > MAX_UPLOAD_BYTES:
         raise ValueError(f"{label} is {len(body) * 3 // 4:,} bytes, over the {MAX_UPLOAD_BYTES:,}-byte upload limit")
+    from vitron_agent.server.transport import base64_bytes
+
     try:
-        return base64.b64decode(body, validate=True)
+        return base64_bytes(body)
     except ValueError:
         raise ValueError(f"{label} is not valid base64") from None
 

@@ -21,6 +21,7 @@ __all__ = [
     "os_error_answer",
     "DIGEST",
     "RunRequest",
+    "base64_bytes",
     "data_url_bytes",
     "store_video",
     "stored_ref",
@@ -104,9 +105,16 @@ def data_url_bytes(url: str, medium: str = "image") -> bytes:
             "the server fetches nothing from the network"
         )
     try:
-        return base64.b64decode(m.group(1), validate=True)
+        return base64_bytes(m.group(1))
     except ValueError:
         raise InputError(f"{medium}_url data is not valid base64") from None
+
+
+def base64_bytes(text: str) -> bytes:
+    """The bytes of base64 ``text`` whose lines may be wrapped (``base64 FILE`` wraps at 76 columns, as
+    ``base64.encodebytes`` and MIME do): ASCII whitespace is dropped, as WHATWG's forgiving-base64 of a
+    data URL does; any other character outside the alphabet is a ValueError."""
+    return base64.b64decode("".join(text.split()), validate=True)
 
 
 def stored_ref(store: Any, artifact: str, kind: str) -> dict[str, Any]:
