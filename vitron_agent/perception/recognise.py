@@ -92,20 +92,26 @@ def resolve(
     :mod:`~vitron_agent.perception.sureness` allows (two models agreeing, or one past its doubt).
     ``sure`` is False too for a classifier's hit that is mostly a sure person's or animal's
     box, and for one tree (bush, cloud) found by the stuff heuristic; each unsure method reads
-    "... found no X ..., so it ..." as graphs/policy.py reads an assumption. ``with_mask`` False skips
+    "... found no X ..., so it ..." as graphs/policy.py reads an assumption. An answer that is a rough
+    rectangle or a part of a larger thing says so first, or a classifier's part grows to its whole
+    (:func:`~vitron_agent.perception.answer_extent.checked_extent`). ``with_mask`` False skips
     the segmenter (the mask is then all False)."""
+    from vitron_agent.perception.answer_extent import checked_extent
     from vitron_agent.perception.detector import detect_objects
+    from vitron_agent.perception.name_finder import head_noun
 
     found = detect_objects(image) if found is None else found
     if relation is None and phrase and (btw := _parse_between(phrase[:200])) is not None:
-        return _between(image, found, btw, with_mask, guess)  # "the cup between the plate and the bottle"
+        res = _between(image, found, btw, with_mask, guess)  # "the cup between the plate and the bottle"
+        return checked_extent(image, res, head_noun(phrase) or phrase, found)
     if relation is None and phrase:  # "the dog behind the sofa": the typed target's relation, its head alone
         from vitron_agent.perception.target_spec import parse_target_phrase
 
         parts = parse_target_phrase(phrase[:200])
         if parts.relation and parts.relative_to and not parts.exclude:
             phrase, relation, relative_to = parts.head, parts.relation, parts.relative_to
-    return _by_name(image, phrase, found, with_mask, relation, relative_to, guess)
+    res = _by_name(image, phrase, found, with_mask, relation, relative_to, guess)
+    return checked_extent(image, res, head_noun(phrase) or phrase, found)  # a rough rectangle or a part: said first
 
 
 def _by_name(
