@@ -122,6 +122,9 @@ def _media_tabs(page: SimpleNamespace, samples: dict[str, Path]) -> None:
         with gr.Tab("Image", id="image-tab"):
             page.image = gr.Image(
                 type="filepath",
+                # the file as sent: Gradio's default "RGB" clipped 16-bit pictures to white, put transparent
+                # ones on black and re-compressed CMYK JPEGs; load_image reads them as every other door does
+                image_mode=None,
                 label="Image — click to mark a point or a box",
                 elem_id="inp",
                 sources=["upload", "clipboard"],
