@@ -257,3 +257,31 @@ def test_a_cold_batch_on_more_cores_than_workers_runs_on_preloaded_actors_with_t
     assert len(built) == 2 and {r["pid"] for r in built} <= preloaded, recs
     assert not [r for r in recs if r["phase"] == "no preload slot"], recs  # no cold worker started
     assert [r["threads"]["omp"] for r in built] == [4, 4], built
+
+
+# A fresh process as a Ray worker is when its setup hook runs (Ray imported), given one slot.
+_HOOK_CHILD = """
+import gc, json, os, sys
+import ray
+from vitron_agent.batch import worker_preload
+os.environ[worker_preload.ENV] = sys.argv[1] + ":1"
+worker_preload.preload()
+loaded = "vitron_agent.runtime.agent" in sys.modules and "vitron_agent.planners.rule" in sys.modules
+client = "langgraph_sdk.client" in sys.modules
+frozen, collecting = gc.get_freeze_count(), gc.isenabled()
+import langgraph_sdk
+print(json.dumps({"loaded": loaded, "client": client, "frozen": frozen, "collecting": collecting,
+                  "whole": callable(langgraph_sdk.get_client)}))
+"""
+
+
+def test_the_preload_imports_as_the_console_command_does(tmp_path):
+    """The hook's imports skip what an actor never uses (LangGraph's SDK client: its package's
+    __init__ runs on a first use of its names, which still work) and leave the objects they made
+    frozen for the garbage collector, which is on again (vitron_agent.cli's start-up, in the actor)."""
+    p = subprocess.run([sys.executable, "-c", _HOOK_CHILD, str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-3000:]
+    got = json.loads(p.stdout.strip().splitlines()[-1])
+    assert got["loaded"] and os.listdir(tmp_path) == ["0"], got
+    assert not got["client"] and got["whole"], got
+    assert got["frozen"] > 10000 and got["collecting"], got
