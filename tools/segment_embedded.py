@@ -87,6 +87,23 @@ class EmbeddedSegmentTool(CvSegmentTool):
         self.faces = embedded_available("blazeface", "blazeface_weights")
 
     def propose(self, image, inp: SegmentInput, color, position, largest, ctx: ToolContext) -> tuple[np.ndarray, str]:
+        """Several things named at once ("the dog and the cat": "make them orange" after an answer that named
+        both): each found as its own target, the mask their union, the way each was found said; one not found
+        fails the step, said (an edit of the others alone would be said done on what was asked of all)."""
+        kinds = _kinds_named(inp) if self.detector else []
+        if not kinds:
+            return self._propose_one(image, inp, color, position, largest, ctx)
+        from vitron_agent.tools.segment import parse_target
+
+        masks, methods = [], []
+        for kind in kinds:
+            one = inp.model_copy(update={"target": kind})
+            mask, method = self._propose_one(image, one, *parse_target(kind), ctx)
+            masks.append(mask)
+            methods.append(f"{kind}: {method}")
+        return np.logical_or.reduce(masks), "; ".join(methods)
+
+    def _propose_one(self, image, inp: SegmentInput, color, position, largest, ctx) -> tuple[np.ndarray, str]:
         from vitron_agent.perception.salient import salient_map
         from vitron_agent.tools.segment import geometric, named_noun
 
@@ -314,6 +331,23 @@ def _one_of_several(
         which = f"{len(under)} things whose outlines" if under else f"{len(hit)} things whose boxes"
         method += f"; it cannot tell which of the {which} hold the click it meant, so it took the smallest"
     return mask, method + (f"; without the {', '.join(dict.fromkeys(apart))} beside it" if apart else "")
+
+
+_NO_BLOBS = re.compile(r"(?!)")  # a segment finds things by name; a count's blob words are its own
+_ONE_PHRASE = re.compile(r"\b(?:or|between|black and white|salt and pepper)\b", re.I)
+
+
+def _kinds_named(inp: SegmentInput) -> list[str]:
+    """The things a target lists ("the dog and the cat" -> ["the dog", "the cat"]), each a kind the models know;
+    [] for one thing ("the black and white cat", "the cup between the cat and the dog", "the dog or the cat")
+    or a target given by a region."""
+    if inp.box is not None or inp.point is not None or inp.scribble is not None or not inp.target:
+        return []
+    if _ONE_PHRASE.search(inp.target):
+        return []
+    from vitron_agent.perception.count_kinds import split_kinds
+
+    return split_kinds(inp.target, _NO_BLOBS)
 
 
 def _foreground(target: str | None) -> bool:

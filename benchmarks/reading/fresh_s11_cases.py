@@ -6,7 +6,9 @@ empty plan (a refusal or a question back). A history item ``Q => A`` is an earli
 widened after the first run to the project's conventions (tune.jsonl, test_rule_edits): "desaturate everything
 apart from X" may be a grayscale outside X, "make the sky bluer" a recolour, "cut out the cat then put it on a
 blue background" a keep-only on blue, "where's the cat?" a selection with a description; and where a photo
-was taken may be described (``PLACE_DESCRIBED``: the project's test says the place is looked at).
+was taken may be described (``PLACE_DESCRIBED``: the project's test says the place is looked at). Session 12
+(readA's brief) relabelled "them" / "both" / "all three" after an answer that named several things: one
+selection of all of them and one edit (``_one_edit``), not the edit of each in turn these labels had.
 
     .venv/bin/python benchmarks/reading/fresh_s11_cases.py && \
     .venv/bin/python benchmarks/reading/fresh_s11.py
@@ -868,6 +870,17 @@ def case(n: int, family: str, request: str, plans: str, history: list[str] | Non
     return out
 
 
+def _one_edit(plan: list[dict]) -> list[dict]:
+    """A label that does the same edit on each thing named in turn, as one selection of all and one edit."""
+    pairs = [plan[k : k + 2] for k in range(0, len(plan), 2)]
+    if len(plan) < 4 or len(plan) % 2 or any(len(p) != 2 or p[0]["tool"] != "segment" for p in pairs):
+        return plan
+    if any(p[1] != pairs[0][1] for p in pairs):
+        return plan
+    things = " and ".join(p[0]["args"]["target"] for p in pairs)
+    return [{"tool": "segment", "args": {"target": things}}, pairs[0][1]]
+
+
 def all_cases() -> list[dict]:
     rows = [("scope", r, p, None) for r, p in SCOPE]
     rows += [("refer", r, p, h) for h, r, p in REFER]
@@ -894,6 +907,9 @@ def all_cases() -> list[dict]:
     for c in fourth:
         c["id"] = c["id"].replace("s11-", "s11d-", 1)
     second += fourth
+    for c in first + second:
+        if c["intent"] == "refer":
+            c["plan"] = _one_edit(c["plan"])
     for c in first + second:  # the place is described (test_rule_image_reading_s10), labelled after the first run
         if c["request"] in PLACE_DESCRIBED:
             c["alternatives"] = [parse_plan("describe()")]

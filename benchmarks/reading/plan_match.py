@@ -25,8 +25,10 @@ Normalisation of each kind of argument:
   main object under any of its names (``MAIN_OBJECT``), sides and halves as a position
   (``the left side`` -> ``left``, ``SIDES``), then a *set* of words with the stop words
   (``TARGET_STOP``) dropped and each word singularised (``people`` -> ``person``, ``boxes`` -> ``box``)
-  and mapped through ``SYNONYMS``. A target the planner gives as a structure (a dict) is read as the
-  words of its values (and the keys whose value is ``true``, e.g. ``largest``);
+  and mapped through ``SYNONYMS``. A person as owner (``his``, ``her``, ``their``: ``OWNERS``) is compared
+  only where the label names one: the planner keeps it ("his coat" is found on a person), and labels written
+  before it did ("make his face sharper": ``face``) name the same thing without it. A target the planner
+  gives as a structure (a dict) is read as the words of its values (and the keys whose value is ``true``, e.g. ``largest``);
 * colours: lower case, ``SPELLING`` (``grey`` -> ``gray``);
 * prompts: the same word set as targets with ``PROMPT_STOP`` dropped too; equal sets, except an
   ``instruct`` edit's prompt (the planner passes the user's whole clause), where the labelled
@@ -134,6 +136,7 @@ SIDES = [
 ]
 TARGET_STOP = {"the", "a", "an", "on", "in", "at", "of", "to", "this", "that", "these", "those", "please", "some"}
 TARGET_STOP |= {"all", "every", "each", "any"}
+OWNERS = frozenset({"his", "her", "their"})
 PROMPT_STOP = TARGET_STOP | {"with", "and", "for", "it", "like", "look", "make", "style", "image", "picture", "photo"}
 IRREGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child", "mice": "mouse", "geese": "goose"}
 IRREGULAR |= {"feet": "foot", "teeth": "tooth", "sheep": "sheep", "fish": "fish", "leaves": "leaf", "knives": "knife"}
@@ -237,7 +240,10 @@ def _arg_equal(key: str, want: Any, got: Any, operation: str | None) -> bool:
     if got is None:
         return want is None
     if key in ("target", "visible"):
-        return normalise_target(want) == normalise_target(got)
+        want_words, got_words = normalise_target(want), normalise_target(got)
+        if not want_words & OWNERS:  # a label written without the owner: "his face" is the face it names
+            got_words -= OWNERS
+        return want_words == got_words
     if key == "question":
         if want in QUESTION_KINDS:
             return want == got

@@ -43,8 +43,8 @@ def steps(p):
 @pytest.mark.parametrize(
     "text, target, colour",
     [
-        ("dye his hair ginger", "hair", "orange"),  # "ginger" sat near nothing the tools paint
-        ("could you make her hair blond", "hair", "yellow"),
+        ("dye his hair ginger", "his hair", "orange"),  # the owner kept: hair is found on a person  # "ginger" sat near nothing the tools paint
+        ("could you make her hair blond", "her hair", "yellow"),
         ("paint the van matte black", "the van", "black"),  # not "the van matte"
         ("turn the kettle cobalt blue", "the kettle", "blue"),
         ("make the scarf navy blue", "the scarf", "navy"),  # a shade word that is itself a colour
@@ -146,7 +146,7 @@ def test_a_quality_taken_out_is_its_opposite_edit():
 @pytest.mark.parametrize(
     "phrase, thing",
     [
-        ("his face", "face"),
+        ("his face", "his face"),  # a person's part keeps its owner (readA s12)
         ("could the surroundings", "the surroundings"),
         ("can we get a mask of the kettle", "the kettle"),
         ("the teapot on its own with no background", "the teapot"),
@@ -259,7 +259,7 @@ def test_a_frame_by_place_or_second(toolbox, text, args):
             "remove the colour from the van",
             [("segment", {"target": "the van"}), ("grayscale", {})],
         ),  # erased the main object
-        ("remove the blur from his face", [("segment", {"target": "face"}), ("sharpen", {"amount": 0.5})]),
+        ("remove the blur from his face", [("segment", {"target": "his face"}), ("sharpen", {"amount": 0.5})]),
         ("strip the colour out completely", [("grayscale", {})]),
         (
             "drop all the colour except the kite",

@@ -19,12 +19,14 @@ from typing import Any
 
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import look_records as _looks  # noqa: F401 (importing it registers the looks, text and border)
+from vitron_agent.planners.rule import metadata_records as _metadata  # noqa: F401 (EXIF: none kept, none read)
 from vitron_agent.planners.rule import save_records as _save  # noqa: F401 ("save it": already kept, said where)
 from vitron_agent.planners.rule import written_orders as _orders  # noqa: F401 (instructions in a picture: never done)
 from vitron_agent.planners.rule.answer_refs import after_answer
 from vitron_agent.planners.rule.cannot_do import PART_REFUSED, REFUSALS  # (importing it registers the refusals)
 from vitron_agent.planners.rule.clip_questions import clip_question, earlier_state
 from vitron_agent.planners.rule.complaints import part_complaint, strip_remarks
+from vitron_agent.planners.rule.crop_shapes import crop_shape
 from vitron_agent.planners.rule.follow_up import follow_up
 from vitron_agent.planners.rule.intent_call import RuleCall, declarative
 from vitron_agent.planners.rule.intent_choice import MODES, choose, spare_first, topic_first
@@ -124,6 +126,8 @@ class RulePlanner:
         raw, in_session = self._in_session(request, toolbox, raw)
         if in_session is not None:
             return in_session
+        if (shaped := crop_shape(self, request, toolbox, raw)) is not None:  # "a phone wallpaper", "keep the dog in"
+            return shaped
         if (impossible := impossible_number(raw)) is not None:  # "loop it NaN times", "trim from -5 s"
             return Plan(answer=impossible)
         text, regions, amount_notes = _normalised(raw)

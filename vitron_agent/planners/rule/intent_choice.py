@@ -244,7 +244,7 @@ class Picked:
 
 _SPARE_FIRST = re.compile(
     r"^(?:please\s+)?(?:(?:don't|do not|dont)\s+(?:change|touch|edit|alter|modify)\s+(?P<kept>[^,;.]+?)"
-    r"|(?:leave|keep)\s+(?!only\b|just\b)(?P<kept2>[^,;.]+?)\s+(?:alone|as it is|as they are|untouched|unchanged|sharp|in focus|"
+    r"|(?:leave|keep)\s+(?!only\b|just\b)(?P<kept2>[^,;.]+?)\s+(?:alone|as it is|as is|as they are|untouched|unchanged|sharp|in focus|readable|legible|"
     r"crisp|clear|(?:in colou?r|colou?red|red|blue|green|yellow|orange|pink|purple)(?=\s*(?:[,;]|and\b|but\b|then\b))))"
     r"\s*[,;]?\s*(?:but|and|just|only|then)?\s*(?:just\s+|only\s+)?(?P<main>[^,;.]+?)[.!]?$",
     re.I,

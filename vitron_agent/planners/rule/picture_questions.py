@@ -94,7 +94,7 @@ _ABOUT_THE_SHOT = re.compile(
     r"(?=.*\b(?:taken|shot|used|took|captured|snapped|take|shoot)\b)"
     r"|^what\s+(?:date|year|month)\s+(?:was|were)\s+" + _SHOT_NAMED + r"\s+(?:taken|shot|made|captured|snapped)\b"
     r"|^who\s+(?:took|shot|made|photographed|snapped|captured)\s+" + _SHOT_NAMED + r"\b"
-    r"|\b(?:exif|metadata|gps|geo-?tag\w*)\b",
+    r"|\b(?:exif|metadata|gps|geo-?tag\w*)\b|\blocation\s+(?:data|info\w*|details|tags?)\b",
     re.I,
 )
 # a real size, weight, distance, age or amount of food: not in the pixels (no scale or depth is known); it was

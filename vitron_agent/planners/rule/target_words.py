@@ -315,8 +315,8 @@ def split_exclusion(phrase: str) -> tuple[str, str | None]:
 def clean_target(phrase: str) -> str:
     """The thing ``phrase`` names, its surrounding words dropped ("how many dogs are there?" ->
     "dogs", "the cat grayscale" -> "the cat", "the edges of the horse" -> "the horse", "the wires
-    out of the sky" -> "the wires", "her hair" -> "hair": whose it is names no thing the tools can
-    find; "the swans but not the babies" -> "the swans": what is left out is no part of the
+    out of the sky" -> "the wires", "my dog" -> "dog": whose it is names no thing the tools can
+    find ("her hair" keeps "her": a person's part is found on a person); "the swans but not the babies" -> "the swans": what is left out is no part of the
     thing, see :func:`split_exclusion`); region marks (``@r0@``) removed; "" when nothing is left."""
     phrase = re.sub(r"@r\d+@", " ", phrase)
     phrase = split_exclusion(phrase)[0]
@@ -381,7 +381,10 @@ def _singular(word: str) -> str:
     return word
 
 
-_OWNER = re.compile(r"^(?:his|her|their|my|our|your)\s+(?=[a-z])(?!(?:own|self)\b)", _I)
+# whose the thing is, when the words name no person the tools could find ("my dog", "our car"); "his coat",
+# "her hair", "their shoes" keep the owner: a person's part is found on a person, and an ambiguous part word
+# (coat, top, legs) is a person's only with an owner (perception.person_parts)
+_OWNER = re.compile(r"^(?:my|our|your)\s+(?=[a-z])(?!(?:own|self)\b)", _I)
 
 
 # words that end the thing's name in "how many dogs show up", "the people crossing the street",
