@@ -20,10 +20,12 @@ request, is left to the usual reading.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import Any
 
 from vitron_agent.planners.base import PlanRequest
+from vitron_agent.planners.rule.compiled_patterns import compile_patterns
 from vitron_agent.toolkit.plan import Plan
 
 __all__ = ["PURPOSES", "crop_shape"]
@@ -89,51 +91,62 @@ PURPOSES: tuple[tuple[str, str, str, str], ...] = (
         "1080×1080",
     ),
 )
-_PURPOSE_RES = tuple((re.compile(rf"\b(?:{p})\b", _I), shape, what, size) for p, shape, what, size in PURPOSES)
-_RATIO = re.compile(r"\b(\d{1,2})\s*[:x/]\s*(\d{1,2})\b(?!\s*(?:inch|in\b|print|photo))|\bsquare\b", _I)
-_PIXELS = re.compile(r"\b\d{3,5}\s*(?:px|pixels?|wide|tall|high|x\s*\d{3,5})\b|\b\d{3,5}\s*(?:by|x)\s*\d{3,5}\b", _I)
+_RATIO = r"\b(\d{1,2})\s*[:x/]\s*(\d{1,2})\b(?!\s*(?:inch|in\b|print|photo))|\bsquare\b"
+_PIXELS = r"\b\d{3,5}\s*(?:px|pixels?|wide|tall|high|x\s*\d{3,5})\b|\b\d{3,5}\s*(?:by|x)\s*\d{3,5}\b"
 # a request about the picture's shape: a crop, a size, a format, or "make it / turn it into" a use of it
-_SHAPE_VERB = re.compile(
+_SHAPE_VERB = (
     r"^(?:please\s+)?(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?)?(?:just\s+)?"
     r"(?:crop|cut|trim|make|turn|resize|size|format|fit|reformat|reshape|prepare|set|use|change|convert|get)\b"
-    r"|^(?:i|we)\s+(?:need|want|would\s+like|'d\s+like|wanna)\b|^(?:square|a\s+square)\s+crop\b",
-    _I,
+    r"|^(?:i|we)\s+(?:need|want|would\s+like|'d\s+like|wanna)\b|^(?:square|a\s+square)\s+crop\b"
 )
 # any other edit in the request: not a shape request alone ("blur the background, it's my new profile photo")
-_OTHER_EDIT = re.compile(
+_OTHER_EDIT = (
     r"\b(?:blur\w*|bright\w*|dark\w*|black\s+and\s+white|gr[ae]y\w*|monochrome|colou?r\w*|remove|erase|delete|"
     r"sharp\w*|warm\w*|cool\w*|contrast|saturat\w*|desaturat\w*|background|backdrop|rotate|flip|mirror|"
     r"recolou?r|paint|pixelate|cut\s+out|cutout|outline|noise|grain|smaller|bigger|shrink|enlarge|text|caption|"
-    r"write|border|frame\s+(?:it|around)|sepia|filter|vintage|lighter|exposure)\b",
-    _I,
+    r"write|border|frame\s+(?:it|around)|sepia|filter|vintage|lighter|exposure)\b"
 )
 _THING_END = r"(?:\s+(?:in|inside|within)(?:\s+(?:the\s+)?(?:frame|shot|picture|photo|crop|image|view))?|\s+(?:whole|intact|visible|complete))?"
 _KEEP = (
-    re.compile(
+    (
         r"[,;:-]?\s*(?:\bbut\s+|\band\s+)?\bwithout\s+(?:cropping|cutting|losing|chopping|clipping)\s+(?:off\s+|out\s+|into\s+)?"
-        r"(?P<t>.+?)(?:\s+off|\s+out)?\s*[.!]*$",
-        _I,
+        r"(?P<t>.+?)(?:\s+off|\s+out)?\s*[.!]*$"
     ),
-    re.compile(rf"[,;:-]?\s*(?:\bbut\s+|\band\s+)?\b(?:keep|keeping)\s+(?P<t>.+?){_THING_END}\s*[.!]*$", _I),
-    re.compile(
+    (rf"[,;:-]?\s*(?:\bbut\s+|\band\s+)?\b(?:keep|keeping)\s+(?P<t>.+?){_THING_END}\s*[.!]*$"),
+    (
         r"[,;:-]?\s*(?:\bbut\s+|\band\s+)?\b(?:don'?t|do\s+not|never)\s+(?:crop|cut|chop|clip|lose)\s+(?:off\s+|out\s+|into\s+)?"
-        r"(?P<t>.+?)(?:\s+off|\s+out)?\s*[.!]*$",
-        _I,
+        r"(?P<t>.+?)(?:\s+off|\s+out)?\s*[.!]*$"
     ),
-    re.compile(
+    (
         r"(?:[,;:-]\s*(?:make\s+sure\s+)?|\s+(?:but|and)\s+(?:make\s+sure\s+)?|\s+make\s+sure\s+)"
         r"(?P<t>(?:the|both|all|his|her|their|my)\b.+?)\s+"
         r"(?:(?:must|has\s+to|have\s+to|needs?\s+to|should)\s+)?(?:stays?|remains?|is|are|be)\s+"
-        r"(?:in|inside|visible|whole|intact)(?:\s+(?:the\s+)?(?:frame|shot|picture|photo|crop|image|view))?\s*[.!]*$",
-        _I,
+        r"(?:in|inside|visible|whole|intact)(?:\s+(?:the\s+)?(?:frame|shot|picture|photo|crop|image|view))?\s*[.!]*$"
     ),
 )
+
+
+@functools.cache
+def _compiled() -> dict[str, Any]:
+    """The patterns, compiled once on first use through the rule table's cache (start-up: issue 44)."""
+    texts = [rf"\b(?:{p})\b" for p, *_ in PURPOSES] + [_RATIO, _PIXELS, _SHAPE_VERB, _OTHER_EDIT, *_KEEP]
+    done = compile_patterns([(t, re.I) for t in texts])
+    n = len(PURPOSES)
+    purposes = tuple((done[k], *PURPOSES[k][1:]) for k in range(n))
+    return {
+        "purposes": purposes,
+        "ratio": done[n],
+        "pixels": done[n + 1],
+        "verb": done[n + 2],
+        "other": done[n + 3],
+        "keep": done[n + 4 :],
+    }
 
 
 def _kept(raw: str) -> tuple[str, str | None]:
     """(the crop's own words, the thing it must keep or None): "crop it square, don't cut off the cat" ->
     ("crop it square", "the cat"); "the cat's ears" -> "the cat" (the whole thing is kept)."""
-    for pattern in _KEEP:
+    for pattern in _compiled()["keep"]:
         if (m := pattern.search(raw)) and m.start() > 0:
             thing = re.sub(r"'s\b.*$", "", m.group("t").strip(), flags=_I)
             thing = re.sub(r"^(?:both|all)\s+(?:of\s+)?(?:the\s+)?", "the ", thing, flags=_I)
@@ -146,8 +159,8 @@ def _kept(raw: str) -> tuple[str, str | None]:
 def _shape(words: str) -> tuple[str | None, str | None, bool]:
     """(the crop's shape, what it is for in words, whether a purpose was named) from a ratio said ("16:9",
     "square") or a purpose; a ratio said wins over the purpose's, which is then not described."""
-    said = _ratio(m) if (m := _RATIO.search(words)) else None
-    for pattern, shape, what, size in _PURPOSE_RES:
+    said = _ratio(m) if (m := _compiled()["ratio"].search(words)) else None
+    for pattern, shape, what, size in _compiled()["purposes"]:
         if pattern.search(words):
             if said and said != shape:
                 return said, None, True
@@ -164,7 +177,8 @@ def crop_shape(planner: Any, request: PlanRequest, toolbox: Any, raw: str) -> Pl
     if any(kind != "image" for kind in (request.inputs.get("input") or {}).values()):
         return None
     words, thing = _kept(raw.strip())
-    if not _SHAPE_VERB.search(words) or _OTHER_EDIT.search(words) or _PIXELS.search(words):
+    res = _compiled()
+    if not res["verb"].search(words) or res["other"].search(words) or res["pixels"].search(words):
         return None
     if not re.search(r"\bcrop|\bsquare\b|\d\s*:\s*\d", words, _I) and thing is not None:
         return None
