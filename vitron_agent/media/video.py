@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from vitron_agent.core.errors import MediaError
+from vitron_agent.core.errors import MediaError, ToolFailed
 from vitron_agent.media.images import DEFAULT_MAX_PIXELS, MAX_FILE_BYTES, check_allowed, file_size
 
 __all__ = [
@@ -52,6 +52,13 @@ DEFAULT_MAX_FRAMES = 20_000
 # A timestamp gap is filled by repeating the frame before it; no more than this many times (a
 # 1.7 KB mp4 with two frames far apart became 19,751 stored frames and held the decoders ~100 s).
 MAX_GAP_FRAMES = 300
+# libx264's limit on a frame's width and height (measured: 16384 encodes, 16386 fails to open): every clip
+# is kept as H.264, so a wider one is refused by name, never FFmpeg's "Generic error in an external library"
+MAX_SIDE = 16384
+TOO_WIDE = (
+    "frames of {w}x{h}: over {side:,} pixels a side, which H.264 (the codec clips are kept in) cannot hold; "
+    "downscale it (or crop it) first"
+)
 DEFAULT_MAX_SECONDS = 3600.0
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".gif", ".mpg", ".mpeg", ".ts")
 NOT_A_VIDEO = "not a recognised video (mp4, mov, mkv, webm, avi, gif): {detail}"
@@ -195,6 +202,9 @@ class _Decoder:
                 f"frames of {w}x{h} = {w * h:,} pixels exceed the limit of {max_pixels:,}; "
                 "downscale the video or raise [store] max_pixels",
             )
+        if max(w, h) > MAX_SIDE:
+            container.close()
+            raise MediaError(label, TOO_WIDE.format(w=w, h=h, side=MAX_SIDE))
         rate = stream.average_rate or stream.guessed_rate or stream.base_rate
         fps = float(rate) if rate else 0.0
         if not (0.1 <= fps <= 1000.0):
@@ -352,6 +362,12 @@ class VideoWriter:
         self._av = av
 
     def _open_stream(self, w: int, h: int) -> None:
+        if max(w, h) > MAX_SIDE:  # a step's video from a 30000x2 picture: a failed step in words
+            self.container.close()
+            raise ToolFailed(
+                f"a video of {w}x{h} cannot be made: over {MAX_SIDE:,} pixels a side, which H.264 (the codec "
+                "clips are kept in) cannot hold; resize or crop the picture first"
+            )
         rate = Fraction(self.fps).limit_denominator(1001)
         if self.lossless:
             self.stream = self.container.add_stream("libx264rgb", rate=rate)
