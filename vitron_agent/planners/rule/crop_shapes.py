@@ -42,53 +42,58 @@ PURPOSES: tuple[tuple[str, str, str, str], ...] = (
         r"youtube\s+shorts?",
         "9:16",
         "a phone screen (portrait)",
-        "1080×1920",
+        "1080×1920 pixels",
     ),
     (
         r"(?:insta(?:gram)?|ig)\s+portrait(?:\s+post)?|portrait\s+(?:insta(?:gram)?|ig)\s+post",
         "4:5",
         "an Instagram portrait post",
-        "1080×1350",
+        "1080×1350 pixels",
     ),
     (
         r"(?:twitter|x)\s+(?:header|banner|cover)|(?:header|banner|cover)\s+(?:for|on)\s+(?:my\s+)?(?:twitter|x)\b",
         "3:1",
         "a Twitter/X header",
-        "1500×500",
+        "1500×500 pixels",
     ),
     (
         r"linked\s*in\s+(?:banner|cover|background|header)|(?:banner|cover|header)\s+(?:for|on)\s+(?:my\s+)?linked\s*in",
         "4:1",
         "a LinkedIn banner",
-        "1584×396",
+        "1584×396 pixels",
     ),
-    (r"facebook\s+(?:cover|banner|header)", "820:312", "a Facebook cover", "820×312"),
+    (r"facebook\s+(?:cover|banner|header)", "820:312", "a Facebook cover", "820×312 pixels"),
     (
         r"youtube\s+(?:thumbnail|banner|cover|channel\s+art)|thumbnail\s+for\s+youtube",
         "16:9",
         "a YouTube thumbnail or banner",
-        "1280×720 (banner 2560×1440)",
+        "1280×720 pixels (a banner 2560×1440)",
     ),
     (
         r"(?:desktop|laptop|computer|monitor|pc)(?:'s)?\s+(?:wallpaper|background)|widescreen|(?:tv|television)\s+screen|for\s+(?:the|my|a)\s+tv\b",
         "16:9",
         "a widescreen (desktop, TV)",
-        "1920×1080",
+        "1920×1080 pixels",
     ),
     (
         r"passport(?:\s+(?:photo|picture|pic))?(?:\s+size)?",
         "7:9",
         "a passport photo (35×45 mm; a US one is 2×2 in, 1:1)",
-        "413×531 at 300 dpi",
+        "413×531 pixels at 300 dpi",
     ),
-    (r"(?:6\s*x\s*4|4\s*x\s*6)(?:\s+(?:inch|in))?\s+(?:print|photo)", "3:2", "a 6×4 print", "1800×1200 at 300 dpi"),
-    (r"pinterest(?:\s+pin)?", "2:3", "a Pinterest pin", "1000×1500"),
+    (
+        r"(?:6\s*x\s*4|4\s*x\s*6)(?:\s+(?:inch|in))?\s+(?:print|photo)",
+        "3:2",
+        "a 6×4 print",
+        "1800×1200 pixels at 300 dpi",
+    ),
+    (r"pinterest(?:\s+pin)?", "2:3", "a Pinterest pin", "1000×1500 pixels"),
     (
         r"(?:insta(?:gram)?|insta\s+grid|ig)(?:\s+(?:post|grid|feed))?|profile\s+(?:picture|pic|photo|image)|"
         r"avatar|pfp|(?:facebook|fb)\s+post|icon",
         "1:1",
         "a square post or profile picture",
-        "1080×1080",
+        "1080×1080 pixels",
     ),
 )
 _RATIO = r"\b(\d{1,2})\s*[:x/]\s*(\d{1,2})\b(?!\s*(?:inch|in\b|print|photo))|\bsquare\b"
@@ -164,7 +169,7 @@ def _shape(words: str) -> tuple[str | None, str | None, bool]:
         if pattern.search(words):
             if said and said != shape:
                 return said, None, True
-            return shape, f"{what}: {shape}, usually {size} pixels", True
+            return shape, f"{what}: {shape}, usually {size}", True
     return said, None, False
 
 
