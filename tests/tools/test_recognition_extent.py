@@ -146,3 +146,19 @@ def test_a_part_the_classifier_names_the_whole_only_weakly_is_said_first_as_a_pa
     assert turn_warnings(plan, {"s1": record})[0].startswith(
         "I found no whole cheetah in the image, so I took only a part of it"
     )
+
+
+@needs_models
+def test_a_guess_in_the_middle_is_not_the_thing_on_the_right():
+    """'the tower on the right' of scikit-image's rocket photo (lattice towers no model names, the
+    salient segmenter misses) was answered with the rocket in the middle, as a guess: the middle is no
+    side, so the honest answer is a refusal; the coin in the top right corner is still guessed there."""
+    from vitron_agent.core.errors import ToolFailed
+    from vitron_agent.perception import recognise
+
+    with pytest.raises(ToolFailed):
+        recognise.resolve(data.rocket(), "the tower on the right", guess=True)
+    coins = np.stack([data.coins()] * 3, -1)
+    res = recognise.resolve(coins, "the coin in the top right corner", guess=True)
+    d = res.detections[0].box
+    assert (d.x1 + d.x2) / 2 > 0.75 * coins.shape[1] and (d.y1 + d.y2) / 2 < 0.35 * coins.shape[0]
