@@ -26,7 +26,6 @@ from vitron_agent.perception.resolving import (  # noqa: F401 (the resolver's na
     _found,
     _in_words,
     _mask,
-    _singular_word,
     _which,
     _xyxy,
     colour_share,
@@ -125,6 +124,7 @@ def _by_name(
 ) -> Resolved:
     """:func:`resolve` once the phrase is read: the looks in their order, cheapest first."""
     from vitron_agent.perception.classifier_hits import by_classifier
+    from vitron_agent.perception.coco_names import _singular
     from vitron_agent.perception.detector import named
     from vitron_agent.perception.name_finder import head_noun
     from vitron_agent.perception.wordnet_names import classes_for, wordnet_ready
@@ -137,7 +137,7 @@ def _by_name(
     coco, imagenet = classes_for(head)[:2] if head and wordnet_ready() else (frozenset(), frozenset())
     labels = tuple(dict.fromkeys((*(name.labels if name else ()), *sorted(coco))))
     word = name.word if name else (head or phrase).replace("_", " ")
-    plural = name.plural if name else bool(head and head != _singular_word(head))
+    plural = name.plural if name else bool(head and head != _singular(head))
     what = Named(labels, word, plural)
     if not imagenet and head and labels:  # "the puppy", "the kitty": the classifier's kinds of the dog, the cat
         from vitron_agent.perception.name_finder import imagenet_kinds

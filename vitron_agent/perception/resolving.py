@@ -121,12 +121,6 @@ def _mask(
     return out
 
 
-def _singular_word(word: str) -> str:
-    from vitron_agent.perception.coco_names import _singular
-
-    return _singular(word)
-
-
 def colour_share(image: np.ndarray, d: Detection, color: str) -> float:
     """The share of the box's inner part (the middle 60 %) in ``color``."""
     from vitron_agent.perception.colors import color_mask
@@ -278,9 +272,11 @@ def _which(phrase: str, name: Named, n: int) -> str:
     """The note of a guess among ``n`` sure detections the words do not tell apart, in the words of an
     assumption (graphs/policy.py): the turn warns of it and holds destructive edits on it. Words
     nothing here reads ("the older man", "the woman" among people) are named as what it cannot tell."""
+    from vitron_agent.perception.coco_names import _singular
+
     head = name.word.lower()
     skip = _PLAIN | {head, *head.split(), *name.labels}
-    unread = [w for w in re.findall(r"[a-z]+", phrase.lower()) if w not in skip and _singular_word(w) not in skip]
+    unread = [w for w in re.findall(r"[a-z]+", phrase.lower()) if w not in skip and _singular(w) not in skip]
     kind = plural(name.labels[0], n) if name.labels else "of them"
     if unread:
         return f"unsure which: it cannot tell which of the {n} {kind} is the {' '.join(unread)} {head}, so it took the most confident"
