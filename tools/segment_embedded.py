@@ -203,7 +203,7 @@ class EmbeddedSegmentTool(CvSegmentTool):
                 f"U²-Netp salient object near the point; it cannot tell what the click at ({x}, {y}) meant, "
                 f"so it took the object nearest to it ({near[1]} px away)"
             )
-        side = int(max(h, w) * WINDOW)
+        side = max(1, int(max(h, w) * WINDOW))  # a 1x1 picture: a 1-pixel window, never an empty one
         x0, y0 = max(0, min(w - side, x - side // 2)), max(0, min(h - side, y - side // 2))
         crop = image[y0 : y0 + side, x0 : x0 + side]
         ctx.progress(0.5, "salient object map of a window around the point")
