@@ -60,6 +60,7 @@ def test_what_an_answer_named(answer, names):
         ("keep only them", "keep_only"),
         ("cut them out", "cutout"),
         ("make them orange", "recolor"),
+        ("make both of them black and white", "grayscale"),  # a tone edit took "the dog" of "the dog and the cat"
     ],
 )
 def test_them_after_several_things_named_is_one_edit_on_all(planning, text, operation):

@@ -658,6 +658,10 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
         )
 
 
+_ONE_NP = r"(?:the|a|an|his|her|their|my)\s+[a-z]+(?:\s+[a-z]+)?"
+_THINGS_LISTED = re.compile(rf"{_ONE_NP}(?:\s*,\s*{_ONE_NP})*\s+and\s+{_ONE_NP}", re.I)
+
+
 def _pronoun_or_np(phrase: str) -> str:
     """A tone edit's target words: a pronoun ("it now") or region mark as they are, else the noun
     phrase a determiner introduces (none: the whole picture)."""
@@ -668,6 +672,8 @@ def _pronoun_or_np(phrase: str) -> str:
         return phrase
     if re.match(r"^(?:everything|all|anything)\b", phrase, re.I):
         return phrase  # "everything except the face" / "everything but X": the complement reads it
+    if _THINGS_LISTED.fullmatch(phrase):
+        return phrase  # "make the dog and the cat black and white": both (it took the dog alone)
     np = np_target(phrase)
     if np is None or not re.search(r"\s", np):  # no noun phrase ("pop", "richer", "the"): a thing by name only
         from vitron_agent.perception.detector import named
