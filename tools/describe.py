@@ -346,7 +346,10 @@ class CountInput(BaseModel):
 
 
 class CountOutput(BaseModel):
-    count: int = Field(description="number of regions found")
+    count: int | None = Field(
+        description="how many were found; null when they could not be counted (too many to separate, or a part "
+        "no method locates): the text says why. 0 only when none were seen"
+    )
     mask: MaskRef | None = Field(default=None, description="the counted regions")
     text: str = Field(description="the answer in words")
     method: str = Field(default="", description="how the regions were found and counted")
@@ -469,7 +472,8 @@ class CvCountTool(VisionTool):
         mask_ref = None
         if found.masks:
             mask_ref = ctx.store.put_mask(np.logical_or.reduce(found.masks), producer=ctx.step_id, image=inp.image)
-        return CountOutput(count=found.count if found.verdict != "mass" else 0, mask=mask_ref, text=text, method=method)
+        count = found.count if found.verdict != "mass" else None  # a mass too dense to separate: not "0"
+        return CountOutput(count=count, mask=mask_ref, text=text, method=method)
 
 
 def _by_shape(ctx: ToolContext, inp, image: np.ndarray, color: str | None, region, where: str) -> CountOutput | None:

@@ -226,13 +226,45 @@ def _is_there(image: np.ndarray, rest: str, found: list, mask: np.ndarray | None
             return f"{head} {_recognised(found, made)}{whole.rstrip('.')}."
         seen = _unscored(_seen(said))
         whole = "; the whole picture" + seen.split("; the whole picture", 1)[1] if "; the whole picture" in seen else ""
-        return f"I see no {word.replace('_', ' ')}{where}, {MISS}; {_recognised(found, made)}{whole}."
+        return _no_or_unsure(image, word.replace("_", " "), found, mask, made, whole)
     if not hits:
-        return f"I see no {word.replace('_', ' ')}{where}, {MISS}; {_recognised(found, made)}."
+        return _no_or_unsure(image, word.replace("_", " "), found, mask, made, "")
     words = [_hit_words(d, image) for d in hits]
     sure = all(not w.startswith("possibly") for w in words)
     words = words if sure else [w.removeprefix("possibly ") for w in words]  # not "Perhaps: I see possibly a dog"
     return f"{'Yes' if sure else 'Perhaps'}: I see {', '.join(words)}{where}."
+
+
+def _no_or_unsure(image: np.ndarray, word: str, found: list, mask: np.ndarray | None, made: bool, whole: str) -> str:
+    """'I see no bowl, though ...' where the "no" is earned (:func:`~vitron_agent.perception.absence.absence`:
+    nothing hints at one, something else explains the picture, the models know the thing); else "I'm not
+    sure: ..." with what hints at it (a kind or a close relative the classifier names, a weak guess of
+    the detector's) or why the miss says little. In a region (``mask``) the plain "no" is kept."""
+    from vitron_agent.perception.absence import absence
+
+    where = " in the region" if mask is not None else ""
+    flat = f"I see no {word}{where}, {MISS}; {_recognised(found, made)}{whole}."
+    if mask is not None:
+        return flat
+    got = absence(image, word, found, made)
+    if got.earned:
+        return flat
+    hints = []
+    if got.kinds:
+        hints.append(f"the classifier names the picture or a part of it {_or_list(got.kinds)}")
+    if got.relatives:
+        hints.append(f"I see what may be {_or_list(got.relatives)}")
+    if got.weak:
+        hints.append(f"the detector has a weak guess of {_or_list(got.weak)}, too weak to say")
+    lead = "; ".join(hints) if hints else got.why
+    return f"I'm not sure: I find no {word} surely, but {lead}; {_recognised(found, made)}{whole}."
+
+
+def _or_list(names: list[str]) -> str:
+    from vitron_agent.perception.recognise import _article
+
+    said = [f"{_article(n)} {n}" for n in names[:3]]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
 
 
 class EmbeddedCountTool(CvCountTool):
@@ -362,31 +394,33 @@ def _count_tiles(tool: EmbeddedCountTool, inp: CountInput, ctx: ToolContext, til
         methods.append(f"picture {i}: {out.method}" + (f"; {named_whole}" if named_whole else ""))
         if named_whole:
             unsure.append(f"picture {i} I took as one, as {named_whole}")
-        elif HEDGES.search(out.text):
+        elif out.count is None or HEDGES.search(out.text):
             unsure.append(f"picture {i}: {out.text.rstrip('.')}")
         if out.mask is not None:
             mask[y1:y2, x1:x2] |= ctx.store.get_mask(out.mask)
-    total, what = sum(counts), (inp.target or "things").strip()
-    each = ", ".join(str(c) for c in counts)
+    total, what = sum(c or 0 for c in counts), (inp.target or "things").strip()
+    each = ", ".join("?" if c is None else str(c) for c in counts)
     text = f"This picture is {grid_words(tiles)}; I counted in each on its own ({each}): "
     text += f"{'at least ' if unsure else ''}{total} {what} in all."
     if unsure:
         text += " Unsure: " + "; ".join(unsure[:3]) + ("; ..." if len(unsure) > 3 else "") + "."
     mask_ref = ctx.store.put_mask(mask, producer=ctx.step_id, image=inp.image) if mask.any() else None
     method = f"{grid_words(tiles)} found by its grid lines (gutters or seams); " + "; ".join(methods)
-    return CountOutput(count=total, mask=mask_ref, text=text, method=method)
+    # a picture that could not be counted leaves the total unknown (the text gives the lower bound)
+    return CountOutput(count=None if None in counts else total, mask=mask_ref, text=text, method=method)
 
 
 def _count_kinds(tool: EmbeddedCountTool, inp: CountInput, ctx: ToolContext, kinds: list[str]) -> CountOutput:
     """A count of several kinds: each kind counted as its own request, their sentences in the
-    user's order; ``count`` is the sum and the mask their union."""
+    user's order; ``count`` is the sum (None when a kind could not be counted) and the mask their union."""
     outs = [tool.run(inp.model_copy(update={"target": kind}), ctx) for kind in kinds]
     masks = [ctx.store.get_mask(o.mask) for o in outs if o.mask is not None]
     mask_ref = None
     if masks:
         mask_ref = ctx.store.put_mask(np.logical_or.reduce(masks), producer=ctx.step_id, image=inp.image)
+    counts = [o.count for o in outs]
     return CountOutput(
-        count=sum(o.count for o in outs),
+        count=None if None in counts else sum(counts),
         mask=mask_ref,
         text=_kinds_text([o.text for o in outs]),
         method="; ".join(f"{kind}: {o.method}" for kind, o in zip(kinds, outs, strict=True)),

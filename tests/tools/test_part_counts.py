@@ -72,10 +72,27 @@ def test_a_motorbike_cut_in_half_shows_one_wheel_and_has_two_by_kind(ctx, cut):
 
 def test_a_part_no_model_locates_is_not_counted_and_its_number_by_kind_is_marked(ctx):
     out = _count(ctx, data.chelsea(), "legs does the cat have")
-    assert out.count == 0 and "cannot count its legs" in out.text, out.text
+    # no count, not 0 legs (review s12: count=0 said none were seen)
+    assert out.count is None and out.text.startswith("I can't count the legs here: I see the cat"), out.text
     assert "a cat has 4 legs as a rule (common knowledge" in out.text
 
 
 def test_a_part_of_an_owner_not_in_the_picture_is_not_counted(ctx):
     out = _count(ctx, data.chelsea(), "wheels of the car")
-    assert out.count == 0 and out.text.startswith("I see no car"), out.text
+    assert out.count is None and out.text.startswith("I see no car"), out.text
+    assert "I can't count the wheels of a car I do not find" in out.text, out.text
+
+
+def test_an_uncounted_part_stays_uncounted_through_the_steps_outputs_and_the_answer(tmp_path):
+    """The count tool's schema allows no number, the step's outputs leave it out (no 0 for a reader
+    of --json) and the turn's answer says it cannot count."""
+    from vitron_agent.runtime.agent import Agent
+    from vitron_agent.tools.describe import CountOutput
+
+    schema = CountOutput.model_json_schema()["properties"]["count"]
+    assert {"type": "null"} in schema.get("anyOf", []), schema
+    agent = Agent(data_dir=tmp_path)
+    r = agent.run("how many legs does the cat have?", image=np.ascontiguousarray(data.chelsea()))
+    step = next(s for s in r.steps if s.tool == "count")
+    assert "count" not in step.outputs, step.outputs
+    assert "can't count the legs" in r.answer and " 0 " not in r.answer, r.answer

@@ -7,6 +7,9 @@ finds them (wheels: the round lobes at the bottom of the vehicle's outline,
 :mod:`vitron_agent.perception.wheels`) and, where the number differs or cannot be measured, how
 many such a thing has as a rule -- common knowledge from :data:`BY_KIND`, marked as such, never
 as something seen. Without the whole in the picture nothing is claimed.
+
+The visible count is None where nothing was counted (no method locates the part, the outline could
+not be traced, or the owner is not in the picture): 0 would say that none were seen.
 """
 
 from __future__ import annotations
@@ -112,10 +115,11 @@ def _cut_off(box, shape: tuple[int, int]) -> str:
     return " and ".join(edges)
 
 
-def count_parts(image: np.ndarray, q: PartQuestion, found: list) -> tuple[int, str, np.ndarray | None] | None:
+def count_parts(image: np.ndarray, q: PartQuestion, found: list) -> tuple[int | None, str, np.ndarray | None] | None:
     """(visible count, the answer, the parts' mask or None) for a part of a whole among ``found``
-    (Detections) in ``image`` (HxWx3 uint8 RGB); None when no whole of it was found and the words
-    name no owner (the caller counts the part as a thing of its own)."""
+    (Detections) in ``image`` (HxWx3 uint8 RGB); the count is None where the parts could not be
+    counted (never 0 unless none were seen). None when no whole of it was found and the words name
+    no owner (the caller counts the part as a thing of its own)."""
     from vitron_agent.perception.detector import MIN_SCORE, label_score
 
     labels = _wholes(q)
@@ -124,10 +128,10 @@ def count_parts(image: np.ndarray, q: PartQuestion, found: list) -> tuple[int, s
         if q.owner is None:
             return None
         return (
-            0,
+            None,
             (
                 f"I see no {q.owner} to count {_plural(q.part, 2)} on, though the detector can miss things; "
-                f"I cannot count the {q.word} of a {q.owner} I do not find."
+                f"I can't count the {q.word} of a {q.owner} I do not find."
             ),
             None,
         )
@@ -140,10 +144,10 @@ def count_parts(image: np.ndarray, q: PartQuestion, found: list) -> tuple[int, s
         cut += f" I counted on the largest of the {len(wholes)} I see."
     if q.part != "wheel":
         return (
-            0,
+            None,
             (
-                f"I see the {label} ({whole.describe()}), but I cannot count its {_plural(q.part, 2)} one by one: no model "
-                f"here locates the {_plural(q.part, 2)} of a {label}."
+                f"I can't count the {_plural(q.part, 2)} here: I see the {label} ({whole.describe()}), but no model "
+                f"here locates the {_plural(q.part, 2)} of a {label} one by one."
                 + (f" By its kind, {rule}." if rule else "")
                 + cut
             ),
@@ -152,8 +156,12 @@ def count_parts(image: np.ndarray, q: PartQuestion, found: list) -> tuple[int, s
     return _wheel_answer(image, whole, label, rule, cut)
 
 
-def _wheel_answer(image: np.ndarray, whole, label: str, rule: str, cut: str) -> tuple[int, str, np.ndarray | None]:
-    """Wheels seen on the vehicle's outline, said with the number it has by kind where they differ."""
+def _wheel_answer(
+    image: np.ndarray, whole, label: str, rule: str, cut: str
+) -> tuple[int | None, str, np.ndarray | None]:
+    """Wheels seen on the vehicle's outline, said with the number it has by kind where they differ;
+    the count is None when the outline could not be traced or shows no wheel where the picture does
+    not cut the vehicle's bottom off (a wheel missed, not none there)."""
     from vitron_agent.perception.wheels import find_wheels, vehicle_outline, wheel_mask
 
     outline, ok = vehicle_outline(image, whole.box)
@@ -168,9 +176,14 @@ def _wheel_answer(image: np.ndarray, whole, label: str, rule: str, cut: str) -> 
     if rule_n and int(rule_n.group(1)) == n and "at least" not in rule:
         return n, f"I count {seen} on the {label} ({how}), as a {label} has.", mask
     text = f"I can see {seen} of the {label} ({how}); the others may be hidden behind it or out of the picture."
+    counted: int | None = n
     if not n:
         text = f"I found no wheel on the {label}'s outline (I look for round lobes at its bottom): none is clear."
+        if "bottom" not in cut:  # its bottom is in the picture: a wheel missed, not none there
+            counted = None
+            text = f"I can't count the wheels here: {text[0].lower()}{text[1:]}"
     if not ok:
-        text = f"I see the {label} but could not trace its outline, so I cannot count its wheels one by one."
+        counted = None
+        text = f"I can't count the wheels here: I see the {label} but could not trace its outline."
     text += (f" By its kind, {rule}." if rule else "") + cut
-    return n, text, (mask if mask.any() else None)
+    return counted, text, (mask if mask.any() else None)
