@@ -172,6 +172,18 @@ class EditOutput(BaseModel):
     image: ImageRef = Field(description="the edited image")
 
 
+def _check_aspect_made(shape: tuple[int, int], aspect: str | None, w: int, h: int) -> None:
+    """ToolFailed when a crop to ``aspect`` came out ``w`` x ``h``, over 10% off that shape: a picture a few
+    pixels high or wide cannot hold it (a 1x1 stayed 1x1 and a 30000x2 strip became 4x2 for '16:9', each
+    said 'I cropped the picture')."""
+    ratio = parse_aspect(aspect) if aspect else None
+    if ratio and abs(w / h - ratio) > 0.1 * ratio:
+        raise ToolFailed(
+            f"this {shape[1]}x{shape[0]} picture is too small for a {aspect} crop: the nearest is {w}x{h}; "
+            "resize it first (e.g. 'resize it to 200%') or pick another shape"
+        )
+
+
 class CvEditTool(VisionTool):
     name = "edit"
     description = (
@@ -286,6 +298,7 @@ class CvEditTool(VisionTool):
             )
         if inp.operation == "crop":
             x1, y1, x2, y2 = crop_box(image.shape[:2], inp.box, mask, inp.aspect, inp.margin)
+            _check_aspect_made(image.shape[:2], inp.aspect, x2 - x1, y2 - y1)
             return EditOutput(
                 image=ctx.store.put_image(np.ascontiguousarray(image[y1:y2, x1:x2]), producer=ctx.step_id)
             )
