@@ -186,3 +186,12 @@ def test_a_compound_word_after_an_answer_is_no_ordinal(planning, text, target):
 )
 def test_a_persons_part_keeps_its_owner(planning, text, target):
     assert _shape(_plan(planning, text))[0] == ("segment", {"target": target})
+
+
+@pytest.mark.parametrize(
+    "text, target, operation",
+    [("I want just the dog sharpened", "the dog", "sharpen"), ("I want only the sky darkened", "the sky", "darken")],
+)
+def test_a_wish_for_one_thing_done_names_that_thing(planning, text, target, operation):
+    got = _shape(_plan(planning, text))
+    assert [(t, a.get("target") or a.get("operation")) for t, a in got] == [("segment", target), ("edit", operation)]

@@ -95,7 +95,8 @@ _DONE = {  # "i want the runner tracked": the participle's verb, applied to the 
     "cropped out": "cut out",
 }
 _WANT_DONE = re.compile(
-    r"^(?:i|we)\s*(?:'d|would)?\s*(?:want|need|like|love)\s+(?P<np>(?:the|this|that|my|his|her|their|its|these|those|it|"
+    r"^(?:i|we)\s*(?:'d|would)?\s*(?:want|need|like|love)\s+(?P<only>(?:just|only)\s+)?"
+    r"(?P<np>(?:the|this|that|my|his|her|their|its|these|those|it|"
     r"them|all)\b.*?)\s+(?P<verb>" + "|".join(_DONE) + r")(?P<tail>(?:\s+(?!please\b)\S+)*?)(?:\s*,?\s*please)?\s*$",
     re.I,
 )
@@ -404,7 +405,7 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     if m := _HOW_MANY_ARE.match(clause):  # "how many of the cups are red" -> "how many red cups"
         clause = f"how many {m.group('colour')} {m.group('things')}"
     if m := _WANT_DONE.match(clause):  # "i want the runner tracked" -> "track the runner"
-        clause = f"{_DONE[m.group('verb').lower()]} {m.group('np')}{m.group('tail')}"
+        clause = f"{_DONE[m.group('verb').lower()]} {m.group('only') or ''}{m.group('np')}{m.group('tail')}"
     elif m := _PASSIVE.match(clause):
         clause = f"make {m.group('np') or m.group('np2')} {m.group('what') or m.group('what2')}"
     elif m := _WISH.match(clause) or _CAUSATIVE.match(clause):
