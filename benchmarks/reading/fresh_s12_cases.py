@@ -396,6 +396,112 @@ SCOPE = [
 ]
 
 
+# A second batch (ids s12-scope2-, s12-refer2-), written after the first batch's fixes and before planning any of
+# it: more scope words (the weakest class of session 11) and more answers to refer back to.
+SCOPE2 = [
+    ("brighten the photo apart from the windows", "segment(target=windows) > edit(operation=brighten,where=outside)"),
+    ("sharpen it all except the sky", "segment(target=sky) > edit(operation=sharpen,where=outside)"),
+    ("make only the roof red", "segment(target=roof) > edit(operation=recolor,color=red)"),
+    ("just the bird in black and white please", "segment(target=bird) > edit(operation=grayscale)"),
+    ("blur all of it other than the sign", "segment(target=sign) > edit(operation=blur,where=outside)"),
+    ("warm up everything, leave the sea alone", "segment(target=sea) > edit(operation=warmer,where=outside)"),
+    ("darken the sky and nothing else", "segment(target=sky) > edit(operation=darken)"),
+    ("I only want the car blurred", "segment(target=car) > edit(operation=blur)"),
+    (
+        "make the background grey but not the person",
+        f"{M} > edit(operation=grayscale,where=outside) | segment(target=person) > edit(operation=grayscale,where=outside) | {M} > edit(operation=recolor,color=gray,where=outside)",
+    ),
+    (
+        "everything except the two dogs in black and white",
+        "segment(target=two dogs) > edit(operation=grayscale,where=outside) | segment(target=dogs) > edit(operation=grayscale,where=outside)",
+    ),
+    ("the bride stays sharp, blur everyone else", "segment(target=bride) > edit(operation=blur,where=outside)"),
+    ("keep the logo crisp and blur the rest", "segment(target=logo) > edit(operation=blur,where=outside)"),
+    ("brighten the faces only", "segment(target=faces) > edit(operation=brighten)"),
+    ("pixelate all the faces except hers", "- | segment(target=faces) > edit(operation=pixelate)"),
+    ("make the whole thing cooler apart from the lamp", "segment(target=lamp) > edit(operation=cooler,where=outside)"),
+    (
+        "don't change the sky, just make the hills greener",
+        "segment(target=hills) > edit(operation=saturate) | segment(target=hills) > edit(operation=recolor,color=green)",
+    ),
+    ("can you grey out everything around the cup", "segment(target=cup) > edit(operation=grayscale,where=outside)"),
+    (
+        "sharpen only the text on the sign",
+        "segment(target=text on the sign) > edit(operation=sharpen) | segment(target=text) > edit(operation=sharpen)",
+    ),
+    ("make everything darker but leave the moon bright", "segment(target=moon) > edit(operation=darken,where=outside)"),
+    ("blur the rest, keep the dog sharp", "segment(target=dog) > edit(operation=blur,where=outside)"),
+    (
+        "apart from the people, desaturate it",
+        "segment(target=people) > edit(operation=desaturate,where=outside) | segment(target=people) > edit(operation=grayscale,where=outside)",
+    ),
+    (
+        "increase the contrast everywhere except the face",
+        "segment(target=face) > edit(operation=contrast,where=outside)",
+    ),
+    ("only the flowers should be brighter", "segment(target=flowers) > edit(operation=brighten)"),
+    (
+        "make the car green and leave everything else untouched",
+        "segment(target=car) > edit(operation=recolor,color=green)",
+    ),
+    (
+        "can you blur out all but the front runner",
+        "segment(target=front runner) > edit(operation=blur,where=outside) | segment(target=runner) > edit(operation=blur,where=outside)",
+    ),
+    (
+        "turn all of it black and white except the red dress",
+        "segment(target=red dress) > edit(operation=grayscale,where=outside)",
+    ),
+    (
+        "warm only the skin tones",
+        "segment(target=skin) > edit(operation=warmer) | segment(target=skin tones) > edit(operation=warmer)",
+    ),
+    ("everything in grey, the bus stays red", "segment(target=bus) > edit(operation=grayscale,where=outside)"),
+    ("leave the background alone and brighten the girl", "segment(target=girl) > edit(operation=brighten)"),
+    ("darken everywhere but the stage", "segment(target=stage) > edit(operation=darken,where=outside)"),
+]
+REFER2 = [
+    (
+        ["what's in this picture? => There is a dog and a cat on the sofa."],
+        "blur them",
+        "segment(target=dog and cat) > edit(operation=blur)",
+    ),
+    (
+        ["what's in this picture? => I see a bus on the left; a car on the right."],
+        "remove both of them",
+        "segment(target=bus and car) > edit(operation=remove)",
+    ),
+    (
+        ["is there a cat? => Yes: I see a cat at the top-left."],
+        "make it grey",
+        "segment(target=cat) > edit(operation=recolor,color=gray)",
+    ),
+    (["is there a car? => I see no car, " + MISS + "; I recognise a truck."], "blur it", "-"),
+    (
+        ["is there a bottle? => Yes: I see a bottle in the middle."],
+        "crop to it",
+        "segment(target=bottle) > edit(operation=crop)",
+    ),
+    (
+        ["is there a person? => Yes: I see a person on the right."],
+        "brighten them a bit",
+        "segment(target=person) > edit(operation=brighten,amount=low)",
+    ),
+    (["how many dogs? => I count 3 dogs."], "keep only them", "segment(target=dogs) > edit(operation=keep_only)"),
+    (
+        ["what's on the table? => I see a bowl on the left; a cup on the right."],
+        "cut both out",
+        "segment(target=bowl and cup) > edit(operation=cutout)",
+    ),
+    (
+        ["who is in the photo? => I see a man on the left; a woman on the right."],
+        "make his shirt blue",
+        "segment(target=his shirt) > edit(operation=recolor,color=blue) | segment(target=man's shirt) > edit(operation=recolor,color=blue)",
+    ),
+    (["is there a dog? => Yes: I see a dog in the middle."], "rotate it 90 degrees", "edit(operation=rotate,angle=90)"),
+]
+
+
 def case(group: str, family: str, n: int, request: str, plans: str, history: list[str] | None) -> dict:
     """One case; even positions in the group are tune, odd ones held out (the fixed split rule)."""
     first, *more = [parse_plan(p) for p in plans.split(" | ")]
@@ -418,6 +524,8 @@ def all_cases() -> list[dict]:
         "words": [("real_word", r, p, h) for r, p, h in WORDS],
         "owner": [("recolor", r, p, h) for r, p, h in OWNER],
         "scope": [("scope", r, p, None) for r, p in SCOPE],
+        "scope2": [("scope", r, p, None) for r, p in SCOPE2],
+        "refer2": [("pronoun", r, p, h) for h, r, p in REFER2],
     }
     return [case(g, f, n, r, p, h) for g, rows in groups.items() for n, (f, r, p, h) in enumerate(rows)]
 
