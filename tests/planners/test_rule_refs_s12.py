@@ -195,3 +195,19 @@ def test_a_persons_part_keeps_its_owner(planning, text, target):
 def test_a_wish_for_one_thing_done_names_that_thing(planning, text, target, operation):
     got = _shape(_plan(planning, text))
     assert [(t, a.get("target") or a.get("operation")) for t, a in got] == [("segment", target), ("edit", operation)]
+
+
+@pytest.mark.parametrize(
+    "text, kept, operation",
+    [
+        ("the bride stays sharp, blur everyone else", "the bride", "blur"),
+        ("make everything darker but leave the moon bright", "the moon", "darken"),
+        ("keep the cat as is and blur the rest", "the cat", "blur"),
+        ("blur the whole photo but keep the sign readable", "the sign", "blur"),
+    ],
+)
+def test_what_is_spared_is_left_out_of_the_edit(planning, text, kept, operation):
+    plan = _plan(planning, text)
+    assert [s.tool for s in plan.steps] == ["segment", "edit"]
+    assert plan.steps[0].args["target"] == kept
+    assert plan.steps[1].args["operation"] == operation and plan.steps[1].args["where"] == "outside"

@@ -553,7 +553,7 @@ _INTENSITY_WORDS = re.compile(
 _EXCLUSION = re.compile(
     r"^(?P<main>.+?)\s*,?\s+(?:but\s+|and\s+|while\s+)?(?:keep(?:ing)?|leav(?:e|ing))\s+(?P<kept>.+?)\s+"
     r"(?:unchanged|untouched|alone|the same|intact|as (?:it is|they are|is)|unedited|as it was|in (?:full )?colou?rs?|"
-    r"sharp|in focus|crisp|clear|readable|legible|red|blue|green|yellow|orange|pink|purple|"
+    r"sharp|in focus|crisp|clear|readable|legible|bright|lit|red|blue|green|yellow|orange|pink|purple|"
     r"colou?red|colou?rful)$"
     r"|^(?P<main2>.+?)\s+(?:without (?:touching|changing|affecting|editing))\s+(?P<kept2>.+)$",
     re.I,

@@ -35,7 +35,10 @@ _I = re.IGNORECASE
 _EXCEPT = r"(?:but|except(?:\s+for)?|apart\s+from|other\s+than|besides|save(?:\s+for)?|bar|excluding)"
 _WHOLE = r"(?:everything|all|all\s+of\s+it|the\s+whole\s+(?:thing|picture|photo|image|pic)|everywhere)"
 _BACKGROUND = r"(?:the\s+)?(?:background|backdrop|surroundings|scenery\s+behind)"
-_REST = r"(?:the\s+rest(?:\s+of\s+(?:it|the\s+(?:picture|photo|image|pic)))?|everything\s+else|all\s+else)"
+_REST = (
+    r"(?:the\s+rest(?:\s+of\s+(?:it|the\s+(?:picture|photo|image|pic)))?|everything\s+else|all\s+else|"
+    r"every(?:one|body)\s+else|the\s+others)"
+)
 _NP = r"(?:the|this|that|these|those|my|his|her|their|our)\s+[a-z][a-z' -]{0,40}?"
 
 _ALL_BUT_BACKGROUND = re.compile(rf"\b{_WHOLE}\s+{_EXCEPT}\s+{_BACKGROUND}\b", _I)
