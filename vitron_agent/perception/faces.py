@@ -61,17 +61,32 @@ def _face_session() -> Any:
     return onnx_session(str(embedded_path("blazeface")))
 
 
+def _model_input(image: np.ndarray, side: int) -> np.ndarray:
+    """SIZE x SIZE x 3 uint8: the image at the top left of a ``side`` x ``side`` black square, shrunk. A long
+    strip is shrunk before it is padded: padding a 2x30000 strip first took 2.7 GB and about 30 s, and a
+    1x8,000,000 one asked for 175 TiB ("ran out of memory ... try a smaller image" for a 24 MB picture)."""
+    import cv2
+
+    h, w = image.shape[:2]
+    if side * side <= 4 * h * w:  # near square: padded, then shrunk (as it was measured)
+        canvas = np.zeros((side, side, 3), np.uint8)
+        canvas[:h, :w] = image
+        return cv2.resize(canvas, (SIZE, SIZE), interpolation=cv2.INTER_AREA)
+    scale = SIZE / side
+    small = cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    canvas = np.zeros((SIZE, SIZE, 3), np.uint8)
+    canvas[: small.shape[0], : small.shape[1]] = small
+    return canvas
+
+
 def detect_faces(image: np.ndarray, min_score: float = MIN_FACE) -> list[Face]:
     """Faces in an HxWx3 uint8 RGB image, largest first."""
-    import cv2
 
     from vitron_agent.perception.detector import box_iou
 
     h, w = image.shape[:2]
     side = max(h, w)
-    canvas = np.zeros((side, side, 3), np.uint8)
-    canvas[:h, :w] = image
-    x = cv2.resize(canvas, (SIZE, SIZE), interpolation=cv2.INTER_AREA).astype(np.float32) / 127.5 - 1.0
+    x = _model_input(image, side).astype(np.float32) / 127.5 - 1.0
     sess = _face_session()
     out = dict(
         zip([o.name for o in sess.get_outputs()], sess.run(None, {sess.get_inputs()[0].name: x[None]}), strict=True)
