@@ -504,6 +504,81 @@ REFER2 = [
 ]
 
 
+# A third batch (ids s12-scope3-), scope words only, written after the second batch's fixes and before planning it.
+SCOPE3 = [
+    (
+        "blur everything in the picture except for the little girl",
+        "segment(target=little girl) > edit(operation=blur,where=outside) | segment(target=girl) > edit(operation=blur,where=outside)",
+    ),
+    ("only make the curtains darker", "segment(target=curtains) > edit(operation=darken)"),
+    (
+        "the grass is fine, just make the sky bluer",
+        "segment(target=sky) > edit(operation=cooler) | segment(target=sky) > edit(operation=saturate) | segment(target=sky) > edit(operation=recolor,color=blue)",
+    ),
+    (
+        "turn everything black and white but the umbrella",
+        "segment(target=umbrella) > edit(operation=grayscale,where=outside)",
+    ),
+    ("sharpen the whole image, not the face though", "segment(target=face) > edit(operation=sharpen,where=outside)"),
+    (
+        "could you brighten only the left side",
+        "segment(target=left side) > edit(operation=brighten) | edit(operation=brighten,part=left half)",
+    ),
+    (
+        "blur the background and leave the couple as they are",
+        f"{M} > edit(operation=blur,where=outside) | segment(target=couple) > edit(operation=blur,where=outside)",
+    ),
+    ("apply warmth to everything except the snow", "segment(target=snow) > edit(operation=warmer,where=outside)"),
+    ("make the tree orange, nothing else changes", "segment(target=tree) > edit(operation=recolor,color=orange)"),
+    (
+        "desaturate the picture except the yellow taxi",
+        "segment(target=yellow taxi) > edit(operation=desaturate,where=outside) | segment(target=yellow taxi) > edit(operation=grayscale,where=outside)",
+    ),
+    ("I'd like everything blurred except the baby", "segment(target=baby) > edit(operation=blur,where=outside)"),
+    ("darken it but don't darken the faces", "segment(target=faces) > edit(operation=darken,where=outside)"),
+    ("just pixelate the licence plates, nothing more", "segment(target=licence plates) > edit(operation=pixelate)"),
+    (
+        "keep the sunflower in colour and make the rest grey",
+        "segment(target=sunflower) > edit(operation=grayscale,where=outside)",
+    ),
+    ("make all the picture warmer except the water", "segment(target=water) > edit(operation=warmer,where=outside)"),
+    (
+        "everything but the candles should be black and white",
+        "segment(target=candles) > edit(operation=grayscale,where=outside)",
+    ),
+    (
+        "can you make it brighter, though not the windows",
+        "segment(target=windows) > edit(operation=brighten,where=outside)",
+    ),
+    (
+        "the child should stay sharp, blur the background",
+        f"{M} > edit(operation=blur,where=outside) | segment(target=child) > edit(operation=blur,where=outside)",
+    ),
+    ("only recolour the door, make it blue", "segment(target=door) > edit(operation=recolor,color=blue)"),
+    (
+        "leave the horse untouched and darken everything else",
+        "segment(target=horse) > edit(operation=darken,where=outside)",
+    ),
+    ("more contrast but only on the mountains", "segment(target=mountains) > edit(operation=contrast)"),
+    ("blur every face but mine", "- | segment(target=faces) > edit(operation=blur)"),
+    (
+        "cool down the whole picture except the campfire",
+        "segment(target=campfire) > edit(operation=cooler,where=outside)",
+    ),
+    ("grayscale everything that isn't the flag", "segment(target=flag) > edit(operation=grayscale,where=outside)"),
+    (
+        "brighten the shadows but leave the sky",
+        "segment(target=shadows) > edit(operation=brighten) | segment(target=sky) > edit(operation=brighten,where=outside)",
+    ),
+    ("sharpen the eyes only", "segment(target=eyes) > edit(operation=sharpen)"),
+    (
+        "make the scene darker while keeping the street lamp bright",
+        "segment(target=street lamp) > edit(operation=darken,where=outside)",
+    ),
+    ("don't touch the cake but blur everything around it", "segment(target=cake) > edit(operation=blur,where=outside)"),
+]
+
+
 def case(group: str, family: str, n: int, request: str, plans: str, history: list[str] | None) -> dict:
     """One case; even positions in the group are tune, odd ones held out (the fixed split rule)."""
     first, *more = [parse_plan(p) for p in plans.split(" | ")]
@@ -528,6 +603,7 @@ def all_cases() -> list[dict]:
         "scope": [("scope", r, p, None) for r, p in SCOPE],
         "scope2": [("scope", r, p, None) for r, p in SCOPE2],
         "refer2": [("pronoun", r, p, h) for h, r, p in REFER2],
+        "scope3": [("scope", r, p, None) for r, p in SCOPE3],
     }
     return [case(g, f, n, r, p, h) for g, rows in groups.items() for n, (f, r, p, h) in enumerate(rows)]
 
