@@ -26,6 +26,7 @@ from vitron_agent.perception.edit_ops import bright_top
 from vitron_agent.toolkit.registry import Backend, StepWords, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
 from vitron_agent.tools.edit import NEEDS_MASK, EditOperation, TextPlace, apply_edit, edit_phrase
+from vitron_agent.tools.video_clip_parts import ClipPart, part_frames, part_said
 
 __all__ = [
     "EditVideoInput",
@@ -68,6 +69,11 @@ class EditVideoInput(BaseModel):
     )
     start: float | None = Field(default=None, ge=0, description="edit only from this time (seconds)")
     end: float | None = Field(default=None, gt=0, description="edit only up to this time (seconds)")
+    part: ClipPart | None = Field(
+        default=None,
+        description="edit only this part of the clip: a shot, a half or third, the part where a thing is seen, "
+        "or the last N seconds (instead of start/end)",
+    )
     direction: Literal["horizontal", "vertical"] = Field(
         default="horizontal", description="flip: left-right (horizontal) or upside down (vertical)"
     )
@@ -79,6 +85,9 @@ class EditVideoInput(BaseModel):
 
 class EditVideoOutput(BaseModel):
     video: VideoRef = Field(description="the edited video (same frames, rate and size)")
+    edited: str = Field(
+        default="", description="the part of the clip edited with its times, when a part was asked ('' otherwise)"
+    )
 
 
 def check_edit_video(inp: EditVideoInput, operations_needing_mask: tuple[str, ...] = NEEDS_MASK) -> None:
@@ -120,6 +129,20 @@ def check_edit_video(inp: EditVideoInput, operations_needing_mask: tuple[str, ..
         raise ValueError(f"the track has {inp.track.frames} frames but the video has {v.frames}; track this video")
     if inp.start is not None and inp.end is not None and inp.end <= inp.start:
         raise ValueError(f"end ({inp.end} s) must come after start ({inp.start} s)")
+    if inp.part is not None and (inp.start is not None or inp.end is not None):
+        raise ValueError("give a part or start/end times, not both")
+
+
+def edited_span(store, inp: EditVideoInput, ctx: ToolContext) -> tuple[list[tuple[int, int]], str]:
+    """The frame spans ``[lo, hi)`` the edit applies to, and the words that say which part was edited when
+    ``part`` chose it ("the last shot of 3, 0:04 to 0:06"; "" otherwise: the phrase says start / end)."""
+    n, fps = inp.video.frames, inp.video.fps
+    if inp.part is not None:
+        spans, said = part_frames(store, inp.video, inp.part, ctx)
+        return spans, said
+    lo = 0 if inp.start is None else int(np.ceil(inp.start * fps - 1e-9))
+    hi = n if inp.end is None else min(n, int(np.ceil(inp.end * fps - 1e-9)))
+    return [(lo, hi)], ""
 
 
 def smoothed_masks(store, track: MaskTrackRef, radius: int) -> Iterator[np.ndarray]:
@@ -142,13 +165,14 @@ def smoothed_masks(store, track: MaskTrackRef, radius: int) -> Iterator[np.ndarr
 
 
 def selected_frames(
-    store, inp: EditVideoInput, ctx: ToolContext
+    store, inp: EditVideoInput, ctx: ToolContext, spans: list[tuple[int, int]] | None = None
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray | None, bool]]:
     """``(index, frame, mask or None, selected)`` for every frame of ``inp.video``; ``selected``: the
-    frame lies in the time range and has something to edit. Reports progress; stops when cancelled."""
-    n, fps = inp.video.frames, inp.video.fps
-    lo = 0 if inp.start is None else int(np.ceil(inp.start * fps - 1e-9))
-    hi = n if inp.end is None else min(n, int(np.ceil(inp.end * fps - 1e-9)))
+    frame lies in ``spans`` (default: :func:`edited_span`'s) and has something to edit. Reports progress;
+    stops when cancelled."""
+    n = inp.video.frames
+    if spans is None:
+        spans, _ = edited_span(store, inp, ctx)
     static = store.get_mask(inp.mask) if inp.mask is not None else None
     masks = smoothed_masks(store, inp.track, inp.smooth) if inp.track is not None else None
     for i, frame in enumerate(store.get_video(inp.video).frames()):
@@ -157,12 +181,15 @@ def selected_frames(
         mask = next(masks) if masks is not None else static
         if i % 8 == 0:
             ctx.progress(0.05 + 0.9 * i / n, f"edited {i}/{n} frames")
-        yield i, frame, mask, lo <= i < hi and (mask is None or mask.any() or inp.where == "outside")
+        inside = any(lo <= i < hi for lo, hi in spans)
+        yield i, frame, mask, inside and (mask is None or mask.any() or inp.where == "outside")
 
 
-def edit_frames(store, inp: EditVideoInput, ctx: ToolContext, edit_one) -> Iterator[np.ndarray]:
+def edit_frames(
+    store, inp: EditVideoInput, ctx: ToolContext, edit_one, spans: list[tuple[int, int]] | None = None
+) -> Iterator[np.ndarray]:
     """Frames of ``inp.video`` with ``edit_one(frame, mask | None, index)`` applied to the selected ones."""
-    for i, frame, mask, selected in selected_frames(store, inp, ctx):
+    for i, frame, mask, selected in selected_frames(store, inp, ctx, spans):
         yield edit_one(frame, mask, i) if selected else frame
 
 
@@ -203,8 +230,10 @@ class CvEditVideoTool(VisionTool):
 
         # the same frames at the same rate: the clip's sound is kept (it had been dropped without a word)
         sound = get_audio(ctx.store, inp.video.audio)
-        ref = ctx.store.put_video(edit_frames(ctx.store, inp, ctx, one), inp.video.fps, ctx.step_id, audio=sound)
-        return EditVideoOutput(video=ref)
+        spans, said = edited_span(ctx.store, inp, ctx)
+        frames = edit_frames(ctx.store, inp, ctx, one, spans)
+        ref = ctx.store.put_video(frames, inp.video.fps, ctx.step_id, audio=sound)
+        return EditVideoOutput(video=ref, edited=said)
 
 
 class DescribeVideoInput(BaseModel):
@@ -529,6 +558,11 @@ def _video_edit_phrase(step: StepWords) -> str:
     the part of the clip it covered when the step was limited to one ("... from 0:00 to 0:03")."""
     said = edit_phrase(step, medium="video")
     start, end = step.args.get("start"), step.args.get("end")
+    if isinstance(part := step.args.get("part"), dict):  # the part found on the clip, with its times
+        edited = ((step.record or {}).get("outputs", {}).get("edited") or {}).get("value")
+        if edited:
+            return f"{said}, only {edited}; the other frames are as they were"
+        return f"{said}, only {part_said(ClipPart.model_validate(part))}"
     if start is None and end is None:
         return said
     if end is None:

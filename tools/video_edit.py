@@ -25,6 +25,7 @@ from vitron_agent.core.errors import ToolFailed
 from vitron_agent.core.refs import VideoRef
 from vitron_agent.toolkit.registry import Backend, StepWords, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
+from vitron_agent.tools.video_clip_parts import ClipPart
 from vitron_agent.tools.video_time import clock
 
 __all__ = [
@@ -272,6 +273,37 @@ def _visible_said(inp: TrimInput, seen: list[list[int]], parts: list[list[int]],
 class SpeedInput(BaseModel):
     video: VideoRef = Field(description="the video")
     factor: float = Field(ge=0.05, le=20, description="how many times as fast: 2 = twice as fast, 0.5 = half speed")
+    part: ClipPart | None = Field(
+        default=None,
+        description="change the speed of this part only (a shot, a half, the part where a thing is seen); the "
+        "frames before and after it play as they were",
+    )
+
+
+def part_speed_mapping(frames: int, spans: Sequence[tuple[int, int]], factor: float) -> list[int]:
+    """Source frame of each output frame when only ``spans`` ([lo, hi) frame ranges, in order) play at
+    ``factor``: every other frame maps to itself."""
+    mapping: list[int] = []
+    t = 0
+    for lo, hi in spans:
+        mapping += range(t, lo)
+        mapping += [lo + j for j in speed_mapping(hi - lo, factor)]
+        t = hi
+    return mapping + list(range(t, frames))
+
+
+def _part_sound(audio, spans: Sequence[tuple[int, int]], frames: int, fps: float, factor: float):
+    """The sound with only ``spans`` re-timed to ``factor`` (pitch kept), the rest as it was."""
+    from vitron_agent.media.audio import Audio, cut, tempo
+
+    pieces, t = [], 0
+    for lo, hi in [*spans, (frames, frames)]:
+        if lo > t:
+            pieces.append(cut(audio, t / fps, lo / fps).samples)
+        if hi > lo:
+            pieces.append(tempo(cut(audio, lo / fps, hi / fps), factor).samples)
+        t = hi
+    return Audio(np.concatenate(pieces, axis=1), audio.rate)
 
 
 def speed_mapping(frames: int, factor: float) -> list[int]:
@@ -298,6 +330,8 @@ class SpeedVideoTool(VisionTool):
         from vitron_agent.media.audio import get_audio, tempo
 
         v = inp.video
+        if inp.part is not None:
+            return self._part(inp, ctx)
         mapping = speed_mapping(v.frames, inp.factor)
         audio = get_audio(ctx.store, v.audio)
         sound = None if audio is None else tempo(audio, inp.factor)
@@ -306,6 +340,24 @@ class SpeedVideoTool(VisionTool):
         text = (
             f"Played at {inp.factor:g}x ({how}): {v.duration:.2f} s -> {ref.duration:.2f} s, {clip_line(ref)}. "
             f"{_sound_note(ref, f're-timed to {inp.factor:g}x with its pitch kept (atempo)')}"
+        )
+        return VideoResult(video=ref, text=text)
+
+    def _part(self, inp: SpeedInput, ctx: ToolContext) -> VideoResult:
+        """Only ``inp.part`` at ``inp.factor`` ("slow down the second shot"); said which frames."""
+        from vitron_agent.media.audio import get_audio
+        from vitron_agent.tools.video_clip_parts import part_frames
+
+        v = inp.video
+        spans, said = part_frames(ctx.store, v, inp.part, ctx)
+        mapping = part_speed_mapping(v.frames, spans, inp.factor)
+        _check_length(len(mapping), f"slowing down to {inp.factor:g}x")
+        audio = get_audio(ctx.store, v.audio)
+        sound = None if audio is None else _part_sound(audio, spans, v.frames, v.fps, inp.factor)
+        ref = ctx.store.put_video(remapped(ctx.store, v, mapping, ctx), v.fps, ctx.step_id, audio=sound)
+        text = (
+            f"Played only {said} at {inp.factor:g}x; the rest plays as it was: {v.duration:.2f} s -> "
+            f"{ref.duration:.2f} s, {clip_line(ref)}. {_sound_note(ref, 're-timed with it (pitch kept)')}"
         )
         return VideoResult(video=ref, text=text)
 

@@ -11,6 +11,7 @@ from vitron_agent.toolkit import slots
 from vitron_agent.toolkit.intents import Intent, register_intent
 from vitron_agent.tools.video_clip_parts import (  # the trim record and the readers of a part of a clip
     backwards_span,
+    clip_part,
     emit_step,
     example_lines,
     on_part,
@@ -54,9 +55,13 @@ def speed_handler(call) -> None:
         f = max(0.05, 1 - change) if slower else 1 + change
     elif slower and f > 1:
         f = 1 / f
-    if not on_part(call, "speed_video", "sped up" if f > 1 else "slowed down", factor=round(f, 4)):
-        whole_clip_only(call, "a speed change")
-        emit_step(call, "speed_video", factor=round(f, 4))
+    if on_part(call, "speed_video", "sped up" if f > 1 else "slowed down", factor=round(f, 4)):
+        return
+    if (part := clip_part(call.text[:300])) is not None:  # "slow down the second shot": found on the clip
+        emit_step(call, "speed_video", factor=round(f, 4), part=part.model_dump(exclude_none=True))
+        return
+    whole_clip_only(call, "a speed change")
+    emit_step(call, "speed_video", factor=round(f, 4))
 
 
 def mute_handler(call) -> None:

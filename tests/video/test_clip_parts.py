@@ -197,7 +197,11 @@ def test_a_small_thing_in_a_panning_shot_is_found_by_its_salient_crop(tmp_path):
     assert "salient object" in found.how and "less sure" in found.how
 
 
-@pytest.mark.parametrize("text", ["slow down the part with the cat", "reverse the bit where the dog appears"])
-def test_a_whole_clip_edit_of_a_part_named_by_content_says_so_first(agent, text):
-    plan = agent.plan(text, video=CLIP)
+def test_a_whole_clip_edit_of_a_part_named_by_content_says_so_first(agent):
+    plan = agent.plan("reverse the bit where the dog appears", video=CLIP)
     assert any(n.startswith("I did not do it on the part with the") for n in plan.notes), plan.notes
+
+
+def test_a_speed_change_of_a_part_named_by_content_is_of_that_part(agent):
+    plan = agent.plan("slow down the part with the cat", video=CLIP)  # (test_clip_scope runs it)
+    assert [(s.tool, s.args.get("part")) for s in plan.steps] == [("speed_video", {"visible": "the cat"})]

@@ -60,7 +60,7 @@ from vitron_agent.planners.rule.lexicon import (
 from vitron_agent.planners.rule.numerals import impossible_number, numbers_written_out
 from vitron_agent.planners.rule.scope_words import scope_said
 from vitron_agent.planners.rule.shorthand import arrows, chat_words, edge_strips, onto_colour, percent_words
-from vitron_agent.planners.rule.step_builders import _Builder, _exclude, clause_span
+from vitron_agent.planners.rule.step_builders import _Builder, _exclude, clause_part, clause_span
 from vitron_agent.planners.rule.target_words import named_kind, one_of_kind, one_unnamed
 from vitron_agent.toolkit import slots
 from vitron_agent.toolkit.plan import Plan, Step
@@ -163,6 +163,7 @@ class RulePlanner:
                 return Plan(answer=NEEDS_IMAGE)
             before = len(b.steps)
             b.span = clause_span(picked.text, b.video_mode)
+            b.part = clause_part(picked.text, b.video_mode)
             _handle(b, record, picked, clause, last)
             if _repeats(b.steps, before) and not _AGAIN.search(clause):  # "it's too warm, cool it": one edit
                 del b.steps[before:]

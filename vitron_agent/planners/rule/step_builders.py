@@ -51,6 +51,7 @@ class _Builder:
     fresh: bool = False  # a clause made a new picture: the previous turn's mask no longer applies
     named: str | None = None  # a thing a text step named ("read the sign"): what "it" means next, while no mask is
     span: tuple[float, float | None] | None = None  # the clause's time span on a clip ("the first 3 seconds")
+    part: dict[str, Any] | None = None  # the part of a clip the clause names ("the last shot", "the first half")
 
     def add(self, tool: str, **args: Any) -> str:
         sid = f"s{len(self.steps) + 1}"
@@ -136,8 +137,8 @@ def _target(b: _Builder, phrase: str, last: dict[str, str]) -> tuple[str, str | 
     phrase = _EVERYONES.sub(lambda m: f"{m.group(1)}s", phrase)  # "everyone's face": all the faces
     if b.video_mode:  # on a clip: "the horse goes", "the faces throughout" name the horse, the faces
         phrase = _TRACK_TAIL.sub("", _PATH_OF.sub("", phrase.strip())).strip() or phrase
-        if b.span is not None:  # "the first 3 seconds", "the dog for the first 3 seconds": when, not what
-            phrase = _TIME_WORDS.sub("", phrase).strip()
+        if b.span is not None or b.part is not None:  # "the first 3 seconds", "the last shot": when, not what
+            phrase = _part_words().sub("", _TIME_WORDS.sub("", phrase)).strip()
             if not phrase or re.fullmatch(
                 r"(?:the\s+)?(?:part|bit|section|portion|stretch)(?:\s+of it)?", phrase, re.I
             ):
@@ -221,6 +222,17 @@ def clause_span(clause: str, video: bool) -> tuple[float, float | None] | None:
     from vitron_agent.toolkit import slots
 
     return slots.time_range(clause) if video and _SAYS_TIME.search(clause) else None
+
+
+def clause_part(clause: str, video: bool) -> dict[str, Any] | None:
+    """The part of a clip a clause names by shot, share or content ("the last shot", "the first half", "the
+    part with the cat"), as edit_video's ``part`` argument; None on a picture or when none is named."""
+    if not video:
+        return None
+    from vitron_agent.tools.video_clip_parts import clip_part
+
+    part = clip_part(clause)
+    return None if part is None else part.model_dump(exclude_none=True)
 
 
 # "the white thing", "that round object": a thing described, not "the whole thing" (it washed the picture)
@@ -308,8 +320,19 @@ def _mask_or_foreground(b: _Builder, phrase: str, last: dict[str, str]) -> str:
     return mask
 
 
+def _part_words():
+    from vitron_agent.tools.video_clip_parts import PART_WORDS
+
+    return PART_WORDS
+
+
 def _edit(b: _Builder, mask: str | None = None, **args: Any) -> None:
-    if b.video_mode and b.span is not None and "start" in _fields(b, "edit_video"):
+    fields = _fields(b, "edit_video") if b.video_mode else set()
+    if b.part is not None and "part" in fields:
+        args["part"] = b.part  # "make the last shot black and white": only that shot, found on the clip
+    elif b.span is not None and b.span[0] < 0 and b.span[1] is None and "part" in fields:
+        args["part"] = {"last": -b.span[0]}  # "blur the last 3 seconds": counted from the clip's end
+    elif b.video_mode and b.span is not None and "start" in fields:
         start, end = b.span  # "make the first 3 seconds black and white": only that part of the clip
         if start < 0:
             b.answer = (
