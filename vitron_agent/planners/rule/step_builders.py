@@ -16,6 +16,7 @@ from vitron_agent.planners.rule.lexicon import (
     _INTENSITY_WORDS,
     _PRONOUN,
     _QUALITY,
+    _SHADES,
     _TONE_WORDS,
     _WHOLE,
     EXCEPT,
@@ -381,7 +382,6 @@ def _do_segment(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> No
         b.notes.append("The mask is of the main object; the background is everything outside it.")
 
 
-_SHADES = r"dark|darker|light|lighter|pale|paler|deep|deeper|bright|brighter|vivid|pastel|soft"
 _SHADE_OF = {
     "deep": "dark",
     "deeper": "dark",
