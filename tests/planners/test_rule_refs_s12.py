@@ -211,3 +211,24 @@ def test_what_is_spared_is_left_out_of_the_edit(planning, text, kept, operation)
     assert [s.tool for s in plan.steps] == ["segment", "edit"]
     assert plan.steps[0].args["target"] == kept
     assert plan.steps[1].args["operation"] == operation and plan.steps[1].args["where"] == "outside"
+
+
+@pytest.mark.parametrize(
+    "text, target, operation, where",
+    [
+        ("blur everything in the picture except for the little girl", "the little girl", "blur", "outside"),
+        ("sharpen the whole image, not the face though", "the face", "sharpen", "outside"),
+        ("can you make it brighter, though not the windows", "the windows", "brighten", "outside"),
+        ("I'd like everything blurred except the baby", "the baby", "blur", "outside"),
+        ("make the tree orange, nothing else changes", "the tree", "recolor", None),
+        ("just pixelate the licence plates, nothing more", "the licence plates", "pixelate", None),
+        ("only recolour the door, make it blue", "the door", "recolor", None),
+        ("more contrast but only on the mountains", "the mountains", "contrast", None),
+        ("I only want the lighthouse, nothing else", "the lighthouse", "keep_only", None),
+    ],
+)
+def test_scope_said_in_more_everyday_forms(planning, text, target, operation, where):
+    plan = _plan(planning, text)
+    assert [s.tool for s in plan.steps] == ["segment", "edit"], plan
+    assert plan.steps[0].args["target"] == target
+    assert plan.steps[1].args["operation"] == operation and plan.steps[1].args.get("where") == where

@@ -96,7 +96,7 @@ _DONE = {  # "i want the runner tracked": the participle's verb, applied to the 
 }
 _WANT_DONE = re.compile(
     r"^(?:i|we)\s*(?:'d|would)?\s*(?:want|need|like|love)\s+(?P<only>(?:just|only)\s+)?"
-    r"(?P<np>(?:the|this|that|my|his|her|their|its|these|those|it|"
+    r"(?P<np>(?:the|this|that|my|his|her|their|its|these|those|it|everything|"
     r"them|all)\b.*?)\s+(?P<verb>" + "|".join(_DONE) + r")(?P<tail>(?:\s+(?!please\b)\S+)*?)(?:\s*,?\s*please)?\s*$",
     re.I,
 )

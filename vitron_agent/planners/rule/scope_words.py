@@ -205,6 +205,39 @@ _EXCEPT_FIRST = re.compile(
     _I,
 )
 # "every part of the photo that isn't the dog", "anything that is not the cat": everything except it
+# session 12 (readA): "everything in the picture except X"; "sharpen the whole image, not the face though" /
+# "brighten it, though not the windows"; "…, nothing else changes" / "…, nothing more" (the edit names its own
+# thing: the remark became a keep-only of "else changes"); "more contrast but only on the mountains"
+_EVERYTHING_IN = re.compile(
+    rf"\beverything\s+(?:in|on|of)\s+(?:the|this)\s+(?:picture|photo|image|pic|shot|scene)\b(?=.*\b{_EXCEPT}\s)", _I
+)
+_NOT_THOUGH = re.compile(rf"\s*,\s*(?:though\s+|but\s+)?not\s+(?P<np>{_NP})(?:\s*,?\s*though)?\s*[.!]?$", _I)
+_NOTHING_MORE = re.compile(
+    r"\s*(?:[,;-]\s*|\s+and\s+)nothing\s+(?:else|more)(?:\s+(?:changes?|should\s+change|please))?\s*[.!]?$", _I
+)
+_WANTS_ONLY = re.compile(r"^(?:(?:i|we)\b|(?:(?:only|just)\s+)?(?:keep|leave)\b)", _I)
+_BUT_ONLY_ON = re.compile(r"^(?P<req>.+?)\s+but\s+only\s+(?P<on>on|in|to|for)\s+(?P<np>.+?)\s*[.!]?$", _I)
+# "only recolour the door, make it blue": the colour said in a clause of its own
+_COLOUR_AFTER = re.compile(
+    rf"^(?P<only>(?:only|just)\s+)?(?:recolou?r|colou?r|paint|dye)\s+(?P<np>{_NP})\s*,\s*(?:and\s+)?(?:make|turn|paint)\s+"
+    r"(?:it|them)\s+(?P<colour>[a-z]+)\s*[.!]?$",
+    _I,
+)
+
+
+def _said_plainly(out: str) -> str:
+    """The session-12 forms above in the words the clause readers know."""
+    out = _EVERYTHING_IN.sub("everything", out)
+    out = _NOT_THOUGH.sub(lambda m: f" but not {m.group('np')}", out)
+    if not _WANTS_ONLY.match(out.strip()):  # "I only want the lighthouse, nothing else": a keep-only
+        out = _NOTHING_MORE.sub("", out).strip() or out
+    if m := _BUT_ONLY_ON.match(out.strip()):
+        out = f"{m.group('req')} {m.group('on')} {m.group('np')} only"
+    if m := _COLOUR_AFTER.match(out.strip()):
+        out = f"make {m.group('only') or ''}{m.group('np')} {m.group('colour')}"
+    return out
+
+
 _THAT_ISNT = re.compile(
     r"\b(?:every\s+(?:part|bit|area)|all\s+(?:the\s+)?(?:parts?|areas?|bits?)|everything|anything|the\s+(?:parts?|areas?|bits?))"
     r"(?:\s+of\s+(?:the\s+|this\s+)?(?:photo|picture|image|pic|shot))?\s+(?:that|which)\s+(?:isn'?t|is\s+not|aren'?t|are\s+not)\s+",
@@ -258,7 +291,7 @@ def _scope_said(text: str) -> str:
         out = _pointed_out(m)
     out = _TURN_ROUND.sub(r"rotate \1 180 degrees", out)
     out = _CLEAR_BACKGROUND.sub(lambda m: f"cut out {m.group('np')}", out)
-    out = _FOR_REMARK.sub("", out).strip() or out
+    out = _said_plainly(_FOR_REMARK.sub("", out).strip() or out)
     out = _PURPOSE_NOUN.sub("", _PURPOSE.sub("", out)).strip() or out
     out = _FINE_AFTER.sub("", out).strip() or out
     if m := _FINE_FIRST.match(out.strip()):
