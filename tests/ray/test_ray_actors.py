@@ -5,6 +5,7 @@ takes only the values it names."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -90,3 +91,35 @@ def test_the_executor_setting_is_checked(monkeypatch):
     monkeypatch.setenv(ENV, "dask")
     with pytest.raises(InputError, match="'actors'.*'data'"):
         use_ray_data()
+
+
+ACTOR_IMPORTS = r"""
+import gc, json, os, sys
+import ray
+from vitron_agent.batch.batch_actor import BatchActor, batch_context
+
+ray.init(address="local", num_cpus=1, include_dashboard=False, logging_level="ERROR", log_to_driver=False)
+try:
+    ctx = batch_context(sys.argv[1], "t", os.path.join(sys.argv[1], ".artifacts"), None, False, {"node": None, "pid": 0})
+    actor = ray.remote(num_cpus=1)(BatchActor).remote(None, None, None, batch=ctx)
+    probe = lambda self: {"client": "langgraph_sdk.client" in sys.modules, "frozen": gc.get_freeze_count(),
+                          "collecting": gc.isenabled(), "agent": self._agents != {}}
+    print(json.dumps(ray.get(actor.__ray_call__.remote(probe))))
+finally:
+    ray.shutdown()
+"""
+
+
+def test_a_batch_actor_with_no_preload_imports_as_the_console_command_does(tmp_path):
+    """On a plain instance (a cluster, or the preload off) the actor imports the runtime itself, as
+    the preload hook does: LangGraph's SDK client left out, the imports' objects frozen for the
+    garbage collector (vitron_agent.batch.worker_preload.import_lean)."""
+    pytest.importorskip("ray")
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    p = subprocess.run(
+        [sys.executable, "-c", ACTOR_IMPORTS, str(tmp_path)], capture_output=True, text=True, env=env, timeout=500
+    )
+    assert p.returncode == 0, p.stderr[-3000:]
+    got = json.loads(p.stdout.strip().splitlines()[-1])
+    assert got["agent"] and got["collecting"], got
+    assert not got["client"] and got["frozen"] > 10000, got

@@ -28,7 +28,7 @@ import time
 from typing import Any
 
 from vitron_agent.batch import pool as batch_pool
-from vitron_agent.batch import timeline
+from vitron_agent.batch import timeline, worker_preload
 from vitron_agent.batch.head_start import Claims
 from vitron_agent.batch.results_log import ResultsLog
 
@@ -81,6 +81,10 @@ class BatchActor:
         self._default = batch
         self._agents: dict[str | None, Any] = {}  # data_dir -> Agent, the last used last
         self._node = ray.get_runtime_context().get_node_id()
+        try:  # the runtime as the preload hook imports it (on a worker that ran the hook: nothing more)
+            worker_preload.import_lean(config, planner)
+        except Exception:  # the Agent's build below raises it plainly
+            pass
         self._last, self._busy, self._ending = time.monotonic(), False, False
         self._life = threading.Lock()  # the idle check and a driver's touch
         self.keep_s = keep_s

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["ENV", "HOOK_ENV", "environment", "preload"]
+__all__ = ["ENV", "HOOK_ENV", "environment", "import_lean", "preload"]
 
 ENV = "VITRON_RAY_PRELOAD"  # "<slot folder>:<n>": the hook's own setting (0 turns it off in the driver)
 HOOK_ENV = "__RAY_WORKER_PROCESS_SETUP_HOOK_ENV_VAR"  # ray._private.ray_constants.WORKER_PROCESS_SETUP_HOOK_ENV_VAR
@@ -59,14 +59,16 @@ def preload() -> None:
             timeline.mark("no preload slot", "actor")  # a worker more than the actors: it stays cold
             return
         timeline.mark("preload start", "actor")
-        _import_lean(os.environ.get(_CONFIG_ENV) or None, os.environ.get(_PLANNER_ENV) or None)
+        import_lean(os.environ.get(_CONFIG_ENV) or None, os.environ.get(_PLANNER_ENV) or None)
         timeline.mark("preloaded", "actor")
     except Exception:  # the actor imports what it needs itself
         pass
 
 
-def _import_lean(config_path: str | None, planner: str | None) -> None:
-    """:func:`_import_runtime` the way the console command imports (:mod:`vitron_agent.cli`): the
+def import_lean(config_path: str | None, planner: str | None) -> None:
+    """:func:`_import_runtime` the way the console command imports (:mod:`vitron_agent.cli`), in a
+    process that is an actor's for its life (the hook's, and a batch actor's own when no hook ran:
+    on a cluster, or with the preload off; where the hook ran it imports nothing more): the
     packages LangGraph's import pulls in and an actor never uses are registered without their
     ``__init__`` (LangGraph's SDK client, LangSmith's API models: a first use of one of their
     names runs it then), and the garbage collector is off during the imports, then what they made
