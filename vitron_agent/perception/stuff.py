@@ -93,7 +93,13 @@ STANDS_UP = 0.6  # a tree reaches above this share of the height (from the top);
 
 
 def stuff_kind(phrase: str | None) -> str | None:
-    """'sky', 'clouds', 'water', 'grass', 'trees' or 'ground' when the phrase's head noun names one."""
+    """'sky', 'clouds', 'water', 'grass', 'trees' or 'ground' when the phrase's head noun names one; a
+    material ('brick', 'wood', 'concrete', 'rock', 'tiles') when it names a surface by what it is made
+    of ("the brick wall", "the wooden floor": :mod:`~vitron_agent.perception.stuff_material`)."""
+    from vitron_agent.perception.stuff_material import material_kind
+
+    if (material := material_kind(phrase)) is not None:
+        return material
     word = _head(phrase)
     return _WORD.get(word) if word else None
 
@@ -350,6 +356,10 @@ def stuff_mask(
     "the orange tree", narrows trees to that colour)."""
     import cv2
 
+    from vitron_agent.perception.stuff_material import MATERIALS, material_mask
+
+    if kind in MATERIALS:  # a surface by its material: its own colour and texture rule
+        return material_mask(image, kind, exclude)
     h, w = image.shape[:2]
     small, scale = _small(image)
     L, a, b, tex, med = _features(small)
