@@ -1,12 +1,13 @@
-"""Fresh cases for session s12 (written before the fixes): "is there an X?" answered "no" for things
-plainly there, part counts that cannot count, background materials as edit targets.
+"""Fresh cases for session s12: "is there an X?" answered "no" for things plainly there (written before
+the fix), part counts that cannot count (written after it), background materials as edit targets
+(written before).
 
 Pictures: the recognition evaluation's tuning-half photos (``vitron-agent eval fetch-photos``) and
 scikit-image's, some cropped so the thing fills most of the picture, and scikit-image's textures
 (brick, gravel, grass) composed behind a photo's object. Never a photo of the recognition held-out
 half. Cases alternate between a tuning and a held-out half (even index: tune, odd: held-out).
 
-    .venv/bin/python benchmarks/seen_s12.py [--part there|stuff|all] [--half tune|heldout|both] [--show]
+    .venv/bin/python benchmarks/seen_s12.py [--part there|parts|stuff|all] [--half tune|heldout|both] [--show]
 
 there: a present thing answered "Yes"/"Probably" is right, "Perhaps"/"not sure" honest, a flat "no" wrong
 (no-that-should-be-yes); an absent thing answered "no" is right, hedged honest, "Yes" wrong
@@ -20,6 +21,8 @@ are composed (a photo's crop pasted on a real surface), so their truth is exact 
 Figures, right / honest / wrong (session s12, before -> after):
   there present tune 1/9/4 -> 1/13/0, held-out 4/7/3 -> 4/9/1; absent tune 6/1/0 -> 6/1/0,
         held-out 6/1/0 -> 3/4/0
+  parts (16 cases written AFTER the fix, a mechanical one; "before" run on its parent 4677134):
+        tune 0/0/8 -> 8/0/0, held-out 2/0/6 -> 8/0/0 (every "wrong" a count=0 where nothing was counted)
   stuff present tune 0/7/0 -> 7/0/0 (mean IoU 0.00 -> 0.94), held-out 0/6/1 -> 7/0/0 (0.00 -> 0.95);
         absent tune 5/1/0 -> 6/0/0, held-out 4/2/0 -> 3/3/0
 """
@@ -285,6 +288,55 @@ MATERIALS = [
     ("tiles_cup", "the rock", None),
     ("concrete_cat", "the tiles", None),
 ]
+PARTS = [
+    # (picture, the count's target, the visible number a method can count, or None: it cannot be counted)
+    ("chelsea", "legs does the cat have", None),
+    ("motorcycle", "wheels of the motorbike", 2),
+    ("chelsea", "ears does the cat have", None),
+    ("motorcycle[0:1,0:0.6]", "wheels has the motorbike got", 1),
+    ("chelsea", "eyes of the cat", None),
+    ("dogs_door", "ears of the dog", None),
+    ("lions", "legs of the lion", None),
+    ("cheetah_running", "legs of the cheetah", None),
+    ("astronaut", "arms does the woman have", None),
+    ("camera", "legs does the tripod have", None),
+    ("nuthatch", "wings of the bird", None),
+    ("toy_bird", "wings does the bird have", None),
+    ("raccoon", "ears", None),
+    ("coffee", "legs of the table", None),
+    ("chelsea", "wheels of the car", None),
+    ("grace_hopper", "eyes of the woman", None),
+]
+
+
+def parts_verdict(count: int | None, text: str, truth: int | None) -> str:
+    """right: the number a method counted, or no number and the answer says it cannot count; wrong: a
+    number (0 above all) where none was counted; honest otherwise."""
+    cannot = re.search(r"\b(?:can't|cannot) count\b", text, re.I) is not None
+    if truth is None:
+        return "right" if count is None and cannot else "wrong" if count is not None else "honest"
+    return "right" if count == truth else "wrong" if count == 0 or count is None and not cannot else "honest"
+
+
+def run_parts(cases: list[tuple[int, tuple]], show: bool) -> dict[str, Counter]:
+    import tempfile
+
+    from vitron_agent.storage.store import ArtifactStore
+    from vitron_agent.toolkit.tool import ToolContext
+    from vitron_agent.tools.describe_embedded import EmbeddedCountTool
+
+    ctx = ToolContext(store=ArtifactStore(Path(tempfile.mkdtemp(prefix="seen_s12_"))))
+    out: dict[str, Counter] = {}
+    for i, (pic, target, truth) in cases:
+        got = EmbeddedCountTool()(ctx, image=ctx.store.put_image(picture(pic)), target=target)
+        v = parts_verdict(got.count, got.text, truth)
+        key = "tune" if i % 2 == 0 else "heldout"
+        out.setdefault(key, Counter())[v] += 1
+        if show:
+            print(f"[{i:2d} {key:8s} {v:6s}] {pic} | {target} -> count={got.count}: {got.text[:160]}")
+    return out
+
+
 HEDGE = re.compile(r"unsure|how sure: low|so it took|cannot recognise", re.I)
 
 
@@ -329,7 +381,7 @@ def run_materials(cases: list[tuple[int, tuple]], show: bool) -> dict[str, Count
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--part", default="all", choices=["there", "stuff", "all"])
+    ap.add_argument("--part", default="all", choices=["there", "parts", "stuff", "all"])
     ap.add_argument("--half", default="both", choices=["tune", "heldout", "both"])
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args()
@@ -337,6 +389,9 @@ def main() -> None:
     def pick(items: list) -> list[tuple[int, tuple]]:
         return [(i, c) for i, c in enumerate(items) if args.half == "both" or (i % 2 == 0) == (args.half == "tune")]
 
+    if args.part in ("parts", "all"):
+        for key, c in sorted(run_parts(pick(PARTS), args.show).items()):
+            print(f"parts {key:16s} right {c['right']:2d}  honest {c['honest']:2d}  wrong {c['wrong']:2d}")
     if args.part in ("stuff", "all"):
         for key, c in sorted(run_materials(pick(MATERIALS), args.show).items()):
             n = c["right"] + c["honest"] + c["wrong"]
