@@ -40,6 +40,17 @@ def test_a_target_that_is_no_part_is_left_to_the_count(target):
     assert part_question(target) is None
 
 
+def test_every_part_is_read_in_the_plural_and_in_the_singular():
+    """The part's singular comes from coco_names' regular endings (one singulariser), limited to the parts
+    BY_KIND knows: "wheels" and "wheel" are the wheel, "eyes" the eye; "bodies", "wheelss" and "pawes" no part."""
+    from vitron_agent.perception.part_counts import BY_KIND
+
+    for part in BY_KIND:
+        plural = "feet" if part == "foot" else part + "s"
+        assert part_question(plural).part == part and part_question(part).part == part
+    assert all(part_question(w) is None for w in ("bodies", "wheelss", "pawes", "horses"))
+
+
 @pytest.fixture(scope="module")
 def ctx(tmp_path_factory):
     from vitron_agent.storage.store import ArtifactStore

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["COCO80", "ALIASES", "Named", "named"]
+__all__ = ["COCO80", "ALIASES", "Named", "named", "singular_forms"]
 
 COCO80 = (
     "person",
@@ -273,6 +273,15 @@ def _singular(word: str) -> str:
     "how many horses are in this video?" was refused as not a COCO kind)."""
     if word in _IRREGULAR:
         return _IRREGULAR[word]
+    forms = singular_forms(word)
+    known = [f for f in forms if f in COCO80 or f in ALIASES]
+    return (known or forms or [word])[0]
+
+
+def singular_forms(word: str) -> list[str]:
+    """The singulars a plural noun may have by its regular endings, in this order: "-ies" less "-ies" plus
+    "-y", "-ses" / "-xes" / "-ches" / "-shes" / "-zes" less "-es", "-s" less "-s" ("horses": "hors",
+    "horse"); none for a word with none of these endings. The caller picks the one it knows."""
     forms = []
     if word.endswith("ies") and len(word) > 4:
         forms.append(word[:-3] + "y")
@@ -280,8 +289,7 @@ def _singular(word: str) -> str:
         forms.append(word[:-2])
     if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
         forms.append(word[:-1])
-    known = [f for f in forms if f in COCO80 or f in ALIASES]
-    return (known or forms or [word])[0]
+    return forms
 
 
 def named(phrase: str | None) -> Named | None:

@@ -56,9 +56,14 @@ class PartQuestion:
 
 
 def _singular(word: str) -> str:
+    """The part a word names: its own words for it (feet, tyres), else the singular (by
+    :func:`~vitron_agent.perception.coco_names.singular_forms`) that is a part :data:`BY_KIND` knows, else
+    the word."""
+    from vitron_agent.perception.coco_names import singular_forms
+
     if word in _SINGULAR:
         return _SINGULAR[word]
-    return word[:-1] if word.endswith("s") and word[:-1] in BY_KIND else word
+    return next((f for f in singular_forms(word) if f in BY_KIND), word)
 
 
 def part_question(target: str | None) -> PartQuestion | None:
