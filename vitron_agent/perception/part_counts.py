@@ -167,9 +167,10 @@ def _wheel_answer(
     """Wheels seen on the vehicle's outline, said with the number it has by kind where they differ;
     the count is None when the outline could not be traced or shows no wheel where the picture does
     not cut the vehicle's bottom off (a wheel missed, not none there)."""
-    from vitron_agent.perception.wheels import find_wheels, vehicle_outline, wheel_mask
+    from vitron_agent.perception.object_masks import object_mask
+    from vitron_agent.perception.wheels import find_wheels, wheel_mask
 
-    outline, ok = vehicle_outline(image, whole.box)
+    outline, ok = object_mask(image, whole.box)  # the vehicle's outline
     boxes = find_wheels(outline) if ok else []
     n = len(boxes)
     mask = np.zeros(image.shape[:2], bool)

@@ -174,10 +174,11 @@ def resolve_part(image: np.ndarray, phrase: str, head: str | None, found: list[D
 
 def _wheels(image: np.ndarray, phrase: str, part: PartOf, whole: Detection, with_mask: bool):
     """The wheel(s) the phrase means on ``whole``'s outline, or None when none is found there."""
+    from vitron_agent.perception.object_masks import object_mask
     from vitron_agent.perception.resolving import Resolved, select
-    from vitron_agent.perception.wheels import find_wheels, vehicle_outline, wheel_mask
+    from vitron_agent.perception.wheels import find_wheels, wheel_mask
 
-    outline, ok = vehicle_outline(image, whole.box)
+    outline, ok = object_mask(image, whole.box)  # the vehicle's outline
     boxes = find_wheels(outline) if ok else []
     if not boxes:
         return None

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["find_wheels", "wheel_mask", "vehicle_outline", "MIN_WIDTH"]
+__all__ = ["find_wheels", "wheel_mask", "MIN_WIDTH"]
 
 MIN_WIDTH = 0.12  # an arc at least this share of the vehicle's width is a wheel
 _NEAR_BOTTOM = 0.25  # its lowest point within this share of the vehicle's height of the bottom
@@ -100,13 +100,3 @@ def wheel_mask(mask: np.ndarray, box: tuple[float, float, float, float]) -> np.n
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     rx, ry = max(1.0, (box[2] - box[0]) / 2), max(1.0, (box[3] - box[1]) / 2)
     return mask & (((xx - cx) / rx) ** 2 + ((yy - cy) / ry) ** 2 <= 1.0)
-
-
-def vehicle_outline(image: np.ndarray, box) -> tuple[np.ndarray, bool]:
-    """(HxW bool, found): the vehicle's outline to find wheels on: its object mask
-    (:func:`~vitron_agent.perception.object_masks.object_mask`), the salient segmenter's mask with the box as
-    a prompt. (This had its own copy of those steps while object_mask grew a thin mask to the box's edges by
-    GrabCut, filling the gap under a motorcycle between its wheels; cb427c8 took that growth out.)"""
-    from vitron_agent.perception.object_masks import object_mask
-
-    return object_mask(image, box)
