@@ -9,8 +9,9 @@ the answer says the shape and the usual size in pixels (the picture is not enlar
 "crop it to 16:9 without cropping the dog", "make it square but keep the dog in frame", "crop to 3:2 and make
 sure the house stays in": the thing is a constraint on the crop, not its target nor a keep-only ("make sure
 the house stays in" became a keep-only of "sure the house stays in"). The thing is selected and the crop
-of that shape is placed on it with a wide margin (``MARGIN``), so it keeps the thing whole and as much
-around it as the shape allows; the answer says so.
+of that shape is centred on it with the crop tool's widest margin (``MARGIN``: up to the thing's own size
+again on each side, less where the picture ends), so it keeps the thing whole where the shape fits it; the
+answer says so. (Not the largest crop of that shape that holds the thing: the crop tool has no such mode.)
 
 Both are read on the whole request before it is split into clauses (the constraint is often a clause of its
 own: "..., but keep the dog in frame"). An explicit ratio or pixel size alone, or any other edit in the
@@ -202,8 +203,8 @@ def crop_shape(planner: Any, request: PlanRequest, toolbox: Any, raw: str) -> Pl
     if thing:
         crops[0].args["margin"] = MARGIN
         notes.append(
-            f"I kept {thing} whole: the crop is placed on it{f' at {shape}' if shape else ''}, with as much "
-            "around it as the shape and the picture allow."
+            f"I kept {thing} whole: the crop{f' at {shape}' if shape else ''} is centred on it, with up to its own "
+            "size again around it on each side (less where the picture ends)."
         )
     if purpose:
         notes.append(f"The shape of {purpose} (I cropped to the shape; the picture is not enlarged to that size).")
