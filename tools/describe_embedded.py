@@ -184,6 +184,10 @@ def _stuff_there(image: np.ndarray, rest: str, word: str, found: list, mask: np.
 
     if (kind := stuff_kind(rest)) is None or named(rest) is not None:
         return None
+    from vitron_agent.perception.stuff_material import MATERIALS
+
+    if kind in MATERIALS:  # "a brick wall": the wall named with its material, not "wall"
+        word = re.sub(r"^(?:an?|the|any|some)\s+", "", rest.strip(), flags=re.I) or word
     try:
         region, method = stuff_region(image, kind, found, rest)
     except ToolFailed:

@@ -83,3 +83,13 @@ def test_a_material_not_there_is_refused_not_the_main_object(ctx):
         _segment(ctx, img, "the concrete")
     with pytest.raises(ToolFailed, match="I found no brick"):
         _segment(ctx, data.chelsea(), "the brick wall")
+
+
+def test_is_there_a_brick_wall_asks_the_same_finder():
+    from vitron_agent.tools.describe_embedded import _stuff_there
+
+    img, _ = _brick_wall_with_a_cat()
+    said = _stuff_there(img, "a brick wall", "wall", [], None)
+    assert said is not None and said.startswith("Perhaps: what looks like brick wall covers about"), said
+    said = _stuff_there(data.chelsea(), "a brick wall", "wall", [], None)
+    assert said is not None and said.startswith("I see no brick wall"), said
