@@ -93,3 +93,15 @@ def test_is_there_a_brick_wall_asks_the_same_finder():
     assert said is not None and said.startswith("Perhaps: what looks like brick wall covers about"), said
     said = _stuff_there(data.chelsea(), "a brick wall", "wall", [], None)
     assert said is not None and said.startswith("I see no brick wall"), said
+
+
+def test_make_the_brick_wall_white_paints_the_wall_and_leaves_the_cat(tmp_path):
+    from vitron_agent.runtime.agent import Agent
+
+    img, wall = _brick_wall_with_a_cat()
+    agent = Agent(data_dir=tmp_path)
+    r = agent.run("make the brick wall white", image=img)
+    assert r.ok and [s.tool for s in r.steps] == ["segment", "edit"], r.answer
+    out = agent.load(r.steps[1].outputs["image"]["value"])
+    diff = np.abs(out.astype(int) - img.astype(int)).sum(-1)
+    assert diff[~wall].mean() < 5 and out[wall].mean() > img[wall].mean() + 60, (diff[~wall].mean(), r.answer)
