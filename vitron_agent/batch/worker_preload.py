@@ -105,12 +105,15 @@ def _claim_slot(setting: str) -> bool:
 
 
 def _import_runtime(config_path: str | None, planner: str | None) -> None:
-    """The modules an Agent of this configuration is built from: the batch's actor and pool, the
-    Agent and its graph, the tool modules the configuration names and its planner's class (the
+    """The modules an Agent of this configuration is built from: what the batch's actor imports
+    (its own small module comes with its class: importing it here would make a cycle, as it calls
+    :func:`import_lean`), the Agent and its graph, the tool modules the configuration names and its planner's class (the
     rule planner compiles its patterns on import). Nothing is built."""
     import langgraph.checkpoint.memory  # noqa: F401
 
-    import vitron_agent.batch.batch_actor  # noqa: F401
+    import vitron_agent.batch.head_start  # noqa: F401
+    import vitron_agent.batch.pool  # noqa: F401
+    import vitron_agent.batch.results_log  # noqa: F401
     import vitron_agent.graphs.agent_graph  # noqa: F401
     import vitron_agent.graphs.dataflow  # noqa: F401
     import vitron_agent.runtime.agent  # noqa: F401
