@@ -57,10 +57,11 @@ def _seams(img: np.ndarray, axis: int) -> list[int]:
     jump = np.abs(np.diff(img, axis=1 - axis)).sum(axis=-1) if axis == 0 else np.abs(np.diff(img, axis=0)).sum(-1)
     share = (jump > SEAM_JUMP).mean(axis=axis)
     n = len(share)
+    floor = 2 * np.median(share)  # once: per candidate it was quadratic (a 1x8,000,000 strip never finished)
     return [
         i + 1
         for i in range(2, n - 2)
-        if share[i] >= SEAM_SHARE and share[i] == share[max(0, i - 3) : i + 4].max() and share[i] > 2 * np.median(share)
+        if share[i] >= SEAM_SHARE and share[i] == share[max(0, i - 3) : i + 4].max() and share[i] > floor
     ]
 
 
