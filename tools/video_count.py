@@ -176,9 +176,9 @@ class CountInVideoTool(VisionTool):
         if not objects:
             text = f"I saw no {word} in the video (the detector can miss small or partly hidden ones)"
         else:
-            from vitron_agent.perception.coco_names import _singular
+            from vitron_agent.perception.coco_names import one_of
 
-            one = {"people": "person", "men": "man", "women": "woman", "children": "child"}.get(word, _singular(word))
+            one = one_of(word)
             text = f"I counted {len(sure)} distinct {one if len(sure) == 1 else word}"
             if lower < len(sure):
                 text = (

@@ -170,7 +170,7 @@ def narrower(target: str) -> tuple[str, str] | None:
     """(the class searched; the sentence that says so) for a word narrower than the COCO class it is
     searched as ("the taxi": ("a car", "I can only look for cars (the detector does not tell a taxi
     from other cars).")), or None."""
-    from vitron_agent.perception.coco_names import _singular
+    from vitron_agent.perception.coco_names import one_of
     from vitron_agent.perception.detector import named
 
     if (role := people_role(target)) is not None:  # "the audience", "the singer": people the detector has no word for
@@ -184,8 +184,7 @@ def narrower(target: str) -> tuple[str, str] | None:
         return None
     label = name.labels[0]
     many = "people" if label == "person" else _plural(label)
-    one = _singular(name.word) if name.word not in ("children", "men", "women", "ladies") else name.word
-    one = {"children": "child", "men": "man", "women": "woman", "ladies": "lady"}.get(one, one)
+    one = one_of(name.word)
     article = "an" if one[0] in "aeiou" else "a"
     said = f"I can only look for {many} (the detector does not tell {article} {one} from other {many})."
     return f"{'an' if label[0] in 'aeiou' else 'a'} {label}", said

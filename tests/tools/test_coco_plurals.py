@@ -27,3 +27,24 @@ def test_count_in_video_takes_a_plural_coco_name():
     from vitron_agent.tools.video_count import _detector
 
     assert _detector("horses") is not None and _detector("the horses") is not None
+
+
+@pytest.mark.parametrize(
+    "word, one",
+    [
+        ("people", "person"),
+        ("men", "man"),
+        ("women", "woman"),
+        ("children", "child"),
+        ("ladies", "lady"),
+        ("horses", "horse"),
+        ("kittens", "kitten"),
+        ("taxis", "taxi"),
+    ],
+)
+def test_one_of_them_is_said_in_the_singular(word, one):
+    """The video count's "I counted 1 distinct ..." and the narrower word's "a ... from other ..." read one
+    singular (coco_names.one_of)."""
+    from vitron_agent.perception.coco_names import one_of
+
+    assert one_of(word) == one

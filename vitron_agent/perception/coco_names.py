@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["COCO80", "ALIASES", "Named", "named", "singular_forms"]
+__all__ = ["COCO80", "ALIASES", "Named", "named", "one_of", "singular_forms"]
 
 COCO80 = (
     "person",
@@ -276,6 +276,15 @@ def _singular(word: str) -> str:
     forms = singular_forms(word)
     known = [f for f in forms if f in COCO80 or f in ALIASES]
     return (known or forms or [word])[0]
+
+
+_ONE_OF_THEM = {"people": "person", "men": "man", "women": "woman", "children": "child", "ladies": "lady"}
+
+
+def one_of(word: str) -> str:
+    """The word for one of the things a plural names, for a sentence ("I counted 1 distinct child", "a lady
+    from other people"): the people words' own singulars, else :func:`_singular`."""
+    return _ONE_OF_THEM.get(word) or _singular(word)
 
 
 def singular_forms(word: str) -> list[str]:
