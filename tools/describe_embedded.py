@@ -326,7 +326,7 @@ class EmbeddedCountTool(CvCountTool):
                 count=len(faces),
                 mask=mask_ref,
                 method="BlazeFace faces scoring at least 0.7" + (f": {scores}" if faces else ""),
-                text=f"I count {len(faces)} face{'s' if len(faces) != 1 else ''}." + _only_in(where),
+                text=_faces_said(len(faces), image) + _only_in(where),
             )
         if _drawn_shapes(inp, ctx):  # "how many triangles" on a drawing: geometry, no model's name
             return super().run(inp, ctx)
@@ -808,3 +808,24 @@ def _selected_as(inp, ctx: ToolContext, image: np.ndarray, found: list) -> str |
 
 register(Backend("describe", "embedded", EmbeddedDescribeTool, default=True))
 register(Backend("count", "embedded", EmbeddedCountTool, default=True))
+
+
+_ANIMALS = frozenset({"bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe"})
+
+
+def _faces_said(n: int, image: np.ndarray) -> str:
+    """The face count in words, saying what BlazeFace counts (people's faces): "I count 0 faces" on a
+    cheetah's face or a drawn smiley read as "there is no face" (newcomer, session 12). With none
+    found, an animal the detector sees is named, as what was not counted."""
+    if n:
+        return f"I count {n} human face{'s' if n != 1 else ''} (people's faces only: animals' and drawn faces are not counted)."
+    said = "I count no human faces. I count people's faces only (BlazeFace): animals' and drawn faces are not counted"
+    try:
+        from vitron_agent.perception.detector import detect_objects
+
+        animals = sorted({d.label for d in detect_objects(image) if d.label in _ANIMALS and d.score >= 0.4})
+    except Exception:  # the detector unavailable: the limit is said all the same
+        animals = []
+    if animals:
+        return f"{said}, and I see {' and '.join(f'a {a}' for a in animals)} here, whose face I did not count."
+    return said + "."

@@ -336,7 +336,7 @@ def test_pixelate_every_face_and_count_them(agent):
     for x0 in (0, 512):  # both faces: blocks, so few distinct values in a row through the face
         row = out[125, x0 + 190 : x0 + 260] if x0 == 0 else out[125, 1024 - 260 : 1024 - 190]
         assert len({tuple(p) for p in row}) < 12
-    assert agent.run("how many faces are there?", image=pair).answer.startswith("I count 2 faces")
+    assert agent.run("how many faces are there?", image=pair).answer.startswith("I count 2 human faces")
 
 
 def test_the_sky_is_edited_not_the_rocket(agent):

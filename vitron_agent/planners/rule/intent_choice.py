@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from vitron_agent.planners.rule.asked import ANSWERING, only_asks, request_in_question
 from vitron_agent.planners.rule.cannot_do import REFUSALS
 from vitron_agent.planners.rule.complaints import part_complaint, size_complaint, speed_complaint
 from vitron_agent.planners.rule.intent_table import intent_named, parse_clause
@@ -373,7 +374,18 @@ def _said_plainly(clause: str, video: bool | None, b: Any) -> Picked | None:
 
 
 def choose(clause: str, mode: str, b: Any) -> Picked:
-    """The reading of ``clause`` under ``mode`` ("rules", "matcher", "both"); typo notes go to ``b.notes``."""
+    """The reading of ``clause`` under ``mode`` ("rules", "matcher", "both"); typo notes go to ``b.notes``.
+    A question that only asks is answered, whatever operation it names (rule/asked.py); a request put
+    as a question ("is there a way to make the cat blue?") is read as the request."""
+    if (carried := request_in_question(clause)) is not None:
+        clause = carried
+    picked = _choose(clause, mode, b)
+    if picked.intent is not None and picked.intent not in ANSWERING and not picked.question and only_asks(clause):
+        return Picked("question", rest_for("question", clause), clause)  # "what is rotating?" rotated the clip
+    return picked
+
+
+def _choose(clause: str, mode: str, b: Any) -> Picked:
     notes: list[str] = []
     clause = _fix_colours(clause, notes)
     if m := _MIND.match(clause):  # "would you mind colouring the bench teal" -> "colour the bench teal"

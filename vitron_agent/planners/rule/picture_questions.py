@@ -232,6 +232,8 @@ def _do_read(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     b.last_output = "text"
     if mask is None and box is None and phrase and not _PRONOUN.match(phrase) and not _TEXT_WORDS.match(phrase):
         b.named = phrase  # "read the sign and then blur it": a later "it" is the sign
+    elif mask is None and box is None and phrase and _TEXT_WORDS.match(phrase):
+        b.named = "the text"  # "read the text then blur it": the text (it blurred the whole picture)
 
 
 # "on the bottle", "the text on the sign", "written across his shirt": where the text is

@@ -1,0 +1,85 @@
+"""The session-12 newcomer's reading classes: a question that names an operation is answered, not
+carried out (and a request put as a question still is); two things each with its own change under one
+verb are two edits; "it" after reading the text is the text."""
+
+from __future__ import annotations
+
+import pytest
+
+from vitron_agent.planners.base import PlanRequest
+from vitron_agent.planners.rule import RulePlanner
+from vitron_agent.toolkit.tool import Toolbox
+from vitron_agent.tools import default_tools
+
+ANSWERING = {
+    "describe",
+    "describe_video",
+    "count",
+    "count_video",
+    "read_text",
+    "detect",
+    "video_facts",
+    "segment",
+    "track",
+}
+
+
+@pytest.fixture(scope="module")
+def toolbox():
+    return Toolbox(default_tools())
+
+
+def _plan(toolbox, text, media="image"):
+    return RulePlanner().plan(PlanRequest(text=text, inputs={"input": {media: media}, "last": {}}), toolbox)
+
+
+@pytest.mark.parametrize(
+    ("text", "media"),
+    [
+        ("what is rotating?", "video"),
+        ("which part is rotating?", "video"),
+        ("why is the background blurry?", "image"),
+        ("what is making it blurry?", "image"),
+        ("did you blur the faces?", "image"),
+        ("is the picture rotated?", "image"),
+        ("why is the cat so bright?", "image"),
+    ],
+)
+def test_a_question_is_answered_not_carried_out(toolbox, text, media):
+    plan = _plan(toolbox, text, media)
+    assert plan.steps and {s.tool for s in plan.steps} <= ANSWERING, [(s.tool, s.args) for s in plan.steps]
+
+
+@pytest.mark.parametrize(
+    ("text", "operation"),
+    [
+        ("is there a way to make the cat blue?", "recolor"),
+        ("could you blur the background?", "blur_background"),
+        ("why don't you make it warmer?", "warmer"),
+        ("would it be possible to sharpen it?", "sharpen"),
+    ],
+)
+def test_a_request_put_as_a_question_is_carried_out(toolbox, text, operation):
+    ops = [s.args.get("operation") for s in _plan(toolbox, text).steps if s.tool == "edit"]
+    assert operation in ops, ops
+
+
+@pytest.mark.parametrize(
+    ("text", "things"),
+    [
+        ("make the sea darker and the sky brighter", [("the sea", "darken"), ("the sky", "brighten")]),
+        ("make the car red and the road darker", [("the car", "recolor"), ("the road", "darken")]),
+        ("make the cat warmer and the wall cooler", [("the cat", "warmer"), ("the wall", "cooler")]),
+    ],
+)
+def test_two_things_each_with_its_change(toolbox, text, things):
+    plan = _plan(toolbox, text)
+    targets = {s.id: s.args.get("target") for s in plan.steps if s.tool == "segment"}
+    got = [(targets[s.args["mask"][1:].split(".")[0]], s.args["operation"]) for s in plan.steps if s.tool == "edit"]
+    assert got == things
+
+
+def test_it_after_reading_the_text_is_the_text(toolbox):
+    plan = _plan(toolbox, "read the text then blur it")
+    assert [s.tool for s in plan.steps] == ["read_text", "segment", "edit"]
+    assert plan.steps[1].args["target"] == "the text" and plan.steps[2].args["mask"] == "$s2.mask"
