@@ -119,8 +119,8 @@ class RulePlanner:
         if len(raw) > MAX_REQUEST_CHARS:
             return Plan(answer=TOO_LONG.format(n=len(raw), cap=MAX_REQUEST_CHARS))
         raw = bounded(visible(raw))  # a zero-width space inside a word or a number is no break in it
-        if asks_help(raw):  # "what can you do?" asks for the list, with or without a picture
-            return Plan(answer=understood_help())
+        if (helped := asks_help(raw)) or not any(map(str.isalpha, raw)):  # "what can you do?": the list; no
+            return Plan(answer=understood_help() if helped else not_understood(raw, raw))  # word ("42") runs nothing
         if _looks_foreign(raw):
             return Plan(answer=NOT_ENGLISH)
         raw, in_session = self._in_session(request, toolbox, raw)
