@@ -28,6 +28,7 @@ from vitron_agent.perception.colors import (
     shade_phrase,
 )
 from vitron_agent.perception.masks import check_same_size, clean, components, position_name
+from vitron_agent.perception.question_region import EMPTY_PLACE, question_region
 from vitron_agent.toolkit.registry import Backend, StepWords, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
@@ -54,6 +55,12 @@ class DescribeInput(BaseModel):
     mask: MaskRef | None = Field(default=None, description="focus on this region (from a segment step)")
     box: Box | None = Field(default=None, description="focus on this box, XYXY pixels")
     question: str | None = Field(default=None, max_length=500, description="a question to answer instead of a caption")
+    place: str | None = Field(
+        default=None,
+        max_length=200,
+        description="look only at this part of the picture: a side or corner ('left', 'top right'), or, with "
+        "the mask of a thing, 'outside <thing>' (the background), 'left of <thing>', 'right of', 'above', 'below'",
+    )
 
 
 class DescribeOutput(BaseModel):
@@ -99,10 +106,15 @@ def _shape_phrase(mask: np.ndarray) -> str:
     return shape + (f", in {parts} separate parts" if parts > 1 else "")
 
 
-def region_mask(store, shape: tuple[int, int], mask: MaskRef | None, box: Box | None) -> np.ndarray | None:
+def region_mask(
+    store, shape: tuple[int, int], mask: MaskRef | None, box: Box | None, place: str | None = None
+) -> np.ndarray | None:
     """The HxW bool region a describe call focuses on: the mask, the box, or both intersected;
-    None for the whole image."""
+    None for the whole image. With ``place`` (:func:`question_region`), that part of the picture
+    instead: beside or outside the mask when the place is a relation to it, else within the box."""
     region = store.get_mask(mask) if mask is not None else None
+    if place:
+        region = question_region(shape, place, region)[0]
     if box is not None:
         b = np.zeros(shape, bool)
         b[int(box.y1) : int(np.ceil(box.y2)), int(box.x1) : int(np.ceil(box.x2))] = True
@@ -309,10 +321,25 @@ class CvDescribeTool(VisionTool):
         check_same_size(inp.mask, inp.image)
         if inp.box is not None and (inp.box.x1 >= inp.image.width or inp.box.y1 >= inp.image.height):
             raise ValueError(f"box starts outside the {inp.image.width}x{inp.image.height} image")
+        if inp.place:
+            question_region((2, 2), inp.place, np.ones((2, 2), bool) if inp.mask is not None else None)
 
     def run(self, inp: DescribeInput, ctx: ToolContext) -> DescribeOutput:
+        """The answer about the whole picture or its region; with ``place``, its first words say which
+        part of the picture was looked at."""
+        if not inp.place:
+            return self._run(inp, ctx)
+        shape = (inp.image.height, inp.image.width)
+        thing = ctx.store.get_mask(inp.mask) if inp.mask is not None else None
+        region, where = question_region(shape, inp.place, thing)
+        if not region.any():
+            return DescribeOutput(text=EMPTY_PLACE.format(where=where.removeprefix("the picture ")))
+        out = self._run(inp, ctx)
+        return out.model_copy(update={"text": f"Looking at {where}: {out.text}"})
+
+    def _run(self, inp: DescribeInput, ctx: ToolContext) -> DescribeOutput:
         image = ctx.store.get_image(inp.image)
-        mask = region_mask(ctx.store, image.shape[:2], inp.mask, inp.box)
+        mask = region_mask(ctx.store, image.shape[:2], inp.mask, inp.box, inp.place)
         if mask is not None and not mask.any():
             raise ToolFailed("the region to describe is empty (the mask and box do not overlap)")
         ctx.progress(0.2, "measuring colours")

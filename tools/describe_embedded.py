@@ -661,15 +661,15 @@ class EmbeddedDescribeTool(CvDescribeTool):
     )
     backend = "embedded"
 
-    def run(self, inp: DescribeInput, ctx: ToolContext) -> DescribeOutput:
+    def _run(self, inp: DescribeInput, ctx: ToolContext) -> DescribeOutput:
         from vitron_agent.tools.describe import CANNOT_ANSWER
 
         q = inp.question or ""
         if q and IDENTITY.search(q):
             return DescribeOutput(text=NO_IDENTITY)
         if not _detector_ready():
-            return super().run(inp, ctx)
-        plain = super().run(inp, ctx)
+            return super()._run(inp, ctx)
+        plain = super()._run(inp, ctx)
         if (
             q
             and (TEXT_QUESTION.search(q) or not (WHAT_IS.search(q) or IS_THERE.search(q)))
@@ -681,7 +681,7 @@ class EmbeddedDescribeTool(CvDescribeTool):
         from vitron_agent.perception.scene_words import describe_scene
 
         image = ctx.store.get_image(inp.image)
-        mask = region_mask(ctx.store, image.shape[:2], inp.mask, inp.box)
+        mask = region_mask(ctx.store, image.shape[:2], inp.mask, inp.box, inp.place)
         if mask is None and (not q or (WHAT_IS.search(q) and not IS_THERE.search(q))):
             from vitron_agent.perception.tiles import find_tiles
 

@@ -77,7 +77,7 @@ class VlmDescribeTool(ModelBacked, VisionTool):
 
     def run(self, inp: DescribeInput, ctx: ToolContext) -> DescribeOutput:
         image = ctx.store.get_image(inp.image)
-        region = region_mask(ctx.store, image.shape[:2], inp.mask, inp.box)
+        region = region_mask(ctx.store, image.shape[:2], inp.mask, inp.box, inp.place)
         shown = focus_region(image, region) if region is not None else image
         if inp.question:
             question = (REGION_HINT if region is not None else "") + inp.question

@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 from vitron_agent.core.errors import ConfigError
 from vitron_agent.core.refs import Box, ImageRef, MaskRef
 from vitron_agent.perception.masks import check_same_size
+from vitron_agent.perception.question_region import question_region
 from vitron_agent.toolkit.registry import Backend, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
 
@@ -63,6 +64,12 @@ class ReadTextInput(BaseModel):
     image: ImageRef = Field(description="the image to read")
     box: Box | None = Field(default=None, description="read only inside this box, XYXY pixels")
     mask: MaskRef | None = Field(default=None, description="read only lines inside this region")
+    place: str | None = Field(
+        default=None,
+        max_length=200,
+        description="read only lines in this part of the picture: a side or corner ('bottom left', 'top right'), "
+        "or, with the mask of a thing, 'outside <thing>', 'left of <thing>', 'right of', 'above', 'below'",
+    )
     min_score: float = Field(default=0.5, ge=0.0, le=1.0, description="drop lines recognised with less confidence")
 
 
@@ -446,8 +453,24 @@ class OcrReadTextTool(VisionTool):
         check_same_size(inp.mask, inp.image, "mask")
         if inp.box is not None and (inp.box.x1 >= inp.image.width or inp.box.y1 >= inp.image.height):
             raise ValueError(f"box lies outside the {inp.image.width}x{inp.image.height} image")
+        if inp.place:
+            question_region((2, 2), inp.place, np.ones((2, 2), bool) if inp.mask is not None else None)
 
     def run(self, inp: ReadTextInput, ctx: ToolContext) -> ReadTextOutput:
+        """The lines read; with ``place``, only those whose centre lies there, and the text says where."""
+        if not inp.place:
+            return self._run(inp, ctx)
+        thing = ctx.store.get_mask(inp.mask) if inp.mask is not None else None
+        region, where = question_region((inp.image.height, inp.image.width), inp.place, thing)
+        out = self._run(inp.model_copy(update={"mask": None, "place": None}), ctx, region)
+        if not out.lines:
+            said = f"I found no readable text in {where}."
+            if out.unread:
+                said = f"In {where}: " + unread_words(out.unread, more=False)
+            return out.model_copy(update={"text": said})
+        return out.model_copy(update={"text": f"In {where}:\n{out.text}"})
+
+    def _run(self, inp: ReadTextInput, ctx: ToolContext, place: np.ndarray | None = None) -> ReadTextOutput:
         image = ctx.store.get_image(inp.image)
         x0 = y0 = 0
         if inp.box is not None:
@@ -455,7 +478,7 @@ class OcrReadTextTool(VisionTool):
             image = image[y0 : int(math.ceil(inp.box.y2)), x0 : int(math.ceil(inp.box.x2))]
         ctx.progress(0.1, "finding text lines")
         found = read_all(np.ascontiguousarray(image), inp.min_score)
-        region = ctx.store.get_mask(inp.mask) if inp.mask is not None else None
+        region = ctx.store.get_mask(inp.mask) if inp.mask is not None else place
         lines, unread = (_placed(group, x0, y0, region) for group in found)
         where = " inside the box" if inp.box is not None else " inside the region" if inp.mask is not None else ""
         method = f"PP-OCRv4 detection + recognition{where}: {len(lines)} line{'s' * (len(lines) != 1)}"

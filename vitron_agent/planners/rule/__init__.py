@@ -58,6 +58,7 @@ from vitron_agent.planners.rule.lexicon import (
     visible,
 )
 from vitron_agent.planners.rule.numerals import impossible_number, numbers_written_out
+from vitron_agent.planners.rule.question_places import place_question
 from vitron_agent.planners.rule.scope_words import scope_said
 from vitron_agent.planners.rule.shorthand import arrows, chat_words, edge_strips, onto_colour, percent_words
 from vitron_agent.planners.rule.step_builders import _Builder, _exclude, clause_part, clause_span
@@ -222,10 +223,15 @@ def _normalised(raw: str) -> tuple[str, dict[str, Any], list[str]]:
     return text, regions, typed + notes
 
 
+_LOOKS = frozenset({"describe", "question", "read"})  # the readings a place in the question narrows (not a count)
+
+
 def _handle(b: _Builder, record: Any, picked: Any, clause: str, last: dict[str, str]) -> None:
     """Run the intent's handler for the clause -- except that a yes/no question whose reading would
     change the picture ("is the horse white?", "is the image blurry?": it kept only the white horse,
     blurred the picture, each said done) is answered by the question intent and changes nothing."""
+    if record.name in _LOOKS and place_question(b, clause, last):  # "what is left of the motorbike?"
+        return
     before, noted, kept = len(b.steps), len(b.notes), (b.image, b.mask, b.box, b.last_output)
     (record.handler or declarative)(RuleCall(b, record, picked.rest, picked.text, last))
     refused = (
