@@ -32,6 +32,8 @@ from vitron_agent.tools.describe import (
     DescribeInput,
     DescribeOutput,
     count_region,
+    describe_text,
+    region_facts,
     region_mask,
 )
 
@@ -689,6 +691,9 @@ class EmbeddedDescribeTool(CvDescribeTool):
                 return _describe_tiles(ctx, image, tiles)
         ctx.progress(0.4, "recognising objects (SSD-MobileNetV2)")
         found = _inside(detect_objects(image), mask)
+        if inp.place and not found and mask is not None and mask.any() and not (q and IS_THERE.search(q)):
+            said = re.sub(r"\s*\(cv description:.*\)$", "", describe_text(region_facts(image, mask), True))
+            return DescribeOutput(text=f"I recognise no object there. {said}", method=RECOGNITION)
         where = " in the region" if mask is not None else ""
         note = made_picture_note(image)  # not a photograph: what the models name there is a guess
         if q and IS_THERE.search(q):

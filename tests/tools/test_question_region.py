@@ -61,3 +61,18 @@ def test_relation_without_a_mask_goes_back_to_the_planner(ctx):
     img, _ = _picture()
     with pytest.raises(ToolArgumentError):
         CvDescribeTool()(ctx, image=ctx.store.put_image(img), place="left of the square")
+
+
+def test_embedded_describe_of_an_empty_place_is_about_that_place(ctx):
+    """Nothing recognised in the top-left quarter of the motorbike photo: the answer measures that
+    quarter (it guessed at the whole picture: "the whole picture shows a motor scooter")."""
+    from skimage import data
+
+    from vitron_agent.tools.describe_embedded import EmbeddedDescribeTool, _detector_ready
+
+    if not _detector_ready():
+        pytest.skip("the embedded detector's weights are not installed")
+    ref = ctx.store.put_image(data.stereo_motorcycle()[0])
+    out = EmbeddedDescribeTool()(ctx, image=ref, place="top left", question="what is in the top left corner?")
+    assert out.text.startswith("Looking at the top-left quarter of the picture: I recognise no object there.")
+    assert "whole picture" not in out.text and "25.0%" in out.text, out.text
