@@ -332,6 +332,10 @@ class EmbeddedCountTool(CvCountTool):
             )
         if _drawn_shapes(inp, ctx):  # "how many triangles" on a drawing: geometry, no model's name
             return super().run(inp, ctx)
+        if inp.color and _ANY_THING.match(inp.target or "") and _detector_ready():  # "how many red things"
+            image = ctx.store.get_image(inp.image)
+            if not made_picture_note(image):  # a photo: things of the colour, not round blobs of it
+                return _count_coloured(inp, ctx, image)
         name = named(inp.target) if inp.target and not BLOB_LIKE.search(inp.target) else None
         if name is None and inp.target and not BLOB_LIKE.search(inp.target) and _detector_ready():
             counted = _count_by_classifier(inp, ctx)
@@ -834,3 +838,43 @@ def _faces_said(n: int, image: np.ndarray) -> str:
     if animals:
         return f"{said}, and I see {' and '.join(f'a {a}' for a in animals)} here, whose face I did not count."
     return said + "."
+
+
+# "red things", "the blue objects", "items": any thing, named by its colour only
+_ANY_THING = re.compile(r"^(?:the\s+|all\s+(?:the\s+)?|any\s+)?(?:[a-z-]+\s+)?(?:things?|objects?|items?|stuff)$", re.I)
+
+
+def _count_coloured(inp: CountInput, ctx: ToolContext, image: np.ndarray) -> CountOutput:
+    """Things of ``inp.color`` on a photo (perception/colour_counts.py): the detector's objects of the
+    colour, named, and other areas of it large enough to be things, said as areas I cannot name."""
+    from vitron_agent.perception.colour_counts import AREA, coloured_things
+    from vitron_agent.perception.detector import detect_objects
+    from vitron_agent.perception.recognise import mask_of, plural
+
+    ctx.progress(0.2, "recognising objects (SSD-MobileNetV2) and judging their colours")
+    colour = str(inp.color)
+    found = coloured_things(image, colour, detect_objects(image), outline=lambda d: mask_of(image, [d]))
+    parts = [f"a {d.label} ({d.score:.2f})" for d in found.named]
+    parts += [f"a {colour} area I cannot name {where}" for _, where in found.areas[:6]]
+    if found.count == 0:
+        text = (
+            f"I see nothing {colour} that stands out: none of the {found.checked} objects I recognise is {colour}, "
+            f"and no {colour} area covers {AREA:.1%} of the picture"
+        )
+    else:
+        listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+        text = f"I count {found.count} {colour} {plural('thing', found.count)}: {listed}"
+        if found.areas:
+            text += f" (the {plural('area', len(found.areas))} by colour only: a thing's outline is a guess there)"
+    mask = np.zeros(image.shape[:2], bool)
+    for shape in found.outlines:
+        mask |= shape
+    for area, _ in found.areas:
+        mask |= area
+    return CountOutput(
+        count=found.count,
+        mask=ctx.store.put_mask(mask, producer=ctx.step_id, image=inp.image) if mask.any() else None,
+        text=text + ".",
+        method=f"SSD-MobileNetV2 detections scoring at least 0.3, each judged {colour} or not by its colour against "
+        f"the light ({found.checked} judged); then {colour} areas of at least {AREA:.1%} of the picture outside them",
+    )

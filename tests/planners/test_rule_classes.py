@@ -97,7 +97,9 @@ def _plan(text: str, media: str = "image", toolbox=None):
         ),
         (
             "read the text and then blur it",
-            [("read_text", None), ("edit", "blur")],  # "the text" is what was read, not a thing to select
+            # "it" is the text read: its letters selected and blurred (the whole picture was blurred, which
+            # the session-12 newcomer counted wrong)
+            [("read_text", None), ("segment", None, "the text"), ("edit", "blur")],
         ),
     ],
 )

@@ -83,3 +83,19 @@ def test_it_after_reading_the_text_is_the_text(toolbox):
     plan = _plan(toolbox, "read the text then blur it")
     assert [s.tool for s in plan.steps] == ["read_text", "segment", "edit"]
     assert plan.steps[1].args["target"] == "the text" and plan.steps[2].args["mask"] == "$s2.mask"
+
+
+@pytest.mark.parametrize(("media", "tool"), [("image", "edit"), ("video", "transform_video")])
+def test_a_resolution_named_by_its_lines(toolbox, media, tool):
+    """README lists "720p" for resizing a video; "make it 720p" was not understood."""
+    step = _plan(toolbox, "make it 720p", media).steps[0]
+    assert (step.tool, step.args["operation"], step.args["height"]) == (tool, "resize", 720)
+
+
+def test_typo_repair_leaves_short_names_and_knows_the_classifiers_names(toolbox):
+    """'usb' was read as 'use' (one letter changed in three); 'cheeta' was left (the classifier's names
+    were not in the repair's vocabulary); 'dgo' and 'blr' are still repaired."""
+    assert _plan(toolbox, "how many usb ports are there?").steps[0].args["target"] == "usb ports"
+    assert _plan(toolbox, "segment the cheeta").steps[0].args["target"] == "the cheetah"
+    assert _plan(toolbox, "blur the dgo").steps[0].args["target"] == "the dog"
+    assert [s.args.get("operation") for s in _plan(toolbox, "blr the cat").steps] == [None, "blur"]

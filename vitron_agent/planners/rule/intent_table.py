@@ -662,8 +662,11 @@ INTENTS: tuple[Intent, ...] = (
         "resize",
         (
             r"^(?:resize|rescale|scale|shrink|enlarge|upscale|downscale|downsize|halve|grow)\b\s*|^make\s+(?:it|this|the (?:image|picture|photo))\s+"
-            r"(?:smaller|bigger|larger|half|twice|double|(?:a|one)\s+(?:third|quarter|fifth|tenth)|\d{3,5}\s*(?:x|×|by)\s*\d{3,5})\b"
-            r"|^blow\s+(?:it|this|the (?:image|picture|photo))\s+up\b",
+            r"(?:smaller|bigger|larger|half|twice|double|(?:a|one)\s+(?:third|quarter|fifth|tenth)|\d{3,5}\s*(?:x|×|by)\s*\d{3,5}|"
+            r"(?:in\s+|into\s+|to\s+)?\d{3,4}p)\b"  # "make it 720p" (README's own example was not understood)
+            r"|^blow\s+(?:it|this|the (?:image|picture|photo))\s+up\b"
+            r"|^(?:make|turn|convert|export|save|render)\s+(?:it|this|the (?:video|clip|footage|image|picture|photo))\s+"
+            r"(?:(?:in|into|to|as|at)\s+)?\d{3,4}p\b",
             # "cut the size in half", "reduce the resolution", "reduce it to 25%"
             r"^(?:cut|reduce|decrease|lower|increase|double|halve|change|set)\s+(?:the\s+)?(?:image\s+|picture\s+|photo\s+)?"
             r"(?:size|dimensions|resolution)\b",

@@ -346,6 +346,19 @@ def _key_vocabulary() -> dict[str, int]:
 _KEY_STATE: dict[str, dict[str, int]] = {}
 
 
+def _classifier_names() -> dict[str, int]:
+    """The classifier's one-word names of five letters or more, in lower case ("cheetah", "ladybug"; not
+    the Latin ones, capitalised, nor "sub" for "usb"), with their plurals: built once."""
+    if "classifier" not in _KEY_STATE:
+        from vitron_agent.perception.imagenet_classes import IMAGENET
+
+        words = {n.strip() for _, names in IMAGENET for n in names.split(",")}
+        words = {w for w in words if len(w) >= 5 and w.isalpha() and w.islower()}
+        words |= {w + ("es" if w.endswith(("s", "sh", "ch", "x")) else "s") for w in words}
+        _KEY_STATE["classifier"] = dict.fromkeys(sorted(words), 1)
+    return _KEY_STATE["classifier"]
+
+
 # Colour words people use for hair, cars, skin and paint that the tools do not know: read as the
 # nearest colour they can paint, with a note ("I read 'blonde' as 'yellow'"). Words that also name
 # things people recolour ("rose", "cherry", "wine", "honey") are left out: "make the rose red".
@@ -483,6 +496,8 @@ def _fix_colours(clause: str, notes: list[str]) -> str:
         if close is None and not verb_slot and not word[0].isupper():  # "remvoe" is a verb's typo, not "remote";
             # a capitalised word is a name ("Bella"), never a thing's typo
             close = nearest(word, _key_vocabulary(), "key words", long=6)
+            if close is None:  # "cheeta": the classifier's names, one letter off only ("cosier" is no "cocker")
+                close = nearest(word, _classifier_names(), "classifier names", long=99)
         if close is None:
             return word
         notes.append(f"I read {word!r} as {close!r}.")

@@ -107,6 +107,11 @@ def nearest(word: str, vocabulary: dict[str, int], key: str, long: int = 5) -> s
     found = speller.lookup(low, Verbosity.CLOSEST, max_edit_distance=distance, transfer_casing=False)
     if not found:
         return None
+    if len(low) == 3:  # three letters: one letter changed leaves too many words close ("usb" is no "use",
+        # "suv" no "sun"); a letter left out ("blr") or two swapped ("dgo") still are typos
+        found = [s for s in found if len(s.term) != 3 or sorted(s.term) == sorted(low)]
+        if not found:
+            return None
     # among equally close words, a letter left out ("cout": count) is likelier than one typed twice or in
     # excess ("cut"): the word that holds every typed letter in order first, then the more frequent
     return max(found, key=lambda s: (_holds(s.term, low), s.count)).term
