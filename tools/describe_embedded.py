@@ -832,11 +832,11 @@ def _faces_said(n: int, image: np.ndarray) -> str:
     try:
         from vitron_agent.perception.detector import detect_objects
 
-        animals = sorted({d.label for d in detect_objects(image) if d.label in _ANIMALS and d.score >= 0.4})
+        animals = sorted({d.label for d in detect_objects(image) if d.label in _ANIMALS and d.score >= 0.6})
     except Exception:  # the detector unavailable: the limit is said all the same
         animals = []
     if animals:
-        return f"{said}, and I see {' and '.join(f'a {a}' for a in animals)} here, whose face I did not count."
+        return f"{said}; what may be {' and '.join(f'a {a}' for a in animals)} is here, and I did not count its face."
     return said + "."
 
 

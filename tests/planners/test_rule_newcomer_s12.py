@@ -99,3 +99,26 @@ def test_typo_repair_leaves_short_names_and_knows_the_classifiers_names(toolbox)
     assert _plan(toolbox, "segment the cheeta").steps[0].args["target"] == "the cheetah"
     assert _plan(toolbox, "blur the dgo").steps[0].args["target"] == "the dog"
     assert [s.args.get("operation") for s in _plan(toolbox, "blr the cat").steps] == [None, "blur"]
+
+
+def test_it_after_an_unsure_no_is_asked_back(toolbox):
+    """perception/absence.py answers "I'm not sure: I find no bowl surely, but ..."; "blur it" then blurred
+    the whole picture (answer_refs only knew "I see no ...": review s12, F9)."""
+    history = [
+        {
+            "request": "is there a bowl?",
+            "answer": "I'm not sure: I find no bowl surely, but the classifier half-sees a mortar; I recognise a cup.",
+            "steps": [{"id": "s1", "tool": "describe", "status": "ok"}],
+        }
+    ]
+    inputs = {"input": {"image": "image"}, "last": {"image": "image"}}
+    plan = RulePlanner().plan(PlanRequest(text="blur it", inputs=inputs, history=history), toolbox)
+    assert not plan.steps and "not sure there is one" in plan.answer
+
+
+def test_a_request_after_a_question_is_carried_out(toolbox):
+    """'is the background too busy? blur it': the question, then the request (review s12, F1)."""
+    ops = [s.args.get("operation") for s in _plan(toolbox, "is the background too busy? blur it").steps]
+    assert ops[-1] in ("blur", "blur_background")
+    ops = [s.args.get("operation") for s in _plan(toolbox, "what happens if you blur the background?").steps]
+    assert "blur_background" in ops

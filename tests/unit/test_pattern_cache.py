@@ -103,7 +103,7 @@ def test_the_file_is_capped(tmp_path, monkeypatch):
     monkeypatch.setattr(pattern_cache, "_STATE", state)
     for i in range(12):  # patterns built from requests' words, say
         pattern_cache._cached(rf"\bword{i}\b", 0, re.compile)
-    assert len(state["new"]) == 12
+    assert len(state["new"]) == 5  # (at most KEEP recorded)
     pattern_cache.save()
     kept = pattern_cache._read()
     assert len(kept) == 5 and all(k.split("\0", 1)[1] in {rf"\bword{i}\b" for i in range(5)} for k in kept)
@@ -125,3 +125,26 @@ def test_matcher_examples_read_back_are_the_embeddings(tmp_path, monkeypatch):
     read = intent_matcher._example_matrix(contents)
     want = intent_matcher._embed(contents)
     assert np.array_equal(built, want) and np.array_equal(read, want) and read.dtype == want.dtype
+
+
+def test_the_file_is_the_users_own_and_new_programs_are_capped(tmp_path, monkeypatch):
+    """A pattern built from a request's word is kept in a file only its user reads; a process compiling
+    many such patterns records at most KEEP and, past the memo, leaves them to re's own cache."""
+    import stat
+
+    monkeypatch.setenv("VITRON_CACHE_DIR", str(tmp_path / "c"))
+    monkeypatch.setattr(pattern_cache, "KEEP", 4)
+    state = {"loaded": {}, "new": {}, "used": [], "memo": {}, "original": None, "saving": False}
+    monkeypatch.setattr(pattern_cache, "_STATE", state)
+    calls = []
+
+    def plain(text, flags):
+        calls.append(text)
+        return re.compile(text, flags)
+
+    for i in range(20):
+        assert pattern_cache._cached(rf"\bquux{i}\b", 0, plain).match(f"quux{i}")
+    assert len(state["new"]) == 4 and len(state["memo"]) == 8 and len(calls) == 12
+    pattern_cache.save()
+    path = next((tmp_path / "c" / "re-programs").glob("*.marshal"))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -77,14 +77,15 @@ def _read(path: Path, key: str, valid: Callable[[Any], bool]) -> Any:
     return value
 
 
-def _write(folder: Path, path: Path, key: str, value: Any) -> None:
+def _write(folder: Path, path: Path, key: str, value: Any, private: bool = False) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(_HEADER + key.encode() + b"\n")
             marshal.dump(value, fh)
-        os.chmod(tmp, 0o644)  # built from public data: mkstemp's 0600 would hide it from other users
+        if not private:  # built from public data: mkstemp's 0600 would hide it from other users
+            os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -133,9 +134,10 @@ def read_table(kind: str, key: str, valid: Callable[[Any], bool] = bool) -> Any:
         return None
 
 
-def write_table(kind: str, key: str, value: Any) -> None:
+def write_table(kind: str, key: str, value: Any, private: bool = False) -> None:
     """Keep ``value`` (marshal-able) under ``kind`` and ``key``, replacing the file whole (written
     to a temporary name and renamed) and removing older keys of ``kind``; OSError when the cache
-    folder cannot be written."""
+    folder cannot be written. ``private``: readable by the user only (mode 0600), for tables that may
+    hold words of a user's requests."""
     folder = cache_dir() / kind
-    _write(folder, folder / f"{key}.marshal", key, value)
+    _write(folder, folder / f"{key}.marshal", key, value, private)

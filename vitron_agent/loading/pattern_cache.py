@@ -18,7 +18,9 @@ object ``re.compile`` builds (equal by ``==``, which compares the programs), in 
   as always (and the cache rewritten).
 - Programs compiled in this process and not yet on disk are written when the process ends
   (:mod:`atexit`), merged with what is there, at most :data:`KEEP` of them (the ones this process
-  used first), so patterns built from requests' words cannot grow the file without bound.
+  used first), so patterns built from requests' words cannot grow the file without bound; the file
+  is the user's own (mode 0600: such a pattern holds a word of a request). Past ``2 * KEEP``
+  patterns in one process, new ones go to :mod:`re`'s own cache.
 - ``VITRON_PATTERN_CACHE=0`` turns it off; where ``re``'s private layout differs (another Python)
   or anything here fails, the pattern is compiled by :mod:`re` as before: reading never depends
   on the cache.
@@ -103,6 +105,8 @@ def _cached(text: str, flags: int, original: Any) -> Any:
         return original(text, flags)
     programs = _loaded()
     program = programs.get(key)
+    if program is None and len(memo) >= 2 * KEEP:  # past the memo's size: re's own cache, as without this one
+        return original(text, flags)
     pattern = None
     if program is not None:
         try:
@@ -113,7 +117,8 @@ def _cached(text: str, flags: int, original: Any) -> Any:
         program = _program(text, flags)  # re.error for a bad pattern, as re.compile raises it
         pattern = _from_program(text, program)
         with _LOCK:
-            _STATE["new"][key] = program
+            if len(_STATE["new"]) < KEEP:  # (a long-running server compiling patterns from many requests' words)
+                _STATE["new"][key] = program
     with _LOCK:
         if len(memo) < 2 * KEEP:  # (patterns built from many requests' words: not all kept)
             memo[key] = pattern
@@ -196,7 +201,7 @@ def save() -> None:
             if len(merged) >= KEEP:
                 break
             merged.setdefault(k, v)
-        write_table(_KIND, _key(), dict(list(merged.items())[:KEEP]))
+        write_table(_KIND, _key(), dict(list(merged.items())[:KEEP]), private=True)
         with _LOCK:
             _STATE["new"] = {}
     except Exception as exc:  # no writable cache: compiled in every process, as without it

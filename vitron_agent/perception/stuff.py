@@ -41,6 +41,8 @@ import re
 
 import numpy as np
 
+from vitron_agent.perception.stuff_features import MAX_SIDE, _close, _features, _open, _small  # noqa: F401
+
 __all__ = ["STUFF", "stuff_kind", "stuff_mask"]
 
 STUFF = {
@@ -83,7 +85,6 @@ STUFF = {
     ),
 }
 _WORD = {w: k for k, ws in STUFF.items() for w in ws}
-MAX_SIDE = 320
 SKY_TEX_FLOOR = 7.0  # L units a pixel (at 320 px): below this a region is smooth whatever the picture's median
 AUTUMN_MIN = 0.02  # an autumn-coloured tree against the sky covers this share at least (not a speck of fur)
 GROW_STEPS = 3  # the sky grows this many 2-px steps (at 320 px) into blue, not darker, pixels next to it
@@ -123,42 +124,6 @@ _PART_WORDS = frozenset(
     "area areas region regions part parts bit bits section sections surface patch patches line lines top edge "
     "edges zone zones portion bits stuff cover".split()
 )
-
-
-def _features(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
-    """(L, a, b, texture relative to its median, the median texture in L units a pixel)."""
-    import cv2
-
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
-    L, a, b = lab[..., 0] * (100 / 255), lab[..., 1] - 128, lab[..., 2] - 128
-    g = cv2.GaussianBlur(L, (3, 3), 0)
-    mag = np.hypot(cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1))
-    tex = cv2.blur(mag, (9, 9))
-    med = max(float(np.median(tex)), 1e-3)
-    return L, a, b, tex / med, med
-
-
-def _small(image: np.ndarray) -> tuple[np.ndarray, float]:
-    import cv2
-
-    h, w = image.shape[:2]
-    scale = min(1.0, MAX_SIDE / max(h, w))
-    if scale >= 1:
-        return image, 1.0
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    return cv2.resize(image, size, interpolation=cv2.INTER_AREA), scale
-
-
-def _open(mask: np.ndarray, k: int = 3) -> np.ndarray:
-    import cv2
-
-    return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((k, k), np.uint8)) > 0
-
-
-def _close(mask: np.ndarray, k: int = 5) -> np.ndarray:
-    import cv2
-
-    return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((k, k), np.uint8)) > 0
 
 
 def _placed(cand: np.ndarray, kind: str) -> np.ndarray:

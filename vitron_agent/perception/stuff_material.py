@@ -122,7 +122,7 @@ def material_mask(image: np.ndarray, kind: str, exclude: np.ndarray | None = Non
     import cv2
 
     from vitron_agent.perception.masks import components
-    from vitron_agent.perception.stuff import _close, _features, _open, _small
+    from vitron_agent.perception.stuff_features import _close, _features, _open, _small
     from vitron_agent.perception.stuff_grow import fill_holes, grow_alike
     from vitron_agent.perception.stuff_sure import how_sure
 

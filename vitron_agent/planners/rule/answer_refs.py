@@ -143,7 +143,11 @@ _ABOUT_ONE = re.compile(
     r"|^\s*(?:what|which)\s+(?:colou?r|kind|sort|type|breed|make)\s+(?:of\s+\w+\s+)?(?:is|are)\s+(?:the|that|this)\b",
     _I,
 )
-_NONE_FOUND = re.compile(r"^\s*(?:no\b|I\s+(?:see|count|found|find|can\s*not\s+see|don't\s+see)\s+no\b)", _I)
+_NONE_FOUND = re.compile(
+    r"^\s*(?:no\b|I\s+(?:see|count|found|find|can\s*not\s+see|don't\s+see)\s+no\b|"
+    r"(?P<unsure>I'?m\s+not\s+sure|I\s+am\s+not\s+sure)\s*[:,]\s*I\s+(?:find|see)\s+no\b)",  # perception/absence.py's
+    _I,
+)
 # edits that work on a part of the picture: "it" after a question about one thing is that thing for these;
 # a turn, a flip, a resize or a crop to a shape stays the picture's ("rotate it")
 _LOCAL_OPS = frozenset(
@@ -168,7 +172,8 @@ def _none_found(planner: Any, request: PlanRequest, toolbox: Any, raw: str) -> P
     """ "is there a dog?" -> "I see no dog ..." -> "blur it": "it" names nothing found, so a question back
     (the whole picture was blurred); None when the request does not lean on that answer."""
     turn = _asked_about_one(request.history)
-    if turn is None or not _NONE_FOUND.search(str(turn.get("answer") or "")):
+    said = _NONE_FOUND.search(str(turn.get("answer") or "")) if turn is not None else None
+    if turn is None or said is None:
         return None
     m = _ONE.search(raw) or _BOTH.search(raw)
     if m is None:
@@ -178,7 +183,8 @@ def _none_found(planner: Any, request: PlanRequest, toolbox: Any, raw: str) -> P
         return None
     asked = re.sub(r"[?.!\s]+$", "", str(turn.get("request") or ""))
     return Plan(
-        answer=f"I found nothing for {m.group(0)!r} to mean: to '{asked}?' I answered that I see none. Say what "
+        answer=f"I found nothing for {m.group(0)!r} to mean: to '{asked}?' I answered that "
+        f"{'I am not sure there is one' if said.group('unsure') else 'I see none'}. Say what "
         f"to edit, e.g. '{raw[: m.start()]}the picture{raw[m.end() :]}' or name the thing."
     )
 

@@ -58,7 +58,7 @@ _ASKS = re.compile(
 _ASKS_FOR = re.compile(
     r"^(?:why\s+(?:don'?t|do\s+not|won'?t|not|wouldn'?t)\b|what\s+(?:about|if)\b|how\s+about\b|"
     r"is\s+(?:it|there)\s+(?:possible|any\s*(?:way|chance)|a\s+way|some\s+way)\b|are\s+you\s+able\b|"
-    r"(?:what|which|how)\s+would\s+(?:it|this|that|the\s+\w+)\s+look\b|what\s+would\s+happen\b)",
+    r"(?:what|which|how)\s+would\s+(?:it|this|that|the\s+\w+)\s+look\b|what\s+(?:would\s+)?happens?\s+(?:if|when)\b)",
     re.I,
 )
 # the polite forms around a request: "is there a way to X", "is it possible to X", "would it be possible to X",
@@ -75,6 +75,8 @@ _POLITE = re.compile(
 def only_asks(clause: str) -> bool:
     """Whether ``clause`` is a question about the picture and asks for nothing to be done."""
     text = clause.strip()
+    if re.search(r"\?+\s*\S", text):  # "is the background too busy? blur it": a request follows the question
+        return False
     return bool(_ASKS.match(text)) and not _ASKS_FOR.match(text)
 
 

@@ -8,6 +8,9 @@ from typing import Any
 
 from vitron_agent.perception.colors import COLORS, SHADES, SYNONYMS
 
+# words in quotes: the text to write or keep as it is (look_records, scope_words and visible() read them)
+_QUOTED = re.compile(r"[\"“”‘’«](?P<t>[^\"“”‘’«»]{1,300})[\"“”‘’»]|(?<![a-z])'(?P<t2>[^']{1,300})'(?![a-z])", re.I)
+
 NO_GENERATOR = (
     "Image generation is not configured: no generator ships without weights. Set "
     '[tools.generate] backend = "diffusers" and checkpoint = "/path/to/local/pipeline" in vitron.toml.'
@@ -51,7 +54,6 @@ _INVISIBLE.update(dict.fromkeys(range(0x2066, 0x206A), None))
 def visible(text: str) -> str:
     """``text`` without invisible format characters (``_INVISIBLE``), except in words in quotes: those are
     the user's own (a caption to write keeps, or is refused for, every character it has)."""
-    from vitron_agent.planners.rule.look_records import _QUOTED
 
     if not any(ord(c) in _INVISIBLE for c in text):
         return text

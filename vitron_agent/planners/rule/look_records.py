@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vitron_agent.planners.rule.lexicon import _COLOR_RE, intensity
+from vitron_agent.planners.rule.lexicon import _COLOR_RE, _QUOTED, intensity
 from vitron_agent.planners.rule.step_builders import _edit, _pronoun_or_np, _segment, _spared, _target
 from vitron_agent.toolkit.intents import Intent, register_intent
 
@@ -107,7 +107,6 @@ def _look_handler(look: str):
 
 
 # the words to write: quoted, or after a word that introduces them, up to where they go
-_QUOTED = re.compile(r"[\"“”‘’«](?P<t>[^\"“”‘’«»]{1,300})[\"“”‘’»]|(?<![a-z])'(?P<t2>[^']{1,300})'(?![a-z])", re.I)
 _PLACE_WORDS = (
     r"(?:\s+(?:at|in|on|across|along|to|near|into)\s+(?:the\s+)?(?:very\s+)?(?:top|bottom|middle|centre|center|"
     r"upper|lower|corner|left|right|it|this|that|the (?:image|picture|photo|video|clip))\b.*$)"

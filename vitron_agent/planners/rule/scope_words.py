@@ -273,7 +273,7 @@ def scope_said(text: str) -> str:
     """The request with the scope of its edit said in the forms the clause readers know (module docstring).
     Words in quotes are the user's own (a caption to write): they are never rewritten ('add the caption "made
     for my instagram"' wrote "made")."""
-    from vitron_agent.planners.rule.look_records import _QUOTED
+    from vitron_agent.planners.rule.lexicon import _QUOTED
 
     quoted: list[str] = []
 
