@@ -304,32 +304,7 @@ class EmbeddedCountTool(CvCountTool):
         from vitron_agent.perception.recognise import face_part, plural, select
 
         if inp.target and face_part(inp.target) is not None and _detector_ready("blazeface", "blazeface_weights"):
-            from vitron_agent.perception.faces import detect_faces, face_mask
-
-            image = ctx.store.get_image(inp.image)
-            faces = detect_faces(image)
-            region, where = count_region(ctx, inp, image.shape[:2])
-            if region is not None:
-                faces = [
-                    f
-                    for f in faces
-                    if region[
-                        min(region.shape[0] - 1, int((f.box[1] + f.box[3]) / 2)),
-                        min(region.shape[1] - 1, int((f.box[0] + f.box[2]) / 2)),
-                    ]
-                ]
-            scores = ", ".join(f"{f.score:.2f}" for f in faces)
-            mask_ref = (
-                ctx.store.put_mask(face_mask(image.shape[:2], faces), producer=ctx.step_id, image=inp.image)
-                if faces
-                else None
-            )
-            return CountOutput(
-                count=len(faces),
-                mask=mask_ref,
-                method="BlazeFace faces scoring at least 0.7" + (f": {scores}" if faces else ""),
-                text=_faces_said(len(faces), image) + _only_in(where),
-            )
+            return _count_faces(inp, ctx)
         if _drawn_shapes(inp, ctx):  # "how many triangles" on a drawing: geometry, no model's name
             return super().run(inp, ctx)
         if inp.color and _ANY_THING.match(inp.target or "") and _detector_ready():  # "how many red things"
@@ -877,4 +852,32 @@ def _count_coloured(inp: CountInput, ctx: ToolContext, image: np.ndarray) -> Cou
         text=text + ".",
         method=f"SSD-MobileNetV2 detections scoring at least 0.3, each judged {colour} or not by its colour against "
         f"the light ({found.checked} judged); then {colour} areas of at least {AREA:.1%} of the picture outside them",
+    )
+
+
+def _count_faces(inp: CountInput, ctx: ToolContext) -> CountOutput:
+    """People's faces, by BlazeFace (in the user's region when one is given)."""
+    from vitron_agent.perception.faces import detect_faces, face_mask
+
+    image = ctx.store.get_image(inp.image)
+    faces = detect_faces(image)
+    region, where = count_region(ctx, inp, image.shape[:2])
+    if region is not None:
+        faces = [
+            f
+            for f in faces
+            if region[
+                min(region.shape[0] - 1, int((f.box[1] + f.box[3]) / 2)),
+                min(region.shape[1] - 1, int((f.box[0] + f.box[2]) / 2)),
+            ]
+        ]
+    scores = ", ".join(f"{f.score:.2f}" for f in faces)
+    mask_ref = (
+        ctx.store.put_mask(face_mask(image.shape[:2], faces), producer=ctx.step_id, image=inp.image) if faces else None
+    )
+    return CountOutput(
+        count=len(faces),
+        mask=mask_ref,
+        method="BlazeFace faces scoring at least 0.7" + (f": {scores}" if faces else ""),
+        text=_faces_said(len(faces), image) + _only_in(where),
     )
