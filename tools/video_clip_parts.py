@@ -562,8 +562,7 @@ def part_frames(store, video: VideoRef, part: ClipPart, ctx: ToolContext) -> tup
 
 
 def _shot(store, video: VideoRef, which, ctx: ToolContext) -> tuple[list[tuple[int, int]], str]:
-    from vitron_agent.tools.video_describe import shot_cuts
-    from vitron_agent.tools.video_shots import shot_spans
+    from vitron_agent.media.shots import shot_cuts, shot_spans
     from vitron_agent.tools.video_time import clock
 
     ctx.progress(0.02, "finding the shots")
@@ -581,7 +580,6 @@ def _shot(store, video: VideoRef, which, ctx: ToolContext) -> tuple[list[tuple[i
 
 
 def _visible(store, video: VideoRef, what: str, ctx: ToolContext) -> tuple[list[tuple[int, int]], str]:
-    from vitron_agent.tools.video_edit import _frame_spans, _spans_said
     from vitron_agent.tools.video_time import NOT_RECOGNISABLE, find_ranges, recogniser
 
     if recogniser(what) is None:
@@ -758,3 +756,23 @@ TRIM_INTENT = register_intent(
         media="video",
     )
 )
+
+
+def _frame_spans(ranges: list[tuple[float, float]], v: VideoRef) -> list[list[int]]:
+    """Seconds ranges as [lo, hi) frame spans; a gap under half a second is bridged (a cut would only jolt)."""
+    spans: list[list[int]] = []
+    for a, b in ranges:
+        lo = int(round(a * v.fps))
+        hi = max(lo + 1, min(v.frames, int(round(b * v.fps))))
+        if spans and lo - spans[-1][1] < 0.5 * v.fps:
+            spans[-1][1] = hi
+        else:
+            spans.append([lo, hi])
+    return spans
+
+
+def _spans_said(spans: list[list[int]], fps: float) -> str:
+    """Frame spans in clock time: "0:01 to 0:03, 0:05 to 0:06"."""
+    from vitron_agent.tools.video_time import clock
+
+    return ", ".join(f"{clock(lo / fps)} to {clock(hi / fps)}" for lo, hi in spans)

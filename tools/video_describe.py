@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 
-from vitron_agent.core.errors import ToolFailed
+from vitron_agent.media.shots import _Cuts, shot_cuts  # noqa: F401  (video_count, video_shots read them here)
 from vitron_agent.toolkit.registry import Backend, register
 from vitron_agent.toolkit.tool import ToolContext
 from vitron_agent.tools.video_cv import CvDescribeVideoTool, DescribeVideoInput, DescribeVideoOutput
@@ -28,43 +28,6 @@ MAX_SHOTS = 12  # shots looked at (a detection, faces and maybe text each): a tr
 OCR_SHOTS = 3
 UNSURE = 0.5  # a thing the detector scored below this is named with its score
 OCR_MIN = 0.8  # a line read less surely than this is not reported (a cat's fur read as "O D" at 0.6)
-
-
-class _Cuts:
-    """PySceneDetect's ContentDetector fed frames one by one (its own reader is not used)."""
-
-    def __init__(self, fps: float):
-        try:
-            from scenedetect import FrameTimecode
-            from scenedetect.detectors import ContentDetector
-        except ImportError as exc:
-            raise ToolFailed(
-                "cutting a video into shots needs PySceneDetect, which is not installed: "
-                "pip install --no-deps scenedetect==0.7.2 (make install does)"
-            ) from exc
-
-        # shots as short as a quarter second count (the default, 15 frames, merges short shots at 10 fps)
-        detector = ContentDetector(min_scene_len=max(2, int(round(fps / 4))))
-        self.detector, self.fps, self.cuts, self.timecode = detector, fps, [], FrameTimecode
-
-    def add(self, i: int, frame: np.ndarray) -> None:
-        found = self.detector.process_frame(self.timecode(i, fps=self.fps), np.ascontiguousarray(frame[:, :, ::-1]))
-        self.cuts += [c.frame_num for c in found]
-
-    def finish(self, n: int) -> list[int]:
-        post = getattr(self.detector, "post_process", None)
-        if post is not None:
-            self.cuts += [c.frame_num for c in (post(self.timecode(n, fps=self.fps)) or [])]
-        return sorted({c for c in self.cuts if 0 < c < n})
-
-
-def shot_cuts(frames, fps: float) -> list[int]:
-    """First frame of every shot after the first (PySceneDetect ContentDetector) of HxWx3 RGB frames."""
-    cuts, n = _Cuts(fps), 0
-    for i, f in enumerate(frames):
-        cuts.add(i, f)
-        n = i + 1
-    return cuts.finish(n)
 
 
 def _small(frame: np.ndarray, side: int) -> np.ndarray:

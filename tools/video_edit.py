@@ -25,7 +25,7 @@ from vitron_agent.core.errors import ToolFailed
 from vitron_agent.core.refs import VideoRef
 from vitron_agent.toolkit.registry import Backend, StepWords, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
-from vitron_agent.tools.video_clip_parts import ClipPart
+from vitron_agent.tools.video_clip_parts import ClipPart, _frame_spans, _spans_said
 from vitron_agent.tools.video_time import clock
 
 __all__ = [
@@ -220,19 +220,6 @@ class TrimVideoTool(VisionTool):
         )
 
 
-def _frame_spans(ranges: list[tuple[float, float]], v: VideoRef) -> list[list[int]]:
-    """Seconds ranges as [lo, hi) frame spans; a gap under half a second is bridged (a cut would only jolt)."""
-    spans: list[list[int]] = []
-    for a, b in ranges:
-        lo = int(round(a * v.fps))
-        hi = max(lo + 1, min(v.frames, int(round(b * v.fps))))
-        if spans and lo - spans[-1][1] < 0.5 * v.fps:
-            spans[-1][1] = hi
-        else:
-            spans.append([lo, hi])
-    return spans
-
-
 def _kept_spans(seen: list[list[int]], frames: int, part: str) -> list[list[int]]:
     """The frame spans kept: those ``seen`` ("keep"), the frames between them ("remove"), or from the first
     one to the clip's end ("from_first")."""
@@ -248,10 +235,6 @@ def _kept_spans(seen: list[list[int]], frames: int, part: str) -> list[list[int]
     if frames > t:
         gaps.append([t, frames])
     return gaps
-
-
-def _spans_said(spans: list[list[int]], fps: float) -> str:
-    return ", ".join(f"{clock(lo / fps)} to {clock(hi / fps)}" for lo, hi in spans)
 
 
 def _visible_said(inp: TrimInput, seen: list[list[int]], parts: list[list[int]], fps: float) -> str:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from vitron_agent.core.errors import ToolFailed
 from vitron_agent.core.refs import VideoRef
+from vitron_agent.media.shots import shot_spans
 from vitron_agent.toolkit.intents import Intent, register_intent
 from vitron_agent.toolkit.registry import Backend, StepWords, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
@@ -30,12 +31,6 @@ class ShotInput(BaseModel):
     video: VideoRef = Field(description="the video")
     shot: int = Field(description="the shot, counted from 1 (-1 = the last, -2 the one before)", ge=-50, le=500)
     keep: bool = Field(default=False, description="keep only this shot (default: remove it, keep the rest)")
-
-
-def shot_spans(cuts: list[int], frames: int) -> list[tuple[int, int]]:
-    """[(first frame, end frame)) of every shot, from the first frames of the shots after the first."""
-    edges = [0, *[c for c in cuts if 0 < c < frames], frames]
-    return [(a, b) for a, b in zip(edges, edges[1:], strict=False) if b > a]
 
 
 class ShotVideoTool(VisionTool):
@@ -54,7 +49,7 @@ class ShotVideoTool(VisionTool):
 
     def run(self, inp: ShotInput, ctx: ToolContext) -> VideoResult:
         from vitron_agent.media.audio import Audio, cut, get_audio
-        from vitron_agent.tools.video_describe import shot_cuts
+        from vitron_agent.media.shots import shot_cuts
 
         v = inp.video
         ctx.progress(0.05, "finding the shots")
