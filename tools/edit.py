@@ -172,6 +172,28 @@ class EditOutput(BaseModel):
     image: ImageRef = Field(description="the edited image")
 
 
+LOST = 0.05  # a crop to a shape around a thing may cut this share of it (its outline's stray edges), no more
+
+
+def _check_thing_kept(mask: np.ndarray | None, aspect: str | None, crop: tuple[int, int, int, int]) -> None:
+    """ToolFailed when a crop to ``aspect`` around the thing ``mask`` marks cuts off more than :data:`LOST` of
+    it: the shape cannot hold it (a 9:16 crop of a landscape photo round a cat lying across it kept an eye and
+    the nose, and the answer said the cat was kept whole: review s12)."""
+    if mask is None or aspect is None or not mask.any():
+        return
+    x1, y1, x2, y2 = crop
+    total = int(mask.sum())
+    kept = int(mask[y1:y2, x1:x2].sum())
+    if total - kept > LOST * total:
+        ys, xs = np.nonzero(mask)
+        raise ToolFailed(
+            f"a {aspect} crop of this picture is at most {x2 - x1}x{y2 - y1} pixels here, and the thing to keep is "
+            f"{int(xs.max() - xs.min() + 1)}x{int(ys.max() - ys.min() + 1)}: it would cut off "
+            f"{100 * (total - kept) / total:.0f} % of it; nothing cropped. Crop to a shape closer to the thing's "
+            "own, or to the thing without a shape"
+        )
+
+
 def _check_aspect_made(shape: tuple[int, int], aspect: str | None, w: int, h: int) -> None:
     """ToolFailed when a crop to ``aspect`` came out ``w`` x ``h``, over 10% off that shape: a picture a few
     pixels high or wide cannot hold it (a 1x1 stayed 1x1 and a 30000x2 strip became 4x2 for '16:9', each
@@ -299,6 +321,7 @@ class CvEditTool(VisionTool):
         if inp.operation == "crop":
             x1, y1, x2, y2 = crop_box(image.shape[:2], inp.box, mask, inp.aspect, inp.margin)
             _check_aspect_made(image.shape[:2], inp.aspect, x2 - x1, y2 - y1)
+            _check_thing_kept(mask if inp.box is None else None, inp.aspect, (x1, y1, x2, y2))
             return EditOutput(
                 image=ctx.store.put_image(np.ascontiguousarray(image[y1:y2, x1:x2]), producer=ctx.step_id)
             )

@@ -122,3 +122,32 @@ def test_a_request_after_a_question_is_carried_out(toolbox):
     assert ops[-1] in ("blur", "blur_background")
     ops = [s.args.get("operation") for s in _plan(toolbox, "what happens if you blur the background?").steps]
     assert "blur_background" in ops
+
+
+@pytest.mark.parametrize(
+    "text", ["crop out the tiktok watermark", "crop to the icon in the corner", "make the avatar smile"]
+)
+def test_a_thing_named_after_a_purpose_is_no_purpose(toolbox, text):
+    """crop_shapes read a platform's name anywhere as the purpose of a crop ("crop out the tiktok watermark"
+    became a 9:16 crop round the centre: review s12 F2)."""
+    assert not any(s.args.get("aspect") for s in _plan(toolbox, text).steps)
+
+
+def test_a_purpose_said_as_one_still_shapes_the_crop(toolbox):
+    assert _plan(toolbox, "make it a square for instagram").steps[0].args["aspect"] == "1:1"
+    assert _plan(toolbox, "make it a phone wallpaper").steps[0].args["aspect"] == "9:16"
+
+
+def test_a_crop_that_cannot_hold_the_thing_is_refused(tmp_path):
+    """'crop to 9:16 without cropping the cat' on a landscape photo kept an eye and the nose and said the
+    cat was kept whole (review s12 F0): the edit refuses a shape that cuts the thing."""
+    import numpy as np
+
+    from vitron_agent.core.errors import ToolFailed
+    from vitron_agent.tools.edit import _check_thing_kept
+
+    mask = np.zeros((300, 450), bool)
+    mask[50:250, 20:420] = True
+    with pytest.raises(ToolFailed, match="would cut off"):
+        _check_thing_kept(mask, "9:16", (141, 0, 309, 300))
+    _check_thing_kept(mask, "4:3", (0, 0, 450, 300))  # holds it: no error

@@ -157,17 +157,39 @@ def _kept(raw: str) -> tuple[str, str | None]:
             thing = re.sub(r"'s\b.*$", "", m.group("t").strip(), flags=_I)
             thing = re.sub(r"^(?:both|all)\s+(?:of\s+)?(?:the\s+)?", "the ", thing, flags=_I)
             thing = re.sub(r"\b(?:whole|entire)\s+", "", thing, flags=_I).strip()
-            if thing and not re.fullmatch(r"(?:it|this|that|them|everything|the\s+(?:picture|photo|image))", thing, _I):
+            if (
+                thing
+                and not re.fullmatch(r"(?:it|this|that|them|everything|the\s+(?:picture|photo|image))", thing, _I)
+                and not _QUALITY_WORDS.search(thing)
+            ):
                 return raw[: m.start()].strip(" ,;:-"), thing
     return raw, None
 
 
+# what comes before a purpose that is a purpose ("for instagram", "as a phone wallpaper", "make it a twitter
+# banner", "to my tiktok"), not a thing named after one ("crop out the tiktok watermark", "crop to the icon",
+# "what's on the tv screen" had been cropped to a shape: review s12)
+_FOR = re.compile(
+    r"(?:\b(?:for|as|into|like)\s+(?:\S+\s+){0,2}|\bto\s+(?:a|an|my|our|your)\s+(?:\S+\s+)?|"
+    r"(?:^|\s)(?:a|an|my|our|your)\s+(?:\S+\s+)?|"
+    r"^(?:\S+\s+){0,3}?(?:make|turn|crop|resize|format|size|fit|convert)\s+(?:it|this|that)\s+(?:\S+\s+)?)$",
+    _I,
+)
+# a kept "thing" that is a quality of the picture ("keeping the colours natural")
+_QUALITY_WORDS = re.compile(
+    r"\b(?:colou?rs?|looks?|tones?|quality|style|mood|feel|light(?:ing)?|exposure|contrast|brightness|natural|"
+    r"same|original|realistic|sharp(?:ness)?|resolution|aspect|ratio|proportions?)\b",
+    _I,
+)
+
+
 def _shape(words: str) -> tuple[str | None, str | None, bool]:
     """(the crop's shape, what it is for in words, whether a purpose was named) from a ratio said ("16:9",
-    "square") or a purpose; a ratio said wins over the purpose's, which is then not described."""
+    "square") or a purpose (said as one: :data:`_FOR`); a ratio said wins over the purpose's, which is then
+    not described."""
     said = _ratio(m) if (m := _compiled()["ratio"].search(words)) else None
     for pattern, shape, what, size in _compiled()["purposes"]:
-        if pattern.search(words):
+        if (found := pattern.search(words)) and _FOR.search(words[: found.start()]):
             if said and said != shape:
                 return said, None, True
             return shape, f"{what}: {shape}, usually {size}", True
@@ -184,6 +206,10 @@ def crop_shape(planner: Any, request: PlanRequest, toolbox: Any, raw: str) -> Pl
         return None
     words, thing = _kept(raw.strip())
     res = _compiled()
+    from vitron_agent.planners.rule.intent_table import split_clauses
+
+    if len(split_clauses(words)) > 1:  # "... for instagram and tell me what is in it": the usual reading, whole
+        return None
     if not res["verb"].search(words) or res["other"].search(words) or res["pixels"].search(words):
         return None
     if not re.search(r"\bcrop|\bsquare\b|\d\s*:\s*\d", words, _I) and thing is not None:
@@ -202,9 +228,9 @@ def crop_shape(planner: Any, request: PlanRequest, toolbox: Any, raw: str) -> Pl
         crops[0].args["aspect"] = shape
     if thing:
         crops[0].args["margin"] = MARGIN
-        notes.append(
-            f"I kept {thing} whole: the crop{f' at {shape}' if shape else ''} is centred on it, with up to its own "
-            "size again around it on each side (less where the picture ends)."
+        notes.append(  # (said before the crop is made: the edit refuses a shape that would cut the thing)
+            f"The crop{f' at {shape}' if shape else ''} is centred on {thing}, with up to its own size again around "
+            f"it on each side (less where the picture ends), and made only if it keeps {thing} whole."
         )
     if purpose:
         notes.append(f"The shape of {purpose} (I cropped to the shape; the picture is not enlarged to that size).")
