@@ -126,9 +126,9 @@ def _cached(text: str, flags: int, original: Any) -> Any:
     return pattern
 
 
-def _program(text: str, flags: int) -> tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]:
+def program_parts(text: str, flags: int) -> tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]:
     """What ``re.compile(text, flags)`` hands the C matcher, as ``re._compiler.compile`` builds it:
-    (flags, program as 4-byte integers, groups, group index, index to group)."""
+    (flags, program, groups, group index, index to group). Also planners/rule/compiled_patterns's."""
     from re import _compiler, _parser  # type: ignore[attr-defined]
 
     parsed = _parser.parse(text, flags)
@@ -139,11 +139,17 @@ def _program(text: str, flags: int) -> tuple[int, bytes, int, dict[str, int], tu
         indexgroup[k] = name
     return (
         int(flags | parsed.state.flags),
-        array("I", code).tobytes(),
+        [int(c) for c in code],
         parsed.state.groups - 1,
         groupindex,
         tuple(indexgroup),
     )
+
+
+def _program(text: str, flags: int) -> tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]:
+    """:func:`program_parts` with the program as 4-byte integers (the cache's form)."""
+    flags_out, code, groups, groupindex, indexgroup = program_parts(text, flags)
+    return flags_out, array("I", code).tobytes(), groups, groupindex, indexgroup
 
 
 def _from_program(text: str, program: tuple[Any, ...]) -> re.Pattern[str]:

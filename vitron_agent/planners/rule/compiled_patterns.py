@@ -30,23 +30,10 @@ _KIND = "rule-patterns"
 
 
 def _program(text: str, flags: int) -> tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]:
-    """What ``re.compile(text, flags)`` hands the C matcher: (flags, program, groups, group index,
-    index to group), as ``re._compiler.compile`` builds it."""
-    from re import _compiler, _parser  # type: ignore[attr-defined]
+    """What ``re.compile(text, flags)`` hands the C matcher (loading/pattern_cache.py builds it)."""
+    from vitron_agent.loading.pattern_cache import program_parts
 
-    parsed = _parser.parse(text, flags)
-    code = _compiler._code(parsed, flags)
-    groupindex = dict(parsed.state.groupdict)
-    indexgroup: list[str | None] = [None] * parsed.state.groups
-    for name, k in groupindex.items():
-        indexgroup[k] = name
-    return (
-        int(flags | parsed.state.flags),
-        [int(c) for c in code],
-        parsed.state.groups - 1,
-        groupindex,
-        tuple(indexgroup),
-    )
+    return program_parts(text, flags)
 
 
 def _from_program(text: str, program: Sequence[Any]) -> re.Pattern[str]:
