@@ -14,8 +14,9 @@ whose ``__name__`` starts with ``vitron_agent``), hands the C matcher (``_sre.co
 object ``re.compile`` builds (equal by ``==``, which compares the programs), in microseconds.
 
 - Every other caller (the standard library, third-party packages) goes to :mod:`re` untouched.
-- The C matcher checks every program it is given: an edited cache file is refused, then compiled
-  as always (and the cache rewritten).
+- The C matcher checks every program it is given: a malformed one (a cut or garbled file) is refused,
+  then compiled as always (and the cache rewritten). A program altered into another well-formed one is
+  not detected: the file is the user's own (mode 0600), written only by this module.
 - Programs compiled in this process and not yet on disk are written when the process ends
   (:mod:`atexit`), merged with what is there, at most :data:`KEEP` of them (the ones this process
   used first), so patterns built from requests' words cannot grow the file without bound; the file
