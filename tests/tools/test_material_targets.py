@@ -85,6 +85,15 @@ def test_a_material_not_there_is_refused_not_the_main_object(ctx):
         _segment(ctx, data.chelsea(), "the brick wall")
 
 
+def test_a_region_mostly_without_the_texture_is_no_material(ctx):
+    """On the astronaut (no tiles) "the tiles" grew from a few grid-like seeds over the shuttle model and the
+    flag's stripes (21 % of it with the texture) and was painted, hedged (review s12, F11): now refused."""
+    from vitron_agent.core.errors import ToolFailed
+
+    with pytest.raises(ToolFailed, match="I found no tiles"):
+        _segment(ctx, data.astronaut(), "the tiles")
+
+
 def test_is_there_a_brick_wall_asks_the_same_finder():
     from vitron_agent.tools.describe_embedded import _stuff_there
 

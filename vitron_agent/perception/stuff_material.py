@@ -43,6 +43,7 @@ _MATERIAL_WORD = {w: k for k, ws in MATERIALS.items() for w in ws}
 _SURFACES = frozenset("wall walls floor floors surface ground table fence path steps background backdrop".split())
 MIN_SHARE = 0.03  # a material region under this share of the picture is none
 SUPPORT = 0.8  # a grown region whose pixels pass the material's rule less often than this is a guess
+REFUSE = 0.5  # ... and under this, none: "make the tiles blue" on the astronaut (21 %) painted the shuttle and the flag
 WINDOW = 15  # px at the small size: the window the texture statistics are measured over
 
 
@@ -148,6 +149,10 @@ def material_mask(image: np.ndarray, kind: str, exclude: np.ndarray | None = Non
         return np.zeros((h, w), bool), method + f"; none covers {100 * MIN_SHARE:.0f} % of the picture"
     support = float(cand[keep].mean()) if keep.any() else 0.0
     note = ""
+    if support < REFUSE:  # mostly grown over plain regions of its colours: not the material, however hedged
+        return np.zeros((h, w), bool), method + (
+            f"; only {100 * support:.0f} % of the region grown from it has {kind}'s texture: none found surely"
+        )
     if support < SUPPORT:  # grown past the material's texture into plain regions of its colours: the textured part
         keep &= _close(cand, 9)
         note = (
