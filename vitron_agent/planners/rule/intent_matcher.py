@@ -96,8 +96,7 @@ def _example_matrix(contents: list[str]) -> Any:
     import numpy as np
 
     try:
-        import wordllama
-
+        wordllama, _ = _import_wordllama()  # (not a bare import: wordllama turns every logger's INFO lines on)
         from vitron_agent.loading.disk_cache import cached_tables, stamp
 
         key = stamp("matcher examples 1", str(getattr(wordllama, "__version__", "?")), "\n".join(contents))
