@@ -172,6 +172,14 @@ class EditOutput(BaseModel):
     image: ImageRef = Field(description="the edited image")
 
 
+def _check_crop(shape: tuple[int, int], inp: EditInput, mask: np.ndarray | None, crop: tuple[int, ...]) -> None:
+    """The crop made holds its shape (:func:`_check_aspect_made`) and the thing it was centred on
+    (:func:`_check_thing_kept`)."""
+    x1, y1, x2, y2 = crop
+    _check_aspect_made(shape, inp.aspect, x2 - x1, y2 - y1)
+    _check_thing_kept(mask if inp.box is None else None, inp.aspect, (x1, y1, x2, y2))
+
+
 LOST = 0.05  # a crop to a shape around a thing may cut this share of it (its outline's stray edges), no more
 
 
@@ -320,8 +328,7 @@ class CvEditTool(VisionTool):
             )
         if inp.operation == "crop":
             x1, y1, x2, y2 = crop_box(image.shape[:2], inp.box, mask, inp.aspect, inp.margin)
-            _check_aspect_made(image.shape[:2], inp.aspect, x2 - x1, y2 - y1)
-            _check_thing_kept(mask if inp.box is None else None, inp.aspect, (x1, y1, x2, y2))
+            _check_crop(image.shape[:2], inp, mask, (x1, y1, x2, y2))
             return EditOutput(
                 image=ctx.store.put_image(np.ascontiguousarray(image[y1:y2, x1:x2]), producer=ctx.step_id)
             )

@@ -43,7 +43,11 @@ def steps(p):
 @pytest.mark.parametrize(
     "text, target, colour",
     [
-        ("dye his hair ginger", "his hair", "orange"),  # the owner kept: hair is found on a person  # "ginger" sat near nothing the tools paint
+        (
+            "dye his hair ginger",
+            "his hair",
+            "orange",
+        ),  # the owner kept: hair is found on a person  # "ginger" sat near nothing the tools paint
         ("could you make her hair blond", "her hair", "yellow"),
         ("paint the van matte black", "the van", "black"),  # not "the van matte"
         ("turn the kettle cobalt blue", "the kettle", "blue"),

@@ -16,7 +16,10 @@ def test_schemas_come_from_the_pydantic_models():
     configured = [t for t, b in default_backends().items() if b != "none"]  # the registry says which
     assert sorted(schemas) == sorted(configured)  # (registration order follows import order)
     assert {"segment", "edit", "track", "edit_video", "describe", "read_text"} <= set(schemas)
-    assert schemas["track"]["outputs"]["track"] == "track" and schemas["edit_video"]["outputs"] == {"video": "video", "edited": "text"}
+    assert schemas["track"]["outputs"]["track"] == "track" and schemas["edit_video"]["outputs"] == {
+        "video": "video",
+        "edited": "text",
+    }
     seg = schemas["segment"]
     assert seg["input_schema"]["required"] == ["image"]
     assert "colour of the target" in seg["input_schema"]["properties"]["color"]["description"]
