@@ -552,10 +552,15 @@ def part_frames(store, video: VideoRef, part: ClipPart, ctx: ToolContext) -> tup
         lo, hi = int(round(i * n / part.pieces)), int(round((i + 1) * n / part.pieces))
         name = {2: "half", 3: "third", 4: "quarter", 5: "fifth"}[part.pieces]
         which = "last" if i == part.pieces - 1 else _nth(i + 1)
+        if hi <= lo:  # (a third of a 2-frame clip was said done over "0:00 to 0:00": review s12)
+            raise ToolFailed(f"the clip has {n} frames: its {which} {name} holds none; nothing edited")
         return [(lo, hi)], f"the {which} {name}, {clock(lo / fps)} to {clock(hi / fps)}"
     if part.last is not None:
         lo = max(0, n - int(round(part.last * fps)))
-        return [(lo, n)], f"the last {part.last:g} s, {clock(lo / fps)} to {clock(n / fps)}"
+        if lo >= n:  # "the last 0 seconds"
+            raise ToolFailed(f"the last {part.last:g} s of the clip hold no frame; nothing edited")
+        whole = f" (the clip is only {clock(n / fps)} long: all of it)" if lo == 0 and part.last * fps > n else ""
+        return [(lo, n)], f"the last {part.last:g} s, {clock(lo / fps)} to {clock(n / fps)}{whole}"
     if part.visible:
         return _visible(store, video, part.visible, ctx)
     raise ToolFailed("the part of the clip was not said: give a shot, a half or third, or a thing seen in it")

@@ -62,6 +62,16 @@ def test_a_shot_the_clip_lacks_is_refused_with_its_shots(shots):
         CvEditVideoTool()(ToolContext(store=store), video=ref.model_dump(), operation="blur", part={"shot": 5})
 
 
+def test_an_empty_part_is_refused_and_a_part_longer_than_the_clip_is_said(shots):
+    """ "the last 0 seconds" was said done over "0:06 to 0:06"; "the last 10 s" of a 6 s clip edited all of it
+    unsaid (review s12)."""
+    store, ref = shots
+    with pytest.raises(ToolFailed, match="hold no frame"):
+        CvEditVideoTool()(ToolContext(store=store), video=ref.model_dump(), operation="blur", part={"last": 0.01})
+    out = CvEditVideoTool()(ToolContext(store=store), video=ref.model_dump(), operation="grayscale", part={"last": 10})
+    assert "the clip is only 0:06 long: all of it" in out.edited
+
+
 def test_speed_of_one_shot_keeps_the_frames_around_it(shots):
     store, ref = shots
     out = SpeedVideoTool()(ToolContext(store=store), video=ref.model_dump(), factor=0.5, part={"shot": 2})
