@@ -232,3 +232,27 @@ def test_scope_said_in_more_everyday_forms(planning, text, target, operation, wh
     assert [s.tool for s in plan.steps] == ["segment", "edit"], plan
     assert plan.steps[0].args["target"] == target
     assert plan.steps[1].args["operation"] == operation and plan.steps[1].args.get("where") == where
+
+
+@pytest.mark.parametrize(
+    "text, answer",
+    [
+        ("remove the gps", STRIPPED),
+        ("delete the gps from this photo", STRIPPED),
+        ("does this photo have gps?", "camera data"),
+        ("is there any gps data in it?", "camera data"),
+    ],
+)
+def test_gps_alone_is_the_files_data(planning, text, answer):
+    plan = _plan(planning, text)
+    assert not plan.steps and answer in plan.answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["remove the gps from the dashboard", "does the sign show any location info?", "is there a gps on the dashboard?"],
+)
+def test_things_named_gps_or_location_in_the_picture_are_not_its_metadata(planning, text):
+    """Review s12, F10: a GPS unit in the picture, or a sign's location info, is not the file's metadata."""
+    plan = _plan(planning, text)
+    assert plan.answer not in (STRIPPED, NOT_READ)

@@ -28,17 +28,21 @@ STRIPPED = (
 )
 NOT_READ = (
     "I cannot read a picture's metadata (EXIF: camera, lens, settings, date, GPS location): I receive its pixels "
-    "only. What I keep and return has none of it (each result is a PNG written from the pixels). I can describe "
+    "only (turned upright by its orientation tag, the one tag I apply). What I keep and return has none of it (each result is a PNG written from the pixels). I can describe "
     "what is in the picture ('describe the picture')."
 )
 
+# "gps" alone is the file's data only where nothing follows it, or "from/in/off" the picture itself: "remove the
+# gps from the dashboard" and "is there a gps on the dashboard?" are about a thing in the picture (review s12, F10).
+_PICTURE = r"(?:it|this|that|(?:the|this|that|my)\s+(?:photo|picture|image|file|pic|shot|jpe?g|png))"
+_GPS_ALONE = rf"(?=\s*(?:$|[.,;!?)]|\s(?:from|in|off|out\s+of)\s+{_PICTURE}\b|\s(?:please|before|so|for)\b))"
 _DATA = (
     r"(?:(?:the|all|any|its|this|that|my|of\s+the)\s+)*(?:photo'?s\s+|picture'?s\s+|image'?s\s+|file'?s\s+)?"
     r"(?:meta-?data|exif(?:\s+(?:data|info|information|details|tags?))?|gps(?:\s+(?:data|info|information|"
-    r"coordinates|tags?))?|geo-?tags?|geo-?location(?:\s+(?:data|info))?|geo-?data|location\s+(?:data|info|"
+    r"coordinates|tags?)|{_GPS_ALONE})|geo-?tags?|geo-?location(?:\s+(?:data|info))?|geo-?data|location\s+(?:data|info|"
     r"information|details|tags?|metadata)|camera\s+(?:info|information|data|details|metadata)|"
     r"date\s+and\s+location\s+(?:data|info))"
-)
+).replace("{_GPS_ALONE}", _GPS_ALONE)
 _DROP = r"(?:strip|remove|delete|erase|wipe|clear|scrub|drop|get\s+rid\s+of|take\s+out|take\s+off|clean|kill)"
 _CAN = r"^(?:please\s+)?(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?)?(?:just\s+)?"
 
@@ -56,8 +60,10 @@ METADATA_INTENT = Intent(
         # "strip the metadata", "remove the EXIF data before I post it", "get rid of the geotag"
         rf"{_CAN}{_DROP}\s+{_DATA}\b",
         # "does this photo have location info in it?", "is there any gps data in it?"
-        r"^(?:does|do|did|is|are|has)\s+(?:it|this|that|the|there|this\s+\w+|the\s+\w+)\b.*\b"
-        r"(?:meta-?data|exif|gps|geo-?tags?|geo-?location|location\s+(?:data|info|information|tags?))\b",
+        # (the subject is the picture itself: "does the sign show any location info?" is about a thing in it, F10)
+        rf"^(?:does|do|did|is|are|has)\s+(?:there|{_PICTURE})\b.*\b"
+        rf"(?:meta-?data|exif|gps(?:\s+(?:data|info|information|coordinates|tags?)|{_GPS_ALONE})|geo-?tags?|"
+        r"geo-?location|location\s+(?:data|info|information|tags?))\b",
         # "show me the exif details", "read the metadata", "what are the exif tags"
         rf"{_CAN}(?:show|read|tell|give|list|display|print|check|look\s+at|see|what\s+(?:is|are|'s))\s+(?:me\s+)?(?:what\s+)?{_DATA}",
     ),
