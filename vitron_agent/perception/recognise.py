@@ -509,7 +509,7 @@ def face_part(phrase: str | None) -> tuple[str, bool] | None:
 
 def face_region(image: np.ndarray, phrase: str) -> tuple[np.ndarray, str, int]:
     """(mask, method, faces found) for a face target: BlazeFace's faces, one (the largest, or the
-    one a position names) or every one, as ellipses -- or discs at the eyes, mouth, nose, ears."""
+    one a position names) or every one, as ellipses -- or ellipses over the eyes, discs at the mouth, nose, ears."""
     from vitron_agent.perception.detector import detect_objects
     from vitron_agent.perception.faces import detect_faces, face_mask
     from vitron_agent.perception.target_spec import parse_target
@@ -543,7 +543,11 @@ def face_region(image: np.ndarray, phrase: str) -> tuple[np.ndarray, str, int]:
     )
     if which == "the largest" and len(near := _near_in_size(faces)) >= 2:  # "his face" of two alike: a guess
         which = f"the largest (unsure which: it cannot tell which of the {len(near)} faces you mean, so it took the largest)"
-    shape = "an ellipse over each face" if part == "face" else f"discs at the {part}"
+    shape = (
+        "an ellipse over each face"
+        if part == "face"
+        else ("ellipses over the eyes" if part in ("eyes", "eye") else f"discs at the {part}")
+    )
     method = (
         f"BlazeFace found {len(faces)} face{'s' if len(faces) != 1 else ''} ({scores}); {which}; the mask is {shape}"
     )
