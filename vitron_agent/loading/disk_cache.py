@@ -77,6 +77,15 @@ def _read(path: Path, key: str, valid: Callable[[Any], bool]) -> Any:
     return value
 
 
+def _discard(path: Path) -> None:
+    """Remove an unreadable cache file; a folder that cannot be written (a read-only home, a folder
+    left by another user) keeps it, and the table is built in this process as without a cache."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        log.info("vitron-agent: cannot remove %s (%s)", path, exc.strerror or exc)
+
+
 def _write(folder: Path, path: Path, key: str, value: Any, private: bool = False) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
@@ -109,7 +118,7 @@ def cached_tables(kind: str, key: str, build: Callable[[], T], valid: Callable[[
             log.warning(
                 "vitron-agent: the cached %s tables %s cannot be read (%s); building them again", kind, path, exc
             )
-            path.unlink(missing_ok=True)
+            _discard(path)
     value = build()
     try:
         _write(folder, path, key, value)
@@ -130,7 +139,7 @@ def read_table(kind: str, key: str, valid: Callable[[Any], bool] = bool) -> Any:
         return _read(path, key, valid)
     except Exception as exc:
         log.warning("vitron-agent: the cached %s tables %s cannot be read (%s); building them again", kind, path, exc)
-        path.unlink(missing_ok=True)
+        _discard(path)
         return None
 
 
