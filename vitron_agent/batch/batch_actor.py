@@ -207,12 +207,16 @@ class BatchActor:
             return
 
     def _end(self) -> None:
-        """Its Agents closed, then Ray asked to kill it for good (no restart; its name freed)."""
+        """Its Agents closed, then Ray asked to kill it for good (no restart; its name freed). The
+        kill comes whatever the closing raised: an actor that said it was ending and lived on would
+        hold its CPU (and a batch waiting for that CPU) until its idle limit."""
         time.sleep(0.05)  # end_if_idle's reply goes first
-        self._close_agents()
-        import ray
+        try:
+            self._close_agents()
+        finally:
+            import ray
 
-        ray.kill(ray.get_runtime_context().current_actor, no_restart=True)
+            ray.kill(ray.get_runtime_context().current_actor, no_restart=True)
 
     def _close_agents(self) -> None:
         for agent in self._agents.values():

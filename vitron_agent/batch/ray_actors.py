@@ -26,6 +26,15 @@ and a changed configuration gets new ones. A warm actor ends itself after ``keep
 batch --ray-release ADDRESS``) ends them at once (:mod:`vitron_agent.batch.batch_actor`). A warm
 actor holds one CPU of the cluster while it waits: a batch that finds too few free asks the idle
 warm actors of other configurations to end first (:meth:`ActorRows.make_room`).
+
+A bounded wait for room. An actor that the cluster cannot place (every CPU held: busy warm actors,
+another user's work, ``--workers`` more than the cluster's CPUs) would wait for a CPU for ever, and
+the batch with it. An actor not placed :data:`PLACE_S` seconds after it was asked for
+(:data:`PLACE_ENV`; 0: no limit) ends the run with :class:`ClusterFull`, whose message names the
+cluster's free CPUs and the fixes; the unplaced actors are cancelled, the lines already written
+are kept (the same command goes on from them). Placed means given a worker process (its
+constructor may still be loading): Ray's actor table (``ray._private.state``; where that private
+API is missing, an actor that has not answered by then counts as unplaced).
 """
 
 from __future__ import annotations
@@ -39,8 +48,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ENV", "KEEP_ENV", "KEEP_S", "NAMESPACE", "RETRIES", "ActorRows", "Warm", "keep_seconds", "release"]
-__all__ += ["use_ray_data", "warm_name"]
+from vitron_agent.core.errors import InputError, VitronError
+
+__all__ = ["ENV", "KEEP_ENV", "KEEP_S", "NAMESPACE", "PLACE_ENV", "PLACE_S", "RETRIES", "ActorRows", "ClusterFull"]
+__all__ += ["Warm", "keep_seconds", "place_seconds", "release", "use_ray_data", "warm_name"]
 
 ENV = "VITRON_RAY_EXECUTOR"
 KEEP_ENV = "VITRON_RAY_KEEP_S"
@@ -49,6 +60,27 @@ NAMESPACE = "vitron_batch"
 RETRIES = 3
 _WAIT_S = 1.0  # how often the feeding loop looks at its stop flag while every actor is busy
 _TOUCH_S = 600.0  # how long a reused actor may take to answer (it may be finishing another batch's item)
+PLACE_ENV = "VITRON_RAY_PLACE_S"
+PLACE_S = 120.0  # how long an actor may wait for room on the cluster before the run ends
+
+
+class ClusterFull(VitronError, RuntimeError):
+    """Actors of the batch could not be placed on the cluster in time (every CPU taken)."""
+
+
+def place_seconds(value: float | str | None = None) -> float:
+    """How long a batch's actors may wait to be placed: ``value``, else ``$VITRON_RAY_PLACE_S``,
+    else :data:`PLACE_S`; 0 means no limit."""
+    raw = value if value is not None else os.environ.get(PLACE_ENV, "")
+    if raw in ("", None):
+        return PLACE_S
+    try:
+        place = float(raw)
+    except ValueError:
+        place = -1.0
+    if place < 0:
+        raise InputError(f"{PLACE_ENV} {raw!r}: say a number of seconds (0: wait for room without a limit)")
+    return place
 
 
 def use_ray_data() -> bool:
@@ -119,7 +151,8 @@ class ActorRows:
     error goes on ``merged`` as ``("error", exc)``. ``in_flight`` jobs are queued on each actor;
     ``call``: more keys every call carries (the batch's context). ``warm``: take or make warm
     actors (see the module) instead of owned ones. :meth:`start` makes the actors early (it may
-    be called on another thread before :meth:`run`)."""
+    be called on another thread before :meth:`run`). ``place_s``: how long an actor may wait to be
+    placed (:func:`place_seconds`); ``where``: the cluster's address, for the message if not."""
 
     def __init__(
         self,
@@ -130,8 +163,11 @@ class ActorRows:
         in_flight: int = 2,
         warm: Warm | None = None,
         call: dict[str, Any] | None = None,
+        place_s: float | None = None,
+        where: str | None = None,
     ):
         self.ray, self.workers, self.in_flight, self.warm = ray, max(1, workers), max(1, in_flight), warm
+        self.place_s, self.where = place_seconds(place_s), where
         remote = ray.remote(num_cpus=1, max_restarts=RETRIES, max_task_retries=RETRIES, scheduling_strategy="SPREAD")
         self._cls = remote(actor_cls)
         self._kwargs = kwargs
@@ -142,6 +178,8 @@ class ActorRows:
         self._start_lock = threading.Lock()
         self._error: BaseException | None = None
         self.reused = self.started = 0
+        self._asked_at = 0.0  # when the actors were asked for (the placement deadline counts from it)
+        self._placed: set[int] = set()  # actors known placed (reused, answered, or so in Ray's table)
 
     def start(self) -> None:
         """Make (or, warm, take) the actors; idempotent. An error is kept for :meth:`run`."""
@@ -155,6 +193,7 @@ class ActorRows:
                     self.started = self.workers
                 else:
                     self._actors = self._warm_actors(self.warm)
+                self._asked_at = time.monotonic()
             except BaseException as exc:
                 self._error = exc
 
@@ -220,6 +259,7 @@ class ActorRows:
                 del handles[name]
                 self._wait_gone(name)
         self.make_room(len(names) - len(handles))
+        self._placed = {slot for slot, name in enumerate(names) if name in handles}  # running already
         for name in names:
             if name not in handles:
                 handles[name] = self._new_warm(name, warm)
@@ -250,7 +290,8 @@ class ActorRows:
         self.start()
         if self._error is not None:
             raise self._error
-        return tuple(self.ray.get(self._actors[0].plan.remote(request, medium, batch)))
+        timeout = self.place_s or None  # an actor never placed: the caller plans elsewhere
+        return tuple(self.ray.get(self._actors[0].plan.remote(request, medium, batch), timeout=timeout))
 
     def run(self, records: list[str], merged: queue.Queue) -> None:
         """Every record through the actors (call it on a thread of its own)."""
@@ -268,6 +309,7 @@ class ActorRows:
         ray = self.ray
         pending = self._pending  # task ref -> (actor, record)
         free = [actor for _ in range(self.in_flight) for actor in self._actors]  # round robin
+        slot = {id(actor): i for i, actor in enumerate(self._actors)}
         while (todo or pending) and not self._stop.is_set():
             while todo and free:
                 actor, record = free.pop(0), todo.pop()
@@ -276,8 +318,70 @@ class ActorRows:
             for ref in ready:
                 actor, record = pending.pop(ref)
                 reply = ray.get(ref)  # raises what outlasted the retries
+                self._placed.add(slot[id(actor)])
                 free.append(actor)
                 merged.put(("row", {"job": record, "reply": reply["reply"][0]}))
+            self._check_placed()
+
+    def _check_placed(self) -> None:
+        """Raise :class:`ClusterFull` (the unplaced actors cancelled) once :attr:`place_s` has
+        passed since the actors were asked for and one of them has still no place."""
+        if not self.place_s or len(self._placed) == len(self._actors):
+            return
+        if time.monotonic() - self._asked_at < self.place_s:
+            return
+        unplaced = [i for i in range(len(self._actors)) if i not in self._placed and not self._in_table(i)]
+        if not unplaced:
+            return
+        for i in unplaced:
+            try:
+                self.ray.kill(self._actors[i], no_restart=True)  # its creation is cancelled: nothing waits
+            except Exception:
+                pass
+        raise ClusterFull(self._full_message(len(unplaced)))
+
+    def _in_table(self, i: int) -> bool:
+        """Whether Ray's actor table shows actor ``i`` placed (given a worker, or alive); placed
+        ones are remembered. False where the table cannot be read (Ray's private API moved)."""
+        try:
+            from ray._private.state import state
+
+            entry = state.actor_table(self._actors[i]._actor_id.hex()) or {}
+        except Exception:
+            return False
+        placed = entry.get("State") in ("ALIVE", "RESTARTING") or bool((entry.get("Address") or {}).get("Port"))
+        if placed:
+            self._placed.add(i)
+        return placed
+
+    def _full_message(self, unplaced: int) -> str:
+        """What :class:`ClusterFull` says: the cluster, its free CPUs, who holds them, the fixes."""
+        ray = self.ray
+        where = f"the Ray cluster at {self.where}" if self.where else "this batch's Ray instance"
+        try:
+            free, total = ray.available_resources().get("CPU", 0), ray.cluster_resources().get("CPU", 0)
+            cpus = f"{free:g} of its {total:g} CPUs free"
+        except Exception:
+            cpus = "its free CPUs unknown"
+        mine = f"{self.warm.name}-" if self.warm is not None else None
+        try:
+            warm = [
+                entry["name"]
+                for entry in ray.util.list_named_actors(all_namespaces=True)
+                if entry.get("namespace") == NAMESPACE
+                and entry.get("name", "").startswith("vitron-batch-")
+                and not (mine and entry["name"].startswith(mine))
+            ]
+        except Exception:
+            warm = []
+        held = f"; warm batch actors of other configurations hold {len(warm)}" if warm else ""
+        release = f"vitron-agent batch --ray-release {self.where or 'ADDRESS'}"
+        return (
+            f"{where} is full: {unplaced} of the batch's {len(self._actors)} actors (one CPU each) found no room "
+            f"in {self.place_s:g} s ({cpus}{held}). The lines written so far are kept: the same command goes on "
+            f"from them. Fix: fewer --workers, end the warm actors ({release}), or a bigger cluster; "
+            f"{PLACE_ENV} sets this wait (0: no limit)"
+        )
 
     def stop(self) -> None:
         """Feed nothing more. Owned actors end now (their running job is abandoned; nothing of it

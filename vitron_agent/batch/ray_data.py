@@ -121,8 +121,9 @@ class RayRunner:
         try:
             self._ray = self._connect()
             if not ray_actors.use_ray_data():  # the actors now: they load while the driver lists and plans
+                where = None if self._local_instance() else self.address  # named in a full cluster's message
                 self._pool = ray_actors.ActorRows(
-                    self._ray, BatchActor, self._actor_kwargs(False), self.workers, warm=self._warm()
+                    self._ray, BatchActor, self._actor_kwargs(False), self.workers, warm=self._warm(), where=where
                 )
         except BaseException as exc:  # raised in the caller's thread by _init
             self._ray_error = exc
