@@ -32,7 +32,9 @@ The simulated-cluster table runs the actors alone (head start off).
 A cold run's workers preload the runtime while ``ray.init`` ends and an actor plans, the driver
 building no Agent (:mod:`vitron_agent.batch.worker_preload`); ``--only pool,cold,no-preload,head-start``
 puts it beside the driver planning with its head start (``VITRON_RAY_PRELOAD=0``) and beside
-preloaded actors with the head start (``VITRON_RAY_HEAD_START=1``).
+preloaded actors with the head start (``VITRON_RAY_HEAD_START=1``). A cold run's raylet has stand-in
+agents (:mod:`vitron_agent.batch.agent_stand_in`); ``--only pool,cold,ray-agents`` puts it beside
+Ray's own agents (``VITRON_RAY_STAND_INS=0``).
 """
 
 from __future__ import annotations
@@ -409,6 +411,7 @@ ROWS = {  # --only's names: (workers: 1 or N, --ray, more environment)
     "full-ray": (0, "local", {"VITRON_RAY_LEAN": "0"}),
     "no-preload": (0, "local", {"VITRON_RAY_PRELOAD": "0"}),  # the driver plans and has its head start
     "head-start": (0, "local", {"VITRON_RAY_HEAD_START": "1"}),  # preloaded actors, and the head start
+    "ray-agents": (0, "local", {"VITRON_RAY_STAND_INS": "0"}),  # cold with Ray's own raylet agents
 }
 
 

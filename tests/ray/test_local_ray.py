@@ -1,7 +1,9 @@
 """`batch --ray` with no address starts a lean local Ray (vitron_agent.batch.local_ray): the GCS,
-the raylet and its agents, no dashboard head, autoscaler monitor or log monitor; it runs actors like
-any instance, ends with the batch, and a killed driver leaves none of its processes behind.
-VITRON_RAY_LEAN=0 gives plain ray.init (every process Ray starts)."""
+the raylet and stand-ins for its two agents (vitron_agent.batch.agent_stand_in), no dashboard head,
+autoscaler monitor or log monitor; it runs actors like any instance, refuses a runtime environment
+at once and says why, ends with the batch, and a killed driver leaves none of its processes behind.
+VITRON_RAY_STAND_INS=0 keeps Ray's agents; VITRON_RAY_LEAN=0 gives plain ray.init (every process
+Ray starts)."""
 
 from __future__ import annotations
 
@@ -36,7 +38,13 @@ class Echo:
 
 pid = ray.get(Echo.remote().pid.remote())
 kids = psutil.Process().children(recursive=True)
-print(json.dumps({"lean": lean is not None, "actor": pid, "cmds": [" ".join(k.cmdline()) for k in kids]}))
+cmds = [" ".join(k.cmdline()) for k in kids]
+try:  # a runtime environment: the stand-in runtime-env agent refuses it at once
+    ray.get(Echo.options(runtime_env={"env_vars": {"A": "1"}}).remote().pid.remote(), timeout=120)
+    env = "made"
+except Exception as exc:
+    env = type(exc).__name__ + ": " + str(exc)
+print(json.dumps({"lean": lean is not None, "actor": pid, "cmds": cmds, "env": env}))
 ray.shutdown()
 if lean:
     lean.stop()
@@ -66,10 +74,44 @@ def test_a_lean_instance_starts_only_what_a_batch_uses_and_ends_whole():
     assert got["lean"] and got["actor"] > 0
     cmds = got["cmds"]
     assert _has(cmds, "gcs_server") and _has(cmds, "raylet")  # Ray itself
-    assert _has(cmds, "dashboard/agent.py") and _has(cmds, "runtime_env/agent")  # the raylet needs both
+    assert _has(cmds, "agent_stand_in.py dashboard") and _has(cmds, "agent_stand_in.py runtime-env")
     for left_out in ("dashboard/dashboard.py", "autoscaler/_private/monitor.py", "_private/log_monitor.py"):
         assert not _has(cmds, left_out), (left_out, cmds)
+    assert not _has(cmds, "dashboard/agent.py") and not _has(cmds, "runtime_env/agent")  # Ray's agents
+    assert got["env"].startswith("RuntimeEnvSetupError") and "VITRON_RAY_STAND_INS=0" in got["env"], got["env"]
     assert after["left"] == []  # every process of the instance ended with it
+
+
+def test_ray_s_own_agents_when_asked():
+    got, after = _run_child(VITRON_RAY_STAND_INS="0")
+    assert got["lean"] and got["actor"] > 0
+    assert _has(got["cmds"], "dashboard/agent.py") and _has(got["cmds"], "runtime_env/agent")
+    assert not _has(got["cmds"], "agent_stand_in") and not _has(got["cmds"], "dashboard/dashboard.py")
+    assert got["env"] == "made"  # Ray's runtime-env agent sets an environment up
+    assert after["left"] == []
+
+
+def test_the_stand_in_replies_are_ray_s_messages():
+    """The runtime-env stand-in's hand-written protobuf replies parse as Ray's own classes."""
+    from ray.core.generated import runtime_env_agent_pb2 as pb
+
+    from vitron_agent.batch import agent_stand_in
+
+    made = pb.GetOrCreateRuntimeEnvReply.FromString(agent_stand_in.reply("/get_or_create_runtime_env"))
+    assert made.status == pb.AGENT_RPC_STATUS_FAILED and "stand-ins" in made.error_message
+    gone = pb.DeleteRuntimeEnvIfPossibleReply.FromString(agent_stand_in.reply("/delete_runtime_env_if_possible"))
+    assert gone.status == pb.AGENT_RPC_STATUS_OK
+    assert pb.GetRuntimeEnvsInfoReply.FromString(agent_stand_in.reply("/get_runtime_envs_info")).total == 0
+    assert agent_stand_in.reply("/elsewhere") is None
+
+
+def test_another_ray_s_raylet_command_keeps_its_agents():
+    """A raylet command line without the two agent options (another Ray version) is not rewritten:
+    with_stand_ins raises, and the raylet is started with Ray's own agents."""
+    from vitron_agent.batch.local_ray import with_stand_ins
+
+    with pytest.raises(LookupError):
+        with_stand_ins(["raylet", "--node_id=ab", "--dashboard_agent_command=python agent.py"])
 
 
 def test_plain_ray_init_when_asked():
