@@ -119,9 +119,10 @@ OPERATIONS = (
     "emboss",
     "border",
     "text",
+    "trim",  # the plain borders along the edges cut off (black bars, a white margin)
 )
-IMAGE_ONLY = ("crop", "rotate", "resize", "cutout", "composite", "border")
-GEOMETRIC = ("flip", "rotate", "resize", "crop", "border")
+IMAGE_ONLY = ("crop", "rotate", "resize", "cutout", "composite", "border", "trim")
+GEOMETRIC = ("flip", "rotate", "resize", "crop", "border", "trim")
 GENERATIVE_OPERATIONS = ("inpaint", "instruct", *OPERATIONS)
 EditOperation = Literal[OPERATIONS]  # type: ignore[valid-type]
 GenerativeEditOperation = Literal[GENERATIVE_OPERATIONS]  # type: ignore[valid-type]
@@ -178,6 +179,41 @@ def _check_crop(shape: tuple[int, int], inp: EditInput, mask: np.ndarray | None,
     x1, y1, x2, y2 = crop
     _check_aspect_made(shape, inp.aspect, x2 - x1, y2 - y1)
     _check_thing_kept(mask if inp.box is None else None, inp.aspect, (x1, y1, x2, y2))
+
+
+def _cropped(image: np.ndarray, inp: EditInput, mask: np.ndarray | None) -> np.ndarray:
+    """``image`` cropped as ``inp`` asks: its plain borders cut off (trim), a thing cut out of it at an edge
+    ("crop out the logo"), or to a box, a thing or a shape."""
+    if inp.operation == "trim":
+        return _trimmed(image)
+    if inp.where == "outside" and mask is not None:  # "crop out the logo"
+        kept = crop_without(mask)
+        if kept is None:
+            raise ToolFailed(
+                "the thing to crop out lies in the middle of the picture: any crop that leaves it out keeps "
+                "under a third of it. Say which side to keep ('crop to the left half'), or remove it instead "
+                "('remove the logo')"
+            )
+        x1, y1, x2, y2 = kept
+        return np.ascontiguousarray(image[y1:y2, x1:x2])
+    x1, y1, x2, y2 = crop_box(image.shape[:2], inp.box, mask, inp.aspect, inp.margin)
+    _check_crop(image.shape[:2], inp, mask, (x1, y1, x2, y2))
+    return np.ascontiguousarray(image[y1:y2, x1:x2])
+
+
+def _trimmed(image: np.ndarray) -> np.ndarray:
+    """``image`` without the plain borders along its edges (:mod:`vitron_agent.perception.borders`); ToolFailed
+    when it has none (a crop to "the black bars" had kept the bars)."""
+    from vitron_agent.perception.borders import content_box
+
+    box = content_box([image[..., :3]])
+    if box is None:
+        raise ToolFailed(
+            "I found no plain border along the picture's edges (black bars, a white or grey margin), so nothing "
+            "was cut off. To cut off edges anyway, crop to a part ('crop to the middle 80%') or give a box"
+        )
+    x1, y1, x2, y2 = box
+    return np.ascontiguousarray(image[y1:y2, x1:x2])
 
 
 LOST = 0.05  # a crop to a shape around a thing may cut this share of it (its outline's stray edges), no more
@@ -314,24 +350,8 @@ class CvEditTool(VisionTool):
             share = image[..., 3:4].astype(np.float32) / 255.0
             image = np.clip(image[..., :3] * share + under * (1.0 - share) + 0.5, 0, 255).astype(np.uint8)
             alpha = False
-        if inp.operation == "crop" and inp.where == "outside" and mask is not None:  # "crop out the logo"
-            kept = crop_without(mask)
-            if kept is None:
-                raise ToolFailed(
-                    "the thing to crop out lies in the middle of the picture: any crop that leaves it out keeps "
-                    "under a third of it. Say which side to keep ('crop to the left half'), or remove it instead "
-                    "('remove the logo')"
-                )
-            x1, y1, x2, y2 = kept
-            return EditOutput(
-                image=ctx.store.put_image(np.ascontiguousarray(image[y1:y2, x1:x2]), producer=ctx.step_id)
-            )
-        if inp.operation == "crop":
-            x1, y1, x2, y2 = crop_box(image.shape[:2], inp.box, mask, inp.aspect, inp.margin)
-            _check_crop(image.shape[:2], inp, mask, (x1, y1, x2, y2))
-            return EditOutput(
-                image=ctx.store.put_image(np.ascontiguousarray(image[y1:y2, x1:x2]), producer=ctx.step_id)
-            )
+        if inp.operation in ("crop", "trim"):
+            return EditOutput(image=ctx.store.put_image(_cropped(image, inp, mask), producer=ctx.step_id))
         if inp.operation == "border":
             out = border(image, parse_color_value(inp.color or "white"), inp.width, inp.amount)
             return EditOutput(image=ctx.store.put_image(out, producer=ctx.step_id))
@@ -400,6 +420,7 @@ EDIT_WORDS: dict[str, tuple[str, str]] = {
     "posterize": ("posterized {it} (few colour levels)", "posterize {it}"),
     "emboss": ("embossed {it} (a grey relief)", "emboss {it}"),
     "border": ("put a {colour} border around the {medium}", "put a border around the {medium}"),
+    "trim": ("cut the plain borders off the {medium}", "cut the plain borders off the {medium}"),
     "text": ("wrote {text!r} on the {medium} ({place})", "write {text!r} on the {medium}"),
     "inpaint": ("replaced {it} with {prompt}", "replace {it} with {prompt}"),
     "instruct": ("edited the picture as asked ({prompt!r})", "edit the picture as asked"),
@@ -417,10 +438,12 @@ def edit_phrase(step: StepWords, medium: str = "picture") -> str:
         angle = float(args.get("angle", 90.0))
         way = "clockwise" if angle >= 0 else "counter-clockwise"
         return f"{step.verb('rotated', 'rotate')} the picture {abs(angle):g}° {way}"
-    if op == "resize":
+    if op in ("resize", "trim"):
         image = (step.record.get("outputs", {}).get("image") or {}).get("value") or {}
-        size = f" to {image['width']}x{image['height']} pixels" if step.past and "width" in image else ""
-        return f"{step.verb('resized', 'resize')} the picture{size}"
+        size = f"{image['width']}x{image['height']} pixels" if step.past and "width" in image else ""
+        if op == "trim":
+            return step.verb("cut", "cut") + " the plain borders off the picture" + (f" (now {size})" if size else "")
+        return f"{step.verb('resized', 'resize')} the picture" + (f" to {size}" if size else "")
     if op == "crop" and not step.made_by_a_step(args.get("mask")):
         return step.verb("cropped the picture", "crop the picture")
     if op == "crop" and args.get("where") == "outside":

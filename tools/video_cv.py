@@ -92,7 +92,7 @@ class EditVideoOutput(BaseModel):
 
 def check_edit_video(inp: EditVideoInput, operations_needing_mask: tuple[str, ...] = NEEDS_MASK) -> None:
     v = inp.video
-    if inp.operation in ("crop", "rotate", "resize", "border"):
+    if inp.operation in ("crop", "rotate", "resize", "border", "trim"):
         raise ValueError(
             f"{inp.operation} changes the frame size, which edit_video keeps: use transform_video (rotate, "
             "resize, crop), or take a frame first (frame)"

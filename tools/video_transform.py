@@ -14,6 +14,7 @@ Every frame is transformed once, in one forward pass; the sound is kept as it is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Literal
 
@@ -46,7 +47,8 @@ class TransformInput(BaseModel):
     part: str | None = Field(
         default=None,
         max_length=60,
-        description="crop: a place on the frame by words: 'left half', 'top-right quarter', 'top 80%', 'centre'",
+        description="crop: a place on the frame by words: 'left half', 'top-right quarter', 'top 80%', 'centre'; "
+        "'inside the borders' cuts off plain borders (black bars)",
     )
     margin: float = Field(default=0.1, ge=0.0, le=1.0, description="crop to a track: margin around it (fraction)")
 
@@ -96,6 +98,29 @@ def place_mask(h: int, w: int, words: str) -> np.ndarray | None:
     return None if placed is None else placed[0]
 
 
+_BORDERS = re.compile(r"\b(?:borders?|bars|letter-?box\w*|pillar-?box\w*|margins?)\b", re.I)
+SAMPLED = 24  # frames read (evenly spread) to find a clip's plain borders
+
+
+def _inside_borders(ctx: ToolContext, v: VideoRef, notes: list[str]) -> np.ndarray:
+    """The part of ``v``'s frames inside their plain borders (black bars, a margin) on every sampled frame, as a
+    mask a crop keeps; ToolFailed when the clip has none (a crop to "the black bars" had kept the bars)."""
+    from vitron_agent.perception.borders import border_words, content_box
+
+    step = max(1, v.frames // SAMPLED)
+    box = content_box(f for i, f in enumerate(ctx.store.get_video(v).frames()) if i % step == 0)
+    if box is None:
+        raise ToolFailed(
+            "I found no plain border along the frames' edges (black bars, a margin) in the clip, so nothing was cut "
+            "off. To cut off edges anyway, crop to a part ('crop to the middle 80%') or to a shape ('crop to 16:9')"
+        )
+    x1, y1, x2, y2 = box
+    notes.append(f"I cut off the plain borders: {border_words(box, v.width, v.height)}.")
+    mask = np.zeros((v.height, v.width), bool)
+    mask[y1:y2, x1:x2] = True
+    return mask
+
+
 def track_box(store, track: MaskTrackRef) -> tuple[np.ndarray | None, int]:
     """The union, over the frames where the track's thing is seen, of its masks (one HxW bool mask
     whose bounding box a crop keeps), and in how many frames it was seen."""
@@ -131,7 +156,7 @@ class TransformVideoTool(VisionTool):
                     "crop needs a box, an aspect such as '9:16' or 'square', a part ('left half') or a track of "
                     "the thing to keep"
                 )
-            if inp.part is not None and place_mask(4, 4, inp.part) is None:
+            if inp.part is not None and not _BORDERS.search(inp.part) and place_mask(4, 4, inp.part) is None:
                 raise ValueError(
                     f"part {inp.part!r} is not a place on the frame: say a half ('left half'), a quarter "
                     "('top-right quarter'), an edge's strip ('top 80%') or 'centre'"
@@ -172,7 +197,9 @@ class TransformVideoTool(VisionTool):
         from vitron_agent.perception.edit_ops import crop_box
 
         v, mask = inp.video, None
-        if inp.part is not None and inp.box is None:
+        if inp.part is not None and inp.box is None and _BORDERS.search(inp.part):
+            mask = _inside_borders(ctx, v, notes)
+        elif inp.part is not None and inp.box is None:
             mask = place_mask(v.height, v.width, inp.part)
         elif inp.track is not None and inp.box is None:
             mask, seen = track_box(ctx.store, inp.track)
