@@ -300,6 +300,15 @@ _FACTORS = {
 }
 
 
+# a part of a clip named by its share ("the first half", "the last third", "half of the video"): not a factor
+_PART_OF_CLIP = re.compile(
+    r"\b(?:the\s+|its\s+)?(?:first|second|last|final|other|middle|opening|closing|latter|former|1st|2nd|3rd|4th|"
+    r"third|fourth|next|previous)\s+(?:half|halves|third|thirds|quarter|quarters|2[- ]thirds?|3[- ]quarters?)\b"
+    r"|\b(?:half|(?:a|one|1|2|3)[- ]?(?:third|thirds|quarter|quarters))\s+(?:of|through|into)\s+(?:the|it|this|that)\b"
+    r"(?!\s+(?:speed|pace|rate|tempo|original|normal|real|usual|time|length|duration)\b)"
+)
+
+
 def factor(text: str) -> float | None:
     """A multiplier: "2x" / "x2" / "2 times" / "twice" / "double" -> 2, "half" -> 0.5, "1.5x" -> 1.5,
     "50%" -> 0.5, "three times" -> 3, "a factor of four" / "4-fold" -> 4; "slow motion" -> 0.5 when
@@ -315,6 +324,7 @@ def factor(text: str) -> float | None:
         return number(m.group(1))
     if m := re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)", low):
         return float(m.group(1)) / 100
+    low = _PART_OF_CLIP.sub(" ", low)  # "speed up the first half": a part of the clip, not half speed
     for word, value in sorted(_FACTORS.items(), key=lambda kv: -len(kv[0])):
         if re.search(rf"\b{word}\b", low):
             return value

@@ -183,12 +183,36 @@ _QUALITY_WORDS = re.compile(
 )
 
 
-def _shape(words: str) -> tuple[str | None, str | None, bool]:
+# a clip's orientation said as its purpose ("make it vertical", "turn it into a portrait video"): on a picture
+# "portrait" is also a portrait-mode blur and "vertical" a flip, so these are read on clips only
+_CLIP_ORIENTATION = (
+    (
+        r"(?:vertical|portrait)(?:\s+(?:video|clip|format|mode|orientation|version))?|reels?|shorts|stories",
+        "9:16",
+        "a vertical clip (phone screen, reels, shorts)",
+        "1080×1920 pixels",
+    ),
+    (
+        r"(?:horizontal|landscape)(?:\s+(?:video|clip|format|mode|orientation|version))?",
+        "16:9",
+        "a horizontal clip (widescreen)",
+        "1920×1080 pixels",
+    ),
+)
+
+
+@functools.cache
+def _clip_orientations() -> tuple[tuple[Any, str, str, str], ...]:
+    done = compile_patterns([(rf"\b(?:{p})\b", re.I) for p, *_ in _CLIP_ORIENTATION])
+    return tuple((done[k], *_CLIP_ORIENTATION[k][1:]) for k in range(len(_CLIP_ORIENTATION)))
+
+
+def _shape(words: str, video: bool = False) -> tuple[str | None, str | None, bool]:
     """(the crop's shape, what it is for in words, whether a purpose was named) from a ratio said ("16:9",
     "square") or a purpose (said as one: :data:`_FOR`); a ratio said wins over the purpose's, which is then
-    not described."""
+    not described. ``video``: a clip's orientation words count as a purpose too."""
     said = _ratio(m) if (m := _compiled()["ratio"].search(words)) else None
-    for pattern, shape, what, size in _compiled()["purposes"]:
+    for pattern, shape, what, size in _compiled()["purposes"] + (_clip_orientations() if video else ()):
         if (found := pattern.search(words)) and _FOR.search(words[: found.start()]):
             if said and said != shape:
                 return said, None, True
@@ -201,10 +225,15 @@ def _ratio(m: re.Match[str]) -> str:
 
 
 def crop_shape(planner: Any, request: PlanRequest, toolbox: Any, raw: str) -> Plan | None:
-    """The crop a purpose or a kept thing means (module docstring), or None for the usual reading."""
-    if any(kind != "image" for kind in (request.inputs.get("input") or {}).values()):
+    """The crop a purpose or a kept thing means (module docstring), or None for the usual reading. On a clip,
+    a purpose's shape only ("make it vertical for tiktok" had flipped the clip upside down)."""
+    kinds = set((request.inputs.get("input") or {}).values())
+    if not kinds <= {"image", "video"} or kinds == {"image", "video"}:
         return None
+    video = kinds == {"video"}
     words, thing = _kept(raw.strip())
+    if video and thing is not None:
+        return None
     res = _compiled()
     from vitron_agent.planners.rule.intent_table import split_clauses
 
@@ -214,13 +243,15 @@ def crop_shape(planner: Any, request: PlanRequest, toolbox: Any, raw: str) -> Pl
         return None
     if not re.search(r"\bcrop|\bsquare\b|\d\s*:\s*\d", words, _I) and thing is not None:
         return None
-    shape, purpose, named = _shape(words)
+    shape, purpose, named = _shape(words, video)
     if not named and thing is None:
         return None  # a ratio said and nothing kept: the usual reading has it
     again = dataclasses.replace(request, history=[])
     text = f"crop to {thing}" if thing else f"crop it to {shape}"
     plan = planner.plan(dataclasses.replace(again, text=text), toolbox)
-    crops = [s for s in plan.steps if s.tool == "edit" and s.args.get("operation") == "crop"]
+    crops = [s for s in plan.steps if s.tool in ("edit", "transform_video") and s.args.get("operation") == "crop"]
+    if video and (len(plan.steps) != 1 or len(crops) != 1):
+        return None  # a clip's crop to a shape is one step on the whole frame
     if len(crops) != 1 or (thing and len(plan.steps) != 2):
         return None
     notes = list(plan.notes)

@@ -9,7 +9,7 @@ from typing import Any
 
 from vitron_agent.planners.rule.asked import ANSWERING, only_asks, request_in_question
 from vitron_agent.planners.rule.cannot_do import REFUSALS
-from vitron_agent.planners.rule.complaints import part_complaint, size_complaint, speed_complaint
+from vitron_agent.planners.rule.complaints import part_complaint, size_complaint, speed_complaint, why_so_fix
 from vitron_agent.planners.rule.intent_table import intent_named, parse_clause
 from vitron_agent.planners.rule.lexicon import (
     _COLOR_RE,
@@ -132,7 +132,9 @@ _THAT_AREA = re.compile(
 )
 _ITS_COLOUR = re.compile(r"\b(its|their)\s+(colou?rs?|shade|hue)\b", re.I)
 _GIVE_IT = re.compile(
-    r"^give\s+(?P<pro>it|them|this|that|this one|that one)\s+(?:an?|some|a quick|a light)\s+(?P<noun>[a-z]+)\s*$", re.I
+    # ("give it a frame" is a border round it, not the verb "frame": it had been cropped to the main object)
+    r"^give\s+(?P<pro>it|them|this|that|this one|that one)\s+(?:an?|some|a quick|a light)\s+(?!frame\b)(?P<noun>[a-z]+)\s*$",
+    re.I,
 )
 
 
@@ -309,6 +311,13 @@ _NOT_THAT = re.compile(
     re.I | re.S,
 )
 
+# "no dog please, take it out": a thing not wanted, then its removal (rule/complaints.py reads it); "it" is the dog
+_NO_THING = re.compile(
+    r"^\s*no\s+[^,;]+?\s*[,;.]\s*(?:(?:just|please|so)\s+)*(?:take|remove|lose|delete|erase|get\s+rid\s+of|ditch|"
+    r"drop|bin|cut|clear)\s+(?:it|them)\b",
+    re.I,
+)
+
 
 def spare_first(text: str) -> str:
     """ "don't touch the dog, but brighten everything else" -> "brighten everything except the dog";
@@ -316,7 +325,7 @@ def spare_first(text: str) -> str:
     Runs before clause splitting (the spared thing comes first, the edit after a comma)."""
     text = _CAN_YOU_DO_IT.sub("", text) or text  # "…, can you do that?": the request was said before it
     text = _ROOM_AROUND.sub(r" with \g<room> around it", text)  # "crop to the dog, leave a bit of room around him"
-    if (neg := _NOT_THAT.match(text.strip())) and not _SPARE_FIRST.match(text.strip()):
+    if (neg := _NOT_THAT.match(text.strip())) and not _SPARE_FIRST.match(text.strip()) and not _NO_THING.match(text):
         text = neg.group("rest")  # "not black and white, sepia please": what is not wanted, then what is
     if fill := _KEEP_ON_COLOUR.match(text.strip()):  # "keep the cat and black out everything else"
         colour = (fill.group("colour") or fill.group("colour2")).lower()
@@ -366,8 +375,8 @@ def _said_plainly(clause: str, video: bool | None, b: Any) -> Picked | None:
         return Picked(None, clause, clause, question=RIGHT_WAY_UP)
     if video is False and _SOUND_OF_A_PICTURE.match(clause):  # "blur the sound": it selected "the sound"
         return Picked(None, clause, clause, question=NO_SOUND)
-    if video is False and (fmt := _FILE_FORMAT.match(clause)):  # "convert it to a jpeg": it was greyed
-        return Picked(None, clause, clause, question=FILE_FORMAT.format(fmt=fmt.group("fmt").upper()))
+    if (fmt := _FILE_FORMAT.match(clause)) and (said := _format_answer(fmt.group("fmt"), video)):
+        return Picked(None, clause, clause, question=said)  # "convert it to a jpeg": it was greyed
     if video is False and _THEIR_OWN.match(clause) and not (getattr(b, "inputs", None) or {}).get("last"):
         return Picked("restyle", clause, clause)  # "add my logo" with no earlier picture it could be: refused
     return None
@@ -380,7 +389,15 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     if (carried := request_in_question(clause)) is not None:
         clause = carried
     picked = _choose(clause, mode, b)
-    if picked.intent is not None and picked.intent not in ANSWERING and not picked.question and only_asks(clause):
+    fix = why_so_fix(clause) if only_asks(clause) and not picked.question else None
+    if (
+        (picked.intent is not None or fix)
+        and picked.intent not in ANSWERING
+        and not picked.question
+        and only_asks(clause)
+    ):
+        if fix:  # "why is it so dark?": answered, and the edit it hints at offered ("why is it so orange?": unread)
+            b.notes.append(f"I answered the question and changed nothing; to fix it, say “{fix}”.")
         return Picked("question", rest_for("question", clause), clause)  # "what is rotating?" rotated the clip
     return picked
 
@@ -560,14 +577,42 @@ _SOUND_OF_A_PICTURE = re.compile(
 NO_SOUND = "A picture has no sound, so there is nothing to change there. I can edit what it shows ('help' lists how)."
 # a picture's file format ("convert it to a jpeg", "save this as a webp"): no edit of it (it was made grayscale)
 _FILE_FORMAT = re.compile(
-    r"^(?:convert|save|export|change|turn|make|output|give\s+me)\s+(?:it|this|that|the\s+(?:image|picture|photo|pic|file|result))?\s*"
-    r"(?:(?:in)?to|as|in)\s+(?:an?\s+)?(?P<fmt>jpe?g|gif|webp|pdf|tiff?|bmp|heic|svg|raw)\b(?:\s+(?:file|format|image))?\s*$",
+    r"^(?:convert|save|export|change|turn|make|output|give\s+me|transcode|render|encode|re-?encode|download)\s+"
+    r"(?:it|this|that|the\s+(?:image|picture|photo|pic|file|result|video|clip|movie|footage))?\s*"
+    r"(?:(?:in)?to|as|in)\s+(?:an?\s+)?(?P<fmt>jpe?g|gif|webp|pdf|tiff?|bmp|heic|svg|raw|png|webm|mov|mkv|avi|mp4|m4v|"
+    r"h\.?26[45]|hevc|vp[89]|av1|wmv|flv|mpe?g|quicktime)\b(?:\s+(?:file|format|image|video|clip|codec))?\s*[.!]*$",
     re.I,
 )
 FILE_FORMAT = (
     "I cannot convert the file to {fmt}: the pictures I make are saved as PNG (any viewer or editor can save a "
     "copy as {fmt}). I can resize it ('make it 800 pixels wide') if the file should be smaller."
 )
+ALREADY_PNG = "Nothing to convert: the pictures I make are saved as PNG already (lossless)."
+VIDEO_FORMAT = (
+    "I cannot convert the video to {fmt}: the clips I make are saved as MP4 (H.264), which plays almost everywhere; "
+    "to get {fmt}, convert the result yourself (e.g. `ffmpeg -i result.mp4 result.{ext}`). I can make a GIF of it "
+    "('make it a GIF') or make it smaller ('resize it to 720p')."
+)
+ALREADY_MP4 = "Nothing to convert: the clips I make are saved as MP4 (H.264) already."
+_IMAGE_FORMATS = frozenset("jpg jpeg gif webp pdf tif tiff bmp heic svg raw png".split())
+
+
+def _format_answer(fmt: str, video: bool | None) -> str | None:
+    """What "convert it to <fmt>" gets: the format results are saved in, and how to get another; None where the
+    words mean a step ("convert the clip to a gif" is a GIF export) or are not about the input's kind."""
+    low = fmt.lower()
+    if video is False:
+        if low == "png":
+            return ALREADY_PNG
+        return FILE_FORMAT.format(fmt=fmt.upper()) if low in _IMAGE_FORMATS else None
+    if video is True and low not in _IMAGE_FORMATS:
+        if low in ("mp4", "m4v", "h264", "h.264"):
+            return ALREADY_MP4
+        ext = {"quicktime": "mov", "hevc": "mp4", "h265": "mp4", "h.265": "mp4", "vp8": "webm", "vp9": "webm"}
+        return VIDEO_FORMAT.format(fmt=fmt.upper(), ext=ext.get(low, "mp4" if low == "av1" else low))
+    return None
+
+
 _SHOW_ME_END = re.compile(
     r"\?\s*(?:(?:can you|could you|please|just|go on and)\s+)*(?:show me|let me see|go on)\s*[.!?]*$", re.I
 )

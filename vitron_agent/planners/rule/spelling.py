@@ -63,7 +63,8 @@ def english_words() -> frozenset[str]:
 # Photographers' words the general dictionary lacks: real words, never typos ("bokeh" is no "box")
 PHOTO_WORDS = frozenset(
     "bokeh sepia vignette vignetting selfie hdr png jpg jpeg gif greyscale grayscale monochrome backdrop timelapse "
-    "photobomb photobomber photobombing lowlight denoise deblur unblur upscale downscale".split()
+    "photobomb photobomber photobombing lowlight denoise deblur unblur upscale downscale webp webm mov mkv avi mp4 "
+    "m4v hevc vp9 av1 wmv flv fps 720p 1080p 4k gifs reels tiktok".split()
 )
 
 

@@ -262,7 +262,8 @@ _TAIL = (  # possessives, "out of it", what the thing is doing, and trailing adv
         re.compile(
             r"(?:\s+(?:now|again|too|as well|instead|then|strongly|heavily|gently|lightly|subtly|a lot|a little|a bit|"
             r"slightly|somewhat|a touch|a tad|thanks|thank you|completely|entirely|fully|totally|massively|hugely|"
-            r"dramatically|significantly|considerably|loads|tons|heaps|a ton|big time|to the max|way more))+$",
+            r"dramatically|significantly|considerably|loads|tons|heaps|a ton|big time|to the max|way more|slowly|"
+            r"gradually|quickly|smoothly|steadily|progressively|gently|fast|further|more))+$",
             _I,
         ),
         "",
@@ -322,6 +323,10 @@ def clean_target(phrase: str) -> str:
     phrase = split_exclusion(phrase)[0]
     for stage in (_PLACE, _RESULT, _WRAPPER, _TAIL):
         phrase = _run(stage, phrase)
+    if _ONLY_MANNER.fullmatch(
+        phrase.strip()
+    ):  # "zoom in slowly", "crop in a bit": how, not what ("slowly" was tracked)
+        return ""
     phrase = _OWNER.sub("", phrase.strip())
     phrase = _POSTURE.sub(" ", phrase)
     if m := _ONE_OF.match(phrase.strip()):  # "the smaller of the two dogs" -> "the smaller dog"
@@ -334,6 +339,12 @@ def clean_target(phrase: str) -> str:
     return re.sub(r"\s+", " ", phrase).strip(" ,.?")
 
 
+_ONLY_MANNER = re.compile(
+    r"(?:(?:a\s+)?(?:bit|little|lot|touch|tad)|slightly|somewhat|more|less|closer|tighter|further|farther|in|out|"
+    r"slowly|gradually|quickly|smoothly|steadily|progressively|gently|fast|now|again|please|too|(?:even\s+)?more|"
+    r"some|much|way|lots)(?:\s+(?:a\s+)?(?:bit|little|lot|more|closer|slowly|please|now))*",
+    _I,
+)
 _NAMED = re.compile(r"^((?:(?:the|my|our|his|her|their|this|that)\s+)?(?P<noun>[a-z]+))\s+[A-Z][a-z]+$")
 # the kinds of thing people give names to (a capitalised word after another noun is a brand or a place)
 _NAMEABLE = frozenset(

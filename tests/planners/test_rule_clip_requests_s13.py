@@ -1,0 +1,106 @@
+"""Requests on clips and pictures a lead's try read wrongly (session 13), each said as a success:
+
+- "speed up the first half" slowed it to half speed ("half" of the part read as the factor);
+- "convert to webm" made the clip grey, "export it as mov" made a GIF, "save the clip as an mp4" was refused
+  as a sound edit; "convert to png" made a picture grey;
+- "make it vertical for tiktok" flipped the clip upside down; "crop it for instagram reels" tracked "reels";
+- "zoom in slowly" / "zoom in a bit" selected "slowly" / "a bit" as the thing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from vitron_agent.planners.base import PlanRequest
+from vitron_agent.planners.rule import RulePlanner
+from vitron_agent.toolkit.slots import factor
+from vitron_agent.toolkit.tool import Toolbox
+from vitron_agent.tools import default_tools
+
+
+@pytest.fixture(scope="module")
+def planning():
+    return RulePlanner(), Toolbox(default_tools())
+
+
+def _plan(planning, text, kind="video"):
+    planner, toolbox = planning
+    return planner.plan(PlanRequest(text=text, inputs={"input": {kind: kind}}), toolbox)
+
+
+def _steps(plan):
+    return [(s.tool, {k: v for k, v in s.args.items() if k not in ("video", "image")}) for s in plan.steps]
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("speed up the first half", 2.0),
+        ("slow down the first half", 0.5),
+        ("speed up the last third by 3x", 3.0),
+        ("play the first half at half speed", 0.5),
+    ],
+)
+def test_a_part_named_by_its_share_is_not_the_speed(planning, text, want):
+    (step,) = _plan(planning, text).steps
+    assert step.tool == "speed_video" and step.args["factor"] == pytest.approx(want) and "part" in step.args
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [("slow mo at a third of the speed", 1 / 3), ("half speed", 0.5), ("half of the video at 2x", 2.0)],
+)
+def test_factors_still_read(text, want):
+    assert factor(text) == pytest.approx(want)
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ("convert to webm", "WEBM"),
+        ("export it as mov", "MOV"),
+        ("transcode to h265", "H265"),
+        ("render it as webm", "WEBM"),
+        ("save the clip as an mp4", "MP4 (H.264) already"),
+    ],
+)
+def test_a_clips_file_format_is_answered_not_edited(planning, text, said):
+    plan = _plan(planning, text)
+    assert not plan.steps and said in plan.answer
+
+
+def test_a_gif_is_still_made(planning):
+    assert [t for t, _ in _steps(_plan(planning, "convert it to a gif"))] == ["export_gif"]
+
+
+def test_a_picture_already_png(planning):
+    plan = _plan(planning, "convert to png", kind="image")
+    assert not plan.steps and "PNG already" in plan.answer
+
+
+@pytest.mark.parametrize(
+    "text, aspect",
+    [
+        ("make it vertical for tiktok", "9:16"),
+        ("make it vertical", "9:16"),
+        ("crop it for instagram reels", "9:16"),
+        ("turn it into a vertical video", "9:16"),
+        ("make it landscape", "16:9"),
+        ("make it square for instagram", "1:1"),
+    ],
+)
+def test_a_clips_shape_said_by_its_purpose(planning, text, aspect):
+    assert _steps(_plan(planning, text)) == [("transform_video", {"operation": "crop", "aspect": aspect})]
+
+
+def test_a_flip_is_still_a_flip(planning):
+    assert _steps(_plan(planning, "flip it vertically")) == [
+        ("edit_video", {"operation": "flip", "direction": "vertical"})
+    ]
+
+
+@pytest.mark.parametrize("kind", ["image", "video"])
+@pytest.mark.parametrize("text", ["zoom in slowly", "zoom in a bit", "zoom in closer", "crop in a little more"])
+def test_how_is_not_what(planning, text, kind):
+    targets = [s.args.get("target") for s in _plan(planning, text, kind).steps if "target" in s.args]
+    assert targets == ["the main object"]
