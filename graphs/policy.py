@@ -12,6 +12,14 @@
   says how to go on (mark the object with a point or a box, name "the main object", or
   configure a detector). Non-destructive edits (recolor, blur, brighten ...) run, with the
   warning. A marked region, or a foreground word ("the main object"), is never an assumption.
+* **Anything on a weak guess is held, whatever it does.** A guess is weak when nothing in the picture
+  singles the target out: the most prominent object taken for a name no model knows, a rough rectangle
+  taken for an outline not found, or a colour's regions scattered in pieces (none holding three
+  quarters) taken for one thing
+  (:func:`weak_guess`). Every step that works on such a mask -- a recolour, a highlight, a colour
+  question -- waits, and asks back with what was found instead (newcomer s12: "make the lens red"
+  painted the whole webcam icon, "what colour is the circuit board?" answered "dark grey" from a chip,
+  both only warned of).
 
 No tool or argument is named here: which tools select or edit, which operations are destructive,
 which arguments name the target, mark a region or carry the mask all come from the tools' own
@@ -26,7 +34,7 @@ from vitron_agent.toolkit.plan import Plan, parse_ref
 from vitron_agent.toolkit.registry import EDITS, MASK_KINDS, SELECTS, traits
 from vitron_agent.toolkit.tool import METHOD_OUTPUT
 
-__all__ = ["assumption", "hold_reason", "turn_warnings", "tiny_mask"]
+__all__ = ["assumption", "hold_reason", "turn_warnings", "tiny_mask", "weak_guess"]
 
 ASSUMED = "cannot recognise"
 
@@ -58,6 +66,32 @@ def _assumed(record: dict[str, Any]) -> tuple[str, str, str] | None:
             did = did[:i]
             break
     return m.group(1), target, did.strip().rstrip(".")
+
+
+WEAK_TAKES = ("most prominent object", "rough rectangle")  # what a step took with nothing of the name behind it
+
+
+def weak_guess(record: dict[str, Any]) -> str | None:
+    """What a finished selecting step took on a weak guess ("the most prominent object", "a rough rectangle",
+    "the red regions, scattered in 6 pieces"), else None. Weak: nothing in the picture singles the target out --
+    no model named it and the step took the most prominent object or a rectangle, or it took a colour's
+    regions and they lie scattered (no piece holds three quarters of them) while the target names one thing
+    ("the red box": the bike's red stripes and half the box)."""
+    import re
+
+    found = _assumed(record)
+    if found is None:
+        return None
+    _, target, did = found
+    took = did.removeprefix("took ")
+    if any(w in did for w in WEAK_TAKES):
+        return took
+    method = str(record.get("outputs", {}).get(METHOD_OUTPUT, {}).get("value") or "")
+    pieces = re.search(r"\bscattered in (\d+) pieces\b", method)
+    one_thing = not re.search(r"(?<!s)s\b\W*$|\b(?:all|every)\b", target.lower())
+    if pieces and int(pieces.group(1)) >= 2 and one_thing:
+        return f"{took}, scattered in {pieces.group(1)} pieces"
+    return None
 
 
 def _said(how: str, target: str) -> str:
@@ -149,10 +183,12 @@ def hold_reason(step: dict[str, Any], records: dict[str, dict[str, Any]]) -> str
     declared ``role="edit"`` are held: any of them on a suspiciously tiny mask of a named target,
     and a ``destructive`` operation on a mask or track that was an assumption."""
     declared = traits(str(step.get("tool") or ""))
-    if declared.role != EDITS:
-        return None
     args = step.get("args", {})
     sources = [ref for name in declared.masks if (ref := parse_ref(args.get(name)))]
+    if (weak := _on_weak_guess(sources, records)) is not None:
+        return weak
+    if declared.role != EDITS:
+        return None
     for ref in sources:  # any edit on a suspiciously tiny mask of a named target waits
         if ref[0] in records and (tiny := tiny_mask(records[ref[0]])) is not None:
             return (
@@ -175,6 +211,27 @@ def hold_reason(step: dict[str, Any], records: dict[str, dict[str, Any]]) -> str
                 f"destroy the wrong thing. Mark it with a point or a box (--point X,Y / --box X1,Y1,X2,Y2, or a "
                 f'click in the UI), say "the main object", or configure [tools.ground]'
             )
+    return None
+
+
+def _on_weak_guess(sources: list[tuple[str, str]], records: dict[str, dict[str, Any]]) -> str | None:
+    """The hold message for a step whose mask or track comes from a selecting step of this turn that took
+    a weak guess (:func:`weak_guess`), else None: says what was not found and what was found instead."""
+    for ref in sources:
+        if ref[0] in ("input", "last") or ref[0] not in records:
+            continue
+        rec = records[ref[0]]
+        if (took := weak_guess(rec)) is None:
+            continue
+        how, target, _ = _assumed(rec) or ("cannot recognise", "the target", "")
+        area = _mask_area(rec)
+        share = f", {100 * area:.0f}% of the picture" if area is not None else ""
+        return (
+            f"held back: {_said(how, target)}, and what I found instead ({took}{share}) is only a guess, so "
+            "neither a change nor an answer on it would be about what you asked. Mark it with a point or a box "
+            '(--point X,Y / --box X1,Y1,X2,Y2, or a click in the UI), say "the main object", or configure '
+            "[tools.ground]"
+        )
     return None
 
 

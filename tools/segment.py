@@ -154,6 +154,9 @@ class CvSegmentTool(VisionTool):
             if largest:
                 return fill_holes(comps[0]), method + ", the largest region"
             keep = [c for c in comps if c.sum() >= 0.1 * comps[0].sum()]
+            if len(keep) > 1 and (top := keep[0].sum() / sum(c.sum() for c in keep)) < ONE_PIECE:
+                # no piece holds most of the colour: for one named thing, a weak guess (graphs/policy.weak_guess)
+                method += f", scattered in {len(keep)} pieces (the largest {100 * top:.0f}% of it)"
             if noun := named_noun(inp.target):
                 method += f"; it cannot recognise {noun!r} by name, so it took the {color} regions"
             return fill_holes(np.logical_or.reduce(keep)), method
@@ -196,6 +199,7 @@ def named_noun(target: str | None) -> str | None:
     return rest or None
 
 
+ONE_PIECE = 0.75  # a colour's largest region holding this share of it is one thing (a suit cut by its straps)
 CORE_SLACK = 15.0  # Lab ΔE above the purest pixels of the colour that still count as that object's colour
 PURITY_SLACK = 10.0
 
