@@ -25,6 +25,7 @@ from vitron_agent.planners.rule import save_records as _save  # noqa: F401 ("sav
 from vitron_agent.planners.rule import written_orders as _orders  # noqa: F401 (instructions in a picture: never done)
 from vitron_agent.planners.rule.answer_refs import after_answer
 from vitron_agent.planners.rule.cannot_do import PART_REFUSED, REFUSALS  # (importing it registers the refusals)
+from vitron_agent.planners.rule.chain_refs import bind_pronoun_targets
 from vitron_agent.planners.rule.clip_questions import clip_question, earlier_state
 from vitron_agent.planners.rule.complaints import part_complaint, strip_remarks
 from vitron_agent.planners.rule.crop_shapes import crop_shape
@@ -62,6 +63,7 @@ from vitron_agent.planners.rule.numerals import impossible_number, numbers_writt
 from vitron_agent.planners.rule.question_places import place_question
 from vitron_agent.planners.rule.scope_words import scope_said
 from vitron_agent.planners.rule.shorthand import arrows, chat_words, edge_strips, onto_colour, percent_words
+from vitron_agent.planners.rule.small_talk import small_talk, talk_kind
 from vitron_agent.planners.rule.step_builders import _Builder, _exclude, clause_part, clause_span
 from vitron_agent.planners.rule.target_words import named_kind, one_of_kind, one_unnamed
 from vitron_agent.toolkit import slots
@@ -102,12 +104,15 @@ class RulePlanner:
         """The steps for ``request``; with none, the answer is a refusal or a question back (``declined``:
         the turn is not ok, a batch item is not done), except the list of what it understands ("help")."""
         made = self._read(request, toolbox)
-        if not made.steps and made.answer and not asks_help(bounded(request.text)):
+        said = bounded(request.text)
+        if not made.steps and made.answer and not asks_help(said) and talk_kind(said[:200]) is None:
             made.declined = True
         return made
 
     def _in_session(self, request: PlanRequest, toolbox: Toolbox, raw: str) -> tuple[str, Plan | None]:
         """(the request with "the brown one" named, the plan the session's earlier turns decide, or None)."""
+        if (talk := small_talk(self, request, toolbox, raw)) is not None:  # "thank you!", "what did you do?"
+            return raw, Plan(answer=talk)  # a reply, not a refusal (plan() leaves it not declined)
         if (kind := named_kind(request.history)) is not None:  # "make the brown one white" after counting chickens
             raw = one_of_kind(raw, kind)
         elif (which := one_unnamed(raw)) is not None and not request.inputs.get("last"):
@@ -140,7 +145,7 @@ class RulePlanner:
         b = _builder(toolbox, request, regions, amount_notes)
         understood, misunderstood = 0, False
         refused: list[str] = []  # "I did not do 'add film grain': ..." for each clause refused in a chain
-        clauses = split_clauses(text)
+        clauses = split_clauses(_time_led(text) if b.video_mode else text)  # "from 0:05 on, slow it down"
         not_added: str | None = None  # the refused clause just before, when it would have added a thing
         for clause in clauses:
             clause = _FILLER.sub("", clause.strip()).strip()
@@ -197,6 +202,50 @@ class RulePlanner:
         return Plan(steps=_renumbered(b.steps), notes=b.notes)
 
 
+# "<verb> the part / section / bit from A to B" on a clip: the verb's span (it had kept only that part, unchanged);
+# after a verb that keeps or cuts a part ("keep the part from ...", "give me the bit between ...") it stays
+_PART_SPAN = re.compile(
+    r"(?P<verb>\b(?!(?:keep|give|take|get|show|just|only|save|extract|cut|out|remove|delete|drop|trim|crop|clip|isolate|"
+    r"export|want|need|leave|me|us|it|and|then|to|of)\b)[a-z]+)\s+(?:the|that|this)\s+"
+    r"(?:part|section|bit|segment|portion|stretch|piece)\s+(?=(?:from|between|after|before)\s+[\d.:])",
+    re.I,
+)
+
+
+def _time_led(text: str) -> str:
+    """On a clip, a first or last piece between commas that only says a time ("from 0:05 on", "between 0:02 and
+    0:05", "but only in the first 3 seconds") says when the next piece's change happens (or, last, the previous
+    one's): it is put at that piece's end ("slow it down by half from 0:05 on"); alone it had become a frame at that
+    time, or a trim of the clip before the change."""
+    from vitron_agent.planners.rule.step_builders import _TIME_WORDS
+
+    def time_only(piece: str) -> str | None:
+        said = re.sub(r"^(?:(?:but|and|then|though)\b\s*)+", "", _FILLER.sub("", piece.strip()), flags=re.I)
+        said = said.strip(" .!?")
+        left = re.sub(
+            r"\b(?:on(?:wards)?|forwards?|only|just|(?:to|till|until) the end)\b", "", _TIME_WORDS.sub("", said)
+        )
+        return said if clause_span(said, True) is not None and not left.strip(" .!?") else None
+
+    text = _PART_SPAN.sub(r"\g<verb> ", text)  # "speed up the part from 0:10 to 0:20": that span, not a trim
+    pieces = re.split(r"\s*[,;]\s*", text)
+    if len(pieces) < 2 or not any(map(time_only, pieces)):
+        return text
+    out: list[str] = []
+    held: str | None = None
+    for k, piece in enumerate(pieces):
+        if held is not None:
+            piece, held = f"{piece.rstrip(' .!?')} {held}", None
+        when = time_only(piece) if k in (0, len(pieces) - 1) else None  # one in the middle says which part
+        if when and k == 0 and not time_only(pieces[1]):  # ("trim off the intro, the first 2 s, and mute it")
+            held = when
+        elif when and out:
+            out[-1] = f"{out[-1].rstrip(' .!?')} {when}"
+        else:
+            out.append(piece)
+    return ", ".join(out)
+
+
 def _builder(toolbox: Toolbox, request: PlanRequest, regions: dict[str, Any], notes: list[str]) -> _Builder:
     """A plan builder on the request's picture (or clip), with the notes already made."""
     b = _Builder(toolbox=toolbox, inputs=request.inputs, regions=regions)
@@ -235,6 +284,7 @@ def _handle(b: _Builder, record: Any, picked: Any, clause: str, last: dict[str, 
         return
     before, noted, kept = len(b.steps), len(b.notes), (b.image, b.mask, b.box, b.last_output)
     (record.handler or declarative)(RuleCall(b, record, picked.rest, picked.text, last))
+    bind_pronoun_targets(b.steps, before)  # "track the dog and tell me when it leaves": the dog
     refused = (
         not b.steps[before:] and (len(b.notes) > noted or b.answer) and record.name != "question"
     )  # "is this a painting?"
@@ -308,7 +358,7 @@ _REMARK = re.compile(
 _BOTH_WAYS = re.compile(
     r"\b(?:(?:make|have|let)\s+it\s+)?(?:play\s+(?:it\s+|the (?:clip|video)\s+)?|go\s+|run\s+)?(?:"
     r"forwards?\s*,?\s*(?:and\s+)?(?:then\s+)?(?:backwards?|back|in reverse|reversed?)|back and forth|"
-    r"backwards? and forwards?|ping[- ]?pong(?:\s+loop)?)\b",
+    r"backwards?\s*,?\s*(?:and\s+)?(?:then\s+)?forwards?|ping[- ]?pong(?:\s+loop)?)\b",
     re.I,
 )
 # "more" says again ("brighten it, then more"), but "more contrast" / "more warmth" only names the edit

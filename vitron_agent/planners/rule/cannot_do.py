@@ -122,7 +122,9 @@ LIMITS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"^(?:undo|revert)\b|^go back to (?:the\s+)?(?:original|previous|last version|way it was|how it was|before)\b"
-        r"|^take (?:that|it) back\b",
+        r"|^take (?:that|it) back\b|^(?:restore|reset) (?:it|that|this|the (?:original|picture|photo|image))(?: back)?"
+        r"(?: to (?:the )?(?:original|how it was|before|normal))?\s*[.!?]*$"
+        r"|^(?:change|bring|turn|set|make) (?:it|that|this) back\b|^make it (?:like|as it was) before\b",
         "I cannot undo: a session keeps only the latest result, and a request without a new picture works on it. "
         "Send the original again to start from it.",
     ),
@@ -435,7 +437,11 @@ DECLARED: tuple[tuple[str, tuple[str, ...], bool], ...] = (
         ("split the clip into two", "cut the video into three parts", "divide the video into scenes"),
         True,
     ),
-    (_answer("I cannot undo"), ("undo", "undo the last change", "go back to the original", "revert it"), False),
+    (
+        _answer("I cannot undo"),
+        ("undo", "undo the last change", "go back to the original", "revert it", "restore it", "change it back"),
+        False,
+    ),
     (_answer("I cannot translate"), ("translate the sign", "translate the text into french"), False),
     (
         SUPER_RES,

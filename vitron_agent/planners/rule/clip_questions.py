@@ -143,8 +143,7 @@ def clip_question(b: Any, clause: str) -> str:
         clause = re.sub(r"^tally\b", "count", clause, flags=re.I)
     span = clause_span(clause, True)
     if span is not None and "trim_video" in b.toolbox:
-        rest = re.sub(r"\s{2,}", " ", _TIME_WORDS.sub(" ", clause)).strip(" ,?")
-        rest = re.sub(r"\s+on(?:wards?)?$", "", rest, flags=re.I)  # "what's happening from 0:20 on"
+        rest = re.sub(r"\s{2,}", " ", _TIME_WORDS.sub(" ", clause)).strip(" ,?")  # ("from 0:20 on" whole)
         if rest and rest != clause:
             _keep_part(b, span)
             clause = rest

@@ -77,8 +77,8 @@ _SOFT_LESS = re.compile(
     re.I,
 )
 _BARE_COLOUR = re.compile(
-    r"^(?:(?:actually|no+|nope|wait|hmm+|sorry|oops|or|maybe|try)\b[,!. ]*)+(?:make it\s+|in\s+|try\s+)?(?P<what>[a-z]+)"
-    + _END,
+    r"^(?:(?:actually|no+|nope|wait|hmm+|hm|sorry|oops|or|maybe|try|let's try)\b[,!. ]*)+"
+    r"(?:make it\s+|in\s+|try\s+)?(?P<what>[a-z]+)(?:\s+instead)?" + _END,
     re.I,
 )
 # "do the same to the cat", "now the background", "and the background too", "the dog as well"
@@ -91,7 +91,7 @@ _X_TOO = re.compile(
     r"^(?:(?:and|now|also|ok(?:ay)?|then)\b[,!. ]*)+(?P<what>(?:the|his|her|my|their|that|those)\s+[\w' -]+?)"
     r"(?:\s+(?:too|as well|also))?"
     + _END
-    + r"|^(?P<what2>(?:the|his|her|my|their)\s+[\w' -]+?)\s+(?:too|as well)"
+    + r"|^(?P<what2>(?:the|his|her|my|their)\s+[\w' -]+?)\s+(?:too|as well|now)"
     + _END,
     re.I,
 )
@@ -128,11 +128,20 @@ _QUALITIES = {
     "pixelate": "pixelated|pixels|pixelation|blocky|blockier|pixelly",
     "denoise": "smooth|smoother|cleaner",
 }
+# "no, make it cooler instead", "nope, warmer": the last request was not what was meant; the rest is the request
+_CORRECTION = re.compile(
+    r"^(?:no+|nah|nope|actually|sorry|oops|wait|hmm+)\s*[,!.;:-]+\s*(?:no+\s*[,!.;:-]+\s*)?"
+    r"(?!(?:i\s+(?:meant|mean|said|wanted)|not|the other|that's|that is)\b)"
+    r"(?P<rest>[a-z].*?)(?:\s*,?\s+instead)?[.!? ]*$",
+    re.I,
+)
+_NAMED = re.compile(r"^(?:the|his|her|my|their)\s+[\w' -]+$", re.I)
 _SAME_BUT = re.compile(_LEAD + r"(?:the\s+)?same\s+(?:thing\s+)?(?:but|in|with)\b", re.I)
 _OTHER_ONE = re.compile(
     _LEAD
     + r"(?:no+\b[,!. ]*|nope[,!. ]*|wrong one[,!. ]*|not (?:that|this) one[,!. ]*)*(?:(?:what|how) about |i meant |i mean )?"
-    r"(?:the other (?:one|ones|\w+)|not (?:that|this) one|wrong one|(?:that's|that is) the wrong (?:one|\w+))" + _END,
+    r"(?:the other(?: one| ones| \w+)?|not (?:that|this) one|wrong one|(?:that's|that is) the wrong (?:one|\w+))"
+    + _END,
     re.I,
 )
 _THIS_ONE = re.compile(
@@ -140,7 +149,7 @@ _THIS_ONE = re.compile(
     re.I,
 )
 # words that say a turn, not a thing: "now the same" is no target
-_NOT_A_THING = re.compile(r"^(?:same|it|that|this|them|more|less|again|one|other one|rest)$", re.I)
+_NOT_A_THING = re.compile(r"^(?:same|it|that|this|them|more|less|again|one|rest)$", re.I)
 
 NOTHING_TO_FOLLOW = (
     "{what}? There is no earlier request in this session to follow. Say the whole request, "
@@ -227,32 +236,52 @@ def follow_up(planner: Any, request: PlanRequest, toolbox: Any, text: str) -> Pl
     if _PAST_COLOUR.match(text.strip()) and _edited_before(planner, request, toolbox):
         return Plan(answer=EARLIER_STATE)  # "and what colour was the disc?" after an edit: not kept to look at
     kind, target, bit = _kind(text)
+    if kind is None and (m := _CORRECTION.match(text.strip())) and previous_request(request.history) is not None:
+        rest = m.group("rest").strip()
+        if _NAMED.match(rest) and (meant := _quality_or_meant(planner, request, toolbox, f"I meant {rest}")):
+            return meant  # "no, the cat": the last request, on the cat
+        return planner.plan(dataclasses.replace(request, text=rest), toolbox)  # "no, make it cooler instead"
     if kind is None:
         return _quality_or_meant(planner, request, toolbox, text)
     if kind == "colour":  # "actually no, blue": the last thing in that colour; with none, asked
         if previous_request(request.history) is None and not request.inputs.get("last"):
             return Plan(answer=NOTHING_TO_FOLLOW.format(what=f"{target.capitalize()} for what"))
+        last = request.inputs.get("last", {})
+        if (
+            "mask" not in last
+            and "track" not in last
+            and (base := _base(planner, request, toolbox, request.history, 0))
+        ):
+            if (again := _same_but(planner, request, toolbox, base, f"same but {target}")) is not None:
+                return again  # no mask kept (a new picture): the last request again in that colour
         return planner.plan(dataclasses.replace(request, text=f"make it {target}", history=[]), toolbox)
     if kind in ("soft_more", "soft_less"):
         if previous_request(request.history) is None:
             return None  # alone: the usual reading
         kind = kind[5:]
+    base = _base(planner, request, toolbox, request.history, 0)
+    if kind == "same" and _ONE.match(target) and base is not None:  # "and the other one": the other dog, if placed
+        if _swap_target(planner, request, toolbox, base, target) is not None:
+            return _same_to(planner, request, toolbox, base, target)
     if kind == "same" and _THIS_ONE.match(target):  # "do the same to this one" (a new picture): the request again
         kind = "again"
-    base = _base(planner, request, toolbox, request.history, 0)
     if kind == "asked_of":  # "and people?": only after a question (after an edit it is no follow-up)
         if base is None or not _was_question(planner, request, toolbox, base):
             return None
         kind = "same"
-    if kind == "other":
+    if kind == "other":  # "no, the other one" after "make the dog on the left red": the dog on the right
+        if base is not None and (plan := _same_to(planner, request, toolbox, base, "the other one")).steps:
+            plan.notes.insert(0, LAST_CHANGE.format(base=base))
+            return plan
         return Plan(answer=OTHER_ONE + (f" {LAST_CHANGE.format(base=base)}" if base else ""))
     if base is None:
         if request.inputs.get("last") and kind in ("again", "more", "less", "same_but"):
             return None  # no history but a previous result (a plan read alone): the usual reading binds "it"
         what = {"less": "Less of what", "more": "More of what", "again": "Do what again"}.get(kind, "The same as what")
         return Plan(answer=NOTHING_TO_FOLLOW.format(what=what))
-    if kind == "same_but":
-        return None  # "same but blue" after a request: the usual reading ("it" is the last mask)
+    if kind == "same_but":  # "same but blue": with the last mask, the usual reading ("it" is that mask)
+        last = request.inputs.get("last", {})
+        return None if "mask" in last or "track" in last else _same_but(planner, request, toolbox, base, text)
     if kind == "same":
         return _same_to(planner, request, toolbox, base, target)
     plan = planner.plan(dataclasses.replace(request, text=base, history=[]), toolbox)
@@ -426,11 +455,79 @@ def _swap_target(planner: Any, request: PlanRequest, toolbox: Any, base: str, wh
     """``base`` with what it was done to replaced by ``what`` (None: no target to replace)."""
     plan = planner.plan(dataclasses.replace(request, text=base, history=[]), toolbox)
     said = next((s.args["target"] for s in plan.steps if isinstance(s.args.get("target"), str)), None)
-    if isinstance(said, str) and (m := re.search(re.escape(said), base, re.I)):
+    if _ONE.match(what.strip()):  # "the left one", "the other one": the same kind of thing as before, there
+        what = _one_named(said, what.strip()) if isinstance(said, str) else None
+        if what is None:
+            return None
+    if isinstance(said, str) and (m := _said_in(base, said)):
         return base[: m.start()] + what + base[m.end() :]
     if m := _PRONOUN.search(base):
         return base[: m.start()] + what + base[m.end() :]
     return None
+
+
+# "the left one", "the bigger one", "the other one": a thing named by where or how big it is, of the kind said before
+_SIDES = {"left": "right", "right": "left", "top": "bottom", "bottom": "top", "upper": "lower", "lower": "upper"}
+_RELATIVE = {"front": "back", "back": "front", "near": "far", "far": "near", "closer": "farther", "farther": "closer"}
+_RELATIVE |= {"bigger": "smaller", "smaller": "bigger", "larger": "smaller", "big": "small", "small": "big"}
+_RELATIVE |= {"largest": "smallest", "smallest": "largest", "biggest": "smallest"}
+_PLACE_WORD = "|".join(sorted({*_SIDES, *_RELATIVE}, key=len, reverse=True))
+_ONE = re.compile(rf"^(?:the\s+)?(?P<pos>{_PLACE_WORD}|other)(?:-hand)?\s+ones?$", re.I)
+_PLACED = re.compile(
+    rf"\s*\b(?:(?:on|at|in|to)\s+the\s+(?P<side>{'|'.join(_SIDES)})(?:-hand)?(?:\s+side)?|(?P<rel>{_PLACE_WORD})(?:-hand)?)\b",
+    re.I,
+)
+
+
+def _said_in(base: str, said: str) -> re.Match[str] | None:
+    """Where ``base`` names the target its plan reads as ``said``: verbatim, or (the plan's words normalised:
+    "the bigger dog" read as "the biggest dog") the noun phrase ending in the same head noun."""
+    if m := re.search(re.escape(said), base, re.I):
+        return m
+    head = said.split()[-1] if said.split() else ""
+    if not head.isalpha():
+        return None
+    return re.search(
+        rf"\b(?:the|a|an|this|that|my|his|her)\s+(?:[\w-]+\s+){{0,3}}?{re.escape(head)}\b(?:\s+(?:on|at|in) the \w+(?:\s+side)?)?",
+        base,
+        re.I,
+    )
+
+
+def _one_named(said: str, what: str) -> str | None:
+    """ "the left one" after "the dog on the right" -> "the dog on the left"; "the other one" -> the opposite
+    place or size of the one said; None when "other" has nothing to be the opposite of ("the dog")."""
+    pos = _ONE.match(what).group("pos").lower()
+    placed = _PLACED.search(said)
+    head = _PLACED.sub("", said).strip()
+    head = re.sub(r"^(?:the|a|an)\s+", "", head, flags=re.I).strip()
+    if not head:
+        return None
+    if pos == "other":
+        if placed is None:
+            return None
+        word = (placed.group("side") or placed.group("rel")).lower()
+        pos = _SIDES.get(word) or _RELATIVE.get(word)
+    if pos in _SIDES:
+        return f"the {head} on the {pos}"
+    return f"the {pos} {head}"
+
+
+def _same_but(planner: Any, request: PlanRequest, toolbox: Any, base: str, text: str) -> Plan | None:
+    """ "same but pink" with no mask of the last turn (a new picture): the previous request with its colour
+    changed; None when the words after "but" name no colour (the usual reading)."""
+    m = re.search(r"\b(?:but|in|with)\s+(?P<rest>.+?)" + _END, text.strip(), re.I)
+    colour = m and re.sub(r"^(?:make it|in)\s+", "", m.group("rest").strip(), flags=re.I).lower()
+    if not colour or colour not in _COLOR_WORDS:
+        return None
+    plan = planner.plan(dataclasses.replace(request, text=base, history=[]), toolbox)
+    if not any(isinstance(s.args.get("color"), str) for s in plan.steps):
+        return None
+    steps = [
+        Step(id=s.id, tool=s.tool, args={**s.args, "color": colour} if "color" in s.args else s.args, after=s.after)
+        for s in plan.steps
+    ]
+    return Plan(steps=steps, notes=[f"I did {base!r} again in {colour} ({text.strip()!r})."])
 
 
 def _was_question(planner: Any, request: PlanRequest, toolbox: Any, base: str) -> bool:
@@ -442,6 +539,8 @@ def _was_question(planner: Any, request: PlanRequest, toolbox: Any, base: str) -
 def _same_to(planner: Any, request: PlanRequest, toolbox: Any, base: str, what: str) -> Plan:
     """ "do the same to the cat": the previous request with its target replaced, read afresh."""
     text = _swap_target(planner, request, toolbox, base, what)
+    if text is None and re.match(r"^(?:the\s+)?other\b", what.strip(), re.I):  # the other of what: asked
+        return Plan(answer=OTHER_ONE)
     if text is None:
         return Plan(answer=NO_TARGET.format(what=what, base=base))
     plan = planner.plan(dataclasses.replace(request, text=text, history=[]), toolbox)

@@ -208,9 +208,9 @@ _TIME_WORDS = re.compile(
     r"|(?:(?:from|between)\s+)?(?:seconds?\s+)?[\d.:]+\s*(?:s|secs?|seconds?)?\s*(?:to|and|-|until|till|through)\s*[\d.:]+\s*(?:"
     + _SECS
     + r")?"
-    r"|(?:after|before|until|till|from|up to)\s+(?:the\s+)?[\d.:]+\s*(?:"
+    r"|(?:after|before|until|till|from|up to)\s+(?:the\s+)?[\d.:]+(?:\s*"
     + _SECS
-    + r")?(?:\s+mark)?(?:\s+on(?:wards)?)?)"
+    + r")?(?:\s+mark)?(?:\s+on(?:wards)?|\s+(?:to|till|until)\s+the\s+end)?)"
     r"(?:\s+of\s+(?:it|the (?:video|clip|footage)))?",
     re.I,
 )
