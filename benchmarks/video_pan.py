@@ -56,7 +56,7 @@ def cover(clip, track: list[np.ndarray]) -> dict[str, float]:
     return {"cover": float(np.mean(covers)), "worst": float(np.min(covers)), "precision": float(np.mean(precs))}
 
 
-def run_clip(agent, clip, path: Path, show: bool) -> dict[str, float]:
+def run_clip(agent, clip, path: Path, show: bool, track: bool = True) -> dict[str, float]:
     from vitron_agent.core.refs import MaskTrackRef
 
     res = agent.run(f"how many {clip.word} are in the video?", video=str(path))
@@ -65,7 +65,7 @@ def run_clip(agent, clip, path: Path, show: bool) -> dict[str, float]:
     row = {"right": float(n == clip.count), "wrong_sure": float(n != clip.count and sure)}
     if show:
         print(f"{clip.name}: truth {clip.count}, said: {res.answer[:300]}", file=sys.stderr)
-    if clip.count == 1:
+    if clip.count == 1 and track:
         res = agent.run(f"track the {SINGULAR[clip.word]} and make it blue", video=str(path))
         tracks = [o["value"] for s in res.steps for o in s.outputs.values() if o["kind"] == "track"]
         if tracks:
@@ -83,6 +83,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--show", action="store_true", help="print each clip's answer")
     ap.add_argument("--half", choices=("tune", "heldout", "both"), default="both")
+    ap.add_argument("--counts", action="store_true", help="counts only (no track)")
     args = ap.parse_args()
     rows: dict[str, list[dict[str, float]]] = {}
     with tempfile.TemporaryDirectory() as root, Agent(data_dir=Path(root) / "data") as agent:
@@ -91,7 +92,9 @@ def main() -> int:
             if args.half not in ("both", half):
                 continue
             clip = pan_clip(name)
-            rows.setdefault(half, []).append(run_clip(agent, clip, clip.save(Path(root) / f"{name}.mp4"), args.show))
+            rows.setdefault(half, []).append(
+                run_clip(agent, clip, clip.save(Path(root) / f"{name}.mp4"), args.show, not args.counts)
+            )
     print("| half | counts right | wrong and 'sure' | track cover (mean) | worst frame | precision |")
     print("|---|---|---|---|---|---|")
     for half, rs in rows.items():

@@ -85,9 +85,13 @@ def _riders(vehicles: tuple[str, ...], model: str):
     return detect
 
 
-def count_tracks(store, video: VideoRef, target: str, ctx: ToolContext) -> tuple[list, int, str, list[int]]:
+def count_tracks(
+    store, video: VideoRef, target: str, ctx: ToolContext, camera=None
+) -> tuple[list, int, str, list[int]]:
     """(the tracks, the detection stride, the model, the shot cuts) of ``target`` through ``video``
-    (one decode: the cuts are found on the frames the tracker reads)."""
+    (one decode: the cuts are found on the frames the tracker reads); ``camera``, a
+    :class:`~vitron_agent.perception.camera_motion.CameraPath`, is fed every frame when given (it keeps
+    the keyframes)."""
     from vitron_agent.perception.track_boxes import BoxTracker, detect_every, follow, keyframes
     from vitron_agent.tools.video_describe import _Cuts, _small
 
@@ -101,6 +105,7 @@ def count_tracks(store, video: VideoRef, target: str, ctx: ToolContext) -> tuple
     k = detect_every(n, video.fps, seconds=COUNT_STEP)  # identities must survive crossings: denser than a blur's
     keys = keyframes(n, k)
     tracker = BoxTracker(max_gap=max(2 * k, int(round(video.fps))), high=0.3)
+    tracker.camera = camera
 
     def progress(i: int) -> None:
         if ctx.cancelled.is_set():
@@ -109,10 +114,16 @@ def count_tracks(store, video: VideoRef, target: str, ctx: ToolContext) -> tuple
             ctx.progress(0.05 + 0.9 * i / n, f"followed {i + 1}/{n} frames ({model} every {k})")
 
     cuts = _Cuts(video.fps)
+    if camera is not None:
+        from vitron_agent.perception.track_boxes import CutTest
+
+        camera.keep, cut_test = set(keys), CutTest()
 
     def frames():
         for i, frame in enumerate(store.get_video(video).frames()):
             cuts.add(i, _small(frame, 320))
+            if camera is not None:
+                camera.add(frame, cut=cut_test.is_cut(frame[::4, ::4, 1]))
             yield frame
 
     follow(frames(), keys, detect, tracker, progress=progress)
@@ -151,23 +162,27 @@ class CountInVideoTool(VisionTool):
             )
 
     def run(self, inp: CountVideoInput, ctx: ToolContext) -> CountVideoOutput:
+        from vitron_agent.perception.camera_motion import CameraPath
         from vitron_agent.perception.track_boxes import stitch
+        from vitron_agent.perception.track_parts import join_parts
 
         v = inp.video
-        tracks, k, model, cuts = count_tracks(ctx.store, v, inp.target, ctx)
+        camera = CameraPath()
+        tracks, k, model, cuts = count_tracks(ctx.store, v, inp.target, ctx, camera)
         word = _detector(inp.target)[1]
-        objects = stitch(tracks, max(2 * k, int(round(3 * v.fps))), v.width, v.height, cuts)
+        objects = stitch(tracks, max(2 * k, int(round(3 * v.fps))), v.width, v.height, cuts, camera)
+        objects, pieces = join_parts(objects, camera, v.fps, (v.width, v.height))
         least = min(MIN_SECONDS, v.duration / 4)
         sure = [
             g
             for g in objects
             if sum(len(t.seen) for t in g) >= 2
             and max(s for t in g for s in t.scores) >= SURE
-            and long_enough(min(g[0].seen), max(g[-1].seen), v, cuts)
+            and long_enough(*_span(g), v, cuts)
         ]
         brief = len(objects) - len(sure)
         confidence = len(sure) / len(objects) if objects else 1.0
-        spans = [(min(g[0].seen), max(g[-1].seen)) for g in sure]
+        spans = [_span(g) for g in sure]
         lower = fewest(spans, [g[-1].look for g in sure]) if sure else 0
         if lower < len(sure):  # some may be the same one coming back: a range, and no more than unsure
             confidence = min(confidence, lower / len(sure))
@@ -204,13 +219,9 @@ class CountInVideoTool(VisionTool):
             f"one counts when seen on two looks, followed {least:.1f} s or more (or {WHOLE_SHOT:.0%} of its shot; "
             f"{len(cuts) + 1} shot{'s' if cuts else ''}), with a score of {SURE} or more"
         )
-        sure_word = (
-            "unsure"
-            if lower < len(sure) or confidence < 0.5 or crowd
-            else "sure"
-            if confidence >= 0.8
-            else "fairly sure"
-        )
+        joined = sum(len(g) - 1 for g in sure)  # tracks joined into the counted objects (pieces, breaks)
+        sure_word = _sure_word(lower < len(sure) or confidence < 0.5 or crowd, confidence, joined)
+        how += _joined_note(pieces, joined - pieces, word)
         said = f"{sure_word}: {confidence:.0%} of what I followed counted; {how}" if objects else how
         from vitron_agent.tools.video_time import narrower
 
@@ -263,9 +274,44 @@ def at_once(spans: list[tuple[int, int]]) -> int:
     return most
 
 
+def _sure_word(doubt: bool, confidence: float, joined: int) -> str:
+    """How sure a count is: never "sure" when tracks were joined into one object (a guess that they are one)."""
+    if doubt:
+        return "unsure"
+    return "sure" if confidence >= 0.8 and not joined else "fairly sure"
+
+
+def _joined_note(pieces: int, breaks: int, word: str) -> str:
+    """What was joined, for the count's method ("" when nothing was)."""
+    said = []
+    if pieces:
+        said.append(
+            f"{pieces} track{'s' if pieces > 1 else ''} taken as a piece of another (the same piece of the scene lay "
+            f"inside its box on a frame the camera saw it whole; a {one_of_word(word)} larger than the frame is seen "
+            "in pieces)"
+        )
+    if breaks:
+        said.append(f"{breaks} broken track{'s' if breaks > 1 else ''} joined (lost and found again where it went)")
+    return "".join(f"; {s}" for s in said)
+
+
+def one_of_word(word: str) -> str:
+    from vitron_agent.perception.coco_names import one_of
+
+    return one_of(word)
+
+
+def _span(group: list) -> tuple[int, int]:
+    """The first and last frame an object (its tracks, which may overlap in time) was seen on."""
+    return min(min(t.seen) for t in group), max(max(t.seen) for t in group)
+
+
 def _travel(group: list) -> float:
     """How far an object's box centre moved, first to last sighting (pixels, horizontally)."""
-    a, b = group[0].seen[min(group[0].seen)], group[-1].seen[max(group[-1].seen)]
+    from vitron_agent.perception.track_parts import sightings
+
+    seen = sightings(group)
+    a, b = seen[min(seen)], seen[max(seen)]
     return abs((b[0] + b[2]) - (a[0] + a[2])) / 2
 
 

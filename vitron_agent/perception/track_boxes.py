@@ -140,6 +140,9 @@ class BoxTracker:
         self.tracks: list[Track] = []
         self.active: list[Track] = []
         self.cuts: list[int] = []  # first frames of the shots after the first
+        # where the camera looked (a CameraPath fed each frame before it is updated here), when known
+        self.camera = None
+        self.width = 0
 
     def cut(self, frame: int) -> None:
         """A shot cut before ``frame``: every track ends (none is flowed or continued into the new shot)."""
@@ -171,13 +174,28 @@ class BoxTracker:
                 continue
             if self._across_cut(t.last_seen, frame):  # a look-alike in another shot is a guess, not a sighting
                 continue
+            if self._panned_out(t, frame):  # a still thing the camera left behind: not this one
+                continue
             guess = t.seen[t.last_seen] + t.velocity() * (frame - t.last_seen)
             d = np.hypot(*((guess[:2] + guess[2:]) / 2 - (box[:2] + box[2:]) / 2)) / max(1.0, width)
             if d <= 2.0 and _unlike(t.look, look) <= 0.3 and (best_d is None or d < best_d):
                 best, best_d = t, d
         return best
 
+    def _panned_out(self, t: Track, frame: int) -> bool:
+        """Whether ``t`` stood still in the scene while the camera panned (its box's inner edge moved with
+        the picture) and the camera has since left it outside the frame: a look-alike now is another one."""
+        from vitron_agent.perception.camera_motion import shift_box, still_in_scene
+
+        cam = self.camera
+        if cam is None or frame >= len(cam.offsets) or not self.width or not still_in_scene(t.seen, cam, self.width):
+            return False
+        moved = shift_box(t.seen[t.last_seen], cam, t.last_seen, frame)
+        return moved[2] <= 0 or moved[0] >= self.width
+
     def update(self, frame: int, boxes: np.ndarray, scores: np.ndarray, image: np.ndarray | None = None) -> list[int]:
+        if image is not None:
+            self.width = image.shape[1]
         boxes = np.asarray(boxes, float).reshape(-1, 4)
         scores = np.asarray(scores, float).reshape(-1)
         looks = [appearance(image, b) if image is not None else None for b in boxes]
@@ -313,14 +331,24 @@ def boxes_per_frame(
 
 
 def stitch(
-    tracks: list[Track], max_gap: int, width: int, height: int, cuts: list[int] | tuple[int, ...] = ()
+    tracks: list[Track],
+    max_gap: int,
+    width: int,
+    height: int,
+    cuts: list[int] | tuple[int, ...] = (),
+    camera=None,
 ) -> list[list[Track]]:
     """Tracklets joined into objects: a track that starts at most ``max_gap`` frames after another
     ended, within two box widths of where that one's motion puts it by then (still inside the
     ``width`` x ``height`` frame: one that walked out is not back) and alike in colour, continues
     it (an occlusion or a bad box broke it). Never across a shot cut in ``cuts`` (first frames of
     shots): a dog that ends at a cut and a kitten where the next shot starts are two things (they were
-    joined, and "how many animals" said 2 for 3, sure). Each object is its tracks in time order."""
+    joined, and "how many animals" said 2 for 3, sure). With ``camera`` (a
+    :class:`~vitron_agent.perception.camera_motion.CameraPath`), a thing that stood still in the scene
+    while the camera panned past it is not continued by a look-alike once the camera has left it outside
+    the frame (two cups side by side were one). Each object is its tracks in time order."""
+    from vitron_agent.perception.camera_motion import shift_box, still_in_scene
+
     groups: list[list[Track]] = []
     for t in sorted((t for t in tracks if t.seen), key=lambda t: min(t.seen)):
         start, box = min(t.seen), t.seen[min(t.seen)]
@@ -333,6 +361,10 @@ def stitch(
             cx, cy = (guess[0] + guess[2]) / 2, (guess[1] + guess[3]) / 2
             if not (0 <= cx <= width and 0 <= cy <= height) or _unlike(g[-1].look, t.look) > 0.45:
                 continue
+            if camera is not None and start < len(camera.offsets) and still_in_scene(g[-1].seen, camera, width):
+                left = shift_box(g[-1].seen[end], camera, end, start)
+                if left[2] <= 0 or left[0] >= width:
+                    continue
             size = max(1.0, guess[2] - guess[0], box[2] - box[0])
             d = float(np.hypot(cx - (box[0] + box[2]) / 2, cy - (box[1] + box[3]) / 2)) / size
             if d <= best_d:

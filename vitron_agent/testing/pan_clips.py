@@ -84,6 +84,38 @@ _SPECS = {
     ),
     "moto_close_pan": ("motorbikes", 1, lambda: photo("motorcycle_right"), (120, 300, 300), (40, 420, 10)),
     "coffee_pan": ("cups", 1, lambda: photo("coffee"), (0, 400, 330), (0, 270, 9)),
+    # added after the first held-out run (two look-alike cats side by side were joined as one): the same kind
+    # of case for tuning, and one more held out
+    "two_people_pan": (
+        "people",
+        2,
+        lambda: _side_by_side(photo("astronaut"), photo("astronaut")[:, ::-1]),
+        (0, 512, 300),
+        (0, 724, 16),
+    ),
+    "two_cups_pan": (
+        "cups",
+        2,
+        lambda: _side_by_side(photo("coffee"), photo("coffee")[:, ::-1]),
+        (0, 400, 330),
+        (0, 870, 20),
+    ),
+    # added after the rule that a grown box of the whole is not used (two_cups_pan had been joined as one
+    # cup): a tuning clip and a fresh held-out one, never run before that rule
+    "two_bikes_close_pan": (
+        "motorbikes",
+        2,
+        lambda: _side_by_side(photo("motorcycle_right"), photo("motorcycle_left")),
+        (120, 300, 320),
+        (30, 1140, 30),
+    ),
+    "cup_cat_cup_pan": (
+        "cups",
+        2,
+        lambda: _side_by_side(_side_by_side(photo("coffee"), photo("chelsea")), photo("coffee")),
+        (0, 400, 340),
+        (0, 1460, 25),
+    ),
 }
 PAN_CLIPS = tuple(_SPECS)
 
