@@ -43,6 +43,7 @@ def _said(plan):
         (["make the flowers yellow", "same but pink"], {"flowers"}, "recolor", "pink"),
         (["make the dog red", "no, the cat"], {"cat"}, "recolor", "red"),
         (["blur the sky", "the sea now"], {"sea"}, "blur", None),
+        (["make the boat on the left white", "and the one on the right"], {"boat", "right"}, "recolor", "white"),
     ],
 )
 def test_the_follow_up_names_the_thing_meant(turns, words, operation, colour):

@@ -82,6 +82,12 @@ def test_why_after_a_refusal_gives_its_reason():
     assert "cannot undo" in answer and "changed nothing" in answer
 
 
+@pytest.mark.parametrize("text", ["why did you crop it?", "why didn't you blur it?", "how come?"])
+def test_any_why_about_the_last_turn_names_it(text):
+    answer = _plan(text, [_turn("crop to the horse", ["segment", "edit"])]).answer
+    assert "crop to the horse" in answer and "crop" in answer.split("crop to the horse")[-1]
+
+
 def test_with_no_earlier_turn_nothing_is_made_up():
     assert "no earlier request" in _plan("what did you do?").answer
 

@@ -472,7 +472,10 @@ _RELATIVE = {"front": "back", "back": "front", "near": "far", "far": "near", "cl
 _RELATIVE |= {"bigger": "smaller", "smaller": "bigger", "larger": "smaller", "big": "small", "small": "big"}
 _RELATIVE |= {"largest": "smallest", "smallest": "largest", "biggest": "smallest"}
 _PLACE_WORD = "|".join(sorted({*_SIDES, *_RELATIVE}, key=len, reverse=True))
-_ONE = re.compile(rf"^(?:the\s+)?(?P<pos>{_PLACE_WORD}|other)(?:-hand)?\s+ones?$", re.I)
+_ONE = re.compile(
+    rf"^(?:the\s+)?(?:(?P<pos>{_PLACE_WORD}|other)(?:-hand)?\s+ones?|ones?\s+(?:on|at|in)\s+the\s+(?P<side>{'|'.join(_SIDES)}))$",
+    re.I,
+)
 _PLACED = re.compile(
     rf"\s*\b(?:(?:on|at|in|to)\s+the\s+(?P<side>{'|'.join(_SIDES)})(?:-hand)?(?:\s+side)?|(?P<rel>{_PLACE_WORD})(?:-hand)?)\b",
     re.I,
@@ -497,7 +500,8 @@ def _said_in(base: str, said: str) -> re.Match[str] | None:
 def _one_named(said: str, what: str) -> str | None:
     """ "the left one" after "the dog on the right" -> "the dog on the left"; "the other one" -> the opposite
     place or size of the one said; None when "other" has nothing to be the opposite of ("the dog")."""
-    pos = _ONE.match(what).group("pos").lower()
+    said_one = _ONE.match(what)
+    pos = (said_one.group("pos") or said_one.group("side")).lower()
     placed = _PLACED.search(said)
     head = _PLACED.sub("", said).strip()
     head = re.sub(r"^(?:the|a|an)\s+", "", head, flags=re.I).strip()

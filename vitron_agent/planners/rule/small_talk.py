@@ -97,7 +97,10 @@ def _did(history: list[dict[str, Any]], text: str, medium: str, recap: Any) -> s
 
 
 def _why(history: list[dict[str, Any]], text: str, medium: str, recap: Any) -> str:
-    return recap(history, why=True)
+    said = recap(history, why=True)
+    if re.search(r"n't\b|\bnot\b", text, re.I) and said.startswith("Because you asked "):  # "why didn't you blur it?"
+        return "I did only what you asked: " + said[len("Because you asked ") :].replace(", so I ", ", and I ", 1)
+    return said
 
 
 _THANKS = (
@@ -137,7 +140,7 @@ _DID = (
     rf"(?:(?:can|could) {_PRONOUN} )?(?:please )?(?:explain|tell me|say|show me) what {_PRONOUN} (?:just )?(?:did|changed|have done)"
 )
 _WHY = (
-    rf"(?:and |but )?(?:why|how come)(?: (?:did|would|have) {_PRONOUN}(?: (?:do|change|make|turn|pick|choose|use)\b[\w' ]*)?)?"
+    rf"(?:and |but )?(?:why|how come)(?: (?:did|would|have|didn't|haven't) {_PRONOUN}(?: [\w' ]*)?)?"
     r"(?: then)?"
 )
 
@@ -233,7 +236,7 @@ def _steps_said(planner: Any, request: Any, toolbox: Any, asked: str, steps: lis
     parts = []
     for k, step in enumerate(steps):
         args = planned[k].args if planned else {}
-        words = [str(v) for key, v in args.items() if _shown(key, v)]
+        words = [f"{key} {v:g}" if isinstance(v, float) else str(v) for key, v in args.items() if _shown(key, v)]
         tool = str(step.get("tool"))
         said = _PHRASE.get(tool, f"ran {tool}") + (f" ({', '.join(words)})" if words else "")
         status = step.get("status", "ok")
