@@ -104,3 +104,21 @@ def test_a_flip_is_still_a_flip(planning):
 def test_how_is_not_what(planning, text, kind):
     targets = [s.args.get("target") for s in _plan(planning, text, kind).steps if "target" in s.args]
     assert targets == ["the main object"]
+
+
+@pytest.mark.parametrize("kind", ["image", "video"])
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("make the background blue but keep the ball as it is", "the ball"),
+        ("blur the background but keep the cup sharp", "the cup"),
+        ("blur the background but leave the spoon alone", "the spoon"),
+    ],
+)
+def test_a_background_around_a_thing_kept(planning, text, kept, kind):
+    """Newcomer s13 class 2: the background was taken round the main object and the answer said "I left the
+    ball as it is" while the ball (not the main object) was edited with the background."""
+    plan = _plan(planning, text, kind)
+    assert [s.args.get("target") for s in plan.steps if "target" in s.args] == [kept]
+    assert not any("covers the main object only" in n for n in plan.notes)
+    assert plan.steps[-1].args.get("where", "inside") == "inside"

@@ -82,6 +82,11 @@ _SCENE = re.compile(
 _VIDEO_TOOLS = {"segment": "track", "edit": "edit_video", "describe": "describe_video"}
 
 
+# operations that edit what lies around their mask (the mask is the thing kept): "blur the background but keep the
+# cup sharp" had blurred round the main object and said "I left the cup as it is" (newcomer s13, class 2)
+_AROUND_THE_MASK = ("blur_background", "replace_background", "keep_only")
+
+
 def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, str]) -> None:
     """Make the clause's edit spare ``kept``: it runs outside ``kept``'s mask. When the clause's
     own target was the scene ("the garage", "the room", ``_SCENE``), the background (an edit outside the
@@ -96,7 +101,8 @@ def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, s
     used = str(edit.args.get(b.mask_arg) or "")
     seg = next((s for s in added if s.tool in ("segment", "track") and used.startswith(f"${s.id}.")), None)
     target = str(seg.args.get("target", "")) if seg is not None else ""
-    if seg is not None and not _SCENE.search(target) and edit.args.get("where", "inside") != "outside":
+    around = edit.args.get("operation") in _AROUND_THE_MASK  # "blur the background but keep the cup sharp"
+    if seg is not None and not _SCENE.search(target) and edit.args.get("where", "inside") != "outside" and not around:
         # "make the flower yellow and leave the tower alone": a thing the user named is edited alone, so the
         # other thing is left as it is anyway (it had edited everything but the tower); a part of the thing
         # ("the car red but keep the wheels") cannot be taken out of its mask, and is said
@@ -121,6 +127,9 @@ def _exclude(b: _Builder, before: int, kept: str, clause: str, last: dict[str, s
         b.steps.insert(b.steps.index(edit), new)
     b.mask = mask
     edit.args[b.mask_arg] = mask
+    if around:  # the background is what lies around the kept thing: the operation edits outside its mask itself
+        b.notes.append(f"The background is everything but {kept} ({new.id}'s mask); {kept} is left as it is.")
+        return
     edit.args["where"] = "outside"
     b.notes.append(f"Everything but {kept} was edited ({edit.id} outside {new.id}'s mask).")
 
