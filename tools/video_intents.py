@@ -46,8 +46,9 @@ def speed_handler(call) -> None:
     if f is None and (said := _SPEED_SAID.search(text)):  # "play at 0.75 speed", "set the speed to 1.5" (read 2x)
         f = float(said.group(1) or said.group(2))
     slower = bool(re.search(r"\bslow|\bslower\b|\bslow-?mo", text))
-    if f is None:
-        f = 0.5 if slower else 2.0
+    if f is None:  # "a bit slower" is gentler than "slow it down" (it had been the same half speed)
+        gentle = re.search(r"\b(?:a\s+(?:little\s+)?bit|a\s+little|slightly|a\s+touch|a\s+tad|somewhat)\b", text)
+        f = (0.8 if slower else 1.25) if gentle else (0.5 if slower else 2.0)
         call.note(f"I used {f:g}x speed (say a factor, e.g. '3x', to choose).")
     elif (by := re.search(r"\bby\s+(\d+(?:\.\d+)?)\s*(?:%|percent|per cent)", text)) and f < 1:
         # "speed it up by 50%" is 1.5x, "slow it down by 25%" is 0.75x: a change, not the new speed

@@ -114,3 +114,17 @@ def test_a_pronoun_in_a_later_clause_is_the_thing_named_before():
 
 def test_backwards_then_forwards_is_one_boomerang():
     assert [t for t, _ in _video("run it backwards then forwards")] == ["reverse_video", "concat_videos"]
+
+
+@pytest.mark.parametrize(
+    "text,low,high",
+    [("make it a bit slower", 0.7, 0.95), ("slightly faster please", 1.05, 1.5), ("slow it down", 0.4, 0.6)],
+)
+def test_a_bit_faster_or_slower_is_gentle(text, low, high):
+    (tool, args), *_ = _video(text)
+    assert tool == "speed_video" and low <= args["factor"] <= high
+
+
+def test_a_bit_more_after_a_speed_change_is_gentler_than_the_change():
+    (tool, args), *_ = [(s.tool, s.args) for s in _plan(["speed it up 2x", "a bit more"], "video").steps]
+    assert tool == "speed_video" and 1.0 < args["factor"] < 2.0

@@ -540,9 +540,39 @@ def _was_question(planner: Any, request: PlanRequest, toolbox: Any, base: str) -
     return bool(plan.steps) and plan.steps[-1].tool in _QUESTION_TOOLS
 
 
+def _new_colour(what: str) -> tuple[str, str | None]:
+    """ "the orange part green" -> ("the orange part", "green"): a thing named with the colour it should take now
+    ("and the background black" after "make the sky blue"); (what, None) when no colour ends it."""
+    m = re.match(
+        r"^(?P<thing>.+?)\s+(?:in\s+)?(?P<colour>(?:(?:light|dark|bright|pale|deep)\s+)?[a-z]+)$", what.strip(), re.I
+    )
+    if m is None or m.group("colour").split()[-1].lower() not in _COLOR_WORDS:
+        return what, None
+    if m.group("thing").split()[-1].lower() in ("the", "a", "an", "his", "her", "their", "my", "its"):
+        return what, None  # "the green" is a thing named by its colour, not a thing and a colour
+    return m.group("thing"), m.group("colour")
+
+
+def _recoloured(planner: Any, request: PlanRequest, toolbox: Any, text: str, thing: str, colour: str) -> str:
+    """``text`` (the last request on the new thing) with its colour replaced by ``colour``; a request that gave
+    no colour becomes "make <thing> <colour>"."""
+    plan = planner.plan(dataclasses.replace(request, text=text, history=[]), toolbox)
+    old = next((str(s.args["color"]) for s in plan.steps if s.tool.startswith("edit") and s.args.get("color")), None)
+    spots = list(re.finditer(rf"\b{re.escape(old)}\b", text, re.I)) if old else []
+    if not spots:
+        return f"make {thing} {colour}"
+    last = spots[-1]
+    return text[: last.start()] + colour + text[last.end() :]
+
+
 def _same_to(planner: Any, request: PlanRequest, toolbox: Any, base: str, what: str) -> Plan:
-    """ "do the same to the cat": the previous request with its target replaced, read afresh."""
+    """ "do the same to the cat": the previous request with its target replaced, read afresh; "and the background
+    black": with its colour too (newcomer s13: 7 of 7 such follow-ups kept the last colour, or read the new one
+    as part of the thing)."""
+    what, colour = _new_colour(what)
     text = _swap_target(planner, request, toolbox, base, what)
+    if text is not None and colour:
+        text = _recoloured(planner, request, toolbox, text, what, colour)
     if text is None and re.match(r"^(?:the\s+)?other\b", what.strip(), re.I):  # the other of what: asked
         return Plan(answer=OTHER_ONE)
     if text is None:
@@ -603,6 +633,9 @@ def _less(steps: list[Step], base: str, bit: bool, said: str) -> Plan:
 
 
 def _gentle(step: Step, amount: float) -> Step:
+    factor = step.args.get("factor")
+    if step.tool == "speed_video" and isinstance(factor, (int, float)) and factor > 0:  # "a bit more" after 2x: 1.41x
+        return Step(id=step.id, tool=step.tool, args={**step.args, "factor": round(factor**0.5, 3)}, after=step.after)
     if not step.tool.startswith("edit"):
         return step
     return Step(id=step.id, tool=step.tool, args={**step.args, "amount": amount}, after=step.after)
