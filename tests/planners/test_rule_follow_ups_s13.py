@@ -128,3 +128,12 @@ def test_a_bit_faster_or_slower_is_gentle(text, low, high):
 def test_a_bit_more_after_a_speed_change_is_gentler_than_the_change():
     (tool, args), *_ = [(s.tool, s.args) for s in _plan(["speed it up 2x", "a bit more"], "video").steps]
     assert tool == "speed_video" and 1.0 < args["factor"] < 2.0
+
+
+@pytest.mark.parametrize(
+    "text,thing", [("how many times does the ball appear?", "ball"), ("how many times is the red car visible?", "car")]
+)
+def test_how_many_times_a_thing_appears_finds_its_appearances(text, thing):
+    """It counted things called "times"."""
+    (tool, args), *_ = _video(text)
+    assert tool == "find_in_video" and thing in args["target"] and args["question"] == "when"

@@ -317,10 +317,22 @@ _ASKED_AFTER = re.compile(
 )
 
 
+_TIMES_SEEN = re.compile(
+    r"\bhow (?:many times|often)\s+(?:does|do|did|is|are|was|were)\s+(?P<what>[a-z][a-z ]*?)\s+"
+    r"(?:appear|show up|come (?:back|in|on|by|past)|enter|reappear|pass|go (?:by|past)|cross|visible|seen|shown|on screen)\b",
+    re.I,
+)
+
+
 def _do_count(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     from vitron_agent.perception.target_spec import parse_target_phrase
 
     if _about_the_shot(b, clause):  # "how many calories are in this burger": no count of a thing
+        return
+    if b.video_mode and (seen := _TIMES_SEEN.search(clause)) and "find_in_video" in b.toolbox:
+        # "how many times does the ball appear?": its appearances with their times (it counted things called "times")
+        b.add("find_in_video", video=b.image, target=target_words(seen.group("what")), question="when")
+        b.last_output = "text"
         return
     target = clean_target(_counted_thing(b, rest)) or "objects"
     if more := _ASKED_AFTER.search(rest):  # "count the meerkats and tell me which one is tallest"
