@@ -65,6 +65,9 @@ GRABCUT_MAX_SIDE = 400
 EVERY_PART = re.compile(
     r"\b(?:parts|areas|bits|regions|patches|spots|pixels|zones|sections|everything|all)\b|\banything\b", re.I
 )
+# ... and for the part of a colour: "the red part" of a colour wheel is its whole red sector, not the purest
+# blob in it (a third of the sector was taken); stray specks of the colour elsewhere are not part of it
+WHOLE_PART = re.compile(r"\b(?:part|area|region|section|zone|portion)\b", re.I)
 
 
 class SegmentInput(TargetSpec, OnImage):  # fields: image, then the target spec, then these
@@ -144,6 +147,11 @@ class CvSegmentTool(VisionTool):
             every = components(clean(color_mask(image, color)), min_pixels=max(4, h * w // 5000))
             if every:
                 return fill_holes(np.logical_or.reduce(every)), f"Lab colour model for {color}, every region of it"
+        if color and WHOLE_PART.search(inp.target or "") and not position and not largest:
+            whole = components(clean(color_mask(image, color)), min_pixels=max(4, h * w // 5000))
+            if whole:
+                keep = [c for c in whole if c.sum() >= 0.1 * whole[0].sum()]
+                return fill_holes(np.logical_or.reduce(keep)), f"Lab colour model for {color}, the whole of its regions"
         if color:
             comps = purest_regions(image, color, min_pixels=max(4, h * w // 5000))
             if not comps:
