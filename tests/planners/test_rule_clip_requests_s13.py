@@ -122,3 +122,24 @@ def test_a_background_around_a_thing_kept(planning, text, kept, kind):
     assert [s.args.get("target") for s in plan.steps if "target" in s.args] == [kept]
     assert not any("covers the main object only" in n for n in plan.notes)
     assert plan.steps[-1].args.get("where", "inside") == "inside"
+
+
+@pytest.mark.parametrize(
+    "first, then, target, colour",
+    [
+        ("make the green part blue", "and the orange part green", "the orange part", "green"),
+        ("make the car red", "and the door green too", "the door", "green"),
+        ("paint the fence white", "and the door dark blue", "the door", "dark blue"),
+        ("make the background black and white", "and the cat green", "the cat", "green"),
+        ("make the car red", "and the bus", "the bus", "red"),
+    ],
+)
+def test_a_follow_up_names_a_thing_and_its_new_colour(planning, first, then, target, colour):
+    """Newcomer s13 class 3: "and the orange part green" after "make the green part blue" painted the orange
+    part blue (7 of 7 such follow-ups kept the last colour or took the colour into the thing's name)."""
+    planner, toolbox = planning
+    history = [{"request": first, "answer": "done", "steps": [{"id": "s1", "tool": "edit", "status": "ok"}]}]
+    inputs = {"input": {"image": "image"}, "last": {"image": "image"}}
+    plan = planner.plan(PlanRequest(text=then, inputs=inputs, history=history), toolbox)
+    assert [s.args.get("target") for s in plan.steps if "target" in s.args] == [target]
+    assert [s.args.get("color") for s in plan.steps if s.tool == "edit"] == [colour]

@@ -571,8 +571,8 @@ def _same_to(planner: Any, request: PlanRequest, toolbox: Any, base: str, what: 
     as part of the thing)."""
     what, colour = _new_colour(what)
     text = _swap_target(planner, request, toolbox, base, what)
-    if text is not None and colour:
-        text = _recoloured(planner, request, toolbox, text, what, colour)
+    if colour:  # a thing and its colour: the last request's verb on it, else "make <thing> <colour>"
+        text = _recoloured(planner, request, toolbox, text, what, colour) if text else f"make {what} {colour}"
     if text is None and re.match(r"^(?:the\s+)?other\b", what.strip(), re.I):  # the other of what: asked
         return Plan(answer=OTHER_ONE)
     if text is None:
