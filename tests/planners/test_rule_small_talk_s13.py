@@ -36,6 +36,10 @@ def test_every_example_is_read_as_its_kind_and_runs_nothing(kind, example):
         ("hi, how are you?", "hello"),
         ("can you edit videos?", "trim"),
         ("what kinds of edits can you do?", "recolour"),
+        ("hello!! :)", "hello"),
+        ("haha thanks", "welcome"),
+        ("cool beans", "ok"),
+        ("anyone there?", "hello"),
     ],
 )
 def test_replies_say_the_right_thing_briefly(text, said):
@@ -63,6 +67,11 @@ def _turn(request, tools, answer="", status="ok"):
         "answer": answer,
         "steps": [{"id": f"s{k}", "tool": t, "status": status} for k, t in enumerate(tools)],
     }
+
+
+def test_an_acknowledgement_after_a_refusal_does_not_say_it_worked():
+    assert "glad" not in _plan("ok", [_turn("undo", [], answer="I cannot undo.")]).answer.lower()
+    assert "glad" in _plan("ok", [_turn("brighten it", ["edit"])]).answer.lower()
 
 
 def test_what_did_you_do_says_the_last_request_and_its_steps():

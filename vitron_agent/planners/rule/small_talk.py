@@ -80,8 +80,14 @@ def _who(*_: Any) -> str:
     )
 
 
-def _ack(*_: Any) -> str:
-    return f"Glad it works. {HINT}"
+def _ack(history: list[dict[str, Any]], *_: Any) -> str:
+    last = history[-1] if history else {}
+    ran = bool(last.get("steps")) and all(s.get("status", "ok") in (None, "ok") for s in last["steps"])
+    return f"{'Glad it works.' if ran else 'OK.'} {HINT}"  # after a question back or a refusal nothing "works"
+
+
+def _praise(*_: Any) -> str:
+    return f"Thank you! {HINT}"
 
 
 def _fine(*_: Any) -> str:
@@ -109,7 +115,7 @@ _THANKS = (
 )
 _HELLO = (
     r"(?:hello|hi|hey|hiya|howdy|greetings|yo|good (?:morning|afternoon|evening|day))(?: there| again)?|"
-    r"how are you(?: doing)?(?: today)?|how's it going|what's up"
+    r"how are you(?: doing)?(?: today)?|how's it going|what's up|(?:is )?any(?:one|body) (?:there|home)"
 )
 _PRONOUN = r"(?:you|u)"
 _ABLE = (
@@ -126,10 +132,14 @@ _ABLE = (
 _WHO = rf"who are {_PRONOUN}|what are {_PRONOUN}|what(?:'s| is) your name|are {_PRONOUN} (?:a bot|an ai|human|a person)"
 _ACK = (
     r"(?:ok(?:ay)?|great|nice|cool|perfect|awesome|excellent|wonderful|amazing|brilliant|lovely|sweet|neat|good|wow|"
-    r"yay|sounds good|got it|all good|well done|love it|i (?:love|like) it|beautiful)(?: (?:job|work|one|stuff))?|"
+    r"yay|sounds good|got it|all good|well|oh|ah|hmm+|love it|i (?:love|like) it|beautiful|cool beans|lol|lmao|haha+|hehe)"
+    r"(?: (?:job|work|one|stuff))?|"
     r"(?:that|this|it)(?:'s| is| was| looks| look) (?:really |very |so )?(?:great|good|nice|perfect|awesome|"
-    r"fine|better|amazing|lovely|excellent|beautiful|all|it)|looks (?:great|good|nice|perfect|better)|"
-    rf"{_PRONOUN}(?:'re| are) (?:great|awesome|amazing|the best|helpful|brilliant)"
+    r"fine|better|amazing|lovely|excellent|beautiful|all|it)|looks (?:great|good|nice|perfect|better)"
+)
+_PRAISE = (
+    rf"{_PRONOUN}(?:'re| are) (?:so |really |very )?(?:great|awesome|amazing|the best|helpful|brilliant|good|smart|clever)|"
+    r"(?:great|good|nice|excellent|awesome) (?:job|work)|well done|(?:i )?love (?:you|this tool)|good (?:bot|boy|girl)"
 )
 _FINE = r"sorry|my bad|never ?mind|nvm|forget (?:it|that)|no worries|oops"
 _BYE = r"(?:good)?bye|bye bye|see (?:you|ya)(?: later)?|good ?night|later|cya|that's all for (?:now|today)"
@@ -158,7 +168,8 @@ TALKS: tuple[Talk, ...] = (
     Talk("hello", _HELLO, ("hello", "hi there", "good morning", "hey!"), _hello),
     Talk("bye", _BYE, ("bye", "see you later", "good night", "goodbye!"), _bye),
     Talk("fine", _FINE, ("sorry", "never mind", "forget it", "my bad"), _fine),
-    Talk("ack", _ACK, ("ok", "great job", "that looks great", "you're awesome"), _ack),
+    Talk("praise", _PRAISE, ("great job", "you're awesome", "well done", "nice work"), _praise),
+    Talk("ack", _ACK, ("ok", "that looks great", "perfect", "cool"), _ack),
 )
 
 
@@ -170,14 +181,19 @@ def _compiled() -> list[re.Pattern[str]]:
 
 
 _PIECES = re.compile(r"\s*(?:[,.!?;:]+|\s-+\s|\s(?:and|so)\s(?=thanks?\b|thank\b|bye\b))\s*")
-_EXTRA = re.compile(r"^(?:(?:oh|ah|well|so|um+|hmm+|yes|yeah|yep|and|but|really)\s+)+|\s+(?:again|then|too)$", re.I)
+_SMILEY = re.compile(r"(?<!\w)[:;=]-?[()dDpP3/|]+(?!\w)|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+_EXTRA = re.compile(
+    r"^(?:(?:oh|ah|so|um+|hmm+|yes|yeah|yep|and|but|really|haha+|hehe|lol|wow)\s+)+|\s+(?:again|then|too)$",
+    re.I,
+)
 
 
 def talk_kind(text: str) -> Talk | None:
     """The kind of small talk ``text`` is, when every piece of it is some kind's phrase (module
     docstring); None when any piece asks for something else."""
-    pieces = [_EXTRA.sub("", p.strip()) for p in _PIECES.split(text.strip().replace("\u2019", "'"))]
-    pieces = [p for p in pieces if p]
+    said = _SMILEY.sub(" ", text.strip().replace("\u2019", "'"))  # "hello!! :)", "thanks :D"
+    pieces = [_EXTRA.sub("", p.strip()) for p in _PIECES.split(said)]
+    pieces = [p for p in pieces if re.search(r"[a-z]", p, re.I)]
     if not pieces or len(pieces) > 4:
         return None
     found: list[int] = []
