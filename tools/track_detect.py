@@ -162,6 +162,7 @@ class EmbeddedTrackTool(CvTrackTool):
         depth = depth_word(target) if every else None
         h, w = prompt.shape[:2]
         packed, gaps, events = _follow_frames(clip, inp, prompt, items, name, depth if every else False, ctx)
+        steadied = "" if every else _steady_pan(clip, packed, h, w)
         first = np.unpackbits(packed[inp.frame], count=h * w).reshape(h, w).astype(bool)
         listed = ", ".join(d.describe() for d in items)
         method = (
@@ -171,7 +172,7 @@ class EmbeddedTrackTool(CvTrackTool):
         )
         if depth is not None:
             method += f"; only those in the {depth} (height stands for nearness)"
-        method += seen_note([bool(p.any()) for p in packed], inp.video.fps)
+        method += steadied + seen_note([bool(p.any()) for p in packed], inp.video.fps)
         method += events_said(events, inp.video.fps, name.word, clock)
         return track_output(ctx, inp.video, packed, inp.frame, first, method)
 
@@ -237,6 +238,29 @@ class EmbeddedTrackTool(CvTrackTool):
             looks, inp.video.fps
         )
         return track_output(ctx, inp.video, packed, inp.frame, first, method)
+
+
+def _steady_pan(clip, packed: list[np.ndarray], h: int, w: int) -> str:
+    """Through a camera pan over a thing that stands still, each frame's mask voted on by the frames that saw
+    the same piece of the scene (:func:`~vitron_agent.perception.camera_motion.steady_in_scene`; the front of
+    a motorbike entering at the frame's edge had been left out for a second and a half), ``packed`` changed
+    in place; the note for the method ("" when the camera did not pan or the thing moved itself)."""
+    from vitron_agent.perception.camera_motion import CameraPath, steady_in_scene
+
+    path = CameraPath(keep=set())
+    for frame in clip.frames():
+        path.add(frame)
+    masks = [np.unpackbits(p, count=h * w).reshape(h, w).astype(bool) for p in packed]
+    steady = steady_in_scene(masks, path)
+    if steady is None:
+        return ""
+    changed = sum(int((a != b).sum()) for a, b in zip(masks, steady, strict=True))
+    for i, m in enumerate(steady):
+        packed[i] = np.packbits(m)
+    return (
+        f"; the camera panned over it standing still: each pixel kept where most frames that saw that piece of "
+        f"the scene had it ({changed / max(1, sum(int(m.sum()) for m in masks)):.0%} of the mask changed)"
+    )
 
 
 def _unpacked_from(packed: list[np.ndarray], start: int, video):

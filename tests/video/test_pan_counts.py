@@ -78,3 +78,44 @@ def test_two_look_alike_cups_panned_past_are_two(store):
     video = store.put_video(iter(clip.frames), clip.fps, producer="input")
     out = CountInVideoTool()(ToolContext(store=store), video=video.model_dump(), target="cups")
     assert out.count == 2, out.text
+
+
+def _scene_masks(path: CameraPath, n: int, x1: int, x2: int, shape=(120, 160)) -> list[np.ndarray]:
+    """A still thing at scene x ``x1``-``x2`` (rows 20-100) as it shows on each frame of the pan."""
+    out = []
+    for i in range(n):
+        m = np.zeros(shape, bool)
+        ox = int(round(path.offsets[i][0]))
+        a, b = max(0, x1 - ox), min(shape[1], x2 - ox)
+        if b > a:
+            m[20:100, a:b] = True
+        out.append(m)
+    return out
+
+
+def test_a_part_missed_while_it_enters_the_frame_is_kept_by_the_frames_that_saw_it():
+    """The pan over one motorbike: its front, entering at the frame's edge, was left out of the mask for a
+    second and a half, so 'make it blue' left the fork and the front wheel red."""
+    from vitron_agent.perception.camera_motion import steady_in_scene
+
+    frames, path = _pan(n=30)
+    truth = _scene_masks(path, 30, 60, 200)
+    masks = [m.copy() for m in truth]
+    for i in range(6, 12):  # the front (scene x 150-200) missed while it enters
+        ox = int(round(path.offsets[i][0]))
+        masks[i][:, max(0, 150 - ox) :] = False
+    steady = steady_in_scene(masks, path)
+    assert steady is not None
+    for i in range(6, 12):
+        assert (steady[i] == truth[i]).mean() > 0.99, i
+
+
+def test_a_thing_that_moves_itself_is_left_alone():
+    from vitron_agent.perception.camera_motion import steady_in_scene
+
+    _, path = _pan(n=30)
+    # a thing that keeps its place on the frame while the camera pans: it moves with the camera
+    masks = [np.zeros((120, 160), bool) for _ in range(30)]
+    for m in masks:
+        m[20:100, 50:110] = True
+    assert steady_in_scene(masks, path) is None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["CameraPath", "in_scene", "shift_box", "still_in_scene"]
+__all__ = ["CameraPath", "in_scene", "shift_box", "steady_in_scene", "still_in_scene"]
 
 SIDE = 160  # frames are compared at this width (phase correlation of a 160-px grey frame: ~0.3 ms)
 SURE_RESPONSE = 0.1  # a peak weaker than this says nothing: the shift is taken as none
@@ -102,3 +102,49 @@ def still_in_scene(seen: dict[int, np.ndarray], path: CameraPath, width: int, la
             continue
         misses.append(min(abs((seen[b][e] - seen[a][e]) - pic) for e in edges) / max(1.0, abs(pic)))
     return bool(misses) and float(np.median(misses)) <= 0.5
+
+
+STILL_IOU = 0.6  # masks that line up this well under the camera's motion: a thing still in the scene
+VOTE = 0.5  # a pixel is the thing's where this share of the frames that saw it had it in the mask
+VOTE_REACH = 30  # frames either side that vote
+
+
+def _lined_up(masks: list[np.ndarray], path: CameraPath, step: int = 3) -> float:
+    """The median IoU of masks ``step`` frames apart, one moved onto the other by the camera's shift (where
+    both frames saw), over frames of one scene with both masks present; 0 when there are none."""
+    ious = []
+    for i in range(len(masks) - step):
+        j = i + step
+        if path.scene[i] != path.scene[j] or not masks[i].any() or not masks[j].any():
+            continue
+        moved, seen = in_scene(masks[i], path, i, j)
+        a, b = moved & seen, masks[j] & seen
+        union = (a | b).sum()
+        if union:
+            ious.append(float((a & b).sum() / union))
+    return float(np.median(ious)) if ious else 0.0
+
+
+def steady_in_scene(masks: list[np.ndarray], path: CameraPath) -> list[np.ndarray] | None:
+    """A still thing's masks (HxW bool per frame) through a pan, each pixel voted on by every frame that saw
+    that piece of the scene (up to :data:`VOTE_REACH` frames away): a part the segmenter missed on some
+    frames -- the front of a motorbike entering at the frame's edge, where a salient segmenter sees little
+    -- is kept where most frames that saw it had it. None (nothing changed) when the camera did not pan
+    (under a tenth of the frame) or the masks do not line up under its motion (the thing moves itself)."""
+    if not masks or len(path.offsets) != len(masks):
+        return None
+    w = masks[0].shape[1]
+    if path.moved(0, len(masks) - 1) < 0.1 * w or _lined_up(masks, path) < STILL_IOU:
+        return None
+    out = []
+    for i, m in enumerate(masks):
+        votes = np.zeros(m.shape, np.int32)
+        seen = np.zeros(m.shape, np.int32)
+        for j in range(max(0, i - VOTE_REACH), min(len(masks), i + VOTE_REACH + 1)):
+            if path.scene[j] != path.scene[i]:
+                continue
+            moved, saw = in_scene(masks[j], path, j, i)
+            votes += moved
+            seen += saw
+        out.append(np.where(seen >= 3, votes >= VOTE * np.maximum(seen, 1), m))
+    return out
