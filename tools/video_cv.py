@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Literal
 
@@ -503,16 +504,30 @@ class AnimateOutput(BaseModel):
     video: VideoRef = Field(description="the clip")
 
 
+_CAMERA_WORDS = (
+    (
+        r"\b(?:zoom(?:s|ed|ing)?|pull(?:s|ing)?|dolly(?:ing)?|move(?:s|ing)?)\s+(?:slowly\s+)?(?:out|back|away)\b",
+        "zoom_out",
+    ),
+    (
+        r"\b(?:pan(?:s|ned|ning)?|mov(?:e|es|ing)|slid(?:e|es|ing)|track(?:s|ing)?)\s+(?:slowly\s+)?(?:to\s+(?:the\s+)?)?left\b",
+        "pan_left",
+    ),
+    (
+        r"\b(?:pan(?:s|ned|ning)?|mov(?:e|es|ing)|slid(?:e|es|ing)|track(?:s|ing)?)\s+(?:slowly\s+)?(?:to\s+(?:the\s+)?)?right\b",
+        "pan_right",
+    ),
+    (r"\b(?:pan(?:s|ned|ning)?|tilt(?:s|ed|ing)?|mov(?:e|es|ing))\s+(?:slowly\s+)?up(?:wards?)?\b", "pan_up"),
+    (r"\b(?:pan(?:s|ned|ning)?|tilt(?:s|ed|ing)?|mov(?:e|es|ing))\s+(?:slowly\s+)?down(?:wards?)?\b", "pan_down"),
+    (r"\bpan(?:s|ned|ning)?\b", "pan_right"),  # a pan with no side said: left to right, as text is read
+)
+
+
 def _camera(prompt: str | None) -> str:
+    """The camera move ``prompt`` says ("zoom out", "pans to the right", "tilt up"); a zoom in when none."""
     p = (prompt or "").lower()
-    for words, motion in (
-        (("zoom out", "pull back", "dolly out"), "zoom_out"),
-        (("pan left",), "pan_left"),
-        (("pan right",), "pan_right"),
-        (("pan up", "tilt up"), "pan_up"),
-        (("pan down", "tilt down"), "pan_down"),
-    ):
-        if any(w in p for w in words):
+    for words, motion in _CAMERA_WORDS:
+        if re.search(words, p):
             return motion
     return "zoom_in"
 

@@ -143,3 +143,41 @@ def test_a_follow_up_names_a_thing_and_its_new_colour(planning, first, then, tar
     plan = planner.plan(PlanRequest(text=then, inputs=inputs, history=history), toolbox)
     assert [s.args.get("target") for s in plan.steps if "target" in s.args] == [target]
     assert [s.args.get("color") for s in plan.steps if s.tool == "edit"] == [colour]
+
+
+@pytest.mark.parametrize(
+    "text, motion",
+    [
+        ("make a short video zooming into the picture", "zoom_in"),
+        ("turn this into a clip that pans to the right", "pan_right"),
+        ("create a 5 second clip with a slow zoom out", "zoom_out"),
+        ("make a video where the camera tilts up", "pan_up"),
+    ],
+)
+def test_a_still_filmed_with_a_camera_move(planning, text, motion):
+    """Newcomer s13 class 7: these were a crop to "short video zooming into the picture", or refused as needing a
+    generative model, though the animate tool's cv backend films a still with a camera move."""
+    from vitron_agent.tools.video_cv import _camera
+
+    plan = _plan(planning, text, kind="image")
+    assert [s.tool for s in plan.steps] == ["animate"]
+    assert _camera(plan.steps[0].args["prompt"]) == motion
+
+
+@pytest.mark.parametrize("text", ["swap the left and right logos", "switch the cat and the dog"])
+def test_swapping_two_things_is_refused_not_mirrored(planning, text):
+    plan = _plan(planning, text, kind="image")
+    assert not plan.steps and "cannot swap" in plan.answer
+
+
+@pytest.mark.parametrize(
+    "text, op",
+    [
+        ("remove the white background", "cutout"),
+        ("remove the background and put it on black", "keep_only"),
+        ("make the background white", "replace_background"),
+    ],
+)
+def test_the_colour_a_removed_background_has(planning, text, op):
+    """ "remove the white background" had made the background white (newcomer s13 class 7)."""
+    assert [s.args.get("operation") for s in _plan(planning, text, kind="image").steps if s.tool == "edit"] == [op]

@@ -19,6 +19,7 @@ from typing import Any
 
 from vitron_agent.planners.base import PlanRequest
 from vitron_agent.planners.rule import border_trim as _border_trim  # noqa: F401 ("crop the black bars")
+from vitron_agent.planners.rule import camera_moves as _camera_moves  # noqa: F401 (a still filmed; swaps refused)
 from vitron_agent.planners.rule import look_records as _looks  # noqa: F401 (importing it registers the looks, text and border)
 from vitron_agent.planners.rule import metadata_records as _metadata  # noqa: F401 (EXIF: none kept, none read)
 from vitron_agent.planners.rule import save_records as _save  # noqa: F401 ("save it": already kept, said where)

@@ -613,6 +613,10 @@ def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) ->
     before, mask_before = len(b.steps), b.mask  # (a skipped clause leaves no selection step behind)
     colors = _COLOR_RE.findall(rest)
     color = colors[-1].lower() if colors else None
+    if len(colors) == 1 and re.match(r"^(?:remove|erase|delete|get rid of|lose|ditch|drop|kill|strip|hide)\b", low):
+        # "remove the white background": the colour it has now, not one to put there (it was made white)
+        if re.search(rf"\b{re.escape(color)}(?:ish)?[\s-]+(?:back(?:ground|drop)|bg|surroundings)\b", low):
+            color = None
     put = _PUT_ON.match(rest)
     if (
         put

@@ -1,0 +1,78 @@
+"""The rule planner's records for a still made into a clip by a camera move, and for swapping two things.
+
+"make a short video zooming into the picture", "turn this photo into a clip that pans to the right": the
+``animate`` tool's cv backend films the still with a camera move (zoom in/out, pan left/right/up/down) and
+needs no weights. These were read as a crop to a thing called "short video zooming into the picture".
+
+"swap the left and right logos", "switch the cat and the dog": no tool moves a thing and fills the place it
+leaves; this was done as a mirror of the whole picture, said done. The answer says so and what can be done.
+Rules only (order 40).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vitron_agent.toolkit.intents import Intent, register_intent
+
+__all__ = ["CAMERA_CLIP_INTENT", "SWAP_INTENT", "NO_SWAP"]
+
+_CLIP = r"(?:video|clip|movie|film|animation|animated\s+(?:gif|clip)|gif)"
+_MOVE = r"(?:zoom\w*|pan(?:s|ning|ned)?|tilt(?:s|ing|ed)?|ken\s+burns|dolly\w*|push(?:es|ing)?\s+in|pull(?:s|ing)?\s+(?:back|out)|camera\s+move\w*)"
+NO_SWAP = (
+    "I cannot swap two things' places in a picture: no tool here moves a thing and fills the place it leaves. I can "
+    "mirror the whole picture ('flip it horizontally'), cut one thing out ('cut out the dog') and put it on another "
+    "picture, or remove one ('remove the dog')."
+)
+
+
+def _camera_clip(call: Any) -> None:
+    if call.video:
+        call.ask("That clip already moves: to follow a thing in it, say 'zoom in on the dog' (a crop that follows it).")
+        return
+    call.set_output(call.add("animate", image=call.picture, prompt=call.text), "video")
+
+
+CAMERA_CLIP_INTENT = Intent(
+    "camera_clip",
+    patterns=(
+        # "make a short video zooming into the picture", "turn this photo into a clip that pans right"
+        rf"^(?:please\s+)?(?:(?:can|could|would)\s+(?:you|u)\s+)?(?:make|create|turn|render|give\s+me|produce|build)\s+"
+        rf"(?:it\s+|this\s+|the\s+(?:picture|image|photo)\s+|this\s+(?:picture|image|photo)\s+)?(?:into\s+)?(?:a|an|me\s+a)\s+"
+        rf"(?:[\w-]+\s+){{0,3}}?{_CLIP}\b.*\b{_MOVE}",
+        # "zoom slowly into the picture as a video"
+        rf"^(?:please\s+)?{_MOVE}\b.*\b(?:as|into)\s+(?:a|an)\s+(?:[\w-]+\s+)?{_CLIP}\b",
+    ),
+    slots=(),
+    help="a still filmed with a camera move (zoom or pan) as a short clip",
+    handler=_camera_clip,
+    media="image",
+    order=40,
+)
+
+_COLOURS = r"(?:red|green|blue|yellow|orange|purple|pink|black|white|gr[ae]y|brown|colou?rs?)"
+
+
+def _swap(call: Any) -> None:
+    call.ask(NO_SWAP)
+
+
+SWAP_INTENT = Intent(
+    "swap_places",
+    patterns=(
+        # "swap the left and right logos", "switch the cat and the dog around", "swap places of the two cups"
+        rf"^(?:please\s+)?(?:swap|switch|exchange|trade|interchange)\s+(?:the\s+)?(?:places?|positions?|spots?|sides?)?\s*"
+        rf"(?:of\s+)?(?!.*\b(?:background|backdrop|sky|face|{_COLOURS})\b)(?:the\s+)?[\w' -]+?\s+(?:and|with(?=\s+the\b))\s+"
+        r"(?:the\s+)?[\w' -]+?(?:\s+(?:around|round|over|places?|positions?))?\s*[.!]*$",
+        # ("swap left and right", "switch the left and right sides": the picture mirrored, another record)
+        r"^(?:please\s+)?(?:swap|switch)\s+(?:the\s+)?(?:left|right|top|bottom)\s+and\s+(?:the\s+)?(?:left|right|top|bottom)\s+"
+        r"(?!(?:sides?|halves|half|parts?|of\b|around\b|round\b)\b)\w+.*$",
+    ),
+    slots=(),
+    help="",
+    handler=_swap,
+    media="image",
+    order=40,
+)
+register_intent(CAMERA_CLIP_INTENT)
+register_intent(SWAP_INTENT)
