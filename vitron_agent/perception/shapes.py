@@ -96,6 +96,7 @@ class ShapeCount:
     others: dict[str, int]
     shapes: list[Shape] = field(default_factory=list, repr=False)
     hidden: int = 0
+    ink: float = 0.0  # the share of the picture drawn on (not its flat background)
 
     @property
     def sure(self) -> bool:
@@ -104,6 +105,13 @@ class ShapeCount:
     def words(self) -> str:
         """The count in words, as sure as the outlines allow."""
         what = "shapes" if self.kind == "shape" else _PLURAL.get(self.kind, self.kind + "s")
+        if not self.count and not self.others and not self.clumps and self.ink >= INKED:
+            # nothing read as a shape where much is drawn: a zero would be the method's, not the picture's ("I see
+            # no circles" on a flower of life of 19 overlapping outlines: newcomer s13, class 5)
+            return (
+                f"I cannot count the {what} surely: I read no shape at all in this drawing ({100 * self.ink:.0f} % of it "
+                "is drawn: lines that cross, or line art rather than filled shapes), so I cannot say there are none."
+            )
         others = [plural_shape(k, n) for k, n in sorted(self.others.items(), key=lambda t: -t[1]) if k not in UNREAD]
         hidden = f", {self.hidden} of them partly hidden under others" if self.hidden else ""
         if self.kind == "shape" and self.count:
@@ -124,6 +132,8 @@ class ShapeCount:
 
 
 UNREAD = ("clump", "hidden")
+CROSSED = 3  # a drawn piece enclosing this many holes is lines that cross (a flower of life), not one shape
+INKED = 0.02  # a drawing with at least this share drawn on, and no shape read in it, is not counted as having none
 
 
 def _joined(parts: list[str]) -> str:
@@ -202,7 +212,10 @@ def find_shapes(image: np.ndarray, min_share: float = 0.0002) -> list[Shape] | N
         for i in range(1, n + 1):
             piece = labels == i
             if piece.sum() >= min_px:
-                shapes.append(_shape_of(image, piece, inked & ~layer))
+                shape = _shape_of(image, piece, inked & ~layer)
+                if ndi.label(piece & ~layer)[1] >= CROSSED:  # lines that cross: no one shape's outline
+                    shape.kind, shape.hidden = "clump", False
+                shapes.append(shape)
     return _without_specks(_one_per_outline(sorted(shapes, key=lambda s: -int(s.mask.sum()))))
 
 
@@ -355,7 +368,16 @@ def count_shapes(image: np.ndarray, kind: str, region: np.ndarray | None = None)
         chosen = [s for s in shapes if s.kind in same]
     others = {k: n for k, n in tally.items() if kind == "shape" or k not in {s.kind for s in chosen}}
     unread = tally.get("clump", 0) + tally.get("hidden", 0)
-    return ShapeCount(kind, len(chosen), unread, others, chosen, sum(s.hidden for s in chosen))
+    return ShapeCount(kind, len(chosen), unread, others, chosen, sum(s.hidden for s in chosen), _inked(image))
+
+
+def _inked(image: np.ndarray) -> float:
+    """The share of ``image`` (a drawing on a flat background) that is drawn on."""
+    import cv2
+
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    bg = _background(lab)
+    return 0.0 if bg is None else float((np.linalg.norm(lab - bg, axis=2) >= DELTA).mean())
 
 
 METHOD = (
