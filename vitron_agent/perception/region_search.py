@@ -34,7 +34,7 @@ from vitron_agent.perception.detector import Named
 if TYPE_CHECKING:
     from vitron_agent.perception.resolving import Resolved
 
-__all__ = ["search_regions", "by_region_search", "LIMIT"]
+__all__ = ["search_regions", "by_region_search", "by_segments", "LIMIT"]
 
 LIMIT = 24  # proposals classified a search
 _SAME = 0.5  # a hit this much inside another is a piece of the same thing
@@ -130,7 +130,7 @@ def by_region_search(
     hits, looked = search_regions(image, imagenet)
     hits = [d for d in hits if not _mostly_other(d, found, imagenet)]
     if not hits:
-        return None
+        return by_segments(image, found, imagenet, what, phrase, with_mask)
     items, note = select(image, hits, Named(tuple(d.label for d in hits), what.word, what.plural), phrase)
     how = (
         "the classifier (EfficientNet-Lite2) named " + ", ".join(d.describe() for d in items) + f" on a region "
@@ -140,3 +140,43 @@ def by_region_search(
     items, masks, refined = _refined(image, items, imagenet)
     how += "".join(f"; {h}" for h in refined)
     return Resolved(items, _mask(image, items, with_mask, masks), how + (f" ({note})" if note else ""), sure=False)
+
+
+# a name the classifier knows more kinds of than this is not looked for on segments: summed over many
+# classes (59 birds), a grey-edged segment's probability reaches the threshold on nothing (a coin named a
+# bird; the absent asks' false finds were all such names), and the detector knows those kinds anyway
+SEGMENT_KINDS = 8
+
+
+def by_segments(
+    image: np.ndarray, found: list[Detection], imagenet: frozenset[int], what: Named, phrase: str, with_mask: bool
+) -> Resolved | None:
+    """The segment(s) the phrase means among those the classifier names as one of ``imagenet`` on
+    their own pixels (:func:`~vitron_agent.perception.segment_names.named_segments`: selective search's
+    regions with the rest of the picture grey), as an unsure
+    :class:`~vitron_agent.perception.resolving.Resolved` whose mask is the segment's; None when none is
+    named so, or a sure person or animal the detector found holds the best one."""
+    from vitron_agent.perception.classifier_hits import _mostly_other
+    from vitron_agent.perception.masks import fill_holes
+    from vitron_agent.perception.resolving import Resolved, select
+    from vitron_agent.perception.segment_names import named_segments
+
+    if len(imagenet) > SEGMENT_KINDS:
+        return None
+    named = [(d, m) for d, m in named_segments(image, imagenet) if not _mostly_other(d, found, imagenet)]
+    if not named:
+        return None
+    masks = {id(d): m for d, m in named}
+    hits = [d for d, _ in named]
+    items, note = select(image, hits, Named(tuple(d.label for d in hits), what.word, what.plural), phrase)
+    how = (
+        "the classifier (EfficientNet-Lite2) named " + ", ".join(d.describe() for d in items) + " on a segment's own "
+        f"pixels (selective search's regions, the rest of the picture greyed out; no box it was asked about named "
+        f"one); unsure: it cannot tell whether that is the {what.word} you mean, so it took the segment it names so "
+        "most surely"
+    )
+    mask = np.zeros(image.shape[:2], bool)
+    if with_mask:
+        for d in items:
+            mask |= fill_holes(masks[id(d)])
+    return Resolved(items, mask, how + (f" ({note})" if note else ""), sure=False)
