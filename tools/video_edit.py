@@ -25,7 +25,7 @@ from vitron_agent.core.errors import ToolFailed
 from vitron_agent.core.refs import VideoRef
 from vitron_agent.toolkit.registry import Backend, StepWords, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
-from vitron_agent.tools.video_clip_parts import ClipPart, _frame_spans, _spans_said
+from vitron_agent.tools.video_part_spans import ClipPart, frame_spans, spans_said
 from vitron_agent.tools.video_time import clock
 
 __all__ = [
@@ -195,11 +195,11 @@ class TrimVideoTool(VisionTool):
         if not found.ranges:
             nothing = {"keep": "nothing to keep", "remove": "nothing removed", "from_first": "nothing skipped"}
             raise ToolFailed(f"I did not find {inp.visible} in the video ({found.how}); {nothing[inp.visible_part]}")
-        seen = _frame_spans(found.ranges, v)
+        seen = frame_spans(found.ranges, v)
         parts = _kept_spans(seen, v.frames, inp.visible_part)
         if not parts:
             raise ToolFailed(
-                f"{inp.visible} is visible throughout the video ({_spans_said(seen, v.fps)}): removing the parts with "
+                f"{inp.visible} is visible throughout the video ({spans_said(seen, v.fps)}): removing the parts with "
                 "it leaves nothing; nothing removed"
             )
         mapping = [i for lo, hi in parts for i in range(lo, hi)]
@@ -241,13 +241,13 @@ def _visible_said(inp: TrimInput, seen: list[list[int]], parts: list[list[int]],
     """What was kept, in words, with where the thing was seen."""
     from vitron_agent.tools.video_time import _is_plural
 
-    what, where = inp.visible, _spans_said(seen, fps)
+    what, where = inp.visible, spans_said(seen, fps)
     is_ = "are" if _is_plural(what) else "is"
     if inp.visible_part == "from_first":
         return f"Kept from {clock(parts[0][0] / fps)}, where {what} first appears, to the end (seen {where})"
     if inp.visible_part == "remove":
         joined = "" if len(parts) == 1 else f", the {len(parts)} remaining parts joined"
-        return f"Removed {where}, where {what} {is_} visible; kept {_spans_said(parts, fps)}{joined}"
+        return f"Removed {where}, where {what} {is_} visible; kept {spans_said(parts, fps)}{joined}"
     if len(parts) == 1:
         return f"Kept {where}, where {what} {is_} visible"
     return f"Kept the {len(parts)} parts where {what} {is_} visible ({where}), joined"
@@ -329,7 +329,7 @@ class SpeedVideoTool(VisionTool):
     def _part(self, inp: SpeedInput, ctx: ToolContext) -> VideoResult:
         """Only ``inp.part`` at ``inp.factor`` ("slow down the second shot"); said which frames."""
         from vitron_agent.media.audio import get_audio
-        from vitron_agent.tools.video_clip_parts import part_frames
+        from vitron_agent.tools.video_part_spans import part_frames
 
         v = inp.video
         spans, said = part_frames(ctx.store, v, inp.part, ctx)
