@@ -307,6 +307,8 @@ class EmbeddedCountTool(CvCountTool):
             return _count_faces(inp, ctx)
         if _drawn_shapes(inp, ctx):  # "how many triangles" on a drawing: geometry, no model's name
             return super().run(inp, ctx)
+        if (text_units := _count_text_units(inp, ctx)) is not None:  # "how many lines of text": the OCR's lines
+            return text_units
         if inp.color and _ANY_THING.match(inp.target or "") and _detector_ready():  # "how many red things"
             image = ctx.store.get_image(inp.image)
             if not made_picture_note(image):  # a photo: things of the colour, not round blobs of it
@@ -467,6 +469,65 @@ def _tile_named(tile: np.ndarray, target: str | None) -> str:
     return f"the classifier names it a {class_name(index)} ({p:.2f})" if index in kinds and p >= 0.3 else ""
 
 
+_TEXT_UNITS = re.compile(
+    r"^(?:the\s+|all\s+(?:the\s+)?)?(?:(?:written|printed|typed|text|body)\s+)?(?P<unit>lines?|words?|rows?)"
+    r"(?:\s+(?:of|in)\s+(?:the\s+)?(?:text|writing|words|page|document|paragraph))?$",
+    re.I,
+)
+
+
+def _count_text_units(inp: CountInput, ctx: ToolContext) -> CountOutput | None:
+    """ "how many lines of text are there?", "how many words": the OCR model's lines (or their words), in reading
+    order; None when the target names no unit of text. ("I count no lines ... I recognise nothing" had been said
+    of a page of 7 lines: newcomer s13, class 5.)"""
+    m = _TEXT_UNITS.match((inp.target or "").strip())
+    if m is None:
+        return None
+    from vitron_agent.tools.read_text import read_lines
+
+    image = ctx.store.get_image(inp.image)
+    ctx.progress(0.2, "reading the text (PP-OCR)")
+    lines = [line for line in read_lines(image) if not line.maybe]
+    words = m.group("unit").lower().startswith("word")
+    n = sum(len(line.text.split()) for line in lines) if words else len(lines)
+    unit = ("word" if words else "line") + ("" if n == 1 else "s")
+    if not lines:
+        return CountOutput(
+            count=None,
+            text="I can't count the text's lines: the OCR model read no text here (it reads printed Latin text; "
+            "handwriting, stylised letters or very small text it may miss).",
+            method="PP-OCR (rapidocr): no line read",
+        )
+    return CountOutput(
+        count=n,
+        text=f"I count {n} {unit} of text, as the OCR model read them (a line it could not read is not counted).",
+        method=f"PP-OCR (rapidocr): {len(lines)} lines read",
+    )
+
+
+def _none_named(image: np.ndarray, noun: str, many: str, seen: str) -> CountOutput:
+    """The count when the resolver named none: 0 where that "none" is earned
+    (:func:`~vitron_agent.perception.absence.absence`: nothing hints at one, something else explains the
+    picture); else no count ("I count no snakes" had been said of a logo of two, and "I count no lines" of a
+    page of seven: newcomer s13, class 5)."""
+    from vitron_agent.perception.absence import absence
+    from vitron_agent.perception.detector import detect_objects
+    from vitron_agent.perception.picture_kind import made_picture_note
+
+    got = absence(image, noun, detect_objects(image), bool(made_picture_note(image)))
+    if got.earned:
+        return CountOutput(
+            count=0,
+            text=f"I count no {many}, though I may well miss them: {MISS_BY_NAME}; I recognise {_unscored(seen)}.",
+            method=f"resolver: {seen}; the none is earned (nothing hints at one, something else explains the picture)",
+        )
+    return CountOutput(
+        count=None,
+        text=f"I found no {many}, but I can't say there are none: {got.why or MISS_BY_NAME}. What I see: {_unscored(seen)}.",
+        method=f"resolver: {seen}; a none not earned: {got.why}",
+    )
+
+
 def _drawn_shapes(inp: CountInput, ctx: ToolContext) -> bool:
     """Whether the count asks for drawn shapes (circles, squares, stars ...) on a drawing."""
     from vitron_agent.perception.shapes import is_drawing, shape_word
@@ -496,12 +557,7 @@ def _count_by_classifier(inp: CountInput, ctx: ToolContext) -> CountOutput | Non
     try:
         items = resolve(image, f"all the {word}", with_mask=False).detections
     except ToolFailed as e:
-        return CountOutput(
-            count=0,
-            text=f"I count no {plural(noun, 2)}, though I may well miss them: {MISS_BY_NAME}; I recognise "
-            f"{_unscored(_seen(str(e)))}.",
-            method=f"resolver: {_seen(str(e))}",
-        )
+        return _none_named(image, noun, plural(noun, 2), _seen(str(e)))
     region, where = count_region(ctx, inp, image.shape[:2])
     if region is not None:
         items = _inside(items, region)

@@ -328,10 +328,10 @@ def test_counting_a_name_only_the_classifier_knows(tmp_path):
     out = tool.run(tool.Input(image=ref, target="espressos"), ctx)
     assert out.count == 1 and "roughly" in out.text and "espresso" in out.method
     out = tool.run(tool.Input(image=ref, target="squirrels"), ctx)
-    assert (
-        out.count == 0
-        and out.text.startswith("I count no squirrels, though I may well miss them")
-        and "I recognise a cup" in out.text
+    assert (  # a none not earned (the models know only some kinds of squirrel) is no count of 0 (newcomer s13)
+        out.count is None
+        and out.text.startswith("I found no squirrels, but I can't say there are none")
+        and "a cup" in out.text
     )
     assert "0.95" not in out.text  # words, not scores
 

@@ -227,7 +227,10 @@ def _ratio(m: re.Match[str]) -> str:
 def crop_shape(planner: Any, request: PlanRequest, toolbox: Any, raw: str) -> Plan | None:
     """The crop a purpose or a kept thing means (module docstring), or None for the usual reading. On a clip,
     a purpose's shape only ("make it vertical for tiktok" had flipped the clip upside down)."""
-    kinds = set((request.inputs.get("input") or {}).values())
+    values = list((request.inputs.get("input") or {}).values())  # kinds, and a region's box or point as a dict
+    if not all(isinstance(v, str) for v in values):
+        return None  # a box or a point given: the usual reading
+    kinds = set(values)
     if not kinds <= {"image", "video"} or kinds == {"image", "video"}:
         return None
     video = kinds == {"video"}
