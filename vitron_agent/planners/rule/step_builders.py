@@ -608,15 +608,22 @@ def _without_colour(what: str) -> str:
     )
 
 
+def _background_colour(rest: str) -> str | None:
+    """The colour a background edit puts there (the last one said), None for none: "remove the white background"
+    names the colour it has now, not one to put there (it had been made white)."""
+    colors = _COLOR_RE.findall(rest)
+    color = colors[-1].lower() if colors else None
+    low = rest.lower()
+    if len(colors) == 1 and re.match(r"^(?:remove|erase|delete|get rid of|lose|ditch|drop|kill|strip|hide)\b", low):
+        if re.search(rf"\b{re.escape(color)}(?:ish)?[\s-]+(?:back(?:ground|drop)|bg|surroundings)\b", low):
+            return None
+    return color
+
+
 def _do_background(b: _Builder, rest: str, clause: str, last: dict[str, str]) -> None:
     low = rest.lower()
     before, mask_before = len(b.steps), b.mask  # (a skipped clause leaves no selection step behind)
-    colors = _COLOR_RE.findall(rest)
-    color = colors[-1].lower() if colors else None
-    if len(colors) == 1 and re.match(r"^(?:remove|erase|delete|get rid of|lose|ditch|drop|kill|strip|hide)\b", low):
-        # "remove the white background": the colour it has now, not one to put there (it was made white)
-        if re.search(rf"\b{re.escape(color)}(?:ish)?[\s-]+(?:back(?:ground|drop)|bg|surroundings)\b", low):
-            color = None
+    color = _background_colour(rest)
     put = _PUT_ON.match(rest)
     if (
         put
