@@ -25,7 +25,7 @@ from vitron_agent.core.errors import ToolFailed
 from vitron_agent.core.refs import VideoRef
 from vitron_agent.toolkit.registry import Backend, StepWords, Traits, declare, register
 from vitron_agent.toolkit.tool import ToolContext, VisionTool
-from vitron_agent.tools.video_part_spans import ClipPart, frame_spans, spans_said
+from vitron_agent.tools.video_clip_parts import ClipPart, frame_spans, spans_said
 from vitron_agent.tools.video_time import clock
 
 __all__ = [
@@ -329,7 +329,7 @@ class SpeedVideoTool(VisionTool):
     def _part(self, inp: SpeedInput, ctx: ToolContext) -> VideoResult:
         """Only ``inp.part`` at ``inp.factor`` ("slow down the second shot"); said which frames."""
         from vitron_agent.media.audio import get_audio
-        from vitron_agent.tools.video_part_spans import part_frames
+        from vitron_agent.tools.video_clip_parts import part_frames
 
         v = inp.video
         spans, said = part_frames(ctx.store, v, inp.part, ctx)

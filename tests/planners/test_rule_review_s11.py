@@ -39,7 +39,7 @@ def test_a_bare_ordinal_before_a_noun_is_no_reference():
 
 
 def test_a_second_is_a_unit_not_a_moment():
-    from vitron_agent.tools.video_part_spans import _VISIBLE
+    from vitron_agent.tools.video_clip_parts import _VISIBLE
 
     assert _VISIBLE.search("trim a second off the start because the dog is blurry") is None
     assert _VISIBLE.search("get rid of the part where the motorbike is").group("what") == "the motorbike"
