@@ -159,7 +159,6 @@ def test_crop_with_room_plans_the_margin(toolbox):
     "text, op",
     [
         ("why is this so dark?! lighten it please", "brighten"),  # it darkened: "dark" outvoted the request
-        ("how come the photo looks so blurry", "sharpen"),  # it blurred a target "how come the photo"
         ("i really hate how yellow this looks", "cooler"),  # nothing was read
         ("the colours seem drab", "saturate"),
         ("i can't see a thing, it is way too dark", "brighten"),

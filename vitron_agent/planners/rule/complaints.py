@@ -29,6 +29,7 @@ __all__ = [
     "quality_out",
     "colour_kept",
     "FIXES",
+    "why_so_fix",
 ]
 
 # how it is -> the edit that undoes it (a command the table reads with the thing as its target)
@@ -229,15 +230,57 @@ _JUST_THIS = re.compile(
 
 # the picture itself said to be too much of something: "it's way too orange" (the colour word was read as a
 # thing to select: "it's too orange"), "this looks far too dark, fix it"
+# Said of the whole picture in any of its names ("everything looks orange", "the whole thing is blown out"), with or
+# without "too", one or more ways joined by "and" ("the photo feels icy and blue, fix it": each way's fix), and a
+# request after it that only says to fix it, or says the same fix ("everything looks orange, cool it down").
+_TOO_DEGREE = r"(?:(?:a bit|a little|slightly|somewhat|way|far|much|really|just|a tad|so|very|kinda|kind of|rather|quite|pretty)\s+)*"
 _TOO = re.compile(
-    r"^(?:it|this|that|the\s+(?:whole\s+)?(?:image|picture|photo|pic|shot))(?:'s|\s+is|\s+looks|\s+seems|\s+feels)\s+"
-    r"(?P<degree>(?:(?:a bit|a little|slightly|somewhat|way|far|much|really|just|a tad)\s+)*)too\s+(?P<how>"
-    + _HOW
-    + r")\b"
-    r"(?:\s*[,;]?\s*(?:so\s+|please\s+)?(?:(?:can|could) you\s+)?(?:fix|correct|sort out|sort)\s+(?:it|that|this)(?:\s+out)?)?"
+    r"^(?:it|this|that|it all|everything|my\s+(?:photo|picture|pic|shot)|"
+    r"the\s+(?:(?:whole|entire)\s+)?(?:image|picture|photo|pic|shot|scene|thing))"
+    r"(?:'s|\s+is|\s+looks|\s+seems|\s+feels|\s+appears|\s+came out|\s+turned out)\s+"
+    r"(?P<degree>" + _TOO_DEGREE + r")(?P<too>too\s+)?(?P<how>" + _HOW + r")\b"
+    r"(?P<more>(?:\s*,?\s*(?:and|&)\s+(?:" + _TOO_DEGREE + r")(?:too\s+)?(?:" + _HOW + r")\b)*)"
+    r"(?:\s*[,;.]?\s*(?:so\s+|please\s+|and\s+)?(?:(?:can|could|would) you\s+)?(?:(?P<tail>fix|correct|sort out|sort|repair|"
+    r"improve|tone|lift|brighten|darken|sharpen|boost|warm|cool|clean)\s+(?:it|that|this)(?:\s+(?:out|down|up))?"
+    # "it came out really dark, can you help" (it was darkened: "dark" read as the edit)
+    r"|(?P<help>help(?:\s+(?:me|with\s+(?:it|that|this)|out))?|do something(?:\s+about\s+(?:it|that|this))?|any ideas)))?"
     r"(?:\s*,?\s*please)?\s*[.!?]?$",
     re.I,
 )
+# a whole picture's fault whose fix differs from a thing's: a flat picture lacks contrast (a flat thing, colour);
+# "desaturate it" is read as grey by the table, so the lesser change is said in words
+_WHOLE_FIXES = {
+    **dict.fromkeys(("flat", "lifeless"), "add more contrast"),
+    **{h: "make it less saturated" for h, fix in FIXES.items() if fix.startswith("desaturate")},
+}
+# a fault asked away: "can you not make it so dark", "don't make the sky so bright" (the fault's word was the edit)
+_DONT_MAKE_IT_SO = re.compile(
+    r"^(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:not|don'?t|do\s+not|stop)\s+(?:make|making|leave|leaving|have|having)\s+"
+    r"(?P<np>it|this|that|(?:the|his|her|their|my)\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:so|too|that|as|this)\s+(?P<how>"
+    + _HOW
+    + r")"
+    r"(?:\s+please)?\s*[?.!]*$",
+    re.I,
+)
+# the verbs after a complaint that name an edit themselves (the others only say to fix it)
+_TAIL_EDITS = {
+    "brighten": "brighten",
+    "darken": "darken",
+    "sharpen": "sharpen",
+    "warm": "warmer",
+    "cool": "cooler",
+    "clean": "denoise",
+    "lift": "brighten",
+    "boost": "saturate",
+}
+# a remark without "too" is read as a complaint when it uses a word only said of a fault ("it looks washed out")
+_ONLY_SAID_OF_THE_PICTURE = re.compile(
+    r"^.*\b(?:looks|seems|feels|appears|came out|turned out)\b|^.*\b(?:blown[ -]out|overexposed|underexposed|washed[ -]out|"
+    r"out of focus|grainy|noisy|blurry|fuzzy|garish|oversaturated|icy)\b",
+    re.I,
+)
+
+
 # a colour wished for without "to be": "I want the car red", "i'd like her dress green please"
 _WANT_COLOUR = re.compile(
     r"^i\s*(?:really\s+)?(?:want|need|'d like|would like|'d prefer|would prefer)\s+(?P<np>(?:the|this|that|his|her|their|my|its)\s+"
@@ -250,12 +293,20 @@ def picture_too(clause: str) -> str | None:
     """ "it's way too orange" -> "make it cooler a lot"; "it looks a bit too dark" -> "brighten it a little";
     None for any other clause."""
     m = _TOO.match(clause.strip())
-    if not m:
-        return None
+    if not m or not (
+        m.group("too") or m.group("tail") or m.group("help") or _ONLY_SAID_OF_THE_PICTURE.match(clause.strip())
+    ):
+        return None  # "it is soft" alone may be a remark; "it's too soft", "it looks soft, fix it" ask
     degree = m.group("degree").lower()
     amount = " a lot" if re.search(r"\b(?:way|far|much|really)\b", degree) else ""
     amount = " a little" if re.search(r"\b(?:bit|little|slightly|somewhat|tad)\b", degree) else amount
-    return FIXES[m.group("how").lower()].format(np="it") + amount
+    hows = [m.group("how"), *re.findall(_HOW, m.group("more") or "", re.I)]
+    fixes = list(dict.fromkeys(_WHOLE_FIXES.get(h.lower(), FIXES[h.lower()].format(np="it")) for h in hows))
+    if m.group("tail") and m.group("tail").lower() in _TAIL_EDITS:
+        said = _TAIL_EDITS[m.group("tail").lower()]
+        if not any(said in f for f in fixes):
+            return None  # "it's too dark, sharpen it": the request says another edit (read as said)
+    return " and ".join(f + amount for f in fixes)
 
 
 # the picture itself (or its colours), however it goes on: "the photo in colour" is no thing to remove
@@ -295,6 +346,8 @@ def part_complaint(clause: str) -> str | None:
         return wish
     if (too := picture_too(clause)) is not None:
         return too
+    if m := _DONT_MAKE_IT_SO.match(clause.strip()):  # "can you not make it so dark": it was darkened
+        return FIXES[m.group("how").lower()].format(np=m.group("np"))
     if m := _WANT_COLOUR.match(clause.strip()):
         return f"make {m.group('np')} {m.group('colour')}"
     m = _PART.match(clause.strip())
@@ -369,7 +422,10 @@ def size_complaint(clause: str) -> str | None:
 # background" ("it" was read as the main object, which was removed)
 _DISLIKE = re.compile(
     r"^(?:i\s+(?:really\s+)?(?:hate|dislike|don'?t like|do not like|can'?t stand|am not keen on|'?m not keen on|"
-    r"'?m not a fan of|am not a fan of)|ugh,?)\s+(?P<np>(?:the|this|that|these|those|his|her|their|my)\s+[^,;.!]+?)\s*[,;.!-]+\s*"
+    r"'?m not a fan of|am not a fan of|don'?t want|do not want|don'?t need|do not need)|ugh,?"
+    # "no dog please, take it out": the thing unwanted said with "no" (it removed the main object)
+    r"|no(?=\s+(?!(?:the|this|that|these|those|his|her|their|my)\b)[a-z]+(?:\s+[a-z]+)?\s*(?:please|pls|thanks)?\s*[,;.!-]))"
+    r"\s+(?P<np>(?:(?:the|this|that|these|those|his|her|their|my)\s+)?[^,;.!]+?)(?:\s+(?:please|pls|thanks))?\s*[,;.!-]+\s*"
     r"(?:(?:so|just|please|can you|could you|now)\s+)*(?P<verb>[a-z]+(?:\s+(?:out|off|away|up|down))?)\s+(?:it|them)\b"
     r"(?P<rest>[^,;.]*)$",
     re.I,
@@ -391,6 +447,15 @@ _WHY_SO = re.compile(
     r"(?:'s|\s+is|\s+are|\s+looks?|\s+seems?)?\s+(?:look\s+|seem\s+)?(?:so|this|that|such a|really|soo+)\s+(?P<how>[a-z]+)\s*[?!.]*$",
     re.I,
 )
+
+
+def why_so_fix(clause: str) -> str | None:
+    """The edit that a complaint asked as a bare question would make ("why is it so dark?" -> "brighten it"), or
+    None. The question is answered, not carried out (it had brightened the picture while "why is the cat so
+    bright?" was answered); the answer offers this edit."""
+    m = _WHY_SO.match(clause.strip())
+    fix = FIXES.get(m.group("how").lower()) if m else None
+    return fix.format(np="it") if fix else None
 
 
 # a session's next message may open with a joiner before its topic ("and the background, make it green
@@ -438,14 +503,22 @@ def strip_remarks(text: str) -> str:
     A sentence that only sets the scene goes (:func:`context_first`), and so does a remark after the
     request ("more detail please, it looks soft": the remark was read into the request)."""
     text = plain_request(text)  # "the shirt should be purple, not green", "way too yellow, fix the colour" ...
-    if m := _DISLIKE.match(text.strip()):
-        return f"{m.group('verb')} {m.group('np')}{m.group('rest')}"
+    if (m := _DISLIKE.match(text.strip())) and (
+        text.strip()[:2].lower() == "no"
+        or re.match(r"(?:the|this|that|these|those|his|her|their|my)\s", m.group("np"), re.I)
+    ):
+        np = (
+            m.group("np")
+            if re.match(r"(?:the|this|that|these|those|his|her|their|my)\s", m.group("np"), re.I)
+            else f"the {m.group('np')}"
+        )
+        return f"{m.group('verb')} {np}{m.group('rest')}"
     if (m := _REASON_FIRST.match(text.strip()) or _IT_REASON_FIRST.match(text.strip())) and m.group(
         "verb"
     ).lower() in _table_verbs():
         return m.group("req")  # "the skin looks too blue, warm the faces up": the reason, then the request itself
-    if m := _DISLIKE_HOW.match(text.strip()) or _WHY_SO.match(text.strip()):  # "i hate how orange this looks",
-        return f"{m.group('np')} is too {m.group('how')}"  # "why is it so dark?": it is too orange, too dark
+    if m := _DISLIKE_HOW.match(text.strip()):  # "i hate how orange this looks": it is too orange
+        return f"{m.group('np')} is too {m.group('how')}"
     out = context_first(labelled(_DASH.sub(r"\1, ", text.strip())))
     out = _TOPIC_JOINER.sub("", out)  # "and the background, make it green": the topic, not "and the background"
     while (m := _ASIDE.match(out)) and m.end() < len(out):

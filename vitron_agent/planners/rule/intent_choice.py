@@ -9,7 +9,7 @@ from typing import Any
 
 from vitron_agent.planners.rule.asked import ANSWERING, only_asks, request_in_question
 from vitron_agent.planners.rule.cannot_do import REFUSALS
-from vitron_agent.planners.rule.complaints import part_complaint, size_complaint, speed_complaint
+from vitron_agent.planners.rule.complaints import part_complaint, size_complaint, speed_complaint, why_so_fix
 from vitron_agent.planners.rule.intent_table import intent_named, parse_clause
 from vitron_agent.planners.rule.lexicon import (
     _COLOR_RE,
@@ -132,7 +132,9 @@ _THAT_AREA = re.compile(
 )
 _ITS_COLOUR = re.compile(r"\b(its|their)\s+(colou?rs?|shade|hue)\b", re.I)
 _GIVE_IT = re.compile(
-    r"^give\s+(?P<pro>it|them|this|that|this one|that one)\s+(?:an?|some|a quick|a light)\s+(?P<noun>[a-z]+)\s*$", re.I
+    # ("give it a frame" is a border round it, not the verb "frame": it had been cropped to the main object)
+    r"^give\s+(?P<pro>it|them|this|that|this one|that one)\s+(?:an?|some|a quick|a light)\s+(?!frame\b)(?P<noun>[a-z]+)\s*$",
+    re.I,
 )
 
 
@@ -309,6 +311,13 @@ _NOT_THAT = re.compile(
     re.I | re.S,
 )
 
+# "no dog please, take it out": a thing not wanted, then its removal (rule/complaints.py reads it); "it" is the dog
+_NO_THING = re.compile(
+    r"^\s*no\s+[^,;]+?\s*[,;.]\s*(?:(?:just|please|so)\s+)*(?:take|remove|lose|delete|erase|get\s+rid\s+of|ditch|"
+    r"drop|bin|cut|clear)\s+(?:it|them)\b",
+    re.I,
+)
+
 
 def spare_first(text: str) -> str:
     """ "don't touch the dog, but brighten everything else" -> "brighten everything except the dog";
@@ -316,7 +325,7 @@ def spare_first(text: str) -> str:
     Runs before clause splitting (the spared thing comes first, the edit after a comma)."""
     text = _CAN_YOU_DO_IT.sub("", text) or text  # "…, can you do that?": the request was said before it
     text = _ROOM_AROUND.sub(r" with \g<room> around it", text)  # "crop to the dog, leave a bit of room around him"
-    if (neg := _NOT_THAT.match(text.strip())) and not _SPARE_FIRST.match(text.strip()):
+    if (neg := _NOT_THAT.match(text.strip())) and not _SPARE_FIRST.match(text.strip()) and not _NO_THING.match(text):
         text = neg.group("rest")  # "not black and white, sepia please": what is not wanted, then what is
     if fill := _KEEP_ON_COLOUR.match(text.strip()):  # "keep the cat and black out everything else"
         colour = (fill.group("colour") or fill.group("colour2")).lower()
@@ -380,7 +389,15 @@ def choose(clause: str, mode: str, b: Any) -> Picked:
     if (carried := request_in_question(clause)) is not None:
         clause = carried
     picked = _choose(clause, mode, b)
-    if picked.intent is not None and picked.intent not in ANSWERING and not picked.question and only_asks(clause):
+    fix = why_so_fix(clause) if only_asks(clause) and not picked.question else None
+    if (
+        (picked.intent is not None or fix)
+        and picked.intent not in ANSWERING
+        and not picked.question
+        and only_asks(clause)
+    ):
+        if fix:  # "why is it so dark?": answered, and the edit it hints at offered ("why is it so orange?": unread)
+            b.notes.append(f"I answered the question and changed nothing; to fix it, say “{fix}”.")
         return Picked("question", rest_for("question", clause), clause)  # "what is rotating?" rotated the clip
     return picked
 

@@ -82,7 +82,11 @@ def split_clauses(text: str) -> list[str]:
         current = pieces[0]
         for piece in pieces[1:]:
             head = _FILLER.sub("", piece.strip())
-            if _BARE_MORE.match(head) and re.match(r"^(?:make|render|get)\s+(?:it|this|that|them)\b", current, re.I):
+            if _BARE_MORE.match(head) and (
+                re.match(r"^(?:make|render|get)\s+(?:it|this|that|them)\b", current, re.I)
+                or _WHOLE_EDIT.match(current)
+                or _MORE_OF.match(current)  # "slightly more contrast and a bit brighter": the second was dropped
+            ):
                 out.append(current)  # "make it warmer and a bit brighter": a second edit of the same thing
                 current = f"make it {head}"
                 continue
@@ -155,9 +159,17 @@ _DANGLING = re.compile(r"(?:\s*,)?\s+(?:and|but|or)\s*$", re.I)
 _MORE = (
     r"(?:(?:a\s+)?(?:bit|little|lot|touch|tad|much|slightly|way|far|somewhat|even)\s+)*(?:"
     r"brighter|darker|sharper|warmer|cooler|colder|lighter|smaller|bigger|larger|crisper|"
-    r"(?:more|less)\s+(?:saturated|vivid|colou?rful|vibrant|contrast(?:y|ed)?))"
+    # a colour's comparative ("make it greener and bluer": the second change had been dropped)
+    r"greener|bluer|redder|yellower|pinker|oranger|purpler|browner|gr[ae]yer|"
+    r"(?:more|less)\s+(?:saturated|vivid|colou?rful|vibrant|contrast(?:y|ed)?|green|blue|red|yellow|pink|orange|purple))"
 )
 _BARE_MORE = re.compile(rf"^{_MORE}\s*$", re.I)
+# a change said as more or less of a quality of the whole picture ("slightly more contrast", "a lot less saturation")
+_MORE_OF = re.compile(
+    r"^(?:(?:please|just)\s+)?(?:(?:a\s+)?(?:bit|little|lot|touch|tad|much|slightly|way|far|somewhat|even)\s+)*(?:more|less)\s+"
+    r"(?:contrast|saturation|brightness|exposure|warmth|sharpness|detail|colou?rs?|vibrance|light)\s*$",
+    re.I,
+)
 
 
 # "… and the rest darker", "… and the background a bit darker": what is around the thing, with a comparative

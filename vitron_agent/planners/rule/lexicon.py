@@ -537,7 +537,7 @@ def _restore(text: str, regions: dict[str, dict[str, Any]]) -> str:
 
 
 _STRONG = re.compile(
-    r"\b(?:much|a lot|lots|loads|tons|heaps|very|really|way|far|strongly|heavily|significantly|considerably|a great deal|"
+    r"\b(?:much|a lot|lots|loads|tons|a ton|heaps|very|really|way|far|strongly|heavily|significantly|considerably|a great deal|"
     r"massively|hugely|dramatically|a whole lot|heavy|extremely|hugely|seriously|super|crank\w*|max(?:imum|ed)?|"
     r"big time|to the max|all the way)\b",
     re.I,

@@ -123,12 +123,20 @@ _WRITE = re.compile(
     re.I,
 )
 
+_CAPTION_COLON = re.compile(
+    r"^(?:please\s+)?(?:caption|title|label)(?:\s+(?:it|this|the\s+(?:image|picture|photo)))?\s*[:\u2013\u2014-]\s*(?P<t>\S.*?)"
+    r"(?:" + _PLACE_WORDS + r"|\s*$)",
+    re.I,
+)
+
 
 def text_of(clause: str) -> str | None:
     """The words a clause asks to write on the picture, or None when it does not say them."""
     if m := _QUOTED.search(clause):
         return (m.group("t") or m.group("t2")).strip() or None
     if m := _SAID.search(clause):
+        return m.group("t").strip(" ,.:;") or None
+    if m := _CAPTION_COLON.match(clause.strip()):  # "caption it: best day ever"
         return m.group("t").strip(" ,.:;") or None
     if m := _WRITE.match(clause.strip()):  # empty quotes are no words ("write '' on it" had written the marks)
         words = m.group("t").strip(" ,.:;")
@@ -243,7 +251,13 @@ LOOK_INTENTS = (
     ),
     _look(
         "vignette",
-        (r"^(?=.*\bvignett(?:e|ing)\b)" + _NOT_LESS,),
+        (
+            r"^(?=.*\bvignett(?:e|ing)\b)" + _NOT_LESS,
+            # the effect said as what it does ("darken the corners": the corners were selected as a thing)
+            r"^(?:please\s+)?(?:darken|shade|burn(?:\s+in)?|dim|(?:make|get)(?=.*\bdarker\s*$))\s+(?:all\s+)?(?:the\s+|its\s+)?"
+            r"(?:four\s+)?(?:corners|edges)(?:\s+(?:of|on)\s+(?:it|this|the\s+(?:image|picture|photo|pic)))?"
+            r"(?:\s+(?:a\s+(?:bit|little|lot|touch)|slightly|much|darker))*(?:\s+please)?\s*[.!]?$",
+        ),
         ("amount",),
         "a vignette (the edges darkened)",
     ),
@@ -306,6 +320,12 @@ LOOK_INTENTS = (
             r"(?:(?:an?|the|some|my|our|a\s+little|a\s+small|a\s+big)\s+)?(?:\w+\s+)?(?:caption|title|heading|headline|watermark)\b",
             r"^(?!.*\bsubtitles?\b)(?:please\s+)?(?:write|type|print|stamp)\s+(?!down\b|out\b|up\b|me\b)\S.*\b(?:on|onto|over|across|at)\s+",
             r"^(?:please\s+)?(?:add|put|write|type|overlay|insert)\s+(?:some\s+|a\s+(?:line\s+of\s+|bit\s+of\s+)?)?text\b",
+            # the words given after a colon ("caption it: best day ever"), or unquoted before a place on the picture
+            # ("put happy birthday at the top": they were read as a thing to paste)
+            r"^(?:please\s+)?(?:caption|title|label)(?:\s+(?:it|this|the\s+(?:image|picture|photo)))?\s*[:\u2013\u2014-]\s*\S",
+            r"^(?:please\s+)?(?:put|place|stick|slap)\s+(?!(?:a|an|the|some|my|our|it|this|that|them|him|her|his|their|its|"
+            r"more|less|extra|much)\b)"
+            r"[^,;]+?\s+(?:at|in|along|across)\s+(?:the\s+)?(?:very\s+)?(?:top|bottom|upper|lower)\b(?!\s+of\s+(?!the\s+(?:image|picture|photo)\b))",
         ),
         slots=("text",),
         help='write text on it: a caption, title or watermark ("...", at the top / bottom / in a corner)',

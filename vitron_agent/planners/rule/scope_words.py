@@ -136,6 +136,20 @@ _BUT_DONT = re.compile(
     rf"|^(?P<req2>.+?)\s+without\s+[a-z]+ing\s+(?P<kept2>{_NP})\s*[.!]?$",
     _I,
 )
+# the thing spared by "keep" alone after an edit of the whole picture: "black and white but keep the red dress",
+# "make it black and white, keep the dress" (the dress had been greyed, or the whole picture)
+_BUT_KEEP = re.compile(
+    rf"^(?P<req>.+?)(?:\s*[,;]\s*(?:but\s+|and\s+|while\s+|just\s+)?|\s+(?:but|while|yet)\s+(?:please\s+)?(?:just\s+)?)"
+    # (not "keep the scooter yellow", "keep the scarf in full colour": a thing kept in a colour is read elsewhere)
+    rf"(?:keep|leave|spare|save)\s+(?!only\b|just\b)(?!.*\b(?:colou?rs?|colou?red|red|orange|yellow|green|blue|purple|pink|"
+    rf"brown|black|white|gr[ae]y)\s*[.!]?$)(?P<kept>{_NP})(?:\s+(?:{_STATE}|readable|legible|visible|recogni[sz]able))?\s*[.!]?$",
+    _I,
+)
+_NAMES_A_THING = re.compile(
+    r"\b(?:the|this|that|these|those|my|his|her|their|our)\s+(?!(?:whole\s+|entire\s+)?(?:image|picture|photo|pic|shot|rest)\b)"
+    r"[a-z]",
+    _I,
+)
 _WHOLE_WORDS = re.compile(r"\b(?:the\s+(?:whole\s+)?(?:image|picture|photo|pic|shot)|it|this|everything)\b", _I)
 
 
@@ -298,6 +312,8 @@ def _scope_said(text: str) -> str:
         out = _spare(m.group("req"), m.group("kept"))
     elif (m := _BUT_DONT.match(out.strip())) and not re.match(r"^(?:no|not|don'?t|do\s+not|i|we)\b", out.strip(), _I):
         out = _spare(m.group("req") or m.group("req2"), m.group("kept") or m.group("kept2"))
+    elif (m := _BUT_KEEP.match(out.strip())) and not _NAMES_A_THING.search(m.group("req")):
+        out = _spare(m.group("req"), m.group("kept"))
     if m := _ONLY_IN_FOCUS.match(out.strip()):
         out = f"blur everything except {m.group('np')}"
     if m := _EXCEPT_FIRST.match(out.strip()):
