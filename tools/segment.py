@@ -138,7 +138,7 @@ class CvSegmentTool(VisionTool):
         if inp.scribble is not None:
             strokes = ctx.store.get_mask(inp.scribble)
             return grabcut_seeds(image, strokes), "GrabCut seeded by the scribble"
-        if placed := place_region(h, w, inp.target):
+        if placed := place_region(h, w, inp.target, centre=True):  # "crop the center": the place, not a speck in it
             mask, said = placed
             return mask, said + " of the image"
         if color and EVERY_PART.search(inp.target or "") and not position and not largest:

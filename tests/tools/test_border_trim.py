@@ -61,3 +61,13 @@ def test_the_agent_cuts_them_off_a_picture_and_a_clip(tmp_path):
         clip = agent.run("get rid of the letterboxing", video=str(tmp_path / "lb.mp4"))
         assert clip.ok and [s.tool for s in clip.steps] == ["transform_video"], clip.answer
         assert f"to 448x{CAT.shape[0]}" in clip.answer and "40 px at the top" in clip.answer, clip.answer
+
+
+def test_the_centre_named_alone_is_the_place(tmp_path):
+    """"crop the center" had taken "the region unlike the border furthest to the centre": a 0.06 % speck on a
+    drawing (newcomer s13); a bare centre is the middle half each way, as on a clip."""
+    with Agent(data_dir=tmp_path / "store") as agent:
+        r = agent.run("crop the center", image=CAT)
+        out = agent.load(r.steps[-1].output("image"))
+        h, w = CAT.shape[:2]  # the middle half each way, with the crop's own margin round it
+        assert r.ok and 0.5 * h <= out.shape[0] <= 0.62 * h and 0.5 * w <= out.shape[1] <= 0.62 * w, out.shape
