@@ -34,7 +34,9 @@ MAX_FRAME_PIXELS = 4096 * 4096  # a frame larger than this would not play anywhe
 
 class TransformInput(BaseModel):
     video: VideoRef = Field(description="the video")
-    operation: Literal["rotate", "resize", "crop"] = Field(description="what to do to every frame")
+    operation: Literal["rotate", "resize", "crop", "fps"] = Field(
+        description="what to do to every frame; fps: a new frame rate, the clip keeping its length"
+    )
     angle: float = Field(
         default=90.0, ge=-360.0, le=360.0, description="rotate: degrees clockwise (negative: counter-clockwise)"
     )
@@ -51,6 +53,7 @@ class TransformInput(BaseModel):
         "'inside the borders' cuts off plain borders (black bars)",
     )
     margin: float = Field(default=0.1, ge=0.0, le=1.0, description="crop to a track: margin around it (fraction)")
+    fps: float | None = Field(default=None, gt=0.0, le=120.0, description="fps: the new frames per second")
 
 
 def _even(n: float) -> int:
@@ -121,6 +124,22 @@ def _inside_borders(ctx: ToolContext, v: VideoRef, notes: list[str]) -> np.ndarr
     return mask
 
 
+def _at_rate(ctx: ToolContext, v: VideoRef, fps: float | None) -> Iterator[np.ndarray]:
+    """``v``'s frames at ``fps`` frames per second over the same length: output frame j shows the source frame
+    on screen at time j / fps (frames dropped to slow the rate, repeated to raise it)."""
+    n_out = max(1, int(round(v.frames * (fps or v.fps) / v.fps)))
+    want = [min(v.frames - 1, int(j * v.fps / (fps or v.fps) + 1e-6)) for j in range(n_out)]
+    k = 0
+    for i, frame in enumerate(ctx.store.get_video(v).frames()):
+        while k < n_out and want[k] == i:
+            yield np.ascontiguousarray(frame)
+            k += 1
+        if k >= n_out:
+            break
+        if ctx.cancelled.is_set():
+            raise ToolFailed("changing the frame rate was cancelled")
+
+
 def track_box(store, track: MaskTrackRef) -> tuple[np.ndarray | None, int]:
     """The union, over the frames where the track's thing is seen, of its masks (one HxW bool mask
     whose bounding box a crop keeps), and in how many frames it was seen."""
@@ -148,6 +167,8 @@ class TransformVideoTool(VisionTool):
         from vitron_agent.perception.edit_ops import parse_aspect
 
         v = inp.video
+        if inp.operation == "fps" and inp.fps is None:
+            raise ValueError("fps needs the new frame rate, e.g. fps=12 ('make it 12 fps')")
         if inp.operation == "resize" and inp.scale is None and inp.width is None and inp.height is None:
             raise ValueError("resize needs a scale (0.5 = half size) or a width and/or height in pixels ('720p')")
         if inp.operation == "crop":
@@ -181,14 +202,17 @@ class TransformVideoTool(VisionTool):
         crop = self._crop(inp, ctx, notes) if inp.operation == "crop" else None
         size = output_size(v, inp, crop)
         notes.extend(_size_notes(v, inp, size))
-        ref = ctx.store.put_video(
-            self._frames(inp, ctx, crop, size), v.fps, ctx.step_id, audio=get_audio(ctx.store, v.audio)
-        )
+        frames = self._frames(inp, ctx, crop, size) if inp.operation != "fps" else _at_rate(ctx, v, inp.fps)
+        rate = inp.fps if inp.operation == "fps" else v.fps
+        ref = ctx.store.put_video(frames, rate, ctx.step_id, audio=get_audio(ctx.store, v.audio))
         done = {
             "rotate": f"Turned the video {abs(inp.angle):g}° {'counter-clockwise' if inp.angle < 0 else 'clockwise'}",
             "resize": f"Resized the video from {v.width}x{v.height} to {size[0]}x{size[1]}",
             "crop": f"Cropped the video from {v.width}x{v.height} to {size[0]}x{size[1]}"
             + (f" (x {crop[0]}-{crop[2]}, y {crop[1]}-{crop[3]})" if crop else ""),
+            "fps": f"Changed the frame rate from {v.fps:g} to {inp.fps or 0:g} fps (frames "
+            + ("dropped" if (inp.fps or 0) < v.fps else "repeated")
+            + ", the length kept)",
         }[inp.operation]
         sound = "sound kept" if ref.audio else "the clip has no sound"
         return VideoResult(video=ref, text=" ".join([f"{done}: {clip_line(ref)}; {sound}.", *notes]))

@@ -6,6 +6,9 @@ needs no weights. These were read as a crop to a thing called "short video zoomi
 
 "swap the left and right logos", "switch the cat and the dog": no tool moves a thing and fills the place it
 leaves; this was done as a mirror of the whole picture, said done. The answer says so and what can be done.
+"make it 5 fps", "change the frame rate to 12": a clip's frame rate (``transform_video`` operation ``fps``, the
+length kept); this was asked back as "flip or take a frame?", or took the first frame.
+
 Rules only (order 40).
 """
 
@@ -15,7 +18,7 @@ from typing import Any
 
 from vitron_agent.toolkit.intents import Intent, register_intent
 
-__all__ = ["CAMERA_CLIP_INTENT", "SWAP_INTENT", "NO_SWAP"]
+__all__ = ["CAMERA_CLIP_INTENT", "SWAP_INTENT", "NO_SWAP", "FRAME_RATE_INTENT"]
 
 _CLIP = r"(?:video|clip|movie|film|animation|animated\s+(?:gif|clip)|gif)"
 _MOVE = r"(?:zoom\w*|pan(?:s|ning|ned)?|tilt(?:s|ing|ed)?|ken\s+burns|dolly\w*|push(?:es|ing)?\s+in|pull(?:s|ing)?\s+(?:back|out)|camera\s+move\w*)"
@@ -74,5 +77,37 @@ SWAP_INTENT = Intent(
     media="image",
     order=40,
 )
+_RATE = r"(?P<fps>\d{1,3}(?:\.\d+)?)\s*(?:fps|frames?\s+(?:per|a|each)\s+sec(?:ond)?|f/s|hz)"
+
+
+def _frame_rate(call: Any) -> None:
+    import re
+
+    m = re.search(_RATE, call.text, re.I) or re.search(r"(?P<fps>\d{1,3}(?:\.\d+)?)\s*$", call.text.strip(" .!"))
+    fps = float(m.group("fps")) if m else 0.0
+    if not call.video:
+        call.ask("A picture has no frame rate. For a clip, say e.g. 'make it 12 fps'.")
+    elif not 0 < fps <= 120:
+        call.ask("Which frame rate? Say e.g. 'make it 12 fps' (1 to 120 frames per second).")
+    else:
+        call.set_output(call.add("transform_video", video=call.picture, operation="fps", fps=fps), "video")
+
+
+FRAME_RATE_INTENT = Intent(
+    "frame_rate",
+    patterns=(
+        # "make it 5 fps", "convert the clip to 30fps", "at 12 frames per second please"
+        rf"^(?:please\s+)?(?:make|set|convert|change|turn|put|render|export|save|re-?encode|drop|lower|reduce|raise|increase|"
+        rf"bump)\s+(?:it|this|that|the\s+(?:video|clip|footage))?\s*(?:(?:down|up)\s+)?(?:to|at|into|as)?\s*{_RATE}\b",
+        # "change the frame rate to 12", "lower the fps to 10", "set the framerate at 24 fps"
+        r"^(?:please\s+)?(?:make|set|change|convert|drop|lower|reduce|raise|increase|bump|cut|halve)\s+(?:the\s+)?"
+        r"(?:(?:video|clip)'?s?\s+)?(?:frame\s*-?rate|fps|frames\s+per\s+second)\s+(?:down\s+|up\s+)?(?:to|at)\s+\d",
+    ),
+    slots=(),
+    help="a clip's frame rate ('make it 12 fps'; the length kept)",
+    handler=_frame_rate,
+    order=40,
+)
 register_intent(CAMERA_CLIP_INTENT)
 register_intent(SWAP_INTENT)
+register_intent(FRAME_RATE_INTENT)
