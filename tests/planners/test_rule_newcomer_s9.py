@@ -75,13 +75,20 @@ def test_a_refused_scene_in_a_chain_keeps_the_rest(toolbox):
         ("remove the background and put the parrot on black", "black"),
         ("remove the background and put it on grey", "grey"),  # read alone, "grey" was a grayscale edit
         ("put the dog on plain black", "black"),
-        ("remove the black background", "white"),  # the colour it is now, not the one it becomes
     ],
 )
 def test_the_colour_a_background_goes_on(toolbox, text, colour):
     edits = [s for s in _steps(_plan(toolbox, text)) if s[0] == "edit"]
     assert edits[-1][1] in ("replace_background", "keep_only") and edits[-1][3] == colour
     assert "grayscale" not in [e[1] for e in edits]
+
+
+def test_a_background_removed_by_its_colour_is_cut_out(toolbox):
+    """ "remove the black background": the colour it is now, not the one it becomes. It had been made white (s9), as
+    "remove the white background" had been made white, said done (newcomer s13): a removal is a cut-out, as for
+    "remove the background"."""
+    edits = [s for s in _steps(_plan(toolbox, "remove the black background")) if s[0] == "edit"]
+    assert [e[1] for e in edits] == ["cutout"]
 
 
 def test_percentages_on_tone_edits_are_read_as_a_strength(toolbox):

@@ -53,6 +53,8 @@ CAMERA_CLIP_INTENT = Intent(
     order=40,
 )
 
+_SIDE = r"(?:top|bottom|left|right|upper|lower|front|back)(?:\s+(?:half|halves|side|sides|part|parts|end))?"
+_SIDES = rf"(?:the\s+)?{_SIDE}"
 _COLOURS = r"(?:red|green|blue|yellow|orange|purple|pink|black|white|gr[ae]y|brown|colou?rs?)"
 
 
@@ -64,7 +66,8 @@ SWAP_INTENT = Intent(
     "swap_places",
     patterns=(
         # "swap the left and right logos", "switch the cat and the dog around", "swap places of the two cups"
-        rf"^(?:please\s+)?(?:swap|switch|exchange|trade|interchange)\s+(?:the\s+)?(?:places?|positions?|spots?|sides?)?\s*"
+        # (not two sides of the picture: "swap the top with the bottom" is a flip, another record)
+        rf"^(?:please\s+)?(?:swap|switch|exchange|trade|interchange)\s+(?!{_SIDES}\s+(?:and|with)\s+{_SIDES}\s*[.!]*$)(?:the\s+)?(?:places?|positions?|spots?|sides?)?\s*"
         rf"(?:of\s+)?(?!.*\b(?:background|backdrop|sky|face|{_COLOURS})\b)(?:the\s+)?[\w' -]+?\s+(?:and|with(?=\s+the\b))\s+"
         r"(?:the\s+)?[\w' -]+?(?:\s+(?:around|round|over|places?|positions?))?\s*[.!]*$",
         # ("swap left and right", "switch the left and right sides": the picture mirrored, another record)
