@@ -62,6 +62,12 @@ def fade_handler(call) -> None:
     emit_step(call, "fade_video", fade=fade, seconds=seconds or 1.0)
 
 
+_ENDS = re.compile(
+    r"\b(?:the\s+)?(?:(?P<first>first|opening|start(?:ing)?|beginning)|last|final|closing|end(?:ing)?)\s+"
+    r"(?:frame|image|picture|shot|moment)\b|\bat\s+the\s+(?:(?P<first2>start|beginning)|end)\b"
+)
+
+
 def freeze_handler(call) -> None:
     if not video_or_ask(call, "freeze_frame", "A freeze frame"):
         return
@@ -71,6 +77,8 @@ def freeze_handler(call) -> None:
     time = slots.timestamp(at.group(1)) if at else None
     if time is None and not held:
         time = slots.timestamp(text)
+    if time is None and (end := _ENDS.search(text)):  # "hold the first frame for 2 seconds", "freeze the ending"
+        time = 0.0 if end.group("first") or end.group("first2") else -1.0
     if time is None:
         call.ask(
             "Which moment should I freeze? Say e.g. 'freeze frame at 3 s' (or 'for 2 seconds' to choose how long)."
@@ -152,7 +160,10 @@ VIDEO_EFFECT_INTENTS = (
     ),
     Intent(
         "freeze_frame",
-        patterns=(r"^(?=.*\bfreeze\b)(?!.*\b(?:colou?rs?|face)\b)", r"^(?:hold|pause)\s+(?:on\s+)?the\s+frame\b"),
+        patterns=(
+            r"^(?=.*\bfreeze\b)(?!.*\b(?:colou?rs?|face)\b)",
+            r"^(?:hold|pause)\s+(?:on\s+)?the\s+(?:(?:first|last|final|opening|closing|end|ending|start)\s+)?frame\b",
+        ),
         examples=example_lines("""
             freeze frame at 3 s
             freeze the frame at 2 seconds for 3 seconds

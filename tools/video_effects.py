@@ -113,7 +113,7 @@ class FadeVideoTool(VisionTool):
 
 class FreezeInput(BaseModel):
     video: VideoRef = Field(description="the video")
-    time: float = Field(ge=0, description="the moment whose frame is held (seconds)")
+    time: float = Field(ge=-1, description="the moment whose frame is held (seconds); -1: the last frame")
     seconds: float = Field(default=2.0, gt=0, le=30, description="how long the frame is held")
 
 
@@ -137,6 +137,8 @@ class FreezeFrameTool(VisionTool):
         from vitron_agent.media.audio import Audio
 
         v = inp.video
+        if inp.time < 0:  # "freeze the last frame": the time is the last frame's
+            inp = inp.model_copy(update={"time": (v.frames - 1) / v.fps})
         index = min(v.frames - 1, int(inp.time * v.fps))
         hold = max(1, int(round(inp.seconds * v.fps)))
         audio = _sound(ctx, v)

@@ -30,3 +30,15 @@ def test_the_rate_changes_and_the_length_stays(tmp_path, clip, request_, fps, n)
         levels = [int(f.mean()) for f in agent.load(ref).frames()]
         want = [10 * int(j * 10 / fps) for j in range(n)]  # the source frame on screen at each new frame's time
         assert all(abs(a - b) <= 3 for a, b in zip(levels, want, strict=True)), levels
+
+
+@pytest.mark.parametrize(
+    "request_, held", [("hold the first frame for 1 second", 0), ("freeze the last frame for 1 second", 19)]
+)
+def test_the_first_or_last_frame_frozen(tmp_path, clip, request_, held):
+    """ "hold the first frame for 2 seconds" was asked back "which moment?" (newcomer s13)."""
+    with Agent(data_dir=tmp_path / "store") as agent:
+        r = agent.run(request_, video=clip)
+        assert r.ok and [s.tool for s in r.steps] == ["freeze_frame"], r.answer
+        levels = [int(f.mean()) for f in agent.load(r.steps[-1].output("video")).frames()]
+        assert len(levels) == 30 and levels.count(10 * held) >= 11, levels
