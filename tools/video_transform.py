@@ -211,7 +211,11 @@ class TransformVideoTool(VisionTool):
             "crop": f"Cropped the video from {v.width}x{v.height} to {size[0]}x{size[1]}"
             + (f" (x {crop[0]}-{crop[2]}, y {crop[1]}-{crop[3]})" if crop else ""),
             "fps": f"Changed the frame rate from {v.fps:g} to {inp.fps or 0:g} fps (frames "
-            + ("dropped" if (inp.fps or 0) < v.fps else "repeated")
+            + (
+                "dropped"
+                if (inp.fps or 0) <= v.fps
+                else "repeated: no in-between frames are made, so motion is no smoother"
+            )
             + ", the length kept)",
         }[inp.operation]
         sound = "sound kept" if ref.audio else "the clip has no sound"

@@ -100,10 +100,11 @@ FRAME_RATE_INTENT = Intent(
     "frame_rate",
     patterns=(
         # "make it 5 fps", "convert the clip to 30fps", "at 12 frames per second please"
-        rf"^(?:please\s+)?(?:make|set|convert|change|turn|put|render|export|save|re-?encode|drop|lower|reduce|raise|increase|"
-        rf"bump)\s+(?:it|this|that|the\s+(?:video|clip|footage))?\s*(?:(?:down|up)\s+)?(?:to|at|into|as)?\s*{_RATE}\b",
+        rf"^(?!.*\b(?:interpolat\w*|in-?between|smooth\w*|motion\s+blur|optical\s+flow)\b)(?:please\s+)?(?:make|set|convert|"
+        rf"change|turn|put|render|export|save|re-?encode|drop|lower|reduce)\s+(?:it|this|that|the\s+(?:video|clip|footage))?\s*(?:(?:down|up)\s+)?(?:to|at|into|as)?\s*{_RATE}\b",
         # "change the frame rate to 12", "lower the fps to 10", "set the framerate at 24 fps"
-        r"^(?:please\s+)?(?:make|set|change|convert|drop|lower|reduce|raise|increase|bump|cut|halve)\s+(?:the\s+)?"
+        r"^(?!.*\b(?:interpolat\w*|in-?between|smooth\w*)\b)(?:please\s+)?(?:make|set|change|convert|drop|lower|reduce|cut|"
+        r"halve)\s+(?:the\s+)?"
         r"(?:(?:video|clip)'?s?\s+)?(?:frame\s*-?rate|fps|frames\s+per\s+second)\s+(?:down\s+|up\s+)?(?:to|at)\s+\d",
     ),
     slots=(),
