@@ -58,6 +58,7 @@ from vitron_agent.planners.rule.lexicon import (
     _restore,
     bounded,
     two_colours,
+    unused_places,
     visible,
 )
 from vitron_agent.planners.rule.numerals import impossible_number, numbers_written_out
@@ -200,6 +201,7 @@ class RulePlanner:
             return Plan(answer=" ".join(b.notes) or not_understood(raw, raw), notes=b.notes)
         if misunderstood:
             b.notes.append(understood_help())
+        b.notes.extend(unused_places(b.steps, regions))  # "remove the objects at (10,10) and (200,200)"
         return Plan(steps=_renumbered(b.steps), notes=b.notes)
 
 

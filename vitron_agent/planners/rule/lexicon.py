@@ -82,6 +82,16 @@ _BOX_RE = re.compile(
 )
 
 
+# a box by two corners: "(100,50)-(200,150)", "from (100,50) to (200,150)", "between … and …" (a plain
+# "(10,10) and (200,200)" is two points); before, the first corner was taken as a point, the second dropped
+_PAIR = rf"[\(\[]\s*{_NUM}\s*,\s*{_NUM}\s*[\)\]]"
+_CORNERS_RE = re.compile(
+    rf"(?:\b(?:in|inside|within)\s+)?(?:the\s+)?(?:(?:box|rectangle|region|area)\s+)?(?:(between)\s+|from\s+)?"
+    rf"{_PAIR}\s*(?:-|\u2013|\u2014|\bto\b|(and))\s*{_PAIR}",
+    re.I,
+)
+
+
 _POINT_RE = re.compile(
     rf"(?:\b(?:at|near|around|on)\s+)?(?:the\s+)?(?:point|pixel)?\s*[\(\[]\s*{_NUM}\s*,\s*{_NUM}\s*[\)\]]", re.I
 )
@@ -279,9 +289,50 @@ def _protect_regions(text: str) -> tuple[str, dict[str, dict[str, Any]]]:
         regions[key] = {"type": "point", "x": float(m.group(1)), "y": float(m.group(2)), "label": 1}
         return f" {key} "
 
+    def corners(m: re.Match[str]) -> str:
+        between, x1, y1, joined, x2, y2 = m.groups()
+        if joined and not between:  # "at (10,10) and (200,200)": two points
+            return m.group(0)
+        key = f"@r{len(regions)}@"
+        xs, ys = sorted((float(x1), float(x2))), sorted((float(y1), float(y2)))
+        regions[key] = {"type": "box", "x1": xs[0], "y1": ys[0], "x2": xs[1], "y2": ys[1]}
+        return f" {key} "
+
     text = _BOX_RE.sub(box, text)
+    text = _CORNERS_RE.sub(corners, text)
     text = _POINT_RE.sub(point, text)
     return text, regions
+
+
+UNUSED_PLACE = (
+    "I did not use the {kind} {where} you wrote (a step takes one place, and only where it can use one); "
+    "ask for what is there in a request of its own."
+)
+
+
+def unused_places(steps: list[Any], regions: dict[str, dict[str, Any]]) -> list[str]:
+    """A note for each place written in the request that no step's arguments hold ("remove the objects at
+    (10,10) and (200,200)": the first point was used, the second had been dropped unsaid)."""
+
+    def coords(region: dict[str, Any]) -> tuple[float, ...]:
+        keys = ("x", "y") if region.get("type") == "point" else ("x1", "y1", "x2", "y2")
+        return tuple(float(region.get(k, "nan")) for k in keys)
+
+    def held(value: Any) -> list[tuple[float, ...]]:
+        if isinstance(value, dict):
+            own = [coords(value)] if value.get("type") in ("point", "box") else []
+            return own + [c for v in value.values() for c in held(v)]
+        if isinstance(value, (list, tuple)):
+            return [c for v in value for c in held(v)]
+        return []
+
+    used = set(held([dict(s.args) for s in steps]))
+    notes = []
+    for region in regions.values():
+        if coords(region) not in used:
+            where = "(" + ", ".join(f"{c:g}" for c in coords(region)) + ")"
+            notes.append(UNUSED_PLACE.format(kind=region["type"], where=where))
+    return notes
 
 
 _OPENER = re.compile(  # what may come before a request's verb
