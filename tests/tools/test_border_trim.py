@@ -64,7 +64,7 @@ def test_the_agent_cuts_them_off_a_picture_and_a_clip(tmp_path):
 
 
 def test_the_centre_named_alone_is_the_place(tmp_path):
-    """"crop the center" had taken "the region unlike the border furthest to the centre": a 0.06 % speck on a
+    """ "crop the center" had taken "the region unlike the border furthest to the centre": a 0.06 % speck on a
     drawing (newcomer s13); a bare centre is the middle half each way, as on a clip."""
     with Agent(data_dir=tmp_path / "store") as agent:
         r = agent.run("crop the center", image=CAT)
